@@ -1,0 +1,57 @@
+"""Domain errors. Each carries a stable `code`; `api/` maps codes to HTTP problem details in one table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class MnemoError(Exception):
+    """Base of every error mnemo raises on purpose."""
+
+    code = "mnemo_error"
+
+    def __init__(self, detail: str, *, problems: list[FieldProblem] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = problems or []
+
+
+class InvalidInput(MnemoError):
+    code = "invalid_input"
+
+
+class UnknownModel(InvalidInput):
+    code = "unknown_model"
+
+
+class NotFound(MnemoError):
+    code = "not_found"
+
+
+class Unauthorized(MnemoError):
+    code = "unauthorized"
+
+
+class Conflict(MnemoError):
+    code = "conflict"
+
+
+@dataclass
+class Unavailable(MnemoError):
+    """A dependency (Redis, a Qdrant server) cannot serve the request right now."""
+
+    detail: str
+    dependency: str = "unknown"
+    retry_after_s: int = 5
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    code = "unavailable"
+
+    def __post_init__(self) -> None:
+        Exception.__init__(self, self.detail)

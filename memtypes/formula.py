@@ -1,0 +1,152 @@
+"""A small, backend-neutral ranking-formula tree.
+
+The ranking policy builds one of these; each vector backend translates it into its engine's own
+formula objects so that ranking runs inside Qdrant, and `evaluate` computes the same value in
+Python to explain a hit's score. One tree, two renderings: the explanation cannot drift from the
+ranking (a shared backend test keeps them equal).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+SCORE = "$score"  # the similarity score of the prefetch stage
+
+
+@dataclass(frozen=True)
+class Const:
+    value: float
+
+
+@dataclass(frozen=True)
+class Var:
+    """A numeric payload field (or `$score`); `default` stands in where a point lacks the field."""
+
+    name: str
+    default: float = 0.0
+
+
+@dataclass(frozen=True)
+class Sum:
+    terms: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Mult:
+    factors: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Div:
+    left: Expr
+    right: Expr
+    by_zero_default: float = 0.0
+
+
+@dataclass(frozen=True)
+class ExpDecay:
+    """midpoint ** (|x - target| / scale): equals `midpoint` at one `scale` from the target."""
+
+    x: Expr
+    target: Expr
+    scale: float
+    midpoint: float = 0.5
+
+
+@dataclass(frozen=True)
+class GaussDecay:
+    """midpoint ** ((x - target)² / scale²)."""
+
+    x: Expr
+    target: Expr
+    scale: float
+    midpoint: float = 0.5
+
+
+@dataclass(frozen=True)
+class FieldEquals:
+    key: str
+    value: str | bool | int
+
+
+@dataclass(frozen=True)
+class FieldRange:
+    key: str
+    lt: float | None = None
+    gte: float | None = None
+
+
+Condition = FieldEquals | FieldRange
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """1.0 when every condition holds on the point's payload, else 0.0."""
+
+    conditions: tuple[Condition, ...]
+
+
+Expr = Const | Var | Sum | Mult | Div | ExpDecay | GaussDecay | AllOf
+
+
+def variable_defaults(expr: Expr) -> dict[str, float]:
+    """Every payload variable of the tree with its default (what Qdrant's `defaults` takes)."""
+    out: dict[str, float] = {}
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Var):
+            if node.name != SCORE:
+                out[node.name] = node.default
+        elif isinstance(node, Sum):
+            stack.extend(node.terms)
+        elif isinstance(node, Mult):
+            stack.extend(node.factors)
+        elif isinstance(node, Div):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ExpDecay | GaussDecay):
+            stack.extend((node.x, node.target))
+    return out
+
+
+def _condition_holds(cond: Condition, payload: Mapping[str, Any]) -> bool:
+    value = payload.get(cond.key)
+    if isinstance(cond, FieldEquals):
+        return value is not None and value == cond.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    if cond.lt is not None and not value < cond.lt:
+        return False
+    return not (cond.gte is not None and not value >= cond.gte)
+
+
+def evaluate(expr: Expr, payload: Mapping[str, Any], score: float) -> float:
+    """The value Qdrant computes for `expr` on a point with this payload and prefetch score."""
+    if isinstance(expr, Const):
+        return expr.value
+    if isinstance(expr, Var):
+        if expr.name == SCORE:
+            return score
+        value = payload.get(expr.name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return expr.default
+    if isinstance(expr, Sum):
+        return math.fsum(evaluate(t, payload, score) for t in expr.terms)
+    if isinstance(expr, Mult):
+        return math.prod(evaluate(f, payload, score) for f in expr.factors)
+    if isinstance(expr, Div):
+        right = evaluate(expr.right, payload, score)
+        if right == 0:
+            return expr.by_zero_default
+        return evaluate(expr.left, payload, score) / right
+    if isinstance(expr, ExpDecay):
+        distance = abs(evaluate(expr.x, payload, score) - evaluate(expr.target, payload, score))
+        return float(expr.midpoint ** (distance / expr.scale))
+    if isinstance(expr, GaussDecay):
+        distance = evaluate(expr.x, payload, score) - evaluate(expr.target, payload, score)
+        return float(expr.midpoint ** (distance * distance / (expr.scale * expr.scale)))
+    return 1.0 if all(_condition_holds(c, payload) for c in expr.conditions) else 0.0

@@ -1,0 +1,146 @@
+"""The memory record, what callers send to create one, and how a record maps to a stored payload."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from memtypes.types import MemoryType
+
+MAX_CONTENT_CHARS = 32_000
+MAX_ID_CHARS = 256
+MAX_TAGS = 32
+MAX_METADATA_JSON_CHARS = 16_000
+
+_ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
+_SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
+_WHITESPACE = re.compile(r"\s+")
+
+
+class Scope(BaseModel):
+    """Who a memory belongs to inside a tenant. Absent fields mean "not scoped by this"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    agent_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    thread_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in (("user_id", self.user_id), ("agent_id", self.agent_id),
+                                    ("thread_id", self.thread_id)) if v is not None]
+
+
+class MemoryIn(BaseModel):
+    """One memory as a caller writes it (`POST /v1/memories`, one line of an ingest file)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: MemoryType
+    content: str = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
+    scope: Scope = Field(default_factory=Scope)
+    id: str | None = Field(default=None, min_length=1, max_length=MAX_ID_CHARS, description="caller's id")
+    occurred_at: AwareDatetime | None = None
+    importance: float | None = Field(default=None, ge=0.0, le=1.0)
+    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    due_at: AwareDatetime | None = None
+    trigger: str | None = Field(default=None, min_length=1, max_length=500)
+    task_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+
+    @field_validator("content")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("content is blank")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _short_tags(cls, value: list[str]) -> list[str]:
+        if any(not t or len(t) > 64 for t in value):
+            raise ValueError("each tag must be 1..64 characters")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
+        import json
+
+        if len(json.dumps(value, default=str)) > MAX_METADATA_JSON_CHARS:
+            raise ValueError(f"metadata is larger than {MAX_METADATA_JSON_CHARS} characters of JSON")
+        return value
+
+
+class MemoryRecord(BaseModel):
+    """A stored memory, as returned by the API."""
+
+    id: str
+    external_id: str | None = None
+    type: MemoryType
+    tenant: str
+    scope: Scope
+    content: str
+    content_hash: str
+    token_count: int
+    token_counts: dict[str, int]
+    importance: float
+    occurred_at: datetime
+    created_at: datetime
+    last_accessed_at: datetime | None = None
+    access_count: int = 0
+    use_count: int = 0
+    tags: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    due_at: datetime | None = None
+    trigger: str | None = None
+    status: str | None = None
+    supersedes: str | None = None
+    superseded_by: str | None = None
+    task_id: str | None = None
+    cleared_at: datetime | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        """The Qdrant payload: the record plus numeric timestamps the ranking formula reads."""
+        payload = self.model_dump(mode="json", exclude={"scope", "id"}, exclude_none=True)
+        payload.update(self.scope.model_dump(exclude_none=True))
+        payload["superseded"] = self.superseded_by is not None
+        payload["occurred_ts"] = self.occurred_at.timestamp()
+        payload["created_ts"] = self.created_at.timestamp()
+        if self.due_at is not None:
+            payload["due_ts"] = self.due_at.timestamp()
+        return payload
+
+    @classmethod
+    def from_payload(cls, point_id: str, payload: dict[str, Any]) -> MemoryRecord:
+        fields = {k: v for k, v in payload.items() if k in cls.model_fields}
+        fields["scope"] = Scope(**{k: payload[k] for k in ("user_id", "agent_id", "thread_id") if k in payload})
+        return cls(id=point_id, **fields)
+
+
+def normalize_content(content: str) -> str:
+    return _WHITESPACE.sub(" ", content.strip())
+
+
+def content_hash(content: str) -> str:
+    """Hash of the whitespace-normalized content, for exact-duplicate detection."""
+    return hashlib.sha256(normalize_content(content).encode("utf-8")).hexdigest()
+
+
+def memory_id(tenant: str, memory_type: MemoryType, scope: Scope, external_id: str | None, chash: str) -> str:
+    """Deterministic id: the same input always maps to the same record, so re-writes are idempotent."""
+    if external_id is not None:
+        key = "\x1f".join(("ext", tenant, memory_type.value, external_id))
+    else:
+        scope_key = "\x1e".join(f"{k}={v}" for k, v in scope.items())
+        key = "\x1f".join(("hash", tenant, memory_type.value, scope_key, chash))
+    return str(uuid.uuid5(_ID_NAMESPACE, key))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""The read side: ranking policy, budget packing, presentation and the retrieval pipeline."""
