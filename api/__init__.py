@@ -1,0 +1,1 @@
+"""The HTTP service: Litestar app factory, settings, controllers and the error map."""

@@ -1,0 +1,72 @@
+"""Errors → RFC 9457 problem details, in one table. Never a stack trace, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from memtypes.errors import Conflict, InvalidInput, MnemoError, NotFound, Unauthorized, Unavailable, UnknownModel
+
+log = logging.getLogger("mnemo.api")
+PROBLEM_JSON = "application/problem+json"
+
+# code → (HTTP status, title)
+STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
+    UnknownModel: (422, "Unknown model"),
+    InvalidInput: (422, "Invalid input"),
+    NotFound: (404, "Not found"),
+    Unauthorized: (401, "Unauthorized"),
+    Conflict: (409, "Conflict"),
+    Unavailable: (503, "Service unavailable"),
+}
+
+
+def problem(status: int, title: str, detail: str, code: str, request: Request[Any, Any, Any],
+            errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {
+        "type": f"https://mnemo.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def mnemo_error_handler(request: Request[Any, Any, Any], exc: MnemoError) -> Response[Any]:
+    status, title = next((v for k, v in STATUS_BY_ERROR.items() if isinstance(exc, k)), (500, "Error"))
+    errors = [{"field": p.field, "message": p.message} for p in exc.problems]
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Unavailable) else None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": 'Bearer realm="mnemo"'}
+    return problem(status, title, exc.detail, exc.code, request, errors, headers)
+
+
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [
+        {"field": str(e.get("key") or e.get("source") or "body"), "message": str(e.get("message", ""))}
+        for e in extra
+        if isinstance(e, dict)
+    ]
+    if errors:
+        return problem(422, "Invalid input", "the request does not match the schema", "invalid_input", request, errors)
+    return problem(400, "Malformed request", f"the body is not valid JSON: {exc.detail}", "malformed_json", request)
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(
+        exc.status_code, "http_error"
+    )
+    return problem(exc.status_code, str(exc.detail), str(exc.detail), code, request, headers=exc.headers)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal error", "an unexpected error occurred; it has been logged", "internal", request)

@@ -1,0 +1,75 @@
+"""The engines and pipelines one app instance runs on, opened in the lifespan, closed on shutdown."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from api.auth import KeyRing
+from api.settings import Settings
+from backends.embedder import SentenceTransformerEmbedder
+from backends.tokenizer import TokenizerRegistry
+from ingest.pipeline import MemoryWriter
+from memtypes.ports import VectorIndex
+from retrieval.catalog import Catalog
+from retrieval.pipeline import RetrievalConfig, Retriever
+
+log = logging.getLogger("mnemo.services")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    keys: KeyRing
+    index: VectorIndex
+    embedder: SentenceTransformerEmbedder
+    tokenizers: TokenizerRegistry
+    writer: MemoryWriter
+    retriever: Retriever
+    catalog: Catalog
+
+    async def close(self) -> None:
+        await self.index.close()
+        self.embedder.close()
+
+
+def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
+    if settings.qdrant_url:
+        from qdrant_client import AsyncQdrantClient
+
+        from backends.qdrant_client import QdrantClientVectorIndex
+
+        api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
+        client = AsyncQdrantClient(url=settings.qdrant_url, api_key=api_key)
+        return QdrantClientVectorIndex(client, settings.collection_prefix, dimension)
+    from backends.qdrant_edge import EdgeVectorIndex
+
+    return EdgeVectorIndex(settings.data_dir / "qdrant", settings.collection_prefix, dimension)
+
+
+async def open_services(settings: Settings) -> Services:
+    keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
+    tokenizers = TokenizerRegistry(default=settings.default_encoding)
+    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    index = _vector_index(settings, embedder.dimension)
+    await index.open()
+    config = RetrievalConfig(
+        default_budget_tokens=settings.default_budget_tokens, model_budget_share=settings.model_budget_share
+    )
+    log.info(
+        "mnemo ready: vectors=%s, embedding=%s (%d dims), tenancy=%s",
+        settings.qdrant_url and "qdrant server" or f"qdrant edge at {settings.data_dir / 'qdrant'}",
+        settings.embedding_model,
+        embedder.dimension,
+        "single-tenant (no API keys)" if keys.single_tenant else "API keys",
+    )
+    return Services(
+        settings=settings,
+        keys=keys,
+        index=index,
+        embedder=embedder,
+        tokenizers=tokenizers,
+        writer=MemoryWriter(index, embedder, tokenizers),
+        retriever=Retriever(index, embedder, tokenizers, config),
+        catalog=Catalog(index),
+    )

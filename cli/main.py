@@ -1,0 +1,49 @@
+"""`mnemo serve | ingest | bench`: one entry point, subcommands imported only when used."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v}
+    settings = Settings(**overrides)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("mnemo")
+    host = settings.host
+    if settings.single_tenant and host not in LOOPBACK:
+        log.warning("no MNEMO_API_KEYS: refusing to listen on %s, listening on 127.0.0.1 only", host)
+        host = "127.0.0.1"
+    log.info("mnemo listening on http://%s:%d (data dir %s)", host, settings.port, settings.data_dir)
+    uvicorn.run(create_app(settings), host=host, port=settings.port, log_level=settings.log_level.lower())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mnemo", description="Semantic memory for LLM agents.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP service (settings from MNEMO_* variables)")
+    serve.add_argument("--host", help="bind address (default MNEMO_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default MNEMO_PORT or 8080)")
+    serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
+    serve.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

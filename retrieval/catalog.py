@@ -1,0 +1,86 @@
+"""Reading records by id and listing them page by page, always within one tenant."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import uuid
+from dataclasses import dataclass
+
+from memtypes.errors import FieldProblem, InvalidInput, NotFound
+from memtypes.ports import VectorIndex
+from memtypes.queries import MemoryFilter
+from memtypes.records import MemoryRecord
+from memtypes.types import MemoryType
+
+_TYPE_ORDER = tuple(MemoryType)
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[MemoryRecord]
+    next_cursor: str | None
+
+
+def parse_memory_id(raw: str) -> str:
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise InvalidInput("a memory id is a UUID", problems=[FieldProblem("id", "not a UUID")]) from None
+
+
+def _encode_cursor(memory_type: MemoryType, offset: str | None) -> str:
+    raw = json.dumps({"t": memory_type.value, "o": offset}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[MemoryType, str | None]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        memory_type = MemoryType(data["t"])
+        offset = data["o"]
+        if offset is not None:
+            offset = str(uuid.UUID(offset))
+        return memory_type, offset
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise InvalidInput("invalid cursor", problems=[FieldProblem("cursor", "not a cursor from this API")]) from None
+
+
+class Catalog:
+    def __init__(self, index: VectorIndex) -> None:
+        self.index = index
+
+    async def find(self, tenant: str, raw_id: str) -> MemoryRecord:
+        """The record with this id in any collection, if it belongs to `tenant`; else NotFound."""
+        point_id = parse_memory_id(raw_id)
+        found = await asyncio.gather(*(self.index.get(t, [point_id]) for t in _TYPE_ORDER))
+        for points in found:
+            for point in points:
+                if point.payload.get("tenant") == tenant:
+                    return MemoryRecord.from_payload(point.id, point.payload)
+        raise NotFound(f"no memory {point_id}")
+
+    async def delete(self, tenant: str, raw_id: str) -> None:
+        record = await self.find(tenant, raw_id)
+        await self.index.delete(record.type, [record.id])
+
+    async def list(
+        self, flt: MemoryFilter, memory_type: MemoryType | None, limit: int, cursor: str | None
+    ) -> Page:
+        types = [memory_type] if memory_type else list(_TYPE_ORDER)
+        current, offset = (types[0], None) if cursor is None else _decode_cursor(cursor)
+        if current not in types:
+            raise InvalidInput("cursor belongs to another listing", problems=[FieldProblem("cursor", "mismatch")])
+        records: list[MemoryRecord] = []
+        position = types.index(current)
+        while position < len(types) and len(records) < limit:
+            current = types[position]
+            points, offset = await self.index.scroll(current, flt, limit - len(records), offset)
+            records.extend(MemoryRecord.from_payload(p.id, p.payload) for p in points)
+            if offset is None:
+                position += 1
+        if position >= len(types):
+            return Page(records, None)
+        return Page(records, _encode_cursor(types[position], offset))

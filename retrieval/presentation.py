@@ -1,0 +1,39 @@
+"""Presentation: sections per type in a fixed order; episodic memories in chronological order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from memtypes.rendering import section_header
+from memtypes.types import SECTION_ORDER, MemoryType
+
+
+@dataclass(frozen=True)
+class PresentedItem:
+    memory_type: MemoryType
+    line: str
+    score: float
+    occurred_ts: float
+
+
+def order_sections(items: Sequence[PresentedItem]) -> list[tuple[MemoryType, list[PresentedItem]]]:
+    """Group items by type in section order; episodic oldest-first, the others best-first."""
+    sections = []
+    for memory_type in SECTION_ORDER:
+        group = [i for i in items if i.memory_type is memory_type]
+        if not group:
+            continue
+        if memory_type is MemoryType.EPISODIC:
+            group.sort(key=lambda i: i.occurred_ts)
+        else:
+            group.sort(key=lambda i: -i.score)
+        sections.append((memory_type, group))
+    return sections
+
+
+def render_context(items: Sequence[PresentedItem]) -> str:
+    return "".join(
+        section_header(memory_type) + "".join(i.line for i in group)
+        for memory_type, group in order_sections(items)
+    )

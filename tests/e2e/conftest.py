@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from api.app import create_app
+from api.settings import Settings
+
+AppFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Any]]]
+
+
+@pytest.fixture
+def app_client(tmp_path: Path) -> AppFactory:
+    """Open the real app on a data dir (default: a fresh one) with optional settings overrides."""
+
+    def open_client(data_dir: Path | None = None, **overrides: Any) -> AbstractAsyncContextManager[Any]:
+        settings = Settings(data_dir=data_dir or tmp_path / "data", **overrides)
+        return AsyncTestClient(app=create_app(settings))
+
+    return open_client
+
+
+@pytest.fixture
+async def client(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with app_client() as c:
+        yield c

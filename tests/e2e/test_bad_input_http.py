@@ -1,0 +1,104 @@
+"""Every bad input is a 4xx problem-details response naming the field; never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import AppFactory
+
+OK = {"type": "semantic", "content": "A valid memory."}
+
+
+@pytest.fixture
+async def client(app_client: AppFactory) -> Any:
+    async with app_client(max_items_per_request=5, max_request_bytes=200_000) as c:
+        yield c
+
+
+def assert_problem(response: Any, status: int, field: str | None = None) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["code"]
+    assert "Traceback" not in response.text
+    if field:
+        assert any(field in e["field"] for e in body["errors"]), body
+
+
+@pytest.mark.parametrize(
+    ("memory", "field"),
+    [
+        ({"type": "nope", "content": "x"}, "type"),
+        ({"type": "semantic", "content": ""}, "content"),
+        ({"type": "semantic", "content": "   "}, "content"),
+        ({"type": "semantic", "content": "x" * 40_000}, "content"),
+        ({"type": "semantic", "content": "x", "occurred_at": "last tuesday"}, "occurred_at"),
+        ({"type": "semantic", "content": "x", "due_at": "2025-13-45T00:00:00Z"}, "due_at"),
+        ({"type": "semantic", "content": "x", "importance": 7}, "importance"),
+        ({"type": "semantic", "content": "x", "scope": {"user_id": "a*b"}}, "user_id"),
+        ({"content": "x"}, "type"),
+    ],
+)
+async def test_bad_memories(client: Any, memory: dict[str, Any], field: str) -> None:
+    assert_problem(await client.post("/v1/memories", json={"memories": [memory]}), 422, field)
+
+
+async def test_too_many_items(client: Any) -> None:
+    assert_problem(await client.post("/v1/memories", json={"memories": [OK] * 6}), 422, "memories")
+    assert_problem(await client.post("/v1/memories", json={"memories": []}), 422, "memories")
+
+
+async def test_malformed_json_and_wrong_shapes(client: Any) -> None:
+    headers = {"content-type": "application/json"}
+    assert_problem(await client.post("/v1/memories", content=b'{"memories": [', headers=headers), 400)
+    assert_problem(await client.post("/v1/retrieve", content=b"not json", headers=headers), 400)
+    assert_problem(await client.post("/v1/memories", json=[OK]), 422)
+
+
+async def test_oversized_body(client: Any) -> None:
+    response = await client.post("/v1/memories", content=b"x" * 300_000, headers={"content-type": "application/json"})
+    assert_problem(response, 413)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"query": ""}, "query"),
+        ({"query": "q", "budget_tokens": 0}, "budget_tokens"),
+        ({"query": "q", "budget_tokens": -5}, "budget_tokens"),
+        ({"query": "q", "budget_tokens": 10**9}, "budget_tokens"),
+        ({"query": "q", "model": "gpt-99"}, "model"),
+        ({"query": "q", "model": "gpt-4o", "budget_tokens": 100}, "budget_tokens"),
+        ({"query": "q", "types": ["episodic", "dreams"]}, "types"),
+        ({"query": "q", "types": []}, "types"),
+        ({"query": "q", "now": "soon"}, "now"),
+        ({"query": "q", "allocation": {"semantic": 3}}, "allocation"),
+        ({"query": "q", "allocation": {"working": 0.5}}, "allocation"),
+        ({"query": "q", "surprise": True}, "surprise"),
+    ],
+)
+async def test_bad_retrievals(client: Any, body: dict[str, Any], field: str) -> None:
+    assert_problem(await client.post("/v1/retrieve", json=body), 422, field)
+
+
+@pytest.mark.parametrize("path", ["/v1/memories/not-a-uuid", "/v1/memories/00000000-0000-0000-0000-000000000000"])
+async def test_bad_and_unknown_ids(client: Any, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code in (404, 422)
+    assert_problem(response, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 100_000}, {"type": "dreams"}, {"cursor": "garbage!"}, {"user_id": "a b"}],
+)
+async def test_bad_listings(client: Any, params: dict[str, Any]) -> None:
+    response = await client.get("/v1/memories", params=params)
+    assert 400 <= response.status_code < 500
+    assert_problem(response, response.status_code)
+
+
+async def test_unknown_route_is_a_problem_too(client: Any) -> None:
+    assert_problem(await client.get("/v1/nothing-here"), 404)

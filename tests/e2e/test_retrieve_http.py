@@ -1,0 +1,89 @@
+"""Retrieval over HTTP: ranking, budgets, explanations, models, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from backends.tokenizer import TiktokenCounter
+from tests.e2e.conftest import AppFactory
+from tests.e2e.test_memories_http import FACTS, write
+
+NOW = "2025-03-02T12:00:00Z"
+
+
+async def retrieve(client: AsyncTestClient[Any], **body: Any) -> dict[str, Any]:
+    response = await client.post("/v1/retrieve", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_retrieve_returns_the_relevant_memory_in_budget(client: AsyncTestClient[Any]) -> None:
+    await write(client, FACTS)
+    body = await retrieve(client, query="What does Alice like to drink?", scope={"user_id": "alice"},
+                          budget_tokens=300, now=NOW)
+    assert body["memories"][0]["content"] == FACTS[0]["content"]
+    assert FACTS[0]["content"] in body["context"]
+    meta = body["metadata"]
+    assert meta["total_tokens"] == TiktokenCounter("cl100k_base").count(body["context"]) <= 300
+    assert meta["budget"] == 300 and meta["degraded"] == []
+    assert set(meta["per_type"]) == {"episodic", "semantic", "procedural", "prospective"}
+    assert "## Semantic memory" in body["context"]
+    assert "[2025-03-01 10:00] Alice asked about flights" in body["context"]
+
+
+async def test_tiny_budget_trims_and_never_overflows(client: AsyncTestClient[Any]) -> None:
+    await write(client, FACTS)
+    body = await retrieve(client, query="Alice", budget_tokens=20, now=NOW)
+    assert body["metadata"]["total_tokens"] <= 20
+    assert body["metadata"]["trimmed_count"] >= 2
+
+
+async def test_explain_matches_the_score_computed_in_qdrant(client: AsyncTestClient[Any]) -> None:
+    await write(client, FACTS)
+    body = await retrieve(client, query="router reset steps", budget_tokens=500, explain=True, now=NOW)
+    assert body["memories"]
+    for memory in body["memories"]:
+        explanation = memory["explain"]
+        assert abs(explanation["total"] - memory["score"]) < 1e-4
+        assert "similarity" in explanation["components"]
+
+
+async def test_types_and_scope_narrow_the_search(client: AsyncTestClient[Any]) -> None:
+    await write(client, FACTS + [{"type": "semantic", "content": "Bob prefers green tea too.",
+                                  "scope": {"user_id": "bob"}}])
+    body = await retrieve(client, query="green tea", types=["semantic"], scope={"user_id": "bob"}, now=NOW)
+    assert [m["content"] for m in body["memories"]] == ["Bob prefers green tea too."]
+    assert set(body["metadata"]["per_type"]) == {"semantic"}
+
+
+async def test_model_sets_budget_and_encoding(client: AsyncTestClient[Any]) -> None:
+    await write(client, FACTS)
+    body = await retrieve(client, query="tea", model="gpt-4", now=NOW)
+    assert body["metadata"]["budget"] == 819 and body["metadata"]["encoding"] == "cl100k_base"
+    body = await retrieve(client, query="tea", model="gpt-4o", now=NOW)
+    assert body["metadata"]["encoding"] == "o200k_base"
+    assert body["metadata"]["total_tokens"] == TiktokenCounter("o200k_base").count(body["context"])
+
+
+async def test_recent_memory_outranks_an_old_one_of_equal_similarity(client: AsyncTestClient[Any]) -> None:
+    same = "The user's favourite colour is blue."
+    await write(client, [
+        {"type": "episodic", "content": same, "id": "old", "occurred_at": "2024-01-01T00:00:00Z", "importance": 0.1},
+        {"type": "episodic", "content": same, "id": "new", "occurred_at": "2025-03-01T00:00:00Z", "importance": 0.9},
+    ])
+    body = await retrieve(client, query="favourite colour", types=["episodic"], now=NOW)
+    assert [m["external_id"] for m in body["memories"]] == ["new", "old"]
+
+
+async def test_memories_survive_a_restart(app_client: AppFactory, tmp_path: Path) -> None:
+    data_dir = tmp_path / "persist"
+    async with app_client(data_dir) as client:
+        await write(client, FACTS)
+    async with app_client(data_dir) as client:
+        listing = (await client.get("/v1/memories", params={"limit": 100})).json()
+        assert len(listing["memories"]) == 4
+        body = await retrieve(client, query="passport renewal", now=NOW)
+        assert any("passport" in m["content"] for m in body["memories"])

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from memtypes.errors import InvalidInput
+from memtypes.types import MemoryType as T
+from retrieval.budget import Candidate, normalize_allocation, pack, split_budget
+
+HEADERS = {t: 5 for t in T}
+
+
+def c(key: str, memory_type: T, score: float, tokens: int) -> Candidate:
+    return Candidate(key, memory_type, score, tokens)
+
+
+def test_each_type_fills_its_share_best_first() -> None:
+    packing = pack(
+        {T.SEMANTIC: [c("a", T.SEMANTIC, 0.9, 10), c("b", T.SEMANTIC, 0.8, 10), c("c", T.SEMANTIC, 0.7, 10)]},
+        shares={T.SEMANTIC: 25},
+        header_tokens=HEADERS,
+        budget=25,
+    )
+    # header 5 + a 10 + b 10 = 25 fills the share exactly; c no longer fits.
+    assert [x.key for x in packing.selected()] == ["a", "b"]
+    assert packing.usage[T.SEMANTIC].tokens == 25
+    assert packing.trimmed == 1
+
+
+def test_an_item_that_does_not_fit_is_skipped_not_cut_and_smaller_ones_still_fit() -> None:
+    packing = pack(
+        {T.EPISODIC: [c("big", T.EPISODIC, 0.9, 100), c("small", T.EPISODIC, 0.5, 10)]},
+        shares={T.EPISODIC: 30},
+        header_tokens=HEADERS,
+        budget=30,
+    )
+    assert [x.key for x in packing.selected()] == ["small"]
+    assert packing.trimmed == 1
+    assert packing.tokens == 15
+
+
+def test_unused_share_flows_to_other_types() -> None:
+    packing = pack(
+        {
+            T.SEMANTIC: [c("s1", T.SEMANTIC, 0.9, 10)],
+            T.EPISODIC: [c(f"e{i}", T.EPISODIC, 0.5 - i / 100, 10) for i in range(10)],
+        },
+        shares={T.SEMANTIC: 50, T.EPISODIC: 50},
+        header_tokens=HEADERS,
+        budget=100,
+    )
+    episodic = packing.usage[T.EPISODIC]
+    assert episodic.redistributed > 0
+    assert episodic.tokens <= episodic.share + episodic.redistributed
+    assert packing.tokens <= 100
+    assert len(episodic.selected) == 8  # 5 header + 8*10 = 85; semantic used 15
+
+
+def test_allocation_is_normalized_over_requested_types() -> None:
+    weights = normalize_allocation([T.SEMANTIC, T.EPISODIC], {t: 0.5 for t in T}, {"semantic": 0.75})
+    assert weights[T.SEMANTIC] == pytest.approx(0.6)
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert sum(split_budget(1001, weights).values()) <= 1001
+
+
+@pytest.mark.parametrize(
+    "override", [{"nope": 0.5}, {"working": 0.5}, {"semantic": 1.5}, {"semantic": -0.1}]
+)
+def test_bad_allocations_name_the_field(override: dict[str, float]) -> None:
+    with pytest.raises(InvalidInput) as err:
+        normalize_allocation([T.SEMANTIC, T.EPISODIC], {t: 0.5 for t in T}, override)
+    assert err.value.problems[0].field.startswith("allocation.")

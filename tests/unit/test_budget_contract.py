@@ -1,0 +1,86 @@
+"""The budget contract: the rendered context never exceeds the budget, and metadata adds up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backends.tokenizer import TokenizerRegistry
+from memtypes.queries import ScoredPoint
+from memtypes.rendering import memory_line
+from memtypes.requests import RetrieveRequest
+from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from retrieval.budget import normalize_allocation
+from retrieval.pipeline import RetrievalConfig, Retriever
+from retrieval.policy import RankingPolicy
+from memtypes.types import POLICIES
+
+TOKENIZERS = TokenizerRegistry()
+RETRIEVER = Retriever(index=None, embedder=None, tokenizers=TOKENIZERS, config=RetrievalConfig())  # type: ignore[arg-type]
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+content_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300
+) | st.sampled_from(["ok.", "## Semantic memory", "- item\n- item", "trailing space  ", "end.\n\n", "🎉🎉", "  "])
+
+
+@st.composite
+def hits(draw: st.DrawFn) -> dict[MemoryType, list[ScoredPoint]]:
+    out: dict[MemoryType, list[ScoredPoint]] = {}
+    n = 0
+    for memory_type in DEFAULT_RETRIEVAL_TYPES:
+        points = []
+        for _ in range(draw(st.integers(0, 12))):
+            content = draw(content_text)
+            occurred = datetime.fromtimestamp(draw(st.integers(1_500_000_000, 1_800_000_000)), UTC)
+            due = occurred if memory_type is MemoryType.PROSPECTIVE and draw(st.booleans()) else None
+            line = memory_line(memory_type, content, occurred, due)
+            payload = {
+                "content": content,
+                "occurred_ts": occurred.timestamp(),
+                "line_tokens": {name: TOKENIZERS.get(name).count(line) for name in TOKENIZERS.names()},
+            }
+            if due:
+                payload["due_ts"] = due.timestamp()
+            n += 1
+            points.append(ScoredPoint(f"id-{n}", draw(st.floats(0, 2)), payload))
+        out[memory_type] = points
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    found=hits(),
+    budget=st.integers(1, 3000),
+    encoding_model=st.sampled_from([None, "gpt-4o"]),
+    allocation=st.none() | st.dictionaries(st.sampled_from([t.value for t in DEFAULT_RETRIEVAL_TYPES]),
+                                           st.floats(0, 1), max_size=4),
+)
+def test_context_never_exceeds_budget_and_metadata_adds_up(found, budget, encoding_model, allocation) -> None:
+    request = RetrieveRequest(query="q", budget_tokens=budget, allocation=allocation)
+    resolved = RETRIEVER.resolve(request)
+    if encoding_model:  # count with o200k instead, as a gpt-4o request would
+        resolved = type(resolved)(budget, "o200k_base", resolved.types, NOW)
+    weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, allocation)
+    policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
+    response = RETRIEVER._assemble(request, resolved, weights, policies, [1.0], found)
+
+    exact = TOKENIZERS.get(resolved.encoding).count(response.context)
+    meta = response.metadata
+    assert exact <= budget
+    assert meta.total_tokens == exact
+    assert meta.budget == budget
+    # Line counts are additive, so per-type tokens sum to the exact total.
+    assert sum(t.tokens for t in meta.per_type.values()) == exact
+    assert sum(t.count for t in meta.per_type.values()) == len(response.memories)
+    assert sum(t.trimmed for t in meta.per_type.values()) == meta.trimmed_count
+    offered = sum(len(v) for v in found.values())
+    assert len(response.memories) + meta.trimmed_count == offered
+    for per in meta.per_type.values():
+        assert per.tokens <= per.share + per.redistributed
+    assert sum(p.share for p in meta.per_type.values()) <= budget
+    # Every chosen memory appears in the context.
+    for memory in response.memories:
+        assert memory.content in response.context

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from api.auth import SINGLE_TENANT, KeyRing
+from memtypes.errors import Unauthorized
+from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id
+from memtypes.types import MemoryType
+
+
+def test_ids_are_deterministic_and_tenant_scoped() -> None:
+    scope = Scope(user_id="u1")
+    h = content_hash("Likes tea")
+    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) == memory_id("a", MemoryType.SEMANTIC, scope, None, h)
+    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) != memory_id("b", MemoryType.SEMANTIC, scope, None, h)
+    assert memory_id("a", MemoryType.SEMANTIC, scope, "x1", h) == memory_id("a", MemoryType.SEMANTIC, scope, "x1",
+                                                                            content_hash("other"))
+
+
+def test_content_hash_ignores_whitespace_layout() -> None:
+    assert content_hash("Likes  tea\n") == content_hash("Likes tea")
+
+
+def test_payload_round_trip() -> None:
+    now = datetime(2025, 5, 1, 12, tzinfo=UTC)
+    record = MemoryRecord(id="i", type=MemoryType.PROSPECTIVE, tenant="t", scope=Scope(user_id="u"), content="c",
+                          content_hash="h", token_count=1, token_counts={"cl100k_base": 1}, importance=0.5,
+                          occurred_at=now, created_at=now, due_at=now, status="pending")
+    payload = record.to_payload()
+    assert payload["due_ts"] == now.timestamp() and payload["superseded"] is False
+    assert MemoryRecord.from_payload("i", payload) == record
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"type": "nope", "content": "x"},
+        {"type": "semantic", "content": ""},
+        {"type": "semantic", "content": "   "},
+        {"type": "semantic", "content": "x" * 40_000},
+        {"type": "semantic", "content": "x", "occurred_at": "yesterday"},
+        {"type": "semantic", "content": "x", "occurred_at": "2025-01-01T00:00:00"},  # naive
+        {"type": "semantic", "content": "x", "importance": 2},
+        {"type": "semantic", "content": "x", "scope": {"user_id": "a b\n"}},
+        {"type": "semantic", "content": "x", "surprise": 1},
+    ],
+)
+def test_bad_memories_are_rejected(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        MemoryIn.model_validate(bad)
+
+
+def test_keyring_maps_keys_to_tenants() -> None:
+    ring = KeyRing("k1:alpha, k2:beta")
+    assert ring.tenant_for("Bearer k1") == "alpha"
+    assert ring.tenant_for("bearer k2") == "beta"
+    for header in [None, "", "Bearer", "Bearer nope", "Basic k1", "k1"]:
+        with pytest.raises(Unauthorized):
+            ring.tenant_for(header)
+    assert KeyRing(None).tenant_for(None) == SINGLE_TENANT
+
+
+def test_keyring_keeps_only_digests() -> None:
+    ring = KeyRing("supersecret:alpha")
+    assert "supersecret" not in repr(ring.__dict__)
+
+
+@pytest.mark.parametrize("spec", ["nokey", "k:", ":tenant", "k:bad tenant"])
+def test_keyring_rejects_bad_specs(spec: str) -> None:
+    with pytest.raises(ValueError):
+        KeyRing(spec)
