@@ -24,7 +24,9 @@ class KeyRing:
                 continue
             key, sep, tenant = pair.strip().rpartition(":")
             if not sep or not key or not _TENANT_PATTERN.match(tenant):
-                raise ValueError("MNEMO_API_KEYS must be comma-separated key:tenant pairs (tenant: [A-Za-z0-9_.-])")
+                raise ValueError(
+                    "MNEMO_API_KEYS must be comma-separated key:tenant pairs (tenant: [A-Za-z0-9_.-])"
+                )
             self._tenants.append((_digest(key), tenant))
 
     @property

@@ -5,10 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from memtypes.errors import Conflict, InvalidInput, MnemoError, NotFound, Unauthorized, Unavailable, UnknownModel
+from memtypes.errors import (
+    Conflict,
+    InvalidInput,
+    MnemoError,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+    UnknownModel,
+)
 
 log = logging.getLogger("mnemo.api")
 PROBLEM_JSON = "application/problem+json"
@@ -24,8 +32,15 @@ STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
 }
 
 
-def problem(status: int, title: str, detail: str, code: str, request: Request[Any, Any, Any],
-            errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    code: str,
+    request: Request[Any, Any, Any],
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     body: dict[str, Any] = {
         "type": f"https://mnemo.dev/problems/{code}",
         "title": title,
@@ -56,8 +71,12 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         if isinstance(e, dict)
     ]
     if errors:
-        return problem(422, "Invalid input", "the request does not match the schema", "invalid_input", request, errors)
-    return problem(400, "Malformed request", f"the body is not valid JSON: {exc.detail}", "malformed_json", request)
+        return problem(
+            422, "Invalid input", "the request does not match the schema", "invalid_input", request, errors
+        )
+    return problem(
+        400, "Malformed request", f"the body is not valid JSON: {exc.detail}", "malformed_json", request
+    )
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -69,4 +88,6 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, "Internal error", "an unexpected error occurred; it has been logged", "internal", request)
+    return problem(
+        500, "Internal error", "an unexpected error occurred; it has been logged", "internal", request
+    )

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from api.services import Services
-from memtypes.errors import FieldProblem, InvalidInput, Unavailable
+from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.queries import MemoryFilter
 from memtypes.records import MemoryIn, MemoryRecord, Scope
 from memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -51,25 +51,35 @@ async def provide_tenant(request: Request[Any, Any, Any]) -> str:
 
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)")
-async def write_memories(data: JSONBody[WriteRequest], services: NamedDependency[Services], tenant: NamedDependency[str]) -> WriteResponse:
+async def write_memories(
+    data: JSONBody[WriteRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> WriteResponse:
     limit = services.settings.max_items_per_request
     if len(data.memories) > limit:
         raise InvalidInput(
-            f"at most {limit} memories per request", problems=[FieldProblem("memories", f"more than {limit} items")]
+            f"at most {limit} memories per request",
+            problems=[FieldProblem("memories", f"more than {limit} items")],
         )
     results = await services.writer.write(tenant, data.memories)
     return WriteResponse(
-        results=[WriteResultOut(id=r.id, external_id=r.external_id, status=r.status, reason=r.reason) for r in results]
+        results=[
+            WriteResultOut(id=r.id, external_id=r.external_id, status=r.status, reason=r.reason)
+            for r in results
+        ]
     )
 
 
 @get("/v1/memories/{memory_id:str}", summary="Read one memory")
-async def get_memory(memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]) -> MemoryRecord:
+async def get_memory(
+    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> MemoryRecord:
     return await services.catalog.find(tenant, memory_id)
 
 
 @delete("/v1/memories/{memory_id:str}", status_code=204, summary="Delete one memory")
-async def delete_memory(memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]) -> None:
+async def delete_memory(
+    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> None:
     await services.catalog.delete(tenant, memory_id)
 
 
@@ -95,7 +105,9 @@ async def list_memories(
 
 
 @post("/v1/retrieve", status_code=200, summary="Ranked memories for a query, packed into a token budget")
-async def retrieve(data: JSONBody[RetrieveRequest], services: NamedDependency[Services], tenant: NamedDependency[str]) -> RetrieveResponse:
+async def retrieve(
+    data: JSONBody[RetrieveRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> RetrieveResponse:
     return await services.retriever.retrieve(tenant, data)
 
 
@@ -109,5 +121,6 @@ async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     services: Services | None = getattr(request.app.state, "services", None)
     checks = {"vectors": bool(services and await services.index.ready())}
     ok = all(checks.values())
-    return Response({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
-
+    return Response(
+        {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
+    )

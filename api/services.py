@@ -15,6 +15,7 @@ from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
 
 log = logging.getLogger("mnemo.services")
+_STARTUP_OPTIMIZE_MIN = 5_000
 
 
 @dataclass
@@ -44,7 +45,28 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
         return QdrantClientVectorIndex(client, settings.collection_prefix, dimension)
     from backends.qdrant_edge import EdgeVectorIndex
 
-    return EdgeVectorIndex(settings.data_dir / "qdrant", settings.collection_prefix, dimension)
+    return EdgeVectorIndex(
+        settings.data_dir / "qdrant",
+        settings.collection_prefix,
+        dimension,
+        optimize_threshold=settings.optimize_threshold,
+    )
+
+
+async def _index_backlog_before_serving(index: VectorIndex) -> None:
+    """Build pending HNSW indexes before the first request rather than during one.
+
+    qdrant-edge-py holds the GIL for a whole `optimize()`, so an optimization while serving stalls
+    every request; at start-up nobody is waiting yet.
+    """
+    from backends.qdrant_edge import EdgeVectorIndex
+
+    if not isinstance(index, EdgeVectorIndex):
+        return
+    backlog = sum(s.points - s.indexed_vectors for s in (await index.indexing_status()).values())
+    if backlog >= _STARTUP_OPTIMIZE_MIN:
+        log.info("building HNSW indexes for %d unindexed vectors before serving", backlog)
+        await index.optimize()
 
 
 async def open_services(settings: Settings) -> Services:
@@ -53,12 +75,13 @@ async def open_services(settings: Settings) -> Services:
     embedder = SentenceTransformerEmbedder(settings.embedding_model)
     index = _vector_index(settings, embedder.dimension)
     await index.open()
+    await _index_backlog_before_serving(index)
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens, model_budget_share=settings.model_budget_share
     )
     log.info(
         "mnemo ready: vectors=%s, embedding=%s (%d dims), tenancy=%s",
-        settings.qdrant_url and "qdrant server" or f"qdrant edge at {settings.data_dir / 'qdrant'}",
+        (settings.qdrant_url and "qdrant server") or f"qdrant edge at {settings.data_dir / 'qdrant'}",
         settings.embedding_model,
         embedder.dimension,
         "single-tenant (no API keys)" if keys.single_tenant else "API keys",

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     model_budget_share: float = Field(default=0.10, gt=0.0, le=1.0)
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_items_per_request: int = Field(default=1_000, ge=1, le=10_000)
+    optimize_threshold: int = Field(
+        default=50_000,
+        ge=1_000,
+        description="unindexed vectors per type that trigger an HNSW build while serving (Qdrant Edge)",
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("data_dir")

@@ -55,7 +55,7 @@ def load_encoding(name: str) -> tiktoken.Encoding:
     constructor: Callable[[], dict[str, object]] = getattr(openai_public, name)
     with _swap_lock:
         original = openai_public.load_tiktoken_bpe
-        openai_public.load_tiktoken_bpe = _packaged_ranks  # type: ignore[assignment]
+        openai_public.load_tiktoken_bpe = _packaged_ranks
         try:
             params = constructor()
         finally:

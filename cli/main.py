@@ -15,7 +15,9 @@ def _serve(args: argparse.Namespace) -> int:
     from api.app import create_app
     from api.settings import Settings
 
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v}
+    overrides = {
+        k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v
+    }
     settings = Settings(**overrides)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("mnemo")

@@ -22,8 +22,19 @@ from memtypes.types import MemoryType
 
 DEFAULT_IMPORTANCE = 0.5
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
-_IDENTITY_FIELDS = ("content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger",
-                    "user_id", "agent_id", "thread_id", "task_id")
+_IDENTITY_FIELDS = (
+    "content_hash",
+    "importance",
+    "occurred_at",
+    "tags",
+    "metadata",
+    "due_at",
+    "trigger",
+    "user_id",
+    "agent_id",
+    "thread_id",
+    "task_id",
+)
 
 
 class WriteStatus(StrEnum):
@@ -48,14 +59,16 @@ class MemoryWriter:
         self.embedder = embedder
         self.tokenizers = tokenizers
 
-    def build_record(self, tenant: str, item: MemoryIn, now: datetime, existing: dict[str, Any] | None) -> MemoryRecord:
+    def build_record(
+        self, tenant: str, item: MemoryIn, now: datetime, existing: dict[str, Any] | None
+    ) -> MemoryRecord:
         chash = content_hash(item.content)
         # Without an explicit time, a re-written memory keeps the time it was first written at.
         first_seen = existing.get("occurred_at") if existing and item.occurred_at is None else None
-        occurred_at = (datetime.fromisoformat(first_seen) if isinstance(first_seen, str)
-                       else item.occurred_at or now).astimezone(UTC)
+        occurred_at = (
+            datetime.fromisoformat(first_seen) if isinstance(first_seen, str) else item.occurred_at or now
+        ).astimezone(UTC)
         due_at = item.due_at.astimezone(UTC) if item.due_at else None
-        line = memory_line(item.type, item.content, occurred_at, due_at)
         default_counter = self.tokenizers.get(self.tokenizers.default)
         created = existing.get("created_at") if existing else None
         return MemoryRecord(
@@ -67,7 +80,9 @@ class MemoryWriter:
             content=item.content,
             content_hash=chash,
             token_count=default_counter.count(item.content),
-            token_counts={name: self.tokenizers.get(name).count(item.content) for name in self.tokenizers.names()},
+            token_counts={
+                name: self.tokenizers.get(name).count(item.content) for name in self.tokenizers.names()
+            },
             importance=item.importance if item.importance is not None else DEFAULT_IMPORTANCE,
             occurred_at=occurred_at,
             created_at=datetime.fromisoformat(created) if isinstance(created, str) else now,
@@ -87,38 +102,42 @@ class MemoryWriter:
         return {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
 
     async def write(self, tenant: str, items: Sequence[MemoryIn]) -> list[WriteResult]:
+        """Write a batch; one result per item, in order."""
         now = utcnow()
-        results: list[WriteResult | None] = [None] * len(items)
         ids = [
             memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content)) for item in items
         ]
         existing = await self._existing(tenant, items, ids)
+        last_index = {point_id: i for i, point_id in enumerate(ids)}
 
-        to_store: list[tuple[int, MemoryRecord]] = []
-        seen: dict[str, int] = {}
+        results: list[WriteResult] = []
+        to_store: list[MemoryRecord] = []
         for i, item in enumerate(items):
-            if ids[i] in seen:  # the same memory twice in one request: the later one wins
-                results[seen[ids[i]]] = WriteResult(ids[i], item.id, WriteStatus.SKIPPED, "duplicate in request")
-            seen[ids[i]] = i
+            if last_index[ids[i]] != i:  # the same memory again later in this request: the later one wins
+                results.append(
+                    WriteResult(ids[i], item.id, WriteStatus.SKIPPED, "repeated later in the request")
+                )
+                continue
             old = existing.get(ids[i])
             record = self.build_record(tenant, item, now, old)
-            new_payload = record.to_payload()
-            if old is not None and all(old.get(f) == new_payload.get(f) for f in _IDENTITY_FIELDS):
-                results[i] = WriteResult(record.id, item.id, WriteStatus.UNCHANGED)
+            payload = record.to_payload()
+            if old is not None and all(old.get(f) == payload.get(f) for f in _IDENTITY_FIELDS):
+                results.append(WriteResult(record.id, item.id, WriteStatus.UNCHANGED))
                 continue
-            to_store.append((i, record))
-            results[i] = WriteResult(record.id, item.id, WriteStatus.UPDATED if old else WriteStatus.CREATED)
-        to_store = [(i, r) for i, r in to_store if results[i] is not None and results[i].status != "skipped"]
+            to_store.append(record)
+            results.append(
+                WriteResult(record.id, item.id, WriteStatus.UPDATED if old else WriteStatus.CREATED)
+            )
 
-        vectors = await self.embedder.embed([r.content for _, r in to_store])
+        vectors = await self.embedder.embed([r.content for r in to_store])
         by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
-        for (_, record), vector in zip(to_store, vectors, strict=True):
+        for record, vector in zip(to_store, vectors, strict=True):
             payload = record.to_payload()
             payload["line_tokens"] = self.line_tokens(record)
             by_type[record.type].append(VectorPoint(record.id, vector, payload))
         for memory_type, points in by_type.items():
             await self.index.upsert(memory_type, points)
-        return [r for r in results if r is not None]
+        return results
 
     async def _existing(
         self, tenant: str, items: Sequence[MemoryIn], ids: Sequence[str]

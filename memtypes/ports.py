@@ -26,8 +26,9 @@ class VectorIndex(Protocol):
 
     async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None: ...
 
-    async def set_payload(self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]) -> None:
-        ...
+    async def set_payload(
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
+    ) -> None: ...
 
     async def scroll(
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None

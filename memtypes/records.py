@@ -32,8 +32,15 @@ class Scope(BaseModel):
     thread_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
 
     def items(self) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in (("user_id", self.user_id), ("agent_id", self.agent_id),
-                                    ("thread_id", self.thread_id)) if v is not None]
+        return [
+            (k, v)
+            for k, v in (
+                ("user_id", self.user_id),
+                ("agent_id", self.agent_id),
+                ("thread_id", self.thread_id),
+            )
+            if v is not None
+        ]
 
 
 class MemoryIn(BaseModel):
@@ -119,7 +126,9 @@ class MemoryRecord(BaseModel):
     @classmethod
     def from_payload(cls, point_id: str, payload: dict[str, Any]) -> MemoryRecord:
         fields = {k: v for k, v in payload.items() if k in cls.model_fields}
-        fields["scope"] = Scope(**{k: payload[k] for k in ("user_id", "agent_id", "thread_id") if k in payload})
+        fields["scope"] = Scope(
+            **{k: payload[k] for k in ("user_id", "agent_id", "thread_id") if k in payload}
+        )
         return cls(id=point_id, **fields)
 
 

@@ -45,7 +45,9 @@ def _decode_cursor(cursor: str) -> tuple[MemoryType, str | None]:
             offset = str(uuid.UUID(offset))
         return memory_type, offset
     except (ValueError, KeyError, TypeError, binascii.Error):
-        raise InvalidInput("invalid cursor", problems=[FieldProblem("cursor", "not a cursor from this API")]) from None
+        raise InvalidInput(
+            "invalid cursor", problems=[FieldProblem("cursor", "not a cursor from this API")]
+        ) from None
 
 
 class Catalog:
@@ -72,7 +74,9 @@ class Catalog:
         types = [memory_type] if memory_type else list(_TYPE_ORDER)
         current, offset = (types[0], None) if cursor is None else _decode_cursor(cursor)
         if current not in types:
-            raise InvalidInput("cursor belongs to another listing", problems=[FieldProblem("cursor", "mismatch")])
+            raise InvalidInput(
+                "cursor belongs to another listing", problems=[FieldProblem("cursor", "mismatch")]
+            )
         records: list[MemoryRecord] = []
         position = types.index(current)
         while position < len(types) and len(records) < limit:

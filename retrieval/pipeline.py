@@ -67,7 +67,9 @@ class Retriever:
         self.tokenizers = tokenizers
         self.config = config
         self._header_tokens = {
-            (enc, t): tokenizers.get(enc).count(section_header(t)) for enc in tokenizers.names() for t in MemoryType
+            (enc, t): tokenizers.get(enc).count(section_header(t))
+            for enc in tokenizers.names()
+            for t in MemoryType
         }
 
     def resolve(self, request: RetrieveRequest) -> ResolvedRequest:
@@ -89,13 +91,16 @@ class Retriever:
     def _candidate_limits(self, budget: int) -> tuple[int, int]:
         # Enough hits that a type could fill the whole budget with short (~8-token) memories.
         limit = min(max(math.ceil(budget / 8), self.config.min_candidates), self.config.max_candidates)
-        prefetch = min(max(limit * self.config.prefetch_factor, self.config.min_prefetch), self.config.max_prefetch)
+        prefetch = min(
+            max(limit * self.config.prefetch_factor, self.config.min_prefetch), self.config.max_prefetch
+        )
         return limit, prefetch
 
     async def retrieve(self, tenant: str, request: RetrieveRequest) -> RetrieveResponse:
         resolved = self.resolve(request)
-        weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType},
-                                       request.allocation)
+        weights = normalize_allocation(
+            resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
+        )
         timings: dict[str, float] = {}
         started = time.perf_counter()
         [query_vector] = await self.embedder.embed([request.query])
@@ -105,7 +110,9 @@ class Retriever:
         policies = {t: RankingPolicy(POLICIES[t], resolved.now.timestamp()) for t in resolved.types}
         limit, prefetch = self._candidate_limits(resolved.budget)
         searches = [
-            SearchRequest(t, query_vector, flt, limit, prefetch, policies[t].formula(), with_vector=request.explain)
+            SearchRequest(
+                t, query_vector, flt, limit, prefetch, policies[t].formula(), with_vector=request.explain
+            )
             for t in resolved.types
         ]
         started = time.perf_counter()
@@ -113,8 +120,14 @@ class Retriever:
         timings["search_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        response = self._assemble(request, resolved, weights, policies, query_vector, dict(zip(resolved.types, results,
-                                                                                              strict=True)))
+        response = self._assemble(
+            request,
+            resolved,
+            weights,
+            policies,
+            query_vector,
+            dict(zip(resolved.types, results, strict=True)),
+        )
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         return response
@@ -149,8 +162,12 @@ class Retriever:
         def render() -> str:
             return render_context(
                 [
-                    PresentedItem(c.memory_type, points[c.key][2], c.score,
-                                  float(points[c.key][1].payload.get("occurred_ts", 0.0)))
+                    PresentedItem(
+                        c.memory_type,
+                        points[c.key][2],
+                        c.score,
+                        float(points[c.key][1].payload.get("occurred_ts", 0.0)),
+                    )
                     for c in chosen
                 ]
             )
@@ -188,8 +205,13 @@ class Retriever:
                 )
             )
         per_type = {
-            t.value: TypeMetadata(share=u.share, redistributed=u.redistributed, tokens=u.tokens,
-                                  count=len(u.selected), trimmed=u.trimmed)
+            t.value: TypeMetadata(
+                share=u.share,
+                redistributed=u.redistributed,
+                tokens=u.tokens,
+                count=len(u.selected),
+                trimmed=u.trimmed,
+            )
             for t, u in packing.usage.items()
         }
         metadata = RetrieveMetadata(

@@ -58,7 +58,9 @@ async def test_malformed_json_and_wrong_shapes(client: Any) -> None:
 
 
 async def test_oversized_body(client: Any) -> None:
-    response = await client.post("/v1/memories", content=b"x" * 300_000, headers={"content-type": "application/json"})
+    response = await client.post(
+        "/v1/memories", content=b"x" * 300_000, headers={"content-type": "application/json"}
+    )
     assert_problem(response, 413)
 
 
@@ -83,7 +85,9 @@ async def test_bad_retrievals(client: Any, body: dict[str, Any], field: str) -> 
     assert_problem(await client.post("/v1/retrieve", json=body), 422, field)
 
 
-@pytest.mark.parametrize("path", ["/v1/memories/not-a-uuid", "/v1/memories/00000000-0000-0000-0000-000000000000"])
+@pytest.mark.parametrize(
+    "path", ["/v1/memories/not-a-uuid", "/v1/memories/00000000-0000-0000-0000-000000000000"]
+)
 async def test_bad_and_unknown_ids(client: Any, path: str) -> None:
     response = await client.get(path)
     assert response.status_code in (404, 422)

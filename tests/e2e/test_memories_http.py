@@ -9,14 +9,31 @@ from litestar.testing import AsyncTestClient
 from backends.tokenizer import TiktokenCounter
 
 FACTS = [
-    {"type": "semantic", "content": "Alice prefers green tea over coffee.", "scope": {"user_id": "alice"},
-     "id": "fact-1", "importance": 0.8},
-    {"type": "episodic", "content": "Alice asked about flights to Lisbon.", "scope": {"user_id": "alice"},
-     "occurred_at": "2025-03-01T10:00:00Z"},
-    {"type": "procedural", "content": "To reset the router, hold the button for ten seconds.",
-     "scope": {"user_id": "alice"}},
-    {"type": "prospective", "content": "Remind Alice to renew her passport.", "scope": {"user_id": "alice"},
-     "due_at": "2025-04-01T09:00:00Z", "trigger": "passport"},
+    {
+        "type": "semantic",
+        "content": "Alice prefers green tea over coffee.",
+        "scope": {"user_id": "alice"},
+        "id": "fact-1",
+        "importance": 0.8,
+    },
+    {
+        "type": "episodic",
+        "content": "Alice asked about flights to Lisbon.",
+        "scope": {"user_id": "alice"},
+        "occurred_at": "2025-03-01T10:00:00Z",
+    },
+    {
+        "type": "procedural",
+        "content": "To reset the router, hold the button for ten seconds.",
+        "scope": {"user_id": "alice"},
+    },
+    {
+        "type": "prospective",
+        "content": "Remind Alice to renew her passport.",
+        "scope": {"user_id": "alice"},
+        "due_at": "2025-04-01T09:00:00Z",
+        "trigger": "passport",
+    },
 ]
 
 
@@ -32,8 +49,11 @@ async def test_write_then_get_round_trip(client: AsyncTestClient[Any]) -> None:
     assert body["results"][0]["external_id"] == "fact-1"
     record = (await client.get(f"/v1/memories/{body['results'][0]['id']}")).json()
     assert record["content"] == FACTS[0]["content"]
-    assert record["type"] == "semantic" and record["scope"] == {"user_id": "alice", "agent_id": None,
-                                                                 "thread_id": None}
+    assert record["type"] == "semantic" and record["scope"] == {
+        "user_id": "alice",
+        "agent_id": None,
+        "thread_id": None,
+    }
     assert record["token_count"] == TiktokenCounter("cl100k_base").count(FACTS[0]["content"])
     assert record["token_counts"]["o200k_base"] == TiktokenCounter("o200k_base").count(FACTS[0]["content"])
     assert record["importance"] == 0.8
@@ -60,8 +80,10 @@ async def test_reposting_a_changed_memory_with_the_same_id_updates_it(client: As
 
 
 async def test_list_filters_and_pages_with_a_cursor(client: AsyncTestClient[Any]) -> None:
-    memories = [{"type": "semantic", "content": f"Fact number {i} about bob.", "scope": {"user_id": "bob"}}
-                for i in range(7)]
+    memories = [
+        {"type": "semantic", "content": f"Fact number {i} about bob.", "scope": {"user_id": "bob"}}
+        for i in range(7)
+    ]
     await write(client, memories + FACTS)
     seen: list[str] = []
     cursor = None

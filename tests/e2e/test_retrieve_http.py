@@ -22,8 +22,9 @@ async def retrieve(client: AsyncTestClient[Any], **body: Any) -> dict[str, Any]:
 
 async def test_retrieve_returns_the_relevant_memory_in_budget(client: AsyncTestClient[Any]) -> None:
     await write(client, FACTS)
-    body = await retrieve(client, query="What does Alice like to drink?", scope={"user_id": "alice"},
-                          budget_tokens=300, now=NOW)
+    body = await retrieve(
+        client, query="What does Alice like to drink?", scope={"user_id": "alice"}, budget_tokens=300, now=NOW
+    )
     assert body["memories"][0]["content"] == FACTS[0]["content"]
     assert FACTS[0]["content"] in body["context"]
     meta = body["metadata"]
@@ -52,8 +53,10 @@ async def test_explain_matches_the_score_computed_in_qdrant(client: AsyncTestCli
 
 
 async def test_types_and_scope_narrow_the_search(client: AsyncTestClient[Any]) -> None:
-    await write(client, FACTS + [{"type": "semantic", "content": "Bob prefers green tea too.",
-                                  "scope": {"user_id": "bob"}}])
+    await write(
+        client,
+        [*FACTS, {"type": "semantic", "content": "Bob prefers green tea too.", "scope": {"user_id": "bob"}}],
+    )
     body = await retrieve(client, query="green tea", types=["semantic"], scope={"user_id": "bob"}, now=NOW)
     assert [m["content"] for m in body["memories"]] == ["Bob prefers green tea too."]
     assert set(body["metadata"]["per_type"]) == {"semantic"}
@@ -70,10 +73,25 @@ async def test_model_sets_budget_and_encoding(client: AsyncTestClient[Any]) -> N
 
 async def test_recent_memory_outranks_an_old_one_of_equal_similarity(client: AsyncTestClient[Any]) -> None:
     same = "The user's favourite colour is blue."
-    await write(client, [
-        {"type": "episodic", "content": same, "id": "old", "occurred_at": "2024-01-01T00:00:00Z", "importance": 0.1},
-        {"type": "episodic", "content": same, "id": "new", "occurred_at": "2025-03-01T00:00:00Z", "importance": 0.9},
-    ])
+    await write(
+        client,
+        [
+            {
+                "type": "episodic",
+                "content": same,
+                "id": "old",
+                "occurred_at": "2024-01-01T00:00:00Z",
+                "importance": 0.1,
+            },
+            {
+                "type": "episodic",
+                "content": same,
+                "id": "new",
+                "occurred_at": "2025-03-01T00:00:00Z",
+                "importance": 0.9,
+            },
+        ],
+    )
     body = await retrieve(client, query="favourite colour", types=["episodic"], now=NOW)
     assert [m["external_id"] for m in body["memories"]] == ["new", "old"]
 

@@ -31,8 +31,9 @@ async def test_tenants_are_isolated(client: Any) -> None:
     created = await client.post("/v1/memories", json={"memories": [SECRET]}, headers=B)
     b_id = created.json()["results"][0]["id"]
     # Same external id in tenant A is a different record, not an overwrite of B's.
-    a_write = await client.post("/v1/memories", json={"memories": [dict(SECRET, content="A's own note.")]},
-                                headers=A)
+    a_write = await client.post(
+        "/v1/memories", json={"memories": [dict(SECRET, content="A's own note.")]}, headers=A
+    )
     assert a_write.json()["results"][0]["id"] != b_id
 
     assert (await client.get(f"/v1/memories/{b_id}", headers=A)).status_code == 404

@@ -62,9 +62,7 @@ def test_allocation_is_normalized_over_requested_types() -> None:
     assert sum(split_budget(1001, weights).values()) <= 1001
 
 
-@pytest.mark.parametrize(
-    "override", [{"nope": 0.5}, {"working": 0.5}, {"semantic": 1.5}, {"semantic": -0.1}]
-)
+@pytest.mark.parametrize("override", [{"nope": 0.5}, {"working": 0.5}, {"semantic": 1.5}, {"semantic": -0.1}])
 def test_bad_allocations_name_the_field(override: dict[str, float]) -> None:
     with pytest.raises(InvalidInput) as err:
         normalize_allocation([T.SEMANTIC, T.EPISODIC], {t: 0.5 for t in T}, override)

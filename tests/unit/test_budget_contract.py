@@ -11,11 +11,10 @@ from backends.tokenizer import TokenizerRegistry
 from memtypes.queries import ScoredPoint
 from memtypes.rendering import memory_line
 from memtypes.requests import RetrieveRequest
-from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from retrieval.budget import normalize_allocation
 from retrieval.pipeline import RetrievalConfig, Retriever
 from retrieval.policy import RankingPolicy
-from memtypes.types import POLICIES
 
 TOKENIZERS = TokenizerRegistry()
 RETRIEVER = Retriever(index=None, embedder=None, tokenizers=TOKENIZERS, config=RetrievalConfig())  # type: ignore[arg-type]
@@ -23,7 +22,9 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 content_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300
-) | st.sampled_from(["ok.", "## Semantic memory", "- item\n- item", "trailing space  ", "end.\n\n", "🎉🎉", "  "])
+) | st.sampled_from(
+    ["ok.", "## Semantic memory", "- item\n- item", "trailing space  ", "end.\n\n", "🎉🎉", "  "]
+)
 
 
 @st.composite
@@ -55,15 +56,19 @@ def hits(draw: st.DrawFn) -> dict[MemoryType, list[ScoredPoint]]:
     found=hits(),
     budget=st.integers(1, 3000),
     encoding_model=st.sampled_from([None, "gpt-4o"]),
-    allocation=st.none() | st.dictionaries(st.sampled_from([t.value for t in DEFAULT_RETRIEVAL_TYPES]),
-                                           st.floats(0, 1), max_size=4),
+    allocation=st.none()
+    | st.dictionaries(
+        st.sampled_from([t.value for t in DEFAULT_RETRIEVAL_TYPES]), st.floats(0, 1), max_size=4
+    ),
 )
 def test_context_never_exceeds_budget_and_metadata_adds_up(found, budget, encoding_model, allocation) -> None:
     request = RetrieveRequest(query="q", budget_tokens=budget, allocation=allocation)
     resolved = RETRIEVER.resolve(request)
     if encoding_model:  # count with o200k instead, as a gpt-4o request would
         resolved = type(resolved)(budget, "o200k_base", resolved.types, NOW)
-    weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, allocation)
+    weights = normalize_allocation(
+        resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, allocation
+    )
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
     response = RETRIEVER._assemble(request, resolved, weights, policies, [1.0], found)
 

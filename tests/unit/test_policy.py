@@ -12,8 +12,13 @@ NOW = 1_700_000_000.0
 @pytest.mark.parametrize("memory_type", list(MemoryType))
 def test_explanation_total_equals_formula(memory_type: MemoryType) -> None:
     policy = RankingPolicy(POLICIES[memory_type], NOW)
-    payload = {"occurred_ts": NOW - 3 * DAY_SECONDS, "importance": 0.8, "use_count": 4,
-               "due_ts": NOW - 3600, "status": "pending"}
+    payload = {
+        "occurred_ts": NOW - 3 * DAY_SECONDS,
+        "importance": 0.8,
+        "use_count": 4,
+        "due_ts": NOW - 3600,
+        "status": "pending",
+    }
     explanation = policy.explain(payload, 0.42)
     assert explanation.total == pytest.approx(evaluate(policy.formula(), payload, 0.42), abs=1e-12)
     assert explanation.components["similarity"].value == 0.42

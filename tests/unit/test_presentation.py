@@ -14,7 +14,10 @@ def test_sections_in_order_and_episodic_chronological() -> None:
     ]
     context = render_context(items)
     assert context == (
-        section_header(T.SEMANTIC) + "- strong fact\n- weak fact\n" + section_header(T.EPISODIC) + "- early\n- late\n"
+        section_header(T.SEMANTIC)
+        + "- strong fact\n- weak fact\n"
+        + section_header(T.EPISODIC)
+        + "- early\n- late\n"
     )
 
 

@@ -14,10 +14,15 @@ from memtypes.types import MemoryType
 def test_ids_are_deterministic_and_tenant_scoped() -> None:
     scope = Scope(user_id="u1")
     h = content_hash("Likes tea")
-    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) == memory_id("a", MemoryType.SEMANTIC, scope, None, h)
-    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) != memory_id("b", MemoryType.SEMANTIC, scope, None, h)
-    assert memory_id("a", MemoryType.SEMANTIC, scope, "x1", h) == memory_id("a", MemoryType.SEMANTIC, scope, "x1",
-                                                                            content_hash("other"))
+    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) == memory_id(
+        "a", MemoryType.SEMANTIC, scope, None, h
+    )
+    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) != memory_id(
+        "b", MemoryType.SEMANTIC, scope, None, h
+    )
+    assert memory_id("a", MemoryType.SEMANTIC, scope, "x1", h) == memory_id(
+        "a", MemoryType.SEMANTIC, scope, "x1", content_hash("other")
+    )
 
 
 def test_content_hash_ignores_whitespace_layout() -> None:
@@ -26,9 +31,21 @@ def test_content_hash_ignores_whitespace_layout() -> None:
 
 def test_payload_round_trip() -> None:
     now = datetime(2025, 5, 1, 12, tzinfo=UTC)
-    record = MemoryRecord(id="i", type=MemoryType.PROSPECTIVE, tenant="t", scope=Scope(user_id="u"), content="c",
-                          content_hash="h", token_count=1, token_counts={"cl100k_base": 1}, importance=0.5,
-                          occurred_at=now, created_at=now, due_at=now, status="pending")
+    record = MemoryRecord(
+        id="i",
+        type=MemoryType.PROSPECTIVE,
+        tenant="t",
+        scope=Scope(user_id="u"),
+        content="c",
+        content_hash="h",
+        token_count=1,
+        token_counts={"cl100k_base": 1},
+        importance=0.5,
+        occurred_at=now,
+        created_at=now,
+        due_at=now,
+        status="pending",
+    )
     payload = record.to_payload()
     assert payload["due_ts"] == now.timestamp() and payload["superseded"] is False
     assert MemoryRecord.from_payload("i", payload) == record

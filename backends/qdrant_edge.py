@@ -1,0 +1,390 @@
+"""`VectorIndex` on Qdrant Edge: the Qdrant engine in-process, one shard directory per memory type.
+
+Edge calls block, so every call goes through `asyncio.to_thread`, and a search batch makes one
+`query_batch` call per shard. Edge never builds its HNSW index by itself: after upserts, once enough
+vectors are unindexed, one background `optimize()` per shard is scheduled off the request path.
+
+Caveat, measured with qdrant-edge-py 0.9: the binding holds the GIL for the whole of every call, so
+a worker thread does not let other Python code run meanwhile. That is why threads are no faster
+than serial calls, and why a background `optimize()` still stalls the event loop while it runs
+(seconds for tens of thousands of vectors); `optimize_threshold` bounds how often that happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from qdrant_edge import (
+    CountRequest,
+    DecayKind,
+    Distance,
+    EdgeConfig,
+    EdgeOptimizersConfig,
+    EdgeShard,
+    EdgeVectorParams,
+    Expression,
+    FieldCondition,
+    Filter,
+    Formula,
+    KeywordIndexParams,
+    MatchValue,
+    PayloadSchemaType,
+    Point,
+    Prefetch,
+    Query,
+    QueryBatchRequest,
+    QueryRequest,
+    RangeFloat,
+    ScrollRequest,
+    UpdateOperation,
+)
+from qdrant_edge import ScoredPoint as EdgeScoredPoint
+
+from backends._filters import (
+    DENSE,
+    PAYLOAD_INDEXES,
+    IndexKind,
+    canonical_ids,
+    dense_vector,
+    filter_equalities,
+    render_formula,
+    search_per_type,
+)
+from memtypes.errors import Unavailable
+from memtypes.formula import Condition, FieldEquals, variable_defaults
+from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from memtypes.types import MemoryType
+
+log = logging.getLogger(__name__)
+
+# Segments smaller than this many vectors stay unindexed (brute force over them is as fast as HNSW).
+_MIN_POINTS_TO_INDEX = 1_000
+_SCHEMA: dict[IndexKind, PayloadSchemaType | KeywordIndexParams] = {
+    IndexKind.TENANT: KeywordIndexParams(is_tenant=True),
+    IndexKind.KEYWORD: PayloadSchemaType.Keyword,
+    IndexKind.BOOL: PayloadSchemaType.Bool,
+    IndexKind.FLOAT: PayloadSchemaType.Float,
+}
+
+
+def _match_value(value: str | bool | int) -> MatchValue:
+    # qdrant-edge-py 0.9 converts a Python bool to the integer 0/1, which then matches no stored
+    # boolean. numpy's bool is not an int to the binding, so it arrives as a real boolean.
+    if isinstance(value, bool):
+        return MatchValue(np.bool_(value))  # type: ignore[arg-type]
+    return MatchValue(value)
+
+
+def _filter(flt: MemoryFilter) -> Filter:
+    return Filter(must=[FieldCondition(key, match=_match_value(v)) for key, v in filter_equalities(flt)])
+
+
+def _condition(cond: Condition) -> FieldCondition:
+    if isinstance(cond, FieldEquals):
+        return FieldCondition(cond.key, match=_match_value(cond.value))
+    return FieldCondition(cond.key, range=RangeFloat(gte=cond.gte, lt=cond.lt))
+
+
+class _EdgeFormula:
+    """Formula nodes as Edge `Expression`s."""
+
+    def const(self, value: float) -> Expression:
+        return Expression.Constant(value)
+
+    def var(self, name: str) -> Expression:
+        return Expression.Variable(name)
+
+    def sum(self, terms: list[Expression]) -> Expression:
+        return Expression.Sum(terms)
+
+    def mult(self, factors: list[Expression]) -> Expression:
+        return Expression.Mult(factors)
+
+    def div(self, left: Expression, right: Expression, by_zero_default: float) -> Expression:
+        return Expression.Div(left, right, by_zero_default=by_zero_default)
+
+    def exp_decay(self, x: Expression, target: Expression, scale: float, midpoint: float) -> Expression:
+        return Expression.Decay(DecayKind.Exp, x, target, midpoint=midpoint, scale=scale)
+
+    def gauss_decay(self, x: Expression, target: Expression, scale: float, midpoint: float) -> Expression:
+        return Expression.Decay(DecayKind.Gauss, x, target, midpoint=midpoint, scale=scale)
+
+    def all_of(self, conditions: tuple[Condition, ...]) -> Expression:
+        return Expression.Condition(Filter(must=[_condition(c) for c in conditions]))
+
+
+_FORMULA = _EdgeFormula()
+
+
+def _query_request(request: SearchRequest) -> QueryRequest:
+    nearest = Query.Nearest(request.vector, using=DENSE)
+    with_vector: list[str] | bool = [DENSE] if request.with_vector else False
+    if request.formula is None:
+        return QueryRequest(
+            limit=request.limit,
+            query=nearest,
+            filter=_filter(request.filter),
+            with_payload=True,
+            with_vector=with_vector,
+        )
+    formula = Formula(render_formula(request.formula, _FORMULA), defaults=variable_defaults(request.formula))
+    # The filter sits on the prefetch: the formula only ever re-scores the candidates it lets through.
+    prefetch = Prefetch(limit=request.prefetch_limit, query=nearest, filter=_filter(request.filter))
+    return QueryRequest(
+        limit=request.limit,
+        query=formula,
+        prefetches=[prefetch],
+        with_payload=True,
+        with_vector=with_vector,
+    )
+
+
+def _scored(point: EdgeScoredPoint) -> ScoredPoint:
+    return ScoredPoint(str(point.id), float(point.score), point.payload or {}, dense_vector(point.vector))
+
+
+@dataclass(frozen=True)
+class IndexingStatus:
+    points: int
+    indexed_vectors: int
+
+
+def _in_use_by_another_process(exc: Exception) -> bool:
+    # Edge reports a held WAL lock as "failed to open WAL …: Can't init WAL: Kind(WouldBlock)".
+    return "WouldBlock" in str(exc)
+
+
+def _unindexed(shard: EdgeShard) -> int:
+    info = shard.info()
+    return info.points_count - info.indexed_vectors_count
+
+
+class EdgeVectorIndex:
+    """One Edge shard per memory type under `data_dir`, named `<prefix>_<type>`."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        prefix: str,
+        dimension: int,
+        *,
+        optimize_threshold: int = 20_000,
+        indexing_threshold_kb: int | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.prefix = prefix
+        self.dimension = dimension
+        self.optimize_threshold = optimize_threshold
+        if indexing_threshold_kb is None:
+            points = min(_MIN_POINTS_TO_INDEX, optimize_threshold)
+            indexing_threshold_kb = max(1, math.ceil(points * dimension * 4 / 1024))
+        self._config = EdgeConfig(
+            vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
+            optimizers=EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb),
+        )
+        self._shards: dict[MemoryType, EdgeShard] = {}
+        self._optimize_locks: dict[MemoryType, asyncio.Lock] = {}
+        # Strong references to background optimizations: the event loop keeps only weak ones.
+        self._background: dict[MemoryType, asyncio.Task[None]] = {}
+        # Unindexed vectors left after the last optimize (too few to index); growth is counted from it.
+        self._unindexed_floor: dict[MemoryType, int] = {}
+        self._closing = False
+
+    def shard_path(self, memory_type: MemoryType) -> Path:
+        return self.data_dir / f"{self.prefix}_{memory_type.value}"
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._shards:
+            return
+        shards = await asyncio.to_thread(self._open_all)
+        self._shards = shards
+        self._optimize_locks = {mt: asyncio.Lock() for mt in shards}
+        self._closing = False
+
+    def _open_all(self) -> dict[MemoryType, EdgeShard]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        shards: dict[MemoryType, EdgeShard] = {}
+        try:
+            for memory_type in MemoryType:
+                shards[memory_type] = self._open_shard(self.shard_path(memory_type))
+        except BaseException:
+            for shard in shards.values():  # do not keep half of the shards locked
+                shard.close()
+            raise
+        return shards
+
+    def _open_shard(self, path: Path) -> EdgeShard:
+        if not path.exists():
+            shard = EdgeShard.create(str(path), self._config)
+        else:
+            try:
+                # Passing the config checks it against the stored segments and updates the
+                # optimizer settings on disk.
+                shard = EdgeShard.load(str(path), self._config)
+            except Exception as exc:
+                if _in_use_by_another_process(exc):
+                    raise Unavailable(
+                        detail=f"the data dir {self.data_dir} is in use by another mnemo process "
+                        f"(shard {path.name} is locked); stop it or point this one at another dir",
+                        dependency="qdrant_edge",
+                    ) from exc
+                raise
+        try:
+            # Indexes are added on load too, so a dir written by an older version gains new ones.
+            existing = set(shard.info().payload_schema)
+            for field, kind in PAYLOAD_INDEXES:
+                if field not in existing:
+                    shard.update(UpdateOperation.create_field_index(field, _SCHEMA[kind]))
+        except BaseException:
+            shard.close()
+            raise
+        return shard
+
+    async def close(self) -> None:
+        self._closing = True
+        await asyncio.gather(*self._background.values(), return_exceptions=True)
+        # Holding every optimize lock means no optimization (background or `optimize()`) is running
+        # in a thread on a shard we are about to close; ones still waiting find no shard and return.
+        async with contextlib.AsyncExitStack() as held:
+            for lock in self._optimize_locks.values():
+                await held.enter_async_context(lock)
+            shards, self._shards = self._shards, {}
+        if shards:
+            await asyncio.to_thread(self._close_all, list(shards.values()))
+
+    @staticmethod
+    def _close_all(shards: list[EdgeShard]) -> None:
+        for shard in shards:
+            shard.flush()
+            shard.close()
+
+    async def ready(self) -> bool:
+        return bool(self._shards) and not self._closing
+
+    def _shard(self, memory_type: MemoryType) -> EdgeShard:
+        try:
+            return self._shards[memory_type]
+        except KeyError:
+            raise Unavailable(detail="the Qdrant Edge index is not open", dependency="qdrant_edge") from None
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
+        if not points:
+            return
+        shard = self._shard(memory_type)
+        unindexed = await asyncio.to_thread(self._upsert_and_measure, shard, list(points))
+        self._maybe_optimize(memory_type, unindexed)
+
+    @staticmethod
+    def _upsert_and_measure(shard: EdgeShard, points: list[VectorPoint]) -> int:
+        # Points are built in the worker thread too: for large batches that is real CPU work.
+        edge_points = [Point(p.id, {DENSE: p.vector}, p.payload) for p in points]
+        shard.update(UpdateOperation.upsert_points(edge_points))
+        return _unindexed(shard)
+
+    async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
+        point_ids = canonical_ids(ids)
+        if point_ids:
+            shard = self._shard(memory_type)
+            await asyncio.to_thread(shard.update, UpdateOperation.delete_points(list(point_ids)))
+
+    async def set_payload(
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
+    ) -> None:
+        point_ids = canonical_ids(ids)
+        if point_ids and payload:
+            shard = self._shard(memory_type)
+            await asyncio.to_thread(shard.update, UpdateOperation.set_payload(list(point_ids), dict(payload)))
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    async def get(
+        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
+    ) -> list[StoredPoint]:
+        point_ids = canonical_ids(ids)
+        if not point_ids:
+            return []
+        shard = self._shard(memory_type)
+        # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
+        records = await asyncio.to_thread(shard.retrieve, list(point_ids), True, with_vector)
+        return [
+            StoredPoint(str(r.id), r.payload or {}, dense_vector(r.vector) if with_vector else None)
+            for r in records
+        ]
+
+    async def scroll(
+        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
+    ) -> tuple[list[StoredPoint], str | None]:
+        shard = self._shard(memory_type)
+        request = ScrollRequest(
+            offset=offset, limit=limit, filter=_filter(flt), with_payload=True, with_vector=False
+        )
+        records, next_offset = await asyncio.to_thread(shard.scroll, request)
+        points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
+        return points, None if next_offset is None else str(next_offset)
+
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter) -> int:
+        shard = self._shard(memory_type)
+        return await asyncio.to_thread(shard.count, CountRequest(exact=True, filter=_filter(flt)))
+
+    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        return await search_per_type(requests, self._search_shard)
+
+    async def _search_shard(
+        self, memory_type: MemoryType, requests: list[SearchRequest]
+    ) -> list[list[ScoredPoint]]:
+        shard = self._shard(memory_type)
+        batch = QueryBatchRequest([_query_request(r) for r in requests])
+        results = await asyncio.to_thread(shard.query_batch, batch)
+        return [[_scored(p) for p in hits] for hits in results]
+
+    # -- HNSW maintenance ------------------------------------------------------------------------
+
+    async def indexing_status(self) -> dict[MemoryType, IndexingStatus]:
+        """How many vectors each shard holds and how many of them are in an HNSW index."""
+        shards = dict(self._shards)
+        infos = await asyncio.to_thread(lambda: {mt: shard.info() for mt, shard in shards.items()})
+        return {mt: IndexingStatus(i.points_count, i.indexed_vectors_count) for mt, i in infos.items()}
+
+    async def optimize(self) -> None:
+        """Build the HNSW index of every shard now (waits for a background run of the same shard)."""
+        for memory_type in list(self._shards):
+            await self._optimize_shard(memory_type)
+
+    async def _optimize_shard(self, memory_type: MemoryType) -> None:
+        async with self._optimize_locks[memory_type]:  # never two optimizations of one shard at once
+            shard = self._shards.get(memory_type)
+            if shard is None:
+                return
+            self._unindexed_floor[memory_type] = await asyncio.to_thread(self._optimize_and_measure, shard)
+
+    @staticmethod
+    def _optimize_and_measure(shard: EdgeShard) -> int:
+        shard.optimize()
+        return _unindexed(shard)
+
+    def _maybe_optimize(self, memory_type: MemoryType, unindexed: int) -> None:
+        growth = unindexed - self._unindexed_floor.get(memory_type, 0)
+        if growth <= self.optimize_threshold or self._closing or memory_type in self._background:
+            return
+        task = asyncio.create_task(self._optimize_in_background(memory_type))
+        self._background[memory_type] = task
+
+    async def _optimize_in_background(self, memory_type: MemoryType) -> None:
+        try:
+            await self._optimize_shard(memory_type)
+        except Exception:
+            # A failed optimization leaves the shard searchable (brute force); log it and move on.
+            log.exception("background optimize of the %s shard failed", memory_type.value)
+        finally:
+            self._background.pop(memory_type, None)

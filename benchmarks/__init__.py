@@ -1,0 +1,1 @@
+"""Benchmarks: datasets, generators, the harness, results."""

@@ -1,0 +1,69 @@
+"""Both `VectorIndex` backends on real engines: Qdrant Edge on a temp dir, qdrant-client's `:memory:` mode."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from qdrant_client import AsyncQdrantClient
+
+from backends.qdrant_client import QdrantClientVectorIndex
+from backends.qdrant_edge import EdgeVectorIndex
+from memtypes.ports import VectorIndex
+
+DIMENSION = 8
+PREFIX = "test"
+BACKENDS = ("edge", "client")
+
+
+@pytest.fixture(scope="session")
+async def edge_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, closed Edge data dir with every shard and payload index in place.
+
+    Creating the five shards and their payload indexes costs about a second (one fsync per index);
+    loading a copy costs a tenth of that, which keeps the suite fast. The copy must stay sparse: Edge
+    preallocates its WAL and storage pages, so the dir is ~870 MB apparent but ~2 MB on disk.
+    """
+    path = tmp_path_factory.mktemp("edge-template") / "data"
+    index = EdgeVectorIndex(path, PREFIX, DIMENSION)
+    await index.open()
+    await index.close()
+    return path
+
+
+def copy_sparse(src: Path, dst: Path) -> None:
+    if shutil.which("cp") is None:
+        shutil.copytree(src, dst)
+        return
+    subprocess.run(["cp", "-r", "--sparse=always", str(src), str(dst)], check=True)
+
+
+def make_index(kind: str, tmp_path: Path, template: Path) -> EdgeVectorIndex | QdrantClientVectorIndex:
+    if kind == "edge":
+        copy_sparse(template, tmp_path / "edge")
+        return EdgeVectorIndex(tmp_path / "edge", PREFIX, DIMENSION)
+    return QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), PREFIX, DIMENSION)
+
+
+@pytest.fixture(params=BACKENDS)
+async def index(
+    request: pytest.FixtureRequest, tmp_path: Path, edge_template: Path
+) -> AsyncIterator[VectorIndex]:
+    idx = make_index(request.param, tmp_path, edge_template)
+    await idx.open()
+    yield idx
+    await idx.close()
+
+
+@pytest.fixture
+async def both(tmp_path: Path, edge_template: Path) -> AsyncIterator[tuple[VectorIndex, VectorIndex]]:
+    """One index of each kind, for checks that the two engines agree."""
+    edge, client = make_index("edge", tmp_path, edge_template), make_index("client", tmp_path, edge_template)
+    await edge.open()
+    await client.open()
+    yield edge, client
+    await edge.close()
+    await client.close()

@@ -1,0 +1,58 @@
+"""`mnemo serve` — the README's command — starts a real server that answers over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
+    port = free_port()
+    env = dict(os.environ, MNEMO_DATA_DIR=str(tmp_path / "data"), MNEMO_HOST="0.0.0.0", MNEMO_PORT=str(port))
+    env.pop("MNEMO_API_KEYS", None)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve"], env=env, stdout=out, stderr=out)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"server did not become ready:\n{log.read_text()}")
+        written = httpx.post(
+            f"{base}/v1/memories",
+            json={"memories": [{"type": "semantic", "content": "The deploy key lives in the team vault."}]},
+            timeout=30,
+        )
+        assert written.status_code == 201
+        found = httpx.post(
+            f"{base}/v1/retrieve", json={"query": "where is the deploy key?"}, timeout=30
+        ).json()
+        assert found["memories"][0]["content"] == "The deploy key lives in the team vault."
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    text = log.read_text()
+    # No API keys: it refused the wildcard address, said so, and bound loopback only.
+    assert "listening on 127.0.0.1 only" in text
+    assert f"http://127.0.0.1:{port}" in text
+    assert "The deploy key" not in text  # memory contents are not logged at INFO
