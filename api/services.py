@@ -19,7 +19,6 @@ from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
 
 log = logging.getLogger("mnemo.services")
-_STARTUP_OPTIMIZE_MIN = 5_000
 
 
 @dataclass
@@ -61,8 +60,8 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
     )
 
 
-async def _index_backlog_before_serving(index: VectorIndex) -> None:
-    """Build pending HNSW indexes before the first request rather than during one.
+async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
+    """Build pending HNSW indexes now: before serving, or after a bulk load.
 
     qdrant-edge-py holds the GIL for a whole `optimize()`, so an optimization while serving stalls
     every request; at start-up nobody is waiting yet.
@@ -72,7 +71,7 @@ async def _index_backlog_before_serving(index: VectorIndex) -> None:
     if not isinstance(index, EdgeVectorIndex):
         return
     backlog = sum(s.points - s.indexed_vectors for s in (await index.indexing_status()).values())
-    if backlog >= _STARTUP_OPTIMIZE_MIN:
+    if backlog >= min_backlog:
         log.info("building HNSW indexes for %d unindexed vectors before serving", backlog)
         await index.optimize()
 
@@ -83,7 +82,7 @@ async def open_services(settings: Settings) -> Services:
     embedder = SentenceTransformerEmbedder(settings.embedding_model)
     index = _vector_index(settings, embedder.dimension)
     await index.open()
-    await _index_backlog_before_serving(index)
+    await build_pending_indexes(index)
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens, model_budget_share=settings.model_budget_share
     )

@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 
+from cli import ingest_cmd
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default MNEMO_PORT or 8080)")
     serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
     serve.set_defaults(func=_serve)
+    ingest_cmd.add_parser(sub)
     return parser
 
 
