@@ -122,13 +122,13 @@ async def test_importance_says_who_decided(client: AsyncTestClient[Any]) -> None
                     "type": "semantic",
                     "content": "Remember: Alice is allergic to peanuts and carries an EpiPen.",
                     "id": "h",
-                },  # fmt: skip
+                },
                 {
                     "type": "semantic",
                     "content": "The office plants get watered every second Monday morning.",
                     "id": "c",
                     "importance": 0.2,
-                },  # fmt: skip
+                },
             ],
         )
     )["results"]
@@ -201,10 +201,12 @@ async def test_a_trigger_phrase_surfaces_its_intention_despite_low_similarity(
 
 
 async def test_each_use_of_a_procedure_raises_its_rank(client: AsyncTestClient[Any]) -> None:
+    drain = "To restart the API: drain the node, restart the service, undrain it."
+    clear = "To restart the API: stop the service, clear the cache, start it."
     steps = [
-        {"type": "procedural", "id": "a", "content": "To restart the API: drain the node, restart the service, undrain it."},
-        {"type": "procedural", "id": "b", "content": "To restart the API: stop the service, clear the cache, start it."},
-    ]  # fmt: skip
+        {"type": "procedural", "id": "a", "content": drain},
+        {"type": "procedural", "id": "b", "content": clear},
+    ]
     ids = {r["external_id"]: r["id"] for r in (await write(client, steps, dedup=False))["results"]}
     query = {"query": "how do I restart the API", "types": ["procedural"], "explain": True}
     before = {m["external_id"]: m["score"] for m in (await retrieve(client, **query))["memories"]}
