@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from api.auth import KeyRing
 from api.settings import Settings
-from backends.embedder import SentenceTransformerEmbedder
+from backends.embedder import open_embedder
 from backends.llm_reviewer import OpenAICompatibleReviewer
 from backends.tokenizer import TokenizerRegistry
 from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
 from ingest.lifecycle import Lifecycle
 from ingest.pipeline import MemoryWriter, WriteConfig
 from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
-from memtypes.ports import VectorIndex
+from memtypes.ports import Embedder, VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
 
@@ -26,7 +26,7 @@ class Services:
     settings: Settings
     keys: KeyRing
     index: VectorIndex
-    embedder: SentenceTransformerEmbedder
+    embedder: Embedder
     tokenizers: TokenizerRegistry
     writer: MemoryWriter
     retriever: Retriever
@@ -79,7 +79,7 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
 async def open_services(settings: Settings) -> Services:
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     tokenizers = TokenizerRegistry(default=settings.default_encoding)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = open_embedder(settings.embedding_backend, settings.embedding_model)
     index = _vector_index(settings, embedder.dimension)
     await index.open()
     await build_pending_indexes(index)
