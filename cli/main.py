@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default MNEMO_PORT or 8080)")
     serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
     serve.set_defaults(func=_serve)
+    from benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
+
+    add_bench_parser(sub)
     return parser
 
 
