@@ -25,9 +25,12 @@ from memtypes.types import MemoryType
 RRF_K = 60  # the constant of Cormack et al.'s reciprocal-rank fusion
 _WORD = re.compile(r"\w+")
 STOP_WORDS = frozenset(
-    "a an and are as at be but by did do does for from had has have he her him his how i in is it its "
-    "me my of on or our she so that the their them they this to was we were what when where which who "
-    "why will with you your".split()
+    _WORD.findall(
+        "a an and are as at be but by did do does for from had has "
+        "have he her him his how i in is it its me my of on or "
+        "our she so that the their them they this to was we were what when where "
+        "which who why will with you your "
+    )
 )
 
 

@@ -80,6 +80,27 @@ def _quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def _latency(args: argparse.Namespace) -> int:
+    from benchmarks.latency import LatencyOptions, run_latency, write_latency_outputs
+
+    options = LatencyOptions(
+        sizes=args.sizes,
+        concurrency=args.concurrency,
+        requests=args.requests,
+        max_seconds=args.max_seconds,
+        budget=args.budget,
+        pool=args.pool,
+        ann_queries=args.ann_queries,
+        client_max_size=args.client_max_size,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_latency(options, lambda line: print(line, file=sys.stderr, flush=True)))
+    write_latency_outputs(results, args.out)
+    print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")
+    return 0
+
+
 def _generate(args: argparse.Namespace) -> int:
     from benchmarks.dataset import write_jsonl
     from benchmarks.synthetic import generate
@@ -102,7 +123,10 @@ def add_bench_parser(sub: Any) -> None:
     quality.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
     quality.add_argument("--k", type=_ints, default=(1, 5, 10, 20), help="ranks K (default 1,5,10,20)")
     quality.add_argument(
-        "--budgets", type=_ints, default=(256, 512, 1024, 2048), help="token budgets (default 256,512,1024,2048)"
+        "--budgets",
+        type=_ints,
+        default=(256, 512, 1024, 2048),
+        help="token budgets (default 256,512,1024,2048)",
     )
     quality.add_argument("--types", type=_types, help="memory types to retrieve (default: the API's)")
     quality.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
@@ -112,6 +136,27 @@ def add_bench_parser(sub: Any) -> None:
     )
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     quality.set_defaults(bench_func=_quality)
+
+    latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
+    latency.add_argument(
+        "--sizes", type=_sizes, default=(10_000, 100_000, 1_000_000), help="default 10k,100k,1M"
+    )
+    latency.add_argument("--concurrency", type=_ints, default=(1, 4), help="concurrent clients (default 1,4)")
+    latency.add_argument("--requests", type=int, default=300, help="requests per concurrency level")
+    latency.add_argument("--max-seconds", type=float, default=90.0, help="time cap per concurrency level")
+    latency.add_argument("--budget", type=int, default=2_000, help="budget_tokens of each retrieval")
+    latency.add_argument("--pool", type=int, default=3_000, help="real texts embedded to seed the vectors")
+    latency.add_argument("--ann-queries", type=int, default=100, help="queries of the ANN-vs-exact check")
+    latency.add_argument(
+        "--client-max-size",
+        type=int,
+        default=10_000,
+        help="largest size also timed on qdrant-client local mode",
+    )
+    latency.add_argument("--seed", type=int, default=0)
+    latency.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
+    latency.add_argument("--out", type=Path, required=True, help="output directory")
+    latency.set_defaults(bench_func=_latency)
 
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")

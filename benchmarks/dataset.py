@@ -64,7 +64,9 @@ def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 value = json.loads(raw)
             except json.JSONDecodeError as exc:
-                raise DatasetError(path, number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+                raise DatasetError(
+                    path, number, f"not valid JSON ({exc.msg} at column {exc.colno})"
+                ) from None
             if not isinstance(value, dict):
                 raise DatasetError(path, number, f"expected a JSON object, got {type(value).__name__}")
             yield number, value

@@ -10,6 +10,8 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
+ANN_TOLERANCE = 1e-4  # float32 cosines from two engines agree to ~1e-6; within this they are a tie
+
 
 def recall_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
     """Share of the relevant ids found among the first `k` ranked ids."""
@@ -52,6 +54,18 @@ def ranking_metrics(ranked: Sequence[str], relevant: Collection[str], ks: Iterab
         out[f"hit@{k}"] = hit_at(ranked, relevant, k)
         out[f"ndcg@{k}"] = ndcg_at(ranked, relevant, k)
     return out
+
+
+def ann_recall(found: Sequence[float], exact: Sequence[float], k: int) -> float:
+    """Share of the exact top-k that the approximate search also found, counted by similarity.
+
+    Counting by similarity rather than by id makes ties (identical texts, identical vectors) count
+    as found whichever of the tied ids the index returned.
+    """
+    if not exact:
+        return 1.0
+    kth = exact[: min(k, len(exact))][-1]
+    return sum(1 for s in found[:k] if s >= kth - ANN_TOLERANCE) / min(k, len(exact))
 
 
 def mean_by_group(rows: Iterable[tuple[str, Mapping[str, float]]]) -> dict[str, dict[str, float]]:

@@ -26,15 +26,14 @@ from benchmarks.baselines import (
     reciprocal_rank_fusion,
 )
 from benchmarks.dataset import BenchQuery, Dataset
+from benchmarks.metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
 from benchmarks.report import machine
-from benchmarks.metrics import mean_by_group, percentiles, ranking_metrics, set_recall
 from benchmarks.target import Target
 from memtypes.queries import MemoryFilter, SearchRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
 
 SYSTEMS = ("mnemo", "bm25", "dense", "fusion")
 BASELINE_DEPTH = 200  # how deep the baselines rank (enough to fill the largest usual budget)
-ANN_TOLERANCE = 1e-4  # float32 cosine from two engines agrees to about 1e-6; ties count as found
 
 
 @dataclass(frozen=True)
@@ -124,18 +123,6 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
     return out
 
 
-def ann_recall(found: Sequence[float], exact: Sequence[float], k: int) -> float:
-    """Share of the exact top-k that the approximate search also found, counted by similarity.
-
-    Counting by similarity rather than by id makes ties (identical texts, identical vectors) count
-    as found whichever of the tied ids the index returned.
-    """
-    if not exact:
-        return 1.0
-    kth = exact[: min(k, len(exact))][-1]
-    return sum(1 for s in found[:k] if s >= kth - ANN_TOLERANCE) / min(k, len(exact))
-
-
 async def run_quality(target: Target, dataset: Dataset, options: QualityOptions) -> QualityRun:
     from backends.embedder import SentenceTransformerEmbedder
     from backends.tokenizer import TokenizerRegistry
@@ -168,7 +155,11 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
         latencies.extend(mnemo["latency_ms"])
         dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
         bm25 = baselines.bm25(query.query, query.scope, types, BASELINE_DEPTH)
-        ranked = {"dense": dense, "bm25": bm25, "fusion": reciprocal_rank_fusion([bm25, dense], BASELINE_DEPTH)}
+        ranked = {
+            "dense": dense,
+            "bm25": bm25,
+            "fusion": reciprocal_rank_fusion([bm25, dense], BASELINE_DEPTH),
+        }
         packed = {"mnemo": mnemo["packed"]}
         for system, ranking in ranked.items():
             packed[system] = {}
@@ -262,7 +253,12 @@ def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
         f"## Per category: recall@{k_ref} and budget_recall@{b_ref}",
         "",
         table(
-            ["category", "queries", *(f"{s} r@{k_ref}" for s in SYSTEMS), *(f"{s} br@{b_ref}" for s in SYSTEMS)],
+            [
+                "category",
+                "queries",
+                *(f"{s} r@{k_ref}" for s in SYSTEMS),
+                *(f"{s} br@{b_ref}" for s in SYSTEMS),
+            ],
             by_category,
         ),
         "",
@@ -290,14 +286,28 @@ def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
     (out / "summary.md").write_text("\n".join(parts), encoding="utf-8")
 
     line_plot(
-        out / "recall_at_k.png", "recall@K", "K", "recall", ks,
-        {s: [overall[s][f"recall@{k}"] for k in ks] for s in SYSTEMS}, ylim=(0, 1),
+        out / "recall_at_k.png",
+        "recall@K",
+        "K",
+        "recall",
+        ks,
+        {s: [overall[s][f"recall@{k}"] for k in ks] for s in SYSTEMS},
+        ylim=(0, 1),
     )
     line_plot(
-        out / "budget_recall.png", "budget_recall@B", "budget B (tokens)", "recall", budgets,
-        {s: [overall[s][f"budget_recall@{b}"] for b in budgets] for s in SYSTEMS}, logx=True, ylim=(0, 1),
+        out / "budget_recall.png",
+        "budget_recall@B",
+        "budget B (tokens)",
+        "recall",
+        budgets,
+        {s: [overall[s][f"budget_recall@{b}"] for b in budgets] for s in SYSTEMS},
+        logx=True,
+        ylim=(0, 1),
     )
     bar_plot(
-        out / "by_category.png", f"recall@{k_ref} by category", "recall", categories,
+        out / "by_category.png",
+        f"recall@{k_ref} by category",
+        "recall",
+        categories,
         {s: [systems[s][c][f"recall@{k_ref}"] for c in categories] for s in SYSTEMS},
     )

@@ -14,32 +14,54 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-NAMES = (
-    "Maya Ravi Lena Omar Chloe Tomas Aiko Bruno Priya Jonas Sofia Kwame Elena Felix Nadia Mateo Ingrid "
-    "Hugo Amara Lucas Yara Daniel Mei Oscar Leila Samuel Zofia Victor Hana Emil"
-).split()
-CITIES = "Porto Lisbon Oslo Kyoto Lima Dublin Austin Tallinn Hobart Quito Leeds Lyon Graz Turku".split()
-SIBLINGS = "sister brother cousin aunt uncle".split()
-DRINKS = "green tea|oat-milk flat white|sparkling water|chai|black coffee|mint tea|hot chocolate".split("|")
-FOODS = "spicy ramen|mushroom risotto|fish tacos|lentil soup|pad thai|margherita pizza|falafel wraps".split("|")
-JOBS = "nurse|data engineer|carpenter|high-school teacher|product designer|pharmacist|pilot".split("|")
-PETS = "a grey cat named Pixel|a beagle named Biscuit|two goldfish|a parrot named Kiwi|a rabbit named Clover"
-ACTIVITIES = "kayaking|rock climbing|a pottery class|a half marathon|a jazz concert|a cooking workshop".split("|")
-PLACES = "Lake Tahoe|the old harbour|Mount Rainier|the city museum|the riverside park|the botanical garden"
-SYSTEMS = "build server|staging database|VPN client|printer queue|CI runners|backup job|mail relay".split("|")
-CHORES = "renew the passport|book the dentist|pay the electricity bill|return the library books|call the bank"
-TOPICS = (
-    "the weather|a new podcast|weekend plans|traffic this morning|a funny video|the football match|"
-    "a documentary|the neighbours' renovation|a birthday party|a hiking trail|a board game|a recipe"
-).split("|")
+
+def _options(text: str) -> tuple[str, ...]:
+    """`"a|b|c"` → `("a", "b", "c")`: long option lists stay readable as one wrapped string."""
+    return tuple(part.strip() for part in text.split("|"))
+
+
+NAMES = _options(
+    "Maya|Ravi|Lena|Omar|Chloe|Tomas|Aiko|Bruno|Priya|Jonas|Sofia|Kwame|Elena|Felix|Nadia|"
+    "Mateo|Ingrid|Hugo|Amara|Lucas|Yara|Daniel|Mei|Oscar|Leila|Samuel|Zofia|Victor|Hana|Emil"
+)
+CITIES = _options("Porto|Lisbon|Oslo|Kyoto|Lima|Dublin|Austin|Tallinn|Hobart|Quito|Leeds|Lyon|Graz|Turku")
+SIBLINGS = _options("sister|brother|cousin|aunt|uncle")
+DRINKS = _options("green tea|oat-milk flat white|sparkling water|chai|black coffee|mint tea|hot chocolate")
+FOODS = _options(
+    "spicy ramen|mushroom risotto|fish tacos|lentil soup|pad thai|margherita pizza|falafel wraps"
+)
+JOBS = _options("nurse|data engineer|carpenter|high-school teacher|product designer|pharmacist|pilot")
+PETS = _options(
+    "a grey cat named Pixel|a beagle named Biscuit|two goldfish|a parrot named Kiwi|a rabbit named Clover"
+)
+ACTIVITIES = _options(
+    "kayaking|rock climbing|a pottery class|a half marathon|a jazz concert|a cooking workshop"
+)
+PLACES = _options(
+    "Lake Tahoe|the old harbour|Mount Rainier|the city museum|the riverside park|the botanical garden"
+)
+SYSTEMS = _options("build server|staging database|VPN client|printer queue|CI runners|backup job|mail relay")
+CHORES = _options(
+    "renew the passport|book the dentist|pay the electricity bill|return the library books|call the bank"
+)
+TOPICS = _options(
+    "podcast|weather forecast|weekend trip|commute|video|football match|documentary|"
+    "renovation|birthday party|hiking trail|board game|recipe|concert|novel|gym routine|"
+    "garden|car repair|job interview|movie|farmers market|phone upgrade|chess club|"
+    "museum exhibit|bike ride"
+)
+ADJECTIVES = _options("new|strange|long|noisy|lovely|expensive|weird|quiet|busy|funny|late|surprising")
 FILLER = (
-    "{n}: Did you hear anything about {t}?",
-    "Assistant: I don't have much on {t}, but happy to chat about it.",
-    "{n}: Honestly {t} made my day a bit better.",
-    "Assistant: That sounds nice! What did you like most about {t}?",
-    "{n}: Not sure yet, I keep thinking about {t}.",
-    "Assistant: Let me know if you want me to look into {t} for you.",
-    "{n}: Anyway, enough about {t}. How are things on your side?",
+    "{n}: Did you hear anything about the {t}?",
+    "Assistant: I don't have much on the {t}, but happy to chat about it.",
+    "{n}: Honestly the {t} made my day a bit better.",
+    "Assistant: That sounds nice! What did you like most about the {t}?",
+    "{n}: Not sure yet, I keep thinking about that {t}.",
+    "Assistant: Let me know if you want me to look into the {t} for you.",
+    "{n}: Anyway, enough about the {t}. How are things on your side?",
+    "{n}: My friend told me about the {t} last night.",
+    "Assistant: Sounds like the {t} was quite something.",
+    "{n}: I might skip the {t} this time, too much going on.",
 )
 
 
@@ -58,10 +80,10 @@ def _plants(rng: random.Random, name: str) -> list[Plant]:
     """Every item that can be planted for one user, each slot filled once (so answers are unique)."""
     sibling, city = rng.choice(SIBLINGS), rng.choice(CITIES)
     drink, food, job = rng.choice(DRINKS), rng.choice(FOODS), rng.choice(JOBS)
-    pet = rng.choice(PETS.split("|"))
+    pet = rng.choice(PETS)
     system = rng.sample(SYSTEMS, 2)
-    chores = rng.sample(CHORES.split("|"), 2)
-    activity, place = rng.choice(ACTIVITIES), rng.choice(PLACES.split("|"))
+    chores = rng.sample(CHORES, 2)
+    activity, place = rng.choice(ACTIVITIES), rng.choice(PLACES)
     return [
         Plant(
             "fact",
@@ -185,7 +207,8 @@ def _user(b: _Builder, user: str, name: str, quota: int) -> None:
             if fits and (turns - turn <= 2 * len(todo) or rng.random() < 0.3):
                 used += _plant(b, user, todo.pop(), moment, day)
             else:
-                line = rng.choice(FILLER).format(n=name, t=rng.choice(TOPICS))
+                topic = f"{rng.choice(ADJECTIVES)} {rng.choice(TOPICS)}"
+                line = rng.choice(FILLER).format(n=name, t=topic)
                 b.add(user, "episodic", line, moment)
                 used += 1
             if used >= quota:

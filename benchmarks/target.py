@@ -48,7 +48,9 @@ class Target:
         del prefilter
         statuses: dict[str, int] = {}
         for start in range(0, len(memories), WRITE_BATCH):
-            batch = [m.model_dump(mode="json", exclude_none=True) for m in memories[start : start + WRITE_BATCH]]
+            batch = [
+                m.model_dump(mode="json", exclude_none=True) for m in memories[start : start + WRITE_BATCH]
+            ]
             answer = await self.call("/v1/memories", {"memories": batch})
             for result in answer["results"]:
                 statuses[result["status"]] = statuses.get(result["status"], 0) + 1

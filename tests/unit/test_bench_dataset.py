@@ -52,7 +52,12 @@ GOOD_QUERY = json.dumps({"id": "q1", "query": "What does Ada like?", "relevant_i
     ("memories", "queries", "where", "says"),
     [
         (GOOD_MEMORY + "{not json\n", GOOD_QUERY, "memories.jsonl:2", "not valid JSON"),
-        (GOOD_MEMORY + '{"id": "m2", "type": "nope", "content": "x"}\n', GOOD_QUERY, "memories.jsonl:2", "type"),
+        (
+            GOOD_MEMORY + '{"id": "m2", "type": "nope", "content": "x"}\n',
+            GOOD_QUERY,
+            "memories.jsonl:2",
+            "type",
+        ),
         ('{"type": "semantic", "content": "no id"}\n', GOOD_QUERY, "memories.jsonl:1", "needs an `id`"),
         (GOOD_MEMORY + GOOD_MEMORY, GOOD_QUERY, "memories.jsonl:2", "already used on line 1"),
         (GOOD_MEMORY, GOOD_QUERY + GOOD_QUERY.replace('"m1"', '"m9"'), "queries.jsonl:2", "'m9' is not in"),
@@ -72,7 +77,9 @@ def test_bad_dataset_files_fail_with_file_and_line(
     assert says in str(caught.value)
 
 
-def test_the_cli_reports_a_bad_dataset_and_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_reports_a_bad_dataset_and_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     m, q = _files(tmp_path, GOOD_MEMORY, GOOD_QUERY.replace('"m1"', '"ghost"'))
     code = main(["bench", "quality", "--memories", str(m), "--queries", str(q), "--out", str(tmp_path / "o")])
     assert code == 2

@@ -7,8 +7,7 @@ import math
 import pytest
 
 from benchmarks.baselines import pack_ranked, reciprocal_rank_fusion
-from benchmarks.metrics import hit_at, mean_by_group, ndcg_at, percentiles, recall_at, set_recall
-from benchmarks.quality import ann_recall
+from benchmarks.metrics import ann_recall, hit_at, mean_by_group, ndcg_at, percentiles, recall_at, set_recall
 from memtypes.types import MemoryType
 
 RANKED = ["a", "b", "c", "d", "e"]
@@ -56,7 +55,12 @@ def test_percentiles_are_nearest_rank() -> None:
 
 def test_pack_ranked_takes_best_first_skips_what_does_not_fit_and_charges_headers_once() -> None:
     tokens = {"a": 5, "b": 50, "c": 4, "d": 3}
-    types = {"a": MemoryType.EPISODIC, "b": MemoryType.EPISODIC, "c": MemoryType.SEMANTIC, "d": MemoryType.EPISODIC}
+    types = {
+        "a": MemoryType.EPISODIC,
+        "b": MemoryType.EPISODIC,
+        "c": MemoryType.SEMANTIC,
+        "d": MemoryType.EPISODIC,
+    }
     headers = {t: 10 for t in MemoryType}
     packed = pack_ranked(["a", "b", "c", "d"], tokens, types, headers, budget=33)
     # a: 10+5, b skipped (50), c: 10+4, d: 3 → 32 tokens.
