@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import sys
 from pathlib import Path
@@ -12,6 +13,10 @@ from typing import Any
 from memtypes.types import MemoryType
 
 log = logging.getLogger("mnemo.bench")
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -91,13 +96,35 @@ def _latency(args: argparse.Namespace) -> int:
         budget=args.budget,
         pool=args.pool,
         ann_queries=args.ann_queries,
+        backend_queries=args.backend_queries,
         client_max_size=args.client_max_size,
         seed=args.seed,
         work_dir=args.work_dir,
     )
-    results = asyncio.run(run_latency(options, lambda line: print(line, file=sys.stderr, flush=True)))
-    write_latency_outputs(results, args.out)
+    results = asyncio.run(
+        run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out))
+    )
     print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from benchmarks.dataset import load_memories
+    from benchmarks.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
+    from benchmarks.synthetic import generate
+    from memtypes.records import MemoryIn
+
+    if args.memories:
+        memories, source = load_memories(args.memories), str(args.memories)
+    else:
+        memories = [MemoryIn.model_validate(m) for m in generate(args.size, args.seed)[0]]
+        source = f"the synthetic generator (size {args.size}, seed {args.seed})"
+    results = asyncio.run(run_ingest(memories, IngestOptions(batch=args.batch, repeats=args.repeats)))
+    write_ingest_outputs(results, args.out, source)
+    print(
+        f"ingest: {results['ingest_api']['per_s']:.0f} memories/s, raw embedding "
+        f"{results['raw_embedding']['per_s']:.0f}/s; wrote {args.out}/results.json, summary.md"
+    )
     return 0
 
 
@@ -147,6 +174,7 @@ def add_bench_parser(sub: Any) -> None:
     latency.add_argument("--budget", type=int, default=2_000, help="budget_tokens of each retrieval")
     latency.add_argument("--pool", type=int, default=3_000, help="real texts embedded to seed the vectors")
     latency.add_argument("--ann-queries", type=int, default=100, help="queries of the ANN-vs-exact check")
+    latency.add_argument("--backend-queries", type=int, default=50, help="queries of the backend comparison")
     latency.add_argument(
         "--client-max-size",
         type=int,
@@ -157,6 +185,15 @@ def add_bench_parser(sub: Any) -> None:
     latency.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
     latency.add_argument("--out", type=Path, required=True, help="output directory")
     latency.set_defaults(bench_func=_latency)
+
+    ingest = commands.add_parser("ingest", help="bulk ingestion throughput against raw embedding throughput")
+    ingest.add_argument("--memories", type=Path, help="memories.jsonl to ingest (default: synthetic)")
+    ingest.add_argument("--size", type=_size, default=5_000, help="synthetic memories when no file is given")
+    ingest.add_argument("--seed", type=int, default=0)
+    ingest.add_argument("--batch", type=int, default=500, help="memories per POST /v1/memories")
+    ingest.add_argument("--repeats", type=int, default=1, help="runs per phase; the best is reported")
+    ingest.add_argument("--out", type=Path, required=True, help="output directory")
+    ingest.set_defaults(bench_func=_ingest)
 
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")
@@ -171,6 +208,12 @@ def run_bench(args: argparse.Namespace) -> int:
     from benchmarks.target import BenchError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    missing = [
+        name for name in ("matplotlib", "rank_bm25", "psutil") if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        print(f"mnemo bench: needs {', '.join(missing)}: pip install 'mnemo[bench]'", file=sys.stderr)
+        return 2
     try:
         result: int = args.bench_func(args)
     except (DatasetError, BenchError) as exc:

@@ -191,7 +191,12 @@ async def _size_run(
     return result
 
 
-async def run_latency(options: LatencyOptions, say: Callable[[str], None]) -> dict[str, Any]:
+async def run_latency(
+    options: LatencyOptions,
+    say: Callable[[str], None],
+    after_size: Callable[[dict[str, Any]], None] = lambda results: None,
+) -> dict[str, Any]:
+    """Every size in turn; `after_size` gets the results so far (a long run keeps what it measured)."""
     from backends.embedder import SentenceTransformerEmbedder
 
     texts, questions = pool_texts(options.pool, options.seed)
@@ -219,6 +224,7 @@ async def run_latency(options: LatencyOptions, say: Callable[[str], None]) -> di
         for n in options.sizes:
             say(f"size {n}:")
             results["sizes"][str(n)] = await _size_run(n, pool, options, scratch, say)
+            after_size(results)
             shutil.rmtree(scratch / f"n{n}", ignore_errors=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -262,15 +268,15 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
     for size, run in sizes.items():
         for clients, level in run["http"].items():
             rows.append(
-                [f"{int(size):,}", clients, level["requests"], level["throughput_rps"]]
+                [f"{int(size):,}", clients, level["requests"], f"{level['throughput_rps']:.1f}"]
                 + [f"{level[s]['p50']:.1f} / {level[s]['p95']:.1f}" for s in STAGES]
                 + [f"{level['http_ms']['p99']:.1f}"]
             )
     build = [
         [
             f"{int(size):,}",
-            run["load_s"],
-            run["optimize_s"],
+            f"{run['load_s']:.1f}",
+            f"{run['optimize_s']:.1f}",
             f"{run['ann_recall@10']['all']:.4f}",
             f"{run['service_memory']['rss_mib']:.0f} ({run['service_memory']['peak_rss_mib']:.0f})",
             f"{run['disk_mib']:.0f}",

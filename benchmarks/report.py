@@ -30,13 +30,15 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # Other work on the machine skews every timing; say how busy it was when the run started.
+        "load_avg_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
 
 
 def machine_line(info: Mapping[str, Any]) -> str:
     return (
         f"Machine: {info['cpu_model']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, "
-        f"Python {info['python']} ({info['measured_at']})"
+        f"Python {info['python']}; load average {info.get('load_avg_1m')} at the start ({info['measured_at']})"
     )
 
 
