@@ -101,9 +101,8 @@ def _latency(args: argparse.Namespace) -> int:
         seed=args.seed,
         work_dir=args.work_dir,
     )
-    results = asyncio.run(
-        run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out))
-    )
+    # Outputs are rewritten after every size, so a long run keeps what it measured if stopped.
+    asyncio.run(run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out)))
     print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")
     return 0
 

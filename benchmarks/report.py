@@ -38,7 +38,8 @@ def machine() -> dict[str, Any]:
 def machine_line(info: Mapping[str, Any]) -> str:
     return (
         f"Machine: {info['cpu_model']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, "
-        f"Python {info['python']}; load average {info.get('load_avg_1m')} at the start ({info['measured_at']})"
+        f"Python {info['python']}; load average {info.get('load_avg_1m')} when it started "
+        f"({info['measured_at']})"
     )
 
 
