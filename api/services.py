@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from api.auth import KeyRing
 from api.settings import Settings
 from backends.embedder import SentenceTransformerEmbedder
+from backends.llm_reviewer import OpenAICompatibleReviewer
 from backends.tokenizer import TokenizerRegistry
-from ingest.pipeline import MemoryWriter
+from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
+from ingest.lifecycle import Lifecycle
+from ingest.pipeline import MemoryWriter, WriteConfig
+from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
 from memtypes.ports import VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
@@ -28,8 +32,12 @@ class Services:
     writer: MemoryWriter
     retriever: Retriever
     catalog: Catalog
+    lifecycle: Lifecycle
+    reviewers: list[OpenAICompatibleReviewer]
 
     async def close(self) -> None:
+        for reviewer in self.reviewers:
+            await reviewer.close()
         await self.index.close()
         self.embedder.close()
 
@@ -86,13 +94,37 @@ async def open_services(settings: Settings) -> Services:
         embedder.dimension,
         "single-tenant (no API keys)" if keys.single_tenant else "API keys",
     )
+    reviewers = []
+    if settings.llm_reviewer_url:
+        api_key = settings.llm_reviewer_api_key.get_secret_value() if settings.llm_reviewer_api_key else None
+        reviewers.append(
+            OpenAICompatibleReviewer(
+                settings.llm_reviewer_url, settings.llm_reviewer_model, api_key, settings.review_timeout_s
+            )
+        )
+    writer = MemoryWriter(index, embedder, tokenizers, write_config(settings), reviewers)
     return Services(
         settings=settings,
         keys=keys,
         index=index,
         embedder=embedder,
         tokenizers=tokenizers,
-        writer=MemoryWriter(index, embedder, tokenizers),
+        writer=writer,
         retriever=Retriever(index, embedder, tokenizers, config),
         catalog=Catalog(index),
+        lifecycle=Lifecycle(index, writer),
+        reviewers=reviewers,
+    )
+
+
+def write_config(settings: Settings) -> WriteConfig:
+    fillers = (
+        DEFAULT_FILLERS
+        if settings.filler_phrases is None
+        else frozenset(filler_form(p) for p in settings.filler_phrases)
+    )
+    return WriteConfig(
+        prefilter=PrefilterConfig({**DEFAULT_MIN_CHARS, **settings.prefilter_min_chars}, fillers),
+        dedup=DedupConfig({**DEFAULT_MERGE_THRESHOLDS, **settings.merge_thresholds}),
+        review_timeout_s=settings.review_timeout_s,
     )

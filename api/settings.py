@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from memtypes.types import MemoryType
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MNEMO_", env_file=".env", extra="ignore")
@@ -32,6 +34,17 @@ class Settings(BaseSettings):
         ge=1_000,
         description="unindexed vectors per type that trigger an HNSW build while serving (Qdrant Edge)",
     )
+    prefilter_min_chars: dict[MemoryType, int] = Field(
+        default_factory=dict, description='per-type minimum length overrides, JSON: {"semantic": 40}'
+    )
+    filler_phrases: list[str] | None = Field(default=None, description="replaces the built-in filler list")
+    merge_thresholds: dict[MemoryType, float] = Field(
+        default_factory=dict, description='per-type near-duplicate cosine thresholds, JSON: {"semantic": 0.9}'
+    )
+    review_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
+    llm_reviewer_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
+    llm_reviewer_model: str = "gpt-4o-mini"
+    llm_reviewer_api_key: SecretStr | None = None
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("data_dir")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
@@ -68,3 +69,17 @@ class Tokenizers(Protocol):
     def get(self, encoding_name: str) -> TokenCounter: ...
 
     def names(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class Review:
+    """One reviewer's opinion of a memory: a 0..1 score and whether it deems it important."""
+
+    score: float
+    important: bool
+
+
+class ImportanceReviewer(Protocol):
+    name: str
+
+    async def review(self, memory_type: MemoryType, content: str) -> Review: ...

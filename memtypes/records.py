@@ -8,8 +8,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from memtypes.text import phrase_key
 from memtypes.types import MemoryType
 
 MAX_CONTENT_CHARS = 32_000
@@ -59,6 +60,21 @@ class MemoryIn(BaseModel):
     due_at: AwareDatetime | None = None
     trigger: str | None = Field(default=None, min_length=1, max_length=500)
     task_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    fact_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="semantic facts only: the subject a fact is about; a newer fact with the same key "
+        "supersedes the older one (e.g. `alice.drink`)",
+    )
+
+    @model_validator(mode="after")
+    def _type_fields(self) -> MemoryIn:
+        if self.fact_key is not None and self.type is not MemoryType.SEMANTIC:
+            raise ValueError("fact_key is for semantic memories")
+        if (self.due_at is not None or self.trigger is not None) and self.type is not MemoryType.PROSPECTIVE:
+            raise ValueError("due_at and trigger are for prospective memories")
+        return self
 
     @field_validator("content")
     @classmethod
@@ -111,6 +127,7 @@ class MemoryRecord(BaseModel):
     superseded_by: str | None = None
     task_id: str | None = None
     cleared_at: datetime | None = None
+    fact_key: str | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """The Qdrant payload: the record plus numeric timestamps the ranking formula reads."""
@@ -121,6 +138,8 @@ class MemoryRecord(BaseModel):
         payload["created_ts"] = self.created_at.timestamp()
         if self.due_at is not None:
             payload["due_ts"] = self.due_at.timestamp()
+        if self.trigger is not None:
+            payload["trigger_key"] = phrase_key(self.trigger)
         return payload
 
     @classmethod

@@ -10,16 +10,35 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.settings import Settings
+from backends.qdrant_edge import EdgeVectorIndex
+from tests.conftest import copy_sparse
+
+EMBEDDING_DIMENSION = 384  # all-MiniLM-L6-v2
 
 AppFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Any]]]
 
 
+@pytest.fixture(scope="session")
+async def empty_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir with every shard and payload index created, closed: copying it is ~10x faster
+    than letting each test's app create five shards and their indexes."""
+    path = tmp_path_factory.mktemp("e2e-template") / "data"
+    index = EdgeVectorIndex(path / "qdrant", Settings().collection_prefix, EMBEDDING_DIMENSION)
+    await index.open()
+    await index.close()
+    return path
+
+
 @pytest.fixture
-def app_client(tmp_path: Path) -> AppFactory:
-    """Open the real app on a data dir (default: a fresh one) with optional settings overrides."""
+def app_client(tmp_path: Path, empty_data_dir: Path) -> AppFactory:
+    """Open the real app on a data dir (default: a fresh, empty one) with optional settings overrides."""
 
     def open_client(data_dir: Path | None = None, **overrides: Any) -> AbstractAsyncContextManager[Any]:
-        settings = Settings(data_dir=data_dir or tmp_path / "data", **overrides)
+        if data_dir is None:
+            data_dir = tmp_path / "data"
+            if not data_dir.exists():
+                copy_sparse(empty_data_dir, data_dir)
+        settings = Settings(data_dir=data_dir, **overrides)
         return AsyncTestClient(app=create_app(settings))
 
     return open_client
