@@ -85,7 +85,8 @@ def line_plot(
         ax.plot(xs, ys, marker="o", label=name)
     if logx:
         ax.set_xscale("log")
-    ax.set_xticks(list(xs), [str(x) for x in xs])
+    ax.set_xticks(list(xs), [f"{x:,}" for x in xs])
+    ax.minorticks_off()  # a log axis would otherwise print its own labels over ours
     if ylim:
         ax.set_ylim(*ylim)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
