@@ -68,7 +68,9 @@ def _quality(args: argparse.Namespace) -> int:
     from benchmarks.target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
-    options = QualityOptions(ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter)
+    options = QualityOptions(
+        ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter, dedup=args.dedup
+    )
 
     async def go() -> Any:
         async with open_target(args.url, args.api_key) as target:
@@ -158,8 +160,9 @@ def add_bench_parser(sub: Any) -> None:
     quality.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
     quality.add_argument("--api-key", help="API key for --url")
     quality.add_argument(
-        "--prefilter", action="store_true", help="run the write-time pre-filter (no-op until it exists)"
+        "--prefilter", action="store_true", help="run the write path's pre-filter on the memories"
     )
+    quality.add_argument("--dedup", action="store_true", help="merge near-duplicate memories while loading")
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     quality.set_defaults(bench_func=_quality)
 

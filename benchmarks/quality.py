@@ -44,6 +44,7 @@ class QualityOptions:
     # The budget of the ranking run: large enough that no top-K memory is ever trimmed.
     rank_budget: int = 32_000
     prefilter: bool = False
+    dedup: bool = False
 
 
 @dataclass
@@ -130,7 +131,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
     types = options.types or DEFAULT_RETRIEVAL_TYPES
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    statuses = await target.write(dataset.memories, prefilter=options.prefilter)
+    statuses = await target.write(dataset.memories, prefilter=options.prefilter, dedup=options.dedup)
     timings["load_s"] = time.perf_counter() - started
 
     embedder = SentenceTransformerEmbedder()
@@ -196,6 +197,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
                 "types": [t.value for t in types],
                 "rank_budget": options.rank_budget,
                 "prefilter": options.prefilter,
+                "dedup": options.dedup,
                 "baseline_depth": BASELINE_DEPTH,
             },
             "timings_s": timings,

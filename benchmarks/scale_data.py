@@ -92,7 +92,7 @@ async def scale_points(
                 item = _memory(
                     memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], jitter
                 )
-                record = writer.build_record(TENANT, item, SCALE_NOW, None)
+                record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
                 payload = record.to_payload()
                 payload["line_tokens"] = writer.line_tokens(record)
                 points.append(VectorPoint(record.id, vector.tolist(), payload))

@@ -39,19 +39,24 @@ class Target:
         answer: dict[str, Any] = response.json()
         return answer
 
-    async def write(self, memories: Sequence[MemoryIn], *, prefilter: bool = False) -> dict[str, int]:
+    async def write(
+        self,
+        memories: Sequence[MemoryIn],
+        *,
+        prefilter: bool = False,
+        dedup: bool = False,
+        batch: int = WRITE_BATCH,
+    ) -> dict[str, int]:
         """Write every memory, in batches; answers how many ended in each status.
 
-        `prefilter` asks the service to run its write-time pre-filter. The API has no such switch
-        yet (the pre-filter lands with the write-path issue), so today it changes nothing.
+        The write path's pre-filter (drops short, filler and duplicate content) and near-duplicate
+        merging are off unless asked for: a dataset's memories are what its queries' relevant ids name.
         """
-        del prefilter
         statuses: dict[str, int] = {}
-        for start in range(0, len(memories), WRITE_BATCH):
-            batch = [
-                m.model_dump(mode="json", exclude_none=True) for m in memories[start : start + WRITE_BATCH]
-            ]
-            answer = await self.call("/v1/memories", {"memories": batch})
+        for start in range(0, len(memories), batch):
+            rows = [m.model_dump(mode="json", exclude_none=True) for m in memories[start : start + batch]]
+            body = {"memories": rows, "prefilter": prefilter, "dedup": dedup}
+            answer = await self.call("/v1/memories", body)
             for result in answer["results"]:
                 statuses[result["status"]] = statuses.get(result["status"], 0) + 1
         return statuses
