@@ -9,6 +9,7 @@ from api.auth import KeyRing
 from api.settings import Settings
 from backends.embedder import open_embedder
 from backends.llm_reviewer import OpenAICompatibleReviewer
+from backends.sparse import Bm25Encoder
 from backends.tokenizer import TokenizerRegistry
 from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
 from ingest.lifecycle import Lifecycle
@@ -84,8 +85,15 @@ async def open_services(settings: Settings) -> Services:
     await index.open()
     await build_pending_indexes(index)
     config = RetrievalConfig(
-        default_budget_tokens=settings.default_budget_tokens, model_budget_share=settings.model_budget_share
+        default_budget_tokens=settings.default_budget_tokens,
+        model_budget_share=settings.model_budget_share,
+        search=settings.search,
+        fusion=settings.fusion,
+        diversity=settings.diversity,
+        neighbours=settings.neighbours,
+        temporal=settings.temporal,
     )
+    sparse = Bm25Encoder()
     log.info(
         "mnemo ready: vectors=%s, embedding=%s (%d dims), tenancy=%s",
         (settings.qdrant_url and "qdrant server") or f"qdrant edge at {settings.data_dir / 'qdrant'}",
@@ -101,7 +109,7 @@ async def open_services(settings: Settings) -> Services:
                 settings.llm_reviewer_url, settings.llm_reviewer_model, api_key, settings.review_timeout_s
             )
         )
-    writer = MemoryWriter(index, embedder, tokenizers, write_config(settings), reviewers)
+    writer = MemoryWriter(index, embedder, tokenizers, write_config(settings), reviewers, sparse)
     return Services(
         settings=settings,
         keys=keys,
@@ -109,7 +117,7 @@ async def open_services(settings: Settings) -> Services:
         embedder=embedder,
         tokenizers=tokenizers,
         writer=writer,
-        retriever=Retriever(index, embedder, tokenizers, config),
+        retriever=Retriever(index, embedder, tokenizers, config, sparse),
         catalog=Catalog(index),
         lifecycle=Lifecycle(index, writer),
         reviewers=reviewers,

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from memtypes.queries import Fusion
+from memtypes.requests import SearchMode
 from memtypes.types import MemoryType
 
 
@@ -50,6 +52,19 @@ class Settings(BaseSettings):
     llm_reviewer_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
     llm_reviewer_model: str = "gpt-4o-mini"
     llm_reviewer_api_key: SecretStr | None = None
+    search: SearchMode = Field(
+        default=SearchMode.HYBRID, description="default search: hybrid | dense | sparse"
+    )
+    fusion: Fusion = Field(
+        default=Fusion.RRF, description="how hybrid search fuses dense and BM25: rrf | dbsf"
+    )
+    diversity: float = Field(
+        default=0.95, ge=0.0, le=1.0, description="drop candidates this close (cosine) to a better one"
+    )
+    neighbours: int = Field(
+        default=1, ge=0, le=5, description="turns offered beside a selected episodic turn"
+    )
+    temporal: bool = Field(default=True, description="boost memories from a time the query names")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("data_dir")

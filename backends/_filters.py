@@ -14,10 +14,10 @@ from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 from memtypes.formula import AllOf, Condition, Const, Div, ExpDecay, Expr, GaussDecay, Mult, Sum, Var
-from memtypes.queries import ScoredPoint, SearchRequest
 from memtypes.types import MemoryType
 
 DENSE = "dense"  # the name of the one dense vector of every collection
+SPARSE = "bm25"  # the name of the sparse (BM25) vector, IDF applied by the engine
 
 
 class IndexKind(StrEnum):
@@ -44,6 +44,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     ("occurred_ts", IndexKind.FLOAT),
     ("due_ts", IndexKind.FLOAT),
     ("created_ts", IndexKind.FLOAT),
+    ("seq", IndexKind.FLOAT),  # write order: neighbouring turns are found by ordering on it
 )
 
 
@@ -118,10 +119,19 @@ def render_formula(expr: Expr, renderer: FormulaRenderer[E]) -> E:
     raise TypeError(f"unknown formula node {expr!r}")
 
 
+class _Typed(Protocol):
+    @property
+    def memory_type(self) -> MemoryType: ...
+
+
+R = TypeVar("R", bound=_Typed)
+P = TypeVar("P")
+
+
 async def search_per_type(
-    requests: Sequence[SearchRequest],
-    run_type: Callable[[MemoryType, list[SearchRequest]], Awaitable[list[list[ScoredPoint]]]],
-) -> list[list[ScoredPoint]]:
+    requests: Sequence[R],
+    run_type: Callable[[MemoryType, list[R]], Awaitable[list[list[P]]]],
+) -> list[list[P]]:
     """Run one batched call per memory type (concurrently) and answer in the caller's order."""
     positions: dict[MemoryType, list[int]] = {}
     for i, request in enumerate(requests):
@@ -129,7 +139,7 @@ async def search_per_type(
     per_type = await asyncio.gather(
         *(run_type(mt, [requests[i] for i in where]) for mt, where in positions.items())
     )
-    out: list[list[ScoredPoint]] = [[] for _ in requests]
+    out: list[list[P]] = [[] for _ in requests]
     for where, results in zip(positions.values(), per_type, strict=True):
         for i, hits in zip(where, results, strict=True):
             out[i] = hits

@@ -16,6 +16,7 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 from backends._filters import (
     DENSE,
     PAYLOAD_INDEXES,
+    SPARSE,
     IndexKind,
     canonical_ids,
     dense_vector,
@@ -24,7 +25,15 @@ from backends._filters import (
 )
 from memtypes.errors import Unavailable
 from memtypes.formula import Condition, FieldEquals, FieldIn, variable_defaults
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from memtypes.queries import (
+    Fusion,
+    MemoryFilter,
+    NeighbourRequest,
+    ScoredPoint,
+    SearchRequest,
+    StoredPoint,
+    VectorPoint,
+)
 from memtypes.types import MemoryType
 
 _UPSERT_CHUNK = 512
@@ -37,7 +46,11 @@ _SCHEMA: dict[IndexKind, models.PayloadSchemaType | models.KeywordIndexParams] =
 
 
 def _filter(flt: MemoryFilter) -> models.Filter:
-    return models.Filter(must=[_condition(c) for c in flt.conditions()])
+    return _all_of(flt.conditions())
+
+
+def _all_of(conditions: Sequence[Condition]) -> models.Filter:
+    return models.Filter(must=[_condition(c) for c in conditions])
 
 
 def _condition(cond: Condition) -> models.FieldCondition:
@@ -83,19 +96,41 @@ class _ClientFormula:
         return models.GaussDecayExpression(gauss_decay=params)
 
     def all_of(self, conditions: tuple[Condition, ...]) -> models.Expression:
-        return models.Filter(must=[_condition(c) for c in conditions])
+        return _all_of(conditions)
 
 
 _FORMULA = _ClientFormula()
 
 
+def _relevance(request: SearchRequest) -> models.Prefetch:
+    """The relevance stage: dense or sparse nearest neighbours, or both fused, filter inside."""
+    flt, depth = _filter(request.filter), request.prefetch_limit
+    lists = []
+    if request.vector is not None:
+        lists.append(models.Prefetch(query=request.vector, using=DENSE, filter=flt, limit=depth))
+    if request.sparse is not None:
+        sparse = models.SparseVector(indices=list(request.sparse.indices), values=list(request.sparse.values))
+        lists.append(models.Prefetch(query=sparse, using=SPARSE, filter=flt, limit=depth))
+    if len(lists) == 1:
+        return lists[0]
+    fusion: models.Query = (
+        models.RrfQuery(rrf=models.Rrf(k=request.rrf_k))
+        if request.fusion is Fusion.RRF
+        else models.FusionQuery(fusion=models.Fusion.DBSF)
+    )
+    # The filter sits on each list: fusion only ever sees points the request may see.
+    return models.Prefetch(query=fusion, prefetch=lists, limit=depth)
+
+
 def _query_request(request: SearchRequest) -> models.QueryRequest:
     with_vector: list[str] | bool = [DENSE] if request.with_vector else False
-    if request.formula is None:
+    stage = _relevance(request)
+    if request.formula is None:  # the relevance stage's own ranking
         return models.QueryRequest(
-            query=models.NearestQuery(nearest=request.vector),
-            using=DENSE,
-            filter=_filter(request.filter),
+            query=stage.query,
+            using=stage.using,
+            prefetch=stage.prefetch,
+            filter=stage.filter,
             limit=request.limit,
             with_payload=True,
             with_vector=with_vector,
@@ -103,16 +138,30 @@ def _query_request(request: SearchRequest) -> models.QueryRequest:
     formula = models.FormulaQuery(
         formula=render_formula(request.formula, _FORMULA), defaults=variable_defaults(request.formula)
     )
-    # The filter sits on the prefetch: the formula only ever re-scores the candidates it lets through.
-    prefetch = models.Prefetch(
-        query=models.NearestQuery(nearest=request.vector),
-        using=DENSE,
-        filter=_filter(request.filter),
-        limit=request.prefetch_limit,
-    )
+    # The formula only ever re-scores the candidates the (filtered) relevance stage lets through.
     return models.QueryRequest(
-        query=formula, prefetch=prefetch, limit=request.limit, with_payload=True, with_vector=with_vector
+        query=formula, prefetch=stage, limit=request.limit, with_payload=True, with_vector=with_vector
     )
+
+
+def _neighbour_request(request: NeighbourRequest) -> models.QueryRequest:
+    direction = models.Direction.DESC if request.before else models.Direction.ASC
+    return models.QueryRequest(
+        query=models.OrderByQuery(order_by=models.OrderBy(key="seq", direction=direction)),
+        filter=_all_of(request.conditions()),
+        limit=request.limit,
+        with_payload=True,
+        with_vector=False,
+    )
+
+
+def _vectors(point: VectorPoint) -> dict[str, models.Vector]:
+    vectors: dict[str, models.Vector] = {DENSE: point.vector}
+    if point.sparse is not None and point.sparse.indices:
+        vectors[SPARSE] = models.SparseVector(
+            indices=list(point.sparse.indices), values=list(point.sparse.values)
+        )
+    return vectors
 
 
 def _scored(point: models.ScoredPoint) -> ScoredPoint:
@@ -158,12 +207,19 @@ class QdrantClientVectorIndex:
                     vectors_config={
                         DENSE: models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)
                     },
+                    sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
                 )
             except (UnexpectedResponse, ValueError) as exc:
                 # Another replica created it between our check and our create: that is fine.
                 if "already exists" not in str(exc):
                     raise
         info = await self.client.get_collection(name)
+        if SPARSE not in (info.config.params.sparse_vectors or {}):
+            # Created before hybrid search: add the sparse vector (old points simply lack it).
+            config = models.SparseVectorNameConfig(
+                sparse=models.SparseVectorConfig(modifier=models.Modifier.IDF)
+            )
+            await self.client.create_vector_name(name, SPARSE, config, wait=True)
         for field, kind in PAYLOAD_INDEXES:
             if field not in info.payload_schema:
                 await self.client.create_payload_index(name, field, field_schema=_SCHEMA[kind], wait=True)
@@ -183,7 +239,7 @@ class QdrantClientVectorIndex:
     async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
         if not points:
             return
-        structs = [models.PointStruct(id=p.id, vector={DENSE: p.vector}, payload=p.payload) for p in points]
+        structs = [models.PointStruct(id=p.id, vector=_vectors(p), payload=p.payload) for p in points]
         async with _server_errors():
             # A server refuses requests over 32 MB; a chunk stays far below that at any usual dimension.
             for start in range(0, len(structs), _UPSERT_CHUNK):
@@ -263,3 +319,15 @@ class QdrantClientVectorIndex:
             self.collection(memory_type), requests=[_query_request(r) for r in requests]
         )
         return [[_scored(p) for p in response.points] for response in responses]
+
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        async with _server_errors():
+            return await search_per_type(requests, self._neighbours_in_collection)
+
+    async def _neighbours_in_collection(
+        self, memory_type: MemoryType, requests: list[NeighbourRequest]
+    ) -> list[list[StoredPoint]]:
+        responses = await self.client.query_batch_points(
+            self.collection(memory_type), requests=[_neighbour_request(r) for r in requests]
+        )
+        return [[StoredPoint(str(p.id), p.payload or {}) for p in r.points] for r in responses]

@@ -20,46 +20,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from qdrant_edge import (
     CountRequest,
-    DecayKind,
     Distance,
     EdgeConfig,
     EdgeOptimizersConfig,
     EdgeShard,
+    EdgeSparseVectorParams,
     EdgeVectorParams,
-    Expression,
-    FieldCondition,
-    Filter,
-    Formula,
     KeywordIndexParams,
-    MatchAny,
-    MatchValue,
+    Modifier,
     PayloadSchemaType,
     Point,
-    Prefetch,
-    Query,
     QueryBatchRequest,
-    QueryRequest,
-    RangeFloat,
     ScrollRequest,
     UpdateOperation,
 )
-from qdrant_edge import ScoredPoint as EdgeScoredPoint
 
+from backends._edge_queries import neighbour_request, query_request, scored, to_filter, vectors
 from backends._filters import (
     DENSE,
     PAYLOAD_INDEXES,
+    SPARSE,
     IndexKind,
     canonical_ids,
     dense_vector,
-    render_formula,
     search_per_type,
 )
 from memtypes.errors import Unavailable
-from memtypes.formula import Condition, FieldEquals, FieldIn, variable_defaults
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from memtypes.queries import (
+    MemoryFilter,
+    NeighbourRequest,
+    ScoredPoint,
+    SearchRequest,
+    StoredPoint,
+    VectorPoint,
+)
 from memtypes.types import MemoryType
 
 log = logging.getLogger(__name__)
@@ -72,84 +68,6 @@ _SCHEMA: dict[IndexKind, PayloadSchemaType | KeywordIndexParams] = {
     IndexKind.BOOL: PayloadSchemaType.Bool,
     IndexKind.FLOAT: PayloadSchemaType.Float,
 }
-
-
-def _match_value(value: str | bool | int) -> MatchValue:
-    # qdrant-edge-py 0.9 converts a Python bool to the integer 0/1, which then matches no stored
-    # boolean. numpy's bool is not an int to the binding, so it arrives as a real boolean.
-    if isinstance(value, bool):
-        return MatchValue(np.bool_(value))  # type: ignore[arg-type]
-    return MatchValue(value)
-
-
-def _filter(flt: MemoryFilter) -> Filter:
-    return Filter(must=[_condition(c) for c in flt.conditions()])
-
-
-def _condition(cond: Condition) -> FieldCondition:
-    if isinstance(cond, FieldEquals):
-        return FieldCondition(cond.key, match=_match_value(cond.value))
-    if isinstance(cond, FieldIn):
-        return FieldCondition(cond.key, match=MatchAny(list(cond.values)))
-    return FieldCondition(cond.key, range=RangeFloat(gte=cond.gte, lt=cond.lt))
-
-
-class _EdgeFormula:
-    """Formula nodes as Edge `Expression`s."""
-
-    def const(self, value: float) -> Expression:
-        return Expression.Constant(value)
-
-    def var(self, name: str) -> Expression:
-        return Expression.Variable(name)
-
-    def sum(self, terms: list[Expression]) -> Expression:
-        return Expression.Sum(terms)
-
-    def mult(self, factors: list[Expression]) -> Expression:
-        return Expression.Mult(factors)
-
-    def div(self, left: Expression, right: Expression, by_zero_default: float) -> Expression:
-        return Expression.Div(left, right, by_zero_default=by_zero_default)
-
-    def exp_decay(self, x: Expression, target: Expression, scale: float, midpoint: float) -> Expression:
-        return Expression.Decay(DecayKind.Exp, x, target, midpoint=midpoint, scale=scale)
-
-    def gauss_decay(self, x: Expression, target: Expression, scale: float, midpoint: float) -> Expression:
-        return Expression.Decay(DecayKind.Gauss, x, target, midpoint=midpoint, scale=scale)
-
-    def all_of(self, conditions: tuple[Condition, ...]) -> Expression:
-        return Expression.Condition(Filter(must=[_condition(c) for c in conditions]))
-
-
-_FORMULA = _EdgeFormula()
-
-
-def _query_request(request: SearchRequest) -> QueryRequest:
-    nearest = Query.Nearest(request.vector, using=DENSE)
-    with_vector: list[str] | bool = [DENSE] if request.with_vector else False
-    if request.formula is None:
-        return QueryRequest(
-            limit=request.limit,
-            query=nearest,
-            filter=_filter(request.filter),
-            with_payload=True,
-            with_vector=with_vector,
-        )
-    formula = Formula(render_formula(request.formula, _FORMULA), defaults=variable_defaults(request.formula))
-    # The filter sits on the prefetch: the formula only ever re-scores the candidates it lets through.
-    prefetch = Prefetch(limit=request.prefetch_limit, query=nearest, filter=_filter(request.filter))
-    return QueryRequest(
-        limit=request.limit,
-        query=formula,
-        prefetches=[prefetch],
-        with_payload=True,
-        with_vector=with_vector,
-    )
-
-
-def _scored(point: EdgeScoredPoint) -> ScoredPoint:
-    return ScoredPoint(str(point.id), float(point.score), point.payload or {}, dense_vector(point.vector))
 
 
 @dataclass(frozen=True)
@@ -189,6 +107,13 @@ class EdgeVectorIndex:
             indexing_threshold_kb = max(1, math.ceil(points * dimension * 4 / 1024))
         self._config = EdgeConfig(
             vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
+            sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)},
+            optimizers=EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb),
+        )
+        # A dir written before hybrid search has no sparse vector: it is loaded without declaring
+        # one (the stored segments would not match), then gains it (old points simply lack it).
+        self._legacy_config = EdgeConfig(
+            vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
             optimizers=EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb),
         )
         self._shards: dict[MemoryType, EdgeShard] = {}
@@ -225,21 +150,7 @@ class EdgeVectorIndex:
         return shards
 
     def _open_shard(self, path: Path) -> EdgeShard:
-        if not path.exists():
-            shard = EdgeShard.create(str(path), self._config)
-        else:
-            try:
-                # Passing the config checks it against the stored segments and updates the
-                # optimizer settings on disk.
-                shard = EdgeShard.load(str(path), self._config)
-            except Exception as exc:
-                if _in_use_by_another_process(exc):
-                    raise Unavailable(
-                        detail=f"the data dir {self.data_dir} is in use by another mnemo process "
-                        f"(shard {path.name} is locked); stop it or point this one at another dir",
-                        dependency="qdrant_edge",
-                    ) from exc
-                raise
+        shard = EdgeShard.create(str(path), self._config) if not path.exists() else self._load_shard(path)
         try:
             # Indexes are added on load too, so a dir written by an older version gains new ones.
             existing = set(shard.info().payload_schema)
@@ -249,6 +160,30 @@ class EdgeVectorIndex:
         except BaseException:
             shard.close()
             raise
+        return shard
+
+    def _load_shard(self, path: Path) -> EdgeShard:
+        try:
+            # Passing the config checks it against the stored segments and updates the optimizer
+            # settings on disk.
+            return EdgeShard.load(str(path), self._config)
+        except Exception as exc:
+            if _in_use_by_another_process(exc):
+                raise Unavailable(
+                    detail=f"the data dir {self.data_dir} is in use by another mnemo process "
+                    f"(shard {path.name} is locked); stop it or point this one at another dir",
+                    dependency="qdrant_edge",
+                ) from exc
+            if "incompatible" not in str(exc).lower():
+                raise
+        # Written before hybrid search: open it as it is and add the sparse vector to it.
+        shard = EdgeShard.load(str(path), self._legacy_config)
+        try:
+            shard.update(UpdateOperation.create_sparse_vector(SPARSE, modifier=Modifier.Idf))
+        except BaseException:
+            shard.close()
+            raise
+        log.info("added the %s sparse vector to the %s shard written by an older mnemo", SPARSE, path.name)
         return shard
 
     async def close(self) -> None:
@@ -290,7 +225,7 @@ class EdgeVectorIndex:
     @staticmethod
     def _upsert_and_measure(shard: EdgeShard, points: list[VectorPoint]) -> int:
         # Points are built in the worker thread too: for large batches that is real CPU work.
-        edge_points = [Point(p.id, {DENSE: p.vector}, p.payload) for p in points]
+        edge_points = [Point(p.id, vectors(p), p.payload) for p in points]
         shard.update(UpdateOperation.upsert_points(edge_points))
         return _unindexed(shard)
 
@@ -329,7 +264,7 @@ class EdgeVectorIndex:
     ) -> tuple[list[StoredPoint], str | None]:
         shard = self._shard(memory_type)
         request = ScrollRequest(
-            offset=offset, limit=limit, filter=_filter(flt), with_payload=True, with_vector=False
+            offset=offset, limit=limit, filter=to_filter(flt), with_payload=True, with_vector=False
         )
         records, next_offset = await asyncio.to_thread(shard.scroll, request)
         points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
@@ -337,7 +272,7 @@ class EdgeVectorIndex:
 
     async def count(self, memory_type: MemoryType, flt: MemoryFilter) -> int:
         shard = self._shard(memory_type)
-        return await asyncio.to_thread(shard.count, CountRequest(exact=True, filter=_filter(flt)))
+        return await asyncio.to_thread(shard.count, CountRequest(exact=True, filter=to_filter(flt)))
 
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         return await search_per_type(requests, self._search_shard)
@@ -346,9 +281,20 @@ class EdgeVectorIndex:
         self, memory_type: MemoryType, requests: list[SearchRequest]
     ) -> list[list[ScoredPoint]]:
         shard = self._shard(memory_type)
-        batch = QueryBatchRequest([_query_request(r) for r in requests])
+        batch = QueryBatchRequest([query_request(r) for r in requests])
         results = await asyncio.to_thread(shard.query_batch, batch)
-        return [[_scored(p) for p in hits] for hits in results]
+        return [[scored(p) for p in hits] for hits in results]
+
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        return await search_per_type(requests, self._neighbours_in_shard)
+
+    async def _neighbours_in_shard(
+        self, memory_type: MemoryType, requests: list[NeighbourRequest]
+    ) -> list[list[StoredPoint]]:
+        shard = self._shard(memory_type)
+        batch = QueryBatchRequest([neighbour_request(r) for r in requests])
+        results = await asyncio.to_thread(shard.query_batch, batch)
+        return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
 
     # -- HNSW maintenance ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ it was skipped or merged, the reason.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -20,7 +21,7 @@ from typing import Any
 from ingest.dedup import DedupConfig, batch_near_duplicates, incoming_wins, same_scope
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
-from memtypes.ports import Embedder, ImportanceReviewer, Tokenizers, VectorIndex
+from memtypes.ports import Embedder, ImportanceReviewer, SparseEncoder, Tokenizers, VectorIndex
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
 from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id, utcnow
 from memtypes.rendering import memory_line
@@ -87,12 +88,15 @@ class MemoryWriter:
         tokenizers: Tokenizers,
         config: WriteConfig | None = None,
         reviewers: Sequence[ImportanceReviewer] = (),
+        sparse: SparseEncoder | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.tokenizers = tokenizers
         self.config = config or WriteConfig()
         self.reviewers = tuple(reviewers)
+        self.sparse = sparse  # None: no BM25 vectors are stored (dense-only search)
+        self._last_seq = 0
         # Read-modify-write of one tenant's collection is serialized in this process.
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
@@ -137,6 +141,7 @@ class MemoryWriter:
             status=(existing or {}).get("status", "pending") if item.type is MemoryType.PROSPECTIVE else None,
             task_id=item.task_id,
             fact_key=item.fact_key,
+            seq=existing.get("seq") if existing else None,
         )
 
     def line_tokens(self, record: MemoryRecord) -> dict[str, int]:
@@ -330,12 +335,20 @@ class MemoryWriter:
             p.record = p.record.model_copy(update={"superseded_by": stored_id})
             p.reason = f"superseded by newer {stored_id}"
 
+    def _next_seq(self) -> int:
+        self._last_seq = max(self._last_seq + 1, time.time_ns() // 1_000)
+        return self._last_seq
+
     async def _store(self, pending: list[_Pending], superseded_stored: dict[str, str]) -> None:
         by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
-        for p in pending:
+        sparse = self.sparse.documents([p.record.content for p in pending]) if self.sparse else None
+        for n, p in enumerate(pending):
+            if p.record.seq is None:  # a rewrite keeps its place in the conversation
+                p.record = p.record.model_copy(update={"seq": self._next_seq()})
             payload = p.record.to_payload()
             payload["line_tokens"] = self.line_tokens(p.record)
-            by_type[p.record.type].append(VectorPoint(p.record.id, p.vector, payload))
+            point = VectorPoint(p.record.id, p.vector, payload, sparse[n] if sparse else None)
+            by_type[p.record.type].append(point)
         for memory_type, points in by_type.items():
             await self.index.upsert(memory_type, points)
         types = {p.record.id: p.record.type for p in pending}

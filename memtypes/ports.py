@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from memtypes.queries import (
+    MemoryFilter,
+    NeighbourRequest,
+    ScoredPoint,
+    SearchRequest,
+    SparseVector,
+    StoredPoint,
+    VectorPoint,
+)
 from memtypes.types import MemoryType
 
 
@@ -41,6 +49,10 @@ class VectorIndex(Protocol):
         """Run several searches (any mix of types) and answer one list per request, in order."""
         ...
 
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        """The memories written next to given ones (by `seq`), one list per request, nearest first."""
+        ...
+
     async def ready(self) -> bool: ...
 
 
@@ -53,6 +65,17 @@ class Embedder(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class SparseEncoder(Protocol):
+    """Text to sparse (BM25) vectors, computed in-process. Documents and queries are weighted
+    differently: term frequencies on the document side, IDF applied by the engine at query time."""
+
+    name: str
+
+    def documents(self, texts: Sequence[str]) -> list[SparseVector]: ...
+
+    def query(self, text: str) -> SparseVector: ...
 
 
 class TokenCounter(Protocol):

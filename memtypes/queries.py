@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from memtypes.formula import Condition, Expr, FieldEquals, FieldIn, FieldRange
@@ -21,6 +22,8 @@ class MemoryFilter:
     content_hashes: tuple[str, ...] = ()  # any of these exact contents
     fact_key: str | None = None  # semantic facts about one subject
     due_before: float | None = None  # prospective items due before this instant (epoch seconds)
+    occurred_from: float | None = None  # occurred at or after this instant (epoch seconds)
+    occurred_until: float | None = None  # occurred before this instant
     trigger_keys: tuple[str, ...] = ()  # prospective items whose trigger phrase is one of these
 
     def __post_init__(self) -> None:
@@ -44,7 +47,17 @@ class MemoryFilter:
             out.append(FieldRange("due_ts", lt=self.due_before))
         if self.trigger_keys:
             out.append(FieldIn("trigger_key", self.trigger_keys))
+        if self.occurred_from is not None or self.occurred_until is not None:
+            out.append(FieldRange("occurred_ts", lt=self.occurred_until, gte=self.occurred_from))
         return out
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    """A sparse (BM25) vector: token ids and their weights."""
+
+    indices: tuple[int, ...]
+    values: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class VectorPoint:
     id: str
     vector: list[float]
     payload: dict[str, Any]
+    sparse: SparseVector | None = None  # points written before hybrid search have none
 
 
 @dataclass(frozen=True)
@@ -69,18 +83,56 @@ class ScoredPoint:
     vector: list[float] | None = None
 
 
+class Fusion(StrEnum):
+    RRF = "rrf"  # reciprocal-rank fusion: 1/(k + rank) summed over the two lists
+    DBSF = "dbsf"  # distribution-based score fusion: each list's scores normalized, then summed
+
+
 @dataclass(frozen=True)
 class SearchRequest:
-    """Nearest neighbours of `vector` within `filter`, re-scored by `formula` when one is given.
+    """The candidates of one type within `filter`, re-scored by `formula` when one is given.
 
-    The similarity prefetch takes `prefetch_limit` candidates; the formula (if any) ranks them and
-    the best `limit` come back.
+    The relevance stage is the nearest neighbours of the dense `vector`, of the `sparse` (BM25)
+    vector, or, with both, the two candidate lists fused (`fusion`); each list takes
+    `prefetch_limit` candidates. The formula (if any) ranks them, with the relevance stage's score
+    as `$score`, and the best `limit` come back. Without a formula the relevance stage's own
+    ranking comes back: that is how an explanation learns the `$score` the formula saw.
     """
 
     memory_type: MemoryType
-    vector: list[float]
+    vector: list[float] | None
     filter: MemoryFilter
     limit: int
     prefetch_limit: int
     formula: Expr | None = None
     with_vector: bool = False
+    sparse: SparseVector | None = None
+    fusion: Fusion = Fusion.RRF
+    rrf_k: int = 60
+
+    def __post_init__(self) -> None:
+        if self.vector is None and self.sparse is None:
+            raise ValueError("a search needs a dense or a sparse query vector")
+
+    @property
+    def fused(self) -> bool:
+        return self.vector is not None and self.sparse is not None
+
+
+@dataclass(frozen=True)
+class NeighbourRequest:
+    """The memories written just before (`before=True`) or after the one at `seq`, nearest first.
+
+    `filter` already confines them to the memory's own scope and session window.
+    """
+
+    memory_type: MemoryType
+    filter: MemoryFilter
+    seq: float
+    before: bool
+    limit: int
+
+    def conditions(self) -> list[Condition]:
+        # Sequence numbers are whole microseconds, so "after" is "at least half a unit more".
+        side = FieldRange("seq", lt=self.seq) if self.before else FieldRange("seq", gte=self.seq + 0.5)
+        return [*self.filter.conditions(), side]

@@ -128,6 +128,9 @@ class MemoryRecord(BaseModel):
     task_id: str | None = None
     cleared_at: datetime | None = None
     fact_key: str | None = None
+    # Write order (microseconds since the epoch, strictly increasing per writer): the turns written
+    # just before and after a memory in its scope are its neighbours in a conversation.
+    seq: int | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """The Qdrant payload: the record plus numeric timestamps the ranking formula reads."""

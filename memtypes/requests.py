@@ -2,15 +2,57 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from memtypes.queries import Fusion
 from memtypes.records import Scope
 from memtypes.types import MemoryType
 
 MAX_QUERY_CHARS = 8_000
 MAX_BUDGET_TOKENS = 200_000
+
+
+class SearchMode(StrEnum):
+    HYBRID = "hybrid"  # dense and BM25 candidates, fused
+    DENSE = "dense"
+    SPARSE = "sparse"
+
+
+class TypeWeights(BaseModel):
+    """Overrides of one type's ranking weights (absent fields keep the type's defaults)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    relevance: float | None = Field(default=None, ge=0.0, le=10.0)
+    recency: float | None = Field(default=None, ge=0.0, le=10.0)
+    importance: float | None = Field(default=None, ge=0.0, le=10.0)
+    half_life_days: float | None = Field(default=None, gt=0.0, le=36_500.0)
+
+
+class RankingOptions(BaseModel):
+    """How candidates are found and ranked; every field left out takes the service's default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    search: SearchMode | None = Field(default=None, description="hybrid | dense | sparse")
+    fusion: Fusion | None = Field(default=None, description="how hybrid fuses its two lists: rrf | dbsf")
+    formula: bool | None = Field(
+        default=None, description="false: rank by relevance alone (no recency, importance, time terms)"
+    )
+    weights: dict[MemoryType, TypeWeights] | None = Field(default=None, description="per-type overrides")
+    diversity: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="drop a candidate whose cosine with a better one is at least this; 1 = keep all",
+    )
+    neighbours: int | None = Field(
+        default=None, ge=0, le=5, description="turns offered on each side of a selected episodic turn"
+    )
+    temporal: bool | None = Field(default=None, description="boost memories from a time the query names")
 
 
 class RetrieveRequest(BaseModel):
@@ -25,6 +67,7 @@ class RetrieveRequest(BaseModel):
     explain: bool = False
     now: AwareDatetime | None = None
     include_superseded: bool = False
+    ranking: RankingOptions | None = None
 
     @field_validator("query")
     @classmethod

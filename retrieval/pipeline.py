@@ -11,35 +11,30 @@ from typing import Any
 
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.models import resolve_model
-from memtypes.ports import Embedder, Tokenizers, VectorIndex
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
+from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex
+from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.rendering import memory_line, section_header
 from memtypes.requests import (
     RetrievedMemory,
     RetrieveMetadata,
     RetrieveRequest,
     RetrieveResponse,
+    SearchMode,
     TypeMetadata,
 )
 from memtypes.text import phrase_keys_in
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
-from retrieval.budget import Candidate, normalize_allocation, pack, split_budget
-from retrieval.policy import RankingPolicy
+from retrieval.budget import Candidate, Packing, normalize_allocation, pack, split_budget
+from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
+from retrieval.options import RetrievalConfig, Tuning, resolve_tuning
+from retrieval.policy import RankingPolicy, TimeBoost
 from retrieval.presentation import PresentedItem, render_context
+from retrieval.temporal import parse_time_window
 
-PROSPECTIVE = MemoryType.PROSPECTIVE
+__all__ = ["RetrievalConfig", "Retriever", "line_for"]
+
+PROSPECTIVE, EPISODIC = MemoryType.PROSPECTIVE, MemoryType.EPISODIC
 _TRIGGER_HITS = 5
-
-
-@dataclass(frozen=True)
-class RetrievalConfig:
-    default_budget_tokens: int = 2_000
-    model_budget_share: float = 0.10  # with `model`, the budget is this share of its context window
-    min_candidates: int = 16
-    max_candidates: int = 256
-    prefetch_factor: int = 3
-    min_prefetch: int = 100
-    max_prefetch: int = 1_000
 
 
 @dataclass(frozen=True)
@@ -63,13 +58,21 @@ def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:
 
 
 class Retriever:
+    """The read path. Without a sparse encoder, every search is dense-only."""
+
     def __init__(
-        self, index: VectorIndex, embedder: Embedder, tokenizers: Tokenizers, config: RetrievalConfig
+        self,
+        index: VectorIndex,
+        embedder: Embedder,
+        tokenizers: Tokenizers,
+        config: RetrievalConfig,
+        sparse: SparseEncoder | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.tokenizers = tokenizers
         self.config = config
+        self.sparse = sparse
         self._header_tokens = {
             (enc, t): tokenizers.get(enc).count(section_header(t))
             for enc in tokenizers.names()
@@ -100,68 +103,124 @@ class Retriever:
         )
         return limit, prefetch
 
+    async def _query_vectors(
+        self, query: str, search: SearchMode
+    ) -> tuple[list[float] | None, SparseVector | None]:
+        sparse = None
+        if search is not SearchMode.DENSE and self.sparse is not None:
+            sparse = self.sparse.query(query)
+            if not sparse.indices:  # nothing but stop words: BM25 has nothing to match
+                sparse = None
+        dense = None
+        if search is not SearchMode.SPARSE or sparse is None:
+            [dense] = await self.embedder.embed([query])
+        return dense, sparse
+
+    def _policies(
+        self, request: RetrieveRequest, resolved: ResolvedRequest, tuning: Tuning
+    ) -> dict[MemoryType, RankingPolicy]:
+        now_ts = resolved.now.timestamp()
+        if not tuning.formula:
+            return {t: RankingPolicy.relevance_only(tuning.policies[t], now_ts) for t in resolved.types}
+        phrases = phrase_keys_in(request.query)
+        window = parse_time_window(request.query, resolved.now) if tuning.temporal else None
+        boost = TimeBoost(window, self.config.time_weight, self.config.time_slack_s) if window else None
+        return {
+            t: RankingPolicy(
+                tuning.policies[t],
+                now_ts,
+                phrases if t is PROSPECTIVE else (),
+                relevance_scale=tuning.relevance_scale,
+                time_boost=boost if t is not PROSPECTIVE else None,
+            )
+            for t in resolved.types
+        }
+
     async def retrieve(self, tenant: str, request: RetrieveRequest) -> RetrieveResponse:
         resolved = self.resolve(request)
+        tuning = resolve_tuning(self.config, request.ranking)
         weights = normalize_allocation(
             resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
         )
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        [query_vector] = await self.embedder.embed([request.query])
+        dense, sparse = await self._query_vectors(request.query, tuning.search)
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
 
         flt = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
-        phrases = phrase_keys_in(request.query)
-        policies = {
-            t: RankingPolicy(POLICIES[t], resolved.now.timestamp(), phrases if t is PROSPECTIVE else ())
-            for t in resolved.types
-        }
+        policies = self._policies(request, resolved, tuning)
         limit, prefetch = self._candidate_limits(resolved.budget)
-        searches = [
-            SearchRequest(
-                t, query_vector, flt, limit, prefetch, policies[t].formula(), with_vector=request.explain
+
+        def search(memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
+            return SearchRequest(
+                memory_type,
+                dense,
+                where,
+                hits,
+                depth,
+                policies[memory_type].formula(),
+                with_vector=tuning.diversity < 1.0,
+                sparse=sparse,
+                fusion=tuning.fusion,
+                rrf_k=tuning.rrf_k,
             )
-            for t in resolved.types
-        ]
-        if PROSPECTIVE in policies and phrases:
+
+        searches = [search(t, flt, limit, prefetch) for t in resolved.types]
+        if PROSPECTIVE in policies and policies[PROSPECTIVE].query_phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
-            # similarity is too low for the prefetch: a second, trigger-filtered search.
-            triggered = replace(flt, status="pending", trigger_keys=phrases)
-            searches.append(
-                SearchRequest(
-                    PROSPECTIVE,
-                    query_vector,
-                    triggered,
-                    _TRIGGER_HITS,
-                    _TRIGGER_HITS,
-                    policies[PROSPECTIVE].formula(),
-                    with_vector=request.explain,
-                )
-            )
+            # relevance is too low for the prefetch: a second, trigger-filtered search.
+            triggered = replace(flt, status="pending", trigger_keys=policies[PROSPECTIVE].query_phrases)
+            searches.append(search(PROSPECTIVE, triggered, _TRIGGER_HITS, _TRIGGER_HITS))
+        ranked = len(searches)
+        if request.explain and tuning.formula:
+            # The formula saw the relevance stage's score (`$score`), which for hybrid search is a
+            # fused score no vector reproduces: the same stage, run alone, reports it.
+            searches += [
+                replace(s, formula=None, limit=s.prefetch_limit, with_vector=False) for s in searches
+            ]
         started = time.perf_counter()
         results = await self.index.search(searches)
-        timings["search_ms"] = (time.perf_counter() - started) * 1000
         hits = dict(zip(resolved.types, results, strict=False))
-        if len(results) > len(resolved.types):
-            hits[PROSPECTIVE] = _merge_hits(hits[PROSPECTIVE], results[-1])
+        if ranked > len(resolved.types):
+            hits[PROSPECTIVE] = _merge_hits(hits[PROSPECTIVE], results[ranked - 1])
+        relevance: dict[str, float] = {}
+        for found in results[ranked:]:
+            for point in found:
+                relevance.setdefault(point.id, point.score)
+        hits = {t: suppress_near_duplicates(found, tuning.diversity) for t, found in hits.items()}
+        neighbours: dict[str, Neighbour] = {}
+        if tuning.neighbours and hits.get(EPISODIC):
+            hits[EPISODIC], neighbours = await self._expand(resolved, weights, hits, flt, tuning.neighbours)
+        timings["search_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        response = self._assemble(request, resolved, weights, policies, query_vector, hits)
+        response = self._assemble(request, resolved, weights, policies, hits, relevance, neighbours)
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         return response
 
-    def _assemble(
+    async def _expand(
         self,
-        request: RetrieveRequest,
         resolved: ResolvedRequest,
         weights: Mapping[MemoryType, float],
-        policies: Mapping[MemoryType, RankingPolicy],
-        query_vector: list[float],
-        hits: Mapping[MemoryType, list[ScoredPoint]],
-    ) -> RetrieveResponse:
-        enc = resolved.encoding
-        counter = self.tokenizers.get(enc)
+        hits: dict[MemoryType, list[ScoredPoint]],
+        flt: MemoryFilter,
+        per_side: int,
+    ) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
+        """Offer the neighbours of the episodic turns that packing would select without them."""
+        chosen = {c.key for c in self._pack(resolved, weights, hits).usage[EPISODIC].selected}
+        turns = [h for h in hits[EPISODIC] if h.id in chosen][: self.config.max_expanded_turns]
+        requests = neighbour_requests(turns, flt, per_side, self.config.session_gap_s)
+        if not requests:
+            return hits[EPISODIC], {}
+        found = await self.index.neighbours(requests)
+        by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
+        return expand(hits[EPISODIC], requests, found, by_seq, self.config.neighbour_decay)
+
+    def _candidates(
+        self, encoding: str, hits: Mapping[MemoryType, list[ScoredPoint]]
+    ) -> tuple[dict[MemoryType, list[Candidate]], dict[str, tuple[MemoryType, ScoredPoint, str]]]:
+        counter = self.tokenizers.get(encoding)
         points: dict[str, tuple[MemoryType, ScoredPoint, str]] = {}
         candidates: dict[MemoryType, list[Candidate]] = {}
         for memory_type, found in hits.items():
@@ -169,13 +228,36 @@ class Retriever:
             for point in found:
                 line = line_for(memory_type, point.payload)
                 stored = point.payload.get("line_tokens", {})
-                tokens = stored.get(enc) if isinstance(stored, dict) else None
+                tokens = stored.get(encoding) if isinstance(stored, dict) else None
                 cost = tokens if isinstance(tokens, int) else counter.count(line)
                 points[point.id] = (memory_type, point, line)
                 candidates[memory_type].append(Candidate(point.id, memory_type, point.score, cost))
+        return candidates, points
 
-        headers = {t: self._header_tokens[(enc, t)] for t in resolved.types}
-        packing = pack(candidates, split_budget(resolved.budget, weights), headers, resolved.budget)
+    def _pack(
+        self,
+        resolved: ResolvedRequest,
+        weights: Mapping[MemoryType, float],
+        hits: Mapping[MemoryType, list[ScoredPoint]],
+    ) -> Packing:
+        candidates, _ = self._candidates(resolved.encoding, hits)
+        headers = {t: self._header_tokens[(resolved.encoding, t)] for t in resolved.types}
+        return pack(candidates, split_budget(resolved.budget, weights), headers, resolved.budget)
+
+    def _assemble(
+        self,
+        request: RetrieveRequest,
+        resolved: ResolvedRequest,
+        weights: Mapping[MemoryType, float],
+        policies: Mapping[MemoryType, RankingPolicy],
+        hits: Mapping[MemoryType, list[ScoredPoint]],
+        relevance: Mapping[str, float],
+        neighbours: Mapping[str, Neighbour],
+    ) -> RetrieveResponse:
+        enc = resolved.encoding
+        counter = self.tokenizers.get(enc)
+        _, points = self._candidates(enc, hits)
+        packing = self._pack(resolved, weights, hits)
         chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
         def render() -> str:
@@ -209,8 +291,7 @@ class Retriever:
             memory_type, point, _ = points[c.key]
             explanation = None
             if request.explain:
-                similarity = _cosine(query_vector, point.vector) if point.vector else float("nan")
-                explanation = policies[memory_type].explain(point.payload, similarity).as_dict()
+                explanation = _explain(policies[memory_type], point, relevance, neighbours.get(point.id))
             memories.append(
                 RetrievedMemory(
                     id=point.id,
@@ -249,7 +330,18 @@ def _merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[Sco
     return sorted([*first, *(p for p in second if p.id not in seen)], key=lambda p: -p.score)
 
 
-def _cosine(a: list[float], b: list[float]) -> float:
-    dot = math.fsum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(math.fsum(x * x for x in a)) * math.sqrt(math.fsum(y * y for y in b))
-    return dot / norm if norm else 0.0
+def _explain(
+    policy: RankingPolicy, point: ScoredPoint, relevance: Mapping[str, float], neighbour: Neighbour | None
+) -> dict[str, Any]:
+    if neighbour is not None:  # not ranked by Qdrant: its score is its turn's, decayed
+        turn_score = point.score / neighbour.factor
+        return {
+            "total": point.score,
+            "components": {
+                "neighbour": {"value": turn_score, "weight": neighbour.factor, "contribution": point.score}
+            },
+            "neighbour_of": neighbour.of,
+            "steps": neighbour.steps,
+        }
+    stage_score = relevance.get(point.id, point.score) if policy.ranks_in_engine else point.score
+    return policy.explain(point.payload, stage_score).as_dict()

@@ -1,13 +1,19 @@
 """The ranking policy: one object renders the Qdrant score formula *and* explains each hit's score.
 
 score = Σ weight·term, with the terms of a memory type:
-  similarity  the cosine similarity of the prefetch stage (`$score`)
+  relevance   the relevance stage's score (`$score`) times `relevance_scale`: the cosine similarity
+              for dense search; for hybrid search the fused score, scaled so that a memory ranked
+              first by both lists scores 1
   recency     0.5 ** (age / half-life), age from `occurred_at` to the request's `now`
   importance  the stored importance, 0..1 (0.5 when unset)
   usage       use_count / (use_count + 3), for procedures that keep being used
   due         0.5 ** ((due_at - now)² / scale²), how close a prospective item's due time is
   overdue     1 when a prospective item is pending and already due, so it comes first
   trigger     1 when a pending prospective item's trigger phrase occurs in the query
+  time        1 when the memory occurred within the time the query names ("last May", "in 2022")
+
+`relevance_only()` ranks by the relevance stage alone: no formula runs, and the explanation is the
+stage's own score.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from memtypes.formula import (
     evaluate,
 )
 from memtypes.types import DAY_SECONDS, TypePolicy
+from retrieval.temporal import TimeWindow
 
 USAGE_HALF_POINT = 3.0
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.
@@ -68,20 +75,51 @@ class Explanation:
         }
 
 
+@dataclass(frozen=True)
+class TimeBoost:
+    """Memories that occurred within `window` (its end extended by `slack_s`) gain `weight`."""
+
+    window: TimeWindow
+    weight: float
+    slack_s: float = 0.0
+
+
 class RankingPolicy:
     """The ranking of one memory type at one instant (`now_ts`, seconds since the epoch)."""
 
-    def __init__(self, policy: TypePolicy, now_ts: float, query_phrases: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        policy: TypePolicy,
+        now_ts: float,
+        query_phrases: tuple[str, ...] = (),
+        *,
+        relevance_scale: float = 1.0,
+        time_boost: TimeBoost | None = None,
+    ) -> None:
         self.policy = policy
         self.now_ts = now_ts
         self.query_phrases = query_phrases
+        self.relevance_scale = relevance_scale
+        self.time_boost = time_boost
+        self.ranks_in_engine = True
         self.terms = tuple(t for t in self._all_terms() if t.weight != 0.0)
+
+    @classmethod
+    def relevance_only(cls, policy: TypePolicy, now_ts: float) -> RankingPolicy:
+        ranking = cls(policy, now_ts)
+        ranking.ranks_in_engine = False
+        ranking.terms = (Term("relevance", 1.0, Var(SCORE)),)
+        return ranking
 
     def _all_terms(self) -> list[Term]:
         p, now = self.policy, Const(self.now_ts)
         use_count = Var("use_count", 0.0)
+        relevance: Expr = Var(SCORE)
+        if self.relevance_scale != 1.0:
+            relevance = Mult((Const(self.relevance_scale), relevance))
+        boost = self.time_boost
         return [
-            Term("similarity", p.w_similarity, Var(SCORE)),
+            Term("relevance", p.w_similarity, relevance),
             Term(
                 "recency",
                 p.w_recency,
@@ -106,10 +144,27 @@ class RankingPolicy:
                 p.w_trigger if self.query_phrases else 0.0,
                 AllOf((FieldEquals("status", "pending"), FieldIn("trigger_key", self.query_phrases))),
             ),
+            Term(
+                "time",
+                boost.weight if boost else 0.0,
+                AllOf(
+                    (
+                        FieldRange(
+                            "occurred_ts",
+                            gte=boost.window.start.timestamp(),
+                            lt=boost.window.end.timestamp() + boost.slack_s,
+                        ),
+                    )
+                )
+                if boost
+                else Const(0.0),
+            ),
         ]
 
-    def formula(self) -> Expr:
-        """The expression Qdrant evaluates over the similarity prefetch."""
+    def formula(self) -> Expr | None:
+        """The expression Qdrant evaluates over the relevance stage (None: the stage's own ranking)."""
+        if not self.ranks_in_engine:
+            return None
         return Sum(tuple(Mult((Const(t.weight), t.expr)) for t in self.terms))
 
     def explain(self, payload: Mapping[str, Any], similarity: float) -> Explanation:

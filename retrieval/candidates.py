@@ -1,0 +1,104 @@
+"""What is offered to budget packing besides the ranked hits themselves. Pure functions.
+
+- Near-duplicate suppression: a hit whose dense vector is within `threshold` cosine of a better
+  hit of the same type is dropped, so the budget is not spent on copies of one fact.
+- Neighbour expansion: the turns written just before and after a selected episodic turn (same
+  scope, same session) are offered too, each scored just below its turn, so packing takes them
+  only while the budget has room and nothing better is waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
+from memtypes.records import Scope
+from memtypes.types import MemoryType
+
+EPISODIC = MemoryType.EPISODIC
+_SCOPE_FIELDS = ("user_id", "agent_id", "thread_id")
+
+
+def suppress_near_duplicates(hits: Sequence[ScoredPoint], threshold: float) -> list[ScoredPoint]:
+    """Keep hits best-first, dropping any within `threshold` cosine of one already kept.
+
+    Hits without a vector are always kept. A threshold of 1 or more keeps everything.
+    """
+    if threshold >= 1.0 or len(hits) < 2:
+        return list(hits)
+    kept: list[ScoredPoint] = []
+    kept_vectors: list[np.ndarray] = []
+    for hit in sorted(hits, key=lambda h: -h.score):
+        if hit.vector is None:
+            kept.append(hit)
+            continue
+        vector = np.asarray(hit.vector, dtype=np.float32)
+        norm = float(np.linalg.norm(vector))
+        vector = vector / norm if norm else vector
+        if kept_vectors and float(np.max(np.stack(kept_vectors) @ vector)) >= threshold:
+            continue
+        kept.append(hit)
+        kept_vectors.append(vector)
+    return kept
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """An expanded turn: which selected turn it sits next to, and how many steps away."""
+
+    of: str
+    steps: int
+    factor: float
+
+
+def neighbour_requests(
+    turns: Sequence[ScoredPoint], base: MemoryFilter, per_side: int, session_gap_s: float
+) -> list[NeighbourRequest]:
+    """Two lookups per turn (before, after), confined to the turn's own scope and session."""
+    out: list[NeighbourRequest] = []
+    for turn in turns:
+        seq, occurred = turn.payload.get("seq"), turn.payload.get("occurred_ts")
+        if not isinstance(seq, int | float) or not isinstance(occurred, int | float):
+            continue  # written before sequence numbers existed: no neighbours to find
+        scope = Scope(
+            **{k: turn.payload[k] for k in ("user_id", "agent_id", "thread_id") if k in turn.payload}
+        )
+        flt = MemoryFilter(
+            tenant=base.tenant,
+            scope=scope,
+            include_superseded=base.include_superseded,
+            occurred_from=occurred - session_gap_s,
+            occurred_until=occurred + session_gap_s,
+        )
+        out.extend(NeighbourRequest(EPISODIC, flt, float(seq), before, per_side) for before in (True, False))
+    return out
+
+
+def expand(
+    hits: Sequence[ScoredPoint],
+    requests: Sequence[NeighbourRequest],
+    found: Sequence[Sequence[StoredPoint]],
+    turns: Mapping[float, ScoredPoint],
+    decay: float,
+) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
+    """The hits plus each turn's neighbours, scored `turn score × decay^steps`.
+
+    `turns` maps each expanded turn's `seq` to it. A neighbour that is already a hit keeps the
+    better of its two scores; one reached from two turns keeps the better too.
+    """
+    by_id = {h.id: h for h in hits}
+    origin: dict[str, Neighbour] = {}
+    for request, points in zip(requests, found, strict=True):
+        turn = turns[request.seq]
+        for steps, point in enumerate(points, start=1):
+            factor = decay**steps
+            score = turn.score * factor
+            current = by_id.get(point.id)
+            if current is not None and current.score >= score:
+                continue
+            by_id[point.id] = ScoredPoint(point.id, score, point.payload)
+            origin[point.id] = Neighbour(turn.id, steps, factor)
+    return sorted(by_id.values(), key=lambda h: -h.score), origin
