@@ -93,8 +93,9 @@ class _EdgeFormula:
 _FORMULA = _EdgeFormula()
 
 
-def _relevance(request: SearchRequest) -> Prefetch:
-    """The relevance stage: dense or sparse nearest neighbours, or both fused, filter inside."""
+def _relevance(request: SearchRequest) -> list[Prefetch]:
+    """The relevance stage: dense or sparse nearest neighbours, or both (fused, or for the formula
+    to combine), each list filtered."""
     flt, depth = to_filter(request.filter), request.prefetch_limit
     nearest = []
     if request.vector is not None:
@@ -102,21 +103,22 @@ def _relevance(request: SearchRequest) -> Prefetch:
     if request.sparse is not None:
         sparse = EdgeSparseVector(list(request.sparse.indices), list(request.sparse.values))
         nearest.append(Query.Nearest(sparse, using=SPARSE))
-    if len(nearest) == 1:
-        return Prefetch(limit=depth, query=nearest[0], filter=flt)
+    lists = [Prefetch(limit=depth, query=query, filter=flt) for query in nearest]
+    if len(lists) == 1 or request.fusion is FusionKind.LINEAR:
+        return lists
     fusion: Fusion.Rrf | Fusion.Dbsf = (
         Fusion.Rrf(k=request.rrf_k) if request.fusion is FusionKind.RRF else Fusion.Dbsf()
     )
-    # The filter sits on each list: fusion only ever sees points the request may see.
-    lists = [Prefetch(limit=depth, query=query, filter=flt) for query in nearest]
-    # The stubs list `Fusion`, whose variants are what the binding takes.
-    return Prefetch(limit=depth, query=fusion, prefetches=lists)  # type: ignore[arg-type]
+    # The filter sits on each list: fusion only ever sees points the request may see. (The stubs
+    # list `Fusion`, whose variants are what the binding takes.)
+    return [Prefetch(limit=depth, query=fusion, prefetches=lists)]  # type: ignore[arg-type]
 
 
 def query_request(request: SearchRequest) -> QueryRequest:
     with_vector: list[str] | bool = [DENSE] if request.with_vector else False
-    stage = _relevance(request)
+    stages = _relevance(request)
     if request.formula is None:  # the relevance stage's own ranking
+        [stage] = stages
         return QueryRequest(
             limit=request.limit,
             query=stage.query,
@@ -130,7 +132,7 @@ def query_request(request: SearchRequest) -> QueryRequest:
     return QueryRequest(
         limit=request.limit,
         query=formula,
-        prefetches=[stage],
+        prefetches=stages,
         with_payload=True,
         with_vector=with_vector,
     )

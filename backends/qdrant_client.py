@@ -102,8 +102,9 @@ class _ClientFormula:
 _FORMULA = _ClientFormula()
 
 
-def _relevance(request: SearchRequest) -> models.Prefetch:
-    """The relevance stage: dense or sparse nearest neighbours, or both fused, filter inside."""
+def _relevance(request: SearchRequest) -> list[models.Prefetch]:
+    """The relevance stage: dense or sparse nearest neighbours, or both (fused, or for the formula
+    to combine), each list filtered."""
     flt, depth = _filter(request.filter), request.prefetch_limit
     lists = []
     if request.vector is not None:
@@ -111,21 +112,22 @@ def _relevance(request: SearchRequest) -> models.Prefetch:
     if request.sparse is not None:
         sparse = models.SparseVector(indices=list(request.sparse.indices), values=list(request.sparse.values))
         lists.append(models.Prefetch(query=sparse, using=SPARSE, filter=flt, limit=depth))
-    if len(lists) == 1:
-        return lists[0]
+    if len(lists) == 1 or request.fusion is Fusion.LINEAR:
+        return lists
     fusion: models.Query = (
         models.RrfQuery(rrf=models.Rrf(k=request.rrf_k))
         if request.fusion is Fusion.RRF
         else models.FusionQuery(fusion=models.Fusion.DBSF)
     )
     # The filter sits on each list: fusion only ever sees points the request may see.
-    return models.Prefetch(query=fusion, prefetch=lists, limit=depth)
+    return [models.Prefetch(query=fusion, prefetch=lists, limit=depth)]
 
 
 def _query_request(request: SearchRequest) -> models.QueryRequest:
     with_vector: list[str] | bool = [DENSE] if request.with_vector else False
-    stage = _relevance(request)
+    stages = _relevance(request)
     if request.formula is None:  # the relevance stage's own ranking
+        [stage] = stages
         return models.QueryRequest(
             query=stage.query,
             using=stage.using,
@@ -140,7 +142,7 @@ def _query_request(request: SearchRequest) -> models.QueryRequest:
     )
     # The formula only ever re-scores the candidates the (filtered) relevance stage lets through.
     return models.QueryRequest(
-        query=formula, prefetch=stage, limit=request.limit, with_payload=True, with_vector=with_vector
+        query=formula, prefetch=stages, limit=request.limit, with_payload=True, with_vector=with_vector
     )
 
 

@@ -87,6 +87,27 @@ def _quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ablation(args: argparse.Namespace) -> int:
+    import json
+
+    from benchmarks.ablation import VARIANTS, AblationOptions, run_ablation, write_ablation_outputs
+    from benchmarks.dataset import load_dataset
+    from benchmarks.target import open_target
+
+    dataset = load_dataset(args.memories, args.queries)
+    variants = json.loads(args.variants.read_text()) if args.variants else dict(VARIANTS)
+    options = AblationOptions(ks=args.k, budgets=args.budgets, variants=variants)
+
+    async def go() -> Any:
+        async with open_target(args.url, args.api_key) as target:
+            return await run_ablation(target, dataset, options, _say)
+
+    results = asyncio.run(go())
+    write_ablation_outputs(results, args.out, f"{args.memories} + {args.queries}")
+    print(f"ablation: {len(variants)} variants; wrote {args.out}/results.json, summary.md")
+    return 0
+
+
 def _latency(args: argparse.Namespace) -> int:
     from benchmarks.latency import LatencyOptions, run_latency, write_latency_outputs
 
@@ -165,6 +186,19 @@ def add_bench_parser(sub: Any) -> None:
     quality.add_argument("--dedup", action="store_true", help="merge near-duplicate memories while loading")
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     quality.set_defaults(bench_func=_quality)
+
+    ablation = commands.add_parser("ablation", help="quality and latency of mnemo with parts switched off")
+    ablation.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
+    ablation.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
+    ablation.add_argument("--k", type=_ints, default=(5, 10, 20), help="ranks K (default 5,10,20)")
+    ablation.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
+    ablation.add_argument(
+        "--variants", type=Path, help='JSON {"name": {ranking options}} (default: the built-in ladder)'
+    )
+    ablation.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
+    ablation.add_argument("--api-key", help="API key for --url")
+    ablation.add_argument("--out", type=Path, required=True, help="output directory")
+    ablation.set_defaults(bench_func=_ablation)
 
     latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
     latency.add_argument(

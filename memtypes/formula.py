@@ -13,7 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-SCORE = "$score"  # the similarity score of the prefetch stage
+SCORE = "$score"  # the score of the prefetch stage (of the first one, when there are several)
+
+
+def prefetch_score(i: int) -> str:
+    """The score of the i-th of several prefetches (0 where a point is not among its results)."""
+    return f"$score[{i}]"
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def variable_defaults(expr: Expr) -> dict[str, float]:
     while stack:
         node = stack.pop()
         if isinstance(node, Var):
-            if node.name != SCORE:
+            if node.name != SCORE:  # `$score[i]` defaults too: a point one prefetch did not find
                 out[node.name] = node.default
         elif isinstance(node, Sum):
             stack.extend(node.terms)
@@ -134,13 +139,17 @@ def _condition_holds(cond: Condition, payload: Mapping[str, Any]) -> bool:
     return not (cond.gte is not None and not value >= cond.gte)
 
 
-def evaluate(expr: Expr, payload: Mapping[str, Any], score: float) -> float:
-    """The value Qdrant computes for `expr` on a point with this payload and prefetch score."""
+def evaluate(expr: Expr, payload: Mapping[str, Any], score: float | tuple[float, ...]) -> float:
+    """The value Qdrant computes for `expr` on a point with this payload and prefetch score(s)."""
     if isinstance(expr, Const):
         return expr.value
     if isinstance(expr, Var):
+        scores = score if isinstance(score, tuple) else (score,)
         if expr.name == SCORE:
-            return score
+            return scores[0]
+        if expr.name.startswith("$score["):
+            i = int(expr.name[len("$score[") : -1])
+            return scores[i] if i < len(scores) else expr.default
         value = payload.get(expr.name)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)

@@ -86,6 +86,9 @@ class ScoredPoint:
 class Fusion(StrEnum):
     RRF = "rrf"  # reciprocal-rank fusion: 1/(k + rank) summed over the two lists
     DBSF = "dbsf"  # distribution-based score fusion: each list's scores normalized, then summed
+    # The formula itself combines the two lists' scores (`$score[0]` dense, `$score[1]` BM25):
+    # absolute values, so scores stay comparable across collections, unlike ranks.
+    LINEAR = "linear"
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,10 @@ class SearchRequest:
     """The candidates of one type within `filter`, re-scored by `formula` when one is given.
 
     The relevance stage is the nearest neighbours of the dense `vector`, of the `sparse` (BM25)
-    vector, or, with both, the two candidate lists fused (`fusion`); each list takes
-    `prefetch_limit` candidates. The formula (if any) ranks them, with the relevance stage's score
-    as `$score`, and the best `limit` come back. Without a formula the relevance stage's own
+    vector, or, with both, the two candidate lists fused (`fusion`; linear fusion leaves both lists
+    to the formula, as `$score[0]` and `$score[1]`); each list takes `prefetch_limit` candidates.
+    The formula (if any) ranks them, with the relevance stage's score as `$score`, and the best
+    `limit` come back. Without a formula the relevance stage's own
     ranking comes back: that is how an explanation learns the `$score` the formula saw.
     """
 
@@ -113,6 +117,8 @@ class SearchRequest:
     def __post_init__(self) -> None:
         if self.vector is None and self.sparse is None:
             raise ValueError("a search needs a dense or a sparse query vector")
+        if self.fused and self.fusion is Fusion.LINEAR and self.formula is None:
+            raise ValueError("linear fusion is done by the formula: give one")
 
     @property
     def fused(self) -> bool:

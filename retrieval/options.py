@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from memtypes.formula import SCORE, Const, Div, Expr, Mult, Sum, Var, prefetch_score
 from memtypes.queries import Fusion
 from memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
@@ -24,6 +25,9 @@ class RetrievalConfig:
     search: SearchMode = SearchMode.HYBRID
     fusion: Fusion = Fusion.RRF
     rrf_k: int = 60
+    # Linear fusion: relevance = a·cosine + (1 - a)·bm25 / (bm25 + h), BM25 saturating at 1.
+    linear_dense_weight: float = 0.6
+    bm25_half: float = 5.0  # the BM25 score that counts as half a match
     formula: bool = True
     diversity: float = 0.95
     neighbours: int = 1
@@ -43,20 +47,29 @@ class Tuning:
     search: SearchMode
     fusion: Fusion
     rrf_k: int
+    linear_dense_weight: float
+    bm25_half: float
     formula: bool
     diversity: float
     neighbours: int
     temporal: bool
     policies: Mapping[MemoryType, TypePolicy]
 
-    @property
-    def relevance_scale(self) -> float:
-        """What makes the relevance stage's best possible score about 1, as cosine's is."""
-        if self.search is not SearchMode.HYBRID:
-            return 1.0  # cosine is already 0..1; BM25 is unbounded and left as it is
+    def relevance(self, fused: bool) -> Expr:
+        """The relevance term over the relevance stage, about 0..1 like a cosine.
+
+        `fused`: the request searched both vectors (a query of stop words only has no BM25 side).
+        """
+        if not fused:
+            return Var(SCORE)  # cosine is already 0..1; BM25 alone is unbounded and left as it is
         if self.fusion is Fusion.RRF:
-            return (self.rrf_k + 1) / 2  # first in both lists: 2 / (k + 1)
-        return 0.5  # DBSF sums two scores normalized to 0..1
+            # Qdrant's RRF gives 1 / (k + rank), rank from 0: first in both lists is 2 / k.
+            return Mult((Const(self.rrf_k / 2), Var(SCORE)))
+        if self.fusion is Fusion.DBSF:
+            return Mult((Const(0.5), Var(SCORE)))  # the sum of two scores normalized to 0..1
+        a, bm25 = self.linear_dense_weight, Var(prefetch_score(1), 0.0)
+        saturated = Div(bm25, Sum((bm25, Const(self.bm25_half))))
+        return Sum((Mult((Const(a), Var(prefetch_score(0), 0.0))), Mult((Const(1 - a), saturated))))
 
 
 def _weighted(policy: TypePolicy, weights: TypeWeights | None) -> TypePolicy:
@@ -82,6 +95,8 @@ def resolve_tuning(config: RetrievalConfig, options: RankingOptions | None) -> T
         search=o.search or config.search,
         fusion=o.fusion or config.fusion,
         rrf_k=config.rrf_k,
+        linear_dense_weight=config.linear_dense_weight,
+        bm25_half=config.bm25_half,
         formula=config.formula if o.formula is None else o.formula,
         diversity=config.diversity if o.diversity is None else o.diversity,
         neighbours=config.neighbours if o.neighbours is None else o.neighbours,

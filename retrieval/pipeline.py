@@ -12,7 +12,7 @@ from typing import Any
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.models import resolve_model
 from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
+from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.rendering import memory_line, section_header
 from memtypes.requests import (
     RetrievedMemory,
@@ -117,11 +117,14 @@ class Retriever:
         return dense, sparse
 
     def _policies(
-        self, request: RetrieveRequest, resolved: ResolvedRequest, tuning: Tuning
+        self, request: RetrieveRequest, resolved: ResolvedRequest, tuning: Tuning, fused: bool
     ) -> dict[MemoryType, RankingPolicy]:
         now_ts = resolved.now.timestamp()
+        relevance = tuning.relevance(fused)
         if not tuning.formula:
-            return {t: RankingPolicy.relevance_only(tuning.policies[t], now_ts) for t in resolved.types}
+            return {
+                t: RankingPolicy.relevance_only(tuning.policies[t], now_ts, relevance) for t in resolved.types
+            }
         phrases = phrase_keys_in(request.query)
         window = parse_time_window(request.query, resolved.now) if tuning.temporal else None
         boost = TimeBoost(window, self.config.time_weight, self.config.time_slack_s) if window else None
@@ -130,7 +133,7 @@ class Retriever:
                 tuning.policies[t],
                 now_ts,
                 phrases if t is PROSPECTIVE else (),
-                relevance_scale=tuning.relevance_scale,
+                relevance=relevance,
                 time_boost=boost if t is not PROSPECTIVE else None,
             )
             for t in resolved.types
@@ -148,7 +151,7 @@ class Retriever:
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
 
         flt = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
-        policies = self._policies(request, resolved, tuning)
+        policies = self._policies(request, resolved, tuning, fused=dense is not None and sparse is not None)
         limit, prefetch = self._candidate_limits(resolved.budget)
 
         def search(memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
@@ -172,21 +175,14 @@ class Retriever:
             triggered = replace(flt, status="pending", trigger_keys=policies[PROSPECTIVE].query_phrases)
             searches.append(search(PROSPECTIVE, triggered, _TRIGGER_HITS, _TRIGGER_HITS))
         ranked = len(searches)
-        if request.explain and tuning.formula:
-            # The formula saw the relevance stage's score (`$score`), which for hybrid search is a
-            # fused score no vector reproduces: the same stage, run alone, reports it.
-            searches += [
-                replace(s, formula=None, limit=s.prefetch_limit, with_vector=False) for s in searches
-            ]
+        if request.explain:
+            searches += _stage_twins(searches, tuning.fusion)
         started = time.perf_counter()
         results = await self.index.search(searches)
         hits = dict(zip(resolved.types, results, strict=False))
         if ranked > len(resolved.types):
             hits[PROSPECTIVE] = _merge_hits(hits[PROSPECTIVE], results[ranked - 1])
-        relevance: dict[str, float] = {}
-        for found in results[ranked:]:
-            for point in found:
-                relevance.setdefault(point.id, point.score)
+        relevance = _stage_scores(searches[ranked:], results[ranked:])
         hits = {t: suppress_near_duplicates(found, tuning.diversity) for t, found in hits.items()}
         neighbours: dict[str, Neighbour] = {}
         if tuning.neighbours and hits.get(EPISODIC):
@@ -251,7 +247,7 @@ class Retriever:
         weights: Mapping[MemoryType, float],
         policies: Mapping[MemoryType, RankingPolicy],
         hits: Mapping[MemoryType, list[ScoredPoint]],
-        relevance: Mapping[str, float],
+        relevance: Mapping[str, tuple[float, ...]],
         neighbours: Mapping[str, Neighbour],
     ) -> RetrieveResponse:
         enc = resolved.encoding
@@ -330,8 +326,49 @@ def _merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[Sco
     return sorted([*first, *(p for p in second if p.id not in seen)], key=lambda p: -p.score)
 
 
+def _stage_twins(searches: list[SearchRequest], fusion: Fusion) -> list[SearchRequest]:
+    """The relevance stage of each ranked search, run alone, to learn the `$score` its formula saw
+    (for hybrid search a fused score no vector reproduces). Linear fusion saw two: one run each."""
+    twins = []
+    for s in searches:
+        if s.formula is None:
+            continue  # the search's own scores are the stage's
+        alone = replace(s, formula=None, limit=s.prefetch_limit, with_vector=False)
+        if s.fused and fusion is Fusion.LINEAR:
+            twins += [replace(alone, sparse=None), replace(alone, vector=None)]
+        else:
+            twins.append(alone)
+    return twins
+
+
+def _stage_scores(
+    twins: list[SearchRequest], results: list[list[ScoredPoint]]
+) -> dict[str, tuple[float, ...]]:
+    """Point id → the relevance stage's score(s). A point missing from a list scored 0 there, as the
+    engine's formula defaults say; the first search that found a point (the main one) wins."""
+    out: dict[str, tuple[float, ...]] = {}
+    i = 0
+    while i < len(twins):
+        pair = twins[i].vector is not None and i + 1 < len(twins) and twins[i + 1].vector is None
+        pair = pair and twins[i + 1].sparse is not None and twins[i].sparse is None
+        if pair:
+            dense = {p.id: p.score for p in results[i]}
+            sparse = {p.id: p.score for p in results[i + 1]}
+            for pid in dense.keys() | sparse.keys():
+                out.setdefault(pid, (dense.get(pid, 0.0), sparse.get(pid, 0.0)))
+            i += 2
+        else:
+            for p in results[i]:
+                out.setdefault(p.id, (p.score,))
+            i += 1
+    return out
+
+
 def _explain(
-    policy: RankingPolicy, point: ScoredPoint, relevance: Mapping[str, float], neighbour: Neighbour | None
+    policy: RankingPolicy,
+    point: ScoredPoint,
+    relevance: Mapping[str, tuple[float, ...]],
+    neighbour: Neighbour | None,
 ) -> dict[str, Any]:
     if neighbour is not None:  # not ranked by Qdrant: its score is its turn's, decayed
         turn_score = point.score / neighbour.factor
@@ -343,5 +380,5 @@ def _explain(
             "neighbour_of": neighbour.of,
             "steps": neighbour.steps,
         }
-    stage_score = relevance.get(point.id, point.score) if policy.ranks_in_engine else point.score
-    return policy.explain(point.payload, stage_score).as_dict()
+    scores = relevance.get(point.id, (point.score,)) if policy.ranks_in_engine else (point.score,)
+    return policy.explain(point.payload, scores).as_dict()

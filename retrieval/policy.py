@@ -1,9 +1,9 @@
 """The ranking policy: one object renders the Qdrant score formula *and* explains each hit's score.
 
 score = Σ weight·term, with the terms of a memory type:
-  relevance   the relevance stage's score (`$score`) times `relevance_scale`: the cosine similarity
-              for dense search; for hybrid search the fused score, scaled so that a memory ranked
-              first by both lists scores 1
+  relevance   the relevance stage's score, as `relevance` says: the cosine similarity for dense
+              search; for hybrid search the fused score scaled so that the best is about 1, or (linear
+              fusion) a weighted sum of cosine and saturated BM25 (see retrieval.options)
   recency     0.5 ** (age / half-life), age from `occurred_at` to the request's `now`
   importance  the stored importance, 0..1 (0.5 when unset)
   usage       use_count / (use_count + 3), for procedures that keep being used
@@ -12,8 +12,8 @@ score = Σ weight·term, with the terms of a memory type:
   trigger     1 when a pending prospective item's trigger phrase occurs in the query
   time        1 when the memory occurred within the time the query names ("last May", "in 2022")
 
-`relevance_only()` ranks by the relevance stage alone: no formula runs, and the explanation is the
-stage's own score.
+`relevance_only()` ranks by the relevance term alone (no formula runs when that is the stage's own
+score).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from memtypes.types import DAY_SECONDS, TypePolicy
 from retrieval.temporal import TimeWindow
 
 USAGE_HALF_POINT = 3.0
+STAGE_SCORE = Var(SCORE)
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.
 _NO_DUE_OFFSET_S = 100 * 365 * DAY_SECONDS
 
@@ -93,30 +94,31 @@ class RankingPolicy:
         now_ts: float,
         query_phrases: tuple[str, ...] = (),
         *,
-        relevance_scale: float = 1.0,
+        relevance: Expr = STAGE_SCORE,
         time_boost: TimeBoost | None = None,
     ) -> None:
         self.policy = policy
         self.now_ts = now_ts
         self.query_phrases = query_phrases
-        self.relevance_scale = relevance_scale
+        self.relevance = relevance
         self.time_boost = time_boost
         self.ranks_in_engine = True
         self.terms = tuple(t for t in self._all_terms() if t.weight != 0.0)
 
     @classmethod
-    def relevance_only(cls, policy: TypePolicy, now_ts: float) -> RankingPolicy:
-        ranking = cls(policy, now_ts)
-        ranking.ranks_in_engine = False
-        ranking.terms = (Term("relevance", 1.0, Var(SCORE)),)
+    def relevance_only(
+        cls, policy: TypePolicy, now_ts: float, relevance: Expr = STAGE_SCORE
+    ) -> RankingPolicy:
+        ranking = cls(policy, now_ts, relevance=relevance)
+        # The stage's own score needs no formula; a combination of two lists' scores does.
+        ranking.ranks_in_engine = relevance != STAGE_SCORE
+        ranking.terms = (Term("relevance", 1.0, relevance),)
         return ranking
 
     def _all_terms(self) -> list[Term]:
         p, now = self.policy, Const(self.now_ts)
         use_count = Var("use_count", 0.0)
-        relevance: Expr = Var(SCORE)
-        if self.relevance_scale != 1.0:
-            relevance = Mult((Const(self.relevance_scale), relevance))
+        relevance = self.relevance
         boost = self.time_boost
         return [
             Term("relevance", p.w_similarity, relevance),
@@ -167,9 +169,10 @@ class RankingPolicy:
             return None
         return Sum(tuple(Mult((Const(t.weight), t.expr)) for t in self.terms))
 
-    def explain(self, payload: Mapping[str, Any], similarity: float) -> Explanation:
+    def explain(self, payload: Mapping[str, Any], scores: float | tuple[float, ...]) -> Explanation:
+        """Each term's value on this point; `scores` are the relevance stage's (one per list)."""
         components = {}
         for term in self.terms:
-            value = evaluate(term.expr, payload, similarity)
+            value = evaluate(term.expr, payload, scores)
             components[term.name] = ScoreComponent(value, term.weight, term.weight * value)
         return Explanation(components, sum(c.contribution for c in components.values()))

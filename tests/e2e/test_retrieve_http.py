@@ -49,7 +49,7 @@ async def test_explain_matches_the_score_computed_in_qdrant(client: AsyncTestCli
     for memory in body["memories"]:
         explanation = memory["explain"]
         assert abs(explanation["total"] - memory["score"]) < 1e-4
-        assert "similarity" in explanation["components"]
+        assert "relevance" in explanation["components"]
 
 
 async def test_types_and_scope_narrow_the_search(client: AsyncTestClient[Any]) -> None:

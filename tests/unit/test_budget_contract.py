@@ -70,7 +70,7 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(found, budget, encodi
         resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, allocation
     )
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
-    response = RETRIEVER._assemble(request, resolved, weights, policies, [1.0], found)
+    response = RETRIEVER._assemble(request, resolved, weights, policies, found, {}, {})
 
     exact = TOKENIZERS.get(resolved.encoding).count(response.context)
     meta = response.metadata

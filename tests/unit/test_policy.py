@@ -21,7 +21,7 @@ def test_explanation_total_equals_formula(memory_type: MemoryType) -> None:
     }
     explanation = policy.explain(payload, 0.42)
     assert explanation.total == pytest.approx(evaluate(policy.formula(), payload, 0.42), abs=1e-12)
-    assert explanation.components["similarity"].value == 0.42
+    assert explanation.components["relevance"].value == 0.42
 
 
 def test_recency_halves_every_half_life() -> None:
