@@ -22,18 +22,18 @@ from benchmarks.report import machine, machine_line, table, write_json
 from benchmarks.target import Target
 
 # The ladder of the issue: each row adds one part to the one above it; the last is the default.
+_BARE = {"formula": False, "diversity": 1.0, "neighbours": 0, "temporal": False}
 VARIANTS: dict[str, dict[str, Any]] = {
-    "dense only": {"search": "dense", "formula": False, "diversity": 1.0, "neighbours": 0, "temporal": False},
-    "sparse only": {"search": "sparse", "formula": False, "diversity": 1.0, "neighbours": 0, "temporal": False},
-    "+ fusion (rrf)": {"search": "hybrid", "fusion": "rrf", "formula": False, "diversity": 1.0, "neighbours": 0},
-    "+ fusion (linear)": {
-        "search": "hybrid", "fusion": "linear", "formula": False, "diversity": 1.0, "neighbours": 0
-    },
+    "dense only": {**_BARE, "search": "dense"},
+    "sparse only": {**_BARE, "search": "sparse"},
+    "+ fusion (rrf)": {**_BARE, "search": "hybrid", "fusion": "rrf"},
+    "+ fusion (dbsf)": {**_BARE, "search": "hybrid", "fusion": "dbsf"},
+    "+ fusion (linear)": {**_BARE, "search": "hybrid", "fusion": "linear"},
     "+ formula": {"formula": True, "diversity": 1.0, "neighbours": 0, "temporal": False},
     "+ temporal": {"diversity": 1.0, "neighbours": 0},
     "+ near-duplicate suppression": {"neighbours": 0},
     "+ expansion (default)": {},
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,16 @@ def ablation_tables(results: dict[str, Any]) -> str:
     rows = []
     for name, v in results["variants"].items():
         m = v["metrics"]["all"]
+        latency = v["latency_ms"]
         rows.append(
-            [name, *(m[f"recall@{k}"] for k in ks), *(m[f"budget_recall@{b}"] for b in budgets)]
-            + [round(m[f"tokens@{budgets[-1]}"], 1), round(v["latency_ms"]["p50"], 1)]
-            + [round(v["latency_ms"]["p95"], 1)]
+            [
+                name,
+                *(m[f"recall@{k}"] for k in ks),
+                *(m[f"budget_recall@{b}"] for b in budgets),
+                round(m[f"tokens@{budgets[-1]}"], 1),
+                round(latency["p50"], 1),
+                round(latency["p95"], 1),
+            ]
         )
     first = next(iter(results["variants"].values()))
     categories = [c for c in first["metrics"] if c != "all"]
@@ -129,12 +135,12 @@ def ablation_tables(results: dict[str, Any]) -> str:
                  for c in categories)]
         for name, v in results["variants"].items()
     ]  # fmt: skip
+    sizes = ", ".join(f"{c}: {first['metrics'][c]['queries']} queries" for c in categories)
     return "\n".join(
         [
             table(header, rows),
             "",
-            f"Per category, recall@{k_ref} / budget_recall@{b_ref} "
-            f"({', '.join(f'{c}: {first['metrics'][c]['queries']} queries' for c in categories)}):",
+            f"Per category, recall@{k_ref} / budget_recall@{b_ref} ({sizes}):",
             "",
             table(["variant", *categories], by_category),
         ]

@@ -103,9 +103,10 @@ async def _in_process_search(
     index: VectorIndex, embedder: Any, tokenizers: Any, questions: list[str], budget: int
 ) -> dict[str, float]:
     """search_ms of mnemo's own retrieval pipeline over one index (no HTTP), same requests each time."""
+    from backends.sparse import Bm25Encoder
     from retrieval.pipeline import RetrievalConfig, Retriever
 
-    retriever = Retriever(index, embedder, tokenizers, RetrievalConfig())
+    retriever = Retriever(index, embedder, tokenizers, RetrievalConfig(), Bm25Encoder())
     search_ms = []
     for i, question in enumerate(questions):
         request = RetrieveRequest(
@@ -125,6 +126,7 @@ async def _size_run(
     from backends.embedder import SentenceTransformerEmbedder
     from backends.qdrant_client import QdrantClientVectorIndex
     from backends.qdrant_edge import EdgeVectorIndex
+    from backends.sparse import Bm25Encoder
     from backends.tokenizer import TokenizerRegistry
     from ingest.pipeline import MemoryWriter
 
@@ -139,7 +141,7 @@ async def _size_run(
     if n <= options.client_max_size:
         local = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), "mnemo", dimension)
         await local.open()
-    writer = MemoryWriter(edge, embedder, tokenizers)
+    writer = MemoryWriter(edge, embedder, tokenizers, sparse=Bm25Encoder())
     result: dict[str, Any] = {"memories": n}
     vectors: dict[MemoryType, list[np.ndarray]] = {}
     started = time.perf_counter()

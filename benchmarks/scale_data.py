@@ -93,9 +93,12 @@ async def scale_points(
                     memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], jitter
                 )
                 record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
+                record = record.model_copy(update={"seq": writer.next_seq()})
                 payload = record.to_payload()
                 payload["line_tokens"] = writer.line_tokens(record)
-                points.append(VectorPoint(record.id, vector.tolist(), payload))
+                # The BM25 vector too, as the write path stores it: hybrid search is timed for real.
+                sparse = writer.sparse.documents([record.content])[0] if writer.sparse else None
+                points.append(VectorPoint(record.id, vector.tolist(), payload, sparse))
             yield memory_type, points, chunk_vectors
 
 

@@ -335,7 +335,8 @@ class MemoryWriter:
             p.record = p.record.model_copy(update={"superseded_by": stored_id})
             p.reason = f"superseded by newer {stored_id}"
 
-    def _next_seq(self) -> int:
+    def next_seq(self) -> int:
+        """A fresh write-order number (whole microseconds, strictly increasing in this writer)."""
         self._last_seq = max(self._last_seq + 1, time.time_ns() // 1_000)
         return self._last_seq
 
@@ -344,7 +345,7 @@ class MemoryWriter:
         sparse = self.sparse.documents([p.record.content for p in pending]) if self.sparse else None
         for n, p in enumerate(pending):
             if p.record.seq is None:  # a rewrite keeps its place in the conversation
-                p.record = p.record.model_copy(update={"seq": self._next_seq()})
+                p.record = p.record.model_copy(update={"seq": self.next_seq()})
             payload = p.record.to_payload()
             payload["line_tokens"] = self.line_tokens(p.record)
             point = VectorPoint(p.record.id, p.vector, payload, sparse[n] if sparse else None)

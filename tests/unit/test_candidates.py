@@ -1,0 +1,72 @@
+"""Near-duplicate suppression and neighbour expansion, without I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
+from memtypes.records import Scope
+from memtypes.requests import RankingOptions, TypeWeights
+from memtypes.types import POLICIES, MemoryType
+from retrieval.candidates import expand, neighbour_requests, suppress_near_duplicates
+from retrieval.options import RetrievalConfig, resolve_tuning
+from retrieval.policy import RankingPolicy, TimeBoost
+from retrieval.temporal import TimeWindow
+
+
+def hit(pid: str, score: float, vector: list[float] | None = None, **payload: object) -> ScoredPoint:
+    return ScoredPoint(pid, score, dict(payload), vector)
+
+
+def test_a_copy_of_a_better_hit_is_dropped_and_distinct_hits_stay() -> None:
+    hits = [
+        hit("copy", 0.8, [1.0, 0.01]),
+        hit("best", 0.9, [1.0, 0.0]),
+        hit("other", 0.7, [0.0, 1.0]),
+        hit("unknown", 0.6),  # no vector: kept
+    ]
+    assert [h.id for h in suppress_near_duplicates(hits, 0.95)] == ["best", "other", "unknown"]
+    assert [h.id for h in suppress_near_duplicates(hits, 1.0)] == ["copy", "best", "other", "unknown"]
+
+
+def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
+    turn = hit("t", 1.0, seq=100.0, occurred_ts=5_000.0, user_id="u1", tenant="acme")
+    already = hit("n-before", 0.95)
+    requests = neighbour_requests([turn, hit("old", 0.5)], MemoryFilter("acme"), 2, 3600.0)
+    assert len(requests) == 2  # "old" has no seq: written before sequence numbers
+    assert requests[0].before and not requests[1].before
+    assert requests[0].filter.scope == Scope(user_id="u1")
+    assert requests[0].filter.occurred_from == 1_400.0 and requests[0].filter.occurred_until == 8_600.0
+    found = [
+        [StoredPoint("n-before", {}), StoredPoint("n-before-2", {})],
+        [StoredPoint("n-after", {})],
+    ]
+    merged, origin = expand([turn, already], requests, found, {100.0: turn}, 0.9)
+    scores = {h.id: h.score for h in merged}
+    assert scores["n-before"] == 0.95  # its own score is better than 0.9: kept, not a neighbour
+    assert scores["n-before-2"] == pytest.approx(0.81) and origin["n-before-2"].steps == 2
+    assert scores["n-after"] == pytest.approx(0.9) and origin["n-after"].of == "t"
+    assert [h.score for h in merged] == sorted(scores.values(), reverse=True)
+
+
+def test_request_weights_override_a_type_and_leave_the_others() -> None:
+    options = RankingOptions(weights={MemoryType.EPISODIC: TypeWeights(recency=0.0, half_life_days=30)})
+    tuning = resolve_tuning(RetrievalConfig(), options)
+    episodic = tuning.policies[MemoryType.EPISODIC]
+    assert episodic.w_recency == 0.0 and episodic.half_life_days == 30
+    assert episodic.w_similarity == POLICIES[MemoryType.EPISODIC].w_similarity
+    assert tuning.policies[MemoryType.SEMANTIC] == POLICIES[MemoryType.SEMANTIC]
+
+
+def test_a_named_time_is_a_formula_term_that_explain_shows() -> None:
+    window = TimeWindow(datetime(2023, 5, 1, tzinfo=UTC), datetime(2023, 6, 1, tzinfo=UTC), "last May")
+    boost = TimeBoost(window, 0.2, slack_s=86_400.0)
+    policy = RankingPolicy(POLICIES[MemoryType.EPISODIC], window.end.timestamp(), time_boost=boost)
+    inside = policy.explain({"occurred_ts": window.start.timestamp() + 10}, 0.5)
+    told_after = policy.explain({"occurred_ts": window.end.timestamp() + 3600}, 0.5)
+    outside = policy.explain({"occurred_ts": window.start.timestamp() - 10}, 0.5)
+    assert inside.components["time"].contribution == 0.2
+    assert told_after.components["time"].value == 1.0  # within the slack
+    assert outside.components["time"].value == 0.0
