@@ -8,11 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backends.tokenizer import TokenizerRegistry
-from memtypes.queries import ScoredPoint
+from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
 from memtypes.rendering import memory_line
 from memtypes.requests import RetrieveRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from retrieval.budget import normalize_allocation
+from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
 from retrieval.pipeline import RetrievalConfig, Retriever
 from retrieval.policy import RankingPolicy
 
@@ -89,3 +90,60 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(found, budget, encodi
     # Every chosen memory appears in the context.
     for memory in response.memories:
         assert memory.content in response.context
+
+
+@st.composite
+def expanded_hits(draw: st.DrawFn) -> tuple[dict[MemoryType, list[ScoredPoint]], dict[str, Neighbour]]:
+    """Drawn hits with vectors (some near-copies), near-duplicates suppressed, episodic turns expanded."""
+    found = draw(hits())
+    base = draw(
+        st.lists(st.floats(-1, 1), min_size=3, max_size=3).filter(lambda v: any(abs(x) > 0.1 for x in v))
+    )
+    with_vectors = {
+        t: [
+            ScoredPoint(
+                p.id,
+                p.score,
+                {**p.payload, "seq": float(i)},
+                [x + draw(st.sampled_from([0, 0, 0.5])) for x in base],
+            )
+            for i, p in enumerate(points)
+        ]
+        for t, points in found.items()
+    }
+    kept = {
+        t: suppress_near_duplicates(points, draw(st.sampled_from([0.9, 0.99, 1.0])))
+        for t, points in with_vectors.items()
+    }
+    turns = kept[MemoryType.EPISODIC][:3]
+    requests = neighbour_requests(turns, MemoryFilter("acme"), 2, 3600.0)
+    extra = draw(hits())[MemoryType.EPISODIC]
+    neighbours = [
+        [StoredPoint(f"n{k}-{p.id}", p.payload) for p in extra[k % 2 :: 4][:2]] for k in range(len(requests))
+    ]
+    merged, origin = expand(
+        kept[MemoryType.EPISODIC], requests, neighbours, {float(t.payload["seq"]): t for t in turns}, 0.9
+    )
+    return {**kept, MemoryType.EPISODIC: merged}, origin
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(found=expanded_hits(), budget=st.integers(1, 3000))
+def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(found, budget) -> None:
+    hits_after, origin = found
+    request = RetrieveRequest(query="q", budget_tokens=budget, explain=True)
+    resolved = RETRIEVER.resolve(request)
+    weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, None)
+    policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
+    response = RETRIEVER._assemble(request, resolved, weights, policies, hits_after, {}, origin)
+
+    exact = TOKENIZERS.get(resolved.encoding).count(response.context)
+    meta = response.metadata
+    assert exact <= budget and meta.total_tokens == exact
+    assert sum(t.tokens for t in meta.per_type.values()) == exact
+    assert len(response.memories) + meta.trimmed_count == sum(len(v) for v in hits_after.values())
+    for memory in response.memories:
+        assert memory.content in response.context
+        if memory.id in origin:  # (the others' drawn scores are not the formula's)
+            assert memory.explain is not None and memory.explain["neighbour_of"] == origin[memory.id].of
+            assert abs(memory.explain["total"] - memory.score) < 1e-9

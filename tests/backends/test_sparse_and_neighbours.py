@@ -1,0 +1,160 @@
+"""BM25 vectors, fused searches, neighbour lookups and old data dirs, on both backends."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+from qdrant_client import AsyncQdrantClient, models
+from qdrant_edge import Distance, EdgeConfig, EdgeShard, EdgeVectorParams, Point, UpdateOperation
+
+from backends.qdrant_client import QdrantClientVectorIndex
+from backends.qdrant_edge import EdgeVectorIndex
+from backends.sparse import Bm25Encoder
+from memtypes.formula import SCORE, Var
+from memtypes.ports import VectorIndex
+from memtypes.queries import Fusion, MemoryFilter, NeighbourRequest, SearchRequest, VectorPoint
+from memtypes.records import Scope
+from memtypes.types import POLICIES, MemoryType
+from retrieval.options import RetrievalConfig, resolve_tuning
+from retrieval.policy import RankingPolicy
+from tests.backends.conftest import DIMENSION, PREFIX
+from tests.backends.test_vector_index import NOW, payload, unit_vectors
+
+EPISODIC = MemoryType.EPISODIC
+BM25 = Bm25Encoder()
+TEXTS = [
+    "the invoice for order 4471 was paid",
+    "Bob likes hiking in the Alps",
+    "the order of the meeting agenda changed",
+    "Alice paid the invoice late",
+    "hiking boots on sale",
+    "quarterly invoice review",
+]
+
+
+def sparse_points(seed: int) -> list[VectorPoint]:
+    vectors = unit_vectors(len(TEXTS), seed)
+    return [
+        VectorPoint(str(uuid.uuid4()), [float(x) for x in v], payload(content=t), s)
+        for v, t, s in zip(vectors, TEXTS, BM25.documents(TEXTS), strict=True)
+    ]
+
+
+async def test_sparse_search_ranks_by_bm25(index: VectorIndex) -> None:
+    pts = sparse_points(seed=80)
+    await index.upsert(EPISODIC, pts)
+    query = SearchRequest(EPISODIC, None, MemoryFilter("acme"), 10, 50, sparse=BM25.query("invoice 4471"))
+    [hits] = await index.search([query])
+    assert hits[0].id == pts[0].id  # both words
+    assert {h.id for h in hits} == {pts[0].id, pts[3].id, pts[5].id}  # only documents with a word
+
+
+@pytest.mark.parametrize("fusion", [Fusion.RRF, Fusion.DBSF, Fusion.LINEAR])
+async def test_fused_formula_scores_are_explained_by_the_stage_run_alone(
+    index: VectorIndex, fusion: Fusion
+) -> None:
+    pts = sparse_points(seed=81)
+    await index.upsert(EPISODIC, pts)
+    tuning = resolve_tuning(RetrievalConfig(fusion=fusion), None)
+    policy = RankingPolicy(POLICIES[EPISODIC], NOW, relevance=tuning.relevance(fused=True))
+    dense, sparse = [float(x) for x in unit_vectors(1, seed=82)[0]], BM25.query("invoice hiking")
+    ranked = SearchRequest(
+        EPISODIC, dense, MemoryFilter("acme"), 6, 20, policy.formula(), sparse=sparse, fusion=fusion
+    )
+    if fusion is Fusion.LINEAR:
+        stages = [
+            SearchRequest(EPISODIC, dense, MemoryFilter("acme"), 20, 20),
+            SearchRequest(EPISODIC, None, MemoryFilter("acme"), 20, 20, sparse=sparse),
+        ]
+    else:
+        stages = [SearchRequest(EPISODIC, dense, MemoryFilter("acme"), 20, 20, sparse=sparse, fusion=fusion)]
+    [hits, *alone] = await index.search([ranked, *stages])
+    per_list = [{p.id: p.score for p in found} for found in alone]
+    assert len(hits) == 6
+    for hit in hits:
+        scores = tuple(found.get(hit.id, 0.0) for found in per_list)
+        assert policy.explain(hit.payload, scores).total == pytest.approx(hit.score, abs=1e-4)
+
+
+async def test_fused_rankings_agree_across_backends(both: tuple[VectorIndex, VectorIndex]) -> None:
+    edge, client = both
+    pts = sparse_points(seed=83)
+    for idx in (edge, client):
+        await idx.upsert(EPISODIC, pts)
+    dense, sparse = [float(x) for x in unit_vectors(1, seed=84)[0]], BM25.query("invoice order hiking")
+    requests = [
+        SearchRequest(EPISODIC, dense, MemoryFilter("acme"), 6, 20, sparse=sparse, fusion=Fusion.RRF),
+        SearchRequest(EPISODIC, None, MemoryFilter("acme"), 6, 20, sparse=sparse),
+    ]
+    for e_hits, c_hits in zip(await edge.search(requests), await client.search(requests), strict=True):
+        assert [h.id for h in e_hits] == [h.id for h in c_hits]
+        np.testing.assert_allclose([h.score for h in e_hits], [h.score for h in c_hits], rtol=1e-4)
+
+
+async def test_neighbours_are_the_nearest_writes_of_the_same_scope_and_session(index: VectorIndex) -> None:
+    t0 = NOW - 86_400
+    rows = [  # (seq, user, occurred)
+        (10, "u1", t0), (11, "u2", t0), (12, "u1", t0), (13, "u1", t0), (14, "u2", t0),
+        (15, "u1", t0), (16, "u1", t0 + 30 * 86_400),  # a later session
+    ]  # fmt: skip
+    pts = [
+        VectorPoint(
+            str(uuid.uuid4()), [float(x) for x in v], payload(seq=float(seq), user_id=u, occurred_ts=ts)
+        )
+        for v, (seq, u, ts) in zip(unit_vectors(len(rows), seed=85), rows, strict=True)
+    ]
+    await index.upsert(EPISODIC, pts)
+    session = MemoryFilter("acme", Scope(user_id="u1"), occurred_from=t0 - 3600, occurred_until=t0 + 3600)
+    before, after = await index.neighbours(
+        [
+            NeighbourRequest(EPISODIC, session, 13.0, True, 2),
+            NeighbourRequest(EPISODIC, session, 13.0, False, 5),
+        ]
+    )
+    assert [p.payload["seq"] for p in before] == [12.0, 10.0]
+    assert [p.payload["seq"] for p in after] == [15.0]  # not u2's 14, not the later session's 16
+
+
+async def test_an_edge_dir_written_before_hybrid_search_still_opens_and_gains_bm25(tmp_path: Path) -> None:
+    old_config = EdgeConfig(vectors={"dense": EdgeVectorParams(size=DIMENSION, distance=Distance.Cosine)})
+    old_vector = [float(x) for x in unit_vectors(1, seed=86)[0]]
+    old_id = str(uuid.uuid4())
+    for memory_type in MemoryType:
+        shard = EdgeShard.create(str(tmp_path / f"{PREFIX}_{memory_type.value}"), old_config)
+        if memory_type is EPISODIC:
+            shard.update(UpdateOperation.upsert_points([Point(old_id, {"dense": old_vector}, payload())]))
+        shard.close()
+    for _ in range(2):  # the second open finds the sparse vector in place
+        index = EdgeVectorIndex(tmp_path, PREFIX, DIMENSION)
+        await index.open()
+        await check_upgraded(index, old_id, old_vector)
+        await index.close()
+
+
+async def test_a_collection_created_before_hybrid_search_gains_bm25() -> None:
+    client = AsyncQdrantClient(location=":memory:")
+    old_vector = [float(x) for x in unit_vectors(1, seed=87)[0]]
+    old_id = str(uuid.uuid4())
+    for memory_type in MemoryType:
+        name = f"{PREFIX}_{memory_type.value}"
+        dense = models.VectorParams(size=DIMENSION, distance=models.Distance.COSINE)
+        await client.create_collection(name, vectors_config={"dense": dense})
+    point = models.PointStruct(id=old_id, vector={"dense": old_vector}, payload=payload())
+    await client.upsert(f"{PREFIX}_{EPISODIC.value}", [point])
+    index = QdrantClientVectorIndex(client, PREFIX, DIMENSION)
+    await index.open()
+    await check_upgraded(index, old_id, old_vector)
+    await index.close()
+
+
+async def check_upgraded(index: VectorIndex, old_id: str, old_vector: list[float]) -> None:
+    new = sparse_points(seed=88)[:2]
+    await index.upsert(EPISODIC, new)
+    flt = MemoryFilter("acme")
+    hybrid = SearchRequest(EPISODIC, old_vector, flt, 10, 20, Var(SCORE), sparse=BM25.query("invoice"))
+    [found] = await index.search([hybrid])
+    ids = {h.id for h in found}
+    assert old_id in ids and new[0].id in ids  # the old point by its vector, the new one by both
