@@ -59,7 +59,10 @@ class Settings(BaseSettings):
         default=Fusion.RRF, description="how hybrid search fuses dense and BM25: rrf | dbsf"
     )
     diversity: float = Field(
-        default=0.95, ge=0.0, le=1.0, description="drop candidates this close (cosine) to a better one"
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="drop candidates whose words overlap a better one's this much",
     )
     neighbours: int = Field(
         default=1, ge=0, le=5, description="turns offered beside a selected episodic turn"

@@ -47,7 +47,8 @@ class RankingOptions(BaseModel):
         default=None,
         ge=0.0,
         le=1.0,
-        description="drop a candidate whose cosine with a better one is at least this; 1 = keep all",
+        description="drop a candidate whose words overlap a better one's by at least this (Jaccard); "
+        "0 = keep all",
     )
     neighbours: int | None = Field(
         default=None, ge=0, le=5, description="turns offered on each side of a selected episodic turn"

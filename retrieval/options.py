@@ -29,7 +29,7 @@ class RetrievalConfig:
     linear_dense_weight: float = 0.6
     bm25_half: float = 5.0  # the BM25 score that counts as half a match
     formula: bool = True
-    diversity: float = 0.95
+    diversity: float = 0.8  # Jaccard overlap of words at which a candidate is a copy; 0 = off
     neighbours: int = 1
     temporal: bool = True
     # A neighbour's score is its turn's times this, per step away: it ranks just below that turn.

@@ -162,7 +162,6 @@ class Retriever:
                 hits,
                 depth,
                 policies[memory_type].formula(),
-                with_vector=tuning.diversity < 1.0,
                 sparse=sparse,
                 fusion=tuning.fusion,
                 rrf_k=tuning.rrf_k,

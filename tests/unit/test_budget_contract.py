@@ -94,36 +94,24 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(found, budget, encodi
 
 @st.composite
 def expanded_hits(draw: st.DrawFn) -> tuple[dict[MemoryType, list[ScoredPoint]], dict[str, Neighbour]]:
-    """Drawn hits with vectors (some near-copies), near-duplicates suppressed, episodic turns expanded."""
+    """Drawn hits (some copies of others), near-duplicates suppressed, episodic turns expanded."""
     found = draw(hits())
-    base = draw(
-        st.lists(st.floats(-1, 1), min_size=3, max_size=3).filter(lambda v: any(abs(x) > 0.1 for x in v))
-    )
-    with_vectors = {
-        t: [
-            ScoredPoint(
-                p.id,
-                p.score,
-                {**p.payload, "seq": float(i)},
-                [x + draw(st.sampled_from([0, 0, 0.5])) for x in base],
-            )
-            for i, p in enumerate(points)
+    with_copies = {}
+    for memory_type, points in found.items():
+        copies = [ScoredPoint(f"copy-{p.id}", p.score / 2, p.payload) for p in points[::3]]
+        with_copies[memory_type] = [
+            ScoredPoint(p.id, p.score, {**p.payload, "seq": float(i)}) for i, p in enumerate(points + copies)
         ]
-        for t, points in found.items()
-    }
-    kept = {
-        t: suppress_near_duplicates(points, draw(st.sampled_from([0.9, 0.99, 1.0])))
-        for t, points in with_vectors.items()
-    }
+    threshold = draw(st.sampled_from([0.0, 0.5, 0.8, 1.0]))
+    kept = {t: suppress_near_duplicates(points, threshold) for t, points in with_copies.items()}
     turns = kept[MemoryType.EPISODIC][:3]
     requests = neighbour_requests(turns, MemoryFilter("acme"), 2, 3600.0)
     extra = draw(hits())[MemoryType.EPISODIC]
     neighbours = [
         [StoredPoint(f"n{k}-{p.id}", p.payload) for p in extra[k % 2 :: 4][:2]] for k in range(len(requests))
     ]
-    merged, origin = expand(
-        kept[MemoryType.EPISODIC], requests, neighbours, {float(t.payload["seq"]): t for t in turns}, 0.9
-    )
+    by_seq = {float(t.payload["seq"]): t for t in turns}
+    merged, origin = expand(kept[MemoryType.EPISODIC], requests, neighbours, by_seq, 0.9)
     return {**kept, MemoryType.EPISODIC: merged}, origin
 
 

@@ -16,19 +16,19 @@ from retrieval.policy import RankingPolicy, TimeBoost
 from retrieval.temporal import TimeWindow
 
 
-def hit(pid: str, score: float, vector: list[float] | None = None, **payload: object) -> ScoredPoint:
-    return ScoredPoint(pid, score, dict(payload), vector)
+def hit(pid: str, score: float, **payload: object) -> ScoredPoint:
+    return ScoredPoint(pid, score, dict(payload))
 
 
 def test_a_copy_of_a_better_hit_is_dropped_and_distinct_hits_stay() -> None:
     hits = [
-        hit("copy", 0.8, [1.0, 0.01]),
-        hit("best", 0.9, [1.0, 0.0]),
-        hit("other", 0.7, [0.0, 1.0]),
-        hit("unknown", 0.6),  # no vector: kept
+        hit("copy", 0.8, content="Alice prefers green tea, without sugar!"),
+        hit("best", 0.9, content="Alice prefers green tea without sugar."),
+        hit("other", 0.7, content="Alice prefers coffee in the morning."),
+        hit("empty", 0.6, content="?!"),  # no words to compare: kept
     ]
-    assert [h.id for h in suppress_near_duplicates(hits, 0.95)] == ["best", "other", "unknown"]
-    assert [h.id for h in suppress_near_duplicates(hits, 1.0)] == ["copy", "best", "other", "unknown"]
+    assert [h.id for h in suppress_near_duplicates(hits, 0.8)] == ["best", "other", "empty"]
+    assert [h.id for h in suppress_near_duplicates(hits, 0.0)] == ["copy", "best", "other", "empty"]
 
 
 def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
