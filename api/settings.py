@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         default=SearchMode.HYBRID, description="default search: hybrid | dense | sparse"
     )
     fusion: Fusion = Field(
-        default=Fusion.RRF, description="how hybrid search fuses dense and BM25: rrf | dbsf"
+        default=Fusion.LINEAR, description="how hybrid search fuses dense and BM25: linear | rrf | dbsf"
     )
     diversity: float = Field(
         default=0.8,
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         description="drop candidates whose words overlap a better one's this much",
     )
     neighbours: int = Field(
-        default=1, ge=0, le=5, description="turns offered beside a selected episodic turn"
+        default=2, ge=0, le=5, description="turns offered beside a selected episodic turn"
     )
     temporal: bool = Field(default=True, description="boost memories from a time the query names")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")

@@ -174,14 +174,14 @@ class Retriever:
             triggered = replace(flt, status="pending", trigger_keys=policies[PROSPECTIVE].query_phrases)
             searches.append(search(PROSPECTIVE, triggered, _TRIGGER_HITS, _TRIGGER_HITS))
         ranked = len(searches)
-        if request.explain:
-            searches += _stage_twins(searches, tuning.fusion)
+        runs = _stage_runs(searches, tuning.fusion) if request.explain else []
+        searches += [run for group in runs for run in group]
         started = time.perf_counter()
         results = await self.index.search(searches)
         hits = dict(zip(resolved.types, results, strict=False))
         if ranked > len(resolved.types):
             hits[PROSPECTIVE] = _merge_hits(hits[PROSPECTIVE], results[ranked - 1])
-        relevance = _stage_scores(searches[ranked:], results[ranked:])
+        relevance = _stage_scores(runs, results[ranked:])
         hits = {t: suppress_near_duplicates(found, tuning.diversity) for t, found in hits.items()}
         neighbours: dict[str, Neighbour] = {}
         if tuning.neighbours and hits.get(EPISODIC):
@@ -325,41 +325,34 @@ def _merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[Sco
     return sorted([*first, *(p for p in second if p.id not in seen)], key=lambda p: -p.score)
 
 
-def _stage_twins(searches: list[SearchRequest], fusion: Fusion) -> list[SearchRequest]:
-    """The relevance stage of each ranked search, run alone, to learn the `$score` its formula saw
-    (for hybrid search a fused score no vector reproduces). Linear fusion saw two: one run each."""
-    twins = []
+def _stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[SearchRequest]]:
+    """The relevance stage of each formula-ranked search, run alone, to learn the `$score` its formula
+    saw (for hybrid search a fused score no vector reproduces). Linear fusion saw two scores (dense,
+    BM25): its stage is one run per list."""
+    runs = []
     for s in searches:
         if s.formula is None:
             continue  # the search's own scores are the stage's
-        alone = replace(s, formula=None, limit=s.prefetch_limit, with_vector=False)
+        alone = replace(s, formula=None, limit=s.prefetch_limit)
         if s.fused and fusion is Fusion.LINEAR:
-            twins += [replace(alone, sparse=None), replace(alone, vector=None)]
+            runs.append([replace(alone, sparse=None), replace(alone, vector=None)])
         else:
-            twins.append(alone)
-    return twins
+            runs.append([alone])
+    return runs
 
 
 def _stage_scores(
-    twins: list[SearchRequest], results: list[list[ScoredPoint]]
+    runs: list[list[SearchRequest]], results: list[list[ScoredPoint]]
 ) -> dict[str, tuple[float, ...]]:
-    """Point id → the relevance stage's score(s). A point missing from a list scored 0 there, as the
-    engine's formula defaults say; the first search that found a point (the main one) wins."""
+    """Point id → the relevance stage's score(s). A point missing from one list scored 0 there, as
+    the formula's defaults say; the first run that found a point (the main search's) wins."""
     out: dict[str, tuple[float, ...]] = {}
-    i = 0
-    while i < len(twins):
-        pair = twins[i].vector is not None and i + 1 < len(twins) and twins[i + 1].vector is None
-        pair = pair and twins[i + 1].sparse is not None and twins[i].sparse is None
-        if pair:
-            dense = {p.id: p.score for p in results[i]}
-            sparse = {p.id: p.score for p in results[i + 1]}
-            for pid in dense.keys() | sparse.keys():
-                out.setdefault(pid, (dense.get(pid, 0.0), sparse.get(pid, 0.0)))
-            i += 2
-        else:
-            for p in results[i]:
-                out.setdefault(p.id, (p.score,))
-            i += 1
+    position = 0
+    for run in runs:
+        lists = [{p.id: p.score for p in found} for found in results[position : position + len(run)]]
+        position += len(run)
+        for pid in set().union(*lists):
+            out.setdefault(pid, tuple(scores.get(pid, 0.0) for scores in lists))
     return out
 
 
