@@ -28,7 +28,7 @@ TEXTS = [
     "the invoice for order 4471 was paid",
     "Bob likes hiking in the Alps",
     "the order of the meeting agenda changed",
-    "Alice paid the invoice late",
+    "Alice paid the big invoice very late yesterday",  # no two equal BM25 scores below
     "hiking boots on sale",
     "quarterly invoice review",
 ]
@@ -83,15 +83,17 @@ async def test_fused_rankings_agree_across_backends(both: tuple[VectorIndex, Vec
     pts = sparse_points(seed=83)
     for idx in (edge, client):
         await idx.upsert(EPISODIC, pts)
-    dense, sparse = [float(x) for x in unit_vectors(1, seed=84)[0]], BM25.query("invoice order hiking")
+    dense, sparse = (
+        [float(x) for x in unit_vectors(1, seed=84)[0]],
+        BM25.query("invoice hiking"),
+    )  # no equal BM25 scores: ties may come in either order
     requests = [
         SearchRequest(EPISODIC, dense, MemoryFilter("acme"), 6, 20, sparse=sparse, fusion=Fusion.RRF),
         SearchRequest(EPISODIC, None, MemoryFilter("acme"), 6, 20, sparse=sparse),
     ]
     for e_hits, c_hits in zip(await edge.search(requests), await client.search(requests), strict=True):
-        # Equal reciprocal-rank scores tie, and ties may come in either order: compare per point.
         e_scores, c_scores = {h.id: h.score for h in e_hits}, {h.id: h.score for h in c_hits}
-        assert len(e_hits) == 6 and e_scores.keys() == c_scores.keys()
+        assert len(e_hits) >= 5 and e_scores.keys() == c_scores.keys()  # equal RRF scores tie: per point
         for pid, score in e_scores.items():
             assert score == pytest.approx(c_scores[pid], rel=1e-4)
 
