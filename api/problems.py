@@ -57,7 +57,8 @@ def problem(
 def mnemo_error_handler(request: Request[Any, Any, Any], exc: MnemoError) -> Response[Any]:
     status, title = next((v for k, v in STATUS_BY_ERROR.items() if isinstance(exc, k)), (500, "Error"))
     errors = [{"field": p.field, "message": p.message} for p in exc.problems]
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Unavailable) else None
+    retry_after = getattr(exc, "retry_after_s", None)  # Unavailable, LockTimeout
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": 'Bearer realm="mnemo"'}
     return problem(status, title, exc.detail, exc.code, request, errors, headers)

@@ -119,8 +119,14 @@ async def health() -> dict[str, str]:
 @get("/ready", summary="Readiness of every dependency")
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     services: Services | None = getattr(request.app.state, "services", None)
-    checks = {"vectors": bool(services and await services.index.ready())}
-    ok = all(checks.values())
-    return Response(
-        {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
-    )
+    checks = {
+        "vectors": bool(services and await services.index.ready()),
+        "redis": bool(services and await services.redis.ping()),
+    }
+    # Without Redis the service still answers retrievals (degraded), so it stays in rotation: 200
+    # with status "degraded". Without the vector store it cannot answer anything useful: 503.
+    if not checks["vectors"]:
+        status, code = "not ready", 503
+    else:
+        status, code = ("ready" if checks["redis"] else "degraded"), 200
+    return Response({"status": status, "checks": checks}, status_code=code)

@@ -60,7 +60,12 @@ class MemoryWriter:
         self.tokenizers = tokenizers
 
     def build_record(
-        self, tenant: str, item: MemoryIn, now: datetime, existing: dict[str, Any] | None
+        self,
+        tenant: str,
+        item: MemoryIn,
+        now: datetime,
+        existing: dict[str, Any] | None,
+        cleared_at: datetime | None = None,
     ) -> MemoryRecord:
         chash = content_hash(item.content)
         # Without an explicit time, a re-written memory keeps the time it was first written at.
@@ -95,14 +100,18 @@ class MemoryWriter:
             trigger=item.trigger,
             status=(existing or {}).get("status", "pending") if item.type is MemoryType.PROSPECTIVE else None,
             task_id=item.task_id,
+            cleared_at=cleared_at if item.type is MemoryType.WORKING else None,
         )
 
     def line_tokens(self, record: MemoryRecord) -> dict[str, int]:
         line = memory_line(record.type, record.content, record.occurred_at, record.due_at)
         return {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
 
-    async def write(self, tenant: str, items: Sequence[MemoryIn]) -> list[WriteResult]:
-        """Write a batch; one result per item, in order."""
+    async def write(
+        self, tenant: str, items: Sequence[MemoryIn], *, cleared_at: datetime | None = None
+    ) -> list[WriteResult]:
+        """Write a batch; one result per item, in order. `cleared_at` marks working-memory items as
+        archived (they left a task's live working memory at that time)."""
         now = utcnow()
         ids = [
             memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content)) for item in items
@@ -119,7 +128,7 @@ class MemoryWriter:
                 )
                 continue
             old = existing.get(ids[i])
-            record = self.build_record(tenant, item, now, old)
+            record = self.build_record(tenant, item, now, old, cleared_at)
             payload = record.to_payload()
             if old is not None and all(old.get(f) == payload.get(f) for f in _IDENTITY_FIELDS):
                 results.append(WriteResult(record.id, item.id, WriteStatus.UNCHANGED))

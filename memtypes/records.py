@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -20,6 +21,13 @@ MAX_METADATA_JSON_CHARS = 16_000
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
 _SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
 _WHITESPACE = re.compile(r"\s+")
+
+
+def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS) -> dict[str, Any]:
+    """A metadata validator: refuse what would bloat every payload it is stored in."""
+    if len(json.dumps(value, default=str)) > limit:
+        raise ValueError(f"metadata is larger than {limit} characters of JSON")
+    return value
 
 
 class Scope(BaseModel):
@@ -77,11 +85,7 @@ class MemoryIn(BaseModel):
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
-        import json
-
-        if len(json.dumps(value, default=str)) > MAX_METADATA_JSON_CHARS:
-            raise ValueError(f"metadata is larger than {MAX_METADATA_JSON_CHARS} characters of JSON")
-        return value
+        return check_json_size(value)
 
 
 class MemoryRecord(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from memtypes.records import Scope
 from memtypes.types import MemoryType
+from memtypes.working import TASK_ID_PATTERN
 
 MAX_QUERY_CHARS = 8_000
 MAX_BUDGET_TOKENS = 200_000
@@ -25,6 +26,12 @@ class RetrieveRequest(BaseModel):
     explain: bool = False
     now: AwareDatetime | None = None
     include_superseded: bool = False
+    task_id: str | None = Field(
+        default=None, pattern=TASK_ID_PATTERN, description="put this task's working memory first"
+    )
+    working_budget_tokens: int | None = Field(
+        default=None, ge=1, le=MAX_BUDGET_TOKENS, description="the working memory's own budget"
+    )
 
     @field_validator("query")
     @classmethod
@@ -63,6 +70,7 @@ class TypeMetadata(BaseModel):
 class RetrieveMetadata(BaseModel):
     total_tokens: int
     budget: int
+    working_budget: int = Field(default=0, description="on top of `budget`, for the task's working memory")
     utilization: float
     encoding: str
     per_type: dict[str, TypeMetadata]
