@@ -31,10 +31,6 @@ class KeySpace:
     def _key(self, tenant: str, kind: str, *parts: str) -> str:
         return ":".join((self.prefix, encode(tenant), kind, *(encode(p) for p in parts)))
 
-    def tenant_pattern(self, tenant: str) -> str:
-        """A SCAN pattern for every key of one tenant (encoded components hold no glob characters)."""
-        return f"{self.prefix}:{encode(tenant)}:*"
-
     def working(self, tenant: str, task_id: str) -> str:
         return self._key(tenant, "wm", task_id)
 

@@ -130,7 +130,8 @@ class WorkingMemory:
             new_state = WorkingState(
                 items=[i for i in items if i.id not in gone],
                 next_seq=state.next_seq + 1,
-                expires_at=now + timedelta(seconds=self.config.ttl_s),
+                # From the end of the write: an eviction's archive write may have taken a while.
+                expires_at=utcnow() + timedelta(seconds=self.config.ttl_s),
             )
             await self.store.save(tenant, task_id, new_state)
         return AppendResult(
