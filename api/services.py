@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -11,7 +13,7 @@ from backends.embedder import open_embedder
 from backends.llm_reviewer import OpenAICompatibleReviewer
 from backends.tokenizer import TokenizerRegistry
 from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
-from ingest.lifecycle import Lifecycle
+from ingest.lifecycle import AccessLog, Lifecycle
 from ingest.pipeline import MemoryWriter, WriteConfig
 from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
 from memtypes.ports import Embedder, VectorIndex
@@ -32,9 +34,28 @@ class Services:
     retriever: Retriever
     catalog: Catalog
     lifecycle: Lifecycle
+    access_log: AccessLog
     reviewers: list[OpenAICompatibleReviewer]
+    _flusher: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Background work that lives as long as the app: flushing access bookkeeping."""
+        self._flusher = asyncio.create_task(self._flush_access_periodically())
+
+    async def _flush_access_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.access_flush_interval_s)
+            try:
+                await self.access_log.flush()
+            except Exception:  # bookkeeping must never take the service down; try again next round
+                log.exception("flushing access bookkeeping failed")
 
     async def close(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+        await self.access_log.flush()
         for reviewer in self.reviewers:
             await reviewer.close()
         await self.index.close()
@@ -112,6 +133,7 @@ async def open_services(settings: Settings) -> Services:
         retriever=Retriever(index, embedder, tokenizers, config),
         catalog=Catalog(index),
         lifecycle=Lifecycle(index, writer),
+        access_log=AccessLog(index, writer),
         reviewers=reviewers,
     )
 

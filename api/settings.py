@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     llm_reviewer_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
     llm_reviewer_model: str = "gpt-4o-mini"
     llm_reviewer_api_key: SecretStr | None = None
+    access_flush_interval_s: float = Field(
+        default=2.0,
+        gt=0.0,
+        le=3600.0,
+        description="how often access counts of retrieved memories are written",
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("data_dir")
