@@ -6,9 +6,17 @@ import hashlib
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from memtypes.text import phrase_key
 from memtypes.types import MemoryType
@@ -21,6 +29,15 @@ MAX_METADATA_JSON_CHARS = 16_000
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
 _SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
 _WHITESPACE = re.compile(r"\s+")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+NonBlankStr = Annotated[str, AfterValidator(_not_blank)]
 
 
 class Scope(BaseModel):
@@ -50,7 +67,7 @@ class MemoryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: MemoryType
-    content: str = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
+    content: NonBlankStr = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
     scope: Scope = Field(default_factory=Scope)
     id: str | None = Field(default=None, min_length=1, max_length=MAX_ID_CHARS, description="caller's id")
     occurred_at: AwareDatetime | None = None
@@ -75,13 +92,6 @@ class MemoryIn(BaseModel):
         if (self.due_at is not None or self.trigger is not None) and self.type is not MemoryType.PROSPECTIVE:
             raise ValueError("due_at and trigger are for prospective memories")
         return self
-
-    @field_validator("content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("content is blank")
-        return value
 
     @field_validator("tags")
     @classmethod

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from memtypes.records import Scope
+from memtypes.records import NonBlankStr, Scope
 from memtypes.types import MemoryType
 
 MAX_QUERY_CHARS = 8_000
@@ -16,7 +16,7 @@ MAX_BUDGET_TOKENS = 200_000
 class RetrieveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    query: NonBlankStr = Field(min_length=1, max_length=MAX_QUERY_CHARS)
     scope: Scope = Field(default_factory=Scope)
     types: list[MemoryType] | None = Field(default=None, min_length=1, max_length=len(MemoryType))
     budget_tokens: int | None = Field(default=None, ge=1, le=MAX_BUDGET_TOKENS)
@@ -25,13 +25,6 @@ class RetrieveRequest(BaseModel):
     explain: bool = False
     now: AwareDatetime | None = None
     include_superseded: bool = False
-
-    @field_validator("query")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("query is blank")
-        return value
 
     @field_validator("types")
     @classmethod
