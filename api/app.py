@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.services = await open_services(settings)
+        app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
         try:
@@ -41,6 +42,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             routes.delete_memory,
             routes.list_memories,
             routes.retrieve,
+            routes.complete_memory,
+            routes.cancel_memory,
+            routes.mark_used,
+            routes.due_memories,
             routes.health,
             routes.ready,
             working_routes.append_working_item,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, post
@@ -10,15 +11,18 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from api.services import Services
+from ingest.pipeline import WriteOptions
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.queries import MemoryFilter
-from memtypes.records import MemoryIn, MemoryRecord, Scope
+from memtypes.records import MemoryIn, MemoryRecord, Scope, utcnow
 from memtypes.requests import RetrieveRequest, RetrieveResponse
 from memtypes.types import MemoryType
 
 
 class WriteRequest(BaseModel):
     memories: list[MemoryIn] = Field(min_length=1, max_length=10_000)
+    prefilter: bool = Field(default=True, description="drop too-short, filler and exact-duplicate memories")
+    dedup: bool = Field(default=True, description="merge near-duplicates: the newest supersedes the older")
 
 
 class WriteResultOut(BaseModel):
@@ -26,6 +30,8 @@ class WriteResultOut(BaseModel):
     external_id: str | None
     status: str
     reason: str | None = None
+    importance: float | None = None
+    importance_tier: str | None = Field(default=None, description="caller | consensus | single | heuristic")
 
 
 class WriteResponse(BaseModel):
@@ -35,6 +41,13 @@ class WriteResponse(BaseModel):
 class MemoryPage(BaseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
+
+
+def _scope(user_id: str | None, agent_id: str | None, thread_id: str | None) -> Scope:
+    try:
+        return Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id)
+    except ValueError as exc:
+        raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
 
 
 def tenant_of(request: Request[Any, Any, Any], services: Services) -> str:
@@ -60,13 +73,9 @@ async def write_memories(
             f"at most {limit} memories per request",
             problems=[FieldProblem("memories", f"more than {limit} items")],
         )
-    results = await services.writer.write(tenant, data.memories)
-    return WriteResponse(
-        results=[
-            WriteResultOut(id=r.id, external_id=r.external_id, status=r.status, reason=r.reason)
-            for r in results
-        ]
-    )
+    options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
+    results = await services.writer.write(tenant, data.memories, options)
+    return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
 
 @get("/v1/memories/{memory_id:str}", summary="Read one memory")
@@ -95,12 +104,10 @@ async def list_memories(
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
 ) -> MemoryPage:
-    try:
-        scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id)
-    except ValueError as exc:
-        raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
-    flt = MemoryFilter(tenant=tenant, scope=scope, include_superseded=include_superseded)
-    page = await services.catalog.list(flt, memory_type, limit, cursor)
+    flt = MemoryFilter(
+        tenant=tenant, scope=_scope(user_id, agent_id, thread_id), include_superseded=include_superseded
+    )
+    page = await services.catalog.page(flt, memory_type, limit, cursor)
     return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
 
 
@@ -108,7 +115,61 @@ async def list_memories(
 async def retrieve(
     data: JSONBody[RetrieveRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> RetrieveResponse:
-    return await services.retriever.retrieve(tenant, data)
+    result = await services.retriever.retrieve(tenant, data)
+    # Noted in memory only; written to the index by the periodic flush, never on this path.
+    services.access_log.note(tenant, [(m.type, m.id) for m in result.memories], utcnow())
+    return result
+
+
+@post("/v1/memories/{memory_id:str}/complete", status_code=200, summary="Mark a prospective memory done")
+async def complete_memory(
+    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> MemoryRecord:
+    return await services.lifecycle.set_status(await services.catalog.find(tenant, memory_id), "done")
+
+
+@post("/v1/memories/{memory_id:str}/cancel", status_code=200, summary="Cancel a prospective memory")
+async def cancel_memory(
+    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> MemoryRecord:
+    return await services.lifecycle.set_status(await services.catalog.find(tenant, memory_id), "cancelled")
+
+
+@post("/v1/memories/{memory_id:str}/used", status_code=200, summary="Count a use of a procedure")
+async def mark_used(
+    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> MemoryRecord:
+    return await services.lifecycle.mark_used(await services.catalog.find(tenant, memory_id))
+
+
+class DueItem(BaseModel):
+    memory: MemoryRecord
+    overdue: bool
+
+
+class DueList(BaseModel):
+    now: datetime
+    due: list[DueItem]
+
+
+@get("/v1/prospective/due", summary="Pending intentions that are due or overdue")
+async def due_memories(
+    services: NamedDependency[Services],
+    tenant: NamedDependency[str],
+    now: FromQuery[datetime | None] = None,
+    within_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0,
+    user_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
+    agent_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
+    thread_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+) -> DueList:
+    if now is not None and now.tzinfo is None:
+        raise InvalidInput("now needs a time zone", problems=[FieldProblem("now", "naive datetime")])
+    moment = now or utcnow()
+    flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
+    records = await services.catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
+    due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
+    return DueList(now=moment, due=due)
 
 
 @get("/health", summary="Liveness")

@@ -9,24 +9,27 @@ from dataclasses import dataclass, field
 
 from api.auth import KeyRing
 from api.settings import Settings
-from backends.embedder import SentenceTransformerEmbedder
+from backends.embedder import open_embedder
+from backends.llm_reviewer import OpenAICompatibleReviewer
 from backends.redis_client import RedisConfig, RedisGateway, open_redis
 from backends.redis_keys import KeySpace
 from backends.redis_locks import RedisLocks
 from backends.redis_threads import RedisThreadStore
 from backends.redis_working import RedisWorkingStore
 from backends.tokenizer import TokenizerRegistry
-from ingest.pipeline import MemoryWriter
+from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
+from ingest.lifecycle import AccessLog, Lifecycle
+from ingest.pipeline import MemoryWriter, WriteConfig
+from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
 from ingest.threads import ThreadConfig, Threads
 from ingest.working import WorkingConfig, WorkingMemory
 from memtypes.errors import Unavailable
-from memtypes.ports import VectorIndex
+from memtypes.ports import Embedder, VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
 from retrieval.threads import ThreadHistoryReader
 
 log = logging.getLogger("mnemo.services")
-_STARTUP_OPTIMIZE_MIN = 5_000
 
 
 @dataclass
@@ -34,59 +37,61 @@ class Services:
     settings: Settings
     keys: KeyRing
     index: VectorIndex
-    embedder: SentenceTransformerEmbedder
+    embedder: Embedder
     tokenizers: TokenizerRegistry
     writer: MemoryWriter
     retriever: Retriever
     catalog: Catalog
+    lifecycle: Lifecycle
+    access_log: AccessLog
+    reviewers: list[OpenAICompatibleReviewer]
     redis: RedisGateway
-    locks: RedisLocks  # for any read-modify-write of the write path (e.g. semantic supersede)
+    locks: RedisLocks  # for any read-modify-write across replicas (e.g. the write path's supersede)
     working: WorkingMemory
     threads: Threads
     history: ThreadHistoryReader
+    _flusher: asyncio.Task[None] | None = None
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
-    def start_sweeper(self) -> None:
-        self._sweeper = asyncio.create_task(
-            _sweep_forever(self.working, self.settings.working_sweep_interval_s)
-        )
+    def start(self) -> None:
+        """Background work that lives as long as the app: flushing access bookkeeping, archiving
+        expired working memory."""
+        self._flusher = asyncio.create_task(self._flush_access_periodically())
+        self._sweeper = asyncio.create_task(self._sweep_working_memory())
+
+    async def _flush_access_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.access_flush_interval_s)
+            try:
+                await self.access_log.flush()
+            except Exception:  # bookkeeping must never take the service down; try again next round
+                log.exception("flushing access bookkeeping failed")
+
+    async def _sweep_working_memory(self) -> None:
+        """Every replica may sweep: the task lock and a re-check under it archive each task once
+        (and archive ids are deterministic anyway)."""
+        while True:
+            await asyncio.sleep(self.settings.working_sweep_interval_s)
+            try:
+                if swept := await self.working.sweep():
+                    log.info("archived %d expired working-memory task(s)", swept)
+            except Unavailable as exc:
+                log.debug("working-memory sweep skipped: %s", exc.detail)
+            except Exception:  # the sweep must never take the service down; try again next round
+                log.exception("working-memory sweep failed")
 
     async def close(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+        for task in (self._flusher, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self.access_log.flush()
+        for reviewer in self.reviewers:
+            await reviewer.close()
         await self.redis.close()
         await self.index.close()
         self.embedder.close()
-
-
-async def _sweep_forever(working: WorkingMemory, interval_s: float) -> None:
-    """Archive expired tasks every `interval_s`. Every replica may sweep: the task lock and a re-check
-    under it make each task archived once, and archive ids are deterministic anyway."""
-    while True:
-        await asyncio.sleep(interval_s)
-        try:
-            swept = await working.sweep()
-            if swept:
-                log.info("archived %d expired working-memory task(s)", swept)
-        except Unavailable as exc:
-            log.debug("sweep skipped: %s", exc.detail)
-        except Exception:
-            log.exception("working-memory sweep failed; retrying next interval")
-
-
-def redis_config(settings: Settings) -> RedisConfig:
-    return RedisConfig(
-        url=settings.redis_url.get_secret_value() if settings.redis_url else None,
-        data_dir=settings.data_dir,
-        key_prefix=settings.redis_key_prefix,
-        timeout_s=settings.redis_timeout_s,
-        breaker_failures=settings.redis_breaker_failures,
-        breaker_reset_s=settings.redis_breaker_reset_s,
-        lock_ttl_s=settings.lock_ttl_s,
-        lock_wait_s=settings.lock_wait_s,
-    )
 
 
 def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
@@ -108,8 +113,8 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
     )
 
 
-async def _index_backlog_before_serving(index: VectorIndex) -> None:
-    """Build pending HNSW indexes before the first request rather than during one.
+async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
+    """Build pending HNSW indexes now: before serving, or after a bulk load.
 
     qdrant-edge-py holds the GIL for a whole `optimize()`, so an optimization while serving stalls
     every request; at start-up nobody is waiting yet.
@@ -119,7 +124,7 @@ async def _index_backlog_before_serving(index: VectorIndex) -> None:
     if not isinstance(index, EdgeVectorIndex):
         return
     backlog = sum(s.points - s.indexed_vectors for s in (await index.indexing_status()).values())
-    if backlog >= _STARTUP_OPTIMIZE_MIN:
+    if backlog >= min_backlog:
         log.info("building HNSW indexes for %d unindexed vectors before serving", backlog)
         await index.optimize()
 
@@ -127,10 +132,10 @@ async def _index_backlog_before_serving(index: VectorIndex) -> None:
 async def open_services(settings: Settings) -> Services:
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     tokenizers = TokenizerRegistry(default=settings.default_encoding)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = open_embedder(settings.embedding_backend, settings.embedding_model)
     index = _vector_index(settings, embedder.dimension)
     await index.open()
-    await _index_backlog_before_serving(index)
+    await build_pending_indexes(index)
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens,
         model_budget_share=settings.model_budget_share,
@@ -145,16 +150,24 @@ async def open_services(settings: Settings) -> Services:
     locks = RedisLocks(redis, keyspace)
     working_store = RedisWorkingStore(redis, keyspace)
     thread_store = RedisThreadStore(redis, keyspace)
-    writer = MemoryWriter(index, embedder, tokenizers)
     log.info(
         "mnemo ready: vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
         (settings.qdrant_url and "qdrant server") or f"qdrant edge at {settings.data_dir / 'qdrant'}",
-        "server" if settings.redis_url else f"embedded at {redis.embedded and redis.embedded.socket_path}",
+        f"embedded at {redis.embedded.socket_path}" if redis.embedded else "server",
         settings.embedding_model,
         embedder.dimension,
         "single-tenant (no API keys)" if keys.single_tenant else "API keys",
     )
-    services = Services(
+    reviewers = []
+    if settings.llm_reviewer_url:
+        api_key = settings.llm_reviewer_api_key.get_secret_value() if settings.llm_reviewer_api_key else None
+        reviewers.append(
+            OpenAICompatibleReviewer(
+                settings.llm_reviewer_url, settings.llm_reviewer_model, api_key, settings.review_timeout_s
+            )
+        )
+    writer = MemoryWriter(index, embedder, tokenizers, write_config(settings), reviewers)
+    return Services(
         settings=settings,
         keys=keys,
         index=index,
@@ -163,6 +176,9 @@ async def open_services(settings: Settings) -> Services:
         writer=writer,
         retriever=Retriever(index, embedder, tokenizers, config, working_store),
         catalog=Catalog(index),
+        lifecycle=Lifecycle(index, writer),
+        access_log=AccessLog(index, writer),
+        reviewers=reviewers,
         redis=redis,
         locks=locks,
         working=WorkingMemory(
@@ -175,5 +191,29 @@ async def open_services(settings: Settings) -> Services:
         threads=Threads(thread_store, locks, writer, tokenizers, ThreadConfig(ttl_s=settings.thread_ttl_s)),
         history=ThreadHistoryReader(thread_store, tokenizers),
     )
-    services.start_sweeper()
-    return services
+
+
+def redis_config(settings: Settings) -> RedisConfig:
+    return RedisConfig(
+        url=settings.redis_url.get_secret_value() if settings.redis_url else None,
+        data_dir=settings.data_dir,
+        key_prefix=settings.redis_key_prefix,
+        timeout_s=settings.redis_timeout_s,
+        breaker_failures=settings.redis_breaker_failures,
+        breaker_reset_s=settings.redis_breaker_reset_s,
+        lock_ttl_s=settings.lock_ttl_s,
+        lock_wait_s=settings.lock_wait_s,
+    )
+
+
+def write_config(settings: Settings) -> WriteConfig:
+    fillers = (
+        DEFAULT_FILLERS
+        if settings.filler_phrases is None
+        else frozenset(filler_form(p) for p in settings.filler_phrases)
+    )
+    return WriteConfig(
+        prefilter=PrefilterConfig({**DEFAULT_MIN_CHARS, **settings.prefilter_min_chars}, fillers),
+        dedup=DedupConfig({**DEFAULT_MERGE_THRESHOLDS, **settings.merge_thresholds}),
+        review_timeout_s=settings.review_timeout_s,
+    )

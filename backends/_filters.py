@@ -1,4 +1,4 @@
-"""What the two vector backends share: the payload schema, the filter as plain equalities, the walk
+"""What the two vector backends share: the payload schema, the walk
 over the ranking-formula tree, and the fan-out of a search batch to one call per collection.
 
 Each backend still builds its own engine's objects; this module only decides *what* to build, so the
@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 from memtypes.formula import AllOf, Condition, Const, Div, ExpDecay, Expr, GaussDecay, Mult, Sum, Var
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
+from memtypes.queries import ScoredPoint, SearchRequest
 from memtypes.types import MemoryType
 
 DENSE = "dense"  # the name of the one dense vector of every collection
@@ -38,22 +38,13 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     ("content_hash", IndexKind.KEYWORD),
     ("external_id", IndexKind.KEYWORD),
     ("task_id", IndexKind.KEYWORD),
+    ("fact_key", IndexKind.KEYWORD),
+    ("trigger_key", IndexKind.KEYWORD),
     ("superseded", IndexKind.BOOL),
     ("occurred_ts", IndexKind.FLOAT),
     ("due_ts", IndexKind.FLOAT),
     ("created_ts", IndexKind.FLOAT),
 )
-
-
-def filter_equalities(flt: MemoryFilter) -> list[tuple[str, str | bool]]:
-    """The `must` equalities a filter stands for; every one of them has to hold on a point."""
-    equalities: list[tuple[str, str | bool]] = [("tenant", flt.tenant), *flt.scope.items()]
-    if not flt.include_superseded:
-        # Records always store `superseded`, so an equality (not "is not true") is enough.
-        equalities.append(("superseded", False))
-    if flt.status is not None:
-        equalities.append(("status", flt.status))
-    return equalities
 
 
 def canonical_ids(ids: Sequence[str]) -> list[str]:

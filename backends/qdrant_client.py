@@ -19,12 +19,11 @@ from backends._filters import (
     IndexKind,
     canonical_ids,
     dense_vector,
-    filter_equalities,
     render_formula,
     search_per_type,
 )
 from memtypes.errors import Unavailable
-from memtypes.formula import Condition, FieldEquals, variable_defaults
+from memtypes.formula import Condition, FieldEquals, FieldIn, variable_defaults
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
 from memtypes.types import MemoryType
 
@@ -38,17 +37,14 @@ _SCHEMA: dict[IndexKind, models.PayloadSchemaType | models.KeywordIndexParams] =
 
 
 def _filter(flt: MemoryFilter) -> models.Filter:
-    return models.Filter(
-        must=[
-            models.FieldCondition(key=key, match=models.MatchValue(value=value))
-            for key, value in filter_equalities(flt)
-        ]
-    )
+    return models.Filter(must=[_condition(c) for c in flt.conditions()])
 
 
 def _condition(cond: Condition) -> models.FieldCondition:
     if isinstance(cond, FieldEquals):
         return models.FieldCondition(key=cond.key, match=models.MatchValue(value=cond.value))
+    if isinstance(cond, FieldIn):
+        return models.FieldCondition(key=cond.key, match=models.MatchAny(any=list(cond.values)))
     return models.FieldCondition(key=cond.key, range=models.Range(gte=cond.gte, lt=cond.lt))
 
 

@@ -34,6 +34,7 @@ from qdrant_edge import (
     Filter,
     Formula,
     KeywordIndexParams,
+    MatchAny,
     MatchValue,
     PayloadSchemaType,
     Point,
@@ -53,12 +54,11 @@ from backends._filters import (
     IndexKind,
     canonical_ids,
     dense_vector,
-    filter_equalities,
     render_formula,
     search_per_type,
 )
 from memtypes.errors import Unavailable
-from memtypes.formula import Condition, FieldEquals, variable_defaults
+from memtypes.formula import Condition, FieldEquals, FieldIn, variable_defaults
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
 from memtypes.types import MemoryType
 
@@ -83,12 +83,14 @@ def _match_value(value: str | bool | int) -> MatchValue:
 
 
 def _filter(flt: MemoryFilter) -> Filter:
-    return Filter(must=[FieldCondition(key, match=_match_value(v)) for key, v in filter_equalities(flt)])
+    return Filter(must=[_condition(c) for c in flt.conditions()])
 
 
 def _condition(cond: Condition) -> FieldCondition:
     if isinstance(cond, FieldEquals):
         return FieldCondition(cond.key, match=_match_value(cond.value))
+    if isinstance(cond, FieldIn):
+        return FieldCondition(cond.key, match=MatchAny(list(cond.values)))
     return FieldCondition(cond.key, range=RangeFloat(gte=cond.gte, lt=cond.lt))
 
 

@@ -90,7 +90,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 for i in range(args.memories)
             ]
             for start in range(0, len(memories), 500):
-                written = await client.post("/v1/memories", json={"memories": memories[start : start + 500]})
+                # Synthetic notes are short and alike: keep them all (no pre-filter, no merging).
+                batch = {"memories": memories[start : start + 500], "prefilter": False, "dedup": False}
+                written = await client.post("/v1/memories", json=batch)
                 assert written.status_code == 201, written.text
 
             tasks = [f"task-{t}" for t in range(args.tasks)]

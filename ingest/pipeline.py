@@ -1,46 +1,44 @@
-"""The write pipeline: validate → derive the record → embed what changed → upsert.
+"""The write pipeline: pre-filter → dedup → importance → embed → upsert, under a lock.
 
 Ids are deterministic (memtypes.records.memory_id), so writing the same input twice updates one
 record instead of creating two; input identical to what is stored is reported `unchanged` and is
-not even re-embedded.
+not even re-embedded. Nothing is dropped silently: every item gets a result with a status and, when
+it was skipped or merged, the reason.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from memtypes.ports import Embedder, Tokenizers, VectorIndex
-from memtypes.queries import StoredPoint, VectorPoint
-from memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id, utcnow
+from ingest.dedup import DedupConfig, batch_near_duplicates, incoming_wins, same_scope
+from ingest.importance import Importance, Tier, review_importance
+from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
+from memtypes.ports import Embedder, ImportanceReviewer, Tokenizers, VectorIndex
+from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id, utcnow
 from memtypes.rendering import memory_line
 from memtypes.types import MemoryType
 
-DEFAULT_IMPORTANCE = 0.5
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (
-    "content_hash",
-    "importance",
-    "occurred_at",
-    "tags",
-    "metadata",
-    "due_at",
-    "trigger",
-    "user_id",
-    "agent_id",
-    "thread_id",
-    "task_id",
-)
+    "content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger", "fact_key",
+    "user_id", "agent_id", "thread_id", "task_id",
+)  # fmt: skip
+_MAX_CONCURRENT_REVIEWS = 16
 
 
 class WriteStatus(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    MERGED = "merged"
     SKIPPED = "skipped"
     FAILED = "failed"
 
@@ -51,13 +49,62 @@ class WriteResult:
     external_id: str | None
     status: WriteStatus
     reason: str | None = None
+    importance: float | None = None
+    importance_tier: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    prefilter: bool = True
+    dedup: bool = True
+    # Archiving working memory: when the items left their task's live working memory.
+    cleared_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WriteConfig:
+    prefilter: PrefilterConfig = field(default_factory=PrefilterConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    review_timeout_s: float = 2.0
+
+
+@dataclass
+class _Pending:
+    """An item on its way to the index."""
+
+    position: int
+    item: MemoryIn
+    record: MemoryRecord
+    updated: bool
+    importance: Importance
+    vector: list[float] = field(default_factory=list)
+    reason: str | None = None
 
 
 class MemoryWriter:
-    def __init__(self, index: VectorIndex, embedder: Embedder, tokenizers: Tokenizers) -> None:
+    def __init__(
+        self,
+        index: VectorIndex,
+        embedder: Embedder,
+        tokenizers: Tokenizers,
+        config: WriteConfig | None = None,
+        reviewers: Sequence[ImportanceReviewer] = (),
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.tokenizers = tokenizers
+        self.config = config or WriteConfig()
+        self.reviewers = tuple(reviewers)
+        # Read-modify-write of one tenant's collection is serialized in this process.
+        self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
+
+    @asynccontextmanager
+    async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for memory_type in sorted(set(types)):  # one global order: no deadlocks
+                await stack.enter_async_context(self._locks[(tenant, memory_type)])
+            yield
 
     def build_record(
         self,
@@ -65,6 +112,7 @@ class MemoryWriter:
         item: MemoryIn,
         now: datetime,
         existing: dict[str, Any] | None,
+        importance: float,
         cleared_at: datetime | None = None,
     ) -> MemoryRecord:
         chash = content_hash(item.content)
@@ -73,8 +121,6 @@ class MemoryWriter:
         occurred_at = (
             datetime.fromisoformat(first_seen) if isinstance(first_seen, str) else item.occurred_at or now
         ).astimezone(UTC)
-        due_at = item.due_at.astimezone(UTC) if item.due_at else None
-        default_counter = self.tokenizers.get(self.tokenizers.default)
         created = existing.get("created_at") if existing else None
         return MemoryRecord(
             id=memory_id(tenant, item.type, item.scope, item.id, chash),
@@ -84,11 +130,9 @@ class MemoryWriter:
             scope=item.scope,
             content=item.content,
             content_hash=chash,
-            token_count=default_counter.count(item.content),
-            token_counts={
-                name: self.tokenizers.get(name).count(item.content) for name in self.tokenizers.names()
-            },
-            importance=item.importance if item.importance is not None else DEFAULT_IMPORTANCE,
+            token_count=self.tokenizers.get(self.tokenizers.default).count(item.content),
+            token_counts={n: self.tokenizers.get(n).count(item.content) for n in self.tokenizers.names()},
+            importance=importance,
             occurred_at=occurred_at,
             created_at=datetime.fromisoformat(created) if isinstance(created, str) else now,
             last_accessed_at=existing.get("last_accessed_at") if existing else None,
@@ -96,10 +140,11 @@ class MemoryWriter:
             use_count=int(existing.get("use_count", 0)) if existing else 0,
             tags=item.tags,
             metadata=item.metadata,
-            due_at=due_at,
+            due_at=item.due_at.astimezone(UTC) if item.due_at else None,
             trigger=item.trigger,
             status=(existing or {}).get("status", "pending") if item.type is MemoryType.PROSPECTIVE else None,
             task_id=item.task_id,
+            fact_key=item.fact_key,
             cleared_at=cleared_at if item.type is MemoryType.WORKING else None,
         )
 
@@ -108,54 +153,203 @@ class MemoryWriter:
         return {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
 
     async def write(
-        self, tenant: str, items: Sequence[MemoryIn], *, cleared_at: datetime | None = None
+        self, tenant: str, items: Sequence[MemoryIn], options: WriteOptions | None = None
     ) -> list[WriteResult]:
-        """Write a batch; one result per item, in order. `cleared_at` marks working-memory items as
-        archived (they left a task's live working memory at that time)."""
+        """Write a batch; one result per item, in order."""
+        options = options or WriteOptions()
         now = utcnow()
-        ids = [
-            memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content)) for item in items
-        ]
-        existing = await self._existing(tenant, items, ids)
+        results: list[WriteResult | None] = [None] * len(items)
+        ids = [memory_id(tenant, i.type, i.scope, i.id, content_hash(i.content)) for i in items]
         last_index = {point_id: i for i, point_id in enumerate(ids)}
-
-        results: list[WriteResult] = []
-        to_store: list[MemoryRecord] = []
+        candidates: list[int] = []
+        first_with_content: dict[tuple[MemoryType, Scope, str], str] = {}
         for i, item in enumerate(items):
+            reason = prefilter(item, self.config.prefilter) if options.prefilter else None
             if last_index[ids[i]] != i:  # the same memory again later in this request: the later one wins
-                results.append(
-                    WriteResult(ids[i], item.id, WriteStatus.SKIPPED, "repeated later in the request")
+                reason = SkipReason.REPEATED_IN_REQUEST
+            elif reason is None and options.prefilter:
+                key = (item.type, item.scope, content_hash(item.content))
+                if first_with_content.setdefault(key, ids[i]) != ids[i]:
+                    reason = f"{SkipReason.DUPLICATE} of {first_with_content[key]}"
+            if reason:
+                results[i] = WriteResult(ids[i], item.id, WriteStatus.SKIPPED, reason)
+            else:
+                candidates.append(i)
+
+        async with self.locked(tenant, [items[i].type for i in candidates]):
+            existing = await self._existing(tenant, [(items[i].type, ids[i]) for i in candidates])
+            fresh = []
+            for i in candidates:
+                old = existing.get(ids[i])
+                if old is not None and self._unchanged(tenant, items[i], now, old):
+                    results[i] = WriteResult(
+                        ids[i], items[i].id, WriteStatus.UNCHANGED, importance=old.get("importance")
+                    )
+                else:
+                    fresh.append(i)
+            duplicates = await self._exact_duplicates(tenant, items, fresh, ids) if options.prefilter else {}
+            for i, of in duplicates.items():
+                results[i] = WriteResult(
+                    ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
                 )
-                continue
-            old = existing.get(ids[i])
-            record = self.build_record(tenant, item, now, old, cleared_at)
-            payload = record.to_payload()
-            if old is not None and all(old.get(f) == payload.get(f) for f in _IDENTITY_FIELDS):
-                results.append(WriteResult(record.id, item.id, WriteStatus.UNCHANGED))
-                continue
-            to_store.append(record)
-            results.append(
-                WriteResult(record.id, item.id, WriteStatus.UPDATED if old else WriteStatus.CREATED)
+            pending = await self._prepare(
+                tenant, items, [i for i in fresh if i not in duplicates], existing, now, options.cleared_at
+            )
+            vectors = await self.embedder.embed([p.record.content for p in pending])
+            for p, vector in zip(pending, vectors, strict=True):
+                p.vector = vector
+            superseded = await self._dedup(tenant, pending) if options.dedup else {}
+            await self._store(pending, superseded)
+
+        for p in pending:
+            status = (
+                WriteStatus.MERGED if p.reason else WriteStatus.UPDATED if p.updated else WriteStatus.CREATED
+            )
+            results[p.position] = WriteResult(
+                p.record.id, p.item.id, status, p.reason, p.importance.score, p.importance.tier
+            )
+        return [r for r in results if r is not None]
+
+    def _unchanged(self, tenant: str, item: MemoryIn, now: datetime, old: dict[str, Any]) -> bool:
+        importance = item.importance if item.importance is not None else old.get("importance", 0.5)
+        payload = self.build_record(tenant, item, now, old, importance).to_payload()
+        return all(old.get(f) == payload.get(f) for f in _IDENTITY_FIELDS)
+
+    async def _importance(self, item: MemoryIn) -> Importance:
+        if item.importance is not None:
+            return Importance(item.importance, Tier.CALLER)
+        async with self._review_slots:
+            return await review_importance(
+                item.type, item.content, self.reviewers, self.config.review_timeout_s
             )
 
-        vectors = await self.embedder.embed([r.content for r in to_store])
-        by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
-        for record, vector in zip(to_store, vectors, strict=True):
-            payload = record.to_payload()
-            payload["line_tokens"] = self.line_tokens(record)
-            by_type[record.type].append(VectorPoint(record.id, vector, payload))
-        for memory_type, points in by_type.items():
-            await self.index.upsert(memory_type, points)
-        return results
+    async def _prepare(
+        self,
+        tenant: str,
+        items: Sequence[MemoryIn],
+        positions: list[int],
+        existing: dict[str, dict[str, Any]],
+        now: datetime,
+        cleared_at: datetime | None = None,
+    ) -> list[_Pending]:
+        scores = await asyncio.gather(*(self._importance(items[i]) for i in positions))
+        pending = []
+        for i, importance in zip(positions, scores, strict=True):
+            point_id = memory_id(
+                tenant, items[i].type, items[i].scope, items[i].id, content_hash(items[i].content)
+            )
+            old = existing.get(point_id)
+            record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at)
+            pending.append(_Pending(i, items[i], record, old is not None, importance))
+        return pending
 
     async def _existing(
-        self, tenant: str, items: Sequence[MemoryIn], ids: Sequence[str]
+        self, tenant: str, wanted: Sequence[tuple[MemoryType, str]]
     ) -> dict[str, dict[str, Any]]:
-        wanted: dict[MemoryType, list[str]] = defaultdict(list)
-        for item, point_id in zip(items, ids, strict=True):
-            wanted[item.type].append(point_id)
+        by_type: dict[MemoryType, list[str]] = defaultdict(list)
+        for memory_type, point_id in wanted:
+            by_type[memory_type].append(point_id)
         found: dict[str, dict[str, Any]] = {}
-        for memory_type, point_ids in wanted.items():
-            stored: list[StoredPoint] = await self.index.get(memory_type, point_ids)
-            found.update({p.id: p.payload for p in stored if p.payload.get("tenant") == tenant})
+        for memory_type, point_ids in by_type.items():
+            for point in await self.index.get(memory_type, point_ids):
+                if point.payload.get("tenant") == tenant:
+                    found[point.id] = point.payload
         return found
+
+    async def _exact_duplicates(
+        self, tenant: str, items: Sequence[MemoryIn], positions: Sequence[int], ids: Sequence[str]
+    ) -> dict[int, str]:
+        """Items whose exact content a *different*, current record of the same scope already holds."""
+        out: dict[int, str] = {}
+        by_type: dict[MemoryType, list[int]] = defaultdict(list)
+        for i in positions:
+            by_type[items[i].type].append(i)
+        for memory_type, members in by_type.items():
+            hashes = tuple(sorted({content_hash(items[i].content) for i in members}))
+            flt = MemoryFilter(tenant=tenant, content_hashes=hashes)
+            stored, _ = await self.index.scroll(memory_type, flt, limit=max(64, 4 * len(hashes)))
+            for i in members:
+                chash, scope = content_hash(items[i].content), items[i].scope.model_dump()
+                duplicate = next(
+                    (
+                        point.id
+                        for point in stored
+                        if point.id != ids[i]
+                        and point.payload.get("content_hash") == chash
+                        and all(point.payload.get(k) == v for k, v in scope.items())
+                    ),
+                    None,
+                )
+                if duplicate is not None:
+                    out[i] = duplicate
+        return out
+
+    async def _dedup(self, tenant: str, pending: list[_Pending]) -> dict[str, str]:
+        """Decide which memories are superseded; returns stored ids → the id that supersedes them."""
+        superseded_stored: dict[str, str] = {}
+        searches = [
+            SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 3, 3)
+            for p in pending
+        ]
+        neighbours = await self.index.search(searches)
+        for p, hits in zip(pending, neighbours, strict=True):
+            threshold = self.config.dedup.thresholds.get(p.record.type, 1.01)
+            match: ScoredPoint | StoredPoint | None = next(
+                (
+                    h
+                    for h in hits
+                    if h.id != p.record.id
+                    and h.score >= threshold
+                    and same_scope(p.record, h.payload)
+                    and h.id not in superseded_stored
+                ),
+                None,
+            )
+            if match is None and p.record.fact_key is not None:
+                match = await self._same_fact(tenant, p.record)
+            if match is not None:
+                self._supersede(p, match.id, float(match.payload.get("occurred_ts", 0.0)), superseded_stored)
+        for loser, winner in batch_near_duplicates(
+            [p.record for p in pending], [p.vector for p in pending], self.config.dedup
+        ):
+            lose, win = pending[loser], pending[winner]
+            if lose.record.superseded_by is None:
+                lose.record = lose.record.model_copy(update={"superseded_by": win.record.id})
+                lose.reason = f"superseded by {win.record.id} (same request)"
+                if win.record.supersedes is None:
+                    win.record = win.record.model_copy(update={"supersedes": lose.record.id})
+                    win.reason = win.reason or f"supersedes {lose.record.id}"
+        return superseded_stored
+
+    async def _same_fact(self, tenant: str, record: MemoryRecord) -> StoredPoint | None:
+        """The current fact with the same subject (`fact_key`), however differently it is worded."""
+        flt = MemoryFilter(tenant=tenant, scope=record.scope, fact_key=record.fact_key)
+        stored, _ = await self.index.scroll(record.type, flt, limit=8)
+        current = [s for s in stored if s.id != record.id and same_scope(record, s.payload)]
+        if not current:
+            return None
+        return max(current, key=lambda s: float(s.payload.get("occurred_ts", 0.0)))
+
+    @staticmethod
+    def _supersede(p: _Pending, stored_id: str, stored_ts: float, superseded_stored: dict[str, str]) -> None:
+        if incoming_wins(p.record, stored_ts):
+            p.record = p.record.model_copy(update={"supersedes": stored_id})
+            p.reason = f"supersedes {stored_id}"
+            superseded_stored[stored_id] = p.record.id
+        else:  # history arriving late: keep it, as the older version
+            p.record = p.record.model_copy(update={"superseded_by": stored_id})
+            p.reason = f"superseded by newer {stored_id}"
+
+    async def _store(self, pending: list[_Pending], superseded_stored: dict[str, str]) -> None:
+        by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
+        for p in pending:
+            payload = p.record.to_payload()
+            payload["line_tokens"] = self.line_tokens(p.record)
+            by_type[p.record.type].append(VectorPoint(p.record.id, p.vector, payload))
+        for memory_type, points in by_type.items():
+            await self.index.upsert(memory_type, points)
+        types = {p.record.id: p.record.type for p in pending}
+        for stored_id, winner in superseded_stored.items():
+            await self.index.set_payload(
+                types[winner], [stored_id], {"superseded": True, "superseded_by": winner}
+            )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from ingest.pipeline import MemoryWriter
+from ingest.pipeline import MemoryWriter, WriteOptions
 from memtypes.errors import NotFound
 from memtypes.ports import Locks, ThreadStore, Tokenizers
 from memtypes.records import MemoryIn, Scope, utcnow
@@ -70,7 +70,8 @@ class Threads:
             occurred_at=now,
             metadata={"source": "thread_turn", "role": data.role.value, "files": data.files},
         )
-        await self.writer.write(tenant, [episode])
+        # Every turn is kept, short or repeated ("ok", "yes"): a conversation is not a fact store.
+        await self.writer.write(tenant, [episode], WriteOptions(prefilter=False, dedup=False))
         async with self.locks.hold(tenant, LOCK_RESOURCE, thread_id):
             count = await self.store.turn_count(tenant, thread_id)
             if count is None:

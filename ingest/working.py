@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ingest.pipeline import MemoryWriter
+from ingest.pipeline import MemoryWriter, WriteOptions
 from memtypes.errors import FieldProblem, InvalidInput, LockTimeout
 from memtypes.ports import Locks, Tokenizers, WorkingStore
 from memtypes.records import MemoryIn, normalize_content, utcnow
@@ -231,5 +231,7 @@ class WorkingMemory:
             )
             for i in items
         ]
-        await self.writer.write(tenant, [*archived, *also], cleared_at=cleared_at)
+        # An archive keeps everything as it was: no pre-filter dropping short notes, no merging.
+        options = WriteOptions(prefilter=False, dedup=False, cleared_at=cleared_at)
+        await self.writer.write(tenant, [*archived, *also], options)
         log.debug("archived %d working item(s) of a task (%s)", len(items), reason)

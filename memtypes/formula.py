@@ -79,7 +79,15 @@ class FieldRange:
     gte: float | None = None
 
 
-Condition = FieldEquals | FieldRange
+@dataclass(frozen=True)
+class FieldIn:
+    """The keyword field equals one of `values` (an array field: any of its elements does)."""
+
+    key: str
+    values: tuple[str, ...]
+
+
+Condition = FieldEquals | FieldRange | FieldIn
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,9 @@ def variable_defaults(expr: Expr) -> dict[str, float]:
 
 def _condition_holds(cond: Condition, payload: Mapping[str, Any]) -> bool:
     value = payload.get(cond.key)
+    if isinstance(cond, FieldIn):
+        stored = value if isinstance(value, list) else [value]
+        return any(v in cond.values for v in stored if isinstance(v, str))
     if isinstance(cond, FieldEquals):
         return value is not None and value == cond.value
     if not isinstance(value, int | float) or isinstance(value, bool):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -54,6 +55,8 @@ class Embedder(Protocol):
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Unit-length embeddings, one per text."""
         ...
+
+    def close(self) -> None: ...
 
 
 class TokenCounter(Protocol):
@@ -116,3 +119,17 @@ class ThreadStore(Protocol):
     async def append(self, tenant: str, turn: Turn, ttl_s: float) -> None:
         """Add a turn at the end and refresh the thread's TTL. Callers hold the thread's lock."""
         ...
+
+
+@dataclass(frozen=True)
+class Review:
+    """One reviewer's opinion of a memory: a 0..1 score and whether it deems it important."""
+
+    score: float
+    important: bool
+
+
+class ImportanceReviewer(Protocol):
+    name: str
+
+    async def review(self, memory_type: MemoryType, content: str) -> Review: ...

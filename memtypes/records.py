@@ -7,10 +7,19 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from memtypes.text import phrase_key
 from memtypes.types import MemoryType
 
 MAX_CONTENT_CHARS = 32_000
@@ -28,6 +37,15 @@ def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS)
     if len(json.dumps(value, default=str)) > limit:
         raise ValueError(f"metadata is larger than {limit} characters of JSON")
     return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+NonBlankStr = Annotated[str, AfterValidator(_not_blank)]
 
 
 class Scope(BaseModel):
@@ -57,7 +75,7 @@ class MemoryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: MemoryType
-    content: str = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
+    content: NonBlankStr = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
     scope: Scope = Field(default_factory=Scope)
     id: str | None = Field(default=None, min_length=1, max_length=MAX_ID_CHARS, description="caller's id")
     occurred_at: AwareDatetime | None = None
@@ -67,13 +85,21 @@ class MemoryIn(BaseModel):
     due_at: AwareDatetime | None = None
     trigger: str | None = Field(default=None, min_length=1, max_length=500)
     task_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    fact_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="semantic facts only: the subject a fact is about; a newer fact with the same key "
+        "supersedes the older one (e.g. `alice.drink`)",
+    )
 
-    @field_validator("content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("content is blank")
-        return value
+    @model_validator(mode="after")
+    def _type_fields(self) -> MemoryIn:
+        if self.fact_key is not None and self.type is not MemoryType.SEMANTIC:
+            raise ValueError("fact_key is for semantic memories")
+        if (self.due_at is not None or self.trigger is not None) and self.type is not MemoryType.PROSPECTIVE:
+            raise ValueError("due_at and trigger are for prospective memories")
+        return self
 
     @field_validator("tags")
     @classmethod
@@ -115,6 +141,7 @@ class MemoryRecord(BaseModel):
     superseded_by: str | None = None
     task_id: str | None = None
     cleared_at: datetime | None = None
+    fact_key: str | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """The Qdrant payload: the record plus numeric timestamps the ranking formula reads."""
@@ -125,6 +152,8 @@ class MemoryRecord(BaseModel):
         payload["created_ts"] = self.created_at.timestamp()
         if self.due_at is not None:
             payload["due_ts"] = self.due_at.timestamp()
+        if self.trigger is not None:
+            payload["trigger_key"] = phrase_key(self.trigger)
         return payload
 
     @classmethod

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from memtypes.records import Scope
+from memtypes.records import NonBlankStr, Scope
 from memtypes.types import MemoryType
 from memtypes.working import TASK_ID_PATTERN
 
@@ -17,7 +17,7 @@ MAX_BUDGET_TOKENS = 200_000
 class RetrieveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    query: NonBlankStr = Field(min_length=1, max_length=MAX_QUERY_CHARS)
     scope: Scope = Field(default_factory=Scope)
     types: list[MemoryType] | None = Field(default=None, min_length=1, max_length=len(MemoryType))
     budget_tokens: int | None = Field(default=None, ge=1, le=MAX_BUDGET_TOKENS)
@@ -32,13 +32,6 @@ class RetrieveRequest(BaseModel):
     working_budget_tokens: int | None = Field(
         default=None, ge=1, le=MAX_BUDGET_TOKENS, description="the working memory's own budget"
     )
-
-    @field_validator("query")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("query is blank")
-        return value
 
     @field_validator("types")
     @classmethod

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from memtypes.errors import FieldProblem, InvalidInput
-from memtypes.records import MAX_CONTENT_CHARS, check_json_size
+from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, check_json_size
 
 # A chain walk reads at most this many threads (the thread itself and its ancestors).
 MAX_CHAIN_DEPTH = 20
@@ -73,17 +73,10 @@ class TurnIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role
-    content: str = Field(min_length=1, max_length=MAX_TURN_CHARS)
+    content: NonBlankStr = Field(min_length=1, max_length=MAX_TURN_CHARS)
     files: list[str] = Field(
         default_factory=list, max_length=MAX_FILES_PER_TURN, description="paths or URIs the turn refers to"
     )
-
-    @field_validator("content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("content is blank")
-        return value
 
     @field_validator("files")
     @classmethod

@@ -48,6 +48,7 @@ class TypePolicy:
     w_usage: float = 0.0
     w_due: float = 0.0
     w_overdue: float = 0.0
+    w_trigger: float = 0.0
     due_scale_days: float = 3.0
 
     def collection(self, prefix: str) -> str:
@@ -79,6 +80,7 @@ POLICIES: dict[MemoryType, TypePolicy] = {
         w_importance=0.0,
         w_due=0.20,
         w_overdue=0.20,
+        w_trigger=0.50,
     ),
     MemoryType.WORKING: TypePolicy(
         MemoryType.WORKING, 0.0, half_life_days=1, w_similarity=0.60, w_recency=0.30, w_importance=0.10

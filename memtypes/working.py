@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from memtypes.errors import FieldProblem, InvalidInput
-from memtypes.records import MAX_CONTENT_CHARS, check_json_size
+from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, check_json_size
 
 # Task ids are caller-chosen and end up in Redis keys and URL path segments: a strict alphabet (no
 # `*`, `{`, `/`, whitespace) and a length cap. Keys encode them again anyway (backends/redis_keys.py).
@@ -35,7 +35,7 @@ class WorkingItemIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
+    content: NonBlankStr = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
     priority: int = Field(
         default=DEFAULT_PRIORITY,
         ge=MIN_PRIORITY,
@@ -43,13 +43,6 @@ class WorkingItemIn(BaseModel):
         description="0..10; over the token limit the lowest priority goes first",
     )
     metadata: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("content is blank")
-        return value
 
     @field_validator("metadata")
     @classmethod

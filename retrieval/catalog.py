@@ -7,7 +7,7 @@ import base64
 import binascii
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from memtypes.errors import FieldProblem, InvalidInput, NotFound
 from memtypes.ports import VectorIndex
@@ -68,7 +68,7 @@ class Catalog:
         record = await self.find(tenant, raw_id)
         await self.index.delete(record.type, [record.id])
 
-    async def list(
+    async def page(
         self, flt: MemoryFilter, memory_type: MemoryType | None, limit: int, cursor: str | None
     ) -> Page:
         types = [memory_type] if memory_type else list(_TYPE_ORDER)
@@ -88,3 +88,16 @@ class Catalog:
         if position >= len(types):
             return Page(records, None)
         return Page(records, _encode_cursor(types[position], offset))
+
+    async def due(self, flt: MemoryFilter, now_ts: float, within_s: float, limit: int) -> list[MemoryRecord]:
+        """Pending intentions due before `now + within`, overdue ones first (soonest due first)."""
+        scoped = replace(flt, status="pending", due_before=now_ts + within_s)
+        records: list[MemoryRecord] = []
+        offset: str | None = None
+        while True:  # every due item, then the `limit` soonest: an id-ordered page would not be
+            points, offset = await self.index.scroll(MemoryType.PROSPECTIVE, scoped, 256, offset)
+            records.extend(MemoryRecord.from_payload(p.id, p.payload) for p in points)
+            if offset is None:
+                break
+        records.sort(key=lambda r: r.due_at.timestamp() if r.due_at else float("inf"))
+        return records[:limit]

@@ -12,7 +12,7 @@ import logging
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from memtypes.requests import (
     RetrieveResponse,
     TypeMetadata,
 )
+from memtypes.text import phrase_keys_in
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from memtypes.working import WorkingItem
 from retrieval.budget import Candidate, TypeUsage, normalize_allocation, pack, pack_in_order, split_budget
@@ -36,6 +37,8 @@ from retrieval.presentation import PresentedItem, render_context
 
 log = logging.getLogger("mnemo.retrieval")
 WORKING_MEMORY = "working_memory"  # what `metadata.degraded` names when Redis cannot answer
+PROSPECTIVE = MemoryType.PROSPECTIVE
+_TRIGGER_HITS = 5
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,11 @@ class Retriever:
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
 
         flt = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
-        policies = {t: RankingPolicy(POLICIES[t], resolved.now.timestamp()) for t in resolved.types}
+        phrases = phrase_keys_in(request.query)
+        policies = {
+            t: RankingPolicy(POLICIES[t], resolved.now.timestamp(), phrases if t is PROSPECTIVE else ())
+            for t in resolved.types
+        }
         limit, prefetch = self._candidate_limits(resolved.budget)
         searches = [
             SearchRequest(
@@ -151,20 +158,30 @@ class Retriever:
             )
             for t in resolved.types
         ]
+        if PROSPECTIVE in policies and phrases:
+            # Pending intentions whose trigger phrase occurs in the query surface even when their
+            # similarity is too low for the prefetch: a second, trigger-filtered search.
+            triggered = replace(flt, status="pending", trigger_keys=phrases)
+            searches.append(
+                SearchRequest(
+                    PROSPECTIVE,
+                    query_vector,
+                    triggered,
+                    _TRIGGER_HITS,
+                    _TRIGGER_HITS,
+                    policies[PROSPECTIVE].formula(),
+                    with_vector=request.explain,
+                )
+            )
         started = time.perf_counter()
         results = await self.index.search(searches)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
+        hits = dict(zip(resolved.types, results, strict=False))
+        if len(results) > len(resolved.types):
+            hits[PROSPECTIVE] = _merge_hits(hits[PROSPECTIVE], results[-1])
 
         started = time.perf_counter()
-        response = self._assemble(
-            request,
-            resolved,
-            weights,
-            policies,
-            query_vector,
-            dict(zip(resolved.types, results, strict=True)),
-            working,
-        )
+        response = self._assemble(request, resolved, weights, policies, query_vector, hits, working)
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         response.metadata.degraded = degraded
@@ -325,6 +342,11 @@ class Retriever:
             candidates, resolved.working_budget, self._header_tokens[(enc, MemoryType.WORKING)]
         )
         return usage, lines
+
+
+def _merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[ScoredPoint]:
+    seen = {p.id for p in first}
+    return sorted([*first, *(p for p in second if p.id not in seen)], key=lambda p: -p.score)
 
 
 def _cosine(a: list[float], b: list[float]) -> float:

@@ -7,6 +7,7 @@ score = Σ weight·term, with the terms of a memory type:
   usage       use_count / (use_count + 3), for procedures that keep being used
   due         0.5 ** ((due_at - now)² / scale²), how close a prospective item's due time is
   overdue     1 when a prospective item is pending and already due, so it comes first
+  trigger     1 when a pending prospective item's trigger phrase occurs in the query
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from memtypes.formula import (
     ExpDecay,
     Expr,
     FieldEquals,
+    FieldIn,
     FieldRange,
     GaussDecay,
     Mult,
@@ -69,9 +71,10 @@ class Explanation:
 class RankingPolicy:
     """The ranking of one memory type at one instant (`now_ts`, seconds since the epoch)."""
 
-    def __init__(self, policy: TypePolicy, now_ts: float) -> None:
+    def __init__(self, policy: TypePolicy, now_ts: float, query_phrases: tuple[str, ...] = ()) -> None:
         self.policy = policy
         self.now_ts = now_ts
+        self.query_phrases = query_phrases
         self.terms = tuple(t for t in self._all_terms() if t.weight != 0.0)
 
     def _all_terms(self) -> list[Term]:
@@ -97,6 +100,11 @@ class RankingPolicy:
                 "overdue",
                 p.w_overdue,
                 AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", lt=self.now_ts))),
+            ),
+            Term(
+                "trigger",
+                p.w_trigger if self.query_phrases else 0.0,
+                AllOf((FieldEquals("status", "pending"), FieldIn("trigger_key", self.query_phrases))),
             ),
         ]
 

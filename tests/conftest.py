@@ -8,8 +8,11 @@ Set MNEMO_TEST_REDIS=embedded to ignore 6379 and use the session server.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -19,6 +22,14 @@ from backends.redis_client import EmbeddedRedis, make_client
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: no test may reach a model hub
 
 SHARED_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def copy_sparse(src: Path, dst: Path) -> None:
+    """Copy an Edge data dir keeping its files sparse (they are ~870 MB apparent, ~2 MB on disk)."""
+    if shutil.which("cp") is None:
+        shutil.copytree(src, dst)
+        return
+    subprocess.run(["cp", "-r", "--sparse=always", str(src), str(dst)], check=True)
 
 
 def _shared_redis_answers() -> bool:

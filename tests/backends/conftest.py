@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from qdrant_client import AsyncQdrantClient
 from backends.qdrant_client import QdrantClientVectorIndex
 from backends.qdrant_edge import EdgeVectorIndex
 from memtypes.ports import VectorIndex
+from tests.conftest import copy_sparse
 
 DIMENSION = 8
 PREFIX = "test"
@@ -32,13 +31,6 @@ async def edge_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     await index.open()
     await index.close()
     return path
-
-
-def copy_sparse(src: Path, dst: Path) -> None:
-    if shutil.which("cp") is None:
-        shutil.copytree(src, dst)
-        return
-    subprocess.run(["cp", "-r", "--sparse=always", str(src), str(dst)], check=True)
 
 
 def make_index(kind: str, tmp_path: Path, template: Path) -> EdgeVectorIndex | QdrantClientVectorIndex:

@@ -11,7 +11,7 @@ from backends.tokenizer import TiktokenCounter
 FACTS = [
     {
         "type": "semantic",
-        "content": "Alice prefers green tea over coffee.",
+        "content": "Alice prefers green tea over coffee, and drinks it without sugar.",
         "scope": {"user_id": "alice"},
         "id": "fact-1",
         "importance": 0.8,
@@ -37,8 +37,10 @@ FACTS = [
 ]
 
 
-async def write(client: AsyncTestClient[Any], memories: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
-    response = await client.post("/v1/memories", json={"memories": memories}, **kw)
+async def write(
+    client: AsyncTestClient[Any], memories: list[dict[str, Any]], **options: Any
+) -> dict[str, Any]:
+    response = await client.post("/v1/memories", json={"memories": memories, **options})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -72,19 +74,23 @@ async def test_reposting_the_same_batch_changes_nothing(client: AsyncTestClient[
 
 async def test_reposting_a_changed_memory_with_the_same_id_updates_it(client: AsyncTestClient[Any]) -> None:
     [created] = (await write(client, [FACTS[0]]))["results"]
-    changed = dict(FACTS[0], content="Alice now prefers coffee.")
+    changed = dict(FACTS[0], content="Alice now prefers strong black coffee in the morning, not tea.")
     [updated] = (await write(client, [changed]))["results"]
     assert updated["id"] == created["id"] and updated["status"] == "updated"
     record = (await client.get(f"/v1/memories/{created['id']}")).json()
-    assert record["content"] == "Alice now prefers coffee."
+    assert record["content"] == "Alice now prefers strong black coffee in the morning, not tea."
 
 
 async def test_list_filters_and_pages_with_a_cursor(client: AsyncTestClient[Any]) -> None:
     memories = [
-        {"type": "semantic", "content": f"Fact number {i} about bob.", "scope": {"user_id": "bob"}}
+        {
+            "type": "semantic",
+            "content": f"Fact number {i} about Bob: he collects vintage fountain pens.",
+            "scope": {"user_id": "bob"},
+        }
         for i in range(7)
     ]
-    await write(client, memories + FACTS)
+    await write(client, [*memories, *FACTS], dedup=False)  # near-identical on purpose: no merging here
     seen: list[str] = []
     cursor = None
     while True:

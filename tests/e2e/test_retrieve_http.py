@@ -55,10 +55,19 @@ async def test_explain_matches_the_score_computed_in_qdrant(client: AsyncTestCli
 async def test_types_and_scope_narrow_the_search(client: AsyncTestClient[Any]) -> None:
     await write(
         client,
-        [*FACTS, {"type": "semantic", "content": "Bob prefers green tea too.", "scope": {"user_id": "bob"}}],
+        [
+            *FACTS,
+            {
+                "type": "semantic",
+                "content": "Bob prefers green tea too, especially in the late afternoon.",
+                "scope": {"user_id": "bob"},
+            },
+        ],
     )
     body = await retrieve(client, query="green tea", types=["semantic"], scope={"user_id": "bob"}, now=NOW)
-    assert [m["content"] for m in body["memories"]] == ["Bob prefers green tea too."]
+    assert [m["content"] for m in body["memories"]] == [
+        "Bob prefers green tea too, especially in the late afternoon."
+    ]
     assert set(body["metadata"]["per_type"]) == {"semantic"}
 
 
@@ -91,6 +100,8 @@ async def test_recent_memory_outranks_an_old_one_of_equal_similarity(client: Asy
                 "importance": 0.9,
             },
         ],
+        prefilter=False,  # the same text twice, on purpose
+        dedup=False,
     )
     body = await retrieve(client, query="favourite colour", types=["episodic"], now=NOW)
     assert [m["external_id"] for m in body["memories"]] == ["new", "old"]

@@ -40,14 +40,24 @@ def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
             pytest.fail(f"server did not become ready:\n{log.read_text()}")
         written = httpx.post(
             f"{base}/v1/memories",
-            json={"memories": [{"type": "semantic", "content": "The deploy key lives in the team vault."}]},
+            json={
+                "memories": [
+                    {
+                        "type": "semantic",
+                        "content": "The deploy key for production lives in the team vault, not in CI.",
+                    }
+                ]
+            },
             timeout=30,
         )
         assert written.status_code == 201
         found = httpx.post(
             f"{base}/v1/retrieve", json={"query": "where is the deploy key?"}, timeout=30
         ).json()
-        assert found["memories"][0]["content"] == "The deploy key lives in the team vault."
+        assert (
+            found["memories"][0]["content"]
+            == "The deploy key for production lives in the team vault, not in CI."
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=30)

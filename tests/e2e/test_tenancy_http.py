@@ -10,7 +10,11 @@ from tests.e2e.conftest import AppFactory
 
 A = {"Authorization": "Bearer key-a"}
 B = {"Authorization": "Bearer key-b"}
-SECRET = {"type": "semantic", "content": "Tenant B's launch code is 0000.", "id": "shared-external-id"}
+SECRET = {
+    "type": "semantic",
+    "content": "Tenant B's launch code is 0000, kept in the red binder upstairs.",
+    "id": "shared-external-id",
+}
 
 
 @pytest.fixture
@@ -32,14 +36,22 @@ async def test_tenants_are_isolated(client: Any) -> None:
     b_id = created.json()["results"][0]["id"]
     # Same external id in tenant A is a different record, not an overwrite of B's.
     a_write = await client.post(
-        "/v1/memories", json={"memories": [dict(SECRET, content="A's own note.")]}, headers=A
+        "/v1/memories",
+        json={
+            "memories": [
+                dict(SECRET, content="Tenant A keeps its own notes about the quarterly launch plan.")
+            ]
+        },
+        headers=A,
     )
     assert a_write.json()["results"][0]["id"] != b_id
 
     assert (await client.get(f"/v1/memories/{b_id}", headers=A)).status_code == 404
     assert (await client.delete(f"/v1/memories/{b_id}", headers=A)).status_code == 404
     listing = (await client.get("/v1/memories", headers=A)).json()
-    assert [m["content"] for m in listing["memories"]] == ["A's own note."]
+    assert [m["content"] for m in listing["memories"]] == [
+        "Tenant A keeps its own notes about the quarterly launch plan."
+    ]
     found = (await client.post("/v1/retrieve", json={"query": "launch code"}, headers=A)).json()
     assert "0000" not in found["context"]
     assert all(m["content"] != SECRET["content"] for m in found["memories"])

@@ -190,7 +190,14 @@ async def test_retrieve_puts_working_memory_first_newest_first_under_its_own_bud
 ) -> None:
     await client.post(
         "/v1/memories",
-        json={"memories": [{"type": "semantic", "content": "Alice prefers green tea over coffee."}]},
+        json={
+            "memories": [
+                {
+                    "type": "semantic",
+                    "content": "Alice prefers green tea over coffee, and drinks it without sugar.",
+                }
+            ]
+        },
     )
     notes = [f"Step {i}: checked supplier number {i} for green tea prices." for i in range(6)]
     for note in notes:

@@ -1,0 +1,79 @@
+"""What happens to memories after they are written: intentions get done, procedures get used,
+and every memory returned by a retrieval has its access recorded (off the hot path)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from ingest.pipeline import MemoryWriter
+from memtypes.errors import Conflict
+from memtypes.ports import VectorIndex
+from memtypes.records import MemoryRecord
+from memtypes.types import MemoryType
+
+PROSPECTIVE_STATUSES = ("pending", "done", "cancelled")
+
+
+class Lifecycle:
+    def __init__(self, index: VectorIndex, writer: MemoryWriter) -> None:
+        self.index = index
+        self.writer = writer  # its per-(tenant, type) locks guard every read-modify-write here too
+
+    async def set_status(self, record: MemoryRecord, status: str) -> MemoryRecord:
+        if record.type is not MemoryType.PROSPECTIVE:
+            raise Conflict(
+                f"memory {record.id} is {record.type.value}; only prospective memories have a status"
+            )
+        if status not in PROSPECTIVE_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        await self.index.set_payload(record.type, [record.id], {"status": status})
+        return record.model_copy(update={"status": status})
+
+    async def mark_used(self, record: MemoryRecord) -> MemoryRecord:
+        """Count one more successful use of a procedure; usage raises its rank."""
+        if record.type is not MemoryType.PROCEDURAL:
+            raise Conflict(f"memory {record.id} is {record.type.value}; only procedural memories count uses")
+        async with self.writer.locked(record.tenant, [record.type]):
+            stored = await self.index.get(record.type, [record.id])
+            use_count = int(stored[0].payload.get("use_count", 0)) + 1 if stored else 1
+            await self.index.set_payload(record.type, [record.id], {"use_count": use_count})
+        return record.model_copy(update={"use_count": use_count})
+
+
+class AccessLog:
+    """Accesses noted on the hot path (no I/O), written to the index in one pass per flush.
+
+    A memory returned ten times between two flushes costs one write, and a retrieval never waits
+    for bookkeeping. The app flushes every few seconds and once more on shutdown.
+    """
+
+    def __init__(self, index: VectorIndex, writer: MemoryWriter) -> None:
+        self.index = index
+        self.writer = writer
+        self._pending: dict[tuple[str, MemoryType], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._last_seen: dict[tuple[str, MemoryType], datetime] = {}
+
+    def note(self, tenant: str, refs: Sequence[tuple[MemoryType, str]], now: datetime) -> None:
+        for memory_type, point_id in refs:
+            self._pending[(tenant, memory_type)][point_id] += 1
+            self._last_seen[(tenant, memory_type)] = now
+
+    async def flush(self) -> int:
+        """Apply every noted access; returns how many memories were updated."""
+        pending, self._pending = self._pending, defaultdict(lambda: defaultdict(int))
+        last_seen, self._last_seen = self._last_seen, {}
+        updated = 0
+        for (tenant, memory_type), counts in pending.items():
+            stamp = last_seen[(tenant, memory_type)].isoformat()
+            async with self.writer.locked(tenant, [memory_type]):
+                for point in await self.index.get(memory_type, list(counts)):
+                    if point.payload.get("tenant") != tenant:
+                        continue
+                    total = int(point.payload.get("access_count", 0)) + counts[point.id]
+                    await self.index.set_payload(
+                        memory_type, [point.id], {"access_count": total, "last_accessed_at": stamp}
+                    )
+                    updated += 1
+        return updated

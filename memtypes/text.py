@@ -1,0 +1,33 @@
+"""Text normalization shared by the write path (what it stores) and the read path (what it asks)."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_PHRASE_WORDS = 6
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def phrase_key(text: str) -> str:
+    """A trigger phrase as stored: its words, case-folded, joined by single spaces."""
+    return " ".join(words(text))
+
+
+def phrase_keys_in(text: str, max_words: int = MAX_PHRASE_WORDS, limit: int = 2_000) -> tuple[str, ...]:
+    """Every run of 1..max_words consecutive words of `text`, normalized like `phrase_key`.
+
+    A stored trigger phrase occurs in the text exactly when its key is one of these, so the match
+    is an indexed keyword lookup inside Qdrant rather than a scan.
+    """
+    tokens = words(text)
+    keys: dict[str, None] = {}
+    for size in range(1, max_words + 1):
+        for start in range(len(tokens) - size + 1):
+            keys[" ".join(tokens[start : start + size])] = None
+            if len(keys) >= limit:
+                return tuple(keys)
+    return tuple(keys)
