@@ -11,7 +11,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 
-from api import routes, working_routes
+from api import routes, thread_routes, working_routes
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
 from api.services import open_services
 from api.settings import Settings
@@ -51,9 +51,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             working_routes.append_working_item,
             working_routes.read_working,
             working_routes.clear_working,
-            working_routes.create_thread,
-            working_routes.append_turn,
-            working_routes.thread_history,
+            thread_routes.create_thread,
+            thread_routes.append_turn,
+            thread_routes.thread_history,
         ],
         dependencies={
             "services": Provide(routes.provide_services),

