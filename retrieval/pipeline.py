@@ -22,7 +22,7 @@ from memtypes.requests import (
     TypeMetadata,
 )
 from memtypes.text import phrase_keys_in
-from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
+from memtypes.types import POLICIES, MemoryType
 from retrieval.budget import Candidate, normalize_allocation, pack, split_budget
 from retrieval.policy import RankingPolicy
 from retrieval.presentation import PresentedItem, render_context
@@ -88,7 +88,7 @@ class Retriever:
             spec = resolve_model(request.model)
             encoding = spec.encoding
             budget = max(1, int(spec.context_window * self.config.model_budget_share))
-        types = tuple(request.types) if request.types else DEFAULT_RETRIEVAL_TYPES
+        types = tuple(request.types)
         now = (request.now or datetime.now(UTC)).astimezone(UTC)
         return ResolvedRequest(budget=budget, encoding=encoding, types=types, now=now)
 
