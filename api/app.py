@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
+from litestar.types import Message, Scope
 
 from api import routes, thread_routes, working_routes
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
@@ -18,6 +20,26 @@ from api.settings import Settings
 from memtypes.errors import MnemoError
 
 log = logging.getLogger("mnemo")
+
+
+def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Litestar's automatic OPTIONS answer lists the methods of one handler only; a path served by
+    several handlers (GET and DELETE on /v1/memories/{id}) must list them all."""
+    methods_by_path: dict[str, str] = {}
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+            return
+        handler = scope.get("route_handler")
+        paths: set[str] = getattr(handler, "paths", set())
+        if not methods_by_path:
+            for route in app.routes:
+                methods_by_path[route.path] = ", ".join(sorted(getattr(route, "methods", ())))
+        allowed = next((methods_by_path[p] for p in paths if p in methods_by_path), None)
+        if allowed:
+            MutableScopeHeaders.from_message(message)["allow"] = allowed
+
+    return before_send
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -35,7 +57,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             services, app.state.services = app.state.services, None
             await services.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             routes.write_memories,
             routes.get_memory,
@@ -70,3 +92,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(title="mnemo", version="0.1.0", path="/schema"),
         logging_config=None,
     )
+    app.before_send.append(_complete_allow_header(app))
+    return app

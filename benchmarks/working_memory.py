@@ -44,6 +44,8 @@ def machine() -> dict[str, Any]:
         "cpu": first("/proc/cpuinfo", "model name"),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # Other work on the machine moves every number here: say how busy it was.
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
     }
 
 
@@ -174,7 +176,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         "## Working memory latency",
         "",
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}. "
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}, "
+        f"load average {m['load_average_1m_at_end']} when it finished. "
         f"Redis: {results['redis']}. Client: {s['client']}. {s['memories']} semantic memories in Qdrant "
         f"Edge; {s['tasks']} tasks of {s['items_per_task']} items; {s['requests']} timed requests per row.",
         "",

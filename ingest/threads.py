@@ -42,11 +42,12 @@ class Threads:
         self.config = config
 
     async def create(self, tenant: str, data: ThreadIn) -> Thread:
-        if data.parent_thread_id and await self.store.turn_count(tenant, data.parent_thread_id) is None:
-            raise NotFound(f"no thread {data.parent_thread_id} (it may have expired)")
+        parent = str(data.parent_thread_id) if data.parent_thread_id else None
+        if parent and await self.store.turn_count(tenant, parent) is None:
+            raise NotFound(f"no thread {parent} (it may have expired)")
         thread = Thread(
             id=str(uuid.uuid4()),
-            parent_thread_id=data.parent_thread_id,
+            parent_thread_id=parent,
             metadata=data.metadata,
             created_at=utcnow(),
             ttl_s=self.config.ttl_s,
@@ -62,13 +63,15 @@ class Threads:
         line = turn_line(data.role.value, data.content)
         line_tokens = {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
         now = utcnow()
-        episode = MemoryIn(
-            type=MemoryType.EPISODIC,
-            content=f"{data.role.value}: {data.content}",
-            scope=Scope(thread_id=thread_id),
-            id=f"turn:{thread_id}:{turn_id}",
-            occurred_at=now,
-            metadata={"source": "thread_turn", "role": data.role.value, "files": data.files},
+        episode = MemoryIn.model_validate(  # JSON's types only (date-times as strings), as from any caller
+            {
+                "type": MemoryType.EPISODIC,
+                "content": f"{data.role.value}: {data.content}",
+                "scope": Scope(thread_id=thread_id),
+                "id": f"turn:{thread_id}:{turn_id}",
+                "occurred_at": now.isoformat(),
+                "metadata": {"source": "thread_turn", "role": data.role.value, "files": data.files},
+            }
         )
         # Every turn is kept, short or repeated ("ok", "yes"): a conversation is not a fact store.
         await self.writer.write(tenant, [episode], WriteOptions(prefilter=False, dedup=False))

@@ -199,15 +199,18 @@ class WorkingMemory:
         return state
 
     def _eviction_summary(self, task_id: str, evicted: Sequence[WorkingItem], now: datetime) -> MemoryIn:
-        return MemoryIn(
-            type=MemoryType.EPISODIC,
-            content=summarize_evicted(task_id, evicted, self.config.max_tokens),
-            # Stable across a retried eviction of the same items, unique across evictions.
-            id=f"wm-evicted:{task_id}:{evicted[0].id}",
-            occurred_at=now,
-            importance=max(i.priority for i in evicted) / MAX_PRIORITY,
-            task_id=task_id,
-            metadata={"source": "working_memory_eviction", "evicted": len(evicted)},
+        # MemoryIn takes JSON's types only (date-times as strings), as from any caller.
+        return MemoryIn.model_validate(
+            {
+                "type": MemoryType.EPISODIC,
+                "content": summarize_evicted(task_id, evicted, self.config.max_tokens),
+                # Stable across a retried eviction of the same items, unique across evictions.
+                "id": f"wm-evicted:{task_id}:{evicted[0].id}",
+                "occurred_at": now.isoformat(),
+                "importance": max(i.priority for i in evicted) / MAX_PRIORITY,
+                "task_id": task_id,
+                "metadata": {"source": "working_memory_eviction", "evicted": len(evicted)},
+            }
         )
 
     async def _archive(
@@ -220,14 +223,16 @@ class WorkingMemory:
         also: Sequence[MemoryIn] = (),
     ) -> None:
         archived = [
-            MemoryIn(
-                type=MemoryType.WORKING,
-                content=i.content,
-                id=f"wm:{task_id}:{i.id}",
-                occurred_at=i.created_at,
-                importance=i.priority / MAX_PRIORITY,
-                task_id=task_id,
-                metadata={"reason": reason, "priority": i.priority, "seq": i.seq, "item": i.metadata},
+            MemoryIn.model_validate(
+                {
+                    "type": MemoryType.WORKING,
+                    "content": i.content,
+                    "id": f"wm:{task_id}:{i.id}",
+                    "occurred_at": i.created_at.isoformat(),
+                    "importance": i.priority / MAX_PRIORITY,
+                    "task_id": task_id,
+                    "metadata": {"reason": reason, "priority": i.priority, "seq": i.seq, "item": i.metadata},
+                }
             )
             for i in items
         ]

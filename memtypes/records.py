@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from memtypes.jsontypes import IsoDatetime, JsonFloat
 from memtypes.text import phrase_key
 from memtypes.types import MemoryType
 
@@ -28,7 +28,7 @@ MAX_TAGS = 32
 MAX_METADATA_JSON_CHARS = 16_000
 
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
-_SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
+SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -53,9 +53,9 @@ class Scope(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    user_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
-    agent_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
-    thread_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    user_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    agent_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    thread_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
 
     def items(self) -> list[tuple[str, str]]:
         return [
@@ -78,13 +78,13 @@ class MemoryIn(BaseModel):
     content: NonBlankStr = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
     scope: Scope = Field(default_factory=Scope)
     id: str | None = Field(default=None, min_length=1, max_length=MAX_ID_CHARS, description="caller's id")
-    occurred_at: AwareDatetime | None = None
-    importance: float | None = Field(default=None, ge=0.0, le=1.0)
+    occurred_at: IsoDatetime | None = None
+    importance: JsonFloat | None = Field(default=None, ge=0.0, le=1.0)
     tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     metadata: dict[str, Any] = Field(default_factory=dict)
-    due_at: AwareDatetime | None = None
+    due_at: IsoDatetime | None = None
     trigger: str | None = Field(default=None, min_length=1, max_length=500)
-    task_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    task_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
     fact_key: str | None = Field(
         default=None,
         min_length=1,

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -42,18 +43,8 @@ class Role(StrEnum):
 class ThreadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    parent_thread_id: str | None = Field(default=None, description="continue the chain of this thread")
+    parent_thread_id: UUID | None = Field(default=None, description="continue the chain of this thread")
     metadata: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("parent_thread_id")
-    @classmethod
-    def _uuid(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return parse_thread_id(value)
-        except InvalidInput:
-            raise ValueError("not a UUID") from None
 
     @field_validator("metadata")
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.jsontypes import JsonInt
 from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, check_json_size
 
 # Task ids are caller-chosen and end up in Redis keys and URL path segments: a strict alphabet (no
@@ -36,7 +37,7 @@ class WorkingItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     content: NonBlankStr = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
-    priority: int = Field(
+    priority: JsonInt = Field(
         default=DEFAULT_PRIORITY,
         ge=MIN_PRIORITY,
         le=MAX_PRIORITY,

@@ -29,7 +29,7 @@ from memtypes.requests import (
     TypeMetadata,
 )
 from memtypes.text import phrase_keys_in
-from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
+from memtypes.types import POLICIES, MemoryType
 from memtypes.working import WorkingItem
 from retrieval.budget import Candidate, TypeUsage, normalize_allocation, pack, pack_in_order, split_budget
 from retrieval.policy import RankingPolicy
@@ -106,7 +106,7 @@ class Retriever:
             spec = resolve_model(request.model)
             encoding = spec.encoding
             budget = max(1, int(spec.context_window * self.config.model_budget_share))
-        types = tuple(request.types) if request.types else DEFAULT_RETRIEVAL_TYPES
+        types = tuple(request.types)
         now = (request.now or datetime.now(UTC)).astimezone(UTC)
         working_budget = 0
         if request.task_id is None and request.working_budget_tokens is not None:

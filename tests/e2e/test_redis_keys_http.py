@@ -15,7 +15,20 @@ from tests.e2e.conftest import AppFactory
 A = {"Authorization": "Bearer key-a"}
 B = {"Authorization": "Bearer key-b"}
 
-REFUSED = ["*", "a*b", "{beta}", "new\nline", "x" * 10_000, " lead", "..", "ünï", "a/b", "-x", "a%2Ab"]
+REFUSED = [
+    "*",
+    "a*b",
+    "{beta}",
+    "new\nline",
+    "trailing\n",
+    "x" * 10_000,
+    " lead",
+    "..",
+    "ünï",
+    "a/b",
+    "-x",
+    "a%2Ab",
+]
 # Paths a client or router rewrites before any handler runs (dot segments, an encoded slash): no
 # route matches them (404). Through a JSON body they reach validation (422). Either way: no key.
 REROUTED = {"..", "a/b"}
