@@ -167,12 +167,15 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
             for budget in options.budgets:
                 result = pack_ranked(ranking, lines, type_of, headers, budget)
                 packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
+        top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
         row: dict[str, Any] = {
             "id": query.id,
             "category": query.category,
             "relevant_ids": query.relevant_ids,
-            "ranked": {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}},
+            "ranked": top,
             "packed": packed,
+            # For reading, not scoring: the rank (0-based) of each relevant id each system found.
+            "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
             "mnemo_timings_ms": mnemo["timings_ms"],
         }
         if target.index is not None:
