@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
@@ -115,12 +114,11 @@ async def list_memories(
 @post("/v1/retrieve", status_code=200, summary="Ranked memories for a query, packed into a token budget")
 async def retrieve(
     data: JSONBody[RetrieveRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
-) -> Response[RetrieveResponse]:
+) -> RetrieveResponse:
     result = await services.retriever.retrieve(tenant, data)
-    refs = [(m.type, m.id) for m in result.memories]
-    # Access bookkeeping runs after the response is sent: it never delays a retrieval.
-    background = BackgroundTask(services.lifecycle.record_access, tenant, refs, utcnow()) if refs else None
-    return Response(result, background=background)
+    # Noted in memory only; written to the index by the periodic flush, never on this path.
+    services.access_log.note(tenant, [(m.type, m.id) for m in result.memories], utcnow())
+    return result
 
 
 @post("/v1/memories/{memory_id:str}/complete", status_code=200, summary="Mark a prospective memory done")

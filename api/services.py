@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
 from api.auth import KeyRing
 from api.settings import Settings
-from backends.embedder import SentenceTransformerEmbedder
+from backends.embedder import open_embedder
 from backends.llm_reviewer import OpenAICompatibleReviewer
 from backends.tokenizer import TokenizerRegistry
 from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
-from ingest.lifecycle import Lifecycle
+from ingest.lifecycle import AccessLog, Lifecycle
 from ingest.pipeline import MemoryWriter, WriteConfig
 from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
-from memtypes.ports import VectorIndex
+from memtypes.ports import Embedder, VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
 
 log = logging.getLogger("mnemo.services")
-_STARTUP_OPTIMIZE_MIN = 5_000
 
 
 @dataclass
@@ -27,15 +28,34 @@ class Services:
     settings: Settings
     keys: KeyRing
     index: VectorIndex
-    embedder: SentenceTransformerEmbedder
+    embedder: Embedder
     tokenizers: TokenizerRegistry
     writer: MemoryWriter
     retriever: Retriever
     catalog: Catalog
     lifecycle: Lifecycle
+    access_log: AccessLog
     reviewers: list[OpenAICompatibleReviewer]
+    _flusher: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Background work that lives as long as the app: flushing access bookkeeping."""
+        self._flusher = asyncio.create_task(self._flush_access_periodically())
+
+    async def _flush_access_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.access_flush_interval_s)
+            try:
+                await self.access_log.flush()
+            except Exception:  # bookkeeping must never take the service down; try again next round
+                log.exception("flushing access bookkeeping failed")
 
     async def close(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+        await self.access_log.flush()
         for reviewer in self.reviewers:
             await reviewer.close()
         await self.index.close()
@@ -61,8 +81,8 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
     )
 
 
-async def _index_backlog_before_serving(index: VectorIndex) -> None:
-    """Build pending HNSW indexes before the first request rather than during one.
+async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
+    """Build pending HNSW indexes now: before serving, or after a bulk load.
 
     qdrant-edge-py holds the GIL for a whole `optimize()`, so an optimization while serving stalls
     every request; at start-up nobody is waiting yet.
@@ -72,7 +92,7 @@ async def _index_backlog_before_serving(index: VectorIndex) -> None:
     if not isinstance(index, EdgeVectorIndex):
         return
     backlog = sum(s.points - s.indexed_vectors for s in (await index.indexing_status()).values())
-    if backlog >= _STARTUP_OPTIMIZE_MIN:
+    if backlog >= min_backlog:
         log.info("building HNSW indexes for %d unindexed vectors before serving", backlog)
         await index.optimize()
 
@@ -80,10 +100,10 @@ async def _index_backlog_before_serving(index: VectorIndex) -> None:
 async def open_services(settings: Settings) -> Services:
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     tokenizers = TokenizerRegistry(default=settings.default_encoding)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = open_embedder(settings.embedding_backend, settings.embedding_model)
     index = _vector_index(settings, embedder.dimension)
     await index.open()
-    await _index_backlog_before_serving(index)
+    await build_pending_indexes(index)
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens, model_budget_share=settings.model_budget_share
     )
@@ -113,6 +133,7 @@ async def open_services(settings: Settings) -> Services:
         retriever=Retriever(index, embedder, tokenizers, config),
         catalog=Catalog(index),
         lifecycle=Lifecycle(index, writer),
+        access_log=AccessLog(index, writer),
         reviewers=reviewers,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,10 @@ class Settings(BaseSettings):
     qdrant_url: str | None = Field(default=None, description="a Qdrant server; unset = embedded Qdrant Edge")
     qdrant_api_key: SecretStr | None = None
     collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    embedding_backend: Literal["sentence-transformers", "static"] = Field(
+        default="sentence-transformers",
+        description="`static`: a model2vec model made by `mnemo distill` (MNEMO_EMBEDDING_MODEL = its dir)",
+    )
     embedding_model: str = "all-MiniLM-L6-v2"
     default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
     default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
@@ -45,6 +50,12 @@ class Settings(BaseSettings):
     llm_reviewer_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
     llm_reviewer_model: str = "gpt-4o-mini"
     llm_reviewer_api_key: SecretStr | None = None
+    access_flush_interval_s: float = Field(
+        default=2.0,
+        gt=0.0,
+        le=3600.0,
+        description="how often access counts of retrieved memories are written",
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
     @field_validator("data_dir")

@@ -23,6 +23,7 @@ from benchmarks.metrics import ann_recall, percentiles
 from benchmarks.report import machine
 from benchmarks.scale_data import SCALE_NOW, SCALE_USER, TENANT, TextPool, pool_texts, scale_points
 from benchmarks.server import Sample, drive, memory_of, serve
+from benchmarks.target import configured_embedder
 from memtypes.ports import VectorIndex
 from memtypes.queries import MemoryFilter, SearchRequest
 from memtypes.records import Scope
@@ -122,14 +123,13 @@ async def _size_run(
 ) -> dict[str, Any]:
     from qdrant_client import AsyncQdrantClient
 
-    from backends.embedder import SentenceTransformerEmbedder
     from backends.qdrant_client import QdrantClientVectorIndex
     from backends.qdrant_edge import EdgeVectorIndex
     from backends.tokenizer import TokenizerRegistry
     from ingest.pipeline import MemoryWriter
 
     data_dir = work / f"n{n}"
-    embedder = SentenceTransformerEmbedder()
+    embedder = configured_embedder()
     tokenizers = TokenizerRegistry()
     dimension = embedder.dimension
     # No background HNSW builds while loading: one explicit build after the bulk load, timed.
@@ -205,10 +205,8 @@ async def run_latency(
     after_size: Callable[[dict[str, Any]], None] = lambda results: None,
 ) -> dict[str, Any]:
     """Every size in turn; `after_size` gets the results so far (a long run keeps what it measured)."""
-    from backends.embedder import SentenceTransformerEmbedder
-
     texts, questions = pool_texts(options.pool, options.seed)
-    embedder = SentenceTransformerEmbedder()
+    embedder = configured_embedder()
     started = time.perf_counter()
     pool_vectors = np.asarray(await embedder.embed(texts), dtype=np.float32)
     embed_s = time.perf_counter() - started

@@ -28,7 +28,7 @@ from benchmarks.baselines import (
 from benchmarks.dataset import BenchQuery, Dataset
 from benchmarks.metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
 from benchmarks.report import machine
-from benchmarks.target import Target
+from benchmarks.target import Target, configured_embedder
 from memtypes.queries import MemoryFilter, SearchRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
 
@@ -125,7 +125,6 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
 
 
 async def run_quality(target: Target, dataset: Dataset, options: QualityOptions) -> QualityRun:
-    from backends.embedder import SentenceTransformerEmbedder
     from backends.tokenizer import TokenizerRegistry
 
     types = options.types or DEFAULT_RETRIEVAL_TYPES
@@ -134,12 +133,14 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
     statuses = await target.write(dataset.memories, prefilter=options.prefilter, dedup=options.dedup)
     timings["load_s"] = time.perf_counter() - started
 
-    embedder = SentenceTransformerEmbedder()
+    # The baselines embed with the app's own embedder (in-process), else with the one configured here.
+    embedder = target.embedder or configured_embedder()
     started = time.perf_counter()
     memory_vectors = np.asarray(await embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
     query_vectors = await embedder.embed([q.query for q in dataset.queries])
     timings["baseline_embed_s"] = time.perf_counter() - started
-    embedder.close()
+    if target.embedder is None:
+        embedder.close()
 
     tokenizers = TokenizerRegistry()
     count = tokenizers.get(tokenizers.default).count

@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 
+from cli import ingest_cmd
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -30,6 +32,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _distill(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backends.embedder import distill_static_model
+
+    out = distill_static_model(Path(args.out), args.source, args.pca_dims)
+    print(f"static model written to {out}")
+    print(f"serve with: MNEMO_EMBEDDING_BACKEND=static MNEMO_EMBEDDING_MODEL={out} mnemo serve")
+    print("(vectors have another dimension than MiniLM's: use a fresh data dir or collection prefix)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mnemo", description="Semantic memory for LLM agents.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -38,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default MNEMO_PORT or 8080)")
     serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
     serve.set_defaults(func=_serve)
+    ingest_cmd.add_parser(sub)
+    distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
+    distill.add_argument("--out", required=True, help="directory to write the model to")
+    distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")
+    distill.add_argument("--source", default="all-MiniLM-L6-v2", help="local sentence-transformers model")
+    distill.set_defaults(func=_distill)
     from benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
 
     add_bench_parser(sub)

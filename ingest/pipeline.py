@@ -22,7 +22,7 @@ from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
 from memtypes.ports import Embedder, ImportanceReviewer, Tokenizers, VectorIndex
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
-from memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id, utcnow
+from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id, utcnow
 from memtypes.rendering import memory_line
 from memtypes.types import MemoryType
 
@@ -153,10 +153,15 @@ class MemoryWriter:
         ids = [memory_id(tenant, i.type, i.scope, i.id, content_hash(i.content)) for i in items]
         last_index = {point_id: i for i, point_id in enumerate(ids)}
         candidates: list[int] = []
+        first_with_content: dict[tuple[MemoryType, Scope, str], str] = {}
         for i, item in enumerate(items):
             reason = prefilter(item, self.config.prefilter) if options.prefilter else None
             if last_index[ids[i]] != i:  # the same memory again later in this request: the later one wins
                 reason = SkipReason.REPEATED_IN_REQUEST
+            elif reason is None and options.prefilter:
+                key = (item.type, item.scope, content_hash(item.content))
+                if first_with_content.setdefault(key, ids[i]) != ids[i]:
+                    reason = f"{SkipReason.DUPLICATE} of {first_with_content[key]}"
             if reason:
                 results[i] = WriteResult(ids[i], item.id, WriteStatus.SKIPPED, reason)
             else:

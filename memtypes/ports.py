@@ -52,6 +52,8 @@ class Embedder(Protocol):
         """Unit-length embeddings, one per text."""
         ...
 
+    def close(self) -> None: ...
+
 
 class TokenCounter(Protocol):
     encoding_name: str

@@ -1,0 +1,144 @@
+"""`mnemo ingest FILE.jsonl`: into the embedded data dir, or into a running server with --url."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+from tqdm import tqdm
+
+from ingest.batch import DEFAULT_BATCH_SIZE, Checkpoint, IngestSummary, ingest_file
+from ingest.pipeline import WriteOptions, WriteResult, WriteStatus
+from memtypes.errors import Unavailable
+from memtypes.records import MemoryIn
+
+EXIT_OK, EXIT_FAILED_LINES, EXIT_CANNOT_START, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class HttpSink:
+    """Batches to `POST /v1/memories` of a running mnemo, retrying transient failures."""
+
+    def __init__(self, url: str, api_key: str | None, attempts: int = 4) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.AsyncClient(base_url=url.rstrip("/"), headers=headers, timeout=120)
+        self._attempts = attempts
+
+    async def write(self, tenant: str, items: Sequence[MemoryIn], options: WriteOptions) -> list[WriteResult]:
+        body = {
+            "memories": [m.model_dump(mode="json", exclude_none=True) for m in items],
+            "prefilter": options.prefilter,
+            "dedup": options.dedup,
+        }
+        for attempt in range(self._attempts):
+            try:
+                response = await self._client.post("/v1/memories", json=body)
+            except httpx.TransportError as exc:
+                error: str = f"cannot reach the server: {exc}"
+            else:
+                if response.status_code == 201:
+                    return [
+                        WriteResult(r["id"], r.get("external_id"), WriteStatus(r["status"]), r.get("reason"))
+                        for r in response.json()["results"]
+                    ]
+                if response.status_code < 500 and response.status_code != 429:
+                    detail = response.json().get("detail", response.text) if response.content else ""
+                    raise SystemExit(
+                        f"mnemo ingest: the server refused a batch ({response.status_code}): {detail}"
+                    )
+                error = f"server answered {response.status_code}"
+            await asyncio.sleep(0.5 * 2**attempt)
+        raise Unavailable(error, dependency="server")
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def _progress_bar(path: Path) -> tqdm:
+    """Bytes of the file done, with memories written so far; off when stderr is not a terminal."""
+    return tqdm(
+        total=path.stat().st_size, unit="B", unit_scale=True, desc=f"ingest {path.name}", disable=None
+    )
+
+
+async def _run(args: argparse.Namespace) -> IngestSummary:
+    path = Path(args.file)
+    options = WriteOptions(prefilter=not args.no_prefilter, dedup=not args.no_dedup)
+    bar = _progress_bar(path)
+
+    def on_progress(offset: int, written: int) -> None:
+        bar.update(offset - bar.n)
+        bar.set_postfix(written=written)
+
+    if args.url:
+        sink = HttpSink(args.url, args.api_key or os.environ.get("MNEMO_API_KEY"))
+        state_dir = Path(args.state_dir or ".mnemo-ingest")
+        try:
+            summary = await ingest_file(
+                path, sink, default_tenant="default", tenant_from_line=False, options=options,
+                batch_size=args.batch_size, checkpoint=Checkpoint(state_dir, path), on_progress=on_progress,
+            )  # fmt: skip
+        finally:
+            await sink.close()
+            bar.close()
+        return summary
+
+    from api.services import build_pending_indexes, open_services
+    from api.settings import Settings
+
+    settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    services = await open_services(settings)
+    try:
+        summary = await ingest_file(
+            path, services.writer, default_tenant=args.tenant, options=options, batch_size=args.batch_size,
+            checkpoint=Checkpoint(Path(args.state_dir or settings.data_dir / "ingest-state"), path),
+            on_progress=on_progress,
+        )  # fmt: skip
+        if not summary.interrupted:
+            await build_pending_indexes(services.index, min_backlog=1)
+    finally:
+        bar.close()
+        await services.close()
+    return summary
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"mnemo ingest: no such file: {path}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    try:
+        summary = asyncio.run(_run(args))
+    except Unavailable as exc:
+        hint = (
+            " — another mnemo process (a running server?) holds this data dir; ingest through it with --url"
+            if exc.dependency == "qdrant_edge"
+            else " — re-run the same command to resume after the last committed batch"
+        )
+        print(f"mnemo ingest: {exc.detail}{hint}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    print(json.dumps(summary.as_dict()) if args.json else summary.render())
+    if summary.interrupted:
+        print("interrupted: re-run the same command to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED_LINES if summary.failed else EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("ingest", help="bulk-load memories from a JSONL file (idempotent, resumable)")
+    parser.add_argument("file", help="JSONL: one memory per line, the fields of POST /v1/memories (+ tenant)")
+    parser.add_argument("--data-dir", help="embedded data dir (default MNEMO_DATA_DIR or ./data)")
+    parser.add_argument("--url", help="ingest into a running mnemo at this URL instead")
+    parser.add_argument("--api-key", help="API key for --url (default: MNEMO_API_KEY)")
+    parser.add_argument("--tenant", default="default", help="tenant of lines without one (embedded mode)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="memories per batch")
+    parser.add_argument("--no-prefilter", action="store_true", help="keep short, filler and duplicate lines")
+    parser.add_argument("--no-dedup", action="store_true", help="do not merge near-duplicates")
+    parser.add_argument("--state-dir", help="where resume checkpoints live")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(func=run_ingest)
