@@ -9,6 +9,7 @@ and driven by 1..C concurrent clients. Each stage is bounded in requests and in 
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -177,26 +178,37 @@ async def _size_run(
 
     result["disk_mib"] = round(sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file()) / 2**20, 1)
     say(f"  {n}: starting the server")
-    bodies = _bodies(questions, options.budget)
-    async with serve(data_dir, work / f"server-{n}.log") as server:
+    result.update(
+        await _over_http(data_dir, work / f"server-{n}.log", _bodies(questions, options.budget), options)
+    )
+    for clients, level in result["http"].items():
+        p50 = level["http_ms"]["p50"]
+        say(f"  {n}: {clients} client(s): {level['requests']} requests, http p50 {p50:.1f} ms")
+    return result
+
+
+async def _over_http(
+    data_dir: Path, log: Path, bodies: list[dict[str, Any]], options: LatencyOptions
+) -> dict[str, Any]:
+    """A server on `data_dir`, warmed up, then driven by each number of clients in turn."""
+    levels: dict[str, Any] = {}
+    async with serve(data_dir, log) as server:
         await drive(server.url, bodies, 1, options.warmup, options.max_seconds)
-        result["http"] = {}
         for clients in options.concurrency:
             samples, wall, errors = await drive(
                 server.url, bodies, clients, options.requests, options.max_seconds
             )
-            result["http"][str(clients)] = {
+            levels[str(clients)] = {
                 "clients": clients,
                 "requests": len(samples),
                 "errors": errors,
                 "wall_s": round(wall, 2),
                 "throughput_rps": round(len(samples) / wall, 1) if wall else 0.0,
+                # How busy the machine was meanwhile (a shared machine's other work shows up here).
+                "load_avg_1m": round(os.getloadavg()[0], 2),
                 **_stage_samples(samples),
             }
-            p = result["http"][str(clients)]["http_ms"]
-            say(f"  {n}: {clients} client(s): {len(samples)} requests, http p50 {p['p50']:.1f} ms")
-        result["service_memory"] = memory_of(server.pid)
-    return result
+        return {"http": levels, "service_memory": memory_of(server.pid)}
 
 
 async def run_latency(
@@ -275,6 +287,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         for clients, level in run["http"].items():
             rows.append(
                 [f"{int(size):,}", clients, level["requests"], f"{level['throughput_rps']:.1f}"]
+                + [level.get("load_avg_1m", "")]
                 + [f"{level[s]['p50']:.1f} / {level[s]['p95']:.1f}" for s in STAGES]
                 + [f"{level['http_ms']['p99']:.1f}"]
             )
@@ -317,7 +330,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "",
         "`overhead` is everything the caller waits for except embedding the query.",
         "",
-        table(["memories", "clients", "requests", "req/s", *STAGES, "http p99"], rows),
+        table(["memories", "clients", "requests", "req/s", "load", *STAGES, "http p99"], rows),
         "",
         "## Build, ANN recall and memory",
         "",
