@@ -96,5 +96,5 @@ async def open_target(
         async with AsyncTestClient(app=create_app(settings), timeout=120) as test_client:
             test_client.headers.update(headers)
             services = test_client.app.state.services
-            description = f"in-process mnemo (Qdrant Edge at {settings.data_dir})"
+            description = "in-process mnemo (Qdrant Edge on a temporary data dir)"
             yield Target(test_client, description, services.index, services.embedder)
