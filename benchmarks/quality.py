@@ -127,6 +127,7 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
 async def run_quality(target: Target, dataset: Dataset, options: QualityOptions) -> QualityRun:
     from backends.tokenizer import TokenizerRegistry
 
+    started_on = machine()  # before the run: its load average is the one that matters
     types = options.types or DEFAULT_RETRIEVAL_TYPES
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -205,7 +206,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
                 "baseline_depth": BASELINE_DEPTH,
             },
             "timings_s": timings,
-            "machine": machine(),
+            "machine": started_on,
             "mnemo_request_ms": percentiles(latencies),
         }
     )
