@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 serve: $(VENV)/.installed
@@ -35,5 +35,16 @@ fuzz: $(VENV)/.installed
 
 check: lint test fuzz
 
+# A tiny run of every benchmark (about a minute), so that none of them rots; outputs in .bench-smoke/.
+SMOKE := .bench-smoke
+bench-smoke: $(VENV)/.installed
+	rm -rf $(SMOKE)
+	$(BIN)/mnemo bench generate --size 300 --seed 1 --out $(SMOKE)/data
+	$(BIN)/mnemo bench quality --memories $(SMOKE)/data/memories.jsonl --queries $(SMOKE)/data/queries.jsonl \
+		--k 1,10 --budgets 256,1024 --out $(SMOKE)/quality
+	$(BIN)/mnemo bench latency --sizes 2000 --concurrency 1,2 --requests 20 --max-seconds 20 --pool 200 \
+		--ann-queries 10 --backend-queries 5 --client-max-size 2000 --out $(SMOKE)/latency
+	$(BIN)/mnemo bench ingest --size 200 --out $(SMOKE)/ingest
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

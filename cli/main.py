@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")
     distill.add_argument("--source", default="all-MiniLM-L6-v2", help="local sentence-transformers model")
     distill.set_defaults(func=_distill)
+    from benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
+
+    add_bench_parser(sub)
     return parser
 
 

@@ -1,0 +1,226 @@
+"""The `mnemo bench …` subcommands: argument parsing only; each command's work lives in its module."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from memtypes.types import MemoryType
+
+log = logging.getLogger("mnemo.bench")
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
+    return tuple(sorted(set(values)))
+
+
+def _types(text: str) -> tuple[MemoryType, ...]:
+    try:
+        return tuple(MemoryType(v.strip()) for v in text.split(",") if v.strip())
+    except ValueError:
+        known = ", ".join(t.value for t in MemoryType)
+        raise argparse.ArgumentTypeError(f"unknown memory type in {text!r} (known: {known})") from None
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    """`10k,100k,1M` or plain integers."""
+    scale = {"k": 1_000, "m": 1_000_000}
+    out = []
+    for raw in text.lower().split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        factor = scale.get(raw[-1], 1)
+        try:
+            out.append(int(float(raw[:-1] if factor > 1 else raw) * factor))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected sizes like 10k,100k,1M; got {text!r}") from None
+    if not out or min(out) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive sizes, got {text!r}")
+    return tuple(out)
+
+
+def _size(text: str) -> int:
+    sizes = _sizes(text)
+    if len(sizes) != 1:
+        raise argparse.ArgumentTypeError(f"expected one size like 5000 or 100k, got {text!r}")
+    return sizes[0]
+
+
+def _quality(args: argparse.Namespace) -> int:
+    from benchmarks.dataset import load_dataset
+    from benchmarks.quality import QualityOptions, run_quality, write_quality_outputs
+    from benchmarks.target import open_target
+
+    dataset = load_dataset(args.memories, args.queries)
+    options = QualityOptions(
+        ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter, dedup=args.dedup
+    )
+
+    async def go() -> Any:
+        async with open_target(args.url, args.api_key) as target:
+            return await run_quality(target, dataset, options)
+
+    run = asyncio.run(go())
+    write_quality_outputs(run, args.out, f"{args.memories} + {args.queries}")
+    mnemo = run.results["systems"]["mnemo"]["all"]
+    k = 10 if 10 in args.k else args.k[-1]
+    print(
+        f"quality: {len(dataset.queries)} queries, mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}; "
+        f"wrote {args.out}/results.json, summary.md, per_query.jsonl"
+    )
+    return 0
+
+
+def _latency(args: argparse.Namespace) -> int:
+    from benchmarks.latency import LatencyOptions, run_latency, write_latency_outputs
+
+    options = LatencyOptions(
+        sizes=args.sizes,
+        concurrency=args.concurrency,
+        requests=args.requests,
+        max_seconds=args.max_seconds,
+        budget=args.budget,
+        pool=args.pool,
+        ann_queries=args.ann_queries,
+        backend_queries=args.backend_queries,
+        client_max_size=args.client_max_size,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    # Outputs are rewritten after every size, so a long run keeps what it measured if stopped.
+    asyncio.run(run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out)))
+    print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from benchmarks.dataset import load_memories
+    from benchmarks.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
+    from benchmarks.synthetic import generate
+    from memtypes.records import MemoryIn
+
+    if args.memories:
+        memories, source = load_memories(args.memories), str(args.memories)
+    else:
+        memories = [MemoryIn.model_validate(m) for m in generate(args.size, args.seed)[0]]
+        source = f"the synthetic generator (size {args.size}, seed {args.seed})"
+    results = asyncio.run(run_ingest(memories, IngestOptions(batch=args.batch, repeats=args.repeats)))
+    write_ingest_outputs(results, args.out, source)
+    print(
+        f"ingest: {results['ingest']['per_s']:.0f} memories/s, raw embedding "
+        f"{results['raw_embedding']['per_s']:.0f}/s; wrote {args.out}/results.json, summary.md"
+    )
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from benchmarks.dataset import write_jsonl
+    from benchmarks.synthetic import generate
+
+    memories, queries = generate(args.size, args.seed)
+    write_jsonl(args.out / "memories.jsonl", memories)
+    write_jsonl(args.out / "queries.jsonl", queries)
+    print(f"generate: {len(memories)} memories, {len(queries)} queries (seed {args.seed}) in {args.out}")
+    return 0
+
+
+def add_bench_parser(sub: Any) -> None:
+    """Register `bench` and its subcommands on the top-level `mnemo` parser's subparsers."""
+    bench = sub.add_parser("bench", help="benchmarks: quality, latency, ingest; synthetic datasets")
+    bench.set_defaults(func=run_bench)
+    commands = bench.add_subparsers(dest="bench_command", required=True)
+
+    quality = commands.add_parser("quality", help="recall/ndcg/budget recall of mnemo and baselines")
+    quality.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
+    quality.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
+    quality.add_argument("--k", type=_ints, default=(1, 5, 10, 20), help="ranks K (default 1,5,10,20)")
+    quality.add_argument(
+        "--budgets",
+        type=_ints,
+        default=(256, 512, 1024, 2048),
+        help="token budgets (default 256,512,1024,2048)",
+    )
+    quality.add_argument("--types", type=_types, help="memory types to retrieve (default: the API's)")
+    quality.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
+    quality.add_argument("--api-key", help="API key for --url")
+    quality.add_argument(
+        "--prefilter", action="store_true", help="run the write path's pre-filter on the memories"
+    )
+    quality.add_argument("--dedup", action="store_true", help="merge near-duplicate memories while loading")
+    quality.add_argument("--out", type=Path, required=True, help="output directory")
+    quality.set_defaults(bench_func=_quality)
+
+    latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
+    latency.add_argument(
+        "--sizes", type=_sizes, default=(10_000, 100_000, 1_000_000), help="default 10k,100k,1M"
+    )
+    latency.add_argument("--concurrency", type=_ints, default=(1, 4), help="concurrent clients (default 1,4)")
+    latency.add_argument("--requests", type=int, default=300, help="requests per concurrency level")
+    latency.add_argument("--max-seconds", type=float, default=90.0, help="time cap per concurrency level")
+    latency.add_argument("--budget", type=int, default=2_000, help="budget_tokens of each retrieval")
+    latency.add_argument("--pool", type=int, default=3_000, help="real texts embedded to seed the vectors")
+    latency.add_argument("--ann-queries", type=int, default=100, help="queries of the ANN-vs-exact check")
+    latency.add_argument("--backend-queries", type=int, default=50, help="queries of the backend comparison")
+    latency.add_argument(
+        "--client-max-size",
+        type=int,
+        default=10_000,
+        help="largest size also timed on qdrant-client local mode",
+    )
+    latency.add_argument("--seed", type=int, default=0)
+    latency.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
+    latency.add_argument("--out", type=Path, required=True, help="output directory")
+    latency.set_defaults(bench_func=_latency)
+
+    ingest = commands.add_parser("ingest", help="bulk ingestion throughput against raw embedding throughput")
+    ingest.add_argument("--memories", type=Path, help="memories.jsonl to ingest (default: synthetic)")
+    ingest.add_argument("--size", type=_size, default=5_000, help="synthetic memories when no file is given")
+    ingest.add_argument("--seed", type=int, default=0)
+    ingest.add_argument(
+        "--batch", type=int, default=256, help="memories per batch (mnemo ingest --batch-size)"
+    )
+    ingest.add_argument("--repeats", type=int, default=1, help="runs per phase; the best is reported")
+    ingest.add_argument("--out", type=Path, required=True, help="output directory")
+    ingest.set_defaults(bench_func=_ingest)
+
+    gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
+    gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--out", type=Path, required=True)
+    gen.set_defaults(bench_func=_generate)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """Run a bench subcommand; dataset and service problems become a message and exit code 2."""
+    from benchmarks.dataset import DatasetError
+    from benchmarks.target import BenchError
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    missing = [
+        name for name in ("matplotlib", "rank_bm25", "psutil") if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        print(f"mnemo bench: needs {', '.join(missing)}: pip install 'mnemo[bench]'", file=sys.stderr)
+        return 2
+    try:
+        result: int = args.bench_func(args)
+    except (DatasetError, BenchError) as exc:
+        print(f"mnemo bench: error: {exc}", file=sys.stderr)
+        return 2
+    return result

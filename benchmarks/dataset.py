@@ -1,0 +1,134 @@
+"""Benchmark datasets: two JSONL files, read and checked line by line.
+
+`memories.jsonl` holds what `POST /v1/memories` takes (`id` is the caller's external id);
+`queries.jsonl` holds `{id, query, scope, relevant_ids, category?, now?}`. Every problem is reported
+as a `DatasetError` naming the file and the line, because a benchmark over a silently half-read
+dataset produces numbers nobody can trust.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from memtypes.records import MemoryIn, Scope
+
+UNCATEGORIZED = "uncategorized"
+
+
+class DatasetError(ValueError):
+    """A dataset file that cannot be used as it is; the message names the file and the line."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+class BenchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    query: str = Field(min_length=1)
+    scope: Scope = Field(default_factory=Scope)
+    relevant_ids: list[str] = Field(min_length=1)
+    category: str = UNCATEGORIZED
+    now: AwareDatetime | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    memories: list[MemoryIn]
+    queries: list[BenchQuery]
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({q.category for q in self.queries})
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise DatasetError(path, None, f"cannot read the file ({exc.strerror})") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise DatasetError(
+                    path, number, f"not valid JSON ({exc.msg} at column {exc.colno})"
+                ) from None
+            if not isinstance(value, dict):
+                raise DatasetError(path, number, f"expected a JSON object, got {type(value).__name__}")
+            yield number, value
+
+
+def _problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(line)"
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    return f"field {field!r}: {first['msg']}{more}"
+
+
+def load_memories(path: Path) -> list[MemoryIn]:
+    memories: list[MemoryIn] = []
+    seen: dict[str, int] = {}
+    for number, value in _json_lines(path):
+        try:
+            memory = MemoryIn.model_validate(value)
+        except ValidationError as exc:
+            raise DatasetError(path, number, f"not a valid memory: {_problem(exc)}") from None
+        if memory.id is None:
+            raise DatasetError(path, number, "a benchmark memory needs an `id` (queries name relevant ids)")
+        if memory.id in seen:
+            raise DatasetError(path, number, f"id {memory.id!r} already used on line {seen[memory.id]}")
+        seen[memory.id] = number
+        memories.append(memory)
+    if not memories:
+        raise DatasetError(path, None, "no memories in the file")
+    return memories
+
+
+def load_queries(path: Path, known_ids: set[str]) -> list[BenchQuery]:
+    queries: list[BenchQuery] = []
+    seen: set[str] = set()
+    for number, value in _json_lines(path):
+        try:
+            query = BenchQuery.model_validate(value)
+        except ValidationError as exc:
+            raise DatasetError(path, number, f"not a valid query: {_problem(exc)}") from None
+        unknown = [r for r in query.relevant_ids if r not in known_ids]
+        if unknown:
+            raise DatasetError(path, number, f"relevant id {unknown[0]!r} is not in the memories file")
+        if query.id in seen:
+            raise DatasetError(path, number, f"query id {query.id!r} is repeated")
+        seen.add(query.id)
+        queries.append(query)
+    if not queries:
+        raise DatasetError(path, None, "no queries in the file")
+    return queries
+
+
+def load_dataset(memories_path: Path, queries_path: Path) -> Dataset:
+    memories = load_memories(memories_path)
+    known = {m.id for m in memories if m.id is not None}
+    return Dataset(memories, load_queries(queries_path, known))
+
+
+def write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count

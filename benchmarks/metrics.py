@@ -1,0 +1,96 @@
+"""Retrieval metrics over ranked id lists (binary relevance), and latency percentiles.
+
+Pure functions on plain lists, so a test (or a reader) can recompute every number of a report from
+its per-query output.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+ANN_TOLERANCE = 1e-4  # float32 cosines from two engines agree to ~1e-6; within this they are a tie
+
+
+def recall_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
+    """Share of the relevant ids found among the first `k` ranked ids."""
+    if not relevant:
+        raise ValueError("recall needs at least one relevant id")
+    return len(set(ranked[:k]) & set(relevant)) / len(set(relevant))
+
+
+def hit_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
+    """1.0 when any relevant id is among the first `k`, else 0.0."""
+    return 1.0 if set(ranked[:k]) & set(relevant) else 0.0
+
+
+def ndcg_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
+    """Normalized discounted cumulative gain at `k`, binary gains (a repeated id counts once)."""
+    wanted = set(relevant)
+    if not wanted:
+        raise ValueError("ndcg needs at least one relevant id")
+    seen: set[str] = set()
+    dcg = 0.0
+    for position, item in enumerate(ranked[:k]):
+        if item in wanted and item not in seen:
+            dcg += 1.0 / math.log2(position + 2)
+        seen.add(item)
+    ideal = sum(1.0 / math.log2(position + 2) for position in range(min(k, len(wanted))))
+    return dcg / ideal
+
+
+def set_recall(returned: Iterable[str], relevant: Collection[str]) -> float:
+    """Share of the relevant ids inside an unordered set (e.g. the memories packed under a budget)."""
+    if not relevant:
+        raise ValueError("recall needs at least one relevant id")
+    return len(set(returned) & set(relevant)) / len(set(relevant))
+
+
+def ranking_metrics(ranked: Sequence[str], relevant: Collection[str], ks: Iterable[int]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for k in ks:
+        out[f"recall@{k}"] = recall_at(ranked, relevant, k)
+        out[f"hit@{k}"] = hit_at(ranked, relevant, k)
+        out[f"ndcg@{k}"] = ndcg_at(ranked, relevant, k)
+    return out
+
+
+def ann_recall(found: Sequence[float], exact: Sequence[float], k: int) -> float:
+    """Share of the exact top-k that the approximate search also found, counted by similarity.
+
+    Counting by similarity rather than by id makes ties (identical texts, identical vectors) count
+    as found whichever of the tied ids the index returned.
+    """
+    if not exact:
+        return 1.0
+    kth = exact[: min(k, len(exact))][-1]
+    return sum(1 for s in found[:k] if s >= kth - ANN_TOLERANCE) / min(k, len(exact))
+
+
+def mean_by_group(rows: Iterable[tuple[str, Mapping[str, float]]]) -> dict[str, dict[str, float]]:
+    """Average each metric over the rows, overall (`"all"`) and per group; also counts the rows."""
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[str, int] = defaultdict(int)
+    for group, metrics in rows:
+        for key in ("all", group):
+            counts[key] += 1
+            for name, value in metrics.items():
+                sums[key][name] += value
+    return {
+        key: {"queries": counts[key], **{name: total / counts[key] for name, total in sums[key].items()}}
+        for key in sorted(sums, key=lambda g: (g != "all", g))
+    }
+
+
+def percentiles(values: Sequence[float], points: Iterable[int] = (50, 95, 99)) -> dict[str, float]:
+    """Nearest-rank percentiles (the smallest value with at least p% of the values at or below it)."""
+    if not values:
+        return {f"p{p}": float("nan") for p in points}
+    ordered = sorted(values)
+    out: dict[str, float] = {}
+    for p in points:
+        rank = max(1, math.ceil(p / 100 * len(ordered)))
+        out[f"p{p}"] = ordered[rank - 1]
+    out["mean"] = sum(ordered) / len(ordered)
+    return out

@@ -1,0 +1,115 @@
+"""Writing a run's outputs: results.json, a Markdown summary, PNG plots, and the machine it ran on."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+
+def machine() -> dict[str, Any]:
+    """Cores, RAM and CPU model: numbers mean little without the machine they were measured on."""
+    import psutil
+
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu_model": model,
+        "cores": os.cpu_count(),
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # Other work on the machine skews every timing; say how busy it was when the run started.
+        "load_avg_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def machine_line(info: Mapping[str, Any]) -> str:
+    return (
+        f"Machine: {info['cpu_model']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, "
+        f"Python {info['python']}; load average {info.get('load_avg_1m')} when it started "
+        f"({info['measured_at']})"
+    )
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A Markdown table; floats are shown with three decimals."""
+
+    def cell(value: Any) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: never open a window, never need a display
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def line_plot(
+    path: Path,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    xs: Sequence[float],
+    series: Mapping[str, Sequence[float]],
+    *,
+    logx: bool = False,
+    ylim: tuple[float, float] | None = None,
+) -> None:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    for name, ys in series.items():
+        ax.plot(xs, ys, marker="o", label=name)
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xticks(list(xs), [f"{x:,}" for x in xs])
+    ax.minorticks_off()  # a log axis would otherwise print its own labels over ours
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def bar_plot(
+    path: Path, title: str, ylabel: str, groups: Sequence[str], series: Mapping[str, Sequence[float]]
+) -> None:
+    """Grouped bars: one group per label in `groups`, one bar per series in each group."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(max(6.4, 1.2 * len(groups) + 2), 4.0), dpi=100)
+    width = 0.8 / max(1, len(series))
+    for i, (name, values) in enumerate(series.items()):
+        ax.bar([g + i * width for g in range(len(groups))], values, width, label=name)
+    ax.set_xticks([g + 0.4 - width / 2 for g in range(len(groups))], list(groups))
+    ax.set(title=title, ylabel=ylabel)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

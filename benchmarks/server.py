@@ -1,0 +1,141 @@
+"""A real mnemo server in a child process on 127.0.0.1, and a bounded load driver for it.
+
+A child process rather than a thread: the server then has its own GIL and its own RSS, as it would
+in production, and the client's work does not show up inside the server's timings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.target import BenchError
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+    log: Path
+
+
+@asynccontextmanager
+async def serve(data_dir: Path, log: Path, ready_timeout_s: float = 900.0) -> AsyncIterator[Server]:
+    """`uvicorn api.app:create_app` on a free loopback port over `data_dir`; stopped on exit."""
+    port = free_port()
+    env = dict(os.environ, MNEMO_DATA_DIR=str(data_dir), MNEMO_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
+    for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT_URL"):  # always the embedded, single-tenant defaults
+        env.pop(name, None)
+    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
+    command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    with log.open("w") as out:
+        # The command is this interpreter and fixed arguments; nothing in it comes from input.
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603, ASYNC220
+    url = f"http://{LOOPBACK}:{port}"
+    try:
+        await _wait_ready(proc, url, log, ready_timeout_s)
+        yield Server(url, proc.pid, log)
+    finally:
+        proc.terminate()
+        try:
+            await asyncio.to_thread(proc.wait, 60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            await asyncio.to_thread(proc.wait)
+
+
+async def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    async with httpx.AsyncClient(timeout=2) as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise BenchError(f"the server exited with {proc.returncode}:\n{_tail(log)}")
+            try:
+                if (await client.get(f"{url}/ready")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.5)
+    raise BenchError(f"the server was not ready after {timeout_s:.0f} s:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:]
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """Resident memory of a process now and at its peak (MiB)."""
+    import psutil
+
+    rss = psutil.Process(pid).memory_info().rss / 2**20
+    peak = rss
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return {"rss_mib": round(rss, 1), "peak_rss_mib": round(peak, 1)}
+
+
+@dataclass(frozen=True)
+class Sample:
+    http_ms: float
+    timings_ms: dict[str, float]
+
+
+async def drive(
+    url: str, bodies: Sequence[dict[str, Any]], clients: int, total: int, max_seconds: float
+) -> tuple[list[Sample], float, int]:
+    """`clients` concurrent loops posting retrievals until `total` are done or time is up.
+
+    Answers the samples, the wall time, and the number of failed requests. Bounded both ways, so a
+    slow or stuck server cannot make the run go on for ever.
+    """
+    samples: list[Sample] = []
+    errors = 0
+    issued = 0
+    deadline = time.monotonic() + max_seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal issued, errors
+        while issued < total and time.monotonic() < deadline:
+            body = bodies[issued % len(bodies)]
+            issued += 1
+            started = time.perf_counter()
+            try:
+                response = await client.post("/v1/retrieve", json=body)
+            except httpx.HTTPError:
+                errors += 1
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                errors += 1
+                continue
+            samples.append(Sample(elapsed, response.json()["metadata"].get("timings_ms", {})))
+
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+        wall = time.perf_counter() - started
+    return samples, wall, errors

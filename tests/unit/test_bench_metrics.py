@@ -1,0 +1,81 @@
+"""The benchmark metrics on hand-made cases, where the right answer is known."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from benchmarks.baselines import pack_ranked, reciprocal_rank_fusion
+from benchmarks.metrics import ann_recall, hit_at, mean_by_group, ndcg_at, percentiles, recall_at, set_recall
+from memtypes.types import MemoryType
+
+RANKED = ["a", "b", "c", "d", "e"]
+
+
+def test_recall_counts_relevant_ids_in_the_top_k() -> None:
+    assert recall_at(RANKED, {"b", "d"}, 1) == 0.0
+    assert recall_at(RANKED, {"b", "d"}, 2) == 0.5
+    assert recall_at(RANKED, {"b", "d"}, 4) == 1.0
+    assert recall_at(RANKED, {"b", "z"}, 20) == 0.5  # a relevant id never retrieved stays missing
+
+
+def test_hit_is_any_relevant_id_in_the_top_k() -> None:
+    assert hit_at(RANKED, {"c", "z"}, 2) == 0.0
+    assert hit_at(RANKED, {"c", "z"}, 3) == 1.0
+
+
+def test_ndcg_discounts_by_log_rank_and_normalizes_by_the_ideal() -> None:
+    assert ndcg_at(["a", "b"], {"a", "b"}, 2) == pytest.approx(1.0)
+    assert ndcg_at(["x", "a"], {"a"}, 2) == pytest.approx(1 / math.log2(3))
+    # Two relevant, one found at rank 3: DCG 1/log2(4) over IDCG 1 + 1/log2(3).
+    assert ndcg_at(["x", "y", "a"], {"a", "b"}, 3) == pytest.approx(0.5 / (1 + 1 / math.log2(3)))
+    assert ndcg_at(["a", "a"], {"a", "b"}, 2) == pytest.approx(1 / (1 + 1 / math.log2(3)))  # no double count
+    assert ndcg_at(RANKED, {"e"}, 3) == 0.0
+
+
+def test_budget_recall_is_the_share_of_relevant_ids_inside_the_packed_set() -> None:
+    assert set_recall(["c", "a"], {"a", "b", "c", "d"}) == 0.5
+    with pytest.raises(ValueError):
+        set_recall(["a"], set())
+
+
+def test_mean_by_group_averages_overall_and_per_group() -> None:
+    means = mean_by_group([("x", {"m": 1.0}), ("x", {"m": 0.0}), ("y", {"m": 1.0})])
+    assert list(means) == ["all", "x", "y"]
+    assert means["all"] == {"queries": 3, "m": pytest.approx(2 / 3)}
+    assert means["x"] == {"queries": 2, "m": 0.5}
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentiles(values) == {"p50": 50.0, "p95": 95.0, "p99": 99.0, "mean": 50.5}
+    assert percentiles([7.0])["p99"] == 7.0
+
+
+def test_pack_ranked_takes_best_first_skips_what_does_not_fit_and_charges_headers_once() -> None:
+    tokens = {"a": 5, "b": 50, "c": 4, "d": 3}
+    types = {
+        "a": MemoryType.EPISODIC,
+        "b": MemoryType.EPISODIC,
+        "c": MemoryType.SEMANTIC,
+        "d": MemoryType.EPISODIC,
+    }
+    headers = {t: 10 for t in MemoryType}
+    packed = pack_ranked(["a", "b", "c", "d"], tokens, types, headers, budget=33)
+    # a: 10+5, b skipped (50), c: 10+4, d: 3 → 32 tokens.
+    assert packed.ids == ["a", "c", "d"]
+    assert packed.tokens == 32
+
+
+def test_reciprocal_rank_fusion_rewards_agreement() -> None:
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]], depth=3)
+    assert fused[0] == "b"
+    assert set(fused) == {"a", "b", "c"}
+
+
+def test_ann_recall_counts_ties_as_found() -> None:
+    exact = [0.9, 0.8, 0.8, 0.5]
+    assert ann_recall([0.9, 0.8, 0.8], exact, 3) == 1.0
+    assert ann_recall([0.9, 0.8, 0.5], exact, 3) == pytest.approx(2 / 3)
+    assert ann_recall([0.9], [0.9], 10) == 1.0  # fewer candidates than k: judged on what exists
