@@ -197,7 +197,6 @@ def redis_config(settings: Settings) -> RedisConfig:
     return RedisConfig(
         url=settings.redis_url.get_secret_value() if settings.redis_url else None,
         data_dir=settings.data_dir,
-        key_prefix=settings.redis_key_prefix,
         timeout_s=settings.redis_timeout_s,
         breaker_failures=settings.redis_breaker_failures,
         breaker_reset_s=settings.redis_breaker_reset_s,

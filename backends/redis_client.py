@@ -46,7 +46,6 @@ _MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; leave room
 class RedisConfig:
     url: str | None = None  # None: run the embedded server under `data_dir`
     data_dir: Path | None = None
-    key_prefix: str = "mnemo"
     timeout_s: float = 1.0
     breaker_failures: int = 3
     breaker_reset_s: float = 5.0
