@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
+from litestar.types import Message, Scope
 
-from api import routes
+from api import routes, thread_routes, working_routes
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
 from api.services import open_services
 from api.settings import Settings
@@ -20,12 +22,33 @@ from memtypes.errors import MnemoError
 log = logging.getLogger("mnemo")
 
 
+def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Litestar's automatic OPTIONS answer lists the methods of one handler only; a path served by
+    several handlers (GET and DELETE on /v1/memories/{id}) must list them all."""
+    methods_by_path: dict[str, str] = {}
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+            return
+        handler = scope.get("route_handler")
+        paths: set[str] = getattr(handler, "paths", set())
+        if not methods_by_path:
+            for route in app.routes:
+                methods_by_path[route.path] = ", ".join(sorted(getattr(route, "methods", ())))
+        allowed = next((methods_by_path[p] for p in paths if p in methods_by_path), None)
+        if allowed:
+            MutableScopeHeaders.from_message(message)["allow"] = allowed
+
+    return before_send
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.services = await open_services(settings)
+        app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
         try:
@@ -34,7 +57,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             services, app.state.services = app.state.services, None
             await services.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             routes.write_memories,
             routes.get_memory,
@@ -47,6 +70,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             routes.due_memories,
             routes.health,
             routes.ready,
+            working_routes.append_working_item,
+            working_routes.read_working,
+            working_routes.clear_working,
+            thread_routes.create_thread,
+            thread_routes.append_turn,
+            thread_routes.thread_history,
         ],
         dependencies={
             "services": Provide(routes.provide_services),
@@ -63,3 +92,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(title="mnemo", version="0.1.0", path="/schema"),
         logging_config=None,
     )
+    app.before_send.append(_complete_allow_header(app))
+    return app

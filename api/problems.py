@@ -7,6 +7,8 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from pydantic import BaseModel
 
 from memtypes.errors import (
     Conflict,
@@ -30,6 +32,45 @@ STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
     Conflict: (409, "Conflict"),
     Unavailable: (503, "Service unavailable"),
 }
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, as every error response of mnemo carries them."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    errors: list[FieldError] | None = None
+
+
+def _spec(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False
+    )
+
+
+# The error responses routes may give, documented in the OpenAPI schema.
+COMMON_PROBLEMS: dict[int, ResponseSpec] = {
+    400: _spec("Malformed request (e.g. the body is not JSON)"),
+    401: _spec("Missing or unknown API key"),
+    413: _spec("Request body too large"),
+    422: _spec("Invalid input; `errors` names each field"),
+    503: _spec("A dependency is unavailable; retry after `Retry-After` seconds"),
+}
+NOT_FOUND = {404: _spec("No such memory in this tenant")}
+CONFLICT = {409: _spec("The memory's type does not allow this")}
+LOCKED = {
+    409: _spec("Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`")
+}
+NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}
 
 
 def problem(
@@ -57,7 +98,8 @@ def problem(
 def mnemo_error_handler(request: Request[Any, Any, Any], exc: MnemoError) -> Response[Any]:
     status, title = next((v for k, v in STATUS_BY_ERROR.items() if isinstance(exc, k)), (500, "Error"))
     errors = [{"field": p.field, "message": p.message} for p in exc.problems]
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Unavailable) else None
+    retry_after = getattr(exc, "retry_after_s", None)  # Unavailable, LockTimeout
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": 'Bearer realm="mnemo"'}
     return problem(status, title, exc.detail, exc.code, request, errors, headers)
@@ -70,6 +112,8 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
         for e in extra
         if isinstance(e, dict)
     ]
+    if errors == [{"field": "data", "message": "'data'"}]:  # Litestar's way of saying "no body at all"
+        return problem(400, "Malformed request", "a JSON body is required", "malformed_json", request)
     if errors:
         return problem(
             422, "Invalid input", "the request does not match the schema", "invalid_input", request, errors
@@ -80,9 +124,8 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(
-        exc.status_code, "http_error"
-    )
+    codes = {400: "malformed_json", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    code = codes.get(exc.status_code, "http_error")
     return problem(exc.status_code, str(exc.detail), str(exc.detail), code, request, headers=exc.headers)
 
 

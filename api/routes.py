@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar import Request, Response, delete, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
+from api.problems import COMMON_PROBLEMS, CONFLICT, NOT_FOUND
 from api.services import Services
 from ingest.pipeline import WriteOptions
 from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.jsontypes import JsonBool
 from memtypes.queries import MemoryFilter
-from memtypes.records import MemoryIn, MemoryRecord, Scope, utcnow
+from memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
 from memtypes.requests import RetrieveRequest, RetrieveResponse
 from memtypes.types import MemoryType
+
+ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
+WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
+WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
 
 
 class WriteRequest(BaseModel):
     memories: list[MemoryIn] = Field(min_length=1, max_length=10_000)
-    prefilter: bool = Field(default=True, description="drop too-short, filler and exact-duplicate memories")
-    dedup: bool = Field(default=True, description="merge near-duplicates: the newest supersedes the older")
+    prefilter: JsonBool = Field(
+        default=True, description="drop too-short, filler and exact-duplicate memories"
+    )
+    dedup: JsonBool = Field(
+        default=True, description="merge near-duplicates: the newest supersedes the older"
+    )
 
 
 class WriteResultOut(BaseModel):
@@ -42,6 +52,20 @@ class WriteResponse(BaseModel):
 class MemoryPage(BaseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
+
+
+def _instant(raw: str, field: str) -> datetime:
+    """An ISO 8601 date-time with a time zone, strictly: no epoch numbers, no naive times."""
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidInput(
+            f"{field} must be an ISO 8601 date-time with a time zone",
+            problems=[FieldProblem(field, "not an ISO 8601 date-time with a time zone")],
+        )
+    return moment
 
 
 def _scope(user_id: str | None, agent_id: str | None, thread_id: str | None) -> Scope:
@@ -64,7 +88,7 @@ async def provide_tenant(request: Request[Any, Any, Any]) -> str:
     return tenant_of(request, request.app.state.services)
 
 
-@post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)")
+@post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=COMMON_PROBLEMS)
 async def write_memories(
     data: JSONBody[WriteRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> WriteResponse:
@@ -79,28 +103,28 @@ async def write_memories(
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
 
-@get("/v1/memories/{memory_id:str}", summary="Read one memory")
+@get("/v1/memories/{memory_id:uuid}", summary="Read one memory", responses=WITH_ID)
 async def get_memory(
-    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> MemoryRecord:
-    return await services.catalog.find(tenant, memory_id)
+    return await services.catalog.find(tenant, str(memory_id))
 
 
-@delete("/v1/memories/{memory_id:str}", status_code=204, summary="Delete one memory")
+@delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
 async def delete_memory(
-    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> None:
-    await services.catalog.delete(tenant, memory_id)
+    await services.catalog.delete(tenant, str(memory_id))
 
 
-@get("/v1/memories", summary="List memories, newest pages by cursor")
+@get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
 async def list_memories(
     services: NamedDependency[Services],
     tenant: NamedDependency[str],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
-    user_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
-    agent_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
-    thread_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
+    user_id: ScopeIdParam = None,
+    agent_id: ScopeIdParam = None,
+    thread_id: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
@@ -112,36 +136,60 @@ async def list_memories(
     return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
 
 
-@post("/v1/retrieve", status_code=200, summary="Ranked memories for a query, packed into a token budget")
+@post(
+    "/v1/retrieve",
+    status_code=200,
+    summary="Ranked memories for a query, packed into a token budget",
+    responses=COMMON_PROBLEMS,
+)
 async def retrieve(
     data: JSONBody[RetrieveRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
-) -> Response[RetrieveResponse]:
+) -> RetrieveResponse:
     result = await services.retriever.retrieve(tenant, data)
-    refs = [(m.type, m.id) for m in result.memories]
-    # Access bookkeeping runs after the response is sent: it never delays a retrieval.
-    background = BackgroundTask(services.lifecycle.record_access, tenant, refs, utcnow()) if refs else None
-    return Response(result, background=background)
+    # Noted in memory only; written to the index by the periodic flush, never on this path. A task's
+    # live working items (with task_id, `working` can only mean those) are in Redis, not the index.
+    live_working = data.task_id is not None
+    refs = [(m.type, m.id) for m in result.memories if not (live_working and m.type is MemoryType.WORKING)]
+    services.access_log.note(tenant, refs, utcnow())
+    return result
 
 
-@post("/v1/memories/{memory_id:str}/complete", status_code=200, summary="Mark a prospective memory done")
+@post(
+    "/v1/memories/{memory_id:uuid}/complete",
+    status_code=200,
+    summary="Mark a prospective memory done",
+    responses=WITH_TYPE_RULE,
+)
 async def complete_memory(
-    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> MemoryRecord:
-    return await services.lifecycle.set_status(await services.catalog.find(tenant, memory_id), "done")
+    return await services.lifecycle.set_status(await services.catalog.find(tenant, str(memory_id)), "done")
 
 
-@post("/v1/memories/{memory_id:str}/cancel", status_code=200, summary="Cancel a prospective memory")
+@post(
+    "/v1/memories/{memory_id:uuid}/cancel",
+    status_code=200,
+    summary="Cancel a prospective memory",
+    responses=WITH_TYPE_RULE,
+)
 async def cancel_memory(
-    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> MemoryRecord:
-    return await services.lifecycle.set_status(await services.catalog.find(tenant, memory_id), "cancelled")
+    return await services.lifecycle.set_status(
+        await services.catalog.find(tenant, str(memory_id)), "cancelled"
+    )
 
 
-@post("/v1/memories/{memory_id:str}/used", status_code=200, summary="Count a use of a procedure")
+@post(
+    "/v1/memories/{memory_id:uuid}/used",
+    status_code=200,
+    summary="Count a use of a procedure",
+    responses=WITH_TYPE_RULE,
+)
 async def mark_used(
-    memory_id: FromPath[str], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> MemoryRecord:
-    return await services.lifecycle.mark_used(await services.catalog.find(tenant, memory_id))
+    return await services.lifecycle.mark_used(await services.catalog.find(tenant, str(memory_id)))
 
 
 class DueItem(BaseModel):
@@ -154,20 +202,18 @@ class DueList(BaseModel):
     due: list[DueItem]
 
 
-@get("/v1/prospective/due", summary="Pending intentions that are due or overdue")
+@get("/v1/prospective/due", summary="Pending intentions that are due or overdue", responses=COMMON_PROBLEMS)
 async def due_memories(
     services: NamedDependency[Services],
     tenant: NamedDependency[str],
-    now: FromQuery[datetime | None] = None,
+    now: Annotated[str | None, QueryParameter(format="date-time", max_length=64)] = None,
     within_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0,
-    user_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
-    agent_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
-    thread_id: Annotated[str | None, QueryParameter(max_length=256)] = None,
+    user_id: ScopeIdParam = None,
+    agent_id: ScopeIdParam = None,
+    thread_id: ScopeIdParam = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> DueList:
-    if now is not None and now.tzinfo is None:
-        raise InvalidInput("now needs a time zone", problems=[FieldProblem("now", "naive datetime")])
-    moment = now or utcnow()
+    moment = _instant(now, "now") if now is not None else utcnow()
     flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
     records = await services.catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
     due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
@@ -182,8 +228,14 @@ async def health() -> dict[str, str]:
 @get("/ready", summary="Readiness of every dependency")
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     services: Services | None = getattr(request.app.state, "services", None)
-    checks = {"vectors": bool(services and await services.index.ready())}
-    ok = all(checks.values())
-    return Response(
-        {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
-    )
+    checks = {
+        "vectors": bool(services and await services.index.ready()),
+        "redis": bool(services and await services.redis.ping()),
+    }
+    # Without Redis the service still answers retrievals (degraded), so it stays in rotation: 200
+    # with status "degraded". Without the vector store it cannot answer anything useful: 503.
+    if not checks["vectors"]:
+        status, code = "not ready", 503
+    else:
+        status, code = ("ready" if checks["redis"] else "degraded"), 200
+    return Response({"status": status, "checks": checks}, status_code=code)

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from api.auth import KeyRing
 from api.settings import Settings
 from backends.embedder import open_embedder
 from backends.llm_reviewer import OpenAICompatibleReviewer
+from backends.redis_client import RedisConfig, RedisGateway, open_redis
+from backends.redis_keys import KeySpace
+from backends.redis_locks import RedisLocks
+from backends.redis_threads import RedisThreadStore
+from backends.redis_working import RedisWorkingStore
 from backends.sparse import Bm25Encoder
 from backends.tokenizer import TokenizerRegistry
 from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
-from ingest.lifecycle import Lifecycle
+from ingest.lifecycle import AccessLog, Lifecycle
 from ingest.pipeline import MemoryWriter, WriteConfig
 from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
+from ingest.threads import ThreadConfig, Threads
+from ingest.working import WorkingConfig, WorkingMemory
+from memtypes.errors import Unavailable
 from memtypes.ports import Embedder, VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
+from retrieval.threads import ThreadHistoryReader
 
 log = logging.getLogger("mnemo.services")
 
@@ -33,11 +44,53 @@ class Services:
     retriever: Retriever
     catalog: Catalog
     lifecycle: Lifecycle
+    access_log: AccessLog
     reviewers: list[OpenAICompatibleReviewer]
+    redis: RedisGateway
+    locks: RedisLocks  # for any read-modify-write across replicas (e.g. the write path's supersede)
+    working: WorkingMemory
+    threads: Threads
+    history: ThreadHistoryReader
+    _flusher: asyncio.Task[None] | None = None
+    _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        """Background work that lives as long as the app: flushing access bookkeeping, archiving
+        expired working memory."""
+        self._flusher = asyncio.create_task(self._flush_access_periodically())
+        self._sweeper = asyncio.create_task(self._sweep_working_memory())
+
+    async def _flush_access_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.access_flush_interval_s)
+            try:
+                await self.access_log.flush()
+            except Exception:  # bookkeeping must never take the service down; try again next round
+                log.exception("flushing access bookkeeping failed")
+
+    async def _sweep_working_memory(self) -> None:
+        """Every replica may sweep: the task lock and a re-check under it archive each task once
+        (and archive ids are deterministic anyway)."""
+        while True:
+            await asyncio.sleep(self.settings.working_sweep_interval_s)
+            try:
+                if swept := await self.working.sweep():
+                    log.info("archived %d expired working-memory task(s)", swept)
+            except Unavailable as exc:
+                log.debug("working-memory sweep skipped: %s", exc.detail)
+            except Exception:  # the sweep must never take the service down; try again next round
+                log.exception("working-memory sweep failed")
 
     async def close(self) -> None:
+        for task in (self._flusher, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self.access_log.flush()
         for reviewer in self.reviewers:
             await reviewer.close()
+        await self.redis.close()
         await self.index.close()
         self.embedder.close()
 
@@ -87,6 +140,7 @@ async def open_services(settings: Settings) -> Services:
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens,
         model_budget_share=settings.model_budget_share,
+        default_working_budget_tokens=settings.working_budget_tokens,
         search=settings.search,
         fusion=settings.fusion,
         diversity=settings.diversity,
@@ -94,9 +148,19 @@ async def open_services(settings: Settings) -> Services:
         temporal=settings.temporal,
     )
     sparse = Bm25Encoder()
+    try:
+        redis = await open_redis(redis_config(settings))
+    except BaseException:
+        await index.close()
+        raise
+    keyspace = KeySpace(settings.redis_key_prefix)
+    locks = RedisLocks(redis, keyspace)
+    working_store = RedisWorkingStore(redis, keyspace)
+    thread_store = RedisThreadStore(redis, keyspace)
     log.info(
-        "mnemo ready: vectors=%s, embedding=%s (%d dims), tenancy=%s",
+        "mnemo ready: vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
         (settings.qdrant_url and "qdrant server") or f"qdrant edge at {settings.data_dir / 'qdrant'}",
+        f"embedded at {redis.embedded.socket_path}" if redis.embedded else "server",
         settings.embedding_model,
         embedder.dimension,
         "single-tenant (no API keys)" if keys.single_tenant else "API keys",
@@ -117,10 +181,34 @@ async def open_services(settings: Settings) -> Services:
         embedder=embedder,
         tokenizers=tokenizers,
         writer=writer,
-        retriever=Retriever(index, embedder, tokenizers, config, sparse),
+        retriever=Retriever(index, embedder, tokenizers, config, working_store, sparse),
         catalog=Catalog(index),
         lifecycle=Lifecycle(index, writer),
+        access_log=AccessLog(index, writer),
         reviewers=reviewers,
+        redis=redis,
+        locks=locks,
+        working=WorkingMemory(
+            working_store,
+            locks,
+            writer,
+            tokenizers,
+            WorkingConfig(max_tokens=settings.working_max_tokens, ttl_s=settings.working_ttl_s),
+        ),
+        threads=Threads(thread_store, locks, writer, tokenizers, ThreadConfig(ttl_s=settings.thread_ttl_s)),
+        history=ThreadHistoryReader(thread_store, tokenizers),
+    )
+
+
+def redis_config(settings: Settings) -> RedisConfig:
+    return RedisConfig(
+        url=settings.redis_url.get_secret_value() if settings.redis_url else None,
+        data_dir=settings.data_dir,
+        timeout_s=settings.redis_timeout_s,
+        breaker_failures=settings.redis_breaker_failures,
+        breaker_reset_s=settings.redis_breaker_reset_s,
+        lock_ttl_s=settings.lock_ttl_s,
+        lock_wait_s=settings.lock_wait_s,
     )
 
 

@@ -68,7 +68,33 @@ class Settings(BaseSettings):
         default=2, ge=0, le=5, description="turns offered beside a selected episodic turn"
     )
     temporal: bool = Field(default=True, description="boost memories from a time the query names")
+    access_flush_interval_s: float = Field(
+        default=2.0,
+        gt=0.0,
+        le=3600.0,
+        description="how often access counts of retrieved memories are written",
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+
+    # Redis: working memory, threads, locks.
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="redis://, rediss:// or unix:// URL of any Redis server; unset = an embedded "
+        "redis-server on a unix socket under the data dir",
+    )
+    redis_key_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    redis_timeout_s: float = Field(default=1.0, gt=0.0, le=30.0, description="connect and command timeout")
+    redis_breaker_failures: int = Field(default=3, ge=1, le=100, description="failures in a row that open it")
+    redis_breaker_reset_s: float = Field(default=5.0, gt=0.0, le=300.0, description="open → trial call after")
+    lock_ttl_s: float = Field(default=10.0, gt=0.0, le=300.0, description="a lock frees itself after this")
+    lock_wait_s: float = Field(default=5.0, ge=0.0, le=60.0, description="longest wait for a lock, then 409")
+    working_ttl_s: float = Field(
+        default=300.0, gt=0.0, description="idle time after which a task is archived"
+    )
+    working_max_tokens: int = Field(default=4_000, ge=1, le=1_000_000, description="per task")
+    working_budget_tokens: int = Field(default=500, ge=1, le=200_000, description="retrieval default")
+    working_sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
+    thread_ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="refreshed on every turn")
 
     @field_validator("data_dir")
     @classmethod

@@ -144,7 +144,7 @@ def _ingest(args: argparse.Namespace) -> int:
     results = asyncio.run(run_ingest(memories, IngestOptions(batch=args.batch, repeats=args.repeats)))
     write_ingest_outputs(results, args.out, source)
     print(
-        f"ingest: {results['ingest_api']['per_s']:.0f} memories/s, raw embedding "
+        f"ingest: {results['ingest']['per_s']:.0f} memories/s, raw embedding "
         f"{results['raw_embedding']['per_s']:.0f}/s; wrote {args.out}/results.json, summary.md"
     )
     return 0
@@ -226,7 +226,9 @@ def add_bench_parser(sub: Any) -> None:
     ingest.add_argument("--memories", type=Path, help="memories.jsonl to ingest (default: synthetic)")
     ingest.add_argument("--size", type=_size, default=5_000, help="synthetic memories when no file is given")
     ingest.add_argument("--seed", type=int, default=0)
-    ingest.add_argument("--batch", type=int, default=500, help="memories per POST /v1/memories")
+    ingest.add_argument(
+        "--batch", type=int, default=256, help="memories per batch (mnemo ingest --batch-size)"
+    )
     ingest.add_argument("--repeats", type=int, default=1, help="runs per phase; the best is reported")
     ingest.add_argument("--out", type=Path, required=True, help="output directory")
     ingest.set_defaults(bench_func=_ingest)

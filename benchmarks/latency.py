@@ -9,6 +9,7 @@ and driven by 1..C concurrent clients. Each stage is bounded in requests and in 
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -23,6 +24,7 @@ from benchmarks.metrics import ann_recall, percentiles
 from benchmarks.report import machine
 from benchmarks.scale_data import SCALE_NOW, SCALE_USER, TENANT, TextPool, pool_texts, scale_points
 from benchmarks.server import Sample, drive, memory_of, serve
+from benchmarks.target import configured_embedder
 from memtypes.ports import VectorIndex
 from memtypes.queries import MemoryFilter, SearchRequest
 from memtypes.records import Scope
@@ -106,7 +108,7 @@ async def _in_process_search(
     from backends.sparse import Bm25Encoder
     from retrieval.pipeline import RetrievalConfig, Retriever
 
-    retriever = Retriever(index, embedder, tokenizers, RetrievalConfig(), Bm25Encoder())
+    retriever = Retriever(index, embedder, tokenizers, RetrievalConfig(), sparse=Bm25Encoder())
     search_ms = []
     for i, question in enumerate(questions):
         request = RetrieveRequest(
@@ -123,7 +125,6 @@ async def _size_run(
 ) -> dict[str, Any]:
     from qdrant_client import AsyncQdrantClient
 
-    from backends.embedder import SentenceTransformerEmbedder
     from backends.qdrant_client import QdrantClientVectorIndex
     from backends.qdrant_edge import EdgeVectorIndex
     from backends.sparse import Bm25Encoder
@@ -131,7 +132,7 @@ async def _size_run(
     from ingest.pipeline import MemoryWriter
 
     data_dir = work / f"n{n}"
-    embedder = SentenceTransformerEmbedder()
+    embedder = configured_embedder()
     tokenizers = TokenizerRegistry()
     dimension = embedder.dimension
     # No background HNSW builds while loading: one explicit build after the bulk load, timed.
@@ -179,26 +180,37 @@ async def _size_run(
 
     result["disk_mib"] = round(sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file()) / 2**20, 1)
     say(f"  {n}: starting the server")
-    bodies = _bodies(questions, options.budget)
-    async with serve(data_dir, work / f"server-{n}.log") as server:
+    result.update(
+        await _over_http(data_dir, work / f"server-{n}.log", _bodies(questions, options.budget), options)
+    )
+    for clients, level in result["http"].items():
+        p50 = level["http_ms"]["p50"]
+        say(f"  {n}: {clients} client(s): {level['requests']} requests, http p50 {p50:.1f} ms")
+    return result
+
+
+async def _over_http(
+    data_dir: Path, log: Path, bodies: list[dict[str, Any]], options: LatencyOptions
+) -> dict[str, Any]:
+    """A server on `data_dir`, warmed up, then driven by each number of clients in turn."""
+    levels: dict[str, Any] = {}
+    async with serve(data_dir, log) as server:
         await drive(server.url, bodies, 1, options.warmup, options.max_seconds)
-        result["http"] = {}
         for clients in options.concurrency:
             samples, wall, errors = await drive(
                 server.url, bodies, clients, options.requests, options.max_seconds
             )
-            result["http"][str(clients)] = {
+            levels[str(clients)] = {
                 "clients": clients,
                 "requests": len(samples),
                 "errors": errors,
                 "wall_s": round(wall, 2),
                 "throughput_rps": round(len(samples) / wall, 1) if wall else 0.0,
+                # How busy the machine was meanwhile (a shared machine's other work shows up here).
+                "load_avg_1m": round(os.getloadavg()[0], 2),
                 **_stage_samples(samples),
             }
-            p = result["http"][str(clients)]["http_ms"]
-            say(f"  {n}: {clients} client(s): {len(samples)} requests, http p50 {p['p50']:.1f} ms")
-        result["service_memory"] = memory_of(server.pid)
-    return result
+        return {"http": levels, "service_memory": memory_of(server.pid)}
 
 
 async def run_latency(
@@ -207,10 +219,8 @@ async def run_latency(
     after_size: Callable[[dict[str, Any]], None] = lambda results: None,
 ) -> dict[str, Any]:
     """Every size in turn; `after_size` gets the results so far (a long run keeps what it measured)."""
-    from backends.embedder import SentenceTransformerEmbedder
-
     texts, questions = pool_texts(options.pool, options.seed)
-    embedder = SentenceTransformerEmbedder()
+    embedder = configured_embedder()
     started = time.perf_counter()
     pool_vectors = np.asarray(await embedder.embed(texts), dtype=np.float32)
     embed_s = time.perf_counter() - started
@@ -279,6 +289,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         for clients, level in run["http"].items():
             rows.append(
                 [f"{int(size):,}", clients, level["requests"], f"{level['throughput_rps']:.1f}"]
+                + [level.get("load_avg_1m", "")]
                 + [f"{level[s]['p50']:.1f} / {level[s]['p95']:.1f}" for s in STAGES]
                 + [f"{level['http_ms']['p99']:.1f}"]
             )
@@ -321,7 +332,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "",
         "`overhead` is everything the caller waits for except embedding the query.",
         "",
-        table(["memories", "clients", "requests", "req/s", *STAGES, "http p99"], rows),
+        table(["memories", "clients", "requests", "req/s", "load", *STAGES, "http p99"], rows),
         "",
         "## Build, ANN recall and memory",
         "",

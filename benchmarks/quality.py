@@ -28,7 +28,7 @@ from benchmarks.baselines import (
 from benchmarks.dataset import BenchQuery, Dataset
 from benchmarks.metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
 from benchmarks.report import machine
-from benchmarks.target import Target
+from benchmarks.target import Target, configured_embedder
 from memtypes.queries import MemoryFilter, SearchRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
 
@@ -125,21 +125,23 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
 
 
 async def run_quality(target: Target, dataset: Dataset, options: QualityOptions) -> QualityRun:
-    from backends.embedder import SentenceTransformerEmbedder
     from backends.tokenizer import TokenizerRegistry
 
+    started_on = machine()  # before the run: its load average is the one that matters
     types = options.types or DEFAULT_RETRIEVAL_TYPES
     timings: dict[str, float] = {}
     started = time.perf_counter()
     statuses = await target.write(dataset.memories, prefilter=options.prefilter, dedup=options.dedup)
     timings["load_s"] = time.perf_counter() - started
 
-    embedder = SentenceTransformerEmbedder()
+    # The baselines embed with the app's own embedder (in-process), else with the one configured here.
+    embedder = target.embedder or configured_embedder()
     started = time.perf_counter()
     memory_vectors = np.asarray(await embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
     query_vectors = await embedder.embed([q.query for q in dataset.queries])
     timings["baseline_embed_s"] = time.perf_counter() - started
-    embedder.close()
+    if target.embedder is None:
+        embedder.close()
 
     tokenizers = TokenizerRegistry()
     count = tokenizers.get(tokenizers.default).count
@@ -167,12 +169,15 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
             for budget in options.budgets:
                 result = pack_ranked(ranking, lines, type_of, headers, budget)
                 packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
+        top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
         row: dict[str, Any] = {
             "id": query.id,
             "category": query.category,
             "relevant_ids": query.relevant_ids,
-            "ranked": {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}},
+            "ranked": top,
             "packed": packed,
+            # For reading, not scoring: the rank (0-based) of each relevant id each system found.
+            "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
             "mnemo_timings_ms": mnemo["timings_ms"],
         }
         if target.index is not None:
@@ -201,7 +206,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
                 "baseline_depth": BASELINE_DEPTH,
             },
             "timings_s": timings,
-            "machine": machine(),
+            "machine": started_on,
             "mnemo_request_ms": percentiles(latencies),
         }
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from memtypes.ports import VectorIndex
+from memtypes.ports import Embedder, VectorIndex
 from memtypes.records import MemoryIn
 
 WRITE_BATCH = 500  # memories per POST /v1/memories (below the default MNEMO_MAX_ITEMS_PER_REQUEST)
@@ -26,11 +26,22 @@ class BenchError(RuntimeError):
     """The service under test answered something the benchmark cannot use."""
 
 
+def configured_embedder() -> Embedder:
+    """The embedder the MNEMO_EMBEDDING_* settings of this environment name (what a server here runs)."""
+    from api.settings import Settings
+    from backends.embedder import open_embedder
+
+    settings = Settings()
+    return open_embedder(settings.embedding_backend, settings.embedding_model)
+
+
 @dataclass
 class Target:
     client: httpx.AsyncClient
     description: str
-    index: VectorIndex | None = None  # the in-process app's vector index (for the ANN-vs-exact check)
+    # In-process only: the app's own vector index (for the ANN-vs-exact check) and embedder.
+    index: VectorIndex | None = None
+    embedder: Embedder | None = None
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.post(path, json=body)
@@ -84,5 +95,6 @@ async def open_target(
         settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant_url=None)
         async with AsyncTestClient(app=create_app(settings), timeout=120) as test_client:
             test_client.headers.update(headers)
-            index = test_client.app.state.services.index
-            yield Target(test_client, f"in-process mnemo (Qdrant Edge at {settings.data_dir})", index)
+            services = test_client.app.state.services
+            description = "in-process mnemo (Qdrant Edge on a temporary data dir)"
+            yield Target(test_client, description, services.index, services.embedder)

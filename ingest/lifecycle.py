@@ -41,18 +41,39 @@ class Lifecycle:
             await self.index.set_payload(record.type, [record.id], {"use_count": use_count})
         return record.model_copy(update={"use_count": use_count})
 
-    async def record_access(self, tenant: str, refs: Sequence[tuple[MemoryType, str]], now: datetime) -> None:
-        """Bump `access_count` and `last_accessed_at` of memories a retrieval returned."""
-        by_type: dict[MemoryType, list[str]] = defaultdict(list)
+
+class AccessLog:
+    """Accesses noted on the hot path (no I/O), written to the index in one pass per flush.
+
+    A memory returned ten times between two flushes costs one write, and a retrieval never waits
+    for bookkeeping. The app flushes every few seconds and once more on shutdown.
+    """
+
+    def __init__(self, index: VectorIndex, writer: MemoryWriter) -> None:
+        self.index = index
+        self.writer = writer
+        self._pending: dict[tuple[str, MemoryType], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._last_seen: dict[tuple[str, MemoryType], datetime] = {}
+
+    def note(self, tenant: str, refs: Sequence[tuple[MemoryType, str]], now: datetime) -> None:
         for memory_type, point_id in refs:
-            by_type[memory_type].append(point_id)
-        stamp = now.isoformat()
-        for memory_type, ids in by_type.items():
+            self._pending[(tenant, memory_type)][point_id] += 1
+            self._last_seen[(tenant, memory_type)] = now
+
+    async def flush(self) -> int:
+        """Apply every noted access; returns how many memories were updated."""
+        pending, self._pending = self._pending, defaultdict(lambda: defaultdict(int))
+        last_seen, self._last_seen = self._last_seen, {}
+        updated = 0
+        for (tenant, memory_type), counts in pending.items():
+            stamp = last_seen[(tenant, memory_type)].isoformat()
             async with self.writer.locked(tenant, [memory_type]):
-                for point in await self.index.get(memory_type, ids):
+                for point in await self.index.get(memory_type, list(counts)):
                     if point.payload.get("tenant") != tenant:
                         continue
-                    count = int(point.payload.get("access_count", 0)) + 1
+                    total = int(point.payload.get("access_count", 0)) + counts[point.id]
                     await self.index.set_payload(
-                        memory_type, [point.id], {"access_count": count, "last_accessed_at": stamp}
+                        memory_type, [point.id], {"access_count": total, "last_accessed_at": stamp}
                     )
+                    updated += 1
+        return updated

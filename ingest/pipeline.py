@@ -58,6 +58,8 @@ class WriteResult:
 class WriteOptions:
     prefilter: bool = True
     dedup: bool = True
+    # Archiving working memory: when the items left their task's live working memory.
+    cleared_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,13 @@ class MemoryWriter:
             yield
 
     def build_record(
-        self, tenant: str, item: MemoryIn, now: datetime, existing: dict[str, Any] | None, importance: float
+        self,
+        tenant: str,
+        item: MemoryIn,
+        now: datetime,
+        existing: dict[str, Any] | None,
+        importance: float,
+        cleared_at: datetime | None = None,
     ) -> MemoryRecord:
         chash = content_hash(item.content)
         # Without an explicit time, a re-written memory keeps the time it was first written at.
@@ -142,6 +150,7 @@ class MemoryWriter:
             task_id=item.task_id,
             fact_key=item.fact_key,
             seq=existing.get("seq") if existing else None,
+            cleared_at=cleared_at if item.type is MemoryType.WORKING else None,
         )
 
     def line_tokens(self, record: MemoryRecord) -> dict[str, int]:
@@ -189,7 +198,7 @@ class MemoryWriter:
                     ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
                 )
             pending = await self._prepare(
-                tenant, items, [i for i in fresh if i not in duplicates], existing, now
+                tenant, items, [i for i in fresh if i not in duplicates], existing, now, options.cleared_at
             )
             vectors = await self.embedder.embed([p.record.content for p in pending])
             for p, vector in zip(pending, vectors, strict=True):
@@ -226,6 +235,7 @@ class MemoryWriter:
         positions: list[int],
         existing: dict[str, dict[str, Any]],
         now: datetime,
+        cleared_at: datetime | None = None,
     ) -> list[_Pending]:
         scores = await asyncio.gather(*(self._importance(items[i]) for i in positions))
         pending = []
@@ -234,7 +244,7 @@ class MemoryWriter:
                 tenant, items[i].type, items[i].scope, items[i].id, content_hash(items[i].content)
             )
             old = existing.get(point_id)
-            record = self.build_record(tenant, items[i], now, old, importance.score)
+            record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at)
             pending.append(_Pending(i, items[i], record, old is not None, importance))
         return pending
 

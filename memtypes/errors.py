@@ -42,6 +42,13 @@ class Conflict(MnemoError):
     code = "conflict"
 
 
+class LockTimeout(Conflict):
+    """Another writer holds the lock of this resource and did not release it within the bounded wait."""
+
+    code = "lock_timeout"
+    retry_after_s = 1
+
+
 @dataclass
 class Unavailable(MnemoError):
     """A dependency (Redis, a Qdrant server) cannot serve the request right now."""

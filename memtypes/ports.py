@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from memtypes.queries import (
@@ -15,7 +17,9 @@ from memtypes.queries import (
     StoredPoint,
     VectorPoint,
 )
+from memtypes.threads import Thread, Turn
 from memtypes.types import MemoryType
+from memtypes.working import WorkingState
 
 
 class VectorIndex(Protocol):
@@ -94,6 +98,50 @@ class Tokenizers(Protocol):
     def get(self, encoding_name: str) -> TokenCounter: ...
 
     def names(self) -> tuple[str, ...]: ...
+
+
+class Locks(Protocol):
+    """Exclusive holds for read-modify-write sequences, shared by every replica of the service."""
+
+    def hold(self, tenant: str, resource: str, name: str) -> AbstractAsyncContextManager[None]:
+        """Hold `resource`/`name` of `tenant` for the body of an `async with`.
+
+        Waits a bounded time for another holder, then raises `LockTimeout`; `Unavailable` when the
+        lock service is down. The hold expires on its own if its holder dies.
+        """
+        ...
+
+
+class WorkingStore(Protocol):
+    """Live working memory, one state per (tenant, task). Callers hold the task's lock to change it."""
+
+    async def load(self, tenant: str, task_id: str) -> WorkingState | None: ...
+
+    async def save(self, tenant: str, task_id: str, state: WorkingState) -> None:
+        """Store the state and schedule its expiry at `state.expires_at`."""
+        ...
+
+    async def delete(self, tenant: str, task_id: str) -> None: ...
+
+    async def due(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+        """(tenant, task_id) pairs whose expiry time has passed, oldest first."""
+        ...
+
+
+class ThreadStore(Protocol):
+    async def create(self, tenant: str, thread: Thread) -> None: ...
+
+    async def load(self, tenant: str, thread_id: str) -> tuple[Thread, list[Turn]] | None:
+        """The thread and its turns (oldest first), or None when it does not exist (or expired)."""
+        ...
+
+    async def turn_count(self, tenant: str, thread_id: str) -> int | None:
+        """How many turns the thread has; None when it does not exist."""
+        ...
+
+    async def append(self, tenant: str, turn: Turn, ttl_s: float) -> None:
+        """Add a turn at the end and refresh the thread's TTL. Callers hold the thread's lock."""
+        ...
 
 
 @dataclass(frozen=True)

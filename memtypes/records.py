@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from memtypes.jsontypes import IsoDatetime, JsonFloat
 from memtypes.text import phrase_key
 from memtypes.types import MemoryType
 
@@ -19,8 +28,24 @@ MAX_TAGS = 32
 MAX_METADATA_JSON_CHARS = 16_000
 
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
-_SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
+SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
 _WHITESPACE = re.compile(r"\s+")
+
+
+def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS) -> dict[str, Any]:
+    """A metadata validator: refuse what would bloat every payload it is stored in."""
+    if len(json.dumps(value, default=str)) > limit:
+        raise ValueError(f"metadata is larger than {limit} characters of JSON")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+NonBlankStr = Annotated[str, AfterValidator(_not_blank)]
 
 
 class Scope(BaseModel):
@@ -28,9 +53,9 @@ class Scope(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    user_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
-    agent_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
-    thread_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    user_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    agent_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    thread_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
 
     def items(self) -> list[tuple[str, str]]:
         return [
@@ -50,16 +75,16 @@ class MemoryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: MemoryType
-    content: str = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
+    content: NonBlankStr = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
     scope: Scope = Field(default_factory=Scope)
     id: str | None = Field(default=None, min_length=1, max_length=MAX_ID_CHARS, description="caller's id")
-    occurred_at: AwareDatetime | None = None
-    importance: float | None = Field(default=None, ge=0.0, le=1.0)
+    occurred_at: IsoDatetime | None = None
+    importance: JsonFloat | None = Field(default=None, ge=0.0, le=1.0)
     tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     metadata: dict[str, Any] = Field(default_factory=dict)
-    due_at: AwareDatetime | None = None
+    due_at: IsoDatetime | None = None
     trigger: str | None = Field(default=None, min_length=1, max_length=500)
-    task_id: str | None = Field(default=None, pattern=_SCOPE_ID_PATTERN)
+    task_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
     fact_key: str | None = Field(
         default=None,
         min_length=1,
@@ -76,13 +101,6 @@ class MemoryIn(BaseModel):
             raise ValueError("due_at and trigger are for prospective memories")
         return self
 
-    @field_validator("content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("content is blank")
-        return value
-
     @field_validator("tags")
     @classmethod
     def _short_tags(cls, value: list[str]) -> list[str]:
@@ -93,11 +111,7 @@ class MemoryIn(BaseModel):
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
-        import json
-
-        if len(json.dumps(value, default=str)) > MAX_METADATA_JSON_CHARS:
-            raise ValueError(f"metadata is larger than {MAX_METADATA_JSON_CHARS} characters of JSON")
-        return value
+        return check_json_size(value)
 
 
 class MemoryRecord(BaseModel):

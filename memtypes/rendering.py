@@ -41,3 +41,17 @@ def memory_line(
     else:
         prefix = ""
     return f"- {prefix}{content}\n"
+
+
+# Thread histories follow the same chunk rule: headers and lines start with a non-space character
+# and end with a newline, so a history's token count is the sum of its chunks' counts.
+HISTORY_FILES_HEADER = "## Files\n"
+HISTORY_TURNS_HEADER = "## Conversation\n"
+
+
+def turn_line(role: str, content: str) -> str:
+    return f"{role}: {content}\n"
+
+
+def file_line(path: str) -> str:
+    return f"- {path}\n"

@@ -5,11 +5,20 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    field_validator,
+)
 
+from memtypes.jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
+from memtypes.models import MODEL_REGISTRY
 from memtypes.queries import Fusion
-from memtypes.records import Scope
-from memtypes.types import MemoryType
+from memtypes.records import NonBlankStr, Scope
+from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from memtypes.working import TASK_ID_PATTERN
 
 MAX_QUERY_CHARS = 8_000
 MAX_BUDGET_TOKENS = 200_000
@@ -59,28 +68,38 @@ class RankingOptions(BaseModel):
 class RetrieveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    query: NonBlankStr = Field(min_length=1, max_length=MAX_QUERY_CHARS)
     scope: Scope = Field(default_factory=Scope)
-    types: list[MemoryType] | None = Field(default=None, min_length=1, max_length=len(MemoryType))
-    budget_tokens: int | None = Field(default=None, ge=1, le=MAX_BUDGET_TOKENS)
-    model: str | None = Field(default=None, min_length=1, max_length=100)
-    allocation: dict[str, float] | None = Field(default=None, max_length=len(MemoryType))
-    explain: bool = False
-    now: AwareDatetime | None = None
-    include_superseded: bool = False
+    types: list[MemoryType] = Field(
+        default_factory=lambda: list(DEFAULT_RETRIEVAL_TYPES),
+        min_length=1,
+        max_length=len(MemoryType),
+        description="memory types to search (default: all but working)",
+    )
+    budget_tokens: JsonInt | None = Field(default=None, ge=1, le=MAX_BUDGET_TOKENS)
+    model: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="budget a share of this model's context window, counted with its encoding",
+        json_schema_extra={"enum": list[JsonValue](sorted(MODEL_REGISTRY))},
+    )
+    allocation: dict[str, JsonFloat] | None = Field(default=None, max_length=len(MemoryType))
+    explain: JsonBool = False
+    now: IsoDatetime | None = None
+    include_superseded: JsonBool = False
+    task_id: str | None = Field(
+        default=None, pattern=TASK_ID_PATTERN, description="put this task's working memory first"
+    )
+    working_budget_tokens: JsonInt | None = Field(
+        default=None, ge=1, le=MAX_BUDGET_TOKENS, description="the working memory's own budget"
+    )
     ranking: RankingOptions | None = None
-
-    @field_validator("query")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("query is blank")
-        return value
 
     @field_validator("types")
     @classmethod
-    def _unique(cls, value: list[MemoryType] | None) -> list[MemoryType] | None:
-        if value is not None and len(set(value)) != len(value):
+    def _unique(cls, value: list[MemoryType]) -> list[MemoryType]:
+        if len(set(value)) != len(value):
             raise ValueError("types must not repeat")
         return value
 
@@ -107,6 +126,7 @@ class TypeMetadata(BaseModel):
 class RetrieveMetadata(BaseModel):
     total_tokens: int
     budget: int
+    working_budget: int = Field(default=0, description="on top of `budget`, for the task's working memory")
     utilization: float
     encoding: str
     per_type: dict[str, TypeMetadata]

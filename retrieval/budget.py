@@ -119,3 +119,17 @@ def pack(
         else:
             u.trimmed += 1
     return Packing(budget=budget, usage=usage)
+
+
+def pack_in_order(items: Sequence[Candidate], budget: int, header_tokens: int) -> TypeUsage:
+    """Take items in the given order (working memory: newest first) while they fit; an item that does
+    not fit is skipped and counted, smaller ones after it may still fit."""
+    usage = TypeUsage(share=budget)
+    for c in items:
+        price = c.tokens + (0 if usage.selected else header_tokens)
+        if usage.tokens + price <= budget:
+            usage.tokens += price
+            usage.selected.append(c)
+        else:
+            usage.trimmed += 1
+    return usage

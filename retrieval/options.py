@@ -15,6 +15,7 @@ from memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
 @dataclass(frozen=True)
 class RetrievalConfig:
     default_budget_tokens: int = 2_000
+    default_working_budget_tokens: int = 500  # with a task_id and no working_budget_tokens
     model_budget_share: float = 0.10  # with `model`, the budget is this share of its context window
     min_candidates: int = 16
     max_candidates: int = 256

@@ -1,17 +1,24 @@
-"""The read pipeline: resolve → embed once → search every type in one batch → pack → present."""
+"""The read pipeline: resolve → embed once → search every type in one batch → pack → present.
+
+With a `task_id`, the task's live working memory is read from Redis while the query is embedded and
+goes first in the context, newest first, under its own budget. If Redis cannot answer, the rest of
+the context is still served and `metadata.degraded` says what is missing.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.errors import FieldProblem, InvalidInput, Unavailable
 from memtypes.models import resolve_model
-from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex
+from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
 from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.rendering import memory_line, section_header
 from memtypes.requests import (
@@ -23,8 +30,17 @@ from memtypes.requests import (
     TypeMetadata,
 )
 from memtypes.text import phrase_keys_in
-from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
-from retrieval.budget import Candidate, Packing, normalize_allocation, pack, split_budget
+from memtypes.types import POLICIES, MemoryType
+from memtypes.working import WorkingItem
+from retrieval.budget import (
+    Candidate,
+    Packing,
+    TypeUsage,
+    normalize_allocation,
+    pack,
+    pack_in_order,
+    split_budget,
+)
 from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
 from retrieval.options import RetrievalConfig, Tuning, resolve_tuning
 from retrieval.policy import RankingPolicy, TimeBoost
@@ -33,6 +49,8 @@ from retrieval.temporal import parse_time_window
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 
+log = logging.getLogger("mnemo.retrieval")
+WORKING_MEMORY = "working_memory"  # what `metadata.degraded` names when Redis cannot answer
 PROSPECTIVE, EPISODIC = MemoryType.PROSPECTIVE, MemoryType.EPISODIC
 _TRIGGER_HITS = 5
 
@@ -43,6 +61,7 @@ class ResolvedRequest:
     encoding: str
     types: tuple[MemoryType, ...]
     now: datetime
+    working_budget: int = 0  # tokens for the task's working memory, on top of `budget`
 
 
 def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:
@@ -66,12 +85,14 @@ class Retriever:
         embedder: Embedder,
         tokenizers: Tokenizers,
         config: RetrievalConfig,
+        working: WorkingStore | None = None,
         sparse: SparseEncoder | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.tokenizers = tokenizers
         self.config = config
+        self.working = working
         self.sparse = sparse
         self._header_tokens = {
             (enc, t): tokenizers.get(enc).count(section_header(t))
@@ -91,9 +112,24 @@ class Retriever:
             spec = resolve_model(request.model)
             encoding = spec.encoding
             budget = max(1, int(spec.context_window * self.config.model_budget_share))
-        types = tuple(request.types) if request.types else DEFAULT_RETRIEVAL_TYPES
+        types = tuple(request.types)
         now = (request.now or datetime.now(UTC)).astimezone(UTC)
-        return ResolvedRequest(budget=budget, encoding=encoding, types=types, now=now)
+        working_budget = 0
+        if request.task_id is None and request.working_budget_tokens is not None:
+            raise InvalidInput(
+                "working_budget_tokens needs a task_id",
+                problems=[FieldProblem("working_budget_tokens", "given without task_id")],
+            )
+        if request.task_id is not None:
+            if MemoryType.WORKING in types:
+                # Both would render as one "Working memory" section with two sets of accounts.
+                raise InvalidInput(
+                    "type `working` searches the archive of cleared tasks; with task_id the task's live "
+                    "working memory comes first anyway: ask for one or the other",
+                    problems=[FieldProblem("types", "`working` together with task_id")],
+                )
+            working_budget = request.working_budget_tokens or self.config.default_working_budget_tokens
+        return ResolvedRequest(budget, encoding, types, now, working_budget)
 
     def _candidate_limits(self, budget: int) -> tuple[int, int]:
         # Enough hits that a type could fill the whole budget with short (~8-token) memories.
@@ -147,7 +183,10 @@ class Retriever:
         )
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        dense, sparse = await self._query_vectors(request.query, tuning.search)
+        (dense, sparse), (working, degraded) = await asyncio.gather(
+            self._query_vectors(request.query, tuning.search),
+            self._working_items(tenant, request.task_id, timings),
+        )
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
 
         flt = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
@@ -189,10 +228,30 @@ class Retriever:
         timings["search_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        response = self._assemble(request, resolved, weights, policies, hits, relevance, neighbours)
+        response = self._assemble(request, resolved, weights, policies, hits, relevance, neighbours, working)
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
+        response.metadata.degraded = degraded
         return response
+
+    async def _working_items(
+        self, tenant: str, task_id: str | None, timings: dict[str, float]
+    ) -> tuple[list[WorkingItem], list[str]]:
+        """The task's live items newest first, and what is degraded (Redis down: nothing, named)."""
+        if task_id is None:
+            return [], []
+        if self.working is None:
+            return [], [WORKING_MEMORY]
+        started = time.perf_counter()
+        try:
+            state = await self.working.load(tenant, task_id)
+        except Unavailable as exc:
+            # Once per request, so debug: the Redis gateway logs the outage itself, once.
+            log.debug("retrieval without working memory: %s", exc.detail)
+            return [], [WORKING_MEMORY]
+        finally:
+            timings["working_ms"] = (time.perf_counter() - started) * 1000
+        return (state.live(datetime.now(UTC)) if state else []), []
 
     async def _expand(
         self,
@@ -248,9 +307,11 @@ class Retriever:
         hits: Mapping[MemoryType, list[ScoredPoint]],
         relevance: Mapping[str, tuple[float, ...]],
         neighbours: Mapping[str, Neighbour],
+        working: Sequence[WorkingItem] = (),
     ) -> RetrieveResponse:
         enc = resolved.encoding
         counter = self.tokenizers.get(enc)
+        working_usage, working_lines = self._pack_working(resolved, working)
         _, points = self._candidates(enc, hits)
         packing = self._pack(resolved, weights, hits)
         chosen = sorted(packing.selected(), key=lambda c: -c.score)
@@ -266,22 +327,40 @@ class Retriever:
                     )
                     for c in chosen
                 ]
+                + [
+                    PresentedItem(MemoryType.WORKING, line, c.score, item.created_at.timestamp())
+                    for c in working_usage.selected
+                    for item, line in [working_lines[c.key]]
+                ]
             )
 
         context = render()
         total = counter.count(context)
+        limit = resolved.budget + resolved.working_budget
         # Line counts are additive by construction (see memtypes.rendering), so this loop should
         # never run; it is here so that the budget contract holds even if that ever stopped being so.
-        while total > resolved.budget and chosen:
-            dropped = chosen.pop()
-            usage = packing.usage[dropped.memory_type]
+        while total > limit and (chosen or working_usage.selected):
+            usage = packing.usage[chosen[-1].memory_type] if chosen else working_usage
+            dropped = chosen.pop() if chosen else working_usage.selected[-1]
             usage.selected.remove(dropped)
             usage.tokens -= dropped.tokens
             usage.trimmed += 1
             context = render()
             total = counter.count(context)
 
-        memories = []
+        memories = [
+            RetrievedMemory(
+                id=item.id,
+                external_id=None,
+                type=MemoryType.WORKING,
+                content=item.content,
+                score=1.0,  # kept whole and in order, not ranked
+                tokens=c.tokens,
+                occurred_at=item.created_at.isoformat(),
+            )
+            for c in working_usage.selected
+            for item, _ in [working_lines[c.key]]
+        ]
         for c in chosen:
             memory_type, point, _ = points[c.key]
             explanation = None
@@ -309,15 +388,41 @@ class Retriever:
             )
             for t, u in packing.usage.items()
         }
+        if resolved.working_budget:
+            per_type[MemoryType.WORKING.value] = TypeMetadata(
+                share=working_usage.share,
+                redistributed=0,
+                tokens=working_usage.tokens,
+                count=len(working_usage.selected),
+                trimmed=working_usage.trimmed,
+            )
         metadata = RetrieveMetadata(
             total_tokens=total,
             budget=resolved.budget,
-            utilization=round(total / resolved.budget, 4),
+            working_budget=resolved.working_budget,
+            utilization=round(total / limit, 4),
             encoding=enc,
             per_type=per_type,
-            trimmed_count=packing.trimmed,
+            trimmed_count=packing.trimmed + working_usage.trimmed,
         )
         return RetrieveResponse(context=context, memories=memories, metadata=metadata)
+
+    def _pack_working(
+        self, resolved: ResolvedRequest, working: Sequence[WorkingItem]
+    ) -> tuple[TypeUsage, dict[str, tuple[WorkingItem, str]]]:
+        """Newest first under the working budget; each item priced by its line in this encoding."""
+        enc = resolved.encoding
+        counter = self.tokenizers.get(enc)
+        lines = {i.id: (i, memory_line(MemoryType.WORKING, i.content)) for i in working}
+        # Scores only order the section: newest (highest seq) first.
+        candidates = [
+            Candidate(i.id, MemoryType.WORKING, float(i.seq), i.line_tokens.get(enc) or counter.count(line))
+            for i, line in lines.values()
+        ]
+        usage = pack_in_order(
+            candidates, resolved.working_budget, self._header_tokens[(enc, MemoryType.WORKING)]
+        )
+        return usage, lines
 
 
 def _merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[ScoredPoint]:

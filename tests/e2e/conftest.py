@@ -30,14 +30,19 @@ async def empty_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app_client(tmp_path: Path, empty_data_dir: Path) -> AppFactory:
-    """Open the real app on a data dir (default: a fresh, empty one) with optional settings overrides."""
+def app_client(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefix: str) -> AppFactory:
+    """Open the real app on a data dir (default: a fresh, empty one) with optional settings overrides.
+
+    Redis is the test server under this test's own key prefix unless the overrides say otherwise.
+    """
 
     def open_client(data_dir: Path | None = None, **overrides: Any) -> AbstractAsyncContextManager[Any]:
         if data_dir is None:
             data_dir = tmp_path / "data"
             if not data_dir.exists():
                 copy_sparse(empty_data_dir, data_dir)
+        overrides.setdefault("redis_url", redis_url)
+        overrides.setdefault("redis_key_prefix", redis_prefix)
         settings = Settings(data_dir=data_dir, **overrides)
         return AsyncTestClient(app=create_app(settings))
 

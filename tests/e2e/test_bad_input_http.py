@@ -106,3 +106,53 @@ async def test_bad_listings(client: Any, params: dict[str, Any]) -> None:
 
 async def test_unknown_route_is_a_problem_too(client: Any) -> None:
     assert_problem(await client.get("/v1/nothing-here"), 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/memories", {"memories": [OK], "dedup": 0}, "dedup"),  # a JSON number is not a boolean
+        ("/v1/memories", {"memories": [OK], "prefilter": "true"}, "prefilter"),
+        ("/v1/memories", {"memories": [{**OK, "importance": "0.5"}]}, "importance"),
+        (
+            "/v1/memories",
+            {"memories": [{**OK, "occurred_at": 1700000000}]},
+            "occurred_at",
+        ),  # not epoch seconds
+        ("/v1/retrieve", {"query": "q", "budget_tokens": "100"}, "budget_tokens"),
+        ("/v1/retrieve", {"query": "q", "explain": 1}, "explain"),
+        ("/v1/retrieve", {"query": "q", "now": 0.5}, "now"),
+    ],
+)
+async def test_only_the_documented_json_types_are_accepted(
+    client: Any, path: str, body: Any, field: str
+) -> None:
+    assert_problem(await client.post(path, json=body), 422, field)
+
+
+async def test_a_missing_body_is_a_400(client: Any) -> None:
+    response = await client.post("/v1/retrieve", headers={"content-type": "application/json"})
+    assert_problem(response, 400)
+    assert response.json()["detail"] == "a JSON body is required"
+
+
+@pytest.mark.parametrize("now", ["0.5", "2025-03-02T12:00:00", "tomorrow"])
+async def test_due_listing_wants_an_aware_iso_instant(client: Any, now: str) -> None:
+    assert_problem(await client.get("/v1/prospective/due", params={"now": now}), 422, "now")
+
+
+async def test_options_lists_every_method_of_a_path(client: Any) -> None:
+    allow = (await client.options("/v1/memories/00000000-0000-0000-0000-000000000000")).headers["allow"]
+    assert set(allow.split(", ")) == {"DELETE", "GET", "OPTIONS"}
+    assert set((await client.options("/v1/memories")).headers["allow"].split(", ")) == {
+        "GET",
+        "OPTIONS",
+        "POST",
+    }
+
+
+async def test_error_responses_are_documented(client: Any) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    responses = schema["paths"]["/v1/memories/{memory_id}"]["get"]["responses"]
+    assert {"401", "404", "422"} <= set(responses)
+    assert "application/problem+json" in responses["404"]["content"]

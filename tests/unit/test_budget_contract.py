@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
@@ -9,9 +10,10 @@ from hypothesis import strategies as st
 
 from backends.tokenizer import TokenizerRegistry
 from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
-from memtypes.rendering import memory_line
+from memtypes.rendering import memory_line, section_header
 from memtypes.requests import RetrieveRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
+from memtypes.working import WorkingItem
 from retrieval.budget import normalize_allocation
 from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
 from retrieval.pipeline import RetrievalConfig, Retriever
@@ -52,9 +54,32 @@ def hits(draw: st.DrawFn) -> dict[MemoryType, list[ScoredPoint]]:
     return out
 
 
+@st.composite
+def working_items(draw: st.DrawFn) -> list[WorkingItem]:
+    """A task's live working memory, newest first, as the retriever reads it from Redis."""
+    items = []
+    for seq in range(draw(st.integers(0, 10)), 0, -1):
+        content = draw(content_text)
+        line = memory_line(MemoryType.WORKING, content)
+        items.append(
+            WorkingItem(
+                id=f"w{seq}",
+                seq=seq,
+                content=content,
+                priority=5,
+                tokens=1,
+                line_tokens={name: TOKENIZERS.get(name).count(line) for name in TOKENIZERS.names()},
+                created_at=NOW,
+            )
+        )
+    return items
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     found=hits(),
+    working=working_items(),
+    working_budget=st.integers(0, 400),
     budget=st.integers(1, 3000),
     encoding_model=st.sampled_from([None, "gpt-4o"]),
     allocation=st.none()
@@ -62,31 +87,47 @@ def hits(draw: st.DrawFn) -> dict[MemoryType, list[ScoredPoint]]:
         st.sampled_from([t.value for t in DEFAULT_RETRIEVAL_TYPES]), st.floats(0, 1), max_size=4
     ),
 )
-def test_context_never_exceeds_budget_and_metadata_adds_up(found, budget, encoding_model, allocation) -> None:
+def test_context_never_exceeds_budget_and_metadata_adds_up(
+    found, working, working_budget, budget, encoding_model, allocation
+) -> None:
     request = RetrieveRequest(query="q", budget_tokens=budget, allocation=allocation)
     resolved = RETRIEVER.resolve(request)
     if encoding_model:  # count with o200k instead, as a gpt-4o request would
         resolved = type(resolved)(budget, "o200k_base", resolved.types, NOW)
+    if not working_budget:  # no task_id: no working memory offered
+        working = []
+    resolved = dataclasses.replace(resolved, working_budget=working_budget)
     weights = normalize_allocation(
         resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, allocation
     )
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
-    response = RETRIEVER._assemble(request, resolved, weights, policies, found, {}, {})
+    response = RETRIEVER._assemble(request, resolved, weights, policies, found, {}, {}, working)
 
-    exact = TOKENIZERS.get(resolved.encoding).count(response.context)
+    counter = TOKENIZERS.get(resolved.encoding)
+    exact = counter.count(response.context)
     meta = response.metadata
-    assert exact <= budget
+    assert exact <= budget + working_budget
     assert meta.total_tokens == exact
-    assert meta.budget == budget
+    assert meta.budget == budget and meta.working_budget == working_budget
+    # The working section comes first and stays inside its own budget; the rest inside the main one.
+    chosen_working = [m for m in response.memories if m.type is MemoryType.WORKING]
+    section = "".join(memory_line(MemoryType.WORKING, m.content) for m in chosen_working)
+    section = section_header(MemoryType.WORKING) + section if chosen_working else ""
+    assert response.context.startswith(section)
+    assert counter.count(section) <= working_budget
+    assert counter.count(response.context[len(section) :]) <= budget
     # Line counts are additive, so per-type tokens sum to the exact total.
     assert sum(t.tokens for t in meta.per_type.values()) == exact
     assert sum(t.count for t in meta.per_type.values()) == len(response.memories)
     assert sum(t.trimmed for t in meta.per_type.values()) == meta.trimmed_count
-    offered = sum(len(v) for v in found.values())
+    offered = sum(len(v) for v in found.values()) + len(working)
     assert len(response.memories) + meta.trimmed_count == offered
     for per in meta.per_type.values():
         assert per.tokens <= per.share + per.redistributed
-    assert sum(p.share for p in meta.per_type.values()) <= budget
+    assert sum(p.share for p in meta.per_type.values()) <= budget + working_budget
+    # Working items come first in `memories` too, newest first.
+    seqs = [int(m.id[1:]) for m in response.memories if m.type is MemoryType.WORKING]
+    assert seqs == sorted(seqs, reverse=True)
     # Every chosen memory appears in the context.
     for memory in response.memories:
         assert memory.content in response.context

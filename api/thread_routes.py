@@ -1,0 +1,59 @@
+"""HTTP routes of conversation threads: chains of turns kept in Redis, history under a budget."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from api.problems import COMMON_PROBLEMS, LOCKED, NO_THREAD
+from api.services import Services
+from memtypes.requests import MAX_BUDGET_TOKENS
+from memtypes.threads import Thread, ThreadHistory, ThreadIn, Turn, TurnIn
+
+WITH_THREAD = {**COMMON_PROBLEMS, **NO_THREAD}
+
+
+@post(
+    "/v1/threads",
+    status_code=201,
+    summary="Start a thread, optionally continuing another",
+    responses=WITH_THREAD,
+)
+async def create_thread(
+    data: JSONBody[ThreadIn], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> Thread:
+    return await services.threads.create(tenant, data)
+
+
+@post(
+    "/v1/threads/{thread_id:uuid}/turns",
+    status_code=201,
+    summary="Append a turn to a thread",
+    responses={**WITH_THREAD, **LOCKED},
+)
+async def append_turn(
+    thread_id: FromPath[UUID],
+    data: JSONBody[TurnIn],
+    services: NamedDependency[Services],
+    tenant: NamedDependency[str],
+) -> Turn:
+    return await services.threads.append(tenant, str(thread_id), data)
+
+
+@get(
+    "/v1/threads/{thread_id:uuid}/history",
+    summary="The thread's chain, newest turns that fit, in order",
+    responses=WITH_THREAD,
+)
+async def thread_history(
+    thread_id: FromPath[UUID],
+    services: NamedDependency[Services],
+    tenant: NamedDependency[str],
+    budget_tokens: Annotated[int | None, QueryParameter(ge=1, le=MAX_BUDGET_TOKENS)] = None,
+) -> ThreadHistory:
+    budget = budget_tokens or services.settings.default_budget_tokens
+    return await services.history.history(tenant, str(thread_id), budget)

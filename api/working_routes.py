@@ -1,0 +1,50 @@
+"""HTTP routes of working memory: the live scratchpad of one task, kept in Redis."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
+
+from api.problems import COMMON_PROBLEMS, LOCKED
+from api.services import Services
+from memtypes.working import TASK_ID_PATTERN, AppendResult, ClearResult, WorkingItemIn, WorkingView
+
+TaskId = Annotated[str, PathParameter(pattern=TASK_ID_PATTERN, max_length=128)]
+WRITE_PROBLEMS = {**COMMON_PROBLEMS, **LOCKED}
+
+
+@post(
+    "/v1/working/{task_id:str}/items",
+    status_code=201,
+    summary="Append an item to a task's working memory",
+    responses=WRITE_PROBLEMS,
+)
+async def append_working_item(
+    task_id: TaskId,
+    data: JSONBody[WorkingItemIn],
+    services: NamedDependency[Services],
+    tenant: NamedDependency[str],
+) -> AppendResult:
+    return await services.working.append(tenant, task_id, data)
+
+
+@get("/v1/working/{task_id:str}", summary="A task's working memory, newest first", responses=COMMON_PROBLEMS)
+async def read_working(
+    task_id: TaskId, services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> WorkingView:
+    return await services.working.read(tenant, task_id)
+
+
+@delete(
+    "/v1/working/{task_id:str}",
+    status_code=200,
+    summary="Clear a task: archive its items, then drop it",
+    responses=WRITE_PROBLEMS,
+)
+async def clear_working(
+    task_id: TaskId, services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> ClearResult:
+    return await services.working.clear(tenant, task_id)

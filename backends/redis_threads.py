@@ -1,0 +1,65 @@
+"""Conversation threads in Redis: the thread as a JSON string, its turns as a list, both with one TTL."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from backends.redis_client import RedisGateway
+from backends.redis_keys import KeySpace
+from memtypes.threads import Thread, Turn
+
+
+class RedisThreadStore:
+    def __init__(self, gateway: RedisGateway, keys: KeySpace) -> None:
+        self.gateway = gateway
+        self.keys = keys
+
+    async def create(self, tenant: str, thread: Thread) -> None:
+        key = self.keys.thread(tenant, thread.id)
+        body = thread.model_dump_json()
+        await self.gateway.run(lambda r: r.set(key, body, px=int(thread.ttl_s * 1000), nx=True))
+
+    async def load(self, tenant: str, thread_id: str) -> tuple[Thread, list[Turn]] | None:
+        key, turns_key = self.keys.thread(tenant, thread_id), self.keys.thread_turns(tenant, thread_id)
+
+        async def read(r: Redis) -> list[object]:
+            async with r.pipeline(transaction=False) as pipe:
+                pipe.get(key)
+                pipe.lrange(turns_key, 0, -1)
+                result: list[object] = await pipe.execute()
+                return result
+
+        raw, turns = await self.gateway.run(read)
+        if not isinstance(raw, str) or not isinstance(turns, list):
+            return None
+        return Thread.model_validate_json(raw), [Turn.model_validate_json(t) for t in turns]
+
+    async def turn_count(self, tenant: str, thread_id: str) -> int | None:
+        key, turns_key = self.keys.thread(tenant, thread_id), self.keys.thread_turns(tenant, thread_id)
+
+        async def read(r: Redis) -> list[int]:
+            async with r.pipeline(transaction=False) as pipe:
+                pipe.exists(key)
+                pipe.llen(turns_key)
+                result: list[int] = await pipe.execute()
+                return result
+
+        exists, count = await self.gateway.run(read)
+        return int(count) if exists else None
+
+    async def append(self, tenant: str, turn: Turn, ttl_s: float) -> None:
+        key, turns_key = (
+            self.keys.thread(tenant, turn.thread_id),
+            self.keys.thread_turns(tenant, turn.thread_id),
+        )
+        ttl_ms = int(ttl_s * 1000)
+        body = turn.model_dump_json()
+
+        async def write(r: Redis) -> None:
+            async with r.pipeline(transaction=True) as pipe:
+                pipe.rpush(turns_key, body)
+                pipe.pexpire(turns_key, ttl_ms)
+                pipe.pexpire(key, ttl_ms)
+                await pipe.execute()
+
+        await self.gateway.run(write)

@@ -1,0 +1,93 @@
+"""Writing conversation threads: create a thread (optionally continuing another), append turns.
+
+Every turn is also written to episodic memory (scope `thread_id`) so that it stays searchable after
+the thread's TTL ends. That write happens first, outside the thread's lock (embedding is the slow
+part); the lock then covers only numbering the turn and appending it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from ingest.pipeline import MemoryWriter, WriteOptions
+from memtypes.errors import NotFound
+from memtypes.ports import Locks, ThreadStore, Tokenizers
+from memtypes.records import MemoryIn, Scope, utcnow
+from memtypes.rendering import turn_line
+from memtypes.threads import Thread, ThreadIn, Turn, TurnIn, parse_thread_id
+from memtypes.types import MemoryType
+
+LOCK_RESOURCE = "thread"
+
+
+@dataclass(frozen=True)
+class ThreadConfig:
+    ttl_s: float = 3 * 3600.0
+
+
+class Threads:
+    def __init__(
+        self,
+        store: ThreadStore,
+        locks: Locks,
+        writer: MemoryWriter,
+        tokenizers: Tokenizers,
+        config: ThreadConfig,
+    ) -> None:
+        self.store = store
+        self.locks = locks
+        self.writer = writer
+        self.tokenizers = tokenizers
+        self.config = config
+
+    async def create(self, tenant: str, data: ThreadIn) -> Thread:
+        parent = str(data.parent_thread_id) if data.parent_thread_id else None
+        if parent and await self.store.turn_count(tenant, parent) is None:
+            raise NotFound(f"no thread {parent} (it may have expired)")
+        thread = Thread(
+            id=str(uuid.uuid4()),
+            parent_thread_id=parent,
+            metadata=data.metadata,
+            created_at=utcnow(),
+            ttl_s=self.config.ttl_s,
+        )
+        await self.store.create(tenant, thread)
+        return thread
+
+    async def append(self, tenant: str, raw_thread_id: str, data: TurnIn) -> Turn:
+        thread_id = parse_thread_id(raw_thread_id)
+        if await self.store.turn_count(tenant, thread_id) is None:
+            raise NotFound(f"no thread {thread_id} (it may have expired)")
+        turn_id = uuid.uuid4().hex
+        line = turn_line(data.role.value, data.content)
+        line_tokens = {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
+        now = utcnow()
+        episode = MemoryIn.model_validate(  # JSON's types only (date-times as strings), as from any caller
+            {
+                "type": MemoryType.EPISODIC,
+                "content": f"{data.role.value}: {data.content}",
+                "scope": Scope(thread_id=thread_id),
+                "id": f"turn:{thread_id}:{turn_id}",
+                "occurred_at": now.isoformat(),
+                "metadata": {"source": "thread_turn", "role": data.role.value, "files": data.files},
+            }
+        )
+        # Every turn is kept, short or repeated ("ok", "yes"): a conversation is not a fact store.
+        await self.writer.write(tenant, [episode], WriteOptions(prefilter=False, dedup=False))
+        async with self.locks.hold(tenant, LOCK_RESOURCE, thread_id):
+            count = await self.store.turn_count(tenant, thread_id)
+            if count is None:
+                raise NotFound(f"thread {thread_id} expired")
+            turn = Turn(
+                id=turn_id,
+                thread_id=thread_id,
+                seq=count + 1,
+                role=data.role,
+                content=data.content,
+                files=data.files,
+                created_at=utcnow(),
+                line_tokens=line_tokens,
+            )
+            await self.store.append(tenant, turn, self.config.ttl_s)
+        return turn

@@ -1,0 +1,242 @@
+"""Working memory of a task: appended under a lock, kept under a token limit, never silently lost.
+
+Over the limit, the lowest-priority then oldest items are evicted: a rule-based summary of them is
+written to episodic memory and the items themselves are archived (the `working` collection, with
+`cleared_at`). Clearing a task and its TTL running out archive its items the same way. The archive
+is written *before* Redis changes, under the task's lock: if the write fails, nothing has moved.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ingest.pipeline import MemoryWriter, WriteOptions
+from memtypes.errors import FieldProblem, InvalidInput, LockTimeout
+from memtypes.ports import Locks, Tokenizers, WorkingStore
+from memtypes.records import MemoryIn, normalize_content, utcnow
+from memtypes.rendering import memory_line
+from memtypes.types import MemoryType
+from memtypes.working import (
+    MAX_PRIORITY,
+    AppendResult,
+    ClearResult,
+    WorkingItem,
+    WorkingItemIn,
+    WorkingState,
+    WorkingView,
+    check_task_id,
+)
+
+log = logging.getLogger("mnemo.working")
+LOCK_RESOURCE = "working"
+GIST_CHARS = 160
+MAX_SUMMARY_ITEMS = 50
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@dataclass(frozen=True)
+class WorkingConfig:
+    max_tokens: int = 4_000  # per task, counted on content in the default encoding
+    ttl_s: float = 300.0
+    sweep_batch: int = 100
+
+
+def choose_evictions(items: Sequence[WorkingItem], max_tokens: int) -> list[WorkingItem]:
+    """The items to move out so the rest fit `max_tokens`: lowest priority first, then oldest."""
+    total = sum(i.tokens for i in items)
+    evicted: list[WorkingItem] = []
+    for item in sorted(items, key=lambda i: (i.priority, i.seq)):
+        if total <= max_tokens:
+            break
+        evicted.append(item)
+        total -= item.tokens
+    return sorted(evicted, key=lambda i: i.seq)
+
+
+def gist(text: str, max_chars: int = GIST_CHARS) -> str:
+    """The first sentence of `text` on one line, cut at a word boundary to `max_chars`."""
+    flat = normalize_content(text)
+    first = _SENTENCE_END.split(flat, maxsplit=1)[0]
+    if len(first) <= max_chars:
+        return first if first == flat else f"{first} …"
+    cut = first[:max_chars].rsplit(" ", 1)[0] or first[:max_chars]
+    return f"{cut} …"
+
+
+def summarize_evicted(task_id: str, items: Sequence[WorkingItem], max_tokens: int) -> str:
+    """A rule-based summary: what left the task's working memory, one gist per item, oldest first."""
+    lines = [
+        f"Working memory of task {task_id} went over its {max_tokens}-token limit; "
+        f"{len(items)} item(s) moved to the archive:"
+    ]
+    lines += [f"- (priority {i.priority}) {gist(i.content)}" for i in items[:MAX_SUMMARY_ITEMS]]
+    if len(items) > MAX_SUMMARY_ITEMS:
+        lines.append(f"- … and {len(items) - MAX_SUMMARY_ITEMS} more")
+    return "\n".join(lines)
+
+
+class WorkingMemory:
+    def __init__(
+        self,
+        store: WorkingStore,
+        locks: Locks,
+        writer: MemoryWriter,
+        tokenizers: Tokenizers,
+        config: WorkingConfig,
+    ) -> None:
+        self.store = store
+        self.locks = locks
+        self.writer = writer
+        self.tokenizers = tokenizers
+        self.config = config
+
+    def _measure(self, content: str) -> tuple[int, dict[str, int]]:
+        line = memory_line(MemoryType.WORKING, content)
+        tokens = self.tokenizers.get(self.tokenizers.default).count(content)
+        return tokens, {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
+
+    async def append(self, tenant: str, task_id: str, data: WorkingItemIn) -> AppendResult:
+        check_task_id(task_id)
+        tokens, line_tokens = self._measure(data.content)
+        if tokens > self.config.max_tokens:
+            raise InvalidInput(
+                f"the item has {tokens} tokens; a task holds at most {self.config.max_tokens}",
+                problems=[FieldProblem("content", "longer than the task's token limit")],
+            )
+        async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
+            now = utcnow()
+            state = await self._current(tenant, task_id, now)
+            item = WorkingItem(
+                id=uuid.uuid4().hex,
+                seq=state.next_seq,
+                content=data.content,
+                priority=data.priority,
+                tokens=tokens,
+                line_tokens=line_tokens,
+                created_at=now,
+                metadata=data.metadata,
+            )
+            items = [*state.items, item]
+            evicted = choose_evictions(items, self.config.max_tokens)
+            if evicted:
+                summary = self._eviction_summary(task_id, evicted, now)
+                await self._archive(tenant, task_id, evicted, "evicted", now, also=[summary])
+            gone = {i.id for i in evicted}
+            new_state = WorkingState(
+                items=[i for i in items if i.id not in gone],
+                next_seq=state.next_seq + 1,
+                # From the end of the write: an eviction's archive write may have taken a while.
+                expires_at=utcnow() + timedelta(seconds=self.config.ttl_s),
+            )
+            await self.store.save(tenant, task_id, new_state)
+        return AppendResult(
+            item=item,
+            evicted=evicted,
+            total_tokens=new_state.total_tokens,
+            max_tokens=self.config.max_tokens,
+            expires_at=new_state.expires_at,
+        )
+
+    async def read(self, tenant: str, task_id: str) -> WorkingView:
+        check_task_id(task_id)
+        state = await self.store.load(tenant, task_id)
+        items = state.live(utcnow()) if state else []
+        return WorkingView(
+            task_id=task_id,
+            items=items,
+            total_tokens=sum(i.tokens for i in items),
+            max_tokens=self.config.max_tokens,
+            expires_at=state.expires_at if state and items else None,
+        )
+
+    async def clear(self, tenant: str, task_id: str) -> ClearResult:
+        """Archive every item with `cleared_at`, then delete the task from Redis."""
+        check_task_id(task_id)
+        async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
+            now = utcnow()
+            state = await self.store.load(tenant, task_id)
+            archived = 0
+            if state is not None and state.items:
+                expired = state.expired(now)
+                when = state.expires_at if expired else now
+                await self._archive(tenant, task_id, state.items, "expired" if expired else "cleared", when)
+                archived = len(state.items)
+            await self.store.delete(tenant, task_id)
+        return ClearResult(task_id=task_id, archived=archived)
+
+    async def sweep(self, now: datetime | None = None) -> int:
+        """Archive and delete tasks whose TTL ran out; the number of tasks archived."""
+        now = now or utcnow()
+        swept = 0
+        for tenant, task_id in await self.store.due(now, self.config.sweep_batch):
+            try:
+                async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
+                    state = await self.store.load(tenant, task_id)
+                    if state is not None and not state.expired(now):
+                        continue  # written to since it was listed; its new expiry is scheduled
+                    if state is not None and state.items:
+                        await self._archive(tenant, task_id, state.items, "expired", state.expires_at)
+                        swept += 1
+                    await self.store.delete(tenant, task_id)
+            except LockTimeout:
+                continue  # busy: someone is writing to it, so it is not idle; the next pass sees
+        return swept
+
+    async def _current(self, tenant: str, task_id: str, now: datetime) -> WorkingState:
+        """The task's live state (under its lock). An expired one not yet swept is archived first."""
+        state = await self.store.load(tenant, task_id)
+        if state is None:
+            return WorkingState(expires_at=now)
+        if state.expired(now):
+            if state.items:
+                await self._archive(tenant, task_id, state.items, "expired", state.expires_at)
+            return WorkingState(expires_at=now)
+        return state
+
+    def _eviction_summary(self, task_id: str, evicted: Sequence[WorkingItem], now: datetime) -> MemoryIn:
+        # MemoryIn takes JSON's types only (date-times as strings), as from any caller.
+        return MemoryIn.model_validate(
+            {
+                "type": MemoryType.EPISODIC,
+                "content": summarize_evicted(task_id, evicted, self.config.max_tokens),
+                # Stable across a retried eviction of the same items, unique across evictions.
+                "id": f"wm-evicted:{task_id}:{evicted[0].id}",
+                "occurred_at": now.isoformat(),
+                "importance": max(i.priority for i in evicted) / MAX_PRIORITY,
+                "task_id": task_id,
+                "metadata": {"source": "working_memory_eviction", "evicted": len(evicted)},
+            }
+        )
+
+    async def _archive(
+        self,
+        tenant: str,
+        task_id: str,
+        items: Sequence[WorkingItem],
+        reason: str,
+        cleared_at: datetime,
+        also: Sequence[MemoryIn] = (),
+    ) -> None:
+        archived = [
+            MemoryIn.model_validate(
+                {
+                    "type": MemoryType.WORKING,
+                    "content": i.content,
+                    "id": f"wm:{task_id}:{i.id}",
+                    "occurred_at": i.created_at.isoformat(),
+                    "importance": i.priority / MAX_PRIORITY,
+                    "task_id": task_id,
+                    "metadata": {"reason": reason, "priority": i.priority, "seq": i.seq, "item": i.metadata},
+                }
+            )
+            for i in items
+        ]
+        # An archive keeps everything as it was: no pre-filter dropping short notes, no merging.
+        options = WriteOptions(prefilter=False, dedup=False, cleared_at=cleared_at)
+        await self.writer.write(tenant, [*archived, *also], options)
+        log.debug("archived %d working item(s) of a task (%s)", len(items), reason)

@@ -1,0 +1,42 @@
+"""Field types that accept exactly the JSON type the API schema documents.
+
+pydantic's lax mode would take "true" or 1 for a bool, "5" for an int and 0.5 for a date-time, and
+Litestar validates request bodies in lax mode whatever the field says (`strict=False` at call time
+overrides `Strict*` types); before-validators always run, so the checks live in them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BeforeValidator
+
+
+def _bool(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError("must be a JSON boolean (true or false)")
+    return value
+
+
+def _integer(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+def _number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+def _date_time(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string with a time zone")
+    return value
+
+
+JsonBool = Annotated[bool, BeforeValidator(_bool)]
+JsonInt = Annotated[int, BeforeValidator(_integer)]
+JsonFloat = Annotated[float, BeforeValidator(_number)]
+IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_date_time)]

@@ -1,0 +1,105 @@
+"""Working memory: the scratchpad of one task, kept live in Redis and archived when it goes away."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.jsontypes import JsonInt
+from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, check_json_size
+
+# Task ids are caller-chosen and end up in Redis keys and URL path segments: a strict alphabet (no
+# `*`, `{`, `/`, whitespace) and a length cap. Keys encode them again anyway (backends/redis_keys.py).
+TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$"
+_TASK_ID = re.compile(TASK_ID_PATTERN)
+# Smaller than a memory's metadata cap: the archived record wraps it with a few fields of its own.
+MAX_WORKING_METADATA_JSON_CHARS = 8_000
+MIN_PRIORITY, MAX_PRIORITY, DEFAULT_PRIORITY = 0, 10, 5
+
+
+def check_task_id(task_id: str, field: str = "task_id") -> str:
+    if not _TASK_ID.fullmatch(task_id):
+        shown = task_id if len(task_id) <= 40 else f"{task_id[:40]}… ({len(task_id)} characters)"
+        raise InvalidInput(
+            f"invalid task id {shown!r}",
+            problems=[FieldProblem(field, "1-128 characters of [A-Za-z0-9._:@+-], starting alphanumeric")],
+        )
+    return task_id
+
+
+class WorkingItemIn(BaseModel):
+    """One item as a caller appends it (`POST /v1/working/{task_id}/items`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content: NonBlankStr = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
+    priority: JsonInt = Field(
+        default=DEFAULT_PRIORITY,
+        ge=MIN_PRIORITY,
+        le=MAX_PRIORITY,
+        description="0..10; over the token limit the lowest priority goes first",
+    )
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return check_json_size(value, MAX_WORKING_METADATA_JSON_CHARS)
+
+
+class WorkingItem(BaseModel):
+    """A stored item. `seq` orders a task's items; `tokens` counts the content in the default encoding
+    (what the task limit is measured in); `line_tokens` counts its context line in every encoding."""
+
+    id: str
+    seq: int
+    content: str
+    priority: int
+    tokens: int
+    line_tokens: dict[str, int]
+    created_at: datetime
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class WorkingState(BaseModel):
+    """Everything Redis holds for one task. `expires_at` is the logical TTL the sweeper acts on."""
+
+    items: list[WorkingItem] = Field(default_factory=list)
+    next_seq: int = 1
+    expires_at: datetime
+
+    @property
+    def total_tokens(self) -> int:
+        return sum(i.tokens for i in self.items)
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+    def live(self, now: datetime) -> list[WorkingItem]:
+        """The items newest first; none once the state has expired (the sweeper archives it)."""
+        return [] if self.expired(now) else sorted(self.items, key=lambda i: -i.seq)
+
+
+class WorkingView(BaseModel):
+    task_id: str
+    items: list[WorkingItem] = Field(description="newest first")
+    total_tokens: int
+    max_tokens: int
+    expires_at: datetime | None
+
+
+class AppendResult(BaseModel):
+    item: WorkingItem
+    evicted: list[WorkingItem] = Field(description="moved to episodic memory to stay under the limit")
+    total_tokens: int
+    max_tokens: int
+    expires_at: datetime
+
+
+class ClearResult(BaseModel):
+    task_id: str
+    archived: int

@@ -1,0 +1,55 @@
+"""Without MNEMO_REDIS_URL the service runs its own redis-server under the data dir, and stops it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from backends.redis_client import EmbeddedRedis
+from tests.e2e.conftest import AppFactory
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+async def test_embedded_redis_lives_under_the_data_dir_and_stops_with_the_service(
+    app_client: AppFactory,
+) -> None:
+    # A short data dir: unix socket paths are limited to ~100 bytes, pytest's tmp paths are long.
+    with tempfile.TemporaryDirectory(prefix="mnemo-emb-") as directory:
+        data = Path(directory)
+        async with app_client(data, redis_url=None) as client:
+            embedded = client.app.state.services.redis.embedded
+            assert embedded.socket_path == data / "redis" / "redis.sock" and embedded.socket_path.exists()
+            pid = embedded.pid
+            assert pid is not None and alive(pid)
+            ready = (await client.get("/ready")).json()
+            assert ready["checks"]["redis"] is True
+            assert (await client.post("/v1/working/job/items", json={"content": "Kept."})).status_code == 201
+        assert not alive(pid)
+        assert (data / "redis" / "working.rdb").exists()  # it saved on the way out
+
+        # The next start finds the working memory again.
+        async with app_client(data, redis_url=None) as client:
+            items = (await client.get("/v1/working/job")).json()["items"]
+            assert [i["content"] for i in items] == ["Kept."]
+
+
+async def test_a_server_left_over_from_a_killed_run_is_replaced(app_client: AppFactory) -> None:
+    with tempfile.TemporaryDirectory(prefix="mnemo-emb-") as directory:
+        data = Path(directory)
+        orphan = EmbeddedRedis(data / "redis")
+        await orphan.start()
+        old_pid = orphan.pid
+        assert old_pid is not None
+        async with app_client(data, redis_url=None) as client:
+            assert not alive(old_pid)
+            assert client.app.state.services.redis.embedded.pid != old_pid
+            assert (await client.post("/v1/working/job/items", json={"content": "Fine."})).status_code == 201
+        await orphan.stop()  # reaps the old child; nothing left to stop

@@ -1,0 +1,78 @@
+"""Scale data and the latency report's arithmetic, without engines or a server."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+
+from backends.tokenizer import TokenizerRegistry
+from benchmarks.cli import _sizes
+from benchmarks.latency import _stage_samples, target_lines
+from benchmarks.scale_data import TextPool, mixed_vectors, scale_points, type_counts
+from benchmarks.server import Sample
+from ingest.pipeline import MemoryWriter
+from memtypes.records import MemoryRecord
+from memtypes.types import MemoryType
+
+
+def test_sizes_parse_suffixes_and_reject_nonsense() -> None:
+    assert _sizes("10k,100k,1M") == (10_000, 100_000, 1_000_000)
+    assert _sizes("2500") == (2_500,)
+    with pytest.raises(argparse.ArgumentTypeError):
+        _sizes("lots")
+
+
+def test_type_counts_add_up_to_n() -> None:
+    for n in (1, 7, 10_000, 999_999):
+        assert sum(type_counts(n).values()) == n
+
+
+def test_mixed_vectors_are_unit_length_and_near_their_own_pool_vector() -> None:
+    rng = np.random.default_rng(0)
+    pool = rng.normal(size=(50, 384)).astype(np.float32)
+    pool /= np.linalg.norm(pool, axis=1, keepdims=True)
+    own = rng.integers(0, 50, size=200)
+    mixed = mixed_vectors(pool, own, rng)
+    assert np.allclose(np.linalg.norm(mixed, axis=1), 1.0, atol=1e-5)
+    similarity_to_own = np.einsum("ij,ij->i", mixed, pool[own])
+    assert float(np.median(similarity_to_own)) > 0.7
+
+
+async def test_scale_points_are_deterministic_real_records() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(5, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    pool = TextPool(["one text here", "another text", "a third", "four", "five things"], vectors, ["q?"])
+    writer = MemoryWriter(None, None, TokenizerRegistry())  # type: ignore[arg-type]  # only builds records
+
+    async def collect() -> list[tuple[MemoryType, str, dict[str, object]]]:
+        return [
+            (t, p.id, p.payload)
+            for t, points, _ in [x async for x in scale_points(40, pool, writer, 3)]
+            for p in points
+        ]
+
+    first, second = await collect(), await collect()
+    assert len(first) == 40
+    assert [(t, i) for t, i, _ in first] == [(t, i) for t, i, _ in second]
+    assert {t for t, _, _ in first} == set(type_counts(40))
+    for memory_type, point_id, payload in first:
+        record = MemoryRecord.from_payload(point_id, payload)  # a payload the service itself could read
+        assert record.type is memory_type and record.tenant == "default"
+        assert payload["line_tokens"]["cl100k_base"] > 0
+        assert (memory_type is MemoryType.PROSPECTIVE) == ("due_ts" in payload)
+
+
+def test_overhead_is_http_minus_embedding_and_targets_say_met_or_missed() -> None:
+    samples = [Sample(30.0, {"embed_ms": 10.0, "search_ms": 15.0, "pack_ms": 2.0})] * 3
+    stages = _stage_samples(samples)
+    assert stages["overhead_ms"]["p50"] == 20.0
+    assert stages["search_ms"]["p95"] == 15.0
+    results = {"sizes": {"100000": {"http": {"1": stages}, "ann_recall@10": {"all": 0.995}}}}
+    lines = "\n".join(target_lines(results))
+    assert "http_ms p50 ≤ 20 ms: 30.0 ms, MISSED" in lines
+    assert "overhead_ms p95 ≤ 5 ms: 20.0 ms, MISSED" in lines
+    assert "1,000,000 memories, one client, http_ms p95 ≤ 50 ms: not measured" in lines
+    assert "ANN recall@10 ≥ 0.99: 0.9950, met" in lines

@@ -1,0 +1,46 @@
+"""Redis keys: every component encoded, so no id can forge a separator, a glob or another key."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backends.redis_keys import KeySpace, encode
+
+KEYS = KeySpace("mnemo")
+ids = st.text(min_size=1, max_size=60)
+
+
+@given(ids)
+def test_encoded_components_hold_no_separator_glob_brace_or_whitespace(component: str) -> None:
+    assert re.fullmatch(r"[A-Za-z0-9._~%-]+", encode(component))
+
+
+@given(ids, ids, ids, ids)
+def test_different_tenant_and_task_never_share_a_key(t1: str, k1: str, t2: str, k2: str) -> None:
+    if (t1, k1) != (t2, k2):
+        assert KEYS.working(t1, k1) != KEYS.working(t2, k2)
+        assert KEYS.lock(t1, "working", k1) != KEYS.lock(t2, "working", k2)
+    assert KEYS.parse_deadline_member(KEYS.deadline_member(t1, k1)) == (t1, k1)
+
+
+def test_a_task_named_like_another_tenants_key_stays_in_its_tenant() -> None:
+    forged = KEYS.working("alpha", "x:beta:wm:secret")
+    assert forged == "mnemo:alpha:wm:x%3Abeta%3Awm%3Asecret"
+    assert forged.count(":") == 3
+    assert not KEYS.working_deadlines.startswith("mnemo:alpha")
+
+
+@pytest.mark.parametrize("bad", ["", "x" * 1025])
+def test_empty_and_oversize_components_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        encode(bad)
+
+
+@pytest.mark.parametrize("prefix", ["", "Mnemo", "a:b", "a*", "x" * 33])
+def test_bad_prefixes_are_refused(prefix: str) -> None:
+    with pytest.raises(ValueError):
+        KeySpace(prefix)
