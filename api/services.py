@@ -166,7 +166,7 @@ async def open_services(settings: Settings) -> Services:
                 settings.llm_reviewer_url, settings.llm_reviewer_model, api_key, settings.review_timeout_s
             )
         )
-    writer = MemoryWriter(index, embedder, tokenizers, write_config(settings), reviewers)
+    writer = MemoryWriter(index, embedder, tokenizers, write_config(settings), reviewers, locks)
     return Services(
         settings=settings,
         keys=keys,
