@@ -19,7 +19,7 @@ serve: $(VENV)/.installed
 	$(BIN)/mnemo serve
 
 test: $(VENV)/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -rfE
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

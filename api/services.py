@@ -173,7 +173,12 @@ async def open_services(settings: Settings) -> Services:
                 settings.llm_reviewer_url, settings.llm_reviewer_model, api_key, settings.review_timeout_s
             )
         )
-    writer = MemoryWriter(index, embedder, tokenizers, write_config(settings), reviewers, sparse)
+    # Replicas exist only with a Qdrant server: an embedded Edge data dir is held by one process (its
+    # WAL lock), where the writer's process lock is exact and a crashed run can leave no stale lock.
+    shared_locks = locks if settings.qdrant_url else None
+    writer = MemoryWriter(
+        index, embedder, tokenizers, write_config(settings), reviewers, sparse, shared_locks
+    )
     return Services(
         settings=settings,
         keys=keys,

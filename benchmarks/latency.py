@@ -111,9 +111,7 @@ async def _in_process_search(
     retriever = Retriever(index, embedder, tokenizers, RetrievalConfig(), sparse=Bm25Encoder())
     search_ms = []
     for i, question in enumerate(questions):
-        request = RetrieveRequest(
-            query=question, scope=Scope(user_id=SCALE_USER), budget_tokens=budget, now=SCALE_NOW
-        )
+        request = RetrieveRequest.model_validate(_bodies([question], budget)[0])  # JSON values, as the API
         response = await retriever.retrieve(TENANT, request)
         if i >= 3:  # the first few warm caches up
             search_ms.append(response.metadata.timings_ms["search_ms"])

@@ -21,7 +21,7 @@ import numpy as np
 from benchmarks.synthetic import generate
 from ingest.pipeline import MemoryWriter
 from memtypes.queries import VectorPoint
-from memtypes.records import MemoryIn, Scope
+from memtypes.records import MemoryIn
 from memtypes.types import MemoryType
 
 # How N memories split across the searched types (episodic dominates real agent memory).
@@ -105,12 +105,14 @@ async def scale_points(
 def _memory(memory_type: MemoryType, external_id: str, content: str, jitter: random.Random) -> MemoryIn:
     occurred = SCALE_NOW - timedelta(minutes=jitter.randrange(365 * 24 * 60))
     due = SCALE_NOW + timedelta(hours=jitter.randrange(-30 * 24, 60 * 24))
-    return MemoryIn(
-        type=memory_type,
-        content=content,
-        scope=Scope(user_id=SCALE_USER),
-        id=external_id,
-        occurred_at=occurred,
-        importance=round(jitter.uniform(0.1, 0.9), 2),
-        due_at=due if memory_type is MemoryType.PROSPECTIVE else None,
-    )
+    row: dict[str, object] = {
+        "type": memory_type.value,
+        "content": content,
+        "scope": {"user_id": SCALE_USER},
+        "id": external_id,
+        "occurred_at": occurred.isoformat(),
+        "importance": round(jitter.uniform(0.1, 0.9), 2),
+    }
+    if memory_type is MemoryType.PROSPECTIVE:
+        row["due_at"] = due.isoformat()
+    return MemoryIn.model_validate(row)  # as the API takes it: JSON values only

@@ -9,6 +9,7 @@ it was skipped or merged, the reason.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -21,7 +22,15 @@ from typing import Any
 from ingest.dedup import DedupConfig, batch_near_duplicates, incoming_wins, same_scope
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
-from memtypes.ports import Embedder, ImportanceReviewer, SparseEncoder, Tokenizers, VectorIndex
+from memtypes.errors import Unavailable
+from memtypes.ports import (
+    Embedder,
+    ImportanceReviewer,
+    Locks,
+    SparseEncoder,
+    Tokenizers,
+    VectorIndex,
+)
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
 from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id, utcnow
 from memtypes.rendering import memory_line
@@ -33,6 +42,7 @@ _IDENTITY_FIELDS = (
     "user_id", "agent_id", "thread_id", "task_id",
 )  # fmt: skip
 _MAX_CONCURRENT_REVIEWS = 16
+log = logging.getLogger("mnemo.write")
 
 
 class WriteStatus(StrEnum):
@@ -91,6 +101,7 @@ class MemoryWriter:
         config: WriteConfig | None = None,
         reviewers: Sequence[ImportanceReviewer] = (),
         sparse: SparseEncoder | None = None,
+        locks: Locks | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -99,15 +110,27 @@ class MemoryWriter:
         self.reviewers = tuple(reviewers)
         self.sparse = sparse  # None: no BM25 vectors are stored (dense-only search)
         self._last_seq = 0
-        # Read-modify-write of one tenant's collection is serialized in this process.
+        self.shared_locks = locks
+        # Read-modify-write of one tenant's collection is serialized in this process...
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
 
     @asynccontextmanager
     async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
+        """Hold (tenant, type) for a read-modify-write, in this process and across replicas."""
         async with AsyncExitStack() as stack:
             for memory_type in sorted(set(types)):  # one global order: no deadlocks
                 await stack.enter_async_context(self._locks[(tenant, memory_type)])
+            # ...and across replicas through the shared lock service. If that is down, writes go on
+            # under the process lock alone: a single process stays exact; several replicas could at
+            # worst miss a near-duplicate merge, which is better than refusing every write.
+            if self.shared_locks is not None:
+                try:
+                    for memory_type in sorted(set(types)):
+                        hold = self.shared_locks.hold(tenant, "memories", memory_type.value)
+                        await stack.enter_async_context(hold)
+                except Unavailable:
+                    log.warning("shared locks unavailable: writing under the process lock only")
             yield
 
     def build_record(

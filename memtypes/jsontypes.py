@@ -7,6 +7,7 @@ overrides `Strict*` types); before-validators always run, so the checks live in 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BeforeValidator
@@ -31,7 +32,8 @@ def _number(value: object) -> object:
 
 
 def _date_time(value: object) -> object:
-    if not isinstance(value, str):
+    # From JSON only a string can be a date-time; Python callers may pass datetime objects.
+    if not isinstance(value, str | datetime):
         raise ValueError("must be an ISO 8601 date-time string with a time zone")
     return value
 
