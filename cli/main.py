@@ -1,4 +1,4 @@
-"""`mnemo serve | ingest | bench`: one entry point, subcommands imported only when used."""
+"""`mnemo serve | ingest | export | import | bench`: one entry point, subcommands imported only when used."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from cli import ingest_cmd
+from cli import ingest_cmd, transfer_cmd
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
     serve.set_defaults(func=_serve)
     ingest_cmd.add_parser(sub)
+    transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
     distill.add_argument("--out", required=True, help="directory to write the model to")
     distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")

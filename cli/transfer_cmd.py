@@ -1,0 +1,217 @@
+"""`mnemo export` / `mnemo import`: move the vector store of an embedded data dir to a Qdrant server
+(or to another data dir) through a portable file, preserving ids, payloads and both vectors.
+
+Redis is not part of it: working memory lives minutes and threads hours, and every thread turn is
+also an episodic memory, which is exported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
+
+from backends.export_file import ExportFormatError, ExportWriter, Manifest, read_manifest, read_points
+from memtypes.errors import Unavailable
+
+if TYPE_CHECKING:
+    from backends.migration import ImportSummary
+    from memtypes.ports import VectorIndex
+
+EXIT_OK, EXIT_DAMAGED, EXIT_CANNOT_START = 0, 1, 2
+
+
+def _settings(**overrides: Any) -> Any:
+    from api.settings import Settings
+
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _fail(command: str, message: str, code: int = EXIT_CANNOT_START) -> int:
+    print(f"mnemo {command}: {message}", file=sys.stderr)
+    return code
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from backends.migration import EdgeDirReader, edge_dimension
+    from backends.sparse import BM25_NAME
+
+    settings = _settings(data_dir=args.data_dir, collection_prefix=args.collection_prefix)
+    qdrant_dir = settings.data_dir / "qdrant"
+    dimension = edge_dimension(qdrant_dir, settings.collection_prefix)
+    if dimension is None:
+        return _fail("export", f"no mnemo collections '{settings.collection_prefix}_*' under {qdrant_dir}")
+    out = Path(args.out)
+    try:
+        with EdgeDirReader(qdrant_dir, settings.collection_prefix) as reader:
+            counts = reader.counts()
+            manifest = Manifest(
+                embedding_backend=settings.embedding_backend,
+                embedding_model=settings.embedding_model,
+                dimension=dimension,
+                sparse_encoder=BM25_NAME,
+                collection_prefix=settings.collection_prefix,
+                counts=counts,
+                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            bar = tqdm(total=manifest.total, unit="pt", desc=f"export {out.name}", disable=None)
+            with bar, ExportWriter(out, manifest) as writer:
+                for memory_type in counts:
+                    for point in reader.points(memory_type):
+                        writer.write(point)
+                        bar.update()
+    except Unavailable as exc:
+        return _fail("export", exc.detail)
+    summary = {"file": str(out), "points": sum(writer.written.values()), **manifest.as_json()}
+    print(json.dumps(summary) if args.json else _render_export(summary))
+    return EXIT_OK
+
+
+def _render_export(summary: dict[str, Any]) -> str:
+    counts = ", ".join(f"{t} {n}" for t, n in summary["counts"].items())
+    embedding = summary["embedding"]
+    return (
+        f"exported {summary['points']} points ({counts}) to {summary['file']}\n"
+        f"embedding {embedding['model']} ({embedding['dimension']} dims), "
+        f"collection prefix {summary['collection_prefix']}"
+    )
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+def _check_compatible(manifest: Manifest, settings: Any) -> None:
+    from backends.migration import IncompatibleStore
+    from backends.sparse import BM25_NAME
+
+    wanted = (settings.embedding_backend, settings.embedding_model)
+    if (manifest.embedding_backend, manifest.embedding_model) != wanted:
+        raise IncompatibleStore(
+            f"the export holds vectors of {manifest.embedding_backend}:{manifest.embedding_model} "
+            f"({manifest.dimension} dims) but this mnemo embeds with {wanted[0]}:{wanted[1]}; "
+            "set MNEMO_EMBEDDING_BACKEND / MNEMO_EMBEDDING_MODEL to the export's model "
+            "(vectors of two models cannot share a collection)"
+        )
+    if manifest.sparse_encoder != BM25_NAME:
+        raise IncompatibleStore(
+            f"the export's BM25 vectors were made by {manifest.sparse_encoder}, this mnemo uses {BM25_NAME}"
+        )
+
+
+async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tuple[VectorIndex, str]:
+    """The target index, built as the service builds its own, after checking its dimension."""
+    from qdrant_client import AsyncQdrantClient
+
+    from api.services import _vector_index
+    from backends.migration import IncompatibleStore, client_dimension, edge_dimension
+    from backends.qdrant_client import QdrantClientVectorIndex
+
+    prefix = settings.collection_prefix
+    if args.qdrant_path:  # qdrant-client's local mode: no server features, but the same client API
+        client = AsyncQdrantClient(path=str(args.qdrant_path))
+        index: VectorIndex = QdrantClientVectorIndex(client, prefix, dimension)
+        stored, where = await client_dimension(client, prefix), f"qdrant local mode at {args.qdrant_path}"
+    elif settings.qdrant_url:
+        index = _vector_index(settings, dimension)
+        assert isinstance(index, QdrantClientVectorIndex)
+        stored, where = await client_dimension(index.client, prefix), f"Qdrant at {settings.qdrant_url}"
+    else:
+        index = _vector_index(settings, dimension)
+        stored, where = edge_dimension(settings.data_dir / "qdrant", prefix), f"data dir {settings.data_dir}"
+    if stored is not None and stored != dimension:
+        await index.close()
+        raise IncompatibleStore(
+            f"the collections '{prefix}_*' in {where} hold {stored}-dim vectors; "
+            f"the export's are {dimension}-dim"
+        )
+    return index, where
+
+
+async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -> tuple[ImportSummary, str]:
+    from api.services import build_pending_indexes
+    from backends.migration import ImportSummary, batches_by_type, import_batch
+
+    index, where = await _target(args, settings, manifest.dimension)
+    summary = ImportSummary()
+    bar = tqdm(total=manifest.total, unit="pt", desc=f"import {Path(args.file).name}", disable=None)
+    try:
+        await index.open()
+        for memory_type, batch in batches_by_type(read_points(Path(args.file)), args.batch_size):
+            written, unchanged = await import_batch(index, memory_type, batch)
+            summary.add(memory_type, written, unchanged)
+            bar.update(len(batch))
+            bar.set_postfix(written=summary.total_written)
+        await build_pending_indexes(index, min_backlog=1)  # an embedded target serves fast at once
+    finally:
+        bar.close()
+        await index.close()
+    return summary, where
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from backends.migration import IncompatibleStore
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail("import", f"no such file: {path}")
+    try:
+        manifest = read_manifest(path)
+    except ExportFormatError as exc:
+        return _fail("import", f"{path}: {exc}")
+    # An explicit --data-dir means that dir, even when MNEMO_QDRANT_URL is set in the environment.
+    settings = _settings(
+        data_dir=args.data_dir,
+        qdrant_url=args.url or ("" if args.data_dir else None),
+        qdrant_api_key=args.api_key,
+        collection_prefix=args.collection_prefix,
+    )
+    try:
+        _check_compatible(manifest, settings)
+        summary, where = asyncio.run(_import(args, manifest, settings))
+    except IncompatibleStore as exc:
+        return _fail("import", f"refused: {exc}")
+    except Unavailable as exc:
+        return _fail("import", exc.detail)
+    except ExportFormatError as exc:
+        return _fail(
+            "import", f"{path}: {exc} (the points before it are imported; fix the file and re-run)", 1
+        )
+    result = {"target": where, "collection_prefix": settings.collection_prefix, **summary.as_dict()}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"imported into {where} (collections '{settings.collection_prefix}_*'): "
+            f"{summary.total_written} written, {summary.total_unchanged} already there unchanged"
+        )
+    return EXIT_OK
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    export = sub.add_parser("export", help="export the embedded data dir's memories to a portable file")
+    export.add_argument("out", help="file to write (gzipped JSONL, e.g. mnemo-export.jsonl.gz)")
+    export.add_argument("--data-dir", help="embedded data dir (default MNEMO_DATA_DIR or ./data)")
+    export.add_argument("--collection-prefix", help="default MNEMO_COLLECTION_PREFIX or mnemo")
+    export.add_argument("--json", action="store_true", help="print the summary as JSON")
+    export.set_defaults(func=run_export)
+
+    imp = sub.add_parser("import", help="import an export into a Qdrant server or a data dir (idempotent)")
+    imp.add_argument("file", help="a file written by `mnemo export`")
+    target = imp.add_mutually_exclusive_group()
+    target.add_argument("--url", help="Qdrant server URL (default MNEMO_QDRANT_URL; unset = the data dir)")
+    target.add_argument("--data-dir", help="embedded data dir to import into (default MNEMO_DATA_DIR)")
+    target.add_argument("--qdrant-path", type=Path, help="qdrant-client local mode on this path")
+    imp.add_argument("--api-key", help="API key of the Qdrant server (default MNEMO_QDRANT_API_KEY)")
+    imp.add_argument("--collection-prefix", help="target prefix (default MNEMO_COLLECTION_PREFIX)")
+    imp.add_argument("--batch-size", type=int, default=256, help="points per upsert (default 256)")
+    imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    imp.set_defaults(func=run_import)
