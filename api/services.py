@@ -103,7 +103,12 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
 
         api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
         client = AsyncQdrantClient(url=settings.qdrant_url, api_key=api_key)
-        return QdrantClientVectorIndex(client, settings.collection_prefix, dimension)
+        from backends.qdrant_sharding import QdrantSharding
+
+        sharding = QdrantSharding(
+            settings.qdrant_sharding, settings.qdrant_shard_keys, settings.qdrant_replication_factor
+        )
+        return QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
     from backends.qdrant_edge import EdgeVectorIndex
 
     return EdgeVectorIndex(

@@ -96,6 +96,21 @@ class Settings(BaseSettings):
     working_sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
     thread_ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="refreshed on every turn")
 
+    # Scale-out (ops): tenant-aware sharding of a Qdrant server's collections (backends/qdrant_sharding.py).
+    qdrant_sharding: Literal["auto", "custom"] = Field(
+        default="auto",
+        description="custom: Qdrant user-defined sharding, one shard key per tenant bucket (server only)",
+    )
+    qdrant_shard_keys: int = Field(
+        default=8, ge=1, le=1024, description="custom sharding: shard keys per collection, fixed once created"
+    )
+    qdrant_replication_factor: int | None = Field(
+        default=None,
+        ge=1,
+        le=16,
+        description="replicas of each shard of new collections; unset = server default",
+    )
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:

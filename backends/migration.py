@@ -114,7 +114,7 @@ class EdgeDirReader:
 def _exported(
     memory_type: MemoryType, point_id: object, payload: dict[str, Any], vector: object
 ) -> ExportedPoint:
-    named = vector if isinstance(vector, dict) else {DENSE: vector}
+    named: dict[str, Any] = vector if isinstance(vector, dict) else {DENSE: vector}
     sparse = named.get(SPARSE)
     return ExportedPoint(
         memory_type=memory_type,

@@ -1,7 +1,9 @@
 """`VectorIndex` on qdrant-client's `AsyncQdrantClient`: a Qdrant server or cluster when mnemo scales out,
 or the client's in-process `:memory:` mode in tests (the same client API either way).
 
-One collection per memory type, `<prefix>_<type>`; tenants are payload partitions (`is_tenant`).
+One collection per memory type, `<prefix>_<type>`; tenants are payload partitions (`is_tenant`), and
+with custom sharding also shard keys (`backends/qdrant_sharding.py`): every write carries its
+tenant's key and every read (always filtered by tenant) asks only that key's shards.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from backends._filters import (
     render_formula,
     search_per_type,
 )
+from backends.qdrant_sharding import QdrantSharding
 from memtypes.errors import Unavailable
 from memtypes.formula import Condition, FieldEquals, FieldIn, variable_defaults
 from memtypes.queries import (
@@ -123,7 +126,7 @@ def _relevance(request: SearchRequest) -> list[models.Prefetch]:
     return [models.Prefetch(query=fusion, prefetch=lists, limit=depth)]
 
 
-def _query_request(request: SearchRequest) -> models.QueryRequest:
+def _query_request(request: SearchRequest, shard_key: models.ShardKeySelector | None) -> models.QueryRequest:
     with_vector: list[str] | bool = [DENSE] if request.with_vector else False
     stages = _relevance(request)
     if request.formula is None:  # the relevance stage's own ranking
@@ -136,17 +139,25 @@ def _query_request(request: SearchRequest) -> models.QueryRequest:
             limit=request.limit,
             with_payload=True,
             with_vector=with_vector,
+            shard_key=shard_key,
         )
     formula = models.FormulaQuery(
         formula=render_formula(request.formula, _FORMULA), defaults=variable_defaults(request.formula)
     )
     # The formula only ever re-scores the candidates the (filtered) relevance stage lets through.
     return models.QueryRequest(
-        query=formula, prefetch=stages, limit=request.limit, with_payload=True, with_vector=with_vector
+        query=formula,
+        prefetch=stages,
+        limit=request.limit,
+        with_payload=True,
+        with_vector=with_vector,
+        shard_key=shard_key,
     )
 
 
-def _neighbour_request(request: NeighbourRequest) -> models.QueryRequest:
+def _neighbour_request(
+    request: NeighbourRequest, shard_key: models.ShardKeySelector | None
+) -> models.QueryRequest:
     direction = models.Direction.DESC if request.before else models.Direction.ASC
     return models.QueryRequest(
         query=models.OrderByQuery(order_by=models.OrderBy(key="seq", direction=direction)),
@@ -154,6 +165,7 @@ def _neighbour_request(request: NeighbourRequest) -> models.QueryRequest:
         limit=request.limit,
         with_payload=True,
         with_vector=False,
+        shard_key=shard_key,
     )
 
 
@@ -186,10 +198,13 @@ async def _server_errors() -> AsyncIterator[None]:
 class QdrantClientVectorIndex:
     """One collection per memory type, through an `AsyncQdrantClient` the caller built."""
 
-    def __init__(self, client: AsyncQdrantClient, prefix: str, dimension: int) -> None:
+    def __init__(
+        self, client: AsyncQdrantClient, prefix: str, dimension: int, sharding: QdrantSharding | None = None
+    ) -> None:
         self.client = client
         self.prefix = prefix
         self.dimension = dimension
+        self.sharding = sharding or QdrantSharding()
 
     def collection(self, memory_type: MemoryType) -> str:
         return f"{self.prefix}_{memory_type.value}"
@@ -210,12 +225,24 @@ class QdrantClientVectorIndex:
                         DENSE: models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)
                     },
                     sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                    **self.sharding.collection_params(),
                 )
             except (UnexpectedResponse, ValueError) as exc:
                 # Another replica created it between our check and our create: that is fine.
                 if "already exists" not in str(exc):
                     raise
         info = await self.client.get_collection(name)
+        self.sharding.check(name, info.config.metadata)
+        # Every time, not only after creating: a replica that died between creating the collection
+        # and its keys leaves keys missing, and points of their tenants would have nowhere to go.
+        for key in self.sharding.all_keys() if self.sharding.custom else ():
+            try:
+                await self.client.create_shard_key(
+                    name, key, replication_factor=self.sharding.replication_factor
+                )
+            except UnexpectedResponse as exc:
+                if "already exists" not in str(exc):
+                    raise
         if SPARSE not in (info.config.params.sparse_vectors or {}):
             # Created before hybrid search: add the sparse vector (old points simply lack it).
             config = models.SparseVectorNameConfig(
@@ -241,12 +268,20 @@ class QdrantClientVectorIndex:
     async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
         if not points:
             return
-        structs = [models.PointStruct(id=p.id, vector=_vectors(p), payload=p.payload) for p in points]
+        # Custom sharding: each tenant's points go to its own shard key (one group in auto mode).
+        groups: dict[str, list[models.PointStruct]] = {}
+        for p in points:
+            key = self.sharding.key_for(str(p.payload["tenant"])) if self.sharding.custom else ""
+            struct = models.PointStruct(id=p.id, vector=_vectors(p), payload=p.payload)
+            groups.setdefault(key, []).append(struct)
         async with _server_errors():
-            # A server refuses requests over 32 MB; a chunk stays far below that at any usual dimension.
-            for start in range(0, len(structs), _UPSERT_CHUNK):
-                chunk = structs[start : start + _UPSERT_CHUNK]
-                await self.client.upsert(self.collection(memory_type), points=chunk, wait=True)
+            for key, structs in groups.items():
+                # A server refuses requests over 32 MB; a chunk stays far below that at any usual dimension.
+                for start in range(0, len(structs), _UPSERT_CHUNK):
+                    chunk = structs[start : start + _UPSERT_CHUNK]
+                    await self.client.upsert(
+                        self.collection(memory_type), points=chunk, wait=True, shard_key_selector=key or None
+                    )
 
     async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
         point_ids: list[models.ExtendedPointId] = list(canonical_ids(ids))
@@ -256,6 +291,7 @@ class QdrantClientVectorIndex:
                     self.collection(memory_type),
                     points_selector=models.PointIdsList(points=point_ids),
                     wait=True,
+                    shard_key_selector=self.sharding.every_key(),
                 )
 
     async def set_payload(
@@ -265,7 +301,11 @@ class QdrantClientVectorIndex:
         if point_ids and payload:
             async with _server_errors():
                 await self.client.set_payload(
-                    self.collection(memory_type), dict(payload), points=point_ids, wait=True
+                    self.collection(memory_type),
+                    dict(payload),
+                    points=point_ids,
+                    wait=True,
+                    shard_key_selector=self.sharding.every_key(),
                 )
 
     # -- reads -----------------------------------------------------------------------------------
@@ -282,6 +322,7 @@ class QdrantClientVectorIndex:
                 point_ids,
                 with_payload=True,
                 with_vectors=[DENSE] if with_vector else False,
+                shard_key_selector=self.sharding.every_key(),
             )
         return [
             StoredPoint(str(r.id), r.payload or {}, dense_vector(r.vector) if with_vector else None)
@@ -299,6 +340,7 @@ class QdrantClientVectorIndex:
                 offset=offset,
                 with_payload=True,
                 with_vectors=False,
+                shard_key_selector=self.sharding.selector([flt.tenant]),
             )
         points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
         return points, None if next_offset is None else str(next_offset)
@@ -306,7 +348,10 @@ class QdrantClientVectorIndex:
     async def count(self, memory_type: MemoryType, flt: MemoryFilter) -> int:
         async with _server_errors():
             result = await self.client.count(
-                self.collection(memory_type), count_filter=_filter(flt), exact=True
+                self.collection(memory_type),
+                count_filter=_filter(flt),
+                exact=True,
+                shard_key_selector=self.sharding.selector([flt.tenant]),
             )
         return result.count
 
@@ -317,8 +362,9 @@ class QdrantClientVectorIndex:
     async def _search_collection(
         self, memory_type: MemoryType, requests: list[SearchRequest]
     ) -> list[list[ScoredPoint]]:
+        shard_key = self.sharding.selector(r.filter.tenant for r in requests)
         responses = await self.client.query_batch_points(
-            self.collection(memory_type), requests=[_query_request(r) for r in requests]
+            self.collection(memory_type), requests=[_query_request(r, shard_key) for r in requests]
         )
         return [[_scored(p) for p in response.points] for response in responses]
 
@@ -329,7 +375,8 @@ class QdrantClientVectorIndex:
     async def _neighbours_in_collection(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]
     ) -> list[list[StoredPoint]]:
+        shard_key = self.sharding.selector(r.filter.tenant for r in requests)
         responses = await self.client.query_batch_points(
-            self.collection(memory_type), requests=[_neighbour_request(r) for r in requests]
+            self.collection(memory_type), requests=[_neighbour_request(r, shard_key) for r in requests]
         )
         return [[StoredPoint(str(p.id), p.payload or {}) for p in r.points] for r in responses]
