@@ -45,6 +45,7 @@ bench-smoke: $(VENV)/.installed
 	$(BIN)/mnemo bench latency --sizes 2000 --concurrency 1,2 --requests 20 --max-seconds 20 --pool 200 \
 		--ann-queries 10 --backend-queries 5 --client-max-size 2000 --out $(SMOKE)/latency
 	$(BIN)/mnemo bench ingest --size 200 --out $(SMOKE)/ingest
+	$(BIN)/mnemo bench load --duration 3 --clients 4 --out $(SMOKE)/load
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

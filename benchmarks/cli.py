@@ -161,6 +161,23 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load(args: argparse.Namespace) -> int:
+    from benchmarks.load import LoadOptions, run_load, write_load_outputs
+
+    options = LoadOptions(
+        duration_s=args.duration, clients=args.clients, seed=args.seed, work_dir=args.work_dir
+    )
+    results = asyncio.run(run_load(options, _say))
+    write_load_outputs(results, args.out)
+    lost = results["read_back"]["lost_memory_count"] + results["read_back"]["lost_working_item_count"]
+    print(
+        f"load: {results['requests']} requests, {results['throughput_per_s']} req/s, "
+        f"5xx {results['server_errors']}, connection errors {results['transport_errors']}, lost {lost}; "
+        f"wrote {args.out}/results.json, summary.md"
+    )
+    return 0 if results["ok"] else 1
+
+
 def add_bench_parser(sub: Any) -> None:
     """Register `bench` and its subcommands on the top-level `mnemo` parser's subparsers."""
     bench = sub.add_parser("bench", help="benchmarks: quality, latency, ingest; synthetic datasets")
@@ -232,6 +249,18 @@ def add_bench_parser(sub: Any) -> None:
     ingest.add_argument("--repeats", type=int, default=1, help="runs per phase; the best is reported")
     ingest.add_argument("--out", type=Path, required=True, help="output directory")
     ingest.set_defaults(bench_func=_ingest)
+
+    load = commands.add_parser(
+        "load", help="bounded mixed load on a real server; every acknowledged write read back"
+    )
+    load.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
+    load.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
+    load.add_argument("--seed", type=int, default=0)
+    load.add_argument(
+        "--work-dir", type=Path, help="where the server's scratch data dir goes (default: temp)"
+    )
+    load.add_argument("--out", type=Path, required=True, help="output directory")
+    load.set_defaults(bench_func=_load)
 
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")
