@@ -144,3 +144,20 @@ async def test_auto_mode_sends_no_shard_keys_and_refuses_a_custom_collection() -
     with pytest.raises(ShardingMismatch):
         await QdrantClientVectorIndex(client, "auto", DIMENSION, QdrantSharding("custom")).open()
     await index.close()
+
+
+@pytest.mark.filterwarnings("ignore:Failed to obtain server version")
+async def test_settings_reach_the_servers_index() -> None:
+    from api.services import _vector_index
+    from api.settings import Settings
+
+    settings = Settings(
+        qdrant_url="http://127.0.0.1:9",  # a closed port: only the client's version check tries it
+        qdrant_sharding="custom",
+        qdrant_shard_keys=4,
+        qdrant_replication_factor=2,
+    )
+    index = _vector_index(settings, DIMENSION)
+    assert isinstance(index, QdrantClientVectorIndex)
+    assert index.sharding == QdrantSharding("custom", shard_keys=4, replication_factor=2)
+    await index.client.close()
