@@ -113,7 +113,7 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
 
     from api.services import _vector_index
     from backends.migration import IncompatibleStore, client_dimension, edge_dimension
-    from backends.qdrant_client import QdrantClientVectorIndex
+    from backends.qdrant_client import QdrantClientVectorIndex, _server_errors
 
     prefix = settings.collection_prefix
     if args.qdrant_path:  # qdrant-client's local mode: no server features, but the same client API
@@ -123,7 +123,9 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
     elif settings.qdrant_url:
         index = _vector_index(settings, dimension)
         assert isinstance(index, QdrantClientVectorIndex)
-        stored, where = await client_dimension(index.client, prefix), f"Qdrant at {settings.qdrant_url}"
+        where = f"Qdrant at {settings.qdrant_url}"
+        async with _server_errors():  # an unreachable server is a clear message, not a traceback
+            stored = await client_dimension(index.client, prefix)
     else:
         index = _vector_index(settings, dimension)
         stored, where = edge_dimension(settings.data_dir / "qdrant", prefix), f"data dir {settings.data_dir}"
