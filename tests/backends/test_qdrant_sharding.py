@@ -146,7 +146,6 @@ async def test_auto_mode_sends_no_shard_keys_and_refuses_a_custom_collection() -
     await index.close()
 
 
-@pytest.mark.filterwarnings("ignore:Failed to obtain server version")
 async def test_settings_reach_the_servers_index() -> None:
     from api.services import _vector_index
     from api.settings import Settings
