@@ -14,6 +14,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.types import Message, Scope
 
 from api import routes, thread_routes, working_routes
+from api.agent_requests import provide_bindings
+from api.bindings_config import load_bindings
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
 from api.services import open_services
 from api.settings import Settings
@@ -44,6 +46,7 @@ def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitabl
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings()
+    bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "services": Provide(routes.provide_services),
             "tenant": Provide(routes.provide_tenant),
+            "bindings": Provide(provide_bindings),
         },
         exception_handlers={
             MnemoError: mnemo_error_handler,
@@ -93,4 +97,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
     )
     app.before_send.append(_complete_allow_header(app))
+    app.state.bindings = bindings
     return app

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from memtypes.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     MnemoError,
     NotFound,
@@ -29,6 +30,7 @@ STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
     InvalidInput: (422, "Invalid input"),
     NotFound: (404, "Not found"),
     Unauthorized: (401, "Unauthorized"),
+    Forbidden: (403, "Forbidden"),
     Conflict: (409, "Conflict"),
     Unavailable: (503, "Service unavailable"),
 }
@@ -70,6 +72,7 @@ CONFLICT = {409: _spec("The memory's type does not allow this")}
 LOCKED = {
     409: _spec("Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`")
 }
+AGENT_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("The agent binds the memory read-only (`read_only_memory`)")}
 NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}
 
 

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     working_sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
     thread_ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="refreshed on every turn")
 
+    # Memory resources and agent bindings: a YAML file read and validated when the app is created.
+    config: Path | None = Field(
+        default=None, description="MNEMO_CONFIG: YAML of memory resources and agents; unset = no agents"
+    )
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:

@@ -39,7 +39,7 @@ from memtypes.types import MemoryType
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (
     "content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger", "fact_key",
-    "user_id", "agent_id", "thread_id", "task_id",
+    "user_id", "agent_id", "thread_id", "namespace", "task_id",
 )  # fmt: skip
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")

@@ -62,3 +62,19 @@ class Unavailable(MnemoError):
 
     def __post_init__(self) -> None:
         Exception.__init__(self, self.detail)
+
+
+class Forbidden(MnemoError):
+    """The caller may not do this (e.g. write through a read-only memory binding)."""
+
+    code = "forbidden"
+
+
+class ReadOnlyMemory(Forbidden):
+    code = "read_only_memory"
+
+
+class UnknownAgent(InvalidInput):
+    """A request names an agent that no `MNEMO_CONFIG` binding defines for its tenant."""
+
+    code = "unknown_agent"

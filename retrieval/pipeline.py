@@ -175,7 +175,13 @@ class Retriever:
             for t in resolved.types
         }
 
-    async def retrieve(self, tenant: str, request: RetrieveRequest) -> RetrieveResponse:
+    async def retrieve(
+        self,
+        tenant: str,
+        request: RetrieveRequest,
+        namespaces: Mapping[MemoryType, tuple[str, ...]] | None = None,
+    ) -> RetrieveResponse:
+        """`namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
         resolved = self.resolve(request)
         tuning = resolve_tuning(self.config, request.ranking)
         weights = normalize_allocation(
@@ -206,11 +212,15 @@ class Retriever:
                 rrf_k=tuning.rrf_k,
             )
 
-        searches = [search(t, flt, limit, prefetch) for t in resolved.types]
+        def type_filter(memory_type: MemoryType) -> MemoryFilter:
+            return flt if namespaces is None else replace(flt, namespaces=namespaces[memory_type])
+
+        searches = [search(t, type_filter(t), limit, prefetch) for t in resolved.types]
         if PROSPECTIVE in policies and policies[PROSPECTIVE].query_phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
-            triggered = replace(flt, status="pending", trigger_keys=policies[PROSPECTIVE].query_phrases)
+            phrases = policies[PROSPECTIVE].query_phrases
+            triggered = replace(type_filter(PROSPECTIVE), status="pending", trigger_keys=phrases)
             searches.append(search(PROSPECTIVE, triggered, _TRIGGER_HITS, _TRIGGER_HITS))
         ranked = len(searches)
         runs = _stage_runs(searches, tuning.fusion) if request.explain else []
