@@ -15,12 +15,20 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.bindings_config import BindingsConfigError, load_bindings
     from api.settings import Settings
 
     overrides = {
         k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v
     }
+    if args.config:
+        overrides["config"] = args.config
     settings = Settings(**overrides)
+    try:  # agent bindings: checked before anything starts (every worker's create_app reads it again)
+        load_bindings(settings.config)
+    except BindingsConfigError as exc:
+        print(exc, file=sys.stderr)  # what is wrong where, not a stack trace
+        return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("mnemo")
     host = settings.host
@@ -51,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (default MNEMO_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default MNEMO_PORT or 8080)")
     serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
+    serve.add_argument(
+        "--config", help="memory resources and agents, YAML (default MNEMO_CONFIG; unset = none)"
+    )
     serve.set_defaults(func=_serve)
     ingest_cmd.add_parser(sub)
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
