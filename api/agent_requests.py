@@ -8,15 +8,18 @@ writable resource holding the memory's type (`memory` names it when several do).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from litestar import Request
 
+from ingest.working import WorkingConfig
 from memtypes.agents import Bindings, plan_read, write_target
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.records import MemoryIn, Scope
 from memtypes.requests import RetrieveRequest
 from memtypes.types import MemoryType
+from memtypes.working import WorkingItemIn
 
 Namespaces = Mapping[MemoryType, tuple[str, ...]]
 
@@ -86,3 +89,27 @@ def writes_as_agent(
         namespaces[target.resource.id] = namespace
         out.append(item.model_copy(update={"scope": Scope(namespace=namespace)}))
     return out
+
+
+def working_limits_as_agent(
+    bindings: Bindings, tenant: str, data: WorkingItemIn, defaults: WorkingConfig
+) -> WorkingConfig | None:
+    """An append made as an agent goes through its writable resource holding `working` memories
+    (403 when it binds that read-only) and takes that resource's max tokens and TTL.
+
+    The task itself stays `(tenant, task_id)`: a task id already names one piece of work.
+    """
+    if data.agent is None:
+        _without_agent(data.context)
+        return None
+    agent = bindings.agent(tenant, data.agent)
+    target = write_target(agent, MemoryType.WORKING, None, "item")
+    target.namespace(data.context or {})  # the agent's context must still fit its key (422 otherwise)
+    own = target.resource.working
+    if own is None:
+        return defaults
+    return replace(
+        defaults,
+        max_tokens=own.max_tokens or defaults.max_tokens,
+        ttl_s=own.ttl_s or defaults.ttl_s,
+    )

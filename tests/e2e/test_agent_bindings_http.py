@@ -26,6 +26,10 @@ resources:
   - id: runbooks
     types: [procedural]
     key: shared
+  - id: scratch
+    types: [working]
+    key: "support-{conversation_id}"
+    working: {max_tokens: 20, ttl_s: 60, budget_tokens: 50}
 agents:
   - name: bot                # level 1
     memory: support
@@ -37,6 +41,9 @@ agents:
       - {id: support, mode: read-write}
       - {id: prefs, mode: read-only}
       - {id: runbooks, mode: read-only}
+      - {id: scratch, mode: read-only}
+  - name: worker             # level 2, each resource with its own key
+    memories: [support, scratch]
   - name: librarian
     memories: [runbooks]
   - name: profiler
@@ -201,3 +208,21 @@ async def test_without_a_config_naming_an_agent_is_a_422(app_client: AppFactory)
     async with app_client() as client:
         response = await client.post("/v1/retrieve", json={"query": "tea", "agent": "bot"})
         assert response.status_code == 422 and response.json()["code"] == "unknown_agent"
+
+
+async def test_working_memory_takes_the_resource_limits(client: Any) -> None:
+    ctx = {"conversation_id": "c1"}
+    item = {"content": "The customer is on the phone right now.", "agent": "worker", "context": ctx}
+    response = await client.post("/v1/working/t1/items", json=item, headers=A)
+    assert response.status_code == 201, response.text
+    assert response.json()["max_tokens"] == 20  # the resource's, not the service's 4000
+    too_long = {**item, "content": "word " * 30}
+    assert (await client.post("/v1/working/t1/items", json=too_long, headers=A)).status_code == 422
+    refused = await client.post("/v1/working/t1/items", json={**item, "agent": "triage"}, headers=A)
+    assert refused.status_code == 403 and refused.json()["code"] == "read_only_memory"
+    unheld = await client.post("/v1/working/t1/items", json={**item, "agent": "bot"}, headers=A)
+    assert unheld.status_code == 422 and unheld.json()["errors"][0]["field"] == "item.type"
+    body = {"query": "who is on the phone?", "agent": "worker", "context": ctx, "task_id": "t1"}
+    found = (await client.post("/v1/retrieve", json=body, headers=A)).json()
+    assert found["metadata"]["working_budget"] == 50
+    assert "The customer is on the phone right now." in found["context"]

@@ -14,7 +14,15 @@ from api.app import create_app
 from api.bindings_config import BindingsConfigError
 from api.settings import Settings
 
-BAD = "resources:\n  - id: support\n    types: [semantic]\nagents:\n  - name: bot\n    memories:\n      - {id: support, mode: writable}\n"
+BAD = """\
+resources:
+  - id: support
+    types: [semantic]
+agents:
+  - name: bot
+    memories:
+      - {id: support, mode: writable}
+"""
 
 
 def test_create_app_refuses_a_bad_config(tmp_path: Path) -> None:
