@@ -438,11 +438,12 @@ def _stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[Sear
     for s in searches:
         if s.formula is None:
             continue  # the search's own scores are the stage's
-        alone = replace(s, formula=None, limit=s.prefetch_limit)
-        if s.fused and fusion is Fusion.LINEAR:
-            runs.append([replace(alone, sparse=None), replace(alone, vector=None)])
+        depth = s.prefetch_limit
+        if s.fused and fusion is Fusion.LINEAR:  # (one replace: a fused linear search needs a formula)
+            dense = replace(s, sparse=None, formula=None, limit=depth)
+            runs.append([dense, replace(s, vector=None, formula=None, limit=depth)])
         else:
-            runs.append([alone])
+            runs.append([replace(s, formula=None, limit=depth)])
     return runs
 
 
