@@ -5,7 +5,7 @@ cannot embed every memory. Instead a pool of real texts (from the synthetic gene
 once, and each memory gets a vector that is a normalized noisy mixture of two pool vectors: the
 one of its own text, mostly, plus some of another, plus Gaussian noise. The vectors therefore
 cluster the way real embeddings do, while no two are identical. Payloads are the real thing: each
-record is built by the write pipeline's own `build_record` and `line_tokens`, so the service sees
+record is built by the write pipeline's own `build_record` and `line_payload`, so the service sees
 exactly what `POST /v1/memories` would have stored.
 """
 
@@ -95,7 +95,7 @@ async def scale_points(
                 record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
                 record = record.model_copy(update={"seq": writer.next_seq()})
                 payload = record.to_payload()
-                payload["line_tokens"] = writer.line_tokens(record)
+                payload.update(writer.line_payload(record))
                 # The BM25 vector too, as the write path stores it: hybrid search is timed for real.
                 sparse = writer.sparse.documents([record.content])[0] if writer.sparse else None
                 points.append(VectorPoint(record.id, vector.tolist(), payload, sparse))
