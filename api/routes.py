@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
+from api.logs import bind_tenant
 from api.problems import COMMON_PROBLEMS, CONFLICT, NOT_FOUND
 from api.services import Services
 from ingest.pipeline import WriteOptions
@@ -85,7 +86,9 @@ async def provide_services(request: Request[Any, Any, Any]) -> Services:
 
 
 async def provide_tenant(request: Request[Any, Any, Any]) -> str:
-    return tenant_of(request, request.app.state.services)
+    tenant = tenant_of(request, request.app.state.services)
+    bind_tenant(tenant)  # the request's log lines (its access line included) name the tenant
+    return tenant
 
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=COMMON_PROBLEMS)

@@ -15,20 +15,30 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.logs import configure_logging
     from api.settings import Settings
 
     overrides = {
         k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v
     }
     settings = Settings(**overrides)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("mnemo")
     host = settings.host
     if settings.single_tenant and host not in LOOPBACK:
         log.warning("no MNEMO_API_KEYS: refusing to listen on %s, listening on 127.0.0.1 only", host)
         host = "127.0.0.1"
     log.info("mnemo listening on http://%s:%d (data dir %s)", host, settings.port, settings.data_dir)
-    uvicorn.run(create_app(settings), host=host, port=settings.port, log_level=settings.log_level.lower())
+    # log_config=None: uvicorn's loggers go through our handler. Its access log is off: mnemo.access
+    # logs each request instead, with the route, status, duration and tenant uvicorn does not know.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+        access_log=False,
+    )
     return 0
 
 
