@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ _STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, 
     "request_id",
     "tenant",
     "taskName",
+    "color_message",  # uvicorn's copy of the message with terminal colours
 }
 
 
@@ -139,6 +141,11 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(True)  # library warnings become log lines in the same format
+    # transformers (imported later, when the model loads) logs through a handler of its own and draws
+    # progress bars on stderr: neither is JSON. Quiet both unless the operator asked otherwise.
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     # uvicorn run with log_config=None leaves its loggers without handlers: they propagate to root.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()

@@ -19,7 +19,7 @@ from api.logs import RequestContext, enter_request, leave_request
 REQUEST_ID_HEADER = "x-request-id"
 # A client's id is accepted when it cannot forge log lines or headers: no spaces, quotes or control
 # characters, at most 128 characters. Anything else is replaced by a fresh one.
-SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$")
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")  # fullmatch: no trailing \n
 # Probes and scrapes come every few seconds: logged at DEBUG so they do not drown the requests.
 QUIET_ROUTES = frozenset({"/health", "/ready", "/metrics"})
 
@@ -30,7 +30,7 @@ def request_id_from(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
             candidate = value.decode("latin-1")
-            if SAFE_REQUEST_ID.match(candidate):
+            if SAFE_REQUEST_ID.fullmatch(candidate):
                 return candidate
             break
     return uuid.uuid4().hex
