@@ -14,7 +14,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.types import Message, Scope
 
 from api import routes, thread_routes, working_routes
-from api.metrics import MetricsController, MnemoMetrics, prometheus_config, record_response
+from api.metrics import (
+    MetricsController,
+    MnemoMetrics,
+    counting_engine_errors,
+    prometheus_config,
+    record_response,
+)
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
 from api.request_context import RequestContextMiddleware
 from api.services import open_services
@@ -87,10 +93,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "tenant": Provide(routes.provide_tenant),
         },
         exception_handlers={
-            MnemoError: mnemo_error_handler,
+            MnemoError: counting_engine_errors(mnemo_error_handler),
             ValidationException: validation_handler,
             HTTPException: http_error_handler,
-            Exception: internal_error_handler,
+            Exception: counting_engine_errors(internal_error_handler),
         },
         lifespan=[lifespan],
         middleware=[prometheus_config(metrics).middleware],

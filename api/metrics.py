@@ -13,7 +13,7 @@ current app's metrics; engines report through their circuit breakers' listeners.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -34,6 +34,7 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from api.routes import WriteResponse
+from memtypes.errors import Unavailable
 from memtypes.requests import RetrieveResponse
 from memtypes.working import AppendResult
 
@@ -57,6 +58,7 @@ class MnemoMetrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
+        self._watched: set[str] = set()  # engines whose errors a breaker listener counts
         r = self.registry
         self.retrieval_stage = Histogram(
             f"{PREFIX}_retrieval_stage_seconds",
@@ -164,11 +166,19 @@ class MnemoMetrics:
     def record_engine_error(self, engine: str, exc: BaseException) -> None:
         self.engine_errors.labels(engine, type(exc).__name__).inc()
 
+    def record_failed_request(self, exc: BaseException) -> None:
+        """An error that ended a request: an engine's when it came out of one of the engine adapters
+        (or says which dependency is unavailable), unless a breaker listener counted it already."""
+        engine = _engine_of(exc)
+        if engine is not None and engine not in self._watched:
+            self.record_engine_error(engine, exc)
+
     def set_breaker_state(self, engine: str, state: str) -> None:
         self.breaker_state.labels(engine).set(BREAKER_STATES.get(state, 0))
 
     def watch_breaker(self, engine: str, breaker: CircuitBreaker) -> None:
         """Follow an aiobreaker breaker: its state as a gauge, each failure it counts as an error."""
+        self._watched.add(engine)
         breaker.add_listener(_BreakerMetrics(self, engine))
         self.set_breaker_state(engine, _state_name(breaker.current_state))
 
@@ -184,6 +194,42 @@ async def record_response(response: Response[Any]) -> Response[Any]:
     if (metrics := _current_metrics.get()) is not None:
         metrics.record_response(response.content)
     return response
+
+
+ExceptionHandler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
+
+
+def counting_engine_errors(handler: ExceptionHandler) -> ExceptionHandler:
+    """Wrap a problem-details handler: the errors it answers with a 5xx are counted (per engine)."""
+
+    def handle(request: Request[Any, Any, Any], exc: Any) -> Response[Any]:
+        response = handler(request, exc)
+        if (response.status_code or 0) >= 500 and (metrics := _current_metrics.get()) is not None:
+            metrics.record_failed_request(exc)
+        return response
+
+    return handle
+
+
+# Engine adapter modules → engine label. An unhandled error is the engine's when its traceback
+# passes through its adapter; both vector backends are `qdrant` (a deployment runs one of them).
+_ENGINE_MODULES = {
+    "backends.qdrant_edge": "qdrant",
+    "backends.qdrant_client": "qdrant",
+    "backends._edge_queries": "qdrant",
+}
+_ENGINE_DEPENDENCIES = {"qdrant_edge": "qdrant", "qdrant": "qdrant", "redis": "redis"}
+
+
+def _engine_of(exc: BaseException) -> str | None:
+    if isinstance(exc, Unavailable):
+        return _ENGINE_DEPENDENCIES.get(str(exc.dependency))
+    tb = exc.__traceback__
+    while tb is not None:
+        if engine := _ENGINE_MODULES.get(tb.tb_frame.f_globals.get("__name__", "")):
+            return engine
+        tb = tb.tb_next
+    return None
 
 
 def _state_name(state: object) -> str:

@@ -150,3 +150,12 @@ async def test_two_apps_in_one_process_keep_their_own_counts(
 async def test_metrics_stay_out_of_the_openapi_schema(client: AsyncTestClient[Any]) -> None:
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/metrics" not in schema["paths"]
+
+
+async def test_vector_store_failures_count_as_qdrant_errors(client: AsyncTestClient[Any]) -> None:
+    await client.app.state.services.index.close()  # the store goes away under the running service
+    response = await client.post("/v1/retrieve", json={"query": "tea"})
+    assert response.status_code == 503
+    m = await scrape(client)
+    assert value(m, "mnemo_engine_errors_total", engine="qdrant", kind="Unavailable") == 1
+    assert value(m, "mnemo_engine_errors_total", engine="redis") == 0
