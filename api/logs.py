@@ -106,7 +106,12 @@ class TextFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         record.context = f" [{request_id}]" if request_id else ""
         line = super().format(record)
-        extras = {k: v for k, v in _extras(record).items() if k != "context"}
+        tenant = getattr(record, "tenant", None)
+        message = record.getMessage()
+        # Extras the message already shows (an access line's method, route, status) are not repeated.
+        extras = {k: v for k, v in _extras(record).items() if k != "context" and str(v) not in message}
+        if tenant:
+            extras["tenant"] = tenant
         if extras:
             line += " " + " ".join(f"{k}={v}" for k, v in extras.items())
         return line

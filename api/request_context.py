@@ -66,7 +66,7 @@ class RequestContextMiddleware:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             access_log.log(
                 logging.DEBUG if route in QUIET_ROUTES else logging.INFO,
-                "%s %s %d %.1f ms",
+                "%s %s %d %s ms",
                 scope.get("method", ""),
                 route,
                 status,

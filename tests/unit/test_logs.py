@@ -54,13 +54,15 @@ def test_json_lines_carry_the_request_context_and_extras(restore_root: None) -> 
 def test_text_lines_are_readable(restore_root: None) -> None:
     stream = Terminal()
     configure_logging("INFO", "auto", stream)
-    token = enter_request(RequestContext("req-2"))
+    token = enter_request(RequestContext("req-2", tenant="acme"))
     try:
         logging.getLogger("mnemo.test").warning("careful", extra={"status": 503})
+        logging.getLogger("mnemo.access").info("GET /x 200", extra={"route": "/x", "status": 200})
     finally:
         leave_request(token)
-    line = stream.getvalue().strip()
-    assert " WARNING mnemo.test [req-2]: careful" in line and line.endswith("status=503")
+    careful, access = stream.getvalue().splitlines()
+    assert " WARNING mnemo.test [req-2]: careful" in careful and careful.endswith("status=503 tenant=acme")
+    assert access.endswith("[req-2]: GET /x 200 tenant=acme")  # what the message shows is not repeated
 
 
 def test_configuring_twice_does_not_double_lines(restore_root: None) -> None:
