@@ -8,8 +8,9 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from api.logs import current_request
 from memtypes.errors import (
     Conflict,
     Forbidden,
@@ -51,6 +52,9 @@ class ProblemDetails(BaseModel):
     instance: str
     code: str
     errors: list[FieldError] | None = None
+    request_id: str | None = Field(
+        default=None, description="this request's id (the X-Request-ID header): quote it when reporting"
+    )
 
 
 def _spec(description: str) -> ResponseSpec:
@@ -95,6 +99,8 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    if (context := current_request()) is not None:
+        body["request_id"] = context.request_id
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from api.agent_requests import retrieval_as_agent, writes_as_agent
+from api.logs import bind_tenant
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND
 from api.services import Services
 from ingest.pipeline import WriteOptions
@@ -98,7 +99,9 @@ async def provide_services(request: Request[Any, Any, Any]) -> Services:
 
 
 async def provide_tenant(request: Request[Any, Any, Any]) -> str:
-    return tenant_of(request, request.app.state.services)
+    tenant = tenant_of(request, request.app.state.services)
+    bind_tenant(tenant)  # the request's log lines (its access line included) name the tenant
+    return tenant
 
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)

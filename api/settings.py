@@ -75,6 +75,10 @@ class Settings(BaseSettings):
         description="how often access counts of retrieved memories are written",
     )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    # Observability: structured logs (metrics need no settings; /metrics is always served).
+    log_format: Literal["json", "text", "auto"] = Field(
+        default="auto", description="json lines, readable text, or auto: text at a terminal, else json"
+    )
 
     # Redis: working memory, threads, locks.
     redis_url: SecretStr | None = Field(

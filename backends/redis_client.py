@@ -215,6 +215,11 @@ class RedisGateway:
         )
 
     @property
+    def breaker(self) -> CircuitBreaker:
+        """For observers (metrics): its state, and listeners to add."""
+        return self._breaker
+
+    @property
     def retry_after_s(self) -> int:
         return max(1, math.ceil(self.config.breaker_reset_s))
 

@@ -16,6 +16,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
     from api.bindings_config import BindingsConfigError, load_bindings
+    from api.logs import configure_logging
     from api.settings import Settings
 
     overrides = {
@@ -29,14 +30,23 @@ def _serve(args: argparse.Namespace) -> int:
     except BindingsConfigError as exc:
         print(exc, file=sys.stderr)  # what is wrong where, not a stack trace
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("mnemo")
     host = settings.host
     if settings.single_tenant and host not in LOOPBACK:
         log.warning("no MNEMO_API_KEYS: refusing to listen on %s, listening on 127.0.0.1 only", host)
         host = "127.0.0.1"
     log.info("mnemo listening on http://%s:%d (data dir %s)", host, settings.port, settings.data_dir)
-    uvicorn.run(create_app(settings), host=host, port=settings.port, log_level=settings.log_level.lower())
+    # log_config=None: uvicorn's loggers go through our handler. Its access log is off: mnemo.access
+    # logs each request instead, with the route, status, duration and tenant uvicorn does not know.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+        access_log=False,
+    )
     return 0
 
 
