@@ -89,8 +89,9 @@ async def scale_points(
             chunk_vectors = mixed_vectors(vectors, own, rng)
             points = []
             for offset, (text_index, vector) in enumerate(zip(own, chunk_vectors, strict=True)):
+                position = (start + offset) / count
                 item = _memory(
-                    memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], jitter
+                    memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], position, jitter
                 )
                 record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
                 record = record.model_copy(update={"seq": writer.next_seq()})
@@ -102,8 +103,14 @@ async def scale_points(
             yield memory_type, points, chunk_vectors
 
 
-def _memory(memory_type: MemoryType, external_id: str, content: str, jitter: random.Random) -> MemoryIn:
-    occurred = SCALE_NOW - timedelta(minutes=jitter.randrange(365 * 24 * 60))
+def _memory(
+    memory_type: MemoryType, external_id: str, content: str, position: float, jitter: random.Random
+) -> MemoryIn:
+    """Memories are written as they happen: over the year before SCALE_NOW, in order (within a few
+    minutes), as a conversation's turns are. (Write order matters to the neighbour lookups, which
+    walk the write sequence within a turn's session window.)"""
+    minutes = int((1.0 - position) * 365 * 24 * 60) + jitter.randrange(10)
+    occurred = SCALE_NOW - timedelta(minutes=minutes)
     due = SCALE_NOW + timedelta(hours=jitter.randrange(-30 * 24, 60 * 24))
     row: dict[str, object] = {
         "type": memory_type.value,

@@ -138,8 +138,8 @@ class Retriever:
         return ResolvedRequest(budget, encoding, types, now, working_budget)
 
     def _candidate_limits(self, budget: int) -> tuple[int, int]:
-        # Enough hits that a type could fill the whole budget with short (~8-token) memories.
-        limit = min(max(math.ceil(budget / 8), self.config.min_candidates), self.config.max_candidates)
+        per_line = self.config.tokens_per_candidate
+        limit = min(max(math.ceil(budget / per_line), self.config.min_candidates), self.config.max_candidates)
         prefetch = min(
             max(limit * self.config.prefetch_factor, self.config.min_prefetch), self.config.max_prefetch
         )
@@ -189,7 +189,7 @@ class Retriever:
     ) -> RetrieveResponse:
         """`namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
         resolved = self.resolve(request)
-        tuning = resolve_tuning(self.config, request.ranking)
+        tuning = resolve_tuning(self.config, request.ranking, request.include_superseded)
         weights = normalize_allocation(
             resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
         )
