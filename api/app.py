@@ -15,6 +15,8 @@ from litestar.types import Message, Scope
 
 from api import routes, thread_routes, working_routes
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
+from api.rate_limit import open_rate_limit, rate_limit_guard
+from api.resilience import InflightWrites, TrackWrites
 from api.services import open_services
 from api.settings import Settings
 from memtypes.errors import MnemoError
@@ -48,12 +50,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.services = await open_services(settings)
+        app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
         try:
             yield
         finally:
+            # In-flight writes finish (bounded) before the engines close; Edge flushes on close.
+            await app.state.inflight.drain(settings.shutdown_grace_s)
             services, app.state.services = app.state.services, None
             await services.close()
 
@@ -88,9 +93,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: internal_error_handler,
         },
         lifespan=[lifespan],
+        guards=[rate_limit_guard],
+        middleware=[TrackWrites()],
         request_max_body_size=settings.max_request_bytes,
         openapi_config=OpenAPIConfig(title="mnemo", version="0.1.0", path="/schema"),
         logging_config=None,
     )
     app.before_send.append(_complete_allow_header(app))
+    app.state.inflight = InflightWrites()
     return app
+
+
+def create_app_from_env() -> Litestar:
+    """The factory `mnemo serve --workers N` gives uvicorn: each worker process builds its own app
+    from the MNEMO_* environment (which `mnemo serve` sets from its flags before forking)."""
+    return create_app(Settings())

@@ -218,6 +218,11 @@ class RedisGateway:
     def retry_after_s(self) -> int:
         return max(1, math.ceil(self.config.breaker_reset_s))
 
+    @property
+    def breaker_state(self) -> str:
+        """closed | open | half_open, for /ready and the metrics."""
+        return _state_name(self._breaker.current_state)
+
     async def run(self, op: Callable[[Redis], Awaitable[T]]) -> T:
         try:
             result: T = await self._breaker.call_async(op, self.client)
