@@ -98,7 +98,11 @@ class EmbeddedRedis:
                 "dbfilename working.rdb",
                 "save 60 1",
                 "save 10 1000",
-                "appendonly no",
+                # The append-only file gets every write before its reply is sent, so an acknowledged
+                # working-memory write survives redis-server being killed; fsync once a second
+                # bounds what a power loss could take.
+                "appendonly yes",
+                "appendfsync everysec",
                 "daemonize no",
                 f"logfile {quoted(self.directory / 'redis.log')}",
                 "loglevel warning",

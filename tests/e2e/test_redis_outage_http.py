@@ -98,7 +98,7 @@ async def test_killing_redis_degrades_and_everything_recovers_without_a_restart(
         assert written.status_code == 201 and written.json()["results"][0]["status"] == "created"
 
         await own_redis.stop()  # reap the killed process
-        await own_redis.start()  # a new server on the same socket, empty (nothing was saved)
+        await own_redis.start()  # a new server on the same socket, reloading its append-only file
         await wait_until(client, redis_ready)
         assert (
             await client.post("/v1/working/wifi/items", json={"content": "Ask Carol."})
