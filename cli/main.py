@@ -12,15 +12,16 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from api.app import create_app
     from api.settings import Settings
+    from cli import serve_replicas
 
     overrides = {
         k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v
     }
     settings = Settings(**overrides)
+    if problem := serve_replicas.replicas_problem(settings, args.workers):
+        print(f"mnemo serve: {problem}", file=sys.stderr)
+        return serve_replicas.EXIT_BAD_SETUP
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("mnemo")
     host = settings.host
@@ -28,7 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
         log.warning("no MNEMO_API_KEYS: refusing to listen on %s, listening on 127.0.0.1 only", host)
         host = "127.0.0.1"
     log.info("mnemo listening on http://%s:%d (data dir %s)", host, settings.port, settings.data_dir)
-    uvicorn.run(create_app(settings), host=host, port=settings.port, log_level=settings.log_level.lower())
+    serve_replicas.run(settings, host, args.workers, settings.log_level.lower())
     return 0
 
 
@@ -51,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (default MNEMO_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default MNEMO_PORT or 8080)")
     serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (N > 1 needs MNEMO_QDRANT_URL and MNEMO_REDIS_URL)",
+    )
     serve.set_defaults(func=_serve)
     ingest_cmd.add_parser(sub)
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")

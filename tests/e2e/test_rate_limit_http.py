@@ -41,7 +41,9 @@ async def test_the_limit_trips_per_tenant_and_probes_are_exempt(app_client: AppF
             assert (await client.get("/health")).status_code == 200
             assert (await client.get("/ready")).status_code == 200
             assert (await client.get("/schema/openapi.json")).status_code == 200
-        assert (await client.get("/v1/working/t1", headers={"authorization": "Bearer nope"})).status_code == 401
+        assert (
+            await client.get("/v1/working/t1", headers={"authorization": "Bearer nope"})
+        ).status_code == 401
 
 
 async def test_the_allowance_comes_back_after_the_interval(app_client: AppFactory) -> None:
