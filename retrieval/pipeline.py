@@ -438,11 +438,16 @@ def _stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[Sear
     for s in searches:
         if s.formula is None:
             continue  # the search's own scores are the stage's
-        alone = replace(s, formula=None, limit=s.prefetch_limit)
         if s.fused and fusion is Fusion.LINEAR:
-            runs.append([replace(alone, sparse=None), replace(alone, vector=None)])
+            # Each list on its own: a fused linear search without its formula is not a valid request.
+            runs.append(
+                [
+                    replace(s, formula=None, limit=s.prefetch_limit, sparse=None),
+                    replace(s, formula=None, limit=s.prefetch_limit, vector=None),
+                ]
+            )
         else:
-            runs.append([alone])
+            runs.append([replace(s, formula=None, limit=s.prefetch_limit)])
     return runs
 
 
