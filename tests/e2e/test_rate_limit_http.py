@@ -47,11 +47,12 @@ async def test_the_limit_trips_per_tenant_and_probes_are_exempt(app_client: AppF
 
 
 async def test_the_allowance_comes_back_after_the_interval(app_client: AppFactory) -> None:
-    async with app_client(rate_limit_per_minute=60, rate_limit_burst=2) as client:
+    # One request every 2 s: the three requests below fit in that even on a loaded machine.
+    async with app_client(rate_limit_per_minute=30, rate_limit_burst=2) as client:
         assert (await client.get("/v1/working/t")).status_code == 200
         assert (await client.get("/v1/working/t")).status_code == 200
-        assert assert_limited(await client.get("/v1/working/t")) == 1
-        await asyncio.sleep(1.1)
+        assert 1 <= assert_limited(await client.get("/v1/working/t")) <= 2
+        await asyncio.sleep(2.1)
         assert (await client.get("/v1/working/t")).status_code == 200
         assert_limited(await client.get("/v1/working/t"))
 
