@@ -17,6 +17,7 @@ from memtypes.errors import (
     InvalidInput,
     MnemoError,
     NotFound,
+    RateLimited,
     Unauthorized,
     Unavailable,
     UnknownModel,
@@ -34,6 +35,7 @@ STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
     Forbidden: (403, "Forbidden"),
     Conflict: (409, "Conflict"),
     Unavailable: (503, "Service unavailable"),
+    RateLimited: (429, "Too many requests"),
 }
 
 
@@ -69,6 +71,7 @@ COMMON_PROBLEMS: dict[int, ResponseSpec] = {
     401: _spec("Missing or unknown API key"),
     413: _spec("Request body too large"),
     422: _spec("Invalid input; `errors` names each field"),
+    429: _spec("The tenant's rate limit is used up; retry after `Retry-After` seconds"),
     503: _spec("A dependency is unavailable; retry after `Retry-After` seconds"),
 }
 NOT_FOUND = {404: _spec("No such memory in this tenant")}
@@ -107,7 +110,7 @@ def problem(
 def mnemo_error_handler(request: Request[Any, Any, Any], exc: MnemoError) -> Response[Any]:
     status, title = next((v for k, v in STATUS_BY_ERROR.items() if isinstance(exc, k)), (500, "Error"))
     errors = [{"field": p.field, "message": p.message} for p in exc.problems]
-    retry_after = getattr(exc, "retry_after_s", None)  # Unavailable, LockTimeout
+    retry_after = getattr(exc, "retry_after_s", None)  # Unavailable, LockTimeout, RateLimited
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": 'Bearer realm="mnemo"'}

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from api.agent_requests import retrieval_as_agent, writes_as_agent
 from api.logs import bind_tenant
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND
+from api.resilience import readiness
 from api.services import Services
 from ingest.pipeline import WriteOptions
 from memtypes.agents import Bindings
@@ -254,15 +255,6 @@ async def health() -> dict[str, str]:
 
 @get("/ready", summary="Readiness of every dependency")
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    services: Services | None = getattr(request.app.state, "services", None)
-    checks = {
-        "vectors": bool(services and await services.index.ready()),
-        "redis": bool(services and await services.redis.ping()),
-    }
-    # Without Redis the service still answers retrievals (degraded), so it stays in rotation: 200
-    # with status "degraded". Without the vector store it cannot answer anything useful: 503.
-    if not checks["vectors"]:
-        status, code = "not ready", 503
-    else:
-        status, code = ("ready" if checks["redis"] else "degraded"), 200
-    return Response({"status": status, "checks": checks}, status_code=code)
+    # Per-dependency status (vectors, redis, embedder) and the rules: api/resilience.py.
+    status_code, body = await readiness(getattr(request.app.state, "services", None))
+    return Response(body, status_code=status_code)

@@ -12,12 +12,10 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from api.app import create_app
     from api.bindings_config import BindingsConfigError, load_bindings
     from api.logs import configure_logging
     from api.settings import Settings
+    from cli import serve_replicas
 
     overrides = {
         k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v
@@ -30,6 +28,9 @@ def _serve(args: argparse.Namespace) -> int:
     except BindingsConfigError as exc:
         print(exc, file=sys.stderr)  # what is wrong where, not a stack trace
         return 2
+    if problem := serve_replicas.replicas_problem(settings, args.workers):
+        print(f"mnemo serve: {problem}", file=sys.stderr)
+        return serve_replicas.EXIT_BAD_SETUP
     configure_logging(settings.log_level, settings.log_format)
     log = logging.getLogger("mnemo")
     host = settings.host
@@ -37,16 +38,7 @@ def _serve(args: argparse.Namespace) -> int:
         log.warning("no MNEMO_API_KEYS: refusing to listen on %s, listening on 127.0.0.1 only", host)
         host = "127.0.0.1"
     log.info("mnemo listening on http://%s:%d (data dir %s)", host, settings.port, settings.data_dir)
-    # log_config=None: uvicorn's loggers go through our handler. Its access log is off: mnemo.access
-    # logs each request instead, with the route, status, duration and tenant uvicorn does not know.
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        log_config=None,
-        access_log=False,
-    )
+    serve_replicas.run(settings, host, args.workers, settings.log_level.lower())
     return 0
 
 
@@ -71,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
     serve.add_argument(
         "--config", help="memory resources and agents, YAML (default MNEMO_CONFIG; unset = none)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (N > 1 needs MNEMO_QDRANT_URL and MNEMO_REDIS_URL)",
     )
     serve.set_defaults(func=_serve)
     ingest_cmd.add_parser(sub)

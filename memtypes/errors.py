@@ -49,6 +49,16 @@ class LockTimeout(Conflict):
     retry_after_s = 1
 
 
+class RateLimited(MnemoError):
+    """The tenant has used up its request allowance; `retry_after_s` says when the next one fits."""
+
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
 @dataclass
 class Unavailable(MnemoError):
     """A dependency (Redis, a Qdrant server) cannot serve the request right now."""
