@@ -14,9 +14,23 @@ from litestar.openapi import OpenAPIConfig
 from litestar.types import Message, Scope
 
 from api import routes, thread_routes, working_routes
+from api.agent_requests import provide_bindings
+from api.bindings_config import load_bindings
+from api.logs import configure_logging
+from api.metrics import (
+    MetricsController,
+    MnemoMetrics,
+    counting_engine_errors,
+    prometheus_config,
+    record_response,
+)
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
+from api.rate_limit import open_rate_limit, rate_limit_guard
+from api.request_context import RequestContextMiddleware
+from api.resilience import InflightWrites, TrackWrites
 from api.services import open_services
 from api.settings import Settings
+from backends.qdrant_breaker import BreakerGuardedIndex
 from memtypes.errors import MnemoError
 
 log = logging.getLogger("mnemo")
@@ -44,16 +58,24 @@ def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitabl
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings()
+    bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
+    metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.services = await open_services(settings)
+        metrics.watch_breaker("redis", app.state.services.redis.breaker)
+        if isinstance(app.state.services.index, BreakerGuardedIndex):  # a Qdrant server
+            metrics.watch_breaker("qdrant", app.state.services.index.breaker)
+        app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
         try:
             yield
         finally:
+            # In-flight writes finish (bounded) before the engines close; Edge flushes on close.
+            await app.state.inflight.drain(settings.shutdown_grace_s)
             services, app.state.services = app.state.services, None
             await services.close()
 
@@ -76,21 +98,40 @@ def create_app(settings: Settings | None = None) -> Litestar:
             thread_routes.create_thread,
             thread_routes.append_turn,
             thread_routes.thread_history,
+            MetricsController,
         ],
         dependencies={
             "services": Provide(routes.provide_services),
             "tenant": Provide(routes.provide_tenant),
+            "bindings": Provide(provide_bindings),
         },
         exception_handlers={
-            MnemoError: mnemo_error_handler,
+            MnemoError: counting_engine_errors(mnemo_error_handler),
             ValidationException: validation_handler,
             HTTPException: http_error_handler,
-            Exception: internal_error_handler,
+            Exception: counting_engine_errors(internal_error_handler),
         },
         lifespan=[lifespan],
+        middleware=[prometheus_config(metrics).middleware, TrackWrites()],
+        after_request=record_response,
+        guards=[rate_limit_guard],
         request_max_body_size=settings.max_request_bytes,
         openapi_config=OpenAPIConfig(title="mnemo", version="0.1.0", path="/schema"),
         logging_config=None,
     )
     app.before_send.append(_complete_allow_header(app))
+    app.state.bindings = bindings
+    app.state.metrics = metrics
+    # Outermost, around routing and error handling: every response (a 404 of an unknown path too)
+    # carries X-Request-ID, and every log line of the request its id.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    app.state.inflight = InflightWrites()
     return app
+
+
+def create_app_from_env() -> Litestar:
+    """The factory `mnemo serve --workers N` gives uvicorn: each worker process builds its own app
+    from the MNEMO_* environment (which `mnemo serve` sets from its flags before forking)."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)  # a fresh process: set up its logging
+    return create_app(settings)

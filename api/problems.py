@@ -8,13 +8,16 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from api.logs import current_request
 from memtypes.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     MnemoError,
     NotFound,
+    RateLimited,
     Unauthorized,
     Unavailable,
     UnknownModel,
@@ -29,8 +32,10 @@ STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
     InvalidInput: (422, "Invalid input"),
     NotFound: (404, "Not found"),
     Unauthorized: (401, "Unauthorized"),
+    Forbidden: (403, "Forbidden"),
     Conflict: (409, "Conflict"),
     Unavailable: (503, "Service unavailable"),
+    RateLimited: (429, "Too many requests"),
 }
 
 
@@ -49,6 +54,9 @@ class ProblemDetails(BaseModel):
     instance: str
     code: str
     errors: list[FieldError] | None = None
+    request_id: str | None = Field(
+        default=None, description="this request's id (the X-Request-ID header): quote it when reporting"
+    )
 
 
 def _spec(description: str) -> ResponseSpec:
@@ -63,6 +71,7 @@ COMMON_PROBLEMS: dict[int, ResponseSpec] = {
     401: _spec("Missing or unknown API key"),
     413: _spec("Request body too large"),
     422: _spec("Invalid input; `errors` names each field"),
+    429: _spec("The tenant's rate limit is used up; retry after `Retry-After` seconds"),
     503: _spec("A dependency is unavailable; retry after `Retry-After` seconds"),
 }
 NOT_FOUND = {404: _spec("No such memory in this tenant")}
@@ -70,6 +79,7 @@ CONFLICT = {409: _spec("The memory's type does not allow this")}
 LOCKED = {
     409: _spec("Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`")
 }
+AGENT_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("The agent binds the memory read-only (`read_only_memory`)")}
 NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}
 
 
@@ -92,13 +102,15 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    if (context := current_request()) is not None:
+        body["request_id"] = context.request_id
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def mnemo_error_handler(request: Request[Any, Any, Any], exc: MnemoError) -> Response[Any]:
     status, title = next((v for k, v in STATUS_BY_ERROR.items() if isinstance(exc, k)), (500, "Error"))
     errors = [{"field": p.field, "message": p.message} for p in exc.problems]
-    retry_after = getattr(exc, "retry_after_s", None)  # Unavailable, LockTimeout
+    retry_after = getattr(exc, "retry_after_s", None)  # Unavailable, LockTimeout, RateLimited
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": 'Bearer realm="mnemo"'}

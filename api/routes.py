@@ -11,9 +11,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
-from api.problems import COMMON_PROBLEMS, CONFLICT, NOT_FOUND
+from api.agent_requests import retrieval_as_agent, writes_as_agent
+from api.logs import bind_tenant
+from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND
+from api.resilience import readiness
 from api.services import Services
 from ingest.pipeline import WriteOptions
+from memtypes.agents import Bindings
+from memtypes.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.jsontypes import JsonBool
 from memtypes.queries import MemoryFilter
@@ -33,6 +38,14 @@ class WriteRequest(BaseModel):
     )
     dedup: JsonBool = Field(
         default=True, description="merge near-duplicates: the newest supersedes the older"
+    )
+    # Agent bindings (MNEMO_CONFIG): write into the agent's memory resources instead of a scope.
+    agent: AgentName | None = Field(default=None, description="write as this agent")
+    context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
+    memory: str | None = Field(
+        default=None,
+        pattern=RESOURCE_ID_PATTERN,
+        description="the resource to write to, when several hold a type",
     )
 
 
@@ -68,9 +81,11 @@ def _instant(raw: str, field: str) -> datetime:
     return moment
 
 
-def _scope(user_id: str | None, agent_id: str | None, thread_id: str | None) -> Scope:
+def _scope(
+    user_id: str | None, agent_id: str | None, thread_id: str | None, namespace: str | None = None
+) -> Scope:
     try:
-        return Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id)
+        return Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
     except ValueError as exc:
         raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
 
@@ -85,12 +100,17 @@ async def provide_services(request: Request[Any, Any, Any]) -> Services:
 
 
 async def provide_tenant(request: Request[Any, Any, Any]) -> str:
-    return tenant_of(request, request.app.state.services)
+    tenant = tenant_of(request, request.app.state.services)
+    bind_tenant(tenant)  # the request's log lines (its access line included) name the tenant
+    return tenant
 
 
-@post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=COMMON_PROBLEMS)
+@post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
 async def write_memories(
-    data: JSONBody[WriteRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
+    data: JSONBody[WriteRequest],
+    services: NamedDependency[Services],
+    tenant: NamedDependency[str],
+    bindings: NamedDependency[Bindings],
 ) -> WriteResponse:
     limit = services.settings.max_items_per_request
     if len(data.memories) > limit:
@@ -99,7 +119,8 @@ async def write_memories(
             problems=[FieldProblem("memories", f"more than {limit} items")],
         )
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
-    results = await services.writer.write(tenant, data.memories, options)
+    memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
+    results = await services.writer.write(tenant, memories, options)
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
 
@@ -125,12 +146,15 @@ async def list_memories(
     user_id: ScopeIdParam = None,
     agent_id: ScopeIdParam = None,
     thread_id: ScopeIdParam = None,
+    namespace: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
 ) -> MemoryPage:
     flt = MemoryFilter(
-        tenant=tenant, scope=_scope(user_id, agent_id, thread_id), include_superseded=include_superseded
+        tenant=tenant,
+        scope=_scope(user_id, agent_id, thread_id, namespace),
+        include_superseded=include_superseded,
     )
     page = await services.catalog.page(flt, memory_type, limit, cursor)
     return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
@@ -143,9 +167,13 @@ async def list_memories(
     responses=COMMON_PROBLEMS,
 )
 async def retrieve(
-    data: JSONBody[RetrieveRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
+    data: JSONBody[RetrieveRequest],
+    services: NamedDependency[Services],
+    tenant: NamedDependency[str],
+    bindings: NamedDependency[Bindings],
 ) -> RetrieveResponse:
-    result = await services.retriever.retrieve(tenant, data)
+    data, namespaces = retrieval_as_agent(bindings, tenant, data, services.settings.default_budget_tokens)
+    result = await services.retriever.retrieve(tenant, data, namespaces)
     # Noted in memory only; written to the index by the periodic flush, never on this path. A task's
     # live working items (with task_id, `working` can only mean those) are in Redis, not the index.
     live_working = data.task_id is not None
@@ -227,15 +255,6 @@ async def health() -> dict[str, str]:
 
 @get("/ready", summary="Readiness of every dependency")
 async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    services: Services | None = getattr(request.app.state, "services", None)
-    checks = {
-        "vectors": bool(services and await services.index.ready()),
-        "redis": bool(services and await services.redis.ping()),
-    }
-    # Without Redis the service still answers retrievals (degraded), so it stays in rotation: 200
-    # with status "degraded". Without the vector store it cannot answer anything useful: 503.
-    if not checks["vectors"]:
-        status, code = "not ready", 503
-    else:
-        status, code = ("ready" if checks["redis"] else "degraded"), 200
-    return Response({"status": status, "checks": checks}, status_code=code)
+    # Per-dependency status (vectors, redis, embedder) and the rules: api/resilience.py.
+    status_code, body = await readiness(getattr(request.app.state, "services", None))
+    return Response(body, status_code=status_code)

@@ -99,16 +99,18 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
     if settings.qdrant_url:
         from qdrant_client import AsyncQdrantClient
 
+        from backends.qdrant_breaker import BreakerGuardedIndex
         from backends.qdrant_client import QdrantClientVectorIndex
-
-        api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
-        client = AsyncQdrantClient(url=settings.qdrant_url, api_key=api_key)
         from backends.qdrant_sharding import QdrantSharding
 
+        api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
+        timeout = max(1, round(settings.qdrant_timeout_s))  # the client takes whole seconds
+        client = AsyncQdrantClient(url=settings.qdrant_url, api_key=api_key, timeout=timeout)
         sharding = QdrantSharding(
             settings.qdrant_sharding, settings.qdrant_shard_keys, settings.qdrant_replication_factor
         )
-        return QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
+        index = QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
+        return BreakerGuardedIndex(index, settings.qdrant_breaker_failures, settings.qdrant_breaker_reset_s)
     from backends.qdrant_edge import EdgeVectorIndex
 
     return EdgeVectorIndex(
@@ -116,6 +118,7 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
         settings.collection_prefix,
         dimension,
         optimize_threshold=settings.optimize_threshold,
+        durable_writes=settings.durable_writes,
     )
 
 

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
         description="how often access counts of retrieved memories are written",
     )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    # Observability: structured logs (metrics need no settings; /metrics is always served).
+    log_format: Literal["json", "text", "auto"] = Field(
+        default="auto", description="json lines, readable text, or auto: text at a terminal, else json"
+    )
 
     # Redis: working memory, threads, locks.
     redis_url: SecretStr | None = Field(
@@ -109,6 +113,31 @@ class Settings(BaseSettings):
         ge=1,
         le=16,
         description="replicas of each shard of new collections; unset = server default",
+    )
+    # Memory resources and agent bindings: a YAML file read and validated when the app is created.
+    config: Path | None = Field(
+        default=None, description="MNEMO_CONFIG: YAML of memory resources and agents; unset = no agents"
+    )
+    # Resilience, rate limits and replicas (issue 6, scale: api/rate_limit.py, api/resilience.py).
+    rate_limit_per_minute: int = Field(
+        default=0,
+        ge=0,
+        le=1_000_000,
+        description="requests per tenant per minute, over all replicas; 0 = off",
+    )
+    rate_limit_burst: int = Field(
+        default=0, ge=0, le=1_000_000, description="requests a tenant may send at once; 0 = a minute's worth"
+    )
+    shutdown_grace_s: float = Field(
+        default=10.0, ge=0.0, le=600.0, description="how long shutdown waits for in-flight writes"
+    )
+    durable_writes: bool = Field(
+        default=True, description="Qdrant Edge: fsync a write (flush its shard) before acknowledging it"
+    )
+    qdrant_timeout_s: float = Field(default=5.0, gt=0.0, le=300.0, description="Qdrant server call timeout")
+    qdrant_breaker_failures: int = Field(default=3, ge=1, le=100, description="failures that open it")
+    qdrant_breaker_reset_s: float = Field(
+        default=5.0, gt=0.0, le=300.0, description="open → trial call after"
     )
 
     @field_validator("data_dir")

@@ -8,27 +8,32 @@ from litestar import delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
-from api.problems import COMMON_PROBLEMS, LOCKED
+from api.agent_requests import working_limits_as_agent
+from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, LOCKED
 from api.services import Services
+from memtypes.agents import Bindings
 from memtypes.working import TASK_ID_PATTERN, AppendResult, ClearResult, WorkingItemIn, WorkingView
 
 TaskId = Annotated[str, PathParameter(pattern=TASK_ID_PATTERN, max_length=128)]
 WRITE_PROBLEMS = {**COMMON_PROBLEMS, **LOCKED}
+APPEND_PROBLEMS = {**WRITE_PROBLEMS, **AGENT_PROBLEMS}
 
 
 @post(
     "/v1/working/{task_id:str}/items",
     status_code=201,
     summary="Append an item to a task's working memory",
-    responses=WRITE_PROBLEMS,
+    responses=APPEND_PROBLEMS,
 )
 async def append_working_item(
     task_id: TaskId,
     data: JSONBody[WorkingItemIn],
     services: NamedDependency[Services],
     tenant: NamedDependency[str],
+    bindings: NamedDependency[Bindings],
 ) -> AppendResult:
-    return await services.working.append(tenant, task_id, data)
+    limits = working_limits_as_agent(bindings, tenant, data, services.working.config)
+    return await services.working.append(tenant, task_id, data, limits)
 
 
 @get("/v1/working/{task_id:str}", summary="A task's working memory, newest first", responses=COMMON_PROBLEMS)

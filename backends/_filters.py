@@ -34,6 +34,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     ("user_id", IndexKind.KEYWORD),
     ("agent_id", IndexKind.KEYWORD),
     ("thread_id", IndexKind.KEYWORD),
+    ("namespace", IndexKind.KEYWORD),  # agent bindings' `<resource>/<key>`
     ("status", IndexKind.KEYWORD),
     ("content_hash", IndexKind.KEYWORD),
     ("external_id", IndexKind.KEYWORD),

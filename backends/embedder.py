@@ -70,7 +70,11 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
         vectors = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,  # it would draw on the server's log stream at every request
         )
         return [v.tolist() for v in vectors]
 

@@ -47,6 +47,7 @@ from backends._filters import (
     dense_vector,
     search_per_type,
 )
+from backends._group_flush import GroupFlush
 from memtypes.errors import Unavailable
 from memtypes.queries import (
     MemoryFilter,
@@ -97,8 +98,12 @@ class EdgeVectorIndex:
         *,
         optimize_threshold: int = 20_000,
         indexing_threshold_kb: int | None = None,
+        durable_writes: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
+        # True: every write returns only once flushed to disk (see backends/_group_flush.py).
+        self.durable_writes = durable_writes
+        self._group_flush: dict[MemoryType, GroupFlush] = {}
         self.prefix = prefix
         self.dimension = dimension
         self.optimize_threshold = optimize_threshold
@@ -135,6 +140,7 @@ class EdgeVectorIndex:
         shards = await asyncio.to_thread(self._open_all)
         self._shards = shards
         self._optimize_locks = {mt: asyncio.Lock() for mt in shards}
+        self._group_flush = {mt: GroupFlush(shard.flush) for mt, shard in shards.items()}
         self._closing = False
 
     def _open_all(self) -> dict[MemoryType, EdgeShard]:
@@ -220,7 +226,12 @@ class EdgeVectorIndex:
             return
         shard = self._shard(memory_type)
         unindexed = await asyncio.to_thread(self._upsert_and_measure, shard, list(points))
+        await self._make_durable(memory_type)
         self._maybe_optimize(memory_type, unindexed)
+
+    async def _make_durable(self, memory_type: MemoryType) -> None:
+        if self.durable_writes and memory_type in self._group_flush:
+            await self._group_flush[memory_type].after_write()
 
     @staticmethod
     def _upsert_and_measure(shard: EdgeShard, points: list[VectorPoint]) -> int:
@@ -234,6 +245,7 @@ class EdgeVectorIndex:
         if point_ids:
             shard = self._shard(memory_type)
             await asyncio.to_thread(shard.update, UpdateOperation.delete_points(list(point_ids)))
+            await self._make_durable(memory_type)
 
     async def set_payload(
         self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
@@ -242,6 +254,7 @@ class EdgeVectorIndex:
         if point_ids and payload:
             shard = self._shard(memory_type)
             await asyncio.to_thread(shard.update, UpdateOperation.set_payload(list(point_ids), dict(payload)))
+            await self._make_durable(memory_type)
 
     # -- reads -----------------------------------------------------------------------------------
 

@@ -98,7 +98,11 @@ class EmbeddedRedis:
                 "dbfilename working.rdb",
                 "save 60 1",
                 "save 10 1000",
-                "appendonly no",
+                # The append-only file gets every write before its reply is sent, so an acknowledged
+                # working-memory write survives redis-server being killed; fsync once a second
+                # bounds what a power loss could take.
+                "appendonly yes",
+                "appendfsync everysec",
                 "daemonize no",
                 f"logfile {quoted(self.directory / 'redis.log')}",
                 "loglevel warning",
@@ -215,8 +219,18 @@ class RedisGateway:
         )
 
     @property
+    def breaker(self) -> CircuitBreaker:
+        """For observers (metrics): its state, and listeners to add."""
+        return self._breaker
+
+    @property
     def retry_after_s(self) -> int:
         return max(1, math.ceil(self.config.breaker_reset_s))
+
+    @property
+    def breaker_state(self) -> str:
+        """closed | open | half_open, for /ready and the metrics."""
+        return _state_name(self._breaker.current_state)
 
     async def run(self, op: Callable[[Redis], Awaitable[T]]) -> T:
         try:

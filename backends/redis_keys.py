@@ -43,6 +43,10 @@ class KeySpace:
     def lock(self, tenant: str, resource: str, name: str) -> str:
         return self._key(tenant, "lock", resource, name)
 
+    def rate(self, tenant: str, bucket: str) -> str:
+        """A tenant's rate-limit bucket (GCRA state: one timestamp)."""
+        return self._key(tenant, "rate", bucket)
+
     @property
     def working_deadlines(self) -> str:
         """Sorted set of every task's expiry time, which the sweeper reads."""

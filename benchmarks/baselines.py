@@ -19,7 +19,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from memtypes.records import MemoryIn, Scope
-from memtypes.rendering import memory_line, section_header
+from memtypes.rendering import memory_line, section_header, time_header
 from memtypes.types import MemoryType
 
 RRF_K = 60  # the constant of Cormack et al.'s reciprocal-rank fusion
@@ -114,28 +114,39 @@ def pack_ranked(
     types: Mapping[str, MemoryType],
     header_tokens: Mapping[MemoryType, int],
     budget: int,
+    groups: Mapping[str, tuple[str, int]] | None = None,
 ) -> Packed:
-    """Take ranked memories best-first under `budget`, a section header costing once per type."""
+    """Take ranked memories best-first under `budget`, a section header costing once per type and a
+    time header (`groups`: id → (header, its tokens)) once per group, as mnemo renders a context."""
     chosen: list[str] = []
     used = 0
-    open_sections: set[MemoryType] = set()
+    opened: set[MemoryType | str] = set()
     for item in ranked:
         memory_type = types[item]
-        cost = line_tokens[item] + (0 if memory_type in open_sections else header_tokens[memory_type])
+        group, group_cost = (groups or {}).get(item, (None, 0))
+        cost = line_tokens[item] + (0 if memory_type in opened else header_tokens[memory_type])
+        cost += 0 if group is None or group in opened else group_cost
         if used + cost <= budget:
             chosen.append(item)
             used += cost
-            open_sections.add(memory_type)
+            opened.update([memory_type] if group is None else [memory_type, group])
     return Packed(chosen, used)
 
 
 def line_token_counts(memories: Sequence[MemoryIn], count: Callable[[str], int]) -> dict[str, int]:
-    """Token count of each memory's rendered context line, as mnemo renders it.
+    """Token count of each memory's rendered context line, as mnemo renders it."""
+    return {m.id or "": count(memory_line(m.type, m.content, m.due_at)) for m in memories}
 
-    (An episodic memory without `occurred_at` is stamped with its write time by mnemo; here it has no
-    stamp, a few tokens cheaper. Datasets in the shared format normally carry the time.)
-    """
-    return {m.id or "": count(memory_line(m.type, m.content, m.occurred_at, m.due_at)) for m in memories}
+
+def time_groups(memories: Sequence[MemoryIn], count: Callable[[str], int]) -> dict[str, tuple[str, int]]:
+    """Each episodic memory's time header and its tokens. (mnemo stamps an episodic memory without
+    `occurred_at` with its write time; here it has no header. Datasets normally carry the time.)"""
+    return {
+        m.id or "": (header, count(header))
+        for m in memories
+        if m.type is MemoryType.EPISODIC and m.occurred_at is not None
+        for header in [time_header(m.occurred_at.timestamp())]
+    }
 
 
 def header_token_counts(count: Callable[[str], int]) -> dict[MemoryType, int]:

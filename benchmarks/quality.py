@@ -24,6 +24,7 @@ from benchmarks.baselines import (
     line_token_counts,
     pack_ranked,
     reciprocal_rank_fusion,
+    time_groups,
 )
 from benchmarks.dataset import BenchQuery, Dataset
 from benchmarks.metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
@@ -146,6 +147,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
     tokenizers = TokenizerRegistry()
     count = tokenizers.get(tokenizers.default).count
     lines = line_token_counts(dataset.memories, count)
+    groups = time_groups(dataset.memories, count)
     headers = header_token_counts(count)
     type_of = {m.id or "": m.type for m in dataset.memories}
     baselines = Baselines(dataset.memories, memory_vectors)
@@ -167,7 +169,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
         for system, ranking in ranked.items():
             packed[system] = {}
             for budget in options.budgets:
-                result = pack_ranked(ranking, lines, type_of, headers, budget)
+                result = pack_ranked(ranking, lines, type_of, headers, budget, groups)
                 packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
         top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
         row: dict[str, Any] = {

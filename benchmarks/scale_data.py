@@ -5,7 +5,7 @@ cannot embed every memory. Instead a pool of real texts (from the synthetic gene
 once, and each memory gets a vector that is a normalized noisy mixture of two pool vectors: the
 one of its own text, mostly, plus some of another, plus Gaussian noise. The vectors therefore
 cluster the way real embeddings do, while no two are identical. Payloads are the real thing: each
-record is built by the write pipeline's own `build_record` and `line_tokens`, so the service sees
+record is built by the write pipeline's own `build_record` and `line_payload`, so the service sees
 exactly what `POST /v1/memories` would have stored.
 """
 
@@ -89,21 +89,28 @@ async def scale_points(
             chunk_vectors = mixed_vectors(vectors, own, rng)
             points = []
             for offset, (text_index, vector) in enumerate(zip(own, chunk_vectors, strict=True)):
+                position = (start + offset) / count
                 item = _memory(
-                    memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], jitter
+                    memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], position, jitter
                 )
                 record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
                 record = record.model_copy(update={"seq": writer.next_seq()})
                 payload = record.to_payload()
-                payload["line_tokens"] = writer.line_tokens(record)
+                payload.update(writer.line_payload(record))
                 # The BM25 vector too, as the write path stores it: hybrid search is timed for real.
                 sparse = writer.sparse.documents([record.content])[0] if writer.sparse else None
                 points.append(VectorPoint(record.id, vector.tolist(), payload, sparse))
             yield memory_type, points, chunk_vectors
 
 
-def _memory(memory_type: MemoryType, external_id: str, content: str, jitter: random.Random) -> MemoryIn:
-    occurred = SCALE_NOW - timedelta(minutes=jitter.randrange(365 * 24 * 60))
+def _memory(
+    memory_type: MemoryType, external_id: str, content: str, position: float, jitter: random.Random
+) -> MemoryIn:
+    """Memories are written as they happen: over the year before SCALE_NOW, in order (within a few
+    minutes), as a conversation's turns are. (Write order matters to the neighbour lookups, which
+    walk the write sequence within a turn's session window.)"""
+    minutes = int((1.0 - position) * 365 * 24 * 60) + jitter.randrange(10)
+    occurred = SCALE_NOW - timedelta(minutes=minutes)
     due = SCALE_NOW + timedelta(hours=jitter.randrange(-30 * 24, 60 * 24))
     row: dict[str, object] = {
         "type": memory_type.value,

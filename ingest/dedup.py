@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from memtypes.records import MemoryRecord
+from memtypes.records import SCOPE_FIELDS, MemoryRecord
 from memtypes.types import MemoryType
 
 DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {
@@ -30,9 +30,7 @@ class DedupConfig:
 
 
 def same_scope(record: MemoryRecord, payload: Mapping[str, Any]) -> bool:
-    return all(
-        record.scope.model_dump().get(k) == payload.get(k) for k in ("user_id", "agent_id", "thread_id")
-    )
+    return all(record.scope.model_dump().get(k) == payload.get(k) for k in SCOPE_FIELDS)
 
 
 def incoming_wins(incoming: MemoryRecord, stored_occurred_ts: float) -> bool:

@@ -33,13 +33,13 @@ from memtypes.ports import (
 )
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
 from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id, utcnow
-from memtypes.rendering import memory_line
+from memtypes.rendering import LINE_FORMAT, memory_line
 from memtypes.types import MemoryType
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (
     "content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger", "fact_key",
-    "user_id", "agent_id", "thread_id", "task_id",
+    "user_id", "agent_id", "thread_id", "namespace", "task_id",
 )  # fmt: skip
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")
@@ -176,9 +176,11 @@ class MemoryWriter:
             cleared_at=cleared_at if item.type is MemoryType.WORKING else None,
         )
 
-    def line_tokens(self, record: MemoryRecord) -> dict[str, int]:
-        line = memory_line(record.type, record.content, record.occurred_at, record.due_at)
-        return {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
+    def line_payload(self, record: MemoryRecord) -> dict[str, Any]:
+        """The tokens of the memory's context line in every encoding, counted once, here."""
+        line = memory_line(record.type, record.content, record.due_at)
+        counts = {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
+        return {"line_tokens": counts, "line_format": LINE_FORMAT}
 
     async def write(
         self, tenant: str, items: Sequence[MemoryIn], options: WriteOptions | None = None
@@ -380,7 +382,7 @@ class MemoryWriter:
             if p.record.seq is None:  # a rewrite keeps its place in the conversation
                 p.record = p.record.model_copy(update={"seq": self.next_seq()})
             payload = p.record.to_payload()
-            payload["line_tokens"] = self.line_tokens(p.record)
+            payload.update(self.line_payload(p.record))
             point = VectorPoint(p.record.id, p.vector, payload, sparse[n] if sparse else None)
             by_type[p.record.type].append(point)
         for memory_type, points in by_type.items():

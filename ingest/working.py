@@ -100,12 +100,16 @@ class WorkingMemory:
         tokens = self.tokenizers.get(self.tokenizers.default).count(content)
         return tokens, {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
 
-    async def append(self, tenant: str, task_id: str, data: WorkingItemIn) -> AppendResult:
+    async def append(
+        self, tenant: str, task_id: str, data: WorkingItemIn, limits: WorkingConfig | None = None
+    ) -> AppendResult:
+        """`limits` replace the service's (an agent's memory resource sets its own)."""
         check_task_id(task_id)
+        config = limits or self.config
         tokens, line_tokens = self._measure(data.content)
-        if tokens > self.config.max_tokens:
+        if tokens > config.max_tokens:
             raise InvalidInput(
-                f"the item has {tokens} tokens; a task holds at most {self.config.max_tokens}",
+                f"the item has {tokens} tokens; a task holds at most {config.max_tokens}",
                 problems=[FieldProblem("content", "longer than the task's token limit")],
             )
         async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
@@ -122,23 +126,23 @@ class WorkingMemory:
                 metadata=data.metadata,
             )
             items = [*state.items, item]
-            evicted = choose_evictions(items, self.config.max_tokens)
+            evicted = choose_evictions(items, config.max_tokens)
             if evicted:
-                summary = self._eviction_summary(task_id, evicted, now)
+                summary = self._eviction_summary(task_id, evicted, now, config.max_tokens)
                 await self._archive(tenant, task_id, evicted, "evicted", now, also=[summary])
             gone = {i.id for i in evicted}
             new_state = WorkingState(
                 items=[i for i in items if i.id not in gone],
                 next_seq=state.next_seq + 1,
                 # From the end of the write: an eviction's archive write may have taken a while.
-                expires_at=utcnow() + timedelta(seconds=self.config.ttl_s),
+                expires_at=utcnow() + timedelta(seconds=config.ttl_s),
             )
             await self.store.save(tenant, task_id, new_state)
         return AppendResult(
             item=item,
             evicted=evicted,
             total_tokens=new_state.total_tokens,
-            max_tokens=self.config.max_tokens,
+            max_tokens=config.max_tokens,
             expires_at=new_state.expires_at,
         )
 
@@ -198,12 +202,14 @@ class WorkingMemory:
             return WorkingState(expires_at=now)
         return state
 
-    def _eviction_summary(self, task_id: str, evicted: Sequence[WorkingItem], now: datetime) -> MemoryIn:
+    def _eviction_summary(
+        self, task_id: str, evicted: Sequence[WorkingItem], now: datetime, max_tokens: int
+    ) -> MemoryIn:
         # MemoryIn takes JSON's types only (date-times as strings), as from any caller.
         return MemoryIn.model_validate(
             {
                 "type": MemoryType.EPISODIC,
-                "content": summarize_evicted(task_id, evicted, self.config.max_tokens),
+                "content": summarize_evicted(task_id, evicted, max_tokens),
                 # Stable across a retried eviction of the same items, unique across evictions.
                 "id": f"wm-evicted:{task_id}:{evicted[0].id}",
                 "occurred_at": now.isoformat(),

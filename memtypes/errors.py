@@ -49,6 +49,16 @@ class LockTimeout(Conflict):
     retry_after_s = 1
 
 
+class RateLimited(MnemoError):
+    """The tenant has used up its request allowance; `retry_after_s` says when the next one fits."""
+
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
 @dataclass
 class Unavailable(MnemoError):
     """A dependency (Redis, a Qdrant server) cannot serve the request right now."""
@@ -62,3 +72,19 @@ class Unavailable(MnemoError):
 
     def __post_init__(self) -> None:
         Exception.__init__(self, self.detail)
+
+
+class Forbidden(MnemoError):
+    """The caller may not do this (e.g. write through a read-only memory binding)."""
+
+    code = "forbidden"
+
+
+class ReadOnlyMemory(Forbidden):
+    code = "read_only_memory"
+
+
+class UnknownAgent(InvalidInput):
+    """A request names an agent that no `MNEMO_CONFIG` binding defines for its tenant."""
+
+    code = "unknown_agent"

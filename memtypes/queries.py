@@ -25,6 +25,7 @@ class MemoryFilter:
     occurred_from: float | None = None  # occurred at or after this instant (epoch seconds)
     occurred_until: float | None = None  # occurred before this instant
     trigger_keys: tuple[str, ...] = ()  # prospective items whose trigger phrase is one of these
+    namespaces: tuple[str, ...] = ()  # any of these namespaces (an agent's bound memory resources)
 
     def __post_init__(self) -> None:
         if not self.tenant:
@@ -47,6 +48,8 @@ class MemoryFilter:
             out.append(FieldRange("due_ts", lt=self.due_before))
         if self.trigger_keys:
             out.append(FieldIn("trigger_key", self.trigger_keys))
+        if self.namespaces:
+            out.append(FieldIn("namespace", self.namespaces))
         if self.occurred_from is not None or self.occurred_until is not None:
             out.append(FieldRange("occurred_ts", lt=self.occurred_until, gte=self.occurred_from))
         return out

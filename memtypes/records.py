@@ -30,6 +30,8 @@ MAX_METADATA_JSON_CHARS = 16_000
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
 SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
 _WHITESPACE = re.compile(r"\s+")
+# The scope components, each a payload field with a keyword index, filtered by exact match.
+SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
 
 
 def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS) -> dict[str, Any]:
@@ -56,17 +58,14 @@ class Scope(BaseModel):
     user_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
     agent_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
     thread_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    namespace: str | None = Field(
+        default=None,
+        pattern=SCOPE_ID_PATTERN,
+        description="`<memory resource>/<key>`: set by agent bindings (MNEMO_CONFIG)",
+    )
 
     def items(self) -> list[tuple[str, str]]:
-        return [
-            (k, v)
-            for k, v in (
-                ("user_id", self.user_id),
-                ("agent_id", self.agent_id),
-                ("thread_id", self.thread_id),
-            )
-            if v is not None
-        ]
+        return [(k, v) for k in SCOPE_FIELDS if (v := getattr(self, k)) is not None]
 
 
 class MemoryIn(BaseModel):
@@ -162,9 +161,7 @@ class MemoryRecord(BaseModel):
     @classmethod
     def from_payload(cls, point_id: str, payload: dict[str, Any]) -> MemoryRecord:
         fields = {k: v for k, v in payload.items() if k in cls.model_fields}
-        fields["scope"] = Scope(
-            **{k: payload[k] for k in ("user_id", "agent_id", "thread_id") if k in payload}
-        )
+        fields["scope"] = Scope(**{k: payload[k] for k in SCOPE_FIELDS if k in payload})
         return cls(id=point_id, **fields)
 
 
@@ -180,7 +177,10 @@ def content_hash(content: str) -> str:
 def memory_id(tenant: str, memory_type: MemoryType, scope: Scope, external_id: str | None, chash: str) -> str:
     """Deterministic id: the same input always maps to the same record, so re-writes are idempotent."""
     if external_id is not None:
-        key = "\x1f".join(("ext", tenant, memory_type.value, external_id))
+        # A namespace (an agent binding's resource and key) is part of an external id's identity, so
+        # the same caller id under two conversation keys names two memories, never one overwritten.
+        parts = ("ext", tenant, memory_type.value, external_id)
+        key = "\x1f".join(parts if scope.namespace is None else (*parts, f"ns={scope.namespace}"))
     else:
         scope_key = "\x1e".join(f"{k}={v}" for k, v in scope.items())
         key = "\x1f".join(("hash", tenant, memory_type.value, scope_key, chash))

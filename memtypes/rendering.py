@@ -1,15 +1,16 @@
 """How a memory appears in a rendered context, shared by the write path (which counts its tokens
 once) and the read path (which renders it).
 
-Every rendered chunk (a section header or one memory line) starts with a non-space character and
-ends with a newline. For cl100k_base and o200k_base that boundary is always a pre-tokenizer split,
-so the token count of a context is exactly the sum of its chunks' counts: a line's count can be
-stored at write time and budget packing is exact without re-tokenizing anything at read time.
+Every rendered chunk (a section header, a time header or one memory line) starts with a non-space
+character and ends with a newline. For cl100k_base and o200k_base that boundary is always a
+pre-tokenizer split, so the token count of a context is exactly the sum of its chunks' counts: a
+line's count can be stored at write time and budget packing is exact without re-tokenizing anything
+at read time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from memtypes.types import MemoryType
 
@@ -27,20 +28,26 @@ def section_header(memory_type: MemoryType) -> str:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def memory_line(
-    memory_type: MemoryType, content: str, occurred_at: datetime | None = None, due_at: datetime | None = None
-) -> str:
-    """One memory as a context line; depends only on fields fixed at write time."""
-    if memory_type is MemoryType.EPISODIC and occurred_at is not None:
-        prefix = f"[{_stamp(occurred_at)}] "
-    elif memory_type is MemoryType.PROSPECTIVE and due_at is not None:
-        prefix = f"[due {_stamp(due_at)}] "
-    else:
-        prefix = ""
+# Version of the line format that stored token counts (payload `line_tokens`) were taken of; counts
+# stored under another version are not trusted, the line is counted again at read time.
+LINE_FORMAT = 2
+
+
+def memory_line(memory_type: MemoryType, content: str, due_at: datetime | None = None) -> str:
+    """One memory as a context line; depends only on fields fixed at write time. An episodic
+    memory's time is not on its line but on the time header above it (see `time_header`)."""
+    prefix = f"[due {_stamp(due_at)}] " if memory_type is MemoryType.PROSPECTIVE and due_at else ""
     return f"- {prefix}{content}\n"
+
+
+def time_header(occurred_ts: float) -> str:
+    """The header over the episodic memories of one minute (UTC). Turns of one conversation session
+    often share a time: a stamp on every line cost a quarter of a LoCoMo turn's tokens, a header per
+    distinct time costs it once. Rendered in UTC so that headers follow the chronological order."""
+    return f"[{_stamp(datetime.fromtimestamp(occurred_ts, UTC))}]\n"
 
 
 # Thread histories follow the same chunk rule: headers and lines start with a non-space character

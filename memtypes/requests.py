@@ -13,6 +13,7 @@ from pydantic import (
     field_validator,
 )
 
+from memtypes.bindings import AgentContext, AgentName
 from memtypes.jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
 from memtypes.models import MODEL_REGISTRY
 from memtypes.queries import Fusion
@@ -95,6 +96,9 @@ class RetrieveRequest(BaseModel):
         default=None, ge=1, le=MAX_BUDGET_TOKENS, description="the working memory's own budget"
     )
     ranking: RankingOptions | None = None
+    # Agent bindings (MNEMO_CONFIG): the agent's memory resources, keyed by `context`, replace `scope`.
+    agent: AgentName | None = Field(default=None, description="read the memories this agent binds")
+    context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
 
     @field_validator("types")
     @classmethod

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from memtypes.bindings import AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.jsontypes import JsonInt
 from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, check_json_size
@@ -44,6 +45,9 @@ class WorkingItemIn(BaseModel):
         description="0..10; over the token limit the lowest priority goes first",
     )
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # Agent bindings (MNEMO_CONFIG): the working limits of the agent's resource holding `working`.
+    agent: AgentName | None = Field(default=None, description="append as this agent")
+    context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
 
     @field_validator("metadata")
     @classmethod

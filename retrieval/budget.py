@@ -14,12 +14,14 @@ from memtypes.types import MemoryType
 
 @dataclass(frozen=True)
 class Candidate:
-    """A ranked hit and what including it costs (its rendered line, in tokens)."""
+    """A ranked hit and what including it costs (its rendered line, in tokens). Candidates of one
+    `group` share a header (episodic memories of one time), paid for by the first one taken."""
 
     key: str
     memory_type: MemoryType
     score: float
     tokens: int
+    group: str | None = None
 
 
 @dataclass
@@ -86,24 +88,35 @@ def pack(
     shares: Mapping[MemoryType, int],
     header_tokens: Mapping[MemoryType, int],
     budget: int,
+    group_tokens: Mapping[str, int] | None = None,
 ) -> Packing:
     """Take candidates best-first within each type's share, then spend what is left globally.
 
-    A type's section header is paid for with its first item. An item that does not fit is skipped,
-    not cut, and counted as trimmed; smaller items after it may still fit.
+    A type's section header is paid for with its first item, a group's header (`group_tokens`) with
+    the group's first item. An item that does not fit is skipped, not cut, and counted as trimmed;
+    smaller items after it may still fit.
     """
     usage = {t: TypeUsage(share=shares.get(t, 0)) for t in candidates}
+    opened: set[str] = set()
+    groups = group_tokens or {}
 
     def cost(c: Candidate) -> int:
-        return c.tokens + (0 if usage[c.memory_type].selected else header_tokens[c.memory_type])
+        section = 0 if usage[c.memory_type].selected else header_tokens[c.memory_type]
+        group = groups[c.group] if c.group is not None and c.group not in opened else 0
+        return c.tokens + section + group
+
+    def take(c: Candidate, price: int) -> None:
+        usage[c.memory_type].tokens += price
+        usage[c.memory_type].selected.append(c)
+        if c.group is not None:
+            opened.add(c.group)
 
     leftovers: list[Candidate] = []
     for memory_type, items in candidates.items():
         u = usage[memory_type]
         for c in sorted(items, key=lambda c: -c.score):
             if u.tokens + cost(c) <= u.share:
-                u.tokens += cost(c)
-                u.selected.append(c)
+                take(c, cost(c))
             else:
                 leftovers.append(c)
 
@@ -113,9 +126,8 @@ def pack(
         price = cost(c)
         if price <= pool:
             pool -= price
-            u.tokens += price
             u.redistributed += price
-            u.selected.append(c)
+            take(c, price)
         else:
             u.trimmed += 1
     return Packing(budget=budget, usage=usage)

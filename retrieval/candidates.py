@@ -14,11 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
-from memtypes.records import Scope
+from memtypes.records import SCOPE_FIELDS, Scope
 from memtypes.types import MemoryType
 
 EPISODIC = MemoryType.EPISODIC
-_SCOPE_FIELDS = ("user_id", "agent_id", "thread_id")
 _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
 
@@ -67,9 +66,7 @@ def neighbour_requests(
         seq, occurred = turn.payload.get("seq"), turn.payload.get("occurred_ts")
         if not isinstance(seq, int | float) or not isinstance(occurred, int | float):
             continue  # written before sequence numbers existed: no neighbours to find
-        scope = Scope(
-            **{k: turn.payload[k] for k in ("user_id", "agent_id", "thread_id") if k in turn.payload}
-        )
+        scope = Scope(**{k: turn.payload[k] for k in SCOPE_FIELDS if k in turn.payload})
         flt = MemoryFilter(
             tenant=base.tenant,
             scope=scope,

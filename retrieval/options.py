@@ -17,11 +17,16 @@ class RetrievalConfig:
     default_budget_tokens: int = 2_000
     default_working_budget_tokens: int = 500  # with a task_id and no working_budget_tokens
     model_budget_share: float = 0.10  # with `model`, the budget is this share of its context window
+    # Candidates per type: enough to fill the budget with lines of `tokens_per_candidate` (a short
+    # memory's line; a LoCoMo turn's is 37), from a relevance prefetch `prefetch_factor` times deeper.
+    # Search cost grows with both: at 100k memories, 128/256 per type took half the search time of
+    # 250/750 (benchmarks/README.md).
+    tokens_per_candidate: int = 16
     min_candidates: int = 16
     max_candidates: int = 256
-    prefetch_factor: int = 3
+    prefetch_factor: int = 2
     min_prefetch: int = 100
-    max_prefetch: int = 1_000
+    max_prefetch: int = 512
     # The defaults of `RankingOptions` (benchmarks/README.md has the measurements behind them).
     search: SearchMode = SearchMode.HYBRID
     # Linear fusion: on locomo-dev DBSF ranked a little better, but rank- and distribution-based
@@ -92,9 +97,13 @@ def _weighted(policy: TypePolicy, weights: TypeWeights | None) -> TypePolicy:
     return dataclasses.replace(policy, **changes)  # type: ignore[arg-type]
 
 
-def resolve_tuning(config: RetrievalConfig, options: RankingOptions | None) -> Tuning:
+def resolve_tuning(
+    config: RetrievalConfig, options: RankingOptions | None, include_superseded: bool = False
+) -> Tuning:
     o = options or RankingOptions()
     weights = o.weights or {}
+    # A caller who asks for superseded versions wants them, though they read like copies.
+    diversity = 0.0 if include_superseded else config.diversity
     return Tuning(
         search=o.search or config.search,
         fusion=o.fusion or config.fusion,
@@ -102,7 +111,7 @@ def resolve_tuning(config: RetrievalConfig, options: RankingOptions | None) -> T
         linear_dense_weight=config.linear_dense_weight,
         bm25_half=config.bm25_half,
         formula=config.formula if o.formula is None else o.formula,
-        diversity=config.diversity if o.diversity is None else o.diversity,
+        diversity=diversity if o.diversity is None else o.diversity,
         neighbours=config.neighbours if o.neighbours is None else o.neighbours,
         temporal=config.temporal if o.temporal is None else o.temporal,
         policies={t: _weighted(POLICIES[t], weights.get(t)) for t in MemoryType},

@@ -20,7 +20,7 @@ from memtypes.errors import FieldProblem, InvalidInput, Unavailable
 from memtypes.models import resolve_model
 from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
 from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
-from memtypes.rendering import memory_line, section_header
+from memtypes.rendering import LINE_FORMAT, memory_line, section_header, time_header
 from memtypes.requests import (
     RetrievedMemory,
     RetrieveMetadata,
@@ -66,14 +66,20 @@ class ResolvedRequest:
 
 def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:
     """Re-render a stored memory's context line (the same text its token counts were taken of)."""
-    occurred = payload.get("occurred_ts")
     due = payload.get("due_ts")
     return memory_line(
         memory_type,
         str(payload.get("content", "")),
-        datetime.fromtimestamp(occurred, UTC) if isinstance(occurred, int | float) else None,
         datetime.fromtimestamp(due, UTC) if isinstance(due, int | float) else None,
     )
+
+
+def group_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str | None:
+    """The header a memory is shown under: an episodic memory's time."""
+    occurred = payload.get("occurred_ts")
+    if memory_type is not EPISODIC or not isinstance(occurred, int | float):
+        return None
+    return time_header(occurred)
 
 
 class Retriever:
@@ -132,8 +138,8 @@ class Retriever:
         return ResolvedRequest(budget, encoding, types, now, working_budget)
 
     def _candidate_limits(self, budget: int) -> tuple[int, int]:
-        # Enough hits that a type could fill the whole budget with short (~8-token) memories.
-        limit = min(max(math.ceil(budget / 8), self.config.min_candidates), self.config.max_candidates)
+        per_line = self.config.tokens_per_candidate
+        limit = min(max(math.ceil(budget / per_line), self.config.min_candidates), self.config.max_candidates)
         prefetch = min(
             max(limit * self.config.prefetch_factor, self.config.min_prefetch), self.config.max_prefetch
         )
@@ -175,9 +181,15 @@ class Retriever:
             for t in resolved.types
         }
 
-    async def retrieve(self, tenant: str, request: RetrieveRequest) -> RetrieveResponse:
+    async def retrieve(
+        self,
+        tenant: str,
+        request: RetrieveRequest,
+        namespaces: Mapping[MemoryType, tuple[str, ...]] | None = None,
+    ) -> RetrieveResponse:
+        """`namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
         resolved = self.resolve(request)
-        tuning = resolve_tuning(self.config, request.ranking)
+        tuning = resolve_tuning(self.config, request.ranking, request.include_superseded)
         weights = normalize_allocation(
             resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
         )
@@ -206,11 +218,15 @@ class Retriever:
                 rrf_k=tuning.rrf_k,
             )
 
-        searches = [search(t, flt, limit, prefetch) for t in resolved.types]
+        def type_filter(memory_type: MemoryType) -> MemoryFilter:
+            return flt if namespaces is None else replace(flt, namespaces=namespaces[memory_type])
+
+        searches = [search(t, type_filter(t), limit, prefetch) for t in resolved.types]
         if PROSPECTIVE in policies and policies[PROSPECTIVE].query_phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
-            triggered = replace(flt, status="pending", trigger_keys=policies[PROSPECTIVE].query_phrases)
+            phrases = policies[PROSPECTIVE].query_phrases
+            triggered = replace(type_filter(PROSPECTIVE), status="pending", trigger_keys=phrases)
             searches.append(search(PROSPECTIVE, triggered, _TRIGGER_HITS, _TRIGGER_HITS))
         ranked = len(searches)
         runs = _stage_runs(searches, tuning.fusion) if request.explain else []
@@ -282,10 +298,12 @@ class Retriever:
             for point in found:
                 line = line_for(memory_type, point.payload)
                 stored = point.payload.get("line_tokens", {})
-                tokens = stored.get(encoding) if isinstance(stored, dict) else None
+                current = point.payload.get("line_format") == LINE_FORMAT and isinstance(stored, dict)
+                tokens = stored.get(encoding) if current else None
                 cost = tokens if isinstance(tokens, int) else counter.count(line)
                 points[point.id] = (memory_type, point, line)
-                candidates[memory_type].append(Candidate(point.id, memory_type, point.score, cost))
+                group = group_for(memory_type, point.payload)
+                candidates[memory_type].append(Candidate(point.id, memory_type, point.score, cost, group))
         return candidates, points
 
     def _pack(
@@ -296,7 +314,12 @@ class Retriever:
     ) -> Packing:
         candidates, _ = self._candidates(resolved.encoding, hits)
         headers = {t: self._header_tokens[(resolved.encoding, t)] for t in resolved.types}
-        return pack(candidates, split_budget(resolved.budget, weights), headers, resolved.budget)
+        counter = self.tokenizers.get(resolved.encoding)
+        groups = {c.group for found in candidates.values() for c in found if c.group is not None}
+        group_tokens = {g: counter.count(g) for g in groups}
+        return pack(
+            candidates, split_budget(resolved.budget, weights), headers, resolved.budget, group_tokens
+        )
 
     def _assemble(
         self,
@@ -324,6 +347,7 @@ class Retriever:
                         points[c.key][2],
                         c.score,
                         float(points[c.key][1].payload.get("occurred_ts", 0.0)),
+                        c.group,
                     )
                     for c in chosen
                 ]
@@ -438,11 +462,12 @@ def _stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[Sear
     for s in searches:
         if s.formula is None:
             continue  # the search's own scores are the stage's
-        alone = replace(s, formula=None, limit=s.prefetch_limit)
-        if s.fused and fusion is Fusion.LINEAR:
-            runs.append([replace(alone, sparse=None), replace(alone, vector=None)])
+        depth = s.prefetch_limit
+        if s.fused and fusion is Fusion.LINEAR:  # (one replace: a fused linear search needs a formula)
+            dense = replace(s, sparse=None, formula=None, limit=depth)
+            runs.append([dense, replace(s, vector=None, formula=None, limit=depth)])
         else:
-            runs.append([alone])
+            runs.append([replace(s, formula=None, limit=depth)])
     return runs
 
 

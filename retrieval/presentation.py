@@ -1,4 +1,5 @@
-"""Presentation: sections per type in a fixed order; episodic memories in chronological order."""
+"""Presentation: sections per type in a fixed order; episodic memories in chronological order under
+time headers."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class PresentedItem:
     line: str
     score: float
     occurred_ts: float
+    group: str | None = None  # the header over this item's group (episodic: its time header)
 
 
 def order_sections(items: Sequence[PresentedItem]) -> list[tuple[MemoryType, list[PresentedItem]]]:
@@ -32,8 +34,20 @@ def order_sections(items: Sequence[PresentedItem]) -> list[tuple[MemoryType, lis
     return sections
 
 
+def _section(items: Sequence[PresentedItem]) -> str:
+    """The lines in order, each group's header once above its first line. A group's items are
+    adjacent (a time header is a minute of the chronological order), so each header is written once,
+    as budget packing priced it."""
+    out, current = [], None
+    for item in items:
+        if item.group is not None and item.group != current:
+            out.append(item.group)
+        current = item.group
+        out.append(item.line)
+    return "".join(out)
+
+
 def render_context(items: Sequence[PresentedItem]) -> str:
     return "".join(
-        section_header(memory_type) + "".join(i.line for i in group)
-        for memory_type, group in order_sections(items)
+        section_header(memory_type) + _section(group) for memory_type, group in order_sections(items)
     )

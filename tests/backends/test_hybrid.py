@@ -64,7 +64,7 @@ async def stack(
         for text in [RARE, PARAPHRASE, *DISTRACTORS]
     ]
     await writer.write("acme", memories, WriteOptions(prefilter=False, dedup=False))
-    yield writer, Retriever(index, embedder, tokenizers, RetrievalConfig(), sparse)
+    yield writer, Retriever(index, embedder, tokenizers, RetrievalConfig(), sparse=sparse)
     await index.close()
 
 

@@ -55,6 +55,7 @@ async def test_write_then_get_round_trip(client: AsyncTestClient[Any]) -> None:
         "user_id": "alice",
         "agent_id": None,
         "thread_id": None,
+        "namespace": None,
     }
     assert record["token_count"] == TiktokenCounter("cl100k_base").count(FACTS[0]["content"])
     assert record["token_counts"]["o200k_base"] == TiktokenCounter("o200k_base").count(FACTS[0]["content"])

@@ -89,14 +89,16 @@ async def test_killing_redis_degrades_and_everything_recovers_without_a_restart(
         assert_unavailable(await client.get(f"/v1/threads/{thread}/history"))
         ready = await client.get("/ready")
         assert ready.status_code == 200
-        assert ready.json() == {"status": "degraded", "checks": {"vectors": True, "redis": False}}
+        assert ready.json()["status"] == "degraded"
+        assert ready.json()["checks"] == {"vectors": True, "redis": False, "embedder": True}
+        assert ready.json()["dependencies"]["redis"]["breaker"] == "open"
         # What does not need Redis keeps working.
         other = dict(FACT, content="Bob from the IT department also knows the office wifi password.")
         written = await client.post("/v1/memories", json={"memories": [other]})
         assert written.status_code == 201 and written.json()["results"][0]["status"] == "created"
 
         await own_redis.stop()  # reap the killed process
-        await own_redis.start()  # a new server on the same socket, empty (nothing was saved)
+        await own_redis.start()  # a new server on the same socket, reloading its append-only file
         await wait_until(client, redis_ready)
         assert (
             await client.post("/v1/working/wifi/items", json={"content": "Ask Carol."})
@@ -121,7 +123,8 @@ async def test_a_server_down_at_start_up_is_not_fatal(
     url = own_redis.url
     await own_redis.stop()
     async with app_client(redis_url=url, redis_breaker_reset_s=0.2) as client:
-        assert (await client.get("/ready")).json()["checks"] == {"vectors": True, "redis": False}
+        checks = (await client.get("/ready")).json()["checks"]
+        assert checks == {"vectors": True, "redis": False, "embedder": True}
         body = (await client.post("/v1/retrieve", json={"query": "anything", "task_id": "t"})).json()
         assert body["metadata"]["degraded"] == ["working_memory"]
         await own_redis.start()

@@ -103,7 +103,10 @@ async def test_recent_memory_outranks_an_old_one_of_equal_similarity(client: Asy
         prefilter=False,  # the same text twice, on purpose
         dedup=False,
     )
-    body = await retrieve(client, query="favourite colour", types=["episodic"], now=NOW)
+    # diversity 0: keep the copy (by default the older copy would be suppressed as a near-duplicate)
+    body = await retrieve(
+        client, query="favourite colour", types=["episodic"], now=NOW, ranking={"diversity": 0}
+    )
     assert [m["external_id"] for m in body["memories"]] == ["new", "old"]
 
 

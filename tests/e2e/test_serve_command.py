@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -52,7 +53,10 @@ def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
         )
         assert written.status_code == 201
         found = httpx.post(
-            f"{base}/v1/retrieve", json={"query": "where is the deploy key?"}, timeout=30
+            f"{base}/v1/retrieve",
+            json={"query": "where is the deploy key?"},
+            headers={"X-Request-ID": "serve-test-1"},
+            timeout=30,
         ).json()
         assert (
             found["memories"][0]["content"]
@@ -66,3 +70,8 @@ def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
     assert "listening on 127.0.0.1 only" in text
     assert f"http://127.0.0.1:{port}" in text
     assert "The deploy key" not in text  # memory contents are not logged at INFO
+    # Not a terminal: MNEMO_LOG_FORMAT=auto writes JSON lines, uvicorn's own lines included.
+    entries = [json.loads(line) for line in text.splitlines() if line.strip()]
+    assert any(e["logger"].startswith("uvicorn") for e in entries)
+    (access,) = [e for e in entries if e["logger"] == "mnemo.access" and e["route"] == "/v1/retrieve"]
+    assert access["request_id"] == "serve-test-1" and access["status"] == 200

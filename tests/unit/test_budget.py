@@ -67,3 +67,16 @@ def test_bad_allocations_name_the_field(override: dict[str, float]) -> None:
     with pytest.raises(InvalidInput) as err:
         normalize_allocation([T.SEMANTIC, T.EPISODIC], {t: 0.5 for t in T}, override)
     assert err.value.problems[0].field.startswith("allocation.")
+
+
+def test_a_group_header_is_paid_for_once_by_its_first_item() -> None:
+    e = T.EPISODIC
+    items = [
+        Candidate("a", e, 0.9, 10, "g1"),
+        Candidate("b", e, 0.8, 10, "g1"),
+        Candidate("c", e, 0.7, 10, "g2"),
+    ]
+    # header 3 + group g1 5 + a 10 + b 10 = 28; c would need its own group header: 28 + 5 + 10 > 40
+    packing = pack({e: items}, {e: 40}, {e: 3}, 40, {"g1": 5, "g2": 5})
+    assert [c.key for c in packing.usage[e].selected] == ["a", "b"]
+    assert packing.tokens == 28 and packing.trimmed == 1

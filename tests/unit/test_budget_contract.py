@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from backends.tokenizer import TokenizerRegistry
 from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
-from memtypes.rendering import memory_line, section_header
+from memtypes.rendering import LINE_FORMAT, memory_line, section_header
 from memtypes.requests import RetrieveRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from memtypes.working import WorkingItem
@@ -22,6 +22,7 @@ from retrieval.policy import RankingPolicy
 TOKENIZERS = TokenizerRegistry()
 RETRIEVER = Retriever(index=None, embedder=None, tokenizers=TOKENIZERS, config=RetrievalConfig())  # type: ignore[arg-type]
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+SESSION_TIMES = [1_683_554_160, 1_683_554_185, 1_690_000_000]  # two in one minute
 
 content_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300
@@ -38,14 +39,20 @@ def hits(draw: st.DrawFn) -> dict[MemoryType, list[ScoredPoint]]:
         points = []
         for _ in range(draw(st.integers(0, 12))):
             content = draw(content_text)
-            occurred = datetime.fromtimestamp(draw(st.integers(1_500_000_000, 1_800_000_000)), UTC)
+            # Shared times (a session's turns, under one time header) as well as distinct ones.
+            when = st.sampled_from(SESSION_TIMES) | st.integers(1_500_000_000, 1_800_000_000)
+            occurred = datetime.fromtimestamp(draw(when), UTC)
             due = occurred if memory_type is MemoryType.PROSPECTIVE and draw(st.booleans()) else None
-            line = memory_line(memory_type, content, occurred, due)
+            line = memory_line(memory_type, content, due)
             payload = {
                 "content": content,
                 "occurred_ts": occurred.timestamp(),
                 "line_tokens": {name: TOKENIZERS.get(name).count(line) for name in TOKENIZERS.names()},
+                "line_format": LINE_FORMAT,
             }
+            if draw(st.integers(0, 9)) == 0:  # written by an older version: its counts are recounted
+                payload["line_format"] = 1
+                payload["line_tokens"] = {name: 9999 for name in TOKENIZERS.names()}
             if due:
                 payload["due_ts"] = due.timestamp()
             n += 1

@@ -70,3 +70,10 @@ def test_a_named_time_is_a_formula_term_that_explain_shows() -> None:
     assert inside.components["time"].contribution == 0.2
     assert told_after.components["time"].value == 1.0  # within the slack
     assert outside.components["time"].value == 0.0
+
+
+def test_asking_for_superseded_versions_keeps_copies_unless_told_otherwise() -> None:
+    assert resolve_tuning(RetrievalConfig(), None).diversity == RetrievalConfig().diversity
+    assert resolve_tuning(RetrievalConfig(), None, include_superseded=True).diversity == 0.0
+    asked = RankingOptions(diversity=0.5)
+    assert resolve_tuning(RetrievalConfig(), asked, include_superseded=True).diversity == 0.5

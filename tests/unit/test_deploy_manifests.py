@@ -12,12 +12,10 @@ import pytest
 import yaml
 
 from api.app import create_app
+from api.bindings_config import load_bindings
 from api.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-# Settings that another branch of issue 6 adds; the deployment already sets them. Remove a name here
-# once its setting is merged (the test then checks it like every other).
-FROM_OTHER_BRANCHES = {"MNEMO_CONFIG"}  # memory resources and agent bindings (issue 6, item 1)
 
 
 def documents() -> list[tuple[Path, dict[str, Any]]]:
@@ -32,7 +30,7 @@ def by_kind(kind: str) -> list[dict[str, Any]]:
 
 
 def setting_names() -> set[str]:
-    return {f"MNEMO_{name.upper()}" for name in Settings.model_fields} | FROM_OTHER_BRANCHES
+    return {f"MNEMO_{name.upper()}" for name in Settings.model_fields}
 
 
 def routes() -> set[str]:
@@ -139,3 +137,13 @@ def test_hpa_scales_the_deployment_and_kustomization_lists_every_manifest() -> N
     manifests = {p.name for p in (DEPLOY / "k8s").glob("*.yaml")}
     # Not applied on purpose: the Secret is a template, the Qdrant values go to its Helm chart.
     assert listed == manifests - {"kustomization.yaml", "secret.example.yaml", "qdrant-values.yaml"}
+
+
+def test_bindings_files_follow_the_services_schema(tmp_path: Path) -> None:
+    """The example file and the ConfigMap's copy load as `mnemo serve` would load them."""
+    example = load_bindings(DEPLOY / "mnemo-config.example.yaml")
+    assert {"support-bot", "account-manager", "triage"} <= set(example.agent_names("default"))
+    [configmap] = by_kind("ConfigMap")
+    inline = tmp_path / "config.yaml"
+    inline.write_text(configmap["data"]["config.yaml"])
+    assert load_bindings(inline).agent_names("default") == ["support-bot"]

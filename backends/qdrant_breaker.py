@@ -1,0 +1,136 @@
+"""A circuit breaker around a Qdrant *server* (the qdrant-client index), like the one around Redis.
+
+Each call already has a timeout (the client's, `MNEMO_QDRANT_TIMEOUT_S`) and turns an unreachable
+or failing server into `Unavailable`. The breaker adds: after `failures` of those in a row, calls
+fail at once (503 + Retry-After) for `reset_s` instead of each waiting out the timeout and piling
+up requests; then one trial call decides. Embedded Qdrant Edge is not wrapped: it is in-process,
+and a call through the breaker would only cost time on the hot path.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import TypeVar
+
+from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
+
+from memtypes.errors import Unavailable
+from memtypes.ports import VectorIndex
+from memtypes.queries import (
+    MemoryFilter,
+    NeighbourRequest,
+    ScoredPoint,
+    SearchRequest,
+    StoredPoint,
+    VectorPoint,
+)
+from memtypes.types import MemoryType
+
+log = logging.getLogger("mnemo.qdrant")
+T = TypeVar("T")
+
+
+def _not_an_outage(exc: Exception) -> bool:
+    return not isinstance(exc, Unavailable)
+
+
+def _state_name(state: object) -> str:
+    inner = getattr(state, "state", state)
+    return str(getattr(inner, "name", inner)).lower()
+
+
+class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
+    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
+        before, after = _state_name(old), _state_name(new)
+        if after == "open" and before == "closed":
+            log.warning("Qdrant server unavailable: circuit breaker open for %s", breaker.timeout_duration)
+        elif after == "closed":
+            log.warning("Qdrant server is back: circuit breaker closed")
+
+
+class BreakerGuardedIndex:
+    """A `VectorIndex` whose every call to the wrapped one goes through a circuit breaker."""
+
+    def __init__(self, inner: VectorIndex, failures: int = 3, reset_s: float = 5.0) -> None:
+        self.inner = inner
+        self.dimension = inner.dimension
+        self.reset_s = reset_s
+        self._breaker = CircuitBreaker(
+            fail_max=failures,
+            timeout_duration=timedelta(seconds=reset_s),
+            exclude=[_not_an_outage],
+            listeners=[_LogTransitions()],
+            name="qdrant",
+        )
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self._breaker
+
+    @property
+    def breaker_state(self) -> str:
+        return _state_name(self._breaker.current_state)
+
+    async def _call(self, op: Callable[[], Awaitable[T]]) -> T:
+        try:
+            result: T = await self._breaker.call_async(op)
+            return result
+        except CircuitBreakerError:
+            raise Unavailable(
+                "the Qdrant server is unavailable (circuit open); retry later",
+                dependency="qdrant",
+                retry_after_s=max(1, math.ceil(self.reset_s)),
+            ) from None
+        except Unavailable as exc:
+            exc.retry_after_s = max(1, math.ceil(self.reset_s))
+            raise
+
+    async def open(self) -> None:
+        await self.inner.open()  # start-up: not through the breaker, a failure there is fatal
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    async def ready(self) -> bool:
+        try:
+            return await self._call(self._checked_ready)
+        except Unavailable:
+            return False
+
+    async def _checked_ready(self) -> bool:
+        if not await self.inner.ready():
+            raise Unavailable("the Qdrant server does not answer", dependency="qdrant")
+        return True
+
+    async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
+        await self._call(lambda: self.inner.upsert(memory_type, points))
+
+    async def get(
+        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
+    ) -> list[StoredPoint]:
+        return await self._call(lambda: self.inner.get(memory_type, ids, with_vector=with_vector))
+
+    async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
+        await self._call(lambda: self.inner.delete(memory_type, ids))
+
+    async def set_payload(
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
+    ) -> None:
+        await self._call(lambda: self.inner.set_payload(memory_type, ids, payload))
+
+    async def scroll(
+        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
+    ) -> tuple[list[StoredPoint], str | None]:
+        return await self._call(lambda: self.inner.scroll(memory_type, flt, limit, offset))
+
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter) -> int:
+        return await self._call(lambda: self.inner.count(memory_type, flt))
+
+    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        return await self._call(lambda: self.inner.search(requests))
+
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        return await self._call(lambda: self.inner.neighbours(requests))

@@ -1,0 +1,91 @@
+"""Durable Edge writes (a flush before the acknowledgement, shared by concurrent writers) and the
+circuit breaker around a Qdrant server, on real engines."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+from qdrant_client import AsyncQdrantClient
+
+from backends.qdrant_breaker import BreakerGuardedIndex
+from backends.qdrant_client import QdrantClientVectorIndex
+from backends.qdrant_edge import EdgeVectorIndex
+from memtypes.errors import Unavailable
+from memtypes.queries import VectorPoint
+from memtypes.types import MemoryType
+from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
+
+SEMANTIC = MemoryType.SEMANTIC
+
+
+def point(i: int) -> VectorPoint:
+    vector = np.random.default_rng(i).normal(size=DIMENSION)
+    payload = {"tenant": "t", "type": "semantic", "content": f"memory {i}"}
+    return VectorPoint(str(uuid.UUID(int=i + 1)), (vector / np.linalg.norm(vector)).tolist(), payload)
+
+
+@pytest.mark.parametrize("durable", [True, False])
+async def test_durable_writes_flush_before_returning_and_share_flushes(
+    tmp_path: Path, edge_template: Path, durable: bool
+) -> None:
+    copy_sparse(edge_template, tmp_path / "data")
+    index = EdgeVectorIndex(tmp_path / "data", PREFIX, DIMENSION, durable_writes=durable)
+    await index.open()
+    try:
+        flusher = index._group_flush[SEMANTIC]
+        await index.upsert(SEMANTIC, [point(0)])
+        assert flusher.flushes == (1 if durable else 0)
+        await asyncio.gather(*(index.upsert(SEMANTIC, [point(i)]) for i in range(1, 41)))
+        await index.set_payload(SEMANTIC, [point(1).id], {"importance": 0.9})
+        await index.delete(SEMANTIC, [point(2).id])
+        if durable:
+            # Every write waited for a flush, but concurrent writers shared them.
+            assert 2 < flusher.flushes < 1 + 40 + 2
+        else:
+            assert flusher.flushes == 0
+        stored = await index.get(SEMANTIC, [point(i).id for i in range(41)])
+        assert len(stored) == 40
+    finally:
+        await index.close()
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_breaker_opens_on_an_unreachable_qdrant_server_and_fails_fast() -> None:
+    client = AsyncQdrantClient(url=f"http://127.0.0.1:{closed_port()}", timeout=1, check_compatibility=False)
+    index = BreakerGuardedIndex(QdrantClientVectorIndex(client, PREFIX, DIMENSION), failures=2, reset_s=30)
+    try:
+        for _ in range(2):
+            with pytest.raises(Unavailable) as failed:
+                await index.get(SEMANTIC, [point(0).id])
+            assert failed.value.dependency == "qdrant" and failed.value.retry_after_s == 30
+        assert index.breaker_state == "open"
+        started = time.monotonic()
+        with pytest.raises(Unavailable, match="circuit open"):
+            await index.upsert(SEMANTIC, [point(0)])
+        assert time.monotonic() - started < 0.1
+        assert not await index.ready()
+    finally:
+        await index.close()
+
+
+async def test_breaker_passes_calls_through_while_the_server_answers() -> None:
+    inner = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), PREFIX, DIMENSION)
+    index = BreakerGuardedIndex(inner, failures=1, reset_s=1)
+    await index.open()
+    try:
+        await index.upsert(SEMANTIC, [point(0)])
+        assert [p.id for p in await index.get(SEMANTIC, [point(0).id])] == [point(0).id]
+        assert await index.ready() and index.breaker_state == "closed"
+    finally:
+        await index.close()

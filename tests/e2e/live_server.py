@@ -1,0 +1,64 @@
+"""The real app under a real uvicorn server in the test's event loop, for tests that need requests
+to run concurrently (litestar's AsyncTestClient runs each request to completion before the next)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from litestar import Litestar
+
+from api.app import create_app
+from api.settings import Settings
+from tests.conftest import copy_sparse
+
+LiveApp = Callable[..., AbstractAsyncContextManager[tuple[str, Litestar]]]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def serve(settings: Settings, start_timeout_s: float = 120.0) -> AsyncIterator[tuple[str, Litestar]]:
+    """Serve `create_app(settings)` on a free loopback port; yields (base URL, app)."""
+    app = create_app(settings)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    deadline = asyncio.get_running_loop().time() + start_timeout_s
+    while not server.started:
+        if task.done():
+            task.result()  # raises what made start-up fail
+            raise RuntimeError("the server stopped during start-up")
+        assert asyncio.get_running_loop().time() < deadline, "the server did not start"
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+def live_app(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefix: str) -> LiveApp:
+    """Like `app_client`, but a real server: a fresh copy of the empty data dir, the test's Redis."""
+
+    def open_server(data_dir: Path | None = None, **overrides: Any) -> AbstractAsyncContextManager[Any]:
+        if data_dir is None:
+            data_dir = tmp_path / "data"
+            if not data_dir.exists():
+                copy_sparse(empty_data_dir, data_dir)
+        overrides.setdefault("redis_url", redis_url)
+        overrides.setdefault("redis_key_prefix", redis_prefix)
+        return serve(Settings(data_dir=data_dir, **overrides))
+
+    return open_server

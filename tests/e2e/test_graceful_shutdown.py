@@ -1,0 +1,113 @@
+"""Graceful shutdown: a write in flight when SIGTERM arrives completes, is acknowledged and is on
+disk; writes arriving while the service drains are refused with 503, not cut off."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar.testing import AsyncTestClient
+
+from api.resilience import InflightWrites
+from backends.qdrant_edge import EdgeVectorIndex
+from memtypes.errors import Unavailable
+from memtypes.types import MemoryType
+from tests.e2e.live_server import free_port
+from tests.e2e.test_replicas_http import serve_env
+
+BATCH = 150
+
+
+async def test_drain_waits_for_running_writes_and_refuses_new_ones() -> None:
+    inflight = InflightWrites()
+    inflight.enter()
+
+    async def finish_later() -> None:
+        await asyncio.sleep(0.2)
+        inflight.leave()
+
+    finishing = asyncio.create_task(finish_later())
+    started = time.monotonic()
+    assert await inflight.drain(5.0)
+    assert time.monotonic() - started >= 0.15
+    await finishing
+    with pytest.raises(Unavailable):
+        inflight.enter()
+    stuck = InflightWrites()
+    stuck.enter()
+    assert not await stuck.drain(0.05)  # bounded: gives up, says so
+
+
+async def test_writes_while_draining_get_503_and_reads_still_answer(client: AsyncTestClient[Any]) -> None:
+    client.app.state.inflight.draining = True
+    refused = await client.post("/v1/working/t/items", json={"content": "late"})
+    assert refused.status_code == 503 and refused.json()["code"] == "unavailable"
+    assert refused.headers["retry-after"] == "1"
+    assert (await client.get("/v1/working/t")).status_code == 200
+    client.app.state.inflight.draining = False
+
+
+@pytest.mark.slow
+async def test_sigterm_lets_an_inflight_write_finish_durably(
+    tmp_path: Path, redis_url: str, redis_prefix: str
+) -> None:
+    port, data_dir = free_port(), tmp_path / "data"
+    env = serve_env(
+        MNEMO_DATA_DIR=str(data_dir),
+        MNEMO_PORT=str(port),
+        MNEMO_REDIS_URL=redis_url,
+        MNEMO_REDIS_KEY_PREFIX=redis_prefix,
+        MNEMO_SHUTDOWN_GRACE_S="120",
+    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        command = [sys.executable, "-m", "cli.main", "serve"]
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220 - start only
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=180) as http:
+            deadline = time.monotonic() + 180
+            while True:
+                assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+                try:
+                    if (await http.get("/ready")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.3)
+            memories = [
+                {"type": "episodic", "content": f"Shutdown test event {i}: the nightly job {i} finished."}
+                for i in range(BATCH)
+            ]
+            body = {"memories": memories, "prefilter": False, "dedup": False}
+            write = asyncio.create_task(http.post("/v1/memories", json=body))
+            await asyncio.sleep(0.5)  # the batch is being embedded now (seconds for 150 texts)
+            assert not write.done(), "the write finished before the signal: the test proves nothing"
+            server.send_signal(signal.SIGTERM)
+            response = await write
+        assert response.status_code == 201, response.text
+        ids = [r["id"] for r in response.json()["results"]]
+        assert len(ids) == BATCH and all(r["status"] == "created" for r in response.json()["results"])
+        # uvicorn re-raises the captured SIGTERM once it has shut down cleanly: -15, not a crash.
+        assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    # The process is gone: open its data dir directly and find every acknowledged memory.
+    index = EdgeVectorIndex(data_dir / "qdrant", "mnemo", 384)
+    await index.open()
+    try:
+        assert len(await index.get(MemoryType.EPISODIC, ids)) == BATCH
+    finally:
+        await index.close()
+    text = log.read_text()
+    # The write was answered before the application (and its engines) shut down.
+    assert text.index('"POST /v1/memories HTTP/1.1" 201') < text.index("Application shutdown complete")
+    assert "Traceback" not in text

@@ -1,0 +1,143 @@
+"""Replicas: `mnemo serve --workers N` refuses what cannot work, and two `mnemo serve` processes over
+one Redis take concurrent working-memory appends to the same tasks without losing one, and share
+one rate limit. (Each has its own data dir: there is no Qdrant server here, and working memory,
+locks and rate limits live in Redis only.)"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.live_server import free_port
+
+TENANT_KEYS = {"alpha": "key-alpha", "beta": "key-beta", "gamma": "key-gamma"}
+TASKS = [("alpha", "deploy"), ("alpha", "review"), ("beta", "deploy"), ("beta", "triage")]
+CLIENTS_PER_TASK = 2
+APPENDS_PER_CLIENT = 25  # 4 tasks x 2 clients x 25 = 200 appends
+BURST = 120  # each tenant's 100 appends fit; gamma then runs into it
+
+
+def serve_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
+    return {**env, "HF_HUB_OFFLINE": "1", **extra}
+
+
+def test_workers_need_a_qdrant_server_and_a_redis_server(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "cli.main", "serve", "--workers", "2", "--data-dir", str(tmp_path)]
+    refused = subprocess.run(command, env=serve_env(), capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1, refused.stderr  # one line, no traceback
+    assert "MNEMO_QDRANT_URL and MNEMO_REDIS_URL" in refused.stderr
+    with_redis = serve_env(MNEMO_REDIS_URL="redis://127.0.0.1:6379/0")
+    refused = subprocess.run(command, env=with_redis, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "needs MNEMO_QDRANT_URL:" in refused.stderr, refused.stderr
+
+
+@pytest.fixture
+def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[list[str]]:
+    keys = ",".join(f"{key}:{tenant}" for tenant, key in TENANT_KEYS.items())
+    processes, urls, logs = [], [], []
+    for n in range(2):
+        port = free_port()
+        env = serve_env(
+            MNEMO_DATA_DIR=str(tmp_path / f"replica-{n}"),
+            MNEMO_PORT=str(port),
+            MNEMO_API_KEYS=keys,
+            MNEMO_REDIS_URL=redis_url,
+            MNEMO_REDIS_KEY_PREFIX=redis_prefix,
+            MNEMO_WORKING_MAX_TOKENS="100000",  # no evictions: every acknowledged item stays live
+            MNEMO_RATE_LIMIT_PER_MINUTE="6",
+            MNEMO_RATE_LIMIT_BURST=str(BURST),
+        )
+        log = tmp_path / f"replica-{n}.log"
+        logs.append(log)
+        with log.open("w") as out:
+            command = [sys.executable, "-m", "cli.main", "serve"]
+            processes.append(subprocess.Popen(command, env=env, stdout=out, stderr=out))
+        urls.append(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 240
+        for url, process, log in zip(urls, processes, logs, strict=True):
+            while True:
+                assert process.poll() is None, log.read_text()[-3000:]
+                assert time.monotonic() < deadline, f"{url} did not become ready"
+                try:
+                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.3)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    for log in logs:
+        assert "Traceback" not in log.read_text()
+
+
+def auth(tenant: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {TENANT_KEYS[tenant]}"}
+
+
+@pytest.mark.slow
+async def test_two_replicas_lose_no_working_memory_append_and_share_the_rate_limit(
+    two_replicas: list[str],
+) -> None:
+    acknowledged: dict[tuple[str, str], list[list[str]]] = {t: [] for t in TASKS}
+    failures: list[str] = []
+
+    async def append_many(http: httpx.AsyncClient, tenant: str, task: str, client_no: int) -> None:
+        mine: list[str] = []
+        acknowledged[tenant, task].append(mine)
+        for i in range(APPENDS_PER_CLIENT):
+            url = two_replicas[(client_no + i) % 2]  # alternate replicas, request by request
+            content = f"{task} client {client_no} item {i}"
+            response = await http.post(
+                f"{url}/v1/working/{task}/items", json={"content": content}, headers=auth(tenant)
+            )
+            if response.status_code == 201:
+                mine.append(content)
+            else:
+                failures.append(f"{response.status_code} {response.text[:200]}")
+
+    async with httpx.AsyncClient(timeout=60) as http:
+        await asyncio.gather(
+            *(append_many(http, tenant, task, k) for tenant, task in TASKS for k in range(CLIENTS_PER_TASK))
+        )
+        assert failures == []
+        total = sum(len(items) for lists in acknowledged.values() for items in lists)
+        assert total == len(TASKS) * CLIENTS_PER_TASK * APPENDS_PER_CLIENT == 200
+        for (tenant, task), per_client in acknowledged.items():
+            views = [
+                (await http.get(f"{url}/v1/working/{task}", headers=auth(tenant))).json()
+                for url in two_replicas
+            ]
+            assert views[0] == views[1]  # both replicas read the same state
+            items = list(reversed(views[0]["items"]))  # the view is newest first
+            contents = [item["content"] for item in items]
+            assert len(contents) == len(set(contents)), "duplicates"
+            assert sorted(contents) == sorted(c for mine in per_client for c in mine)  # all, nothing else
+            seqs = [item["seq"] for item in items]
+            assert seqs == sorted(set(seqs))  # one order, no two items numbered alike
+            for mine in per_client:  # each client's appends in the order they were acknowledged
+                assert [c for c in contents if c in set(mine)] == mine
+
+        # One allowance per tenant over both replicas: gamma's burst, then 429 from either replica.
+        answers = []
+        for i in range(BURST + 10):
+            response = await http.get(f"{two_replicas[i % 2]}/v1/working/t", headers=auth("gamma"))
+            answers.append((i % 2, response.status_code))
+        allowed = sum(1 for _, status in answers if status == 200)
+        assert BURST <= allowed <= BURST + 3  # + what 6/min refills while the loop runs
+        assert {replica for replica, status in answers if status == 429} == {0, 1}
+        assert {status for _, status in answers} == {200, 429}

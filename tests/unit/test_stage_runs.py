@@ -1,0 +1,25 @@
+"""`explain` re-runs each formula-ranked search's relevance stage alone; for linear hybrid fusion that
+is one run per list (dense, BM25). Found by the schemathesis run: it used to build an invalid request."""
+
+from __future__ import annotations
+
+from memtypes.formula import Const
+from memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
+from memtypes.types import MemoryType
+from retrieval.pipeline import _stage_runs
+
+
+def test_linear_hybrid_stage_is_one_run_per_list() -> None:
+    search = SearchRequest(
+        memory_type=MemoryType.SEMANTIC,
+        vector=[1.0, 0.0],
+        filter=MemoryFilter(tenant="t"),
+        limit=5,
+        prefetch_limit=20,
+        formula=Const(1.0),
+        sparse=SparseVector((1, 2), (0.5, 0.5)),
+        fusion=Fusion.LINEAR,
+    )
+    [[dense, sparse]] = _stage_runs([search], Fusion.LINEAR)
+    assert dense.sparse is None and dense.vector == [1.0, 0.0] and dense.formula is None
+    assert sparse.vector is None and sparse.sparse == search.sparse and sparse.limit == 20
