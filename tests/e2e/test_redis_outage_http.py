@@ -112,8 +112,9 @@ async def test_killing_redis_degrades_and_everything_recovers_without_a_restart(
         assert (await client.get("/ready")).json()["status"] == "ready"
     # The outage and the recovery are logged once each, not once per request.
     transitions = [r.getMessage() for r in caplog.records if r.name == "mnemo.redis"]
-    assert sum("circuit breaker open" in m for m in transitions) >= 1
-    assert sum("circuit breaker closed" in m for m in transitions) == 1
+    # (A trial call during the restart may fail and open it once more: each closing follows an opening.)
+    opened = sum("circuit breaker open" in m for m in transitions)
+    assert 1 <= sum("circuit breaker closed" in m for m in transitions) <= opened <= 3
     assert len(transitions) <= 4
 
 

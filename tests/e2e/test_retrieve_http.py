@@ -32,7 +32,7 @@ async def test_retrieve_returns_the_relevant_memory_in_budget(client: AsyncTestC
     assert meta["budget"] == 300 and meta["degraded"] == []
     assert set(meta["per_type"]) == {"episodic", "semantic", "procedural", "prospective"}
     assert "## Semantic memory" in body["context"]
-    assert "[2025-03-01 10:00] Alice asked about flights" in body["context"]
+    assert "[2025-03-01 10:00]\n- Alice asked about flights" in body["context"]  # under its time
 
 
 async def test_tiny_budget_trims_and_never_overflows(client: AsyncTestClient[Any]) -> None:
