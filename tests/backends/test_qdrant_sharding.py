@@ -149,6 +149,7 @@ async def test_auto_mode_sends_no_shard_keys_and_refuses_a_custom_collection() -
 async def test_settings_reach_the_servers_index() -> None:
     from api.services import _vector_index
     from api.settings import Settings
+    from backends.qdrant_breaker import BreakerGuardedIndex
 
     settings = Settings(
         qdrant_url="http://127.0.0.1:9",  # a closed port: only the client's version check tries it
@@ -156,7 +157,9 @@ async def test_settings_reach_the_servers_index() -> None:
         qdrant_shard_keys=4,
         qdrant_replication_factor=2,
     )
-    index = _vector_index(settings, DIMENSION)
+    guarded = _vector_index(settings, DIMENSION)
+    assert isinstance(guarded, BreakerGuardedIndex)  # a server's calls go through a circuit breaker
+    index = guarded.inner
     assert isinstance(index, QdrantClientVectorIndex)
     assert index.sharding == QdrantSharding("custom", shard_keys=4, replication_factor=2)
     await index.client.close()
