@@ -117,9 +117,9 @@ class BreakerGuardedIndex:
         await self._call(lambda: self.inner.delete(memory_type, ids))
 
     async def set_payload(
-        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
     ) -> None:
-        await self._call(lambda: self.inner.set_payload(memory_type, ids, payload))
+        await self._call(lambda: self.inner.set_payload(memory_type, ids, payload, durable=durable))
 
     async def scroll(
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None

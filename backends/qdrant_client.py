@@ -295,7 +295,7 @@ class QdrantClientVectorIndex:
                 )
 
     async def set_payload(
-        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
     ) -> None:
         point_ids: list[models.ExtendedPointId] = list(canonical_ids(ids))
         if point_ids and payload:
@@ -304,7 +304,7 @@ class QdrantClientVectorIndex:
                     self.collection(memory_type),
                     dict(payload),
                     points=point_ids,
-                    wait=True,
+                    wait=durable,
                     shard_key_selector=self.sharding.every_key(),
                 )
 

@@ -248,13 +248,14 @@ class EdgeVectorIndex:
             await self._make_durable(memory_type)
 
     async def set_payload(
-        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
     ) -> None:
         point_ids = canonical_ids(ids)
         if point_ids and payload:
             shard = self._shard(memory_type)
             await asyncio.to_thread(shard.update, UpdateOperation.set_payload(list(point_ids), dict(payload)))
-            await self._make_durable(memory_type)
+            if durable:
+                await self._make_durable(memory_type)
 
     # -- reads -----------------------------------------------------------------------------------
 

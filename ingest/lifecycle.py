@@ -72,8 +72,11 @@ class AccessLog:
                     if point.payload.get("tenant") != tenant:
                         continue
                     total = int(point.payload.get("access_count", 0)) + counts[point.id]
-                    await self.index.set_payload(
-                        memory_type, [point.id], {"access_count": total, "last_accessed_at": stamp}
+                    await self.index.set_payload(  # statistics: not worth an fsync each
+                        memory_type,
+                        [point.id],
+                        {"access_count": total, "last_accessed_at": stamp},
+                        durable=False,
                     )
                     updated += 1
         return updated

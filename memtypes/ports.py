@@ -40,8 +40,11 @@ class VectorIndex(Protocol):
     async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None: ...
 
     async def set_payload(
-        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object]
-    ) -> None: ...
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
+    ) -> None:
+        """`durable=False`: bookkeeping that may be lost in a power cut (access counts) is not flushed
+        to disk before returning; a flush per update would stall every request of the process."""
+        ...
 
     async def scroll(
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
