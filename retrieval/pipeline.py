@@ -14,13 +14,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from memtypes.errors import FieldProblem, InvalidInput, Unavailable
 from memtypes.models import resolve_model
 from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
-from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
-from memtypes.rendering import LINE_FORMAT, memory_line, section_header, time_header
+from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
+from memtypes.rendering import LINE_FORMAT, memory_line, section_header
 from memtypes.requests import (
     RetrievedMemory,
     RetrieveMetadata,
@@ -44,7 +43,8 @@ from retrieval.budget import (
 from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
 from retrieval.options import RetrievalConfig, Tuning, resolve_tuning
 from retrieval.policy import RankingPolicy, TimeBoost
-from retrieval.presentation import PresentedItem, render_context
+from retrieval.presentation import PresentedItem, group_for, line_for, render_context
+from retrieval.stages import explain, merge_hits, stage_runs, stage_scores
 from retrieval.temporal import parse_time_window
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
@@ -62,24 +62,6 @@ class ResolvedRequest:
     types: tuple[MemoryType, ...]
     now: datetime
     working_budget: int = 0  # tokens for the task's working memory, on top of `budget`
-
-
-def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:
-    """Re-render a stored memory's context line (the same text its token counts were taken of)."""
-    due = payload.get("due_ts")
-    return memory_line(
-        memory_type,
-        str(payload.get("content", "")),
-        datetime.fromtimestamp(due, UTC) if isinstance(due, int | float) else None,
-    )
-
-
-def group_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str | None:
-    """The header a memory is shown under: an episodic memory's time."""
-    occurred = payload.get("occurred_ts")
-    if memory_type is not EPISODIC or not isinstance(occurred, int | float):
-        return None
-    return time_header(occurred)
 
 
 class Retriever:
@@ -229,14 +211,14 @@ class Retriever:
             triggered = replace(type_filter(PROSPECTIVE), status="pending", trigger_keys=phrases)
             searches.append(search(PROSPECTIVE, triggered, _TRIGGER_HITS, _TRIGGER_HITS))
         ranked = len(searches)
-        runs = _stage_runs(searches, tuning.fusion) if request.explain else []
+        runs = stage_runs(searches, tuning.fusion) if request.explain else []
         searches += [run for group in runs for run in group]
         started = time.perf_counter()
         results = await self.index.search(searches)
         hits = dict(zip(resolved.types, results, strict=False))
         if ranked > len(resolved.types):
-            hits[PROSPECTIVE] = _merge_hits(hits[PROSPECTIVE], results[ranked - 1])
-        relevance = _stage_scores(runs, results[ranked:])
+            hits[PROSPECTIVE] = merge_hits(hits[PROSPECTIVE], results[ranked - 1])
+        relevance = stage_scores(runs, results[ranked:])
         hits = {t: suppress_near_duplicates(found, tuning.diversity) for t, found in hits.items()}
         neighbours: dict[str, Neighbour] = {}
         if tuning.neighbours and hits.get(EPISODIC):
@@ -389,7 +371,7 @@ class Retriever:
             memory_type, point, _ = points[c.key]
             explanation = None
             if request.explain:
-                explanation = _explain(policies[memory_type], point, relevance, neighbours.get(point.id))
+                explanation = explain(policies[memory_type], point, relevance, neighbours.get(point.id))
             memories.append(
                 RetrievedMemory(
                     id=point.id,
@@ -447,60 +429,3 @@ class Retriever:
             candidates, resolved.working_budget, self._header_tokens[(enc, MemoryType.WORKING)]
         )
         return usage, lines
-
-
-def _merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[ScoredPoint]:
-    seen = {p.id for p in first}
-    return sorted([*first, *(p for p in second if p.id not in seen)], key=lambda p: -p.score)
-
-
-def _stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[SearchRequest]]:
-    """The relevance stage of each formula-ranked search, run alone, to learn the `$score` its formula
-    saw (for hybrid search a fused score no vector reproduces). Linear fusion saw two scores (dense,
-    BM25): its stage is one run per list."""
-    runs = []
-    for s in searches:
-        if s.formula is None:
-            continue  # the search's own scores are the stage's
-        depth = s.prefetch_limit
-        if s.fused and fusion is Fusion.LINEAR:  # (one replace: a fused linear search needs a formula)
-            dense = replace(s, sparse=None, formula=None, limit=depth)
-            runs.append([dense, replace(s, vector=None, formula=None, limit=depth)])
-        else:
-            runs.append([replace(s, formula=None, limit=depth)])
-    return runs
-
-
-def _stage_scores(
-    runs: list[list[SearchRequest]], results: list[list[ScoredPoint]]
-) -> dict[str, tuple[float, ...]]:
-    """Point id → the relevance stage's score(s). A point missing from one list scored 0 there, as
-    the formula's defaults say; the first run that found a point (the main search's) wins."""
-    out: dict[str, tuple[float, ...]] = {}
-    position = 0
-    for run in runs:
-        lists = [{p.id: p.score for p in found} for found in results[position : position + len(run)]]
-        position += len(run)
-        for pid in set().union(*lists):
-            out.setdefault(pid, tuple(scores.get(pid, 0.0) for scores in lists))
-    return out
-
-
-def _explain(
-    policy: RankingPolicy,
-    point: ScoredPoint,
-    relevance: Mapping[str, tuple[float, ...]],
-    neighbour: Neighbour | None,
-) -> dict[str, Any]:
-    if neighbour is not None:  # not ranked by Qdrant: its score is its turn's, decayed
-        turn_score = point.score / neighbour.factor
-        return {
-            "total": point.score,
-            "components": {
-                "neighbour": {"value": turn_score, "weight": neighbour.factor, "contribution": point.score}
-            },
-            "neighbour_of": neighbour.of,
-            "steps": neighbour.steps,
-        }
-    scores = relevance.get(point.id, (point.score,)) if policy.ranks_in_engine else (point.score,)
-    return policy.explain(point.payload, scores).as_dict()

@@ -3,11 +3,31 @@ time headers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
-from memtypes.rendering import section_header
+from memtypes.rendering import memory_line, section_header, time_header
 from memtypes.types import SECTION_ORDER, MemoryType
+
+
+def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:
+    """Re-render a stored memory's context line (the same text its token counts were taken of)."""
+    due = payload.get("due_ts")
+    return memory_line(
+        memory_type,
+        str(payload.get("content", "")),
+        datetime.fromtimestamp(due, UTC) if isinstance(due, int | float) else None,
+    )
+
+
+def group_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str | None:
+    """The header a memory is shown under: an episodic memory's time."""
+    occurred = payload.get("occurred_ts")
+    if memory_type is not MemoryType.EPISODIC or not isinstance(occurred, int | float):
+        return None
+    return time_header(occurred)
 
 
 @dataclass(frozen=True)

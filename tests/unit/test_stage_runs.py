@@ -6,7 +6,7 @@ from __future__ import annotations
 from memtypes.formula import Const
 from memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
 from memtypes.types import MemoryType
-from retrieval.pipeline import _stage_runs
+from retrieval.stages import stage_runs
 
 
 def test_linear_hybrid_stage_is_one_run_per_list() -> None:
@@ -20,6 +20,6 @@ def test_linear_hybrid_stage_is_one_run_per_list() -> None:
         sparse=SparseVector((1, 2), (0.5, 0.5)),
         fusion=Fusion.LINEAR,
     )
-    [[dense, sparse]] = _stage_runs([search], Fusion.LINEAR)
+    [[dense, sparse]] = stage_runs([search], Fusion.LINEAR)
     assert dense.sparse is None and dense.vector == [1.0, 0.0] and dense.formula is None
     assert sparse.vector is None and sparse.sparse == search.sparse and sparse.limit == 20
