@@ -22,7 +22,7 @@ from memtypes.types import MemoryType
 from tests.e2e.live_server import free_port
 from tests.e2e.test_replicas_http import serve_env
 
-BATCH = 150
+BATCH = 1_000  # the most one request may carry: seconds of embedding even on a quiet machine
 
 
 async def test_drain_waits_for_running_writes_and_refuses_new_ones() -> None:
@@ -88,7 +88,7 @@ async def test_sigterm_lets_an_inflight_write_finish_durably(
             ]
             body = {"memories": memories, "prefilter": False, "dedup": False}
             write = asyncio.create_task(http.post("/v1/memories", json=body))
-            await asyncio.sleep(0.5)  # the batch is being embedded now (seconds for 150 texts)
+            await asyncio.sleep(0.3)  # the batch is being embedded now (a few seconds for 1,000 texts)
             assert not write.done(), "the write finished before the signal: the test proves nothing"
             server.send_signal(signal.SIGTERM)
             response = await write
