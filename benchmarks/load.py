@@ -114,7 +114,9 @@ async def _client_loop(
                         if result["status"] in _ACKNOWLEDGED:
                             recorder.memory_ids.add(result["id"])
                         else:
-                            recorder.skipped_writes[str(result.get("reason") or result["status"])] += 1
+                            # "duplicate of <id>" counts as one reason, whichever memory it repeats
+                            reason = str(result.get("reason") or result["status"]).split(" of ")[0]
+                            recorder.skipped_writes[reason] += 1
             elif operation == "retrieve":
                 response = await client.post("/v1/retrieve", json=rng.choice(workload.retrievals))
             elif operation == "working_append":
