@@ -260,7 +260,8 @@ class Retriever:
         per_side: int,
     ) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
         """Offer the neighbours of the episodic turns that packing would select without them."""
-        chosen = {c.key for c in self._pack(resolved, weights, hits).usage[EPISODIC].selected}
+        candidates, _ = self._candidates(resolved.encoding, hits)
+        chosen = {c.key for c in self._pack(resolved, weights, candidates).usage[EPISODIC].selected}
         turns = [h for h in hits[EPISODIC] if h.id in chosen][: self.config.max_expanded_turns]
         requests = neighbour_requests(turns, flt, per_side, self.config.session_gap_s)
         if not requests:
@@ -292,9 +293,8 @@ class Retriever:
         self,
         resolved: ResolvedRequest,
         weights: Mapping[MemoryType, float],
-        hits: Mapping[MemoryType, list[ScoredPoint]],
+        candidates: Mapping[MemoryType, list[Candidate]],
     ) -> Packing:
-        candidates, _ = self._candidates(resolved.encoding, hits)
         headers = {t: self._header_tokens[(resolved.encoding, t)] for t in resolved.types}
         counter = self.tokenizers.get(resolved.encoding)
         groups = {c.group for found in candidates.values() for c in found if c.group is not None}
@@ -317,8 +317,8 @@ class Retriever:
         enc = resolved.encoding
         counter = self.tokenizers.get(enc)
         working_usage, working_lines = self._pack_working(resolved, working)
-        _, points = self._candidates(enc, hits)
-        packing = self._pack(resolved, weights, hits)
+        candidates, points = self._candidates(enc, hits)  # once: each line rendered, priced
+        packing = self._pack(resolved, weights, candidates)
         chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
         def render() -> str:
