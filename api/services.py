@@ -141,7 +141,9 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
 async def open_services(settings: Settings) -> Services:
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     tokenizers = TokenizerRegistry(default=settings.default_encoding)
-    embedder = open_embedder(settings.embedding_backend, settings.embedding_model)
+    embedder = open_embedder(
+        settings.embedding_backend, settings.embedding_model, settings.embedding_runtime, settings.onnx_cache
+    )
     index = _vector_index(settings, embedder.dimension)
     await index.open()
     await build_pending_indexes(index)

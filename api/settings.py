@@ -31,6 +31,14 @@ class Settings(BaseSettings):
         description="`static`: a model2vec model made by `mnemo distill` (MNEMO_EMBEDDING_MODEL = its dir)",
     )
     embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_runtime: Literal["onnx", "torch"] = Field(
+        default="onnx",
+        description="how a sentence-transformers model runs: `onnx` (ONNX Runtime, the same vectors ~3x "
+        "faster on CPU; exported once into MNEMO_ONNX_CACHE) or `torch`",
+    )
+    onnx_cache: Path | None = Field(
+        default=None, description="where the exported ONNX graph is kept; unset = ~/.cache/mnemo/onnx"
+    )
     default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
     default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
     model_budget_share: float = Field(default=0.10, gt=0.0, le=1.0)

@@ -30,7 +30,7 @@ from qdrant_edge import ScoredPoint as EdgeScoredPoint
 from qdrant_edge import SparseVector as EdgeSparseVector
 
 from backends._filters import DENSE, SPARSE, dense_vector, render_formula
-from memtypes.formula import Condition, FieldEquals, FieldIn, variable_defaults
+from memtypes.formula import Condition, Expr, FieldEquals, FieldIn, variable_defaults
 from memtypes.queries import Fusion as FusionKind
 from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, VectorPoint
 
@@ -104,6 +104,8 @@ def _relevance(request: SearchRequest) -> list[Prefetch]:
         sparse = EdgeSparseVector(list(request.sparse.indices), list(request.sparse.values))
         nearest.append(Query.Nearest(sparse, using=SPARSE))
     lists = [Prefetch(limit=depth, query=query, filter=flt) for query in nearest]
+    if request.stage_formula is not None and request.stage_limit is not None:
+        return [Prefetch(limit=request.stage_limit, query=_formula(request.stage_formula), prefetches=lists)]
     if len(lists) == 1 or request.fusion is FusionKind.LINEAR:
         return lists
     fusion: Fusion.Rrf | Fusion.Dbsf = (
@@ -112,6 +114,10 @@ def _relevance(request: SearchRequest) -> list[Prefetch]:
     # The filter sits on each list: fusion only ever sees points the request may see. (The stubs
     # list `Fusion`, whose variants are what the binding takes.)
     return [Prefetch(limit=depth, query=fusion, prefetches=lists)]  # type: ignore[arg-type]
+
+
+def _formula(expr: Expr) -> Formula:
+    return Formula(render_formula(expr, _FORMULA), defaults=variable_defaults(expr))
 
 
 def query_request(request: SearchRequest) -> QueryRequest:
@@ -127,7 +133,7 @@ def query_request(request: SearchRequest) -> QueryRequest:
             with_payload=True,
             with_vector=with_vector,
         )
-    formula = Formula(render_formula(request.formula, _FORMULA), defaults=variable_defaults(request.formula))
+    formula = _formula(request.formula)
     # The formula only ever re-scores the candidates the (filtered) relevance stage lets through.
     return QueryRequest(
         limit=request.limit,

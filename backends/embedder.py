@@ -8,6 +8,7 @@ local files (HF_HUB_OFFLINE is forced: nothing is downloaded at run time).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger("mnemo.embedder")
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _PACKAGED = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 _models: dict[str, Any] = {}
@@ -54,10 +56,18 @@ class SentenceTransformerEmbedder:
     only contend. Large inputs are cut into `batch_size` chunks so queries interleave with bulk work.
     """
 
-    def __init__(self, model_name: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        model_name: str = DEFAULT_MODEL,
+        batch_size: int = 64,
+        runtime: str = "onnx",
+        onnx_cache: Path | None = None,
+    ) -> None:
         self.model_name = model_name
         self.batch_size = batch_size
         self._model = load_model(model_name)
+        self._onnx = _onnx_encoder(self._model, model_name, onnx_cache) if runtime == "onnx" else None
+        self.runtime = "onnx" if self._onnx is not None else "torch"
         getter = (
             getattr(self._model, "get_embedding_dimension", None)
             or self._model.get_sentence_embedding_dimension
@@ -69,6 +79,8 @@ class SentenceTransformerEmbedder:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mnemo-embed")
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
+        if self._onnx is not None:
+            return [v.tolist() for v in self._onnx.encode(texts)]
         vectors = self._model.encode(
             texts,
             batch_size=self.batch_size,
@@ -80,10 +92,14 @@ class SentenceTransformerEmbedder:
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         loop = asyncio.get_running_loop()
-        out: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            chunk = list(texts[start : start + self.batch_size])
-            out.extend(await loop.run_in_executor(self._executor, self._encode, chunk))
+        # Batches of texts of similar length: each batch is padded to its longest text.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self.batch_size):
+            positions = order[start : start + self.batch_size]
+            vectors = await loop.run_in_executor(self._executor, self._encode, [texts[i] for i in positions])
+            for i, vector in zip(positions, vectors, strict=True):
+                out[i] = vector
         return out
 
     def close(self) -> None:
@@ -121,10 +137,26 @@ class StaticEmbedder:
         pass
 
 
-def open_embedder(backend: str, model: str) -> SentenceTransformerEmbedder | StaticEmbedder:
+def _onnx_encoder(model: Any, model_name: str, cache: Path | None = None) -> Any:
+    """The model on ONNX Runtime, or None (with a warning) where it cannot run there."""
+    from backends.embedder_onnx import OnnxSentenceEncoder, exportable
+
+    if not exportable(model):
+        log.warning("embedding model %s is not transformer + mean pooling: it runs on PyTorch", model_name)
+        return None
+    try:
+        return OnnxSentenceEncoder(model, resolve_model_path(model_name), cache)
+    except Exception as exc:  # a missing runtime or a failed export: PyTorch still gives the same vectors
+        log.warning("embedding model %s runs on PyTorch: ONNX Runtime unavailable (%s)", model_name, exc)
+        return None
+
+
+def open_embedder(
+    backend: str, model: str, runtime: str = "onnx", onnx_cache: Path | None = None
+) -> SentenceTransformerEmbedder | StaticEmbedder:
     if backend == "static":
         return StaticEmbedder(model)
-    return SentenceTransformerEmbedder(model)
+    return SentenceTransformerEmbedder(model, runtime=runtime, onnx_cache=onnx_cache)
 
 
 def distill_static_model(out_dir: Path, source: str = DEFAULT_MODEL, pca_dims: int = 256) -> Path:

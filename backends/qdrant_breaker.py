@@ -126,8 +126,8 @@ class BreakerGuardedIndex:
     ) -> tuple[list[StoredPoint], str | None]:
         return await self._call(lambda: self.inner.scroll(memory_type, flt, limit, offset))
 
-    async def count(self, memory_type: MemoryType, flt: MemoryFilter) -> int:
-        return await self._call(lambda: self.inner.count(memory_type, flt))
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
+        return await self._call(lambda: self.inner.count(memory_type, flt, exact=exact))
 
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         return await self._call(lambda: self.inner.search(requests))

@@ -27,7 +27,7 @@ from backends._filters import (
 )
 from backends.qdrant_sharding import QdrantSharding
 from memtypes.errors import Unavailable
-from memtypes.formula import Condition, FieldEquals, FieldIn, variable_defaults
+from memtypes.formula import Condition, Expr, FieldEquals, FieldIn, variable_defaults
 from memtypes.queries import (
     Fusion,
     MemoryFilter,
@@ -115,6 +115,9 @@ def _relevance(request: SearchRequest) -> list[models.Prefetch]:
     if request.sparse is not None:
         sparse = models.SparseVector(indices=list(request.sparse.indices), values=list(request.sparse.values))
         lists.append(models.Prefetch(query=sparse, using=SPARSE, filter=flt, limit=depth))
+    if request.stage_formula is not None and request.stage_limit is not None:
+        stage = _formula(request.stage_formula)
+        return [models.Prefetch(query=stage, prefetch=lists, limit=request.stage_limit)]
     if len(lists) == 1 or request.fusion is Fusion.LINEAR:
         return lists
     fusion: models.Query = (
@@ -124,6 +127,10 @@ def _relevance(request: SearchRequest) -> list[models.Prefetch]:
     )
     # The filter sits on each list: fusion only ever sees points the request may see.
     return [models.Prefetch(query=fusion, prefetch=lists, limit=depth)]
+
+
+def _formula(expr: Expr) -> models.FormulaQuery:
+    return models.FormulaQuery(formula=render_formula(expr, _FORMULA), defaults=variable_defaults(expr))
 
 
 def _query_request(request: SearchRequest, shard_key: models.ShardKeySelector | None) -> models.QueryRequest:
@@ -141,9 +148,7 @@ def _query_request(request: SearchRequest, shard_key: models.ShardKeySelector | 
             with_vector=with_vector,
             shard_key=shard_key,
         )
-    formula = models.FormulaQuery(
-        formula=render_formula(request.formula, _FORMULA), defaults=variable_defaults(request.formula)
-    )
+    formula = _formula(request.formula)
     # The formula only ever re-scores the candidates the (filtered) relevance stage lets through.
     return models.QueryRequest(
         query=formula,
@@ -345,12 +350,12 @@ class QdrantClientVectorIndex:
         points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
         return points, None if next_offset is None else str(next_offset)
 
-    async def count(self, memory_type: MemoryType, flt: MemoryFilter) -> int:
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
         async with _server_errors():
             result = await self.client.count(
                 self.collection(memory_type),
                 count_filter=_filter(flt),
-                exact=True,
+                exact=exact,
                 shard_key_selector=self.sharding.selector([flt.tenant]),
             )
         return result.count

@@ -32,7 +32,9 @@ def configured_embedder() -> Embedder:
     from backends.embedder import open_embedder
 
     settings = Settings()
-    return open_embedder(settings.embedding_backend, settings.embedding_model)
+    return open_embedder(
+        settings.embedding_backend, settings.embedding_model, settings.embedding_runtime, settings.onnx_cache
+    )
 
 
 @dataclass

@@ -50,7 +50,10 @@ class VectorIndex(Protocol):
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
     ) -> tuple[list[StoredPoint], str | None]: ...
 
-    async def count(self, memory_type: MemoryType, flt: MemoryFilter) -> int: ...
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
+        """How many memories match; `exact=False`: the engine's estimate from its payload indexes
+        (microseconds, never below the true count for the filters mnemo builds)."""
+        ...
 
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         """Run several searches (any mix of types) and answer one list per request, in order."""

@@ -116,12 +116,21 @@ class SearchRequest:
     sparse: SparseVector | None = None
     fusion: Fusion = Fusion.RRF
     rrf_k: int = 60
+    # Two-stage ranking: the relevance stage's candidates are first cut to the best `stage_limit` by
+    # `stage_formula` (a combination of the lists' scores, e.g. linear fusion, reading no payload),
+    # and only those are ranked by `formula`, whose `$score` is then the stage formula's. Formula
+    # terms that read the payload cost per candidate: at 100k memories, ranking the union of two
+    # 250-deep lists took 3x longer than the lists themselves.
+    stage_formula: Expr | None = None
+    stage_limit: int | None = None
 
     def __post_init__(self) -> None:
         if self.vector is None and self.sparse is None:
             raise ValueError("a search needs a dense or a sparse query vector")
         if self.fused and self.fusion is Fusion.LINEAR and self.formula is None:
             raise ValueError("linear fusion is done by the formula: give one")
+        if self.stage_formula is not None and (self.formula is None or self.stage_limit is None):
+            raise ValueError("a stage formula cuts candidates for a formula: give both, and a stage limit")
 
     @property
     def fused(self) -> bool:

@@ -25,6 +25,10 @@ class RetrievalConfig:
     min_candidates: int = 16
     max_candidates: int = 256
     prefetch_factor: int = 2
+    # Two-stage ranking of a fused search: the prefetch union is cut to `stage_factor` × candidates by
+    # relevance alone before the full formula (which reads each candidate's payload) ranks it.
+    # 0: the formula ranks the whole union.
+    stage_factor: int = 2
     min_prefetch: int = 100
     max_prefetch: int = 512
     # The defaults of `RankingOptions` (benchmarks/README.md has the measurements behind them).

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from memtypes.errors import FieldProblem, InvalidInput, Unavailable
 from memtypes.models import resolve_model
 from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
+from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.rendering import LINE_FORMAT, memory_line, section_header
 from memtypes.requests import (
     RetrievedMemory,
@@ -39,10 +39,11 @@ from retrieval.budget import (
     pack,
     pack_in_order,
     split_budget,
+    type_allocations,
 )
 from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
 from retrieval.options import RetrievalConfig, Tuning, resolve_tuning
-from retrieval.policy import RankingPolicy, TimeBoost
+from retrieval.policy import STAGE_SCORE, RankingPolicy, TimeBoost
 from retrieval.presentation import PresentedItem, group_for, line_for, render_context
 from retrieval.stages import explain, merge_hits, stage_runs, stage_scores
 from retrieval.temporal import parse_time_window
@@ -119,13 +120,25 @@ class Retriever:
             working_budget = request.working_budget_tokens or self.config.default_working_budget_tokens
         return ResolvedRequest(budget, encoding, types, now, working_budget)
 
-    def _candidate_limits(self, budget: int) -> tuple[int, int]:
-        per_line = self.config.tokens_per_candidate
-        limit = min(max(math.ceil(budget / per_line), self.config.min_candidates), self.config.max_candidates)
-        prefetch = min(
-            max(limit * self.config.prefetch_factor, self.config.min_prefetch), self.config.max_prefetch
-        )
-        return limit, prefetch
+    async def _candidate_limits(
+        self, budget: int, weights: Mapping[MemoryType, float], filters: Mapping[MemoryType, MemoryFilter]
+    ) -> dict[MemoryType, tuple[int, int]]:
+        """Per type: how many candidates to rank, and how deep the relevance prefetch goes.
+
+        Enough candidates to fill the type's share of the budget with lines of `tokens_per_candidate`
+        tokens; a type with too few memories in scope to fill its share (the engine's estimate,
+        from its payload indexes) passes the rest of its share to the others, as packing will. Search
+        cost grows with both numbers, so four types are not each sized for the whole budget.
+        """
+        per_line, c = self.config.tokens_per_candidate, self.config
+        estimates = await asyncio.gather(*(self.index.count(t, f, exact=False) for t, f in filters.items()))
+        capacity = {t: n * per_line for t, n in zip(filters, estimates, strict=True)}
+        limits = {}
+        for memory_type, tokens in type_allocations(budget, weights, capacity).items():
+            limit = min(max(math.ceil(tokens / per_line), c.min_candidates), c.max_candidates)
+            prefetch = min(max(limit * c.prefetch_factor, c.min_prefetch), c.max_prefetch)
+            limits[memory_type] = (limit, prefetch)
+        return limits
 
     async def _query_vectors(
         self, query: str, search: SearchMode
@@ -175,40 +188,57 @@ class Retriever:
         weights = normalize_allocation(
             resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
         )
+        flt = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
+
+        def type_filter(memory_type: MemoryType) -> MemoryFilter:
+            return flt if namespaces is None else replace(flt, namespaces=namespaces[memory_type])
+
+        filters = {t: type_filter(t) for t in resolved.types}
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        (dense, sparse), (working, degraded) = await asyncio.gather(
+        (dense, sparse), (working, degraded), limits = await asyncio.gather(
             self._query_vectors(request.query, tuning.search),
             self._working_items(tenant, request.task_id, timings),
+            self._candidate_limits(resolved.budget, weights, filters),
         )
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
-
-        flt = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
         policies = self._policies(request, resolved, tuning, fused=dense is not None and sparse is not None)
-        limit, prefetch = self._candidate_limits(resolved.budget)
 
         def search(memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
+            policy = policies[memory_type]
+            fused = dense is not None and sparse is not None and tuning.fusion is Fusion.LINEAR
+            if fused and self.config.stage_factor > 0 and policy.ranks_in_engine:
+                return SearchRequest(
+                    memory_type,
+                    dense,
+                    where,
+                    hits,
+                    depth,
+                    policy.formula(relevance=STAGE_SCORE),
+                    sparse=sparse,
+                    fusion=tuning.fusion,
+                    rrf_k=tuning.rrf_k,
+                    stage_formula=policy.relevance,
+                    stage_limit=min(depth, hits * self.config.stage_factor),
+                )
             return SearchRequest(
                 memory_type,
                 dense,
                 where,
                 hits,
                 depth,
-                policies[memory_type].formula(),
+                policy.formula(),
                 sparse=sparse,
                 fusion=tuning.fusion,
                 rrf_k=tuning.rrf_k,
             )
 
-        def type_filter(memory_type: MemoryType) -> MemoryFilter:
-            return flt if namespaces is None else replace(flt, namespaces=namespaces[memory_type])
-
-        searches = [search(t, type_filter(t), limit, prefetch) for t in resolved.types]
+        searches = [search(t, filters[t], *limits[t]) for t in resolved.types]
         if PROSPECTIVE in policies and policies[PROSPECTIVE].query_phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
             phrases = policies[PROSPECTIVE].query_phrases
-            triggered = replace(type_filter(PROSPECTIVE), status="pending", trigger_keys=phrases)
+            triggered = replace(filters[PROSPECTIVE], status="pending", trigger_keys=phrases)
             searches.append(search(PROSPECTIVE, triggered, _TRIGGER_HITS, _TRIGGER_HITS))
         ranked = len(searches)
         runs = stage_runs(searches, tuning.fusion) if request.explain else []

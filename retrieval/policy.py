@@ -163,11 +163,18 @@ class RankingPolicy:
             ),
         ]
 
-    def formula(self) -> Expr | None:
-        """The expression Qdrant evaluates over the relevance stage (None: the stage's own ranking)."""
+    def formula(self, relevance: Expr | None = None) -> Expr | None:
+        """The expression Qdrant evaluates over the relevance stage (None: the stage's own ranking).
+
+        `relevance` replaces the relevance term's expression: `$score` when an earlier stage has
+        already computed it (two-stage ranking)."""
         if not self.ranks_in_engine:
             return None
-        return Sum(tuple(Mult((Const(t.weight), t.expr)) for t in self.terms))
+
+        def expr(term: Term) -> Expr:
+            return relevance if relevance is not None and term.name == "relevance" else term.expr
+
+        return Sum(tuple(Mult((Const(t.weight), expr(t))) for t in self.terms))
 
     def explain(self, payload: Mapping[str, Any], scores: float | tuple[float, ...]) -> Explanation:
         """Each term's value on this point; `scores` are the relevance stage's (one per list)."""

@@ -25,12 +25,12 @@ def stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[Searc
     for s in searches:
         if s.formula is None:
             continue  # the search's own scores are the stage's
-        depth = s.prefetch_limit
+        # Each list alone, at its full depth: a two-stage cut would hide scores the first stage saw.
+        s = replace(s, stage_formula=None, stage_limit=None, limit=s.prefetch_limit)
         if s.fused and fusion is Fusion.LINEAR:  # (one replace: a fused linear search needs a formula)
-            dense = replace(s, sparse=None, formula=None, limit=depth)
-            runs.append([dense, replace(s, vector=None, formula=None, limit=depth)])
+            runs.append([replace(s, sparse=None, formula=None), replace(s, vector=None, formula=None)])
         else:
-            runs.append([replace(s, formula=None, limit=depth)])
+            runs.append([replace(s, formula=None)])
     return runs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,42 @@ async def check_upgraded(index: VectorIndex, old_id: str, old_vector: list[float
     [found] = await index.search([hybrid])
     ids = {h.id for h in found}
     assert old_id in ids and new[0].id in ids  # the old point by its vector, the new one by both
+
+
+async def test_two_stage_ranking_equals_one_stage_when_the_cut_keeps_every_candidate(
+    index: VectorIndex,
+) -> None:
+    pts = sparse_points(seed=83)
+    await index.upsert(EPISODIC, pts)
+    relevance = resolve_tuning(RetrievalConfig(fusion=Fusion.LINEAR), None).relevance(fused=True)
+    policy = RankingPolicy(POLICIES[EPISODIC], NOW, relevance=relevance)
+    dense, sparse = [float(x) for x in unit_vectors(1, seed=84)[0]], BM25.query("invoice hiking order")
+    one = SearchRequest(
+        EPISODIC, dense, MemoryFilter("acme"), 6, 20, policy.formula(), sparse=sparse, fusion=Fusion.LINEAR
+    )
+    two_stage = {"stage_formula": relevance, "formula": policy.formula(relevance=Var(SCORE))}
+    wide = replace(one, stage_limit=20, **two_stage)
+    narrow = replace(one, stage_limit=2, **two_stage)  # only the two most relevant reach the formula
+    by_relevance = replace(one, formula=relevance)
+    [one_hits, wide_hits, narrow_hits, relevant] = await index.search([one, wide, narrow, by_relevance])
+    assert [(h.id, pytest.approx(h.score, abs=1e-5)) for h in wide_hits] == [
+        (h.id, h.score) for h in one_hits
+    ]
+    assert {h.id for h in narrow_hits} == {h.id for h in relevant[:2]}
+    # The formula still ranks what the cut let through, with the first stage's score as its `$score`.
+    for hit in narrow_hits:
+        assert hit.score == pytest.approx(next(h.score for h in one_hits if h.id == hit.id), abs=1e-5)
+
+
+def test_a_stage_formula_needs_a_formula_and_a_limit() -> None:
+    with pytest.raises(ValueError, match="stage formula"):
+        SearchRequest(EPISODIC, [1.0] * DIMENSION, MemoryFilter("acme"), 5, 10, stage_formula=Var(SCORE))
+
+
+async def test_count_estimate_is_near_the_exact_count(index: VectorIndex) -> None:
+    await index.upsert(EPISODIC, sparse_points(seed=85))
+    flt = MemoryFilter("acme")
+    assert await index.count(EPISODIC, flt) == len(TEXTS)
+    # An estimate from the payload indexes: only sizes candidate lists, so near is enough.
+    assert len(TEXTS) / 2 <= await index.count(EPISODIC, flt, exact=False) <= 2 * len(TEXTS)
+    assert await index.count(EPISODIC, MemoryFilter("someone-else"), exact=False) == 0

@@ -4,7 +4,7 @@ import pytest
 
 from memtypes.errors import InvalidInput
 from memtypes.types import MemoryType as T
-from retrieval.budget import Candidate, normalize_allocation, pack, split_budget
+from retrieval.budget import Candidate, normalize_allocation, pack, split_budget, type_allocations
 
 HEADERS = {t: 5 for t in T}
 
@@ -80,3 +80,34 @@ def test_a_group_header_is_paid_for_once_by_its_first_item() -> None:
     packing = pack({e: items}, {e: 40}, {e: 3}, 40, {"g1": 5, "g2": 5})
     assert [c.key for c in packing.usage[e].selected] == ["a", "b"]
     assert packing.tokens == 28 and packing.trimmed == 1
+
+
+def test_candidate_lists_are_sized_for_each_types_share() -> None:
+    weights = {T.EPISODIC: 0.5, T.SEMANTIC: 0.3, T.PROCEDURAL: 0.2}
+    plenty = {t: 1e9 for t in weights}
+    assert type_allocations(1000, weights, plenty) == pytest.approx(
+        {T.EPISODIC: 500, T.SEMANTIC: 300, T.PROCEDURAL: 200}
+    )
+
+
+def test_a_type_that_cannot_fill_its_share_passes_the_rest_on_in_proportion() -> None:
+    weights = {T.EPISODIC: 0.5, T.SEMANTIC: 0.3, T.PROCEDURAL: 0.2}
+    # Semantic holds 60 tokens' worth: its other 240 go to episodic and procedural, 5:2.
+    allocation = type_allocations(1000, weights, {T.EPISODIC: 1e9, T.SEMANTIC: 60, T.PROCEDURAL: 1e9})
+    assert allocation == pytest.approx(
+        {T.EPISODIC: 500 + 240 * 5 / 7, T.SEMANTIC: 60, T.PROCEDURAL: 200 + 240 * 2 / 7}
+    )
+    # A cascade: once semantic's share moves on, procedural cannot fill its larger share either.
+    allocation = type_allocations(1000, weights, {T.EPISODIC: 1e9, T.SEMANTIC: 0, T.PROCEDURAL: 250})
+    assert allocation == pytest.approx({T.EPISODIC: 750, T.SEMANTIC: 0, T.PROCEDURAL: 250})
+    assert sum(allocation.values()) == pytest.approx(1000)
+
+
+def test_allocations_never_exceed_the_budget_when_every_type_is_small() -> None:
+    weights = {T.EPISODIC: 0.0, T.SEMANTIC: 1.0}
+    allocation = type_allocations(1000, weights, {T.EPISODIC: 10, T.SEMANTIC: 20})
+    assert allocation == {T.EPISODIC: 10, T.SEMANTIC: 20}
+    # A type given no share still gets what is left over once the others are sized.
+    assert type_allocations(100, weights, {T.EPISODIC: 1e9, T.SEMANTIC: 20}) == pytest.approx(
+        {T.EPISODIC: 80, T.SEMANTIC: 20}
+    )
