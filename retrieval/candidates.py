@@ -1,5 +1,7 @@
-"""What is offered to budget packing besides the ranked hits themselves. Pure functions.
+"""How many candidates each type searches for, and what is offered to budget packing besides the
+ranked hits themselves. Pure functions.
 
+- Candidate sizing: each type's list is sized for its share of the budget (see `candidate_limits`).
 - Near-duplicate suppression: a hit whose words overlap a better hit's of the same type by
   `threshold` or more (Jaccard) is dropped, so the budget is not spent on copies of one fact.
 - Neighbour expansion: the turns written just before and after a selected episodic turn (same
@@ -9,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,8 +19,35 @@ from dataclasses import dataclass
 from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
 from memtypes.records import SCOPE_FIELDS, Scope
 from memtypes.types import MemoryType
+from retrieval.budget import type_allocations
+from retrieval.options import RetrievalConfig
 
 EPISODIC = MemoryType.EPISODIC
+
+
+def candidate_limits(
+    budget: int,
+    weights: Mapping[MemoryType, float],
+    estimates: Mapping[MemoryType, int],
+    config: RetrievalConfig,
+) -> dict[MemoryType, tuple[int, int]]:
+    """Per type: how many candidates to rank, and how deep the relevance prefetch goes.
+
+    Enough candidates to fill the type's share of the budget with lines of `tokens_per_candidate`
+    tokens; a type with too few memories in scope to fill its share (`estimates`) passes the rest
+    of it to the others, as packing will. Search cost grows with both numbers, so four types are
+    not each sized for the whole budget (at 100k memories that halved the search stage).
+    """
+    c, per_line = config, config.tokens_per_candidate
+    capacity = {t: n * per_line for t, n in estimates.items()}
+    limits = {}
+    for memory_type, tokens in type_allocations(budget, weights, capacity).items():
+        limit = min(max(math.ceil(tokens / per_line), c.min_candidates), c.max_candidates)
+        prefetch = min(max(limit * c.prefetch_factor, c.min_prefetch), c.max_prefetch)
+        limits[memory_type] = (limit, prefetch)
+    return limits
+
+
 _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -39,9 +38,14 @@ from retrieval.budget import (
     pack,
     pack_in_order,
     split_budget,
-    type_allocations,
 )
-from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
+from retrieval.candidates import (
+    Neighbour,
+    candidate_limits,
+    expand,
+    neighbour_requests,
+    suppress_near_duplicates,
+)
 from retrieval.options import RetrievalConfig, Tuning, resolve_tuning
 from retrieval.policy import STAGE_SCORE, RankingPolicy, TimeBoost
 from retrieval.presentation import PresentedItem, group_for, line_for, render_context
@@ -123,22 +127,9 @@ class Retriever:
     async def _candidate_limits(
         self, budget: int, weights: Mapping[MemoryType, float], filters: Mapping[MemoryType, MemoryFilter]
     ) -> dict[MemoryType, tuple[int, int]]:
-        """Per type: how many candidates to rank, and how deep the relevance prefetch goes.
-
-        Enough candidates to fill the type's share of the budget with lines of `tokens_per_candidate`
-        tokens; a type with too few memories in scope to fill its share (the engine's estimate,
-        from its payload indexes) passes the rest of its share to the others, as packing will. Search
-        cost grows with both numbers, so four types are not each sized for the whole budget.
-        """
-        per_line, c = self.config.tokens_per_candidate, self.config
+        # The engine's estimates of how many memories each type holds in scope (microseconds).
         estimates = await asyncio.gather(*(self.index.count(t, f, exact=False) for t, f in filters.items()))
-        capacity = {t: n * per_line for t, n in zip(filters, estimates, strict=True)}
-        limits = {}
-        for memory_type, tokens in type_allocations(budget, weights, capacity).items():
-            limit = min(max(math.ceil(tokens / per_line), c.min_candidates), c.max_candidates)
-            prefetch = min(max(limit * c.prefetch_factor, c.min_prefetch), c.max_prefetch)
-            limits[memory_type] = (limit, prefetch)
-        return limits
+        return candidate_limits(budget, weights, dict(zip(filters, estimates, strict=True)), self.config)
 
     async def _query_vectors(
         self, query: str, search: SearchMode
@@ -204,33 +195,25 @@ class Retriever:
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
         policies = self._policies(request, resolved, tuning, fused=dense is not None and sparse is not None)
 
+        # Two-stage ranking where the relevance stage is a formula of its own (linear fusion).
+        linear = dense is not None and sparse is not None and tuning.fusion is Fusion.LINEAR
+        two_stage = linear and self.config.stage_factor > 0
+
         def search(memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
             policy = policies[memory_type]
-            fused = dense is not None and sparse is not None and tuning.fusion is Fusion.LINEAR
-            if fused and self.config.stage_factor > 0 and policy.ranks_in_engine:
-                return SearchRequest(
-                    memory_type,
-                    dense,
-                    where,
-                    hits,
-                    depth,
-                    policy.formula(relevance=STAGE_SCORE),
-                    sparse=sparse,
-                    fusion=tuning.fusion,
-                    rrf_k=tuning.rrf_k,
-                    stage_formula=policy.relevance,
-                    stage_limit=min(depth, hits * self.config.stage_factor),
-                )
+            staged = two_stage and policy.ranks_in_engine
             return SearchRequest(
                 memory_type,
                 dense,
                 where,
                 hits,
                 depth,
-                policy.formula(),
+                policy.formula(relevance=STAGE_SCORE if staged else None),
                 sparse=sparse,
                 fusion=tuning.fusion,
                 rrf_k=tuning.rrf_k,
+                stage_formula=policy.relevance if staged else None,
+                stage_limit=min(depth, hits * self.config.stage_factor) if staged else None,
             )
 
         searches = [search(t, filters[t], *limits[t]) for t in resolved.types]

@@ -10,7 +10,7 @@ from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
 from memtypes.records import Scope
 from memtypes.requests import RankingOptions, TypeWeights
 from memtypes.types import POLICIES, MemoryType
-from retrieval.candidates import expand, neighbour_requests, suppress_near_duplicates
+from retrieval.candidates import candidate_limits, expand, neighbour_requests, suppress_near_duplicates
 from retrieval.options import RetrievalConfig, resolve_tuning
 from retrieval.policy import RankingPolicy, TimeBoost
 from retrieval.temporal import TimeWindow
@@ -77,3 +77,13 @@ def test_asking_for_superseded_versions_keeps_copies_unless_told_otherwise() -> 
     assert resolve_tuning(RetrievalConfig(), None, include_superseded=True).diversity == 0.0
     asked = RankingOptions(diversity=0.5)
     assert resolve_tuning(RetrievalConfig(), asked, include_superseded=True).diversity == 0.5
+
+
+def test_candidate_lists_follow_the_shares_and_what_each_type_holds() -> None:
+    config = RetrievalConfig()  # 16 tokens a candidate, 16..256 candidates, prefetch 2x in 64..512
+    weights = {MemoryType.EPISODIC: 0.3, MemoryType.SEMANTIC: 0.7}
+    full = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6}, config)
+    assert full == {MemoryType.EPISODIC: (39, 78), MemoryType.SEMANTIC: (90, 180)}
+    # Only episodic memories in scope (a conversation log): episodic is sized for the whole budget.
+    alone = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 0}, config)
+    assert alone == {MemoryType.EPISODIC: (128, 256), MemoryType.SEMANTIC: (16, 64)}
