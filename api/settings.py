@@ -37,7 +37,9 @@ class Settings(BaseSettings):
         "faster on CPU; exported once into MNEMO_ONNX_CACHE) or `torch`",
     )
     onnx_cache: Path | None = Field(
-        default=None, description="where the exported ONNX graph is kept; unset = ~/.cache/mnemo/onnx"
+        default=None,
+        description="where the exported ONNX graph is kept; unset = $XDG_CACHE_HOME/mnemo/onnx or "
+        "~/.cache/mnemo/onnx",
     )
     default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
     default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)

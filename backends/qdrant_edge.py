@@ -286,10 +286,8 @@ class EdgeVectorIndex:
 
     async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
         shard = self._shard(memory_type)
-        request = CountRequest(exact=exact, filter=to_filter(flt))
-        if not exact:  # read off the payload indexes in microseconds: a thread hop would cost more
-            return shard.count(request)
-        return await asyncio.to_thread(shard.count, request)
+        # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
+        return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=to_filter(flt)))
 
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         return await search_per_type(requests, self._search_shard)

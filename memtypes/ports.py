@@ -52,7 +52,8 @@ class VectorIndex(Protocol):
 
     async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
         """How many memories match; `exact=False`: the engine's estimate from its payload indexes
-        (microseconds, never below the true count for the filters mnemo builds)."""
+        (microseconds; it treats conditions as independent, so for a scope that is a small part of
+        its tenant it can be far below the truth)."""
         ...
 
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:

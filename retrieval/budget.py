@@ -83,8 +83,8 @@ def type_allocations(
 ) -> dict[MemoryType, float]:
     """Tokens each type's candidate list is sized for: its share of the budget, except that a type
     whose memories cannot fill its share (`capacity`, in tokens) is sized for what it has, and the
-    rest of its share goes to the other types in proportion to their weights (as packing would
-    redistribute it)."""
+    rest of its share goes to the other types in proportion to their weights (packing hands unused
+    tokens to the best leftovers of any type; sizing only has to make room for them)."""
     allocation: dict[MemoryType, float] = {}
     remaining, open_types = float(budget), dict(weights)
     while open_types:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
+from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from memtypes.records import SCOPE_FIELDS, Scope
 from memtypes.types import MemoryType
 from retrieval.budget import type_allocations
@@ -50,6 +50,39 @@ def candidate_limits(
 
 _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
+
+
+def deeper_searches(
+    searches: Sequence[SearchRequest],
+    hits: Mapping[MemoryType, Sequence[ScoredPoint]],
+    encoding: str,
+    config: RetrievalConfig,
+) -> list[SearchRequest]:
+    """The searches to run again, deeper: those that came back full (the type may hold more) with
+    lines too short to fill what the list was sized for (`limit × tokens_per_candidate`), so that
+    a store of short facts still fills its budget. Each is sized by its own lines' mean length."""
+    out = []
+    for s in searches:
+        found = hits.get(s.memory_type, [])
+        if len(found) < s.limit or s.limit >= config.max_candidates:
+            continue
+        tokens = sum(stored_line_tokens(h.payload, encoding) for h in found[: s.limit])
+        wanted = s.limit * config.tokens_per_candidate
+        if tokens >= wanted:
+            continue
+        limit = min(math.ceil(wanted / max(tokens / s.limit, 1.0)), config.max_candidates)
+        prefetch = min(max(limit * config.prefetch_factor, config.min_prefetch), config.max_prefetch)
+        stage = min(prefetch, limit * config.stage_factor) if s.stage_limit is not None else None
+        out.append(replace(s, limit=limit, prefetch_limit=max(prefetch, s.prefetch_limit), stage_limit=stage))
+    return out
+
+
+def stored_line_tokens(payload: Mapping[str, object], encoding: str) -> int:
+    """A memory's line as counted at write time (approximate for older formats: sizing only)."""
+    stored = payload.get("line_tokens")
+    if isinstance(stored, dict) and isinstance(stored.get(encoding), int):
+        return int(stored[encoding])
+    return len(str(payload.get("content", ""))) // 4 + 2
 
 
 def _words(text: object) -> frozenset[str]:

@@ -31,7 +31,7 @@ class RetrievalConfig:
     # 0: the formula ranks the whole union. locomo-dev budget_recall@2048: 0 → 0.880, 2 → 0.880,
     # 1 → 0.877; an episodic search at 100k memories: 10.2 / 8.9 / 7.7 ms (p50).
     stage_factor: int = 2
-    min_prefetch: int = 64  # 100 → 64: at 100k, -2.5 ms p50 / -4 ms p95; synthetic-5k quality unchanged
+    min_prefetch: int = 64  # 100 → 64: at 100k -2.5 / -4 ms (p50 / p95); synthetic-5k: see benchmarks/
     max_prefetch: int = 512
     # The defaults of `RankingOptions` (benchmarks/README.md has the measurements behind them).
     search: SearchMode = SearchMode.HYBRID

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -42,6 +43,7 @@ from retrieval.budget import (
 from retrieval.candidates import (
     Neighbour,
     candidate_limits,
+    deeper_searches,
     expand,
     neighbour_requests,
     suppress_near_duplicates,
@@ -58,6 +60,7 @@ log = logging.getLogger("mnemo.retrieval")
 WORKING_MEMORY = "working_memory"  # what `metadata.degraded` names when Redis cannot answer
 PROSPECTIVE, EPISODIC = MemoryType.PROSPECTIVE, MemoryType.EPISODIC
 _TRIGGER_HITS = 5
+_UNDERFILLED = 0.9  # a packing below this share of the budget looks for more candidates
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,23 @@ class Retriever:
     async def _candidate_limits(
         self, budget: int, weights: Mapping[MemoryType, float], filters: Mapping[MemoryType, MemoryFilter]
     ) -> dict[MemoryType, tuple[int, int]]:
-        # The engine's estimates of how many memories each type holds in scope (microseconds).
-        estimates = await asyncio.gather(*(self.index.count(t, f, exact=False) for t, f in filters.items()))
-        return candidate_limits(budget, weights, dict(zip(filters, estimates, strict=True)), self.config)
+        """Sized from the engine's estimates of how many memories each type holds in scope
+        (microseconds); an estimate small enough to shrink a list is checked by an exact count (cheap
+        for small sets), because estimates of combined filters can be far too low. Counting only
+        sizes the lists: if it fails, every type is sized as if it were full."""
+        enough = budget / self.config.tokens_per_candidate
+        try:
+            estimates = await asyncio.gather(
+                *(self.index.count(t, f, exact=False) for t, f in filters.items())
+            )
+            counts = dict(zip(filters, estimates, strict=True))
+            small = [t for t, n in counts.items() if n < enough]
+            exact = await asyncio.gather(*(self.index.count(t, filters[t]) for t in small))
+            counts.update(zip(small, exact, strict=True))
+        except Exception as exc:  # the search that follows reports an outage itself
+            log.debug("candidate sizing without counts: %s", exc)
+            counts = dict.fromkeys(filters, math.ceil(enough))
+        return candidate_limits(budget, weights, counts, self.config)
 
     async def _query_vectors(
         self, query: str, search: SearchMode
@@ -195,13 +212,16 @@ class Retriever:
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
         policies = self._policies(request, resolved, tuning, fused=dense is not None and sparse is not None)
 
-        # Two-stage ranking where the relevance stage is a formula of its own (linear fusion).
+        # Two-stage ranking where the relevance stage is a formula of its own (linear fusion). Not
+        # for intentions, whose due dates and triggers outweigh relevance, nor where relevance has no
+        # weight: a cut by relevance would drop what the rest of the formula puts first.
         linear = dense is not None and sparse is not None and tuning.fusion is Fusion.LINEAR
         two_stage = linear and self.config.stage_factor > 0
 
         def search(memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
             policy = policies[memory_type]
-            staged = two_stage and policy.ranks_in_engine
+            relevant = policy.policy.w_similarity > 0 and memory_type is not PROSPECTIVE
+            staged = two_stage and policy.ranks_in_engine and relevant
             return SearchRequest(
                 memory_type,
                 dense,
@@ -232,7 +252,16 @@ class Retriever:
         if ranked > len(resolved.types):
             hits[PROSPECTIVE] = merge_hits(hits[PROSPECTIVE], results[ranked - 1])
         relevance = stage_scores(runs, results[ranked:])
-        hits = {t: suppress_near_duplicates(found, tuning.diversity) for t, found in hits.items()}
+        found = hits
+        hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
+        deeper = self._deeper(resolved, weights, searches[: len(resolved.types)], found, hits)
+        if deeper:  # lists full of lines shorter than they were sized for: fetch more, once
+            more_runs = stage_runs(deeper, tuning.fusion) if request.explain else []
+            more = await self.index.search([*deeper, *(run for group in more_runs for run in group)])
+            for s, points in zip(deeper, more, strict=False):
+                merged = merge_hits(points, found[s.memory_type])
+                hits[s.memory_type] = suppress_near_duplicates(merged, tuning.diversity)
+            relevance = {**stage_scores(more_runs, more[len(deeper) :]), **relevance}
         neighbours: dict[str, Neighbour] = {}
         if tuning.neighbours and hits.get(EPISODIC):
             hits[EPISODIC], neighbours = await self._expand(resolved, weights, hits, flt, tuning.neighbours)
@@ -244,6 +273,20 @@ class Retriever:
         response.metadata.timings_ms = timings
         response.metadata.degraded = degraded
         return response
+
+    def _deeper(
+        self,
+        resolved: ResolvedRequest,
+        weights: Mapping[MemoryType, float],
+        searches: Sequence[SearchRequest],
+        found: Mapping[MemoryType, list[ScoredPoint]],
+        hits: Mapping[MemoryType, list[ScoredPoint]],
+    ) -> list[SearchRequest]:
+        """Deeper searches for a budget the candidates leave partly empty (none when they fill it)."""
+        packed = self._pack(resolved, weights, self._candidates(resolved.encoding, hits)[0]).tokens
+        if packed >= resolved.budget * _UNDERFILLED:
+            return []
+        return deeper_searches(searches, found, resolved.encoding, self.config)
 
     async def _working_items(
         self, tenant: str, task_id: str | None, timings: dict[str, float]

@@ -48,8 +48,14 @@ def test_onnx_vectors_equal_pytorch_ones_in_batches_and_alone(
     assert [p.name for p in tmp_path.iterdir()] == [exported.name]  # no leftover partial file either
     assert exported.stat().st_mtime_ns == written
     assert np.abs(vectors(again, TEXTS) - expected).max() < 1e-5
-    onnx.close()
-    again.close()
+
+    # A damaged cache file (say a crash right after the rename) is exported again, not fatal.
+    exported.write_bytes(b"not a graph")
+    repaired = SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path)
+    assert repaired.runtime == "onnx"
+    assert np.abs(vectors(repaired, TEXTS) - expected).max() < 1e-5
+    for embedder in (onnx, again, repaired):
+        embedder.close()
 
 
 def test_a_model_the_export_cannot_reproduce_stays_on_pytorch(caplog: pytest.LogCaptureFixture) -> None:

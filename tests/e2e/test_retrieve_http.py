@@ -119,3 +119,26 @@ async def test_memories_survive_a_restart(app_client: AppFactory, tmp_path: Path
         assert len(listing["memories"]) == 4
         body = await retrieve(client, query="passport renewal", now=NOW)
         assert any("passport" in m["content"] for m in body["memories"])
+
+
+async def test_a_store_of_short_facts_still_fills_the_budget(client: AsyncTestClient[Any]) -> None:
+    # ~9-token lines, while candidate lists are sized for 16-token ones: the type is searched deeper.
+    facts = [
+        {
+            "type": "semantic",
+            "content": f"Alice rated film{i} at {i % 5} stars.",
+            "scope": {"user_id": "alice"},
+        }
+        for i in range(300)
+    ]
+    # (Short facts are what the write path's pre-filter exists to drop: it is off here.)
+    await write(client, facts, prefilter=False, dedup=False)
+    body = await retrieve(
+        client,
+        query="Which films did Alice rate?",
+        scope={"user_id": "alice"},
+        types=["semantic"],
+        budget_tokens=1000,
+    )
+    assert 900 <= body["metadata"]["total_tokens"] <= 1000
+    assert body["metadata"]["per_type"]["semantic"]["count"] > 1000 // 16

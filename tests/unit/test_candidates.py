@@ -6,11 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
+from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint
 from memtypes.records import Scope
 from memtypes.requests import RankingOptions, TypeWeights
 from memtypes.types import POLICIES, MemoryType
-from retrieval.candidates import candidate_limits, expand, neighbour_requests, suppress_near_duplicates
+from retrieval.candidates import (
+    candidate_limits,
+    deeper_searches,
+    expand,
+    neighbour_requests,
+    suppress_near_duplicates,
+)
 from retrieval.options import RetrievalConfig, resolve_tuning
 from retrieval.policy import RankingPolicy, TimeBoost
 from retrieval.temporal import TimeWindow
@@ -87,3 +93,18 @@ def test_candidate_lists_follow_the_shares_and_what_each_type_holds() -> None:
     # Only episodic memories in scope (a conversation log): episodic is sized for the whole budget.
     alone = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 0}, config)
     assert alone == {MemoryType.EPISODIC: (128, 256), MemoryType.SEMANTIC: (16, 64)}
+
+
+def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
+    config = RetrievalConfig()
+    search = SearchRequest(MemoryType.SEMANTIC, [1.0, 0.0], MemoryFilter("acme"), 20, 64)
+
+    def hits(count: int, line_tokens: int) -> dict[MemoryType, list[ScoredPoint]]:
+        payload = {"line_tokens": {"cl100k_base": line_tokens}}
+        return {MemoryType.SEMANTIC: [ScoredPoint(str(i), 1.0 - i / 100, payload) for i in range(count)]}
+
+    # 20 lines of 8 tokens fill half of what 20 candidates were sized for (20 × 16): twice as deep.
+    [deeper] = deeper_searches([search], hits(20, 8), "cl100k_base", config)
+    assert (deeper.limit, deeper.prefetch_limit) == (40, 80)
+    assert deeper_searches([search], hits(19, 8), "cl100k_base", config) == []  # the type has no more
+    assert deeper_searches([search], hits(20, 16), "cl100k_base", config) == []  # lines as long as assumed
