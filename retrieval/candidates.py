@@ -50,6 +50,7 @@ def candidate_limits(
 
 _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
+_SHORT = 0.75
 
 
 def deeper_searches(
@@ -59,8 +60,10 @@ def deeper_searches(
     config: RetrievalConfig,
 ) -> list[SearchRequest]:
     """The searches to run again, deeper: those that came back full (the type may hold more) with
-    lines too short to fill what the list was sized for (`limit × tokens_per_candidate`), so that
-    a store of short facts still fills its budget. Each is sized by its own lines' mean length."""
+    lines much too short to fill what the list was sized for (under `_SHORT` of
+    `limit × tokens_per_candidate`), so that a store of short facts still fills its budget. Each is
+    sized by its own lines' mean length. (Lines a little shorter than assumed are not worth a second
+    round trip: other types' leftovers fill the gap.)"""
     out = []
     for s in searches:
         found = hits.get(s.memory_type, [])
@@ -68,7 +71,7 @@ def deeper_searches(
             continue
         tokens = sum(stored_line_tokens(h.payload, encoding) for h in found[: s.limit])
         wanted = s.limit * config.tokens_per_candidate
-        if tokens >= wanted:
+        if tokens >= wanted * _SHORT:
             continue
         limit = min(math.ceil(wanted / max(tokens / s.limit, 1.0)), config.max_candidates)
         prefetch = min(max(limit * config.prefetch_factor, config.min_prefetch), config.max_prefetch)
