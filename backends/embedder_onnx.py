@@ -48,6 +48,15 @@ def exportable(model: Any) -> bool:
     return mode == "mean" and hasattr(model[0], "auto_model")
 
 
+def _tokenizer(model: Any) -> Any:
+    """The model's own tokenization (its lower-casing, stripping, truncation to max_seq_length):
+    `preprocess` in sentence-transformers 6, `tokenize` before it."""
+    preprocess = getattr(model, "preprocess", None)
+    if preprocess is None:
+        return model.tokenize
+    return lambda texts: preprocess(inputs=texts)
+
+
 def _model_tag(model_path: str) -> str:
     """The model's directory name and a hash of its path: two models never share cache files."""
     path = str(Path(model_path).resolve())
@@ -83,7 +92,7 @@ def _export(model: Any, target: Path) -> None:
             pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=-1)
 
-    sample = model.tokenize(["an example sentence"])
+    sample = _tokenizer(model)(["an example sentence"])
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target, then renamed: a crash or a concurrent export never leaves half a file.
     for stale in target.parent.glob(f"{target.stem.rsplit('-', 1)[0]}-*.onnx"):
@@ -120,8 +129,7 @@ class OnnxSentenceEncoder:
     def __init__(self, model: Any, model_path: str, cache: Path | None = None) -> None:
         import onnxruntime
 
-        # The model's own tokenization (its lower-casing, stripping, truncation to max_seq_length).
-        self._tokenize = model.tokenize
+        self._tokenize = _tokenizer(model)
         target = cache_dir(cache) / f"{_model_tag(model_path)}-{_cache_key(model_path)}.onnx"
         if not target.exists():
             log.info("exporting the embedding model to ONNX (once): %s", target)

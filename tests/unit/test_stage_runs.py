@@ -3,41 +3,34 @@ is one run per list (dense, BM25). Found by the schemathesis run: it used to bui
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from memtypes.formula import Const
 from memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
 from memtypes.types import MemoryType
 from retrieval.stages import stage_runs
 
+LINEAR_HYBRID = SearchRequest(
+    memory_type=MemoryType.SEMANTIC,
+    vector=[1.0, 0.0],
+    filter=MemoryFilter(tenant="t"),
+    limit=5,
+    prefetch_limit=20,
+    formula=Const(1.0),
+    sparse=SparseVector((1, 2), (0.5, 0.5)),
+    fusion=Fusion.LINEAR,
+)
+
 
 def test_linear_hybrid_stage_is_one_run_per_list() -> None:
-    search = SearchRequest(
-        memory_type=MemoryType.SEMANTIC,
-        vector=[1.0, 0.0],
-        filter=MemoryFilter(tenant="t"),
-        limit=5,
-        prefetch_limit=20,
-        formula=Const(1.0),
-        sparse=SparseVector((1, 2), (0.5, 0.5)),
-        fusion=Fusion.LINEAR,
-    )
+    search = LINEAR_HYBRID
     [[dense, sparse]] = stage_runs([search], Fusion.LINEAR)
     assert dense.sparse is None and dense.vector == [1.0, 0.0] and dense.formula is None
     assert sparse.vector is None and sparse.sparse == search.sparse and sparse.limit == 20
 
 
 def test_a_two_stage_search_is_explained_by_its_lists_at_full_depth() -> None:
-    search = SearchRequest(
-        memory_type=MemoryType.SEMANTIC,
-        vector=[1.0, 0.0],
-        filter=MemoryFilter(tenant="t"),
-        limit=5,
-        prefetch_limit=20,
-        formula=Const(1.0),
-        sparse=SparseVector((1, 2), (0.5, 0.5)),
-        fusion=Fusion.LINEAR,
-        stage_formula=Const(0.5),
-        stage_limit=10,
-    )
+    search = replace(LINEAR_HYBRID, stage_formula=Const(0.5), stage_limit=10)
     [[dense, sparse]] = stage_runs([search], Fusion.LINEAR)
     for run in (dense, sparse):  # no cut: the explanation needs every score the first stage saw
         assert run.stage_formula is None and run.stage_limit is None and run.limit == 20
