@@ -21,6 +21,7 @@ from memtypes.records import SCOPE_FIELDS, Scope
 from memtypes.types import MemoryType
 from retrieval.budget import type_allocations
 from retrieval.options import RetrievalConfig
+from retrieval.presentation import stored_line_tokens
 
 EPISODIC = MemoryType.EPISODIC
 
@@ -69,7 +70,7 @@ def deeper_searches(
         found = hits.get(s.memory_type, [])
         if len(found) < s.limit or s.limit >= config.max_candidates:
             continue
-        tokens = sum(stored_line_tokens(h.payload, encoding) for h in found[: s.limit])
+        tokens = sum(_line_tokens(h.payload, encoding) for h in found[: s.limit])
         wanted = s.limit * config.tokens_per_candidate
         if tokens >= wanted * _SHORT:
             continue
@@ -80,12 +81,10 @@ def deeper_searches(
     return out
 
 
-def stored_line_tokens(payload: Mapping[str, object], encoding: str) -> int:
-    """A memory's line as counted at write time (approximate for older formats: sizing only)."""
-    stored = payload.get("line_tokens")
-    if isinstance(stored, dict) and isinstance(stored.get(encoding), int):
-        return int(stored[encoding])
-    return len(str(payload.get("content", ""))) // 4 + 2
+def _line_tokens(payload: Mapping[str, object], encoding: str) -> int:
+    """A memory's line as counted at write time, or about 4 characters a token (sizing only)."""
+    stored = stored_line_tokens(payload, encoding)
+    return stored if stored is not None else len(str(payload.get("content", ""))) // 4 + 2
 
 
 def _words(text: object) -> frozenset[str]:

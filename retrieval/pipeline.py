@@ -19,7 +19,7 @@ from memtypes.errors import FieldProblem, InvalidInput, Unavailable
 from memtypes.models import resolve_model
 from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
 from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
-from memtypes.rendering import LINE_FORMAT, memory_line, section_header
+from memtypes.rendering import memory_line, section_header
 from memtypes.requests import (
     RetrievedMemory,
     RetrieveMetadata,
@@ -50,7 +50,7 @@ from retrieval.candidates import (
 )
 from retrieval.options import RetrievalConfig, Tuning, resolve_tuning
 from retrieval.policy import STAGE_SCORE, RankingPolicy, TimeBoost
-from retrieval.presentation import PresentedItem, group_for, line_for, render_context
+from retrieval.presentation import PresentedItem, group_for, line_for, render_context, stored_line_tokens
 from retrieval.stages import explain, merge_hits, stage_runs, stage_scores
 from retrieval.temporal import parse_time_window
 
@@ -254,7 +254,11 @@ class Retriever:
         relevance = stage_scores(runs, results[ranked:])
         found = hits
         hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
-        deeper = self._deeper(resolved, weights, searches[: len(resolved.types)], found, hits)
+        # The packing of these candidates: is the budget filled, and which turns would be selected.
+        packing = self._packing(resolved, weights, hits)
+        deeper = []
+        if packing.tokens < resolved.budget * _UNDERFILLED:
+            deeper = deeper_searches(searches[: len(resolved.types)], found, resolved.encoding, self.config)
         if deeper:  # lists full of lines shorter than they were sized for: fetch more, once
             more_runs = stage_runs(deeper, tuning.fusion) if request.explain else []
             more = await self.index.search([*deeper, *(run for group in more_runs for run in group)])
@@ -262,9 +266,10 @@ class Retriever:
                 merged = merge_hits(points, found[s.memory_type])
                 hits[s.memory_type] = suppress_near_duplicates(merged, tuning.diversity)
             relevance = {**stage_scores(more_runs, more[len(deeper) :]), **relevance}
+            packing = self._packing(resolved, weights, hits)
         neighbours: dict[str, Neighbour] = {}
         if tuning.neighbours and hits.get(EPISODIC):
-            hits[EPISODIC], neighbours = await self._expand(resolved, weights, hits, flt, tuning.neighbours)
+            hits[EPISODIC], neighbours = await self._expand(hits[EPISODIC], packing, flt, tuning.neighbours)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
@@ -273,20 +278,6 @@ class Retriever:
         response.metadata.timings_ms = timings
         response.metadata.degraded = degraded
         return response
-
-    def _deeper(
-        self,
-        resolved: ResolvedRequest,
-        weights: Mapping[MemoryType, float],
-        searches: Sequence[SearchRequest],
-        found: Mapping[MemoryType, list[ScoredPoint]],
-        hits: Mapping[MemoryType, list[ScoredPoint]],
-    ) -> list[SearchRequest]:
-        """Deeper searches for a budget the candidates leave partly empty (none when they fill it)."""
-        packed = self._pack(resolved, weights, self._candidates(resolved.encoding, hits)[0]).tokens
-        if packed >= resolved.budget * _UNDERFILLED:
-            return []
-        return deeper_searches(searches, found, resolved.encoding, self.config)
 
     async def _working_items(
         self, tenant: str, task_id: str | None, timings: dict[str, float]
@@ -308,23 +299,17 @@ class Retriever:
         return (state.live(datetime.now(UTC)) if state else []), []
 
     async def _expand(
-        self,
-        resolved: ResolvedRequest,
-        weights: Mapping[MemoryType, float],
-        hits: dict[MemoryType, list[ScoredPoint]],
-        flt: MemoryFilter,
-        per_side: int,
+        self, episodic: list[ScoredPoint], packing: Packing, flt: MemoryFilter, per_side: int
     ) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
-        """Offer the neighbours of the episodic turns that packing would select without them."""
-        candidates, _ = self._candidates(resolved.encoding, hits)
-        chosen = {c.key for c in self._pack(resolved, weights, candidates).usage[EPISODIC].selected}
-        turns = [h for h in hits[EPISODIC] if h.id in chosen][: self.config.max_expanded_turns]
+        """Offer the neighbours of the episodic turns that `packing` (without them) selects."""
+        chosen = {c.key for c in packing.usage[EPISODIC].selected}
+        turns = [h for h in episodic if h.id in chosen][: self.config.max_expanded_turns]
         requests = neighbour_requests(turns, flt, per_side, self.config.session_gap_s)
         if not requests:
-            return hits[EPISODIC], {}
+            return episodic, {}
         found = await self.index.neighbours(requests)
         by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
-        return expand(hits[EPISODIC], requests, found, by_seq, self.config.neighbour_decay)
+        return expand(episodic, requests, found, by_seq, self.config.neighbour_decay)
 
     def _candidates(
         self, encoding: str, hits: Mapping[MemoryType, list[ScoredPoint]]
@@ -336,14 +321,20 @@ class Retriever:
             candidates[memory_type] = []
             for point in found:
                 line = line_for(memory_type, point.payload)
-                stored = point.payload.get("line_tokens", {})
-                current = point.payload.get("line_format") == LINE_FORMAT and isinstance(stored, dict)
-                tokens = stored.get(encoding) if current else None
-                cost = tokens if isinstance(tokens, int) else counter.count(line)
+                stored = stored_line_tokens(point.payload, encoding)
+                cost = stored if stored is not None else counter.count(line)
                 points[point.id] = (memory_type, point, line)
                 group = group_for(memory_type, point.payload)
                 candidates[memory_type].append(Candidate(point.id, memory_type, point.score, cost, group))
         return candidates, points
+
+    def _packing(
+        self,
+        resolved: ResolvedRequest,
+        weights: Mapping[MemoryType, float],
+        hits: Mapping[MemoryType, list[ScoredPoint]],
+    ) -> Packing:
+        return self._pack(resolved, weights, self._candidates(resolved.encoding, hits)[0])
 
     def _pack(
         self,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from memtypes.rendering import memory_line, section_header, time_header
+from memtypes.rendering import LINE_FORMAT, memory_line, section_header, time_header
 from memtypes.types import SECTION_ORDER, MemoryType
 
 
@@ -20,6 +20,15 @@ def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:
         str(payload.get("content", "")),
         datetime.fromtimestamp(due, UTC) if isinstance(due, int | float) else None,
     )
+
+
+def stored_line_tokens(payload: Mapping[str, Any], encoding: str) -> int | None:
+    """The line's token count stored at write time, if it was taken of the current line format."""
+    stored = payload.get("line_tokens")
+    if payload.get("line_format") != LINE_FORMAT or not isinstance(stored, dict):
+        return None
+    tokens = stored.get(encoding)
+    return tokens if isinstance(tokens, int) else None
 
 
 def group_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str | None:

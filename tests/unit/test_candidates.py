@@ -8,6 +8,7 @@ import pytest
 
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint
 from memtypes.records import Scope
+from memtypes.rendering import LINE_FORMAT
 from memtypes.requests import RankingOptions, TypeWeights
 from memtypes.types import POLICIES, MemoryType
 from retrieval.candidates import (
@@ -100,7 +101,7 @@ def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
     search = SearchRequest(MemoryType.SEMANTIC, [1.0, 0.0], MemoryFilter("acme"), 20, 64)
 
     def hits(count: int, line_tokens: int) -> dict[MemoryType, list[ScoredPoint]]:
-        payload = {"line_tokens": {"cl100k_base": line_tokens}}
+        payload = {"line_tokens": {"cl100k_base": line_tokens}, "line_format": LINE_FORMAT}
         return {MemoryType.SEMANTIC: [ScoredPoint(str(i), 1.0 - i / 100, payload) for i in range(count)]}
 
     # 20 lines of 8 tokens fill half of what 20 candidates were sized for (20 × 16): twice as deep.
