@@ -134,13 +134,33 @@ async def search_per_type(
     run_type: Callable[[MemoryType, list[R]], Awaitable[list[list[P]]]],
 ) -> list[list[P]]:
     """Run one batched call per memory type (concurrently) and answer in the caller's order."""
-    positions: dict[MemoryType, list[int]] = {}
-    for i, request in enumerate(requests):
-        positions.setdefault(request.memory_type, []).append(i)
+    positions = _positions(requests)
     per_type = await asyncio.gather(
         *(run_type(mt, [requests[i] for i in where]) for mt, where in positions.items())
     )
-    out: list[list[P]] = [[] for _ in requests]
+    return _in_order(len(requests), positions, per_type)
+
+
+def serial_per_type(
+    requests: Sequence[R], run_type: Callable[[MemoryType, list[R]], list[list[P]]]
+) -> list[list[P]]:
+    """`search_per_type` one type after the other, for an engine that holds the GIL anyway."""
+    positions = _positions(requests)
+    per_type = [run_type(mt, [requests[i] for i in where]) for mt, where in positions.items()]
+    return _in_order(len(requests), positions, per_type)
+
+
+def _positions(requests: Sequence[R]) -> dict[MemoryType, list[int]]:
+    positions: dict[MemoryType, list[int]] = {}
+    for i, request in enumerate(requests):
+        positions.setdefault(request.memory_type, []).append(i)
+    return positions
+
+
+def _in_order(
+    count: int, positions: dict[MemoryType, list[int]], per_type: Sequence[list[list[P]]]
+) -> list[list[P]]:
+    out: list[list[P]] = [[] for _ in range(count)]
     for where, results in zip(positions.values(), per_type, strict=True):
         for i, hits in zip(where, results, strict=True):
             out[i] = hits

@@ -45,7 +45,7 @@ from backends._filters import (
     IndexKind,
     canonical_ids,
     dense_vector,
-    search_per_type,
+    serial_per_type,
 )
 from backends._group_flush import GroupFlush
 from memtypes.errors import Unavailable
@@ -289,26 +289,25 @@ class EdgeVectorIndex:
         # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
         return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=to_filter(flt)))
 
+    # Every shard's batch in one worker thread: the binding holds the GIL, so a thread per shard
+    # only adds hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-        return await search_per_type(requests, self._search_shard)
+        return await asyncio.to_thread(serial_per_type, requests, self._search_shard)
 
-    async def _search_shard(
+    def _search_shard(
         self, memory_type: MemoryType, requests: list[SearchRequest]
     ) -> list[list[ScoredPoint]]:
-        shard = self._shard(memory_type)
         batch = QueryBatchRequest([query_request(r) for r in requests])
-        results = await asyncio.to_thread(shard.query_batch, batch)
-        return [[scored(p) for p in hits] for hits in results]
+        return [[scored(p) for p in hits] for hits in self._shard(memory_type).query_batch(batch)]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        return await search_per_type(requests, self._neighbours_in_shard)
+        return await asyncio.to_thread(serial_per_type, requests, self._neighbours_in_shard)
 
-    async def _neighbours_in_shard(
+    def _neighbours_in_shard(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]
     ) -> list[list[StoredPoint]]:
-        shard = self._shard(memory_type)
         batch = QueryBatchRequest([neighbour_request(r) for r in requests])
-        results = await asyncio.to_thread(shard.query_batch, batch)
+        results = self._shard(memory_type).query_batch(batch)
         return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
 
     # -- HNSW maintenance ------------------------------------------------------------------------

@@ -41,10 +41,12 @@ from retrieval.budget import (
     split_budget,
 )
 from retrieval.candidates import (
+    LineLengths,
     Neighbour,
     candidate_limits,
     deeper_searches,
     expand,
+    mean_line_tokens,
     neighbour_requests,
     suppress_near_duplicates,
 )
@@ -90,6 +92,7 @@ class Retriever:
         self.config = config
         self.working = working
         self.sparse = sparse
+        self.line_lengths = LineLengths()
         self._header_tokens = {
             (enc, t): tokenizers.get(enc).count(section_header(t))
             for enc in tokenizers.names()
@@ -128,25 +131,29 @@ class Retriever:
         return ResolvedRequest(budget, encoding, types, now, working_budget)
 
     async def _candidate_limits(
-        self, budget: int, weights: Mapping[MemoryType, float], filters: Mapping[MemoryType, MemoryFilter]
+        self,
+        budget: int,
+        weights: Mapping[MemoryType, float],
+        filters: Mapping[MemoryType, MemoryFilter],
+        line_tokens: Mapping[MemoryType, float],
     ) -> dict[MemoryType, tuple[int, int]]:
         """Sized from the engine's estimates of how many memories each type holds in scope
         (microseconds); an estimate small enough to shrink a list is checked by an exact count (cheap
         for small sets), because estimates of combined filters can be far too low. Counting only
         sizes the lists: if it fails, every type is sized as if it were full."""
-        enough = budget / self.config.tokens_per_candidate
+        enough = {t: math.ceil(budget / line_tokens[t]) for t in filters}
         try:
             estimates = await asyncio.gather(
                 *(self.index.count(t, f, exact=False) for t, f in filters.items())
             )
             counts = dict(zip(filters, estimates, strict=True))
-            small = [t for t, n in counts.items() if n < enough]
+            small = [t for t, n in counts.items() if n < enough[t]]
             exact = await asyncio.gather(*(self.index.count(t, filters[t]) for t in small))
             counts.update(zip(small, exact, strict=True))
         except Exception as exc:  # the search that follows reports an outage itself
             log.debug("candidate sizing without counts: %s", exc)
-            counts = dict.fromkeys(filters, math.ceil(enough))
-        return candidate_limits(budget, weights, counts, self.config)
+            counts = enough
+        return candidate_limits(budget, weights, counts, self.config, line_tokens)
 
     async def _query_vectors(
         self, query: str, search: SearchMode
@@ -202,12 +209,13 @@ class Retriever:
             return flt if namespaces is None else replace(flt, namespaces=namespaces[memory_type])
 
         filters = {t: type_filter(t) for t in resolved.types}
+        line_tokens = self.line_lengths.of(tenant, resolved.types, self.config.tokens_per_candidate)
         timings: dict[str, float] = {}
         started = time.perf_counter()
         (dense, sparse), (working, degraded), limits = await asyncio.gather(
             self._query_vectors(request.query, tuning.search),
             self._working_items(tenant, request.task_id, timings),
-            self._candidate_limits(resolved.budget, weights, filters),
+            self._candidate_limits(resolved.budget, weights, filters, line_tokens),
         )
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
         policies = self._policies(request, resolved, tuning, fused=dense is not None and sparse is not None)
@@ -253,12 +261,17 @@ class Retriever:
             hits[PROSPECTIVE] = merge_hits(hits[PROSPECTIVE], results[ranked - 1])
         relevance = stage_scores(runs, results[ranked:])
         found = hits
+        for memory_type, points in found.items():
+            mean = mean_line_tokens(points[: limits[memory_type][0]], resolved.encoding)
+            if mean is not None:
+                self.line_lengths.observe(tenant, memory_type, mean)
         hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
         # The packing of these candidates: is the budget filled, and which turns would be selected.
         packing = self._packing(resolved, weights, hits)
         deeper = []
         if packing.tokens < resolved.budget * _UNDERFILLED:
-            deeper = deeper_searches(searches[: len(resolved.types)], found, resolved.encoding, self.config)
+            typed = searches[: len(resolved.types)]
+            deeper = deeper_searches(typed, found, resolved.encoding, self.config, line_tokens)
         if deeper:  # lists full of lines shorter than they were sized for: fetch more, once
             more_runs = stage_runs(deeper, tuning.fusion) if request.explain else []
             more = await self.index.search([*deeper, *(run for group in more_runs for run in group)])

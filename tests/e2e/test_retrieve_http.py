@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from backends.tokenizer import TiktokenCounter
@@ -121,7 +122,9 @@ async def test_memories_survive_a_restart(app_client: AppFactory, tmp_path: Path
         assert any("passport" in m["content"] for m in body["memories"])
 
 
-async def test_a_store_of_short_facts_still_fills_the_budget(client: AsyncTestClient[Any]) -> None:
+async def test_a_store_of_short_facts_still_fills_the_budget(
+    client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # ~9-token lines, while candidate lists are sized for 16-token ones: the type is searched deeper.
     facts = [
         {
@@ -142,3 +145,22 @@ async def test_a_store_of_short_facts_still_fills_the_budget(client: AsyncTestCl
     )
     assert 900 <= body["metadata"]["total_tokens"] <= 1000
     assert body["metadata"]["per_type"]["semantic"]["count"] > 1000 // 16
+
+    # The next retrieval sizes the list for lines this long at once: one search, budget as full.
+    index = client.app.state.services.retriever.index
+    search, calls = index.search, []
+
+    async def counted(requests: Any) -> Any:
+        calls.append(len(requests))
+        return await search(requests)
+
+    monkeypatch.setattr(index, "search", counted)
+    again = await retrieve(
+        client,
+        query="Which films did Alice rate?",
+        scope={"user_id": "alice"},
+        types=["semantic"],
+        budget_tokens=1000,
+    )
+    assert len(calls) == 1
+    assert 900 <= again["metadata"]["total_tokens"] <= 1000
