@@ -136,31 +136,21 @@ async def test_a_store_of_short_facts_still_fills_the_budget(
     ]
     # (Short facts are what the write path's pre-filter exists to drop: it is off here.)
     await write(client, facts, prefilter=False, dedup=False)
-    body = await retrieve(
-        client,
-        query="Which films did Alice rate?",
-        scope={"user_id": "alice"},
-        types=["semantic"],
-        budget_tokens=1000,
-    )
-    assert 900 <= body["metadata"]["total_tokens"] <= 1000
-    assert body["metadata"]["per_type"]["semantic"]["count"] > 1000 // 16
-
-    # The next retrieval sizes the list for lines this long at once: one search, budget as full.
     index = client.app.state.services.retriever.index
     search, calls = index.search, []
 
-    async def counted(requests: Any) -> Any:
+    async def counted(requests: Any) -> Any:  # the real search, its calls counted
         calls.append(len(requests))
         return await search(requests)
 
     monkeypatch.setattr(index, "search", counted)
-    again = await retrieve(
-        client,
-        query="Which films did Alice rate?",
-        scope={"user_id": "alice"},
-        types=["semantic"],
-        budget_tokens=1000,
-    )
-    assert len(calls) == 1
+    ask = {"query": "Which films did Alice rate?", "scope": {"user_id": "alice"}, "types": ["semantic"]}
+    body = await retrieve(client, **ask, budget_tokens=1000)
+    assert len(calls) == 2  # sized for 16-token lines, then searched again, deeper
+    assert 900 <= body["metadata"]["total_tokens"] <= 1000
+    assert body["metadata"]["per_type"]["semantic"]["count"] > 1000 // 16
+
+    # The next retrieval sizes the list for lines this long at once: one search, budget as full.
+    again = await retrieve(client, **ask, budget_tokens=1000)
+    assert len(calls) == 3
     assert 900 <= again["metadata"]["total_tokens"] <= 1000
