@@ -44,11 +44,14 @@ def candidate_limits(
     the search stage).
     """
     c = config
-    per_line = {t: (line_tokens or {}).get(t, c.tokens_per_candidate) for t in estimates}
-    capacity = {t: n * per_line[t] for t, n in estimates.items()}
+
+    def per_line(memory_type: MemoryType) -> float:
+        return (line_tokens or {}).get(memory_type, c.tokens_per_candidate)
+
+    capacity = {t: n * per_line(t) for t, n in estimates.items()}
     limits = {}
     for memory_type, tokens in type_allocations(budget, weights, capacity).items():
-        limit = min(max(math.ceil(tokens / per_line[memory_type]), c.min_candidates), c.max_candidates)
+        limit = min(max(math.ceil(tokens / per_line(memory_type)), c.min_candidates), c.max_candidates)
         prefetch = min(max(limit * c.prefetch_factor, c.min_prefetch), c.max_prefetch)
         limits[memory_type] = (limit, prefetch)
     return limits
@@ -65,6 +68,10 @@ class LineLengths:
     (lists are not made shallower for long lines: that would cost recall), never below `floor`; a
     moving average (`weight` for the newest list), bounded to `capacity` entries, least recently
     used dropped first. Only a sizing hint: the deeper search still catches what it misjudges.
+
+    Kept per tenant and type, not per scope, and in the process only: a retrieval's list depth (so,
+    at the margin, which candidates compete for leftover budget) depends on what the tenant's earlier
+    retrievals returned, and each worker process learns on its own.
     """
 
     def __init__(self, floor: float = 4.0, weight: float = 0.3, capacity: int = 8192) -> None:

@@ -110,18 +110,18 @@ def test_lists_are_sized_for_the_lines_a_tenant_has() -> None:
     assert lengths.of("acme", [semantic], 16) == {semantic: 16}  # nothing seen yet: the assumption
     lengths.observe("acme", semantic, 8)
     lengths.observe("acme", episodic, 40)
-    assert lengths.of("acme", [semantic, episodic], 16) == {
-        semantic: 8,
-        episodic: 16,
-    }  # long lines: never shallower
-    lengths.observe("acme", semantic, 4)
-    assert lengths.of("acme", [semantic], 16) == {semantic: 6}  # a moving average
+    # Long lines never make a list shallower than assumed.
+    assert lengths.of("acme", [semantic, episodic], 16) == {semantic: 8, episodic: 16}
+    lengths.observe("acme", episodic, 0)  # a moving average: 40 + 0.5 × (0 - 40)
+    assert lengths.of("acme", [episodic], 16) == {episodic: 16}
+    lengths.observe("acme", episodic, 0)
+    assert lengths.of("acme", [episodic], 16) == {episodic: 10}
     lengths.observe("acme", semantic, 1)
     lengths.observe("acme", semantic, 1)
-    assert lengths.of("acme", [semantic], 16) == {semantic: 4}  # never below the floor
+    assert lengths.of("acme", [semantic], 16) == {semantic: 4}  # never below the floor (2.75)
     assert lengths.of("other", [semantic], 16) == {semantic: 16}  # per tenant
     lengths.observe("other", semantic, 8)  # a third entry: the least recently used one goes
-    assert lengths.of("acme", [episodic], 16) == {episodic: 16}
+    assert lengths.of("acme", [episodic], 16) == {episodic: 16}  # forgotten (it was 10)
     assert lengths.of("acme", [semantic], 16) == {semantic: 4}
     assert mean_line_tokens([], "cl100k_base") is None
 
