@@ -206,6 +206,8 @@ async def _over_http(
                 "throughput_rps": round(len(samples) / wall, 1) if wall else 0.0,
                 # How busy the machine was meanwhile (a shared machine's other work shows up here).
                 "load_avg_1m": round(os.getloadavg()[0], 2),
+                # Speed is only half the story: how full the contexts were that came back that fast.
+                "mean_tokens": round(sum(s.tokens for s in samples) / len(samples), 1) if samples else 0.0,
                 **_stage_samples(samples),
             }
         return {"http": levels, "service_memory": memory_of(server.pid)}
@@ -290,6 +292,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
                 + [level.get("load_avg_1m", "")]
                 + [f"{level[s]['p50']:.1f} / {level[s]['p95']:.1f}" for s in STAGES]
                 + [f"{level['http_ms']['p99']:.1f}"]
+                + [f"{level['mean_tokens']:.0f}" if "mean_tokens" in level else "—"]
             )
     build = [
         [
@@ -328,9 +331,10 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "",
         "## Latency by stage (ms, p50 / p95)",
         "",
-        "`overhead` is everything the caller waits for except embedding the query.",
+        "`overhead` is everything the caller waits for except embedding the query; `tokens` is the mean "
+        f"`total_tokens` of the contexts returned (of {results['options']['budget']}).",
         "",
-        table(["memories", "clients", "requests", "req/s", "load", *STAGES, "http p99"], rows),
+        table(["memories", "clients", "requests", "req/s", "load", *STAGES, "http p99", "tokens"], rows),
         "",
         "## Build, ANN recall and memory",
         "",

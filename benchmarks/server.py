@@ -101,6 +101,7 @@ def memory_of(pid: int) -> dict[str, float]:
 class Sample:
     http_ms: float
     timings_ms: dict[str, float]
+    tokens: int = 0  # the context's total_tokens: how much of the budget the answer used
 
 
 async def drive(
@@ -132,7 +133,8 @@ async def drive(
             if response.status_code != 200:
                 errors += 1
                 continue
-            samples.append(Sample(elapsed, response.json()["metadata"].get("timings_ms", {})))
+            metadata = response.json()["metadata"]
+            samples.append(Sample(elapsed, metadata.get("timings_ms", {}), metadata.get("total_tokens", 0)))
 
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
         started = time.perf_counter()

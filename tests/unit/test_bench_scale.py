@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from backends.tokenizer import TokenizerRegistry
 from benchmarks.cli import _sizes
-from benchmarks.latency import _stage_samples, target_lines
+from benchmarks.latency import _stage_samples, target_lines, write_latency_outputs
 from benchmarks.scale_data import TextPool, mixed_vectors, scale_points, type_counts
 from benchmarks.server import Sample
 from ingest.pipeline import MemoryWriter
@@ -76,3 +77,25 @@ def test_overhead_is_http_minus_embedding_and_targets_say_met_or_missed() -> Non
     assert "overhead_ms p95 ≤ 5 ms: 20.0 ms, MISSED" in lines
     assert "1,000,000 memories, one client, http_ms p95 ≤ 50 ms: not measured" in lines
     assert "ANN recall@10 ≥ 0.99: 0.9950, met" in lines
+
+
+def test_the_latency_summary_says_how_full_the_contexts_were(tmp_path: Path) -> None:
+    stages = _stage_samples([Sample(30.0, {"embed_ms": 10.0, "search_ms": 15.0, "pack_ms": 2.0}, 1497)])
+    level = {"clients": 1, "requests": 1, "throughput_rps": 33.3, "load_avg_1m": 0.5, "mean_tokens": 1497.0}
+    run = {
+        "load_s": 1.0,
+        "optimize_s": 1.0,
+        "ann_recall@10": {"all": 1.0},
+        "service_memory": {"rss_mib": 100.0, "peak_rss_mib": 120.0},
+        "disk_mib": 10.0,
+        "search_ms_in_process": {"qdrant_edge": {"p50": 12.0, "p95": 20.0}},
+        "top10_search_ms_per_type": {"p50": 1.0, "p95": 2.0},
+        "http": {"1": {**level, **stages}},
+    }
+    machine = {"cpu_model": "cpu", "cores": 2, "ram_gib": 1, "python": "3.11", "measured_at": "now"}
+    results = {"machine": machine, "options": {"budget": 2000}, "pool": {"texts": 10}, "sizes": {"2000": run}}
+    write_latency_outputs(results, tmp_path)
+    summary = (tmp_path / "summary.md").read_text()
+    assert "| http p99 | tokens |" in summary
+    [row] = [line for line in summary.splitlines() if line.startswith("| 2,000 | 1 | 1 |")]
+    assert row.endswith("| 30.0 | 1497 |")  # http p99, then the mean tokens of the contexts
