@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             routes.complete_memory,
             routes.cancel_memory,
             routes.mark_used,
+            routes.restore_memory,
             routes.due_memories,
             routes.health,
             routes.ready,

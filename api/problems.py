@@ -76,6 +76,7 @@ COMMON_PROBLEMS: dict[int, ResponseSpec] = {
 }
 NOT_FOUND = {404: _spec("No such memory in this tenant")}
 CONFLICT = {409: _spec("The memory's type does not allow this")}
+NOT_SUPERSEDED = {409: _spec("The memory is current (not superseded): nothing to restore")}
 LOCKED = {
     409: _spec("Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`")
 }

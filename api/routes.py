@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from api.agent_requests import retrieval_as_agent, writes_as_agent
 from api.logs import bind_tenant
-from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND
+from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
 from api.resilience import readiness
 from api.services import Services
 from ingest.pipeline import WriteOptions
@@ -56,6 +56,7 @@ class WriteResultOut(BaseModel):
     reason: str | None = None
     importance: float | None = None
     importance_tier: str | None = Field(default=None, description="caller | consensus | single | heuristic")
+    similarity: float | None = Field(default=None, description="merged near-duplicate: cosine similarity")
 
 
 class WriteResponse(BaseModel):
@@ -218,6 +219,18 @@ async def mark_used(
     memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> MemoryRecord:
     return await services.lifecycle.mark_used(await services.catalog.find(tenant, str(memory_id)))
+
+
+@post(
+    "/v1/memories/{memory_id:uuid}/restore",
+    status_code=200,
+    summary="Undo a merge: a superseded memory becomes current again",
+    responses={**WITH_ID, **NOT_SUPERSEDED},
+)
+async def restore_memory(
+    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+) -> MemoryRecord:
+    return await services.lifecycle.restore(await services.catalog.find(tenant, str(memory_id)))
 
 
 class DueItem(BaseModel):

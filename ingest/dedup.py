@@ -1,13 +1,29 @@
-"""Near-duplicate decisions: which of two memories about the same thing is current.
+"""Near-duplicate decisions: when two memories are really the same, and which one is current.
+
+Cosine similarity alone never merges: MiniLM puts "account 17 uses the enterprise plan" and
+"account 42 uses the enterprise plan" above any useful threshold. Two memories may merge only when
+
+- neither carries a caller id (the caller told us they are different things; the same id is an
+  update of one record, decided by the id, not here),
+- they agree on what makes a fact a fact: numbers, dates, amounts, identifiers ("#1003",
+  "10.0.0.3"), names (capitalised words) and negation ("is" vs "is not"),
+- prospective: the same `due_at` and `trigger` (different ones are different intentions),
+- episodic: `occurred_at` within `EVENT_WINDOW_S` (further apart they are different events).
 
 The newest wins (by `occurred_at`; the incoming one on a tie). The loser is never deleted: it is
-marked `superseded_by` the winner and left out of retrieval unless `include_superseded` is asked.
+marked `superseded_by` the winner and left out of retrieval unless `include_superseded` is asked,
+and `POST /v1/memories/{id}/restore` undoes it.
+
+A statement that differs from a stored one only by negation ("Bob is allergic to peanuts" → "Bob
+is not allergic to peanuts") is the same fact, changed: an update, so the newer supersedes too.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -22,11 +38,109 @@ DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {
     MemoryType.EPISODIC: 0.98,
     MemoryType.WORKING: 1.01,  # never: working items are archived as they were
 }
+# Two records of one event are told within this many seconds of each other.
+EVENT_WINDOW_S = 120.0
+
+# Tokens: anything with a digit (4471, #1003, 10.0.0.3, $12.50, 2024-05-01, 09:03, 3pm), words.
+_TOKEN = re.compile(r"[#$€£]?\w*\d[\w.:/,-]*\w|[#$€£]?\d|[A-Za-z\u00C0-\uFFFF][\w'’-]*")
+_REMEMBER = re.compile(r"\b(?:don[’']?t|do not|never) forget\b", re.IGNORECASE)
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"}
+)
+# Capitalised words that are not names: sentence starters, pronouns, function words.
+_NOT_NAMES = frozenset(
+    {
+        "a", "an", "the", "i", "i'm", "i've", "i'd", "i'll", "he", "she", "it", "they", "we", "you",
+        "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those", "there",
+        "here", "then", "now", "today", "tomorrow", "yesterday", "tonight", "also", "and", "but", "or",
+        "so", "if", "when", "while", "after", "before", "during", "since", "until", "at", "in", "on",
+        "of", "for", "from", "to", "by", "with", "about", "as", "please", "remember", "remind",
+        "reminder", "note", "don't", "do", "does", "did", "is", "are", "was", "were", "be", "has",
+        "have", "had", "can", "could", "should", "would", "will", "may", "must", "might", "let",
+        "let's", "what", "who", "where", "why", "how", "which", "every", "each", "all", "some", "any",
+        "one", "user", "customer", "yes", "no", "not", "never", "to-do", "todo", "tip", "fyi", "btw",
+        "ok", "okay", "hey", "hi", "hello", "dear", "mr", "mrs", "ms", "dr",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class DedupConfig:
     thresholds: Mapping[MemoryType, float] = field(default_factory=lambda: dict(DEFAULT_MERGE_THRESHOLDS))
+
+
+@dataclass(frozen=True)
+class FactSignature:
+    """What must agree for two texts to be one fact: numbers and identifiers, names, negation."""
+
+    numbers: frozenset[str]  # every token with a digit: 4471, #1003, 10.0.0.3, 2024-05-01, 09:03
+    names: frozenset[str]  # capitalised words that are not sentence furniture ("Alice", "Denver")
+    words: frozenset[str]  # every word but negations, casefolded
+    negated: bool
+
+    def agrees_with(self, other: FactSignature) -> bool:
+        """Same numbers, same negation, and no name of one missing from the other's words (a name
+        that is only capitalised at a sentence start in one wording still matches the other)."""
+        return (
+            self.numbers == other.numbers
+            and self.negated == other.negated
+            and self.names <= other.words
+            and other.names <= self.words
+        )
+
+
+def signature(content: str) -> FactSignature:
+    content = _REMEMBER.sub("remember", content)  # "don't forget" is a reminder, not a negation
+    numbers: set[str] = set()
+    names: set[str] = set()
+    words: set[str] = set()
+    negations = 0
+    for token in _TOKEN.findall(content):
+        folded = token.casefold().replace("’", "'").removesuffix("'s")
+        if folded.endswith("n't") or folded in _NEGATIONS:
+            negations += 1
+            stem = {"cannot": "can", "can't": "can", "won't": "will"}.get(folded, folded.removesuffix("n't"))
+            if stem and stem not in _NEGATIONS:
+                words.add(stem)
+            continue
+        words.add(folded)
+        if any(c.isdigit() for c in token):
+            numbers.add(folded.rstrip(".,:"))
+        elif token[0].isupper() and folded not in _NOT_NAMES:
+            names.add(folded)
+    return FactSignature(frozenset(numbers), frozenset(names), frozenset(words), negations % 2 == 1)
+
+
+def _close(a: datetime | None, b: datetime | None, window_s: float) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs((a - b).total_seconds()) <= window_s
+
+
+def same_identity(a: MemoryRecord, b: MemoryRecord) -> bool:
+    """The identity rules that do not depend on the text: caller ids, intentions' times, events' times."""
+    if a.external_id is not None or b.external_id is not None:
+        return a.external_id == b.external_id
+    if a.type is MemoryType.PROSPECTIVE and (a.due_at != b.due_at or a.trigger != b.trigger):
+        return False
+    return a.type is not MemoryType.EPISODIC or _close(a.occurred_at, b.occurred_at, EVENT_WINDOW_S)
+
+
+def may_merge(a: MemoryRecord, b: MemoryRecord) -> bool:
+    """Near-duplicates by cosine may merge only if they also agree on identity, facts and negation."""
+    if not same_identity(a, b):
+        return False
+    return signature(a.content).agrees_with(signature(b.content))
+
+
+def is_negation_update(a: MemoryRecord, b: MemoryRecord) -> bool:
+    """The same statement with its negation flipped: one fact, changed ("is" → "is not")."""
+    if a.type is not b.type or a.type not in (MemoryType.SEMANTIC, MemoryType.PROCEDURAL):
+        return False
+    if not same_identity(a, b):
+        return False
+    sa, sb = signature(a.content), signature(b.content)
+    return sa.negated != sb.negated and sa.words == sb.words and sa.numbers == sb.numbers
 
 
 def same_scope(record: MemoryRecord, payload: Mapping[str, Any]) -> bool:
@@ -39,17 +153,17 @@ def incoming_wins(incoming: MemoryRecord, stored_occurred_ts: float) -> bool:
 
 def batch_near_duplicates(
     records: Sequence[MemoryRecord], vectors: Sequence[Sequence[float]], config: DedupConfig
-) -> list[tuple[int, int]]:
-    """Pairs (loser, winner) of near-duplicates inside one batch, each loser at most once.
+) -> list[tuple[int, int, float]]:
+    """Triples (loser, winner, similarity) of near-duplicates inside one batch, each loser at most once.
 
-    Only records of the same tenant, type and scope are compared; vectors are unit length, so the
-    dot product is the cosine similarity.
+    Only records of the same tenant, type and scope that `may_merge` are compared; vectors are unit
+    length, so the dot product is the cosine similarity.
     """
     if len(records) < 2:
         return []
     matrix = np.asarray(vectors, dtype=np.float32)
     similarity = matrix @ matrix.T
-    pairs: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int, float]] = []
     losers: set[int] = set()
     for i, a in enumerate(records):
         threshold = config.thresholds.get(a.type, 1.01)
@@ -57,9 +171,9 @@ def batch_near_duplicates(
             b = records[j]
             if similarity[i, j] < threshold or a.type is not b.type or a.tenant != b.tenant:
                 continue
-            if a.scope != b.scope or i in losers or j in losers:
+            if a.scope != b.scope or i in losers or j in losers or not may_merge(a, b):
                 continue
             loser, winner = (i, j) if b.occurred_at >= a.occurred_at else (j, i)
-            pairs.append((loser, winner))
+            pairs.append((loser, winner, float(similarity[i, j])))
             losers.add(loser)
     return pairs

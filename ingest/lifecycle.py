@@ -41,6 +41,29 @@ class Lifecycle:
             await self.index.set_payload(record.type, [record.id], {"use_count": use_count})
         return record.model_copy(update={"use_count": use_count})
 
+    async def restore(self, record: MemoryRecord) -> MemoryRecord:
+        """Undo a merge or supersede: the memory is current again (its winner stays current too).
+
+        Both records are re-read under the write lock; the winner forgets it superseded this one.
+        """
+        if record.superseded_by is None:
+            raise Conflict(f"memory {record.id} is not superseded; there is nothing to restore")
+        async with self.writer.locked(record.tenant, [record.type]):
+            stored = await self.index.get(record.type, [record.id])
+            if not stored or stored[0].payload.get("superseded_by") is None:
+                raise Conflict(f"memory {record.id} is not superseded; there is nothing to restore")
+            winner_id = str(stored[0].payload["superseded_by"])
+            await self.index.set_payload(
+                record.type, [record.id], {"superseded": False, "superseded_by": None}
+            )
+            for winner in await self.index.get(record.type, [winner_id]):
+                if (
+                    winner.payload.get("tenant") == record.tenant
+                    and winner.payload.get("supersedes") == record.id
+                ):
+                    await self.index.set_payload(record.type, [winner_id], {"supersedes": None})
+        return record.model_copy(update={"superseded_by": None})
+
 
 class AccessLog:
     """Accesses noted on the hot path (no I/O), written to the index in one pass per flush.

@@ -19,7 +19,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from ingest.dedup import DedupConfig, batch_near_duplicates, incoming_wins, same_scope
+from ingest.dedup import (
+    DedupConfig,
+    batch_near_duplicates,
+    incoming_wins,
+    is_negation_update,
+    may_merge,
+    same_identity,
+    same_scope,
+)
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
 from memtypes.errors import Unavailable
@@ -32,7 +40,7 @@ from memtypes.ports import (
     VectorIndex,
 )
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
-from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id, utcnow
+from memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id, utcnow
 from memtypes.rendering import LINE_FORMAT, memory_line
 from memtypes.types import MemoryType
 
@@ -62,6 +70,7 @@ class WriteResult:
     reason: str | None = None
     importance: float | None = None
     importance_tier: str | None = None
+    similarity: float | None = None  # a near-duplicate merge: cosine similarity to the other memory
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ class _Pending:
     importance: Importance
     vector: list[float] = field(default_factory=list)
     reason: str | None = None
+    similarity: float | None = None
 
 
 class MemoryWriter:
@@ -150,7 +160,7 @@ class MemoryWriter:
         ).astimezone(UTC)
         created = existing.get("created_at") if existing else None
         return MemoryRecord(
-            id=memory_id(tenant, item.type, item.scope, item.id, chash),
+            id=point_id_of(tenant, item),
             external_id=item.id,
             type=item.type,
             tenant=tenant,
@@ -189,16 +199,16 @@ class MemoryWriter:
         options = options or WriteOptions()
         now = utcnow()
         results: list[WriteResult | None] = [None] * len(items)
-        ids = [memory_id(tenant, i.type, i.scope, i.id, content_hash(i.content)) for i in items]
+        ids = [point_id_of(tenant, i) for i in items]
         last_index = {point_id: i for i, point_id in enumerate(ids)}
         candidates: list[int] = []
-        first_with_content: dict[tuple[MemoryType, Scope, str], str] = {}
+        first_with_content: dict[tuple[Any, ...], str] = {}
         for i, item in enumerate(items):
             reason = prefilter(item, self.config.prefilter) if options.prefilter else None
             if last_index[ids[i]] != i:  # the same memory again later in this request: the later one wins
                 reason = SkipReason.REPEATED_IN_REQUEST
             elif reason is None and options.prefilter:
-                key = (item.type, item.scope, content_hash(item.content))
+                key = (item.type, item.scope, content_hash(item.content), *_identity_key(item))
                 if first_with_content.setdefault(key, ids[i]) != ids[i]:
                     reason = f"{SkipReason.DUPLICATE} of {first_with_content[key]}"
             if reason:
@@ -217,7 +227,9 @@ class MemoryWriter:
                     )
                 else:
                     fresh.append(i)
-            duplicates = await self._exact_duplicates(tenant, items, fresh, ids) if options.prefilter else {}
+            duplicates = (
+                await self._exact_duplicates(tenant, items, fresh, ids, now) if options.prefilter else {}
+            )
             for i, of in duplicates.items():
                 results[i] = WriteResult(
                     ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
@@ -236,7 +248,7 @@ class MemoryWriter:
                 WriteStatus.MERGED if p.reason else WriteStatus.UPDATED if p.updated else WriteStatus.CREATED
             )
             results[p.position] = WriteResult(
-                p.record.id, p.item.id, status, p.reason, p.importance.score, p.importance.tier
+                p.record.id, p.item.id, status, p.reason, p.importance.score, p.importance.tier, p.similarity
             )
         return [r for r in results if r is not None]
 
@@ -265,10 +277,7 @@ class MemoryWriter:
         scores = await asyncio.gather(*(self._importance(items[i]) for i in positions))
         pending = []
         for i, importance in zip(positions, scores, strict=True):
-            point_id = memory_id(
-                tenant, items[i].type, items[i].scope, items[i].id, content_hash(items[i].content)
-            )
-            old = existing.get(point_id)
+            old = existing.get(point_id_of(tenant, items[i]))
             record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at)
             pending.append(_Pending(i, items[i], record, old is not None, importance))
         return pending
@@ -287,9 +296,15 @@ class MemoryWriter:
         return found
 
     async def _exact_duplicates(
-        self, tenant: str, items: Sequence[MemoryIn], positions: Sequence[int], ids: Sequence[str]
+        self,
+        tenant: str,
+        items: Sequence[MemoryIn],
+        positions: Sequence[int],
+        ids: Sequence[str],
+        now: datetime,
     ) -> dict[int, str]:
-        """Items whose exact content a *different*, current record of the same scope already holds."""
+        """Items whose exact content a *different*, current record of the same scope already holds,
+        and that are the same memory by `same_identity` (no other caller id, event time, due time)."""
         out: dict[int, str] = {}
         by_type: dict[MemoryType, list[int]] = defaultdict(list)
         for i in positions:
@@ -300,13 +315,21 @@ class MemoryWriter:
             stored, _ = await self.index.scroll(memory_type, flt, limit=max(64, 4 * len(hashes)))
             for i in members:
                 chash, scope = content_hash(items[i].content), items[i].scope.model_dump()
+                same_text = [
+                    point
+                    for point in stored
+                    if point.id != ids[i]
+                    and point.payload.get("content_hash") == chash
+                    and all(point.payload.get(k) == v for k, v in scope.items())
+                ]
+                if not same_text:
+                    continue
+                incoming = self.build_record(tenant, items[i], now, None, 0.5)
                 duplicate = next(
                     (
-                        point.id
-                        for point in stored
-                        if point.id != ids[i]
-                        and point.payload.get("content_hash") == chash
-                        and all(point.payload.get(k) == v for k, v in scope.items())
+                        p.id
+                        for p in same_text
+                        if same_identity(incoming, MemoryRecord.from_payload(p.id, p.payload))
                     ),
                     None,
                 )
@@ -315,41 +338,56 @@ class MemoryWriter:
         return out
 
     async def _dedup(self, tenant: str, pending: list[_Pending]) -> dict[str, str]:
-        """Decide which memories are superseded; returns stored ids → the id that supersedes them."""
+        """Decide which memories are superseded; returns stored ids → the id that supersedes them.
+
+        A stored neighbour is merged with only when it is really the same memory (`may_merge`), or
+        replaced when it is the same fact changed (the same `fact_key`, or only its negation flipped).
+        """
         superseded_stored: dict[str, str] = {}
         searches = [
-            SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 3, 3)
+            SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 5, 5)
             for p in pending
         ]
         neighbours = await self.index.search(searches)
         for p, hits in zip(pending, neighbours, strict=True):
             threshold = self.config.dedup.thresholds.get(p.record.type, 1.01)
-            match: ScoredPoint | StoredPoint | None = next(
-                (
-                    h
-                    for h in hits
-                    if h.id != p.record.id
-                    and h.score >= threshold
-                    and same_scope(p.record, h.payload)
-                    and h.id not in superseded_stored
-                ),
-                None,
+            candidates = [
+                (h, MemoryRecord.from_payload(h.id, h.payload))
+                for h in hits
+                if h.id != p.record.id and same_scope(p.record, h.payload) and h.id not in superseded_stored
+            ]
+            duplicate = next(
+                ((h, r) for h, r in candidates if h.score >= threshold and may_merge(p.record, r)), None
             )
-            if match is None and p.record.fact_key is not None:
-                match = await self._same_fact(tenant, p.record)
-            if match is not None:
-                self._supersede(p, match.id, float(match.payload.get("occurred_ts", 0.0)), superseded_stored)
-        for loser, winner in batch_near_duplicates(
+            if duplicate is not None:
+                hit = duplicate[0]
+                p.similarity = round(float(hit.score), 4)
+                self._supersede(p, hit.id, hit.payload, superseded_stored, f"near_duplicate_of {hit.id}")
+                continue
+            update: ScoredPoint | StoredPoint | None = next(
+                (h for h, r in candidates if is_negation_update(p.record, r)), None
+            )
+            if update is None and p.record.fact_key is not None:
+                update = await self._same_fact(tenant, p.record)
+            if update is not None:
+                self._supersede(p, update.id, update.payload, superseded_stored)
+        for loser, winner, similarity in batch_near_duplicates(
             [p.record for p in pending], [p.vector for p in pending], self.config.dedup
         ):
             lose, win = pending[loser], pending[winner]
             if lose.record.superseded_by is None:
-                lose.record = lose.record.model_copy(update={"superseded_by": win.record.id})
-                lose.reason = f"superseded by {win.record.id} (same request)"
-                if win.record.supersedes is None:
-                    win.record = win.record.model_copy(update={"supersedes": lose.record.id})
-                    win.reason = win.reason or f"supersedes {lose.record.id}"
+                self._merge_in_batch(lose, win, round(similarity, 4))
         return superseded_stored
+
+    @staticmethod
+    def _merge_in_batch(lose: _Pending, win: _Pending, similarity: float) -> None:
+        """Two near-duplicates in one request: the older is kept, superseded by the newer."""
+        lose.record = lose.record.model_copy(update={"superseded_by": win.record.id})
+        lose.reason, lose.similarity = f"near_duplicate_of {win.record.id}", similarity
+        if win.record.supersedes is None:
+            win.record = win.record.model_copy(update={"supersedes": lose.record.id})
+            if win.reason is None:
+                win.reason, win.similarity = f"near_duplicate_of {lose.record.id}", similarity
 
     async def _same_fact(self, tenant: str, record: MemoryRecord) -> StoredPoint | None:
         """The current fact with the same subject (`fact_key`), however differently it is worded."""
@@ -361,14 +399,21 @@ class MemoryWriter:
         return max(current, key=lambda s: float(s.payload.get("occurred_ts", 0.0)))
 
     @staticmethod
-    def _supersede(p: _Pending, stored_id: str, stored_ts: float, superseded_stored: dict[str, str]) -> None:
-        if incoming_wins(p.record, stored_ts):
+    def _supersede(
+        p: _Pending,
+        stored_id: str,
+        stored: dict[str, Any],
+        superseded_stored: dict[str, str],
+        reason: str | None = None,
+    ) -> None:
+        """Merge `p` with a stored memory: the newer one stays current, the older is superseded."""
+        if incoming_wins(p.record, float(stored.get("occurred_ts", 0.0))):
             p.record = p.record.model_copy(update={"supersedes": stored_id})
-            p.reason = f"supersedes {stored_id}"
+            p.reason = reason or f"supersedes {stored_id}"
             superseded_stored[stored_id] = p.record.id
         else:  # history arriving late: keep it, as the older version
             p.record = p.record.model_copy(update={"superseded_by": stored_id})
-            p.reason = f"superseded by newer {stored_id}"
+            p.reason = reason or f"superseded by newer {stored_id}"
 
     def next_seq(self) -> int:
         """A fresh write-order number (whole microseconds, strictly increasing in this writer)."""
@@ -392,3 +437,18 @@ class MemoryWriter:
             await self.index.set_payload(
                 types[winner], [stored_id], {"superseded": True, "superseded_by": winner}
             )
+
+
+def point_id_of(tenant: str, item: MemoryIn) -> str:
+    """The memory's deterministic id; an episodic memory's explicit time is part of it (an event)."""
+    event_at = item.occurred_at if item.type is MemoryType.EPISODIC and item.id is None else None
+    return memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content), event_at)
+
+
+def _identity_key(item: MemoryIn) -> tuple[Any, ...]:
+    """What besides the text tells two memories apart (see `ingest.dedup.same_identity`)."""
+    if item.type is MemoryType.PROSPECTIVE:
+        return (item.id, item.due_at, item.trigger)
+    if item.type is MemoryType.EPISODIC:
+        return (item.id, item.occurred_at)
+    return (item.id,)

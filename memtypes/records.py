@@ -174,8 +174,19 @@ def content_hash(content: str) -> str:
     return hashlib.sha256(normalize_content(content).encode("utf-8")).hexdigest()
 
 
-def memory_id(tenant: str, memory_type: MemoryType, scope: Scope, external_id: str | None, chash: str) -> str:
-    """Deterministic id: the same input always maps to the same record, so re-writes are idempotent."""
+def memory_id(
+    tenant: str,
+    memory_type: MemoryType,
+    scope: Scope,
+    external_id: str | None,
+    chash: str,
+    event_at: datetime | None = None,
+) -> str:
+    """Deterministic id: the same input always maps to the same record, so re-writes are idempotent.
+
+    `event_at`: an episodic memory's explicit time. The same words at another time are another event
+    ("User logged in from 10.0.0.3" on Monday and on Tuesday), so the time is part of its identity.
+    """
     if external_id is not None:
         # A namespace (an agent binding's resource and key) is part of an external id's identity, so
         # the same caller id under two conversation keys names two memories, never one overwritten.
@@ -184,6 +195,8 @@ def memory_id(tenant: str, memory_type: MemoryType, scope: Scope, external_id: s
     else:
         scope_key = "\x1e".join(f"{k}={v}" for k, v in scope.items())
         key = "\x1f".join(("hash", tenant, memory_type.value, scope_key, chash))
+        if event_at is not None:
+            key += f"\x1fat={event_at.astimezone(UTC).isoformat()}"
     return str(uuid.uuid5(_ID_NAMESPACE, key))
 
 

@@ -20,21 +20,30 @@ async def listing(client: AsyncTestClient[Any], **params: Any) -> list[dict[str,
 
 
 async def test_every_prefilter_drop_is_reported(client: AsyncTestClient[Any]) -> None:
+    login = "Bob logged in from the office."
     results = (
         await write(
             client,
             [
-                {"type": "semantic", "content": "Alice likes tea."},
+                {"type": "semantic", "content": "Alice likes tea."},  # short, but a fact: kept
                 {"type": "episodic", "content": "Bob: thanks!"},
+                {"type": "semantic", "content": "\u200b\u200b"},
                 {"type": "episodic", "content": "Bob: I moved to Berlin last week."},
+                # Another caller id: the caller says it is another memory, so it is kept.
                 {"type": "episodic", "content": "Bob: I moved to Berlin last week.", "id": "other-id"},
+                {"type": "episodic", "content": login, "occurred_at": "2025-01-01T10:00:00Z"},
             ],
         )
     )["results"]
-    assert [r["status"] for r in results] == ["skipped", "skipped", "created", "skipped"]
-    assert results[0]["reason"] == "too_short" and results[1]["reason"] == "filler"
-    assert results[3]["reason"] == f"duplicate of {results[2]['id']}"
-    assert len(await listing(client)) == 1
+    assert [r["status"] for r in results] == ["created", "skipped", "skipped", "created", "created", "created"]
+    assert results[1]["reason"] == "filler" and results[2]["reason"] == "no_words"
+    # The same event told again a few seconds later is a copy; a day later it is another event.
+    again = {"type": "episodic", "content": login, "occurred_at": "2025-01-01T10:00:20Z"}
+    next_day = {"type": "episodic", "content": login, "occurred_at": "2025-01-02T10:00:00Z"}
+    [copy, other] = (await write(client, [again, next_day]))["results"]
+    assert (copy["status"], copy["reason"]) == ("skipped", f"duplicate of {results[5]['id']}")
+    assert other["status"] == "created"
+    assert len(await listing(client)) == 5
 
 
 async def test_prefilter_can_be_switched_off(client: AsyncTestClient[Any]) -> None:
@@ -58,8 +67,9 @@ async def test_near_duplicates_chain_newest_wins_and_history_is_kept(client: Asy
             client, [{"type": "semantic", "content": TEA_THIRD, "occurred_at": "2025-03-01T00:00:00Z"}]
         )
     )["results"]
-    assert (b["status"], b["reason"]) == ("merged", f"supersedes {a['id']}")
-    assert (c["status"], c["reason"]) == ("merged", f"supersedes {b['id']}")
+    assert (b["status"], b["reason"]) == ("merged", f"near_duplicate_of {a['id']}")
+    assert (c["status"], c["reason"]) == ("merged", f"near_duplicate_of {b['id']}")
+    assert 0.92 <= b["similarity"] <= 1.0 and 0.92 <= c["similarity"] <= 1.0
     old = (await client.get(f"/v1/memories/{a['id']}")).json()
     assert old["superseded_by"] == b["id"]
     assert (await client.get(f"/v1/memories/{c['id']}")).json()["supersedes"] == b["id"]
@@ -83,7 +93,8 @@ async def test_history_arriving_late_is_kept_as_the_older_version(client: AsyncT
             client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2024-01-01T00:00:00Z"}]
         )
     )["results"]
-    assert (late["status"], late["reason"]) == ("merged", f"superseded by newer {new['id']}")
+    assert (late["status"], late["reason"]) == ("merged", f"near_duplicate_of {new['id']}")
+    assert (await client.get(f"/v1/memories/{late['id']}")).json()["superseded_by"] == new["id"]
     assert [m["id"] for m in await listing(client)] == [new["id"]]
 
 

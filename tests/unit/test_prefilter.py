@@ -16,23 +16,40 @@ def item(memory_type: str, content: str) -> MemoryIn:
 @pytest.mark.parametrize(
     ("memory_type", "content", "reason"),
     [
-        ("semantic", "Alice likes tea.", SkipReason.TOO_SHORT),  # < 50 characters
-        ("procedural", "Restart it.", SkipReason.TOO_SHORT),
-        ("episodic", "hmm", SkipReason.TOO_SHORT),
-        ("episodic", "Thanks a lot!!", SkipReason.FILLER),
-        ("episodic", "Bob: got it.", SkipReason.FILLER),  # behind a speaker label
-        ("episodic", "OK   THANKS", SkipReason.FILLER),
-        ("semantic", "Alice prefers green tea over coffee and drinks it unsweetened.", None),
+        # Short statements that carry information are kept, whatever their length.
+        ("semantic", "Alice likes tea.", None),
+        ("semantic", "Bob is allergic to peanuts.", None),
+        ("semantic", "Eve's PIN is 4471.", None),
+        ("semantic", "Frank is diabetic.", None),
+        ("procedural", "Restart it.", None),
+        ("prospective", "Call mom.", None),
+        ("episodic", "Bob: no, I'm vegan.", None),
         ("episodic", "Bob: I moved to Berlin last week.", None),
         ("episodic", "Thanks, that fixed the login bug!", None),  # more than filler
+        # Filler, alone, behind a speaker label, or as a run of filler words.
+        ("episodic", "hmm", SkipReason.FILLER),
+        ("episodic", "Thanks a lot!!", SkipReason.FILLER),
+        ("episodic", "Bob: got it.", SkipReason.FILLER),
+        ("episodic", "Bob: sure!", SkipReason.FILLER),
+        ("semantic", "ok thanks", SkipReason.FILLER),
+        ("episodic", "OK   THANKS", SkipReason.FILLER),
+        ("episodic", "ok ok, thanks lol", SkipReason.FILLER),
+        ("episodic", "Good morning!", SkipReason.FILLER),
+        # Nothing a word is made of.
+        ("semantic", "\u200b\u200b\u200b", SkipReason.NO_WORDS),
+        ("semantic", "\u200b\u200c\u200d\ufeff", SkipReason.NO_WORDS),
+        ("semantic", "\x00\x00", SkipReason.NO_WORDS),
+        ("episodic", "\x01\x02 \x7f", SkipReason.NO_WORDS),
+        ("episodic", "?!... --- :)", SkipReason.NO_WORDS),
+        ("episodic", "___", SkipReason.NO_WORDS),
     ],
 )
 def test_rules(memory_type: str, content: str, reason: str | None) -> None:
     assert prefilter(item(memory_type, content), CONFIG) == reason
 
 
-def test_thresholds_and_fillers_are_configurable() -> None:
-    lenient = PrefilterConfig(min_chars={MemoryType.SEMANTIC: 5}, fillers=frozenset({"roger that"}))
-    assert prefilter(item("semantic", "Alice likes tea."), lenient) is None
-    assert prefilter(item("episodic", "Roger that!"), lenient) == SkipReason.FILLER
-    assert prefilter(item("episodic", "thanks"), lenient) is None
+def test_minimums_and_fillers_are_configurable() -> None:
+    strict = PrefilterConfig(min_chars={MemoryType.SEMANTIC: 50}, fillers=frozenset({"roger that"}))
+    assert prefilter(item("semantic", "Alice likes tea."), strict) == SkipReason.TOO_SHORT
+    assert prefilter(item("episodic", "Roger that!"), strict) == SkipReason.FILLER
+    assert prefilter(item("episodic", "thanks"), strict) is None
