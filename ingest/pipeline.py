@@ -440,9 +440,15 @@ class MemoryWriter:
 
 
 def point_id_of(tenant: str, item: MemoryIn) -> str:
-    """The memory's deterministic id; an episodic memory's explicit time is part of it (an event)."""
-    event_at = item.occurred_at if item.type is MemoryType.EPISODIC and item.id is None else None
-    return memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content), event_at)
+    """The memory's deterministic id. Without a caller id, an event's explicit time and an
+    intention's due time and trigger are part of it: the same words then are another memory."""
+    distinct_by = None
+    if item.id is None and item.type is MemoryType.EPISODIC and item.occurred_at is not None:
+        distinct_by = f"at={item.occurred_at.astimezone(UTC).isoformat()}"
+    elif item.id is None and item.type is MemoryType.PROSPECTIVE and (item.due_at or item.trigger):
+        due = item.due_at.astimezone(UTC).isoformat() if item.due_at else ""
+        distinct_by = f"due={due}\x1etrigger={item.trigger or ''}"
+    return memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content), distinct_by)
 
 
 def _identity_key(item: MemoryIn) -> tuple[Any, ...]:

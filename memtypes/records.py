@@ -180,12 +180,13 @@ def memory_id(
     scope: Scope,
     external_id: str | None,
     chash: str,
-    event_at: datetime | None = None,
+    distinct_by: str | None = None,
 ) -> str:
     """Deterministic id: the same input always maps to the same record, so re-writes are idempotent.
 
-    `event_at`: an episodic memory's explicit time. The same words at another time are another event
-    ("User logged in from 10.0.0.3" on Monday and on Tuesday), so the time is part of its identity.
+    `distinct_by`: what else than the words makes a memory without a caller id this one: an event's
+    time, an intention's due time and trigger. The same words at another time are another event
+    ("User logged in from 10.0.0.3" on Monday and on Tuesday) or another intention.
     """
     if external_id is not None:
         # A namespace (an agent binding's resource and key) is part of an external id's identity, so
@@ -195,8 +196,8 @@ def memory_id(
     else:
         scope_key = "\x1e".join(f"{k}={v}" for k, v in scope.items())
         key = "\x1f".join(("hash", tenant, memory_type.value, scope_key, chash))
-        if event_at is not None:
-            key += f"\x1fat={event_at.astimezone(UTC).isoformat()}"
+        if distinct_by is not None:
+            key += f"\x1f{distinct_by}"
     return str(uuid.uuid5(_ID_NAMESPACE, key))
 
 
