@@ -43,7 +43,7 @@ PREFIX = "mnemo"
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 # Labels take values from these sets only (anything else is `other`): label cardinality stays bounded
 # whatever a request or a future code path sends.
-PREFILTER_REASONS = frozenset({"too_short", "filler", "duplicate", "repeated_in_request"})
+PREFILTER_REASONS = frozenset({"too_short", "no_words", "filler", "duplicate", "repeated_in_request"})
 WRITE_STATUSES = frozenset({"created", "updated", "unchanged", "merged", "skipped", "failed"})
 IMPORTANCE_TIERS = frozenset({"caller", "consensus", "single", "heuristic"})
 BREAKER_STATES = {"closed": 0, "half_open": 1, "half-open": 1, "open": 2}

@@ -47,7 +47,7 @@ MEMORIES = [
      "occurred_at": "2025-03-02T10:00:00Z"},
     {"type": "procedural", "content": "To book a flight: compare three fares, hold the best, then pay."},
     {"type": "episodic", "content": "Bob: thanks!"},  # filler
-    {"type": "semantic", "content": "Alice likes tea."},  # too short
+    {"type": "semantic", "content": "\u200b\u200b"},  # no word character (a short fact would be kept)
 ]  # fmt: skip
 
 
@@ -104,7 +104,7 @@ async def test_metrics_show_every_series_after_a_few_requests(client: AsyncTestC
     assert value(m, "mnemo_memory_writes_total", status="created") == statuses.count("created") == 5
     assert value(m, "mnemo_memory_writes_total", status="skipped") == 2
     assert value(m, "mnemo_prefilter_drops_total", reason="filler") == 1
-    assert value(m, "mnemo_prefilter_drops_total", reason="too_short") == 1
+    assert value(m, "mnemo_prefilter_drops_total", reason="no_words") == 1
     assert value(m, "mnemo_importance_tier_total", tier="caller") == 1
     tiers = [r["importance_tier"] for r in results if r["importance_tier"] not in (None, "caller")]
     assert value(m, "mnemo_importance_tier_total") - 1 == len(tiers) == 4
