@@ -178,9 +178,33 @@ def _load(args: argparse.Namespace) -> int:
     return 0 if results["ok"] else 1
 
 
+def _write(args: argparse.Namespace) -> int:
+    from benchmarks.target import open_target
+    from benchmarks.write_judgement import run_write_bench, write_write_outputs
+    from benchmarks.write_templates import build_cases
+
+    cases = build_cases(args.seed)
+    if args.sample:  # a spread of every type and kind, for the smoke run
+        cases = cases[:: max(1, len(cases) // args.sample)]
+
+    async def go() -> Any:
+        async with open_target(args.url, args.api_key) as target:
+            return await run_write_bench(target, cases, _say)
+
+    results = asyncio.run(go())
+    write_write_outputs(results, args.out)
+    overall = results["overall"]
+    print(
+        f"write: {results['cases']} cases, facts lost {overall['facts_lost']}, noise dropped "
+        f"{overall['noise_dropped']}, duplicates absorbed {overall['duplicates_absorbed']}, updates "
+        f"resolved {overall['updates_resolved']}; wrote {args.out}/results.json, summary.md"
+    )
+    return 0
+
+
 def add_bench_parser(sub: Any) -> None:
     """Register `bench` and its subcommands on the top-level `mnemo` parser's subparsers."""
-    bench = sub.add_parser("bench", help="benchmarks: quality, latency, ingest; synthetic datasets")
+    bench = sub.add_parser("bench", help="benchmarks: quality, latency, ingest, write; synthetic datasets")
     bench.set_defaults(func=run_bench)
     commands = bench.add_subparsers(dest="bench_command", required=True)
 
@@ -261,6 +285,16 @@ def add_bench_parser(sub: Any) -> None:
     )
     load.add_argument("--out", type=Path, required=True, help="output directory")
     load.set_defaults(bench_func=_load)
+
+    write = commands.add_parser(
+        "write", help="write-path judgement: look-alikes kept, duplicates absorbed, updates, noise dropped"
+    )
+    write.add_argument("--seed", type=int, default=0, help="seed of the labelled set's templates")
+    write.add_argument("--sample", type=int, help="run about this many cases, spread over the set (smoke)")
+    write.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
+    write.add_argument("--api-key", help="API key for --url")
+    write.add_argument("--out", type=Path, required=True, help="output directory")
+    write.set_defaults(bench_func=_write)
 
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")

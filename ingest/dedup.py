@@ -20,7 +20,6 @@ is not allergic to peanuts") is the same fact, changed: an update, so the newer 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from memtypes.facts import signature
 from memtypes.records import SCOPE_FIELDS, MemoryRecord
 from memtypes.types import MemoryType
 
@@ -41,74 +41,10 @@ DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {
 # Two records of one event are told within this many seconds of each other.
 EVENT_WINDOW_S = 120.0
 
-# Tokens: anything with a digit (4471, #1003, 10.0.0.3, $12.50, 2024-05-01, 09:03, 3pm), words.
-_TOKEN = re.compile(r"[#$€£]?\w*\d[\w.:/,-]*\w|[#$€£]?\d|[A-Za-z\u00C0-\uFFFF][\w'’-]*")
-_REMEMBER = re.compile(r"\b(?:don[’']?t|do not|never) forget\b", re.IGNORECASE)
-_NEGATIONS = frozenset(
-    {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"}
-)
-# Capitalised words that are not names: sentence starters, pronouns, function words.
-_NOT_NAMES = frozenset(
-    {
-        "a", "an", "the", "i", "i'm", "i've", "i'd", "i'll", "he", "she", "it", "they", "we", "you",
-        "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those", "there",
-        "here", "then", "now", "today", "tomorrow", "yesterday", "tonight", "also", "and", "but", "or",
-        "so", "if", "when", "while", "after", "before", "during", "since", "until", "at", "in", "on",
-        "of", "for", "from", "to", "by", "with", "about", "as", "please", "remember", "remind",
-        "reminder", "note", "don't", "do", "does", "did", "is", "are", "was", "were", "be", "has",
-        "have", "had", "can", "could", "should", "would", "will", "may", "must", "might", "let",
-        "let's", "what", "who", "where", "why", "how", "which", "every", "each", "all", "some", "any",
-        "one", "user", "customer", "yes", "no", "not", "never", "to-do", "todo", "tip", "fyi", "btw",
-        "ok", "okay", "hey", "hi", "hello", "dear", "mr", "mrs", "ms", "dr",
-    }
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class DedupConfig:
     thresholds: Mapping[MemoryType, float] = field(default_factory=lambda: dict(DEFAULT_MERGE_THRESHOLDS))
-
-
-@dataclass(frozen=True)
-class FactSignature:
-    """What must agree for two texts to be one fact: numbers and identifiers, names, negation."""
-
-    numbers: frozenset[str]  # every token with a digit: 4471, #1003, 10.0.0.3, 2024-05-01, 09:03
-    names: frozenset[str]  # capitalised words that are not sentence furniture ("Alice", "Denver")
-    words: frozenset[str]  # every word but negations, casefolded
-    negated: bool
-
-    def agrees_with(self, other: FactSignature) -> bool:
-        """Same numbers, same negation, and no name of one missing from the other's words (a name
-        that is only capitalised at a sentence start in one wording still matches the other)."""
-        return (
-            self.numbers == other.numbers
-            and self.negated == other.negated
-            and self.names <= other.words
-            and other.names <= self.words
-        )
-
-
-def signature(content: str) -> FactSignature:
-    content = _REMEMBER.sub("remember", content)  # "don't forget" is a reminder, not a negation
-    numbers: set[str] = set()
-    names: set[str] = set()
-    words: set[str] = set()
-    negations = 0
-    for token in _TOKEN.findall(content):
-        folded = token.casefold().replace("’", "'").removesuffix("'s")
-        if folded.endswith("n't") or folded in _NEGATIONS:
-            negations += 1
-            stem = {"cannot": "can", "can't": "can", "won't": "will"}.get(folded, folded.removesuffix("n't"))
-            if stem and stem not in _NEGATIONS:
-                words.add(stem)
-            continue
-        words.add(folded)
-        if any(c.isdigit() for c in token):
-            numbers.add(folded.rstrip(".,:"))
-        elif token[0].isupper() and folded not in _NOT_NAMES:
-            names.add(folded)
-    return FactSignature(frozenset(numbers), frozenset(names), frozenset(words), negations % 2 == 1)
 
 
 def _close(a: datetime | None, b: datetime | None, window_s: float) -> bool:

@@ -55,6 +55,13 @@ from retrieval.policy import STAGE_SCORE, RankingPolicy, TimeBoost
 from retrieval.presentation import PresentedItem, group_for, line_for, render_context, stored_line_tokens
 from retrieval.stages import explain, merge_hits, stage_runs, stage_scores
 from retrieval.temporal import parse_time_window
+from retrieval.updates import (
+    NEWER_FIRST_MARGIN,
+    NEWER_FIRST_TYPES,
+    SAME_SUBJECT_OVERLAP,
+    newer_first,
+    with_lift,
+)
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 
@@ -266,6 +273,7 @@ class Retriever:
             if mean is not None:
                 self.line_lengths.observe(tenant, memory_type, mean)
         hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
+        lifts = _newer_first(hits)
         # The packing of these candidates: is the budget filled, and which turns would be selected.
         packing = self._packing(resolved, weights, hits)
         deeper = []
@@ -278,6 +286,7 @@ class Retriever:
             for s, points in zip(deeper, more, strict=False):
                 merged = merge_hits(points, found[s.memory_type])
                 hits[s.memory_type] = suppress_near_duplicates(merged, tuning.diversity)
+            lifts = _newer_first(hits)
             relevance = {**stage_scores(more_runs, more[len(deeper) :]), **relevance}
             packing = self._packing(resolved, weights, hits)
         neighbours: dict[str, Neighbour] = {}
@@ -286,7 +295,9 @@ class Retriever:
         timings["search_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        response = self._assemble(request, resolved, weights, policies, hits, relevance, neighbours, working)
+        response = self._assemble(
+            request, resolved, weights, policies, hits, relevance, neighbours, working, lifts
+        )
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         response.metadata.degraded = degraded
@@ -373,6 +384,7 @@ class Retriever:
         relevance: Mapping[str, tuple[float, ...]],
         neighbours: Mapping[str, Neighbour],
         working: Sequence[WorkingItem] = (),
+        lifts: Mapping[str, float] | None = None,
     ) -> RetrieveResponse:
         enc = resolved.encoding
         counter = self.tokenizers.get(enc)
@@ -432,6 +444,7 @@ class Retriever:
             explanation = None
             if request.explain:
                 explanation = explain(policies[memory_type], point, relevance, neighbours.get(point.id))
+                explanation = with_lift(explanation, (lifts or {}).get(point.id))
             memories.append(
                 RetrievedMemory(
                     id=point.id,
@@ -489,3 +502,14 @@ class Retriever:
             candidates, resolved.working_budget, self._header_tokens[(enc, MemoryType.WORKING)]
         )
         return usage, lines
+
+
+def _newer_first(hits: dict[MemoryType, list[ScoredPoint]]) -> dict[str, float]:
+    """Lift newer same-subject statements in place (retrieval.updates); the lifts, by id."""
+    lifts: dict[str, float] = {}
+    for memory_type in NEWER_FIRST_TYPES:
+        if memory_type in hits:
+            overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
+            hits[memory_type], lifted = newer_first(hits[memory_type], NEWER_FIRST_MARGIN, overlap)
+            lifts.update(lifted)
+    return lifts

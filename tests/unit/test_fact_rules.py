@@ -1,0 +1,111 @@
+"""The text rules behind merging (ingest.dedup) and newer-first ranking (retrieval.updates)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ingest.dedup import is_negation_update, may_merge, same_identity
+from memtypes.facts import signature
+from memtypes.queries import ScoredPoint
+from memtypes.records import MemoryRecord, Scope
+from memtypes.types import MemoryType
+from retrieval.updates import newer_first, with_lift
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("Alice prefers green tea over coffee.", "Alice likes green tea more than coffee.", True),
+        ("Eve's PIN is 4471.", "The PIN of Eve is 4471.", True),
+        ("Pay invoice #1003", "Remember to pay invoice #1003", True),  # a capitalised verb is no name
+        ("Remind Alice to renew her passport.", "Don't forget: Alice should renew her passport.", True),
+        ("Fact 17: the customer account 17 uses SSO.", "Fact 42: the customer account 42 uses SSO.", False),
+        ("Pay invoice #1003", "Pay invoice #1007", False),
+        ("User logged in from IP 10.0.0.3 at 09:03", "User logged in from IP 10.0.0.4 at 09:03", False),
+        ("Alice is allergic to peanuts.", "Bob is allergic to peanuts.", False),
+        ("Alice and Bob like tea.", "Alice likes tea.", False),
+        ("Bob is allergic to peanuts.", "Bob is not allergic to peanuts.", False),
+        ("Bob isn't allergic to peanuts.", "Bob is allergic to peanuts.", False),
+        ("The meeting is on Monday.", "The meeting is on Tuesday.", False),
+        ("Payment of $120.00 received.", "Payment of $12.00 received.", False),
+    ],
+)
+def test_signatures_agree_only_on_the_same_fact(a: str, b: str, agree: bool) -> None:
+    assert signature(a).agrees_with(signature(b)) is agree
+    assert signature(b).agrees_with(signature(a)) is agree
+
+
+def record(content: str, memory_type: MemoryType = MemoryType.SEMANTIC, **fields: object) -> MemoryRecord:
+    values: dict[str, object] = {
+        "id": "x", "type": memory_type, "tenant": "t", "scope": Scope(), "content": content,
+        "content_hash": "h", "token_count": 1, "token_counts": {}, "importance": 0.5,
+        "occurred_at": T0, "created_at": T0, **fields,
+    }  # fmt: skip
+    return MemoryRecord.model_validate(values)
+
+
+def test_identity_rules() -> None:
+    tea = "Alice prefers green tea over coffee."
+    assert may_merge(record(tea), record(tea))
+    assert not same_identity(record(tea, external_id="a"), record(tea, external_id="b"))
+    assert not same_identity(record(tea, external_id="a"), record(tea))
+    due = {"due_at": T0}
+    prospective = MemoryType.PROSPECTIVE
+    assert not may_merge(
+        record("Water the plants.", prospective, **due), record("Water the plants.", prospective)
+    )
+    assert not may_merge(
+        record("Water the plants.", prospective, trigger="garden"), record("Water the plants.", prospective)
+    )
+    ran, episodic = "Alice went for a run.", MemoryType.EPISODIC
+    assert may_merge(record(ran, episodic), record(ran, episodic, occurred_at=T0 + timedelta(seconds=30)))
+    assert not may_merge(record(ran, episodic), record(ran, episodic, occurred_at=T0 + timedelta(days=1)))
+
+
+def test_a_flipped_negation_is_an_update() -> None:
+    assert is_negation_update(
+        record("Bob is allergic to peanuts."), record("Bob is not allergic to peanuts.")
+    )
+    assert is_negation_update(record("Bob can swim."), record("Bob cannot swim."))
+    assert not is_negation_update(
+        record("Bob is allergic to peanuts."), record("Bob is not allergic to kiwi.")
+    )
+    assert not is_negation_update(
+        record("Bob is allergic to peanuts."), record("Bob is allergic to peanuts.")
+    )
+
+
+def hit(point_id: str, content: str, score: float, days: int) -> ScoredPoint:
+    return ScoredPoint(
+        point_id, score, {"content": content, "occurred_ts": (T0 + timedelta(days=days)).timestamp()}
+    )
+
+
+def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None:
+    old = hit("old", "Grace lives in Boston.", 0.60, 0)
+    new = hit("new", "Grace moved to Denver.", 0.50, 30)
+    other = hit("other", "Heidi moved to Lisbon.", 0.55, 40)  # another subject: not lifted
+    ranked, lifts = newer_first([old, new, other], margin=0.15)
+    assert [h.id for h in ranked] == ["new", "old", "other"]
+    assert set(lifts) == {"new"} and ranked[0].score == pytest.approx(0.6001)
+    assert with_lift({"total": 0.5, "components": {}}, lifts["new"])["total"] == pytest.approx(0.6001)
+    # Too far behind, written at the same time, or older: left where it was.
+    assert newer_first([old, hit("new", "Grace moved to Denver.", 0.40, 30)], 0.15)[1] == {}
+    assert newer_first([old, hit("new", "Grace moved to Denver.", 0.55, 0)], 0.15)[1] == {}
+    assert (
+        newer_first(
+            [hit("new", "Grace moved to Denver.", 0.6, 30), hit("old", "Grace lives in Boston.", 0.5, 0)],
+            0.15,
+        )[1]
+        == {}
+    )
+    # Events must also share their words.
+    turns = [
+        hit("a", "Caroline: I went to a support group.", 0.6, 0),
+        hit("b", "Caroline: I love painting.", 0.55, 9),
+    ]
+    assert newer_first(turns, 0.15, min_overlap=0.35)[1] == {}
