@@ -346,10 +346,50 @@ def _prospective(b: Builder) -> None:
         update(b, "prospective", "caller-id", old, new, f"When do I meet {n}?")
 
 
+# Hand-written look-alikes: one word apart, two different facts (or events, steps, intentions).
+HAND_WRITTEN_LOOK_ALIKES = (
+    ("semantic", "The kitchen light is broken.", "The bathroom light is broken."),
+    (
+        "semantic",
+        "The meeting is in the large conference room.",
+        "The meeting is in the small conference room.",
+    ),
+    ("semantic", "The staging database runs PostgreSQL 15.", "The production database runs PostgreSQL 16."),
+    ("semantic", "Alice's manager is Bob.", "Bob's manager is Alice."),
+    ("semantic", "The cat sleeps on the sofa.", "The dog sleeps on the sofa."),
+    ("episodic", "The user logged in from the mobile app.", "The user logged in from the desktop app."),
+    ("episodic", "The user logged in from the mobile app.", "The user logged out from the mobile app."),
+    ("episodic", "The deploy finished without errors.", "The deploy finished with errors."),
+    ("episodic", "Alice: I'm heading out now.", "Alice: I'm heading home now."),
+    (
+        "procedural",
+        "Restart the worker after changing the config.",
+        "Restart the scheduler after changing the config.",
+    ),
+    (
+        "procedural",
+        "To roll back, run make rollback on the canary.",
+        "To roll back, run make rollback on the primary.",
+    ),
+    (
+        "prospective",
+        "Call the plumber about the leaking sink.",
+        "Call the electrician about the leaking sink.",
+    ),
+    ("prospective", "Buy milk on the way home.", "Buy bread on the way home."),
+)
+
+
+def _hand_written(b: Builder) -> None:
+    for memory_type, first, second in HAND_WRITTEN_LOOK_ALIKES:
+        at = {"occurred_at": day(7, 10)} if memory_type == "episodic" else {}  # the same minute
+        b.look_alikes(memory_type, "hand-written", [{"content": first, **at}, {"content": second, **at}])
+
+
 def build_cases(seed: int = 0) -> list[Case]:
     """The whole labelled set (several hundred memories), the same for the same seed."""
     b = Builder(seed)
-    for make in (_semantic, _episodic, _procedural, _prospective):
+    for make in (_semantic, _episodic, _procedural, _prospective, _hand_written):
         make(b)
     for memory_type in TYPES:
         for i, text in enumerate(NOISE):

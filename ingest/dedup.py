@@ -35,7 +35,7 @@ DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {
     MemoryType.SEMANTIC: 0.92,
     MemoryType.PROCEDURAL: 0.95,
     MemoryType.PROSPECTIVE: 0.95,
-    MemoryType.EPISODIC: 0.98,
+    MemoryType.EPISODIC: 0.94,  # only within EVENT_WINDOW_S of each other: a retold event, punctuated anew
     MemoryType.WORKING: 1.01,  # never: working items are archived as they were
 }
 # Two records of one event are told within this many seconds of each other.

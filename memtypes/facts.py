@@ -40,16 +40,27 @@ class FactSignature:
     names: frozenset[str]  # capitalised words that are not sentence furniture ("Alice", "Denver")
     words: frozenset[str]  # every word but negations, casefolded
     negated: bool
+    sequence: tuple[str, ...] = ()  # the words in order, for the order of names
+    titled: frozenset[str] = frozenset()  # the names written Like This (not acronyms like PIN)
 
     def agrees_with(self, other: FactSignature) -> bool:
-        """Same numbers, same negation, and no name of one missing from the other's words (a name
-        that is only capitalised at a sentence start in one wording still matches the other)."""
-        return (
-            self.numbers == other.numbers
-            and self.negated == other.negated
-            and self.names <= other.words
-            and other.names <= self.words
-        )
+        """Same numbers, same negation, no name of one missing from the other's words (a name that
+        is only capitalised at a sentence start in one wording still matches the other), and the
+        names in the same order ("Alice's manager is Bob" is not "Bob's manager is Alice")."""
+        if self.numbers != other.numbers or self.negated != other.negated:
+            return False
+        if not (self.names <= other.words and other.names <= self.words):
+            return False
+        names = self.titled | other.titled
+        return _order(self.sequence, names) == _order(other.sequence, names)
+
+
+def _order(sequence: tuple[str, ...], names: frozenset[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for word in sequence:
+        if word in names:
+            seen.setdefault(word)
+    return list(seen)
 
 
 def signature(content: str) -> FactSignature:
@@ -57,6 +68,8 @@ def signature(content: str) -> FactSignature:
     numbers: set[str] = set()
     names: set[str] = set()
     words: set[str] = set()
+    sequence: list[str] = []
+    titled: set[str] = set()
     negations = 0
     for token in _TOKEN.findall(content):
         folded = token.casefold().replace("’", "'").removesuffix("'s")
@@ -67,8 +80,18 @@ def signature(content: str) -> FactSignature:
                 words.add(stem)
             continue
         words.add(folded)
+        sequence.append(folded)
         if any(c.isdigit() for c in token):
             numbers.add(folded.rstrip(".,:"))
         elif token[0].isupper() and folded not in _NOT_NAMES:
             names.add(folded)
-    return FactSignature(frozenset(numbers), frozenset(names), frozenset(words), negations % 2 == 1)
+            if not token.isupper():
+                titled.add(folded)
+    return FactSignature(
+        frozenset(numbers),
+        frozenset(names),
+        frozenset(words),
+        negations % 2 == 1,
+        tuple(sequence),
+        frozenset(titled),
+    )

@@ -28,6 +28,8 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
         ("User logged in from IP 10.0.0.3 at 09:03", "User logged in from IP 10.0.0.4 at 09:03", False),
         ("Alice is allergic to peanuts.", "Bob is allergic to peanuts.", False),
         ("Alice and Bob like tea.", "Alice likes tea.", False),
+        ("Alice's manager is Bob.", "Bob's manager is Alice.", False),
+        ("Alice's manager is Bob.", "The manager of Alice is Bob.", True),
         ("Bob is allergic to peanuts.", "Bob is not allergic to peanuts.", False),
         ("Bob isn't allergic to peanuts.", "Bob is allergic to peanuts.", False),
         ("The meeting is on Monday.", "The meeting is on Tuesday.", False),
