@@ -223,33 +223,21 @@ def _episodic(b: Builder) -> None:
 
 def _procedural(b: Builder) -> None:
     r = b.rng
-    for _ in range(5):
-        b.look_alikes(
-            "procedural",
-            "identifiers",
-            [
-                {"content": f"For error E{code}, clear the cache and retry the request."}
-                for code in r.sample(range(100, 999), 4)
-            ],
-        )
-    for _ in range(5):
-        b.look_alikes(
-            "procedural",
+    numbered = (  # (variant, groups, template, the values that make each memory another one)
+        ("identifiers", 5, "For error E{0}, clear the cache and retry the request.", range(100, 999)),
+        (
             "numbers",
-            [
-                {"content": f"Before deploying release 4.{v}, run migration 00{v}_accounts.sql first."}
-                for v in r.sample(range(10, 99), 4)
-            ],
-        )
-    for _ in range(4):
-        b.look_alikes(
-            "procedural",
-            "services",
-            [
-                {"content": f"To restart {s}, run sudo systemctl restart {s} and watch the logs."}
-                for s in r.sample(SERVICES, 4)
-            ],
-        )
+            5,
+            "Before deploying release 4.{0}, run migration 00{0}_accounts.sql first.",
+            range(10, 99),
+        ),
+        ("services", 4, "To restart {0}, run sudo systemctl restart {0} and watch the logs.", SERVICES),
+    )
+    for variant, groups, template, values in numbered:
+        for _ in range(groups):
+            b.look_alikes(
+                "procedural", variant, [{"content": template.format(v)} for v in r.sample(values, 4)]
+            )
     for _ in range(4):
         b.look_alikes(
             "procedural",
