@@ -25,9 +25,9 @@ from ingest.dedup import (
     incoming_wins,
     is_negation_update,
     may_merge,
-    same_identity,
     same_scope,
 )
+from ingest.identity import exact_duplicates, point_id_of
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
 from memtypes.errors import Unavailable
@@ -40,7 +40,7 @@ from memtypes.ports import (
     VectorIndex,
 )
 from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
-from memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id, utcnow
+from memtypes.records import MemoryIn, MemoryRecord, content_hash, utcnow
 from memtypes.rendering import LINE_FORMAT, memory_line
 from memtypes.types import MemoryType
 
@@ -202,15 +202,12 @@ class MemoryWriter:
         ids = [point_id_of(tenant, i) for i in items]
         last_index = {point_id: i for i, point_id in enumerate(ids)}
         candidates: list[int] = []
-        first_with_content: dict[tuple[Any, ...], str] = {}
+        # The same words in one request are one memory unless a caller id, an event's time or an
+        # intention's due time tells them apart, and those are part of the id (`point_id_of`).
         for i, item in enumerate(items):
             reason = prefilter(item, self.config.prefilter) if options.prefilter else None
             if last_index[ids[i]] != i:  # the same memory again later in this request: the later one wins
                 reason = SkipReason.REPEATED_IN_REQUEST
-            elif reason is None and options.prefilter:
-                key = (item.type, item.scope, content_hash(item.content), *_identity_key(item))
-                if first_with_content.setdefault(key, ids[i]) != ids[i]:
-                    reason = f"{SkipReason.DUPLICATE} of {first_with_content[key]}"
             if reason:
                 results[i] = WriteResult(ids[i], item.id, WriteStatus.SKIPPED, reason)
             else:
@@ -227,9 +224,16 @@ class MemoryWriter:
                     )
                 else:
                     fresh.append(i)
-            duplicates = (
-                await self._exact_duplicates(tenant, items, fresh, ids, now) if options.prefilter else {}
-            )
+            duplicates = {}
+            if options.prefilter:
+                duplicates = await exact_duplicates(
+                    self.index,
+                    tenant,
+                    items,
+                    fresh,
+                    ids,
+                    lambda i: self.build_record(tenant, items[i], now, None, 0.5),
+                )
             for i, of in duplicates.items():
                 results[i] = WriteResult(
                     ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
@@ -294,48 +298,6 @@ class MemoryWriter:
                 if point.payload.get("tenant") == tenant:
                     found[point.id] = point.payload
         return found
-
-    async def _exact_duplicates(
-        self,
-        tenant: str,
-        items: Sequence[MemoryIn],
-        positions: Sequence[int],
-        ids: Sequence[str],
-        now: datetime,
-    ) -> dict[int, str]:
-        """Items whose exact content a *different*, current record of the same scope already holds,
-        and that are the same memory by `same_identity` (no other caller id, event time, due time)."""
-        out: dict[int, str] = {}
-        by_type: dict[MemoryType, list[int]] = defaultdict(list)
-        for i in positions:
-            by_type[items[i].type].append(i)
-        for memory_type, members in by_type.items():
-            hashes = tuple(sorted({content_hash(items[i].content) for i in members}))
-            flt = MemoryFilter(tenant=tenant, content_hashes=hashes)
-            stored, _ = await self.index.scroll(memory_type, flt, limit=max(64, 4 * len(hashes)))
-            for i in members:
-                chash, scope = content_hash(items[i].content), items[i].scope.model_dump()
-                same_text = [
-                    point
-                    for point in stored
-                    if point.id != ids[i]
-                    and point.payload.get("content_hash") == chash
-                    and all(point.payload.get(k) == v for k, v in scope.items())
-                ]
-                if not same_text:
-                    continue
-                incoming = self.build_record(tenant, items[i], now, None, 0.5)
-                duplicate = next(
-                    (
-                        p.id
-                        for p in same_text
-                        if same_identity(incoming, MemoryRecord.from_payload(p.id, p.payload))
-                    ),
-                    None,
-                )
-                if duplicate is not None:
-                    out[i] = duplicate
-        return out
 
     async def _dedup(self, tenant: str, pending: list[_Pending]) -> dict[str, str]:
         """Decide which memories are superseded; returns stored ids → the id that supersedes them.
@@ -437,24 +399,3 @@ class MemoryWriter:
             await self.index.set_payload(
                 types[winner], [stored_id], {"superseded": True, "superseded_by": winner}
             )
-
-
-def point_id_of(tenant: str, item: MemoryIn) -> str:
-    """The memory's deterministic id. Without a caller id, an event's explicit time and an
-    intention's due time and trigger are part of it: the same words then are another memory."""
-    distinct_by = None
-    if item.id is None and item.type is MemoryType.EPISODIC and item.occurred_at is not None:
-        distinct_by = f"at={item.occurred_at.astimezone(UTC).isoformat()}"
-    elif item.id is None and item.type is MemoryType.PROSPECTIVE and (item.due_at or item.trigger):
-        due = item.due_at.astimezone(UTC).isoformat() if item.due_at else ""
-        distinct_by = f"due={due}\x1etrigger={item.trigger or ''}"
-    return memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content), distinct_by)
-
-
-def _identity_key(item: MemoryIn) -> tuple[Any, ...]:
-    """What besides the text tells two memories apart (see `ingest.dedup.same_identity`)."""
-    if item.type is MemoryType.PROSPECTIVE:
-        return (item.id, item.due_at, item.trigger)
-    if item.type is MemoryType.EPISODIC:
-        return (item.id, item.occurred_at)
-    return (item.id,)

@@ -138,7 +138,10 @@ def _check(example: Example, calls: list[Call]) -> None:
 
 
 @pytest.mark.skipif(shutil.which("curl") is None or shutil.which("jq") is None, reason="needs curl and jq")
-async def test_the_readme_curl_examples_work_as_written(live_app: LiveApp, tmp_path: Path) -> None:
+async def test_the_readme_curl_examples_work_as_written(
+    live_app: LiveApp,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
     found = examples()
     assert len(found) >= 5, "the README's curl examples were not found"
     calls_dir = tmp_path / "calls"

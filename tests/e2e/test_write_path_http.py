@@ -35,7 +35,8 @@ async def test_every_prefilter_drop_is_reported(client: AsyncTestClient[Any]) ->
             ],
         )
     )["results"]
-    assert [r["status"] for r in results] == ["created", "skipped", "skipped", "created", "created", "created"]
+    statuses = [r["status"] for r in results]
+    assert statuses == ["created", "skipped", "skipped", "created", "created", "created"]
     assert results[1]["reason"] == "filler" and results[2]["reason"] == "no_words"
     # The same event told again a few seconds later is a copy; a day later it is another event.
     again = {"type": "episodic", "content": login, "occurred_at": "2025-01-01T10:00:20Z"}
