@@ -52,7 +52,8 @@ class Settings(BaseSettings):
         description="unindexed vectors per type that trigger an HNSW build while serving (Qdrant Edge)",
     )
     prefilter_min_chars: dict[MemoryType, int] = Field(
-        default_factory=dict, description='per-type minimum length overrides, JSON: {"semantic": 40}'
+        default_factory=dict,
+        description='per-type minimum lengths, JSON: {"semantic": 10}; none by default: short facts are kept',
     )
     filler_phrases: list[str] | None = Field(default=None, description="replaces the built-in filler list")
     merge_thresholds: dict[MemoryType, float] = Field(
