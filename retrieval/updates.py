@@ -5,9 +5,10 @@ without a `fact_key` it cannot tell an update from a second fact ("Alice is alle
 later "Alice is allergic to shellfish"), and hiding a fact is data loss. Retrieval can order them
 without hiding anything: when a semantic or procedural hit is at least `_GAP_S` newer than a
 better-scored hit of the same type that names the same subject (a shared name) and the older one
-leads by less than `margin`, the newer one is lifted just above it. Both stay candidates; a
-question about the fact now reads the current statement first. Measured by `mnemo bench write`
-(updates resolved) and `mnemo bench quality` (no change on locomo-dev, whose memories are episodic).
+leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
+is a correction, see `SAME_SUBJECT_OVERLAP`). Both stay candidates; a question about the fact now
+reads the current statement first. Measured by `mnemo bench write` (updates resolved) and `mnemo
+bench quality` (locomo-dev, all episodic turns: every metric equal or better).
 """
 
 from __future__ import annotations
