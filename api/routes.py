@@ -9,7 +9,7 @@ from uuid import UUID
 from litestar import Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.agent_requests import retrieval_as_agent, writes_as_agent
 from api.logs import bind_tenant
@@ -21,6 +21,7 @@ from memtypes.agents import Bindings
 from memtypes.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.jsontypes import JsonBool
+from memtypes.limits import bounded_instant
 from memtypes.queries import MemoryFilter
 from memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
 from memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -32,6 +33,8 @@ WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
 
 
 class WriteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, as in every nested model
+
     memories: list[MemoryIn] = Field(min_length=1, max_length=10_000)
     prefilter: JsonBool = Field(
         default=True, description="drop too-short, filler and exact-duplicate memories"
@@ -107,6 +110,7 @@ async def provide_tenant(request: Request[Any, Any, Any]) -> str:
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
 async def write_memories(
+    request: Request[Any, Any, Any],
     data: JSONBody[WriteRequest],
     services: NamedDependency[Services],
     tenant: NamedDependency[str],
@@ -118,6 +122,8 @@ async def write_memories(
             f"at most {limit} memories per request",
             problems=[FieldProblem("memories", f"more than {limit} items")],
         )
+    # Embedding is the costly part of a write: charged to the tenant's allowance (api/fairness.py).
+    request.app.state.fairness.embed.spend(tenant, sum(len(m.content) for m in data.memories))
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
     results = await services.writer.write(tenant, memories, options)
@@ -242,6 +248,10 @@ async def due_memories(
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> DueList:
     moment = _instant(now, "now") if now is not None else utcnow()
+    try:
+        bounded_instant(moment)
+    except ValueError as exc:
+        raise InvalidInput(f"now {exc}", problems=[FieldProblem("now", str(exc))]) from None
     flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
     records = await services.catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
     due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
