@@ -17,7 +17,10 @@ from tests.e2e.conftest import AppFactory
 from tests.e2e.test_bad_input_http import assert_problem
 
 JSON = {"content-type": "application/json"}
-OK = {"type": "semantic", "content": "The deploy key of the billing service rotates every ninety days, on the first Monday."}
+OK = {
+    "type": "semantic",
+    "content": "The deploy key of the billing service rotates every ninety days, on the first Monday.",
+}
 EARLY, LATE = "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"
 
 
@@ -50,7 +53,10 @@ async def _bodies(client: Any) -> dict[str, tuple[str, str]]:
     """Each body endpoint: (path, a template whose {meta} is where metadata or a value goes)."""
     thread = await _thread(client)
     return {
-        "memories": ("/v1/memories", '{"memories": [{"type": "semantic", "content": "x y z", "metadata": {meta}}]}'),
+        "memories": (
+            "/v1/memories",
+            '{"memories": [{"type": "semantic", "content": "x y z", "metadata": {meta}}]}',
+        ),
         "working": ("/v1/working/task-1/items", '{"content": "a working note", "metadata": {meta}}'),
         "threads": ("/v1/threads", '{"metadata": {meta}}'),
         "turns": (f"/v1/threads/{thread}/turns", '{"role": "user", "content": "hi", "files": [{meta}]}'),
@@ -162,7 +168,10 @@ async def test_no_5xx_anywhere_and_the_store_still_serves(client: Any) -> None:
             assert 400 <= response.status_code < 500, (path, meta[:20], response.text)
             assert response.headers["content-type"].startswith("application/problem+json")
     types = ["episodic", "semantic", "procedural", "prospective"]
-    writes = [{"type": t, "content": f"A {t} memory written after the storm of hostile requests had passed."} for t in types]
+    writes = [
+        {"type": t, "content": f"A {t} memory written after the storm of hostile requests had passed."}
+        for t in types
+    ]
     assert (await client.post("/v1/memories", json={"memories": writes})).status_code == 201
     response = await client.post("/v1/retrieve", json={"query": "after the storm", "types": types})
     assert response.status_code == 200, response.text
