@@ -84,17 +84,20 @@ def _unreadable(shard: EdgeShard, ids: list[str]) -> list[str]:
     bad: list[str] = []
     for start in range(0, len(ids), _BATCH):
         batch = ids[start : start + _BATCH]
-        try:
-            shard.retrieve(batch, True, False)
+        if _readable(shard, batch):
             continue
-        except Exception:  # some payload of the batch does not decode: find which, one by one
-            pass
-        for point_id in batch:
-            try:
-                shard.retrieve([point_id], True, False)
-            except Exception:
+        for point_id in batch:  # some payload of the batch does not decode: find which, one by one
+            if not _readable(shard, [point_id]):
                 bad.append(point_id)
     return bad
+
+
+def _readable(shard: EdgeShard, ids: list[str]) -> bool:
+    try:
+        shard.retrieve(ids, True, False)
+    except Exception:  # the engine's one exception type: a payload that does not decode
+        return False
+    return True
 
 
 def _rebuild(index: EdgeVectorIndex, shard: EdgeShard, path: Path, ids: list[str], bad: set[str]) -> Path:
