@@ -4,7 +4,7 @@ Two per-tenant bounds, held in this process (each replica shares its own CPU fai
 limit of api/rate_limit.py is the cross-replica one):
 
 - Concurrency. A tenant runs at most `MNEMO_TENANT_CONCURRENCY` `/v1` requests at once, and at most
-  `MNEMO_TENANT_HEAVY_CONCURRENCY` of the expensive ones (writes of memories, which embed, and
+  `MNEMO_TENANT_HEAVY_CONCURRENCY` (with API keys) of the expensive ones (writes of memories, which embed, and
   retrievals, which embed a query and rank hundreds of candidates). Requests over the bound wait
   for a slot for at most `MNEMO_TENANT_QUEUE_S`, in order; then, or when the queue is already four
   times the bound, 429 with `Retry-After`. 400 concurrent appends of one tenant thus run a few
@@ -150,9 +150,12 @@ def _tenant(app: Litestar, scope: Scope) -> str | None:
 
 
 def open_fairness(settings: Settings) -> Fairness:
+    """The bounds of the settings. A keyless server has one tenant, with nobody to share with: its
+    heavy work is bounded by the request bound alone (a local batch job may use every core)."""
     queue_s = settings.tenant_queue_s
+    heavy = settings.tenant_concurrency if settings.single_tenant else settings.tenant_heavy_concurrency
     return Fairness(
         requests=TenantConcurrency(settings.tenant_concurrency, queue_s),
-        heavy=TenantConcurrency(settings.tenant_heavy_concurrency, queue_s),
+        heavy=TenantConcurrency(heavy, queue_s),
         embed=EmbedBudget(settings.embed_chars_per_s, settings.embed_chars_burst),
     )

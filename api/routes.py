@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.agent_requests import retrieval_as_agent, writes_as_agent
 from api.logs import bind_tenant
+from api.memory_release import release_memory
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND
 from api.resilience import readiness
 from api.services import Services
@@ -123,10 +124,12 @@ async def write_memories(
             problems=[FieldProblem("memories", f"more than {limit} items")],
         )
     # Embedding is the costly part of a write: charged to the tenant's allowance (api/fairness.py).
-    request.app.state.fairness.embed.spend(tenant, sum(len(m.content) for m in data.memories))
+    chars = sum(len(m.content) for m in data.memories)
+    request.app.state.fairness.embed.spend(tenant, chars)
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
     results = await services.writer.write(tenant, memories, options)
+    await release_memory(chars)  # a big batch's peak heap goes back to the OS
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
 
