@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.logs import current_request
@@ -83,8 +84,10 @@ async def send_problem(
         (b"content-length", str(len(raw)).encode()),
         *headers,
     ]
-    await send({"type": "http.response.start", "status": status, "headers": response_headers})
-    await send({"type": "http.response.body", "body": raw})
+    start: Any = {"type": "http.response.start", "status": status, "headers": response_headers}
+    body_message: Any = {"type": "http.response.body", "body": raw}
+    await send(start)
+    await send(body_message)
 
 
 def host_name(host_header: str) -> str:
@@ -192,7 +195,7 @@ class RequestGate:
         return bool(hosts) and netloc == hosts[0].strip().lower()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         if (refused := self._refusal(scope)) is not None:
@@ -223,10 +226,10 @@ class RequestGate:
                 return
         await self.app(scope, _replay(messages, receive), send)
 
-    async def _read_body(self, receive: Receive) -> tuple[list[Message], bytes | None]:
+    async def _read_body(self, receive: Receive) -> tuple[list[Any], bytes | None]:
         """The body's messages (to replay) and its bytes; None past the size limit (nothing more
         is read: a 10 GB body is never buffered)."""
-        messages: list[Message] = []
+        messages: list[Any] = []
         size = 0
         while True:
             message = await receive()
@@ -240,10 +243,10 @@ class RequestGate:
                 return messages, b"".join(m.get("body", b"") for m in messages)
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def _replay(messages: list[Any], receive: Receive) -> Receive:
     pending = list(messages)
 
-    async def replayed() -> Message:
+    async def replayed() -> Any:
         if pending:
             return pending.pop(0)
         return await receive()
@@ -262,10 +265,13 @@ class Liveness:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/health" and scope.get("method") in ("GET", "HEAD"):
+        method = scope.get("method")
+        if scope["type"] == ScopeType.HTTP and scope["path"] == "/health" and method in ("GET", "HEAD"):
             headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(self.BODY))]
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": self.BODY if scope["method"] == "GET" else b""})
+            start: Any = {"type": "http.response.start", "status": 200, "headers": headers}
+            body: Any = {"type": "http.response.body", "body": self.BODY if method == "GET" else b""}
+            await send(start)
+            await send(body)
             return
         await self.app(scope, receive, send)
 
@@ -288,7 +294,7 @@ class LastResort:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception:
-            if started or scope["type"] != "http":
+            if started or scope["type"] != ScopeType.HTTP:
                 raise
             log.exception("unhandled error outside the routes on %s", scope.get("path", ""))
             why = "an unexpected error occurred; it has been logged"

@@ -25,6 +25,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qdrant_edge import EdgeShard, Point, ScrollRequest, UpdateOperation
 
@@ -94,7 +95,7 @@ def _unreadable(shard: EdgeShard, ids: list[str]) -> list[str]:
 
 def _readable(shard: EdgeShard, ids: list[str]) -> bool:
     try:
-        shard.retrieve(ids, True, False)
+        shard.retrieve(list[Any](ids), True, False)
     except Exception:  # the engine's one exception type: a payload that does not decode
         return False
     return True
@@ -111,8 +112,8 @@ def _rebuild(index: EdgeVectorIndex, shard: EdgeShard, path: Path, ids: list[str
     try:
         keep = [i for i in ids if i not in bad]
         for start in range(0, len(keep), _BATCH):
-            records = shard.retrieve(keep[start : start + _BATCH], True, True)
-            points = [Point(str(r.id), r.vector, r.payload or {}) for r in records]
+            records = shard.retrieve(list[Any](keep[start : start + _BATCH]), True, True)
+            points = [Point(str(r.id), r.vector or {}, r.payload or {}) for r in records]
             target.update(UpdateOperation.upsert_points(points))
         target.flush()
     finally:

@@ -166,7 +166,7 @@ async def _phase(
 
 def _ratio(before: dict[str, Any], after: dict[str, Any], tenants: list[str]) -> float:
     ratios = [after[t]["latency_ms"]["p95"] / max(before[t]["latency_ms"]["p95"], 1e-9) for t in tenants]
-    return round(max(ratios), 2)
+    return round(float(max(ratios)), 2)
 
 
 async def _noisy(
