@@ -53,7 +53,10 @@ class TenantConcurrency:
         lane = self._lanes.get(tenant)
         if lane is None:
             lane = self._lanes[tenant] = _Lane(asyncio.Semaphore(self.limit))
-        if lane.slots.locked() and lane.waiting >= QUEUE_FACTOR * self.limit:
+        if not lane.slots.locked():  # a free slot: taken at once (wait_for(…, 0) would not)
+            await lane.slots.acquire()
+            return
+        if lane.waiting >= QUEUE_FACTOR * self.limit:
             self._refuse(what)
         lane.waiting += 1
         try:
