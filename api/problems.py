@@ -83,6 +83,21 @@ AGENT_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("The agent binds the memory read
 NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}
 
 
+def problem_body(status: int, title: str, detail: str, code: str, instance: str) -> dict[str, Any]:
+    """The RFC 9457 body of every error (also those api/request_gate.py answers before routing)."""
+    body: dict[str, Any] = {
+        "type": f"https://mnemo.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+    }
+    if (context := current_request()) is not None:
+        body["request_id"] = context.request_id
+    return body
+
+
 def problem(
     status: int,
     title: str,
@@ -92,18 +107,9 @@ def problem(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
-    body: dict[str, Any] = {
-        "type": f"https://mnemo.dev/problems/{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": code,
-    }
+    body = problem_body(status, title, detail, code, request.url.path)
     if errors:
         body["errors"] = errors
-    if (context := current_request()) is not None:
-        body["request_id"] = context.request_id
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

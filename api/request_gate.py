@@ -27,10 +27,9 @@ from urllib.parse import urlsplit
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.logs import current_request
+from api.problems import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("mnemo.api")
-PROBLEM_JSON = "application/problem+json"
 JSON_MEDIA_TYPES = frozenset({"application/json", PROBLEM_JSON})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # What in-process test clients must use as their base URL: their default Host is not loopback.
@@ -48,21 +47,6 @@ class BodyProblem(Exception):
     def __init__(self, status: int, code: str, field: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.field, self.message = status, code, field, message
-
-
-def problem_body(status: int, title: str, detail: str, code: str, instance: str) -> dict[str, Any]:
-    """The RFC 9457 body every error of mnemo carries (api/problems.py builds it the same way)."""
-    body: dict[str, Any] = {
-        "type": f"https://mnemo.dev/problems/{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
-    if (context := current_request()) is not None:
-        body["request_id"] = context.request_id
-    return body
 
 
 async def send_problem(
