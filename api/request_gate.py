@@ -17,6 +17,7 @@ Bodies (decoded here once more, strictly, so that the decoder behind us only see
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -38,6 +39,10 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Deeper than any request model plus the 32 levels metadata may nest (memtypes/limits.py), so that
 # metadata too deep for the engine is refused by its own validator, which names the field exactly.
 MAX_BODY_DEPTH = 64
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+# Bodies larger than this are checked in a worker thread: the event loop keeps serving meanwhile.
+_CHECK_IN_THREAD_BYTES = 256 * 1024
 _TOKENS = re.compile(
     r'(?P<key>"[^"\\]*(?:\\.[^"\\]*)*")\s*:|"[^"\\]*(?:\\.[^"\\]*)*"|(?P<open>[\[{])|(?P<close>[\]}])|(?P<comma>,)'
 )
@@ -87,6 +92,19 @@ def _path_name(path: list[str]) -> str:
     return f"{shown}…" if len(path) > 8 else shown or "body"
 
 
+def _deeper_than(text: str, max_depth: int) -> bool:
+    """The fast test (C-speed passes, a few thousand brackets of a 7.5 MB batch looked at)."""
+    depth = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub("", text)):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > max_depth:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def check_depth(text: str, max_depth: int = MAX_BODY_DEPTH) -> None:
     """Refuse JSON nested deeper than `max_depth`, naming where: a scan, not a (recursive) parse."""
     path: list[str] = []  # the name of each open container but the outermost
@@ -130,7 +148,8 @@ def check_json_body(raw: bytes) -> None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BodyProblem(400, "invalid_encoding", "body", f"not UTF-8 (byte {exc.start})") from None
-    check_depth(text)
+    if _deeper_than(text, MAX_BODY_DEPTH):
+        check_depth(text)  # the slower scan that names where
     try:
         json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except (ValueError, RecursionError):
@@ -201,7 +220,10 @@ class RequestGate:
                 await send_problem(send, scope, 415, "Unsupported media type", why, "unsupported_media_type")
                 return
             try:
-                check_json_body(raw)
+                if len(raw) > _CHECK_IN_THREAD_BYTES:
+                    await asyncio.to_thread(check_json_body, raw)
+                else:
+                    check_json_body(raw)
             except BodyProblem as problem:
                 title = "Malformed request" if problem.status == 400 else "Invalid input"
                 await send_problem(

@@ -65,3 +65,7 @@ async def test_liveness_never_reaches_the_app() -> None:
 
     assert await _call(Liveness(never), "/health") == (200, {"status": "ok"})
     assert (await _call(Liveness(never), "/health", "HEAD"))[0] == 200
+
+
+def test_brackets_inside_strings_are_not_nesting() -> None:
+    check_json_body(json.dumps({"a": "[{" * 1_000, "b": ['\\"]' * 10, {"c": "\\\\[" * 500}]}).encode())
