@@ -3,12 +3,15 @@
 Two per-tenant bounds, held in this process (each replica shares its own CPU fairly; the Redis rate
 limit of api/rate_limit.py is the cross-replica one):
 
-- Concurrency. A tenant runs at most `MNEMO_TENANT_CONCURRENCY` `/v1` requests at once, and at most
-  `MNEMO_TENANT_HEAVY_CONCURRENCY` (with API keys) of the expensive ones (writes of memories, which embed, and
-  retrievals, which embed a query and rank hundreds of candidates). Requests over the bound wait
-  for a slot for at most `MNEMO_TENANT_QUEUE_S`, in order; then, or when the queue is already four
-  times the bound, 429 with `Retry-After`. 400 concurrent appends of one tenant thus run a few
-  dozen at a time, and the event loop, Redis connections and the embedder keep room for the others.
+- Concurrency. A tenant runs at most `MNEMO_TENANT_CONCURRENCY` `/v1` requests at once and, with
+  API keys, at most `MNEMO_TENANT_HEAVY_CONCURRENCY` memory writes (which embed) and as many
+  retrievals (which embed a query and rank hundreds of candidates). One of each by default: the
+  embedder is one worker thread and Qdrant Edge's calls hold the GIL, so a tenant gains little from
+  running more at once, and a second one would take its share from the other tenants. Requests
+  over a bound wait for a slot for at most `MNEMO_TENANT_QUEUE_S`, in order; then, or when the
+  queue is already four times the bound, 429 with `Retry-After`. 400 concurrent appends of one
+  tenant thus run a few dozen at a time, and the event loop, Redis connections and the embedder
+  keep room for the others.
 - Embedded characters. Text a write embeds is charged to a per-tenant bucket refilled at
   `MNEMO_EMBED_CHARS_PER_S` and holding `MNEMO_EMBED_CHARS_BURST` (also the most one request may
   embed): a tenant cannot keep the embedder busy for minutes at others' expense (429 + Retry-After).
@@ -30,7 +33,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from api.settings import Settings
 from memtypes.errors import FieldProblem, InvalidInput, MnemoError, RateLimited
 
-HEAVY_ROUTES = frozenset({("POST", "/v1/memories"), ("POST", "/v1/retrieve")})
+# The expensive routes, each its own lane: a tenant's big batch write does not hold up its retrievals.
+HEAVY_ROUTES = {("POST", "/v1/memories"): "writes", ("POST", "/v1/retrieve"): "retrievals"}
 QUEUE_FACTOR = 4  # waiters beyond this many times the bound are refused at once
 
 
@@ -107,7 +111,7 @@ class EmbedBudget:
 @dataclass
 class Fairness:
     requests: TenantConcurrency
-    heavy: TenantConcurrency
+    heavy: dict[str, TenantConcurrency]  # lane (HEAVY_ROUTES) → its bound
     embed: EmbedBudget
 
 
@@ -126,16 +130,18 @@ class FairShare(ASGIMiddleware):
         if fairness is None or tenant is None:  # an unknown key: the route answers 401
             await next_app(scope, receive, send)
             return
-        heavy = (scope.get("method"), scope.get("path_template") or scope["path"]) in HEAVY_ROUTES
+        route = (str(scope.get("method", "")), scope.get("path_template") or scope["path"])
+        lane = HEAVY_ROUTES.get(route)
+        heavy = fairness.heavy[lane] if lane else None
         await fairness.requests.acquire(tenant, "requests")
         try:
-            if heavy:
-                await fairness.heavy.acquire(tenant, "writes or retrievals")
+            if heavy is not None:
+                await heavy.acquire(tenant, str(lane))
             try:
                 await next_app(scope, receive, send)
             finally:
-                if heavy:
-                    fairness.heavy.release(tenant)
+                if heavy is not None:
+                    heavy.release(tenant)
         finally:
             fairness.requests.release(tenant)
 
@@ -159,6 +165,6 @@ def open_fairness(settings: Settings) -> Fairness:
     heavy = settings.tenant_concurrency if settings.single_tenant else settings.tenant_heavy_concurrency
     return Fairness(
         requests=TenantConcurrency(settings.tenant_concurrency, queue_s),
-        heavy=TenantConcurrency(heavy, queue_s),
+        heavy={lane: TenantConcurrency(heavy, queue_s) for lane in HEAVY_ROUTES.values()},
         embed=EmbedBudget(settings.embed_chars_per_s, settings.embed_chars_burst),
     )

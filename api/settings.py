@@ -167,10 +167,10 @@ class Settings(BaseSettings):
         default=32, ge=1, le=10_000, description="a tenant's /v1 requests at once"
     )
     tenant_heavy_concurrency: int = Field(
-        default=2,
+        default=1,
         ge=1,
         le=1_000,
-        description="with API keys: a tenant's memory writes and retrievals at once",
+        description="with API keys: a tenant's memory writes (and, apart, retrievals) at once",
     )
     tenant_queue_s: float = Field(
         default=5.0, ge=0.0, le=120.0, description="longest wait for a tenant's slot, then 429"
