@@ -130,14 +130,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.metrics = metrics
     # Outermost, around routing and error handling: every response (a 404 of an unknown path too)
     # carries X-Request-ID, and every log line of the request its id.
-    # Inside it, the browser and body rules (api/request_gate.py); outside everything, liveness.
+    # Inside it: liveness (answered before anything else), then the browser and body rules
+    # (api/request_gate.py).
     gate = RequestGate(
         LastResort(app.asgi_handler),
         settings.allowed_host_names,
         frozenset(settings.cors_origin_list),
         settings.max_request_bytes,
     )
-    app.asgi_handler = Liveness(RequestContextMiddleware(gate))
+    app.asgi_handler = RequestContextMiddleware(Liveness(gate))
     app.state.inflight = InflightWrites()
     app.state.fairness = open_fairness(settings)
     return app

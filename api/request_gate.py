@@ -261,9 +261,10 @@ def _replay(messages: list[Any], receive: Receive) -> Receive:
 
 
 class Liveness:
-    """`GET /health` answered before anything else runs (no routing, middleware, logging or
-    locks): a liveness probe measures whether the process serves, never how busy it is. The event
-    loop is the only thing it waits for, and per-tenant bounds (api/fairness.py) keep that free."""
+    """`GET /health` answered before anything else runs (only the request id and its DEBUG access
+    line come first; no routing, middleware or locks): a liveness probe measures whether the process
+    serves, never how busy it is. The event loop is the only thing it waits for, and per-tenant
+    bounds (api/fairness.py) keep that free."""
 
     BODY = b'{"status":"ok"}'
 
