@@ -82,7 +82,10 @@ def _instant(raw: str, field: str) -> datetime:
             f"{field} must be an ISO 8601 date-time with a time zone",
             problems=[FieldProblem(field, "not an ISO 8601 date-time with a time zone")],
         )
-    return moment
+    try:
+        return bounded_instant(moment)  # years 1900..2200: far ones overflow UTC conversion
+    except ValueError as exc:
+        raise InvalidInput(f"{field} {exc}", problems=[FieldProblem(field, str(exc))]) from None
 
 
 def _scope(
@@ -251,10 +254,6 @@ async def due_memories(
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> DueList:
     moment = _instant(now, "now") if now is not None else utcnow()
-    try:
-        bounded_instant(moment)
-    except ValueError as exc:
-        raise InvalidInput(f"now {exc}", problems=[FieldProblem("now", str(exc))]) from None
     flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
     records = await services.catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
     due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
