@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.agent_requests import retrieval_as_agent, writes_as_agent
+from api.batches import write_in_slices
 from api.logs import bind_tenant
 from api.memory_release import release_memory
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND
@@ -131,7 +132,7 @@ async def write_memories(
     request.app.state.fairness.embed.spend(tenant, chars)
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
-    results = await services.writer.write(tenant, memories, options)
+    results = await write_in_slices(services.writer, tenant, memories, options)
     await release_memory(chars)  # a big batch's peak heap goes back to the OS
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
