@@ -4,10 +4,11 @@ Two per-tenant bounds, held in this process (each replica shares its own CPU fai
 limit of api/rate_limit.py is the cross-replica one):
 
 - Concurrency. A tenant runs at most `MNEMO_TENANT_CONCURRENCY` `/v1` requests at once and, with
-  API keys, at most `MNEMO_TENANT_HEAVY_CONCURRENCY` memory writes (which embed) and as many
-  retrievals (which embed a query and rank hundreds of candidates). One of each by default: the
-  embedder is one worker thread and Qdrant Edge's calls hold the GIL, so a tenant gains little from
-  running more at once, and a second one would take its share from the other tenants. Requests
+  API keys, at most `MNEMO_TENANT_WRITE_CONCURRENCY` memory writes (which embed: one by default,
+  the embedder is one worker thread and a second batch would only take the others' turn) and
+  `MNEMO_TENANT_RETRIEVAL_CONCURRENCY` retrievals (which embed a query and rank hundreds of
+  candidates: four, so that a tenant's own retrievals do not queue behind each other whenever the
+  machine slows down, as one at a time made them during a big batch). Requests
   over a bound wait for a slot for at most `MNEMO_TENANT_QUEUE_S`, in order; then, or when the
   queue is already four times the bound, 429 with `Retry-After`. 400 concurrent appends of one
   tenant thus run a few dozen at a time, and the event loop, Redis connections and the embedder
@@ -162,9 +163,15 @@ def open_fairness(settings: Settings) -> Fairness:
     """The bounds of the settings. A keyless server has one tenant, with nobody to share with: its
     heavy work is bounded by the request bound alone (a local batch job may use every core)."""
     queue_s = settings.tenant_queue_s
-    heavy = settings.tenant_concurrency if settings.single_tenant else settings.tenant_heavy_concurrency
+    if settings.single_tenant:
+        bounds = {lane: settings.tenant_concurrency for lane in HEAVY_ROUTES.values()}
+    else:
+        bounds = {
+            "writes": settings.tenant_write_concurrency,
+            "retrievals": settings.tenant_retrieval_concurrency,
+        }
     return Fairness(
         requests=TenantConcurrency(settings.tenant_concurrency, queue_s),
-        heavy={lane: TenantConcurrency(heavy, queue_s) for lane in HEAVY_ROUTES.values()},
+        heavy={lane: TenantConcurrency(bound, queue_s) for lane, bound in bounds.items()},
         embed=EmbedBudget(settings.embed_chars_per_s, settings.embed_chars_burst),
     )

@@ -166,11 +166,11 @@ class Settings(BaseSettings):
     tenant_concurrency: int = Field(
         default=32, ge=1, le=10_000, description="a tenant's /v1 requests at once"
     )
-    tenant_heavy_concurrency: int = Field(
-        default=1,
-        ge=1,
-        le=1_000,
-        description="with API keys: a tenant's memory writes (and, apart, retrievals) at once",
+    tenant_write_concurrency: int = Field(
+        default=1, ge=1, le=1_000, description="with API keys: a tenant's memory writes at once"
+    )
+    tenant_retrieval_concurrency: int = Field(
+        default=4, ge=1, le=1_000, description="with API keys: a tenant's retrievals at once"
     )
     tenant_queue_s: float = Field(
         default=5.0, ge=0.0, le=120.0, description="longest wait for a tenant's slot, then 429"

@@ -49,7 +49,7 @@ async def test_rate_limits_are_on_by_default_with_api_keys_only(app_client: AppF
 
 
 async def test_a_tenant_over_its_concurrency_gets_429_and_the_other_does_not(live_app: LiveApp) -> None:  # noqa: F811
-    settings = {"api_keys": KEYS, "tenant_heavy_concurrency": 1, "tenant_queue_s": 0.0}
+    settings = {"api_keys": KEYS, "tenant_retrieval_concurrency": 1, "tenant_queue_s": 0.0}
     async with live_app(**settings) as (url, _), httpx.AsyncClient(base_url=url, timeout=60) as client:
         body = {"query": "what was decided", "budget_tokens": 4_000}
         answers = await asyncio.gather(*(client.post("/v1/retrieve", json=body, headers=A) for _ in range(8)))
