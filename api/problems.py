@@ -67,9 +67,11 @@ def _spec(description: str) -> ResponseSpec:
 
 # The error responses routes may give, documented in the OpenAPI schema.
 COMMON_PROBLEMS: dict[int, ResponseSpec] = {
-    400: _spec("Malformed request (e.g. the body is not JSON)"),
+    400: _spec("Malformed request (the body is not JSON or not UTF-8, two Authorization headers)"),
     401: _spec("Missing or unknown API key"),
+    403: _spec("A cross-site `Origin`, or a foreign `Host` on a keyless server (api/request_gate.py)"),
     413: _spec("Request body too large"),
+    415: _spec("The body is not `application/json`"),
     422: _spec("Invalid input; `errors` names each field"),
     429: _spec("The tenant's rate limit is used up; retry after `Retry-After` seconds"),
     503: _spec("A dependency is unavailable; retry after `Retry-After` seconds"),
