@@ -100,7 +100,8 @@ class Traffic:
         self.memories = memories
         self.queries = [{"query": q["query"], "budget_tokens": 1_000} for q in queries]
         self.rng = random.Random(seed)
-        limits = httpx.Limits(max_connections=400, max_keepalive_connections=100)
+        # keepalive_expiry below uvicorn's 5 s: never reuse a connection the server is closing.
+        limits = httpx.Limits(max_connections=400, max_keepalive_connections=100, keepalive_expiry=2.0)
         self.client = httpx.AsyncClient(base_url=server.url, limits=limits, timeout=120)
         self._sent = 0
 

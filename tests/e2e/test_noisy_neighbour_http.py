@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -41,7 +42,11 @@ async def keyed_server(data_dir: Path, tmp_path: Path) -> AsyncIterator[Server]:
 
 
 def client_of(server: Server, tenant: str, connections: int = 10) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them: reusing one
+    # just as the server closes it is a client-side race (a ReadError), not the server's doing.
+    limits = httpx.Limits(
+        max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=2.0
+    )
     headers = {"Authorization": f"Bearer {KEYS[tenant]}"}
     return httpx.AsyncClient(base_url=server.url, headers=headers, limits=limits, timeout=60)
 
@@ -49,8 +54,6 @@ def client_of(server: Server, tenant: str, connections: int = 10) -> httpx.Async
 @pytest.mark.slow
 async def test_a_flooding_tenant_cannot_starve_another(keyed_server: Server) -> None:
     alpha = client_of(keyed_server, "alpha", FLOOD_APPENDS + FLOOD_RETRIEVALS)
-    beta = client_of(keyed_server, "beta")
-    probe = httpx.AsyncClient(base_url=keyed_server.url, timeout=30)
     seed = [
         {
             "type": "episodic",
@@ -58,8 +61,9 @@ async def test_a_flooding_tenant_cannot_starve_another(keyed_server: Server) -> 
         }
         for i in range(60)
     ]
-    assert (await alpha.post("/v1/memories", json={"memories": seed, "dedup": False})).status_code == 201
-    done = asyncio.Event()
+    async with client_of(keyed_server, "alpha") as seeder:  # the flood starts on fresh connections
+        assert (await seeder.post("/v1/memories", json={"memories": seed, "dedup": False})).status_code == 201
+    done = threading.Event()
     alpha_statuses: Counter[int] = Counter()
     beta_statuses: Counter[int] = Counter()
     health_s: list[float] = []
@@ -79,24 +83,33 @@ async def test_a_flooding_tenant_cannot_starve_another(keyed_server: Server) -> 
         if response.status_code in (429, 503) and "retry-after" not in response.headers:
             missing_retry_after.append(response.status_code)
 
-    async def beta_appends() -> None:
-        n = 0
-        while not done.is_set():
-            n += 1
-            response = await beta.post("/v1/working/quiet/items", json={"content": f"quiet step {n}"})
-            beta_statuses[response.status_code] += 1
-            await asyncio.sleep(0.02)
+    # Tenant B and the liveness probe run in threads of their own, each with its connection open
+    # before the flood (as an agent's or a kubelet's would be): what they measure is how the server
+    # serves them, not how busy this test process's event loop is with A's 440 requests.
+    def beta_appends() -> None:
+        headers = {"Authorization": f"Bearer {KEYS['beta']}"}
+        with httpx.Client(base_url=keyed_server.url, headers=headers, timeout=60) as beta:
+            n = 0
+            while True:
+                n += 1
+                response = beta.post("/v1/working/quiet/items", json={"content": f"quiet step {n}"})
+                beta_statuses[response.status_code] += 1
+                if done.wait(0.02):
+                    return
 
-    async def probe_health() -> None:
-        while not done.is_set():
-            started = time.perf_counter()
-            response = await probe.get("/health")
-            health_s.append(time.perf_counter() - started)
-            assert response.status_code == 200
-            await asyncio.sleep(0.02)
+    def probe_health() -> None:
+        with httpx.Client(base_url=keyed_server.url, timeout=30) as probe:
+            while True:
+                started = time.perf_counter()
+                response = probe.get("/health")
+                health_s.append(time.perf_counter() - started)
+                assert response.status_code == 200
+                if done.wait(0.02):
+                    return
 
     async def flood() -> None:
         try:
+            await asyncio.sleep(0.5)  # B and the probe are connected and running first
             await asyncio.gather(
                 *(alpha_append(i) for i in range(FLOOD_APPENDS)),
                 *(alpha_retrieve(i) for i in range(FLOOD_RETRIEVALS)),
@@ -105,13 +118,17 @@ async def test_a_flooding_tenant_cannot_starve_another(keyed_server: Server) -> 
             done.set()
 
     try:
-        await asyncio.wait_for(asyncio.gather(flood(), beta_appends(), probe_health()), FLOOD_BOUND_S)
+        await asyncio.wait_for(
+            asyncio.gather(flood(), asyncio.to_thread(beta_appends), asyncio.to_thread(probe_health)),
+            FLOOD_BOUND_S,
+        )
     finally:
-        for client in (alpha, beta, probe):
-            await client.aclose()
+        done.set()
+        await alpha.aclose()
 
     p95 = statistics.quantiles(health_s, n=20)[-1] if len(health_s) >= 2 else health_s[0]
     print(f"alpha {dict(alpha_statuses)}, beta {dict(beta_statuses)}, health p95 {p95 * 1000:.0f} ms")
+    assert len(health_s) >= 10, health_s  # probed all through the flood
     assert p95 <= 1.0, f"/health p95 {p95:.2f} s over {len(health_s)} probes"
     assert beta_statuses and all(status < 500 for status in beta_statuses), beta_statuses
     assert beta_statuses[201] == sum(beta_statuses.values()), beta_statuses  # B is never refused
