@@ -47,6 +47,9 @@ bench-smoke: $(VENV)/.installed
 	$(BIN)/mnemo bench ingest --size 200 --out $(SMOKE)/ingest
 	$(BIN)/mnemo bench load --duration 3 --clients 4 --out $(SMOKE)/load
 	$(BIN)/mnemo bench write --sample 40 --out $(SMOKE)/write
+	$(BIN)/mnemo bench load --scenario noisy-neighbour --duration 2 --quiet 1 --rate 2 --out $(SMOKE)/noisy
+	$(BIN)/mnemo bench load --scenario big-batch --duration 2 --quiet 1 --rate 2 --batch-items 20 \
+		--item-chars 2000 --out $(SMOKE)/big-batch
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

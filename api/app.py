@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
@@ -16,6 +17,7 @@ from litestar.types import Message, Scope
 from api import routes, thread_routes, working_routes
 from api.agent_requests import provide_bindings
 from api.bindings_config import load_bindings
+from api.fairness import FairShare, open_fairness
 from api.logs import configure_logging
 from api.metrics import (
     MetricsController,
@@ -27,6 +29,7 @@ from api.metrics import (
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
 from api.rate_limit import open_rate_limit, rate_limit_guard
 from api.request_context import RequestContextMiddleware
+from api.request_gate import LastResort, Liveness, RequestGate
 from api.resilience import InflightWrites, TrackWrites
 from api.services import open_services
 from api.settings import Settings
@@ -113,7 +116,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: counting_engine_errors(internal_error_handler),
         },
         lifespan=[lifespan],
-        middleware=[prometheus_config(metrics).middleware, TrackWrites()],
+        middleware=[prometheus_config(metrics).middleware, TrackWrites(), FairShare()],
+        cors_config=CORSConfig(allow_origins=settings.cors_origin_list)
+        if settings.cors_origin_list
+        else None,
         after_request=record_response,
         guards=[rate_limit_guard],
         request_max_body_size=settings.max_request_bytes,
@@ -125,8 +131,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.metrics = metrics
     # Outermost, around routing and error handling: every response (a 404 of an unknown path too)
     # carries X-Request-ID, and every log line of the request its id.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    # Inside it: liveness (answered before anything else), then the browser and body rules
+    # (api/request_gate.py).
+    gate = RequestGate(
+        LastResort(app.asgi_handler),
+        settings.allowed_host_names,
+        frozenset(settings.cors_origin_list),
+        settings.max_request_bytes,
+    )
+    app.asgi_handler = RequestContextMiddleware(Liveness(gate))
     app.state.inflight = InflightWrites()
+    app.state.fairness = open_fairness(settings)
     return app
 
 

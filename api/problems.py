@@ -67,9 +67,11 @@ def _spec(description: str) -> ResponseSpec:
 
 # The error responses routes may give, documented in the OpenAPI schema.
 COMMON_PROBLEMS: dict[int, ResponseSpec] = {
-    400: _spec("Malformed request (e.g. the body is not JSON)"),
+    400: _spec("Malformed request (the body is not JSON or not UTF-8, two Authorization headers)"),
     401: _spec("Missing or unknown API key"),
+    403: _spec("A cross-site `Origin`, or a foreign `Host` on a keyless server (api/request_gate.py)"),
     413: _spec("Request body too large"),
+    415: _spec("The body is not `application/json`"),
     422: _spec("Invalid input; `errors` names each field"),
     429: _spec("The tenant's rate limit is used up; retry after `Retry-After` seconds"),
     503: _spec("A dependency is unavailable; retry after `Retry-After` seconds"),
@@ -84,6 +86,21 @@ AGENT_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("The agent binds the memory read
 NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}
 
 
+def problem_body(status: int, title: str, detail: str, code: str, instance: str) -> dict[str, Any]:
+    """The RFC 9457 body of every error (also those api/request_gate.py answers before routing)."""
+    body: dict[str, Any] = {
+        "type": f"https://mnemo.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+    }
+    if (context := current_request()) is not None:
+        body["request_id"] = context.request_id
+    return body
+
+
 def problem(
     status: int,
     title: str,
@@ -93,18 +110,9 @@ def problem(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
-    body: dict[str, Any] = {
-        "type": f"https://mnemo.dev/problems/{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": code,
-    }
+    body = problem_body(status, title, detail, code, request.url.path)
     if errors:
         body["errors"] = errors
-    if (context := current_request()) is not None:
-        body["request_id"] = context.request_id
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

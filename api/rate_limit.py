@@ -19,7 +19,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
-from api.settings import Settings
+from api.settings import MULTI_TENANT_RATE_BURST, MULTI_TENANT_RATE_PER_MINUTE, Settings
 from backends.redis_client import RedisGateway
 from backends.redis_keys import KeySpace
 from backends.redis_rate_limit import RateLimit, RedisRateLimiter
@@ -59,12 +59,18 @@ class TenantRateLimit:
 
 
 def open_rate_limit(settings: Settings, redis: RedisGateway) -> TenantRateLimit | None:
-    """The limiter the settings ask for, or None when rate limiting is off (the default)."""
-    if settings.rate_limit_per_minute <= 0:
+    """The limiter the settings ask for, or None when rate limiting is off. Unset, it is on with
+    API keys (MULTI_TENANT_RATE_*: one tenant's flood must not eat the others' share) and off in
+    keyless single-tenant mode (one local user has nobody to share with)."""
+    per_minute, burst = settings.rate_limit_per_minute, settings.rate_limit_burst
+    if per_minute is None:
+        if settings.single_tenant:
+            return None
+        per_minute, burst = MULTI_TENANT_RATE_PER_MINUTE, burst or MULTI_TENANT_RATE_BURST
+    if per_minute <= 0:
         return None
-    burst = settings.rate_limit_burst or settings.rate_limit_per_minute
     limiter = RedisRateLimiter(redis, KeySpace(settings.redis_key_prefix))
-    return TenantRateLimit(limiter, RateLimit(settings.rate_limit_per_minute, burst))
+    return TenantRateLimit(limiter, RateLimit(per_minute, burst or per_minute))
 
 
 async def rate_limit_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -9,10 +9,12 @@ from uuid import UUID
 from litestar import Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.agent_requests import retrieval_as_agent, writes_as_agent
+from api.batches import write_in_slices
 from api.logs import bind_tenant
+from api.memory_release import release_memory
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
 from api.resilience import readiness
 from api.services import Services
@@ -21,6 +23,7 @@ from memtypes.agents import Bindings
 from memtypes.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.jsontypes import JsonBool
+from memtypes.limits import bounded_instant
 from memtypes.queries import MemoryFilter
 from memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
 from memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -32,6 +35,8 @@ WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
 
 
 class WriteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, as in every nested model
+
     memories: list[MemoryIn] = Field(min_length=1, max_length=10_000)
     prefilter: JsonBool = Field(
         default=True, description="drop too-short, filler and exact-duplicate memories"
@@ -79,7 +84,10 @@ def _instant(raw: str, field: str) -> datetime:
             f"{field} must be an ISO 8601 date-time with a time zone",
             problems=[FieldProblem(field, "not an ISO 8601 date-time with a time zone")],
         )
-    return moment
+    try:
+        return bounded_instant(moment)  # years 1900..2200: far ones overflow UTC conversion
+    except ValueError as exc:
+        raise InvalidInput(f"{field} {exc}", problems=[FieldProblem(field, str(exc))]) from None
 
 
 def _scope(
@@ -108,6 +116,7 @@ async def provide_tenant(request: Request[Any, Any, Any]) -> str:
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
 async def write_memories(
+    request: Request[Any, Any, Any],
     data: JSONBody[WriteRequest],
     services: NamedDependency[Services],
     tenant: NamedDependency[str],
@@ -119,9 +128,13 @@ async def write_memories(
             f"at most {limit} memories per request",
             problems=[FieldProblem("memories", f"more than {limit} items")],
         )
+    # Embedding is the costly part of a write: charged to the tenant's allowance (api/fairness.py).
+    chars = sum(len(m.content) for m in data.memories)
+    request.app.state.fairness.embed.spend(tenant, chars)
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
-    results = await services.writer.write(tenant, memories, options)
+    results = await write_in_slices(services.writer, tenant, memories, options)
+    await release_memory(chars)  # a big batch's peak heap goes back to the OS
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
 

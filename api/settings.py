@@ -12,6 +12,11 @@ from memtypes.queries import Fusion
 from memtypes.requests import SearchMode
 from memtypes.types import MemoryType
 
+# The rate limit a server with API keys gets unless MNEMO_RATE_LIMIT_PER_MINUTE says otherwise: 50
+# requests a second per tenant, bursts of 600; far above one agent's pace, far below a flood.
+MULTI_TENANT_RATE_PER_MINUTE = 3_000
+MULTI_TENANT_RATE_BURST = 600
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MNEMO_", env_file=".env", extra="ignore")
@@ -130,11 +135,12 @@ class Settings(BaseSettings):
         default=None, description="MNEMO_CONFIG: YAML of memory resources and agents; unset = no agents"
     )
     # Resilience, rate limits and replicas (issue 6, scale: api/rate_limit.py, api/resilience.py).
-    rate_limit_per_minute: int = Field(
-        default=0,
+    rate_limit_per_minute: int | None = Field(
+        default=None,
         ge=0,
         le=1_000_000,
-        description="requests per tenant per minute, over all replicas; 0 = off",
+        description="requests per tenant per minute, over all replicas; 0 = off; unset = "
+        f"{MULTI_TENANT_RATE_PER_MINUTE} with API keys, off without",
     )
     rate_limit_burst: int = Field(
         default=0, ge=0, le=1_000_000, description="requests a tenant may send at once; 0 = a minute's worth"
@@ -150,11 +156,48 @@ class Settings(BaseSettings):
     qdrant_breaker_reset_s: float = Field(
         default=5.0, gt=0.0, le=300.0, description="open → trial call after"
     )
+    # Hardening (issue 17): browsers, fair sharing between tenants (api/request_gate.py, api/fairness.py).
+    allowed_hosts: str = Field(
+        default="",
+        description="comma-separated Host names a keyless server answers besides loopback ones",
+    )
+    cors_origins: str = Field(
+        default="", description="comma-separated origins allowed cross-site (CORS); unset = none"
+    )
+    tenant_concurrency: int = Field(
+        default=32, ge=1, le=10_000, description="a tenant's /v1 requests at once"
+    )
+    tenant_write_concurrency: int = Field(
+        default=1, ge=1, le=1_000, description="with API keys: a tenant's memory writes at once"
+    )
+    tenant_retrieval_concurrency: int = Field(
+        default=4, ge=1, le=1_000, description="with API keys: a tenant's retrievals at once"
+    )
+    tenant_queue_s: float = Field(
+        default=5.0, ge=0.0, le=120.0, description="longest wait for a tenant's slot, then 429"
+    )
+    embed_chars_per_s: float = Field(
+        default=500_000.0, gt=0.0, description="characters a tenant's writes may embed per second"
+    )
+    embed_chars_burst: int = Field(
+        default=8_000_000, ge=1_000, description="the most one request (or a burst) may embed"
+    )
 
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @property
+    def allowed_host_names(self) -> frozenset[str] | None:
+        """The Host names a keyless server answers besides loopback; None: any (API keys are on)."""
+        if not self.single_tenant:
+            return None
+        return frozenset(h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip())
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def single_tenant(self) -> bool:

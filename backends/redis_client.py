@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -178,6 +179,14 @@ class EmbeddedRedis:
         log.info("embedded redis-server stopped")
 
 
+class OwnQueueing(Exception):
+    """A command timed out although Redis answered other commands meanwhile: the reply waited on our
+    own busy event loop (or our connection queue), not on Redis. Never counted by the breaker."""
+
+
+_TIMEOUTS = (redis_errors.TimeoutError, TimeoutError)
+
+
 def _not_an_outage(exc: Exception) -> bool:
     return not isinstance(exc, OUTAGE_ERRORS)
 
@@ -210,6 +219,7 @@ class RedisGateway:
         self.client = client
         self.config = config
         self.embedded = embedded
+        self._last_success = -math.inf  # monotonic time of the last command Redis answered
         self._breaker = CircuitBreaker(
             fail_max=config.breaker_failures,
             timeout_duration=timedelta(seconds=config.breaker_reset_s),
@@ -232,10 +242,28 @@ class RedisGateway:
         """closed | open | half_open, for /ready and the metrics."""
         return _state_name(self._breaker.current_state)
 
-    async def run(self, op: Callable[[Redis], Awaitable[T]]) -> T:
+    async def _observed(self, op: Callable[[Redis], Awaitable[T]], started: float) -> T:
         try:
-            result: T = await self._breaker.call_async(op, self.client)
+            result = await op(self.client)
+        except _TIMEOUTS as exc:
+            if self._last_success >= started:  # Redis answered someone else meanwhile: it is alive
+                raise OwnQueueing(str(exc)) from exc
+            raise
+        self._last_success = time.monotonic()
+        return result
+
+    async def run(self, op: Callable[[Redis], Awaitable[T]]) -> T:
+        """`op` on the client, behind the breaker. The breaker counts failures of Redis only: a
+        refused connection, or a timeout while no other command succeeded (see OwnQueueing)."""
+        try:
+            result: T = await self._breaker.call_async(self._observed, op, time.monotonic())
             return result
+        except OwnQueueing:
+            raise Unavailable(
+                "the service is too busy to hear Redis in time; retry shortly",
+                dependency="redis",
+                retry_after_s=1,
+            ) from None
         except CircuitBreakerError:
             raise Unavailable(
                 "Redis is unavailable (circuit open); retry later",

@@ -161,9 +161,30 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _neighbours(args: argparse.Namespace) -> int:
+    from benchmarks.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
+
+    options = NeighbourOptions(
+        scenario=args.scenario,
+        quiet=args.quiet,
+        rate=args.rate,
+        duration_s=args.duration,
+        batch_items=args.batch_items,
+        item_chars=args.item_chars,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_neighbours(options, _say))
+    write_neighbour_outputs(results, args.out)
+    print(f"load {args.scenario}: quiet p95 ratio {results['quiet_p95_ratio']}; wrote {args.out}/summary.md")
+    return 0 if results["ok"] else 1
+
+
 def _load(args: argparse.Namespace) -> int:
     from benchmarks.load import LoadOptions, run_load, write_load_outputs
 
+    if args.scenario != "mixed":
+        return _neighbours(args)
     options = LoadOptions(
         duration_s=args.duration, clients=args.clients, seed=args.seed, work_dir=args.work_dir
     )
@@ -284,6 +305,12 @@ def add_bench_parser(sub: Any) -> None:
         "--work-dir", type=Path, help="where the server's scratch data dir goes (default: temp)"
     )
     load.add_argument("--out", type=Path, required=True, help="output directory")
+    # Fairness between tenants (issue 17, benchmarks/neighbours.py).
+    load.add_argument("--scenario", choices=["mixed", "noisy-neighbour", "big-batch"], default="mixed")
+    load.add_argument("--quiet", type=int, default=3, help="quiet tenants (noisy-neighbour, big-batch)")
+    load.add_argument("--rate", type=float, default=4.0, help="requests/s of each quiet tenant")
+    load.add_argument("--batch-items", type=int, default=1_000, help="big-batch: items in the batch")
+    load.add_argument("--item-chars", type=int, default=7_600, help="big-batch: characters per item")
     load.set_defaults(bench_func=_load)
 
     write = commands.add_parser(

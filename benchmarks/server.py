@@ -39,12 +39,16 @@ class Server:
 
 
 @asynccontextmanager
-async def serve(data_dir: Path, log: Path, ready_timeout_s: float = 900.0) -> AsyncIterator[Server]:
-    """`uvicorn api.app:create_app` on a free loopback port over `data_dir`; stopped on exit."""
+async def serve(
+    data_dir: Path, log: Path, ready_timeout_s: float = 900.0, extra_env: dict[str, str] | None = None
+) -> AsyncIterator[Server]:
+    """`uvicorn api.app:create_app` on a free loopback port over `data_dir`; stopped on exit.
+    `extra_env`: MNEMO_* settings on top of the embedded, single-tenant defaults (e.g. API keys)."""
     port = free_port()
     env = dict(os.environ, MNEMO_DATA_DIR=str(data_dir), MNEMO_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
     for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT_URL"):  # always the embedded, single-tenant defaults
         env.pop(name, None)
+    env.update(extra_env or {})
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
     command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log"]
     with log.open("w") as out:

@@ -91,11 +91,14 @@ async def open_target(
     from litestar.testing import AsyncTestClient
 
     from api.app import create_app
+    from api.request_gate import LOOPBACK_BASE_URL
     from api.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as scratch:
         settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant_url=None)
-        async with AsyncTestClient(app=create_app(settings), timeout=120) as test_client:
+        async with AsyncTestClient(
+            app=create_app(settings), timeout=120, base_url=LOOPBACK_BASE_URL
+        ) as test_client:
             test_client.headers.update(headers)
             services = test_client.app.state.services
             description = "in-process mnemo (Qdrant Edge on a temporary data dir)"

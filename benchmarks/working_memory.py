@@ -73,6 +73,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from litestar.testing import AsyncTestClient
 
     from api.app import create_app
+    from api.request_gate import LOOPBACK_BASE_URL
     from api.settings import Settings
 
     rng = random.Random(7)
@@ -83,7 +84,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             redis_key_prefix=f"bench{rng.randrange(10**6)}",
             working_max_tokens=1_000_000,  # measure appends, not evictions
         )
-        async with AsyncTestClient(app=create_app(settings)) as client:
+        async with AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL) as client:
             memories = [
                 {
                     "type": "semantic",

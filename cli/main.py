@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from cli import ingest_cmd, transfer_cmd
+from cli import doctor_cmd, ingest_cmd, transfer_cmd
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
     ingest_cmd.add_parser(sub)
     transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
+    doctor_cmd.add_parser(sub)  # repair a stopped embedded store
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
     distill.add_argument("--out", required=True, help="directory to write the model to")
     distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")

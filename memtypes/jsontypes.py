@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+
+from memtypes.limits import bounded_instant
 
 
 def _bool(value: object) -> object:
@@ -41,4 +43,5 @@ def _date_time(value: object) -> object:
 JsonBool = Annotated[bool, BeforeValidator(_bool)]
 JsonInt = Annotated[int, BeforeValidator(_integer)]
 JsonFloat = Annotated[float, BeforeValidator(_number)]
-IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_date_time)]
+# Bounded to the years 1900..2200 (memtypes/limits.py): outside them UTC conversion can overflow.
+IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_date_time), AfterValidator(bounded_instant)]

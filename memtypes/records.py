@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from memtypes.jsontypes import IsoDatetime, JsonFloat
+from memtypes.limits import metadata_problem
 from memtypes.text import phrase_key
 from memtypes.types import MemoryType
 
@@ -35,7 +36,10 @@ SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
 
 
 def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS) -> dict[str, Any]:
-    """A metadata validator: refuse what would bloat every payload it is stored in."""
+    """A metadata validator: refuse what would bloat every payload it is stored in, or what the
+    engines cannot store and read back (depth, node count, keys, numbers: memtypes/limits.py)."""
+    if (problem := metadata_problem(value)) is not None:
+        raise ValueError(problem)
     if len(json.dumps(value, default=str)) > limit:
         raise ValueError(f"metadata is larger than {limit} characters of JSON")
     return value

@@ -23,6 +23,7 @@ from memtypes.working import TASK_ID_PATTERN
 
 MAX_QUERY_CHARS = 8_000
 MAX_BUDGET_TOKENS = 200_000
+MIN_HALF_LIFE_DAYS = 0.01
 
 
 class SearchMode(StrEnum):
@@ -39,7 +40,9 @@ class TypeWeights(BaseModel):
     relevance: float | None = Field(default=None, ge=0.0, le=10.0)
     recency: float | None = Field(default=None, ge=0.0, le=10.0)
     importance: float | None = Field(default=None, ge=0.0, le=10.0)
-    half_life_days: float | None = Field(default=None, gt=0.0, le=36_500.0)
+    # At least a quarter hour: the engines compute a decay from it, and a scale of 1e-300 days is
+    # refused by Qdrant (an infinite rate); nothing an agent remembers fades faster than that.
+    half_life_days: float | None = Field(default=None, ge=MIN_HALF_LIFE_DAYS, le=36_500.0)
 
 
 class RankingOptions(BaseModel):

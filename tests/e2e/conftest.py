@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
+from api.request_gate import LOOPBACK_BASE_URL
 from api.settings import Settings
 from backends.qdrant_edge import EdgeVectorIndex
 from tests.conftest import copy_sparse
@@ -44,7 +45,7 @@ def app_client(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefi
         overrides.setdefault("redis_url", redis_url)
         overrides.setdefault("redis_key_prefix", redis_prefix)
         settings = Settings(data_dir=data_dir, **overrides)
-        return AsyncTestClient(app=create_app(settings))
+        return AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL)
 
     return open_client
 

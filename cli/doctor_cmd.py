@@ -1,0 +1,58 @@
+"""`mnemo doctor [--fix]`: find (and remove) records a stopped Qdrant Edge store cannot read back."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from api.settings import Settings
+    from backends.edge_doctor import examine
+
+    overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
+    settings = Settings(**overrides)
+    if settings.qdrant_url:
+        print(
+            "mnemo doctor examines an embedded (Qdrant Edge) store; MNEMO_QDRANT_URL is set", file=sys.stderr
+        )
+        return 2
+    store = Path(settings.data_dir) / "qdrant"
+    if not store.exists():
+        print(f"no Qdrant Edge store at {store}", file=sys.stderr)
+        return 2
+    try:
+        reports = examine(store, settings.collection_prefix, fix=args.fix)
+    except Exception as exc:  # e.g. the store is in use by a running mnemo
+        print(
+            f"mnemo doctor: {exc} (stop the service first: a shard opens in one process only)",
+            file=sys.stderr,
+        )
+        return 2
+    healthy = True
+    for r in reports:
+        line = f"{r.memory_type.value:12} {r.points:8} records, {len(r.unreadable)} unreadable"
+        if r.removed:
+            line += f", {len(r.removed)} removed: {', '.join(r.removed)}"
+        elif r.unreadable:
+            line += f": {', '.join(r.unreadable)}"
+        if r.backup:
+            line += f"; the shard as it was is kept in {r.backup}"
+        if r.wal_set_aside:
+            line += f"; write-ahead log set aside in {r.wal_set_aside}"
+        if r.error:
+            line += f"; ERROR {r.error}"
+        healthy = healthy and r.error is None and len(r.unreadable) == len(r.removed)
+        print(line)
+    if not healthy:
+        print("run `mnemo doctor --fix` (with the service stopped) to remove what cannot be read")
+    return 0 if healthy else 1
+
+
+def add_parser(sub: Any) -> None:
+    doctor = sub.add_parser("doctor", help="find (--fix: remove) records the embedded store cannot read")
+    doctor.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
+    doctor.add_argument("--fix", action="store_true", help="remove unreadable records (service stopped)")
+    doctor.set_defaults(func=_doctor)
