@@ -8,11 +8,13 @@ TORCH := torch==2.13.0
 
 .PHONY: serve test lint fuzz check clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	# The light client distribution (mnemo-client): `mnemo mcp` and `mnemo hook` talk through it.
+	$(BIN)/pip install --quiet -e ./client
 	touch $@
 
 serve: $(VENV)/.installed

@@ -17,6 +17,7 @@ from api import routes, thread_routes, working_routes
 from api.agent_requests import provide_bindings
 from api.bindings_config import load_bindings
 from api.logs import configure_logging
+from api.mcp_http import McpEndpoint
 from api.metrics import (
     MetricsController,
     MnemoMetrics,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings()
     bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
+    mcp = McpEndpoint(settings.single_tenant)  # /mcp: the MCP tools over streamable HTTP
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             thread_routes.append_turn,
             thread_routes.thread_history,
             MetricsController,
+            mcp.route,
         ],
         dependencies={
             "services": Provide(routes.provide_services),
@@ -111,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: http_error_handler,
             Exception: counting_engine_errors(internal_error_handler),
         },
-        lifespan=[lifespan],
+        lifespan=[lifespan, mcp.lifespan],
         middleware=[prometheus_config(metrics).middleware, TrackWrites()],
         after_request=record_response,
         guards=[rate_limit_guard],

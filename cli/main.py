@@ -6,8 +6,6 @@ import argparse
 import logging
 import sys
 
-from cli import ingest_cmd, transfer_cmd
-
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -71,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (N > 1 needs MNEMO_QDRANT_URL and MNEMO_REDIS_URL)",
     )
     serve.set_defaults(func=_serve)
+    from cli import ingest_cmd, mcp_cmd, transfer_cmd  # here, not at the top: `mnemo hook` stays light
+
     ingest_cmd.add_parser(sub)
     transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
@@ -81,10 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     from benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
 
     add_bench_parser(sub)
+    mcp_cmd.add_parsers(sub)  # `mnemo mcp` and (for --help only) `mnemo hook`
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hook"]:  # on every prompt of an agent: skip building the whole parser
+        from cli.hook_cmd import main as hook_main
+
+        return hook_main(argv[1:])
     args = build_parser().parse_args(argv)
     result: int = args.func(args)
     return result
