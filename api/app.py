@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.services = await open_services(settings)
+        app.state.services = await open_services(settings, bindings.models)
         metrics.watch_breaker("redis", app.state.services.redis.breaker)
         if isinstance(app.state.services.index, BreakerGuardedIndex):  # a Qdrant server
             metrics.watch_breaker("qdrant", app.state.services.index.breaker)

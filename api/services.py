@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from api.auth import KeyRing
@@ -25,6 +26,7 @@ from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig
 from ingest.threads import ThreadConfig, Threads
 from ingest.working import WorkingConfig, WorkingMemory
 from memtypes.errors import Unavailable
+from memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from memtypes.ports import Embedder, VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
@@ -138,9 +140,10 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
         await index.optimize()
 
 
-async def open_services(settings: Settings) -> Services:
+async def open_services(settings: Settings, models: Sequence[RegisteredModel] = ()) -> Services:
+    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here)."""
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
-    tokenizers = TokenizerRegistry(default=settings.default_encoding)
+    tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
     embedder = open_embedder(
         settings.embedding_backend, settings.embedding_model, settings.embedding_runtime, settings.onnx_cache
     )
@@ -196,7 +199,15 @@ async def open_services(settings: Settings) -> Services:
         embedder=embedder,
         tokenizers=tokenizers,
         writer=writer,
-        retriever=Retriever(index, embedder, tokenizers, config, working_store, sparse),
+        retriever=Retriever(
+            index,
+            embedder,
+            tokenizers,
+            config,
+            working_store,
+            sparse,
+            {**MODEL_REGISTRY, **model_specs(models)},
+        ),
         catalog=Catalog(index),
         lifecycle=Lifecycle(index, writer),
         access_log=AccessLog(index, writer),
