@@ -18,6 +18,8 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 
 
 def _serve_stdio(args: argparse.Namespace) -> int:
+    import logging
+
     from mcp.server.mcpserver import Context
     from mnemo_client import AsyncMnemo
 
@@ -32,6 +34,7 @@ def _serve_stdio(args: argparse.Namespace) -> int:
 
             await build_mcp_server(client_for).run_stdio_async()
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tool call on stderr
     asyncio.run(run())
     return 0
 

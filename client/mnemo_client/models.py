@@ -30,6 +30,18 @@ class Role(StrEnum):
     TOOL = "tool"
 
 
+class SearchMode(StrEnum):
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    SPARSE = "sparse"
+
+
+class Fusion(StrEnum):
+    RRF = "rrf"
+    DBSF = "dbsf"
+    LINEAR = "linear"
+
+
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -88,8 +100,8 @@ class TypeWeights(_Request):
 
 
 class RankingOptions(_Request):
-    search: str | None = None
-    fusion: str | None = None
+    search: SearchMode | None = None
+    fusion: Fusion | None = None
     formula: bool | None = None
     weights: dict[MemoryType, TypeWeights] | None = None
     diversity: float | None = None
