@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from mnemo_client import Mnemo
+
 from tests.integrations.conftest import MnemoServer, unused_url
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -145,8 +145,10 @@ def test_transcript_turns_are_written_once(mnemo_server, hook_env, session, tmp_
         turns = sorted(mnemo.list(thread_id=session), key=lambda m: m.occurred_at)
     assert [m.content for m in turns] == [
         "user: Add a retry count to the jobs table; retries should stop after five attempts.",
-        "assistant: I'll add a `retry_count` column with a default of 0 and cap retries at five in the worker.",
-        "assistant: The migration adds retry_count; the worker now gives up after five attempts and logs the job id.",
+        "assistant: I'll add a `retry_count` column with a default of 0 and cap retries at five in the "
+        "worker.",
+        "assistant: The migration adds retry_count; the worker now gives up after five attempts and logs "
+        "the job id.",
         "user: Great. Also make the limit configurable — JOB_MAX_RETRIES, default five.",
     ]
     assert all(m.type == "episodic" and m.scope.user_id == hook_env["MNEMO_HOOK_USER_ID"] for m in turns)

@@ -6,7 +6,6 @@ import time
 
 import httpx
 import pytest
-
 from mnemo_client import AsyncMnemo, InvalidInput, Mnemo, RateLimited, Unavailable
 from mnemo_client._calls import RetryPolicy
 from mnemo_client.errors import MnemoError
@@ -67,9 +66,12 @@ def test_retries_429_and_503_then_succeeds() -> None:
 
 def test_gives_up_after_max_retries_with_the_typed_error() -> None:
     handle, seen = answers(503, 503, 503, 503, retry_after="0")
-    with Mnemo("http://mnemo.test", transport=httpx.MockTransport(handle), max_retries=2) as mnemo:
-        with pytest.raises(Unavailable) as refused:
-            mnemo.retrieve("q")
+    transport = httpx.MockTransport(handle)
+    with (
+        Mnemo("http://mnemo.test", transport=transport, max_retries=2) as mnemo,
+        pytest.raises(Unavailable) as refused,
+    ):
+        mnemo.retrieve("q")
     assert len(seen) == 3 and refused.value.retry_after == 0 and refused.value.request_id == "r-1"
 
 
