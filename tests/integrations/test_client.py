@@ -137,6 +137,23 @@ async def test_async_client_does_the_same(mnemo_server: MnemoServer) -> None:
         assert [m async for m in other.list(user_id=user)] == []
 
 
+def test_the_example_agent_loop_recalls_what_it_was_told(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    script = Path(__file__).resolve().parents[2] / "examples" / "agent_loop.py"
+    stdin = "remember: Alice takes her coffee black, no sugar, every morning.\n"
+    stdin += "how does Alice take her coffee?\ndone\n"
+    args = ["--url", mnemo_server.url, "--api-key", mnemo_server.keys["a"], "--user", user]
+    ran = subprocess.run(
+        [sys.executable, str(script), *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert (
+        "Relevant memory:\n## Semantic memory (facts and preferences)\n- Alice takes her coffee black"
+        in ran.stdout
+    )
+    assert "archived 1 working item(s)" in ran.stdout
+
+
 def _shape(schema: dict[str, Any], components: dict[str, Any]) -> Any:
     """A property's JSON type, reduced to what both sides must agree on (nullability aside)."""
     if "$ref" in schema:
