@@ -12,9 +12,9 @@ than a nested object. Each tool answers text a model can read, with structured c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -22,6 +22,7 @@ from mcp_types import CallToolResult, TextContent
 from mnemo_client import AsyncMnemo, MnemoError
 from pydantic import Field
 
+T = TypeVar("T")
 ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
 
 INSTRUCTIONS = (
@@ -61,6 +62,14 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
     """The MCP server with mnemo's tools; `client_for(ctx)` opens the client a call uses."""
     server = MCPServer("mnemo", instructions=INSTRUCTIONS, version="0.1.0")
 
+    async def call(ctx: Context, action: Callable[[AsyncMnemo], Awaitable[T]]) -> T:
+        """One client call; mnemo's refusal becomes a tool error the model can read and act on."""
+        try:
+            async with client_for(ctx) as mnemo:
+                return await action(mnemo)
+        except MnemoError as error:
+            raise _refused(error) from None
+
     @server.tool(
         description="Store a memory. type: semantic (a fact or preference), episodic (something that "
         "happened), procedural (how to do something), prospective (an intention: give due_at or "
@@ -88,11 +97,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         }
         optional = {"importance": importance, "due_at": due_at, "trigger": trigger}
         memory |= {k: v for k, v in optional.items() if v is not None}
-        try:
-            async with client_for(ctx) as mnemo:
-                (result,) = (await mnemo.write([memory])).results
-        except MnemoError as error:
-            raise _refused(error) from None
+        (result,) = (await call(ctx, lambda m: m.write([memory]))).results
         text = f"{result.status}: memory {result.id}" + (f" ({result.reason})" if result.reason else "")
         return _result(text, result.model_dump(mode="json"))
 
@@ -112,14 +117,13 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         types: Annotated[list[StoredType] | None, Field(description="memory types to search")] = None,
         task_id: Annotated[str | None, Field(description="put this task's working memory first")] = None,
     ) -> CallToolResult:
-        try:
-            async with client_for(ctx) as mnemo:
-                found = await mnemo.retrieve(
-                    query, scope=_scope(user_id, agent_id, thread_id), types=types,
-                    budget_tokens=budget_tokens, model=model, task_id=task_id,
-                )  # fmt: skip
-        except MnemoError as error:
-            raise _refused(error) from None
+        scope = _scope(user_id, agent_id, thread_id)
+        found = await call(
+            ctx,
+            lambda m: m.retrieve(
+                query, scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id
+            ),
+        )
         ids = [m.id for m in found.memories]
         text = found.context or "No stored memory matches."
         if ids:
@@ -138,11 +142,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
     async def forget(
         id: Annotated[str, Field(description="the memory's id (a UUID)")], ctx: Context
     ) -> CallToolResult:
-        try:
-            async with client_for(ctx) as mnemo:
-                await mnemo.delete(id)
-        except MnemoError as error:
-            raise _refused(error) from None
+        await call(ctx, lambda m: m.delete(id))
         return _result(f"deleted memory {id}", {"id": id, "deleted": True})
 
     @server.tool(description="List stored memories, newest first, one page at a time (pass next_cursor on).")
@@ -156,11 +156,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
     ) -> CallToolResult:
         filters = {"type": type, "limit": limit, **_scope(user_id, agent_id, thread_id)}
-        try:
-            async with client_for(ctx) as mnemo:
-                page = await mnemo.list_page(cursor, **filters)
-        except MnemoError as error:
-            raise _refused(error) from None
+        page = await call(ctx, lambda m: m.list_page(cursor, **filters))
         lines = [_memory_line(m) for m in page.memories] or ["No memories."]
         if page.next_cursor:
             lines.append(f"(more: next_cursor={page.next_cursor})")
@@ -180,11 +176,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         ctx: Context,
         priority: Annotated[int, Field(ge=0, le=10, description="0..10")] = 5,
     ) -> CallToolResult:
-        try:
-            async with client_for(ctx) as mnemo:
-                appended = await mnemo.working(task_id).append(content, priority=priority)
-        except MnemoError as error:
-            raise _refused(error) from None
+        appended = await call(ctx, lambda m: m.working(task_id).append(content, priority=priority))
         text = f"added item {appended.item.id} ({appended.total_tokens}/{appended.max_tokens} tokens used)"
         if appended.evicted:
             text += f"; {len(appended.evicted)} older item(s) moved to episodic memory"
@@ -192,22 +184,14 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
 
     @server.tool(description="Read a task's working memory, newest first.")
     async def working_get(task_id: TaskId, ctx: Context) -> CallToolResult:
-        try:
-            async with client_for(ctx) as mnemo:
-                view = await mnemo.working(task_id).read()
-        except MnemoError as error:
-            raise _refused(error) from None
+        view = await call(ctx, lambda m: m.working(task_id).read())
         lines = [f"- [p{i.priority}] {i.content}" for i in view.items] or ["(empty)"]
         text = f"Working memory of task {task_id} ({len(view.items)} items):\n" + "\n".join(lines)
         return _result(text, view.model_dump(mode="json"))
 
     @server.tool(description="Clear a task's working memory when the task is done (its items are archived).")
     async def working_clear(task_id: TaskId, ctx: Context) -> CallToolResult:
-        try:
-            async with client_for(ctx) as mnemo:
-                cleared = await mnemo.working(task_id).clear()
-        except MnemoError as error:
-            raise _refused(error) from None
+        cleared = await call(ctx, lambda m: m.working(task_id).clear())
         return _result(
             f"cleared task {task_id}: {cleared.archived} item(s) archived", cleared.model_dump(mode="json")
         )

@@ -5,7 +5,6 @@ MNEMO_CONFIG that registers a model with a tokenizer.json trained for the sessio
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import httpx
 import pytest
 import redis
 
+from tests.e2e.live_server import free_port
 from tests.unit.test_model_registry import train_byte_level_bpe
 
 KEYS = {"a": "key-of-tenant-a", "b": "key-of-tenant-b"}
@@ -28,12 +28,6 @@ class MnemoServer:
     url: str
     keys: dict[str, str]
     log: Path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def unused_url() -> str:

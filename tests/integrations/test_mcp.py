@@ -17,6 +17,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from api.mcp_tools import TOOL_NAMES
+from tests.e2e.test_mcp_http import ACCEPT, INITIALIZE
 from tests.integrations.conftest import MnemoServer
 
 MNEMO = str(Path(sys.executable).parent / "mnemo")
@@ -106,21 +107,9 @@ async def test_http_mcp_lists_tools_round_trips_and_keeps_tenants_apart(mnemo_se
 async def test_http_mcp_without_a_valid_key_is_refused(
     mnemo_server: MnemoServer, authorization: str | None
 ) -> None:
-    headers = {"Accept": "application/json, text/event-stream"}
-    if authorization:
-        headers["Authorization"] = authorization
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "0"},
-        },
-    }
+    headers = {**ACCEPT, "Authorization": authorization} if authorization else ACCEPT
     async with httpx.AsyncClient(timeout=30) as http:
-        response = await http.post(f"{mnemo_server.url}/mcp", json=initialize, headers=headers)
+        response = await http.post(f"{mnemo_server.url}/mcp", json=INITIALIZE, headers=headers)
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["code"] == "unauthorized"
