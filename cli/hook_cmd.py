@@ -9,10 +9,11 @@ The hook reads the event's JSON on stdin and answers on stdout:
 - `stop` / `session-end`: the transcript's new turns become episodic memories of the session's
   thread, each under a deterministic id, so a turn is written once however often the hook runs.
 
-It runs on every prompt, so it is fast (standard library only: importing httpx and pydantic alone
-would cost more than the whole latency target) and safe: every request has a timeout, and whatever
-goes wrong (mnemo down, a bad payload) the hook prints nothing, exits 0 and says why on stderr (and
-in `MNEMO_HOOK_LOG` when set). The agent's turn never fails because of memory.
+It runs on every prompt, so it is fast (standard library only, not even `http.client`: importing
+httpx and pydantic alone would cost more than the whole latency target) and safe: every request has
+a timeout, and whatever goes wrong (mnemo down, a bad payload) the hook prints nothing, exits 0 and
+says why on stderr (and in `MNEMO_HOOK_LOG` when set). The agent's turn never fails because of
+memory.
 
 Settings (environment): MNEMO_URL, MNEMO_API_KEY, MNEMO_HOOK_USER_ID, MNEMO_HOOK_BUDGET_TOKENS,
 MNEMO_HOOK_TIMEOUT_S, MNEMO_HOOK_STATE_DIR, MNEMO_HOOK_LOG.
@@ -20,7 +21,6 @@ MNEMO_HOOK_TIMEOUT_S, MNEMO_HOOK_STATE_DIR, MNEMO_HOOK_LOG.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
@@ -28,6 +28,8 @@ import sys
 import time
 from typing import Any
 from urllib.parse import urlsplit
+
+from cli import hook_http
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 DEFAULT_BUDGET_TOKENS = 1000
@@ -48,15 +50,15 @@ class HookError(Exception):
 
 
 class Api:
-    """JSON over HTTP/1.1 with the standard library, one connection per hook run."""
+    """mnemo's JSON API, each call one request under the hook's timeout (cli/hook_http.py)."""
 
     def __init__(self, url: str, api_key: str | None, timeout_s: float) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise HookError(f"MNEMO_URL is not an http(s) URL: {url!r}")
-        connection = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        self._conn = connection(parts.hostname, parts.port, timeout=timeout_s)
+        self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
         self._base = parts.path.rstrip("/")
+        self._timeout_s = timeout_s
         self._headers = {"Accept": "application/json", "User-Agent": "mnemo-hook"}
         if api_key:
             self._headers["Authorization"] = f"Bearer {api_key}"
@@ -68,22 +70,26 @@ class Api:
             payload = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         try:
-            self._conn.request(method, self._base + path, body=payload, headers=headers)
-            response = self._conn.getresponse()
-            raw = response.read()
-        except (OSError, http.client.HTTPException) as exc:
+            status, raw = hook_http.request(
+                self._scheme,
+                self._host,
+                self._port,
+                method,
+                self._base + path,
+                headers,
+                payload,
+                self._timeout_s,
+            )
+        except OSError as exc:
             raise HookError(f"mnemo did not answer {method} {path}: {exc!r}") from None
-        if response.status >= 400:
+        if status >= 400:
             try:
                 problem = json.loads(raw)
                 reason = f"{problem.get('code')}: {problem.get('detail')}"
             except (ValueError, AttributeError):
                 reason = raw[:200].decode("utf-8", "replace")
-            raise HookError(f"mnemo refused {method} {path}: {response.status} {reason}")
+            raise HookError(f"mnemo refused {method} {path}: {status} {reason}")
         return json.loads(raw) if raw else None
-
-    def close(self) -> None:
-        self._conn.close()
 
 
 def safe_id(raw: object, limit: int = 128) -> str | None:
@@ -167,10 +173,7 @@ def main(argv: list[str]) -> int:
             raise HookError("the hook input is not a JSON object")
         timeout_s = _env_number("MNEMO_HOOK_TIMEOUT_S", DEFAULT_TIMEOUT_S[event_name])
         api = Api(os.environ.get("MNEMO_URL") or DEFAULT_URL, os.environ.get("MNEMO_API_KEY"), timeout_s)
-        try:
-            answer = run_event(event_name, api, event)
-        finally:
-            api.close()
+        answer = run_event(event_name, api, event)
     except HookError as exc:
         log(str(exc))
         return 0

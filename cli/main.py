@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import logging  # not at the top: `mnemo hook` runs on every prompt and needs none of it
+
     from api.bindings_config import BindingsConfigError, load_bindings
     from api.logs import configure_logging
     from api.settings import Settings
