@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from ingest.dedup import DedupConfig, batch_near_duplicates, incoming_wins, same_scope
+from ingest.history import ChangeHistory
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
 from memtypes.errors import Unavailable
@@ -114,6 +115,7 @@ class MemoryWriter:
         # Read-modify-write of one tenant's collection is serialized in this process...
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
+        self.history: ChangeHistory | None = None  # set by the service: per-memory change history
 
     @asynccontextmanager
     async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
@@ -230,6 +232,9 @@ class MemoryWriter:
                 p.vector = vector
             superseded = await self._dedup(tenant, pending) if options.dedup else {}
             await self._store(pending, superseded)
+            if self.history is not None:  # created / updated / merged (superseded), in write order
+                written = [(p.record, existing.get(p.record.id), p.reason) for p in pending]
+                await self.history.record_write(tenant, written, superseded)
 
         for p in pending:
             status = (
