@@ -128,7 +128,7 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
     )
 
 
-def _document_store(settings: Settings, index: VectorIndex) -> DocumentStore:
+def document_store(settings: Settings, index: VectorIndex) -> DocumentStore:
     """The change history's store, beside the vectors: the same Qdrant server (and client) or data dir."""
     from backends.history_store import ClientDocumentStore, EdgeDocumentStore
 
@@ -165,7 +165,7 @@ async def open_services(settings: Settings) -> Services:
     index = _vector_index(settings, embedder.dimension)
     await index.open()
     await build_pending_indexes(index)
-    documents = _document_store(settings, index)
+    documents = document_store(settings, index)
     await documents.open()
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens,

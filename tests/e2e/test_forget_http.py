@@ -29,10 +29,10 @@ def memories_of(user: str) -> list[dict[str, Any]]:
                     "then push the tag and watch the rollout dashboard until every replica is healthy."},
         {"type": "prospective", "scope": scope, "content": f"Remind {user} to renew the passport.",
          "due_at": "2030-01-01T09:00:00Z"},
-        {"type": "semantic", "scope": scope, "content": f"{user} lives in Lisbon, in a flat near the river with two cats.",
-         "fact_key": "home", "occurred_at": "2024-01-01T00:00:00Z"},
-        {"type": "semantic", "scope": scope, "content": f"{user} moved to Berlin for a new job at a robotics startup.",
-         "fact_key": "home", "occurred_at": "2025-01-01T00:00:00Z"},
+        {"type": "semantic", "scope": scope, "fact_key": "home", "occurred_at": "2024-01-01T00:00:00Z",
+         "content": f"{user} lives in Lisbon, in a flat near the river with two cats."},
+        {"type": "semantic", "scope": scope, "fact_key": "home", "occurred_at": "2025-01-01T00:00:00Z",
+         "content": f"{user} moved to Berlin for a new job at a robotics startup."},
     ]  # fmt: skip
 
 
@@ -47,7 +47,9 @@ async def seed(client: Any, headers: dict[str, str], user: str) -> dict[str, str
     thread = await client.post("/v1/threads", json={"scope": {"user_id": user}}, headers=headers)
     thread_id = thread.json()["id"]
     turn = {"role": "user", "content": f"Hello, this is {user}, about my booking."}
-    assert (await client.post(f"/v1/threads/{thread_id}/turns", json=turn, headers=headers)).status_code == 201
+    assert (
+        await client.post(f"/v1/threads/{thread_id}/turns", json=turn, headers=headers)
+    ).status_code == 201
     return {"task": task, "thread": thread_id}
 
 
