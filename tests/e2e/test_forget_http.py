@@ -4,11 +4,15 @@ and threads go, with a receipt; look-alike subjects and other tenants keep every
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import AppFactory
+from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
+from tests.e2e.test_export_import import cli
 
 A = {"Authorization": "Bearer key-a"}
 B = {"Authorization": "Bearer key-b"}
@@ -142,3 +146,21 @@ async def test_the_history_of_a_forgotten_memory_holds_no_content(client: Any) -
         assert memory["content"] not in history.text and "dave" not in history.text.lower()
         # another tenant sees no history of it
         assert (await client.get(f"/v1/memories/{memory['id']}/history", headers=B)).status_code == 404
+
+
+async def test_the_cli_forgets_through_the_running_service(live_app: LiveApp) -> None:  # noqa: F811
+    async with live_app(api_keys="key-a:alpha") as (url, _), httpx.AsyncClient(base_url=url) as http:
+        http.headers.update(A)
+        seeded = await seed(http, {}, "erin")
+        kept = await seed(http, {}, "erin2")
+        common = ("forget", "--url", url, "--api-key", "key-a", "--user-id", "erin", "--json")
+        code, out, err = await cli(*common, "--dry-run")
+        assert code == 0, err
+        assert json.loads(out)["removed"] == 8 and json.loads(out)["dry_run"] is True
+        code, out, err = await cli(*common)
+        assert code == 0, err
+        assert json.loads(out)["removed"] == 8
+        assert (await holdings(http, {}, "erin", seeded))["memories"] == []
+        assert len((await holdings(http, {}, "erin2", kept))["memories"]) == 6
+        code, out, err = await cli("forget", "--url", url, "--api-key", "wrong", "--user-id", "erin")
+        assert code == 1 and "401" in err
