@@ -388,6 +388,7 @@ class MemoryWriter:
                 p.record = p.record.model_copy(update={"seq": self.next_seq()})
             payload = p.record.to_payload()
             payload.update(self.line_payload(p.record))
+            payload["importance_tier"] = str(p.importance.tier)  # shown by the explorer
             point = VectorPoint(p.record.id, p.vector, payload, sparse[n] if sparse else None)
             by_type[p.record.type].append(point)
         for memory_type, points in by_type.items():
