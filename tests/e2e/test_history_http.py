@@ -73,3 +73,29 @@ async def test_no_history_for_an_unknown_memory(app_client: AppFactory) -> None:
         response = await client.get("/v1/memories/6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10/history")
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_status_change_and_the_acting_agent_are_recorded(
+    app_client: AppFactory, tmp_path: Path
+) -> None:
+    config = tmp_path / "mnemo.yaml"
+    resources = "resources:\n  - {id: notes, types: [semantic], key: shared}\n"
+    config.write_text(resources + "agents:\n  - {name: bot, memory: notes}\n")
+    async with app_client(config=config) as client:
+        fact = {
+            "type": "semantic",
+            "content": "The support desk opens at nine and closes at five on weekdays.",
+        }
+        response = await client.post("/v1/memories", json={"memories": [fact], "agent": "bot"})
+        assert response.status_code == 201, response.text
+        by_agent = (await client.get(f"/v1/memories/{response.json()['results'][0]['id']}/history")).json()
+        assert [(e["action"], e["agent"]) for e in by_agent["entries"]] == [("created", "bot")]
+        task = {"type": "prospective", "content": "Remind Alice to renew her passport before the trip.",
+                "due_at": "2030-01-01T09:00:00Z"}  # fmt: skip
+        created = await write(client, task)
+        assert (await client.post(f"/v1/memories/{created['id']}/complete")).status_code == 200
+        entries = (await client.get(f"/v1/memories/{created['id']}/history")).json()["entries"]
+    assert [(e["action"], e["changed"], e["reason"]) for e in entries] == [
+        ("created", [], None),
+        ("updated", ["status"], "done"),
+    ]
