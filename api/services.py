@@ -166,7 +166,11 @@ async def open_services(settings: Settings) -> Services:
     await index.open()
     await build_pending_indexes(index)
     documents = document_store(settings, index)
-    await documents.open()
+    try:
+        await documents.open()
+    except BaseException:
+        await index.close()
+        raise
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens,
         model_budget_share=settings.model_budget_share,
