@@ -13,28 +13,15 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from benchmarks.explorer import CHROMIUM as CHROMIUM_PATH
+from benchmarks.explorer import CHROMIUM_ARGS
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
+from tests.e2e.test_export_import import MEMORIES
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+CHROMIUM = Path(CHROMIUM_PATH)
 # Set to a folder to (re)write the README's screenshots: MNEMO_UI_SCREENSHOTS=docs pytest -k explorer
 SCREENSHOTS = os.environ.get("MNEMO_UI_SCREENSHOTS")
-TEA = "Alice prefers green tea over coffee, especially in the morning."
-MEMORIES = [
-    {"type": "semantic", "content": TEA, "scope": {"user_id": "alice"}, "importance": 0.8,
-     "tags": ["drinks"]},
-    {"type": "semantic", "content": "Bob is allergic to peanuts and carries an epinephrine pen at all times.",
-     "scope": {"user_id": "bob"}},
-    {"type": "episodic", "content": "Alice asked about flights to Lisbon for the spring holiday.",
-     "scope": {"user_id": "alice"}, "occurred_at": "2025-03-01T10:00:00Z"},
-    {"type": "procedural", "content": "To reset the router: hold the back button for ten seconds, wait for "
-     "the amber light, then reconnect.", "scope": {"user_id": "alice"}},
-    {"type": "prospective", "content": "Remind Alice to renew her passport before the trip.",
-     "scope": {"user_id": "alice"}, "due_at": "2025-07-01T09:00:00Z"},
-]  # fmt: skip
+TEA = MEMORIES[0]["content"]  # importance given by the caller: tier "caller"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
 
