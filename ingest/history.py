@@ -102,6 +102,17 @@ class ChangeHistory:
         ]
         await self.record(tenant, [*(_write_entry(tenant, *w) for w in written), *merged])
 
+    async def record_restore(self, tenant: str, record: MemoryRecord, reason: str | None = None) -> None:
+        """A superseded memory made current again (`POST /v1/memories/{id}/restore`)."""
+        restored = entry(
+            tenant,
+            HistoryAction.RESTORED,
+            content_hash=record.content_hash,
+            changed=["superseded_by"],
+            reason=reason,
+        )
+        await self.record(tenant, [(record.id, restored)])
+
 
 def _write_entry(
     tenant: str, record: MemoryRecord, old: dict[str, Any] | None, reason: str | None

@@ -4,6 +4,7 @@ qdrant-client collection (local, on-disk mode), each reopened to show the docume
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from ingest.history import ChangeHistory, entry
 from memtypes.errors import NotFound
 from memtypes.history import MAX_HISTORY_ENTRIES, HistoryAction
 from memtypes.ports import DocumentStore
+from memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
+from memtypes.types import MemoryType
 
 
 def make_store(kind: str, path: Path) -> DocumentStore:
@@ -62,3 +65,34 @@ async def test_history_is_capped_keeping_the_first_entry_and_bound_to_its_tenant
     await history.record("other-tenant", [(memory_id, entry("other-tenant", HistoryAction.DELETED))])
     assert (await history.read("t", memory_id)).entries == kept.entries  # untouched by another tenant
     await store.close()
+
+
+async def test_created_updated_merged_restored_in_order(tmp_path: Path) -> None:
+    """The write path's entries and a restore (issue 16's route calls `record_restore`), in order."""
+    store = make_store("edge", tmp_path)
+    await store.open()
+    history = ChangeHistory(store)
+    fact = MemoryIn(type=MemoryType.SEMANTIC, content="Alice lives in Lisbon with two cats.", id="alice-home")
+    first = record_of(fact)
+    await history.record_write("t", [(first, None, None)], {})
+    edited = record_of(fact.model_copy(update={"content": "Alice lives in Lisbon with three cats."}))
+    await history.record_write("t", [(edited, first.to_payload(), None)], {})
+    newer = str(uuid.uuid4())
+    await history.record_write("t", [], {edited.id: newer})
+    await history.record_restore("t", edited, reason="restored by the caller")
+    entries = (await history.read("t", edited.id)).entries
+    assert [e.action for e in entries] == ["created", "updated", "superseded", "restored"]
+    assert entries[1].changed == ["content_hash"] and entries[2].reason == f"superseded by {newer}"
+    assert entries[3].content_hash == edited.content_hash
+    assert all("Lisbon" not in e.model_dump_json() for e in entries)
+    await store.close()
+
+
+def record_of(item: MemoryIn) -> MemoryRecord:
+    chash = content_hash(item.content)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return MemoryRecord(
+        id=memory_id("t", item.type, item.scope, item.id, chash), external_id=item.id, type=item.type,
+        tenant="t", scope=item.scope, content=item.content, content_hash=chash, token_count=5,
+        token_counts={}, importance=0.5, occurred_at=now, created_at=now,
+    )  # fmt: skip
