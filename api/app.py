@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MetricsController,
             governance_routes.forget,  # issue 20: forget, change history
             governance_routes.memory_history,
+            governance_routes.scope_holdings,
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
         ],

@@ -294,6 +294,22 @@ function hit(memory, best) {
 
 // -- working memory and threads --------------------------------------------------------------------
 
+async function listScope() {
+  const params = new URLSearchParams(scope());
+  if (![...params.keys()].length) throw new Error("Enter a scope above (user_id, agent_id, thread_id or namespace).");
+  const live = await api("GET", `/v1/scopes/live?${params}`);
+  const links = (ids, input, show) =>
+    ids.map((id) => {
+      const open = el("button", { type: "button", class: "link", text: id });
+      open.addEventListener("click", () => guarded(() => { $(input).value = id; return show(); }));
+      return el("li", {}, open);
+    });
+  $("scope-tasks").replaceChildren(...links(live.task_ids, "task-id", showTask));
+  $("scope-threads").replaceChildren(...links(live.thread_ids, "thread-id", showThread));
+  $("scope-live").hidden = false;
+  say(`The scope has ${live.task_ids.length} live tasks and ${live.thread_ids.length} threads.`);
+}
+
 async function showTask() {
   const view = await api("GET", `/v1/working/${encodeURIComponent($("task-id").value.trim())}`);
   const ttl = view.expires_at ? Math.max(0, Math.round((new Date(view.expires_at) - Date.now()) / 1000)) : null;
@@ -343,6 +359,7 @@ document.addEventListener("DOMContentLoaded", () => {
   onSubmit("session", reload);
   onSubmit("browse-form", reload);
   onSubmit("play-form", retrieve);
+  onSubmit("scope-live-form", listScope);
   onSubmit("task-form", showTask);
   onSubmit("thread-form", showThread);
   $("browse-tag").addEventListener("input", renderTable);

@@ -92,7 +92,8 @@ async def test_explorer_page_playground_and_delete(live_app: LiveApp, browser: A
         await shot(page, "playground")
 
         # -- working memory and a thread's history ------------------------------------------------
-        item = {"content": "Alice wants a window seat on the Lisbon flight.", "priority": 8}
+        item = {"content": "Alice wants a window seat on the Lisbon flight.", "priority": 8,
+                "scope": {"user_id": "alice"}}  # fmt: skip
         assert (await api.post("/v1/working/trip-1/items", json=item)).status_code == 201
         thread = (await api.post("/v1/threads", json={"scope": {"user_id": "alice"}})).json()["id"]
         turns = [("user", "Book me a flight to Lisbon in April."), ("assistant", "Done: TP 1234.")]
@@ -100,8 +101,10 @@ async def test_explorer_page_playground_and_delete(live_app: LiveApp, browser: A
             turn = await api.post(f"/v1/threads/{thread}/turns", json={"role": role, "content": content})
             assert turn.status_code == 201
         await page.get_by_role("tab", name="Working memory & threads").click()
-        await page.get_by_label("Task id").fill("trip-1")
-        await page.get_by_role("button", name="Show working memory").click()
+        await page.get_by_label("user_id").fill("alice")
+        await page.get_by_role("button", name="List the scope's tasks and threads").click()
+        await page.get_by_role("button", name=thread).wait_for()  # the scope's thread, listed
+        await page.locator("#scope-tasks").get_by_role("button", name="trip-1").click()  # and its task
         await page.locator("#task-table tbody tr").first.wait_for()
         assert "window seat" in await page.inner_text("#task-table")
         await page.get_by_label("Thread id").fill(thread)

@@ -80,6 +80,9 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
     # 5 written + the thread turn's episode; the superseded fact is listed too.
     assert len(mine["memories"]) == 6 and mine["task_items"] == 1 and mine["thread"] == 200
 
+    live = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
+    assert live == {"task_ids": [bob["task"]], "thread_ids": [bob["thread"]]}
+
     dry = (await client.post("/v1/forget", json={"user_id": "bob", "dry_run": True}, headers=A)).json()
     assert dry["dry_run"] is True and dry["removed"] == 8
     assert await holdings(client, A, "bob", bob) == mine  # nothing removed by a dry run
@@ -102,6 +105,10 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
     for user, seeded in others.items():  # look-alike ids keep everything
         assert await holdings(client, A, user, seeded) == before[user]
     assert await holdings(client, B, "bob", other_tenant) == before_b  # the same user id, another tenant
+    live = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
+    assert live == {"task_ids": [], "thread_ids": []}
+    live_b = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=B)).json()
+    assert live_b == {"task_ids": [other_tenant["task"]], "thread_ids": [other_tenant["thread"]]}
 
     again = (await client.post("/v1/forget", json={"user_id": "bob"}, headers=A)).json()
     assert again["removed"] == 0 and again["memory_ids"] == again["task_ids"] == again["thread_ids"] == []
