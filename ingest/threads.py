@@ -51,7 +51,7 @@ class Threads:
             metadata=data.metadata,
             created_at=utcnow(),
             ttl_s=self.config.ttl_s,
-            scope=data.scope or Scope(),
+            scope=Scope(**data.scope.model_dump()) if data.scope else Scope(),
         )
         await self.store.create(tenant, thread)
         return thread

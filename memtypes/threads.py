@@ -12,7 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from memtypes.errors import FieldProblem, InvalidInput
-from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, Scope, check_json_size
+from memtypes.records import MAX_CONTENT_CHARS, SCOPE_ID_PATTERN, NonBlankStr, Scope, check_json_size
 
 # A chain walk reads at most this many threads (the thread itself and its ancestors).
 MAX_CHAIN_DEPTH = 20
@@ -40,21 +40,24 @@ class Role(StrEnum):
     TOOL = "tool"
 
 
+class ThreadScope(BaseModel):
+    """A thread's scope: no `thread_id`, the thread's own id is that."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    agent_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    namespace: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+
+
 class ThreadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     parent_thread_id: UUID | None = Field(default=None, description="continue the chain of this thread")
     metadata: dict[str, Any] = Field(default_factory=dict)
-    scope: Scope | None = Field(
+    scope: ThreadScope | None = Field(
         default=None, description="whose thread this is (its turns' memories get it too), for forget"
     )
-
-    @field_validator("scope")
-    @classmethod
-    def _own_thread_id(cls, value: Scope | None) -> Scope | None:
-        if value is not None and value.thread_id is not None:
-            raise ValueError("a thread's scope takes no thread_id: the thread's own id is its thread_id")
-        return value
 
     @field_validator("metadata")
     @classmethod
