@@ -48,6 +48,7 @@ bench-smoke: $(VENV)/.installed
 		--ann-queries 10 --backend-queries 5 --client-max-size 2000 --out $(SMOKE)/latency
 	$(BIN)/mnemo bench ingest --size 200 --out $(SMOKE)/ingest
 	$(BIN)/mnemo bench load --duration 3 --clients 4 --out $(SMOKE)/load
+	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

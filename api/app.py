@@ -13,7 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.types import Message, Scope
 
-from api import routes, thread_routes, working_routes
+from api import governance_routes, routes, thread_routes, ui_routes, working_routes
 from api.agent_requests import provide_bindings
 from api.bindings_config import load_bindings
 from api.logs import configure_logging
@@ -102,6 +102,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             thread_routes.thread_history,
             MetricsController,
             mcp.route,
+            governance_routes.forget,  # issue 20: forget, change history
+            governance_routes.memory_history,
+            governance_routes.scope_holdings,
+            ui_routes.explorer_page,  # the explorer at /ui
+            ui_routes.explorer_asset,
         ],
         dependencies={
             "services": Provide(routes.provide_services),

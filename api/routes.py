@@ -16,10 +16,12 @@ from api.logs import bind_tenant
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND
 from api.resilience import readiness
 from api.services import Services
+from ingest.history import entry
 from ingest.pipeline import WriteOptions
 from memtypes.agents import Bindings
 from memtypes.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.history import HistoryAction, acting_agent
 from memtypes.jsontypes import JsonBool
 from memtypes.queries import MemoryFilter
 from memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
@@ -119,6 +121,7 @@ async def write_memories(
             problems=[FieldProblem("memories", f"more than {limit} items")],
         )
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
+    acting_agent.set(data.agent)  # the change history records who wrote
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
     results = await services.writer.write(tenant, memories, options)
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
@@ -135,7 +138,9 @@ async def get_memory(
 async def delete_memory(
     memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> None:
-    await services.catalog.delete(tenant, str(memory_id))
+    record = await services.catalog.delete(tenant, str(memory_id))
+    deleted = entry(tenant, HistoryAction.DELETED, content_hash=record.content_hash)
+    await services.changes.record(tenant, [(record.id, deleted)])
 
 
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)

@@ -1,4 +1,5 @@
-"""`mnemo serve | ingest | export | import | bench`: one entry point, subcommands imported only when used."""
+"""`mnemo serve | ingest | export | import | forget | bench`: one entry point, subcommands imported only
+when used."""
 
 from __future__ import annotations
 
@@ -70,10 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (N > 1 needs MNEMO_QDRANT_URL and MNEMO_REDIS_URL)",
     )
     serve.set_defaults(func=_serve)
-    from cli import ingest_cmd, mcp_cmd, transfer_cmd  # here, not at the top: `mnemo hook` stays light
+    from cli import forget_cmd, ingest_cmd, mcp_cmd, transfer_cmd  # here, not at the top: `mnemo hook` stays light
 
     ingest_cmd.add_parser(sub)
     transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
+    forget_cmd.add_parser(sub)  # per-subject forget through the running service
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
     distill.add_argument("--out", required=True, help="directory to write the model to")
     distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")

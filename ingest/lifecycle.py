@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from ingest.history import entry
 from ingest.pipeline import MemoryWriter
 from memtypes.errors import Conflict
+from memtypes.history import HistoryAction
 from memtypes.ports import VectorIndex
 from memtypes.records import MemoryRecord
 from memtypes.types import MemoryType
@@ -29,6 +31,9 @@ class Lifecycle:
         if status not in PROSPECTIVE_STATUSES:
             raise ValueError(f"unknown status {status!r}")
         await self.index.set_payload(record.type, [record.id], {"status": status})
+        if self.writer.history is not None and status != record.status:
+            changed = entry(record.tenant, HistoryAction.UPDATED, changed=["status"], reason=status)
+            await self.writer.history.record(record.tenant, [(record.id, changed)])
         return record.model_copy(update={"status": status})
 
     async def mark_used(self, record: MemoryRecord) -> MemoryRecord:
