@@ -8,11 +8,13 @@ TORCH := torch==2.13.0
 
 .PHONY: serve test lint fuzz check clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	# The light client distribution (mnemo-client): `mnemo mcp` and `mnemo hook` talk through it.
+	$(BIN)/pip install --quiet -e ./client
 	touch $@
 
 serve: $(VENV)/.installed
@@ -50,6 +52,7 @@ bench-smoke: $(VENV)/.installed
 	$(BIN)/mnemo bench load --scenario noisy-neighbour --duration 2 --quiet 1 --rate 2 --out $(SMOKE)/noisy
 	$(BIN)/mnemo bench load --scenario big-batch --duration 2 --quiet 1 --rate 2 --batch-items 20 \
 		--item-chars 2000 --out $(SMOKE)/big-batch
+	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

@@ -14,11 +14,12 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.types import Message, Scope
 
-from api import routes, thread_routes, working_routes
+from api import governance_routes, routes, thread_routes, ui_routes, working_routes
 from api.agent_requests import provide_bindings
 from api.bindings_config import load_bindings
 from api.fairness import FairShare, open_fairness
 from api.logs import configure_logging
+from api.mcp_http import McpEndpoint
 from api.metrics import (
     MetricsController,
     MnemoMetrics,
@@ -63,10 +64,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings()
     bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
+    mcp = McpEndpoint(settings.single_tenant)  # /mcp: the MCP tools over streamable HTTP
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.services = await open_services(settings)
+        app.state.services = await open_services(settings, bindings.models)
         metrics.watch_breaker("redis", app.state.services.redis.breaker)
         if isinstance(app.state.services.index, BreakerGuardedIndex):  # a Qdrant server
             metrics.watch_breaker("qdrant", app.state.services.index.breaker)
@@ -103,6 +105,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             thread_routes.append_turn,
             thread_routes.thread_history,
             MetricsController,
+            mcp.route,
+            governance_routes.forget,  # issue 20: forget, change history
+            governance_routes.memory_history,
+            governance_routes.scope_holdings,
+            ui_routes.explorer_page,  # the explorer at /ui
+            ui_routes.explorer_asset,
         ],
         dependencies={
             "services": Provide(routes.provide_services),
@@ -115,7 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: http_error_handler,
             Exception: counting_engine_errors(internal_error_handler),
         },
-        lifespan=[lifespan],
+        lifespan=[lifespan, mcp.lifespan],
         middleware=[prometheus_config(metrics).middleware, TrackWrites(), FairShare()],
         cors_config=CORSConfig(allow_origins=settings.cors_origin_list)
         if settings.cors_origin_list

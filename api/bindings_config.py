@@ -13,8 +13,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from backends.tokenizer import TokenizerUnavailable, model_counter
 from memtypes.agents import Bindings
 from memtypes.bindings import BindingsConfig
+from memtypes.models import HuggingFaceTokenizer
 
 Loc = tuple[str | int, ...]
 
@@ -116,7 +118,29 @@ def parse_bindings(text: str, path: Path) -> Bindings:
         raise BindingsConfigError(
             path, [ConfigProblem(_line_of(root, loc), field_path(loc), m) for loc, m in found]
         )
-    return Bindings(config, source=str(path))
+    return Bindings(_with_tokenizer_files(config, root, path), source=str(path))
+
+
+def _with_tokenizer_files(config: BindingsConfig, root: yaml.Node, path: Path) -> BindingsConfig:
+    """Registered models' tokenizer.json files resolved (relative: to the config file) and loaded
+    once here, so that a missing or broken file stops the start, naming its line."""
+    problems, models = [], []
+    for i, model in enumerate(config.models):
+        if isinstance(model.tokenizer, HuggingFaceTokenizer):
+            file = Path(model.tokenizer.huggingface).expanduser()
+            tokenizer = HuggingFaceTokenizer(
+                huggingface=str(file if file.is_absolute() else path.parent / file)
+            )
+            model = model.model_copy(update={"tokenizer": tokenizer})
+            try:
+                model_counter(model)
+            except TokenizerUnavailable as exc:
+                loc = ("models", i, "tokenizer", "huggingface")
+                problems.append(ConfigProblem(_line_of(root, loc), field_path(loc), str(exc)))
+        models.append(model)
+    if problems:
+        raise BindingsConfigError(path, problems)
+    return config.model_copy(update={"models": models})
 
 
 def load_bindings(path: Path | None) -> Bindings:

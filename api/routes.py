@@ -18,10 +18,12 @@ from api.memory_release import release_memory
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
 from api.resilience import readiness
 from api.services import Services
+from ingest.history import entry
 from ingest.pipeline import WriteOptions
 from memtypes.agents import Bindings
 from memtypes.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.history import HistoryAction, acting_agent
 from memtypes.jsontypes import JsonBool
 from memtypes.limits import bounded_instant
 from memtypes.queries import MemoryFilter
@@ -132,6 +134,7 @@ async def write_memories(
     chars = sum(len(m.content) for m in data.memories)
     request.app.state.fairness.embed.spend(tenant, chars)
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
+    acting_agent.set(data.agent)  # the change history records who wrote
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
     results = await write_in_slices(services.writer, tenant, memories, options)
     await release_memory(chars)  # a big batch's peak heap goes back to the OS
@@ -149,7 +152,9 @@ async def get_memory(
 async def delete_memory(
     memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
 ) -> None:
-    await services.catalog.delete(tenant, str(memory_id))
+    record = await services.catalog.delete(tenant, str(memory_id))
+    deleted = entry(tenant, HistoryAction.DELETED, content_hash=record.content_hash)
+    await services.changes.record(tenant, [(record.id, deleted)])
 
 
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from api.auth import KeyRing
@@ -19,13 +20,16 @@ from backends.redis_working import RedisWorkingStore
 from backends.sparse import Bm25Encoder
 from backends.tokenizer import TokenizerRegistry
 from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
+from ingest.forget import Forgetter
+from ingest.history import ChangeHistory
 from ingest.lifecycle import AccessLog, Lifecycle
 from ingest.pipeline import MemoryWriter, WriteConfig
 from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
 from ingest.threads import ThreadConfig, Threads
 from ingest.working import WorkingConfig, WorkingMemory
 from memtypes.errors import Unavailable
-from memtypes.ports import Embedder, VectorIndex
+from memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
+from memtypes.ports import DocumentStore, Embedder, VectorIndex
 from retrieval.catalog import Catalog
 from retrieval.pipeline import RetrievalConfig, Retriever
 from retrieval.threads import ThreadHistoryReader
@@ -51,6 +55,9 @@ class Services:
     working: WorkingMemory
     threads: Threads
     history: ThreadHistoryReader
+    # Per-memory change history and per-subject forget (issue 20).
+    changes: ChangeHistory
+    forgetter: Forgetter
     _flusher: asyncio.Task[None] | None = None
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -91,6 +98,7 @@ class Services:
         for reviewer in self.reviewers:
             await reviewer.close()
         await self.redis.close()
+        await self.changes.store.close()
         await self.index.close()
         self.embedder.close()
 
@@ -122,6 +130,18 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
     )
 
 
+def document_store(settings: Settings, index: VectorIndex) -> DocumentStore:
+    """The change history's store, beside the vectors: the same Qdrant server (and client) or data dir."""
+    from backends.history_store import ClientDocumentStore, EdgeDocumentStore
+
+    client = getattr(getattr(index, "inner", index), "client", None)  # the server's client, if any
+    if client is not None:
+        return ClientDocumentStore(client, settings.collection_prefix)
+    return EdgeDocumentStore(
+        settings.data_dir / "qdrant", settings.collection_prefix, durable=settings.durable_writes
+    )
+
+
 async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
     """Build pending HNSW indexes now: before serving, or after a bulk load.
 
@@ -138,15 +158,22 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
         await index.optimize()
 
 
-async def open_services(settings: Settings) -> Services:
+async def open_services(settings: Settings, models: Sequence[RegisteredModel] = ()) -> Services:
+    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here)."""
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
-    tokenizers = TokenizerRegistry(default=settings.default_encoding)
+    tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
     embedder = open_embedder(
         settings.embedding_backend, settings.embedding_model, settings.embedding_runtime, settings.onnx_cache
     )
     index = _vector_index(settings, embedder.dimension)
     await index.open()
     await build_pending_indexes(index)
+    documents = document_store(settings, index)
+    try:
+        await documents.open()
+    except BaseException:
+        await index.close()
+        raise
     config = RetrievalConfig(
         default_budget_tokens=settings.default_budget_tokens,
         model_budget_share=settings.model_budget_share,
@@ -161,6 +188,7 @@ async def open_services(settings: Settings) -> Services:
     try:
         redis = await open_redis(redis_config(settings))
     except BaseException:
+        await documents.close()
         await index.close()
         raise
     keyspace = KeySpace(settings.redis_key_prefix)
@@ -189,6 +217,7 @@ async def open_services(settings: Settings) -> Services:
     writer = MemoryWriter(
         index, embedder, tokenizers, write_config(settings), reviewers, sparse, shared_locks
     )
+    changes = writer.history = ChangeHistory(documents)
     return Services(
         settings=settings,
         keys=keys,
@@ -196,7 +225,15 @@ async def open_services(settings: Settings) -> Services:
         embedder=embedder,
         tokenizers=tokenizers,
         writer=writer,
-        retriever=Retriever(index, embedder, tokenizers, config, working_store, sparse),
+        retriever=Retriever(
+            index,
+            embedder,
+            tokenizers,
+            config,
+            working_store,
+            sparse,
+            {**MODEL_REGISTRY, **model_specs(models)},
+        ),
         catalog=Catalog(index),
         lifecycle=Lifecycle(index, writer),
         access_log=AccessLog(index, writer),
@@ -212,6 +249,8 @@ async def open_services(settings: Settings) -> Services:
         ),
         threads=Threads(thread_store, locks, writer, tokenizers, ThreadConfig(ttl_s=settings.thread_ttl_s)),
         history=ThreadHistoryReader(thread_store, tokenizers),
+        changes=changes,
+        forgetter=Forgetter(index, working_store, thread_store, locks, changes),
     )
 
 

@@ -2,8 +2,10 @@
 
 Line 1 is the manifest (format version, embedding model and dimension, sparse encoder, collection
 prefix, point counts per type); then one line per point (type, id, payload, dense vector, sparse
-BM25 vector); the last line is a trailer repeating the counts, so a truncated file (a disk that
-filled up, a copy cut short) is noticed instead of being imported as if it were whole.
+BM25 vector), then one line per memory's change history (`{"history": id, "payload": …}`, no
+vectors; a file without them reads as before); the last line is a trailer repeating the counts,
+so a truncated file (a disk that filled up, a copy cut short) is noticed instead of being imported
+as if it were whole.
 
 Why not a Qdrant snapshot: Qdrant Edge can *apply* a server's shard snapshot (`unpack_snapshot`,
 `update_from_snapshot`) but cannot *make* one, and qdrant-client's local mode has no snapshots at
@@ -130,6 +132,7 @@ class ExportWriter:
     path: Path
     manifest: Manifest
     written: dict[MemoryType, int] = field(default_factory=dict)
+    histories: int = 0
     _out: IO[str] | None = None
 
     def __enter__(self) -> ExportWriter:
@@ -142,10 +145,15 @@ class ExportWriter:
         self._line(point.as_json())
         self.written[point.memory_type] = self.written.get(point.memory_type, 0) + 1
 
+    def write_history(self, memory_id: str, payload: dict[str, Any]) -> None:
+        self._line({"history": memory_id, "payload": payload})
+        self.histories += 1
+
     def __exit__(self, exc_type: object, *_: object) -> None:
         assert self._out is not None
         if exc_type is None:
-            self._line({"end": True, "counts": {t.value: n for t, n in self.written.items()}})
+            counts = {t.value: n for t, n in self.written.items()}
+            self._line({"end": True, "counts": counts, "histories": self.histories})
         self._out.close()
 
     def _line(self, data: dict[str, Any]) -> None:
@@ -166,6 +174,16 @@ def _manifest_line(lines: IO[str]) -> Manifest:
         raise ExportFormatError(f"cannot read the manifest: {exc}") from exc
 
 
+def read_histories(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The change-history documents of an export (memory id, payload); `read_points` checks the file."""
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        _manifest_line(lines)
+        for raw in lines:
+            if raw.startswith('{"history":'):
+                data = json.loads(raw)
+                yield str(data["history"]), dict(data["payload"])
+
+
 def read_points(path: Path) -> Iterator[ExportedPoint]:
     """Every point of the export, in file order; raises `ExportFormatError` at a damaged line or a
     missing trailer (after yielding every good point before it: imports are idempotent, so a fixed
@@ -173,14 +191,19 @@ def read_points(path: Path) -> Iterator[ExportedPoint]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         _manifest_line(lines)
         seen: dict[str, int] = {}
+        histories = 0
         number = 1
         try:
             for number, raw in enumerate(lines, start=2):  # noqa: B007 (reported after the loop)
                 data = json.loads(raw)
+                if "history" in data:
+                    histories += 1
+                    continue
                 if data.get("end") is True:
-                    if data.get("counts", {}) != seen:
+                    if data.get("counts", {}) != seen or data.get("histories", 0) != histories:
                         raise ExportFormatError(
-                            f"the trailer counts {data.get('counts')} but the file has {seen}"
+                            f"the trailer counts {data.get('counts')} and {data.get('histories', 0)} "
+                            f"histories but the file has {seen} and {histories}"
                         )
                     return
                 point = ExportedPoint.from_json(data)

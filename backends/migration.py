@@ -21,6 +21,7 @@ from qdrant_edge import SparseVector as EdgeSparseVector
 
 from backends._filters import DENSE, SPARSE
 from backends.export_file import ExportedPoint
+from backends.history_store import history_name
 from memtypes.errors import Unavailable
 from memtypes.ports import VectorIndex
 from memtypes.queries import SparseVector, VectorPoint
@@ -94,6 +95,25 @@ class EdgeDirReader:
             shard.close()
         self._shards = {}
 
+    def histories(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The change-history documents (`<prefix>_history`, when there is one): (memory id, payload)."""
+        path = self.qdrant_dir / history_name(self.prefix)
+        if not path.is_dir():
+            return
+        shard = EdgeShard.load(str(path))
+        try:
+            offset: Any = None
+            while True:
+                request = ScrollRequest(
+                    offset=offset, limit=_SCROLL_PAGE, with_payload=True, with_vector=False
+                )
+                records, offset = shard.scroll(request)
+                yield from ((str(r.id), dict(r.payload or {})) for r in records)
+                if offset is None:
+                    return
+        finally:
+            shard.close()
+
     def counts(self) -> dict[MemoryType, int]:
         return {mt: shard.count(CountRequest(exact=True)) for mt, shard in self._shards.items()}
 
@@ -131,6 +151,7 @@ def _exported(
 class ImportSummary:
     written: dict[MemoryType, int] = field(default_factory=dict)
     unchanged: dict[MemoryType, int] = field(default_factory=dict)
+    histories: int = 0  # change-history documents written
 
     def add(self, memory_type: MemoryType, written: int, unchanged: int) -> None:
         self.written[memory_type] = self.written.get(memory_type, 0) + written
@@ -148,6 +169,7 @@ class ImportSummary:
         return {
             "written": self.total_written,
             "unchanged": self.total_unchanged,
+            "histories": self.histories,
             "per_type": {
                 t.value: {"written": self.written.get(t, 0), "unchanged": self.unchanged.get(t, 0)}
                 for t in MemoryType

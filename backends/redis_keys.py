@@ -40,6 +40,10 @@ class KeySpace:
     def thread_turns(self, tenant: str, thread_id: str) -> str:
         return self._key(tenant, "turns", thread_id)
 
+    def by_scope(self, tenant: str, kind: str, field: str, value: str) -> str:
+        """A set of the ids of `kind` ("wm" tasks, "thread"s) whose scope has `field` = `value`."""
+        return self._key(tenant, f"{kind}-by-{field}", value)
+
     def lock(self, tenant: str, resource: str, name: str) -> str:
         return self._key(tenant, "lock", resource, name)
 

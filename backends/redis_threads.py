@@ -6,7 +6,11 @@ from redis.asyncio import Redis
 
 from backends.redis_client import RedisGateway
 from backends.redis_keys import KeySpace
+from backends.redis_scopes import index_scope, members_in_scope, unindex_scope, within
+from memtypes.records import Scope
 from memtypes.threads import Thread, Turn
+
+_KIND = "thread"
 
 
 class RedisThreadStore:
@@ -17,7 +21,43 @@ class RedisThreadStore:
     async def create(self, tenant: str, thread: Thread) -> None:
         key = self.keys.thread(tenant, thread.id)
         body = thread.model_dump_json()
-        await self.gateway.run(lambda r: r.set(key, body, px=int(thread.ttl_s * 1000), nx=True))
+
+        async def write(r: Redis) -> None:
+            async with r.pipeline(transaction=True) as pipe:
+                pipe.set(key, body, px=int(thread.ttl_s * 1000), nx=True)
+                index_scope(pipe, self.keys, tenant, _KIND, thread.scope, thread.id)
+                await pipe.execute()
+
+        await self.gateway.run(write)
+
+    async def thread(self, tenant: str, thread_id: str) -> Thread | None:
+        key = self.keys.thread(tenant, thread_id)
+        raw = await self.gateway.run(lambda r: r.get(key))
+        return Thread.model_validate_json(raw) if isinstance(raw, str) else None
+
+    async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
+        async def scope_of(thread_id: str) -> Scope | None:
+            thread = await self.thread(tenant, thread_id)
+            return thread.scope.model_copy(update={"thread_id": thread.id}) if thread else None
+
+        if scope.thread_id is None:
+            return await members_in_scope(self.gateway, self.keys, tenant, _KIND, scope, scope_of)
+        # A thread's own id is its thread_id: that one thread, if the rest of the scope matches too.
+        stored = await scope_of(scope.thread_id)
+        return [scope.thread_id] if stored is not None and within(stored, scope) else []
+
+    async def delete(self, tenant: str, thread_id: str) -> None:
+        thread = await self.thread(tenant, thread_id)
+        keys = (self.keys.thread(tenant, thread_id), self.keys.thread_turns(tenant, thread_id))
+
+        async def remove(r: Redis) -> None:
+            async with r.pipeline(transaction=True) as pipe:
+                pipe.delete(*keys)
+                if thread is not None:
+                    unindex_scope(pipe, self.keys, tenant, _KIND, thread.scope, thread_id)
+                await pipe.execute()
+
+        await self.gateway.run(remove)
 
     async def load(self, tenant: str, thread_id: str) -> tuple[Thread, list[Turn]] | None:
         key, turns_key = self.keys.thread(tenant, thread_id), self.keys.thread_turns(tenant, thread_id)

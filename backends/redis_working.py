@@ -14,10 +14,12 @@ from redis.asyncio import Redis
 
 from backends.redis_client import RedisGateway
 from backends.redis_keys import KeySpace
-from memtypes.records import utcnow
+from backends.redis_scopes import index_scope, members_in_scope, unindex_scope
+from memtypes.records import Scope, utcnow
 from memtypes.working import WorkingState
 
 EXPIRED_GRACE_S = 24 * 3600
+_KIND = "wm"
 
 
 class RedisWorkingStore:
@@ -40,6 +42,7 @@ class RedisWorkingStore:
             async with r.pipeline(transaction=True) as pipe:
                 pipe.set(key, body, px=max(ttl_ms, 1))
                 pipe.zadd(self.keys.working_deadlines, {member: state.expires_at.timestamp()})
+                index_scope(pipe, self.keys, tenant, _KIND, state.scope, task_id)
                 await pipe.execute()
 
         await self.gateway.run(write)
@@ -47,14 +50,24 @@ class RedisWorkingStore:
     async def delete(self, tenant: str, task_id: str) -> None:
         key = self.keys.working(tenant, task_id)
         member = self.keys.deadline_member(tenant, task_id)
+        state = await self.load(tenant, task_id)  # callers hold the task's lock: its scope holds still
 
         async def remove(r: Redis) -> None:
             async with r.pipeline(transaction=True) as pipe:
                 pipe.delete(key)
                 pipe.zrem(self.keys.working_deadlines, member)
+                if state is not None:
+                    unindex_scope(pipe, self.keys, tenant, _KIND, state.scope, task_id)
                 await pipe.execute()
 
         await self.gateway.run(remove)
+
+    async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
+        async def scope_of(task_id: str) -> Scope | None:
+            state = await self.load(tenant, task_id)
+            return state.scope if state is not None else None
+
+        return await members_in_scope(self.gateway, self.keys, tenant, _KIND, scope, scope_of)
 
     async def due(self, now: datetime, limit: int) -> list[tuple[str, str]]:
         deadlines = self.keys.working_deadlines

@@ -223,6 +223,15 @@ def _write(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explorer(args: argparse.Namespace) -> int:
+    from benchmarks.explorer import run_explorer, write_explorer_outputs
+
+    results = asyncio.run(run_explorer(args.sizes, args.runs, args.pool, args.seed, _say))
+    write_explorer_outputs(results, args.out)
+    print((args.out / "summary.md").read_text(), end="")
+    return 0
+
+
 def add_bench_parser(sub: Any) -> None:
     """Register `bench` and its subcommands on the top-level `mnemo` parser's subparsers."""
     bench = sub.add_parser("bench", help="benchmarks: quality, latency, ingest, write; synthetic datasets")
@@ -322,6 +331,13 @@ def add_bench_parser(sub: Any) -> None:
     write.add_argument("--api-key", help="API key for --url")
     write.add_argument("--out", type=Path, required=True, help="output directory")
     write.set_defaults(bench_func=_write)
+    explorer = commands.add_parser("explorer", help="the /ui page in headless Chromium: paint and playground")
+    explorer.add_argument("--sizes", type=_sizes, default=(10_000, 100_000), help="default 10k,100k")
+    explorer.add_argument("--runs", type=int, default=5, help="page loads per size (default 5)")
+    explorer.add_argument("--pool", type=int, default=2_000, help="real texts embedded (default 2000)")
+    explorer.add_argument("--seed", type=int, default=0)
+    explorer.add_argument("--out", type=Path, required=True, help="output directory")
+    explorer.set_defaults(bench_func=_explorer)
 
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")

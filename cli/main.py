@@ -1,17 +1,17 @@
-"""`mnemo serve | ingest | export | import | bench`: one entry point, subcommands imported only when used."""
+"""`mnemo serve | ingest | export | import | forget | bench`: one entry point, subcommands imported only
+when used."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-
-from cli import doctor_cmd, ingest_cmd, transfer_cmd
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import logging  # not at the top: `mnemo hook` runs on every prompt and needs none of it
+
     from api.bindings_config import BindingsConfigError, load_bindings
     from api.logs import configure_logging
     from api.settings import Settings
@@ -71,9 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (N > 1 needs MNEMO_QDRANT_URL and MNEMO_REDIS_URL)",
     )
     serve.set_defaults(func=_serve)
+    # Here, not at the top: `mnemo hook` stays light.
+    from cli import doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, transfer_cmd
+
     ingest_cmd.add_parser(sub)
     transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
     doctor_cmd.add_parser(sub)  # repair a stopped embedded store
+    forget_cmd.add_parser(sub)  # per-subject forget through the running service
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
     distill.add_argument("--out", required=True, help="directory to write the model to")
     distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")
@@ -82,10 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
     from benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
 
     add_bench_parser(sub)
+    mcp_cmd.add_parsers(sub)  # `mnemo mcp` and (for --help only) `mnemo hook`
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hook"]:  # on every prompt of an agent: skip building the whole parser
+        from cli.hook_cmd import main as hook_main
+
+        return hook_main(argv[1:])
     args = build_parser().parse_args(argv)
     result: int = args.func(args)
     return result

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from backends.export_file import ExportFormatError, ExportWriter, Manifest, read_manifest, read_points
+from backends.export_file import (
+    ExportFormatError,
+    ExportWriter,
+    Manifest,
+    read_histories,
+    read_manifest,
+    read_points,
+)
 from memtypes.errors import Unavailable
 
 if TYPE_CHECKING:
@@ -69,9 +76,16 @@ def run_export(args: argparse.Namespace) -> int:
                     for point in reader.points(memory_type):
                         writer.write(point)
                         bar.update()
+                for memory_id, payload in reader.histories():  # change history (no vectors)
+                    writer.write_history(memory_id, payload)
     except Unavailable as exc:
         return _fail("export", exc.detail)
-    summary = {"file": str(out), "points": sum(writer.written.values()), **manifest.as_json()}
+    summary = {
+        "file": str(out),
+        "points": sum(writer.written.values()),
+        "histories": writer.histories,
+        **manifest.as_json(),
+    }
     print(json.dumps(summary) if args.json else _render_export(summary))
     return EXIT_OK
 
@@ -153,10 +167,31 @@ async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -
             bar.update(len(batch))
             bar.set_postfix(written=summary.total_written)
         await build_pending_indexes(index, min_backlog=1)  # an embedded target serves fast at once
+        summary.histories = await _import_histories(Path(args.file), settings, index)
     finally:
         bar.close()
         await index.close()
     return summary, where
+
+
+async def _import_histories(path: Path, settings: Any, index: VectorIndex) -> int:
+    """The change histories go beside the vectors, as the service stores them (idempotent: by id)."""
+    from api.services import document_store
+
+    store = document_store(settings, index)
+    await store.open()
+    written = 0
+    try:
+        batch: dict[str, dict[str, Any]] = {}
+        for memory_id, payload in read_histories(path):
+            batch[memory_id] = payload
+            if len(batch) >= 256:
+                await store.put(batch)
+                written, batch = written + len(batch), {}
+        await store.put(batch)
+        return written + len(batch)
+    finally:
+        await store.close()
 
 
 def run_import(args: argparse.Namespace) -> int:

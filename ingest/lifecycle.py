@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from ingest.history import entry
 from ingest.pipeline import MemoryWriter
 from memtypes.errors import Conflict
+from memtypes.history import HistoryAction
 from memtypes.ports import VectorIndex
 from memtypes.records import MemoryRecord
 from memtypes.types import MemoryType
@@ -29,6 +31,9 @@ class Lifecycle:
         if status not in PROSPECTIVE_STATUSES:
             raise ValueError(f"unknown status {status!r}")
         await self.index.set_payload(record.type, [record.id], {"status": status})
+        if self.writer.history is not None and status != record.status:
+            changed = entry(record.tenant, HistoryAction.UPDATED, changed=["status"], reason=status)
+            await self.writer.history.record(record.tenant, [(record.id, changed)])
         return record.model_copy(update={"status": status})
 
     async def mark_used(self, record: MemoryRecord) -> MemoryRecord:
@@ -62,7 +67,12 @@ class Lifecycle:
                     and winner.payload.get("supersedes") == record.id
                 ):
                     await self.index.set_payload(record.type, [winner_id], {"supersedes": None})
-        return record.model_copy(update={"superseded_by": None})
+            restored = record.model_copy(update={"superseded_by": None})
+            if self.writer.history is not None:
+                await self.writer.history.record_restore(
+                    record.tenant, restored, reason=f"restored; was superseded by {winner_id}"
+                )
+        return restored
 
 
 class AccessLog:

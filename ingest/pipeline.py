@@ -28,6 +28,7 @@ from ingest.dedup import (
     same_scope,
 )
 from ingest.identity import exact_duplicates, point_id_of
+from ingest.history import ChangeHistory
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
 from memtypes.errors import Unavailable
@@ -124,6 +125,7 @@ class MemoryWriter:
         # Read-modify-write of one tenant's collection is serialized in this process...
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
+        self.history: ChangeHistory | None = None  # set by the service: per-memory change history
 
     @asynccontextmanager
     async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
@@ -246,6 +248,9 @@ class MemoryWriter:
                 p.vector = vector
             superseded = await self._dedup(tenant, pending) if options.dedup else {}
             await self._store(pending, superseded)
+            if self.history is not None:  # created / updated / merged (superseded), in write order
+                written = [(p.record, existing.get(p.record.id), p.reason) for p in pending]
+                await self.history.record_write(tenant, written, superseded)
 
         for p in pending:
             status = (
@@ -390,6 +395,7 @@ class MemoryWriter:
                 p.record = p.record.model_copy(update={"seq": self.next_seq()})
             payload = p.record.to_payload()
             payload.update(self.line_payload(p.record))
+            payload["importance_tier"] = str(p.importance.tier)  # shown by the explorer
             point = VectorPoint(p.record.id, p.vector, payload, sparse[n] if sparse else None)
             by_type[p.record.type].append(point)
         for memory_type, points in by_type.items():

@@ -51,13 +51,15 @@ class Threads:
             metadata=data.metadata,
             created_at=utcnow(),
             ttl_s=self.config.ttl_s,
+            scope=Scope(**data.scope.model_dump()) if data.scope else Scope(),
         )
         await self.store.create(tenant, thread)
         return thread
 
     async def append(self, tenant: str, raw_thread_id: str, data: TurnIn) -> Turn:
         thread_id = parse_thread_id(raw_thread_id)
-        if await self.store.turn_count(tenant, thread_id) is None:
+        thread = await self.store.thread(tenant, thread_id)
+        if thread is None:
             raise NotFound(f"no thread {thread_id} (it may have expired)")
         turn_id = uuid.uuid4().hex
         line = turn_line(data.role.value, data.content)
@@ -67,7 +69,7 @@ class Threads:
             {
                 "type": MemoryType.EPISODIC,
                 "content": f"{data.role.value}: {data.content}",
-                "scope": Scope(thread_id=thread_id),
+                "scope": thread.scope.model_copy(update={"thread_id": thread_id}),
                 "id": f"turn:{thread_id}:{turn_id}",
                 "occurred_at": now.isoformat(),
                 "metadata": {"source": "thread_turn", "role": data.role.value, "files": data.files},

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from ingest.pipeline import MemoryWriter, WriteOptions
 from memtypes.errors import FieldProblem, InvalidInput, LockTimeout
 from memtypes.ports import Locks, Tokenizers, WorkingStore
-from memtypes.records import MemoryIn, normalize_content, utcnow
+from memtypes.records import MemoryIn, Scope, normalize_content, utcnow
 from memtypes.rendering import memory_line
 from memtypes.types import MemoryType
 from memtypes.working import (
@@ -80,6 +80,19 @@ def summarize_evicted(task_id: str, items: Sequence[WorkingItem], max_tokens: in
     return "\n".join(lines)
 
 
+def task_scope(recorded: Scope, given: Scope | None) -> Scope:
+    """A task's scope is set by the first append that names one; a different one later is refused
+    (a task belongs to one subject, so that forgetting that subject removes all of it)."""
+    if given is None or given == recorded:
+        return recorded
+    if recorded.items():
+        raise InvalidInput(
+            "this task already belongs to another scope",
+            problems=[FieldProblem("scope", "differs from the scope the task was started with")],
+        )
+    return given
+
+
 class WorkingMemory:
     def __init__(
         self,
@@ -115,6 +128,7 @@ class WorkingMemory:
         async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
             now = utcnow()
             state = await self._current(tenant, task_id, now)
+            scope = task_scope(state.scope, data.scope)
             item = WorkingItem(
                 id=uuid.uuid4().hex,
                 seq=state.next_seq,
@@ -128,14 +142,15 @@ class WorkingMemory:
             items = [*state.items, item]
             evicted = choose_evictions(items, config.max_tokens)
             if evicted:
-                summary = self._eviction_summary(task_id, evicted, now, config.max_tokens)
-                await self._archive(tenant, task_id, evicted, "evicted", now, also=[summary])
+                summary = self._eviction_summary(task_id, evicted, now, config.max_tokens, scope)
+                await self._archive(tenant, task_id, evicted, "evicted", now, scope, also=[summary])
             gone = {i.id for i in evicted}
             new_state = WorkingState(
                 items=[i for i in items if i.id not in gone],
                 next_seq=state.next_seq + 1,
                 # From the end of the write: an eviction's archive write may have taken a while.
                 expires_at=utcnow() + timedelta(seconds=config.ttl_s),
+                scope=scope,
             )
             await self.store.save(tenant, task_id, new_state)
         return AppendResult(
@@ -168,7 +183,8 @@ class WorkingMemory:
             if state is not None and state.items:
                 expired = state.expired(now)
                 when = state.expires_at if expired else now
-                await self._archive(tenant, task_id, state.items, "expired" if expired else "cleared", when)
+                reason = "expired" if expired else "cleared"
+                await self._archive(tenant, task_id, state.items, reason, when, state.scope)
                 archived = len(state.items)
             await self.store.delete(tenant, task_id)
         return ClearResult(task_id=task_id, archived=archived)
@@ -184,7 +200,8 @@ class WorkingMemory:
                     if state is not None and not state.expired(now):
                         continue  # written to since it was listed; its new expiry is scheduled
                     if state is not None and state.items:
-                        await self._archive(tenant, task_id, state.items, "expired", state.expires_at)
+                        when = state.expires_at
+                        await self._archive(tenant, task_id, state.items, "expired", when, state.scope)
                         swept += 1
                     await self.store.delete(tenant, task_id)
             except LockTimeout:
@@ -198,12 +215,12 @@ class WorkingMemory:
             return WorkingState(expires_at=now)
         if state.expired(now):
             if state.items:
-                await self._archive(tenant, task_id, state.items, "expired", state.expires_at)
-            return WorkingState(expires_at=now)
+                await self._archive(tenant, task_id, state.items, "expired", state.expires_at, state.scope)
+            return WorkingState(expires_at=now, scope=state.scope)
         return state
 
     def _eviction_summary(
-        self, task_id: str, evicted: Sequence[WorkingItem], now: datetime, max_tokens: int
+        self, task_id: str, evicted: Sequence[WorkingItem], now: datetime, max_tokens: int, scope: Scope
     ) -> MemoryIn:
         # MemoryIn takes JSON's types only (date-times as strings), as from any caller.
         return MemoryIn.model_validate(
@@ -215,6 +232,7 @@ class WorkingMemory:
                 "occurred_at": now.isoformat(),
                 "importance": max(i.priority for i in evicted) / MAX_PRIORITY,
                 "task_id": task_id,
+                "scope": scope.model_dump(exclude_none=True),
                 "metadata": {"source": "working_memory_eviction", "evicted": len(evicted)},
             }
         )
@@ -226,6 +244,7 @@ class WorkingMemory:
         items: Sequence[WorkingItem],
         reason: str,
         cleared_at: datetime,
+        scope: Scope,
         also: Sequence[MemoryIn] = (),
     ) -> None:
         archived = [
@@ -237,6 +256,7 @@ class WorkingMemory:
                     "occurred_at": i.created_at.isoformat(),
                     "importance": i.priority / MAX_PRIORITY,
                     "task_id": task_id,
+                    "scope": scope.model_dump(exclude_none=True),
                     "metadata": {"reason": reason, "priority": i.priority, "seq": i.seq, "item": i.metadata},
                 }
             )

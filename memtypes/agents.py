@@ -69,6 +69,7 @@ class Bindings:
     def __init__(self, config: BindingsConfig | None = None, source: str | None = None) -> None:
         self.source = source
         config = config or BindingsConfig()
+        self.models = tuple(config.models)  # registered target models: their budgets' tokenizers
         global_resources = {r.id: r for r in config.resources}
         self._global = _agents([config], global_resources)
         self._tenants: dict[str, dict[str, Agent]] = {}

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.models import MODEL_REGISTRY, RegisteredModel
 from memtypes.types import MemoryType
 
 RESOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -211,6 +212,8 @@ class BindingsConfig(BindingSet):
     """The whole file: global resources and agents, and per-tenant ones that add to or replace them."""
 
     version: Literal[1] = 1
+    # Target models beyond the built-in ones: their context windows and tokenizers (memtypes/models.py).
+    models: list[RegisteredModel] = Field(default_factory=list, max_length=256)
     tenants: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")], BindingSet] = Field(
         default_factory=dict
     )
@@ -221,6 +224,11 @@ class BindingsConfig(BindingSet):
         Each problem comes with the path of the field it is about (for the file's line numbers).
         """
         out: list[tuple[tuple[str | int, ...], str]] = []
+        model_names: set[str] = set()
+        for i, model in enumerate(self.models):
+            if model.name in MODEL_REGISTRY or model.name in model_names:
+                out.append((("models", i, "name"), f"model {model.name!r} is already defined"))
+            model_names.add(model.name)
         sections: list[tuple[tuple[str | int, ...], BindingSet]] = [((), self)]
         sections += [(("tenants", name), section) for name, section in self.tenants.items()]
         global_ids = {r.id for r in self.resources}

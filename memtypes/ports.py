@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from memtypes.queries import (
     MemoryFilter,
@@ -17,6 +17,7 @@ from memtypes.queries import (
     StoredPoint,
     VectorPoint,
 )
+from memtypes.records import Scope
 from memtypes.threads import Thread, Turn
 from memtypes.types import MemoryType
 from memtypes.working import WorkingState
@@ -65,6 +66,29 @@ class VectorIndex(Protocol):
         ...
 
     async def ready(self) -> bool: ...
+
+
+class DocumentStore(Protocol):
+    """Payload-only documents by id, stored durably beside the vectors (the change history): an
+    Edge shard `<prefix>_history` in the data dir, or a collection of that name on a Qdrant server."""
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def get(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The documents found, by id (missing ids are left out)."""
+        ...
+
+    async def put(self, documents: Mapping[str, dict[str, Any]]) -> None:
+        """Store (replace) documents by id; durable when this returns."""
+        ...
+
+    async def scroll(
+        self, limit: int, offset: str | None = None
+    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+        """Every document, page by page, for export."""
+        ...
 
 
 class Embedder(Protocol):
@@ -130,6 +154,10 @@ class WorkingStore(Protocol):
 
     async def delete(self, tenant: str, task_id: str) -> None: ...
 
+    async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
+        """The tasks whose recorded scope has every field of `scope` (exactly)."""
+        ...
+
     async def due(self, now: datetime, limit: int) -> list[tuple[str, str]]:
         """(tenant, task_id) pairs whose expiry time has passed, oldest first."""
         ...
@@ -141,6 +169,16 @@ class ThreadStore(Protocol):
     async def load(self, tenant: str, thread_id: str) -> tuple[Thread, list[Turn]] | None:
         """The thread and its turns (oldest first), or None when it does not exist (or expired)."""
         ...
+
+    async def thread(self, tenant: str, thread_id: str) -> Thread | None:
+        """The thread without its turns, or None when it does not exist (or expired)."""
+        ...
+
+    async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
+        """The threads whose scope (with their own id as `thread_id`) has every field of `scope`."""
+        ...
+
+    async def delete(self, tenant: str, thread_id: str) -> None: ...
 
     async def turn_count(self, tenant: str, thread_id: str) -> int | None:
         """How many turns the thread has; None when it does not exist."""

@@ -130,6 +130,7 @@ class MemoryRecord(BaseModel):
     token_count: int
     token_counts: dict[str, int]
     importance: float
+    importance_tier: str | None = None  # caller | consensus | single | heuristic (None: written before)
     occurred_at: datetime
     created_at: datetime
     last_accessed_at: datetime | None = None

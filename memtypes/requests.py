@@ -85,8 +85,9 @@ class RetrieveRequest(BaseModel):
         default=None,
         min_length=1,
         max_length=100,
-        description="budget a share of this model's context window, counted with its encoding",
-        json_schema_extra={"enum": list[JsonValue](sorted(MODEL_REGISTRY))},
+        description="budget a share of this model's context window, counted with its tokenizer: a "
+        "built-in model (listed as examples) or one MNEMO_CONFIG registers",
+        json_schema_extra={"examples": list[JsonValue](sorted(MODEL_REGISTRY))},
     )
     allocation: dict[str, JsonFloat] | None = Field(default=None, max_length=len(MemoryType))
     explain: JsonBool = False
@@ -136,6 +137,7 @@ class RetrieveMetadata(BaseModel):
     working_budget: int = Field(default=0, description="on top of `budget`, for the task's working memory")
     utilization: float
     encoding: str
+    exact: bool = Field(default=True, description="false: the model's tokens are estimated (with a margin)")
     per_type: dict[str, TypeMetadata]
     trimmed_count: int
     degraded: list[str] = Field(default_factory=list)

@@ -12,7 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from memtypes.errors import FieldProblem, InvalidInput
-from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, check_json_size
+from memtypes.records import MAX_CONTENT_CHARS, SCOPE_ID_PATTERN, NonBlankStr, Scope, check_json_size
 
 # A chain walk reads at most this many threads (the thread itself and its ancestors).
 MAX_CHAIN_DEPTH = 20
@@ -40,11 +40,24 @@ class Role(StrEnum):
     TOOL = "tool"
 
 
+class ThreadScope(BaseModel):
+    """A thread's scope: no `thread_id`, the thread's own id is that."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    agent_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+    namespace: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN)
+
+
 class ThreadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     parent_thread_id: UUID | None = Field(default=None, description="continue the chain of this thread")
     metadata: dict[str, Any] = Field(default_factory=dict)
+    scope: ThreadScope | None = Field(
+        default=None, description="whose thread this is (its turns' memories get it too), for forget"
+    )
 
     @field_validator("metadata")
     @classmethod
@@ -58,6 +71,7 @@ class Thread(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     created_at: datetime
     ttl_s: float
+    scope: Scope = Field(default_factory=Scope)
 
 
 class TurnIn(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from memtypes.bindings import AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.jsontypes import JsonInt
-from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, check_json_size
+from memtypes.records import MAX_CONTENT_CHARS, NonBlankStr, Scope, check_json_size
 
 # Task ids are caller-chosen and end up in Redis keys and URL path segments: a strict alphabet (no
 # `*`, `{`, `/`, whitespace) and a length cap. Keys encode them again anyway (backends/redis_keys.py).
@@ -45,6 +45,9 @@ class WorkingItemIn(BaseModel):
         description="0..10; over the token limit the lowest priority goes first",
     )
     metadata: dict[str, Any] = Field(default_factory=dict)
+    scope: Scope | None = Field(
+        default=None, description="whose task this is: recorded on the task (and its archive), for forget"
+    )
     # Agent bindings (MNEMO_CONFIG): the working limits of the agent's resource holding `working`.
     agent: AgentName | None = Field(default=None, description="append as this agent")
     context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
@@ -75,6 +78,7 @@ class WorkingState(BaseModel):
     items: list[WorkingItem] = Field(default_factory=list)
     next_seq: int = 1
     expires_at: datetime
+    scope: Scope = Field(default_factory=Scope)
 
     @property
     def total_tokens(self) -> int:

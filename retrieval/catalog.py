@@ -64,9 +64,11 @@ class Catalog:
                     return MemoryRecord.from_payload(point.id, point.payload)
         raise NotFound(f"no memory {point_id}")
 
-    async def delete(self, tenant: str, raw_id: str) -> None:
+    async def delete(self, tenant: str, raw_id: str) -> MemoryRecord:
+        """Delete the record; answer what was deleted."""
         record = await self.find(tenant, raw_id)
         await self.index.delete(record.type, [record.id])
+        return record
 
     async def page(
         self, flt: MemoryFilter, memory_type: MemoryType | None, limit: int, cursor: str | None

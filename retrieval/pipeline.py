@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from memtypes.errors import FieldProblem, InvalidInput, Unavailable
-from memtypes.models import resolve_model
+from memtypes.models import MODEL_REGISTRY, ModelSpec, resolve_model
 from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
 from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.rendering import memory_line, section_header
@@ -92,6 +92,7 @@ class Retriever:
         config: RetrievalConfig,
         working: WorkingStore | None = None,
         sparse: SparseEncoder | None = None,
+        models: Mapping[str, ModelSpec] = MODEL_REGISTRY,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -100,11 +101,8 @@ class Retriever:
         self.working = working
         self.sparse = sparse
         self.line_lengths = LineLengths()
-        self._header_tokens = {
-            (enc, t): tokenizers.get(enc).count(section_header(t))
-            for enc in tokenizers.names()
-            for t in MemoryType
-        }
+        self.models = models  # the built-in models and those MNEMO_CONFIG registers
+        self._header_tokens: dict[tuple[str, MemoryType], int] = {}
 
     def resolve(self, request: RetrieveRequest) -> ResolvedRequest:
         if request.budget_tokens is not None and request.model is not None:
@@ -115,7 +113,7 @@ class Retriever:
         encoding = self.tokenizers.default
         budget = request.budget_tokens or self.config.default_budget_tokens
         if request.model is not None:
-            spec = resolve_model(request.model)
+            spec = resolve_model(request.model, self.models)
             encoding = spec.encoding
             budget = max(1, int(spec.context_window * self.config.model_budget_share))
         types = tuple(request.types)
@@ -366,7 +364,7 @@ class Retriever:
         weights: Mapping[MemoryType, float],
         candidates: Mapping[MemoryType, list[Candidate]],
     ) -> Packing:
-        headers = {t: self._header_tokens[(resolved.encoding, t)] for t in resolved.types}
+        headers = {t: self._header(resolved.encoding, t) for t in resolved.types}
         counter = self.tokenizers.get(resolved.encoding)
         groups = {c.group for found in candidates.values() for c in found if c.group is not None}
         group_tokens = {g: counter.count(g) for g in groups}
@@ -481,10 +479,18 @@ class Retriever:
             working_budget=resolved.working_budget,
             utilization=round(total / limit, 4),
             encoding=enc,
+            exact=self.models[request.model].exact if request.model is not None else True,
             per_type=per_type,
             trimmed_count=packing.trimmed + working_usage.trimmed,
         )
         return RetrieveResponse(context=context, memories=memories, metadata=metadata)
+
+    def _header(self, encoding: str, memory_type: MemoryType) -> int:
+        """Tokens of a section's header in this encoding, counted once."""
+        key = (encoding, memory_type)
+        if key not in self._header_tokens:
+            self._header_tokens[key] = self.tokenizers.get(encoding).count(section_header(memory_type))
+        return self._header_tokens[key]
 
     def _pack_working(
         self, resolved: ResolvedRequest, working: Sequence[WorkingItem]
@@ -498,9 +504,7 @@ class Retriever:
             Candidate(i.id, MemoryType.WORKING, float(i.seq), i.line_tokens.get(enc) or counter.count(line))
             for i, line in lines.values()
         ]
-        usage = pack_in_order(
-            candidates, resolved.working_budget, self._header_tokens[(enc, MemoryType.WORKING)]
-        )
+        usage = pack_in_order(candidates, resolved.working_budget, self._header(enc, MemoryType.WORKING))
         return usage, lines
 
 

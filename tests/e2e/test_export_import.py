@@ -16,6 +16,7 @@ import pytest
 from qdrant_client import AsyncQdrantClient
 
 from backends.export_file import read_manifest, read_points
+from backends.history_store import ClientDocumentStore
 from backends.migration import EdgeDirReader
 from backends.qdrant_client import QdrantClientVectorIndex
 from backends.qdrant_edge import EdgeVectorIndex
@@ -57,6 +58,11 @@ async def cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def edge_histories(qdrant_dir: Path) -> dict[str, Any]:
+    with EdgeDirReader(qdrant_dir, "mnemo") as reader:
+        return dict(reader.histories())
+
+
 def edge_points(qdrant_dir: Path) -> dict[str, Any]:
     with EdgeDirReader(qdrant_dir, "mnemo") as reader:
         return {p.id: p for mt in MemoryType for p in reader.points(mt)}
@@ -93,6 +99,8 @@ async def test_export_then_import_into_edge_and_local_client(app_client: AppFact
     assert manifest.total == len(original) == json.loads(out)["points"] >= len(MEMORIES) + 2
     assert manifest.counts[MemoryType.WORKING] == 2
     assert all(p.sparse is not None for p in original.values())
+    histories = edge_histories(source / "qdrant")  # the change history travels with the points
+    assert json.loads(out)["histories"] == len(histories) == len(original)
 
     # -- into a fresh embedded data dir, through the CLI --------------------------------------------
     target = tmp_path / "imported"
@@ -100,11 +108,12 @@ async def test_export_then_import_into_edge_and_local_client(app_client: AppFact
     assert code == 0, err
     assert json.loads(out)["written"] == len(original)
     assert edge_points(target / "qdrant") == original  # same ids, payloads, dense and sparse vectors
+    assert edge_histories(target / "qdrant") == histories
     code, out, err = await cli("import", str(export), "--data-dir", str(target), "--json")
     assert code == 0, err
     assert json.loads(out) | {"target": None} == {
         "target": None, "collection_prefix": "mnemo", "written": 0, "unchanged": len(original),
-        "per_type": json.loads(out)["per_type"],
+        "per_type": json.loads(out)["per_type"], "histories": len(histories),  # stored again, by id
     }  # fmt: skip
 
     # -- into qdrant-client's local mode (the client API a server speaks) ---------------------------
@@ -115,6 +124,9 @@ async def test_export_then_import_into_edge_and_local_client(app_client: AppFact
     code, out, err = await cli("import", str(export), "--qdrant-path", str(local), "--json")
     assert (code, json.loads(out)["written"]) == (0, 0)
     await _check_client_copy(local, source, original)
+    store = ClientDocumentStore(AsyncQdrantClient(path=str(local)), "mnemo", owns_client=True)
+    assert await store.get(list(histories)) == histories
+    await store.close()
 
     # -- retrieval answers the same on the source and on its imported copy --------------------------
     from_source = await retrieve_ids(app_client, source)

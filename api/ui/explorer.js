@@ -1,0 +1,372 @@
+// mnemo explorer: plain JS over the service's own JSON API (same origin, no dependencies).
+// Every value from the API goes into the page through textContent, never as HTML.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const SCOPE_FIELDS = ["user_id", "agent_id", "thread_id", "namespace"];
+const TERM_ORDER = ["relevance", "recency", "importance", "usage", "time", "due", "overdue", "trigger", "neighbour"];
+const state = { cursors: [null], page: 0, memories: [], current: null };
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("aria-") || key === "role" || key === "title") node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function say(message, isError = false) {
+  const status = $("status");
+  status.textContent = message;
+  status.classList.toggle("error", isError);
+}
+
+function scope() {
+  const out = {};
+  for (const field of SCOPE_FIELDS) {
+    const value = $(`scope-${field}`).value.trim();
+    if (value) out[field] = value;
+  }
+  return out;
+}
+
+// One call to the API: JSON in and out, the tenant's key when one is given; problems become errors.
+async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  const key = $("api-key").value.trim();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const problem = data || {};
+    const fields = (problem.errors || problem.invalid_params || []).map((p) => p.name || p.field).filter(Boolean);
+    const detail = problem.detail || problem.title || response.statusText;
+    const error = new Error(`${response.status}: ${detail}${fields.length ? ` (${fields.join(", ")})` : ""}`);
+    error.status = response.status;
+    throw error;
+  }
+  return data;
+}
+
+async function guarded(action) {
+  try {
+    await action();
+  } catch (error) {
+    say(error.status === 401 ? "This server needs an API key: enter it above." : error.message, true);
+  }
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString() : "—";
+}
+
+// -- tabs (WAI-ARIA tabs pattern: arrow keys move between tabs) -----------------------------------
+
+function selectTab(tab) {
+  for (const other of document.querySelectorAll('[role="tab"]')) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute("aria-controls")).hidden = !selected;
+  }
+  tab.focus();
+}
+
+function setUpTabs() {
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => selectTab(tab));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (step) selectTab(tabs[(i + step + tabs.length) % tabs.length]);
+      if (event.key === "Home") selectTab(tabs[0]);
+      if (event.key === "End") selectTab(tabs[tabs.length - 1]);
+    });
+  });
+}
+
+// -- browse ------------------------------------------------------------------------------------------
+
+async function loadPage() {
+  const params = new URLSearchParams({ limit: $("browse-limit").value, ...scope() });
+  if ($("browse-type").value) params.set("type", $("browse-type").value);
+  if ($("browse-superseded").checked) params.set("include_superseded", "true");
+  const cursor = state.cursors[state.page];
+  if (cursor) params.set("cursor", cursor);
+  const page = await api("GET", `/v1/memories?${params}`);
+  state.cursors[state.page + 1] = page.next_cursor;
+  state.memories = page.memories;
+  renderTable();
+}
+
+function renderTable() {
+  const tag = $("browse-tag").value.trim();
+  const shown = tag ? state.memories.filter((m) => m.tags.includes(tag)) : state.memories;
+  const body = $("memory-table").tBodies[0];
+  body.replaceChildren(
+    ...shown.map((memory) => {
+      const open = el("button", { type: "button", class: "link", text: memory.content });
+      open.addEventListener("click", () => guarded(() => openMemory(memory.id)));
+      const type = el("td", { text: memory.type });
+      if (memory.superseded_by) type.append(el("span", { class: "badge", text: "superseded" }));
+      return el(
+        "tr",
+        {},
+        type,
+        el("td", { class: "content" }, open),
+        el("td", { text: memory.importance.toFixed(2) }),
+        el("td", { text: when(memory.occurred_at) }),
+        el("td", { text: String(memory.access_count) }),
+      );
+    }),
+  );
+  const filtered = tag ? ` (${shown.length} tagged "${tag}")` : "";
+  $("memory-caption").textContent = `Memories: page ${state.page + 1}, ${state.memories.length} shown${filtered}`;
+  $("page-info").textContent = `Page ${state.page + 1}`;
+  $("page-prev").disabled = state.page === 0;
+  $("page-next").disabled = !state.cursors[state.page + 1];
+  say(`${state.memories.length} memories on this page.`);
+}
+
+function field(list, name, value) {
+  list.append(el("dt", { text: name }), el("dd", { text: value === null || value === undefined || value === "" ? "—" : String(value) }));
+}
+
+async function openMemory(id) {
+  const memory = await api("GET", `/v1/memories/${id}`);
+  state.current = memory;
+  const fields = $("detail-fields");
+  fields.replaceChildren();
+  field(fields, "id", memory.id);
+  field(fields, "type", memory.type);
+  field(fields, "content", memory.content);
+  field(fields, "scope", Object.entries(memory.scope).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(", "));
+  field(fields, "importance", `${memory.importance.toFixed(2)} (tier: ${memory.importance_tier || "unknown"})`);
+  field(fields, "tokens", memory.token_count);
+  field(fields, "tags", memory.tags.join(", "));
+  field(fields, "occurred", when(memory.occurred_at));
+  field(fields, "created", when(memory.created_at));
+  field(fields, "accessed", `${memory.access_count} times, last ${when(memory.last_accessed_at)}`);
+  field(fields, "uses", memory.use_count);
+  for (const name of ["external_id", "fact_key", "status", "due_at", "trigger", "task_id", "content_hash"]) {
+    if (memory[name]) field(fields, name, memory[name]);
+  }
+  if (Object.keys(memory.metadata).length) field(fields, "metadata", JSON.stringify(memory.metadata));
+  $("detail-title").textContent = `${memory.type} memory`;
+  $("detail-restore").hidden = !memory.superseded_by;
+  $("detail").hidden = false;
+  await Promise.all([renderChain(memory), renderHistory(memory.id)]);
+  $("detail-title").focus();
+}
+
+// The versions this memory replaced (older) and was replaced by (newer), at most 10 each way.
+async function renderChain(memory) {
+  const chain = [memory];
+  for (let m = memory, n = 0; m.supersedes && n < 10; n++) {
+    m = await api("GET", `/v1/memories/${m.supersedes}`).catch(() => null);
+    if (!m) break;
+    chain.unshift(m);
+  }
+  for (let m = memory, n = 0; m.superseded_by && n < 10; n++) {
+    m = await api("GET", `/v1/memories/${m.superseded_by}`).catch(() => null);
+    if (!m) break;
+    chain.push(m);
+  }
+  $("detail-chain").replaceChildren(
+    ...chain.map((m) => {
+      const item = el("li", { text: `${when(m.occurred_at)}: ${m.content}` });
+      if (m.id === memory.id) item.setAttribute("aria-current", "true");
+      return item;
+    }),
+  );
+}
+
+async function renderHistory(id) {
+  const history = await api("GET", `/v1/memories/${id}/history`).catch(() => ({ entries: [] }));
+  $("detail-history").replaceChildren(
+    ...history.entries.map((e) => {
+      const parts = [`${when(e.at)}: ${e.action}`, e.agent ? `by agent ${e.agent}` : `by tenant ${e.tenant}`];
+      if (e.changed.length) parts.push(`changed ${e.changed.join(", ")}`);
+      if (e.reason) parts.push(e.reason);
+      return el("li", { text: parts.join(" · ") });
+    }),
+  );
+}
+
+async function deleteCurrent() {
+  const memory = state.current;
+  if (!memory || !window.confirm(`Delete this ${memory.type} memory? This cannot be undone.`)) return;
+  await api("DELETE", `/v1/memories/${memory.id}`);
+  $("detail").hidden = true;
+  state.memories = state.memories.filter((m) => m.id !== memory.id);
+  renderTable();
+  say(`Deleted memory ${memory.id}.`);
+  $("memory-caption").focus();
+}
+
+async function restoreCurrent() {
+  const memory = state.current;
+  try {
+    await api("POST", `/v1/memories/${memory.id}/restore`, {});
+  } catch (error) {
+    if (error.status === 404 || error.status === 405) throw new Error("This server cannot restore memories.");
+    throw error;
+  }
+  say(`Restored memory ${memory.id}.`);
+  await openMemory(memory.id);
+}
+
+// -- playground ------------------------------------------------------------------------------------
+
+function retrieveRequest() {
+  const request = { query: $("play-query").value, explain: true, scope: scope() };
+  request.types = [...document.querySelectorAll('input[name="types"]:checked')].map((box) => box.value);
+  const model = $("play-model").value.trim();
+  if (model) request.model = model;
+  else if ($("play-budget").value) request.budget_tokens = Number($("play-budget").value);
+  if ($("play-now").value) request.now = new Date($("play-now").value).toISOString();
+  const allocation = $("play-allocation").value.trim();
+  if (allocation) {
+    request.allocation = Object.fromEntries(
+      allocation.split(",").map((pair) => pair.split("=").map((s) => s.trim())).map(([k, v]) => [k, Number(v)]),
+    );
+  }
+  return request;
+}
+
+async function retrieve() {
+  const started = performance.now();
+  const result = await api("POST", "/v1/retrieve", retrieveRequest());
+  const elapsed = performance.now() - started;
+  const meta = result.metadata;
+  $("play-summary").textContent =
+    `${meta.total_tokens} of ${meta.budget} tokens used (${Math.round(meta.utilization * 100)}%, ${meta.encoding}); ` +
+    `${result.memories.length} memories, ${meta.trimmed_count} trimmed; ${elapsed.toFixed(0)} ms.`;
+  $("play-budget-bars").replaceChildren(...Object.entries(meta.per_type).map(([type, t]) => budgetBar(type, t, meta.budget)));
+  $("play-context").textContent = result.context || "(empty: nothing fit or nothing matched)";
+  const best = Math.max(1e-9, ...result.memories.map((m) => Math.abs(m.score)));
+  $("play-hits").replaceChildren(...result.memories.map((m) => hit(m, best)));
+  $("play-result").hidden = false;
+  say(`Retrieved ${result.memories.length} memories in ${elapsed.toFixed(0)} ms.`);
+}
+
+function budgetBar(type, t, budget) {
+  const pct = (n) => `${Math.max(0, (100 * n) / Math.max(1, budget)).toFixed(2)}%`;
+  const label = `${type}: share ${t.share}, redistributed ${t.redistributed}, used ${t.tokens} tokens by ${t.count}, trimmed ${t.trimmed}`;
+  const bar = el("div", { class: "bar-track", role: "img", "aria-label": label });
+  const share = el("div", { class: "bar-share" });
+  share.style.width = pct(t.share + t.redistributed);
+  const used = el("div", { class: `bar-used type-${type}` });
+  used.style.width = pct(t.tokens);
+  bar.append(share, used);
+  return el("li", {}, el("span", { class: "bar-label", text: label }), bar);
+}
+
+function hit(memory, best) {
+  const components = (memory.explain && memory.explain.components) || {};
+  const names = Object.keys(components).sort((a, b) => TERM_ORDER.indexOf(a) - TERM_ORDER.indexOf(b));
+  const parts = names.map((name) => `${name} ${components[name].contribution.toFixed(3)}`);
+  const bar = el("div", {
+    class: "score-bar",
+    role: "img",
+    "aria-label": `score ${memory.score.toFixed(3)}: ${parts.join(", ") || "no explanation"}`,
+  });
+  for (const name of names) {
+    const contribution = components[name].contribution;
+    if (contribution <= 0) continue;
+    const segment = el("div", { class: `term term-${name}`, title: `${name}: ${contribution.toFixed(3)}` });
+    segment.style.width = `${((100 * contribution) / best).toFixed(2)}%`;
+    bar.append(segment);
+  }
+  const header = el("p", { class: "hit-head" },
+    el("span", { class: `badge type-${memory.type}`, text: memory.type }),
+    el("span", { class: "tokens", text: `${memory.tokens} tokens` }),
+    el("span", { class: "score", text: `score ${memory.score.toFixed(3)}` }));
+  const legend = el("p", { class: "legend", text: parts.join(" · ") });
+  return el("li", { class: "hit" }, header, el("p", { class: "hit-content", text: memory.content }), bar, legend);
+}
+
+// -- working memory and threads --------------------------------------------------------------------
+
+async function listScope() {
+  const params = new URLSearchParams(scope());
+  if (![...params.keys()].length) throw new Error("Enter a scope above (user_id, agent_id, thread_id or namespace).");
+  const live = await api("GET", `/v1/scopes/live?${params}`);
+  const links = (ids, input, show) =>
+    ids.map((id) => {
+      const open = el("button", { type: "button", class: "link", text: id });
+      open.addEventListener("click", () => guarded(() => { $(input).value = id; return show(); }));
+      return el("li", {}, open);
+    });
+  $("scope-tasks").replaceChildren(...links(live.task_ids, "task-id", showTask));
+  $("scope-threads").replaceChildren(...links(live.thread_ids, "thread-id", showThread));
+  $("scope-live").hidden = false;
+  say(`The scope has ${live.task_ids.length} live tasks and ${live.thread_ids.length} threads.`);
+}
+
+async function showTask() {
+  const view = await api("GET", `/v1/working/${encodeURIComponent($("task-id").value.trim())}`);
+  const ttl = view.expires_at ? Math.max(0, Math.round((new Date(view.expires_at) - Date.now()) / 1000)) : null;
+  $("task-caption").textContent =
+    `Task ${view.task_id}: ${view.items.length} live items, ${view.total_tokens} of ${view.max_tokens} tokens` +
+    (ttl === null ? "" : `, expires in ${ttl} s`);
+  $("task-table").tBodies[0].replaceChildren(
+    ...view.items.map((i) =>
+      el("tr", {}, el("td", { text: String(i.seq) }), el("td", { text: String(i.priority) }),
+        el("td", { text: String(i.tokens) }), el("td", { class: "content", text: i.content }))),
+  );
+  $("task-table").hidden = false;
+  say(`Task ${view.task_id}: ${view.items.length} live items.`);
+}
+
+async function showThread() {
+  const id = encodeURIComponent($("thread-id").value.trim());
+  const history = await api("GET", `/v1/threads/${id}/history?budget_tokens=${Number($("thread-budget").value) || 2000}`);
+  const meta = history.metadata;
+  $("thread-summary").textContent =
+    `${meta.turns} turns in ${meta.total_tokens} of ${meta.budget} tokens (${meta.encoding}); ` +
+    `${meta.trimmed_count} older turns left out; chain: ${meta.chain.join(" ← ")}`;
+  $("thread-context").textContent = history.context || "(no turns)";
+  $("thread-result").hidden = false;
+  say(`Thread ${history.thread_id}: ${meta.turns} turns.`);
+}
+
+// -- wiring ------------------------------------------------------------------------------------------
+
+function onSubmit(id, action) {
+  $(id).addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(action);
+  });
+}
+
+function reload() {
+  state.cursors = [null];
+  state.page = 0;
+  return loadPage();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpTabs();
+  $("api-key").value = sessionStorage.getItem("mnemo-api-key") || "";
+  $("api-key").addEventListener("change", () => sessionStorage.setItem("mnemo-api-key", $("api-key").value));
+  onSubmit("session", reload);
+  onSubmit("browse-form", reload);
+  onSubmit("play-form", retrieve);
+  onSubmit("scope-live-form", listScope);
+  onSubmit("task-form", showTask);
+  onSubmit("thread-form", showThread);
+  $("browse-tag").addEventListener("input", renderTable);
+  $("page-next").addEventListener("click", () => guarded(() => { state.page += 1; return loadPage(); }));
+  $("page-prev").addEventListener("click", () => guarded(() => { state.page -= 1; return loadPage(); }));
+  $("detail-delete").addEventListener("click", () => guarded(deleteCurrent));
+  $("detail-restore").addEventListener("click", () => guarded(restoreCurrent));
+  $("memory-caption").tabIndex = -1;
+  guarded(reload);
+});

@@ -1,0 +1,79 @@
+"""`mnemo forget`: per-subject forget through the running service (`POST /v1/forget`).
+
+Over HTTP, never on the data dir: an embedded (Qdrant Edge) data dir can be open in one process
+only, the running service's; and the service also holds the Redis tasks and threads of the scope.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+import httpx
+
+EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE = 0, 1, 2
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {
+        k: v
+        for k, v in (
+            ("user_id", args.user_id),
+            ("agent_id", args.agent_id),
+            ("thread_id", args.thread_id),
+            ("namespace", args.namespace),
+            ("ids", args.ids),
+        )
+        if v
+    }
+    body["dry_run"] = args.dry_run
+    headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
+    try:
+        response = httpx.post(
+            f"{args.url.rstrip('/')}/v1/forget", json=body, headers=headers, timeout=args.timeout
+        )
+    except httpx.HTTPError as exc:
+        print(f"mnemo forget: cannot reach {args.url}: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    if response.status_code != 200:
+        try:
+            problem = response.json()
+            detail = problem.get("detail") or problem.get("title")
+        except ValueError:
+            detail = response.text[:200]
+        print(f"mnemo forget: refused ({response.status_code}): {detail}", file=sys.stderr)
+        return EXIT_REFUSED
+    receipt = response.json()
+    if args.json:
+        print(json.dumps(receipt))
+    else:
+        counts = ", ".join(f"{k} {n}" for k, n in receipt["counts"].items() if n)
+        verb = "would remove" if receipt["dry_run"] else "removed"
+        detail = f" ({counts})" if counts else ""
+        print(f"{verb} {receipt['removed']} item(s){detail} of tenant {receipt['tenant']}")
+        print(f"receipt digest {receipt['digest']} at {receipt['at']} (keep it: --json prints the ids)")
+    return EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    forget = sub.add_parser(
+        "forget", help="remove every memory, task and thread of a scope (or memory ids), with a receipt"
+    )
+    forget.add_argument("--url", default=os.environ.get("MNEMO_URL", "http://127.0.0.1:8080"),
+                        help="the running service (default MNEMO_URL or http://127.0.0.1:8080)")  # fmt: skip
+    forget.add_argument("--api-key", default=os.environ.get("MNEMO_API_KEY"),
+                        help="the tenant's API key (default MNEMO_API_KEY)")  # fmt: skip
+    forget.add_argument("--user-id")
+    forget.add_argument("--agent-id")
+    forget.add_argument("--thread-id")
+    forget.add_argument("--namespace")
+    forget.add_argument(
+        "--id", dest="ids", action="append", help="a memory id (repeatable), instead of a scope"
+    )
+    forget.add_argument("--dry-run", action="store_true", help="report what would be removed, remove nothing")
+    forget.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
+    forget.add_argument("--json", action="store_true", help="print the whole receipt as JSON")
+    forget.set_defaults(func=run_forget)

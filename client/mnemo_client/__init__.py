@@ -1,0 +1,60 @@
+"""mnemo-client: the Python client of the mnemo memory service (httpx + pydantic only)."""
+
+from mnemo_client.async_client import AsyncMnemo, AsyncThreads, AsyncWorking
+from mnemo_client.errors import (
+    AuthenticationError,
+    BadRequest,
+    Conflict,
+    InvalidInput,
+    MnemoConnectionError,
+    MnemoError,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    Unavailable,
+    UnknownModel,
+    UnsupportedMediaType,
+)
+from mnemo_client.models import (
+    MemoryIn,
+    MemoryRecord,
+    MemoryType,
+    RankingOptions,
+    RetrieveResult,
+    Role,
+    Scope,
+)
+from mnemo_client.sync_client import Mnemo, Threads, Working
+
+__version__ = "0.1.0"
+__all__ = [
+    "AsyncMnemo",
+    "AsyncThreads",
+    "AsyncWorking",
+    "AuthenticationError",
+    "BadRequest",
+    "Conflict",
+    "InvalidInput",
+    "MemoryIn",
+    "MemoryRecord",
+    "MemoryType",
+    "Mnemo",
+    "MnemoConnectionError",
+    "MnemoError",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+    "RankingOptions",
+    "RateLimited",
+    "RetrieveResult",
+    "Role",
+    "Scope",
+    "ServerError",
+    "Threads",
+    "Unavailable",
+    "UnknownModel",
+    "UnsupportedMediaType",
+    "Working",
+]

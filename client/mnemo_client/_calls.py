@@ -1,0 +1,231 @@
+"""Every API operation as a `Call`: method, path, query, JSON body and how to read the answer.
+
+The sync and the async client only differ in how they send a call, so both build their calls here
+and the request shapes live in one place.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel
+
+from mnemo_client.errors import MnemoError, error_class
+from mnemo_client.models import (
+    AppendResult,
+    ClearResult,
+    DueList,
+    MemoryIn,
+    MemoryPage,
+    MemoryRecord,
+    RetrieveRequest,
+    RetrieveResult,
+    Thread,
+    ThreadHistory,
+    ThreadIn,
+    Turn,
+    TurnIn,
+    WorkingItemIn,
+    WorkingView,
+    WriteRequest,
+    WriteResponse,
+)
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+DEFAULT_URL = "http://127.0.0.1:8080"
+USER_AGENT = "mnemo-client/0.1.0"
+# The filters of `GET /v1/memories`; `limit` is the page size, `list()` iterates every page anyway.
+LIST_FILTERS = frozenset(
+    {"type", "user_id", "agent_id", "thread_id", "namespace", "include_superseded", "limit"}
+)
+DUE_FILTERS = frozenset({"now", "within_minutes", "user_id", "agent_id", "thread_id", "limit"})
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    method: str
+    path: str
+    parse: Callable[[Any], T]
+    params: Mapping[str, str] | None = None
+    body: dict[str, Any] | None = None
+
+
+def _model(cls: type[M]) -> Callable[[Any], M]:
+    return cls.model_validate
+
+
+def _nothing(_: Any) -> None:
+    return None
+
+
+def _segment(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def _body(model: BaseModel) -> dict[str, Any]:
+    # Only fields that were given: the server rejects unknown ones and defaults the rest itself.
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def _query(filters: Mapping[str, Any], allowed: frozenset[str], what: str) -> dict[str, str]:
+    unknown = sorted(set(filters) - allowed)
+    if unknown:
+        raise TypeError(
+            f"{what}: unknown filter(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}"
+        )
+    out: dict[str, str] = {}
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, datetime):
+            out[key] = value.isoformat()
+        else:
+            out[key] = str(value)
+    return out
+
+
+def write(
+    memories: MemoryIn | Mapping[str, Any] | Sequence[MemoryIn | Mapping[str, Any]], options: dict[str, Any]
+) -> Call[WriteResponse]:
+    items = [memories] if isinstance(memories, MemoryIn | Mapping) else list(memories)
+    request = WriteRequest.model_validate({"memories": items, **options})
+    return Call("POST", "/v1/memories", _model(WriteResponse), body=_body(request))
+
+
+def retrieve(query: str, fields: dict[str, Any]) -> Call[RetrieveResult]:
+    given = {k: v for k, v in fields.items() if v is not None}
+    request = RetrieveRequest.model_validate({"query": query, **given})
+    return Call("POST", "/v1/retrieve", _model(RetrieveResult), body=_body(request))
+
+
+def get(memory_id: str) -> Call[MemoryRecord]:
+    return Call("GET", f"/v1/memories/{_segment(memory_id)}", _model(MemoryRecord))
+
+
+def delete(memory_id: str) -> Call[None]:
+    return Call("DELETE", f"/v1/memories/{_segment(memory_id)}", _nothing)
+
+
+def list_page(filters: Mapping[str, Any], cursor: str | None) -> Call[MemoryPage]:
+    params = _query(filters, LIST_FILTERS, "list")
+    if cursor is not None:
+        params["cursor"] = cursor
+    return Call("GET", "/v1/memories", _model(MemoryPage), params=params)
+
+
+def lifecycle(memory_id: str, action: str) -> Call[MemoryRecord]:
+    """`complete` / `cancel` a prospective memory, count a `used` procedure."""
+    return Call("POST", f"/v1/memories/{_segment(memory_id)}/{action}", _model(MemoryRecord))
+
+
+def due(filters: Mapping[str, Any]) -> Call[DueList]:
+    return Call("GET", "/v1/prospective/due", _model(DueList), params=_query(filters, DUE_FILTERS, "due"))
+
+
+def working_append(task_id: str, fields: dict[str, Any]) -> Call[AppendResult]:
+    item = WorkingItemIn.model_validate({k: v for k, v in fields.items() if v is not None})
+    path = f"/v1/working/{_segment(task_id)}/items"
+    return Call("POST", path, _model(AppendResult), body=_body(item))
+
+
+def working_read(task_id: str) -> Call[WorkingView]:
+    return Call("GET", f"/v1/working/{_segment(task_id)}", _model(WorkingView))
+
+
+def working_clear(task_id: str) -> Call[ClearResult]:
+    return Call("DELETE", f"/v1/working/{_segment(task_id)}", _model(ClearResult))
+
+
+def thread_create(fields: dict[str, Any]) -> Call[Thread]:
+    request = ThreadIn.model_validate({k: v for k, v in fields.items() if v is not None})
+    return Call("POST", "/v1/threads", _model(Thread), body=_body(request))
+
+
+def thread_append(thread_id: str, fields: dict[str, Any]) -> Call[Turn]:
+    turn = TurnIn.model_validate({k: v for k, v in fields.items() if v is not None})
+    return Call("POST", f"/v1/threads/{_segment(thread_id)}/turns", _model(Turn), body=_body(turn))
+
+
+def thread_history(thread_id: str, budget_tokens: int | None) -> Call[ThreadHistory]:
+    params = {} if budget_tokens is None else {"budget_tokens": str(budget_tokens)}
+    path = f"/v1/threads/{_segment(thread_id)}/history"
+    return Call("GET", path, _model(ThreadHistory), params=params)
+
+
+# --- sending, shared by both clients ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of 429 and 503 answers: wait `Retry-After` when the server says (up to `max_wait_s`,
+    beyond which the error is raised at once), else `backoff_s * 2**attempt` with jitter."""
+
+    max_retries: int = 2
+    backoff_s: float = 0.5
+    max_wait_s: float = 30.0
+
+    def delay(self, attempt: int, error: MnemoError) -> float | None:
+        """Seconds to wait before retry number `attempt + 1`, or None: do not retry."""
+        if attempt >= self.max_retries or error.status not in (429, 503):
+            return None
+        if error.retry_after is not None:
+            return error.retry_after if error.retry_after <= self.max_wait_s else None
+        return min(self.max_wait_s, self.backoff_s * 2.0**attempt) * (0.5 + random.random() / 2)  # noqa: S311
+
+
+def headers(api_key: str | None, extra: Mapping[str, str] | None) -> dict[str, str]:
+    out = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if api_key:
+        out["Authorization"] = f"Bearer {api_key}"
+    out.update(extra or {})
+    return out
+
+
+def request_args(call: Call[Any]) -> dict[str, Any]:
+    args: dict[str, Any] = {"params": call.params}
+    if call.body is not None:
+        args["json"] = call.body  # httpx sends it as `Content-Type: application/json`
+    return args
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    raw = response.headers.get("retry-after")
+    try:
+        return None if raw is None else max(0.0, float(raw))
+    except ValueError:
+        return None  # an HTTP date: rare from mnemo, and the backoff covers it
+
+
+def error_of(response: httpx.Response) -> MnemoError:
+    try:
+        problem = response.json()
+    except ValueError:
+        problem = None
+    if not isinstance(problem, dict):
+        problem = {"detail": response.text[:500] or response.reason_phrase, "code": "http_error"}
+    code = str(problem.get("code") or "http_error")
+    errors = problem.get("errors") if isinstance(problem.get("errors"), list) else None
+    return error_class(response.status_code, code)(
+        str(problem.get("detail") or problem.get("title") or response.reason_phrase),
+        status=response.status_code,
+        code=code,
+        errors=errors,
+        request_id=problem.get("request_id") or response.headers.get("x-request-id"),
+        retry_after=_retry_after(response),
+        problem=problem,
+    )
+
+
+def result_of(call: Call[T], response: httpx.Response) -> T:
+    if response.status_code >= 400:
+        raise error_of(response)
+    return call.parse(response.json() if response.content else None)

@@ -1,0 +1,210 @@
+"""`Mnemo`: the synchronous client."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+
+from mnemo_client import _calls as calls
+from mnemo_client._calls import DEFAULT_URL, Call, RetryPolicy
+from mnemo_client.errors import MnemoConnectionError, MnemoError
+from mnemo_client.models import (
+    AppendResult,
+    ClearResult,
+    DueList,
+    MemoryIn,
+    MemoryPage,
+    MemoryRecord,
+    MemoryType,
+    RankingOptions,
+    RetrieveResult,
+    Scope,
+    Thread,
+    ThreadHistory,
+    Turn,
+    WorkingItem,
+    WorkingView,
+    WriteResponse,
+)
+
+T = TypeVar("T")
+
+
+class Mnemo:
+    """A client of one mnemo service. Use it as a context manager (or call `close()`).
+
+    `timeout` bounds each request in seconds; `max_retries` retries of 429/503 answers, which wait
+    for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps).
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_URL,
+        api_key: str | None = None,
+        *,
+        timeout: float = 10.0,
+        max_retries: int = 2,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.retry = RetryPolicy(max_retries=max_retries)
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers=calls.headers(api_key, headers),
+            timeout=timeout,
+            transport=transport,
+        )
+        self.threads = Threads(self)
+
+    def __enter__(self) -> Mnemo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _run(self, call: Call[T]) -> T:
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(call.method, call.path, **calls.request_args(call))
+            except httpx.HTTPError as exc:
+                raise MnemoConnectionError(f"{call.method} {call.path}: {exc!r}") from exc
+            try:
+                return calls.result_of(call, response)
+            except MnemoError as error:
+                wait = self.retry.delay(attempt, error)
+                if wait is None:
+                    raise
+            time.sleep(wait)
+            attempt += 1
+
+    # --- memories ------------------------------------------------------------------------------
+
+    def write(
+        self, memories: MemoryIn | Mapping[str, Any] | Sequence[MemoryIn | Mapping[str, Any]], **options: Any
+    ) -> WriteResponse:
+        """Write one memory or several (`MemoryIn` or dicts); options: prefilter, dedup, agent,
+        context, memory."""
+        return self._run(calls.write(memories, options))
+
+    def retrieve(
+        self,
+        query: str,
+        *,
+        scope: Scope | Mapping[str, str] | None = None,
+        types: Sequence[MemoryType | str] | None = None,
+        budget_tokens: int | None = None,
+        model: str | None = None,
+        task_id: str | None = None,
+        explain: bool = False,
+        now: datetime | str | None = None,
+        ranking: RankingOptions | Mapping[str, Any] | None = None,
+        agent: str | None = None,
+        context: Mapping[str, str] | None = None,
+        **more: Any,
+    ) -> RetrieveResult:
+        """Ranked memories for `query` packed into a token budget (`budget_tokens`, or a share of
+        `model`'s context window). `more`: allocation, include_superseded, working_budget_tokens."""
+        fields = dict(
+            scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id,
+            explain=explain, now=now, ranking=ranking, agent=agent, context=context, **more,
+        )  # fmt: skip
+        return self._run(calls.retrieve(query, fields))
+
+    def get(self, memory_id: str) -> MemoryRecord:
+        return self._run(calls.get(memory_id))
+
+    def delete(self, memory_id: str) -> None:
+        self._run(calls.delete(memory_id))
+
+    def list(self, **filters: Any) -> Iterator[MemoryRecord]:
+        """Every memory matching the filters (type, user_id, agent_id, thread_id, namespace,
+        include_superseded; limit = page size), newest first, fetching page after page."""
+        cursor: str | None = None
+        while True:
+            page = self._run(calls.list_page(filters, cursor))
+            yield from page.memories
+            if not page.next_cursor:
+                return
+            cursor = page.next_cursor
+
+    def list_page(self, cursor: str | None = None, **filters: Any) -> MemoryPage:
+        """One page of `list`: pass the page's `next_cursor` to get the next."""
+        return self._run(calls.list_page(filters, cursor))
+
+    # --- lifecycles ------------------------------------------------------------------------------
+
+    def complete(self, memory_id: str) -> MemoryRecord:
+        """Mark a prospective memory done."""
+        return self._run(calls.lifecycle(memory_id, "complete"))
+
+    def cancel(self, memory_id: str) -> MemoryRecord:
+        """Cancel a prospective memory."""
+        return self._run(calls.lifecycle(memory_id, "cancel"))
+
+    def used(self, memory_id: str) -> MemoryRecord:
+        """Count a use of a procedural memory."""
+        return self._run(calls.lifecycle(memory_id, "used"))
+
+    def due(self, **filters: Any) -> DueList:
+        """Pending intentions due by `now` (+ `within_minutes`), by scope; `limit`."""
+        return self._run(calls.due(filters))
+
+    def working(self, task_id: str) -> Working:
+        """The working memory of one task."""
+        return Working(self, task_id)
+
+
+class Working:
+    def __init__(self, client: Mnemo, task_id: str) -> None:
+        self._client, self.task_id = client, task_id
+
+    def append(
+        self,
+        content: str,
+        *,
+        priority: int | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        agent: str | None = None,
+        context: Mapping[str, str] | None = None,
+    ) -> AppendResult:
+        fields = dict(content=content, priority=priority, metadata=metadata, agent=agent, context=context)
+        return self._client._run(calls.working_append(self.task_id, fields))
+
+    def read(self) -> WorkingView:
+        return self._client._run(calls.working_read(self.task_id))
+
+    def items(self) -> list[WorkingItem]:
+        """The task's live items, newest first."""
+        return self.read().items
+
+    def clear(self) -> ClearResult:
+        """Archive the task's items (as working memories) and drop the task."""
+        return self._client._run(calls.working_clear(self.task_id))
+
+
+class Threads:
+    def __init__(self, client: Mnemo) -> None:
+        self._client = client
+
+    def create(
+        self, *, parent_thread_id: str | None = None, metadata: Mapping[str, Any] | None = None
+    ) -> Thread:
+        return self._client._run(
+            calls.thread_create(dict(parent_thread_id=parent_thread_id, metadata=metadata))
+        )
+
+    def append(self, thread_id: str, role: str, content: str, *, files: Sequence[str] | None = None) -> Turn:
+        return self._client._run(
+            calls.thread_append(thread_id, dict(role=role, content=content, files=files))
+        )
+
+    def history(self, thread_id: str, *, budget_tokens: int | None = None) -> ThreadHistory:
+        return self._client._run(calls.thread_history(thread_id, budget_tokens))

@@ -1,0 +1,124 @@
+"""Per-subject forget: remove every memory (all types, superseded ones too), working-memory task and
+thread of one scope, or a list of memory ids, within one tenant, and hand back a receipt.
+
+Order matters: tasks and threads go first (under each one's lock, deleted without archiving), so
+that nothing of the subject can be archived into the index after its memories were removed. The
+history keeps a `forgotten` entry per memory with the receipt's digest, never the content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from ingest.history import ChangeHistory, entry
+from ingest.threads import LOCK_RESOURCE as THREAD_LOCK
+from ingest.working import LOCK_RESOURCE as TASK_LOCK
+from memtypes.forget import ForgetReceipt, ForgetRequest
+from memtypes.history import HistoryAction, HistoryEntry, receipt_digest
+from memtypes.ports import Locks, ThreadStore, VectorIndex, WorkingStore
+from memtypes.queries import MemoryFilter, StoredPoint
+from memtypes.records import Scope, utcnow
+from memtypes.types import MemoryType
+
+_PAGE = 512
+
+
+class Forgetter:
+    def __init__(
+        self,
+        index: VectorIndex,
+        working: WorkingStore,
+        threads: ThreadStore,
+        locks: Locks,
+        history: ChangeHistory | None = None,
+    ) -> None:
+        self.index = index
+        self.working = working
+        self.threads = threads
+        self.locks = locks
+        self.history = history
+
+    async def forget(self, tenant: str, request: ForgetRequest) -> ForgetReceipt:
+        scope = request.scope if request.ids is None else None
+        if scope is not None:
+            tasks = await self.working.in_scope(tenant, scope)
+            threads = await self.threads.in_scope(tenant, scope)
+            found = await self._memories_in_scope(tenant, scope)
+        else:
+            tasks, threads = [], []
+            found = await self._memories_by_id(tenant, [str(i) for i in request.ids or ()])
+        at = utcnow()
+        memory_ids = sorted(p.id for points in found.values() for p in points)
+        labelled = [*memory_ids, *(f"task:{t}" for t in tasks), *(f"thread:{t}" for t in threads)]
+        digest = receipt_digest(tenant, at, labelled)
+        if not request.dry_run:
+            await self._remove(tenant, tasks, threads, found, digest)
+        counts = {t.value: len(found.get(t, [])) for t in MemoryType}
+        counts |= {"working_tasks": len(tasks), "threads": len(threads)}
+        return ForgetReceipt(
+            tenant=tenant,
+            at=at,
+            dry_run=request.dry_run,
+            scope=scope,
+            counts=counts,
+            removed=sum(counts.values()),
+            memory_ids=memory_ids,
+            task_ids=sorted(tasks),
+            thread_ids=sorted(threads),
+            digest=digest,
+        )
+
+    async def _memories_in_scope(self, tenant: str, scope: Scope) -> dict[MemoryType, list[StoredPoint]]:
+        flt = MemoryFilter(tenant=tenant, scope=scope, include_superseded=True)
+        found: dict[MemoryType, list[StoredPoint]] = {}
+        for memory_type in MemoryType:
+            points: list[StoredPoint] = []
+            offset: str | None = None
+            while True:
+                page, offset = await self.index.scroll(memory_type, flt, _PAGE, offset)
+                points.extend(page)
+                if offset is None:
+                    break
+            if points:
+                found[memory_type] = points
+        return found
+
+    async def _memories_by_id(self, tenant: str, ids: Sequence[str]) -> dict[MemoryType, list[StoredPoint]]:
+        per_type = await asyncio.gather(*(self.index.get(t, ids) for t in MemoryType))
+        found = {
+            t: [p for p in points if p.payload.get("tenant") == tenant]
+            for t, points in zip(MemoryType, per_type, strict=True)
+        }
+        return {t: points for t, points in found.items() if points}
+
+    async def _remove(
+        self,
+        tenant: str,
+        tasks: Sequence[str],
+        threads: Sequence[str],
+        found: dict[MemoryType, list[StoredPoint]],
+        digest: str,
+    ) -> None:
+        for task_id in tasks:
+            async with self.locks.hold(tenant, TASK_LOCK, task_id):
+                await self.working.delete(tenant, task_id)
+        for thread_id in threads:
+            async with self.locks.hold(tenant, THREAD_LOCK, thread_id):
+                await self.threads.delete(tenant, thread_id)
+        for memory_type, points in found.items():
+            for start in range(0, len(points), _PAGE):
+                await self.index.delete(memory_type, [p.id for p in points[start : start + _PAGE]])
+        if self.history is not None:
+            gone = [p for points in found.values() for p in points]
+            await self.history.record(tenant, [(p.id, _forgotten(tenant, p, digest)) for p in gone])
+
+
+def _forgotten(tenant: str, point: StoredPoint, digest: str) -> HistoryEntry:
+    chash = point.payload.get("content_hash")
+    return entry(
+        tenant,
+        HistoryAction.FORGOTTEN,
+        content_hash=chash if isinstance(chash, str) else None,
+        receipt=digest,
+    )

@@ -1,0 +1,64 @@
+"""Per-memory change history: who changed a memory, when, what and why, never its text.
+
+The history outlives the memory (a deletion is recorded too), so it must not keep what a deletion
+or a forget removed: an entry names changed *fields* and the content's digest (`content_hash`,
+sha256 of the text), not the text, the tags or the metadata values. A caller who still has a text
+can prove it was the one stored; nobody can read it back from the history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextvars import ContextVar
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+# The newest entries a memory keeps; older ones are dropped (counted in `dropped`), the first one
+# ("created") is always kept so that the history still says where the memory came from.
+MAX_HISTORY_ENTRIES = 50
+
+# The agent a request acts as (agent bindings' `agent`), set by the HTTP layer for the write path.
+acting_agent: ContextVar[str | None] = ContextVar("mnemo_acting_agent", default=None)
+
+
+class HistoryAction(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    SUPERSEDED = "superseded"  # merged into a newer memory (reason says by which)
+    RESTORED = "restored"
+    DELETED = "deleted"
+    FORGOTTEN = "forgotten"
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    action: HistoryAction
+    tenant: str
+    agent: str | None = Field(default=None, description="the agent the request acted as, if any")
+    changed: list[str] = Field(default_factory=list, description="names of the fields that changed")
+    content_hash: str | None = Field(default=None, description="sha256 of the content after the change")
+    reason: str | None = Field(default=None, description="why, e.g. the merge: `superseded by <id>`")
+    receipt: str | None = Field(default=None, description="a forget's receipt digest")
+
+
+class MemoryHistory(BaseModel):
+    memory_id: str
+    entries: list[HistoryEntry] = Field(description="oldest first")
+    dropped: int = Field(default=0, description=f"older entries dropped (at most {MAX_HISTORY_ENTRIES} kept)")
+
+
+def capped(entries: list[HistoryEntry], dropped: int) -> tuple[list[HistoryEntry], int]:
+    """At most MAX_HISTORY_ENTRIES: the first entry and the newest others."""
+    if len(entries) <= MAX_HISTORY_ENTRIES:
+        return entries, dropped
+    keep_newest = MAX_HISTORY_ENTRIES - 1
+    cut = len(entries) - 1 - keep_newest
+    return [entries[0], *entries[-keep_newest:]], dropped + cut
+
+
+def receipt_digest(tenant: str, at: datetime, ids: list[str]) -> str:
+    """sha256 over the tenant, the time and the sorted removed ids: the same removal, the same digest."""
+    text = "\n".join([tenant, at.isoformat(), *sorted(ids)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

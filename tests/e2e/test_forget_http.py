@@ -1,0 +1,173 @@
+"""`POST /v1/forget`: one subject's memories (every type, superseded ones too), working-memory tasks
+and threads go, with a receipt; look-alike subjects and other tenants keep everything."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import AppFactory
+from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
+from tests.e2e.test_export_import import cli
+
+A = {"Authorization": "Bearer key-a"}
+B = {"Authorization": "Bearer key-b"}
+
+
+@pytest.fixture
+async def client(app_client: AppFactory) -> Any:
+    async with app_client(api_keys="key-a:alpha,key-b:beta") as c:
+        yield c
+
+
+def memories_of(user: str) -> list[dict[str, Any]]:
+    scope = {"user_id": user}
+    return [
+        {"type": "episodic", "scope": scope, "content": f"{user} walked the dog along the canal on Sunday."},
+        {"type": "procedural", "scope": scope,
+         "content": f"To deploy the billing service for {user}: run the full test suite, tag the release, "
+                    "then push the tag and watch the rollout dashboard until every replica is healthy."},
+        {"type": "prospective", "scope": scope, "content": f"Remind {user} to renew the passport.",
+         "due_at": "2030-01-01T09:00:00Z"},
+        {"type": "semantic", "scope": scope, "fact_key": "home", "occurred_at": "2024-01-01T00:00:00Z",
+         "content": f"{user} lives in Lisbon, in a flat near the river with two cats."},
+        {"type": "semantic", "scope": scope, "fact_key": "home", "occurred_at": "2025-01-01T00:00:00Z",
+         "content": f"{user} moved to Berlin for a new job at a robotics startup."},
+    ]  # fmt: skip
+
+
+async def seed(client: Any, headers: dict[str, str], user: str) -> dict[str, str]:
+    """Memories (one superseded), a working-memory task and a thread with one turn, all of `user`."""
+    for memory in memories_of(user):  # one by one: the second fact supersedes the first
+        written = await client.post("/v1/memories", json={"memories": [memory]}, headers=headers)
+        assert written.status_code == 201, written.text
+    task = f"task-{user}"
+    item = {"content": f"{user} is comparing flight prices.", "scope": {"user_id": user}}
+    assert (await client.post(f"/v1/working/{task}/items", json=item, headers=headers)).status_code == 201
+    thread = await client.post("/v1/threads", json={"scope": {"user_id": user}}, headers=headers)
+    thread_id = thread.json()["id"]
+    turn = {"role": "user", "content": f"Hello, this is {user}, about my booking."}
+    assert (
+        await client.post(f"/v1/threads/{thread_id}/turns", json=turn, headers=headers)
+    ).status_code == 201
+    return {"task": task, "thread": thread_id}
+
+
+async def holdings(client: Any, headers: dict[str, str], user: str, seeded: dict[str, str]) -> dict[str, Any]:
+    listing = await client.get(
+        "/v1/memories", params={"user_id": user, "include_superseded": "true", "limit": 100}, headers=headers
+    )
+    task = (await client.get(f"/v1/working/{seeded['task']}", headers=headers)).json()
+    thread = await client.get(f"/v1/threads/{seeded['thread']}/history", headers=headers)
+    return {
+        "memories": sorted(m["id"] for m in listing.json()["memories"]),
+        "task_items": len(task["items"]),
+        "thread": thread.status_code,
+    }
+
+
+async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
+    bob = await seed(client, A, "bob")
+    others = {u: await seed(client, A, u) for u in ("bob2", "Bob")}
+    other_tenant = await seed(client, B, "bob")
+    before = {u: await holdings(client, A, u, s) for u, s in others.items()}
+    before_b = await holdings(client, B, "bob", other_tenant)
+    mine = await holdings(client, A, "bob", bob)
+    # 5 written + the thread turn's episode; the superseded fact is listed too.
+    assert len(mine["memories"]) == 6 and mine["task_items"] == 1 and mine["thread"] == 200
+
+    live = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
+    assert live == {"task_ids": [bob["task"]], "thread_ids": [bob["thread"]]}
+
+    dry = (await client.post("/v1/forget", json={"user_id": "bob", "dry_run": True}, headers=A)).json()
+    assert dry["dry_run"] is True and dry["removed"] == 8
+    assert await holdings(client, A, "bob", bob) == mine  # nothing removed by a dry run
+
+    response = await client.post("/v1/forget", json={"user_id": "bob"}, headers=A)
+    assert response.status_code == 200, response.text
+    receipt = response.json()
+    assert receipt["counts"] == {
+        "episodic": 2, "semantic": 2, "procedural": 1, "prospective": 1, "working": 0,
+        "working_tasks": 1, "threads": 1,
+    }  # fmt: skip
+    assert receipt["removed"] == 8 and receipt["tenant"] == "alpha"
+    assert receipt["memory_ids"] == mine["memories"]
+    assert receipt["task_ids"] == [bob["task"]] and receipt["thread_ids"] == [bob["thread"]]
+    labelled = [*receipt["memory_ids"], f"task:{bob['task']}", f"thread:{bob['thread']}"]
+    text = "\n".join([receipt["tenant"], receipt["at"].replace("Z", "+00:00"), *sorted(labelled)])
+    assert receipt["digest"] == hashlib.sha256(text.encode()).hexdigest()
+
+    assert await holdings(client, A, "bob", bob) == {"memories": [], "task_items": 0, "thread": 404}
+    for user, seeded in others.items():  # look-alike ids keep everything
+        assert await holdings(client, A, user, seeded) == before[user]
+    assert await holdings(client, B, "bob", other_tenant) == before_b  # the same user id, another tenant
+    live = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
+    assert live == {"task_ids": [], "thread_ids": []}
+    live_b = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=B)).json()
+    assert live_b == {"task_ids": [other_tenant["task"]], "thread_ids": [other_tenant["thread"]]}
+
+    again = (await client.post("/v1/forget", json={"user_id": "bob"}, headers=A)).json()
+    assert again["removed"] == 0 and again["memory_ids"] == again["task_ids"] == again["thread_ids"] == []
+    assert set(again["counts"].values()) == {0}
+
+
+async def test_forget_by_ids_stays_in_the_tenant(client: Any) -> None:
+    await seed(client, B, "carol")
+    theirs = (await client.get("/v1/memories", params={"user_id": "carol"}, headers=B)).json()["memories"]
+    ids = [m["id"] for m in theirs]
+    receipt = (await client.post("/v1/forget", json={"ids": ids}, headers=A)).json()
+    assert receipt["removed"] == 0  # tenant A cannot forget tenant B's memories by id
+    receipt = (await client.post("/v1/forget", json={"ids": ids[:1]}, headers=B)).json()
+    assert receipt["memory_ids"] == ids[:1] and receipt["scope"] is None
+    assert (await client.get(f"/v1/memories/{ids[0]}", headers=B)).status_code == 404
+    assert (await client.get(f"/v1/memories/{ids[1]}", headers=B)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"dry_run": True}, {"user_id": "bob", "ids": ["6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10"]},
+     {"user_id": "bob*"}, {"ids": []}, {"ids": ["not-a-uuid"]}, {"user": "bob"}],
+)  # fmt: skip
+async def test_forget_refuses_what_it_cannot_scope(client: Any, body: dict[str, Any]) -> None:
+    response = await client.post("/v1/forget", json=body, headers=A)
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_history_of_a_forgotten_memory_holds_no_content(client: Any) -> None:
+    await seed(client, A, "dave")
+    listing = await client.get("/v1/memories", params={"user_id": "dave", "limit": 100}, headers=A)
+    memories = listing.json()["memories"]
+    receipt = (await client.post("/v1/forget", json={"user_id": "dave"}, headers=A)).json()
+    for memory in memories:
+        history = await client.get(f"/v1/memories/{memory['id']}/history", headers=A)
+        assert history.status_code == 200
+        entries = history.json()["entries"]
+        assert entries[0]["action"] == "created" and entries[-1]["action"] == "forgotten"
+        assert entries[-1]["receipt"] == receipt["digest"]
+        assert entries[-1]["content_hash"] == memory["content_hash"]
+        assert memory["content"] not in history.text and "dave" not in history.text.lower()
+        # another tenant sees no history of it
+        assert (await client.get(f"/v1/memories/{memory['id']}/history", headers=B)).status_code == 404
+
+
+async def test_the_cli_forgets_through_the_running_service(live_app: LiveApp) -> None:  # noqa: F811
+    async with live_app(api_keys="key-a:alpha") as (url, _), httpx.AsyncClient(base_url=url) as http:
+        http.headers.update(A)
+        seeded = await seed(http, {}, "erin")
+        kept = await seed(http, {}, "erin2")
+        common = ("forget", "--url", url, "--api-key", "key-a", "--user-id", "erin", "--json")
+        code, out, err = await cli(*common, "--dry-run")
+        assert code == 0, err
+        assert json.loads(out)["removed"] == 8 and json.loads(out)["dry_run"] is True
+        code, out, err = await cli(*common)
+        assert code == 0, err
+        assert json.loads(out)["removed"] == 8
+        assert (await holdings(http, {}, "erin", seeded))["memories"] == []
+        assert len((await holdings(http, {}, "erin2", kept))["memories"]) == 6
+        code, out, err = await cli("forget", "--url", url, "--api-key", "wrong", "--user-id", "erin")
+        assert code == 1 and "401" in err

@@ -1,0 +1,28 @@
+"""`/mcp` on a keyless server: a handshake over a loopback name works; other names and origins are
+refused (DNS rebinding: a keyless server trusts whoever reaches it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "0"},
+    },
+}
+ACCEPT = {"Accept": "application/json, text/event-stream"}
+
+
+async def test_keyless_mcp_answers_loopback_names_only(client: Any) -> None:
+    response = await client.post("/mcp", json=INITIALIZE, headers={**ACCEPT, "Host": "127.0.0.1:8080"})
+    assert response.status_code == 200, response.text
+    assert response.json()["result"]["serverInfo"]["name"] == "mnemo"
+    for hostile in ({"Host": "evil.example"}, {"Host": "localhost:8080", "Origin": "https://evil.example"}):
+        refused = await client.post("/mcp", json=INITIALIZE, headers={**ACCEPT, **hostile})
+        # 421 or 403 from the SDK; 400 if the service's own Host policy (MNEMO_ALLOWED_HOSTS) answers first
+        assert refused.status_code in (400, 403, 421), (hostile, refused.status_code, refused.text)

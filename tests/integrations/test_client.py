@@ -1,0 +1,256 @@
+"""mnemo-client against a real `mnemo serve`: both clients write, retrieve, list every page and raise
+typed errors carrying the problem's code; its models match the server's OpenAPI schema; it
+installs without the service's heavy dependencies."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+import uuid
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from mnemo_client import (
+    AsyncMnemo,
+    AuthenticationError,
+    InvalidInput,
+    Mnemo,
+    MnemoConnectionError,
+    NotFound,
+    UnknownModel,
+)
+from mnemo_client.models import SERVER_SCHEMAS
+
+from tests.integrations.conftest import MnemoServer, unused_url
+
+CLIENT_DIR = Path(__file__).resolve().parents[2] / "client"
+HEAVY = {"torch", "qdrant-edge-py", "qdrant-client", "litestar", "sentence-transformers", "transformers"}
+
+
+def facts(user: str, n: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "semantic",
+            "content": f"Project number {i} of {user} is deployed from the release branch on Tuesdays.",
+            "scope": {"user_id": user},
+            "id": f"fact-{i}",
+        }
+        for i in range(n)
+    ]
+
+
+def test_sync_client_writes_retrieves_lists_every_page_and_raises_typed_errors(
+    mnemo_server: MnemoServer,
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        written = mnemo.write(
+            [
+                *facts(user, 6),
+                {
+                    "type": "semantic",
+                    "content": "Ravi's cat is called Mochi and hates thunderstorms.",
+                    "scope": {"user_id": user},
+                },
+            ],
+            dedup=False,
+        )
+        assert [r.status for r in written.results] == ["created"] * 7
+        found = mnemo.retrieve("what is the name of Ravi's cat?", scope={"user_id": user}, budget_tokens=300)
+        assert found.memories[0].content.startswith("Ravi's cat is called Mochi")
+        assert "Mochi" in found.context and found.metadata.total_tokens <= 300 and found.metadata.exact
+
+        listed = list(mnemo.list(user_id=user, limit=2))  # four pages of at most two
+        assert len(listed) == 7 and len({m.id for m in listed}) == 7
+        fetched = mnemo.get(listed[0].id)
+        assert (fetched.id, fetched.content, fetched.scope.user_id) == (listed[0].id, listed[0].content, user)
+
+        mnemo.delete(listed[0].id)
+        with pytest.raises(NotFound) as missing:
+            mnemo.get(listed[0].id)
+        assert missing.value.status == 404 and missing.value.code == "not_found" and missing.value.request_id
+        with pytest.raises(UnknownModel) as unknown:
+            mnemo.retrieve("q", model="llama-9-400b")
+        assert unknown.value.status == 422 and unknown.value.code == "unknown_model"
+        assert (
+            unknown.value.errors[0]["field"] == "model" and "tiny-llama" in unknown.value.errors[0]["message"]
+        )
+        with pytest.raises(InvalidInput) as invalid:
+            mnemo.retrieve("q", scope={"user_id": "no spaces allowed"})
+        assert invalid.value.code == "invalid_input" and invalid.value.errors
+
+        task = mnemo.working(f"task-{user}")
+        task.append("Check the migration before the deploy", priority=8)
+        assert [i.content for i in task.items()] == ["Check the migration before the deploy"]
+        assert task.clear().archived == 1 and task.items() == []
+
+        thread = mnemo.threads.create(metadata={"topic": "deploys"})
+        mnemo.threads.append(thread.id, "user", "When do we deploy?")
+        assert "When do we deploy?" in mnemo.threads.history(thread.id).context
+
+    with (
+        Mnemo(mnemo_server.url, api_key="not-a-key") as stranger,
+        pytest.raises(AuthenticationError) as refused,
+    ):
+        stranger.retrieve("anything")
+    assert refused.value.status == 401 and refused.value.code == "unauthorized"
+    with Mnemo(unused_url(), timeout=2) as nowhere, pytest.raises(MnemoConnectionError):
+        nowhere.retrieve("anything")
+
+
+async def test_async_client_does_the_same(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    async with AsyncMnemo(mnemo_server.url, api_key=mnemo_server.keys["b"]) as mnemo:
+        written = await mnemo.write(facts(user, 5), dedup=False)
+        assert all(r.status == "created" for r in written.results)
+        found = await mnemo.retrieve(
+            "which branch are projects deployed from?", scope={"user_id": user}, model="tiny-llama"
+        )
+        assert found.memories and found.metadata.encoding == "huggingface:tiny-llama" and found.metadata.exact
+        estimated = await mnemo.retrieve("deploys", scope={"user_id": user}, model="claude-like")
+        assert estimated.metadata.exact is False
+        listed = [m async for m in mnemo.list(user_id=user, limit=2)]
+        assert sorted(m.external_id or "" for m in listed) == [f"fact-{i}" for i in range(5)]
+        with pytest.raises(UnknownModel):
+            await mnemo.retrieve("q", model="nope")
+        reminder = (
+            await mnemo.write(
+                {
+                    "type": "prospective",
+                    "content": "Renew the TLS certificate of the staging cluster",
+                    "due_at": "2026-01-01T09:00:00+00:00",
+                    "scope": {"user_id": user},
+                }
+            )
+        ).results[0]
+        assert (await mnemo.due(user_id=user, now="2026-02-01T00:00:00+00:00")).due[
+            0
+        ].memory.id == reminder.id
+        assert (await mnemo.complete(reminder.id)).status == "done"
+    # Tenant B wrote them: tenant A's key finds none of them.
+    async with AsyncMnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as other:
+        assert [m async for m in other.list(user_id=user)] == []
+
+
+def test_the_example_agent_loop_recalls_what_it_was_told(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    script = Path(__file__).resolve().parents[2] / "examples" / "agent_loop.py"
+    stdin = "remember: Alice takes her coffee black, no sugar, every morning.\n"
+    stdin += "how does Alice take her coffee?\ndone\n"
+    args = ["--url", mnemo_server.url, "--api-key", mnemo_server.keys["a"], "--user", user]
+    ran = subprocess.run(
+        [sys.executable, str(script), *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert (
+        "Relevant memory:\n## Semantic memory (facts and preferences)\n- Alice takes her coffee black"
+        in ran.stdout
+    )
+    assert "archived 1 working item(s)" in ran.stdout
+
+
+def _shape(schema: dict[str, Any], components: dict[str, Any]) -> Any:
+    """A property's JSON type, reduced to what both sides must agree on (nullability aside)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        target = components.get(name, {})
+        return ("enum", *sorted(target["enum"])) if "enum" in target else f"ref:{name}"
+    if "enum" in schema:
+        return ("enum", *sorted(schema["enum"]))
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if options:
+        shapes = {_shape(o, components) for o in options} - {"null"}
+        return next(iter(shapes)) if len(shapes) == 1 else tuple(sorted(map(str, shapes)))
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else tuple(sorted(kinds))
+    if kind == "array":
+        return ("array", _shape(schema.get("items", {}), components))
+    if kind == "object":
+        extra = schema.get("additionalProperties")
+        return ("object", _shape(extra, components) if isinstance(extra, dict) else None)
+    if kind == "integer":
+        return "number" if schema.get("format") == "float" else "integer"
+    return kind
+
+
+def test_client_models_match_the_server_openapi_schema(mnemo_server: MnemoServer) -> None:
+    spec = httpx.get(f"{mnemo_server.url}/schema/openapi.json", timeout=30).json()
+    components = spec["components"]["schemas"]
+    client_components: dict[str, Any] = {}
+    for model in SERVER_SCHEMAS:
+        client_components |= model.model_json_schema(ref_template="#/components/schemas/{model}").get(
+            "$defs", {}
+        )
+    names = {cls.__name__: server for cls, server in SERVER_SCHEMAS.items()}
+    for cls, server_name in SERVER_SCHEMAS.items():
+        server = components[server_name]
+        client = cls.model_json_schema(ref_template="#/components/schemas/{model}")
+        assert set(client["properties"]) == set(server["properties"]), server_name
+        assert set(client.get("required", [])) == set(server.get("required", [])), server_name
+        for field, prop in server["properties"].items():
+            ours = _shape(client["properties"][field], client_components)
+            if isinstance(ours, str) and ours.startswith("ref:"):
+                ours = f"ref:{names.get(ours[4:], ours[4:])}"
+            theirs = _shape(prop, components)
+            assert ours == theirs or ({ours, theirs} <= {"number", "integer"} and ours == "number"), (
+                f"{server_name}.{field}: client {ours} vs server {theirs}"
+            )
+
+
+def test_client_declares_httpx_and_pydantic_only() -> None:
+    declared = tomllib.loads((CLIENT_DIR / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert sorted(d.split(">")[0].split("<")[0].split("=")[0].strip() for d in declared) == [
+        "httpx",
+        "pydantic",
+    ]
+    installed = metadata.requires("mnemo-client") or []
+    assert sorted(r.split(">")[0].split("<")[0].split(";")[0].strip() for r in installed) == [
+        "httpx",
+        "pydantic",
+    ]
+
+
+@pytest.mark.slow
+def test_pip_install_client_in_a_fresh_venv_pulls_nothing_heavy(
+    tmp_path: Path, mnemo_server: MnemoServer
+) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(CLIENT_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if installed.returncode != 0 and (
+        "NewConnectionError" in installed.stderr or "No matching distribution" in installed.stderr
+    ):
+        pytest.skip(f"no package index reachable: {installed.stderr[-300:]}")
+    assert installed.returncode == 0, installed.stderr
+    listing = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format", "json"], capture_output=True, text=True, check=True
+    )
+    packages = {p["name"].lower() for p in json.loads(listing.stdout)}
+    assert "mnemo-client" in packages and {"httpx", "pydantic"} <= packages
+    assert not packages & HEAVY
+    # And it works from there, against the real server.
+    script = (
+        "import sys; from mnemo_client import Mnemo\n"
+        "with Mnemo(sys.argv[1], api_key=sys.argv[2]) as m:\n"
+        "    print(m.retrieve('anything at all', budget_tokens=50).metadata.budget)\n"
+    )
+    ran = subprocess.run(
+        [str(python), "-c", script, mnemo_server.url, mnemo_server.keys["a"]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0 and ran.stdout.strip() == "50", ran.stderr

@@ -1,0 +1,115 @@
+"""The MCP server through the reference MCP client library (`mcp.ClientSession`): over stdio to
+`mnemo mcp`, and over streamable HTTP to the service's `/mcp` with a bearer key."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import httpx2
+import pytest
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from api.mcp_tools import TOOL_NAMES
+from tests.e2e.test_mcp_http import ACCEPT, INITIALIZE
+from tests.integrations.conftest import MnemoServer
+
+MNEMO = str(Path(sys.executable).parent / "mnemo")
+
+
+@asynccontextmanager
+async def over_stdio(server: MnemoServer, key: str) -> AsyncIterator[ClientSession]:
+    params = StdioServerParameters(command=MNEMO, args=["mcp", "--url", server.url, "--api-key", key])
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+@asynccontextmanager
+async def over_http(server: MnemoServer, key: str | None) -> AsyncIterator[ClientSession]:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    async with (
+        httpx2.AsyncClient(headers=headers, timeout=60) as http,
+        streamable_http_client(f"{server.url}/mcp", http_client=http) as (read, write, *_),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        yield session
+
+
+async def remember_then_recall(session: ClientSession, fact: str, user: str) -> None:
+    tools = await session.list_tools()
+    assert sorted(t.name for t in tools.tools) == sorted(TOOL_NAMES)
+    for tool in tools.tools:  # flat: no nested objects for a model to fill
+        assert tool.description and len(tool.description) > 20
+        for prop in tool.input_schema["properties"].values():
+            kinds = [prop.get("type")] + [o.get("type") for o in prop.get("anyOf", [])]
+            assert "object" not in kinds, tool.name
+    stored = await session.call_tool("remember", {"content": fact, "user_id": user})
+    assert not stored.is_error, stored.content
+    assert stored.structured_content["status"] == "created"
+    recalled = await session.call_tool(
+        "recall", {"query": "which port does the staging database use?", "user_id": user}
+    )
+    assert not recalled.is_error
+    assert fact in recalled.content[0].text  # the packed context, readable by a model
+    assert recalled.structured_content["ids"] == [stored.structured_content["id"]]
+    assert fact in recalled.structured_content["context"]
+
+
+async def test_stdio_mcp_lists_tools_and_round_trips(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    fact = f"The staging database of {user} listens on port 5433 at db-staging.internal."
+    async with over_stdio(mnemo_server, mnemo_server.keys["a"]) as session:
+        await remember_then_recall(session, fact, user)
+        appended = await session.call_tool(
+            "working_append", {"task_id": f"t-{user}", "content": "Check the index first", "priority": 8}
+        )
+        assert not appended.is_error
+        seen = await session.call_tool("working_get", {"task_id": f"t-{user}"})
+        assert "Check the index first" in seen.content[0].text
+        cleared = await session.call_tool("working_clear", {"task_id": f"t-{user}"})
+        assert cleared.structured_content["archived"] == 1
+        listed = await session.call_tool("list_memories", {"user_id": user})
+        (memory,) = listed.structured_content["memories"]
+        forgotten = await session.call_tool("forget", {"id": memory["id"]})
+        assert not forgotten.is_error
+        again = await session.call_tool("recall", {"query": "staging database port", "user_id": user})
+        assert again.structured_content["ids"] == []
+        # mnemo's refusal reaches the model as a tool error it can read and fix.
+        refused = await session.call_tool("recall", {"query": "x", "user_id": user, "model": "llama-9-400b"})
+        assert refused.is_error and "unknown_model" in refused.content[0].text
+
+
+async def test_http_mcp_lists_tools_round_trips_and_keeps_tenants_apart(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    fact = f"The staging database of {user} listens on port 6543 behind pgbouncer."
+    async with over_http(mnemo_server, mnemo_server.keys["a"]) as session:
+        await remember_then_recall(session, fact, user)
+    # Tenant B, same user id, same question: nothing of tenant A's, over HTTP or stdio.
+    async with over_http(mnemo_server, mnemo_server.keys["b"]) as session:
+        other = await session.call_tool("recall", {"query": "staging database port", "user_id": user})
+        assert other.structured_content["ids"] == [] and fact not in other.content[0].text
+        listed = await session.call_tool("list_memories", {"user_id": user})
+        assert listed.structured_content["memories"] == []
+    async with over_stdio(mnemo_server, mnemo_server.keys["b"]) as session:
+        other = await session.call_tool("recall", {"query": "staging database port", "user_id": user})
+        assert other.structured_content["ids"] == []
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-key"])
+async def test_http_mcp_without_a_valid_key_is_refused(
+    mnemo_server: MnemoServer, authorization: str | None
+) -> None:
+    headers = {**ACCEPT, "Authorization": authorization} if authorization else ACCEPT
+    async with httpx.AsyncClient(timeout=30) as http:
+        response = await http.post(f"{mnemo_server.url}/mcp", json=INITIALIZE, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "unauthorized"
