@@ -191,14 +191,16 @@ async def open_services(settings: Settings, models: Sequence[RegisteredModel] = 
         await documents.close()
         await index.close()
         raise
-    keyspace = KeySpace(settings.redis_key_prefix)
+    keyspace = KeySpace(settings.redis_key_prefix, cluster=settings.redis_cluster)
     locks = RedisLocks(redis, keyspace)
     working_store = RedisWorkingStore(redis, keyspace)
     thread_store = RedisThreadStore(redis, keyspace)
     log.info(
         "mnemo ready: vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
         (settings.qdrant_url and "qdrant server") or f"qdrant edge at {settings.data_dir / 'qdrant'}",
-        f"embedded at {redis.embedded.socket_path}" if redis.embedded else "server",
+        f"embedded at {redis.embedded.socket_path}"
+        if redis.embedded
+        else ("cluster" if settings.redis_cluster else "server"),
         settings.embedding_model,
         embedder.dimension,
         "single-tenant (no API keys)" if keys.single_tenant else "API keys",
@@ -263,6 +265,8 @@ def redis_config(settings: Settings) -> RedisConfig:
         breaker_reset_s=settings.redis_breaker_reset_s,
         lock_ttl_s=settings.lock_ttl_s,
         lock_wait_s=settings.lock_wait_s,
+        cluster=settings.redis_cluster,
+        failover_wait_s=settings.redis_failover_wait_s,
     )
 
 

@@ -102,6 +102,16 @@ class Settings(BaseSettings):
         description="redis://, rediss:// or unix:// URL of any Redis server; unset = an embedded "
         "redis-server on a unix socket under the data dir",
     )
+    redis_cluster: bool = Field(
+        default=False,
+        description="MNEMO_REDIS_URL names one node of a Redis Cluster (keys carry hash tags)",
+    )
+    redis_failover_wait_s: float = Field(
+        default=10.0,
+        ge=0.0,
+        le=120.0,
+        description="Redis Cluster: how long a command is retried, with backoff, through a failover",
+    )
     redis_key_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
     redis_timeout_s: float = Field(default=1.0, gt=0.0, le=30.0, description="connect and command timeout")
     redis_breaker_failures: int = Field(default=3, ge=1, le=100, description="failures in a row that open it")

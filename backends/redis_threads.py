@@ -1,4 +1,9 @@
-"""Conversation threads in Redis: the thread as a JSON string, its turns as a list, both with one TTL."""
+"""Conversation threads in Redis: the thread as a JSON string, its turns as a list, both with one TTL.
+
+On a Redis Cluster the thread and its turns share a hash tag (one slot, so appends stay one
+transaction); the tenant's scope-index sets are in their own slot, added before the thread is
+created and removed after it is deleted (a stale member is harmless: lookups check it).
+"""
 
 from __future__ import annotations
 
@@ -21,14 +26,23 @@ class RedisThreadStore:
     async def create(self, tenant: str, thread: Thread) -> None:
         key = self.keys.thread(tenant, thread.id)
         body = thread.model_dump_json()
+        cluster = self.keys.cluster
+        if cluster and thread.scope.items():
+            await self.gateway.run(lambda r: self._index(r, tenant, thread.scope, thread.id))
 
         async def write(r: Redis) -> None:
             async with r.pipeline(transaction=True) as pipe:
                 pipe.set(key, body, px=int(thread.ttl_s * 1000), nx=True)
-                index_scope(pipe, self.keys, tenant, _KIND, thread.scope, thread.id)
+                if not cluster:
+                    index_scope(pipe, self.keys, tenant, _KIND, thread.scope, thread.id)
                 await pipe.execute()
 
         await self.gateway.run(write)
+
+    async def _index(self, r: Redis, tenant: str, scope: Scope, thread_id: str, add: bool = True) -> None:
+        async with r.pipeline(transaction=False) as pipe:
+            (index_scope if add else unindex_scope)(pipe, self.keys, tenant, _KIND, scope, thread_id)
+            await pipe.execute()
 
     async def thread(self, tenant: str, thread_id: str) -> Thread | None:
         key = self.keys.thread(tenant, thread_id)
@@ -50,14 +64,18 @@ class RedisThreadStore:
         thread = await self.thread(tenant, thread_id)
         keys = (self.keys.thread(tenant, thread_id), self.keys.thread_turns(tenant, thread_id))
 
+        cluster = self.keys.cluster
+
         async def remove(r: Redis) -> None:
             async with r.pipeline(transaction=True) as pipe:
                 pipe.delete(*keys)
-                if thread is not None:
+                if thread is not None and not cluster:
                     unindex_scope(pipe, self.keys, tenant, _KIND, thread.scope, thread_id)
                 await pipe.execute()
 
         await self.gateway.run(remove)
+        if cluster and thread is not None and thread.scope.items():
+            await self.gateway.run(lambda r: self._index(r, tenant, thread.scope, thread_id, add=False))
 
     async def load(self, tenant: str, thread_id: str) -> tuple[Thread, list[Turn]] | None:
         key, turns_key = self.keys.thread(tenant, thread_id), self.keys.thread_turns(tenant, thread_id)

