@@ -28,7 +28,13 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from backends.redis_cluster import FAILOVER_ERRORS, backoff_s, is_cluster_unreachable, make_cluster_client
+from backends.redis_cluster import (
+    FAILOVER_ERRORS,
+    backoff_s,
+    is_client_glitch,
+    is_cluster_unreachable,
+    make_cluster_client,
+)
 from memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.redis")
@@ -274,7 +280,8 @@ class RedisGateway:
             try:
                 result = await op(self.client)
             except Exception as exc:
-                if not (isinstance(exc, OUTAGE_ERRORS + FAILOVER_ERRORS) or is_cluster_unreachable(exc)):
+                transient = isinstance(exc, OUTAGE_ERRORS + FAILOVER_ERRORS)
+                if not (transient or is_cluster_unreachable(exc) or is_client_glitch(exc)):
                     raise
                 pause = backoff_s(attempt)
                 if time.monotonic() + pause < deadline:

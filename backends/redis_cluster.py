@@ -10,6 +10,7 @@ cluster succeeded meanwhile: one master's failover is not an outage of the servi
 
 from __future__ import annotations
 
+import os
 import random
 from urllib.parse import urlsplit
 
@@ -51,6 +52,17 @@ def is_cluster_unreachable(exc: BaseException) -> bool:
     """The client could not reach any node to learn the slot map (a plain RedisClusterException, as
     opposed to its subclasses that report a misuse such as a cross-slot transaction)."""
     return type(exc) is redis_errors.RedisClusterException
+
+
+def is_client_glitch(exc: BaseException) -> bool:
+    """redis-py's cluster transaction can write to a connection that the loss of its node just
+    closed (AttributeError on its None writer; redis-py 8.1): a failover symptom, not our bug."""
+    if not isinstance(exc, AttributeError):
+        return False
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}redis{os.sep}" in tb.tb_frame.f_code.co_filename
 
 
 def backoff_s(attempt: int) -> float:

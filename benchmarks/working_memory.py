@@ -81,6 +81,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         settings = Settings(
             data_dir=Path(data_dir),
             redis_url=args.redis_url,
+            redis_cluster=args.redis_cluster,
             redis_key_prefix=f"bench{rng.randrange(10**6)}",
             working_max_tokens=1_000_000,  # measure appends, not evictions
         )
@@ -133,7 +134,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
     results: dict[str, Any] = {
         "machine": machine(),
-        "redis": args.redis_url or "embedded redis-server (unix socket)",
+        "redis": (("Redis Cluster via " if args.redis_cluster else "") + args.redis_url)
+        if args.redis_url
+        else "embedded redis-server (unix socket)",
         "setup": {
             "memories": args.memories,
             "tasks": args.tasks,
@@ -216,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.working_memory", description=__doc__)
     parser.add_argument("--out", required=True, type=Path, help="directory for the JSON and Markdown reports")
     parser.add_argument("--redis-url", default=None, help="a Redis server (default: the embedded one)")
+    parser.add_argument("--redis-cluster", action="store_true", help="--redis-url names a Redis Cluster node")
     parser.add_argument("--memories", type=int, default=2_000, help="semantic memories to retrieve from")
     parser.add_argument("--tasks", type=int, default=20)
     parser.add_argument("--items", type=int, default=25, help="items appended to each task")
