@@ -68,4 +68,4 @@ def is_client_glitch(exc: BaseException) -> bool:
 def backoff_s(attempt: int) -> float:
     """Exponential, with jitter so that concurrent waiters do not all come back at once."""
     cap = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**attempt)
-    return cap / 2 + random.uniform(0, cap / 2)
+    return float(cap / 2 + random.uniform(0, cap / 2))  # noqa: S311 (jitter, not a secret)

@@ -13,7 +13,6 @@ from typing import Any, cast
 
 import httpx
 import pytest
-from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from backends.redis_cluster import make_cluster_client
@@ -154,7 +153,9 @@ async def test_two_app_instances_share_one_rate_limit(
 
 @pytest.mark.slow
 async def test_a_master_killed_under_load_writes_come_back_within_15s(
-    live_app: LiveApp, redis_cluster: LocalCluster, cluster_prefix: str
+    live_app: LiveApp,  # noqa: F811 (the fixture imported above)
+    redis_cluster: LocalCluster,
+    cluster_prefix: str,
 ) -> None:
     """A real server (requests really concurrent), 12 writers; one master is SIGKILLed."""
     keys = KeySpace(cluster_prefix, cluster=True)
