@@ -44,3 +44,33 @@ def test_empty_and_oversize_components_are_refused(bad: str) -> None:
 def test_bad_prefixes_are_refused(prefix: str) -> None:
     with pytest.raises(ValueError):
         KeySpace(prefix)
+
+
+CLUSTER_KEYS = KeySpace("mnemo", cluster=True)
+
+
+def _slot_tag(key: str) -> str:
+    """Redis Cluster's rule: the text between the first `{` and the next `}` decides the slot."""
+    start = key.index("{")
+    return key[start + 1 : key.index("}", start)]
+
+
+@given(ids, ids)
+def test_cluster_keys_keep_each_multi_key_operation_in_one_slot(tenant: str, task: str) -> None:
+    working = CLUSTER_KEYS.working(tenant, task)
+    assert _slot_tag(working) == _slot_tag(CLUSTER_KEYS.working_deadlines_of(tenant, task))
+    assert CLUSTER_KEYS.working_deadlines_of(tenant, task) in CLUSTER_KEYS.all_working_deadlines
+    assert _slot_tag(CLUSTER_KEYS.thread(tenant, task)) == _slot_tag(CLUSTER_KEYS.thread_turns(tenant, task))
+    scope_sets = {_slot_tag(CLUSTER_KEYS.by_scope(tenant, "wm", f, task)) for f in ("user_id", "agent_id")}
+    assert len(scope_sets) == 1
+    # The tenant-scoped, encoded key is unchanged before the tag; no caller text reaches a tag.
+    assert working.startswith(KEYS.working(tenant, task) + "{")
+    assert working.count("{") == 1
+
+
+def test_single_redis_keys_carry_no_tag_and_one_deadline_index() -> None:
+    assert "{" not in KEYS.working("alpha", "t") + KEYS.thread("alpha", "t") + KEYS.by_scope(
+        "alpha", "wm", "f", "v"
+    )
+    assert KEYS.all_working_deadlines == [KEYS.working_deadlines] == [KEYS.working_deadlines_of("a", "t")]
+    assert len(set(CLUSTER_KEYS.all_working_deadlines)) == 128
