@@ -53,6 +53,8 @@ def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[
             MNEMO_API_KEYS=keys,
             MNEMO_REDIS_URL=redis_url,
             MNEMO_REDIS_KEY_PREFIX=redis_prefix,
+            # MNEMO_TEST_REDIS=cluster: the replicas share the test Redis Cluster instead.
+            MNEMO_REDIS_CLUSTER=os.environ.get("MNEMO_REDIS_CLUSTER", "false"),
             MNEMO_WORKING_MAX_TOKENS="100000",  # no evictions: every acknowledged item stays live
             MNEMO_RATE_LIMIT_PER_MINUTE="6",
             MNEMO_RATE_LIMIT_BURST=str(BURST),
