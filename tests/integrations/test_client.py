@@ -140,7 +140,8 @@ async def test_async_client_does_the_same(mnemo_server: MnemoServer) -> None:
 def test_sync_client_forgets_a_subject_with_a_receipt_and_reads_history(mnemo_server: MnemoServer) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        written = mnemo.write(facts(user, 3), dedup=False)
+        own_ids = [{**fact, "id": f"{user}-{fact['id']}"} for fact in facts(user, 3)]  # ids are per tenant
+        written = mnemo.write(own_ids, dedup=False)
         task = f"task-{uuid.uuid4().hex[:8]}"
         mnemo.working(task).append("Draft the release notes", scope={"user_id": user})
         thread = mnemo.threads.create(scope={"user_id": user})
@@ -164,7 +165,7 @@ def test_sync_client_forgets_a_subject_with_a_receipt_and_reads_history(mnemo_se
 async def test_async_client_forgets_listed_ids(mnemo_server: MnemoServer) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     async with AsyncMnemo(mnemo_server.url, api_key=mnemo_server.keys["b"]) as mnemo:
-        written = await mnemo.write(facts(user, 2), dedup=False)
+        written = await mnemo.write([{**f, "id": f"{user}-{f['id']}"} for f in facts(user, 2)], dedup=False)
         gone = written.results[0].id
         receipt = await mnemo.forget(ids=[gone])
         assert receipt.memory_ids == [gone] and receipt.scope is None
