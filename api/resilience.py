@@ -103,7 +103,7 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         vectors: dict[str, Any] = {
             "status": "up" if vectors_up else "down",
             "ready": vectors_up,
-            "backend": "qdrant" if services.settings.qdrant_url else "qdrant_edge",
+            "backend": "qdrant" if services.settings.qdrant.url else "qdrant_edge",
         }
         if breaker is not None:
             vectors["breaker"] = breaker

@@ -191,7 +191,9 @@ async def retrieve(
     tenant: NamedDependency[str],
     bindings: NamedDependency[Bindings],
 ) -> RetrieveResponse:
-    data, namespaces = retrieval_as_agent(bindings, tenant, data, services.settings.default_budget_tokens)
+    data, namespaces = retrieval_as_agent(
+        bindings, tenant, data, services.settings.retrieval.default_budget_tokens
+    )
     result = await services.retriever.retrieve(tenant, data, namespaces)
     # Noted in memory only; written to the index by the periodic flush, never on this path. A task's
     # live working items (with task_id, `working` can only mean those) are in Redis, not the index.

@@ -55,5 +55,5 @@ async def thread_history(
     tenant: NamedDependency[str],
     budget_tokens: Annotated[int | None, QueryParameter(ge=1, le=MAX_BUDGET_TOKENS)] = None,
 ) -> ThreadHistory:
-    budget = budget_tokens or services.settings.default_budget_tokens
+    budget = budget_tokens or services.settings.retrieval.default_budget_tokens
     return await services.history.history(tenant, str(thread_id), budget)

@@ -62,8 +62,8 @@ def run_export(args: argparse.Namespace) -> int:
         with EdgeDirReader(qdrant_dir, settings.collection_prefix) as reader:
             counts = reader.counts()
             manifest = Manifest(
-                embedding_backend=settings.embedding_backend,
-                embedding_model=settings.embedding_model,
+                embedding_backend=settings.embedding.backend,
+                embedding_model=settings.embedding.model,
                 dimension=dimension,
                 sparse_encoder=BM25_NAME,
                 collection_prefix=settings.collection_prefix,
@@ -107,7 +107,7 @@ def _check_compatible(manifest: Manifest, settings: Any) -> None:
     from backends.migration import IncompatibleStore
     from backends.sparse import BM25_NAME
 
-    wanted = (settings.embedding_backend, settings.embedding_model)
+    wanted = (settings.embedding.backend, settings.embedding.model)
     if (manifest.embedding_backend, manifest.embedding_model) != wanted:
         raise IncompatibleStore(
             f"the export holds vectors of {manifest.embedding_backend}:{manifest.embedding_model} "
@@ -134,10 +134,10 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
         client = AsyncQdrantClient(path=str(args.qdrant_path))
         index: VectorIndex = QdrantClientVectorIndex(client, prefix, dimension)
         stored, where = await client_dimension(client, prefix), f"qdrant local mode at {args.qdrant_path}"
-    elif settings.qdrant_url:
+    elif settings.qdrant.url:
         index = _vector_index(settings, dimension)
         assert isinstance(index, QdrantClientVectorIndex)
-        where = f"Qdrant at {settings.qdrant_url}"
+        where = f"Qdrant at {settings.qdrant.url}"
         async with _server_errors():  # an unreachable server is a clear message, not a traceback
             stored = await client_dimension(index.client, prefix)
     else:

@@ -17,9 +17,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ingest.dedup import (
+    DEFAULT_MERGE_THRESHOLDS,
     DedupConfig,
     batch_near_duplicates,
     incoming_wins,
@@ -27,10 +31,17 @@ from ingest.dedup import (
     may_merge,
     same_scope,
 )
-from ingest.identity import exact_duplicates, point_id_of
 from ingest.history import ChangeHistory
+from ingest.identity import exact_duplicates, point_id_of
 from ingest.importance import Importance, Tier, review_importance
-from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
+from ingest.prefilter import (
+    DEFAULT_FILLERS,
+    DEFAULT_MIN_CHARS,
+    PrefilterConfig,
+    SkipReason,
+    filler_form,
+    prefilter,
+)
 from memtypes.errors import Unavailable
 from memtypes.ports import (
     Embedder,
@@ -82,11 +93,34 @@ class WriteOptions:
     cleared_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class WriteConfig:
-    prefilter: PrefilterConfig = field(default_factory=PrefilterConfig)
-    dedup: DedupConfig = field(default_factory=DedupConfig)
-    review_timeout_s: float = 2.0
+class WriteConfig(BaseModel):
+    """The write path's knobs: the `write` group of the settings (MNEMO_WRITE__*). The per-type maps
+    add to (or override) the built-in ones; the pre-filter and dedup configs are derived once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prefilter_min_chars: dict[MemoryType, int] = Field(
+        default_factory=dict,
+        description='per-type minimum lengths, JSON: {"semantic": 10}; none by default: short facts are kept',
+    )
+    filler_phrases: list[str] | None = Field(default=None, description="replaces the built-in filler list")
+    merge_thresholds: dict[MemoryType, float] = Field(
+        default_factory=dict, description='per-type near-duplicate cosine thresholds, JSON: {"semantic": 0.9}'
+    )
+    review_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
+
+    @cached_property
+    def prefilter(self) -> PrefilterConfig:
+        fillers = (
+            DEFAULT_FILLERS
+            if self.filler_phrases is None
+            else frozenset(filler_form(p) for p in self.filler_phrases)
+        )
+        return PrefilterConfig({**DEFAULT_MIN_CHARS, **self.prefilter_min_chars}, fillers)
+
+    @cached_property
+    def dedup(self) -> DedupConfig:
+        return DedupConfig({**DEFAULT_MERGE_THRESHOLDS, **self.merge_thresholds})
 
 
 @dataclass
