@@ -195,11 +195,8 @@ async def retrieve(
         bindings, tenant, data, services.settings.retrieval.default_budget_tokens
     )
     result = await services.retriever.retrieve(tenant, data, namespaces)
-    # Noted in memory only; written to the index by the periodic flush, never on this path. A task's
-    # live working items (with task_id, `working` can only mean those) are in Redis, not the index.
-    live_working = data.task_id is not None
-    refs = [(m.type, m.id) for m in result.memories if not (live_working and m.type is MemoryType.WORKING)]
-    services.access_log.note(tenant, refs, utcnow())
+    # Noted in memory only; written to the index by the periodic flush, never on this path.
+    services.access_log.note_retrieval(tenant, data, result)
     return result
 
 

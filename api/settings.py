@@ -174,7 +174,7 @@ class Settings(BaseSettings):
     @classmethod
     def env_names(cls) -> frozenset[str]:
         """Every environment variable that sets something: top-level, grouped and flat (legacy)."""
-        names = set()
+        names: set[str] = set()
         for name, info in cls.model_fields.items():
             group = info.annotation
             if isinstance(group, type) and issubclass(group, BaseModel):

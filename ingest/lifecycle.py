@@ -12,7 +12,8 @@ from ingest.pipeline import MemoryWriter
 from memtypes.errors import Conflict
 from memtypes.history import HistoryAction
 from memtypes.ports import VectorIndex
-from memtypes.records import MemoryRecord
+from memtypes.records import MemoryRecord, utcnow
+from memtypes.requests import RetrieveRequest, RetrieveResponse
 from memtypes.types import MemoryType
 
 PROSPECTIVE_STATUSES = ("pending", "done", "cancelled")
@@ -92,6 +93,15 @@ class AccessLog:
         for memory_type, point_id in refs:
             self._pending[(tenant, memory_type)][point_id] += 1
             self._last_seen[(tenant, memory_type)] = now
+
+    def note_retrieval(self, tenant: str, request: RetrieveRequest, response: RetrieveResponse) -> None:
+        """What a retrieval counts as accessed: everything it returned from the index. A task's live
+        working items (with task_id, `working` can only mean those) are in Redis, not the index."""
+        live_working = request.task_id is not None
+        refs = [
+            (m.type, m.id) for m in response.memories if not (live_working and m.type is MemoryType.WORKING)
+        ]
+        self.note(tenant, refs, utcnow())
 
     async def flush(self) -> int:
         """Apply every noted access; returns how many memories were updated."""
