@@ -34,7 +34,6 @@ from api.request_gate import LastResort, Liveness, RequestGate
 from api.resilience import InflightWrites, TrackWrites
 from api.services import open_services
 from api.settings import Settings
-from backends.qdrant_breaker import BreakerGuardedIndex
 from memtypes.errors import MnemoError
 
 log = logging.getLogger("mnemo")
@@ -69,9 +68,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.services = await open_services(settings, bindings.models)
-        metrics.watch_breaker("redis", app.state.services.redis.breaker)
-        if isinstance(app.state.services.index, BreakerGuardedIndex):  # a Qdrant server
-            metrics.watch_breaker("qdrant", app.state.services.index.breaker)
+        for engine, breaker in app.state.services.breakers.items():
+            metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.start()
         if app.state.services.keys.single_tenant:

@@ -7,6 +7,9 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from aiobreaker import CircuitBreaker
 
 from api.auth import KeyRing
 from api.settings import Settings
@@ -32,6 +35,9 @@ from retrieval.catalog import Catalog
 from retrieval.pipeline import Retriever
 from retrieval.threads import ThreadHistoryReader
 
+if TYPE_CHECKING:
+    from qdrant_client import AsyncQdrantClient
+
 log = logging.getLogger("mnemo.services")
 
 
@@ -56,6 +62,8 @@ class Services:
     # Per-memory change history and per-subject forget (issue 20).
     changes: ChangeHistory
     forgetter: Forgetter
+    # The circuit breakers in front of the engines, by engine: what /metrics follows.
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
     _flusher: asyncio.Task[None] | None = None
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -101,7 +109,20 @@ class Services:
         self.embedder.close()
 
 
-def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
+@dataclass(frozen=True)
+class VectorStore:
+    """The vector index, the change history's store beside it, and the breaker guarding them."""
+
+    index: VectorIndex
+    documents: DocumentStore
+    breaker: CircuitBreaker | None  # a Qdrant server's; embedded Qdrant Edge has none
+    client: AsyncQdrantClient | None = None  # a server's, for tools that read it directly (import)
+
+
+def vector_store(settings: Settings, dimension: int) -> VectorStore:
+    """A Qdrant server's (`MNEMO_QDRANT__URL`) collections, or Qdrant Edge shards in the data dir."""
+    from backends.history_store import ClientDocumentStore, EdgeDocumentStore
+
     qdrant = settings.qdrant
     if qdrant.url:
         from qdrant_client import AsyncQdrantClient
@@ -114,29 +135,23 @@ def _vector_index(settings: Settings, dimension: int) -> VectorIndex:
         timeout = max(1, round(qdrant.timeout_s))  # the client takes whole seconds
         client = AsyncQdrantClient(url=qdrant.url, api_key=api_key, timeout=timeout)
         sharding = QdrantSharding(qdrant.sharding, qdrant.shard_keys, qdrant.replication_factor)
-        index = QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
-        return BreakerGuardedIndex(index, qdrant.breaker_failures, qdrant.breaker_reset_s)
+        inner = QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
+        guarded = BreakerGuardedIndex(inner, qdrant.breaker_failures, qdrant.breaker_reset_s)
+        # The change history on the same server, through the same client.
+        documents: DocumentStore = ClientDocumentStore(client, settings.collection_prefix)
+        return VectorStore(guarded, documents, guarded.breaker, client)
     from backends.qdrant_edge import EdgeVectorIndex
 
-    return EdgeVectorIndex(
-        settings.data_dir / "qdrant",
+    directory = settings.data_dir / "qdrant"
+    index = EdgeVectorIndex(
+        directory,
         settings.collection_prefix,
         dimension,
         optimize_threshold=qdrant.optimize_threshold,
         durable_writes=qdrant.durable_writes,
     )
-
-
-def document_store(settings: Settings, index: VectorIndex) -> DocumentStore:
-    """The change history's store, beside the vectors: the same Qdrant server (and client) or data dir."""
-    from backends.history_store import ClientDocumentStore, EdgeDocumentStore
-
-    client = getattr(getattr(index, "inner", index), "client", None)  # the server's client, if any
-    if client is not None:
-        return ClientDocumentStore(client, settings.collection_prefix)
-    return EdgeDocumentStore(
-        settings.data_dir / "qdrant", settings.collection_prefix, durable=settings.qdrant.durable_writes
-    )
+    documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)
+    return VectorStore(index, documents, None)
 
 
 async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
@@ -145,14 +160,13 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
     qdrant-edge-py holds the GIL for a whole `optimize()`, so an optimization while serving stalls
     every request; at start-up nobody is waiting yet.
     """
-    from backends.qdrant_edge import EdgeVectorIndex
-
-    if not isinstance(index, EdgeVectorIndex):
+    maintenance = index.maintenance()
+    if maintenance is None:
         return
-    backlog = sum(s.points - s.indexed_vectors for s in (await index.indexing_status()).values())
+    backlog = await maintenance.index_backlog()
     if backlog >= min_backlog:
         log.info("building HNSW indexes for %d unindexed vectors before serving", backlog)
-        await index.optimize()
+        await maintenance.optimize()
 
 
 async def open_services(settings: Settings, models: Sequence[RegisteredModel] = ()) -> Services:
@@ -161,10 +175,10 @@ async def open_services(settings: Settings, models: Sequence[RegisteredModel] = 
     tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
     embedding = settings.embedding
     embedder = open_embedder(embedding.backend, embedding.model, embedding.runtime, embedding.onnx_cache)
-    index = _vector_index(settings, embedder.dimension)
+    store = vector_store(settings, embedder.dimension)
+    index, documents = store.index, store.documents
     await index.open()
     await build_pending_indexes(index)
-    documents = document_store(settings, index)
     try:
         await documents.open()
     except BaseException:
@@ -234,4 +248,5 @@ async def open_services(settings: Settings, models: Sequence[RegisteredModel] = 
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
         forgetter=Forgetter(index, working_store, thread_store, locks, changes),
+        breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
     )

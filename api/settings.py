@@ -11,9 +11,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from api.legacy_settings import LEGACY_NAMES, LegacyEnvSource, nest_legacy
 from backends.qdrant_config import QdrantConfig
 from backends.redis_client import RedisConfig
-from ingest.pipeline import WriteConfig
 from ingest.threads import ThreadConfig
 from ingest.working import WorkingConfig
+from ingest.write_options import WriteConfig
 from retrieval.options import RetrievalConfig
 
 # The rate limit a server with API keys gets unless MNEMO_RATE_LIMIT_PER_MINUTE says otherwise: 50

@@ -16,15 +16,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ingest.dedup import (
-    DEFAULT_MERGE_THRESHOLDS,
-    DedupConfig,
     batch_near_duplicates,
     incoming_wins,
     is_negation_update,
@@ -35,13 +29,10 @@ from ingest.history import ChangeHistory
 from ingest.identity import exact_duplicates, point_id_of
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import (
-    DEFAULT_FILLERS,
-    DEFAULT_MIN_CHARS,
-    PrefilterConfig,
     SkipReason,
-    filler_form,
     prefilter,
 )
+from ingest.write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 from memtypes.errors import Unavailable
 from memtypes.ports import (
     Embedder,
@@ -63,64 +54,7 @@ _IDENTITY_FIELDS = (
 )  # fmt: skip
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")
-
-
-class WriteStatus(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    MERGED = "merged"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    id: str | None
-    external_id: str | None
-    status: WriteStatus
-    reason: str | None = None
-    importance: float | None = None
-    importance_tier: str | None = None
-    similarity: float | None = None  # a near-duplicate merge: cosine similarity to the other memory
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    prefilter: bool = True
-    dedup: bool = True
-    # Archiving working memory: when the items left their task's live working memory.
-    cleared_at: datetime | None = None
-
-
-class WriteConfig(BaseModel):
-    """The write path's knobs: the `write` group of the settings (MNEMO_WRITE__*). The per-type maps
-    add to (or override) the built-in ones; the pre-filter and dedup configs are derived once."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    prefilter_min_chars: dict[MemoryType, int] = Field(
-        default_factory=dict,
-        description='per-type minimum lengths, JSON: {"semantic": 10}; none by default: short facts are kept',
-    )
-    filler_phrases: list[str] | None = Field(default=None, description="replaces the built-in filler list")
-    merge_thresholds: dict[MemoryType, float] = Field(
-        default_factory=dict, description='per-type near-duplicate cosine thresholds, JSON: {"semantic": 0.9}'
-    )
-    review_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
-
-    @cached_property
-    def prefilter(self) -> PrefilterConfig:
-        fillers = (
-            DEFAULT_FILLERS
-            if self.filler_phrases is None
-            else frozenset(filler_form(p) for p in self.filler_phrases)
-        )
-        return PrefilterConfig({**DEFAULT_MIN_CHARS, **self.prefilter_min_chars}, fillers)
-
-    @cached_property
-    def dedup(self) -> DedupConfig:
-        return DedupConfig({**DEFAULT_MERGE_THRESHOLDS, **self.merge_thresholds})
+__all__ = ["MemoryWriter", "WriteConfig", "WriteOptions", "WriteResult", "WriteStatus"]
 
 
 @dataclass
@@ -331,12 +265,9 @@ class MemoryWriter:
         by_type: dict[MemoryType, list[str]] = defaultdict(list)
         for memory_type, point_id in wanted:
             by_type[memory_type].append(point_id)
-        found: dict[str, dict[str, Any]] = {}
-        for memory_type, point_ids in by_type.items():
-            for point in await self.index.get(memory_type, point_ids):
-                if point.payload.get("tenant") == tenant:
-                    found[point.id] = point.payload
-        return found
+        # One read per type, all at once.
+        per_type = await asyncio.gather(*(self.index.get(t, ids) for t, ids in by_type.items()))
+        return {p.id: p.payload for points in per_type for p in points if p.payload.get("tenant") == tenant}
 
     async def _dedup(self, tenant: str, pending: list[_Pending]) -> dict[str, str]:
         """Decide which memories are superseded; returns stored ids → the id that supersedes them.
@@ -349,7 +280,14 @@ class MemoryWriter:
             SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 5, 5)
             for p in pending
         ]
-        neighbours = await self.index.search(searches)
+        keyed = [p for p in pending if p.record.fact_key is not None]
+        # The current fact of each subject, read for every keyed item at once (a pure read: the
+        # loop below takes it where neither a near-duplicate nor a negation decided already).
+        neighbours, facts = await asyncio.gather(
+            self.index.search(searches),
+            asyncio.gather(*(self._same_fact(tenant, p.record) for p in keyed)),
+        )
+        same_fact = {id(p): fact for p, fact in zip(keyed, facts, strict=True)}
         for p, hits in zip(pending, neighbours, strict=True):
             threshold = self.config.dedup.thresholds.get(p.record.type, 1.01)
             candidates = [
@@ -369,7 +307,7 @@ class MemoryWriter:
                 (h for h, r in candidates if is_negation_update(p.record, r)), None
             )
             if update is None and p.record.fact_key is not None:
-                update = await self._same_fact(tenant, p.record)
+                update = same_fact[id(p)]
             if update is not None:
                 self._supersede(p, update.id, update.payload, superseded_stored)
         for loser, winner, similarity in batch_near_duplicates(
@@ -435,7 +373,8 @@ class MemoryWriter:
         for memory_type, points in by_type.items():
             await self.index.upsert(memory_type, points)
         types = {p.record.id: p.record.type for p in pending}
+        superseded: dict[MemoryType, dict[str, dict[str, object]]] = defaultdict(dict)
         for stored_id, winner in superseded_stored.items():
-            await self.index.set_payload(
-                types[winner], [stored_id], {"superseded": True, "superseded_by": winner}
-            )
+            superseded[types[winner]][stored_id] = {"superseded": True, "superseded_by": winner}
+        for memory_type, updates in superseded.items():  # one engine call per type
+            await self.index.set_payloads(memory_type, updates)

@@ -9,8 +9,8 @@ import pytest
 
 from api.settings import Settings
 from backends.redis_client import RedisConfig
-from ingest.pipeline import WriteConfig
 from ingest.working import WorkingConfig
+from ingest.write_options import WriteConfig
 from memtypes.queries import Fusion
 from memtypes.types import MemoryType
 from retrieval.options import RetrievalConfig
