@@ -28,6 +28,7 @@ from api.metrics import (
     record_response,
 )
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
+from api.providers import component_providers
 from api.rate_limit import open_rate_limit, rate_limit_guard
 from api.request_context import RequestContextMiddleware
 from api.request_gate import LastResort, Liveness, RequestGate
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ui_routes.explorer_asset,
         ],
         dependencies={
-            "services": Provide(routes.provide_services),
+            **component_providers(),  # a handler asks for what it uses: `catalog`, `retriever`, …
             "tenant": Provide(routes.provide_tenant),
             "bindings": Provide(provide_bindings),
         },
