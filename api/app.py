@@ -28,13 +28,13 @@ from api.metrics import (
     record_response,
 )
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
+from api.providers import component_providers
 from api.rate_limit import open_rate_limit, rate_limit_guard
 from api.request_context import RequestContextMiddleware
 from api.request_gate import LastResort, Liveness, RequestGate
 from api.resilience import InflightWrites, TrackWrites
 from api.services import open_services
 from api.settings import Settings
-from backends.qdrant_breaker import BreakerGuardedIndex
 from memtypes.errors import MnemoError
 
 log = logging.getLogger("mnemo")
@@ -69,9 +69,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.services = await open_services(settings, bindings.models)
-        metrics.watch_breaker("redis", app.state.services.redis.breaker)
-        if isinstance(app.state.services.index, BreakerGuardedIndex):  # a Qdrant server
-            metrics.watch_breaker("qdrant", app.state.services.index.breaker)
+        for engine, breaker in app.state.services.breakers.items():
+            metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.start()
         if app.state.services.keys.single_tenant:
@@ -113,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ui_routes.explorer_asset,
         ],
         dependencies={
-            "services": Provide(routes.provide_services),
+            **component_providers(),  # a handler asks for what it uses: `catalog`, `retriever`, …
             "tenant": Provide(routes.provide_tenant),
             "bindings": Provide(provide_bindings),
         },

@@ -216,7 +216,9 @@ def counting_engine_errors(handler: ExceptionHandler) -> ExceptionHandler:
 _ENGINE_MODULES = {
     "backends.qdrant_edge": "qdrant",
     "backends.qdrant_client": "qdrant",
-    "backends._edge_queries": "qdrant",
+    "backends.qdrant_edge_vocabulary": "qdrant",
+    "backends.qdrant_client_vocabulary": "qdrant",
+    "backends.qdrant_planner": "qdrant",
 }
 _ENGINE_DEPENDENCIES = {"qdrant_edge": "qdrant", "qdrant": "qdrant", "redis": "redis"}
 

