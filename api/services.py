@@ -158,11 +158,15 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
         await index.optimize()
 
 
-async def open_services(settings: Settings, models: Sequence[RegisteredModel] = ()) -> Services:
-    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here)."""
+async def open_services(
+    settings: Settings, models: Sequence[RegisteredModel] = (), embedder: Embedder | None = None
+) -> Services:
+    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here).
+    `embedder`: one to use instead of the one the settings name (the benchmarks' embedding cache);
+    the services own it from here on and close it."""
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
-    embedder = open_embedder(
+    embedder = embedder or open_embedder(
         settings.embedding_backend, settings.embedding_model, settings.embedding_runtime, settings.onnx_cache
     )
     index = _vector_index(settings, embedder.dimension)

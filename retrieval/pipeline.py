@@ -56,7 +56,6 @@ from retrieval.presentation import PresentedItem, group_for, line_for, render_co
 from retrieval.stages import explain, merge_hits, stage_runs, stage_scores
 from retrieval.temporal import parse_time_window
 from retrieval.updates import (
-    NEWER_FIRST_MARGIN,
     NEWER_FIRST_TYPES,
     SAME_SUBJECT_OVERLAP,
     newer_first,
@@ -271,7 +270,7 @@ class Retriever:
             if mean is not None:
                 self.line_lengths.observe(tenant, memory_type, mean)
         hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
-        lifts = _newer_first(hits)
+        lifts = _newer_first(hits, self.config.newer_first_margin)
         # The packing of these candidates: is the budget filled, and which turns would be selected.
         packing = self._packing(resolved, weights, hits)
         deeper = []
@@ -284,7 +283,7 @@ class Retriever:
             for s, points in zip(deeper, more, strict=False):
                 merged = merge_hits(points, found[s.memory_type])
                 hits[s.memory_type] = suppress_near_duplicates(merged, tuning.diversity)
-            lifts = _newer_first(hits)
+            lifts = _newer_first(hits, self.config.newer_first_margin)
             relevance = {**stage_scores(more_runs, more[len(deeper) :]), **relevance}
             packing = self._packing(resolved, weights, hits)
         neighbours: dict[str, Neighbour] = {}
@@ -508,12 +507,12 @@ class Retriever:
         return usage, lines
 
 
-def _newer_first(hits: dict[MemoryType, list[ScoredPoint]]) -> dict[str, float]:
+def _newer_first(hits: dict[MemoryType, list[ScoredPoint]], margin: float) -> dict[str, float]:
     """Lift newer same-subject statements in place (retrieval.updates); the lifts, by id."""
     lifts: dict[str, float] = {}
     for memory_type in NEWER_FIRST_TYPES:
         if memory_type in hits:
             overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
-            hits[memory_type], lifted = newer_first(hits[memory_type], NEWER_FIRST_MARGIN, overlap)
+            hits[memory_type], lifted = newer_first(hits[memory_type], margin, overlap)
             lifts.update(lifted)
     return lifts
