@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,7 +65,10 @@ class EmbeddingCache:
         directory.mkdir(parents=True, exist_ok=True)
         self.identity = identity
         self.path = directory / f"{hashlib.sha256(identity.encode()).hexdigest()[:24]}.sqlite"
-        self._db = sqlite3.connect(self.path)
+        # The in-process app runs on the test client's portal thread, opened here on another: one
+        # connection, shared, every use under a lock.
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (identity TEXT NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         if self._db.execute("SELECT count(*) FROM meta").fetchone()[0] == 0:
@@ -74,23 +78,28 @@ class EmbeddingCache:
     def get(self, keys: Sequence[str]) -> dict[str, list[float]]:
         found: dict[str, list[float]] = {}
         unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), _LOOKUP_CHUNK):
-            chunk = unique[start : start + _LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
-                found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
+        with self._lock:
+            for start in range(0, len(unique), _LOOKUP_CHUNK):
+                chunk = unique[start : start + _LOOKUP_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, vector FROM vectors WHERE key IN ({marks})"  # noqa: S608 (placeholders only)
+                for key, blob in self._db.execute(query, chunk):
+                    found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
         return found
 
     def put(self, items: dict[str, list[float]]) -> None:
         rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
-        self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-        self._db.commit()
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            self._db.commit()
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM vectors").fetchone()[0])
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM vectors").fetchone()[0])
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
 
 class CachedEmbedder:

@@ -30,7 +30,7 @@ from benchmarks.dataset import BenchQuery, Dataset
 from benchmarks.folds import leave_one_out, paired, units
 from benchmarks.metrics import mean_by_group, ranking_metrics, set_recall
 from benchmarks.report import machine, machine_line, table, write_json
-from benchmarks.target import BenchError, Target
+from benchmarks.target import BenchError, Target, cache_counts
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES
 
 BASELINES = ("bm25", "dense", "fusion")
@@ -75,21 +75,26 @@ def _ids(answer: Mapping[str, Any]) -> list[str]:
 
 async def _score_variant(
     target: Target, queries: Sequence[BenchQuery], ranking: Mapping[str, Any], options: FoldOptions
-) -> tuple[list[dict[str, float]], list[float]]:
-    rows, latencies = [], []
+) -> tuple[list[dict[str, float]], list[list[str]], list[float]]:
+    """Per question: its metrics and its top max(ks) ids; and each ranking request's latency."""
+    rows, tops, latencies = [], [], []
     for query in queries:
         started = time.perf_counter()
         answer = await target.retrieve(_body(query, options.rank_budget, ranking))
         latencies.append((time.perf_counter() - started) * 1000)
-        metrics = ranking_metrics(_ids(answer), query.relevant_ids, options.ks)
+        ranked = _ids(answer)
+        metrics = ranking_metrics(ranked, query.relevant_ids, options.ks)
         for budget in options.budgets:
             packed = await target.retrieve(_body(query, budget, ranking))
             metrics[f"budget_recall@{budget}"] = set_recall(_ids(packed), query.relevant_ids)
         rows.append(metrics)
-    return rows, latencies
+        tops.append(ranked[: max(options.ks)])
+    return rows, tops, latencies
 
 
-async def _score_baselines(target: Target, dataset: Dataset, options: FoldOptions) -> dict[str, list[dict[str, float]]]:
+async def _score_baselines(
+    target: Target, dataset: Dataset, options: FoldOptions
+) -> tuple[dict[str, list[dict[str, float]]], dict[str, list[list[str]]]]:
     from backends.tokenizer import TokenizerRegistry
 
     if target.embedder is None:
@@ -105,6 +110,7 @@ async def _score_baselines(target: Target, dataset: Dataset, options: FoldOption
     baselines = Baselines(dataset.memories, vectors)
     depth = 200
     out: dict[str, list[dict[str, float]]] = {s: [] for s in BASELINES}
+    tops: dict[str, list[list[str]]] = {s: [] for s in BASELINES}
     for query, vector in zip(dataset.queries, query_vectors, strict=True):
         dense, _ = baselines.exact(np.asarray(vector), query.scope, types, depth)
         bm25 = baselines.bm25(query.query, query.scope, types, depth)
@@ -115,7 +121,8 @@ async def _score_baselines(target: Target, dataset: Dataset, options: FoldOption
                 packed = pack_ranked(ranking, lines, type_of, headers, budget, groups)
                 metrics[f"budget_recall@{budget}"] = set_recall(packed.ids, query.relevant_ids)
             out[system].append(metrics)
-    return out
+            tops[system].append(ranking[: max(options.ks)])
+    return out, tops
 
 
 async def run_folds(
@@ -128,19 +135,30 @@ async def run_folds(
     statuses = await target.write(dataset.memories)
     say(f"loaded {len(dataset.memories)} memories in {time.perf_counter() - started:.0f} s")
     per_query: dict[str, list[dict[str, float]]] = {}
+    rankings: dict[str, list[list[str]]] = {}
     latency: dict[str, float] = {}
     for name, spec in options.variants.items():
         ranking, config = split_variant(spec)
         started = time.perf_counter()
         with target.retrieval_config(config):
-            per_query[name], lat = await _score_variant(target, dataset.queries, ranking, options)
+            per_query[name], rankings[name], lat = await _score_variant(
+                target, dataset.queries, ranking, options
+            )
         latency[name] = float(np.percentile(lat, 95))
         means = mean_by_group(("all", m) for m in per_query[name])["all"]
-        say(f"{name}: " + ", ".join(f"{k} {means[k]:.3f}" for k in options.metrics)
-            + f" ({time.perf_counter() - started:.0f} s)")  # fmt: skip
+        say(
+            f"{name}: "
+            + ", ".join(f"{k} {means[k]:.3f}" for k in options.metrics)
+            + f" ({time.perf_counter() - started:.0f} s)"
+        )
     if options.baselines:
-        per_query.update(await _score_baselines(target, dataset, options))
-    return judge(dataset, per_query, options, statuses, started_on, latency)
+        baseline_rows, baseline_tops = await _score_baselines(target, dataset, options)
+        per_query.update(baseline_rows)
+        rankings.update(baseline_tops)
+    results = judge(dataset, per_query, options, statuses, started_on, latency)
+    results["rankings"] = rankings  # each question's top max(ks) ids, for reading the misses
+    results["embedding_cache"] = cache_counts(target)
+    return results
 
 
 def judge(
@@ -175,10 +193,16 @@ def judge(
         values = {s: [row[metric] for row in rows] for s, rows in per_query.items()}
         loo = leave_one_out({v: values[v] for v in variants}, unit_of, metric)
         results["folds"][metric] = asdict(loo)
-        tests = [paired(v, values[v], options.reference, values[options.reference])
-                 for v in variants if v != options.reference]  # fmt: skip
-        tests += [paired(options.reference, values[options.reference], b, values[b])
-                  for b in BASELINES if b in values]  # fmt: skip
+        tests = [
+            paired(v, values[v], options.reference, values[options.reference])
+            for v in variants
+            if v != options.reference
+        ]
+        tests += [
+            paired(options.reference, values[options.reference], b, values[b])
+            for b in BASELINES
+            if b in values
+        ]
         results["paired"][metric] = [asdict(t) | {"significant": t.significant} for t in tests]
     return results
 
@@ -196,19 +220,27 @@ def folds_summary(results: Mapping[str, Any], source: str) -> str:
         "",
         "## Means (all questions)",
         "",
-        table(["system", *metrics], [[s, *(results["means"][s]["all"][m] for m in metrics)] for s in systems]),
+        table(
+            ["system", *metrics], [[s, *(results["means"][s]["all"][m] for m in metrics)] for s in systems]
+        ),
         "",
     ]
     categories = [c for c in results["means"][systems[0]] if c != "all"]
     for metric in metrics:
         lines += [f"### {metric} per category", ""]
-        lines.append(table(["system", *categories],
-                           [[s, *(results["means"][s][c][metric] for c in categories)] for s in systems]))  # fmt: skip
+        lines.append(
+            table(
+                ["system", *categories],
+                [[s, *(results["means"][s][c][metric] for c in categories)] for s in systems],
+            )
+        )
         loo = results["folds"][metric]
         variants = list(loo["held_out_means"])
         lines += ["", f"### {metric}: leave one {results['fold_by']} out", ""]
-        rows = [[f["held_out"], f["questions"], f["chosen"], *(f["scores"][v] for v in variants)]
-                for f in loo["folds"]]  # fmt: skip
+        rows = [
+            [f["held_out"], f["questions"], f["chosen"], *(f["scores"][v] for v in variants)]
+            for f in loo["folds"]
+        ]
         lines.append(table(["held out", "questions", "chosen on the rest", *variants], rows))
         lines += [
             "",
@@ -218,12 +250,20 @@ def folds_summary(results: Mapping[str, Any], source: str) -> str:
             table(
                 ["a", "b", "mean a", "mean b", "a − b", "95% CI", "wins/losses/ties", "sign p", "real?"],
                 [
-                    [t["a"], t["b"], t["mean_a"], t["mean_b"], f"{t['diff']:+.3f}",
-                     f"[{t['low']:+.3f}, {t['high']:+.3f}]", f"{t['wins']}/{t['losses']}/{t['ties']}",
-                     f"{t['sign_p']:.3g}", "yes" if t["significant"] else "no"]
+                    [
+                        t["a"],
+                        t["b"],
+                        t["mean_a"],
+                        t["mean_b"],
+                        f"{t['diff']:+.3f}",
+                        f"[{t['low']:+.3f}, {t['high']:+.3f}]",
+                        f"{t['wins']}/{t['losses']}/{t['ties']}",
+                        f"{t['sign_p']:.3g}",
+                        "yes" if t["significant"] else "no",
+                    ]
                     for t in results["paired"][metric]
                 ],
-            ),  # fmt: skip
+            ),
             "",
         ]
     return "\n".join(lines)

@@ -96,6 +96,14 @@ class Target:
         return await self.call("/v1/retrieve", body)
 
 
+def cache_counts(target: Target) -> dict[str, int] | None:
+    """Texts the model embedded and texts the on-disk cache served so far (None: no cache)."""
+    embedder = target.embedder
+    if embedder is None or not hasattr(embedder, "embedded"):
+        return None
+    return {"embedded": int(embedder.embedded), "served": int(getattr(embedder, "served", 0))}
+
+
 @asynccontextmanager
 async def open_target(
     url: str | None = None,

@@ -27,8 +27,8 @@ from ingest.dedup import (
     may_merge,
     same_scope,
 )
-from ingest.identity import exact_duplicates, point_id_of
 from ingest.history import ChangeHistory
+from ingest.identity import exact_duplicates, point_id_of
 from ingest.importance import Importance, Tier, review_importance
 from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
 from memtypes.errors import Unavailable
