@@ -36,6 +36,7 @@ from api.resilience import InflightWrites, TrackWrites
 from api.services import open_services
 from api.settings import Settings
 from memtypes.errors import MnemoError
+from memtypes.ports import Embedder
 
 log = logging.getLogger("mnemo")
 
@@ -60,7 +61,8 @@ def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitabl
     return before_send
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
+    """`embedder`: one to serve with instead of the one the settings name (the benchmarks' cache)."""
     settings = settings or Settings()
     bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
@@ -68,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.services = await open_services(settings, bindings.models)
+        app.state.services = await open_services(settings, bindings.models, embedder)
         for engine, breaker in app.state.services.breakers.items():
             metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)

@@ -169,12 +169,18 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
         await maintenance.optimize()
 
 
-async def open_services(settings: Settings, models: Sequence[RegisteredModel] = ()) -> Services:
-    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here)."""
+async def open_services(
+    settings: Settings, models: Sequence[RegisteredModel] = (), embedder: Embedder | None = None
+) -> Services:
+    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here).
+    `embedder`: one to use instead of the one the settings name (the benchmarks' embedding cache);
+    the services own it from here on and close it."""
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
     embedding = settings.embedding
-    embedder = open_embedder(embedding.backend, embedding.model, embedding.runtime, embedding.onnx_cache)
+    embedder = embedder or open_embedder(
+        embedding.backend, embedding.model, embedding.runtime, embedding.onnx_cache
+    )
     store = vector_store(settings, embedder.dimension)
     index, documents = store.index, store.documents
     await index.open()

@@ -12,6 +12,7 @@ from memtypes.formula import SCORE, Const, Div, Expr, Mult, Sum, Var, prefetch_s
 from memtypes.queries import Fusion
 from memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
+from retrieval.updates import NEWER_FIRST_MARGIN
 
 
 class RetrievalConfig(BaseModel):
@@ -71,6 +72,8 @@ class RetrievalConfig(BaseModel):
     session_gap_s: float = 6 * 3600.0  # neighbours occurred within this of their turn
     time_weight: float = 0.1  # 0.1 → 0.873 budget_recall@2048, 0.2 → 0.867, 0.3 → 0.859
     time_slack_s: float = 7 * DAY_SECONDS  # events are told a little after they happen
+    # Knowledge updates (retrieval.updates): the older statement's lead a newer one may overtake; 0 = off.
+    newer_first_margin: float = NEWER_FIRST_MARGIN
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from retrieval.options import RetrievalConfig, resolve_tuning
 from retrieval.plan import ReadPlan, ResolvedRequest, SearchPlanner, ranking_policies, resolve
 from retrieval.presentation import line_for
 from retrieval.stages import merge_hits, stage_scores
-from retrieval.updates import NEWER_FIRST_MARGIN, NEWER_FIRST_TYPES, SAME_SUBJECT_OVERLAP, newer_first
+from retrieval.updates import NEWER_FIRST_TYPES, SAME_SUBJECT_OVERLAP, newer_first
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 
@@ -116,7 +116,7 @@ class Retriever:
             if mean is not None:
                 self.line_lengths.observe(tenant, memory_type, mean)
         hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
-        lifts = _newer_first(hits)
+        lifts = _newer_first(hits, self.config.newer_first_margin)
         prices = LinePrices(self.tokenizers, resolved.encoding, self._header_tokens)
         packing = prices.packing(resolved, weights, hits)  # is the budget filled; which turns are chosen
         deeper = []
@@ -128,7 +128,7 @@ class Retriever:
             for s, points in zip(deeper, results, strict=False):
                 merged = merge_hits(points, found[s.memory_type])
                 hits[s.memory_type] = suppress_near_duplicates(merged, tuning.diversity)
-            lifts = _newer_first(hits)
+            lifts = _newer_first(hits, self.config.newer_first_margin)
             relevance = {**stage_scores(more.runs, results[more.ranked :]), **relevance}
             packing = prices.packing(resolved, weights, hits)
         neighbours: dict[str, Neighbour] = {}
@@ -214,12 +214,12 @@ class Retriever:
         return expand(episodic, requests, found, by_seq, self.config.neighbour_decay)
 
 
-def _newer_first(hits: dict[MemoryType, list[ScoredPoint]]) -> dict[str, float]:
+def _newer_first(hits: dict[MemoryType, list[ScoredPoint]], margin: float) -> dict[str, float]:
     """Lift newer same-subject statements in place (retrieval.updates); the lifts, by id."""
     lifts: dict[str, float] = {}
     for memory_type in NEWER_FIRST_TYPES:
         if memory_type in hits:
             overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
-            hits[memory_type], lifted = newer_first(hits[memory_type], NEWER_FIRST_MARGIN, overlap)
+            hits[memory_type], lifted = newer_first(hits[memory_type], margin, overlap)
             lifts.update(lifted)
     return lifts
