@@ -1,4 +1,4 @@
-# The two commands of the README: `make serve` and `make test`. Both build .venv from scratch when
+# The two commands of the README: `make serve` and `make test` (`make test-fast` leaves out the slow tests). Both build .venv from scratch when
 # it is missing or pyproject.toml changed.
 PYTHON ?= python3
 VENV := .venv
@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The CPU build of torch: an unpinned torch would pull several GB of CUDA packages.
 TORCH := torch==2.13.0
 
-.PHONY: serve test lint fuzz check clean
+.PHONY: serve test test-fast lint fuzz check clean
 
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ serve: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -rfE
+
+# The edit–test loop: everything but the tests marked `slow` (servers, CLIs, benchmarks end to end).
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -rfE -m "not slow"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

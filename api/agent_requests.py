@@ -8,7 +8,6 @@ writable resource holding the memory's type (`memory` names it when several do).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from litestar import Request
@@ -108,8 +107,6 @@ def working_limits_as_agent(
     own = target.resource.working
     if own is None:
         return defaults
-    return replace(
-        defaults,
-        max_tokens=own.max_tokens or defaults.max_tokens,
-        ttl_s=own.ttl_s or defaults.ttl_s,
+    return defaults.model_copy(
+        update={"max_tokens": own.max_tokens or defaults.max_tokens, "ttl_s": own.ttl_s or defaults.ttl_s}
     )

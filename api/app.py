@@ -28,14 +28,15 @@ from api.metrics import (
     record_response,
 )
 from api.problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
+from api.providers import component_providers
 from api.rate_limit import open_rate_limit, rate_limit_guard
 from api.request_context import RequestContextMiddleware
 from api.request_gate import LastResort, Liveness, RequestGate
 from api.resilience import InflightWrites, TrackWrites
 from api.services import open_services
 from api.settings import Settings
-from backends.qdrant_breaker import BreakerGuardedIndex
 from memtypes.errors import MnemoError
+from memtypes.ports import Embedder
 
 log = logging.getLogger("mnemo")
 
@@ -60,7 +61,8 @@ def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitabl
     return before_send
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
+    """`embedder`: one to serve with instead of the one the settings name (the benchmarks' cache)."""
     settings = settings or Settings()
     bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
@@ -68,10 +70,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.services = await open_services(settings, bindings.models)
-        metrics.watch_breaker("redis", app.state.services.redis.breaker)
-        if isinstance(app.state.services.index, BreakerGuardedIndex):  # a Qdrant server
-            metrics.watch_breaker("qdrant", app.state.services.index.breaker)
+        app.state.services = await open_services(settings, bindings.models, embedder)
+        for engine, breaker in app.state.services.breakers.items():
+            metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.start()
         if app.state.services.keys.single_tenant:
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ui_routes.explorer_asset,
         ],
         dependencies={
-            "services": Provide(routes.provide_services),
+            **component_providers(),  # a handler asks for what it uses: `catalog`, `retriever`, …
             "tenant": Provide(routes.provide_tenant),
             "bindings": Provide(provide_bindings),
         },

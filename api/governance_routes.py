@@ -12,7 +12,10 @@ from pydantic import BaseModel, Field
 
 from api.problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
 from api.routes import ScopeIdParam
-from api.services import Services
+from ingest.forget import Forgetter
+from ingest.history import ChangeHistory
+from ingest.threads import Threads
+from ingest.working import WorkingMemory
 from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.forget import ForgetReceipt, ForgetRequest
 from memtypes.history import MemoryHistory
@@ -33,9 +36,9 @@ class ScopeHoldings(BaseModel):
     responses={**COMMON_PROBLEMS, **LOCKED},
 )
 async def forget(
-    data: JSONBody[ForgetRequest], services: NamedDependency[Services], tenant: NamedDependency[str]
+    data: JSONBody[ForgetRequest], forgetter: NamedDependency[Forgetter], tenant: NamedDependency[str]
 ) -> ForgetReceipt:
-    return await services.forgetter.forget(tenant, data)
+    return await forgetter.forget(tenant, data)
 
 
 @get(
@@ -44,9 +47,9 @@ async def forget(
     responses={**COMMON_PROBLEMS, **NOT_FOUND},
 )
 async def memory_history(
-    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID], changes: NamedDependency[ChangeHistory], tenant: NamedDependency[str]
 ) -> MemoryHistory:
-    return await services.changes.read(tenant, str(memory_id))
+    return await changes.read(tenant, str(memory_id))
 
 
 @get(
@@ -55,7 +58,8 @@ async def memory_history(
     responses=COMMON_PROBLEMS,
 )
 async def scope_holdings(
-    services: NamedDependency[Services],
+    working: NamedDependency[WorkingMemory],
+    threads: NamedDependency[Threads],
     tenant: NamedDependency[str],
     user_id: ScopeIdParam = None,
     agent_id: ScopeIdParam = None,
@@ -66,6 +70,6 @@ async def scope_holdings(
     scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
     if not scope.items():
         raise InvalidInput("name a scope", problems=[FieldProblem("user_id", "give a scope field")])
-    tasks = await services.working.store.in_scope(tenant, scope)
-    threads = await services.threads.store.in_scope(tenant, scope)
-    return ScopeHoldings(task_ids=sorted(tasks), thread_ids=sorted(threads))
+    tasks = await working.store.in_scope(tenant, scope)
+    thread_ids = await threads.store.in_scope(tenant, scope)
+    return ScopeHoldings(task_ids=sorted(tasks), thread_ids=sorted(thread_ids))

@@ -34,6 +34,7 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from api.routes import WriteResponse
+from backends.circuit import state_name
 from memtypes.errors import Unavailable
 from memtypes.requests import RetrieveResponse
 from memtypes.working import AppendResult
@@ -180,7 +181,7 @@ class MnemoMetrics:
         """Follow an aiobreaker breaker: its state as a gauge, each failure it counts as an error."""
         self._watched.add(engine)
         breaker.add_listener(_BreakerMetrics(self, engine))
-        self.set_breaker_state(engine, _state_name(breaker.current_state))
+        self.set_breaker_state(engine, state_name(breaker.current_state))
 
 
 # The metrics of the app serving the current request, set by its Prometheus middleware. A per-app
@@ -216,7 +217,9 @@ def counting_engine_errors(handler: ExceptionHandler) -> ExceptionHandler:
 _ENGINE_MODULES = {
     "backends.qdrant_edge": "qdrant",
     "backends.qdrant_client": "qdrant",
-    "backends._edge_queries": "qdrant",
+    "backends.qdrant_edge_vocabulary": "qdrant",
+    "backends.qdrant_client_vocabulary": "qdrant",
+    "backends.qdrant_planner": "qdrant",
 }
 _ENGINE_DEPENDENCIES = {"qdrant_edge": "qdrant", "qdrant": "qdrant", "redis": "redis"}
 
@@ -232,11 +235,6 @@ def _engine_of(exc: BaseException) -> str | None:
     return None
 
 
-def _state_name(state: object) -> str:
-    inner = getattr(state, "state", state)  # aiobreaker passes state objects holding an enum
-    return str(getattr(inner, "name", inner)).lower()
-
-
 class _BreakerMetrics(CircuitBreakerListener):  # type: ignore[misc]
     def __init__(self, metrics: MnemoMetrics, engine: str) -> None:
         self.metrics = metrics
@@ -247,7 +245,7 @@ class _BreakerMetrics(CircuitBreakerListener):  # type: ignore[misc]
         self.metrics.record_engine_error(self.engine, exception)
 
     def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
-        self.metrics.set_breaker_state(self.engine, _state_name(new))
+        self.metrics.set_breaker_state(self.engine, state_name(new))
 
 
 # -- Litestar's plugin, on the app's registry ------------------------------------------------------

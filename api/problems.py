@@ -26,7 +26,7 @@ from memtypes.errors import (
 log = logging.getLogger("mnemo.api")
 PROBLEM_JSON = "application/problem+json"
 
-# code → (HTTP status, title)
+# exception type → (HTTP status, title); an error takes the entry of the first type it is an instance of
 STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
     UnknownModel: (422, "Unknown model"),
     InvalidInput: (422, "Invalid input"),

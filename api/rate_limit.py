@@ -69,7 +69,7 @@ def open_rate_limit(settings: Settings, redis: RedisGateway) -> TenantRateLimit 
         per_minute, burst = MULTI_TENANT_RATE_PER_MINUTE, burst or MULTI_TENANT_RATE_BURST
     if per_minute <= 0:
         return None
-    limiter = RedisRateLimiter(redis, KeySpace(settings.redis_key_prefix, cluster=settings.redis_cluster))
+    limiter = RedisRateLimiter(redis, KeySpace(settings.redis.key_prefix, cluster=settings.redis.cluster))
     return TenantRateLimit(limiter, RateLimit(per_minute, burst or per_minute))
 
 

@@ -98,15 +98,14 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         down = {"status": "down", "ready": False}
         deps: dict[str, dict[str, Any]] = {"vectors": down, "redis": down, "embedder": down}
     else:
-        vectors_up = bool(await services.index.ready())
-        breaker = getattr(services.index, "breaker_state", None)
+        health = await services.index.health()
         vectors: dict[str, Any] = {
-            "status": "up" if vectors_up else "down",
-            "ready": vectors_up,
-            "backend": "qdrant" if services.settings.qdrant_url else "qdrant_edge",
+            "status": "up" if health.ready else "down",
+            "ready": health.ready,
+            "backend": health.backend,
         }
-        if breaker is not None:
-            vectors["breaker"] = breaker
+        if health.breaker is not None:
+            vectors["breaker"] = health.breaker
         redis_up = bool(await services.redis.ping())
         deps = {
             "vectors": vectors,

@@ -18,8 +18,10 @@ from api.memory_release import release_memory
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
 from api.resilience import readiness
 from api.services import Services
-from ingest.history import entry
-from ingest.pipeline import WriteOptions
+from api.settings import Settings
+from ingest.history import ChangeHistory, entry
+from ingest.lifecycle import AccessLog, Lifecycle
+from ingest.pipeline import MemoryWriter, WriteOptions
 from memtypes.agents import Bindings
 from memtypes.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from memtypes.errors import FieldProblem, InvalidInput
@@ -30,6 +32,8 @@ from memtypes.queries import MemoryFilter
 from memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
 from memtypes.requests import RetrieveRequest, RetrieveResponse
 from memtypes.types import MemoryType
+from retrieval.catalog import Catalog
+from retrieval.pipeline import Retriever
 
 ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
 WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
@@ -105,11 +109,6 @@ def tenant_of(request: Request[Any, Any, Any], services: Services) -> str:
     return services.keys.tenant_for(request.headers.get("authorization"))
 
 
-async def provide_services(request: Request[Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def provide_tenant(request: Request[Any, Any, Any]) -> str:
     tenant = tenant_of(request, request.app.state.services)
     bind_tenant(tenant)  # the request's log lines (its access line included) name the tenant
@@ -120,11 +119,12 @@ async def provide_tenant(request: Request[Any, Any, Any]) -> str:
 async def write_memories(
     request: Request[Any, Any, Any],
     data: JSONBody[WriteRequest],
-    services: NamedDependency[Services],
+    settings: NamedDependency[Settings],
+    writer: NamedDependency[MemoryWriter],
     tenant: NamedDependency[str],
     bindings: NamedDependency[Bindings],
 ) -> WriteResponse:
-    limit = services.settings.max_items_per_request
+    limit = settings.max_items_per_request
     if len(data.memories) > limit:
         raise InvalidInput(
             f"at most {limit} memories per request",
@@ -136,30 +136,33 @@ async def write_memories(
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
     acting_agent.set(data.agent)  # the change history records who wrote
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
-    results = await write_in_slices(services.writer, tenant, memories, options)
+    results = await write_in_slices(writer, tenant, memories, options)
     await release_memory(chars)  # a big batch's peak heap goes back to the OS
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
 
 @get("/v1/memories/{memory_id:uuid}", summary="Read one memory", responses=WITH_ID)
 async def get_memory(
-    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID], catalog: NamedDependency[Catalog], tenant: NamedDependency[str]
 ) -> MemoryRecord:
-    return await services.catalog.find(tenant, str(memory_id))
+    return await catalog.find(tenant, str(memory_id))
 
 
 @delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
 async def delete_memory(
-    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID],
+    catalog: NamedDependency[Catalog],
+    changes: NamedDependency[ChangeHistory],
+    tenant: NamedDependency[str],
 ) -> None:
-    record = await services.catalog.delete(tenant, str(memory_id))
+    record = await catalog.delete(tenant, str(memory_id))
     deleted = entry(tenant, HistoryAction.DELETED, content_hash=record.content_hash)
-    await services.changes.record(tenant, [(record.id, deleted)])
+    await changes.record(tenant, [(record.id, deleted)])
 
 
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
 async def list_memories(
-    services: NamedDependency[Services],
+    catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
     user_id: ScopeIdParam = None,
@@ -175,7 +178,7 @@ async def list_memories(
         scope=_scope(user_id, agent_id, thread_id, namespace),
         include_superseded=include_superseded,
     )
-    page = await services.catalog.page(flt, memory_type, limit, cursor)
+    page = await catalog.page(flt, memory_type, limit, cursor)
     return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
 
 
@@ -187,17 +190,16 @@ async def list_memories(
 )
 async def retrieve(
     data: JSONBody[RetrieveRequest],
-    services: NamedDependency[Services],
+    settings: NamedDependency[Settings],
+    retriever: NamedDependency[Retriever],
+    access_log: NamedDependency[AccessLog],
     tenant: NamedDependency[str],
     bindings: NamedDependency[Bindings],
 ) -> RetrieveResponse:
-    data, namespaces = retrieval_as_agent(bindings, tenant, data, services.settings.default_budget_tokens)
-    result = await services.retriever.retrieve(tenant, data, namespaces)
-    # Noted in memory only; written to the index by the periodic flush, never on this path. A task's
-    # live working items (with task_id, `working` can only mean those) are in Redis, not the index.
-    live_working = data.task_id is not None
-    refs = [(m.type, m.id) for m in result.memories if not (live_working and m.type is MemoryType.WORKING)]
-    services.access_log.note(tenant, refs, utcnow())
+    data, namespaces = retrieval_as_agent(bindings, tenant, data, settings.retrieval.default_budget_tokens)
+    result = await retriever.retrieve(tenant, data, namespaces)
+    # Noted in memory only; written to the index by the periodic flush, never on this path.
+    access_log.note_retrieval(tenant, data, result)
     return result
 
 
@@ -208,9 +210,12 @@ async def retrieve(
     responses=WITH_TYPE_RULE,
 )
 async def complete_memory(
-    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
 ) -> MemoryRecord:
-    return await services.lifecycle.set_status(await services.catalog.find(tenant, str(memory_id)), "done")
+    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "done")
 
 
 @post(
@@ -220,11 +225,12 @@ async def complete_memory(
     responses=WITH_TYPE_RULE,
 )
 async def cancel_memory(
-    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
 ) -> MemoryRecord:
-    return await services.lifecycle.set_status(
-        await services.catalog.find(tenant, str(memory_id)), "cancelled"
-    )
+    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "cancelled")
 
 
 @post(
@@ -234,9 +240,12 @@ async def cancel_memory(
     responses=WITH_TYPE_RULE,
 )
 async def mark_used(
-    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
 ) -> MemoryRecord:
-    return await services.lifecycle.mark_used(await services.catalog.find(tenant, str(memory_id)))
+    return await lifecycle.mark_used(await catalog.find(tenant, str(memory_id)))
 
 
 @post(
@@ -246,9 +255,12 @@ async def mark_used(
     responses={**WITH_ID, **NOT_SUPERSEDED},
 )
 async def restore_memory(
-    memory_id: FromPath[UUID], services: NamedDependency[Services], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
 ) -> MemoryRecord:
-    return await services.lifecycle.restore(await services.catalog.find(tenant, str(memory_id)))
+    return await lifecycle.restore(await catalog.find(tenant, str(memory_id)))
 
 
 class DueItem(BaseModel):
@@ -263,7 +275,7 @@ class DueList(BaseModel):
 
 @get("/v1/prospective/due", summary="Pending intentions that are due or overdue", responses=COMMON_PROBLEMS)
 async def due_memories(
-    services: NamedDependency[Services],
+    catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     now: Annotated[str | None, QueryParameter(format="date-time", max_length=64)] = None,
     within_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0,
@@ -274,7 +286,7 @@ async def due_memories(
 ) -> DueList:
     moment = _instant(now, "now") if now is not None else utcnow()
     flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
-    records = await services.catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
+    records = await catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
     due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
     return DueList(now=moment, due=due)
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from memtypes.queries import Fusion
-from memtypes.requests import SearchMode
-from memtypes.types import MemoryType
+from api.legacy_settings import LEGACY_NAMES, LegacyEnvSource, nest_legacy
+from backends.qdrant_config import QdrantConfig
+from backends.redis_client import RedisConfig
+from ingest.threads import ThreadConfig
+from ingest.working import WorkingConfig
+from ingest.write_options import WriteConfig
+from retrieval.options import RetrievalConfig
 
 # The rate limit a server with API keys gets unless MNEMO_RATE_LIMIT_PER_MINUTE says otherwise: 50
 # requests a second per tenant, bursts of 600; far above one agent's pace, far below a flood.
@@ -18,25 +22,17 @@ MULTI_TENANT_RATE_PER_MINUTE = 3_000
 MULTI_TENANT_RATE_BURST = 600
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MNEMO_", env_file=".env", extra="ignore")
+class EmbeddingConfig(BaseModel):
+    """The embedding model: the `embedding` group (MNEMO_EMBEDDING__*, or MNEMO_EMBEDDING_MODEL, …)."""
 
-    data_dir: Path = Field(default=Path("./data"), description="where the embedded engines keep their data")
-    host: str = "127.0.0.1"
-    port: int = Field(default=8080, ge=1, le=65535)
-    api_keys: SecretStr | None = Field(
-        default=None,
-        description="comma-separated `key:tenant` pairs; unset = single-tenant mode on 127.0.0.1 only",
-    )
-    qdrant_url: str | None = Field(default=None, description="a Qdrant server; unset = embedded Qdrant Edge")
-    qdrant_api_key: SecretStr | None = None
-    collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
-    embedding_backend: Literal["sentence-transformers", "static"] = Field(
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Literal["sentence-transformers", "static"] = Field(
         default="sentence-transformers",
         description="`static`: a model2vec model made by `mnemo distill` (MNEMO_EMBEDDING_MODEL = its dir)",
     )
-    embedding_model: str = "all-MiniLM-L6-v2"
-    embedding_runtime: Literal["onnx", "torch"] = Field(
+    model: str = "all-MiniLM-L6-v2"
+    runtime: Literal["onnx", "torch"] = Field(
         default="onnx",
         description="how a sentence-transformers model runs: `onnx` (ONNX Runtime, the same vectors ~3x "
         "faster on CPU; exported once into MNEMO_ONNX_CACHE) or `torch`",
@@ -46,44 +42,42 @@ class Settings(BaseSettings):
         description="where the exported ONNX graph is kept; unset = $XDG_CACHE_HOME/mnemo/onnx or "
         "~/.cache/mnemo/onnx",
     )
+
+
+class ReviewerConfig(BaseModel):
+    """An optional LLM importance reviewer: the `reviewer` group (or MNEMO_LLM_REVIEWER_URL, …)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
+    model: str = "gpt-4o-mini"
+    api_key: SecretStr | None = None
+
+
+class Settings(BaseSettings):
+    """Server-wide knobs at the top; each component's own config is a group whose model is the very
+    config object that component takes (`settings.retrieval` is the Retriever's `RetrievalConfig`).
+
+    A group's field is set as MNEMO_<GROUP>__<FIELD> (MNEMO_REDIS__URL); every flat name of earlier
+    releases (MNEMO_REDIS_URL, MNEMO_FUSION, …; `LEGACY_NAMES`) still works, in the environment, the
+    .env file and as a keyword argument (`Settings(redis_url=...)`).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="MNEMO_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("./data"), description="where the embedded engines keep their data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    api_keys: SecretStr | None = Field(
+        default=None,
+        description="comma-separated `key:tenant` pairs; unset = single-tenant mode on 127.0.0.1 only",
+    )
+    collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
     default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
-    default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
-    model_budget_share: float = Field(default=0.10, gt=0.0, le=1.0)
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_items_per_request: int = Field(default=1_000, ge=1, le=10_000)
-    optimize_threshold: int = Field(
-        default=50_000,
-        ge=1_000,
-        description="unindexed vectors per type that trigger an HNSW build while serving (Qdrant Edge)",
-    )
-    prefilter_min_chars: dict[MemoryType, int] = Field(
-        default_factory=dict,
-        description='per-type minimum lengths, JSON: {"semantic": 10}; none by default: short facts are kept',
-    )
-    filler_phrases: list[str] | None = Field(default=None, description="replaces the built-in filler list")
-    merge_thresholds: dict[MemoryType, float] = Field(
-        default_factory=dict, description='per-type near-duplicate cosine thresholds, JSON: {"semantic": 0.9}'
-    )
-    review_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
-    llm_reviewer_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
-    llm_reviewer_model: str = "gpt-4o-mini"
-    llm_reviewer_api_key: SecretStr | None = None
-    search: SearchMode = Field(
-        default=SearchMode.HYBRID, description="default search: hybrid | dense | sparse"
-    )
-    fusion: Fusion = Field(
-        default=Fusion.LINEAR, description="how hybrid search fuses dense and BM25: linear | rrf | dbsf"
-    )
-    diversity: float = Field(
-        default=0.8,
-        ge=0.0,
-        le=1.0,
-        description="drop candidates whose words overlap a better one's this much",
-    )
-    neighbours: int = Field(
-        default=2, ge=0, le=5, description="turns offered beside a selected episodic turn"
-    )
-    temporal: bool = Field(default=True, description="boost memories from a time the query names")
     access_flush_interval_s: float = Field(
         default=2.0,
         gt=0.0,
@@ -96,50 +90,16 @@ class Settings(BaseSettings):
         default="auto", description="json lines, readable text, or auto: text at a terminal, else json"
     )
 
-    # Redis: working memory, threads, locks.
-    redis_url: SecretStr | None = Field(
-        default=None,
-        description="redis://, rediss:// or unix:// URL of any Redis server; unset = an embedded "
-        "redis-server on a unix socket under the data dir",
-    )
-    redis_cluster: bool = Field(
-        default=False,
-        description="MNEMO_REDIS_URL names one node of a Redis Cluster (keys carry hash tags)",
-    )
-    redis_failover_wait_s: float = Field(
-        default=10.0,
-        ge=0.0,
-        le=120.0,
-        description="Redis Cluster: how long a command is retried, with backoff, through a failover",
-    )
-    redis_key_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
-    redis_timeout_s: float = Field(default=1.0, gt=0.0, le=30.0, description="connect and command timeout")
-    redis_breaker_failures: int = Field(default=3, ge=1, le=100, description="failures in a row that open it")
-    redis_breaker_reset_s: float = Field(default=5.0, gt=0.0, le=300.0, description="open → trial call after")
-    lock_ttl_s: float = Field(default=10.0, gt=0.0, le=300.0, description="a lock frees itself after this")
-    lock_wait_s: float = Field(default=5.0, ge=0.0, le=60.0, description="longest wait for a lock, then 409")
-    working_ttl_s: float = Field(
-        default=300.0, gt=0.0, description="idle time after which a task is archived"
-    )
-    working_max_tokens: int = Field(default=4_000, ge=1, le=1_000_000, description="per task")
-    working_budget_tokens: int = Field(default=500, ge=1, le=200_000, description="retrieval default")
-    working_sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
-    thread_ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="refreshed on every turn")
+    # The components' groups.
+    qdrant: QdrantConfig = Field(default_factory=QdrantConfig)
+    redis: RedisConfig = Field(default_factory=RedisConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    write: WriteConfig = Field(default_factory=WriteConfig)
+    reviewer: ReviewerConfig = Field(default_factory=ReviewerConfig)
+    working: WorkingConfig = Field(default_factory=WorkingConfig)
+    threads: ThreadConfig = Field(default_factory=ThreadConfig)
 
-    # Scale-out (ops): tenant-aware sharding of a Qdrant server's collections (backends/qdrant_sharding.py).
-    qdrant_sharding: Literal["auto", "custom"] = Field(
-        default="auto",
-        description="custom: Qdrant user-defined sharding, one shard key per tenant bucket (server only)",
-    )
-    qdrant_shard_keys: int = Field(
-        default=8, ge=1, le=1024, description="custom sharding: shard keys per collection, fixed once created"
-    )
-    qdrant_replication_factor: int | None = Field(
-        default=None,
-        ge=1,
-        le=16,
-        description="replicas of each shard of new collections; unset = server default",
-    )
     # Memory resources and agent bindings: a YAML file read and validated when the app is created.
     config: Path | None = Field(
         default=None, description="MNEMO_CONFIG: YAML of memory resources and agents; unset = no agents"
@@ -157,14 +117,6 @@ class Settings(BaseSettings):
     )
     shutdown_grace_s: float = Field(
         default=10.0, ge=0.0, le=600.0, description="how long shutdown waits for in-flight writes"
-    )
-    durable_writes: bool = Field(
-        default=True, description="Qdrant Edge: fsync a write (flush its shard) before acknowledging it"
-    )
-    qdrant_timeout_s: float = Field(default=5.0, gt=0.0, le=300.0, description="Qdrant server call timeout")
-    qdrant_breaker_failures: int = Field(default=3, ge=1, le=100, description="failures that open it")
-    qdrant_breaker_reset_s: float = Field(
-        default=5.0, gt=0.0, le=300.0, description="open → trial call after"
     )
     # Hardening (issue 17): browsers, fair sharing between tenants (api/request_gate.py, api/fairness.py).
     allowed_hosts: str = Field(
@@ -192,6 +144,44 @@ class Settings(BaseSettings):
     embed_chars_burst: int = Field(
         default=8_000_000, ge=1_000, description="the most one request (or a burst) may embed"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_names(cls, data: Any) -> Any:
+        """Keyword arguments under the flat names of earlier releases go to their groups."""
+        return nest_legacy(data) if isinstance(data, dict) else data
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # A nested name (MNEMO_REDIS__URL) wins over its flat alias (MNEMO_REDIS_URL) in the same place.
+        legacy = LegacyEnvSource(settings_cls, env_file=cls.model_config.get("env_file"))
+        return (
+            init_settings,
+            env_settings,
+            legacy.from_environ(),
+            dotenv_settings,
+            legacy.from_dotenv(),
+            file_secret_settings,
+        )
+
+    @classmethod
+    def env_names(cls) -> frozenset[str]:
+        """Every environment variable that sets something: top-level, grouped and flat (legacy)."""
+        names: set[str] = set()
+        for name, info in cls.model_fields.items():
+            group = info.annotation
+            if isinstance(group, type) and issubclass(group, BaseModel):
+                names.update(f"MNEMO_{name}__{field}".upper() for field in group.model_fields)
+            else:
+                names.add(f"MNEMO_{name.upper()}")
+        return frozenset(names | {f"MNEMO_{flat.upper()}" for flat in LEGACY_NAMES})
 
     @field_validator("data_dir")
     @classmethod

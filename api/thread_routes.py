@@ -10,9 +10,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.problems import COMMON_PROBLEMS, LOCKED, NO_THREAD
-from api.services import Services
+from api.settings import Settings
+from ingest.threads import Threads
 from memtypes.requests import MAX_BUDGET_TOKENS
 from memtypes.threads import Thread, ThreadHistory, ThreadIn, Turn, TurnIn
+from retrieval.threads import ThreadHistoryReader
 
 WITH_THREAD = {**COMMON_PROBLEMS, **NO_THREAD}
 
@@ -24,9 +26,9 @@ WITH_THREAD = {**COMMON_PROBLEMS, **NO_THREAD}
     responses=WITH_THREAD,
 )
 async def create_thread(
-    data: JSONBody[ThreadIn], services: NamedDependency[Services], tenant: NamedDependency[str]
+    data: JSONBody[ThreadIn], threads: NamedDependency[Threads], tenant: NamedDependency[str]
 ) -> Thread:
-    return await services.threads.create(tenant, data)
+    return await threads.create(tenant, data)
 
 
 @post(
@@ -38,10 +40,10 @@ async def create_thread(
 async def append_turn(
     thread_id: FromPath[UUID],
     data: JSONBody[TurnIn],
-    services: NamedDependency[Services],
+    threads: NamedDependency[Threads],
     tenant: NamedDependency[str],
 ) -> Turn:
-    return await services.threads.append(tenant, str(thread_id), data)
+    return await threads.append(tenant, str(thread_id), data)
 
 
 @get(
@@ -51,9 +53,10 @@ async def append_turn(
 )
 async def thread_history(
     thread_id: FromPath[UUID],
-    services: NamedDependency[Services],
+    settings: NamedDependency[Settings],
+    history: NamedDependency[ThreadHistoryReader],
     tenant: NamedDependency[str],
     budget_tokens: Annotated[int | None, QueryParameter(ge=1, le=MAX_BUDGET_TOKENS)] = None,
 ) -> ThreadHistory:
-    budget = budget_tokens or services.settings.default_budget_tokens
-    return await services.history.history(tenant, str(thread_id), budget)
+    budget = budget_tokens or settings.retrieval.default_budget_tokens
+    return await history.history(tenant, str(thread_id), budget)

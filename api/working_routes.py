@@ -10,7 +10,7 @@ from litestar.params import JSONBody, PathParameter
 
 from api.agent_requests import working_limits_as_agent
 from api.problems import AGENT_PROBLEMS, COMMON_PROBLEMS, LOCKED
-from api.services import Services
+from ingest.working import WorkingMemory
 from memtypes.agents import Bindings
 from memtypes.working import TASK_ID_PATTERN, AppendResult, ClearResult, WorkingItemIn, WorkingView
 
@@ -28,19 +28,19 @@ APPEND_PROBLEMS = {**WRITE_PROBLEMS, **AGENT_PROBLEMS}
 async def append_working_item(
     task_id: TaskId,
     data: JSONBody[WorkingItemIn],
-    services: NamedDependency[Services],
+    working: NamedDependency[WorkingMemory],
     tenant: NamedDependency[str],
     bindings: NamedDependency[Bindings],
 ) -> AppendResult:
-    limits = working_limits_as_agent(bindings, tenant, data, services.working.config)
-    return await services.working.append(tenant, task_id, data, limits)
+    limits = working_limits_as_agent(bindings, tenant, data, working.config)
+    return await working.append(tenant, task_id, data, limits)
 
 
 @get("/v1/working/{task_id:str}", summary="A task's working memory, newest first", responses=COMMON_PROBLEMS)
 async def read_working(
-    task_id: TaskId, services: NamedDependency[Services], tenant: NamedDependency[str]
+    task_id: TaskId, working: NamedDependency[WorkingMemory], tenant: NamedDependency[str]
 ) -> WorkingView:
-    return await services.working.read(tenant, task_id)
+    return await working.read(tenant, task_id)
 
 
 @delete(
@@ -50,6 +50,6 @@ async def read_working(
     responses=WRITE_PROBLEMS,
 )
 async def clear_working(
-    task_id: TaskId, services: NamedDependency[Services], tenant: NamedDependency[str]
+    task_id: TaskId, working: NamedDependency[WorkingMemory], tenant: NamedDependency[str]
 ) -> ClearResult:
-    return await services.working.clear(tenant, task_id)
+    return await working.clear(tenant, task_id)

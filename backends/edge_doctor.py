@@ -29,8 +29,8 @@ from typing import Any
 
 from qdrant_edge import EdgeShard, Point, ScrollRequest, UpdateOperation
 
-from backends._filters import DENSE
 from backends.qdrant_edge import EdgeVectorIndex
+from backends.qdrant_schema import DENSE
 from memtypes.types import MemoryType
 
 log = logging.getLogger("mnemo.doctor")

@@ -31,6 +31,18 @@ def resolve_model_path(name_or_path: str) -> str:
     return name_or_path
 
 
+class _OnlyUnexpectedKeys(logging.Filter):
+    """Drops transformers' "LOAD REPORT" table when all it reports is UNEXPECTED keys (weights of
+    the checkpoint that the encoder does not use, e.g. a pooler: harmless, yet printed on every
+    `mnemo ingest` / `bench` run). A report of MISSING or MISMATCHED weights still gets through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "LOAD REPORT" not in message:
+            return True
+        return "MISSING" in message or "MISMATCH" in message
+
+
 def load_model(name_or_path: str) -> Any:
     """Load (once per process) a SentenceTransformer from local files only."""
     path = resolve_model_path(name_or_path)
@@ -45,7 +57,13 @@ def load_model(name_or_path: str) -> Any:
                     f"embedding model {name_or_path!r} is neither packaged nor a local path; "
                     "mnemo never downloads models at run time"
                 )
-            _models[path] = SentenceTransformer(path, device="cpu", local_files_only=True)
+            report = logging.getLogger("transformers.modeling_utils")
+            quiet = _OnlyUnexpectedKeys()
+            report.addFilter(quiet)
+            try:
+                _models[path] = SentenceTransformer(path, device="cpu", local_files_only=True)
+            finally:
+                report.removeFilter(quiet)
         return _models[path]
 
 

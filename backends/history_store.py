@@ -17,7 +17,7 @@ from qdrant_client import AsyncQdrantClient, models
 from qdrant_client.http.exceptions import UnexpectedResponse
 from qdrant_edge import EdgeConfig, EdgeShard, EdgeSparseVectorParams, Point, ScrollRequest, UpdateOperation
 
-from backends._filters import canonical_ids
+from backends.qdrant_schema import canonical_ids
 from memtypes.errors import Unavailable
 
 HISTORY_SUFFIX = "history"

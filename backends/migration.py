@@ -19,9 +19,9 @@ from qdrant_client import AsyncQdrantClient
 from qdrant_edge import CountRequest, EdgeShard, ScrollRequest
 from qdrant_edge import SparseVector as EdgeSparseVector
 
-from backends._filters import DENSE, SPARSE
 from backends.export_file import ExportedPoint
 from backends.history_store import history_name
+from backends.qdrant_schema import DENSE, SPARSE
 from memtypes.errors import Unavailable
 from memtypes.ports import VectorIndex
 from memtypes.queries import SparseVector, VectorPoint

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
-from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
+from aiobreaker import CircuitBreaker, CircuitBreakerError
 
+from backends.circuit import dependency_breaker, state_name
 from memtypes.errors import Unavailable
-from memtypes.ports import VectorIndex
+from memtypes.ports import IndexHealth, IndexMaintenance, VectorIndex
 from memtypes.queries import (
     MemoryFilter,
     NeighbourRequest,
@@ -33,24 +33,6 @@ log = logging.getLogger("mnemo.qdrant")
 T = TypeVar("T")
 
 
-def _not_an_outage(exc: Exception) -> bool:
-    return not isinstance(exc, Unavailable)
-
-
-def _state_name(state: object) -> str:
-    inner = getattr(state, "state", state)
-    return str(getattr(inner, "name", inner)).lower()
-
-
-class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
-    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
-        before, after = _state_name(old), _state_name(new)
-        if after == "open" and before == "closed":
-            log.warning("Qdrant server unavailable: circuit breaker open for %s", breaker.timeout_duration)
-        elif after == "closed":
-            log.warning("Qdrant server is back: circuit breaker closed")
-
-
 class BreakerGuardedIndex:
     """A `VectorIndex` whose every call to the wrapped one goes through a circuit breaker."""
 
@@ -58,12 +40,13 @@ class BreakerGuardedIndex:
         self.inner = inner
         self.dimension = inner.dimension
         self.reset_s = reset_s
-        self._breaker = CircuitBreaker(
-            fail_max=failures,
-            timeout_duration=timedelta(seconds=reset_s),
-            exclude=[_not_an_outage],
-            listeners=[_LogTransitions()],
-            name="qdrant",
+        self._breaker = dependency_breaker(
+            "qdrant",
+            "Qdrant server",
+            failures=failures,
+            reset_s=reset_s,
+            is_outage=lambda exc: isinstance(exc, Unavailable),
+            log=log,
         )
 
     @property
@@ -72,7 +55,7 @@ class BreakerGuardedIndex:
 
     @property
     def breaker_state(self) -> str:
-        return _state_name(self._breaker.current_state)
+        return state_name(self._breaker.current_state)
 
     async def _call(self, op: Callable[[], Awaitable[T]]) -> T:
         try:
@@ -84,9 +67,10 @@ class BreakerGuardedIndex:
                 dependency="qdrant",
                 retry_after_s=max(1, math.ceil(self.reset_s)),
             ) from None
-        except Unavailable as exc:
-            exc.retry_after_s = max(1, math.ceil(self.reset_s))
-            raise
+        except Unavailable as exc:  # a new problem with the breaker's Retry-After; the caught one as is
+            raise Unavailable(
+                exc.detail, dependency="qdrant", retry_after_s=max(1, math.ceil(self.reset_s))
+            ) from exc
 
     async def open(self) -> None:
         await self.inner.open()  # start-up: not through the breaker, a failure there is fatal
@@ -99,6 +83,17 @@ class BreakerGuardedIndex:
             return await self._call(self._checked_ready)
         except Unavailable:
             return False
+
+    async def health(self) -> IndexHealth:
+        return IndexHealth(await self.ready(), "qdrant", self.breaker_state)
+
+    def maintenance(self) -> IndexMaintenance | None:
+        return self.inner.maintenance()
+
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        await self._call(lambda: self.inner.set_payloads(memory_type, updates, durable=durable))
 
     async def _checked_ready(self) -> bool:
         if not await self.inner.ready():

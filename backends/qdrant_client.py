@@ -8,28 +8,20 @@ tenant's key and every read (always filtered by tenant) asks only that key's sha
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 import httpx
 from qdrant_client import AsyncQdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
-from backends._filters import (
-    DENSE,
-    PAYLOAD_INDEXES,
-    SPARSE,
-    IndexKind,
-    canonical_ids,
-    dense_vector,
-    render_formula,
-    search_per_type,
-)
+from backends.qdrant_client_vocabulary import PLAN, ClientVocabulary
+from backends.qdrant_planner import QueryPlanner, scored, search_per_type
+from backends.qdrant_schema import DENSE, PAYLOAD_INDEXES, SPARSE, IndexKind, canonical_ids, dense_vector
 from backends.qdrant_sharding import QdrantSharding
 from memtypes.errors import Unavailable
-from memtypes.formula import Condition, Expr, FieldEquals, FieldIn, variable_defaults
+from memtypes.ports import IndexHealth
 from memtypes.queries import (
-    Fusion,
     MemoryFilter,
     NeighbourRequest,
     ScoredPoint,
@@ -46,145 +38,6 @@ _SCHEMA: dict[IndexKind, models.PayloadSchemaType | models.KeywordIndexParams] =
     IndexKind.BOOL: models.PayloadSchemaType.BOOL,
     IndexKind.FLOAT: models.PayloadSchemaType.FLOAT,
 }
-
-
-def _filter(flt: MemoryFilter) -> models.Filter:
-    return _all_of(flt.conditions())
-
-
-def _all_of(conditions: Sequence[Condition]) -> models.Filter:
-    return models.Filter(must=[_condition(c) for c in conditions])
-
-
-def _condition(cond: Condition) -> models.FieldCondition:
-    if isinstance(cond, FieldEquals):
-        return models.FieldCondition(key=cond.key, match=models.MatchValue(value=cond.value))
-    if isinstance(cond, FieldIn):
-        return models.FieldCondition(key=cond.key, match=models.MatchAny(any=list(cond.values)))
-    return models.FieldCondition(key=cond.key, range=models.Range(gte=cond.gte, lt=cond.lt))
-
-
-class _ClientFormula:
-    """Formula nodes as qdrant-client expression models (constants are floats, variables strings)."""
-
-    def const(self, value: float) -> models.Expression:
-        return float(value)
-
-    def var(self, name: str) -> models.Expression:
-        return name
-
-    def sum(self, terms: list[models.Expression]) -> models.Expression:
-        return models.SumExpression(sum=terms)
-
-    def mult(self, factors: list[models.Expression]) -> models.Expression:
-        return models.MultExpression(mult=factors)
-
-    def div(
-        self, left: models.Expression, right: models.Expression, by_zero_default: float
-    ) -> models.Expression:
-        return models.DivExpression(
-            div=models.DivParams(left=left, right=right, by_zero_default=by_zero_default)
-        )
-
-    def exp_decay(
-        self, x: models.Expression, target: models.Expression, scale: float, midpoint: float
-    ) -> models.Expression:
-        params = models.DecayParamsExpression(x=x, target=target, scale=scale, midpoint=midpoint)
-        return models.ExpDecayExpression(exp_decay=params)
-
-    def gauss_decay(
-        self, x: models.Expression, target: models.Expression, scale: float, midpoint: float
-    ) -> models.Expression:
-        params = models.DecayParamsExpression(x=x, target=target, scale=scale, midpoint=midpoint)
-        return models.GaussDecayExpression(gauss_decay=params)
-
-    def all_of(self, conditions: tuple[Condition, ...]) -> models.Expression:
-        return _all_of(conditions)
-
-
-_FORMULA = _ClientFormula()
-
-
-def _relevance(request: SearchRequest) -> list[models.Prefetch]:
-    """The relevance stage: dense or sparse nearest neighbours, or both (fused, or for the formula
-    to combine), each list filtered."""
-    flt, depth = _filter(request.filter), request.prefetch_limit
-    lists = []
-    if request.vector is not None:
-        lists.append(models.Prefetch(query=request.vector, using=DENSE, filter=flt, limit=depth))
-    if request.sparse is not None:
-        sparse = models.SparseVector(indices=list(request.sparse.indices), values=list(request.sparse.values))
-        lists.append(models.Prefetch(query=sparse, using=SPARSE, filter=flt, limit=depth))
-    if request.stage_formula is not None and request.stage_limit is not None:
-        stage = _formula(request.stage_formula)
-        return [models.Prefetch(query=stage, prefetch=lists, limit=request.stage_limit)]
-    if len(lists) == 1 or request.fusion is Fusion.LINEAR:
-        return lists
-    fusion: models.Query = (
-        models.RrfQuery(rrf=models.Rrf(k=request.rrf_k))
-        if request.fusion is Fusion.RRF
-        else models.FusionQuery(fusion=models.Fusion.DBSF)
-    )
-    # The filter sits on each list: fusion only ever sees points the request may see.
-    return [models.Prefetch(query=fusion, prefetch=lists, limit=depth)]
-
-
-def _formula(expr: Expr) -> models.FormulaQuery:
-    return models.FormulaQuery(formula=render_formula(expr, _FORMULA), defaults=variable_defaults(expr))
-
-
-def _query_request(request: SearchRequest, shard_key: models.ShardKeySelector | None) -> models.QueryRequest:
-    with_vector: list[str] | bool = [DENSE] if request.with_vector else False
-    stages = _relevance(request)
-    if request.formula is None:  # the relevance stage's own ranking
-        [stage] = stages
-        return models.QueryRequest(
-            query=stage.query,
-            using=stage.using,
-            prefetch=stage.prefetch,
-            filter=stage.filter,
-            limit=request.limit,
-            with_payload=True,
-            with_vector=with_vector,
-            shard_key=shard_key,
-        )
-    formula = _formula(request.formula)
-    # The formula only ever re-scores the candidates the (filtered) relevance stage lets through.
-    return models.QueryRequest(
-        query=formula,
-        prefetch=stages,
-        limit=request.limit,
-        with_payload=True,
-        with_vector=with_vector,
-        shard_key=shard_key,
-    )
-
-
-def _neighbour_request(
-    request: NeighbourRequest, shard_key: models.ShardKeySelector | None
-) -> models.QueryRequest:
-    direction = models.Direction.DESC if request.before else models.Direction.ASC
-    return models.QueryRequest(
-        query=models.OrderByQuery(order_by=models.OrderBy(key="seq", direction=direction)),
-        filter=_all_of(request.conditions()),
-        limit=request.limit,
-        with_payload=True,
-        with_vector=False,
-        shard_key=shard_key,
-    )
-
-
-def _vectors(point: VectorPoint) -> dict[str, models.Vector]:
-    vectors: dict[str, models.Vector] = {DENSE: point.vector}
-    if point.sparse is not None and point.sparse.indices:
-        vectors[SPARSE] = models.SparseVector(
-            indices=list(point.sparse.indices), values=list(point.sparse.values)
-        )
-    return vectors
-
-
-def _scored(point: models.ScoredPoint) -> ScoredPoint:
-    return ScoredPoint(str(point.id), float(point.score), point.payload or {}, dense_vector(point.vector))
 
 
 @asynccontextmanager
@@ -277,7 +130,7 @@ class QdrantClientVectorIndex:
         groups: dict[str, list[models.PointStruct]] = {}
         for p in points:
             key = self.sharding.key_for(str(p.payload["tenant"])) if self.sharding.custom else ""
-            struct = models.PointStruct(id=p.id, vector=_vectors(p), payload=p.payload)
+            struct = models.PointStruct(id=p.id, vector=PLAN.vectors(p), payload=p.payload)
             groups.setdefault(key, []).append(struct)
         async with _server_errors():
             for key, structs in groups.items():
@@ -313,6 +166,27 @@ class QdrantClientVectorIndex:
                     shard_key_selector=self.sharding.every_key(),
                 )
 
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        shard_key = self.sharding.every_key()
+        operations: list[models.UpdateOperation] = [
+            models.SetPayloadOperation(
+                set_payload=models.SetPayload(payload=dict(payload), points=point_ids, shard_key=shard_key)
+            )
+            for point_id, payload in updates.items()
+            if payload and (point_ids := list[models.ExtendedPointId](canonical_ids([point_id])))
+        ]
+        if operations:
+            async with _server_errors():
+                await self.client.batch_update_points(self.collection(memory_type), operations, wait=durable)
+
+    async def health(self) -> IndexHealth:
+        return IndexHealth(await self.ready(), "qdrant")
+
+    def maintenance(self) -> None:
+        return None  # a server builds its HNSW indexes itself
+
     # -- reads -----------------------------------------------------------------------------------
 
     async def get(
@@ -340,7 +214,7 @@ class QdrantClientVectorIndex:
         async with _server_errors():
             records, next_offset = await self.client.scroll(
                 self.collection(memory_type),
-                scroll_filter=_filter(flt),
+                scroll_filter=PLAN.filter(flt),
                 limit=limit,
                 offset=offset,
                 with_payload=True,
@@ -354,7 +228,7 @@ class QdrantClientVectorIndex:
         async with _server_errors():
             result = await self.client.count(
                 self.collection(memory_type),
-                count_filter=_filter(flt),
+                count_filter=PLAN.filter(flt),
                 exact=exact,
                 shard_key_selector=self.sharding.selector([flt.tenant]),
             )
@@ -368,10 +242,11 @@ class QdrantClientVectorIndex:
         self, memory_type: MemoryType, requests: list[SearchRequest]
     ) -> list[list[ScoredPoint]]:
         shard_key = self.sharding.selector(r.filter.tenant for r in requests)
+        plan = QueryPlanner(ClientVocabulary(shard_key))
         responses = await self.client.query_batch_points(
-            self.collection(memory_type), requests=[_query_request(r, shard_key) for r in requests]
+            self.collection(memory_type), requests=[plan.query(r) for r in requests]
         )
-        return [[_scored(p) for p in response.points] for response in responses]
+        return [[scored(p) for p in response.points] for response in responses]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
         async with _server_errors():
@@ -381,7 +256,8 @@ class QdrantClientVectorIndex:
         self, memory_type: MemoryType, requests: list[NeighbourRequest]
     ) -> list[list[StoredPoint]]:
         shard_key = self.sharding.selector(r.filter.tenant for r in requests)
+        plan = QueryPlanner(ClientVocabulary(shard_key))
         responses = await self.client.query_batch_points(
-            self.collection(memory_type), requests=[_neighbour_request(r, shard_key) for r in requests]
+            self.collection(memory_type), requests=[plan.neighbours(r) for r in requests]
         )
         return [[StoredPoint(str(p.id), p.payload or {}) for p in r.points] for r in responses]

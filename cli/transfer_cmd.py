@@ -28,8 +28,9 @@ from backends.export_file import (
 from memtypes.errors import Unavailable
 
 if TYPE_CHECKING:
+    from api.services import VectorStore
     from backends.migration import ImportSummary
-    from memtypes.ports import VectorIndex
+    from memtypes.ports import DocumentStore
 
 EXIT_OK, EXIT_DAMAGED, EXIT_CANNOT_START = 0, 1, 2
 
@@ -62,8 +63,8 @@ def run_export(args: argparse.Namespace) -> int:
         with EdgeDirReader(qdrant_dir, settings.collection_prefix) as reader:
             counts = reader.counts()
             manifest = Manifest(
-                embedding_backend=settings.embedding_backend,
-                embedding_model=settings.embedding_model,
+                embedding_backend=settings.embedding.backend,
+                embedding_model=settings.embedding.model,
                 dimension=dimension,
                 sparse_encoder=BM25_NAME,
                 collection_prefix=settings.collection_prefix,
@@ -107,7 +108,7 @@ def _check_compatible(manifest: Manifest, settings: Any) -> None:
     from backends.migration import IncompatibleStore
     from backends.sparse import BM25_NAME
 
-    wanted = (settings.embedding_backend, settings.embedding_model)
+    wanted = (settings.embedding.backend, settings.embedding.model)
     if (manifest.embedding_backend, manifest.embedding_model) != wanted:
         raise IncompatibleStore(
             f"the export holds vectors of {manifest.embedding_backend}:{manifest.embedding_model} "
@@ -121,42 +122,45 @@ def _check_compatible(manifest: Manifest, settings: Any) -> None:
         )
 
 
-async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tuple[VectorIndex, str]:
-    """The target index, built as the service builds its own, after checking its dimension."""
+async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tuple[VectorStore, str]:
+    """The target store, built as the service builds its own, after checking its dimension."""
     from qdrant_client import AsyncQdrantClient
 
-    from api.services import _vector_index
+    from api.services import VectorStore, vector_store
+    from backends.history_store import ClientDocumentStore
     from backends.migration import IncompatibleStore, client_dimension, edge_dimension
     from backends.qdrant_client import QdrantClientVectorIndex, _server_errors
 
     prefix = settings.collection_prefix
     if args.qdrant_path:  # qdrant-client's local mode: no server features, but the same client API
         client = AsyncQdrantClient(path=str(args.qdrant_path))
-        index: VectorIndex = QdrantClientVectorIndex(client, prefix, dimension)
+        index = QdrantClientVectorIndex(client, prefix, dimension)
+        store = VectorStore(index, ClientDocumentStore(client, prefix), None, client)
         stored, where = await client_dimension(client, prefix), f"qdrant local mode at {args.qdrant_path}"
-    elif settings.qdrant_url:
-        index = _vector_index(settings, dimension)
-        assert isinstance(index, QdrantClientVectorIndex)
-        where = f"Qdrant at {settings.qdrant_url}"
+    elif settings.qdrant.url:
+        store = vector_store(settings, dimension)
+        assert store.client is not None  # a server's store keeps its client
+        where = f"Qdrant at {settings.qdrant.url}"
         async with _server_errors():  # an unreachable server is a clear message, not a traceback
-            stored = await client_dimension(index.client, prefix)
+            stored = await client_dimension(store.client, prefix)
     else:
-        index = _vector_index(settings, dimension)
+        store = vector_store(settings, dimension)
         stored, where = edge_dimension(settings.data_dir / "qdrant", prefix), f"data dir {settings.data_dir}"
     if stored is not None and stored != dimension:
-        await index.close()
+        await store.index.close()
         raise IncompatibleStore(
             f"the collections '{prefix}_*' in {where} hold {stored}-dim vectors; "
             f"the export's are {dimension}-dim"
         )
-    return index, where
+    return store, where
 
 
 async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -> tuple[ImportSummary, str]:
     from api.services import build_pending_indexes
     from backends.migration import ImportSummary, batches_by_type, import_batch
 
-    index, where = await _target(args, settings, manifest.dimension)
+    store, where = await _target(args, settings, manifest.dimension)
+    index = store.index
     summary = ImportSummary()
     bar = tqdm(total=manifest.total, unit="pt", desc=f"import {Path(args.file).name}", disable=None)
     try:
@@ -167,18 +171,15 @@ async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -
             bar.update(len(batch))
             bar.set_postfix(written=summary.total_written)
         await build_pending_indexes(index, min_backlog=1)  # an embedded target serves fast at once
-        summary.histories = await _import_histories(Path(args.file), settings, index)
+        summary.histories = await _import_histories(Path(args.file), store.documents)
     finally:
         bar.close()
         await index.close()
     return summary, where
 
 
-async def _import_histories(path: Path, settings: Any, index: VectorIndex) -> int:
+async def _import_histories(path: Path, store: DocumentStore) -> int:
     """The change histories go beside the vectors, as the service stores them (idempotent: by id)."""
-    from api.services import document_store
-
-    store = document_store(settings, index)
     await store.open()
     written = 0
     try:

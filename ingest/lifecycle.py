@@ -12,7 +12,8 @@ from ingest.pipeline import MemoryWriter
 from memtypes.errors import Conflict
 from memtypes.history import HistoryAction
 from memtypes.ports import VectorIndex
-from memtypes.records import MemoryRecord
+from memtypes.records import MemoryRecord, utcnow
+from memtypes.requests import RetrieveRequest, RetrieveResponse
 from memtypes.types import MemoryType
 
 PROSPECTIVE_STATUSES = ("pending", "done", "cancelled")
@@ -93,23 +94,34 @@ class AccessLog:
             self._pending[(tenant, memory_type)][point_id] += 1
             self._last_seen[(tenant, memory_type)] = now
 
+    def note_retrieval(self, tenant: str, request: RetrieveRequest, response: RetrieveResponse) -> None:
+        """What a retrieval counts as accessed: everything it returned from the index. A task's live
+        working items (with task_id, `working` can only mean those) are in Redis, not the index."""
+        live_working = request.task_id is not None
+        refs = [
+            (m.type, m.id) for m in response.memories if not (live_working and m.type is MemoryType.WORKING)
+        ]
+        self.note(tenant, refs, utcnow())
+
     async def flush(self) -> int:
         """Apply every noted access; returns how many memories were updated."""
         pending, self._pending = self._pending, defaultdict(lambda: defaultdict(int))
         last_seen, self._last_seen = self._last_seen, {}
         updated = 0
+        # Not under the writer's lock: a flush would block that tenant's writes for its duration.
+        # Setting two fields leaves the rest of a payload alone; the one race left (a re-write of
+        # the same memory between this read and this update) can lose a count, never content.
         for (tenant, memory_type), counts in pending.items():
             stamp = last_seen[(tenant, memory_type)].isoformat()
-            async with self.writer.locked(tenant, [memory_type]):
-                for point in await self.index.get(memory_type, list(counts)):
-                    if point.payload.get("tenant") != tenant:
-                        continue
-                    total = int(point.payload.get("access_count", 0)) + counts[point.id]
-                    await self.index.set_payload(  # statistics: not worth an fsync each
-                        memory_type,
-                        [point.id],
-                        {"access_count": total, "last_accessed_at": stamp},
-                        durable=False,
-                    )
-                    updated += 1
+            updates: dict[str, dict[str, object]] = {
+                point.id: {
+                    "access_count": int(point.payload.get("access_count", 0)) + counts[point.id],
+                    "last_accessed_at": stamp,
+                }
+                for point in await self.index.get(memory_type, list(counts))
+                if point.payload.get("tenant") == tenant
+            }
+            # One engine call per type; statistics are not worth an fsync.
+            await self.index.set_payloads(memory_type, updates, durable=False)
+            updated += len(updates)
         return updated

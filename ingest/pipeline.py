@@ -16,11 +16,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from ingest.dedup import (
-    DedupConfig,
     batch_near_duplicates,
     incoming_wins,
     is_negation_update,
@@ -30,7 +28,11 @@ from ingest.dedup import (
 from ingest.history import ChangeHistory
 from ingest.identity import exact_duplicates, point_id_of
 from ingest.importance import Importance, Tier, review_importance
-from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
+from ingest.prefilter import (
+    SkipReason,
+    prefilter,
+)
+from ingest.write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 from memtypes.errors import Unavailable
 from memtypes.ports import (
     Embedder,
@@ -52,41 +54,7 @@ _IDENTITY_FIELDS = (
 )  # fmt: skip
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")
-
-
-class WriteStatus(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    MERGED = "merged"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    id: str | None
-    external_id: str | None
-    status: WriteStatus
-    reason: str | None = None
-    importance: float | None = None
-    importance_tier: str | None = None
-    similarity: float | None = None  # a near-duplicate merge: cosine similarity to the other memory
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    prefilter: bool = True
-    dedup: bool = True
-    # Archiving working memory: when the items left their task's live working memory.
-    cleared_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class WriteConfig:
-    prefilter: PrefilterConfig = field(default_factory=PrefilterConfig)
-    dedup: DedupConfig = field(default_factory=DedupConfig)
-    review_timeout_s: float = 2.0
+__all__ = ["MemoryWriter", "WriteConfig", "WriteOptions", "WriteResult", "WriteStatus"]
 
 
 @dataclass
@@ -297,12 +265,9 @@ class MemoryWriter:
         by_type: dict[MemoryType, list[str]] = defaultdict(list)
         for memory_type, point_id in wanted:
             by_type[memory_type].append(point_id)
-        found: dict[str, dict[str, Any]] = {}
-        for memory_type, point_ids in by_type.items():
-            for point in await self.index.get(memory_type, point_ids):
-                if point.payload.get("tenant") == tenant:
-                    found[point.id] = point.payload
-        return found
+        # One read per type, all at once.
+        per_type = await asyncio.gather(*(self.index.get(t, ids) for t, ids in by_type.items()))
+        return {p.id: p.payload for points in per_type for p in points if p.payload.get("tenant") == tenant}
 
     async def _dedup(self, tenant: str, pending: list[_Pending]) -> dict[str, str]:
         """Decide which memories are superseded; returns stored ids → the id that supersedes them.
@@ -315,7 +280,14 @@ class MemoryWriter:
             SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 5, 5)
             for p in pending
         ]
-        neighbours = await self.index.search(searches)
+        keyed = [p for p in pending if p.record.fact_key is not None]
+        # The current fact of each subject, read for every keyed item at once (a pure read: the
+        # loop below takes it where neither a near-duplicate nor a negation decided already).
+        neighbours, facts = await asyncio.gather(
+            self.index.search(searches),
+            asyncio.gather(*(self._same_fact(tenant, p.record) for p in keyed)),
+        )
+        same_fact = {id(p): fact for p, fact in zip(keyed, facts, strict=True)}
         for p, hits in zip(pending, neighbours, strict=True):
             threshold = self.config.dedup.thresholds.get(p.record.type, 1.01)
             candidates = [
@@ -335,7 +307,7 @@ class MemoryWriter:
                 (h for h, r in candidates if is_negation_update(p.record, r)), None
             )
             if update is None and p.record.fact_key is not None:
-                update = await self._same_fact(tenant, p.record)
+                update = same_fact[id(p)]
             if update is not None:
                 self._supersede(p, update.id, update.payload, superseded_stored)
         for loser, winner, similarity in batch_near_duplicates(
@@ -401,7 +373,8 @@ class MemoryWriter:
         for memory_type, points in by_type.items():
             await self.index.upsert(memory_type, points)
         types = {p.record.id: p.record.type for p in pending}
+        superseded: dict[MemoryType, dict[str, dict[str, object]]] = defaultdict(dict)
         for stored_id, winner in superseded_stored.items():
-            await self.index.set_payload(
-                types[winner], [stored_id], {"superseded": True, "superseded_by": winner}
-            )
+            superseded[types[winner]][stored_id] = {"superseded": True, "superseded_by": winner}
+        for memory_type, updates in superseded.items():  # one engine call per type
+            await self.index.set_payloads(memory_type, updates)

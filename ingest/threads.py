@@ -8,7 +8,8 @@ part); the lock then covers only numbering the turn and appending it.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.pipeline import MemoryWriter, WriteOptions
 from memtypes.errors import NotFound
@@ -21,9 +22,12 @@ from memtypes.types import MemoryType
 LOCK_RESOURCE = "thread"
 
 
-@dataclass(frozen=True)
-class ThreadConfig:
-    ttl_s: float = 3 * 3600.0
+class ThreadConfig(BaseModel):
+    """Conversation threads: the `threads` group of the settings (MNEMO_THREADS__*)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="refreshed on every turn")
 
 
 class Threads:

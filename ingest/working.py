@@ -12,8 +12,9 @@ import logging
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.pipeline import MemoryWriter, WriteOptions
 from memtypes.errors import FieldProblem, InvalidInput, LockTimeout
@@ -39,11 +40,16 @@ MAX_SUMMARY_ITEMS = 50
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
-@dataclass(frozen=True)
-class WorkingConfig:
-    max_tokens: int = 4_000  # per task, counted on content in the default encoding
-    ttl_s: float = 300.0
-    sweep_batch: int = 100
+class WorkingConfig(BaseModel):
+    """A task's working memory: the `working` group of the settings (MNEMO_WORKING__*)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Per task, counted on content in the default encoding.
+    max_tokens: int = Field(default=4_000, ge=1, le=1_000_000, description="per task")
+    ttl_s: float = Field(default=300.0, gt=0.0, description="idle time after which a task is archived")
+    sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
+    sweep_batch: int = Field(default=100, ge=1)
 
 
 def choose_evictions(items: Sequence[WorkingItem], max_tokens: int) -> list[WorkingItem]:

@@ -23,6 +23,25 @@ from memtypes.types import MemoryType
 from memtypes.working import WorkingState
 
 
+@dataclass(frozen=True)
+class IndexHealth:
+    """What `/ready` says of the vector store."""
+
+    ready: bool
+    backend: str  # "qdrant" (a server, or qdrant-client's local mode) or "qdrant_edge" (embedded)
+    breaker: str | None = None  # the state of the circuit breaker its calls go through, if any
+
+
+class IndexMaintenance(Protocol):
+    """What an index that builds its HNSW indexes only when asked offers (Qdrant Edge)."""
+
+    async def index_backlog(self) -> int:
+        """Vectors not yet in an HNSW index, over every type."""
+        ...
+
+    async def optimize(self) -> None: ...
+
+
 class VectorIndex(Protocol):
     """One collection per memory type; every read is filtered by tenant."""
 
@@ -47,6 +66,12 @@ class VectorIndex(Protocol):
         to disk before returning; a flush per update would stall every request of the process."""
         ...
 
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        """Several points' payload updates (id → the fields to set) in one engine call."""
+        ...
+
     async def scroll(
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
     ) -> tuple[list[StoredPoint], str | None]: ...
@@ -66,6 +91,12 @@ class VectorIndex(Protocol):
         ...
 
     async def ready(self) -> bool: ...
+
+    async def health(self) -> IndexHealth: ...
+
+    def maintenance(self) -> IndexMaintenance | None:
+        """The index's maintenance, if it needs any (None: it keeps its indexes built itself)."""
+        ...
 
 
 class DocumentStore(Protocol):

@@ -59,8 +59,14 @@ POLICIES: dict[MemoryType, TypePolicy] = {
     # Episodic recency was 0.20 with a 7-day half-life: on locomo-dev (months of conversation, asked
     # at the end) that cost 0.31 recall@10, on synthetic data 0.04; 0.05 over 90 days costs 0.008
     # and 0.01 and still breaks ties toward the recent (benchmarks/README.md).
+    # Episodic importance 0.10 → 0 (issue 22): a turn's importance is almost always the write path's
+    # keyword heuristic ("important", "need to", dates...), which long turns hit more often than short
+    # ones: on longmemeval-dev it put long assistant turns above the user turns that hold the answer
+    # (ndcg@10 0.617 → 0.726 without it, 17 questions better, none worse); on locomo-dev it changes
+    # nothing (recall@10 0.750 → 0.746, budget_recall@2048 0.890 → 0.892). Importance is still stored
+    # and shown; `ranking.weights.episodic.importance` weights it again for a request.
     MemoryType.EPISODIC: TypePolicy(
-        MemoryType.EPISODIC, 0.30, half_life_days=90, w_similarity=0.70, w_recency=0.05, w_importance=0.10
+        MemoryType.EPISODIC, 0.30, half_life_days=90, w_similarity=0.70, w_recency=0.05, w_importance=0.0
     ),
     MemoryType.SEMANTIC: TypePolicy(
         MemoryType.SEMANTIC, 0.35, half_life_days=90, w_similarity=0.75, w_recency=0.10, w_importance=0.15

@@ -6,17 +6,25 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from memtypes.formula import SCORE, Const, Div, Expr, Mult, Sum, Var, prefetch_score
 from memtypes.queries import Fusion
 from memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
+from retrieval.updates import NEWER_FIRST_MARGIN
 
 
-@dataclass(frozen=True)
-class RetrievalConfig:
-    default_budget_tokens: int = 2_000
-    default_working_budget_tokens: int = 500  # with a task_id and no working_budget_tokens
-    model_budget_share: float = 0.10  # with `model`, the budget is this share of its context window
+class RetrievalConfig(BaseModel):
+    """The read path's defaults: the `retrieval` group of the settings (MNEMO_RETRIEVAL__*)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
+    # With a task_id and no working_budget_tokens (MNEMO_WORKING_BUDGET_TOKENS).
+    default_working_budget_tokens: int = Field(default=500, ge=1, le=200_000)
+    # With `model`, the budget is this share of its context window.
+    model_budget_share: float = Field(default=0.10, gt=0.0, le=1.0)
     # Candidates per type: enough to fill the type's share of the budget (plus the shares of types
     # with too few memories to fill theirs) with lines of `tokens_per_candidate` (a short memory's
     # line; a LoCoMo turn's is 37), from a relevance prefetch `prefetch_factor` times deeper. Search
@@ -34,19 +42,26 @@ class RetrievalConfig:
     min_prefetch: int = 64  # 100 → 64: at 100k -2.5 / -4 ms (p50 / p95); synthetic-5k: see benchmarks/
     max_prefetch: int = 512
     # The defaults of `RankingOptions` (benchmarks/README.md has the measurements behind them).
-    search: SearchMode = SearchMode.HYBRID
+    search: SearchMode = Field(
+        default=SearchMode.HYBRID, description="default search: hybrid | dense | sparse"
+    )
     # Linear fusion: on locomo-dev DBSF ranked a little better, but rank- and distribution-based
     # fusions make scores of different types incomparable (synthetic multi-type data: recall@5
     # 0.83 linear, 0.60 DBSF, 0.45 RRF). benchmarks/README.md has the numbers.
-    fusion: Fusion = Fusion.LINEAR
+    fusion: Fusion = Field(
+        default=Fusion.LINEAR, description="how hybrid search fuses dense and BM25: linear | rrf | dbsf"
+    )
     rrf_k: int = 60
     # Linear fusion: relevance = a·cosine + (1 - a)·bm25 / (bm25 + h), BM25 saturating at 1.
     linear_dense_weight: float = 0.5  # locomo-dev recall@10: 0.4 → 0.768, 0.5 → 0.765, 0.6 → 0.740
     bm25_half: float = 5.0  # the BM25 score that counts as half a match
     formula: bool = True
-    diversity: float = 0.8  # Jaccard overlap of words at which a candidate is a copy; 0 = off
-    neighbours: int = 2  # locomo-dev recall@10: 0 → 0.689, 1 → 0.713, 2 → 0.737, 3 → 0.738
-    temporal: bool = True
+    # Jaccard overlap of words at which a candidate is a copy; 0 = off.
+    diversity: float = Field(default=0.8, ge=0.0, le=1.0)
+    # Turns offered beside a selected episodic turn. locomo-dev recall@10: 0 → 0.689, 1 → 0.713,
+    # 2 → 0.737, 3 → 0.738.
+    neighbours: int = Field(default=2, ge=0, le=5)
+    temporal: bool = Field(default=True, description="boost memories from a time the query names")
     # A neighbour's score is its turn's times this, per step away: it ranks just below that turn.
     # Higher trades precision for context (locomo-dev, with 8 expanded turns: 0.90 / 0.93 / 0.95 /
     # 0.97 → recall@10 0.745 / 0.750 / 0.739 / 0.730, budget_recall@2048 0.883 / 0.890 / 0.894 / 0.895).
@@ -57,6 +72,8 @@ class RetrievalConfig:
     session_gap_s: float = 6 * 3600.0  # neighbours occurred within this of their turn
     time_weight: float = 0.1  # 0.1 → 0.873 budget_recall@2048, 0.2 → 0.867, 0.3 → 0.859
     time_slack_s: float = 7 * DAY_SECONDS  # events are told a little after they happen
+    # Knowledge updates (retrieval.updates): the older statement's lead a newer one may overtake; 0 = off.
+    newer_first_margin: float = NEWER_FIRST_MARGIN
 
 
 @dataclass(frozen=True)

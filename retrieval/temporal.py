@@ -3,7 +3,8 @@ resolved against the request's `now` into a window of `occurred_at`.
 
 Pure: text and a clock in, a window out (or None). The ranking policy turns the window into a
 formula term, so Qdrant boosts memories from that time and `explain` shows it. Dates are UTC
-calendar days; a named period covers all of it (`in May 2023` is May 1 to June 1).
+calendar days; a named period covers all of it (`in May 2023` is May 1 to June 1, `two months
+ago` the whole calendar month), and `since May` runs from May 1 until now.
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ _PATTERNS: list[_Resolver] = [
     (re.compile(rf"\blast\s+{_MONTH}\b", re.I), "last_month_name"),
     (re.compile(r"\blast\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I), "last_weekday"),
     (re.compile(r"\b(?P<word>yesterday|last night|today|tonight|this morning)\b", re.I), "day_word"),
-    (re.compile(rf"\b(?:in|during|since)\s+{_MONTH}(?!\s*\d)\b", re.I), "in_month"),
+    (re.compile(rf"\bsince\s+{_MONTH}(?!\s*\d)\b", re.I), "since_month"),
+    (re.compile(rf"\b(?:in|during)\s+{_MONTH}(?!\s*\d)\b", re.I), "in_month"),
     (re.compile(rf"\b(?:in|during|of)\s+{_YEAR}\b", re.I), "year"),
 ]
 
@@ -150,6 +152,10 @@ def _resolve(kind: str, m: re.Match[str], now: datetime) -> tuple[datetime, date
         return _explicit_date(m)
     if kind == "month_year":
         return _month(int(m["year"]), _MONTHS[m["month"].lower()])
+    if kind == "ago" and m["unit"].lower() == "month":
+        # Calendar months: "two months ago" in October is August, all of it.
+        start = _month_start(now.year, now.month - _count(m["count"].lower()))
+        return _month(start.year, start.month)
     if kind == "ago":
         unit = _UNIT_DAYS[m["unit"].lower()]
         center = _day(now) - timedelta(days=_count(m["count"].lower()) * unit)
@@ -174,6 +180,8 @@ def _resolve(kind: str, m: re.Match[str], now: datetime) -> tuple[datetime, date
         return today, today + timedelta(days=1)
     if kind == "in_month":
         return _latest_month(_MONTHS[m["month"].lower()], now, strictly_before=False)
+    if kind == "since_month":  # from the first of the latest such month until now
+        return _latest_month(_MONTHS[m["month"].lower()], now, strictly_before=False)[0], now
     year = int(m["year"])
     return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
 

@@ -18,6 +18,8 @@ from mnemo_client.errors import (
     UnsupportedMediaType,
 )
 from mnemo_client.models import (
+    ForgetReceipt,
+    MemoryHistory,
     MemoryIn,
     MemoryRecord,
     MemoryType,
@@ -36,7 +38,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequest",
     "Conflict",
+    "ForgetReceipt",
     "InvalidInput",
+    "MemoryHistory",
     "MemoryIn",
     "MemoryRecord",
     "MemoryType",

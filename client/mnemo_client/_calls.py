@@ -21,6 +21,9 @@ from mnemo_client.models import (
     AppendResult,
     ClearResult,
     DueList,
+    ForgetReceipt,
+    ForgetRequest,
+    MemoryHistory,
     MemoryIn,
     MemoryPage,
     MemoryRecord,
@@ -120,6 +123,15 @@ def list_page(filters: Mapping[str, Any], cursor: str | None) -> Call[MemoryPage
     if cursor is not None:
         params["cursor"] = cursor
     return Call("GET", "/v1/memories", _model(MemoryPage), params=params)
+
+
+def history(memory_id: str) -> Call[MemoryHistory]:
+    return Call("GET", f"/v1/memories/{_segment(memory_id)}/history", _model(MemoryHistory))
+
+
+def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
+    request = ForgetRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+    return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request))
 
 
 def lifecycle(memory_id: str, action: str) -> Call[MemoryRecord]:

@@ -126,10 +126,21 @@ class RetrieveRequest(_Request):
     context: dict[str, str] | None = None
 
 
+class ThreadScope(_Request):
+    """A thread's scope: no `thread_id`, the thread's own id is that."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: str | None = None
+    agent_id: str | None = None
+    namespace: str | None = None
+
+
 class WorkingItemIn(_Request):
     content: str
     priority: int = 5
     metadata: dict[str, Any] = Field(default_factory=dict)
+    scope: Scope | None = None
     agent: str | None = None
     context: dict[str, str] | None = None
 
@@ -137,6 +148,7 @@ class WorkingItemIn(_Request):
 class ThreadIn(_Request):
     parent_thread_id: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+    scope: ThreadScope | None = None
 
 
 class TurnIn(_Request):
@@ -159,6 +171,7 @@ class MemoryRecord(_Response):
     token_count: int
     token_counts: dict[str, int]
     importance: float
+    importance_tier: str | None = None
     occurred_at: datetime
     created_at: datetime
     last_accessed_at: datetime | None = None
@@ -184,6 +197,7 @@ class WriteResultOut(_Response):
     reason: str | None = None
     importance: float | None = None
     importance_tier: str | None = None
+    similarity: float | None = None
 
 
 class WriteResponse(_Response):
@@ -284,6 +298,7 @@ class Thread(_Response):
     metadata: dict[str, Any] = Field(default_factory=dict)
     created_at: datetime
     ttl_s: float
+    scope: Scope = Field(default_factory=Scope)
 
 
 class Turn(_Response):
@@ -320,6 +335,62 @@ class ThreadHistory(_Response):
     turns: list[Turn]
     files: list[HistoryFile]
     metadata: HistoryMetadata
+
+
+class ForgetRequest(_Request):
+    """A scope (every memory, working-memory task and thread whose scope has all the given fields) or
+    a list of memory ids, not both."""
+
+    user_id: str | None = None
+    agent_id: str | None = None
+    thread_id: str | None = None
+    namespace: str | None = None
+    ids: list[str] | None = None
+    dry_run: bool = False
+
+
+class ForgetReceipt(_Response):
+    """What a forget removed (or, with `dry_run`, would remove); `digest` is sha256 over the tenant,
+    `at` and the sorted removed ids, for proving later what was removed."""
+
+    tenant: str
+    at: datetime
+    dry_run: bool
+    scope: Scope | None
+    counts: dict[str, int]
+    removed: int
+    memory_ids: list[str]
+    task_ids: list[str]
+    thread_ids: list[str]
+    digest: str
+
+
+class HistoryAction(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    SUPERSEDED = "superseded"
+    RESTORED = "restored"
+    DELETED = "deleted"
+    FORGOTTEN = "forgotten"
+
+
+class HistoryEntry(_Response):
+    at: datetime
+    action: HistoryAction
+    tenant: str
+    agent: str | None = None
+    changed: list[str] = Field(default_factory=list)
+    content_hash: str | None = None
+    reason: str | None = None
+    receipt: str | None = None
+
+
+class MemoryHistory(_Response):
+    """A memory's change history, oldest first; never its content."""
+
+    memory_id: str
+    entries: list[HistoryEntry]
+    dropped: int = 0
 
 
 class FieldError(_Response):
@@ -370,5 +441,10 @@ SERVER_SCHEMAS: dict[type[BaseModel], str] = {
     HistoryFile: "HistoryFile",
     HistoryMetadata: "HistoryMetadata",
     ThreadHistory: "ThreadHistory",
+    ThreadScope: "ThreadScope",
+    ForgetRequest: "ForgetRequest",
+    ForgetReceipt: "ForgetReceipt",
+    HistoryEntry: "HistoryEntry",
+    MemoryHistory: "MemoryHistory",
     ProblemDetails: "ProblemDetails",
 }

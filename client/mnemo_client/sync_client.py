@@ -16,6 +16,8 @@ from mnemo_client.models import (
     AppendResult,
     ClearResult,
     DueList,
+    ForgetReceipt,
+    MemoryHistory,
     MemoryIn,
     MemoryPage,
     MemoryRecord,
@@ -157,6 +159,30 @@ class Mnemo:
         """Pending intentions due by `now` (+ `within_minutes`), by scope; `limit`."""
         return self._run(calls.due(filters))
 
+    # --- governance ------------------------------------------------------------------------------
+
+    def history(self, memory_id: str) -> MemoryHistory:
+        """The memory's change history, oldest first (never its content)."""
+        return self._run(calls.history(memory_id))
+
+    def forget(
+        self,
+        *,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        thread_id: str | None = None,
+        namespace: str | None = None,
+        ids: Sequence[str] | None = None,
+        dry_run: bool = False,
+    ) -> ForgetReceipt:
+        """Remove every memory, working-memory task and thread of a scope, or the listed memory ids
+        (not both); `dry_run` reports without removing. The receipt's digest proves what went."""
+        fields = dict(
+            user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace,
+            ids=None if ids is None else list(ids), dry_run=dry_run,
+        )  # fmt: skip
+        return self._run(calls.forget(fields))
+
     def working(self, task_id: str) -> Working:
         """The working memory of one task."""
         return Working(self, task_id)
@@ -174,8 +200,12 @@ class Working:
         metadata: Mapping[str, Any] | None = None,
         agent: str | None = None,
         context: Mapping[str, str] | None = None,
+        scope: Scope | Mapping[str, str] | None = None,
     ) -> AppendResult:
-        fields = dict(content=content, priority=priority, metadata=metadata, agent=agent, context=context)
+        """Append an item; `scope` records whose task this is (for forget)."""
+        fields = dict(
+            content=content, priority=priority, metadata=metadata, agent=agent, context=context, scope=scope
+        )
         return self._client._run(calls.working_append(self.task_id, fields))
 
     def read(self) -> WorkingView:
@@ -195,11 +225,15 @@ class Threads:
         self._client = client
 
     def create(
-        self, *, parent_thread_id: str | None = None, metadata: Mapping[str, Any] | None = None
+        self,
+        *,
+        parent_thread_id: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        scope: Mapping[str, str] | None = None,
     ) -> Thread:
-        return self._client._run(
-            calls.thread_create(dict(parent_thread_id=parent_thread_id, metadata=metadata))
-        )
+        """Start a thread; `scope` (user_id, agent_id, namespace) is whose it is (for forget)."""
+        fields = dict(parent_thread_id=parent_thread_id, metadata=metadata, scope=scope)
+        return self._client._run(calls.thread_create(fields))
 
     def append(self, thread_id: str, role: str, content: str, *, files: Sequence[str] | None = None) -> Turn:
         return self._client._run(

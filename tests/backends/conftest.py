@@ -11,11 +11,14 @@ from qdrant_client import AsyncQdrantClient
 from backends.qdrant_client import QdrantClientVectorIndex
 from backends.qdrant_edge import EdgeVectorIndex
 from memtypes.ports import VectorIndex
+from tests.backends.congruence import compare_indexes
 from tests.conftest import copy_sparse
 
 DIMENSION = 8
 PREFIX = "test"
 BACKENDS = ("edge", "client")
+# Every scenario on each engine alone, and once more on both at once, their answers compared.
+SCENARIO_RUNS = (*BACKENDS, "congruent")
 
 
 @pytest.fixture(scope="session")
@@ -40,11 +43,17 @@ def make_index(kind: str, tmp_path: Path, template: Path) -> EdgeVectorIndex | Q
     return QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), PREFIX, DIMENSION)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=SCENARIO_RUNS)
 async def index(
     request: pytest.FixtureRequest, tmp_path: Path, edge_template: Path
 ) -> AsyncIterator[VectorIndex]:
-    idx = make_index(request.param, tmp_path, edge_template)
+    idx: VectorIndex
+    if request.param == "congruent":
+        idx = compare_indexes(
+            make_index("edge", tmp_path, edge_template), make_index("client", tmp_path, edge_template)
+        )
+    else:
+        idx = make_index(request.param, tmp_path, edge_template)
     await idx.open()
     yield idx
     await idx.close()

@@ -147,7 +147,7 @@ async def test_auto_mode_sends_no_shard_keys_and_refuses_a_custom_collection() -
 
 
 async def test_settings_reach_the_servers_index() -> None:
-    from api.services import _vector_index
+    from api.services import vector_store
     from api.settings import Settings
     from backends.qdrant_breaker import BreakerGuardedIndex
 
@@ -157,7 +157,7 @@ async def test_settings_reach_the_servers_index() -> None:
         qdrant_shard_keys=4,
         qdrant_replication_factor=2,
     )
-    guarded = _vector_index(settings, DIMENSION)
+    guarded = vector_store(settings, DIMENSION).index
     assert isinstance(guarded, BreakerGuardedIndex)  # a server's calls go through a circuit breaker
     index = guarded.inner
     assert isinstance(index, QdrantClientVectorIndex)

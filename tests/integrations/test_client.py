@@ -137,6 +137,43 @@ async def test_async_client_does_the_same(mnemo_server: MnemoServer) -> None:
         assert [m async for m in other.list(user_id=user)] == []
 
 
+def test_sync_client_forgets_a_subject_with_a_receipt_and_reads_history(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        own_ids = [{**fact, "id": f"{user}-{fact['id']}"} for fact in facts(user, 3)]  # ids are per tenant
+        written = mnemo.write(own_ids, dedup=False)
+        task = f"task-{uuid.uuid4().hex[:8]}"
+        mnemo.working(task).append("Draft the release notes", scope={"user_id": user})
+        thread = mnemo.threads.create(scope={"user_id": user})
+        assert thread.scope.user_id == user
+        first_id = written.results[0].id
+        assert [e.action for e in mnemo.history(first_id).entries] == ["created"]
+
+        preview = mnemo.forget(user_id=user, dry_run=True)
+        assert preview.dry_run and preview.removed == 5 and preview.task_ids == [task]
+        assert sorted(preview.memory_ids) == sorted(r.id for r in written.results)
+        assert len(list(mnemo.list(user_id=user))) == 3  # a dry run removes nothing
+
+        receipt = mnemo.forget(user_id=user)
+        assert receipt.removed == 5 and receipt.thread_ids == [thread.id] and len(receipt.digest) == 64
+        assert list(mnemo.list(user_id=user)) == []
+        assert mnemo.history(first_id).entries[-1].action == "forgotten"
+        with pytest.raises(InvalidInput):  # a scope and ids together
+            mnemo.forget(user_id=user, ids=[first_id])
+
+
+async def test_async_client_forgets_listed_ids(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    async with AsyncMnemo(mnemo_server.url, api_key=mnemo_server.keys["b"]) as mnemo:
+        written = await mnemo.write([{**f, "id": f"{user}-{f['id']}"} for f in facts(user, 2)], dedup=False)
+        gone = written.results[0].id
+        receipt = await mnemo.forget(ids=[gone])
+        assert receipt.memory_ids == [gone] and receipt.scope is None
+        with pytest.raises(NotFound):
+            await mnemo.get(gone)
+        assert (await mnemo.get(written.results[1].id)).id == written.results[1].id
+
+
 def test_the_example_agent_loop_recalls_what_it_was_told(mnemo_server: MnemoServer) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     script = Path(__file__).resolve().parents[2] / "examples" / "agent_loop.py"

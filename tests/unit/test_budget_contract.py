@@ -9,18 +9,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backends.tokenizer import TokenizerRegistry
+from memtypes.models import MODEL_REGISTRY
 from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
 from memtypes.rendering import LINE_FORMAT, memory_line, section_header
 from memtypes.requests import RetrieveRequest
 from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from memtypes.working import WorkingItem
+from retrieval.assemble import Found, LinePrices, assemble
 from retrieval.budget import normalize_allocation
 from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
-from retrieval.pipeline import RetrievalConfig, Retriever
+from retrieval.options import RetrievalConfig
+from retrieval.plan import ReadPlan, resolve
 from retrieval.policy import RankingPolicy
 
 TOKENIZERS = TokenizerRegistry()
-RETRIEVER = Retriever(index=None, embedder=None, tokenizers=TOKENIZERS, config=RetrievalConfig())  # type: ignore[arg-type]
+CONFIG = RetrievalConfig()
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 SESSION_TIMES = [1_683_554_160, 1_683_554_185, 1_690_000_000]  # two in one minute
 
@@ -98,7 +101,7 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(
     found, working, working_budget, budget, encoding_model, allocation
 ) -> None:
     request = RetrieveRequest(query="q", budget_tokens=budget, allocation=allocation)
-    resolved = RETRIEVER.resolve(request)
+    resolved = resolve(request, CONFIG, TOKENIZERS.default, MODEL_REGISTRY)
     if encoding_model:  # count with o200k instead, as a gpt-4o request would
         resolved = type(resolved)(budget, "o200k_base", resolved.types, NOW)
     if not working_budget:  # no task_id: no working memory offered
@@ -108,7 +111,8 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(
         resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, allocation
     )
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
-    response = RETRIEVER._assemble(request, resolved, weights, policies, found, {}, {}, working)
+    plan = ReadPlan(request, resolved, weights, policies)
+    response = assemble(plan, Found(found, working=working), LinePrices(TOKENIZERS, resolved.encoding))
 
     counter = TOKENIZERS.get(resolved.encoding)
     exact = counter.count(response.context)
@@ -168,10 +172,11 @@ def expanded_hits(draw: st.DrawFn) -> tuple[dict[MemoryType, list[ScoredPoint]],
 def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(found, budget) -> None:
     hits_after, origin = found
     request = RetrieveRequest(query="q", budget_tokens=budget, explain=True)
-    resolved = RETRIEVER.resolve(request)
+    resolved = resolve(request, CONFIG, TOKENIZERS.default, MODEL_REGISTRY)
     weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, None)
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
-    response = RETRIEVER._assemble(request, resolved, weights, policies, hits_after, {}, origin)
+    plan = ReadPlan(request, resolved, weights, policies)
+    response = assemble(plan, Found(hits_after, neighbours=origin), LinePrices(TOKENIZERS, resolved.encoding))
 
     exact = TOKENIZERS.get(resolved.encoding).count(response.context)
     meta = response.metadata

@@ -30,7 +30,7 @@ def by_kind(kind: str) -> list[dict[str, Any]]:
 
 
 def setting_names() -> set[str]:
-    return {f"MNEMO_{name.upper()}" for name in Settings.model_fields}
+    return set(Settings.env_names())  # top-level, grouped (MNEMO_REDIS__URL) and flat aliases
 
 
 def routes() -> set[str]:

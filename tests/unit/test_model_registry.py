@@ -21,8 +21,10 @@ from memtypes.errors import UnknownModel
 from memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from memtypes.requests import RetrieveRequest
 from memtypes.types import POLICIES, MemoryType
+from retrieval.assemble import Found, LinePrices, assemble
 from retrieval.budget import normalize_allocation
 from retrieval.pipeline import RetrievalConfig, Retriever
+from retrieval.plan import ReadPlan
 from retrieval.policy import RankingPolicy
 from tests.unit.test_budget_contract import NOW, hits, working_items
 
@@ -113,9 +115,9 @@ def test_registered_model_budget_never_exceeded_as_its_tokenizer_counts(
     resolved = dataclasses.replace(resolved, working_budget=working_budget)
     weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, None)
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
-    response = retriever._assemble(
-        request, resolved, weights, policies, found, {}, {}, working if working_budget else []
-    )
+    plan = ReadPlan(request, resolved, weights, policies)
+    found_now = Found(found, working=working if working_budget else [])
+    response = assemble(plan, found_now, LinePrices(retriever.tokenizers, resolved.encoding))
 
     counted = retriever.tokenizers.get(resolved.encoding).count(response.context)
     assert counted <= budget + working_budget

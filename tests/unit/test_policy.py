@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from memtypes.formula import evaluate, variable_defaults
+from memtypes.requests import TypeWeights
 from memtypes.types import DAY_SECONDS, POLICIES, MemoryType
+from retrieval.options import _weighted
 from retrieval.policy import RankingPolicy
 
 NOW = 1_700_000_000.0
@@ -53,3 +55,17 @@ def test_overdue_pending_items_come_first_and_done_ones_do_not() -> None:
 def test_defaults_cover_every_payload_variable() -> None:
     formula = RankingPolicy(POLICIES[MemoryType.PROCEDURAL], NOW).formula()
     assert set(variable_defaults(formula)) == {"importance", "use_count"}
+
+
+def test_episodic_importance_does_not_rank_by_default_but_a_request_can_weight_it() -> None:
+    # A long, keyword-rich assistant turn gets a high heuristic importance; the short user turn that
+    # holds the answer a low one. At equal relevance they tie by default (issue 22) ...
+    long_turn = {"occurred_ts": NOW - DAY_SECONDS, "importance": 0.9}
+    answer = {"occurred_ts": NOW - DAY_SECONDS, "importance": 0.3}
+    default = RankingPolicy(POLICIES[MemoryType.EPISODIC], NOW)
+    assert default.explain(answer, 0.6).total == pytest.approx(default.explain(long_turn, 0.6).total)
+    assert "importance" not in default.explain(answer, 0.6).components  # no zero-weight term runs
+    # ... and a slightly more relevant answer is no longer overtaken by the long turn's importance.
+    assert default.explain(answer, 0.62).total > default.explain(long_turn, 0.6).total
+    weighted = RankingPolicy(_weighted(POLICIES[MemoryType.EPISODIC], TypeWeights(importance=0.1)), NOW)
+    assert weighted.explain(answer, 0.62).total < weighted.explain(long_turn, 0.6).total

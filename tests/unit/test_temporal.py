@@ -33,6 +33,10 @@ NOW = datetime(2023, 10, 22, 9, 55, tzinfo=UTC)  # a Sunday
         ("last weekend", date(2023, 10, 14), date(2023, 10, 16)),
         ("last Friday", date(2023, 10, 20), date(2023, 10, 21)),
         ("last summer", date(2023, 6, 1), date(2023, 9, 1)),
+        ("what changed since May?", date(2023, 5, 1), date(2023, 10, 22)),  # May 1 until now
+        ("since November", date(2022, 11, 1), date(2023, 10, 22)),
+        ("two months ago", date(2023, 8, 1), date(2023, 9, 1)),  # calendar months, not 60 days
+        ("11 months ago", date(2022, 11, 1), date(2022, 12, 1)),
         # Before a date: up to one more unit back, and the day itself (when it was told).
         ("the week before August 3, 2023", date(2023, 7, 20), date(2023, 8, 4)),
         ("two weeks before August 11, 2023", date(2023, 7, 21), date(2023, 8, 12)),

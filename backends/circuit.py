@@ -1,0 +1,56 @@
+"""The one circuit-breaker factory for the service's remote dependencies (Redis, a Qdrant server).
+
+Both breakers are built the same way: `failures` outages in a row open the circuit for `reset_s`,
+then one trial call decides; only what `is_outage` calls an outage is counted (a bad command or a
+lock conflict is the caller's problem, not the dependency's); one log line per outage and one per
+recovery, not one per failed request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from aiobreaker import CircuitBreaker, CircuitBreakerListener
+
+
+def state_name(state: object) -> str:
+    """closed | open | half_open, from a breaker's state (aiobreaker passes objects holding an enum)."""
+    inner = getattr(state, "state", state)
+    return str(getattr(inner, "name", inner)).lower()
+
+
+class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
+    def __init__(self, log: logging.Logger, label: str) -> None:
+        self.log, self.label = log, label
+
+    def state_change(self, breaker: CircuitBreaker, old: object, new: object) -> None:
+        before, after = state_name(old), state_name(new)
+        if after == "open" and before == "closed":  # not each failed trial call (half-open → open)
+            self.log.warning(
+                "%s unavailable: circuit breaker open, trying again every %s",
+                self.label,
+                breaker.timeout_duration,
+            )
+        elif after == "closed":
+            self.log.warning("%s is back: circuit breaker closed", self.label)
+
+
+def dependency_breaker(
+    name: str,
+    label: str,
+    *,
+    failures: int,
+    reset_s: float,
+    is_outage: Callable[[Exception], bool],
+    log: logging.Logger,
+) -> CircuitBreaker:
+    """A breaker named `name` (metrics) around the dependency `label` (log lines)."""
+    return CircuitBreaker(
+        fail_max=failures,
+        timeout_duration=timedelta(seconds=reset_s),
+        exclude=[lambda exc: not is_outage(exc)],
+        listeners=[_LogTransitions(log, label)],
+        name=name,
+    )

@@ -1,0 +1,42 @@
+"""Where the vectors live and how calls to them are guarded: the `qdrant` group of the settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class QdrantConfig(BaseModel):
+    """MNEMO_QDRANT__* (or today's MNEMO_QDRANT_URL, MNEMO_OPTIMIZE_THRESHOLD, …)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str | None = Field(default=None, description="a Qdrant server; unset = embedded Qdrant Edge")
+    api_key: SecretStr | None = None
+    timeout_s: float = Field(default=5.0, gt=0.0, le=300.0, description="Qdrant server call timeout")
+    breaker_failures: int = Field(default=3, ge=1, le=100, description="failures that open it")
+    breaker_reset_s: float = Field(default=5.0, gt=0.0, le=300.0, description="open → trial call after")
+    # Scale-out (ops): tenant-aware sharding of a Qdrant server's collections (backends/qdrant_sharding.py).
+    sharding: Literal["auto", "custom"] = Field(
+        default="auto",
+        description="custom: Qdrant user-defined sharding, one shard key per tenant bucket (server only)",
+    )
+    shard_keys: int = Field(
+        default=8, ge=1, le=1024, description="custom sharding: shard keys per collection, fixed once created"
+    )
+    replication_factor: int | None = Field(
+        default=None,
+        ge=1,
+        le=16,
+        description="replicas of each shard of new collections; unset = server default",
+    )
+    # Qdrant Edge (embedded) only.
+    optimize_threshold: int = Field(
+        default=50_000,
+        ge=1_000,
+        description="unindexed vectors per type that trigger an HNSW build while serving (Qdrant Edge)",
+    )
+    durable_writes: bool = Field(
+        default=True, description="Qdrant Edge: fsync a write (flush its shard) before acknowledging it"
+    )

@@ -1,0 +1,193 @@
+"""A retrieval's plan: the request resolved against the service's defaults, the ranking policy of
+each type, and the searches to run (one per type, the trigger search of pending intentions, the
+stage runs that `explain` reports). Pure: no I/O, nothing awaited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from memtypes.errors import FieldProblem, InvalidInput
+from memtypes.models import ModelSpec, resolve_model
+from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
+from memtypes.requests import RetrieveRequest
+from memtypes.text import phrase_keys_in
+from memtypes.types import MemoryType
+from retrieval.options import RetrievalConfig, Tuning
+from retrieval.policy import STAGE_SCORE, RankingPolicy, TimeBoost
+from retrieval.stages import merge_hits, stage_runs, stage_scores
+from retrieval.temporal import parse_time_window
+
+PROSPECTIVE = MemoryType.PROSPECTIVE
+TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
+
+
+@dataclass(frozen=True)
+class ResolvedRequest:
+    budget: int
+    encoding: str
+    types: tuple[MemoryType, ...]
+    now: datetime
+    working_budget: int = 0  # tokens for the task's working memory, on top of `budget`
+    exact: bool = True  # counted with the model's own tokenizer (False: an estimate with a margin)
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """What one request asks for, every default resolved: what `assemble` packs and explains by."""
+
+    request: RetrieveRequest
+    resolved: ResolvedRequest
+    weights: Mapping[MemoryType, float]  # each type's share of the budget
+    policies: Mapping[MemoryType, RankingPolicy]
+
+
+def resolve(
+    request: RetrieveRequest, config: RetrievalConfig, default_encoding: str, models: Mapping[str, ModelSpec]
+) -> ResolvedRequest:
+    """The budget, encoding, types and time of a request; 422 for combinations that mean nothing."""
+    if request.budget_tokens is not None and request.model is not None:
+        raise InvalidInput(
+            "give either budget_tokens or model, not both",
+            problems=[FieldProblem("budget_tokens", "conflicts with model")],
+        )
+    encoding = default_encoding
+    budget = request.budget_tokens or config.default_budget_tokens
+    exact = True
+    if request.model is not None:
+        spec = resolve_model(request.model, models)
+        encoding = spec.encoding
+        budget = max(1, int(spec.context_window * config.model_budget_share))
+        exact = spec.exact
+    types = tuple(request.types)
+    now = (request.now or datetime.now(UTC)).astimezone(UTC)
+    working_budget = 0
+    if request.task_id is None and request.working_budget_tokens is not None:
+        raise InvalidInput(
+            "working_budget_tokens needs a task_id",
+            problems=[FieldProblem("working_budget_tokens", "given without task_id")],
+        )
+    if request.task_id is not None:
+        if MemoryType.WORKING in types:
+            # Both would render as one "Working memory" section with two sets of accounts.
+            raise InvalidInput(
+                "type `working` searches the archive of cleared tasks; with task_id the task's live "
+                "working memory comes first anyway: ask for one or the other",
+                problems=[FieldProblem("types", "`working` together with task_id")],
+            )
+        working_budget = request.working_budget_tokens or config.default_working_budget_tokens
+    return ResolvedRequest(budget, encoding, types, now, working_budget, exact)
+
+
+def ranking_policies(
+    request: RetrieveRequest,
+    resolved: ResolvedRequest,
+    tuning: Tuning,
+    config: RetrievalConfig,
+    fused: bool,
+) -> dict[MemoryType, RankingPolicy]:
+    """Each type's formula: relevance only, or with recency, importance, triggers and a time boost."""
+    now_ts = resolved.now.timestamp()
+    relevance = tuning.relevance(fused)
+    if not tuning.formula:
+        return {
+            t: RankingPolicy.relevance_only(tuning.policies[t], now_ts, relevance) for t in resolved.types
+        }
+    phrases = phrase_keys_in(request.query)
+    window = parse_time_window(request.query, resolved.now) if tuning.temporal else None
+    boost = TimeBoost(window, config.time_weight, config.time_slack_s) if window else None
+    return {
+        t: RankingPolicy(
+            tuning.policies[t],
+            now_ts,
+            phrases if t is PROSPECTIVE else (),
+            relevance=relevance,
+            time_boost=boost if t is not PROSPECTIVE else None,
+        )
+        for t in resolved.types
+    }
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The searches of one round, in one batch: one per type (in the order of `types`), perhaps the
+    trigger search, then the stage runs (`explain` only)."""
+
+    requests: list[SearchRequest]
+    types: tuple[MemoryType, ...]
+    ranked: int  # the searches before the stage runs
+    runs: list[list[SearchRequest]]
+
+    @property
+    def typed(self) -> list[SearchRequest]:
+        return self.requests[: len(self.types)]
+
+    def hits(
+        self, results: Sequence[list[ScoredPoint]]
+    ) -> tuple[dict[MemoryType, list[ScoredPoint]], dict[str, tuple[float, ...]]]:
+        """Each type's hits (the triggered intentions merged in) and the stage scores by id."""
+        hits = dict(zip(self.types, results, strict=False))
+        if self.ranked > len(self.types):
+            hits[PROSPECTIVE] = merge_hits(hits[PROSPECTIVE], results[self.ranked - 1])
+        return hits, stage_scores(self.runs, list(results[self.ranked :]))
+
+
+class SearchPlanner:
+    """Builds the search requests of one retrieval from its vectors and policies."""
+
+    def __init__(
+        self,
+        plan: ReadPlan,
+        tuning: Tuning,
+        config: RetrievalConfig,
+        dense: list[float] | None,
+        sparse: SparseVector | None,
+    ) -> None:
+        self.plan, self.tuning, self.config = plan, tuning, config
+        self.dense, self.sparse = dense, sparse
+        # Two-stage ranking where the relevance stage is a formula of its own (linear fusion). Not
+        # for intentions, whose due dates and triggers outweigh relevance, nor where relevance has
+        # no weight: a cut by relevance would drop what the rest of the formula puts first.
+        linear = dense is not None and sparse is not None and tuning.fusion is Fusion.LINEAR
+        self.two_stage = linear and config.stage_factor > 0
+
+    def search(self, memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
+        policy = self.plan.policies[memory_type]
+        relevant = policy.policy.w_similarity > 0 and memory_type is not PROSPECTIVE
+        staged = self.two_stage and policy.ranks_in_engine and relevant
+        return SearchRequest(
+            memory_type,
+            self.dense,
+            where,
+            hits,
+            depth,
+            policy.formula(relevance=STAGE_SCORE if staged else None),
+            sparse=self.sparse,
+            fusion=self.tuning.fusion,
+            rrf_k=self.tuning.rrf_k,
+            stage_formula=policy.relevance if staged else None,
+            stage_limit=min(depth, hits * self.config.stage_factor) if staged else None,
+        )
+
+    def first_round(
+        self, filters: Mapping[MemoryType, MemoryFilter], limits: Mapping[MemoryType, tuple[int, int]]
+    ) -> SearchPlan:
+        types = self.plan.resolved.types
+        searches = [self.search(t, filters[t], *limits[t]) for t in types]
+        policies = self.plan.policies
+        if PROSPECTIVE in policies and policies[PROSPECTIVE].query_phrases:
+            # Pending intentions whose trigger phrase occurs in the query surface even when their
+            # relevance is too low for the prefetch: a second, trigger-filtered search.
+            phrases = policies[PROSPECTIVE].query_phrases
+            triggered = replace(filters[PROSPECTIVE], status="pending", trigger_keys=phrases)
+            searches.append(self.search(PROSPECTIVE, triggered, TRIGGER_HITS, TRIGGER_HITS))
+        return self._with_runs(searches, types)
+
+    def deeper_round(self, deeper: list[SearchRequest]) -> SearchPlan:
+        return self._with_runs(deeper, tuple(s.memory_type for s in deeper))
+
+    def _with_runs(self, searches: list[SearchRequest], types: tuple[MemoryType, ...]) -> SearchPlan:
+        runs = stage_runs(searches, self.tuning.fusion) if self.plan.request.explain else []
+        requests = [*searches, *(run for group in runs for run in group)]
+        return SearchPlan(requests, types, len(searches), runs)

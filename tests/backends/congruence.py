@@ -1,0 +1,161 @@
+"""Congruence of the two vector backends (as qdrant-client's `tests/congruence_tests`):
+`compare_indexes(edge, client)` is a `VectorIndex` that runs every call on both engines and checks
+that they answer alike: the same ids in the same order, the same scores, the same payloads, the same
+errors. The `index` fixture's `congruent` parameter runs every backend scenario through it."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from memtypes.ports import IndexHealth, IndexMaintenance, VectorIndex
+from memtypes.queries import (
+    MemoryFilter,
+    NeighbourRequest,
+    ScoredPoint,
+    SearchRequest,
+    StoredPoint,
+    VectorPoint,
+)
+from memtypes.types import MemoryType
+
+T = TypeVar("T")
+SCORE_TOLERANCE = 1e-4  # Edge scores in f32; the client's local mode in f64
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=SCORE_TOLERANCE, abs_tol=SCORE_TOLERANCE)
+
+
+def _same_payload(a: Any, b: Any) -> bool:
+    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+        return _close(float(a), float(b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same_payload(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same_payload(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _canonical(points: Sequence[ScoredPoint]) -> list[ScoredPoint]:
+    """Equal scores may come in either order (the engines break ties differently)."""
+    return sorted(points, key=lambda p: (-round(p.score / SCORE_TOLERANCE / 10), p.id))
+
+
+def compare_points(
+    first: Sequence[StoredPoint | ScoredPoint], second: Sequence[StoredPoint | ScoredPoint]
+) -> None:
+    """Ids, order, scores (within tolerance, ties in any order), payloads and vectors agree."""
+    scored = bool(first) and all(isinstance(p, ScoredPoint) for p in [*first, *second])
+    if scored:
+        for hits in (first, second):  # each engine's own order is by score
+            scores = [p.score for p in hits]  # type: ignore[union-attr]
+            assert all(a >= b or _close(a, b) for a, b in itertools.pairwise(scores)), scores
+        first, second = _canonical(first), _canonical(second)  # type: ignore[arg-type]
+    assert [p.id for p in first] == [p.id for p in second], "the engines found different points"
+    for a, b in zip(first, second, strict=True):
+        if isinstance(a, ScoredPoint) and isinstance(b, ScoredPoint):
+            assert _close(a.score, b.score), (a.id, a.score, b.score)
+        assert _same_payload(a.payload, b.payload), (a.id, a.payload, b.payload)
+        if a.vector is not None or b.vector is not None:
+            assert a.vector is not None and b.vector is not None
+            assert all(_close(x, y) for x, y in zip(a.vector, b.vector, strict=True))
+
+
+class CongruentIndexes:
+    """A `VectorIndex` over two engines: each call runs on both, their answers must agree, and the
+    first engine's answer is returned."""
+
+    def __init__(self, first: VectorIndex, second: VectorIndex) -> None:
+        assert first.dimension == second.dimension
+        self.first, self.second = first, second
+        self.dimension = first.dimension
+
+    async def _both(self, call: Callable[[VectorIndex], Awaitable[T]]) -> tuple[T, T]:
+        outcomes: list[tuple[bool, Any]] = []
+        for index in (self.first, self.second):
+            try:
+                outcomes.append((True, await call(index)))
+            except Exception as exc:  # the same failure on both is congruent too
+                outcomes.append((False, exc))
+        (ok_a, a), (ok_b, b) = outcomes
+        if not (ok_a and ok_b):
+            assert ok_a == ok_b and type(a) is type(b), f"only one engine failed: {a!r} / {b!r}"
+            raise a
+        return a, b
+
+    async def open(self) -> None:
+        await self._both(lambda i: i.open())
+
+    async def close(self) -> None:
+        await self._both(lambda i: i.close())
+
+    async def ready(self) -> bool:
+        a, b = await self._both(lambda i: i.ready())
+        assert a == b
+        return a
+
+    async def health(self) -> IndexHealth:
+        a, b = await self._both(lambda i: i.health())
+        assert a.ready == b.ready
+        return a
+
+    def maintenance(self) -> IndexMaintenance | None:
+        return None  # the congruence is of answers; each engine keeps its own indexes
+
+    async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
+        await self._both(lambda i: i.upsert(memory_type, points))
+
+    async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
+        await self._both(lambda i: i.delete(memory_type, ids))
+
+    async def set_payload(
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
+    ) -> None:
+        await self._both(lambda i: i.set_payload(memory_type, ids, payload, durable=durable))
+
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        await self._both(lambda i: i.set_payloads(memory_type, updates, durable=durable))
+
+    async def get(
+        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
+    ) -> list[StoredPoint]:
+        a, b = await self._both(lambda i: i.get(memory_type, ids, with_vector=with_vector))
+        compare_points(a, b)
+        return a
+
+    async def scroll(
+        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
+    ) -> tuple[list[StoredPoint], str | None]:
+        a, b = await self._both(lambda i: i.scroll(memory_type, flt, limit, offset))
+        compare_points(a[0], b[0])
+        assert a[1] == b[1], "the engines page differently"
+        return a
+
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
+        a, b = await self._both(lambda i: i.count(memory_type, flt, exact=exact))
+        if exact:  # estimates are each engine's own
+            assert a == b
+        return a
+
+    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        a, b = await self._both(lambda i: i.search(requests))
+        assert len(a) == len(b) == len(requests)
+        for hits_a, hits_b in zip(a, b, strict=True):
+            compare_points(hits_a, hits_b)
+        return a
+
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        a, b = await self._both(lambda i: i.neighbours(requests))
+        assert len(a) == len(b) == len(requests)
+        for found_a, found_b in zip(a, b, strict=True):
+            compare_points(found_a, found_b)
+        return a
+
+
+def compare_indexes(edge: VectorIndex, client: VectorIndex) -> CongruentIndexes:
+    return CongruentIndexes(edge, client)
