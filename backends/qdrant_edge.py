@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 
 # Segments smaller than this many vectors stay unindexed (brute force over them is as fast as HNSW).
 _MIN_POINTS_TO_INDEX = 1_000
+_PAYLOAD_UPDATES_PER_HOP = 16  # set_payloads: updates per thread hop (see there)
 _SCHEMA: dict[IndexKind, PayloadSchemaType | KeywordIndexParams] = {
     IndexKind.TENANT: KeywordIndexParams(is_tenant=True),
     IndexKind.KEYWORD: PayloadSchemaType.Keyword,
@@ -262,7 +263,9 @@ class EdgeVectorIndex:
     async def set_payloads(
         self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
     ) -> None:
-        # Edge has no batch operation: one thread hop for all of them, and one flush.
+        # Edge has no batch operation: a few updates per thread hop, and one flush. Not all in one
+        # hop: the binding holds the GIL, so a long run of updates would stall the event loop (and
+        # every retrieval waiting on it) for its whole length.
         operations = []
         for point_id, payload in updates.items():
             point_ids: list[int | UUID | str] = list(canonical_ids([point_id]))
@@ -271,11 +274,12 @@ class EdgeVectorIndex:
         if operations:
             shard = self._shard(memory_type)
 
-            def apply() -> None:
-                for operation in operations:
+            def apply(chunk: list[UpdateOperation]) -> None:
+                for operation in chunk:
                     shard.update(operation)
 
-            await asyncio.to_thread(apply)
+            for start in range(0, len(operations), _PAYLOAD_UPDATES_PER_HOP):
+                await asyncio.to_thread(apply, operations[start : start + _PAYLOAD_UPDATES_PER_HOP])
             if durable:
                 await self._make_durable(memory_type)
 
