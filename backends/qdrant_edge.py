@@ -65,7 +65,7 @@ log = logging.getLogger(__name__)
 
 # Segments smaller than this many vectors stay unindexed (brute force over them is as fast as HNSW).
 _MIN_POINTS_TO_INDEX = 1_000
-_PAYLOAD_UPDATES_PER_HOP = 16  # set_payloads: updates per thread hop (see there)
+_PAYLOAD_UPDATES_PER_HOP = 1  # set_payloads: updates per thread hop (see there)
 _SCHEMA: dict[IndexKind, PayloadSchemaType | KeywordIndexParams] = {
     IndexKind.TENANT: KeywordIndexParams(is_tenant=True),
     IndexKind.KEYWORD: PayloadSchemaType.Keyword,
@@ -263,9 +263,9 @@ class EdgeVectorIndex:
     async def set_payloads(
         self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
     ) -> None:
-        # Edge has no batch operation: a few updates per thread hop, and one flush. Not all in one
-        # hop: the binding holds the GIL, so a long run of updates would stall the event loop (and
-        # every retrieval waiting on it) for its whole length.
+        # Edge has no batch operation: one update per thread hop, and one flush. Not several per hop:
+        # the binding holds the GIL, so a run of updates stalls the event loop (and every retrieval
+        # on it) for its whole length: 100k p95 68 ms with one per hop, 78 with 16, 97 with all.
         operations = []
         for point_id, payload in updates.items():
             point_ids: list[int | UUID | str] = list(canonical_ids([point_id]))
