@@ -65,7 +65,6 @@ log = logging.getLogger(__name__)
 
 # Segments smaller than this many vectors stay unindexed (brute force over them is as fast as HNSW).
 _MIN_POINTS_TO_INDEX = 1_000
-_PAYLOAD_UPDATES_PER_HOP = 1  # set_payloads: updates per thread hop (see there)
 _SCHEMA: dict[IndexKind, PayloadSchemaType | KeywordIndexParams] = {
     IndexKind.TENANT: KeywordIndexParams(is_tenant=True),
     IndexKind.KEYWORD: PayloadSchemaType.Keyword,
@@ -274,12 +273,8 @@ class EdgeVectorIndex:
         if operations:
             shard = self._shard(memory_type)
 
-            def apply(chunk: list[UpdateOperation]) -> None:
-                for operation in chunk:
-                    shard.update(operation)
-
-            for start in range(0, len(operations), _PAYLOAD_UPDATES_PER_HOP):
-                await asyncio.to_thread(apply, operations[start : start + _PAYLOAD_UPDATES_PER_HOP])
+            for operation in operations:
+                await asyncio.to_thread(shard.update, operation)
             if durable:
                 await self._make_durable(memory_type)
 
