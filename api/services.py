@@ -149,6 +149,7 @@ def vector_store(settings: Settings, dimension: int) -> VectorStore:
         dimension,
         optimize_threshold=qdrant.optimize_threshold,
         durable_writes=qdrant.durable_writes,
+        payload_cache=qdrant.payload_cache,
     )
     documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)
     return VectorStore(index, documents, None)

@@ -91,7 +91,7 @@ class ClientVocabulary:
         return models.Prefetch(query=query, prefetch=prefetches, limit=limit)
 
     def stage_request(
-        self, stage: models.Prefetch, limit: int, with_vector: list[str] | bool
+        self, stage: models.Prefetch, limit: int, with_vector: list[str] | bool, with_payload: bool
     ) -> models.QueryRequest:
         return models.QueryRequest(
             query=stage.query,
@@ -99,7 +99,7 @@ class ClientVocabulary:
             prefetch=stage.prefetch,
             filter=stage.filter,
             limit=limit,
-            with_payload=True,
+            with_payload=with_payload,
             with_vector=with_vector,
             shard_key=self.shard_key,
         )
@@ -110,12 +110,13 @@ class ClientVocabulary:
         prefetches: list[models.Prefetch],
         limit: int,
         with_vector: list[str] | bool,
+        with_payload: bool,
     ) -> models.QueryRequest:
         return models.QueryRequest(
             query=formula,
             prefetch=prefetches,
             limit=limit,
-            with_payload=True,
+            with_payload=with_payload,
             with_vector=with_vector,
             shard_key=self.shard_key,
         )

@@ -37,6 +37,12 @@ class QdrantConfig(BaseModel):
         ge=1_000,
         description="unindexed vectors per type that trigger an HNSW build while serving (Qdrant Edge)",
     )
+    payload_cache: int = Field(
+        default=20_000,
+        ge=0,
+        le=10_000_000,
+        description="Qdrant Edge: payloads of recently returned memories kept in memory (~3 KiB each)",
+    )
     durable_writes: bool = Field(
         default=True, description="Qdrant Edge: fsync a write (flush its shard) before acknowledging it"
     )

@@ -28,11 +28,20 @@ from backends.qdrant_planner import QueryPlanner
 from memtypes.queries import Fusion as FusionKind
 
 
-def match_value(value: str | bool | int) -> MatchValue:
+def _bool_match(value: bool) -> MatchValue:
     # qdrant-edge-py 0.9 converts a Python bool to the integer 0/1, which then matches no stored
     # boolean. numpy's bool is not an int to the binding, so it arrives as a real boolean.
+    return MatchValue(np.bool_(value))  # type: ignore[arg-type]
+
+
+# Built once: the binding's conversion of a numpy bool is slow (~0.1 ms), and every filter of every
+# search asks for `superseded = false`.
+_BOOL_MATCHES = {True: _bool_match(True), False: _bool_match(False)}
+
+
+def match_value(value: str | bool | int) -> MatchValue:
     if isinstance(value, bool):
-        return MatchValue(np.bool_(value))  # type: ignore[arg-type]
+        return _BOOL_MATCHES[value]
     return MatchValue(value)
 
 
@@ -92,21 +101,32 @@ class EdgeVocabulary:
         # The stubs list `Fusion`, whose variants are what the binding takes.
         return Prefetch(limit=limit, query=query, prefetches=prefetches)  # type: ignore[arg-type]
 
-    def stage_request(self, stage: Prefetch, limit: int, with_vector: list[str] | bool) -> QueryRequest:
+    def stage_request(
+        self, stage: Prefetch, limit: int, with_vector: list[str] | bool, with_payload: bool
+    ) -> QueryRequest:
         return QueryRequest(
             limit=limit,
             query=stage.query,
             prefetches=stage.prefetches or None,
             filter=stage.filter,
-            with_payload=True,
+            with_payload=with_payload,
             with_vector=with_vector,
         )
 
     def formula_request(
-        self, formula: Formula, prefetches: list[Prefetch], limit: int, with_vector: list[str] | bool
+        self,
+        formula: Formula,
+        prefetches: list[Prefetch],
+        limit: int,
+        with_vector: list[str] | bool,
+        with_payload: bool,
     ) -> QueryRequest:
         return QueryRequest(
-            limit=limit, query=formula, prefetches=prefetches, with_payload=True, with_vector=with_vector
+            limit=limit,
+            query=formula,
+            prefetches=prefetches,
+            with_payload=with_payload,
+            with_vector=with_vector,
         )
 
     def ordered_request(self, key: str, descending: bool, flt: Filter, limit: int) -> QueryRequest:

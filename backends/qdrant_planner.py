@@ -68,9 +68,11 @@ class QueryVocabulary(Protocol[E, C, F, P, Q_co, FQ, V]):
     def formula(self, expression: E, defaults: dict[str, float]) -> FQ: ...
     def ranked(self, formula: FQ, prefetches: list[P], limit: int) -> P: ...
     def fused(self, fusion: Fusion, rrf_k: int, prefetches: list[P], limit: int) -> P: ...
-    def stage_request(self, stage: P, limit: int, with_vector: list[str] | bool) -> Q_co: ...
+    def stage_request(
+        self, stage: P, limit: int, with_vector: list[str] | bool, with_payload: bool
+    ) -> Q_co: ...
     def formula_request(
-        self, formula: FQ, prefetches: list[P], limit: int, with_vector: list[str] | bool
+        self, formula: FQ, prefetches: list[P], limit: int, with_vector: list[str] | bool, with_payload: bool
     ) -> Q_co: ...
     def ordered_request(self, key: str, descending: bool, flt: F, limit: int) -> Q_co: ...
 
@@ -133,14 +135,16 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
         # The filter sits on each list: fusion only ever sees points the request may see.
         return [self.v.fused(request.fusion, request.rrf_k, lists, depth)]
 
-    def query(self, request: SearchRequest) -> Q:
+    def query(self, request: SearchRequest, with_payload: bool = True) -> Q:
+        """`with_payload=False`: ids and scores only (an engine that caches payloads reads them itself)."""
         with_vector: list[str] | bool = [DENSE] if request.with_vector else False
         stages = self.relevance(request)
         if request.formula is None:  # the relevance stage's own ranking
             [stage] = stages
-            return self.v.stage_request(stage, request.limit, with_vector)
+            return self.v.stage_request(stage, request.limit, with_vector, with_payload)
         # The formula only ever re-scores the candidates the (filtered) relevance stage lets through.
-        return self.v.formula_request(self.formula(request.formula), stages, request.limit, with_vector)
+        formula = self.formula(request.formula)
+        return self.v.formula_request(formula, stages, request.limit, with_vector, with_payload)
 
     def neighbours(self, request: NeighbourRequest) -> Q:
         return self.v.ordered_request("seq", request.before, self.all_of(request.conditions()), request.limit)

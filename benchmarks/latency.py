@@ -124,6 +124,7 @@ async def _size_run(
     from qdrant_client import AsyncQdrantClient
 
     from backends.qdrant_client import QdrantClientVectorIndex
+    from backends.qdrant_config import QdrantConfig
     from backends.qdrant_edge import EdgeVectorIndex
     from backends.sparse import Bm25Encoder
     from backends.tokenizer import TokenizerRegistry
@@ -134,7 +135,13 @@ async def _size_run(
     tokenizers = TokenizerRegistry()
     dimension = embedder.dimension
     # No background HNSW builds while loading: one explicit build after the bulk load, timed.
-    edge = EdgeVectorIndex(data_dir / "qdrant", "mnemo", dimension, optimize_threshold=2**62)
+    edge = EdgeVectorIndex(
+        data_dir / "qdrant",
+        "mnemo",
+        dimension,
+        optimize_threshold=2**62,
+        payload_cache=QdrantConfig().payload_cache,  # as the service has it
+    )
     await edge.open()
     local = None
     if n <= options.client_max_size:

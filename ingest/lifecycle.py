@@ -17,6 +17,9 @@ from memtypes.requests import RetrieveRequest, RetrieveResponse
 from memtypes.types import MemoryType
 
 PROSPECTIVE_STATUSES = ("pending", "done", "cancelled")
+# Memories read per engine call by the access-count flush: Qdrant Edge holds the GIL for a whole
+# call (~20 µs a point at 100k), so thousands in one call would stall every retrieval meanwhile.
+_READ_CHUNK = 64
 
 
 class Lifecycle:
@@ -113,12 +116,16 @@ class AccessLog:
         # the same memory between this read and this update) can lose a count, never content.
         for (tenant, memory_type), counts in pending.items():
             stamp = last_seen[(tenant, memory_type)].isoformat()
+            ids = list(counts)
+            stored = []
+            for i in range(0, len(ids), _READ_CHUNK):  # bounded engine calls: a flush never stalls reads
+                stored += await self.index.get(memory_type, ids[i : i + _READ_CHUNK])
             updates: dict[str, dict[str, object]] = {
                 point.id: {
                     "access_count": int(point.payload.get("access_count", 0)) + counts[point.id],
                     "last_accessed_at": stamp,
                 }
-                for point in await self.index.get(memory_type, list(counts))
+                for point in stored
                 if point.payload.get("tenant") == tenant
             }
             # One engine call per type; statistics are not worth an fsync.

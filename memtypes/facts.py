@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Tokens: anything with a digit (4471, #1003, 10.0.0.3, $12.50, 2024-05-01, 09:03, 3pm), words.
 _TOKEN = re.compile(r"[#$€£]?\w*\d[\w.:/,-]*\w|[#$€£]?\d|[A-Za-z\u00C0-\uFFFF][\w'’-]*")
@@ -63,6 +64,9 @@ def _order(sequence: tuple[str, ...], names: frozenset[str]) -> list[str]:
     return list(seen)
 
 
+# Retrieval asks for the signatures of the same memories request after request (the best hits of a
+# tenant's store recur): a bounded memo makes that a dict lookup. Signatures are immutable.
+@lru_cache(maxsize=32_768)
 def signature(content: str) -> FactSignature:
     content = _REMEMBER.sub("remember", content)  # "don't forget" is a reminder, not a negation
     numbers: set[str] = set()

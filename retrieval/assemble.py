@@ -23,6 +23,7 @@ from retrieval.stages import explain
 from retrieval.updates import with_lift
 
 Points = dict[str, tuple[MemoryType, ScoredPoint, str]]  # id → (type, point, its line)
+_MAX_SHARED_GROUPS = 65_536
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,19 @@ class LinePrices:
     count stored with the memory when its line format is current, else counted here."""
 
     def __init__(
-        self, tokenizers: Tokenizers, encoding: str, headers: dict[tuple[str, MemoryType], int] | None = None
+        self,
+        tokenizers: Tokenizers,
+        encoding: str,
+        headers: dict[tuple[str, MemoryType], int] | None = None,
+        groups: dict[tuple[str, str], int] | None = None,
     ) -> None:
         self.encoding = encoding
         self.counter: TokenCounter = tokenizers.get(encoding)
-        self._headers = {} if headers is None else headers  # may be shared across requests
+        # Both may be shared across requests: a header or a group line ("[2025-03-01 10:00]") costs
+        # the same every time, and counting them was most of the tokenizer's work per request.
+        self._headers = {} if headers is None else headers
+        self._groups = {} if groups is None else groups
         self._lines: dict[tuple[MemoryType, str], tuple[str, int, str | None]] = {}
-        self._groups: dict[str, int] = {}
 
     def header(self, memory_type: MemoryType) -> int:
         """Tokens of a section's header in this encoding, counted once."""
@@ -88,9 +95,14 @@ class LinePrices:
     ) -> Packing:
         headers = {t: self.header(t) for t in resolved.types}
         groups = {c.group for found in candidates.values() for c in found if c.group is not None}
-        for group in groups - self._groups.keys():
-            self._groups[group] = self.counter.count(group)
-        group_tokens = {g: self._groups[g] for g in groups}
+        group_tokens = {}
+        for group in groups:
+            key = (self.encoding, group)
+            if key not in self._groups:
+                if len(self._groups) >= _MAX_SHARED_GROUPS:  # bounded: a long-running server sees many
+                    self._groups.clear()
+                self._groups[key] = self.counter.count(group)
+            group_tokens[group] = self._groups[key]
         return pack(
             candidates, split_budget(resolved.budget, weights), headers, resolved.budget, group_tokens
         )

@@ -17,6 +17,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from memtypes.records import SCOPE_FIELDS, Scope
@@ -141,7 +142,12 @@ def _line_tokens(payload: Mapping[str, object], encoding: str) -> int:
 
 
 def _words(text: object) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(str(text).lower()) if len(w) > 2)
+    return _content_words(str(text))
+
+
+@lru_cache(maxsize=32_768)  # the same best hits recur request after request; word sets are immutable
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2)
 
 
 def suppress_near_duplicates(hits: Sequence[ScoredPoint], threshold: float) -> list[ScoredPoint]:

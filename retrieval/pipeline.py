@@ -73,6 +73,7 @@ class Retriever:
         self.line_lengths = LineLengths()
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self._header_tokens: dict[tuple[str, MemoryType], int] = {}
+        self._group_tokens: dict[tuple[str, str], int] = {}
 
     def resolve(self, request: RetrieveRequest) -> ResolvedRequest:
         return resolve(request, self.config, self.tokenizers.default, self.models)
@@ -117,7 +118,7 @@ class Retriever:
                 self.line_lengths.observe(tenant, memory_type, mean)
         hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
         lifts = _newer_first(hits, self.config.newer_first_margin)
-        prices = LinePrices(self.tokenizers, resolved.encoding, self._header_tokens)
+        prices = LinePrices(self.tokenizers, resolved.encoding, self._header_tokens, self._group_tokens)
         packing = prices.packing(resolved, weights, hits)  # is the budget filled; which turns are chosen
         deeper = []
         if packing.tokens < resolved.budget * _UNDERFILLED:

@@ -9,6 +9,7 @@ import pytest
 from qdrant_client import AsyncQdrantClient
 
 from backends.qdrant_client import QdrantClientVectorIndex
+from backends.qdrant_config import QdrantConfig
 from backends.qdrant_edge import EdgeVectorIndex
 from memtypes.ports import VectorIndex
 from tests.backends.congruence import compare_indexes
@@ -39,7 +40,10 @@ async def edge_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_index(kind: str, tmp_path: Path, template: Path) -> EdgeVectorIndex | QdrantClientVectorIndex:
     if kind == "edge":
         copy_sparse(template, tmp_path / "edge")
-        return EdgeVectorIndex(tmp_path / "edge", PREFIX, DIMENSION)
+        # With the payload cache the service runs with: every scenario checks it stays coherent.
+        return EdgeVectorIndex(
+            tmp_path / "edge", PREFIX, DIMENSION, payload_cache=QdrantConfig().payload_cache
+        )
     return QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), PREFIX, DIMENSION)
 
 
