@@ -143,9 +143,12 @@ async def write_memories(
 
 @get("/v1/memories/{memory_id:uuid}", summary="Read one memory", responses=WITH_ID)
 async def get_memory(
-    memory_id: FromPath[UUID], catalog: NamedDependency[Catalog], tenant: NamedDependency[str]
+    memory_id: FromPath[UUID],
+    catalog: NamedDependency[Catalog],
+    access_log: NamedDependency[AccessLog],
+    tenant: NamedDependency[str],
 ) -> MemoryRecord:
-    return await catalog.find(tenant, str(memory_id))
+    return access_log.with_pending(tenant, await catalog.find(tenant, str(memory_id)))
 
 
 @delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
@@ -163,6 +166,7 @@ async def delete_memory(
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
 async def list_memories(
     catalog: NamedDependency[Catalog],
+    access_log: NamedDependency[AccessLog],
     tenant: NamedDependency[str],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
     user_id: ScopeIdParam = None,
@@ -179,7 +183,8 @@ async def list_memories(
         include_superseded=include_superseded,
     )
     page = await catalog.page(flt, memory_type, limit, cursor)
-    return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
+    records = [access_log.with_pending(tenant, r) for r in page.records]
+    return MemoryPage(memories=records, next_cursor=page.next_cursor)
 
 
 @post(

@@ -77,7 +77,7 @@ class Services:
         while True:
             await asyncio.sleep(self.settings.access_flush_interval_s)
             try:
-                await self.access_log.flush()
+                await self.access_log.flush(paced=False)
             except Exception:  # bookkeeping must never take the service down; try again next round
                 log.exception("flushing access bookkeeping failed")
 
@@ -100,7 +100,7 @@ class Services:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await self.access_log.flush()
+        await self.access_log.flush(paced=False)
         for reviewer in self.reviewers:
             await reviewer.close()
         await self.redis.close()

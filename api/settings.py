@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_items_per_request: int = Field(default=1_000, ge=1, le=10_000)
     access_flush_interval_s: float = Field(
-        default=2.0,
+        default=30.0,
         gt=0.0,
         le=3600.0,
         description="how often access counts of retrieved memories are written",

@@ -17,9 +17,10 @@ import contextlib
 import json
 import logging
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from qdrant_edge import (
@@ -327,12 +328,30 @@ class EdgeVectorIndex:
         if not point_ids:
             return []
         shard = self._shard(memory_type)
+        if not with_vector and self.payloads.enabled:
+            generation = self.payloads.generation(memory_type)
+            found = await asyncio.to_thread(self._cached_payloads, shard, memory_type, point_ids, generation)
+            return [StoredPoint(i, found[i]) for i in point_ids if i in found]
         # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
         records = await asyncio.to_thread(shard.retrieve, list(point_ids), True, with_vector)
         return [
             StoredPoint(str(r.id), r.payload or {}, dense_vector(r.vector) if with_vector else None)
             for r in records
         ]
+
+    def _cached_payloads(
+        self, shard: EdgeShard, memory_type: MemoryType, ids: Iterable[str], generation: int
+    ) -> dict[str, dict[str, Any]]:
+        """Payloads by id from the cache, the misses read from the engine (and cached, unless a
+        write overlapped: `generation` was noted before the caller's engine reads began)."""
+        payloads, missing = self.payloads.lookup(memory_type, ids)
+        if missing:
+            # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
+            wanted: list[int | UUID | str] = list(missing)
+            read = {str(r.id): r.payload or {} for r in shard.retrieve(wanted, True, False)}
+            self.payloads.store(memory_type, read, generation)
+            payloads.update(read)
+        return payloads
 
     async def scroll(
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
@@ -365,13 +384,9 @@ class EdgeVectorIndex:
         # Ids and scores from the engine; payloads from the cache, the misses read in this same hop.
         generation = self.payloads.generation(memory_type)
         results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
-        payloads, missing = self.payloads.lookup(memory_type, {str(p.id) for hits in results for p in hits})
-        if missing:
-            # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
-            wanted: list[int | UUID | str] = list(missing)
-            read = {str(r.id): r.payload or {} for r in shard.retrieve(wanted, True, False)}
-            self.payloads.store(memory_type, read, generation)
-            payloads.update(read)
+        payloads = self._cached_payloads(
+            shard, memory_type, {str(p.id) for hits in results for p in hits}, generation
+        )
         # A point deleted between the query and the read is left out, as if the query came later.
         return [
             [
