@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,7 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"model {model_name!r} does not declare its embedding dimension")
         self.dimension = int(dimension)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mnemo-embed")
+        self._queries = SharedBatches(self._embed_batches)
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
         if self._onnx is not None:
@@ -109,6 +110,11 @@ class SentenceTransformerEmbedder:
         return [v.tolist() for v in vectors]
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if len(texts) == 1 and len(texts[0]) <= _SHARED_BATCH_CHARS:  # a query: may share a batch
+            return [await self._queries.embed(texts[0])]
+        return await self._embed_batches(texts)
+
+    async def _embed_batches(self, texts: Sequence[str]) -> list[list[float]]:
         loop = asyncio.get_running_loop()
         # Batches of texts of similar length: each batch is padded to its longest text.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -121,6 +127,48 @@ class SentenceTransformerEmbedder:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+# Single texts up to this length (a query, one short memory) join the next shared batch.
+_SHARED_BATCH_CHARS = 2_000
+
+
+class SharedBatches:
+    """Single texts embedded together: what arrives while a batch runs goes into the next one.
+
+    With several retrievals at once, each query used to wait for every query before it, one model
+    run each; a batch of a few short texts costs little more than one. Nothing waits on purpose: a
+    query that finds the model idle runs at once, alone.
+    """
+
+    def __init__(self, run: Callable[[list[str]], Awaitable[list[list[float]]]], most: int = 32) -> None:
+        self._run = run
+        self._most = most
+        self._waiting: list[tuple[str, asyncio.Future[list[float]]]] = []
+        self._draining: asyncio.Task[None] | None = None
+        self.batches = 0  # model runs, for tests and curiosity
+
+    async def embed(self, text: str) -> list[float]:
+        future: asyncio.Future[list[float]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((text, future))
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+            self.batches += 1
+            try:
+                vectors = await self._run([text for text, _ in batch])
+            except Exception as exc:  # every caller of the batch gets the error, none hangs
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                if not future.done():  # its request may have been cancelled meanwhile
+                    future.set_result(vector)
 
 
 # A slice's work is bounded by characters as well as by count: a query embedded meanwhile waits for

@@ -68,3 +68,16 @@ def test_a_model_the_export_cannot_reproduce_stays_on_pytorch(caplog: pytest.Log
     with caplog.at_level(logging.WARNING, logger="mnemo.embedder"):
         assert _onnx_encoder(cls_pooled, "cls-pooled") is None
     assert "runs on PyTorch" in caplog.text
+
+
+async def test_concurrent_queries_share_model_runs_and_get_their_own_vectors(tmp_path: Path) -> None:
+    embedder = SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path)
+    try:
+        queries = [f"what did Caroline say about the trip on day {i}?" for i in range(12)]
+        alone = [(await embedder.embed([q]))[0] for q in queries]  # one after the other: a run each
+        runs = embedder._queries.batches
+        together = await asyncio.gather(*(embedder.embed([q]) for q in queries))
+        assert embedder._queries.batches - runs < len(queries)  # queued ones shared a run
+        np.testing.assert_allclose(np.array([v[0] for v in together]), np.array(alone), atol=1e-5)
+    finally:
+        embedder.close()
