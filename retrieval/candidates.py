@@ -97,6 +97,38 @@ class LineLengths:
             self._means.popitem(last=False)
 
 
+class LargeCounts:
+    """Recent counts of what a type holds in a filter, kept only where they are large: a type
+    counted at least as large as a retrieval's list needs is "full" whatever the exact number, and
+    counts of a filter only shrink by deletes (a list sized for more than remain costs nothing). So
+    such a count can stand in for a few seconds: at 100k memories the four counts of a retrieval were
+    four engine calls on the serving thread's GIL. A count too small to fill a list is never taken
+    from here: that list's size depends on it, and a write may just have grown it.
+    """
+
+    def __init__(self, ttl_s: float = 10.0, capacity: int = 8192) -> None:
+        self.ttl_s, self.capacity = ttl_s, capacity
+        self._counts: OrderedDict[tuple[MemoryType, str], tuple[int, float]] = OrderedDict()
+
+    @staticmethod
+    def _key(memory_type: MemoryType, flt: MemoryFilter) -> tuple[MemoryType, str]:
+        return memory_type, repr(flt)
+
+    def at_least(self, memory_type: MemoryType, flt: MemoryFilter, enough: int, now: float) -> int | None:
+        """A recent count of at least `enough`, or None (count afresh)."""
+        entry = self._counts.get(self._key(memory_type, flt))
+        if entry is None or entry[1] < now or entry[0] < enough:
+            return None
+        return entry[0]
+
+    def note(self, memory_type: MemoryType, flt: MemoryFilter, count: int, now: float) -> None:
+        key = self._key(memory_type, flt)
+        self._counts[key] = (count, now + self.ttl_s)
+        self._counts.move_to_end(key)
+        while len(self._counts) > self.capacity:
+            self._counts.popitem(last=False)
+
+
 def mean_line_tokens(hits: Sequence[ScoredPoint], encoding: str) -> float | None:
     """The mean line length of a list of hits (None for an empty one)."""
     return sum(_line_tokens(h.payload, encoding) for h in hits) / len(hits) if hits else None

@@ -28,6 +28,7 @@ from memtypes.working import WorkingItem
 from retrieval.assemble import Found, LinePrices, assemble
 from retrieval.budget import Packing, normalize_allocation
 from retrieval.candidates import (
+    LargeCounts,
     LineLengths,
     Neighbour,
     candidate_limits,
@@ -71,6 +72,7 @@ class Retriever:
         self.working = working
         self.sparse = sparse
         self.line_lengths = LineLengths()
+        self.large_counts = LargeCounts()
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self._header_tokens: dict[tuple[str, MemoryType], int] = {}
         self._group_tokens: dict[tuple[str, str], int] = {}
@@ -156,14 +158,21 @@ class Retriever:
         for small sets), because estimates of combined filters can be far too low. Counting only
         sizes the lists: if it fails, every type is sized as if it were full."""
         enough = {t: math.ceil(budget / line_tokens[t]) for t in filters}
+        now = time.monotonic()
+        counts: dict[MemoryType, int] = {}
+        for t, f in filters.items():
+            if (known := self.large_counts.at_least(t, f, enough[t], now)) is not None:
+                counts[t] = known
         try:
-            estimates = await asyncio.gather(
-                *(self.index.count(t, f, exact=False) for t, f in filters.items())
-            )
-            counts = dict(zip(filters, estimates, strict=True))
-            small = [t for t, n in counts.items() if n < enough[t]]
+            unknown = [t for t in filters if t not in counts]
+            estimates = await asyncio.gather(*(self.index.count(t, filters[t], exact=False) for t in unknown))
+            counts.update(zip(unknown, estimates, strict=True))
+            small = [t for t in unknown if counts[t] < enough[t]]
             exact = await asyncio.gather(*(self.index.count(t, filters[t]) for t in small))
             counts.update(zip(small, exact, strict=True))
+            for t in unknown:
+                if counts[t] >= enough[t]:
+                    self.large_counts.note(t, filters[t], counts[t], now)
         except Exception as exc:  # the search that follows reports an outage itself
             log.debug("candidate sizing without counts: %s", exc)
             counts = enough

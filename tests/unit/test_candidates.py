@@ -12,6 +12,7 @@ from memtypes.rendering import LINE_FORMAT
 from memtypes.requests import RankingOptions, TypeWeights
 from memtypes.types import POLICIES, MemoryType
 from retrieval.candidates import (
+    LargeCounts,
     LineLengths,
     candidate_limits,
     deeper_searches,
@@ -141,3 +142,15 @@ def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
     assert deeper_searches([search], hits(20, 13), "cl100k_base", config) == []  # nearly as long as assumed
     # A list already sized for 8-token lines (LineLengths) is not searched again for them.
     assert deeper_searches([search], hits(20, 8), "cl100k_base", config, {MemoryType.SEMANTIC: 8}) == []
+
+
+def test_large_counts_stand_in_only_while_fresh_and_large_enough() -> None:
+    memo, alice, bob = LargeCounts(ttl_s=10.0), MemoryFilter(tenant="t"), MemoryFilter(tenant="u")
+    memo.note(MemoryType.SEMANTIC, alice, 500, now=0.0)
+    assert memo.at_least(MemoryType.SEMANTIC, alice, enough=100, now=5.0) == 500
+    assert (
+        memo.at_least(MemoryType.SEMANTIC, alice, enough=501, now=5.0) is None
+    )  # a bigger list: count afresh
+    assert memo.at_least(MemoryType.SEMANTIC, alice, enough=100, now=10.5) is None  # expired
+    assert memo.at_least(MemoryType.SEMANTIC, bob, enough=1, now=5.0) is None  # another filter
+    assert memo.at_least(MemoryType.EPISODIC, alice, enough=1, now=5.0) is None  # another type
