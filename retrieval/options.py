@@ -72,6 +72,8 @@ class RetrievalConfig(BaseModel):
     session_gap_s: float = 6 * 3600.0  # neighbours occurred within this of their turn
     time_weight: float = 0.1  # 0.1 → 0.873 budget_recall@2048, 0.2 → 0.867, 0.3 → 0.859
     time_slack_s: float = 7 * DAY_SECONDS  # events are told a little after they happen
+    # A when-question's lift for memories that state a time (memtypes.time_mentions); 0 = off.
+    tells_time_weight: float = 0.0
     # Knowledge updates (retrieval.updates): the older statement's lead a newer one may overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN
 
