@@ -99,6 +99,7 @@ def ranking_policies(
     window = parse_time_window(request.query, resolved.now) if tuning.temporal else None
     boost = TimeBoost(window, config.time_weight, config.time_slack_s) if window else None
     # A when-question lifts memories that state a time (off with the time parser: `temporal`).
+    # Memories written before the flag existed lack it and are simply not lifted.
     tells_time = config.tells_time_weight if tuning.temporal and asks_when(request.query) else 0.0
     return {
         t: RankingPolicy(

@@ -32,6 +32,7 @@ OTHERS = [
 ]
 WHEN = "When did Melanie run the charity race for mental health?"
 WHAT = "What did Melanie think of the charity race for mental health?"
+DEFAULT = RetrievalConfig().tells_time_weight  # the term as the service runs it
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,9 @@ async def ranked(
     budget: int = 2_000,
 ) -> tuple[list[dict[str, Any]], Any]:
     index, tokenizers, sparse = stack
-    retriever = Retriever(index, embedder, tokenizers, RetrievalConfig(tells_time_weight=weight), sparse=sparse)
+    retriever = Retriever(
+        index, embedder, tokenizers, RetrievalConfig(tells_time_weight=weight), sparse=sparse
+    )
     request = RetrieveRequest(
         query=query, scope=SCOPE, types=[MemoryType.EPISODIC], budget_tokens=budget, now=NOW, explain=True
     )
@@ -84,19 +87,19 @@ async def test_a_when_question_lifts_the_memory_that_states_a_time(
 ) -> None:
     off, _ = await ranked(stack, embedder, WHEN, weight=0.0)
     assert contents(off)[:2] == [TOPICAL, DATED]  # without the term the paraphrase leads
-    on, _ = await ranked(stack, embedder, WHEN, weight=0.1)
+    on, _ = await ranked(stack, embedder, WHEN, weight=DEFAULT)
     assert contents(on)[:2] == [DATED, TOPICAL]
     for memory in on:  # the explanation is the engine's score, the new term included
         assert memory["explain"]["total"] == pytest.approx(memory["score"], abs=1e-4)
     lifted = next(m for m in on if m["content"] == DATED)["explain"]["components"]
-    assert lifted["tells_time"]["contribution"] == pytest.approx(0.1)
+    assert DEFAULT > 0 and lifted["tells_time"]["contribution"] == pytest.approx(DEFAULT)
 
 
 async def test_other_questions_are_ranked_as_before(
     stack: tuple[EdgeVectorIndex, TokenizerRegistry, Bm25Encoder], embedder: SentenceTransformerEmbedder
 ) -> None:
     off, _ = await ranked(stack, embedder, WHAT, weight=0.0)
-    on, _ = await ranked(stack, embedder, WHAT, weight=0.1)
+    on, _ = await ranked(stack, embedder, WHAT, weight=DEFAULT)
     assert contents(on) == contents(off)
     assert all("tells_time" not in m["explain"]["components"] for m in on)
 
@@ -108,7 +111,7 @@ async def test_the_budget_contract_holds_with_the_term_on(
     budget: int,
 ) -> None:
     _, tokenizers, _ = stack
-    _, response = await ranked(stack, embedder, WHEN, weight=0.1, budget=budget)
+    _, response = await ranked(stack, embedder, WHEN, weight=DEFAULT, budget=budget)
     used = tokenizers.get(response.metadata.encoding).count(response.context)
     assert used <= budget
     assert response.metadata.total_tokens <= budget
