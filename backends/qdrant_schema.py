@@ -33,6 +33,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     ("fact_key", IndexKind.KEYWORD),
     ("trigger_key", IndexKind.KEYWORD),
     ("superseded", IndexKind.BOOL),
+    ("tells_time", IndexKind.BOOL),  # the formula's when-question term (memtypes.time_mentions)
     ("occurred_ts", IndexKind.FLOAT),
     ("due_ts", IndexKind.FLOAT),
     ("created_ts", IndexKind.FLOAT),

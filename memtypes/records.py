@@ -21,6 +21,7 @@ from pydantic import (
 from memtypes.jsontypes import IsoDatetime, JsonFloat
 from memtypes.limits import metadata_problem
 from memtypes.text import phrase_key
+from memtypes.time_mentions import mentions_time
 from memtypes.types import MemoryType
 
 MAX_CONTENT_CHARS = 32_000
@@ -161,6 +162,8 @@ class MemoryRecord(BaseModel):
             payload["due_ts"] = self.due_at.timestamp()
         if self.trigger is not None:
             payload["trigger_key"] = phrase_key(self.trigger)
+        # Whether the content states a time: the formula lifts such memories for when-questions.
+        payload["tells_time"] = mentions_time(self.content)
         return payload
 
     @classmethod

@@ -13,6 +13,7 @@ from memtypes.models import ModelSpec, resolve_model
 from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.requests import RetrieveRequest
 from memtypes.text import phrase_keys_in
+from memtypes.time_mentions import asks_when
 from memtypes.types import MemoryType
 from retrieval.options import RetrievalConfig, Tuning
 from retrieval.policy import STAGE_SCORE, RankingPolicy, TimeBoost
@@ -97,6 +98,9 @@ def ranking_policies(
     phrases = phrase_keys_in(request.query)
     window = parse_time_window(request.query, resolved.now) if tuning.temporal else None
     boost = TimeBoost(window, config.time_weight, config.time_slack_s) if window else None
+    # A when-question lifts memories that state a time (off with the time parser: `temporal`).
+    # Memories written before the flag existed lack it and are simply not lifted.
+    tells_time = config.tells_time_weight if tuning.temporal and asks_when(request.query) else 0.0
     return {
         t: RankingPolicy(
             tuning.policies[t],
@@ -104,6 +108,7 @@ def ranking_policies(
             phrases if t is PROSPECTIVE else (),
             relevance=relevance,
             time_boost=boost if t is not PROSPECTIVE else None,
+            tells_time_weight=tells_time if t is not PROSPECTIVE else 0.0,
         )
         for t in resolved.types
     }

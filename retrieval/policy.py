@@ -11,6 +11,8 @@ score = Σ weight·term, with the terms of a memory type:
   overdue     1 when a prospective item is pending and already due, so it comes first
   trigger     1 when a pending prospective item's trigger phrase occurs in the query
   time        1 when the memory occurred within the time the query names ("last May", "in 2022")
+  tells_time  1 when the memory states a time ("last Saturday", "in May"); weighted only for a
+              query that asks when (memtypes.time_mentions)
 
 `relevance_only()` ranks by the relevance term alone (no formula runs when that is the stage's own
 score).
@@ -96,12 +98,14 @@ class RankingPolicy:
         *,
         relevance: Expr = STAGE_SCORE,
         time_boost: TimeBoost | None = None,
+        tells_time_weight: float = 0.0,
     ) -> None:
         self.policy = policy
         self.now_ts = now_ts
         self.query_phrases = query_phrases
         self.relevance = relevance
         self.time_boost = time_boost
+        self.tells_time_weight = tells_time_weight
         self.ranks_in_engine = True
         self.terms = tuple(t for t in self._all_terms() if t.weight != 0.0)
 
@@ -161,6 +165,7 @@ class RankingPolicy:
                 if boost
                 else Const(0.0),
             ),
+            Term("tells_time", self.tells_time_weight, AllOf((FieldEquals("tells_time", True),))),
         ]
 
     def formula(self, relevance: Expr | None = None) -> Expr | None:
