@@ -122,14 +122,14 @@ class ClientVocabulary:
         )
 
     def ordered_request(
-        self, key: str, descending: bool, flt: models.Filter, limit: int
+        self, key: str, descending: bool, flt: models.Filter, limit: int, with_payload: bool
     ) -> models.QueryRequest:
         direction = models.Direction.DESC if descending else models.Direction.ASC
         return models.QueryRequest(
             query=models.OrderByQuery(order_by=models.OrderBy(key=key, direction=direction)),
             filter=flt,
             limit=limit,
-            with_payload=True,
+            with_payload=with_payload,
             with_vector=False,
             shard_key=self.shard_key,
         )

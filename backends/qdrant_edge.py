@@ -409,9 +409,18 @@ class EdgeVectorIndex:
     def _neighbours_in_shard(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]
     ) -> list[list[StoredPoint]]:
-        batch = QueryBatchRequest([PLAN.neighbours(r) for r in requests])
-        results = self._shard(memory_type).query_batch(batch)
-        return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
+        shard = self._shard(memory_type)
+        cached = self.payloads.enabled
+        generation = self.payloads.generation(memory_type)
+        results = shard.query_batch(QueryBatchRequest([PLAN.neighbours(r, not cached) for r in requests]))
+        if not cached:
+            return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
+        ids = {str(p.id) for hits in results for p in hits}
+        payloads = self._cached_payloads(shard, memory_type, ids, generation)
+        return [
+            [StoredPoint(i, payloads[i]) for i in (str(p.id) for p in hits) if i in payloads]
+            for hits in results
+        ]
 
     # -- HNSW maintenance ------------------------------------------------------------------------
 

@@ -129,10 +129,16 @@ class EdgeVocabulary:
             with_vector=with_vector,
         )
 
-    def ordered_request(self, key: str, descending: bool, flt: Filter, limit: int) -> QueryRequest:
+    def ordered_request(
+        self, key: str, descending: bool, flt: Filter, limit: int, with_payload: bool
+    ) -> QueryRequest:
         direction = Direction.Desc if descending else Direction.Asc
         return QueryRequest(
-            limit=limit, query=OrderBy(key, direction), filter=flt, with_payload=True, with_vector=False
+            limit=limit,
+            query=OrderBy(key, direction),
+            filter=flt,
+            with_payload=with_payload,
+            with_vector=False,
         )
 
 

@@ -74,7 +74,7 @@ class QueryVocabulary(Protocol[E, C, F, P, Q_co, FQ, V]):
     def formula_request(
         self, formula: FQ, prefetches: list[P], limit: int, with_vector: list[str] | bool, with_payload: bool
     ) -> Q_co: ...
-    def ordered_request(self, key: str, descending: bool, flt: F, limit: int) -> Q_co: ...
+    def ordered_request(self, key: str, descending: bool, flt: F, limit: int, with_payload: bool) -> Q_co: ...
 
 
 class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
@@ -146,8 +146,9 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
         formula = self.formula(request.formula)
         return self.v.formula_request(formula, stages, request.limit, with_vector, with_payload)
 
-    def neighbours(self, request: NeighbourRequest) -> Q:
-        return self.v.ordered_request("seq", request.before, self.all_of(request.conditions()), request.limit)
+    def neighbours(self, request: NeighbourRequest, with_payload: bool = True) -> Q:
+        conditions = self.all_of(request.conditions())
+        return self.v.ordered_request("seq", request.before, conditions, request.limit, with_payload)
 
     def vectors(self, point: VectorPoint) -> dict[str, Any]:
         """The named vectors of a point to store: dense, and BM25 when it has any terms."""
