@@ -8,6 +8,9 @@ Caveat, measured with qdrant-edge-py 0.9: the binding holds the GIL for the whol
 a worker thread does not let other Python code run meanwhile. That is why threads are no faster
 than serial calls, and why a background `optimize()` still stalls the event loop while it runs
 (seconds for tens of thousands of vectors); `optimize_threshold` bounds how often that happens.
+
+The reads live in backends/qdrant_edge_reads.py (`EdgeReads`, mixed in); payloads of returned points
+come from a `PayloadCache` that the writes here keep coherent.
 """
 
 from __future__ import annotations
@@ -17,14 +20,11 @@ import contextlib
 import json
 import logging
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from uuid import UUID
 
 from qdrant_edge import (
-    CountRequest,
     Distance,
     EdgeConfig,
     EdgeOptimizersConfig,
@@ -35,31 +35,23 @@ from qdrant_edge import (
     Modifier,
     PayloadSchemaType,
     Point,
-    QueryBatchRequest,
-    ScrollRequest,
     UpdateOperation,
 )
 
 from backends._group_flush import GroupFlush
 from backends.payload_cache import PayloadCache
+from backends.qdrant_edge_reads import EdgeReads
 from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
-from backends.qdrant_planner import scored, serial_per_type
 from backends.qdrant_schema import (
     DENSE,
     PAYLOAD_INDEXES,
     SPARSE,
     IndexKind,
     canonical_ids,
-    dense_vector,
 )
 from memtypes.errors import Unavailable
 from memtypes.ports import IndexHealth, IndexMaintenance
 from memtypes.queries import (
-    MemoryFilter,
-    NeighbourRequest,
-    ScoredPoint,
-    SearchRequest,
-    StoredPoint,
     VectorPoint,
 )
 from memtypes.types import MemoryType
@@ -94,7 +86,7 @@ def _unindexed(shard: EdgeShard) -> int:
     return info.points_count - info.indexed_vectors_count
 
 
-class EdgeVectorIndex:
+class EdgeVectorIndex(EdgeReads):
     """One Edge shard per memory type under `data_dir`, named `<prefix>_<type>`."""
 
     def __init__(
@@ -324,103 +316,6 @@ class EdgeVectorIndex:
 
     async def index_backlog(self) -> int:
         return sum(s.points - s.indexed_vectors for s in (await self.indexing_status()).values())
-
-    # -- reads -----------------------------------------------------------------------------------
-
-    async def get(
-        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
-    ) -> list[StoredPoint]:
-        point_ids = canonical_ids(ids)
-        if not point_ids:
-            return []
-        shard = self._shard(memory_type)
-        if not with_vector and self.payloads.enabled:
-            generation = self.payloads.generation(memory_type)
-            found = await asyncio.to_thread(self._cached_payloads, shard, memory_type, point_ids, generation)
-            return [StoredPoint(i, found[i]) for i in point_ids if i in found]
-        # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
-        records = await asyncio.to_thread(shard.retrieve, list(point_ids), True, with_vector)
-        return [
-            StoredPoint(str(r.id), r.payload or {}, dense_vector(r.vector) if with_vector else None)
-            for r in records
-        ]
-
-    def _cached_payloads(
-        self, shard: EdgeShard, memory_type: MemoryType, ids: Iterable[str], generation: int
-    ) -> dict[str, dict[str, Any]]:
-        """Payloads by id from the cache, the misses read from the engine (and cached, unless a
-        write overlapped: `generation` was noted before the caller's engine reads began)."""
-        payloads, missing = self.payloads.lookup(memory_type, ids)
-        if missing:
-            # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
-            wanted: list[int | UUID | str] = list(missing)
-            read = {str(r.id): r.payload or {} for r in shard.retrieve(wanted, True, False)}
-            self.payloads.store(memory_type, read, generation)
-            payloads.update(read)
-        return payloads
-
-    async def scroll(
-        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
-    ) -> tuple[list[StoredPoint], str | None]:
-        shard = self._shard(memory_type)
-        request = ScrollRequest(
-            offset=offset, limit=limit, filter=PLAN.filter(flt), with_payload=True, with_vector=False
-        )
-        records, next_offset = await asyncio.to_thread(shard.scroll, request)
-        points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
-        return points, None if next_offset is None else str(next_offset)
-
-    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
-        shard = self._shard(memory_type)
-        # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
-        return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=PLAN.filter(flt)))
-
-    # Every shard's batch in one worker thread: the binding holds the GIL, so a thread per shard
-    # only adds hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
-    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-        return await asyncio.to_thread(serial_per_type, requests, self._search_shard)
-
-    def _search_shard(
-        self, memory_type: MemoryType, requests: list[SearchRequest]
-    ) -> list[list[ScoredPoint]]:
-        shard = self._shard(memory_type)
-        if not self.payloads.enabled or any(r.with_vector for r in requests):
-            batch = QueryBatchRequest([PLAN.query(r) for r in requests])
-            return [[scored(p) for p in hits] for hits in shard.query_batch(batch)]
-        # Ids and scores from the engine; payloads from the cache, the misses read in this same hop.
-        generation = self.payloads.generation(memory_type)
-        results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
-        payloads = self._cached_payloads(
-            shard, memory_type, {str(p.id) for hits in results for p in hits}, generation
-        )
-        # A point deleted between the query and the read is left out, as if the query came later.
-        return [
-            [
-                ScoredPoint(str(p.id), float(p.score), payloads[str(p.id)])
-                for p in hits
-                if str(p.id) in payloads
-            ]
-            for hits in results
-        ]
-
-    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        return await asyncio.to_thread(serial_per_type, requests, self._neighbours_in_shard)
-
-    def _neighbours_in_shard(
-        self, memory_type: MemoryType, requests: list[NeighbourRequest]
-    ) -> list[list[StoredPoint]]:
-        shard = self._shard(memory_type)
-        cached = self.payloads.enabled
-        generation = self.payloads.generation(memory_type)
-        results = shard.query_batch(QueryBatchRequest([PLAN.neighbours(r, not cached) for r in requests]))
-        if not cached:
-            return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
-        ids = {str(p.id) for hits in results for p in hits}
-        payloads = self._cached_payloads(shard, memory_type, ids, generation)
-        return [
-            [StoredPoint(i, payloads[i]) for i in (str(p.id) for p in hits) if i in payloads]
-            for hits in results
-        ]
 
     # -- HNSW maintenance ------------------------------------------------------------------------
 

@@ -1,0 +1,125 @@
+"""The read side of `EdgeVectorIndex` (backends/qdrant_edge.py): get, scroll, count, searches and
+neighbour lookups, with payloads read through the index's `PayloadCache`.
+
+Every call runs in a worker thread: Edge blocks, and holds the GIL for the whole call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from qdrant_edge import CountRequest, EdgeShard, QueryBatchRequest, ScrollRequest
+
+from backends.payload_cache import PayloadCache
+from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
+from backends.qdrant_planner import scored, serial_per_type
+from backends.qdrant_schema import canonical_ids, dense_vector
+from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
+from memtypes.types import MemoryType
+
+
+class EdgeReads:
+    """Mixed into `EdgeVectorIndex`, which owns the shards and the cache."""
+
+    payloads: PayloadCache
+
+    def _shard(self, memory_type: MemoryType) -> EdgeShard:
+        raise NotImplementedError
+
+    async def get(
+        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
+    ) -> list[StoredPoint]:
+        point_ids = canonical_ids(ids)
+        if not point_ids:
+            return []
+        shard = self._shard(memory_type)
+        if not with_vector and self.payloads.enabled:
+            generation = self.payloads.generation(memory_type)
+            found = await asyncio.to_thread(self._cached_payloads, shard, memory_type, point_ids, generation)
+            return [StoredPoint(i, found[i]) for i in point_ids if i in found]
+        # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
+        records = await asyncio.to_thread(shard.retrieve, list(point_ids), True, with_vector)
+        return [
+            StoredPoint(str(r.id), r.payload or {}, dense_vector(r.vector) if with_vector else None)
+            for r in records
+        ]
+
+    def _cached_payloads(
+        self, shard: EdgeShard, memory_type: MemoryType, ids: Iterable[str], generation: int
+    ) -> dict[str, dict[str, Any]]:
+        """Payloads by id from the cache, the misses read from the engine (and cached, unless a
+        write overlapped: `generation` was noted before the caller's engine reads began)."""
+        payloads, missing = self.payloads.lookup(memory_type, ids)
+        if missing:
+            # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
+            wanted: list[int | UUID | str] = list(missing)
+            read = {str(r.id): r.payload or {} for r in shard.retrieve(wanted, True, False)}
+            self.payloads.store(memory_type, read, generation)
+            payloads.update(read)
+        return payloads
+
+    async def scroll(
+        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
+    ) -> tuple[list[StoredPoint], str | None]:
+        shard = self._shard(memory_type)
+        request = ScrollRequest(
+            offset=offset, limit=limit, filter=PLAN.filter(flt), with_payload=True, with_vector=False
+        )
+        records, next_offset = await asyncio.to_thread(shard.scroll, request)
+        points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
+        return points, None if next_offset is None else str(next_offset)
+
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
+        shard = self._shard(memory_type)
+        # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
+        return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=PLAN.filter(flt)))
+
+    # Every shard's batch in one worker thread: the binding holds the GIL, so a thread per shard
+    # only adds hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
+    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        return await asyncio.to_thread(serial_per_type, requests, self._search_shard)
+
+    def _search_shard(
+        self, memory_type: MemoryType, requests: list[SearchRequest]
+    ) -> list[list[ScoredPoint]]:
+        shard = self._shard(memory_type)
+        if not self.payloads.enabled or any(r.with_vector for r in requests):
+            batch = QueryBatchRequest([PLAN.query(r) for r in requests])
+            return [[scored(p) for p in hits] for hits in shard.query_batch(batch)]
+        # Ids and scores from the engine; payloads from the cache, the misses read in this same hop.
+        generation = self.payloads.generation(memory_type)
+        results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
+        payloads = self._cached_payloads(
+            shard, memory_type, {str(p.id) for hits in results for p in hits}, generation
+        )
+        # A point deleted between the query and the read is left out, as if the query came later.
+        return [
+            [
+                ScoredPoint(str(p.id), float(p.score), payloads[str(p.id)])
+                for p in hits
+                if str(p.id) in payloads
+            ]
+            for hits in results
+        ]
+
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        return await asyncio.to_thread(serial_per_type, requests, self._neighbours_in_shard)
+
+    def _neighbours_in_shard(
+        self, memory_type: MemoryType, requests: list[NeighbourRequest]
+    ) -> list[list[StoredPoint]]:
+        shard = self._shard(memory_type)
+        cached = self.payloads.enabled
+        generation = self.payloads.generation(memory_type)
+        results = shard.query_batch(QueryBatchRequest([PLAN.neighbours(r, not cached) for r in requests]))
+        if not cached:
+            return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
+        ids = {str(p.id) for hits in results for p in hits}
+        payloads = self._cached_payloads(shard, memory_type, ids, generation)
+        return [
+            [StoredPoint(i, payloads[i]) for i in (str(p.id) for p in hits) if i in payloads]
+            for hits in results
+        ]
