@@ -55,6 +55,9 @@ _REBUILD_TIMINGS = re.compile(
 )
 
 
+_IN_PROCESS = re.compile(r"(\w+): HNSW built in-process in ([\d.]+) s")
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     source: Path | None = None  # a data dir holding `qdrant/` (and `questions.txt`)
@@ -252,6 +255,8 @@ async def _mode_run(
 
 
 def _build_line(line: str) -> dict[str, Any]:
+    if match := _IN_PROCESS.search(line):
+        return {"type": match.group(1), "in_process_s": float(match.group(2))}
     if match := _REBUILD_TIMINGS.search(line):
         memory_type, shard, exported, caught_up, phases = match.groups()
         timings = {k: float(v) for k, v in (p.split() for p in phases.split(", "))}
@@ -316,9 +321,9 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
             p = run[phase]
             rows.append(
                 [
-                    p["seconds"],
                     run["mode"],
                     phase,
+                    p["seconds"],
                     p["requests"],
                     p["errors"],
                     f"{p['p50']:.1f}",
@@ -347,7 +352,7 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
     ]
     builds = [
         [
-            r["mode"],
+            r["mode"] + (f" ({b['in_process_s']:.1f} s in-process)" if "in_process_s" in b else ""),
             b.get("type", "?"),
             b.get("exported", ""),
             b.get("caught_up", ""),
