@@ -65,6 +65,7 @@ class BuildOptions:
     modes: tuple[str, ...] = MODES
     types: tuple[MemoryType, ...] = (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     idle_requests: int = 300
+    rate: float = 4.0  # retrievals a second, in every phase
     idle_max_seconds: float = 90.0
     during_max_seconds: float = 1_800.0
     ingest_batch: int = 25
@@ -100,37 +101,54 @@ async def _load_store(n: int, pool: TextPool, data_dir: Path, seed: int) -> None
 
 
 class _Retrievals:
-    """One client posting retrievals back to back; every latency kept with the phase it fell in."""
+    """Retrievals sent at a fixed rate whatever the answers (open loop), each timed from the moment
+    it was due: a stall of the service shows up in every request it delays, not in one slow answer
+    of a client that waited instead of asking (a closed loop hides stalls: coordinated omission)."""
 
-    def __init__(self, client: httpx.AsyncClient, bodies: list[dict[str, Any]]) -> None:
-        self.client, self.bodies = client, bodies
-        self.samples: list[tuple[float, float]] = []  # (when it was answered, monotonic; ms)
-        self.errors = 0
+    def __init__(self, client: httpx.AsyncClient, bodies: list[dict[str, Any]], rate: float) -> None:
+        self.client, self.bodies, self.interval = client, bodies, 1.0 / rate
+        self.samples: list[tuple[float, float]] = []  # (when it was due, monotonic; ms)
+        self.errors: list[float] = []  # when each failed one was due
+        self.reasons: dict[str, int] = {}  # what failed, by status code or exception
         self._sent = 0
 
     async def run(self, requests: int, deadline: float, stop: asyncio.Event | None = None) -> None:
-        self.samples, self.errors = [], 0
-        while time.monotonic() < deadline and (len(self.samples) < requests or stop is not None):
+        self.samples, self.errors = [], []
+        in_flight: set[asyncio.Task[None]] = set()
+        due = time.monotonic()
+        sent = 0
+        while due < deadline and (sent < requests or stop is not None):
             if stop is not None and stop.is_set():
-                return
-            body = self.bodies[self._sent % len(self.bodies)]
+                break
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            task = asyncio.create_task(self._one(self.bodies[self._sent % len(self.bodies)], due))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
             self._sent += 1
-            started = time.perf_counter()
-            try:
-                response = await self.client.post("/v1/retrieve", json=body)
-            except httpx.HTTPError:
-                self.errors += 1
-                continue
-            if response.status_code != 200:
-                self.errors += 1
-                continue
-            self.samples.append((time.monotonic(), (time.perf_counter() - started) * 1000))
+            sent += 1
+            due += self.interval
+        await asyncio.gather(*in_flight)
+
+    async def _one(self, body: dict[str, Any], due: float) -> None:
+        try:
+            response = await self.client.post("/v1/retrieve", json=body)
+        except httpx.HTTPError as exc:
+            self._failed(due, type(exc).__name__)
+            return
+        if response.status_code != 200:
+            self._failed(due, str(response.status_code))
+            return
+        self.samples.append((due, (time.monotonic() - due) * 1000))
+
+    def _failed(self, due: float, reason: str) -> None:
+        self.errors.append(due)
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     def summary(self, since: float = 0.0, until: float = float("inf")) -> dict[str, Any]:
         values = [ms for at, ms in self.samples if since <= at < until]
         return {
             "requests": len(values),
-            "errors": self.errors,
+            "errors": sum(since <= at < until for at in self.errors),
             **percentiles(values),
             "max": round(max(values), 1) if values else float("nan"),
             "seconds": round(min(until, time.monotonic()) - max(since, self.samples[0][0]), 1)
@@ -213,10 +231,12 @@ async def _mode_run(
     result: dict[str, Any] = {"mode": mode}
     async with (
         serve(data_dir, log, extra_env=env, factory="api.app:create_app_from_env") as server,
-        httpx.AsyncClient(base_url=server.url, timeout=120) as reader,
+        httpx.AsyncClient(
+            base_url=server.url, timeout=120, limits=httpx.Limits(max_connections=1_000)
+        ) as reader,
         httpx.AsyncClient(base_url=server.url, timeout=600) as writer,
     ):
-        retrievals = _Retrievals(reader, bodies)
+        retrievals = _Retrievals(reader, bodies, options.rate)
         await retrievals.run(20, time.monotonic() + options.idle_max_seconds)  # warm-up
         await retrievals.run(options.idle_requests, time.monotonic() + options.idle_max_seconds)
         result["idle"] = retrievals.summary()
@@ -238,6 +258,10 @@ async def _mode_run(
         result["build_phase"] = retrievals.summary(ingested)
         result["during"] = retrievals.summary(started)
         ended = _builds_ended(log)
+        result["failures"] = dict(retrievals.reasons)
+        result["service_errors"] = [
+            line[:500] for line in log.read_text(errors="replace").splitlines() if '"level": "ERROR"' in line
+        ][:5]
         result["builds"] = [_build_line(line) for line in ended]
 
         await retrievals.run(options.idle_requests, time.monotonic() + options.idle_max_seconds)
@@ -295,6 +319,7 @@ async def run_build(options: BuildOptions, say: Callable[[str], None]) -> dict[s
             "store": str(options.source) if options.source else f"{memories} memories loaded here",
             "types": [t.value for t in options.types],
             "threshold": THRESHOLD,
+            "rate": options.rate,
             "runs": [],
         }
         bodies = _bodies(questions, options.budget)
@@ -369,7 +394,8 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
         "",
         machine_line(results["machine"]),
         "",
-        f"Store: {results['store']}. Retrievals over HTTP from one client, idle, then while a second "
+        f"Store: {results['store']}. Retrievals over HTTP at {results['rate']} a second (open loop: each "
+        "timed from when it was due), idle, then while a second "
         f"client ingests into {', '.join(results['types'])} past the rebuild threshold "
         f"({results['threshold']}) and every rebuild runs to its end, then idle again.",
         "",

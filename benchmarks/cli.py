@@ -184,6 +184,7 @@ def _build(args: argparse.Namespace) -> int:
         modes=args.modes,
         types=args.types,
         idle_requests=args.idle_requests,
+        rate=args.rate,
         idle_max_seconds=args.idle_max_seconds,
         during_max_seconds=args.during_max_seconds,
         pool=args.pool,
@@ -406,6 +407,7 @@ def add_bench_parser(sub: Any) -> None:
         help="types to ingest into",
     )
     build.add_argument("--idle-requests", type=int, default=300, help="retrievals of each idle phase")
+    build.add_argument("--rate", type=float, default=4.0, help="retrievals a second (open loop)")
     build.add_argument("--idle-max-seconds", type=float, default=90.0, help="time cap of each idle phase")
     build.add_argument("--during-max-seconds", type=float, default=1_800.0, help="time cap of ingest + build")
     build.add_argument("--pool", type=int, default=3_000, help="pool texts (ingested memories join two)")
