@@ -243,6 +243,7 @@ class ShardRebuild:
 
     @contextlib.contextmanager
     def _phase(self, name: str) -> Iterator[None]:
+        log.info("%s: rebuild step %s", self.memory_type.value, name.removesuffix("_s"))
         started = time.perf_counter()
         try:
             yield

@@ -259,6 +259,11 @@ async def _mode_run(
         result["during"] = retrievals.summary(started)
         ended = _builds_ended(log)
         result["failures"] = dict(retrievals.reasons)
+        # Every retrieval of the phase (seconds since it began, ms), to place stalls against the
+        # rebuild's steps (the service logs when each rebuild ended and how long each step took).
+        result["samples"] = [(round(at - started, 2), round(ms, 1)) for at, ms in retrievals.samples]
+        result["ingest_ended_s"] = round(ingested - started, 1)
+        result["build_log"] = [line[:600] for line in _build_log_lines(log)]
         result["service_errors"] = [
             line[:500] for line in log.read_text(errors="replace").splitlines() if '"level": "ERROR"' in line
         ][:5]
@@ -276,6 +281,11 @@ async def _mode_run(
     }
     shutil.rmtree(data_dir, ignore_errors=True)
     return result
+
+
+def _build_log_lines(log: Path) -> list[str]:
+    keep = ("edge_builder", "mnemo.services")
+    return [line for line in log.read_text(errors="replace").splitlines() if any(k in line for k in keep)]
 
 
 def _build_line(line: str) -> dict[str, Any]:
