@@ -245,6 +245,7 @@ async def _mode_run(
         stop = asyncio.Event()
         reading = asyncio.create_task(retrievals.run(0, deadline, stop))
         started = time.monotonic()
+        result["started_at"] = time.time()  # the samples' zero on the clock the service logs with
         result["ingest"] = await _ingest(writer, texts, options.types, options.ingest_batch, deadline)
         ingested = time.monotonic()
         # Polled: the service's log is the only word from it that a build ended.
