@@ -94,7 +94,8 @@ def _unindexed(shard: EdgeShard) -> int:
 
 
 class EdgeVectorIndex(BackgroundRebuilds):
-    """One Edge shard per memory type under `data_dir`, named `<prefix>_<type>`."""
+    """One Edge shard per memory type under `data_dir`: `<prefix>_<type>`, or the generation of it
+    the last rebuild made live (`backends/edge_layout.py`)."""
 
     def __init__(
         self,
