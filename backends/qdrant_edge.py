@@ -42,7 +42,8 @@ from qdrant_edge import (
 
 from backends import edge_layout
 from backends._group_flush import GroupFlush
-from backends.edge_builder import BackgroundRebuilds, ShardRebuild, unindexed_dense_vectors
+from backends.edge_builder import ShardRebuild
+from backends.edge_rebuilds import BackgroundRebuilds, unindexed_dense_vectors
 from backends.edge_writes import WriteGates
 from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
 from backends.qdrant_planner import scored, serial_per_type
@@ -89,8 +90,7 @@ def _in_use_by_another_process(exc: Exception) -> bool:
     return "WouldBlock" in str(exc)
 
 
-def _unindexed(shard: EdgeShard) -> int:
-    return unindexed_dense_vectors(shard)
+_unindexed = unindexed_dense_vectors
 
 
 class EdgeVectorIndex(BackgroundRebuilds):

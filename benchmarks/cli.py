@@ -176,7 +176,8 @@ def _latency(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from benchmarks.build_latency import BuildOptions, run_build, write_build_outputs
+    from benchmarks.build_latency import BuildOptions, run_build
+    from benchmarks.build_report import write_build_outputs
 
     options = BuildOptions(
         source=args.source,
