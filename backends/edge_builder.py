@@ -227,9 +227,7 @@ class ShardRebuild:
                 async with index.writes.shut(memory_type):
                     await self._catch_up(built, final=True)
                     await asyncio.to_thread(built.flush)
-                    await asyncio.to_thread(
-                        edge_layout.record_live, index.data_dir, index.prefix, memory_type, self.build_dir
-                    )
+                    self._record_live()
                     # Held by nothing but this list from here: `retire` can count who else holds it.
                     swapped_out = [index.swap_shard(memory_type, built)]
                     self.swapped = True
@@ -251,6 +249,21 @@ class ShardRebuild:
                 await asyncio.to_thread(self._remove_leftovers)
             with contextlib.suppress(FileNotFoundError):
                 self.export.unlink()
+
+    def _record_live(self) -> None:
+        """Name the built shard in the pointer file. On the event loop, not in a thread: a
+        cancellation must not fall between the rename and the swap (a few ms of file I/O, once a
+        rebuild). Once the rename is done the built shard is the live one, even if a later fsync
+        failed: the swap must follow, or the cleanup would delete the dir the pointer names."""
+        index = self.index
+        try:
+            edge_layout.record_live(index.data_dir, index.prefix, self.memory_type, self.build_dir)
+        except OSError:
+            if edge_layout.live_shard_dir(index.data_dir, index.prefix, self.memory_type) != self.build_dir:
+                raise
+            log.exception(
+                "%s: the pointer names the rebuilt shard, but syncing it failed", self.memory_type.value
+            )
 
     @contextlib.contextmanager
     def _phase(self, name: str) -> Iterator[None]:
