@@ -150,16 +150,28 @@ def vector_store(settings: Settings, dimension: int) -> VectorStore:
         optimize_threshold=qdrant.optimize_threshold,
         durable_writes=qdrant.durable_writes,
         payload_cache=qdrant.payload_cache,
+        build_in_child=qdrant.build_in_child,
     )
     documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)
     return VectorStore(index, documents, None)
 
 
-async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
-    """Build pending HNSW indexes now: before serving, or after a bulk load.
+async def start_pending_builds(index: VectorIndex, min_backlog: int = 5_000) -> None:
+    """At start-up: build pending HNSW indexes in the background, off the serving path (Qdrant Edge
+    rebuilds a shard in a child process and swaps it in), so the service is ready at once."""
+    maintenance = index.maintenance()
+    if maintenance is None:
+        return
+    started = await maintenance.build_in_background(min_backlog)
+    if started:
+        log.info("building the HNSW indexes of %s in the background", ", ".join(mt.value for mt in started))
 
-    qdrant-edge-py holds the GIL for a whole `optimize()`, so an optimization while serving stalls
-    every request; at start-up nobody is waiting yet.
+
+async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
+    """Build pending HNSW indexes now, blocking: after a bulk load (`mnemo ingest`, `mnemo import`).
+
+    In-process: qdrant-edge-py holds the GIL for a whole `optimize()`, so nothing else of this
+    process runs meanwhile; a serving process uses `start_pending_builds` instead.
     """
     maintenance = index.maintenance()
     if maintenance is None:
@@ -185,7 +197,7 @@ async def open_services(
     store = vector_store(settings, embedder.dimension)
     index, documents = store.index, store.documents
     await index.open()
-    await build_pending_indexes(index)
+    await start_pending_builds(index)
     try:
         await documents.open()
     except BaseException:

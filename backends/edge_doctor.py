@@ -29,6 +29,7 @@ from typing import Any
 
 from qdrant_edge import EdgeShard, Point, ScrollRequest, UpdateOperation
 
+from backends.edge_layout import live_shard_dir
 from backends.qdrant_edge import EdgeVectorIndex
 from backends.qdrant_schema import DENSE
 from memtypes.types import MemoryType
@@ -131,7 +132,7 @@ def examine(data_dir: Path, prefix: str, fix: bool = False) -> list[ShardReport]
     for memory_type in MemoryType:
         report = ShardReport(memory_type)
         reports.append(report)
-        path = data_dir / f"{prefix}_{memory_type.value}"
+        path = live_shard_dir(data_dir, prefix, memory_type)
         if not path.exists():
             continue
         index = EdgeVectorIndex(data_dir, prefix, stored_dimension(path))

@@ -19,6 +19,7 @@ from qdrant_client import AsyncQdrantClient
 from qdrant_edge import CountRequest, EdgeShard, ScrollRequest
 from qdrant_edge import SparseVector as EdgeSparseVector
 
+from backends.edge_layout import live_shard_dir
 from backends.export_file import ExportedPoint
 from backends.history_store import history_name
 from backends.qdrant_schema import DENSE, SPARSE
@@ -37,7 +38,7 @@ class IncompatibleStore(ValueError):
 
 
 def edge_shard_path(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> Path:
-    return qdrant_dir / f"{prefix}_{memory_type.value}"
+    return live_shard_dir(qdrant_dir, prefix, memory_type)  # the generation the last rebuild made live
 
 
 def edge_dimension(qdrant_dir: Path, prefix: str) -> int | None:

@@ -35,7 +35,12 @@ class QdrantConfig(BaseModel):
     optimize_threshold: int = Field(
         default=50_000,
         ge=1_000,
-        description="unindexed vectors per type that trigger an HNSW build while serving (Qdrant Edge)",
+        description="unindexed vectors per type that trigger a background HNSW build (Qdrant Edge)",
+    )
+    build_in_child: bool = Field(
+        default=True,
+        description="Qdrant Edge: build HNSW indexes in a child process and swap them in; false: in the "
+        "serving process, which stalls every request while it runs (kept for comparison)",
     )
     payload_cache: int = Field(
         default=20_000,

@@ -1,13 +1,14 @@
 """`VectorIndex` on Qdrant Edge: the Qdrant engine in-process, one shard directory per memory type.
 
 Edge calls block, so every call goes through `asyncio.to_thread`, and a search batch makes one
-`query_batch` call per shard. Edge never builds its HNSW index by itself: after upserts, once enough
-vectors are unindexed, one background `optimize()` per shard is scheduled off the request path.
+`query_batch` call per shard. Edge never builds its HNSW index by itself: after upserts, once more
+than `optimize_threshold` vectors of a type are unindexed, the type's shard is rebuilt in a child
+process and swapped in (`backends/edge_builder.py`); `optimize()` still builds in-process, blocking.
 
 Caveat, measured with qdrant-edge-py 0.9: the binding holds the GIL for the whole of every call, so
 a worker thread does not let other Python code run meanwhile. That is why threads are no faster
-than serial calls, and why a background `optimize()` still stalls the event loop while it runs
-(seconds for tens of thousands of vectors); `optimize_threshold` bounds how often that happens.
+than serial calls, and why an `optimize()` in this process stalls every request while it runs
+(45-100 s at 100k vectors); hence the child process.
 
 The reads live in backends/qdrant_edge_reads.py (`EdgeReads`, mixed in); payloads of returned points
 come from a `PayloadCache` that the writes here keep coherent.
@@ -17,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +40,11 @@ from qdrant_edge import (
     UpdateOperation,
 )
 
+from backends import edge_layout
 from backends._group_flush import GroupFlush
+from backends.edge_builder import ShardRebuild
+from backends.edge_rebuilds import BackgroundRebuilds, unindexed_dense_vectors
+from backends.edge_writes import WriteGates
 from backends.payload_cache import PayloadCache
 from backends.qdrant_edge_reads import EdgeReads
 from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
@@ -81,13 +87,12 @@ def _in_use_by_another_process(exc: Exception) -> bool:
     return "WouldBlock" in str(exc)
 
 
-def _unindexed(shard: EdgeShard) -> int:
-    info = shard.info()
-    return info.points_count - info.indexed_vectors_count
+_unindexed = unindexed_dense_vectors
 
 
-class EdgeVectorIndex(EdgeReads):
-    """One Edge shard per memory type under `data_dir`, named `<prefix>_<type>`."""
+class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
+    """One Edge shard per memory type under `data_dir`: `<prefix>_<type>`, or the generation of it
+    the last rebuild made live (`backends/edge_layout.py`)."""
 
     def __init__(
         self,
@@ -99,6 +104,7 @@ class EdgeVectorIndex(EdgeReads):
         indexing_threshold_kb: int | None = None,
         durable_writes: bool = False,
         payload_cache: int = 0,
+        build_in_child: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/payload_cache.py); 0 turns it off.
@@ -109,9 +115,11 @@ class EdgeVectorIndex(EdgeReads):
         self.prefix = prefix
         self.dimension = dimension
         self.optimize_threshold = optimize_threshold
+        self.build_in_child = build_in_child  # False: background builds stall this process (benchmarks)
         if indexing_threshold_kb is None:
             points = min(_MIN_POINTS_TO_INDEX, optimize_threshold)
             indexing_threshold_kb = max(1, math.ceil(points * dimension * 4 / 1024))
+        self.indexing_threshold_kb = indexing_threshold_kb  # a rebuild's child builds with it too
         # Payloads in RAM, not memory-mapped from disk: the ranking formula reads fields of every
         # candidate (a retrieval's engine CPU at 100k: -25 %, measured), and payload reads of cache
         # misses cost half. ~0.7 KB a memory. The deprecated flag is the only way to say it:
@@ -131,14 +139,19 @@ class EdgeVectorIndex(EdgeReads):
         )
         self._shards: dict[MemoryType, EdgeShard] = {}
         self._optimize_locks: dict[MemoryType, asyncio.Lock] = {}
-        # Strong references to background optimizations: the event loop keeps only weak ones.
+        # Strong references to background rebuilds: the event loop keeps only weak ones.
         self._background: dict[MemoryType, asyncio.Task[None]] = {}
-        # Unindexed vectors left after the last optimize (too few to index); growth is counted from it.
+        self.rebuilds: dict[MemoryType, ShardRebuild] = {}  # the ones running (tests reach the child)
+        self.writes = WriteGates()  # what a rebuild needs from the write path
+        # Unindexed vectors left after the last build (too few to index); growth is counted from it,
+        # upsert by upsert (measuring the shard after every upsert would cost a count over it).
         self._unindexed_floor: dict[MemoryType, int] = {}
+        self._unindexed_now: dict[MemoryType, int] = {}
         self._closing = False
 
     def shard_path(self, memory_type: MemoryType) -> Path:
-        return self.data_dir / f"{self.prefix}_{memory_type.value}"
+        """The live shard's dir: `<prefix>_<type>`, or the generation its last rebuild recorded."""
+        return edge_layout.live_shard_dir(self.data_dir, self.prefix, memory_type)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -148,9 +161,11 @@ class EdgeVectorIndex(EdgeReads):
         shards = await asyncio.to_thread(self._open_all)
         for memory_type in shards:  # another process may have written while the dir was closed
             self.payloads.invalidate(memory_type)
+        self._unindexed_now = await asyncio.to_thread(lambda: {mt: _unindexed(s) for mt, s in shards.items()})
         self._shards = shards
         self._optimize_locks = {mt: asyncio.Lock() for mt in shards}
-        self._group_flush = {mt: GroupFlush(shard.flush) for mt, shard in shards.items()}
+        # The shard is looked up at flush time: a rebuild may have swapped it since the write.
+        self._group_flush = {mt: GroupFlush(functools.partial(self._flush_live, mt)) for mt in shards}
         self._closing = False
 
     def _open_all(self) -> dict[MemoryType, EdgeShard]:
@@ -158,6 +173,8 @@ class EdgeVectorIndex(EdgeReads):
         shards: dict[MemoryType, EdgeShard] = {}
         try:
             for memory_type in MemoryType:
+                for stale in edge_layout.remove_stale(self.data_dir, self.prefix, memory_type):
+                    log.info("removed %s, left by an interrupted or finished index rebuild", stale.name)
                 shards[memory_type] = self._open_shard(self.shard_path(memory_type))
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked
@@ -204,6 +221,8 @@ class EdgeVectorIndex(EdgeReads):
 
     async def close(self) -> None:
         self._closing = True
+        for task in self._background.values():
+            task.cancel()  # a rebuild stopped half-way leaves the live shard as it was
         await asyncio.gather(*self._background.values(), return_exceptions=True)
         # Holding every optimize lock means no optimization (background or `optimize()`) is running
         # in a thread on a shard we are about to close; ones still waiting find no shard and return.
@@ -229,33 +248,48 @@ class EdgeVectorIndex(EdgeReads):
         except KeyError:
             raise Unavailable(detail="the Qdrant Edge index is not open", dependency="qdrant_edge") from None
 
+    # What a rebuild (`backends/edge_builder.py`) uses: the live shard, this index's way of opening
+    # (created with its config and payload indexes) and loading one at a path.
+    shard_of = _shard
+    open_shard_at = _open_shard
+    load_shard_at = _load_shard
+
+    def swap_shard(self, memory_type: MemoryType, shard: EdgeShard) -> EdgeShard:
+        """Put a rebuilt shard in the type's place (its writes held shut); answers the old one."""
+        old, self._shards[memory_type] = self._shards[memory_type], shard
+        self.payloads.invalidate(memory_type)  # the same points, but no payload outlives its shard
+        return old
+
+    def _flush_live(self, memory_type: MemoryType) -> None:
+        self._shard(memory_type).flush()
+
     # -- writes ----------------------------------------------------------------------------------
 
     async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
         if not points:
             return
-        shard = self._shard(memory_type)
-        with self._writing(memory_type, [p.id for p in points]):
-            unindexed = await asyncio.to_thread(self._upsert_and_measure, shard, list(points))
+        async with self._writing(memory_type, [p.id for p in points]):
+            shard = self._shard(memory_type)
+            await asyncio.to_thread(self._upsert, shard, list(points))
         await self._make_durable(memory_type)
-        self._maybe_optimize(memory_type, unindexed)
+        self._unindexed_now[memory_type] = self._unindexed_now.get(memory_type, 0) + len(points)
+        self._maybe_optimize(memory_type)
 
     async def _make_durable(self, memory_type: MemoryType) -> None:
         if self.durable_writes and memory_type in self._group_flush:
             await self._group_flush[memory_type].after_write()
 
     @staticmethod
-    def _upsert_and_measure(shard: EdgeShard, points: list[VectorPoint]) -> int:
+    def _upsert(shard: EdgeShard, points: list[VectorPoint]) -> None:
         # Points are built in the worker thread too: for large batches that is real CPU work.
         edge_points = [Point(p.id, PLAN.vectors(p), p.payload) for p in points]
         shard.update(UpdateOperation.upsert_points(edge_points))
-        return _unindexed(shard)
 
     async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
         point_ids = canonical_ids(ids)
         if point_ids:
-            shard = self._shard(memory_type)
-            with self._writing(memory_type, point_ids):
+            async with self._writing(memory_type, point_ids):
+                shard = self._shard(memory_type)
                 await asyncio.to_thread(shard.update, UpdateOperation.delete_points(list(point_ids)))
             await self._make_durable(memory_type)
 
@@ -264,9 +298,9 @@ class EdgeVectorIndex(EdgeReads):
     ) -> None:
         point_ids = canonical_ids(ids)
         if point_ids and payload:
-            shard = self._shard(memory_type)
             operation = UpdateOperation.set_payload(list(point_ids), dict(payload))
-            with self._writing(memory_type, point_ids):
+            async with self._writing(memory_type, point_ids):
+                shard = self._shard(memory_type)
                 await asyncio.to_thread(shard.update, operation)
             if durable:
                 await self._make_durable(memory_type)
@@ -290,23 +324,25 @@ class EdgeVectorIndex(EdgeReads):
             for i in range(0, len(ids), _POINTS_PER_HOP)
         ]
         if operations:
-            shard = self._shard(memory_type)
-            with self._writing(memory_type, [i for _, ids in groups.values() for i in ids]):
+            async with self._writing(memory_type, [i for _, ids in groups.values() for i in ids]):
+                shard = self._shard(memory_type)
                 for operation in operations:
                     await asyncio.to_thread(shard.update, operation)
             if durable:
                 await self._make_durable(memory_type)
 
-    @contextlib.contextmanager
-    def _writing(self, memory_type: MemoryType, ids: Sequence[str]) -> Iterator[None]:
-        """Around a write: cached payloads of these points are dropped before and after it, and
-        no search that overlapped it caches what it read (backends/payload_cache.py)."""
+    @contextlib.asynccontextmanager
+    async def _writing(self, memory_type: MemoryType, ids: Sequence[str]) -> AsyncIterator[None]:
+        """Around every write's engine calls: a rebuild learns which points it touched (and may hold
+        it while it swaps the shard: `WriteGates`), and cached payloads of these points are dropped
+        before and after it, so no search that overlapped it caches what it read."""
         point_ids = canonical_ids(ids)
-        self.payloads.invalidate(memory_type, point_ids)
-        try:
-            yield
-        finally:
+        async with self.writes.writing(memory_type, point_ids):
             self.payloads.invalidate(memory_type, point_ids)
+            try:
+                yield
+            finally:
+                self.payloads.invalidate(memory_type, point_ids)
 
     async def health(self) -> IndexHealth:
         return IndexHealth(await self.ready(), "qdrant_edge")
@@ -322,8 +358,10 @@ class EdgeVectorIndex(EdgeReads):
     async def indexing_status(self) -> dict[MemoryType, IndexingStatus]:
         """How many vectors each shard holds and how many of them are in an HNSW index."""
         shards = dict(self._shards)
-        infos = await asyncio.to_thread(lambda: {mt: shard.info() for mt, shard in shards.items()})
-        return {mt: IndexingStatus(i.points_count, i.indexed_vectors_count) for mt, i in infos.items()}
+        unindexed = await asyncio.to_thread(
+            lambda: {mt: (s.info(), _unindexed(s)) for mt, s in shards.items()}
+        )
+        return {mt: IndexingStatus(i.points_count, i.points_count - u) for mt, (i, u) in unindexed.items()}
 
     async def optimize(self) -> None:
         """Build the HNSW index of every shard now (waits for a background run of the same shard)."""
@@ -335,25 +373,15 @@ class EdgeVectorIndex(EdgeReads):
             shard = self._shards.get(memory_type)
             if shard is None:
                 return
-            self._unindexed_floor[memory_type] = await asyncio.to_thread(self._optimize_and_measure, shard)
+            floor = await asyncio.to_thread(self._optimize_and_measure, shard)
+            self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
 
     @staticmethod
     def _optimize_and_measure(shard: EdgeShard) -> int:
         shard.optimize()
         return _unindexed(shard)
 
-    def _maybe_optimize(self, memory_type: MemoryType, unindexed: int) -> None:
-        growth = unindexed - self._unindexed_floor.get(memory_type, 0)
-        if growth <= self.optimize_threshold or self._closing or memory_type in self._background:
-            return
-        task = asyncio.create_task(self._optimize_in_background(memory_type))
-        self._background[memory_type] = task
-
-    async def _optimize_in_background(self, memory_type: MemoryType) -> None:
-        try:
-            await self._optimize_shard(memory_type)
-        except Exception:
-            # A failed optimization leaves the shard searchable (brute force); log it and move on.
-            log.exception("background optimize of the %s shard failed", memory_type.value)
-        finally:
-            self._background.pop(memory_type, None)
+    def _maybe_optimize(self, memory_type: MemoryType) -> None:
+        growth = self._unindexed_now.get(memory_type, 0) - self._unindexed_floor.get(memory_type, 0)
+        if growth > self.optimize_threshold:
+            self._start_rebuild(memory_type)

@@ -175,6 +175,37 @@ def _latency(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from benchmarks.build_latency import BuildOptions, run_build
+    from benchmarks.build_report import write_build_outputs
+
+    options = BuildOptions(
+        source=args.source,
+        size=args.size,
+        modes=args.modes,
+        types=args.types,
+        idle_requests=args.idle_requests,
+        rate=args.rate,
+        idle_max_seconds=args.idle_max_seconds,
+        during_max_seconds=args.during_max_seconds,
+        pool=args.pool,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_build(options, _say))
+    write_build_outputs(results, args.out)
+    print(f"build: {len(results['runs'])} mode(s); wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def _modes(text: str) -> tuple[str, ...]:
+    from benchmarks.build_latency import MODES
+
+    modes = tuple(m.strip() for m in text.split(",") if m.strip())
+    if not modes or any(m not in MODES for m in modes):
+        raise argparse.ArgumentTypeError(f"expected modes among {', '.join(MODES)}; got {text!r}")
+    return modes
+
+
 def _ingest(args: argparse.Namespace) -> int:
     from benchmarks.dataset import load_memories
     from benchmarks.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
@@ -361,6 +392,29 @@ def add_bench_parser(sub: Any) -> None:
     latency.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
     latency.add_argument("--out", type=Path, required=True, help="output directory")
     latency.set_defaults(bench_func=_latency)
+
+    build = commands.add_parser(
+        "build", help="retrieval latency over HTTP while the service ingests and rebuilds its HNSW indexes"
+    )
+    build.add_argument("--source", type=Path, help="an indexed data dir to start from (holds qdrant/)")
+    build.add_argument("--size", type=_size, default=3_000, help="without --source: memories to load")
+    build.add_argument(
+        "--modes", type=_modes, default=("child", "in-process"), help="child (default) and/or in-process"
+    )
+    build.add_argument(
+        "--types",
+        type=_types,
+        default=(MemoryType.EPISODIC, MemoryType.SEMANTIC),
+        help="types to ingest into",
+    )
+    build.add_argument("--idle-requests", type=int, default=300, help="retrievals of each idle phase")
+    build.add_argument("--rate", type=float, default=4.0, help="retrievals a second (open loop)")
+    build.add_argument("--idle-max-seconds", type=float, default=90.0, help="time cap of each idle phase")
+    build.add_argument("--during-max-seconds", type=float, default=1_800.0, help="time cap of ingest + build")
+    build.add_argument("--pool", type=int, default=3_000, help="pool texts (ingested memories join two)")
+    build.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
+    build.add_argument("--out", type=Path, required=True, help="output directory")
+    build.set_defaults(bench_func=_build)
 
     ingest = commands.add_parser("ingest", help="bulk ingestion throughput against raw embedding throughput")
     ingest.add_argument("--memories", type=Path, help="memories.jsonl to ingest (default: synthetic)")

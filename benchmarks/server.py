@@ -40,16 +40,21 @@ class Server:
 
 @asynccontextmanager
 async def serve(
-    data_dir: Path, log: Path, ready_timeout_s: float = 900.0, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    log: Path,
+    ready_timeout_s: float = 900.0,
+    extra_env: dict[str, str] | None = None,
+    factory: str = "api.app:create_app",
 ) -> AsyncIterator[Server]:
     """`uvicorn api.app:create_app` on a free loopback port over `data_dir`; stopped on exit.
-    `extra_env`: MNEMO_* settings on top of the embedded, single-tenant defaults (e.g. API keys)."""
+    `extra_env`: MNEMO_* settings on top of the embedded, single-tenant defaults (e.g. API keys).
+    `factory`: `api.app:create_app_from_env` also sets up the service's logging (into `log`)."""
     port = free_port()
     env = dict(os.environ, MNEMO_DATA_DIR=str(data_dir), MNEMO_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
     for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT_URL"):  # always the embedded, single-tenant defaults
         env.pop(name, None)
     env.update(extra_env or {})
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", factory, "--factory"]
     command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log"]
     with log.open("w") as out:
         # The command is this interpreter and fixed arguments; nothing in it comes from input.

@@ -39,7 +39,14 @@ class IndexMaintenance(Protocol):
         """Vectors not yet in an HNSW index, over every type."""
         ...
 
-    async def optimize(self) -> None: ...
+    async def optimize(self) -> None:
+        """Build every pending index now, in this process, blocking it (a bulk load's last step)."""
+        ...
+
+    async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
+        """Start building, off the serving path, the index of every type with at least this many
+        unindexed vectors; answers the types started. Serving goes on meanwhile."""
+        ...
 
 
 class VectorIndex(Protocol):

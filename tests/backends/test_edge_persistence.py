@@ -125,7 +125,7 @@ async def test_optimize_builds_hnsw_and_search_stays_correct(data_dir: Path) -> 
         await index.close()
 
 
-async def test_upserts_past_the_threshold_schedule_one_background_optimize(data_dir: Path) -> None:
+async def test_upserts_past_the_threshold_schedule_one_background_rebuild(data_dir: Path) -> None:
     index = EdgeVectorIndex(data_dir, PREFIX, DIMENSION, optimize_threshold=1500)
     await index.open()
     pts = make_points(unit_vectors(3000, seed=6))
@@ -136,8 +136,10 @@ async def test_upserts_past_the_threshold_schedule_one_background_optimize(data_
     assert task is not None
     await index.upsert(SEMANTIC, make_points(unit_vectors(10, seed=7)))
     assert index._background.get(SEMANTIC) in (task, None)  # never a second one while it runs
-    await index.close()  # waits for the running optimize before closing the shards
+    await index.wait_for_rebuilds()  # built in a child process and swapped in (close would stop it)
     assert task.done() and task.exception() is None
+    assert index.shard_path(SEMANTIC).name == f"{PREFIX}_semantic.g1"
+    await index.close()
 
     reopened = EdgeVectorIndex(data_dir, PREFIX, DIMENSION)
     await reopened.open()
