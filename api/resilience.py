@@ -23,6 +23,9 @@ from memtypes.errors import Unavailable
 log = logging.getLogger("mnemo.shutdown")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 EMBEDDER_PROBE_TIMEOUT_S = 5.0
+# Within a load balancer's probe timeout (deploy/k8s: 2 s). On a Redis Cluster every master is pinged;
+# a failover under way shows as `down` (2 of 3 masters answering) instead of holding /ready.
+REDIS_PROBE_TIMEOUT_S = 1.5
 
 
 class InflightWrites:
@@ -106,7 +109,10 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         }
         if health.breaker is not None:
             vectors["breaker"] = health.breaker
-        redis_up = bool(await services.redis.ping())
+        redis, embedder = await asyncio.gather(
+            services.redis.probe(REDIS_PROBE_TIMEOUT_S), _embedder_status(services)
+        )
+        redis_up = bool(redis.pop("up"))
         deps = {
             "vectors": vectors,
             "redis": {
@@ -114,8 +120,9 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
                 "ready": redis_up,
                 "breaker": services.redis.breaker_state,
                 "embedded": services.redis.embedded is not None,
+                **redis,  # on a cluster: "masters": {"answering": n, "of": m}
             },
-            "embedder": await _embedder_status(services),
+            "embedder": embedder,
         }
     checks = {name: bool(dep["ready"]) for name, dep in deps.items()}
     if not (checks["vectors"] and checks["embedder"]):

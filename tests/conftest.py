@@ -15,13 +15,14 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 import redis
 
 from backends.redis_client import EmbeddedRedis, make_client
 from backends.redis_cluster import make_cluster_client
+from backends.redis_keys import KeySpace
 from tests.redis_cluster import LocalCluster, cluster_available
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: no test may reach a model hub
@@ -55,6 +56,17 @@ def redis_test_client(url: str, timeout_s: float = 5.0) -> redis.asyncio.Redis:
     if _on_cluster() or os.environ.get("MNEMO_REDIS_CLUSTER") == "true":
         return cast(redis.asyncio.Redis, make_cluster_client(url, timeout_s))
     return make_client(url, timeout_s)
+
+
+def with_test_redis(overrides: dict[str, Any], redis_url: str, redis_prefix: str) -> dict[str, Any]:
+    """Settings overrides on the test Redis under the test's prefix, unless the test names its own
+    Redis (`redis_url`: its own server, or None for the embedded one): that one is a single server,
+    also when MNEMO_REDIS_CLUSTER says the session's Redis is a cluster."""
+    if overrides.get("redis_url", redis_url) != redis_url:
+        overrides.setdefault("redis_cluster", False)
+    overrides.setdefault("redis_url", redis_url)
+    overrides.setdefault("redis_key_prefix", redis_prefix)
+    return overrides
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +110,12 @@ async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
     for key in keys:  # one by one: on a cluster the keys lie in many slots
         await client.delete(key)
     await client.aclose()
+
+
+@pytest.fixture
+def redis_keys(redis_prefix: str) -> KeySpace:
+    """The key names the app under test uses: hash-tagged ones when the tests run on the cluster."""
+    return KeySpace(redis_prefix, cluster=_on_cluster())
 
 
 @pytest.fixture

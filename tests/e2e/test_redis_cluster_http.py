@@ -151,6 +151,49 @@ async def test_two_app_instances_share_one_rate_limit(
         ).status_code == 200
 
 
+async def test_ready_is_degraded_while_a_master_is_down_and_ready_after_the_failover(
+    on_cluster: AppFactory, redis_cluster: LocalCluster
+) -> None:
+    """/ready pings every master: while one is down it answers `degraded` (200: retrievals still
+    work) within the probe's bound, never a 500, and `ready` again once a replica took over."""
+    async with on_cluster() as client:
+        before = (await client.get("/ready")).json()
+        assert before["status"] == "ready"
+        assert before["dependencies"]["redis"]["masters"] == {"answering": 3, "of": 3}
+        victim = next(iter(redis_cluster.masters()))
+        redis_cluster.kill(victim)
+        killed_at = time.monotonic()
+        seen: list[tuple[float, float, str, dict[str, Any]]] = []  # (since the kill, took, status, redis)
+        try:
+            while time.monotonic() - killed_at < 30:
+                sent = time.monotonic()
+                response = await client.get("/ready")
+                assert response.status_code == 200, response.text
+                body = response.json()
+                seen.append(
+                    (sent - killed_at, time.monotonic() - sent, body["status"], body["dependencies"]["redis"])
+                )
+                if body["status"] == "ready":
+                    break
+                await asyncio.sleep(0.1)
+            # Writes work again once /ready says so (also to the slots the dead master served).
+            for n in range(20):
+                assert (
+                    await client.post(f"/v1/working/after-{n}/items", json={"content": "x"})
+                ).status_code == 201
+        finally:
+            await asyncio.to_thread(redis_cluster.restart, victim)
+    statuses = [status for _, _, status, _ in seen]
+    assert statuses[0] == "degraded" and statuses[-1] == "ready", statuses
+    assert statuses.count("ready") == 1  # degraded until the failover, then ready: no flapping
+    assert all(redis["masters"] == {"answering": 2, "of": 3} for *_, s, redis in seen if s == "degraded")
+    assert max(took for _, took, _, _ in seen) < 2.0  # within a load balancer's probe timeout
+    ready_after = seen[-1][0]
+    assert ready_after < 15.0
+    slowest = max(took for _, took, _, _ in seen)
+    print(f"/ready degraded for {ready_after:.1f}s after the kill; slowest answer {slowest:.2f}s")
+
+
 @pytest.mark.slow
 async def test_a_master_killed_under_load_writes_come_back_within_15s(
     live_app: LiveApp,  # noqa: F811 (the fixture imported above)
