@@ -22,9 +22,11 @@ from memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.shutdown")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-EMBEDDER_PROBE_TIMEOUT_S = 5.0
-# Within a load balancer's probe timeout (deploy/k8s: 2 s). On a Redis Cluster every master is pinged;
-# a failover under way shows as `down` (2 of 3 masters answering) instead of holding /ready.
+# /ready answers within a load balancer's probe timeout (deploy/k8s: 2 s; checked by
+# tests/unit/test_deploy_manifests.py). An embedder still busy then is `busy`, ready all the same; on
+# a Redis Cluster every master is pinged, and a failover under way shows as Redis `down` (2 of 3
+# masters answering) instead of holding /ready.
+EMBEDDER_PROBE_TIMEOUT_S = 1.5
 REDIS_PROBE_TIMEOUT_S = 1.5
 
 
