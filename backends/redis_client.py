@@ -330,23 +330,29 @@ class RedisGateway:
         """For /ready, within about `timeout_s`: {"up": can Redis serve every key now}, and on a
         cluster how many of its masters answered. One try, no failover retries: a probe says what is
         true now. Through the breaker, as calls are: a cluster none of whose masters answered is an
-        outage; some answering (a failover under way) is not one."""
+        outage, unless another command succeeded meanwhile (our own queueing); some answering (a
+        failover under way) is not one."""
         if not self.config.cluster:
-            try:
-                return {"up": await asyncio.wait_for(self.ping(), timeout_s)}
+            try:  # shielded: a ping cut short would count as a success in a half-open breaker
+                return {"up": await asyncio.wait_for(asyncio.shield(self.ping()), timeout_s)}
             except TimeoutError:
                 return {"up": False}
         counted = {"answering": 0, "of": 0}
+        started = time.monotonic()
 
         async def every_master() -> None:
             answering, masters = await ping_masters(cast(RedisCluster, self.client), timeout_s)
             counted.update(answering=answering, of=masters)
-            if answering == 0:
+            if answering:
+                self._last_success = time.monotonic()
+            elif self._last_success >= started:
+                raise OwnQueueing("no master answered the probe in time, other commands meanwhile")
+            else:
                 raise ClusterUnreachable("no master of the Redis Cluster answered")
             if answering < masters:
                 raise PartOfClusterDown(f"{masters - answering} of {masters} masters did not answer")
 
-        with contextlib.suppress(CircuitBreakerError, ClusterUnreachable, PartOfClusterDown):
+        with contextlib.suppress(CircuitBreakerError, ClusterUnreachable, PartOfClusterDown, OwnQueueing):
             await self._breaker.call_async(every_master)
         return {"up": 0 < counted["answering"] == counted["of"], "masters": counted}
 

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import served_redis_env
 from tests.e2e.live_server import free_port
 
 TENANT_KEYS = {"alpha": "key-alpha", "beta": "key-beta", "gamma": "key-gamma"}
@@ -54,10 +55,8 @@ def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[
             MNEMO_DATA_DIR=str(tmp_path / f"replica-{n}"),
             MNEMO_PORT=str(port),
             MNEMO_API_KEYS=keys,
-            MNEMO_REDIS_URL=redis_url,
+            **served_redis_env(redis_url),  # MNEMO_TEST_REDIS=cluster: the test Redis Cluster
             MNEMO_REDIS_KEY_PREFIX=redis_prefix,
-            # MNEMO_TEST_REDIS=cluster: the replicas share the test Redis Cluster instead.
-            MNEMO_REDIS_CLUSTER=os.environ.get("MNEMO_REDIS_CLUSTER", "false"),
             MNEMO_WORKING_MAX_TOKENS="100000",  # no evictions: every acknowledged item stays live
             MNEMO_RATE_LIMIT_PER_MINUTE="6",
             MNEMO_RATE_LIMIT_BURST=str(BURST),
