@@ -103,7 +103,9 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         down = {"status": "down", "ready": False}
         deps: dict[str, dict[str, Any]] = {"vectors": down, "redis": down, "embedder": down}
     else:
-        health = await services.index.health()
+        health, redis, embedder = await asyncio.gather(  # one probe's time, not the sum
+            services.index.health(), services.redis.probe(REDIS_PROBE_TIMEOUT_S), _embedder_status(services)
+        )
         vectors: dict[str, Any] = {
             "status": "up" if health.ready else "down",
             "ready": health.ready,
@@ -111,9 +113,6 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         }
         if health.breaker is not None:
             vectors["breaker"] = health.breaker
-        redis, embedder = await asyncio.gather(
-            services.redis.probe(REDIS_PROBE_TIMEOUT_S), _embedder_status(services)
-        )
         redis_up = bool(redis.pop("up"))
         deps = {
             "vectors": vectors,
