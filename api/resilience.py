@@ -22,7 +22,12 @@ from memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.shutdown")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-EMBEDDER_PROBE_TIMEOUT_S = 5.0
+# /ready answers within a load balancer's probe timeout (deploy/k8s: 2 s; checked by
+# tests/unit/test_deploy_manifests.py). An embedder still busy then is `busy`, ready all the same; on
+# a Redis Cluster every master is pinged, and a failover under way shows as Redis `down` (2 of 3
+# masters answering) instead of holding /ready.
+EMBEDDER_PROBE_TIMEOUT_S = 1.5
+REDIS_PROBE_TIMEOUT_S = 1.5
 
 
 class InflightWrites:
@@ -98,7 +103,9 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         down = {"status": "down", "ready": False}
         deps: dict[str, dict[str, Any]] = {"vectors": down, "redis": down, "embedder": down}
     else:
-        health = await services.index.health()
+        health, redis, embedder = await asyncio.gather(  # one probe's time, not the sum
+            services.index.health(), services.redis.probe(REDIS_PROBE_TIMEOUT_S), _embedder_status(services)
+        )
         vectors: dict[str, Any] = {
             "status": "up" if health.ready else "down",
             "ready": health.ready,
@@ -106,7 +113,7 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         }
         if health.breaker is not None:
             vectors["breaker"] = health.breaker
-        redis_up = bool(await services.redis.ping())
+        redis_up = bool(redis.pop("up"))
         deps = {
             "vectors": vectors,
             "redis": {
@@ -114,8 +121,9 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
                 "ready": redis_up,
                 "breaker": services.redis.breaker_state,
                 "embedded": services.redis.embedded is not None,
+                **redis,  # on a cluster: "masters": {"answering": n, "of": m}
             },
-            "embedder": await _embedder_status(services),
+            "embedder": embedder,
         }
     checks = {name: bool(dep["ready"]) for name, dep in deps.items()}
     if not (checks["vectors"] and checks["embedder"]):

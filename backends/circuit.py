@@ -33,7 +33,7 @@ class _LogTransitions(CircuitBreakerListener):  # type: ignore[misc]
                 self.label,
                 breaker.timeout_duration,
             )
-        elif after == "closed":
+        elif after == "closed" and before != "closed":  # not again for each concurrent trial call
             self.log.warning("%s is back: circuit breaker closed", self.label)
 
 

@@ -24,6 +24,7 @@ from aiobreaker import CircuitBreaker, CircuitBreakerError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
@@ -34,6 +35,7 @@ from backends.redis_cluster import (
     is_client_glitch,
     is_cluster_unreachable,
     make_cluster_client,
+    ping_masters,
 )
 from memtypes.errors import Unavailable
 
@@ -323,6 +325,33 @@ class RedisGateway:
             return bool(await self.run(lambda r: r.ping()))
         except Unavailable:
             return False
+
+    async def probe(self, timeout_s: float) -> dict[str, object]:
+        """For /ready: {"up": can Redis serve every key now}, and on a cluster how many of its
+        masters answered, within about `timeout_s`. One try, no failover retries: a probe says what is
+        true now. Through the breaker, as calls are: a cluster none of whose masters answered is an
+        outage, unless another command succeeded meanwhile (our own queueing); some answering (a
+        failover under way) is not one."""
+        if not self.config.cluster:  # one node: its ping is bounded by the client's own timeouts
+            return {"up": await self.ping()}
+        counted = {"answering": 0, "of": 0}
+        started = time.monotonic()
+
+        async def every_master() -> None:
+            answering, masters = await ping_masters(cast(RedisCluster, self.client), timeout_s)
+            counted.update(answering=answering, of=masters)
+            if answering:
+                self._last_success = time.monotonic()
+            elif self._last_success >= started:
+                raise OwnQueueing("no master answered the probe in time, other commands meanwhile")
+            else:
+                raise ClusterUnreachable("no master of the Redis Cluster answered")
+            if answering < masters:
+                raise PartOfClusterDown(f"{masters - answering} of {masters} masters did not answer")
+
+        with contextlib.suppress(CircuitBreakerError, ClusterUnreachable, PartOfClusterDown, OwnQueueing):
+            await self._breaker.call_async(every_master)
+        return {"up": 0 < counted["answering"] == counted["of"], "masters": counted}
 
     async def close(self) -> None:
         await self.client.aclose()

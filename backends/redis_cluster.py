@@ -10,8 +10,10 @@ cluster succeeded meanwhile: one master's failover is not an outage of the servi
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
+import time
 from urllib.parse import urlsplit
 
 from redis import exceptions as redis_errors
@@ -69,3 +71,35 @@ def backoff_s(attempt: int) -> float:
     """Exponential, with jitter so that concurrent waiters do not all come back at once."""
     cap = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**attempt)
     return float(cap / 2 + random.uniform(0, cap / 2))  # noqa: S311 (jitter, not a secret)
+
+
+async def ping_masters(client: RedisCluster, timeout_s: float) -> tuple[int, int]:
+    """(masters that answered PING, masters in the client's slot map), within about `timeout_s`.
+
+    Each master of the slot map is pinged: a cluster serves every key only while all of them answer
+    (PING alone goes to one node, which answers while another master's slots have no owner). A lost
+    node makes redis-py reload the slot map on the next command, so a round that failed is tried once
+    more on the map it reloaded: after a failover the replica that took over is pinged, not the dead.
+    """
+    deadline = time.monotonic() + timeout_s
+    answering, masters = 0, 0
+    for _ in range(2):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        try:
+            # A no-op unless a lost node asked for it. Shielded: a cancelled load closes every
+            # connection of the client, the requests' too; let it finish in the background instead.
+            await asyncio.wait_for(asyncio.shield(client.initialize()), left)
+        except Exception:  # no node to load the map from, in time: nothing answers
+            return 0, max(masters, 1)
+        primaries = client.get_primaries()
+        left = max(0.0, deadline - time.monotonic())
+        answers = await asyncio.gather(
+            *(asyncio.wait_for(client.ping(target_nodes=node), left) for node in primaries),
+            return_exceptions=True,
+        )
+        answering, masters = sum(answer is True for answer in answers), len(primaries)
+        if answering == masters:
+            break
+    return answering, masters

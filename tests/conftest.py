@@ -4,7 +4,8 @@ and a real Redis: the server at 127.0.0.1:6379 when one answers there, otherwise
 its keys are deleted afterwards, so tests never see each other's data, nor anyone else's on 6379.
 Set MNEMO_TEST_REDIS=embedded to ignore 6379 and use the session server, or MNEMO_TEST_REDIS=cluster
 to run every Redis-backed test against a real 6-node Redis Cluster (tests/redis_cluster.py) started
-for the session (MNEMO_REDIS_CLUSTER is then set for the apps the tests open).
+for the session (apps opened on the test Redis get `redis_cluster=True`: `with_test_redis`, and served
+processes MNEMO_REDIS_CLUSTER: `served_redis_env`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 import redis
 
 from backends.redis_client import EmbeddedRedis, make_client
 from backends.redis_cluster import make_cluster_client
+from backends.redis_keys import KeySpace
 from tests.redis_cluster import LocalCluster, cluster_available
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: no test may reach a model hub
@@ -52,9 +54,27 @@ def _on_cluster() -> bool:
 
 def redis_test_client(url: str, timeout_s: float = 5.0) -> redis.asyncio.Redis:
     """A client on the test server: a cluster client when the tests run on the cluster."""
-    if _on_cluster() or os.environ.get("MNEMO_REDIS_CLUSTER") == "true":
+    if _on_cluster():
         return cast(redis.asyncio.Redis, make_cluster_client(url, timeout_s))
     return make_client(url, timeout_s)
+
+
+def served_redis_env(redis_url: str) -> dict[str, str]:
+    """The MNEMO_* variables that put a served process (`mnemo serve`) on the test Redis. Not set
+    in this process's environment: a process the tests start without them (an embedded Redis, a
+    CLI) must not think it is on a cluster."""
+    return {"MNEMO_REDIS_URL": redis_url, "MNEMO_REDIS_CLUSTER": "true" if _on_cluster() else "false"}
+
+
+def with_test_redis(overrides: dict[str, Any], redis_url: str, redis_prefix: str) -> dict[str, Any]:
+    """Settings overrides on the test Redis (a cluster under MNEMO_TEST_REDIS=cluster) under the
+    test's prefix, unless the test names its own Redis (`redis_url`: its own server, or None for the
+    embedded one), which is a single server."""
+    if overrides.get("redis_url", redis_url) == redis_url:
+        overrides.setdefault("redis_cluster", _on_cluster())
+    overrides.setdefault("redis_url", redis_url)
+    overrides.setdefault("redis_key_prefix", redis_prefix)
+    return overrides
 
 
 @pytest.fixture(scope="session")
@@ -76,9 +96,7 @@ async def redis_url(
 ) -> AsyncIterator[str]:
     if _on_cluster():
         cluster: LocalCluster = request.getfixturevalue("redis_cluster")
-        os.environ["MNEMO_REDIS_CLUSTER"] = "true"  # for every app (and served process) the tests open
-        yield cluster.url
-        os.environ.pop("MNEMO_REDIS_CLUSTER", None)
+        yield cluster.url  # apps: with_test_redis; served processes: served_redis_env
         return
     if _shared_redis_answers():
         yield SHARED_REDIS_URL
@@ -98,6 +116,12 @@ async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
     for key in keys:  # one by one: on a cluster the keys lie in many slots
         await client.delete(key)
     await client.aclose()
+
+
+@pytest.fixture
+def redis_keys(redis_prefix: str) -> KeySpace:
+    """The key names the app under test uses: hash-tagged ones when the tests run on the cluster."""
+    return KeySpace(redis_prefix, cluster=_on_cluster())
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from api.app import create_app
 from api.request_gate import LOOPBACK_BASE_URL
 from api.settings import Settings
 from backends.qdrant_edge import EdgeVectorIndex
-from tests.conftest import copy_sparse
+from tests.conftest import copy_sparse, with_test_redis
 
 EMBEDDING_DIMENSION = 384  # all-MiniLM-L6-v2
 
@@ -42,8 +42,7 @@ def app_client(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefi
             data_dir = tmp_path / "data"
             if not data_dir.exists():
                 copy_sparse(empty_data_dir, data_dir)
-        overrides.setdefault("redis_url", redis_url)
-        overrides.setdefault("redis_key_prefix", redis_prefix)
+        overrides = with_test_redis(overrides, redis_url, redis_prefix)
         settings = Settings(data_dir=data_dir, **overrides)
         return AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL)
 

@@ -16,7 +16,7 @@ from litestar import Litestar
 
 from api.app import create_app
 from api.settings import Settings
-from tests.conftest import copy_sparse
+from tests.conftest import copy_sparse, with_test_redis
 
 LiveApp = Callable[..., AbstractAsyncContextManager[tuple[str, Litestar]]]
 
@@ -57,8 +57,7 @@ def live_app(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefix:
             data_dir = tmp_path / "data"
             if not data_dir.exists():
                 copy_sparse(empty_data_dir, data_dir)
-        overrides.setdefault("redis_url", redis_url)
-        overrides.setdefault("redis_key_prefix", redis_prefix)
+        overrides = with_test_redis(overrides, redis_url, redis_prefix)
         return serve(Settings(data_dir=data_dir, **overrides))
 
     return open_server

@@ -19,6 +19,7 @@ from api.resilience import InflightWrites
 from backends.qdrant_edge import EdgeVectorIndex
 from memtypes.errors import Unavailable
 from memtypes.types import MemoryType
+from tests.conftest import served_redis_env
 from tests.e2e.live_server import free_port
 from tests.e2e.test_replicas_http import serve_env
 
@@ -62,7 +63,7 @@ async def test_sigterm_lets_an_inflight_write_finish_durably(
     env = serve_env(
         MNEMO_DATA_DIR=str(data_dir),
         MNEMO_PORT=str(port),
-        MNEMO_REDIS_URL=redis_url,
+        **served_redis_env(redis_url),
         MNEMO_REDIS_KEY_PREFIX=redis_prefix,
         MNEMO_SHUTDOWN_GRACE_S="120",
         MNEMO_LOG_FORMAT="text",

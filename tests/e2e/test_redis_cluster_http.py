@@ -55,20 +55,28 @@ def masters_of(cluster: LocalCluster, keys: list[str]) -> set[int]:
 
 
 async def test_concurrent_appends_over_five_tasks_are_all_stored_and_readable(
-    on_cluster: AppFactory, redis_cluster: LocalCluster, cluster_prefix: str
+    live_app: LiveApp,  # noqa: F811 (the fixture imported above)
+    redis_cluster: LocalCluster,
+    cluster_prefix: str,
 ) -> None:
+    """A real server (the in-process test client runs one request at a time): 100 appends at once."""
     tasks = [f"task-{n}" for n in range(5)]
-    async with on_cluster() as client:
+    settings = {"redis_url": redis_cluster.url, "redis_cluster": True, "redis_key_prefix": cluster_prefix}
+    limits = httpx.Limits(max_connections=100)  # a connection each: no request queues in the client
+    async with (
+        live_app(**settings) as (url, _),
+        httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http,
+    ):
 
         async def append(n: int) -> tuple[int, str]:
             task, content = tasks[n % 5], f"note {n} for {tasks[n % 5]}"
-            response = await client.post(f"/v1/working/{task}/items", json={"content": content})
+            response = await http.post(f"/v1/working/{task}/items", json={"content": content})
             return response.status_code, content
 
         results = await asyncio.gather(*(append(n) for n in range(100)))
         assert [status for status, _ in results] == [201] * 100
         for task in tasks:
-            view = (await client.get(f"/v1/working/{task}")).json()
+            view = (await http.get(f"/v1/working/{task}")).json()
             stored = sorted(i["content"] for i in view["items"])
             assert stored == sorted(c for _, c in results if c.endswith(f"for {task}"))
             assert sorted(i["seq"] for i in view["items"]) == list(range(1, 21))
@@ -149,6 +157,51 @@ async def test_two_app_instances_share_one_rate_limit(
         assert (
             await first.get("/v1/working/t", headers={"authorization": "Bearer key-beta"})
         ).status_code == 200
+
+
+async def test_ready_is_degraded_while_a_master_is_down_and_ready_after_the_failover(
+    on_cluster: AppFactory, redis_cluster: LocalCluster
+) -> None:
+    """/ready pings every master: while one is down it answers `degraded` (200: retrievals still
+    work) within the probe's bound, never a 500, and `ready` again once a replica took over."""
+    async with on_cluster() as client:
+        before = (await client.get("/ready")).json()
+        assert before["status"] == "ready"
+        assert before["dependencies"]["redis"]["masters"] == {"answering": 3, "of": 3}
+        victim = next(iter(redis_cluster.masters()))
+        redis_cluster.kill(victim)
+        killed_at = time.monotonic()
+        seen: list[tuple[float, float, str, dict[str, Any]]] = []  # (since the kill, took, status, redis)
+        try:
+            while time.monotonic() - killed_at < 30:
+                sent = time.monotonic()
+                response = await client.get("/ready")
+                assert response.status_code == 200, response.text
+                body = response.json()
+                seen.append(
+                    (sent - killed_at, time.monotonic() - sent, body["status"], body["dependencies"]["redis"])
+                )
+                ready = [since for since, _, status, _ in seen if status == "ready"]
+                if ready and seen[-1][0] - ready[0] > 2.0:  # and for 2 s after the first `ready`
+                    break
+                await asyncio.sleep(0.1)
+            # Writes work again once /ready says so (also to the slots the dead master served).
+            for n in range(20):
+                assert (
+                    await client.post(f"/v1/working/after-{n}/items", json={"content": "x"})
+                ).status_code == 201
+        finally:
+            await asyncio.to_thread(redis_cluster.restart, victim)
+    statuses = [status for _, _, status, _ in seen]
+    first_ready = statuses.index("ready")
+    assert first_ready > 0 and set(statuses[:first_ready]) == {"degraded"}, statuses
+    assert set(statuses[first_ready:]) == {"ready"}, statuses  # then ready, without flapping
+    assert all(redis["masters"] == {"answering": 2, "of": 3} for *_, s, redis in seen if s == "degraded")
+    assert max(took for _, took, _, _ in seen) < 2.0  # within a load balancer's probe timeout
+    ready_after = seen[first_ready][0]
+    assert ready_after < 15.0
+    slowest = max(took for _, took, _, _ in seen)
+    print(f"/ready degraded for {ready_after:.1f}s after the kill; slowest answer {slowest:.2f}s")
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
+from backends.redis_keys import KeySpace
 from tests.e2e.conftest import AppFactory
 
 A = {"Authorization": "Bearer key-a"}
@@ -64,7 +65,7 @@ async def test_hostile_task_ids_are_refused_before_redis(
 
 
 async def test_accepted_ids_stay_inside_their_tenant_and_task(
-    client: AsyncTestClient[Any], redis_client: Redis, redis_prefix: str
+    client: AsyncTestClient[Any], redis_client: Redis, redis_prefix: str, redis_keys: KeySpace
 ) -> None:
     await client.post("/v1/working/shared/items", json={"content": "Beta's own secret."}, headers=B)
     for task_id in ACCEPTED:
@@ -83,14 +84,18 @@ async def test_accepted_ids_stay_inside_their_tenant_and_task(
     ).json()
     assert "Beta's own secret" not in found["context"]
 
-    # Every key is <prefix>:<tenant>:<kind>:<encoded id>, and decodes back to exactly one task.
+    # Every key is <prefix>:<tenant>:<kind>:<encoded id> (on a cluster, then a hash tag of digits),
+    # and decodes back to exactly one task; the rest is the deadline index (on a cluster, its shards).
     keys = sorted([k async for k in redis_client.scan_iter(match=f"{redis_prefix}:*")])
-    working = [k for k in keys if ":wm:" in k]
-    pattern = re.compile(rf"^{re.escape(redis_prefix)}:(alpha|beta):wm:([A-Za-z0-9._~%-]+)$")
+    deadline_keys = set(redis_keys.all_working_deadlines)
+    working = [k for k in keys if k not in deadline_keys]
+    tag = r"\{wm\.[0-9]+\}" if redis_keys.cluster else ""
+    pattern = re.compile(rf"^{re.escape(redis_prefix)}:(alpha|beta):wm:([A-Za-z0-9._~%-]+){tag}$")
     owners = sorted((m[1], unquote(m[2])) for k in working if (m := pattern.match(k)))
     assert len(owners) == len(working)
     assert owners == sorted([("alpha", t) for t in ACCEPTED] + [("beta", "shared")])
-    assert set(keys) - set(working) == {f"{redis_prefix}:_deadlines:wm"}
+    assert working == sorted(redis_keys.working(tenant, task) for tenant, task in owners)
+    assert set(keys) - set(working) == {redis_keys.working_deadlines_of(t, task) for t, task in owners}
 
 
 async def test_threads_of_another_tenant_are_out_of_reach(client: AsyncTestClient[Any]) -> None:

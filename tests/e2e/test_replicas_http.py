@@ -1,7 +1,9 @@
 """Replicas: `mnemo serve --workers N` refuses what cannot work, and two `mnemo serve` processes over
-one Redis take concurrent working-memory appends to the same tasks without losing one, and share
-one rate limit. (Each has its own data dir: there is no Qdrant server here, and working memory,
-locks and rate limits live in Redis only.)"""
+one Redis take concurrent working-memory appends to the same tasks without losing one, share one
+rate limit, and serve one MCP conversation between them (no MCP session lives in a process: what
+`--workers N` behind a load balancer relies on). Each has its own data dir: there is no Qdrant
+server here (so `--workers N` itself cannot start), and working memory, locks and rate limits live
+in Redis only. With MNEMO_TEST_REDIS=cluster the replicas share the test Redis Cluster."""
 
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.conftest import served_redis_env
 from tests.e2e.live_server import free_port
 
 TENANT_KEYS = {"alpha": "key-alpha", "beta": "key-beta", "gamma": "key-gamma"}
@@ -51,10 +55,8 @@ def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[
             MNEMO_DATA_DIR=str(tmp_path / f"replica-{n}"),
             MNEMO_PORT=str(port),
             MNEMO_API_KEYS=keys,
-            MNEMO_REDIS_URL=redis_url,
+            **served_redis_env(redis_url),  # MNEMO_TEST_REDIS=cluster: the test Redis Cluster
             MNEMO_REDIS_KEY_PREFIX=redis_prefix,
-            # MNEMO_TEST_REDIS=cluster: the replicas share the test Redis Cluster instead.
-            MNEMO_REDIS_CLUSTER=os.environ.get("MNEMO_REDIS_CLUSTER", "false"),
             MNEMO_WORKING_MAX_TOKENS="100000",  # no evictions: every acknowledged item stays live
             MNEMO_RATE_LIMIT_PER_MINUTE="6",
             MNEMO_RATE_LIMIT_BURST=str(BURST),
@@ -91,8 +93,35 @@ def auth(tenant: str) -> dict[str, str]:
     return {"authorization": f"Bearer {TENANT_KEYS[tenant]}"}
 
 
+async def mcp(http: httpx.AsyncClient, url: str, tenant: str, method: str, params: dict[str, Any]) -> Any:
+    """One JSON-RPC request to a replica's `/mcp`; its result."""
+    message = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+    headers = {**auth(tenant), "accept": "application/json, text/event-stream"}
+    response = await http.post(f"{url}/mcp", json=message, headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "error" not in body, body
+    return body["result"]
+
+
+async def one_mcp_conversation_over_both_replicas(http: httpx.AsyncClient, replicas: list[str]) -> None:
+    """Handshake on one replica, then tool calls alternating between them: a note appended through
+    one is read through the other (working memory is in Redis)."""
+    first, second = replicas
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}
+    assert (await mcp(http, first, "beta", "initialize", hello))["serverInfo"]["name"] == "mnemo"
+    tools = {tool["name"] for tool in (await mcp(http, second, "beta", "tools/list", {}))["tools"]}
+    assert {"remember", "recall", "working_append", "working_get"} <= tools
+    for n, url in enumerate((first, second)):
+        note = {"name": "working_append", "arguments": {"task_id": "mcp-task", "content": f"note {n}"}}
+        assert not (await mcp(http, url, "beta", "tools/call", note)).get("isError")
+    read = {"name": "working_get", "arguments": {"task_id": "mcp-task"}}
+    view = (await mcp(http, first, "beta", "tools/call", read))["structuredContent"]
+    assert [item["content"] for item in view["items"]] == ["note 1", "note 0"]  # newest first
+
+
 @pytest.mark.slow
-async def test_two_replicas_lose_no_working_memory_append_and_share_the_rate_limit(
+async def test_two_replicas_lose_no_append_share_the_rate_limit_and_serve_one_mcp_conversation(
     two_replicas: list[str],
 ) -> None:
     acknowledged: dict[tuple[str, str], list[list[str]]] = {t: [] for t in TASKS}
@@ -143,3 +172,5 @@ async def test_two_replicas_lose_no_working_memory_append_and_share_the_rate_lim
         assert BURST <= allowed <= BURST + 3  # + what 6/min refills while the loop runs
         assert {replica for replica, status in answers if status == 429} == {0, 1}
         assert {status for _, status in answers} == {200, 429}
+
+        await one_mcp_conversation_over_both_replicas(http, two_replicas)

@@ -9,6 +9,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
+from backends.redis_keys import KeySpace
 from backends.tokenizer import TiktokenCounter
 from memtypes.threads import MAX_CHAIN_DEPTH
 from tests.e2e.conftest import AppFactory
@@ -89,11 +90,11 @@ async def test_fifty_concurrent_turns_lose_nothing(client: AsyncTestClient[Any])
 
 
 async def test_turns_are_episodic_memories_and_refresh_the_ttl(
-    app_client: AppFactory, redis_client: Redis, redis_prefix: str
+    app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
     async with app_client(thread_ttl_s=600) as client:
         thread = await new_thread(client)
-        key, turns_key = f"{redis_prefix}:default:thread:{thread}", f"{redis_prefix}:default:turns:{thread}"
+        key, turns_key = redis_keys.thread("default", thread), redis_keys.thread_turns("default", thread)
         await say(client, thread, "user", "Remember that the deploy key rotates monthly.")
         await redis_client.pexpire(key, 5_000)
         await redis_client.pexpire(turns_key, 5_000)
@@ -114,14 +115,14 @@ async def test_turns_are_episodic_memories_and_refresh_the_ttl(
 
 
 async def test_chain_walk_survives_a_cycle_and_stops_at_the_depth_limit(
-    client: AsyncTestClient[Any], redis_client: Redis, redis_prefix: str
+    client: AsyncTestClient[Any], redis_client: Redis, redis_keys: KeySpace
 ) -> None:
     first = await new_thread(client)
     second = await new_thread(client, first)
     await say(client, first, "user", "First thread.")
     await say(client, second, "user", "Second thread.")
     # The API cannot make a cycle (parents must exist first); corrupt the stored chain to make one.
-    key = f"{redis_prefix}:default:thread:{first}"
+    key = redis_keys.thread("default", first)
     stored = json.loads(await redis_client.get(key))
     await redis_client.set(key, json.dumps(dict(stored, parent_thread_id=second)), keepttl=True)
     body = await history(client, second)

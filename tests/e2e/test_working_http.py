@@ -11,6 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
+from backends.redis_keys import KeySpace
 from backends.tokenizer import TiktokenCounter
 from tests.e2e.conftest import AppFactory
 
@@ -37,7 +38,7 @@ async def wait_for(predicate: Any, timeout_s: float = 15.0) -> None:
 
 
 async def test_append_read_and_clear_archives_with_cleared_at(
-    client: AsyncTestClient[Any], redis_client: Redis, redis_prefix: str
+    client: AsyncTestClient[Any], redis_client: Redis, redis_keys: KeySpace
 ) -> None:
     contents = ["Find three flights to Lisbon.", "Alice prefers a window seat.", "Budget is 400 EUR."]
     for i, content in enumerate(contents):
@@ -47,12 +48,12 @@ async def test_append_read_and_clear_archives_with_cleared_at(
     view = (await client.get("/v1/working/trip-42")).json()
     assert [i["content"] for i in view["items"]] == contents[::-1]  # newest first
     assert view["total_tokens"] == sum(CL100K.count(c) for c in contents)
-    assert await redis_client.exists(f"{redis_prefix}:default:wm:trip-42") == 1
+    assert await redis_client.exists(redis_keys.working("default", "trip-42")) == 1
 
     cleared = await client.delete("/v1/working/trip-42")
     assert cleared.status_code == 200 and cleared.json() == {"task_id": "trip-42", "archived": 3}
     assert (await client.get("/v1/working/trip-42")).json()["items"] == []
-    assert await redis_client.exists(f"{redis_prefix}:default:wm:trip-42") == 0
+    assert await redis_client.exists(redis_keys.working("default", "trip-42")) == 0
     records = await archived(client, "trip-42")
     assert sorted(r["content"] for r in records) == sorted(contents)
     for record in records:
@@ -126,7 +127,7 @@ async def test_an_item_over_the_task_limit_is_refused(app_client: AppFactory) ->
 
 
 async def test_ttl_is_refreshed_on_write_and_expiry_archives(
-    app_client: AppFactory, redis_client: Redis, redis_prefix: str
+    app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
     ttl = 2.0
     async with app_client(working_ttl_s=ttl, working_sweep_interval_s=0.1) as client:
@@ -139,7 +140,7 @@ async def test_ttl_is_refreshed_on_write_and_expiry_archives(
         view = (await client.get("/v1/working/short")).json()
         assert len(view["items"]) == 2 and view["expires_at"] == second["expires_at"]
 
-        key = f"{redis_prefix}:default:wm:short"
+        key = redis_keys.working("default", "short")
 
         async def archived_and_gone() -> bool:
             return len(await archived(client, "short")) == 2 and not await redis_client.exists(key)
@@ -149,7 +150,7 @@ async def test_ttl_is_refreshed_on_write_and_expiry_archives(
         assert {r["metadata"]["reason"] for r in records} == {"expired"}
         assert {r["cleared_at"] for r in records} == {second["expires_at"]}
         assert (await client.get("/v1/working/short")).json()["items"] == []
-        assert await redis_client.zcard(f"{redis_prefix}:_deadlines:wm") == 0
+        assert await redis_client.zcard(redis_keys.working_deadlines_of("default", "short")) == 0
 
 
 async def test_an_expired_task_is_archived_by_the_next_write_even_before_a_sweep(
@@ -169,10 +170,10 @@ async def test_an_expired_task_is_archived_by_the_next_write_even_before_a_sweep
 
 
 async def test_a_held_lock_gives_a_prompt_409_never_a_hang(
-    app_client: AppFactory, redis_client: Redis, redis_prefix: str
+    app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
     async with app_client(lock_wait_s=0.3) as client:
-        lock_key = f"{redis_prefix}:default:lock:working:busy"
+        lock_key = redis_keys.lock("default", "working", "busy")
         await redis_client.set(lock_key, "someone-else", px=30_000)
         started = time.monotonic()
         response = await client.post("/v1/working/busy/items", json={"content": "Blocked write."})

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import redis
 
+from tests.conftest import served_redis_env
 from tests.e2e.live_server import free_port
 from tests.unit.test_model_registry import train_byte_level_bpe
 
@@ -52,7 +53,7 @@ def mnemo_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
         MNEMO_HOST="127.0.0.1",
         MNEMO_PORT=str(port),
         MNEMO_API_KEYS=",".join(f"{key}:tenant-{name}" for name, key in KEYS.items()),
-        MNEMO_REDIS_URL=redis_url,
+        **served_redis_env(redis_url),
         MNEMO_REDIS_KEY_PREFIX=prefix,
         MNEMO_CONFIG=str(root / "mnemo.yaml"),
     )
@@ -77,8 +78,8 @@ def mnemo_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
     finally:
         proc.terminate()
         proc.wait(timeout=60)
-        client = redis.Redis.from_url(redis_url)
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
+        on_cluster = served_redis_env(redis_url)["MNEMO_REDIS_CLUSTER"] == "true"
+        client = redis.RedisCluster.from_url(redis_url) if on_cluster else redis.Redis.from_url(redis_url)
+        for key in list(client.scan_iter(match=f"{prefix}:*", count=1000)):
+            client.delete(key)  # one by one: on a cluster the keys lie in many slots
         client.close()

@@ -13,6 +13,7 @@ import yaml
 
 from api.app import create_app
 from api.bindings_config import load_bindings
+from api.resilience import EMBEDDER_PROBE_TIMEOUT_S, REDIS_PROBE_TIMEOUT_S
 from api.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -132,7 +133,7 @@ def test_hpa_scales_the_deployment_and_kustomization_lists_every_manifest() -> N
     target = hpa["spec"]["scaleTargetRef"]
     assert (target["kind"], target["name"]) == ("Deployment", deployment["metadata"]["name"])
     assert hpa["spec"]["minReplicas"] >= 2
-    [kustomization] = by_kind("Kustomization")
+    kustomization = yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())
     listed = set(kustomization["resources"])
     manifests = {p.name for p in (DEPLOY / "k8s").glob("*.yaml")}
     # Not applied on purpose: the Secret is a template, the Qdrant values go to its Helm chart.
@@ -147,3 +148,71 @@ def test_bindings_files_follow_the_services_schema(tmp_path: Path) -> None:
     inline = tmp_path / "config.yaml"
     inline.write_text(configmap["data"]["config.yaml"])
     assert load_bindings(inline).agent_names("default") == ["support-bot"]
+
+
+def test_the_redis_cluster_overlay_switches_the_layout_to_the_cluster() -> None:
+    overlay = yaml.safe_load((DEPLOY / "k8s" / "redis-cluster" / "kustomization.yaml").read_text())
+    assert overlay["resources"] == ["../"]
+    patches = [yaml.safe_load(p["patch"]) for p in overlay["patches"]]
+    [configmap] = [p for p in patches if p["kind"] == "ConfigMap"]
+    [base_configmap] = by_kind("ConfigMap")
+    assert configmap["metadata"]["name"] == base_configmap["metadata"]["name"]
+    assert configmap["data"] == {"MNEMO_REDIS_CLUSTER": "true"}
+    assert Settings(redis_cluster=configmap["data"]["MNEMO_REDIS_CLUSTER"]).redis.cluster is True
+    # What it deletes is the base's single Redis, by the names the base gives it.
+    deleted = {(p["kind"], p["metadata"]["name"]) for p in patches if p.get("$patch") == "delete"}
+    base = yaml.safe_load_all((DEPLOY / "k8s" / "redis.yaml").read_text())
+    assert deleted == {(doc["kind"], doc["metadata"]["name"]) for doc in base}
+    namespace = yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())["namespace"]
+    assert {p["metadata"]["namespace"] for p in patches} == {namespace}
+
+
+def test_a_redis_cluster_failover_fits_in_the_failover_wait() -> None:
+    values = yaml.safe_load((DEPLOY / "k8s" / "redis-cluster" / "values.yaml").read_text())
+    nodes, replicas = values["cluster"]["nodes"], values["cluster"]["replicas"]
+    masters, spare = divmod(nodes, 1 + replicas)
+    assert spare == 0 and masters >= 3 and replicas >= 1  # every master has a replica to take over
+    config = dict(line.split(maxsplit=1) for line in values["redis"]["configmap"].splitlines())
+    node_timeout_s = int(config["cluster-node-timeout"]) / 1000
+    [configmap] = by_kind("ConfigMap")
+    wait_s = Settings(
+        redis_failover_wait_s=configmap["data"]["MNEMO_REDIS_FAILOVER_WAIT_S"]
+    ).redis.failover_wait_s
+    # The node timeout, then an election (about a second; measured ~2 s after a 2 s timeout in tests).
+    assert node_timeout_s + 3 <= wait_s, (node_timeout_s, wait_s)
+    assert values["redis"]["useAOFPersistence"] == "yes"
+
+
+def test_qdrant_cluster_and_sharding_settings_agree_everywhere() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    [configmap] = by_kind("ConfigMap")
+    values = yaml.safe_load((DEPLOY / "k8s" / "qdrant-values.yaml").read_text())
+    names = ("MNEMO_QDRANT_SHARDING", "MNEMO_QDRANT_SHARD_KEYS", "MNEMO_QDRANT_REPLICATION_FACTOR")
+    in_compose = {n: compose["services"]["mnemo"]["environment"][n] for n in names}
+    assert in_compose == {n: configmap["data"][n] for n in names}
+    qdrant = Settings(
+        qdrant_url="http://qdrant:6333",
+        qdrant_sharding=in_compose["MNEMO_QDRANT_SHARDING"],
+        qdrant_shard_keys=in_compose["MNEMO_QDRANT_SHARD_KEYS"],
+        qdrant_replication_factor=in_compose["MNEMO_QDRANT_REPLICATION_FACTOR"],
+    ).qdrant
+    compose_nodes = [name for name in compose["services"] if name.startswith("qdrant-")]
+    assert values["config"]["cluster"]["enabled"] is True
+    for nodes in (len(compose_nodes), values["replicaCount"]):
+        assert nodes >= 3
+        # Every shard on 2+ nodes (one node can go), never on more nodes than there are.
+        assert 2 <= qdrant.replication_factor <= nodes
+        assert qdrant.sharding == "custom" and qdrant.shard_keys >= nodes  # every node holds shards
+    assert all(
+        compose["services"][n]["environment"]["QDRANT__CLUSTER__ENABLED"] == "true" for n in compose_nodes
+    )
+
+
+def test_the_readiness_probe_waits_longer_than_ready_takes() -> None:
+    [deployment] = by_kind("Deployment")
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    timeout_s = container["readinessProbe"]["timeoutSeconds"]
+    assert max(REDIS_PROBE_TIMEOUT_S, EMBEDDER_PROBE_TIMEOUT_S) + 0.3 <= timeout_s
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    [compose_timeout] = re.findall(r"timeout=(\d+)", str(compose["services"]["mnemo"]["healthcheck"]["test"]))
+    assert max(REDIS_PROBE_TIMEOUT_S, EMBEDDER_PROBE_TIMEOUT_S) + 0.3 <= int(compose_timeout)
