@@ -47,6 +47,16 @@ class EdgeReads:
             for r in records
         ]
 
+    def _with_payloads(
+        self, shard: EdgeShard, memory_type: MemoryType, results: list[list[Any]], generation: int
+    ) -> list[list[tuple[Any, dict[str, Any]]]]:
+        """Each engine hit with its payload. A point deleted between the query and the payload read
+        is left out, as if the query had come after the delete."""
+        payloads = self._cached_payloads(
+            shard, memory_type, {str(p.id) for hits in results for p in hits}, generation
+        )
+        return [[(p, payloads[str(p.id)]) for p in hits if str(p.id) in payloads] for hits in results]
+
     def _cached_payloads(
         self, shard: EdgeShard, memory_type: MemoryType, ids: Iterable[str], generation: int
     ) -> dict[str, dict[str, Any]]:
@@ -92,18 +102,8 @@ class EdgeReads:
         # Ids and scores from the engine; payloads from the cache, the misses read in this same hop.
         generation = self.payloads.generation(memory_type)
         results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
-        payloads = self._cached_payloads(
-            shard, memory_type, {str(p.id) for hits in results for p in hits}, generation
-        )
-        # A point deleted between the query and the read is left out, as if the query came later.
-        return [
-            [
-                ScoredPoint(str(p.id), float(p.score), payloads[str(p.id)])
-                for p in hits
-                if str(p.id) in payloads
-            ]
-            for hits in results
-        ]
+        found = self._with_payloads(shard, memory_type, results, generation)
+        return [[ScoredPoint(str(p.id), float(p.score), payload) for p, payload in hits] for hits in found]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
         return await asyncio.to_thread(serial_per_type, requests, self._neighbours_in_shard)
@@ -117,9 +117,5 @@ class EdgeReads:
         results = shard.query_batch(QueryBatchRequest([PLAN.neighbours(r, not cached) for r in requests]))
         if not cached:
             return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
-        ids = {str(p.id) for hits in results for p in hits}
-        payloads = self._cached_payloads(shard, memory_type, ids, generation)
-        return [
-            [StoredPoint(i, payloads[i]) for i in (str(p.id) for p in hits) if i in payloads]
-            for hits in results
-        ]
+        found = self._with_payloads(shard, memory_type, results, generation)
+        return [[StoredPoint(str(p.id), payload) for p, payload in hits] for hits in found]
