@@ -230,7 +230,7 @@ async def _mode_run(
     }
     result: dict[str, Any] = {"mode": mode}
     async with (
-        serve(data_dir, log, extra_env=env, factory="api.app:create_app_from_env") as server,
+        serve(data_dir, log, extra_env=env) as server,
         httpx.AsyncClient(
             base_url=server.url, timeout=120, limits=httpx.Limits(max_connections=1_000)
         ) as reader,
