@@ -192,7 +192,7 @@ async def open_services(
     tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
     embedding = settings.embedding
     embedder = embedder or open_embedder(
-        embedding.backend, embedding.model, embedding.runtime, embedding.onnx_cache
+        embedding.backend, embedding.model, embedding.runtime, embedding.onnx_cache, embedding.bulk_niceness
     )
     store = vector_store(settings, embedder.dimension)
     index, documents = store.index, store.documents

@@ -42,6 +42,13 @@ class EmbeddingConfig(BaseModel):
         description="where the exported ONNX graph is kept; unset = $XDG_CACHE_HOME/mnemo/onnx or "
         "~/.cache/mnemo/onnx",
     )
+    bulk_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="scheduling niceness of batch embedding (Linux, per thread): retrievals get the "
+        "cores first while a large write embeds; 0 = same priority",
+    )
 
 
 class ReviewerConfig(BaseModel):

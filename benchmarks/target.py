@@ -37,6 +37,7 @@ def configured_embedder() -> Embedder:
         settings.embedding.model,
         settings.embedding.runtime,
         settings.embedding.onnx_cache,
+        settings.embedding.bulk_niceness,
     )
 
 

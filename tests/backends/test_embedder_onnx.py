@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -80,4 +81,42 @@ async def test_concurrent_queries_share_model_runs_and_get_their_own_vectors(tmp
         assert embedder._queries.batches - runs < len(queries)  # queued ones shared a run
         np.testing.assert_allclose(np.array([v[0] for v in together]), np.array(alone), atol=1e-5)
     finally:
+        embedder.close()
+
+
+def _niceness_of_threads() -> dict[int, int]:
+    """Each thread of this process: its niceness (Linux: /proc/self/task/<tid>/stat, field 19)."""
+    out = {}
+    for task in Path("/proc/self/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        out[int(task.name)] = int(fields[16])
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="per-thread niceness is Linux's")
+async def test_a_query_never_waits_behind_a_batch_and_the_batch_yields_the_cores(tmp_path: Path) -> None:
+    earlier = set(_niceness_of_threads())  # other tests' embedders have threads of their own
+    embedder = SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path, bulk_niceness=7)
+    gate = threading.Event()
+    try:
+        query, long_text = "when did Caroline go to the support group?", "a memory about the lake " * 60
+        [alone] = await embedder.embed([query])
+        [long_alone] = await embedder.embed([long_text])  # one text: the single lane
+        # The bulk lane busy (as with a slice of a large write) until the gate opens: a query and a
+        # short write still get their vectors meanwhile.
+        busy = asyncio.get_running_loop().run_in_executor(embedder._executor, gate.wait)
+        batch = asyncio.ensure_future(embedder.embed([long_text, query, long_text]))
+        [during] = await asyncio.wait_for(embedder.embed([query]), timeout=60)
+        assert not batch.done()
+        gate.set()
+        await busy
+        np.testing.assert_allclose(during, alone, atol=1e-6)
+        np.testing.assert_allclose(await batch, [long_alone, alone, long_alone], atol=1e-5)  # lanes agree
+        # The bulk lane's thread and the ONNX Runtime workers it started run at the lower priority;
+        # the event loop's thread and the single lane's do not.
+        niceness = _niceness_of_threads()
+        assert niceness[threading.get_native_id()] == 0
+        assert sorted({n for tid, n in niceness.items() if tid not in earlier}) == [0, 7]
+    finally:
+        gate.set()
         embedder.close()
