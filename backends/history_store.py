@@ -1,7 +1,8 @@
 """`DocumentStore` beside the vectors: a payload-only Qdrant collection `<prefix>_history`.
 
 Embedded: one more Edge shard in the data dir (its points have no vectors), written through its WAL
-like the memories and, with MNEMO_DURABLE_WRITES, flushed before a write returns. With a Qdrant server:
+like the memories and, with MNEMO_DURABLE_WRITES, its log synced before a write returns
+(backends/_group_flush.py). With a Qdrant server:
 a plain (unsharded) collection without vectors, written with `wait=True`.
 """
 
@@ -17,6 +18,7 @@ from qdrant_client import AsyncQdrantClient, models
 from qdrant_client.http.exceptions import UnexpectedResponse
 from qdrant_edge import EdgeConfig, EdgeShard, EdgeSparseVectorParams, Point, ScrollRequest, UpdateOperation
 
+from backends._group_flush import GroupFlush, wal_sync
 from backends.qdrant_schema import canonical_ids
 from memtypes.errors import Unavailable
 
@@ -38,6 +40,7 @@ class EdgeDocumentStore:
         self.path = Path(qdrant_dir) / history_name(prefix)
         self.durable = durable
         self._shard: EdgeShard | None = None
+        self._durable = GroupFlush(lambda: wal_sync(self.path), self._flush)
 
     async def open(self) -> None:
         if self._shard is None:
@@ -50,6 +53,10 @@ class EdgeDocumentStore:
         # Edge wants at least one vector declared: an unused sparse one (points carry none).
         config = EdgeConfig(vectors={}, sparse_vectors={_UNUSED: EdgeSparseVectorParams()})
         return EdgeShard.create(str(self.path), config)
+
+    def _flush(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
 
     async def close(self) -> None:
         shard, self._shard = self._shard, None
@@ -75,12 +82,9 @@ class EdgeDocumentStore:
         shard = self._open_shard()
         points = [Point(point_id, {}, payload) for point_id, payload in documents.items()]
 
-        def write() -> None:
-            shard.update(UpdateOperation.upsert_points(points))
-            if self.durable:
-                shard.flush()
-
-        await asyncio.to_thread(write)
+        await asyncio.to_thread(shard.update, UpdateOperation.upsert_points(points))
+        if self.durable:
+            await self._durable.after_write()
 
     async def scroll(
         self, limit: int, offset: str | None = None

@@ -49,5 +49,7 @@ class QdrantConfig(BaseModel):
         description="Qdrant Edge: payloads of recently returned memories kept in memory (~3 KiB each)",
     )
     durable_writes: bool = Field(
-        default=True, description="Qdrant Edge: fsync a write (flush its shard) before acknowledging it"
+        default=True,
+        description="Qdrant Edge: fsync a write's log before acknowledging it (the shard is flushed "
+        "whole at most once a minute, and at shutdown)",
     )

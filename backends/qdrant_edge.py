@@ -41,7 +41,7 @@ from qdrant_edge import (
 )
 
 from backends import edge_layout
-from backends._group_flush import GroupFlush
+from backends._group_flush import GroupFlush, wal_sync
 from backends.edge_builder import ShardRebuild
 from backends.edge_rebuilds import BackgroundRebuilds, unindexed_dense_vectors
 from backends.edge_writes import WriteGates
@@ -164,8 +164,14 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         self._unindexed_now = await asyncio.to_thread(lambda: {mt: _unindexed(s) for mt, s in shards.items()})
         self._shards = shards
         self._optimize_locks = {mt: asyncio.Lock() for mt in shards}
-        # The shard is looked up at flush time: a rebuild may have swapped it since the write.
-        self._group_flush = {mt: GroupFlush(functools.partial(self._flush_live, mt)) for mt in shards}
+        # The shard is looked up at sync time: a rebuild may have swapped it since the write (and
+        # flushed the new one whole before it went live).
+        self._group_flush = {
+            mt: GroupFlush(
+                functools.partial(self._sync_live_wal, mt), functools.partial(self._flush_live, mt)
+            )
+            for mt in shards
+        }
         self._closing = False
 
     def _open_all(self) -> dict[MemoryType, EdgeShard]:
@@ -262,6 +268,9 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
 
     def _flush_live(self, memory_type: MemoryType) -> None:
         self._shard(memory_type).flush()
+
+    def _sync_live_wal(self, memory_type: MemoryType) -> None:
+        wal_sync(self.shard_path(memory_type))
 
     # -- writes ----------------------------------------------------------------------------------
 

@@ -1,10 +1,13 @@
-"""Durable Edge writes (a flush before the acknowledgement, shared by concurrent writers) and the
-circuit breaker around a Qdrant server, on real engines."""
+"""Durable Edge writes (the log synced before the acknowledgement, shared by concurrent writers; a
+full flush at most every checkpoint interval) and the circuit breaker around a Qdrant server, on
+real engines."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -51,12 +54,57 @@ async def test_durable_writes_flush_before_returning_and_share_flushes(
             assert flusher.flushes == 0
         stored = await index.get(SEMANTIC, [point(i).id for i in range(41)])
         assert len(stored) == 40
+        # The log was synced; the shard was never flushed whole (that holds the GIL for its length).
+        assert flusher.checkpoints == 0
+        if durable:
+            flusher.checkpoint_s = 0.0  # the interval is up: the next write's sync is a full flush
+            await index.upsert(SEMANTIC, [point(50)])
+            assert flusher.checkpoints == 1
         # Bookkeeping (access counts) asks for no flush: one per update stalled every request.
         before = flusher.flushes
         await index.set_payload(SEMANTIC, [point(3).id], {"access_count": 1}, durable=False)
         assert flusher.flushes == before
         [touched] = await index.get(SEMANTIC, [point(3).id])
         assert touched.payload["access_count"] == 1
+    finally:
+        await index.close()
+
+
+_KILLED_WRITER = """
+import asyncio, os, signal, sys
+from backends.qdrant_edge import EdgeVectorIndex
+from memtypes.types import MemoryType
+from tests.backends.test_engine_resilience import DIMENSION, PREFIX, point
+
+async def main() -> None:
+    index = EdgeVectorIndex(sys.argv[1], PREFIX, DIMENSION, durable_writes=True)
+    await index.open()
+    for i in range(30):
+        await index.upsert(MemoryType.SEMANTIC, [point(i)])
+    await index.set_payload(MemoryType.SEMANTIC, [point(3).id], {"importance": 0.9})
+    await index.delete(MemoryType.SEMANTIC, [point(4).id])
+    assert index._group_flush[MemoryType.SEMANTIC].checkpoints == 0
+    os.kill(os.getpid(), signal.SIGKILL)  # acknowledged, never flushed whole, never closed
+
+asyncio.run(main())
+"""
+
+
+async def test_acknowledged_writes_survive_a_killed_process_that_never_flushed(
+    tmp_path: Path, edge_template: Path
+) -> None:
+    # Acknowledged writes that only the log holds (no checkpoint ran) are replayed on the next open.
+    copy_sparse(edge_template, tmp_path / "data")
+    writer = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _KILLED_WRITER, str(tmp_path / "data"), cwd=Path(__file__).parents[2]
+    )
+    assert await writer.wait() == -signal.SIGKILL
+    index = EdgeVectorIndex(tmp_path / "data", PREFIX, DIMENSION)
+    await index.open()
+    try:
+        stored = {p.id: p.payload for p in await index.get(SEMANTIC, [point(i).id for i in range(30)])}
+        assert len(stored) == 29 and point(4).id not in stored
+        assert stored[point(3).id]["importance"] == 0.9
     finally:
         await index.close()
 
