@@ -10,8 +10,8 @@ the commands are sent together on a connection held for the purpose:
 - a Redis Cluster: a connection to the master that owns the commands' slot (every key of one
   transaction shares a hash tag). A MOVED there updates redis-py's slot map and a lost node makes it
   reload the map, then the error is raised: the gateway's failover retries (backends/redis_client.py)
-  send the whole write again, to the new owner. The transaction sets state, so sending it twice is
-  harmless.
+  send the whole write again, to the new owner (an ASK, a slot being migrated, is retried the same
+  way until the slot has moved). The transaction sets state, so sending it twice is harmless.
 
 A WAIT that comes back short is not an error: the write is on the master and stays there; the caller
 says so to its client (`Replication`, README "What a failover can lose").

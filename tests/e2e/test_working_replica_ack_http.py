@@ -1,6 +1,7 @@
 """Working-memory writes acknowledged by Redis replicas (MNEMO_WORKING__ACK_REPLICAS: WAIT on the
 write's own connection), on the real 6-node cluster (3 masters, 1 replica each; tests/redis_cluster.py)
-and on a single Redis (no replicas). Fewer acknowledgements than asked: 201, the item kept, and the
+and on a single Redis (no replicas; the embedded one refuses the setting:
+tests/unit/test_settings_groups.py). Fewer acknowledgements than asked: 201, the item kept, and the
 answer's `replication` says how many replicas have it."""
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pytest
 import redis
 from redis.asyncio import Redis
 
-from api.settings import Settings
 from backends.redis_cluster import make_cluster_client
 from backends.redis_keys import KeySpace
 from tests.conftest import _on_cluster
@@ -117,12 +117,6 @@ async def test_a_single_redis_without_replicas_answers_none_acknowledged(app_cli
         assert appended.json()["replication"] == {"asked": 1, "acknowledged": 0}
         view = (await client.get("/v1/working/lonely")).json()
         assert [i["content"] for i in view["items"]] == ["still stored"]
-
-
-def test_the_embedded_redis_refuses_the_setting_at_start_up() -> None:
-    with pytest.raises(ValueError, match="embedded redis-server has none"):
-        Settings(working={"ack_replicas": 1})
-    assert Settings(working={"ack_replicas": 0}).working.ack_replicas == 0
 
 
 @pytest.mark.slow
