@@ -71,7 +71,7 @@ async def transaction_acknowledged(
     client: Redis, commands: Sequence[Command], replicas: int, timeout_ms: int
 ) -> int:
     """The commands as one MULTI/EXEC, then WAIT on the same connection: how many replicas
-    acknowledged the write within `timeout_ms` (at most `replicas`: WAIT returns once that many did)."""
+    acknowledged the write (WAIT answers as soon as `replicas` did, else after `timeout_ms`)."""
     if isinstance(client, RedisCluster):
         return await _on_cluster(client, commands, replicas, timeout_ms)
     pool = client.connection_pool
