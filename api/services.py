@@ -212,7 +212,9 @@ async def open_services(
         raise
     keyspace = KeySpace(settings.redis.key_prefix, cluster=settings.redis.cluster)
     locks = RedisLocks(redis, keyspace)
-    working_store = RedisWorkingStore(redis, keyspace)
+    working = settings.working
+    working_store = RedisWorkingStore(redis, keyspace, ack=(working.ack_replicas, working.ack_timeout_ms))
+    await working_store.warn_if_too_few_replicas()
     thread_store = RedisThreadStore(redis, keyspace)
     log.info(
         "mnemo ready: vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",

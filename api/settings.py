@@ -190,6 +190,15 @@ class Settings(BaseSettings):
                 names.add(f"MNEMO_{name.upper()}")
         return frozenset(names | {f"MNEMO_{flat.upper()}" for flat in LEGACY_NAMES})
 
+    @model_validator(mode="after")
+    def _acknowledgement_needs_replicas(self) -> Settings:
+        if self.working.ack_replicas and self.redis.url is None:
+            raise ValueError(
+                "MNEMO_WORKING__ACK_REPLICAS needs a Redis with replicas (MNEMO_REDIS__URL): the "
+                "embedded redis-server has none, so no write could ever be acknowledged"
+            )
+        return self
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:

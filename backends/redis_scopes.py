@@ -10,9 +10,9 @@ that expired on its own) is harmless; lookups prune them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 
 from backends.redis_client import RedisGateway
 from backends.redis_keys import KeySpace
@@ -24,12 +24,20 @@ def within(stored: Scope, wanted: Scope) -> bool:
     return all(getattr(stored, f) == v for f, v in wanted.items())
 
 
-def index_scope(pipe: Pipeline, keys: KeySpace, tenant: str, kind: str, scope: Scope, member: str) -> None:
+class SetWrites(Protocol):
+    """Where set writes are queued: a redis-py pipeline, or `QueuedCommands` (redis_replica_ack.py)."""
+
+    def sadd(self, name: str, *values: str) -> object: ...
+
+    def srem(self, name: str, *values: str) -> object: ...
+
+
+def index_scope(pipe: SetWrites, keys: KeySpace, tenant: str, kind: str, scope: Scope, member: str) -> None:
     for field, value in scope.items():
         pipe.sadd(keys.by_scope(tenant, kind, field, value), member)
 
 
-def unindex_scope(pipe: Pipeline, keys: KeySpace, tenant: str, kind: str, scope: Scope, member: str) -> None:
+def unindex_scope(pipe: SetWrites, keys: KeySpace, tenant: str, kind: str, scope: Scope, member: str) -> None:
     for field, value in scope.items():
         pipe.srem(keys.by_scope(tenant, kind, field, value), member)
 

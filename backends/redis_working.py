@@ -13,74 +13,115 @@ check it) and removed just after.
 
 from __future__ import annotations
 
+import functools
+import logging
 from datetime import datetime
 
 from redis.asyncio import Redis
 
 from backends.redis_client import RedisGateway
 from backends.redis_keys import KeySpace
+from backends.redis_replica_ack import (
+    Command,
+    QueuedCommands,
+    fewest_replicas,
+    run_transaction,
+    transaction_acknowledged,
+)
 from backends.redis_scopes import index_scope, members_in_scope, unindex_scope
+from memtypes.errors import Unavailable
 from memtypes.records import Scope, utcnow
-from memtypes.working import WorkingState
+from memtypes.working import Replication, WorkingState
+
+log = logging.getLogger("mnemo.redis")
 
 EXPIRED_GRACE_S = 24 * 3600
 _KIND = "wm"
 
 
 class RedisWorkingStore:
-    def __init__(self, gateway: RedisGateway, keys: KeySpace) -> None:
+    """`ack` = (replicas, timeout_ms): each write waits for that many replicas to acknowledge it
+    (backends/redis_replica_ack.py) and says how many did; None: writes do not wait (the default)."""
+
+    def __init__(self, gateway: RedisGateway, keys: KeySpace, ack: tuple[int, int] | None = None) -> None:
         self.gateway = gateway
         self.keys = keys
+        self.ack = ack if ack and ack[0] > 0 else None
+
+    async def warn_if_too_few_replicas(self) -> None:
+        """At start-up, with `ack`: a master with fewer replicas than asked is logged, not fatal (a
+        replica may be restarting); each write's answer says how many acknowledged it."""
+        if self.ack is None:
+            return
+        try:
+            fewest = await self.gateway.run(fewest_replicas)
+        except Unavailable:
+            return  # Redis down at start-up: logged by open_redis
+        if fewest < self.ack[0]:
+            log.warning(
+                "working-memory writes wait for %d replica(s) (MNEMO_WORKING__ACK_REPLICAS), but a Redis "
+                "master has %d: until it has more, each write waits %d ms and answers that it was not "
+                "acknowledged",
+                self.ack[0],
+                fewest,
+                self.ack[1],
+            )
 
     async def load(self, tenant: str, task_id: str) -> WorkingState | None:
         key = self.keys.working(tenant, task_id)
         raw = await self.gateway.run(lambda r: r.get(key))
         return WorkingState.model_validate_json(raw) if raw else None
 
-    async def save(self, tenant: str, task_id: str, state: WorkingState) -> None:
+    async def save(self, tenant: str, task_id: str, state: WorkingState) -> Replication | None:
         key = self.keys.working(tenant, task_id)
-        deadlines = self.keys.working_deadlines_of(tenant, task_id)
         member = self.keys.deadline_member(tenant, task_id)
         ttl_ms = int(((state.expires_at - utcnow()).total_seconds() + EXPIRED_GRACE_S) * 1000)
-        body = state.model_dump_json()
         cluster = self.keys.cluster
-        if cluster and state.scope.items():
-            await self.gateway.run(lambda r: self._index(r, tenant, state.scope, task_id))
+        index = QueuedCommands()  # on a cluster, the tenant's scope sets: another slot, written first
+        write = QueuedCommands()
+        write.set(key, state.model_dump_json(), px=max(ttl_ms, 1))
+        write.zadd(self.keys.working_deadlines_of(tenant, task_id), {member: state.expires_at.timestamp()})
+        index_scope(index if cluster else write, self.keys, tenant, _KIND, state.scope, task_id)
+        return await self._write(task_id, index.commands, write.commands)
 
-        async def write(r: Redis) -> None:
-            async with r.pipeline(transaction=True) as pipe:
-                pipe.set(key, body, px=max(ttl_ms, 1))
-                pipe.zadd(deadlines, {member: state.expires_at.timestamp()})
-                if not cluster:
-                    index_scope(pipe, self.keys, tenant, _KIND, state.scope, task_id)
-                await pipe.execute()
-
-        await self.gateway.run(write)
-
-    async def _index(self, r: Redis, tenant: str, scope: Scope, task_id: str, add: bool = True) -> None:
-        async with r.pipeline(transaction=False) as pipe:
-            (index_scope if add else unindex_scope)(pipe, self.keys, tenant, _KIND, scope, task_id)
-            await pipe.execute()
-
-    async def delete(self, tenant: str, task_id: str) -> None:
-        key = self.keys.working(tenant, task_id)
+    async def delete(self, tenant: str, task_id: str) -> Replication | None:
         member = self.keys.deadline_member(tenant, task_id)
         state = await self.load(tenant, task_id)  # callers hold the task's lock: its scope holds still
-
-        deadlines = self.keys.working_deadlines_of(tenant, task_id)
         cluster = self.keys.cluster
+        remove = QueuedCommands()
+        remove.delete(self.keys.working(tenant, task_id))
+        remove.zrem(self.keys.working_deadlines_of(tenant, task_id), member)
+        unindex = QueuedCommands()  # on a cluster: removed just after
+        if state is not None:
+            unindex_scope(unindex if cluster else remove, self.keys, tenant, _KIND, state.scope, task_id)
+        return await self._write(task_id, remove.commands, unindex.commands)
 
-        async def remove(r: Redis) -> None:
-            async with r.pipeline(transaction=True) as pipe:
-                pipe.delete(key)
-                pipe.zrem(deadlines, member)
-                if state is not None and not cluster:
-                    unindex_scope(pipe, self.keys, tenant, _KIND, state.scope, task_id)
-                await pipe.execute()
-
-        await self.gateway.run(remove)
-        if cluster and state is not None and state.scope.items():
-            await self.gateway.run(lambda r: self._index(r, tenant, state.scope, task_id, add=False))
+    async def _write(self, task_id: str, *transactions: list[Command]) -> Replication | None:
+        """Each non-empty transaction in turn (one slot each); with `ack`, each followed by WAIT, and
+        the write counts as acknowledged by the fewest replicas any of its parts reached."""
+        if self.ack is None:
+            for commands in filter(None, transactions):
+                await self.gateway.run(functools.partial(run_transaction, commands=commands))
+            return None
+        replicas, timeout_ms = self.ack
+        acknowledged = [
+            await self.gateway.run(
+                functools.partial(
+                    transaction_acknowledged, commands=commands, replicas=replicas, timeout_ms=timeout_ms
+                )
+            )
+            for commands in filter(None, transactions)
+        ]
+        replication = Replication(asked=self.ack[0], acknowledged=min(acknowledged, default=self.ack[0]))
+        if replication.acknowledged < replication.asked:
+            log.warning(
+                "working-memory write of task %s: %d of %d replicas acknowledged in %d ms; kept on master",
+                task_id,
+                replication.acknowledged,
+                replication.asked,
+                self.ack[1],
+            )
+        return replication
 
     async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
         async def scope_of(task_id: str) -> Scope | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import json
 import os
@@ -79,15 +80,38 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from ingest.working import WorkingConfig
 
     rng = random.Random(7)
-    with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as data_dir:
-        settings = Settings(
-            data_dir=Path(data_dir),
-            redis=RedisConfig(
+    with (
+        tempfile.TemporaryDirectory(prefix="mnemo-bench-") as data_dir,
+        tempfile.TemporaryDirectory(prefix="mnemo-bench-acked-") as acked_dir,
+    ):
+        async with contextlib.AsyncExitStack() as stack:
+            redis = RedisConfig(
                 url=args.redis_url, cluster=args.redis_cluster, key_prefix=f"bench{rng.randrange(10**6)}"
-            ),
-            working=WorkingConfig(max_tokens=1_000_000),  # measure appends, not evictions
-        )
-        async with AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL) as client:
+            )
+            settings = Settings(
+                data_dir=Path(data_dir),
+                redis=redis,
+                working=WorkingConfig(max_tokens=1_000_000),  # measure appends, not evictions
+            )
+            client = await stack.enter_async_context(
+                AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL)
+            )
+            # --ack-replicas: a second app on the same Redis whose appends wait for replicas (WAIT),
+            # its appends alternating with the first's so that both see the same load.
+            acked = None
+            if args.ack_replicas:
+                acked_settings = Settings(
+                    data_dir=Path(acked_dir),
+                    redis=redis,
+                    working=WorkingConfig(
+                        max_tokens=1_000_000,
+                        ack_replicas=args.ack_replicas,
+                        ack_timeout_ms=args.ack_timeout_ms,
+                    ),
+                )
+                acked = await stack.enter_async_context(
+                    AsyncTestClient(app=create_app(acked_settings), base_url=LOOPBACK_BASE_URL)
+                )
             memories = [
                 {
                     "type": "semantic",
@@ -103,14 +127,33 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
             tasks = [f"task-{t}" for t in range(args.tasks)]
 
-            def append(task: str, i: int) -> Callable[[], Awaitable[Any]]:
+            replications: list[dict[str, int]] = []  # the acked appends' answers: were they acknowledged?
+
+            def append(task: str, i: int, via: Any = client) -> Callable[[], Awaitable[Any]]:
                 body = {"content": f"Step {i}: checked the {rng.choice(TOPICS)} report and noted the result."}
-                return lambda: client.post(f"/v1/working/{task}/items", json=body)
+
+                async def call() -> Any:
+                    response = await via.post(f"/v1/working/{task}/items", json=body)
+                    if response.status_code < 400 and (replication := response.json().get("replication")):
+                        replications.append(replication)
+                    return response
+
+                return call
 
             for i in range(args.warmup):
                 await timed(append("warmup", i))
                 await timed(functools.partial(client.get, "/v1/working/warmup"))
-            appends = [await timed(append(tasks[i % len(tasks)], i)) for i in range(args.tasks * args.items)]
+                if acked is not None:
+                    await timed(append("warmup-acked", i, acked))
+            appends: list[float] = []
+            acked_appends: list[float] = []
+            for i in range(args.tasks * args.items):
+                task = tasks[i % len(tasks)]
+                pair = [(appends, append(task, i))]
+                if acked is not None:  # alternate which goes first: drift and order hit both alike
+                    pair.append((acked_appends, append(f"{task}-acked", i, acked)))
+                for samples_of, call in pair if i % 2 else pair[::-1]:
+                    samples_of.append(await timed(call))
             reads = [
                 await timed(functools.partial(client.get, f"/v1/working/{tasks[i % len(tasks)]}"))
                 for i in range(args.n)
@@ -147,6 +190,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "client": "in-process ASGI (Litestar AsyncTestClient)",
         },
         "append": summary(appends),
+        **(
+            {
+                "append_acknowledged": summary(acked_appends),
+                "ack": {
+                    "replicas": args.ack_replicas,
+                    "timeout_ms": args.ack_timeout_ms,
+                    "answers": len(replications),
+                    "short": sum(r["acknowledged"] < r["asked"] for r in replications),
+                },
+            }
+            if acked_appends
+            else {}
+        ),
         "read": summary(reads),
         "retrieve_without_task": summary(samples["plain"]),
         "retrieve_with_task": summary(samples["task"]),
@@ -171,13 +227,60 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         results["retrieve_with_task"]["p50_ms"] - results["retrieve_without_task"]["p50_ms"], 3
     )
     results["target_met"] = added <= TARGET_ADDED_P95_MS
+    if args.ack_replicas and args.redis_url:
+        results["transaction"] = await transaction_costs(args)
     return results
+
+
+async def transaction_costs(args: argparse.Namespace) -> dict[str, Any]:
+    """The Redis part of an append alone, three ways, alternating: redis-py's transaction pipeline
+    (what appends use without acknowledgement), the same commands with WAIT 0 on a held connection
+    (how acknowledged writes are sent; WAIT 0 answers at once), and with WAIT N. The difference
+    between the last two is what waiting for replicas costs; between the first two, the transport."""
+    from backends.redis_client import make_client
+    from backends.redis_cluster import make_cluster_client
+    from backends.redis_replica_ack import run_transaction, transaction_acknowledged
+
+    client: Any = (make_cluster_client if args.redis_cluster else make_client)(args.redis_url, 5.0)
+    key, deadlines = "bench-tx:{bench-tx}", "bench-tx:deadlines:{bench-tx}"
+    commands = [("SET", key, "x" * 600, "PX", 60_000), ("ZADD", deadlines, 1.0, "task")]
+    variants: dict[str, Callable[[], Awaitable[Any]]] = {
+        "pipeline": lambda: run_transaction(client, commands),
+        "held_wait_0": lambda: transaction_acknowledged(client, commands, 0, args.ack_timeout_ms),
+        f"held_wait_{args.ack_replicas}": lambda: transaction_acknowledged(
+            client, commands, args.ack_replicas, args.ack_timeout_ms
+        ),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    try:
+        for i in range(args.warmup + 3 * args.n):
+            names = list(variants)
+            for name in names[i % 3 :] + names[: i % 3]:  # each variant first in turn
+                started = time.perf_counter()
+                await variants[name]()
+                if i >= args.warmup:
+                    samples[name].append(time.perf_counter() - started)
+        await client.delete(key)
+        await client.delete(deadlines)
+    finally:
+        await client.aclose()
+    return {name: summary(rows) for name, rows in samples.items()}
 
 
 def markdown(results: dict[str, Any]) -> str:
     m, s = results["machine"], results["setup"]
     rows = [
         ("working-memory append (POST /v1/working/{task}/items)", results["append"]),
+        *(
+            [
+                (
+                    f"append waiting for {results['ack']['replicas']} replica(s) (WAIT)",
+                    results["append_acknowledged"],
+                )
+            ]
+            if "append_acknowledged" in results
+            else []
+        ),
         ("working-memory read (GET /v1/working/{task})", results["read"]),
         ("POST /v1/retrieve without task_id", results["retrieve_without_task"]),
         ("POST /v1/retrieve with task_id", results["retrieve_with_task"]),
@@ -200,6 +303,31 @@ def markdown(results: dict[str, Any]) -> str:
         "| operation | n | p50 ms | p95 ms | mean ms |",
         "|---|---:|---:|---:|---:|",
         *(f"| {name} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | {r['mean_ms']} |" for name, r in rows),
+        *(
+            [
+                "",
+                f"Appends waiting for replicas: {results['ack']['short']} of {results['ack']['answers']} "
+                f"answered with fewer acknowledgements than asked "
+                f"(timeout {results['ack']['timeout_ms']} ms).",
+            ]
+            if "ack" in results
+            else []
+        ),
+        *(
+            [
+                "",
+                "The Redis part of an append alone (SET + ZADD in MULTI/EXEC), alternating:",
+                "",
+                "| sent as | n | p50 ms | p95 ms | mean ms |",
+                "|---|---:|---:|---:|---:|",
+                *(
+                    f"| {name} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | {r['mean_ms']} |"
+                    for name, r in results["transaction"].items()
+                ),
+            ]
+            if "transaction" in results
+            else []
+        ),
         "",
         f"Working memory adds **{results['added_p95_ms']} ms at p95** ({results['added_p50_ms']} ms at p50) "
         f"to a retrieval (target ≤ {TARGET_ADDED_P95_MS} ms p95: "
@@ -227,6 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=25, help="items appended to each task")
     parser.add_argument("-n", type=int, default=300, help="timed reads and retrievals")
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--ack-replicas",
+        type=int,
+        default=0,
+        help="also time appends that wait for this many replicas (MNEMO_WORKING__ACK_REPLICAS), alternating",
+    )
+    parser.add_argument("--ack-timeout-ms", type=int, default=100, help="their WAIT timeout")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     results = asyncio.run(run(args))

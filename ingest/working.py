@@ -50,6 +50,21 @@ class WorkingConfig(BaseModel):
     ttl_s: float = Field(default=300.0, gt=0.0, description="idle time after which a task is archived")
     sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
     sweep_batch: int = Field(default=100, ge=1)
+    # Replication to Redis replicas is asynchronous; these make a write wait for it (README: "What a
+    # failover can lose"). Not the service's own guarantee: Redis's `WAIT`, on the write's connection.
+    ack_replicas: int = Field(
+        default=0,
+        ge=0,
+        le=16,
+        description="replicas that must acknowledge a working-memory write (Redis WAIT) before it is "
+        "answered; 0 = do not wait. Fewer in time: the write stays and its answer says how many did",
+    )
+    ack_timeout_ms: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="how long a write waits for those acknowledgements (WAIT's timeout; 0 would be forever)",
+    )
 
 
 def choose_evictions(items: Sequence[WorkingItem], max_tokens: int) -> list[WorkingItem]:
@@ -158,13 +173,14 @@ class WorkingMemory:
                 expires_at=utcnow() + timedelta(seconds=config.ttl_s),
                 scope=scope,
             )
-            await self.store.save(tenant, task_id, new_state)
+            replication = await self.store.save(tenant, task_id, new_state)
         return AppendResult(
             item=item,
             evicted=evicted,
             total_tokens=new_state.total_tokens,
             max_tokens=config.max_tokens,
             expires_at=new_state.expires_at,
+            replication=replication,
         )
 
     async def read(self, tenant: str, task_id: str) -> WorkingView:
@@ -192,8 +208,8 @@ class WorkingMemory:
                 reason = "expired" if expired else "cleared"
                 await self._archive(tenant, task_id, state.items, reason, when, state.scope)
                 archived = len(state.items)
-            await self.store.delete(tenant, task_id)
-        return ClearResult(task_id=task_id, archived=archived)
+            replication = await self.store.delete(tenant, task_id)
+        return ClearResult(task_id=task_id, archived=archived, replication=replication)
 
     async def sweep(self, now: datetime | None = None) -> int:
         """Archive and delete tasks whose TTL ran out; the number of tasks archived."""

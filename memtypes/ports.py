@@ -20,7 +20,7 @@ from memtypes.queries import (
 from memtypes.records import Scope
 from memtypes.threads import Thread, Turn
 from memtypes.types import MemoryType
-from memtypes.working import WorkingState
+from memtypes.working import Replication, WorkingState
 
 
 @dataclass(frozen=True)
@@ -186,11 +186,12 @@ class WorkingStore(Protocol):
 
     async def load(self, tenant: str, task_id: str) -> WorkingState | None: ...
 
-    async def save(self, tenant: str, task_id: str, state: WorkingState) -> None:
-        """Store the state and schedule its expiry at `state.expires_at`."""
+    async def save(self, tenant: str, task_id: str, state: WorkingState) -> Replication | None:
+        """Store the state and schedule its expiry at `state.expires_at`; how many replicas
+        acknowledged it, when the store asks them (None: it does not)."""
         ...
 
-    async def delete(self, tenant: str, task_id: str) -> None: ...
+    async def delete(self, tenant: str, task_id: str) -> Replication | None: ...
 
     async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
         """The tasks whose recorded scope has every field of `scope` (exactly)."""

@@ -100,14 +100,28 @@ class WorkingView(BaseModel):
     expires_at: datetime | None
 
 
+class Replication(BaseModel):
+    """How many Redis replicas acknowledged a working-memory write (`WAIT`), when the service asks for
+    acknowledgement (MNEMO_WORKING__ACK_REPLICAS). Fewer than asked: the write is done and stays on
+    the Redis master, but a failover before the replicas catch up can lose it."""
+
+    asked: int = Field(description="replicas the service waits for (MNEMO_WORKING__ACK_REPLICAS)")
+    acknowledged: int = Field(description="replicas that confirmed the write in time; < asked: not yet safe")
+
+
+_REPLICATION = "replica acknowledgement of this write; null when the service does not ask for it"
+
+
 class AppendResult(BaseModel):
     item: WorkingItem
     evicted: list[WorkingItem] = Field(description="moved to episodic memory to stay under the limit")
     total_tokens: int
     max_tokens: int
     expires_at: datetime
+    replication: Replication | None = Field(default=None, description=_REPLICATION)
 
 
 class ClearResult(BaseModel):
     task_id: str
     archived: int
+    replication: Replication | None = Field(default=None, description=_REPLICATION)

@@ -279,17 +279,28 @@ class WorkingView(_Response):
     expires_at: datetime | None
 
 
+class Replication(_Response):
+    """How many Redis replicas acknowledged a working-memory write, when the server asks for it
+    (MNEMO_WORKING__ACK_REPLICAS). `acknowledged < asked`: the write is done, but a Redis failover
+    before the replicas catch up can lose it. Resending would store it twice."""
+
+    asked: int
+    acknowledged: int
+
+
 class AppendResult(_Response):
     item: WorkingItem
     evicted: list[WorkingItem]
     total_tokens: int
     max_tokens: int
     expires_at: datetime
+    replication: Replication | None = None
 
 
 class ClearResult(_Response):
     task_id: str
     archived: int
+    replication: Replication | None = None
 
 
 class Thread(_Response):
@@ -434,6 +445,7 @@ SERVER_SCHEMAS: dict[type[BaseModel], str] = {
     DueList: "DueList",
     WorkingItem: "WorkingItem",
     WorkingView: "WorkingView",
+    Replication: "Replication",
     AppendResult: "AppendResult",
     ClearResult: "ClearResult",
     Thread: "Thread",

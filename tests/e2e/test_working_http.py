@@ -51,7 +51,8 @@ async def test_append_read_and_clear_archives_with_cleared_at(
     assert await redis_client.exists(redis_keys.working("default", "trip-42")) == 1
 
     cleared = await client.delete("/v1/working/trip-42")
-    assert cleared.status_code == 200 and cleared.json() == {"task_id": "trip-42", "archived": 3}
+    assert cleared.status_code == 200
+    assert cleared.json() == {"task_id": "trip-42", "archived": 3, "replication": None}
     assert (await client.get("/v1/working/trip-42")).json()["items"] == []
     assert await redis_client.exists(redis_keys.working("default", "trip-42")) == 0
     records = await archived(client, "trip-42")

@@ -68,3 +68,14 @@ def test_a_bad_value_under_a_flat_name_is_still_refused(monkeypatch: pytest.Monk
     monkeypatch.setenv("MNEMO_DIVERSITY", "1.5")
     with pytest.raises(ValueError, match="diversity"):
         Settings()
+
+
+def test_replica_acknowledgement_is_refused_with_the_embedded_redis() -> None:
+    """The embedded redis-server has no replicas: no write could ever be acknowledged."""
+    with pytest.raises(ValueError, match="embedded redis-server has none"):
+        Settings(working={"ack_replicas": 1})
+    assert Settings(working={"ack_replicas": 0}).working.ack_replicas == 0
+    acked = Settings(redis_url="redis://127.0.0.1:6379/0", working={"ack_replicas": 1})
+    assert (acked.working.ack_replicas, acked.working.ack_timeout_ms) == (1, 100)
+    with pytest.raises(ValueError, match="ack_timeout_ms"):
+        Settings(redis_url="redis://127.0.0.1:6379/0", working={"ack_replicas": 1, "ack_timeout_ms": 0})
