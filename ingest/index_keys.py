@@ -14,8 +14,9 @@ The displayed text never changes; these only change what the dense and sparse (B
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -29,14 +30,44 @@ PASSAGE_WORDS = 160
 SPLIT_ABOVE_WORDS = 190
 
 
-def date_words(occurred_at: datetime) -> str:
-    """The memory's own date in words: month name, year, weekday (English, as the BM25 stemmer)."""
-    return occurred_at.strftime("%B %Y %A")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "an": 1}
+# Days a memory tells of relative to its own date: "yesterday", "last night", "last Saturday",
+# "on Friday", "this past Sunday", "three days ago". Spans ("last week") are left to the words.
+_TOLD_DAY = re.compile(
+    r"\b(?:(?P<yesterday>yesterday|last\s+night)"
+    r"|(?:last|on|this\s+past|past)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")"
+    r"|(?P<count>\d|" + "|".join(_NUMBERS) + r")\s+days?\s+ago)\b",
+    re.I,
+)
 
 
-def sparse_text(content: str, occurred_at: datetime, with_date: bool) -> str:
+def date_words(day: datetime) -> str:
+    """A date in words: month name, day, year, weekday ("May 7 2023 Sunday")."""
+    return f"{day:%B} {day.day} {day:%Y %A}"
+
+
+def told_days(content: str, occurred_at: datetime) -> list[datetime]:
+    """The days the text names relative to its own date, resolved (at most a few)."""
+    days: list[datetime] = []
+    for match in _TOLD_DAY.finditer(content):
+        if match["yesterday"]:
+            back = 1
+        elif match["weekday"]:  # the latest such weekday strictly before the memory's own day
+            back = (occurred_at.weekday() - _WEEKDAYS.index(match["weekday"].lower()) - 1) % 7 + 1
+        else:
+            count = match["count"].lower()
+            back = int(count) if count.isdigit() else _NUMBERS[count]
+        day = occurred_at - timedelta(days=back)
+        if day not in days:
+            days.append(day)
+    return days[:3]
+
+
+def sparse_text(content: str, occurred_at: datetime, with_date: bool, with_told: bool = False) -> str:
     """What the BM25 vector of a memory is computed from."""
-    return f"{content}\n{date_words(occurred_at)}" if with_date else content
+    days = ([occurred_at] if with_date else []) + (told_days(content, occurred_at) if with_told else [])
+    return "\n".join([content, *(date_words(d) for d in days)])
 
 
 def passages(text: str) -> list[str]:

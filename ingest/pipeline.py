@@ -365,8 +365,8 @@ class MemoryWriter:
         by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
         sparse = None
         if self.sparse is not None:
-            with_date = self.config.sparse_date_words
-            texts = [sparse_text(p.record.content, p.record.occurred_at, with_date) for p in pending]
+            date, told = self.config.sparse_date_words, self.config.sparse_told_dates
+            texts = [sparse_text(p.record.content, p.record.occurred_at, date, told) for p in pending]
             sparse = self.sparse.documents(texts)
         for n, p in enumerate(pending):
             if p.record.seq is None:  # a rewrite keeps its place in the conversation

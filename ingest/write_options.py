@@ -62,6 +62,10 @@ class WriteConfig(BaseModel):
     sparse_date_words: bool = Field(
         default=False, description="BM25 also indexes the memory's date in words (month, year, weekday)"
     )
+    sparse_told_dates: bool = Field(
+        default=False,
+        description='BM25 also indexes the days a memory tells of ("yesterday", "last Saturday") in words',
+    )
     long_text_passages: bool = Field(
         default=False,
         description="texts past the embedding model's window get the mean vector of their passages",

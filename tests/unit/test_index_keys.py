@@ -16,15 +16,35 @@ from ingest.index_keys import (
     embed_documents,
     passages,
     sparse_text,
+    told_days,
 )
 
 WHEN = datetime(2023, 5, 7, 18, 30, tzinfo=UTC)
 
 
-def test_date_words_name_month_year_and_weekday() -> None:
-    assert date_words(WHEN) == "May 2023 Sunday"
-    assert sparse_text("I went hiking.", WHEN, with_date=True) == "I went hiking.\nMay 2023 Sunday"
+def test_date_words_name_month_day_year_and_weekday() -> None:
+    assert date_words(WHEN) == "May 7 2023 Sunday"
+    assert sparse_text("I went hiking.", WHEN, with_date=True) == "I went hiking.\nMay 7 2023 Sunday"
     assert sparse_text("I went hiking.", WHEN, with_date=False) == "I went hiking."
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("I went to a support group yesterday.", ["May 6 2023 Saturday"]),
+        ("We had a blast last night!", ["May 6 2023 Saturday"]),
+        ("I ran a charity race last Saturday.", ["May 6 2023 Saturday"]),
+        ("Last Sunday was fun.", ["April 30 2023 Sunday"]),  # never the memory's own day
+        ("On Friday we went camping.", ["May 5 2023 Friday"]),
+        ("this past Monday I started.", ["May 1 2023 Monday"]),
+        ("I started three days ago, or 2 days ago.", ["May 4 2023 Thursday", "May 5 2023 Friday"]),
+        ("Friday we went; on Friday again.", ["May 5 2023 Friday"]),  # one day once
+        ("Last week was busy and next Friday too.", []),  # spans and the future are not resolved
+    ],
+)
+def test_told_days_are_resolved_against_the_memory_date(text: str, days: list[str]) -> None:
+    assert [date_words(d) for d in told_days(text, WHEN)] == days
+    assert sparse_text(text, WHEN, with_date=False, with_told=True).split("\n")[1:] == days
 
 
 def test_short_texts_are_one_passage_unchanged() -> None:
