@@ -27,22 +27,23 @@ from pathlib import Path
 CHECKPOINT_S = 60.0
 
 
+def fsync_path(path: Path) -> None:
+    """fsync a file or a directory (a directory's entries: files created or renamed in it)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def wal_sync(shard_dir: Path) -> None:
     """fsync every file of the shard's write-ahead log, and the log's directory (a segment file the
     log rolled over to, or renamed, is then durable too)."""
     wal = shard_dir / "wal"
     for path in wal.iterdir():
         if path.is_file():
-            descriptor = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
-    descriptor = os.open(wal, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+            fsync_path(path)
+    fsync_path(wal)
 
 
 class GroupFlush:

@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+from backends._group_flush import fsync_path
 from memtypes.types import MemoryType
 
 _POINTER_SUFFIX = ".live"
@@ -66,11 +67,7 @@ def record_live(qdrant_dir: Path, prefix: str, memory_type: MemoryType, shard_di
         out.flush()
         os.fsync(out.fileno())
     staged.replace(pointer)
-    directory = os.open(qdrant_dir, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    fsync_path(qdrant_dir)
 
 
 def remove_stale(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> list[Path]:

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
 
 from api.app import create_app
 from api.request_gate import LOOPBACK_BASE_URL
 from api.settings import Settings
 from backends.qdrant_edge import EdgeVectorIndex
+from backends.redis_cluster import make_cluster_client
 from tests.conftest import copy_sparse, with_test_redis
+from tests.redis_cluster import LocalCluster
 
 EMBEDDING_DIMENSION = 384  # all-MiniLM-L6-v2
 
@@ -53,3 +57,14 @@ def app_client(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefi
 async def client(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
     async with app_client() as c:
         yield c
+
+
+@pytest.fixture
+async def cluster_prefix(redis_cluster: LocalCluster) -> AsyncIterator[str]:
+    """A key prefix of the test's own on the shared cluster; its keys are removed afterwards."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = cast(Redis, make_cluster_client(redis_cluster.url, 5.0))
+    async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        await client.delete(key)
+    await client.aclose()

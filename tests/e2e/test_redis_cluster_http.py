@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,16 +22,6 @@ from tests.redis_cluster import LocalCluster
 
 TENANT_KEYS = "key-alpha:alpha,key-beta:beta"
 ALPHA = {"authorization": "Bearer key-alpha"}
-
-
-@pytest.fixture
-async def cluster_prefix(redis_cluster: LocalCluster) -> AsyncIterator[str]:
-    prefix = f"test-{uuid.uuid4().hex[:12]}"
-    yield prefix
-    client = cast(Redis, make_cluster_client(redis_cluster.url, 5.0))
-    async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-        await client.delete(key)
-    await client.aclose()
 
 
 @pytest.fixture

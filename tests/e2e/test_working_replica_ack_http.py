@@ -8,31 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import pytest
 import redis
-from redis.asyncio import Redis
 
-from backends.redis_cluster import make_cluster_client
 from backends.redis_keys import KeySpace
 from tests.conftest import _on_cluster
 from tests.e2e.conftest import AppFactory
 from tests.redis_cluster import LocalCluster
 
 ACK_TIMEOUT_MS = 200
-
-
-@pytest.fixture
-async def cluster_prefix(redis_cluster: LocalCluster) -> AsyncIterator[str]:
-    prefix = f"test-{uuid.uuid4().hex[:12]}"
-    yield prefix
-    client = cast(Redis, make_cluster_client(redis_cluster.url, 5.0))
-    async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-        await client.delete(key)
-    await client.aclose()
 
 
 def acknowledged_by(replicas: int, timeout_ms: int = ACK_TIMEOUT_MS) -> dict[str, Any]:
