@@ -149,9 +149,10 @@ class OnnxSentenceEncoder:
     @classmethod
     def _open_both(cls, onnxruntime: Any, target: Path) -> tuple[Any, Any]:
         """Batches run on every core (ONNX Runtime's own worker threads, made here: they inherit
-        this thread's scheduling priority); single texts on the calling thread alone. A one-sentence
-        query is no faster on two threads than on one (2 cores: 7.5 ms either way) but costs ~25 %
-        more CPU, and on its own session it never waits for a batch's run to end."""
+        this thread's scheduling priority); single texts on the calling thread alone: on its own session
+        a query never waits for a batch's run to end, and on one thread it costs ~23 % less CPU
+        (8.2 against 10.7 ms) for ~0.7 ms more latency on a quiet 2-core machine (7.9-8.2 against
+        7.2-7.5 ms p50; the same on a loaded one), which leaves the other core to concurrent work."""
         return cls._open(onnxruntime, target, threads=0), cls._open(onnxruntime, target, threads=1)
 
     @staticmethod
