@@ -112,14 +112,14 @@ class RedisWorkingStore:
             )
             for commands in filter(None, transactions)
         ]
-        replication = Replication(asked=self.ack[0], acknowledged=min(acknowledged, default=self.ack[0]))
+        replication = Replication(asked=replicas, acknowledged=min(acknowledged, default=replicas))
         if replication.acknowledged < replication.asked:
             log.warning(
                 "working-memory write of task %s: %d of %d replicas acknowledged in %d ms; kept on master",
                 task_id,
                 replication.acknowledged,
                 replication.asked,
-                self.ack[1],
+                timeout_ms,
             )
         return replication
 
