@@ -140,10 +140,12 @@ def vector_store(settings: Settings, dimension: int) -> VectorStore:
         # The change history on the same server, through the same client.
         documents: DocumentStore = ClientDocumentStore(client, settings.collection_prefix)
         return VectorStore(guarded, documents, guarded.breaker, client)
+    from backends.edge_process import EdgeProcessIndex
     from backends.qdrant_edge import EdgeVectorIndex
 
     directory = settings.data_dir / "qdrant"
-    index = EdgeVectorIndex(
+    engine = EdgeProcessIndex if qdrant.engine_process else EdgeVectorIndex
+    index = engine(
         directory,
         settings.collection_prefix,
         dimension,

@@ -42,6 +42,12 @@ class QdrantConfig(BaseModel):
         description="Qdrant Edge: build HNSW indexes in a child process and swap them in; false: in the "
         "serving process, which stalls every request while it runs (kept for comparison)",
     )
+    engine_process: bool = Field(
+        default=False,
+        description="Qdrant Edge: run the engine in a child process of its own (its calls hold the GIL, "
+        "so in the serving process they keep every other request waiting); each call then pays a "
+        "pickled round trip between the processes",
+    )
     payload_cache: int = Field(
         default=20_000,
         ge=0,

@@ -93,7 +93,11 @@ class EdgeReads:
     # Every shard's batch in one worker thread: the binding holds the GIL, so a thread per shard
     # only adds hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-        return await asyncio.to_thread(serial_per_type, requests, self._search_shard)
+        return await asyncio.to_thread(self.search_blocking, requests)
+
+    def search_blocking(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        """`search` on the calling thread (backends/edge_process.py answers reads on its reader)."""
+        return serial_per_type(requests, self._search_shard)
 
     def _search_shard(
         self, memory_type: MemoryType, requests: list[SearchRequest]
@@ -109,7 +113,10 @@ class EdgeReads:
         return [[ScoredPoint(i, score, payload) for i, score, payload in hits] for hits in found]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        return await asyncio.to_thread(serial_per_type, requests, self._neighbours_in_shard)
+        return await asyncio.to_thread(self.neighbours_blocking, requests)
+
+    def neighbours_blocking(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        return serial_per_type(requests, self._neighbours_in_shard)
 
     def _neighbours_in_shard(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from qdrant_client import AsyncQdrantClient
 
+from backends.edge_process import EdgeProcessIndex
 from backends.qdrant_client import QdrantClientVectorIndex
 from backends.qdrant_config import QdrantConfig
 from backends.qdrant_edge import EdgeVectorIndex
@@ -18,8 +19,9 @@ from tests.conftest import copy_sparse
 DIMENSION = 8
 PREFIX = "test"
 BACKENDS = ("edge", "client")
-# Every scenario on each engine alone, and once more on both at once, their answers compared.
-SCENARIO_RUNS = (*BACKENDS, "congruent")
+# Every scenario on each engine alone, and once more on both at once, their answers compared; and
+# on Qdrant Edge in a process of its own (`backends/edge_process.py`), where every call is pickled.
+SCENARIO_RUNS = (*BACKENDS, "congruent", "edge_process")
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +39,13 @@ async def edge_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def make_index(kind: str, tmp_path: Path, template: Path) -> EdgeVectorIndex | QdrantClientVectorIndex:
+def make_index(
+    kind: str, tmp_path: Path, template: Path
+) -> EdgeVectorIndex | QdrantClientVectorIndex | EdgeProcessIndex:
+    if kind == "edge_process":
+        copy_sparse(template, tmp_path / "edge_process")
+        cache = QdrantConfig().payload_cache
+        return EdgeProcessIndex(tmp_path / "edge_process", PREFIX, DIMENSION, payload_cache=cache)
     if kind == "edge":
         copy_sparse(template, tmp_path / "edge")
         # With the payload cache the service runs with: every scenario checks it stays coherent.

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from backends.edge_process import EdgeProcessIndex
+from backends.qdrant_config import QdrantConfig
 from backends.tokenizer import TiktokenCounter
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_memories_http import FACTS, write
@@ -154,3 +156,23 @@ async def test_a_store_of_short_facts_still_fills_the_budget(
     again = await retrieve(client, **ask, budget_tokens=1000)
     assert calls == [1, 1, 1]
     assert 900 <= again["metadata"]["total_tokens"] <= 1000
+
+
+async def test_the_engine_in_a_process_of_its_own_serves_the_same_answers(app_client: AppFactory) -> None:
+    """`qdrant.engine_process`: every engine call crosses to a child process and back."""
+    body = {"query": "What does Alice like to drink?", "scope": {"user_id": "alice"}, "budget_tokens": 300}
+    answers = []
+    for engine_process in (False, True):
+        async with app_client(qdrant=QdrantConfig(engine_process=engine_process)) as client:
+            index = client.app.state.services.index
+            assert isinstance(index, EdgeProcessIndex) is engine_process
+            if engine_process:
+                assert (await client.get("/ready")).status_code == 200
+            else:
+                await write(client, FACTS)  # the same data dir both times
+            answers.append(await retrieve(client, **body, now=NOW))
+        if engine_process:
+            assert index._child is not None and index._child.poll() is not None  # gone with the service
+    inline, child = answers
+    assert [m["id"] for m in child["memories"]] == [m["id"] for m in inline["memories"]]
+    assert child["context"] == inline["context"]
