@@ -144,10 +144,8 @@ def _folds(args: argparse.Namespace) -> int:
     )
 
     async def go() -> Any:
-        def open_for(write: Any) -> Any:
-            return open_target(embedding_cache=_cache_dir(args), write=write)
-
-        return await run_folds(open_for, dataset, options, _say)
+        async with open_target(embedding_cache=_cache_dir(args)) as target:
+            return await run_folds(target, dataset, options, _say)
 
     results = asyncio.run(go())
     write_folds_outputs(results, args.out, f"{args.memories} + {args.queries}")
@@ -359,8 +357,7 @@ def add_bench_parser(sub: Any) -> None:
     folds.add_argument(
         "--variants",
         type=Path,
-        help='JSON {"name": {"ranking": {...}, "config": {RetrievalConfig fields}, "write": {WriteConfig '
-        'fields}}} (default: the defaults; each distinct "write" loads the dataset into its own app)',
+        help='JSON {"name": {"ranking": {...}, "config": {RetrievalConfig fields}}} (default: the defaults)',
     )
     folds.add_argument("--reference", default="default", help="the variant the others are compared with")
     folds.add_argument(

@@ -1,21 +1,17 @@
 """`mnemo bench folds`: several mnemo configurations and the baselines on one dataset load, scored per
 question, then judged by leave-one-out folds and paired tests (benchmarks.folds).
 
-A variant is `{"ranking": {request ranking options}, "config": {RetrievalConfig fields}, "write":
-{WriteConfig fields}}` (a bare dict is ranking options). `config` overrides need the in-process app:
-they are set on its retriever between variants, so every variant ranks the same stored memories.
-`write` overrides change what is stored (the vectors a memory is indexed under): variants that share
-them share one app and one load, each other set gets its own app and load of the same dataset
-(through the same embedding cache). The baselines (BM25, dense, RRF fusion) are scored as systems
-beside the variants, exactly as `mnemo bench quality` scores them.
+A variant is `{"ranking": {request ranking options}, "config": {RetrievalConfig fields}}` (a bare
+dict is ranking options). `config` overrides need the in-process app: they are set on its
+retriever between variants, so every variant ranks the same stored memories. The baselines (BM25,
+dense, RRF fusion) are scored as systems beside the variants, exactly as `mnemo bench quality`
+scores them.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,26 +51,9 @@ class FoldOptions:
 
 def split_variant(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(ranking options, RetrievalConfig overrides) of a variant."""
-    if set(spec) <= {"ranking", "config", "write"} and spec:
+    if set(spec) <= {"ranking", "config"} and spec:
         return dict(spec.get("ranking", {})), dict(spec.get("config", {}))
     return dict(spec), {}
-
-
-def write_overrides(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The WriteConfig overrides of a variant (what it stores differently)."""
-    return dict(spec.get("write", {})) if set(spec) <= {"ranking", "config", "write"} else {}
-
-
-def by_write(variants: Mapping[str, Mapping[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
-    """Variants grouped by their write overrides, in order of first appearance."""
-    groups: dict[str, tuple[dict[str, Any], list[str]]] = {}
-    for name, spec in variants.items():
-        write = write_overrides(spec)
-        groups.setdefault(json.dumps(write, sort_keys=True), (write, []))[1].append(name)
-    return list(groups.values())
-
-
-OpenTarget = Callable[[Mapping[str, Any]], AbstractAsyncContextManager[Target]]
 
 
 def _body(query: BenchQuery, budget: int, ranking: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,60 +126,39 @@ async def _score_baselines(
 
 
 async def run_folds(
-    open_for: OpenTarget, dataset: Dataset, options: FoldOptions, say: Callable[[str], None] = print
+    target: Target, dataset: Dataset, options: FoldOptions, say: Callable[[str], None] = print
 ) -> dict[str, Any]:
-    """`open_for(write overrides)` opens an app storing memories that way (one per distinct set)."""
     if options.reference not in options.variants:
         raise ValueError(f"the reference variant {options.reference!r} is not among the variants")
     started_on = machine()
+    started = time.perf_counter()
+    statuses = await target.write(dataset.memories)
+    say(f"loaded {len(dataset.memories)} memories in {time.perf_counter() - started:.0f} s")
     per_query: dict[str, list[dict[str, float]]] = {}
     rankings: dict[str, list[list[str]]] = {}
     latency: dict[str, float] = {}
-    statuses: dict[str, int] | None = None
-    cache: dict[str, int] | None = None
-    for write, names in by_write(options.variants):
-        async with open_for(write) as target:
-            started = time.perf_counter()
-            loaded = await target.write(dataset.memories)
-            statuses = statuses or loaded  # the first load's (the same dataset every time)
-            say(f"loaded {len(dataset.memories)} memories in {time.perf_counter() - started:.0f} s"
-                + (f" (write {write})" if write else ""))  # fmt: skip
-            for name in names:
-                await _run_variant(target, dataset, options, name, say, (per_query, rankings, latency))
-            if options.baselines and "bm25" not in per_query:
-                baseline_rows, baseline_tops = await _score_baselines(target, dataset, options)
-                per_query.update(baseline_rows)
-                rankings.update(baseline_tops)
-            counts = cache_counts(target)
-            if counts is not None:
-                cache = {k: (cache or {}).get(k, 0) + v for k, v in counts.items()}
-    per_query = {name: per_query[name] for name in [*options.variants, *BASELINES] if name in per_query}
+    for name, spec in options.variants.items():
+        ranking, config = split_variant(spec)
+        started = time.perf_counter()
+        with target.retrieval_config(config):
+            per_query[name], rankings[name], lat = await _score_variant(
+                target, dataset.queries, ranking, options
+            )
+        latency[name] = float(np.percentile(lat, 95))
+        means = mean_by_group(("all", m) for m in per_query[name])["all"]
+        say(
+            f"{name}: "
+            + ", ".join(f"{k} {means[k]:.3f}" for k in options.metrics)
+            + f" ({time.perf_counter() - started:.0f} s)"
+        )
+    if options.baselines:
+        baseline_rows, baseline_tops = await _score_baselines(target, dataset, options)
+        per_query.update(baseline_rows)
+        rankings.update(baseline_tops)
     results = judge(dataset, per_query, options, statuses, started_on, latency)
     results["rankings"] = rankings  # each question's top max(ks) ids, for reading the misses
-    results["embedding_cache"] = cache
+    results["embedding_cache"] = cache_counts(target)
     return results
-
-
-async def _run_variant(
-    target: Target,
-    dataset: Dataset,
-    options: FoldOptions,
-    name: str,
-    say: Callable[[str], None],
-    into: tuple[dict[str, Any], dict[str, Any], dict[str, float]],
-) -> None:
-    per_query, rankings, latency = into
-    ranking, config = split_variant(options.variants[name])
-    started = time.perf_counter()
-    with target.retrieval_config(config):
-        per_query[name], rankings[name], lat = await _score_variant(target, dataset.queries, ranking, options)
-    latency[name] = float(np.percentile(lat, 95))
-    means = mean_by_group(("all", m) for m in per_query[name])["all"]
-    say(
-        f"{name}: "
-        + ", ".join(f"{k} {means[k]:.3f}" for k in options.metrics)
-        + f" ({time.perf_counter() - started:.0f} s)"
-    )
 
 
 def judge(

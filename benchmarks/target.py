@@ -113,15 +113,11 @@ async def open_target(
     api_key: str | None = None,
     data_dir: Path | None = None,
     embedding_cache: Path | None = None,
-    write: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[Target]:
     """`embedding_cache`: in-process, the app embeds through an on-disk cache in this directory
-    (benchmarks.embedding_cache); a server at `url` embeds as it is configured to. `write`:
-    in-process, `WriteConfig` fields changed from the environment's settings."""
+    (benchmarks.embedding_cache); a server at `url` embeds as it is configured to."""
     headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
     if url:
-        if write:
-            raise BenchError("write config overrides need the in-process app (no --url)")
         async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as client:
             yield Target(client, f"mnemo at {url}")
         return
@@ -135,9 +131,6 @@ async def open_target(
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as scratch:
         settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant=QdrantConfig())
-        if write:
-            changed = type(settings.write).model_validate({**settings.write.model_dump(), **write})
-            settings = settings.model_copy(update={"write": changed})
         embedder: Embedder | None = None
         if embedding_cache is not None:
             from benchmarks.embedding_cache import CachedEmbedder

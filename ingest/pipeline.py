@@ -28,7 +28,6 @@ from ingest.dedup import (
 from ingest.history import ChangeHistory
 from ingest.identity import exact_duplicates, point_id_of
 from ingest.importance import Importance, Tier, review_importance
-from ingest.index_keys import embed_documents, sparse_text
 from ingest.prefilter import (
     SkipReason,
     prefilter,
@@ -212,8 +211,7 @@ class MemoryWriter:
             pending = await self._prepare(
                 tenant, items, [i for i in fresh if i not in duplicates], existing, now, options.cleared_at
             )
-            contents = [p.record.content for p in pending]
-            vectors = await embed_documents(self.embedder, contents, self.config.long_text_passages)
+            vectors = await self.embedder.embed([p.record.content for p in pending])
             for p, vector in zip(pending, vectors, strict=True):
                 p.vector = vector
             superseded = await self._dedup(tenant, pending) if options.dedup else {}
@@ -363,11 +361,7 @@ class MemoryWriter:
 
     async def _store(self, pending: list[_Pending], superseded_stored: dict[str, str]) -> None:
         by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
-        sparse = None
-        if self.sparse is not None:
-            date, told = self.config.sparse_date_words, self.config.sparse_told_dates
-            texts = [sparse_text(p.record.content, p.record.occurred_at, date, told) for p in pending]
-            sparse = self.sparse.documents(texts)
+        sparse = self.sparse.documents([p.record.content for p in pending]) if self.sparse else None
         for n, p in enumerate(pending):
             if p.record.seq is None:  # a rewrite keeps its place in the conversation
                 p.record = p.record.model_copy(update={"seq": self.next_seq()})

@@ -57,19 +57,6 @@ class WriteConfig(BaseModel):
         default_factory=dict, description='per-type near-duplicate cosine thresholds, JSON: {"semantic": 0.9}'
     )
     review_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
-    # What the vectors are computed from (ingest/index_keys.py); the stored text is the same either
-    # way. Memories written before a change keep the vectors they were written with.
-    sparse_date_words: bool = Field(
-        default=False, description="BM25 also indexes the memory's date in words (month, year, weekday)"
-    )
-    sparse_told_dates: bool = Field(
-        default=False,
-        description='BM25 also indexes the days a memory tells of ("yesterday", "last Saturday") in words',
-    )
-    long_text_passages: bool = Field(
-        default=False,
-        description="texts past the embedding model's window get the mean vector of their passages",
-    )
 
     @cached_property
     def prefilter(self) -> PrefilterConfig:

@@ -1,7 +1,6 @@
 """`mnemo bench folds` end to end on a tiny synthetic dataset: the variants' per-question metrics
-back every reported mean, config overrides really change the ranking (and are undone), a variant
-with write overrides gets its own load and is judged beside the others, and a second run over the
-same embedding cache embeds nothing."""
+back every reported mean, config overrides really change the ranking (and are undone), and a
+second run over the same embedding cache embeds nothing."""
 
 from __future__ import annotations
 
@@ -27,8 +26,6 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
                 "starved": {"config": {"min_candidates": 1, "max_candidates": 1, "min_prefetch": 1,
                                        "max_prefetch": 1, "tokens_per_candidate": 100000}},
                 "default again": {"ranking": {}},
-                # Stored differently: its own app and load, then judged like any variant.
-                "date words": {"write": {"sparse_date_words": True}},
             }
         )
     )  # fmt: skip
@@ -49,7 +46,7 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     first = run(tmp_path / "first")
     assert first["embedding_cache"]["embedded"] > 0
     n = first["queries"]
-    compared = ("default", "neighbours off", "starved", "default again", "date words")
+    compared = ("default", "neighbours off", "starved", "default again")
     systems = (*compared, "bm25", "dense", "fusion")
     assert list(first["per_query"]) == list(systems)  # the variants' order, then the baselines
     for system in systems:
@@ -65,7 +62,6 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     # The override was undone: the defaults after "starved" rank exactly as before it.
     assert first["per_query"]["default again"] == first["per_query"]["default"]
     assert tests == {("neighbours off", "default"), ("starved", "default"), ("default again", "default"),
-                     ("date words", "default"),
                      ("default", "bm25"), ("default", "dense"), ("default", "fusion")}  # fmt: skip
     assert (tmp_path / "first" / "summary.md").read_text().count("### recall@10: leave one category out") == 1
 
