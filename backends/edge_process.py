@@ -79,10 +79,11 @@ class EdgeProcessIndex:
 
     async def close(self) -> None:
         self._open = False
-        if self._alive():
-            try:
-                await self._call("close")
-            finally:
+        try:
+            if self._alive():
+                await self._request("close")
+        finally:
+            if self._child is not None:  # alive or not: its pipe closed, its exit collected
                 await asyncio.to_thread(self._stop_child)
 
     def _alive(self) -> bool:
