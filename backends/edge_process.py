@@ -89,11 +89,10 @@ class EdgeProcessIndex:
     def _alive(self) -> bool:
         return self._child is not None and self._child.poll() is None and self._conn is not None
 
-    async def _ensure_child(self, method: str) -> Connection:
+    async def _ensure_child(self, method: str) -> None:
         async with self._starting:
             if self._alive():
-                assert self._conn is not None
-                return self._conn
+                return
             first = self._child is None
             too_soon = time.monotonic() - self._started < _RESTART_AFTER_S
             if method != "open" and (not self._open or too_soon):
@@ -105,8 +104,6 @@ class EdgeProcessIndex:
             if not first and method != "open":  # a restart: the new child opens the shards first
                 log.warning("the Qdrant Edge engine process had exited: started a new one")
                 await self._request("open")
-            assert self._conn is not None
-            return self._conn
 
     def _start_child(self) -> None:
         calls_out, calls_in = os.pipe()
