@@ -1,22 +1,30 @@
-"""The `mnemo bench …` subcommands: argument parsing only; each command's work lives in its module."""
+"""The `mnemo bench …` subcommands: argument parsing only; each command's work lives in its module,
+reached through benchmarks/commands.py."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib.util
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.commands import (
+    ablation_command,
+    build_command,
+    explorer_command,
+    folds_command,
+    generate_command,
+    ingest_command,
+    latency_command,
+    load_command,
+    quality_command,
+    write_command,
+)
 from memtypes.types import MemoryType
 
 log = logging.getLogger("mnemo.bench")
-
-
-def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -62,8 +70,13 @@ def _size(text: str) -> int:
     return sizes[0]
 
 
-def _cache_dir(args: argparse.Namespace) -> Path | None:
-    return None if args.no_embedding_cache else args.embedding_cache
+def _modes(text: str) -> tuple[str, ...]:
+    from benchmarks.build_latency import MODES
+
+    modes = tuple(m.strip() for m in text.split(",") if m.strip())
+    if not modes or any(m not in MODES for m in modes):
+        raise argparse.ArgumentTypeError(f"expected modes among {', '.join(MODES)}; got {text!r}")
+    return modes
 
 
 def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
@@ -76,236 +89,6 @@ def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
         help=f"in-process: embed through an on-disk cache here (default {DEFAULT_CACHE_DIR})",
     )
     parser.add_argument("--no-embedding-cache", action="store_true", help="embed everything afresh")
-
-
-def _quality(args: argparse.Namespace) -> int:
-    from benchmarks.dataset import load_dataset
-    from benchmarks.quality import QualityOptions, run_quality, write_quality_outputs
-    from benchmarks.target import open_target
-
-    dataset = load_dataset(args.memories, args.queries)
-    options = QualityOptions(
-        ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter, dedup=args.dedup
-    )
-
-    async def go() -> Any:
-        async with open_target(args.url, args.api_key, embedding_cache=_cache_dir(args)) as target:
-            return await run_quality(target, dataset, options)
-
-    run = asyncio.run(go())
-    write_quality_outputs(run, args.out, f"{args.memories} + {args.queries}")
-    mnemo = run.results["systems"]["mnemo"]["all"]
-    k = 10 if 10 in args.k else args.k[-1]
-    print(
-        f"quality: {len(dataset.queries)} queries, mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}; "
-        f"wrote {args.out}/results.json, summary.md, per_query.jsonl"
-    )
-    return 0
-
-
-def _ablation(args: argparse.Namespace) -> int:
-    import json
-
-    from benchmarks.ablation import VARIANTS, AblationOptions, run_ablation, write_ablation_outputs
-    from benchmarks.dataset import load_dataset
-    from benchmarks.target import open_target
-
-    dataset = load_dataset(args.memories, args.queries)
-    variants = json.loads(args.variants.read_text()) if args.variants else dict(VARIANTS)
-    options = AblationOptions(ks=args.k, budgets=args.budgets, variants=variants)
-
-    async def go() -> Any:
-        async with open_target(args.url, args.api_key, embedding_cache=_cache_dir(args)) as target:
-            return await run_ablation(target, dataset, options, _say)
-
-    results = asyncio.run(go())
-    write_ablation_outputs(results, args.out, f"{args.memories} + {args.queries}")
-    print(f"ablation: {len(variants)} variants; wrote {args.out}/results.json, summary.md")
-    return 0
-
-
-def _folds(args: argparse.Namespace) -> int:
-    import json
-
-    from benchmarks.dataset import load_dataset
-    from benchmarks.fold_runner import DEFAULT_VARIANTS, FoldOptions, run_folds, write_folds_outputs
-    from benchmarks.target import open_target
-
-    dataset = load_dataset(args.memories, args.queries)
-    variants = json.loads(args.variants.read_text()) if args.variants else dict(DEFAULT_VARIANTS)
-    options = FoldOptions(
-        ks=args.k,
-        budgets=args.budgets,
-        fold_by=args.fold_by,
-        metrics=tuple(args.metrics.split(",")),
-        reference=args.reference,
-        variants=variants,
-        baselines=not args.no_baselines,
-    )
-
-    async def go() -> Any:
-        async with open_target(embedding_cache=_cache_dir(args)) as target:
-            return await run_folds(target, dataset, options, _say)
-
-    results = asyncio.run(go())
-    write_folds_outputs(results, args.out, f"{args.memories} + {args.queries}")
-    print(f"folds: {len(variants)} variants; wrote {args.out}/results.json, summary.md")
-    return 0
-
-
-def _latency(args: argparse.Namespace) -> int:
-    from benchmarks.latency import LatencyOptions, run_latency, write_latency_outputs
-
-    options = LatencyOptions(
-        sizes=args.sizes,
-        concurrency=args.concurrency,
-        requests=args.requests,
-        max_seconds=args.max_seconds,
-        budget=args.budget,
-        pool=args.pool,
-        ann_queries=args.ann_queries,
-        backend_queries=args.backend_queries,
-        client_max_size=args.client_max_size,
-        seed=args.seed,
-        work_dir=args.work_dir,
-    )
-    # Outputs are rewritten after every size, so a long run keeps what it measured if stopped.
-    asyncio.run(run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out)))
-    print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")
-    return 0
-
-
-def _build(args: argparse.Namespace) -> int:
-    from benchmarks.build_latency import BuildOptions, run_build
-    from benchmarks.build_report import write_build_outputs
-
-    options = BuildOptions(
-        source=args.source,
-        size=args.size,
-        modes=args.modes,
-        types=args.types,
-        idle_requests=args.idle_requests,
-        rate=args.rate,
-        idle_max_seconds=args.idle_max_seconds,
-        during_max_seconds=args.during_max_seconds,
-        pool=args.pool,
-        work_dir=args.work_dir,
-    )
-    results = asyncio.run(run_build(options, _say))
-    write_build_outputs(results, args.out)
-    print(f"build: {len(results['runs'])} mode(s); wrote {args.out}/results.json, summary.md")
-    return 0
-
-
-def _modes(text: str) -> tuple[str, ...]:
-    from benchmarks.build_latency import MODES
-
-    modes = tuple(m.strip() for m in text.split(",") if m.strip())
-    if not modes or any(m not in MODES for m in modes):
-        raise argparse.ArgumentTypeError(f"expected modes among {', '.join(MODES)}; got {text!r}")
-    return modes
-
-
-def _ingest(args: argparse.Namespace) -> int:
-    from benchmarks.dataset import load_memories
-    from benchmarks.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
-    from benchmarks.synthetic import generate
-    from memtypes.records import MemoryIn
-
-    if args.memories:
-        memories, source = load_memories(args.memories), str(args.memories)
-    else:
-        memories = [MemoryIn.model_validate(m) for m in generate(args.size, args.seed)[0]]
-        source = f"the synthetic generator (size {args.size}, seed {args.seed})"
-    results = asyncio.run(run_ingest(memories, IngestOptions(batch=args.batch, repeats=args.repeats)))
-    write_ingest_outputs(results, args.out, source)
-    print(
-        f"ingest: {results['ingest']['per_s']:.0f} memories/s, raw embedding "
-        f"{results['raw_embedding']['per_s']:.0f}/s; wrote {args.out}/results.json, summary.md"
-    )
-    return 0
-
-
-def _generate(args: argparse.Namespace) -> int:
-    from benchmarks.dataset import write_jsonl
-    from benchmarks.synthetic import generate
-
-    memories, queries = generate(args.size, args.seed)
-    write_jsonl(args.out / "memories.jsonl", memories)
-    write_jsonl(args.out / "queries.jsonl", queries)
-    print(f"generate: {len(memories)} memories, {len(queries)} queries (seed {args.seed}) in {args.out}")
-    return 0
-
-
-def _neighbours(args: argparse.Namespace) -> int:
-    from benchmarks.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
-
-    options = NeighbourOptions(
-        scenario=args.scenario,
-        quiet=args.quiet,
-        rate=args.rate,
-        duration_s=args.duration,
-        batch_items=args.batch_items,
-        item_chars=args.item_chars,
-        seed=args.seed,
-        work_dir=args.work_dir,
-    )
-    results = asyncio.run(run_neighbours(options, _say))
-    write_neighbour_outputs(results, args.out)
-    print(f"load {args.scenario}: quiet p95 ratio {results['quiet_p95_ratio']}; wrote {args.out}/summary.md")
-    return 0 if results["ok"] else 1
-
-
-def _load(args: argparse.Namespace) -> int:
-    from benchmarks.load import LoadOptions, run_load, write_load_outputs
-
-    if args.scenario != "mixed":
-        return _neighbours(args)
-    options = LoadOptions(
-        duration_s=args.duration, clients=args.clients, seed=args.seed, work_dir=args.work_dir
-    )
-    results = asyncio.run(run_load(options, _say))
-    write_load_outputs(results, args.out)
-    lost = results["read_back"]["lost_memory_count"] + results["read_back"]["lost_working_item_count"]
-    print(
-        f"load: {results['requests']} requests, {results['throughput_per_s']} req/s, "
-        f"5xx {results['server_errors']}, connection errors {results['transport_errors']}, lost {lost}; "
-        f"wrote {args.out}/results.json, summary.md"
-    )
-    return 0 if results["ok"] else 1
-
-
-def _write(args: argparse.Namespace) -> int:
-    from benchmarks.target import open_target
-    from benchmarks.write_judgement import run_write_bench, write_write_outputs
-    from benchmarks.write_templates import build_cases
-
-    cases = build_cases(args.seed)
-    if args.sample:  # a spread of every type and kind, for the smoke run
-        cases = cases[:: max(1, len(cases) // args.sample)]
-
-    async def go() -> Any:
-        async with open_target(args.url, args.api_key) as target:
-            return await run_write_bench(target, cases, _say)
-
-    results = asyncio.run(go())
-    write_write_outputs(results, args.out)
-    overall = results["overall"]
-    print(
-        f"write: {results['cases']} cases, facts lost {overall['facts_lost']}, noise dropped "
-        f"{overall['noise_dropped']}, duplicates absorbed {overall['duplicates_absorbed']}, updates "
-        f"resolved {overall['updates_resolved']}; wrote {args.out}/results.json, summary.md"
-    )
-    return 0
-
-
-def _explorer(args: argparse.Namespace) -> int:
-    from benchmarks.explorer import run_explorer, write_explorer_outputs
-
-    results = asyncio.run(run_explorer(args.sizes, args.runs, args.pool, args.seed, _say))
-    write_explorer_outputs(results, args.out)
-    print((args.out / "summary.md").read_text(), end="")
-    return 0
 
 
 def add_bench_parser(sub: Any) -> None:
@@ -333,7 +116,7 @@ def add_bench_parser(sub: Any) -> None:
     quality.add_argument("--dedup", action="store_true", help="merge near-duplicate memories while loading")
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(quality)
-    quality.set_defaults(bench_func=_quality)
+    quality.set_defaults(bench_func=quality_command)
 
     ablation = commands.add_parser("ablation", help="quality and latency of mnemo with parts switched off")
     ablation.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
@@ -347,7 +130,7 @@ def add_bench_parser(sub: Any) -> None:
     ablation.add_argument("--api-key", help="API key for --url")
     ablation.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(ablation)
-    ablation.set_defaults(bench_func=_ablation)
+    ablation.set_defaults(bench_func=ablation_command)
 
     folds = commands.add_parser(
         "folds", help="configurations and baselines judged by leave-one-out folds and paired tests"
@@ -369,7 +152,7 @@ def add_bench_parser(sub: Any) -> None:
     folds.add_argument("--no-baselines", action="store_true", help="skip BM25, dense and fusion")
     folds.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(folds)
-    folds.set_defaults(bench_func=_folds)
+    folds.set_defaults(bench_func=folds_command)
 
     latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
     latency.add_argument(
@@ -391,7 +174,7 @@ def add_bench_parser(sub: Any) -> None:
     latency.add_argument("--seed", type=int, default=0)
     latency.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
     latency.add_argument("--out", type=Path, required=True, help="output directory")
-    latency.set_defaults(bench_func=_latency)
+    latency.set_defaults(bench_func=latency_command)
 
     build = commands.add_parser(
         "build", help="retrieval latency over HTTP while the service ingests and rebuilds its HNSW indexes"
@@ -414,7 +197,7 @@ def add_bench_parser(sub: Any) -> None:
     build.add_argument("--pool", type=int, default=3_000, help="pool texts (ingested memories join two)")
     build.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
     build.add_argument("--out", type=Path, required=True, help="output directory")
-    build.set_defaults(bench_func=_build)
+    build.set_defaults(bench_func=build_command)
 
     ingest = commands.add_parser("ingest", help="bulk ingestion throughput against raw embedding throughput")
     ingest.add_argument("--memories", type=Path, help="memories.jsonl to ingest (default: synthetic)")
@@ -425,7 +208,7 @@ def add_bench_parser(sub: Any) -> None:
     )
     ingest.add_argument("--repeats", type=int, default=1, help="runs per phase; the best is reported")
     ingest.add_argument("--out", type=Path, required=True, help="output directory")
-    ingest.set_defaults(bench_func=_ingest)
+    ingest.set_defaults(bench_func=ingest_command)
 
     load = commands.add_parser(
         "load", help="bounded mixed load on a real server; every acknowledged write read back"
@@ -443,7 +226,7 @@ def add_bench_parser(sub: Any) -> None:
     load.add_argument("--rate", type=float, default=4.0, help="requests/s of each quiet tenant")
     load.add_argument("--batch-items", type=int, default=1_000, help="big-batch: items in the batch")
     load.add_argument("--item-chars", type=int, default=7_600, help="big-batch: characters per item")
-    load.set_defaults(bench_func=_load)
+    load.set_defaults(bench_func=load_command)
 
     write = commands.add_parser(
         "write", help="write-path judgement: look-alikes kept, duplicates absorbed, updates, noise dropped"
@@ -453,20 +236,20 @@ def add_bench_parser(sub: Any) -> None:
     write.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
     write.add_argument("--api-key", help="API key for --url")
     write.add_argument("--out", type=Path, required=True, help="output directory")
-    write.set_defaults(bench_func=_write)
+    write.set_defaults(bench_func=write_command)
     explorer = commands.add_parser("explorer", help="the /ui page in headless Chromium: paint and playground")
     explorer.add_argument("--sizes", type=_sizes, default=(10_000, 100_000), help="default 10k,100k")
     explorer.add_argument("--runs", type=int, default=5, help="page loads per size (default 5)")
     explorer.add_argument("--pool", type=int, default=2_000, help="real texts embedded (default 2000)")
     explorer.add_argument("--seed", type=int, default=0)
     explorer.add_argument("--out", type=Path, required=True, help="output directory")
-    explorer.set_defaults(bench_func=_explorer)
+    explorer.set_defaults(bench_func=explorer_command)
 
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--out", type=Path, required=True)
-    gen.set_defaults(bench_func=_generate)
+    gen.set_defaults(bench_func=generate_command)
 
 
 def run_bench(args: argparse.Namespace) -> int:

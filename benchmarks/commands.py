@@ -1,0 +1,240 @@
+"""What each `mnemo bench <kind>` subcommand does with its parsed arguments: the options built, the
+benchmark run, its outputs written and a one-line summary printed. The benchmarks are imported inside each
+command, so that building the parser (benchmarks/cli.py) stays light."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    return None if args.no_embedding_cache else args.embedding_cache
+
+
+def quality_command(args: argparse.Namespace) -> int:
+    from benchmarks.dataset import load_dataset
+    from benchmarks.quality import QualityOptions, run_quality, write_quality_outputs
+    from benchmarks.target import open_target
+
+    dataset = load_dataset(args.memories, args.queries)
+    options = QualityOptions(
+        ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter, dedup=args.dedup
+    )
+
+    async def go() -> Any:
+        async with open_target(args.url, args.api_key, embedding_cache=_cache_dir(args)) as target:
+            return await run_quality(target, dataset, options)
+
+    run = asyncio.run(go())
+    write_quality_outputs(run, args.out, f"{args.memories} + {args.queries}")
+    mnemo = run.results["systems"]["mnemo"]["all"]
+    k = 10 if 10 in args.k else args.k[-1]
+    print(
+        f"quality: {len(dataset.queries)} queries, mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}; "
+        f"wrote {args.out}/results.json, summary.md, per_query.jsonl"
+    )
+    return 0
+
+
+def ablation_command(args: argparse.Namespace) -> int:
+    import json
+
+    from benchmarks.ablation import VARIANTS, AblationOptions, run_ablation, write_ablation_outputs
+    from benchmarks.dataset import load_dataset
+    from benchmarks.target import open_target
+
+    dataset = load_dataset(args.memories, args.queries)
+    variants = json.loads(args.variants.read_text()) if args.variants else dict(VARIANTS)
+    options = AblationOptions(ks=args.k, budgets=args.budgets, variants=variants)
+
+    async def go() -> Any:
+        async with open_target(args.url, args.api_key, embedding_cache=_cache_dir(args)) as target:
+            return await run_ablation(target, dataset, options, _say)
+
+    results = asyncio.run(go())
+    write_ablation_outputs(results, args.out, f"{args.memories} + {args.queries}")
+    print(f"ablation: {len(variants)} variants; wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def folds_command(args: argparse.Namespace) -> int:
+    import json
+
+    from benchmarks.dataset import load_dataset
+    from benchmarks.fold_runner import DEFAULT_VARIANTS, FoldOptions, run_folds, write_folds_outputs
+    from benchmarks.target import open_target
+
+    dataset = load_dataset(args.memories, args.queries)
+    variants = json.loads(args.variants.read_text()) if args.variants else dict(DEFAULT_VARIANTS)
+    options = FoldOptions(
+        ks=args.k,
+        budgets=args.budgets,
+        fold_by=args.fold_by,
+        metrics=tuple(args.metrics.split(",")),
+        reference=args.reference,
+        variants=variants,
+        baselines=not args.no_baselines,
+    )
+
+    async def go() -> Any:
+        async with open_target(embedding_cache=_cache_dir(args)) as target:
+            return await run_folds(target, dataset, options, _say)
+
+    results = asyncio.run(go())
+    write_folds_outputs(results, args.out, f"{args.memories} + {args.queries}")
+    print(f"folds: {len(variants)} variants; wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def latency_command(args: argparse.Namespace) -> int:
+    from benchmarks.latency import LatencyOptions, run_latency, write_latency_outputs
+
+    options = LatencyOptions(
+        sizes=args.sizes,
+        concurrency=args.concurrency,
+        requests=args.requests,
+        max_seconds=args.max_seconds,
+        budget=args.budget,
+        pool=args.pool,
+        ann_queries=args.ann_queries,
+        backend_queries=args.backend_queries,
+        client_max_size=args.client_max_size,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    # Outputs are rewritten after every size, so a long run keeps what it measured if stopped.
+    asyncio.run(run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out)))
+    print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def build_command(args: argparse.Namespace) -> int:
+    from benchmarks.build_latency import BuildOptions, run_build
+    from benchmarks.build_report import write_build_outputs
+
+    options = BuildOptions(
+        source=args.source,
+        size=args.size,
+        modes=args.modes,
+        types=args.types,
+        idle_requests=args.idle_requests,
+        rate=args.rate,
+        idle_max_seconds=args.idle_max_seconds,
+        during_max_seconds=args.during_max_seconds,
+        pool=args.pool,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_build(options, _say))
+    write_build_outputs(results, args.out)
+    print(f"build: {len(results['runs'])} mode(s); wrote {args.out}/results.json, summary.md")
+    return 0
+
+
+def ingest_command(args: argparse.Namespace) -> int:
+    from benchmarks.dataset import load_memories
+    from benchmarks.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
+    from benchmarks.synthetic import generate
+    from memtypes.records import MemoryIn
+
+    if args.memories:
+        memories, source = load_memories(args.memories), str(args.memories)
+    else:
+        memories = [MemoryIn.model_validate(m) for m in generate(args.size, args.seed)[0]]
+        source = f"the synthetic generator (size {args.size}, seed {args.seed})"
+    results = asyncio.run(run_ingest(memories, IngestOptions(batch=args.batch, repeats=args.repeats)))
+    write_ingest_outputs(results, args.out, source)
+    print(
+        f"ingest: {results['ingest']['per_s']:.0f} memories/s, raw embedding "
+        f"{results['raw_embedding']['per_s']:.0f}/s; wrote {args.out}/results.json, summary.md"
+    )
+    return 0
+
+
+def generate_command(args: argparse.Namespace) -> int:
+    from benchmarks.dataset import write_jsonl
+    from benchmarks.synthetic import generate
+
+    memories, queries = generate(args.size, args.seed)
+    write_jsonl(args.out / "memories.jsonl", memories)
+    write_jsonl(args.out / "queries.jsonl", queries)
+    print(f"generate: {len(memories)} memories, {len(queries)} queries (seed {args.seed}) in {args.out}")
+    return 0
+
+
+def _neighbours(args: argparse.Namespace) -> int:
+    from benchmarks.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
+
+    options = NeighbourOptions(
+        scenario=args.scenario,
+        quiet=args.quiet,
+        rate=args.rate,
+        duration_s=args.duration,
+        batch_items=args.batch_items,
+        item_chars=args.item_chars,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_neighbours(options, _say))
+    write_neighbour_outputs(results, args.out)
+    print(f"load {args.scenario}: quiet p95 ratio {results['quiet_p95_ratio']}; wrote {args.out}/summary.md")
+    return 0 if results["ok"] else 1
+
+
+def load_command(args: argparse.Namespace) -> int:
+    from benchmarks.load import LoadOptions, run_load, write_load_outputs
+
+    if args.scenario != "mixed":
+        return _neighbours(args)
+    options = LoadOptions(
+        duration_s=args.duration, clients=args.clients, seed=args.seed, work_dir=args.work_dir
+    )
+    results = asyncio.run(run_load(options, _say))
+    write_load_outputs(results, args.out)
+    lost = results["read_back"]["lost_memory_count"] + results["read_back"]["lost_working_item_count"]
+    print(
+        f"load: {results['requests']} requests, {results['throughput_per_s']} req/s, "
+        f"5xx {results['server_errors']}, connection errors {results['transport_errors']}, lost {lost}; "
+        f"wrote {args.out}/results.json, summary.md"
+    )
+    return 0 if results["ok"] else 1
+
+
+def write_command(args: argparse.Namespace) -> int:
+    from benchmarks.target import open_target
+    from benchmarks.write_judgement import run_write_bench, write_write_outputs
+    from benchmarks.write_templates import build_cases
+
+    cases = build_cases(args.seed)
+    if args.sample:  # a spread of every type and kind, for the smoke run
+        cases = cases[:: max(1, len(cases) // args.sample)]
+
+    async def go() -> Any:
+        async with open_target(args.url, args.api_key) as target:
+            return await run_write_bench(target, cases, _say)
+
+    results = asyncio.run(go())
+    write_write_outputs(results, args.out)
+    overall = results["overall"]
+    print(
+        f"write: {results['cases']} cases, facts lost {overall['facts_lost']}, noise dropped "
+        f"{overall['noise_dropped']}, duplicates absorbed {overall['duplicates_absorbed']}, updates "
+        f"resolved {overall['updates_resolved']}; wrote {args.out}/results.json, summary.md"
+    )
+    return 0
+
+
+def explorer_command(args: argparse.Namespace) -> int:
+    from benchmarks.explorer import run_explorer, write_explorer_outputs
+
+    results = asyncio.run(run_explorer(args.sizes, args.runs, args.pool, args.seed, _say))
+    write_explorer_outputs(results, args.out)
+    print((args.out / "summary.md").read_text(), end="")
+    return 0
