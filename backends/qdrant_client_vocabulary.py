@@ -122,11 +122,18 @@ class ClientVocabulary:
         )
 
     def ordered_request(
-        self, key: str, descending: bool, flt: models.Filter, limit: int, with_payload: bool
+        self,
+        key: str,
+        descending: bool,
+        start_from: float,
+        flt: models.Filter,
+        limit: int,
+        with_payload: bool,
     ) -> models.QueryRequest:
         direction = models.Direction.DESC if descending else models.Direction.ASC
+        order_by = models.OrderBy(key=key, direction=direction, start_from=start_from)
         return models.QueryRequest(
-            query=models.OrderByQuery(order_by=models.OrderBy(key=key, direction=direction)),
+            query=models.OrderByQuery(order_by=order_by),
             filter=flt,
             limit=limit,
             with_payload=with_payload,

@@ -130,12 +130,12 @@ class EdgeVocabulary:
         )
 
     def ordered_request(
-        self, key: str, descending: bool, flt: Filter, limit: int, with_payload: bool
+        self, key: str, descending: bool, start_from: float, flt: Filter, limit: int, with_payload: bool
     ) -> QueryRequest:
         direction = Direction.Desc if descending else Direction.Asc
         return QueryRequest(
             limit=limit,
-            query=OrderBy(key, direction),
+            query=OrderBy(key, direction, start_from),
             filter=flt,
             with_payload=with_payload,
             with_vector=False,

@@ -150,7 +150,12 @@ class NeighbourRequest:
     before: bool
     limit: int
 
+    @property
+    def start_from(self) -> float:
+        """Where the walk along `seq` starts (inclusive): at the memory itself, which `conditions`
+        leaves out. Sequence numbers are whole microseconds, so "after" is "at least half a unit more"."""
+        return self.seq if self.before else self.seq + 0.5
+
     def conditions(self) -> list[Condition]:
-        # Sequence numbers are whole microseconds, so "after" is "at least half a unit more".
-        side = FieldRange("seq", lt=self.seq) if self.before else FieldRange("seq", gte=self.seq + 0.5)
+        side = FieldRange("seq", lt=self.seq) if self.before else FieldRange("seq", gte=self.start_from)
         return [*self.filter.conditions(), side]

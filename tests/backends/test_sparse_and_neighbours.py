@@ -11,7 +11,9 @@ from qdrant_client import AsyncQdrantClient, models
 from qdrant_edge import Distance, EdgeConfig, EdgeShard, EdgeVectorParams, Point, UpdateOperation
 
 from backends.qdrant_client import QdrantClientVectorIndex
+from backends.qdrant_client_vocabulary import PLAN as CLIENT_PLANNER
 from backends.qdrant_edge import EdgeVectorIndex
+from backends.qdrant_edge_vocabulary import EDGE_PLANNER
 from backends.sparse import Bm25Encoder
 from memtypes.formula import SCORE, Var
 from memtypes.ports import VectorIndex
@@ -121,6 +123,17 @@ async def test_neighbours_are_the_nearest_writes_of_the_same_scope_and_session(i
     )
     assert [p.payload["seq"] for p in before] == [12.0, 10.0]
     assert [p.payload["seq"] for p in after] == [15.0]  # not u2's 14, not the later session's 16
+
+
+def test_a_neighbour_lookup_walks_the_sequence_from_the_turn_itself() -> None:
+    # Not from the index's far end, past every later (or earlier) memory of every scope: at 1M
+    # memories that walk cost 4-5 ms a lookup on average (benchmarks/README.md).
+    session = MemoryFilter("acme", Scope(user_id="u1"))
+    before = NeighbourRequest(EPISODIC, session, 13.0, True, 2)
+    after = replace(before, before=False)
+    for request, start in ((before, 13.0), (after, 13.5)):
+        assert EDGE_PLANNER.neighbours(request).query.start_from == start
+        assert CLIENT_PLANNER.neighbours(request).query.order_by.start_from == start
 
 
 async def test_an_edge_dir_written_before_hybrid_search_still_opens_and_gains_bm25(tmp_path: Path) -> None:
