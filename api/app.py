@@ -62,17 +62,6 @@ def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitabl
     return before_send
 
 
-def _freeze_startup_heap() -> None:
-    """Exempt what startup built from the cyclic garbage collector.
-
-    A served process holds ~590k objects from startup (the model's and the libraries' modules,
-    vocabularies), and each full collection walked them all: one pause of ~350 ms every few hundred
-    retrievals at 100k memories (benchmarks/README.md). Frozen, they are still freed by reference
-    counting; only cycles among them wait for `gc.unfreeze()` at shutdown. No collection first: it
-    found ~160 unreachable objects after startup and cost ~300 ms (seconds in a test process)."""
-    gc.freeze()
-
-
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
     """`embedder`: one to serve with instead of the one the settings name (the benchmarks' cache)."""
     settings = settings or Settings()
@@ -89,7 +78,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
-        _freeze_startup_heap()
+        # What startup built (~590k objects: the model's and the libraries' modules, vocabularies) is
+        # exempt from the cyclic collector: each full collection walked it all, a ~350 ms pause every
+        # few hundred retrievals at 100k memories (benchmarks/README.md). Frozen objects are still
+        # freed by reference counting; only cycles among them wait for the unfreeze at shutdown. No
+        # collection first: it found ~160 unreachable objects and cost ~300 ms (seconds in tests).
+        gc.freeze()
         try:
             yield
         finally:
