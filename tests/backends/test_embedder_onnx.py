@@ -88,7 +88,11 @@ def _niceness_of_threads() -> dict[int, int]:
     """Each thread of this process: its niceness (Linux: /proc/self/task/<tid>/stat, field 19)."""
     out = {}
     for task in Path("/proc/self/task").iterdir():
-        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        try:
+            stat = (task / "stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):  # the thread ended since it was listed
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
         out[int(task.name)] = int(fields[16])
     return out
 
