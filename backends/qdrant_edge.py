@@ -1,13 +1,14 @@
 """`VectorIndex` on Qdrant Edge: the Qdrant engine in-process, one shard directory per memory type.
 
-Edge calls block, so every call goes through `asyncio.to_thread`, and a search batch makes one
-`query_batch` call per shard. Edge never builds its HNSW index by itself: after upserts, once more
+Edge calls block: writes, counts and builds go through `asyncio.to_thread`; searches and neighbour
+lookups run on the caller's thread (see below), and a search batch makes one `query_batch` call per
+shard. Edge never builds its HNSW index by itself: after upserts, once more
 than `optimize_threshold` vectors of a type are unindexed, the type's shard is rebuilt in a child
 process and swapped in (`backends/edge_builder.py`); `optimize()` still builds in-process, blocking.
 
 Caveat, measured with qdrant-edge-py 0.9: the binding holds the GIL for the whole of every call, so
 a worker thread does not let other Python code run meanwhile. That is why threads are no faster
-than serial calls, and why an `optimize()` in this process stalls every request while it runs
+than serial calls, why reads skip the thread hop altogether, and why an `optimize()` in this process stalls every request while it runs
 (45-100 s at 100k vectors); hence the child process.
 
 The reads live in backends/qdrant_edge_reads.py (`EdgeReads`, mixed in); payloads of returned points

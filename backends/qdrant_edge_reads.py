@@ -1,7 +1,8 @@
 """The read side of `EdgeVectorIndex` (backends/qdrant_edge.py): get, scroll, count, searches and
 neighbour lookups, with payloads read through the index's `PayloadCache`.
 
-Every call runs in a worker thread: Edge blocks, and holds the GIL for the whole call.
+Edge blocks, and holds the GIL for the whole call: searches and neighbour lookups run on the caller's
+thread (a worker thread would not let anything else run meanwhile), the rest in a worker thread.
 """
 
 from __future__ import annotations
@@ -90,10 +91,13 @@ class EdgeReads:
         # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
         return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=PLAN.filter(flt)))
 
-    # Every shard's batch in one worker thread: the binding holds the GIL, so a thread per shard
-    # only adds hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
+    # Searches and neighbour lookups run on the calling (event loop) thread. The binding holds the
+    # GIL for the whole call, so in a worker thread nothing else in the process ran meanwhile either;
+    # the hop there and back only added two thread wake-ups (~0.3-0.6 ms a call at 100k memories,
+    # ~1 ms of CPU a retrieval: benchmarks/README.md). Every shard's batch in one go: a thread per
+    # shard only added hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-        return await asyncio.to_thread(self.search_blocking, requests)
+        return self.search_blocking(requests)
 
     def search_blocking(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         """`search` on the calling thread (backends/edge_process.py answers reads on its reader)."""
@@ -113,7 +117,7 @@ class EdgeReads:
         return [[ScoredPoint(i, score, payload) for i, score, payload in hits] for hits in found]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        return await asyncio.to_thread(self.neighbours_blocking, requests)
+        return self.neighbours_blocking(requests)
 
     def neighbours_blocking(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
         return serial_per_type(requests, self._neighbours_in_shard)
