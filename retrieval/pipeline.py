@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from memtypes.errors import Unavailable
 from memtypes.models import MODEL_REGISTRY, ModelSpec
 from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
-from memtypes.queries import MemoryFilter, ScoredPoint, SparseVector
+from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.requests import RetrieveRequest, RetrieveResponse, SearchMode
 from memtypes.types import POLICIES, MemoryType
 from memtypes.working import WorkingItem
@@ -39,7 +39,7 @@ from retrieval.candidates import (
     suppress_near_duplicates,
 )
 from retrieval.options import RetrievalConfig, resolve_tuning
-from retrieval.plan import ReadPlan, ResolvedRequest, SearchPlanner, ranking_policies, resolve
+from retrieval.plan import ReadPlan, ResolvedRequest, RoundHits, SearchPlanner, ranking_policies, resolve
 from retrieval.presentation import line_for
 from retrieval.stages import merge_hits, stage_scores
 from retrieval.updates import NEWER_FIRST_TYPES, SAME_SUBJECT_OVERLAP, newer_first
@@ -113,9 +113,10 @@ class Retriever:
 
         started = time.perf_counter()
         first = planner.first_round(filters, limits)
-        found, relevance = first.hits(await self.index.search(first.requests))
+        round_hits = first.hits(await self.index.search(first.requests))
+        found, relevance = round_hits.hits, round_hits.relevance
         for memory_type, points in found.items():
-            mean = mean_line_tokens(points[: limits[memory_type][0]], resolved.encoding)
+            mean = mean_line_tokens(points, resolved.encoding)
             if mean is not None:
                 self.line_lengths.observe(tenant, memory_type, mean)
         hits = {t: suppress_near_duplicates(points, tuning.diversity) for t, points in found.items()}
@@ -126,13 +127,8 @@ class Retriever:
         if packing.tokens < resolved.budget * _UNDERFILLED:
             deeper = deeper_searches(first.typed, found, resolved.encoding, self.config, line_tokens)
         if deeper:  # lists full of lines shorter than they were sized for: fetch more, once
-            more = planner.deeper_round(deeper)
-            results = await self.index.search(more.requests)
-            for s, points in zip(deeper, results, strict=False):
-                merged = merge_hits(points, found[s.memory_type])
-                hits[s.memory_type] = suppress_near_duplicates(merged, tuning.diversity)
+            relevance = await self._deepen(planner, deeper, round_hits, hits, tuning.diversity)
             lifts = _newer_first(hits, self.config.newer_first_margin)
-            relevance = {**stage_scores(more.runs, results[more.ranked :]), **relevance}
             packing = prices.packing(resolved, weights, hits)
         neighbours: dict[str, Neighbour] = {}
         if tuning.neighbours and hits.get(EPISODIC):
@@ -209,6 +205,32 @@ class Retriever:
         finally:
             timings["working_ms"] = (time.perf_counter() - started) * 1000
         return (state.live(datetime.now(UTC)) if state else []), []
+
+    async def _deepen(
+        self,
+        planner: SearchPlanner,
+        deeper: list[SearchRequest],
+        first: RoundHits,
+        hits: dict[MemoryType, list[ScoredPoint]],
+        diversity: float,
+    ) -> dict[str, tuple[float, ...]]:
+        """Each of `deeper`'s types' hits, deeper (in place): from the first round's reserve where it
+        holds enough, else searched again; answers the stage scores of both rounds."""
+        searched = []
+        for s in deeper:
+            reserve = first.reserve.get(s.memory_type, [])
+            if len(reserve) >= s.limit:
+                hits[s.memory_type] = suppress_near_duplicates(reserve[: s.limit], diversity)
+            else:
+                searched.append(s)
+        if not searched:
+            return first.relevance
+        more = planner.deeper_round(searched)
+        results = await self.index.search(more.requests)
+        for s, points in zip(searched, results, strict=False):
+            merged = merge_hits(points, first.hits[s.memory_type])
+            hits[s.memory_type] = suppress_near_duplicates(merged, diversity)
+        return {**stage_scores(more.runs, results[more.ranked :]), **first.relevance}
 
     async def _expand(
         self, episodic: list[ScoredPoint], packing: Packing, flt: MemoryFilter, per_side: int

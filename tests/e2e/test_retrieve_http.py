@@ -124,20 +124,8 @@ async def test_memories_survive_a_restart(app_client: AppFactory, tmp_path: Path
         assert any("passport" in m["content"] for m in body["memories"])
 
 
-async def test_a_store_of_short_facts_still_fills_the_budget(
-    client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # ~9-token lines, while candidate lists are sized for 16-token ones: the type is searched deeper.
-    facts = [
-        {
-            "type": "semantic",
-            "content": f"Alice rated film{i} at {i % 5} stars.",
-            "scope": {"user_id": "alice"},
-        }
-        for i in range(300)
-    ]
-    # (Short facts are what the write path's pre-filter exists to drop: it is off here.)
-    await write(client, facts, prefilter=False, dedup=False)
+async def _counted_searches(client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The engine searches of the retrievals that follow, as the number of requests in each batch."""
     index = client.app.state.services.retriever.index
     search, calls = index.search, []
 
@@ -146,16 +134,45 @@ async def test_a_store_of_short_facts_still_fills_the_budget(
         return await search(requests)
 
     monkeypatch.setattr(index, "search", counted)
+    return calls
+
+
+def _short_facts(text: str) -> list[dict[str, Any]]:
+    scope = {"user_id": "alice"}
+    return [{"type": "semantic", "content": text.format(i=i), "scope": scope} for i in range(300)]
+
+
+async def test_a_store_of_short_facts_still_fills_the_budget(
+    client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ~9-token lines, while candidate lists are sized for 16-token ones: the list is too short, and
+    # is deepened from what the first search ranked past its limit (its reserve), with no second one.
+    # (Short facts are what the write path's pre-filter exists to drop: it is off here.)
+    await write(client, _short_facts("Alice rated film{i} at {i} stars."), prefilter=False, dedup=False)
+    calls = await _counted_searches(client, monkeypatch)
     ask = {"query": "Which films did Alice rate?", "scope": {"user_id": "alice"}, "types": ["semantic"]}
     body = await retrieve(client, **ask, budget_tokens=1000)
-    assert calls == [1, 1]  # sized for 16-token lines, then searched again, deeper
+    assert calls == [1]
     assert 900 <= body["metadata"]["total_tokens"] <= 1000
     assert body["metadata"]["per_type"]["semantic"]["count"] > 1000 // 16
 
     # The next retrieval sizes the list for lines this long at once: one search, budget as full.
     again = await retrieve(client, **ask, budget_tokens=1000)
-    assert calls == [1, 1, 1]
+    assert calls == [1, 1]
     assert 900 <= again["metadata"]["total_tokens"] <= 1000
+
+
+async def test_lines_far_shorter_than_sized_for_are_searched_again_deeper(
+    client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ~6-token lines: the list needs more than twice its size, more than the first search ranked.
+    await write(client, _short_facts("film{i} rated {i}"), prefilter=False, dedup=False)
+    calls = await _counted_searches(client, monkeypatch)
+    ask = {"query": "film ratings", "scope": {"user_id": "alice"}, "types": ["semantic"]}
+    body = await retrieve(client, **ask, budget_tokens=1000)
+    assert calls == [1, 1]  # sized for 16-token lines, then searched again, deeper
+    assert 900 <= body["metadata"]["total_tokens"] <= 1000
+    assert body["metadata"]["per_type"]["semantic"]["count"] > 2 * 1000 // 16
 
 
 async def test_the_engine_in_a_process_of_its_own_serves_the_same_answers(app_client: AppFactory) -> None:
