@@ -78,6 +78,10 @@ class SentenceTransformerEmbedder:
     - Single texts (a query, one short memory) run on the single lane (`SharedBatches`, on one
       thread), so a query never waits behind a batch's slice: with one lane, a retrieval during an
       ingest waited for each 25-text slice, 5-18x its idle latency (benchmarks/README.md).
+    - A query whose caller says it is `alone` (no other retrieval in flight) while both lanes are
+      idle runs right away on the calling thread, on every core: nothing else wants them, and the
+      hand-off to the single lane and back cost more than the model run's second thread saves
+      (benchmarks/README.md, issue 21 session 5).
     """
 
     def __init__(
@@ -105,6 +109,9 @@ class SentenceTransformerEmbedder:
             else None
         )
         self.runtime = "onnx" if self._onnx is not None else "torch"
+        if self._onnx is not None:
+            self._onnx.open_alone_session()  # on this thread: its workers at this thread's priority
+        self._batches_running = 0
         getter = (
             getattr(self._model, "get_embedding_dimension", None)
             or self._model.get_sentence_embedding_dimension
@@ -115,9 +122,9 @@ class SentenceTransformerEmbedder:
         self.dimension = int(dimension)
         self._queries = SharedBatches(self._embed_single)
 
-    def _encode(self, texts: list[str], single: bool = False) -> list[list[float]]:
+    def _encode(self, texts: list[str], lane: str = "bulk") -> list[list[float]]:
         if self._onnx is not None:
-            return [v.tolist() for v in self._onnx.encode(texts, single=single)]
+            return [v.tolist() for v in self._onnx.encode(texts, lane=lane)]
         vectors = self._model.encode(
             texts,
             batch_size=self.batch_size,
@@ -127,25 +134,33 @@ class SentenceTransformerEmbedder:
         )
         return [v.tolist() for v in vectors]
 
-    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    async def embed(self, texts: Sequence[str], *, alone: bool = False) -> list[list[float]]:
         if len(texts) == 1 and len(texts[0]) <= _SHARED_BATCH_CHARS:  # a query: may share a batch
+            if alone and self._onnx is not None and self._queries.idle and not self._batches_running:
+                return self._encode(list(texts), lane="alone")
             return [await self._queries.embed(texts[0])]
         return await self._embed_batches(texts)
 
     async def _embed_single(self, texts: list[str]) -> list[list[float]]:
         """A shared batch of single texts (short, a few at most), on the single lane."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._single_lane, self._encode, texts, True)
+        return await loop.run_in_executor(self._single_lane, self._encode, texts, "single")
 
     async def _embed_batches(self, texts: Sequence[str]) -> list[list[float]]:
         loop = asyncio.get_running_loop()
         # Batches of texts of similar length: each batch is padded to its longest text.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[list[float]] = [[] for _ in texts]
-        for positions in _slices(order, texts, self.batch_size):
-            vectors = await loop.run_in_executor(self._executor, self._encode, [texts[i] for i in positions])
-            for i, vector in zip(positions, vectors, strict=True):
-                out[i] = vector
+        self._batches_running += 1
+        try:
+            for positions in _slices(order, texts, self.batch_size):
+                vectors = await loop.run_in_executor(
+                    self._executor, self._encode, [texts[i] for i in positions]
+                )
+                for i, vector in zip(positions, vectors, strict=True):
+                    out[i] = vector
+        finally:
+            self._batches_running -= 1
         return out
 
     def close(self) -> None:
@@ -181,6 +196,11 @@ class SharedBatches:
         self._waiting: list[tuple[str, asyncio.Future[list[float]]]] = []
         self._draining: asyncio.Task[None] | None = None
         self.batches = 0  # model runs, for tests and curiosity
+
+    @property
+    def idle(self) -> bool:
+        """Nothing waiting and no batch running."""
+        return not self._waiting and (self._draining is None or self._draining.done())
 
     async def embed(self, text: str) -> list[float]:
         future: asyncio.Future[list[float]] = asyncio.get_running_loop().create_future()
@@ -243,7 +263,7 @@ class StaticEmbedder:
         self._model = StaticModel.from_pretrained(path, normalize=True, force_download=False)
         self.dimension = int(self._model.dim)
 
-    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    async def embed(self, texts: Sequence[str], *, alone: bool = False) -> list[list[float]]:
         # Cheap enough to run inline for a query; bulk batches go to a thread to keep the loop free.
         if len(texts) <= 8:
             return self._encode(list(texts))

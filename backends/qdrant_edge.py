@@ -8,8 +8,8 @@ process and swapped in (`backends/edge_builder.py`); `optimize()` still builds i
 
 Caveat, measured with qdrant-edge-py 0.9: the binding holds the GIL for the whole of every call, so
 a worker thread does not let other Python code run meanwhile. That is why threads are no faster
-than serial calls, why reads skip the thread hop altogether, and why an `optimize()` in this process stalls every request while it runs
-(45-100 s at 100k vectors); hence the child process.
+than serial calls, why reads skip the thread hop altogether, and why an `optimize()` in this
+process stalls every request while it runs (45-100 s at 100k vectors); hence the child process.
 
 The reads live in backends/qdrant_edge_reads.py (`EdgeReads`, mixed in); payloads of returned points
 come from a `PayloadCache` that the writes here keep coherent.

@@ -116,12 +116,12 @@ class CachedEmbedder:
         self.embedded = 0
         self.served = 0
 
-    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    async def embed(self, texts: Sequence[str], *, alone: bool = False) -> list[list[float]]:
         keys = [text_key(t) for t in texts]
         found = self.cache.get(keys)
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
         if missing:
-            vectors = await self.inner.embed(list(missing.values()))
+            vectors = await self.inner.embed(list(missing.values()), alone=alone)
             fresh = dict(zip(missing, vectors, strict=True))
             self.cache.put(fresh)
             found.update(self.cache.get(list(fresh)))  # as stored (float32), like every later run

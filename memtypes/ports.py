@@ -133,8 +133,9 @@ class Embedder(Protocol):
     model_name: str
     dimension: int
 
-    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """Unit-length embeddings, one per text."""
+    async def embed(self, texts: Sequence[str], *, alone: bool = False) -> list[list[float]]:
+        """Unit-length embeddings, one per text. `alone`: the caller knows no other retrieval is in
+        flight, so an embedder may take every core on the calling thread for a short text."""
         ...
 
     def close(self) -> None: ...

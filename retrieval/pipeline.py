@@ -76,6 +76,7 @@ class Retriever:
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self._header_tokens: dict[tuple[str, MemoryType], int] = {}
         self._group_tokens: dict[tuple[str, str], int] = {}
+        self._in_flight = 0  # retrievals started and not finished: one alone may take every core
 
     def resolve(self, request: RetrieveRequest) -> ResolvedRequest:
         return resolve(request, self.config, self.tokenizers.default, self.models)
@@ -87,6 +88,18 @@ class Retriever:
         namespaces: Mapping[MemoryType, tuple[str, ...]] | None = None,
     ) -> RetrieveResponse:
         """`namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
+        self._in_flight += 1
+        try:
+            return await self._retrieve(tenant, request, namespaces)
+        finally:
+            self._in_flight -= 1
+
+    async def _retrieve(
+        self,
+        tenant: str,
+        request: RetrieveRequest,
+        namespaces: Mapping[MemoryType, tuple[str, ...]] | None,
+    ) -> RetrieveResponse:
         resolved = self.resolve(request)
         tuning = resolve_tuning(self.config, request.ranking, request.include_superseded)
         weights = normalize_allocation(
@@ -184,7 +197,7 @@ class Retriever:
                 sparse = None
         dense = None
         if search is not SearchMode.SPARSE or sparse is None:
-            [dense] = await self.embedder.embed([query])
+            [dense] = await self.embedder.embed([query], alone=self._in_flight == 1)
         return dense, sparse
 
     async def _working_items(

@@ -124,3 +124,29 @@ async def test_a_query_never_waits_behind_a_batch_and_the_batch_yields_the_cores
     finally:
         gate.set()
         embedder.close()
+
+
+async def test_a_query_alone_runs_right_away_on_every_core_unless_the_lanes_are_busy(tmp_path: Path) -> None:
+    embedder = SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path)
+    gate = threading.Event()
+    try:
+        query, long_text = "when did Caroline go to the support group?", "a memory about the lake " * 60
+        [shared] = await embedder.embed([query])
+        batches = embedder._queries.batches
+        [alone] = await embedder.embed([query], alone=True)
+        assert embedder._queries.batches == batches  # not handed to the single lane
+        np.testing.assert_allclose(alone, shared, atol=1e-5)
+
+        # A batch in the bulk lane has the cores: a query alone waits its turn in the single lane.
+        busy = asyncio.get_running_loop().run_in_executor(embedder._executor, gate.wait)
+        batch = asyncio.ensure_future(embedder.embed([long_text, query, long_text]))
+        await asyncio.sleep(0)  # the batch starts
+        [during] = await asyncio.wait_for(embedder.embed([query], alone=True), timeout=60)
+        assert embedder._queries.batches == batches + 1
+        np.testing.assert_allclose(during, shared, atol=1e-5)
+        gate.set()
+        await busy
+        await batch
+    finally:
+        gate.set()
+        embedder.close()

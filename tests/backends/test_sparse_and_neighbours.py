@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -134,6 +135,32 @@ def test_a_neighbour_lookup_walks_the_sequence_from_the_turn_itself() -> None:
     for request, start in ((before, 13.0), (after, 13.5)):
         assert EDGE_PLANNER.neighbours(request).query.start_from == start
         assert CLIENT_PLANNER.neighbours(request).query.order_by.start_from == start
+
+
+async def test_edge_searches_and_neighbour_lookups_run_on_the_callers_thread(
+    both: tuple[VectorIndex, VectorIndex], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The binding holds the GIL for a whole call: a worker thread would run nothing else meanwhile,
+    # and only add two thread wake-ups a call (~1 ms of CPU a retrieval, benchmarks/README.md).
+    edge, _ = both
+    assert isinstance(edge, EdgeVectorIndex)
+    await edge.upsert(EPISODIC, sparse_points(seed=3))
+    shard = edge._shard(EPISODIC)
+    threads: list[int] = []
+
+    class Watched:  # the real shard, each query batch's thread noted
+        def query_batch(self, batch: object) -> object:
+            threads.append(threading.get_ident())
+            return shard.query_batch(batch)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(shard, name)
+
+    monkeypatch.setattr(edge, "_shard", lambda memory_type: Watched())
+    flt = MemoryFilter("acme")
+    [hits] = await edge.search([SearchRequest(EPISODIC, None, flt, 3, 3, sparse=BM25.query("invoice"))])
+    await edge.neighbours([NeighbourRequest(EPISODIC, flt, 2.0, True, 1)])
+    assert hits and threads == [threading.get_ident()] * 2
 
 
 async def test_an_edge_dir_written_before_hybrid_search_still_opens_and_gains_bm25(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from backends.edge_process import EdgeProcessIndex
 from backends.qdrant_config import QdrantConfig
 from backends.tokenizer import TiktokenCounter
+from memtypes.requests import RetrieveRequest
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_memories_http import FACTS, write
 
@@ -173,6 +175,27 @@ async def test_lines_far_shorter_than_sized_for_are_searched_again_deeper(
     assert calls == [1, 1]  # sized for 16-token lines, then searched again, deeper
     assert 900 <= body["metadata"]["total_tokens"] <= 1000
     assert body["metadata"]["per_type"]["semantic"]["count"] > 2 * 1000 // 16
+
+
+async def test_a_retrieval_alone_may_embed_its_query_on_every_core(
+    client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await write(client, FACTS)
+    embedder = client.app.state.services.retriever.embedder
+    embed, told = embedder.embed, []
+
+    async def noted(texts: Any, *, alone: bool = False) -> Any:  # the real embedder, each hint noted
+        told.append(alone)
+        return await embed(texts, alone=alone)
+
+    monkeypatch.setattr(embedder, "embed", noted)
+    body = {"query": "What does Alice like to drink?", "scope": {"user_id": "alice"}, "now": NOW}
+    await retrieve(client, **body)
+    assert told == [True]
+    # Two at once (both started before either embeds): neither is alone.
+    retriever, request = client.app.state.services.retriever, RetrieveRequest.model_validate(body)
+    await asyncio.gather(retriever.retrieve("default", request), retriever.retrieve("default", request))
+    assert told == [True, False, False]
 
 
 async def test_the_engine_in_a_process_of_its_own_serves_the_same_answers(app_client: AppFactory) -> None:
