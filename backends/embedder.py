@@ -79,9 +79,9 @@ class SentenceTransformerEmbedder:
       thread), so a query never waits behind a batch's slice: with one lane, a retrieval during an
       ingest waited for each 25-text slice, 5-18x its idle latency (benchmarks/README.md).
     - A query whose caller says it is `alone` (no other retrieval in flight) while both lanes are
-      idle runs right away on the calling thread, on every core: nothing else wants them, and the
-      hand-off to the single lane and back cost more than the model run's second thread saves
-      (benchmarks/README.md, issue 21 session 5).
+      idle runs right away on the calling thread, on the bulk lane's session of every core: nothing
+      else wants the cores then, and the hand-off to the single lane and back cost more than the
+      model run's second thread saves (benchmarks/README.md, issue 21 session 5).
     """
 
     def __init__(
@@ -109,8 +109,6 @@ class SentenceTransformerEmbedder:
             else None
         )
         self.runtime = "onnx" if self._onnx is not None else "torch"
-        if self._onnx is not None:
-            self._onnx.open_alone_session()  # on this thread: its workers at this thread's priority
         self._batches_running = 0
         getter = (
             getattr(self._model, "get_embedding_dimension", None)
@@ -122,9 +120,9 @@ class SentenceTransformerEmbedder:
         self.dimension = int(dimension)
         self._queries = SharedBatches(self._embed_single)
 
-    def _encode(self, texts: list[str], lane: str = "bulk") -> list[list[float]]:
+    def _encode(self, texts: list[str], single: bool = False) -> list[list[float]]:
         if self._onnx is not None:
-            return [v.tolist() for v in self._onnx.encode(texts, lane=lane)]
+            return [v.tolist() for v in self._onnx.encode(texts, single=single)]
         vectors = self._model.encode(
             texts,
             batch_size=self.batch_size,
@@ -137,14 +135,14 @@ class SentenceTransformerEmbedder:
     async def embed(self, texts: Sequence[str], *, alone: bool = False) -> list[list[float]]:
         if len(texts) == 1 and len(texts[0]) <= _SHARED_BATCH_CHARS:  # a query: may share a batch
             if alone and self._onnx is not None and self._queries.idle and not self._batches_running:
-                return self._encode(list(texts), lane="alone")
+                return self._encode(list(texts))
             return [await self._queries.embed(texts[0])]
         return await self._embed_batches(texts)
 
     async def _embed_single(self, texts: list[str]) -> list[list[float]]:
         """A shared batch of single texts (short, a few at most), on the single lane."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._single_lane, self._encode, texts, "single")
+        return await loop.run_in_executor(self._single_lane, self._encode, texts, True)
 
     async def _embed_batches(self, texts: Sequence[str]) -> list[list[float]]:
         loop = asyncio.get_running_loop()

@@ -138,8 +138,6 @@ class OnnxSentenceEncoder:
         # The tokenizer sets its padding and truncation on every call: two threads at once would
         # collide ("Already borrowed"), so the two lanes take turns for this short step.
         self._tokenizing = threading.Lock()
-        self._runtime, self._target = onnxruntime, target
-        self._alone: Any = None
         try:
             self._sessions = self._open_both(onnxruntime, target)
         except Exception:  # a damaged cache file (a crash after the rename): export it again, once
@@ -168,14 +166,9 @@ class OnnxSentenceEncoder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         return onnxruntime.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
 
-    def open_alone_session(self) -> None:
-        """A third session on every core, for a query with the machine to itself (`lane="alone"`).
-        Made on the calling thread, so its workers run at that thread's priority, not the bulk's."""
-        self._alone = self._open(self._runtime, self._target, threads=0)
-
-    def encode(self, texts: list[str], *, lane: str = "bulk") -> np.ndarray:
-        """`lane`: "bulk" (every core, the bulk thread's priority), "single" (one thread, the query
-        lane, see `SentenceTransformerEmbedder`) or "alone" (every core, after `open_alone_session`)."""
+    def encode(self, texts: list[str], *, single: bool = False) -> np.ndarray:
+        """`single`: on the one-thread session (the query lane, see `SentenceTransformerEmbedder`);
+        else on the session of every core (its workers at the bulk thread's priority)."""
         # Padded to the longest text of the batch; the mean pooling ignores the padding.
         with self._tokenizing:
             features = self._tokenize(texts)
@@ -184,7 +177,6 @@ class OnnxSentenceEncoder:
             "attention_mask": features["attention_mask"].numpy().astype(np.int64),
         }
         bulk, one_thread = self._sessions
-        session = {"bulk": bulk, "single": one_thread, "alone": self._alone or one_thread}[lane]
-        [vectors] = session.run(["embedding"], inputs)
+        [vectors] = (one_thread if single else bulk).run(["embedding"], inputs)
         result: np.ndarray = vectors
         return result
