@@ -94,7 +94,7 @@ class EdgeReads:
     # Searches and neighbour lookups run on the calling (event loop) thread. The binding holds the
     # GIL for the whole call, so in a worker thread nothing else in the process ran meanwhile either;
     # the hop there and back only added two thread wake-ups (~0.3-0.6 ms a call at 100k memories,
-    # ~1 ms of CPU a retrieval: benchmarks/README.md). Every shard's batch in one go: a thread per
+    # ~2 ms of server CPU a retrieval: benchmarks/README.md). Every shard's batch in one go: a thread per
     # shard only added hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         return self.search_blocking(requests)

@@ -141,7 +141,7 @@ async def test_edge_searches_and_neighbour_lookups_run_on_the_callers_thread(
     both: tuple[VectorIndex, VectorIndex], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The binding holds the GIL for a whole call: a worker thread would run nothing else meanwhile,
-    # and only add two thread wake-ups a call (~1 ms of CPU a retrieval, benchmarks/README.md).
+    # and only add two thread wake-ups a call (~2 ms of server CPU a retrieval, benchmarks/README.md).
     edge, _ = both
     assert isinstance(edge, EdgeVectorIndex)
     await edge.upsert(EPISODIC, sparse_points(seed=3))
