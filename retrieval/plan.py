@@ -116,17 +116,16 @@ def ranking_policies(
 
 @dataclass(frozen=True)
 class SearchPlan:
-    """The searches of one round, in one batch: one per type (in the order of `types`), perhaps the
-    trigger search, then the stage runs (`explain` only).
+    """The searches of one round, in one batch: one per type (`typed`), perhaps the trigger search,
+    then the stage runs (`explain` only).
 
     `typed` are the types' searches as sized; the engine may be asked for more of a type (`requests`):
     see `SearchPlanner.first_round`."""
 
     requests: list[SearchRequest]
-    types: tuple[MemoryType, ...]
+    typed: list[SearchRequest]
     ranked: int  # the searches before the stage runs
     runs: list[list[SearchRequest]]
-    typed: list[SearchRequest]
 
     def hits(self, results: Sequence[list[ScoredPoint]]) -> RoundHits:
         """Each type's hits (the triggered intentions merged in), cut to its search's limit; what
@@ -134,7 +133,7 @@ class SearchPlan:
         typed = list(zip(self.typed, results, strict=False))
         hits = {s.memory_type: points[: s.limit] for s, points in typed}
         reserve = {s.memory_type: points for s, points in typed if len(points) > s.limit}
-        if self.ranked > len(self.types):
+        if self.ranked > len(self.typed):
             hits[PROSPECTIVE] = merge_hits(hits[PROSPECTIVE], results[self.ranked - 1])
         return RoundHits(hits, reserve, stage_scores(self.runs, list(results[self.ranked :])))
 
@@ -202,14 +201,12 @@ class SearchPlanner:
         # list of lines shorter than it was sized for is then deepened from the reserve instead of by
         # a second search round (at 1M memories 35 % of retrievals took one, ~13 ms each).
         engine = [replace(s, limit=max(s.limit, s.stage_limit or 0)) for s in searches]
-        return self._with_runs(engine, types, typed=searches[: len(types)])
+        return self._with_runs(engine, typed=searches[: len(types)])
 
     def deeper_round(self, deeper: list[SearchRequest]) -> SearchPlan:
-        return self._with_runs(deeper, tuple(s.memory_type for s in deeper), typed=deeper)
+        return self._with_runs(deeper, typed=deeper)
 
-    def _with_runs(
-        self, searches: list[SearchRequest], types: tuple[MemoryType, ...], typed: list[SearchRequest]
-    ) -> SearchPlan:
+    def _with_runs(self, searches: list[SearchRequest], typed: list[SearchRequest]) -> SearchPlan:
         runs = stage_runs(searches, self.tuning.fusion) if self.plan.request.explain else []
         requests = [*searches, *(run for group in runs for run in group)]
-        return SearchPlan(requests, types, len(searches), runs, typed)
+        return SearchPlan(requests, typed, len(searches), runs)
