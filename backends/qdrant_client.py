@@ -16,7 +16,7 @@ from qdrant_client import AsyncQdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
 from backends.qdrant_client_vocabulary import PLAN, ClientVocabulary
-from backends.qdrant_planner import QueryPlanner, scored, search_per_type
+from backends.qdrant_planner import QueryPlanner, scored_hits, search_per_type
 from backends.qdrant_schema import DENSE, PAYLOAD_INDEXES, SPARSE, IndexKind, canonical_ids, dense_vector
 from backends.qdrant_sharding import QdrantSharding
 from memtypes.errors import Unavailable
@@ -246,7 +246,10 @@ class QdrantClientVectorIndex:
         responses = await self.client.query_batch_points(
             self.collection(memory_type), requests=[plan.query(r) for r in requests]
         )
-        return [[scored(p) for p in response.points] for response in responses]
+        return [
+            scored_hits(response.points, r.payload_limit)
+            for r, response in zip(requests, responses, strict=True)
+        ]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
         async with _server_errors():

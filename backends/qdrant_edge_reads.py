@@ -16,7 +16,7 @@ from qdrant_edge import CountRequest, EdgeShard, QueryBatchRequest, ScrollReques
 
 from backends.payload_cache import PayloadCache
 from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
-from backends.qdrant_planner import scored, serial_per_type
+from backends.qdrant_planner import scored_hits, serial_per_type
 from backends.qdrant_schema import canonical_ids, dense_vector
 from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from memtypes.types import MemoryType
@@ -49,17 +49,30 @@ class EdgeReads:
         ]
 
     def _with_payloads(
-        self, shard: EdgeShard, memory_type: MemoryType, results: list[list[Any]], generation: int
+        self,
+        shard: EdgeShard,
+        memory_type: MemoryType,
+        results: list[list[Any]],
+        generation: int,
+        payload_limits: Sequence[int | None] | None = None,
     ) -> list[list[tuple[str, float, dict[str, Any]]]]:
-        """Each engine hit as (id, score, payload). A point deleted between the query and the payload
-        read is left out, as if the query had come after the delete. Each id is read from the engine's
-        point once: the binding builds a `uuid.UUID` on every access (~3 µs with its `str`, and a
-        retrieval at 100k reads a few hundred hits)."""
+        """Each engine hit as (id, score, payload), the payload read for each result's first
+        `payload_limits[k]` hits (None: all) and left empty past them. A point deleted between the
+        query and the payload read is left out, as if the query had come after the delete. Each id
+        is read from the engine's point once: the binding builds a `uuid.UUID` on every access
+        (~3 µs with its `str`, and a retrieval at 100k reads a few hundred hits)."""
         hits = [[(str(p.id), float(p.score)) for p in found] for found in results]
-        payloads = self._cached_payloads(
-            shard, memory_type, {i for found in hits for i, _ in found}, generation
-        )
-        return [[(i, score, payloads[i]) for i, score in found if i in payloads] for found in hits]
+        heads = [
+            len(found) if limit is None else limit
+            for found, limit in zip(hits, payload_limits or [None] * len(hits), strict=True)
+        ]
+        wanted = {i for found, head in zip(hits, heads, strict=True) for i, _ in found[:head]}
+        payloads = self._cached_payloads(shard, memory_type, wanted, generation)
+        return [
+            [(i, score, payloads[i]) for i, score in found[:head] if i in payloads]
+            + [(i, score, payloads.get(i, {})) for i, score in found[head:]]
+            for found, head in zip(hits, heads, strict=True)
+        ]
 
     def _cached_payloads(
         self, shard: EdgeShard, memory_type: MemoryType, ids: Iterable[str], generation: int
@@ -109,11 +122,14 @@ class EdgeReads:
         shard = self._shard(memory_type)
         if not self.payloads.enabled or any(r.with_vector for r in requests):
             batch = QueryBatchRequest([PLAN.query(r) for r in requests])
-            return [[scored(p) for p in hits] for hits in shard.query_batch(batch)]
-        # Ids and scores from the engine; payloads from the cache, the misses read in this same hop.
+            answers = shard.query_batch(batch)
+            return [scored_hits(hits, r.payload_limit) for r, hits in zip(requests, answers, strict=True)]
+        # Ids and scores from the engine; payloads from the cache, the misses read in this same hop
+        # (past a request's `payload_limit`, not at all).
         generation = self.payloads.generation(memory_type)
         results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
-        found = self._with_payloads(shard, memory_type, results, generation)
+        limits = [r.payload_limit for r in requests]
+        found = self._with_payloads(shard, memory_type, results, generation, limits)
         return [[ScoredPoint(i, score, payload) for i, score, payload in hits] for hits in found]
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:

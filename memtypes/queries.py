@@ -123,6 +123,9 @@ class SearchRequest:
     # 250-deep lists took 3x longer than the lists themselves.
     stage_formula: Expr | None = None
     stage_limit: int | None = None
+    # Payloads of the best `payload_limit` hits only (None: of every hit); the others come back with
+    # ids and scores alone (an empty payload), for the caller to read if it uses them.
+    payload_limit: int | None = None
 
     def __post_init__(self) -> None:
         if self.vector is None and self.sparse is None:

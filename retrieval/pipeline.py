@@ -233,7 +233,8 @@ class Retriever:
         for s in deeper:
             reserve = first.reserve.get(s.memory_type, [])
             if len(reserve) >= s.limit:
-                hits[s.memory_type] = suppress_near_duplicates(reserve[: s.limit], diversity)
+                deeper_hits = await self._with_payloads(s.memory_type, reserve[: s.limit])
+                hits[s.memory_type] = suppress_near_duplicates(deeper_hits, diversity)
             else:
                 searched.append(s)
         if not searched:
@@ -244,6 +245,17 @@ class Retriever:
             merged = merge_hits(points, first.hits[s.memory_type])
             hits[s.memory_type] = suppress_near_duplicates(merged, diversity)
         return {**stage_scores(more.runs, results[more.ranked :]), **first.relevance}
+
+    async def _with_payloads(self, memory_type: MemoryType, points: list[ScoredPoint]) -> list[ScoredPoint]:
+        """`points` with their payloads: those that came without one read now (one batch; a point
+        deleted meanwhile is left out)."""
+        unread = [p.id for p in points if not p.payload]
+        if not unread:
+            return points
+        read = {p.id: p.payload for p in await self.index.get(memory_type, unread)}
+        return [
+            p if p.payload else replace(p, payload=read[p.id]) for p in points if p.payload or p.id in read
+        ]
 
     async def _expand(
         self, episodic: list[ScoredPoint], packing: Packing, flt: MemoryFilter, per_side: int

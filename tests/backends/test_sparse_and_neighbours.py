@@ -55,6 +55,18 @@ async def test_sparse_search_ranks_by_bm25(index: VectorIndex) -> None:
     assert {h.id for h in hits} == {pts[0].id, pts[3].id, pts[5].id}  # only documents with a word
 
 
+async def test_past_its_payload_limit_a_search_returns_ids_and_scores_only(index: VectorIndex) -> None:
+    # What a retrieval keeps in reserve: most of it is never used, so its payloads are not read.
+    await index.upsert(EPISODIC, sparse_points(seed=81))
+    query = SearchRequest(EPISODIC, None, MemoryFilter("acme"), 10, 50, sparse=BM25.query("invoice 4471"))
+    [full] = await index.search([query])
+    [limited] = await index.search([replace(query, payload_limit=1)])
+    assert [(h.id, h.score) for h in limited] == [(h.id, h.score) for h in full]
+    assert len(full) == 3 and all(h.payload for h in full)
+    assert limited[0].payload == full[0].payload
+    assert [h.payload for h in limited[1:]] == [{}, {}]
+
+
 @pytest.mark.parametrize("fusion", [Fusion.RRF, Fusion.DBSF, Fusion.LINEAR])
 async def test_fused_formula_scores_are_explained_by_the_stage_run_alone(
     index: VectorIndex, fusion: Fusion

@@ -139,6 +139,19 @@ async def _counted_searches(client: AsyncTestClient[Any], monkeypatch: pytest.Mo
     return calls
 
 
+async def _counted_payload_reads(client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The payload reads by id (`get`) of the retrievals that follow, as the number of ids in each."""
+    index = client.app.state.services.retriever.index
+    get, reads = index.get, []
+
+    async def counted(memory_type: Any, ids: Any, **options: Any) -> Any:  # the real read, counted
+        reads.append(len(ids))
+        return await get(memory_type, ids, **options)
+
+    monkeypatch.setattr(index, "get", counted)
+    return reads
+
+
 def _short_facts(text: str) -> list[dict[str, Any]]:
     scope = {"user_id": "alice"}
     return [{"type": "semantic", "content": text.format(i=i), "scope": scope} for i in range(300)]
@@ -152,15 +165,21 @@ async def test_a_store_of_short_facts_still_fills_the_budget(
     # (Short facts are what the write path's pre-filter exists to drop: it is off here.)
     await write(client, _short_facts("Alice rated film{i} at {i} stars."), prefilter=False, dedup=False)
     calls = await _counted_searches(client, monkeypatch)
+    reads = await _counted_payload_reads(client, monkeypatch)
     ask = {"query": "Which films did Alice rate?", "scope": {"user_id": "alice"}, "types": ["semantic"]}
     body = await retrieve(client, **ask, budget_tokens=1000)
     assert calls == [1]
     assert 900 <= body["metadata"]["total_tokens"] <= 1000
-    assert body["metadata"]["per_type"]["semantic"]["count"] > 1000 // 16
+    count = body["metadata"]["per_type"]["semantic"]["count"]
+    assert count > 1000 // 16
+    # The reserve came back without payloads; the part the deeper list used was read then, at once.
+    assert len(reads) == 1 and reads[0] > 0
+    assert all(m["content"].startswith("Alice rated film") for m in body["memories"])
 
-    # The next retrieval sizes the list for lines this long at once: one search, budget as full.
+    # The next retrieval sizes the list for lines this long at once: one search, budget as full,
+    # and no reserve to read.
     again = await retrieve(client, **ask, budget_tokens=1000)
-    assert calls == [1, 1]
+    assert calls == [1, 1] and len(reads) == 1
     assert 900 <= again["metadata"]["total_tokens"] <= 1000
 
 
