@@ -26,7 +26,8 @@ def stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[Searc
         if s.formula is None:
             continue  # the search's own scores are the stage's
         # Each list alone, at its full depth: a two-stage cut would hide scores the first stage saw.
-        s = replace(s, stage_formula=None, stage_limit=None, limit=s.prefetch_limit)
+        # Only ids and scores are read from a run: no payloads.
+        s = replace(s, stage_formula=None, stage_limit=None, limit=s.prefetch_limit, payload_limit=0)
         if s.fused and fusion is Fusion.LINEAR:  # (one replace: a fused linear search needs a formula)
             runs.append([replace(s, sparse=None, formula=None), replace(s, vector=None, formula=None)])
         else:

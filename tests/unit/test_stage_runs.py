@@ -27,6 +27,7 @@ def test_linear_hybrid_stage_is_one_run_per_list() -> None:
     [[dense, sparse]] = stage_runs([search], Fusion.LINEAR)
     assert dense.sparse is None and dense.vector == [1.0, 0.0] and dense.formula is None
     assert sparse.vector is None and sparse.sparse == search.sparse and sparse.limit == 20
+    assert dense.payload_limit == sparse.payload_limit == 0  # only scores are read from a run
 
 
 def test_a_two_stage_search_is_explained_by_its_lists_at_full_depth() -> None:
