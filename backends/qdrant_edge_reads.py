@@ -1,8 +1,9 @@
 """The read side of `EdgeVectorIndex` (backends/qdrant_edge.py): get, scroll, count, searches and
 neighbour lookups, with payloads read through the index's `PayloadCache`.
 
-Edge blocks, and holds the GIL for the whole call: searches and neighbour lookups run on the caller's
-thread (a worker thread would not let anything else run meanwhile), the rest in a worker thread.
+Edge blocks, and holds the GIL for the whole call: searches, neighbour lookups and small payload
+reads run on the caller's thread (a worker thread would not let anything else run meanwhile), the
+rest in a worker thread.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from backends.qdrant_planner import scored_hits, serial_per_type
 from backends.qdrant_schema import canonical_ids, dense_vector
 from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from memtypes.types import MemoryType
+
+# Payload reads of up to this many ids run on the caller's thread, like a search's own (a search at
+# 100k memories reads a few hundred hits' payloads); a worker thread would run nothing else meanwhile
+# (the binding holds the GIL) and only add two hand-offs, and under concurrency let the other
+# retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a thread
+# doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay in one.
+INLINE_GET = 256
 
 
 class EdgeReads:
@@ -39,7 +47,12 @@ class EdgeReads:
         shard = self._shard(memory_type)
         if not with_vector and self.payloads.enabled:
             generation = self.payloads.generation(memory_type)
-            found = await asyncio.to_thread(self._cached_payloads, shard, memory_type, point_ids, generation)
+            if len(point_ids) <= INLINE_GET:  # as a search reads its hits' payloads: on this thread
+                found = self._cached_payloads(shard, memory_type, point_ids, generation)
+            else:
+                found = await asyncio.to_thread(
+                    self._cached_payloads, shard, memory_type, point_ids, generation
+                )
             return [StoredPoint(i, found[i]) for i in point_ids if i in found]
         # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
         records = await asyncio.to_thread(shard.retrieve, list(point_ids), True, with_vector)

@@ -149,21 +149,26 @@ def test_a_neighbour_lookup_walks_the_sequence_from_the_turn_itself() -> None:
         assert CLIENT_PLANNER.neighbours(request).query.order_by.start_from == start
 
 
-async def test_edge_searches_and_neighbour_lookups_run_on_the_callers_thread(
+async def test_edge_searches_neighbour_lookups_and_small_reads_run_on_the_callers_thread(
     both: tuple[VectorIndex, VectorIndex], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The binding holds the GIL for a whole call: a worker thread would run nothing else meanwhile,
     # and only add two thread wake-ups a call (~2 ms of server CPU a retrieval, benchmarks/README.md).
     edge, _ = both
     assert isinstance(edge, EdgeVectorIndex)
-    await edge.upsert(EPISODIC, sparse_points(seed=3))
+    points = sparse_points(seed=3)
+    await edge.upsert(EPISODIC, points)
     shard = edge._shard(EPISODIC)
     threads: list[int] = []
 
-    class Watched:  # the real shard, each query batch's thread noted
+    class Watched:  # the real shard, each query batch's and payload read's thread noted
         def query_batch(self, batch: object) -> object:
             threads.append(threading.get_ident())
             return shard.query_batch(batch)
+
+        def retrieve(self, *args: object) -> object:
+            threads.append(threading.get_ident())
+            return shard.retrieve(*args)
 
         def __getattr__(self, name: str) -> object:
             return getattr(shard, name)
@@ -172,7 +177,10 @@ async def test_edge_searches_and_neighbour_lookups_run_on_the_callers_thread(
     flt = MemoryFilter("acme")
     [hits] = await edge.search([SearchRequest(EPISODIC, None, flt, 3, 3, sparse=BM25.query("invoice"))])
     await edge.neighbours([NeighbourRequest(EPISODIC, flt, 2.0, True, 1)])
-    assert hits and threads == [threading.get_ident()] * 2
+    edge.payloads.invalidate(EPISODIC)  # so that the read below reaches the engine
+    [read] = await edge.get(EPISODIC, [points[-1].id])
+    assert hits and read.payload == points[-1].payload
+    assert len(threads) >= 3 and set(threads) == {threading.get_ident()}
 
 
 async def test_an_edge_dir_written_before_hybrid_search_still_opens_and_gains_bm25(tmp_path: Path) -> None:
