@@ -170,8 +170,7 @@ async def test_a_store_of_short_facts_still_fills_the_budget(
     body = await retrieve(client, **ask, budget_tokens=1000)
     assert calls == [1]
     assert 900 <= body["metadata"]["total_tokens"] <= 1000
-    count = body["metadata"]["per_type"]["semantic"]["count"]
-    assert count > 1000 // 16
+    assert body["metadata"]["per_type"]["semantic"]["count"] > 1000 // 16
     # The reserve came back without payloads; the part the deeper list used was read then, at once.
     assert len(reads) == 1 and reads[0] > 0
     assert all(m["content"].startswith("Alice rated film") for m in body["memories"])
