@@ -44,15 +44,28 @@ def quality_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def ablation_command(args: argparse.Namespace) -> int:
+def _variants_file(path: Path) -> dict[str, Any]:
+    """A `--variants` file: a JSON object of named variants (a bad file is a message, not a traceback)."""
     import json
 
+    from benchmarks.target import BenchError
+
+    try:
+        variants = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise BenchError(f"--variants {path}: {exc}") from exc
+    if not isinstance(variants, dict) or not variants:
+        raise BenchError(f"--variants {path}: expected a JSON object of named variants")
+    return variants
+
+
+def ablation_command(args: argparse.Namespace) -> int:
     from benchmarks.ablation import VARIANTS, AblationOptions, run_ablation, write_ablation_outputs
     from benchmarks.dataset import load_dataset
     from benchmarks.target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
-    variants = json.loads(args.variants.read_text()) if args.variants else dict(VARIANTS)
+    variants = _variants_file(args.variants) if args.variants else dict(VARIANTS)
     options = AblationOptions(ks=args.k, budgets=args.budgets, variants=variants)
 
     async def go() -> Any:
@@ -66,14 +79,12 @@ def ablation_command(args: argparse.Namespace) -> int:
 
 
 def folds_command(args: argparse.Namespace) -> int:
-    import json
-
     from benchmarks.dataset import load_dataset
     from benchmarks.fold_runner import DEFAULT_VARIANTS, FoldOptions, run_folds, write_folds_outputs
     from benchmarks.target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
-    variants = json.loads(args.variants.read_text()) if args.variants else dict(DEFAULT_VARIANTS)
+    variants = _variants_file(args.variants) if args.variants else dict(DEFAULT_VARIANTS)
     options = FoldOptions(
         ks=args.k,
         budgets=args.budgets,

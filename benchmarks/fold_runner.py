@@ -48,6 +48,9 @@ class FoldOptions:
     variants: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(DEFAULT_VARIANTS))
     baselines: bool = True
 
+    def __post_init__(self) -> None:
+        check_variants(self)
+
 
 def split_variant(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(ranking options, RetrievalConfig overrides) of a variant."""
@@ -125,11 +128,24 @@ async def _score_baselines(
     return out, tops
 
 
+def check_variants(options: FoldOptions) -> None:
+    """Before anything is loaded (a dataset can take minutes): every variant a JSON object, the
+    reference among them, and no variant named like a baseline, whose rows would silently replace
+    the variant's in every table."""
+    for name, spec in options.variants.items():
+        if not isinstance(spec, dict):
+            raise BenchError(f"variant {name!r}: expected a JSON object, got {type(spec).__name__}")
+    if options.reference not in options.variants:
+        raise BenchError(f"the reference variant {options.reference!r} is not among the variants")
+    if options.baselines and (taken := sorted(set(options.variants) & set(BASELINES))):
+        raise BenchError(
+            f"variant names {', '.join(taken)} are the baselines' ({', '.join(BASELINES)}): rename them"
+        )
+
+
 async def run_folds(
     target: Target, dataset: Dataset, options: FoldOptions, say: Callable[[str], None] = print
 ) -> dict[str, Any]:
-    if options.reference not in options.variants:
-        raise ValueError(f"the reference variant {options.reference!r} is not among the variants")
     started_on = machine()
     started = time.perf_counter()
     statuses = await target.write(dataset.memories)

@@ -1,0 +1,46 @@
+"""`mnemo bench folds` / `ablation` variants are checked before any dataset is loaded: a variant named
+like a baseline would have its rows silently replaced by the baseline's in every table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.fold_runner import FoldOptions
+from benchmarks.target import BenchError
+from cli.main import main
+
+
+def test_a_variant_named_like_a_baseline_is_refused() -> None:
+    with pytest.raises(BenchError, match="dense"):
+        FoldOptions(variants={"default": {}, "dense": {"ranking": {"search": "dense"}}})
+    # Without the baselines the name is free.
+    assert FoldOptions(variants={"default": {}, "dense": {}}, baselines=False).variants["dense"] == {}
+
+
+def test_the_reference_must_be_a_variant_and_each_variant_an_object() -> None:
+    with pytest.raises(BenchError, match="reference"):
+        FoldOptions(variants={"other": {}})
+    with pytest.raises(BenchError, match="'x'"):
+        FoldOptions(variants={"default": {}, "x": [1]})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"default": {}, "bm25": {}}', "[1, 2]", "{}", "{not json"],
+    ids=["baseline name", "a list", "empty", "not json"],
+)
+def test_a_bad_variants_file_is_a_message_and_exit_2(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    memories, queries = tmp_path / "m.jsonl", tmp_path / "q.jsonl"
+    memories.write_text(json.dumps({"id": "m1", "type": "episodic", "content": "Bob likes tea."}) + "\n")
+    queries.write_text(json.dumps({"id": "q1", "query": "tea?", "relevant_ids": ["m1"]}) + "\n")
+    variants = tmp_path / "variants.json"
+    variants.write_text(text)
+    args = ["--memories", str(memories), "--queries", str(queries), "--variants", str(variants)]
+    assert main(["bench", "folds", *args, "--out", str(tmp_path / "out")]) == 2
+    assert "mnemo bench: error:" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
