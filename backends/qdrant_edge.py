@@ -47,7 +47,7 @@ from backends.edge_builder import ShardRebuild
 from backends.edge_rebuilds import BackgroundRebuilds, unindexed_dense_vectors
 from backends.edge_writes import WriteGates
 from backends.payload_cache import PayloadCache
-from backends.qdrant_edge_reads import EdgeReads
+from backends.qdrant_edge_reads import EdgeReads, warm_dense_vectors
 from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
 from backends.qdrant_schema import (
     DENSE,
@@ -106,6 +106,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         durable_writes: bool = False,
         payload_cache: int = 0,
         build_in_child: bool = True,
+        warm_on_open: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/payload_cache.py); 0 turns it off.
@@ -117,6 +118,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         self.dimension = dimension
         self.optimize_threshold = optimize_threshold
         self.build_in_child = build_in_child  # False: background builds stall this process (benchmarks)
+        self.warm_on_open = warm_on_open  # False: leave the vectors unmapped until searched (tests)
         if indexing_threshold_kb is None:
             points = min(_MIN_POINTS_TO_INDEX, optimize_threshold)
             indexing_threshold_kb = max(1, math.ceil(points * dimension * 4 / 1024))
@@ -183,6 +185,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
                 for stale in edge_layout.remove_stale(self.data_dir, self.prefix, memory_type):
                     log.info("removed %s, left by an interrupted or finished index rebuild", stale.name)
                 shards[memory_type] = self._open_shard(self.shard_path(memory_type))
+                if self.warm_on_open:
+                    warm_dense_vectors(shards[memory_type], self.dimension)
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked
                 shard.close()

@@ -13,12 +13,20 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from qdrant_edge import CountRequest, EdgeShard, QueryBatchRequest, ScrollRequest
+from qdrant_edge import (
+    CountRequest,
+    EdgeShard,
+    Query,
+    QueryBatchRequest,
+    QueryRequest,
+    ScrollRequest,
+    SearchParams,
+)
 
 from backends.payload_cache import PayloadCache
 from backends.qdrant_edge_vocabulary import EDGE_PLANNER as PLAN
 from backends.qdrant_planner import scored_hits, serial_per_type
-from backends.qdrant_schema import canonical_ids, dense_vector
+from backends.qdrant_schema import DENSE, canonical_ids, dense_vector
 from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from memtypes.types import MemoryType
 
@@ -28,6 +36,29 @@ from memtypes.types import MemoryType
 # retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a thread
 # doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay in one.
 INLINE_GET = 256
+
+
+def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
+    """Touch every stored dense vector once (one exact search), so that searches in this process
+    find their vectors' pages mapped.
+
+    Edge memory-maps the dense vectors: the pages sit in the OS page cache, but each process maps
+    them on first touch. An HNSW search visits a few thousand scattered vectors, so until most of a
+    large shard has been touched, every new query paid for mapping them: at 1M memories a fresh
+    server's searches for questions it had not seen took 28.6 ms of engine time a retrieval against
+    11.9 for the same questions asked again; after this scan (2 s for 1M vectors, at open) 15.3
+    (benchmarks/README.md, issue 21 session 7). A shard opened in this process later (a rebuild's)
+    is not warmed: the scan would hold the GIL that long mid-serving."""
+    probe = [1.0] + [0.0] * (dimension - 1)
+    shard.query(
+        QueryRequest(
+            limit=1,
+            query=Query.Nearest(probe, using=DENSE),
+            params=SearchParams(exact=True),
+            with_payload=False,
+            with_vector=False,
+        )
+    )
 
 
 class EdgeReads:
