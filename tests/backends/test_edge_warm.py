@@ -8,10 +8,9 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-from qdrant_edge import Query, QueryRequest, SearchParams
 
 from backends.qdrant_edge import EdgeVectorIndex
-from backends.qdrant_schema import DENSE
+from backends.qdrant_edge_reads import warm_dense_vectors
 from memtypes.queries import VectorPoint
 from memtypes.types import MemoryType
 
@@ -25,14 +24,10 @@ def _minor_faults() -> int:
 
 
 def _scan_faults(index: EdgeVectorIndex) -> int:
-    """Minor faults of one exact search over every episodic vector (it touches them all)."""
-    shard = index.shard_of(MemoryType.EPISODIC)
-    probe = QueryRequest(
-        limit=1, query=Query.Nearest([0.0, 1.0] + [0.0] * (DIMENSION - 2), using=DENSE),
-        params=SearchParams(exact=True), with_payload=False, with_vector=False,
-    )  # fmt: skip
+    """Minor faults of one exact search over every episodic vector (the warm-up's own scan, which
+    touches them all)."""
     before = _minor_faults()
-    shard.query(probe)
+    warm_dense_vectors(index.shard_of(MemoryType.EPISODIC), DIMENSION)
     return _minor_faults() - before
 
 
