@@ -165,17 +165,15 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
         return vectors
 
 
-def scored(point: Any, with_payload: bool = True) -> ScoredPoint:
-    """An engine's scored point (both engines' have id, score, payload, vector)."""
-    payload = (point.payload or {}) if with_payload else {}
-    return ScoredPoint(str(point.id), float(point.score), payload, dense_vector(point.vector))
-
-
 def scored_hits(points: Sequence[Any], payload_limit: int | None) -> list[ScoredPoint]:
-    """An engine's hits, best first, with payloads up to `payload_limit` only (None: all), as
-    `SearchRequest.payload_limit` has it, whether or not the engine returned the others'."""
+    """An engine's hits (both engines' points have id, score, payload, vector), best first, with
+    payloads up to `payload_limit` only (None: all), as `SearchRequest.payload_limit` has it, whether
+    or not the engine returned the others'."""
     head = len(points) if payload_limit is None else payload_limit
-    return [scored(p, with_payload=k < head) for k, p in enumerate(points)]
+    return [
+        ScoredPoint(str(p.id), float(p.score), (p.payload or {}) if k < head else {}, dense_vector(p.vector))
+        for k, p in enumerate(points)
+    ]
 
 
 class _Typed(Protocol):
