@@ -34,6 +34,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     ("trigger_key", IndexKind.KEYWORD),
     ("superseded", IndexKind.BOOL),
     ("tells_time", IndexKind.BOOL),  # the formula's when-question term (memtypes.time_mentions)
+    ("speaker", IndexKind.KEYWORD),  # the formula's speaker term (memtypes.speakers)
     ("occurred_ts", IndexKind.FLOAT),
     ("due_ts", IndexKind.FLOAT),
     ("created_ts", IndexKind.FLOAT),

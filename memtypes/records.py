@@ -20,6 +20,7 @@ from pydantic import (
 
 from memtypes.jsontypes import IsoDatetime, JsonFloat
 from memtypes.limits import metadata_problem
+from memtypes.speakers import speaker_of
 from memtypes.text import phrase_key
 from memtypes.time_mentions import mentions_time
 from memtypes.types import MemoryType
@@ -164,6 +165,9 @@ class MemoryRecord(BaseModel):
             payload["trigger_key"] = phrase_key(self.trigger)
         # Whether the content states a time: the formula lifts such memories for when-questions.
         payload["tells_time"] = mentions_time(self.content)
+        # Who said a conversation turn: the formula lifts the turns of the speakers a query names.
+        if self.type is MemoryType.EPISODIC and (speaker := speaker_of(self.content)):
+            payload["speaker"] = speaker
         return payload
 
     @classmethod

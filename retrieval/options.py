@@ -76,6 +76,11 @@ class RetrievalConfig(BaseModel):
     # 0 / 0.05 / 0.1 / 0.2 → locomo-dev ndcg@10 0.544 / 0.563 / 0.564 / 0.553 (recall@10 0.746 /
     # 0.751 / 0.751 / 0.734), longmemeval-dev budget_recall@2048 0.872 / 0.889 / 0.889 / 0.872.
     tells_time_weight: float = 0.1
+    # The lift for turns said by a speaker the query names, or by the user for a first-person query
+    # (memtypes.speakers); 0 = off. A neighbour carries its own, not its turn's (retrieval.candidates).
+    # 0 / 0.02 / 0.03 / 0.05 / 0.1 → locomo-dev recall@10 0.751 / 0.779 / 0.793 / 0.801 / 0.784,
+    # longmemeval-dev ndcg@10 0.727 / 0.760 / 0.777 / 0.780 / 0.782 (benchmarks/README.md, round 7).
+    speaker_weight: float = Field(default=0.05, ge=0.0, le=1.0)
     # Knowledge updates (retrieval.updates): the older statement's lead a newer one may overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN
 

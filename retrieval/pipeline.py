@@ -40,6 +40,7 @@ from retrieval.candidates import (
 )
 from retrieval.options import RetrievalConfig, resolve_tuning
 from retrieval.plan import ReadPlan, ResolvedRequest, RoundHits, SearchPlanner, ranking_policies, resolve
+from retrieval.policy import RankingPolicy
 from retrieval.presentation import line_for
 from retrieval.stages import merge_hits, stage_scores
 from retrieval.updates import NEWER_FIRST_TYPES, SAME_SUBJECT_OVERLAP, newer_first
@@ -145,7 +146,9 @@ class Retriever:
             packing = prices.packing(resolved, weights, hits)
         neighbours: dict[str, Neighbour] = {}
         if tuning.neighbours and hits.get(EPISODIC):
-            hits[EPISODIC], neighbours = await self._expand(hits[EPISODIC], packing, flt, tuning.neighbours)
+            hits[EPISODIC], neighbours = await self._expand(
+                hits[EPISODIC], packing, flt, tuning.neighbours, plan.policies[EPISODIC]
+            )
         timings["search_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
@@ -258,7 +261,12 @@ class Retriever:
         ]
 
     async def _expand(
-        self, episodic: list[ScoredPoint], packing: Packing, flt: MemoryFilter, per_side: int
+        self,
+        episodic: list[ScoredPoint],
+        packing: Packing,
+        flt: MemoryFilter,
+        per_side: int,
+        policy: RankingPolicy,
     ) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
         """Offer the neighbours of the episodic turns that `packing` (without them) selects."""
         chosen = {c.key for c in packing.usage[EPISODIC].selected}
@@ -268,7 +276,7 @@ class Retriever:
             return episodic, {}
         found = await self.index.neighbours(requests)
         by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
-        return expand(episodic, requests, found, by_seq, self.config.neighbour_decay)
+        return expand(episodic, requests, found, by_seq, self.config.neighbour_decay, policy.speaker_lift)
 
 
 def _newer_first(hits: dict[MemoryType, list[ScoredPoint]], margin: float) -> dict[str, float]:

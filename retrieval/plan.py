@@ -12,6 +12,7 @@ from memtypes.errors import FieldProblem, InvalidInput
 from memtypes.models import ModelSpec, resolve_model
 from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from memtypes.requests import RetrieveRequest
+from memtypes.speakers import speakers_asked_about
 from memtypes.text import phrase_keys_in
 from memtypes.time_mentions import asks_when
 from memtypes.types import MemoryType
@@ -21,6 +22,7 @@ from retrieval.stages import merge_hits, stage_runs, stage_scores
 from retrieval.temporal import parse_time_window
 
 PROSPECTIVE = MemoryType.PROSPECTIVE
+EPISODIC = MemoryType.EPISODIC
 TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
 
 
@@ -101,6 +103,7 @@ def ranking_policies(
     # A when-question lifts memories that state a time (off with the time parser: `temporal`).
     # Memories written before the flag existed lack it and are simply not lifted.
     tells_time = config.tells_time_weight if tuning.temporal and asks_when(request.query) else 0.0
+    speakers = speakers_asked_about(request.query) if config.speaker_weight else ()
     return {
         t: RankingPolicy(
             tuning.policies[t],
@@ -109,6 +112,9 @@ def ranking_policies(
             relevance=relevance,
             time_boost=boost if t is not PROSPECTIVE else None,
             tells_time_weight=tells_time if t is not PROSPECTIVE else 0.0,
+            # Only conversation turns have speakers (memtypes.records).
+            speaker_keys=speakers if t is EPISODIC else (),
+            speaker_weight=config.speaker_weight,
         )
         for t in resolved.types
     }

@@ -13,6 +13,8 @@ score = Σ weight·term, with the terms of a memory type:
   time        1 when the memory occurred within the time the query names ("last May", "in 2022")
   tells_time  1 when the memory states a time ("last Saturday", "in May"); weighted only for a
               query that asks when (memtypes.time_mentions)
+  speaker     1 when a conversation turn was said by someone the query names, or by the user for a
+              first-person query (memtypes.speakers)
 
 `relevance_only()` ranks by the relevance term alone (no formula runs when that is the stage's own
 score).
@@ -99,6 +101,8 @@ class RankingPolicy:
         relevance: Expr = STAGE_SCORE,
         time_boost: TimeBoost | None = None,
         tells_time_weight: float = 0.0,
+        speaker_keys: tuple[str, ...] = (),
+        speaker_weight: float = 0.0,
     ) -> None:
         self.policy = policy
         self.now_ts = now_ts
@@ -106,8 +110,16 @@ class RankingPolicy:
         self.relevance = relevance
         self.time_boost = time_boost
         self.tells_time_weight = tells_time_weight
+        self.speaker_weight = speaker_weight if speaker_keys else 0.0
+        self._said_by_named = AllOf((FieldIn("speaker", speaker_keys),))
         self.ranks_in_engine = True
         self.terms = tuple(t for t in self._all_terms() if t.weight != 0.0)
+
+    def speaker_lift(self, payload: Mapping[str, Any]) -> float:
+        """The speaker term's contribution on this payload (a neighbour's own: retrieval.candidates)."""
+        return (
+            self.speaker_weight * evaluate(self._said_by_named, payload, ()) if self.speaker_weight else 0.0
+        )
 
     @classmethod
     def relevance_only(
@@ -166,6 +178,7 @@ class RankingPolicy:
                 else Const(0.0),
             ),
             Term("tells_time", self.tells_time_weight, AllOf((FieldEquals("tells_time", True),))),
+            Term("speaker", self.speaker_weight, self._said_by_named),
         ]
 
     def formula(self, relevance: Expr | None = None) -> Expr | None:

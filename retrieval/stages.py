@@ -56,13 +56,24 @@ def explain(
     relevance: Mapping[str, tuple[float, ...]],
     neighbour: Neighbour | None,
 ) -> dict[str, Any]:
-    if neighbour is not None:  # not ranked by Qdrant: its score is its turn's, decayed
-        turn_score = point.score / neighbour.factor
+    if neighbour is not None:  # not ranked by Qdrant: its turn's score, decayed, plus its own speaker term
+        from_turn = point.score - neighbour.speaker
+        components = {
+            "neighbour": {
+                "value": from_turn / neighbour.factor,
+                "weight": neighbour.factor,
+                "contribution": from_turn,
+            }
+        }
+        if neighbour.speaker:
+            components["speaker"] = {
+                "value": 1.0,
+                "weight": policy.speaker_weight,
+                "contribution": neighbour.speaker,
+            }
         return {
             "total": point.score,
-            "components": {
-                "neighbour": {"value": turn_score, "weight": neighbour.factor, "contribution": point.score}
-            },
+            "components": components,
             "neighbour_of": neighbour.of,
             "steps": neighbour.steps,
         }

@@ -4,7 +4,7 @@
 
 const $ = (id) => document.getElementById(id);
 const SCOPE_FIELDS = ["user_id", "agent_id", "thread_id", "namespace"];
-const TERM_ORDER = ["relevance", "recency", "importance", "usage", "time", "due", "overdue", "trigger", "neighbour"];
+const TERM_ORDER = ["relevance", "recency", "importance", "usage", "time", "tells_time", "speaker", "due", "overdue", "trigger", "neighbour"];
 const state = { cursors: [null], page: 0, memories: [], current: null };
 
 function el(tag, props = {}, ...children) {

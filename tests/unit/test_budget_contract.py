@@ -25,6 +25,8 @@ from retrieval.policy import RankingPolicy
 TOKENIZERS = TokenizerRegistry()
 CONFIG = RetrievalConfig()
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+# The speaker term on (a neighbour carries its own): the query names "mel".
+SPEAKERS = ("what", "did", "mel", "say")
 SESSION_TIMES = [1_683_554_160, 1_683_554_185, 1_690_000_000]  # two in one minute
 
 content_text = st.text(
@@ -144,6 +146,15 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(
         assert memory.content in response.context
 
 
+def episodic_policy() -> RankingPolicy:
+    return RankingPolicy(
+        POLICIES[MemoryType.EPISODIC],
+        NOW.timestamp(),
+        speaker_keys=SPEAKERS,
+        speaker_weight=CONFIG.speaker_weight,
+    )
+
+
 @st.composite
 def expanded_hits(draw: st.DrawFn) -> tuple[dict[MemoryType, list[ScoredPoint]], dict[str, Neighbour]]:
     """Drawn hits (some copies of others), near-duplicates suppressed, episodic turns expanded."""
@@ -159,11 +170,17 @@ def expanded_hits(draw: st.DrawFn) -> tuple[dict[MemoryType, list[ScoredPoint]],
     turns = kept[MemoryType.EPISODIC][:3]
     requests = neighbour_requests(turns, MemoryFilter("acme"), 2, 3600.0)
     extra = draw(hits())[MemoryType.EPISODIC]
+    speakers = draw(st.lists(st.sampled_from([["mel"], ["caroline"], []]), min_size=8, max_size=8))
     neighbours = [
-        [StoredPoint(f"n{k}-{p.id}", p.payload) for p in extra[k % 2 :: 4][:2]] for k in range(len(requests))
+        [
+            StoredPoint(f"n{k}-{p.id}", {**p.payload, "speaker": speakers[(k + i) % 8]})
+            for i, p in enumerate(extra[k % 2 :: 4][:2])
+        ]
+        for k in range(len(requests))
     ]
     by_seq = {float(t.payload["seq"]): t for t in turns}
-    merged, origin = expand(kept[MemoryType.EPISODIC], requests, neighbours, by_seq, 0.9)
+    lift = episodic_policy().speaker_lift
+    merged, origin = expand(kept[MemoryType.EPISODIC], requests, neighbours, by_seq, 0.9, lift)
     return {**kept, MemoryType.EPISODIC: merged}, origin
 
 
@@ -175,6 +192,7 @@ def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(fou
     resolved = resolve(request, CONFIG, TOKENIZERS.default, MODEL_REGISTRY)
     weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, None)
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
+    policies[MemoryType.EPISODIC] = episodic_policy()
     plan = ReadPlan(request, resolved, weights, policies)
     response = assemble(plan, Found(hits_after, neighbours=origin), LinePrices(TOKENIZERS, resolved.encoding))
 
@@ -188,3 +206,6 @@ def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(fou
         if memory.id in origin:  # (the others' drawn scores are not the formula's)
             assert memory.explain is not None and memory.explain["neighbour_of"] == origin[memory.id].of
             assert abs(memory.explain["total"] - memory.score) < 1e-9
+            parts = memory.explain["components"].values()
+            assert abs(sum(c["contribution"] for c in parts) - memory.score) < 1e-9
+            assert ("speaker" in memory.explain["components"]) is (origin[memory.id].speaker > 0)

@@ -61,6 +61,28 @@ def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
     assert [h.score for h in merged] == sorted(scores.values(), reverse=True)
 
 
+def test_a_neighbour_carries_its_own_speaker_term_not_its_turns() -> None:
+    now = 10_000.0
+    policy = RankingPolicy(
+        POLICIES[MemoryType.EPISODIC], now, speaker_keys=("how", "does", "mel", "unwind"), speaker_weight=0.05
+    )
+    base = {"occurred_ts": 5_000.0, "user_id": "u1", "tenant": "acme"}
+    asks = hit("asks", 0.8, seq=1.0, speaker=["caroline"], **base)  # the question: its words match
+    answers = StoredPoint("answers", {"speaker": ["mel"]})  # the answer, said by whom the query names
+    said = hit("said", 0.75 + 0.05, seq=9.0, speaker=["mel"], **base)  # Mel's own hit, lifted
+    said_next = StoredPoint("said-next", {"speaker": ["caroline"]})
+    requests = neighbour_requests([asks, said], MemoryFilter("acme"), 1, 3600.0)
+    found = [[], [answers], [], [said_next]]
+    turns = {1.0: asks, 9.0: said}
+    merged, origin = expand([asks, said], requests, found, turns, 0.9, policy.speaker_lift)
+    scores = {h.id: h.score for h in merged}
+    assert scores["answers"] == pytest.approx(0.8 * 0.9 + 0.05)  # above the lifted turn's own neighbours
+    assert scores["said-next"] == pytest.approx(0.75 * 0.9)  # Mel's lift is not passed on to Caroline
+    assert origin["answers"].speaker == pytest.approx(0.05) and origin["said-next"].speaker == 0.0
+    plain, _ = expand([asks, said], requests, found, turns, 0.9)  # without the term: as before
+    assert {h.id: h.score for h in plain}["answers"] == pytest.approx(0.72)
+
+
 def test_request_weights_override_a_type_and_leave_the_others() -> None:
     options = RankingOptions(weights={MemoryType.EPISODIC: TypeWeights(recency=0.0, half_life_days=30)})
     tuning = resolve_tuning(RetrievalConfig(), options)
