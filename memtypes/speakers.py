@@ -3,12 +3,13 @@
 A question about a person is answered by what that person said, and a question in the first person
 by what the user said. On locomo-dev, of the evidence turns of questions that name a speaker, 97 %
 are that speaker's own turns (against 53 % of all turns); on longmemeval-dev every evidence turn of
-a first-person question ("How many short stories have I written …?") is a user turn, against half
-of all turns. The write path stores an episodic turn's speaker, read from the "Speaker: text" form
-that chat transcripts use (`speaker` in the payload: the name's words, lowercased); for a query the
-ranking formula lifts the turns of the speakers it names (retrieval.policy,
-`RetrievalConfig.speaker_weight`). No list of names is kept: every word of the query is a candidate
-name, and the payload index answers whether any is a speaker.
+a first-person question ("How many short stories have I written …?") is a user turn (41 of 41),
+against half of all turns. The write path stores an episodic turn's speaker, read from the
+"Speaker: text" form that chat transcripts use (`speaker` in the payload: the name's words,
+lowercased); for a query the ranking formula lifts the turns of the speakers it names
+(retrieval.policy, `RetrievalConfig.speaker_weight`; a neighbour carries its own:
+retrieval.candidates). No list of names is kept: every word of the query is a candidate name, and
+the payload index answers whether any is a speaker.
 
 English usage only, lexical and cheap (one regular expression per memory at write time and per
 query): `tests/unit/test_speakers.py` pins each form.
@@ -27,7 +28,8 @@ _ROLE_ALIASES = {"human": USER, "ai": ASSISTANT}
 # The space rules out times ("10:30") and addresses ("https://…"); a digit or lowercase word after
 # the first rules out labels such as "Step 1:".
 _SPEAKER = re.compile(r"\A\s*([A-Za-z][\w'.-]{0,39}(?: [A-Z][\w'.-]{0,39}){0,2}):\s")
-_WORD = re.compile(r"[^\W\d_][\w'-]*")
+# A speaker's word is at most 40 characters (_SPEAKER), so a longer query word names nobody.
+_WORD = re.compile(r"(?<![\w'-])[^\W\d_][\w'-]{0,39}(?![\w'-])")
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself)\b", re.I)
 _FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|us|our)\b", re.I)
 # The assistant's own words, referred to as such: "the list you provided", "what you told me".

@@ -255,7 +255,8 @@ def expand(
     """The hits plus each turn's neighbours, scored `turn score × decay^steps`, where the turn's
     score counts without its speaker term and the neighbour adds its own: the answer next to the
     question that matched ("How do you unwind, Mel?" / "Mel: running and reading") is said by the
-    person the query names, the question is not (locomo-dev recall@10 0.750 → 0.801, with the term).
+    person the query names, the question is not (with the term at 0.05, locomo-dev recall@10 is
+    0.750 when a neighbour inherits its turn's and 0.801 when it carries its own).
 
     `turns` maps each expanded turn's `seq` to it. A neighbour that is already a hit keeps the
     better of its two scores; one reached from two turns keeps the better too.

@@ -70,3 +70,7 @@ def test_a_long_prompt_is_cut_to_its_first_words() -> None:
     keys = speakers_asked_about("Ask Zed: " + " ".join(words))
     assert len(keys) == MAX_QUERY_KEYS
     assert keys[:2] == ("ask", "zed")
+
+
+def test_a_word_longer_than_any_name_is_no_key() -> None:
+    assert speakers_asked_about("x" * 100 + " Caroline") == ("caroline",)
