@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from qdrant_client import AsyncQdrantClient
 
 from backends.edge_process import EdgeProcessIndex
+from backends.embedder import SentenceTransformerEmbedder
 from backends.qdrant_client import QdrantClientVectorIndex
 from backends.qdrant_config import QdrantConfig
 from backends.qdrant_edge import EdgeVectorIndex
@@ -22,6 +23,14 @@ BACKENDS = ("edge", "client")
 # Every scenario on each engine alone, and once more on both at once, their answers compared; and
 # on Qdrant Edge in a process of its own (`backends/edge_process.py`), where every call is pickled.
 SCENARIO_RUNS = (*BACKENDS, "congruent", "edge_process")
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Iterator[SentenceTransformerEmbedder]:
+    """The packaged MiniLM model, loaded once per test module."""
+    model = SentenceTransformerEmbedder()
+    yield model
+    model.close()
 
 
 @pytest.fixture(scope="session")

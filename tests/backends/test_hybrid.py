@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,13 +35,6 @@ DISTRACTORS = [
     "Which restaurant serves her favourite pasta is still a mystery.",
     "She felt tired after the long boat trip across the bay.",
 ]
-
-
-@pytest.fixture(scope="module")
-def embedder() -> Iterator[SentenceTransformerEmbedder]:
-    model = SentenceTransformerEmbedder()
-    yield model
-    model.close()
 
 
 @pytest.fixture(scope="module", params=["edge", "client"])
