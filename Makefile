@@ -12,9 +12,9 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	# The light client distribution (mnemo-client): `mnemo mcp` and `mnemo hook` talk through it.
-	$(BIN)/pip install --quiet -e ./client
+	# The server depends on the light client distribution (mnemo-client, in client/): one pip run
+	# installs both, so that pip takes the client from here and never looks for it on an index.
+	$(BIN)/pip install --quiet -e ./client -e '.[dev,bench]'
 	touch $@
 
 serve: $(VENV)/.installed
@@ -30,6 +30,8 @@ test-fast: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# mypy sees the repository root under its installed name, mnemo (see [tool.mypy]).
+	mkdir -p .typecheck && ln -sfn .. .typecheck/mnemo
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -37,7 +39,7 @@ lint: $(VENV)/.installed
 # positive_data_acceptance is left out: some rules cannot be said in a schema (an opaque cursor,
 # budget_tokens together with model, fact_key only on semantic memories) and rightly give 4xx.
 fuzz: $(VENV)/.installed
-	$(BIN)/python -m cli.fuzz --examples 25
+	$(BIN)/python -m mnemo.cli.fuzz --examples 25
 
 check: lint test fuzz
 
@@ -60,4 +62,4 @@ bench-smoke: $(VENV)/.installed
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(SMOKE)
+	rm -rf $(VENV) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

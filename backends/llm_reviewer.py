@@ -10,8 +10,8 @@ import json
 
 import httpx
 
-from memtypes.ports import Review
-from memtypes.types import MemoryType
+from ..memtypes.ports import Review
+from ..memtypes.types import MemoryType
 
 _SYSTEM = (
     "You rate how important a memory is for an AI assistant to keep about its user and tasks. "

@@ -22,8 +22,8 @@ from typing import Any
 import tiktoken
 from tiktoken_ext import openai_public
 
-from memtypes.models import HuggingFaceTokenizer, RegisteredModel, TiktokenTokenizer
-from memtypes.ports import TokenCounter
+from ..memtypes.models import HuggingFaceTokenizer, RegisteredModel, TiktokenTokenizer
+from ..memtypes.ports import TokenCounter
 
 SUPPORTED_ENCODINGS = ("cl100k_base", "o200k_base")
 _swap_lock = threading.Lock()

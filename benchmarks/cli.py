@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.commands import (
+from ..memtypes.types import MemoryType
+from .commands import (
     ablation_command,
     build_command,
     explorer_command,
@@ -22,7 +23,6 @@ from benchmarks.commands import (
     quality_command,
     write_command,
 )
-from memtypes.types import MemoryType
 
 log = logging.getLogger("mnemo.bench")
 
@@ -71,7 +71,7 @@ def _size(text: str) -> int:
 
 
 def _modes(text: str) -> tuple[str, ...]:
-    from benchmarks.build_latency import MODES
+    from .latency.build import MODES
 
     modes = tuple(m.strip() for m in text.split(",") if m.strip())
     if not modes or any(m not in MODES for m in modes):
@@ -80,7 +80,7 @@ def _modes(text: str) -> tuple[str, ...]:
 
 
 def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
-    from benchmarks.embedding_cache import DEFAULT_CACHE_DIR
+    from .quality.embedding_cache import DEFAULT_CACHE_DIR
 
     parser.add_argument(
         "--embedding-cache",
@@ -220,7 +220,7 @@ def add_bench_parser(sub: Any) -> None:
         "--work-dir", type=Path, help="where the server's scratch data dir goes (default: temp)"
     )
     load.add_argument("--out", type=Path, required=True, help="output directory")
-    # Fairness between tenants (issue 17, benchmarks/neighbours.py).
+    # Fairness between tenants (issue 17, benchmarks/load/neighbours.py).
     load.add_argument("--scenario", choices=["mixed", "noisy-neighbour", "big-batch"], default="mixed")
     load.add_argument("--quiet", type=int, default=3, help="quiet tenants (noisy-neighbour, big-batch)")
     load.add_argument("--rate", type=float, default=4.0, help="requests/s of each quiet tenant")
@@ -254,8 +254,8 @@ def add_bench_parser(sub: Any) -> None:
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run a bench subcommand; dataset and service problems become a message and exit code 2."""
-    from benchmarks.dataset import DatasetError
-    from benchmarks.target import BenchError
+    from .dataset import DatasetError
+    from .target import BenchError
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     missing = [

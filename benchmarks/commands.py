@@ -20,9 +20,9 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
 
 
 def quality_command(args: argparse.Namespace) -> int:
-    from benchmarks.dataset import load_dataset
-    from benchmarks.quality import QualityOptions, run_quality, write_quality_outputs
-    from benchmarks.target import open_target
+    from .dataset import load_dataset
+    from .quality.run import QualityOptions, run_quality, write_quality_outputs
+    from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
     options = QualityOptions(
@@ -48,7 +48,7 @@ def _variants_file(path: Path) -> dict[str, Any]:
     """A `--variants` file: a JSON object of named variants (a bad file is a message, not a traceback)."""
     import json
 
-    from benchmarks.target import BenchError
+    from .target import BenchError
 
     try:
         variants = json.loads(path.read_text())
@@ -60,9 +60,9 @@ def _variants_file(path: Path) -> dict[str, Any]:
 
 
 def ablation_command(args: argparse.Namespace) -> int:
-    from benchmarks.ablation import VARIANTS, AblationOptions, run_ablation, write_ablation_outputs
-    from benchmarks.dataset import load_dataset
-    from benchmarks.target import open_target
+    from .dataset import load_dataset
+    from .quality.ablation import VARIANTS, AblationOptions, run_ablation, write_ablation_outputs
+    from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
     variants = _variants_file(args.variants) if args.variants else dict(VARIANTS)
@@ -79,9 +79,9 @@ def ablation_command(args: argparse.Namespace) -> int:
 
 
 def folds_command(args: argparse.Namespace) -> int:
-    from benchmarks.dataset import load_dataset
-    from benchmarks.fold_runner import DEFAULT_VARIANTS, FoldOptions, run_folds, write_folds_outputs
-    from benchmarks.target import open_target
+    from .dataset import load_dataset
+    from .quality.fold_runner import DEFAULT_VARIANTS, FoldOptions, run_folds, write_folds_outputs
+    from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
     variants = _variants_file(args.variants) if args.variants else dict(DEFAULT_VARIANTS)
@@ -106,7 +106,7 @@ def folds_command(args: argparse.Namespace) -> int:
 
 
 def latency_command(args: argparse.Namespace) -> int:
-    from benchmarks.latency import LatencyOptions, run_latency, write_latency_outputs
+    from .latency.retrieval import LatencyOptions, run_latency, write_latency_outputs
 
     options = LatencyOptions(
         sizes=args.sizes,
@@ -128,8 +128,8 @@ def latency_command(args: argparse.Namespace) -> int:
 
 
 def build_command(args: argparse.Namespace) -> int:
-    from benchmarks.build_latency import BuildOptions, run_build
-    from benchmarks.build_report import write_build_outputs
+    from .latency.build import BuildOptions, run_build
+    from .latency.build_report import write_build_outputs
 
     options = BuildOptions(
         source=args.source,
@@ -150,10 +150,10 @@ def build_command(args: argparse.Namespace) -> int:
 
 
 def ingest_command(args: argparse.Namespace) -> int:
-    from benchmarks.dataset import load_memories
-    from benchmarks.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
-    from benchmarks.synthetic import generate
-    from memtypes.records import MemoryIn
+    from ..memtypes.records import MemoryIn
+    from .dataset import load_memories
+    from .synthetic import generate
+    from .write.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
 
     if args.memories:
         memories, source = load_memories(args.memories), str(args.memories)
@@ -170,8 +170,8 @@ def ingest_command(args: argparse.Namespace) -> int:
 
 
 def generate_command(args: argparse.Namespace) -> int:
-    from benchmarks.dataset import write_jsonl
-    from benchmarks.synthetic import generate
+    from .dataset import write_jsonl
+    from .synthetic import generate
 
     memories, queries = generate(args.size, args.seed)
     write_jsonl(args.out / "memories.jsonl", memories)
@@ -181,7 +181,7 @@ def generate_command(args: argparse.Namespace) -> int:
 
 
 def _neighbours(args: argparse.Namespace) -> int:
-    from benchmarks.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
+    from .load.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
 
     options = NeighbourOptions(
         scenario=args.scenario,
@@ -200,7 +200,7 @@ def _neighbours(args: argparse.Namespace) -> int:
 
 
 def load_command(args: argparse.Namespace) -> int:
-    from benchmarks.load import LoadOptions, run_load, write_load_outputs
+    from .load.mixed import LoadOptions, run_load, write_load_outputs
 
     if args.scenario != "mixed":
         return _neighbours(args)
@@ -219,9 +219,9 @@ def load_command(args: argparse.Namespace) -> int:
 
 
 def write_command(args: argparse.Namespace) -> int:
-    from benchmarks.target import open_target
-    from benchmarks.write_judgement import run_write_bench, write_write_outputs
-    from benchmarks.write_templates import build_cases
+    from .target import open_target
+    from .write.judgement import run_write_bench, write_write_outputs
+    from .write.templates import build_cases
 
     cases = build_cases(args.seed)
     if args.sample:  # a spread of every type and kind, for the smoke run
@@ -243,7 +243,7 @@ def write_command(args: argparse.Namespace) -> int:
 
 
 def explorer_command(args: argparse.Namespace) -> int:
-    from benchmarks.explorer import run_explorer, write_explorer_outputs
+    from .latency.explorer import run_explorer, write_explorer_outputs
 
     results = asyncio.run(run_explorer(args.sizes, args.runs, args.pool, args.seed, _say))
     write_explorer_outputs(results, args.out)

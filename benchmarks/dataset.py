@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from memtypes.records import MemoryIn, Scope
+from ..memtypes.records import MemoryIn, Scope
 
 UNCATEGORIZED = "uncategorized"
 

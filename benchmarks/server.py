@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.target import BenchError
+from .target import BenchError
 
 LOOPBACK = "127.0.0.1"
 
@@ -44,9 +44,10 @@ async def serve(
     log: Path,
     ready_timeout_s: float = 900.0,
     extra_env: dict[str, str] | None = None,
-    factory: str = "api.app:create_app_from_env",
+    factory: str = "mnemo.api.http.app:create_app_from_env",
 ) -> AsyncIterator[Server]:
-    """`uvicorn api.app:create_app_from_env` on a free loopback port over `data_dir`; stopped on exit.
+    """`uvicorn mnemo.api.http.app:create_app_from_env` on a free loopback port over `data_dir`;
+    stopped on exit.
     `extra_env`: MNEMO_* settings on top of the embedded, single-tenant defaults (e.g. API keys).
 
     The factory sets up the service's logging as `mnemo serve` does (into `log`, at WARNING): with

@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from memtypes.ports import Embedder, VectorIndex
-from memtypes.records import MemoryIn
+from ..memtypes.ports import Embedder, VectorIndex
+from ..memtypes.records import MemoryIn
 
 WRITE_BATCH = 500  # memories per POST /v1/memories (below the default MNEMO_MAX_ITEMS_PER_REQUEST)
 
@@ -28,8 +28,8 @@ class BenchError(RuntimeError):
 
 def configured_embedder() -> Embedder:
     """The embedder the MNEMO_EMBEDDING_* settings of this environment name (what a server here runs)."""
-    from api.settings import Settings
-    from backends.embedder import open_embedder
+    from ..api.config.settings import Settings
+    from ..backends.embedding.embedder import open_embedder
 
     settings = Settings()
     return open_embedder(
@@ -115,7 +115,7 @@ async def open_target(
     embedding_cache: Path | None = None,
 ) -> AsyncIterator[Target]:
     """`embedding_cache`: in-process, the app embeds through an on-disk cache in this directory
-    (benchmarks.embedding_cache); a server at `url` embeds as it is configured to."""
+    (mnemo.benchmarks.quality.embedding_cache); a server at `url` embeds as it is configured to."""
     headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
     if url:
         async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as client:
@@ -124,16 +124,16 @@ async def open_target(
 
     from litestar.testing import AsyncTestClient
 
-    from api.app import create_app
-    from api.request_gate import LOOPBACK_BASE_URL
-    from api.settings import Settings
-    from backends.qdrant_config import QdrantConfig
+    from ..api.config.settings import Settings
+    from ..api.guards.request_gate import LOOPBACK_BASE_URL
+    from ..api.http.app import create_app
+    from ..backends.qdrant.config import QdrantConfig
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as scratch:
         settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant=QdrantConfig())
         embedder: Embedder | None = None
         if embedding_cache is not None:
-            from benchmarks.embedding_cache import CachedEmbedder
+            from .quality.embedding_cache import CachedEmbedder
 
             embedder = CachedEmbedder(configured_embedder(), embedding_cache)
         async with AsyncTestClient(

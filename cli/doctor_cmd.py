@@ -9,8 +9,8 @@ from typing import Any
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from api.settings import Settings
-    from backends.edge_doctor import examine
+    from ..api.config.settings import Settings
+    from ..backends.qdrant_edge.doctor import examine
 
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
     settings = Settings(**overrides)

@@ -50,7 +50,7 @@ def main() -> int:
     env = {**os.environ, "MNEMO_DATA_DIR": data_dir, "MNEMO_PORT": str(port), "MNEMO_HOST": "127.0.0.1"}
     env.pop("MNEMO_API_KEYS", None)
     env.pop("MNEMO_RATE_LIMIT_PER_MINUTE", None)  # a rate limit would answer the fuzzer 429s
-    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve"], env=env)
+    server = subprocess.Popen([sys.executable, "-m", "mnemo.cli.main", "serve"], env=env)
     try:
         _wait_ready(url, server, timeout_s=180)
         command = [

@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 from tqdm import tqdm
 
-from ingest.batch import DEFAULT_BATCH_SIZE, Checkpoint, IngestSummary, ingest_file
-from ingest.pipeline import WriteOptions, WriteResult, WriteStatus
-from memtypes.errors import Unavailable
-from memtypes.records import MemoryIn
+from ..ingest.batch import DEFAULT_BATCH_SIZE, Checkpoint, IngestSummary, ingest_file
+from ..ingest.pipeline import WriteOptions, WriteResult, WriteStatus
+from ..memtypes.errors import Unavailable
+from ..memtypes.records import MemoryIn
 
 EXIT_OK, EXIT_FAILED_LINES, EXIT_CANNOT_START, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -88,8 +88,8 @@ async def _run(args: argparse.Namespace) -> IngestSummary:
             bar.close()
         return summary
 
-    from api.services import build_pending_indexes, open_services
-    from api.settings import Settings
+    from ..api.config.settings import Settings
+    from ..api.http.services import build_pending_indexes, open_services
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
     services = await open_services(settings)

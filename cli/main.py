@@ -12,10 +12,10 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 def _serve(args: argparse.Namespace) -> int:
     import logging  # not at the top: `mnemo hook` runs on every prompt and needs none of it
 
-    from api.bindings_config import BindingsConfigError, load_bindings
-    from api.logs import configure_logging
-    from api.settings import Settings
-    from cli import serve_replicas
+    from ..api.config.bindings_config import BindingsConfigError, load_bindings
+    from ..api.config.logs import configure_logging
+    from ..api.config.settings import Settings
+    from . import serve_replicas
 
     overrides = {
         k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v
@@ -45,7 +45,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _distill(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from backends.embedder import distill_static_model
+    from ..backends.embedding.embedder import distill_static_model
 
     out = distill_static_model(Path(args.out), args.source, args.pca_dims)
     print(f"static model written to {out}")
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=_serve)
     # Here, not at the top: `mnemo hook` stays light.
-    from cli import doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, transfer_cmd
+    from . import doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, transfer_cmd
 
     ingest_cmd.add_parser(sub)
     transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")
     distill.add_argument("--source", default="all-MiniLM-L6-v2", help="local sentence-transformers model")
     distill.set_defaults(func=_distill)
-    from benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
+    from ..benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
 
     add_bench_parser(sub)
     mcp_cmd.add_parsers(sub)  # `mnemo mcp` and (for --help only) `mnemo hook`
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hook"]:  # on every prompt of an agent: skip building the whole parser
-        from cli.hook_cmd import main as hook_main
+        from .hooks.command import main as hook_main
 
         return hook_main(argv[1:])
     args = build_parser().parse_args(argv)

@@ -21,9 +21,10 @@ def _serve_stdio(args: argparse.Namespace) -> int:
     import logging
 
     from mcp.server.mcpserver import Context
+
     from mnemo_client import AsyncMnemo
 
-    from api.mcp_tools import build_mcp_server
+    from ..api.mcp.tools import build_mcp_server
 
     async def run() -> None:
         async with AsyncMnemo(args.url, args.api_key, timeout=args.timeout) as client:

@@ -11,7 +11,7 @@ import math
 import os
 from typing import Any
 
-from api.settings import Settings
+from ..api.config.settings import Settings
 
 EXIT_BAD_SETUP = 2
 
@@ -50,7 +50,7 @@ def run(settings: Settings, host: str, workers: int, log_level: str) -> None:
         "access_log": False,
     }
     if workers <= 1:
-        from api.app import create_app
+        from ..api.http.app import create_app
 
         uvicorn.run(create_app(settings), **options)
         return
@@ -60,4 +60,4 @@ def run(settings: Settings, host: str, workers: int, log_level: str) -> None:
     )
     if settings.config is not None:
         os.environ["MNEMO_CONFIG"] = str(settings.config)
-    uvicorn.run("api.app:create_app_from_env", factory=True, workers=workers, **options)
+    uvicorn.run("mnemo.api.http.app:create_app_from_env", factory=True, workers=workers, **options)

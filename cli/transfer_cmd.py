@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from backends.export_file import (
+from ..backends.transfer.export_file import (
     ExportFormatError,
     ExportWriter,
     Manifest,
@@ -25,18 +25,18 @@ from backends.export_file import (
     read_manifest,
     read_points,
 )
-from memtypes.errors import Unavailable
+from ..memtypes.errors import Unavailable
 
 if TYPE_CHECKING:
-    from api.services import VectorStore
-    from backends.migration import ImportSummary
-    from memtypes.ports import DocumentStore
+    from ..api.http.services import VectorStore
+    from ..backends.transfer.migration import ImportSummary
+    from ..memtypes.ports import DocumentStore
 
 EXIT_OK, EXIT_DAMAGED, EXIT_CANNOT_START = 0, 1, 2
 
 
 def _settings(**overrides: Any) -> Any:
-    from api.settings import Settings
+    from ..api.config.settings import Settings
 
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -50,8 +50,8 @@ def _fail(command: str, message: str, code: int = EXIT_CANNOT_START) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from backends.migration import EdgeDirReader, edge_dimension
-    from backends.sparse import BM25_NAME
+    from ..backends.embedding.sparse import BM25_NAME
+    from ..backends.transfer.migration import EdgeDirReader, edge_dimension
 
     settings = _settings(data_dir=args.data_dir, collection_prefix=args.collection_prefix)
     qdrant_dir = settings.data_dir / "qdrant"
@@ -105,8 +105,8 @@ def _render_export(summary: dict[str, Any]) -> str:
 
 
 def _check_compatible(manifest: Manifest, settings: Any) -> None:
-    from backends.migration import IncompatibleStore
-    from backends.sparse import BM25_NAME
+    from ..backends.embedding.sparse import BM25_NAME
+    from ..backends.transfer.migration import IncompatibleStore
 
     wanted = (settings.embedding.backend, settings.embedding.model)
     if (manifest.embedding_backend, manifest.embedding_model) != wanted:
@@ -126,10 +126,10 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
     """The target store, built as the service builds its own, after checking its dimension."""
     from qdrant_client import AsyncQdrantClient
 
-    from api.services import VectorStore, vector_store
-    from backends.history_store import ClientDocumentStore
-    from backends.migration import IncompatibleStore, client_dimension, edge_dimension
-    from backends.qdrant_client import QdrantClientVectorIndex, _server_errors
+    from ..api.http.services import VectorStore, vector_store
+    from ..backends.qdrant.history_store import ClientDocumentStore
+    from ..backends.qdrant_server.index import QdrantClientVectorIndex, _server_errors
+    from ..backends.transfer.migration import IncompatibleStore, client_dimension, edge_dimension
 
     prefix = settings.collection_prefix
     if args.qdrant_path:  # qdrant-client's local mode: no server features, but the same client API
@@ -156,8 +156,8 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
 
 
 async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -> tuple[ImportSummary, str]:
-    from api.services import build_pending_indexes
-    from backends.migration import ImportSummary, batches_by_type, import_batch
+    from ..api.http.services import build_pending_indexes
+    from ..backends.transfer.migration import ImportSummary, batches_by_type, import_batch
 
     store, where = await _target(args, settings, manifest.dimension)
     index = store.index
@@ -196,7 +196,7 @@ async def _import_histories(path: Path, store: DocumentStore) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from backends.migration import IncompatibleStore
+    from ..backends.transfer.migration import IncompatibleStore
 
     path = Path(args.file)
     if not path.is_file():

@@ -22,8 +22,8 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from ingest.pipeline import WriteOptions, WriteResult, WriteStatus
-from memtypes.records import MemoryIn
+from ..memtypes.records import MemoryIn
+from .pipeline import WriteOptions, WriteResult, WriteStatus
 
 DEFAULT_BATCH_SIZE = 256
 MAX_LINE_BYTES = 1_100_000  # longer lines are reported, not parsed

@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from memtypes.facts import signature
-from memtypes.records import SCOPE_FIELDS, MemoryRecord
-from memtypes.types import MemoryType
+from ..memtypes.language.facts import signature
+from ..memtypes.records import SCOPE_FIELDS, MemoryRecord
+from ..memtypes.types import MemoryType
 
 DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {
     MemoryType.SEMANTIC: 0.92,

@@ -11,15 +11,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from ingest.history import ChangeHistory, entry
-from ingest.threads import LOCK_RESOURCE as THREAD_LOCK
-from ingest.working import LOCK_RESOURCE as TASK_LOCK
-from memtypes.forget import ForgetReceipt, ForgetRequest
-from memtypes.history import HistoryAction, HistoryEntry, receipt_digest
-from memtypes.ports import Locks, ThreadStore, VectorIndex, WorkingStore
-from memtypes.queries import MemoryFilter, StoredPoint
-from memtypes.records import Scope, utcnow
-from memtypes.types import MemoryType
+from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest
+from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest
+from ..memtypes.ports import Locks, ThreadStore, VectorIndex, WorkingStore
+from ..memtypes.queries import MemoryFilter, StoredPoint
+from ..memtypes.records import Scope, utcnow
+from ..memtypes.types import MemoryType
+from .history import ChangeHistory, entry
+from .threads import LOCK_RESOURCE as THREAD_LOCK
+from .working import LOCK_RESOURCE as TASK_LOCK
 
 _PAGE = 512
 

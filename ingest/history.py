@@ -1,7 +1,7 @@
-"""Recording and reading per-memory change history (memtypes/history.py says what an entry holds).
+"""Recording and reading per-memory change history (memtypes/governance/history.py says what an entry holds).
 
 One document per memory id in the `DocumentStore`: `{tenant, memory_id, entries, dropped}`. Memory
-ids are derived from the tenant (memtypes.records.memory_id), and every read checks the tenant too.
+ids are derived from the tenant (mnemo.memtypes.records.memory_id), and every read checks the tenant too.
 Appends are read-modify-write, serialized in this process by one lock; with several replicas on a
 Qdrant server two appends to the same memory at the same instant could lose one entry (documented).
 """
@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from memtypes.errors import NotFound
-from memtypes.history import HistoryAction, HistoryEntry, MemoryHistory, acting_agent, capped
-from memtypes.ports import DocumentStore
-from memtypes.records import MemoryRecord, utcnow
+from ..memtypes.errors import NotFound
+from ..memtypes.governance.history import HistoryAction, HistoryEntry, MemoryHistory, acting_agent, capped
+from ..memtypes.ports import DocumentStore
+from ..memtypes.records import MemoryRecord, utcnow
 
 # Record fields whose change an "updated" entry names (bookkeeping such as access counts is not).
 _TRACKED_FIELDS = (

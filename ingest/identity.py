@@ -3,7 +3,7 @@
 Without a caller id, the same words are the same memory, except for an event told at another
 explicit time and an intention due at another time or on another trigger: those are part of the
 id. An exact copy of a current memory is skipped (`duplicate of <id>`) only when it is the same
-memory by `ingest.dedup.same_identity`.
+memory by `mnemo.ingest.dedup.same_identity`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC
 
-from ingest.dedup import same_identity
-from memtypes.ports import VectorIndex
-from memtypes.queries import MemoryFilter
-from memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
-from memtypes.types import MemoryType
+from ..memtypes.ports import VectorIndex
+from ..memtypes.queries import MemoryFilter
+from ..memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
+from ..memtypes.types import MemoryType
+from .dedup import same_identity
 
 
 def point_id_of(tenant: str, item: MemoryIn) -> str:

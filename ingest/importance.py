@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from memtypes.ports import ImportanceReviewer, Review
-from memtypes.types import MemoryType
+from ..memtypes.ports import ImportanceReviewer, Review
+from ..memtypes.types import MemoryType
 
 log = logging.getLogger("mnemo.importance")
 IMPORTANT_AT = 0.6

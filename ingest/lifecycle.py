@@ -9,14 +9,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from ingest.history import entry
-from ingest.pipeline import MemoryWriter
-from memtypes.errors import Conflict
-from memtypes.history import HistoryAction
-from memtypes.ports import VectorIndex
-from memtypes.records import MemoryRecord, utcnow
-from memtypes.requests import RetrieveRequest, RetrieveResponse
-from memtypes.types import MemoryType
+from ..memtypes.errors import Conflict
+from ..memtypes.governance.history import HistoryAction
+from ..memtypes.ports import VectorIndex
+from ..memtypes.records import MemoryRecord, utcnow
+from ..memtypes.requests import RetrieveRequest, RetrieveResponse
+from ..memtypes.types import MemoryType
+from .history import entry
+from .pipeline import MemoryWriter
 
 PROSPECTIVE_STATUSES = ("pending", "done", "cancelled")
 # Memories per step of the access-count flush (one read, then the writes, each call short: Qdrant

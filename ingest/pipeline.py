@@ -1,6 +1,6 @@
 """The write pipeline: pre-filter → dedup → importance → embed → upsert, under a lock.
 
-Ids are deterministic (memtypes.records.memory_id), so writing the same input twice updates one
+Ids are deterministic (mnemo.memtypes.records.memory_id), so writing the same input twice updates one
 record instead of creating two; input identical to what is stored is reported `unchanged` and is
 not even re-embedded. Nothing is dropped silently: every item gets a result with a status and, when
 it was skipped or merged, the reason.
@@ -18,23 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.dedup import (
-    batch_near_duplicates,
-    incoming_wins,
-    is_negation_update,
-    may_merge,
-    same_scope,
-)
-from ingest.history import ChangeHistory
-from ingest.identity import exact_duplicates, point_id_of
-from ingest.importance import Importance, Tier, review_importance
-from ingest.prefilter import (
-    SkipReason,
-    prefilter,
-)
-from ingest.write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
-from memtypes.errors import Unavailable
-from memtypes.ports import (
+from ..memtypes.errors import Unavailable
+from ..memtypes.ports import (
     Embedder,
     ImportanceReviewer,
     Locks,
@@ -42,10 +27,25 @@ from memtypes.ports import (
     Tokenizers,
     VectorIndex,
 )
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
-from memtypes.records import MemoryIn, MemoryRecord, content_hash, utcnow
-from memtypes.rendering import LINE_FORMAT, memory_line
-from memtypes.types import MemoryType
+from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from ..memtypes.records import MemoryIn, MemoryRecord, content_hash, utcnow
+from ..memtypes.rendering import LINE_FORMAT, memory_line
+from ..memtypes.types import MemoryType
+from .dedup import (
+    batch_near_duplicates,
+    incoming_wins,
+    is_negation_update,
+    may_merge,
+    same_scope,
+)
+from .history import ChangeHistory
+from .identity import exact_duplicates, point_id_of
+from .importance import Importance, Tier, review_importance
+from .prefilter import (
+    SkipReason,
+    prefilter,
+)
+from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (

@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from memtypes.records import MemoryIn, normalize_content
-from memtypes.types import MemoryType
+from ..memtypes.records import MemoryIn, normalize_content
+from ..memtypes.types import MemoryType
 
 # No built-in minimum: length says nothing about information. Configurable per type.
 DEFAULT_MIN_CHARS: dict[MemoryType, int] = {}

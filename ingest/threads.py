@@ -11,13 +11,13 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingest.pipeline import MemoryWriter, WriteOptions
-from memtypes.errors import NotFound
-from memtypes.ports import Locks, ThreadStore, Tokenizers
-from memtypes.records import MemoryIn, Scope, utcnow
-from memtypes.rendering import turn_line
-from memtypes.threads import Thread, ThreadIn, Turn, TurnIn, parse_thread_id
-from memtypes.types import MemoryType
+from ..memtypes.errors import NotFound
+from ..memtypes.ports import Locks, ThreadStore, Tokenizers
+from ..memtypes.records import MemoryIn, Scope, utcnow
+from ..memtypes.rendering import turn_line
+from ..memtypes.threads import Thread, ThreadIn, Turn, TurnIn, parse_thread_id
+from ..memtypes.types import MemoryType
+from .pipeline import MemoryWriter, WriteOptions
 
 LOCK_RESOURCE = "thread"
 

@@ -16,13 +16,12 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingest.pipeline import MemoryWriter, WriteOptions
-from memtypes.errors import FieldProblem, InvalidInput, LockTimeout
-from memtypes.ports import Locks, Tokenizers, WorkingStore
-from memtypes.records import MemoryIn, Scope, normalize_content, utcnow
-from memtypes.rendering import memory_line
-from memtypes.types import MemoryType
-from memtypes.working import (
+from ..memtypes.errors import FieldProblem, InvalidInput, LockTimeout
+from ..memtypes.ports import Locks, Tokenizers, WorkingStore
+from ..memtypes.records import MemoryIn, Scope, normalize_content, utcnow
+from ..memtypes.rendering import memory_line
+from ..memtypes.types import MemoryType
+from ..memtypes.working import (
     MAX_PRIORITY,
     AppendResult,
     ClearResult,
@@ -32,6 +31,7 @@ from memtypes.working import (
     WorkingView,
     check_task_id,
 )
+from .pipeline import MemoryWriter, WriteOptions
 
 log = logging.getLogger("mnemo.working")
 LOCK_RESOURCE = "working"

@@ -9,9 +9,9 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingest.dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
-from ingest.prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
-from memtypes.types import MemoryType
+from ..memtypes.types import MemoryType
+from .dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
+from .prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
 
 
 class WriteStatus(StrEnum):

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
-from memtypes.limits import bounded_instant
+from .limits import bounded_instant
 
 
 def _bool(value: object) -> object:

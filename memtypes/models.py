@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from memtypes.errors import FieldProblem, UnknownModel
+from .errors import FieldProblem, UnknownModel
 
 MODEL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,99}$"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from memtypes.queries import (
+from .queries import (
     MemoryFilter,
     NeighbourRequest,
     ScoredPoint,
@@ -17,10 +17,10 @@ from memtypes.queries import (
     StoredPoint,
     VectorPoint,
 )
-from memtypes.records import Scope
-from memtypes.threads import Thread, Turn
-from memtypes.types import MemoryType
-from memtypes.working import Replication, WorkingState
+from .records import Scope
+from .threads import Thread, Turn
+from .types import MemoryType
+from .working import Replication, WorkingState
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from memtypes.formula import Condition, Expr, FieldEquals, FieldIn, FieldRange
-from memtypes.records import Scope
-from memtypes.types import MemoryType
+from .formula import Condition, Expr, FieldEquals, FieldIn, FieldRange
+from .records import Scope
+from .types import MemoryType
 
 
 @dataclass(frozen=True)

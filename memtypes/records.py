@@ -18,12 +18,12 @@ from pydantic import (
     model_validator,
 )
 
-from memtypes.jsontypes import IsoDatetime, JsonFloat
-from memtypes.limits import metadata_problem
-from memtypes.speakers import speaker_of
-from memtypes.text import phrase_key
-from memtypes.time_mentions import mentions_time
-from memtypes.types import MemoryType
+from .jsontypes import IsoDatetime, JsonFloat
+from .language.speakers import speaker_of
+from .language.text import phrase_key
+from .language.time_mentions import mentions_time
+from .limits import metadata_problem
+from .types import MemoryType
 
 MAX_CONTENT_CHARS = 32_000
 MAX_ID_CHARS = 256

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from memtypes.types import MemoryType
+from .types import MemoryType
 
 SECTION_TITLES: dict[MemoryType, str] = {
     MemoryType.WORKING: "Working memory",

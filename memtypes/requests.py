@@ -13,13 +13,13 @@ from pydantic import (
     field_validator,
 )
 
-from memtypes.bindings import AgentContext, AgentName
-from memtypes.jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
-from memtypes.models import MODEL_REGISTRY
-from memtypes.queries import Fusion
-from memtypes.records import NonBlankStr, Scope
-from memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
-from memtypes.working import TASK_ID_PATTERN
+from .agents.bindings import AgentContext, AgentName
+from .jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
+from .models import MODEL_REGISTRY
+from .queries import Fusion
+from .records import NonBlankStr, Scope
+from .types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from .working import TASK_ID_PATTERN
 
 MAX_QUERY_CHARS = 8_000
 MAX_BUDGET_TOKENS = 200_000

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from memtypes.ports import TokenCounter, Tokenizers
-from memtypes.queries import ScoredPoint
-from memtypes.rendering import memory_line, section_header
-from memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
-from memtypes.types import MemoryType
-from memtypes.working import WorkingItem
-from retrieval.budget import Candidate, Packing, TypeUsage, pack, pack_in_order, split_budget
-from retrieval.candidates import Neighbour
-from retrieval.plan import ReadPlan, ResolvedRequest
-from retrieval.presentation import PresentedItem, group_for, line_for, render_context, stored_line_tokens
-from retrieval.stages import explain
-from retrieval.updates import with_lift
+from ..memtypes.ports import TokenCounter, Tokenizers
+from ..memtypes.queries import ScoredPoint
+from ..memtypes.rendering import memory_line, section_header
+from ..memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
+from ..memtypes.types import MemoryType
+from ..memtypes.working import WorkingItem
+from .budget import Candidate, Packing, TypeUsage, pack, pack_in_order, split_budget
+from .candidates import Neighbour
+from .plan import ReadPlan, ResolvedRequest
+from .presentation import PresentedItem, group_for, line_for, render_context, stored_line_tokens
+from .stages import explain
+from .updates import with_lift
 
 Points = dict[str, tuple[MemoryType, ScoredPoint, str]]  # id → (type, point, its line)
 _MAX_SHARED_GROUPS = 65_536
@@ -165,7 +165,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     context = render()
     total = counter.count(context)
     limit = resolved.budget + resolved.working_budget
-    # Line counts are additive by construction (see memtypes.rendering), so this loop should
+    # Line counts are additive by construction (see mnemo.memtypes.rendering), so this loop should
     # never run; it is here so that the budget contract holds even if that ever stopped being so.
     while total > limit and (chosen or working_usage.selected):
         usage = packing.usage[chosen[-1].memory_type] if chosen else working_usage

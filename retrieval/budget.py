@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from memtypes.errors import FieldProblem, InvalidInput
-from memtypes.types import MemoryType
+from ..memtypes.errors import FieldProblem, InvalidInput
+from ..memtypes.types import MemoryType
 
 
 @dataclass(frozen=True)

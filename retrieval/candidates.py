@@ -20,12 +20,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
-from memtypes.records import SCOPE_FIELDS, Scope
-from memtypes.types import MemoryType
-from retrieval.budget import type_allocations
-from retrieval.options import RetrievalConfig
-from retrieval.presentation import stored_line_tokens
+from ..memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
+from ..memtypes.records import SCOPE_FIELDS, Scope
+from ..memtypes.types import MemoryType
+from .budget import type_allocations
+from .options import RetrievalConfig
+from .presentation import stored_line_tokens
 
 EPISODIC = MemoryType.EPISODIC
 
@@ -212,7 +212,7 @@ class Neighbour:
     of: str
     steps: int
     factor: float
-    speaker: float = 0.0  # its own speaker term (retrieval.policy), not its turn's
+    speaker: float = 0.0  # its own speaker term (mnemo.retrieval.policy), not its turn's
 
 
 # A point's speaker term (RankingPolicy.speaker_lift): a neighbour's is its own.

@@ -9,11 +9,11 @@ import json
 import uuid
 from dataclasses import dataclass, replace
 
-from memtypes.errors import FieldProblem, InvalidInput, NotFound
-from memtypes.ports import VectorIndex
-from memtypes.queries import MemoryFilter
-from memtypes.records import MemoryRecord
-from memtypes.types import MemoryType
+from ..memtypes.errors import FieldProblem, InvalidInput, NotFound
+from ..memtypes.ports import VectorIndex
+from ..memtypes.queries import MemoryFilter
+from ..memtypes.records import MemoryRecord
+from ..memtypes.types import MemoryType
 
 _TYPE_ORDER = tuple(MemoryType)
 

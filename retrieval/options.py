@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from memtypes.formula import SCORE, Const, Div, Expr, Mult, Sum, Var, prefetch_score
-from memtypes.queries import Fusion
-from memtypes.requests import RankingOptions, SearchMode, TypeWeights
-from memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
-from retrieval.updates import NEWER_FIRST_MARGIN
+from ..memtypes.formula import SCORE, Const, Div, Expr, Mult, Sum, Var, prefetch_score
+from ..memtypes.queries import Fusion
+from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
+from ..memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
+from .updates import NEWER_FIRST_MARGIN
 
 
 class RetrievalConfig(BaseModel):
@@ -72,16 +72,18 @@ class RetrievalConfig(BaseModel):
     session_gap_s: float = 6 * 3600.0  # neighbours occurred within this of their turn
     time_weight: float = 0.1  # 0.1 → 0.873 budget_recall@2048, 0.2 → 0.867, 0.3 → 0.859
     time_slack_s: float = 7 * DAY_SECONDS  # events are told a little after they happen
-    # A when-question's lift for memories that state a time (memtypes.time_mentions); 0 = off.
+    # A when-question's lift for memories that state a time (mnemo.memtypes.language.time_mentions); 0 = off.
     # 0 / 0.05 / 0.1 / 0.2 → locomo-dev ndcg@10 0.544 / 0.563 / 0.564 / 0.553 (recall@10 0.746 /
     # 0.751 / 0.751 / 0.734), longmemeval-dev budget_recall@2048 0.872 / 0.889 / 0.889 / 0.872.
     tells_time_weight: float = 0.1
     # The lift for turns said by a speaker the query names, or by the user for a first-person query
-    # (memtypes.speakers); 0 = off. A neighbour carries its own, not its turn's (retrieval.candidates).
+    # (mnemo.memtypes.language.speakers); 0 = off. A neighbour carries its own, not its turn's
+    # (mnemo.retrieval.candidates).
     # 0 / 0.02 / 0.03 / 0.05 / 0.1 → locomo-dev recall@10 0.751 / 0.779 / 0.793 / 0.801 / 0.784,
     # longmemeval-dev ndcg@10 0.727 / 0.760 / 0.777 / 0.780 / 0.782 (benchmarks/README.md, round 7).
     speaker_weight: float = Field(default=0.05, ge=0.0, le=1.0)
-    # Knowledge updates (retrieval.updates): the older statement's lead a newer one may overtake; 0 = off.
+    # Knowledge updates (mnemo.retrieval.updates): the older statement's lead a newer one may
+    # overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN
 
 

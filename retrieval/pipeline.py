@@ -4,8 +4,8 @@ With a `task_id`, the task's live working memory is read from Redis while the qu
 goes first in the context, newest first, under its own budget. If Redis cannot answer, the rest of
 the context is still served and `metadata.degraded` says what is missing.
 
-This module is the I/O: what is decided lives in retrieval.plan (what to search) and
-retrieval.assemble (what the response holds).
+This module is the I/O: what is decided lives in mnemo.retrieval.plan (what to search) and
+mnemo.retrieval.assemble (what the response holds).
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from memtypes.errors import Unavailable
-from memtypes.models import MODEL_REGISTRY, ModelSpec
-from memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
-from memtypes.requests import RetrieveRequest, RetrieveResponse, SearchMode
-from memtypes.types import POLICIES, MemoryType
-from memtypes.working import WorkingItem
-from retrieval.assemble import Found, LinePrices, assemble
-from retrieval.budget import Packing, normalize_allocation
-from retrieval.candidates import (
+from ..memtypes.errors import Unavailable
+from ..memtypes.models import MODEL_REGISTRY, ModelSpec
+from ..memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
+from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
+from ..memtypes.requests import RetrieveRequest, RetrieveResponse, SearchMode
+from ..memtypes.types import POLICIES, MemoryType
+from ..memtypes.working import WorkingItem
+from .assemble import Found, LinePrices, assemble
+from .budget import Packing, normalize_allocation
+from .candidates import (
     LargeCounts,
     LineLengths,
     Neighbour,
@@ -38,12 +38,12 @@ from retrieval.candidates import (
     neighbour_requests,
     suppress_near_duplicates,
 )
-from retrieval.options import RetrievalConfig, resolve_tuning
-from retrieval.plan import ReadPlan, ResolvedRequest, RoundHits, SearchPlanner, ranking_policies, resolve
-from retrieval.policy import RankingPolicy
-from retrieval.presentation import line_for
-from retrieval.stages import merge_hits, stage_scores
-from retrieval.updates import NEWER_FIRST_TYPES, SAME_SUBJECT_OVERLAP, newer_first
+from .options import RetrievalConfig, resolve_tuning
+from .plan import ReadPlan, ResolvedRequest, RoundHits, SearchPlanner, ranking_policies, resolve
+from .policy import RankingPolicy
+from .presentation import line_for
+from .stages import merge_hits, stage_scores
+from .updates import NEWER_FIRST_TYPES, SAME_SUBJECT_OVERLAP, newer_first
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 
@@ -280,7 +280,7 @@ class Retriever:
 
 
 def _newer_first(hits: dict[MemoryType, list[ScoredPoint]], margin: float) -> dict[str, float]:
-    """Lift newer same-subject statements in place (retrieval.updates); the lifts, by id."""
+    """Lift newer same-subject statements in place (mnemo.retrieval.updates); the lifts, by id."""
     lifts: dict[str, float] = {}
     for memory_type in NEWER_FIRST_TYPES:
         if memory_type in hits:

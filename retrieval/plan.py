@@ -8,18 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from memtypes.errors import FieldProblem, InvalidInput
-from memtypes.models import ModelSpec, resolve_model
-from memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
-from memtypes.requests import RetrieveRequest
-from memtypes.speakers import speakers_asked_about
-from memtypes.text import phrase_keys_in
-from memtypes.time_mentions import asks_when
-from memtypes.types import MemoryType
-from retrieval.options import RetrievalConfig, Tuning
-from retrieval.policy import STAGE_SCORE, RankingPolicy, TimeBoost
-from retrieval.stages import merge_hits, stage_runs, stage_scores
-from retrieval.temporal import parse_time_window
+from ..memtypes.errors import FieldProblem, InvalidInput
+from ..memtypes.language.speakers import speakers_asked_about
+from ..memtypes.language.text import phrase_keys_in
+from ..memtypes.language.time_mentions import asks_when
+from ..memtypes.models import ModelSpec, resolve_model
+from ..memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
+from ..memtypes.requests import RetrieveRequest
+from ..memtypes.types import MemoryType
+from .options import RetrievalConfig, Tuning
+from .policy import STAGE_SCORE, RankingPolicy, TimeBoost
+from .stages import merge_hits, stage_runs, stage_scores
+from .temporal import parse_time_window
 
 PROSPECTIVE = MemoryType.PROSPECTIVE
 EPISODIC = MemoryType.EPISODIC
@@ -112,7 +112,7 @@ def ranking_policies(
             relevance=relevance,
             time_boost=boost if t is not PROSPECTIVE else None,
             tells_time_weight=tells_time if t is not PROSPECTIVE else 0.0,
-            # Only conversation turns have speakers (memtypes.records).
+            # Only conversation turns have speakers (mnemo.memtypes.records).
             speaker_keys=speakers if t is EPISODIC else (),
             speaker_weight=config.speaker_weight,
         )

@@ -3,7 +3,7 @@
 score = Σ weight·term, with the terms of a memory type:
   relevance   the relevance stage's score, as `relevance` says: the cosine similarity for dense
               search; for hybrid search the fused score scaled so that the best is about 1, or (linear
-              fusion) a weighted sum of cosine and saturated BM25 (see retrieval.options)
+              fusion) a weighted sum of cosine and saturated BM25 (see mnemo.retrieval.options)
   recency     0.5 ** (age / half-life), age from `occurred_at` to the request's `now`
   importance  the stored importance, 0..1 (0.5 when unset)
   usage       use_count / (use_count + 3), for procedures that keep being used
@@ -12,9 +12,9 @@ score = Σ weight·term, with the terms of a memory type:
   trigger     1 when a pending prospective item's trigger phrase occurs in the query
   time        1 when the memory occurred within the time the query names ("last May", "in 2022")
   tells_time  1 when the memory states a time ("last Saturday", "in May"); weighted only for a
-              query that asks when (memtypes.time_mentions)
+              query that asks when (mnemo.memtypes.language.time_mentions)
   speaker     1 when a conversation turn was said by someone the query names, or by the user for a
-              first-person query (memtypes.speakers)
+              first-person query (mnemo.memtypes.language.speakers)
 
 `relevance_only()` ranks by the relevance term alone (no formula runs when that is the stage's own
 score).
@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from memtypes.formula import (
+from ..memtypes.formula import (
     SCORE,
     AllOf,
     Const,
@@ -42,8 +42,8 @@ from memtypes.formula import (
     Var,
     evaluate,
 )
-from memtypes.types import DAY_SECONDS, TypePolicy
-from retrieval.temporal import TimeWindow
+from ..memtypes.types import DAY_SECONDS, TypePolicy
+from .temporal import TimeWindow
 
 USAGE_HALF_POINT = 3.0
 STAGE_SCORE = Var(SCORE)
@@ -116,7 +116,7 @@ class RankingPolicy:
         self.terms = tuple(t for t in self._all_terms() if t.weight != 0.0)
 
     def speaker_lift(self, payload: Mapping[str, Any]) -> float:
-        """The speaker term's contribution on this payload (a neighbour's own: retrieval.candidates)."""
+        """The speaker term's contribution on this payload (a neighbour's own: mnemo.retrieval.candidates)."""
         return (
             self.speaker_weight * evaluate(self._said_by_named, payload, ()) if self.speaker_weight else 0.0
         )

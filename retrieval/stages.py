@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from memtypes.queries import Fusion, ScoredPoint, SearchRequest
-from retrieval.candidates import Neighbour
-from retrieval.policy import RankingPolicy
+from ..memtypes.queries import Fusion, ScoredPoint, SearchRequest
+from .candidates import Neighbour
+from .policy import RankingPolicy
 
 
 def merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[ScoredPoint]:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from retrieval.calendar_spans import (
+from .calendar_spans import (
     UNIT_DAYS,
     Span,
     date_span,

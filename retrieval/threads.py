@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from memtypes.errors import NotFound
-from memtypes.ports import ThreadStore, TokenCounter, Tokenizers
-from memtypes.rendering import HISTORY_FILES_HEADER, HISTORY_TURNS_HEADER, file_line, turn_line
-from memtypes.threads import (
+from ..memtypes.errors import NotFound
+from ..memtypes.ports import ThreadStore, TokenCounter, Tokenizers
+from ..memtypes.rendering import HISTORY_FILES_HEADER, HISTORY_TURNS_HEADER, file_line, turn_line
+from ..memtypes.threads import (
     MAX_CHAIN_DEPTH,
     HistoryFile,
     HistoryMetadata,
@@ -57,7 +57,7 @@ def render_history(turns: Sequence[Turn], files: Sequence[HistoryFile]) -> str:
 
 
 def pack_history(chain_turns: Sequence[Turn], budget: int, counter: TokenCounter) -> Packed:
-    """`chain_turns` newest first. Every chunk's count adds up (memtypes.rendering), so the running
+    """`chain_turns` newest first. Every chunk's count adds up (mnemo.memtypes.rendering), so the running
     total is the rendered history's exact count; the final check guards that contract anyway."""
     taken: list[Turn] = []
     newest_ref: dict[str, HistoryFile] = {}

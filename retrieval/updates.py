@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from memtypes.facts import FactSignature, signature
-from memtypes.queries import ScoredPoint
-from memtypes.types import MemoryType
+from ..memtypes.language.facts import FactSignature, signature
+from ..memtypes.queries import ScoredPoint
+from ..memtypes.types import MemoryType
 
 NEWER_FIRST_TYPES = (MemoryType.SEMANTIC, MemoryType.PROCEDURAL, MemoryType.EPISODIC)
 NEWER_FIRST_MARGIN = 0.15  # the older statement's lead (in score) that a newer one may overtake

@@ -21,9 +21,9 @@ from typing import Any, cast
 import pytest
 import redis
 
-from backends.redis_client import EmbeddedRedis, make_client
-from backends.redis_cluster import make_cluster_client
-from backends.redis_keys import KeySpace
+from mnemo.backends.redis.client import EmbeddedRedis, make_client
+from mnemo.backends.redis.cluster import make_cluster_client
+from mnemo.backends.redis.keys import KeySpace
 from tests.redis_cluster import LocalCluster, cluster_available
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: no test may reach a model hub

@@ -18,8 +18,6 @@ from mnemo_client.errors import (
     UnsupportedMediaType,
 )
 from mnemo_client.models import (
-    ForgetReceipt,
-    MemoryHistory,
     MemoryIn,
     MemoryRecord,
     MemoryType,
@@ -27,6 +25,10 @@ from mnemo_client.models import (
     RetrieveResult,
     Role,
     Scope,
+)
+from mnemo_client.state_models import (
+    ForgetReceipt,
+    MemoryHistory,
 )
 from mnemo_client.sync_client import Mnemo, Threads, Working
 

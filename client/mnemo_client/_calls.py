@@ -18,26 +18,28 @@ from pydantic import BaseModel
 
 from mnemo_client.errors import MnemoError, error_class
 from mnemo_client.models import (
+    MemoryIn,
+    MemoryPage,
+    MemoryRecord,
+    RetrieveRequest,
+    RetrieveResult,
+    ThreadIn,
+    TurnIn,
+    WorkingItemIn,
+    WriteRequest,
+    WriteResponse,
+)
+from mnemo_client.state_models import (
     AppendResult,
     ClearResult,
     DueList,
     ForgetReceipt,
     ForgetRequest,
     MemoryHistory,
-    MemoryIn,
-    MemoryPage,
-    MemoryRecord,
-    RetrieveRequest,
-    RetrieveResult,
     Thread,
     ThreadHistory,
-    ThreadIn,
     Turn,
-    TurnIn,
-    WorkingItemIn,
     WorkingView,
-    WriteRequest,
-    WriteResponse,
 )
 
 T = TypeVar("T")

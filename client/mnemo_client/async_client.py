@@ -13,11 +13,6 @@ from mnemo_client import _calls as calls
 from mnemo_client._calls import DEFAULT_URL, Call, RetryPolicy
 from mnemo_client.errors import MnemoConnectionError, MnemoError
 from mnemo_client.models import (
-    AppendResult,
-    ClearResult,
-    DueList,
-    ForgetReceipt,
-    MemoryHistory,
     MemoryIn,
     MemoryPage,
     MemoryRecord,
@@ -25,12 +20,19 @@ from mnemo_client.models import (
     RankingOptions,
     RetrieveResult,
     Scope,
+    WriteResponse,
+)
+from mnemo_client.state_models import (
+    AppendResult,
+    ClearResult,
+    DueList,
+    ForgetReceipt,
+    MemoryHistory,
     Thread,
     ThreadHistory,
     Turn,
     WorkingItem,
     WorkingView,
-    WriteResponse,
 )
 
 T = TypeVar("T")

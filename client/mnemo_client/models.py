@@ -42,18 +42,18 @@ class Fusion(StrEnum):
     LINEAR = "linear"
 
 
-class _Request(BaseModel):
+class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class _Response(BaseModel):
+class ResponseModel(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
 # --- requests ---------------------------------------------------------------------------------
 
 
-class Scope(_Request):
+class Scope(RequestModel):
     """Who a memory belongs to inside a tenant; absent fields mean "not scoped by this"."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -64,7 +64,7 @@ class Scope(_Request):
     namespace: str | None = None
 
 
-class MemoryIn(_Request):
+class MemoryIn(RequestModel):
     """One memory to write."""
 
     type: MemoryType
@@ -83,7 +83,7 @@ class MemoryIn(_Request):
     fact_key: str | None = None
 
 
-class WriteRequest(_Request):
+class WriteRequest(RequestModel):
     memories: list[MemoryIn]
     prefilter: bool = True
     dedup: bool = True
@@ -92,14 +92,14 @@ class WriteRequest(_Request):
     memory: str | None = None
 
 
-class TypeWeights(_Request):
+class TypeWeights(RequestModel):
     relevance: float | None = None
     recency: float | None = None
     importance: float | None = None
     half_life_days: float | None = None
 
 
-class RankingOptions(_Request):
+class RankingOptions(RequestModel):
     search: SearchMode | None = None
     fusion: Fusion | None = None
     formula: bool | None = None
@@ -109,7 +109,7 @@ class RankingOptions(_Request):
     temporal: bool | None = None
 
 
-class RetrieveRequest(_Request):
+class RetrieveRequest(RequestModel):
     query: str
     scope: Scope = Field(default_factory=Scope)
     types: list[MemoryType] | None = None
@@ -126,7 +126,7 @@ class RetrieveRequest(_Request):
     context: dict[str, str] | None = None
 
 
-class ThreadScope(_Request):
+class ThreadScope(RequestModel):
     """A thread's scope: no `thread_id`, the thread's own id is that."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -136,7 +136,7 @@ class ThreadScope(_Request):
     namespace: str | None = None
 
 
-class WorkingItemIn(_Request):
+class WorkingItemIn(RequestModel):
     content: str
     priority: int = 5
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -145,13 +145,13 @@ class WorkingItemIn(_Request):
     context: dict[str, str] | None = None
 
 
-class ThreadIn(_Request):
+class ThreadIn(RequestModel):
     parent_thread_id: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     scope: ThreadScope | None = None
 
 
-class TurnIn(_Request):
+class TurnIn(RequestModel):
     role: Role
     content: str
     files: list[str] = Field(default_factory=list)
@@ -160,7 +160,7 @@ class TurnIn(_Request):
 # --- responses --------------------------------------------------------------------------------
 
 
-class MemoryRecord(_Response):
+class MemoryRecord(ResponseModel):
     id: str
     external_id: str | None = None
     type: MemoryType
@@ -190,7 +190,7 @@ class MemoryRecord(_Response):
     seq: int | None = None
 
 
-class WriteResultOut(_Response):
+class WriteResultOut(ResponseModel):
     id: str | None
     external_id: str | None
     status: str
@@ -200,16 +200,16 @@ class WriteResultOut(_Response):
     similarity: float | None = None
 
 
-class WriteResponse(_Response):
+class WriteResponse(ResponseModel):
     results: list[WriteResultOut]
 
 
-class MemoryPage(_Response):
+class MemoryPage(ResponseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
 
 
-class RetrievedMemory(_Response):
+class RetrievedMemory(ResponseModel):
     id: str
     external_id: str | None
     type: MemoryType
@@ -220,7 +220,7 @@ class RetrievedMemory(_Response):
     explain: dict[str, Any] | None = None
 
 
-class TypeMetadata(_Response):
+class TypeMetadata(ResponseModel):
     share: int
     redistributed: int
     tokens: int
@@ -228,7 +228,7 @@ class TypeMetadata(_Response):
     trimmed: int
 
 
-class RetrieveMetadata(_Response):
+class RetrieveMetadata(ResponseModel):
     total_tokens: int
     budget: int
     working_budget: int = 0
@@ -241,7 +241,7 @@ class RetrieveMetadata(_Response):
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 
-class RetrieveResult(_Response):
+class RetrieveResult(ResponseModel):
     """What a retrieval returns: the packed `context` to put in a prompt, the memories in it, and
     the accounts of the budget."""
 
@@ -250,166 +250,12 @@ class RetrieveResult(_Response):
     metadata: RetrieveMetadata
 
 
-class DueItem(_Response):
-    memory: MemoryRecord
-    overdue: bool
-
-
-class DueList(_Response):
-    now: datetime
-    due: list[DueItem]
-
-
-class WorkingItem(_Response):
-    id: str
-    seq: int
-    content: str
-    priority: int
-    tokens: int
-    line_tokens: dict[str, int]
-    created_at: datetime
-    metadata: dict[str, Any] = Field(default_factory=dict)
-
-
-class WorkingView(_Response):
-    task_id: str
-    items: list[WorkingItem]
-    total_tokens: int
-    max_tokens: int
-    expires_at: datetime | None
-
-
-class Replication(_Response):
-    """How many Redis replicas acknowledged a working-memory write, when the server asks for it
-    (MNEMO_WORKING__ACK_REPLICAS). `acknowledged < asked`: the write is done, but a Redis failover
-    before the replicas catch up can lose it. Resending would store it twice."""
-
-    asked: int
-    acknowledged: int
-
-
-class AppendResult(_Response):
-    item: WorkingItem
-    evicted: list[WorkingItem]
-    total_tokens: int
-    max_tokens: int
-    expires_at: datetime
-    replication: Replication | None = None
-
-
-class ClearResult(_Response):
-    task_id: str
-    archived: int
-    replication: Replication | None = None
-
-
-class Thread(_Response):
-    id: str
-    parent_thread_id: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
-    created_at: datetime
-    ttl_s: float
-    scope: Scope = Field(default_factory=Scope)
-
-
-class Turn(_Response):
-    id: str
-    thread_id: str
-    seq: int
-    role: Role
-    content: str
-    files: list[str] = Field(default_factory=list)
-    created_at: datetime
-    line_tokens: dict[str, int]
-
-
-class HistoryFile(_Response):
-    path: str
-    thread_id: str
-    seq: int
-
-
-class HistoryMetadata(_Response):
-    total_tokens: int
-    budget: int
-    encoding: str
-    turns: int
-    trimmed_count: int
-    chain: list[str]
-    cycle_detected: bool
-    depth_limited: bool
-
-
-class ThreadHistory(_Response):
-    thread_id: str
-    context: str
-    turns: list[Turn]
-    files: list[HistoryFile]
-    metadata: HistoryMetadata
-
-
-class ForgetRequest(_Request):
-    """A scope (every memory, working-memory task and thread whose scope has all the given fields) or
-    a list of memory ids, not both."""
-
-    user_id: str | None = None
-    agent_id: str | None = None
-    thread_id: str | None = None
-    namespace: str | None = None
-    ids: list[str] | None = None
-    dry_run: bool = False
-
-
-class ForgetReceipt(_Response):
-    """What a forget removed (or, with `dry_run`, would remove); `digest` is sha256 over the tenant,
-    `at` and the sorted removed ids, for proving later what was removed."""
-
-    tenant: str
-    at: datetime
-    dry_run: bool
-    scope: Scope | None
-    counts: dict[str, int]
-    removed: int
-    memory_ids: list[str]
-    task_ids: list[str]
-    thread_ids: list[str]
-    digest: str
-
-
-class HistoryAction(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    SUPERSEDED = "superseded"
-    RESTORED = "restored"
-    DELETED = "deleted"
-    FORGOTTEN = "forgotten"
-
-
-class HistoryEntry(_Response):
-    at: datetime
-    action: HistoryAction
-    tenant: str
-    agent: str | None = None
-    changed: list[str] = Field(default_factory=list)
-    content_hash: str | None = None
-    reason: str | None = None
-    receipt: str | None = None
-
-
-class MemoryHistory(_Response):
-    """A memory's change history, oldest first; never its content."""
-
-    memory_id: str
-    entries: list[HistoryEntry]
-    dropped: int = 0
-
-
-class FieldError(_Response):
+class FieldError(ResponseModel):
     field: str
     message: str
 
 
-class ProblemDetails(_Response):
+class ProblemDetails(ResponseModel):
     """RFC 9457 problem details, as every error response of mnemo carries them."""
 
     type: str
@@ -420,43 +266,3 @@ class ProblemDetails(_Response):
     code: str
     errors: list[FieldError] | None = None
     request_id: str | None = None
-
-
-# Each client model and the name of the server's schema component it mirrors (the drift test).
-SERVER_SCHEMAS: dict[type[BaseModel], str] = {
-    Scope: "Scope",
-    MemoryIn: "MemoryIn",
-    WriteRequest: "WriteRequest",
-    TypeWeights: "TypeWeights",
-    RankingOptions: "RankingOptions",
-    RetrieveRequest: "RetrieveRequest",
-    WorkingItemIn: "WorkingItemIn",
-    ThreadIn: "ThreadIn",
-    TurnIn: "TurnIn",
-    MemoryRecord: "MemoryRecord",
-    WriteResultOut: "WriteResultOut",
-    WriteResponse: "WriteResponse",
-    MemoryPage: "MemoryPage",
-    RetrievedMemory: "RetrievedMemory",
-    TypeMetadata: "TypeMetadata",
-    RetrieveMetadata: "RetrieveMetadata",
-    RetrieveResult: "RetrieveResponse",
-    DueItem: "DueItem",
-    DueList: "DueList",
-    WorkingItem: "WorkingItem",
-    WorkingView: "WorkingView",
-    Replication: "Replication",
-    AppendResult: "AppendResult",
-    ClearResult: "ClearResult",
-    Thread: "Thread",
-    Turn: "Turn",
-    HistoryFile: "HistoryFile",
-    HistoryMetadata: "HistoryMetadata",
-    ThreadHistory: "ThreadHistory",
-    ThreadScope: "ThreadScope",
-    ForgetRequest: "ForgetRequest",
-    ForgetReceipt: "ForgetReceipt",
-    HistoryEntry: "HistoryEntry",
-    MemoryHistory: "MemoryHistory",
-    ProblemDetails: "ProblemDetails",
-}

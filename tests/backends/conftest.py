@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from qdrant_client import AsyncQdrantClient
 
-from backends.edge_process import EdgeProcessIndex
-from backends.embedder import SentenceTransformerEmbedder
-from backends.qdrant_client import QdrantClientVectorIndex
-from backends.qdrant_config import QdrantConfig
-from backends.qdrant_edge import EdgeVectorIndex
-from memtypes.ports import VectorIndex
+from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder
+from mnemo.backends.qdrant.config import QdrantConfig
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_edge.process import EdgeProcessIndex
+from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
+from mnemo.memtypes.ports import VectorIndex
 from tests.backends.congruence import compare_indexes
 from tests.conftest import copy_sparse
 
@@ -21,7 +21,7 @@ DIMENSION = 8
 PREFIX = "test"
 BACKENDS = ("edge", "client")
 # Every scenario on each engine alone, and once more on both at once, their answers compared; and
-# on Qdrant Edge in a process of its own (`backends/edge_process.py`), where every call is pickled.
+# on Qdrant Edge in a process of its own (`backends/qdrant_edge/process.py`), where every call is pickled.
 SCENARIO_RUNS = (*BACKENDS, "congruent", "edge_process")
 
 

@@ -10,8 +10,8 @@ import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from memtypes.ports import IndexHealth, IndexMaintenance, VectorIndex
-from memtypes.queries import (
+from mnemo.memtypes.ports import IndexHealth, IndexMaintenance, VectorIndex
+from mnemo.memtypes.queries import (
     MemoryFilter,
     NeighbourRequest,
     ScoredPoint,
@@ -19,7 +19,7 @@ from memtypes.queries import (
     StoredPoint,
     VectorPoint,
 )
-from memtypes.types import MemoryType
+from mnemo.memtypes.types import MemoryType
 
 T = TypeVar("T")
 SCORE_TOLERANCE = 1e-4  # Edge scores in f32; the client's local mode in f64

@@ -10,15 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from backends.embedder import SentenceTransformerEmbedder
-from backends.qdrant_edge import EdgeVectorIndex
-from backends.sparse import Bm25Encoder
-from backends.tokenizer import TokenizerRegistry
-from ingest.pipeline import MemoryWriter, WriteOptions
-from memtypes.records import MemoryIn, Scope
-from memtypes.requests import RetrieveRequest, RetrieveResponse
-from memtypes.types import MemoryType
-from retrieval.pipeline import RetrievalConfig, Retriever
+from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder
+from mnemo.backends.embedding.sparse import Bm25Encoder
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.tokenizer import TokenizerRegistry
+from mnemo.ingest.pipeline import MemoryWriter, WriteOptions
+from mnemo.memtypes.records import MemoryIn, Scope
+from mnemo.memtypes.requests import RetrieveRequest, RetrieveResponse
+from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
 
 TENANT = "acme"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backends.qdrant_edge import EdgeVectorIndex
-from memtypes.errors import Unavailable
-from memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.memtypes.errors import Unavailable
+from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
+from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
 
 SEMANTIC = MemoryType.SEMANTIC

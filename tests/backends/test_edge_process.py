@@ -1,4 +1,4 @@
-"""Qdrant Edge in a process of its own (`backends/edge_process.py`): what only the process adds.
+"""Qdrant Edge in a process of its own (`backends/qdrant_edge/process.py`): what only the process adds.
 Every `VectorIndex` scenario also runs on it (tests/backends/conftest.py, "edge_process")."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from backends import edge_process
-from backends.edge_process import EdgeProcessIndex
-from memtypes.errors import Unavailable
-from memtypes.queries import MemoryFilter
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge import process as edge_process
+from mnemo.backends.qdrant_edge.process import EdgeProcessIndex
+from mnemo.memtypes.errors import Unavailable
+from mnemo.memtypes.queries import MemoryFilter
+from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
 from tests.backends.test_engine_resilience import point
 

@@ -1,4 +1,4 @@
-"""Rebuilding an Edge shard in a child process while the index serves (backends/edge_builder.py).
+"""Rebuilding an Edge shard in a child process while the index serves (backends/qdrant_edge/builder.py).
 
 Real engines and a real child process throughout; each test builds a small shard (a few seconds).
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backends import edge_layout
-from backends.edge_builder import ShardRebuild
-from backends.qdrant_edge import EdgeVectorIndex
-from memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge import layout as edge_layout
+from mnemo.backends.qdrant_edge.builder import ShardRebuild
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
+from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
 
 SEMANTIC = MemoryType.SEMANTIC

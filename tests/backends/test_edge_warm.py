@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from backends.qdrant_edge import EdgeVectorIndex
-from backends.qdrant_edge_reads import warm_dense_vectors
-from memtypes.queries import VectorPoint
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_edge.reads import warm_dense_vectors
+from mnemo.memtypes.queries import VectorPoint
+from mnemo.memtypes.types import MemoryType
 
 DIMENSION = 384  # vectors of real size: 4,000 are ~6 MB, ~1,500 pages
 POINTS = 4_000

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backends.embedder import SentenceTransformerEmbedder, _onnx_encoder, resolve_model_path
-from backends.embedder_onnx import exportable
+from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder, _onnx_encoder, resolve_model_path
+from mnemo.backends.embedding.onnx import exportable
 
 TEXTS = [
     "hi",

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from backends.qdrant_edge import EdgeVectorIndex
-from cli.main import main as mnemo
-from memtypes.limits import INT64_MAX, INT64_MIN, MAX_KEY_CHARS, MAX_METADATA_DEPTH, MAX_METADATA_NODES
-from memtypes.ports import VectorIndex
-from memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
-from memtypes.records import MemoryIn, Scope
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.cli.main import main as mnemo
+from mnemo.memtypes.limits import INT64_MAX, INT64_MIN, MAX_KEY_CHARS, MAX_METADATA_DEPTH, MAX_METADATA_NODES
+from mnemo.memtypes.ports import VectorIndex
+from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
+from mnemo.memtypes.records import MemoryIn, Scope
+from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX
 from tests.conftest import copy_sparse
 

@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from qdrant_client import AsyncQdrantClient
 
-from backends.qdrant_breaker import BreakerGuardedIndex
-from backends.qdrant_client import QdrantClientVectorIndex
-from backends.qdrant_edge import EdgeVectorIndex
-from memtypes.errors import Unavailable
-from memtypes.queries import VectorPoint
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_server.breaker import BreakerGuardedIndex
+from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
+from mnemo.memtypes.errors import Unavailable
+from mnemo.memtypes.queries import VectorPoint
+from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
 
 SEMANTIC = MemoryType.SEMANTIC
@@ -72,8 +72,8 @@ async def test_durable_writes_flush_before_returning_and_share_flushes(
 
 _KILLED_WRITER = """
 import asyncio, os, signal, sys
-from backends.qdrant_edge import EdgeVectorIndex
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.memtypes.types import MemoryType
 from tests.backends.test_engine_resilience import DIMENSION, PREFIX, point
 
 async def main() -> None:

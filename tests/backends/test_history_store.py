@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from qdrant_client import AsyncQdrantClient
 
-from backends.history_store import ClientDocumentStore, EdgeDocumentStore
-from ingest.history import ChangeHistory, entry
-from memtypes.errors import NotFound
-from memtypes.history import MAX_HISTORY_ENTRIES, HistoryAction
-from memtypes.ports import DocumentStore
-from memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant.history_store import ClientDocumentStore, EdgeDocumentStore
+from mnemo.ingest.history import ChangeHistory, entry
+from mnemo.memtypes.errors import NotFound
+from mnemo.memtypes.governance.history import MAX_HISTORY_ENTRIES, HistoryAction
+from mnemo.memtypes.ports import DocumentStore
+from mnemo.memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
+from mnemo.memtypes.types import MemoryType
 
 
 def make_store(kind: str, path: Path) -> DocumentStore:

@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 from qdrant_client import AsyncQdrantClient
 
-from backends.embedder import SentenceTransformerEmbedder
-from backends.qdrant_client import QdrantClientVectorIndex
-from backends.qdrant_edge import EdgeVectorIndex
-from backends.sparse import Bm25Encoder
-from backends.tokenizer import TokenizerRegistry
-from ingest.pipeline import MemoryWriter, WriteOptions
-from memtypes.ports import VectorIndex
-from memtypes.records import MemoryIn, Scope
-from memtypes.requests import RankingOptions, RetrieveRequest, SearchMode
-from memtypes.types import MemoryType
-from retrieval.pipeline import RetrievalConfig, Retriever
+from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder
+from mnemo.backends.embedding.sparse import Bm25Encoder
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
+from mnemo.backends.tokenizer import TokenizerRegistry
+from mnemo.ingest.pipeline import MemoryWriter, WriteOptions
+from mnemo.memtypes.ports import VectorIndex
+from mnemo.memtypes.records import MemoryIn, Scope
+from mnemo.memtypes.requests import RankingOptions, RetrieveRequest, SearchMode
+from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 SCOPE = Scope(user_id="alice")

@@ -1,5 +1,5 @@
-"""The payload cache of Qdrant Edge searches (backends/payload_cache.py): searches read payloads from
-it, and no write can leave a stale payload behind, also when searches and writes overlap."""
+"""The payload cache of Qdrant Edge searches (backends/qdrant_edge/payload_cache.py): searches read
+payloads from it, and no write can leave a stale payload behind, also when searches and writes overlap."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from backends.payload_cache import PayloadCache
-from backends.qdrant_edge import EdgeVectorIndex
-from memtypes.queries import MemoryFilter, SearchRequest
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_edge.payload_cache import PayloadCache
+from mnemo.memtypes.queries import MemoryFilter, SearchRequest
+from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX
 from tests.backends.test_vector_index import payload, points, unit_vectors
 from tests.conftest import copy_sparse

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from qdrant_client import AsyncQdrantClient, models
 
-from backends.qdrant_client import QdrantClientVectorIndex
-from backends.qdrant_sharding import QdrantSharding, ShardingMismatch, tenant_bucket
-from memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
+from mnemo.backends.qdrant_server.sharding import QdrantSharding, ShardingMismatch, tenant_bucket
+from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
+from mnemo.memtypes.types import MemoryType
 
 DIMENSION = 4
 
@@ -147,9 +147,9 @@ async def test_auto_mode_sends_no_shard_keys_and_refuses_a_custom_collection() -
 
 
 async def test_settings_reach_the_servers_index() -> None:
-    from api.services import vector_store
-    from api.settings import Settings
-    from backends.qdrant_breaker import BreakerGuardedIndex
+    from mnemo.api.config.settings import Settings
+    from mnemo.api.http.services import vector_store
+    from mnemo.backends.qdrant_server.breaker import BreakerGuardedIndex
 
     settings = Settings(
         qdrant_url="http://127.0.0.1:9",  # a closed port: only the client's version check tries it

@@ -9,8 +9,8 @@ import pytest
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 
-from backends.redis_client import RedisConfig, RedisGateway, make_client
-from memtypes.errors import Unavailable
+from mnemo.backends.redis.client import RedisConfig, RedisGateway, make_client
+from mnemo.memtypes.errors import Unavailable
 
 
 async def _late_reply(client: Redis) -> None:

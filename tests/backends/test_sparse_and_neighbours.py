@@ -11,18 +11,18 @@ import pytest
 from qdrant_client import AsyncQdrantClient, models
 from qdrant_edge import Distance, EdgeConfig, EdgeShard, EdgeVectorParams, Point, UpdateOperation
 
-from backends.qdrant_client import QdrantClientVectorIndex
-from backends.qdrant_client_vocabulary import PLAN as CLIENT_PLANNER
-from backends.qdrant_edge import EdgeVectorIndex
-from backends.qdrant_edge_vocabulary import EDGE_PLANNER
-from backends.sparse import Bm25Encoder
-from memtypes.formula import SCORE, Var
-from memtypes.ports import VectorIndex
-from memtypes.queries import Fusion, MemoryFilter, NeighbourRequest, SearchRequest, VectorPoint
-from memtypes.records import Scope
-from memtypes.types import POLICIES, MemoryType
-from retrieval.options import RetrievalConfig, resolve_tuning
-from retrieval.policy import RankingPolicy
+from mnemo.backends.embedding.sparse import Bm25Encoder
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_edge.vocabulary import EDGE_PLANNER
+from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
+from mnemo.backends.qdrant_server.vocabulary import PLAN as CLIENT_PLANNER
+from mnemo.memtypes.formula import SCORE, Var
+from mnemo.memtypes.ports import VectorIndex
+from mnemo.memtypes.queries import Fusion, MemoryFilter, NeighbourRequest, SearchRequest, VectorPoint
+from mnemo.memtypes.records import Scope
+from mnemo.memtypes.types import POLICIES, MemoryType
+from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
+from mnemo.retrieval.policy import RankingPolicy
 from tests.backends.conftest import DIMENSION, PREFIX
 from tests.backends.test_vector_index import NOW, payload, unit_vectors
 

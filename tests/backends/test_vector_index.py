@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from memtypes.formula import Expr
-from memtypes.ports import VectorIndex
-from memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
-from memtypes.records import Scope
-from memtypes.types import DAY_SECONDS, POLICIES, MemoryType
-from retrieval.policy import RankingPolicy
+from mnemo.memtypes.formula import Expr
+from mnemo.memtypes.ports import VectorIndex
+from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
+from mnemo.memtypes.records import Scope
+from mnemo.memtypes.types import DAY_SECONDS, POLICIES, MemoryType
+from mnemo.retrieval.policy import RankingPolicy
 
 DIMENSION = 8  # the fixtures' indexes are built with this size
 NOW = 1_750_000_000.0  # a fixed "now": realistic magnitude, so float precision is exercised

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from backends.embedder import SentenceTransformerEmbedder
-from memtypes.records import Scope
-from retrieval.pipeline import RetrievalConfig
+from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder
+from mnemo.memtypes.records import Scope
+from mnemo.retrieval.pipeline import RetrievalConfig
 from tests.backends.constructed_store import Store, constructed_store, contents, turn
 
 NOW = datetime(2023, 6, 1, 12, tzinfo=UTC)

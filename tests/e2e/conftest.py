@@ -10,11 +10,11 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from api.app import create_app
-from api.request_gate import LOOPBACK_BASE_URL
-from api.settings import Settings
-from backends.qdrant_edge import EdgeVectorIndex
-from backends.redis_cluster import make_cluster_client
+from mnemo.api.config.settings import Settings
+from mnemo.api.guards.request_gate import LOOPBACK_BASE_URL
+from mnemo.api.http.app import create_app
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.redis.cluster import make_cluster_client
 from tests.conftest import copy_sparse, with_test_redis
 from tests.redis_cluster import LocalCluster
 

@@ -14,8 +14,8 @@ import pytest
 import uvicorn
 from litestar import Litestar
 
-from api.app import create_app
-from api.settings import Settings
+from mnemo.api.config.settings import Settings
+from mnemo.api.http.app import create_app
 from tests.conftest import copy_sparse, with_test_redis
 
 LiveApp = Callable[..., AbstractAsyncContextManager[tuple[str, Litestar]]]

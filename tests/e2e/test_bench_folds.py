@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import main
+from mnemo.cli.main import main
 
 
 @pytest.mark.slow

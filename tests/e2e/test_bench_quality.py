@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import main
+from mnemo.cli.main import main
 
 
 def _recall(ranked: list[str], relevant: list[str], k: int) -> float:

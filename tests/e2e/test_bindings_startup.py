@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
-from api.bindings_config import BindingsConfigError
-from api.settings import Settings
+from mnemo.api.config.bindings_config import BindingsConfigError
+from mnemo.api.config.settings import Settings
+from mnemo.api.http.app import create_app
 
 BAD = """\
 resources:
@@ -39,7 +39,11 @@ def test_mnemo_serve_exits_with_the_message(tmp_path: Path) -> None:
     config.write_text(BAD)
     env = dict(os.environ, MNEMO_DATA_DIR=str(tmp_path / "data"), MNEMO_CONFIG=str(config))
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "serve"], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "mnemo.cli.main", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert (
@@ -48,7 +52,7 @@ def test_mnemo_serve_exits_with_the_message(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr + done.stdout
     # --config names the file too; a missing file is an error, not "no agents".
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "serve", "--config", str(tmp_path / "nope.yaml")],
+        [sys.executable, "-m", "mnemo.cli.main", "serve", "--config", str(tmp_path / "nope.yaml")],
         env={k: v for k, v in env.items() if k != "MNEMO_CONFIG"},
         capture_output=True,
         text=True,

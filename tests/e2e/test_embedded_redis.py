@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from backends.redis_client import EmbeddedRedis
+from mnemo.backends.redis.client import EmbeddedRedis
 from tests.e2e.conftest import AppFactory
 
 

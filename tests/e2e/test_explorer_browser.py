@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from benchmarks.explorer import CHROMIUM as CHROMIUM_PATH
-from benchmarks.explorer import CHROMIUM_ARGS
+from mnemo.benchmarks.latency.explorer import CHROMIUM as CHROMIUM_PATH
+from mnemo.benchmarks.latency.explorer import CHROMIUM_ARGS
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 from tests.e2e.test_export_import import MEMORIES
 

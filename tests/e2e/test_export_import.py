@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from qdrant_client import AsyncQdrantClient
 
-from backends.export_file import read_manifest, read_points
-from backends.history_store import ClientDocumentStore
-from backends.migration import EdgeDirReader
-from backends.qdrant_client import QdrantClientVectorIndex
-from backends.qdrant_edge import EdgeVectorIndex
-from cli.main import main
-from memtypes.queries import MemoryFilter, SearchRequest, SparseVector, VectorPoint
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant.history_store import ClientDocumentStore
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
+from mnemo.backends.transfer.export_file import read_manifest, read_points
+from mnemo.backends.transfer.migration import EdgeDirReader
+from mnemo.cli.main import main
+from mnemo.memtypes.queries import MemoryFilter, SearchRequest, SparseVector, VectorPoint
+from mnemo.memtypes.types import MemoryType
 from tests.e2e.conftest import AppFactory
 
 NOW = "2025-06-01T12:00:00Z"

@@ -1,4 +1,4 @@
-"""Per-tenant bounds (api/fairness.py), rate limits on by default with API keys, CORS only when
+"""Per-tenant bounds (api/guards/fairness.py), rate limits on by default with API keys, CORS only when
 configured: each refusal is a 429 (or 422) problem with `Retry-After`, and never touches another tenant."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from api.settings import MULTI_TENANT_RATE_PER_MINUTE
+from mnemo.api.config.settings import MULTI_TENANT_RATE_PER_MINUTE
 from tests.e2e.conftest import AppFactory
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 from tests.e2e.test_bad_input_http import assert_problem

@@ -16,10 +16,10 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.resilience import InflightWrites
-from backends.qdrant_edge import EdgeVectorIndex
-from memtypes.errors import Unavailable
-from memtypes.types import MemoryType
+from mnemo.api.guards.resilience import InflightWrites
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.memtypes.errors import Unavailable
+from mnemo.memtypes.types import MemoryType
 from tests.conftest import served_redis_env
 from tests.e2e.conftest import AppFactory
 from tests.e2e.live_server import free_port
@@ -80,7 +80,7 @@ async def test_sigterm_lets_an_inflight_write_finish_durably(
     )
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        command = [sys.executable, "-m", "cli.main", "serve"]
+        command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
         server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220 - start only
     base = f"http://127.0.0.1:{port}"
     try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from memtypes.limits import MAX_METADATA_DEPTH, MAX_METADATA_NODES
+from mnemo.memtypes.limits import MAX_METADATA_DEPTH, MAX_METADATA_NODES
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_bad_input_http import assert_problem
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from backends.qdrant_edge import EdgeVectorIndex
-from ingest.batch import Checkpoint
-from memtypes.queries import MemoryFilter
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.ingest.batch import Checkpoint
+from mnemo.memtypes.queries import MemoryFilter
+from mnemo.memtypes.types import MemoryType
 
 NAMES = ["Alice", "Bob", "Chen", "Dana", "Emeka", "Farah", "Goran", "Hana", "Ivan", "Jun"]
 THINGS = [
@@ -37,7 +37,7 @@ PLACES = ["Lisbon", "Osaka", "Nairobi", "Quito", "Oslo", "Hanoi", "Tunis", "Pert
 
 
 def ingest(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "cli.main", "ingest", *args, "--data-dir", str(data_dir), "--json"]
+    command = [sys.executable, "-m", "mnemo.cli.main", "ingest", *args, "--data-dir", str(data_dir), "--json"]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=_env())
 
 
@@ -107,7 +107,7 @@ def test_ten_thousand_lines_resume_after_a_crash_and_rerun_writes_nothing(tmp_pa
     command = [
         sys.executable,
         "-m",
-        "cli.main",
+        "mnemo.cli.main",
         "ingest",
         str(path),
         "--data-dir",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.load import LoadOptions, markdown, run_load, write_load_outputs
+from mnemo.benchmarks.load.mixed import LoadOptions, markdown, run_load, write_load_outputs
 
 
 async def test_short_mixed_load_has_no_5xx_and_loses_no_acknowledged_write(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from backends.tokenizer import TiktokenCounter
+from mnemo.backends.tokenizer import TiktokenCounter
 
 FACTS = [
     {

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks.server import Server, serve
+from mnemo.benchmarks.server import Server, serve
 from tests.conftest import copy_sparse
 
 KEYS = {"alpha": "key-alpha-0123456789", "beta": "key-beta-0123456789"}

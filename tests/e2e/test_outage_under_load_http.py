@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from backends.redis_client import EmbeddedRedis
+from mnemo.backends.redis.client import EmbeddedRedis
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 from tests.e2e.test_redis_outage_http import kill, own_redis  # noqa: F401 - a fixture
 

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from backends.redis_client import EmbeddedRedis
+from mnemo.backends.redis.client import EmbeddedRedis
 from tests.conftest import copy_sparse
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_redis_outage_http import kill, own_redis  # noqa: F401 - a fixture

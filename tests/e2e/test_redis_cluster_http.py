@@ -13,8 +13,8 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from backends.redis_cluster import make_cluster_client
-from backends.redis_keys import KeySpace
+from mnemo.backends.redis.cluster import make_cluster_client
+from mnemo.backends.redis.keys import KeySpace
 from tests.conftest import copy_sparse
 from tests.e2e.conftest import AppFactory
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from backends.redis_keys import KeySpace
+from mnemo.backends.redis.keys import KeySpace
 from tests.e2e.conftest import AppFactory
 
 A = {"Authorization": "Bearer key-a"}

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from backends.redis_client import EmbeddedRedis
+from mnemo.backends.redis.client import EmbeddedRedis
 from tests.e2e.conftest import AppFactory
 
 FACT = {"type": "semantic", "content": "The office wifi password is written on a note on the fridge door."}

@@ -35,7 +35,7 @@ def serve_env(**extra: str) -> dict[str, str]:
 
 
 def test_workers_need_a_qdrant_server_and_a_redis_server(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "cli.main", "serve", "--workers", "2", "--data-dir", str(tmp_path)]
+    command = [sys.executable, "-m", "mnemo.cli.main", "serve", "--workers", "2", "--data-dir", str(tmp_path)]
     refused = subprocess.run(command, env=serve_env(), capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1, refused.stderr  # one line, no traceback
@@ -64,7 +64,7 @@ def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[
         log = tmp_path / f"replica-{n}.log"
         logs.append(log)
         with log.open("w") as out:
-            command = [sys.executable, "-m", "cli.main", "serve"]
+            command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
             processes.append(subprocess.Popen(command, env=env, stdout=out, stderr=out))
         urls.append(f"http://127.0.0.1:{port}")
     try:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.logs import configure_logging
+from mnemo.api.config.logs import configure_logging
 from tests.e2e.conftest import AppFactory
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from backends.edge_process import EdgeProcessIndex
-from backends.qdrant_config import QdrantConfig
-from backends.tokenizer import TiktokenCounter
-from memtypes.requests import RetrieveRequest
+from mnemo.backends.qdrant.config import QdrantConfig
+from mnemo.backends.qdrant_edge.process import EdgeProcessIndex
+from mnemo.backends.tokenizer import TiktokenCounter
+from mnemo.memtypes.requests import RetrieveRequest
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_memories_http import FACTS, write
 

@@ -27,7 +27,9 @@ def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
     env.pop("MNEMO_API_KEYS", None)
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve"], env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mnemo.cli.main", "serve"], env=env, stdout=out, stderr=out
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from backends.embedder import StaticEmbedder
+from mnemo.backends.embedding.embedder import StaticEmbedder
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_memories_http import write
 
@@ -19,7 +19,7 @@ from tests.e2e.test_memories_http import write
 def static_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("static") / "model"
     result = subprocess.run(
-        [sys.executable, "-m", "cli.main", "distill", "--out", str(out), "--pca-dims", "128"],
+        [sys.executable, "-m", "mnemo.cli.main", "distill", "--out", str(out), "--pca-dims", "128"],
         capture_output=True, text=True, timeout=900, env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]

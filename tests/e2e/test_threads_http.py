@@ -9,9 +9,9 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from backends.redis_keys import KeySpace
-from backends.tokenizer import TiktokenCounter
-from memtypes.threads import MAX_CHAIN_DEPTH
+from mnemo.backends.redis.keys import KeySpace
+from mnemo.backends.tokenizer import TiktokenCounter
+from mnemo.memtypes.threads import MAX_CHAIN_DEPTH
 from tests.e2e.conftest import AppFactory
 
 CL100K = TiktokenCounter("cl100k_base")

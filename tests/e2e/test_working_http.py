@@ -11,8 +11,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from backends.redis_keys import KeySpace
-from backends.tokenizer import TiktokenCounter
+from mnemo.backends.redis.keys import KeySpace
+from mnemo.backends.tokenizer import TiktokenCounter
 from tests.e2e.conftest import AppFactory
 
 CL100K = TiktokenCounter("cl100k_base")

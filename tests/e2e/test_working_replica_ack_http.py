@@ -13,7 +13,7 @@ from typing import Any, cast
 import pytest
 import redis
 
-from backends.redis_keys import KeySpace
+from mnemo.backends.redis.keys import KeySpace
 from tests.conftest import _on_cluster
 from tests.e2e.conftest import AppFactory
 from tests.redis_cluster import LocalCluster

@@ -59,7 +59,9 @@ def mnemo_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
     )
     log = root / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve"], env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mnemo.cli.main", "serve"], env=env, stdout=out, stderr=out
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180

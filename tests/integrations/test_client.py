@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from mnemo_client import (
     AsyncMnemo,
     AuthenticationError,
@@ -24,8 +25,7 @@ from mnemo_client import (
     NotFound,
     UnknownModel,
 )
-from mnemo_client.models import SERVER_SCHEMAS
-
+from mnemo_client.schemas import SERVER_SCHEMAS
 from tests.integrations.conftest import MnemoServer, unused_url
 
 CLIENT_DIR = Path(__file__).resolve().parents[2] / "client"

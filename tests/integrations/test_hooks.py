@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mnemo_client import Mnemo
 
+from mnemo_client import Mnemo
 from tests.integrations.conftest import MnemoServer, unused_url
 
 PAYLOADS = Path(__file__).parent / "payloads"

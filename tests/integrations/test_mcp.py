@@ -16,7 +16,7 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from api.mcp_tools import TOOL_NAMES
+from mnemo.api.mcp.tools import TOOL_NAMES
 from tests.e2e.test_mcp_http import ACCEPT, INITIALIZE
 from tests.integrations.conftest import MnemoServer
 

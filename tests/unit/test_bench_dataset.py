@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.dataset import DatasetError, load_dataset, write_jsonl
-from benchmarks.synthetic import generate
-from cli.main import main
+from mnemo.benchmarks.dataset import DatasetError, load_dataset, write_jsonl
+from mnemo.benchmarks.synthetic import generate
+from mnemo.cli.main import main
 
 
 def test_generator_is_deterministic_per_seed_and_exact_in_size() -> None:

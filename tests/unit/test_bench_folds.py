@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.dataset import BenchQuery
-from benchmarks.folds import leave_one_out, paired, sign_test, units
-from memtypes.records import Scope
+from mnemo.benchmarks.dataset import BenchQuery
+from mnemo.benchmarks.quality.folds import leave_one_out, paired, sign_test, units
+from mnemo.memtypes.records import Scope
 
 
 def test_units_are_conversations_or_categories() -> None:

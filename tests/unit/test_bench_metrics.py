@@ -6,9 +6,17 @@ import math
 
 import pytest
 
-from benchmarks.baselines import pack_ranked, reciprocal_rank_fusion
-from benchmarks.metrics import ann_recall, hit_at, mean_by_group, ndcg_at, percentiles, recall_at, set_recall
-from memtypes.types import MemoryType
+from mnemo.benchmarks.metrics import (
+    ann_recall,
+    hit_at,
+    mean_by_group,
+    ndcg_at,
+    percentiles,
+    recall_at,
+    set_recall,
+)
+from mnemo.benchmarks.quality.baselines import pack_ranked, reciprocal_rank_fusion
+from mnemo.memtypes.types import MemoryType
 
 RANKED = ["a", "b", "c", "d", "e"]
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backends.tokenizer import TokenizerRegistry
-from benchmarks.cli import _sizes
-from benchmarks.latency import _stage_samples, target_lines, write_latency_outputs
-from benchmarks.scale_data import TextPool, mixed_vectors, scale_points, type_counts
-from benchmarks.server import Sample
-from ingest.pipeline import MemoryWriter
-from memtypes.records import MemoryRecord
-from memtypes.types import MemoryType
+from mnemo.backends.tokenizer import TokenizerRegistry
+from mnemo.benchmarks.cli import _sizes
+from mnemo.benchmarks.latency.retrieval import _stage_samples, target_lines, write_latency_outputs
+from mnemo.benchmarks.latency.scale_data import TextPool, mixed_vectors, scale_points, type_counts
+from mnemo.benchmarks.server import Sample
+from mnemo.ingest.pipeline import MemoryWriter
+from mnemo.memtypes.records import MemoryRecord
+from mnemo.memtypes.types import MemoryType
 
 
 def test_sizes_parse_suffixes_and_reject_nonsense() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.fold_runner import FoldOptions
-from benchmarks.target import BenchError
-from cli.main import main
+from mnemo.benchmarks.quality.fold_runner import FoldOptions
+from mnemo.benchmarks.target import BenchError
+from mnemo.cli.main import main
 
 
 def test_a_variant_named_like_a_baseline_is_refused() -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from api.bindings_config import BindingsConfigError, ConfigProblem, load_bindings, parse_bindings
-from memtypes.agents import plan_read, write_target
-from memtypes.bindings import Mode, render_key, template_variables
-from memtypes.errors import InvalidInput, ReadOnlyMemory, UnknownAgent
-from memtypes.types import MemoryType
+from mnemo.api.config.bindings_config import BindingsConfigError, ConfigProblem, load_bindings, parse_bindings
+from mnemo.memtypes.agents.bindings import Mode, render_key, template_variables
+from mnemo.memtypes.agents.resolution import plan_read, write_target
+from mnemo.memtypes.errors import InvalidInput, ReadOnlyMemory, UnknownAgent
+from mnemo.memtypes.types import MemoryType
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "mnemo.yaml"
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from memtypes.errors import InvalidInput
-from memtypes.types import MemoryType as T
-from retrieval.budget import Candidate, normalize_allocation, pack, split_budget, type_allocations
+from mnemo.memtypes.errors import InvalidInput
+from mnemo.memtypes.types import MemoryType as T
+from mnemo.retrieval.budget import Candidate, normalize_allocation, pack, split_budget, type_allocations
 
 HEADERS = {t: 5 for t in T}
 

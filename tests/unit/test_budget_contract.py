@@ -8,19 +8,19 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backends.tokenizer import TokenizerRegistry
-from memtypes.models import MODEL_REGISTRY
-from memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
-from memtypes.rendering import LINE_FORMAT, memory_line, section_header
-from memtypes.requests import RetrieveRequest
-from memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
-from memtypes.working import WorkingItem
-from retrieval.assemble import Found, LinePrices, assemble
-from retrieval.budget import normalize_allocation
-from retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
-from retrieval.options import RetrievalConfig
-from retrieval.plan import ReadPlan, resolve
-from retrieval.policy import RankingPolicy
+from mnemo.backends.tokenizer import TokenizerRegistry
+from mnemo.memtypes.models import MODEL_REGISTRY
+from mnemo.memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
+from mnemo.memtypes.rendering import LINE_FORMAT, memory_line, section_header
+from mnemo.memtypes.requests import RetrieveRequest
+from mnemo.memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
+from mnemo.memtypes.working import WorkingItem
+from mnemo.retrieval.assemble import Found, LinePrices, assemble
+from mnemo.retrieval.budget import normalize_allocation
+from mnemo.retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
+from mnemo.retrieval.options import RetrievalConfig
+from mnemo.retrieval.plan import ReadPlan, resolve
+from mnemo.retrieval.policy import RankingPolicy
 
 TOKENIZERS = TokenizerRegistry()
 CONFIG = RetrievalConfig()

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint
-from memtypes.records import Scope
-from memtypes.rendering import LINE_FORMAT
-from memtypes.requests import RankingOptions, TypeWeights
-from memtypes.types import POLICIES, MemoryType
-from retrieval.candidates import (
+from mnemo.memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint
+from mnemo.memtypes.records import Scope
+from mnemo.memtypes.rendering import LINE_FORMAT
+from mnemo.memtypes.requests import RankingOptions, TypeWeights
+from mnemo.memtypes.types import POLICIES, MemoryType
+from mnemo.retrieval.candidates import (
     LargeCounts,
     LineLengths,
     candidate_limits,
@@ -21,9 +21,9 @@ from retrieval.candidates import (
     neighbour_requests,
     suppress_near_duplicates,
 )
-from retrieval.options import RetrievalConfig, resolve_tuning
-from retrieval.policy import RankingPolicy, TimeBoost
-from retrieval.temporal import TimeWindow
+from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
+from mnemo.retrieval.policy import RankingPolicy, TimeBoost
+from mnemo.retrieval.temporal import TimeWindow
 
 
 def hit(pid: str, score: float, **payload: object) -> ScoredPoint:

@@ -6,6 +6,7 @@ import time
 
 import httpx
 import pytest
+
 from mnemo_client import AsyncMnemo, InvalidInput, Mnemo, RateLimited, Unavailable
 from mnemo_client._calls import RetryPolicy
 from mnemo_client.errors import MnemoError

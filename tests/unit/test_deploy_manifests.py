@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from api.app import create_app
-from api.bindings_config import load_bindings
-from api.resilience import EMBEDDER_PROBE_TIMEOUT_S, REDIS_PROBE_TIMEOUT_S
-from api.settings import Settings
+from mnemo.api.config.bindings_config import load_bindings
+from mnemo.api.config.settings import Settings
+from mnemo.api.guards.resilience import EMBEDDER_PROBE_TIMEOUT_S, REDIS_PROBE_TIMEOUT_S
+from mnemo.api.http.app import create_app
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -60,7 +60,7 @@ def test_every_mnemo_variable_is_a_real_setting() -> None:
     ]
     used = {name: path.name for path in files for name in mnemo_variables(path.read_text())}
     unknown = {name: where for name, where in used.items() if name not in setting_names()}
-    assert not unknown, f"not settings in api/settings.py: {unknown}"
+    assert not unknown, f"not settings in api/config/settings.py: {unknown}"
     assert {"MNEMO_QDRANT_URL", "MNEMO_REDIS_URL", "MNEMO_API_KEYS", "MNEMO_CONFIG"} <= set(used)
 
 

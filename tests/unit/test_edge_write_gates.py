@@ -1,12 +1,12 @@
-"""The write gates a shard rebuild relies on (backends/edge_writes.py): what they record and when
+"""The write gates a shard rebuild relies on (backends/qdrant_edge/writes.py): what they record and when
 they hold writes back."""
 
 from __future__ import annotations
 
 import asyncio
 
-from backends.edge_writes import WriteGates
-from memtypes.types import MemoryType
+from mnemo.backends.qdrant_edge.writes import WriteGates
+from mnemo.memtypes.types import MemoryType
 
 SEMANTIC = MemoryType.SEMANTIC
 

@@ -1,4 +1,4 @@
-"""The text rules behind merging (ingest.dedup) and newer-first ranking (retrieval.updates)."""
+"""The text rules behind merging (mnemo.ingest.dedup) and newer-first ranking (mnemo.retrieval.updates)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingest.dedup import is_negation_update, may_merge, same_identity
-from memtypes.facts import signature
-from memtypes.queries import ScoredPoint
-from memtypes.records import MemoryRecord, Scope
-from memtypes.types import MemoryType
-from retrieval.updates import newer_first, with_lift
+from mnemo.ingest.dedup import is_negation_update, may_merge, same_identity
+from mnemo.memtypes.language.facts import signature
+from mnemo.memtypes.queries import ScoredPoint
+from mnemo.memtypes.records import MemoryRecord, Scope
+from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.updates import newer_first, with_lift
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 

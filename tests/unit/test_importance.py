@@ -4,9 +4,15 @@ import asyncio
 
 import pytest
 
-from ingest.importance import IMPORTANT_AT, HeuristicReviewer, Tier, heuristic_importance, review_importance
-from memtypes.ports import Review
-from memtypes.types import MemoryType
+from mnemo.ingest.importance import (
+    IMPORTANT_AT,
+    HeuristicReviewer,
+    Tier,
+    heuristic_importance,
+    review_importance,
+)
+from mnemo.memtypes.ports import Review
+from mnemo.memtypes.types import MemoryType
 
 T = MemoryType.SEMANTIC
 

@@ -9,8 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.logs import RequestContext, configure_logging, enter_request, leave_request, resolve_format
-from api.request_context import SAFE_REQUEST_ID
+from mnemo.api.config.logs import (
+    RequestContext,
+    configure_logging,
+    enter_request,
+    leave_request,
+    resolve_format,
+)
+from mnemo.api.guards.request_context import SAFE_REQUEST_ID
 
 
 class Terminal(io.StringIO):

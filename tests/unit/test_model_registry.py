@@ -15,17 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
-from api.bindings_config import BindingsConfigError, parse_bindings
-from backends.tokenizer import TokenizerRegistry
-from memtypes.errors import UnknownModel
-from memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
-from memtypes.requests import RetrieveRequest
-from memtypes.types import POLICIES, MemoryType
-from retrieval.assemble import Found, LinePrices, assemble
-from retrieval.budget import normalize_allocation
-from retrieval.pipeline import RetrievalConfig, Retriever
-from retrieval.plan import ReadPlan
-from retrieval.policy import RankingPolicy
+from mnemo.api.config.bindings_config import BindingsConfigError, parse_bindings
+from mnemo.backends.tokenizer import TokenizerRegistry
+from mnemo.memtypes.errors import UnknownModel
+from mnemo.memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
+from mnemo.memtypes.requests import RetrieveRequest
+from mnemo.memtypes.types import POLICIES, MemoryType
+from mnemo.retrieval.assemble import Found, LinePrices, assemble
+from mnemo.retrieval.budget import normalize_allocation
+from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
+from mnemo.retrieval.plan import ReadPlan
+from mnemo.retrieval.policy import RankingPolicy
 from tests.unit.test_budget_contract import NOW, hits, working_items
 
 CORPUS = [

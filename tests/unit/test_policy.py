@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from memtypes.formula import evaluate, variable_defaults
-from memtypes.requests import TypeWeights
-from memtypes.types import DAY_SECONDS, POLICIES, MemoryType
-from retrieval.options import _weighted
-from retrieval.policy import RankingPolicy
+from mnemo.memtypes.formula import evaluate, variable_defaults
+from mnemo.memtypes.requests import TypeWeights
+from mnemo.memtypes.types import DAY_SECONDS, POLICIES, MemoryType
+from mnemo.retrieval.options import _weighted
+from mnemo.retrieval.policy import RankingPolicy
 
 NOW = 1_700_000_000.0
 

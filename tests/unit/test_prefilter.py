@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.prefilter import PrefilterConfig, SkipReason, prefilter
-from memtypes.records import MemoryIn
-from memtypes.types import MemoryType
+from mnemo.ingest.prefilter import PrefilterConfig, SkipReason, prefilter
+from mnemo.memtypes.records import MemoryIn
+from mnemo.memtypes.types import MemoryType
 
 CONFIG = PrefilterConfig()
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from memtypes.rendering import section_header, time_header
-from memtypes.types import MemoryType as T
-from retrieval.presentation import PresentedItem, render_context
+from mnemo.memtypes.rendering import section_header, time_header
+from mnemo.memtypes.types import MemoryType as T
+from mnemo.retrieval.presentation import PresentedItem, render_context
 
 
 def test_sections_in_order_and_episodic_chronological() -> None:

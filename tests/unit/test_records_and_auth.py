@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from api.auth import SINGLE_TENANT, KeyRing
-from memtypes.errors import Unauthorized
-from memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id
-from memtypes.types import MemoryType
+from mnemo.api.guards.auth import SINGLE_TENANT, KeyRing
+from mnemo.memtypes.errors import Unauthorized
+from mnemo.memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id
+from mnemo.memtypes.types import MemoryType
 
 
 def test_ids_are_deterministic_and_tenant_scoped() -> None:

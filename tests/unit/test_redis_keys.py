@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backends.redis_keys import KeySpace, encode
+from mnemo.backends.redis.keys import KeySpace, encode
 
 KEYS = KeySpace("mnemo")
 ids = st.text(min_size=1, max_size=60)

@@ -1,4 +1,4 @@
-"""The pure parts of api/request_gate.py: Host names, depth scan, the last-resort 500 and liveness."""
+"""The pure parts of api/guards/request_gate.py: Host names, depth scan, the last-resort 500 and liveness."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from api.request_gate import BodyProblem, LastResort, Liveness, check_depth, check_json_body, host_name
+from mnemo.api.guards.request_gate import (
+    BodyProblem,
+    LastResort,
+    Liveness,
+    check_depth,
+    check_json_body,
+    host_name,
+)
 
 
 @pytest.mark.parametrize(

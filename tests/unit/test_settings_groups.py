@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings
-from backends.redis_client import RedisConfig
-from ingest.working import WorkingConfig
-from ingest.write_options import WriteConfig
-from memtypes.queries import Fusion
-from memtypes.types import MemoryType
-from retrieval.options import RetrievalConfig
+from mnemo.api.config.settings import Settings
+from mnemo.backends.redis.client import RedisConfig
+from mnemo.ingest.working import WorkingConfig
+from mnemo.ingest.write_options import WriteConfig
+from mnemo.memtypes.queries import Fusion
+from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.options import RetrievalConfig
 
 
 def test_groups_are_the_components_config_objects() -> None:

@@ -1,10 +1,10 @@
-"""Who said a turn, and whom a query asks about (memtypes.speakers)."""
+"""Who said a turn, and whom a query asks about (mnemo.memtypes.language.speakers)."""
 
 from __future__ import annotations
 
 import pytest
 
-from memtypes.speakers import MAX_QUERY_KEYS, speaker_of, speakers_asked_about
+from mnemo.memtypes.language.speakers import MAX_QUERY_KEYS, speaker_of, speakers_asked_about
 
 
 @pytest.mark.parametrize(

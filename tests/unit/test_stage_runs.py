@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from memtypes.formula import Const
-from memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
-from memtypes.types import MemoryType
-from retrieval.stages import stage_runs
+from mnemo.memtypes.formula import Const
+from mnemo.memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
+from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.stages import stage_runs
 
 LINEAR_HYBRID = SearchRequest(
     memory_type=MemoryType.SEMANTIC,

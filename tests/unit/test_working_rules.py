@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.working import MAX_SUMMARY_ITEMS, choose_evictions, gist, summarize_evicted
-from memtypes.errors import InvalidInput
-from memtypes.working import WorkingItem, check_task_id
+from mnemo.ingest.working import MAX_SUMMARY_ITEMS, choose_evictions, gist, summarize_evicted
+from mnemo.memtypes.errors import InvalidInput
+from mnemo.memtypes.working import WorkingItem, check_task_id
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

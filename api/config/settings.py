@@ -1,0 +1,222 @@
+"""The one settings root: every knob is an `MNEMO_*` environment variable (or a .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from ...backends.qdrant.config import QdrantConfig
+from ...backends.redis.client import RedisConfig
+from ...ingest.threads import ThreadConfig
+from ...ingest.working import WorkingConfig
+from ...ingest.write_options import WriteConfig
+from ...retrieval.options import RetrievalConfig
+from .legacy_settings import LEGACY_NAMES, LegacyEnvSource, nest_legacy
+
+# The rate limit a server with API keys gets unless MNEMO_RATE_LIMIT_PER_MINUTE says otherwise: 50
+# requests a second per tenant, bursts of 600; far above one agent's pace, far below a flood.
+MULTI_TENANT_RATE_PER_MINUTE = 3_000
+MULTI_TENANT_RATE_BURST = 600
+
+
+class EmbeddingConfig(BaseModel):
+    """The embedding model: the `embedding` group (MNEMO_EMBEDDING__*, or MNEMO_EMBEDDING_MODEL, …)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Literal["sentence-transformers", "static"] = Field(
+        default="sentence-transformers",
+        description="`static`: a model2vec model made by `mnemo distill` (MNEMO_EMBEDDING_MODEL = its dir)",
+    )
+    model: str = "all-MiniLM-L6-v2"
+    runtime: Literal["onnx", "torch"] = Field(
+        default="onnx",
+        description="how a sentence-transformers model runs: `onnx` (ONNX Runtime, the same vectors ~3x "
+        "faster on CPU; exported once into MNEMO_ONNX_CACHE) or `torch`",
+    )
+    onnx_cache: Path | None = Field(
+        default=None,
+        description="where the exported ONNX graph is kept; unset = $XDG_CACHE_HOME/mnemo/onnx or "
+        "~/.cache/mnemo/onnx",
+    )
+    bulk_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="scheduling niceness of batch embedding (Linux, per thread): retrievals get the "
+        "cores first while a large write embeds; 0 = same priority",
+    )
+
+
+class ReviewerConfig(BaseModel):
+    """An optional LLM importance reviewer: the `reviewer` group (or MNEMO_LLM_REVIEWER_URL, …)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
+    model: str = "gpt-4o-mini"
+    api_key: SecretStr | None = None
+
+
+class Settings(BaseSettings):
+    """Server-wide knobs at the top; each component's own config is a group whose model is the very
+    config object that component takes (`settings.retrieval` is the Retriever's `RetrievalConfig`).
+
+    A group's field is set as MNEMO_<GROUP>__<FIELD> (MNEMO_REDIS__URL); every flat name of earlier
+    releases (MNEMO_REDIS_URL, MNEMO_FUSION, …; `LEGACY_NAMES`) still works, in the environment, the
+    .env file and as a keyword argument (`Settings(redis_url=...)`).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="MNEMO_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("./data"), description="where the embedded engines keep their data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    api_keys: SecretStr | None = Field(
+        default=None,
+        description="comma-separated `key:tenant` pairs; unset = single-tenant mode on 127.0.0.1 only",
+    )
+    collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
+    max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_items_per_request: int = Field(default=1_000, ge=1, le=10_000)
+    access_flush_interval_s: float = Field(
+        default=30.0,
+        gt=0.0,
+        le=3600.0,
+        description="how often access counts of retrieved memories are written",
+    )
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    # Observability: structured logs (metrics need no settings; /metrics is always served).
+    log_format: Literal["json", "text", "auto"] = Field(
+        default="auto", description="json lines, readable text, or auto: text at a terminal, else json"
+    )
+
+    # The components' groups.
+    qdrant: QdrantConfig = Field(default_factory=QdrantConfig)
+    redis: RedisConfig = Field(default_factory=RedisConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    write: WriteConfig = Field(default_factory=WriteConfig)
+    reviewer: ReviewerConfig = Field(default_factory=ReviewerConfig)
+    working: WorkingConfig = Field(default_factory=WorkingConfig)
+    threads: ThreadConfig = Field(default_factory=ThreadConfig)
+
+    # Memory resources and agent bindings: a YAML file read and validated when the app is created.
+    config: Path | None = Field(
+        default=None, description="MNEMO_CONFIG: YAML of memory resources and agents; unset = no agents"
+    )
+    # Resilience, rate limits and replicas (issue 6, scale: api/guards/rate_limit.py,
+    # api/guards/resilience.py).
+    rate_limit_per_minute: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="requests per tenant per minute, over all replicas; 0 = off; unset = "
+        f"{MULTI_TENANT_RATE_PER_MINUTE} with API keys, off without",
+    )
+    rate_limit_burst: int = Field(
+        default=0, ge=0, le=1_000_000, description="requests a tenant may send at once; 0 = a minute's worth"
+    )
+    shutdown_grace_s: float = Field(
+        default=10.0, ge=0.0, le=600.0, description="how long shutdown waits for in-flight writes"
+    )
+    # Hardening (issue 17): browsers, fair sharing between tenants (api/guards/request_gate.py,
+    # api/guards/fairness.py).
+    allowed_hosts: str = Field(
+        default="",
+        description="comma-separated Host names a keyless server answers besides loopback ones",
+    )
+    cors_origins: str = Field(
+        default="", description="comma-separated origins allowed cross-site (CORS); unset = none"
+    )
+    tenant_concurrency: int = Field(
+        default=32, ge=1, le=10_000, description="a tenant's /v1 requests at once"
+    )
+    tenant_write_concurrency: int = Field(
+        default=1, ge=1, le=1_000, description="with API keys: a tenant's memory writes at once"
+    )
+    tenant_retrieval_concurrency: int = Field(
+        default=4, ge=1, le=1_000, description="with API keys: a tenant's retrievals at once"
+    )
+    tenant_queue_s: float = Field(
+        default=5.0, ge=0.0, le=120.0, description="longest wait for a tenant's slot, then 429"
+    )
+    embed_chars_per_s: float = Field(
+        default=500_000.0, gt=0.0, description="characters a tenant's writes may embed per second"
+    )
+    embed_chars_burst: int = Field(
+        default=8_000_000, ge=1_000, description="the most one request (or a burst) may embed"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_names(cls, data: Any) -> Any:
+        """Keyword arguments under the flat names of earlier releases go to their groups."""
+        return nest_legacy(data) if isinstance(data, dict) else data
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # A nested name (MNEMO_REDIS__URL) wins over its flat alias (MNEMO_REDIS_URL) in the same place.
+        legacy = LegacyEnvSource(settings_cls, env_file=cls.model_config.get("env_file"))
+        return (
+            init_settings,
+            env_settings,
+            legacy.from_environ(),
+            dotenv_settings,
+            legacy.from_dotenv(),
+            file_secret_settings,
+        )
+
+    @classmethod
+    def env_names(cls) -> frozenset[str]:
+        """Every environment variable that sets something: top-level, grouped and flat (legacy)."""
+        names: set[str] = set()
+        for name, info in cls.model_fields.items():
+            group = info.annotation
+            if isinstance(group, type) and issubclass(group, BaseModel):
+                names.update(f"MNEMO_{name}__{field}".upper() for field in group.model_fields)
+            else:
+                names.add(f"MNEMO_{name.upper()}")
+        return frozenset(names | {f"MNEMO_{flat.upper()}" for flat in LEGACY_NAMES})
+
+    @model_validator(mode="after")
+    def _acknowledgement_needs_replicas(self) -> Settings:
+        if self.working.ack_replicas and self.redis.url is None:
+            raise ValueError(
+                "MNEMO_WORKING__ACK_REPLICAS needs a Redis with replicas (MNEMO_REDIS__URL): the "
+                "embedded redis-server has none, so no write could ever be acknowledged"
+            )
+        return self
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def allowed_host_names(self) -> frozenset[str] | None:
+        """The Host names a keyless server answers besides loopback; None: any (API keys are on)."""
+        if not self.single_tenant:
+            return None
+        return frozenset(h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip())
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def single_tenant(self) -> bool:
+        return self.api_keys is None or not self.api_keys.get_secret_value().strip()

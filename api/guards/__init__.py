@@ -1,0 +1,1 @@
+"""What every request passes before and around its handler: keys, gates, fairness, rate limits, resilience."""

@@ -1,0 +1,112 @@
+"""Requests made as an agent: `agent` + `context` instead of a scope, resolved by its bindings.
+
+A retrieval reads every namespace the agent's resources render to (each type only in the resources
+holding it), under the resources' budgets unless the request gives one; a write goes to the one
+writable resource holding the memory's type (`memory` names it when several do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request
+
+from ...ingest.working import WorkingConfig
+from ...memtypes.agents.resolution import Bindings, plan_read, write_target
+from ...memtypes.errors import FieldProblem, InvalidInput
+from ...memtypes.records import MemoryIn, Scope
+from ...memtypes.requests import RetrieveRequest
+from ...memtypes.types import MemoryType
+from ...memtypes.working import WorkingItemIn
+
+Namespaces = Mapping[MemoryType, tuple[str, ...]]
+
+
+async def provide_bindings(request: Request[Any, Any, Any]) -> Bindings:
+    bindings: Bindings = request.app.state.bindings
+    return bindings
+
+
+def _without_agent(context: object, memory: object = None) -> None:
+    for field, value in (("context", context), ("memory", memory)):
+        if value is not None:
+            raise InvalidInput(
+                f"{field} is only for requests made as an agent",
+                problems=[FieldProblem(field, "given without agent")],
+            )
+
+
+def _no_scope(scope: Scope, field: str) -> None:
+    if scope.items():
+        raise InvalidInput(
+            "give either agent (with context) or an explicit scope, not both",
+            problems=[FieldProblem(field, "an agent's memories decide the scope")],
+        )
+
+
+def retrieval_as_agent(
+    bindings: Bindings, tenant: str, data: RetrieveRequest, default_budget: int
+) -> tuple[RetrieveRequest, Namespaces | None]:
+    """The request with the agent's types, budget and allocation filled in, and its namespaces."""
+    if data.agent is None:
+        _without_agent(data.context)
+        return data, None
+    _no_scope(data.scope, "scope")
+    agent = bindings.agent(tenant, data.agent)
+    requested = data.types if "types" in data.model_fields_set else None
+    plan = plan_read(agent, data.context or {}, requested, default_budget)
+    updates: dict[str, Any] = {"types": list(plan.types)}
+    if data.budget_tokens is None and data.model is None:
+        updates["budget_tokens"] = plan.budget
+    if data.allocation is None:
+        updates["allocation"] = {t.value: share for t, share in plan.allocation.items()}
+    if data.task_id is not None and data.working_budget_tokens is None and plan.working_budget:
+        updates["working_budget_tokens"] = plan.working_budget
+    return data.model_copy(update=updates), plan.namespaces
+
+
+def writes_as_agent(
+    bindings: Bindings,
+    tenant: str,
+    agent_name: str | None,
+    context: Mapping[str, str] | None,
+    memory: str | None,
+    items: list[MemoryIn],
+) -> list[MemoryIn]:
+    """Each memory with its scope set to the namespace of the resource it is written to."""
+    if agent_name is None:
+        _without_agent(context, memory)
+        return items
+    agent = bindings.agent(tenant, agent_name)
+    namespaces: dict[str, str] = {}
+    out: list[MemoryIn] = []
+    for i, item in enumerate(items):
+        _no_scope(item.scope, f"memories[{i}].scope")
+        target = write_target(agent, item.type, memory, f"memories[{i}]")
+        namespace = namespaces.get(target.resource.id) or target.namespace(context or {})
+        namespaces[target.resource.id] = namespace
+        out.append(item.model_copy(update={"scope": Scope(namespace=namespace)}))
+    return out
+
+
+def working_limits_as_agent(
+    bindings: Bindings, tenant: str, data: WorkingItemIn, defaults: WorkingConfig
+) -> WorkingConfig | None:
+    """An append made as an agent goes through its writable resource holding `working` memories
+    (403 when it binds that read-only) and takes that resource's max tokens and TTL.
+
+    The task itself stays `(tenant, task_id)`: a task id already names one piece of work.
+    """
+    if data.agent is None:
+        _without_agent(data.context)
+        return None
+    agent = bindings.agent(tenant, data.agent)
+    target = write_target(agent, MemoryType.WORKING, None, "item")
+    target.namespace(data.context or {})  # the agent's context must still fit its key (422 otherwise)
+    own = target.resource.working
+    if own is None:
+        return defaults
+    return defaults.model_copy(
+        update={"max_tokens": own.max_tokens or defaults.max_tokens, "ttl_s": own.ttl_s or defaults.ttl_s}
+    )

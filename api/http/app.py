@@ -1,0 +1,171 @@
+"""`create_app(settings)`: the Litestar application. Nothing is opened at import time."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.types import Message, Scope
+
+from ...memtypes.errors import MnemoError
+from ...memtypes.ports import Embedder
+from ..config.bindings_config import load_bindings
+from ..config.logs import configure_logging
+from ..config.settings import Settings
+from ..guards.fairness import FairShare, open_fairness
+from ..guards.rate_limit import open_rate_limit, rate_limit_guard
+from ..guards.request_context import RequestContextMiddleware
+from ..guards.request_gate import LastResort, Liveness, RequestGate
+from ..guards.resilience import InflightWrites, TrackWrites
+from ..mcp.http import McpEndpoint
+from ..ui import routes as ui_routes
+from . import governance_routes, routes, thread_routes, working_routes
+from .agent_requests import provide_bindings
+from .metrics import (
+    MetricsController,
+    MnemoMetrics,
+    counting_engine_errors,
+    prometheus_config,
+    record_response,
+)
+from .problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
+from .providers import component_providers
+from .services import open_services
+
+log = logging.getLogger("mnemo")
+
+
+def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Litestar's automatic OPTIONS answer lists the methods of one handler only; a path served by
+    several handlers (GET and DELETE on /v1/memories/{id}) must list them all."""
+    methods_by_path: dict[str, str] = {}
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+            return
+        handler = scope.get("route_handler")
+        paths: set[str] = getattr(handler, "paths", set())
+        if not methods_by_path:
+            for route in app.routes:
+                methods_by_path[route.path] = ", ".join(sorted(getattr(route, "methods", ())))
+        allowed = next((methods_by_path[p] for p in paths if p in methods_by_path), None)
+        if allowed:
+            MutableScopeHeaders.from_message(message)["allow"] = allowed
+
+    return before_send
+
+
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
+    """`embedder`: one to serve with instead of the one the settings name (the benchmarks' cache)."""
+    settings = settings or Settings()
+    bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
+    metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
+    mcp = McpEndpoint(settings.single_tenant)  # /mcp: the MCP tools over streamable HTTP
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.services = await open_services(settings, bindings.models, embedder)
+        for engine, breaker in app.state.services.breakers.items():
+            metrics.watch_breaker(engine, breaker)
+        app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
+        app.state.services.start()
+        if app.state.services.keys.single_tenant:
+            log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
+        # What startup built (~590k objects: the model's and the libraries' modules, vocabularies) is
+        # exempt from the cyclic collector: each full collection walked it all, a ~350 ms pause every
+        # few hundred retrievals at 100k memories (benchmarks/README.md). Frozen objects are still
+        # freed by reference counting; only cycles among them wait for the unfreeze at shutdown. No
+        # collection first: it found ~160 unreachable objects and cost ~300 ms (seconds in tests).
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()  # what the app held may be collected again once it closes
+            # In-flight writes finish (bounded) before the engines close; Edge flushes on close.
+            await app.state.inflight.drain(settings.shutdown_grace_s)
+            services, app.state.services = app.state.services, None
+            await services.close()
+
+    app = Litestar(
+        route_handlers=[
+            routes.write_memories,
+            routes.get_memory,
+            routes.delete_memory,
+            routes.list_memories,
+            routes.retrieve,
+            routes.complete_memory,
+            routes.cancel_memory,
+            routes.mark_used,
+            routes.restore_memory,
+            routes.due_memories,
+            routes.health,
+            routes.ready,
+            working_routes.append_working_item,
+            working_routes.read_working,
+            working_routes.clear_working,
+            thread_routes.create_thread,
+            thread_routes.append_turn,
+            thread_routes.thread_history,
+            MetricsController,
+            mcp.route,
+            governance_routes.forget,  # issue 20: forget, change history
+            governance_routes.memory_history,
+            governance_routes.scope_holdings,
+            ui_routes.explorer_page,  # the explorer at /ui
+            ui_routes.explorer_asset,
+        ],
+        dependencies={
+            **component_providers(),  # a handler asks for what it uses: `catalog`, `retriever`, …
+            "tenant": Provide(routes.provide_tenant),
+            "bindings": Provide(provide_bindings),
+        },
+        exception_handlers={
+            MnemoError: counting_engine_errors(mnemo_error_handler),
+            ValidationException: validation_handler,
+            HTTPException: http_error_handler,
+            Exception: counting_engine_errors(internal_error_handler),
+        },
+        lifespan=[lifespan, mcp.lifespan],
+        middleware=[prometheus_config(metrics).middleware, TrackWrites(), FairShare()],
+        cors_config=CORSConfig(allow_origins=settings.cors_origin_list)
+        if settings.cors_origin_list
+        else None,
+        after_request=record_response,
+        guards=[rate_limit_guard],
+        request_max_body_size=settings.max_request_bytes,
+        openapi_config=OpenAPIConfig(title="mnemo", version="0.1.0", path="/schema"),
+        logging_config=None,
+    )
+    app.before_send.append(_complete_allow_header(app))
+    app.state.bindings = bindings
+    app.state.metrics = metrics
+    # Outermost, around routing and error handling: every response (a 404 of an unknown path too)
+    # carries X-Request-ID, and every log line of the request its id.
+    # Inside it: liveness (answered before anything else), then the browser and body rules
+    # (api/guards/request_gate.py).
+    gate = RequestGate(
+        LastResort(app.asgi_handler),
+        settings.allowed_host_names,
+        frozenset(settings.cors_origin_list),
+        settings.max_request_bytes,
+    )
+    app.asgi_handler = RequestContextMiddleware(Liveness(gate))
+    app.state.inflight = InflightWrites()
+    app.state.fairness = open_fairness(settings)
+    return app
+
+
+def create_app_from_env() -> Litestar:
+    """The factory `mnemo serve --workers N` gives uvicorn: each worker process builds its own app
+    from the MNEMO_* environment (which `mnemo serve` sets from its flags before forking)."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)  # a fresh process: set up its logging
+    return create_app(settings)

@@ -1,0 +1,75 @@
+"""HTTP routes that govern memory: per-subject forget with a receipt, per-memory change history, and
+which working-memory tasks and threads a scope has (what the explorer and forget look at)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from pydantic import BaseModel, Field
+
+from ...ingest.forget import Forgetter
+from ...ingest.history import ChangeHistory
+from ...ingest.threads import Threads
+from ...ingest.working import WorkingMemory
+from ...memtypes.errors import FieldProblem, InvalidInput
+from ...memtypes.governance.forget import ForgetReceipt, ForgetRequest
+from ...memtypes.governance.history import MemoryHistory
+from ...memtypes.records import Scope
+from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
+from .routes import ScopeIdParam
+
+
+class ScopeHoldings(BaseModel):
+    task_ids: list[str] = Field(description="working-memory tasks recorded with this scope, sorted")
+    thread_ids: list[str] = Field(description="threads started with this scope, sorted")
+
+
+@post(
+    "/v1/forget",
+    status_code=200,
+    summary="Remove every memory, working-memory task and thread of a scope (or listed memory ids)",
+    description="Tenant-bound; `dry_run` reports without removing. The receipt's digest is sha256 over "
+    "the tenant, the time and the sorted removed ids, so the caller can prove later what was removed.",
+    responses={**COMMON_PROBLEMS, **LOCKED},
+)
+async def forget(
+    data: JSONBody[ForgetRequest], forgetter: NamedDependency[Forgetter], tenant: NamedDependency[str]
+) -> ForgetReceipt:
+    return await forgetter.forget(tenant, data)
+
+
+@get(
+    "/v1/memories/{memory_id:uuid}/history",
+    summary="A memory's change history, oldest first (never its content)",
+    responses={**COMMON_PROBLEMS, **NOT_FOUND},
+)
+async def memory_history(
+    memory_id: FromPath[UUID], changes: NamedDependency[ChangeHistory], tenant: NamedDependency[str]
+) -> MemoryHistory:
+    return await changes.read(tenant, str(memory_id))
+
+
+@get(
+    "/v1/scopes/live",
+    summary="The working-memory tasks and threads of a scope (those started with a `scope`)",
+    responses=COMMON_PROBLEMS,
+)
+async def scope_holdings(
+    working: NamedDependency[WorkingMemory],
+    threads: NamedDependency[Threads],
+    tenant: NamedDependency[str],
+    user_id: ScopeIdParam = None,
+    agent_id: ScopeIdParam = None,
+    thread_id: ScopeIdParam = None,
+    namespace: ScopeIdParam = None,
+) -> ScopeHoldings:
+    # The query parameters are checked against the scope pattern already.
+    scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
+    if not scope.items():
+        raise InvalidInput("name a scope", problems=[FieldProblem("user_id", "give a scope field")])
+    tasks = await working.store.in_scope(tenant, scope)
+    thread_ids = await threads.store.in_scope(tenant, scope)
+    return ScopeHoldings(task_ids=sorted(tasks), thread_ids=sorted(thread_ids))

@@ -1,0 +1,308 @@
+"""HTTP routes: memories (write, read, list, delete), retrieval, health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...ingest.history import ChangeHistory, entry
+from ...ingest.lifecycle import AccessLog, Lifecycle
+from ...ingest.pipeline import MemoryWriter, WriteOptions
+from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
+from ...memtypes.agents.resolution import Bindings
+from ...memtypes.errors import FieldProblem, InvalidInput
+from ...memtypes.governance.history import HistoryAction, acting_agent
+from ...memtypes.jsontypes import JsonBool
+from ...memtypes.limits import bounded_instant
+from ...memtypes.queries import MemoryFilter
+from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
+from ...memtypes.requests import RetrieveRequest, RetrieveResponse
+from ...memtypes.types import MemoryType
+from ...retrieval.catalog import Catalog
+from ...retrieval.pipeline import Retriever
+from ..config.logs import bind_tenant
+from ..config.settings import Settings
+from ..guards.resilience import readiness
+from .agent_requests import retrieval_as_agent, writes_as_agent
+from .batches import write_in_slices
+from .memory_release import release_memory
+from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
+from .services import Services
+
+ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
+WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
+WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
+
+
+class WriteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, as in every nested model
+
+    memories: list[MemoryIn] = Field(min_length=1, max_length=10_000)
+    prefilter: JsonBool = Field(
+        default=True, description="drop too-short, filler and exact-duplicate memories"
+    )
+    dedup: JsonBool = Field(
+        default=True, description="merge near-duplicates: the newest supersedes the older"
+    )
+    # Agent bindings (MNEMO_CONFIG): write into the agent's memory resources instead of a scope.
+    agent: AgentName | None = Field(default=None, description="write as this agent")
+    context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
+    memory: str | None = Field(
+        default=None,
+        pattern=RESOURCE_ID_PATTERN,
+        description="the resource to write to, when several hold a type",
+    )
+
+
+class WriteResultOut(BaseModel):
+    id: str | None
+    external_id: str | None
+    status: str
+    reason: str | None = None
+    importance: float | None = None
+    importance_tier: str | None = Field(default=None, description="caller | consensus | single | heuristic")
+    similarity: float | None = Field(default=None, description="merged near-duplicate: cosine similarity")
+
+
+class WriteResponse(BaseModel):
+    results: list[WriteResultOut]
+
+
+class MemoryPage(BaseModel):
+    memories: list[MemoryRecord]
+    next_cursor: str | None
+
+
+def _instant(raw: str, field: str) -> datetime:
+    """An ISO 8601 date-time with a time zone, strictly: no epoch numbers, no naive times."""
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidInput(
+            f"{field} must be an ISO 8601 date-time with a time zone",
+            problems=[FieldProblem(field, "not an ISO 8601 date-time with a time zone")],
+        )
+    try:
+        return bounded_instant(moment)  # years 1900..2200: far ones overflow UTC conversion
+    except ValueError as exc:
+        raise InvalidInput(f"{field} {exc}", problems=[FieldProblem(field, str(exc))]) from None
+
+
+def _scope(
+    user_id: str | None, agent_id: str | None, thread_id: str | None, namespace: str | None = None
+) -> Scope:
+    try:
+        return Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
+    except ValueError as exc:
+        raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
+
+
+def tenant_of(request: Request[Any, Any, Any], services: Services) -> str:
+    return services.keys.tenant_for(request.headers.get("authorization"))
+
+
+async def provide_tenant(request: Request[Any, Any, Any]) -> str:
+    tenant = tenant_of(request, request.app.state.services)
+    bind_tenant(tenant)  # the request's log lines (its access line included) name the tenant
+    return tenant
+
+
+@post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
+async def write_memories(
+    request: Request[Any, Any, Any],
+    data: JSONBody[WriteRequest],
+    settings: NamedDependency[Settings],
+    writer: NamedDependency[MemoryWriter],
+    tenant: NamedDependency[str],
+    bindings: NamedDependency[Bindings],
+) -> WriteResponse:
+    limit = settings.max_items_per_request
+    if len(data.memories) > limit:
+        raise InvalidInput(
+            f"at most {limit} memories per request",
+            problems=[FieldProblem("memories", f"more than {limit} items")],
+        )
+    # Embedding is the costly part of a write: charged to the tenant's allowance (api/guards/fairness.py).
+    chars = sum(len(m.content) for m in data.memories)
+    request.app.state.fairness.embed.spend(tenant, chars)
+    options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
+    acting_agent.set(data.agent)  # the change history records who wrote
+    memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
+    results = await write_in_slices(writer, tenant, memories, options)
+    await release_memory(chars)  # a big batch's peak heap goes back to the OS
+    return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
+
+
+@get("/v1/memories/{memory_id:uuid}", summary="Read one memory", responses=WITH_ID)
+async def get_memory(
+    memory_id: FromPath[UUID],
+    catalog: NamedDependency[Catalog],
+    access_log: NamedDependency[AccessLog],
+    tenant: NamedDependency[str],
+) -> MemoryRecord:
+    return access_log.with_pending(tenant, await catalog.find(tenant, str(memory_id)))
+
+
+@delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
+async def delete_memory(
+    memory_id: FromPath[UUID],
+    catalog: NamedDependency[Catalog],
+    changes: NamedDependency[ChangeHistory],
+    tenant: NamedDependency[str],
+) -> None:
+    record = await catalog.delete(tenant, str(memory_id))
+    deleted = entry(tenant, HistoryAction.DELETED, content_hash=record.content_hash)
+    await changes.record(tenant, [(record.id, deleted)])
+
+
+@get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
+async def list_memories(
+    catalog: NamedDependency[Catalog],
+    access_log: NamedDependency[AccessLog],
+    tenant: NamedDependency[str],
+    memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
+    user_id: ScopeIdParam = None,
+    agent_id: ScopeIdParam = None,
+    thread_id: ScopeIdParam = None,
+    namespace: ScopeIdParam = None,
+    include_superseded: FromQuery[bool] = False,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+) -> MemoryPage:
+    flt = MemoryFilter(
+        tenant=tenant,
+        scope=_scope(user_id, agent_id, thread_id, namespace),
+        include_superseded=include_superseded,
+    )
+    page = await catalog.page(flt, memory_type, limit, cursor)
+    records = [access_log.with_pending(tenant, r) for r in page.records]
+    return MemoryPage(memories=records, next_cursor=page.next_cursor)
+
+
+@post(
+    "/v1/retrieve",
+    status_code=200,
+    summary="Ranked memories for a query, packed into a token budget",
+    responses=COMMON_PROBLEMS,
+)
+async def retrieve(
+    data: JSONBody[RetrieveRequest],
+    settings: NamedDependency[Settings],
+    retriever: NamedDependency[Retriever],
+    access_log: NamedDependency[AccessLog],
+    tenant: NamedDependency[str],
+    bindings: NamedDependency[Bindings],
+) -> RetrieveResponse:
+    data, namespaces = retrieval_as_agent(bindings, tenant, data, settings.retrieval.default_budget_tokens)
+    result = await retriever.retrieve(tenant, data, namespaces)
+    # Noted in memory only; written to the index by the periodic flush, never on this path.
+    access_log.note_retrieval(tenant, data, result)
+    return result
+
+
+@post(
+    "/v1/memories/{memory_id:uuid}/complete",
+    status_code=200,
+    summary="Mark a prospective memory done",
+    responses=WITH_TYPE_RULE,
+)
+async def complete_memory(
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+) -> MemoryRecord:
+    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "done")
+
+
+@post(
+    "/v1/memories/{memory_id:uuid}/cancel",
+    status_code=200,
+    summary="Cancel a prospective memory",
+    responses=WITH_TYPE_RULE,
+)
+async def cancel_memory(
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+) -> MemoryRecord:
+    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "cancelled")
+
+
+@post(
+    "/v1/memories/{memory_id:uuid}/used",
+    status_code=200,
+    summary="Count a use of a procedure",
+    responses=WITH_TYPE_RULE,
+)
+async def mark_used(
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+) -> MemoryRecord:
+    return await lifecycle.mark_used(await catalog.find(tenant, str(memory_id)))
+
+
+@post(
+    "/v1/memories/{memory_id:uuid}/restore",
+    status_code=200,
+    summary="Undo a merge: a superseded memory becomes current again",
+    responses={**WITH_ID, **NOT_SUPERSEDED},
+)
+async def restore_memory(
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+) -> MemoryRecord:
+    return await lifecycle.restore(await catalog.find(tenant, str(memory_id)))
+
+
+class DueItem(BaseModel):
+    memory: MemoryRecord
+    overdue: bool
+
+
+class DueList(BaseModel):
+    now: datetime
+    due: list[DueItem]
+
+
+@get("/v1/prospective/due", summary="Pending intentions that are due or overdue", responses=COMMON_PROBLEMS)
+async def due_memories(
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+    now: Annotated[str | None, QueryParameter(format="date-time", max_length=64)] = None,
+    within_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0,
+    user_id: ScopeIdParam = None,
+    agent_id: ScopeIdParam = None,
+    thread_id: ScopeIdParam = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+) -> DueList:
+    moment = _instant(now, "now") if now is not None else utcnow()
+    flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
+    records = await catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
+    due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
+    return DueList(now=moment, due=due)
+
+
+@get("/health", summary="Liveness")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/ready", summary="Readiness of every dependency")
+async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    # Per-dependency status (vectors, redis, embedder) and the rules: api/guards/resilience.py.
+    status_code, body = await readiness(getattr(request.app.state, "services", None))
+    return Response(body, status_code=status_code)

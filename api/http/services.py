@@ -1,0 +1,277 @@
+"""The engines and pipelines one app instance runs on, opened in the lifespan, closed on shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from aiobreaker import CircuitBreaker
+
+from ...backends.embedding.embedder import open_embedder
+from ...backends.embedding.sparse import Bm25Encoder
+from ...backends.llm_reviewer import OpenAICompatibleReviewer
+from ...backends.redis.client import RedisGateway, open_redis
+from ...backends.redis.keys import KeySpace
+from ...backends.redis.locks import RedisLocks
+from ...backends.redis.threads import RedisThreadStore
+from ...backends.redis.working import RedisWorkingStore
+from ...backends.tokenizer import TokenizerRegistry
+from ...ingest.forget import Forgetter
+from ...ingest.history import ChangeHistory
+from ...ingest.lifecycle import AccessLog, Lifecycle
+from ...ingest.pipeline import MemoryWriter
+from ...ingest.threads import Threads
+from ...ingest.working import WorkingMemory
+from ...memtypes.errors import Unavailable
+from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
+from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
+from ...retrieval.catalog import Catalog
+from ...retrieval.pipeline import Retriever
+from ...retrieval.threads import ThreadHistoryReader
+from ..config.settings import Settings
+from ..guards.auth import KeyRing
+
+if TYPE_CHECKING:
+    from qdrant_client import AsyncQdrantClient
+
+log = logging.getLogger("mnemo.services")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    keys: KeyRing
+    index: VectorIndex
+    embedder: Embedder
+    tokenizers: TokenizerRegistry
+    writer: MemoryWriter
+    retriever: Retriever
+    catalog: Catalog
+    lifecycle: Lifecycle
+    access_log: AccessLog
+    reviewers: list[OpenAICompatibleReviewer]
+    redis: RedisGateway
+    locks: RedisLocks  # for any read-modify-write across replicas (e.g. the write path's supersede)
+    working: WorkingMemory
+    threads: Threads
+    history: ThreadHistoryReader
+    # Per-memory change history and per-subject forget (issue 20).
+    changes: ChangeHistory
+    forgetter: Forgetter
+    # The circuit breakers in front of the engines, by engine: what /metrics follows.
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    _flusher: asyncio.Task[None] | None = None
+    _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        """Background work that lives as long as the app: flushing access bookkeeping, archiving
+        expired working memory."""
+        self._flusher = asyncio.create_task(self._flush_access_periodically())
+        self._sweeper = asyncio.create_task(self._sweep_working_memory())
+
+    async def _flush_access_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.access_flush_interval_s)
+            try:
+                await self.access_log.flush(paced=False)
+            except Exception:  # bookkeeping must never take the service down; try again next round
+                log.exception("flushing access bookkeeping failed")
+
+    async def _sweep_working_memory(self) -> None:
+        """Every replica may sweep: the task lock and a re-check under it archive each task once
+        (and archive ids are deterministic anyway)."""
+        while True:
+            await asyncio.sleep(self.settings.working.sweep_interval_s)
+            try:
+                if swept := await self.working.sweep():
+                    log.info("archived %d expired working-memory task(s)", swept)
+            except Unavailable as exc:
+                log.debug("working-memory sweep skipped: %s", exc.detail)
+            except Exception:  # the sweep must never take the service down; try again next round
+                log.exception("working-memory sweep failed")
+
+    async def close(self) -> None:
+        for task in (self._flusher, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self.access_log.flush(paced=False)
+        for reviewer in self.reviewers:
+            await reviewer.close()
+        await self.redis.close()
+        await self.changes.store.close()
+        await self.index.close()
+        self.embedder.close()
+
+
+@dataclass(frozen=True)
+class VectorStore:
+    """The vector index, the change history's store beside it, and the breaker guarding them."""
+
+    index: VectorIndex
+    documents: DocumentStore
+    breaker: CircuitBreaker | None  # a Qdrant server's; embedded Qdrant Edge has none
+    client: AsyncQdrantClient | None = None  # a server's, for tools that read it directly (import)
+
+
+def vector_store(settings: Settings, dimension: int) -> VectorStore:
+    """A Qdrant server's (`MNEMO_QDRANT__URL`) collections, or Qdrant Edge shards in the data dir."""
+    from ...backends.qdrant.history_store import ClientDocumentStore, EdgeDocumentStore
+
+    qdrant = settings.qdrant
+    if qdrant.url:
+        from qdrant_client import AsyncQdrantClient
+
+        from ...backends.qdrant_server.breaker import BreakerGuardedIndex
+        from ...backends.qdrant_server.index import QdrantClientVectorIndex
+        from ...backends.qdrant_server.sharding import QdrantSharding
+
+        api_key = qdrant.api_key.get_secret_value() if qdrant.api_key else None
+        timeout = max(1, round(qdrant.timeout_s))  # the client takes whole seconds
+        client = AsyncQdrantClient(url=qdrant.url, api_key=api_key, timeout=timeout)
+        sharding = QdrantSharding(qdrant.sharding, qdrant.shard_keys, qdrant.replication_factor)
+        inner = QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
+        guarded = BreakerGuardedIndex(inner, qdrant.breaker_failures, qdrant.breaker_reset_s)
+        # The change history on the same server, through the same client.
+        documents: DocumentStore = ClientDocumentStore(client, settings.collection_prefix)
+        return VectorStore(guarded, documents, guarded.breaker, client)
+    from ...backends.qdrant_edge.index import EdgeVectorIndex
+    from ...backends.qdrant_edge.process import EdgeProcessIndex
+
+    directory = settings.data_dir / "qdrant"
+    engine = EdgeProcessIndex if qdrant.engine_process else EdgeVectorIndex
+    index = engine(
+        directory,
+        settings.collection_prefix,
+        dimension,
+        optimize_threshold=qdrant.optimize_threshold,
+        durable_writes=qdrant.durable_writes,
+        payload_cache=qdrant.payload_cache,
+        build_in_child=qdrant.build_in_child,
+    )
+    documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)
+    return VectorStore(index, documents, None)
+
+
+async def start_pending_builds(index: VectorIndex, min_backlog: int = 5_000) -> None:
+    """At start-up: build pending HNSW indexes in the background, off the serving path (Qdrant Edge
+    rebuilds a shard in a child process and swaps it in), so the service is ready at once."""
+    maintenance = index.maintenance()
+    if maintenance is None:
+        return
+    started = await maintenance.build_in_background(min_backlog)
+    if started:
+        log.info("building the HNSW indexes of %s in the background", ", ".join(mt.value for mt in started))
+
+
+async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
+    """Build pending HNSW indexes now, blocking: after a bulk load (`mnemo ingest`, `mnemo import`).
+
+    In-process: qdrant-edge-py holds the GIL for a whole `optimize()`, so nothing else of this
+    process runs meanwhile; a serving process uses `start_pending_builds` instead.
+    """
+    maintenance = index.maintenance()
+    if maintenance is None:
+        return
+    backlog = await maintenance.index_backlog()
+    if backlog >= min_backlog:
+        log.info("building HNSW indexes for %d unindexed vectors before serving", backlog)
+        await maintenance.optimize()
+
+
+async def open_services(
+    settings: Settings, models: Sequence[RegisteredModel] = (), embedder: Embedder | None = None
+) -> Services:
+    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here).
+    `embedder`: one to use instead of the one the settings name (the benchmarks' embedding cache);
+    the services own it from here on and close it."""
+    keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
+    tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
+    embedding = settings.embedding
+    embedder = embedder or open_embedder(
+        embedding.backend, embedding.model, embedding.runtime, embedding.onnx_cache, embedding.bulk_niceness
+    )
+    store = vector_store(settings, embedder.dimension)
+    index, documents = store.index, store.documents
+    await index.open()
+    await start_pending_builds(index)
+    try:
+        await documents.open()
+    except BaseException:
+        await index.close()
+        raise
+    sparse = Bm25Encoder()
+    try:
+        redis = await open_redis(settings.redis, settings.data_dir)
+    except BaseException:
+        await documents.close()
+        await index.close()
+        raise
+    keyspace = KeySpace(settings.redis.key_prefix, cluster=settings.redis.cluster)
+    locks = RedisLocks(redis, keyspace)
+    working = settings.working
+    working_store = RedisWorkingStore(redis, keyspace, ack=(working.ack_replicas, working.ack_timeout_ms))
+    await working_store.warn_if_too_few_replicas()
+    thread_store = RedisThreadStore(redis, keyspace)
+    log.info(
+        "mnemo ready: vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
+        (settings.qdrant.url and "qdrant server") or f"qdrant edge at {settings.data_dir / 'qdrant'}",
+        f"embedded at {redis.embedded.socket_path}"
+        if redis.embedded
+        else ("cluster" if settings.redis.cluster else "server"),
+        settings.embedding.model,
+        embedder.dimension,
+        "single-tenant (no API keys)" if keys.single_tenant else "API keys",
+    )
+    reviewers = []
+    reviewer = settings.reviewer
+    if reviewer.url:
+        api_key = reviewer.api_key.get_secret_value() if reviewer.api_key else None
+        reviewers.append(
+            OpenAICompatibleReviewer(reviewer.url, reviewer.model, api_key, settings.write.review_timeout_s)
+        )
+    # Replicas exist only with a Qdrant server: an embedded Edge data dir is held by one process (its
+    # WAL lock), where the writer's process lock is exact and a crashed run can leave no stale lock.
+    shared_locks = locks if settings.qdrant.url else None
+    writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks)
+    changes = writer.history = ChangeHistory(documents)
+    return Services(
+        settings=settings,
+        keys=keys,
+        index=index,
+        embedder=embedder,
+        tokenizers=tokenizers,
+        writer=writer,
+        retriever=Retriever(
+            index,
+            embedder,
+            tokenizers,
+            settings.retrieval,
+            working_store,
+            sparse,
+            {**MODEL_REGISTRY, **model_specs(models)},
+        ),
+        catalog=Catalog(index),
+        lifecycle=Lifecycle(index, writer),
+        access_log=AccessLog(index, writer),
+        reviewers=reviewers,
+        redis=redis,
+        locks=locks,
+        working=WorkingMemory(
+            working_store,
+            locks,
+            writer,
+            tokenizers,
+            settings.working,
+        ),
+        threads=Threads(thread_store, locks, writer, tokenizers, settings.threads),
+        history=ThreadHistoryReader(thread_store, tokenizers),
+        changes=changes,
+        forgetter=Forgetter(index, working_store, thread_store, locks, changes),
+        breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
+    )

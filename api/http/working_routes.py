@@ -1,0 +1,55 @@
+"""HTTP routes of working memory: the live scratchpad of one task, kept in Redis."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
+
+from ...ingest.working import WorkingMemory
+from ...memtypes.agents.resolution import Bindings
+from ...memtypes.working import TASK_ID_PATTERN, AppendResult, ClearResult, WorkingItemIn, WorkingView
+from .agent_requests import working_limits_as_agent
+from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, LOCKED
+
+TaskId = Annotated[str, PathParameter(pattern=TASK_ID_PATTERN, max_length=128)]
+WRITE_PROBLEMS = {**COMMON_PROBLEMS, **LOCKED}
+APPEND_PROBLEMS = {**WRITE_PROBLEMS, **AGENT_PROBLEMS}
+
+
+@post(
+    "/v1/working/{task_id:str}/items",
+    status_code=201,
+    summary="Append an item to a task's working memory",
+    responses=APPEND_PROBLEMS,
+)
+async def append_working_item(
+    task_id: TaskId,
+    data: JSONBody[WorkingItemIn],
+    working: NamedDependency[WorkingMemory],
+    tenant: NamedDependency[str],
+    bindings: NamedDependency[Bindings],
+) -> AppendResult:
+    limits = working_limits_as_agent(bindings, tenant, data, working.config)
+    return await working.append(tenant, task_id, data, limits)
+
+
+@get("/v1/working/{task_id:str}", summary="A task's working memory, newest first", responses=COMMON_PROBLEMS)
+async def read_working(
+    task_id: TaskId, working: NamedDependency[WorkingMemory], tenant: NamedDependency[str]
+) -> WorkingView:
+    return await working.read(tenant, task_id)
+
+
+@delete(
+    "/v1/working/{task_id:str}",
+    status_code=200,
+    summary="Clear a task: archive its items, then drop it",
+    responses=WRITE_PROBLEMS,
+)
+async def clear_working(
+    task_id: TaskId, working: NamedDependency[WorkingMemory], tenant: NamedDependency[str]
+) -> ClearResult:
+    return await working.clear(tenant, task_id)

@@ -1,0 +1,77 @@
+"""`/mcp`: the MCP tools over streamable HTTP, mounted in the service itself.
+
+Authenticated by the same bearer keys as the REST API (a missing or unknown key is a 401 problem
+before any MCP message is read). Each tool call is then an in-process request to this same app
+(httpx's ASGI transport, no socket) carrying the caller's `Authorization` header, so it is scoped to
+the key's tenant, validated and rate-limited exactly like the REST call it stands for.
+
+Stateless and JSON-answering: no MCP session lives in one process, so `mnemo serve --workers N`
+behind a load balancer serves `/mcp` like any other route. The SDK's session manager has a task
+group that must run for the app's whole life: `lifespan` runs it inside the app's lifespan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from litestar import Litestar, Request
+from litestar.handlers import ASGIRouteHandler, asgi
+from litestar.types import Receive, Scope, Send
+from mcp.server.mcpserver import Context
+from mcp.server.transport_security import TransportSecuritySettings
+
+from mnemo_client import AsyncMnemo
+
+from .tools import build_mcp_server
+
+MCP_PATH = "/mcp"
+# The in-process base URL of the tools' client: a loopback Host, which every Host policy admits.
+_SELF_URL = "http://127.0.0.1"
+_LOOPBACK_HOSTS = TransportSecuritySettings(
+    enable_dns_rebinding_protection=True,
+    allowed_hosts=["127.0.0.1", "127.0.0.1:*", "localhost", "localhost:*", "[::1]", "[::1]:*"],
+    allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"],
+)
+
+
+class McpEndpoint:
+    """The MCP server of one app: its tools, its session manager, its mount and its lifespan."""
+
+    def __init__(self, single_tenant: bool) -> None:
+        self._app: Litestar | None = None
+        self.server = build_mcp_server(self._client_for)
+        # A keyless server answers loopback only; the SDK's DNS-rebinding check keeps a web page
+        # from reaching it through a hostile name. With keys, the bearer key is the protection.
+        security = (
+            _LOOPBACK_HOSTS
+            if single_tenant
+            else TransportSecuritySettings(enable_dns_rebinding_protection=False)
+        )
+        self.server.streamable_http_app(stateless_http=True, json_response=True, transport_security=security)
+        self.manager = self.server.session_manager
+        self.route: ASGIRouteHandler = asgi(MCP_PATH, is_mount=True, copy_scope=True)(self._handle)
+
+    @asynccontextmanager
+    async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
+        self._app = app
+        async with self.manager.run():
+            yield
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request: Request[Any, Any, Any] = Request(scope)
+        # Unauthorized (401 problem, `WWW-Authenticate`) before the body is read.
+        request.app.state.services.keys.tenant_for(request.headers.get("authorization"))
+        await self.manager.handle_request(scope, receive, send)  # type: ignore[arg-type]
+
+    @asynccontextmanager
+    async def _client_for(self, ctx: Context) -> AsyncIterator[AsyncMnemo]:
+        if self._app is None:
+            raise RuntimeError("the MCP endpoint serves only inside the app's lifespan")
+        authorization = (ctx.headers or {}).get("authorization")
+        transport = httpx.ASGITransport(app=self._app)  # type: ignore[arg-type]  # Litestar is an ASGI app
+        headers = {"Authorization": authorization} if authorization else None
+        async with AsyncMnemo(_SELF_URL, headers=headers, transport=transport, max_retries=0) as client:
+            yield client

@@ -1,0 +1,205 @@
+"""mnemo's MCP tools, over the Python client: one definition for both transports.
+
+`mnemo mcp` (stdio) gives them a client of a running service; the service's own `/mcp` endpoint
+gives them a client of itself in-process, carrying the caller's bearer key (api/mcp/http.py). Either
+way every tool call is an ordinary API request: validated, rate-limited and scoped to the key's
+tenant by the service, never by this module. Imports only `mcp` and `mnemo_client`: the stdio server
+never loads the engines.
+
+Scope arguments are flat (`user_id`, `agent_id`, `thread_id`), which a model fills more reliably
+than a nested object. Each tool answers text a model can read, with structured content alongside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, TextContent
+from pydantic import Field
+
+from mnemo_client import AsyncMnemo, MnemoError
+
+T = TypeVar("T")
+ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
+
+INSTRUCTIONS = (
+    "Long-term memory for this conversation's user. Call `recall` with the user's request before "
+    "answering anything that may depend on what they told you before; call `remember` for facts, "
+    "preferences, decisions and commitments worth keeping; `forget` removes a memory by the id "
+    "`recall` or `list_memories` showed. `working_*` is a scratchpad for the current task."
+)
+
+UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
+AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
+ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
+TaskId = Annotated[str, Field(description="the task's id: 1-128 characters of [A-Za-z0-9._:@+-]")]
+StoredType = Literal["semantic", "episodic", "procedural", "prospective"]
+
+
+def _scope(user_id: str | None, agent_id: str | None, thread_id: str | None) -> dict[str, str]:
+    given = {"user_id": user_id, "agent_id": agent_id, "thread_id": thread_id}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _refused(error: MnemoError) -> ToolError:
+    """What the model reads when mnemo refuses a call: the reason and the fields, so it can fix them."""
+    fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in error.errors)
+    return ToolError(f"mnemo refused ({error.code}): {error.detail}" + (f" [{fields}]" if fields else ""))
+
+
+def _result(text: str, structured: dict[str, Any]) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+
+def _memory_line(memory: Any) -> str:
+    return f"- [{memory.type}] {memory.id}: {memory.content}"
+
+
+def build_mcp_server(client_for: ClientFor) -> MCPServer:
+    """The MCP server with mnemo's tools; `client_for(ctx)` opens the client a call uses."""
+    server = MCPServer("mnemo", instructions=INSTRUCTIONS, version="0.1.0")
+
+    async def call(ctx: Context, action: Callable[[AsyncMnemo], Awaitable[T]]) -> T:
+        """One client call; mnemo's refusal becomes a tool error the model can read and act on."""
+        try:
+            async with client_for(ctx) as mnemo:
+                return await action(mnemo)
+        except MnemoError as error:
+            raise _refused(error) from None
+
+    @server.tool(
+        description="Store a memory. type: semantic (a fact or preference), episodic (something that "
+        "happened), procedural (how to do something), prospective (an intention: give due_at or "
+        "trigger). Rewriting the same fact updates it instead of duplicating it."
+    )
+    async def remember(
+        content: Annotated[str, Field(description="the memory, one self-contained statement")],
+        ctx: Context,
+        type: Annotated[StoredType, Field(description="the kind of memory")] = "semantic",
+        user_id: UserId = None,
+        agent_id: AgentId = None,
+        thread_id: ThreadId = None,
+        importance: Annotated[
+            float | None, Field(ge=0, le=1, description="0..1; omit to let mnemo judge")
+        ] = None,
+        due_at: Annotated[str | None, Field(description="prospective: ISO 8601 date-time with zone")] = None,
+        trigger: Annotated[
+            str | None, Field(description="prospective: a phrase that should recall it")
+        ] = None,
+    ) -> CallToolResult:
+        memory: dict[str, Any] = {
+            "type": type,
+            "content": content,
+            "scope": _scope(user_id, agent_id, thread_id),
+        }
+        optional = {"importance": importance, "due_at": due_at, "trigger": trigger}
+        memory |= {k: v for k, v in optional.items() if v is not None}
+        (result,) = (await call(ctx, lambda m: m.write([memory]))).results
+        text = f"{result.status}: memory {result.id}" + (f" ({result.reason})" if result.reason else "")
+        return _result(text, result.model_dump(mode="json"))
+
+    @server.tool(
+        description="Recall what is known that is relevant to a query: the memories that fit a token "
+        "budget, packed as context text, with their ids. Use the user's request (or a question) as "
+        "the query."
+    )
+    async def recall(
+        query: Annotated[str, Field(description="what to recall: a question or the user's request")],
+        ctx: Context,
+        user_id: UserId = None,
+        agent_id: AgentId = None,
+        thread_id: ThreadId = None,
+        budget_tokens: Annotated[int | None, Field(ge=1, description="the context's token budget")] = None,
+        model: Annotated[str | None, Field(description="or: budget a share of this model's window")] = None,
+        types: Annotated[list[StoredType] | None, Field(description="memory types to search")] = None,
+        task_id: Annotated[str | None, Field(description="put this task's working memory first")] = None,
+    ) -> CallToolResult:
+        scope = _scope(user_id, agent_id, thread_id)
+        found = await call(
+            ctx,
+            lambda m: m.retrieve(
+                query, scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id
+            ),
+        )
+        ids = [m.id for m in found.memories]
+        text = found.context or "No stored memory matches."
+        if ids:
+            text += "\n\nmemory ids: " + ", ".join(f"{m.id} ({m.type})" for m in found.memories)
+        structured = {
+            "context": found.context,
+            "ids": ids,
+            "memories": [m.model_dump(mode="json", exclude_none=True) for m in found.memories],
+            "metadata": found.metadata.model_dump(
+                mode="json", include={"total_tokens", "budget", "encoding", "exact"}
+            ),
+        }
+        return _result(text, structured)
+
+    @server.tool(description="Delete one memory for good, by the id `recall` or `list_memories` gave.")
+    async def forget(
+        id: Annotated[str, Field(description="the memory's id (a UUID)")], ctx: Context
+    ) -> CallToolResult:
+        await call(ctx, lambda m: m.delete(id))
+        return _result(f"deleted memory {id}", {"id": id, "deleted": True})
+
+    @server.tool(description="List stored memories, newest first, one page at a time (pass next_cursor on).")
+    async def list_memories(
+        ctx: Context,
+        type: Annotated[StoredType | Literal["working"] | None, Field(description="only this type")] = None,
+        user_id: UserId = None,
+        agent_id: AgentId = None,
+        thread_id: ThreadId = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="memories per page")] = 20,
+        cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
+    ) -> CallToolResult:
+        filters = {"type": type, "limit": limit, **_scope(user_id, agent_id, thread_id)}
+        page = await call(ctx, lambda m: m.list_page(cursor, **filters))
+        lines = [_memory_line(m) for m in page.memories] or ["No memories."]
+        if page.next_cursor:
+            lines.append(f"(more: next_cursor={page.next_cursor})")
+        structured = {
+            "memories": [m.model_dump(mode="json", exclude_none=True) for m in page.memories],
+            "next_cursor": page.next_cursor,
+        }
+        return _result("\n".join(lines), structured)
+
+    @server.tool(
+        description="Add a note to a task's working memory (a scratchpad that `recall` with task_id "
+        "puts first). Higher priority (0..10) survives longer when the scratchpad is full."
+    )
+    async def working_append(
+        task_id: TaskId,
+        content: Annotated[str, Field(description="the note")],
+        ctx: Context,
+        priority: Annotated[int, Field(ge=0, le=10, description="0..10")] = 5,
+    ) -> CallToolResult:
+        appended = await call(ctx, lambda m: m.working(task_id).append(content, priority=priority))
+        text = f"added item {appended.item.id} ({appended.total_tokens}/{appended.max_tokens} tokens used)"
+        if appended.evicted:
+            text += f"; {len(appended.evicted)} older item(s) moved to episodic memory"
+        return _result(text, appended.model_dump(mode="json"))
+
+    @server.tool(description="Read a task's working memory, newest first.")
+    async def working_get(task_id: TaskId, ctx: Context) -> CallToolResult:
+        view = await call(ctx, lambda m: m.working(task_id).read())
+        lines = [f"- [p{i.priority}] {i.content}" for i in view.items] or ["(empty)"]
+        text = f"Working memory of task {task_id} ({len(view.items)} items):\n" + "\n".join(lines)
+        return _result(text, view.model_dump(mode="json"))
+
+    @server.tool(description="Clear a task's working memory when the task is done (its items are archived).")
+    async def working_clear(task_id: TaskId, ctx: Context) -> CallToolResult:
+        cleared = await call(ctx, lambda m: m.working(task_id).clear())
+        return _result(
+            f"cleared task {task_id}: {cleared.archived} item(s) archived", cleared.model_dump(mode="json")
+        )
+
+    return server
+
+
+TOOL_NAMES: Sequence[str] = (
+    "remember", "recall", "forget", "list_memories", "working_append", "working_get", "working_clear",
+)  # fmt: skip

@@ -1,0 +1,1 @@
+"""The explorer page at `/ui`: its route and the three static files it serves."""

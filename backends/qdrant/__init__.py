@@ -1,0 +1,1 @@
+"""What both Qdrant indexes share: collection schema, search planning, config and the history store."""

@@ -1,0 +1,158 @@
+"""`mnemo doctor`: find, and with `fix` remove, what a Qdrant Edge store cannot read back.
+
+A record the engine cannot decode (before issue 17, metadata nested 127 levels deep was accepted:
+Edge's serde_json stops at 128) makes every read of its shard fail, and even deleting it fails (the
+delete reads the old payload to update the payload indexes). The way out, found on the engine:
+
+1. A shard whose write-ahead log holds such an entry does not load at all ("Can't deserialize
+   entry"). With durable writes (the default) every acknowledged write was flushed into the
+   segments before it was acknowledged, so the WAL holds nothing the segments lack: it is moved
+   aside (`wal.doctor-<time>`, kept, never deleted) and the shard loads from its segments.
+2. Point ids are listed without payloads (that read never decodes one); payloads are read in
+   batches, and a failing batch one point at a time, to name the unreadable points.
+3. The shard is rebuilt: every readable record (payload and vectors) is copied into a fresh shard,
+   which takes the old one's place; the old shard is kept beside it (`<shard>.doctor-<time>`), so
+   nothing is destroyed, the unreadable records included.
+
+It works on a stopped store: an Edge shard is opened by one process at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qdrant_edge import EdgeShard, Point, ScrollRequest, UpdateOperation
+
+from ...memtypes.types import MemoryType
+from ..qdrant.schema import DENSE
+from .index import EdgeVectorIndex
+from .layout import live_shard_dir
+
+log = logging.getLogger("mnemo.doctor")
+_BATCH = 256
+
+
+@dataclass
+class ShardReport:
+    memory_type: MemoryType
+    points: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    wal_set_aside: Path | None = None
+    backup: Path | None = None  # the shard as it was, when it was rebuilt without unreadable records
+    error: str | None = None
+
+
+def stored_dimension(shard_dir: Path) -> int:
+    config = json.loads((shard_dir / "edge_config.json").read_text(encoding="utf-8"))
+    return int(config["vectors"][DENSE]["size"])
+
+
+def _load(index: EdgeVectorIndex, path: Path, report: ShardReport, fix: bool) -> EdgeShard | None:
+    try:
+        return index._load_shard(path)
+    except Exception as exc:
+        if "wal" not in str(exc).lower():
+            report.error = str(exc)
+            return None
+        if not fix:
+            report.error = f"the write-ahead log cannot be read ({exc}); `--fix` sets it aside"
+            return None
+    aside = path / f"wal.doctor-{time.strftime('%Y%m%dT%H%M%S')}"
+    shutil.move(str(path / "wal"), str(aside))
+    report.wal_set_aside = aside
+    log.warning("%s: unreadable write-ahead log moved to %s", path.name, aside)
+    return index._load_shard(path)
+
+
+def _all_ids(shard: EdgeShard) -> list[str]:
+    ids: list[str] = []
+    offset = None
+    while True:
+        request = ScrollRequest(offset=offset, limit=_BATCH * 4, with_payload=False, with_vector=False)
+        records, offset = shard.scroll(request)
+        ids.extend(str(r.id) for r in records)
+        if offset is None:
+            return ids
+
+
+def _unreadable(shard: EdgeShard, ids: list[str]) -> list[str]:
+    bad: list[str] = []
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        if _readable(shard, batch):
+            continue
+        for point_id in batch:  # some payload of the batch does not decode: find which, one by one
+            if not _readable(shard, [point_id]):
+                bad.append(point_id)
+    return bad
+
+
+def _readable(shard: EdgeShard, ids: list[str]) -> bool:
+    try:
+        shard.retrieve(list[Any](ids), True, False)
+    except Exception:  # the engine's one exception type: a payload that does not decode
+        return False
+    return True
+
+
+def _rebuild(index: EdgeVectorIndex, shard: EdgeShard, path: Path, ids: list[str], bad: set[str]) -> Path:
+    """Copy every readable record into a fresh shard that takes `path`'s place; the old shard is
+    kept beside it (returned). Deleting in place is not enough: a delete reads the old payload, and
+    after the WAL was set aside the engine skips operations numbered below a point's version."""
+    fresh = path.with_name(f"{path.name}.doctor-new")
+    if fresh.exists():
+        shutil.rmtree(fresh)  # left by an interrupted run: only ever a partial copy
+    target = index._open_shard(fresh)
+    try:
+        keep = [i for i in ids if i not in bad]
+        for start in range(0, len(keep), _BATCH):
+            records = shard.retrieve(list[Any](keep[start : start + _BATCH]), True, True)
+            points = [Point(str(r.id), r.vector or {}, r.payload or {}) for r in records]
+            target.update(UpdateOperation.upsert_points(points))
+        target.flush()
+    finally:
+        target.close()
+    shard.close()
+    backup = path.with_name(f"{path.name}.doctor-{time.strftime('%Y%m%dT%H%M%S')}")
+    path.rename(backup)
+    fresh.rename(path)
+    return backup
+
+
+def examine(data_dir: Path, prefix: str, fix: bool = False) -> list[ShardReport]:
+    """Examine every shard of the Edge store under `data_dir` (its `qdrant` dir); `fix` repairs."""
+    reports: list[ShardReport] = []
+    for memory_type in MemoryType:
+        report = ShardReport(memory_type)
+        reports.append(report)
+        path = live_shard_dir(data_dir, prefix, memory_type)
+        if not path.exists():
+            continue
+        index = EdgeVectorIndex(data_dir, prefix, stored_dimension(path))
+        shard = _load(index, path, report, fix)
+        if shard is None:
+            continue
+        ids = _all_ids(shard)
+        report.points = len(ids)
+        report.unreadable = _unreadable(shard, ids)
+        if not (fix and report.unreadable):
+            shard.close()
+            continue
+        report.backup = _rebuild(index, shard, path, ids, set(report.unreadable))
+        report.removed = list(report.unreadable)
+        if report.wal_set_aside is not None:  # it moved with the old shard
+            report.wal_set_aside = report.backup / report.wal_set_aside.name
+        log.warning(
+            "%s: left out %d unreadable record(s); the old shard is kept in %s",
+            path.name,
+            len(report.removed),
+            report.backup,
+        )
+    return reports

@@ -1,0 +1,400 @@
+"""`VectorIndex` on Qdrant Edge: the Qdrant engine in-process, one shard directory per memory type.
+
+Edge calls block: writes, counts and builds go through `asyncio.to_thread`; searches and neighbour
+lookups run on the caller's thread (see below), and a search batch makes one `query_batch` call per
+shard. Edge never builds its HNSW index by itself: once more than `optimize_threshold` vectors
+of a type are unindexed, the type's shard is rebuilt in a child process and swapped in
+(builder.py); `optimize()` still builds in-process, blocking.
+
+Caveat, measured with qdrant-edge-py 0.9: the binding holds the GIL for the whole of every call, so
+a worker thread does not let other Python code run meanwhile. That is why threads are no faster
+than serial calls, why reads skip the thread hop altogether, and why an `optimize()` in this
+process stalls every request while it runs (45-100 s at 100k vectors); hence the child process.
+
+Reads are in reads.py (`EdgeReads`, mixed in); payloads come from a `PayloadCache` kept coherent here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import logging
+import math
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qdrant_edge import (
+    Distance,
+    EdgeConfig,
+    EdgeOptimizersConfig,
+    EdgeShard,
+    EdgeSparseVectorParams,
+    EdgeVectorParams,
+    KeywordIndexParams,
+    Modifier,
+    PayloadSchemaType,
+    Point,
+    UpdateOperation,
+)
+
+from ...memtypes.errors import Unavailable
+from ...memtypes.ports import IndexHealth, IndexMaintenance
+from ...memtypes.queries import (
+    VectorPoint,
+)
+from ...memtypes.types import MemoryType
+from ..qdrant.schema import (
+    DENSE,
+    PAYLOAD_INDEXES,
+    SPARSE,
+    IndexKind,
+    canonical_ids,
+)
+from . import layout as edge_layout
+from .builder import ShardRebuild
+from .group_flush import GroupFlush, wal_sync
+from .payload_cache import PayloadCache
+from .reads import EdgeReads, warm_dense_vectors
+from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
+from .vocabulary import EDGE_PLANNER as PLAN
+from .writes import WriteGates
+
+log = logging.getLogger(__name__)
+
+# Points per payload update in one thread hop (~1.5 ms of held GIL at 16).
+_POINTS_PER_HOP = 16
+# Segments smaller than this many vectors stay unindexed (brute force over them is as fast as HNSW).
+_MIN_POINTS_TO_INDEX = 1_000
+_SCHEMA: dict[IndexKind, PayloadSchemaType | KeywordIndexParams] = {
+    IndexKind.TENANT: KeywordIndexParams(is_tenant=True),
+    IndexKind.KEYWORD: PayloadSchemaType.Keyword,
+    IndexKind.BOOL: PayloadSchemaType.Bool,
+    IndexKind.FLOAT: PayloadSchemaType.Float,
+}
+
+
+@dataclass(frozen=True)
+class IndexingStatus:
+    points: int
+    indexed_vectors: int
+
+
+def _in_use_by_another_process(exc: Exception) -> bool:
+    # Edge reports a held WAL lock as "failed to open WAL …: Can't init WAL: Kind(WouldBlock)".
+    return "WouldBlock" in str(exc)
+
+
+_unindexed = unindexed_dense_vectors
+
+
+class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
+    """One Edge shard per memory type under `data_dir`: `<prefix>_<type>`, or the generation of it
+    the last rebuild made live (`backends/qdrant_edge/layout.py`)."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        prefix: str,
+        dimension: int,
+        *,
+        optimize_threshold: int = 20_000,
+        indexing_threshold_kb: int | None = None,
+        durable_writes: bool = False,
+        payload_cache: int = 0,
+        build_in_child: bool = True,
+        warm_on_open: bool = True,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.
+        self.payloads = PayloadCache(payload_cache)
+        # True: every write returns only once flushed to disk (see backends/qdrant_edge/group_flush.py).
+        self.durable_writes = durable_writes
+        self._group_flush: dict[MemoryType, GroupFlush] = {}
+        self.prefix = prefix
+        self.dimension = dimension
+        self.optimize_threshold = optimize_threshold
+        self.build_in_child = build_in_child  # False: background builds stall this process (benchmarks)
+        self.warm_on_open = warm_on_open  # False: leave the vectors unmapped until searched (tests)
+        if indexing_threshold_kb is None:
+            points = min(_MIN_POINTS_TO_INDEX, optimize_threshold)
+            indexing_threshold_kb = max(1, math.ceil(points * dimension * 4 / 1024))
+        self.indexing_threshold_kb = indexing_threshold_kb  # a rebuild's child builds with it too
+        # Payloads in RAM, not memory-mapped from disk: the ranking formula reads fields of every
+        # candidate (a retrieval's engine CPU at 100k: -25 %, measured), and payload reads of cache
+        # misses cost half. ~0.7 KB a memory. The deprecated flag is the only way to say it:
+        # `payload_memory` has no in-RAM placement (Pinned is taken as Cached).
+        self._config = EdgeConfig(
+            vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
+            sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)},
+            optimizers=EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb),
+            on_disk_payload=False,
+        )
+        # A dir written before hybrid search has no sparse vector: it is loaded without declaring
+        # one (the stored segments would not match), then gains it (old points simply lack it).
+        self._legacy_config = EdgeConfig(
+            vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
+            optimizers=EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb),
+            on_disk_payload=False,
+        )
+        self._shards: dict[MemoryType, EdgeShard] = {}
+        self._optimize_locks: dict[MemoryType, asyncio.Lock] = {}
+        # Strong references to background rebuilds: the event loop keeps only weak ones.
+        self._background: dict[MemoryType, asyncio.Task[None]] = {}
+        self.rebuilds: dict[MemoryType, ShardRebuild] = {}  # the ones running (tests reach the child)
+        self.writes = WriteGates()  # what a rebuild needs from the write path
+        # Unindexed vectors left after the last build (too few to index); growth is counted from it,
+        # upsert by upsert (measuring the shard after every upsert would cost a count over it).
+        self._unindexed_floor: dict[MemoryType, int] = {}
+        self._unindexed_now: dict[MemoryType, int] = {}
+        self._closing = False
+
+    def shard_path(self, memory_type: MemoryType) -> Path:
+        """The live shard's dir: `<prefix>_<type>`, or the generation its last rebuild recorded."""
+        return edge_layout.live_shard_dir(self.data_dir, self.prefix, memory_type)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._shards:
+            return
+        shards = await asyncio.to_thread(self._open_all)
+        for memory_type in shards:  # another process may have written while the dir was closed
+            self.payloads.invalidate(memory_type)
+        self._unindexed_now = await asyncio.to_thread(lambda: {mt: _unindexed(s) for mt, s in shards.items()})
+        self._shards = shards
+        self._optimize_locks = {mt: asyncio.Lock() for mt in shards}
+        # The shard is looked up at sync time: a rebuild may have swapped it since the write (and
+        # flushed the new one whole before it went live).
+        self._group_flush = {
+            mt: GroupFlush(
+                functools.partial(self._sync_live_wal, mt), functools.partial(self._flush_live, mt)
+            )
+            for mt in shards
+        }
+        self._closing = False
+
+    def _open_all(self) -> dict[MemoryType, EdgeShard]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        shards: dict[MemoryType, EdgeShard] = {}
+        try:
+            for memory_type in MemoryType:
+                for stale in edge_layout.remove_stale(self.data_dir, self.prefix, memory_type):
+                    log.info("removed %s, left by an interrupted or finished index rebuild", stale.name)
+                shards[memory_type] = self._open_shard(self.shard_path(memory_type))
+                if self.warm_on_open:
+                    warm_dense_vectors(shards[memory_type], self.dimension)
+        except BaseException:
+            for shard in shards.values():  # do not keep half of the shards locked
+                shard.close()
+            raise
+        return shards
+
+    def _open_shard(self, path: Path) -> EdgeShard:
+        shard = EdgeShard.create(str(path), self._config) if not path.exists() else self._load_shard(path)
+        try:
+            # Indexes are added on load too, so a dir written by an older version gains new ones.
+            existing = set(shard.info().payload_schema)
+            for field, kind in PAYLOAD_INDEXES:
+                if field not in existing:
+                    shard.update(UpdateOperation.create_field_index(field, _SCHEMA[kind]))
+        except BaseException:
+            shard.close()
+            raise
+        return shard
+
+    def _load_shard(self, path: Path) -> EdgeShard:
+        try:
+            # Passing the config checks it against the stored segments and updates the optimizer
+            # settings on disk.
+            return EdgeShard.load(str(path), self._config)
+        except Exception as exc:
+            if _in_use_by_another_process(exc):
+                raise Unavailable(
+                    detail=f"the data dir {self.data_dir} is in use by another mnemo process "
+                    f"(shard {path.name} is locked); stop it or point this one at another dir",
+                    dependency="qdrant_edge",
+                ) from exc
+            if "incompatible" not in str(exc).lower():
+                raise
+        # Written before hybrid search: open it as it is and add the sparse vector to it.
+        shard = EdgeShard.load(str(path), self._legacy_config)
+        try:
+            shard.update(UpdateOperation.create_sparse_vector(SPARSE, modifier=Modifier.Idf))
+        except BaseException:
+            shard.close()
+            raise
+        log.info("added the %s sparse vector to the %s shard written by an older mnemo", SPARSE, path.name)
+        return shard
+
+    async def close(self) -> None:
+        self._closing = True
+        for task in self._background.values():
+            task.cancel()  # a rebuild stopped half-way leaves the live shard as it was
+        await asyncio.gather(*self._background.values(), return_exceptions=True)
+        # Holding every optimize lock means no optimization (background or `optimize()`) is running
+        # in a thread on a shard we are about to close; ones still waiting find no shard and return.
+        async with contextlib.AsyncExitStack() as held:
+            for lock in self._optimize_locks.values():
+                await held.enter_async_context(lock)
+            shards, self._shards = self._shards, {}
+        if shards:
+            await asyncio.to_thread(self._close_all, list(shards.values()))
+
+    @staticmethod
+    def _close_all(shards: list[EdgeShard]) -> None:
+        for shard in shards:
+            shard.flush()
+            shard.close()
+
+    async def ready(self) -> bool:
+        return bool(self._shards) and not self._closing
+
+    def _shard(self, memory_type: MemoryType) -> EdgeShard:
+        try:
+            return self._shards[memory_type]
+        except KeyError:
+            raise Unavailable(detail="the Qdrant Edge index is not open", dependency="qdrant_edge") from None
+
+    # What a rebuild (`backends/qdrant_edge/builder.py`) uses: the live shard, this index's way of opening
+    # (created with its config and payload indexes) and loading one at a path.
+    shard_of = _shard
+    open_shard_at = _open_shard
+    load_shard_at = _load_shard
+
+    def swap_shard(self, memory_type: MemoryType, shard: EdgeShard) -> EdgeShard:
+        """Put a rebuilt shard in the type's place (its writes held shut); answers the old one."""
+        old, self._shards[memory_type] = self._shards[memory_type], shard
+        self.payloads.invalidate(memory_type)  # the same points, but no payload outlives its shard
+        return old
+
+    def _flush_live(self, memory_type: MemoryType) -> None:
+        self._shard(memory_type).flush()
+
+    def _sync_live_wal(self, memory_type: MemoryType) -> None:
+        wal_sync(self.shard_path(memory_type))
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
+        if not points:
+            return
+        async with self._writing(memory_type, [p.id for p in points]):
+            shard = self._shard(memory_type)
+            await asyncio.to_thread(self._upsert, shard, list(points))
+        await self._make_durable(memory_type)
+        self._unindexed_now[memory_type] = self._unindexed_now.get(memory_type, 0) + len(points)
+        self._maybe_optimize(memory_type)
+
+    async def _make_durable(self, memory_type: MemoryType) -> None:
+        if self.durable_writes and memory_type in self._group_flush:
+            await self._group_flush[memory_type].after_write()
+
+    @staticmethod
+    def _upsert(shard: EdgeShard, points: list[VectorPoint]) -> None:
+        # Points are built in the worker thread too: for large batches that is real CPU work.
+        edge_points = [Point(p.id, PLAN.vectors(p), p.payload) for p in points]
+        shard.update(UpdateOperation.upsert_points(edge_points))
+
+    async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
+        point_ids = canonical_ids(ids)
+        if point_ids:
+            async with self._writing(memory_type, point_ids):
+                shard = self._shard(memory_type)
+                await asyncio.to_thread(shard.update, UpdateOperation.delete_points(list(point_ids)))
+            await self._make_durable(memory_type)
+
+    async def set_payload(
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
+    ) -> None:
+        point_ids = canonical_ids(ids)
+        if point_ids and payload:
+            operation = UpdateOperation.set_payload(list(point_ids), dict(payload))
+            async with self._writing(memory_type, point_ids):
+                shard = self._shard(memory_type)
+                await asyncio.to_thread(shard.update, operation)
+            if durable:
+                await self._make_durable(memory_type)
+
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        # Edge has no batch of distinct payloads: points that get the same payload (the access-count
+        # flush gives most of them one of a few counts) share one operation, at most
+        # `_POINTS_PER_HOP` points each, one operation per thread hop: the binding holds the GIL, so
+        # a long run of updates would stall the event loop (and every retrieval on it) for its
+        # whole length. An operation costs ~0.25 ms plus ~0.09 ms a point (100k store).
+        groups: dict[str, tuple[dict[str, object], list[str]]] = {}
+        for point_id, payload in updates.items():
+            if payload:
+                key = json.dumps(payload, sort_keys=True, default=str)
+                groups.setdefault(key, (dict(payload), []))[1].extend(canonical_ids([point_id]))
+        operations = [
+            UpdateOperation.set_payload(list(ids[i : i + _POINTS_PER_HOP]), payload)
+            for payload, ids in groups.values()
+            for i in range(0, len(ids), _POINTS_PER_HOP)
+        ]
+        if operations:
+            async with self._writing(memory_type, [i for _, ids in groups.values() for i in ids]):
+                shard = self._shard(memory_type)
+                for operation in operations:
+                    await asyncio.to_thread(shard.update, operation)
+            if durable:
+                await self._make_durable(memory_type)
+
+    @contextlib.asynccontextmanager
+    async def _writing(self, memory_type: MemoryType, ids: Sequence[str]) -> AsyncIterator[None]:
+        """Around every write's engine calls: a rebuild learns which points it touched (and may hold
+        it while it swaps the shard: `WriteGates`), and cached payloads of these points are dropped
+        before and after it, so no search that overlapped it caches what it read."""
+        point_ids = canonical_ids(ids)
+        async with self.writes.writing(memory_type, point_ids):
+            self.payloads.invalidate(memory_type, point_ids)
+            try:
+                yield
+            finally:
+                self.payloads.invalidate(memory_type, point_ids)
+
+    async def health(self) -> IndexHealth:
+        return IndexHealth(await self.ready(), "qdrant_edge")
+
+    def maintenance(self) -> IndexMaintenance:
+        return self
+
+    async def index_backlog(self) -> int:
+        return sum(s.points - s.indexed_vectors for s in (await self.indexing_status()).values())
+
+    # -- HNSW maintenance ------------------------------------------------------------------------
+
+    async def indexing_status(self) -> dict[MemoryType, IndexingStatus]:
+        """How many vectors each shard holds and how many of them are in an HNSW index."""
+        shards = dict(self._shards)
+        unindexed = await asyncio.to_thread(
+            lambda: {mt: (s.info(), _unindexed(s)) for mt, s in shards.items()}
+        )
+        return {mt: IndexingStatus(i.points_count, i.points_count - u) for mt, (i, u) in unindexed.items()}
+
+    async def optimize(self) -> None:
+        """Build the HNSW index of every shard now (waits for a background run of the same shard)."""
+        for memory_type in list(self._shards):
+            await self._optimize_shard(memory_type)
+
+    async def _optimize_shard(self, memory_type: MemoryType) -> None:
+        async with self._optimize_locks[memory_type]:  # never two optimizations of one shard at once
+            shard = self._shards.get(memory_type)
+            if shard is None:
+                return
+            floor = await asyncio.to_thread(self._optimize_and_measure, shard)
+            self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+
+    @staticmethod
+    def _optimize_and_measure(shard: EdgeShard) -> int:
+        shard.optimize()
+        return _unindexed(shard)
+
+    def _maybe_optimize(self, memory_type: MemoryType) -> None:
+        growth = self._unindexed_now.get(memory_type, 0) - self._unindexed_floor.get(memory_type, 0)
+        if growth > self.optimize_threshold:
+            self._start_rebuild(memory_type)

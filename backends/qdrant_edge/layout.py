@@ -1,0 +1,89 @@
+"""Where each type's Edge shard lives on disk, across index rebuilds.
+
+A type's shard starts as `<prefix>_<type>` (generation 0, the layout of every earlier release). A
+rebuild (`backends/qdrant_edge/builder.py`) writes a whole new shard beside it, `<prefix>_<type>.g<N>`, and
+the swap is recorded by one atomic rename of a pointer file, `<prefix>_<type>.live`, that names the
+live dir. Until that rename the old shard stays authoritative, so a crash at any step leaves a store
+that opens; what a crash leaves behind (a half-built `.g<N>` dir, an export file, the superseded
+shard after a swap) is removed by `remove_stale` when the index opens next.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from ...memtypes.types import MemoryType
+from .group_flush import fsync_path
+
+_POINTER_SUFFIX = ".live"
+EXPORT_SUFFIX = ".export"
+
+
+def base_name(prefix: str, memory_type: MemoryType) -> str:
+    return f"{prefix}_{memory_type.value}"
+
+
+def _pointer(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> Path:
+    return qdrant_dir / (base_name(prefix, memory_type) + _POINTER_SUFFIX)
+
+
+def live_shard_dir(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> Path:
+    """The dir of the type's authoritative shard (it may not exist yet: a new store)."""
+    pointer = _pointer(qdrant_dir, prefix, memory_type)
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return qdrant_dir / base_name(prefix, memory_type)
+    if not _is_generation(name, prefix, memory_type):  # never follow a pointer out of our own names
+        raise ValueError(f"{pointer} names {name!r}, not a shard dir of {base_name(prefix, memory_type)}")
+    return qdrant_dir / name
+
+
+def _is_generation(name: str, prefix: str, memory_type: MemoryType) -> bool:
+    base = re.escape(base_name(prefix, memory_type))
+    return re.fullmatch(rf"{base}(\.g\d+)?", name) is not None
+
+
+def generation(path: Path) -> int:
+    suffix = path.suffix  # ".g3", or "" for generation 0 (".live"/".export" never reach here)
+    return int(suffix[2:]) if suffix.startswith(".g") else 0
+
+
+def next_build_dir(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> Path:
+    live = live_shard_dir(qdrant_dir, prefix, memory_type)
+    return qdrant_dir / f"{base_name(prefix, memory_type)}.g{generation(live) + 1}"
+
+
+def record_live(qdrant_dir: Path, prefix: str, memory_type: MemoryType, shard_dir: Path) -> None:
+    """Make `shard_dir` the type's live shard: written aside, fsynced, renamed over the pointer
+    (atomic), and the dir fsynced so the rename itself survives a power cut."""
+    pointer = _pointer(qdrant_dir, prefix, memory_type)
+    staged = pointer.with_name(pointer.name + ".tmp")
+    with staged.open("w", encoding="utf-8") as out:
+        out.write(shard_dir.name)
+        out.flush()
+        os.fsync(out.fileno())
+    staged.replace(pointer)
+    fsync_path(qdrant_dir)
+
+
+def remove_stale(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> list[Path]:
+    """Remove every shard dir and export file of the type but the live one (only names that
+    `next_build_dir` makes, and generation 0 once superseded); answers what was removed."""
+    if not qdrant_dir.is_dir():
+        return []
+    live = live_shard_dir(qdrant_dir, prefix, memory_type)
+    removed = []
+    for path in qdrant_dir.iterdir():
+        name = path.name
+        if name.endswith(EXPORT_SUFFIX) and _is_generation(name[: -len(EXPORT_SUFFIX)], prefix, memory_type):
+            path.unlink()
+        elif path != live and path.is_dir() and _is_generation(name, prefix, memory_type):
+            shutil.rmtree(path)
+        else:
+            continue
+        removed.append(path)
+    return removed

@@ -1,0 +1,362 @@
+"""Qdrant Edge in a process of its own: the serving process talks to it over a pipe.
+
+Why: the Edge binding holds the GIL for the whole of every call, so in the serving process each
+retrieval's engine work (~12 ms of a 100k store's searches, ~2 ms of neighbour lookups) kept every
+other request of the process from running Python meanwhile, and 4 concurrent clients got no more
+retrievals a second than one. In a child process that work runs beside the serving process's own
+(HTTP, embedding, packing), on another core.
+
+`EdgeProcessIndex` is a `VectorIndex` (and its `IndexMaintenance`) whose every call is forwarded to
+an `EdgeVectorIndex` in a child (`python -m mnemo.backends.qdrant_edge.process`, two pipes: not
+`multiprocessing`'s spawn, which re-runs the parent's main script and fails in one without a
+`__main__` guard; not fork, the serving process has threads). Calls are pickled, tagged with an
+id, answered in any order: the child runs each as a task of its own event loop, as the serving
+process did. One reader thread on each side keeps the pipes drained, so neither side blocks the
+other's writes for long.
+
+Failure: if the child dies (killed, out of memory), every call in flight and every later call fails
+with `Unavailable` (a 503) and `/ready` says not ready, until the next call starts a fresh child
+(at most once every `_RESTART_AFTER_S`), which opens the shards again: what the old one had
+acknowledged is in their write-ahead logs. The child exits when the pipe closes, so a serving
+process that dies takes it along.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ...memtypes.errors import Unavailable
+from ...memtypes.ports import IndexHealth, IndexMaintenance
+from ...memtypes.queries import (
+    MemoryFilter,
+    NeighbourRequest,
+    ScoredPoint,
+    SearchRequest,
+    StoredPoint,
+    VectorPoint,
+)
+from ...memtypes.types import MemoryType
+
+log = logging.getLogger("mnemo.edge_process")
+_RESTART_AFTER_S = 1.0  # a child that dies at once is not restarted in a tight loop
+_DEPENDENCY = "qdrant_edge"
+
+
+class EdgeProcessIndex:
+    """An `EdgeVectorIndex(data_dir, prefix, dimension, **options)` running in a child process."""
+
+    def __init__(self, data_dir: Path, prefix: str, dimension: int, **options: Any) -> None:
+        self.data_dir = Path(data_dir)
+        self.prefix = prefix
+        self.dimension = dimension
+        self._options = options
+        self._child: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None  # calls go down it; answers come up another
+        # Each call's future, and the pipe it went down (a dead child fails only its own calls).
+        self._pending: dict[int, tuple[asyncio.Future[Any], Connection]] = {}
+        self._ids = itertools.count()
+        self._started = 0.0
+        self._starting = asyncio.Lock()
+        self._open = False  # opened by the caller and not closed: a dead child is restarted
+
+    # -- the child's lifecycle -------------------------------------------------------------------
+
+    async def open(self) -> None:
+        self._open = True
+        await self._call("open")
+
+    async def close(self) -> None:
+        self._open = False
+        try:
+            if self._alive():
+                await self._request("close")
+        finally:
+            if self._child is not None:  # alive or not: its pipe closed, its exit collected
+                await asyncio.to_thread(self._stop_child)
+
+    def _alive(self) -> bool:
+        return self._child is not None and self._child.poll() is None and self._conn is not None
+
+    async def _ensure_child(self, method: str) -> None:
+        async with self._starting:
+            if self._alive():
+                return
+            first = self._child is None
+            too_soon = time.monotonic() - self._started < _RESTART_AFTER_S
+            if method != "open" and (not self._open or too_soon):
+                raise Unavailable(
+                    detail="the Qdrant Edge engine process is not running", dependency=_DEPENDENCY
+                )
+            await asyncio.to_thread(self._stop_child)
+            self._start_child()
+            if not first and method != "open":  # a restart: the new child opens the shards first
+                log.warning("the Qdrant Edge engine process had exited: started a new one")
+                await self._request("open")
+
+    def _start_child(self) -> None:
+        calls_out, calls_in = os.pipe()
+        answers_out, answers_in = os.pipe()
+        command = [
+            sys.executable,
+            "-m",
+            "mnemo.backends.qdrant_edge.process",
+            str(calls_out),
+            str(answers_in),
+        ]
+        # A fixed command: this interpreter and two descriptor numbers.
+        child = subprocess.Popen(command, pass_fds=(calls_out, answers_in), stdin=subprocess.DEVNULL)  # noqa: S603
+        os.close(calls_out)
+        os.close(answers_in)
+        conn = Connection(calls_in, readable=False)
+        conn.send((self.data_dir, self.prefix, self.dimension, self._options, _log_level()))
+        answers = Connection(answers_out, writable=False)
+        self._child, self._conn, self._started = child, conn, time.monotonic()
+        reader = threading.Thread(target=self._read_answers, args=(answers, conn), name="mnemo-edge-answers")
+        reader.daemon = True
+        reader.start()
+
+    def _stop_child(self) -> None:
+        child, conn = self._child, self._conn
+        self._conn = None
+        if conn is not None:
+            conn.close()  # the child reads end-of-file and exits
+        if child is not None:
+            try:
+                child.wait(30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+    def _read_answers(self, answers: Connection, conn: Connection) -> None:
+        """The reader thread: each answer to its caller's future, on that future's event loop."""
+        while True:
+            try:
+                call_id, ok, value = answers.recv()
+            except (EOFError, OSError):
+                answers.close()
+                break
+            entry = self._pending.pop(call_id, None)
+            if entry is not None:
+                _on_loop(entry[0], _settle, ok, value)
+        # The child is gone (or its pipe closed): no answer will come to what was asked of it.
+        for call_id, (future, through) in list(self._pending.items()):
+            if through is conn:
+                self._pending.pop(call_id, None)
+                gone = Unavailable(detail="the Qdrant Edge engine process exited", dependency=_DEPENDENCY)
+                _on_loop(future, _settle, False, gone)
+
+    # -- calls -----------------------------------------------------------------------------------
+
+    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        await self._ensure_child(method)
+        return await self._request(method, *args, **kwargs)
+
+    async def _request(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        conn = self._conn
+        if conn is None:
+            raise Unavailable(detail="the Qdrant Edge engine process is not running", dependency=_DEPENDENCY)
+        call_id = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[call_id] = (future, conn)
+        try:
+            conn.send((call_id, method, args, kwargs))
+        except (OSError, ValueError) as exc:  # the pipe broke: the child is gone
+            self._pending.pop(call_id, None)
+            raise Unavailable(detail="the Qdrant Edge engine process exited", dependency=_DEPENDENCY) from exc
+        return await future
+
+    async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
+        await self._call("upsert", memory_type, list(points))
+
+    async def get(
+        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
+    ) -> list[StoredPoint]:
+        result: list[StoredPoint] = await self._call("get", memory_type, list(ids), with_vector=with_vector)
+        return result
+
+    async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
+        await self._call("delete", memory_type, list(ids))
+
+    async def set_payload(
+        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
+    ) -> None:
+        await self._call("set_payload", memory_type, list(ids), payload, durable=durable)
+
+    async def set_payloads(
+        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
+    ) -> None:
+        await self._call("set_payloads", memory_type, dict(updates), durable=durable)
+
+    async def scroll(
+        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
+    ) -> tuple[list[StoredPoint], str | None]:
+        result: tuple[list[StoredPoint], str | None] = await self._call(
+            "scroll", memory_type, flt, limit, offset
+        )
+        return result
+
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
+        result: int = await self._call("count", memory_type, flt, exact=exact)
+        return result
+
+    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        result: list[list[ScoredPoint]] = await self._call("search", list(requests))
+        return result
+
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        result: list[list[StoredPoint]] = await self._call("neighbours", list(requests))
+        return result
+
+    async def ready(self) -> bool:
+        if not self._alive():
+            return False
+        try:
+            result: bool = await self._request("ready")
+        except Unavailable:
+            return False
+        return result
+
+    async def health(self) -> IndexHealth:
+        return IndexHealth(await self.ready(), "qdrant_edge")
+
+    def maintenance(self) -> IndexMaintenance:
+        return self
+
+    async def index_backlog(self) -> int:
+        result: int = await self._call("index_backlog")
+        return result
+
+    async def optimize(self) -> None:
+        await self._call("optimize")
+
+    async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
+        result: list[MemoryType] = await self._call("build_in_background", min_unindexed)
+        return result
+
+
+def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    if future.done():  # its caller was cancelled meanwhile
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+def _on_loop(future: asyncio.Future[Any], callback: Any, *args: Any) -> None:
+    with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits for the answer any more
+        future.get_loop().call_soon_threadsafe(callback, future, *args)
+
+
+# -- the child -------------------------------------------------------------------------------------
+
+# What the serving process may ask of the index: nothing else is called by name from the pipe.
+_METHODS = frozenset(
+    {
+        "open", "close", "upsert", "get", "delete", "set_payload", "set_payloads", "scroll", "count",
+        "search", "neighbours", "ready", "index_backlog", "optimize", "build_in_background",
+    }
+)  # fmt: skip
+
+
+def _log_level() -> int:
+    return logging.getLogger("mnemo").getEffectiveLevel()
+
+
+def serve_index(calls: Connection, answers: Connection) -> None:
+    """The child: serve the index until the calls pipe closes, then close it. Its log lines
+    (rebuilds, repairs) go to the shared stderr at the serving process's level."""
+    data_dir, prefix, dimension, options, log_level = calls.recv()
+    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(_serve(calls, answers, data_dir, prefix, dimension, options))
+
+
+async def _serve(
+    conn: Connection,
+    answers: Connection,
+    data_dir: Path,
+    prefix: str,
+    dimension: int,
+    options: dict[str, Any],
+) -> None:
+    from .index import EdgeVectorIndex
+
+    index = EdgeVectorIndex(data_dir, prefix, dimension, **options)
+    loop = asyncio.get_running_loop()
+    calls: asyncio.Queue[tuple[int, str, tuple[Any, ...], dict[str, Any]] | None] = asyncio.Queue()
+
+    send = threading.Lock()  # answers go out from two threads: one at a time on the pipe
+    # The reads of a retrieval are answered on the reader thread itself, not through the loop and a
+    # worker thread: two thread hand-offs less on every retrieval's path (the engine holds the GIL
+    # either way, and a write's engine call may run beside them, as it did in the serving process).
+    blocking: dict[str, Callable[..., Any]] = {
+        "search": index.search_blocking,
+        "neighbours": index.neighbours_blocking,
+    }
+
+    def reply(answer: tuple[int, bool, Any]) -> None:
+        # The serving process may be gone: the loop ends when the reader sees it.
+        with send, contextlib.suppress(OSError, ValueError):
+            answers.send(answer)
+
+    def read_calls() -> None:
+        while True:
+            try:
+                call = conn.recv()
+            except (EOFError, OSError):
+                break
+            call_id, method, args, kwargs = call
+            if method in blocking:
+                try:
+                    reply((call_id, True, blocking[method](*args, **kwargs)))
+                except Exception as exc:
+                    reply((call_id, False, _portable(exc)))
+                continue
+            loop.call_soon_threadsafe(calls.put_nowait, call)
+        loop.call_soon_threadsafe(calls.put_nowait, None)
+
+    threading.Thread(target=read_calls, name="mnemo-edge-calls", daemon=True).start()
+    running: set[asyncio.Task[None]] = set()
+
+    async def run_call(call_id: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        try:
+            if method not in _METHODS:
+                raise ValueError(f"not a method of the index: {method!r}")
+            outcome: tuple[int, bool, Any] = (call_id, True, await getattr(index, method)(*args, **kwargs))
+        except Exception as exc:
+            outcome = (call_id, False, _portable(exc))
+        reply(outcome)
+
+    while (call := await calls.get()) is not None:
+        task = asyncio.create_task(run_call(*call))
+        running.add(task)
+        task.add_done_callback(running.discard)
+    await asyncio.gather(*running, return_exceptions=True)
+    await index.close()
+
+
+def _portable(exc: Exception) -> Exception:
+    """The exception itself if it survives pickling (mnemo's errors do), else an `Unavailable`
+    naming it: an engine error must reach the caller, not kill the answer."""
+    try:
+        pickle.loads(pickle.dumps(exc))  # noqa: S301  # our own bytes, just made
+    except Exception:
+        return Unavailable(detail=f"Qdrant Edge: {type(exc).__name__}: {exc}", dependency=_DEPENDENCY)
+    return exc
+
+
+if __name__ == "__main__":
+    serve_index(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))

@@ -1,0 +1,195 @@
+"""The read side of `EdgeVectorIndex` (backends/qdrant_edge/index.py): get, scroll, count, searches and
+neighbour lookups, with payloads read through the index's `PayloadCache`.
+
+Edge blocks, and holds the GIL for the whole call: searches, neighbour lookups and small payload
+reads run on the caller's thread (a worker thread would not let anything else run meanwhile), the
+rest in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from qdrant_edge import (
+    CountRequest,
+    EdgeShard,
+    Query,
+    QueryBatchRequest,
+    QueryRequest,
+    ScrollRequest,
+    SearchParams,
+)
+
+from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
+from ...memtypes.types import MemoryType
+from ..qdrant.planner import scored_hits, serial_per_type
+from ..qdrant.schema import DENSE, canonical_ids, dense_vector
+from .payload_cache import PayloadCache
+from .vocabulary import EDGE_PLANNER as PLAN
+
+# Payload reads of up to this many ids run on the caller's thread, like a search's own (a search at
+# 100k memories reads a few hundred hits' payloads); a worker thread would run nothing else meanwhile
+# (the binding holds the GIL) and only add two hand-offs, and under concurrency let the other
+# retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a thread
+# doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay in one.
+INLINE_GET = 256
+
+
+def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
+    """Touch every stored dense vector once (one exact search), so that searches in this process
+    find their vectors' pages mapped.
+
+    Edge memory-maps the dense vectors: the pages sit in the OS page cache, but each process maps
+    them on first touch. An HNSW search visits a few thousand scattered vectors, so until most of a
+    large shard has been touched, every new query paid for mapping them: at 1M memories a fresh
+    server's searches for questions it had not seen took 28.6 ms of engine time a retrieval against
+    11.9 for the same questions asked again; after this scan (2 s for 1M vectors, at open) 15.3
+    (benchmarks/README.md, issue 21 session 7). A shard opened in this process later (a rebuild's)
+    is not warmed: the scan would hold the GIL that long mid-serving."""
+    probe = [1.0] + [0.0] * (dimension - 1)
+    shard.query(
+        QueryRequest(
+            limit=1,
+            query=Query.Nearest(probe, using=DENSE),
+            params=SearchParams(exact=True),
+            with_payload=False,
+            with_vector=False,
+        )
+    )
+
+
+class EdgeReads:
+    """Mixed into `EdgeVectorIndex`, which owns the shards and the cache."""
+
+    payloads: PayloadCache
+
+    def _shard(self, memory_type: MemoryType) -> EdgeShard:
+        raise NotImplementedError
+
+    async def get(
+        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
+    ) -> list[StoredPoint]:
+        point_ids = canonical_ids(ids)
+        if not point_ids:
+            return []
+        shard = self._shard(memory_type)
+        if not with_vector and self.payloads.enabled:
+            generation = self.payloads.generation(memory_type)
+            if len(point_ids) <= INLINE_GET:  # as a search reads its hits' payloads: on this thread
+                found = self._cached_payloads(shard, memory_type, point_ids, generation)
+            else:
+                found = await asyncio.to_thread(
+                    self._cached_payloads, shard, memory_type, point_ids, generation
+                )
+            return [StoredPoint(i, found[i]) for i in point_ids if i in found]
+        # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
+        records = await asyncio.to_thread(shard.retrieve, list(point_ids), True, with_vector)
+        return [
+            StoredPoint(str(r.id), r.payload or {}, dense_vector(r.vector) if with_vector else None)
+            for r in records
+        ]
+
+    def _with_payloads(
+        self,
+        shard: EdgeShard,
+        memory_type: MemoryType,
+        results: list[list[Any]],
+        generation: int,
+        payload_limits: Sequence[int | None] | None = None,
+    ) -> list[list[tuple[str, float, dict[str, Any]]]]:
+        """Each engine hit as (id, score, payload), the payload read for each result's first
+        `payload_limits[k]` hits (None: all) and left empty past them. A point deleted between the
+        query and the payload read is left out, as if the query had come after the delete. Each id
+        is read from the engine's point once: the binding builds a `uuid.UUID` on every access
+        (~3 µs with its `str`, and a retrieval at 100k reads a few hundred hits)."""
+        hits = [[(str(p.id), float(p.score)) for p in found] for found in results]
+        heads = [
+            len(found) if limit is None else limit
+            for found, limit in zip(hits, payload_limits or [None] * len(hits), strict=True)
+        ]
+        wanted = {i for found, head in zip(hits, heads, strict=True) for i, _ in found[:head]}
+        payloads = self._cached_payloads(shard, memory_type, wanted, generation)
+        return [
+            [(i, score, payloads[i]) for i, score in found[:head] if i in payloads]
+            + [(i, score, payloads.get(i, {})) for i, score in found[head:]]
+            for found, head in zip(hits, heads, strict=True)
+        ]
+
+    def _cached_payloads(
+        self, shard: EdgeShard, memory_type: MemoryType, ids: Iterable[str], generation: int
+    ) -> dict[str, dict[str, Any]]:
+        """Payloads by id from the cache, the misses read from the engine (and cached, unless a
+        write overlapped: `generation` was noted before the caller's engine reads began)."""
+        payloads, missing = self.payloads.lookup(memory_type, ids)
+        if missing:
+            # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
+            wanted: list[int | UUID | str] = list(missing)
+            read = {str(r.id): r.payload or {} for r in shard.retrieve(wanted, True, False)}
+            self.payloads.store(memory_type, read, generation)
+            payloads.update(read)
+        return payloads
+
+    async def scroll(
+        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
+    ) -> tuple[list[StoredPoint], str | None]:
+        shard = self._shard(memory_type)
+        request = ScrollRequest(
+            offset=offset, limit=limit, filter=PLAN.filter(flt), with_payload=True, with_vector=False
+        )
+        records, next_offset = await asyncio.to_thread(shard.scroll, request)
+        points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
+        return points, None if next_offset is None else str(next_offset)
+
+    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
+        shard = self._shard(memory_type)
+        # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
+        return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=PLAN.filter(flt)))
+
+    # Searches and neighbour lookups run on the calling (event loop) thread. The binding holds the
+    # GIL for the whole call, so in a worker thread nothing else in the process ran meanwhile either;
+    # the hop there and back only added two thread wake-ups (~0.3-0.6 ms a call at 100k memories,
+    # ~2 ms of server CPU a retrieval: benchmarks/README.md). Every shard's batch in one go: a thread per
+    # shard only added hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
+    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        return self.search_blocking(requests)
+
+    def search_blocking(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        """`search` on the calling thread (backends/qdrant_edge/process.py answers reads on its reader)."""
+        return serial_per_type(requests, self._search_shard)
+
+    def _search_shard(
+        self, memory_type: MemoryType, requests: list[SearchRequest]
+    ) -> list[list[ScoredPoint]]:
+        shard = self._shard(memory_type)
+        if not self.payloads.enabled or any(r.with_vector for r in requests):
+            batch = QueryBatchRequest([PLAN.query(r) for r in requests])
+            answers = shard.query_batch(batch)
+            return [scored_hits(hits, r.payload_limit) for r, hits in zip(requests, answers, strict=True)]
+        # Ids and scores from the engine; payloads from the cache, the misses read in this same hop
+        # (past a request's `payload_limit`, not at all).
+        generation = self.payloads.generation(memory_type)
+        results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
+        limits = [r.payload_limit for r in requests]
+        found = self._with_payloads(shard, memory_type, results, generation, limits)
+        return [[ScoredPoint(i, score, payload) for i, score, payload in hits] for hits in found]
+
+    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        return self.neighbours_blocking(requests)
+
+    def neighbours_blocking(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
+        return serial_per_type(requests, self._neighbours_in_shard)
+
+    def _neighbours_in_shard(
+        self, memory_type: MemoryType, requests: list[NeighbourRequest]
+    ) -> list[list[StoredPoint]]:
+        shard = self._shard(memory_type)
+        cached = self.payloads.enabled
+        generation = self.payloads.generation(memory_type)
+        results = shard.query_batch(QueryBatchRequest([PLAN.neighbours(r, not cached) for r in requests]))
+        if not cached:
+            return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
+        found = self._with_payloads(shard, memory_type, results, generation)
+        return [[StoredPoint(i, payload) for i, _, payload in hits] for hits in found]

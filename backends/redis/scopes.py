@@ -1,0 +1,75 @@
+"""Which working-memory tasks and threads belong to a scope: one Redis set per (kind, field, value).
+
+Tasks and threads are keyed by their own id only, so forgetting a subject needs an index: when a
+task or thread is stored with a scope, its id is added to the set of each scope field
+(`<prefix>:<tenant>:<kind>-by-<field>:<value>`). A lookup intersects the sets of the fields asked
+for, then the caller checks every candidate against its stored scope, so a stale member (a task
+that expired on its own) is harmless; lookups prune them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+from ...memtypes.records import Scope
+from .client import RedisGateway
+from .keys import KeySpace
+
+
+def within(stored: Scope, wanted: Scope) -> bool:
+    """Whether `stored` has every field of `wanted`, exactly (case-sensitive: "Bob" is not "bob")."""
+    return all(getattr(stored, f) == v for f, v in wanted.items())
+
+
+class SetWrites(Protocol):
+    """Where set writes are queued: a redis-py pipeline, or `QueuedCommands` (redis_replica_ack.py)."""
+
+    def sadd(self, name: str, *values: str) -> object: ...
+
+    def srem(self, name: str, *values: str) -> object: ...
+
+
+def index_scope(pipe: SetWrites, keys: KeySpace, tenant: str, kind: str, scope: Scope, member: str) -> None:
+    for field, value in scope.items():
+        pipe.sadd(keys.by_scope(tenant, kind, field, value), member)
+
+
+def unindex_scope(pipe: SetWrites, keys: KeySpace, tenant: str, kind: str, scope: Scope, member: str) -> None:
+    for field, value in scope.items():
+        pipe.srem(keys.by_scope(tenant, kind, field, value), member)
+
+
+async def members_in_scope(
+    gateway: RedisGateway,
+    keys: KeySpace,
+    tenant: str,
+    kind: str,
+    scope: Scope,
+    scope_of: Callable[[str], Awaitable[Scope | None]],
+) -> list[str]:
+    """Ids whose stored scope (`scope_of`, None when gone) has every field of `scope`; stale set
+    members are removed."""
+    sets = [keys.by_scope(tenant, kind, f, v) for f, v in scope.items()]
+    if not sets:
+        return []
+    raw = await gateway.run(lambda r: r.sinter(sets))
+    found, stale = [], []
+    for member in sorted(str(m) for m in raw):
+        stored = await scope_of(member)
+        if stored is not None and within(stored, scope):
+            found.append(member)
+        elif stored is None:
+            stale.append(member)
+    if stale:
+
+        async def prune(r: Redis) -> None:
+            async with r.pipeline(transaction=False) as pipe:
+                for key in sets:
+                    pipe.srem(key, *stale)
+                await pipe.execute()
+
+        await gateway.run(prune)
+    return found

@@ -1,0 +1,1 @@
+"""Moving memories between stores: the export file format and migrations."""

@@ -1,0 +1,1 @@
+"""Latency: retrieval by stage and size, index builds, the explorer page, hooks, working memory."""

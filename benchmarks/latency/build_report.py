@@ -1,0 +1,104 @@
+"""`mnemo bench build`'s outputs: results.json and a summary.md of its tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..report import machine_line, table, write_json
+
+
+def write_build_outputs(results: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "results.json", results)
+    rows = []
+    for run in results["runs"]:
+        for phase in ("idle", "ingest_phase", "build_phase", "during", "after"):
+            p = run[phase]
+            rows.append(
+                [
+                    run["mode"],
+                    phase,
+                    p["seconds"],
+                    p["requests"],
+                    p["errors"],
+                    f"{p['p50']:.1f}",
+                    f"{p['p95']:.1f}",
+                    f"{p['p99']:.1f}",
+                    f"{p['max']:.0f}",
+                    p["over_1s"],
+                    p["load_avg_1m"],
+                ]
+            )
+    ratios = [
+        [r["mode"], phase, r["ratios"][phase]["p50"], r["ratios"][phase]["p95"]]
+        for r in results["runs"]
+        for phase in ("ingest_phase", "build_phase", "during")
+    ]
+    ingests = [
+        [
+            r["mode"],
+            i["seconds"],
+            i["sent"],
+            i["memories_per_s"],
+            ", ".join(f"{t} {n}" for t, n in i["stored"].items()),
+        ]
+        for r in results["runs"]
+        for i in [r["ingest"]]
+    ]
+    builds = [
+        [
+            r["mode"] + (f" ({b['in_process_s']:.1f} s in-process)" if "in_process_s" in b else ""),
+            b.get("type", "?"),
+            b.get("exported", ""),
+            b.get("caught_up", ""),
+            *(
+                f"{b[k]:.2f}" if k in b else ""
+                for k in ("export_s", "child_s", "load_s", "catch_up_s", "writes_held_s", "retire_s")
+            ),
+        ]
+        for r in results["runs"]
+        for b in r["builds"]
+    ]
+    text = [
+        "# mnemo bench build",
+        "",
+        machine_line(results["machine"]),
+        "",
+        f"Store: {results['store']}. Retrievals over HTTP at {results['rate']} a second (open loop: each "
+        "timed from when it was due), idle, then while a second "
+        f"client ingests into {', '.join(results['types'])} past the rebuild threshold "
+        f"({results['threshold']}) and every rebuild runs to its end, then idle again.",
+        "",
+        "## Retrieval latency (ms)",
+        "",
+        table(
+            ["mode", "phase", "s", "requests", "errors", "p50", "p95", "p99", "max", "> 1 s", "load"], rows
+        ),
+        "",
+        "## During / idle",
+        "",
+        table(["mode", "phase", "p50 ×", "p95 ×"], ratios),
+        "",
+        table(["mode", "ingest s", "memories sent", "memories/s", "stored"], ingests),
+        "",
+        "## Rebuilds (child mode: seconds per phase)",
+        "",
+        table(
+            [
+                "mode",
+                "type",
+                "exported",
+                "caught up",
+                "export",
+                "child",
+                "load",
+                "catch-up",
+                "writes held",
+                "retire",
+            ],
+            builds,
+        ),
+        "",
+    ]
+    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")

@@ -1,0 +1,378 @@
+"""Working-memory latency: append and read p50/p95, and what a `task_id` adds to `/v1/retrieve`.
+
+Runs the real app in-process (Litestar's ASGI test client: the whole request path without a TCP
+hop) on a fresh data dir, with the embedded redis-server unless `--redis-url` names another one,
+and writes `working_memory.json` and `working_memory.md` into `--out`. A report, not a test: the
+target (working memory adds ≤ 2 ms p95 to a retrieval) is checked and stated, never asserted.
+
+    python -m mnemo.benchmarks.latency.working_memory --out benchmarks/out
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import json
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+TARGET_ADDED_P95_MS = 2.0
+TOPICS = ["flights", "hotels", "invoices", "deploys", "recipes", "meetings", "tickets", "backups"]
+
+
+def machine() -> dict[str, Any]:
+    def first(path: str, key: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "unknown"
+
+    return {
+        "nproc": os.cpu_count(),
+        "ram": first("/proc/meminfo", "MemTotal"),
+        "cpu": first("/proc/cpuinfo", "model name"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        # Other work on the machine moves every number here: say how busy it was.
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+    }
+
+
+def summary(samples_s: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in samples_s)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {
+        "n": len(ms),
+        "p50_ms": round(q[49], 3),
+        "p95_ms": round(q[94], 3),
+        "mean_ms": round(statistics.fmean(ms), 3),
+    }
+
+
+async def timed(call: Callable[[], Awaitable[Any]]) -> float:
+    started = time.perf_counter()
+    response = await call()
+    elapsed = time.perf_counter() - started
+    if response.status_code >= 400:
+        raise RuntimeError(f"benchmark request failed: {response.status_code} {response.text[:300]}")
+    return elapsed
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from litestar.testing import AsyncTestClient
+
+    from ...api.config.settings import Settings
+    from ...api.guards.request_gate import LOOPBACK_BASE_URL
+    from ...api.http.app import create_app
+    from ...backends.redis.client import RedisConfig
+    from ...ingest.working import WorkingConfig
+
+    rng = random.Random(7)
+    with (
+        tempfile.TemporaryDirectory(prefix="mnemo-bench-") as data_dir,
+        tempfile.TemporaryDirectory(prefix="mnemo-bench-acked-") as acked_dir,
+    ):
+        async with contextlib.AsyncExitStack() as stack:
+            redis = RedisConfig(
+                url=args.redis_url, cluster=args.redis_cluster, key_prefix=f"bench{rng.randrange(10**6)}"
+            )
+            settings = Settings(
+                data_dir=Path(data_dir),
+                redis=redis,
+                working=WorkingConfig(max_tokens=1_000_000),  # measure appends, not evictions
+            )
+            client = await stack.enter_async_context(
+                AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL)
+            )
+            # --ack-replicas: a second app on the same Redis whose appends wait for replicas (WAIT),
+            # its appends alternating with the first's so that both see the same load.
+            acked = None
+            if args.ack_replicas:
+                acked_settings = Settings(
+                    data_dir=Path(acked_dir),
+                    redis=redis,
+                    working=WorkingConfig(
+                        max_tokens=1_000_000,
+                        ack_replicas=args.ack_replicas,
+                        ack_timeout_ms=args.ack_timeout_ms,
+                    ),
+                )
+                acked = await stack.enter_async_context(
+                    AsyncTestClient(app=create_app(acked_settings), base_url=LOOPBACK_BASE_URL)
+                )
+            memories = [
+                {
+                    "type": "semantic",
+                    "content": f"Note {i} about {rng.choice(TOPICS)}: item {rng.random():.6f}.",
+                }
+                for i in range(args.memories)
+            ]
+            for start in range(0, len(memories), 500):
+                # Synthetic notes are short and alike: keep them all (no pre-filter, no merging).
+                batch = {"memories": memories[start : start + 500], "prefilter": False, "dedup": False}
+                written = await client.post("/v1/memories", json=batch)
+                assert written.status_code == 201, written.text
+
+            tasks = [f"task-{t}" for t in range(args.tasks)]
+
+            replications: list[dict[str, int]] = []  # the acked appends' answers: were they acknowledged?
+
+            def append(task: str, i: int, via: Any = client) -> Callable[[], Awaitable[Any]]:
+                body = {"content": f"Step {i}: checked the {rng.choice(TOPICS)} report and noted the result."}
+
+                async def call() -> Any:
+                    response = await via.post(f"/v1/working/{task}/items", json=body)
+                    if response.status_code < 400 and (replication := response.json().get("replication")):
+                        replications.append(replication)
+                    return response
+
+                return call
+
+            for i in range(args.warmup):
+                await timed(append("warmup", i))
+                await timed(functools.partial(client.get, "/v1/working/warmup"))
+                if acked is not None:
+                    await timed(append("warmup-acked", i, acked))
+            appends: list[float] = []
+            acked_appends: list[float] = []
+            for i in range(args.tasks * args.items):
+                task = tasks[i % len(tasks)]
+                pair = [(appends, append(task, i))]
+                if acked is not None:  # alternate which goes first: drift and order hit both alike
+                    pair.append((acked_appends, append(f"{task}-acked", i, acked)))
+                for samples_of, call in pair if i % 2 else pair[::-1]:
+                    samples_of.append(await timed(call))
+            reads = [
+                await timed(functools.partial(client.get, f"/v1/working/{tasks[i % len(tasks)]}"))
+                for i in range(args.n)
+            ]
+
+            # Pairs: the same query with and without task_id, alternating which goes first, so that
+            # drift (caches, other load on the machine) and order effects hit both sides alike.
+            samples: dict[str, list[float]] = {"plain": [], "task": []}
+            stages: dict[str, list[dict[str, float]]] = {"plain": [], "task": []}
+            for i in range(args.warmup + args.n):
+                query = {"query": f"what happened with the {rng.choice(TOPICS)}?", "budget_tokens": 1000}
+                variants = {"plain": query, "task": dict(query, task_id=tasks[i % len(tasks)])}
+                for name in sorted(variants, reverse=bool(i % 2)):
+                    started = time.perf_counter()
+                    response = await client.post("/v1/retrieve", json=variants[name])
+                    elapsed = time.perf_counter() - started
+                    meta = response.json()["metadata"]
+                    if name == "task":
+                        assert meta["per_type"]["working"]["count"] > 0 and not meta["degraded"]
+                    if i >= args.warmup:
+                        samples[name].append(elapsed)
+                        stages[name].append(meta["timings_ms"])
+
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "redis": (("Redis Cluster via " if args.redis_cluster else "") + args.redis_url)
+        if args.redis_url
+        else "embedded redis-server (unix socket)",
+        "setup": {
+            "memories": args.memories,
+            "tasks": args.tasks,
+            "items_per_task": args.items,
+            "requests": args.n,
+            "client": "in-process ASGI (Litestar AsyncTestClient)",
+        },
+        "append": summary(appends),
+        **(
+            {
+                "append_acknowledged": summary(acked_appends),
+                "ack": {
+                    "replicas": args.ack_replicas,
+                    "timeout_ms": args.ack_timeout_ms,
+                    "answers": len(replications),
+                    "short": sum(r["acknowledged"] < r["asked"] for r in replications),
+                },
+            }
+            if acked_appends
+            else {}
+        ),
+        "read": summary(reads),
+        "retrieve_without_task": summary(samples["plain"]),
+        "retrieve_with_task": summary(samples["task"]),
+        "paired_difference": summary([t - p for t, p in zip(samples["task"], samples["plain"], strict=True)]),
+        # What working memory puts on the request's critical path inside the pipeline: packing and
+        # rendering its section (its Redis read overlaps the embedding). Robust to machine noise,
+        # unlike the end-to-end difference; excludes serializing the extra items into the response.
+        "critical_path_added": summary(
+            [
+                (t["pack_ms"] - p["pack_ms"]) / 1000
+                for t, p in zip(stages["task"], stages["plain"], strict=True)
+            ]
+        ),
+        "stages_mean_ms": {
+            name: {k: round(statistics.fmean(s.get(k, 0.0) for s in rows), 3) for k in rows[0]}
+            for name, rows in stages.items()
+        },
+    }
+    added = results["retrieve_with_task"]["p95_ms"] - results["retrieve_without_task"]["p95_ms"]
+    results["added_p95_ms"] = round(added, 3)
+    results["added_p50_ms"] = round(
+        results["retrieve_with_task"]["p50_ms"] - results["retrieve_without_task"]["p50_ms"], 3
+    )
+    results["target_met"] = added <= TARGET_ADDED_P95_MS
+    if args.ack_replicas and args.redis_url:
+        results["transaction"] = await transaction_costs(args)
+    return results
+
+
+async def transaction_costs(args: argparse.Namespace) -> dict[str, Any]:
+    """The Redis part of an append alone, three ways, alternating: redis-py's transaction pipeline
+    (what appends use without acknowledgement), the same commands with WAIT 0 on a held connection
+    (how acknowledged writes are sent; WAIT 0 answers at once), and with WAIT N. The difference
+    between the last two is what waiting for replicas costs; between the first two, the transport."""
+    from ...backends.redis.client import make_client
+    from ...backends.redis.cluster import make_cluster_client
+    from ...backends.redis.replica_ack import run_transaction, transaction_acknowledged
+
+    client: Any = (make_cluster_client if args.redis_cluster else make_client)(args.redis_url, 5.0)
+    key, deadlines = "bench-tx:{bench-tx}", "bench-tx:deadlines:{bench-tx}"
+    commands = [("SET", key, "x" * 600, "PX", 60_000), ("ZADD", deadlines, 1.0, "task")]
+    variants: dict[str, Callable[[], Awaitable[Any]]] = {
+        "pipeline": lambda: run_transaction(client, commands),
+        "held_wait_0": lambda: transaction_acknowledged(client, commands, 0, args.ack_timeout_ms),
+        f"held_wait_{args.ack_replicas}": lambda: transaction_acknowledged(
+            client, commands, args.ack_replicas, args.ack_timeout_ms
+        ),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    try:
+        for i in range(args.warmup + 3 * args.n):
+            names = list(variants)
+            for name in names[i % 3 :] + names[: i % 3]:  # each variant first in turn
+                started = time.perf_counter()
+                await variants[name]()
+                if i >= args.warmup:
+                    samples[name].append(time.perf_counter() - started)
+        await client.delete(key)
+        await client.delete(deadlines)
+    finally:
+        await client.aclose()
+    return {name: summary(rows) for name, rows in samples.items()}
+
+
+def markdown(results: dict[str, Any]) -> str:
+    m, s = results["machine"], results["setup"]
+    rows = [
+        ("working-memory append (POST /v1/working/{task}/items)", results["append"]),
+        *(
+            [
+                (
+                    f"append waiting for {results['ack']['replicas']} replica(s) (WAIT)",
+                    results["append_acknowledged"],
+                )
+            ]
+            if "append_acknowledged" in results
+            else []
+        ),
+        ("working-memory read (GET /v1/working/{task})", results["read"]),
+        ("POST /v1/retrieve without task_id", results["retrieve_without_task"]),
+        ("POST /v1/retrieve with task_id", results["retrieve_with_task"]),
+        ("paired difference (with − without, same query)", results["paired_difference"]),
+        ("critical path added in the pipeline (pack_ms with − without)", results["critical_path_added"]),
+    ]
+    stages = results["stages_mean_ms"]
+    stage_rows = [
+        f"| {name} | " + " | ".join(str(stages[v].get(name, "–")) for v in ("plain", "task")) + " |"
+        for name in ("embed_ms", "working_ms", "search_ms", "pack_ms")
+    ]
+    lines = [
+        "## Working memory latency",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}, "
+        f"load average {m['load_average_1m_at_end']} when it finished. "
+        f"Redis: {results['redis']}. Client: {s['client']}. {s['memories']} semantic memories in Qdrant "
+        f"Edge; {s['tasks']} tasks of {s['items_per_task']} items; {s['requests']} timed requests per row.",
+        "",
+        "| operation | n | p50 ms | p95 ms | mean ms |",
+        "|---|---:|---:|---:|---:|",
+        *(f"| {name} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | {r['mean_ms']} |" for name, r in rows),
+        *(
+            [
+                "",
+                f"Appends waiting for replicas: {results['ack']['short']} of {results['ack']['answers']} "
+                f"answered with fewer acknowledgements than asked "
+                f"(timeout {results['ack']['timeout_ms']} ms).",
+            ]
+            if "ack" in results
+            else []
+        ),
+        *(
+            [
+                "",
+                "The Redis part of an append alone (SET + ZADD in MULTI/EXEC), alternating:",
+                "",
+                "| sent as | n | p50 ms | p95 ms | mean ms |",
+                "|---|---:|---:|---:|---:|",
+                *(
+                    f"| {name} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | {r['mean_ms']} |"
+                    for name, r in results["transaction"].items()
+                ),
+            ]
+            if "transaction" in results
+            else []
+        ),
+        "",
+        f"Working memory adds **{results['added_p95_ms']} ms at p95** ({results['added_p50_ms']} ms at p50) "
+        f"to a retrieval (target ≤ {TARGET_ADDED_P95_MS} ms p95: "
+        f"{'met' if results['target_met'] else 'NOT met'}).",
+        "",
+        "Mean time per stage inside the pipeline (`metadata.timings_ms`); the Redis read (`working_ms`) "
+        "runs concurrently with the query embedding, so only packing the extra section is on the "
+        "critical path:",
+        "",
+        "| stage | without task_id | with task_id |",
+        "|---|---:|---:|",
+        *stage_rows,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m mnemo.benchmarks.latency.working_memory", description=__doc__
+    )
+    parser.add_argument("--out", required=True, type=Path, help="directory for the JSON and Markdown reports")
+    parser.add_argument("--redis-url", default=None, help="a Redis server (default: the embedded one)")
+    parser.add_argument("--redis-cluster", action="store_true", help="--redis-url names a Redis Cluster node")
+    parser.add_argument("--memories", type=int, default=2_000, help="semantic memories to retrieve from")
+    parser.add_argument("--tasks", type=int, default=20)
+    parser.add_argument("--items", type=int, default=25, help="items appended to each task")
+    parser.add_argument("-n", type=int, default=300, help="timed reads and retrievals")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--ack-replicas",
+        type=int,
+        default=0,
+        help="also time appends that wait for this many replicas (MNEMO_WORKING__ACK_REPLICAS), alternating",
+    )
+    parser.add_argument("--ack-timeout-ms", type=int, default=100, help="their WAIT timeout")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    results = asyncio.run(run(args))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "working_memory.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "working_memory.md").write_text(markdown(results))
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Load on a real server: mixed traffic, and fairness between tenants (noisy neighbour, big batch)."""

@@ -1,0 +1,291 @@
+"""`mnemo bench folds`: several mnemo configurations and the baselines on one dataset load, scored per
+question, then judged by leave-one-out folds and paired tests (mnemo.benchmarks.quality.folds).
+
+A variant is `{"ranking": {request ranking options}, "config": {RetrievalConfig fields}}` (a bare
+dict is ranking options). `config` overrides need the in-process app: they are set on its
+retriever between variants, so every variant ranks the same stored memories. The baselines (BM25,
+dense, RRF fusion) are scored as systems beside the variants, exactly as `mnemo bench quality`
+scores them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES
+from ..dataset import BenchQuery, Dataset
+from ..metrics import mean_by_group, ranking_metrics, set_recall
+from ..report import machine, machine_line, table, write_json
+from ..target import BenchError, Target, cache_counts
+from .baselines import (
+    Baselines,
+    header_token_counts,
+    line_token_counts,
+    pack_ranked,
+    reciprocal_rank_fusion,
+    time_groups,
+)
+from .folds import leave_one_out, paired, units
+
+BASELINES = ("bm25", "dense", "fusion")
+DEFAULT_VARIANTS: dict[str, dict[str, Any]] = {"default": {}}
+
+
+@dataclass(frozen=True)
+class FoldOptions:
+    ks: tuple[int, ...] = (1, 5, 10, 20)
+    budgets: tuple[int, ...] = (1024, 2048)
+    rank_budget: int = 32_000  # as `mnemo bench quality`: the top K are never trimmed
+    fold_by: str = "scope"
+    metrics: tuple[str, ...] = ("recall@10", "ndcg@10", "budget_recall@2048")
+    reference: str = "default"  # the variant every other one is compared with
+    variants: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(DEFAULT_VARIANTS))
+    baselines: bool = True
+
+    def __post_init__(self) -> None:
+        check_variants(self)
+
+
+def split_variant(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(ranking options, RetrievalConfig overrides) of a variant."""
+    if set(spec) <= {"ranking", "config"} and spec:
+        return dict(spec.get("ranking", {})), dict(spec.get("config", {}))
+    return dict(spec), {}
+
+
+def _body(query: BenchQuery, budget: int, ranking: Mapping[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "query": query.query,
+        "scope": query.scope.model_dump(exclude_none=True),
+        "budget_tokens": budget,
+    }
+    if ranking:
+        body["ranking"] = dict(ranking)
+    if query.now is not None:
+        body["now"] = query.now.isoformat()
+    return body
+
+
+def _ids(answer: Mapping[str, Any]) -> list[str]:
+    return [m["external_id"] for m in answer["memories"] if m.get("external_id")]
+
+
+async def _score_variant(
+    target: Target, queries: Sequence[BenchQuery], ranking: Mapping[str, Any], options: FoldOptions
+) -> tuple[list[dict[str, float]], list[list[str]], list[float]]:
+    """Per question: its metrics and its top max(ks) ids; and each ranking request's latency."""
+    rows, tops, latencies = [], [], []
+    for query in queries:
+        started = time.perf_counter()
+        answer = await target.retrieve(_body(query, options.rank_budget, ranking))
+        latencies.append((time.perf_counter() - started) * 1000)
+        ranked = _ids(answer)
+        metrics = ranking_metrics(ranked, query.relevant_ids, options.ks)
+        for budget in options.budgets:
+            packed = await target.retrieve(_body(query, budget, ranking))
+            metrics[f"budget_recall@{budget}"] = set_recall(_ids(packed), query.relevant_ids)
+        rows.append(metrics)
+        tops.append(ranked[: max(options.ks)])
+    return rows, tops, latencies
+
+
+async def _score_baselines(
+    target: Target, dataset: Dataset, options: FoldOptions
+) -> tuple[dict[str, list[dict[str, float]]], dict[str, list[list[str]]]]:
+    from ...backends.tokenizer import TokenizerRegistry
+
+    if target.embedder is None:
+        raise BenchError("the baselines of `bench folds` need the in-process app's embedder")
+    types = DEFAULT_RETRIEVAL_TYPES
+    vectors = np.asarray(await target.embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
+    query_vectors = await target.embedder.embed([q.query for q in dataset.queries])
+    tokenizers = TokenizerRegistry()
+    count = tokenizers.get(tokenizers.default).count
+    lines, groups = line_token_counts(dataset.memories, count), time_groups(dataset.memories, count)
+    headers = header_token_counts(count)
+    type_of = {m.id or "": m.type for m in dataset.memories}
+    baselines = Baselines(dataset.memories, vectors)
+    depth = 200
+    out: dict[str, list[dict[str, float]]] = {s: [] for s in BASELINES}
+    tops: dict[str, list[list[str]]] = {s: [] for s in BASELINES}
+    for query, vector in zip(dataset.queries, query_vectors, strict=True):
+        dense, _ = baselines.exact(np.asarray(vector), query.scope, types, depth)
+        bm25 = baselines.bm25(query.query, query.scope, types, depth)
+        ranked = {"bm25": bm25, "dense": dense, "fusion": reciprocal_rank_fusion([bm25, dense], depth)}
+        for system, ranking in ranked.items():
+            metrics = ranking_metrics(ranking, query.relevant_ids, options.ks)
+            for budget in options.budgets:
+                packed = pack_ranked(ranking, lines, type_of, headers, budget, groups)
+                metrics[f"budget_recall@{budget}"] = set_recall(packed.ids, query.relevant_ids)
+            out[system].append(metrics)
+            tops[system].append(ranking[: max(options.ks)])
+    return out, tops
+
+
+def check_variants(options: FoldOptions) -> None:
+    """Before anything is loaded (a dataset can take minutes): every variant a JSON object, the
+    reference among them, and no variant named like a baseline, whose rows would silently replace
+    the variant's in every table."""
+    for name, spec in options.variants.items():
+        if not isinstance(spec, dict):
+            raise BenchError(f"variant {name!r}: expected a JSON object, got {type(spec).__name__}")
+    if options.reference not in options.variants:
+        raise BenchError(f"the reference variant {options.reference!r} is not among the variants")
+    if options.baselines and (taken := sorted(set(options.variants) & set(BASELINES))):
+        raise BenchError(
+            f"variant names {', '.join(taken)} are the baselines' ({', '.join(BASELINES)}): rename them"
+        )
+
+
+async def run_folds(
+    target: Target, dataset: Dataset, options: FoldOptions, say: Callable[[str], None] = print
+) -> dict[str, Any]:
+    started_on = machine()
+    started = time.perf_counter()
+    statuses = await target.write(dataset.memories)
+    say(f"loaded {len(dataset.memories)} memories in {time.perf_counter() - started:.0f} s")
+    per_query: dict[str, list[dict[str, float]]] = {}
+    rankings: dict[str, list[list[str]]] = {}
+    latency: dict[str, float] = {}
+    for name, spec in options.variants.items():
+        ranking, config = split_variant(spec)
+        started = time.perf_counter()
+        with target.retrieval_config(config):
+            per_query[name], rankings[name], lat = await _score_variant(
+                target, dataset.queries, ranking, options
+            )
+        latency[name] = float(np.percentile(lat, 95))
+        means = mean_by_group(("all", m) for m in per_query[name])["all"]
+        say(
+            f"{name}: "
+            + ", ".join(f"{k} {means[k]:.3f}" for k in options.metrics)
+            + f" ({time.perf_counter() - started:.0f} s)"
+        )
+    if options.baselines:
+        baseline_rows, baseline_tops = await _score_baselines(target, dataset, options)
+        per_query.update(baseline_rows)
+        rankings.update(baseline_tops)
+    results = judge(dataset, per_query, options, statuses, started_on, latency)
+    results["rankings"] = rankings  # each question's top max(ks) ids, for reading the misses
+    results["embedding_cache"] = cache_counts(target)
+    return results
+
+
+def judge(
+    dataset: Dataset,
+    per_query: Mapping[str, Sequence[Mapping[str, float]]],
+    options: FoldOptions,
+    statuses: Mapping[str, int] | None = None,
+    started_on: Mapping[str, Any] | None = None,
+    latency: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """Per-category means, leave-one-out folds and paired tests from the per-question metrics."""
+    unit_of = units(dataset.queries, options.fold_by)
+    categories = [q.category for q in dataset.queries]
+    variants = [s for s in per_query if s not in BASELINES]
+    results: dict[str, Any] = {
+        "memories": len(dataset.memories),
+        "queries": len(dataset.queries),
+        "fold_by": options.fold_by,
+        "options": {k: v for k, v in asdict(options).items() if k != "variants"},
+        "variants": {v: options.variants.get(v, {}) for v in variants},
+        "write_statuses": dict(statuses or {}),
+        "machine": dict(started_on or {}),
+        "rank_request_p95_ms": dict(latency or {}),
+        "means": {s: mean_by_group(zip(categories, rows, strict=True)) for s, rows in per_query.items()},
+        "folds": {},
+        "paired": {},
+        "per_query": {s: list(rows) for s, rows in per_query.items()},
+        "question_ids": [q.id for q in dataset.queries],
+        "units": unit_of,
+    }
+    for metric in options.metrics:
+        values = {s: [row[metric] for row in rows] for s, rows in per_query.items()}
+        loo = leave_one_out({v: values[v] for v in variants}, unit_of, metric)
+        results["folds"][metric] = asdict(loo)
+        tests = [
+            paired(v, values[v], options.reference, values[options.reference])
+            for v in variants
+            if v != options.reference
+        ]
+        tests += [
+            paired(options.reference, values[options.reference], b, values[b])
+            for b in BASELINES
+            if b in values
+        ]
+        results["paired"][metric] = [asdict(t) | {"significant": t.significant} for t in tests]
+    return results
+
+
+def folds_summary(results: Mapping[str, Any], source: str) -> str:
+    metrics = list(results["folds"])
+    systems = list(results["means"])
+    lines = [
+        "# mnemo bench folds",
+        "",
+        f"Dataset: {source} ({results['memories']} memories, {results['queries']} queries); "
+        f"folds: leave one {results['fold_by']} out.",
+        "",
+        machine_line(results["machine"]) if results["machine"] else "",
+        "",
+        "## Means (all questions)",
+        "",
+        table(
+            ["system", *metrics], [[s, *(results["means"][s]["all"][m] for m in metrics)] for s in systems]
+        ),
+        "",
+    ]
+    categories = [c for c in results["means"][systems[0]] if c != "all"]
+    for metric in metrics:
+        lines += [f"### {metric} per category", ""]
+        lines.append(
+            table(
+                ["system", *categories],
+                [[s, *(results["means"][s][c][metric] for c in categories)] for s in systems],
+            )
+        )
+        loo = results["folds"][metric]
+        variants = list(loo["held_out_means"])
+        lines += ["", f"### {metric}: leave one {results['fold_by']} out", ""]
+        rows = [
+            [f["held_out"], f["questions"], f["chosen"], *(f["scores"][v] for v in variants)]
+            for f in loo["folds"]
+        ]
+        lines.append(table(["held out", "questions", "chosen on the rest", *variants], rows))
+        lines += [
+            "",
+            f"Choosing the best variant on the other units and scoring it on the held-out one: "
+            f"**{loo['chosen_mean']:.3f}** (question-weighted).",
+            "",
+            table(
+                ["a", "b", "mean a", "mean b", "a − b", "95% CI", "wins/losses/ties", "sign p", "real?"],
+                [
+                    [
+                        t["a"],
+                        t["b"],
+                        t["mean_a"],
+                        t["mean_b"],
+                        f"{t['diff']:+.3f}",
+                        f"[{t['low']:+.3f}, {t['high']:+.3f}]",
+                        f"{t['wins']}/{t['losses']}/{t['ties']}",
+                        f"{t['sign_p']:.3g}",
+                        "yes" if t["significant"] else "no",
+                    ]
+                    for t in results["paired"][metric]
+                ],
+            ),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def write_folds_outputs(results: Mapping[str, Any], out: Path, source: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "results.json", results)
+    (out / "summary.md").write_text(folds_summary(results, source), encoding="utf-8")

@@ -1,0 +1,323 @@
+"""`mnemo bench quality`: retrieval quality of mnemo and of the baselines on one dataset.
+
+Every query goes through `/v1/retrieve` with its own `scope` and `now`: once under a budget large
+enough that the top K are never trimmed (its `memories` array, best-first, is the ranking scored
+@K), and once per budget B (the memories packed under B are scored by budget_recall@B). The
+baselines rank the same memories with the same embeddings and are packed under the same budgets.
+Each query's ids are written out, so every reported number can be recomputed from `per_query.jsonl`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...api.guards.auth import SINGLE_TENANT
+from ...memtypes.queries import MemoryFilter, SearchRequest
+from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from ..dataset import BenchQuery, Dataset
+from ..metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
+from ..report import machine
+from ..target import Target, cache_counts, configured_embedder
+from .baselines import (
+    Baselines,
+    header_token_counts,
+    line_token_counts,
+    pack_ranked,
+    reciprocal_rank_fusion,
+    time_groups,
+)
+
+SYSTEMS = ("mnemo", "bm25", "dense", "fusion")
+BASELINE_DEPTH = 200  # how deep the baselines rank (enough to fill the largest usual budget)
+
+
+@dataclass(frozen=True)
+class QualityOptions:
+    ks: tuple[int, ...] = (1, 5, 10, 20)
+    budgets: tuple[int, ...] = (256, 512, 1024, 2048)
+    types: tuple[MemoryType, ...] | None = None  # None: the API's default types
+    # The budget of the ranking run: large enough that no top-K memory is ever trimmed.
+    rank_budget: int = 32_000
+    prefilter: bool = False
+    dedup: bool = False
+
+
+@dataclass
+class QualityRun:
+    results: dict[str, Any]
+    per_query: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _retrieve_body(query: BenchQuery, budget: int, types: Sequence[MemoryType] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "query": query.query,
+        "scope": query.scope.model_dump(exclude_none=True),
+        "budget_tokens": budget,
+    }
+    if query.now is not None:
+        body["now"] = query.now.isoformat()
+    if types:
+        body["types"] = [t.value for t in types]
+    return body
+
+
+def _external_ids(answer: dict[str, Any]) -> list[str]:
+    return [m["external_id"] for m in answer["memories"] if m.get("external_id") is not None]
+
+
+async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> dict[str, Any]:
+    """One query through the API: the ranking run, then one run per budget."""
+    started = time.perf_counter()
+    ranked_answer = await target.retrieve(_retrieve_body(query, options.rank_budget, options.types))
+    latency = [(time.perf_counter() - started) * 1000]
+    packed: dict[str, dict[str, Any]] = {}
+    for budget in options.budgets:
+        started = time.perf_counter()
+        answer = await target.retrieve(_retrieve_body(query, budget, options.types))
+        latency.append((time.perf_counter() - started) * 1000)
+        packed[str(budget)] = {"ids": _external_ids(answer), "tokens": answer["metadata"]["total_tokens"]}
+    return {
+        "ranked": _external_ids(ranked_answer)[: max(options.ks)],
+        "packed": packed,
+        "latency_ms": latency,
+        "timings_ms": ranked_answer["metadata"].get("timings_ms", {}),
+    }
+
+
+async def _index_neighbours(
+    target: Target, query_vector: list[float], query: BenchQuery, types: Sequence[MemoryType], depth: int
+) -> list[float]:
+    """Similarities of the vector index's own nearest neighbours (no ranking formula), best first."""
+    assert target.index is not None
+    flt = MemoryFilter(tenant=SINGLE_TENANT, scope=query.scope)  # the in-process app has no API keys
+    requests = [SearchRequest(t, query_vector, flt, depth, depth) for t in types]
+    scores = sorted((h.score for found in await target.index.search(requests) for h in found), reverse=True)
+    return scores[:depth]
+
+
+def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Sequence[int]) -> dict[str, Any]:
+    """The report's numbers from the per-query rows alone (the recomputation a reader can repeat)."""
+    systems: dict[str, Any] = {}
+    for system in SYSTEMS:
+        per_query = []
+        for row in rows:
+            relevant = row["relevant_ids"]
+            metrics = ranking_metrics(row["ranked"][system], relevant, ks)
+            for budget in budgets:
+                packed = row["packed"][system][str(budget)]
+                metrics[f"budget_recall@{budget}"] = set_recall(packed["ids"], relevant)
+                metrics[f"tokens@{budget}"] = float(packed["tokens"])
+            per_query.append((row["category"], metrics))
+        systems[system] = mean_by_group(per_query)
+    out: dict[str, Any] = {"systems": systems}
+    ann_rows = [row for row in rows if "ann" in row]
+    if ann_rows:
+        out["ann_vs_exact"] = mean_by_group(
+            ("all", {f"recall@{k}": ann_recall(r["ann"]["index"], r["ann"]["exact"], k) for k in ks})
+            for r in ann_rows
+        )["all"]
+    return out
+
+
+async def run_quality(target: Target, dataset: Dataset, options: QualityOptions) -> QualityRun:
+    from ...backends.tokenizer import TokenizerRegistry
+
+    started_on = machine()  # before the run: its load average is the one that matters
+    types = options.types or DEFAULT_RETRIEVAL_TYPES
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    statuses = await target.write(dataset.memories, prefilter=options.prefilter, dedup=options.dedup)
+    timings["load_s"] = time.perf_counter() - started
+
+    # The baselines embed with the app's own embedder (in-process), else with the one configured here.
+    embedder = target.embedder or configured_embedder()
+    started = time.perf_counter()
+    memory_vectors = np.asarray(await embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
+    query_vectors = await embedder.embed([q.query for q in dataset.queries])
+    timings["baseline_embed_s"] = time.perf_counter() - started
+    if target.embedder is None:
+        embedder.close()
+
+    tokenizers = TokenizerRegistry()
+    count = tokenizers.get(tokenizers.default).count
+    lines = line_token_counts(dataset.memories, count)
+    groups = time_groups(dataset.memories, count)
+    headers = header_token_counts(count)
+    type_of = {m.id or "": m.type for m in dataset.memories}
+    baselines = Baselines(dataset.memories, memory_vectors)
+
+    rows: list[dict[str, Any]] = []
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for query, vector in zip(dataset.queries, query_vectors, strict=True):
+        mnemo = await _mnemo(target, query, options)
+        latencies.extend(mnemo["latency_ms"])
+        dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
+        bm25 = baselines.bm25(query.query, query.scope, types, BASELINE_DEPTH)
+        ranked = {
+            "dense": dense,
+            "bm25": bm25,
+            "fusion": reciprocal_rank_fusion([bm25, dense], BASELINE_DEPTH),
+        }
+        packed = {"mnemo": mnemo["packed"]}
+        for system, ranking in ranked.items():
+            packed[system] = {}
+            for budget in options.budgets:
+                result = pack_ranked(ranking, lines, type_of, headers, budget, groups)
+                packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
+        top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
+        row: dict[str, Any] = {
+            "id": query.id,
+            "category": query.category,
+            "relevant_ids": query.relevant_ids,
+            "ranked": top,
+            "packed": packed,
+            # For reading, not scoring: the rank (0-based) of each relevant id each system found.
+            "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
+            "mnemo_timings_ms": mnemo["timings_ms"],
+        }
+        if target.index is not None:
+            row["ann"] = {
+                "index": await _index_neighbours(target, vector, query, types, max(options.ks)),
+                "exact": similarities[: max(options.ks)],
+            }
+        rows.append(row)
+    timings["queries_s"] = time.perf_counter() - started
+
+    results = score_rows(rows, options.ks, options.budgets)
+    results.update(
+        {
+            "target": target.description,
+            "memories": len(dataset.memories),
+            "queries": len(dataset.queries),
+            "categories": dataset.categories,
+            "write_statuses": statuses,
+            "options": {
+                "ks": list(options.ks),
+                "budgets": list(options.budgets),
+                "types": [t.value for t in types],
+                "rank_budget": options.rank_budget,
+                "prefilter": options.prefilter,
+                "dedup": options.dedup,
+                "baseline_depth": BASELINE_DEPTH,
+            },
+            "timings_s": timings,
+            "machine": started_on,
+            "mnemo_request_ms": percentiles(latencies),
+            "embedding_cache": cache_counts(target),
+        }
+    )
+    return QualityRun(results, rows)
+
+
+def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
+    from ..dataset import write_jsonl
+    from ..report import bar_plot, line_plot, machine_line, table, write_json
+
+    results = run.results
+    ks, budgets = results["options"]["ks"], results["options"]["budgets"]
+    systems = results["systems"]
+    overall = {s: systems[s]["all"] for s in SYSTEMS}
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "results.json", results)
+    write_jsonl(out / "per_query.jsonl", run.per_query)
+
+    k_ref, b_ref = (10 if 10 in ks else ks[-1]), budgets[-1]
+    header = ["system", *(f"recall@{k}" for k in ks), f"hit@{k_ref}", f"ndcg@{k_ref}"]
+    header += [*(f"budget_recall@{b}" for b in budgets), f"tokens@{b_ref}"]
+    rows = [
+        [
+            s,
+            *(overall[s][f"recall@{k}"] for k in ks),
+            overall[s][f"hit@{k_ref}"],
+            overall[s][f"ndcg@{k_ref}"],
+            *(overall[s][f"budget_recall@{b}"] for b in budgets),
+            round(overall[s][f"tokens@{b_ref}"], 1),
+        ]
+        for s in SYSTEMS
+    ]
+    categories = [c for c in systems["mnemo"] if c != "all"]
+    by_category = [
+        [c, systems["mnemo"][c]["queries"], *(systems[s][c][f"recall@{k_ref}"] for s in SYSTEMS)]
+        + [systems[s][c][f"budget_recall@{b_ref}"] for s in SYSTEMS]
+        for c in categories
+    ]
+    parts = [
+        "# mnemo bench quality",
+        "",
+        f"Dataset: {source} ({results['memories']} memories, {results['queries']} queries). "
+        f"Target: {results['target']}. Write statuses: {results['write_statuses']}.",
+        "",
+        machine_line(results["machine"]),
+        "",
+        "## Overall",
+        "",
+        table(header, rows),
+        "",
+        f"## Per category: recall@{k_ref} and budget_recall@{b_ref}",
+        "",
+        table(
+            [
+                "category",
+                "queries",
+                *(f"{s} r@{k_ref}" for s in SYSTEMS),
+                *(f"{s} br@{b_ref}" for s in SYSTEMS),
+            ],
+            by_category,
+        ),
+        "",
+    ]
+    if "ann_vs_exact" in results:
+        ann = results["ann_vs_exact"]
+        parts += [
+            "## Vector index (ANN) against exact search",
+            "",
+            "Nearest neighbours from the index, no ranking formula, against brute-force cosine over the "
+            "same embeddings:",
+            "",
+            table(["k", *(str(k) for k in ks)], [["recall", *(ann[f"recall@{k}"] for k in ks)]]),
+            "",
+        ]
+    latency = results["mnemo_request_ms"]
+    parts += [
+        f"mnemo request latency during the run (in whatever target ran it): p50 {latency['p50']:.1f} ms, "
+        f"p95 {latency['p95']:.1f} ms. Timings (s): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in results["timings_s"].items()),
+        "",
+        "![recall@K](recall_at_k.png) ![budget recall](budget_recall.png) ![by category](by_category.png)",
+        "",
+    ]
+    (out / "summary.md").write_text("\n".join(parts), encoding="utf-8")
+
+    line_plot(
+        out / "recall_at_k.png",
+        "recall@K",
+        "K",
+        "recall",
+        ks,
+        {s: [overall[s][f"recall@{k}"] for k in ks] for s in SYSTEMS},
+        ylim=(0, 1),
+    )
+    line_plot(
+        out / "budget_recall.png",
+        "budget_recall@B",
+        "budget B (tokens)",
+        "recall",
+        budgets,
+        {s: [overall[s][f"budget_recall@{b}"] for b in budgets] for s in SYSTEMS},
+        logx=True,
+        ylim=(0, 1),
+    )
+    bar_plot(
+        out / "by_category.png",
+        f"recall@{k_ref} by category",
+        "recall",
+        categories,
+        {s: [systems[s][c][f"recall@{k_ref}"] for c in categories] for s in SYSTEMS},
+    )

@@ -1,0 +1,1 @@
+"""The write path: how well it judges what it is told, and ingest throughput."""

@@ -1,0 +1,167 @@
+"""The models of working memory, conversation threads and governance (forget, change history), as
+the client sees them; `models.py` holds the memories, retrieval and errors, and the same drift test
+covers both (`schemas.py`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from mnemo_client.models import MemoryRecord, RequestModel, ResponseModel, Role, Scope
+
+
+class DueItem(ResponseModel):
+    memory: MemoryRecord
+    overdue: bool
+
+
+class DueList(ResponseModel):
+    now: datetime
+    due: list[DueItem]
+
+
+class WorkingItem(ResponseModel):
+    id: str
+    seq: int
+    content: str
+    priority: int
+    tokens: int
+    line_tokens: dict[str, int]
+    created_at: datetime
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class WorkingView(ResponseModel):
+    task_id: str
+    items: list[WorkingItem]
+    total_tokens: int
+    max_tokens: int
+    expires_at: datetime | None
+
+
+class Replication(ResponseModel):
+    """How many Redis replicas acknowledged a working-memory write, when the server asks for it
+    (MNEMO_WORKING__ACK_REPLICAS). `acknowledged < asked`: the write is done, but a Redis failover
+    before the replicas catch up can lose it. Resending would store it twice."""
+
+    asked: int
+    acknowledged: int
+
+
+class AppendResult(ResponseModel):
+    item: WorkingItem
+    evicted: list[WorkingItem]
+    total_tokens: int
+    max_tokens: int
+    expires_at: datetime
+    replication: Replication | None = None
+
+
+class ClearResult(ResponseModel):
+    task_id: str
+    archived: int
+    replication: Replication | None = None
+
+
+class Thread(ResponseModel):
+    id: str
+    parent_thread_id: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime
+    ttl_s: float
+    scope: Scope = Field(default_factory=Scope)
+
+
+class Turn(ResponseModel):
+    id: str
+    thread_id: str
+    seq: int
+    role: Role
+    content: str
+    files: list[str] = Field(default_factory=list)
+    created_at: datetime
+    line_tokens: dict[str, int]
+
+
+class HistoryFile(ResponseModel):
+    path: str
+    thread_id: str
+    seq: int
+
+
+class HistoryMetadata(ResponseModel):
+    total_tokens: int
+    budget: int
+    encoding: str
+    turns: int
+    trimmed_count: int
+    chain: list[str]
+    cycle_detected: bool
+    depth_limited: bool
+
+
+class ThreadHistory(ResponseModel):
+    thread_id: str
+    context: str
+    turns: list[Turn]
+    files: list[HistoryFile]
+    metadata: HistoryMetadata
+
+
+class ForgetRequest(RequestModel):
+    """A scope (every memory, working-memory task and thread whose scope has all the given fields) or
+    a list of memory ids, not both."""
+
+    user_id: str | None = None
+    agent_id: str | None = None
+    thread_id: str | None = None
+    namespace: str | None = None
+    ids: list[str] | None = None
+    dry_run: bool = False
+
+
+class ForgetReceipt(ResponseModel):
+    """What a forget removed (or, with `dry_run`, would remove); `digest` is sha256 over the tenant,
+    `at` and the sorted removed ids, for proving later what was removed."""
+
+    tenant: str
+    at: datetime
+    dry_run: bool
+    scope: Scope | None
+    counts: dict[str, int]
+    removed: int
+    memory_ids: list[str]
+    task_ids: list[str]
+    thread_ids: list[str]
+    digest: str
+
+
+class HistoryAction(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    SUPERSEDED = "superseded"
+    RESTORED = "restored"
+    DELETED = "deleted"
+    FORGOTTEN = "forgotten"
+
+
+class HistoryEntry(ResponseModel):
+    at: datetime
+    action: HistoryAction
+    tenant: str
+    agent: str | None = None
+    changed: list[str] = Field(default_factory=list)
+    content_hash: str | None = None
+    reason: str | None = None
+    receipt: str | None = None
+
+
+class MemoryHistory(ResponseModel):
+    """A memory's change history, oldest first; never its content."""
+
+    memory_id: str
+    entries: list[HistoryEntry]
+    dropped: int = 0

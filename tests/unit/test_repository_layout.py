@@ -1,0 +1,121 @@
+"""The house's rules, checked on the tree itself: one import package `mnemo` whose packages pyproject
+lists, rooms of at most 15 modules, modules of at most 400 lines, and benchmark results in git of at
+most 2 MB (ARCHITECTURE.md, "The rooms")."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Folders of the repository that are not part of the `mnemo` package.
+NOT_PACKAGE = {"tests", "client", "deploy", "docs", "examples", "build", ".venv", ".typecheck"}
+MAX_MODULES_PER_FOLDER = 15
+MAX_LINES_PER_MODULE = 400
+MAX_TRACKED_RESULTS_BYTES = 2_000_000
+
+
+def _package_dirs() -> list[Path]:
+    found = [ROOT]
+    for init in sorted(ROOT.rglob("__init__.py")):
+        relative = init.parent.relative_to(ROOT)
+        if relative.parts and relative.parts[0] not in NOT_PACKAGE and not relative.parts[0].startswith("."):
+            found.append(init.parent)
+    return found
+
+
+def _dotted(folder: Path) -> str:
+    return ".".join(("mnemo", *folder.relative_to(ROOT).parts))
+
+
+def test_pyproject_lists_every_package_of_mnemo_and_nothing_else() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert config["package-dir"] == {"mnemo": "."}
+    assert sorted(config["packages"]) == sorted(_dotted(d) for d in _package_dirs())
+
+
+def test_no_folder_holds_more_than_15_modules() -> None:
+    folders = [*_package_dirs(), ROOT / "client" / "mnemo_client"]
+    crowded = {
+        str(folder.relative_to(ROOT)): count
+        for folder in folders
+        if (count := len([m for m in folder.glob("*.py") if m.name != "__init__.py"]))
+        > MAX_MODULES_PER_FOLDER
+    }
+    assert crowded == {}
+
+
+def test_no_module_is_longer_than_400_lines() -> None:
+    folders = [*_package_dirs(), ROOT / "client" / "mnemo_client"]
+    long = {
+        str(module.relative_to(ROOT)): lines
+        for folder in folders
+        for module in folder.glob("*.py")
+        if (lines := len(module.read_text().splitlines())) > MAX_LINES_PER_MODULE
+    }
+    assert long == {}
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout")
+def test_benchmark_results_in_git_stay_under_2_mb() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "benchmarks/results"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    sizes = {name.decode(): (ROOT / name.decode()).stat().st_size for name in tracked if name}
+    biggest = sorted(sizes.items(), key=lambda item: -item[1])[:5]
+    assert sum(sizes.values()) <= MAX_TRACKED_RESULTS_BYTES, biggest
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout")
+def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path: Path) -> None:
+    """Built from the tracked files alone (a clean clone), as `pip install .` would."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    source = tmp_path / "src"
+    for name in filter(None, tracked.decode().split("\0")):
+        if (ROOT / name).is_file() and not name.startswith("benchmarks/results/"):
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    out = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            str(source),
+            "-w",
+            str(out),
+        ],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = out.glob("mnemo-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        requires = [
+            line for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist:")
+        ]
+    top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert top_level == {"mnemo"}
+    for expected in (
+        "mnemo/__init__.py",
+        "mnemo/api/http/app.py",
+        "mnemo/api/ui/index.html",
+        "mnemo/cli/main.py",
+    ):
+        assert expected in names
+    assert not [
+        n for n in names if n.startswith(("mnemo/tests/", "mnemo/client/", "mnemo/benchmarks/results/"))
+    ]
+    assert any(line.startswith("Requires-Dist: mnemo-client") for line in requires)
