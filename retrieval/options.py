@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..memtypes.formula import SCORE, Const, Div, Expr, Mult, Sum, Var, prefetch_score
 from ..memtypes.queries import Fusion
 from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
-from .updates import NEWER_FIRST_MARGIN
+from .stages.rank import NEWER_FIRST_MARGIN
 
 
 class RetrievalConfig(BaseModel):
@@ -78,11 +77,11 @@ class RetrievalConfig(BaseModel):
     tells_time_weight: float = 0.1
     # The lift for turns said by a speaker the query names, or by the user for a first-person query
     # (mnemo.memtypes.language.speakers); 0 = off. A neighbour carries its own, not its turn's
-    # (mnemo.retrieval.candidates).
+    # (mnemo.retrieval.stages.expand).
     # 0 / 0.02 / 0.03 / 0.05 / 0.1 → locomo-dev recall@10 0.751 / 0.779 / 0.793 / 0.801 / 0.784,
     # longmemeval-dev ndcg@10 0.727 / 0.760 / 0.777 / 0.780 / 0.782 (benchmarks/README.md, round 7).
     speaker_weight: float = Field(default=0.05, ge=0.0, le=1.0)
-    # Knowledge updates (mnemo.retrieval.updates): the older statement's lead a newer one may
+    # Knowledge updates (mnemo.retrieval.stages.rank): the older statement's lead a newer one may
     # overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN
 
@@ -101,22 +100,6 @@ class Tuning:
     neighbours: int
     temporal: bool
     policies: Mapping[MemoryType, TypePolicy]
-
-    def relevance(self, fused: bool) -> Expr:
-        """The relevance term over the relevance stage, about 0..1 like a cosine.
-
-        `fused`: the request searched both vectors (a query of stop words only has no BM25 side).
-        """
-        if not fused:
-            return Var(SCORE)  # cosine is already 0..1; BM25 alone is unbounded and left as it is
-        if self.fusion is Fusion.RRF:
-            # Qdrant's RRF gives 1 / (k + rank), rank from 0: first in both lists is 2 / k.
-            return Mult((Const(self.rrf_k / 2), Var(SCORE)))
-        if self.fusion is Fusion.DBSF:
-            return Mult((Const(0.5), Var(SCORE)))  # the sum of two scores normalized to 0..1
-        a, bm25 = self.linear_dense_weight, Var(prefetch_score(1), 0.0)
-        saturated = Div(bm25, Sum((bm25, Const(self.bm25_half))))
-        return Sum((Mult((Const(a), Var(prefetch_score(0), 0.0))), Mult((Const(1 - a), saturated))))
 
 
 def _weighted(policy: TypePolicy, weights: TypeWeights | None) -> TypePolicy:

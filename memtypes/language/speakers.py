@@ -7,8 +7,8 @@ a first-person question ("How many short stories have I written …?") is a user
 against half of all turns. The write path stores an episodic turn's speaker, read from the
 "Speaker: text" form that chat transcripts use (`speaker` in the payload: the name's words,
 lowercased); for a query the ranking formula lifts the turns of the speakers it names
-(mnemo.retrieval.policy, `RetrievalConfig.speaker_weight`; a neighbour carries its own:
-mnemo.retrieval.candidates). No list of names is kept: every word of the query is a candidate name, and
+(mnemo.retrieval.ranking.terms, `RetrievalConfig.speaker_weight`; a neighbour carries its own:
+mnemo.retrieval.stages.expand). No list of names is kept: every word of the query is a candidate name, and
 the payload index answers whether any is a speaker.
 
 English usage only, lexical and cheap (one regular expression per memory at write time and per

@@ -5,7 +5,7 @@ is answered by a memory that states a time ("I ran a charity race last Saturday"
 only mentions the same event. On locomo-dev 72 % of the turns that answer when-questions state a
 time, against 9 % of all turns (longmemeval-dev: 11 % of all turns). The write path stores the
 flag (`tells_time` in the payload) and the ranking formula lifts flagged memories for such
-queries only (mnemo.retrieval.policy, `RetrievalConfig.tells_time_weight`).
+queries only (mnemo.retrieval.ranking.terms, `RetrievalConfig.tells_time_weight`).
 
 English usage only, lexical and cheap (one regular expression per memory at write time): not any
 dataset's phrasings. `tests/unit/test_time_mentions.py` pins each form.

@@ -22,7 +22,8 @@ from mnemo.memtypes.queries import Fusion, MemoryFilter, NeighbourRequest, Searc
 from mnemo.memtypes.records import Scope
 from mnemo.memtypes.types import POLICIES, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
-from mnemo.retrieval.policy import RankingPolicy
+from mnemo.retrieval.ranking.policy import RankingPolicy
+from mnemo.retrieval.ranking.terms.stored import relevance_expr
 from tests.backends.conftest import DIMENSION, PREFIX
 from tests.backends.test_vector_index import NOW, payload, unit_vectors
 
@@ -74,7 +75,7 @@ async def test_fused_formula_scores_are_explained_by_the_stage_run_alone(
     pts = sparse_points(seed=81)
     await index.upsert(EPISODIC, pts)
     tuning = resolve_tuning(RetrievalConfig(fusion=fusion), None)
-    policy = RankingPolicy(POLICIES[EPISODIC], NOW, relevance=tuning.relevance(fused=True))
+    policy = RankingPolicy(POLICIES[EPISODIC], NOW, relevance=relevance_expr(tuning, fused=True))
     dense, sparse = [float(x) for x in unit_vectors(1, seed=82)[0]], BM25.query("invoice hiking")
     ranked = SearchRequest(
         EPISODIC, dense, MemoryFilter("acme"), 6, 20, policy.formula(), sparse=sparse, fusion=fusion
@@ -230,7 +231,7 @@ async def test_two_stage_ranking_equals_one_stage_when_the_cut_keeps_every_candi
 ) -> None:
     pts = sparse_points(seed=83)
     await index.upsert(EPISODIC, pts)
-    relevance = resolve_tuning(RetrievalConfig(fusion=Fusion.LINEAR), None).relevance(fused=True)
+    relevance = relevance_expr(resolve_tuning(RetrievalConfig(fusion=Fusion.LINEAR), None), fused=True)
     policy = RankingPolicy(POLICIES[EPISODIC], NOW, relevance=relevance)
     dense, sparse = [float(x) for x in unit_vectors(1, seed=84)[0]], BM25.query("invoice hiking order")
     one = SearchRequest(

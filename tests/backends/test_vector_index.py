@@ -13,7 +13,7 @@ from mnemo.memtypes.ports import VectorIndex
 from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
 from mnemo.memtypes.records import Scope
 from mnemo.memtypes.types import DAY_SECONDS, POLICIES, MemoryType
-from mnemo.retrieval.policy import RankingPolicy
+from mnemo.retrieval.ranking.policy import RankingPolicy
 
 DIMENSION = 8  # the fixtures' indexes are built with this size
 NOW = 1_750_000_000.0  # a fixed "now": realistic magnitude, so float precision is exercised

@@ -15,12 +15,14 @@ from mnemo.memtypes.rendering import LINE_FORMAT, memory_line, section_header
 from mnemo.memtypes.requests import RetrieveRequest
 from mnemo.memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from mnemo.memtypes.working import WorkingItem
-from mnemo.retrieval.assemble import Found, LinePrices, assemble
-from mnemo.retrieval.budget import normalize_allocation
-from mnemo.retrieval.candidates import Neighbour, expand, neighbour_requests, suppress_near_duplicates
 from mnemo.retrieval.options import RetrievalConfig
-from mnemo.retrieval.plan import ReadPlan, resolve
-from mnemo.retrieval.policy import RankingPolicy
+from mnemo.retrieval.ranking.policy import RankingPolicy
+from mnemo.retrieval.stages.expand import Neighbour, expand, neighbour_requests
+from mnemo.retrieval.stages.pack import LinePrices
+from mnemo.retrieval.stages.plan import ReadPlan, normalize_allocation, resolve
+from mnemo.retrieval.stages.rank import suppress_near_duplicates
+from mnemo.retrieval.stages.respond import assemble
+from mnemo.retrieval.stages.search import Found
 
 TOKENIZERS = TokenizerRegistry()
 CONFIG = RetrievalConfig()

@@ -11,19 +11,19 @@ from mnemo.memtypes.records import Scope
 from mnemo.memtypes.rendering import LINE_FORMAT
 from mnemo.memtypes.requests import RankingOptions, TypeWeights
 from mnemo.memtypes.types import POLICIES, MemoryType
-from mnemo.retrieval.candidates import (
+from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
+from mnemo.retrieval.ranking.policy import RankingPolicy
+from mnemo.retrieval.ranking.temporal import TimeWindow
+from mnemo.retrieval.ranking.terms.time import TimeBoost
+from mnemo.retrieval.stages.expand import expand, neighbour_requests
+from mnemo.retrieval.stages.rank import suppress_near_duplicates
+from mnemo.retrieval.stages.sizing import (
     LargeCounts,
     LineLengths,
     candidate_limits,
     deeper_searches,
-    expand,
     mean_line_tokens,
-    neighbour_requests,
-    suppress_near_duplicates,
 )
-from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
-from mnemo.retrieval.policy import RankingPolicy, TimeBoost
-from mnemo.retrieval.temporal import TimeWindow
 
 
 def hit(pid: str, score: float, **payload: object) -> ScoredPoint:

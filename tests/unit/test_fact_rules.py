@@ -1,4 +1,4 @@
-"""The text rules behind merging (mnemo.ingest.dedup) and newer-first ranking (mnemo.retrieval.updates)."""
+"""The text rules behind merging (mnemo.ingest.dedup) and newer-first ranking (stages/rank.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from mnemo.memtypes.language.facts import signature
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.updates import newer_first, with_lift
+from mnemo.retrieval.stages.explain import with_lift
+from mnemo.retrieval.stages.rank import newer_first
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -21,11 +21,12 @@ from mnemo.memtypes.errors import UnknownModel
 from mnemo.memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from mnemo.memtypes.requests import RetrieveRequest
 from mnemo.memtypes.types import POLICIES, MemoryType
-from mnemo.retrieval.assemble import Found, LinePrices, assemble
-from mnemo.retrieval.budget import normalize_allocation
 from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
-from mnemo.retrieval.plan import ReadPlan
-from mnemo.retrieval.policy import RankingPolicy
+from mnemo.retrieval.ranking.policy import RankingPolicy
+from mnemo.retrieval.stages.pack import LinePrices
+from mnemo.retrieval.stages.plan import ReadPlan, normalize_allocation
+from mnemo.retrieval.stages.respond import assemble
+from mnemo.retrieval.stages.search import Found
 from tests.unit.test_budget_contract import NOW, hits, working_items
 
 CORPUS = [

@@ -6,7 +6,7 @@ from mnemo.memtypes.formula import evaluate, variable_defaults
 from mnemo.memtypes.requests import TypeWeights
 from mnemo.memtypes.types import DAY_SECONDS, POLICIES, MemoryType
 from mnemo.retrieval.options import _weighted
-from mnemo.retrieval.policy import RankingPolicy
+from mnemo.retrieval.ranking.policy import RankingPolicy
 
 NOW = 1_700_000_000.0
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from mnemo.memtypes.rendering import section_header, time_header
 from mnemo.memtypes.types import MemoryType as T
-from mnemo.retrieval.presentation import PresentedItem, render_context
+from mnemo.retrieval.stages.presentation import PresentedItem, render_context
 
 
 def test_sections_in_order_and_episodic_chronological() -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from mnemo.memtypes.formula import Const
 from mnemo.memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.stages import stage_runs
+from mnemo.retrieval.stages.search_plan import stage_runs
 
 LINEAR_HYBRID = SearchRequest(
     memory_type=MemoryType.SEMANTIC,

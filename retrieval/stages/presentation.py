@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..memtypes.rendering import LINE_FORMAT, memory_line, section_header, time_header
-from ..memtypes.types import SECTION_ORDER, MemoryType
+from ...memtypes.rendering import LINE_FORMAT, memory_line, section_header, time_header
+from ...memtypes.types import SECTION_ORDER, MemoryType
 
 
 def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:

@@ -1,33 +1,21 @@
-"""How many candidates each type searches for, and what is offered to budget packing besides the
-ranked hits themselves. Pure functions, but for the line lengths sizing remembers (`LineLengths`).
-
-- Candidate sizing: each type's list is sized for its share of the budget (see `candidate_limits`),
-  with lines as long as the tenant's lines of that type ran lately (`LineLengths`).
-- Near-duplicate suppression: a hit whose words overlap a better hit's of the same type by
-  `threshold` or more (Jaccard) is dropped, so the budget is not spent on copies of one fact.
-- Neighbour expansion: the turns written just before and after a selected episodic turn (same
-  scope, same session) are offered too, each scored just below its turn, so packing takes them
-  only while the budget has room and nothing better is waiting.
-"""
+"""How many candidates each type's search asks for (part of the search stage): each type's list is
+sized for its share of the budget (`candidate_limits`), with lines as long as the tenant's lines of
+that type ran lately (`LineLengths`), and a list that came back full of lines too short to fill its
+share is searched again, deeper (`deeper_searches`). Pure functions, but for what sizing remembers
+(`LineLengths`, `LargeCounts`)."""
 
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-from ..memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
-from ..memtypes.records import SCOPE_FIELDS, Scope
-from ..memtypes.types import MemoryType
-from .budget import type_allocations
-from .options import RetrievalConfig
+from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
+from ...memtypes.types import MemoryType
+from ..options import RetrievalConfig
+from .pack import type_allocations
 from .presentation import stored_line_tokens
-
-EPISODIC = MemoryType.EPISODIC
 
 
 def candidate_limits(
@@ -135,8 +123,6 @@ def mean_line_tokens(hits: Sequence[ScoredPoint], encoding: str) -> float | None
     return sum(_line_tokens(h.payload, encoding) for h in hits) / len(hits) if hits else None
 
 
-_WORD = re.compile(r"\w+")
-_DIVERSITY_WINDOW = 64
 _SHORT = 0.75
 
 
@@ -172,107 +158,3 @@ def _line_tokens(payload: Mapping[str, object], encoding: str) -> int:
     """A memory's line as counted at write time, or about 4 characters a token (sizing only)."""
     stored = stored_line_tokens(payload, encoding)
     return stored if stored is not None else len(str(payload.get("content", ""))) // 4 + 2
-
-
-def _words(text: object) -> frozenset[str]:
-    return _content_words(str(text))
-
-
-@lru_cache(maxsize=32_768)  # the same best hits recur request after request; word sets are immutable
-def _content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2)
-
-
-def suppress_near_duplicates(hits: Sequence[ScoredPoint], threshold: float) -> list[ScoredPoint]:
-    """Keep hits best-first, dropping any whose words overlap a better kept hit's by at least
-    `threshold` (Jaccard, 0..1). A threshold of 0 keeps everything.
-
-    Words, not vectors: fetching every candidate's vector from the engine tripled the search time
-    (measured on locomo-dev), and copies of one fact share their words. Only the first
-    `_DIVERSITY_WINDOW` hits are compared, which is more than a usual budget holds; the rest are kept.
-    """
-    if threshold <= 0.0 or len(hits) < 2:
-        return list(hits)
-    ranked = sorted(hits, key=lambda h: -h.score)
-    kept: list[ScoredPoint] = []
-    kept_words: list[frozenset[str]] = []
-    for hit in ranked[:_DIVERSITY_WINDOW]:
-        words = _words(hit.payload.get("content", ""))
-        if words and any(len(words & other) >= threshold * len(words | other) for other in kept_words):
-            continue
-        kept.append(hit)
-        kept_words.append(words)
-    return kept + ranked[_DIVERSITY_WINDOW:]
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    """An expanded turn: which selected turn it sits next to, and how many steps away."""
-
-    of: str
-    steps: int
-    factor: float
-    speaker: float = 0.0  # its own speaker term (mnemo.retrieval.policy), not its turn's
-
-
-# A point's speaker term (RankingPolicy.speaker_lift): a neighbour's is its own.
-SpeakerLift = Callable[[Mapping[str, Any]], float]
-
-
-def _no_lift(payload: Mapping[str, Any]) -> float:
-    return 0.0
-
-
-def neighbour_requests(
-    turns: Sequence[ScoredPoint], base: MemoryFilter, per_side: int, session_gap_s: float
-) -> list[NeighbourRequest]:
-    """Two lookups per turn (before, after), confined to the turn's own scope and session."""
-    out: list[NeighbourRequest] = []
-    for turn in turns:
-        seq, occurred = turn.payload.get("seq"), turn.payload.get("occurred_ts")
-        if not isinstance(seq, int | float) or not isinstance(occurred, int | float):
-            continue  # written before sequence numbers existed: no neighbours to find
-        scope = Scope(**{k: turn.payload[k] for k in SCOPE_FIELDS if k in turn.payload})
-        flt = MemoryFilter(
-            tenant=base.tenant,
-            scope=scope,
-            include_superseded=base.include_superseded,
-            occurred_from=occurred - session_gap_s,
-            occurred_until=occurred + session_gap_s,
-        )
-        out.extend(NeighbourRequest(EPISODIC, flt, float(seq), before, per_side) for before in (True, False))
-    return out
-
-
-def expand(
-    hits: Sequence[ScoredPoint],
-    requests: Sequence[NeighbourRequest],
-    found: Sequence[Sequence[StoredPoint]],
-    turns: Mapping[float, ScoredPoint],
-    decay: float,
-    speaker_lift: SpeakerLift = _no_lift,
-) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
-    """The hits plus each turn's neighbours, scored `turn score × decay^steps`, where the turn's
-    score counts without its speaker term and the neighbour adds its own: the answer next to the
-    question that matched ("How do you unwind, Mel?" / "Mel: running and reading") is said by the
-    person the query names, the question is not (with the term at 0.05, locomo-dev recall@10 is
-    0.750 when a neighbour inherits its turn's and 0.801 when it carries its own).
-
-    `turns` maps each expanded turn's `seq` to it. A neighbour that is already a hit keeps the
-    better of its two scores; one reached from two turns keeps the better too.
-    """
-    by_id = {h.id: h for h in hits}
-    origin: dict[str, Neighbour] = {}
-    for request, points in zip(requests, found, strict=True):
-        turn = turns[request.seq]
-        turn_score = turn.score - speaker_lift(turn.payload)
-        for steps, point in enumerate(points, start=1):
-            factor = decay**steps
-            own = speaker_lift(point.payload)
-            score = turn_score * factor + own
-            current = by_id.get(point.id)
-            if current is not None and current.score >= score:
-                continue
-            by_id[point.id] = ScoredPoint(point.id, score, point.payload)
-            origin[point.id] = Neighbour(turn.id, steps, factor, own)
-    return sorted(by_id.values(), key=lambda h: -h.score), origin

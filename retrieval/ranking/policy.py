@@ -1,0 +1,176 @@
+"""The ranking policy: one object renders the engine's score formula *and* explains each hit's score.
+
+score = Σ weight·term over the registered ranking terms (mnemo.retrieval.ranking.terms: relevance,
+recency, importance, usage, due, overdue, trigger, time, tells_time, speaker), each with its type's
+weight and its signal from the query; terms of weight 0 are left out.
+
+`relevance_only()` ranks by the relevance term alone (no formula runs when that is the stage's own
+score).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ...memtypes.formula import Const, Expr, Mult, Sum, evaluate
+from ...memtypes.types import MemoryType, TypePolicy
+from ..options import RetrievalConfig, Tuning
+from .terms import TERMS, QueryContext, TermInputs
+from .terms.base import STAGE_SCORE
+from .terms.conversation import SPEAKER, SpeakerSignal
+from .terms.stored import relevance_expr
+from .terms.time import TimeBoost
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    weight: float
+    expr: Expr
+
+
+@dataclass(frozen=True)
+class ScoreComponent:
+    value: float
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    components: dict[str, ScoreComponent]
+    total: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "components": {
+                name: {"value": c.value, "weight": c.weight, "contribution": c.contribution}
+                for name, c in self.components.items()
+            },
+        }
+
+
+class RankingPolicy:
+    """The ranking of one memory type at one instant (`now_ts`, seconds since the epoch).
+
+    `signals` are the ranking terms' signals from the query, by term name (`ranking_policies`); the
+    keywords are the built-in terms' signals spelled out (tests and callers that set one)."""
+
+    def __init__(
+        self,
+        policy: TypePolicy,
+        now_ts: float,
+        query_phrases: tuple[str, ...] = (),
+        *,
+        relevance: Expr = STAGE_SCORE,
+        time_boost: TimeBoost | None = None,
+        tells_time_weight: float = 0.0,
+        speaker_keys: tuple[str, ...] = (),
+        speaker_weight: float = 0.0,
+        signals: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.now_ts = now_ts
+        self.relevance = relevance
+        self.signals: dict[str, Any] = {
+            "trigger": query_phrases,
+            "time": time_boost,
+            "tells_time": tells_time_weight,
+            SPEAKER: SpeakerSignal(speaker_keys, speaker_weight),
+            **(signals or {}),
+        }
+        self.ranks_in_engine = True
+        self.terms = self._terms()
+
+    @property
+    def query_phrases(self) -> tuple[str, ...]:
+        """The query's trigger phrase keys (they also drive the trigger-filtered search)."""
+        phrases: tuple[str, ...] = self.signals.get("trigger") or ()
+        return phrases
+
+    def weight_of(self, name: str) -> float:
+        return next((t.weight for t in self.terms if t.name == name), 0.0)
+
+    def contribution(self, name: str, payload: Mapping[str, Any]) -> float:
+        """One term's weighted value on this payload (0 when the term is not in the formula)."""
+        term = next((t for t in self.terms if t.name == name), None)
+        return term.weight * evaluate(term.expr, payload, ()) if term else 0.0
+
+    def speaker_lift(self, payload: Mapping[str, Any]) -> float:
+        """The speaker term's contribution on this payload (a neighbour's own: stages.expand)."""
+        return self.contribution(SPEAKER, payload)
+
+    @property
+    def speaker_weight(self) -> float:
+        return self.weight_of(SPEAKER)
+
+    @classmethod
+    def relevance_only(
+        cls, policy: TypePolicy, now_ts: float, relevance: Expr = STAGE_SCORE
+    ) -> RankingPolicy:
+        ranking = cls(policy, now_ts, relevance=relevance)
+        # The stage's own score needs no formula; a combination of two lists' scores does.
+        ranking.ranks_in_engine = relevance != STAGE_SCORE
+        ranking.terms = (Term("relevance", 1.0, relevance),)
+        return ranking
+
+    def _terms(self) -> tuple[Term, ...]:
+        out = []
+        for term in TERMS:
+            inputs = TermInputs(self.policy, self.now_ts, self.relevance, self.signals.get(term.name))
+            weight = term.weight(inputs)
+            if weight != 0.0:
+                out.append(Term(term.name, weight, term.expr(inputs)))
+        return tuple(out)
+
+    def formula(self, relevance: Expr | None = None) -> Expr | None:
+        """The expression Qdrant evaluates over the relevance stage (None: the stage's own ranking).
+
+        `relevance` replaces the relevance term's expression: `$score` when an earlier stage has
+        already computed it (two-stage ranking)."""
+        if not self.ranks_in_engine:
+            return None
+
+        def expr(term: Term) -> Expr:
+            return relevance if relevance is not None and term.name == "relevance" else term.expr
+
+        return Sum(tuple(Mult((Const(t.weight), expr(t))) for t in self.terms))
+
+    def explain(self, payload: Mapping[str, Any], scores: float | tuple[float, ...]) -> Explanation:
+        """Each term's value on this point; `scores` are the relevance stage's (one per list)."""
+        components = {}
+        for term in self.terms:
+            value = evaluate(term.expr, payload, scores)
+            components[term.name] = ScoreComponent(value, term.weight, term.weight * value)
+        return Explanation(components, sum(c.contribution for c in components.values()))
+
+
+def ranking_policies(
+    query: str,
+    types: Sequence[MemoryType],
+    now: datetime,
+    tuning: Tuning,
+    config: RetrievalConfig,
+    fused: bool,
+) -> dict[MemoryType, RankingPolicy]:
+    """Each type's formula: relevance only, or every registered ranking term that applies to the
+    type with its signal from the query. `fused`: both vectors are searched."""
+    now_ts = now.timestamp()
+    relevance = relevance_expr(tuning, fused)
+    if not tuning.formula:
+        return {t: RankingPolicy.relevance_only(tuning.policies[t], now_ts, relevance) for t in types}
+    prepared = {term.name: term.signal(QueryContext(query, now, config, tuning.temporal)) for term in TERMS}
+    return {
+        t: RankingPolicy(
+            tuning.policies[t],
+            now_ts,
+            relevance=relevance,
+            # Each term's signal where the term applies to the type, else none.
+            signals={term.name: prepared[term.name] if term.applies_to(t) else None for term in TERMS},
+        )
+        for t in types
+    }

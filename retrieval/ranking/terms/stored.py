@@ -1,0 +1,80 @@
+"""Terms over what every memory stores: relevance to the query, recency, importance, usage."""
+
+from __future__ import annotations
+
+from ....memtypes.formula import SCORE, Const, Div, ExpDecay, Expr, Mult, Sum, Var, prefetch_score
+from ....memtypes.queries import Fusion
+from ....memtypes.types import DAY_SECONDS
+from ...options import Tuning
+from .base import RankingTerm, TermInputs
+
+USAGE_HALF_POINT = 3.0
+
+
+class RelevanceTerm(RankingTerm):
+    """The relevance stage's score: the cosine for dense search; for hybrid search the fused score
+    scaled so that the best is about 1, or (linear fusion) a weighted sum of cosine and saturated
+    BM25 (mnemo.retrieval.options)."""
+
+    name = "relevance"
+
+    def weight(self, inputs: TermInputs) -> float:
+        return inputs.policy.w_similarity
+
+    def expr(self, inputs: TermInputs) -> Expr:
+        return inputs.relevance
+
+
+def relevance_expr(tuning: Tuning, fused: bool) -> Expr:
+    """The relevance term over the relevance stage, about 0..1 like a cosine.
+
+    `fused`: the request searched both vectors (a query of stop words only has no BM25 side).
+    """
+    if not fused:
+        return Var(SCORE)  # cosine is already 0..1; BM25 alone is unbounded and left as it is
+    if tuning.fusion is Fusion.RRF:
+        # Qdrant's RRF gives 1 / (k + rank), rank from 0: first in both lists is 2 / k.
+        return Mult((Const(tuning.rrf_k / 2), Var(SCORE)))
+    if tuning.fusion is Fusion.DBSF:
+        return Mult((Const(0.5), Var(SCORE)))  # the sum of two scores normalized to 0..1
+    a, bm25 = tuning.linear_dense_weight, Var(prefetch_score(1), 0.0)
+    saturated = Div(bm25, Sum((bm25, Const(tuning.bm25_half))))
+    return Sum((Mult((Const(a), Var(prefetch_score(0), 0.0))), Mult((Const(1 - a), saturated))))
+
+
+class RecencyTerm(RankingTerm):
+    """0.5 ** (age / half-life), age from `occurred_at` to the request's `now`."""
+
+    name = "recency"
+
+    def weight(self, inputs: TermInputs) -> float:
+        return inputs.policy.w_recency
+
+    def expr(self, inputs: TermInputs) -> Expr:
+        scale = inputs.policy.half_life_days * DAY_SECONDS
+        return ExpDecay(Var("occurred_ts", inputs.now_ts), Const(inputs.now_ts), scale=scale)
+
+
+class ImportanceTerm(RankingTerm):
+    """The stored importance, 0..1 (0.5 when unset)."""
+
+    name = "importance"
+
+    def weight(self, inputs: TermInputs) -> float:
+        return inputs.policy.w_importance
+
+    def expr(self, inputs: TermInputs) -> Expr:
+        return Var("importance", 0.5)
+
+
+class UsageTerm(RankingTerm):
+    """use_count / (use_count + 3): procedures that keep being used."""
+
+    name = "usage"
+
+    def weight(self, inputs: TermInputs) -> float:
+        return inputs.policy.w_usage
+
+    def expr(self, inputs: TermInputs) -> Expr:
+        use_count = Var("use_count", 0.0)
+        return Div(use_count, Sum((use_count, Const(USAGE_HALF_POINT))))

@@ -1,0 +1,141 @@
+"""Stage 1 of a retrieval, the plan: the request resolved against the service's defaults (budget,
+encoding, types, time), each type's share of the budget and filter, the query's sparse vector, and
+the ranking policy of each type. Pure: no I/O, nothing awaited. The stages that follow (search, rank,
+pack, expand; mnemo.retrieval.pipeline runs them) read what they need from the `ReadPlan`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from ...memtypes.errors import FieldProblem, InvalidInput
+from ...memtypes.models import ModelSpec, resolve_model
+from ...memtypes.ports import SparseEncoder
+from ...memtypes.queries import MemoryFilter, SparseVector
+from ...memtypes.requests import RetrieveRequest, SearchMode
+from ...memtypes.types import POLICIES, MemoryType
+from ..options import RetrievalConfig, Tuning, resolve_tuning
+from ..ranking.policy import RankingPolicy, ranking_policies
+
+
+@dataclass(frozen=True)
+class ResolvedRequest:
+    budget: int
+    encoding: str
+    types: tuple[MemoryType, ...]
+    now: datetime
+    working_budget: int = 0  # tokens for the task's working memory, on top of `budget`
+    exact: bool = True  # counted with the model's own tokenizer (False: an estimate with a margin)
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """What one request asks for, every default resolved: what the stages search, rank, pack and
+    explain by."""
+
+    request: RetrieveRequest
+    resolved: ResolvedRequest
+    weights: Mapping[MemoryType, float]  # each type's share of the budget
+    policies: Mapping[MemoryType, RankingPolicy]
+    tenant: str = ""
+    tuning: Tuning | None = None
+    base_filter: MemoryFilter | None = None  # the tenant, scope and versions asked for
+    filters: Mapping[MemoryType, MemoryFilter] | None = None  # per type: the base, in its namespaces
+    sparse: SparseVector | None = None  # the query's BM25 vector (None: dense search only)
+
+
+def plan_retrieval(
+    tenant: str,
+    request: RetrieveRequest,
+    namespaces: Mapping[MemoryType, tuple[str, ...]] | None,
+    config: RetrievalConfig,
+    default_encoding: str,
+    models: Mapping[str, ModelSpec],
+    sparse_encoder: SparseEncoder | None,
+) -> ReadPlan:
+    """The whole plan of one retrieval; 422 for a request that means nothing. `namespaces` (from an
+    agent's bindings) confines each type to the namespaces holding it."""
+    resolved = resolve(request, config, default_encoding, models)
+    weights = normalize_allocation(
+        resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
+    )
+    tuning = resolve_tuning(config, request.ranking, request.include_superseded)
+    base = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
+    filters = {
+        t: base if namespaces is None else replace(base, namespaces=namespaces[t]) for t in resolved.types
+    }
+    sparse = None
+    if tuning.search is not SearchMode.DENSE and sparse_encoder is not None:
+        sparse = sparse_encoder.query(request.query)
+        if not sparse.indices:  # nothing but stop words: BM25 has nothing to match
+            sparse = None
+    # Both vectors are searched unless the request searches the sparse one alone (and has one).
+    fused = sparse is not None and tuning.search is not SearchMode.SPARSE
+    policies = ranking_policies(request.query, resolved.types, resolved.now, tuning, config, fused)
+    return ReadPlan(request, resolved, weights, policies, tenant, tuning, base, filters, sparse)
+
+
+def resolve(
+    request: RetrieveRequest, config: RetrievalConfig, default_encoding: str, models: Mapping[str, ModelSpec]
+) -> ResolvedRequest:
+    """The budget, encoding, types and time of a request; 422 for combinations that mean nothing."""
+    if request.budget_tokens is not None and request.model is not None:
+        raise InvalidInput(
+            "give either budget_tokens or model, not both",
+            problems=[FieldProblem("budget_tokens", "conflicts with model")],
+        )
+    encoding = default_encoding
+    budget = request.budget_tokens or config.default_budget_tokens
+    exact = True
+    if request.model is not None:
+        spec = resolve_model(request.model, models)
+        encoding = spec.encoding
+        budget = max(1, int(spec.context_window * config.model_budget_share))
+        exact = spec.exact
+    types = tuple(request.types)
+    now = (request.now or datetime.now(UTC)).astimezone(UTC)
+    working_budget = 0
+    if request.task_id is None and request.working_budget_tokens is not None:
+        raise InvalidInput(
+            "working_budget_tokens needs a task_id",
+            problems=[FieldProblem("working_budget_tokens", "given without task_id")],
+        )
+    if request.task_id is not None:
+        if MemoryType.WORKING in types:
+            # Both would render as one "Working memory" section with two sets of accounts.
+            raise InvalidInput(
+                "type `working` searches the archive of cleared tasks; with task_id the task's live "
+                "working memory comes first anyway: ask for one or the other",
+                problems=[FieldProblem("types", "`working` together with task_id")],
+            )
+        working_budget = request.working_budget_tokens or config.default_working_budget_tokens
+    return ResolvedRequest(budget, encoding, types, now, working_budget, exact)
+
+
+def normalize_allocation(
+    types: Sequence[MemoryType], defaults: Mapping[MemoryType, float], override: Mapping[str, float] | None
+) -> dict[MemoryType, float]:
+    """Budget weights of the requested types, summing to 1. An override names some or all types."""
+    weights = {t: defaults[t] for t in types}
+    if override:
+        problems = []
+        for name, value in override.items():
+            try:
+                memory_type = MemoryType(name)
+            except ValueError:
+                problems.append(FieldProblem(f"allocation.{name}", "not a memory type"))
+                continue
+            if memory_type not in weights:
+                problems.append(FieldProblem(f"allocation.{name}", "type is not among the requested types"))
+            elif not 0.0 <= value <= 1.0:
+                problems.append(FieldProblem(f"allocation.{name}", "must be between 0 and 1"))
+            else:
+                weights[memory_type] = value
+        if problems:
+            raise InvalidInput("invalid allocation", problems=problems)
+    total = sum(weights.values())
+    if total <= 0:
+        # Every weight zero (e.g. only `working` requested): share the budget equally.
+        return {t: 1.0 / len(types) for t in types}
+    return {t: w / total for t, w in weights.items()}

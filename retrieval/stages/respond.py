@@ -1,0 +1,121 @@
+"""The response, after the five stages: the final hits (neighbours included) packed into the budget,
+the context rendered, trimmed should it ever be needed, every memory explained on request, and every
+token accounted for.
+
+`assemble` is pure: the same plan and hits give the same response, and nothing is awaited.
+"""
+
+from __future__ import annotations
+
+from ...memtypes.queries import ScoredPoint
+from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
+from ...memtypes.types import MemoryType
+from .explain import explain, with_lift
+from .pack import LinePrices, TypeUsage, pack_working
+from .plan import ReadPlan
+from .presentation import PresentedItem, render_context
+from .search import Found
+
+
+def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveResponse:
+    """The response to `plan.request` from what was `found`, never over the budget."""
+    resolved = plan.resolved
+    counter = prices.counter
+    working_usage, working_lines = pack_working(resolved, found.working, prices)
+    candidates, points = prices.candidates(found.hits)
+    packing = prices.pack(resolved, plan.weights, candidates)
+    chosen = sorted(packing.selected(), key=lambda c: -c.score)
+
+    def render() -> str:
+        return render_context(
+            [
+                PresentedItem(
+                    c.memory_type,
+                    points[c.key][2],
+                    c.score,
+                    float(points[c.key][1].payload.get("occurred_ts", 0.0)),
+                    c.group,
+                )
+                for c in chosen
+            ]
+            + [
+                PresentedItem(MemoryType.WORKING, line, c.score, item.created_at.timestamp())
+                for c in working_usage.selected
+                for item, line in [working_lines[c.key]]
+            ]
+        )
+
+    context = render()
+    total = counter.count(context)
+    limit = resolved.budget + resolved.working_budget
+    # Line counts are additive by construction (see mnemo.memtypes.rendering), so this loop should
+    # never run; it is here so that the budget contract holds even if that ever stopped being so.
+    while total > limit and (chosen or working_usage.selected):
+        usage = packing.usage[chosen[-1].memory_type] if chosen else working_usage
+        dropped = chosen.pop() if chosen else working_usage.selected[-1]
+        usage.selected.remove(dropped)
+        usage.tokens -= dropped.tokens
+        usage.trimmed += 1
+        context = render()
+        total = counter.count(context)
+
+    memories = [
+        RetrievedMemory(
+            id=item.id,
+            external_id=None,
+            type=MemoryType.WORKING,
+            content=item.content,
+            score=1.0,  # kept whole and in order, not ranked
+            tokens=c.tokens,
+            occurred_at=item.created_at.isoformat(),
+        )
+        for c in working_usage.selected
+        for item, _ in [working_lines[c.key]]
+    ]
+    memories += [_retrieved(plan, found, points[c.key], c.tokens) for c in chosen]
+    per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
+    if resolved.working_budget:
+        per_type[MemoryType.WORKING.value] = _type_metadata(working_usage)
+    metadata = RetrieveMetadata(
+        total_tokens=total,
+        budget=resolved.budget,
+        working_budget=resolved.working_budget,
+        utilization=round(total / limit, 4),
+        encoding=resolved.encoding,
+        exact=resolved.exact,
+        per_type=per_type,
+        trimmed_count=packing.trimmed + working_usage.trimmed,
+    )
+    return RetrieveResponse(context=context, memories=memories, metadata=metadata)
+
+
+def _retrieved(
+    plan: ReadPlan, found: Found, chosen: tuple[MemoryType, ScoredPoint, str], tokens: int
+) -> RetrievedMemory:
+    memory_type, point, _ = chosen
+    explanation = None
+    if plan.request.explain:
+        neighbour = found.neighbours.get(point.id)
+        explanation = explain(plan.policies[memory_type], point, found.relevance, neighbour)
+        explanation = with_lift(explanation, found.lifts.get(point.id))
+    return RetrievedMemory(
+        id=point.id,
+        external_id=point.payload.get("external_id"),
+        type=memory_type,
+        content=str(point.payload.get("content", "")),
+        score=point.score,
+        tokens=tokens,
+        occurred_at=point.payload.get("occurred_at"),
+        explain=explanation,
+    )
+
+
+def _type_metadata(usage: TypeUsage) -> TypeMetadata:
+    # The working section is never redistributed to: its `redistributed` is 0 by construction.
+    return TypeMetadata(
+        share=usage.share,
+        redistributed=usage.redistributed,
+        tokens=usage.tokens,
+        count=len(usage.selected),
+        trimmed=usage.trimmed,
+    )
