@@ -61,30 +61,6 @@ class Packing:
         return [c for u in self.usage.values() for c in u.selected]
 
 
-def type_allocations(
-    budget: int, weights: Mapping[MemoryType, float], capacity: Mapping[MemoryType, float]
-) -> dict[MemoryType, float]:
-    """Tokens each type's candidate list is sized for: its share of the budget, except that a type
-    whose memories cannot fill its share (`capacity`, in tokens) is sized for what it has, and the
-    rest of its share goes to the other types in proportion to their weights (packing hands unused
-    tokens to the best leftovers of any type; sizing only has to make room for them)."""
-    allocation: dict[MemoryType, float] = {}
-    remaining, open_types = float(budget), dict(weights)
-    while open_types:
-        total = sum(open_types.values())
-        share = {t: w / total if total > 0 else 1 / len(open_types) for t, w in open_types.items()}
-        fair = {t: remaining * s for t, s in share.items()}
-        capped = [t for t in open_types if capacity.get(t, 0.0) < fair[t]]
-        if not capped:
-            allocation.update(fair)
-            break
-        for t in capped:
-            allocation[t] = capacity.get(t, 0.0)
-            remaining -= allocation[t]
-            del open_types[t]
-    return allocation
-
-
 def split_budget(budget: int, weights: Mapping[MemoryType, float]) -> dict[MemoryType, int]:
     """Whole-token shares; what rounding leaves over goes to the redistribution pool."""
     return {t: int(budget * w) for t, w in weights.items()}

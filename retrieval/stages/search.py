@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,7 @@ from datetime import UTC, datetime
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import Embedder, VectorIndex, WorkingStore
-from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
+from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.requests import SearchMode
 from ...memtypes.types import MemoryType
 from ...memtypes.working import WorkingItem
@@ -29,7 +28,7 @@ from .pack import LinePrices, Packing
 from .plan import ReadPlan
 from .rank import rank_round
 from .search_plan import RoundHits, SearchPlan, SearchPlanner, merge_hits, stage_scores
-from .sizing import LargeCounts, LineLengths, candidate_limits, deeper_searches, mean_line_tokens
+from .sizing import ListSizer
 
 log = logging.getLogger("mnemo.retrieval")
 WORKING_MEMORY = "working_memory"  # what `metadata.degraded` names when Redis cannot answer
@@ -58,8 +57,7 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self.working = working
-        self.line_lengths = LineLengths()
-        self.large_counts = LargeCounts()
+        self.sizer = ListSizer()
 
     async def search(
         self,
@@ -73,12 +71,11 @@ class Searcher:
         when the query is embedded, after every retrieval started alongside has counted itself."""
         assert plan.tuning is not None and plan.filters is not None
         resolved, tuning = plan.resolved, plan.tuning
-        line_tokens = self.line_lengths.of(plan.tenant, resolved.types, config.tokens_per_candidate)
         started = time.perf_counter()
-        dense, (working, degraded), limits = await asyncio.gather(
+        dense, (working, degraded), (limits, line_tokens) = await asyncio.gather(
             self._dense_vector(plan, alone),
             self._working_items(plan.tenant, plan.request.task_id, timings),
-            self._candidate_limits(config, resolved.budget, plan.weights, plan.filters, line_tokens),
+            self.sizer.limits(self.index, plan, config),
         )
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
 
@@ -86,28 +83,20 @@ class Searcher:
         planner = SearchPlanner(plan, config, dense)
         first = planner.first_round(limits)
         first_round = first.hits(await self.index.search(first.requests))
-        self._observe_lines(plan, first_round.hits)
         found = Found({}, first_round.relevance, working=working, degraded=degraded)
         round_found: Mapping[MemoryType, list[ScoredPoint]] = first_round.hits
         while True:  # two rounds at most: the second only where the first left the budget underfilled
             found.lifts = rank_round(found.hits, round_found, tuning.diversity, config.newer_first_margin)
             found.packing = prices.packing(resolved, plan.weights, found.hits)
-            deeper = []
-            if round_found is first_round.hits and found.packing.tokens < resolved.budget * _UNDERFILLED:
-                deeper = deeper_searches(
-                    first.typed, first_round.hits, resolved.encoding, config, line_tokens
-                )
+            if round_found is not first_round.hits:
+                break
+            underfilled = found.packing.tokens < resolved.budget * _UNDERFILLED
+            deeper = self.sizer.review(plan, config, first.typed, first_round.hits, line_tokens, underfilled)
             if not deeper:
                 break
             found.relevance, round_found = await self._deeper(planner, deeper, first_round)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
-
-    def _observe_lines(self, plan: ReadPlan, found: Mapping[MemoryType, list[ScoredPoint]]) -> None:
-        for memory_type, points in found.items():
-            mean = mean_line_tokens(points, plan.resolved.encoding)
-            if mean is not None:
-                self.line_lengths.observe(plan.tenant, memory_type, mean)
 
     async def _dense_vector(self, plan: ReadPlan, alone: Callable[[], bool]) -> list[float] | None:
         assert plan.tuning is not None
@@ -134,39 +123,6 @@ class Searcher:
         finally:
             timings["working_ms"] = (time.perf_counter() - started) * 1000
         return (state.live(datetime.now(UTC)) if state else []), []
-
-    async def _candidate_limits(
-        self,
-        config: RetrievalConfig,
-        budget: int,
-        weights: Mapping[MemoryType, float],
-        filters: Mapping[MemoryType, MemoryFilter],
-        line_tokens: Mapping[MemoryType, float],
-    ) -> dict[MemoryType, tuple[int, int]]:
-        """Sized from the engine's estimates of how many memories each type holds in scope
-        (microseconds); an estimate small enough to shrink a list is checked by an exact count (cheap
-        for small sets), because estimates of combined filters can be far too low. Counting only
-        sizes the lists: if it fails, every type is sized as if it were full."""
-        enough = {t: math.ceil(budget / line_tokens[t]) for t in filters}
-        now = time.monotonic()
-        counts: dict[MemoryType, int] = {}
-        for t, f in filters.items():
-            if (known := self.large_counts.at_least(t, f, enough[t], now)) is not None:
-                counts[t] = known
-        try:
-            unknown = [t for t in filters if t not in counts]
-            estimates = await asyncio.gather(*(self.index.count(t, filters[t], exact=False) for t in unknown))
-            counts.update(zip(unknown, estimates, strict=True))
-            small = [t for t in unknown if counts[t] < enough[t]]
-            exact = await asyncio.gather(*(self.index.count(t, filters[t]) for t in small))
-            counts.update(zip(small, exact, strict=True))
-            for t in unknown:
-                if counts[t] >= enough[t]:
-                    self.large_counts.note(t, filters[t], counts[t], now)
-        except Exception as exc:  # the search that follows reports an outage itself
-            log.debug("candidate sizing without counts: %s", exc)
-            counts = enough
-        return candidate_limits(budget, weights, counts, config, line_tokens)
 
     async def _deeper(
         self, planner: SearchPlanner, deeper: list[SearchRequest], first: RoundHits

@@ -6,16 +6,22 @@ share is searched again, deeper (`deeper_searches`). Pure functions, but for wha
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
+import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import MemoryType
 from ..options import RetrievalConfig
-from .pack import type_allocations
+from .plan import ReadPlan
 from .presentation import stored_line_tokens
+
+log = logging.getLogger("mnemo.retrieval")
 
 
 def candidate_limits(
@@ -45,6 +51,30 @@ def candidate_limits(
         prefetch = min(max(limit * c.prefetch_factor, c.min_prefetch), c.max_prefetch)
         limits[memory_type] = (limit, prefetch)
     return limits
+
+
+def type_allocations(
+    budget: int, weights: Mapping[MemoryType, float], capacity: Mapping[MemoryType, float]
+) -> dict[MemoryType, float]:
+    """Tokens each type's candidate list is sized for: its share of the budget, except that a type
+    whose memories cannot fill its share (`capacity`, in tokens) is sized for what it has, and the
+    rest of its share goes to the other types in proportion to their weights (packing hands unused
+    tokens to the best leftovers of any type; sizing only has to make room for them)."""
+    allocation: dict[MemoryType, float] = {}
+    remaining, open_types = float(budget), dict(weights)
+    while open_types:
+        total = sum(open_types.values())
+        share = {t: w / total if total > 0 else 1 / len(open_types) for t, w in open_types.items()}
+        fair = {t: remaining * s for t, s in share.items()}
+        capped = [t for t in open_types if capacity.get(t, 0.0) < fair[t]]
+        if not capped:
+            allocation.update(fair)
+            break
+        for t in capped:
+            allocation[t] = capacity.get(t, 0.0)
+            remaining -= allocation[t]
+            del open_types[t]
+    return allocation
 
 
 class LineLengths:
@@ -158,3 +188,63 @@ def _line_tokens(payload: Mapping[str, object], encoding: str) -> int:
     """A memory's line as counted at write time, or about 4 characters a token (sizing only)."""
     stored = stored_line_tokens(payload, encoding)
     return stored if stored is not None else len(str(payload.get("content", ""))) // 4 + 2
+
+
+class ListSizer:
+    """The search stage's sizing, with what it remembers across requests: how long each tenant's
+    lines ran (`LineLengths`) and which counts are large (`LargeCounts`)."""
+
+    def __init__(self) -> None:
+        self.line_lengths = LineLengths()
+        self.large_counts = LargeCounts()
+
+    async def limits(
+        self, index: VectorIndex, plan: ReadPlan, config: RetrievalConfig
+    ) -> tuple[dict[MemoryType, tuple[int, int]], dict[MemoryType, float]]:
+        """Sized from the engine's estimates of how many memories each type holds in scope
+        (microseconds); an estimate small enough to shrink a list is checked by an exact count (cheap
+        for small sets), because estimates of combined filters can be far too low. Counting only
+        sizes the lists: if it fails, every type is sized as if it were full. Answers the limits and
+        the line length each type was sized for."""
+        assert plan.filters is not None
+        budget, weights, filters = plan.resolved.budget, plan.weights, plan.filters
+        line_tokens = self.line_lengths.of(plan.tenant, plan.resolved.types, config.tokens_per_candidate)
+        enough = {t: math.ceil(budget / line_tokens[t]) for t in filters}
+        now = time.monotonic()
+        counts: dict[MemoryType, int] = {}
+        for t, f in filters.items():
+            if (known := self.large_counts.at_least(t, f, enough[t], now)) is not None:
+                counts[t] = known
+        try:
+            unknown = [t for t in filters if t not in counts]
+            estimates = await asyncio.gather(*(index.count(t, filters[t], exact=False) for t in unknown))
+            counts.update(zip(unknown, estimates, strict=True))
+            small = [t for t in unknown if counts[t] < enough[t]]
+            exact = await asyncio.gather(*(index.count(t, filters[t]) for t in small))
+            counts.update(zip(small, exact, strict=True))
+            for t in unknown:
+                if counts[t] >= enough[t]:
+                    self.large_counts.note(t, filters[t], counts[t], now)
+        except Exception as exc:  # the search that follows reports an outage itself
+            log.debug("candidate sizing without counts: %s", exc)
+            counts = enough
+        return candidate_limits(budget, weights, counts, config, line_tokens), line_tokens
+
+    def review(
+        self,
+        plan: ReadPlan,
+        config: RetrievalConfig,
+        searches: Sequence[SearchRequest],
+        hits: Mapping[MemoryType, Sequence[ScoredPoint]],
+        line_tokens: Mapping[MemoryType, float],
+        underfilled: bool,
+    ) -> list[SearchRequest]:
+        """After the first round: remember how long this tenant's lines ran, and answer the deeper
+        searches an `underfilled` budget calls for (none when it is filled)."""
+        for memory_type, points in hits.items():
+            mean = mean_line_tokens(points, plan.resolved.encoding)
+            if mean is not None:
+                self.line_lengths.observe(plan.tenant, memory_type, mean)
+        if not underfilled:
+            return []
+        return deeper_searches(searches, hits, plan.resolved.encoding, config, line_tokens)
