@@ -1,1 +1,3 @@
-"""The read side: ranking policy, budget packing, presentation and the retrieval pipeline."""
+"""The read side: a retrieval as stages in order (stages/: plan → search → rank → pack → expand, then
+respond), the ranking policy and its registered terms (ranking/), and the other reads: the memory
+catalog (list, get) and thread histories."""

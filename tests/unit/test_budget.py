@@ -5,8 +5,8 @@ import pytest
 from mnemo.memtypes.errors import InvalidInput
 from mnemo.memtypes.types import MemoryType as T
 from mnemo.retrieval.stages.pack import Candidate, pack, split_budget
-from mnemo.retrieval.stages.sizing import type_allocations
 from mnemo.retrieval.stages.plan import normalize_allocation
+from mnemo.retrieval.stages.sizing import type_allocations
 
 HEADERS = {t: 5 for t in T}
 

@@ -1,6 +1,6 @@
 """The house's rules, checked on the tree itself: one import package `mnemo` whose packages pyproject
 lists, rooms of at most 15 modules, modules of at most 400 lines, and benchmark results in git of at
-most 2 MB (ARCHITECTURE.md, "The rooms")."""
+most 2 MB (ARCHITECTURE.md, "The house")."""
 
 from __future__ import annotations
 
