@@ -13,7 +13,7 @@ from ..memtypes.ports import TokenCounter, Tokenizers
 from ..memtypes.queries import ScoredPoint
 from ..memtypes.rendering import memory_line, section_header
 from ..memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
-from ..memtypes.types import MemoryType
+from ..memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ..memtypes.working import WorkingItem
 from .budget import Candidate, Packing, TypeUsage, pack, pack_in_order, split_budget
 from .candidates import Neighbour
@@ -122,15 +122,13 @@ def pack_working(
 ) -> tuple[TypeUsage, dict[str, tuple[WorkingItem, str]]]:
     """Newest first under the working budget; each item priced by its line in this encoding."""
     enc = resolved.encoding
-    lines = {i.id: (i, memory_line(MemoryType.WORKING, i.content)) for i in working}
+    lines = {i.id: (i, memory_line(SCRATCHPAD_TYPE, i.content)) for i in working}
     # Scores only order the section: newest (highest seq) first.
     candidates = [
-        Candidate(
-            i.id, MemoryType.WORKING, float(i.seq), i.line_tokens.get(enc) or prices.counter.count(line)
-        )
+        Candidate(i.id, SCRATCHPAD_TYPE, float(i.seq), i.line_tokens.get(enc) or prices.counter.count(line))
         for i, line in lines.values()
     ]
-    usage = pack_in_order(candidates, resolved.working_budget, prices.header(MemoryType.WORKING))
+    usage = pack_in_order(candidates, resolved.working_budget, prices.header(SCRATCHPAD_TYPE))
     return usage, lines
 
 
@@ -156,7 +154,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
                 for c in chosen
             ]
             + [
-                PresentedItem(MemoryType.WORKING, line, c.score, item.created_at.timestamp())
+                PresentedItem(SCRATCHPAD_TYPE, line, c.score, item.created_at.timestamp())
                 for c in working_usage.selected
                 for item, line in [working_lines[c.key]]
             ]
@@ -180,7 +178,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
         RetrievedMemory(
             id=item.id,
             external_id=None,
-            type=MemoryType.WORKING,
+            type=SCRATCHPAD_TYPE,
             content=item.content,
             score=1.0,  # kept whole and in order, not ranked
             tokens=c.tokens,
@@ -192,7 +190,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     memories += [_retrieved(plan, found, points[c.key], c.tokens) for c in chosen]
     per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
     if resolved.working_budget:
-        per_type[MemoryType.WORKING.value] = _type_metadata(working_usage)
+        per_type[SCRATCHPAD_TYPE.value] = _type_metadata(working_usage)
     metadata = RetrieveMetadata(
         total_tokens=total,
         budget=resolved.budget,

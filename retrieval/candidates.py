@@ -22,12 +22,10 @@ from typing import Any
 
 from ..memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from ..memtypes.records import SCOPE_FIELDS, Scope
-from ..memtypes.types import MemoryType
+from ..memtypes.types import EVENT_TYPE, MemoryType
 from .budget import type_allocations
 from .options import RetrievalConfig
 from .presentation import stored_line_tokens
-
-EPISODIC = MemoryType.EPISODIC
 
 
 def candidate_limits(
@@ -240,7 +238,7 @@ def neighbour_requests(
             occurred_from=occurred - session_gap_s,
             occurred_until=occurred + session_gap_s,
         )
-        out.extend(NeighbourRequest(EPISODIC, flt, float(seq), before, per_side) for before in (True, False))
+        out.extend(NeighbourRequest(EVENT_TYPE, flt, float(seq), side, per_side) for side in (True, False))
     return out
 
 

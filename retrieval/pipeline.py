@@ -23,7 +23,7 @@ from ..memtypes.models import MODEL_REGISTRY, ModelSpec
 from ..memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
 from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse, SearchMode
-from ..memtypes.types import POLICIES, MemoryType
+from ..memtypes.types import EVENT_TYPE, POLICIES, MemoryType
 from ..memtypes.working import WorkingItem
 from .assemble import Found, LinePrices, assemble
 from .budget import Packing, normalize_allocation
@@ -49,7 +49,6 @@ __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 
 log = logging.getLogger("mnemo.retrieval")
 WORKING_MEMORY = "working_memory"  # what `metadata.degraded` names when Redis cannot answer
-EPISODIC = MemoryType.EPISODIC
 _UNDERFILLED = 0.9  # a packing below this share of the budget looks for more candidates
 
 
@@ -145,9 +144,9 @@ class Retriever:
             lifts = _newer_first(hits, self.config.newer_first_margin)
             packing = prices.packing(resolved, weights, hits)
         neighbours: dict[str, Neighbour] = {}
-        if tuning.neighbours and hits.get(EPISODIC):
-            hits[EPISODIC], neighbours = await self._expand(
-                hits[EPISODIC], packing, flt, tuning.neighbours, plan.policies[EPISODIC]
+        if tuning.neighbours and hits.get(EVENT_TYPE):
+            hits[EVENT_TYPE], neighbours = await self._expand(
+                hits[EVENT_TYPE], packing, flt, tuning.neighbours, plan.policies[EVENT_TYPE]
             )
         timings["search_ms"] = (time.perf_counter() - started) * 1000
 
@@ -269,7 +268,7 @@ class Retriever:
         policy: RankingPolicy,
     ) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
         """Offer the neighbours of the episodic turns that `packing` (without them) selects."""
-        chosen = {c.key for c in packing.usage[EPISODIC].selected}
+        chosen = {c.key for c in packing.usage[EVENT_TYPE].selected}
         turns = [h for h in episodic if h.id in chosen][: self.config.max_expanded_turns]
         requests = neighbour_requests(turns, flt, per_side, self.config.session_gap_s)
         if not requests:

@@ -15,14 +15,12 @@ from ..memtypes.language.time_mentions import asks_when
 from ..memtypes.models import ModelSpec, resolve_model
 from ..memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest, SparseVector
 from ..memtypes.requests import RetrieveRequest
-from ..memtypes.types import MemoryType
+from ..memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, SPECS, MemoryType
 from .options import RetrievalConfig, Tuning
 from .policy import STAGE_SCORE, RankingPolicy, TimeBoost
 from .stages import merge_hits, stage_runs, stage_scores
 from .temporal import parse_time_window
 
-PROSPECTIVE = MemoryType.PROSPECTIVE
-EPISODIC = MemoryType.EPISODIC
 TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
 
 
@@ -72,7 +70,7 @@ def resolve(
             problems=[FieldProblem("working_budget_tokens", "given without task_id")],
         )
     if request.task_id is not None:
-        if MemoryType.WORKING in types:
+        if SCRATCHPAD_TYPE in types:
             # Both would render as one "Working memory" section with two sets of accounts.
             raise InvalidInput(
                 "type `working` searches the archive of cleared tasks; with task_id the task's live "
@@ -108,12 +106,12 @@ def ranking_policies(
         t: RankingPolicy(
             tuning.policies[t],
             now_ts,
-            phrases if t is PROSPECTIVE else (),
+            phrases if SPECS[t].due_dated else (),
             relevance=relevance,
-            time_boost=boost if t is not PROSPECTIVE else None,
-            tells_time_weight=tells_time if t is not PROSPECTIVE else 0.0,
+            time_boost=boost if not SPECS[t].due_dated else None,
+            tells_time_weight=tells_time if not SPECS[t].due_dated else 0.0,
             # Only conversation turns have speakers (mnemo.memtypes.records).
-            speaker_keys=speakers if t is EPISODIC else (),
+            speaker_keys=speakers if SPECS[t].holds_events else (),
             speaker_weight=config.speaker_weight,
         )
         for t in resolved.types
@@ -142,7 +140,7 @@ class SearchPlan:
         hits = {s.memory_type: [p for p in points[: s.limit] if p.payload] for s, points in typed}
         reserve = {s.memory_type: points for s, points in typed if len(points) > s.limit}
         if self.ranked > len(self.typed):
-            hits[PROSPECTIVE] = merge_hits(hits[PROSPECTIVE], results[self.ranked - 1])
+            hits[INTENTION_TYPE] = merge_hits(hits[INTENTION_TYPE], results[self.ranked - 1])
         return RoundHits(hits, reserve, stage_scores(self.runs, list(results[self.ranked :])))
 
 
@@ -177,7 +175,7 @@ class SearchPlanner:
 
     def search(self, memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
         policy = self.plan.policies[memory_type]
-        relevant = policy.policy.w_similarity > 0 and memory_type is not PROSPECTIVE
+        relevant = policy.policy.w_similarity > 0 and not SPECS[memory_type].due_dated
         staged = self.two_stage and policy.ranks_in_engine and relevant
         return SearchRequest(
             memory_type,
@@ -199,12 +197,12 @@ class SearchPlanner:
         types = self.plan.resolved.types
         searches = [self.search(t, filters[t], *limits[t]) for t in types]
         policies = self.plan.policies
-        if PROSPECTIVE in policies and policies[PROSPECTIVE].query_phrases:
+        if INTENTION_TYPE in policies and policies[INTENTION_TYPE].query_phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
-            phrases = policies[PROSPECTIVE].query_phrases
-            triggered = replace(filters[PROSPECTIVE], status="pending", trigger_keys=phrases)
-            searches.append(self.search(PROSPECTIVE, triggered, TRIGGER_HITS, TRIGGER_HITS))
+            phrases = policies[INTENTION_TYPE].query_phrases
+            triggered = replace(filters[INTENTION_TYPE], status="pending", trigger_keys=phrases)
+            searches.append(self.search(INTENTION_TYPE, triggered, TRIGGER_HITS, TRIGGER_HITS))
         # A two-stage search's formula ranks its whole stage (`stage_limit` candidates) anyway: the
         # engine returns all of them, best first, and the ones past `limit` are kept in reserve. A
         # list of lines shorter than it was sized for is then deepened from the reserve instead of by
