@@ -127,7 +127,8 @@ def test_the_field_rules_read_as_before(memory: dict[str, str], message: str) ->
 def test_only_intentions_render_a_due_prefix() -> None:
     due = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
     assert memory_line(INTENTION_TYPE, "call Bob", due) == "- [due 2030-01-02 03:04] call Bob\n"
-    assert all(memory_line(t, "call Bob", due) == "- call Bob\n" for t in MemoryType if t is not INTENTION_TYPE)
+    others = [t for t in MemoryType if t is not INTENTION_TYPE]
+    assert all(memory_line(t, "call Bob", due) == "- call Bob\n" for t in others)
 
 
 def _record(memory_type: MemoryType) -> MemoryRecord:
