@@ -7,15 +7,18 @@ Cosine similarity alone never merges: MiniLM puts "account 17 uses the enterpris
   update of one record, decided by the id, not here),
 - they agree on what makes a fact a fact: numbers, dates, amounts, identifiers ("#1003",
   "10.0.0.3"), names (capitalised words) and negation ("is" vs "is not"),
-- prospective: the same `due_at` and `trigger` (different ones are different intentions),
-- episodic: `occurred_at` within `EVENT_WINDOW_S` (further apart they are different events).
+- intentions (a type with `due_dated`): the same `due_at` and `trigger` (different ones are
+  different intentions),
+- events (a type that `holds_events`): `occurred_at` within `EVENT_WINDOW_S` (further apart they
+  are different events).
 
 The newest wins (by `occurred_at`; the incoming one on a tie). The loser is never deleted: it is
 marked `superseded_by` the winner and left out of retrieval unless `include_superseded` is asked,
 and `POST /v1/memories/{id}/restore` undoes it.
 
-A statement that differs from a stored one only by negation ("Bob is allergic to peanuts" → "Bob
-is not allergic to peanuts") is the same fact, changed: an update, so the newer supersedes too.
+A statement (of a type with `negation_updates`) that differs from a stored one only by negation
+("Bob is allergic to peanuts" → "Bob is not allergic to peanuts") is the same fact, changed: an
+update, so the newer supersedes too.
 """
 
 from __future__ import annotations
@@ -29,15 +32,9 @@ import numpy as np
 
 from ..memtypes.language.facts import signature
 from ..memtypes.records import SCOPE_FIELDS, MemoryRecord
-from ..memtypes.types import MemoryType
+from ..memtypes.types import SPECS, MemoryType
 
-DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {
-    MemoryType.SEMANTIC: 0.92,
-    MemoryType.PROCEDURAL: 0.95,
-    MemoryType.PROSPECTIVE: 0.95,
-    MemoryType.EPISODIC: 0.94,  # only within EVENT_WINDOW_S of each other: a retold event, punctuated anew
-    MemoryType.WORKING: 1.01,  # never: working items are archived as they were
-}
+DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {t: s.merge_threshold for t, s in SPECS.items()}
 # Two records of one event are told within this many seconds of each other.
 EVENT_WINDOW_S = 120.0
 
@@ -57,9 +54,10 @@ def same_identity(a: MemoryRecord, b: MemoryRecord) -> bool:
     """The identity rules that do not depend on the text: caller ids, intentions' times, events' times."""
     if a.external_id is not None or b.external_id is not None:
         return a.external_id == b.external_id
-    if a.type is MemoryType.PROSPECTIVE and (a.due_at != b.due_at or a.trigger != b.trigger):
+    spec = SPECS[a.type]
+    if spec.due_dated and (a.due_at != b.due_at or a.trigger != b.trigger):
         return False
-    return a.type is not MemoryType.EPISODIC or _close(a.occurred_at, b.occurred_at, EVENT_WINDOW_S)
+    return not spec.holds_events or _close(a.occurred_at, b.occurred_at, EVENT_WINDOW_S)
 
 
 def may_merge(a: MemoryRecord, b: MemoryRecord) -> bool:
@@ -71,7 +69,7 @@ def may_merge(a: MemoryRecord, b: MemoryRecord) -> bool:
 
 def is_negation_update(a: MemoryRecord, b: MemoryRecord) -> bool:
     """The same statement with its negation flipped: one fact, changed ("is" → "is not")."""
-    if a.type is not b.type or a.type not in (MemoryType.SEMANTIC, MemoryType.PROCEDURAL):
+    if a.type is not b.type or not SPECS[a.type].negation_updates:
         return False
     if not same_identity(a, b):
         return False

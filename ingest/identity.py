@@ -15,7 +15,7 @@ from datetime import UTC
 from ..memtypes.ports import VectorIndex
 from ..memtypes.queries import MemoryFilter
 from ..memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
-from ..memtypes.types import MemoryType
+from ..memtypes.types import SPECS, MemoryType
 from .dedup import same_identity
 
 
@@ -23,9 +23,10 @@ def point_id_of(tenant: str, item: MemoryIn) -> str:
     """The memory's deterministic id. Without a caller id, an event's explicit time and an
     intention's due time and trigger are part of it: the same words then are another memory."""
     distinct_by = None
-    if item.id is None and item.type is MemoryType.EPISODIC and item.occurred_at is not None:
+    spec = SPECS[item.type]
+    if item.id is None and spec.holds_events and item.occurred_at is not None:
         distinct_by = f"at={item.occurred_at.astimezone(UTC).isoformat()}"
-    elif item.id is None and item.type is MemoryType.PROSPECTIVE and (item.due_at or item.trigger):
+    elif item.id is None and spec.due_dated and (item.due_at or item.trigger):
         due = item.due_at.astimezone(UTC).isoformat() if item.due_at else ""
         distinct_by = f"due={due}\x1etrigger={item.trigger or ''}"
     return memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content), distinct_by)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..memtypes.ports import ImportanceReviewer, Review
-from ..memtypes.types import MemoryType
+from ..memtypes.types import SPECS, MemoryType
 
 log = logging.getLogger("mnemo.importance")
 IMPORTANT_AT = 0.6
@@ -64,12 +64,11 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     )
 )
 _NAMED_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*")
-_BASE = {MemoryType.SEMANTIC: 0.35, MemoryType.PROCEDURAL: 0.4, MemoryType.PROSPECTIVE: 0.45}
 
 
 def heuristic_importance(memory_type: MemoryType, content: str) -> float:
     """A transparent rule-based score in 0..1 (no model): signals of lasting value add up."""
-    score = _BASE.get(memory_type, 0.25)
+    score = SPECS[memory_type].importance_base
     score += sum(weight for pattern, weight in _SIGNALS if pattern.search(content))
     if _NAMED_ENTITY.search(content):
         score += 0.1

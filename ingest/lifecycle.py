@@ -14,11 +14,10 @@ from ..memtypes.governance.history import HistoryAction
 from ..memtypes.ports import VectorIndex
 from ..memtypes.records import MemoryRecord, utcnow
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
-from ..memtypes.types import MemoryType
+from ..memtypes.types import SPECS, MemoryType, names, types_where
 from .history import entry
 from .pipeline import MemoryWriter
 
-PROSPECTIVE_STATUSES = ("pending", "done", "cancelled")
 # Memories per step of the access-count flush (one read, then the writes, each call short: Qdrant
 # Edge holds the GIL for a whole call), and the pause after a step, as a multiple of its duration.
 _FLUSH_CHUNK = 64
@@ -31,11 +30,11 @@ class Lifecycle:
         self.writer = writer  # its per-(tenant, type) locks guard every read-modify-write here too
 
     async def set_status(self, record: MemoryRecord, status: str) -> MemoryRecord:
-        if record.type is not MemoryType.PROSPECTIVE:
-            raise Conflict(
-                f"memory {record.id} is {record.type.value}; only prospective memories have a status"
-            )
-        if status not in PROSPECTIVE_STATUSES:
+        statuses = SPECS[record.type].statuses
+        if not statuses:
+            kinds = names(types_where(lambda s: s.statuses))
+            raise Conflict(f"memory {record.id} is {record.type.value}; only {kinds} memories have a status")
+        if status not in statuses:
             raise ValueError(f"unknown status {status!r}")
         await self.index.set_payload(record.type, [record.id], {"status": status})
         if self.writer.history is not None and status != record.status:
@@ -45,8 +44,9 @@ class Lifecycle:
 
     async def mark_used(self, record: MemoryRecord) -> MemoryRecord:
         """Count one more successful use of a procedure; usage raises its rank."""
-        if record.type is not MemoryType.PROCEDURAL:
-            raise Conflict(f"memory {record.id} is {record.type.value}; only procedural memories count uses")
+        if not SPECS[record.type].counts_uses:
+            kinds = names(types_where(lambda s: s.counts_uses))
+            raise Conflict(f"memory {record.id} is {record.type.value}; only {kinds} memories count uses")
         async with self.writer.locked(record.tenant, [record.type]):
             stored = await self.index.get(record.type, [record.id])
             use_count = int(stored[0].payload.get("use_count", 0)) + 1 if stored else 1
@@ -106,10 +106,10 @@ class AccessLog:
 
     def note_retrieval(self, tenant: str, request: RetrieveRequest, response: RetrieveResponse) -> None:
         """What a retrieval counts as accessed: everything it returned from the index. A task's live
-        working items (with task_id, `working` can only mean those) are in Redis, not the index."""
+        working items (with task_id, the scratchpad type can only mean those) are in Redis, not the index."""
         live_working = request.task_id is not None
         refs = [
-            (m.type, m.id) for m in response.memories if not (live_working and m.type is MemoryType.WORKING)
+            (m.type, m.id) for m in response.memories if not (live_working and SPECS[m.type].task_scratchpad)
         ]
         self.note(tenant, refs, utcnow())
 

@@ -30,7 +30,7 @@ from ..memtypes.ports import (
 from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
 from ..memtypes.records import MemoryIn, MemoryRecord, content_hash, utcnow
 from ..memtypes.rendering import LINE_FORMAT, memory_line
-from ..memtypes.types import MemoryType
+from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
     batch_near_duplicates,
     incoming_wins,
@@ -129,6 +129,7 @@ class MemoryWriter:
             datetime.fromisoformat(first_seen) if isinstance(first_seen, str) else item.occurred_at or now
         ).astimezone(UTC)
         created = existing.get("created_at") if existing else None
+        spec = SPECS[item.type]
         return MemoryRecord(
             id=point_id_of(tenant, item),
             external_id=item.id,
@@ -149,11 +150,11 @@ class MemoryWriter:
             metadata=item.metadata,
             due_at=item.due_at.astimezone(UTC) if item.due_at else None,
             trigger=item.trigger,
-            status=(existing or {}).get("status", "pending") if item.type is MemoryType.PROSPECTIVE else None,
+            status=(existing or {}).get("status", spec.statuses[0]) if spec.statuses else None,
             task_id=item.task_id,
             fact_key=item.fact_key,
             seq=existing.get("seq") if existing else None,
-            cleared_at=cleared_at if item.type is MemoryType.WORKING else None,
+            cleared_at=cleared_at if spec.task_scratchpad else None,
         )
 
     def line_payload(self, record: MemoryRecord) -> dict[str, Any]:

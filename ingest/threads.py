@@ -16,7 +16,7 @@ from ..memtypes.ports import Locks, ThreadStore, Tokenizers
 from ..memtypes.records import MemoryIn, Scope, utcnow
 from ..memtypes.rendering import turn_line
 from ..memtypes.threads import Thread, ThreadIn, Turn, TurnIn, parse_thread_id
-from ..memtypes.types import MemoryType
+from ..memtypes.types import EVENT_TYPE
 from .pipeline import MemoryWriter, WriteOptions
 
 LOCK_RESOURCE = "thread"
@@ -71,7 +71,7 @@ class Threads:
         now = utcnow()
         episode = MemoryIn.model_validate(  # JSON's types only (date-times as strings), as from any caller
             {
-                "type": MemoryType.EPISODIC,
+                "type": EVENT_TYPE,
                 "content": f"{data.role.value}: {data.content}",
                 "scope": thread.scope.model_copy(update={"thread_id": thread_id}),
                 "id": f"turn:{thread_id}:{turn_id}",

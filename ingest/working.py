@@ -20,7 +20,7 @@ from ..memtypes.errors import FieldProblem, InvalidInput, LockTimeout
 from ..memtypes.ports import Locks, Tokenizers, WorkingStore
 from ..memtypes.records import MemoryIn, Scope, normalize_content, utcnow
 from ..memtypes.rendering import memory_line
-from ..memtypes.types import MemoryType
+from ..memtypes.types import EVENT_TYPE, SCRATCHPAD_TYPE
 from ..memtypes.working import (
     MAX_PRIORITY,
     AppendResult,
@@ -34,7 +34,7 @@ from ..memtypes.working import (
 from .pipeline import MemoryWriter, WriteOptions
 
 log = logging.getLogger("mnemo.working")
-LOCK_RESOURCE = "working"
+LOCK_RESOURCE = SCRATCHPAD_TYPE.value  # a task's lock guards its live working memory
 GIST_CHARS = 160
 MAX_SUMMARY_ITEMS = 50
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -130,7 +130,7 @@ class WorkingMemory:
         self.config = config
 
     def _measure(self, content: str) -> tuple[int, dict[str, int]]:
-        line = memory_line(MemoryType.WORKING, content)
+        line = memory_line(SCRATCHPAD_TYPE, content)
         tokens = self.tokenizers.get(self.tokenizers.default).count(content)
         return tokens, {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
 
@@ -247,7 +247,7 @@ class WorkingMemory:
         # MemoryIn takes JSON's types only (date-times as strings), as from any caller.
         return MemoryIn.model_validate(
             {
-                "type": MemoryType.EPISODIC,
+                "type": EVENT_TYPE,
                 "content": summarize_evicted(task_id, evicted, max_tokens),
                 # Stable across a retried eviction of the same items, unique across evictions.
                 "id": f"wm-evicted:{task_id}:{evicted[0].id}",
@@ -272,7 +272,7 @@ class WorkingMemory:
         archived = [
             MemoryIn.model_validate(
                 {
-                    "type": MemoryType.WORKING,
+                    "type": SCRATCHPAD_TYPE,
                     "content": i.content,
                     "id": f"wm:{task_id}:{i.id}",
                     "occurred_at": i.created_at.isoformat(),

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..memtypes.types import MemoryType
+from ..memtypes.types import FACT_TYPE, MemoryType
 from .dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
 from .prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
 
@@ -50,11 +50,13 @@ class WriteConfig(BaseModel):
 
     prefilter_min_chars: dict[MemoryType, int] = Field(
         default_factory=dict,
-        description='per-type minimum lengths, JSON: {"semantic": 10}; none by default: short facts are kept',
+        description=f'per-type minimum lengths, JSON: {{"{FACT_TYPE}": 10}}; '
+        "none by default: short facts are kept",
     )
     filler_phrases: list[str] | None = Field(default=None, description="replaces the built-in filler list")
     merge_thresholds: dict[MemoryType, float] = Field(
-        default_factory=dict, description='per-type near-duplicate cosine thresholds, JSON: {"semantic": 0.9}'
+        default_factory=dict,
+        description=f'per-type near-duplicate cosine thresholds, JSON: {{"{FACT_TYPE}": 0.9}}',
     )
     review_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
 

@@ -23,7 +23,7 @@ from .language.speakers import speaker_of
 from .language.text import phrase_key
 from .language.time_mentions import mentions_time
 from .limits import metadata_problem
-from .types import MemoryType
+from .types import SPECS, MemoryType
 
 MAX_CONTENT_CHARS = 32_000
 MAX_ID_CHARS = 256
@@ -100,10 +100,12 @@ class MemoryIn(BaseModel):
 
     @model_validator(mode="after")
     def _type_fields(self) -> MemoryIn:
-        if self.fact_key is not None and self.type is not MemoryType.SEMANTIC:
-            raise ValueError("fact_key is for semantic memories")
-        if (self.due_at is not None or self.trigger is not None) and self.type is not MemoryType.PROSPECTIVE:
-            raise ValueError("due_at and trigger are for prospective memories")
+        for spec in SPECS.values():
+            given = any(getattr(self, name) is not None for name in spec.own_fields)
+            if given and self.type is not spec.memory_type:
+                fields = " and ".join(spec.own_fields)
+                verb = "is" if len(spec.own_fields) == 1 else "are"
+                raise ValueError(f"{fields} {verb} for {spec.memory_type.value} memories")
         return self
 
     @field_validator("tags")
@@ -166,7 +168,7 @@ class MemoryRecord(BaseModel):
         # Whether the content states a time: the formula lifts such memories for when-questions.
         payload["tells_time"] = mentions_time(self.content)
         # Who said a conversation turn: the formula lifts the turns of the speakers a query names.
-        if self.type is MemoryType.EPISODIC and (speaker := speaker_of(self.content)):
+        if SPECS[self.type].holds_events and (speaker := speaker_of(self.content)):
             payload["speaker"] = speaker
         return payload
 

@@ -12,19 +12,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .types import MemoryType
-
-SECTION_TITLES: dict[MemoryType, str] = {
-    MemoryType.WORKING: "Working memory",
-    MemoryType.SEMANTIC: "Semantic memory (facts and preferences)",
-    MemoryType.PROCEDURAL: "Procedural memory (how to do things)",
-    MemoryType.PROSPECTIVE: "Prospective memory (to do later)",
-    MemoryType.EPISODIC: "Episodic memory (what happened)",
-}
+from .types import SPECS, MemoryType
 
 
 def section_header(memory_type: MemoryType) -> str:
-    return f"## {SECTION_TITLES[memory_type]}\n"
+    return f"## {SPECS[memory_type].title}\n"
 
 
 def _stamp(moment: datetime) -> str:
@@ -37,9 +29,9 @@ LINE_FORMAT = 2
 
 
 def memory_line(memory_type: MemoryType, content: str, due_at: datetime | None = None) -> str:
-    """One memory as a context line; depends only on fields fixed at write time. An episodic
-    memory's time is not on its line but on the time header above it (see `time_header`)."""
-    prefix = f"[due {_stamp(due_at)}] " if memory_type is MemoryType.PROSPECTIVE and due_at else ""
+    """One memory as a context line; depends only on fields fixed at write time. An event's time is
+    not on its line but on the time header above it (see `time_header`)."""
+    prefix = f"[due {_stamp(due_at)}] " if SPECS[memory_type].due_dated and due_at else ""
     return f"- {prefix}{content}\n"
 
 

@@ -13,7 +13,7 @@ from ..memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ..memtypes.ports import VectorIndex
 from ..memtypes.queries import MemoryFilter
 from ..memtypes.records import MemoryRecord
-from ..memtypes.types import MemoryType
+from ..memtypes.types import INTENTION_TYPE, MemoryType
 
 _TYPE_ORDER = tuple(MemoryType)
 
@@ -97,7 +97,7 @@ class Catalog:
         records: list[MemoryRecord] = []
         offset: str | None = None
         while True:  # every due item, then the `limit` soonest: an id-ordered page would not be
-            points, offset = await self.index.scroll(MemoryType.PROSPECTIVE, scoped, 256, offset)
+            points, offset = await self.index.scroll(INTENTION_TYPE, scoped, 256, offset)
             records.extend(MemoryRecord.from_payload(p.id, p.payload) for p in points)
             if offset is None:
                 break

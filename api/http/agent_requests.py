@@ -17,7 +17,7 @@ from ...memtypes.agents.resolution import Bindings, plan_read, write_target
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.records import MemoryIn, Scope
 from ...memtypes.requests import RetrieveRequest
-from ...memtypes.types import MemoryType
+from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ...memtypes.working import WorkingItemIn
 
 Namespaces = Mapping[MemoryType, tuple[str, ...]]
@@ -102,7 +102,7 @@ def working_limits_as_agent(
         _without_agent(data.context)
         return None
     agent = bindings.agent(tenant, data.agent)
-    target = write_target(agent, MemoryType.WORKING, None, "item")
+    target = write_target(agent, SCRATCHPAD_TYPE, None, "item")
     target.namespace(data.context or {})  # the agent's context must still fit its key (422 otherwise)
     own = target.resource.working
     if own is None:

@@ -3,8 +3,8 @@
 `mnemo mcp` (stdio) gives them a client of a running service; the service's own `/mcp` endpoint
 gives them a client of itself in-process, carrying the caller's bearer key (api/mcp/http.py). Either
 way every tool call is an ordinary API request: validated, rate-limited and scoped to the key's
-tenant by the service, never by this module. Imports only `mcp` and `mnemo_client`: the stdio server
-never loads the engines.
+tenant by the service, never by this module. Imports only `mcp`, `mnemo_client` and the memory type
+registry (standard library only): the stdio server never loads the engines.
 
 Scope arguments are flat (`user_id`, `agent_id`, `thread_id`), which a model fills more reliably
 than a nested object. Each tool answers text a model can read, with structured content alongside.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -22,6 +22,8 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import Field
 
 from mnemo_client import AsyncMnemo, MnemoError
+
+from ...memtypes.types import FACT_TYPE, SCRATCHPAD_TYPE, MemoryType
 
 T = TypeVar("T")
 ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
@@ -37,7 +39,15 @@ UserId = Annotated[str | None, Field(description="whose memory: the end user's i
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
 ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
 TaskId = Annotated[str, Field(description="the task's id: 1-128 characters of [A-Za-z0-9._:@+-]")]
-StoredType = Literal["semantic", "episodic", "procedural", "prospective"]
+# What `remember` stores, its default first (a task's working memory has tools of its own), and what
+# `list_memories` lists: read from the memory type registry (its own module imports nothing else).
+_STORED = (FACT_TYPE, *(t for t in MemoryType if t not in (FACT_TYPE, SCRATCHPAD_TYPE)))
+if TYPE_CHECKING:
+    StoredType = str
+    ListedType = str
+else:
+    StoredType = Literal[tuple(t.value for t in _STORED)]
+    ListedType = StoredType | Literal[SCRATCHPAD_TYPE.value]
 
 
 def _scope(user_id: str | None, agent_id: str | None, thread_id: str | None) -> dict[str, str]:
@@ -79,7 +89,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
     async def remember(
         content: Annotated[str, Field(description="the memory, one self-contained statement")],
         ctx: Context,
-        type: Annotated[StoredType, Field(description="the kind of memory")] = "semantic",
+        type: Annotated[StoredType, Field(description="the kind of memory")] = FACT_TYPE.value,
         user_id: UserId = None,
         agent_id: AgentId = None,
         thread_id: ThreadId = None,
@@ -149,7 +159,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
     @server.tool(description="List stored memories, newest first, one page at a time (pass next_cursor on).")
     async def list_memories(
         ctx: Context,
-        type: Annotated[StoredType | Literal["working"] | None, Field(description="only this type")] = None,
+        type: Annotated[ListedType | None, Field(description="only this type")] = None,
         user_id: UserId = None,
         agent_id: AgentId = None,
         thread_id: ThreadId = None,

@@ -15,7 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
-from ...memtypes.types import MemoryType
+from ...memtypes.types import MemoryType, collection_name
 from .group_flush import fsync_path
 
 _POINTER_SUFFIX = ".live"
@@ -23,7 +23,7 @@ EXPORT_SUFFIX = ".export"
 
 
 def base_name(prefix: str, memory_type: MemoryType) -> str:
-    return f"{prefix}_{memory_type.value}"
+    return collection_name(prefix, memory_type)
 
 
 def _pointer(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> Path:

@@ -25,7 +25,7 @@ from ...memtypes.queries import (
     StoredPoint,
     VectorPoint,
 )
-from ...memtypes.types import MemoryType
+from ...memtypes.types import MemoryType, collection_name
 from ..qdrant.planner import QueryPlanner, scored_hits, search_per_type
 from ..qdrant.schema import DENSE, PAYLOAD_INDEXES, SPARSE, IndexKind, canonical_ids, dense_vector
 from .sharding import QdrantSharding
@@ -65,7 +65,7 @@ class QdrantClientVectorIndex:
         self.sharding = sharding or QdrantSharding()
 
     def collection(self, memory_type: MemoryType) -> str:
-        return f"{self.prefix}_{memory_type.value}"
+        return collection_name(self.prefix, memory_type)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -116,7 +116,8 @@ class QdrantClientVectorIndex:
 
     async def ready(self) -> bool:
         try:
-            await self.client.collection_exists(self.collection(MemoryType.EPISODIC))
+            # Any collection will do: what is asked is whether the server answers.
+            await self.client.collection_exists(self.collection(next(iter(MemoryType))))
         except Exception:
             return False
         return True

@@ -22,7 +22,7 @@ from qdrant_edge import SparseVector as EdgeSparseVector
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import SparseVector, VectorPoint
-from ...memtypes.types import MemoryType
+from ...memtypes.types import MemoryType, collection_name
 from ..qdrant.history_store import history_name
 from ..qdrant.schema import DENSE, SPARSE
 from ..qdrant_edge.layout import live_shard_dir
@@ -54,7 +54,7 @@ def edge_dimension(qdrant_dir: Path, prefix: str) -> int | None:
 async def client_dimension(client: AsyncQdrantClient, prefix: str) -> int | None:
     """The dense dimension of existing `<prefix>_*` collections on a Qdrant server (or local mode)."""
     for memory_type in MemoryType:
-        name = f"{prefix}_{memory_type.value}"
+        name = collection_name(prefix, memory_type)
         if await client.collection_exists(name):
             vectors = (await client.get_collection(name)).config.params.vectors
             if isinstance(vectors, dict) and DENSE in vectors:

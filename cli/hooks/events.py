@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ...memtypes.types import EVENT_TYPE
 from .api import Api, HookError, log, safe_id
 
 OPEN_STATUSES = {"in_progress": "in progress", "pending": "pending"}
@@ -169,7 +170,7 @@ def save_transcript(api: Api, event: dict[str, Any], scope: dict[str, str]) -> N
     turns = list(transcript_turns(lines, 0 if start > len(lines) else start))
     memories = [
         {
-            "type": "episodic",
+            "type": EVENT_TYPE.value,
             "content": f"{t.role}: {part}",
             "scope": scope,
             "id": f"claude-code:{session_id}:{t.key}" + (f":{i}" if i else ""),

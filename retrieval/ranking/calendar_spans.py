@@ -1,4 +1,4 @@
-"""Calendar spans for the time parser (mnemo.retrieval.temporal): days, weeks, weekends, months, parts of
+"""Calendar spans for the time parser (temporal.py): days, weeks, weekends, months, parts of
 months and years, seasons, each as `(start, end)` in UTC with `start <= t < end`.
 
 Past-leaning by design: a query asks a memory service what happened, so "in May" or "this

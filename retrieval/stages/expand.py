@@ -11,12 +11,10 @@ from typing import Any
 from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
 from ...memtypes.records import SCOPE_FIELDS, Scope
-from ...memtypes.types import MemoryType
+from ...memtypes.types import EVENT_TYPE, MemoryType
 from ..options import RetrievalConfig
 from .pack import Packing
 from .plan import ReadPlan
-
-EPISODIC = MemoryType.EPISODIC
 
 
 async def expand_neighbours(
@@ -29,18 +27,20 @@ async def expand_neighbours(
     """Offer (in `hits`, in place) the neighbours of the episodic turns that `packing` selects;
     answers each offered neighbour's origin, for `explain`."""
     per_side = plan.tuning.neighbours if plan.tuning else 0
-    episodic = hits.get(EPISODIC)
+    episodic = hits.get(EVENT_TYPE)
     if not per_side or not episodic or plan.base_filter is None:
         return {}
-    chosen = {c.key for c in packing.usage[EPISODIC].selected}
+    chosen = {c.key for c in packing.usage[EVENT_TYPE].selected}
     turns = [h for h in episodic if h.id in chosen][: config.max_expanded_turns]
     requests = neighbour_requests(turns, plan.base_filter, per_side, config.session_gap_s)
     if not requests:
         return {}
     found = await index.neighbours(requests)
     by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
-    speaker_lift = plan.policies[EPISODIC].speaker_lift
-    hits[EPISODIC], origins = expand(episodic, requests, found, by_seq, config.neighbour_decay, speaker_lift)
+    speaker_lift = plan.policies[EVENT_TYPE].speaker_lift
+    hits[EVENT_TYPE], origins = expand(
+        episodic, requests, found, by_seq, config.neighbour_decay, speaker_lift
+    )
     return origins
 
 
@@ -79,7 +79,7 @@ def neighbour_requests(
             occurred_from=occurred - session_gap_s,
             occurred_until=occurred + session_gap_s,
         )
-        out.extend(NeighbourRequest(EPISODIC, flt, float(seq), before, per_side) for before in (True, False))
+        out.extend(NeighbourRequest(EVENT_TYPE, flt, float(seq), side, per_side) for side in (True, False))
     return out
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ...memtypes.ports import TokenCounter, Tokenizers
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.rendering import memory_line, section_header
-from ...memtypes.types import MemoryType
+from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ...memtypes.working import WorkingItem
 from .plan import ResolvedRequest
 from .presentation import group_for, line_for, stored_line_tokens
@@ -215,13 +215,11 @@ def pack_working(
 ) -> tuple[TypeUsage, dict[str, tuple[WorkingItem, str]]]:
     """Newest first under the working budget; each item priced by its line in this encoding."""
     enc = resolved.encoding
-    lines = {i.id: (i, memory_line(MemoryType.WORKING, i.content)) for i in working}
+    lines = {i.id: (i, memory_line(SCRATCHPAD_TYPE, i.content)) for i in working}
     # Scores only order the section: newest (highest seq) first.
     candidates = [
-        Candidate(
-            i.id, MemoryType.WORKING, float(i.seq), i.line_tokens.get(enc) or prices.counter.count(line)
-        )
+        Candidate(i.id, SCRATCHPAD_TYPE, float(i.seq), i.line_tokens.get(enc) or prices.counter.count(line))
         for i, line in lines.values()
     ]
-    usage = pack_in_order(candidates, resolved.working_budget, prices.header(MemoryType.WORKING))
+    usage = pack_in_order(candidates, resolved.working_budget, prices.header(SCRATCHPAD_TYPE))
     return usage, lines

@@ -14,7 +14,7 @@ from ...memtypes.models import ModelSpec, resolve_model
 from ...memtypes.ports import SparseEncoder
 from ...memtypes.queries import MemoryFilter, SparseVector
 from ...memtypes.requests import RetrieveRequest, SearchMode
-from ...memtypes.types import POLICIES, MemoryType
+from ...memtypes.types import POLICIES, SCRATCHPAD_TYPE, MemoryType
 from ..options import RetrievalConfig, Tuning, resolve_tuning
 from ..ranking.policy import RankingPolicy, ranking_policies
 
@@ -102,7 +102,7 @@ def resolve(
             problems=[FieldProblem("working_budget_tokens", "given without task_id")],
         )
     if request.task_id is not None:
-        if MemoryType.WORKING in types:
+        if SCRATCHPAD_TYPE in types:
             # Both would render as one "Working memory" section with two sets of accounts.
             raise InvalidInput(
                 "type `working` searches the archive of cleared tasks; with task_id the task's live "

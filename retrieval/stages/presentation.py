@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...memtypes.rendering import LINE_FORMAT, memory_line, section_header, time_header
-from ...memtypes.types import SECTION_ORDER, MemoryType
+from ...memtypes.types import SECTION_ORDER, SPECS, MemoryType
 
 
 def line_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str:
@@ -34,7 +34,7 @@ def stored_line_tokens(payload: Mapping[str, Any], encoding: str) -> int | None:
 def group_for(memory_type: MemoryType, payload: Mapping[str, Any]) -> str | None:
     """The header a memory is shown under: an episodic memory's time."""
     occurred = payload.get("occurred_ts")
-    if memory_type is not MemoryType.EPISODIC or not isinstance(occurred, int | float):
+    if not SPECS[memory_type].holds_events or not isinstance(occurred, int | float):
         return None
     return time_header(occurred)
 
@@ -55,7 +55,7 @@ def order_sections(items: Sequence[PresentedItem]) -> list[tuple[MemoryType, lis
         group = [i for i in items if i.memory_type is memory_type]
         if not group:
             continue
-        if memory_type is MemoryType.EPISODIC:
+        if SPECS[memory_type].holds_events:
             group.sort(key=lambda i: i.occurred_ts)
         else:
             group.sort(key=lambda i: -i.score)

@@ -24,15 +24,13 @@ from functools import lru_cache
 
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.queries import ScoredPoint
-from ...memtypes.types import MemoryType
+from ...memtypes.types import SPECS, MemoryType, types_where
 
-NEWER_FIRST_TYPES = (MemoryType.SEMANTIC, MemoryType.PROCEDURAL, MemoryType.EPISODIC)
+NEWER_FIRST_TYPES = types_where(lambda s: s.newer_first_overlap is not None)
 NEWER_FIRST_MARGIN = 0.15  # the older statement's lead (in score) that a newer one may overtake
-# Events are told at length and every turn of a conversation names its speaker: a newer event is
-# a correction of an older one only if they share this much of their words (Jaccard) and it
-# changes a number (a time, date, amount or count: "lands at 10:00" → "now lands at 12:30").
-# With names alone, locomo-dev recall@10 fell from 0.750 to 0.411.
-SAME_SUBJECT_OVERLAP = {MemoryType.EPISODIC: 0.35}
+# The types where a newer statement must also share this much of its words (Jaccard) with an older
+# one and change a number to be a correction of it (`newer_first_overlap` in the registry says why).
+SAME_SUBJECT_OVERLAP = {t: o for t in NEWER_FIRST_TYPES if (o := SPECS[t].newer_first_overlap)}
 _GAP_S = 3600.0  # statements written together (one batch, one conversation hour) are not updates
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
 _ABOVE = 1e-4

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
-from ...memtypes.types import MemoryType
+from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from .explain import explain, with_lift
 from .pack import LinePrices, TypeUsage, pack_working
 from .plan import ReadPlan
@@ -39,7 +39,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
                 for c in chosen
             ]
             + [
-                PresentedItem(MemoryType.WORKING, line, c.score, item.created_at.timestamp())
+                PresentedItem(SCRATCHPAD_TYPE, line, c.score, item.created_at.timestamp())
                 for c in working_usage.selected
                 for item, line in [working_lines[c.key]]
             ]
@@ -63,7 +63,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
         RetrievedMemory(
             id=item.id,
             external_id=None,
-            type=MemoryType.WORKING,
+            type=SCRATCHPAD_TYPE,
             content=item.content,
             score=1.0,  # kept whole and in order, not ranked
             tokens=c.tokens,
@@ -75,7 +75,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     memories += [_retrieved(plan, found, points[c.key], c.tokens) for c in chosen]
     per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
     if resolved.working_budget:
-        per_type[MemoryType.WORKING.value] = _type_metadata(working_usage)
+        per_type[SCRATCHPAD_TYPE.value] = _type_metadata(working_usage)
     metadata = RetrieveMetadata(
         total_tokens=total,
         budget=resolved.budget,

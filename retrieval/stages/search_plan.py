@@ -8,12 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ...memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest
-from ...memtypes.types import MemoryType
+from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.terms.base import STAGE_SCORE
 from .plan import ReadPlan
 
-PROSPECTIVE = MemoryType.PROSPECTIVE
 TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
 
 
@@ -77,7 +76,7 @@ class SearchPlan:
         hits = {s.memory_type: [p for p in points[: s.limit] if p.payload] for s, points in typed}
         reserve = {s.memory_type: points for s, points in typed if len(points) > s.limit}
         if self.ranked > len(self.typed):
-            hits[PROSPECTIVE] = merge_hits(hits[PROSPECTIVE], results[self.ranked - 1])
+            hits[INTENTION_TYPE] = merge_hits(hits[INTENTION_TYPE], results[self.ranked - 1])
         return RoundHits(hits, reserve, stage_scores(self.runs, list(results[self.ranked :])))
 
 
@@ -106,7 +105,7 @@ class SearchPlanner:
 
     def search(self, memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
         policy = self.plan.policies[memory_type]
-        relevant = policy.policy.w_similarity > 0 and memory_type is not PROSPECTIVE
+        relevant = policy.policy.w_similarity > 0 and not SPECS[memory_type].due_dated
         staged = self.two_stage and policy.ranks_in_engine and relevant
         return SearchRequest(
             memory_type,
@@ -126,12 +125,12 @@ class SearchPlanner:
         types, filters = self.plan.resolved.types, self.plan.filters or {}
         searches = [self.search(t, filters[t], *limits[t]) for t in types]
         policies = self.plan.policies
-        if PROSPECTIVE in policies and policies[PROSPECTIVE].query_phrases:
+        if INTENTION_TYPE in policies and policies[INTENTION_TYPE].query_phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
-            phrases = policies[PROSPECTIVE].query_phrases
-            triggered = replace(filters[PROSPECTIVE], status="pending", trigger_keys=phrases)
-            searches.append(self.search(PROSPECTIVE, triggered, TRIGGER_HITS, TRIGGER_HITS))
+            phrases = policies[INTENTION_TYPE].query_phrases
+            triggered = replace(filters[INTENTION_TYPE], status="pending", trigger_keys=phrases)
+            searches.append(self.search(INTENTION_TYPE, triggered, TRIGGER_HITS, TRIGGER_HITS))
         # A two-stage search's formula ranks its whole stage (`stage_limit` candidates) anyway: the
         # engine returns all of them, best first, and the ones past `limit` are kept in reserve. A
         # list of lines shorter than it was sized for is then deepened from the reserve instead of by

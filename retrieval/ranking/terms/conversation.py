@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ....memtypes.formula import AllOf, Expr, FieldIn
 from ....memtypes.language.speakers import speakers_asked_about
-from ....memtypes.types import MemoryType
+from ....memtypes.types import SPECS, MemoryType
 from .base import QueryContext, RankingTerm, TermInputs
 
 SPEAKER = "speaker"
@@ -28,8 +28,8 @@ class SpeakerTerm(RankingTerm):
         return SpeakerSignal(speakers_asked_about(query.query) if weight else (), weight)
 
     def applies_to(self, memory_type: MemoryType) -> bool:
-        # Only conversation turns have speakers (mnemo.memtypes.records).
-        return memory_type is MemoryType.EPISODIC
+        # Only conversation turns (a type that holds events) have speakers (mnemo.memtypes.records).
+        return SPECS[memory_type].holds_events
 
     def weight(self, inputs: TermInputs) -> float:
         signal: SpeakerSignal | None = inputs.signal

@@ -7,7 +7,7 @@ from typing import Any
 
 from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, FieldRange, GaussDecay, Var
 from ....memtypes.language.text import phrase_keys_in
-from ....memtypes.types import DAY_SECONDS, MemoryType
+from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
 from .base import QueryContext, RankingTerm, TermInputs
 
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.
@@ -49,7 +49,7 @@ class TriggerTerm(RankingTerm):
         return phrase_keys_in(query.query)
 
     def applies_to(self, memory_type: MemoryType) -> bool:
-        return memory_type is MemoryType.PROSPECTIVE
+        return SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
         return inputs.policy.w_trigger if inputs.signal else 0.0

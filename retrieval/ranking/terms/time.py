@@ -1,6 +1,6 @@
 """Terms of time asked about: a memory that occurred within the time the query names ("last May",
 "in 2022"), and one that states a time when the query asks when (mnemo.memtypes.language.time_mentions).
-Not for intentions: their due dates rank them."""
+Not for due-dated types (intentions): their due dates rank them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldRange
 from ....memtypes.language.time_mentions import asks_when
-from ....memtypes.types import MemoryType
+from ....memtypes.types import SPECS, MemoryType
 from ..temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
 
@@ -32,7 +32,7 @@ class TimeTerm(RankingTerm):
         return TimeBoost(window, query.config.time_weight, query.config.time_slack_s) if window else None
 
     def applies_to(self, memory_type: MemoryType) -> bool:
-        return memory_type is not MemoryType.PROSPECTIVE
+        return not SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
         boost: TimeBoost | None = inputs.signal
@@ -58,7 +58,7 @@ class TellsTimeTerm(RankingTerm):
         return query.config.tells_time_weight if query.temporal and asks_when(query.query) else 0.0
 
     def applies_to(self, memory_type: MemoryType) -> bool:
-        return memory_type is not MemoryType.PROSPECTIVE
+        return not SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
         return float(inputs.signal or 0.0)
