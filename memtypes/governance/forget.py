@@ -6,7 +6,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..jsontypes import JsonBool
 from ..records import SCOPE_FIELDS, SCOPE_ID_PATTERN, Scope
@@ -46,16 +54,18 @@ class ForgetRequest(BaseModel):
     ids: list[UUID] | None = Field(default=None, min_length=1, max_length=MAX_FORGET_IDS)
     dry_run: JsonBool = Field(default=False, description="report what would be removed, remove nothing")
 
+    _top_level_scope: bool = PrivateAttr(default=False)
+
     @field_validator(*SCOPE_FIELDS)
     @classmethod
-    def _not_beside_scope(cls, value: str | None, info: ValidationInfo) -> str | None:
+    def _one_shape_of_scope(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and info.data.get("scope") is not None:
             raise ValueError("give `scope` or the top-level scope fields (deprecated), not both")
         return value
 
     @field_validator("ids")
     @classmethod
-    def _not_beside_a_scope(cls, value: list[UUID] | None, info: ValidationInfo) -> list[UUID] | None:
+    def _ids_without_a_scope(cls, value: list[UUID] | None, info: ValidationInfo) -> list[UUID] | None:
         scope = info.data.get("scope") or Scope()
         if value is not None and (scope.items() or any(info.data.get(f) for f in SCOPE_FIELDS)):
             raise ValueError("give a scope or ids, not both")
@@ -63,8 +73,12 @@ class ForgetRequest(BaseModel):
 
     @model_validator(mode="after")
     def _scope_or_ids(self) -> ForgetRequest:
-        if self.top_level_scope:
-            self.scope = Scope(**{field: getattr(self, field) for field in SCOPE_FIELDS})
+        top_level = {field: getattr(self, field) for field in SCOPE_FIELDS}
+        if any(value is not None for value in top_level.values()):
+            # From here on the request has the one shape: `scope`.
+            self.scope = Scope(**top_level)
+            self.user_id = self.agent_id = self.thread_id = self.namespace = None
+            self._top_level_scope = True
         if self.ids is None and (self.scope is None or not self.scope.items()):
             raise ValueError('give a scope ({"scope": {"user_id": …}}) or ids')
         return self
@@ -72,7 +86,7 @@ class ForgetRequest(BaseModel):
     @property
     def top_level_scope(self) -> bool:
         """Whether the scope came in the deprecated shape, its fields at the top of the body."""
-        return any(getattr(self, field) is not None for field in SCOPE_FIELDS)
+        return self._top_level_scope
 
 
 class ForgetReceipt(BaseModel):
