@@ -18,18 +18,13 @@ EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE = 0, 1, 2
 
 
 def run_forget(args: argparse.Namespace) -> int:
-    body: dict[str, Any] = {
-        k: v
-        for k, v in (
-            ("user_id", args.user_id),
-            ("agent_id", args.agent_id),
-            ("thread_id", args.thread_id),
-            ("namespace", args.namespace),
-            ("ids", args.ids),
-        )
-        if v
-    }
-    body["dry_run"] = args.dry_run
+    fields = ("user_id", "agent_id", "thread_id", "namespace")
+    scope = {field: value for field in fields if (value := getattr(args, field))}
+    body: dict[str, Any] = {"dry_run": args.dry_run}
+    if scope:
+        body["scope"] = scope
+    if args.ids:
+        body["ids"] = args.ids
     headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
     try:
         response = httpx.post(

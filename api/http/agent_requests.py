@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from litestar import Request
-
 from ...ingest.working import WorkingConfig
 from ...memtypes.agents.resolution import Bindings, plan_read, write_target
 from ...memtypes.errors import FieldProblem, InvalidInput
@@ -21,11 +19,6 @@ from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ...memtypes.working import WorkingItemIn
 
 Namespaces = Mapping[MemoryType, tuple[str, ...]]
-
-
-async def provide_bindings(request: Request[Any, Any, Any]) -> Bindings:
-    bindings: Bindings = request.app.state.bindings
-    return bindings
 
 
 def _without_agent(context: object, memory: object = None) -> None:

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
-from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.types import Message, Scope
@@ -28,7 +27,6 @@ from ..guards.resilience import InflightWrites, TrackWrites
 from ..mcp.http import McpEndpoint
 from ..ui import routes as ui_routes
 from . import governance_routes, routes, thread_routes, working_routes
-from .agent_requests import provide_bindings
 from .metrics import (
     MetricsController,
     MnemoMetrics,
@@ -36,8 +34,14 @@ from .metrics import (
     prometheus_config,
     record_response,
 )
-from .problems import http_error_handler, internal_error_handler, mnemo_error_handler, validation_handler
-from .providers import component_providers
+from .problems import (
+    RequestBodies,
+    http_error_handler,
+    internal_error_handler,
+    mnemo_error_handler,
+    validation_handler,
+)
+from .providers import providers, require_tenant
 from .services import open_services
 
 log = logging.getLogger("mnemo")
@@ -68,7 +72,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     settings = settings or Settings()
     bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
-    mcp = McpEndpoint(settings.single_tenant)  # /mcp: the MCP tools over streamable HTTP
+    mcp = McpEndpoint(settings.single_tenant, require_tenant)  # /mcp: the MCP tools over streamable HTTP
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -122,11 +126,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
         ],
-        dependencies={
-            **component_providers(),  # a handler asks for what it uses: `catalog`, `retriever`, …
-            "tenant": Provide(routes.provide_tenant),
-            "bindings": Provide(provide_bindings),
-        },
+        dependencies=providers(),  # a handler asks for what it uses: `tenant`, `catalog`, …
+        plugins=[RequestBodies()],  # request bodies validated apart from the dependencies
         exception_handlers={
             MnemoError: counting_engine_errors(mnemo_error_handler),
             ValidationException: validation_handler,

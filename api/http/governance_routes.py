@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import get, post
+from litestar import Response, get, post
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel, Field
@@ -27,6 +28,11 @@ class ScopeHoldings(BaseModel):
     thread_ids: list[str] = Field(description="threads started with this scope, sorted")
 
 
+# RFC 9745: when the top-level scope fields (`{"user_id": "bob"}`) were deprecated for `scope`
+# (`{"scope": {"user_id": "bob"}}`), 2026-11-25 00:00 UTC, as a structured-field date.
+TOP_LEVEL_SCOPE_DEPRECATED = "@1795564800"
+
+
 @post(
     "/v1/forget",
     status_code=200,
@@ -34,11 +40,22 @@ class ScopeHoldings(BaseModel):
     description="Tenant-bound; `dry_run` reports without removing. The receipt's digest is sha256 over "
     "the tenant, the time and the sorted removed ids, so the caller can prove later what was removed.",
     responses={**COMMON_PROBLEMS, **LOCKED},
+    response_headers=[
+        ResponseHeader(
+            name="Deprecation",
+            value=TOP_LEVEL_SCOPE_DEPRECATED,
+            description="RFC 9745, only when the request gave the scope's fields at the top of the "
+            "body, a shape deprecated since this date (2026-11-25): give `scope` instead",
+            documentation_only=True,
+        )
+    ],
 )
 async def forget(
     data: JSONBody[ForgetRequest], forgetter: NamedDependency[Forgetter], tenant: NamedDependency[str]
-) -> ForgetReceipt:
-    return await forgetter.forget(tenant, data)
+) -> Response[ForgetReceipt]:
+    receipt = await forgetter.forget(tenant, data)
+    headers = {"Deprecation": TOP_LEVEL_SCOPE_DEPRECATED} if data.top_level_scope else None
+    return Response(receipt, headers=headers)
 
 
 @get(

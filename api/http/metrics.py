@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from aiobreaker import CircuitBreaker, CircuitBreakerListener
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, PrometheusMiddleware
 from litestar.types import Receive, Scope, Send
 from prometheus_client import (
@@ -312,8 +313,8 @@ class MetricsController(PrometheusController):
     schema: it is for the scraper, not for API clients (and is not JSON)."""
 
     @get(include_in_schema=False)
-    async def get(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        registry: CollectorRegistry = request.app.state.metrics.registry
+    async def get(self, metrics: NamedDependency[MnemoMetrics]) -> Response[bytes]:
+        registry = metrics.registry
         if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several worker processes: merge their files
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

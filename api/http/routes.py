@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, Response, delete, get, post
+from litestar import Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,8 +26,8 @@ from ...memtypes.requests import RetrieveRequest, RetrieveResponse
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
-from ..config.logs import bind_tenant
 from ..config.settings import Settings
+from ..guards.fairness import Fairness
 from ..guards.resilience import readiness
 from .agent_requests import retrieval_as_agent, writes_as_agent
 from .batches import write_in_slices
@@ -105,24 +105,14 @@ def _scope(
         raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
 
 
-def tenant_of(request: Request[Any, Any, Any], services: Services) -> str:
-    return services.keys.tenant_for(request.headers.get("authorization"))
-
-
-async def provide_tenant(request: Request[Any, Any, Any]) -> str:
-    tenant = tenant_of(request, request.app.state.services)
-    bind_tenant(tenant)  # the request's log lines (its access line included) name the tenant
-    return tenant
-
-
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
 async def write_memories(
-    request: Request[Any, Any, Any],
     data: JSONBody[WriteRequest],
     settings: NamedDependency[Settings],
     writer: NamedDependency[MemoryWriter],
     tenant: NamedDependency[str],
     bindings: NamedDependency[Bindings],
+    fairness: NamedDependency[Fairness],
 ) -> WriteResponse:
     limit = settings.max_items_per_request
     if len(data.memories) > limit:
@@ -132,7 +122,7 @@ async def write_memories(
         )
     # Embedding is the costly part of a write: charged to the tenant's allowance (api/guards/fairness.py).
     chars = sum(len(m.content) for m in data.memories)
-    request.app.state.fairness.embed.spend(tenant, chars)
+    fairness.embed.spend(tenant, chars)
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
     acting_agent.set(data.agent)  # the change history records who wrote
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
@@ -302,7 +292,7 @@ async def health() -> dict[str, str]:
 
 
 @get("/ready", summary="Readiness of every dependency")
-async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+async def ready(services: NamedDependency[Services | None]) -> Response[dict[str, Any]]:
     # Per-dependency status (vectors, redis, embedder) and the rules: api/guards/resilience.py.
-    status_code, body = await readiness(getattr(request.app.state, "services", None))
+    status_code, body = await readiness(services)
     return Response(body, status_code=status_code)

@@ -1,7 +1,8 @@
 """`/mcp`: the MCP tools over streamable HTTP, mounted in the service itself.
 
-Authenticated by the same bearer keys as the REST API (a missing or unknown key is a 401 problem
-before any MCP message is read). Each tool call is then an in-process request to this same app
+Authenticated by the same bearer keys as the REST API: the app's guard (`require_tenant` of
+api/http/providers.py) answers a missing or unknown key with a 401 problem before any MCP message is
+read. Each tool call is then an in-process request to this same app
 (httpx's ASGI transport, no socket) carrying the caller's `Authorization` header, so it is scoped to
 the key's tenant, validated and rate-limited exactly like the REST call it stands for.
 
@@ -14,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import httpx
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.handlers import ASGIRouteHandler, asgi
-from litestar.types import Receive, Scope, Send
+from litestar.types import Guard, Receive, Scope, Send
 from mcp.server.mcpserver import Context
 from mcp.server.transport_security import TransportSecuritySettings
 
@@ -40,7 +40,7 @@ _LOOPBACK_HOSTS = TransportSecuritySettings(
 class McpEndpoint:
     """The MCP server of one app: its tools, its session manager, its mount and its lifespan."""
 
-    def __init__(self, single_tenant: bool) -> None:
+    def __init__(self, single_tenant: bool, authenticate: Guard) -> None:
         self._app: Litestar | None = None
         self.server = build_mcp_server(self._client_for)
         # A keyless server answers loopback only; the SDK's DNS-rebinding check keeps a web page
@@ -52,7 +52,9 @@ class McpEndpoint:
         )
         self.server.streamable_http_app(stateless_http=True, json_response=True, transport_security=security)
         self.manager = self.server.session_manager
-        self.route: ASGIRouteHandler = asgi(MCP_PATH, is_mount=True, copy_scope=True)(self._handle)
+        self.route: ASGIRouteHandler = asgi(MCP_PATH, is_mount=True, copy_scope=True, guards=[authenticate])(
+            self._handle
+        )
 
     @asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
@@ -61,9 +63,6 @@ class McpEndpoint:
             yield
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request: Request[Any, Any, Any] = Request(scope)
-        # Unauthorized (401 problem, `WWW-Authenticate`) before the body is read.
-        request.app.state.services.keys.tenant_for(request.headers.get("authorization"))
         await self.manager.handle_request(scope, receive, send)  # type: ignore[arg-type]
 
     @asynccontextmanager

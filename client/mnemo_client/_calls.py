@@ -50,6 +50,7 @@ USER_AGENT = "mnemo-client/0.1.0"
 LIST_FILTERS = frozenset(
     {"type", "user_id", "agent_id", "thread_id", "namespace", "include_superseded", "limit"}
 )
+SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
 DUE_FILTERS = frozenset({"now", "within_minutes", "user_id", "agent_id", "thread_id", "limit"})
 
 
@@ -132,7 +133,14 @@ def history(memory_id: str) -> Call[MemoryHistory]:
 
 
 def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
-    request = ForgetRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+    """`scope`, or the scope's fields given one by one (`user_id=`, …): sent as `scope` either way."""
+    given = {k: v for k, v in fields.items() if v is not None}
+    one_by_one = {k: given.pop(k) for k in SCOPE_FIELDS if k in given}
+    if one_by_one:
+        if "scope" in given:
+            raise TypeError(f"forget: give scope or {', '.join(one_by_one)}, not both")
+        given["scope"] = one_by_one
+    request = ForgetRequest.model_validate(given)
     return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request))
 
 

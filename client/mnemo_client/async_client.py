@@ -171,6 +171,7 @@ class AsyncMnemo:
     async def forget(
         self,
         *,
+        scope: Scope | Mapping[str, str] | None = None,
         user_id: str | None = None,
         agent_id: str | None = None,
         thread_id: str | None = None,
@@ -179,9 +180,10 @@ class AsyncMnemo:
         dry_run: bool = False,
     ) -> ForgetReceipt:
         """Remove every memory, working-memory task and thread of a scope, or the listed memory ids
-        (not both); `dry_run` reports without removing. The receipt's digest proves what went."""
+        (not both); `dry_run` reports without removing. The receipt's digest proves what went.
+        The scope is `scope`, or its fields given one by one (`user_id=`, …), not both."""
         fields = dict(
-            user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace,
+            scope=scope, user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace,
             ids=None if ids is None else list(ids), dry_run=dry_run,
         )  # fmt: skip
         return await self._run(calls.forget(fields))

@@ -113,12 +113,10 @@ class ThreadHistory(ResponseModel):
 
 class ForgetRequest(RequestModel):
     """A scope (every memory, working-memory task and thread whose scope has all the given fields) or
-    a list of memory ids, not both."""
+    a list of memory ids, not both. (The server still takes the scope's fields at the top of the body,
+    deprecated; this model sends `scope`.)"""
 
-    user_id: str | None = None
-    agent_id: str | None = None
-    thread_id: str | None = None
-    namespace: str | None = None
+    scope: Scope | None = None
     ids: list[str] | None = None
     dry_run: bool = False
 

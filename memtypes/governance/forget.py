@@ -3,41 +3,90 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..jsontypes import JsonBool
-from ..records import SCOPE_ID_PATTERN, Scope
+from ..records import SCOPE_FIELDS, SCOPE_ID_PATTERN, Scope
 
 MAX_FORGET_IDS = 10_000
 
 
+def _top_level(field: str) -> Any:
+    """A scope field at the top of the body: the first release's shape, still accepted (deprecated)."""
+    return Field(
+        default=None,
+        pattern=SCOPE_ID_PATTERN,
+        max_length=256,
+        description=f"deprecated: give `scope.{field}`",
+        json_schema_extra={"deprecated": True},
+    )
+
+
 class ForgetRequest(BaseModel):
     """Either a scope (every memory, working-memory task and thread whose scope has all the given
-    fields, exactly) or a list of memory ids; always within the caller's tenant."""
+    fields, exactly) or a list of memory ids; always within the caller's tenant.
+
+    The scope's fields may still come at the top of the body, as the first release took them (for one
+    more release; the route answers them with a `Deprecation` header): they become `scope`.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    user_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN, max_length=256)
-    agent_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN, max_length=256)
-    thread_id: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN, max_length=256)
-    namespace: str | None = Field(default=None, pattern=SCOPE_ID_PATTERN, max_length=256)
+    scope: Scope | None = Field(
+        default=None, description="whose: every memory, task and thread whose scope has all these fields"
+    )
+    # Declared before `ids`, whose check reads them.
+    user_id: str | None = _top_level("user_id")
+    agent_id: str | None = _top_level("agent_id")
+    thread_id: str | None = _top_level("thread_id")
+    namespace: str | None = _top_level("namespace")
     ids: list[UUID] | None = Field(default=None, min_length=1, max_length=MAX_FORGET_IDS)
     dry_run: JsonBool = Field(default=False, description="report what would be removed, remove nothing")
 
+    _top_level_scope: bool = PrivateAttr(default=False)
+
+    @field_validator(*SCOPE_FIELDS)
+    @classmethod
+    def _one_shape_of_scope(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("scope") is not None:
+            raise ValueError("give `scope` or the top-level scope fields (deprecated), not both")
+        return value
+
+    @field_validator("ids")
+    @classmethod
+    def _ids_without_a_scope(cls, value: list[UUID] | None, info: ValidationInfo) -> list[UUID] | None:
+        scope = info.data.get("scope") or Scope()
+        if value is not None and (scope.items() or any(info.data.get(f) for f in SCOPE_FIELDS)):
+            raise ValueError("give a scope or ids, not both")
+        return value
+
     @model_validator(mode="after")
     def _scope_or_ids(self) -> ForgetRequest:
-        has_scope = bool(self.scope.items())
-        if has_scope == (self.ids is not None):
-            raise ValueError("give a scope (user_id, agent_id, thread_id, namespace) or ids, not both")
+        top_level = {field: getattr(self, field) for field in SCOPE_FIELDS}
+        if any(value is not None for value in top_level.values()):
+            # From here on the request has the one shape: `scope`.
+            self.scope = Scope(**top_level)
+            self.user_id = self.agent_id = self.thread_id = self.namespace = None
+            self._top_level_scope = True
+        if self.ids is None and (self.scope is None or not self.scope.items()):
+            raise ValueError('give a scope ({"scope": {"user_id": …}}) or ids')
         return self
 
     @property
-    def scope(self) -> Scope:
-        return Scope(
-            user_id=self.user_id, agent_id=self.agent_id, thread_id=self.thread_id, namespace=self.namespace
-        )
+    def top_level_scope(self) -> bool:
+        """Whether the scope came in the deprecated shape, its fields at the top of the body."""
+        return self._top_level_scope
 
 
 class ForgetReceipt(BaseModel):

@@ -83,12 +83,13 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
     live = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
     assert live == {"task_ids": [bob["task"]], "thread_ids": [bob["thread"]]}
 
-    dry = (await client.post("/v1/forget", json={"user_id": "bob", "dry_run": True}, headers=A)).json()
-    assert dry["dry_run"] is True and dry["removed"] == 8
+    dry = await client.post("/v1/forget", json={"scope": {"user_id": "bob"}, "dry_run": True}, headers=A)
+    assert dry.json()["dry_run"] is True and dry.json()["removed"] == 8
     assert await holdings(client, A, "bob", bob) == mine  # nothing removed by a dry run
 
-    response = await client.post("/v1/forget", json={"user_id": "bob"}, headers=A)
+    response = await client.post("/v1/forget", json={"scope": {"user_id": "bob"}}, headers=A)
     assert response.status_code == 200, response.text
+    assert "deprecation" not in response.headers
     receipt = response.json()
     assert receipt["counts"] == {
         "episodic": 2, "semantic": 2, "procedural": 1, "prospective": 1, "working": 0,
@@ -110,7 +111,7 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
     live_b = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=B)).json()
     assert live_b == {"task_ids": [other_tenant["task"]], "thread_ids": [other_tenant["thread"]]}
 
-    again = (await client.post("/v1/forget", json={"user_id": "bob"}, headers=A)).json()
+    again = (await client.post("/v1/forget", json={"scope": {"user_id": "bob"}}, headers=A)).json()
     assert again["removed"] == 0 and again["memory_ids"] == again["task_ids"] == again["thread_ids"] == []
     assert set(again["counts"].values()) == {0}
 
@@ -127,22 +128,53 @@ async def test_forget_by_ids_stays_in_the_tenant(client: Any) -> None:
     assert (await client.get(f"/v1/memories/{ids[1]}", headers=B)).status_code == 200
 
 
+async def test_the_top_level_scope_fields_still_work_with_a_deprecation_header(client: Any) -> None:
+    seeded = await seed(client, A, "frank")
+    preview = await client.post(
+        "/v1/forget", json={"scope": {"user_id": "frank"}, "dry_run": True}, headers=A
+    )
+    response = await client.post("/v1/forget", json={"user_id": "frank"}, headers=A)
+    assert response.status_code == 200, response.text
+    assert response.headers["deprecation"] == "@1795564800"  # RFC 9745: deprecated since 2026-11-25
+    receipt = response.json()
+    assert receipt["scope"] == preview.json()["scope"] and receipt["scope"]["user_id"] == "frank"
+    assert receipt["memory_ids"] == preview.json()["memory_ids"] and receipt["removed"] == 8
+    assert await holdings(client, A, "frank", seeded) == {"memories": [], "task_items": 0, "thread": 404}
+
+
+ONE_ID = ["6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10"]
+
+
 @pytest.mark.parametrize(
-    "body",
-    [{}, {"dry_run": True}, {"user_id": "bob", "ids": ["6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10"]},
-     {"user_id": "bob*"}, {"ids": []}, {"ids": ["not-a-uuid"]}, {"user": "bob"}],
-)  # fmt: skip
-async def test_forget_refuses_what_it_cannot_scope(client: Any, body: dict[str, Any]) -> None:
+    ("body", "field"),
+    [
+        ({"scope": {"user_id": "bob"}, "user_id": "bob"}, "user_id"),  # both shapes at once
+        ({"scope": {"user_id": "bob"}, "namespace": "ns"}, "namespace"),
+        ({"scope": {"user_id": "bob"}, "ids": ONE_ID}, "ids"),
+        ({"user_id": "bob", "ids": ONE_ID}, "ids"),
+        ({"scope": {"user_id": "bob*"}}, "scope.user_id"),
+        ({"scope": {"user": "bob"}}, "scope.user"),
+        ({"user_id": "bob*"}, "user_id"),
+        ({"ids": []}, "ids"),
+        ({"ids": ["not-a-uuid"]}, "ids.0"),
+        ({"user": "bob"}, "user"),
+        ({}, "body"),
+        ({"scope": {}}, "body"),
+        ({"dry_run": True}, "body"),
+    ],
+)
+async def test_forget_refuses_what_it_cannot_scope(client: Any, body: dict[str, Any], field: str) -> None:
     response = await client.post("/v1/forget", json=body, headers=A)
-    assert response.status_code in (400, 422), response.text
+    assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert field in [e["field"] for e in response.json()["errors"]], response.text
 
 
 async def test_the_history_of_a_forgotten_memory_holds_no_content(client: Any) -> None:
     await seed(client, A, "dave")
     listing = await client.get("/v1/memories", params={"user_id": "dave", "limit": 100}, headers=A)
     memories = listing.json()["memories"]
-    receipt = (await client.post("/v1/forget", json={"user_id": "dave"}, headers=A)).json()
+    receipt = (await client.post("/v1/forget", json={"scope": {"user_id": "dave"}}, headers=A)).json()
     for memory in memories:
         history = await client.get(f"/v1/memories/{memory['id']}/history", headers=A)
         assert history.status_code == 200

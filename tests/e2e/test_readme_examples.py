@@ -160,5 +160,7 @@ def test_the_readme_example_expectations_are_read() -> None:
         retrieve.answer_context is not None
         and "Alice prefers green tea over coffee." in retrieve.answer_context
     )
+    forget = next(e for e in found if "/v1/forget" in e.script)
+    assert {"scope", "counts", "removed", "memory_ids", "digest"} <= set(forget.answer_keys)
     assert any("# → 201" in e.script for e in found)
     assert any("# context:" in e.script for e in found)

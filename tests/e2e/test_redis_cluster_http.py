@@ -110,7 +110,7 @@ async def test_thread_chains_across_slots(
         contents = [t["content"] for t in history["turns"]]
         assert contents == [f"{kind} {n}" for n in range(6) for kind in ("question", "answer")]
         # Forgetting the subject finds every thread through the tenant's scope index (its own slot).
-        forgotten = await client.post("/v1/forget", json={"user_id": "u1"})
+        forgotten = await client.post("/v1/forget", json={"scope": {"user_id": "u1"}})
         assert forgotten.status_code == 200, forgotten.text
         for thread in chain:
             assert (await client.get(f"/v1/threads/{thread}/history")).status_code == 404

@@ -68,7 +68,7 @@ async def test_appends_and_clear_are_acknowledged_by_the_replica_before_they_are
         assert cleared.json()["replication"] == {"asked": 1, "acknowledged": 1}
         assert cleared.json()["archived"] == 1
         # Forgetting the subject finds the tasks through the scope index written before them.
-        assert (await client.post("/v1/forget", json={"user_id": "u1"})).status_code == 200
+        assert (await client.post("/v1/forget", json={"scope": {"user_id": "u1"}})).status_code == 200
         assert (await client.get("/v1/working/acked-1")).json()["items"] == []
 
 

@@ -1,0 +1,74 @@
+"""A body key named like a dependency (`tenant`, `settings`, `services`, …) or a reserved handler
+parameter (`request`, `state`, …) is an unknown field like any other: a 422 naming it, never a 500,
+on every endpoint that takes a body. Litestar took such a body error for the dependency's own failure
+(api/http/problems.py, `RequestBodies`)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Litestar
+from litestar.constants import RESERVED_KWARGS
+from litestar.routes import HTTPRoute
+from pydantic import BaseModel
+
+from tests.e2e.test_bad_input_http import assert_problem
+
+UNKNOWN_FIELD = "Extra inputs are not permitted"
+SCOPE = {"user_id": "dependency-names"}
+# Each endpoint that takes a body (its path template) → a path to it and a body it accepts.
+VALID_BODIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "/v1/memories": (
+        "/v1/memories",
+        {"memories": [{"type": "semantic", "content": "Alice prefers green tea.", "scope": SCOPE}]},
+    ),
+    "/v1/retrieve": ("/v1/retrieve", {"query": "what does Alice drink?", "scope": SCOPE}),
+    "/v1/forget": ("/v1/forget", {"scope": SCOPE, "dry_run": True}),
+    "/v1/threads": ("/v1/threads", {}),
+    "/v1/threads/{thread_id:uuid}/turns": (
+        f"/v1/threads/{uuid.uuid4()}/turns",
+        {"role": "user", "content": "hi"},
+    ),
+    "/v1/working/{task_id:str}/items": ("/v1/working/task-1/items", {"content": "a working note"}),
+}
+
+
+def body_models(app: Litestar) -> dict[tuple[str, str], type[BaseModel]]:
+    """(method, path template) → body model, of every handler that binds a request body (the others
+    read none)."""
+    return {
+        (method, route.path): parameters["data"].annotation
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        if "data" in (parameters := handler.parsed_fn_signature.parameters)
+        for method in handler.http_methods
+    }
+
+
+def dependency_names(app: Litestar) -> set[str]:
+    return set(app.dependencies) | set(RESERVED_KWARGS)
+
+
+async def test_every_body_endpoint_refuses_a_key_named_like_a_dependency(client: Any) -> None:
+    app: Litestar = client.app
+    models = body_models(app)
+    assert set(models) == {("POST", path) for path in VALID_BODIES}  # a new one: add a body it accepts
+    names = dependency_names(app)
+    assert {"tenant", "settings", "services", "bindings", "fairness", "catalog", "request", "state"} <= names
+    for template, (path, body) in VALID_BODIES.items():
+        accepted = await client.post(path, json=body)
+        assert accepted.status_code != 422, f"{path}: {accepted.text}"  # the body alone is valid
+        for name in sorted(names - set(models["POST", template].model_fields)):  # `query` is retrieve's
+            response = await client.post(path, json={**body, name: "x"})
+            assert_problem(response, 422)
+            assert response.json()["errors"] == [{"field": name, "message": UNKNOWN_FIELD}], path
+
+
+async def test_a_key_named_like_a_dependency_is_named_beside_other_errors(client: Any) -> None:
+    """Litestar dropped such an error when the body had others too."""
+    response = await client.post("/v1/memories", json={"memories": [{"content": "no type"}], "tenant": "x"})
+    assert_problem(response, 422)
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields == ["memories.0.type", "tenant"]
