@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from .target import BenchError
 
@@ -78,17 +78,23 @@ async def serve(
 
 async def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
-    async with httpx.AsyncClient(timeout=2) as client:
+    async with AsyncMnemo(url, timeout=2) as client:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise BenchError(f"the server exited with {proc.returncode}:\n{_tail(log)}")
             try:
-                if (await client.get(f"{url}/ready")).status_code == 200:
+                if (await client.request("GET", "/ready")).status == 200:
                     return
-            except httpx.HTTPError:
+            except MnemoConnectionError:
                 pass
             await asyncio.sleep(0.5)
     raise BenchError(f"the server was not ready after {timeout_s:.0f} s:\n{_tail(log)}")
+
+
+def failure_name(exc: Exception) -> str:
+    """What a request without an answer is counted as: the transport's own error (`ConnectError`,
+    `ReadTimeout`, …) that the client's `MnemoConnectionError` carries as its cause."""
+    return type(exc.__cause__ or exc).__name__
 
 
 def _tail(log: Path) -> str:
@@ -129,27 +135,27 @@ async def drive(
     errors = 0
     issued = 0
     deadline = time.monotonic() + max_seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    limits = Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    async def worker(client: AsyncMnemo) -> None:
         nonlocal issued, errors
         while issued < total and time.monotonic() < deadline:
             body = bodies[issued % len(bodies)]
             issued += 1
             started = time.perf_counter()
             try:
-                response = await client.post("/v1/retrieve", json=body)
-            except httpx.HTTPError:
+                reply = await client.request("POST", "/v1/retrieve", json=body)
+            except MnemoConnectionError:
                 errors += 1
                 continue
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
+            if reply.status != 200:
                 errors += 1
                 continue
-            metadata = response.json()["metadata"]
+            metadata = reply.body["metadata"]
             samples.append(Sample(elapsed, metadata.get("timings_ms", {}), metadata.get("total_tokens", 0)))
 
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+    async with AsyncMnemo(url, timeout=60, limits=limits) as client:
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(clients)))
         wall = time.perf_counter() - started

@@ -1,8 +1,9 @@
 """The mnemo under test, always spoken to over its HTTP API.
 
 In-process (the default): the real app from `create_app` on a fresh data dir, driven through
-litestar's ASGI test client (no sockets, no server to manage). Remote (`--url`): any running mnemo,
-through httpx. Either way the harness sends exactly the requests a user would.
+litestar's ASGI test client (no sockets, no server to manage). Remote (`--url`): any running mnemo.
+Either way the harness speaks through mnemo_client's raw `request()` and sends exactly the requests a
+user would.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+from mnemo_client import AsyncMnemo
 
 from ..memtypes.ports import Embedder, VectorIndex
 from ..memtypes.records import MemoryIn
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 WRITE_BATCH = 500  # memories per POST /v1/memories (below the default MNEMO_MAX_ITEMS_PER_REQUEST)
 
@@ -43,7 +47,7 @@ def configured_embedder() -> Embedder:
 
 @dataclass
 class Target:
-    client: httpx.AsyncClient
+    client: AsyncMnemo
     description: str
     # In-process only: the app's own vector index (for the ANN-vs-exact check) and embedder.
     index: VectorIndex | None = None
@@ -67,10 +71,10 @@ class Target:
             retriever.config = base
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.post(path, json=body)
-        if response.status_code >= 300:
-            raise BenchError(f"POST {path} answered {response.status_code}: {response.text[:500]}")
-        answer: dict[str, Any] = response.json()
+        reply = await self.client.request("POST", path, json=body)
+        if reply.status >= 300:
+            raise BenchError(f"POST {path} answered {reply.status}: {reply.text[:500]}")
+        answer: dict[str, Any] = reply.body
         return answer
 
     async def write(
@@ -116,16 +120,12 @@ async def open_target(
 ) -> AsyncIterator[Target]:
     """`embedding_cache`: in-process, the app embeds through an on-disk cache in this directory
     (mnemo.benchmarks.quality.embedding_cache); a server at `url` embeds as it is configured to."""
-    headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
     if url:
-        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=120) as client:
+        async with AsyncMnemo(url, api_key, timeout=120) as client:
             yield Target(client, f"mnemo at {url}")
         return
 
-    from litestar.testing import AsyncTestClient
-
     from ..api.config.settings import Settings
-    from ..api.guards.request_gate import LOOPBACK_BASE_URL
     from ..api.http.app import create_app
     from ..backends.qdrant.config import QdrantConfig
 
@@ -136,10 +136,26 @@ async def open_target(
             from .quality.embedding_cache import CachedEmbedder
 
             embedder = CachedEmbedder(configured_embedder(), embedding_cache)
-        async with AsyncTestClient(
-            app=create_app(settings, embedder), timeout=120, base_url=LOOPBACK_BASE_URL
-        ) as test_client:
-            test_client.headers.update(headers)
-            services = test_client.app.state.services
+        app = create_app(settings, embedder)
+        async with in_process_client(app, api_key, timeout_s=120) as client:
+            services = app.state.services
             description = "in-process mnemo (Qdrant Edge on a temporary data dir)"
-            yield Target(test_client, description, services.index, services.embedder, services)
+            yield Target(client, description, services.index, services.embedder, services)
+
+
+@asynccontextmanager
+async def in_process_client(
+    app: Litestar, api_key: str | None = None, timeout_s: float | None = None
+) -> AsyncIterator[AsyncMnemo]:
+    """A client of `app` run in this process, without a socket: Litestar's test client runs the
+    app's lifespan and serves the requests on an event loop of its own, in another thread (each
+    request holds the caller's loop until it is answered)."""
+    from litestar.testing import AsyncTestClient
+
+    from ..api.guards.request_gate import LOOPBACK_BASE_URL
+
+    async with (
+        AsyncTestClient(app=app, timeout=timeout_s, base_url=LOOPBACK_BASE_URL) as test_client,
+        AsyncMnemo(api_key=api_key, http_client=test_client) as client,
+    ):
+        yield client

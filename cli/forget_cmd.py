@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-import httpx
+from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE = 0, 1, 2
 
@@ -25,23 +25,16 @@ def run_forget(args: argparse.Namespace) -> int:
         body["scope"] = scope
     if args.ids:
         body["ids"] = args.ids
-    headers = {"Authorization": f"Bearer {args.api_key}"} if args.api_key else {}
     try:
-        response = httpx.post(
-            f"{args.url.rstrip('/')}/v1/forget", json=body, headers=headers, timeout=args.timeout
-        )
-    except httpx.HTTPError as exc:
+        # Raw rather than the typed `forget`: --json prints the server's receipt as it came.
+        with Mnemo(args.url, args.api_key, timeout=args.timeout, max_retries=0) as mnemo:
+            receipt = mnemo.request("POST", "/v1/forget", json=body).raise_for_status().body
+    except MnemoConnectionError as exc:
         print(f"mnemo forget: cannot reach {args.url}: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
-    if response.status_code != 200:
-        try:
-            problem = response.json()
-            detail = problem.get("detail") or problem.get("title")
-        except ValueError:
-            detail = response.text[:200]
-        print(f"mnemo forget: refused ({response.status_code}): {detail}", file=sys.stderr)
+    except MnemoError as exc:
+        print(f"mnemo forget: refused ({exc.status}): {exc.detail}", file=sys.stderr)
         return EXIT_REFUSED
-    receipt = response.json()
     if args.json:
         print(json.dumps(receipt))
     else:

@@ -15,8 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from mnemo_client import Mnemo, MnemoConnectionError
 
 
 def _free_port() -> int:
@@ -27,14 +28,15 @@ def _free_port() -> int:
 
 def _wait_ready(url: str, server: subprocess.Popen[bytes], timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("fuzz: the server exited during start-up")
-        try:
-            with urllib.request.urlopen(f"{url}/ready", timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
+    with Mnemo(url, timeout=2) as mnemo:
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise SystemExit("fuzz: the server exited during start-up")
+            try:
+                if mnemo.request("GET", "/ready").status == 200:
                     return
-        except OSError:
+            except MnemoConnectionError:
+                pass
             time.sleep(0.5)
     raise SystemExit("fuzz: the server did not become ready")
 

@@ -10,8 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import httpx
 from tqdm import tqdm
+
+from mnemo_client import AsyncMnemo, MnemoConnectionError, MnemoError
 
 from ..ingest.batch import DEFAULT_BATCH_SIZE, Checkpoint, IngestSummary, ingest_file
 from ..ingest.pipeline import WriteOptions, WriteResult, WriteStatus
@@ -22,36 +23,30 @@ EXIT_OK, EXIT_FAILED_LINES, EXIT_CANNOT_START, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class HttpSink:
-    """Batches to `POST /v1/memories` of a running mnemo, retrying transient failures."""
+    """Batches to `POST /v1/memories` of a running mnemo through the client, retrying transient
+    failures: no answer, any 5xx and 429 (the client's own retries, of 429/503 only, are off)."""
 
     def __init__(self, url: str, api_key: str | None, attempts: int = 4) -> None:
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = httpx.AsyncClient(base_url=url.rstrip("/"), headers=headers, timeout=120)
+        self._client = AsyncMnemo(url, api_key, timeout=120, max_retries=0)
         self._attempts = attempts
 
     async def write(self, tenant: str, items: Sequence[MemoryIn], options: WriteOptions) -> list[WriteResult]:
-        body = {
-            "memories": [m.model_dump(mode="json", exclude_none=True) for m in items],
-            "prefilter": options.prefilter,
-            "dedup": options.dedup,
-        }
+        memories = [m.model_dump(mode="json", exclude_none=True) for m in items]
         for attempt in range(self._attempts):
             try:
-                response = await self._client.post("/v1/memories", json=body)
-            except httpx.TransportError as exc:
-                error: str = f"cannot reach the server: {exc}"
-            else:
-                if response.status_code == 201:
-                    return [
-                        WriteResult(r["id"], r.get("external_id"), WriteStatus(r["status"]), r.get("reason"))
-                        for r in response.json()["results"]
-                    ]
-                if response.status_code < 500 and response.status_code != 429:
-                    detail = response.json().get("detail", response.text) if response.content else ""
+                written = await self._client.write(memories, prefilter=options.prefilter, dedup=options.dedup)
+            except MnemoConnectionError as exc:
+                error = f"cannot reach the server: {exc}"
+            except MnemoError as exc:
+                if exc.status is not None and exc.status < 500 and exc.status != 429:
                     raise SystemExit(
-                        f"mnemo ingest: the server refused a batch ({response.status_code}): {detail}"
-                    )
-                error = f"server answered {response.status_code}"
+                        f"mnemo ingest: the server refused a batch ({exc.status}): {exc.detail}"
+                    ) from exc
+                error = f"server answered {exc.status}"
+            else:
+                return [
+                    WriteResult(r.id, r.external_id, WriteStatus(r.status), r.reason) for r in written.results
+                ]
             await asyncio.sleep(0.5 * 2**attempt)
         raise Unavailable(error, dependency="server")
 

@@ -3,7 +3,7 @@
 Authenticated by the same bearer keys as the REST API: the app's guard (`require_tenant` of
 api/http/providers.py) answers a missing or unknown key with a 401 problem before any MCP message is
 read. Each tool call is then an in-process request to this same app
-(httpx's ASGI transport, no socket) carrying the caller's `Authorization` header, so it is scoped to
+(`AsyncMnemo(app=…)`: no socket) carrying the caller's `Authorization` header, so it is scoped to
 the key's tenant, validated and rate-limited exactly like the REST call it stands for.
 
 Stateless and JSON-answering: no MCP session lives in one process, so `mnemo serve --workers N`
@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from litestar import Litestar
 from litestar.handlers import ASGIRouteHandler, asgi
 from litestar.types import Guard, Receive, Scope, Send
@@ -70,7 +69,6 @@ class McpEndpoint:
         if self._app is None:
             raise RuntimeError("the MCP endpoint serves only inside the app's lifespan")
         authorization = (ctx.headers or {}).get("authorization")
-        transport = httpx.ASGITransport(app=self._app)  # type: ignore[arg-type]  # Litestar is an ASGI app
         headers = {"Authorization": authorization} if authorization else None
-        async with AsyncMnemo(_SELF_URL, headers=headers, transport=transport, max_retries=0) as client:
+        async with AsyncMnemo(_SELF_URL, headers=headers, app=self._app, max_retries=0) as client:
             yield client

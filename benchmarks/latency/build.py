@@ -33,13 +33,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
+
+from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ...memtypes.types import MemoryType
 from ..metrics import percentiles
 from ..report import machine
-from ..server import serve
+from ..server import failure_name, serve
 from ..target import configured_embedder
 from .scale_data import SCALE_NOW, SCALE_USER, TextPool, pool_texts, scale_points
 
@@ -105,7 +106,7 @@ class _Retrievals:
     it was due: a stall of the service shows up in every request it delays, not in one slow answer
     of a client that waited instead of asking (a closed loop hides stalls: coordinated omission)."""
 
-    def __init__(self, client: httpx.AsyncClient, bodies: list[dict[str, Any]], rate: float) -> None:
+    def __init__(self, client: AsyncMnemo, bodies: list[dict[str, Any]], rate: float) -> None:
         self.client, self.bodies, self.interval = client, bodies, 1.0 / rate
         self.samples: list[tuple[float, float]] = []  # (when it was due, monotonic; ms)
         self.errors: list[float] = []  # when each failed one was due
@@ -131,12 +132,12 @@ class _Retrievals:
 
     async def _one(self, body: dict[str, Any], due: float) -> None:
         try:
-            response = await self.client.post("/v1/retrieve", json=body)
-        except httpx.HTTPError as exc:
-            self._failed(due, type(exc).__name__)
+            reply = await self.client.request("POST", "/v1/retrieve", json=body)
+        except MnemoConnectionError as exc:
+            self._failed(due, failure_name(exc))
             return
-        if response.status_code != 200:
-            self._failed(due, str(response.status_code))
+        if reply.status != 200:
+            self._failed(due, str(reply.status))
             return
         self.samples.append((due, (time.monotonic() - due) * 1000))
 
@@ -160,7 +161,7 @@ class _Retrievals:
 
 
 async def _ingest(
-    client: httpx.AsyncClient, texts: list[str], types: tuple[MemoryType, ...], batch: int, deadline: float
+    client: AsyncMnemo, texts: list[str], types: tuple[MemoryType, ...], batch: int, deadline: float
 ) -> dict[str, Any]:
     """Memories into each type until each has stored more than the threshold (distinct texts: two
     pool texts joined, so the write path's dedup keeps them)."""
@@ -183,14 +184,14 @@ async def _ingest(
             )
         written += batch
         try:
-            response = await client.post("/v1/memories", json={"memories": memories}, timeout=600)
-        except httpx.HTTPError:
+            reply = await client.request("POST", "/v1/memories", json={"memories": memories}, timeout=600)
+        except MnemoConnectionError:
             errors += 1
             continue
-        if response.status_code != 201:
+        if reply.status != 201:
             errors += 1
             continue
-        stored[memory_type] += sum(r["status"] in _STORED for r in response.json()["results"])
+        stored[memory_type] += sum(r["status"] in _STORED for r in reply.body["results"])
     took = time.perf_counter() - started
     return {
         "sent": written,
@@ -231,10 +232,8 @@ async def _mode_run(
     result: dict[str, Any] = {"mode": mode}
     async with (
         serve(data_dir, log, extra_env=env) as server,
-        httpx.AsyncClient(
-            base_url=server.url, timeout=120, limits=httpx.Limits(max_connections=1_000)
-        ) as reader,
-        httpx.AsyncClient(base_url=server.url, timeout=600) as writer,
+        AsyncMnemo(server.url, timeout=120, limits=Limits(max_connections=1_000)) as reader,
+        AsyncMnemo(server.url, timeout=600) as writer,
     ):
         retrievals = _Retrievals(reader, bodies, options.rate)
         await retrievals.run(20, time.monotonic() + options.idle_max_seconds)  # warm-up

@@ -21,7 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
+from mnemo_client import Mnemo, MnemoConnectionError
 
 PROMPTS = [
     "How do I connect to the staging database?",
@@ -49,11 +49,11 @@ def _time_runs(command: list[str], stdin: list[str], env: dict[str, str]) -> lis
 
 def _time_requests(url: str, user: str, session: str, runs: int) -> list[float]:
     out = []
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with Mnemo(url, timeout=30) as client:
         for i in range(runs):
             body = {"query": PROMPTS[i % len(PROMPTS)], "scope": {"user_id": user}, "budget_tokens": 1000}
             started = time.perf_counter()
-            client.post("/v1/retrieve", json={**body, "task_id": session}).raise_for_status()
+            client.request("POST", "/v1/retrieve", json={**body, "task_id": session}).raise_for_status()
             out.append((time.perf_counter() - started) * 1000)
     return out
 
@@ -74,12 +74,13 @@ def _start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.3)
+    with Mnemo(url, timeout=1) as client:
+        while time.monotonic() < deadline:
+            try:
+                if client.request("GET", "/ready").status == 200:
+                    return proc, url
+            except MnemoConnectionError:
+                time.sleep(0.3)
     proc.terminate()
     raise RuntimeError("mnemo serve did not become ready")
 
@@ -93,12 +94,11 @@ def _seed(url: str, user: str, session: str, facts: int) -> None:
         }
         for i in range(facts)
     ]
-    httpx.post(
-        f"{url}/v1/memories", json={"memories": memories, "dedup": False}, timeout=300
-    ).raise_for_status()
-    for i, todo in enumerate(["Add the retry column", "Backfill retries", "Run the migration tests"]):
-        item = {"content": f"[pending] {todo}", "priority": 5 + i}
-        httpx.post(f"{url}/v1/working/{session}/items", json=item, timeout=30).raise_for_status()
+    with Mnemo(url, timeout=300) as mnemo:
+        mnemo.write(memories, dedup=False)
+        todos = ["Add the retry column", "Backfill retries", "Run the migration tests"]
+        for i, todo in enumerate(todos):
+            mnemo.working(session).append(f"[pending] {todo}", priority=5 + i)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from ..target import in_process_client
+
 TARGET_ADDED_P95_MS = 2.0
 TOPICS = ["flights", "hotels", "invoices", "deploys", "recipes", "meetings", "tickets", "backups"]
 
@@ -63,18 +65,15 @@ def summary(samples_s: list[float]) -> dict[str, float]:
 
 async def timed(call: Callable[[], Awaitable[Any]]) -> float:
     started = time.perf_counter()
-    response = await call()
+    reply = await call()
     elapsed = time.perf_counter() - started
-    if response.status_code >= 400:
-        raise RuntimeError(f"benchmark request failed: {response.status_code} {response.text[:300]}")
+    if reply.status >= 400:
+        raise RuntimeError(f"benchmark request failed: {reply.status} {reply.text[:300]}")
     return elapsed
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from litestar.testing import AsyncTestClient
-
     from ...api.config.settings import Settings
-    from ...api.guards.request_gate import LOOPBACK_BASE_URL
     from ...api.http.app import create_app
     from ...backends.redis.client import RedisConfig
     from ...ingest.working import WorkingConfig
@@ -93,9 +92,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 redis=redis,
                 working=WorkingConfig(max_tokens=1_000_000),  # measure appends, not evictions
             )
-            client = await stack.enter_async_context(
-                AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL)
-            )
+            client = await stack.enter_async_context(in_process_client(create_app(settings)))
             # --ack-replicas: a second app on the same Redis whose appends wait for replicas (WAIT),
             # its appends alternating with the first's so that both see the same load.
             acked = None
@@ -109,9 +106,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         ack_timeout_ms=args.ack_timeout_ms,
                     ),
                 )
-                acked = await stack.enter_async_context(
-                    AsyncTestClient(app=create_app(acked_settings), base_url=LOOPBACK_BASE_URL)
-                )
+                acked = await stack.enter_async_context(in_process_client(create_app(acked_settings)))
             memories = [
                 {
                     "type": "semantic",
@@ -122,8 +117,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             for start in range(0, len(memories), 500):
                 # Synthetic notes are short and alike: keep them all (no pre-filter, no merging).
                 batch = {"memories": memories[start : start + 500], "prefilter": False, "dedup": False}
-                written = await client.post("/v1/memories", json=batch)
-                assert written.status_code == 201, written.text
+                written = await client.request("POST", "/v1/memories", json=batch)
+                assert written.status == 201, written.text
 
             tasks = [f"task-{t}" for t in range(args.tasks)]
 
@@ -133,16 +128,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 body = {"content": f"Step {i}: checked the {rng.choice(TOPICS)} report and noted the result."}
 
                 async def call() -> Any:
-                    response = await via.post(f"/v1/working/{task}/items", json=body)
-                    if response.status_code < 400 and (replication := response.json().get("replication")):
+                    reply = await via.request("POST", f"/v1/working/{task}/items", json=body)
+                    if reply.status < 400 and (replication := reply.body.get("replication")):
                         replications.append(replication)
-                    return response
+                    return reply
 
                 return call
 
             for i in range(args.warmup):
                 await timed(append("warmup", i))
-                await timed(functools.partial(client.get, "/v1/working/warmup"))
+                await timed(functools.partial(client.request, "GET", "/v1/working/warmup"))
                 if acked is not None:
                     await timed(append("warmup-acked", i, acked))
             appends: list[float] = []
@@ -155,7 +150,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 for samples_of, call in pair if i % 2 else pair[::-1]:
                     samples_of.append(await timed(call))
             reads = [
-                await timed(functools.partial(client.get, f"/v1/working/{tasks[i % len(tasks)]}"))
+                await timed(functools.partial(client.request, "GET", f"/v1/working/{tasks[i % len(tasks)]}"))
                 for i in range(args.n)
             ]
 
@@ -168,9 +163,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 variants = {"plain": query, "task": dict(query, task_id=tasks[i % len(tasks)])}
                 for name in sorted(variants, reverse=bool(i % 2)):
                     started = time.perf_counter()
-                    response = await client.post("/v1/retrieve", json=variants[name])
+                    reply = await client.request("POST", "/v1/retrieve", json=variants[name])
                     elapsed = time.perf_counter() - started
-                    meta = response.json()["metadata"]
+                    meta = reply.body["metadata"]
                     if name == "task":
                         assert meta["per_type"]["working"]["count"] > 0 and not meta["degraded"]
                     if i >= args.warmup:

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
 from ..report import bar_plot, machine, machine_line, table, write_json
-from ..server import serve
+from ..server import failure_name, serve
 from ..synthetic import generate
 
 OPERATIONS = ("write", "retrieve", "working_append", "working_read")
@@ -92,7 +92,7 @@ class Workload:
 
 
 async def _client_loop(
-    client: httpx.AsyncClient,
+    client: AsyncMnemo,
     number: int,
     options: LoadOptions,
     workload: Workload,
@@ -108,9 +108,11 @@ async def _client_loop(
         started = time.perf_counter()
         try:
             if operation == "write":
-                response = await client.post("/v1/memories", json={"memories": [workload.next_memory()]})
-                if response.status_code == 201:
-                    for result in response.json()["results"]:
+                reply = await client.request(
+                    "POST", "/v1/memories", json={"memories": [workload.next_memory()]}
+                )
+                if reply.status == 201:
+                    for result in reply.body["results"]:
                         if result["status"] in _ACKNOWLEDGED:
                             recorder.memory_ids.add(result["id"])
                         else:
@@ -118,26 +120,26 @@ async def _client_loop(
                             reason = str(result.get("reason") or result["status"]).split(" of ")[0]
                             recorder.skipped_writes[reason] += 1
             elif operation == "retrieve":
-                response = await client.post("/v1/retrieve", json=rng.choice(workload.retrievals))
+                reply = await client.request("POST", "/v1/retrieve", json=rng.choice(workload.retrievals))
             elif operation == "working_append":
                 body = {"content": f"client {number} note {appends}: check item {rng.randrange(10**6)}"}
-                response = await client.post(f"/v1/working/{task}/items", json=body)
-                if response.status_code == 201:
-                    result = response.json()
+                reply = await client.request("POST", f"/v1/working/{task}/items", json=body)
+                if reply.status == 201:
+                    result = reply.body
                     recorder.working_items[task].add(result["item"]["id"])
                     for evicted in result["evicted"]:  # moved to episodic memory: not expected in the task
                         recorder.working_items[task].discard(evicted["id"])
                         recorder.evicted += 1
                 appends += 1
             else:
-                response = await client.get(f"/v1/working/{task}")
-        except httpx.HTTPError as exc:
-            recorder.record(operation, started, type(exc).__name__)
+                reply = await client.request("GET", f"/v1/working/{task}")
+        except MnemoConnectionError as exc:
+            recorder.record(operation, started, failure_name(exc))
             continue
-        recorder.record(operation, started, response.status_code)
+        recorder.record(operation, started, reply.status)
 
 
-async def _read_back(client: httpx.AsyncClient, recorder: Recorder, clients: int) -> dict[str, Any]:
+async def _read_back(client: AsyncMnemo, recorder: Recorder, clients: int) -> dict[str, Any]:
     """Every acknowledged write, read back; answers what is missing."""
     gate = asyncio.Semaphore(clients)
     lost_memories: list[str] = []
@@ -147,26 +149,22 @@ async def _read_back(client: httpx.AsyncClient, recorder: Recorder, clients: int
     async def memory(memory_id: str) -> None:
         async with gate:
             try:
-                response = await client.get(f"/v1/memories/{memory_id}")
-            except httpx.HTTPError as exc:
-                errors[type(exc).__name__] += 1
+                reply = await client.request("GET", f"/v1/memories/{memory_id}")
+            except MnemoConnectionError as exc:
+                errors[failure_name(exc)] += 1
                 lost_memories.append(memory_id)
                 return
-            if response.status_code != 200:
-                errors[str(response.status_code)] += 1
+            if reply.status != 200:
+                errors[str(reply.status)] += 1
                 lost_memories.append(memory_id)
 
     async def task(task_id: str, expected: set[str]) -> None:
         async with gate:
             try:
-                response = await client.get(f"/v1/working/{task_id}")
-                found = (
-                    {item["id"] for item in response.json()["items"]}
-                    if response.status_code == 200
-                    else set()
-                )
-            except (httpx.HTTPError, ValueError, KeyError) as exc:
-                errors[type(exc).__name__] += 1
+                reply = await client.request("GET", f"/v1/working/{task_id}")
+                found = {item["id"] for item in reply.body["items"]} if reply.status == 200 else set()
+            except (MnemoConnectionError, ValueError, KeyError) as exc:
+                errors[failure_name(exc)] += 1
                 found = set()
             lost_items.extend(sorted(expected - found))
 
@@ -206,8 +204,8 @@ async def run_load(options: LoadOptions, say: Callable[[str], None]) -> dict[str
     with tempfile.TemporaryDirectory(dir=options.work_dir, prefix="mnemo-load-") as scratch:
         say(f"load: starting the server on {scratch}")
         async with serve(Path(scratch) / "data", Path(scratch) / "server.log") as server:
-            limits = httpx.Limits(max_connections=options.clients, max_keepalive_connections=options.clients)
-            async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
+            limits = Limits(max_connections=options.clients, max_keepalive_connections=options.clients)
+            async with AsyncMnemo(server.url, timeout=30, limits=limits) as client:
                 say(f"load: {options.clients} clients for {options.duration_s:.0f} s")
                 started = time.perf_counter()
                 deadline = time.monotonic() + options.duration_s

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
 from ..report import machine, machine_line, table, write_json
-from ..server import Server, memory_of, serve
+from ..server import Server, failure_name, memory_of, serve
 from ..synthetic import generate
 
 NOISY_FACTOR = 10
@@ -101,8 +101,8 @@ class Traffic:
         self.queries = [{"query": q["query"], "budget_tokens": 1_000} for q in queries]
         self.rng = random.Random(seed)
         # keepalive_expiry below uvicorn's 5 s: never reuse a connection the server is closing.
-        limits = httpx.Limits(max_connections=400, max_keepalive_connections=100, keepalive_expiry=2.0)
-        self.client = httpx.AsyncClient(base_url=server.url, limits=limits, timeout=120)
+        limits = Limits(max_connections=400, max_keepalive_connections=100, keepalive_expiry=2.0)
+        self.client = AsyncMnemo(server.url, timeout=120, limits=limits)
         self._sent = 0
 
     def headers(self, tenant: str) -> dict[str, str]:
@@ -110,10 +110,10 @@ class Traffic:
 
     async def seed_tenant(self, tenant: str) -> None:
         batch = [{k: m[k] for k in ("type", "content")} for m in self.memories[:200]]
-        response = await self.client.post(
-            "/v1/memories", json={"memories": batch}, headers=self.headers(tenant)
+        reply = await self.client.request(
+            "POST", "/v1/memories", json={"memories": batch}, headers=self.headers(tenant)
         )
-        response.raise_for_status()
+        reply.raise_for_status()
 
     async def _one(self, tenant: str, kind: str, tally: Tally) -> None:
         self._sent += 1
@@ -129,10 +129,12 @@ class Traffic:
             request = ("/v1/memories", {"memories": [memory]})
         started = time.perf_counter()
         try:
-            response = await self.client.post(request[0], json=request[1], headers=self.headers(tenant))
-            status = str(response.status_code)
-        except httpx.HTTPError as exc:
-            status = type(exc).__name__
+            reply = await self.client.request(
+                "POST", request[0], json=request[1], headers=self.headers(tenant)
+            )
+            status = str(reply.status)
+        except MnemoConnectionError as exc:
+            status = failure_name(exc)
         if status.startswith("2"):  # refusals are counted, their (short) latency is not the tenant's service
             tally.latencies_ms[tenant].append((time.perf_counter() - started) * 1000)
         tally.statuses[tenant][status] += 1
@@ -234,14 +236,15 @@ async def _big_batch(
 
     async def write() -> tuple[int, float]:
         try:
-            response = await traffic.client.post(
+            reply = await traffic.client.request(
+                "POST",
                 "/v1/memories",
                 json={"memories": batch, "dedup": False},
                 headers=traffic.headers("bulk"),
                 timeout=BATCH_TIMEOUT_S,
             )
-            return response.status_code, time.perf_counter() - started
-        except httpx.HTTPError:
+            return reply.status, time.perf_counter() - started
+        except MnemoConnectionError:
             return 0, time.perf_counter() - started  # 0: no answer (the summary names none)
         finally:
             done.set()

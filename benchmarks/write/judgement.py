@@ -28,19 +28,18 @@ TARGETS = {"facts_lost": 0, "noise_dropped": 0.95, "duplicates_absorbed": 0.90, 
 
 
 async def _post(target: Target, memories: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
-    response = await target.client.post("/v1/memories", json={"memories": memories})
-    if response.status_code == 201:
-        return 201, response.json()["results"]
-    return response.status_code, [{"status": f"http {response.status_code}", "reason": response.text[:300]}]
+    reply = await target.client.request("POST", "/v1/memories", json={"memories": memories})
+    if reply.status == 201:
+        return 201, reply.body["results"]
+    return reply.status, [{"status": f"http {reply.status}", "reason": reply.text[:300]}]
 
 
 async def _visible(
     target: Target, scope: dict[str, str], include_superseded: bool = False
 ) -> list[dict[str, Any]]:
     params: dict[str, str | int | bool] = {**scope, "limit": 500, "include_superseded": include_superseded}
-    response = await target.client.get("/v1/memories", params=params)
-    response.raise_for_status()
-    memories: list[dict[str, Any]] = response.json()["memories"]
+    reply = await target.client.request("GET", "/v1/memories", params=params)
+    memories: list[dict[str, Any]] = reply.raise_for_status().body["memories"]
     return memories
 
 

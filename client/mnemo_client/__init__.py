@@ -26,6 +26,7 @@ from mnemo_client.models import (
     Role,
     Scope,
 )
+from mnemo_client.raw import Limits, Reply
 from mnemo_client.state_models import (
     ForgetReceipt,
     MemoryHistory,
@@ -42,6 +43,7 @@ __all__ = [
     "Conflict",
     "ForgetReceipt",
     "InvalidInput",
+    "Limits",
     "MemoryHistory",
     "MemoryIn",
     "MemoryRecord",
@@ -54,6 +56,7 @@ __all__ = [
     "PermissionDenied",
     "RankingOptions",
     "RateLimited",
+    "Reply",
     "RetrieveResult",
     "Role",
     "Scope",

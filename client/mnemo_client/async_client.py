@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
 
 from mnemo_client import _calls as calls
+from mnemo_client import raw
 from mnemo_client._calls import DEFAULT_URL, Call, RetryPolicy
 from mnemo_client.errors import MnemoConnectionError, MnemoError
 from mnemo_client.models import (
@@ -22,6 +23,7 @@ from mnemo_client.models import (
     Scope,
     WriteResponse,
 )
+from mnemo_client.raw import Limits, Reply
 from mnemo_client.state_models import (
     AppendResult,
     ClearResult,
@@ -42,7 +44,13 @@ class AsyncMnemo:
     """A client of one mnemo service. Use it as an async context manager (or `await aclose()`).
 
     `timeout` bounds each request in seconds; `max_retries` retries of 429/503 answers, which wait
-    for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps).
+    for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps);
+    `limits` the connection pool's (`Limits(max_connections=…, max_keepalive_connections=…)`).
+    `app`: an ASGI application (a mnemo app) to call in process, without a socket, through httpx's
+    ASGI transport; running its lifespan is the caller's part.
+    `http_client`: send through this `httpx.AsyncClient` instead (e.g. an app's test client); it keeps
+    its own base URL, timeout, transport and limits, and closing it stays the caller's part.
+    `request()` sends one raw request (no validation, no retries, no raising for a status).
     """
 
     def __init__(
@@ -54,14 +62,24 @@ class AsyncMnemo:
         max_retries: int = 2,
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        limits: Limits | None = None,
+        app: Callable[..., Awaitable[None]] | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self.retry = RetryPolicy(max_retries=max_retries)
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            headers=calls.headers(api_key, headers),
-            timeout=timeout,
-            transport=transport,
-        )
+        # Headers sent with each request: only through a borrowed client (an own one carries them).
+        self._headers: dict[str, str] | None = None
+        self._owns_http = http_client is None
+        if http_client is None:
+            if app is not None:
+                transport = raw.asgi_transport(app, transport)
+            options = raw.client_options(base_url, api_key, headers, timeout, transport, limits)
+            self._http = httpx.AsyncClient(**options)
+        else:
+            self._headers = raw.borrowed_headers(
+                api_key, headers, transport=transport, limits=limits, app=app
+            )
+            self._http = http_client
         self.threads = AsyncThreads(self)
 
     async def __aenter__(self) -> AsyncMnemo:
@@ -71,13 +89,16 @@ class AsyncMnemo:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._owns_http:
+            await self._http.aclose()
 
     async def _run(self, call: Call[T]) -> T:
         attempt = 0
         while True:
             try:
-                response = await self._http.request(call.method, call.path, **calls.request_args(call))
+                response = await self._http.request(
+                    call.method, call.path, headers=self._headers, **calls.request_args(call)
+                )
             except httpx.HTTPError as exc:
                 raise MnemoConnectionError(f"{call.method} {call.path}: {exc!r}") from exc
             try:
@@ -88,6 +109,27 @@ class AsyncMnemo:
                     raise
             await asyncio.sleep(wait)
             attempt += 1
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpx's per-request timeout
+    ) -> Reply:
+        """One request exactly as given (`json` body, query `params`, extra `headers`, `timeout` in
+        seconds instead of the client's): no validation, no retries, no error for a 4xx/5xx. The
+        `Reply` has the status, the headers and the body; only no answer at all raises
+        (`MnemoConnectionError`). For endpoints without a method and for measuring HTTP itself."""
+        options = raw.request_options(json, params, headers, self._headers, timeout)
+        try:
+            response = await self._http.request(method, path, **options)
+        except httpx.HTTPError as exc:
+            raise MnemoConnectionError(f"{method} {path}: {exc!r}") from exc
+        return Reply(response)
 
     # --- memories ------------------------------------------------------------------------------
 

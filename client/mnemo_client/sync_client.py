@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import httpx
 
 from mnemo_client import _calls as calls
+from mnemo_client import raw
 from mnemo_client._calls import DEFAULT_URL, Call, RetryPolicy
 from mnemo_client.errors import MnemoConnectionError, MnemoError
 from mnemo_client.models import (
@@ -22,6 +23,7 @@ from mnemo_client.models import (
     Scope,
     WriteResponse,
 )
+from mnemo_client.raw import Limits, Reply
 from mnemo_client.state_models import (
     AppendResult,
     ClearResult,
@@ -42,7 +44,11 @@ class Mnemo:
     """A client of one mnemo service. Use it as a context manager (or call `close()`).
 
     `timeout` bounds each request in seconds; `max_retries` retries of 429/503 answers, which wait
-    for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps).
+    for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps);
+    `limits` the connection pool's (`Limits(max_connections=…, max_keepalive_connections=…)`).
+    `http_client`: send through this `httpx.Client` instead (e.g. an app's test client); it keeps
+    its own base URL, timeout, transport and limits, and closing it stays the caller's part.
+    `request()` sends one raw request (no validation, no retries, no raising for a status).
     """
 
     def __init__(
@@ -54,14 +60,19 @@ class Mnemo:
         max_retries: int = 2,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
+        limits: Limits | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
         self.retry = RetryPolicy(max_retries=max_retries)
-        self._http = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            headers=calls.headers(api_key, headers),
-            timeout=timeout,
-            transport=transport,
-        )
+        # Headers sent with each request: only through a borrowed client (an own one carries them).
+        self._headers: dict[str, str] | None = None
+        self._owns_http = http_client is None
+        if http_client is None:
+            options = raw.client_options(base_url, api_key, headers, timeout, transport, limits)
+            self._http = httpx.Client(**options)
+        else:
+            self._headers = raw.borrowed_headers(api_key, headers, transport=transport, limits=limits)
+            self._http = http_client
         self.threads = Threads(self)
 
     def __enter__(self) -> Mnemo:
@@ -71,13 +82,16 @@ class Mnemo:
         self.close()
 
     def close(self) -> None:
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def _run(self, call: Call[T]) -> T:
         attempt = 0
         while True:
             try:
-                response = self._http.request(call.method, call.path, **calls.request_args(call))
+                response = self._http.request(
+                    call.method, call.path, headers=self._headers, **calls.request_args(call)
+                )
             except httpx.HTTPError as exc:
                 raise MnemoConnectionError(f"{call.method} {call.path}: {exc!r}") from exc
             try:
@@ -88,6 +102,27 @@ class Mnemo:
                     raise
             time.sleep(wait)
             attempt += 1
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Reply:
+        """One request exactly as given (`json` body, query `params`, extra `headers`, `timeout` in
+        seconds instead of the client's): no validation, no retries, no error for a 4xx/5xx. The
+        `Reply` has the status, the headers and the body; only no answer at all raises
+        (`MnemoConnectionError`). For endpoints without a method and for measuring HTTP itself."""
+        options = raw.request_options(json, params, headers, self._headers, timeout)
+        try:
+            response = self._http.request(method, path, **options)
+        except httpx.HTTPError as exc:
+            raise MnemoConnectionError(f"{method} {path}: {exc!r}") from exc
+        return Reply(response)
 
     # --- memories ------------------------------------------------------------------------------
 
