@@ -21,8 +21,9 @@ from ..options import RetrievalConfig, Tuning
 from .terms import TERMS, QueryContext, TermInputs
 from .terms.base import STAGE_SCORE
 from .terms.conversation import SPEAKER, SpeakerSignal
-from .terms.stored import relevance_expr
-from .terms.time import TimeBoost
+from .terms.intentions import TriggerTerm
+from .terms.stored import RelevanceTerm, relevance_expr
+from .terms.time import TellsTimeTerm, TimeBoost, TimeTerm
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,9 @@ class RankingPolicy:
         self.now_ts = now_ts
         self.relevance = relevance
         self.signals: dict[str, Any] = {
-            "trigger": query_phrases,
-            "time": time_boost,
-            "tells_time": tells_time_weight,
+            TriggerTerm.name: query_phrases,
+            TimeTerm.name: time_boost,
+            TellsTimeTerm.name: tells_time_weight,
             SPEAKER: SpeakerSignal(speaker_keys, speaker_weight),
             **(signals or {}),
         }
@@ -89,7 +90,7 @@ class RankingPolicy:
     @property
     def query_phrases(self) -> tuple[str, ...]:
         """The query's trigger phrase keys (they also drive the trigger-filtered search)."""
-        phrases: tuple[str, ...] = self.signals.get("trigger") or ()
+        phrases: tuple[str, ...] = self.signals.get(TriggerTerm.name) or ()
         return phrases
 
     def weight_of(self, name: str) -> float:
@@ -115,7 +116,7 @@ class RankingPolicy:
         ranking = cls(policy, now_ts, relevance=relevance)
         # The stage's own score needs no formula; a combination of two lists' scores does.
         ranking.ranks_in_engine = relevance != STAGE_SCORE
-        ranking.terms = (Term("relevance", 1.0, relevance),)
+        ranking.terms = (Term(RelevanceTerm.name, 1.0, relevance),)
         return ranking
 
     def _terms(self) -> tuple[Term, ...]:
@@ -136,7 +137,7 @@ class RankingPolicy:
             return None
 
         def expr(term: Term) -> Expr:
-            return relevance if relevance is not None and term.name == "relevance" else term.expr
+            return relevance if relevance is not None and term.name == RelevanceTerm.name else term.expr
 
         return Sum(tuple(Mult((Const(t.weight), expr(t))) for t in self.terms))
 
@@ -163,7 +164,8 @@ def ranking_policies(
     relevance = relevance_expr(tuning, fused)
     if not tuning.formula:
         return {t: RankingPolicy.relevance_only(tuning.policies[t], now_ts, relevance) for t in types}
-    prepared = {term.name: term.signal(QueryContext(query, now, config, tuning.temporal)) for term in TERMS}
+    context = QueryContext(query, now, config, tuning.temporal)
+    prepared = {term.name: term.signal(context) for term in TERMS}
     return {
         t: RankingPolicy(
             tuning.policies[t],
