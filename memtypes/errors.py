@@ -74,6 +74,16 @@ class Unavailable(MnemoError):
         Exception.__init__(self, self.detail)
 
 
+@dataclass
+class TypeUnavailable(Unavailable):
+    """One memory type's store cannot serve (an engine error being recovered, damage found at start);
+    the other types serve on. `memory_type`: the type's value."""
+
+    memory_type: str = ""
+
+    code = "type_unavailable"
+
+
 class Forbidden(MnemoError):
     """The caller may not do this (e.g. write through a read-only memory binding)."""
 

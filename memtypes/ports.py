@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from .queries import (
@@ -23,6 +24,21 @@ from .types import MemoryType
 from .working import Replication, WorkingState
 
 
+class Availability(StrEnum):
+    """How far one memory type's store can serve: the one state `/ready`, `/metrics`, writes and
+    retrieval read (backends/qdrant_edge/health.py keeps it for Qdrant Edge)."""
+
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"  # reads serve what can be read; writes are refused (503)
+    UNAVAILABLE = "unavailable"  # reads and writes are refused (503) until recovered or repaired
+
+
+@dataclass(frozen=True)
+class TypeAvailability:
+    state: Availability = Availability.HEALTHY
+    reason: str | None = None  # what happened, for /ready and the 503's detail (never memory contents)
+
+
 @dataclass(frozen=True)
 class IndexHealth:
     """What `/ready` says of the vector store."""
@@ -30,6 +46,8 @@ class IndexHealth:
     ready: bool
     backend: str  # "qdrant" (a server, or qdrant-client's local mode) or "qdrant_edge" (embedded)
     breaker: str | None = None  # the state of the circuit breaker its calls go through, if any
+    # Each type's store that is not healthy, by type value (a healthy one is left out).
+    types: Mapping[str, TypeAvailability] = field(default_factory=dict)
 
 
 class IndexMaintenance(Protocol):

@@ -32,7 +32,7 @@ from qdrant_edge import EdgeShard, Point, ScrollRequest, UpdateOperation
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import DENSE
 from .index import EdgeVectorIndex
-from .layout import live_shard_dir
+from .layout import base_name, live_shard_dir, lock_shard, unlock_shard
 
 log = logging.getLogger("mnemo.doctor")
 _BATCH = 256
@@ -132,19 +132,30 @@ def examine(data_dir: Path, prefix: str, fix: bool = False) -> list[ShardReport]
     for memory_type in MemoryType:
         report = ShardReport(memory_type)
         reports.append(report)
+        # A running mnemo holds the lock: loading its shard here would break its next flush.
+        descriptor = lock_shard(data_dir, base_name(prefix, memory_type))
+        try:
+            _examine_type(data_dir, prefix, memory_type, report, fix)
+        finally:
+            unlock_shard(descriptor)
+    return reports
+
+
+def _examine_type(data_dir: Path, prefix: str, memory_type: MemoryType, report: ShardReport, fix: bool) -> None:
+    if True:
         path = live_shard_dir(data_dir, prefix, memory_type)
         if not path.exists():
-            continue
+            return
         index = EdgeVectorIndex(data_dir, prefix, stored_dimension(path))
         shard = _load(index, path, report, fix)
         if shard is None:
-            continue
+            return
         ids = _all_ids(shard)
         report.points = len(ids)
         report.unreadable = _unreadable(shard, ids)
         if not (fix and report.unreadable):
             shard.close()
-            continue
+            return
         report.backup = _rebuild(index, shard, path, ids, set(report.unreadable))
         report.removed = list(report.unreadable)
         if report.wal_set_aside is not None:  # it moved with the old shard
@@ -155,4 +166,3 @@ def examine(data_dir: Path, prefix: str, fix: bool = False) -> list[ShardReport]
             len(report.removed),
             report.backup,
         )
-    return reports

@@ -6,16 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass
+from typing import cast
 
 from qdrant_edge import CountRequest, EdgeShard, Filter, HasVectorCondition
 
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import SPARSE
 from .builder import RebuildableIndex, ShardRebuild
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +27,12 @@ def unindexed_dense_vectors(shard: EdgeShard) -> int:
     return info.points_count - (info.indexed_vectors_count - shard.count(_WITH_SPARSE))
 
 
+@dataclass(frozen=True)
+class IndexingStatus:
+    points: int
+    indexed_vectors: int
+
+
 class BackgroundRebuilds:
     """`EdgeVectorIndex`'s starting and tracking of rebuilds (a mixin: it shares the index's state)."""
 
@@ -40,6 +44,7 @@ class BackgroundRebuilds:
     _unindexed_floor: dict[MemoryType, int]
     _unindexed_now: dict[MemoryType, int]
     rebuilds: dict[MemoryType, ShardRebuild]
+    optimize_threshold: int
 
     async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
         """Start a rebuild of every shard with at least `min_unindexed` unindexed vectors (start-up)."""
@@ -88,3 +93,39 @@ class BackgroundRebuilds:
         finally:
             self.rebuilds.pop(memory_type, None)
             self._background.pop(memory_type, None)
+
+    async def index_backlog(self) -> int:
+        return sum(s.points - s.indexed_vectors for s in (await self.indexing_status()).values())
+
+    # -- HNSW maintenance ------------------------------------------------------------------------
+
+    async def indexing_status(self) -> dict[MemoryType, IndexingStatus]:
+        """How many vectors each shard holds and how many of them are in an HNSW index."""
+        shards = dict(self._shards)
+        unindexed = await asyncio.to_thread(
+            lambda: {mt: (s.info(), unindexed_dense_vectors(s)) for mt, s in shards.items()}
+        )
+        return {mt: IndexingStatus(i.points_count, i.points_count - u) for mt, (i, u) in unindexed.items()}
+
+    async def optimize(self) -> None:
+        """Build the HNSW index of every shard now (waits for a background run of the same shard)."""
+        for memory_type in list(self._shards):
+            await self._optimize_shard(memory_type)
+
+    async def _optimize_shard(self, memory_type: MemoryType) -> None:
+        async with self._optimize_locks[memory_type]:  # never two optimizations of one shard at once
+            shard = self._shards.get(memory_type)
+            if shard is None:
+                return
+            floor = await asyncio.to_thread(self._optimize_and_measure, shard)
+            self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+
+    @staticmethod
+    def _optimize_and_measure(shard: EdgeShard) -> int:
+        shard.optimize()
+        return unindexed_dense_vectors(shard)
+
+    def _maybe_optimize(self, memory_type: MemoryType) -> None:
+        growth = self._unindexed_now.get(memory_type, 0) - self._unindexed_floor.get(memory_type, 0)
+        if growth > self.optimize_threshold:
+            self._start_rebuild(memory_type)
