@@ -18,14 +18,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from qdrant_edge import EdgeShard
 
 from ...memtypes.errors import MnemoError, TypeUnavailable
 from ...memtypes.ports import Availability, TypeAvailability
 from ...memtypes.types import MemoryType
+from .manifest import (
+    Finding,
+    check_loaded,
+    check_structure,
+    measure,
+    read_manifest,
+    write_manifest,
+)
+from .manifest import (
+    segments_of as measure_segments,
+)
 from .payload_cache import PayloadCache
 from .writes import WriteGates
 
@@ -95,11 +108,64 @@ class ShardRecovery:
     _optimize_locks: dict[MemoryType, asyncio.Lock]
     _recoveries: dict[MemoryType, asyncio.Task[None]]
 
-    def shard_path(self, memory_type: MemoryType) -> object:
+    data_dir: Path
+    prefix: str
+    verify_on_open: bool
+    unreadable: dict[MemoryType, frozenset[str]]
+
+    def shard_path(self, memory_type: MemoryType) -> Path:
         raise NotImplementedError
 
-    def _load_shard(self, path: object) -> EdgeShard:
+    def _load_shard(self, path: Path) -> EdgeShard:
         raise NotImplementedError
+
+    def _open_shard(self, path: Path) -> EdgeShard:
+        raise NotImplementedError
+
+    # -- at open and close: the manifest (manifest.py) -------------------------------------------
+
+    def _open_checked(self, memory_type: MemoryType) -> EdgeShard | None:
+        """Open the type's shard unless the manifest shows it damaged (then None: unavailable, and
+        nothing is created in its place); mark the type's state from what the checks found."""
+        path = self.shard_path(memory_type)
+        manifest = read_manifest(self.data_dir, self.prefix, memory_type)
+        finding = check_structure(manifest, path)
+        shard = None
+        if finding.state is Availability.HEALTHY:
+            shard = self._open_shard(path)
+            try:
+                if self.verify_on_open:
+                    finding = check_loaded(manifest, shard, path, self.prefix)
+            except BaseException:
+                shard.close()
+                raise
+        self.states.mark(memory_type, finding.state, finding.reason)
+        self.unreadable[memory_type] = frozenset(finding.unreadable)
+        if shard is not None and finding.state is Availability.UNAVAILABLE:
+            shard.close()
+            return None
+        if shard is not None:  # from here a crash leaves it unclean: the count may then differ
+            self._note_open(memory_type, shard, path, finding)
+        return shard
+
+    def _note_open(self, memory_type: MemoryType, shard: EdgeShard, path: Path, finding: Finding) -> None:
+        manifest = read_manifest(self.data_dir, self.prefix, memory_type)
+        if manifest is None:
+            manifest = measure(shard, path, self.prefix, memory_type, clean=False)
+        else:
+            points = int(shard.info().points_count)
+            manifest = dataclasses.replace(manifest, shard_dir=path.name, points=points, clean=False)
+            manifest.segments = measure_segments(path)
+        write_manifest(self.data_dir, self.prefix, manifest)
+
+    def _note_closed(self, memory_type: MemoryType, shard: EdgeShard, flushed: bool) -> None:
+        """After the final flush: what the shard holds, clean if the flush and the type were sound."""
+        clean = flushed and self.states.of(memory_type).state is Availability.HEALTHY
+        try:
+            manifest = measure(shard, self.shard_path(memory_type), self.prefix, memory_type, clean=clean)
+            write_manifest(self.data_dir, self.prefix, manifest)
+        except Exception:
+            log.exception("writing the %s manifest at close failed", memory_type.value)
 
     @contextlib.asynccontextmanager
     async def _engine_call(self, memory_type: MemoryType, what: str) -> AsyncIterator[None]:

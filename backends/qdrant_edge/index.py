@@ -97,6 +97,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         payload_cache: int = 0,
         build_in_child: bool = True,
         warm_on_open: bool = True,
+        verify_on_open: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.
@@ -142,6 +143,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         self._unindexed_now: dict[MemoryType, int] = {}
         self._closing = False
         self.states = TypeStates()  # each type's availability (health.py)
+        self.verify_on_open = verify_on_open  # read every payload at open (manifest.py)
+        self.unreadable: dict[MemoryType, frozenset[str]] = {}  # a degraded type's unreadable ids
         self._recoveries: dict[MemoryType, asyncio.Task[None]] = {}
         self._lock_fds: dict[MemoryType, int] = {}
 
@@ -161,7 +164,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
             lambda: {mt: unindexed_dense_vectors(s) for mt, s in shards.items()}
         )
         self._shards = shards
-        self._optimize_locks = {mt: asyncio.Lock() for mt in shards}
+        self._optimize_locks = {mt: asyncio.Lock() for mt in MemoryType}
         # The shard is looked up at sync time: a rebuild may have swapped it since the write (and
         # flushed the new one whole before it went live).
         self._group_flush = {
@@ -180,9 +183,11 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                 self._lock_type(memory_type)
                 for stale in edge_layout.remove_stale(self.data_dir, self.prefix, memory_type):
                     log.info("removed %s, left by an interrupted or finished index rebuild", stale.name)
-                shards[memory_type] = self._open_shard(self.shard_path(memory_type))
-                if self.warm_on_open:
-                    warm_dense_vectors(shards[memory_type], self.dimension)
+                shard = self._open_checked(memory_type)  # None: damaged, served as unavailable
+                if shard is not None:
+                    shards[memory_type] = shard
+                    if self.warm_on_open:
+                        warm_dense_vectors(shard, self.dimension)
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked
                 shard.close()
@@ -261,15 +266,17 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         finally:
             self._unlock_all()
 
-    @staticmethod
-    def _close_all(shards: dict[MemoryType, EdgeShard]) -> None:
+    def _close_all(self, shards: dict[MemoryType, EdgeShard]) -> None:
         # One shard failing to flush must not leave the others open (or this one: its WAL holds
         # what the flush did not persist, and the next load replays it).
         for memory_type, shard in shards.items():
+            flushed = False
             try:
                 shard.flush()
+                flushed = True
             except Exception:
                 log.exception("flushing the %s shard at close failed", memory_type.value)
+            self._note_closed(memory_type, shard, flushed)
             shard.close()
 
     async def ready(self) -> bool:

@@ -65,6 +65,7 @@ class EdgeReads:
     """Mixed into `EdgeVectorIndex`, which owns the shards and the cache."""
 
     payloads: PayloadCache
+    unreadable: dict[MemoryType, frozenset[str]]
 
     def _shard(self, memory_type: MemoryType) -> EdgeShard:
         raise NotImplementedError
@@ -73,6 +74,8 @@ class EdgeReads:
         self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
     ) -> list[StoredPoint]:
         point_ids = canonical_ids(ids)
+        if unreadable := self.unreadable.get(memory_type):  # a degraded shard serves what it can read
+            point_ids = [i for i in point_ids if i not in unreadable]
         if not point_ids:
             return []
         shard = self._shard(memory_type)
@@ -172,6 +175,8 @@ class EdgeReads:
         # (past a request's `payload_limit`, not at all).
         generation = self.payloads.generation(memory_type)
         results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
+        if unreadable := self.unreadable.get(memory_type):  # a degraded shard serves what it can read
+            results = [[hit for hit in hits if str(hit.id) not in unreadable] for hits in results]
         limits = [r.payload_limit for r in requests]
         found = self._with_payloads(shard, memory_type, results, generation, limits)
         return [[ScoredPoint(i, score, payload) for i, score, payload in hits] for hits in found]

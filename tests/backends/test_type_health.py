@@ -117,7 +117,10 @@ def break_journals(shard_dir: Path) -> list[Path]:
     """Injected fault: each storage's tracker journal replaced by a directory of that name, so a
     flush (which appends to it) and a load (which replays it) both fail, as long as it stays."""
     broken = []
-    for store in [*shard_dir.glob("segments/*/payload_storage"), *shard_dir.glob("segments/*/vector_storage-*/store")]:
+    for store in [
+        *shard_dir.glob("segments/*/payload_storage"),
+        *shard_dir.glob("segments/*/vector_storage-*/store"),
+    ]:
         journal = store / "tracker_journal.dat"
         if journal.is_file():
             journal.unlink()
@@ -126,7 +129,9 @@ def break_journals(shard_dir: Path) -> list[Path]:
     return broken
 
 
-async def test_an_engine_error_on_one_type_is_contained_and_recovered_without_a_restart(tmp_path: Path) -> None:
+async def test_an_engine_error_on_one_type_is_contained_and_recovered_without_a_restart(
+    tmp_path: Path,
+) -> None:
     index = EdgeVectorIndex(tmp_path, "t", DIM, warm_on_open=False, durable_writes=True)
     await index.open()
     try:
