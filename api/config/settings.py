@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         default=None,
         description="comma-separated `key:tenant` pairs; unset = single-tenant mode on 127.0.0.1 only",
     )
+    admin_key: SecretStr | None = Field(
+        default=None,
+        description="bearer key of the admin calls (online backup, /v1/admin/…) when API keys are set; "
+        "in single-tenant mode they need none",
+    )
     collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
     default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)

@@ -26,7 +26,7 @@ from ..guards.request_gate import LastResort, Liveness, RequestGate
 from ..guards.resilience import InflightWrites, TrackWrites
 from ..mcp.http import McpEndpoint
 from ..ui import routes as ui_routes
-from . import governance_routes, routes, thread_routes, working_routes
+from . import admin_routes, governance_routes, routes, thread_routes, working_routes
 from .metrics import (
     MetricsController,
     MnemoMetrics,
@@ -125,6 +125,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             governance_routes.scope_holdings,
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
+            admin_routes.create_backup,  # issue 39.6: online backup (`mnemo backup`)
+            admin_routes.backup_file,
+            admin_routes.drop_backup,
         ],
         dependencies=providers(),  # a handler asks for what it uses: `tenant`, `catalog`, …
         plugins=[RequestBodies()],  # request bodies validated apart from the dependencies

@@ -7,12 +7,14 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 from qdrant_edge import CountRequest, EdgeShard, Filter, HasVectorCondition
 
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import SPARSE
+from ..transfer.backup import BackupFile, copy_shard
 from .builder import RebuildableIndex, ShardRebuild
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ class BackgroundRebuilds:
     _unindexed_now: dict[MemoryType, int]
     rebuilds: dict[MemoryType, ShardRebuild]
     optimize_threshold: int
+
+    def _shard(self, memory_type: MemoryType) -> EdgeShard:
+        raise NotImplementedError
 
     async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
         """Start a rebuild of every shard with at least `min_unindexed` unindexed vectors (start-up)."""
@@ -129,3 +134,10 @@ class BackgroundRebuilds:
         growth = self._unindexed_now.get(memory_type, 0) - self._unindexed_floor.get(memory_type, 0)
         if growth > self.optimize_threshold:
             self._start_rebuild(memory_type)
+
+    async def copy_type(self, memory_type: MemoryType, path: Path) -> BackupFile:
+        """Every record of the type into a backup file (backends/transfer/backup.py), read while
+        the service writes on; under the type's optimize lock, so no rebuild swaps the shard away
+        meanwhile (one waiting starts after)."""
+        async with self._optimize_locks[memory_type]:
+            return await copy_shard(self._shard(memory_type), path)
