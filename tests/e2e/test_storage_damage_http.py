@@ -113,7 +113,8 @@ async def test_a_truncated_payload_file_serves_what_it_can_read_marked_degraded(
         retrieved = await client.post("/v1/retrieve", json={"query": "Where did Alice walk the dog?"})
         assert retrieved.status_code == 200, retrieved.text  # not a 500
         assert "river path" in retrieved.json()["context"]  # what can be read is served
-        write = await client.post("/v1/memories", json={"memories": EPISODES[:1]})
+        new = {"type": "episodic", "content": "Alice repainted the garden shed green."}
+        write = await client.post("/v1/memories", json={"memories": [new]})
         assert write.status_code == 503 and write.json()["code"] == "type_unavailable"
         assert value(await scrape(client), "mnemo_memory_type_state", memory_type="episodic") == 1
 
