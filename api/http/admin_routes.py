@@ -25,13 +25,15 @@ from ...backends.transfer import backup as backup_files
 from ...memtypes.errors import InvalidInput, NotFound, Unavailable
 from ...memtypes.types import MemoryType
 from ..guards.admin import require_admin
-from .problems import COMMON_PROBLEMS
+from .problems import COMMON_PROBLEMS, _spec
 from .services import Services
 
 log = logging.getLogger("mnemo.backup")
 BackupId = Annotated[str, PathParameter(pattern=r"^[0-9TZ-]{16,40}$", max_length=40)]
 FileName = Annotated[str, PathParameter(pattern=r"^[a-z0-9_.-]{1,64}$", max_length=64)]
 _BACKUPS = "backups"
+NO_BACKUP = {404: _spec("No such backup (or no such file in it)")}
+ADMIN_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("Not the admin key (`MNEMO_ADMIN_KEY`)")}
 _ONE_AT_A_TIME = asyncio.Lock()  # a second backup while one runs would only double the I/O
 
 
@@ -39,7 +41,13 @@ def _backups_dir(services: Services) -> Path:
     return Path(services.settings.data_dir) / _BACKUPS
 
 
-@post("/v1/admin/backups", status_code=201, guards=[require_admin], summary="Back up the running service")
+@post(
+    "/v1/admin/backups",
+    status_code=201,
+    guards=[require_admin],
+    summary="Back up the running service (admin)",
+    responses=ADMIN_PROBLEMS,
+)
 async def create_backup(services: NamedDependency[Services | None]) -> dict[str, Any]:
     if services is None:
         raise Unavailable("the service is starting or stopping", dependency="service")
@@ -82,8 +90,8 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
 @get(
     "/v1/admin/backups/{backup_id:str}/{name:str}",
     guards=[require_admin],
-    summary="One file of a backup",
-    responses=COMMON_PROBLEMS,
+    summary="One file of a backup (admin)",
+    responses={**ADMIN_PROBLEMS, **NO_BACKUP},
 )
 async def backup_file(
     backup_id: BackupId, name: FileName, services: NamedDependency[Services | None]
@@ -96,7 +104,12 @@ async def backup_file(
     return File(path=path, filename=name, media_type="application/octet-stream")
 
 
-@delete("/v1/admin/backups/{backup_id:str}", guards=[require_admin], summary="Remove a backup's server copy")
+@delete(
+    "/v1/admin/backups/{backup_id:str}",
+    guards=[require_admin],
+    summary="Remove a backup's server copy (admin)",
+    responses={**ADMIN_PROBLEMS, **NO_BACKUP},
+)
 async def drop_backup(backup_id: BackupId, services: NamedDependency[Services | None]) -> None:
     if services is None:
         raise Unavailable("the service is starting or stopping", dependency="service")
