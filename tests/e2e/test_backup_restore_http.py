@@ -70,10 +70,12 @@ async def test_backup_while_writing_then_restore_serves_everything_acknowledged_
     shutil.copytree(backup_dir, tampered)
     episodic = tampered / "memories-episodic.jsonl"
     episodic.write_bytes(episodic.read_bytes()[:-40])
-    assert mnemo(["restore", str(tampered), "--data-dir", str(tmp_path / "never")]) == 1
-    assert not (tmp_path / "never" / "qdrant").exists()
+    never = tmp_path / "never"
+    assert await asyncio.to_thread(mnemo, ["restore", str(tampered), "--data-dir", str(never)]) == 1
+    assert not (never / "qdrant").exists()
 
-    assert mnemo(["restore", str(backup_dir), "--data-dir", str(restored_dir), "--json"]) == 0
+    restore = ["restore", str(backup_dir), "--data-dir", str(restored_dir), "--json"]
+    assert await asyncio.to_thread(mnemo, restore) == 0
     wanted = before + [updated] + [memory_id for at, memory_id in acknowledged if at < began]
     async with live_app(restored_dir, redis_url=None) as (url, _), AsyncMnemo(url, timeout=120) as client:
         assert (await client.request("GET", "/ready")).status == 200
