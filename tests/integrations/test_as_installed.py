@@ -9,7 +9,10 @@ clone would, in ONE fresh virtualenv (torch and the dependencies are installed o
    staging directory, its RUN lines there (`/opt/mnemo`, `/src` and `/var/lib/mnemo` mapped into the
    staging directory; the torch line without its CPU index, which the machine's pip configuration
    stands in for), after uninstalling the wheels of step 1; then the image's ENV, WORKDIR and CMD
-   start the service, its HEALTHCHECK passes, and a memory is written and retrieved.
+   start the service, its HEALTHCHECK passes, and a memory is written and retrieved;
+3. the README's quick start: `make serve` in the clean clone (VENV= the same venv) serves, and a
+   second shell that runs `. .venv/bin/activate` finds `mnemo`, `mnemo-hook`, `mnemo-mcp` and the
+   client, and reaches the server with them.
 
 Sharing the venv is honest for what these check: every install declares the same dependencies (one
 pyproject), so a missing dependency would be missing in each; what differs is the set of files (the
@@ -106,9 +109,12 @@ class Served:
 
 @contextmanager
 def serve(command: list[str], cwd: Path, env: dict[str, str], port: int) -> Iterator[Served]:
+    """The command running in a process group of its own (`make serve` has a child), until ready."""
     log = cwd / f"serve-{port}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 600  # the first start exports the model to ONNX
@@ -125,11 +131,11 @@ def serve(command: list[str], cwd: Path, env: dict[str, str], port: int) -> Iter
             time.sleep(0.5)
         yield Served(process, url, log)
     finally:
-        process.send_signal(signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)  # the group this test started, by its id
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
@@ -264,3 +270,26 @@ def test_the_dockerfile_replayed_builds_starts_and_serves(
         probe = [part.replace(":8080/", f":{port}/") for part in healthcheck]
         run(probe, cwd=workdir, env=run_env, timeout=30)
     assert (workdir / "qdrant").is_dir()  # the data went where the image keeps it
+
+
+def test_make_serve_in_a_clean_clone_and_the_quickstart_from_a_second_shell(
+    clone: Path, fresh_venv: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = clean_env(MNEMO_PORT=str(port), MNEMO_ONNX_CACHE=str(fresh_venv / "onnx"))
+    with serve(["make", "serve", f"VENV={fresh_venv}"], clone, env, port) as served:
+        installed = run([str(fresh_venv / "bin" / "pip"), "list", "--format", "json"], env=clean_env())
+        names = {p["name"].lower() for p in json.loads(installed)}
+        assert {"mnemo-server", "mnemo-client"} <= names
+        assert not names & {"pytest", "matplotlib", "schemathesis", "hypothesis"}  # lean: no extras
+        served.write_and_retrieve()
+        second_shell = (
+            f". {fresh_venv}/bin/activate && command -v mnemo mnemo-hook mnemo-mcp"
+            " && mnemo forget --user-id first-user --dry-run --json"
+            " && python -c 'import mnemo_client, mnemo_client.mcp.tools'"
+        )
+        out = run(["bash", "-c", second_shell], cwd=tmp_path, env=clean_env(MNEMO_URL=served.url))
+        assert out.count(str(fresh_venv / "bin")) == 3, out
+        receipt = json.loads(out[out.index("{") :])
+        assert receipt["dry_run"] is True and receipt["counts"]["semantic"] >= 1, receipt
+    assert (clone / "data").is_dir()  # the README's ./data

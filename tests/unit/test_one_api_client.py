@@ -14,7 +14,7 @@ NOT_PACKAGE = {"tests", "client", "deploy", "docs", "examples", "build"}
 HTTP_LIBRARIES = {"httpx", "requests", "aiohttp", "urllib3", "urllib.request", "http.client"}
 HTTPX_CLIENTS = {"Client", "AsyncClient"}
 # Rooms that speak HTTP by themselves, on purpose. (The coding-agent hooks, whose stdlib-only client
-# on a plain socket is their latency, live in the client distribution: client/mnemo_client/hooks.)
+# on a plain socket is their latency, live in the client distribution: client/mnemo_hook.)
 OWN_HTTP_ROOMS: set[str] = set()
 # Modules that may import httpx, none of them to talk to mnemo.
 MAY_IMPORT_HTTPX = {

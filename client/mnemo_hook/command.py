@@ -4,7 +4,7 @@ JSON) run memory by themselves.
 The hook reads the event's JSON on stdin and answers on stdout:
 
 - `user-prompt-submit`: retrieves for the prompt (the session's working memory first) and answers
-  `hookSpecificOutput.additionalContext` with what clears the relevance floor (hooks/prompt.py);
+  `hookSpecificOutput.additionalContext` with what clears the relevance floor (mnemo_hook/prompt.py);
 - `post-tool-use` of `TodoWrite`: the todo list becomes the session's working memory (task id = the
   session id); when every todo is completed the task is cleared, its items archived;
 - `stop` / `session-end`: the transcript's new turns become episodic memories of the session's
