@@ -26,7 +26,6 @@ MNEMO_HOOK_LOG.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
@@ -50,11 +49,15 @@ USAGE = "usage: mnemo-hook {user-prompt-submit|post-tool-use|stop|session-end|in
 def hook_user() -> str | None:
     """Whose memory the hooks read and write: MNEMO_HOOK_USER_ID, else the OS user (so that a
     forget of that user finds everything the hooks wrote)."""
-    raw = os.environ.get("MNEMO_HOOK_USER_ID")
-    if not raw:
+    # As getpass.getuser() finds it, without that module's imports (a hook starts on every prompt).
+    names = ("MNEMO_HOOK_USER_ID", "LOGNAME", "USER", "LNAME", "USERNAME")
+    raw = next((os.environ[n] for n in names if os.environ.get(n)), None)
+    if raw is None:
         try:
-            raw = getpass.getuser()
-        except (KeyError, OSError):  # no name for this uid (a bare container): the whole tenant
+            import pwd
+
+            raw = pwd.getpwuid(os.getuid()).pw_name
+        except (ImportError, KeyError, OSError):  # no name for this uid (a bare container): the whole tenant
             return None
     return safe_id(raw, 256)
 

@@ -12,7 +12,6 @@ the hits that clear it are rendered here, one section per type, as the server re
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from typing import Any
 
 from .api import Api, log, safe_id
@@ -55,6 +54,8 @@ def _line(hit: dict[str, Any]) -> str:
     content = str(hit.get("content") or "")
     occurred = hit.get("occurred_at")
     if hit.get("type") == "episodic" and isinstance(occurred, str):
+        from datetime import datetime  # only here: not on every prompt's import path
+
         try:
             return f"- [{datetime.fromisoformat(occurred):%Y-%m-%d %H:%M}] {content}"
         except ValueError:

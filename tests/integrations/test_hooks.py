@@ -247,7 +247,7 @@ def test_prompt_hook_leaves_out_what_is_below_the_floor_and_keeps_the_rest(
 def test_forget_of_the_hook_user_finds_everything_the_hooks_wrote(
     mnemo_server, hook_env, session, tmp_path
 ) -> None:
-    """No MNEMO_HOOK_USER_ID: the OS user (here LOGNAME, which getpass reads first) is the scope."""
+    """No MNEMO_HOOK_USER_ID: the OS user (here LOGNAME, read first as getpass does) is the scope."""
     os_user = f"os-{uuid.uuid4().hex[:8]}"
     env = {**without(hook_env, "MNEMO_HOOK_USER_ID"), "LOGNAME": os_user}
     transcript = tmp_path / "transcript.jsonl"
