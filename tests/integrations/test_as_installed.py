@@ -225,7 +225,12 @@ def test_the_dockerfile_replayed_builds_starts_and_serves(
     bin_dir = fresh_venv / "bin"
     # Whatever an earlier test installed of mnemo goes: the image's pip line must bring both.
     run([str(bin_dir / "pip"), "uninstall", "--quiet", "-y", "mnemo-server", "mnemo-client"], env=clean_env())
-    env, workdir, ran = clean_env(), staging, []
+    # The image's `python` (its first RUN makes the venv with it): this interpreter.
+    image_bin = staging / "image-bin"
+    image_bin.mkdir(parents=True)
+    (image_bin / "python").symlink_to(sys.executable)
+    env = clean_env(PATH=f"{image_bin}:{os.environ['PATH']}")
+    workdir, ran = staging, []
     for instruction, arguments in build[1:]:
         if instruction == "ENV":
             env |= {k: here(v) for k, v in env_pairs(arguments).items()}
