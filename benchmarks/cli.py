@@ -262,7 +262,7 @@ def run_bench(args: argparse.Namespace) -> int:
         name for name in ("matplotlib", "rank_bm25", "psutil") if importlib.util.find_spec(name) is None
     ]
     if missing:
-        print(f"mnemo bench: needs {', '.join(missing)}: pip install 'mnemo[bench]'", file=sys.stderr)
+        print(f"mnemo bench: needs {', '.join(missing)}: pip install 'mnemo-server[bench]'", file=sys.stderr)
         return 2
     try:
         result: int = args.bench_func(args)

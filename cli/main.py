@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hook"]:  # on every prompt of an agent: skip building the whole parser
-        from .hooks.command import main as hook_main
+        from mnemo_hook.command import main as hook_main
 
         return hook_main(argv[1:])
     args = build_parser().parse_args(argv)

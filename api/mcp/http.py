@@ -23,8 +23,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.transport_security import TransportSecuritySettings
 
 from mnemo_client import AsyncMnemo
-
-from .tools import build_mcp_server
+from mnemo_client.mcp.tools import build_mcp_server
 
 MCP_PATH = "/mcp"
 # The in-process base URL of the tools' client: a loopback Host, which every Host policy admits.

@@ -1,10 +1,11 @@
 """mnemo's MCP tools, over the Python client: one definition for both transports.
 
-`mnemo mcp` (stdio) gives them a client of a running service; the service's own `/mcp` endpoint
-gives them a client of itself in-process, carrying the caller's bearer key (api/mcp/http.py). Either
-way every tool call is an ordinary API request: validated, rate-limited and scoped to the key's
-tenant by the service, never by this module. Imports only `mcp`, `mnemo_client` and the memory type
-registry (standard library only): the stdio server never loads the engines.
+`mnemo-mcp` (stdio, mnemo_client/mcp/stdio.py; also `mnemo mcp`) gives them a client of a running
+service; the service's own `/mcp` endpoint gives them a client of itself in-process, carrying the
+caller's bearer key (the server's api/mcp/http.py). Either way every tool call is an ordinary API
+request: validated, rate-limited and scoped to the key's tenant by the service, never by this module.
+It lives in the light client (the `mcp` extra) and imports only `mcp` and `mnemo_client`: the stdio
+server never loads the engines, nor torch.
 
 Scope arguments are flat (`user_id`, `agent_id`, `thread_id`), which a model fills more reliably
 than a nested object. Each tool answers text a model can read, with structured content alongside.
@@ -21,9 +22,9 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent
 from pydantic import Field
 
-from mnemo_client import AsyncMnemo, MnemoError
-
-from ...memtypes.types import FACT_TYPE, SCRATCHPAD_TYPE, MemoryType
+from ..async_client import AsyncMnemo
+from ..errors import MnemoError
+from ..models import MemoryType
 
 T = TypeVar("T")
 ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
@@ -40,7 +41,8 @@ AgentId = Annotated[str | None, Field(description="the agent's id, to keep agent
 ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
 TaskId = Annotated[str, Field(description="the task's id: 1-128 characters of [A-Za-z0-9._:@+-]")]
 # What `remember` stores, its default first (a task's working memory has tools of its own), and what
-# `list_memories` lists: read from the memory type registry (its own module imports nothing else).
+# `list_memories` lists: the API's memory types as the client's models name them.
+FACT_TYPE, SCRATCHPAD_TYPE = MemoryType.SEMANTIC, MemoryType.WORKING
 _STORED = (FACT_TYPE, *(t for t in MemoryType if t not in (FACT_TYPE, SCRATCHPAD_TYPE)))
 if TYPE_CHECKING:
     StoredType = str
