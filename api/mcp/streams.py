@@ -22,7 +22,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,7 @@ from litestar.types import Message, Receive, Scope, Send
 from ..guards.request_gate import send_problem
 
 log = logging.getLogger("mnemo.mcp")
-ASGICall = Callable[[Scope, Receive, Send], Awaitable[None]]
+ASGICall = Callable[[Scope, Receive, Send], Coroutine[Any, Any, None]]
 _RETRY_AFTER_S = 1  # a place frees as soon as one of the tenant's streams closes
 
 
@@ -62,7 +62,9 @@ class StreamLimits:
 
 def _is_event(message: Message) -> bool:
     """A body chunk that carries an event (not only keep-alive comment lines)."""
-    body: bytes = message.get("body", b"")
+    body = message.get("body", b"")
+    if not isinstance(body, bytes):
+        return False
     lines = [line for line in body.splitlines() if line.strip()]
     return any(not line.startswith(b":") for line in lines)
 
@@ -89,7 +91,7 @@ async def bounded_stream(
                 last_event = time.monotonic()
         await send(message)
 
-    serving = asyncio.create_task(app(scope, receive, watched_send))
+    serving: asyncio.Task[None] = asyncio.create_task(app(scope, receive, watched_send))
     try:
         while not serving.done():
             left = last_event + limits.idle_s - time.monotonic()
