@@ -82,7 +82,8 @@ class BackgroundRebuilds:
             if shard is not None:
                 floor = await asyncio.to_thread(unindexed_dense_vectors, shard)
                 self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
-        log.info("%s: deleted points erased from disk (shard rebuilt)", memory_type.value)
+        if rebuild.swapped:
+            log.info("%s: deleted points erased from disk (shard rebuilt)", memory_type.value)
         return rebuild.swapped
 
     async def wait_for_rebuilds(self) -> None:
