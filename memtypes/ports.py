@@ -66,6 +66,11 @@ class IndexMaintenance(Protocol):
         unindexed vectors; answers the types started. Serving goes on meanwhile."""
         ...
 
+    async def erase_deleted(self, memory_types: Sequence[MemoryType]) -> str:
+        """Rewrite the files of these types' collections without the points deleted from them (a
+        forget's text must not stay in a log or a page): "erased" once done, or "failed"."""
+        ...
+
 
 class VectorIndex(Protocol):
     """One collection per memory type; every read is filtered by tenant."""

@@ -158,6 +158,13 @@ class Settings(BaseSettings):
     embed_chars_burst: int = Field(
         default=8_000_000, ge=1_000, description="the most one request (or a burst) may embed"
     )
+    # `GET /mcp` event streams (api/mcp/streams.py)
+    mcp_streams_per_tenant: int = Field(
+        default=4, ge=1, le=10_000, description="a tenant's open `GET /mcp` event streams; one more is a 429"
+    )
+    mcp_stream_idle_s: float = Field(
+        default=300.0, gt=0.0, le=86_400.0, description="idle `GET /mcp` streams close after this"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -25,6 +25,7 @@ from ..guards.request_context import RequestContextMiddleware
 from ..guards.request_gate import LastResort, Liveness, RequestGate
 from ..guards.resilience import InflightWrites, TrackWrites
 from ..mcp.http import McpEndpoint
+from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
 from . import admin_routes, governance_routes, routes, thread_routes, working_routes
 from .metrics import (
@@ -72,7 +73,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     settings = settings or Settings()
     bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
-    mcp = McpEndpoint(settings.single_tenant, require_tenant)  # /mcp: the MCP tools over streamable HTTP
+    # /mcp: the MCP tools over streamable HTTP; its event streams bounded per tenant
+    streams = StreamLimits(settings.mcp_streams_per_tenant, settings.mcp_stream_idle_s)
+    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

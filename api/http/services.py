@@ -17,10 +17,11 @@ from ...backends.llm_reviewer import OpenAICompatibleReviewer
 from ...backends.redis.client import RedisGateway, open_redis
 from ...backends.redis.keys import KeySpace
 from ...backends.redis.locks import RedisLocks
+from ...backends.redis.persistence import rewrite_files
 from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
 from ...backends.tokenizer import TokenizerRegistry
-from ...ingest.forget import Forgetter
+from ...ingest.forget import Eraser, Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.lifecycle import AccessLog, Lifecycle
 from ...ingest.pipeline import MemoryWriter
@@ -29,6 +30,7 @@ from ...ingest.working import WorkingMemory
 from ...memtypes.errors import Unavailable
 from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
+from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
@@ -272,6 +274,23 @@ async def open_services(
         threads=Threads(thread_store, locks, writer, tokenizers, settings.threads),
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
-        forgetter=Forgetter(index, working_store, thread_store, locks, changes),
+        forgetter=Forgetter(
+            index, working_store, thread_store, locks, changes, _erasers(settings, index, redis)
+        ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
     )
+
+
+def _erasers(settings: Settings, index: VectorIndex, redis: RedisGateway) -> dict[str, Eraser]:
+    """How a forget erases the removed text from each store's files (ingest/forget.py)."""
+    maintenance = index.maintenance()
+
+    async def qdrant(memory_types: Sequence[MemoryType]) -> str:
+        if maintenance is None:  # a Qdrant server's files are its own; qdrant-client's local mode has no way
+            return "not_ours" if settings.qdrant.url else "unsupported"
+        return await maintenance.erase_deleted(memory_types)
+
+    async def redis_files(_: Sequence[MemoryType]) -> str:
+        return await rewrite_files(redis)
+
+    return {"qdrant": qdrant, "redis": redis_files}

@@ -246,6 +246,10 @@ class EdgeProcessIndex:
         result: list[MemoryType] = await self._call("build_in_background", min_unindexed)
         return result
 
+    async def erase_deleted(self, memory_types: Sequence[MemoryType]) -> str:
+        result: str = await self._call("erase_deleted", list(memory_types))
+        return result
+
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
     if future.done():  # its caller was cancelled meanwhile
@@ -268,6 +272,7 @@ _METHODS = frozenset(
     {
         "open", "close", "upsert", "get", "delete", "set_payload", "set_payloads", "scroll", "count",
         "search", "neighbours", "ready", "index_backlog", "optimize", "build_in_background",
+        "erase_deleted",
     }
 )  # fmt: skip
 

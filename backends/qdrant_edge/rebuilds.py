@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -61,6 +62,39 @@ class BackgroundRebuilds:
         for memory_type in started:
             self._start_rebuild(memory_type)
         return started
+
+    async def erase_deleted(self, memory_types: Sequence[MemoryType]) -> str:
+        """Rewrite the shards of `memory_types` without what was deleted from them: "erased" once
+        done, "failed" otherwise (logged).
+
+        A deleted point is only marked deleted: its payload stays in the shard's log and pages until
+        they are reused. A rebuild (builder.py) writes a fresh shard from the live points alone, in a
+        child, swaps it in and removes the old dir, so no file keeps the deleted text. A rebuild
+        that was running is waited for first: it exported before the deletion, so its shard has the
+        deleted points in its own log. The types are rebuilt side by side (a child each)."""
+        outcomes = await asyncio.gather(*(self._erase_one(mt) for mt in dict.fromkeys(memory_types)))
+        return "erased" if all(outcomes) else "failed"
+
+    async def _erase_one(self, memory_type: MemoryType) -> bool:
+        while (running := self._background.get(memory_type)) is not None:
+            await asyncio.gather(running, return_exceptions=True)
+        if self._closing or memory_type not in self._shards:
+            return False
+        async with self._optimize_locks[memory_type]:
+            rebuild = self.rebuilds[memory_type] = ShardRebuild(cast("RebuildableIndex", self), memory_type)
+            try:
+                await rebuild.run()
+            except Exception:
+                log.exception("rebuilding the %s shard to erase deleted points failed", memory_type.value)
+            finally:
+                self.rebuilds.pop(memory_type, None)
+            shard = self._shards.get(memory_type)
+            if shard is not None:
+                floor = await asyncio.to_thread(unindexed_dense_vectors, shard)
+                self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+        if rebuild.swapped:
+            log.info("%s: deleted points erased from disk (shard rebuilt)", memory_type.value)
+        return rebuild.swapped
 
     async def wait_for_rebuilds(self) -> None:
         """Until every rebuild running now has swapped its shard in or given up (tests, benchmarks)."""
