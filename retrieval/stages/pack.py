@@ -42,6 +42,7 @@ class TypeUsage:
     tokens: int = 0
     selected: list[Candidate] = field(default_factory=list)
     trimmed: int = 0
+    left: list[Candidate] = field(default_factory=list)  # the trimmed ones, for `explain`
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def pack(
             take(c, price)
         else:
             u.trimmed += 1
+            u.left.append(c)
     return Packing(budget=budget, usage=usage)
 
 
@@ -127,6 +129,7 @@ def pack_in_order(items: Sequence[Candidate], budget: int, header_tokens: int) -
             usage.selected.append(c)
         else:
             usage.trimmed += 1
+            usage.left.append(c)
     return usage
 
 
