@@ -290,7 +290,7 @@ async function retrieve() {
 }
 
 function budgetBar(type, t, budget) {
-  const pct = (n) => `${Math.max(0, (100 * n) / Math.max(1, budget)).toFixed(2)}%`;
+  const pct = (n) => `${Math.min(100, Math.max(0, (100 * n) / Math.max(1, budget))).toFixed(2)}%`;
   const label = `${type}: share ${t.share}, redistributed ${t.redistributed}, used ${t.tokens} tokens by ${t.count}, trimmed ${t.trimmed}`;
   const bar = el("div", { class: "bar-track", role: "img", "aria-label": label });
   const share = el("div", { class: "bar-share" });

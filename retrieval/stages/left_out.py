@@ -1,10 +1,11 @@
 """What a retrieval left out, and why (`explain: true`): every candidate the query found that is not
 in the context, with its score, its line's cost and the reason in words and numbers.
 
-- over_budget: no room was left for its line, and everything packed scores higher or is of its own
-  type (a bigger budget would take it);
+- over_budget: what was left of the budget when its turn came was too small for it (a smaller,
+  lower-scored memory may still have fit after it; a bigger budget would take it);
 - type_share: its type's share of the budget was used up while a lower-scored memory of another type
-  was packed in that type's share (a bigger allocation for its type would take it);
+  was packed within that type's own share, room the split of the budget kept for it (a bigger
+  allocation for its type would favour it);
 - duplicate: its words repeat a better hit's (stages.rank), which stands for both;
 - below_floor: it scored under the request's `min_score`.
 
@@ -38,9 +39,11 @@ def left_out(
     """The candidates not in the context, best-scored first, at most `MAX_LEFT_OUT`."""
     out: list[LeftOutMemory] = []
     free = packing.budget - packing.tokens
+    in_share = {key for usage in packing.usage.values() for key in usage.in_share}
+    held = [c for c in chosen if c.key in in_share]  # packed within their own type's share
     for usage in packing.usage.values():
         for c in usage.left:
-            out.append(_trimmed(c, usage, chosen, points, free, packing.budget))
+            out.append(_trimmed(c, usage, held, points, free, packing.budget))
     for c in below_floor:
         detail = f"score {c.score:.3f} is below the floor {floor}"
         out.append(_memory(c, points, LeftOutReason.BELOW_FLOOR, detail))
@@ -70,18 +73,21 @@ def left_out(
 
 
 def _trimmed(
-    c: Candidate, usage: TypeUsage, chosen: Sequence[Candidate], points: Points, free: int, budget: int
+    c: Candidate, usage: TypeUsage, held: Sequence[Candidate], points: Points, free: int, budget: int
 ) -> LeftOutMemory:
-    lower = [s for s in chosen if s.memory_type != c.memory_type and s.score < c.score]
+    lower = [s for s in held if s.memory_type != c.memory_type and s.score < c.score]
     if lower:
         other = min(lower, key=lambda s: s.score)
         detail = (
             f"the {c.memory_type.value} share ({usage.share} tokens, {usage.redistributed} more "
             f"redistributed) was used up, while a {other.memory_type.value} memory scoring "
-            f"{other.score:.3f} was packed in its own share; its line needs {c.tokens} tokens"
+            f"{other.score:.3f} was packed within its own share; its line needs {c.tokens} tokens"
         )
         return _memory(c, points, LeftOutReason.TYPE_SHARE, detail)
-    detail = f"its line needs {c.tokens} tokens; {free} of the {budget}-token budget were left"
+    detail = (
+        f"its line needs {c.tokens} tokens (more with its section's header): too many for what was left "
+        f"when its turn came; {free} of the {budget}-token budget are unused"
+    )
     return _memory(c, points, LeftOutReason.OVER_BUDGET, detail)
 
 

@@ -43,6 +43,7 @@ class TypeUsage:
     selected: list[Candidate] = field(default_factory=list)
     trimmed: int = 0
     left: list[Candidate] = field(default_factory=list)  # the trimmed ones, for `explain`
+    in_share: set[str] = field(default_factory=set)  # keys taken within the share, not redistributed
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def pack(
         for c in sorted(items, key=lambda c: -c.score):
             if u.tokens + cost(c) <= u.share:
                 take(c, cost(c))
+                u.in_share.add(c.key)
             else:
                 leftovers.append(c)
 
