@@ -91,6 +91,13 @@ class RetrieveRequest(BaseModel):
     )
     allocation: dict[str, JsonFloat] | None = Field(default=None, max_length=len(MemoryType))
     explain: JsonBool = False
+    min_score: JsonFloat | None = Field(
+        default=None,
+        ge=-1_000.0,
+        le=1_000.0,
+        description="a floor: memories scoring below it (in the units of `score`) are left out; "
+        "with `explain`, `left_out` lists them",
+    )
     now: IsoDatetime | None = None
     include_superseded: JsonBool = False
     task_id: str | None = Field(
@@ -123,6 +130,27 @@ class RetrievedMemory(BaseModel):
     explain: dict[str, Any] | None = None
 
 
+class LeftOutReason(StrEnum):
+    """Why a candidate found for the query is not in the context."""
+
+    OVER_BUDGET = "over_budget"  # no room left: what was packed scores higher or is of its own type
+    TYPE_SHARE = "type_share"  # its type's share was used up while a lower-scored other type's fit
+    DUPLICATE = "duplicate"  # its words repeat a better hit's (`duplicate_of`): merged into it
+    BELOW_FLOOR = "below_floor"  # scored under the request's `min_score`
+
+
+class LeftOutMemory(BaseModel):
+    id: str
+    type: MemoryType
+    content: str
+    score: float
+    tokens: int = Field(description="what its line would have cost")
+    reason: LeftOutReason
+    detail: str = Field(description="the reason in words, with the numbers behind it")
+    duplicate_of: str | None = Field(default=None, description="the better hit it repeats")
+    overlap: float | None = Field(default=None, description="its word overlap (Jaccard) with that hit")
+
+
 class TypeMetadata(BaseModel):
     share: int
     redistributed: int
@@ -148,3 +176,7 @@ class RetrieveResponse(BaseModel):
     context: str
     memories: list[RetrievedMemory]
     metadata: RetrieveMetadata
+    left_out: list[LeftOutMemory] | None = Field(
+        default=None,
+        description="with `explain`: the best-scored candidates (at most 100) not in the context, and why",
+    )

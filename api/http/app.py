@@ -126,6 +126,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             governance_routes.forget,  # issue 20: forget, change history
             governance_routes.memory_history,
             governance_routes.scope_holdings,
+            governance_routes.search,  # issue 40: the explorer's search box
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
             admin_routes.create_backup,  # issue 39.6: online backup (`mnemo backup`)

@@ -1,14 +1,16 @@
-"""HTTP routes that govern memory: per-subject forget with a receipt, per-memory change history, and
-which working-memory tasks and threads a scope has (what the explorer and forget look at)."""
+"""HTTP routes that govern memory: per-subject forget with a receipt, per-memory change history,
+which working-memory tasks and threads a scope has, and a search over the tenant's memories (what the
+explorer and forget look at)."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from ...ingest.forget import Forgetter
@@ -18,7 +20,11 @@ from ...ingest.working import WorkingMemory
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.forget import ForgetReceipt, ForgetRequest
 from ...memtypes.governance.history import MemoryHistory
-from ...memtypes.records import Scope
+from ...memtypes.records import MemoryRecord, Scope
+from ...memtypes.requests import MAX_QUERY_CHARS
+from ...memtypes.types import MemoryType
+from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
+from ...retrieval.pipeline import Retriever
 from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
 from .routes import ScopeIdParam
 
@@ -26,6 +32,16 @@ from .routes import ScopeIdParam
 class ScopeHoldings(BaseModel):
     task_ids: list[str] = Field(description="working-memory tasks recorded with this scope, sorted")
     thread_ids: list[str] = Field(description="threads started with this scope, sorted")
+
+
+class SearchHit(BaseModel):
+    memory: MemoryRecord
+    score: float = Field(description="relevance to the query (hybrid search, no recency or importance)")
+
+
+class SearchResults(BaseModel):
+    query: str
+    hits: list[SearchHit] = Field(description="best first")
 
 
 # RFC 9745: when the top-level scope fields (`{"user_id": "bob"}`) were deprecated for `scope`
@@ -90,3 +106,31 @@ async def scope_holdings(
     tasks = await working.store.in_scope(tenant, scope)
     thread_ids = await threads.store.in_scope(tenant, scope)
     return ScopeHoldings(task_ids=sorted(tasks), thread_ids=sorted(thread_ids))
+
+
+@get(
+    "/v1/memories/search",
+    summary="The tenant's memories that match a query, best first (the explorer's search box)",
+    description="Relevance alone: no recency or importance, no copies dropped, nothing packed for a model, "
+    "and nothing counted as an access.",
+    responses=COMMON_PROBLEMS,
+)
+async def search(
+    retriever: NamedDependency[Retriever],
+    tenant: NamedDependency[str],
+    q: Annotated[str, QueryParameter(min_length=1, max_length=MAX_QUERY_CHARS)],
+    memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
+    user_id: ScopeIdParam = None,
+    agent_id: ScopeIdParam = None,
+    thread_id: ScopeIdParam = None,
+    namespace: ScopeIdParam = None,
+    include_superseded: FromQuery[bool] = False,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_SEARCH_HITS)] = 20,
+) -> SearchResults:
+    query = q.strip()
+    if not query:
+        raise InvalidInput("the query is blank", problems=[FieldProblem("q", "give words to search for")])
+    # The query parameters are checked against the scope pattern already.
+    scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
+    found = await search_memories(retriever, tenant, query, scope, memory_type, include_superseded, limit)
+    return SearchResults(query=query, hits=[SearchHit(memory=r, score=s) for r, s in found])

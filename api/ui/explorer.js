@@ -5,7 +5,14 @@
 const $ = (id) => document.getElementById(id);
 const SCOPE_FIELDS = ["user_id", "agent_id", "thread_id", "namespace"];
 const TERM_ORDER = ["relevance", "recency", "importance", "usage", "time", "tells_time", "speaker", "due", "overdue", "trigger", "neighbour"];
-const state = { cursors: [null], page: 0, memories: [], current: null };
+const REASONS = {
+  over_budget: "over budget",
+  type_share: "type share used up",
+  duplicate: "merged as a duplicate",
+  below_floor: "below the floor",
+};
+// `generation` counts key switches: an answer to a request sent under an earlier key is dropped.
+const state = { cursors: [null], page: 0, memories: [], scores: null, current: null, generation: 0, key: "" };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -35,14 +42,17 @@ function scope() {
 }
 
 // One call to the API: JSON in and out, the tenant's key when one is given; problems become errors.
+// An answer that arrives after the key was switched belongs to the previous tenant: it is dropped.
 async function api(method, path, body) {
+  const generation = state.generation;
   const headers = { Accept: "application/json" };
   const key = $("api-key").value.trim();
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (generation !== state.generation) throw Object.assign(new Error("stale"), { stale: true });
   if (response.status === 204) return null;
-  const data = await response.json().catch(() => null);
   if (!response.ok) {
     const problem = data || {};
     const fields = (problem.errors || problem.invalid_params || []).map((p) => p.name || p.field).filter(Boolean);
@@ -58,6 +68,7 @@ async function guarded(action) {
   try {
     await action();
   } catch (error) {
+    if (error.stale) return;
     say(error.status === 401 ? "This server needs an API key: enter it above." : error.message, true);
   }
 }
@@ -102,6 +113,22 @@ async function loadPage() {
   const page = await api("GET", `/v1/memories?${params}`);
   state.cursors[state.page + 1] = page.next_cursor;
   state.memories = page.memories;
+  state.scores = null;
+  renderTable();
+}
+
+// The search box: the tenant's memories by relevance, within the type and scope chosen above.
+async function search() {
+  const query = $("search-query").value.trim();
+  if (!query) return reload();
+  const limit = Math.min(100, Number($("browse-limit").value));
+  const params = new URLSearchParams({ q: query, limit: String(limit), ...scope() });
+  if ($("browse-type").value) params.set("type", $("browse-type").value);
+  if ($("browse-superseded").checked) params.set("include_superseded", "true");
+  const found = await api("GET", `/v1/memories/search?${params}`);
+  state.memories = found.hits.map((hit) => hit.memory);
+  state.scores = Object.fromEntries(found.hits.map((hit) => [hit.memory.id, hit.score]));
+  state.searched = found.query;
   renderTable();
 }
 
@@ -120,6 +147,7 @@ function renderTable() {
         {},
         type,
         el("td", { class: "content" }, open),
+        el("td", { text: state.scores ? state.scores[memory.id].toFixed(3) : "—" }),
         el("td", { text: memory.importance.toFixed(2) }),
         el("td", { text: when(memory.occurred_at) }),
         el("td", { text: String(memory.access_count) }),
@@ -127,11 +155,14 @@ function renderTable() {
     }),
   );
   const filtered = tag ? ` (${shown.length} tagged "${tag}")` : "";
-  $("memory-caption").textContent = `Memories: page ${state.page + 1}, ${state.memories.length} shown${filtered}`;
-  $("page-info").textContent = `Page ${state.page + 1}`;
-  $("page-prev").disabled = state.page === 0;
-  $("page-next").disabled = !state.cursors[state.page + 1];
-  say(`${state.memories.length} memories on this page.`);
+  const searching = state.scores !== null;
+  $("memory-caption").textContent = searching
+    ? `Search "${state.searched}": ${state.memories.length} memories, best first${filtered}`
+    : `Memories: page ${state.page + 1}, ${state.memories.length} shown${filtered}`;
+  $("page-info").textContent = searching ? "" : `Page ${state.page + 1}`;
+  $("page-prev").disabled = searching || state.page === 0;
+  $("page-next").disabled = searching || !state.cursors[state.page + 1];
+  say(searching ? `${state.memories.length} memories match.` : `${state.memories.length} memories on this page.`);
 }
 
 function field(list, name, value) {
@@ -231,6 +262,7 @@ function retrieveRequest() {
   if (model) request.model = model;
   else if ($("play-budget").value) request.budget_tokens = Number($("play-budget").value);
   if ($("play-now").value) request.now = new Date($("play-now").value).toISOString();
+  if ($("play-floor").value !== "") request.min_score = Number($("play-floor").value);
   const allocation = $("play-allocation").value.trim();
   if (allocation) {
     request.allocation = Object.fromEntries(
@@ -252,12 +284,13 @@ async function retrieve() {
   $("play-context").textContent = result.context || "(empty: nothing fit or nothing matched)";
   const best = Math.max(1e-9, ...result.memories.map((m) => Math.abs(m.score)));
   $("play-hits").replaceChildren(...result.memories.map((m) => hit(m, best)));
+  renderLeftOut(result.left_out || []);
   $("play-result").hidden = false;
   say(`Retrieved ${result.memories.length} memories in ${elapsed.toFixed(0)} ms.`);
 }
 
 function budgetBar(type, t, budget) {
-  const pct = (n) => `${Math.max(0, (100 * n) / Math.max(1, budget)).toFixed(2)}%`;
+  const pct = (n) => `${Math.min(100, Math.max(0, (100 * n) / Math.max(1, budget))).toFixed(2)}%`;
   const label = `${type}: share ${t.share}, redistributed ${t.redistributed}, used ${t.tokens} tokens by ${t.count}, trimmed ${t.trimmed}`;
   const bar = el("div", { class: "bar-track", role: "img", "aria-label": label });
   const share = el("div", { class: "bar-share" });
@@ -290,6 +323,28 @@ function hit(memory, best) {
     el("span", { class: "score", text: `score ${memory.score.toFixed(3)}` }));
   const legend = el("p", { class: "legend", text: parts.join(" · ") });
   return el("li", { class: "hit" }, header, el("p", { class: "hit-content", text: memory.content }), bar, legend);
+}
+
+// What the retrieval found and did not put in the context, best first, each with its reason.
+function renderLeftOut(leftOut) {
+  const counts = {};
+  for (const m of leftOut) counts[m.reason] = (counts[m.reason] || 0) + 1;
+  const summary = Object.entries(counts).map(([reason, n]) => `${n} ${REASONS[reason] || reason}`).join(", ");
+  $("play-left-out-caption").textContent = leftOut.length
+    ? `Left out, and why: ${summary}`
+    : "Left out, and why: nothing (everything found is in the context)";
+  $("play-left-out").tBodies[0].replaceChildren(
+    ...leftOut.map((m) => {
+      const why = m.duplicate_of ? `${m.detail} (${m.duplicate_of})` : m.detail;
+      return el("tr", { class: `left-${m.reason}` },
+        el("td", {}, el("span", { class: `badge reason-${m.reason}`, text: REASONS[m.reason] || m.reason })),
+        el("td", { text: m.type }),
+        el("td", { text: m.score.toFixed(3) }),
+        el("td", { text: String(m.tokens) }),
+        el("td", { class: "content", text: m.content }),
+        el("td", { class: "why", text: why }));
+    }),
+  );
 }
 
 // -- working memory and threads --------------------------------------------------------------------
@@ -337,6 +392,77 @@ async function showThread() {
   say(`Thread ${history.thread_id}: ${meta.turns} turns.`);
 }
 
+// -- forget a subject -------------------------------------------------------------------------------
+
+function subject() {
+  const given = scope();
+  if (!Object.keys(given).length) throw new Error("Name the subject above (user_id, agent_id, thread_id or namespace).");
+  return given;
+}
+
+function showSubject() {
+  const given = scope();
+  const names = Object.entries(given).map(([k, v]) => `${k}=${v}`).join(", ");
+  $("forget-subject").textContent = names ? `Subject: ${names}` : "Subject: none named yet (fill in the scope above).";
+}
+
+async function forget(dryRun) {
+  const given = subject();
+  const names = Object.entries(given).map(([k, v]) => `${k}=${v}`).join(", ");
+  if (!dryRun && !window.confirm(`Forget everything of ${names}? This cannot be undone.`)) return;
+  const receipt = await api("POST", "/v1/forget", { scope: given, dry_run: dryRun });
+  const fields = $("forget-fields");
+  fields.replaceChildren();
+  field(fields, "subject", names);
+  field(fields, "done", receipt.dry_run ? "no: a preview, nothing was removed" : "yes: removed");
+  field(fields, "at", when(receipt.at));
+  field(fields, "removed", `${receipt.removed} in all`);
+  field(fields, "per type", Object.entries(receipt.counts).map(([k, n]) => `${k}: ${n}`).join(", "));
+  field(fields, "tasks", receipt.task_ids.join(", "));
+  field(fields, "threads", receipt.thread_ids.join(", "));
+  field(fields, "tenant", receipt.tenant);
+  field(fields, "digest (sha256)", receipt.digest);
+  $("forget-memory-ids").replaceChildren(...receipt.memory_ids.map((id) => el("li", { text: id })));
+  $("forget-receipt-title").textContent = receipt.dry_run ? "Preview: what would be forgotten" : "Receipt: forgotten";
+  $("forget-receipt").hidden = false;
+  say(receipt.dry_run ? `Would forget ${receipt.removed} things of ${names}.` : `Forgot ${receipt.removed} things of ${names}.`);
+  if (!receipt.dry_run) {
+    state.memories = state.memories.filter((m) => !receipt.memory_ids.includes(m.id));
+    if (state.current && receipt.memory_ids.includes(state.current.id)) $("detail").hidden = true;
+    renderTable();
+  }
+  $("forget-receipt-title").focus();
+}
+
+// -- switching the key: nothing of the previous tenant stays on screen -------------------------------
+
+function clearPanels() {
+  state.generation += 1;
+  state.cursors = [null];
+  state.page = 0;
+  state.memories = [];
+  state.scores = null;
+  state.current = null;
+  $("memory-table").tBodies[0].replaceChildren();
+  for (const list of ["detail-fields", "detail-chain", "detail-history", "play-hits", "play-budget-bars",
+    "scope-tasks", "scope-threads", "forget-fields", "forget-memory-ids"]) $(list).replaceChildren();
+  for (const table of ["play-left-out", "task-table"]) $(table).tBodies[0].replaceChildren();
+  for (const text of ["play-summary", "play-context", "task-caption", "thread-summary", "thread-context"]) $(text).textContent = "";
+  for (const panel of ["detail", "play-result", "scope-live", "task-table", "thread-result", "forget-receipt"]) $(panel).hidden = true;
+  for (const input of ["search-query", "task-id", "thread-id"]) $(input).value = "";
+  $("memory-caption").textContent = "Memories";
+  say("");
+}
+
+function keyChanged() {
+  const key = $("api-key").value.trim();
+  if (key === state.key) return false;
+  state.key = key;
+  sessionStorage.setItem("mnemo-api-key", $("api-key").value);
+  clearPanels();
+  return true;
+}
+
 // -- wiring ------------------------------------------------------------------------------------------
 
 function onSubmit(id, action) {
@@ -355,8 +481,15 @@ function reload() {
 document.addEventListener("DOMContentLoaded", () => {
   setUpTabs();
   $("api-key").value = sessionStorage.getItem("mnemo-api-key") || "";
-  $("api-key").addEventListener("change", () => sessionStorage.setItem("mnemo-api-key", $("api-key").value));
-  onSubmit("session", reload);
+  state.key = $("api-key").value.trim();
+  $("api-key").addEventListener("change", () => { if (keyChanged()) guarded(reload); });
+  onSubmit("session", () => { keyChanged(); showSubject(); return reload(); });
+  onSubmit("search-form", search);
+  $("search-clear").addEventListener("click", () => { $("search-query").value = ""; guarded(reload); });
+  onSubmit("forget-form", () => forget(true));
+  $("forget-run").addEventListener("click", () => guarded(() => forget(false)));
+  for (const input of document.querySelectorAll("#session input")) input.addEventListener("input", showSubject);
+  showSubject();
   onSubmit("browse-form", reload);
   onSubmit("play-form", retrieve);
   onSubmit("scope-live-form", listScope);

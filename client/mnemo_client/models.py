@@ -117,6 +117,7 @@ class RetrieveRequest(RequestModel):
     model: str | None = None
     allocation: dict[str, float] | None = None
     explain: bool = False
+    min_score: float | None = None  # a floor: memories scoring below it are left out
     now: datetime | None = None
     include_superseded: bool = False
     task_id: str | None = None
@@ -241,13 +242,35 @@ class RetrieveMetadata(ResponseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 
+class LeftOutReason(StrEnum):
+    OVER_BUDGET = "over_budget"  # no room left for its line
+    TYPE_SHARE = "type_share"  # its type's share used up while a lower-scored other type's fit
+    DUPLICATE = "duplicate"  # repeats a better hit (`duplicate_of`)
+    BELOW_FLOOR = "below_floor"  # scored under `min_score`
+
+
+class LeftOutMemory(ResponseModel):
+    """A candidate a retrieval found and left out of the context (with `explain`), and why."""
+
+    id: str
+    type: MemoryType
+    content: str
+    score: float
+    tokens: int
+    reason: LeftOutReason
+    detail: str
+    duplicate_of: str | None = None
+    overlap: float | None = None
+
+
 class RetrieveResult(ResponseModel):
     """What a retrieval returns: the packed `context` to put in a prompt, the memories in it, and
-    the accounts of the budget."""
+    the accounts of the budget; with `explain`, what was left out and why."""
 
     context: str
     memories: list[RetrievedMemory]
     metadata: RetrieveMetadata
+    left_out: list[LeftOutMemory] | None = None
 
 
 class FieldError(ResponseModel):

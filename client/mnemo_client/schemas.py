@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from mnemo_client.models import (
+    LeftOutMemory,
     MemoryIn,
     MemoryPage,
     MemoryRecord,
@@ -52,6 +53,7 @@ SERVER_SCHEMAS: dict[type[BaseModel], str] = {
     TypeWeights: "TypeWeights",
     RankingOptions: "RankingOptions",
     RetrieveRequest: "RetrieveRequest",
+    LeftOutMemory: "LeftOutMemory",
     WorkingItemIn: "WorkingItemIn",
     ThreadIn: "ThreadIn",
     TurnIn: "TurnIn",

@@ -42,6 +42,8 @@ class TypeUsage:
     tokens: int = 0
     selected: list[Candidate] = field(default_factory=list)
     trimmed: int = 0
+    left: list[Candidate] = field(default_factory=list)  # the trimmed ones, for `explain`
+    in_share: set[str] = field(default_factory=set)  # keys taken within the share, not redistributed
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def pack(
         for c in sorted(items, key=lambda c: -c.score):
             if u.tokens + cost(c) <= u.share:
                 take(c, cost(c))
+                u.in_share.add(c.key)
             else:
                 leftovers.append(c)
 
@@ -113,6 +116,7 @@ def pack(
             take(c, price)
         else:
             u.trimmed += 1
+            u.left.append(c)
     return Packing(budget=budget, usage=usage)
 
 
@@ -127,6 +131,7 @@ def pack_in_order(items: Sequence[Candidate], budget: int, header_tokens: int) -
             usage.selected.append(c)
         else:
             usage.trimmed += 1
+            usage.left.append(c)
     return usage
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ...memtypes.language.facts import FactSignature, signature
@@ -38,17 +38,31 @@ _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A hit dropped as a near-duplicate: the better hit it repeats, and their word overlap."""
+
+    point: ScoredPoint
+    of: str
+    overlap: float
+
+
 def rank_round(
     hits: dict[MemoryType, list[ScoredPoint]],
     found: Mapping[MemoryType, Sequence[ScoredPoint]],
     diversity: float,
     margin: float,
+    duplicates: dict[MemoryType, list[Duplicate]] | None = None,
 ) -> dict[str, float]:
     """Rank a round's hits in place: each type in `found` replaces its hits by its found points
-    without near-duplicates, then every type's newer same-subject statements are lifted (a type
-    not in `found` keeps, and lifts again, what an earlier round left). Answers the lifts, by id."""
+    without near-duplicates (those dropped go to `duplicates`, for `explain`), then every type's
+    newer same-subject statements are lifted (a type not in `found` keeps, and lifts again, what an
+    earlier round left). Answers the lifts, by id."""
     for memory_type, points in found.items():
-        hits[memory_type] = suppress_near_duplicates(points, diversity)
+        dropped: list[Duplicate] = []
+        hits[memory_type] = suppress_near_duplicates(points, diversity, dropped)
+        if duplicates is not None:
+            duplicates[memory_type] = dropped
     lifts: dict[str, float] = {}
     for memory_type in NEWER_FIRST_TYPES:
         if memory_type in hits:
@@ -58,13 +72,16 @@ def rank_round(
     return lifts
 
 
-def suppress_near_duplicates(hits: Sequence[ScoredPoint], threshold: float) -> list[ScoredPoint]:
+def suppress_near_duplicates(
+    hits: Sequence[ScoredPoint], threshold: float, dropped: list[Duplicate] | None = None
+) -> list[ScoredPoint]:
     """Keep hits best-first, dropping any whose words overlap a better kept hit's by at least
     `threshold` (Jaccard, 0..1). A threshold of 0 keeps everything.
 
     Words, not vectors: fetching every candidate's vector from the engine tripled the search time
     (measured on locomo-dev), and copies of one fact share their words. Only the first
     `_DIVERSITY_WINDOW` hits are compared, which is more than a usual budget holds; the rest are kept.
+    Each hit dropped is added to `dropped` with the first better hit it repeats.
     """
     if threshold <= 0.0 or len(hits) < 2:
         return list(hits)
@@ -73,8 +90,20 @@ def suppress_near_duplicates(hits: Sequence[ScoredPoint], threshold: float) -> l
     kept_words: list[frozenset[str]] = []
     for hit in ranked[:_DIVERSITY_WINDOW]:
         words = _content_words(str(hit.payload.get("content", "")))
-        if words and any(len(words & other) >= threshold * len(words | other) for other in kept_words):
-            continue
+        if words:
+            better = next(
+                (
+                    i
+                    for i, other in enumerate(kept_words)
+                    if len(words & other) >= threshold * len(words | other)
+                ),
+                None,
+            )
+            if better is not None:
+                if dropped is not None:
+                    other = kept_words[better]
+                    dropped.append(Duplicate(hit, kept[better].id, len(words & other) / len(words | other)))
+                continue
         kept.append(hit)
         kept_words.append(words)
     return kept + ranked[_DIVERSITY_WINDOW:]

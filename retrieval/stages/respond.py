@@ -1,6 +1,6 @@
 """The response, after the five stages: the final hits (neighbours included) packed into the budget,
-the context rendered, trimmed should it ever be needed, every memory explained on request, and every
-token accounted for.
+the context rendered, trimmed should it ever be needed, every memory explained on request (and every
+candidate left out, with why: stages/left_out.py), and every token accounted for.
 
 `assemble` is pure: the same plan and hits give the same response, and nothing is awaited.
 """
@@ -11,7 +11,8 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from .explain import explain, with_lift
-from .pack import LinePrices, TypeUsage, pack_working
+from .left_out import left_out
+from .pack import Candidate, LinePrices, TypeUsage, pack_working
 from .plan import ReadPlan
 from .presentation import PresentedItem, render_context
 from .search import Found
@@ -23,6 +24,11 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
+    floor = plan.request.min_score
+    below_floor: list[Candidate] = []
+    if floor is not None:
+        below_floor = [c for found_type in candidates.values() for c in found_type if c.score < floor]
+        candidates = {t: [c for c in cs if c.score >= floor] for t, cs in candidates.items()}
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
@@ -54,6 +60,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
         usage = packing.usage[chosen[-1].memory_type] if chosen else working_usage
         dropped = chosen.pop() if chosen else working_usage.selected[-1]
         usage.selected.remove(dropped)
+        usage.left.append(dropped)
         usage.tokens -= dropped.tokens
         usage.trimmed += 1
         context = render()
@@ -86,7 +93,11 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
         per_type=per_type,
         trimmed_count=packing.trimmed + working_usage.trimmed,
     )
-    return RetrieveResponse(context=context, memories=memories, metadata=metadata)
+    left = None
+    if plan.request.explain:
+        working = (working_usage, working_lines) if resolved.working_budget else None
+        left = left_out(packing, chosen, points, below_floor, floor, found.duplicates, prices, working)
+    return RetrieveResponse(context=context, memories=memories, metadata=metadata, left_out=left)
 
 
 def _retrieved(

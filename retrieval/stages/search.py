@@ -26,7 +26,7 @@ from ..options import RetrievalConfig
 from .expand import Neighbour
 from .pack import LinePrices, Packing
 from .plan import ReadPlan
-from .rank import rank_round
+from .rank import Duplicate, rank_round
 from .search_plan import RoundHits, SearchPlan, SearchPlanner, merge_hits, stage_scores
 from .sizing import ListSizer
 
@@ -48,6 +48,7 @@ class Found:
     working: Sequence[WorkingItem] = ()
     degraded: list[str] = field(default_factory=list)  # what could not be read (Redis down)
     packing: Packing | None = None  # the last trial packing: which turns expand offers neighbours of
+    duplicates: dict[MemoryType, list[Duplicate]] = field(default_factory=dict)  # dropped by rank
 
 
 class Searcher:
@@ -86,7 +87,9 @@ class Searcher:
         found = Found({}, first_round.relevance, working=working, degraded=degraded)
         round_found: Mapping[MemoryType, list[ScoredPoint]] = first_round.hits
         while True:  # two rounds at most: the second only where the first left the budget underfilled
-            found.lifts = rank_round(found.hits, round_found, tuning.diversity, config.newer_first_margin)
+            found.lifts = rank_round(
+                found.hits, round_found, tuning.diversity, config.newer_first_margin, found.duplicates
+            )
             found.packing = prices.packing(resolved, plan.weights, found.hits)
             if round_found is not first_round.hits:
                 break

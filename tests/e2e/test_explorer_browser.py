@@ -141,3 +141,150 @@ async def test_keyboard_reaches_every_view(live_app: LiveApp, browser: Any) -> N
         for name in ("API key", "user_id", "Query", "Task id", "Thread id"):
             assert await page.get_by_label(name, exact=True).count() == 1  # every input is labelled
         await page.close()
+
+
+NOW_LOCAL = "2025-03-02T12:00:00"  # the playground's `now`, in the browser's time zone
+TEA_AGAIN = "Alice prefers green tea over coffee, especially in the early morning."  # TEA, nearly
+DRINK = "What should I offer Alice to drink?"
+PEANUTS = MEMORIES[1]["content"]
+
+
+async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, browser: Any) -> None:  # noqa: F811
+    async with live_app() as (url, _), httpx.AsyncClient(base_url=url, timeout=60) as api:
+        copy = {**MEMORIES[0], "content": TEA_AGAIN}
+        written = await api.post("/v1/memories", json={"memories": [*MEMORIES, copy], "dedup": False})
+        assert written.status_code == 201, written.text
+        page = await browser.new_page(viewport={"width": 1366, "height": 800})
+        watched = Watched(page)
+        await page.goto(f"{url}/ui")
+        await page.wait_for_selector("#memory-table tbody tr")
+
+        # -- what a retrieval left out, and why, with scores ---------------------------------------
+        await page.get_by_role("tab", name="Retrieval playground").click()
+        await page.get_by_label("Query").fill(DRINK)
+        await page.get_by_label("Budget (tokens)").first.fill("40")
+        await page.get_by_label("now", exact=True).fill(NOW_LOCAL)  # the same instant as the request below
+        await page.get_by_role("button", name="Retrieve").click()
+        rows = page.locator("#play-left-out tbody tr")
+        await rows.first.wait_for()
+        now = await page.evaluate("() => new Date(document.getElementById('play-now').value).toISOString()")
+        request = {"query": DRINK, "budget_tokens": 40, "explain": True, "now": now}
+        expected = (await api.post("/v1/retrieve", json=request)).json()["left_out"]
+        assert {r["reason"] for r in expected} >= {"duplicate", "over_budget"}
+        assert await rows.count() == len(expected)
+        shown = {}
+        for i in range(len(expected)):
+            cells = await rows.nth(i).locator("td").all_inner_texts()
+            shown[cells[4]] = (cells[0], float(cells[2]), int(cells[3]))
+        for memory in expected:
+            reason, score, tokens = shown[memory["content"]]
+            assert reason == {"duplicate": "merged as a duplicate", "over_budget": "over budget",
+                              "type_share": "type share used up"}[memory["reason"]]  # fmt: skip
+            assert abs(score - memory["score"]) < 0.002 and tokens == memory["tokens"]
+        caption = await page.inner_text("#play-left-out-caption")
+        assert "merged as a duplicate" in caption and "over budget" in caption
+        await shot(page, "left-out")
+
+        await page.get_by_label("Score floor").fill("100")  # above every score: nothing clears it
+        await page.get_by_role("button", name="Retrieve").click()
+        await page.locator("#play-left-out-caption", has_text="below the floor").wait_for()
+        assert await page.locator("#play-hits li").count() == 0
+        # Every memory is below the floor; the copy of the tea stays what it was: merged into it.
+        assert await page.locator("#play-left-out tbody tr.left-below_floor").count() == len(MEMORIES)
+        assert await rows.count() == len(MEMORIES) + 1
+
+        # -- the search box --------------------------------------------------------------------------
+        await page.get_by_role("tab", name="Memories").click()
+        await page.get_by_label("Search", exact=True).fill("Who is allergic to peanuts?")
+        await page.get_by_role("button", name="Search", exact=True).click()
+        await page.locator("#memory-caption", has_text="Search").wait_for()
+        first = page.locator("#memory-table tbody tr").first
+        assert PEANUTS in await first.inner_text()
+        await page.get_by_role("button", name=PEANUTS).click()
+        await page.locator("#detail-fields", has_text="user_id=bob").wait_for()
+        await page.get_by_role("button", name="Back to the list").click()
+        await page.locator("#memory-caption", has_text="page 1").wait_for()
+        assert await page.locator("#memory-table tbody tr").count() == len(MEMORIES) + 1
+
+        # -- forget a subject, the receipt shown ----------------------------------------------------
+        await page.get_by_label("user_id").fill("bob")
+        await page.get_by_role("button", name="Apply").click()
+        await page.get_by_role("tab", name="Forget a subject").click()
+        assert "user_id=bob" in await page.inner_text("#forget-subject")
+        await page.get_by_role("button", name="Preview what would be forgotten").click()
+        await page.locator("#forget-receipt-title", has_text="Preview").wait_for()
+        bobs = {
+            m["id"] for m in (await api.get("/v1/memories", params={"user_id": "bob"})).json()["memories"]
+        }
+        # Bob's two memories, listed by the preview and still there: it removed nothing.
+        assert len(bobs) == 2 and set((await page.inner_text("#forget-memory-ids")).split()) == bobs
+        page.once("dialog", lambda dialog: dialog.accept())
+        await page.get_by_role("button", name="Forget this subject").click()
+        await page.locator("#forget-receipt-title", has_text="Receipt: forgotten").wait_for()
+        receipt = await page.inner_text("#forget-receipt")
+        assert "removed" in receipt and "2 in all" in receipt
+        digest = receipt.split("digest (sha256)")[1].split()[0]
+        assert len(digest) == 64 and int(digest, 16) >= 0
+        assert (await api.get("/v1/memories", params={"user_id": "bob"})).json()["memories"] == []
+        await shot(page, "forget")
+
+        assert watched.foreign(url) == []
+        assert watched.errors == []
+        await page.close()
+
+
+async def test_switching_the_key_clears_every_panel(live_app: LiveApp, browser: Any) -> None:  # noqa: F811
+    async with (
+        live_app(api_keys="key-a:alpha,key-b:beta") as (url, _),
+        httpx.AsyncClient(base_url=url, timeout=60, headers={"Authorization": "Bearer key-a"}) as alpha,
+    ):
+        assert (await alpha.post("/v1/memories", json={"memories": MEMORIES})).status_code == 201
+        item = {"content": "Alice wants a window seat.", "priority": 8, "scope": {"user_id": "alice"}}
+        assert (await alpha.post("/v1/working/trip-1/items", json=item)).status_code == 201
+        page = await browser.new_page(viewport={"width": 1366, "height": 800})
+        watched = Watched(page)
+        await page.goto(f"{url}/ui")
+        await page.locator("#status", has_text="needs an API key").wait_for()
+        await page.get_by_label("API key").fill("key-a")
+        await page.get_by_label("user_id").fill("alice")
+        await page.get_by_role("button", name="Apply").click()
+        await page.get_by_role("button", name=TEA).click()  # a memory of tenant alpha, opened
+        await page.wait_for_selector("#detail-history li")
+        await page.get_by_label("Search", exact=True).fill("tea")
+        await page.get_by_role("button", name="Search", exact=True).click()
+        await page.locator("#memory-caption", has_text="Search").wait_for()
+        await page.get_by_role("tab", name="Retrieval playground").click()
+        await page.get_by_label("Query").fill(DRINK)
+        await page.get_by_role("button", name="Retrieve").click()
+        await page.locator("#play-hits li").first.wait_for()
+        await page.get_by_role("tab", name="Working memory & threads").click()
+        await page.get_by_role("button", name="List the scope's tasks and threads").click()
+        await page.locator("#scope-tasks").get_by_role("button", name="trip-1").click()
+        await page.locator("#task-table", has_text="window seat").wait_for()
+        await page.get_by_role("tab", name="Forget a subject").click()
+        await page.get_by_role("button", name="Preview what would be forgotten").click()
+        await page.locator("#forget-receipt:not([hidden])").wait_for()
+        assert TEA in await page.text_content("main")
+
+        # Another tenant's key: nothing of alpha's stays, in any panel, shown or hidden.
+        await page.get_by_label("API key").fill("key-b")
+        await page.get_by_label("API key").press("Enter")
+        await page.locator("#memory-caption", has_text="0 shown").wait_for(state="attached")  # on another tab
+        main = await page.text_content("main") or ""
+        for alphas in (TEA, "window seat", "trip-1", "alpha"):
+            assert alphas not in main, alphas
+        for panel in (
+            "#detail",
+            "#play-result",
+            "#scope-live",
+            "#task-table",
+            "#thread-result",
+            "#forget-receipt",
+        ):
+            assert await page.locator(panel).is_hidden(), panel
+        assert await page.input_value("#search-query") == ""
+
+        assert watched.foreign(url) == []
+        # The first load, keyless, was refused (401): the browser logs that, nothing else.
+        assert [e for e in watched.errors if "401" not in e] == []
+        await page.close()

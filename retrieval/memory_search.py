@@ -1,0 +1,52 @@
+"""The explorer's search box: a tenant's memories that match a query, best first. The retrieval's own
+search (hybrid, every type), ranked by relevance alone, no copies dropped and no neighbours offered;
+nothing is packed for a model and nothing is counted as an access (a person looking is not a use)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from ..memtypes.records import MemoryRecord, Scope
+from ..memtypes.requests import MAX_BUDGET_TOKENS, RankingOptions, RetrieveRequest
+from ..memtypes.types import MemoryType
+from .pipeline import Retriever
+
+MAX_SEARCH_HITS = 100
+# Room per hit asked for: the best `limit` hits are never trimmed for their size (a longer memory's
+# line is still found, unless the whole page of them is this long on average).
+_TOKENS_PER_HIT = 200
+_RELEVANCE_ONLY = RankingOptions(formula=False, diversity=0.0, neighbours=0, temporal=False)
+
+
+async def search_memories(
+    retriever: Retriever,
+    tenant: str,
+    query: str,
+    scope: Scope,
+    memory_type: MemoryType | None,
+    include_superseded: bool,
+    limit: int,
+) -> list[tuple[MemoryRecord, float]]:
+    """The best `limit` records for `query` within the tenant and scope, with their relevance."""
+    request = RetrieveRequest(
+        query=query,
+        scope=scope,
+        types=[memory_type] if memory_type else list(MemoryType),
+        budget_tokens=min(MAX_BUDGET_TOKENS, limit * _TOKENS_PER_HIT),
+        include_superseded=include_superseded,
+        ranking=_RELEVANCE_ONLY,
+    )
+    found = await retriever.retrieve(tenant, request)
+    best = sorted(found.memories, key=lambda m: -m.score)[:limit]
+    ids: dict[MemoryType, list[str]] = defaultdict(list)
+    for memory in best:
+        ids[memory.type].append(memory.id)
+    read = await asyncio.gather(*(retriever.index.get(t, wanted) for t, wanted in ids.items()))
+    records = {
+        p.id: MemoryRecord.from_payload(p.id, p.payload)
+        for points in read
+        for p in points
+        if p.payload.get("tenant") == tenant  # the search was the tenant's; a record read is checked again
+    }
+    return [(records[m.id], m.score) for m in best if m.id in records]
