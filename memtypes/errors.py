@@ -49,6 +49,13 @@ class LockTimeout(Conflict):
     retry_after_s = 1
 
 
+class UnreadableTask(Conflict):
+    """A working-memory task whose stored state cannot be read back (written by hand, or by another
+    version): it is kept as it is until a forced clear archives its raw text."""
+
+    code = "unreadable_task"
+
+
 class RateLimited(MnemoError):
     """The tenant has used up its request allowance; `retry_after_s` says when the next one fits."""
 

@@ -208,7 +208,13 @@ class Locks(Protocol):
 class WorkingStore(Protocol):
     """Live working memory, one state per (tenant, task). Callers hold the task's lock to change it."""
 
-    async def load(self, tenant: str, task_id: str) -> WorkingState | None: ...
+    async def load(self, tenant: str, task_id: str) -> WorkingState | None:
+        """The task's state; UnreadableTask when what is stored cannot be read back."""
+        ...
+
+    async def raw(self, tenant: str, task_id: str) -> str | None:
+        """The stored state as text, readable or not (a forced clear archives it as it is)."""
+        ...
 
     async def save(self, tenant: str, task_id: str, state: WorkingState) -> Replication | None:
         """Store the state and schedule its expiry at `state.expires_at`; how many replicas
@@ -223,6 +229,19 @@ class WorkingStore(Protocol):
 
     async def due(self, now: datetime, limit: int) -> list[tuple[str, str]]:
         """(tenant, task_id) pairs whose expiry time has passed, oldest first."""
+        ...
+
+    async def defer(self, tenant: str, task_id: str, until: datetime) -> int:
+        """Quarantine a task the sweeper failed to archive: due again at `until`, kept until then;
+        its failures so far."""
+        ...
+
+    async def release(self, tenant: str, task_id: str) -> None:
+        """Take a task out of quarantine."""
+        ...
+
+    async def quarantined(self) -> dict[tuple[str, str], int]:
+        """Every quarantined (tenant, task_id) and its failures so far."""
         ...
 
 

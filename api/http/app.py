@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         for engine, breaker in app.state.services.breakers.items():
             metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
+        app.state.services.on_sweep = metrics.record_sweep
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")

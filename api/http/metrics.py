@@ -35,6 +35,7 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from ...backends.circuit import state_name
+from ...ingest.working import SweepReport
 from ...memtypes.errors import Unavailable
 from ...memtypes.requests import RetrieveResponse
 from ...memtypes.types import MemoryType
@@ -115,6 +116,17 @@ class MnemoMetrics:
             "Working-memory items evicted to stay under a task's token limit",
             registry=r,
         )
+        self.sweep_failures = Counter(
+            f"{PREFIX}_working_sweep_failures",
+            "Expired working-memory tasks the sweeper failed to archive (each quarantined, retried later)",
+            registry=r,
+        )
+        self.sweep_quarantined = Gauge(
+            f"{PREFIX}_working_quarantined_tasks",
+            "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
+            registry=r,
+            multiprocess_mode="max",
+        )
         self.breaker_state = Gauge(
             f"{PREFIX}_circuit_breaker_state",
             "Circuit breaker state per engine: 0 closed, 1 half-open, 2 open",
@@ -162,6 +174,10 @@ class MnemoMetrics:
 
     def record_working_append(self, result: AppendResult) -> None:
         self.working_evictions.inc(len(result.evicted))
+
+    def record_sweep(self, report: SweepReport) -> None:
+        self.sweep_failures.inc(len(report.failed))
+        self.sweep_quarantined.set(report.quarantined)
 
     def record_response(self, content: object) -> None:
         """Record what a route returned, by its type."""

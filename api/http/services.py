@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from ...ingest.history import ChangeHistory
 from ...ingest.lifecycle import AccessLog, Lifecycle
 from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
-from ...ingest.working import WorkingMemory
+from ...ingest.working import SweepReport, WorkingMemory
 from ...memtypes.errors import Unavailable
 from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
@@ -66,6 +66,8 @@ class Services:
     forgetter: Forgetter
     # The circuit breakers in front of the engines, by engine: what /metrics follows.
     breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    # Told of each sweeper pass (the app's metrics: failures, quarantine).
+    on_sweep: Callable[[SweepReport], None] | None = field(default=None, repr=False)
     _flusher: asyncio.Task[None] | None = None
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -89,8 +91,11 @@ class Services:
         while True:
             await asyncio.sleep(self.settings.working.sweep_interval_s)
             try:
-                if swept := await self.working.sweep():
-                    log.info("archived %d expired working-memory task(s)", swept)
+                report = await self.working.sweep()
+                if report.archived:
+                    log.info("archived %d expired working-memory task(s)", report.archived)
+                if self.on_sweep is not None:
+                    self.on_sweep(report)
             except Unavailable as exc:
                 log.debug("working-memory sweep skipped: %s", exc.detail)
             except Exception:  # the sweep must never take the service down; try again next round
