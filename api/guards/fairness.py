@@ -118,7 +118,6 @@ class Fairness:
     cpu: FairScheduler  # the heavy routes' CPU slots, shared fairly between tenants
 
 
-
 class FairShare(ASGIMiddleware):
     """Holds a tenant's request (and heavy-work) slot around every `/v1` request."""
 

@@ -5,6 +5,7 @@ problems with `Retry-After`. Orders and statuses are asserted, never durations."
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import httpx
@@ -35,7 +36,9 @@ async def _until(condition: Any, what: str) -> None:
 
 
 async def _seed(client: httpx.AsyncClient) -> None:
-    memories = [{"type": "episodic", "content": f"Decision {i}: the release ships on day {i}."} for i in range(20)]
+    memories = [
+        {"type": "episodic", "content": f"Decision {i}: the release ships on day {i}."} for i in range(20)
+    ]
     for headers in (A, B):
         reply = await client.post("/v1/memories", json={"memories": memories}, headers=headers)
         assert reply.status_code == 201, reply.text
@@ -73,14 +76,15 @@ async def test_two_busy_tenants_alternate(live_app: LiveApp) -> None:  # noqa: F
         # While both wait, neither is served twice in a row.
         both_waiting = after[: 2 * min(after.count("alpha"), after.count("beta"))]
         assert len(both_waiting) >= 8, after
-        assert all(x != y for x, y in zip(both_waiting, both_waiting[1:], strict=False)), after
+        assert all(x != y for x, y in itertools.pairwise(both_waiting)), after
 
 
 async def test_a_full_tenant_queue_is_refused_with_429_and_the_other_tenant_is_not(live_app: LiveApp) -> None:  # noqa: F811
     settings = {**ONE_SLOT, "cpu_queue_per_tenant": 2}
     async with live_app(**settings) as (url, app), httpx.AsyncClient(base_url=url, timeout=120) as client:
         await _seed(client)
-        answers = await asyncio.gather(*(client.post("/v1/retrieve", json=BODY, headers=A) for _ in range(10)))
+        flood = (client.post("/v1/retrieve", json=BODY, headers=A) for _ in range(10))
+        answers = await asyncio.gather(*flood)
         refused = [r for r in answers if r.status_code == 429]
         assert refused and any(r.status_code == 200 for r in answers), [r.status_code for r in answers]
         assert_problem(refused[0], 429)
