@@ -159,10 +159,10 @@ def markdown(results: dict[str, Any]) -> str:
     o, r = results["options"], results["ratios"]
     slots = o["cpu_slots"] or "the cores"
     rows = [
-        ["alone", *(results["quiet_alone_ms"][k] for k in ("requests", "p50", "p95"))],
-        ["beside the flood", *(results["quiet_beside_flood_ms"][k] for k in ("requests", "p50", "p95"))],
-        ["ratio", "", r["p50"], r["p95"]],
+        [name, results[key]["requests"], *(f"{results[key][p]:.1f}" for p in ("p50", "p95"))]
+        for name, key in (("alone", "quiet_alone_ms"), ("beside the flood", "quiet_beside_flood_ms"))
     ]
+    rows.append(["ratio", "", f"{r['p50']:.2f}", f"{r['p95']:.2f}"])
     verdict = "met" if results["target_met"] else "MISSED"
     return "\n".join(
         [
