@@ -66,6 +66,7 @@ bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/mnemo bench load --scenario noisy-neighbour --duration 2 --quiet 1 --rate 2 --out $(SMOKE)/noisy
 	$(BIN)/mnemo bench load --scenario big-batch --duration 2 --quiet 1 --rate 2 --batch-items 20 \
 		--item-chars 2000 --out $(SMOKE)/big-batch
+	$(BIN)/mnemo bench load --scenario flood --duration 2 --rounds 1 --writers 1 --retrievers 2 --out $(SMOKE)/flood
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
 clean:

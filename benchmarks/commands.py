@@ -199,9 +199,29 @@ def _neighbours(args: argparse.Namespace) -> int:
     return 0 if results["ok"] else 1
 
 
+def _flood(args: argparse.Namespace) -> int:
+    from .load.flood import FloodOptions, run_flood, write_flood_outputs
+
+    options = FloodOptions(
+        duration_s=args.duration,
+        rounds=args.rounds,
+        writers=args.writers,
+        retrievers=args.retrievers,
+        cpu_slots=args.cpu_slots,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_flood(options, _say))
+    write_flood_outputs(results, args.out)
+    print(f"load flood: quiet tenant p50 {results['ratios']['p50']}x, p95 {results['ratios']['p95']}x")
+    return 0 if results["ok"] else 1
+
+
 def load_command(args: argparse.Namespace) -> int:
     from .load.mixed import LoadOptions, run_load, write_load_outputs
 
+    if args.scenario == "flood":
+        return _flood(args)
     if args.scenario != "mixed":
         return _neighbours(args)
     options = LoadOptions(

@@ -152,6 +152,13 @@ class Settings(BaseSettings):
     tenant_queue_s: float = Field(
         default=5.0, ge=0.0, le=120.0, description="longest wait for a tenant's slot, then 429"
     )
+    # The CPU scheduler in front of retrievals and memory writes (api/guards/scheduler.py).
+    cpu_slots: int = Field(
+        default=0, ge=0, le=1_024, description="heavy requests running at once; 0 = the usable cores"
+    )
+    cpu_queue_per_tenant: int = Field(
+        default=64, ge=1, le=100_000, description="a tenant's heavy requests waiting for a slot, then 429"
+    )
     embed_chars_per_s: float = Field(
         default=500_000.0, gt=0.0, description="characters a tenant's writes may embed per second"
     )
