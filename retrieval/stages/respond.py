@@ -1,4 +1,5 @@
-"""The response, after the five stages: the final hits (neighbours included) packed into the budget,
+"""The response, after the five stages: each final hit (neighbours included) given its calibrated
+confidence, those below the request's `min_confidence` left out, the rest packed into the budget,
 the context rendered, trimmed should it ever be needed, every memory explained on request, and every
 token accounted for.
 
@@ -7,22 +8,32 @@ token accounted for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
+from ..ranking.confidence import Calibration, shipped_calibration
 from .explain import explain, with_lift
-from .pack import LinePrices, TypeUsage, pack_working
+from .pack import Candidate, LinePrices, TypeUsage, pack_working
 from .plan import ReadPlan
 from .presentation import PresentedItem, render_context
 from .search import Found
 
 
-def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveResponse:
-    """The response to `plan.request` from what was `found`, never over the budget."""
+def assemble(
+    plan: ReadPlan, found: Found, prices: LinePrices, calibration: Calibration | None = None
+) -> RetrieveResponse:
+    """The response to `plan.request` from what was `found`, never over the budget. `calibration`:
+    the confidence model (default: the one shipped with the package)."""
     resolved = plan.resolved
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
+    confidence = confidences(candidates, calibration or shipped_calibration())
+    floor = plan.request.min_confidence
+    if floor is not None:
+        candidates = {t: [c for c in cs if confidence[c.key] >= floor] for t, cs in candidates.items()}
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
@@ -66,13 +77,14 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
             type=SCRATCHPAD_TYPE,
             content=item.content,
             score=1.0,  # kept whole and in order, not ranked
+            confidence=1.0,
             tokens=c.tokens,
             occurred_at=item.created_at.isoformat(),
         )
         for c in working_usage.selected
         for item, _ in [working_lines[c.key]]
     ]
-    memories += [_retrieved(plan, found, points[c.key], c.tokens) for c in chosen]
+    memories += [_retrieved(plan, found, points[c.key], c.tokens, confidence[c.key]) for c in chosen]
     per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
     if resolved.working_budget:
         per_type[SCRATCHPAD_TYPE.value] = _type_metadata(working_usage)
@@ -85,12 +97,24 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
         exact=resolved.exact,
         per_type=per_type,
         trimmed_count=packing.trimmed + working_usage.trimmed,
+        top_confidence=max(confidence.values(), default=0.0),
     )
     return RetrieveResponse(context=context, memories=memories, metadata=metadata)
 
 
+def confidences(candidates: Mapping[MemoryType, list[Candidate]], calibration: Calibration) -> dict[str, float]:
+    """Each candidate's confidence, by id, from its place among all of the request's candidates
+    (every type's, best first): the ranked list before packing, so a budget does not change it."""
+    ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
+    return dict(zip((c.key for c in ranked), calibration.confidences([c.score for c in ranked]), strict=True))
+
+
 def _retrieved(
-    plan: ReadPlan, found: Found, chosen: tuple[MemoryType, ScoredPoint, str], tokens: int
+    plan: ReadPlan,
+    found: Found,
+    chosen: tuple[MemoryType, ScoredPoint, str],
+    tokens: int,
+    confidence: float,
 ) -> RetrievedMemory:
     memory_type, point, _ = chosen
     explanation = None
@@ -104,6 +128,7 @@ def _retrieved(
         type=memory_type,
         content=str(point.payload.get("content", "")),
         score=point.score,
+        confidence=confidence,
         tokens=tokens,
         occurred_at=point.payload.get("occurred_at"),
         explain=explanation,
