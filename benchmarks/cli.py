@@ -14,6 +14,7 @@ from ..memtypes.types import MemoryType
 from .commands import (
     ablation_command,
     build_command,
+    calibrate_command,
     explorer_command,
     folds_command,
     generate_command,
@@ -153,6 +154,24 @@ def add_bench_parser(sub: Any) -> None:
     folds.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(folds)
     folds.set_defaults(bench_func=folds_command)
+
+    calibrate = commands.add_parser(
+        "calibrate", help="fit the confidence model on quality runs, judged by leave-one-out folds"
+    )
+    calibrate.add_argument(
+        "--rows",
+        action="append",
+        required=True,
+        help="NAME=PATH[:scope|:category]: a quality run's per_query.jsonl and its held-out unit "
+        "(repeat per dataset)",
+    )
+    calibrate.add_argument(
+        "--features", default="score,top_score,log_rank", help="confidence features (comma-separated)"
+    )
+    calibrate.add_argument("--model-out", type=Path, help="write the fitted model here (the shipped one: "
+                           "retrieval/ranking/confidence.json)")
+    calibrate.add_argument("--out", type=Path, required=True, help="output directory")
+    calibrate.set_defaults(bench_func=calibrate_command)
 
     latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
     latency.add_argument(

@@ -154,13 +154,17 @@ class AsyncMnemo:
         ranking: RankingOptions | Mapping[str, Any] | None = None,
         agent: str | None = None,
         context: Mapping[str, str] | None = None,
+        min_confidence: float | None = None,
         **more: Any,
     ) -> RetrieveResult:
         """Ranked memories for `query` packed into a token budget (`budget_tokens`, or a share of
-        `model`'s context window). `more`: allocation, include_superseded, working_budget_tokens."""
+        `model`'s context window); with `min_confidence`, only those at least that likely to be
+        relevant (`metadata.top_confidence`: the best one's). `more`: allocation,
+        include_superseded, working_budget_tokens."""
         fields = dict(
             scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id,
-            explain=explain, now=now, ranking=ranking, agent=agent, context=context, **more,
+            explain=explain, now=now, ranking=ranking, agent=agent, context=context,
+            min_confidence=min_confidence, **more,
         )  # fmt: skip
         return await self._run(calls.retrieve(query, fields))
 
