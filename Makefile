@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The CPU build of torch: an unpinned torch would pull several GB of CUDA packages.
 TORCH := torch==2.13.0
 
-.PHONY: serve test test-fast lint fuzz check clean
+.PHONY: serve test test-fast test-frameworks lint fuzz check clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -33,6 +33,20 @@ test: $(VENV)/.installed-dev
 # The edit–test loop: everything but the tests marked `slow` (servers, CLIs, benchmarks end to end).
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -rfE -m "not slow"
+
+# The framework adapters (mnemo_client.langgraph, .langchain, .llama_index, .openai_agents, .pydantic_ai)
+# in a venv of their own: the client with every framework extra and pytest, no torch (the tests check),
+# against one real `mnemo serve` they start from $(VENV). `make test` does not collect them.
+FRAMEWORKS := .venv-frameworks
+$(FRAMEWORKS)/.installed: client/pyproject.toml
+	$(PYTHON) -m venv $(FRAMEWORKS)
+	$(FRAMEWORKS)/bin/pip install --quiet --upgrade pip
+	$(FRAMEWORKS)/bin/pip install --quiet -e './client[langgraph,langchain,llama-index,openai-agents,pydantic-ai]' \
+		'pytest>=8' 'pytest-asyncio>=0.24'
+	touch $@
+
+test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed
+	cd client && MNEMO_SERVE=../$(BIN)/mnemo ../$(FRAMEWORKS)/bin/pytest -rfE
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -70,4 +84,4 @@ bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
 clean:
-	rm -rf $(VENV) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE)
+	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

@@ -99,7 +99,7 @@ class AsyncMnemo:
                 response = await self._http.request(
                     call.method, call.path, headers=self._headers, **calls.request_args(call)
                 )
-            except httpx.HTTPError as exc:
+            except calls.NO_ANSWER as exc:
                 raise MnemoConnectionError(f"{call.method} {call.path}: {exc!r}") from exc
             try:
                 return calls.result_of(call, response)
@@ -127,7 +127,7 @@ class AsyncMnemo:
         options = raw.request_options(json, params, headers, self._headers, timeout)
         try:
             response = await self._http.request(method, path, **options)
-        except httpx.HTTPError as exc:
+        except calls.NO_ANSWER as exc:
             raise MnemoConnectionError(f"{method} {path}: {exc!r}") from exc
         return Reply(response)
 
