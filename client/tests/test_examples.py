@@ -1,8 +1,11 @@
-"""Every examples/<framework>/*.py runs as written, against the real server, in this venv."""
+"""Every examples/<framework>/*.py and every ```python block of the README's "Use with your framework"
+runs as written, against the real server, in this venv (the main suite's README test leaves blocks
+that import a framework to this one)."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +34,31 @@ def test_example_runs(example: Path, mnemo: Any, user: str) -> None:
     ran = subprocess.run([sys.executable, str(example)], env=env, capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert EXPECTED[example.name] in ran.stdout, ran.stdout
+
+
+def _framework_blocks() -> list[str]:
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("### Use with your framework", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"^```python\n(.*?)^```", section, re.MULTILINE | re.DOTALL)
+
+
+def test_the_readme_shows_each_framework() -> None:
+    blocks = _framework_blocks()
+    for module in ("langgraph", "langchain", "llama_index", "openai_agents", "pydantic_ai"):
+        assert sum(f"mnemo_client.{module} import" in b for b in blocks) == 1, module
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_readme_block_runs(index: int, mnemo: Any, tmp_path: Path) -> None:
+    block = _framework_blocks()[index]
+    # The README's server and key (none) → this session's server and key, as a reader would edit them.
+    code = block.replace("http://127.0.0.1:8080", mnemo.url).replace(
+        "api_key=None", f'api_key="{mnemo.api_key}"'
+    )
+    script = tmp_path / "block.py"
+    script.write_text(code)
+    ran = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert ran.returncode == 0, f"{block}\n{ran.stderr[-2000:]}"
+    assert ran.stdout.strip(), block

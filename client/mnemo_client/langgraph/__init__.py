@@ -40,9 +40,21 @@ from langgraph.store.base import (
     Result,
     SearchItem,
     SearchOp,
-    validate_op_namespace,
 )
 from langgraph.store.base.embed import get_text_at_path
+
+try:
+    from langgraph.store.base import validate_op_namespace
+except ImportError:  # langgraph-checkpoint before it had one: the same checks here
+
+    def validate_op_namespace(op: Op) -> None:
+        paths = [op.namespace] if isinstance(op, GetOp | PutOp) else []
+        paths += [op.namespace_prefix] if isinstance(op, SearchOp) else []
+        paths += [c.path for c in op.match_conditions or ()] if isinstance(op, ListNamespacesOp) else []
+        for label in (label for path in paths for label in path):
+            if not isinstance(label, str) or not label or "." in label or "\x00" in label:
+                raise InvalidNamespaceError(f"invalid namespace label {label!r}")
+
 
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import NotFound
@@ -289,6 +301,8 @@ class MnemoStore(BaseStore):
         if isinstance(op, SearchOp):
             records = list(self._sync.list(**self._filters()))
             candidates = self._candidates(records, op)
+            if not candidates:
+                return []
             if not op.query:
                 return list(_newest_first(candidates)[op.offset : op.offset + op.limit])
             result = self._sync.retrieve(op.query, **self._retrieve_args(candidates))
@@ -328,6 +342,8 @@ class MnemoStore(BaseStore):
         if isinstance(op, SearchOp):
             records = await self._alist()
             candidates = self._candidates(records, op)
+            if not candidates:
+                return []
             if not op.query:
                 return list(_newest_first(candidates)[op.offset : op.offset + op.limit])
             result = await self._async.retrieve(op.query, **self._retrieve_args(candidates))

@@ -166,7 +166,12 @@ def mnemo_function_tools(
     """remember / recall / forget as Agents SDK function tools acting in one scope."""
     if url is None and client is None:
         raise TypeError("mnemo_function_tools: give url (and api_key), or client")
-    scope = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace, "budget_tokens": budget_tokens}
+    scope: dict[str, Any] = {
+        "user_id": user_id,
+        "agent_id": agent_id,
+        "namespace": namespace,
+        "budget_tokens": budget_tokens,
+    }
 
     async def run(call: Callable[[MemoryTools], Awaitable[str]]) -> str:
         async with (
