@@ -26,7 +26,7 @@ def reasons(packing: Any, found: Points, **more: Any) -> dict[str, str]:
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
     prices = LinePrices(TokenizerRegistry(), "cl100k_base")
     kept = left_out(
-        packing, chosen, found, more.get("below", []), more.get("floor"), more.get("dups", {}), prices
+        packing, chosen, found, more.get("below", []), more.get("dups", {}), prices
     )
     return {m.id: m.reason.value for m in kept}
 
