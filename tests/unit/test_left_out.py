@@ -59,6 +59,7 @@ def test_duplicates_and_floor_are_listed_best_first_and_capped() -> None:
     assert [(d.point.id, d.of, d.overlap) for d in dropped] == [("b", "a", 1.0)]
     many = [Candidate(f"m{i}", T.SEMANTIC, i / 1000, 5) for i in range(MAX_LEFT_OUT + 10)]
     packing = pack({T.SEMANTIC: []}, {T.SEMANTIC: 100}, HEADERS, 100)
-    found = reasons(packing, points(*many), below=many, floor=0.5, dups={T.SEMANTIC: dropped})
+    below = [(c, f"score {c.score} is below the floor 0.5") for c in many]
+    found = reasons(packing, points(*many), below=below, dups={T.SEMANTIC: dropped})
     assert len(found) == MAX_LEFT_OUT and found["b"] == "duplicate"
     assert "m0" not in found  # the lowest scored are the ones cut off
