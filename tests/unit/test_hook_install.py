@@ -90,3 +90,27 @@ def test_the_servers_mnemo_hook_install_writes_the_same_entries(tmp_path: Path) 
     assert ran.returncode == 0, ran.stderr
     settings = json.loads((tmp_path / "home" / ".claude" / "settings.json").read_text())
     assert mnemo_commands(settings)["UserPromptSubmit"] == [f"{MNEMO_HOOK} user-prompt-submit"]
+
+
+def test_the_mcp_server_is_registered_beside_the_others_once(tmp_path: Path) -> None:
+    mcp_json = tmp_path / ".mcp.json"
+    mcp_json.write_text(json.dumps({"mcpServers": {"github": {"command": "gh-mcp"}}}))
+    for _ in range(2):
+        assert install("--project", home=tmp_path / "home", cwd=tmp_path).returncode == 0
+    servers = json.loads(mcp_json.read_text())["mcpServers"]
+    assert servers == {
+        "github": {"command": "gh-mcp"},
+        "mnemo": {"type": "stdio", "command": str(BIN / "mnemo-mcp"), "args": []},
+    }
+    user = install("--user", home=tmp_path / "home", cwd=tmp_path)
+    assert user.returncode == 0, user.stderr
+    assert "mnemo" in json.loads((tmp_path / "home" / ".claude.json").read_text())["mcpServers"]
+
+
+def test_no_mcp_and_an_unreadable_mcp_file(tmp_path: Path) -> None:
+    assert install("--project", "--no-mcp", home=tmp_path / "home", cwd=tmp_path).returncode == 0
+    assert not (tmp_path / ".mcp.json").exists()
+    (tmp_path / ".mcp.json").write_text("[1, 2]")
+    ran = install("--project", home=tmp_path / "home", cwd=tmp_path)
+    assert ran.returncode == 1 and "cannot update" in ran.stderr
+    assert (tmp_path / ".mcp.json").read_text() == "[1, 2]"
