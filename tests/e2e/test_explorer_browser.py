@@ -181,6 +181,8 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
             assert reason == {"duplicate": "merged as a duplicate", "over_budget": "over budget",
                               "type_share": "type share used up"}[memory["reason"]]  # fmt: skip
             assert abs(score - memory["score"]) < 0.002 and tokens == memory["tokens"]
+        copy_row = page.locator("#play-left-out tbody tr.left-duplicate")
+        assert f'"{TEA}"' in await copy_row.inner_text()  # the better hit it was merged into, named
         caption = await page.inner_text("#play-left-out-caption")
         assert "merged as a duplicate" in caption and "over budget" in caption
         await shot(page, "left-out")
@@ -221,6 +223,7 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
         page.once("dialog", lambda dialog: dialog.accept())
         await page.get_by_role("button", name="Forget this subject").click()
         await page.locator("#forget-receipt-title", has_text="Receipt: forgotten").wait_for()
+        await page.locator("#status", has_text="Forgot 2 things of user_id=bob").wait_for()
         receipt = await page.inner_text("#forget-receipt")
         assert "removed" in receipt and "2 in all" in receipt
         digest = receipt.split("digest (sha256)")[1].split()[0]
