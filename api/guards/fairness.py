@@ -35,7 +35,11 @@ from ...memtypes.errors import FieldProblem, InvalidInput, MnemoError, RateLimit
 from ..config.settings import Settings
 
 # The expensive routes, each its own lane: a tenant's big batch write does not hold up its retrievals.
-HEAVY_ROUTES = {("POST", "/v1/memories"): "writes", ("POST", "/v1/retrieve"): "retrievals"}
+HEAVY_ROUTES = {
+    ("POST", "/v1/memories"): "writes",
+    ("POST", "/v1/retrieve"): "retrievals",
+    ("GET", "/v1/memories/search"): "retrievals",  # the explorer's search box runs the read path
+}
 QUEUE_FACTOR = 4  # waiters beyond this many times the bound are refused at once
 
 
