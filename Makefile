@@ -6,28 +6,49 @@ BIN := $(VENV)/bin
 # The CPU build of torch: an unpinned torch would pull several GB of CUDA packages.
 TORCH := torch==2.13.0
 
-.PHONY: serve test test-fast lint fuzz check clean
+.PHONY: serve test test-fast test-frameworks lint fuzz check clean
 
+# `make serve` installs only what serving needs (the server and its client, no extras); every other
+# target adds the dev and bench extras on top (the same venv, so serving after testing works too).
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet $(TORCH)
 	# The server depends on the light client distribution (mnemo-client, in client/): one pip run
 	# installs both, so that pip takes the client from here and never looks for it on an index.
+	$(BIN)/pip install --quiet -e ./client -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ./client -e '.[dev,bench]'
 	touch $@
 
 serve: $(VENV)/.installed
+	@echo "mnemo: in a second shell, '. $(VENV)/bin/activate' puts mnemo (and mnemo-mcp, mnemo-hook) on PATH"
 	$(BIN)/mnemo serve
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed-dev
 	$(BIN)/pytest -rfE
 
 # The edit–test loop: everything but the tests marked `slow` (servers, CLIs, benchmarks end to end).
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -rfE -m "not slow"
 
-lint: $(VENV)/.installed
+# The framework adapters (mnemo_client.langgraph, .langchain, .llama_index, .openai_agents, .pydantic_ai)
+# in a venv of their own: the client with every framework extra and pytest, no torch (the tests check),
+# against one real `mnemo serve` they start from $(VENV). `make test` does not collect them.
+FRAMEWORKS := .venv-frameworks
+$(FRAMEWORKS)/.installed: client/pyproject.toml
+	$(PYTHON) -m venv $(FRAMEWORKS)
+	$(FRAMEWORKS)/bin/pip install --quiet --upgrade pip
+	$(FRAMEWORKS)/bin/pip install --quiet -e './client[langgraph,langchain,llama-index,openai-agents,pydantic-ai]' \
+		'pytest>=8' 'pytest-asyncio>=0.24'
+	touch $@
+
+test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed
+	cd client && MNEMO_SERVE=../$(BIN)/mnemo ../$(FRAMEWORKS)/bin/pytest -rfE
+
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	# mypy sees the repository root under its installed name, mnemo (see [tool.mypy]).
@@ -38,14 +59,14 @@ lint: $(VENV)/.installed
 # Fuzz the OpenAPI schema of a real server on loopback (bounded): no 5xx, no schema violations.
 # positive_data_acceptance is left out: some rules cannot be said in a schema (an opaque cursor,
 # budget_tokens together with model, fact_key only on semantic memories) and rightly give 4xx.
-fuzz: $(VENV)/.installed
+fuzz: $(VENV)/.installed-dev
 	$(BIN)/python -m mnemo.cli.fuzz --examples 25
 
 check: lint test fuzz
 
 # A tiny run of every benchmark (about a minute), so that none of them rots; outputs in .bench-smoke/.
 SMOKE := .bench-smoke
-bench-smoke: $(VENV)/.installed
+bench-smoke: $(VENV)/.installed-dev
 	rm -rf $(SMOKE)
 	$(BIN)/mnemo bench generate --size 300 --seed 1 --out $(SMOKE)/data
 	$(BIN)/mnemo bench quality --memories $(SMOKE)/data/memories.jsonl --queries $(SMOKE)/data/queries.jsonl \
@@ -59,7 +80,8 @@ bench-smoke: $(VENV)/.installed
 	$(BIN)/mnemo bench load --scenario noisy-neighbour --duration 2 --quiet 1 --rate 2 --out $(SMOKE)/noisy
 	$(BIN)/mnemo bench load --scenario big-batch --duration 2 --quiet 1 --rate 2 --batch-items 20 \
 		--item-chars 2000 --out $(SMOKE)/big-batch
+	$(BIN)/mnemo bench load --scenario flood --duration 2 --rounds 1 --writers 1 --retrievers 2 --out $(SMOKE)/flood
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
 clean:
-	rm -rf $(VENV) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE)
+	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

@@ -14,6 +14,7 @@ from ..memtypes.types import MemoryType
 from .commands import (
     ablation_command,
     build_command,
+    calibrate_command,
     explorer_command,
     folds_command,
     generate_command,
@@ -154,6 +155,24 @@ def add_bench_parser(sub: Any) -> None:
     _add_cache_flags(folds)
     folds.set_defaults(bench_func=folds_command)
 
+    calibrate = commands.add_parser(
+        "calibrate", help="fit the confidence model on quality runs, judged by leave-one-out folds"
+    )
+    calibrate.add_argument(
+        "--rows",
+        action="append",
+        required=True,
+        help="NAME=PATH[:scope|:category]: a quality run's per_query.jsonl and its held-out unit "
+        "(repeat per dataset)",
+    )
+    calibrate.add_argument(
+        "--features", default="score,top_score,log_rank", help="confidence features (comma-separated)"
+    )
+    calibrate.add_argument("--model-out", type=Path, help="write the fitted model here (the shipped one: "
+                           "retrieval/ranking/confidence.json)")
+    calibrate.add_argument("--out", type=Path, required=True, help="output directory")
+    calibrate.set_defaults(bench_func=calibrate_command)
+
     latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
     latency.add_argument(
         "--sizes", type=_sizes, default=(10_000, 100_000, 1_000_000), help="default 10k,100k,1M"
@@ -221,11 +240,18 @@ def add_bench_parser(sub: Any) -> None:
     )
     load.add_argument("--out", type=Path, required=True, help="output directory")
     # Fairness between tenants (issue 17, benchmarks/load/neighbours.py).
-    load.add_argument("--scenario", choices=["mixed", "noisy-neighbour", "big-batch"], default="mixed")
+    load.add_argument(
+        "--scenario", choices=["mixed", "noisy-neighbour", "big-batch", "flood"], default="mixed"
+    )
     load.add_argument("--quiet", type=int, default=3, help="quiet tenants (noisy-neighbour, big-batch)")
     load.add_argument("--rate", type=float, default=4.0, help="requests/s of each quiet tenant")
     load.add_argument("--batch-items", type=int, default=1_000, help="big-batch: items in the batch")
     load.add_argument("--item-chars", type=int, default=7_600, help="big-batch: characters per item")
+    # Two tenants, one flooding from its own process (issue 41.3, benchmarks/load/flood.py).
+    load.add_argument("--writers", type=int, default=8, help="flood: the flooding tenant's batch writers")
+    load.add_argument("--retrievers", type=int, default=24, help="flood: its 8,000-token retrievers")
+    load.add_argument("--rounds", type=int, default=2, help="flood: alone / beside-the-flood rounds")
+    load.add_argument("--cpu-slots", type=int, default=0, help="flood: the server's CPU slots (0: the cores)")
     load.set_defaults(bench_func=load_command)
 
     write = commands.add_parser(
@@ -262,7 +288,7 @@ def run_bench(args: argparse.Namespace) -> int:
         name for name in ("matplotlib", "rank_bm25", "psutil") if importlib.util.find_spec(name) is None
     ]
     if missing:
-        print(f"mnemo bench: needs {', '.join(missing)}: pip install 'mnemo[bench]'", file=sys.stderr)
+        print(f"mnemo bench: needs {', '.join(missing)}: pip install 'mnemo-server[bench]'", file=sys.stderr)
         return 2
     try:
         result: int = args.bench_func(args)

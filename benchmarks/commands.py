@@ -24,7 +24,7 @@ def quality_command(args: argparse.Namespace) -> int:
     from .quality.run import QualityOptions, run_quality, write_quality_outputs
     from .target import open_target
 
-    dataset = load_dataset(args.memories, args.queries)
+    dataset = load_dataset(args.memories, args.queries, unanswerable=True)
     options = QualityOptions(
         ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter, dedup=args.dedup
     )
@@ -35,11 +35,32 @@ def quality_command(args: argparse.Namespace) -> int:
 
     run = asyncio.run(go())
     write_quality_outputs(run, args.out, f"{args.memories} + {args.queries}")
-    mnemo = run.results["systems"]["mnemo"]["all"]
     k = 10 if 10 in args.k else args.k[-1]
+    mnemo = run.results["systems"]["mnemo"].get("all")
+    recall = f"mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}, " if mnemo else ""
+    confidence = run.results["confidence"]
+    abstained = confidence["abstention"]["abstained"]
     print(
-        f"quality: {len(dataset.queries)} queries, mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}; "
-        f"wrote {args.out}/results.json, summary.md, per_query.jsonl"
+        f"quality: {len(dataset.queries)} queries, {recall}confidence ECE@10 "
+        f"{confidence['calibration@10']['ece']:.3f}"
+        + (f", abstained on {abstained:.0%} of the unanswerable" if abstained is not None else "")
+        + f"; wrote {args.out}/results.json, summary.md, per_query.jsonl"
+    )
+    return 0
+
+
+def calibrate_command(args: argparse.Namespace) -> int:
+    from .quality.calibrate import calibrate, read_source, write_calibration_outputs
+
+    sources = [read_source(spec) for spec in args.rows]
+    result = calibrate(sources, tuple(f for f in args.features.split(",") if f))
+    write_calibration_outputs(result, args.out, args.model_out)
+    loo = result["leave_one_out"]
+    print(
+        "calibrate: leave-one-out ECE@10 "
+        + ", ".join(f"{name} {v['calibration']['ece']:.3f}" for name, v in loo.items())
+        + f"; wrote {args.out}/results.json, summary.md"
+        + (f", {args.model_out}" if args.model_out else "")
     )
     return 0
 
@@ -199,9 +220,29 @@ def _neighbours(args: argparse.Namespace) -> int:
     return 0 if results["ok"] else 1
 
 
+def _flood(args: argparse.Namespace) -> int:
+    from .load.flood import FloodOptions, run_flood, write_flood_outputs
+
+    options = FloodOptions(
+        duration_s=args.duration,
+        rounds=args.rounds,
+        writers=args.writers,
+        retrievers=args.retrievers,
+        cpu_slots=args.cpu_slots,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_flood(options, _say))
+    write_flood_outputs(results, args.out)
+    print(f"load flood: quiet tenant p50 {results['ratios']['p50']}x, p95 {results['ratios']['p95']}x")
+    return 0 if results["ok"] else 1
+
+
 def load_command(args: argparse.Namespace) -> int:
     from .load.mixed import LoadOptions, run_load, write_load_outputs
 
+    if args.scenario == "flood":
+        return _flood(args)
     if args.scenario != "mixed":
         return _neighbours(args)
     options = LoadOptions(

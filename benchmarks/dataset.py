@@ -1,7 +1,9 @@
 """Benchmark datasets: two JSONL files, read and checked line by line.
 
 `memories.jsonl` holds what `POST /v1/memories` takes (`id` is the caller's external id);
-`queries.jsonl` holds `{id, query, scope, relevant_ids, category?, now?}`. Every problem is reported
+`queries.jsonl` holds `{id, query, scope, relevant_ids, category?, now?}`; an empty `relevant_ids` is a
+question nothing in the memories answers (abstention sets), which only `mnemo bench quality` takes
+(`unanswerable=True`): the judged metrics need something relevant. Every problem is reported
 as a `DatasetError` naming the file and the line, because a benchmark over a silently half-read
 dataset produces numbers nobody can trust.
 """
@@ -37,9 +39,17 @@ class BenchQuery(BaseModel):
     id: str = Field(min_length=1)
     query: str = Field(min_length=1)
     scope: Scope = Field(default_factory=Scope)
-    relevant_ids: list[str] = Field(min_length=1)
+    relevant_ids: list[str]
     category: str = UNCATEGORIZED
     now: AwareDatetime | None = None
+    # Fields abstention sets carry for readers (what the benchmark marks, its expected answer).
+    has_answer_ids: list[str] = Field(default_factory=list)
+    source_type: str | None = None
+    answer: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.relevant_ids)
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,7 @@ def load_memories(path: Path) -> list[MemoryIn]:
     return memories
 
 
-def load_queries(path: Path, known_ids: set[str]) -> list[BenchQuery]:
+def load_queries(path: Path, known_ids: set[str], unanswerable: bool = False) -> list[BenchQuery]:
     queries: list[BenchQuery] = []
     seen: set[str] = set()
     for number, value in _json_lines(path):
@@ -106,6 +116,12 @@ def load_queries(path: Path, known_ids: set[str]) -> list[BenchQuery]:
             query = BenchQuery.model_validate(value)
         except ValidationError as exc:
             raise DatasetError(path, number, f"not a valid query: {_problem(exc)}") from None
+        if not query.relevant_ids and not unanswerable:
+            raise DatasetError(
+                path,
+                number,
+                "field 'relevant_ids' is empty: only `mnemo bench quality` takes unanswerable questions",
+            )
         unknown = [r for r in query.relevant_ids if r not in known_ids]
         if unknown:
             raise DatasetError(path, number, f"relevant id {unknown[0]!r} is not in the memories file")
@@ -118,10 +134,11 @@ def load_queries(path: Path, known_ids: set[str]) -> list[BenchQuery]:
     return queries
 
 
-def load_dataset(memories_path: Path, queries_path: Path) -> Dataset:
+def load_dataset(memories_path: Path, queries_path: Path, unanswerable: bool = False) -> Dataset:
+    """`unanswerable`: queries with an empty `relevant_ids` are taken (else refused)."""
     memories = load_memories(memories_path)
     known = {m.id for m in memories if m.id is not None}
-    return Dataset(memories, load_queries(queries_path, known))
+    return Dataset(memories, load_queries(queries_path, known, unanswerable))
 
 
 def write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> int:

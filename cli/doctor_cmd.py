@@ -1,4 +1,5 @@
-"""`mnemo doctor [--fix]`: find (and remove) records a stopped Qdrant Edge store cannot read back."""
+"""`mnemo doctor [--fix]`: find damage to a stopped Qdrant Edge store (against each type's manifest)
+and records it cannot read back; `--fix` removes those and accepts what is lost."""
 
 from __future__ import annotations
 
@@ -44,10 +45,15 @@ def _doctor(args: argparse.Namespace) -> int:
             line += f"; write-ahead log set aside in {r.wal_set_aside}"
         if r.error:
             line += f"; ERROR {r.error}"
-        healthy = healthy and r.error is None and len(r.unreadable) == len(r.removed)
+        if r.fixed:
+            line += f"; FIXED {r.fixed}"
+        healthy = healthy and (r.error is None or r.fixed is not None) and len(r.unreadable) == len(r.removed)
         print(line)
     if not healthy:
-        print("run `mnemo doctor --fix` (with the service stopped) to remove what cannot be read")
+        print(
+            "restore a backup (`mnemo restore`), or run `mnemo doctor --fix` (service stopped) to "
+            "accept the loss and remove what cannot be read"
+        )
     return 0 if healthy else 1
 
 

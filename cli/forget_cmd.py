@@ -2,6 +2,8 @@
 
 Over HTTP, never on the data dir: an embedded (Qdrant Edge) data dir can be open in one process
 only, the running service's; and the service also holds the Redis tasks and threads of the scope.
+`mnemo forget --verify RECEIPT` needs no service: it recomputes a kept receipt's digest from its
+fields as printed.
 """
 
 from __future__ import annotations
@@ -10,14 +12,40 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
 
+from ..memtypes.governance.forget import printed_receipt_digest
+
 EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE = 0, 1, 2
 
 
+def verify_receipt(source: str) -> int:
+    """0 when the receipt's digest is the sha256 of its own fields as printed, 1 when not (or the
+    file is no receipt)."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        receipt = json.loads(text)
+        expected = printed_receipt_digest(receipt)
+        digest = receipt["digest"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"mnemo forget --verify: not a readable receipt: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    if digest != expected:
+        print(f"receipt does NOT verify: digest {digest}, its fields give {expected}", file=sys.stderr)
+        return EXIT_REFUSED
+    removed = len(receipt["memory_ids"]) + len(receipt["task_ids"]) + len(receipt["thread_ids"])
+    print(
+        f"receipt verifies: {removed} id(s) of tenant {receipt['tenant']} at {receipt['at']}, digest {digest}"
+    )
+    return EXIT_OK
+
+
 def run_forget(args: argparse.Namespace) -> int:
+    if args.verify is not None:
+        return verify_receipt(args.verify)
     fields = ("user_id", "agent_id", "thread_id", "namespace")
     scope = {field: value for field in fields if (value := getattr(args, field))}
     body: dict[str, Any] = {"dry_run": args.dry_run}
@@ -43,6 +71,9 @@ def run_forget(args: argparse.Namespace) -> int:
         detail = f" ({counts})" if counts else ""
         print(f"{verb} {receipt['removed']} item(s){detail} of tenant {receipt['tenant']}")
         print(f"receipt digest {receipt['digest']} at {receipt['at']} (keep it: --json prints the ids)")
+        if receipt.get("erased") is not None:
+            erasure = ", ".join(f"{store} {outcome}" for store, outcome in receipt.get("erasure", {}).items())
+            print(f"erased from the data dir's files: {'yes' if receipt['erased'] else 'no'} ({erasure})")
     return EXIT_OK
 
 
@@ -62,6 +93,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--id", dest="ids", action="append", help="a memory id (repeatable), instead of a scope"
     )
     forget.add_argument("--dry-run", action="store_true", help="report what would be removed, remove nothing")
-    forget.add_argument("--timeout", type=float, default=60.0, help="seconds (default 60)")
+    # A forget rewrites the affected stores' files before it answers (~1 min at 100k memories).
+    forget.add_argument("--timeout", type=float, default=600.0, help="seconds (default 600)")
     forget.add_argument("--json", action="store_true", help="print the whole receipt as JSON")
+    forget.add_argument(
+        "--verify",
+        metavar="RECEIPT",
+        help="check a kept receipt (its --json output, a file or - for stdin): its digest must be the "
+        "sha256 of its own fields; no service needed",
+    )
     forget.set_defaults(func=run_forget)

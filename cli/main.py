@@ -72,11 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=_serve)
     # Here, not at the top: `mnemo hook` stays light.
-    from . import doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, transfer_cmd
+    from . import backup_cmd, doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, transfer_cmd
 
     ingest_cmd.add_parser(sub)
     transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
     doctor_cmd.add_parser(sub)  # repair a stopped embedded store
+    backup_cmd.add_parsers(sub)  # online backup of a running service, restore into a new data dir
     forget_cmd.add_parser(sub)  # per-subject forget through the running service
     distill = sub.add_parser("distill", help="distill a fast static embedding model from the packaged MiniLM")
     distill.add_argument("--out", required=True, help="directory to write the model to")
@@ -93,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hook"]:  # on every prompt of an agent: skip building the whole parser
-        from .hooks.command import main as hook_main
+        from mnemo_hook.command import main as hook_main
 
         return hook_main(argv[1:])
     args = build_parser().parse_args(argv)

@@ -35,7 +35,6 @@ def entry(
     tenant: str,
     action: HistoryAction,
     *,
-    content_hash: str | None = None,
     changed: Sequence[str] = (),
     reason: str | None = None,
     receipt: str | None = None,
@@ -46,7 +45,6 @@ def entry(
         tenant=tenant,
         agent=acting_agent.get(),
         changed=list(changed),
-        content_hash=content_hash,
         reason=reason,
         receipt=receipt,
     )
@@ -104,13 +102,7 @@ class ChangeHistory:
 
     async def record_restore(self, tenant: str, record: MemoryRecord, reason: str | None = None) -> None:
         """A superseded memory made current again (`POST /v1/memories/{id}/restore`)."""
-        restored = entry(
-            tenant,
-            HistoryAction.RESTORED,
-            content_hash=record.content_hash,
-            changed=["superseded_by"],
-            reason=reason,
-        )
+        restored = entry(tenant, HistoryAction.RESTORED, changed=["superseded_by"], reason=reason)
         await self.record(tenant, [(record.id, restored)])
 
 
@@ -120,7 +112,7 @@ def _write_entry(
     payload = record.to_payload()
     action = HistoryAction.CREATED if old is None else HistoryAction.UPDATED
     changed = changed_fields(old, payload)
-    return record.id, entry(tenant, action, content_hash=record.content_hash, changed=changed, reason=reason)
+    return record.id, entry(tenant, action, changed=changed, reason=reason)
 
 
 def _parse(memory_id: str, document: dict[str, Any]) -> MemoryHistory:

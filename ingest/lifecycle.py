@@ -4,12 +4,13 @@ and every memory returned by a retrieval has its access recorded (off the hot pa
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from ..memtypes.errors import Conflict
+from ..memtypes.errors import Conflict, TypeUnavailable
 from ..memtypes.governance.history import HistoryAction
 from ..memtypes.ports import VectorIndex
 from ..memtypes.records import MemoryRecord, utcnow
@@ -18,6 +19,7 @@ from ..memtypes.types import SPECS, MemoryType, names, types_where
 from .history import entry
 from .pipeline import MemoryWriter
 
+log = logging.getLogger("mnemo.lifecycle")
 # Memories per step of the access-count flush (one read, then the writes, each call short: Qdrant
 # Edge holds the GIL for a whole call), and the pause after a step, as a multiple of its duration.
 _FLUSH_CHUNK = 64
@@ -133,21 +135,36 @@ class AccessLog:
         # Setting two fields leaves the rest of a payload alone; the one race left (a re-write of
         # the same memory between this read and this update) can lose a count, never content.
         for (tenant, memory_type), counts in pending.items():
-            stamp = last_seen[(tenant, memory_type)].isoformat()
-            ids = list(counts)
-            for i in range(0, len(ids), _FLUSH_CHUNK):
-                started = time.perf_counter()
-                updates: dict[str, dict[str, object]] = {
-                    point.id: {
-                        "access_count": int(point.payload.get("access_count", 0)) + counts[point.id],
-                        "last_accessed_at": stamp,
-                    }
-                    for point in await self.index.get(memory_type, ids[i : i + _FLUSH_CHUNK])
-                    if point.payload.get("tenant") == tenant
+            try:
+                updated += await self._flush_type(tenant, memory_type, counts, last_seen, paced)
+            except TypeUnavailable as exc:  # that type's store is held (issue 39): statistics only
+                log.warning("access counts of %s not written: %s", memory_type.value, exc.detail)
+        return updated
+
+    async def _flush_type(
+        self,
+        tenant: str,
+        memory_type: MemoryType,
+        counts: Mapping[str, int],
+        last_seen: Mapping[tuple[str, MemoryType], datetime],
+        paced: bool,
+    ) -> int:
+        updated = 0
+        stamp = last_seen[(tenant, memory_type)].isoformat()
+        ids = list(counts)
+        for i in range(0, len(ids), _FLUSH_CHUNK):
+            started = time.perf_counter()
+            updates: dict[str, dict[str, object]] = {
+                point.id: {
+                    "access_count": int(point.payload.get("access_count", 0)) + counts[point.id],
+                    "last_accessed_at": stamp,
                 }
-                # Statistics are not worth an fsync.
-                await self.index.set_payloads(memory_type, updates, durable=False)
-                updated += len(updates)
-                if paced:
-                    await asyncio.sleep((time.perf_counter() - started) * _PACE)
+                for point in await self.index.get(memory_type, ids[i : i + _FLUSH_CHUNK])
+                if point.payload.get("tenant") == tenant
+            }
+            # Statistics are not worth an fsync.
+            await self.index.set_payloads(memory_type, updates, durable=False)
+            updated += len(updates)
+            if paced:
+                await asyncio.sleep((time.perf_counter() - started) * _PACE)
         return updated

@@ -8,15 +8,18 @@ is written *before* Redis changes, under the task's lock: if the write fails, no
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..memtypes.errors import FieldProblem, InvalidInput, LockTimeout
+from ..memtypes.errors import FieldProblem, InvalidInput, LockTimeout, MnemoError, UnreadableTask
 from ..memtypes.ports import Locks, Tokenizers, WorkingStore
 from ..memtypes.records import MemoryIn, Scope, normalize_content, utcnow
 from ..memtypes.rendering import memory_line
@@ -29,6 +32,7 @@ from ..memtypes.working import (
     WorkingItemIn,
     WorkingState,
     WorkingView,
+    archived_metadata,
     check_task_id,
 )
 from .pipeline import MemoryWriter, WriteOptions
@@ -36,6 +40,7 @@ from .pipeline import MemoryWriter, WriteOptions
 log = logging.getLogger("mnemo.working")
 LOCK_RESOURCE = SCRATCHPAD_TYPE.value  # a task's lock guards its live working memory
 GIST_CHARS = 160
+RAW_PART_CHARS = 30_000  # an unreadable task's text is archived in parts that fit a record's content
 MAX_SUMMARY_ITEMS = 50
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
@@ -50,6 +55,11 @@ class WorkingConfig(BaseModel):
     ttl_s: float = Field(default=300.0, gt=0.0, description="idle time after which a task is archived")
     sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
     sweep_batch: int = Field(default=100, ge=1)
+    # A task the sweeper fails to archive is quarantined: retried after sweep_interval_s doubling per
+    # failure up to this, while the others are swept (issue 39.5).
+    sweep_retry_max_s: float = Field(
+        default=3600.0, gt=0.0, description="longest wait before a quarantined task is retried"
+    )
     # Replication to Redis replicas is asynchronous; these make a write wait for it (README: "What a
     # failover can lose"). Not the service's own guarantee: Redis's `WAIT`, on the write's connection.
     ack_replicas: int = Field(
@@ -65,6 +75,60 @@ class WorkingConfig(BaseModel):
         le=10_000,
         description="how long a write waits for those acknowledgements (WAIT's timeout; 0 would be forever)",
     )
+
+
+@dataclass
+class SweepReport:
+    """One pass of the sweeper: tasks archived, tasks that failed (quarantined, retried later), and
+    every task in quarantine after the pass (any tenant's)."""
+
+    archived: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    quarantined: int = 0
+
+
+def retry_delay_s(failures: int, interval_s: float, max_s: float) -> float:
+    """Backoff of a quarantined task: the sweep interval, doubled per failure, capped."""
+    return min(interval_s * 2 ** min(failures, 32), max_s)
+
+
+def archive_record(task_id: str, item: WorkingItem, reason: str, scope: Scope) -> MemoryIn:
+    """An item's archive record. An item stored before the door checked its metadata in the archive's
+    shape may not fit it: its metadata is then kept as JSON text, never dropped."""
+    fields = {
+        "type": SCRATCHPAD_TYPE,
+        "content": item.content,
+        "id": f"wm:{task_id}:{item.id}",
+        "occurred_at": item.created_at.isoformat(),
+        "importance": item.priority / MAX_PRIORITY,
+        "task_id": task_id,
+        "scope": scope.model_dump(exclude_none=True),
+    }
+    metadata = archived_metadata(reason, item.priority, item.seq, item.metadata)
+    try:
+        return MemoryIn.model_validate({**fields, "metadata": metadata})
+    except ValidationError:
+        as_text = {**metadata, "item": None, "item_json": json.dumps(item.metadata, default=str)}
+        return MemoryIn.model_validate({**fields, "metadata": as_text})
+
+
+def raw_archive_records(task_id: str, raw: str, cleared_at: datetime) -> list[MemoryIn]:
+    """An unreadable task's stored text, archived as it is (in parts that fit a record): a forced
+    clear drops a task from Redis only once all of it is in the archive."""
+    parts = [raw[i : i + RAW_PART_CHARS] for i in range(0, len(raw), RAW_PART_CHARS)] or [""]
+    return [
+        MemoryIn.model_validate(
+            {
+                "type": SCRATCHPAD_TYPE,
+                "content": part if part.strip() else "(empty)",
+                "id": f"wm-raw:{task_id}:{n}",
+                "occurred_at": cleared_at.isoformat(),
+                "task_id": task_id,
+                "metadata": {"reason": "unreadable", "part": n, "parts": len(parts)},
+            }
+        )
+        for n, part in enumerate(parts, start=1)
+    ]
 
 
 def choose_evictions(items: Sequence[WorkingItem], max_tokens: int) -> list[WorkingItem]:
@@ -195,13 +259,26 @@ class WorkingMemory:
             expires_at=state.expires_at if state and items else None,
         )
 
-    async def clear(self, tenant: str, task_id: str) -> ClearResult:
-        """Archive every item with `cleared_at`, then delete the task from Redis."""
+    async def clear(self, tenant: str, task_id: str, force: bool = False) -> ClearResult:
+        """Archive every item with `cleared_at`, then delete the task from Redis. `force`: a task
+        whose stored state cannot be read is archived as raw text (never dropped unarchived)."""
         check_task_id(task_id)
         async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
             now = utcnow()
-            state = await self.store.load(tenant, task_id)
             archived = 0
+            try:
+                state = await self.store.load(tenant, task_id)
+            except UnreadableTask:
+                raw = await self.store.raw(tenant, task_id) if force else None
+                if raw is None:
+                    raise
+                records = raw_archive_records(task_id, raw, now)
+                options = WriteOptions(prefilter=False, dedup=False, cleared_at=now)
+                await self.writer.write(tenant, records, options)
+                log.warning(
+                    "forced clear: unreadable task %r of tenant %r archived as raw text", task_id, tenant
+                )
+                state, archived = None, len(records)
             if state is not None and state.items:
                 expired = state.expired(now)
                 when = state.expires_at if expired else now
@@ -209,26 +286,61 @@ class WorkingMemory:
                 await self._archive(tenant, task_id, state.items, reason, when, state.scope)
                 archived = len(state.items)
             replication = await self.store.delete(tenant, task_id)
+            await self.store.release(tenant, task_id)  # if the sweeper had quarantined it
         return ClearResult(task_id=task_id, archived=archived, replication=replication)
 
-    async def sweep(self, now: datetime | None = None) -> int:
-        """Archive and delete tasks whose TTL ran out; the number of tasks archived."""
+    async def sweep(self, now: datetime | None = None) -> SweepReport:
+        """Archive and delete tasks whose TTL ran out. Each task on its own: one that fails is
+        logged by id and quarantined (due again after a backoff, kept alive meanwhile) and the pass
+        goes on with the others, whoever's they are."""
         now = now or utcnow()
-        swept = 0
+        report = SweepReport()
+        quarantined = await self.store.quarantined()
         for tenant, task_id in await self.store.due(now, self.config.sweep_batch):
             try:
-                async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
-                    state = await self.store.load(tenant, task_id)
-                    if state is not None and not state.expired(now):
-                        continue  # written to since it was listed; its new expiry is scheduled
-                    if state is not None and state.items:
-                        when = state.expires_at
-                        await self._archive(tenant, task_id, state.items, "expired", when, state.scope)
-                        swept += 1
-                    await self.store.delete(tenant, task_id)
+                if await self._sweep_task(tenant, task_id, now):
+                    report.archived += 1
             except LockTimeout:
                 continue  # busy: someone is writing to it, so it is not idle; the next pass sees
-        return swept
+            except Exception as exc:
+                failures = quarantined.get((tenant, task_id), 0) + 1
+                delay = retry_delay_s(failures, self.config.sweep_interval_s, self.config.sweep_retry_max_s)
+                # Redis itself failing: the task stays due, the next pass retries it.
+                with contextlib.suppress(MnemoError):
+                    await self.store.defer(tenant, task_id, now + timedelta(seconds=delay))
+                level = logging.WARNING if isinstance(exc, MnemoError) else logging.ERROR
+                log.log(
+                    level,
+                    "working-memory task %r of tenant %r could not be archived (failure %d: %s: %s); "
+                    "quarantined, retried in %.0f s",
+                    task_id,
+                    tenant,
+                    failures,
+                    type(exc).__name__,
+                    getattr(exc, "detail", None) or exc,
+                    delay,
+                    exc_info=level == logging.ERROR,
+                )
+                report.failed.append((tenant, task_id))
+            else:
+                if (tenant, task_id) in quarantined:
+                    await self.store.release(tenant, task_id)
+                    log.info("working-memory task %r of tenant %r left quarantine", task_id, tenant)
+        report.quarantined = len(await self.store.quarantined())
+        return report
+
+    async def _sweep_task(self, tenant: str, task_id: str, now: datetime) -> bool:
+        """Archive one due task (under its lock) and drop it; whether it held items to archive."""
+        async with self.locks.hold(tenant, LOCK_RESOURCE, task_id):
+            state = await self.store.load(tenant, task_id)
+            if state is not None and not state.expired(now):
+                return False  # written to since it was listed; its new expiry is scheduled
+            archived = False
+            if state is not None and state.items:
+                await self._archive(tenant, task_id, state.items, "expired", state.expires_at, state.scope)
+                archived = True
+            await self.store.delete(tenant, task_id)
+            return archived
 
     async def _current(self, tenant: str, task_id: str, now: datetime) -> WorkingState:
         """The task's live state (under its lock). An expired one not yet swept is archived first."""
@@ -269,21 +381,7 @@ class WorkingMemory:
         scope: Scope,
         also: Sequence[MemoryIn] = (),
     ) -> None:
-        archived = [
-            MemoryIn.model_validate(
-                {
-                    "type": SCRATCHPAD_TYPE,
-                    "content": i.content,
-                    "id": f"wm:{task_id}:{i.id}",
-                    "occurred_at": i.created_at.isoformat(),
-                    "importance": i.priority / MAX_PRIORITY,
-                    "task_id": task_id,
-                    "scope": scope.model_dump(exclude_none=True),
-                    "metadata": {"reason": reason, "priority": i.priority, "seq": i.seq, "item": i.metadata},
-                }
-            )
-            for i in items
-        ]
+        archived = [archive_record(task_id, i, reason, scope) for i in items]
         # An archive keeps everything as it was: no pre-filter dropping short notes, no merging.
         options = WriteOptions(prefilter=False, dedup=False, cleared_at=cleared_at)
         await self.writer.write(tenant, [*archived, *also], options)

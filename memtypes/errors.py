@@ -49,6 +49,13 @@ class LockTimeout(Conflict):
     retry_after_s = 1
 
 
+class UnreadableTask(Conflict):
+    """A working-memory task whose stored state cannot be read back (written by hand, or by another
+    version): it is kept as it is until a forced clear archives its raw text."""
+
+    code = "unreadable_task"
+
+
 class RateLimited(MnemoError):
     """The tenant has used up its request allowance; `retry_after_s` says when the next one fits."""
 
@@ -72,6 +79,16 @@ class Unavailable(MnemoError):
 
     def __post_init__(self) -> None:
         Exception.__init__(self, self.detail)
+
+
+@dataclass
+class TypeUnavailable(Unavailable):
+    """One memory type's store cannot serve (an engine error being recovered, damage found at start);
+    the other types serve on. `memory_type`: the type's value."""
+
+    memory_type: str = ""
+
+    code = "type_unavailable"
 
 
 class Forbidden(MnemoError):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from .queries import (
@@ -23,6 +24,21 @@ from .types import MemoryType
 from .working import Replication, WorkingState
 
 
+class Availability(StrEnum):
+    """How far one memory type's store can serve: the one state `/ready`, `/metrics`, writes and
+    retrieval read (backends/qdrant_edge/health.py keeps it for Qdrant Edge)."""
+
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"  # reads serve what can be read; writes are refused (503)
+    UNAVAILABLE = "unavailable"  # reads and writes are refused (503) until recovered or repaired
+
+
+@dataclass(frozen=True)
+class TypeAvailability:
+    state: Availability = Availability.HEALTHY
+    reason: str | None = None  # what happened, for /ready and the 503's detail (never memory contents)
+
+
 @dataclass(frozen=True)
 class IndexHealth:
     """What `/ready` says of the vector store."""
@@ -30,6 +46,8 @@ class IndexHealth:
     ready: bool
     backend: str  # "qdrant" (a server, or qdrant-client's local mode) or "qdrant_edge" (embedded)
     breaker: str | None = None  # the state of the circuit breaker its calls go through, if any
+    # Each type's store that is not healthy, by type value (a healthy one is left out).
+    types: Mapping[str, TypeAvailability] = field(default_factory=dict)
 
 
 class IndexMaintenance(Protocol):
@@ -46,6 +64,11 @@ class IndexMaintenance(Protocol):
     async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
         """Start building, off the serving path, the index of every type with at least this many
         unindexed vectors; answers the types started. Serving goes on meanwhile."""
+        ...
+
+    async def erase_deleted(self, memory_types: Sequence[MemoryType]) -> str:
+        """Rewrite the files of these types' collections without the points deleted from them (a
+        forget's text must not stay in a log or a page): "erased" once done, or "failed"."""
         ...
 
 
@@ -185,7 +208,13 @@ class Locks(Protocol):
 class WorkingStore(Protocol):
     """Live working memory, one state per (tenant, task). Callers hold the task's lock to change it."""
 
-    async def load(self, tenant: str, task_id: str) -> WorkingState | None: ...
+    async def load(self, tenant: str, task_id: str) -> WorkingState | None:
+        """The task's state; UnreadableTask when what is stored cannot be read back."""
+        ...
+
+    async def raw(self, tenant: str, task_id: str) -> str | None:
+        """The stored state as text, readable or not (a forced clear archives it as it is)."""
+        ...
 
     async def save(self, tenant: str, task_id: str, state: WorkingState) -> Replication | None:
         """Store the state and schedule its expiry at `state.expires_at`; how many replicas
@@ -200,6 +229,19 @@ class WorkingStore(Protocol):
 
     async def due(self, now: datetime, limit: int) -> list[tuple[str, str]]:
         """(tenant, task_id) pairs whose expiry time has passed, oldest first."""
+        ...
+
+    async def defer(self, tenant: str, task_id: str, until: datetime) -> int:
+        """Quarantine a task the sweeper failed to archive: due again at `until`, kept until then;
+        its failures so far."""
+        ...
+
+    async def release(self, tenant: str, task_id: str) -> None:
+        """Take a task out of quarantine."""
+        ...
+
+    async def quarantined(self) -> dict[tuple[str, str], int]:
+        """Every quarantined (tenant, task_id) and its failures so far."""
         ...
 
 

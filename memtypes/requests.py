@@ -107,6 +107,14 @@ class RetrieveRequest(BaseModel):
         default=None, ge=1, le=MAX_BUDGET_TOKENS, description="the working memory's own budget"
     )
     ranking: RankingOptions | None = None
+    min_confidence: JsonFloat | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="pack only ranked memories at least this likely to be relevant (their `confidence`): "
+        "none when nothing is; the task's working memory is kept. `metadata.top_confidence` says how "
+        "close the best came",
+    )
     # Agent bindings (MNEMO_CONFIG): the agent's memory resources, keyed by `context`, replace `scope`.
     agent: AgentName | None = Field(default=None, description="read the memories this agent binds")
     context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
@@ -125,6 +133,12 @@ class RetrievedMemory(BaseModel):
     type: MemoryType
     content: str
     score: float
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="the estimated probability that this memory is relevant to the query (calibrated on "
+        "judged questions); 1 for the task's working memory, which is kept whole, not ranked",
+    )
     tokens: int
     occurred_at: str | None = None
     explain: dict[str, Any] | None = None
@@ -170,6 +184,13 @@ class RetrieveMetadata(BaseModel):
     trimmed_count: int
     degraded: list[str] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    top_confidence: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="the best ranked memory's confidence, returned or not (0: nothing was found); "
+        "low when the memory likely holds nothing that answers the query",
+    )
 
 
 class RetrieveResponse(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .agents.bindings import AgentContext, AgentName
 from .errors import FieldProblem, InvalidInput
 from .jsontypes import JsonInt
+from .limits import INT64_MAX, MAX_METADATA_DEPTH, metadata_problem
 from .records import MAX_CONTENT_CHARS, NonBlankStr, Scope, check_json_size
 
 # Task ids are caller-chosen and end up in Redis keys and URL path segments: a strict alphabet (no
@@ -20,6 +21,14 @@ _TASK_ID = re.compile(TASK_ID_PATTERN)
 # Smaller than a memory's metadata cap: the archived record wraps it with a few fields of its own.
 MAX_WORKING_METADATA_JSON_CHARS = 8_000
 MIN_PRIORITY, MAX_PRIORITY, DEFAULT_PRIORITY = 0, 10, 5
+# Why an item leaves working memory; its archive record says which.
+ARCHIVE_REASONS = ("evicted", "cleared", "expired")
+
+
+def archived_metadata(reason: str, priority: int, seq: int, item: Any) -> dict[str, Any]:
+    """The metadata of an item's archive record: the item's own one level down, beside ours. The
+    door checks an item's metadata in this very shape, so an accepted item can always be archived."""
+    return {"reason": reason, "priority": priority, "seq": seq, "item": item}
 
 
 def check_task_id(task_id: str, field: str = "task_id") -> str:
@@ -55,7 +64,17 @@ class WorkingItemIn(BaseModel):
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return check_json_size(value, MAX_WORKING_METADATA_JSON_CHARS)
+        check_json_size(value, MAX_WORKING_METADATA_JSON_CHARS)
+        # Checked as its archive record will hold it (the largest of our own fields), so that an item
+        # accepted here is never one the archive refuses: it would stick in Redis, unarchivable.
+        if (
+            problem := metadata_problem(archived_metadata("expired", MAX_PRIORITY, INT64_MAX, value))
+        ) is not None:
+            raise ValueError(
+                f"cannot be archived: {problem} once its archive record wraps it one level down "
+                f"(working-memory metadata nests at most {MAX_METADATA_DEPTH - 1} levels)"
+            )
+        return value
 
 
 class WorkingItem(BaseModel):

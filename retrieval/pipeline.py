@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
+from ..memtypes.errors import TypeUnavailable
 from ..memtypes.models import MODEL_REGISTRY, ModelSpec
 from ..memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -67,7 +68,30 @@ class Retriever:
         request: RetrieveRequest,
         namespaces: Mapping[MemoryType, tuple[str, ...]] | None = None,
     ) -> RetrieveResponse:
-        """`namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
+        """`namespaces` (from an agent's bindings) confines each type to the namespaces holding it.
+        A type whose store is unavailable (`TypeUnavailable`) is left out and named in
+        `metadata.degraded`; the others are served (a request for that type alone gets the 503)."""
+        skipped: list[str] = []
+        while True:
+            try:
+                response = await self._retrieve(tenant, request, namespaces)
+            except TypeUnavailable as exc:
+                left = [t for t in request.types if t.value != exc.memory_type]
+                if not left or len(left) == len(request.types):
+                    raise
+                skipped.append(exc.memory_type)
+                allocation = {k: v for k, v in (request.allocation or {}).items() if k != exc.memory_type}
+                request = request.model_copy(update={"types": left, "allocation": allocation or None})
+                continue
+            response.metadata.degraded = [*skipped, *response.metadata.degraded]
+            return response
+
+    async def _retrieve(
+        self,
+        tenant: str,
+        request: RetrieveRequest,
+        namespaces: Mapping[MemoryType, tuple[str, ...]] | None,
+    ) -> RetrieveResponse:
         config = self.config
         plan = plan_retrieval(
             tenant, request, namespaces, config, self.tokenizers.default, self.models, self.sparse

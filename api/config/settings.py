@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         default=None,
         description="comma-separated `key:tenant` pairs; unset = single-tenant mode on 127.0.0.1 only",
     )
+    admin_key: SecretStr | None = Field(
+        default=None,
+        description="bearer key of the admin calls (online backup, /v1/admin/…) when API keys are set; "
+        "in single-tenant mode they need none",
+    )
     collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
     default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
@@ -147,11 +152,25 @@ class Settings(BaseSettings):
     tenant_queue_s: float = Field(
         default=5.0, ge=0.0, le=120.0, description="longest wait for a tenant's slot, then 429"
     )
+    # The CPU scheduler in front of retrievals and memory writes (api/guards/scheduler.py).
+    cpu_slots: int = Field(
+        default=0, ge=0, le=1_024, description="heavy requests running at once; 0 = the usable cores"
+    )
+    cpu_queue_per_tenant: int = Field(
+        default=64, ge=1, le=100_000, description="a tenant's heavy requests waiting for a slot, then 429"
+    )
     embed_chars_per_s: float = Field(
         default=500_000.0, gt=0.0, description="characters a tenant's writes may embed per second"
     )
     embed_chars_burst: int = Field(
         default=8_000_000, ge=1_000, description="the most one request (or a burst) may embed"
+    )
+    # `GET /mcp` event streams (api/mcp/streams.py)
+    mcp_streams_per_tenant: int = Field(
+        default=4, ge=1, le=10_000, description="a tenant's open `GET /mcp` event streams; one more is a 429"
+    )
+    mcp_stream_idle_s: float = Field(
+        default=300.0, gt=0.0, le=86_400.0, description="idle `GET /mcp` streams close after this"
     )
 
     @model_validator(mode="before")

@@ -47,3 +47,14 @@ class KeyRing:
         if tenant is None:
             raise Unauthorized("unknown API key")
         return tenant
+
+
+def is_admin(keys: KeyRing, admin_key: str | None, authorization: str | None) -> bool:
+    """Admin calls (a backup holds every tenant's data): open in single-tenant mode, as every call
+    is; with API keys, only to the bearer of `MNEMO_ADMIN_KEY` (none set: nobody)."""
+    if keys.single_tenant:
+        return True
+    scheme, _, token = (authorization or "").partition(" ")
+    if admin_key is None or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(_digest(token.strip()), _digest(admin_key))

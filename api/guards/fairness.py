@@ -33,6 +33,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ...memtypes.errors import FieldProblem, InvalidInput, MnemoError, RateLimited
 from ..config.settings import Settings
+from .scheduler import FairScheduler, usable_cores
 
 # The expensive routes, each its own lane: a tenant's big batch write does not hold up its retrievals.
 HEAVY_ROUTES = {
@@ -118,6 +119,7 @@ class Fairness:
     requests: TenantConcurrency
     heavy: dict[str, TenantConcurrency]  # lane (HEAVY_ROUTES) → its bound
     embed: EmbedBudget
+    cpu: FairScheduler  # the heavy routes' CPU slots, shared fairly between tenants
 
 
 class FairShare(ASGIMiddleware):
@@ -143,12 +145,25 @@ class FairShare(ASGIMiddleware):
             if heavy is not None:
                 await heavy.acquire(tenant, str(lane))
             try:
-                await next_app(scope, receive, send)
+                if heavy is None:
+                    await next_app(scope, receive, send)
+                else:
+                    await _on_cpu(fairness.cpu, tenant, next_app, scope, receive, send)
             finally:
                 if heavy is not None:
                     heavy.release(tenant)
         finally:
             fairness.requests.release(tenant)
+
+
+async def _on_cpu(
+    cpu: FairScheduler, tenant: str, next_app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> None:
+    await cpu.acquire(tenant)
+    try:
+        await next_app(scope, receive, send)
+    finally:
+        cpu.release(tenant)
 
 
 def _tenant(app: Litestar, scope: Scope) -> str | None:
@@ -178,4 +193,5 @@ def open_fairness(settings: Settings) -> Fairness:
         requests=TenantConcurrency(settings.tenant_concurrency, queue_s),
         heavy={lane: TenantConcurrency(bound, queue_s) for lane, bound in bounds.items()},
         embed=EmbedBudget(settings.embed_chars_per_s, settings.embed_chars_burst),
+        cpu=FairScheduler(settings.cpu_slots or usable_cores(), settings.cpu_queue_per_tenant, queue_s),
     )

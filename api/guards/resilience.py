@@ -113,6 +113,11 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
         }
         if health.breaker is not None:
             vectors["breaker"] = health.breaker
+        if health.types:  # a type's store unavailable holds the service out of rotation; degraded not
+            types = health.types
+            vectors["types"] = {t: {"state": a.state.value, "reason": a.reason} for t, a in types.items()}
+            vectors["ready"] = health.ready and all(a.state != "unavailable" for a in types.values())
+            vectors["status"] = "up" if vectors["ready"] else "down"
         redis_up = bool(redis.pop("up"))
         deps = {
             "vectors": vectors,
@@ -128,5 +133,5 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
     checks = {name: bool(dep["ready"]) for name, dep in deps.items()}
     if not (checks["vectors"] and checks["embedder"]):
         return 503, {"status": "not ready", "checks": checks, "dependencies": deps}
-    status = "ready" if checks["redis"] else "degraded"
+    status = "ready" if checks["redis"] and "types" not in deps["vectors"] else "degraded"
     return 200, {"status": status, "checks": checks, "dependencies": deps}

@@ -25,8 +25,9 @@ from ..guards.request_context import RequestContextMiddleware
 from ..guards.request_gate import LastResort, Liveness, RequestGate
 from ..guards.resilience import InflightWrites, TrackWrites
 from ..mcp.http import McpEndpoint
+from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
-from . import governance_routes, routes, thread_routes, working_routes
+from . import admin_routes, governance_routes, routes, thread_routes, working_routes
 from .metrics import (
     MetricsController,
     MnemoMetrics,
@@ -72,7 +73,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     settings = settings or Settings()
     bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
-    mcp = McpEndpoint(settings.single_tenant, require_tenant)  # /mcp: the MCP tools over streamable HTTP
+    # /mcp: the MCP tools over streamable HTTP; its event streams bounded per tenant
+    streams = StreamLimits(settings.mcp_streams_per_tenant, settings.mcp_stream_idle_s)
+    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         for engine, breaker in app.state.services.breakers.items():
             metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
+        app.state.services.on_sweep = metrics.record_sweep
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
@@ -126,6 +130,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             governance_routes.search,  # issue 40: the explorer's search box
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
+            admin_routes.create_backup,  # issue 39.6: online backup (`mnemo backup`)
+            admin_routes.backup_file,
+            admin_routes.drop_backup,
         ],
         dependencies=providers(),  # a handler asks for what it uses: `tenant`, `catalog`, …
         plugins=[RequestBodies()],  # request bodies validated apart from the dependencies

@@ -13,7 +13,7 @@ current app's metrics; engines report through their circuit breakers' listeners.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -35,12 +35,15 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from ...backends.circuit import state_name
+from ...ingest.working import SweepReport
 from ...memtypes.errors import Unavailable
 from ...memtypes.requests import RetrieveResponse
+from ...memtypes.types import MemoryType
 from ...memtypes.working import AppendResult
 from .routes import WriteResponse
 
 PREFIX = "mnemo"
+_TYPE_STATE_LEVEL = {"healthy": 0, "degraded": 1, "unavailable": 2}
 # Stage latencies are milliseconds to tens of milliseconds; request latencies reach seconds.
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 # Labels take values from these sets only (anything else is `other`): label cardinality stays bounded
@@ -113,10 +116,28 @@ class MnemoMetrics:
             "Working-memory items evicted to stay under a task's token limit",
             registry=r,
         )
+        self.sweep_failures = Counter(
+            f"{PREFIX}_working_sweep_failures",
+            "Expired working-memory tasks the sweeper failed to archive (each quarantined, retried later)",
+            registry=r,
+        )
+        self.sweep_quarantined = Gauge(
+            f"{PREFIX}_working_quarantined_tasks",
+            "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
+            registry=r,
+            multiprocess_mode="max",
+        )
         self.breaker_state = Gauge(
             f"{PREFIX}_circuit_breaker_state",
             "Circuit breaker state per engine: 0 closed, 1 half-open, 2 open",
             ["engine"],
+            registry=r,
+            multiprocess_mode="max",
+        )
+        self.type_state = Gauge(
+            f"{PREFIX}_memory_type_state",
+            "Each memory type's store: 0 healthy, 1 degraded, 2 unavailable (reason in /ready)",
+            ["memory_type"],
             registry=r,
             multiprocess_mode="max",
         )
@@ -154,6 +175,10 @@ class MnemoMetrics:
     def record_working_append(self, result: AppendResult) -> None:
         self.working_evictions.inc(len(result.evicted))
 
+    def record_sweep(self, report: SweepReport) -> None:
+        self.sweep_failures.inc(len(report.failed))
+        self.sweep_quarantined.set(report.quarantined)
+
     def record_response(self, content: object) -> None:
         """Record what a route returned, by its type."""
         if isinstance(content, RetrieveResponse):
@@ -174,6 +199,12 @@ class MnemoMetrics:
         engine = _engine_of(exc)
         if engine is not None and engine not in self._watched:
             self.record_engine_error(engine, exc)
+
+    def set_type_states(self, states: Mapping[str, str]) -> None:
+        """`states`: the state of each type that is not healthy, by type value; the rest are healthy."""
+        for memory_type in MemoryType:
+            level = _TYPE_STATE_LEVEL.get(states.get(memory_type.value, "healthy"), 0)
+            self.type_state.labels(memory_type.value).set(level)
 
     def set_breaker_state(self, engine: str, state: str) -> None:
         self.breaker_state.labels(engine).set(BREAKER_STATES.get(state, 0))
@@ -313,7 +344,12 @@ class MetricsController(PrometheusController):
     schema: it is for the scraper, not for API clients (and is not JSON)."""
 
     @get(include_in_schema=False)
-    async def get(self, metrics: NamedDependency[MnemoMetrics]) -> Response[bytes]:
+    async def get(
+        self, metrics: NamedDependency[MnemoMetrics], services: NamedDependency[Any]
+    ) -> Response[bytes]:
+        if services is not None:  # each type's store state, read at scrape time
+            health = await services.index.health()
+            metrics.set_type_states({t: a.state.value for t, a in health.types.items()})
         registry = metrics.registry
         if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several worker processes: merge their files
             registry = CollectorRegistry()

@@ -149,7 +149,7 @@ async def delete_memory(
     tenant: NamedDependency[str],
 ) -> None:
     record = await catalog.delete(tenant, str(memory_id))
-    deleted = entry(tenant, HistoryAction.DELETED, content_hash=record.content_hash)
+    deleted = entry(tenant, HistoryAction.DELETED)
     await changes.record(tenant, [(record.id, deleted)])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,18 +17,20 @@ from ...backends.llm_reviewer import OpenAICompatibleReviewer
 from ...backends.redis.client import RedisGateway, open_redis
 from ...backends.redis.keys import KeySpace
 from ...backends.redis.locks import RedisLocks
+from ...backends.redis.persistence import rewrite_files
 from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
 from ...backends.tokenizer import TokenizerRegistry
-from ...ingest.forget import Forgetter
+from ...ingest.forget import Eraser, Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.lifecycle import AccessLog, Lifecycle
 from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
-from ...ingest.working import WorkingMemory
+from ...ingest.working import SweepReport, WorkingMemory
 from ...memtypes.errors import Unavailable
 from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
+from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
@@ -64,6 +66,8 @@ class Services:
     forgetter: Forgetter
     # The circuit breakers in front of the engines, by engine: what /metrics follows.
     breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    # Told of each sweeper pass (the app's metrics: failures, quarantine).
+    on_sweep: Callable[[SweepReport], None] | None = field(default=None, repr=False)
     _flusher: asyncio.Task[None] | None = None
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -87,8 +91,11 @@ class Services:
         while True:
             await asyncio.sleep(self.settings.working.sweep_interval_s)
             try:
-                if swept := await self.working.sweep():
-                    log.info("archived %d expired working-memory task(s)", swept)
+                report = await self.working.sweep()
+                if report.archived:
+                    log.info("archived %d expired working-memory task(s)", report.archived)
+                if self.on_sweep is not None:
+                    self.on_sweep(report)
             except Unavailable as exc:
                 log.debug("working-memory sweep skipped: %s", exc.detail)
             except Exception:  # the sweep must never take the service down; try again next round
@@ -272,6 +279,23 @@ async def open_services(
         threads=Threads(thread_store, locks, writer, tokenizers, settings.threads),
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
-        forgetter=Forgetter(index, working_store, thread_store, locks, changes),
+        forgetter=Forgetter(
+            index, working_store, thread_store, locks, changes, _erasers(settings, index, redis)
+        ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
     )
+
+
+def _erasers(settings: Settings, index: VectorIndex, redis: RedisGateway) -> dict[str, Eraser]:
+    """How a forget erases the removed text from each store's files (ingest/forget.py)."""
+    maintenance = index.maintenance()
+
+    async def qdrant(memory_types: Sequence[MemoryType]) -> str:
+        if maintenance is None:  # a Qdrant server's files are its own; qdrant-client's local mode has no way
+            return "not_ours" if settings.qdrant.url else "unsupported"
+        return await maintenance.erase_deleted(memory_types)
+
+    async def redis_files(_: Sequence[MemoryType]) -> str:
+        return await rewrite_files(redis)
+
+    return {"qdrant": qdrant, "redis": redis_files}

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from ...ingest.working import WorkingMemory
 from ...memtypes.agents.resolution import Bindings
@@ -50,6 +50,14 @@ async def read_working(
     responses=WRITE_PROBLEMS,
 )
 async def clear_working(
-    task_id: TaskId, working: NamedDependency[WorkingMemory], tenant: NamedDependency[str]
+    task_id: TaskId,
+    working: NamedDependency[WorkingMemory],
+    tenant: NamedDependency[str],
+    force: Annotated[
+        bool,
+        QueryParameter(
+            description="also clear a task whose stored state cannot be read: its raw text is archived",
+        ),
+    ] = False,
 ) -> ClearResult:
-    return await working.clear(tenant, task_id)
+    return await working.clear(tenant, task_id, force)

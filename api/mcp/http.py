@@ -9,6 +9,7 @@ the key's tenant, validated and rate-limited exactly like the REST call it stand
 Stateless and JSON-answering: no MCP session lives in one process, so `mnemo serve --workers N`
 behind a load balancer serves `/mcp` like any other route. The SDK's session manager has a task
 group that must run for the app's whole life: `lifespan` runs it inside the app's lifespan.
+A `GET /mcp` event stream is bounded per tenant in number and idle time (streams.py).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from mcp.server.mcpserver import Context
 from mcp.server.transport_security import TransportSecuritySettings
 
 from mnemo_client import AsyncMnemo
+from mnemo_client.mcp.tools import build_mcp_server
 
-from .tools import build_mcp_server
+from .streams import StreamLimits, bounded_stream, tenant_of_scope
 
 MCP_PATH = "/mcp"
 # The in-process base URL of the tools' client: a loopback Host, which every Host policy admits.
@@ -39,8 +41,9 @@ _LOOPBACK_HOSTS = TransportSecuritySettings(
 class McpEndpoint:
     """The MCP server of one app: its tools, its session manager, its mount and its lifespan."""
 
-    def __init__(self, single_tenant: bool, authenticate: Guard) -> None:
+    def __init__(self, single_tenant: bool, authenticate: Guard, streams: StreamLimits) -> None:
         self._app: Litestar | None = None
+        self.streams = streams
         self.server = build_mcp_server(self._client_for)
         # A keyless server answers loopback only; the SDK's DNS-rebinding check keeps a web page
         # from reaching it through a hostile name. With keys, the bearer key is the protection.
@@ -62,6 +65,13 @@ class McpEndpoint:
             yield
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("method") == "GET" and self._app is not None:  # an event stream: bounded
+            tenant = tenant_of_scope(scope, self._app.state.services.keys.tenant_for)  # the guard checked it
+            await bounded_stream(self.streams, tenant, self._sdk, scope, receive, send)
+        else:
+            await self._sdk(scope, receive, send)
+
+    async def _sdk(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.manager.handle_request(scope, receive, send)  # type: ignore[arg-type]
 
     @asynccontextmanager

@@ -41,6 +41,7 @@ from qdrant_edge import (
 )
 
 from ...memtypes.types import MemoryType
+from ..children import die_with_parent
 from . import layout as edge_layout
 from .shard_export import export_points
 from .writes import WriteGates
@@ -182,6 +183,7 @@ class ShardRebuild:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
+            preexec_fn=die_with_parent(),
         )
         try:
             _, stderr = await self.child.communicate()

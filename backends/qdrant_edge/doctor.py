@@ -14,7 +14,12 @@ delete reads the old payload to update the payload indexes). The way out, found 
    which takes the old one's place; the old shard is kept beside it (`<shard>.doctor-<time>`), so
    nothing is destroyed, the unreadable records included.
 
-It works on a stopped store: an Edge shard is opened by one process at a time.
+Damage to the store itself is found against each type's manifest (manifest.py): a missing shard
+or segment dir, records missing since the last clean shutdown. `fix` accepts the loss (the manifest
+is rewritten to what is there, or removed when the whole dir is gone) so the type serves again;
+restoring a backup (`mnemo restore`) is the way to get the records back.
+
+It works on a stopped store: a running mnemo holds each shard's lock (layout.py), and doctor takes it.
 """
 
 from __future__ import annotations
@@ -27,15 +32,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qdrant_edge import EdgeShard, Point, ScrollRequest, UpdateOperation
+from qdrant_edge import EdgeShard, Point, UpdateOperation
 
+from ...memtypes.ports import Availability
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import DENSE
 from .index import EdgeVectorIndex
-from .layout import live_shard_dir
+from .layout import base_name, live_shard_dir, lock_shard, unlock_shard
+from .manifest import (
+    all_ids,
+    check_loaded,
+    check_structure,
+    manifest_path,
+    measure,
+    read_manifest,
+    write_manifest,
+)
 
 log = logging.getLogger("mnemo.doctor")
-_BATCH = 256
+_BATCH = 256  # records copied per engine call when rebuilding
 
 
 @dataclass
@@ -46,7 +61,8 @@ class ShardReport:
     removed: list[str] = field(default_factory=list)
     wal_set_aside: Path | None = None
     backup: Path | None = None  # the shard as it was, when it was rebuilt without unreadable records
-    error: str | None = None
+    error: str | None = None  # damage found (the manifest's records or segments missing, …)
+    fixed: str | None = None  # what `--fix` did about `error`
 
 
 def stored_dimension(shard_dir: Path) -> int:
@@ -69,37 +85,6 @@ def _load(index: EdgeVectorIndex, path: Path, report: ShardReport, fix: bool) ->
     report.wal_set_aside = aside
     log.warning("%s: unreadable write-ahead log moved to %s", path.name, aside)
     return index._load_shard(path)
-
-
-def _all_ids(shard: EdgeShard) -> list[str]:
-    ids: list[str] = []
-    offset = None
-    while True:
-        request = ScrollRequest(offset=offset, limit=_BATCH * 4, with_payload=False, with_vector=False)
-        records, offset = shard.scroll(request)
-        ids.extend(str(r.id) for r in records)
-        if offset is None:
-            return ids
-
-
-def _unreadable(shard: EdgeShard, ids: list[str]) -> list[str]:
-    bad: list[str] = []
-    for start in range(0, len(ids), _BATCH):
-        batch = ids[start : start + _BATCH]
-        if _readable(shard, batch):
-            continue
-        for point_id in batch:  # some payload of the batch does not decode: find which, one by one
-            if not _readable(shard, [point_id]):
-                bad.append(point_id)
-    return bad
-
-
-def _readable(shard: EdgeShard, ids: list[str]) -> bool:
-    try:
-        shard.retrieve(list[Any](ids), True, False)
-    except Exception:  # the engine's one exception type: a payload that does not decode
-        return False
-    return True
 
 
 def _rebuild(index: EdgeVectorIndex, shard: EdgeShard, path: Path, ids: list[str], bad: set[str]) -> Path:
@@ -132,27 +117,60 @@ def examine(data_dir: Path, prefix: str, fix: bool = False) -> list[ShardReport]
     for memory_type in MemoryType:
         report = ShardReport(memory_type)
         reports.append(report)
-        path = live_shard_dir(data_dir, prefix, memory_type)
-        if not path.exists():
-            continue
-        index = EdgeVectorIndex(data_dir, prefix, stored_dimension(path))
-        shard = _load(index, path, report, fix)
-        if shard is None:
-            continue
-        ids = _all_ids(shard)
-        report.points = len(ids)
-        report.unreadable = _unreadable(shard, ids)
-        if not (fix and report.unreadable):
-            shard.close()
-            continue
-        report.backup = _rebuild(index, shard, path, ids, set(report.unreadable))
-        report.removed = list(report.unreadable)
-        if report.wal_set_aside is not None:  # it moved with the old shard
-            report.wal_set_aside = report.backup / report.wal_set_aside.name
-        log.warning(
-            "%s: left out %d unreadable record(s); the old shard is kept in %s",
-            path.name,
-            len(report.removed),
-            report.backup,
-        )
+        # A running mnemo holds the lock: loading its shard here would break its next flush.
+        descriptor = lock_shard(data_dir, base_name(prefix, memory_type))
+        try:
+            _examine_type(data_dir, prefix, memory_type, report, fix)
+        finally:
+            unlock_shard(descriptor)
     return reports
+
+
+def _examine_type(
+    data_dir: Path, prefix: str, memory_type: MemoryType, report: ShardReport, fix: bool
+) -> None:
+    path = live_shard_dir(data_dir, prefix, memory_type)
+    manifest = read_manifest(data_dir, prefix, memory_type)
+    structure = check_structure(manifest, path)
+    if structure.state is Availability.UNAVAILABLE:
+        report.error = structure.reason
+        if fix and not path.exists():  # accept the loss: the type starts empty next time
+            manifest_path(data_dir, prefix, memory_type).unlink()
+            report.fixed = "manifest removed: the type starts empty"
+            return
+        if fix:
+            report.fixed = "what the remaining segments hold is accepted"
+    if not path.exists():
+        return
+    index = EdgeVectorIndex(data_dir, prefix, stored_dimension(path))
+    shard = _load(index, path, report, fix)
+    if shard is None:
+        return
+    finding = check_loaded(manifest, shard, path, prefix)
+    ids = all_ids(shard)
+    report.points = len(ids)
+    report.unreadable = list(finding.unreadable)
+    if finding.state is Availability.UNAVAILABLE:
+        report.error = finding.reason
+        if fix:
+            report.fixed = "what the shard holds is accepted"
+    if not (fix and report.unreadable):
+        if fix:  # the manifest says what is there now, clean: the next start compares with it
+            write_manifest(data_dir, prefix, measure(shard, path, prefix, memory_type, clean=True))
+        shard.close()
+        return
+    report.backup = _rebuild(index, shard, path, ids, set(report.unreadable))
+    report.removed = list(report.unreadable)
+    if report.wal_set_aside is not None:  # it moved with the old shard
+        report.wal_set_aside = report.backup / report.wal_set_aside.name
+    rebuilt = index._load_shard(path)
+    try:
+        write_manifest(data_dir, prefix, measure(rebuilt, path, prefix, memory_type, clean=True))
+    finally:
+        rebuilt.close()
+    log.warning(
+        "%s: left out %d unreadable record(s); the old shard is kept in %s",
+        path.name,
+        len(report.removed),
+        report.backup,
+    )

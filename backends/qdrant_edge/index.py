@@ -23,7 +23,6 @@ import json
 import logging
 import math
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from qdrant_edge import (
@@ -56,6 +55,7 @@ from ..qdrant.schema import (
 from . import layout as edge_layout
 from .builder import ShardRebuild
 from .group_flush import GroupFlush, wal_sync
+from .health import ShardRecovery, TypeStates
 from .payload_cache import PayloadCache
 from .reads import EdgeReads, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
@@ -76,21 +76,12 @@ _SCHEMA: dict[IndexKind, PayloadSchemaType | KeywordIndexParams] = {
 }
 
 
-@dataclass(frozen=True)
-class IndexingStatus:
-    points: int
-    indexed_vectors: int
-
-
 def _in_use_by_another_process(exc: Exception) -> bool:
     # Edge reports a held WAL lock as "failed to open WAL …: Can't init WAL: Kind(WouldBlock)".
     return "WouldBlock" in str(exc)
 
 
-_unindexed = unindexed_dense_vectors
-
-
-class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
+class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
     """One Edge shard per memory type under `data_dir`: `<prefix>_<type>`, or the generation of it
     the last rebuild made live (`backends/qdrant_edge/layout.py`)."""
 
@@ -106,6 +97,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         payload_cache: int = 0,
         build_in_child: bool = True,
         warm_on_open: bool = True,
+        verify_on_open: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.
@@ -150,6 +142,11 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         self._unindexed_floor: dict[MemoryType, int] = {}
         self._unindexed_now: dict[MemoryType, int] = {}
         self._closing = False
+        self.states = TypeStates()  # each type's availability (health.py)
+        self.verify_on_open = verify_on_open  # read every payload at open (manifest.py)
+        self.unreadable: dict[MemoryType, frozenset[str]] = {}  # a degraded type's unreadable ids
+        self._recoveries: dict[MemoryType, asyncio.Task[None]] = {}
+        self._lock_fds: dict[MemoryType, int] = {}
 
     def shard_path(self, memory_type: MemoryType) -> Path:
         """The live shard's dir: `<prefix>_<type>`, or the generation its last rebuild recorded."""
@@ -163,9 +160,11 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         shards = await asyncio.to_thread(self._open_all)
         for memory_type in shards:  # another process may have written while the dir was closed
             self.payloads.invalidate(memory_type)
-        self._unindexed_now = await asyncio.to_thread(lambda: {mt: _unindexed(s) for mt, s in shards.items()})
+        self._unindexed_now = await asyncio.to_thread(
+            lambda: {mt: unindexed_dense_vectors(s) for mt, s in shards.items()}
+        )
         self._shards = shards
-        self._optimize_locks = {mt: asyncio.Lock() for mt in shards}
+        self._optimize_locks = {mt: asyncio.Lock() for mt in MemoryType}
         # The shard is looked up at sync time: a rebuild may have swapped it since the write (and
         # flushed the new one whole before it went live).
         self._group_flush = {
@@ -181,16 +180,36 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         shards: dict[MemoryType, EdgeShard] = {}
         try:
             for memory_type in MemoryType:
+                self._lock_type(memory_type)
                 for stale in edge_layout.remove_stale(self.data_dir, self.prefix, memory_type):
                     log.info("removed %s, left by an interrupted or finished index rebuild", stale.name)
-                shards[memory_type] = self._open_shard(self.shard_path(memory_type))
-                if self.warm_on_open:
-                    warm_dense_vectors(shards[memory_type], self.dimension)
+                shard = self._open_checked(memory_type)  # None: damaged, served as unavailable
+                if shard is not None:
+                    shards[memory_type] = shard
+                    if self.warm_on_open:
+                        warm_dense_vectors(shard, self.dimension)
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked
                 shard.close()
+            self._unlock_all()
             raise
         return shards
+
+    def _lock_type(self, memory_type: MemoryType) -> None:
+        try:
+            name = edge_layout.base_name(self.prefix, memory_type)
+            self._lock_fds[memory_type] = edge_layout.lock_shard(self.data_dir, name)
+        except edge_layout.ShardInUse as exc:
+            raise Unavailable(
+                detail=f"the data dir {self.data_dir} is in use by another mnemo process ({exc}); "
+                "stop it or point this one at another dir",
+                dependency="qdrant_edge",
+            ) from exc
+
+    def _unlock_all(self) -> None:
+        for descriptor in self._lock_fds.values():
+            edge_layout.unlock_shard(descriptor)
+        self._lock_fds.clear()
 
     def _open_shard(self, path: Path) -> EdgeShard:
         shard = EdgeShard.create(str(path), self._config) if not path.exists() else self._load_shard(path)
@@ -231,6 +250,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
 
     async def close(self) -> None:
         self._closing = True
+        await self.stop_recoveries()
         for task in self._background.values():
             task.cancel()  # a rebuild stopped half-way leaves the live shard as it was
         await asyncio.gather(*self._background.values(), return_exceptions=True)
@@ -240,19 +260,30 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
             for lock in self._optimize_locks.values():
                 await held.enter_async_context(lock)
             shards, self._shards = self._shards, {}
-        if shards:
-            await asyncio.to_thread(self._close_all, list(shards.values()))
+        try:
+            if shards:
+                await asyncio.to_thread(self._close_all, shards)
+        finally:
+            self._unlock_all()
 
-    @staticmethod
-    def _close_all(shards: list[EdgeShard]) -> None:
-        for shard in shards:
-            shard.flush()
+    def _close_all(self, shards: dict[MemoryType, EdgeShard]) -> None:
+        # One shard failing to flush must not leave the others open (or this one: its WAL holds
+        # what the flush did not persist, and the next load replays it).
+        for memory_type, shard in shards.items():
+            flushed = False
+            try:
+                shard.flush()
+                flushed = True
+            except Exception:
+                log.exception("flushing the %s shard at close failed", memory_type.value)
+            self._note_closed(memory_type, shard, flushed)
             shard.close()
 
     async def ready(self) -> bool:
         return bool(self._shards) and not self._closing
 
     def _shard(self, memory_type: MemoryType) -> EdgeShard:
+        self.states.check_read(memory_type)
         try:
             return self._shards[memory_type]
         except KeyError:
@@ -290,7 +321,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
 
     async def _make_durable(self, memory_type: MemoryType) -> None:
         if self.durable_writes and memory_type in self._group_flush:
-            await self._group_flush[memory_type].after_write()
+            async with self._engine_call(memory_type, "flush"):
+                await self._group_flush[memory_type].after_write()
 
     @staticmethod
     def _upsert(shard: EdgeShard, points: list[VectorPoint]) -> None:
@@ -350,7 +382,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
         it while it swaps the shard: `WriteGates`), and cached payloads of these points are dropped
         before and after it, so no search that overlapped it caches what it read."""
         point_ids = canonical_ids(ids)
-        async with self.writes.writing(memory_type, point_ids):
+        async with self.writes.writing(memory_type, point_ids), self._engine_call(memory_type, "write"):
             self.payloads.invalidate(memory_type, point_ids)
             try:
                 yield
@@ -358,43 +390,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds):
                 self.payloads.invalidate(memory_type, point_ids)
 
     async def health(self) -> IndexHealth:
-        return IndexHealth(await self.ready(), "qdrant_edge")
+        return IndexHealth(await self.ready(), "qdrant_edge", types=self.states.not_healthy())
 
     def maintenance(self) -> IndexMaintenance:
         return self
-
-    async def index_backlog(self) -> int:
-        return sum(s.points - s.indexed_vectors for s in (await self.indexing_status()).values())
-
-    # -- HNSW maintenance ------------------------------------------------------------------------
-
-    async def indexing_status(self) -> dict[MemoryType, IndexingStatus]:
-        """How many vectors each shard holds and how many of them are in an HNSW index."""
-        shards = dict(self._shards)
-        unindexed = await asyncio.to_thread(
-            lambda: {mt: (s.info(), _unindexed(s)) for mt, s in shards.items()}
-        )
-        return {mt: IndexingStatus(i.points_count, i.points_count - u) for mt, (i, u) in unindexed.items()}
-
-    async def optimize(self) -> None:
-        """Build the HNSW index of every shard now (waits for a background run of the same shard)."""
-        for memory_type in list(self._shards):
-            await self._optimize_shard(memory_type)
-
-    async def _optimize_shard(self, memory_type: MemoryType) -> None:
-        async with self._optimize_locks[memory_type]:  # never two optimizations of one shard at once
-            shard = self._shards.get(memory_type)
-            if shard is None:
-                return
-            floor = await asyncio.to_thread(self._optimize_and_measure, shard)
-            self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
-
-    @staticmethod
-    def _optimize_and_measure(shard: EdgeShard) -> int:
-        shard.optimize()
-        return _unindexed(shard)
-
-    def _maybe_optimize(self, memory_type: MemoryType) -> None:
-        growth = self._unindexed_now.get(memory_type, 0) - self._unindexed_floor.get(memory_type, 0)
-        if growth > self.optimize_threshold:
-            self._start_rebuild(memory_type)

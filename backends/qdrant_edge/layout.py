@@ -10,6 +10,7 @@ shard after a swap) is removed by `remove_stale` when the index opens next.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from ...memtypes.types import MemoryType, collection_name
 from .group_flush import fsync_path
 
 _POINTER_SUFFIX = ".live"
+_LOCK_SUFFIX = ".lock"
 EXPORT_SUFFIX = ".export"
 
 
@@ -87,3 +89,32 @@ def remove_stale(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> list
             continue
         removed.append(path)
     return removed
+
+
+class ShardInUse(RuntimeError):
+    """Another process holds the shard's lock: it is serving (or repairing) this data dir."""
+
+
+def lock_shard(qdrant_dir: Path, name: str) -> int:
+    """Take the lock `<name>.lock` beside a shard (every generation of it) before loading it; answers
+    the descriptor that holds it (`unlock_shard`). Why a lock of our own before Edge's: loading a
+    shard replays and *removes* its storages' tracker journals before Edge finds its write-ahead log
+    locked, so a second process opening a live shard (a second `mnemo serve`, `mnemo doctor`, an
+    in-process `mnemo ingest`) broke the running one's next flush for good: "Tracker journal … is
+    shorter than expected", a 0-byte `tracker_journal.dat` (issue 39, tests/backends/test_type_health.py)."""
+    qdrant_dir.mkdir(parents=True, exist_ok=True)
+    path = qdrant_dir / (name + _LOCK_SUFFIX)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise ShardInUse(f"{path} is held by another process") from None
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def unlock_shard(descriptor: int) -> None:
+    os.close(descriptor)  # closing the only descriptor of the open file releases its flock

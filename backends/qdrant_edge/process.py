@@ -49,6 +49,7 @@ from ...memtypes.queries import (
     VectorPoint,
 )
 from ...memtypes.types import MemoryType
+from ..children import die_with_parent, forget_child, record_child, stop_stale_child
 
 log = logging.getLogger("mnemo.edge_process")
 _RESTART_AFTER_S = 1.0  # a child that dies at once is not restarted in a tight loop
@@ -74,8 +75,14 @@ class EdgeProcessIndex:
 
     # -- the child's lifecycle -------------------------------------------------------------------
 
+    @property
+    def _pidfile(self) -> Path:
+        return self.data_dir / "engine-process.pid"
+
     async def open(self) -> None:
         self._open = True
+        # One left by a run that died before it could stop it would hold the shards' locks.
+        await asyncio.to_thread(stop_stale_child, self._pidfile)
         await self._call("open")
 
     async def close(self) -> None:
@@ -117,7 +124,15 @@ class EdgeProcessIndex:
             str(answers_in),
         ]
         # A fixed command: this interpreter and two descriptor numbers.
-        child = subprocess.Popen(command, pass_fds=(calls_out, answers_in), stdin=subprocess.DEVNULL)  # noqa: S603
+        # It dies with this process even while busy in a long engine call (when it would not read
+        # the pipe's end): SIGKILL, as its write-ahead logs hold everything acknowledged.
+        child = subprocess.Popen(  # noqa: S603
+            command,
+            pass_fds=(calls_out, answers_in),
+            stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent(),
+        )
+        record_child(self._pidfile, child.pid)
         os.close(calls_out)
         os.close(answers_in)
         conn = Connection(calls_in, readable=False)
@@ -139,6 +154,7 @@ class EdgeProcessIndex:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+            forget_child(self._pidfile)
 
     def _read_answers(self, answers: Connection, conn: Connection) -> None:
         """The reader thread: each answer to its caller's future, on that future's event loop."""
@@ -246,6 +262,10 @@ class EdgeProcessIndex:
         result: list[MemoryType] = await self._call("build_in_background", min_unindexed)
         return result
 
+    async def erase_deleted(self, memory_types: Sequence[MemoryType]) -> str:
+        result: str = await self._call("erase_deleted", list(memory_types))
+        return result
+
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
     if future.done():  # its caller was cancelled meanwhile
@@ -268,6 +288,7 @@ _METHODS = frozenset(
     {
         "open", "close", "upsert", "get", "delete", "set_payload", "set_payloads", "scroll", "count",
         "search", "neighbours", "ready", "index_backlog", "optimize", "build_in_background",
+        "erase_deleted",
     }
 )  # fmt: skip
 

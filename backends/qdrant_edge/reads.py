@@ -9,7 +9,8 @@ rest in a worker thread.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,7 @@ from qdrant_edge import (
     SearchParams,
 )
 
+from ...memtypes.errors import MnemoError, TypeUnavailable
 from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from ...memtypes.types import MemoryType
 from ..qdrant.planner import scored_hits, serial_per_type
@@ -65,14 +67,40 @@ class EdgeReads:
     """Mixed into `EdgeVectorIndex`, which owns the shards and the cache."""
 
     payloads: PayloadCache
+    unreadable: dict[MemoryType, frozenset[str]]
 
     def _shard(self, memory_type: MemoryType) -> EdgeShard:
         raise NotImplementedError
 
+    @contextlib.contextmanager
+    def _engine_read(self, memory_type: MemoryType) -> Iterator[None]:
+        """An engine error on a read (a payload that does not decode or read: a damaged file, a
+        record from before a limit) is a 503 naming the type, not a 500; retrieval then serves the
+        other types (retrieval/pipeline.py)."""
+        try:
+            yield
+        except MnemoError:
+            raise
+        except Exception as exc:
+            reason = " ".join(str(exc).split())[:300]
+            raise TypeUnavailable(
+                detail=f"the {memory_type.value} memory store could not be read: {reason}",
+                dependency="qdrant_edge",
+                memory_type=memory_type.value,
+            ) from exc
+
     async def get(
         self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
     ) -> list[StoredPoint]:
+        with self._engine_read(memory_type):
+            return await self._get(memory_type, ids, with_vector=with_vector)
+
+    async def _get(
+        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
+    ) -> list[StoredPoint]:
         point_ids = canonical_ids(ids)
+        if unreadable := self.unreadable.get(memory_type):  # a degraded shard serves what it can read
+            point_ids = [i for i in point_ids if i not in unreadable]
         if not point_ids:
             return []
         shard = self._shard(memory_type)
@@ -135,6 +163,12 @@ class EdgeReads:
     async def scroll(
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
     ) -> tuple[list[StoredPoint], str | None]:
+        with self._engine_read(memory_type):
+            return await self._scroll(memory_type, flt, limit, offset)
+
+    async def _scroll(
+        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None
+    ) -> tuple[list[StoredPoint], str | None]:
         shard = self._shard(memory_type)
         request = ScrollRequest(
             offset=offset, limit=limit, filter=PLAN.filter(flt), with_payload=True, with_vector=False
@@ -146,7 +180,8 @@ class EdgeReads:
     async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
         shard = self._shard(memory_type)
         # In a thread even for an estimate: a write holding the segment's lock would stall the loop.
-        return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=PLAN.filter(flt)))
+        with self._engine_read(memory_type):
+            return await asyncio.to_thread(shard.count, CountRequest(exact=exact, filter=PLAN.filter(flt)))
 
     # Searches and neighbour lookups run on the calling (event loop) thread. The binding holds the
     # GIL for the whole call, so in a worker thread nothing else in the process ran meanwhile either;
@@ -158,7 +193,13 @@ class EdgeReads:
 
     def search_blocking(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         """`search` on the calling thread (backends/qdrant_edge/process.py answers reads on its reader)."""
-        return serial_per_type(requests, self._search_shard)
+        return serial_per_type(requests, self._guarded_search)
+
+    def _guarded_search(
+        self, memory_type: MemoryType, requests: list[SearchRequest]
+    ) -> list[list[ScoredPoint]]:
+        with self._engine_read(memory_type):
+            return self._search_shard(memory_type, requests)
 
     def _search_shard(
         self, memory_type: MemoryType, requests: list[SearchRequest]
@@ -172,6 +213,8 @@ class EdgeReads:
         # (past a request's `payload_limit`, not at all).
         generation = self.payloads.generation(memory_type)
         results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
+        if unreadable := self.unreadable.get(memory_type):  # a degraded shard serves what it can read
+            results = [[hit for hit in hits if str(hit.id) not in unreadable] for hits in results]
         limits = [r.payload_limit for r in requests]
         found = self._with_payloads(shard, memory_type, results, generation, limits)
         return [[ScoredPoint(i, score, payload) for i, score, payload in hits] for hits in found]
@@ -180,7 +223,13 @@ class EdgeReads:
         return self.neighbours_blocking(requests)
 
     def neighbours_blocking(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        return serial_per_type(requests, self._neighbours_in_shard)
+        return serial_per_type(requests, self._guarded_neighbours)
+
+    def _guarded_neighbours(
+        self, memory_type: MemoryType, requests: list[NeighbourRequest]
+    ) -> list[list[StoredPoint]]:
+        with self._engine_read(memory_type):
+            return self._neighbours_in_shard(memory_type, requests)
 
     def _neighbours_in_shard(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]

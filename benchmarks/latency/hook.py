@@ -1,4 +1,5 @@
-"""The prompt hook's whole-process latency: `mnemo hook user-prompt-submit`, start to exit.
+"""The prompt hook's whole-process latency: `mnemo-hook user-prompt-submit` (the light client's command, as
+`mnemo-hook install` writes it into the agent's settings), start to exit.
 
 It runs on every prompt of a coding agent, interpreter start-up included, so that is what is timed:
 a fresh process per run against a warm server (started here on a scratch data dir, or `--url` for a
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="a running (keyless) mnemo; default: start one on a scratch dir")
     parser.add_argument("--out", type=Path, help="write results.json here")
     args = parser.parse_args(argv)
-    mnemo = str(Path(sys.executable).parent / "mnemo")
+    prompt_hook = [str(Path(sys.executable).parent / "mnemo-hook"), "user-prompt-submit"]
     user, session = "bench-user", str(uuid.uuid4())
     with tempfile.TemporaryDirectory() as scratch:
         proc, url = (None, args.url) if args.url else _start_server(Path(scratch) / "data")
@@ -121,12 +122,12 @@ def main(argv: list[str] | None = None) -> int:
                 for p in PROMPTS
             ]
             stdin = [events[i % len(events)] for i in range(args.runs)]
-            _time_runs([mnemo, "hook", "user-prompt-submit"], stdin[: args.warmup], env)  # warm the server
+            _time_runs(prompt_hook, stdin[: args.warmup], env)  # warm the server
             load_before = os.getloadavg()
-            hook = _time_runs([mnemo, "hook", "user-prompt-submit"], stdin, env)
+            hook = _time_runs(prompt_hook, stdin, env)
             # The parts: the process alone (mnemo down: refused at once) and the request alone.
             down = dict(env, MNEMO_URL="http://127.0.0.1:9")
-            process = _time_runs([mnemo, "hook", "user-prompt-submit"], stdin, down)
+            process = _time_runs(prompt_hook, stdin, down)
             request = _time_requests(url, user, session, args.runs)
             bare = _time_runs([sys.executable, "-c", "pass"], [""] * args.runs, env)
             load_after = os.getloadavg()

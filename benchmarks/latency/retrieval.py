@@ -29,6 +29,7 @@ from ..metrics import ann_recall, percentiles
 from ..report import machine
 from ..server import Sample, drive, memory_of, serve
 from ..target import configured_embedder
+from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
 from .scale_data import SCALE_NOW, SCALE_USER, TENANT, TextPool, pool_texts, scale_points
 
 STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms", "overhead_ms")
@@ -46,9 +47,7 @@ class LatencyOptions:
     pool: int = 3_000  # real texts embedded once, the seeds of every synthesized vector
     ann_queries: int = 100
     backend_queries: int = 50
-    client_max_size: int = (
-        10_000  # qdrant-client's local mode is brute force in Python: ~0.5 s a search at 5k
-    )
+    client_max_size: int = 10_000  # qdrant-client's local mode is brute force: ~0.5 s a search at 5k
     seed: int = 0
     work_dir: Path | None = None
 
@@ -169,6 +168,7 @@ async def _size_run(
     result["ann_recall@10"], result["top10_search_ms_per_type"] = await _ann_check(
         edge, vectors, query_vectors
     )
+    result["floor"] = await measure_floor(edge, embedder, questions[: options.ann_queries + 3], [*vectors])
     del vectors
     backends: dict[str, VectorIndex] = {"qdrant_edge": edge}
     if local is not None:
@@ -188,6 +188,7 @@ async def _size_run(
     result.update(
         await _over_http(data_dir, work / f"server-{n}.log", _bodies(questions, options.budget), options)
     )
+    result["floor_ratios"] = floor_ratios(result)
     for clients, level in result["http"].items():
         p50 = level["http_ms"]["p50"]
         say(f"  {n}: {clients} client(s): {level['requests']} requests, http p50 {p50:.1f} ms")
@@ -345,6 +346,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "## Targets",
         "",
         *target_lines(results),
+        *floor_lines(sizes),
         "",
         "## Latency by stage (ms, p50 / p95)",
         "",
@@ -368,7 +370,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "",
         table(["memories", "backend", "search p50", "search p95"], backends),
         "",
-        "![latency by size](latency_by_size.png) ![stages](stages.png)",
+        "![latency by size](latency_by_size.png) ![stages](stages.png) ![floor](stages_vs_floor.png)",
         "",
     ]
     (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
@@ -387,6 +389,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         },
         logx=True,
     )
+    plot_stages_against_floor(out, sizes)
     bar_plot(
         out / "stages.png",
         "p50 by stage, one client (ms)",

@@ -4,7 +4,10 @@ Every query goes through `/v1/retrieve` with its own `scope` and `now`: once und
 enough that the top K are never trimmed (its `memories` array, best-first, is the ranking scored
 @K), and once per budget B (the memories packed under B are scored by budget_recall@B). The
 baselines rank the same memories with the same embeddings and are packed under the same budgets.
-Each query's ids are written out, so every reported number can be recomputed from `per_query.jsonl`.
+Each query's ids are written out, so every reported number can be recomputed from `per_query.jsonl`;
+with them each ranked memory's score and `confidence` (aligned with `ranked`), judged by
+`quality/confidence.py` (calibration, abstention). A query with an empty `relevant_ids` (nothing
+answers it) counts only there: the ranking metrics need something relevant.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ..dataset import BenchQuery, Dataset
 from ..metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
 from ..report import machine
 from ..target import Target, cache_counts, configured_embedder
+from .confidence import reliability_plot, score_confidence, summary_lines
 from .baselines import (
     Baselines,
     header_token_counts,
@@ -67,8 +71,9 @@ def _retrieve_body(query: BenchQuery, budget: int, types: Sequence[MemoryType] |
     return body
 
 
-def _external_ids(answer: dict[str, Any]) -> list[str]:
-    return [m["external_id"] for m in answer["memories"] if m.get("external_id") is not None]
+def _external_ids(answer: dict[str, Any], field: str = "external_id") -> list[Any]:
+    """Each memory's `field`, for the memories that have an external id (the dataset's)."""
+    return [m[field] for m in answer["memories"] if m.get("external_id") is not None]
 
 
 async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> dict[str, Any]:
@@ -82,8 +87,12 @@ async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> 
         answer = await target.retrieve(_retrieve_body(query, budget, options.types))
         latency.append((time.perf_counter() - started) * 1000)
         packed[str(budget)] = {"ids": _external_ids(answer), "tokens": answer["metadata"]["total_tokens"]}
+    depth = max(options.ks)
     return {
-        "ranked": _external_ids(ranked_answer)[: max(options.ks)],
+        "ranked": _external_ids(ranked_answer)[:depth],
+        "scores": _external_ids(ranked_answer, "score")[:depth],
+        "confidence": _external_ids(ranked_answer, "confidence")[:depth],
+        "top_confidence": ranked_answer["metadata"].get("top_confidence", 0.0),
         "packed": packed,
         "latency_ms": latency,
         "timings_ms": ranked_answer["metadata"].get("timings_ms", {}),
@@ -104,9 +113,10 @@ async def _index_neighbours(
 def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Sequence[int]) -> dict[str, Any]:
     """The report's numbers from the per-query rows alone (the recomputation a reader can repeat)."""
     systems: dict[str, Any] = {}
+    answerable = [row for row in rows if row["relevant_ids"]]
     for system in SYSTEMS:
         per_query = []
-        for row in rows:
+        for row in answerable:
             relevant = row["relevant_ids"]
             metrics = ranking_metrics(row["ranked"][system], relevant, ks)
             for budget in budgets:
@@ -115,7 +125,7 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
                 metrics[f"tokens@{budget}"] = float(packed["tokens"])
             per_query.append((row["category"], metrics))
         systems[system] = mean_by_group(per_query)
-    out: dict[str, Any] = {"systems": systems}
+    out: dict[str, Any] = {"systems": systems, "confidence": score_confidence(rows)}
     ann_rows = [row for row in rows if "ann" in row]
     if ann_rows:
         out["ann_vs_exact"] = mean_by_group(
@@ -175,8 +185,12 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
         row: dict[str, Any] = {
             "id": query.id,
             "category": query.category,
+            "scope": query.scope.model_dump(exclude_none=True),
             "relevant_ids": query.relevant_ids,
             "ranked": top,
+            "scores": {"mnemo": mnemo["scores"]},
+            "confidence": {"mnemo": mnemo["confidence"]},
+            "top_confidence": {"mnemo": mnemo["top_confidence"]},
             "packed": packed,
             # For reading, not scoring: the rank (0-based) of each relevant id each system found.
             "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
@@ -218,16 +232,42 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
 
 def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
     from ..dataset import write_jsonl
-    from ..report import bar_plot, line_plot, machine_line, table, write_json
+    from ..report import machine_line, write_json
 
     results = run.results
-    ks, budgets = results["options"]["ks"], results["options"]["budgets"]
-    systems = results["systems"]
-    overall = {s: systems[s]["all"] for s in SYSTEMS}
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "results.json", results)
     write_jsonl(out / "per_query.jsonl", run.per_query)
+    parts = [
+        "# mnemo bench quality",
+        "",
+        f"Dataset: {source} ({results['memories']} memories, {results['queries']} queries). "
+        f"Target: {results['target']}. Write statuses: {results['write_statuses']}.",
+        "",
+        machine_line(results["machine"]),
+        "",
+    ]
+    if results["systems"]["mnemo"]:  # some query is answerable: the ranking metrics
+        parts += _ranking_summary(results, out)
+    parts += summary_lines(results["confidence"])
+    latency = results["mnemo_request_ms"]
+    parts += [
+        f"mnemo request latency during the run (in whatever target ran it): p50 {latency['p50']:.1f} ms, "
+        f"p95 {latency['p95']:.1f} ms. Timings (s): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in results["timings_s"].items()),
+        "",
+    ]
+    (out / "summary.md").write_text("\n".join(parts), encoding="utf-8")
+    reliability_plot(out / "reliability.png", results["confidence"])
 
+
+def _ranking_summary(results: dict[str, Any], out: Path) -> list[str]:
+    """The ranking metrics' tables (and their plots, written into `out`)."""
+    from ..report import bar_plot, line_plot, table
+
+    ks, budgets = results["options"]["ks"], results["options"]["budgets"]
+    systems = results["systems"]
+    overall = {s: systems[s]["all"] for s in SYSTEMS}
     k_ref, b_ref = (10 if 10 in ks else ks[-1]), budgets[-1]
     header = ["system", *(f"recall@{k}" for k in ks), f"hit@{k_ref}", f"ndcg@{k_ref}"]
     header += [*(f"budget_recall@{b}" for b in budgets), f"tokens@{b_ref}"]
@@ -249,13 +289,6 @@ def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
         for c in categories
     ]
     parts = [
-        "# mnemo bench quality",
-        "",
-        f"Dataset: {source} ({results['memories']} memories, {results['queries']} queries). "
-        f"Target: {results['target']}. Write statuses: {results['write_statuses']}.",
-        "",
-        machine_line(results["machine"]),
-        "",
         "## Overall",
         "",
         table(header, rows),
@@ -284,17 +317,10 @@ def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
             table(["k", *(str(k) for k in ks)], [["recall", *(ann[f"recall@{k}"] for k in ks)]]),
             "",
         ]
-    latency = results["mnemo_request_ms"]
     parts += [
-        f"mnemo request latency during the run (in whatever target ran it): p50 {latency['p50']:.1f} ms, "
-        f"p95 {latency['p95']:.1f} ms. Timings (s): "
-        + ", ".join(f"{k} {v:.1f}" for k, v in results["timings_s"].items()),
-        "",
         "![recall@K](recall_at_k.png) ![budget recall](budget_recall.png) ![by category](by_category.png)",
         "",
     ]
-    (out / "summary.md").write_text("\n".join(parts), encoding="utf-8")
-
     line_plot(
         out / "recall_at_k.png",
         "recall@K",
@@ -321,3 +347,4 @@ def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
         categories,
         {s: [systems[s][c][f"recall@{k_ref}"] for c in categories] for s in SYSTEMS},
     )
+    return parts

@@ -14,9 +14,9 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from mnemo_client.errors import MnemoError, error_class
+from mnemo_client.errors import InvalidInput, MnemoError, UnexpectedResponse, error_class
 from mnemo_client.models import (
     MemoryIn,
     MemoryPage,
@@ -52,6 +52,8 @@ LIST_FILTERS = frozenset(
 )
 SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
 DUE_FILTERS = frozenset({"now", "within_minutes", "user_id", "agent_id", "thread_id", "limit"})
+# What httpx raises when a request got no answer (InvalidURL is no HTTPError): MnemoConnectionError.
+NO_ANSWER = (httpx.HTTPError, httpx.InvalidURL)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,24 @@ def _model(cls: type[M]) -> Callable[[Any], M]:
 
 def _nothing(_: Any) -> None:
     return None
+
+
+def _field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    # The server's naming of a field: its path joined by dots (`memories.0.content`).
+    return [
+        {"field": ".".join(str(part) for part in error["loc"]) or "body", "message": error["msg"]}
+        for error in exc.errors()
+    ]
+
+
+def _request(cls: type[M], data: Any, what: str) -> M:
+    """The request model of `data`, or `InvalidInput` (status None: nothing was sent)."""
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        errors = _field_errors(exc)
+        named = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        raise InvalidInput(f"{what}: {named}", code="invalid_input", errors=errors) from exc
 
 
 def _segment(value: str) -> str:
@@ -103,13 +123,13 @@ def write(
     memories: MemoryIn | Mapping[str, Any] | Sequence[MemoryIn | Mapping[str, Any]], options: dict[str, Any]
 ) -> Call[WriteResponse]:
     items = [memories] if isinstance(memories, MemoryIn | Mapping) else list(memories)
-    request = WriteRequest.model_validate({"memories": items, **options})
+    request = _request(WriteRequest, {"memories": items, **options}, "write")
     return Call("POST", "/v1/memories", _model(WriteResponse), body=_body(request))
 
 
 def retrieve(query: str, fields: dict[str, Any]) -> Call[RetrieveResult]:
     given = {k: v for k, v in fields.items() if v is not None}
-    request = RetrieveRequest.model_validate({"query": query, **given})
+    request = _request(RetrieveRequest, {"query": query, **given}, "retrieve")
     return Call("POST", "/v1/retrieve", _model(RetrieveResult), body=_body(request))
 
 
@@ -140,7 +160,7 @@ def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
         if "scope" in given:
             raise TypeError(f"forget: give scope or {', '.join(one_by_one)}, not both")
         given["scope"] = one_by_one
-    request = ForgetRequest.model_validate(given)
+    request = _request(ForgetRequest, given, "forget")
     return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request))
 
 
@@ -154,7 +174,7 @@ def due(filters: Mapping[str, Any]) -> Call[DueList]:
 
 
 def working_append(task_id: str, fields: dict[str, Any]) -> Call[AppendResult]:
-    item = WorkingItemIn.model_validate({k: v for k, v in fields.items() if v is not None})
+    item = _request(WorkingItemIn, {k: v for k, v in fields.items() if v is not None}, "working append")
     path = f"/v1/working/{_segment(task_id)}/items"
     return Call("POST", path, _model(AppendResult), body=_body(item))
 
@@ -168,12 +188,12 @@ def working_clear(task_id: str) -> Call[ClearResult]:
 
 
 def thread_create(fields: dict[str, Any]) -> Call[Thread]:
-    request = ThreadIn.model_validate({k: v for k, v in fields.items() if v is not None})
+    request = _request(ThreadIn, {k: v for k, v in fields.items() if v is not None}, "thread create")
     return Call("POST", "/v1/threads", _model(Thread), body=_body(request))
 
 
 def thread_append(thread_id: str, fields: dict[str, Any]) -> Call[Turn]:
-    turn = TurnIn.model_validate({k: v for k, v in fields.items() if v is not None})
+    turn = _request(TurnIn, {k: v for k, v in fields.items() if v is not None}, "thread append")
     return Call("POST", f"/v1/threads/{_segment(thread_id)}/turns", _model(Turn), body=_body(turn))
 
 
@@ -247,7 +267,32 @@ def error_of(response: httpx.Response) -> MnemoError:
     )
 
 
+def _unexpected(
+    response: httpx.Response, detail: str, errors: list[dict[str, str]] | None = None
+) -> UnexpectedResponse:
+    body = response.text[:500]
+    return UnexpectedResponse(
+        detail,
+        status=response.status_code,
+        code="unexpected_response",
+        errors=errors,
+        request_id=response.headers.get("x-request-id"),
+        problem={"detail": detail, "status": response.status_code, "body": body},
+    )
+
+
 def result_of(call: Call[T], response: httpx.Response) -> T:
-    if response.status_code >= 400:
+    # Every non-2xx is an error: a 3xx too (the client follows no redirects; mnemo sends none).
+    if not 200 <= response.status_code < 300:
         raise error_of(response)
-    return call.parse(response.json() if response.content else None)
+    try:
+        data = response.json() if response.content else None
+    except ValueError as exc:
+        kind = response.headers.get("content-type", "no content type")
+        raise _unexpected(response, f"{call.method} {call.path}: the answer is not JSON ({kind})") from exc
+    try:
+        return call.parse(data)
+    except ValidationError as exc:
+        errors = _field_errors(exc)
+        detail = f"{call.method} {call.path}: the answer is not the expected shape ({len(errors)} field(s))"
+        raise _unexpected(response, detail, errors) from exc

@@ -1,4 +1,8 @@
-"""Errors: one `MnemoError` carrying the server's problem details, a subclass per class of problem."""
+"""Errors: one `MnemoError` carrying the server's problem details, a subclass per class of problem.
+
+The clients raise only these: every non-2xx answer, every answer they cannot read, every request
+they refuse to send, and no answer at all — never a raw httpx or pydantic exception.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,20 @@ class MnemoError(Exception):
         self.retry_after = retry_after
         self.problem = problem or {}
 
+    # The RFC 9457 members beyond detail/status (empty when the problem did not come from mnemo).
+    @property
+    def type(self) -> str:
+        return str(self.problem.get("type") or "about:blank")
+
+    @property
+    def title(self) -> str:
+        return str(self.problem.get("title") or "")
+
+    @property
+    def instance(self) -> str | None:
+        value = self.problem.get("instance")
+        return None if value is None else str(value)
+
 
 class MnemoConnectionError(MnemoError):
     """No answer: the server is down, unreachable, or did not answer within the timeout."""
@@ -68,7 +86,8 @@ class UnsupportedMediaType(MnemoError):
 
 
 class InvalidInput(MnemoError):
-    """422: the request does not validate; `errors` names each field."""
+    """422: the request does not validate; `errors` names each field. Also raised before sending
+    (`status` None) when the client's own models refuse the arguments."""
 
 
 class UnknownModel(InvalidInput):
@@ -85,6 +104,19 @@ class Unavailable(MnemoError):
 
 class ServerError(MnemoError):
     """Any other 5xx."""
+
+
+class UnexpectedResponse(MnemoError):
+    """A 2xx answer this client cannot read: not JSON, or not the shape it expects (a proxy's page,
+    another service on the port, a server of another version). `errors` names the fields that did
+    not match; `problem["body"]` holds the start of the body."""
+
+
+# The names the issue tracker and other clients use, for the three errors callers handle most.
+MnemoValidationError = InvalidInput
+MnemoNotFound = NotFound
+MnemoUnavailable = Unavailable
+MnemoUnexpectedResponse = UnexpectedResponse
 
 
 _BY_STATUS: dict[int, type[MnemoError]] = {

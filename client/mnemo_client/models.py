@@ -123,6 +123,7 @@ class RetrieveRequest(RequestModel):
     task_id: str | None = None
     working_budget_tokens: int | None = None
     ranking: RankingOptions | None = None
+    min_confidence: float | None = None
     agent: str | None = None
     context: dict[str, str] | None = None
 
@@ -216,6 +217,7 @@ class RetrievedMemory(ResponseModel):
     type: MemoryType
     content: str
     score: float
+    confidence: float  # the estimated probability that it is relevant (1 for working memory)
     tokens: int
     occurred_at: str | None = None
     explain: dict[str, Any] | None = None
@@ -240,6 +242,7 @@ class RetrieveMetadata(ResponseModel):
     trimmed_count: int
     degraded: list[str] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    top_confidence: float = 0.0  # the best ranked memory's confidence, returned or not
 
 
 class LeftOutReason(StrEnum):

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from mnemo_client import _calls as calls
+from mnemo_client.errors import MnemoConnectionError
 
 # httpx's connection-pool limits, under the client's name so that callers need not import httpx:
 # `Limits(max_connections=…, max_keepalive_connections=…, keepalive_expiry=…)`.
@@ -66,6 +67,10 @@ def client_options(
     limits: Limits | None,
 ) -> dict[str, Any]:
     """The keyword arguments of the client's own `httpx.Client` / `httpx.AsyncClient`."""
+    try:
+        httpx.URL(base_url)
+    except httpx.InvalidURL as exc:
+        raise MnemoConnectionError(f"not a URL mnemo can be reached at: {base_url!r} ({exc})") from exc
     options: dict[str, Any] = {
         "base_url": base_url.rstrip("/"),
         "headers": calls.headers(api_key, headers),

@@ -123,7 +123,9 @@ class ForgetRequest(RequestModel):
 
 class ForgetReceipt(ResponseModel):
     """What a forget removed (or, with `dry_run`, would remove); `digest` is sha256 over the tenant,
-    `at` and the sorted removed ids, for proving later what was removed."""
+    `at` as printed and the sorted removed ids, for proving later what was removed (`mnemo forget
+    --verify`); `erased`: whether the removed text is gone from every file of the data dir too,
+    `erasure` per store (`erased`, `not_ours`, `unsupported`, `failed`)."""
 
     tenant: str
     at: datetime
@@ -135,6 +137,8 @@ class ForgetReceipt(ResponseModel):
     task_ids: list[str]
     thread_ids: list[str]
     digest: str
+    erased: bool | None = None
+    erasure: dict[str, str] = Field(default_factory=dict)
 
 
 class HistoryAction(StrEnum):
@@ -152,7 +156,6 @@ class HistoryEntry(ResponseModel):
     tenant: str
     agent: str | None = None
     changed: list[str] = Field(default_factory=list)
-    content_hash: str | None = None
     reason: str | None = None
     receipt: str | None = None
 

@@ -92,7 +92,7 @@ class Mnemo:
                 response = self._http.request(
                     call.method, call.path, headers=self._headers, **calls.request_args(call)
                 )
-            except httpx.HTTPError as exc:
+            except calls.NO_ANSWER as exc:
                 raise MnemoConnectionError(f"{call.method} {call.path}: {exc!r}") from exc
             try:
                 return calls.result_of(call, response)
@@ -120,7 +120,7 @@ class Mnemo:
         options = raw.request_options(json, params, headers, self._headers, timeout)
         try:
             response = self._http.request(method, path, **options)
-        except httpx.HTTPError as exc:
+        except calls.NO_ANSWER as exc:
             raise MnemoConnectionError(f"{method} {path}: {exc!r}") from exc
         return Reply(response)
 
@@ -147,13 +147,17 @@ class Mnemo:
         ranking: RankingOptions | Mapping[str, Any] | None = None,
         agent: str | None = None,
         context: Mapping[str, str] | None = None,
+        min_confidence: float | None = None,
         **more: Any,
     ) -> RetrieveResult:
         """Ranked memories for `query` packed into a token budget (`budget_tokens`, or a share of
-        `model`'s context window). `more`: allocation, include_superseded, working_budget_tokens."""
+        `model`'s context window); with `min_confidence`, only those at least that likely to be
+        relevant (`metadata.top_confidence`: the best one's). `more`: allocation,
+        include_superseded, working_budget_tokens."""
         fields = dict(
             scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id,
-            explain=explain, now=now, ranking=ranking, agent=agent, context=context, **more,
+            explain=explain, now=now, ranking=ranking, agent=agent, context=context,
+            min_confidence=min_confidence, **more,
         )  # fmt: skip
         return self._run(calls.retrieve(query, fields))
 

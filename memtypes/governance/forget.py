@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -12,12 +13,14 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
 
 from ..jsontypes import JsonBool
 from ..records import SCOPE_FIELDS, SCOPE_ID_PATTERN, Scope
+from .history import receipt_digest, receipt_time
 
 MAX_FORGET_IDS = 10_000
 
@@ -91,7 +94,9 @@ class ForgetRequest(BaseModel):
 
 class ForgetReceipt(BaseModel):
     tenant: str
-    at: datetime = Field(description="when the removal happened (part of the digest)")
+    at: datetime = Field(
+        description="when the removal happened, UTC with microseconds and `Z`; part of the digest as printed"
+    )
     dry_run: bool
     scope: Scope | None = Field(description="the scope forgotten; null when ids were given")
     counts: dict[str, int] = Field(description="memories per type, plus `working_tasks` and `threads`")
@@ -100,6 +105,34 @@ class ForgetReceipt(BaseModel):
     task_ids: list[str] = Field(description="working-memory tasks removed, sorted")
     thread_ids: list[str] = Field(description="threads removed, sorted")
     digest: str = Field(
-        description="sha256 hex of the lines: tenant, `at` (ISO 8601), then every removed id sorted "
-        "(memory ids as they are, tasks as `task:<id>`, threads as `thread:<id>`)"
+        description="sha256 hex of the lines: tenant, `at` exactly as printed here, then every removed "
+        "id sorted (memory ids as they are, tasks as `task:<id>`, threads as `thread:<id>`)"
     )
+    erased: bool | None = Field(
+        default=None,
+        description="true: by the time this receipt was sent, no file of the data dir holds what was "
+        "removed (the affected Qdrant Edge shards rebuilt without it, the embedded Redis's append-only "
+        "file and snapshot rewritten); false: a store's files are not mnemo's own (a Qdrant server, an "
+        "external Redis) or the erasure failed (logged; `erasure` says which); null: a dry run or "
+        "nothing removed",
+    )
+    erasure: dict[str, str] = Field(
+        default_factory=dict,
+        description="per store (`qdrant`, `redis`): `erased`, `not_ours` (its files are outside the data "
+        "dir), `unsupported` (qdrant-client's local mode) or `failed`",
+    )
+
+    @field_serializer("at")
+    def _printed_at(self, at: datetime) -> str:
+        return receipt_time(at)
+
+
+def removed_ids(memory_ids: Sequence[str], task_ids: Sequence[str], thread_ids: Sequence[str]) -> list[str]:
+    """The ids a receipt's digest covers, labelled: memory ids as they are, `task:<id>`, `thread:<id>`."""
+    return [*memory_ids, *(f"task:{t}" for t in task_ids), *(f"thread:{t}" for t in thread_ids)]
+
+
+def printed_receipt_digest(receipt: Mapping[str, Any]) -> str:
+    """The digest recomputed from a receipt's fields as printed (its JSON): what `digest` must be."""
+    ids = removed_ids(receipt["memory_ids"], receipt["task_ids"], receipt["thread_ids"])
+    return receipt_digest(str(receipt["tenant"]), str(receipt["at"]), ids)

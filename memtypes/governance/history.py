@@ -1,16 +1,18 @@
 """Per-memory change history: who changed a memory, when, what and why, never its text.
 
 The history outlives the memory (a deletion is recorded too), so it must not keep what a deletion
-or a forget removed: an entry names changed *fields* and the content's digest (`content_hash`,
-sha256 of the text), not the text, the tags or the metadata values. A caller who still has a text
-can prove it was the one stored; nobody can read it back from the history.
+or a forget removed: an entry names changed *fields* (`content_hash` among them when the text
+changed), never the text, the tags, the metadata values or a digest of the text (with a digest, a
+guessed text could be confirmed after its forget). Entries written by earlier releases carried the
+digest; it is dropped when they are read, and from the store when the memory's history is next
+written (a forget writes it).
 """
 
 from __future__ import annotations
 
 import hashlib
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -38,7 +40,6 @@ class HistoryEntry(BaseModel):
     tenant: str
     agent: str | None = Field(default=None, description="the agent the request acted as, if any")
     changed: list[str] = Field(default_factory=list, description="names of the fields that changed")
-    content_hash: str | None = Field(default=None, description="sha256 of the content after the change")
     reason: str | None = Field(default=None, description="why, e.g. the merge: `superseded by <id>`")
     receipt: str | None = Field(default=None, description="a forget's receipt digest")
 
@@ -58,7 +59,14 @@ def capped(entries: list[HistoryEntry], dropped: int) -> tuple[list[HistoryEntry
     return [entries[0], *entries[-keep_newest:]], dropped + cut
 
 
-def receipt_digest(tenant: str, at: datetime, ids: list[str]) -> str:
-    """sha256 over the tenant, the time and the sorted removed ids: the same removal, the same digest."""
-    text = "\n".join([tenant, at.isoformat(), *sorted(ids)])
+def receipt_time(at: datetime) -> str:
+    """`at` as a receipt prints it and its digest reads it: UTC, microseconds, `Z`
+    (`2026-11-25T09:00:00.000000Z`)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def receipt_digest(tenant: str, at: str, ids: list[str]) -> str:
+    """sha256 (hex) over the lines: the tenant, `at` exactly as the receipt prints it, then the sorted
+    removed ids. Anyone holding the receipt recomputes it from its fields (`mnemo forget --verify`)."""
+    text = "\n".join([tenant, at, *sorted(ids)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

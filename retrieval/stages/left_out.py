@@ -7,7 +7,7 @@ in the context, with its score, its line's cost and the reason in words and numb
   was packed within that type's own share, room the split of the budget kept for it (a bigger
   allocation for its type would favour it);
 - duplicate: its words repeat a better hit's (stages.rank), which stands for both;
-- below_floor: it scored under the request's `min_score`.
+- below_floor: it scored under the request's `min_score`, or its confidence under `min_confidence`.
 
 Pure: read from what the stages already decided; nothing is searched or counted again but the lines
 of dropped duplicates (priced once, as every line is).
@@ -30,13 +30,13 @@ def left_out(
     packing: Packing,
     chosen: Sequence[Candidate],
     points: Points,
-    below_floor: Sequence[Candidate],
-    floor: float | None,
+    below_floor: Sequence[tuple[Candidate, str]],
     duplicates: Mapping[MemoryType, Sequence[Duplicate]],
     prices: LinePrices,
     working: tuple[TypeUsage, Mapping[str, tuple[WorkingItem, str]]] | None = None,
 ) -> list[LeftOutMemory]:
-    """The candidates not in the context, best-scored first, at most `MAX_LEFT_OUT`."""
+    """The candidates not in the context, best-scored first, at most `MAX_LEFT_OUT`. `below_floor`:
+    the candidates a floor took out, each with the words saying which floor."""
     out: list[LeftOutMemory] = []
     free = packing.budget - packing.tokens
     in_share = {key for usage in packing.usage.values() for key in usage.in_share}
@@ -44,8 +44,7 @@ def left_out(
     for usage in packing.usage.values():
         for c in usage.left:
             out.append(_trimmed(c, usage, held, points, free, packing.budget))
-    for c in below_floor:
-        detail = f"score {c.score:.3f} is below the floor {floor}"
+    for c, detail in below_floor:
         out.append(_memory(c, points, LeftOutReason.BELOW_FLOOR, detail))
     out += _duplicates(duplicates, points.keys(), prices)
     if working is not None:

@@ -1,15 +1,19 @@
-"""The response, after the five stages: the final hits (neighbours included) packed into the budget,
-the context rendered, trimmed should it ever be needed, every memory explained on request (and every
-candidate left out, with why: stages/left_out.py), and every token accounted for.
+"""The response, after the five stages: each final hit (neighbours included) given its calibrated
+confidence, those below the request's `min_score` or `min_confidence` left out, the rest packed into
+the budget, the context rendered, trimmed should it ever be needed, every memory explained on request
+(and every candidate left out, with why: stages/left_out.py), and every token accounted for.
 
 `assemble` is pure: the same plan and hits give the same response, and nothing is awaited.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
+from ..ranking.confidence import Calibration, shipped_calibration
 from .explain import explain, with_lift
 from .left_out import left_out
 from .pack import Candidate, LinePrices, TypeUsage, pack_working
@@ -18,17 +22,19 @@ from .presentation import PresentedItem, render_context
 from .search import Found
 
 
-def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveResponse:
-    """The response to `plan.request` from what was `found`, never over the budget."""
+def assemble(
+    plan: ReadPlan, found: Found, prices: LinePrices, calibration: Calibration | None = None
+) -> RetrieveResponse:
+    """The response to `plan.request` from what was `found`, never over the budget. `calibration`:
+    the confidence model (default: the one shipped with the package)."""
     resolved = plan.resolved
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
-    floor = plan.request.min_score
-    below_floor: list[Candidate] = []
-    if floor is not None:
-        below_floor = [c for found_type in candidates.values() for c in found_type if c.score < floor]
-        candidates = {t: [c for c in cs if c.score >= floor] for t, cs in candidates.items()}
+    confidence = confidences(candidates, calibration or shipped_calibration())
+    candidates, below_floor = _above_floors(
+        candidates, confidence, plan.request.min_score, plan.request.min_confidence
+    )
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
@@ -73,13 +79,14 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
             type=SCRATCHPAD_TYPE,
             content=item.content,
             score=1.0,  # kept whole and in order, not ranked
+            confidence=1.0,
             tokens=c.tokens,
             occurred_at=item.created_at.isoformat(),
         )
         for c in working_usage.selected
         for item, _ in [working_lines[c.key]]
     ]
-    memories += [_retrieved(plan, found, points[c.key], c.tokens) for c in chosen]
+    memories += [_retrieved(plan, found, points[c.key], c.tokens, confidence[c.key]) for c in chosen]
     per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
     if resolved.working_budget:
         per_type[SCRATCHPAD_TYPE.value] = _type_metadata(working_usage)
@@ -92,16 +99,51 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
         exact=resolved.exact,
         per_type=per_type,
         trimmed_count=packing.trimmed + working_usage.trimmed,
+        top_confidence=max(confidence.values(), default=0.0),
     )
     left = None
     if plan.request.explain:
         working = (working_usage, working_lines) if resolved.working_budget else None
-        left = left_out(packing, chosen, points, below_floor, floor, found.duplicates, prices, working)
+        left = left_out(packing, chosen, points, below_floor, found.duplicates, prices, working)
     return RetrieveResponse(context=context, memories=memories, metadata=metadata, left_out=left)
 
 
+def _above_floors(
+    candidates: dict[MemoryType, list[Candidate]],
+    confidence: Mapping[str, float],
+    min_score: float | None,
+    min_confidence: float | None,
+) -> tuple[dict[MemoryType, list[Candidate]], list[tuple[Candidate, str]]]:
+    """The candidates that clear both floors, and those that do not with the words saying why."""
+    kept: dict[MemoryType, list[Candidate]] = {}
+    below: list[tuple[Candidate, str]] = []
+    for memory_type, found_type in candidates.items():
+        kept[memory_type] = []
+        for c in found_type:
+            if min_score is not None and c.score < min_score:
+                below.append((c, f"score {c.score:.3f} is below the floor {min_score}"))
+            elif min_confidence is not None and confidence[c.key] < min_confidence:
+                below.append((c, f"confidence {confidence[c.key]:.3f} is below the floor {min_confidence}"))
+            else:
+                kept[memory_type].append(c)
+    return kept, below
+
+
+def confidences(
+    candidates: Mapping[MemoryType, list[Candidate]], calibration: Calibration
+) -> dict[str, float]:
+    """Each candidate's confidence, by id, from its place among all of the request's candidates
+    (every type's, best first): the ranked list before packing, so a budget does not change it."""
+    ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
+    return dict(zip((c.key for c in ranked), calibration.confidences([c.score for c in ranked]), strict=True))
+
+
 def _retrieved(
-    plan: ReadPlan, found: Found, chosen: tuple[MemoryType, ScoredPoint, str], tokens: int
+    plan: ReadPlan,
+    found: Found,
+    chosen: tuple[MemoryType, ScoredPoint, str],
+    tokens: int,
+    confidence: float,
 ) -> RetrievedMemory:
     memory_type, point, _ = chosen
     explanation = None
@@ -115,6 +157,7 @@ def _retrieved(
         type=memory_type,
         content=str(point.payload.get("content", "")),
         score=point.score,
+        confidence=confidence,
         tokens=tokens,
         occurred_at=point.payload.get("occurred_at"),
         explain=explanation,

@@ -61,10 +61,9 @@ async def test_created_updated_merged_deleted_in_order(
     assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
     assert {(e["tenant"], e["agent"]) for e in entries} == {("default", None)}
     assert set(entries[1]["changed"]) == {"content_hash", "tags"}
-    assert entries[0]["content_hash"] != entries[1]["content_hash"]
+    assert all("content_hash" not in e for e in entries)  # no digest of the text: a guess could be confirmed
     assert entries[2]["reason"] == f"superseded by {newer['id']}"
     assert entries[3]["reason"] == f"restored; was superseded by {newer['id']}"
-    assert entries[4]["content_hash"] == entries[1]["content_hash"]  # the digest of what was deleted
     assert "Lisbon" not in response.text and "cats" not in response.text  # never the text
     assert [e["action"] for e in newer_history["entries"]] == ["created"]
     assert newer_history["entries"][0]["reason"] == f"supersedes {created['id']}"

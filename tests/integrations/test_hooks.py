@@ -1,7 +1,9 @@
-"""`mnemo hook` with recorded Claude Code payloads (tests/integrations/payloads/), as real processes
-against a real `mnemo serve`: the prompt hook injects what is relevant, TodoWrite becomes the
-session's working memory and is archived when done, transcripts are written once, and whatever goes
-wrong the agent sees exit 0 and no output."""
+"""`mnemo-hook` (the light client's command) with recorded Claude Code payloads
+(tests/integrations/payloads/), as real processes against a real `mnemo serve`: the prompt hook
+injects what clears the relevance floor and nothing else, TodoWrite becomes the session's working
+memory and is archived when done, transcripts are written once, everything written carries the
+hook's user so that forgetting that user finds it all, and whatever goes wrong the agent sees exit 0
+and no output."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from mnemo_client import Mnemo
 from tests.integrations.conftest import MnemoServer, unused_url
 
 PAYLOADS = Path(__file__).parent / "payloads"
-MNEMO = str(Path(sys.executable).parent / "mnemo")
+MNEMO_HOOK = str(Path(sys.executable).parent / "mnemo-hook")
 EVENTS = {
     "user-prompt-submit": "user_prompt_submit.json",
     "post-tool-use": "post_tool_use_todowrite.json",
@@ -39,7 +41,7 @@ def hook(
     event: str, stdin: str, env: dict[str, str], timeout: float = 30
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [MNEMO, "hook", event],
+        [MNEMO_HOOK, event],
         input=stdin,
         env={**os.environ, **env},
         capture_output=True,
@@ -62,6 +64,10 @@ def hook_env(mnemo_server: MnemoServer, tmp_path: Path) -> dict[str, str]:
         "MNEMO_HOOK_STATE_DIR": str(tmp_path / "state"),
         "MNEMO_HOOK_BUDGET_TOKENS": "400",
     }
+
+
+def without(env: dict[str, str], *names: str) -> dict[str, str]:
+    return {k: v for k, v in {**os.environ, **env}.items() if k not in names}
 
 
 def injected(result: subprocess.CompletedProcess[str]) -> str:
@@ -197,3 +203,72 @@ def test_garbage_input_never_fails_the_agent(stdin, hook_env) -> None:
     for event in EVENTS:
         ran = hook(event, stdin, hook_env)
         assert ran.returncode == 0 and ran.stdout == "", (event, ran.stderr)
+
+
+IRRELEVANT = "Priya's favourite lunch spot is the ramen bar on Elm Street."
+RELEVANT = (
+    "To reach the staging database from a laptop, open the VPN and connect to db-staging.internal:5433."
+)
+
+
+def test_prompt_hook_injects_nothing_when_no_memory_clears_the_floor(mnemo_server, hook_env, session) -> None:
+    user = hook_env["MNEMO_HOOK_USER_ID"]
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        mnemo.write([{"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": user}}])
+    quiet = hook("user-prompt-submit", payload("user_prompt_submit.json", session), hook_env)
+    assert quiet.returncode == 0 and quiet.stdout == "", quiet.stderr
+    assert "below the relevance floor" in quiet.stderr
+    # The floor is what kept it out: with the floor at 0 the same memory is injected.
+    floor_off = {**hook_env, "MNEMO_HOOK_MIN_SCORE": "0", "MNEMO_HOOK_MIN_CONFIDENCE": "0"}
+    assert IRRELEVANT in injected(
+        hook("user-prompt-submit", payload("user_prompt_submit.json", session), floor_off)
+    )
+
+
+def test_prompt_hook_leaves_out_what_is_below_the_floor_and_keeps_the_rest(
+    mnemo_server, hook_env, session
+) -> None:
+    user = hook_env["MNEMO_HOOK_USER_ID"]
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        mnemo.write(
+            [
+                {"type": "semantic", "content": RELEVANT, "scope": {"user_id": user}},
+                {"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": user}},
+            ]
+        )
+    context = injected(hook("user-prompt-submit", payload("user_prompt_submit.json", session), hook_env))
+    assert RELEVANT in context and "ramen" not in context
+    assert "## Semantic memory (facts and preferences)" in context
+    # A floor above every score: nothing.
+    high = {**hook_env, "MNEMO_HOOK_MIN_SCORE": "5"}
+    assert hook("user-prompt-submit", payload("user_prompt_submit.json", session), high).stdout == ""
+
+
+def test_forget_of_the_hook_user_finds_everything_the_hooks_wrote(
+    mnemo_server, hook_env, session, tmp_path
+) -> None:
+    """No MNEMO_HOOK_USER_ID: the OS user (here LOGNAME, read first as getpass does) is the scope."""
+    os_user = f"os-{uuid.uuid4().hex[:8]}"
+    env = {**without(hook_env, "MNEMO_HOOK_USER_ID"), "LOGNAME": os_user}
+    transcript = tmp_path / "transcript.jsonl"
+    transcript.write_text((PAYLOADS / "transcript.jsonl").read_text().replace("SESSION", session))
+    for event, name in (
+        ("post-tool-use", "post_tool_use_todowrite.json"),
+        ("post-tool-use", "post_tool_use_todowrite_progress.json"),  # clears: archived records
+        ("stop", "stop.json"),
+    ):
+        ran = subprocess.run(
+            [MNEMO_HOOK, event], input=payload(name, session, transcript), env=env,
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert ran.returncode == 0 and ran.stdout == "", ran.stderr
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        written = [m for m in mnemo.list() if session in (m.task_id, m.scope.thread_id)]
+        assert {m.type for m in written} >= {"working", "episodic"}  # archived items and turns
+        assert {m.scope.user_id for m in written} == {os_user}
+        assert mnemo.working(session).items()  # the live task too
+        receipt = mnemo.forget(user_id=os_user)
+        assert set(receipt.memory_ids) >= {m.id for m in written}
+        assert receipt.task_ids == [session]
+        assert not [m for m in mnemo.list() if session in (m.task_id, m.scope.thread_id)]
+        assert mnemo.working(session).items() == []

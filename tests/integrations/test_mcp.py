@@ -1,5 +1,6 @@
-"""The MCP server through the reference MCP client library (`mcp.ClientSession`): over stdio to
-`mnemo mcp`, and over streamable HTTP to the service's `/mcp` with a bearer key."""
+"""The MCP server through the reference MCP client library (`mcp.ClientSession`): over stdio to the
+light client's `mnemo-mcp` (and the server's `mnemo mcp`), and over streamable HTTP to the service's
+`/mcp` with a bearer key."""
 
 from __future__ import annotations
 
@@ -16,16 +17,21 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from mnemo.api.mcp.tools import TOOL_NAMES
+from mnemo_client.mcp.tools import TOOL_NAMES
 from tests.e2e.test_mcp_http import ACCEPT, INITIALIZE
 from tests.integrations.conftest import MnemoServer
 
-MNEMO = str(Path(sys.executable).parent / "mnemo")
+BIN = Path(sys.executable).parent
+# The light client's command, and the server's command that runs the same.
+STDIO_COMMANDS = {"mnemo-mcp": (str(BIN / "mnemo-mcp"), []), "mnemo mcp": (str(BIN / "mnemo"), ["mcp"])}
 
 
 @asynccontextmanager
-async def over_stdio(server: MnemoServer, key: str) -> AsyncIterator[ClientSession]:
-    params = StdioServerParameters(command=MNEMO, args=["mcp", "--url", server.url, "--api-key", key])
+async def over_stdio(
+    server: MnemoServer, key: str, command: str = "mnemo-mcp"
+) -> AsyncIterator[ClientSession]:
+    program, first = STDIO_COMMANDS[command]
+    params = StdioServerParameters(command=program, args=[*first, "--url", server.url, "--api-key", key])
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         yield session
@@ -63,10 +69,11 @@ async def remember_then_recall(session: ClientSession, fact: str, user: str) -> 
     assert fact in recalled.structured_content["context"]
 
 
-async def test_stdio_mcp_lists_tools_and_round_trips(mnemo_server: MnemoServer) -> None:
+@pytest.mark.parametrize("command", list(STDIO_COMMANDS))
+async def test_stdio_mcp_lists_tools_and_round_trips(mnemo_server: MnemoServer, command: str) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     fact = f"The staging database of {user} listens on port 5433 at db-staging.internal."
-    async with over_stdio(mnemo_server, mnemo_server.keys["a"]) as session:
+    async with over_stdio(mnemo_server, mnemo_server.keys["a"], command) as session:
         await remember_then_recall(session, fact, user)
         appended = await session.call_tool(
             "working_append", {"task_id": f"t-{user}", "content": "Check the index first", "priority": 8}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.cli.hooks.http import BadAnswer, parse_response
+from mnemo_hook.http import BadAnswer, parse_response
 
 
 def test_reads_a_content_length_answer() -> None:

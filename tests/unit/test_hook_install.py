@@ -1,4 +1,5 @@
-"""`mnemo hook install`: writes Claude Code's hook entries idempotently, preserving everything else."""
+"""`mnemo-hook install` (and `mnemo hook install`): writes Claude Code's hook entries, each calling the
+light client's `mnemo-hook`, idempotently, preserving everything else."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-MNEMO = str(Path(sys.executable).parent / "mnemo")
+BIN = Path(sys.executable).parent
+MNEMO_HOOK = str(BIN / "mnemo-hook")
 EXISTING = {
     "model": "opus",
     "permissions": {"allow": ["Bash(npm test)"]},
@@ -17,13 +19,15 @@ EXISTING = {
             {"matcher": "Edit|Write", "hooks": [{"type": "command", "command": "npx prettier --write"}]}
         ],
         "Stop": [{"hooks": [{"type": "command", "command": "notify-send done"}]}],
+        # An entry of the server's `mnemo hook` (before mnemo-hook): updated in place, not doubled.
+        "SessionEnd": [{"hooks": [{"type": "command", "command": "/old/venv/bin/mnemo hook session-end"}]}],
     },
 }
 
 
 def install(*args: str, home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOME": str(home)}
-    return subprocess.run([MNEMO, "hook", "install", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    return subprocess.run([MNEMO_HOOK, "install", *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
 def mnemo_commands(settings: dict) -> dict[str, list[str]]:
@@ -48,15 +52,17 @@ def test_project_install_is_idempotent_and_preserves_what_is_there(tmp_path: Pat
     assert settings["hooks"]["PostToolUse"][0] == EXISTING["hooks"]["PostToolUse"][0]
     assert settings["hooks"]["Stop"][0] == EXISTING["hooks"]["Stop"][0]
     commands = mnemo_commands(settings)
-    assert {event: [c.rsplit(" ", 2)[-2:] for c in cs] for event, cs in commands.items()} == {
-        "UserPromptSubmit": [["hook", "user-prompt-submit"]],
-        "PostToolUse": [["hook", "post-tool-use"]],
-        "Stop": [["hook", "stop"]],
-        "SessionEnd": [["hook", "session-end"]],
+    assert commands == {
+        "UserPromptSubmit": [f"{MNEMO_HOOK} user-prompt-submit"],
+        "PostToolUse": [f"{MNEMO_HOOK} post-tool-use"],
+        "Stop": [f"{MNEMO_HOOK} stop"],
+        "SessionEnd": [f"{MNEMO_HOOK} session-end"],
     }
+    assert len(settings["hooks"]["SessionEnd"]) == 1  # the old entry was updated, not joined
     (todo,) = [g for g in settings["hooks"]["PostToolUse"] if "mnemo" in g["hooks"][0]["command"]]
     assert todo["matcher"] == "TodoWrite"
-    assert Path(commands["Stop"][0].split(" ")[0]).is_absolute()  # runs whatever the agent's PATH
+    hook_path = Path(commands["Stop"][0].split(" ")[0])
+    assert hook_path.is_absolute() and os.access(hook_path, os.X_OK)  # runs whatever the agent's PATH
 
 
 def test_user_install_writes_the_home_settings(tmp_path: Path) -> None:
@@ -74,3 +80,13 @@ def test_an_unreadable_settings_file_is_left_alone(tmp_path: Path) -> None:
     ran = install("--project", home=tmp_path / "home", cwd=tmp_path)
     assert ran.returncode == 1 and "cannot update" in ran.stderr
     assert path.read_text() == "{ not json"
+
+
+def test_the_servers_mnemo_hook_install_writes_the_same_entries(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    ran = subprocess.run(
+        [str(BIN / "mnemo"), "hook", "install", "--user"], env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    settings = json.loads((tmp_path / "home" / ".claude" / "settings.json").read_text())
+    assert mnemo_commands(settings)["UserPromptSubmit"] == [f"{MNEMO_HOOK} user-prompt-submit"]

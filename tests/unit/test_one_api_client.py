@@ -13,12 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_PACKAGE = {"tests", "client", "deploy", "docs", "examples", "build"}
 HTTP_LIBRARIES = {"httpx", "requests", "aiohttp", "urllib3", "urllib.request", "http.client"}
 HTTPX_CLIENTS = {"Client", "AsyncClient"}
-# Rooms that speak HTTP by themselves, on purpose.
-OWN_HTTP_ROOMS = {
-    # `mnemo hook` runs on every prompt of a coding agent: a stdlib-only client on a plain socket,
-    # because importing httpx and pydantic costs more than the hook's latency target.
-    "cli/hooks",
-}
+# Rooms that speak HTTP by themselves, on purpose. (The coding-agent hooks, whose stdlib-only client
+# on a plain socket is their latency, live in the client distribution: client/mnemo_hook.)
+OWN_HTTP_ROOMS: set[str] = set()
 # Modules that may import httpx, none of them to talk to mnemo.
 MAY_IMPORT_HTTPX = {
     "backends/llm_reviewer.py": "its client talks to an LLM's OpenAI-style API",

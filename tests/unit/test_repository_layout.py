@@ -40,8 +40,13 @@ def test_pyproject_lists_every_package_of_mnemo_and_nothing_else() -> None:
     assert sorted(config["packages"]) == sorted(_dotted(d) for d in _package_dirs())
 
 
+def _client_package_dirs() -> list[Path]:
+    """The client distribution's packages: mnemo_client (with mcp/) and mnemo_hook."""
+    return sorted(init.parent for init in (ROOT / "client").rglob("__init__.py"))
+
+
 def test_no_folder_holds_more_than_15_modules() -> None:
-    folders = [*_package_dirs(), ROOT / "client" / "mnemo_client"]
+    folders = [*_package_dirs(), *_client_package_dirs()]
     crowded = {
         str(folder.relative_to(ROOT)): count
         for folder in folders
@@ -52,7 +57,7 @@ def test_no_folder_holds_more_than_15_modules() -> None:
 
 
 def test_no_module_is_longer_than_400_lines() -> None:
-    folders = [*_package_dirs(), ROOT / "client" / "mnemo_client"]
+    folders = [*_package_dirs(), *_client_package_dirs()]
     long = {
         str(module.relative_to(ROOT)): lines
         for folder in folders
@@ -99,7 +104,7 @@ def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path:
         check=True,
         timeout=300,
     )
-    (wheel,) = out.glob("mnemo-*.whl")
+    (wheel,) = out.glob("mnemo_server-*.whl")  # the distribution mnemo-server
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
@@ -118,4 +123,4 @@ def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path:
     assert not [
         n for n in names if n.startswith(("mnemo/tests/", "mnemo/client/", "mnemo/benchmarks/results/"))
     ]
-    assert any(line.startswith("Requires-Dist: mnemo-client") for line in requires)
+    assert any(line.startswith("Requires-Dist: mnemo-client[mcp]") for line in requires)

@@ -1,7 +1,9 @@
-"""`mnemo hook install [--project|--user]`: put mnemo's hooks into Claude Code's settings file.
+"""`mnemo-hook install [--project|--user]` (also `mnemo hook install`): put mnemo's hooks into Claude
+Code's settings file, each entry calling `mnemo-hook <event>` (the light client's command: no torch).
 
 Idempotent and preserving: every other key and hook stays as it was; mnemo's own entries (found by
-their `mnemo hook <event>` command) are updated in place, never added twice. The file is replaced
+their `mnemo-hook <event>` or older `mnemo hook <event>` command) are updated in place, never added
+twice. The file is replaced
 atomically, so an agent reading it never sees half a file.
 """
 
@@ -26,10 +28,12 @@ HOOKS: dict[str, tuple[str, str | None, int]] = {
 }
 
 
-def mnemo_command() -> str:
-    """The absolute path of this `mnemo`, so the hook runs in an agent whose PATH lacks the venv."""
-    found = shutil.which("mnemo") or (sys.argv[0] if sys.argv[0].endswith("mnemo") else None)
-    return shlex.quote(str(Path(found).resolve())) if found else "mnemo"
+def hook_command() -> str:
+    """The absolute path of this environment's `mnemo-hook`, so the hook runs in an agent whose PATH
+    lacks the venv (beside this Python first: the environment the installer runs in)."""
+    beside = Path(sys.executable).parent / "mnemo-hook"
+    found = str(beside) if beside.exists() else shutil.which("mnemo-hook")
+    return shlex.quote(str(Path(found).absolute())) if found else "mnemo-hook"
 
 
 def _is_mnemo_hook(hook: Any, event: str) -> bool:
@@ -43,7 +47,7 @@ def install_hooks(settings: dict[str, Any], command: str) -> dict[str, Any]:
     if not isinstance(hooks, dict):
         raise ValueError("the settings' `hooks` is not an object")
     for claude_event, (event, matcher, timeout) in HOOKS.items():
-        entry = {"type": "command", "command": f"{command} hook {event}", "timeout": timeout}
+        entry = {"type": "command", "command": f"{command} {event}", "timeout": timeout}
         groups = hooks.setdefault(claude_event, [])
         existing = [
             (group, i)
@@ -69,21 +73,23 @@ def settings_path(scope: str, project_dir: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="mnemo hook install", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mnemo-hook install", description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--project", action="store_true", help="./.claude/settings.json (the default)")
     where.add_argument("--user", action="store_true", help="~/.claude/settings.json")
     parser.add_argument("--dir", default=".", help="the project directory (default: the current one)")
-    parser.add_argument("--command", help="the mnemo command the hooks run (default: this mnemo's path)")
+    parser.add_argument(
+        "--command", help="the hook command the entries run (default: this environment's mnemo-hook)"
+    )
     args = parser.parse_args(argv)
     path = settings_path("user" if args.user else "project", Path(args.dir))
     try:
         settings = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         if not isinstance(settings, dict):
             raise ValueError("it is not a JSON object")
-        install_hooks(settings, args.command or mnemo_command())
+        install_hooks(settings, args.command or hook_command())
     except ValueError as exc:  # JSONDecodeError too: never overwrite a file we cannot read
-        print(f"mnemo hook install: cannot update {path}: {exc}", file=sys.stderr)
+        print(f"mnemo-hook install: cannot update {path}: {exc}", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as out:

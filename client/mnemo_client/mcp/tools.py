@@ -1,10 +1,11 @@
 """mnemo's MCP tools, over the Python client: one definition for both transports.
 
-`mnemo mcp` (stdio) gives them a client of a running service; the service's own `/mcp` endpoint
-gives them a client of itself in-process, carrying the caller's bearer key (api/mcp/http.py). Either
-way every tool call is an ordinary API request: validated, rate-limited and scoped to the key's
-tenant by the service, never by this module. Imports only `mcp`, `mnemo_client` and the memory type
-registry (standard library only): the stdio server never loads the engines.
+`mnemo-mcp` (stdio, mnemo_client/mcp/stdio.py; also `mnemo mcp`) gives them a client of a running
+service; the service's own `/mcp` endpoint gives them a client of itself in-process, carrying the
+caller's bearer key (the server's api/mcp/http.py). Either way every tool call is an ordinary API
+request: validated, rate-limited and scoped to the key's tenant by the service, never by this module.
+It lives in the light client (the `mcp` extra) and imports only `mcp` and `mnemo_client`: the stdio
+server never loads the engines, nor torch.
 
 Scope arguments are flat (`user_id`, `agent_id`, `thread_id`), which a model fills more reliably
 than a nested object. Each tool answers text a model can read, with structured content alongside.
@@ -21,9 +22,9 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent
 from pydantic import Field
 
-from mnemo_client import AsyncMnemo, MnemoError
-
-from ...memtypes.types import FACT_TYPE, SCRATCHPAD_TYPE, MemoryType
+from ..async_client import AsyncMnemo
+from ..errors import MnemoError
+from ..models import MemoryType
 
 T = TypeVar("T")
 ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
@@ -35,12 +36,16 @@ INSTRUCTIONS = (
     "`recall` or `list_memories` showed. `working_*` is a scratchpad for the current task."
 )
 
+# Below this top confidence `recall` tells the model that memory likely holds no answer, before the
+# closest memories (a model reading a list cannot tell "nothing relevant" from "the answer").
+LIKELY_NOTHING = 0.5
 UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
 ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
 TaskId = Annotated[str, Field(description="the task's id: 1-128 characters of [A-Za-z0-9._:@+-]")]
 # What `remember` stores, its default first (a task's working memory has tools of its own), and what
-# `list_memories` lists: read from the memory type registry (its own module imports nothing else).
+# `list_memories` lists: the API's memory types as the client's models name them.
+FACT_TYPE, SCRATCHPAD_TYPE = MemoryType.SEMANTIC, MemoryType.WORKING
 _STORED = (FACT_TYPE, *(t for t in MemoryType if t not in (FACT_TYPE, SCRATCHPAD_TYPE)))
 if TYPE_CHECKING:
     StoredType = str
@@ -114,8 +119,9 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
 
     @server.tool(
         description="Recall what is known that is relevant to a query: the memories that fit a token "
-        "budget, packed as context text, with their ids. Use the user's request (or a question) as "
-        "the query."
+        "budget, packed as context text, with their ids and each one's confidence (the estimated "
+        "probability that it is relevant). Use the user's request (or a question) as the query. "
+        "min_confidence leaves out memories less likely than that to be relevant."
     )
     async def recall(
         query: Annotated[str, Field(description="what to recall: a question or the user's request")],
@@ -127,24 +133,39 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         model: Annotated[str | None, Field(description="or: budget a share of this model's window")] = None,
         types: Annotated[list[StoredType] | None, Field(description="memory types to search")] = None,
         task_id: Annotated[str | None, Field(description="put this task's working memory first")] = None,
+        min_confidence: Annotated[
+            float | None,
+            Field(ge=0.0, le=1.0, description="leave out memories less likely than this to be relevant"),
+        ] = None,
     ) -> CallToolResult:
         scope = _scope(user_id, agent_id, thread_id)
         found = await call(
             ctx,
             lambda m: m.retrieve(
-                query, scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id
+                query,
+                scope=scope,
+                types=types,
+                budget_tokens=budget_tokens,
+                model=model,
+                task_id=task_id,
+                min_confidence=min_confidence,
             ),
         )
         ids = [m.id for m in found.memories]
+        top = found.metadata.top_confidence
         text = found.context or "No stored memory matches."
+        if top < LIKELY_NOTHING and (found.context or top > 0):
+            text = f"Memory likely holds nothing that answers this (best confidence {top:.2f}).\n\n" + text
         if ids:
-            text += "\n\nmemory ids: " + ", ".join(f"{m.id} ({m.type})" for m in found.memories)
+            text += "\n\nmemory ids: " + ", ".join(
+                f"{m.id} ({m.type}, confidence {m.confidence:.2f})" for m in found.memories
+            )
         structured = {
             "context": found.context,
             "ids": ids,
             "memories": [m.model_dump(mode="json", exclude_none=True) for m in found.memories],
             "metadata": found.metadata.model_dump(
-                mode="json", include={"total_tokens", "budget", "encoding", "exact"}
+                mode="json", include={"total_tokens", "budget", "encoding", "exact", "top_confidence"}
             ),
         }
         return _result(text, structured)

@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ...memtypes.types import EVENT_TYPE
 from .api import Api, HookError, log, safe_id
 
 OPEN_STATUSES = {"in_progress": "in progress", "pending": "pending"}
@@ -26,6 +25,7 @@ TODO_PRIORITY = {"high": 7, "medium": 5, "low": 3}
 IN_PROGRESS_PRIORITY = 9
 MAX_TURN_CHARS = 30_000  # under the API's 32,000-character memory; longer turns are split, not cut
 WRITE_BATCH = 100
+EVENT_TYPE = "episodic"  # a transcript's turns are events
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _todos(event: dict[str, Any]) -> list[Todo]:
     return todos
 
 
-def todo_write(api: Api, event: dict[str, Any]) -> None:
+def todo_write(api: Api, event: dict[str, Any], scope: dict[str, str]) -> None:
     if event.get("tool_name") != "TodoWrite":
         return
     task_id = safe_id(event.get("session_id"))
@@ -71,7 +71,7 @@ def todo_write(api: Api, event: dict[str, Any]) -> None:
     if sorted(live) == sorted(wanted_lines):
         return
     if wanted and set(live) <= set(wanted_lines):
-        _append(api, path, [t for t in wanted if t.line not in live])
+        _append(api, path, [t for t in wanted if t.line not in live], scope)
         return
     if live:
         done = [
@@ -79,17 +79,20 @@ def todo_write(api: Api, event: dict[str, Any]) -> None:
             for t in todos
             if t.status == "completed" and any(line.endswith(f"] {t.content}") for line in live)
         ]
-        _append(api, path, [Todo(t.content, "completed", 0) for t in done])
+        _append(api, path, [Todo(t.content, "completed", 0) for t in done], scope)
         cleared = api.call("DELETE", path)
         log(f"task {task_id}: {cleared.get('archived')} working item(s) archived")
-    _append(api, path, wanted)
+    _append(api, path, wanted, scope)
 
 
-def _append(api: Api, path: str, todos: list[Todo]) -> None:
+def _append(api: Api, path: str, todos: list[Todo], scope: dict[str, str]) -> None:
     # Newest first is how working memory reads: append the list backwards so it reads in order.
+    # Every item names the hook's scope: the task records it, and its archived records carry it, so a
+    # forget of the hook's user finds them all.
     for todo in reversed(todos):
         item = {
             "content": todo.line,
+            "scope": scope,
             "priority": todo.priority,
             "metadata": {"source": "TodoWrite", "todo": todo.content, "status": todo.status},
         }
@@ -170,7 +173,7 @@ def save_transcript(api: Api, event: dict[str, Any], scope: dict[str, str]) -> N
     turns = list(transcript_turns(lines, 0 if start > len(lines) else start))
     memories = [
         {
-            "type": EVENT_TYPE.value,
+            "type": EVENT_TYPE,
             "content": f"{t.role}: {part}",
             "scope": scope,
             "id": f"claude-code:{session_id}:{t.key}" + (f":{i}" if i else ""),

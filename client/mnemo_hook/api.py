@@ -1,5 +1,5 @@
 """The hooks' side of mnemo's JSON API: one call per request under the hook's timeout, and the
-hook's own log. Standard library only (see cli/hooks/command.py: a hook runs on every prompt)."""
+hook's own log. Standard library only (see mnemo_hook/command.py: a hook runs on every prompt)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class HookError(Exception):
 
 
 class Api:
-    """mnemo's JSON API, each call one request under the hook's timeout (cli/hooks/http.py)."""
+    """mnemo's JSON API, each call one request under the hook's timeout (mnemo_hook/http.py)."""
 
     def __init__(self, url: str, api_key: str | None, timeout_s: float) -> None:
         parts = urlsplit(url)

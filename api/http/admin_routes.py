@@ -1,0 +1,119 @@
+"""Admin routes: an online backup of the running service (issue 39.6), read by `mnemo backup`.
+
+`POST /v1/admin/backups` writes a backup into the data dir (`backups/<id>/`, backends/transfer/
+backup.py) while the service serves and writes on, and answers its manifest; the CLI then fetches
+each file (`GET /v1/admin/backups/<id>/<file>`), verifies it against the manifest, and removes the
+server's copy (`DELETE`). Every tenant's data is in a backup: the routes need the admin key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+from litestar import delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import PathParameter
+from litestar.response import File
+
+from ...backends.transfer import backup as backup_files
+from ...memtypes.errors import InvalidInput, NotFound, Unavailable
+from ...memtypes.types import MemoryType
+from ..guards.admin import require_admin
+from .problems import COMMON_PROBLEMS, _spec
+from .services import Services
+
+log = logging.getLogger("mnemo.backup")
+BackupId = Annotated[str, PathParameter(pattern=r"^[0-9TZ-]{16,40}$", max_length=40)]
+FileName = Annotated[str, PathParameter(pattern=r"^[a-z0-9_.-]{1,64}$", max_length=64)]
+_BACKUPS = "backups"
+NO_BACKUP = {404: _spec("No such backup (or no such file in it)")}
+ADMIN_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("Not the admin key (`MNEMO_ADMIN_KEY`)")}
+_ONE_AT_A_TIME = asyncio.Lock()  # a second backup while one runs would only double the I/O
+
+
+def _backups_dir(services: Services) -> Path:
+    return Path(services.settings.data_dir) / _BACKUPS
+
+
+@post(
+    "/v1/admin/backups",
+    status_code=201,
+    guards=[require_admin],
+    summary="Back up the running service (admin)",
+    responses=ADMIN_PROBLEMS,
+)
+async def create_backup(services: NamedDependency[Services | None]) -> dict[str, Any]:
+    if services is None:
+        raise Unavailable("the service is starting or stopping", dependency="service")
+    copy_type = getattr(services.index, "copy_type", None)
+    scroll_history = getattr(services.changes.store, "scroll", None)
+    if copy_type is None or scroll_history is None:
+        raise InvalidInput(
+            "online backup covers the embedded Qdrant Edge store (in-process engine); back up a "
+            "Qdrant server with its own snapshots"
+        )
+    async with _ONE_AT_A_TIME:
+        started = time.time()
+        backup_id = backup_files.stamp()
+        target = _backups_dir(services) / backup_id
+        target.mkdir(parents=True)
+        settings = services.settings
+        manifest = backup_files.new_manifest(
+            settings.collection_prefix, settings.redis.key_prefix, services.embedder.dimension, started
+        )
+        try:
+            for memory_type in MemoryType:
+                entry = await copy_type(memory_type, target / backup_files.memories_file(memory_type))
+                backup_files.add_file(manifest, entry)
+            history_file = target / backup_files.HISTORY_FILE
+            history = await backup_files.copy_history(services.changes.store, history_file)
+            backup_files.add_file(manifest, history)
+            redis = await backup_files.copy_redis(
+                services.redis, settings.redis.key_prefix, target / backup_files.REDIS_FILE
+            )
+            backup_files.add_file(manifest, redis)
+            manifest["finished_at"] = time.time()
+            backup_files.write_manifest(target, manifest)
+        except BaseException:
+            await asyncio.to_thread(shutil.rmtree, target, True)  # never half a backup left to fetch
+            raise
+    log.info("backup %s written in %.1f s", backup_id, time.time() - started)
+    return {"id": backup_id, "manifest": manifest}
+
+
+@get(
+    "/v1/admin/backups/{backup_id:str}/{name:str}",
+    guards=[require_admin],
+    summary="One file of a backup (admin)",
+    responses={**ADMIN_PROBLEMS, **NO_BACKUP},
+)
+async def backup_file(
+    backup_id: BackupId, name: FileName, services: NamedDependency[Services | None]
+) -> File:
+    if services is None:
+        raise Unavailable("the service is starting or stopping", dependency="service")
+    path = _backups_dir(services) / backup_id / name
+    if not re.fullmatch(r"[a-z0-9_.-]+", name) or not path.is_file():
+        raise NotFound(f"backup {backup_id} has no file {name}")
+    return File(path=path, filename=name, media_type="application/octet-stream")
+
+
+@delete(
+    "/v1/admin/backups/{backup_id:str}",
+    guards=[require_admin],
+    summary="Remove a backup's server copy (admin)",
+    responses={**ADMIN_PROBLEMS, **NO_BACKUP},
+)
+async def drop_backup(backup_id: BackupId, services: NamedDependency[Services | None]) -> None:
+    if services is None:
+        raise Unavailable("the service is starting or stopping", dependency="service")
+    target = _backups_dir(services) / backup_id
+    if not target.is_dir():
+        raise NotFound(f"no backup {backup_id}")
+    await asyncio.to_thread(shutil.rmtree, target)

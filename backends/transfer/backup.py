@@ -1,0 +1,242 @@
+"""Online backup of a running mnemo, and its restore into a fresh data dir (issue 39.6).
+
+A backup is a directory: one JSON-lines file per memory type (id, dense vector as base64 float32,
+BM25 vector, payload), one for the change history, one for Redis (working memory and threads: each
+key's `DUMP` and TTL), and `manifest.json` naming each file with its record count, a SHA-256 of its
+sorted record ids and of its bytes. JSON lines, not pickle: a restore reads a directory someone
+handed over, and nothing in it may run code.
+
+Written while the service serves and writes (`snapshot`): each type's shard is read by scroll, 64
+records per thread hop, under the type's optimize lock (no rebuild swaps the shard mid-read); a
+record acknowledged before the backup began is in the shard when the scroll passes it, so it is in
+the backup (a later update may be too). Redis keys are copied one `DUMP` each (atomic per key, not
+one point in time across keys). `verify` re-reads every file against the manifest; `restore`
+verifies first and builds a new data dir through the same engine layer (its manifests included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+from qdrant_edge import EdgeShard, ScrollRequest, SparseVector
+
+from ...memtypes.queries import SparseVector as QuerySparse
+from ...memtypes.queries import VectorPoint
+from ...memtypes.types import MemoryType
+from ..qdrant.schema import DENSE, SPARSE
+
+FORMAT = "mnemo-backup/1"
+MANIFEST = "manifest.json"
+HISTORY_FILE = "history.jsonl"
+REDIS_FILE = "redis.jsonl"
+_CHUNK = 64  # records per thread hop while reading a live shard (see shard_export.EXPORT_CHUNK)
+# Redis keys that are not state worth restoring: held locks and rate-limit buckets.
+_TRANSIENT_KINDS = (":lock:", ":rate:")
+
+
+def memories_file(memory_type: MemoryType) -> str:
+    return f"memories-{memory_type.value}.jsonl"
+
+
+@dataclass
+class BackupFile:
+    name: str
+    records: int
+    ids_sha256: str
+    sha256: str
+    bytes: int
+
+
+class _Writer:
+    """A JSON-lines file whose bytes, record count and ids are digested as it is written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.out: IO[bytes] = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.ids: list[str] = []
+        self.size = 0
+
+    def add(self, record_id: str, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        self.out.write(line)
+        self.digest.update(line)
+        self.size += len(line)
+        self.ids.append(record_id)
+
+    def close(self) -> BackupFile:
+        self.out.flush()
+        self.out.close()
+        digest = self.digest.hexdigest()
+        return BackupFile(self.path.name, len(self.ids), ids_digest(self.ids), digest, self.size)
+
+
+def ids_digest(ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+
+
+def _point_record(record: Any) -> tuple[str, dict[str, Any]]:
+    vectors = record.vector if isinstance(record.vector, dict) else {DENSE: record.vector}
+    sparse = vectors.get(SPARSE)
+    dense = np.asarray(vectors[DENSE], dtype=np.float32)
+    point_id = str(record.id)
+    return point_id, {
+        "id": point_id,
+        "dense": base64.b64encode(dense.tobytes()).decode(),
+        "sparse": [list(sparse.indices), list(sparse.values)] if isinstance(sparse, SparseVector) else None,
+        "payload": record.payload or {},
+    }
+
+
+def _copy_chunk(shard: EdgeShard, offset: Any, writer: _Writer) -> Any:
+    request = ScrollRequest(offset=offset, limit=_CHUNK, with_payload=True, with_vector=True)
+    records, next_offset = shard.scroll(request)
+    for record in records:
+        writer.add(*_point_record(record))
+    return next_offset
+
+
+async def copy_shard(shard: EdgeShard, path: Path) -> BackupFile:
+    writer = _Writer(path)
+    try:
+        offset: Any = None
+        while True:
+            offset = await asyncio.to_thread(_copy_chunk, shard, offset, writer)
+            if offset is None:
+                return writer.close()
+    except BaseException:
+        writer.out.close()
+        raise
+
+
+async def copy_history(documents: Any, path: Path) -> BackupFile:
+    """Every change-history document (`DocumentStore.scroll`)."""
+    writer = _Writer(path)
+    offset: str | None = None
+    while True:
+        page, offset = await documents.scroll(256, offset)
+        for document_id, payload in page:
+            writer.add(document_id, {"id": document_id, "payload": payload})
+        if offset is None:
+            return writer.close()
+
+
+async def copy_redis(redis: Any, key_prefix: str, path: Path) -> BackupFile:
+    """Each key of mnemo's prefix (but locks and rate buckets): its `DUMP` and remaining TTL."""
+    writer = _Writer(path)
+
+    async def copy(client: Any) -> None:
+        async for raw_key in client.scan_iter(match=f"{key_prefix}:*", count=1000):
+            key = raw_key.decode() if isinstance(raw_key, bytes) else raw_key
+            if any(kind in key for kind in _TRANSIENT_KINDS):
+                continue
+            dumped, ttl_ms = await client.dump(key), await client.pttl(key)
+            if dumped is None:
+                continue  # expired or removed since the scan found it
+            record = {"key": key, "ttl_ms": max(0, int(ttl_ms)), "dump": base64.b64encode(dumped).decode()}
+            writer.add(key, record)
+
+    await redis.run(copy)
+    return writer.close()
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    staged = directory / (MANIFEST + ".tmp")
+    staged.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    staged.replace(directory / MANIFEST)
+
+
+def new_manifest(
+    collection_prefix: str, key_prefix: str, dimension: int, started_at: float
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "started_at": started_at,
+        "collection_prefix": collection_prefix,
+        "redis_key_prefix": key_prefix,
+        "dimension": dimension,
+        "files": {},
+    }
+
+
+def add_file(manifest: dict[str, Any], entry: BackupFile) -> None:
+    manifest["files"][entry.name] = asdict(entry)
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise ValueError(f"{directory / MANIFEST} is not a {FORMAT} manifest")
+    return manifest
+
+
+def _lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as source:
+        for line in source:
+            yield json.loads(line)
+
+
+def verify(directory: Path) -> list[str]:
+    """What does not match the manifest (empty: the backup is whole): each file's bytes, record
+    count and ids, re-read from disk."""
+    manifest = read_manifest(directory)
+    problems = []
+    for name, expected in manifest["files"].items():
+        path = directory / name
+        if path.name != name or not path.is_file():
+            problems.append(f"{name}: missing")
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as source:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected["sha256"]:
+            problems.append(f"{name}: checksum differs from the manifest's")
+            continue
+        ids = [str(r.get("id", r.get("key"))) for r in _lines(path)]
+        if len(ids) != expected["records"] or ids_digest(ids) != expected["ids_sha256"]:
+            problems.append(f"{name}: {len(ids)} records, the manifest lists {expected['records']}")
+    return problems
+
+
+def read_points(path: Path, batch: int = 256) -> Iterator[list[VectorPoint]]:
+    points: list[VectorPoint] = []
+    for record in _lines(path):
+        dense = np.frombuffer(base64.b64decode(record["dense"]), dtype=np.float32).tolist()
+        sparse = record["sparse"]
+        sparse_vector = QuerySparse(tuple(sparse[0]), tuple(sparse[1])) if sparse and sparse[0] else None
+        points.append(VectorPoint(record["id"], dense, record["payload"], sparse_vector))
+        if len(points) >= batch:
+            yield points
+            points = []
+    if points:
+        yield points
+
+
+def read_documents(path: Path) -> Iterator[dict[str, dict[str, Any]]]:
+    documents: dict[str, dict[str, Any]] = {}
+    for record in _lines(path):
+        documents[record["id"]] = record["payload"]
+        if len(documents) >= 256:
+            yield documents
+            documents = {}
+    if documents:
+        yield documents
+
+
+def read_redis(path: Path) -> Iterator[tuple[str, int, bytes]]:
+    for record in _lines(path):
+        yield record["key"], int(record["ttl_ms"]), base64.b64decode(record["dump"])
+
+
+def stamp() -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{time.time_ns() % 1_000_000:06d}"

@@ -1,0 +1,98 @@
+"""`mnemo restore DIR --data-dir D`: a new data dir from a backup (backends/transfer/backup.py).
+
+The backup is verified against its manifest first (nothing is written from a damaged one); then the
+records go in through the same engine layer the service uses (so the shards, their payload indexes
+and their manifests are what the service itself writes), the change history into its store, and
+the Redis keys with `RESTORE … REPLACE` (TTLs kept) into the Redis the data dir's settings name:
+the embedded one in `D` by default. HNSW indexes are left to the service, which builds them in the
+background when it starts (`start_pending_builds`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...memtypes.types import MemoryType
+from ..qdrant.history_store import EdgeDocumentStore
+from ..qdrant_edge.index import EdgeVectorIndex
+from ..redis.client import RedisConfig, open_redis
+from .backup import (
+    HISTORY_FILE,
+    REDIS_FILE,
+    memories_file,
+    read_documents,
+    read_manifest,
+    read_points,
+    read_redis,
+    verify,
+)
+
+log = logging.getLogger("mnemo.restore")
+_NEVER = 10**12  # no background HNSW build while restoring: the service starts one
+
+
+class RestoreRefused(RuntimeError):
+    pass
+
+
+@dataclass
+class Restored:
+    memories: dict[str, int] = field(default_factory=dict)
+    history: int = 0
+    redis_keys: int = 0
+
+
+async def restore(backup: Path, data_dir: Path, redis: RedisConfig) -> Restored:
+    problems = verify(backup)
+    if problems:
+        raise RestoreRefused(f"the backup in {backup} does not match its manifest: {'; '.join(problems)}")
+    manifest = read_manifest(backup)
+    qdrant_dir = data_dir / "qdrant"
+    if qdrant_dir.exists() and any(qdrant_dir.iterdir()):
+        raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
+    prefix = manifest["collection_prefix"]
+    done = Restored()
+    index = EdgeVectorIndex(
+        qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER, warm_on_open=False
+    )
+    await index.open()
+    try:
+        for memory_type in MemoryType:
+            name = memories_file(memory_type)
+            if name not in manifest["files"]:
+                continue
+            count = 0
+            for points in read_points(backup / name):
+                await index.upsert(memory_type, points)
+                count += len(points)
+            done.memories[memory_type.value] = count
+    finally:
+        await index.close()  # flushed, and each type's manifest written clean
+    documents = EdgeDocumentStore(qdrant_dir, prefix)
+    await documents.open()
+    try:
+        if HISTORY_FILE in manifest["files"]:
+            for batch in read_documents(backup / HISTORY_FILE):
+                await documents.put(batch)
+                done.history += len(batch)
+    finally:
+        await documents.close()
+    if REDIS_FILE in manifest["files"]:
+        done.redis_keys = await _restore_redis(backup / REDIS_FILE, data_dir, redis)
+    return done
+
+
+async def _restore_redis(path: Path, data_dir: Path, config: RedisConfig) -> int:
+    gateway = await open_redis(config, data_dir)
+    restored = 0
+    try:
+        for key, ttl_ms, dumped in read_redis(path):
+            await gateway.client.restore(key, ttl_ms, dumped, replace=True)
+            restored += 1
+        if gateway.embedded is not None:
+            await gateway.client.save()  # on disk before the embedded server stops
+    finally:
+        await gateway.close()
+    return restored

@@ -1,0 +1,112 @@
+"""The floor of a retrieval, measured in the same run as the retrievals (issue 37).
+
+What any retrieval must pay: embedding the query, then one plain top-10 HNSW search per searched
+type (no formula, no payloads). Measured in-process on the very index and embedder the size's run
+uses, one question at a time, before the server starts. `floor_ms` is its p50; the HTTP latencies
+and each stage are reported against it (`ratios`), beside the machine's load.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from ...memtypes.ports import VectorIndex
+from ...memtypes.queries import MemoryFilter, SearchRequest
+from ...memtypes.records import Scope
+from ...memtypes.types import MemoryType
+from ..metrics import percentiles
+from .scale_data import SCALE_USER, TENANT
+
+FLOOR_K = 10
+# Issue 37's targets: one client's HTTP p50 and p95 over the floor, 4 clients' throughput over one's.
+TARGETS = {"http_p50_over_floor": 1.4, "http_p95_over_floor": 2.0, "throughput_4_over_1": 1.7}
+
+
+async def measure_floor(
+    index: VectorIndex, embedder: Any, questions: list[str], types: list[MemoryType]
+) -> dict[str, Any]:
+    """Per question: its embedding, then a top-10 search of each type, sequentially (ms), in the
+    scope every memory of the run is in (as the retrievals ask)."""
+    flt = MemoryFilter(tenant=TENANT, scope=Scope(user_id=SCALE_USER))
+    embed_ms: list[float] = []
+    search_ms: list[float] = []
+    total_ms: list[float] = []
+    for i, question in enumerate(questions):
+        started = time.perf_counter()
+        [vector] = await embedder.embed([question], alone=True)
+        embedded = time.perf_counter()
+        for memory_type in types:
+            await index.search([SearchRequest(memory_type, vector, flt, FLOOR_K, FLOOR_K)])
+        done = time.perf_counter()
+        if i < 3:  # the first few warm caches up
+            continue
+        embed_ms.append((embedded - started) * 1000)
+        search_ms.append((done - embedded) * 1000)
+        total_ms.append((done - started) * 1000)
+    return {
+        "types": len(types),
+        "questions": len(total_ms),
+        "embed_ms": percentiles(embed_ms),
+        "searches_ms": percentiles(search_ms),
+        "total_ms": percentiles(total_ms),
+    }
+
+
+def floor_ratios(run: dict[str, Any]) -> dict[str, Any]:
+    """`floor_ms` (the floor's p50) and every one-client stage and the throughput against it."""
+    floor = run["floor"]["total_ms"]["p50"]
+    one = run["http"].get("1")
+    ratios: dict[str, Any] = {"floor_ms": round(floor, 2)}
+    if one is None:
+        return ratios
+    ratios["http_p50_over_floor"] = round(one["http_ms"]["p50"] / floor, 2)
+    ratios["http_p95_over_floor"] = round(one["http_ms"]["p95"] / floor, 2)
+    ratios["stage_p50_over_floor"] = {
+        stage: round(one[stage]["p50"] / floor, 2)
+        for stage in ("embed_ms", "search_ms", "pack_ms", "http_ms")
+    }
+    four = run["http"].get("4")
+    if four is not None and one["throughput_rps"]:
+        ratios["throughput_4_over_1"] = round(four["throughput_rps"] / one["throughput_rps"], 2)
+    return ratios
+
+
+def floor_lines(sizes: dict[str, Any]) -> list[str]:
+    """The targets of issue 37, per size: measured ratio against its limit."""
+    lines = []
+    for size, run in sizes.items():
+        ratios = run.get("floor_ratios")
+        if not ratios:
+            continue
+        floor = run["floor"]
+        parts = [
+            f"floor {ratios['floor_ms']:.1f} ms (embed {floor['embed_ms']['p50']:.1f} + "
+            f"{floor['types']} top-10 searches {floor['searches_ms']['p50']:.1f})"
+        ]
+        for name, limit in TARGETS.items():
+            if name in ratios:
+                cmp = ">=" if name.startswith("throughput") else "<="
+                ok = ratios[name] >= limit if cmp == ">=" else ratios[name] <= limit
+                parts.append(f"{name} {ratios[name]:.2f} ({cmp} {limit}: {'met' if ok else 'MISSED'})")
+        lines.append(f"- {int(size):,} memories: " + "; ".join(parts))
+    return lines
+
+
+def plot_stages_against_floor(out: Path, sizes: dict[str, Any]) -> None:
+    from ..report import bar_plot
+
+    measured = {s: r for s, r in sizes.items() if r.get("floor_ratios") and "1" in r["http"]}
+    if not measured:
+        return
+    series: dict[str, list[float]] = {"floor": [r["floor_ratios"]["floor_ms"] for r in measured.values()]}
+    for stage in ("embed_ms", "search_ms", "pack_ms", "overhead_ms", "http_ms"):
+        series[stage.removesuffix("_ms")] = [r["http"]["1"][stage]["p50"] for r in measured.values()]
+    bar_plot(
+        out / "stages_vs_floor.png",
+        "p50 by stage against the floor, one client (ms)",
+        "ms",
+        [f"{int(s):,}" for s in measured],
+        series,
+    )

@@ -1,0 +1,133 @@
+"""How well mnemo's `confidence` says what it claims, from `mnemo bench quality`'s per-query rows.
+
+- Calibration: over the top `TOP` hits of every query, the expected calibration error (ECE: the
+  hit-weighted mean, over ten equal-width bins of confidence, of |mean confidence − share relevant|)
+  and the reliability table behind it (plotted as `reliability.png`).
+- Abstention at `THRESHOLD`: of the questions nothing answers (empty `relevant_ids`), the share whose
+  top confidence is below it (mnemo abstains); of the answerable ones, the share that keep a relevant
+  hit at or above it, and the share it would wrongly abstain on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+THRESHOLD = 0.5
+TOP = 10
+BINS = 10
+
+
+def judged_hits(rows: Sequence[Mapping[str, Any]], top: int = TOP) -> list[tuple[float, bool]]:
+    """(confidence, relevant?) of each query's top hits: unanswerable queries' hits are all irrelevant."""
+    pairs = []
+    for row in rows:
+        relevant = set(row["relevant_ids"])
+        ranked, confidence = row["ranked"]["mnemo"][:top], row["confidence"]["mnemo"][:top]
+        pairs += [(c, i in relevant) for i, c in zip(ranked, confidence, strict=True)]
+    return pairs
+
+
+def calibration(pairs: Sequence[tuple[float, bool]], bins: int = BINS) -> dict[str, Any]:
+    """ECE and the reliability table of (confidence, relevant?) pairs, in `bins` equal-width bins."""
+    table = []
+    error = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, r) for c, r in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if not inside:
+            continue
+        confidence = sum(c for c, _ in inside) / len(inside)
+        relevant = sum(1 for _, r in inside if r) / len(inside)
+        error += len(inside) * abs(confidence - relevant)
+        table.append(
+            {"bin": [lo, hi], "hits": len(inside), "confidence": confidence, "relevant": relevant}
+        )
+    return {"ece": error / len(pairs) if pairs else 0.0, "hits": len(pairs), "bins": table}
+
+
+def abstention(rows: Sequence[Mapping[str, Any]], threshold: float = THRESHOLD) -> dict[str, Any]:
+    def share(flags: list[bool]) -> float | None:
+        return sum(flags) / len(flags) if flags else None
+
+    answerable = [r for r in rows if r["relevant_ids"]]
+    unanswerable = [r for r in rows if not r["relevant_ids"]]
+    kept = [
+        any(c >= threshold and i in set(r["relevant_ids"]) for i, c in _top(r)) for r in answerable
+    ]
+    return {
+        "threshold": threshold,
+        "unanswerable": len(unanswerable),
+        "abstained": share([r["top_confidence"]["mnemo"] < threshold for r in unanswerable]),
+        "answerable": len(answerable),
+        "answerable_kept": share(kept),
+        "answerable_abstained": share([r["top_confidence"]["mnemo"] < threshold for r in answerable]),
+    }
+
+
+def _top(row: Mapping[str, Any]) -> list[tuple[str, float]]:
+    return list(zip(row["ranked"]["mnemo"], row["confidence"]["mnemo"], strict=True))
+
+
+def score_confidence(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The `confidence` section of results.json."""
+    return {
+        f"calibration@{TOP}": calibration(judged_hits(rows)),
+        "abstention": abstention(rows),
+    }
+
+
+def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
+    cal, abst = confidence[f"calibration@{TOP}"], confidence["abstention"]
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1%}"
+
+    lines = [
+        "## Confidence",
+        "",
+        f"Calibration over each query's top {TOP} hits ({cal['hits']} hits): **ECE {cal['ece']:.3f}**.",
+        "",
+        "| confidence bin | hits | mean confidence | share relevant |",
+        "|---|---|---|---|",
+        *(
+            f"| {b['bin'][0]:.1f}–{b['bin'][1]:.1f} | {b['hits']} | {b['confidence']:.3f} | {b['relevant']:.3f} |"
+            for b in cal["bins"]
+        ),
+        "",
+        f"Abstention at confidence {abst['threshold']}: unanswerable questions ({abst['unanswerable']}) "
+        f"whose top hit is below it: **{pct(abst['abstained'])}**; answerable questions "
+        f"({abst['answerable']}) keeping a relevant hit at or above it: **{pct(abst['answerable_kept'])}**, "
+        f"abstained on: {pct(abst['answerable_abstained'])}.",
+        "",
+        "![reliability](reliability.png)",
+        "",
+    ]
+    return lines
+
+
+def reliability_plot(path: Path, confidence: Mapping[str, Any]) -> None:
+    from ..report import _pyplot
+
+    cal = confidence[f"calibration@{TOP}"]
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.8, 4.8), dpi=100)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    xs = [b["confidence"] for b in cal["bins"]]
+    ys = [b["relevant"] for b in cal["bins"]]
+    sizes = [max(12.0, 400.0 * b["hits"] / max(1, cal["hits"])) for b in cal["bins"]]
+    ax.plot(xs, ys, color="tab:blue", alpha=0.5)
+    ax.scatter(xs, ys, s=sizes, color="tab:blue", label="mnemo (area: hits)")
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel="confidence",
+        ylabel="share relevant",
+        title=f"reliability, top {TOP} (ECE {cal['ece']:.3f})",
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

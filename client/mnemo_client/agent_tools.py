@@ -1,0 +1,132 @@
+"""remember / recall / forget: the three memory tools the framework adapters give an agent.
+
+Framework-free: `MemoryTools` holds the clients and the scope the tools act in (the model never
+chooses whose memories it reads or forgets), and answers in text a model reads. Each adapter wraps
+these in its framework's tool type (`mnemo_client.langchain.mnemo_tools`, `…openai_agents.
+mnemo_function_tools`, `…pydantic_ai.mnemo_toolset`); a refusal of mnemo stays a typed `MnemoError`,
+which each adapter turns into its framework's usual tool error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mnemo_client.async_client import AsyncMnemo
+from mnemo_client.errors import NotFound
+from mnemo_client.models import MemoryRecord, RetrieveResult
+from mnemo_client.sync_client import Mnemo
+
+REMEMBER = (
+    "Store a fact, preference, event or instruction in long-term memory so that later conversations "
+    "can recall it. `content`: one self-contained statement. `memory_type`: semantic (a fact, the "
+    "default), episodic (an event), procedural (how to do something) or prospective (something to do)."
+)
+RECALL = (
+    "Search long-term memory for what is relevant to `query`; answers the memories found, each with "
+    "its id, most relevant first."
+)
+FORGET = "Delete one memory by the id that recall showed."
+
+
+def scope_of(user_id: str | None, agent_id: str | None, namespace: str | None) -> dict[str, str]:
+    fields = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace}
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class MemoryTools:
+    """The tools' logic on a sync and/or async client, in one scope (`user_id`, `agent_id`,
+    `namespace`). `budget_tokens`: how much a recall may return."""
+
+    def __init__(
+        self,
+        client: Mnemo | None = None,
+        async_client: AsyncMnemo | None = None,
+        *,
+        url: str | None = None,
+        api_key: str | None = None,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        namespace: str | None = None,
+        budget_tokens: int = 1000,
+    ) -> None:
+        if url is None and client is None and async_client is None:
+            raise TypeError("give url (and api_key), or a client")
+        self.client = client or (Mnemo(url, api_key=api_key) if url is not None else None)
+        self.async_client = async_client or (AsyncMnemo(url, api_key=api_key) if url is not None else None)
+        self.scope = scope_of(user_id, agent_id, namespace)
+        self.budget_tokens = budget_tokens
+
+    def _sync(self) -> Mnemo:
+        if self.client is None:
+            raise TypeError("these memory tools were given an async client only: call their async form")
+        return self.client
+
+    def _async(self) -> AsyncMnemo:
+        if self.async_client is None:
+            raise TypeError("these memory tools were given a sync client only: call their sync form")
+        return self.async_client
+
+    # --- the requests and the answers, shared by both forms --------------------------------------
+
+    def _memory(self, content: str, memory_type: str) -> dict[str, Any]:
+        return {"type": memory_type, "content": content, "scope": self.scope}
+
+    def _retrieve_args(self) -> dict[str, Any]:
+        return {"scope": self.scope, "budget_tokens": self.budget_tokens}
+
+    def _mine(self, record: MemoryRecord) -> bool:
+        given = record.scope.model_dump(exclude_none=True)
+        return all(given.get(k) == v for k, v in self.scope.items())
+
+    @staticmethod
+    def _written(results: Any) -> str:
+        result = results.results[0]
+        if result.id is None:
+            return f"Not remembered ({result.status}: {result.reason or 'refused'})."
+        return f"Remembered (id {result.id}, {result.status})."
+
+    @staticmethod
+    def recalled(result: RetrieveResult) -> str:
+        if not result.memories:
+            return "No memories match."
+        return "\n".join(
+            f"- {m.content} (id {m.id}, {m.type.value}, score {m.score:.2f})" for m in result.memories
+        )
+
+    # --- sync ----------------------------------------------------------------------------------
+
+    def remember(self, content: str, memory_type: str = "semantic") -> str:
+        return self._written(self._sync().write(self._memory(content, memory_type)))
+
+    def recall(self, query: str) -> str:
+        return self.recalled(self._sync().retrieve(query, **self._retrieve_args()))
+
+    def forget(self, memory_id: str) -> str:
+        client = self._sync()
+        try:
+            record = client.get(memory_id)
+        except NotFound:
+            return f"No memory {memory_id}."
+        if not self._mine(record):
+            return f"No memory {memory_id}."  # another scope's memory is not this agent's to forget
+        client.delete(memory_id)
+        return f"Forgot {memory_id}."
+
+    # --- async ---------------------------------------------------------------------------------
+
+    async def aremember(self, content: str, memory_type: str = "semantic") -> str:
+        return self._written(await self._async().write(self._memory(content, memory_type)))
+
+    async def arecall(self, query: str) -> str:
+        return self.recalled(await self._async().retrieve(query, **self._retrieve_args()))
+
+    async def aforget(self, memory_id: str) -> str:
+        client = self._async()
+        try:
+            record = await client.get(memory_id)
+        except NotFound:
+            return f"No memory {memory_id}."
+        if not self._mine(record):
+            return f"No memory {memory_id}."
+        await client.delete(memory_id)
+        return f"Forgot {memory_id}."

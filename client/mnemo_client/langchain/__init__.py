@@ -1,0 +1,171 @@
+"""LangChain: `MnemoRetriever` (a `BaseRetriever`) and `mnemo_tools(...)` (remember, recall, forget
+as LangChain tools). Extra `langchain`.
+
+    retriever = MnemoRetriever(url="http://127.0.0.1:8080", api_key=..., user_id="alice")
+    docs = retriever.invoke("what does Alice drink?")   # Documents: content + id, score, type
+    tools = mnemo_tools(url=..., api_key=..., user_id="alice")   # for bind_tools / an agent
+
+A retrieval's documents are the memories mnemo packed into `budget_tokens`, most relevant first.
+A refusal of mnemo is the client's typed `MnemoError` from the retriever, and a `ToolException` from
+a tool (which LangChain hands back to the model as the tool's answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from functools import wraps
+from typing import Any, ParamSpec
+
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.tools import BaseTool, StructuredTool, ToolException
+from pydantic import ConfigDict, PrivateAttr
+
+from mnemo_client.agent_tools import FORGET, RECALL, REMEMBER, MemoryTools, scope_of
+from mnemo_client.async_client import AsyncMnemo
+from mnemo_client.errors import MnemoError
+from mnemo_client.models import RetrieveResult
+from mnemo_client.sync_client import Mnemo
+
+__all__ = ["MnemoRetriever", "mnemo_tools"]
+
+P = ParamSpec("P")
+
+
+class MnemoRetriever(BaseRetriever):
+    """Memories relevant to the query, as Documents (`page_content` the memory; metadata `id`,
+    `score`, `type`, `tokens`, `occurred_at`). Give `url` (+ `api_key`) or `client` / `async_client`;
+    `user_id` / `agent_id` / `namespace` scope the search, `types` limits the memory types."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    url: str | None = None
+    api_key: str | None = None
+    user_id: str | None = None
+    agent_id: str | None = None
+    namespace: str | None = None
+    types: list[str] | None = None
+    budget_tokens: int = 1000
+    client: Mnemo | None = None
+    async_client: AsyncMnemo | None = None
+    _sync: Mnemo | None = PrivateAttr(default=None)
+    _async: AsyncMnemo | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: Any) -> None:
+        if self.url is None and self.client is None and self.async_client is None:
+            raise ValueError("MnemoRetriever: give url (and api_key), or a client")
+        self._sync = self.client or (Mnemo(self.url, api_key=self.api_key) if self.url else None)
+        self._async = self.async_client or (AsyncMnemo(self.url, api_key=self.api_key) if self.url else None)
+
+    def _args(self) -> dict[str, Any]:
+        return {
+            "scope": scope_of(self.user_id, self.agent_id, self.namespace),
+            "types": self.types,
+            "budget_tokens": self.budget_tokens,
+        }
+
+    @staticmethod
+    def documents(result: RetrieveResult) -> list[Document]:
+        return [
+            Document(
+                page_content=m.content,
+                id=m.id,
+                metadata={
+                    "id": m.id,
+                    "score": m.score,
+                    "type": m.type.value,
+                    "tokens": m.tokens,
+                    "occurred_at": m.occurred_at,
+                    "external_id": m.external_id,
+                },
+            )
+            for m in result.memories
+        ]
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        if self._sync is None:
+            raise TypeError("MnemoRetriever has an async client only: use ainvoke")
+        return self.documents(self._sync.retrieve(query, **self._args()))
+
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        if self._async is None:
+            raise TypeError("MnemoRetriever has a sync client only: use invoke")
+        return self.documents(await self._async.retrieve(query, **self._args()))
+
+
+def _tool_error(fn: Callable[P, Any]) -> Callable[P, Any]:
+    @wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except MnemoError as error:
+            raise ToolException(f"mnemo refused: {error}") from error
+
+    return call
+
+
+def _atool_error(fn: Callable[P, Awaitable[Any]]) -> Callable[P, Awaitable[Any]]:
+    @wraps(fn)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> Any:
+        try:
+            return await fn(*args, **kwargs)
+        except MnemoError as error:
+            raise ToolException(f"mnemo refused: {error}") from error
+
+    return call
+
+
+def mnemo_tools(
+    url: str | None = None,
+    api_key: str | None = None,
+    *,
+    client: Mnemo | None = None,
+    async_client: AsyncMnemo | None = None,
+    user_id: str | None = None,
+    agent_id: str | None = None,
+    namespace: str | None = None,
+    budget_tokens: int = 1000,
+    names: Sequence[str] = ("remember", "recall", "forget"),
+) -> list[BaseTool]:
+    """remember / recall / forget as LangChain tools acting in one scope (sync and async)."""
+    tools = MemoryTools(client, async_client, url=url, api_key=api_key, user_id=user_id,
+                        agent_id=agent_id, namespace=namespace, budget_tokens=budget_tokens)  # fmt: skip
+
+    def remember(content: str, memory_type: str = "semantic") -> str:
+        return tools.remember(content, memory_type)
+
+    async def aremember(content: str, memory_type: str = "semantic") -> str:
+        return await tools.aremember(content, memory_type)
+
+    def recall(query: str) -> str:
+        return tools.recall(query)
+
+    async def arecall(query: str) -> str:
+        return await tools.arecall(query)
+
+    def forget(memory_id: str) -> str:
+        return tools.forget(memory_id)
+
+    async def aforget(memory_id: str) -> str:
+        return await tools.aforget(memory_id)
+
+    made: dict[str, tuple[Callable[..., str], Callable[..., Awaitable[str]], str]] = {
+        "remember": (remember, aremember, REMEMBER),
+        "recall": (recall, arecall, RECALL),
+        "forget": (forget, aforget, FORGET),
+    }
+    return [
+        StructuredTool.from_function(
+            func=_tool_error(made[name][0]) if tools.client else None,
+            coroutine=_atool_error(made[name][1]) if tools.async_client else None,
+            name=name,
+            description=made[name][2],
+            handle_tool_error=True,
+        )
+        for name in names
+    ]

@@ -1,0 +1,69 @@
+"""`mnemo-mcp`: the MCP tools over stdio, talking HTTP to a running mnemo through the Python client.
+
+A console script of the light client (`pip install 'mnemo-client[mcp]'`: no torch, no engines); the
+server's `mnemo mcp` runs the same. The MCP process never opens the data directory (Qdrant Edge is
+single-process): the service stays the one owner of the data and the one place requests are checked.
+Logs go to stderr; stdout is the protocol's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--url", default=os.environ.get("MNEMO_URL") or DEFAULT_URL, help="mnemo's URL (MNEMO_URL)"
+    )
+    parser.add_argument(
+        "--api-key", default=os.environ.get("MNEMO_API_KEY"), help="bearer key (MNEMO_API_KEY)"
+    )
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+
+
+def serve(url: str, api_key: str | None, timeout: float) -> int:
+    """Serve the tools on stdin/stdout until the host closes them."""
+    from mcp.server.mcpserver import Context
+
+    from ..async_client import AsyncMnemo
+    from .tools import build_mcp_server
+
+    async def run() -> None:
+        async with AsyncMnemo(url, api_key, timeout=timeout) as client:
+
+            @asynccontextmanager
+            async def client_for(_: Context) -> AsyncIterator[AsyncMnemo]:
+                yield client
+
+            await build_mcp_server(client_for).run_stdio_async()
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tool call on stderr
+    asyncio.run(run())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="mnemo-mcp", description="MCP server over stdio for a running mnemo (tools: remember, recall, …)"
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        import mcp  # noqa: F401 - only to say what is missing
+    except ImportError:
+        print("mnemo-mcp: needs the mcp extra: pip install 'mnemo-client[mcp]'", file=sys.stderr)
+        return 2
+    return serve(args.url, args.api_key, args.timeout)
+
+
+def run() -> None:
+    """The `mnemo-mcp` console script."""
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""OpenAI Agents SDK: `MnemoSession` (a `Session`: the conversation kept in a mnemo thread) and
+`mnemo_function_tools(...)` (remember, recall, forget as function tools). Extra `openai-agents`.
+
+    session = await MnemoSession.create(url="http://127.0.0.1:8080", api_key=..., user_id="alice")
+    await Runner.run(agent, "Hi", session=session)    # keep session.session_id to resume:
+    session = MnemoSession(session_id, url=..., api_key=...)
+    agent = Agent(name="assistant", tools=mnemo_function_tools(url=..., api_key=..., user_id="alice"))
+
+The session id is the mnemo thread's id. Each item is one turn of the thread, in order, as JSON (the
+turn's role follows the item's); `pop_item` and `clear_session` append a marker turn that hides the
+popped or cleared items (a thread is append-only: `mnemo forget` of the thread or its user erases
+them), and turns that others appended as plain text read back as messages. The thread lives as long
+as the server's thread TTL. A refusal of mnemo is the client's typed `MnemoError` from the session;
+from a tool, the model reads it as the tool's answer, as the SDK does with tool errors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from agents import FunctionTool, RunContextWrapper, function_tool
+
+from mnemo_client.agent_tools import FORGET, RECALL, REMEMBER, MemoryTools
+from mnemo_client.async_client import AsyncMnemo
+from mnemo_client.errors import MnemoError
+from mnemo_client.state_models import Turn
+
+__all__ = ["MnemoSession", "mnemo_function_tools"]
+
+ITEM, POPPED, CLEARED = "mnemo_session_item", "mnemo_session_popped", "mnemo_session_cleared"
+_ROLES = {"user": "user", "assistant": "assistant", "system": "system", "developer": "system"}
+_ALL_TURNS = 200_000  # the largest history budget the server takes: every turn of a session
+
+
+class _Borrowed:
+    """A caller's client, used as is and never closed here."""
+
+    def __init__(self, client: AsyncMnemo) -> None:
+        self.client = client
+
+    async def __aenter__(self) -> AsyncMnemo:
+        return self.client
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def _replay(turns: Sequence[Turn]) -> list[tuple[int, Any]]:
+    """The session's live items, oldest first, as (turn seq, item)."""
+    items: list[tuple[int, Any]] = []
+    for turn in sorted(turns, key=lambda t: t.seq):
+        try:
+            body = json.loads(turn.content)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not ({ITEM, POPPED, CLEARED} & body.keys()):
+            items.append((turn.seq, {"role": turn.role.value, "content": turn.content}))
+        elif ITEM in body:
+            items.append((turn.seq, body[ITEM]))
+        elif POPPED in body:
+            items = [(seq, item) for seq, item in items if seq != body[POPPED]]
+        else:
+            items = [(seq, item) for seq, item in items if seq > body[CLEARED]]
+    return items
+
+
+class MnemoSession:
+    """The Agents SDK's conversation memory in one mnemo thread (`session_id` = the thread's id)."""
+
+    session_settings = None
+
+    def __init__(
+        self,
+        session_id: str,
+        *,
+        url: str | None = None,
+        api_key: str | None = None,
+        client: AsyncMnemo | None = None,
+    ) -> None:
+        if url is None and client is None:
+            raise TypeError("MnemoSession: give url (and api_key), or client")
+        self.session_id = session_id
+        self._url, self._api_key, self._client = url, api_key, client
+
+    def _mnemo(self) -> AsyncMnemo | _Borrowed:
+        # A client of its own per call unless one was given: the Runner may drive one session from
+        # several event loops (run_sync in a thread), and an httpx client belongs to one loop.
+        if self._client is not None:
+            return _Borrowed(self._client)
+        return AsyncMnemo(self._url or "", api_key=self._api_key)
+
+    @classmethod
+    async def create(
+        cls,
+        *,
+        url: str | None = None,
+        api_key: str | None = None,
+        client: AsyncMnemo | None = None,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        namespace: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> MnemoSession:
+        """A new session in a new thread, scoped to `user_id` / `agent_id` / `namespace` (so that
+        `mnemo forget` of that scope removes it)."""
+        session = cls("", url=url, api_key=api_key, client=client)
+        scope = {
+            k: v for k, v in (("user_id", user_id), ("agent_id", agent_id), ("namespace", namespace)) if v
+        }
+        async with session._mnemo() as mnemo:
+            session.session_id = (await mnemo.threads.create(scope=scope or None, metadata=metadata)).id
+        return session
+
+    async def _items(self) -> list[tuple[int, Any]]:
+        async with self._mnemo() as mnemo:
+            history = await mnemo.threads.history(self.session_id, budget_tokens=_ALL_TURNS)
+        return _replay(history.turns)
+
+    async def _append(self, bodies: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        async with self._mnemo() as mnemo:
+            for role, body in bodies:  # one turn each, in order: the thread keeps the order
+                content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
+                await mnemo.threads.append(self.session_id, role, content)
+
+    async def get_items(self, limit: int | None = None) -> list[Any]:
+        """The conversation, oldest first; with `limit`, its latest `limit` items."""
+        items = [item for _, item in await self._items()]
+        return items if limit is None else items[-limit:] if limit > 0 else []
+
+    async def add_items(self, items: list[Any]) -> None:
+        roles = [_ROLES.get(str(i.get("role")), "tool") if isinstance(i, Mapping) else "tool" for i in items]
+        await self._append([(role, {ITEM: item}) for role, item in zip(roles, items, strict=True)])
+
+    async def pop_item(self) -> Any | None:
+        items = await self._items()
+        if not items:
+            return None
+        seq, item = items[-1]
+        await self._append([("system", {POPPED: seq})])
+        return item
+
+    async def clear_session(self) -> None:
+        items = await self._items()
+        if items:
+            await self._append([("system", {CLEARED: items[-1][0]})])
+
+
+def _tell_the_model(ctx: RunContextWrapper[Any], error: Exception) -> str:
+    if isinstance(error, MnemoError):
+        return f"mnemo refused ({error.code}): {error.detail}"
+    return "An error occurred while running the tool. Please try again."
+
+
+def mnemo_function_tools(
+    url: str | None = None,
+    api_key: str | None = None,
+    *,
+    client: AsyncMnemo | None = None,
+    user_id: str | None = None,
+    agent_id: str | None = None,
+    namespace: str | None = None,
+    budget_tokens: int = 1000,
+) -> list[FunctionTool]:
+    """remember / recall / forget as Agents SDK function tools acting in one scope."""
+    if url is None and client is None:
+        raise TypeError("mnemo_function_tools: give url (and api_key), or client")
+    scope = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace, "budget_tokens": budget_tokens}
+
+    async def run(call: Callable[[MemoryTools], Awaitable[str]]) -> str:
+        async with (
+            _Borrowed(client) if client is not None else AsyncMnemo(url or "", api_key=api_key) as mnemo
+        ):
+            return await call(MemoryTools(None, mnemo, **scope))
+
+    async def remember(content: str, memory_type: str = "semantic") -> str:
+        return await run(lambda tools: tools.aremember(content, memory_type))
+
+    async def recall(query: str) -> str:
+        return await run(lambda tools: tools.arecall(query))
+
+    async def forget(memory_id: str) -> str:
+        return await run(lambda tools: tools.aforget(memory_id))
+
+    return [
+        function_tool(
+            fn,
+            name_override=fn.__name__,
+            description_override=text,
+            failure_error_function=_tell_the_model,
+            strict_mode=False,
+        )
+        for fn, text in ((remember, REMEMBER), (recall, RECALL), (forget, FORGET))
+    ]

@@ -1,0 +1,107 @@
+"""The prompt hook: retrieve for the prompt, keep only what clears the relevance floor, answer it as
+Claude Code's `additionalContext`, or nothing at all when nothing clears it.
+
+The floor: where the answer's hits carry a calibrated `confidence` (0..1, the server's estimate that
+the hit is relevant), a hit must reach `MNEMO_HOOK_MIN_CONFIDENCE` (default 0.5); an answer without
+it (an older server) is held to `MNEMO_HOOK_MIN_SCORE` (default 0.35) on the ranked `score`. The
+session's own working memory (its todo list) is always relevant and never held to the floor. 0 turns
+a floor off. When every hit clears it, the server's packed context is passed on as it is; otherwise
+the hits that clear it are rendered here, one section per type, as the server renders them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .api import Api, log, safe_id
+
+DEFAULT_BUDGET_TOKENS = 1000
+DEFAULT_MIN_CONFIDENCE = 0.5
+DEFAULT_MIN_SCORE = 0.35
+MAX_QUERY_CHARS = 8_000  # the API's limit on a query
+HEADER = "Memory from mnemo that may be relevant to this prompt (the session's working memory first):"
+TITLES = {
+    "working": "Working memory",
+    "episodic": "Episodic memory (what happened)",
+    "semantic": "Semantic memory (facts and preferences)",
+    "procedural": "Procedural memory (how to do things)",
+    "prospective": "Prospective memory (to do later)",
+}
+
+
+def env_number(name: str, default: float, minimum: float = 0.0) -> float:
+    raw = os.environ.get(name)
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        log(f"{name}={raw!r} is not a number; using {default}")
+        return default
+    return value if value >= minimum else default
+
+
+def clears_floor(hit: dict[str, Any], min_confidence: float, min_score: float) -> bool:
+    if hit.get("type") == "working":
+        return True
+    confidence = hit.get("confidence")
+    if isinstance(confidence, int | float):
+        return confidence >= min_confidence
+    score = hit.get("score")
+    return isinstance(score, int | float) and score >= min_score
+
+
+def _line(hit: dict[str, Any]) -> str:
+    content = str(hit.get("content") or "")
+    occurred = hit.get("occurred_at")
+    if hit.get("type") == "episodic" and isinstance(occurred, str):
+        from datetime import datetime  # only here: not on every prompt's import path
+
+        try:
+            return f"- [{datetime.fromisoformat(occurred):%Y-%m-%d %H:%M}] {content}"
+        except ValueError:
+            return f"- {content}"
+    return f"- {content}"
+
+
+def render(hits: list[dict[str, Any]]) -> str:
+    """The kept hits, one section per type in the server's order, each section best first."""
+    out = []
+    for memory_type, title in TITLES.items():
+        lines = [_line(h) for h in hits if h.get("type") == memory_type]
+        if lines:
+            out.append(f"## {title}\n" + "\n".join(lines))
+    return "\n".join(out)
+
+
+def context_for(found: dict[str, Any]) -> str:
+    """What to inject: the server's context, less what falls below the floor ("" for nothing)."""
+    hits = [h for h in found.get("memories") or [] if isinstance(h, dict)]
+    min_confidence = env_number("MNEMO_HOOK_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE)
+    min_score = env_number("MNEMO_HOOK_MIN_SCORE", DEFAULT_MIN_SCORE)
+    kept = [h for h in hits if clears_floor(h, min_confidence, min_score)]
+    if len(kept) == len(hits):
+        return str(found.get("context") or "").strip()
+    log(f"{len(hits) - len(kept)} of {len(hits)} memories below the relevance floor, left out")
+    return render(kept)
+
+
+def user_prompt_submit(api: Api, event: dict[str, Any], scope: dict[str, str]) -> dict[str, Any] | None:
+    prompt = str(event.get("prompt") or "").strip()
+    if not prompt:
+        return None
+    request: dict[str, Any] = {
+        "query": prompt[:MAX_QUERY_CHARS],
+        "scope": scope,
+        "budget_tokens": int(env_number("MNEMO_HOOK_BUDGET_TOKENS", DEFAULT_BUDGET_TOKENS, minimum=1)),
+    }
+    if task_id := safe_id(event.get("session_id")):
+        request["task_id"] = task_id  # the session's working memory (its todo list) comes first
+    context = context_for(api.call("POST", "/v1/retrieve", request))
+    if not context:
+        return None
+    return {
+        "hookSpecificOutput": {
+            "hookEventName": "UserPromptSubmit",
+            "additionalContext": f"{HEADER}\n\n{context}",
+        }
+    }

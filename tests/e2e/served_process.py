@@ -1,0 +1,120 @@
+"""A real `mnemo serve` process for fault tests: started, waited for, signalled, and its process tree
+looked at through /proc (which children it started, which are still alive)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.live_server import free_port
+from tests.e2e.test_replicas_http import serve_env
+
+
+def alive(pid: int) -> bool:
+    """A process that exists and has not exited (a zombie has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] not in "ZX"
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (children, their children, …)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            if alive(child):
+                found.append(child)
+                queue.append(child)
+    return found
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def wait_gone(pids: list[int], timeout_s: float = 10.0) -> list[int]:
+    """The pids still alive after up to `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while (left := [p for p in pids if alive(p)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+class ServedMnemo:
+    """`mnemo serve` on `data_dir` (embedded Redis unless `env` names one); `log` collects its output."""
+
+    def __init__(self, data_dir: Path, log: Path, **env: str) -> None:
+        self.data_dir = data_dir
+        self.log = log
+        self.port = free_port()
+        self.env = serve_env(
+            MNEMO_DATA_DIR=str(data_dir), MNEMO_PORT=str(self.port), MNEMO_LOG_FORMAT="text", **env
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = 180.0) -> float:
+        """Start and wait until /ready answers 200; the seconds that took."""
+        started = time.monotonic()
+        with self.log.open("a") as out:
+            command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
+            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)
+        with httpx.Client(base_url=self.url, timeout=5) as http:
+            while True:
+                if self.process.poll() is not None or time.monotonic() - started > timeout_s:
+                    raise AssertionError(f"mnemo did not get ready:\n{self.log.read_text()[-4000:]}")
+                try:
+                    if http.get("/ready").status_code == 200:
+                        return time.monotonic() - started
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def children(self) -> list[int]:
+        return descendants(self.pid)
+
+    def kill(self, sig: signal.Signals = signal.SIGKILL) -> int:
+        """Signal it and collect its exit status."""
+        assert self.process is not None
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=120)
+
+    def stop(self) -> None:
+        """Teardown: whatever state it is in, nothing of it stays running."""
+        if self.process is None:
+            return
+        left = self.children()
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for pid in wait_gone(left, 5.0):
+            os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,155 @@
+"""Forget erases the bytes (issue 41.1): after a forget answers and the service stops cleanly, no
+file of the data dir (the Qdrant Edge shards, their logs, the embedded Redis's append-only file and
+snapshot) holds the forgotten text, while a kept memory's text is still there (so the search could
+find it). The receipt says so, and `mnemo forget --verify` recomputes its digest as printed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import copy_sparse
+from tests.e2e.live_server import free_port
+from tests.e2e.test_export_import import cli
+from tests.e2e.test_replicas_http import serve_env
+
+# Words no other file holds: each a marker of one place the forgotten subject's text went.
+FORGOTTEN = {
+    "semantic": "Zorblaxian marmalade recipe of Quintessa",
+    "episodic": "Quintessa fed the Vexmoorian ferret",
+    "superseded": "Quintessa moved to Plinthovar",
+    "working": "Quintessa compares Glimmerquay ferries",
+    "thread": "Quintessa asks about Throckwaddle tickets",
+}
+KEPT = "Ulfric keeps the Brindlewick almanac"
+SCOPE = {"user_id": "quintessa"}
+
+
+def files_holding(root: Path, text: str) -> list[str]:
+    """The files under `root` (every one, at any depth) whose bytes hold `text`."""
+    needle = text.encode()
+    return sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*")
+        if path.is_file() and needle in path.read_bytes()
+    )
+
+
+async def wait_ready(http: httpx.AsyncClient, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while True:
+        assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]  # noqa: ASYNC240
+        try:
+            if (await http.get("/ready")).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(0.3)
+
+
+async def seed(http: httpx.AsyncClient) -> None:
+    memories = [
+        {"type": "semantic", "scope": SCOPE, "content": FORGOTTEN["semantic"] + ", written down."},
+        {"type": "episodic", "scope": SCOPE, "content": FORGOTTEN["episodic"] + " on Sunday."},
+        {"type": "semantic", "scope": SCOPE, "fact_key": "home", "occurred_at": "2024-01-01T00:00:00Z",
+         "content": FORGOTTEN["superseded"] + " in 2024."},
+        {"type": "semantic", "scope": {"user_id": "ulfric"}, "content": KEPT + " on the shelf."},
+    ]  # fmt: skip
+    for memory in memories:
+        assert (await http.post("/v1/memories", json={"memories": [memory]})).status_code == 201
+    newer = {"type": "semantic", "scope": SCOPE, "fact_key": "home", "occurred_at": "2025-01-01T00:00:00Z",
+             "content": "She lives by the sea now."}  # fmt: skip
+    assert (await http.post("/v1/memories", json={"memories": [newer]})).status_code == 201
+    item = {"content": FORGOTTEN["working"] + " today.", "scope": SCOPE}
+    assert (await http.post("/v1/working/trip/items", json=item)).status_code == 201
+    thread = (await http.post("/v1/threads", json={"scope": SCOPE})).json()["id"]
+    turn = {"role": "user", "content": FORGOTTEN["thread"] + " for Friday."}
+    assert (await http.post(f"/v1/threads/{thread}/turns", json=turn)).status_code == 201
+
+
+@pytest.mark.slow
+async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
+    tmp_path: Path, empty_data_dir: Path
+) -> None:
+    data_dir, port, log = tmp_path / "data", free_port(), tmp_path / "serve.log"
+    copy_sparse(empty_data_dir, data_dir)
+    # The embedded Redis (no MNEMO_REDIS_URL): its files are in the data dir too.
+    env = serve_env(MNEMO_DATA_DIR=str(data_dir), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text")
+    with log.open("w") as out:
+        command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220 - start only
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=300) as http:
+            await wait_ready(http, server, log)
+            await seed(http)
+            # Checkpointed to disk: the text is in the files before the forget (the search finds it).
+            server.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+            for text in [*FORGOTTEN.values(), KEPT]:
+                assert files_holding(data_dir, text), f"{text!r} was never on disk: the grep proves nothing"
+            with log.open("a") as out:
+                server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220
+            await wait_ready(http, server, log)
+
+            response = await http.post("/v1/forget", json={"scope": SCOPE})
+            assert response.status_code == 200, response.text
+            receipt = response.json()
+            counts = receipt["counts"]
+            assert counts["working_tasks"] == counts["threads"] == 1 and receipt["removed"] >= 6, receipt
+            assert receipt["erased"] is True, receipt
+            assert receipt["erasure"] == {"qdrant": "erased", "redis": "erased"}
+            # Retrieval still answers from the rebuilt shards; the kept memory is there.
+            found = await http.post(
+                "/v1/retrieve", json={"query": "Brindlewick almanac", "scope": {"user_id": "ulfric"}}
+            )
+            assert KEPT in found.text
+            server.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    for place, text in FORGOTTEN.items():
+        assert files_holding(data_dir, text) == [], f"the {place} text is still on disk"
+    assert files_holding(data_dir, KEPT), "the kept memory's text is gone too: the search proves nothing"
+
+    # The receipt, kept as printed, verifies; a tampered one does not.
+    kept_receipt = tmp_path / "receipt.json"
+    kept_receipt.write_text(json.dumps(receipt))
+    code, out, err = await cli("forget", "--verify", str(kept_receipt))
+    assert code == 0 and "receipt verifies" in out, err
+    kept_receipt.write_text(json.dumps({**receipt, "memory_ids": receipt["memory_ids"][1:]}))
+    code, out, err = await cli("forget", "--verify", str(kept_receipt))
+    assert code == 1 and "does NOT verify" in err
+
+
+def test_the_digest_recomputes_from_the_printed_fields() -> None:
+    """The README's recipe, line by line, on a receipt as printed (`at` with its `Z`)."""
+    import hashlib
+
+    from mnemo.memtypes.governance.forget import ForgetReceipt
+    from mnemo.memtypes.governance.history import receipt_digest, receipt_time
+    from mnemo.memtypes.records import utcnow
+
+    at = utcnow()
+    ids = ["b-memory", "a-memory", "task:t1", "thread:th1"]
+    printed: dict[str, Any] = json.loads(
+        ForgetReceipt(
+            tenant="alpha", at=at, dry_run=False, scope=None, counts={}, removed=4,
+            memory_ids=["a-memory", "b-memory"], task_ids=["t1"], thread_ids=["th1"],
+            digest=receipt_digest("alpha", receipt_time(at), ids),
+        ).model_dump_json()
+    )  # fmt: skip
+    assert printed["at"].endswith("Z") and len(printed["at"]) == len("2026-11-25T09:00:00.000000Z")
+    lines = [printed["tenant"], printed["at"], "a-memory", "b-memory", "task:t1", "thread:th1"]
+    assert printed["digest"] == hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -1,0 +1,146 @@
+"""The confidence model (retrieval/ranking/confidence.py), its fit (`mnemo bench calibrate`) and how
+`mnemo bench quality` judges it (ECE, abstention)."""
+
+from __future__ import annotations
+
+import json
+import random
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mnemo.benchmarks.dataset import DatasetError, load_dataset
+from mnemo.benchmarks.quality.calibrate import Source, calibrate, read_source
+from mnemo.benchmarks.quality.confidence import abstention, calibration, judged_hits
+from mnemo.retrieval.ranking.confidence import SHIPPED, Calibration, rank_features, shipped_calibration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_shipped_model_loads_and_says_how_it_was_fitted() -> None:
+    model = shipped_calibration()
+    assert model.coefficients and set(model.coefficients) <= {"score", "top_score", "below_top", "log_rank", "gap_next"}
+    assert "fitted_on" in model.about and "leave_one_out_ece" in model.about
+    assert json.loads(SHIPPED.read_text())["model"] == "logistic"
+
+
+def test_confidence_falls_with_rank_and_rises_with_score() -> None:
+    model = shipped_calibration()
+    ranked = model.confidences([0.9, 0.7, 0.5, 0.5, 0.2])
+    assert all(0.0 <= c <= 1.0 for c in ranked)
+    assert ranked == sorted(ranked, reverse=True)
+    assert ranked[0] > ranked[-1]
+    # The same list, better scored everywhere: every memory at least as likely relevant.
+    assert all(a >= b for a, b in zip(model.confidences([1.2, 1.0, 0.8]), model.confidences([0.6, 0.4, 0.2]), strict=True))
+    assert model.confidences([]) == []
+
+
+def test_features_are_read_off_the_ranked_scores() -> None:
+    first, second = rank_features([0.8, 0.5])
+    assert first == {"score": 0.8, "top_score": 0.8, "below_top": 0.0, "log_rank": 0.0, "gap_next": pytest.approx(0.3)}
+    assert second["below_top"] == pytest.approx(0.3) and second["gap_next"] == 0.0
+
+
+def test_a_model_naming_an_unknown_feature_or_bad_bounds_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown confidence features"):
+        Calibration({"cosine": 1.0}, 0.0)
+    with pytest.raises(ValueError, match="bounds"):
+        Calibration({"score": 1.0}, 0.0, floor=0.6, ceiling=0.5)
+    with pytest.raises(ValueError, match="unknown confidence model"):
+        Calibration.from_dict({"model": "isotonic", "coefficients": {}, "intercept": 0})
+
+
+def test_the_model_ships_in_the_wheel() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"mnemo.retrieval.ranking" = ["confidence.json"]' in pyproject
+    wheels = sorted((ROOT / "build").glob("*.whl")) if (ROOT / "build").exists() else []
+    for wheel in wheels[-1:]:  # when a wheel was built here (test_repository_layout builds one)
+        assert "mnemo/retrieval/ranking/confidence.json" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_ece_and_reliability_bins() -> None:
+    perfect = [(0.25, True)] + [(0.25, False)] * 3 + [(0.75, True)] * 3 + [(0.75, False)]
+    result = calibration(perfect)
+    assert result["ece"] == pytest.approx(0.0)
+    assert [b["hits"] for b in result["bins"]] == [4, 4]
+    overconfident = [(0.9, False)] * 9 + [(0.9, True)]
+    assert calibration(overconfident)["ece"] == pytest.approx(0.8)
+    assert calibration([(1.0, True)])["bins"][-1]["hits"] == 1  # 1.0 falls in the last bin
+
+
+def _row(qid: str, relevant: list[str], ranked: list[str], confidence: list[float], **more: Any) -> dict[str, Any]:
+    return {
+        "id": qid,
+        "category": more.get("category", "c"),
+        "scope": more.get("scope", {"user_id": "u"}),
+        "relevant_ids": relevant,
+        "ranked": {"mnemo": ranked},
+        "scores": {"mnemo": more.get("scores", confidence)},
+        "confidence": {"mnemo": confidence},
+        "top_confidence": {"mnemo": confidence[0] if confidence else 0.0},
+    }
+
+
+def test_abstention_counts_unanswerable_and_answerable_questions_apart() -> None:
+    rows = [
+        _row("a", [], ["x", "y"], [0.3, 0.2]),  # abstains
+        _row("b", [], ["x"], [0.7]),  # does not
+        _row("c", ["y"], ["x", "y"], [0.8, 0.6]),  # keeps a relevant hit at 0.6
+        _row("d", ["y"], ["x", "y"], [0.6, 0.4]),  # its relevant hit is below 0.5
+    ]
+    result = abstention(rows)
+    assert result["unanswerable"] == 2 and result["abstained"] == 0.5
+    assert result["answerable"] == 2 and result["answerable_kept"] == 0.5
+    assert result["answerable_abstained"] == 0.0
+    assert judged_hits(rows)[:2] == [(0.3, False), (0.2, False)]
+
+
+def _synthetic_rows(seed: int, units: int, per_unit: int) -> list[dict[str, Any]]:
+    """Questions whose top hits are relevant with a probability that grows with their score."""
+    rng = random.Random(seed)
+    rows = []
+    for u in range(units):
+        for q in range(per_unit):
+            scores = sorted((rng.random() for _ in range(10)), reverse=True)
+            ranked = [f"{u}-{q}-{i}" for i in range(10)]
+            relevant = [r for r, s in zip(ranked, scores, strict=True) if rng.random() < s**3]
+            rows.append(_row(f"{u}-{q}", relevant, ranked, [0.0] * 10, scores=scores, category=f"unit{u}"))
+    return rows
+
+
+def test_calibrate_fits_a_calibrated_model_and_judges_it_leaving_each_unit_out(tmp_path: Path) -> None:
+    rows = _synthetic_rows(0, units=3, per_unit=150)
+    path = tmp_path / "per_query.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    source = read_source(f"syn={path}:category")
+    assert source.fold_by == "category" and len(source.rows) == len(rows)
+    result = calibrate([source])
+    assert result["units"] == ["syn/unit0", "syn/unit1", "syn/unit2"]
+    assert result["leave_one_out"]["syn"]["calibration"]["ece"] < 0.05
+    assert result["model"]["coefficients"]["score"] > 0  # relevance grows with the score
+    model = Calibration.from_dict(result["model"])
+    assert model.about["fitted_on"] == {"syn": len(rows)}
+    # A model that ignores the scores is worse calibrated on the same rows.
+    flat = Source("flat", [{**r, "scores": {"mnemo": [0.5] * 10}} for r in rows], "category")
+    flat_ece = calibrate([flat])["leave_one_out"]["flat"]["calibration"]["ece"]
+    assert flat_ece <= 0.05  # a constant can be calibrated too: ECE alone does not rank models
+    assert result["leave_one_out"]["syn"]["abstention"]["answerable"] > 0
+
+
+def _dataset(tmp_path: Path, relevant: list[str]) -> tuple[Path, Path]:
+    memories, queries = tmp_path / "memories.jsonl", tmp_path / "queries.jsonl"
+    memories.write_text(json.dumps({"id": "m1", "type": "semantic", "content": "Ada likes tea."}) + "\n")
+    queries.write_text(json.dumps({"id": "q1", "query": "What does Ada like?", "relevant_ids": relevant}) + "\n")
+    return memories, queries
+
+
+def test_unanswerable_questions_load_only_where_asked_for(tmp_path: Path) -> None:
+    memories, queries = _dataset(tmp_path, [])
+    with pytest.raises(DatasetError, match="relevant_ids"):
+        load_dataset(memories, queries)
+    (query,) = load_dataset(memories, queries, unanswerable=True).queries
+    assert not query.answerable
+    memories, queries = _dataset(tmp_path, ["m1"])
+    assert load_dataset(memories, queries).queries[0].answerable
