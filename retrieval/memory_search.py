@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 
+from pydantic import ValidationError
+
+from ..memtypes.errors import FieldProblem, InvalidInput
 from ..memtypes.records import MemoryRecord, Scope
 from ..memtypes.requests import MAX_BUDGET_TOKENS, RankingOptions, RetrieveRequest
 from ..memtypes.types import MemoryType
@@ -29,14 +32,18 @@ async def search_memories(
     limit: int,
 ) -> list[tuple[MemoryRecord, float]]:
     """The best `limit` records for `query` within the tenant and scope, with their relevance."""
-    request = RetrieveRequest(
-        query=query,
-        scope=scope,
-        types=[memory_type] if memory_type else list(MemoryType),
-        budget_tokens=min(MAX_BUDGET_TOKENS, limit * _TOKENS_PER_HIT),
-        include_superseded=include_superseded,
-        ranking=_RELEVANCE_ONLY,
-    )
+    try:
+        request = RetrieveRequest(
+            query=query,
+            scope=scope,
+            types=[memory_type] if memory_type else list(MemoryType),
+            budget_tokens=min(MAX_BUDGET_TOKENS, limit * _TOKENS_PER_HIT),
+            include_superseded=include_superseded,
+            ranking=_RELEVANCE_ONLY,
+        )
+    except ValidationError as exc:  # what a query parameter's own checks let through
+        problems = [FieldProblem("q", str(e["msg"])) for e in exc.errors()]
+        raise InvalidInput("not a query to search with", problems=problems) from None
     found = await retriever.retrieve(tenant, request)
     best = sorted(found.memories, key=lambda m: -m.score)[:limit]
     ids: dict[MemoryType, list[str]] = defaultdict(list)

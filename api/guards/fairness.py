@@ -36,7 +36,11 @@ from ..config.settings import Settings
 from .scheduler import FairScheduler, usable_cores
 
 # The expensive routes, each its own lane: a tenant's big batch write does not hold up its retrievals.
-HEAVY_ROUTES = {("POST", "/v1/memories"): "writes", ("POST", "/v1/retrieve"): "retrievals"}
+HEAVY_ROUTES = {
+    ("POST", "/v1/memories"): "writes",
+    ("POST", "/v1/retrieve"): "retrievals",
+    ("GET", "/v1/memories/search"): "retrievals",  # the explorer's search box runs the read path
+}
 QUEUE_FACTOR = 4  # waiters beyond this many times the bound are refused at once
 
 

@@ -284,7 +284,7 @@ async function retrieve() {
   $("play-context").textContent = result.context || "(empty: nothing fit or nothing matched)";
   const best = Math.max(1e-9, ...result.memories.map((m) => Math.abs(m.score)));
   $("play-hits").replaceChildren(...result.memories.map((m) => hit(m, best)));
-  renderLeftOut(result.left_out || []);
+  renderLeftOut(result.left_out || [], result.memories);
   $("play-result").hidden = false;
   say(`Retrieved ${result.memories.length} memories in ${elapsed.toFixed(0)} ms.`);
 }
@@ -326,7 +326,8 @@ function hit(memory, best) {
 }
 
 // What the retrieval found and did not put in the context, best first, each with its reason.
-function renderLeftOut(leftOut) {
+function renderLeftOut(leftOut, packed) {
+  const contents = Object.fromEntries(packed.map((m) => [m.id, m.content]));
   const counts = {};
   for (const m of leftOut) counts[m.reason] = (counts[m.reason] || 0) + 1;
   const summary = Object.entries(counts).map(([reason, n]) => `${n} ${REASONS[reason] || reason}`).join(", ");
@@ -335,7 +336,8 @@ function renderLeftOut(leftOut) {
     : "Left out, and why: nothing (everything found is in the context)";
   $("play-left-out").tBodies[0].replaceChildren(
     ...leftOut.map((m) => {
-      const why = m.duplicate_of ? `${m.detail} (${m.duplicate_of})` : m.detail;
+      const better = m.duplicate_of && (contents[m.duplicate_of] ? `"${contents[m.duplicate_of]}"` : m.duplicate_of);
+      const why = better ? `${m.detail}: ${better}` : m.detail;
       return el("tr", { class: `left-${m.reason}` },
         el("td", {}, el("span", { class: `badge reason-${m.reason}`, text: REASONS[m.reason] || m.reason })),
         el("td", { text: m.type }),
@@ -425,12 +427,12 @@ async function forget(dryRun) {
   $("forget-memory-ids").replaceChildren(...receipt.memory_ids.map((id) => el("li", { text: id })));
   $("forget-receipt-title").textContent = receipt.dry_run ? "Preview: what would be forgotten" : "Receipt: forgotten";
   $("forget-receipt").hidden = false;
-  say(receipt.dry_run ? `Would forget ${receipt.removed} things of ${names}.` : `Forgot ${receipt.removed} things of ${names}.`);
   if (!receipt.dry_run) {
     state.memories = state.memories.filter((m) => !receipt.memory_ids.includes(m.id));
     if (state.current && receipt.memory_ids.includes(state.current.id)) $("detail").hidden = true;
     renderTable();
   }
+  say(receipt.dry_run ? `Would forget ${receipt.removed} things of ${names}.` : `Forgot ${receipt.removed} things of ${names}.`);
   $("forget-receipt-title").focus();
 }
 

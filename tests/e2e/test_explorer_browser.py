@@ -4,7 +4,9 @@ a memory with its tokens and score bars, and a delete from the page removes the 
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -181,6 +183,8 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
             assert reason == {"duplicate": "merged as a duplicate", "over_budget": "over budget",
                               "type_share": "type share used up"}[memory["reason"]]  # fmt: skip
             assert abs(score - memory["score"]) < 0.002 and tokens == memory["tokens"]
+        copy_row = page.locator("#play-left-out tbody tr.left-duplicate")
+        assert f'"{TEA}"' in await copy_row.inner_text()  # the better hit it was merged into, named
         caption = await page.inner_text("#play-left-out-caption")
         assert "merged as a duplicate" in caption and "over budget" in caption
         await shot(page, "left-out")
@@ -221,6 +225,7 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
         page.once("dialog", lambda dialog: dialog.accept())
         await page.get_by_role("button", name="Forget this subject").click()
         await page.locator("#forget-receipt-title", has_text="Receipt: forgotten").wait_for()
+        await page.locator("#status", has_text="Forgot 2 things of user_id=bob").wait_for()
         receipt = await page.inner_text("#forget-receipt")
         assert "removed" in receipt and "2 in all" in receipt
         digest = receipt.split("digest (sha256)")[1].split()[0]
@@ -265,11 +270,25 @@ async def test_switching_the_key_clears_every_panel(live_app: LiveApp, browser: 
         await page.get_by_role("button", name="Preview what would be forgotten").click()
         await page.locator("#forget-receipt:not([hidden])").wait_for()
         assert TEA in await page.text_content("main")
+        # A memory being opened as the key is switched: its answer, under the old key, comes late.
+        released = asyncio.Event()
+
+        async def late(route: Any) -> None:
+            await released.wait()
+            await route.continue_()
+
+        await page.route(re.compile(r".*/v1/memories/[0-9a-f-]{36}$"), late)
+        await page.get_by_role("tab", name="Memories").click()
+        await page.get_by_role("button", name=TEA).click()
 
         # Another tenant's key: nothing of alpha's stays, in any panel, shown or hidden.
         await page.get_by_label("API key").fill("key-b")
         await page.get_by_label("API key").press("Enter")
-        await page.locator("#memory-caption", has_text="0 shown").wait_for(state="attached")  # on another tab
+        await page.locator("#memory-caption", has_text="0 shown").wait_for()
+        async with page.expect_response(re.compile(r".*/v1/memories/[0-9a-f-]{36}$")) as answer:
+            released.set()
+        assert TEA in await (await answer.value).text()  # alpha's memory reached the page, late
+        await page.wait_for_timeout(300)  # and the page had time to show it, had it not dropped it
         main = await page.text_content("main") or ""
         for alphas in (TEA, "window seat", "trip-1", "alpha"):
             assert alphas not in main, alphas

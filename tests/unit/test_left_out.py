@@ -25,9 +25,8 @@ def points(*candidates: Candidate) -> Points:
 def reasons(packing: Any, found: Points, **more: Any) -> dict[str, str]:
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
     prices = LinePrices(TokenizerRegistry(), "cl100k_base")
-    kept = left_out(
-        packing, chosen, found, more.get("below", []), more.get("dups", {}), prices
-    )
+    below = [(c, f"score {c.score:.3f} is below the floor") for c in more.get("below", [])]
+    kept = left_out(packing, chosen, found, below, more.get("dups", {}), prices)
     return {m.id: m.reason.value for m in kept}
 
 
@@ -59,7 +58,6 @@ def test_duplicates_and_floor_are_listed_best_first_and_capped() -> None:
     assert [(d.point.id, d.of, d.overlap) for d in dropped] == [("b", "a", 1.0)]
     many = [Candidate(f"m{i}", T.SEMANTIC, i / 1000, 5) for i in range(MAX_LEFT_OUT + 10)]
     packing = pack({T.SEMANTIC: []}, {T.SEMANTIC: 100}, HEADERS, 100)
-    below = [(c, f"score {c.score} is below the floor 0.5") for c in many]
-    found = reasons(packing, points(*many), below=below, dups={T.SEMANTIC: dropped})
+    found = reasons(packing, points(*many), below=many, dups={T.SEMANTIC: dropped})
     assert len(found) == MAX_LEFT_OUT and found["b"] == "duplicate"
     assert "m0" not in found  # the lowest scored are the ones cut off
