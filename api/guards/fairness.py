@@ -189,5 +189,7 @@ def open_fairness(settings: Settings) -> Fairness:
         requests=TenantConcurrency(settings.tenant_concurrency, queue_s),
         heavy={lane: TenantConcurrency(bound, queue_s) for lane, bound in bounds.items()},
         embed=EmbedBudget(settings.embed_chars_per_s, settings.embed_chars_burst),
-        cpu=FairScheduler(settings.cpu_slots or usable_cores(), settings.cpu_queue_per_tenant, queue_s),
+        cpu=FairScheduler(
+            settings.cpu_slots or usable_cores(), settings.cpu_queue_per_tenant, settings.cpu_queue_s
+        ),
     )
