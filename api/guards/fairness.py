@@ -16,6 +16,9 @@ limit of api/guards/rate_limit.py is the cross-replica one):
 - Embedded characters. Text a write embeds is charged to a per-tenant bucket refilled at
   `MNEMO_EMBED_CHARS_PER_S` and holding `MNEMO_EMBED_CHARS_BURST` (also the most one request may
   embed): a tenant cannot keep the embedder busy for minutes at others' expense (429 + Retry-After).
+
+Past those bounds, the heavy routes take a CPU slot of `scheduler.py` for their whole work: the
+bounds limit how much of a tenant's work is admitted, the slots decide whose admitted work runs.
 """
 
 from __future__ import annotations
