@@ -159,6 +159,9 @@ class Settings(BaseSettings):
     cpu_queue_per_tenant: int = Field(
         default=64, ge=1, le=100_000, description="a tenant's heavy requests waiting for a slot, then 429"
     )
+    cpu_queue_s: float = Field(
+        default=30.0, ge=0.0, le=600.0, description="longest wait for a CPU slot, then 503"
+    )
     embed_chars_per_s: float = Field(
         default=500_000.0, gt=0.0, description="characters a tenant's writes may embed per second"
     )

@@ -16,6 +16,9 @@ limit of api/guards/rate_limit.py is the cross-replica one):
 - Embedded characters. Text a write embeds is charged to a per-tenant bucket refilled at
   `MNEMO_EMBED_CHARS_PER_S` and holding `MNEMO_EMBED_CHARS_BURST` (also the most one request may
   embed): a tenant cannot keep the embedder busy for minutes at others' expense (429 + Retry-After).
+
+Past those bounds, the heavy routes take a CPU slot of `scheduler.py` for their whole work: the
+bounds limit how much of a tenant's work is admitted, the slots decide whose admitted work runs.
 """
 
 from __future__ import annotations
@@ -193,5 +196,7 @@ def open_fairness(settings: Settings) -> Fairness:
         requests=TenantConcurrency(settings.tenant_concurrency, queue_s),
         heavy={lane: TenantConcurrency(bound, queue_s) for lane, bound in bounds.items()},
         embed=EmbedBudget(settings.embed_chars_per_s, settings.embed_chars_burst),
-        cpu=FairScheduler(settings.cpu_slots or usable_cores(), settings.cpu_queue_per_tenant, queue_s),
+        cpu=FairScheduler(
+            settings.cpu_slots or usable_cores(), settings.cpu_queue_per_tenant, settings.cpu_queue_s
+        ),
     )

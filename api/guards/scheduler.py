@@ -13,7 +13,8 @@ work, and the slots go to tenants fairly:
   flood's running requests to finish, not for its queue; two busy tenants alternate;
 - refusal is cheap and early, before the body is read: 429 with `Retry-After` when the tenant's own
   queue is full (`per_tenant_queue`), 503 with `Retry-After` when the wait for a slot passes
-  `queue_s` (the machine is overloaded for everyone).
+  `queue_s` (the machine is overloaded for everyone; long by default, 30 s, so that a burst of a
+  keyless server's own requests is served in turn rather than refused).
 
 Held in this process: each replica shares its own cores.
 """

@@ -8,6 +8,7 @@ and each stage are reported against it (`ratios`), beside the machine's load.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ async def measure_floor(
         search_ms.append((done - embedded) * 1000)
         total_ms.append((done - started) * 1000)
     return {
+        "load_avg_1m": round(os.getloadavg()[0], 2),  # a shared machine's other work shows up here
         "types": len(types),
         "questions": len(total_ms),
         "embed_ms": percentiles(embed_ms),

@@ -204,6 +204,7 @@ async def _flood(url: str, key: str, writers: int, retrievers: int, seed: int) -
         nonlocal sent
         while not stop.is_set():
             sent += 1
+            body: dict[str, Any]
             if write:
                 items = [
                     {"type": "episodic", "content": f"{rng.choice(memories)['content']} #{sent}-{i}"}

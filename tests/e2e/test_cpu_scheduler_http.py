@@ -94,7 +94,7 @@ async def test_a_full_tenant_queue_is_refused_with_429_and_the_other_tenant_is_n
 
 
 async def test_no_slot_within_the_queue_time_is_a_503_with_retry_after(live_app: LiveApp) -> None:  # noqa: F811
-    settings = {**ONE_SLOT, "tenant_queue_s": 0.0}
+    settings = {**ONE_SLOT, "cpu_queue_s": 0.0}
     async with live_app(**settings) as (url, app), httpx.AsyncClient(base_url=url, timeout=120) as client:
         await _seed(client)
         answers = await asyncio.gather(*(client.post("/v1/retrieve", json=BODY, headers=A) for _ in range(6)))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from mnemo.backends.tokenizer import TokenizerRegistry
 from mnemo.benchmarks.cli import _sizes
+from mnemo.benchmarks.latency.floor import floor_lines, floor_ratios, plot_stages_against_floor
 from mnemo.benchmarks.latency.retrieval import _stage_samples, target_lines, write_latency_outputs
 from mnemo.benchmarks.latency.scale_data import TextPool, mixed_vectors, scale_points, type_counts
 from mnemo.benchmarks.server import Sample
@@ -101,3 +103,21 @@ def test_the_latency_summary_says_how_full_the_contexts_were(tmp_path: Path) -> 
     assert "| http p99 | tokens |" in summary
     [row] = [line for line in summary.splitlines() if line.startswith("| 2,000 | 1 | 1 |")]
     assert row.endswith("| 30.0 | 1497 |")  # http p99, then the mean tokens of the contexts
+
+
+def test_stages_and_throughput_are_reported_against_the_floor(tmp_path: Path) -> None:
+    timings = {"embed_ms": 10.0, "search_ms": 15.0, "pack_ms": 2.0}
+    one = {**_stage_samples([Sample(30.0, timings)]), "throughput_rps": 30.0}
+    four = {**one, "throughput_rps": 54.0}
+    floor = {"types": 4, "embed_ms": {"p50": 8.0}, "searches_ms": {"p50": 4.0}, "total_ms": {"p50": 12.0}}
+    run: dict[str, Any] = {"floor": floor, "http": {"1": one, "4": four}}
+    run["floor_ratios"] = ratios = floor_ratios(run)
+    assert ratios["floor_ms"] == 12.0
+    assert ratios["http_p50_over_floor"] == 2.5 and ratios["stage_p50_over_floor"]["search_ms"] == 1.25
+    assert ratios["throughput_4_over_1"] == 1.8
+    [line] = floor_lines({"100000": run})
+    assert "floor 12.0 ms (embed 8.0 + 4 top-10 searches 4.0)" in line
+    assert "http_p50_over_floor 2.50 (<= 1.4: MISSED)" in line
+    assert "throughput_4_over_1 1.80 (>= 1.7: met)" in line
+    plot_stages_against_floor(tmp_path, {"100000": run})
+    assert (tmp_path / "stages_vs_floor.png").stat().st_size > 0
