@@ -134,7 +134,12 @@ def calibrate(sources: Sequence[Source], features: Sequence[str] = DEFAULT_FEATU
     }
     final = _calibration(fit_logistic(x, y, w), features, about)
     in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}
-    return {"model": final.as_dict(), "leave_one_out": loo, "in_sample": in_sample, "units": sorted(set(units))}
+    return {
+        "model": final.as_dict(),
+        "leave_one_out": loo,
+        "in_sample": in_sample,
+        "units": sorted(set(units)),
+    }
 
 
 def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: Path | None) -> None:

@@ -25,10 +25,14 @@ from typing import Any
 SHIPPED = Path(__file__).with_name("confidence.json")
 
 
+SPREAD_RANK = 9  # the best score's lead over the 10th: how far the request's best stands out
+
+
 def _rank_features(scores: Sequence[float], rank: int) -> dict[str, float]:
     score, top = scores[rank], scores[0]
     following = scores[rank + 1] if rank + 1 < len(scores) else score
     return {
+        "spread": top - scores[min(SPREAD_RANK, len(scores) - 1)],
         "score": score,
         "top_score": top,
         "below_top": top - score,  # how far under the request's best it ranks
@@ -102,4 +106,3 @@ class Calibration:
 def shipped_calibration() -> Calibration:
     """The fit shipped with the package (read once)."""
     return Calibration.load(SHIPPED)
-

@@ -102,7 +102,9 @@ def assemble(
     return RetrieveResponse(context=context, memories=memories, metadata=metadata)
 
 
-def confidences(candidates: Mapping[MemoryType, list[Candidate]], calibration: Calibration) -> dict[str, float]:
+def confidences(
+    candidates: Mapping[MemoryType, list[Candidate]], calibration: Calibration
+) -> dict[str, float]:
     """Each candidate's confidence, by id, from its place among all of the request's candidates
     (every type's, best first): the ranked list before packing, so a budget does not change it."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
