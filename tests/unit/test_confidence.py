@@ -167,3 +167,16 @@ def test_unanswerable_questions_load_only_where_asked_for(tmp_path: Path) -> Non
     assert not query.answerable
     memories, queries = _dataset(tmp_path, ["m1"])
     assert load_dataset(memories, queries).queries[0].answerable
+
+
+def test_the_fast_path_equals_the_model_over_each_memorys_features() -> None:
+    rng = random.Random(3)
+    scores = sorted((rng.random() for _ in range(40)), reverse=True)
+    model = Calibration(
+        {"score": 1.3, "top_score": 0.4, "below_top": -0.7, "log_rank": -1.1, "gap_next": 0.9, "spread": 0.3},
+        -0.8,
+        floor=0.01,
+        ceiling=0.97,
+    )
+    assert model.confidences(scores) == [model.probability(f) for f in rank_features(scores)]
+    assert model.confidences(scores[:1]) == [model.probability(rank_features(scores[:1])[0])]
