@@ -53,7 +53,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from .quality.calibrate import calibrate, read_source, write_calibration_outputs
 
     sources = [read_source(spec) for spec in args.rows]
-    result = calibrate(sources, tuple(f for f in args.features.split(",") if f))
+    result = calibrate(sources, tuple(f for f in args.features.split(",") if f), args.files_equal)
     write_calibration_outputs(result, args.out, args.model_out)
     loo = result["leave_one_out"]
     print(

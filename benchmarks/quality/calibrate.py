@@ -3,9 +3,10 @@ questions, and say how well it holds on questions it was not fitted on.
 
 Input: the `per_query.jsonl` of `mnemo bench quality` runs (each ranked memory's score, in order),
 each with the unit its questions are held out by (`scope`: each conversation; `category`: each
-question type). The model is a weighted logistic regression of "relevant?" on the confidence
-features of each question's top `TOP` hits; every input file weighs the same in the fit, whatever its
-number of questions. Leave-one-out: each unit of each file is predicted by the model fitted on all
+question type). The model is a logistic regression of "relevant?" on the confidence features of
+each question's top `TOP` hits; every question weighs the same (`files_equal`: every input file
+does, whatever its number of questions: a small file of unanswerable questions then pulls every
+confidence down). Leave-one-out: each unit of each file is predicted by the model fitted on all
 the others, and those predictions are judged (ECE, abstention) per file and overall. The shipped
 model is then fitted on everything.
 """
@@ -101,14 +102,17 @@ def _with_confidence(rows: Sequence[Mapping[str, Any]], model: Calibration) -> l
     return out
 
 
-def calibrate(sources: Sequence[Source], features: Sequence[str] = DEFAULT_FEATURES) -> dict[str, Any]:
+def calibrate(
+    sources: Sequence[Source], features: Sequence[str] = DEFAULT_FEATURES, files_equal: bool = False
+) -> dict[str, Any]:
     """The leave-one-out judgement and the model fitted on everything."""
     data = [_examples(s, features) for s in sources]
     x = np.asarray([v for d in data for v in d[0]], dtype=float)
     y = np.asarray([v for d in data for v in d[1]], dtype=float)
     units = [u for d in data for u in d[2]]
-    # Every file weighs the same in total, whatever its number of questions.
-    w = np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
+    w = np.ones(len(x))
+    if files_equal:  # every file weighs the same in total, whatever its number of questions
+        w = np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
 
     held_out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for unit in sorted(set(units)):
@@ -129,12 +133,18 @@ def calibrate(sources: Sequence[Source], features: Sequence[str] = DEFAULT_FEATU
         "fitted_on": {s.name: len(s.rows) for s in sources},
         "held_out_by": {s.name: s.fold_by for s in sources},
         "top_hits": TOP,
+        "weights": "files equal" if files_equal else "questions equal",
         "leave_one_out_ece": {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()},
         "command": "mnemo bench calibrate (benchmarks/README.md)",
     }
     final = _calibration(fit_logistic(x, y, w), features, about)
     in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}
-    return {"model": final.as_dict(), "leave_one_out": loo, "in_sample": in_sample, "units": sorted(set(units))}
+    return {
+        "model": final.as_dict(),
+        "leave_one_out": loo,
+        "in_sample": in_sample,
+        "units": sorted(set(units)),
+    }
 
 
 def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: Path | None) -> None:

@@ -41,9 +41,7 @@ def calibration(pairs: Sequence[tuple[float, bool]], bins: int = BINS) -> dict[s
         confidence = sum(c for c, _ in inside) / len(inside)
         relevant = sum(1 for _, r in inside if r) / len(inside)
         error += len(inside) * abs(confidence - relevant)
-        table.append(
-            {"bin": [lo, hi], "hits": len(inside), "confidence": confidence, "relevant": relevant}
-        )
+        table.append({"bin": [lo, hi], "hits": len(inside), "confidence": confidence, "relevant": relevant})
     return {"ece": error / len(pairs) if pairs else 0.0, "hits": len(pairs), "bins": table}
 
 
@@ -53,9 +51,7 @@ def abstention(rows: Sequence[Mapping[str, Any]], threshold: float = THRESHOLD) 
 
     answerable = [r for r in rows if r["relevant_ids"]]
     unanswerable = [r for r in rows if not r["relevant_ids"]]
-    kept = [
-        any(c >= threshold and i in set(r["relevant_ids"]) for i, c in _top(r)) for r in answerable
-    ]
+    kept = [any(c >= threshold and i in set(r["relevant_ids"]) for i, c in _top(r)) for r in answerable]
     return {
         "threshold": threshold,
         "unanswerable": len(unanswerable),
@@ -92,8 +88,9 @@ def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
         "| confidence bin | hits | mean confidence | share relevant |",
         "|---|---|---|---|",
         *(
-            f"| {b['bin'][0]:.1f}–{b['bin'][1]:.1f} | {b['hits']} | {b['confidence']:.3f} | {b['relevant']:.3f} |"
+            f"| {lo:.1f}–{hi:.1f} | {b['hits']} | {b['confidence']:.3f} | {b['relevant']:.3f} |"
             for b in cal["bins"]
+            for lo, hi in [b["bin"]]
         ),
         "",
         f"Abstention at confidence {abst['threshold']}: unanswerable questions ({abst['unanswerable']}) "

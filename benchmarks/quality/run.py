@@ -27,7 +27,6 @@ from ..dataset import BenchQuery, Dataset
 from ..metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
 from ..report import machine
 from ..target import Target, cache_counts, configured_embedder
-from .confidence import reliability_plot, score_confidence, summary_lines
 from .baselines import (
     Baselines,
     header_token_counts,
@@ -36,6 +35,7 @@ from .baselines import (
     reciprocal_rank_fusion,
     time_groups,
 )
+from .confidence import reliability_plot, score_confidence, summary_lines
 
 SYSTEMS = ("mnemo", "bm25", "dense", "fusion")
 BASELINE_DEPTH = 200  # how deep the baselines rank (enough to fill the largest usual budget)

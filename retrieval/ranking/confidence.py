@@ -25,10 +25,14 @@ from typing import Any
 SHIPPED = Path(__file__).with_name("confidence.json")
 
 
+SPREAD_RANK = 9  # the best score's lead over the 10th: how far the request's best stands out
+
+
 def _rank_features(scores: Sequence[float], rank: int) -> dict[str, float]:
     score, top = scores[rank], scores[0]
     following = scores[rank + 1] if rank + 1 < len(scores) else score
     return {
+        "spread": top - scores[min(SPREAD_RANK, len(scores) - 1)],
         "score": score,
         "top_score": top,
         "below_top": top - score,  # how far under the request's best it ranks
@@ -64,12 +68,36 @@ class Calibration:
 
     def probability(self, features: Mapping[str, float]) -> float:
         z = self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
+        return self._clipped(z)
+
+    def _clipped(self, z: float) -> float:
         p = 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
         return round(min(self.ceiling, max(self.floor, p)), 4)
 
     def confidences(self, scores: Sequence[float]) -> list[float]:
-        """The confidence of each ranked memory, from the request's ranked scores (best first)."""
-        return [self.probability(f) for f in rank_features(scores)]
+        """The confidence of each ranked memory, from the request's ranked scores (best first).
+
+        Every feature is linear in the scores and the rank, so this is `probability` of each
+        memory's `rank_features` without building them: it runs over every candidate of every
+        retrieval (~0.1 ms for 256 instead of ~1 ms)."""
+        if not scores:
+            return []
+        c = self.coefficients.get
+        n, top = len(scores), scores[0]
+        # The request's own terms (best score, spread, and below_top's share of the best score).
+        base = self.intercept + (c("top_score", 0.0) + c("below_top", 0.0)) * top
+        base += c("spread", 0.0) * (top - scores[min(SPREAD_RANK, n - 1)])
+        per_score = c("score", 0.0) - c("below_top", 0.0)
+        per_rank, per_gap = c("log_rank", 0.0), c("gap_next", 0.0)
+        return [
+            self._clipped(
+                base
+                + per_score * score
+                + per_rank * math.log1p(rank)
+                + per_gap * (score - (scores[rank + 1] if rank + 1 < n else score))
+            )
+            for rank, score in enumerate(scores)
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -102,4 +130,3 @@ class Calibration:
 def shipped_calibration() -> Calibration:
     """The fit shipped with the package (read once)."""
     return Calibration.load(SHIPPED)
-

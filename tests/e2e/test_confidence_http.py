@@ -51,7 +51,9 @@ async def test_min_confidence_leaves_out_what_is_less_likely_and_keeps_the_budge
     await write(client, FACTS)
     everything = await retrieve(client, query="What does Alice like to drink?", budget_tokens=500)
     floor = everything["memories"][0]["confidence"]
-    kept = await retrieve(client, query="What does Alice like to drink?", budget_tokens=500, min_confidence=floor)
+    kept = await retrieve(
+        client, query="What does Alice like to drink?", budget_tokens=500, min_confidence=floor
+    )
     assert kept["memories"] and all(m["confidence"] >= floor for m in kept["memories"])
     assert len(kept["memories"]) < len(everything["memories"])
     assert "Lisbon" not in kept["context"] and FACTS[0]["content"] in kept["context"]
@@ -79,7 +81,9 @@ async def test_working_memory_is_kept_whatever_the_floor(client: AsyncTestClient
 
 
 @pytest.mark.parametrize("value", [-0.1, 1.5, "high", "0.5", True, [0.5]])
-async def test_a_bad_min_confidence_is_a_problem_naming_the_field(client: AsyncTestClient[Any], value: Any) -> None:
+async def test_a_bad_min_confidence_is_a_problem_naming_the_field(
+    client: AsyncTestClient[Any], value: Any
+) -> None:
     response = await client.post("/v1/retrieve", json={"query": "Alice", "min_confidence": value})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")

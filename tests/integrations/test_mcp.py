@@ -120,3 +120,23 @@ async def test_http_mcp_without_a_valid_key_is_refused(
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["code"] == "unauthorized"
+
+
+async def test_recall_reports_confidence_and_takes_min_confidence(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    fact = f"The staging database of {user} listens on port 7654."
+    async with over_http(mnemo_server, mnemo_server.keys["a"]) as session:
+        await session.call_tool("remember", {"content": fact, "user_id": user})
+        query = {"query": "which port does the staging database use?", "user_id": user}
+        recalled = await session.call_tool("recall", query)
+        (memory,) = recalled.structured_content["memories"]
+        top = recalled.structured_content["metadata"]["top_confidence"]
+        assert 0.0 < memory["confidence"] == top <= 1.0
+        assert f"confidence {memory['confidence']:.2f}" in recalled.content[0].text
+        # Above the best memory's confidence: nothing, and the model is told memory likely holds nothing.
+        floor = min(1.0, top + 0.01)
+        none = await session.call_tool("recall", {**query, "min_confidence": floor})
+        assert none.structured_content["ids"] == [] and fact not in none.content[0].text
+        assert "likely holds nothing" in none.content[0].text
+        refused = await session.call_tool("recall", {**query, "min_confidence": 2})
+        assert refused.is_error

@@ -14,14 +14,20 @@ import pytest
 from mnemo.benchmarks.dataset import DatasetError, load_dataset
 from mnemo.benchmarks.quality.calibrate import Source, calibrate, read_source
 from mnemo.benchmarks.quality.confidence import abstention, calibration, judged_hits
-from mnemo.retrieval.ranking.confidence import SHIPPED, Calibration, rank_features, shipped_calibration
+from mnemo.retrieval.ranking.confidence import (
+    FEATURES,
+    SHIPPED,
+    Calibration,
+    rank_features,
+    shipped_calibration,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_shipped_model_loads_and_says_how_it_was_fitted() -> None:
     model = shipped_calibration()
-    assert model.coefficients and set(model.coefficients) <= {"score", "top_score", "below_top", "log_rank", "gap_next"}
+    assert model.coefficients and set(model.coefficients) <= set(FEATURES)
     assert "fitted_on" in model.about and "leave_one_out_ece" in model.about
     assert json.loads(SHIPPED.read_text())["model"] == "logistic"
 
@@ -33,14 +39,27 @@ def test_confidence_falls_with_rank_and_rises_with_score() -> None:
     assert ranked == sorted(ranked, reverse=True)
     assert ranked[0] > ranked[-1]
     # The same list, better scored everywhere: every memory at least as likely relevant.
-    assert all(a >= b for a, b in zip(model.confidences([1.2, 1.0, 0.8]), model.confidences([0.6, 0.4, 0.2]), strict=True))
+    assert all(
+        a >= b
+        for a, b in zip(model.confidences([1.2, 1.0, 0.8]), model.confidences([0.6, 0.4, 0.2]), strict=True)
+    )
     assert model.confidences([]) == []
 
 
 def test_features_are_read_off_the_ranked_scores() -> None:
     first, second = rank_features([0.8, 0.5])
-    assert first == {"score": 0.8, "top_score": 0.8, "below_top": 0.0, "log_rank": 0.0, "gap_next": pytest.approx(0.3)}
+    assert first == {
+        "spread": pytest.approx(0.3),
+        "score": 0.8,
+        "top_score": 0.8,
+        "below_top": 0.0,
+        "log_rank": 0.0,
+        "gap_next": pytest.approx(0.3),
+    }
     assert second["below_top"] == pytest.approx(0.3) and second["gap_next"] == 0.0
+    assert second["spread"] == first["spread"]  # the request's, the same for every memory
+    scores = [1.0 - i / 20 for i in range(15)]
+    assert rank_features(scores)[3]["spread"] == pytest.approx(scores[0] - scores[9])
 
 
 def test_a_model_naming_an_unknown_feature_or_bad_bounds_is_refused() -> None:
@@ -70,7 +89,9 @@ def test_ece_and_reliability_bins() -> None:
     assert calibration([(1.0, True)])["bins"][-1]["hits"] == 1  # 1.0 falls in the last bin
 
 
-def _row(qid: str, relevant: list[str], ranked: list[str], confidence: list[float], **more: Any) -> dict[str, Any]:
+def _row(
+    qid: str, relevant: list[str], ranked: list[str], confidence: list[float], **more: Any
+) -> dict[str, Any]:
     return {
         "id": qid,
         "category": more.get("category", "c"),
@@ -132,7 +153,9 @@ def test_calibrate_fits_a_calibrated_model_and_judges_it_leaving_each_unit_out(t
 def _dataset(tmp_path: Path, relevant: list[str]) -> tuple[Path, Path]:
     memories, queries = tmp_path / "memories.jsonl", tmp_path / "queries.jsonl"
     memories.write_text(json.dumps({"id": "m1", "type": "semantic", "content": "Ada likes tea."}) + "\n")
-    queries.write_text(json.dumps({"id": "q1", "query": "What does Ada like?", "relevant_ids": relevant}) + "\n")
+    queries.write_text(
+        json.dumps({"id": "q1", "query": "What does Ada like?", "relevant_ids": relevant}) + "\n"
+    )
     return memories, queries
 
 
@@ -144,3 +167,16 @@ def test_unanswerable_questions_load_only_where_asked_for(tmp_path: Path) -> Non
     assert not query.answerable
     memories, queries = _dataset(tmp_path, ["m1"])
     assert load_dataset(memories, queries).queries[0].answerable
+
+
+def test_the_fast_path_equals_the_model_over_each_memorys_features() -> None:
+    rng = random.Random(3)
+    scores = sorted((rng.random() for _ in range(40)), reverse=True)
+    model = Calibration(
+        {"score": 1.3, "top_score": 0.4, "below_top": -0.7, "log_rank": -1.1, "gap_next": 0.9, "spread": 0.3},
+        -0.8,
+        floor=0.01,
+        ceiling=0.97,
+    )
+    assert model.confidences(scores) == [model.probability(f) for f in rank_features(scores)]
+    assert model.confidences(scores[:1]) == [model.probability(rank_features(scores[:1])[0])]

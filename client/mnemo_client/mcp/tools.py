@@ -154,7 +154,9 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         ids = [m.id for m in found.memories]
         top = found.metadata.top_confidence
         text = found.context or "No stored memory matches."
-        if top < LIKELY_NOTHING and (found.context or top > 0):
+        if top > 0 and not found.memories:  # all below min_confidence
+            text = f"Memory likely holds nothing that answers this (best confidence {top:.2f})."
+        elif top < LIKELY_NOTHING and found.context:
             text = f"Memory likely holds nothing that answers this (best confidence {top:.2f}).\n\n" + text
         if ids:
             text += "\n\nmemory ids: " + ", ".join(
