@@ -15,6 +15,7 @@ from .commands import (
     ablation_command,
     build_command,
     explorer_command,
+    faults_command,
     folds_command,
     generate_command,
     ingest_command,
@@ -227,6 +228,17 @@ def add_bench_parser(sub: Any) -> None:
     load.add_argument("--batch-items", type=int, default=1_000, help="big-batch: items in the batch")
     load.add_argument("--item-chars", type=int, default=7_600, help="big-batch: characters per item")
     load.set_defaults(bench_func=load_command)
+
+    faults = commands.add_parser(
+        "faults", help="crash loop: SIGKILL during mixed writes, restart; lost writes, orphans, restart time"
+    )
+    faults.add_argument("--cycles", type=int, default=20, help="kill-and-restart cycles (default 20)")
+    faults.add_argument("--memories", type=_size, default=10_000, help="preloaded memories (default 10k)")
+    faults.add_argument("--writers", type=int, default=6, help="concurrent writers (default 6)")
+    faults.add_argument("--seed", type=int, default=0)
+    faults.add_argument("--work-dir", type=Path, help="where the server's data dir goes (default: temp)")
+    faults.add_argument("--out", type=Path, required=True, help="output directory")
+    faults.set_defaults(bench_func=faults_command)
 
     write = commands.add_parser(
         "write", help="write-path judgement: look-alikes kept, duplicates absorbed, updates, noise dropped"
