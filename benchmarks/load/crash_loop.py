@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -226,6 +227,7 @@ async def run_crash_loop(options: CrashLoopOptions, say: Callable[[str], None]) 
         if loop.process is not None and loop.process.poll() is None:
             loop.process.send_signal(signal.SIGTERM)
             await asyncio.to_thread(loop.process.wait, 120)
+        shutil.rmtree(loop.root, ignore_errors=True)  # ~1 GiB of shards: scratch, not a result
     restarts = [c["restart_ready_s"] for c in cycles]
     total_lost = sum(sum(c["lost"].values()) for c in cycles)
     total_orphans = sum(c["orphans"] for c in cycles)
