@@ -16,6 +16,7 @@ from .commands import (
     build_command,
     calibrate_command,
     explorer_command,
+    faults_command,
     folds_command,
     generate_command,
     ingest_command,
@@ -259,6 +260,17 @@ def add_bench_parser(sub: Any) -> None:
     load.add_argument("--rounds", type=int, default=2, help="flood: alone / beside-the-flood rounds")
     load.add_argument("--cpu-slots", type=int, default=0, help="flood: the server's CPU slots (0: the cores)")
     load.set_defaults(bench_func=load_command)
+
+    faults = commands.add_parser(
+        "faults", help="crash loop: SIGKILL during mixed writes, restart; lost writes, orphans, restart time"
+    )
+    faults.add_argument("--cycles", type=int, default=20, help="kill-and-restart cycles (default 20)")
+    faults.add_argument("--memories", type=_size, default=10_000, help="preloaded memories (default 10k)")
+    faults.add_argument("--writers", type=int, default=6, help="concurrent writers (default 6)")
+    faults.add_argument("--seed", type=int, default=0)
+    faults.add_argument("--work-dir", type=Path, help="where the server's data dir goes (default: temp)")
+    faults.add_argument("--out", type=Path, required=True, help="output directory")
+    faults.set_defaults(bench_func=faults_command)
 
     write = commands.add_parser(
         "write", help="write-path judgement: look-alikes kept, duplicates absorbed, updates, noise dropped"

@@ -259,6 +259,25 @@ def load_command(args: argparse.Namespace) -> int:
     return 0 if results["ok"] else 1
 
 
+def faults_command(args: argparse.Namespace) -> int:
+    from .load.crash_loop import CrashLoopOptions, run_crash_loop, write_crash_loop_outputs
+
+    options = CrashLoopOptions(
+        cycles=args.cycles,
+        memories=args.memories,
+        writers=args.writers,
+        seed=args.seed,
+        work_dir=args.work_dir,
+    )
+    results = asyncio.run(run_crash_loop(options, _say))
+    write_crash_loop_outputs(results, args.out)
+    print(
+        f"faults: {args.cycles} SIGKILL cycles, lost {results['lost']}, orphans {results['orphans']}, "
+        f"slowest restart {results['max_restart_ready_s']} s; wrote {args.out}/results.json, summary.md"
+    )
+    return 0 if results["ok"] else 1
+
+
 def write_command(args: argparse.Namespace) -> int:
     from .target import open_target
     from .write.judgement import run_write_bench, write_write_outputs

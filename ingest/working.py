@@ -89,7 +89,7 @@ class SweepReport:
 
 def retry_delay_s(failures: int, interval_s: float, max_s: float) -> float:
     """Backoff of a quarantined task: the sweep interval, doubled per failure, capped."""
-    return min(interval_s * 2 ** min(failures, 32), max_s)
+    return min(interval_s * float(2 ** min(failures, 32)), max_s)
 
 
 def archive_record(task_id: str, item: WorkingItem, reason: str, scope: Scope) -> MemoryIn:

@@ -56,6 +56,33 @@ class UnreadableTask(Conflict):
     code = "unreadable_task"
 
 
+class InsufficientStorage(MnemoError):
+    """Too little free space to store a write safely (below the configured reserve, or the engine
+    said so): nothing was written; reads still work; writes succeed again once space is freed."""
+
+    code = "insufficient_storage"
+    retry_after_s = 30
+
+    def __init__(self, detail: str, store: str = "data dir", free_bytes: int = 0) -> None:
+        super().__init__(detail)
+        self.store = store
+        self.free_bytes = free_bytes
+
+    def __reduce__(self) -> tuple[object, ...]:  # crosses the engine process's pipe as itself
+        return (type(self), (self.detail, self.store, self.free_bytes))
+
+    @classmethod
+    def of(cls, store: str, path: str, free_bytes: int, reserve_bytes: int) -> InsufficientStorage:
+        mib = 1024 * 1024
+        return cls(
+            f"the {store} store ({path}) has {free_bytes / mib:.1f} MiB free, under the "
+            f"{reserve_bytes / mib:.1f} MiB reserve (MNEMO_STORAGE_RESERVE_MB): the write was not stored; "
+            "free space and retry, nothing needs restarting",
+            store,
+            free_bytes,
+        )
+
+
 class RateLimited(MnemoError):
     """The tenant has used up its request allowance; `retry_after_s` says when the next one fits."""
 

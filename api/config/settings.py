@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default=Path("./data"), description="where the embedded engines keep their data")
+    # Issue 39.1: below this much free space on the data dir's filesystem, writes are refused with
+    # 507 before they reach a memory-mapped file (where a full disk is a SIGBUS): backends/storage_reserve.py.
+    storage_reserve_mb: float = Field(
+        default=256.0,
+        ge=0.0,
+        description="free MiB kept on the data dir's filesystem: writes get 507 below it; 0 = no check",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     api_keys: SecretStr | None = Field(
@@ -222,6 +229,10 @@ class Settings(BaseSettings):
                 "embedded redis-server has none, so no write could ever be acknowledged"
             )
         return self
+
+    @property
+    def storage_reserve_bytes(self) -> int:
+        return int(self.storage_reserve_mb * 1024 * 1024)
 
     @field_validator("data_dir")
     @classmethod

@@ -22,6 +22,7 @@ from ...memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.shutdown")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+NOT_STORING = frozenset({"/v1/retrieve"})  # a POST that only reads
 # /ready answers within a load balancer's probe timeout (deploy/k8s: 2 s; checked by
 # tests/unit/test_deploy_manifests.py). An embedder still busy then is `busy`, ready all the same; on
 # a Redis Cluster every master is pinged, and a failover under way shows as Redis `down` (2 of 3
@@ -76,7 +77,11 @@ class TrackWrites(ASGIMiddleware):
         if scope.get("method") in READ_METHODS or not scope["path"].startswith("/v1/"):
             await next_app(scope, receive, send)
             return
-        inflight: InflightWrites = Litestar.from_scope(scope).state.inflight
+        state = Litestar.from_scope(scope).state
+        inflight: InflightWrites = state.inflight
+        storage = getattr(getattr(state, "services", None), "storage", None)
+        if storage is not None and scope["path"] not in NOT_STORING:
+            storage.check()  # below the free-space reserve: 507 before anything is written
         inflight.enter()
         try:
             await next_app(scope, receive, send)
@@ -119,6 +124,7 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
             vectors["ready"] = health.ready and all(a.state != "unavailable" for a in types.values())
             vectors["status"] = "up" if vectors["ready"] else "down"
         redis_up = bool(redis.pop("up"))
+        storage = services.storage
         deps = {
             "vectors": vectors,
             "redis": {
@@ -130,8 +136,13 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
             },
             "embedder": embedder,
         }
+        if storage is not None:  # under the reserve: writes get 507, reads still answer
+            free, room = storage.free_bytes(), storage.has_room()
+            deps["storage"] = {"status": "up" if room else "low", "ready": room, "free_bytes": free}
+            deps["storage"] |= {"reserve_bytes": storage.reserve_bytes, "path": str(storage.path)}
     checks = {name: bool(dep["ready"]) for name, dep in deps.items()}
     if not (checks["vectors"] and checks["embedder"]):
         return 503, {"status": "not ready", "checks": checks, "dependencies": deps}
-    status = "ready" if checks["redis"] and "types" not in deps["vectors"] else "degraded"
+    serving_all = checks.get("storage", True) and "types" not in deps["vectors"]
+    status = "ready" if checks["redis"] and serving_all else "degraded"
     return 200, {"status": status, "checks": checks, "dependencies": deps}

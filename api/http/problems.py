@@ -17,6 +17,7 @@ from ...memtypes.errors import (
     Conflict,
     FieldProblem,
     Forbidden,
+    InsufficientStorage,
     InvalidInput,
     MnemoError,
     NotFound,
@@ -40,6 +41,7 @@ STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
     Conflict: (409, "Conflict"),
     Unavailable: (503, "Service unavailable"),
     RateLimited: (429, "Too many requests"),
+    InsufficientStorage: (507, "Insufficient storage"),
 }
 
 

@@ -20,6 +20,7 @@ from ...backends.redis.locks import RedisLocks
 from ...backends.redis.persistence import rewrite_files
 from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
+from ...backends.storage_reserve import StorageReserve
 from ...backends.tokenizer import TokenizerRegistry
 from ...ingest.forget import Eraser, Forgetter
 from ...ingest.history import ChangeHistory
@@ -66,6 +67,8 @@ class Services:
     forgetter: Forgetter
     # The circuit breakers in front of the engines, by engine: what /metrics follows.
     breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    # Free space kept on the data dir (Edge shards, embedded Redis): writes refused below it (507).
+    storage: StorageReserve | None = None
     # Told of each sweeper pass (the app's metrics: failures, quarantine).
     on_sweep: Callable[[SweepReport], None] | None = field(default=None, repr=False)
     _flusher: asyncio.Task[None] | None = None
@@ -80,6 +83,8 @@ class Services:
     async def _flush_access_periodically(self) -> None:
         while True:
             await asyncio.sleep(self.settings.access_flush_interval_s)
+            if self.storage is not None and not self.storage.has_room():
+                continue  # bookkeeping waits until space is freed (its counts stay in memory)
             try:
                 await self.access_log.flush(paced=False)
             except Exception:  # bookkeeping must never take the service down; try again next round
@@ -90,6 +95,8 @@ class Services:
         (and archive ids are deterministic anyway)."""
         while True:
             await asyncio.sleep(self.settings.working.sweep_interval_s)
+            if self.storage is not None and not self.storage.has_room():
+                continue  # archiving writes: it waits until space is freed (the tasks stay in Redis)
             try:
                 report = await self.working.sweep()
                 if report.archived:
@@ -160,6 +167,7 @@ def vector_store(settings: Settings, dimension: int) -> VectorStore:
         durable_writes=qdrant.durable_writes,
         payload_cache=qdrant.payload_cache,
         build_in_child=qdrant.build_in_child,
+        storage_reserve_bytes=settings.storage_reserve_bytes,
     )
     documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)
     return VectorStore(index, documents, None)
@@ -205,6 +213,11 @@ async def open_services(
     )
     store = vector_store(settings, embedder.dimension)
     index, documents = store.index, store.documents
+    storage = None  # the data dir matters only to the embedded engines
+    if not settings.qdrant.url or not settings.redis.url:
+        storage = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
+        # Opening maps the shards' files whole: on a full disk that is a SIGBUS, so say it first.
+        storage.check()
     await index.open()
     await start_pending_builds(index)
     try:
@@ -283,6 +296,7 @@ async def open_services(
             index, working_store, thread_store, locks, changes, _erasers(settings, index, redis)
         ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
+        storage=storage,
     )
 
 

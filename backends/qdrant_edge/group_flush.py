@@ -52,8 +52,15 @@ class GroupFlush:
     instead."""
 
     def __init__(
-        self, sync: Callable[[], None], checkpoint: Callable[[], None], checkpoint_s: float = CHECKPOINT_S
+        self,
+        sync: Callable[[], None],
+        checkpoint: Callable[[], None],
+        has_room: Callable[[], bool] = lambda: True,
+        checkpoint_s: float = CHECKPOINT_S,
     ) -> None:
+        # A checkpoint writes the segments' memory maps: under the storage reserve only the log is
+        # synced (it holds every write; the checkpoint waits until space is freed).
+        self._has_room = has_room
         self._sync = sync
         self._checkpoint = checkpoint
         self.checkpoint_s = checkpoint_s
@@ -72,7 +79,7 @@ class GroupFlush:
             if self._durable >= ticket:
                 return  # a sync that started after our write already covered it
             covered = self._written  # every write finished by now is in this sync
-            if time.monotonic() - self._last_checkpoint >= self.checkpoint_s:
+            if time.monotonic() - self._last_checkpoint >= self.checkpoint_s and self._has_room():
                 await asyncio.to_thread(self._checkpoint)
                 self._last_checkpoint = time.monotonic()
                 self.checkpoints += 1

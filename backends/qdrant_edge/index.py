@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import logging
 import math
 from collections.abc import AsyncIterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from qdrant_edge import (
@@ -41,9 +41,7 @@ from qdrant_edge import (
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import IndexHealth, IndexMaintenance
-from ...memtypes.queries import (
-    VectorPoint,
-)
+from ...memtypes.queries import VectorPoint
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import (
     DENSE,
@@ -52,6 +50,7 @@ from ..qdrant.schema import (
     IndexKind,
     canonical_ids,
 )
+from ..storage_reserve import StorageReserve
 from . import layout as edge_layout
 from .builder import ShardRebuild
 from .group_flush import GroupFlush, wal_sync
@@ -98,6 +97,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         build_in_child: bool = True,
         warm_on_open: bool = True,
         verify_on_open: bool = True,
+        storage_reserve_bytes: int = 0,  # free space every write and checkpoint leaves (issue 39.1)
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.
@@ -136,7 +136,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         # Strong references to background rebuilds: the event loop keeps only weak ones.
         self._background: dict[MemoryType, asyncio.Task[None]] = {}
         self.rebuilds: dict[MemoryType, ShardRebuild] = {}  # the ones running (tests reach the child)
-        self.writes = WriteGates()  # what a rebuild needs from the write path
+        self.reserve = StorageReserve(self.data_dir, storage_reserve_bytes, "qdrant")
+        self.writes = WriteGates(self.reserve)  # what a rebuild needs from the write path
         # Unindexed vectors left after the last build (too few to index); growth is counted from it,
         # upsert by upsert (measuring the shard after every upsert would cost a count over it).
         self._unindexed_floor: dict[MemoryType, int] = {}
@@ -169,7 +170,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         # flushed the new one whole before it went live).
         self._group_flush = {
             mt: GroupFlush(
-                functools.partial(self._sync_live_wal, mt), functools.partial(self._flush_live, mt)
+                partial(self._sync_live_wal, mt), partial(self._flush_live, mt), self.reserve.has_room
             )
             for mt in shards
         }

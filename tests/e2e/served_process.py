@@ -86,7 +86,8 @@ class ServedMnemo:
         with httpx.Client(base_url=self.url, timeout=5) as http:
             while True:
                 if self.process.poll() is not None or time.monotonic() - started > timeout_s:
-                    raise AssertionError(f"mnemo did not get ready:\n{self.log.read_text()[-4000:]}")
+                    tail = self.log.read_text()[-4000:]
+                    raise AssertionError(f"mnemo did not get ready (exit {self.process.poll()}):\n{tail}")
                 try:
                     if http.get("/ready").status_code == 200:
                         return time.monotonic() - started

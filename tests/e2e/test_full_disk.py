@@ -1,0 +1,121 @@
+"""A full disk (issue 39.1), on a real tmpfs and a real `mnemo serve` process: writes that cannot be
+stored get 507 problem details naming the store and the free space, never a crash (a memory-mapped
+write on a full tmpfs is a SIGBUS) or a 500; reads, /health and /metrics keep answering; /ready says
+so; writes succeed again once space is freed, without a restart; nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import copy_sparse
+from tests.e2e.served_process import ServedMnemo
+
+MIB = 1024 * 1024
+RESERVE_MB = 24
+
+
+@pytest.fixture
+def small_tmpfs() -> Iterator[Path]:
+    """A 1 GiB tmpfs of its own (root may mount one; opening the shards maps ~800 MiB), unmounted after."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = Path(tempfile.mkdtemp(prefix="mnemo-fd-"))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+        mount.rmdir()
+
+
+def free_bytes(path: Path) -> int:
+    stat = os.statvfs(path)
+    return stat.f_bavail * stat.f_frsize
+
+
+def fill(path: Path, leave_bytes: int) -> Path:
+    """A ballast file that leaves about `leave_bytes` free (written, not sparse)."""
+    ballast = path / "ballast"
+    chunk = b"\0" * MIB
+    with ballast.open("ab") as out:
+        while free_bytes(path) > leave_bytes + MIB:
+            out.write(chunk)
+            out.flush()
+        try:  # the last bytes, to the page
+            out.write(b"\0" * max(free_bytes(path) - leave_bytes, 0))
+            out.flush()
+        except OSError:
+            pass
+    return ballast
+
+
+def write_all(http: httpx.Client, n: int, tag: str) -> dict[str, int]:
+    """One memory, one working item, one thread turn; their statuses."""
+    memory = {"type": "semantic", "content": f"Fact {n} ({tag}): the blue depot opens at {n} am."}
+    memories = http.post("/v1/memories", json={"memories": [memory], "dedup": False})
+    working = http.post("/v1/working/disk-task/items", json={"content": f"Working note {n} ({tag})."})
+    return {"memories": memories.status_code, "working": working.status_code}
+
+
+@pytest.mark.slow
+def test_a_full_disk_refuses_writes_with_507_and_the_service_lives_on(
+    small_tmpfs: Path, empty_data_dir: Path
+) -> None:
+    data = small_tmpfs / "data"
+    copy_sparse(empty_data_dir, data)
+    served = ServedMnemo(
+        data, Path(tempfile.mkdtemp()) / "serve.log", MNEMO_STORAGE_RESERVE_MB=str(RESERVE_MB)
+    )
+    acknowledged: list[str] = []
+    try:
+        served.start()
+        with httpx.Client(base_url=served.url, timeout=60) as http:
+            for n in range(3):
+                assert write_all(http, n, "before") == {"memories": 201, "working": 201}
+            acknowledged = [
+                m["id"] for m in http.get("/v1/memories", params={"limit": 100}).json()["memories"]
+            ]
+            assert len(acknowledged) == 3
+
+            # Under the reserve, then with not a page left: a write is refused before it is stored.
+            for leave in (RESERVE_MB * MIB // 2, 0):
+                ballast = fill(small_tmpfs, leave)
+                refused = http.post(
+                    "/v1/memories", json={"memories": [{"type": "semantic", "content": "Never stored here."}]}
+                )
+                assert refused.status_code == 507, refused.text
+                problem: dict[str, Any] = refused.json()
+                assert problem["code"] == "insufficient_storage" and problem["status"] == 507
+                assert "MiB free" in problem["detail"] and "data dir" in problem["detail"]
+                assert write_all(http, 99, "full") == {"memories": 507, "working": 507}
+                # Reads, liveness and metrics keep answering; readiness says what is wrong.
+                assert http.get("/health").status_code == 200
+                assert http.get("/metrics").status_code == 200
+                listed = http.get("/v1/memories", params={"limit": 100}).json()["memories"]
+                assert sorted(m["id"] for m in listed) == sorted(acknowledged)
+                retrieved = http.post("/v1/retrieve", json={"query": "when does the blue depot open?"})
+                assert retrieved.status_code == 200, retrieved.text
+                ready = http.get("/ready").json()
+                assert ready["status"] == "degraded" and ready["checks"]["storage"] is False
+                assert ready["dependencies"]["storage"]["free_bytes"] < RESERVE_MB * MIB
+                assert served.process is not None and served.process.poll() is None  # no SIGBUS
+                ballast.unlink()
+
+            # Space freed: writes work again, no restart.
+            assert http.get("/ready").json()["checks"]["storage"] is True
+            assert write_all(http, 4, "after") == {"memories": 201, "working": 201}
+            listed = http.get("/v1/memories", params={"limit": 100}).json()["memories"]
+            assert set(acknowledged) <= {m["id"] for m in listed} and len(listed) == 4
+            items = http.get("/v1/working/disk-task").json()["items"]
+            assert len(items) == 4 and not any("(full)" in i["content"] for i in items)
+        assert served.process is not None and served.process.poll() is None
+    finally:
+        served.stop()
