@@ -170,11 +170,19 @@ class EdgeReads:
         self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None
     ) -> tuple[list[StoredPoint], str | None]:
         shard = self._shard(memory_type)
+        unreadable = self.unreadable.get(memory_type)
+        with_payload = not unreadable
         request = ScrollRequest(
-            offset=offset, limit=limit, filter=PLAN.filter(flt), with_payload=True, with_vector=False
+            offset=offset, limit=limit, filter=PLAN.filter(flt), with_payload=with_payload, with_vector=False
         )
         records, next_offset = await asyncio.to_thread(shard.scroll, request)
-        points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
+        if unreadable:  # a degraded shard: ids first, then the payloads that can be read
+            ids = [str(r.id) for r in records if str(r.id) not in unreadable]
+            found = await asyncio.to_thread(shard.retrieve, list[Any](ids), True, False) if ids else []
+            payloads = {str(r.id): r.payload or {} for r in found}
+            points = [StoredPoint(i, payloads[i]) for i in ids if i in payloads]
+        else:
+            points = [StoredPoint(str(r.id), r.payload or {}) for r in records]
         return points, None if next_offset is None else str(next_offset)
 
     async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:

@@ -37,7 +37,7 @@ from ..server import serve
 from ..target import configured_embedder
 
 
-async def _load(n: int, data_dir: Path, seed: int) -> list[str]:
+async def _load(n: int, data_dir: Path, seed: int, pool_size: int) -> list[str]:
     """N memories, HNSW built; answers a sample of their ids."""
     from ...backends.embedding.sparse import Bm25Encoder
     from ...backends.qdrant_edge.index import EdgeVectorIndex
@@ -45,7 +45,7 @@ async def _load(n: int, data_dir: Path, seed: int) -> list[str]:
     from ...ingest.pipeline import MemoryWriter
 
     embedder = configured_embedder()
-    texts, questions = pool_texts(2_000, seed)
+    texts, questions = pool_texts(pool_size, seed)
     pool = TextPool(
         texts, __import__("numpy").asarray(await embedder.embed(texts), dtype="float32"), questions
     )
@@ -101,12 +101,12 @@ async def _check(url: str, sample: list[str], state: dict[str, Any]) -> dict[str
     }
 
 
-async def run(size: int, out: Path, seed: int) -> dict[str, Any]:
+async def run(size: int, out: Path, seed: int, pool_size: int = 2_000) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="mnemo-backup-bench-"))
     source, backup_dir, restored = work / "data", work / "backup", work / "restored"
-    result: dict[str, Any] = {"size": size, "machine": machine()}
+    result: dict[str, Any] = {"size": size, "pool": pool_size, "machine": machine()}
     started = time.perf_counter()
-    sample = await _load(size, source, seed)
+    sample = await _load(size, source, seed, pool_size)
     result["load_s"] = round(time.perf_counter() - started, 1)
     async with serve(source, work / "serve.log") as server:
         state = await _state(server.url, 20)
@@ -172,8 +172,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/backup-restore"))
     parser.add_argument("--seed", type=int, default=39)
+    parser.add_argument("--pool", type=int, default=2_000, help="real texts embedded for the vectors")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args.size, args.out, args.seed)), indent=1))
+    print(json.dumps(asyncio.run(run(args.size, args.out, args.seed, args.pool)), indent=1))
 
 
 if __name__ == "__main__":

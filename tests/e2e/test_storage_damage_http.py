@@ -113,6 +113,9 @@ async def test_a_truncated_payload_file_serves_what_it_can_read_marked_degraded(
         retrieved = await client.post("/v1/retrieve", json={"query": "Where did Alice walk the dog?"})
         assert retrieved.status_code == 200, retrieved.text  # not a 500
         assert "river path" in retrieved.json()["context"]  # what can be read is served
+        listed = await client.get("/v1/memories", params={"type": "episodic", "limit": 50})
+        assert listed.status_code == 200  # the readable ones, listed
+        assert 0 < len(listed.json()["memories"]) < len(EPISODES)
         new = {"type": "episodic", "content": "Alice repainted the garden shed green."}
         write = await client.post("/v1/memories", json={"memories": [new]})
         assert write.status_code == 503 and write.json()["code"] == "type_unavailable"
