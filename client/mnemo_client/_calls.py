@@ -63,6 +63,7 @@ class Call(Generic[T]):
     parse: Callable[[Any], T]
     params: Mapping[str, str] | None = None
     body: dict[str, Any] | None = None
+    timeout: float | None = None  # seconds, for this call instead of the client's
 
 
 def _model(cls: type[M]) -> Callable[[Any], M]:
@@ -152,6 +153,9 @@ def history(memory_id: str) -> Call[MemoryHistory]:
     return Call("GET", f"/v1/memories/{_segment(memory_id)}/history", _model(MemoryHistory))
 
 
+FORGET_TIMEOUT_S = 600.0
+
+
 def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
     """`scope`, or the scope's fields given one by one (`user_id=`, …): sent as `scope` either way."""
     given = {k: v for k, v in fields.items() if v is not None}
@@ -161,7 +165,8 @@ def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
             raise TypeError(f"forget: give scope or {', '.join(one_by_one)}, not both")
         given["scope"] = one_by_one
     request = _request(ForgetRequest, given, "forget")
-    return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request))
+    # A forget rewrites the affected stores' files before it answers (a shard rebuild per type).
+    return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request), timeout=FORGET_TIMEOUT_S)
 
 
 def lifecycle(memory_id: str, action: str) -> Call[MemoryRecord]:
@@ -236,6 +241,8 @@ def request_args(call: Call[Any]) -> dict[str, Any]:
     args: dict[str, Any] = {"params": call.params}
     if call.body is not None:
         args["json"] = call.body  # httpx sends it as `Content-Type: application/json`
+    if call.timeout is not None:
+        args["timeout"] = call.timeout
     return args
 
 

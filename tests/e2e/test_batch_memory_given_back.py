@@ -1,0 +1,24 @@
+"""Memory given back (issue 41.4): a real server process takes one 6 MB batch of 1,000 memories and,
+30 s after answering, is resident within 150 MiB of what it was before; its peak stays bounded.
+The same run as `python -m mnemo.benchmarks.write.batch_memory` (which reports the figures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.benchmarks.write.batch_memory import BatchOptions, measure
+
+KEPT_AT_MOST_MIB = 150
+# The batch embeds 16 texts at a time (backends/embedding/embedder.py, SLICE_CHARS): its working
+# set is a few hundred MiB, whatever the batch's size.
+PEAK_ABOVE_BEFORE_AT_MOST_MIB = 700
+
+
+@pytest.mark.slow
+async def test_a_big_batch_gives_its_memory_back() -> None:
+    result = await measure(BatchOptions(memories=1_000, chars=6_000, settle_s=30.0))
+    assert result["created"] == 1_000 and result["payload_mb"] >= 6.0
+    rss = result["server_rss_mib"]
+    assert rss["peak"] > rss["before"]  # the sampler saw the batch: the figures mean something
+    assert rss["kept"] <= KEPT_AT_MOST_MIB, result
+    assert rss["peak"] - rss["before"] <= PEAK_ABOVE_BEFORE_AT_MOST_MIB, result
