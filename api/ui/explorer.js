@@ -263,6 +263,7 @@ function retrieveRequest() {
   else if ($("play-budget").value) request.budget_tokens = Number($("play-budget").value);
   if ($("play-now").value) request.now = new Date($("play-now").value).toISOString();
   if ($("play-floor").value !== "") request.min_score = Number($("play-floor").value);
+  if ($("play-confidence-floor").value !== "") request.min_confidence = Number($("play-confidence-floor").value);
   const allocation = $("play-allocation").value.trim();
   if (allocation) {
     request.allocation = Object.fromEntries(
@@ -279,7 +280,8 @@ async function retrieve() {
   const meta = result.metadata;
   $("play-summary").textContent =
     `${meta.total_tokens} of ${meta.budget} tokens used (${Math.round(meta.utilization * 100)}%, ${meta.encoding}); ` +
-    `${result.memories.length} memories, ${meta.trimmed_count} trimmed; ${elapsed.toFixed(0)} ms.`;
+    `${result.memories.length} memories, ${meta.trimmed_count} trimmed; ` +
+    `best confidence ${(meta.top_confidence ?? 0).toFixed(2)}; ${elapsed.toFixed(0)} ms.`;
   $("play-budget-bars").replaceChildren(...Object.entries(meta.per_type).map(([type, t]) => budgetBar(type, t, meta.budget)));
   $("play-context").textContent = result.context || "(empty: nothing fit or nothing matched)";
   const best = Math.max(1e-9, ...result.memories.map((m) => Math.abs(m.score)));
@@ -320,7 +322,8 @@ function hit(memory, best) {
   const header = el("p", { class: "hit-head" },
     el("span", { class: `badge type-${memory.type}`, text: memory.type }),
     el("span", { class: "tokens", text: `${memory.tokens} tokens` }),
-    el("span", { class: "score", text: `score ${memory.score.toFixed(3)}` }));
+    el("span", { class: "score", text: `score ${memory.score.toFixed(3)}` }),
+    el("span", { class: "confidence", text: `confidence ${(memory.confidence ?? 1).toFixed(2)}` }));
   const legend = el("p", { class: "legend", text: parts.join(" · ") });
   return el("li", { class: "hit" }, header, el("p", { class: "hit-content", text: memory.content }), bar, legend);
 }

@@ -196,6 +196,13 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
         # Every memory is below the floor; the copy of the tea stays what it was: merged into it.
         assert await page.locator("#play-left-out tbody tr.left-below_floor").count() == len(MEMORIES)
         assert await rows.count() == len(MEMORIES) + 1
+        # The confidence floor (quality's `min_confidence`) cuts the same way, its words say which floor.
+        await page.get_by_label("Score floor").fill("")
+        await page.get_by_label("Confidence floor").fill("1")
+        await page.get_by_role("button", name="Retrieve").click()
+        await page.locator("#play-left-out td.why", has_text="confidence").first.wait_for()
+        assert "best confidence" in await page.inner_text("#play-summary")
+        await page.get_by_label("Confidence floor").fill("")
 
         # -- the search box --------------------------------------------------------------------------
         await page.get_by_role("tab", name="Memories").click()
