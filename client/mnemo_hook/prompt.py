@@ -1,11 +1,13 @@
 """The prompt hook: retrieve for the prompt, keep only what clears the relevance floor, answer it as
 Claude Code's `additionalContext`, or nothing at all when nothing clears it.
 
-The floor: where the answer's hits carry a calibrated `confidence` (0..1, the server's estimate that
-the hit is relevant), a hit must reach `MNEMO_HOOK_MIN_CONFIDENCE` (default 0.5); an answer without
-it (an older server) is held to `MNEMO_HOOK_MIN_SCORE` (default 0.35) on the ranked `score`. The
-session's own working memory (its todo list) is always relevant and never held to the floor. 0 turns
-a floor off. When every hit clears it, the server's packed context is passed on as it is; otherwise
+The floor: a hit's ranked `score` must reach `MNEMO_HOOK_MIN_SCORE` (default 0.35) and, where the
+answer carries it, its calibrated `confidence` (0..1, the server's estimate that the hit is relevant)
+must reach `MNEMO_HOOK_MIN_CONFIDENCE` (default 0.2: a memory at least one in five likely to be
+relevant). Both, because the shipped confidence model is mostly a function of rank (on the dev sets a
+rank-one hit is relevant well under half the time, a third-ranked one hardly ever), so it tells which
+of the hits to keep but not yet whether any should be; the score floor says that. The session's own
+working memory (its todo list) is always relevant and never held to the floor. 0 turns a floor off. When every hit clears it, the server's packed context is passed on as it is; otherwise
 the hits that clear it are rendered here, one section per type, as the server renders them.
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 from .api import Api, log, safe_id
 
 DEFAULT_BUDGET_TOKENS = 1000
-DEFAULT_MIN_CONFIDENCE = 0.5
+DEFAULT_MIN_CONFIDENCE = 0.2
 DEFAULT_MIN_SCORE = 0.35
 MAX_QUERY_CHARS = 8_000  # the API's limit on a query
 HEADER = "Memory from mnemo that may be relevant to this prompt (the session's working memory first):"
@@ -43,11 +45,11 @@ def env_number(name: str, default: float, minimum: float = 0.0) -> float:
 def clears_floor(hit: dict[str, Any], min_confidence: float, min_score: float) -> bool:
     if hit.get("type") == "working":
         return True
-    confidence = hit.get("confidence")
-    if isinstance(confidence, int | float):
-        return confidence >= min_confidence
     score = hit.get("score")
-    return isinstance(score, int | float) and score >= min_score
+    if not isinstance(score, int | float) or score < min_score:
+        return False
+    confidence = hit.get("confidence")
+    return not isinstance(confidence, int | float) or confidence >= min_confidence
 
 
 def _line(hit: dict[str, Any]) -> str:
