@@ -90,7 +90,7 @@ async def test_killing_redis_degrades_and_everything_recovers_without_a_restart(
         ready = await client.get("/ready")
         assert ready.status_code == 200
         assert ready.json()["status"] == "degraded"
-        assert ready.json()["checks"] == {"vectors": True, "redis": False, "embedder": True}
+        assert ready.json()["checks"] == {"vectors": True, "redis": False, "embedder": True, "storage": True}
         assert ready.json()["dependencies"]["redis"]["breaker"] == "open"
         # What does not need Redis keeps working.
         other = dict(FACT, content="Bob from the IT department also knows the office wifi password.")
@@ -125,7 +125,7 @@ async def test_a_server_down_at_start_up_is_not_fatal(
     await own_redis.stop()
     async with app_client(redis_url=url, redis_breaker_reset_s=0.2) as client:
         checks = (await client.get("/ready")).json()["checks"]
-        assert checks == {"vectors": True, "redis": False, "embedder": True}
+        assert checks == {"vectors": True, "redis": False, "embedder": True, "storage": True}
         body = (await client.post("/v1/retrieve", json={"query": "anything", "task_id": "t"})).json()
         assert body["metadata"]["degraded"] == ["working_memory"]
         await own_redis.start()
