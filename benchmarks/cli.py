@@ -175,7 +175,9 @@ def add_bench_parser(sub: Any) -> None:
         help="write the fitted model here (the shipped one: retrieval/ranking/confidence.json)",
     )
     calibrate.add_argument(
-        "--files-equal", action="store_true", help="every input file weighs the same (default: every question)"
+        "--files-equal",
+        action="store_true",
+        help="every input file weighs the same (default: every question)",
     )
     calibrate.add_argument("--out", type=Path, required=True, help="output directory")
     calibrate.set_defaults(bench_func=calibrate_command)

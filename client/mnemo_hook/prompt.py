@@ -7,8 +7,9 @@ must reach `MNEMO_HOOK_MIN_CONFIDENCE` (default 0.2: a memory at least one in fi
 relevant). Both, because the shipped confidence model is mostly a function of rank (on the dev sets a
 rank-one hit is relevant well under half the time, a third-ranked one hardly ever), so it tells which
 of the hits to keep but not yet whether any should be; the score floor says that. The session's own
-working memory (its todo list) is always relevant and never held to the floor. 0 turns a floor off. When every hit clears it, the server's packed context is passed on as it is; otherwise
-the hits that clear it are rendered here, one section per type, as the server renders them.
+working memory (its todo list) is always relevant and never held to the floor. 0 turns a floor off.
+When every hit clears it, the server's packed context is passed on as it is; otherwise the hits that
+clear it are rendered here, one section per type, as the server renders them.
 """
 
 from __future__ import annotations
