@@ -121,6 +121,13 @@ class MnemoMetrics:
             "Expired working-memory tasks the sweeper failed to archive (each quarantined, retried later)",
             registry=r,
         )
+        self.erasure_outcomes = Counter(
+            f"{PREFIX}_forget_erasures",
+            "Runs of a store's erasure of forgotten text from its files, by store and outcome "
+            "(`failed` ones are retried)",
+            ["store", "outcome"],
+            registry=r,
+        )
         self.sweep_quarantined = Gauge(
             f"{PREFIX}_working_quarantined_tasks",
             "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
@@ -174,6 +181,9 @@ class MnemoMetrics:
 
     def record_working_append(self, result: AppendResult) -> None:
         self.working_evictions.inc(len(result.evicted))
+
+    def record_erasure(self, store: str, outcome: str) -> None:
+        self.erasure_outcomes.labels(store=store, outcome=outcome).inc()
 
     def record_sweep(self, report: SweepReport) -> None:
         self.sweep_failures.inc(len(report.failed))
