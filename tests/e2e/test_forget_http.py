@@ -102,8 +102,12 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
     labelled = [*receipt["memory_ids"], f"task:{bob['task']}", f"thread:{bob['thread']}"]
     text = "\n".join([receipt["tenant"], receipt["at"], *sorted(labelled)])  # `at` as printed
     assert receipt["digest"] == hashlib.sha256(text.encode()).hexdigest()
-    assert receipt["erasure"]["qdrant"] == "erased"  # the test Redis is not the embedded one: not ours
-    assert receipt["erasure"]["redis"] == "not_ours" and receipt["erased"] is False
+    # The erasure from the files is scheduled (the test Redis is not the embedded one: not ours).
+    assert receipt["erasure"] == {"qdrant": "scheduled", "redis": "not_ours"} and receipt["erased"] is False
+    assert receipt["erase_by"].endswith("Z") and receipt["erase_by"] > receipt["at"]
+    status = await client.get(f"/v1/forget/{receipt['digest']}", headers=A)
+    assert status.status_code == 200 and status.json()["state"] in ("scheduled", "erased"), status.text
+    assert (await client.get(f"/v1/forget/{receipt['digest']}", headers=B)).status_code == 404  # not B's
 
     assert await holdings(client, A, "bob", bob) == {"memories": [], "task_items": 0, "thread": 404}
     for user, seeded in others.items():  # look-alike ids keep everything
