@@ -11,6 +11,9 @@ in a row cost one rebuild per affected type, not fifty. A failure is logged by s
 and retried with a growing pause; a clean shutdown erases what is pending before the stores close;
 after a crash, the next start finds the record and erases first.
 
+The record is written before the forget removes anything, so a forget whose erasure cannot be
+recorded (a full disk) removes nothing; a crash between the two erases for nothing, harmlessly.
+
 A caller who needs the bytes gone before the answer asks to wait (`wait_for_erasure`): its erasure
 runs at once (after one already running), and the receipt says how it went.
 """
@@ -30,6 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..memtypes.errors import InsufficientStorage
 from ..memtypes.governance.history import receipt_time
 from ..memtypes.records import utcnow
 from ..memtypes.types import MemoryType
@@ -102,6 +106,7 @@ class BackgroundEraser:
         self._receipts: dict[str, dict[str, Any]] = {}  # digest -> tenant, erase_by, failures
         self._done: dict[str, dict[str, Any]] = {}  # digest -> tenant, erased_at, erasure
         self._running: dict[str, dict[str, Any]] = {}  # the receipts the run under way covers
+        self._recording: dict[str, dict[str, Any]] = {}  # on disk, their forget still removing
         self._waiters: dict[str, list[asyncio.Future[dict[str, str]]]] = {}
         self._wake, self._now = asyncio.Event(), asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -135,8 +140,10 @@ class BackgroundEraser:
     async def _write(self) -> None:
         """The record, replaced atomically and fsynced (file and dir) before the caller answers; its
         text is made here, on the loop, so no thread reads the dicts while they change."""
-        pending = {**self._running, **self._receipts}
-        types = sorted(self._types.union(*(r["types"] for r in self._running.values())))
+        pending = {**self._recording, **self._running, **self._receipts}
+        types = sorted(
+            self._types.union(*(r["types"] for r in [*self._running.values(), *self._recording.values()]))
+        )
         text = json.dumps({"types": types, "receipts": pending, "done": self._done})
         async with self._writing:
             await asyncio.to_thread(self._replace, text)
@@ -157,28 +164,46 @@ class BackgroundEraser:
 
     # -- what a forget calls ---------------------------------------------------------------------
 
-    async def schedule(
-        self, tenant: str, digest: str, memory_types: Sequence[MemoryType], *, wait: bool = False
-    ) -> Scheduled:
-        """Record the erasure of what a forget removed (durably), then, with `wait`, carry it out."""
+    async def record(self, tenant: str, digest: str, memory_types: Sequence[MemoryType]) -> None:
+        """Before a forget removes anything: its erasure is on disk (a full disk refuses the forget
+        with 507, nothing removed). Not run before `release`: a run now would precede the removal."""
         if not self.erasers:
-            return Scheduled(None, dict(self.outside), False if self.outside else None)
+            return
         erase_by = receipt_time(utcnow() + timedelta(seconds=self.config.erase_within_s))
         types = sorted({t.value for t in memory_types})
-        self._types.update(types)
-        self._receipts[digest] = {"tenant": tenant, "erase_by": erase_by, "types": types, "failures": 0}
-        waiter: asyncio.Future[dict[str, str]] | None = None
-        if wait:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.setdefault(digest, []).append(waiter)
-        await self._write()
-        self._wake.set()
-        at = datetime.fromisoformat(erase_by)
-        if waiter is None:
+        self._recording[digest] = {"tenant": tenant, "erase_by": erase_by, "types": types, "failures": 0}
+        try:
+            await self._write()
+        except OSError as exc:
+            self._recording.pop(digest, None)
+            log.error(
+                "erasure: recording a forget's erasure in %s failed (%s)", self.path, type(exc).__name__
+            )
+            raise InsufficientStorage(
+                "a forget's erasure cannot be recorded in the data dir: nothing was removed"
+            ) from exc
+
+    def release(self, digest: str) -> None:
+        """The forget's removal is done (or gave up half-way): its erasure may run now."""
+        record = self._recording.pop(digest, None)
+        if record is not None:
+            self._receipts[digest] = record
+            self._types.update(record["types"])
+            self._wake.set()
+
+    async def outcome(self, digest: str, *, wait: bool = False) -> Scheduled:
+        """What the receipt says: the erasure scheduled by `erase_by`, or, with `wait`, how its run
+        went (the run starts at once, after one already under way)."""
+        record = self._pending(digest)
+        if record is None:
+            return Scheduled(None, dict(self.outside), False if self.outside else None)
+        at = datetime.fromisoformat(record["erase_by"])
+        if not wait:
             return Scheduled(at, {s: "scheduled" for s in self.erasers} | self.outside, False)
+        waiter: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(digest, []).append(waiter)
         self._now.set()
-        outcome = await waiter
-        erasure = outcome | self.outside
+        erasure = await waiter | self.outside
         return Scheduled(at, erasure, all(v == "erased" for v in erasure.values()))
 
     def status(self, tenant: str, digest: str) -> dict[str, Any] | None:
@@ -194,7 +219,7 @@ class BackgroundEraser:
         return None
 
     def _pending(self, digest: str) -> dict[str, Any] | None:
-        return self._receipts.get(digest) or self._running.get(digest)
+        return self._receipts.get(digest) or self._running.get(digest) or self._recording.get(digest)
 
     # -- the background task ---------------------------------------------------------------------
 

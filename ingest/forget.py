@@ -64,10 +64,16 @@ class Forgetter:
         counts |= {"working_tasks": len(tasks), "threads": len(threads)}
         scheduled = None
         if not request.dry_run:
-            await self._remove(tenant, tasks, threads, found, digest)
-            if sum(counts.values()) and self.eraser is not None:
-                wait = request.wait_for_erasure
-                scheduled = await self.eraser.schedule(tenant, digest, list(found), wait=wait)
+            eraser = self.eraser if sum(counts.values()) else None
+            if eraser is not None:  # on disk before anything is removed
+                await eraser.record(tenant, digest, list(found))
+            try:
+                await self._remove(tenant, tasks, threads, found, digest)
+            finally:
+                if eraser is not None:
+                    eraser.release(digest)
+            if eraser is not None:
+                scheduled = await eraser.outcome(digest, wait=request.wait_for_erasure)
         return ForgetReceipt(
             tenant=tenant,
             at=at,

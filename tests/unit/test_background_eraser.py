@@ -9,14 +9,17 @@ affected types); what each store does in them is tested with the real engines
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Sequence
+import subprocess
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from mnemo.ingest.erasure import STATE_FILE, BackgroundEraser, ErasureConfig
+from mnemo.ingest.erasure import STATE_FILE, BackgroundEraser, ErasureConfig, Scheduled
+from mnemo.memtypes.errors import InsufficientStorage
 from mnemo.memtypes.types import MemoryType
 
 SEMANTIC, EPISODIC = MemoryType.SEMANTIC, MemoryType.EPISODIC
@@ -37,6 +40,15 @@ class Store:
         return "erased"
 
 
+async def schedule(
+    background: BackgroundEraser, digest: str, memory_types: list[MemoryType], *, wait: bool = False
+) -> Scheduled:
+    """As a forget does: recorded, then (the removal done) released to run."""
+    await background.record("alpha", digest, memory_types)
+    background.release(digest)
+    return await background.outcome(digest, wait=wait)
+
+
 def eraser(tmp_path: Path, store: Store, **config: float) -> BackgroundEraser:
     settings = ErasureConfig(**{"batch_s": 60.0, "erase_within_s": 120.0, **config})
     made = BackgroundEraser({"qdrant": store.erase}, tmp_path, settings, {"redis": "not_ours"})
@@ -46,7 +58,7 @@ def eraser(tmp_path: Path, store: Store, **config: float) -> BackgroundEraser:
 
 async def test_the_erasure_is_recorded_before_the_forget_answers(tmp_path: Path) -> None:
     background = eraser(tmp_path, Store())
-    scheduled = await background.schedule("alpha", DIGESTS[0], [SEMANTIC])
+    scheduled = await schedule(background, DIGESTS[0], [SEMANTIC])
     assert scheduled.erased is False and scheduled.erase_by is not None
     assert scheduled.erasure == {"qdrant": "scheduled", "redis": "not_ours"}
     record = json.loads((tmp_path / STATE_FILE).read_text())
@@ -61,10 +73,10 @@ async def test_many_forgets_share_one_run_and_a_waiting_one_runs_it_now(tmp_path
     background.start()
     try:
         for digest in DIGESTS[:10]:
-            await background.schedule("alpha", digest, [SEMANTIC])
-        await background.schedule("alpha", DIGESTS[10], [EPISODIC, SEMANTIC])
+            await schedule(background, digest, [SEMANTIC])
+        await schedule(background, DIGESTS[10], [EPISODIC, SEMANTIC])
         assert store.runs == []  # the batching window (60 s) is not over
-        waited = await background.schedule("alpha", DIGESTS[0], [SEMANTIC], wait=True)
+        waited = await schedule(background, DIGESTS[0], [SEMANTIC], wait=True)
         assert waited.erased is False  # redis is not ours: not every store erased
         assert waited.erasure == {"qdrant": "erased", "redis": "not_ours"}
         assert store.runs == [["episodic", "semantic"]]  # one run, each type once
@@ -80,7 +92,7 @@ async def test_a_failed_run_is_retried_and_stays_pending_meanwhile(tmp_path: Pat
     background = eraser(tmp_path, store, batch_s=0.0)
     background.start()
     try:
-        waited = await background.schedule("alpha", DIGESTS[0], [SEMANTIC], wait=True)
+        waited = await schedule(background, DIGESTS[0], [SEMANTIC], wait=True)
         assert waited.erasure["qdrant"] == "failed"  # the waiting forget hears of it
         status = background.status("alpha", DIGESTS[0])
         assert status is not None and status["state"] == "scheduled" and status["failures"] == 1
@@ -98,7 +110,7 @@ async def test_a_failed_run_is_retried_and_stays_pending_meanwhile(tmp_path: Pat
 
 async def test_a_record_left_by_a_crash_is_erased_first(tmp_path: Path) -> None:
     crashed = eraser(tmp_path, Store())
-    await crashed.schedule("alpha", DIGESTS[0], [EPISODIC])  # then the process dies: no run, no close
+    await schedule(crashed, DIGESTS[0], [EPISODIC])  # then the process dies: no run, no close
     store = Store()
     restarted = eraser(tmp_path, store)  # a batching window of 60 s: not waited for after a crash
     assert restarted.status("alpha", DIGESTS[0])["state"] == "scheduled"  # type: ignore[index]
@@ -118,7 +130,7 @@ async def test_a_clean_close_erases_what_is_pending(tmp_path: Path) -> None:
     store = Store()
     background = eraser(tmp_path, store)
     background.start()
-    await background.schedule("alpha", DIGESTS[0], [SEMANTIC])
+    await schedule(background, DIGESTS[0], [SEMANTIC])
     await background.close()
     assert store.runs == [["semantic"]]
     record = json.loads((tmp_path / STATE_FILE).read_text())
@@ -128,3 +140,41 @@ async def test_a_clean_close_erases_what_is_pending(tmp_path: Path) -> None:
 def test_the_batching_window_is_shorter_than_the_promise() -> None:
     with pytest.raises(ValidationError, match="batch_s"):
         ErasureConfig(batch_s=60.0, erase_within_s=30.0)
+
+
+async def test_a_run_meanwhile_leaves_a_forget_still_removing_for_the_next(tmp_path: Path) -> None:
+    store = Store()
+    background = eraser(tmp_path, store)
+    await schedule(background, DIGESTS[0], [SEMANTIC])
+    await background.record("alpha", DIGESTS[1], [EPISODIC])  # its removal not done yet
+    assert "episodic" in json.loads((tmp_path / STATE_FILE).read_text())["types"]  # on disk already
+    assert await background.run_once()
+    assert store.runs == [["semantic"]]  # not the episodic one: its points may not be deleted yet
+    background.release(DIGESTS[1])
+    assert await background.run_once()
+    assert store.runs == [["semantic"], ["episodic"]]
+
+
+@pytest.fixture
+def full_dir(tmp_path: Path) -> Iterator[Path]:
+    """A real filesystem with no space left: a 64 KiB tmpfs, filled."""
+    full = tmp_path / "full"
+    full.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        with contextlib.suppress(OSError):
+            (full / "filler").write_bytes(b"x" * 1024 * 1024)
+        yield full
+    finally:
+        subprocess.run(["umount", str(full)], check=True)
+
+
+async def test_a_forget_whose_erasure_cannot_be_recorded_is_refused(full_dir: Path) -> None:
+    background = eraser(full_dir, Store())
+    with pytest.raises(InsufficientStorage):
+        await background.record("alpha", DIGESTS[0], [SEMANTIC])
+    assert background.status("alpha", DIGESTS[0]) is None  # nothing pending: the forget removes nothing
