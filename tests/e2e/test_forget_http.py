@@ -213,5 +213,16 @@ async def test_the_cli_forgets_through_the_running_service(live_app: LiveApp, tm
         assert code == 0 and "receipt verifies" in out, err
         assert (await holdings(http, {}, "erin", seeded))["memories"] == []
         assert len((await holdings(http, {}, "erin2", kept))["memories"]) == 6
+        # --wait: the answer comes once the erasure ran; --erasure then says it is done (exit 0).
+        await seed(http, {}, "erin3")
+        code, out, err = await cli(*common[:-3], "--user-id", "erin3", "--wait", "--json")
+        assert code == 0 and json.loads(out)["erasure"]["qdrant"] == "erased", (out, err)
+        waited = tmp_path / "waited.json"
+        waited.write_text(out)
+        code, out, err = await cli("forget", "--url", url, "--api-key", "key-a", "--erasure", str(waited))
+        assert code == 0 and "erased from the data dir's files" in out, (out, err)
+        unknown = "0" * 64
+        code, out, err = await cli("forget", "--url", url, "--api-key", "key-a", "--erasure", unknown)
+        assert code == 1 and "404" in err
         code, out, err = await cli("forget", "--url", url, "--api-key", "wrong", "--user-id", "erin")
         assert code == 1 and "401" in err
