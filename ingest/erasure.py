@@ -218,6 +218,11 @@ class BackgroundEraser:
                 }
         return None
 
+    @property
+    def pending(self) -> int:
+        """Forgets whose erasure has not run yet (or failed, to be retried)."""
+        return len(self._recording) + len(self._running) + len(self._receipts)
+
     def _pending(self, digest: str) -> dict[str, Any] | None:
         return self._receipts.get(digest) or self._running.get(digest) or self._recording.get(digest)
 

@@ -128,6 +128,12 @@ class MnemoMetrics:
             ["store", "outcome"],
             registry=r,
         )
+        self.erasures_pending = Gauge(
+            f"{PREFIX}_forget_erasures_pending",
+            "Forgets whose removed text is still to be erased from the data dir's files (read at scrape)",
+            registry=r,
+            multiprocess_mode="max",
+        )
         self.sweep_quarantined = Gauge(
             f"{PREFIX}_working_quarantined_tasks",
             "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
@@ -360,6 +366,8 @@ class MetricsController(PrometheusController):
         if services is not None:  # each type's store state, read at scrape time
             health = await services.index.health()
             metrics.set_type_states({t: a.state.value for t, a in health.types.items()})
+            if services.forgetter.eraser is not None:
+                metrics.erasures_pending.set(services.forgetter.eraser.pending)
         registry = metrics.registry
         if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several worker processes: merge their files
             registry = CollectorRegistry()

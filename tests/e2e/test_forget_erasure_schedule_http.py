@@ -97,6 +97,7 @@ async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_e
             metrics = (await http.get("/metrics")).text
             assert erasure_runs(metrics, "qdrant", "erased") == erasure_runs(metrics, "redis", "erased") == 1
             assert erasure_runs(metrics, "qdrant", "failed") == 0
+            assert re.search(r"^mnemo_forget_erasures_pending 0\.0$", metrics, re.MULTILINE), metrics
             done = [(await http.get(f"/v1/forget/{r['digest']}")).json() for r in receipts]
             assert {d["state"] for d in done} == {"erased"} and len({d["erased_at"] for d in done}) == 1
 
@@ -104,6 +105,8 @@ async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_e
             response = await http.post("/v1/forget", json={"scope": CRASHED})
             receipt = response.json()
             assert response.status_code == 200 and receipt["erase_by"], response.text
+            metrics = (await http.get("/metrics")).text
+            assert re.search(r"^mnemo_forget_erasures_pending 1\.0$", metrics, re.MULTILINE)
             server.send_signal(signal.SIGKILL)
             server.wait(timeout=60)
             assert files_holding(data_dir, CRASHED_TEXT), (
