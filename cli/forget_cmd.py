@@ -112,12 +112,12 @@ def run_forget(args: argparse.Namespace) -> int:
         detail = f" ({counts})" if counts else ""
         print(f"{verb} {receipt['removed']} item(s){detail} of tenant {receipt['tenant']}")
         print(f"receipt digest {receipt['digest']} at {receipt['at']} (keep it: --json prints the ids)")
-        if receipt.get("erased") is not None:
-            erasure = ", ".join(f"{store} {outcome}" for store, outcome in receipt.get("erasure", {}).items())
-            print(f"erased from the data dir's files: {'yes' if receipt['erased'] else 'no'} ({erasure})")
-        if receipt.get("erase_by") and not receipt.get("erased"):
+        erasure = ", ".join(f"{store} {outcome}" for store, outcome in receipt.get("erasure", {}).items())
+        if "scheduled" in receipt.get("erasure", {}).values():
             check = f"mnemo forget --erasure {receipt['digest']}"
-            print(f"erasure from the data dir's files promised by {receipt['erase_by']} (check: {check})")
+            print(f"erasure from the data dir's files by {receipt['erase_by']} ({erasure}; check: {check})")
+        elif receipt.get("erased") is not None:
+            print(f"erased from the data dir's files: {'yes' if receipt['erased'] else 'no'} ({erasure})")
     return EXIT_OK
 
 

@@ -224,5 +224,7 @@ async def test_the_cli_forgets_through_the_running_service(live_app: LiveApp, tm
         unknown = "0" * 64
         code, out, err = await cli("forget", "--url", url, "--api-key", "key-a", "--erasure", unknown)
         assert code == 1 and "404" in err
+        code, out, err = await cli(*common[:-3], "--user-id", "erin2")  # as text: by when, how to check
+        assert code == 0 and "erasure from the data dir's files by " in out and "--erasure" in out, (out, err)
         code, out, err = await cli("forget", "--url", url, "--api-key", "wrong", "--user-id", "erin")
         assert code == 1 and "401" in err
