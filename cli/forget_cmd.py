@@ -3,7 +3,8 @@
 Over HTTP, never on the data dir: an embedded (Qdrant Edge) data dir can be open in one process
 only, the running service's; and the service also holds the Redis tasks and threads of the scope.
 `mnemo forget --verify RECEIPT` needs no service: it recomputes a kept receipt's digest from its
-fields as printed.
+fields as printed. `mnemo forget --erasure RECEIPT` asks the service whether the receipt's removed
+text has left its files yet (`GET /v1/forget/{digest}`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
 
 from ..memtypes.governance.forget import printed_receipt_digest
 
-EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_PENDING = 0, 1, 2, 3
 
 
 def verify_receipt(source: str) -> int:
@@ -43,19 +44,59 @@ def verify_receipt(source: str) -> int:
     return EXIT_OK
 
 
+def _digest_of(source: str) -> str:
+    """A digest as given, or the one of a kept receipt (a file, or - for stdin)."""
+    if len(source) == 64 and all(c in "0123456789abcdef" for c in source):
+        return source
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    return str(json.loads(text)["digest"])
+
+
+def erasure_status(args: argparse.Namespace) -> int:
+    """0 once the receipt's erasure is done, 3 while it is scheduled, 1 when unknown or refused."""
+    try:
+        digest = _digest_of(args.erasure)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"mnemo forget --erasure: give a digest or a receipt: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        with Mnemo(args.url, args.api_key, timeout=args.timeout or 30.0, max_retries=0) as mnemo:
+            status = mnemo.erasure(digest)
+    except MnemoConnectionError as exc:
+        print(f"mnemo forget: cannot reach {args.url}: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except MnemoError as exc:
+        print(f"mnemo forget --erasure: {exc.status}: {exc.detail}", file=sys.stderr)
+        return EXIT_REFUSED
+    if args.json:
+        print(status.model_dump_json())
+    elif status.state == "erased":
+        stores = ", ".join(f"{store} {outcome}" for store, outcome in status.erasure.items())
+        print(f"erased from the data dir's files at {status.erased_at} ({stores})")
+    else:
+        print(f"erasure scheduled, by {status.erase_by} ({status.failures} failed run(s) so far)")
+    return EXIT_OK if status.state == "erased" else EXIT_PENDING
+
+
 def run_forget(args: argparse.Namespace) -> int:
     if args.verify is not None:
         return verify_receipt(args.verify)
+    if args.erasure is not None:
+        return erasure_status(args)
     fields = ("user_id", "agent_id", "thread_id", "namespace")
     scope = {field: value for field in fields if (value := getattr(args, field))}
     body: dict[str, Any] = {"dry_run": args.dry_run}
+    if args.wait:
+        body["wait_for_erasure"] = True
     if scope:
         body["scope"] = scope
     if args.ids:
         body["ids"] = args.ids
     try:
         # Raw rather than the typed `forget`: --json prints the server's receipt as it came.
-        with Mnemo(args.url, args.api_key, timeout=args.timeout, max_retries=0) as mnemo:
+        # Waiting for the erasure takes a rebuild of each affected type (~1 min at 100k memories).
+        timeout = args.timeout or (600.0 if args.wait else 30.0)
+        with Mnemo(args.url, args.api_key, timeout=timeout, max_retries=0) as mnemo:
             receipt = mnemo.request("POST", "/v1/forget", json=body).raise_for_status().body
     except MnemoConnectionError as exc:
         print(f"mnemo forget: cannot reach {args.url}: {exc}", file=sys.stderr)
@@ -71,8 +112,11 @@ def run_forget(args: argparse.Namespace) -> int:
         detail = f" ({counts})" if counts else ""
         print(f"{verb} {receipt['removed']} item(s){detail} of tenant {receipt['tenant']}")
         print(f"receipt digest {receipt['digest']} at {receipt['at']} (keep it: --json prints the ids)")
-        if receipt.get("erased") is not None:
-            erasure = ", ".join(f"{store} {outcome}" for store, outcome in receipt.get("erasure", {}).items())
+        erasure = ", ".join(f"{store} {outcome}" for store, outcome in receipt.get("erasure", {}).items())
+        if "scheduled" in receipt.get("erasure", {}).values():
+            check = f"mnemo forget --erasure {receipt['digest']}"
+            print(f"erasure from the data dir's files by {receipt['erase_by']} ({erasure}; check: {check})")
+        elif receipt.get("erased") is not None:
             print(f"erased from the data dir's files: {'yes' if receipt['erased'] else 'no'} ({erasure})")
     return EXIT_OK
 
@@ -93,13 +137,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--id", dest="ids", action="append", help="a memory id (repeatable), instead of a scope"
     )
     forget.add_argument("--dry-run", action="store_true", help="report what would be removed, remove nothing")
-    # A forget rewrites the affected stores' files before it answers (~1 min at 100k memories).
-    forget.add_argument("--timeout", type=float, default=600.0, help="seconds (default 600)")
+    forget.add_argument(
+        "--wait", action="store_true",
+        help="answer only once the removed text is erased from the service's files too (minutes at most)",
+    )  # fmt: skip
+    forget.add_argument("--timeout", type=float, help="seconds (default 30, or 600 with --wait)")
     forget.add_argument("--json", action="store_true", help="print the whole receipt as JSON")
     forget.add_argument(
         "--verify",
         metavar="RECEIPT",
         help="check a kept receipt (its --json output, a file or - for stdin): its digest must be the "
         "sha256 of its own fields; no service needed",
+    )
+    forget.add_argument(
+        "--erasure",
+        metavar="RECEIPT",
+        help="ask the service whether a receipt's erasure is done (a digest, a receipt file or - for "
+        "stdin): exit 0 once erased, 3 while scheduled",
     )
     forget.set_defaults(func=run_forget)

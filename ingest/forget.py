@@ -6,17 +6,16 @@ that nothing of the subject can be archived into the index after its memories we
 history keeps a `forgotten` entry per memory with the receipt's digest, never the content nor a
 digest of it.
 
-A deletion only marks points deleted: the engines' logs and pages still hold the text. So, before
-the receipt is sent, the stores' files are rewritten without it (`erasers`: the Qdrant Edge shards
-of the affected types rebuilt, the embedded Redis's append-only file and snapshot rewritten; each
-says whether it erased, or that its files are not in the data dir), and the receipt says so.
+A deletion only marks points deleted: the engines' logs and pages still hold the text. So the
+stores' files are rewritten without it (erasure.py): scheduled durably before the receipt is sent,
+which states by when (`erase_by`), and carried out in the background with other forgets' (or before
+the answer, when the request asks to wait).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, removed_ids
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
@@ -24,16 +23,12 @@ from ..memtypes.ports import Locks, ThreadStore, VectorIndex, WorkingStore
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
 from ..memtypes.types import MemoryType
+from .erasure import BackgroundEraser
 from .history import ChangeHistory, entry
 from .threads import LOCK_RESOURCE as THREAD_LOCK
 from .working import LOCK_RESOURCE as TASK_LOCK
 
 _PAGE = 512
-log = logging.getLogger("mnemo.forget")
-
-# A store's erasure of what was deleted from it, given the types whose memories were removed:
-# "erased", "not_ours" (its files are not in the data dir) or "failed".
-Eraser = Callable[[Sequence[MemoryType]], Awaitable[str]]
 
 
 class Forgetter:
@@ -44,15 +39,14 @@ class Forgetter:
         threads: ThreadStore,
         locks: Locks,
         history: ChangeHistory | None = None,
-        erasers: dict[str, Eraser] | None = None,
+        eraser: BackgroundEraser | None = None,
     ) -> None:
         self.index = index
         self.working = working
         self.threads = threads
         self.locks = locks
         self.history = history
-        self.erasers = erasers or {}
-        self._erasing = asyncio.Lock()  # one erasure at a time: each rewrites whole stores
+        self.eraser = eraser
 
     async def forget(self, tenant: str, request: ForgetRequest) -> ForgetReceipt:
         scope = request.scope if request.ids is None else None
@@ -68,11 +62,18 @@ class Forgetter:
         digest = receipt_digest(tenant, receipt_time(at), removed_ids(memory_ids, tasks, threads))
         counts = {t.value: len(found.get(t, [])) for t in MemoryType}
         counts |= {"working_tasks": len(tasks), "threads": len(threads)}
-        erasure: dict[str, str] = {}
+        scheduled = None
         if not request.dry_run:
-            await self._remove(tenant, tasks, threads, found, digest)
-            if sum(counts.values()):
-                erasure = await self._erase(list(found))
+            eraser = self.eraser if sum(counts.values()) else None
+            if eraser is not None:  # on disk before anything is removed
+                await eraser.record(tenant, digest, list(found))
+            try:
+                await self._remove(tenant, tasks, threads, found, digest)
+            finally:
+                if eraser is not None:
+                    eraser.release(digest)
+            if eraser is not None:
+                scheduled = await eraser.outcome(digest, wait=request.wait_for_erasure)
         return ForgetReceipt(
             tenant=tenant,
             at=at,
@@ -84,22 +85,10 @@ class Forgetter:
             task_ids=sorted(tasks),
             thread_ids=sorted(threads),
             digest=digest,
-            erased=all(v == "erased" for v in erasure.values()) if erasure else None,
-            erasure=erasure,
+            erased=None if scheduled is None else scheduled.erased,
+            erasure={} if scheduled is None else scheduled.erasure,
+            erase_by=None if scheduled is None else scheduled.erase_by,
         )
-
-    async def _erase(self, memory_types: Sequence[MemoryType]) -> dict[str, str]:
-        """Every store rewrites its files without what was just deleted (a store failing is logged
-        and reported; the removal itself stands)."""
-        outcome: dict[str, str] = {}
-        async with self._erasing:
-            for store, erase in self.erasers.items():
-                try:
-                    outcome[store] = await erase(memory_types)
-                except Exception:
-                    log.exception("forget: erasing the removed content from %s failed", store)
-                    outcome[store] = "failed"
-        return outcome
 
     async def _memories_in_scope(self, tenant: str, scope: Scope) -> dict[MemoryType, list[StoredPoint]]:
         flt = MemoryFilter(tenant=tenant, scope=scope, include_superseded=True)

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from ...backends.qdrant.config import QdrantConfig
 from ...backends.redis.client import RedisConfig
+from ...ingest.erasure import ErasureConfig
 from ...ingest.threads import ThreadConfig
 from ...ingest.working import WorkingConfig
 from ...ingest.write_options import WriteConfig
@@ -118,6 +119,7 @@ class Settings(BaseSettings):
     reviewer: ReviewerConfig = Field(default_factory=ReviewerConfig)
     working: WorkingConfig = Field(default_factory=WorkingConfig)
     threads: ThreadConfig = Field(default_factory=ThreadConfig)
+    forget: ErasureConfig = Field(default_factory=ErasureConfig)  # when a forget's text leaves the files
 
     # Memory resources and agent bindings: a YAML file read and validated when the app is created.
     config: Path | None = Field(

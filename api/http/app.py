@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.on_sweep = metrics.record_sweep
+        if app.state.services.forgetter.eraser is not None:
+            app.state.services.forgetter.eraser.on_outcome = metrics.record_erasure
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             MetricsController,
             mcp.route,
             governance_routes.forget,  # issue 20: forget, change history
+            governance_routes.forget_erasure,  # issue 41.1: a forget's erasure, by receipt digest
             governance_routes.memory_history,
             governance_routes.scope_holdings,
             governance_routes.search,  # issue 40: the explorer's search box

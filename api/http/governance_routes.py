@@ -10,15 +10,15 @@ from uuid import UUID
 from litestar import Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 from pydantic import BaseModel, Field
 
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.threads import Threads
 from ...ingest.working import WorkingMemory
-from ...memtypes.errors import FieldProblem, InvalidInput
-from ...memtypes.governance.forget import ForgetReceipt, ForgetRequest
+from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
+from ...memtypes.governance.forget import ErasureStatus, ForgetReceipt, ForgetRequest
 from ...memtypes.governance.history import MemoryHistory
 from ...memtypes.records import MemoryRecord, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
@@ -54,7 +54,9 @@ TOP_LEVEL_SCOPE_DEPRECATED = "@1795564800"
     status_code=200,
     summary="Remove every memory, working-memory task and thread of a scope (or listed memory ids)",
     description="Tenant-bound; `dry_run` reports without removing. The receipt's digest is sha256 over "
-    "the tenant, the time and the sorted removed ids, so the caller can prove later what was removed.",
+    "the tenant, the time and the sorted removed ids, so the caller can prove later what was removed. "
+    "The removed text leaves the data dir's files by the receipt's `erase_by` (in the background, with "
+    "other forgets'), or before the answer with `wait_for_erasure`.",
     responses={**COMMON_PROBLEMS, **LOCKED},
     response_headers=[
         ResponseHeader(
@@ -72,6 +74,25 @@ async def forget(
     receipt = await forgetter.forget(tenant, data)
     headers = {"Deprecation": TOP_LEVEL_SCOPE_DEPRECATED} if data.top_level_scope else None
     return Response(receipt, headers=headers)
+
+
+@get(
+    "/v1/forget/{digest:str}",
+    summary="Where a forget's erasure from the data dir's files stands, by its receipt's digest",
+    description="`scheduled` (with `erase_by` and failed runs so far) or `erased` (when, and per store). "
+    "404 for a digest this service did not schedule (or another tenant's, or forgotten: the last 2,000 "
+    "erasures are kept).",
+    responses={**COMMON_PROBLEMS, **NOT_FOUND},
+)
+async def forget_erasure(
+    digest: Annotated[str, PathParameter(pattern=r"^[0-9a-f]{64}$", max_length=64)],
+    forgetter: NamedDependency[Forgetter],
+    tenant: NamedDependency[str],
+) -> ErasureStatus:
+    status = None if forgetter.eraser is None else forgetter.eraser.status(tenant, digest)
+    if status is None:
+        raise NotFound(f"no erasure of receipt {digest}")
+    return ErasureStatus.model_validate(status)
 
 
 @get(

@@ -121,6 +121,19 @@ class MnemoMetrics:
             "Expired working-memory tasks the sweeper failed to archive (each quarantined, retried later)",
             registry=r,
         )
+        self.erasure_outcomes = Counter(
+            f"{PREFIX}_forget_erasures",
+            "Runs of a store's erasure of forgotten text from its files, by store and outcome "
+            "(`failed` ones are retried)",
+            ["store", "outcome"],
+            registry=r,
+        )
+        self.erasures_pending = Gauge(
+            f"{PREFIX}_forget_erasures_pending",
+            "Forgets whose removed text is still to be erased from the data dir's files (read at scrape)",
+            registry=r,
+            multiprocess_mode="max",
+        )
         self.sweep_quarantined = Gauge(
             f"{PREFIX}_working_quarantined_tasks",
             "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
@@ -174,6 +187,9 @@ class MnemoMetrics:
 
     def record_working_append(self, result: AppendResult) -> None:
         self.working_evictions.inc(len(result.evicted))
+
+    def record_erasure(self, store: str, outcome: str) -> None:
+        self.erasure_outcomes.labels(store=store, outcome=outcome).inc()
 
     def record_sweep(self, report: SweepReport) -> None:
         self.sweep_failures.inc(len(report.failed))
@@ -350,6 +366,8 @@ class MetricsController(PrometheusController):
         if services is not None:  # each type's store state, read at scrape time
             health = await services.index.health()
             metrics.set_type_states({t: a.state.value for t, a in health.types.items()})
+            if services.forgetter.eraser is not None:
+                metrics.erasures_pending.set(services.forgetter.eraser.pending)
         registry = metrics.registry
         if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # several worker processes: merge their files
             registry = CollectorRegistry()

@@ -22,7 +22,8 @@ from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
 from ...backends.storage_reserve import StorageReserve
 from ...backends.tokenizer import TokenizerRegistry
-from ...ingest.forget import Eraser, Forgetter
+from ...ingest.erasure import BackgroundEraser, Eraser
+from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.lifecycle import AccessLog, Lifecycle
 from ...ingest.pipeline import MemoryWriter
@@ -79,6 +80,8 @@ class Services:
         expired working memory."""
         self._flusher = asyncio.create_task(self._flush_access_periodically())
         self._sweeper = asyncio.create_task(self._sweep_working_memory())
+        if self.forgetter.eraser is not None:  # a forget's erasure, in the background (issue 41.1)
+            self.forgetter.eraser.start()
 
     async def _flush_access_periodically(self) -> None:
         while True:
@@ -115,6 +118,8 @@ class Services:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await self.access_log.flush(paced=False)
+        if self.forgetter.eraser is not None:  # what forgets left pending is erased before the stores close
+            await self.forgetter.eraser.close()
         for reviewer in self.reviewers:
             await reviewer.close()
         await self.redis.close()
@@ -293,23 +298,31 @@ async def open_services(
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
         forgetter=Forgetter(
-            index, working_store, thread_store, locks, changes, _erasers(settings, index, redis)
+            index, working_store, thread_store, locks, changes, _eraser(settings, index, redis)
         ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
         storage=storage,
     )
 
 
-def _erasers(settings: Settings, index: VectorIndex, redis: RedisGateway) -> dict[str, Eraser]:
-    """How a forget erases the removed text from each store's files (ingest/forget.py)."""
+def _eraser(settings: Settings, index: VectorIndex, redis: RedisGateway) -> BackgroundEraser:
+    """How a forget erases the removed text from each store's files (ingest/erasure.py); a store whose
+    files are not in the data dir has nothing to erase there, and the receipt says why."""
     maintenance = index.maintenance()
+    erasers: dict[str, Eraser] = {}
+    outside: dict[str, str] = {}
+    if maintenance is not None:
+        erasers["qdrant"] = maintenance.erase_deleted
+    else:  # a Qdrant server's files are its own; qdrant-client's local mode has no way
+        outside["qdrant"] = "not_ours" if settings.qdrant.url else "unsupported"
+    if redis.embedded is not None:
 
-    async def qdrant(memory_types: Sequence[MemoryType]) -> str:
-        if maintenance is None:  # a Qdrant server's files are its own; qdrant-client's local mode has no way
-            return "not_ours" if settings.qdrant.url else "unsupported"
-        return await maintenance.erase_deleted(memory_types)
+        async def redis_files(_: Sequence[MemoryType]) -> str:
+            return await rewrite_files(redis)
 
-    async def redis_files(_: Sequence[MemoryType]) -> str:
-        return await rewrite_files(redis)
-
-    return {"qdrant": qdrant, "redis": redis_files}
+        erasers["redis"] = redis_files
+    else:
+        outside["redis"] = "not_ours"
+    eraser = BackgroundEraser(erasers, settings.data_dir, settings.forget, outside)
+    eraser.load()
+    return eraser

@@ -33,6 +33,7 @@ from mnemo_client.models import (
 )
 from mnemo_client.raw import Limits, Reply
 from mnemo_client.state_models import (
+    ErasureStatus,
     ForgetReceipt,
     MemoryHistory,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequest",
     "Conflict",
+    "ErasureStatus",
     "ForgetReceipt",
     "InvalidInput",
     "Limits",

@@ -33,6 +33,7 @@ from mnemo_client.state_models import (
     AppendResult,
     ClearResult,
     DueList,
+    ErasureStatus,
     ForgetReceipt,
     ForgetRequest,
     MemoryHistory,
@@ -153,7 +154,8 @@ def history(memory_id: str) -> Call[MemoryHistory]:
     return Call("GET", f"/v1/memories/{_segment(memory_id)}/history", _model(MemoryHistory))
 
 
-FORGET_TIMEOUT_S = 600.0
+# A forget that waits for its erasure answers after a rebuild of each affected type (~1 min at 100k).
+WAIT_FOR_ERASURE_TIMEOUT_S = 600.0
 
 
 def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
@@ -165,8 +167,12 @@ def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
             raise TypeError(f"forget: give scope or {', '.join(one_by_one)}, not both")
         given["scope"] = one_by_one
     request = _request(ForgetRequest, given, "forget")
-    # A forget rewrites the affected stores' files before it answers (a shard rebuild per type).
-    return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request), timeout=FORGET_TIMEOUT_S)
+    timeout = WAIT_FOR_ERASURE_TIMEOUT_S if request.wait_for_erasure else None
+    return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request), timeout=timeout)
+
+
+def erasure(digest: str) -> Call[ErasureStatus]:
+    return Call("GET", f"/v1/forget/{_segment(digest)}", _model(ErasureStatus))
 
 
 def lifecycle(memory_id: str, action: str) -> Call[MemoryRecord]:

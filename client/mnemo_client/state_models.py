@@ -119,13 +119,15 @@ class ForgetRequest(RequestModel):
     scope: Scope | None = None
     ids: list[str] | None = None
     dry_run: bool = False
+    wait_for_erasure: bool = False
 
 
 class ForgetReceipt(ResponseModel):
     """What a forget removed (or, with `dry_run`, would remove); `digest` is sha256 over the tenant,
     `at` as printed and the sorted removed ids, for proving later what was removed (`mnemo forget
-    --verify`); `erased`: whether the removed text is gone from every file of the data dir too,
-    `erasure` per store (`erased`, `not_ours`, `unsupported`, `failed`)."""
+    --verify`); `erased`: whether the removed text is gone from every file of the data dir too
+    (with `wait_for_erasure`), `erasure` per store (`scheduled`, `erased`, `not_ours`, `unsupported`,
+    `failed`), `erase_by`: when a scheduled erasure is promised by (`Mnemo.erasure(digest)`)."""
 
     tenant: str
     at: datetime
@@ -138,6 +140,18 @@ class ForgetReceipt(ResponseModel):
     thread_ids: list[str]
     digest: str
     erased: bool | None = None
+    erasure: dict[str, str] = Field(default_factory=dict)
+    erase_by: datetime | None = None
+
+
+class ErasureStatus(ResponseModel):
+    """Where a forget's erasure from the data dir's files stands: `scheduled` or `erased`."""
+
+    digest: str
+    state: str
+    erase_by: str | None = None
+    failures: int = 0
+    erased_at: str | None = None
     erasure: dict[str, str] = Field(default_factory=dict)
 
 

@@ -28,6 +28,7 @@ from mnemo_client.state_models import (
     AppendResult,
     ClearResult,
     DueList,
+    ErasureStatus,
     ForgetReceipt,
     MemoryHistory,
     Thread,
@@ -216,15 +217,22 @@ class Mnemo:
         namespace: str | None = None,
         ids: Sequence[str] | None = None,
         dry_run: bool = False,
+        wait_for_erasure: bool = False,
     ) -> ForgetReceipt:
         """Remove every memory, working-memory task and thread of a scope, or the listed memory ids
         (not both); `dry_run` reports without removing. The receipt's digest proves what went.
-        The scope is `scope`, or its fields given one by one (`user_id=`, …), not both."""
+        The scope is `scope`, or its fields given one by one (`user_id=`, …), not both.
+        The removed text leaves the server's files by the receipt's `erase_by` (`erasure(digest)`
+        says when it did); `wait_for_erasure` answers only once it has (up to minutes)."""
         fields = dict(
             scope=scope, user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace,
-            ids=None if ids is None else list(ids), dry_run=dry_run,
+            ids=None if ids is None else list(ids), dry_run=dry_run, wait_for_erasure=wait_for_erasure,
         )  # fmt: skip
         return self._run(calls.forget(fields))
+
+    def erasure(self, digest: str) -> ErasureStatus:
+        """Where the erasure of a forget's removed text stands, by its receipt's digest."""
+        return self._run(calls.erasure(digest))
 
     def working(self, task_id: str) -> Working:
         """The working memory of one task."""

@@ -56,6 +56,12 @@ class ForgetRequest(BaseModel):
     namespace: str | None = _top_level("namespace")
     ids: list[UUID] | None = Field(default=None, min_length=1, max_length=MAX_FORGET_IDS)
     dry_run: JsonBool = Field(default=False, description="report what would be removed, remove nothing")
+    wait_for_erasure: JsonBool = Field(
+        default=False,
+        description="answer only once the removed text is erased from the data dir's files too (a "
+        "rebuild of each affected type: seconds, about a minute at 100k memories); otherwise the "
+        "erasure is scheduled and the receipt says by when (`erase_by`)",
+    )
 
     _top_level_scope: bool = PrivateAttr(default=False)
 
@@ -112,19 +118,39 @@ class ForgetReceipt(BaseModel):
         default=None,
         description="true: by the time this receipt was sent, no file of the data dir holds what was "
         "removed (the affected Qdrant Edge shards rebuilt without it, the embedded Redis's append-only "
-        "file and snapshot rewritten); false: a store's files are not mnemo's own (a Qdrant server, an "
-        "external Redis) or the erasure failed (logged; `erasure` says which); null: a dry run or "
-        "nothing removed",
+        "file and snapshot rewritten; only with `wait_for_erasure`); false: the erasure is scheduled "
+        "(`erase_by`), a store's files are not mnemo's own (a Qdrant server, an external Redis) or it "
+        "failed (logged, retried; `erasure` says which); null: a dry run or nothing removed",
     )
     erasure: dict[str, str] = Field(
         default_factory=dict,
-        description="per store (`qdrant`, `redis`): `erased`, `not_ours` (its files are outside the data "
-        "dir), `unsupported` (qdrant-client's local mode) or `failed`",
+        description="per store (`qdrant`, `redis`): `scheduled`, `erased`, `not_ours` (its files are "
+        "outside the data dir), `unsupported` (qdrant-client's local mode) or `failed` (retried)",
+    )
+    erase_by: datetime | None = Field(
+        default=None,
+        description="when an erasure was scheduled: by this time (UTC, `Z`) no file of the data dir holds "
+        "what was removed (`GET /v1/forget/{digest}` says when it was done); not part of the digest",
     )
 
     @field_serializer("at")
     def _printed_at(self, at: datetime) -> str:
         return receipt_time(at)
+
+    @field_serializer("erase_by")
+    def _printed_erase_by(self, erase_by: datetime | None) -> str | None:
+        return None if erase_by is None else receipt_time(erase_by)
+
+
+class ErasureStatus(BaseModel):
+    """Where a forget's erasure stands, by its receipt's digest."""
+
+    digest: str
+    state: str = Field(description="`scheduled` (pending or being retried) or `erased`")
+    erase_by: str | None = Field(default=None, description="the receipt's promise, while scheduled")
+    failures: int = Field(default=0, description="failed runs so far, while scheduled (each retried)")
+    erased_at: str | None = Field(default=None, description="when its run finished, once erased")
+    erasure: dict[str, str] = Field(default_factory=dict, description="per store, once erased")
 
 
 def removed_ids(memory_ids: Sequence[str], task_ids: Sequence[str], thread_ids: Sequence[str]) -> list[str]:

@@ -1,7 +1,8 @@
-"""Forget erases the bytes (issue 41.1): after a forget answers and the service stops cleanly, no
-file of the data dir (the Qdrant Edge shards, their logs, the embedded Redis's append-only file and
-snapshot) holds the forgotten text, while a kept memory's text is still there (so the search could
-find it). The receipt says so, and `mnemo forget --verify` recomputes its digest as printed."""
+"""Forget erases the bytes (issue 41.1): no file of the data dir (the Qdrant Edge shards, their logs,
+the embedded Redis's append-only file and snapshot, the erasure record) holds the forgotten text once
+a forget that waited for its erasure answers, nor after a forget whose erasure was scheduled and a
+clean stop, while a kept memory's text is still there (so the search could find it). The receipt
+says so, and `mnemo forget --verify` recomputes its digest as printed."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ FORGOTTEN = {
 }
 KEPT = "Ulfric keeps the Brindlewick almanac"
 SCOPE = {"user_id": "quintessa"}
+# Forgotten with `wait_for_erasure`: gone from the files when the answer comes.
+AT_ONCE = {"semantic": "Grimsditch oboe lessons of Peregrine", "working": "Peregrine tunes a Flumpet"}
+AT_ONCE_SCOPE = {"user_id": "peregrine"}
 
 
 def files_holding(root: Path, text: str) -> list[str]:
@@ -64,8 +68,11 @@ async def seed(http: httpx.AsyncClient) -> None:
          "content": FORGOTTEN["superseded"] + " in 2024."},
         {"type": "semantic", "scope": {"user_id": "ulfric"}, "content": KEPT + " on the shelf."},
     ]  # fmt: skip
+    memories.append({"type": "semantic", "scope": AT_ONCE_SCOPE, "content": AT_ONCE["semantic"] + "."})
     for memory in memories:
         assert (await http.post("/v1/memories", json={"memories": [memory]})).status_code == 201
+    item = {"content": AT_ONCE["working"] + " at noon.", "scope": AT_ONCE_SCOPE}
+    assert (await http.post("/v1/working/oboe/items", json=item)).status_code == 201
     newer = {"type": "semantic", "scope": SCOPE, "fact_key": "home", "occurred_at": "2025-01-01T00:00:00Z",
              "content": "She lives by the sea now."}  # fmt: skip
     assert (await http.post("/v1/memories", json={"memories": [newer]})).status_code == 201
@@ -82,8 +89,12 @@ async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
 ) -> None:
     data_dir, port, log = tmp_path / "data", free_port(), tmp_path / "serve.log"
     copy_sparse(empty_data_dir, data_dir)
-    # The embedded Redis (no MNEMO_REDIS_URL): its files are in the data dir too.
-    env = serve_env(MNEMO_DATA_DIR=str(data_dir), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text")
+    # The embedded Redis (no MNEMO_REDIS_URL): its files are in the data dir too. A batching window
+    # longer than the test: a scheduled erasure runs at the clean stop, nowhere earlier.
+    env = serve_env(
+        MNEMO_DATA_DIR=str(data_dir), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text",
+        MNEMO_FORGET__BATCH_S="600", MNEMO_FORGET__ERASE_WITHIN_S="900",
+    )  # fmt: skip
     with log.open("w") as out:
         command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
         server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220 - start only
@@ -95,24 +106,46 @@ async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
             # Checkpointed to disk: the text is in the files before the forget (the search finds it).
             server.send_signal(signal.SIGTERM)
             assert server.wait(timeout=120) in (0, -signal.SIGTERM)
-            for text in [*FORGOTTEN.values(), KEPT]:
+            for text in [*FORGOTTEN.values(), *AT_ONCE.values(), KEPT]:
                 assert files_holding(data_dir, text), f"{text!r} was never on disk: the grep proves nothing"
             with log.open("a") as out:
                 server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220
             await wait_ready(http, server, log)
 
+            # Waiting for the erasure: the files are clean when the answer comes, the service running.
+            waited = await http.post("/v1/forget", json={"scope": AT_ONCE_SCOPE, "wait_for_erasure": True})
+            assert waited.status_code == 200, waited.text
+            assert waited.json()["erased"] is True, waited.json()
+            assert waited.json()["erasure"] == {"qdrant": "erased", "redis": "erased"}
+            for place, text in AT_ONCE.items():
+                assert files_holding(data_dir, text) == [], f"the {place} text is still on disk"
+            bad = await http.post("/v1/forget", json={"scope": SCOPE, "wait_for_erasure": "soon"})
+            assert bad.status_code == 422 and "wait_for_erasure" in bad.text
+
+            # Not waiting: the answer comes once the erasure is recorded, promised by `erase_by`.
             response = await http.post("/v1/forget", json={"scope": SCOPE})
             assert response.status_code == 200, response.text
             receipt = response.json()
             counts = receipt["counts"]
             assert counts["working_tasks"] == counts["threads"] == 1 and receipt["removed"] >= 6, receipt
-            assert receipt["erased"] is True, receipt
-            assert receipt["erasure"] == {"qdrant": "erased", "redis": "erased"}
+            assert receipt["erased"] is False and receipt["erase_by"] > receipt["at"], receipt
+            assert receipt["erasure"] == {"qdrant": "scheduled", "redis": "scheduled"}
+            status = (await http.get(f"/v1/forget/{receipt['digest']}")).json()
+            assert status["state"] == "scheduled" and status["erase_by"] == receipt["erase_by"], status
             # Retrieval still answers from the rebuilt shards; the kept memory is there.
             found = await http.post(
                 "/v1/retrieve", json={"query": "Brindlewick almanac", "scope": {"user_id": "ulfric"}}
             )
             assert KEPT in found.text
+            # The clean stop erases what is scheduled before the stores close.
+            server.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+            with log.open("a") as out:
+                server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220
+            await wait_ready(http, server, log)
+            status = (await http.get(f"/v1/forget/{receipt['digest']}")).json()
+            assert status["state"] == "erased", status
+            assert status["erasure"] == {"qdrant": "erased", "redis": "erased"}
             server.send_signal(signal.SIGTERM)
             assert server.wait(timeout=120) in (0, -signal.SIGTERM)
     finally:

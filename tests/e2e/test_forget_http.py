@@ -102,8 +102,12 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
     labelled = [*receipt["memory_ids"], f"task:{bob['task']}", f"thread:{bob['thread']}"]
     text = "\n".join([receipt["tenant"], receipt["at"], *sorted(labelled)])  # `at` as printed
     assert receipt["digest"] == hashlib.sha256(text.encode()).hexdigest()
-    assert receipt["erasure"]["qdrant"] == "erased"  # the test Redis is not the embedded one: not ours
-    assert receipt["erasure"]["redis"] == "not_ours" and receipt["erased"] is False
+    # The erasure from the files is scheduled (the test Redis is not the embedded one: not ours).
+    assert receipt["erasure"] == {"qdrant": "scheduled", "redis": "not_ours"} and receipt["erased"] is False
+    assert receipt["erase_by"].endswith("Z") and receipt["erase_by"] > receipt["at"]
+    status = await client.get(f"/v1/forget/{receipt['digest']}", headers=A)
+    assert status.status_code == 200 and status.json()["state"] in ("scheduled", "erased"), status.text
+    assert (await client.get(f"/v1/forget/{receipt['digest']}", headers=B)).status_code == 404  # not B's
 
     assert await holdings(client, A, "bob", bob) == {"memories": [], "task_items": 0, "thread": 404}
     for user, seeded in others.items():  # look-alike ids keep everything
@@ -209,5 +213,18 @@ async def test_the_cli_forgets_through_the_running_service(live_app: LiveApp, tm
         assert code == 0 and "receipt verifies" in out, err
         assert (await holdings(http, {}, "erin", seeded))["memories"] == []
         assert len((await holdings(http, {}, "erin2", kept))["memories"]) == 6
+        # --wait: the answer comes once the erasure ran; --erasure then says it is done (exit 0).
+        await seed(http, {}, "erin3")
+        code, out, err = await cli(*common[:-3], "--user-id", "erin3", "--wait", "--json")
+        assert code == 0 and json.loads(out)["erasure"]["qdrant"] == "erased", (out, err)
+        waited = tmp_path / "waited.json"
+        waited.write_text(out)
+        code, out, err = await cli("forget", "--url", url, "--api-key", "key-a", "--erasure", str(waited))
+        assert code == 0 and "erased from the data dir's files" in out, (out, err)
+        unknown = "0" * 64
+        code, out, err = await cli("forget", "--url", url, "--api-key", "key-a", "--erasure", unknown)
+        assert code == 1 and "404" in err
+        code, out, err = await cli(*common[:-3], "--user-id", "erin2")  # as text: by when, how to check
+        assert code == 0 and "erasure from the data dir's files by " in out and "--erasure" in out, (out, err)
         code, out, err = await cli("forget", "--url", url, "--api-key", "wrong", "--user-id", "erin")
         assert code == 1 and "401" in err

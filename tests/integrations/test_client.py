@@ -159,6 +159,8 @@ def test_sync_client_forgets_a_subject_with_a_receipt_and_reads_history(mnemo_se
         receipt = mnemo.forget(scope=Scope(user_id=user))
         assert receipt.removed == 5 and receipt.thread_ids == [thread.id] and len(receipt.digest) == 64
         assert receipt.scope == Scope(user_id=user)
+        assert receipt.erasure["qdrant"] == "scheduled" and receipt.erase_by is not None
+        assert mnemo.erasure(receipt.digest).state in ("scheduled", "erased")
         assert list(mnemo.list(user_id=user)) == []
         assert mnemo.history(first_id).entries[-1].action == "forgotten"
         with pytest.raises(InvalidInput) as refused:  # a scope and ids together
@@ -173,8 +175,11 @@ async def test_async_client_forgets_listed_ids(mnemo_server: MnemoServer) -> Non
     async with AsyncMnemo(mnemo_server.url, api_key=mnemo_server.keys["b"]) as mnemo:
         written = await mnemo.write([{**f, "id": f"{user}-{f['id']}"} for f in facts(user, 2)], dedup=False)
         gone = written.results[0].id
-        receipt = await mnemo.forget(ids=[gone])
+        receipt = await mnemo.forget(ids=[gone], wait_for_erasure=True)
         assert receipt.memory_ids == [gone] and receipt.scope is None
+        assert receipt.erasure["qdrant"] == "erased" and receipt.erase_by is not None
+        status = await mnemo.erasure(receipt.digest)
+        assert status.state == "erased" and status.erasure["qdrant"] == "erased"
         with pytest.raises(NotFound):
             await mnemo.get(gone)
         assert (await mnemo.get(written.results[1].id)).id == written.results[1].id
