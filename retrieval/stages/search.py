@@ -87,8 +87,14 @@ class Searcher:
         found = Found({}, first_round.relevance, working=working, degraded=degraded)
         round_found: Mapping[MemoryType, list[ScoredPoint]] = first_round.hits
         while True:  # two rounds at most: the second only where the first left the budget underfilled
-            found.lifts = rank_round(
-                found.hits, round_found, tuning.diversity, config.newer_first_margin, found.duplicates
+            found.lifts = await rank_round(
+                found.hits,
+                round_found,
+                tuning.diversity,
+                config.newer_first_margin,
+                found.duplicates,
+                self._vectors,
+                config.newer_first_min_cosine,
             )
             found.packing = prices.packing(resolved, plan.weights, found.hits)
             if round_found is not first_round.hits:
@@ -148,6 +154,16 @@ class Searcher:
         for s, points in zip(searched, results, strict=False):
             found[s.memory_type] = merge_hits(points, first.hits[s.memory_type])
         return {**stage_scores(more.runs, results[more.ranked :]), **first.relevance}, found
+
+    async def _vectors(self, memory_type: MemoryType, ids: Sequence[str]) -> dict[str, Sequence[float]]:
+        """The dense vectors of a few hits, for the rank stage's lift of restated facts. A store that
+        cannot answer lifts nothing (the hits keep their scores' order); the search itself had answered."""
+        try:
+            points = await self.index.get(memory_type, ids, with_vector=True)
+        except Unavailable as exc:
+            log.debug("newer-first lift without vectors: %s", exc.detail)
+            return {}
+        return {p.id: p.vector for p in points if p.vector is not None}
 
     async def _with_payloads(self, memory_type: MemoryType, points: list[ScoredPoint]) -> list[ScoredPoint]:
         """`points` with their payloads: those that came without one read now (one batch; a point
