@@ -92,7 +92,8 @@ async def rank_round(
         asked = {t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0)) for t in lifting}
         wanted = [t for t in lifting if asked[t]]
         read = await asyncio.gather(*(vectors(t, sorted(asked[t])) for t in wanted))
-        meanings.update({t: same_meaning(found_vectors, min_cosine) for t, found_vectors in zip(wanted, read)})
+        for memory_type, found_vectors in zip(wanted, read, strict=True):
+            meanings[memory_type] = same_meaning(found_vectors, min_cosine)
         meanings.update({t: _never for t in lifting if not asked[t]})
     lifts: dict[str, float] = {}
     for memory_type in lifting:
