@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.queries import ScoredPoint
@@ -47,8 +48,8 @@ SAME_SUBJECT_OVERLAP = {t: o for t in NEWER_FIRST_TYPES if (o := SPECS[t].newer_
 # shared name suffices, as before). 0.55 sits between distinct facts about one person (95th
 # percentile 0.59 on templates, Alice's 0.45 / 0.52) and reworded updates (lowest 0.57).
 NEWER_FIRST_MIN_COSINE = 0.55
-# Reads the dense vectors of some hits of a type (those missing are left out).
-VectorsOf = Callable[[MemoryType, Sequence[str]], Awaitable[Mapping[str, Sequence[float]]]]
+# Reads the dense vectors of some hits of a type, by id (those missing are left out).
+VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
 SameMeaning = Callable[[str, str], bool]
 _GAP_S = 3600.0  # statements written together (one batch, one conversation hour) are not updates
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
@@ -91,7 +92,7 @@ async def rank_round(
     if min_cosine > 0.0 and vectors is not None and margin > 0.0:
         asked = {t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0)) for t in lifting}
         wanted = [t for t in lifting if asked[t]]
-        read = await asyncio.gather(*(vectors(t, sorted(asked[t])) for t in wanted))
+        read = await asyncio.gather(*(vectors(t, [h for h in hits[t] if h.id in asked[t]]) for t in wanted))
         for memory_type, found_vectors in zip(wanted, read, strict=True):
             meanings[memory_type] = same_meaning(found_vectors, min_cosine)
         meanings.update({t: _never for t in lifting if not asked[t]})
@@ -117,7 +118,7 @@ def compared_ids(hits: Sequence[ScoredPoint], margin: float, min_overlap: float 
     return asked
 
 
-def same_meaning(vectors: Mapping[str, Sequence[float]], min_cosine: float) -> SameMeaning:
+def same_meaning(vectors: Mapping[str, npt.ArrayLike], min_cosine: float) -> SameMeaning:
     """Whether two hits' vectors have a cosine of at least `min_cosine` (a hit without one: no)."""
     ids = list(vectors)
     if not ids:

@@ -13,6 +13,7 @@ from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.stages.explain import with_lift
 from mnemo.retrieval.stages.rank import compared_ids, newer_first, same_meaning
+from mnemo.retrieval.stages.search import VectorCache
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -131,3 +132,16 @@ def test_a_newer_statement_is_lifted_only_where_it_means_the_same() -> None:
     assert not same_meaning({"old": [1.0, 0.0]}, 0.1)("old", "home")
     assert same_meaning({"a": [3.0, 0.0], "b": [2.0, 0.1]}, 0.99)("a", "b")
     assert not same_meaning({}, 0.1)("a", "b")
+
+
+def test_the_lift_vector_cache_is_bounded_and_keyed_by_content() -> None:
+    cache = VectorCache(size=2)
+    a = (MemoryType.SEMANTIC, "a", "Alice is allergic to peanuts.")
+    b, c = (MemoryType.SEMANTIC, "b", "x"), (MemoryType.SEMANTIC, "c", "y")
+    cache.put(a, [1.0, 0.0])
+    cache.put(b, [0.0, 1.0])
+    assert cache.get(a) is not None  # a used last: b goes first
+    cache.put(c, [1.0, 1.0])
+    assert cache.get(b) is None and cache.get(a) is not None and cache.get(c) is not None
+    # The same memory edited (another content) is another key: its old vector is not used.
+    assert cache.get((MemoryType.SEMANTIC, "a", "Alice is allergic to shellfish.")) is None
