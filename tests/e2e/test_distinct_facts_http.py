@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from mnemo.backends.qdrant.config import QdrantConfig
 from mnemo.retrieval.options import RetrievalConfig
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_memories_http import write
@@ -69,11 +70,18 @@ async def test_a_newer_different_fact_does_not_overtake_the_answer(
         assert reworded[0]["content"] != "Alice is allergic to peanuts." and lifted(reworded[0])
 
 
-@pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
+@pytest.mark.parametrize(
+    ("lift_on", "engine_process"),
+    [(True, False), (True, True), (False, False)],
+    ids=["default", "engine-in-a-process", "lift-off"],
+)
 async def test_a_reworded_update_still_overtakes_the_older_statement(
-    app_client: AppFactory, lift_on: bool
+    app_client: AppFactory, lift_on: bool, engine_process: bool
 ) -> None:
-    overrides = {} if lift_on else {"retrieval": RetrievalConfig(newer_first_margin=0.0)}
+    """With the engine in a child process, the vectors the lift compares cross to it and back."""
+    overrides: dict[str, Any] = {"qdrant": QdrantConfig(engine_process=engine_process)}
+    if not lift_on:
+        overrides["retrieval"] = RetrievalConfig(newer_first_margin=0.0)
     async with app_client(**overrides) as client:
         await write(client, semantic(GRACE_FACTS, GRACE))
         memories = await ranked(client, "Where does Grace live?", GRACE)
