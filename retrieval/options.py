@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..memtypes.queries import Fusion
 from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
-from .stages.rank import NEWER_FIRST_MARGIN
+from .stages.rank import NEWER_FIRST_MARGIN, NEWER_FIRST_MIN_COSINE
 
 
 class RetrievalConfig(BaseModel):
@@ -84,6 +84,9 @@ class RetrievalConfig(BaseModel):
     # Knowledge updates (mnemo.retrieval.stages.rank): the older statement's lead a newer one may
     # overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN
+    # ... and the cosine of the two statements' dense vectors from which the newer restates the
+    # older (an update, not another fact about the same person); 0 = a shared name suffices.
+    newer_first_min_cosine: float = Field(default=NEWER_FIRST_MIN_COSINE, ge=0.0, le=1.0)
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,27 @@ leads by less than `margin`, the newer one is lifted just above it (an episodic 
 is a correction, see `SAME_SUBJECT_OVERLAP`). Both stay candidates; a question about the fact now
 reads the current statement first. Measured by `mnemo bench write` (updates resolved) and `mnemo
 bench quality` (locomo-dev, all episodic turns: every metric equal or better).
+
+A shared name is not a shared subject in a personal store, where every fact names its person:
+"Alice lives in Denver" (June) is no update of "Alice is allergic to peanuts" (May). So a newer
+statement is lifted only if it also *means* nearly the same as the older one: the cosine of their
+dense vectors is at least `min_cosine` (an update restates the attribute with another value). No
+word signal separates the two ("Grace lives in Boston" → "Grace moved to Denver" shares only the
+name too); the vectors do (MiniLM: restated updates 0.57–0.80, distinct facts about one person
+0.30–0.65, benchmarks/README.md). The vectors are read from the index only for the few hits that
+pass the word checks, in one batch per type (`VectorsOf`), not with every candidate of the search.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.queries import ScoredPoint
@@ -31,6 +44,13 @@ NEWER_FIRST_MARGIN = 0.15  # the older statement's lead (in score) that a newer 
 # The types where a newer statement must also share this much of its words (Jaccard) with an older
 # one and change a number to be a correction of it (`newer_first_overlap` in the registry says why).
 SAME_SUBJECT_OVERLAP = {t: o for t in NEWER_FIRST_TYPES if (o := SPECS[t].newer_first_overlap)}
+# The cosine of two statements' dense vectors from which a newer one restates an older one (0: a
+# shared name suffices, as before). 0.55 sits between distinct facts about one person (95th
+# percentile 0.59 on templates, Alice's 0.45 / 0.52) and reworded updates (lowest 0.57).
+NEWER_FIRST_MIN_COSINE = 0.55
+# Reads the dense vectors of some hits of a type, by id (those missing are left out).
+VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
+SameMeaning = Callable[[str, str], bool]
 _GAP_S = 3600.0  # statements written together (one batch, one conversation hour) are not updates
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
 _ABOVE = 1e-4
@@ -47,29 +67,71 @@ class Duplicate:
     overlap: float
 
 
-def rank_round(
+async def rank_round(
     hits: dict[MemoryType, list[ScoredPoint]],
     found: Mapping[MemoryType, Sequence[ScoredPoint]],
     diversity: float,
     margin: float,
     duplicates: dict[MemoryType, list[Duplicate]] | None = None,
+    vectors: VectorsOf | None = None,
+    min_cosine: float = 0.0,
 ) -> dict[str, float]:
     """Rank a round's hits in place: each type in `found` replaces its hits by its found points
     without near-duplicates (those dropped go to `duplicates`, for `explain`), then every type's
-    newer same-subject statements are lifted (a type not in `found` keeps, and lifts again, what an
-    earlier round left). Answers the lifts, by id."""
+    newer statements of the same subject and meaning are lifted (a type not in `found` keeps, and
+    lifts again, what an earlier round left). `min_cosine` > 0 needs `vectors`, which is asked only
+    for the hits a lift would compare (nothing is read where no lift is possible). Answers the
+    lifts, by id."""
     for memory_type, points in found.items():
         dropped: list[Duplicate] = []
         hits[memory_type] = suppress_near_duplicates(points, diversity, dropped)
         if duplicates is not None:
             duplicates[memory_type] = dropped
+    lifting = [t for t in NEWER_FIRST_TYPES if t in hits]
+    meanings: dict[MemoryType, SameMeaning | None] = dict.fromkeys(lifting)
+    if min_cosine > 0.0 and vectors is not None and margin > 0.0:
+        asked = {t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0)) for t in lifting}
+        wanted = [t for t in lifting if asked[t]]
+        read = await asyncio.gather(*(vectors(t, [h for h in hits[t] if h.id in asked[t]]) for t in wanted))
+        for memory_type, found_vectors in zip(wanted, read, strict=True):
+            meanings[memory_type] = same_meaning(found_vectors, min_cosine)
+        meanings.update({t: _never for t in lifting if not asked[t]})
     lifts: dict[str, float] = {}
-    for memory_type in NEWER_FIRST_TYPES:
-        if memory_type in hits:
-            overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
-            hits[memory_type], lifted = newer_first(hits[memory_type], margin, overlap)
-            lifts.update(lifted)
+    for memory_type in lifting:
+        overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
+        hits[memory_type], lifted = newer_first(hits[memory_type], margin, overlap, meanings[memory_type])
+        lifts.update(lifted)
     return lifts
+
+
+def compared_ids(hits: Sequence[ScoredPoint], margin: float, min_overlap: float = 0.0) -> set[str]:
+    """The ids of the hits `newer_first` would compare by meaning: every older and newer statement
+    of a pair that passes the word, time and score checks. Lifts only raise scores, so the pairs of
+    the unlifted order are all the pairs it can meet."""
+    asked: set[str] = set()
+
+    def ask(older: str, newer: str) -> bool:
+        asked.update((older, newer))
+        return False
+
+    newer_first(hits, margin, min_overlap, ask)
+    return asked
+
+
+def same_meaning(vectors: Mapping[str, npt.ArrayLike], min_cosine: float) -> SameMeaning:
+    """Whether two hits' vectors have a cosine of at least `min_cosine` (a hit without one: no)."""
+    ids = list(vectors)
+    if not ids:
+        return _never
+    matrix = np.asarray([vectors[i] for i in ids], dtype=np.float32)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    close = (matrix @ matrix.T) >= min_cosine
+    row = {i: n for n, i in enumerate(ids)}
+    return lambda a, b: a in row and b in row and bool(close[row[a], row[b]])
+
+
+def _never(older: str, newer: str) -> bool:
+    return False
 
 
 def suppress_near_duplicates(
@@ -115,9 +177,10 @@ def _content_words(text: str) -> frozenset[str]:
 
 
 def newer_first(
-    hits: Sequence[ScoredPoint], margin: float, min_overlap: float = 0.0
+    hits: Sequence[ScoredPoint], margin: float, min_overlap: float = 0.0, same: SameMeaning | None = None
 ) -> tuple[list[ScoredPoint], dict[str, float]]:
-    """The hits with newer same-subject statements lifted; and each lifted hit's lift (for explain)."""
+    """The hits with newer same-subject statements lifted; and each lifted hit's lift (for explain).
+    `same(older id, newer id)`: whether the two mean the same (None: a shared subject suffices)."""
     if margin <= 0.0 or len(hits) < 2:
         return list(hits), {}
     ranked = sorted(hits, key=lambda h: -h.score)
@@ -133,6 +196,8 @@ def newer_first(
             if lead >= margin or times[j] < times[i] + _GAP_S or not names[i] & names[j]:
                 continue
             if min_overlap and not _corrects(signatures[i], signatures[j], min_overlap):
+                continue
+            if same is not None and not same(older.id, window[j].id):
                 continue
             lifts[window[j].id] = lead + _ABOVE
             window[j] = replace(window[j], score=older.score + _ABOVE)

@@ -12,7 +12,8 @@ from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.stages.explain import with_lift
-from mnemo.retrieval.stages.rank import newer_first
+from mnemo.retrieval.stages.rank import compared_ids, newer_first, same_meaning
+from mnemo.retrieval.stages.search import VectorCache
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -112,3 +113,35 @@ def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None
         hit("b", "Caroline: I love painting.", 0.55, 9),
     ]
     assert newer_first(turns, 0.15, min_overlap=0.35)[1] == {}
+
+
+def test_a_newer_statement_is_lifted_only_where_it_means_the_same() -> None:
+    """Issue 38.4: a shared name is not a shared subject; the meaning check decides, and only the
+    pairs that pass the word, time and score checks are asked about (their vectors are read)."""
+    old = hit("old", "Alice is allergic to peanuts.", 0.60, 0)
+    home = hit("home", "Alice lives in Denver with her two cats.", 0.50, 30)
+    job = hit("job", "Alice started a new job at the bakery.", 0.30, 60)  # too far behind to be lifted
+    assert compared_ids([old, home, job], 0.15) == {"old", "home"}
+    assert compared_ids([old, home, job], 0.0) == set()  # the lift off: nothing to read
+    vectors = {"old": [1.0, 0.0], "home": [0.5, 0.866], "job": [0.0, 1.0]}  # cosine(old, home) 0.5
+    kept, lifts = newer_first([old, home, job], 0.15, same=same_meaning(vectors, 0.55))
+    assert [h.id for h in kept] == ["old", "home", "job"] and lifts == {}
+    lifted, lifts = newer_first([old, home, job], 0.15, same=same_meaning(vectors, 0.45))
+    assert [h.id for h in lifted] == ["home", "old", "job"] and set(lifts) == {"home"}
+    # A hit whose vector could not be read is never lifted; an unnormalised vector is normalised.
+    assert not same_meaning({"old": [1.0, 0.0]}, 0.1)("old", "home")
+    assert same_meaning({"a": [3.0, 0.0], "b": [2.0, 0.1]}, 0.99)("a", "b")
+    assert not same_meaning({}, 0.1)("a", "b")
+
+
+def test_the_lift_vector_cache_is_bounded_and_keyed_by_content() -> None:
+    cache = VectorCache(size=2)
+    a = (MemoryType.SEMANTIC, "a", "Alice is allergic to peanuts.")
+    b, c = (MemoryType.SEMANTIC, "b", "x"), (MemoryType.SEMANTIC, "c", "y")
+    cache.put(a, [1.0, 0.0])
+    cache.put(b, [0.0, 1.0])
+    assert cache.get(a) is not None  # a used last: b goes first
+    cache.put(c, [1.0, 1.0])
+    assert cache.get(b) is None and cache.get(a) is not None and cache.get(c) is not None
+    # The same memory edited (another content) is another key: its old vector is not used.
+    assert cache.get((MemoryType.SEMANTIC, "a", "Alice is allergic to shellfish.")) is None
