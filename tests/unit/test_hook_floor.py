@@ -1,6 +1,6 @@
-"""The prompt hook's relevance floor on a retrieve answer: a hit's calibrated `confidence` where the
-answer carries one (servers with the calibrated confidence), its `score` otherwise (older servers),
-the session's working memory always, configurable and off at 0. Against a real server:
+"""The prompt hook's relevance floor on a retrieve answer: a hit's `score` and, where the answer
+carries one, its calibrated `confidence` must both clear their floors; the session's working memory
+always passes; configurable and off at 0. Against a real server:
 tests/integrations/test_hooks.py."""
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ def _default_floors(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_with_confidence_the_floor_is_on_confidence_not_score() -> None:
+def test_with_confidence_a_hit_must_clear_both_floors() -> None:
     found = answer(
         WORKING,
-        {"type": "semantic", "content": "A", "score": 0.10, "confidence": 0.9},  # low score, confident
-        {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.2},  # high score, not
+        {"type": "semantic", "content": "A", "score": 0.60, "confidence": 0.4},  # clears both
+        {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.1},  # high score, unlikely
+        {"type": "semantic", "content": "C", "score": 0.10, "confidence": 0.9},  # confident, low score
     )
     context = context_for(found)
     assert context == (
