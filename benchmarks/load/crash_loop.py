@@ -60,7 +60,8 @@ class Acknowledged:
         }
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """A process that exists and has not exited (a zombie has)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -81,7 +82,7 @@ def descendants(pid: int) -> list[int]:
     found, queue = [], [pid]
     while queue:
         for child in children.get(queue.pop(), []):
-            if _alive(child):
+            if alive(child):
                 found += [child]
                 queue.append(child)
     return found
@@ -125,7 +126,7 @@ class CrashLoop:
         await asyncio.to_thread(self.process.wait, 60)
         deadline = time.monotonic() + 10
         # Polled: a process that is not our child has no exit to wait for.
-        while (left := [p for p in children if _alive(p)]) and time.monotonic() < deadline:  # noqa: ASYNC110
+        while (left := [p for p in children if alive(p)]) and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         return left
 

@@ -12,38 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from mnemo.benchmarks.load.crash_loop import alive, descendants
 from tests.e2e.live_server import free_port
 from tests.e2e.test_replicas_http import serve_env
-
-
-def alive(pid: int) -> bool:
-    """A process that exists and has not exited (a zombie has)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] not in "ZX"
-
-
-def descendants(pid: int) -> list[int]:
-    """Every live process below `pid` (children, their children, …)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            if alive(child):
-                found.append(child)
-                queue.append(child)
-    return found
 
 
 def command_of(pid: int) -> str:
