@@ -30,6 +30,7 @@ from mnemo_client.models import (
     RetrieveResult,
     Role,
     Scope,
+    SearchResults,
 )
 from mnemo_client.raw import Limits, Reply
 from mnemo_client.state_models import (
@@ -71,6 +72,7 @@ __all__ = [
     "RetrieveResult",
     "Role",
     "Scope",
+    "SearchResults",
     "ServerError",
     "Threads",
     "Unavailable",

@@ -23,6 +23,7 @@ from mnemo_client.models import (
     MemoryRecord,
     RetrieveRequest,
     RetrieveResult,
+    SearchResults,
     ThreadIn,
     TurnIn,
     WorkingItemIn,
@@ -52,6 +53,7 @@ LIST_FILTERS = frozenset(
     {"type", "user_id", "agent_id", "thread_id", "namespace", "include_superseded", "limit"}
 )
 SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
+SEARCH_FILTERS = frozenset({"type", *SCOPE_FIELDS, "include_superseded", "limit"})
 DUE_FILTERS = frozenset({"now", "within_minutes", "user_id", "agent_id", "thread_id", "limit"})
 # What httpx raises when a request got no answer (InvalidURL is no HTTPError): MnemoConnectionError.
 NO_ANSWER = (httpx.HTTPError, httpx.InvalidURL)
@@ -150,6 +152,11 @@ def list_page(filters: Mapping[str, Any], cursor: str | None) -> Call[MemoryPage
     return Call("GET", "/v1/memories", _model(MemoryPage), params=params)
 
 
+def search(query: str, filters: Mapping[str, Any]) -> Call[SearchResults]:
+    params = {"q": query, **_query(filters, SEARCH_FILTERS, "search")}
+    return Call("GET", "/v1/memories/search", _model(SearchResults), params=params)
+
+
 def history(memory_id: str) -> Call[MemoryHistory]:
     return Call("GET", f"/v1/memories/{_segment(memory_id)}/history", _model(MemoryHistory))
 
@@ -194,8 +201,9 @@ def working_read(task_id: str) -> Call[WorkingView]:
     return Call("GET", f"/v1/working/{_segment(task_id)}", _model(WorkingView))
 
 
-def working_clear(task_id: str) -> Call[ClearResult]:
-    return Call("DELETE", f"/v1/working/{_segment(task_id)}", _model(ClearResult))
+def working_clear(task_id: str, force: bool) -> Call[ClearResult]:
+    params = {"force": "true"} if force else None
+    return Call("DELETE", f"/v1/working/{_segment(task_id)}", _model(ClearResult), params=params)
 
 
 def thread_create(fields: dict[str, Any]) -> Call[Thread]:

@@ -21,6 +21,7 @@ from mnemo_client.models import (
     RankingOptions,
     RetrieveResult,
     Scope,
+    SearchResults,
     WriteResponse,
 )
 from mnemo_client.raw import Limits, Reply
@@ -191,6 +192,12 @@ class AsyncMnemo:
         """One page of `list`: pass the page's `next_cursor` to get the next."""
         return await self._run(calls.list_page(filters, cursor))
 
+    async def search(self, query: str, **filters: Any) -> SearchResults:
+        """The memories that match `query` by relevance alone, best first (no recency or importance,
+        nothing packed, no access counted). Filters: type, user_id, agent_id, thread_id, namespace,
+        include_superseded, limit (at most 100)."""
+        return await self._run(calls.search(query, filters))
+
     # --- lifecycles ------------------------------------------------------------------------------
 
     async def complete(self, memory_id: str) -> MemoryRecord:
@@ -274,9 +281,11 @@ class AsyncWorking:
         """The task's live items, newest first."""
         return (await self.read()).items
 
-    async def clear(self) -> ClearResult:
-        """Archive the task's items (as working memories) and drop the task."""
-        return await self._client._run(calls.working_clear(self.task_id))
+    async def clear(self, *, force: bool = False) -> ClearResult:
+        """Archive the task's items (as working memories) and drop the task. `force` also clears a
+        task whose stored state cannot be read (the server answers 409 `unreadable_task` without it):
+        its raw text is archived."""
+        return await self._client._run(calls.working_clear(self.task_id, force))
 
 
 class AsyncThreads:

@@ -192,6 +192,16 @@ class MemoryRecord(ResponseModel):
     seq: int | None = None
 
 
+class SearchHit(ResponseModel):
+    memory: MemoryRecord
+    score: float  # relevance to the query alone: no recency or importance
+
+
+class SearchResults(ResponseModel):
+    query: str
+    hits: list[SearchHit]  # best first
+
+
 class WriteResultOut(ResponseModel):
     id: str | None
     external_id: str | None

@@ -17,6 +17,8 @@ from mnemo_client.models import (
     RetrieveRequest,
     RetrieveResult,
     Scope,
+    SearchHit,
+    SearchResults,
     ThreadIn,
     ThreadScope,
     TurnIn,
@@ -84,5 +86,7 @@ SERVER_SCHEMAS: dict[type[BaseModel], str] = {
     ErasureStatus: "ErasureStatus",
     HistoryEntry: "HistoryEntry",
     MemoryHistory: "MemoryHistory",
+    SearchHit: "SearchHit",
+    SearchResults: "SearchResults",
     ProblemDetails: "ProblemDetails",
 }

@@ -21,6 +21,7 @@ from mnemo_client.models import (
     RankingOptions,
     RetrieveResult,
     Scope,
+    SearchResults,
     WriteResponse,
 )
 from mnemo_client.raw import Limits, Reply
@@ -183,6 +184,12 @@ class Mnemo:
         """One page of `list`: pass the page's `next_cursor` to get the next."""
         return self._run(calls.list_page(filters, cursor))
 
+    def search(self, query: str, **filters: Any) -> SearchResults:
+        """The memories that match `query` by relevance alone, best first (no recency or importance,
+        nothing packed, no access counted). Filters: type, user_id, agent_id, thread_id, namespace,
+        include_superseded, limit (at most 100)."""
+        return self._run(calls.search(query, filters))
+
     # --- lifecycles ------------------------------------------------------------------------------
 
     def complete(self, memory_id: str) -> MemoryRecord:
@@ -266,9 +273,11 @@ class Working:
         """The task's live items, newest first."""
         return self.read().items
 
-    def clear(self) -> ClearResult:
-        """Archive the task's items (as working memories) and drop the task."""
-        return self._client._run(calls.working_clear(self.task_id))
+    def clear(self, *, force: bool = False) -> ClearResult:
+        """Archive the task's items (as working memories) and drop the task. `force` also clears a
+        task whose stored state cannot be read (the server answers 409 `unreadable_task` without it):
+        its raw text is archived."""
+        return self._client._run(calls.working_clear(self.task_id, force))
 
 
 class Threads:

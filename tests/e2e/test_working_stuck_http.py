@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
@@ -17,6 +18,7 @@ from mnemo.backends.redis.keys import KeySpace
 from mnemo.backends.redis.working import EXPIRED_GRACE_S
 from mnemo.memtypes.records import utcnow
 from mnemo.memtypes.working import WorkingItem, WorkingState
+from mnemo_client import AsyncMnemo, Conflict
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_working_http import append, archived, wait_for
 
@@ -144,13 +146,13 @@ async def test_a_forced_clear_archives_an_unreadable_task_and_ends_its_quarantin
         appended = await client.post("/v1/working/garbled/items", json={"content": "one more step"})
         assert appended.status_code == 409, appended.text
         assert appended.json()["code"] == "unreadable_task"
-        refused = await client.delete("/v1/working/garbled")
-        assert refused.status_code == 409
-        assert "force=true" in refused.json()["detail"]
-
-        forced = await client.delete("/v1/working/garbled", params={"force": "true"})
-        assert forced.status_code == 200, forced.text
-        assert forced.json()["archived"] == 1
+        # Through mnemo-client, as an operator would: refused without `force`, cleared with it.
+        task = AsyncMnemo(http_client=client).working("garbled")
+        with pytest.raises(Conflict) as refused:
+            await task.clear()
+        assert refused.value.code == "unreadable_task" and "force=true" in refused.value.detail
+        forced = await task.clear(force=True)
+        assert (forced.task_id, forced.archived) == ("garbled", 1)
         (record,) = await archived(client, "garbled")
         assert record["content"] == raw and record["metadata"]["reason"] == "unreadable"
         assert await redis_client.exists(redis_keys.working("default", "garbled")) == 0

@@ -66,6 +66,16 @@ def test_sync_client_writes_retrieves_lists_every_page_and_raises_typed_errors(
         assert found.memories[0].content.startswith("Ravi's cat is called Mochi")
         assert "Mochi" in found.context and found.metadata.total_tokens <= 300 and found.metadata.exact
 
+        searched = mnemo.search("Ravi's cat", user_id=user, type="semantic", limit=3)
+        assert searched.query == "Ravi's cat" and len(searched.hits) == 3
+        assert searched.hits[0].memory.content.startswith("Ravi's cat is called Mochi")
+        assert searched.hits[0].score >= searched.hits[1].score
+        with pytest.raises(InvalidInput) as blank:
+            mnemo.search("   ")
+        assert blank.value.status == 422 and any(e["field"] == "q" for e in blank.value.errors)
+        with pytest.raises(TypeError, match="unknown filter"):
+            mnemo.search("cat", colour="red")
+
         listed = list(mnemo.list(user_id=user, limit=2))  # four pages of at most two
         assert len(listed) == 7 and len({m.id for m in listed}) == 7
         fetched = mnemo.get(listed[0].id)
