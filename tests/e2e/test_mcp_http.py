@@ -26,3 +26,26 @@ async def test_keyless_mcp_answers_loopback_names_only(client: Any) -> None:
         refused = await client.post("/mcp", json=INITIALIZE, headers={**ACCEPT, **hostile})
         # 421 or 403 from the SDK; 400 if the service's own Host policy (MNEMO_ALLOWED_HOSTS) answers first
         assert refused.status_code in (400, 403, 421), (hostile, refused.status_code, refused.text)
+
+
+async def test_mcp_tool_calls_take_a_cpu_slot_like_the_rest_calls_they_stand_for(client: Any) -> None:
+    # A tool call is an in-process request to the same app, so the fair CPU scheduler (issue 41)
+    # sees `recall` and `remember` like a REST retrieve and write: no way around it through /mcp.
+    stats = client.app.state.fairness.cpu.stats
+    headers = {**ACCEPT, "Host": "127.0.0.1:8080"}
+
+    async def call(name: str, arguments: dict[str, Any], call_id: int) -> dict[str, Any]:
+        message = {"jsonrpc": "2.0", "id": call_id, "method": "tools/call"}
+        message["params"] = {"name": name, "arguments": arguments}
+        response = await client.post("/mcp", json=message, headers=headers)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()["result"]
+        assert not result.get("isError"), result
+        return result
+
+    before = stats.granted
+    await call("remember", {"content": "The staging database restarts every Sunday at 03:00 UTC."}, 2)
+    assert stats.granted == before + 1
+    recalled = await call("recall", {"query": "when does the staging database restart?"}, 3)
+    assert stats.granted == before + 2
+    assert "Sunday" in str(recalled["content"])
