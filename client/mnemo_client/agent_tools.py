@@ -9,10 +9,11 @@ which each adapter turns into its framework's usual tool error.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mnemo_client.async_client import AsyncMnemo
-from mnemo_client.errors import NotFound
+from mnemo_client.errors import MnemoError, NotFound
 from mnemo_client.models import MemoryRecord, RetrieveResult
 from mnemo_client.sync_client import Mnemo
 
@@ -130,3 +131,54 @@ class MemoryTools:
             return f"No memory {memory_id}."
         await client.delete(memory_id)
         return f"Forgot {memory_id}."
+
+
+class BorrowedClient:
+    """A caller's client, used as is and never closed here."""
+
+    def __init__(self, client: AsyncMnemo) -> None:
+        self.client = client
+
+    async def __aenter__(self) -> AsyncMnemo:
+        return self.client
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+AsyncTool = Callable[..., Awaitable[str]]
+
+
+def async_tool_functions(
+    url: str | None,
+    api_key: str | None,
+    client: AsyncMnemo | None,
+    scope: dict[str, str | None],
+    budget_tokens: int,
+    on_error: Callable[[MnemoError], None] | None = None,
+) -> list[tuple[AsyncTool, str]]:
+    """remember / recall / forget as plain async functions with their descriptions, for the adapters
+    that wrap functions (OpenAI Agents SDK, pydantic-ai). Each call opens its own client unless
+    `client` was given (a framework may run tools on different event loops); `on_error` may turn a
+    refusal into the framework's own error by raising it, else the refusal is raised as it is."""
+
+    async def run(call: Callable[[MemoryTools], Awaitable[str]]) -> str:
+        opened = BorrowedClient(client) if client is not None else AsyncMnemo(url or "", api_key=api_key)
+        try:
+            async with opened as mnemo:
+                return await call(MemoryTools(None, mnemo, budget_tokens=budget_tokens, **scope))
+        except MnemoError as error:
+            if on_error is not None:
+                on_error(error)
+            raise
+
+    async def remember(content: str, memory_type: str = "semantic") -> str:
+        return await run(lambda tools: tools.aremember(content, memory_type))
+
+    async def recall(query: str) -> str:
+        return await run(lambda tools: tools.arecall(query))
+
+    async def forget(memory_id: str) -> str:
+        return await run(lambda tools: tools.aforget(memory_id))
+
+    return [(remember, REMEMBER), (recall, RECALL), (forget, FORGET)]

@@ -60,6 +60,41 @@ async def wait_ready(http: httpx.AsyncClient, server: subprocess.Popen[bytes], l
         await asyncio.sleep(0.3)
 
 
+class ForgetServer:
+    """`mnemo serve` on a copy of the empty data dir with the embedded Redis (its files are in the data
+    dir too), restartable in place, one log for every run. The erasure batching window is longer than
+    a test: a scheduled erasure runs only for a waiting forget, at a clean stop or at a start."""
+
+    def __init__(self, tmp_path: Path, empty_data_dir: Path) -> None:
+        self.data_dir, self.log = tmp_path / "data", tmp_path / "serve.log"
+        copy_sparse(empty_data_dir, self.data_dir)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = serve_env(
+            MNEMO_DATA_DIR=str(self.data_dir), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text",
+            MNEMO_FORGET__BATCH_S="600", MNEMO_FORGET__ERASE_WITHIN_S="900",
+        )  # fmt: skip
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self, http: httpx.AsyncClient) -> subprocess.Popen[bytes]:
+        with self.log.open("a") as out:
+            command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
+            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)  # noqa: ASYNC220
+        await wait_ready(http, self.process, self.log)
+        return self.process
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        code = self.process.wait(timeout=120)
+        assert sig == signal.SIGKILL or code in (0, -signal.SIGTERM), self.log.read_text()[-3000:]
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
 async def seed(http: httpx.AsyncClient) -> None:
     memories = [
         {"type": "semantic", "scope": SCOPE, "content": FORGOTTEN["semantic"] + ", written down."},
@@ -87,30 +122,17 @@ async def seed(http: httpx.AsyncClient) -> None:
 async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
     tmp_path: Path, empty_data_dir: Path
 ) -> None:
-    data_dir, port, log = tmp_path / "data", free_port(), tmp_path / "serve.log"
-    copy_sparse(empty_data_dir, data_dir)
-    # The embedded Redis (no MNEMO_REDIS_URL): its files are in the data dir too. A batching window
-    # longer than the test: a scheduled erasure runs at the clean stop, nowhere earlier.
-    env = serve_env(
-        MNEMO_DATA_DIR=str(data_dir), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text",
-        MNEMO_FORGET__BATCH_S="600", MNEMO_FORGET__ERASE_WITHIN_S="900",
-    )  # fmt: skip
-    with log.open("w") as out:
-        command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220 - start only
-    url = f"http://127.0.0.1:{port}"
+    served = ForgetServer(tmp_path, empty_data_dir)
+    data_dir = served.data_dir
     try:
-        async with httpx.AsyncClient(base_url=url, timeout=300) as http:
-            await wait_ready(http, server, log)
+        async with httpx.AsyncClient(base_url=served.url, timeout=300) as http:
+            await served.start(http)
             await seed(http)
             # Checkpointed to disk: the text is in the files before the forget (the search finds it).
-            server.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+            served.stop()
             for text in [*FORGOTTEN.values(), *AT_ONCE.values(), KEPT]:
                 assert files_holding(data_dir, text), f"{text!r} was never on disk: the grep proves nothing"
-            with log.open("a") as out:
-                server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220
-            await wait_ready(http, server, log)
+            await served.start(http)
 
             # Waiting for the erasure: the files are clean when the answer comes, the service running.
             waited = await http.post("/v1/forget", json={"scope": AT_ONCE_SCOPE, "wait_for_erasure": True})
@@ -138,20 +160,14 @@ async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
             )
             assert KEPT in found.text
             # The clean stop erases what is scheduled before the stores close.
-            server.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=120) in (0, -signal.SIGTERM)
-            with log.open("a") as out:
-                server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220
-            await wait_ready(http, server, log)
+            served.stop()
+            await served.start(http)
             status = (await http.get(f"/v1/forget/{receipt['digest']}")).json()
             assert status["state"] == "erased", status
             assert status["erasure"] == {"qdrant": "erased", "redis": "erased"}
-            server.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+            served.stop()
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        served.kill()
     for place, text in FORGOTTEN.items():
         assert files_holding(data_dir, text) == [], f"the {place} text is still on disk"
     assert files_holding(data_dir, KEPT), "the kept memory's text is gone too: the search proves nothing"

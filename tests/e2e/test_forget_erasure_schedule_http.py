@@ -13,17 +13,13 @@ import asyncio
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import copy_sparse
-from tests.e2e.live_server import free_port
-from tests.e2e.test_forget_erases_http import files_holding, wait_ready
-from tests.e2e.test_replicas_http import serve_env
+from tests.e2e.test_forget_erases_http import ForgetServer, files_holding
 
 USERS = [f"wanderer-{n}" for n in range(6)]
 CRASHED = {"user_id": "hollowmere"}
@@ -57,19 +53,11 @@ async def erased(http: httpx.AsyncClient, digest: str, server: subprocess.Popen[
 async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_erasure(
     tmp_path: Path, empty_data_dir: Path
 ) -> None:
-    data_dir, port, log = tmp_path / "data", free_port(), tmp_path / "serve.log"
-    copy_sparse(empty_data_dir, data_dir)
-    # A batching window longer than the test: only a waiting forget, a stop or a start runs one.
-    env = serve_env(
-        MNEMO_DATA_DIR=str(data_dir), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text",
-        MNEMO_FORGET__BATCH_S="600", MNEMO_FORGET__ERASE_WITHIN_S="900",
-    )  # fmt: skip
-    command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220 - start only
+    served = ForgetServer(tmp_path, empty_data_dir)
+    data_dir, log = served.data_dir, served.log
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=300) as http:
-            await wait_ready(http, server, log)
+        async with httpx.AsyncClient(base_url=served.url, timeout=300) as http:
+            server = await served.start(http)
             for user in USERS:
                 memories = [
                     {"type": "semantic", "scope": {"user_id": user}, "content": f"{user} likes green tea."},
@@ -107,15 +95,12 @@ async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_e
             assert response.status_code == 200 and receipt["erase_by"], response.text
             metrics = (await http.get("/metrics")).text
             assert re.search(r"^mnemo_forget_erasures_pending 1\.0$", metrics, re.MULTILINE)
-            server.send_signal(signal.SIGKILL)
-            server.wait(timeout=60)
+            served.stop(signal.SIGKILL)
             assert files_holding(data_dir, CRASHED_TEXT), (
                 "the text was never on disk: the grep proves nothing"
             )
 
-            with log.open("a") as out:
-                server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220
-            await wait_ready(http, server, log)
+            server = await served.start(http)
             status = await erased(http, receipt["digest"], server, log)  # no 600 s window after a crash
             assert status["erasure"] == {"qdrant": "erased", "redis": "erased"}
             assert files_holding(data_dir, CRASHED_TEXT) == [], "the forgotten text is still on disk"
@@ -124,9 +109,6 @@ async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_e
             assert (await http.get("/v1/memories", params={"user_id": CRASHED["user_id"]})).json()[
                 "memories"
             ] == []
-            server.send_signal(signal.SIGTERM)
-            assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+            served.stop()
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        served.kill()

@@ -17,12 +17,12 @@ from a tool, the model reads it as the tool's answer, as the SDK does with tool 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agents import FunctionTool, RunContextWrapper, function_tool
 
-from mnemo_client.agent_tools import FORGET, RECALL, REMEMBER, MemoryTools
+from mnemo_client.agent_tools import BorrowedClient, async_tool_functions
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import MnemoError
 from mnemo_client.state_models import Turn
@@ -32,19 +32,6 @@ __all__ = ["MnemoSession", "mnemo_function_tools"]
 ITEM, POPPED, CLEARED = "mnemo_session_item", "mnemo_session_popped", "mnemo_session_cleared"
 _ROLES = {"user": "user", "assistant": "assistant", "system": "system", "developer": "system"}
 _ALL_TURNS = 200_000  # the largest history budget the server takes: every turn of a session
-
-
-class _Borrowed:
-    """A caller's client, used as is and never closed here."""
-
-    def __init__(self, client: AsyncMnemo) -> None:
-        self.client = client
-
-    async def __aenter__(self) -> AsyncMnemo:
-        return self.client
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 def _replay(turns: Sequence[Turn]) -> list[tuple[int, Any]]:
@@ -84,11 +71,11 @@ class MnemoSession:
         self.session_id = session_id
         self._url, self._api_key, self._client = url, api_key, client
 
-    def _mnemo(self) -> AsyncMnemo | _Borrowed:
+    def _mnemo(self) -> AsyncMnemo | BorrowedClient:
         # A client of its own per call unless one was given: the Runner may drive one session from
         # several event loops (run_sync in a thread), and an httpx client belongs to one loop.
         if self._client is not None:
-            return _Borrowed(self._client)
+            return BorrowedClient(self._client)
         return AsyncMnemo(self._url or "", api_key=self._api_key)
 
     @classmethod
@@ -166,28 +153,7 @@ def mnemo_function_tools(
     """remember / recall / forget as Agents SDK function tools acting in one scope."""
     if url is None and client is None:
         raise TypeError("mnemo_function_tools: give url (and api_key), or client")
-    scope: dict[str, Any] = {
-        "user_id": user_id,
-        "agent_id": agent_id,
-        "namespace": namespace,
-        "budget_tokens": budget_tokens,
-    }
-
-    async def run(call: Callable[[MemoryTools], Awaitable[str]]) -> str:
-        async with (
-            _Borrowed(client) if client is not None else AsyncMnemo(url or "", api_key=api_key) as mnemo
-        ):
-            return await call(MemoryTools(None, mnemo, **scope))
-
-    async def remember(content: str, memory_type: str = "semantic") -> str:
-        return await run(lambda tools: tools.aremember(content, memory_type))
-
-    async def recall(query: str) -> str:
-        return await run(lambda tools: tools.arecall(query))
-
-    async def forget(memory_id: str) -> str:
-        return await run(lambda tools: tools.aforget(memory_id))
-
+    scope = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace}
     return [
         function_tool(
             fn,
@@ -196,5 +162,5 @@ def mnemo_function_tools(
             failure_error_function=_tell_the_model,
             strict_mode=False,
         )
-        for fn, text in ((remember, REMEMBER), (recall, RECALL), (forget, FORGET))
+        for fn, text in async_tool_functions(url, api_key, client, scope, budget_tokens)
     ]

@@ -10,28 +10,16 @@ the field) becomes `ModelRetry`, so the model reads why and may call again; any 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic_ai import ModelRetry, Tool
 from pydantic_ai.toolsets import FunctionToolset
 
-from mnemo_client.agent_tools import FORGET, RECALL, REMEMBER, MemoryTools
+from mnemo_client.agent_tools import async_tool_functions
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import InvalidInput, MnemoError
 
 __all__ = ["mnemo_toolset"]
-
-
-class _Borrowed:
-    def __init__(self, client: AsyncMnemo) -> None:
-        self.client = client
-
-    async def __aenter__(self) -> AsyncMnemo:
-        return self.client
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 def mnemo_toolset(
@@ -48,32 +36,13 @@ def mnemo_toolset(
     """A `FunctionToolset` with remember, recall and forget, acting in one scope."""
     if url is None and client is None:
         raise TypeError("mnemo_toolset: give url (and api_key), or client")
-    scope: dict[str, Any] = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace}
-
-    async def run(call: Callable[[MemoryTools], Awaitable[str]]) -> str:
-        # A client per call unless one was given: run_sync and run may use different event loops.
-        opened = _Borrowed(client) if client is not None else AsyncMnemo(url or "", api_key=api_key)
-        try:
-            async with opened as mnemo:
-                return await call(MemoryTools(None, mnemo, budget_tokens=budget_tokens, **scope))
-        except MnemoError as error:
-            if isinstance(error, InvalidInput) or (
-                error.status is not None and error.status in (400, 404, 409)
-            ):
-                raise ModelRetry(f"mnemo refused ({error.code}): {error.detail}") from error
-            raise
-
-    async def remember(content: str, memory_type: str = "semantic") -> str:
-        return await run(lambda tools: tools.aremember(content, memory_type))
-
-    async def recall(query: str) -> str:
-        return await run(lambda tools: tools.arecall(query))
-
-    async def forget(memory_id: str) -> str:
-        return await run(lambda tools: tools.aforget(memory_id))
-
-    tools = [
-        Tool(fn, name=fn.__name__, description=text, takes_ctx=False)
-        for fn, text in ((remember, REMEMBER), (recall, RECALL), (forget, FORGET))
-    ]
+    scope = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace}
+    functions = async_tool_functions(url, api_key, client, scope, budget_tokens, _retry_if_fixable)
+    tools = [Tool(fn, name=fn.__name__, description=text, takes_ctx=False) for fn, text in functions]
     return FunctionToolset(tools, max_retries=max_retries, id="mnemo")
+
+
+def _retry_if_fixable(error: MnemoError) -> None:
+    """Input mnemo refused, or a memory that is not there: the model reads why and may call again."""
+    if isinstance(error, InvalidInput) or (error.status is not None and error.status in (400, 404, 409)):
+        raise ModelRetry(f"mnemo refused ({error.code}): {error.detail}") from error
