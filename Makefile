@@ -28,7 +28,7 @@ serve: $(VENV)/.installed
 	$(BIN)/mnemo serve
 
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest -rfE
+	$(BIN)/pytest -rfE --durations=25
 
 # The edit–test loop: everything but the tests marked `slow` (servers, CLIs, benchmarks end to end).
 test-fast: $(VENV)/.installed-dev
