@@ -193,15 +193,16 @@ async def _size_run(
         await edge.close()
         if local is not None:
             await local.close()
-        np.savez(cached / "vectors.npz", **{t.value: np.concatenate(c) for t, c in vectors.items()})
+        for memory_type, chunks in vectors.items():
+            np.save(cached / f"vectors-{memory_type.value}.npy", np.concatenate(chunks))
         (cached / "built.json").write_text(json.dumps(result), encoding="utf-8")
     if cached is not None:
         say(f"  {n}: a copy of the data built before ({cached})")
         shutil.copytree(cached / "qdrant", data_dir / "qdrant")
         # load_s and optimize_s are the build's, whenever it ran; the local-mode comparison is skipped.
         result = {**json.loads((cached / "built.json").read_text(encoding="utf-8")), "data_from": str(cached)}
-        with np.load(cached / "vectors.npz") as saved:
-            vectors = {MemoryType(name): [saved[name]] for name in saved.files}
+        types = [MemoryType(name) for name in result["per_type"]]
+        vectors = {t: [np.load(cached / f"vectors-{t.value}.npy")] for t in types}
         edge = _edge(data_dir, embedder.dimension)
         await edge.open()
         local = None
