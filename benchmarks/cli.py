@@ -201,6 +201,11 @@ def add_bench_parser(sub: Any) -> None:
     )
     latency.add_argument("--seed", type=int, default=0)
     latency.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
+    latency.add_argument(
+        "--data-cache",
+        type=Path,
+        help="keep each size's built data here and reuse it (same seed and pool); runs use a copy",
+    )
     latency.add_argument("--out", type=Path, required=True, help="output directory")
     latency.set_defaults(bench_func=latency_command)
 

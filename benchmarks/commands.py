@@ -141,6 +141,7 @@ def latency_command(args: argparse.Namespace) -> int:
         client_max_size=args.client_max_size,
         seed=args.seed,
         work_dir=args.work_dir,
+        data_cache=args.data_cache,
     )
     # Outputs are rewritten after every size, so a long run keeps what it measured if stopped.
     asyncio.run(run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out)))

@@ -9,6 +9,7 @@ and driven by 1..C concurrent clients. Each stage is bounded in requests and in 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -50,6 +51,9 @@ class LatencyOptions:
     client_max_size: int = 10_000  # qdrant-client's local mode is brute force: ~0.5 s a search at 5k
     seed: int = 0
     work_dir: Path | None = None
+    # A built size's data dir (before any retrieval) and its vectors, kept under this dir and reused
+    # by later runs with the same seed and pool: each run works on a fresh copy of it.
+    data_cache: Path | None = None
 
 
 def _stage_samples(samples: list[Sample]) -> dict[str, dict[str, float]]:
@@ -117,34 +121,42 @@ async def _in_process_search(
     return percentiles(search_ms)
 
 
-async def _size_run(
-    n: int, pool: TextPool, options: LatencyOptions, work: Path, say: Callable[[str], None]
-) -> dict[str, Any]:
-    from qdrant_client import AsyncQdrantClient
-
-    from ...backends.embedding.sparse import Bm25Encoder
+def _edge(data_dir: Path, dimension: int) -> Any:
     from ...backends.qdrant.config import QdrantConfig
     from ...backends.qdrant_edge.index import EdgeVectorIndex
-    from ...backends.qdrant_server.index import QdrantClientVectorIndex
-    from ...backends.tokenizer import TokenizerRegistry
-    from ...ingest.pipeline import MemoryWriter
 
-    data_dir = work / f"n{n}"
-    embedder = configured_embedder()
-    tokenizers = TokenizerRegistry()
-    dimension = embedder.dimension
     # No background HNSW builds while loading: one explicit build after the bulk load, timed.
-    edge = EdgeVectorIndex(
+    return EdgeVectorIndex(
         data_dir / "qdrant",
         "mnemo",
         dimension,
         optimize_threshold=2**62,
         payload_cache=QdrantConfig().payload_cache,  # as the service has it
     )
+
+
+async def _load(
+    data_dir: Path,
+    n: int,
+    pool: TextPool,
+    options: LatencyOptions,
+    embedder: Any,
+    tokenizers: Any,
+    say: Callable[[str], None],
+) -> tuple[Any, VectorIndex | None, dict[str, Any], dict[MemoryType, list[np.ndarray]]]:
+    """N memories loaded into a new Edge data dir (and qdrant-client's local mode up to its size), HNSW
+    built: the open indexes, the load's figures and every type's vectors."""
+    from qdrant_client import AsyncQdrantClient
+
+    from ...backends.embedding.sparse import Bm25Encoder
+    from ...backends.qdrant_server.index import QdrantClientVectorIndex
+    from ...ingest.pipeline import MemoryWriter
+
+    edge = _edge(data_dir, embedder.dimension)
     await edge.open()
     local = None
     if n <= options.client_max_size:
-        local = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), "mnemo", dimension)
+        local = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), "mnemo", embedder.dimension)
         await local.open()
     writer = MemoryWriter(edge, embedder, tokenizers, sparse=Bm25Encoder())
     result: dict[str, Any] = {"memories": n}
@@ -162,6 +174,40 @@ async def _size_run(
     await edge.optimize()
     result["optimize_s"] = round(time.perf_counter() - started, 1)
     say(f"  {n}: HNSW built in {result['optimize_s']} s; checking ANN recall against exact search")
+    return edge, local, result, vectors
+
+
+async def _size_run(
+    n: int, pool: TextPool, options: LatencyOptions, work: Path, say: Callable[[str], None]
+) -> dict[str, Any]:
+    from ...backends.tokenizer import TokenizerRegistry
+
+    data_dir = work / f"n{n}"
+    embedder = configured_embedder()
+    tokenizers = TokenizerRegistry()
+    cache = options.data_cache
+    cached = cache / f"n{n}-seed{options.seed}-pool{options.pool}" if cache is not None else None
+    if cached is not None and not (cached / "built.json").exists():
+        shutil.rmtree(cached, ignore_errors=True)
+        edge, local, result, vectors = await _load(cached, n, pool, options, embedder, tokenizers, say)
+        await edge.close()
+        if local is not None:
+            await local.close()
+        for memory_type, chunks in vectors.items():
+            np.save(cached / f"vectors-{memory_type.value}.npy", np.concatenate(chunks))
+        (cached / "built.json").write_text(json.dumps(result), encoding="utf-8")
+    if cached is not None:
+        say(f"  {n}: a copy of the data built before ({cached})")
+        shutil.copytree(cached / "qdrant", data_dir / "qdrant")
+        # load_s and optimize_s are the build's, whenever it ran; the local-mode comparison is skipped.
+        result = {**json.loads((cached / "built.json").read_text(encoding="utf-8")), "data_from": str(cached)}
+        types = [MemoryType(name) for name in result["per_type"]]
+        vectors = {t: [np.load(cached / f"vectors-{t.value}.npy")] for t in types}
+        edge = _edge(data_dir, embedder.dimension)
+        await edge.open()
+        local = None
+    else:
+        edge, local, result, vectors = await _load(data_dir, n, pool, options, embedder, tokenizers, say)
 
     questions = pool.questions
     query_vectors = np.asarray(await embedder.embed(questions[: options.ann_queries]), dtype=np.float32)

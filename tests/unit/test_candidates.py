@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mnemo.memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint
 from mnemo.memtypes.records import Scope
@@ -16,7 +18,7 @@ from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.temporal import TimeWindow
 from mnemo.retrieval.ranking.terms.time import TimeBoost
 from mnemo.retrieval.stages.expand import expand, neighbour_requests
-from mnemo.retrieval.stages.rank import suppress_near_duplicates
+from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (
     LargeCounts,
     LineLengths,
@@ -39,6 +41,37 @@ def test_a_copy_of_a_better_hit_is_dropped_and_distinct_hits_stay() -> None:
     ]
     assert [h.id for h in suppress_near_duplicates(hits, 0.8)] == ["best", "other", "empty"]
     assert [h.id for h in suppress_near_duplicates(hits, 0.0)] == ["copy", "best", "other", "empty"]
+
+
+WORDS = ["ant", "bee", "cat", "dog", "eel", "fox", "gnu", "hen"]
+
+
+@given(
+    st.lists(st.sets(st.sampled_from(WORDS), max_size=6), max_size=20),
+    st.sampled_from([0.3, 0.5, 0.8, 1.0]),
+)
+def test_duplicates_are_those_a_jaccard_overlap_with_a_better_kept_hit_names(
+    word_sets: list[set[str]], threshold: float
+) -> None:
+    """The counted union and the size bound give exactly the plain definition: best-first, a hit is
+    dropped for the first kept hit whose words overlap its own by `threshold` (Jaccard) or more."""
+    hits = [
+        ScoredPoint(f"h{i}", 1.0 - i / 100, {"content": " ".join(sorted(w))}) for i, w in enumerate(word_sets)
+    ]
+    dropped: list[Duplicate] = []
+    kept = suppress_near_duplicates(hits, threshold, dropped)
+    expected_kept: list[tuple[str, frozenset[str]]] = []
+    expected_dropped = []
+    for hit, words in zip(hits, map(frozenset, word_sets), strict=True):
+        better = next(
+            (k for k, w in expected_kept if words and len(words & w) >= threshold * len(words | w)), None
+        )
+        if better is None:
+            expected_kept.append((hit.id, words))
+        else:
+            expected_dropped.append((hit.id, better))
+    assert [h.id for h in kept] == [k for k, _ in expected_kept]
+    assert [(d.point.id, d.of) for d in dropped] == expected_dropped
 
 
 def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
