@@ -151,12 +151,15 @@ def latency_command(args: argparse.Namespace) -> int:
         asyncio.run(peers.prepare())
 
     def after_size(partial: dict[str, Any]) -> None:
-        # Outputs are rewritten after every size, so a long run keeps what it measured if stopped.
-        if peers is not None:
-            peers.compare(partial, _say)
-        write_latency_outputs(partial, args.out)
-        if peers is not None:
-            write_peer_outputs(partial, args.out)
+        # Outputs are rewritten after every size, so a long run keeps what it measured if stopped
+        # (mnemo's numbers too when a peer fails).
+        try:
+            if peers is not None:
+                peers.compare(partial, _say)
+        finally:
+            write_latency_outputs(partial, args.out)
+            if peers is not None:
+                write_peer_outputs(partial, args.out)
 
     asyncio.run(run_latency(options, _say, after_size))
     print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")

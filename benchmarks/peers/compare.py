@@ -162,6 +162,16 @@ def comparison_rows(sizes: dict[str, Any]) -> list[list[str]]:
                 str(mnemo.get("load_avg_1m", "")),
             ]
         )
+        if "embed_ms" in mnemo:
+            rows.append(
+                [
+                    f"{int(size):,}",
+                    "mnemo: its query embedding alone (embed stage)",
+                    *_ms(mnemo["embed_ms"]),
+                    "",
+                    "",
+                ]
+            )
         for name, peer in peers.items():
             found = peer["search_ms"]
             ratio = f"{found['p50'] / ms['p50']:.1f} / {found['p95'] / ms['p95']:.1f}"

@@ -105,7 +105,8 @@ def test_the_runner_refuses_and_records_every_network_call() -> None:
 
 
 def _level(p50: float, p95: float) -> dict[str, Any]:
-    return {"http_ms": {"p50": p50, "p95": p95, "p99": p95 + 1}, "load_avg_1m": 1.5}
+    embed = {"p50": 5.0, "p95": 6.0, "p99": 7.0}
+    return {"http_ms": {"p50": p50, "p95": p95, "p99": p95 + 1}, "embed_ms": embed, "load_avg_1m": 1.5}
 
 
 def _peer(p50: float, p95: float) -> dict[str, Any]:
@@ -143,11 +144,12 @@ def test_rows_set_each_peer_beside_mnemos_one_client_retrievals() -> None:
     rows = comparison_rows(_results()["sizes"])
     assert [row[:2] for row in rows] == [
         ["10,000", "mnemo: retrieval over HTTP, one client"],
+        ["10,000", "mnemo: its query embedding alone (embed stage)"],
         ["10,000", "mem0ai 2.2.1: Memory.search, in-process"],
         ["10,000", "mem0: its query embedding alone"],
     ]
     assert rows[0][2:5] == ["20.0", "25.0", "26.0"]
-    assert rows[1][2:6] == ["110.0", "350.0", "355.0", "5.5 / 14.0"]  # 110/20 and 350/25
+    assert rows[2][2:6] == ["110.0", "350.0", "355.0", "5.5 / 14.0"]  # 110/20 and 350/25
 
 
 def test_the_report_gains_a_peer_section_and_plot_only_when_peers_ran(tmp_path: Path) -> None:
