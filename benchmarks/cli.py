@@ -72,6 +72,12 @@ def _size(text: str) -> int:
     return sizes[0]
 
 
+def _peers(text: str) -> tuple[str, ...]:
+    from .peers.compare import parse_peers
+
+    return parse_peers(text)
+
+
 def _modes(text: str) -> tuple[str, ...]:
     from .latency.build import MODES
 
@@ -207,6 +213,12 @@ def add_bench_parser(sub: Any) -> None:
         help="keep each size's built data here and reuse it (same seed and pool); runs use a copy",
     )
     latency.add_argument("--out", type=Path, required=True, help="output directory")
+    latency.add_argument(
+        "--peers",
+        type=_peers,
+        default=(),
+        help="also time these systems on the same memories (mem0; see benchmarks/peers/)",
+    )
     latency.set_defaults(bench_func=latency_command)
 
     build = commands.add_parser(

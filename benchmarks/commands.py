@@ -143,8 +143,26 @@ def latency_command(args: argparse.Namespace) -> int:
         work_dir=args.work_dir,
         data_cache=args.data_cache,
     )
-    # Outputs are rewritten after every size, so a long run keeps what it measured if stopped.
-    asyncio.run(run_latency(options, _say, lambda partial: write_latency_outputs(partial, args.out)))
+    peers = None
+    if args.peers:
+        from .peers.compare import PeerBounds, PeerRunner, write_peer_outputs
+
+        bounds = PeerBounds(options.requests, options.max_seconds, options.warmup)
+        peers = PeerRunner(args.peers, options.pool, options.seed, bounds, options.work_dir)
+        asyncio.run(peers.prepare())
+
+    def after_size(partial: dict[str, Any]) -> None:
+        # Outputs are rewritten after every size, so a long run keeps what it measured if stopped
+        # (mnemo's numbers too when a peer fails).
+        try:
+            if peers is not None:
+                peers.compare(partial, _say)
+        finally:
+            write_latency_outputs(partial, args.out)
+            if peers is not None:
+                write_peer_outputs(partial, args.out)
+
+    asyncio.run(run_latency(options, _say, after_size))
     print(f"latency: {len(args.sizes)} size(s); wrote {args.out}/results.json, summary.md")
     return 0
 

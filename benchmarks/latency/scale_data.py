@@ -12,7 +12,7 @@ exactly what `POST /v1/memories` would have stored.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -75,32 +75,42 @@ def type_counts(n: int) -> dict[MemoryType, int]:
     return counts
 
 
+def scale_chunks(
+    n: int, pool: TextPool, seed: int
+) -> Iterator[tuple[MemoryType, int, int, np.ndarray, np.ndarray]]:
+    """(type, its count, chunk start, pool text index of each memory, their vectors), `n` in all.
+
+    Deterministic in `seed`: a peer system (benchmarks/peers/) is loaded with the very same texts
+    and vectors as mnemo's store.
+    """
+    rng = np.random.default_rng(seed)
+    for memory_type, count in type_counts(n).items():
+        for start in range(0, count, CHUNK):
+            own = rng.integers(0, len(pool.texts), size=min(CHUNK, count - start))
+            yield memory_type, count, start, own, mixed_vectors(pool.vectors, own, rng)
+
+
 async def scale_points(
     n: int, pool: TextPool, writer: MemoryWriter, seed: int
 ) -> AsyncIterator[tuple[MemoryType, list[VectorPoint], np.ndarray]]:
     """Chunks of ready-to-upsert points (and their vectors as one array), `n` in all, deterministic."""
-    rng = np.random.default_rng(seed)
     jitter = random.Random(seed)
-    for memory_type, count in type_counts(n).items():
-        texts, vectors = pool.texts, pool.vectors
-        for start in range(0, count, CHUNK):
-            size = min(CHUNK, count - start)
-            own = rng.integers(0, len(texts), size=size)
-            chunk_vectors = mixed_vectors(vectors, own, rng)
-            points = []
-            for offset, (text_index, vector) in enumerate(zip(own, chunk_vectors, strict=True)):
-                position = (start + offset) / count
-                item = _memory(
-                    memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], position, jitter
-                )
-                record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
-                record = record.model_copy(update={"seq": writer.next_seq()})
-                payload = record.to_payload()
-                payload.update(writer.line_payload(record))
-                # The BM25 vector too, as the write path stores it: hybrid search is timed for real.
-                sparse = writer.sparse.documents([record.content])[0] if writer.sparse else None
-                points.append(VectorPoint(record.id, vector.tolist(), payload, sparse))
-            yield memory_type, points, chunk_vectors
+    texts = pool.texts
+    for memory_type, count, start, own, chunk_vectors in scale_chunks(n, pool, seed):
+        points = []
+        for offset, (text_index, vector) in enumerate(zip(own, chunk_vectors, strict=True)):
+            position = (start + offset) / count
+            item = _memory(
+                memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], position, jitter
+            )
+            record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
+            record = record.model_copy(update={"seq": writer.next_seq()})
+            payload = record.to_payload()
+            payload.update(writer.line_payload(record))
+            # The BM25 vector too, as the write path stores it: hybrid search is timed for real.
+            sparse = writer.sparse.documents([record.content])[0] if writer.sparse else None
+            points.append(VectorPoint(record.id, vector.tolist(), payload, sparse))
+        yield memory_type, points, chunk_vectors
 
 
 def _memory(

@@ -1,0 +1,1 @@
+"""Other memory systems timed beside mnemo on the latency benchmark's memories (benchmarks/peers/)."""
