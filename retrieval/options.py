@@ -81,6 +81,9 @@ class RetrievalConfig(BaseModel):
     # 0 / 0.02 / 0.03 / 0.05 / 0.1 → locomo-dev recall@10 0.751 / 0.779 / 0.793 / 0.801 / 0.784,
     # longmemeval-dev ndcg@10 0.727 / 0.760 / 0.777 / 0.780 / 0.782 (benchmarks/README.md, round 7).
     speaker_weight: float = Field(default=0.05, ge=0.0, le=1.0)
+    # The dense query without the names of people who speak in the store (mnemo.retrieval.stages.search):
+    # the speaker term serves the name, and a short question's vector is mostly its name.
+    dense_without_speakers: bool = False
     # Knowledge updates (mnemo.retrieval.stages.rank): the older statement's lead a newer one may
     # overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN

@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 import numpy as np
 
 from ...memtypes.errors import Unavailable
+from ...memtypes.language.speakers import names_in, without_names
 from ...memtypes.ports import Embedder, VectorIndex, WorkingStore
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.requests import SearchMode
-from ...memtypes.types import MemoryType
+from ...memtypes.types import EVENT_TYPE, MemoryType
 from ...memtypes.working import WorkingItem
 from ..options import RetrievalConfig
 from .expand import Neighbour
@@ -101,7 +102,7 @@ class Searcher:
         resolved, tuning = plan.resolved, plan.tuning
         started = time.perf_counter()
         dense, (working, degraded), (limits, line_tokens) = await asyncio.gather(
-            self._dense_vector(plan, alone),
+            self._dense_vector(plan, config, alone),
             self._working_items(plan.tenant, plan.request.task_id, timings),
             self.sizer.limits(self.index, plan, config),
         )
@@ -134,12 +135,38 @@ class Searcher:
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
 
-    async def _dense_vector(self, plan: ReadPlan, alone: Callable[[], bool]) -> list[float] | None:
+    async def _dense_vector(
+        self, plan: ReadPlan, config: RetrievalConfig, alone: Callable[[], bool]
+    ) -> list[float] | None:
         assert plan.tuning is not None
         if plan.tuning.search is SearchMode.SPARSE and plan.sparse is not None:
             return None
-        [dense] = await self.embedder.embed([plan.request.query], alone=alone())
+        text = await self._dense_query(plan, config)
+        [dense] = await self.embedder.embed([text], alone=alone())
         return dense
+
+    async def _dense_query(self, plan: ReadPlan, config: RetrievalConfig) -> str:
+        """What the dense vector is embedded from: the query, or with `dense_without_speakers` the
+        query without the names of people who speak in scope. Their turns are lifted by the speaker
+        term already, and a short question's vector is mostly its name (MiniLM, locomo-dev: dense-only
+        recall@10 0.50 with the names, 0.63 without). Whether a capitalised word is a speaker is the
+        speaker index's to say: one exact count per word, together; a store that cannot answer keeps
+        the whole query. BM25 keeps the names (it finds the turns that mention them)."""
+        query = plan.request.query
+        events = (plan.filters or {}).get(EVENT_TYPE)
+        if not config.dense_without_speakers or events is None or not plan.policies[EVENT_TYPE].speaker_weight:
+            return query
+        names = names_in(query)
+        if not names:
+            return query
+        try:
+            counts = await asyncio.gather(
+                *(self.index.count(EVENT_TYPE, replace(events, speakers=(name,))) for name in names)
+            )
+        except Unavailable as exc:
+            log.debug("dense query with its names: %s", exc.detail)
+            return query
+        return without_names(query, [name for name, count in zip(names, counts, strict=True) if count])
 
     async def _working_items(
         self, tenant: str, task_id: str | None, timings: dict[str, float]
