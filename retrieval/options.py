@@ -84,6 +84,9 @@ class RetrievalConfig(BaseModel):
     # The dense query without the names of people who speak in the store (mnemo.retrieval.stages.search):
     # the speaker term serves the name, and a short question's vector is mostly its name.
     dense_without_speakers: bool = False
+    # The lift of a hit for the query's terms that no better hit matched (mnemo.retrieval.stages.coverage):
+    # one memory per part of a question whose answer is spread over several; 0 = off.
+    coverage_weight: float = Field(default=0.0, ge=0.0, le=1.0)
     # Knowledge updates (mnemo.retrieval.stages.rank): the older statement's lead a newer one may
     # overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN

@@ -16,12 +16,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.language.speakers import names_in, without_names
-from ...memtypes.ports import Embedder, VectorIndex, WorkingStore
+from ...memtypes.ports import Embedder, SparseEncoder, VectorIndex, WorkingStore
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.requests import SearchMode
 from ...memtypes.types import EVENT_TYPE, MemoryType
@@ -30,7 +31,7 @@ from ..options import RetrievalConfig
 from .expand import Neighbour
 from .pack import LinePrices, Packing
 from .plan import ReadPlan
-from .rank import Duplicate, rank_round
+from .rank import Duplicate, QueryCoverage, rank_round
 from .search_plan import RoundHits, SearchPlan, SearchPlanner, merge_hits, stage_scores
 from .sizing import ListSizer
 
@@ -49,6 +50,7 @@ class Found:
     relevance: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # stage scores by id
     neighbours: Mapping[str, Neighbour] = field(default_factory=dict)  # offered beside a turn
     lifts: Mapping[str, float] = field(default_factory=dict)  # newer same-subject statements
+    coverage: dict[MemoryType, dict[str, float]] = field(default_factory=dict)  # lifts by cover_query
     working: Sequence[WorkingItem] = ()
     degraded: list[str] = field(default_factory=list)  # what could not be read (Redis down)
     packing: Packing | None = None  # the last trial packing: which turns expand offers neighbours of
@@ -78,13 +80,25 @@ class VectorCache:
         return stored
 
 
+@lru_cache(maxsize=32_768)  # the best hits recur request after request; a text's terms never change
+def _content_terms(sparse: SparseEncoder, content: str) -> frozenset[int]:
+    return frozenset(sparse.documents([content])[0].indices)
+
+
 class Searcher:
     """The search stage's engines and what its sizing remembers across requests."""
 
-    def __init__(self, index: VectorIndex, embedder: Embedder, working: WorkingStore | None = None) -> None:
+    def __init__(
+        self,
+        index: VectorIndex,
+        embedder: Embedder,
+        working: WorkingStore | None = None,
+        sparse: SparseEncoder | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.working = working
+        self.sparse = sparse
         self.sizer = ListSizer()
         self._vector_cache = VectorCache()
 
@@ -123,6 +137,8 @@ class Searcher:
                 found.duplicates,
                 self._vectors,
                 config.newer_first_min_cosine,
+                self._coverage(plan, config),
+                found.coverage,
             )
             found.packing = prices.packing(resolved, plan.weights, found.hits)
             if round_found is not first_round.hits:
@@ -134,6 +150,17 @@ class Searcher:
             found.relevance, round_found = await self._deeper(planner, deeper, first_round)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
+
+    def _coverage(self, plan: ReadPlan, config: RetrievalConfig) -> QueryCoverage | None:
+        """How the rank stage orders hits for the query's parts (`coverage_weight`; BM25 terms, so
+        none without the sparse encoder)."""
+        if config.coverage_weight <= 0.0 or self.sparse is None:
+            return None
+        query = plan.sparse if plan.sparse is not None else self.sparse.query(plan.request.query)
+        return QueryCoverage(frozenset(query.indices), self._terms_of, config.coverage_weight)
+
+    def _terms_of(self, hit: ScoredPoint) -> frozenset[int]:
+        return _content_terms(self.sparse, str(hit.payload.get("content", "")))
 
     async def _dense_vector(
         self, plan: ReadPlan, config: RetrievalConfig, alone: Callable[[], bool]
@@ -154,7 +181,11 @@ class Searcher:
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
         query = plan.request.query
         events = (plan.filters or {}).get(EVENT_TYPE)
-        if not config.dense_without_speakers or events is None or not plan.policies[EVENT_TYPE].speaker_weight:
+        if (
+            not config.dense_without_speakers
+            or events is None
+            or not plan.policies[EVENT_TYPE].speaker_weight
+        ):
             return query
         names = names_in(query)
         if not names:
