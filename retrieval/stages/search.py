@@ -80,11 +80,6 @@ class VectorCache:
         return stored
 
 
-@lru_cache(maxsize=32_768)  # the best hits recur request after request; a text's terms never change
-def _content_terms(sparse: SparseEncoder, content: str) -> frozenset[int]:
-    return frozenset(sparse.documents([content])[0].indices)
-
-
 class Searcher:
     """The search stage's engines and what its sizing remembers across requests."""
 
@@ -99,6 +94,8 @@ class Searcher:
         self.embedder = embedder
         self.working = working
         self.sparse = sparse
+        # A text's BM25 terms (coverage-aware order): the best hits recur request after request.
+        self._content_terms = lru_cache(maxsize=32_768)(self._encode_terms)
         self.sizer = ListSizer()
         self._vector_cache = VectorCache()
 
@@ -160,7 +157,11 @@ class Searcher:
         return QueryCoverage(frozenset(query.indices), self._terms_of, config.coverage_weight)
 
     def _terms_of(self, hit: ScoredPoint) -> frozenset[int]:
-        return _content_terms(self.sparse, str(hit.payload.get("content", "")))
+        return self._content_terms(str(hit.payload.get("content", "")))
+
+    def _encode_terms(self, content: str) -> frozenset[int]:
+        assert self.sparse is not None
+        return frozenset(self.sparse.documents([content])[0].indices)
 
     async def _dense_vector(
         self, plan: ReadPlan, config: RetrievalConfig, alone: Callable[[], bool]
