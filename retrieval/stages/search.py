@@ -177,7 +177,7 @@ class Searcher:
         """What the dense vector is embedded from: the query, or with `dense_without_speakers` the
         query without the names of people who speak in scope. Their turns are lifted by the speaker
         term already, and a short question's vector is mostly its name (MiniLM, locomo-dev: dense-only
-        recall@10 0.50 with the names, 0.63 without). Whether a capitalised word is a speaker is the
+        recall@10 0.50 with the names, 0.66 without). Whether a capitalised word is a speaker is the
         speaker index's to say: one exact count per word, together; a store that cannot answer keeps
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
         query = plan.request.query
