@@ -25,6 +25,14 @@ def hit_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
     return 1.0 if set(ranked[:k]) & set(relevant) else 0.0
 
 
+def recall_all_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
+    """1.0 when every relevant id is among the first `k` (a question answered by several memories
+    needs them all: LongMemEval's recall_all), else 0.0."""
+    if not relevant:
+        raise ValueError("recall_all needs at least one relevant id")
+    return 1.0 if set(relevant) <= set(ranked[:k]) else 0.0
+
+
 def ndcg_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
     """Normalized discounted cumulative gain at `k`, binary gains (a repeated id counts once)."""
     wanted = set(relevant)
@@ -52,6 +60,7 @@ def ranking_metrics(ranked: Sequence[str], relevant: Collection[str], ks: Iterab
     for k in ks:
         out[f"recall@{k}"] = recall_at(ranked, relevant, k)
         out[f"hit@{k}"] = hit_at(ranked, relevant, k)
+        out[f"recall_all@{k}"] = recall_all_at(ranked, relevant, k)
         out[f"ndcg@{k}"] = ndcg_at(ranked, relevant, k)
     return out
 

@@ -26,6 +26,7 @@ class MemoryFilter:
     occurred_until: float | None = None  # occurred before this instant
     trigger_keys: tuple[str, ...] = ()  # prospective items whose trigger phrase is one of these
     namespaces: tuple[str, ...] = ()  # any of these namespaces (an agent's bound memory resources)
+    speakers: tuple[str, ...] = ()  # conversation turns said by any of these (a speaker's words)
 
     def __post_init__(self) -> None:
         if not self.tenant:
@@ -50,6 +51,8 @@ class MemoryFilter:
             out.append(FieldIn("trigger_key", self.trigger_keys))
         if self.namespaces:
             out.append(FieldIn("namespace", self.namespaces))
+        if self.speakers:
+            out.append(FieldIn("speaker", self.speakers))
         if self.occurred_from is not None or self.occurred_until is not None:
             out.append(FieldRange("occurred_ts", lt=self.occurred_until, gte=self.occurred_from))
         return out

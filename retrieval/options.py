@@ -81,6 +81,15 @@ class RetrievalConfig(BaseModel):
     # 0 / 0.02 / 0.03 / 0.05 / 0.1 → locomo-dev recall@10 0.751 / 0.779 / 0.793 / 0.801 / 0.784,
     # longmemeval-dev ndcg@10 0.727 / 0.760 / 0.777 / 0.780 / 0.782 (benchmarks/README.md, round 7).
     speaker_weight: float = Field(default=0.05, ge=0.0, le=1.0)
+    # The dense query without the names of people who speak in scope (mnemo.retrieval.stages.search):
+    # the speaker term serves the name, and a short question's vector is mostly its name. locomo-dev
+    # off / on: recall@10 0.801 / 0.811, ndcg@10 0.614 / 0.648, budget_recall@2048 0.899 / 0.911;
+    # longmemeval-dev: identical (no question there names a speaker). benchmarks/README.md, issue 38.1.
+    dense_without_speakers: bool = True
+    # The lift of a hit for the query's terms that no better hit matched (mnemo.retrieval.stages.coverage):
+    # one memory per part of a question whose answer is spread over several; 0 = off. 0.1 on
+    # locomo-dev: ndcg@10 +0.026 but multi-hop recall@10 0.479 -> 0.456; longmemeval-dev: ndcg@10 -0.008.
+    coverage_weight: float = Field(default=0.0, ge=0.0, le=1.0)
     # Knowledge updates (mnemo.retrieval.stages.rank): the older statement's lead a newer one may
     # overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN

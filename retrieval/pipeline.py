@@ -53,7 +53,7 @@ class Retriever:
         self.config = config
         self.sparse = sparse
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
-        self.searcher = Searcher(index, embedder, working)
+        self.searcher = Searcher(index, embedder, working, sparse)
         # Shared across requests: a section header or a time header costs the same every time.
         self._header_tokens: dict[tuple[str, MemoryType], int] = {}
         self._group_tokens: dict[tuple[str, str], int] = {}

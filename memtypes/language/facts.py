@@ -17,7 +17,7 @@ _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"}
 )
 # Capitalised words that are not names: sentence starters, pronouns, function words.
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     {
         "a", "an", "the", "i", "i'm", "i've", "i'd", "i'll", "he", "she", "it", "they", "we", "you",
         "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those", "there",
@@ -87,7 +87,7 @@ def signature(content: str) -> FactSignature:
         sequence.append(folded)
         if any(c.isdigit() for c in token):
             numbers.add(folded.rstrip(".,:"))
-        elif token[0].isupper() and folded not in _NOT_NAMES:
+        elif token[0].isupper() and folded not in NOT_NAMES:
             names.add(folded)
             if not token.isupper():
                 titled.add(folded)

@@ -18,6 +18,9 @@ query): `tests/unit/test_speakers.py` pins each form.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+
+from .facts import NOT_NAMES
 
 USER = "user"
 ASSISTANT = "assistant"
@@ -67,3 +70,38 @@ def speakers_asked_about(query: str) -> tuple[str, ...]:
         if len(keys) >= MAX_QUERY_KEYS:
             break
     return tuple(keys)
+
+
+# A word written with a capital that may be a name: the candidates `names_in` answers.
+_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z][\w'-]{0,39}(?![\w'-])")
+MAX_NAMES = 4  # a question names one or two people; a long prompt's first few capitalised words
+# Names taken out one after the other ("Jon and Gina", "Jon, Gina and Tim") go with what joins them.
+_JOINED = re.compile(r"\0(?:\s*(?:,|and|&|or)\s*\0)+", re.IGNORECASE)
+
+
+def names_in(query: str) -> tuple[str, ...]:
+    """The query's capitalised words that may name someone, lowercased as `speaker_of` stores them
+    ("What did Caroline's mom say?" -> ("caroline",)): sentence furniture ("What", "I") is not a
+    name. Which of them speak in a store is the store's to answer (the speaker keyword index)."""
+    found: dict[str, None] = {}
+    for word in _CAPITALISED.findall(query):
+        key = word.lower().removesuffix("'s").removesuffix("'")
+        if key and key not in NOT_NAMES and key not in _ROLE_ALIASES and key not in (USER, ASSISTANT):
+            found[key] = None
+        if len(found) >= MAX_NAMES:
+            break
+    return tuple(found)
+
+
+def without_names(query: str, names: Collection[str]) -> str:
+    """The query with these names (and their possessive 's) taken out: "What is Caroline's
+    identity?" without caroline is "What is identity?". The query itself when nothing would be left
+    but sentence furniture."""
+    if not names:
+        return query
+    pattern = r"(?<![\w'-])(?:" + "|".join(re.escape(n) for n in names) + r")(?:'s|')?(?![\w'-])"
+    out = re.sub(pattern, "\0", query, flags=re.IGNORECASE)
+    out = _JOINED.sub("\0", out).replace("\0", " ")  # "Jon and Gina" goes as a whole
+    out = re.sub(r"\s+([?.!,;:])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+    words = [w.lower() for w in _WORD.findall(out)]
+    return out if any(w not in NOT_NAMES for w in words) else query

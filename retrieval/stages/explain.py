@@ -1,6 +1,6 @@
 """The explanation of one retrieved memory (`explain: true`): each ranking term's value, weight and
 contribution as the engine scored it; for a neighbour, the turn it was offered beside; and the lift
-of a newer statement (stages.rank)."""
+of a newer statement (stages.rank) or of a hit that covers a part of the query (stages.coverage)."""
 
 from __future__ import annotations
 
@@ -43,12 +43,15 @@ def explain(
     return policy.explain(point.payload, scores).as_dict()
 
 
-def with_lift(explanation: dict[str, Any], lift: float | None) -> dict[str, Any]:
-    """An explanation whose total is the lifted score: the lift is one more component."""
+def with_lift(
+    explanation: dict[str, Any], lift: float | None, name: str = "newer_statement"
+) -> dict[str, Any]:
+    """An explanation whose total is the lifted score: the lift is one more component, `name`
+    (a newer statement's, stages.rank; or `coverage`, stages.coverage)."""
     if lift is None:
         return explanation
     components = {
         **explanation.get("components", {}),
-        "newer_statement": {"value": 1.0, "weight": lift, "contribution": lift},
+        name: {"value": 1.0, "weight": lift, "contribution": lift},
     }
     return {**explanation, "components": components, "total": explanation.get("total", 0.0) + lift}

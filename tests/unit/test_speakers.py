@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.memtypes.language.speakers import MAX_QUERY_KEYS, speaker_of, speakers_asked_about
+from mnemo.memtypes.language.speakers import (
+    MAX_NAMES,
+    MAX_QUERY_KEYS,
+    names_in,
+    speaker_of,
+    speakers_asked_about,
+    without_names,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +81,44 @@ def test_a_long_prompt_is_cut_to_its_first_words() -> None:
 
 def test_a_word_longer_than_any_name_is_no_key() -> None:
     assert speakers_asked_about("x" * 100 + " Caroline") == ("caroline",)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("What is Caroline's identity?", ("caroline",)),
+        ("When did Melanie and Caroline go hiking in Sweden?", ("melanie", "caroline", "sweden")),
+        ("What do Jon' kids like?", ("jon",)),
+        ("How long have I been living in my apartment?", ()),  # "How", "I": sentence furniture
+        ("what did caroline say?", ()),  # only capitalised words are asked about
+        ("Can you remind me what the User said?", ()),  # roles are not names
+    ],
+)
+def test_names_in_a_query_are_its_capitalised_words(query: str, names: tuple[str, ...]) -> None:
+    assert names_in(query) == names
+
+
+def test_a_long_prompt_asks_about_its_first_few_names() -> None:
+    query = " ".join(f"Name{i}" for i in range(3 * MAX_NAMES))
+    assert names_in(query) == tuple(f"name{i}" for i in range(MAX_NAMES))
+
+
+@pytest.mark.parametrize(
+    ("query", "names", "left"),
+    [
+        ("What is Caroline's identity?", ["caroline"], "What is identity?"),
+        (
+            "When did Melanie and Caroline go hiking in Sweden?",
+            ["melanie", "caroline"],
+            "When did go hiking in Sweden?",
+        ),
+        ("Did Jon, Gina and Tim meet?", ["jon", "gina", "tim"], "Did meet?"),
+        ("What does MELANIE like?", ["melanie"], "What does like?"),  # any case
+        ("What did Caroline tell Melanie?", ["caroline"], "What did tell Melanie?"),  # only those given
+        ("Carolines and Caroline's cat", ["caroline"], "Carolines and cat"),  # whole words only
+        ("Caroline?", ["caroline"], "Caroline?"),  # nothing but furniture would be left
+        ("What is Caroline doing?", [], "What is Caroline doing?"),
+    ],
+)
+def test_names_are_taken_out_of_a_query(query: str, names: list[str], left: str) -> None:
+    assert without_names(query, names) == left

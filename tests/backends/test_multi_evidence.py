@@ -1,0 +1,102 @@
+"""Questions answered by several turns, on a real engine, real MiniLM and BM25 (issue 38.1): a
+two-part question gets the turn of each part (coverage-aware order, stages/coverage.py), and a
+question that names a speaker is embedded without the name, which the speaker term serves
+(`dense_without_speakers`, stages/search.py), as the speaker index of its scope says."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder
+from mnemo.memtypes.records import Scope
+from mnemo.retrieval.pipeline import RetrievalConfig
+from tests.backends.constructed_store import Store, constructed_store, contents, turn
+
+NOW = datetime(2023, 6, 1, 12, tzinfo=UTC)
+CHAT, FRIENDS = Scope(user_id="chat"), Scope(user_id="friends")
+# "How many hours of jogging and yoga did I do last week?": the jog is told three times, the yoga once
+# and in other words; the engine ranks every jogging turn above it.
+JOG = "user: Last week I went jogging for two hours around the neighborhood."
+JOG_AGAIN = "user: Jogging for hours last week wore out my jogging shoes."
+YOGA = "user: Tuesday evening was a stretch session at the yoga studio, 45 minutes."
+CHAT_TURNS = [
+    "user: How many hours of jogging a week are healthy for me?",
+    JOG,
+    JOG_AGAIN,
+    YOGA,
+    "assistant: Yoga improves flexibility and balance.",
+    "assistant: Jogging a few hours a week is a great habit.",
+    "user: Can you suggest a healthy breakfast for busy mornings?",
+]
+TWO_PARTS = "How many hours of jogging and yoga did I do last week?"
+FRIENDS_TURNS = [
+    "Caroline: Researching adoption agencies; giving a kid a loving home has been my dream.",
+    "Melanie: We go to the beach in Sweden every summer, the kids love it.",
+]
+
+
+@pytest.fixture(scope="module")
+async def store(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> AsyncIterator[Store]:
+    # Days apart: no turn is another's neighbour, so the order is the ranking's alone.
+    memories = [turn(t, CHAT, NOW - timedelta(days=3 * i + 1)) for i, t in enumerate(CHAT_TURNS)]
+    memories += [turn(t, FRIENDS, NOW - timedelta(days=3 * i + 1)) for i, t in enumerate(FRIENDS_TURNS)]
+    memories.append(turn("Jon: I lost my job as a banker.", Scope(user_id="others"), NOW))
+    async with constructed_store(tmp_path_factory.mktemp("evidence") / "edge", embedder, memories) as built:
+        yield built
+
+
+async def top(store: Store, query: str, scope: Scope, k: int, **config: object) -> list[str]:
+    memories, _ = await store.ranked(RetrievalConfig(**config), query, scope, NOW)  # type: ignore[arg-type]
+    return contents(memories)[:k]
+
+
+async def test_a_two_part_question_gets_a_turn_of_each_part(store: Store) -> None:
+    off = await top(store, TWO_PARTS, CHAT, 3)
+    on = await top(store, TWO_PARTS, CHAT, 3, coverage_weight=0.3)
+    assert YOGA not in off and JOG_AGAIN in off
+    assert YOGA in on and JOG_AGAIN not in on  # the yoga overtakes the third jogging turn
+
+
+async def test_the_coverage_lift_is_explained(store: Store) -> None:
+    memories, _ = await store.ranked(RetrievalConfig(coverage_weight=0.3), TWO_PARTS, CHAT, NOW)
+    yoga = next(m for m in memories if m["content"] == YOGA)["explain"]
+    assert yoga["components"]["coverage"]["contribution"] > 0
+    for memory in memories:
+        parts = memory["explain"]["components"].values()
+        assert sum(c["contribution"] for c in parts) == pytest.approx(memory["score"], abs=1e-4)
+
+
+class Recording:
+    """The store's embedder, noting each text it is asked to embed."""
+
+    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+        self.inner, self.texts = inner, []  # type: ignore[var-annotated]
+        self.dimension = inner.dimension
+
+    async def embed(self, texts: list[str], *, alone: bool = False) -> list[list[float]]:
+        self.texts.extend(texts)
+        return await self.inner.embed(texts, alone=alone)
+
+
+@pytest.mark.parametrize(
+    ("query", "flag", "embedded"),
+    [
+        ("What are Caroline's plans for the summer?", True, "What are plans for the summer?"),
+        ("Did Melanie and Caroline go to Sweden?", True, "Did go to Sweden?"),  # Sweden speaks nowhere
+        ("What are Caroline's plans for the summer?", False, "What are Caroline's plans for the summer?"),
+        ("What does Jon like?", True, "What does Jon like?"),  # Jon speaks in another scope only
+    ],
+)
+async def test_the_dense_query_leaves_out_who_speaks_in_scope(
+    store: Store, query: str, flag: bool, embedded: str
+) -> None:
+    recording = Recording(store.embedder)
+    other = Store(store.index, recording, store.tokenizers, store.sparse)  # type: ignore[arg-type]
+    memories, _ = await other.ranked(RetrievalConfig(dense_without_speakers=flag), query, FRIENDS, NOW)
+    assert recording.texts == [embedded]
+    assert memories  # and it still ranks the scope's turns
