@@ -9,7 +9,6 @@ and driven by 1..C concurrent clients. Each stage is bounded in requests and in 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -30,8 +29,9 @@ from ..metrics import ann_recall, percentiles
 from ..report import machine
 from ..server import Sample, drive, memory_of, serve
 from ..target import configured_embedder
+from .built_data import open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
-from .scale_data import SCALE_NOW, SCALE_USER, TENANT, TextPool, pool_texts, scale_points
+from .scale_data import SCALE_NOW, SCALE_USER, TENANT, TextPool, pool_texts
 
 STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms", "overhead_ms")
 ANN_K = 10
@@ -121,62 +121,6 @@ async def _in_process_search(
     return percentiles(search_ms)
 
 
-def _edge(data_dir: Path, dimension: int) -> Any:
-    from ...backends.qdrant.config import QdrantConfig
-    from ...backends.qdrant_edge.index import EdgeVectorIndex
-
-    # No background HNSW builds while loading: one explicit build after the bulk load, timed.
-    return EdgeVectorIndex(
-        data_dir / "qdrant",
-        "mnemo",
-        dimension,
-        optimize_threshold=2**62,
-        payload_cache=QdrantConfig().payload_cache,  # as the service has it
-    )
-
-
-async def _load(
-    data_dir: Path,
-    n: int,
-    pool: TextPool,
-    options: LatencyOptions,
-    embedder: Any,
-    tokenizers: Any,
-    say: Callable[[str], None],
-) -> tuple[Any, VectorIndex | None, dict[str, Any], dict[MemoryType, list[np.ndarray]]]:
-    """N memories loaded into a new Edge data dir (and qdrant-client's local mode up to its size), HNSW
-    built: the open indexes, the load's figures and every type's vectors."""
-    from qdrant_client import AsyncQdrantClient
-
-    from ...backends.embedding.sparse import Bm25Encoder
-    from ...backends.qdrant_server.index import QdrantClientVectorIndex
-    from ...ingest.pipeline import MemoryWriter
-
-    edge = _edge(data_dir, embedder.dimension)
-    await edge.open()
-    local = None
-    if n <= options.client_max_size:
-        local = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), "mnemo", embedder.dimension)
-        await local.open()
-    writer = MemoryWriter(edge, embedder, tokenizers, sparse=Bm25Encoder())
-    result: dict[str, Any] = {"memories": n}
-    vectors: dict[MemoryType, list[np.ndarray]] = {}
-    started = time.perf_counter()
-    async for memory_type, points, chunk in scale_points(n, pool, writer, options.seed):
-        await edge.upsert(memory_type, points)
-        if local is not None:
-            await local.upsert(memory_type, points)
-        vectors.setdefault(memory_type, []).append(chunk)
-    result["load_s"] = round(time.perf_counter() - started, 1)
-    result["per_type"] = {t.value: sum(len(c) for c in chunks) for t, chunks in vectors.items()}
-    say(f"  {n}: loaded in {result['load_s']} s; building HNSW")
-    started = time.perf_counter()
-    await edge.optimize()
-    result["optimize_s"] = round(time.perf_counter() - started, 1)
-    say(f"  {n}: HNSW built in {result['optimize_s']} s; checking ANN recall against exact search")
-    return edge, local, result, vectors
-
-
 async def _size_run(
     n: int, pool: TextPool, options: LatencyOptions, work: Path, say: Callable[[str], None]
 ) -> dict[str, Any]:
@@ -185,29 +129,7 @@ async def _size_run(
     data_dir = work / f"n{n}"
     embedder = configured_embedder()
     tokenizers = TokenizerRegistry()
-    cache = options.data_cache
-    cached = cache / f"n{n}-seed{options.seed}-pool{options.pool}" if cache is not None else None
-    if cached is not None and not (cached / "built.json").exists():
-        shutil.rmtree(cached, ignore_errors=True)
-        edge, local, result, vectors = await _load(cached, n, pool, options, embedder, tokenizers, say)
-        await edge.close()
-        if local is not None:
-            await local.close()
-        for memory_type, chunks in vectors.items():
-            np.save(cached / f"vectors-{memory_type.value}.npy", np.concatenate(chunks))
-        (cached / "built.json").write_text(json.dumps(result), encoding="utf-8")
-    if cached is not None:
-        say(f"  {n}: a copy of the data built before ({cached})")
-        shutil.copytree(cached / "qdrant", data_dir / "qdrant")
-        # load_s and optimize_s are the build's, whenever it ran; the local-mode comparison is skipped.
-        result = {**json.loads((cached / "built.json").read_text(encoding="utf-8")), "data_from": str(cached)}
-        types = [MemoryType(name) for name in result["per_type"]]
-        vectors = {t: [np.load(cached / f"vectors-{t.value}.npy")] for t in types}
-        edge = _edge(data_dir, embedder.dimension)
-        await edge.open()
-        local = None
-    else:
-        edge, local, result, vectors = await _load(data_dir, n, pool, options, embedder, tokenizers, say)
+    edge, local, result, vectors = await open_size_data(data_dir, n, pool, options, embedder, tokenizers, say)
 
     questions = pool.questions
     query_vectors = np.asarray(await embedder.embed(questions[: options.ann_queries]), dtype=np.float32)

@@ -1,0 +1,119 @@
+"""Each size's data for `mnemo bench latency`: N memories loaded into a new Qdrant Edge data dir (and
+qdrant-client's local mode up to its size) with HNSW built, or a copy of such a dir kept before.
+
+With `LatencyOptions.data_cache`, the first run of a size keeps its built data dir and vectors under
+`<cache>/n<N>-seed<S>-pool<P>/`; later runs with the same seed and pool work on a fresh copy and skip
+the load and the build (15 min at 100k on a loaded 2-core machine). The key is not the code: empty
+the cache when the stored payloads' format changes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...memtypes.ports import VectorIndex
+from ...memtypes.types import MemoryType
+from .scale_data import TextPool, scale_points
+
+if TYPE_CHECKING:
+    from .retrieval import LatencyOptions
+
+SizeData = tuple[Any, VectorIndex | None, dict[str, Any], dict[MemoryType, list[np.ndarray]]]
+
+
+def _edge(data_dir: Path, dimension: int) -> Any:
+    from ...backends.qdrant.config import QdrantConfig
+    from ...backends.qdrant_edge.index import EdgeVectorIndex
+
+    # No background HNSW builds while loading: one explicit build after the bulk load, timed.
+    return EdgeVectorIndex(
+        data_dir / "qdrant",
+        "mnemo",
+        dimension,
+        optimize_threshold=2**62,
+        payload_cache=QdrantConfig().payload_cache,  # as the service has it
+    )
+
+
+async def _load(
+    data_dir: Path,
+    n: int,
+    pool: TextPool,
+    options: LatencyOptions,
+    embedder: Any,
+    tokenizers: Any,
+    say: Callable[[str], None],
+) -> SizeData:
+    """N memories loaded into a new Edge data dir (and qdrant-client's local mode up to its size), HNSW
+    built: the open indexes, the load's figures and every type's vectors."""
+    from qdrant_client import AsyncQdrantClient
+
+    from ...backends.embedding.sparse import Bm25Encoder
+    from ...backends.qdrant_server.index import QdrantClientVectorIndex
+    from ...ingest.pipeline import MemoryWriter
+
+    edge = _edge(data_dir, embedder.dimension)
+    await edge.open()
+    local = None
+    if n <= options.client_max_size:
+        local = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), "mnemo", embedder.dimension)
+        await local.open()
+    writer = MemoryWriter(edge, embedder, tokenizers, sparse=Bm25Encoder())
+    result: dict[str, Any] = {"memories": n}
+    vectors: dict[MemoryType, list[np.ndarray]] = {}
+    started = time.perf_counter()
+    async for memory_type, points, chunk in scale_points(n, pool, writer, options.seed):
+        await edge.upsert(memory_type, points)
+        if local is not None:
+            await local.upsert(memory_type, points)
+        vectors.setdefault(memory_type, []).append(chunk)
+    result["load_s"] = round(time.perf_counter() - started, 1)
+    result["per_type"] = {t.value: sum(len(c) for c in chunks) for t, chunks in vectors.items()}
+    say(f"  {n}: loaded in {result['load_s']} s; building HNSW")
+    started = time.perf_counter()
+    await edge.optimize()
+    result["optimize_s"] = round(time.perf_counter() - started, 1)
+    say(f"  {n}: HNSW built in {result['optimize_s']} s; checking ANN recall against exact search")
+    return edge, local, result, vectors
+
+
+async def open_size_data(
+    data_dir: Path,
+    n: int,
+    pool: TextPool,
+    options: LatencyOptions,
+    embedder: Any,
+    tokenizers: Any,
+    say: Callable[[str], None],
+) -> SizeData:
+    """The open indexes of size N in `data_dir`, the load's figures and every type's vectors: loaded
+    afresh, or copied from the data cache (built there first if it is not yet)."""
+    cache = options.data_cache
+    if cache is None:
+        return await _load(data_dir, n, pool, options, embedder, tokenizers, say)
+    cached = cache / f"n{n}-seed{options.seed}-pool{options.pool}"
+    if not (cached / "built.json").exists():
+        shutil.rmtree(cached, ignore_errors=True)
+        edge, local, result, vectors = await _load(cached, n, pool, options, embedder, tokenizers, say)
+        await edge.close()
+        if local is not None:
+            await local.close()
+        for memory_type, chunks in vectors.items():
+            np.save(cached / f"vectors-{memory_type.value}.npy", np.concatenate(chunks))
+        (cached / "built.json").write_text(json.dumps(result), encoding="utf-8")
+    say(f"  {n}: a copy of the data built before ({cached})")
+    shutil.copytree(cached / "qdrant", data_dir / "qdrant")
+    # load_s and optimize_s are the build's, whenever it ran; the local-mode comparison is skipped.
+    result = {**json.loads((cached / "built.json").read_text(encoding="utf-8")), "data_from": str(cached)}
+    types = [MemoryType(name) for name in result["per_type"]]
+    vectors = {t: [np.load(cached / f"vectors-{t.value}.npy")] for t in types}
+    edge = _edge(data_dir, embedder.dimension)
+    await edge.open()
+    return edge, None, result, vectors
