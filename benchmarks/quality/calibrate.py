@@ -162,7 +162,7 @@ def calibrate(
         "top_hits": TOP,
         "weights": "files equal" if files_equal else "questions equal",
         "leave_one_out_ece": {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()},
-        "command": "mnemo bench calibrate (benchmarks/README.md)",
+        "command": "make calibrate (benchmarks/README.md, Calibrated confidence)",
     }
     final = _calibration(fit_logistic(x, y, w), features, about)
     in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}

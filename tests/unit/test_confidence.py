@@ -32,17 +32,18 @@ def test_the_shipped_model_loads_and_says_how_it_was_fitted() -> None:
     assert json.loads(SHIPPED.read_text())["model"] == "logistic"
 
 
-def test_confidence_falls_with_rank_and_rises_with_score() -> None:
+def test_confidence_falls_with_rank_and_rises_with_the_best_hits_lead() -> None:
     model = shipped_calibration()
-    ranked = model.confidences([0.9, 0.7, 0.5, 0.5, 0.2])
+    evenly = [0.62 - 0.01 * i for i in range(12)]  # scores as the dev sets' are, evenly apart
+    ranked = model.confidences(evenly)
     assert all(0.0 <= c <= 1.0 for c in ranked)
     assert ranked == sorted(ranked, reverse=True)
     assert ranked[0] > ranked[-1]
+    # The same best score, standing further above the rest: the best hit is the likelier.
+    standing_out = model.confidences([0.62, *(s - 0.05 for s in evenly[1:])])
+    assert standing_out[0] > ranked[0]
     # The same list, better scored everywhere: every memory at least as likely relevant.
-    assert all(
-        a >= b
-        for a, b in zip(model.confidences([1.2, 1.0, 0.8]), model.confidences([0.6, 0.4, 0.2]), strict=True)
-    )
+    assert all(a >= b for a, b in zip(model.confidences([s + 0.1 for s in evenly]), ranked, strict=True))
     assert model.confidences([]) == []
 
 
