@@ -168,7 +168,7 @@ def add_bench_parser(sub: Any) -> None:
     )
     calibrate.add_argument(
         "--features",
-        default="score,below_top,log_rank,gap_next,spread,coverage",
+        default="score,below_top,log_rank,gap_next,spread",
         help="confidence features (comma-separated; retrieval/ranking/confidence.py FEATURES)",
     )
     calibrate.add_argument(

@@ -129,6 +129,11 @@ class Calibration:
             for rank, score in enumerate(scores)
         ]
 
+    @property
+    def reads_text(self) -> bool:
+        """Whether the model weighs a text feature (else the head's words need not be read)."""
+        return any(self.coefficients.get(name) for name in TEXT_FEATURES)
+
     def _text_term(self, text: Mapping[str, float]) -> float:
         return sum(self.coefficients.get(name, 0.0) * text[name] for name in TEXT_FEATURES)
 

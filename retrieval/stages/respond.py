@@ -149,7 +149,7 @@ def confidences(
     so a budget does not change it."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
     text = None
-    if terms is not None:
+    if terms is not None and calibration.reads_text:
         head = [str(points[c.key][1].payload.get("content", "")) for c in ranked[:HEAD]]
         text = text_features(query, head, terms)
     scores = [c.score for c in ranked]

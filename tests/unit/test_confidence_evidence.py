@@ -81,3 +81,8 @@ def test_the_fast_path_equals_the_model_over_each_memorys_features_with_text() -
     # With a positive coefficient, a hit that contains more of the query is the more confident one.
     low, high = model.confidences([0.5, 0.5], [{**text[0], "coverage": 0.0}, {**text[0], "coverage": 1.0}])
     assert high > low
+
+
+def test_a_model_without_text_features_does_not_need_the_words() -> None:
+    assert not Calibration({"score": 1.0, "spread": 2.0}, 0.0).reads_text
+    assert Calibration({"score": 1.0, "coverage": 2.0}, 0.0).reads_text

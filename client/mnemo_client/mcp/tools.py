@@ -38,9 +38,9 @@ INSTRUCTIONS = (
 
 # Below this top confidence `recall` tells the model that memory may hold no answer, before the
 # closest memories (a model reading a list cannot tell "nothing relevant" from "the answer"). On the
-# dev sets (leave-one-out, benchmarks/README.md) the best hit is below 0.3 for half of the questions
-# whose answer is not stored and a quarter of the answerable ones; at 0.5 the note would have
-# doubted six in ten answerable questions.
+# dev sets (leave-one-out, benchmarks/README.md) the best hit is below 0.3 for a fifth of the
+# questions whose answer is not stored and a sixth of the answerable ones: a weak signal, so it is
+# worded as a doubt; at 0.5 the note would have doubted six answerable questions in ten.
 LIKELY_NOTHING = 0.3
 UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
