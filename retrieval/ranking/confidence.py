@@ -4,10 +4,11 @@ it is relevant to the query.
 A score says which memory ranks above which, not how likely one is to answer: an agent could not tell
 "nothing relevant is stored" from "here is the answer". The confidence is a logistic model over what
 every retrieval has at hand once it is ranked, so it costs no search: the memory's score (relevance
-fused with the formula's terms), the best score of the request and the memory's rank (`rank_features`,
-every candidate), and what the words of the best hits say about the query (`evidence.text_features`,
-the head: how much of the query a hit contains, whether the query's names occur at all). Its
-coefficients are fitted, with leave-one-out folds, on the dev sets' judged questions (`mnemo bench
+fused with the formula's terms), its lead over the next, the request's best score and its spread,
+and the memory's rank (`rank_features`, every candidate); and, where a fit weighs them, what the
+words of the best hits say about the query (`evidence.text_features`, the head: how much of the
+query a hit contains; the shipped fit does not: benchmarks/README.md, "Calibrated confidence, round
+2"). Its coefficients are fitted, with leave-one-out folds, on the dev sets' judged questions (`make
 calibrate`, benchmarks/README.md) and shipped beside this module as `confidence.json`;
 `Calibration.load(path)` reads another fit.
 
