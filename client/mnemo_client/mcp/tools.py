@@ -39,8 +39,8 @@ INSTRUCTIONS = (
 # Below this top confidence `recall` tells the model that memory may hold no answer, before the
 # closest memories (a model reading a list cannot tell "nothing relevant" from "the answer"). On the
 # dev sets (leave-one-out, benchmarks/README.md) the best hit is below 0.3 for a fifth of the
-# questions whose answer is not stored and a sixth of the answerable ones: a weak signal, so it is
-# worded as a doubt; at 0.5 the note would have doubted six answerable questions in ten.
+# questions whose answer is not stored and a tenth to a sixth of the answerable ones: a weak signal,
+# so it is worded as a doubt; at 0.5 it would have doubted half of the answerable ones or more.
 LIKELY_NOTHING = 0.3
 UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
