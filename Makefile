@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The CPU build of torch: an unpinned torch would pull several GB of CUDA packages.
 TORCH := torch==2.13.0
 
-.PHONY: serve test test-fast test-frameworks lint fuzz check clean
+.PHONY: serve test test-fast test-frameworks lint fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -82,6 +82,23 @@ bench-smoke: $(VENV)/.installed-dev
 		--item-chars 2000 --out $(SMOKE)/big-batch
 	$(BIN)/mnemo bench load --scenario flood --duration 2 --rounds 1 --writers 1 --retrievers 2 --out $(SMOKE)/flood
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
+
+# Refit the confidence model (retrieval/ranking/confidence.json) after a ranking change: a quality run
+# of each dev set (with a warm embedding cache a few minutes each), then `mnemo bench calibrate`,
+# judged leave-one-out (benchmarks/README.md, "Calibrated confidence"). Outputs in $(CALIBRATION)/.
+DATASETS ?= ../shared/datasets
+EMBEDDING_CACHE ?= .cache/embeddings
+CALIBRATION ?= out/calibrate
+calibrate: $(VENV)/.installed-dev
+	for set in locomo-dev longmemeval-dev longmemeval-abstention-dev; do \
+		nice -n 19 $(BIN)/mnemo bench quality --memories $(DATASETS)/$$set/memories.jsonl \
+			--queries $(DATASETS)/$$set/queries.jsonl --embedding-cache $(EMBEDDING_CACHE) \
+			--out $(CALIBRATION)/q-$$set || exit 1; \
+	done
+	$(BIN)/mnemo bench calibrate --rows locomo=$(CALIBRATION)/q-locomo-dev/per_query.jsonl:scope \
+		--rows lme=$(CALIBRATION)/q-longmemeval-dev/per_query.jsonl:category \
+		--rows abstention=$(CALIBRATION)/q-longmemeval-abstention-dev/per_query.jsonl:query \
+		--model-out retrieval/ranking/confidence.json --out $(CALIBRATION)
 
 clean:
 	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE)

@@ -169,11 +169,13 @@ def add_bench_parser(sub: Any) -> None:
         "--rows",
         action="append",
         required=True,
-        help="NAME=PATH[:scope|:category]: a quality run's per_query.jsonl and its held-out unit "
+        help="NAME=PATH[:scope|:category|:query]: a quality run's per_query.jsonl and its held-out unit "
         "(repeat per dataset)",
     )
     calibrate.add_argument(
-        "--features", default="score,top_score,log_rank", help="confidence features (comma-separated)"
+        "--features",
+        default="score,below_top,log_rank,gap_next,spread",
+        help="confidence features (comma-separated; retrieval/ranking/confidence.py FEATURES)",
     )
     calibrate.add_argument(
         "--model-out",

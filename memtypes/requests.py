@@ -188,8 +188,8 @@ class RetrieveMetadata(BaseModel):
         default=0.0,
         ge=0.0,
         le=1.0,
-        description="the best ranked memory's confidence, returned or not (0: nothing was found); "
-        "low when the memory likely holds nothing that answers the query",
+        description="the highest confidence of any ranked memory, returned or not (0: nothing was "
+        "found); low when the memory may hold nothing that answers the query",
     )
 
 

@@ -24,6 +24,7 @@ from ..memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, W
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
 from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
+from .ranking.evidence import terms_of
 from .stages.expand import expand_neighbours
 from .stages.pack import LinePrices
 from .stages.plan import ResolvedRequest, plan_retrieval, resolve
@@ -52,6 +53,7 @@ class Retriever:
         self.tokenizers = tokenizers
         self.config = config
         self.sparse = sparse
+        self._terms = terms_of(sparse) if sparse is not None else None  # the confidence's text features
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self.searcher = Searcher(index, embedder, working, sparse)
         # Shared across requests: a section header or a time header costs the same every time.
@@ -109,7 +111,7 @@ class Retriever:
         finally:
             self._in_flight -= 1
         started = time.perf_counter()
-        response = assemble(plan, found, prices)
+        response = assemble(plan, found, prices, terms=self._terms)
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         response.metadata.degraded = found.degraded

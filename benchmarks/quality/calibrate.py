@@ -1,14 +1,14 @@
 """`mnemo bench calibrate`: fit the confidence model (retrieval/ranking/confidence.py) on judged
 questions, and say how well it holds on questions it was not fitted on.
 
-Input: the `per_query.jsonl` of `mnemo bench quality` runs (each ranked memory's score, in order),
+Input: the `per_query.jsonl` of `mnemo bench quality` runs (each ranked memory's features, in order),
 each with the unit its questions are held out by (`scope`: each conversation; `category`: each
-question type). The model is a logistic regression of "relevant?" on the confidence features of
-each question's top `TOP` hits; every question weighs the same (`files_equal`: every input file
-does, whatever its number of questions: a small file of unanswerable questions then pulls every
-confidence down). Leave-one-out: each unit of each file is predicted by the model fitted on all
-the others, and those predictions are judged (ECE, abstention) per file and overall. The shipped
-model is then fitted on everything.
+question type; `query`: each question). The model is a logistic regression of "relevant?" on the
+confidence features of each question's top `TOP` hits; every question weighs the same
+(`files_equal`: every input file does, whatever its number of questions: a small file of
+unanswerable questions then pulls every confidence down). Leave-one-out: each unit of each file
+is predicted by the model fitted on all the others, and those predictions are judged (ECE,
+abstention) per file and overall. The shipped model is then fitted on everything.
 """
 
 from __future__ import annotations
@@ -22,10 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from ...retrieval.ranking.confidence import Calibration, rank_features
+from ...retrieval.ranking.confidence import Calibration, hit_features
 from .confidence import TOP, abstention, calibration
 
-DEFAULT_FEATURES = ("score", "top_score", "log_rank")
+# Chosen with the folds (benchmarks/README.md, "Calibrated confidence, round 2"): the rank features
+# that say how far a hit stands out. The text features (`coverage`, ...) did no better on the dev
+# sets; `--features` adds them.
+DEFAULT_FEATURES = ("score", "below_top", "log_rank", "gap_next", "spread")
 RIDGE = 1e-3  # keeps the fit finite where a feature separates the labels of a small set
 
 
@@ -33,18 +36,24 @@ RIDGE = 1e-3  # keeps the fit finite where a feature separates the labels of a s
 class Source:
     name: str
     rows: list[dict[str, Any]]
-    fold_by: str  # "scope" | "category"
+    fold_by: str  # "scope" | "category" | "query"
 
     def unit(self, row: Mapping[str, Any]) -> str:
         if self.fold_by == "scope":
             return f"{self.name}/" + ",".join(f"{k}={v}" for k, v in sorted(row.get("scope", {}).items()))
-        return f"{self.name}/{row['category']}"
+        return f"{self.name}/{row['id' if self.fold_by == 'query' else 'category']}"
+
+
+FOLDS = ("scope", "category", "query")
 
 
 def read_source(spec: str) -> Source:
-    """`NAME=PATH[:scope|:category]` (default: category)."""
+    """`NAME=PATH[:scope|:category|:query]` (default: category; query: each question alone, for a
+    set of one category)."""
     name, _, rest = spec.partition("=")
-    path, _, fold_by = rest.rpartition(":") if rest.endswith((":scope", ":category")) else (rest, "", "")
+    path, _, fold_by = (
+        rest.rpartition(":") if rest.endswith(tuple(f":{f}" for f in FOLDS)) else (rest, "", "")
+    )
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     return Source(name, rows, fold_by or "category")
 
@@ -56,8 +65,8 @@ def _examples(
     xs, ys, units, rows = [], [], [], []
     for index, row in enumerate(source.rows):
         relevant = set(row["relevant_ids"])
-        ranked, scores = row["ranked"]["mnemo"][:TOP], row["scores"]["mnemo"]
-        for rank, f in enumerate(rank_features(scores)[: len(ranked)]):
+        ranked = row["ranked"]["mnemo"][:TOP]
+        for rank, f in enumerate(row_features(row)[: len(ranked)]):
             xs.append([f[name] for name in features])
             ys.append(1.0 if ranked[rank] in relevant else 0.0)
             units.append(source.unit(row))
@@ -65,8 +74,27 @@ def _examples(
     return xs, ys, units, rows
 
 
+def row_features(row: Mapping[str, Any]) -> list[dict[str, float]]:
+    """Each ranked memory's features as the service read them (`mnemo bench quality` records them);
+    a row from before the text features has its rank features only."""
+    if "features" in row:
+        return list(row["features"]["mnemo"])
+    return hit_features(row["scores"]["mnemo"], None)
+
+
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float = RIDGE) -> np.ndarray:
-    """Weighted logistic regression by Newton's method; answers [intercept, coefficients...]."""
+    """Weighted logistic regression by Newton's method; answers [intercept, coefficients...].
+
+    Fitted on standardized features, so that the ridge weighs every feature alike whatever its
+    range (a score varies by tenths, a coverage from 0 to 1), then mapped back to the raw ones."""
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std == 0] = 1.0
+    beta = _newton((x - mean) / std, y, w, ridge)
+    coefficients = beta[1:] / std
+    return np.concatenate([[beta[0] - float(coefficients @ mean)], coefficients])
+
+
+def _newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float) -> np.ndarray:
     design = np.hstack([np.ones((len(x), 1)), x])
     beta = np.zeros(design.shape[1])
     penalty = np.full(design.shape[1], ridge * w.sum())
@@ -91,12 +119,12 @@ def _with_confidence(rows: Sequence[Mapping[str, Any]], model: Calibration) -> l
     """The rows as `mnemo bench quality` would write them had `model` been shipped."""
     out = []
     for row in rows:
-        confidence = model.confidences(row["scores"]["mnemo"])
+        confidence = [model.probability(f) for f in row_features(row)]
         out.append(
             {
                 **row,
                 "confidence": {"mnemo": confidence[: len(row["ranked"]["mnemo"])]},
-                "top_confidence": {"mnemo": confidence[0] if confidence else 0.0},
+                "top_confidence": {"mnemo": max(confidence, default=0.0)},
             }
         )
     return out
@@ -135,7 +163,7 @@ def calibrate(
         "top_hits": TOP,
         "weights": "files equal" if files_equal else "questions equal",
         "leave_one_out_ece": {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()},
-        "command": "mnemo bench calibrate (benchmarks/README.md)",
+        "command": "make calibrate (benchmarks/README.md, Calibrated confidence)",
     }
     final = _calibration(fit_logistic(x, y, w), features, about)
     in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}

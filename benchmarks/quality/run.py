@@ -21,8 +21,11 @@ from typing import Any
 import numpy as np
 
 from ...api.guards.auth import SINGLE_TENANT
+from ...backends.embedding.sparse import Bm25Encoder
 from ...memtypes.queries import MemoryFilter, SearchRequest
 from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from ...retrieval.ranking.confidence import hit_features
+from ...retrieval.ranking.evidence import HEAD, Terms, terms_of, text_features
 from ..dataset import BenchQuery, Dataset
 from ..metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
 from ..report import machine
@@ -76,8 +79,9 @@ def _external_ids(answer: dict[str, Any], field: str = "external_id") -> list[An
     return [m[field] for m in answer["memories"] if m.get("external_id") is not None]
 
 
-async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> dict[str, Any]:
-    """One query through the API: the ranking run, then one run per budget."""
+async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions, terms: Terms) -> dict[str, Any]:
+    """One query through the API: the ranking run, then one run per budget. `terms`: the service's
+    tokenization, to record the text features its confidence read."""
     started = time.perf_counter()
     ranked_answer = await target.retrieve(_retrieve_body(query, options.rank_budget, options.types))
     latency = [(time.perf_counter() - started) * 1000]
@@ -88,9 +92,13 @@ async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> 
         latency.append((time.perf_counter() - started) * 1000)
         packed[str(budget)] = {"ids": _external_ids(answer), "tokens": answer["metadata"]["total_tokens"]}
     depth = max(options.ks)
+    scores = _external_ids(ranked_answer, "score")[:depth]
+    head = _external_ids(ranked_answer, "content")[:HEAD]
     return {
         "ranked": _external_ids(ranked_answer)[:depth],
-        "scores": _external_ids(ranked_answer, "score")[:depth],
+        "scores": scores,
+        # What the service's confidence read (ranking/confidence.py), for `mnemo bench calibrate`.
+        "features": hit_features(scores, text_features(query.query, head, terms)),
         "confidence": _external_ids(ranked_answer, "confidence")[:depth],
         "top_confidence": ranked_answer["metadata"].get("top_confidence", 0.0),
         "packed": packed,
@@ -161,12 +169,13 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
     headers = header_token_counts(count)
     type_of = {m.id or "": m.type for m in dataset.memories}
     baselines = Baselines(dataset.memories, memory_vectors)
+    terms = terms_of(Bm25Encoder())
 
     rows: list[dict[str, Any]] = []
     latencies: list[float] = []
     started = time.perf_counter()
     for query, vector in zip(dataset.queries, query_vectors, strict=True):
-        mnemo = await _mnemo(target, query, options)
+        mnemo = await _mnemo(target, query, options, terms)
         latencies.extend(mnemo["latency_ms"])
         dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
         bm25 = baselines.bm25(query.query, query.scope, types, BASELINE_DEPTH)
@@ -189,6 +198,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
             "relevant_ids": query.relevant_ids,
             "ranked": top,
             "scores": {"mnemo": mnemo["scores"]},
+            "features": {"mnemo": mnemo["features"]},
             "confidence": {"mnemo": mnemo["confidence"]},
             "top_confidence": {"mnemo": mnemo["top_confidence"]},
             "packed": packed,

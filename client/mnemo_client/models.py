@@ -252,7 +252,7 @@ class RetrieveMetadata(ResponseModel):
     trimmed_count: int
     degraded: list[str] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
-    top_confidence: float = 0.0  # the best ranked memory's confidence, returned or not
+    top_confidence: float = 0.0  # the highest confidence of any ranked memory, returned or not
 
 
 class LeftOutReason(StrEnum):

@@ -14,24 +14,32 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ..ranking.confidence import Calibration, shipped_calibration
+from ..ranking.evidence import HEAD, Terms, text_features
 from .explain import explain, with_lift
 from .left_out import left_out
-from .pack import Candidate, LinePrices, TypeUsage, pack_working
+from .pack import Candidate, LinePrices, Points, TypeUsage, pack_working
 from .plan import ReadPlan
 from .presentation import PresentedItem, render_context
 from .search import Found
 
 
 def assemble(
-    plan: ReadPlan, found: Found, prices: LinePrices, calibration: Calibration | None = None
+    plan: ReadPlan,
+    found: Found,
+    prices: LinePrices,
+    calibration: Calibration | None = None,
+    terms: Terms | None = None,
 ) -> RetrieveResponse:
     """The response to `plan.request` from what was `found`, never over the budget. `calibration`:
-    the confidence model (default: the one shipped with the package)."""
+    the confidence model (default: the one shipped with the package); `terms`: the sparse encoder's
+    tokenization, for the confidence's text features (None: the rank features decide alone)."""
     resolved = plan.resolved
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
-    confidence = confidences(candidates, calibration or shipped_calibration())
+    confidence = confidences(
+        candidates, points, plan.request.query, calibration or shipped_calibration(), terms
+    )
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, plan.request.min_confidence
     )
@@ -130,12 +138,22 @@ def _above_floors(
 
 
 def confidences(
-    candidates: Mapping[MemoryType, list[Candidate]], calibration: Calibration
+    candidates: Mapping[MemoryType, list[Candidate]],
+    points: Points,
+    query: str,
+    calibration: Calibration,
+    terms: Terms | None,
 ) -> dict[str, float]:
     """Each candidate's confidence, by id, from its place among all of the request's candidates
-    (every type's, best first): the ranked list before packing, so a budget does not change it."""
+    (every type's, best first) and the words of the best of them: the ranked list before packing,
+    so a budget does not change it."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
-    return dict(zip((c.key for c in ranked), calibration.confidences([c.score for c in ranked]), strict=True))
+    text = None
+    if terms is not None and calibration.reads_text:
+        head = [str(points[c.key][1].payload.get("content", "")) for c in ranked[:HEAD]]
+        text = text_features(query, head, terms)
+    scores = [c.score for c in ranked]
+    return dict(zip((c.key for c in ranked), calibration.confidences(scores, text), strict=True))
 
 
 def _retrieved(

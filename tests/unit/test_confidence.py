@@ -9,10 +9,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from mnemo.benchmarks.dataset import DatasetError, load_dataset
-from mnemo.benchmarks.quality.calibrate import Source, calibrate, read_source
+from mnemo.benchmarks.quality.calibrate import Source, calibrate, fit_logistic, read_source
 from mnemo.benchmarks.quality.confidence import abstention, calibration, judged_hits
 from mnemo.retrieval.ranking.confidence import (
     FEATURES,
@@ -32,17 +33,18 @@ def test_the_shipped_model_loads_and_says_how_it_was_fitted() -> None:
     assert json.loads(SHIPPED.read_text())["model"] == "logistic"
 
 
-def test_confidence_falls_with_rank_and_rises_with_score() -> None:
+def test_confidence_falls_with_rank_and_rises_with_the_best_hits_lead() -> None:
     model = shipped_calibration()
-    ranked = model.confidences([0.9, 0.7, 0.5, 0.5, 0.2])
+    evenly = [0.62 - 0.01 * i for i in range(12)]  # scores as the dev sets' are, evenly apart
+    ranked = model.confidences(evenly)
     assert all(0.0 <= c <= 1.0 for c in ranked)
     assert ranked == sorted(ranked, reverse=True)
     assert ranked[0] > ranked[-1]
+    # The same best score, standing further above the rest: the best hit is the likelier.
+    standing_out = model.confidences([0.62, *(s - 0.05 for s in evenly[1:])])
+    assert standing_out[0] > ranked[0]
     # The same list, better scored everywhere: every memory at least as likely relevant.
-    assert all(
-        a >= b
-        for a, b in zip(model.confidences([1.2, 1.0, 0.8]), model.confidences([0.6, 0.4, 0.2]), strict=True)
-    )
+    assert all(a >= b for a, b in zip(model.confidences([s + 0.1 for s in evenly]), ranked, strict=True))
     assert model.confidences([]) == []
 
 
@@ -180,3 +182,22 @@ def test_the_fast_path_equals_the_model_over_each_memorys_features() -> None:
     )
     assert model.confidences(scores) == [model.probability(f) for f in rank_features(scores)]
     assert model.confidences(scores[:1]) == [model.probability(rank_features(scores[:1])[0])]
+
+
+def test_a_one_category_set_is_held_out_question_by_question(tmp_path: Path) -> None:
+    rows = _synthetic_rows(1, units=1, per_unit=4)
+    path = tmp_path / "abstention.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    source = read_source(f"abs={path}:query")
+    assert source.fold_by == "query"
+    assert sorted({source.unit(r) for r in rows}) == [f"abs/0-{q}" for q in range(4)]
+
+
+def test_the_fit_recovers_a_steep_coefficient_on_a_feature_of_small_range() -> None:
+    """Scores differ by hundredths: an unstandardized ridge held their coefficient back."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.5, 0.6, size=(20_000, 1))
+    p = 1.0 / (1.0 + np.exp(-(-55.0 + 100.0 * x[:, 0])))
+    y = (rng.uniform(size=len(x)) < p).astype(float)
+    intercept, slope = fit_logistic(x, y, np.ones(len(x)))
+    assert slope == pytest.approx(100.0, rel=0.1) and intercept == pytest.approx(-55.0, rel=0.1)

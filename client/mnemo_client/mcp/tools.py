@@ -36,9 +36,12 @@ INSTRUCTIONS = (
     "`recall` or `list_memories` showed. `working_*` is a scratchpad for the current task."
 )
 
-# Below this top confidence `recall` tells the model that memory likely holds no answer, before the
-# closest memories (a model reading a list cannot tell "nothing relevant" from "the answer").
-LIKELY_NOTHING = 0.5
+# Below this top confidence `recall` tells the model that memory may hold no answer, before the
+# closest memories (a model reading a list cannot tell "nothing relevant" from "the answer"). On the
+# dev sets (leave-one-out, benchmarks/README.md) the best hit is below 0.3 for a fifth of the
+# questions whose answer is not stored and a tenth to a sixth of the answerable ones: a weak signal,
+# so it is worded as a doubt; at 0.5 it would have doubted half of the answerable ones or more.
+LIKELY_NOTHING = 0.3
 UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
 ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
@@ -157,7 +160,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         if top > 0 and not found.memories:  # all below min_confidence
             text = f"Memory likely holds nothing that answers this (best confidence {top:.2f})."
         elif top < LIKELY_NOTHING and found.context:
-            text = f"Memory likely holds nothing that answers this (best confidence {top:.2f}).\n\n" + text
+            text = f"Memory may hold nothing that answers this (best confidence {top:.2f}).\n\n" + text
         if ids:
             text += "\n\nmemory ids: " + ", ".join(
                 f"{m.id} ({m.type}, confidence {m.confidence:.2f})" for m in found.memories
