@@ -113,7 +113,8 @@ class SentenceTransformerEmbedder:
         if self._onnx is None:
             self._model = load_model(model_name)
             if runtime == "onnx":
-                self._onnx = self._executor.submit(_onnx_encoder, self._model, model_name, onnx_cache).result()
+                exported = self._executor.submit(_onnx_encoder, self._model, model_name, onnx_cache)
+                self._onnx = exported.result()
         self.runtime = "onnx" if self._onnx is not None else "torch"
         self._batches_running = 0
         dimension = self._onnx.dimension if self._model is None else _model_dimension(self._model)

@@ -78,7 +78,8 @@ def test_a_start_from_the_cache_imports_neither_pytorch_nor_the_model_libraries(
         "assert len(asyncio.run(e.embed(['hello'])) [0]) == 384\n"
         "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300)
+    command = [sys.executable, "-c", probe]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
     assert out.stdout.strip() == "[]"
 
 
