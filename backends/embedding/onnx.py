@@ -176,9 +176,9 @@ def _save_tokenizer(model: Any, path: Path) -> None:
     tokenizes the probes exactly as the model does (else nothing: each start then loads the model)."""
     from tokenizers import Tokenizer
 
-    own = getattr(model[0], "tokenizer", None)
+    own: Any = getattr(model[0], "tokenizer", None)
     backend = getattr(own, "backend_tokenizer", None)
-    if backend is None:
+    if backend is None or own.pad_token_id is None:
         return
     snapshot = Tokenizer.from_str(backend.to_str())
     snapshot.enable_truncation(max_length=int(model.max_seq_length))
@@ -238,7 +238,10 @@ class OnnxSentenceEncoder:
         encoder = cls(partial(_model_tokens, model), target, export)
         snapshot = target.with_suffix(TOKENIZER_SUFFIX)
         if not snapshot.exists():
-            _save_tokenizer(model, snapshot)
+            try:
+                _save_tokenizer(model, snapshot)
+            except Exception as exc:  # only later starts are slower for it: the model serves as it is
+                log.warning("the tokenizer of %s was not saved beside its graph: %s", target.name, exc)
         return encoder
 
     @classmethod
