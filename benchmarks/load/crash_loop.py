@@ -285,6 +285,7 @@ def write_crash_loop_outputs(results: dict[str, Any], out: Path) -> None:
             c["cycle"],
             c["write_s"],
             c["restart_ready_s"],
+            c.get("startup_steps_s", {}).get("opening", "-"),
             sum(c["acknowledged"].values()),
             sum(c["lost"].values()),
             c["orphans"],
@@ -311,7 +312,17 @@ def write_crash_loop_outputs(results: dict[str, Any], out: Path) -> None:
         f"- verdict: {'pass' if results['ok'] else 'FAIL'} (0 lost, 0 orphans, each restart < 15 s)",
         "",
         table(
-            ["cycle", "writes (s)", "ready (s)", "acknowledged so far", "lost", "orphans", "load 1m"], rows
+            [
+                "cycle",
+                "writes (s)",
+                "ready (s)",
+                "of which opening (s)",
+                "acknowledged so far",
+                "lost",
+                "orphans",
+                "load 1m",
+            ],
+            rows,
         ),
         "",
     ]
