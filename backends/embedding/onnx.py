@@ -251,6 +251,9 @@ class OnnxSentenceEncoder:
         snapshot = target.with_suffix(TOKENIZER_SUFFIX)
         if not (target.is_file() and snapshot.is_file()):
             return None
+        # As `load_model` sets it: a tokenizer that ran batches in parallel warns at every later
+        # fork (the redis-server, index builders) and turns its parallelism off then anyway.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
             from tokenizers import Tokenizer
 
