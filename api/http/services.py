@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiobreaker import CircuitBreaker
 
@@ -38,6 +38,7 @@ from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
 from ..config.settings import Settings
 from ..guards.auth import KeyRing
+from .startup import StartupSteps
 
 if TYPE_CHECKING:
     from qdrant_client import AsyncQdrantClient
@@ -73,11 +74,15 @@ class Services:
     # Told of each sweeper pass (the app's metrics: failures, quarantine).
     on_sweep: Callable[[SweepReport], None] | None = field(default=None, repr=False)
     _flusher: asyncio.Task[None] | None = None
+    _builds: asyncio.Task[None] | None = field(default=None, repr=False)
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def start(self) -> None:
         """Background work that lives as long as the app: flushing access bookkeeping, archiving
         expired working memory."""
+        # Pending HNSW builds start once everything is open: a build's export would hold the GIL
+        # while the rest of the start waits for it.
+        self._builds = asyncio.create_task(start_pending_builds(self.index))
         self._flusher = asyncio.create_task(self._flush_access_periodically())
         self._sweeper = asyncio.create_task(self._sweep_working_memory())
         if self.forgetter.eraser is not None:  # a forget's erasure, in the background (issue 41.1)
@@ -112,7 +117,7 @@ class Services:
                 log.exception("working-memory sweep failed")
 
     async def close(self) -> None:
-        for task in (self._flusher, self._sweeper):
+        for task in (self._builds, self._flusher, self._sweeper):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -211,32 +216,52 @@ async def open_services(
     `embedder`: one to use instead of the one the settings name (the benchmarks' embedding cache);
     the services own it from here on and close it."""
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
-    tokenizers = TokenizerRegistry(default=settings.default_encoding, models=models)
-    embedding = settings.embedding
-    embedder = embedder or open_embedder(
-        embedding.backend, embedding.model, embedding.runtime, embedding.onnx_cache, embedding.bulk_niceness
-    )
-    store = vector_store(settings, embedder.dimension)
-    index, documents = store.index, store.documents
+    steps = StartupSteps()
     storage = None  # the data dir matters only to the embedded engines
     if not settings.qdrant.url or not settings.redis.url:
         storage = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
         # Opening maps the shards' files whole: on a full disk that is a SIGBUS, so say it first.
         storage.check()
-    await index.open()
-    await start_pending_builds(index)
+    # The embedding model loads in a thread (ONNX Runtime builds its sessions without holding the
+    # GIL) while another reads the tokenizers' vocabularies; the vector index waits for the model's
+    # dimension. The embedded redis-server (a process of its own, replaying its append-only file)
+    # starts once the index holds the data dir's shard locks (a second mnemo on the same dir stops
+    # there, before it could take over the first one's Redis), while the change history opens.
+    embedding = settings.embedding
+    embedder_opening = None
+    if embedder is None:
+        loading = asyncio.to_thread(
+            open_embedder,
+            embedding.backend,
+            embedding.model,
+            embedding.runtime,
+            embedding.onnx_cache,
+            embedding.bulk_niceness,
+        )
+        embedder_opening = asyncio.create_task(steps.timed("embedder", loading))
     try:
-        await documents.open()
+        tokenizers = await steps.timed(
+            "tokenizers", asyncio.to_thread(TokenizerRegistry, settings.default_encoding, models=models)
+        )
+        if embedder_opening is not None:
+            embedder = await embedder_opening
+        assert embedder is not None
+        store = vector_store(settings, embedder.dimension)
+        index, documents = store.index, store.documents
+        await steps.timed("vectors", index.open())
     except BaseException:
-        await index.close()
+        await _abandon(embedder_opening)
         raise
-    sparse = Bm25Encoder()
+    redis_opening = asyncio.create_task(steps.timed("redis", open_redis(settings.redis, settings.data_dir)))
     try:
-        redis = await open_redis(settings.redis, settings.data_dir)
+        await steps.timed("history", documents.open())
+        redis = await redis_opening
     except BaseException:
+        await _abandon(redis_opening)
         await documents.close()
         await index.close()
         raise
+    sparse = Bm25Encoder()
     keyspace = KeySpace(settings.redis.key_prefix, cluster=settings.redis.cluster)
     locks = RedisLocks(redis, keyspace)
     working = settings.working
@@ -244,7 +269,8 @@ async def open_services(
     await working_store.warn_if_too_few_replicas()
     thread_store = RedisThreadStore(redis, keyspace)
     log.info(
-        "mnemo ready: vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
+        "mnemo ready: %s; vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
+        steps.summary(),
         (settings.qdrant.url and "qdrant server") or f"qdrant edge at {settings.data_dir / 'qdrant'}",
         f"embedded at {redis.embedded.socket_path}"
         if redis.embedded
@@ -303,6 +329,19 @@ async def open_services(
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
         storage=storage,
     )
+
+
+async def _abandon(*opening: asyncio.Task[Any] | None) -> None:
+    """A start that failed part-way: what the concurrent steps opened is closed again (they are
+    let finish, not cancelled: a redis-server cut off while starting would outlive the attempt)."""
+    for task in opening:
+        if task is None:
+            continue
+        done = (await asyncio.gather(task, return_exceptions=True))[0]
+        if isinstance(done, RedisGateway):
+            await done.close()
+        elif hasattr(done, "close") and not isinstance(done, BaseException):
+            done.close()  # an embedder
 
 
 def _eraser(settings: Settings, index: VectorIndex, redis: RedisGateway) -> BackgroundEraser:

@@ -94,7 +94,6 @@ class SentenceTransformerEmbedder:
     ) -> None:
         self.model_name = model_name
         self.batch_size = batch_size
-        self._model = load_model(model_name)
         self._executor = ThreadPoolExecutor(
             max_workers=1,
             thread_name_prefix="mnemo-embed",
@@ -103,18 +102,22 @@ class SentenceTransformerEmbedder:
         )
         self._single_lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mnemo-embed-single")
         # Made on the bulk thread: the ONNX Runtime workers the session starts inherit its priority.
-        self._onnx = (
-            self._executor.submit(_onnx_encoder, self._model, model_name, onnx_cache).result()
-            if runtime == "onnx"
-            else None
-        )
+        # From the cached graph and tokenizer when there are both: the model itself is not loaded.
+        self._model: Any = None
+        self._onnx: Any = None
+        if runtime == "onnx":
+            from .onnx import OnnxSentenceEncoder
+
+            path = resolve_model_path(model_name)
+            self._onnx = self._executor.submit(OnnxSentenceEncoder.from_cache, path, onnx_cache).result()
+        if self._onnx is None:
+            self._model = load_model(model_name)
+            if runtime == "onnx":
+                exported = self._executor.submit(_onnx_encoder, self._model, model_name, onnx_cache)
+                self._onnx = exported.result()
         self.runtime = "onnx" if self._onnx is not None else "torch"
         self._batches_running = 0
-        getter = (
-            getattr(self._model, "get_embedding_dimension", None)
-            or self._model.get_sentence_embedding_dimension
-        )
-        dimension = getter()
+        dimension = self._onnx.dimension if self._model is None else _model_dimension(self._model)
         if dimension is None:
             raise ValueError(f"model {model_name!r} does not declare its embedding dimension")
         self.dimension = int(dimension)
@@ -164,6 +167,12 @@ class SentenceTransformerEmbedder:
     def close(self) -> None:
         self._executor.shutdown(wait=True)
         self._single_lane.shutdown(wait=True)
+
+
+def _model_dimension(model: Any) -> int | None:
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    dimension: int | None = getter()
+    return dimension
 
 
 def _lower_priority(niceness: int) -> None:
@@ -283,7 +292,7 @@ def _onnx_encoder(model: Any, model_name: str, cache: Path | None = None) -> Any
         log.warning("embedding model %s is not transformer + mean pooling: it runs on PyTorch", model_name)
         return None
     try:
-        return OnnxSentenceEncoder(model, resolve_model_path(model_name), cache)
+        return OnnxSentenceEncoder.exported(model, resolve_model_path(model_name), cache)
     except Exception as exc:  # a missing runtime or a failed export: PyTorch still gives the same vectors
         log.warning("embedding model %s runs on PyTorch: ONNX Runtime unavailable (%s)", model_name, exc)
         return None

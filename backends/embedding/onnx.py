@@ -8,6 +8,12 @@ weights, the configuration and the exporter's versions.
 
 Only models whose pipeline is transformer → mean pooling (→ normalize) are exported; any other
 pipeline stays on PyTorch (see `SentenceTransformerEmbedder`).
+
+Beside the graph goes the model's tokenizer as one `tokenizers` file, with the truncation and padding
+the model applies, written only if it gives the model's own token ids on a set of probe texts. A
+later start that finds both runs from them alone (`OnnxSentenceEncoder.from_cache`): it imports
+neither PyTorch nor sentence-transformers nor transformers, which took 40 of a restart's 70 s on the
+shared 2-core machine (benchmarks/README.md, crash loops).
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import os
 import tempfile
 import threading
 import warnings
+from collections.abc import Callable
+from functools import partial
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +34,19 @@ import numpy as np
 
 log = logging.getLogger("mnemo.embedder")
 _OPSET = 17
+TOKENIZER_SUFFIX = ".tokenizer.json"
+# What a tokenizer snapshot must tokenize as the model does: case, accents, other scripts, emoji,
+# invisible characters, whitespace around and inside, an empty text, one past the model's window.
+_PROBES = [
+    "hi",
+    "  Caroline: I went to a LGBTQ support group yesterday!  ",
+    "Ünïcödé naïve café — ÀÉÎ ß ﬁ",
+    "東京で会議 📅 at 10:30, 회의는 서울에서",
+    "tab\tand\nnewline\r\n zero\u200bwidth\u00a0space",
+    "",
+    "order #4471 shipped to 221B Baker St. on 2024-03-05 (ETA 3d) " * 30,
+]
+Tokens = tuple[np.ndarray, np.ndarray]  # input ids, attention mask: int64, padded to the longest text
 
 
 def cache_dir(configured: Path | None = None) -> Path:
@@ -64,12 +86,17 @@ def _model_tag(model_path: str) -> str:
     return f"{Path(path).name}-{hashlib.sha256(path.encode()).hexdigest()[:8]}"
 
 
-def _cache_key(model_path: str) -> str:
-    """Changes with the weights and configuration files and with the exporter's versions."""
-    import onnx
-    import torch
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
-    digest = hashlib.sha256(f"{torch.__version__}|{onnx.__version__}|{_OPSET}".encode())
+
+def _cache_key(model_path: str) -> str:
+    """Changes with the weights and configuration files and with the exporter's versions (read from
+    the installed distributions: importing torch to ask would cost the seconds `from_cache` saves)."""
+    digest = hashlib.sha256(f"{_version('torch')}|{_version('onnx')}|{_OPSET}".encode())
     root = Path(model_path)
     for file in sorted(p for p in root.rglob("*") if p.is_file()):
         stat = file.stat()
@@ -96,10 +123,10 @@ def _export(model: Any, target: Path) -> None:
     sample = _tokenizer(model)(["an example sentence"])
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target, then renamed: a crash or a concurrent export never leaves half a file.
-    for stale in target.parent.glob(f"{target.stem.rsplit('-', 1)[0]}-*.onnx"):
-        stale.unlink(missing_ok=True)  # this model's graphs of older weights or exporter versions
+    for stale in target.parent.glob(f"{target.stem.rsplit('-', 1)[0]}-*.*"):
+        stale.unlink(missing_ok=True)  # this model's graphs (and tokenizers) of older weights or exporters
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as tmp:
-        partial = Path(tmp.name)
+        staged = Path(tmp.name)
     try:
         # The tracer warns about every data-dependent branch of the model's Python code; the traced
         # graph is checked against PyTorch's output by the tests instead.
@@ -108,7 +135,7 @@ def _export(model: Any, target: Path) -> None:
             torch.onnx.export(
                 MeanPooled(),
                 (sample["input_ids"], sample["attention_mask"]),
-                str(partial),
+                str(staged),
                 input_names=["input_ids", "attention_mask"],
                 output_names=["embedding"],
                 dynamic_axes={
@@ -119,24 +146,68 @@ def _export(model: Any, target: Path) -> None:
                 opset_version=_OPSET,
                 dynamo=False,  # the TorchScript exporter: no onnxscript needed
             )
-        partial.replace(target)
+        staged.replace(target)
     finally:
-        partial.unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
+
+
+def graph_path(model_path: str, cache: Path | None = None) -> Path:
+    return cache_dir(cache) / f"{_model_tag(model_path)}-{_cache_key(model_path)}.onnx"
+
+
+def _model_tokens(model: Any, texts: list[str]) -> Tokens:
+    features = _tokenizer(model)(texts)
+    return (
+        features["input_ids"].numpy().astype(np.int64),
+        features["attention_mask"].numpy().astype(np.int64),
+    )
+
+
+def _snapshot_tokens(tokenizer: Any, texts: list[str]) -> Tokens:
+    encodings = tokenizer.encode_batch(texts)
+    return (
+        np.array([e.ids for e in encodings], dtype=np.int64),
+        np.array([e.attention_mask for e in encodings], dtype=np.int64),
+    )
+
+
+def _save_tokenizer(model: Any, path: Path) -> None:
+    """The model's tokenizer with the model's truncation and padding, as one `tokenizers` file, if it
+    tokenizes the probes exactly as the model does (else nothing: each start then loads the model)."""
+    from tokenizers import Tokenizer
+
+    own: Any = getattr(model[0], "tokenizer", None)
+    backend = getattr(own, "backend_tokenizer", None)
+    if backend is None or own.pad_token_id is None:
+        return
+    snapshot = Tokenizer.from_str(backend.to_str())
+    snapshot.enable_truncation(max_length=int(model.max_seq_length))
+    snapshot.enable_padding(pad_id=int(own.pad_token_id), pad_token=str(own.pad_token))
+    expected, got = _model_tokens(model, _PROBES), _snapshot_tokens(snapshot, _PROBES)
+    if any(e.shape != g.shape or (e != g).any() for e, g in zip(expected, got, strict=True)):
+        log.info("the tokenizer of %s does not reproduce alone: each start loads the model", path.stem)
+        return
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        staged = Path(tmp.name)
+    try:
+        snapshot.save(str(staged))
+        staged.replace(path)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 class OnnxSentenceEncoder:
-    """Encodes like `SentenceTransformer.encode(..., normalize_embeddings=True)` for an exportable model."""
+    """Encodes like `SentenceTransformer.encode(..., normalize_embeddings=True)` for an exportable model.
 
-    def __init__(self, model: Any, model_path: str, cache: Path | None = None) -> None:
+    `exported(model, ...)` from a loaded model (exported once, then cached); `from_cache(path)`
+    from the cached graph and tokenizer alone."""
+
+    def __init__(self, tokenize: Callable[[list[str]], Tokens], target: Path, export: Any = None) -> None:
         import onnxruntime
 
-        self._tokenize = _tokenizer(model)
-        target = cache_dir(cache) / f"{_model_tag(model_path)}-{_cache_key(model_path)}.onnx"
-        if not target.exists():
-            log.info("exporting the embedding model to ONNX (once): %s", target)
-            _export(model, target)
-        # The tokenizer sets its padding and truncation on every call: two threads at once would
-        # collide ("Already borrowed"), so the two lanes take turns for this short step.
+        self._tokenize = tokenize
+        # The model's tokenizer sets its padding and truncation on every call: two threads at once
+        # would collide ("Already borrowed"), so the two lanes take turns for this short step.
         self._tokenizing = threading.Lock()
         # A batch's activations (16 texts of 256 tokens: ~250 MiB) come from ONNX Runtime's arena,
         # which keeps its peak for good: 200 texts of 6 KB left +252 MiB resident after the batch
@@ -148,10 +219,49 @@ class OnnxSentenceEncoder:
         try:
             self._sessions = self._open_both(onnxruntime, target)
         except Exception:  # a damaged cache file (a crash after the rename): export it again, once
+            if export is None:
+                raise
             log.warning("the cached ONNX graph %s does not load: exporting it again", target)
             target.unlink(missing_ok=True)
-            _export(model, target)
+            export()
             self._sessions = self._open_both(onnxruntime, target)
+        width = self._sessions[0].get_outputs()[0].shape[-1]
+        self.dimension: int | None = width if isinstance(width, int) else None
+
+    @classmethod
+    def exported(cls, model: Any, model_path: str, cache: Path | None = None) -> OnnxSentenceEncoder:
+        target = graph_path(model_path, cache)
+        export = partial(_export, model, target)
+        if not target.exists():
+            log.info("exporting the embedding model to ONNX (once): %s", target)
+            export()
+        encoder = cls(partial(_model_tokens, model), target, export)
+        snapshot = target.with_suffix(TOKENIZER_SUFFIX)
+        if not snapshot.exists():
+            try:
+                _save_tokenizer(model, snapshot)
+            except Exception as exc:  # only later starts are slower for it: the model serves as it is
+                log.warning("the tokenizer of %s was not saved beside its graph: %s", target.name, exc)
+        return encoder
+
+    @classmethod
+    def from_cache(cls, model_path: str, cache: Path | None = None) -> OnnxSentenceEncoder | None:
+        """Without loading the model: None unless the graph and the tokenizer are cached and load."""
+        target = graph_path(model_path, cache)
+        snapshot = target.with_suffix(TOKENIZER_SUFFIX)
+        if not (target.is_file() and snapshot.is_file()):
+            return None
+        # As `load_model` sets it: a tokenizer that ran batches in parallel warns at every later
+        # fork (the redis-server, index builders) and turns its parallelism off then anyway.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            from tokenizers import Tokenizer
+
+            encoder = cls(partial(_snapshot_tokens, Tokenizer.from_file(str(snapshot))), target)
+        except Exception as exc:  # damaged files: the model is loaded, and exports them again
+            log.warning("the cached ONNX graph %s does not load (%s): loading the model", target, exc)
+            return None
+        return encoder if encoder.dimension is not None else None
 
     @classmethod
     def _open_both(cls, onnxruntime: Any, target: Path) -> tuple[Any, Any]:
@@ -178,11 +288,8 @@ class OnnxSentenceEncoder:
         else on the session of every core (its workers at the bulk thread's priority)."""
         # Padded to the longest text of the batch; the mean pooling ignores the padding.
         with self._tokenizing:
-            features = self._tokenize(texts)
-        inputs = {
-            "input_ids": features["input_ids"].numpy().astype(np.int64),
-            "attention_mask": features["attention_mask"].numpy().astype(np.int64),
-        }
+            input_ids, attention_mask = self._tokenize(texts)
+        inputs = {"input_ids": input_ids, "attention_mask": attention_mask}
         bulk, one_thread = self._sessions
         if single:
             [vectors] = one_thread.run(["embedding"], inputs)

@@ -11,16 +11,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from qdrant_client import AsyncQdrantClient, models
-from qdrant_client.http.exceptions import UnexpectedResponse
 from qdrant_edge import EdgeConfig, EdgeShard, EdgeSparseVectorParams, Point, ScrollRequest, UpdateOperation
 
 from ...memtypes.errors import Unavailable
 from ..qdrant_edge.group_flush import GroupFlush, wal_sync
 from .schema import canonical_ids
+
+if TYPE_CHECKING:  # imported where used: qdrant-client costs seconds at an embedded service's start
+    from qdrant_client import AsyncQdrantClient
 
 HISTORY_SUFFIX = "history"
 _UNUSED = "unused"
@@ -106,6 +107,8 @@ class ClientDocumentStore:
         self.owns_client = owns_client
 
     async def open(self) -> None:
+        from qdrant_client.http.exceptions import UnexpectedResponse
+
         if not await self.client.collection_exists(self.name):
             try:
                 await self.client.create_collection(self.name, vectors_config={})
@@ -118,6 +121,8 @@ class ClientDocumentStore:
             await self.client.close()
 
     async def get(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        from qdrant_client import models
+
         point_ids: list[models.ExtendedPointId] = list(canonical_ids(ids))
         if not point_ids:
             return {}
@@ -126,6 +131,8 @@ class ClientDocumentStore:
 
     async def put(self, documents: Mapping[str, dict[str, Any]]) -> None:
         if documents:
+            from qdrant_client import models
+
             points = [models.PointStruct(id=i, vector={}, payload=p) for i, p in documents.items()]
             await self.client.upsert(self.name, points=points, wait=True)
 

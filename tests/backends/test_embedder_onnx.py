@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import numpy as np
 import pytest
 
 from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder, _onnx_encoder, resolve_model_path
-from mnemo.backends.embedding.onnx import exportable
+from mnemo.backends.embedding.onnx import _PROBES, TOKENIZER_SUFFIX, exportable
 
 TEXTS = [
     "hi",
@@ -42,21 +44,43 @@ def test_onnx_vectors_equal_pytorch_ones_in_batches_and_alone(
     assert np.abs(np.array(alone) - expected).max() < 1e-5
     assert np.linalg.norm(alone, axis=1) == pytest.approx([1.0] * len(TEXTS), abs=1e-5)
 
-    # A second embedder (another process, another start) loads the cached graph, exports nothing.
+    # A second embedder (another process, another start) runs from the cached graph and tokenizer
+    # alone, without loading the model; it exports nothing.
     written = exported.stat().st_mtime_ns
+    tokenizer = exported.with_suffix(TOKENIZER_SUFFIX)
     again = SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path)
-    assert again.runtime == "onnx"
-    assert [p.name for p in tmp_path.iterdir()] == [exported.name]  # no leftover partial file either
+    assert (again.runtime, again._model, again.dimension) == ("onnx", None, 384)
+    # No leftover partial file either.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([exported.name, tokenizer.name])
     assert exported.stat().st_mtime_ns == written
     assert np.abs(vectors(again, TEXTS) - expected).max() < 1e-5
+    assert np.abs(vectors(again, _PROBES) - vectors(torch_embedder, _PROBES)).max() < 1e-5
 
     # A damaged cache file (say a crash right after the rename) is exported again, not fatal.
     exported.write_bytes(b"not a graph")
     repaired = SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path)
     assert repaired.runtime == "onnx"
+    assert repaired._model is not None  # the cached files did not load: from the model
     assert np.abs(vectors(repaired, TEXTS) - expected).max() < 1e-5
+    assert tokenizer.is_file()  # written again beside the new graph
     for embedder in (onnx, again, repaired):
         embedder.close()
+
+
+def test_a_start_from_the_cache_imports_neither_pytorch_nor_the_model_libraries(tmp_path: Path) -> None:
+    """What makes a restart fast (benchmarks/README.md, crash loops): a fresh process that finds the
+    graph and the tokenizer cached imports none of torch, transformers, sentence-transformers."""
+    SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path).close()  # exports both
+    probe = (
+        "import asyncio, sys; from pathlib import Path\n"
+        "from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder\n"
+        f"e = SentenceTransformerEmbedder(runtime='onnx', onnx_cache=Path({str(tmp_path)!r}))\n"
+        "assert len(asyncio.run(e.embed(['hello'])) [0]) == 384\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))"
+    )
+    command = [sys.executable, "-c", probe]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.strip() == "[]"
 
 
 def test_a_model_the_export_cannot_reproduce_stays_on_pytorch(caplog: pytest.LogCaptureFixture) -> None:
