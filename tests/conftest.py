@@ -10,6 +10,7 @@ processes MNEMO_REDIS_CLUSTER: `served_redis_env`).
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -29,6 +30,31 @@ from tests.redis_cluster import LocalCluster, cluster_available
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: no test may reach a model hub
 
 SHARED_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+# An app closed by a test is freed only when Python's cyclic collector next runs its oldest
+# generation, which a long session of long-lived objects makes rare; until then each test's app keeps
+# its embedding session and engine buffers (~200 MB). Without this the suite's process grew past the
+# machine's 24 GiB. Collecting only after such growth keeps the cost off most tests.
+COLLECT_AFTER_GROWTH_MB = 1024
+_rss_after_last_collect_mb = 0
+
+
+def _anonymous_rss_mb() -> int:
+    with open(f"/proc/{os.getpid()}/status") as status:
+        for line in status:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    global _rss_after_last_collect_mb
+    yield  # the test's fixtures (and so its app) torn down first
+    if _anonymous_rss_mb() - _rss_after_last_collect_mb > COLLECT_AFTER_GROWTH_MB:
+        gc.collect()
+        _rss_after_last_collect_mb = _anonymous_rss_mb()
+    return None
 
 
 def copy_sparse(src: Path, dst: Path) -> None:
