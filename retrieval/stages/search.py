@@ -23,7 +23,7 @@ import numpy as np
 from ...memtypes.errors import Unavailable
 from ...memtypes.language.speakers import names_in, without_names
 from ...memtypes.ports import Embedder, SparseEncoder, VectorIndex, WorkingStore
-from ...memtypes.queries import ScoredPoint, SearchRequest
+from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.requests import SearchMode
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ...memtypes.working import WorkingItem
@@ -192,13 +192,28 @@ class Searcher:
         if not names:
             return query
         try:
-            counts = await asyncio.gather(
-                *(self.index.count(EVENT_TYPE, replace(events, speakers=(name,))) for name in names)
-            )
+            speakers = await self._speakers(events, names)
         except Unavailable as exc:
             log.debug("dense query with its names: %s", exc.detail)
             return query
-        return without_names(query, [name for name, count in zip(names, counts, strict=True) if count])
+        return without_names(query, speakers)
+
+    async def _speakers(self, events: MemoryFilter, names: Sequence[str]) -> list[str]:
+        """Those of `names` who speak in `events`' scope. A name found speaking there stands for a
+        few seconds (`LargeCounts`: its turns only go by deletes), so a tenant's questions about the
+        same people pay no exact count each (one took ~0.8 ms of held GIL at 100k memories); a name
+        not found is counted afresh, since a write may just have added its first turn."""
+        known, now = self.sizer.large_counts, time.monotonic()
+        filters = {name: replace(events, speakers=(name,)) for name in names}
+        unknown = [n for n in names if known.at_least(EVENT_TYPE, filters[n], 1, now) is None]
+        counts = await asyncio.gather(*(self.index.count(EVENT_TYPE, filters[n]) for n in unknown))
+        silent = set()
+        for name, count in zip(unknown, counts, strict=True):
+            if count:
+                known.note(EVENT_TYPE, filters[name], count, now)
+            else:
+                silent.add(name)
+        return [n for n in names if n not in silent]
 
     async def _working_items(
         self, tenant: str, task_id: str | None, timings: dict[str, float]

@@ -122,7 +122,8 @@ class LargeCounts:
     counts of a filter only shrink by deletes (a list sized for more than remain costs nothing). So
     such a count can stand in for a few seconds: at 100k memories the four counts of a retrieval were
     four engine calls on the serving thread's GIL. A count too small to fill a list is never taken
-    from here: that list's size depends on it, and a write may just have grown it.
+    from here: that list's size depends on it, and a write may just have grown it. The search stage
+    keeps here, too, the counts that say a name speaks in scope (at least 1: stages/search.py).
     """
 
     def __init__(self, ttl_s: float = 10.0, capacity: int = 8192) -> None:

@@ -11,9 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder
+from mnemo.memtypes.queries import MemoryFilter
 from mnemo.memtypes.records import Scope
-from mnemo.retrieval.pipeline import RetrievalConfig
-from tests.backends.constructed_store import Store, constructed_store, contents, turn
+from mnemo.memtypes.requests import RetrieveRequest
+from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
+from tests.backends.constructed_store import TENANT, Store, constructed_store, contents, turn
 
 NOW = datetime(2023, 6, 1, 12, tzinfo=UTC)
 CHAT, FRIENDS = Scope(user_id="chat"), Scope(user_id="friends")
@@ -100,3 +103,29 @@ async def test_the_dense_query_leaves_out_who_speaks_in_scope(
     memories, _ = await other.ranked(RetrievalConfig(dense_without_speakers=flag), query, FRIENDS, NOW)
     assert recording.texts == [embedded]
     assert memories  # and it still ranks the scope's turns
+
+
+async def test_a_name_found_speaking_is_not_counted_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who speaks in scope is one exact count a name; a name found speaking stands for a while (its
+    turns only go by deletes), a name not found is counted at every question (a write may add it)."""
+    counted: list[tuple[str, ...]] = []
+    count = store.index.count
+
+    async def noting(memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
+        if flt.speakers:
+            counted.append(flt.speakers)
+        return await count(memory_type, flt, exact=exact)
+
+    monkeypatch.setattr(store.index, "count", noting)
+    recording = Recording(store.embedder)
+    retriever = Retriever(store.index, recording, store.tokenizers, RetrievalConfig(), sparse=store.sparse)  # type: ignore[arg-type]
+    request = RetrieveRequest(
+        query="Did Caroline and Jon go to Sweden?", scope=FRIENDS, types=[MemoryType.EPISODIC], now=NOW
+    )
+    for _ in range(2):
+        await retriever.retrieve(TENANT, request)
+    assert sorted(counted) == [("caroline",), ("jon",), ("jon",), ("sweden",), ("sweden",)]
+    first, second = recording.texts
+    assert first == second and "Caroline" not in first and "Jon" in first
