@@ -29,7 +29,7 @@ from ..metrics import ann_recall, percentiles
 from ..report import machine
 from ..server import Sample, drive, memory_of, serve
 from ..target import configured_embedder
-from .built_data import open_size_data
+from .built_data import floor_again, open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
 from .scale_data import SCALE_NOW, SCALE_USER, TENANT, TextPool, pool_texts
 
@@ -136,7 +136,8 @@ async def _size_run(
     result["ann_recall@10"], result["top10_search_ms_per_type"] = await _ann_check(
         edge, vectors, query_vectors
     )
-    result["floor"] = await measure_floor(edge, embedder, questions[: options.ann_queries + 3], [*vectors])
+    floor_questions, types = questions[: options.ann_queries + 3], [*vectors]
+    result["floor"] = await measure_floor(edge, embedder, floor_questions, types)
     del vectors
     backends: dict[str, VectorIndex] = {"qdrant_edge": edge}
     if local is not None:
@@ -156,6 +157,9 @@ async def _size_run(
     result.update(
         await _over_http(data_dir, work / f"server-{n}.log", _bodies(questions, options.budget), options)
     )
+    # The floor again, after the clients: the machine's speed drifts, and the ratios are only as
+    # good as the floor they divide by (floor_drift in results.json says how far it moved).
+    result["floor_after"] = await floor_again(data_dir, floor_questions, types)
     result["floor_ratios"] = floor_ratios(result)
     for clients, level in result["http"].items():
         p50 = level["http_ms"]["p50"]

@@ -121,3 +121,17 @@ def test_stages_and_throughput_are_reported_against_the_floor(tmp_path: Path) ->
     assert "throughput_4_over_1 1.80 (>= 1.7: met)" in line
     plot_stages_against_floor(tmp_path, {"100000": run})
     assert (tmp_path / "stages_vs_floor.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(("after_ms", "moved"), [(13.0, False), (18.0, True)])
+def test_the_floor_after_the_clients_is_averaged_in_and_its_drift_said(after_ms: float, moved: bool) -> None:
+    one = {**_stage_samples([Sample(30.0, {"embed_ms": 10.0})]), "throughput_rps": 30.0}
+    floor = {"types": 4, "embed_ms": {"p50": 8.0}, "searches_ms": {"p50": 4.0}, "total_ms": {"p50": 12.0}}
+    run: dict[str, Any] = {"floor": floor, "floor_after": {"total_ms": {"p50": after_ms}}, "http": {"1": one}}
+    run["floor_ratios"] = ratios = floor_ratios(run)
+    assert ratios["floor_ms"] == (12.0 + after_ms) / 2
+    assert ratios["floor_drift"] == round(after_ms / 12.0, 2)
+    assert ratios["http_p50_over_floor"] == round(30.0 / ((12.0 + after_ms) / 2), 2)
+    [line] = floor_lines({"100000": run})
+    assert f"the mean of 12.0 before the clients and {after_ms:.1f} after" in line
+    assert ("the ratios below are unreliable" in line) is moved
