@@ -142,6 +142,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         # upsert by upsert (measuring the shard after every upsert would cost a count over it).
         self._unindexed_floor: dict[MemoryType, int] = {}
         self._unindexed_now: dict[MemoryType, int] = {}
+        self._moved: dict[MemoryType, set[str]] = {}
         self._closing = False
         self.states = TypeStates()  # each type's availability (health.py)
         self.verify_on_open = verify_on_open  # read every payload at open (manifest.py)
@@ -348,6 +349,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
             async with self._writing(memory_type, point_ids):
                 shard = self._shard(memory_type)
                 await asyncio.to_thread(shard.update, operation)
+            self._note_moved(memory_type, point_ids)
             if durable:
                 await self._make_durable(memory_type)
 
@@ -374,6 +376,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                 shard = self._shard(memory_type)
                 for operation in operations:
                     await asyncio.to_thread(shard.update, operation)
+            self._note_moved(memory_type, (i for _, ids in groups.values() for i in ids))
             if durable:
                 await self._make_durable(memory_type)
 

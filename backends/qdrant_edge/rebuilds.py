@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -25,7 +25,9 @@ _WITH_SPARSE = CountRequest(exact=True, filter=Filter(must=[HasVectorCondition(S
 
 def unindexed_dense_vectors(shard: EdgeShard) -> int:
     """Dense vectors not in an HNSW index. Edge's `indexed_vectors_count` counts every sparse vector
-    as indexed too (a sparse index is always built), so those are taken out of it."""
+    as indexed too (a sparse index is always built), so those are taken out of it. Points that a
+    payload update moved out of an indexed segment are not seen here (Edge's counts go on showing
+    them indexed, or even fall below the points): a running index counts them itself (`_note_moved`)."""
     info = shard.info()
     return info.points_count - (info.indexed_vectors_count - shard.count(_WITH_SPARSE))
 
@@ -46,6 +48,7 @@ class BackgroundRebuilds:
     _background: dict[MemoryType, asyncio.Task[None]]
     _unindexed_floor: dict[MemoryType, int]
     _unindexed_now: dict[MemoryType, int]
+    _moved: dict[MemoryType, set[str]]  # points a payload update moved out of the index since a build
     rebuilds: dict[MemoryType, ShardRebuild]
     optimize_threshold: int
 
@@ -90,8 +93,7 @@ class BackgroundRebuilds:
                 self.rebuilds.pop(memory_type, None)
             shard = self._shards.get(memory_type)
             if shard is not None:
-                floor = await asyncio.to_thread(unindexed_dense_vectors, shard)
-                self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+                self._reset_unindexed(memory_type, await asyncio.to_thread(unindexed_dense_vectors, shard))
         if rebuild.swapped:
             log.info("%s: deleted points erased from disk (shard rebuilt)", memory_type.value)
         return rebuild.swapped
@@ -128,7 +130,7 @@ class BackgroundRebuilds:
                 shard = self._shards.get(memory_type)
                 if shard is not None:
                     floor = await asyncio.to_thread(unindexed_dense_vectors, shard)
-                    self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+                    self._reset_unindexed(memory_type, floor)
         finally:
             self.rebuilds.pop(memory_type, None)
             self._background.pop(memory_type, None)
@@ -156,13 +158,29 @@ class BackgroundRebuilds:
             shard = self._shards.get(memory_type)
             if shard is None:
                 return
-            floor = await asyncio.to_thread(self._optimize_and_measure, shard)
-            self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+            self._reset_unindexed(memory_type, await asyncio.to_thread(self._optimize_and_measure, shard))
 
     @staticmethod
     def _optimize_and_measure(shard: EdgeShard) -> int:
         shard.optimize()
         return unindexed_dense_vectors(shard)
+
+    def _note_moved(self, memory_type: MemoryType, ids: Iterable[str]) -> None:
+        """A payload update rewrites its points into the shard's appendable segment (copy-on-write):
+        out of the HNSW index, searched by brute force until the next build, and Edge's own counts do
+        not show it (`unindexed_dense_vectors` even falls). Each such point counts once towards that
+        build, as an upsert's do: the access-count flush alone moved 20,000 of a 55,000-point shard's
+        most retrieved memories in a benchmark, and a search of it went 3.0 -> 6.1 ms of CPU."""
+        moved = self._moved.setdefault(memory_type, set())
+        before = len(moved)
+        moved.update(ids)
+        self._unindexed_now[memory_type] = self._unindexed_now.get(memory_type, 0) + len(moved) - before
+        self._maybe_optimize(memory_type)
+
+    def _reset_unindexed(self, memory_type: MemoryType, floor: int) -> None:
+        """After a build (or a failed one): growth is counted afresh from what is unindexed now."""
+        self._unindexed_floor[memory_type] = self._unindexed_now[memory_type] = floor
+        self._moved.pop(memory_type, None)
 
     def _maybe_optimize(self, memory_type: MemoryType) -> None:
         growth = self._unindexed_now.get(memory_type, 0) - self._unindexed_floor.get(memory_type, 0)

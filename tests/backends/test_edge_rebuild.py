@@ -97,6 +97,33 @@ async def test_writes_during_a_rebuild_are_all_in_the_swapped_shard(data_dir: Pa
         await index.close()
 
 
+async def test_points_a_payload_update_moved_out_of_the_index_bring_a_rebuild(data_dir: Path) -> None:
+    """A payload update (the access-count flush, a status) rewrites its points into the shard's
+    appendable segment, out of the HNSW index; each such point counts once towards the next build,
+    as a new point does, so the most retrieved memories do not stay searched by brute force."""
+    pts = points(N, seed=8)
+    index = await loaded_index(data_dir, pts)
+    try:
+        await index.optimize()  # every point in the HNSW index, in place
+        index.optimize_threshold = 500
+        ids = [p.id for p in pts]
+        await index.set_payloads(SEMANTIC, {i: {"access_count": 1} for i in ids[:400]}, durable=False)
+        await index.set_payloads(SEMANTIC, {i: {"access_count": 2} for i in ids[:400]}, durable=False)
+        await index.wait_for_rebuilds()
+        assert index.shard_path(SEMANTIC).name == f"{PREFIX}_semantic"  # 400 points, moved twice
+        await index.set_payload(SEMANTIC, ids[400:600], {"status": "done"})  # 600 > 500
+        await index.wait_for_rebuilds()
+        assert index.shard_path(SEMANTIC).name == f"{PREFIX}_semantic.g1"
+        stored = {p.id: p.payload for p in await index.get(SEMANTIC, [ids[0], ids[450], ids[900]])}
+        assert stored[ids[0]]["access_count"] == 2 and stored[ids[450]]["status"] == "done"
+        assert "access_count" not in stored[ids[900]] and await index.count(SEMANTIC, ACME) == N
+        await index.set_payloads(SEMANTIC, {i: {"access_count": 3} for i in ids[:400]}, durable=False)
+        await index.wait_for_rebuilds()  # counted afresh from the build: 400 again, no second one
+        assert index.shard_path(SEMANTIC).name == f"{PREFIX}_semantic.g1"
+    finally:
+        await index.close()
+
+
 async def test_a_restart_after_a_swap_opens_the_built_shard(data_dir: Path) -> None:
     pts = points(N, seed=3)
     index = await loaded_index(data_dir, pts)
