@@ -22,7 +22,10 @@ def test_a_pidfile_stops_its_own_process_and_nothing_else(tmp_path: Path) -> Non
 
         record_child(pidfile, sleeper.pid)
         assert stop_stale_child(pidfile, grace_s=2.0) == sleeper.pid
-        assert sleeper.wait(5) != 0 and not pidfile.exists()
+        # It ended (`sleep 60` cannot have by itself): its code is the signal's, or 0 where
+        # stop_stale_child reaped it first (it is this test's child), which happens in some runs.
+        sleeper.wait(5)
+        assert not pidfile.exists()
     finally:
         sleeper.kill()
         sleeper.wait()
