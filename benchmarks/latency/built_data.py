@@ -21,6 +21,7 @@ import numpy as np
 from ...memtypes.ports import VectorIndex
 from ...memtypes.types import MemoryType
 from ..target import configured_embedder
+from .floor import measure_floor
 from .scale_data import TextPool, scale_points
 
 if TYPE_CHECKING:
@@ -122,8 +123,6 @@ async def open_size_data(
 
 async def floor_again(data_dir: Path, questions: list[str], types: list[MemoryType]) -> dict[str, Any]:
     """The floor measured on the size's data dir once more (the server gone), with a fresh embedder."""
-    from .floor import measure_floor
-
     embedder = configured_embedder()
     edge = _edge(data_dir, embedder.dimension)
     await edge.open()
