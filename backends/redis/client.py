@@ -129,11 +129,14 @@ class EmbeddedRedis:
                 "dbfilename working.rdb",
                 "save 60 1",
                 "save 10 1000",
-                # The append-only file gets every write before its reply is sent, so an acknowledged
-                # working-memory write survives redis-server being killed; fsync once a second
-                # bounds what a power loss could take.
+                # Every write is in the append-only file, fsynced, before its reply is sent, so an
+                # acknowledged write survives redis-server being killed. `everysec` does not promise
+                # that: while its background fsync runs, redis holds new writes in memory (up to 2 s)
+                # and replies anyway; SIGKILLs under disk load lost acknowledged writes that way
+                # (benchmarks/README.md, "Embedded Redis durability"). One fsync per event-loop turn
+                # costs ~0.2 ms a write here, and concurrent clients share it.
                 "appendonly yes",
-                "appendfsync everysec",
+                "appendfsync always",
                 "daemonize no",
                 f"logfile {quoted(self.directory / 'redis.log')}",
                 "loglevel warning",

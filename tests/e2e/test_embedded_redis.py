@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from pathlib import Path
+
+import redis
 
 from mnemo.backends.redis.client import EmbeddedRedis
 from tests.e2e.conftest import AppFactory
@@ -53,3 +56,28 @@ async def test_a_server_left_over_from_a_killed_run_is_replaced(app_client: AppF
             assert client.app.state.services.redis.embedded.pid != old_pid
             assert (await client.post("/v1/working/job/items", json={"content": "Fine."})).status_code == 201
         await orphan.stop()  # reaps the old child; nothing left to stop
+
+
+async def test_acknowledged_working_writes_survive_a_sigkill_of_the_embedded_server(
+    app_client: AppFactory,
+) -> None:
+    """The server fsyncs its append-only file before each reply (`appendfsync always`). With
+    `everysec` a write that lands while the once-a-second background fsync runs is held in memory
+    and answered anyway; a SIGKILL then loses it (reproduced under disk load: benchmarks/README.md)."""
+    with tempfile.TemporaryDirectory(prefix="mnemo-emb-") as directory:
+        data = Path(directory)
+        async with app_client(data, redis_url=None) as client:
+            embedded = client.app.state.services.redis.embedded
+            config = redis.Redis(unix_socket_path=str(embedded.socket_path)).config_get("append*")
+            assert config["appendonly"] == "yes" and config["appendfsync"] == "always"
+            texts = [f"Step {n} done." for n in range(30)]
+            for text in texts:
+                reply = await client.post("/v1/working/job/items", json={"content": text})
+                assert reply.status_code == 201
+            pid = embedded.pid
+            assert pid is not None
+            os.kill(pid, signal.SIGKILL)  # no shutdown save: only the append-only file is left
+        assert not alive(pid)
+        async with app_client(data, redis_url=None) as client:
+            items = (await client.get("/v1/working/job")).json()["items"]
+            assert sorted(i["content"] for i in items) == sorted(texts)
