@@ -2,7 +2,9 @@
 thread of one scope, or a list of memory ids, within one tenant, and hand back a receipt.
 
 Order matters: tasks and threads go first (under each one's lock, deleted without archiving), so
-that nothing of the subject can be archived into the index after its memories were removed. The
+that nothing of the subject can be archived into the index after its memories were removed; then
+the memories' access counts (Redis, like the tasks: an outage fails the forget before any memory
+is removed). The
 history keeps a `forgotten` entry per memory with the receipt's digest, never the content nor a
 digest of it.
 
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 
 from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, removed_ids
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
-from ..memtypes.ports import Locks, ThreadStore, VectorIndex, WorkingStore
+from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, WorkingStore
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
 from ..memtypes.types import MemoryType
@@ -38,6 +40,7 @@ class Forgetter:
         working: WorkingStore,
         threads: ThreadStore,
         locks: Locks,
+        access: AccessView | None = None,
         history: ChangeHistory | None = None,
         eraser: BackgroundEraser | None = None,
     ) -> None:
@@ -45,6 +48,7 @@ class Forgetter:
         self.working = working
         self.threads = threads
         self.locks = locks
+        self.access = access
         self.history = history
         self.eraser = eraser
 
@@ -127,6 +131,9 @@ class Forgetter:
         for thread_id in threads:
             async with self.locks.hold(tenant, THREAD_LOCK, thread_id):
                 await self.threads.delete(tenant, thread_id)
+        if self.access is not None:  # in Redis too: dropped before any memory goes, like the tasks
+            for memory_type, points in found.items():
+                await self.access.forget(tenant, memory_type, [p.id for p in points])
         for memory_type, points in found.items():
             for start in range(0, len(points), _PAGE):
                 await self.index.delete(memory_type, [p.id for p in points[start : start + _PAGE]])

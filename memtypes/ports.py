@@ -18,7 +18,7 @@ from .queries import (
     StoredPoint,
     VectorPoint,
 )
-from .records import Scope
+from .records import MemoryRecord, Scope
 from .threads import Thread, Turn
 from .types import MemoryType
 from .working import Replication, WorkingState
@@ -203,6 +203,29 @@ class Locks(Protocol):
         lock service is down. The hold expires on its own if its holder dies.
         """
         ...
+
+
+class AccessCounts(Protocol):
+    """How often and when each memory was returned by a retrieval: statistics kept beside the index,
+    not in its payloads (a payload update moves a point out of Qdrant Edge's HNSW index)."""
+
+    async def add(
+        self, tenant: str, memory_type: MemoryType, counts: Mapping[str, int], at: datetime
+    ) -> None: ...
+
+    async def read(
+        self, tenant: str, memory_type: MemoryType, ids: Sequence[str]
+    ) -> dict[str, tuple[int, datetime | None]]: ...
+
+    async def drop(self, tenant: str, memory_type: MemoryType, ids: Sequence[str]) -> None: ...
+
+
+class AccessView(Protocol):
+    """Records with their access statistics as they stand now; what is dropped from them."""
+
+    async def with_access(self, tenant: str, records: Sequence[MemoryRecord]) -> list[MemoryRecord]: ...
+
+    async def forget(self, tenant: str, memory_type: MemoryType, ids: Sequence[str]) -> None: ...
 
 
 class WorkingStore(Protocol):

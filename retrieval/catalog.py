@@ -6,16 +6,18 @@ import asyncio
 import base64
 import binascii
 import json
+import logging
 import uuid
 from dataclasses import dataclass, replace
 
-from ..memtypes.errors import FieldProblem, InvalidInput, NotFound
-from ..memtypes.ports import VectorIndex
+from ..memtypes.errors import FieldProblem, InvalidInput, NotFound, Unavailable
+from ..memtypes.ports import AccessView, VectorIndex
 from ..memtypes.queries import MemoryFilter
 from ..memtypes.records import MemoryRecord
 from ..memtypes.types import INTENTION_TYPE, MemoryType
 
 _TYPE_ORDER = tuple(MemoryType)
+log = logging.getLogger("mnemo.catalog")
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,14 @@ def _decode_cursor(cursor: str) -> tuple[MemoryType, str | None]:
 
 
 class Catalog:
-    def __init__(self, index: VectorIndex) -> None:
+    """`access` adds each record's access statistics (kept outside the index: ingest/access.py)."""
+
+    def __init__(self, index: VectorIndex, access: AccessView | None = None) -> None:
         self.index = index
+        self.access = access
+
+    async def with_access(self, tenant: str, records: list[MemoryRecord]) -> list[MemoryRecord]:
+        return records if self.access is None else await self.access.with_access(tenant, records)
 
     async def find(self, tenant: str, raw_id: str) -> MemoryRecord:
         """The record with this id in any collection, if it belongs to `tenant`; else NotFound."""
@@ -61,13 +69,19 @@ class Catalog:
         for points in found:
             for point in points:
                 if point.payload.get("tenant") == tenant:
-                    return MemoryRecord.from_payload(point.id, point.payload)
+                    record = MemoryRecord.from_payload(point.id, point.payload)
+                    return (await self.with_access(tenant, [record]))[0]
         raise NotFound(f"no memory {point_id}")
 
     async def delete(self, tenant: str, raw_id: str) -> MemoryRecord:
         """Delete the record; answer what was deleted."""
         record = await self.find(tenant, raw_id)
         await self.index.delete(record.type, [record.id])
+        if self.access is not None:
+            try:
+                await self.access.forget(tenant, record.type, [record.id])
+            except Unavailable:  # statistics of an id that is gone: harmless, not worth failing for
+                log.warning("access counts of deleted memory %s not dropped: Redis is unavailable", record.id)
         return record
 
     async def page(
@@ -87,6 +101,7 @@ class Catalog:
             records.extend(MemoryRecord.from_payload(p.id, p.payload) for p in points)
             if offset is None:
                 position += 1
+        records = await self.with_access(flt.tenant, records)
         if position >= len(types):
             return Page(records, None)
         return Page(records, _encode_cursor(types[position], offset))
@@ -102,4 +117,4 @@ class Catalog:
             if offset is None:
                 break
         records.sort(key=lambda r: r.due_at.timestamp() if r.due_at else float("inf"))
-        return records[:limit]
+        return await self.with_access(flt.tenant, records[:limit])

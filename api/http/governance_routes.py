@@ -23,6 +23,7 @@ from ...memtypes.governance.history import MemoryHistory
 from ...memtypes.records import MemoryRecord, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
 from ...memtypes.types import MemoryType
+from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
 from ...retrieval.pipeline import Retriever
 from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
@@ -138,6 +139,7 @@ async def scope_holdings(
 )
 async def search(
     retriever: NamedDependency[Retriever],
+    catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     q: Annotated[str, QueryParameter(min_length=1, max_length=MAX_QUERY_CHARS)],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
@@ -154,4 +156,6 @@ async def search(
     # The query parameters are checked against the scope pattern already.
     scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
     found = await search_memories(retriever, tenant, query, scope, memory_type, include_superseded, limit)
-    return SearchResults(query=query, hits=[SearchHit(memory=r, score=s) for r, s in found])
+    records = await catalog.with_access(tenant, [r for r, _ in found])
+    hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
+    return SearchResults(query=query, hits=hits)

@@ -11,8 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...ingest.access import AccessLog
 from ...ingest.history import ChangeHistory, entry
-from ...ingest.lifecycle import AccessLog, Lifecycle
+from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter, WriteOptions
 from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from ...memtypes.agents.resolution import Bindings
@@ -135,10 +136,9 @@ async def write_memories(
 async def get_memory(
     memory_id: FromPath[UUID],
     catalog: NamedDependency[Catalog],
-    access_log: NamedDependency[AccessLog],
     tenant: NamedDependency[str],
 ) -> MemoryRecord:
-    return access_log.with_pending(tenant, await catalog.find(tenant, str(memory_id)))
+    return await catalog.find(tenant, str(memory_id))
 
 
 @delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
@@ -156,7 +156,6 @@ async def delete_memory(
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
 async def list_memories(
     catalog: NamedDependency[Catalog],
-    access_log: NamedDependency[AccessLog],
     tenant: NamedDependency[str],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
     user_id: ScopeIdParam = None,
@@ -173,8 +172,7 @@ async def list_memories(
         include_superseded=include_superseded,
     )
     page = await catalog.page(flt, memory_type, limit, cursor)
-    records = [access_log.with_pending(tenant, r) for r in page.records]
-    return MemoryPage(memories=records, next_cursor=page.next_cursor)
+    return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
 
 
 @post(
@@ -193,7 +191,7 @@ async def retrieve(
 ) -> RetrieveResponse:
     data, namespaces = retrieval_as_agent(bindings, tenant, data, settings.retrieval.default_budget_tokens)
     result = await retriever.retrieve(tenant, data, namespaces)
-    # Noted in memory only; written to the index by the periodic flush, never on this path.
+    # Noted in memory only; written by the periodic flush, never on this path.
     access_log.note_retrieval(tenant, data, result)
     return result
 

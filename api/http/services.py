@@ -14,6 +14,7 @@ from aiobreaker import CircuitBreaker
 from ...backends.embedding.embedder import open_embedder
 from ...backends.embedding.sparse import Bm25Encoder
 from ...backends.llm_reviewer import OpenAICompatibleReviewer
+from ...backends.redis.access import RedisAccessCounts
 from ...backends.redis.client import RedisGateway, open_redis
 from ...backends.redis.keys import KeySpace
 from ...backends.redis.locks import RedisLocks
@@ -22,10 +23,11 @@ from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
 from ...backends.storage_reserve import StorageReserve
 from ...backends.tokenizer import TokenizerRegistry
+from ...ingest.access import AccessLog
 from ...ingest.erasure import BackgroundEraser, Eraser
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
-from ...ingest.lifecycle import AccessLog, Lifecycle
+from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
 from ...ingest.working import SweepReport, WorkingMemory
@@ -94,7 +96,7 @@ class Services:
             if self.storage is not None and not self.storage.has_room():
                 continue  # bookkeeping waits until space is freed (its counts stay in memory)
             try:
-                await self.access_log.flush(paced=False)
+                await self.access_log.flush()
             except Exception:  # bookkeeping must never take the service down; try again next round
                 log.exception("flushing access bookkeeping failed")
 
@@ -122,7 +124,7 @@ class Services:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await self.access_log.flush(paced=False)
+        await self.access_log.flush()
         if self.forgetter.eraser is not None:  # what forgets left pending is erased before the stores close
             await self.forgetter.eraser.close()
         for reviewer in self.reviewers:
@@ -291,6 +293,7 @@ async def open_services(
     shared_locks = locks if settings.qdrant.url else None
     writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks)
     changes = writer.history = ChangeHistory(documents)
+    access_log = AccessLog(RedisAccessCounts(redis, keyspace))
     return Services(
         settings=settings,
         keys=keys,
@@ -307,9 +310,9 @@ async def open_services(
             sparse,
             {**MODEL_REGISTRY, **model_specs(models)},
         ),
-        catalog=Catalog(index),
+        catalog=Catalog(index, access_log),
         lifecycle=Lifecycle(index, writer),
-        access_log=AccessLog(index, writer),
+        access_log=access_log,
         reviewers=reviewers,
         redis=redis,
         locks=locks,
@@ -324,7 +327,7 @@ async def open_services(
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
         forgetter=Forgetter(
-            index, working_store, thread_store, locks, changes, _eraser(settings, index, redis)
+            index, working_store, thread_store, locks, access_log, changes, _eraser(settings, index, redis)
         ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
         storage=storage,

@@ -129,12 +129,9 @@ class EmbeddedRedis:
                 "dbfilename working.rdb",
                 "save 60 1",
                 "save 10 1000",
-                # Every write is in the append-only file, fsynced, before its reply is sent, so an
-                # acknowledged write survives redis-server being killed. `everysec` does not promise
-                # that: while its background fsync runs, redis holds new writes in memory (up to 2 s)
-                # and replies anyway; SIGKILLs under disk load lost acknowledged writes that way
-                # (benchmarks/README.md, "Embedded Redis durability"). One fsync per event-loop turn
-                # costs ~0.2 ms a write here, and concurrent clients share it.
+                # Each write is fsynced to the append-only file before its reply: an acknowledged
+                # write survives a SIGKILL. `everysec` holds writes in memory while its background
+                # fsync runs, and replies anyway (benchmarks/README.md, "Embedded Redis durability").
                 "appendonly yes",
                 "appendfsync always",
                 "daemonize no",

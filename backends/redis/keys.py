@@ -67,6 +67,10 @@ class KeySpace:
         """A set of the ids of `kind` ("wm" tasks, "thread"s) whose scope has `field` = `value`."""
         return self._tagged(self._key(tenant, f"{kind}-by-{field}", value), f"sc.{_digest(tenant)}")
 
+    def access(self, tenant: str, memory_type: str) -> str:
+        """A hash of the type's access statistics: `n:<id>` → times returned, `t:<id>` → when last."""
+        return self._key(tenant, "access", memory_type)
+
     def lock(self, tenant: str, resource: str, name: str) -> str:
         return self._key(tenant, "lock", resource, name)
 

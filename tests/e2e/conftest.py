@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -68,3 +69,9 @@ async def cluster_prefix(redis_cluster: LocalCluster) -> AsyncIterator[str]:
     async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
         await client.delete(key)
     await client.aclose()
+
+
+async def in_app_loop(client: AsyncTestClient[Any], func: Callable[..., Any], *args: Any) -> Any:
+    """Await `func(*args)` on the app's own event loop (the test client runs the app in a portal
+    thread): what holds the app's Redis connections must be awaited there."""
+    return await asyncio.to_thread(client.blocking_portal.call, func, *args)
