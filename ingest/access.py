@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..memtypes.errors import Unavailable
+from ..memtypes.errors import InsufficientStorage, Unavailable
 from ..memtypes.ports import AccessCounts
 from ..memtypes.records import MemoryRecord, utcnow
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -31,7 +31,7 @@ class AccessLog:
     shutdown). A memory returned ten times between two flushes costs one increment. Reads show a
     record's stored counts plus those noted since the last flush.
 
-    Counts that a flush could not write (Redis down) stay noted for the next one. A record written
+    Counts that a flush could not write (Redis down or full) stay noted for the next one. A record written
     before counts moved out of the index keeps its old payload count; what is stored here adds to it.
     """
 
@@ -99,7 +99,7 @@ class AccessLog:
                 chunk = {i: counts[i] for i in ids[start : start + _FLUSH_CHUNK]}
                 try:
                     await self.counts.add(*key, chunk, last_seen[key])
-                except Unavailable as exc:  # noted again: the next flush tries once more
+                except (Unavailable, InsufficientStorage) as exc:  # noted again: the next flush tries
                     log.warning("access counts not written, kept for the next flush: %s", exc.detail)
                     self._keep(key, {i: counts[i] for i in ids[start:]}, last_seen[key])
                     break

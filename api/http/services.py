@@ -124,7 +124,10 @@ class Services:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await self.access_log.flush()
+        try:
+            await self.access_log.flush()
+        except Exception:  # statistics: the stores below must still be flushed and closed
+            log.exception("flushing access bookkeeping at shutdown failed")
         if self.forgetter.eraser is not None:  # what forgets left pending is erased before the stores close
             await self.forgetter.eraser.close()
         for reviewer in self.reviewers:
