@@ -102,18 +102,22 @@ def _tail(log: Path) -> str:
 
 
 def memory_of(pid: int) -> dict[str, float]:
-    """Resident memory of a process now and at its peak (MiB)."""
+    """Resident memory of a process now and at its peak (MiB), and how much of it now is the
+    process's own (`anon_mib`) and how much mapped files (`file_mib`: the engine's memory-mapped
+    vectors and payloads, page cache the kernel may take back under pressure)."""
     import psutil
 
     rss = psutil.Process(pid).memory_info().rss / 2**20
-    peak = rss
+    fields = {"VmHWM": "peak_rss_mib", "RssAnon": "anon_mib", "RssFile": "file_mib"}
+    out = {"rss_mib": round(rss, 1), "peak_rss_mib": round(rss, 1)}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) / 1024
+            name, _, value = line.partition(":")
+            if name in fields:
+                out[fields[name]] = round(int(value.split()[0]) / 1024, 1)
     except OSError:
         pass
-    return {"rss_mib": round(rss, 1), "peak_rss_mib": round(peak, 1)}
+    return out
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,15 @@ def test_the_floor_after_the_clients_is_averaged_in_and_its_drift_said(after_ms:
     [line] = floor_lines({"100000": run})
     assert f"the mean of 12.0 before the clients and {after_ms:.1f} after" in line
     assert ("the ratios below are unreliable" in line) is moved
+
+
+def test_memory_of_splits_the_rss_into_own_memory_and_mapped_files() -> None:
+    import os
+
+    from mnemo.benchmarks.server import memory_of
+
+    memory = memory_of(os.getpid())
+    assert memory["anon_mib"] > 0 and memory["file_mib"] > 0  # a Python process maps its libraries
+    # RssShmem is the rest of VmRSS; a plain process has next to none.
+    assert abs(memory["anon_mib"] + memory["file_mib"] - memory["rss_mib"]) < 0.05 * memory["rss_mib"] + 1
+    assert memory["peak_rss_mib"] >= memory["rss_mib"] - 1
