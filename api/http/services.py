@@ -18,7 +18,7 @@ from ...backends.redis.access import RedisAccessCounts
 from ...backends.redis.client import RedisGateway, open_redis
 from ...backends.redis.keys import KeySpace
 from ...backends.redis.locks import RedisLocks
-from ...backends.redis.persistence import rewrite_files
+from ...backends.redis.persistence import rewrite_files, warn_if_not_durable
 from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
 from ...backends.storage_reserve import StorageReserve
@@ -272,6 +272,7 @@ async def open_services(
     working = settings.working
     working_store = RedisWorkingStore(redis, keyspace, ack=(working.ack_replicas, working.ack_timeout_ms))
     await working_store.warn_if_too_few_replicas()
+    await warn_if_not_durable(redis)
     thread_store = RedisThreadStore(redis, keyspace)
     log.info(
         "mnemo ready: %s; vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",

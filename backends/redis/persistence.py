@@ -1,5 +1,5 @@
 """Rewriting the embedded Redis's files without what was deleted (a forget's working memory and
-threads).
+threads), and a warning at start-up when an external Redis would not keep what it acknowledged.
 
 The embedded redis-server (client.py) keeps an append-only file and a snapshot in the data dir. A
 deleted key is gone from memory, but the append-only file still holds every command that wrote it,
@@ -17,8 +17,10 @@ import time
 from typing import Any
 
 from redis import exceptions as redis_errors
+from redis.asyncio.cluster import RedisCluster
 
-from .client import RedisGateway
+from ...memtypes.errors import Unavailable
+from .client import RedisGateway, log
 
 _POLL_S = 0.05
 
@@ -66,3 +68,40 @@ async def rewrite_files(gateway: RedisGateway, timeout_s: float = 120.0) -> str:
     if info.get("aof_last_bgrewrite_status") != "ok" or info.get("rdb_last_bgsave_status") != "ok":
         return "failed"
     return "erased"
+
+
+async def _durability(client: Any) -> list[tuple[str, str]]:
+    """(appendonly, appendfsync) of the server, or of each master of a cluster."""
+    if isinstance(client, RedisCluster):
+        replies = await client.config_get("append*", target_nodes=RedisCluster.PRIMARIES)
+        configs = (
+            list(replies.values()) if isinstance(replies, dict) and "appendonly" not in replies else [replies]
+        )
+    else:
+        configs = [await client.config_get("append*")]
+    return [(str(c.get("appendonly", "")), str(c.get("appendfsync", ""))) for c in configs]
+
+
+async def warn_if_not_durable(gateway: RedisGateway) -> None:
+    """An external Redis that does not fsync each write before replying can lose acknowledged
+    working memory and thread turns when it is killed: said once at start-up, not refused (it is
+    its operator's choice). A server that refuses CONFIG (managed services often rename it) or is
+    down is left alone."""
+    if gateway.embedded is not None:
+        return  # ours: `appendfsync always` (client.py)
+    try:
+        settings = await gateway.run(_durability)
+    except (Unavailable, redis_errors.RedisError):
+        return
+    if any(appendonly != "yes" for appendonly, _ in settings):
+        log.warning(
+            "Redis keeps no append-only file (appendonly no): working memory and threads written since "
+            "its last snapshot are lost if it stops uncleanly; set appendonly yes and appendfsync always"
+        )
+    elif any(fsync != "always" for _, fsync in settings):
+        policy = ", ".join(sorted({fsync for _, fsync in settings}))
+        log.warning(
+            "Redis fsyncs its append-only file %s, not before each reply: killing redis-server can lose "
+            "acknowledged working-memory writes and thread turns; set appendfsync always",
+            policy,
+        )

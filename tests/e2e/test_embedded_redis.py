@@ -7,6 +7,7 @@ import signal
 import tempfile
 from pathlib import Path
 
+import pytest
 import redis
 
 from mnemo.backends.redis.client import EmbeddedRedis
@@ -81,3 +82,30 @@ async def test_acknowledged_working_writes_survive_a_sigkill_of_the_embedded_ser
         async with app_client(data, redis_url=None) as client:
             items = (await client.get("/v1/working/job")).json()["items"]
             assert sorted(i["content"] for i in items) == sorted(texts)
+
+
+async def test_an_external_redis_that_may_lose_acknowledged_writes_is_warned_about(
+    app_client: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="mnemo-ext-") as directory:
+        server = EmbeddedRedis(Path(directory))  # an external server to the app: it is given the URL
+        await server.start()
+        try:
+            config = redis.Redis(unix_socket_path=str(server.socket_path))
+
+            def warnings() -> list[str]:
+                return [r.getMessage() for r in caplog.records if r.name == "mnemo.redis"]
+
+            async with app_client(redis_url=server.url):
+                pass
+            assert not [m for m in warnings() if "fsync" in m]  # appendfsync always: nothing to say
+            config.config_set("appendfsync", "everysec")
+            async with app_client(redis_url=server.url):
+                pass
+            assert [m for m in warnings() if "fsyncs its append-only file everysec" in m]
+            config.config_set("appendonly", "no")
+            async with app_client(redis_url=server.url):
+                pass
+            assert [m for m in warnings() if "keeps no append-only file" in m]
+        finally:
+            await server.stop()
