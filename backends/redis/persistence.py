@@ -72,11 +72,10 @@ async def rewrite_files(gateway: RedisGateway, timeout_s: float = 120.0) -> str:
 
 async def _durability(client: Any) -> list[tuple[str, str]]:
     """(appendonly, appendfsync) of the server, or of each master of a cluster."""
-    if isinstance(client, RedisCluster):
-        replies = await client.config_get("append*", target_nodes=RedisCluster.PRIMARIES)
-        configs = (
-            list(replies.values()) if isinstance(replies, dict) and "appendonly" not in replies else [replies]
-        )
+    configs: list[dict[str, Any]]
+    if isinstance(client, RedisCluster):  # {node: its reply}
+        replies: Any = await client.config_get("append*", target_nodes=RedisCluster.PRIMARIES)
+        configs = list(replies.values())
     else:
         configs = [await client.config_get("append*")]
     return [(str(c.get("appendonly", "")), str(c.get("appendfsync", ""))) for c in configs]
