@@ -3,10 +3,9 @@ thread of one scope, or a list of memory ids, within one tenant, and hand back a
 
 Order matters: tasks and threads go first (under each one's lock, deleted without archiving), so
 that nothing of the subject can be archived into the index after its memories were removed; then
-the memories' access counts (Redis, like the tasks: an outage fails the forget before any memory
-is removed). The
-history keeps a `forgotten` entry per memory with the receipt's digest, never the content nor a
-digest of it.
+the memories' access counts (in Redis, like the tasks: an outage fails the forget before any
+memory is removed). The history keeps a `forgotten` entry per memory with the receipt's digest,
+never the content nor a digest of it.
 
 A deletion only marks points deleted: the engines' logs and pages still hold the text. So the
 stores' files are rewritten without it (erasure.py): scheduled durably before the receipt is sent,
