@@ -19,7 +19,6 @@ from typing import Any
 from redis import exceptions as redis_errors
 from redis.asyncio.cluster import RedisCluster
 
-from ...memtypes.errors import Unavailable
 from .client import RedisGateway, log
 
 _POLL_S = 0.05
@@ -85,12 +84,17 @@ async def warn_if_not_durable(gateway: RedisGateway) -> None:
     """An external Redis that does not fsync each write before replying can lose acknowledged
     working memory and thread turns when it is killed: said once at start-up, not refused (it is
     its operator's choice). A server that refuses CONFIG (managed services often rename it) or is
-    down is left alone."""
+    down is left alone: asked beside the breaker, so that a question at start-up neither opens it
+    nor counts as an outage."""
     if gateway.embedded is not None:
         return  # ours: `appendfsync always` (client.py)
     try:
-        settings = await gateway.run(_durability)
-    except (Unavailable, redis_errors.RedisError):
+        settings = await _durability(gateway.client)
+    except (
+        redis_errors.RedisError,
+        redis_errors.RedisClusterException,
+        OSError,
+    ):  # OSError: TimeoutError too
         return
     if any(appendonly != "yes" for appendonly, _ in settings):
         log.warning(
