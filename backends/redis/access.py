@@ -30,6 +30,11 @@ def _time_field(point_id: str) -> str:
     return f"t:{point_id}"
 
 
+def _fields(ids: Sequence[str]) -> list[str]:
+    """Each id's two fields, count then time."""
+    return [f for point_id in ids for f in (_count_field(point_id), _time_field(point_id))]
+
+
 async def _hdel(r: Redis, key: str, fields: list[str]) -> int:
     return int(await r.hdel(key, *fields))
 
@@ -64,7 +69,7 @@ class RedisAccessCounts:
         if not ids:
             return {}
         key = self.keys.access(tenant, memory_type.value)
-        fields = [f for point_id in ids for f in (_count_field(point_id), _time_field(point_id))]
+        fields = _fields(ids)
         values = await self.gateway.run(lambda r: r.hmget(key, fields))
         found: dict[str, tuple[int, datetime | None]] = {}
         for n, point_id in enumerate(ids):
@@ -78,6 +83,5 @@ class RedisAccessCounts:
             return
         key = self.keys.access(tenant, memory_type.value)
         for start in range(0, len(ids), _DROP_CHUNK):  # a forget of a whole subject: bounded commands
-            part = ids[start : start + _DROP_CHUNK]
-            fields = [f for point_id in part for f in (_count_field(point_id), _time_field(point_id))]
+            fields = _fields(ids[start : start + _DROP_CHUNK])
             await self.gateway.run(functools.partial(_hdel, key=key, fields=fields))

@@ -90,11 +90,9 @@ async def warn_if_not_durable(gateway: RedisGateway) -> None:
         return  # ours: `appendfsync always` (client.py)
     try:
         settings = await _durability(gateway.client)
-    except (
-        redis_errors.RedisError,
-        redis_errors.RedisClusterException,
-        OSError,
-    ):  # OSError: TimeoutError too
+    # OSError covers the builtin TimeoutError; a cluster none of whose nodes answers raises
+    # RedisClusterException, which is no RedisError.
+    except (redis_errors.RedisError, redis_errors.RedisClusterException, OSError):
         return
     if any(appendonly != "yes" for appendonly, _ in settings):
         log.warning(
