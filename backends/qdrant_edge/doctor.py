@@ -48,6 +48,7 @@ from .manifest import (
     read_manifest,
     write_manifest,
 )
+from .shard_config import CONFIG_FILE
 
 log = logging.getLogger("mnemo.doctor")
 _BATCH = 256  # records copied per engine call when rebuilding
@@ -66,7 +67,7 @@ class ShardReport:
 
 
 def stored_dimension(shard_dir: Path) -> int:
-    config = json.loads((shard_dir / "edge_config.json").read_text(encoding="utf-8"))
+    config = json.loads((shard_dir / CONFIG_FILE).read_text(encoding="utf-8"))
     return int(config["vectors"][DENSE]["size"])
 
 

@@ -26,12 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from qdrant_edge import (
-    Distance,
-    EdgeConfig,
-    EdgeOptimizersConfig,
     EdgeShard,
-    EdgeSparseVectorParams,
-    EdgeVectorParams,
     KeywordIndexParams,
     Modifier,
     PayloadSchemaType,
@@ -44,7 +39,6 @@ from ...memtypes.ports import IndexHealth, IndexMaintenance
 from ...memtypes.queries import VectorPoint
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import (
-    DENSE,
     PAYLOAD_INDEXES,
     SPARSE,
     IndexKind,
@@ -58,6 +52,7 @@ from .health import ShardRecovery, TypeStates
 from .payload_cache import PayloadCache
 from .reads import EdgeReads, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
+from .shard_config import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .vocabulary import EDGE_PLANNER as PLAN
 from .writes import WriteGates
 
@@ -112,25 +107,12 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         self.warm_on_open = warm_on_open  # False: leave the vectors unmapped until searched (tests)
         if indexing_threshold_kb is None:
             points = min(_MIN_POINTS_TO_INDEX, optimize_threshold)
-            indexing_threshold_kb = max(1, math.ceil(points * dimension * 4 / 1024))
+            # Edge measures the threshold in stored vector bytes.
+            indexing_threshold_kb = max(1, math.ceil(points * dimension * DENSE_BYTES / 1024))
         self.indexing_threshold_kb = indexing_threshold_kb  # a rebuild's child builds with it too
-        # Payloads in RAM, not memory-mapped from disk: the ranking formula reads fields of every
-        # candidate (a retrieval's engine CPU at 100k: -25 %, measured), and payload reads of cache
-        # misses cost half. ~0.7 KB a memory. The deprecated flag is the only way to say it:
-        # `payload_memory` has no in-RAM placement (Pinned is taken as Cached).
-        self._config = EdgeConfig(
-            vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
-            sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)},
-            optimizers=EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb),
-            on_disk_payload=False,
-        )
-        # A dir written before hybrid search has no sparse vector: it is loaded without declaring
-        # one (the stored segments would not match), then gains it (old points simply lack it).
-        self._legacy_config = EdgeConfig(
-            vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
-            optimizers=EdgeOptimizersConfig(indexing_threshold=indexing_threshold_kb),
-            on_disk_payload=False,
-        )
+        self._config = edge_config(dimension, indexing_threshold_kb)  # of the shards it creates
+        # Types whose shard was loaded with an older layout (shard_config.py): rebuilt at start-up.
+        self.outdated: set[MemoryType] = set()
         self._shards: dict[MemoryType, EdgeShard] = {}
         self._optimize_locks: dict[MemoryType, asyncio.Lock] = {}
         # Strong references to background rebuilds: the event loop keeps only weak ones.
@@ -188,6 +170,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                 shard = self._open_checked(memory_type)  # None: damaged, served as unavailable
                 if shard is not None:
                     shards[memory_type] = shard
+                    if stored_dense_datatype(self.shard_path(memory_type)) != DENSE_DATATYPE:
+                        self.outdated.add(memory_type)
                     if self.warm_on_open:
                         warm_dense_vectors(shard, self.dimension)
         except BaseException:
@@ -227,10 +211,12 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         return shard
 
     def _load_shard(self, path: Path) -> EdgeShard:
+        datatype = stored_dense_datatype(path)  # Edge loads a shard only with the datatype it has
+        kb = self.indexing_threshold_kb
         try:
             # Passing the config checks it against the stored segments and updates the optimizer
             # settings on disk.
-            return EdgeShard.load(str(path), self._config)
+            return EdgeShard.load(str(path), edge_config(self.dimension, kb, datatype=datatype))
         except Exception as exc:
             if _in_use_by_another_process(exc):
                 raise Unavailable(
@@ -241,7 +227,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
             if "incompatible" not in str(exc).lower():
                 raise
         # Written before hybrid search: open it as it is and add the sparse vector to it.
-        shard = EdgeShard.load(str(path), self._legacy_config)
+        legacy = edge_config(self.dimension, kb, datatype=datatype, with_sparse=False)
+        shard = EdgeShard.load(str(path), legacy)
         try:
             shard.update(UpdateOperation.create_sparse_vector(SPARSE, modifier=Modifier.Idf))
         except BaseException:
@@ -300,6 +287,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
     def swap_shard(self, memory_type: MemoryType, shard: EdgeShard) -> EdgeShard:
         """Put a rebuilt shard in the type's place (its writes held shut); answers the old one."""
         old, self._shards[memory_type] = self._shards[memory_type], shard
+        self.outdated.discard(memory_type)  # a rebuild writes the current layout
         self.payloads.invalidate(memory_type)  # the same points, but no payload outlives its shard
         return old
 

@@ -51,17 +51,19 @@ class BackgroundRebuilds:
     _moved: dict[MemoryType, set[str]]  # points a payload update moved out of the index since a build
     rebuilds: dict[MemoryType, ShardRebuild]
     optimize_threshold: int
+    outdated: set[MemoryType]
 
     def _shard(self, memory_type: MemoryType) -> EdgeShard:
         raise NotImplementedError
 
     async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
-        """Start a rebuild of every shard with at least `min_unindexed` unindexed vectors (start-up)."""
+        """Start a rebuild of every shard with at least `min_unindexed` unindexed vectors, or
+        written with an older layout (`outdated`, shard_config.py): start-up."""
         shards = dict(self._shards)
         unindexed = await asyncio.to_thread(
             lambda: {mt: unindexed_dense_vectors(s) for mt, s in shards.items()}
         )
-        started = [mt for mt, count in unindexed.items() if count >= min_unindexed]
+        started = [mt for mt, n in unindexed.items() if n >= min_unindexed or mt in self.outdated]
         for memory_type in started:
             self._start_rebuild(memory_type)
         return started

@@ -2,9 +2,10 @@
 qdrant-client's local mode up to its size) with HNSW built, or a copy of such a dir kept before.
 
 With `LatencyOptions.data_cache`, the first run of a size keeps its built data dir and vectors under
-`<cache>/n<N>-seed<S>-pool<P>/`; later runs with the same seed and pool work on a fresh copy and skip
-the load and the build (15 min at 100k on a loaded 2-core machine). The key is not the code: empty
-the cache when the stored payloads' format changes.
+`<cache>/n<N>-seed<S>-pool<P>-<datatype>/`; later runs with the same seed, pool and stored vector
+datatype work on a fresh copy and skip the load and the build (15 min at 100k on a loaded 2-core
+machine). The key is not the rest of the code: empty the cache when the stored payloads' format
+changes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...backends.qdrant_edge.shard_config import DENSE_DATATYPE_NAME
 from ...memtypes.ports import VectorIndex
 from ...memtypes.types import MemoryType
 from ..target import configured_embedder
@@ -100,7 +102,8 @@ async def open_size_data(
     cache = options.data_cache
     if cache is None:
         return await _load(data_dir, n, pool, options, embedder, tokenizers, say)
-    cached = cache / f"n{n}-seed{options.seed}-pool{options.pool}"
+    # A copy of an older layout would be rebuilt by the server while it is timed (shard_config.py).
+    cached = cache / f"n{n}-seed{options.seed}-pool{options.pool}-{DENSE_DATATYPE_NAME}"
     if not (cached / "built.json").exists():
         shutil.rmtree(cached, ignore_errors=True)
         edge, local, result, vectors = await _load(cached, n, pool, options, embedder, tokenizers, say)
