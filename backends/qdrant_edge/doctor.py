@@ -38,7 +38,7 @@ from ...memtypes.ports import Availability
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import DENSE
 from .index import EdgeVectorIndex
-from .layout import base_name, live_shard_dir, lock_shard, unlock_shard
+from .layout import CONFIG_FILE, base_name, live_shard_dir, lock_shard, unlock_shard
 from .manifest import (
     all_ids,
     check_loaded,
@@ -48,7 +48,6 @@ from .manifest import (
     read_manifest,
     write_manifest,
 )
-from .shard_config import CONFIG_FILE
 
 log = logging.getLogger("mnemo.doctor")
 _BATCH = 256  # records copied per engine call when rebuilding

@@ -49,10 +49,10 @@ from . import layout as edge_layout
 from .builder import ShardRebuild
 from .group_flush import GroupFlush, wal_sync
 from .health import ShardRecovery, TypeStates
+from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .payload_cache import PayloadCache
 from .reads import EdgeReads, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
-from .shard_config import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .vocabulary import EDGE_PLANNER as PLAN
 from .writes import WriteGates
 
@@ -111,7 +111,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
             indexing_threshold_kb = max(1, math.ceil(points * dimension * DENSE_BYTES / 1024))
         self.indexing_threshold_kb = indexing_threshold_kb  # a rebuild's child builds with it too
         self._config = edge_config(dimension, indexing_threshold_kb)  # of the shards it creates
-        # Types whose shard was loaded with an older layout (shard_config.py): rebuilt at start-up.
+        # Types whose shard was loaded with an older layout (layout.py): rebuilt at start-up.
         self.outdated: set[MemoryType] = set()
         self._shards: dict[MemoryType, EdgeShard] = {}
         self._optimize_locks: dict[MemoryType, asyncio.Lock] = {}

@@ -58,7 +58,7 @@ class BackgroundRebuilds:
 
     async def build_in_background(self, min_unindexed: int) -> list[MemoryType]:
         """Start a rebuild of every shard with at least `min_unindexed` unindexed vectors, or
-        written with an older layout (`outdated`, shard_config.py): start-up."""
+        written with an older layout (`outdated`, layout.py): start-up."""
         shards = dict(self._shards)
         unindexed = await asyncio.to_thread(
             lambda: {mt: unindexed_dense_vectors(s) for mt, s in shards.items()}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...backends.qdrant_edge.shard_config import DENSE_DATATYPE_NAME
+from ...backends.qdrant_edge.layout import DENSE_DATATYPE_NAME
 from ...memtypes.ports import VectorIndex
 from ...memtypes.types import MemoryType
 from ..target import configured_embedder
@@ -102,7 +102,7 @@ async def open_size_data(
     cache = options.data_cache
     if cache is None:
         return await _load(data_dir, n, pool, options, embedder, tokenizers, say)
-    # A copy of an older layout would be rebuilt by the server while it is timed (shard_config.py).
+    # A copy of an older layout would be rebuilt by the server while it is timed (layout.py).
     cached = cache / f"n{n}-seed{options.seed}-pool{options.pool}-{DENSE_DATATYPE_NAME}"
     if not (cached / "built.json").exists():
         shutil.rmtree(cached, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""A data dir written with float32 vectors (before backends/qdrant_edge/shard_config.py stored
+"""A data dir written with float32 vectors (before backends/qdrant_edge/layout.py stored
 float16) opens, serves, and is rewritten to the current layout by a background rebuild, losing
 nothing. Real Qdrant Edge and a real builder child process."""
 
@@ -10,7 +10,7 @@ import numpy as np
 from qdrant_edge import VectorStorageDatatype
 
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
-from mnemo.backends.qdrant_edge.shard_config import DENSE_DATATYPE, edge_config, stored_dense_datatype
+from mnemo.backends.qdrant_edge.layout import DENSE_DATATYPE, edge_config, stored_dense_datatype
 from mnemo.memtypes.queries import MemoryFilter, SearchRequest
 from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX

@@ -18,7 +18,7 @@ from tests.backends.congruence import compare_points
 
 DIMENSION = 8  # the fixtures' indexes are built with this size
 NOW = 1_750_000_000.0  # a fixed "now": realistic magnitude, so float precision is exercised
-# Qdrant Edge stores dense vectors as float16 (backends/qdrant_edge/shard_config.py): a unit
+# Qdrant Edge stores dense vectors as float16 (backends/qdrant_edge/layout.py): a unit
 # vector's component comes back within half a unit in the last place (2**-12 below 1).
 STORED_ATOL = 2**-12
 EPISODIC, SEMANTIC = MemoryType.EPISODIC, MemoryType.SEMANTIC
