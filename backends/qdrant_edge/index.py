@@ -51,7 +51,7 @@ from .group_flush import GroupFlush, wal_sync
 from .health import ShardRecovery, TypeStates
 from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .payload_cache import PayloadCache
-from .reads import EdgeReads, warm_dense_vectors
+from .reads import EdgeReads, dense_vectors_mapped_in, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
 from .vocabulary import EDGE_PLANNER as PLAN
 from .writes import WriteGates
@@ -90,7 +90,6 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         durable_writes: bool = False,
         payload_cache: int = 0,
         build_in_child: bool = True,
-        warm_on_open: bool = True,
         verify_on_open: bool = True,
         storage_reserve_bytes: int = 0,  # free space every write and checkpoint leaves (issue 39.1)
     ) -> None:
@@ -104,7 +103,6 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         self.dimension = dimension
         self.optimize_threshold = optimize_threshold
         self.build_in_child = build_in_child  # False: background builds stall this process (benchmarks)
-        self.warm_on_open = warm_on_open  # False: leave the vectors unmapped until searched (tests)
         if indexing_threshold_kb is None:
             points = min(_MIN_POINTS_TO_INDEX, optimize_threshold)
             # Edge measures the threshold in stored vector bytes.
@@ -172,7 +170,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                     shards[memory_type] = shard
                     if stored_dense_datatype(self.shard_path(memory_type)) != DENSE_DATATYPE:
                         self.outdated.add(memory_type)
-                    if self.warm_on_open:
+                    if not dense_vectors_mapped_in(self.shard_path(memory_type)):
                         warm_dense_vectors(shard, self.dimension)
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked

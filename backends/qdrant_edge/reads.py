@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -38,15 +40,17 @@ from .vocabulary import EDGE_PLANNER as PLAN
 # retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a thread
 # doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay in one.
 INLINE_GET = 256
+_SMAPS_HEADER = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$")
 
 
 def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
     """Touch every stored dense vector once (one exact search), so that searches in this process
     find their vectors' pages mapped.
 
-    Edge memory-maps the dense vectors: the pages sit in the OS page cache, but each process maps
-    them on first touch. An HNSW search visits a few thousand scattered vectors, so until most of a
-    large shard has been touched, every new query paid for mapping them: at 1M memories a fresh
+    Edge memory-maps the dense vectors and, where the kernel lets it, maps them all in as it loads
+    the shard (then this is not needed: `dense_vectors_mapped_in`). Otherwise each process maps a
+    page on first touch, and an HNSW search visits a few thousand scattered vectors, so until most
+    of a large shard had been touched every new query paid for mapping them: at 1M memories a fresh
     server's searches for questions it had not seen took 28.6 ms of engine time a retrieval against
     11.9 for the same questions asked again; after this scan (2 s for 1M vectors, at open) 15.3
     (benchmarks/README.md, issue 21 session 7). A shard opened in this process later (a rebuild's)
@@ -61,6 +65,30 @@ def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
             with_vector=False,
         )
     )
+
+
+def dense_vectors_mapped_in(shard_dir: Path, smaps: Path = Path("/proc/self/smaps")) -> bool:
+    """Whether this process already holds most of the shard's indexed dense vectors in memory (the
+    matrix files of its indexed segments: a rebuild leaves every vector in one).
+
+    Edge 0.9 maps them all in when it loads the shard (measured on Linux 6.18: a 1M store's vectors
+    resident right after the load, first-time questions no slower than repeated ones). The exact
+    scan of `warm_dense_vectors` maps the same file a second time, so after it the vectors counted
+    twice in the service's RSS (+0.7 GiB at 1M memories: benchmarks/README.md, "Issue 37: float16
+    vectors"). False where this cannot be read (no /proc): warm as before."""
+    pattern = f"segments/*/vector_storage-{DENSE}/matrix.dat"
+    files = {str(f.resolve()): f.stat().st_size for f in shard_dir.glob(pattern)}
+    try:
+        text = smaps.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    resident, current = 0, None
+    for line in text.splitlines():
+        if header := _SMAPS_HEADER.match(line):  # "start-end perms offset dev inode path"
+            current = header.group(1)
+        elif current in files and line.startswith("Rss:"):
+            resident += int(line.split()[1]) * 1024
+    return resident >= 0.9 * sum(files.values())
 
 
 class EdgeReads:

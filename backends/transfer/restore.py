@@ -55,9 +55,7 @@ async def restore(backup: Path, data_dir: Path, redis: RedisConfig) -> Restored:
         raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
     prefix = manifest["collection_prefix"]
     done = Restored()
-    index = EdgeVectorIndex(
-        qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER, warm_on_open=False
-    )
+    index = EdgeVectorIndex(qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER)
     await index.open()
     try:
         for memory_type in MemoryType:

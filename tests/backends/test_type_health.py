@@ -61,7 +61,7 @@ async def test_the_engine_itself_breaks_a_live_shard_when_a_second_process_loads
     """The root cause, on the bare engine: what mnemo's lock now prevents."""
     from qdrant_edge import EdgeShard
 
-    index = EdgeVectorIndex(tmp_path, "t", DIM, warm_on_open=False)
+    index = EdgeVectorIndex(tmp_path, "t", DIM)
     await index.open()
     try:
         await index.upsert(EPISODIC, points(20))
@@ -85,7 +85,7 @@ async def test_the_engine_itself_breaks_a_live_shard_when_a_second_process_loads
 
 
 async def test_a_second_mnemo_is_refused_before_it_touches_a_live_shard(tmp_path: Path) -> None:
-    index = EdgeVectorIndex(tmp_path, "t", DIM, warm_on_open=False)
+    index = EdgeVectorIndex(tmp_path, "t", DIM)
     await index.open()
     try:
         await index.upsert(EPISODIC, points(20))
@@ -108,7 +108,7 @@ async def test_a_second_mnemo_is_refused_before_it_touches_a_live_shard(tmp_path
         assert stored(index, EPISODIC) == 25
     finally:
         await index.close()
-    reopened = EdgeVectorIndex(tmp_path, "t", DIM, warm_on_open=False)  # the lock is released on close
+    reopened = EdgeVectorIndex(tmp_path, "t", DIM)  # the lock is released on close
     await reopened.open()
     await reopened.close()
 
@@ -132,7 +132,7 @@ def break_journals(shard_dir: Path) -> list[Path]:
 async def test_an_engine_error_on_one_type_is_contained_and_recovered_without_a_restart(
     tmp_path: Path,
 ) -> None:
-    index = EdgeVectorIndex(tmp_path, "t", DIM, warm_on_open=False, durable_writes=True)
+    index = EdgeVectorIndex(tmp_path, "t", DIM, durable_writes=True)
     await index.open()
     try:
         acknowledged = points(30)
