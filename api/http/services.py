@@ -190,13 +190,14 @@ def vector_store(settings: Settings, dimension: int) -> VectorStore:
 
 async def start_pending_builds(index: VectorIndex, min_backlog: int = 5_000) -> None:
     """At start-up: build pending HNSW indexes in the background, off the serving path (Qdrant Edge
-    rebuilds a shard in a child process and swaps it in), so the service is ready at once."""
+    rebuilds a shard in a child process and swaps it in), so the service is ready at once; a shard
+    written with an older layout is rewritten the same way (backends/qdrant_edge/layout.py)."""
     maintenance = index.maintenance()
     if maintenance is None:
         return
     started = await maintenance.build_in_background(min_backlog)
     if started:
-        log.info("building the HNSW indexes of %s in the background", ", ".join(mt.value for mt in started))
+        log.info("rebuilding the shards of %s in the background", ", ".join(mt.value for mt in started))
 
 
 async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:

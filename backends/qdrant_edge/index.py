@@ -51,7 +51,7 @@ from .group_flush import GroupFlush, wal_sync
 from .health import ShardRecovery, TypeStates
 from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .payload_cache import PayloadCache
-from .reads import EdgeReads, dense_vectors_mapped_in, warm_dense_vectors
+from .reads import EdgeReads, not_mapped_in, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
 from .vocabulary import EDGE_PLANNER as PLAN
 from .writes import WriteGates
@@ -170,8 +170,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                     shards[memory_type] = shard
                     if stored_dense_datatype(self.shard_path(memory_type)) != DENSE_DATATYPE:
                         self.outdated.add(memory_type)
-                    if not dense_vectors_mapped_in(self.shard_path(memory_type)):
-                        warm_dense_vectors(shard, self.dimension)
+            for memory_type in not_mapped_in({mt: self.shard_path(mt) for mt in shards}):
+                warm_dense_vectors(shards[memory_type], self.dimension)
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked
                 shard.close()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from qdrant_edge import (
@@ -40,6 +40,8 @@ from .vocabulary import EDGE_PLANNER as PLAN
 # retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a thread
 # doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay in one.
 INLINE_GET = 256
+K = TypeVar("K")
+_SMAPS = Path("/proc/self/smaps")
 _SMAPS_HEADER = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$")
 
 
@@ -48,7 +50,7 @@ def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
     find their vectors' pages mapped.
 
     Edge memory-maps the dense vectors and, where the kernel lets it, maps them all in as it loads
-    the shard (then this is not needed: `dense_vectors_mapped_in`). Otherwise each process maps a
+    the shard (then this is not needed: `not_mapped_in`). Otherwise each process maps a
     page on first touch, and an HNSW search visits a few thousand scattered vectors, so until most
     of a large shard had been touched every new query paid for mapping them: at 1M memories a fresh
     server's searches for questions it had not seen took 28.6 ms of engine time a retrieval against
@@ -67,28 +69,52 @@ def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
     )
 
 
-def dense_vectors_mapped_in(shard_dir: Path, smaps: Path = Path("/proc/self/smaps")) -> bool:
-    """Whether this process already holds most of the shard's indexed dense vectors in memory (the
-    matrix files of its indexed segments: a rebuild leaves every vector in one).
+def indexed_vector_files(shard_dir: Path) -> dict[str, int]:
+    """The dense vector files of the shard's indexed segments (a rebuild leaves every vector in
+    one), by resolved path, with their sizes."""
+    found = shard_dir.glob(f"segments/*/vector_storage-{DENSE}/matrix.dat")
+    return {str(f.resolve()): f.stat().st_size for f in found}
 
-    Edge 0.9 maps them all in when it loads the shard (measured on Linux 6.18: a 1M store's vectors
-    resident right after the load, first-time questions no slower than repeated ones). The exact
-    scan of `warm_dense_vectors` maps the same file a second time, so after it the vectors counted
-    twice in the service's RSS (+0.7 GiB at 1M memories: benchmarks/README.md, "Issue 37: float16
-    vectors"). False where this cannot be read (no /proc): warm as before."""
-    pattern = f"segments/*/vector_storage-{DENSE}/matrix.dat"
-    files = {str(f.resolve()): f.stat().st_size for f in shard_dir.glob(pattern)}
+
+def resident_bytes(files: Collection[str], smaps: Path = _SMAPS) -> dict[str, int] | None:
+    """Bytes of each of these files resident in this process, over all its mappings of it; None
+    where this cannot be read (no /proc). Reading smaps walks the process's page tables: ~0.1 s for
+    a 5 GiB process, so it is read once for all shards."""
     try:
         text = smaps.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
-    resident, current = 0, None
+        return None
+    resident: dict[str, int] = {}
+    current = None
     for line in text.splitlines():
         if header := _SMAPS_HEADER.match(line):  # "start-end perms offset dev inode path"
             current = header.group(1)
         elif current in files and line.startswith("Rss:"):
-            resident += int(line.split()[1]) * 1024
-    return resident >= 0.9 * sum(files.values())
+            resident[current] = resident.get(current, 0) + int(line.split()[1]) * 1024
+    return resident
+
+
+def not_mapped_in(shard_dirs: Mapping[K, Path], smaps: Path = _SMAPS) -> list[K]:
+    """The shards whose indexed dense vectors this process does not hold in memory yet, and so
+    must warm (`warm_dense_vectors`).
+
+    Edge 0.9 maps them all in when it loads a shard (measured on Linux 6.18: a 1M store's vectors
+    resident right after the load, first-time questions no slower than repeated ones). The exact
+    scan of `warm_dense_vectors` maps the same file a second time, so after it the vectors counted
+    twice in the service's RSS (+0.7 GiB at 1M memories: benchmarks/README.md, "Issue 37: float16
+    vectors"). Where smaps cannot be read, every shard with indexed vectors is warmed, as before."""
+    files = {key: indexed_vector_files(path) for key, path in shard_dirs.items()}
+    files = {key: found for key, found in files.items() if found}
+    if not files:
+        return []
+    resident = resident_bytes({f for found in files.values() for f in found}, smaps)
+    if resident is None:
+        return list(files)
+    return [
+        key
+        for key, found in files.items()
+        if sum(resident.get(f, 0) for f in found) < 0.9 * sum(found.values())
+    ]
 
 
 class EdgeReads:

@@ -6,14 +6,18 @@ GiB of RSS at 1M memories)."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 
 import numpy as np
 
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
-from mnemo.backends.qdrant_edge.reads import dense_vectors_mapped_in, warm_dense_vectors
+from mnemo.backends.qdrant_edge.reads import (
+    indexed_vector_files,
+    not_mapped_in,
+    resident_bytes,
+    warm_dense_vectors,
+)
 from mnemo.memtypes.queries import VectorPoint
 from mnemo.memtypes.types import MemoryType
 
@@ -21,20 +25,11 @@ DIMENSION = 384  # vectors of real size: 8,000 are ~6 MB in float16, ~1,500 page
 POINTS = 8_000
 
 
-def _vector_files(shard_dir: Path) -> dict[str, int]:
-    found = shard_dir.glob("segments/*/vector_storage-dense/matrix.dat")
-    return {str(f.resolve()): f.stat().st_size for f in found}
-
-
 def _resident(files: dict[str, int]) -> int:
     """Bytes of these files resident in this process, summed over every mapping of each."""
-    resident, current = 0, None
-    for line in Path("/proc/self/smaps").read_text().splitlines():
-        if header := re.match(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$", line):
-            current = header.group(1)
-        elif current in files and line.startswith("Rss:"):
-            resident += int(line.split()[1]) * 1024
-    return resident
+    resident = resident_bytes(files)
+    assert resident is not None
+    return sum(resident.values())
 
 
 async def _stored(tmp_path: Path) -> None:
@@ -58,28 +53,29 @@ async def test_open_leaves_every_dense_vector_in_memory_once(tmp_path: Path) -> 
     index = EdgeVectorIndex(tmp_path, "warm", DIMENSION)  # a fresh mapping, as in a new process
     await index.open()
     try:
-        files = _vector_files(index.shard_path(MemoryType.EPISODIC))
+        files = indexed_vector_files(index.shard_path(MemoryType.EPISODIC))
         size = sum(files.values())
         assert size >= POINTS * DIMENSION * 2
         resident = _resident(files)
         assert 0.9 * size <= resident <= 1.1 * size, (resident, size)
-        assert dense_vectors_mapped_in(index.shard_path(MemoryType.EPISODIC))
+        assert not_mapped_in({"episodic": index.shard_path(MemoryType.EPISODIC)}) == []
     finally:
         await index.close()
 
 
 async def test_the_check_sees_a_second_mapping_and_no_mapping(tmp_path: Path) -> None:
-    """What `dense_vectors_mapped_in` reads: the exact scan maps the vectors a second time (so it is
+    """What `not_mapped_in` reads: the exact scan maps the vectors a second time (so it is
     not run where they are in already), and a process that cannot read its smaps warms as before."""
     await _stored(tmp_path)
     index = EdgeVectorIndex(tmp_path, "warm", DIMENSION)
     await index.open()
     try:
         shard_dir = index.shard_path(MemoryType.EPISODIC)
-        files = _vector_files(shard_dir)
+        files = indexed_vector_files(shard_dir)
         once = _resident(files)
         warm_dense_vectors(index.shard_of(MemoryType.EPISODIC), DIMENSION)
         assert _resident(files) >= 1.8 * once
-        assert not dense_vectors_mapped_in(shard_dir, smaps=tmp_path / "no-smaps")
+        assert not_mapped_in({"episodic": shard_dir}, smaps=tmp_path / "no-smaps") == ["episodic"]
+        assert not_mapped_in({"working": index.shard_path(MemoryType.WORKING)}) == []  # nothing indexed
     finally:
         await index.close()
