@@ -85,10 +85,10 @@ def resident_bytes(files: Collection[str], smaps: Path = _SMAPS) -> dict[str, in
     except OSError:
         return None
     resident: dict[str, int] = {}
-    current = None
+    current = ""
     for line in text.splitlines():
         if header := _SMAPS_HEADER.match(line):  # "start-end perms offset dev inode path"
-            current = header.group(1)
+            current = str(header.group(1))
         elif current in files and line.startswith("Rss:"):
             resident[current] = resident.get(current, 0) + int(line.split()[1]) * 1024
     return resident
