@@ -7,7 +7,7 @@ live dir. Until that rename the old shard stays authoritative, so a crash at any
 that opens; what a crash leaves behind (a half-built `.g<N>` dir, an export file, the superseded
 shard after a swap) is removed by `remove_stale` when the index opens next.
 
-The shard's layout: the config new shards are created with, the config an
+How a shard is laid out (`edge_config`): the config new shards are created with, the config an
 existing shard is loaded with, and whether an existing shard's layout is the current one.
 
 Dense vectors are stored as float16, half the memory of float32: at 1M memories the vectors were

@@ -40,6 +40,7 @@ from .vocabulary import EDGE_PLANNER as PLAN
 # retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a thread
 # doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay in one.
 INLINE_GET = 256
+
 K = TypeVar("K")
 _SMAPS = Path("/proc/self/smaps")
 _SMAPS_HEADER = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$")
