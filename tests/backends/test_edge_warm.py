@@ -10,8 +10,10 @@ import uuid
 from pathlib import Path
 
 import numpy as np
+from qdrant_edge import EdgeShard
 
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
+from mnemo.backends.qdrant_edge.layout import live_shard_dir
 from mnemo.backends.qdrant_edge.reads import (
     indexed_vector_files,
     not_mapped_in,
@@ -63,19 +65,35 @@ async def test_open_leaves_every_dense_vector_in_memory_once(tmp_path: Path) -> 
         await index.close()
 
 
-async def test_the_check_sees_a_second_mapping_and_no_mapping(tmp_path: Path) -> None:
-    """What `not_mapped_in` reads: the exact scan maps the vectors a second time (so it is
-    not run where they are in already), and a process that cannot read its smaps warms as before."""
+async def test_the_scan_maps_the_vectors_a_second_time_where_the_load_mapped_them_in(
+    tmp_path: Path,
+) -> None:
+    """Why the scan must not run where the load mapped the vectors in: its own mapping counts them
+    again. Whether the load maps them in depends on the engine and the kernel (Edge 0.9 on Linux
+    6.18 does); where it does not, the scan is what maps them in."""
     await _stored(tmp_path)
-    index = EdgeVectorIndex(tmp_path, "warm", DIMENSION)
-    await index.open()
+    shard_dir = live_shard_dir(tmp_path, "warm", MemoryType.EPISODIC)
+    files = indexed_vector_files(shard_dir)
+    size = sum(files.values())
+    shard = EdgeShard.load(str(shard_dir))  # the engine alone: no index, no warm-up
     try:
-        shard_dir = index.shard_path(MemoryType.EPISODIC)
-        files = indexed_vector_files(shard_dir)
-        once = _resident(files)
-        warm_dense_vectors(index.shard_of(MemoryType.EPISODIC), DIMENSION)
-        assert _resident(files) >= 1.8 * once
-        assert not_mapped_in({"episodic": shard_dir}, smaps=tmp_path / "no-smaps") == ["episodic"]
-        assert not_mapped_in({"working": index.shard_path(MemoryType.WORKING)}) == []  # nothing indexed
+        loaded = _resident(files)
+        warm_dense_vectors(shard, DIMENSION)
+        scanned = _resident(files)
     finally:
-        await index.close()
+        shard.close()
+    if loaded >= 0.9 * size:
+        assert scanned >= 1.8 * loaded, (loaded, scanned)
+    else:
+        assert scanned >= 0.9 * size, (loaded, scanned, size)
+
+
+async def test_shards_are_warmed_where_smaps_cannot_be_read_and_not_without_indexed_vectors(
+    tmp_path: Path,
+) -> None:
+    await _stored(tmp_path)
+    episodic = live_shard_dir(tmp_path, "warm", MemoryType.EPISODIC)
+    working = live_shard_dir(tmp_path, "warm", MemoryType.WORKING)
+    assert not_mapped_in({"episodic": episodic}, smaps=tmp_path / "no-smaps") == ["episodic"]
+    assert not_mapped_in({"episodic": episodic}) == ["episodic"]  # nothing is loaded in this process
+    assert not_mapped_in({"working": working}, smaps=tmp_path / "no-smaps") == []  # nothing indexed
