@@ -41,6 +41,14 @@ def _same_payload(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _same_content(a: StoredPoint | ScoredPoint, b: StoredPoint | ScoredPoint) -> None:
+    """One point as each engine returned it: the same payload and, when asked for, vector."""
+    assert _same_payload(a.payload, b.payload), (a.id, a.payload, b.payload)
+    if a.vector is not None or b.vector is not None:
+        assert a.vector is not None and b.vector is not None
+        assert all(_close(x, y) for x, y in zip(a.vector, b.vector, strict=True))
+
+
 def _compare_scored(first: Sequence[ScoredPoint], second: Sequence[ScoredPoint]) -> None:
     """The same hits with close scores. Hits whose scores are within the tolerance may come in
     either order, and at a `limit` cut either may be the one kept: a hit only one engine returned
@@ -51,10 +59,7 @@ def _compare_scored(first: Sequence[ScoredPoint], second: Sequence[ScoredPoint])
         b = theirs.get(a.id)
         if b is not None:
             assert _close(a.score, b.score), (a.id, a.score, b.score)
-            assert _same_payload(a.payload, b.payload), (a.id, a.payload, b.payload)
-            if a.vector is not None or b.vector is not None:
-                assert a.vector is not None and b.vector is not None
-                assert all(_close(x, y) for x, y in zip(a.vector, b.vector, strict=True))
+            _same_content(a, b)
     ours = {p.id for p in first}
     for hits, other in ((first, theirs.keys()), (second, ours)):
         for only in (p for p in hits if p.id not in other):
@@ -74,10 +79,7 @@ def compare_points(
         return
     assert [p.id for p in first] == [p.id for p in second], "the engines found different points"
     for a, b in zip(first, second, strict=True):
-        assert _same_payload(a.payload, b.payload), (a.id, a.payload, b.payload)
-        if a.vector is not None or b.vector is not None:
-            assert a.vector is not None and b.vector is not None
-            assert all(_close(x, y) for x, y in zip(a.vector, b.vector, strict=True))
+        _same_content(a, b)
 
 
 class CongruentIndexes:
