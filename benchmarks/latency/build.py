@@ -42,7 +42,7 @@ from ..metrics import percentiles
 from ..report import machine
 from ..server import failure_name, serve
 from ..target import configured_embedder
-from .scale_data import SCALE_NOW, SCALE_USER, TextPool, pool_texts, scale_points
+from .scale_data import SCALE_USER, TextPool, pool_texts, retrieve_bodies, scale_points
 
 MODES = ("child", "in-process")
 THRESHOLD = 1_000  # the smallest rebuild threshold the settings accept
@@ -74,13 +74,6 @@ class BuildOptions:
     pool: int = 3_000
     seed: int = 0
     work_dir: Path | None = None
-
-
-def _bodies(questions: list[str], budget: int) -> list[dict[str, Any]]:
-    return [
-        {"query": q, "scope": {"user_id": SCALE_USER}, "budget_tokens": budget, "now": SCALE_NOW.isoformat()}
-        for q in questions
-    ]
 
 
 async def _load_store(n: int, pool: TextPool, data_dir: Path, seed: int) -> None:
@@ -332,7 +325,7 @@ async def run_build(options: BuildOptions, say: Callable[[str], None]) -> dict[s
             "rate": options.rate,
             "runs": [],
         }
-        bodies = _bodies(questions, options.budget)
+        bodies = retrieve_bodies(questions, options.budget)
         for mode in options.modes:
             say(f"mode {mode}: idle, then ingest + rebuild, then idle again")
             run = await _mode_run(mode, store, bodies, texts, options, scratch)

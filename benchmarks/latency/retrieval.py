@@ -23,7 +23,6 @@ import numpy as np
 from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import MemoryFilter, SearchRequest
 from ...memtypes.records import Scope
-from ...memtypes.requests import RetrieveRequest
 from ...memtypes.types import MemoryType
 from ..metrics import ann_recall, percentiles
 from ..report import machine
@@ -31,7 +30,8 @@ from ..server import Sample, drive, memory_of, serve
 from ..target import configured_embedder
 from .built_data import floor_again, open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
-from .scale_data import SCALE_NOW, SCALE_USER, TENANT, TextPool, pool_texts
+from .in_process import measure_engine_queries, pipeline_search_ms
+from .scale_data import SCALE_USER, TENANT, TextPool, pool_texts, retrieve_bodies
 
 STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms", "overhead_ms")
 ANN_K = 10
@@ -67,13 +67,6 @@ def _stage_samples(samples: list[Sample]) -> dict[str, dict[str, float]]:
     return {stage: percentiles(values) for stage, values in columns.items()}
 
 
-def _bodies(questions: list[str], budget: int) -> list[dict[str, Any]]:
-    return [
-        {"query": q, "scope": {"user_id": SCALE_USER}, "budget_tokens": budget, "now": SCALE_NOW.isoformat()}
-        for q in questions
-    ]
-
-
 async def _ann_check(
     index: VectorIndex, vectors: dict[MemoryType, list[np.ndarray]], queries: np.ndarray
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -104,23 +97,6 @@ async def _ann_check(
     return recall, percentiles(took)
 
 
-async def _in_process_search(
-    index: VectorIndex, embedder: Any, tokenizers: Any, questions: list[str], budget: int
-) -> dict[str, float]:
-    """search_ms of mnemo's own retrieval pipeline over one index (no HTTP), same requests each time."""
-    from ...backends.embedding.sparse import Bm25Encoder
-    from ...retrieval.pipeline import RetrievalConfig, Retriever
-
-    retriever = Retriever(index, embedder, tokenizers, RetrievalConfig(), sparse=Bm25Encoder())
-    search_ms = []
-    for i, question in enumerate(questions):
-        request = RetrieveRequest.model_validate(_bodies([question], budget)[0])  # JSON values, as the API
-        response = await retriever.retrieve(TENANT, request)
-        if i >= 3:  # the first few warm caches up
-            search_ms.append(response.metadata.timings_ms["search_ms"])
-    return percentiles(search_ms)
-
-
 async def _size_run(
     n: int, pool: TextPool, options: LatencyOptions, work: Path, say: Callable[[str], None]
 ) -> dict[str, Any]:
@@ -143,10 +119,14 @@ async def _size_run(
     if local is not None:
         backends["qdrant_client_local"] = local
     asked = [questions[i % len(questions)] for i in range(options.backend_queries + 3)]
+    first_rounds: list[list[SearchRequest]] = []
     result["search_ms_in_process"] = {
-        name: await _in_process_search(index, embedder, tokenizers, asked, options.budget)
+        name: await pipeline_search_ms(
+            index, embedder, tokenizers, asked, options.budget, first_rounds if index is edge else None
+        )
         for name, index in backends.items()
     }
+    result["engine_query"] = await measure_engine_queries(edge, first_rounds)
     await edge.close()
     if local is not None:
         await local.close()
@@ -155,7 +135,9 @@ async def _size_run(
     result["disk_mib"] = round(sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file()) / 2**20, 1)
     say(f"  {n}: starting the server")
     result.update(
-        await _over_http(data_dir, work / f"server-{n}.log", _bodies(questions, options.budget), options)
+        await _over_http(
+            data_dir, work / f"server-{n}.log", retrieve_bodies(questions, options.budget), options
+        )
     )
     # The floor again, after the clients: the machine's speed drifts, and the ratios are only as
     # good as the floor they divide by (floor_drift in results.json says how far it moved).

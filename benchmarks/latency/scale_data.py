@@ -15,6 +15,7 @@ import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -45,6 +46,14 @@ class TextPool:
     texts: list[str]
     vectors: np.ndarray
     questions: list[str]
+
+
+def retrieve_bodies(questions: list[str], budget: int) -> list[dict[str, Any]]:
+    """The body of each question's `POST /v1/retrieve`, in the scope every memory of a run is in."""
+    return [
+        {"query": q, "scope": {"user_id": SCALE_USER}, "budget_tokens": budget, "now": SCALE_NOW.isoformat()}
+        for q in questions
+    ]
 
 
 def pool_texts(size: int, seed: int) -> tuple[list[str], list[str]]:

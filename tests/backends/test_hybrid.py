@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from qdrant_client import AsyncQdrantClient
@@ -14,6 +14,7 @@ from mnemo.backends.embedding.sparse import Bm25Encoder
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
 from mnemo.backends.tokenizer import TokenizerRegistry
+from mnemo.benchmarks.latency.in_process import FirstRounds, measure_engine_queries
 from mnemo.ingest.pipeline import MemoryWriter, WriteOptions
 from mnemo.memtypes.ports import VectorIndex
 from mnemo.memtypes.records import MemoryIn, Scope
@@ -119,3 +120,30 @@ async def test_relevance_only_ranking_explains_the_stage_score(stack: tuple[Memo
         assert memory["explain"]["total"] == pytest.approx(memory["score"], abs=1e-6)
     scores = [m["score"] for m in memories]
     assert scores == sorted(scores, reverse=True)
+
+
+async def test_the_latency_benchmark_replays_the_first_round_a_retrieval_asked(
+    stack: tuple[MemoryWriter, Retriever],
+) -> None:
+    """`mnemo bench latency` times the engine's part of a retrieval alone (`engine_bound_over_floor`)
+    by asking the index again what each retrieval's first round asked."""
+    _, retriever = stack
+    recorder = FirstRounds(retriever.index)
+    noting = Retriever(
+        cast(VectorIndex, recorder),
+        retriever.embedder,
+        retriever.tokenizers,
+        retriever.config,
+        sparse=retriever.sparse,
+    )
+    request = RetrieveRequest(
+        query="Where is order A-7731-QX now?", scope=SCOPE, now=NOW, types=[MemoryType.SEMANTIC]
+    )
+    recorder.fresh()
+    response = await noting.retrieve("acme", request)
+    await noting.retrieve("acme", request)  # not marked fresh: not noted
+    [first_round] = recorder.rounds
+    [answers] = await retriever.index.search(first_round)
+    assert response.memories[0].content == RARE == answers[0].payload["content"]
+    timed = await measure_engine_queries(retriever.index, recorder.rounds * 3)
+    assert timed["rounds"] == 3 and timed["search_ms"]["p50"] > 0

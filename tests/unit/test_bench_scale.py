@@ -123,6 +123,22 @@ def test_stages_and_throughput_are_reported_against_the_floor(tmp_path: Path) ->
     assert (tmp_path / "stages_vs_floor.png").stat().st_size > 0
 
 
+def test_the_embedding_and_the_engine_query_alone_are_set_against_the_floor(tmp_path: Path) -> None:
+    one = {**_stage_samples([Sample(30.0, {"embed_ms": 10.0, "search_ms": 15.0})]), "throughput_rps": 30.0}
+    floor = {"types": 4, "embed_ms": {"p50": 8.0}, "searches_ms": {"p50": 4.0}, "total_ms": {"p50": 12.0}}
+    run: dict[str, Any] = {
+        "floor": floor,
+        "engine_query": {"rounds": 50, "search_ms": {"p50": 7.0}},
+        "http": {"1": one},
+    }
+    run["floor_ratios"] = ratios = floor_ratios(run)
+    assert ratios["engine_bound_over_floor"] == 1.25  # (8 + 7) / 12
+    [line] = floor_lines({"100000": run})
+    assert "this design's own engine query (7.0 ms) alone are 1.25x the floor" in line
+    plot_stages_against_floor(tmp_path, {"100000": run})
+    assert (tmp_path / "stages_vs_floor.png").stat().st_size > 0
+
+
 @pytest.mark.parametrize(("after_ms", "moved"), [(13.0, False), (18.0, True)])
 def test_the_floor_after_the_clients_is_averaged_in_and_its_drift_said(after_ms: float, moved: bool) -> None:
     one = {**_stage_samples([Sample(30.0, {"embed_ms": 10.0})]), "throughput_rps": 30.0}
