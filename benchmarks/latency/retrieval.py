@@ -126,7 +126,8 @@ async def _size_run(
         )
         for name, index in backends.items()
     }
-    result["engine_query"] = await measure_engine_queries(edge, first_rounds)
+    if first_rounds:  # none where --backend-queries is 0
+        result["engine_query"] = await measure_engine_queries(edge, first_rounds)
     await edge.close()
     if local is not None:
         await local.close()
