@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -159,15 +160,11 @@ class EdgeReads:
         if not point_ids:
             return []
         shard = self._shard(memory_type)
-        if not with_vector and self.payloads.enabled:
-            generation = self.payloads.generation(memory_type)
-            if len(point_ids) <= INLINE_GET:  # as a search reads its hits' payloads: on this thread
-                found = self._cached_payloads(shard, memory_type, point_ids, generation)
-            else:
-                found = await asyncio.to_thread(
-                    self._cached_payloads, shard, memory_type, point_ids, generation
-                )
-            return [StoredPoint(i, found[i]) for i in point_ids if i in found]
+        if self.payloads.enabled:
+            read = partial(self._cached_points, shard, memory_type, point_ids, with_vector)
+            # As a search reads its hits' payloads, on this thread: the newer-first lift reads a few
+            # hits' vectors in every retrieval, and a hand-off to a worker thread runs nothing else.
+            return read() if len(point_ids) <= INLINE_GET else await asyncio.to_thread(read)
         # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
         records = await asyncio.to_thread(shard.retrieve, list(point_ids), True, with_vector)
         return [
@@ -199,6 +196,22 @@ class EdgeReads:
             [(i, score, payloads[i]) for i, score in found[:head] if i in payloads]
             + [(i, score, payloads.get(i, {})) for i, score in found[head:]]
             for found, head in zip(hits, heads, strict=True)
+        ]
+
+    def _cached_points(
+        self, shard: EdgeShard, memory_type: MemoryType, point_ids: list[str], with_vector: bool
+    ) -> list[StoredPoint]:
+        """The points found, payloads from the cache; vectors, where asked, from the engine alone
+        (a point deleted between the two reads is left out)."""
+        payloads = self._cached_payloads(shard, memory_type, point_ids, self.payloads.generation(memory_type))
+        if not with_vector:
+            return [StoredPoint(i, payloads[i]) for i in point_ids if i in payloads]
+        wanted: list[int | UUID | str] = [i for i in point_ids if i in payloads]
+        records = shard.retrieve(wanted, False, True) if wanted else []
+        return [
+            StoredPoint(i, payloads[i], dense_vector(r.vector))
+            for r in records
+            if (i := str(r.id)) in payloads
         ]
 
     def _cached_payloads(
