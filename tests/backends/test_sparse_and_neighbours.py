@@ -180,8 +180,11 @@ async def test_edge_searches_neighbour_lookups_and_small_reads_run_on_the_caller
     await edge.neighbours([NeighbourRequest(EPISODIC, flt, 2.0, True, 1)])
     edge.payloads.invalidate(EPISODIC)  # so that the read below reaches the engine
     [read] = await edge.get(EPISODIC, [points[-1].id])
+    # The newer-first lift's read: the vectors from the engine, the payloads from the cache.
+    [with_vector] = await edge.get(EPISODIC, [points[0].id], with_vector=True)
     assert hits and read.payload == points[-1].payload
-    assert len(threads) >= 3 and set(threads) == {threading.get_ident()}
+    assert with_vector.payload == points[0].payload and with_vector.vector is not None
+    assert len(threads) >= 4 and set(threads) == {threading.get_ident()}
 
 
 async def test_an_edge_dir_written_before_hybrid_search_still_opens_and_gains_bm25(tmp_path: Path) -> None:
