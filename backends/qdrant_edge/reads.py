@@ -1,9 +1,9 @@
 """The read side of `EdgeVectorIndex` (backends/qdrant_edge/index.py): get, scroll, count, searches and
 neighbour lookups, with payloads read through the index's `PayloadCache`.
 
-Edge blocks, and holds the GIL for the whole call: searches, neighbour lookups and small payload
-reads run on the caller's thread (a worker thread would not let anything else run meanwhile), the
-rest in a worker thread.
+Edge blocks, and holds the GIL for the whole call: searches, neighbour lookups and small reads
+(payloads, the few vectors the newer-first lift compares) run on the caller's thread (a worker
+thread would not let anything else run meanwhile), the rest in a worker thread.
 """
 
 from __future__ import annotations
@@ -35,11 +35,12 @@ from ..qdrant.schema import DENSE, canonical_ids, dense_vector
 from .payload_cache import PayloadCache
 from .vocabulary import EDGE_PLANNER as PLAN
 
-# Payload reads of up to this many ids run on the caller's thread, like a search's own (a search at
-# 100k memories reads a few hundred hits' payloads); a worker thread would run nothing else meanwhile
-# (the binding holds the GIL) and only add two hand-offs, and under concurrency let the other
-# retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a thread
-# doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay in one.
+# Reads of up to this many ids (payloads, vectors) run on the caller's thread, like a search's own
+# (a search at 100k memories reads a few hundred hits' payloads); a worker thread would run nothing
+# else meanwhile (the binding holds the GIL) and only add two hand-offs, and under concurrency let
+# the other retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a
+# thread doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay
+# in one.
 INLINE_GET = 256
 
 K = TypeVar("K")
