@@ -11,7 +11,7 @@ dataset produces numbers nobody can trust.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ..memtypes.records import MemoryIn, Scope
+from ..memtypes.types import MemoryType
 
 UNCATEGORIZED = "uncategorized"
 
@@ -50,6 +51,28 @@ class BenchQuery(BaseModel):
     @property
     def answerable(self) -> bool:
         return bool(self.relevant_ids)
+
+    def retrieve_body(
+        self,
+        budget: int,
+        *,
+        ranking: Mapping[str, Any] | None = None,
+        types: Sequence[MemoryType] | None = None,
+    ) -> dict[str, Any]:
+        """This query's `POST /v1/retrieve` body under `budget`: its scope and clock, the ranking
+        options where given (even empty), the types where any are named."""
+        body: dict[str, Any] = {
+            "query": self.query,
+            "scope": self.scope.model_dump(exclude_none=True),
+            "budget_tokens": budget,
+        }
+        if ranking is not None:
+            body["ranking"] = dict(ranking)
+        if self.now is not None:
+            body["now"] = self.now.isoformat()
+        if types:
+            body["types"] = [t.value for t in types]
+        return body
 
 
 @dataclass(frozen=True)

@@ -47,18 +47,6 @@ class AblationOptions:
     variants: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(VARIANTS))
 
 
-def _body(query: BenchQuery, budget: int, ranking: dict[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "query": query.query,
-        "scope": query.scope.model_dump(exclude_none=True),
-        "budget_tokens": budget,
-        "ranking": ranking,
-    }
-    if query.now is not None:
-        body["now"] = query.now.isoformat()
-    return body
-
-
 async def _variant(
     target: Target, queries: Sequence[BenchQuery], ranking: dict[str, Any], options: AblationOptions
 ) -> dict[str, Any]:
@@ -66,13 +54,13 @@ async def _variant(
     latencies: list[float] = []
     for query in queries:
         started = time.perf_counter()
-        answer = await target.retrieve(_body(query, options.rank_budget, ranking))
+        answer = await target.retrieve(query.retrieve_body(options.rank_budget, ranking=ranking))
         latencies.append((time.perf_counter() - started) * 1000)
         ranked = [m["external_id"] for m in answer["memories"] if m.get("external_id")]
         metrics = ranking_metrics(ranked, query.relevant_ids, options.ks)
         for budget in options.budgets:
             started = time.perf_counter()
-            packed = await target.retrieve(_body(query, budget, ranking))
+            packed = await target.retrieve(query.retrieve_body(budget, ranking=ranking))
             latencies.append((time.perf_counter() - started) * 1000)
             ids = [m["external_id"] for m in packed["memories"] if m.get("external_id")]
             metrics[f"budget_recall@{budget}"] = set_recall(ids, query.relevant_ids)

@@ -59,19 +59,6 @@ def split_variant(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return dict(spec), {}
 
 
-def _body(query: BenchQuery, budget: int, ranking: Mapping[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "query": query.query,
-        "scope": query.scope.model_dump(exclude_none=True),
-        "budget_tokens": budget,
-    }
-    if ranking:
-        body["ranking"] = dict(ranking)
-    if query.now is not None:
-        body["now"] = query.now.isoformat()
-    return body
-
-
 def _ids(answer: Mapping[str, Any]) -> list[str]:
     return [m["external_id"] for m in answer["memories"] if m.get("external_id")]
 
@@ -83,12 +70,12 @@ async def _score_variant(
     rows, tops, latencies = [], [], []
     for query in queries:
         started = time.perf_counter()
-        answer = await target.retrieve(_body(query, options.rank_budget, ranking))
+        answer = await target.retrieve(query.retrieve_body(options.rank_budget, ranking=ranking or None))
         latencies.append((time.perf_counter() - started) * 1000)
         ranked = _ids(answer)
         metrics = ranking_metrics(ranked, query.relevant_ids, options.ks)
         for budget in options.budgets:
-            packed = await target.retrieve(_body(query, budget, ranking))
+            packed = await target.retrieve(query.retrieve_body(budget, ranking=ranking or None))
             metrics[f"budget_recall@{budget}"] = set_recall(_ids(packed), query.relevant_ids)
         rows.append(metrics)
         tops.append(ranked[: max(options.ks)])

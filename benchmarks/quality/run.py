@@ -61,19 +61,6 @@ class QualityRun:
     per_query: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _retrieve_body(query: BenchQuery, budget: int, types: Sequence[MemoryType] | None) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "query": query.query,
-        "scope": query.scope.model_dump(exclude_none=True),
-        "budget_tokens": budget,
-    }
-    if query.now is not None:
-        body["now"] = query.now.isoformat()
-    if types:
-        body["types"] = [t.value for t in types]
-    return body
-
-
 def _external_ids(answer: dict[str, Any], field: str = "external_id") -> list[Any]:
     """Each memory's `field`, for the memories that have an external id (the dataset's)."""
     return [m[field] for m in answer["memories"] if m.get("external_id") is not None]
@@ -83,12 +70,12 @@ async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions, ter
     """One query through the API: the ranking run, then one run per budget. `terms`: the service's
     tokenization, to record the text features its confidence read."""
     started = time.perf_counter()
-    ranked_answer = await target.retrieve(_retrieve_body(query, options.rank_budget, options.types))
+    ranked_answer = await target.retrieve(query.retrieve_body(options.rank_budget, types=options.types))
     latency = [(time.perf_counter() - started) * 1000]
     packed: dict[str, dict[str, Any]] = {}
     for budget in options.budgets:
         started = time.perf_counter()
-        answer = await target.retrieve(_retrieve_body(query, budget, options.types))
+        answer = await target.retrieve(query.retrieve_body(budget, types=options.types))
         latency.append((time.perf_counter() - started) * 1000)
         packed[str(budget)] = {"ids": _external_ids(answer), "tokens": answer["metadata"]["total_tokens"]}
     depth = max(options.ks)
