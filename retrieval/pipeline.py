@@ -7,7 +7,8 @@
 3. rank (stages/rank.py): near-duplicates dropped, newer statements lifted;
 4. pack (stages/pack.py): each line priced once, the budget packed; a first round that leaves it
    underfilled with short lines is followed by one deeper round (2–4 again, inside search);
-5. expand (stages/expand.py): the neighbours of the selected conversation turns offered too.
+5. expand (stages/expand.py): the neighbours of the selected conversation turns offered too; for a
+   question that asks for several things, the turns spread over their sessions (stages/session_spread.py).
 Then stages/respond.py packs the final hits, renders the context, explains, accounts every token.
 
 This module holds the engines and runs the stages; what each decides lives in its own module.
@@ -31,6 +32,7 @@ from .stages.plan import ResolvedRequest, plan_retrieval, resolve
 from .stages.presentation import line_for
 from .stages.respond import assemble
 from .stages.search import Searcher
+from .stages.session_spread import spread_question
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 
@@ -107,6 +109,7 @@ class Retriever:
             if found.packing is not None:
                 hits, packing = found.hits, found.packing
                 found.neighbours = await expand_neighbours(self.index, plan, config, hits, packing)
+            found.session_spread = spread_question(found.hits, plan.request.query, config)
             timings["search_ms"] += (time.perf_counter() - started) * 1000
         finally:
             self._in_flight -= 1

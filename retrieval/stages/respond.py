@@ -173,6 +173,7 @@ def _retrieved(
                 explanation, found.coverage.get(memory_type, {}).get(point.id), "coverage"
             )
         explanation = with_lift(explanation, found.lifts.get(point.id))
+        explanation = with_lift(explanation, found.session_spread.get(point.id), "session_spread")
     return RetrievedMemory(
         id=point.id,
         external_id=point.payload.get("external_id"),

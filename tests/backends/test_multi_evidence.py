@@ -1,5 +1,6 @@
 """Questions answered by several turns, on a real engine, real MiniLM and BM25 (issue 38.1): a
-two-part question gets the turn of each part (coverage-aware order, stages/coverage.py), and a
+two-part question gets the turn of each part (coverage-aware order, stages/coverage.py), a question
+for several things a turn of each conversation (sessions spread, stages/session_spread.py), and a
 question that names a speaker is embedded without the name, which the speaker term serves
 (`dense_without_speakers`, stages/search.py), as the speaker index of its scope says."""
 
@@ -35,6 +36,17 @@ CHAT_TURNS = [
     "user: Can you suggest a healthy breakfast for busy mornings?",
 ]
 TWO_PARTS = "How many hours of jogging and yoga did I do last week?"
+TRIPS = Scope(user_id="trips")
+# "How many hours in total did I spend driving on my road trips?": one conversation about the first
+# trip, four turns that all match, and the other trip, weeks before, told in one turn: it ranks fifth.
+FIRST_TRIP = [
+    "user: I spent five hours driving to Yosemite on my road trip.",
+    "user: The drive to Yosemite on that road trip took five hours of driving each way.",
+    "user: Driving for hours on the road trip to Yosemite was tiring.",
+    "user: On the Yosemite road trip I also spent hours driving around the valley.",
+]
+SECOND_TRIP = "user: Big Sur was my other road trip, three hours of driving along the coast."
+SEVERAL = "How many hours in total did I spend driving on my road trips?"
 FRIENDS_TURNS = [
     "Caroline: Researching adoption agencies; giving a kid a loving home has been my dream.",
     "Melanie: We go to the beach in Sweden every summer, the kids love it.",
@@ -49,6 +61,9 @@ async def store(
     memories = [turn(t, CHAT, NOW - timedelta(days=3 * i + 1)) for i, t in enumerate(CHAT_TURNS)]
     memories += [turn(t, FRIENDS, NOW - timedelta(days=3 * i + 1)) for i, t in enumerate(FRIENDS_TURNS)]
     memories.append(turn("Jon: I lost my job as a banker.", Scope(user_id="others"), NOW))
+    first = NOW - timedelta(days=10)
+    memories += [turn(t, TRIPS, first + timedelta(minutes=i)) for i, t in enumerate(FIRST_TRIP)]
+    memories.append(turn(SECOND_TRIP, TRIPS, first - timedelta(days=40)))
     async with constructed_store(tmp_path_factory.mktemp("evidence") / "edge", embedder, memories) as built:
         yield built
 
@@ -72,6 +87,27 @@ async def test_the_coverage_lift_is_explained(store: Store) -> None:
     for memory in memories:
         parts = memory["explain"]["components"].values()
         assert sum(c["contribution"] for c in parts) == pytest.approx(memory["score"], abs=1e-4)
+
+
+async def test_a_question_for_several_things_gets_a_turn_of_each_conversation(store: Store) -> None:
+    off = await top(store, SEVERAL, TRIPS, 3, session_spread=0.0)
+    on = await top(store, SEVERAL, TRIPS, 3)
+    assert SECOND_TRIP not in off and set(off) <= set(FIRST_TRIP)
+    assert SECOND_TRIP in on  # the first trip's third turn yields to it
+    memories, _ = await store.ranked(RetrievalConfig(), SEVERAL, TRIPS, NOW)
+    moved = {
+        m["content"]: m["explain"]["components"]["session_spread"]["contribution"]
+        for m in memories
+        if "session_spread" in m["explain"]["components"]
+    }
+    assert moved[SECOND_TRIP] > 0 and all(moved[t] < 0 for t in moved if t != SECOND_TRIP)
+    for memory in memories:
+        parts = memory["explain"]["components"].values()
+        assert sum(c["contribution"] for c in parts) == pytest.approx(memory["score"], abs=1e-4)
+    # A question for one thing is left as ranked.
+    assert await top(store, "When did I drive to Yosemite?", TRIPS, 3) == await top(
+        store, "When did I drive to Yosemite?", TRIPS, 3, session_spread=0.0
+    )
 
 
 class Recording:

@@ -1,0 +1,57 @@
+"""Whether a question asks for several things: a list ("What books has Melanie read?", "Which cities
+has Jon visited?") or a sum ("How many hours of jogging and yoga did I do last week?").
+
+Such an answer is spread over several conversations, one part each, and a ranking by how well each
+memory alone matches fills its top with one conversation's turns about the first part
+(mnemo.retrieval.stages.session_spread). A question for one thing ("What did Caroline research?") is
+answered where its best matches cluster, next to each other, and is left as ranked.
+
+English usage only, lexical: a plural noun right after "what"/"which" (one word may stand between:
+"What LGBTQ+ events", and "kind of"/"types of" may lead it), or a word that asks for a count, a total
+or every one of several. `tests/unit/test_questions.py` pins each form.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LIST = re.compile(
+    r"\A\W*(?:what|which)\s+(?:(kinds?|types?|sorts?)\s+of\s+)?([\w+'-]+)(?:\s+([\w'-]+)\s+(\w+))?",
+    re.IGNORECASE,
+)
+# Auxiliary verbs: after "what" ("What does …") they lead no noun; after a noun they end the phrase.
+_VERBS = frozenset(
+    {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could", "will", "would"}
+    | {"should", "may", "might", "must", "shall"}
+)
+# Words that end in "s" and are no plural noun; "-ss", "-us", "-is" endings (class, status,
+# analysis) and possessives are singular too.
+_NOT_PLURAL = frozenset({"its", "this", "his", "hers", "yes", "always", "perhaps", "across"})
+_SEVERAL = re.compile(
+    r"\b(?:how\s+many|how\s+much|in\s+total|total|combined|both|all|each|every)\b", re.IGNORECASE
+)
+
+
+def _plural(word: str) -> bool:
+    word = word.lower()
+    return (
+        word.isalpha()
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word not in _NOT_PLURAL
+        and word not in _VERBS
+    )
+
+
+def asks_for_several(question: str) -> bool:
+    """True for a question whose answer is a list of things or a sum of several."""
+    opening = _LIST.match(question)
+    if opening is not None:
+        kinds, first, second, then = opening.group(1, 2, 3, 4)
+        if _plural(kinds or "") or _plural(first):
+            return True
+        # "What European countries has …": a modifier, the noun, then the verb ("Which song
+        # motivates Caroline" has its verb second).
+        if second is not None and first.lower() not in _VERBS and _plural(second) and then.lower() in _VERBS:
+            return True
+    return _SEVERAL.search(question) is not None
