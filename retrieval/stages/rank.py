@@ -138,15 +138,20 @@ def compared_ids(hits: Sequence[ScoredPoint], margin: float, min_overlap: float 
 
 
 def same_meaning(vectors: Mapping[str, npt.ArrayLike], min_cosine: float) -> SameMeaning:
-    """Whether two hits' vectors have a cosine of at least `min_cosine` (a hit without one: no)."""
-    ids = list(vectors)
-    if not ids:
+    """Whether two hits' vectors have a cosine of at least `min_cosine` (a hit without one: no),
+    computed for the pairs asked only."""
+    if not vectors:
         return _never
-    matrix = np.asarray([vectors[i] for i in ids], dtype=np.float32)
-    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-    close = (matrix @ matrix.T) >= min_cosine
-    row = {i: n for n, i in enumerate(ids)}
-    return lambda a, b: a in row and b in row and bool(close[row[a], row[b]])
+
+    def same(older: str, newer: str) -> bool:
+        a, b = vectors.get(older), vectors.get(newer)
+        if a is None or b is None:
+            return False
+        u, v = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
+        norms = float(np.linalg.norm(u)) * float(np.linalg.norm(v))
+        return norms > 0.0 and float(u @ v) >= min_cosine * norms
+
+    return same
 
 
 def _never(older: str, newer: str) -> bool:
