@@ -51,7 +51,7 @@ class Found:
     neighbours: Mapping[str, Neighbour] = field(default_factory=dict)  # offered beside a turn
     lifts: Mapping[str, float] = field(default_factory=dict)  # newer same-subject statements
     coverage: dict[MemoryType, dict[str, float]] = field(default_factory=dict)  # lifts by cover_query
-    session_spread: Mapping[str, float] = field(default_factory=dict)  # turns lowered by spread_question
+    session_spread: Mapping[str, float] = field(default_factory=dict)  # score changes by spread_question
     working: Sequence[WorkingItem] = ()
     degraded: list[str] = field(default_factory=list)  # what could not be read (Redis down)
     packing: Packing | None = None  # the last trial packing: which turns expand offers neighbours of
