@@ -7,9 +7,9 @@
 "Grace lives in Boston" (May) and "Grace moved to Denver" (June) are both kept by the write path:
 without a `fact_key` it cannot tell an update from a second fact ("Alice is allergic to peanuts",
 later "Alice is allergic to shellfish"), and hiding a fact is data loss. Retrieval can order them
-without hiding anything: when a semantic or procedural hit is at least `_GAP_S` newer than a
-better-scored hit of the same type that names the same subject (a shared name) and the older one
-leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
+without hiding anything: when a semantic or procedural hit is at least `CONVERSATION_GAP_S` newer
+than a better-scored hit of the same type that names the same subject (a shared name) and the older
+one leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
 is a correction, see `SAME_SUBJECT_OVERLAP`). Both stay candidates; a question about the fact now
 reads the current statement first. Measured by `mnemo bench write` (updates resolved) and `mnemo
 bench quality` (locomo-dev, all episodic turns: every metric equal or better).
@@ -52,7 +52,9 @@ NEWER_FIRST_MIN_COSINE = 0.55
 # Reads the dense vectors of some hits of a type, by id (those missing are left out).
 VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
 SameMeaning = Callable[[str, str], bool]
-_GAP_S = 3600.0  # statements written together (one batch, one conversation hour) are not updates
+# One conversation's span: statements written closer together (one batch, one conversation hour) are
+# not updates of each other, and turns further apart belong to different sessions (session_spread.py).
+CONVERSATION_GAP_S = 3600.0
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
 _ABOVE = 1e-4
 _WORD = re.compile(r"\w+")
@@ -227,7 +229,7 @@ def newer_first(
         for i in range(j):
             older = window[i]
             lead = older.score - window[j].score
-            if lead >= margin or times[j] < times[i] + _GAP_S or not names[i] & names[j]:
+            if lead >= margin or times[j] < times[i] + CONVERSATION_GAP_S or not names[i] & names[j]:
                 continue
             if min_overlap and not _corrects(signatures[i], signatures[j], min_overlap):
                 continue

@@ -7,11 +7,11 @@ their neighbours beside them, and the conversation that tells the second part wa
 So the best conversation turns are re-ordered greedily: each next is the one with the best score
 once lowered, where a session's first `free` turns placed keep their scores, the next loses
 `weight`, the one after it twice that, and so on. A session is one scope's turns with no gap over
-`SESSION_GAP_S` between them. Only the best `SPREAD_WINDOW` are re-ordered, and they keep the
-window's scores, dealt out again in the new order: nothing leaves the window, so the budget holds
-what it held, in another order. The change of a turn's score is one more component of its
-explanation (`session_spread`). Questions for one thing are left as ranked: their answer and its
-neighbours sit together. Pure: no I/O.
+`CONVERSATION_GAP_S` (an hour, rank.py's) between them. Only the best `SPREAD_WINDOW` are
+re-ordered, and they keep the window's scores, dealt out again in the new order: nothing leaves the
+window, so the budget holds what it held, in another order. The change of a turn's score is one
+more component of its explanation (`session_spread`). Questions for one thing are left as ranked:
+their answer and its neighbours sit together. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.records import SCOPE_FIELDS
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ..options import RetrievalConfig
+from .rank import CONVERSATION_GAP_S
 
 SPREAD_WINDOW = 32  # the top a list is read from; below it the budget takes what it holds as ranked
-SESSION_GAP_S = 3600.0  # turns an hour apart belong to different conversations
 
 
 def spread_question(
@@ -50,7 +50,7 @@ def spread_sessions(
     weight: float,
     free: int,
     window: int = SPREAD_WINDOW,
-    gap_s: float = SESSION_GAP_S,
+    gap_s: float = CONVERSATION_GAP_S,
 ) -> tuple[list[ScoredPoint], dict[str, float]]:
     """The hits best-first, the best `window` re-ordered so that a turn's session's later turns
     yield to other sessions' (each lowered by `weight` × the turns of its session placed above it
