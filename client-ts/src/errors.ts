@@ -35,7 +35,10 @@ export class MnemoError extends Error {
 
   constructor(detail: string, init: MnemoErrorInit = {}) {
     const code = init.code ?? "error";
-    super(init.status === undefined ? detail : `${init.status} ${code}: ${detail}`, { cause: init.cause });
+    // The message names the fields too: a model reading a tool error can correct its call.
+    const named = (init.errors ?? []).slice(0, 5).map((e) => `${e.field}: ${e.message}`);
+    const said = named.length ? `${detail} (${named.join("; ")})` : detail;
+    super(init.status === undefined ? said : `${init.status} ${code}: ${said}`, { cause: init.cause });
     this.name = new.target.name;
     this.detail = detail;
     this.status = init.status;

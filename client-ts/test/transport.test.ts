@@ -11,7 +11,12 @@ import { Mnemo, MnemoConnectionError, MnemoError, RateLimited, UnexpectedRespons
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 const servers: Array<ReturnType<typeof createServer>> = [];
-after(() => servers.forEach((s) => s.closeAllConnections() || s.close()));
+after(() => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
 
 async function standIn(handler: Handler): Promise<string> {
   const server = createServer((req, res) => {
