@@ -88,6 +88,28 @@ describe("memories", () => {
   });
 });
 
+describe("lifecycles, due intentions, change history", () => {
+  test("a due intention is listed, completed, and its history kept", async () => {
+    const user = newUser();
+    const due = new Date(Date.now() - 60_000).toISOString();
+    const { results } = await client.remember({ type: "prospective", content: "Call the plumber", due_at: due, scope: { user_id: user } });
+    const id = results[0]?.id ?? "";
+    const listed = await client.due({ user_id: user });
+    assert.deepEqual(
+      listed.due.map((d) => [d.memory.id, d.overdue]),
+      [[id, true]],
+    );
+    const done = await client.lifecycle(id, "complete");
+    assert.equal(done.status, "done");
+    assert.deepEqual((await client.due({ user_id: user })).due, []);
+    const history = await client.history(id);
+    assert.equal(history.memory_id, id);
+    assert.ok(history.entries.length >= 2, "written, then completed");
+    const refused = await client.lifecycle(id, "used").catch((e: unknown) => e);
+    assert.ok(refused instanceof MnemoError && refused.status === 409, "a procedure's use is no intention's");
+  });
+});
+
 describe("threads, working memory, forget, health", () => {
   test("a thread's turns come back in order", async () => {
     const user = newUser();
