@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The CPU build of torch: an unpinned torch would pull several GB of CUDA packages.
 TORCH := torch==2.13.0
 
-.PHONY: serve test test-fast test-frameworks lint fuzz check calibrate clean
+.PHONY: serve test test-fast test-frameworks test-ts lint fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -47,6 +47,14 @@ $(FRAMEWORKS)/.installed: client/pyproject.toml
 
 test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed
 	cd client && MNEMO_SERVE=../$(BIN)/mnemo ../$(FRAMEWORKS)/bin/pytest -rfE
+
+# The TypeScript client and its adapters (client-ts/, examples/typescript/): installed from the
+# committed lockfile, type-checked, linted, and tested with node's own runner against one real
+# `mnemo serve` started from $(VENV). Needs Node >= 20 and npm.
+test-ts: $(VENV)/.installed
+	cd client-ts && npm ci --no-audit --no-fund
+	cd client-ts && npm run typecheck && npm run lint
+	cd client-ts && MNEMO_SERVE=../$(BIN)/mnemo npm test
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -101,4 +109,5 @@ calibrate: $(VENV)/.installed-dev
 		--model-out retrieval/ranking/confidence.json --out $(CALIBRATION)
 
 clean:
-	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE)
+	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE) \
+		client-ts/node_modules client-ts/dist examples/typescript/node_modules
