@@ -48,6 +48,7 @@ $(FRAMEWORKS)/.installed: client/pyproject.toml
 test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed
 	cd client && MNEMO_SERVE=../$(BIN)/mnemo ../$(FRAMEWORKS)/bin/pytest -rfE
 
+HISTORY_LABEL := \b(issues?|PR|GH)[ _-]?\#?\d|\bround \d+\b
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,6 +56,10 @@ lint: $(VENV)/.installed-dev
 	mkdir -p .typecheck && ln -sfn .. .typecheck/mnemo
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	# Comments say why, not when: an issue number or a journal's round in code is history, which git
+	# keeps (Markdown and data files may name them).
+	@! git grep -n -I -i -P '$(HISTORY_LABEL)' -- . ':!*.md' ':!*.json' ':!*.jsonl' ':!*.csv' \
+		|| { echo "lint: code names an issue or a round (above): say why, not when" >&2; exit 1; }
 
 # Fuzz the OpenAPI schema of a real server on loopback (bounded): no 5xx, no schema violations.
 # positive_data_acceptance is left out: some rules cannot be said in a schema (an opaque cursor,

@@ -126,14 +126,14 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             thread_routes.thread_history,
             MetricsController,
             mcp.route,
-            governance_routes.forget,  # issue 20: forget, change history
-            governance_routes.forget_erasure,  # issue 41.1: a forget's erasure, by receipt digest
+            governance_routes.forget,  # forget, change history
+            governance_routes.forget_erasure,  # a forget's erasure, by receipt digest
             governance_routes.memory_history,
             governance_routes.scope_holdings,
-            governance_routes.search,  # issue 40: the explorer's search box
+            governance_routes.search,  # the explorer's search box
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
-            admin_routes.create_backup,  # issue 39.6: online backup (`mnemo backup`)
+            admin_routes.create_backup,  # online backup (`mnemo backup`)
             admin_routes.backup_file,
             admin_routes.drop_backup,
         ],

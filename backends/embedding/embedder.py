@@ -81,7 +81,7 @@ class SentenceTransformerEmbedder:
     - A query whose caller says it is `alone` (no other retrieval in flight) while both lanes are
       idle runs right away on the calling thread, on the bulk lane's session of every core: nothing
       else wants the cores then, and the hand-off to the single lane and back cost more than the
-      model run's second thread saves (benchmarks/README.md, issue 21 session 5).
+      model run's second thread saves (benchmarks/README.md).
     """
 
     def __init__(

@@ -91,7 +91,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         payload_cache: int = 0,
         build_in_child: bool = True,
         verify_on_open: bool = True,
-        storage_reserve_bytes: int = 0,  # free space every write and checkpoint leaves (issue 39.1)
+        storage_reserve_bytes: int = 0,  # free space every write and checkpoint leaves
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.

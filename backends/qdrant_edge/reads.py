@@ -55,11 +55,10 @@ def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
     Edge memory-maps the dense vectors and, where the kernel lets it, maps them all in as it loads
     the shard (then this is not needed: `not_mapped_in`). Otherwise each process maps a
     page on first touch, and an HNSW search visits a few thousand scattered vectors, so until most
-    of a large shard had been touched every new query paid for mapping them: at 1M memories a fresh
-    server's searches for questions it had not seen took 28.6 ms of engine time a retrieval against
-    11.9 for the same questions asked again; after this scan (2 s for 1M vectors, at open) 15.3
-    (benchmarks/README.md, issue 21 session 7). A shard opened in this process later (a rebuild's)
-    is not warmed: the scan would hold the GIL that long mid-serving."""
+    of a large shard had been touched every new query paid for mapping them: a fresh server's
+    searches for questions it had not seen took over twice the engine time of the same questions
+    asked again, and after this scan (at open) little more (benchmarks/README.md). A shard opened in
+    this process later (a rebuild's) is not warmed: the scan would hold the GIL that long mid-serving."""
     probe = [1.0] + [0.0] * (dimension - 1)
     shard.query(
         QueryRequest(
@@ -104,8 +103,8 @@ def not_mapped_in(shard_dirs: Mapping[K, Path], smaps: Path = _SMAPS) -> list[K]
     Edge 0.9 maps them all in when it loads a shard (measured on Linux 6.18: a 1M store's vectors
     resident right after the load, first-time questions no slower than repeated ones). The exact
     scan of `warm_dense_vectors` maps the same file a second time, so after it the vectors counted
-    twice in the service's RSS (+0.7 GiB at 1M memories: benchmarks/README.md, "Issue 37: float16
-    vectors"). Where smaps cannot be read, every shard with indexed vectors is warmed, as before."""
+    twice in the service's RSS (benchmarks/README.md, "float16 vectors"). Where smaps cannot be
+    read, every shard with indexed vectors is warmed, as before."""
     files = {key: indexed_vector_files(path) for key, path in shard_dirs.items()}
     files = {key: found for key, found in files.items() if found}
     if not files:

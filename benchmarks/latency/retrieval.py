@@ -214,7 +214,7 @@ async def run_latency(
     return results
 
 
-TARGETS = (  # (size, metric, percentile, limit in ms) from issue 21; measured and reported, not asserted
+TARGETS = (  # (size, metric, percentile, limit in ms); measured and reported, not asserted
     (100_000, "http_ms", "p50", 20.0),
     (100_000, "http_ms", "p95", 30.0),
     (1_000_000, "http_ms", "p95", 50.0),

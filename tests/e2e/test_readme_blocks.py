@@ -41,7 +41,7 @@ NOT_RUN_HERE = {
 # alternative the same block names in its comment.
 SUBSTITUTIONS = {"--url http://qdrant:6333": "--data-dir ./data-imported"}
 # The framework adapters' blocks (README "Use with your framework") import frameworks that live in a
-# venv of their own (issue 36.2): where such a module is not installed here, the block is left to
+# venv of their own: where such a module is not installed here, the block is left to
 # the adapters' tests in that venv. Any other import must be here.
 FRAMEWORK_MODULES = {"langgraph", "langchain", "langchain_core", "llama_index", "agents", "pydantic_ai"}
 MEMORIES = [

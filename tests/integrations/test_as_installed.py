@@ -1,4 +1,4 @@
-"""What users install starts and serves (issue 36): built from the tracked files alone, as a clean
+"""What users install starts and serves: built from the tracked files alone, as a clean
 clone would, in ONE fresh virtualenv (torch and the dependencies are installed once, and shared):
 
 1. the two wheels are built; only the server's wheel is installed (`pip install mnemo_server-….whl`,
