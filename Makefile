@@ -65,6 +65,7 @@ lint: $(VENV)/.installed-dev
 # there fails it. Its reference pages are written from the settings models and the OpenAPI schema at
 # build time (docs/hooks/reference_pages.py); the house's map from the import graph (docs/house.svg).
 docs: $(VENV)/.installed-dev
+	$(BIN)/python docs/hooks/house_map.py docs/house.svg
 	$(BIN)/mkdocs build --strict --quiet
 
 # Fuzz the OpenAPI schema of a real server on loopback (bounded): no 5xx, no schema violations.

@@ -28,6 +28,7 @@ def _hook() -> ModuleType:
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # a dataclass of the module looks itself up there
     spec.loader.exec_module(module)
     return module
 
