@@ -63,7 +63,7 @@ lint: $(VENV)/.installed-dev
 
 # The docs site (mkdocs.yml, docs/) into site/, strict: a link to a page or an anchor that is not
 # there fails it. Its reference pages are written from the settings models and the OpenAPI schema at
-# build time (docs/hooks/reference_pages.py); the house's map from the import graph (docs/house.svg).
+# build time (docs/hooks/generated_pages.py); the house's map from the import graph (docs/house.svg).
 docs: $(VENV)/.installed-dev
 	$(BIN)/python docs/hooks/house_map.py docs/house.svg
 	$(BIN)/mkdocs build --strict --quiet

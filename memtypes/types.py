@@ -98,7 +98,7 @@ _SPECS = (
     MemoryTypeSpec(
         # Episodic recency is light and slow: conversations are asked about months later, and a
         # strong fast decay buried the turns that answer them; a little still breaks ties toward the
-        # recent (benchmarks/README.md, "tried").
+        # recent (benchmarks/README.md, "Tried and left off").
         # Episodic importance is 0: a turn's importance is almost always the write path's keyword
         # heuristic ("important", "need to", dates...), which long turns hit more often than short
         # ones, so it put long assistant turns above the user turns that hold the answer.

@@ -13,7 +13,7 @@ existing shard is loaded with, and whether an existing shard's layout is the cur
 Dense vectors are stored as float16, half the memory of float32: at 1M memories the vectors were
 the largest part of the service's RSS. With the benchmark's vectors the ANN recall against exact
 float32 search, retrieval latency and quality stay as they were, and HNSW builds get faster
-(benchmarks/README.md, "float16 vectors").
+(benchmarks/README.md, engine notes).
 
 A shard written before float16 keeps its float32 vectors: Edge refuses to load a shard with another
 datatype than it was written with, so it is loaded as it is and marked outdated; the index rebuilds

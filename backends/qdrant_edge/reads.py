@@ -103,7 +103,7 @@ def not_mapped_in(shard_dirs: Mapping[K, Path], smaps: Path = _SMAPS) -> list[K]
     Edge 0.9 maps them all in when it loads a shard (measured on Linux 6.18: a 1M store's vectors
     resident right after the load, first-time questions no slower than repeated ones). The exact
     scan of `warm_dense_vectors` maps the same file a second time, so after it the vectors counted
-    twice in the service's RSS (benchmarks/README.md, "float16 vectors"). Where smaps cannot be
+    twice in the service's RSS (benchmarks/README.md, engine notes). Where smaps cannot be
     read, every shard with indexed vectors is warmed, as before."""
     files = {key: indexed_vector_files(path) for key, path in shard_dirs.items()}
     files = {key: found for key, found in files.items() if found}

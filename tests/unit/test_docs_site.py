@@ -1,8 +1,9 @@
-"""The docs site: its reference pages name every setting and every route, and it builds offline.
+"""The docs site: its generated pages name every setting, route and result file, and it builds offline.
 
-The configuration and HTTP API reference pages are written at build time by an MkDocs hook
-(docs/hooks/reference_pages.py) from the settings models and the app's OpenAPI schema; these tests
-hold the hook to that, and build the site itself to see that it asks nothing of the network.
+The configuration and HTTP API reference pages and the benchmarks page are written at build time by an
+MkDocs hook (docs/hooks/generated_pages.py) from the settings models, the app's OpenAPI schema and
+benchmarks/README.md; these tests hold the hook to that, and build the site itself to see that it
+asks nothing of the network.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _hook() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
-        "reference_pages", ROOT / "docs" / "hooks" / "reference_pages.py"
+        "generated_pages", ROOT / "docs" / "hooks" / "generated_pages.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -62,6 +63,17 @@ def test_the_http_api_page_has_every_route_of_the_schema_and_every_model() -> No
     for name in schema["components"]["schemas"]:
         assert f"\n### {name}\n" in page
     assert "### `POST /v1/retrieve`" in page and "Body (`application/json`): [RetrieveRequest]" in page
+
+
+def test_the_benchmarks_page_is_the_benchmarks_readme_with_its_files_named() -> None:
+    page = _hook().benchmarks_page()
+    readme = (ROOT / "benchmarks" / "README.md").read_text()
+    assert page.splitlines()[0] == readme.splitlines()[0] and len(page.splitlines()) == len(
+        readme.splitlines()
+    )
+    # A link to a file beside the README would be a broken link in the site: it becomes its path.
+    assert not re.search(r"\]\((?![a-z]+:|#)[^)]+\)", page)
+    assert "`benchmarks/results/write/summary.md`" in page
 
 
 @pytest.mark.slow

@@ -1,24 +1,29 @@
-"""MkDocs hook: the reference pages written from the code itself at every build, so they cannot drift.
+"""MkDocs hook: the pages written from the tree itself at every build, so they cannot drift.
 
 `reference/configuration.md` is a table of every setting, walked from the settings models
 (`mnemo.api.config.settings.Settings` and its groups); `reference/http-api.md` is every route of the
-OpenAPI schema the app serves at `/schema/openapi.json`, with its parameters, body and answers.
-Neither page is a file in the tree: both exist only in the built site (`make docs`).
+OpenAPI schema the app serves at `/schema/openapi.json`, with its parameters, body and answers;
+`benchmarks.md` is `benchmarks/README.md`, its links to files beside it named as paths (the site
+holds pages, not the results). None is a file under docs/: they exist only in the built site
+(`make docs`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+ROOT = Path(__file__).resolve().parents[2]
 CONFIGURATION = "reference/configuration.md"
+BENCHMARKS = "benchmarks.md"
 HTTP_API = "reference/http-api.md"
 _METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -211,10 +216,25 @@ def http_api_page(schema: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def benchmarks_page() -> str:
+    """benchmarks/README.md, each link to a file beside it (results, scripts) written as its path."""
+    text = (ROOT / "benchmarks" / "README.md").read_text()
+
+    def named(match: re.Match[str]) -> str:
+        label, target = match.group(1), match.group(2)
+        if re.match(r"[a-z]+:|#", target):
+            return match.group(0)
+        path = f"`benchmarks/{target}`"
+        return path if label.strip("`") in target else f"{label} ({path})"
+
+    return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", named, text)
+
+
 def on_files(files: Any, config: Any) -> Any:
-    """Adds the two generated pages to the site's files (MkDocs calls this once per build)."""
+    """Adds the generated pages to the site's files (MkDocs calls this once per build)."""
     from mkdocs.structure.files import File
 
     files.append(File.generated(config, CONFIGURATION, content=configuration_page()))
     files.append(File.generated(config, HTTP_API, content=http_api_page(openapi_schema())))
+    files.append(File.generated(config, BENCHMARKS, content=benchmarks_page()))
     return files
