@@ -114,7 +114,8 @@ _SPECS = (
         # Events are told at length and every turn of a conversation names its speaker: a newer event
         # is a correction of an older one only if they share this much of their words (Jaccard) and it
         # changes a number (a time, date, amount or count: "lands at 10:00" → "now lands at 12:30").
-        # With names alone, locomo-dev recall@10 fell from 0.750 to 0.411.
+        # With names alone, every turn of a conversation would lift its speaker's older ones
+        # (benchmarks/README.md, "Tried and left off").
         newer_first_overlap=0.35,
     ),
     MemoryTypeSpec(

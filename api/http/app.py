@@ -89,11 +89,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
-        # What startup built (~590k objects: the model's and the libraries' modules, vocabularies) is
-        # exempt from the cyclic collector: each full collection walked it all, a ~350 ms pause every
-        # few hundred retrievals at 100k memories (benchmarks/README.md). Frozen objects are still
-        # freed by reference counting; only cycles among them wait for the unfreeze at shutdown. No
-        # collection first: it found ~160 unreachable objects and cost ~300 ms (seconds in tests).
+        # What startup built (the model's and the libraries' modules, vocabularies: hundreds of
+        # thousands of objects) is exempt from the cyclic collector: each full collection walked it
+        # all, a long pause every few hundred retrievals. Frozen objects are still freed by reference
+        # counting; only cycles among them wait for the unfreeze at shutdown. No collection first:
+        # it found next to nothing to free and cost a pause of its own (seconds in tests).
         gc.freeze()
         try:
             yield

@@ -170,8 +170,8 @@ def edge_config(
     with_sparse: bool = True,
 ) -> EdgeConfig:
     """The shard config: payloads in RAM, not memory-mapped from disk: the ranking formula reads
-    fields of every candidate (a retrieval's engine CPU at 100k: -25 %, measured), and payload
-    reads of cache misses cost half. ~0.7 KB a memory. The deprecated flag is the only way to say
+    fields of every candidate (a retrieval's engine CPU falls by a quarter), and payload reads of
+    cache misses cost half. Under a kilobyte a memory. The deprecated flag is the only way to say
     it: `payload_memory` has no in-RAM placement (Pinned is taken as Cached).
 
     `with_sparse=False` loads a dir written before hybrid search, which has no sparse vector (the

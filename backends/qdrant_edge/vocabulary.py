@@ -40,7 +40,7 @@ def _bool_match(value: bool) -> MatchValue:
     return MatchValue(np.bool_(value))  # type: ignore[arg-type]
 
 
-# Built once: the binding's conversion of a numpy bool is slow (~0.1 ms), and every filter of every
+# Built once: the binding's conversion of a numpy bool is slow, and every filter of every
 # search asks for `superseded = false`.
 _BOOL_MATCHES = {True: _bool_match(True), False: _bool_match(False)}
 
