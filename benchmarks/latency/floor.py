@@ -63,7 +63,7 @@ async def measure_floor(
 
 
 # How far the floor measured after the clients may lie from the one measured before them, as a
-# ratio, before the ratios are flagged: on the shared VM one floor moved 40 % in 40 minutes.
+# ratio, before the ratios are flagged: on a shared VM the floor itself drifts within the hour.
 FLOOR_DRIFT = 1.25
 
 
