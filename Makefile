@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The CPU build of torch: an unpinned torch would pull several GB of CUDA packages.
 TORCH := torch==2.13.0
 
-.PHONY: serve test test-fast test-frameworks test-ts lint fuzz check calibrate clean
+.PHONY: serve test test-fast test-frameworks test-ts lint docs fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -56,6 +56,7 @@ test-ts: $(VENV)/.installed
 	cd client-ts && npm run typecheck && npm run lint
 	cd client-ts && MNEMO_SERVE=../$(BIN)/mnemo npm test
 
+HISTORY_LABEL := \b(issues?|PR|GH)[ _-]?\#?\d|\bround \d+\b
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -63,6 +64,17 @@ lint: $(VENV)/.installed-dev
 	mkdir -p .typecheck && ln -sfn .. .typecheck/mnemo
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	# Comments say why, not when: an issue number or a journal's round in code is history, which git
+	# keeps (Markdown and data files may name them).
+	@! git grep -n -I -i -P '$(HISTORY_LABEL)' -- . ':!*.md' ':!*.json' ':!*.jsonl' ':!*.csv' \
+		|| { echo "lint: code names an issue or a round (above): say why, not when" >&2; exit 1; }
+
+# The docs site (mkdocs.yml, docs/) into site/, strict: a link to a page or an anchor that is not
+# there fails it. Its reference pages are written from the settings models and the OpenAPI schema at
+# build time (docs/hooks/generated_pages.py); the house's map from the import graph (docs/house.svg).
+docs: $(VENV)/.installed-dev
+	$(BIN)/python docs/hooks/house_map.py docs/house.svg
+	$(BIN)/mkdocs build --strict --quiet
 
 # Fuzz the OpenAPI schema of a real server on loopback (bounded): no 5xx, no schema violations.
 # positive_data_acceptance is left out: some rules cannot be said in a schema (an opaque cursor,
@@ -109,5 +121,5 @@ calibrate: $(VENV)/.installed-dev
 		--model-out retrieval/ranking/confidence.json --out $(CALIBRATION)
 
 clean:
-	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE) \
+	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE) site \
 		client-ts/node_modules client-ts/dist examples/typescript/node_modules

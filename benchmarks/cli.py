@@ -267,7 +267,7 @@ def add_bench_parser(sub: Any) -> None:
         "--work-dir", type=Path, help="where the server's scratch data dir goes (default: temp)"
     )
     load.add_argument("--out", type=Path, required=True, help="output directory")
-    # Fairness between tenants (issue 17, benchmarks/load/neighbours.py).
+    # Fairness between tenants (benchmarks/load/neighbours.py).
     load.add_argument(
         "--scenario", choices=["mixed", "noisy-neighbour", "big-batch", "flood"], default="mixed"
     )
@@ -275,7 +275,7 @@ def add_bench_parser(sub: Any) -> None:
     load.add_argument("--rate", type=float, default=4.0, help="requests/s of each quiet tenant")
     load.add_argument("--batch-items", type=int, default=1_000, help="big-batch: items in the batch")
     load.add_argument("--item-chars", type=int, default=7_600, help="big-batch: characters per item")
-    # Two tenants, one flooding from its own process (issue 41.3, benchmarks/load/flood.py).
+    # Two tenants, one flooding from its own process (benchmarks/load/flood.py).
     load.add_argument("--writers", type=int, default=8, help="flood: the flooding tenant's batch writers")
     load.add_argument("--retrievers", type=int, default=24, help="flood: its 8,000-token retrievers")
     load.add_argument("--rounds", type=int, default=2, help="flood: alone / beside-the-flood rounds")

@@ -51,8 +51,8 @@ async def serve(
     `extra_env`: MNEMO_* settings on top of the embedded, single-tenant defaults (e.g. API keys).
 
     The factory sets up the service's logging as `mnemo serve` does (into `log`, at WARNING): with
-    the bare `create_app`, a library's Rich handler printed every access line, ~5 % of a retrieval's
-    CPU at 100k memories, which no deployment pays."""
+    the bare `create_app`, a library's Rich handler printed every access line, a share of a
+    retrieval's CPU that no deployment pays."""
     port = free_port()
     env = dict(os.environ, MNEMO_DATA_DIR=str(data_dir), MNEMO_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
     for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT_URL"):  # always the embedded, single-tenant defaults

@@ -56,7 +56,7 @@ class WorkingConfig(BaseModel):
     sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
     sweep_batch: int = Field(default=100, ge=1)
     # A task the sweeper fails to archive is quarantined: retried after sweep_interval_s doubling per
-    # failure up to this, while the others are swept (issue 39.5).
+    # failure up to this, while the others are swept.
     sweep_retry_max_s: float = Field(
         default=3600.0, gt=0.0, description="longest wait before a quarantined task is retried"
     )

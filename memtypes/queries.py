@@ -122,8 +122,8 @@ class SearchRequest:
     # Two-stage ranking: the relevance stage's candidates are first cut to the best `stage_limit` by
     # `stage_formula` (a combination of the lists' scores, e.g. linear fusion, reading no payload),
     # and only those are ranked by `formula`, whose `$score` is then the stage formula's. Formula
-    # terms that read the payload cost per candidate: at 100k memories, ranking the union of two
-    # 250-deep lists took 3x longer than the lists themselves.
+    # terms that read the payload cost per candidate: ranking the union of two deep lists took
+    # longer than the lists themselves.
     stage_formula: Expr | None = None
     stage_limit: int | None = None
     # Payloads of the best `payload_limit` hits only (None: of every hit); the others come back with

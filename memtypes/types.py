@@ -80,7 +80,7 @@ class MemoryTypeSpec:
     # "X is Y" then "X is not Y": the same statement negated is an update and supersedes the older.
     negation_updates: bool = False
     # A newer statement about the same subject is lifted above an older one at retrieval
-    # (mnemo.retrieval.updates); the words two must share to count as one subject (0: a name suffices).
+    # (retrieval/stages/rank.py); the words two must share to count as one subject (0: a name suffices).
     newer_first_overlap: float | None = None
     # A task's live scratchpad, in Redis (api `/v1/working`): read first into the context under its
     # own budget; the collection is the archive of cleared tasks (`cleared_at`, kept as it was).
@@ -96,14 +96,12 @@ class MemoryTypeSpec:
 
 _SPECS = (
     MemoryTypeSpec(
-        # Episodic recency was 0.20 with a 7-day half-life: on locomo-dev (months of conversation,
-        # asked at the end) that cost 0.31 recall@10, on synthetic data 0.04; 0.05 over 90 days costs
-        # 0.008 and 0.01 and still breaks ties toward the recent (benchmarks/README.md).
-        # Episodic importance 0.10 → 0 (issue 22): a turn's importance is almost always the write
-        # path's keyword heuristic ("important", "need to", dates...), which long turns hit more often
-        # than short ones: on longmemeval-dev it put long assistant turns above the user turns that
-        # hold the answer (ndcg@10 0.617 → 0.726 without it, 17 questions better, none worse); on
-        # locomo-dev it changes nothing (recall@10 0.750 → 0.746, budget_recall@2048 0.890 → 0.892).
+        # Episodic recency is light and slow: conversations are asked about months later, and a
+        # strong fast decay buried the turns that answer them; a little still breaks ties toward the
+        # recent (benchmarks/README.md, "Tried and left off").
+        # Episodic importance is 0: a turn's importance is almost always the write path's keyword
+        # heuristic ("important", "need to", dates...), which long turns hit more often than short
+        # ones, so it put long assistant turns above the user turns that hold the answer.
         # Importance is still stored and shown; `ranking.weights.episodic.importance` weights it
         # again for a request.
         TypePolicy(
@@ -116,7 +114,8 @@ _SPECS = (
         # Events are told at length and every turn of a conversation names its speaker: a newer event
         # is a correction of an older one only if they share this much of their words (Jaccard) and it
         # changes a number (a time, date, amount or count: "lands at 10:00" → "now lands at 12:30").
-        # With names alone, locomo-dev recall@10 fell from 0.750 to 0.411.
+        # With names alone, every turn of a conversation would lift its speaker's older ones
+        # (benchmarks/README.md, "Tried and left off").
         newer_first_overlap=0.35,
     ),
     MemoryTypeSpec(

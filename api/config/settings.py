@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default=Path("./data"), description="where the embedded engines keep their data")
-    # Issue 39.1: below this much free space on the data dir's filesystem, writes are refused with
+    # Below this much free space on the data dir's filesystem, writes are refused with
     # 507 before they reach a memory-mapped file (where a full disk is a SIGBUS): backends/storage_reserve.py.
     storage_reserve_mb: float = Field(
         default=256.0,
@@ -125,7 +125,7 @@ class Settings(BaseSettings):
     config: Path | None = Field(
         default=None, description="MNEMO_CONFIG: YAML of memory resources and agents; unset = no agents"
     )
-    # Resilience, rate limits and replicas (issue 6, scale: api/guards/rate_limit.py,
+    # Resilience, rate limits and replicas (api/guards/rate_limit.py,
     # api/guards/resilience.py).
     rate_limit_per_minute: int | None = Field(
         default=None,
@@ -140,7 +140,7 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(
         default=10.0, ge=0.0, le=600.0, description="how long shutdown waits for in-flight writes"
     )
-    # Hardening (issue 17): browsers, fair sharing between tenants (api/guards/request_gate.py,
+    # Hardening: browsers, fair sharing between tenants (api/guards/request_gate.py,
     # api/guards/fairness.py).
     allowed_hosts: str = Field(
         default="",

@@ -3,7 +3,7 @@
 Retrievals (query embedding, the engine's ranked searches, packing) and memory writes (embedding,
 upserts) are CPU-bound: once admitted, a flooding tenant's requests take the cores whatever the
 per-tenant concurrency bounds of `fairness.py` say, and another tenant's retrieval waits behind
-them in the OS scheduler and the GIL (issue 41: 7-14x its latency at p50 on 2 cores). So the heavy
+them in the OS scheduler and the GIL, at many times its latency (benchmarks/README.md). So the heavy
 routes take one of `slots` CPU slots (default: the cores this process may run on) for their whole
 work, and the slots go to tenants fairly:
 

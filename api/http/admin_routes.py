@@ -1,4 +1,4 @@
-"""Admin routes: an online backup of the running service (issue 39.6), read by `mnemo backup`.
+"""Admin routes: an online backup of the running service, read by `mnemo backup`.
 
 `POST /v1/admin/backups` writes a backup into the data dir (`backups/<id>/`, backends/transfer/
 backup.py) while the service serves and writes on, and answers its manifest; the CLI then fetches

@@ -89,11 +89,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.state.services.start()
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
-        # What startup built (~590k objects: the model's and the libraries' modules, vocabularies) is
-        # exempt from the cyclic collector: each full collection walked it all, a ~350 ms pause every
-        # few hundred retrievals at 100k memories (benchmarks/README.md). Frozen objects are still
-        # freed by reference counting; only cycles among them wait for the unfreeze at shutdown. No
-        # collection first: it found ~160 unreachable objects and cost ~300 ms (seconds in tests).
+        # What startup built (the model's and the libraries' modules, vocabularies: hundreds of
+        # thousands of objects) is exempt from the cyclic collector: each full collection walked it
+        # all, a long pause every few hundred retrievals. Frozen objects are still freed by reference
+        # counting; only cycles among them wait for the unfreeze at shutdown. No collection first:
+        # it found next to nothing to free and cost a pause of its own (seconds in tests).
         gc.freeze()
         try:
             yield
@@ -126,14 +126,14 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             thread_routes.thread_history,
             MetricsController,
             mcp.route,
-            governance_routes.forget,  # issue 20: forget, change history
-            governance_routes.forget_erasure,  # issue 41.1: a forget's erasure, by receipt digest
+            governance_routes.forget,  # forget, change history
+            governance_routes.forget_erasure,  # a forget's erasure, by receipt digest
             governance_routes.memory_history,
             governance_routes.scope_holdings,
-            governance_routes.search,  # issue 40: the explorer's search box
+            governance_routes.search,  # the explorer's search box
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
-            admin_routes.create_backup,  # issue 39.6: online backup (`mnemo backup`)
+            admin_routes.create_backup,  # online backup (`mnemo backup`)
             admin_routes.backup_file,
             admin_routes.drop_backup,
         ],

@@ -66,7 +66,7 @@ class Services:
     working: WorkingMemory
     threads: Threads
     history: ThreadHistoryReader
-    # Per-memory change history and per-subject forget (issue 20).
+    # Per-memory change history and per-subject forget.
     changes: ChangeHistory
     forgetter: Forgetter
     # The circuit breakers in front of the engines, by engine: what /metrics follows.
@@ -87,7 +87,7 @@ class Services:
         self._builds = asyncio.create_task(start_pending_builds(self.index))
         self._flusher = asyncio.create_task(self._flush_access_periodically())
         self._sweeper = asyncio.create_task(self._sweep_working_memory())
-        if self.forgetter.eraser is not None:  # a forget's erasure, in the background (issue 41.1)
+        if self.forgetter.eraser is not None:  # a forget's erasure, in the background
             self.forgetter.eraser.start()
 
     async def _flush_access_periodically(self) -> None:

@@ -77,11 +77,11 @@ class SentenceTransformerEmbedder:
       and an idle machine still gives the batch everything.
     - Single texts (a query, one short memory) run on the single lane (`SharedBatches`, on one
       thread), so a query never waits behind a batch's slice: with one lane, a retrieval during an
-      ingest waited for each 25-text slice, 5-18x its idle latency (benchmarks/README.md).
+      ingest waited for each slice, many times its idle latency (benchmarks/README.md).
     - A query whose caller says it is `alone` (no other retrieval in flight) while both lanes are
       idle runs right away on the calling thread, on the bulk lane's session of every core: nothing
       else wants the cores then, and the hand-off to the single lane and back cost more than the
-      model run's second thread saves (benchmarks/README.md, issue 21 session 5).
+      model run's second thread saves (benchmarks/README.md).
     """
 
     def __init__(
@@ -254,7 +254,7 @@ def _slices(order: list[int], texts: Sequence[str], batch_size: int) -> list[lis
 
 
 class StaticEmbedder:
-    """A model2vec static model: one lookup-and-average per text, ~100x faster than MiniLM on CPU.
+    """A model2vec static model: one lookup-and-average per text, far faster than MiniLM on CPU.
 
     Build one from the packaged MiniLM with `mnemo distill --out DIR` (offline); its quality
     trade-off is measured in benchmarks/README.md. Vectors are unit length like the transformer's.

@@ -1,9 +1,9 @@
-"""The sentence-transformers model run by ONNX Runtime: the same vectors, a third of the time.
+"""The sentence-transformers model run by ONNX Runtime: the same vectors, in less time.
 
-On 2 CPU cores a one-sentence query took 12 ms through sentence-transformers (PyTorch eager mode
-spends most of it dispatching small operators) and 3.4 ms through ONNX Runtime, with vectors 2e-7
-apart. The graph is exported here, offline, from the model's own local weights (never
-downloaded) the first time a model is used, and cached on disk under a key that changes with the
+PyTorch eager mode spends most of a one-sentence query dispatching small operators; ONNX Runtime
+runs the same graph in a fraction of the time, with the same vectors (tests allow 1e-5). The graph
+is exported here, offline, from the model's own local weights (never downloaded) the first time a
+model is used, and cached on disk under a key that changes with the
 weights, the configuration and the exporter's versions.
 
 Only models whose pipeline is transformer → mean pooling (→ normalize) are exported; any other
@@ -12,8 +12,8 @@ pipeline stays on PyTorch (see `SentenceTransformerEmbedder`).
 Beside the graph goes the model's tokenizer as one `tokenizers` file, with the truncation and padding
 the model applies, written only if it gives the model's own token ids on a set of probe texts. A
 later start that finds both runs from them alone (`OnnxSentenceEncoder.from_cache`): it imports
-neither PyTorch nor sentence-transformers nor transformers, which took 40 of a restart's 70 s on the
-shared 2-core machine (benchmarks/README.md, crash loops).
+neither PyTorch nor sentence-transformers nor transformers, whose imports were most of a restart
+(benchmarks/README.md, engine notes).
 """
 
 from __future__ import annotations
@@ -209,11 +209,10 @@ class OnnxSentenceEncoder:
         # The model's tokenizer sets its padding and truncation on every call: two threads at once
         # would collide ("Already borrowed"), so the two lanes take turns for this short step.
         self._tokenizing = threading.Lock()
-        # A batch's activations (16 texts of 256 tokens: ~250 MiB) come from ONNX Runtime's arena,
-        # which keeps its peak for good: 200 texts of 6 KB left +252 MiB resident after the batch
-        # (malloc_trim took back 45 of it). Shrunk at the end of each bulk run, the same batch left
-        # +55 MiB, -28 after a trim, and was not slower (97 s against 147 s, on a 2-core machine
-        # loaded by other work). Query runs (one text, tiny buffers) keep their arena.
+        # A batch's activations come from ONNX Runtime's arena, which keeps its peak for good
+        # (malloc_trim cannot take it back). Shrunk at the end of each bulk run, a large batch gives
+        # its memory back and is no slower (benchmarks/README.md). Query runs (one text, tiny
+        # buffers) keep their arena.
         self._give_back = onnxruntime.RunOptions()
         self._give_back.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         try:
@@ -267,9 +266,8 @@ class OnnxSentenceEncoder:
     def _open_both(cls, onnxruntime: Any, target: Path) -> tuple[Any, Any]:
         """Batches run on every core (ONNX Runtime's own worker threads, made here: they inherit
         this thread's scheduling priority); single texts on the calling thread alone: on its own session
-        a query never waits for a batch's run to end, and on one thread it costs ~23 % less CPU
-        (8.2 against 10.7 ms) for ~0.7 ms more latency on a quiet 2-core machine (7.9-8.2 against
-        7.2-7.5 ms p50; the same on a loaded one), which leaves the other core to concurrent work."""
+        a query never waits for a batch's run to end, and on one thread it costs less CPU for a
+        little more latency, which leaves the other cores to concurrent work."""
         return cls._open(onnxruntime, target, threads=0), cls._open(onnxruntime, target, threads=1)
 
     @staticmethod
@@ -279,7 +277,7 @@ class OnnxSentenceEncoder:
         options.log_severity_level = 3  # errors only: its warnings are about the graph, not the input
         options.intra_op_num_threads = threads  # 0: ONNX Runtime's default, one per core
         # Its worker threads would otherwise spin for a while after each run, taking the cores from
-        # the vector search that follows every query embedding (p95 retrieval 10x worse on 2 cores).
+        # the vector search that follows every query embedding (a retrieval's tail many times worse).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         return onnxruntime.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
 

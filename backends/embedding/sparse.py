@@ -15,9 +15,9 @@ from qdrant_edge import SparseVector as EdgeSparseVector
 
 from ...memtypes.queries import SparseVector
 
-# BM25's expected document length in tokens. Memories are short (a conversation turn is ~30
-# tokens); measured on locomo-dev, sparse-only recall@10 is flat from 64 up to the binding's default
-# 256 and drops below 32 (0.664 at 64, 0.653 at 32, 0.608 at 8), so length normalization stays mild.
+# BM25's expected document length in tokens. Memories are short (a conversation turn is a few
+# dozen tokens); on locomo-dev sparse-only recall is flat from here up to the binding's default and
+# drops below it, so length normalization stays mild.
 AVG_LEN = 64.0
 # Stored vectors depend on the configuration: changing it needs re-written memories, hence the name.
 BM25_NAME = "bm25-en-avg64"

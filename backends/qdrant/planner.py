@@ -158,8 +158,8 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
     def neighbours(self, request: NeighbourRequest, with_payload: bool = True) -> Q:
         conditions = self.all_of(request.conditions())
         # Started at the turn: without a start, the engine may walk the `seq` index from its far end,
-        # checking the filter on every point it passes (at 1M memories 4-5 ms a lookup on average,
-        # up to 45 ms; from the turn, 0.15 ms: benchmarks/README.md).
+        # checking the filter on every point it passes: at 1M memories many times the cost of a
+        # lookup that starts at the turn.
         return self.v.ordered_request(
             "seq", request.before, request.start_from, conditions, request.limit, with_payload
         )

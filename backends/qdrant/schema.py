@@ -44,7 +44,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     ("seq", IndexKind.FLOAT),  # write order: neighbouring turns are found by ordering on it
     # Read by the ranking formula only. Qdrant takes a formula variable from a payload index when
     # the field has one, else from the stored payload (decoded per candidate per variable): indexed,
-    # a retrieval's searches at 100k memories cost 16.5 -> 14 ms of engine CPU (benchmarks/README.md).
+    # a retrieval's searches cost less engine CPU.
     ("importance", IndexKind.FLOAT),
     ("use_count", IndexKind.FLOAT),
 )

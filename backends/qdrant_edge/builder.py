@@ -1,8 +1,8 @@
 """Rebuild a type's Edge shard with its HNSW index in a child process, then swap it in.
 
 qdrant-edge-py 0.9 holds the GIL for the whole of every call, so an `optimize()` in the serving
-process stalls every request for as long as it runs (45-100 s at 100k vectors, 42 min at 1M). The
-build therefore runs in another process, over a copy:
+process stalls every request for as long as it runs (minutes at 100k vectors, most of an hour at
+1M). The build therefore runs in another process, over a copy:
 
 1. The live shard's points (ids, dense and sparse vectors, payloads) are exported into a file by
    `scroll`, 64 points per thread hop, so retrievals interleave; from just before the first
@@ -65,9 +65,9 @@ class RebuildableIndex(Protocol):
 
 log = logging.getLogger(__name__)
 
-# Points per thread hop while catching up (see EXPORT_CHUNK in shard_export.py): at 100k on the
-# loaded 2-core machine a hop of 128 took ~130 ms (a retrieve with vectors from the live shard plus
-# an upsert into the built one) and ~35 ms exporting: retrievals behind them waited up to 0.9 s.
+# Points per thread hop while catching up (see EXPORT_CHUNK in shard_export.py): a hop is a retrieve
+# with vectors from the live shard plus an upsert into the built one, holding the GIL, and hops of
+# 128 kept the retrievals behind them waiting (`mnemo bench build`).
 CATCH_UP_CHUNK = 32
 # Catch-up rounds run with writes flowing until at most this many ids are left for the final round,
 # which holds the type's writes (or until `_MAX_ROUNDS`, under an ingest faster than the copy).

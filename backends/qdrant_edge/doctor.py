@@ -1,6 +1,6 @@
 """`mnemo doctor`: find, and with `fix` remove, what a Qdrant Edge store cannot read back.
 
-A record the engine cannot decode (before issue 17, metadata nested 127 levels deep was accepted:
+A record the engine cannot decode (metadata nested 127 levels deep, once accepted at the door:
 Edge's serde_json stops at 128) makes every read of its shard fail, and even deleting it fails (the
 delete reads the old payload to update the payload indexes). The way out, found on the engine:
 

@@ -7,9 +7,9 @@ acknowledged only once durable, so the write path syncs before it answers.
 
 What is synced is the log, not the shard: `fsync` of the log's files (`wal_sync`). On Linux, fsync
 writes back a file's dirty pages whether they were written through `write` or a shared memory map,
-so it makes the appended entries durable, and it releases the GIL: ~1-2 ms beside the event loop.
+so it makes the appended entries durable, and it releases the GIL: a short wait beside the event loop.
 `EdgeShard.flush()` persists the segments too and lets the log be truncated, but holds the GIL for
-its whole length (40-580 ms on a 55k-point shard, loaded 2-core machine): run after every write, it
+its whole length (hundreds of milliseconds on a large shard): run after every write, it
 stalled every retrieval during an ingest. So a full flush (`checkpoint`) runs at most every
 `checkpoint_s` while writes come, and when the shard closes; a restart replays the log since the
 last one (tests/backends/test_engine_resilience.py kills a writer that never checkpointed).

@@ -9,7 +9,7 @@ of a type are unindexed, the type's shard is rebuilt in a child process and swap
 Caveat, measured with qdrant-edge-py 0.9: the binding holds the GIL for the whole of every call, so
 a worker thread does not let other Python code run meanwhile. That is why threads are no faster
 than serial calls, why reads skip the thread hop altogether, and why an `optimize()` in this
-process stalls every request while it runs (45-100 s at 100k vectors); hence the child process.
+process stalls every request while it runs (minutes at 100k vectors); hence the child process.
 
 Reads are in reads.py (`EdgeReads`, mixed in); payloads come from a `PayloadCache` kept coherent here.
 """
@@ -58,7 +58,7 @@ from .writes import WriteGates
 
 log = logging.getLogger(__name__)
 
-# Points per payload update in one thread hop (~1.5 ms of held GIL at 16).
+# Points per payload update in one thread hop: a hop holds the GIL about a millisecond.
 _POINTS_PER_HOP = 16
 # Segments smaller than this many vectors stay unindexed (brute force over them is as fast as HNSW).
 _MIN_POINTS_TO_INDEX = 1_000
@@ -91,7 +91,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         payload_cache: int = 0,
         build_in_child: bool = True,
         verify_on_open: bool = True,
-        storage_reserve_bytes: int = 0,  # free space every write and checkpoint leaves (issue 39.1)
+        storage_reserve_bytes: int = 0,  # free space every write and checkpoint leaves
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.
@@ -346,7 +346,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         # flush gives most of them one of a few counts) share one operation, at most
         # `_POINTS_PER_HOP` points each, one operation per thread hop: the binding holds the GIL, so
         # a long run of updates would stall the event loop (and every retrieval on it) for its
-        # whole length. An operation costs ~0.25 ms plus ~0.09 ms a point (100k store).
+        # whole length; an operation's cost grows with its points.
         groups: dict[str, tuple[dict[str, object], list[str]]] = {}
         for point_id, payload in updates.items():
             if payload:

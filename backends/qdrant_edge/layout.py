@@ -11,9 +11,9 @@ How a shard is laid out (`edge_config`): the config new shards are created with,
 existing shard is loaded with, and whether an existing shard's layout is the current one.
 
 Dense vectors are stored as float16, half the memory of float32: at 1M memories the vectors were
-the largest part of the service's RSS (1.5 GB). Measured with the benchmark's vectors: ANN recall@10
-against exact float32 search 0.998 at 100k and 0.999 at 1M memories, retrieval latency and quality
-unchanged, HNSW builds 30 % faster (benchmarks/README.md, "Issue 37: float16 vectors").
+the largest part of the service's RSS. With the benchmark's vectors the ANN recall against exact
+float32 search, retrieval latency and quality stay as they were, and HNSW builds get faster
+(benchmarks/README.md, engine notes).
 
 A shard written before float16 keeps its float32 vectors: Edge refuses to load a shard with another
 datatype than it was written with, so it is loaded as it is and marked outdated; the index rebuilds
@@ -125,7 +125,7 @@ def lock_shard(qdrant_dir: Path, name: str) -> int:
     shard replays and *removes* its storages' tracker journals before Edge finds its write-ahead log
     locked, so a second process opening a live shard (a second `mnemo serve`, `mnemo doctor`, an
     in-process `mnemo ingest`) broke the running one's next flush for good: "Tracker journal … is
-    shorter than expected", a 0-byte `tracker_journal.dat` (issue 39, tests/backends/test_type_health.py)."""
+    shorter than expected", a 0-byte `tracker_journal.dat` (tests/backends/test_type_health.py)."""
     qdrant_dir.mkdir(parents=True, exist_ok=True)
     path = qdrant_dir / (name + _LOCK_SUFFIX)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -170,8 +170,8 @@ def edge_config(
     with_sparse: bool = True,
 ) -> EdgeConfig:
     """The shard config: payloads in RAM, not memory-mapped from disk: the ranking formula reads
-    fields of every candidate (a retrieval's engine CPU at 100k: -25 %, measured), and payload
-    reads of cache misses cost half. ~0.7 KB a memory. The deprecated flag is the only way to say
+    fields of every candidate (a retrieval's engine CPU falls by a quarter), and payload reads of
+    cache misses cost half. Under a kilobyte a memory. The deprecated flag is the only way to say
     it: `payload_memory` has no in-RAM placement (Pinned is taken as Cached).
 
     `with_sparse=False` loads a dir written before hybrid search, which has no sparse vector (the

@@ -1,11 +1,11 @@
 """Payloads of recently returned points, kept in the process for Qdrant Edge.
 
-Measured at 100k memories: a retrieval's four formula-ranked searches cost ~13 ms of CPU with
-payloads and ~8 ms without; the difference is the engine reading each returned point's payload from
-its (compressed, memory-mapped) store and converting it to Python, ~40 µs a point, for ~130 points
-a retrieval. The best hits of a tenant's store come back request after request, so searches ask the
+A retrieval's formula-ranked searches cost far more CPU with payloads than without: the engine
+reads each returned point's payload from its (compressed, memory-mapped) store and converts it to
+Python, for every one of a retrieval's hundred-odd points (benchmarks/README.md, engine notes).
+The best hits of a tenant's store come back request after request, so searches ask the
 engine for ids and scores only and take payloads from here; only the misses are read (`retrieve`,
-~20 µs a point, in the same thread hop).
+in the same thread hop).
 
 Coherence: every write to a shard goes through the one `EdgeVectorIndex` that owns it (Edge locks
 its data dir against other processes), and it calls `invalidate` before and after each write. A

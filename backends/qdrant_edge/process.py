@@ -1,7 +1,7 @@
 """Qdrant Edge in a process of its own: the serving process talks to it over a pipe.
 
 Why: the Edge binding holds the GIL for the whole of every call, so in the serving process each
-retrieval's engine work (~12 ms of a 100k store's searches, ~2 ms of neighbour lookups) kept every
+retrieval's engine work (its searches and neighbour lookups, most of its time) kept every
 other request of the process from running Python meanwhile, and 4 concurrent clients got no more
 retrievals a second than one. In a child process that work runs beside the serving process's own
 (HTTP, embedding, packing), on another core.

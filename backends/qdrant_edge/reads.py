@@ -38,9 +38,9 @@ from .vocabulary import EDGE_PLANNER as PLAN
 # Reads of up to this many ids (payloads, vectors) run on the caller's thread, like a search's own
 # (a search at 100k memories reads a few hundred hits' payloads); a worker thread would run nothing
 # else meanwhile (the binding holds the GIL) and only add two hand-offs, and under concurrency let
-# the other retrievals' work in ahead of the rest of this one (at 4 clients, the reserve's read in a
-# thread doubled the search stage's p95: benchmarks/README.md). Larger reads (exports, forgets) stay
-# in one.
+# the other retrievals' work in ahead of the rest of this one (with concurrent clients, the
+# reserve's read in a thread lengthened the search stage's tail). Larger reads (exports, forgets)
+# stay in one.
 INLINE_GET = 256
 
 K = TypeVar("K")
@@ -55,11 +55,10 @@ def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
     Edge memory-maps the dense vectors and, where the kernel lets it, maps them all in as it loads
     the shard (then this is not needed: `not_mapped_in`). Otherwise each process maps a
     page on first touch, and an HNSW search visits a few thousand scattered vectors, so until most
-    of a large shard had been touched every new query paid for mapping them: at 1M memories a fresh
-    server's searches for questions it had not seen took 28.6 ms of engine time a retrieval against
-    11.9 for the same questions asked again; after this scan (2 s for 1M vectors, at open) 15.3
-    (benchmarks/README.md, issue 21 session 7). A shard opened in this process later (a rebuild's)
-    is not warmed: the scan would hold the GIL that long mid-serving."""
+    of a large shard had been touched every new query paid for mapping them: a fresh server's
+    searches for questions it had not seen took over twice the engine time of the same questions
+    asked again, and after this scan (at open) little more (benchmarks/README.md). A shard opened in
+    this process later (a rebuild's) is not warmed: the scan would hold the GIL that long mid-serving."""
     probe = [1.0] + [0.0] * (dimension - 1)
     shard.query(
         QueryRequest(
@@ -81,8 +80,8 @@ def indexed_vector_files(shard_dir: Path) -> dict[str, int]:
 
 def resident_bytes(files: Collection[str], smaps: Path = _SMAPS) -> dict[str, int] | None:
     """Bytes of each of these files resident in this process, over all its mappings of it; None
-    where this cannot be read (no /proc). Reading smaps walks the process's page tables: ~0.1 s for
-    a 5 GiB process, so it is read once for all shards."""
+    where this cannot be read (no /proc). Reading smaps walks the process's page tables, slow for a
+    large process, so it is read once for all shards."""
     try:
         text = smaps.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -104,8 +103,8 @@ def not_mapped_in(shard_dirs: Mapping[K, Path], smaps: Path = _SMAPS) -> list[K]
     Edge 0.9 maps them all in when it loads a shard (measured on Linux 6.18: a 1M store's vectors
     resident right after the load, first-time questions no slower than repeated ones). The exact
     scan of `warm_dense_vectors` maps the same file a second time, so after it the vectors counted
-    twice in the service's RSS (+0.7 GiB at 1M memories: benchmarks/README.md, "Issue 37: float16
-    vectors"). Where smaps cannot be read, every shard with indexed vectors is warmed, as before."""
+    twice in the service's RSS (benchmarks/README.md, engine notes). Where smaps cannot be
+    read, every shard with indexed vectors is warmed, as before."""
     files = {key: indexed_vector_files(path) for key, path in shard_dirs.items()}
     files = {key: found for key, found in files.items() if found}
     if not files:
@@ -184,8 +183,8 @@ class EdgeReads:
         """Each engine hit as (id, score, payload), the payload read for each result's first
         `payload_limits[k]` hits (None: all) and left empty past them. A point deleted between the
         query and the payload read is left out, as if the query had come after the delete. Each id
-        is read from the engine's point once: the binding builds a `uuid.UUID` on every access
-        (~3 µs with its `str`, and a retrieval at 100k reads a few hundred hits)."""
+        is read from the engine's point once: the binding builds a `uuid.UUID` on every access,
+        and a retrieval reads a few hundred hits."""
         hits = [[(str(p.id), float(p.score)) for p in found] for found in results]
         heads = [
             len(found) if limit is None else limit
@@ -262,9 +261,8 @@ class EdgeReads:
 
     # Searches and neighbour lookups run on the calling (event loop) thread. The binding holds the
     # GIL for the whole call, so in a worker thread nothing else in the process ran meanwhile either;
-    # the hop there and back only added two thread wake-ups (~0.3-0.6 ms a call at 100k memories,
-    # ~2 ms of server CPU a retrieval: benchmarks/README.md). Every shard's batch in one go: a thread per
-    # shard only added hand-offs (a retrieval's four batches at 100k memories: 12.5 → 11.4 ms p50).
+    # the hop there and back only added two thread wake-ups a call. Every shard's batch in one go:
+    # a thread per shard only added hand-offs (benchmarks/README.md, "Tried and left off").
     async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         return self.search_blocking(requests)
 

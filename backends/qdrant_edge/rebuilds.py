@@ -171,8 +171,8 @@ class BackgroundRebuilds:
         """A payload update rewrites its points into the shard's appendable segment (copy-on-write):
         out of the HNSW index, searched by brute force until the next build, and Edge's own counts do
         not show it (`unindexed_dense_vectors` even falls). Each such point counts once towards that
-        build, as an upsert's do: the access-count flush alone moved 20,000 of a 55,000-point shard's
-        most retrieved memories in a benchmark, and a search of it went 3.0 -> 6.1 ms of CPU."""
+        build, as an upsert's do: many moved points make every search of the shard read them by
+        brute force (benchmarks/README.md, engine notes)."""
         moved = self._moved.setdefault(memory_type, set())
         before = len(moved)
         moved.update(ids)

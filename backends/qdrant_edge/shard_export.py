@@ -14,8 +14,8 @@ from qdrant_edge import EdgeShard, Point, ScrollRequest, SparseVector
 
 from ..qdrant.schema import DENSE, SPARSE
 
-# Points per thread hop, each hop one call that holds the GIL. At 100k on the loaded 2-core machine
-# a hop of 128 took ~35 ms exporting (see CATCH_UP_CHUNK in builder.py for the copy back).
+# Points per thread hop, each hop one call that holds the GIL: small enough that retrievals
+# interleave (see CATCH_UP_CHUNK in builder.py for the copy back).
 EXPORT_CHUNK = 64
 
 

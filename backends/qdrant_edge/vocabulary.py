@@ -30,7 +30,7 @@ from ..qdrant.planner import QueryPlanner
 from ..qdrant.schema import DENSE
 
 # The HNSW beam of a dense search (at least its limit). Edge's default (the build's ef_construct, 100)
-# found 0.987 of the exact top 10 at 100k memories; issue 37 asks for 0.99 (benchmarks/README.md).
+# fell short of the recall against exact search the latency benchmark asks for (benchmarks/README.md).
 HNSW_EF = 200
 
 
@@ -40,7 +40,7 @@ def _bool_match(value: bool) -> MatchValue:
     return MatchValue(np.bool_(value))  # type: ignore[arg-type]
 
 
-# Built once: the binding's conversion of a numpy bool is slow (~0.1 ms), and every filter of every
+# Built once: the binding's conversion of a numpy bool is slow, and every filter of every
 # search asks for `superseded = false`.
 _BOOL_MATCHES = {True: _bool_match(True), False: _bool_match(False)}
 

@@ -131,7 +131,7 @@ class EmbeddedRedis:
                 "save 10 1000",
                 # Each write is fsynced to the append-only file before its reply: an acknowledged
                 # write survives a SIGKILL. `everysec` holds writes in memory while its background
-                # fsync runs, and replies anyway (benchmarks/README.md, "Embedded Redis durability").
+                # fsync runs, and replies anyway (benchmarks/README.md, "Tried and left off").
                 "appendonly yes",
                 "appendfsync always",
                 "daemonize no",

@@ -1,4 +1,4 @@
-"""Online backup of a running mnemo, and its restore into a fresh data dir (issue 39.6).
+"""Online backup of a running mnemo, and its restore into a fresh data dir.
 
 A backup is a directory: one JSON-lines file per memory type (id, dense vector as base64 float32,
 BM25 vector, payload), one for the change history, one for Redis (working memory and threads: each

@@ -1,4 +1,4 @@
-"""The floor of a retrieval, measured in the same run as the retrievals (issue 37).
+"""The floor of a retrieval, measured in the same run as the retrievals.
 
 What any retrieval must pay: embedding the query, then one plain top-10 HNSW search per searched
 type (no formula, no payloads). Measured in-process on the very index and embedder the size's run
@@ -27,7 +27,7 @@ from ..metrics import percentiles
 from .scale_data import SCALE_USER, TENANT
 
 FLOOR_K = 10
-# Issue 37's targets: one client's HTTP p50 and p95 over the floor, 4 clients' throughput over one's.
+# The targets: one client's HTTP p50 and p95 over the floor, 4 clients' throughput over one's.
 TARGETS = {"http_p50_over_floor": 1.4, "http_p95_over_floor": 2.0, "throughput_4_over_1": 1.7}
 
 
@@ -63,7 +63,7 @@ async def measure_floor(
 
 
 # How far the floor measured after the clients may lie from the one measured before them, as a
-# ratio, before the ratios are flagged: on the shared VM one floor moved 40 % in 40 minutes.
+# ratio, before the ratios are flagged: on a shared VM the floor itself drifts within the hour.
 FLOOR_DRIFT = 1.25
 
 
@@ -97,7 +97,7 @@ def floor_ratios(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def floor_lines(sizes: dict[str, Any]) -> list[str]:
-    """The targets of issue 37, per size: measured ratio against its limit."""
+    """The targets, per size: measured ratio against its limit."""
     lines = []
     for size, run in sizes.items():
         ratios = run.get("floor_ratios")

@@ -48,7 +48,7 @@ class LatencyOptions:
     pool: int = 3_000  # real texts embedded once, the seeds of every synthesized vector
     ann_queries: int = 100
     backend_queries: int = 50
-    client_max_size: int = 10_000  # qdrant-client's local mode is brute force: ~0.5 s a search at 5k
+    client_max_size: int = 10_000  # qdrant-client's local mode is brute force: slow past a few thousand
     seed: int = 0
     work_dir: Path | None = None
     # A built size's data dir (before any retrieval) and its vectors, kept under this dir and reused
@@ -214,7 +214,7 @@ async def run_latency(
     return results
 
 
-TARGETS = (  # (size, metric, percentile, limit in ms) from issue 21; measured and reported, not asserted
+TARGETS = (  # (size, metric, percentile, limit in ms); measured and reported, not asserted
     (100_000, "http_ms", "p50", 20.0),
     (100_000, "http_ms", "p95", 30.0),
     (1_000_000, "http_ms", "p95", 50.0),

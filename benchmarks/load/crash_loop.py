@@ -1,4 +1,4 @@
-"""Crash loops (issue 39.7): SIGKILL a real `mnemo serve` during mixed writes, restart it in place, and
+"""Crash loops: SIGKILL a real `mnemo serve` during mixed writes, restart it in place, and
 check that every acknowledged write is still there and that no child process outlived it.
 
 One cycle: start the server on the same data dir (timed until `/ready` answers 200), read back

@@ -1,6 +1,6 @@
 """`mnemo bench load --scenario flood`: one tenant's retrieval latency beside another tenant's flood.
 
-Issue 41 item 3, measured as an outside user would: the real service in a child process with two API
+Measured as an outside user would: the real service in a child process with two API
 keys. Tenant `quiet` retrieves in a closed loop (one client, a 2,000-token budget); tenant `flood`
 runs, from a process of its own (`python -m mnemo.benchmarks.load.flood`), `writers` clients
 writing 20-memory batches and `retrievers` clients retrieving at 8,000 tokens, each backing off for

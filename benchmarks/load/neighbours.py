@@ -35,7 +35,7 @@ from ..synthetic import generate
 
 NOISY_FACTOR = 10
 P95_TARGET_RATIO = 2.0
-BATCH_TIMEOUT_S = 1_800.0  # 202 s were measured before issue 17 on this kind of machine
+BATCH_TIMEOUT_S = 1_800.0  # generous: a slow shared machine must not turn a slow batch into a failure
 _WORDS = (
     "ledger",
     "invoice",

@@ -1,4 +1,4 @@
-"""Other memory systems timed beside mnemo, in the same `mnemo bench latency` run (issue 37).
+"""Other memory systems timed beside mnemo, in the same `mnemo bench latency` run.
 
 `mnemo bench latency --peers mem0`: after mnemo's own measurements at each size (its server stopped
 by then), each peer is loaded with the same memories, the same texts with the same vectors

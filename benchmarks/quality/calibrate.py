@@ -25,7 +25,7 @@ import numpy as np
 from ...retrieval.ranking.confidence import Calibration, hit_features
 from .confidence import TOP, abstention, calibration
 
-# Chosen with the folds (benchmarks/README.md, "Calibrated confidence, round 2"): the rank features
+# Chosen with the folds (benchmarks/README.md, "Calibrated confidence"): the rank features
 # that say how far a hit stands out. The text features (`coverage`, ...) did no better on the dev
 # sets; `--features` adds them.
 DEFAULT_FEATURES = ("score", "below_top", "log_rank", "gap_next", "spread")

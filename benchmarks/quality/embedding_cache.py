@@ -29,7 +29,7 @@ def _files_fingerprint(path: Path) -> str:
     """SHA-256 over every file of a model directory (relative name, size, content).
 
     Content, not modification times: a copied model is the same model, and retrained weights of the
-    same size are not. ~90 MB for MiniLM: a fraction of a second, once per run."""
+    same size are not. Hashing MiniLM's files takes a fraction of a second, once per run."""
     digest = hashlib.sha256()
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for file in files:

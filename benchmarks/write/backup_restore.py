@@ -1,4 +1,4 @@
-"""Backup and restore times of a running service (issue 39.6).
+"""Backup and restore times of a running service.
 
 `python -m mnemo.benchmarks.write.backup_restore --size 100000 --out benchmarks/results/backup-restore`
 

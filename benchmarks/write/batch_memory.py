@@ -5,7 +5,7 @@ A server (`benchmarks/server.py`, its own process over a fresh data dir) is warm
 write, then takes one `POST /v1/memories` of `memories` texts of `chars` characters each (6 MB by
 default: 1,000 of ~6 KB). Its resident memory is sampled every 50 ms from before the batch until
 `settle_s` after it: the figures are RSS before, the peak during the batch, and RSS `settle_s`
-after it (issue 41.4: within 150 MiB of before). The server's own process is reported apart from
+after it (the target: within 150 MiB of before). The server's own process is reported apart from
 its children (the Qdrant Edge engine process, the embedded Redis). Results go to
 `benchmarks/results/batch-memory/` (results.json, summary.md) with the machine and its load.
 """
@@ -157,7 +157,7 @@ def summary(result: dict[str, Any]) -> str:
             f"{result['memories']} memories, {result['payload_mb']} MB in one `POST /v1/memories`: "
             f"{result['batch_s']} s ({result['memories_per_s']} memories/s, {result['mb_per_s']} MB/s), "
             f"{result['created']} created. RSS in MiB, `after` {result['settle_s']:.0f} s after the "
-            "answer (issue 41.4: `kept` ≤ 150 MiB).",
+            "answer (the target: `kept` ≤ 150 MiB).",
             "",
             table(["process", "before", "peak", "after", "kept"], rows),
             "",

@@ -23,7 +23,7 @@ from ..report import machine, machine_line, table, write_json
 from ..target import Target
 from .cases import KINDS, NOW, TYPES, Case
 
-# The targets of issue 16, checked in the summary.
+# The targets of the write path, checked in the summary.
 TARGETS = {"facts_lost": 0, "noise_dropped": 0.95, "duplicates_absorbed": 0.90, "updates_resolved": 0.90}
 
 

@@ -1,7 +1,7 @@
 """The hooks' HTTP: one HTTP/1.1 request per call, on a plain socket.
 
-A hook is a fresh process on every prompt, and `http.client` costs ~40 ms of imports (its e-mail
-header parser, `ssl`) before the first byte is sent: more than the retrieval it waits for. For
+A hook is a fresh process on every prompt, and `http.client` costs tens of milliseconds of imports
+(its e-mail header parser, `ssl`) before the first byte is sent: more than the retrieval it waits for. For
 `http://` (a loopback mnemo, the usual case) this sends the request itself and reads the answer to
 the end (`Connection: close`), with one deadline over connect, send and receive. `https://` goes
 through `http.client` (TLS is not something to hand-roll).
@@ -31,7 +31,7 @@ def request(
     lines += [f"{name}: {value}" for name, value in headers.items()]
     lines.append(f"Content-Length: {len(body or b'')}")
     chunks = []
-    # An ASCII host name as bytes: resolving a str runs it through the idna codec, ~8 ms of imports.
+    # An ASCII host name as bytes: resolving a str runs it through the idna codec and its imports.
     address = (host.encode("ascii") if host.isascii() else host, port)
     with socket.create_connection(address, timeout=timeout_s) as sock:  # type: ignore[arg-type]
         sock.settimeout(max(0.001, deadline - time.monotonic()))

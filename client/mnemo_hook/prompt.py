@@ -5,9 +5,8 @@ The floor: a hit's ranked `score` must reach `MNEMO_HOOK_MIN_SCORE` (default 0.3
 answer carries it, its calibrated `confidence` (0..1, the server's estimate that the hit is relevant)
 must reach `MNEMO_HOOK_MIN_CONFIDENCE` (default 0.2: a memory at least one in five likely to be
 relevant). On the dev sets, predicted leave-one-out (benchmarks/README.md, "Calibrated
-confidence, round 2"), 0.2 keeps a relevant hit for 83 % of answerable LongMemEval questions and
-51 % of LoCoMo ones; a higher floor costs those faster than it silences questions whose answer is not
-stored (0.35: 67 % and 39 %, while half of the unanswerable are silenced). The confidence cannot yet
+confidence"), a higher floor costs answerable questions their relevant hit faster than it silences
+questions whose answer is not stored. The confidence cannot yet
 tell a near miss from an answer, so the score floor stays too. The session's own working memory (its
 todo list) is always relevant and never held to the floor. 0 turns a floor off.
 When every hit clears it, the server's packed context is passed on as it is; otherwise the hits that

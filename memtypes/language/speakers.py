@@ -1,11 +1,10 @@
 """Who said a conversation turn, and whom a query asks about.
 
 A question about a person is answered by what that person said, and a question in the first person
-by what the user said. On locomo-dev, of the evidence turns of questions that name a speaker, 97 %
-are that speaker's own turns (against 53 % of all turns); on longmemeval-dev every evidence turn of
-a first-person question ("How many short stories have I written …?") is a user turn (41 of 41),
-against half of all turns. The write path stores an episodic turn's speaker, read from the
-"Speaker: text" form that chat transcripts use (`speaker` in the payload: the name's words,
+by what the user said: on both dev sets nearly every evidence turn of a question that names a
+speaker is that speaker's own, and of a first-person question ("How many short stories have I
+written …?") the user's (benchmarks/README.md). The write path stores an episodic turn's speaker,
+read from the "Speaker: text" form that chat transcripts use (`speaker` in the payload: the name's words,
 lowercased); for a query the ranking formula lifts the turns of the speakers it names
 (mnemo.retrieval.ranking.terms, `RetrievalConfig.speaker_weight`; a neighbour carries its own:
 mnemo.retrieval.stages.expand). No list of names is kept: every word of the query is a candidate name, and

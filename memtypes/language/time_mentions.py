@@ -2,8 +2,8 @@
 
 A question that asks *when* ("When did Mel run the charity race?", "How many days ago did I …")
 is answered by a memory that states a time ("I ran a charity race last Saturday"), not by one that
-only mentions the same event. On locomo-dev 72 % of the turns that answer when-questions state a
-time, against 9 % of all turns (longmemeval-dev: 11 % of all turns). The write path stores the
+only mentions the same event: on the dev sets most turns that answer when-questions state a time,
+against few of all turns. The write path stores the
 flag (`tells_time` in the payload) and the ranking formula lifts flagged memories for such
 queries only (mnemo.retrieval.ranking.terms, `RetrievalConfig.tells_time_weight`).
 

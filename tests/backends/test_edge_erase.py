@@ -1,4 +1,4 @@
-"""`erase_deleted` (a forget's last step, issue 41.1): after it, no file of the Edge data dir holds a
+"""`erase_deleted` (a forget's last step): after it, no file of the Edge data dir holds a
 deleted point's payload, while the kept points are still there and searchable. In the serving
 process and through the engine process alike; a real child rebuilds the shard."""
 

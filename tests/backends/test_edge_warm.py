@@ -1,8 +1,8 @@
 """Opening a Qdrant Edge index leaves its dense vectors in memory once: mapped in, so the first
-searches of a fresh process do not pay for mapping the pages they visit (issue 21: at 1M memories
-a fresh server's first-time questions took twice the engine time of repeated ones), and not twice,
-which the exact-search warm-up did where Edge had already mapped them in at load (issue 37: +0.7
-GiB of RSS at 1M memories)."""
+searches of a fresh process do not pay for mapping the pages they visit (a fresh server's
+first-time questions took far more engine time than repeated ones), and not twice, which the
+exact-search warm-up did where Edge had already mapped them in at load (the vectors counted twice in
+the RSS)."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ async def test_an_entry_of_an_earlier_release_loses_its_content_digest(tmp_path:
 
 
 async def test_created_updated_merged_restored_in_order(tmp_path: Path) -> None:
-    """The write path's entries and a restore (issue 16's route calls `record_restore`), in order."""
+    """The write path's entries and a restore (the restore route calls `record_restore`), in order."""
     store = make_store("edge", tmp_path)
     await store.open()
     history = ChangeHistory(store)

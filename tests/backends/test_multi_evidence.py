@@ -1,4 +1,4 @@
-"""Questions answered by several turns, on a real engine, real MiniLM and BM25 (issue 38.1): a
+"""Questions answered by several turns, on a real engine, real MiniLM and BM25: a
 two-part question gets the turn of each part (coverage-aware order, stages/coverage.py), a question
 for several things a turn of each conversation (sessions spread, stages/session_spread.py), and a
 question that names a speaker is embedded without the name, which the speaker term serves

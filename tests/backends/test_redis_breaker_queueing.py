@@ -1,4 +1,4 @@
-"""The Redis breaker counts Redis's failures, not our own queueing (issue 17: 400 concurrent appends
+"""The Redis breaker counts Redis's failures, not our own queueing (hundreds of concurrent appends
 of one tenant opened it on client-side timeouts while Redis answered everyone else)."""
 
 from __future__ import annotations

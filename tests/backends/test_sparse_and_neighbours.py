@@ -141,7 +141,7 @@ async def test_neighbours_are_the_nearest_writes_of_the_same_scope_and_session(i
 
 def test_a_neighbour_lookup_walks_the_sequence_from_the_turn_itself() -> None:
     # Not from the index's far end, past every later (or earlier) memory of every scope: at 1M
-    # memories that walk cost 4-5 ms a lookup on average (benchmarks/README.md).
+    # memories that walk cost many times a lookup from the turn.
     session = MemoryFilter("acme", Scope(user_id="u1"))
     before = NeighbourRequest(EPISODIC, session, 13.0, True, 2)
     after = replace(before, before=False)
@@ -154,7 +154,7 @@ async def test_edge_searches_neighbour_lookups_and_small_reads_run_on_the_caller
     both: tuple[VectorIndex, VectorIndex], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The binding holds the GIL for a whole call: a worker thread would run nothing else meanwhile,
-    # and only add two thread wake-ups a call (~2 ms of server CPU a retrieval, benchmarks/README.md).
+    # and only add two thread wake-ups a call.
     edge, _ = both
     assert isinstance(edge, EdgeVectorIndex)
     points = sparse_points(seed=3)

@@ -1,4 +1,4 @@
-"""Issue 39.3: a storage error on one memory type is contained, visible and recovered — and the
+"""A storage error on one memory type is contained, visible and recovered — and the
 0-byte `tracker_journal.dat` behind the original report, reproduced and prevented.
 
 Root cause, found on qdrant-edge-py 0.9 with real files: loading a shard replays each storage's

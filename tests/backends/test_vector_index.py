@@ -332,7 +332,7 @@ async def test_recent_important_memory_outranks_old_unimportant_one(index: Vecto
         [p_old, p_new] = stored[mt]
         assert plain_hits[0].score == pytest.approx(plain_hits[1].score, abs=1e-6), mt  # equal similarity
         assert ids_of(ranked_hits) == [p_new.id, p_old.id], mt
-        # By what the formula's own terms say the two differ (episodic: recency alone since issue 22).
+        # By what the formula's own terms say the two differ (episodic: recency alone).
         policy = RankingPolicy(POLICIES[mt], NOW)
         gap = policy.explain(new, 0.0).total - policy.explain(old, 0.0).total
         assert gap > 0.04, mt

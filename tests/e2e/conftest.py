@@ -26,7 +26,7 @@ AppFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Any]]]
 
 @pytest.fixture(scope="session")
 async def empty_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with every shard and payload index created, closed: copying it is ~10x faster
+    """A data dir with every shard and payload index created, closed: copying it is far faster
     than letting each test's app create five shards and their indexes."""
     path = tmp_path_factory.mktemp("e2e-template") / "data"
     index = EdgeVectorIndex(path / "qdrant", Settings().collection_prefix, EMBEDDING_DIMENSION)

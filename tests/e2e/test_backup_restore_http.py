@@ -1,4 +1,4 @@
-"""Issue 39.6: `mnemo backup DIR --url URL` of a running service while writes continue, verified
+"""`mnemo backup DIR --url URL` of a running service while writes continue, verified
 against its manifest; `mnemo restore DIR --data-dir D` builds a data dir that serves everything
 acknowledged before the backup began: memories, change history, working memory and threads."""
 

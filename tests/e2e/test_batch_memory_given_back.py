@@ -1,4 +1,4 @@
-"""Memory given back (issue 41.4): a real server process takes one 6 MB batch of 1,000 memories and,
+"""Memory given back: a real server process takes one 6 MB batch of 1,000 memories and,
 30 s after answering, is resident within 150 MiB of what it was before; its peak stays bounded.
 The same run as `python -m mnemo.benchmarks.write.batch_memory` (which reports the figures)."""
 

@@ -1,4 +1,4 @@
-"""Children die with their parent (issue 39.2): the embedded redis-server and the Qdrant Edge engine
+"""Children die with their parent: the embedded redis-server and the Qdrant Edge engine
 process stop when mnemo is killed (SIGKILL included: the kernel's parent-death signal), one left by
 an earlier run is found by its pidfile and stopped at start, and a restart in place serves what was
 acknowledged. Real processes, real signals."""

@@ -1,4 +1,4 @@
-"""Crash loops, short (issue 39.7): a few cycles of SIGKILL during mixed writes (memories, working
+"""Crash loops, short: a few cycles of SIGKILL during mixed writes (memories, working
 memory, thread turns) and restart in place, on a real `mnemo serve`: nothing acknowledged is lost and
 no child process survives a kill. The full run (20 cycles at 10k memories, restart times) is
 `mnemo bench faults` (benchmarks/README.md)."""

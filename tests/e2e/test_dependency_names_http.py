@@ -69,8 +69,8 @@ async def test_every_body_endpoint_refuses_a_key_named_like_a_dependency(client:
     models = body_models(app)
     assert set(models) == {("POST", path) for path in VALID_BODIES}  # a new one: add a body it accepts
     names = dependency_names(app)
-    issue_41 = {"tenant", "catalog", "retriever", "working", "threads", "forgetter", "changes", "writer"}
-    assert issue_41 | {"settings", "history", "services", "bindings", "fairness", "request", "state"} <= names
+    services = {"tenant", "catalog", "retriever", "working", "threads", "forgetter", "changes", "writer"}
+    assert services | {"settings", "history", "services", "bindings", "fairness", "request", "state"} <= names
     assert {"data", "memory_id", "thread_id", "task_id"} <= names  # handler parameters, path ones too
     for template, (path, body) in VALID_BODIES.items():
         accepted = await client.post(path, json=body)

@@ -1,4 +1,4 @@
-"""Distinct facts kept in order (issue 38.4), on the real app, Qdrant Edge and MiniLM.
+"""Distinct facts kept in order, on the real app, Qdrant Edge and MiniLM.
 
 The newer-first lift puts a newer statement of the same subject above an older one. A later,
 different fact about the same person is no update of an earlier one: "Alice lives in Denver with her

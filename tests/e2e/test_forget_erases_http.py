@@ -1,4 +1,4 @@
-"""Forget erases the bytes (issue 41.1): no file of the data dir (the Qdrant Edge shards, their logs,
+"""Forget erases the bytes: no file of the data dir (the Qdrant Edge shards, their logs,
 the embedded Redis's append-only file and snapshot, the erasure record) holds the forgotten text once
 a forget that waited for its erasure answers, nor after a forget whose erasure was scheduled and a
 clean stop, while a kept memory's text is still there (so the search could find it). The receipt

@@ -1,4 +1,4 @@
-"""A forget's erasure from the files is coalesced and survives a crash (issue 41.1), on a real server
+"""A forget's erasure from the files is coalesced and survives a crash, on a real server
 process with the embedded engines:
 
 - many forgets in a row, then one that waits: one erasure run, one rebuild per affected type (counted

@@ -1,4 +1,4 @@
-"""A full disk (issue 39.1), on a real tmpfs and a real `mnemo serve` process: writes that cannot be
+"""A full disk, on a real tmpfs and a real `mnemo serve` process: writes that cannot be
 stored get 507 problem details naming the store and the free space, never a crash (a memory-mapped
 write on a full tmpfs is a SIGBUS) or a 500; reads, /health and /metrics keep answering; /ready says
 so; writes succeed again once space is freed, without a restart; nothing acknowledged is lost."""

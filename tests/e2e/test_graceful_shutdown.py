@@ -58,7 +58,7 @@ async def test_writes_while_draining_get_503_and_reads_still_answer(client: Asyn
 
 
 async def test_startup_heap_is_frozen_while_serving_and_thawed_at_shutdown(app_client: AppFactory) -> None:
-    # Full collections walked every object startup built (~350 ms pauses); frozen, they are skipped.
+    # Full collections walked every object startup built (long pauses); frozen, they are skipped.
     async with app_client() as client:
         assert gc.get_freeze_count() > 100_000
         assert (await client.get("/health")).status_code == 200

@@ -1,4 +1,4 @@
-"""What the explorer asks of the API (issue 40.6), over HTTP against the real app: a retrieval with
+"""What the explorer asks of the API, over HTTP against the real app: a retrieval with
 `explain` lists every candidate it left out and why (over budget, type share used up, merged as a
 duplicate, below the `min_score` floor) with scores; and the search over a tenant's memories."""
 

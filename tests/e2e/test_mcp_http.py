@@ -29,7 +29,7 @@ async def test_keyless_mcp_answers_loopback_names_only(client: Any) -> None:
 
 
 async def test_mcp_tool_calls_take_a_cpu_slot_like_the_rest_calls_they_stand_for(client: Any) -> None:
-    # A tool call is an in-process request to the same app, so the fair CPU scheduler (issue 41)
+    # A tool call is an in-process request to the same app, so the fair CPU scheduler
     # sees `recall` and `remember` like a REST retrieve and write: no way around it through /mcp.
     stats = client.app.state.fairness.cpu.stats
     headers = {**ACCEPT, "Host": "127.0.0.1:8080"}

@@ -1,4 +1,4 @@
-"""`GET /mcp` event streams are bounded (issue 41.5): per tenant in number (one more is a 429 with
+"""`GET /mcp` event streams are bounded: per tenant in number (one more is a 429 with
 `Retry-After`), closed when idle, and one tenant's streams never block another tenant. A real
 server on a socket, real HTTP clients holding real streams."""
 

@@ -1,4 +1,4 @@
-"""Must show (issue 17), on a real server process (uvicorn in a child process, embedded Redis):
+"""Fair sharing, on a real server process (uvicorn in a child process, embedded Redis):
 
 - while tenant A floods (400 concurrent working-memory appends and large retrievals), `/health`
   answers with p95 ≤ 1 s and tenant B's working-memory appends never get a 5xx;

@@ -1,4 +1,4 @@
-"""Must show (issue 6): Redis stopped mid-load loses no acknowledged write, and the service recovers
+"""Redis stopped mid-load loses no acknowledged write, and the service recovers
 by itself. Memory writes and working-memory writes run concurrently while the test's own
 redis-server is killed (SIGKILL) and later restarted on the same socket and directory."""
 

@@ -1,7 +1,7 @@
 """The README's ```python blocks and its shell blocks that are not `curl` calls, run as written
 against a real server this test starts (the `curl` blocks: tests/e2e/test_readme_examples.py).
 
-Python blocks (README.md, client/README.md, Markdown under examples/) run each in a fresh
+Python blocks (README.md, client/README.md, Markdown under examples/, every page of docs/) run each in a fresh
 interpreter, `127.0.0.1:8080` / `localhost:8080` replaced by the server's address; each must exit 0.
 Shell blocks (```sh, ```bash, ```shell) run with bash in one scratch directory, in document order,
 with this environment's `mnemo` on PATH, as a user's second shell would (`. .venv/bin/activate`).
@@ -21,10 +21,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.e2e.documents import documents
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = [ROOT / "README.md", ROOT / "client" / "README.md", *sorted((ROOT / "examples").glob("**/*.md"))]
+DOCUMENTS = documents()
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SHELLS = {"sh", "bash", "shell"}
 # A block's first line → why it is not run here and what checks it instead.
@@ -33,15 +34,15 @@ NOT_RUN_HERE = {
     "installs the same distributions into a fresh venv and serves from it",
     "make serve": "builds a venv and serves until stopped: tests/integrations/test_as_installed.py runs "
     "`make serve` in a clean clone and the README's commands from a second shell",
-    "MNEMO_EMBEDDING_BACKEND=static": "needs a model from `mnemo distill` (minutes) and serves until "
+    "MNEMO_EMBEDDING__BACKEND=static": "needs a model from `mnemo distill` (minutes) and serves until "
     "stopped: tests/e2e/test_static_embedding.py covers the static backend",
 }
 # What a block needs that the README leaves to the reader: the file it names, a server for `--url`.
 # `--url http://qdrant:6333` (a Qdrant server, none here) is replaced by `--data-dir`, the
 # alternative the same block names in its comment.
 SUBSTITUTIONS = {"--url http://qdrant:6333": "--data-dir ./data-imported"}
-# The framework adapters' blocks (README "Use with your framework") import frameworks that live in a
-# venv of their own (issue 36.2): where such a module is not installed here, the block is left to
+# The framework adapters' blocks (docs/integrations/) import frameworks that live in a
+# venv of their own: where such a module is not installed here, the block is left to
 # the adapters' tests in that venv. Any other import must be here.
 FRAMEWORK_MODULES = {"langgraph", "langchain", "langchain_core", "llama_index", "agents", "pydantic_ai"}
 MEMORIES = [
@@ -119,6 +120,7 @@ def _second_shell_env() -> dict[str, str]:
 def test_the_blocks_are_found_and_each_shell_block_is_run_or_says_why_not() -> None:
     python = blocks({"python"})
     assert len(python) >= 2 and any("AsyncMnemo" in b.text for b in python)
+    assert any(b.document.startswith("docs/") for b in python), "the docs' Python blocks were not found"
     for block in python:
         compile(block.text, block.where, "exec")  # pasted as is, each block is valid Python
     shells = shell_blocks()

@@ -1,13 +1,14 @@
-"""The README's `curl` examples, run as written with bash against a real `mnemo serve`-like server.
+"""The README's and the docs' `curl` examples, run as written with bash against a real server.
 
-Every ```sh block that calls `curl` on localhost:8080 (README.md and any Markdown under examples/)
-runs in document order against one fresh server (with examples/mnemo.yaml, which the agent examples
-name), `localhost:8080` replaced by the server's address. `curl` is wrapped by a shell function that
-records each call's status and body, so the commands themselves run unchanged. Then each call is
-checked against what the README says: no call fails (status < 400); a `# → 201 {... "created" ...}`
-comment is that call's status and results; a `# context: "…"` comment is the beginning of the
-context the call returned; a ```json block right after a block lists keys of the last answer, and
-its `context` begins the same way. A README example that fails is a failing test.
+Every ```sh block that calls `curl` on localhost:8080 (README.md, client/README.md, the Markdown
+under examples/ and every page of docs/, in the order of tests/e2e/documents.py) runs in that order
+against one fresh server (with examples/mnemo.yaml, which the agent examples name), `localhost:8080`
+replaced by the server's address. `curl` is wrapped by a shell function that records each call's
+status and body, so the commands themselves run unchanged. Then each call is checked against what
+the document says: no call fails (status < 400); a `# → 201 {... "created" ...}` comment is that
+call's status and results; a `# context: "…"` comment is the beginning of the context the call
+returned; a ```json block right after a block lists keys of the last answer, and its `context`
+begins the same way. An example that fails is a failing test.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.documents import documents
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "examples").glob("**/*.md"))]
+DOCUMENTS = documents()
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # Records every call: its status in N.status, its body in N.body (a counter file, as `$(curl …)`
 # runs in a subshell), and prints the body as curl would.
@@ -87,7 +89,7 @@ def examples() -> list[Example]:
                 shown = re.search(r'^  "context": "(.*)",?$', after.group(2), re.MULTILINE)
                 context = _prefix(shown.group(1)) if shown else None
             line = text[: block.start()].count("\n") + 1
-            found.append(Example(path.name, line, block.group(2), keys, context))
+            found.append(Example(str(path.relative_to(ROOT)), line, block.group(2), keys, context))
     return found
 
 
@@ -152,9 +154,9 @@ async def test_the_readme_curl_examples_work_as_written(
 
 
 def test_the_readme_example_expectations_are_read() -> None:
-    """The checks above are only as good as what they read: the README's claims are found."""
+    """The checks above are only as good as what they read: the documents' claims are found."""
     found = examples()
-    retrieve = next(e for e in found if "What should I offer Alice to drink?" in e.script)
+    retrieve = next(e for e in found if "What should I offer Alice to drink?" in e.script and e.answer_keys)
     assert {"context", "memories", "metadata"} <= set(retrieve.answer_keys)
     assert (
         retrieve.answer_context is not None
@@ -162,5 +164,6 @@ def test_the_readme_example_expectations_are_read() -> None:
     )
     forget = next(e for e in found if "/v1/forget" in e.script)
     assert {"scope", "counts", "removed", "memory_ids", "digest"} <= set(forget.answer_keys)
+    assert any(e.document.startswith("docs/") for e in found), "the docs' curl examples were not found"
     assert any("# → 201" in e.script for e in found)
     assert any("# context:" in e.script for e in found)

@@ -1,4 +1,4 @@
-"""Issue 39.3/39.4 over HTTP: damage to a real data dir (a copy, after a clean shutdown) and an engine
+"""Over HTTP: damage to a real data dir (a copy, after a clean shutdown) and an engine
 error under a running service are found, named per type and contained — never served as empty,
 never a 500 — until `mnemo doctor --fix`, a restore, or (for an engine error) the shard's reopening."""
 

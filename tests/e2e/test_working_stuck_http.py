@@ -1,4 +1,4 @@
-"""Working memory never sticks (issue 39.5), on the real app and a real Redis: what the door accepts can
+"""Working memory never sticks, on the real app and a real Redis: what the door accepts can
 always be archived; a task the sweeper cannot archive is quarantined, retried and counted while every
 other task (any tenant's) is still swept; a forced clear unblocks even an unreadable task."""
 

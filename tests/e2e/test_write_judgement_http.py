@@ -1,4 +1,4 @@
-"""The write path keeps what it is told (issue 16): short facts are kept, look-alike facts with other
+"""The write path keeps what it is told: short facts are kept, look-alike facts with other
 numbers, names, due times or event times are never merged, noise is dropped with a reason, a merge
 says why and can be undone."""
 

@@ -1,4 +1,4 @@
-"""What users install starts and serves (issue 36): built from the tracked files alone, as a clean
+"""What users install starts and serves: built from the tracked files alone, as a clean
 clone would, in ONE fresh virtualenv (torch and the dependencies are installed once, and shared):
 
 1. the two wheels are built; only the server's wheel is installed (`pip install mnemo_server-….whl`,
@@ -172,7 +172,7 @@ def test_the_server_wheel_alone_installs_serves_and_brings_the_agent_tools(
         MNEMO_PORT=str(port),
         MNEMO_DATA_DIR=str(tmp_path / "data"),
         # Where the image keeps the exported model: this first start exports it, the Dockerfile's
-        # export step and `make serve` below find it (one export, ~10-20 s, instead of three).
+        # export step and `make serve` below find it (one export instead of three).
         MNEMO_ONNX_CACHE=str(fresh_venv / "onnx"),
     )
     with serve([str(bin_dir / "mnemo"), "serve"], empty, env, port) as served:

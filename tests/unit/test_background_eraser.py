@@ -1,4 +1,4 @@
-"""The background eraser (ingest/erasure.py, issue 41.1): a forget's erasure is on disk before
+"""The background eraser (ingest/erasure.py): a forget's erasure is on disk before
 `schedule` returns, many forgets share one run, a failed run is retried and stays pending, a record
 left by a crash is erased first at the next start, a clean close erases what is pending.
 

@@ -116,7 +116,7 @@ def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None
 
 
 def test_a_newer_statement_is_lifted_only_where_it_means_the_same() -> None:
-    """Issue 38.4: a shared name is not a shared subject; the meaning check decides, and only the
+    """A shared name is not a shared subject; the meaning check decides, and only the
     pairs that pass the word, time and score checks are asked about (their vectors are read)."""
     old = hit("old", "Alice is allergic to peanuts.", 0.60, 0)
     home = hit("home", "Alice lives in Denver with her two cats.", 0.50, 30)

@@ -1,4 +1,4 @@
-"""A memory type is declared in one place (issue 35): the registry in mnemo/memtypes/types.py holds
+"""A memory type is declared in one place: the registry in mnemo/memtypes/types.py holds
 every type's defaults and traits, and hardly any other module of the package names a type."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One client of the API (issue 35): the CLI, the MCP tools and the benchmarks talk to a running mnemo
+"""One client of the API: the CLI, the MCP tools and the benchmarks talk to a running mnemo
 only through `mnemo_client`. Checked on the tree itself: no module of the `mnemo` package imports an
 HTTP client library (httpx, requests, urllib.request, …), builds an httpx client or sends through
 Litestar's test client, but for the few named here with the reason they may."""

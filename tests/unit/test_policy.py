@@ -59,7 +59,7 @@ def test_defaults_cover_every_payload_variable() -> None:
 
 def test_episodic_importance_does_not_rank_by_default_but_a_request_can_weight_it() -> None:
     # A long, keyword-rich assistant turn gets a high heuristic importance; the short user turn that
-    # holds the answer a low one. At equal relevance they tie by default (issue 22) ...
+    # holds the answer a low one. At equal relevance they tie by default ...
     long_turn = {"occurred_ts": NOW - DAY_SECONDS, "importance": 0.9}
     answer = {"occurred_ts": NOW - DAY_SECONDS, "importance": 0.3}
     default = RankingPolicy(POLICIES[MemoryType.EPISODIC], NOW)

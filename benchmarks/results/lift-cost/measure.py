@@ -1,11 +1,11 @@
-"""Added cost of the meaning check of the newer-first lift, per retrieval (issue 38.4).
+"""Added cost of the meaning check of the newer-first lift, per retrieval.
 
 600 semantic facts about 20 people (30 each, a month apart: every pair of one person's facts passes
 the name and time checks, the worst case for the vectors read), on Qdrant Edge with MiniLM; the same
 queries through two Retrievers on one index, alternating: meaning check on (0.55) and off (0).
 Pass 1 reads the compared vectors from the engine (the cache filling), pass 2 finds them cached.
 Run from the repository root (the argument: where results.json goes):
-`PYTHONPATH=. .venv/bin/python benchmarks/results/lift-cost-issue38/measure.py OUT_DIR`
+`PYTHONPATH=. .venv/bin/python benchmarks/results/lift-cost/measure.py OUT_DIR`
 """
 
 from __future__ import annotations

@@ -1,0 +1,42 @@
+"""The house's map (docs/house.svg, ARCHITECTURE.md's picture) is drawn from the code's own imports by
+docs/hooks/house_map.py; `make docs` redraws it. The drawn map must be the code's: a room, a
+module or an arrow that changed without a redraw fails here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _map() -> ModuleType:
+    path = ROOT / "docs" / "hooks" / "house_map.py"
+    spec = importlib.util.spec_from_file_location("house_map", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # a dataclass of the module looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_drawn_map_is_the_codes() -> None:
+    drawn = (ROOT / "docs" / "house.svg").read_text()
+    assert drawn == _map().house(), "docs/house.svg is not the code's map: run `make docs` and commit it"
+
+
+def test_the_map_draws_the_rooms_and_the_arrows_of_the_import_graph() -> None:
+    house_map = _map()
+    arrows, _circles = house_map.import_graph()
+    # What the layers contract promises, read off the graph the map is drawn from.
+    assert ("api", "backends") in arrows and ("cli", "api") in arrows and ("api", "client") in arrows
+    assert ("memtypes", "api") not in arrows and ("backends", "retrieval") not in arrows
+    svg = house_map.house()
+    for floor in house_map.floors():
+        for room in floor:
+            assert f">{room}/" in svg
+    for start, end in arrows:
+        assert f"{start}/ imports {end}/" in svg
+    assert "ARCHITECTURE" not in svg and "farm" not in svg
