@@ -73,7 +73,7 @@ bench-smoke: $(VENV)/.installed-dev
 		--k 1,10 --budgets 256,1024 --out $(SMOKE)/quality
 	$(BIN)/mnemo bench latency --sizes 2000 --concurrency 1,2 --requests 20 --max-seconds 20 --pool 200 \
 		--ann-queries 10 --backend-queries 5 --client-max-size 2000 --out $(SMOKE)/latency
-	$(BIN)/mnemo bench build --size 3000 --types episodic --modes child --idle-requests 20 --out $(SMOKE)/build
+	$(BIN)/mnemo bench build --size 3000 --types episodic --idle-requests 20 --out $(SMOKE)/build
 	$(BIN)/mnemo bench ingest --size 200 --out $(SMOKE)/ingest
 	$(BIN)/mnemo bench load --duration 3 --clients 4 --out $(SMOKE)/load
 	$(BIN)/mnemo bench write --sample 40 --out $(SMOKE)/write

@@ -49,7 +49,7 @@ def _distill(args: argparse.Namespace) -> int:
 
     out = distill_static_model(Path(args.out), args.source, args.pca_dims)
     print(f"static model written to {out}")
-    print(f"serve with: MNEMO_EMBEDDING_BACKEND=static MNEMO_EMBEDDING_MODEL={out} mnemo serve")
+    print(f"serve with: MNEMO_EMBEDDING__BACKEND=static MNEMO_EMBEDDING__MODEL={out} mnemo serve")
     print("(vectors have another dimension than MiniLM's: use a fresh data dir or collection prefix)")
     return 0
 
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=1,
-        help="worker processes (N > 1 needs MNEMO_QDRANT_URL and MNEMO_REDIS_URL)",
+        help="worker processes (N > 1 needs MNEMO_QDRANT__URL and MNEMO_REDIS__URL)",
     )
     serve.set_defaults(func=_serve)
     # Here, not at the top: `mnemo hook` stays light.

@@ -33,7 +33,7 @@ NOT_RUN_HERE = {
     "installs the same distributions into a fresh venv and serves from it",
     "make serve": "builds a venv and serves until stopped: tests/integrations/test_as_installed.py runs "
     "`make serve` in a clean clone and the README's commands from a second shell",
-    "MNEMO_EMBEDDING_BACKEND=static": "needs a model from `mnemo distill` (minutes) and serves until "
+    "MNEMO_EMBEDDING__BACKEND=static": "needs a model from `mnemo distill` (minutes) and serves until "
     "stopped: tests/e2e/test_static_embedding.py covers the static backend",
 }
 # What a block needs that the README leaves to the reader: the file it names, a server for `--url`.
