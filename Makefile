@@ -55,6 +55,8 @@ lint: $(VENV)/.installed-dev
 	mkdir -p .typecheck && ln -sfn .. .typecheck/mnemo
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	# The sync client is generated from the async one: the two must agree.
+	$(BIN)/python client/generate_sync_client.py --check
 
 # Fuzz the OpenAPI schema of a real server on loopback (bounded): no 5xx, no schema violations.
 # positive_data_acceptance is left out: some rules cannot be said in a schema (an opaque cursor,
