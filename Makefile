@@ -19,8 +19,10 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(BIN)/pip install --quiet -e ./client -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e ./client -e '.[dev,bench]'
+# The bench extra is the harness's own distribution (benchmarks/, mnemo-bench): installed from here
+# in the same pip run, as the client is.
+$(VENV)/.installed-dev: $(VENV)/.installed benchmarks/pyproject.toml
+	$(BIN)/pip install --quiet -e ./client -e ./benchmarks -e '.[dev,bench]'
 	touch $@
 
 serve: $(VENV)/.installed

@@ -164,6 +164,15 @@ def test_the_server_wheel_alone_installs_serves_and_brings_the_agent_tools(
     assert not names & {"pytest", "matplotlib", "schemathesis"}  # no dev or bench extras
     for tool in ("mnemo", "mnemo-hook", "mnemo-mcp"):
         assert (bin_dir / tool).exists(), tool
+    # The harness is a distribution of its own (mnemo-bench): not in this wheel, and said so.
+    bench = subprocess.run(
+        [str(bin_dir / "mnemo"), "bench", "quality"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+    )
+    assert bench.returncode == 2 and "mnemo-server[bench]" in bench.stderr, bench.stderr
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     port = free_port()
