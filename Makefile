@@ -19,10 +19,12 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(BIN)/pip install --quiet -e ./client -e .
 	touch $@
 
-# The bench extra is the harness's own distribution (benchmarks/, mnemo-bench): installed from here
-# in the same pip run, as the client is.
+# The bench extra is the harness's own distribution, mnemo-bench (benchmarks/), installed from here.
+# In compat mode (a path entry): the default editable finder would claim `mnemo` as a namespace of
+# its own and hide the server's package, which serves mnemo.benchmarks from this tree already.
 $(VENV)/.installed-dev: $(VENV)/.installed benchmarks/pyproject.toml
-	$(BIN)/pip install --quiet -e ./client -e ./benchmarks -e '.[dev,bench]'
+	$(BIN)/pip install --quiet -e ./client -e '.[dev]'
+	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e ./benchmarks
 	touch $@
 
 serve: $(VENV)/.installed
