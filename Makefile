@@ -19,8 +19,12 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(BIN)/pip install --quiet -e ./client -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e ./client -e '.[dev,bench]'
+# The bench extra is the harness's own distribution, mnemo-bench (benchmarks/). Here only its
+# requirements are installed: the editable server's `mnemo` is the repository root, so
+# `mnemo.benchmarks` is imported from this tree (an installed mnemo-bench would put a second `mnemo`
+# folder in site-packages, which Python would take for the whole package and hide the server).
+$(VENV)/.installed-dev: $(VENV)/.installed benchmarks/requirements.txt
+	$(BIN)/pip install --quiet -e ./client -e '.[dev]' -r benchmarks/requirements.txt
 	touch $@
 
 serve: $(VENV)/.installed
@@ -68,6 +72,8 @@ lint: $(VENV)/.installed-dev
 	# keeps (Markdown and data files may name them).
 	@! git grep -n -I -i -P '$(HISTORY_LABEL)' -- . ':!*.md' ':!*.json' ':!*.jsonl' ':!*.csv' \
 		|| { echo "lint: code names an issue or a round (above): say why, not when" >&2; exit 1; }
+	# The sync client is generated from the async one: the two must agree.
+	$(BIN)/python client/generate_sync_client.py --check
 
 # The docs site (mkdocs.yml, docs/) into site/, strict: a link to a page or an anchor that is not
 # there fails it. Its reference pages are written from the settings models and the OpenAPI schema at
@@ -93,7 +99,7 @@ bench-smoke: $(VENV)/.installed-dev
 		--k 1,10 --budgets 256,1024 --out $(SMOKE)/quality
 	$(BIN)/mnemo bench latency --sizes 2000 --concurrency 1,2 --requests 20 --max-seconds 20 --pool 200 \
 		--ann-queries 10 --backend-queries 5 --client-max-size 2000 --out $(SMOKE)/latency
-	$(BIN)/mnemo bench build --size 3000 --types episodic --modes child --idle-requests 20 --out $(SMOKE)/build
+	$(BIN)/mnemo bench build --size 3000 --types episodic --idle-requests 20 --out $(SMOKE)/build
 	$(BIN)/mnemo bench ingest --size 200 --out $(SMOKE)/ingest
 	$(BIN)/mnemo bench load --duration 3 --clients 4 --out $(SMOKE)/load
 	$(BIN)/mnemo bench write --sample 40 --out $(SMOKE)/write

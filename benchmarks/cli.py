@@ -78,17 +78,8 @@ def _peers(text: str) -> tuple[str, ...]:
     return parse_peers(text)
 
 
-def _modes(text: str) -> tuple[str, ...]:
-    from .latency.build import MODES
-
-    modes = tuple(m.strip() for m in text.split(",") if m.strip())
-    if not modes or any(m not in MODES for m in modes):
-        raise argparse.ArgumentTypeError(f"expected modes among {', '.join(MODES)}; got {text!r}")
-    return modes
-
-
 def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
-    from .quality.embedding_cache import DEFAULT_CACHE_DIR
+    from .embedding_cache import DEFAULT_CACHE_DIR
 
     parser.add_argument(
         "--embedding-cache",
@@ -228,9 +219,6 @@ def add_bench_parser(sub: Any) -> None:
     )
     build.add_argument("--source", type=Path, help="an indexed data dir to start from (holds qdrant/)")
     build.add_argument("--size", type=_size, default=3_000, help="without --source: memories to load")
-    build.add_argument(
-        "--modes", type=_modes, default=("child", "in-process"), help="child (default) and/or in-process"
-    )
     build.add_argument(
         "--types",
         type=_types,

@@ -55,7 +55,7 @@ async def serve(
     retrieval's CPU that no deployment pays."""
     port = free_port()
     env = dict(os.environ, MNEMO_DATA_DIR=str(data_dir), MNEMO_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
-    for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT_URL"):  # always the embedded, single-tenant defaults
+    for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT__URL"):  # always the embedded, single-tenant defaults
         env.pop(name, None)
     env.update(extra_env or {})
     command = [sys.executable, "-m", "uvicorn", factory, "--factory"]

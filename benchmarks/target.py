@@ -119,7 +119,7 @@ async def open_target(
     embedding_cache: Path | None = None,
 ) -> AsyncIterator[Target]:
     """`embedding_cache`: in-process, the app embeds through an on-disk cache in this directory
-    (mnemo.benchmarks.quality.embedding_cache); a server at `url` embeds as it is configured to."""
+    (mnemo.benchmarks.embedding_cache); a server at `url` embeds as it is configured to."""
     if url:
         async with AsyncMnemo(url, api_key, timeout=120) as client:
             yield Target(client, f"mnemo at {url}")
@@ -133,7 +133,7 @@ async def open_target(
         settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant=QdrantConfig())
         embedder: Embedder | None = None
         if embedding_cache is not None:
-            from .quality.embedding_cache import CachedEmbedder
+            from .embedding_cache import CachedEmbedder
 
             embedder = CachedEmbedder(configured_embedder(), embedding_cache)
         app = create_app(settings, embedder)

@@ -17,7 +17,7 @@ def _doctor(args: argparse.Namespace) -> int:
     settings = Settings(**overrides)
     if settings.qdrant.url:
         print(
-            "mnemo doctor examines an embedded (Qdrant Edge) store; MNEMO_QDRANT_URL is set", file=sys.stderr
+            "mnemo doctor examines an embedded (Qdrant Edge) store; MNEMO_QDRANT__URL is set", file=sys.stderr
         )
         return 2
     store = Path(settings.data_dir) / "qdrant"

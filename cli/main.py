@@ -4,9 +4,16 @@ when used."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+NO_BENCH = "the harness is not installed: pip install 'mnemo-server[bench]' (the mnemo-bench distribution)"
+
+
+def _no_bench(args: argparse.Namespace) -> int:
+    print(f"mnemo bench: {NO_BENCH}", file=sys.stderr)
+    return 2
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -49,7 +56,7 @@ def _distill(args: argparse.Namespace) -> int:
 
     out = distill_static_model(Path(args.out), args.source, args.pca_dims)
     print(f"static model written to {out}")
-    print(f"serve with: MNEMO_EMBEDDING_BACKEND=static MNEMO_EMBEDDING_MODEL={out} mnemo serve")
+    print(f"serve with: MNEMO_EMBEDDING__BACKEND=static MNEMO_EMBEDDING__MODEL={out} mnemo serve")
     print("(vectors have another dimension than MiniLM's: use a fresh data dir or collection prefix)")
     return 0
 
@@ -68,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=1,
-        help="worker processes (N > 1 needs MNEMO_QDRANT_URL and MNEMO_REDIS_URL)",
+        help="worker processes (N > 1 needs MNEMO_QDRANT__URL and MNEMO_REDIS__URL)",
     )
     serve.set_defaults(func=_serve)
     # Here, not at the top: `mnemo hook` stays light.
@@ -84,9 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     distill.add_argument("--pca-dims", type=int, default=256, help="embedding dimension (default 256)")
     distill.add_argument("--source", default="all-MiniLM-L6-v2", help="local sentence-transformers model")
     distill.set_defaults(func=_distill)
-    from ..benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
+    if importlib.util.find_spec("..benchmarks", __package__) is None:
+        # The harness is a distribution of its own (mnemo-bench), not in the server's wheel.
+        bench = sub.add_parser("bench", help=f"benchmarks: {NO_BENCH}")
+        bench.add_argument("rest", nargs=argparse.REMAINDER)
+        bench.set_defaults(func=_no_bench)
+    else:
+        from ..benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
 
-    add_bench_parser(sub)
+        add_bench_parser(sub)
     mcp_cmd.add_parsers(sub)  # `mnemo mcp` and (for --help only) `mnemo hook`
     return parser
 

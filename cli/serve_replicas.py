@@ -1,8 +1,8 @@
 """`mnemo serve --workers N`: N uvicorn worker processes, each with its own app built from the env.
 
 Replicas share nothing in-process, so N > 1 needs engines every process can reach: a Qdrant server
-(`MNEMO_QDRANT_URL`; an embedded Qdrant Edge data dir can be open in one process only, its WAL is
-locked) and a Redis server (`MNEMO_REDIS_URL`; the embedded redis-server belongs to one process).
+(`MNEMO_QDRANT__URL`; an embedded Qdrant Edge data dir can be open in one process only, its WAL is
+locked) and a Redis server (`MNEMO_REDIS__URL`; the embedded redis-server belongs to one process).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def replicas_problem(settings: Settings, workers: int) -> str | None:
     missing = [
         name
         for name, value in (
-            ("MNEMO_QDRANT_URL", settings.qdrant.url),
-            ("MNEMO_REDIS_URL", settings.redis.url),
+            ("MNEMO_QDRANT__URL", settings.qdrant.url),
+            ("MNEMO_REDIS__URL", settings.redis.url),
         )
         if not value
     ]

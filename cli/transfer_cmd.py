@@ -113,7 +113,7 @@ def _check_compatible(manifest: Manifest, settings: Any) -> None:
         raise IncompatibleStore(
             f"the export holds vectors of {manifest.embedding_backend}:{manifest.embedding_model} "
             f"({manifest.dimension} dims) but this mnemo embeds with {wanted[0]}:{wanted[1]}; "
-            "set MNEMO_EMBEDDING_BACKEND / MNEMO_EMBEDDING_MODEL to the export's model "
+            "set MNEMO_EMBEDDING__BACKEND / MNEMO_EMBEDDING__MODEL to the export's model "
             "(vectors of two models cannot share a collection)"
         )
     if manifest.sparse_encoder != BM25_NAME:
@@ -205,11 +205,11 @@ def run_import(args: argparse.Namespace) -> int:
         manifest = read_manifest(path)
     except ExportFormatError as exc:
         return _fail("import", f"{path}: {exc}")
-    # An explicit --data-dir means that dir, even when MNEMO_QDRANT_URL is set in the environment.
+    # An explicit --data-dir means that dir, even when MNEMO_QDRANT__URL is set in the environment.
+    qdrant = {"url": args.url or ("" if args.data_dir else None), "api_key": args.api_key}
     settings = _settings(
         data_dir=args.data_dir,
-        qdrant_url=args.url or ("" if args.data_dir else None),
-        qdrant_api_key=args.api_key,
+        qdrant={k: v for k, v in qdrant.items() if v is not None} or None,
         collection_prefix=args.collection_prefix,
     )
     try:
@@ -245,10 +245,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     imp = sub.add_parser("import", help="import an export into a Qdrant server or a data dir (idempotent)")
     imp.add_argument("file", help="a file written by `mnemo export`")
     target = imp.add_mutually_exclusive_group()
-    target.add_argument("--url", help="Qdrant server URL (default MNEMO_QDRANT_URL; unset = the data dir)")
+    target.add_argument("--url", help="Qdrant server URL (default MNEMO_QDRANT__URL; unset = the data dir)")
     target.add_argument("--data-dir", help="embedded data dir to import into (default MNEMO_DATA_DIR)")
     target.add_argument("--qdrant-path", type=Path, help="qdrant-client local mode on this path")
-    imp.add_argument("--api-key", help="API key of the Qdrant server (default MNEMO_QDRANT_API_KEY)")
+    imp.add_argument("--api-key", help="API key of the Qdrant server (default MNEMO_QDRANT__API_KEY)")
     imp.add_argument("--collection-prefix", help="target prefix (default MNEMO_COLLECTION_PREFIX)")
     imp.add_argument("--batch-size", type=int, default=256, help="points per upsert (default 256)")
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")

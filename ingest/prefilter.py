@@ -5,7 +5,7 @@ is often the most valuable thing a user says, so it is always kept. Dropped are 
 word character at all (zero-width or control characters, punctuation, whitespace) and filler:
 greetings and acknowledgements ("ok", "thanks", "got it", also behind a speaker label such as
 "Bob: sure!", and runs of them such as "ok ok thanks lol"). A per-type minimum length is still a
-knob (`MNEMO_PREFILTER_MIN_CHARS`), off by default. Exact duplicates by content hash need the
+knob (`MNEMO_WRITE__PREFILTER_MIN_CHARS`), off by default. Exact duplicates by content hash need the
 index, so the writer checks them. Every drop carries a reason that the caller sees.
 """
 

@@ -42,6 +42,7 @@ LOCK_RESOURCE = SCRATCHPAD_TYPE.value  # a task's lock guards its live working m
 GIST_CHARS = 160
 RAW_PART_CHARS = 30_000  # an unreadable task's text is archived in parts that fit a record's content
 MAX_SUMMARY_ITEMS = 50
+SWEEP_BATCH = 100  # expired tasks archived per pass; the next pass, sweep_interval_s later, takes more
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
@@ -54,7 +55,6 @@ class WorkingConfig(BaseModel):
     max_tokens: int = Field(default=4_000, ge=1, le=1_000_000, description="per task")
     ttl_s: float = Field(default=300.0, gt=0.0, description="idle time after which a task is archived")
     sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
-    sweep_batch: int = Field(default=100, ge=1)
     # A task the sweeper fails to archive is quarantined: retried after sweep_interval_s doubling per
     # failure up to this, while the others are swept.
     sweep_retry_max_s: float = Field(
@@ -296,7 +296,7 @@ class WorkingMemory:
         now = now or utcnow()
         report = SweepReport()
         quarantined = await self.store.quarantined()
-        for tenant, task_id in await self.store.due(now, self.config.sweep_batch):
+        for tenant, task_id in await self.store.due(now, SWEEP_BATCH):
             try:
                 if await self._sweep_task(tenant, task_id, now):
                     report.archived += 1

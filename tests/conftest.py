@@ -4,8 +4,8 @@ and a real Redis: the server at 127.0.0.1:6379 when one answers there, otherwise
 its keys are deleted afterwards, so tests never see each other's data, nor anyone else's on 6379.
 Set MNEMO_TEST_REDIS=embedded to ignore 6379 and use the session server, or MNEMO_TEST_REDIS=cluster
 to run every Redis-backed test against a real 6-node Redis Cluster (tests/redis_cluster.py) started
-for the session (apps opened on the test Redis get `redis_cluster=True`: `with_test_redis`, and served
-processes MNEMO_REDIS_CLUSTER: `served_redis_env`).
+for the session (apps opened on the test Redis get `redis={"cluster": True}`: `with_test_redis`, and served
+processes MNEMO_REDIS__CLUSTER: `served_redis_env`).
 """
 
 from __future__ import annotations
@@ -89,18 +89,19 @@ def served_redis_env(redis_url: str) -> dict[str, str]:
     """The MNEMO_* variables that put a served process (`mnemo serve`) on the test Redis. Not set
     in this process's environment: a process the tests start without them (an embedded Redis, a
     CLI) must not think it is on a cluster."""
-    return {"MNEMO_REDIS_URL": redis_url, "MNEMO_REDIS_CLUSTER": "true" if _on_cluster() else "false"}
+    return {"MNEMO_REDIS__URL": redis_url, "MNEMO_REDIS__CLUSTER": "true" if _on_cluster() else "false"}
 
 
 def with_test_redis(overrides: dict[str, Any], redis_url: str, redis_prefix: str) -> dict[str, Any]:
     """Settings overrides on the test Redis (a cluster under MNEMO_TEST_REDIS=cluster) under the
-    test's prefix, unless the test names its own Redis (`redis_url`: its own server, or None for the
-    embedded one), which is a single server."""
-    if overrides.get("redis_url", redis_url) == redis_url:
-        overrides.setdefault("redis_cluster", _on_cluster())
-    overrides.setdefault("redis_url", redis_url)
-    overrides.setdefault("redis_key_prefix", redis_prefix)
-    return overrides
+    test's prefix, unless the test names its own Redis (`redis={"url": ...}`: its own server, or None
+    for the embedded one), which is a single server."""
+    redis = dict(overrides.get("redis") or {})
+    if redis.get("url", redis_url) == redis_url:
+        redis.setdefault("cluster", _on_cluster())
+    redis.setdefault("url", redis_url)
+    redis.setdefault("key_prefix", redis_prefix)
+    return {**overrides, "redis": redis}
 
 
 @pytest.fixture(scope="session")

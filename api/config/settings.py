@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ...backends.qdrant.config import QdrantConfig
 from ...backends.redis.client import RedisConfig
@@ -15,7 +15,6 @@ from ...ingest.threads import ThreadConfig
 from ...ingest.working import WorkingConfig
 from ...ingest.write_options import WriteConfig
 from ...retrieval.options import RetrievalConfig
-from .legacy_settings import LEGACY_NAMES, LegacyEnvSource, nest_legacy
 
 # The rate limit a server with API keys gets unless MNEMO_RATE_LIMIT_PER_MINUTE says otherwise: 50
 # requests a second per tenant, bursts of 600; far above one agent's pace, far below a flood.
@@ -24,19 +23,19 @@ MULTI_TENANT_RATE_BURST = 600
 
 
 class EmbeddingConfig(BaseModel):
-    """The embedding model: the `embedding` group (MNEMO_EMBEDDING__*, or MNEMO_EMBEDDING_MODEL, …)."""
+    """The embedding model: the `embedding` group (MNEMO_EMBEDDING__*)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     backend: Literal["sentence-transformers", "static"] = Field(
         default="sentence-transformers",
-        description="`static`: a model2vec model made by `mnemo distill` (MNEMO_EMBEDDING_MODEL = its dir)",
+        description="`static`: a model2vec model made by `mnemo distill` (MNEMO_EMBEDDING__MODEL = its dir)",
     )
     model: str = "all-MiniLM-L6-v2"
     runtime: Literal["onnx", "torch"] = Field(
         default="onnx",
         description="how a sentence-transformers model runs: `onnx` (ONNX Runtime, the same vectors ~3x "
-        "faster on CPU; exported once into MNEMO_ONNX_CACHE) or `torch`",
+        "faster on CPU; exported once into MNEMO_EMBEDDING__ONNX_CACHE) or `torch`",
     )
     onnx_cache: Path | None = Field(
         default=None,
@@ -53,7 +52,7 @@ class EmbeddingConfig(BaseModel):
 
 
 class ReviewerConfig(BaseModel):
-    """An optional LLM importance reviewer: the `reviewer` group (or MNEMO_LLM_REVIEWER_URL, …)."""
+    """An optional LLM importance reviewer: the `reviewer` group (MNEMO_REVIEWER__*)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -66,9 +65,9 @@ class Settings(BaseSettings):
     """Server-wide knobs at the top; each component's own config is a group whose model is the very
     config object that component takes (`settings.retrieval` is the Retriever's `RetrievalConfig`).
 
-    A group's field is set as MNEMO_<GROUP>__<FIELD> (MNEMO_REDIS__URL); every flat name of earlier
-    releases (MNEMO_REDIS_URL, MNEMO_FUSION, …; `LEGACY_NAMES`) still works, in the environment, the
-    .env file and as a keyword argument (`Settings(redis_url=...)`).
+    A group's field is set as MNEMO_<GROUP>__<FIELD> (MNEMO_REDIS__URL), in the environment or the
+    .env file; as a keyword argument, the group takes a dict or its config object
+    (`Settings(redis={"url": ...})`).
     """
 
     model_config = SettingsConfigDict(
@@ -185,35 +184,9 @@ class Settings(BaseSettings):
         default=300.0, gt=0.0, le=86_400.0, description="idle `GET /mcp` streams close after this"
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _flat_names(cls, data: Any) -> Any:
-        """Keyword arguments under the flat names of earlier releases go to their groups."""
-        return nest_legacy(data) if isinstance(data, dict) else data
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # A nested name (MNEMO_REDIS__URL) wins over its flat alias (MNEMO_REDIS_URL) in the same place.
-        legacy = LegacyEnvSource(settings_cls, env_file=cls.model_config.get("env_file"))
-        return (
-            init_settings,
-            env_settings,
-            legacy.from_environ(),
-            dotenv_settings,
-            legacy.from_dotenv(),
-            file_secret_settings,
-        )
-
     @classmethod
     def env_names(cls) -> frozenset[str]:
-        """Every environment variable that sets something: top-level, grouped and flat (legacy)."""
+        """Every environment variable that sets something: top-level and grouped (MNEMO_REDIS__URL)."""
         names: set[str] = set()
         for name, info in cls.model_fields.items():
             group = info.annotation
@@ -221,7 +194,7 @@ class Settings(BaseSettings):
                 names.update(f"MNEMO_{name}__{field}".upper() for field in group.model_fields)
             else:
                 names.add(f"MNEMO_{name.upper()}")
-        return frozenset(names | {f"MNEMO_{flat.upper()}" for flat in LEGACY_NAMES})
+        return frozenset(names)
 
     @model_validator(mode="after")
     def _acknowledgement_needs_replicas(self) -> Settings:

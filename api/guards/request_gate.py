@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..http.problems import PROBLEM_JSON, problem_body
+from .problem_body import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("mnemo.api")
 JSON_MEDIA_TYPES = frozenset({"application/json", PROBLEM_JSON})

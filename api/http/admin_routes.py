@@ -51,9 +51,9 @@ def _backups_dir(services: Services) -> Path:
 async def create_backup(services: NamedDependency[Services | None]) -> dict[str, Any]:
     if services is None:
         raise Unavailable("the service is starting or stopping", dependency="service")
-    copy_type = getattr(services.index, "copy_type", None)
+    index = services.index
     scroll_history = getattr(services.changes.store, "scroll", None)
-    if copy_type is None or scroll_history is None:
+    if not isinstance(index, backup_files.HeldShards) or scroll_history is None:
         raise InvalidInput(
             "online backup covers the embedded Qdrant Edge store (in-process engine); back up a "
             "Qdrant server with its own snapshots"
@@ -69,7 +69,8 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
         )
         try:
             for memory_type in MemoryType:
-                entry = await copy_type(memory_type, target / backup_files.memories_file(memory_type))
+                path = target / backup_files.memories_file(memory_type)
+                entry = await backup_files.copy_type(index, memory_type, path)
                 backup_files.add_file(manifest, entry)
             history_file = target / backup_files.HISTORY_FILE
             history = await backup_files.copy_history(services.changes.store, history_file)

@@ -26,11 +26,9 @@ from ...memtypes.errors import (
     Unavailable,
     UnknownModel,
 )
-from ..config.logs import current_request
+from ..guards.problem_body import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("mnemo.api")
-PROBLEM_JSON = "application/problem+json"
-
 # exception type → (HTTP status, title); an error takes the entry of the first type it is an instance of
 STATUS_BY_ERROR: dict[type[MnemoError], tuple[int, str]] = {
     UnknownModel: (422, "Unknown model"),
@@ -90,21 +88,6 @@ LOCKED = {
 }
 AGENT_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("The agent binds the memory read-only (`read_only_memory`)")}
 NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}
-
-
-def problem_body(status: int, title: str, detail: str, code: str, instance: str) -> dict[str, Any]:
-    """The RFC 9457 body of every error (also those api/guards/request_gate.py answers before routing)."""
-    body: dict[str, Any] = {
-        "type": f"https://mnemo.dev/problems/{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
-    if (context := current_request()) is not None:
-        body["request_id"] = context.request_id
-    return body
 
 
 def problem(

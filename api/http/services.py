@@ -181,7 +181,6 @@ def vector_store(settings: Settings, dimension: int) -> VectorStore:
         optimize_threshold=qdrant.optimize_threshold,
         durable_writes=qdrant.durable_writes,
         payload_cache=qdrant.payload_cache,
-        build_in_child=qdrant.build_in_child,
         storage_reserve_bytes=settings.storage_reserve_bytes,
     )
     documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)

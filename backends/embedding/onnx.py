@@ -50,7 +50,8 @@ Tokens = tuple[np.ndarray, np.ndarray]  # input ids, attention mask: int64, padd
 
 
 def cache_dir(configured: Path | None = None) -> Path:
-    """`configured` (MNEMO_ONNX_CACHE), else `$XDG_CACHE_HOME/mnemo/onnx`, else `~/.cache/mnemo/onnx`."""
+    """`configured` (MNEMO_EMBEDDING__ONNX_CACHE), else `$XDG_CACHE_HOME/mnemo/onnx`, else
+    `~/.cache/mnemo/onnx`."""
     if configured is not None:
         return configured
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class QdrantConfig(BaseModel):
-    """MNEMO_QDRANT__* (or today's MNEMO_QDRANT_URL, MNEMO_OPTIMIZE_THRESHOLD, …)."""
+    """The `qdrant` group of the settings (MNEMO_QDRANT__*)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -37,11 +37,6 @@ class QdrantConfig(BaseModel):
         default=50_000,
         ge=1_000,
         description="unindexed vectors per type that trigger a background HNSW build (Qdrant Edge)",
-    )
-    build_in_child: bool = Field(
-        default=True,
-        description="Qdrant Edge: build HNSW indexes in a child process and swap them in; false: in the "
-        "serving process, which stalls every request while it runs (kept for comparison)",
     )
     engine_process: bool = Field(
         default=False,

@@ -1,8 +1,8 @@
 """`DocumentStore` beside the vectors: a payload-only Qdrant collection `<prefix>_history`.
 
 Embedded: one more Edge shard in the data dir (its points have no vectors), written through its WAL
-like the memories and, with MNEMO_DURABLE_WRITES, its log synced before a write returns
-(backends/qdrant_edge/group_flush.py). With a Qdrant server:
+like the memories and, with MNEMO_QDRANT__DURABLE_WRITES, its log synced before a write returns
+(backends/group_flush.py). With a Qdrant server:
 a plain (unsharded) collection without vectors, written with `wait=True`.
 """
 
@@ -17,7 +17,7 @@ from uuid import UUID
 from qdrant_edge import EdgeConfig, EdgeShard, EdgeSparseVectorParams, Point, ScrollRequest, UpdateOperation
 
 from ...memtypes.errors import Unavailable
-from ..qdrant_edge.group_flush import GroupFlush, wal_sync
+from ..group_flush import GroupFlush, wal_sync
 from .schema import canonical_ids
 
 if TYPE_CHECKING:  # imported where used: qdrant-client costs seconds at an embedded service's start

@@ -38,6 +38,7 @@ from ...memtypes.errors import Unavailable
 from ...memtypes.ports import IndexHealth, IndexMaintenance
 from ...memtypes.queries import VectorPoint
 from ...memtypes.types import MemoryType
+from ..group_flush import GroupFlush, wal_sync
 from ..qdrant.schema import (
     PAYLOAD_INDEXES,
     SPARSE,
@@ -47,7 +48,6 @@ from ..qdrant.schema import (
 from ..storage_reserve import StorageReserve
 from . import layout as edge_layout
 from .builder import ShardRebuild
-from .group_flush import GroupFlush, wal_sync
 from .health import ShardRecovery, TypeStates
 from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .payload_cache import PayloadCache
@@ -89,20 +89,18 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         indexing_threshold_kb: int | None = None,
         durable_writes: bool = False,
         payload_cache: int = 0,
-        build_in_child: bool = True,
         verify_on_open: bool = True,
         storage_reserve_bytes: int = 0,  # free space every write and checkpoint leaves
     ) -> None:
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.
         self.payloads = PayloadCache(payload_cache)
-        # True: every write returns only once flushed to disk (see backends/qdrant_edge/group_flush.py).
+        # True: every write returns only once flushed to disk (see backends/group_flush.py).
         self.durable_writes = durable_writes
         self._group_flush: dict[MemoryType, GroupFlush] = {}
         self.prefix = prefix
         self.dimension = dimension
         self.optimize_threshold = optimize_threshold
-        self.build_in_child = build_in_child  # False: background builds stall this process (benchmarks)
         if indexing_threshold_kb is None:
             points = min(_MIN_POINTS_TO_INDEX, optimize_threshold)
             # Edge measures the threshold in stored vector bytes.

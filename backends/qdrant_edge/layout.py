@@ -40,8 +40,8 @@ from qdrant_edge import (
 )
 
 from ...memtypes.types import MemoryType, collection_name
+from ..group_flush import fsync_path
 from ..qdrant.schema import DENSE, SPARSE
-from .group_flush import fsync_path
 
 _POINTER_SUFFIX = ".live"
 _LOCK_SUFFIX = ".lock"

@@ -29,7 +29,7 @@ from qdrant_edge import EdgeShard, ScrollRequest
 
 from ...memtypes.ports import Availability
 from ...memtypes.types import MemoryType
-from .group_flush import fsync_path
+from ..group_flush import fsync_path
 from .layout import base_name
 
 MANIFEST_SUFFIX = ".manifest.json"

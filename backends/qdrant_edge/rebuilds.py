@@ -4,18 +4,16 @@ rebuilds (a mixin sharing the index's state), and how unindexed vectors are coun
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import cast
 
 from qdrant_edge import CountRequest, EdgeShard, Filter, HasVectorCondition
 
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import SPARSE
-from ..transfer.backup import BackupFile, copy_shard
 from .builder import RebuildableIndex, ShardRebuild
 
 log = logging.getLogger(__name__)
@@ -42,7 +40,6 @@ class BackgroundRebuilds:
     """`EdgeVectorIndex`'s starting and tracking of rebuilds (a mixin: it shares the index's state)."""
 
     _closing: bool
-    build_in_child: bool
     _shards: dict[MemoryType, EdgeShard]
     _optimize_locks: dict[MemoryType, asyncio.Lock]
     _background: dict[MemoryType, asyncio.Task[None]]
@@ -118,13 +115,7 @@ class BackgroundRebuilds:
                     cast("RebuildableIndex", self), memory_type
                 )
                 try:
-                    if self.build_in_child:
-                        await rebuild.run()
-                    else:  # the old way, kept for comparison: this process stalls until it is done
-                        started = time.perf_counter()
-                        await asyncio.to_thread(self._shards[memory_type].optimize)
-                        took = time.perf_counter() - started
-                        log.info("%s: HNSW built in-process in %.1f s", memory_type.value, took)
+                    await rebuild.run()
                 except Exception:
                     # The live shard serves on (brute force over what is unindexed); the next try
                     # waits for another `optimize_threshold` of growth, or the next start.
@@ -189,9 +180,10 @@ class BackgroundRebuilds:
         if growth > self.optimize_threshold:
             self._start_rebuild(memory_type)
 
-    async def copy_type(self, memory_type: MemoryType, path: Path) -> BackupFile:
-        """Every record of the type into a backup file (backends/transfer/backup.py), read while
-        the service writes on; under the type's optimize lock, so no rebuild swaps the shard away
-        meanwhile (one waiting starts after)."""
+    @contextlib.asynccontextmanager
+    async def held_shard(self, memory_type: MemoryType) -> AsyncIterator[EdgeShard]:
+        """The type's live shard under its optimize lock, so no rebuild swaps it away while it is
+        read (one waiting starts after): an online backup reads it so, while the service writes on
+        (backends/transfer/backup.py)."""
         async with self._optimize_locks[memory_type]:
-            return await copy_shard(self._shard(memory_type), path)
+            yield self._shard(memory_type)

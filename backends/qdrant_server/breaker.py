@@ -1,6 +1,6 @@
 """A circuit breaker around a Qdrant *server* (the qdrant-client index), like the one around Redis.
 
-Each call already has a timeout (the client's, `MNEMO_QDRANT_TIMEOUT_S`) and turns an unreachable
+Each call already has a timeout (the client's, `MNEMO_QDRANT__TIMEOUT_S`) and turns an unreachable
 or failing server into `Unavailable`. The breaker adds: after `failures` of those in a row, calls
 fail at once (503 + Retry-After) for `reset_s` instead of each waiting out the timeout and piling
 up requests; then one trial call decides. Embedded Qdrant Edge is not wrapped: it is in-process,

@@ -92,7 +92,7 @@ class QdrantSharding:
         stored = (metadata or {}).get(METADATA_KEY) or {"mode": "auto", "shard_keys": None}
         if stored != self.metadata()[METADATA_KEY]:
             raise ShardingMismatch(
-                f"collection {name} was created with sharding {stored}, but MNEMO_QDRANT_SHARDING="
+                f"collection {name} was created with sharding {stored}, but MNEMO_QDRANT__SHARDING="
                 f"{self.mode}"
                 + (f" with {self.shard_keys} keys" if self.custom else "")
                 + "; use the collections' setting, or import into a new collection prefix"

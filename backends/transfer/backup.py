@@ -22,9 +22,10 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, runtime_checkable
 
 import numpy as np
 from qdrant_edge import EdgeShard, ScrollRequest, SparseVector
@@ -117,6 +118,19 @@ async def copy_shard(shard: EdgeShard, path: Path) -> BackupFile:
     except BaseException:
         writer.out.close()
         raise
+
+
+@runtime_checkable
+class HeldShards(Protocol):
+    """What the embedded index lends a backup (backends/qdrant_edge/rebuilds.py)."""
+
+    def held_shard(self, memory_type: MemoryType) -> AbstractAsyncContextManager[EdgeShard]: ...
+
+
+async def copy_type(index: HeldShards, memory_type: MemoryType, path: Path) -> BackupFile:
+    """Every record of the type into a backup file, read while the service writes on."""
+    async with index.held_shard(memory_type) as shard:
+        return await copy_shard(shard, path)
 
 
 async def copy_history(documents: Any, path: Path) -> BackupFile:

@@ -3,9 +3,8 @@ HNSW indexes.
 
 The service (a uvicorn child, `benchmarks/server.py`) starts on a copy of an indexed store: the data
 dir `--source` names (e.g. one `benchmarks/latency/scale_data.py` filled with 100k memories), or without one
-a store of `--size` memories loaded here the way `mnemo bench latency` loads it. Then, for each build
-mode (`child`: the default, a child process builds and the shard is swapped in; `in-process`: the
-old way, `optimize()` in the serving process):
+a store of `--size` memories loaded here the way `mnemo bench latency` loads it. Then (a child
+process builds each index and the shard is swapped in):
 
 1. idle: one client's retrievals, nothing else running.
 2. during: the same client's retrievals while a second client ingests memories (`POST /v1/memories`,
@@ -44,26 +43,20 @@ from ..server import failure_name, serve
 from ..target import configured_embedder
 from .scale_data import SCALE_USER, TextPool, pool_texts, retrieve_bodies, scale_points
 
-MODES = ("child", "in-process")
+MODE = "child"  # the one way the service builds; its runs keep the name in the report
 THRESHOLD = 1_000  # the smallest rebuild threshold the settings accept
 _STORED = {"created", "updated", "merged"}  # statuses that add or change a point
 # What the service logs when a background build ends (backends/qdrant_edge/builder.py).
-_BUILD_ENDED = re.compile(
-    r"rebuilt shard .* is live|HNSW built in-process|background rebuild of the .* failed"
-)
+_BUILD_ENDED = re.compile(r"rebuilt shard .* is live|background rebuild of the .* failed")
 _REBUILD_TIMINGS = re.compile(
     r"(\w+): rebuilt shard (\S+) \((\d+) points exported, (\d+) caught up\) is live; (.*)"
 )
-
-
-_IN_PROCESS = re.compile(r"(\w+): HNSW built in-process in ([\d.]+) s")
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     source: Path | None = None  # a data dir holding `qdrant/` (and `questions.txt`)
     size: int = 3_000  # without a source: memories loaded here
-    modes: tuple[str, ...] = MODES
     types: tuple[MemoryType, ...] = (MemoryType.EPISODIC, MemoryType.SEMANTIC)
     idle_requests: int = 300
     rate: float = 4.0  # retrievals a second, in every phase
@@ -219,7 +212,6 @@ async def _mode_run(
     log = work / f"server-{mode}.log"
     env = {
         "MNEMO_QDRANT__OPTIMIZE_THRESHOLD": str(THRESHOLD),
-        "MNEMO_QDRANT__BUILD_IN_CHILD": "true" if mode == "child" else "false",
         "MNEMO_LOG_LEVEL": "INFO",  # the service logs each build's end, which ends the phase
     }
     result: dict[str, Any] = {"mode": mode}
@@ -282,8 +274,6 @@ def _build_log_lines(log: Path) -> list[str]:
 
 
 def _build_line(line: str) -> dict[str, Any]:
-    if match := _IN_PROCESS.search(line):
-        return {"type": match.group(1), "in_process_s": float(match.group(2))}
     if match := _REBUILD_TIMINGS.search(line):
         memory_type, shard, exported, caught_up, phases = match.groups()
         timings = {k: float(v) for k, v in (p.split() for p in phases.split(", "))}
@@ -326,15 +316,14 @@ async def run_build(options: BuildOptions, say: Callable[[str], None]) -> dict[s
             "runs": [],
         }
         bodies = retrieve_bodies(questions, options.budget)
-        for mode in options.modes:
-            say(f"mode {mode}: idle, then ingest + rebuild, then idle again")
-            run = await _mode_run(mode, store, bodies, texts, options, scratch)
-            results["runs"].append(run)
-            idle, build = run["idle"], run["build_phase"]
-            say(
-                f"  {mode}: idle p50/p95 {idle['p50']:.1f}/{idle['p95']:.1f} ms; while only builds ran "
-                f"{build['p50']:.1f}/{build['p95']:.1f} ms; ratios {run['ratios']}"
-            )
+        say("idle, then ingest + rebuild, then idle again")
+        run = await _mode_run(MODE, store, bodies, texts, options, scratch)
+        results["runs"].append(run)
+        idle, build = run["idle"], run["build_phase"]
+        say(
+            f"  idle p50/p95 {idle['p50']:.1f}/{idle['p95']:.1f} ms; while only builds ran "
+            f"{build['p50']:.1f}/{build['p95']:.1f} ms; ratios {run['ratios']}"
+        )
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

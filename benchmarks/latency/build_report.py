@@ -48,7 +48,7 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
     ]
     builds = [
         [
-            r["mode"] + (f" ({b['in_process_s']:.1f} s in-process)" if "in_process_s" in b else ""),
+            r["mode"],
             b.get("type", "?"),
             b.get("exported", ""),
             b.get("caught_up", ""),

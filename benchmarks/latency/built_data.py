@@ -14,8 +14,9 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -26,8 +27,25 @@ from ..target import configured_embedder
 from .floor import measure_floor
 from .scale_data import TextPool, scale_points
 
-if TYPE_CHECKING:
-    from .retrieval import LatencyOptions
+
+@dataclass(frozen=True)
+class LatencyOptions:
+    sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    concurrency: tuple[int, ...] = (1, 4)
+    requests: int = 300  # per concurrency level
+    max_seconds: float = 90.0  # per concurrency level
+    warmup: int = 20
+    budget: int = 2_000
+    pool: int = 3_000  # real texts embedded once, the seeds of every synthesized vector
+    ann_queries: int = 100
+    backend_queries: int = 50
+    client_max_size: int = 10_000  # qdrant-client's local mode is brute force: ~0.5 s a search at 5k
+    seed: int = 0
+    work_dir: Path | None = None
+    # A built size's data dir (before any retrieval) and its vectors, kept under this dir and reused
+    # by later runs with the same seed and pool: each run works on a fresh copy of it.
+    data_cache: Path | None = None
+
 
 SizeData = tuple[Any, VectorIndex | None, dict[str, Any], dict[MemoryType, list[np.ndarray]]]
 

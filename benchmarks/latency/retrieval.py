@@ -14,7 +14,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,32 +27,13 @@ from ..metrics import ann_recall, percentiles
 from ..report import machine
 from ..server import Sample, drive, memory_of, serve
 from ..target import configured_embedder
-from .built_data import floor_again, open_size_data
+from .built_data import LatencyOptions, floor_again, open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
 from .in_process import measure_engine_queries, pipeline_search_ms
 from .scale_data import SCALE_USER, TENANT, TextPool, pool_texts, retrieve_bodies
 
 STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms", "overhead_ms")
 ANN_K = 10
-
-
-@dataclass(frozen=True)
-class LatencyOptions:
-    sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
-    concurrency: tuple[int, ...] = (1, 4)
-    requests: int = 300  # per concurrency level
-    max_seconds: float = 90.0  # per concurrency level
-    warmup: int = 20
-    budget: int = 2_000
-    pool: int = 3_000  # real texts embedded once, the seeds of every synthesized vector
-    ann_queries: int = 100
-    backend_queries: int = 50
-    client_max_size: int = 10_000  # qdrant-client's local mode is brute force: slow past a few thousand
-    seed: int = 0
-    work_dir: Path | None = None
-    # A built size's data dir (before any retrieval) and its vectors, kept under this dir and reused
-    # by later runs with the same seed and pool: each run works on a fresh copy of it.
-    data_cache: Path | None = None
 
 
 def _stage_samples(samples: list[Sample]) -> dict[str, dict[str, float]]:

@@ -14,14 +14,26 @@ from typing import Any
 
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import MnemoError, NotFound
-from mnemo_client.models import MemoryRecord, RetrieveResult
+from mnemo_client.models import (
+    FACT_TYPE,
+    SCRATCHPAD_TYPE,
+    TYPE_NOTES,
+    MemoryRecord,
+    MemoryType,
+    RetrieveResult,
+)
 from mnemo_client.sync_client import Mnemo
 
+# The types a tool may write, the default first (a task's working memory is not the agent's to write).
+_STORED = (FACT_TYPE, *(t for t in MemoryType if t not in (FACT_TYPE, SCRATCHPAD_TYPE)))
+_TYPES = [f"{t.value} ({TYPE_NOTES[t]}{', the default' if t is FACT_TYPE else ''})" for t in _STORED]
 REMEMBER = (
     "Store a fact, preference, event or instruction in long-term memory so that later conversations "
-    "can recall it. `content`: one self-contained statement. `memory_type`: semantic (a fact, the "
-    "default), episodic (an event), procedural (how to do something) or prospective (something to do)."
+    "can recall it. `content`: one self-contained statement. `memory_type`: "
+    + ", ".join(_TYPES[:-1])
+    + f" or {_TYPES[-1]}."
 )
+DEFAULT_TYPE = FACT_TYPE.value
 RECALL = (
     "Search long-term memory for what is relevant to `query`; answers the memories found, each with "
     "its id, most relevant first."
@@ -96,7 +108,7 @@ class MemoryTools:
 
     # --- sync ----------------------------------------------------------------------------------
 
-    def remember(self, content: str, memory_type: str = "semantic") -> str:
+    def remember(self, content: str, memory_type: str = DEFAULT_TYPE) -> str:
         return self._written(self._sync().write(self._memory(content, memory_type)))
 
     def recall(self, query: str) -> str:
@@ -115,7 +127,7 @@ class MemoryTools:
 
     # --- async ---------------------------------------------------------------------------------
 
-    async def aremember(self, content: str, memory_type: str = "semantic") -> str:
+    async def aremember(self, content: str, memory_type: str = DEFAULT_TYPE) -> str:
         return self._written(await self._async().write(self._memory(content, memory_type)))
 
     async def arecall(self, query: str) -> str:
@@ -172,7 +184,7 @@ def async_tool_functions(
                 on_error(error)
             raise
 
-    async def remember(content: str, memory_type: str = "semantic") -> str:
+    async def remember(content: str, memory_type: str = DEFAULT_TYPE) -> str:
         return await run(lambda tools: tools.aremember(content, memory_type))
 
     async def recall(query: str) -> str:

@@ -1,4 +1,5 @@
-"""`AsyncMnemo`: the asynchronous client, method for method the same as `Mnemo`."""
+"""`AsyncMnemo`: the asynchronous client, and the source of the synchronous `Mnemo`: sync_client.py is
+generated from this module by client/generate_sync_client.py (`make lint` checks that they agree)."""
 
 from __future__ import annotations
 
@@ -48,8 +49,6 @@ class AsyncMnemo:
     `timeout` bounds each request in seconds; `max_retries` retries of 429/503 answers, which wait
     for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps);
     `limits` the connection pool's (`Limits(max_connections=…, max_keepalive_connections=…)`).
-    `app`: an ASGI application (a mnemo app) to call in process, without a socket, through httpx's
-    ASGI transport; running its lifespan is the caller's part.
     `http_client`: send through this `httpx.AsyncClient` instead (e.g. an app's test client); it keeps
     its own base URL, timeout, transport and limits, and closing it stays the caller's part.
     `request()` sends one raw request (no validation, no retries, no raising for a status).
@@ -65,7 +64,9 @@ class AsyncMnemo:
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         limits: Limits | None = None,
-        app: Callable[..., Awaitable[None]] | None = None,
+        # In process, without a socket: an ASGI application (a mnemo app) called through  # async only
+        # httpx's ASGI transport; running its lifespan is the caller's part.  # async only
+        app: Callable[..., Awaitable[None]] | None = None,  # async only
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self.retry = RetryPolicy(max_retries=max_retries)
@@ -73,13 +74,17 @@ class AsyncMnemo:
         self._headers: dict[str, str] | None = None
         self._owns_http = http_client is None
         if http_client is None:
-            if app is not None:
-                transport = raw.asgi_transport(app, transport)
+            if app is not None:  # async only
+                transport = raw.asgi_transport(app, transport)  # async only
             options = raw.client_options(base_url, api_key, headers, timeout, transport, limits)
             self._http = httpx.AsyncClient(**options)
         else:
             self._headers = raw.borrowed_headers(
-                api_key, headers, transport=transport, limits=limits, app=app
+                api_key,
+                headers,
+                transport=transport,
+                limits=limits,
+                app=app,  # async only
             )
             self._http = http_client
         self.threads = AsyncThreads(self)

@@ -23,6 +23,22 @@ class MemoryType(StrEnum):
     WORKING = "working"
 
 
+# What each type holds, in the words the MCP and agent tools give a model: they list the types from
+# here (tests/integrations/test_client.py holds this to the API's enum and the server's registry).
+TYPE_NOTES: dict[MemoryType, str] = {
+    MemoryType.EPISODIC: "something that happened",
+    MemoryType.SEMANTIC: "a fact or preference",
+    MemoryType.PROCEDURAL: "how to do something",
+    MemoryType.PROSPECTIVE: "something to do later",
+    MemoryType.WORKING: "a task's scratchpad",
+}
+# The types a feature belongs to, as the server's registry picks them (memtypes/types.py): facts
+# (the default of a write), events (where evicted working memory lands), intentions (`due_at`,
+# `trigger`) and a task's live working memory.
+FACT_TYPE, EVENT_TYPE = MemoryType.SEMANTIC, MemoryType.EPISODIC
+INTENTION_TYPE, SCRATCHPAD_TYPE = MemoryType.PROSPECTIVE, MemoryType.WORKING
+
+
 class Role(StrEnum):
     USER = "user"
     ASSISTANT = "assistant"

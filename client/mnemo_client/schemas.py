@@ -1,92 +1,24 @@
 """Each client model and the name of the server's schema component it mirrors: the drift test of
-the service compares every one with the server's OpenAPI schema."""
+the service compares every one with the server's OpenAPI schema. Every model of `models` and
+`state_models` is in it by itself (its own name, or the server's where the two differ), so none
+escapes the comparison."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
-from mnemo_client.models import (
-    LeftOutMemory,
-    MemoryIn,
-    MemoryPage,
-    MemoryRecord,
-    ProblemDetails,
-    RankingOptions,
-    RetrievedMemory,
-    RetrieveMetadata,
-    RetrieveRequest,
-    RetrieveResult,
-    Scope,
-    SearchHit,
-    SearchResults,
-    ThreadIn,
-    ThreadScope,
-    TurnIn,
-    TypeMetadata,
-    TypeWeights,
-    WorkingItemIn,
-    WriteRequest,
-    WriteResponse,
-    WriteResultOut,
-)
-from mnemo_client.state_models import (
-    AppendResult,
-    ClearResult,
-    DueItem,
-    DueList,
-    ErasureStatus,
-    ForgetReceipt,
-    ForgetRequest,
-    HistoryEntry,
-    HistoryFile,
-    HistoryMetadata,
-    MemoryHistory,
-    Replication,
-    Thread,
-    ThreadHistory,
-    Turn,
-    WorkingItem,
-    WorkingView,
-)
+from mnemo_client import models, state_models
+
+# The client's name → the server's component, where they differ.
+_SERVER_NAMES = {"RetrieveResult": "RetrieveResponse"}
+_BASES = (models.RequestModel, models.ResponseModel)
 
 SERVER_SCHEMAS: dict[type[BaseModel], str] = {
-    Scope: "Scope",
-    MemoryIn: "MemoryIn",
-    WriteRequest: "WriteRequest",
-    TypeWeights: "TypeWeights",
-    RankingOptions: "RankingOptions",
-    RetrieveRequest: "RetrieveRequest",
-    LeftOutMemory: "LeftOutMemory",
-    WorkingItemIn: "WorkingItemIn",
-    ThreadIn: "ThreadIn",
-    TurnIn: "TurnIn",
-    MemoryRecord: "MemoryRecord",
-    WriteResultOut: "WriteResultOut",
-    WriteResponse: "WriteResponse",
-    MemoryPage: "MemoryPage",
-    RetrievedMemory: "RetrievedMemory",
-    TypeMetadata: "TypeMetadata",
-    RetrieveMetadata: "RetrieveMetadata",
-    RetrieveResult: "RetrieveResponse",
-    DueItem: "DueItem",
-    DueList: "DueList",
-    WorkingItem: "WorkingItem",
-    WorkingView: "WorkingView",
-    Replication: "Replication",
-    AppendResult: "AppendResult",
-    ClearResult: "ClearResult",
-    Thread: "Thread",
-    Turn: "Turn",
-    HistoryFile: "HistoryFile",
-    HistoryMetadata: "HistoryMetadata",
-    ThreadHistory: "ThreadHistory",
-    ThreadScope: "ThreadScope",
-    ForgetRequest: "ForgetRequest",
-    ForgetReceipt: "ForgetReceipt",
-    ErasureStatus: "ErasureStatus",
-    HistoryEntry: "HistoryEntry",
-    MemoryHistory: "MemoryHistory",
-    SearchHit: "SearchHit",
-    SearchResults: "SearchResults",
-    ProblemDetails: "ProblemDetails",
+    cls: _SERVER_NAMES.get(cls.__name__, cls.__name__)
+    for module in (models, state_models)
+    for cls in vars(module).values()
+    if isinstance(cls, type)
+    and issubclass(cls, BaseModel)
+    and cls.__module__ == module.__name__
+    and cls not in _BASES
 }

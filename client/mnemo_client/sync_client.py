@@ -1,4 +1,5 @@
-"""`Mnemo`: the synchronous client."""
+"""`Mnemo`: the synchronous client, generated from async_client.py by client/generate_sync_client.py
+(edit that one, then run this script)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ T = TypeVar("T")
 
 
 class Mnemo:
-    """A client of one mnemo service. Use it as a context manager (or call `close()`).
+    """A client of one mnemo service. Use it as a context manager (or `close()`).
 
     `timeout` bounds each request in seconds; `max_retries` retries of 429/503 answers, which wait
     for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps);

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder, resolve_model_path
-from mnemo.benchmarks.quality.embedding_cache import CachedEmbedder, model_identity
+from mnemo.benchmarks.embedding_cache import CachedEmbedder, model_identity
 
 TEXTS = [
     "Caroline went to the LGBTQ support group on 7 May.",

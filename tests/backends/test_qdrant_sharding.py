@@ -152,10 +152,12 @@ async def test_settings_reach_the_servers_index() -> None:
     from mnemo.backends.qdrant_server.breaker import BreakerGuardedIndex
 
     settings = Settings(
-        qdrant_url="http://127.0.0.1:9",  # a closed port: only the client's version check tries it
-        qdrant_sharding="custom",
-        qdrant_shard_keys=4,
-        qdrant_replication_factor=2,
+        qdrant={
+            "url": "http://127.0.0.1:9",  # a closed port: only the client's version check tries it
+            "sharding": "custom",
+            "shard_keys": 4,
+            "replication_factor": 2,
+        }
     )
     guarded = vector_store(settings, DIMENSION).index
     assert isinstance(guarded, BreakerGuardedIndex)  # a server's calls go through a circuit breaker

@@ -84,8 +84,8 @@ async def test_deleting_or_forgetting_a_memory_drops_its_counts(
 async def test_counts_noted_while_redis_is_down_are_written_once_it_is_back(
     app_client: AppFactory, own_redis: EmbeddedRedis
 ) -> None:
-    settings = {"redis_url": own_redis.url, "redis_timeout_s": 0.5, "redis_breaker_reset_s": 0.5}
-    async with app_client(**settings) as client:
+    redis = {"url": own_redis.url, "timeout_s": 0.5, "breaker_reset_s": 0.5}
+    async with app_client(redis=redis) as client:
         memory_id = await write(client, FACT)
         await retrieve(client, "flights")
         kill(own_redis)

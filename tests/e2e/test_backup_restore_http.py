@@ -30,7 +30,7 @@ async def test_backup_while_writing_then_restore_serves_everything_acknowledged_
     tmp_path: Path,
 ) -> None:
     backup_dir, restored_dir = tmp_path / "backup", tmp_path / "restored"
-    async with live_app(redis_url=None) as (url, _), AsyncMnemo(url, timeout=120) as client:
+    async with live_app(redis={"url": None}) as (url, _), AsyncMnemo(url, timeout=120) as client:
         before = await written(client, MEMORIES)
         fact = {"type": "semantic", "content": "Alice's kettle is blue."}
         await written(client, [fact])
@@ -77,7 +77,10 @@ async def test_backup_while_writing_then_restore_serves_everything_acknowledged_
     restore = ["restore", str(backup_dir), "--data-dir", str(restored_dir), "--json"]
     assert await asyncio.to_thread(mnemo, restore) == 0
     wanted = before + [updated] + [memory_id for at, memory_id in acknowledged if at < began]
-    async with live_app(restored_dir, redis_url=None) as (url, _), AsyncMnemo(url, timeout=120) as client:
+    async with (
+        live_app(restored_dir, redis={"url": None}) as (url, _),
+        AsyncMnemo(url, timeout=120) as client,
+    ):
         assert (await client.request("GET", "/ready")).status == 200
         for memory_id in wanted:
             assert (await client.request("GET", f"/v1/memories/{memory_id}")).status == 200, memory_id

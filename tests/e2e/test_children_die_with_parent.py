@@ -78,7 +78,7 @@ async def test_children_left_by_an_earlier_run_are_found_by_pidfile_and_stopped(
     assert (short_dir / "redis" / "redis-server.pid").exists()
     assert (short_dir / "qdrant" / "engine-process.pid").exists()
     try:
-        async with app_client(short_dir, redis_url=None, qdrant={"engine_process": True}) as client:
+        async with app_client(short_dir, redis={"url": None}, qdrant={"engine_process": True}) as client:
             assert [pid for pid in stale if pid is not None and alive(pid)] == []
             written = await client.post(
                 "/v1/memories", json={"memories": [{"type": "semantic", "content": "Restarted cleanly."}]}

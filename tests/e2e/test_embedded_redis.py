@@ -1,4 +1,4 @@
-"""Without MNEMO_REDIS_URL the service runs its own redis-server under the data dir, and stops it."""
+"""Without MNEMO_REDIS__URL the service runs its own redis-server under the data dir, and stops it."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ async def test_embedded_redis_lives_under_the_data_dir_and_stops_with_the_servic
     # A short data dir: unix socket paths are limited to ~100 bytes, pytest's tmp paths are long.
     with tempfile.TemporaryDirectory(prefix="mnemo-emb-") as directory:
         data = Path(directory)
-        async with app_client(data, redis_url=None) as client:
+        async with app_client(data, redis={"url": None}) as client:
             embedded = client.app.state.services.redis.embedded
             assert embedded.socket_path == data / "redis" / "redis.sock" and embedded.socket_path.exists()
             pid = embedded.pid
@@ -40,7 +40,7 @@ async def test_embedded_redis_lives_under_the_data_dir_and_stops_with_the_servic
         assert (data / "redis" / "working.rdb").exists()  # it saved on the way out
 
         # The next start finds the working memory again.
-        async with app_client(data, redis_url=None) as client:
+        async with app_client(data, redis={"url": None}) as client:
             items = (await client.get("/v1/working/job")).json()["items"]
             assert [i["content"] for i in items] == ["Kept."]
 
@@ -52,7 +52,7 @@ async def test_a_server_left_over_from_a_killed_run_is_replaced(app_client: AppF
         await orphan.start()
         old_pid = orphan.pid
         assert old_pid is not None
-        async with app_client(data, redis_url=None) as client:
+        async with app_client(data, redis={"url": None}) as client:
             assert not alive(old_pid)
             assert client.app.state.services.redis.embedded.pid != old_pid
             assert (await client.post("/v1/working/job/items", json={"content": "Fine."})).status_code == 201
@@ -67,7 +67,7 @@ async def test_acknowledged_working_writes_survive_a_sigkill_of_the_embedded_ser
     and answered anyway; a SIGKILL then loses it (reproduced under disk load: benchmarks/README.md)."""
     with tempfile.TemporaryDirectory(prefix="mnemo-emb-") as directory:
         data = Path(directory)
-        async with app_client(data, redis_url=None) as client:
+        async with app_client(data, redis={"url": None}) as client:
             embedded = client.app.state.services.redis.embedded
             config = redis.Redis(unix_socket_path=str(embedded.socket_path)).config_get("append*")
             assert config["appendonly"] == "yes" and config["appendfsync"] == "always"
@@ -79,7 +79,7 @@ async def test_acknowledged_working_writes_survive_a_sigkill_of_the_embedded_ser
             assert pid is not None
             os.kill(pid, signal.SIGKILL)  # no shutdown save: only the append-only file is left
         assert not alive(pid)
-        async with app_client(data, redis_url=None) as client:
+        async with app_client(data, redis={"url": None}) as client:
             items = (await client.get("/v1/working/job")).json()["items"]
             assert sorted(i["content"] for i in items) == sorted(texts)
 
@@ -96,15 +96,15 @@ async def test_an_external_redis_that_may_lose_acknowledged_writes_is_warned_abo
             def warnings() -> list[str]:
                 return [r.getMessage() for r in caplog.records if r.name == "mnemo.redis"]
 
-            async with app_client(redis_url=server.url):
+            async with app_client(redis={"url": server.url}):
                 pass
             assert not [m for m in warnings() if "fsync" in m]  # appendfsync always: nothing to say
             config.config_set("appendfsync", "everysec")
-            async with app_client(redis_url=server.url):
+            async with app_client(redis={"url": server.url}):
                 pass
             assert [m for m in warnings() if "fsyncs its append-only file everysec" in m]
             config.config_set("appendonly", "no")
-            async with app_client(redis_url=server.url):
+            async with app_client(redis={"url": server.url}):
                 pass
             assert [m for m in warnings() if "keeps no append-only file" in m]
         finally:

@@ -213,7 +213,7 @@ async def test_export_refuses_a_data_dir_held_by_a_service(tmp_path: Path, small
 async def test_import_refuses_another_embedding_model(
     tmp_path: Path, small_export: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MNEMO_EMBEDDING_MODEL", "/models/another-model")
+    monkeypatch.setenv("MNEMO_EMBEDDING__MODEL", "/models/another-model")
     code, _, err = await cli("import", str(small_export), "--data-dir", str(tmp_path / "target"))
     assert code == 2
     assert "refused" in err and "all-MiniLM-L6-v2" in err and "/models/another-model" in err

@@ -74,7 +74,7 @@ async def test_sigterm_lets_an_inflight_write_finish_durably(
         MNEMO_DATA_DIR=str(data_dir),
         MNEMO_PORT=str(port),
         **served_redis_env(redis_url),
-        MNEMO_REDIS_KEY_PREFIX=redis_prefix,
+        MNEMO_REDIS__KEY_PREFIX=redis_prefix,
         MNEMO_SHUTDOWN_GRACE_S="120",
         MNEMO_LOG_FORMAT="text",
     )

@@ -54,7 +54,7 @@ def endpoint() -> Iterator[str]:
 
 
 async def test_reviewer_tiers_over_http(app_client: AppFactory, endpoint: str) -> None:
-    settings = {"llm_reviewer_url": endpoint, "llm_reviewer_api_key": "sk-test", "review_timeout_s": 0.5}
+    settings = {"reviewer": {"url": endpoint, "api_key": "sk-test"}, "write": {"review_timeout_s": 0.5}}
     async with app_client(**settings) as client:
         results = (
             await write(

@@ -119,7 +119,7 @@ async def test_redis_outage_shows_as_errors_an_open_breaker_and_degraded_retriev
     app_client: AppFactory,
 ) -> None:
     # Nothing listens on port 1: every Redis call fails at once with a connection error.
-    async with app_client(redis_url="redis://127.0.0.1:1/0", redis_breaker_reset_s=60.0) as client:
+    async with app_client(redis={"url": "redis://127.0.0.1:1/0", "breaker_reset_s": 60.0}) as client:
         for _ in range(4):
             response = await client.post("/v1/working/t1/items", json={"content": "a note for the task"})
             assert response.status_code == 503

@@ -73,12 +73,14 @@ async def test_no_acknowledged_write_is_lost_when_redis_dies_mid_load(
     own_redis: EmbeddedRedis,  # noqa: F811 - the fixture
 ) -> None:
     settings = {
-        "redis_url": own_redis.url,
-        "redis_timeout_s": 0.5,
-        "redis_breaker_reset_s": 0.5,
-        "lock_ttl_s": 1.0,  # a lock taken just before the kill frees itself soon after the restart
-        "lock_wait_s": 3.0,
-        "working_max_tokens": 100_000,  # no evictions: every acknowledged item stays live
+        "redis": {
+            "url": own_redis.url,
+            "timeout_s": 0.5,
+            "breaker_reset_s": 0.5,
+            "lock_ttl_s": 1.0,  # a lock taken just before the kill frees itself soon after the restart
+            "lock_wait_s": 3.0,
+        },
+        "working": {"max_tokens": 100_000},  # no evictions: every acknowledged item stays live
     }
     load = Load()
     async with live_app(**settings) as (url, _), httpx.AsyncClient(base_url=url, timeout=60) as client:

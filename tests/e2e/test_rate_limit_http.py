@@ -75,8 +75,8 @@ async def test_limits_fail_open_while_redis_is_down(
     app_client: AppFactory,
     own_redis: EmbeddedRedis,  # noqa: F811 - the fixture
 ) -> None:
-    settings = {"redis_url": own_redis.url, "redis_timeout_s": 0.5, "redis_breaker_reset_s": 30.0}
-    async with app_client(rate_limit_per_minute=6, rate_limit_burst=1, **settings) as client:
+    redis = {"url": own_redis.url, "timeout_s": 0.5, "breaker_reset_s": 30.0}
+    async with app_client(rate_limit_per_minute=6, rate_limit_burst=1, redis=redis) as client:
         assert (await client.get("/v1/memories")).status_code == 200
         assert_limited(await client.get("/v1/memories"))
         kill(own_redis)

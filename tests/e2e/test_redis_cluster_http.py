@@ -28,9 +28,7 @@ ALPHA = {"authorization": "Bearer key-alpha"}
 def on_cluster(app_client: AppFactory, redis_cluster: LocalCluster, cluster_prefix: str) -> AppFactory:
     def open_client(**overrides: Any) -> Any:
         overrides = {
-            "redis_url": redis_cluster.url,
-            "redis_cluster": True,
-            "redis_key_prefix": cluster_prefix,
+            "redis": {"url": redis_cluster.url, "cluster": True, "key_prefix": cluster_prefix},
             **overrides,
         }
         return app_client(**overrides)
@@ -49,7 +47,7 @@ async def test_concurrent_appends_over_five_tasks_are_all_stored_and_readable(
 ) -> None:
     """A real server (the in-process test client runs one request at a time): 100 appends at once."""
     tasks = [f"task-{n}" for n in range(5)]
-    settings = {"redis_url": redis_cluster.url, "redis_cluster": True, "redis_key_prefix": cluster_prefix}
+    settings = {"redis": {"url": redis_cluster.url, "cluster": True, "key_prefix": cluster_prefix}}
     limits = httpx.Limits(max_connections=100)  # a connection each: no request queues in the client
     async with (
         live_app(**settings) as (url, _),
@@ -205,7 +203,7 @@ async def test_a_master_killed_under_load_writes_come_back_within_15s(
     on_victim = [t for t in tasks if redis_cluster.master_of(keys.working("default", t)) == victim]
     log: list[tuple[float, float, str, int]] = []  # (sent, answered, task, status)
     stop = asyncio.Event()
-    settings = {"redis_url": redis_cluster.url, "redis_cluster": True, "redis_key_prefix": cluster_prefix}
+    settings = {"redis": {"url": redis_cluster.url, "cluster": True, "key_prefix": cluster_prefix}}
     async with live_app(**settings) as (url, _), httpx.AsyncClient(base_url=url, timeout=60) as http:
 
         async def writer(task: str) -> None:

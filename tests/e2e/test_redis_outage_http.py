@@ -57,10 +57,8 @@ async def test_killing_redis_degrades_and_everything_recovers_without_a_restart(
     app_client: AppFactory, own_redis: EmbeddedRedis, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = {
-        "redis_url": own_redis.url,
-        "redis_timeout_s": 0.5,
-        "redis_breaker_reset_s": 0.5,
-        "working_sweep_interval_s": 0.2,
+        "redis": {"url": own_redis.url, "timeout_s": 0.5, "breaker_reset_s": 0.5},
+        "working": {"sweep_interval_s": 0.2},
     }
     async with app_client(**settings) as client:
         assert (await client.post("/v1/memories", json={"memories": [FACT]})).status_code == 201
@@ -123,7 +121,7 @@ async def test_a_server_down_at_start_up_is_not_fatal(
 ) -> None:
     url = own_redis.url
     await own_redis.stop()
-    async with app_client(redis_url=url, redis_breaker_reset_s=0.2) as client:
+    async with app_client(redis={"url": url, "breaker_reset_s": 0.2}) as client:
         checks = (await client.get("/ready")).json()["checks"]
         assert checks == {"vectors": True, "redis": False, "embedder": True, "storage": True}
         body = (await client.post("/v1/retrieve", json={"query": "anything", "task_id": "t"})).json()

@@ -39,10 +39,10 @@ def test_workers_need_a_qdrant_server_and_a_redis_server(tmp_path: Path) -> None
     refused = subprocess.run(command, env=serve_env(), capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1, refused.stderr  # one line, no traceback
-    assert "MNEMO_QDRANT_URL and MNEMO_REDIS_URL" in refused.stderr
-    with_redis = serve_env(MNEMO_REDIS_URL="redis://127.0.0.1:6379/0")
+    assert "MNEMO_QDRANT__URL and MNEMO_REDIS__URL" in refused.stderr
+    with_redis = serve_env(MNEMO_REDIS__URL="redis://127.0.0.1:6379/0")
     refused = subprocess.run(command, env=with_redis, capture_output=True, text=True, timeout=60)
-    assert refused.returncode == 2 and "needs MNEMO_QDRANT_URL:" in refused.stderr, refused.stderr
+    assert refused.returncode == 2 and "needs MNEMO_QDRANT__URL:" in refused.stderr, refused.stderr
 
 
 @pytest.fixture
@@ -56,8 +56,8 @@ def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[
             MNEMO_PORT=str(port),
             MNEMO_API_KEYS=keys,
             **served_redis_env(redis_url),  # MNEMO_TEST_REDIS=cluster: the test Redis Cluster
-            MNEMO_REDIS_KEY_PREFIX=redis_prefix,
-            MNEMO_WORKING_MAX_TOKENS="100000",  # no evictions: every acknowledged item stays live
+            MNEMO_REDIS__KEY_PREFIX=redis_prefix,
+            MNEMO_WORKING__MAX_TOKENS="100000",  # no evictions: every acknowledged item stays live
             MNEMO_RATE_LIMIT_PER_MINUTE="6",
             MNEMO_RATE_LIMIT_BURST=str(BURST),
         )

@@ -86,7 +86,7 @@ async def test_problem_bodies_carry_the_request_id(client: AsyncTestClient[Any])
 
 async def test_log_lines_inside_a_request_carry_its_id(app_client: AppFactory, json_logs: LogCapture) -> None:
     # With Redis unreachable, the retrieval pipeline logs (at DEBUG) that it answers without working memory.
-    async with app_client(redis_url="redis://127.0.0.1:1/0") as client:
+    async with app_client(redis={"url": "redis://127.0.0.1:1/0"}) as client:
         response = await client.post(
             "/v1/retrieve", json={"query": "tea", "task_id": "t1"}, headers={"X-Request-ID": "inner-1"}
         )

@@ -23,7 +23,7 @@ def static_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True, text=True, timeout=900, env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "MNEMO_EMBEDDING_BACKEND=static" in result.stdout
+    assert "MNEMO_EMBEDDING__BACKEND=static" in result.stdout
     return out
 
 
@@ -42,7 +42,7 @@ async def test_distilled_model_embeds_meaningfully(static_model: Path) -> None:
 async def test_the_service_runs_on_the_static_model(
     app_client: AppFactory, tmp_path: Path, static_model: Path
 ) -> None:
-    settings: dict[str, Any] = {"embedding_backend": "static", "embedding_model": str(static_model)}
+    settings: dict[str, Any] = {"embedding": {"backend": "static", "model": str(static_model)}}
     async with app_client(tmp_path / "static-data", **settings) as client:
         cat = "Alice keeps a grey cat called Pixel who sleeps on the piano."
         tax = "The quarterly tax forms must be filed with the accountant by April."

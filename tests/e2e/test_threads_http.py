@@ -92,7 +92,7 @@ async def test_fifty_concurrent_turns_lose_nothing(client: AsyncTestClient[Any])
 async def test_turns_are_episodic_memories_and_refresh_the_ttl(
     app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
-    async with app_client(thread_ttl_s=600) as client:
+    async with app_client(threads={"ttl_s": 600}) as client:
         thread = await new_thread(client)
         key, turns_key = redis_keys.thread("default", thread), redis_keys.thread_turns("default", thread)
         await say(client, thread, "user", "Remember that the deploy key rotates monthly.")

@@ -93,7 +93,7 @@ async def test_eviction_takes_lowest_priority_then_oldest_and_flushes_to_episodi
     sizes = sorted(CL100K.count(text) for _, text, _ in items)
     limit = sum(sizes[-3:])
     assert sum(sizes[:4]) > limit  # any three items fit, no four do: each 4th evicts exactly one
-    async with app_client(working_max_tokens=limit) as client:
+    async with app_client(working={"max_tokens": limit}) as client:
         evicted: list[list[str]] = []
         for _, text, priority in items:
             body = await append(client, "hotel", text, priority=priority)
@@ -119,7 +119,7 @@ async def test_eviction_takes_lowest_priority_then_oldest_and_flushes_to_episodi
 
 
 async def test_an_item_over_the_task_limit_is_refused(app_client: AppFactory) -> None:
-    async with app_client(working_max_tokens=5) as client:
+    async with app_client(working={"max_tokens": 5}) as client:
         response = await client.post(
             "/v1/working/t/items", json={"content": "far too many words for a five token limit here"}
         )
@@ -131,7 +131,7 @@ async def test_ttl_is_refreshed_on_write_and_expiry_archives(
     app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
     ttl = 2.0
-    async with app_client(working_ttl_s=ttl, working_sweep_interval_s=0.1) as client:
+    async with app_client(working={"ttl_s": ttl, "sweep_interval_s": 0.1}) as client:
         first = await append(client, "short", "First note of a short task.")
         await asyncio.sleep(ttl * 0.6)
         second = await append(client, "short", "Second note of a short task.")
@@ -157,7 +157,7 @@ async def test_ttl_is_refreshed_on_write_and_expiry_archives(
 async def test_an_expired_task_is_archived_by_the_next_write_even_before_a_sweep(
     app_client: AppFactory,
 ) -> None:
-    async with app_client(working_ttl_s=1.0, working_sweep_interval_s=3600) as client:
+    async with app_client(working={"ttl_s": 1.0, "sweep_interval_s": 3600}) as client:
         await append(client, "lapsed", "Written before the task lapsed.")
         await asyncio.sleep(1.2)
         assert (await client.get("/v1/working/lapsed")).json()["items"] == []
@@ -173,7 +173,7 @@ async def test_an_expired_task_is_archived_by_the_next_write_even_before_a_sweep
 async def test_a_held_lock_gives_a_prompt_409_never_a_hang(
     app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
-    async with app_client(lock_wait_s=0.3) as client:
+    async with app_client(redis={"lock_wait_s": 0.3}) as client:
         lock_key = redis_keys.lock("default", "working", "busy")
         await redis_client.set(lock_key, "someone-else", px=30_000)
         started = time.monotonic()

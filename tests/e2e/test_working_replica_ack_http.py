@@ -28,7 +28,7 @@ def acknowledged_by(replicas: int, timeout_ms: int = ACK_TIMEOUT_MS) -> dict[str
 @pytest.fixture
 def on_cluster(app_client: AppFactory, redis_cluster: LocalCluster, cluster_prefix: str) -> AppFactory:
     def open_client(**overrides: Any) -> Any:
-        base = {"redis_url": redis_cluster.url, "redis_cluster": True, "redis_key_prefix": cluster_prefix}
+        base = {"redis": {"url": redis_cluster.url, "cluster": True, "key_prefix": cluster_prefix}}
         return app_client(**base, **overrides)
 
     return open_client

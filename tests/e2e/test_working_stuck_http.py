@@ -76,7 +76,7 @@ async def test_the_door_refuses_metadata_its_archive_could_not_hold(client: Asyn
 async def test_an_item_stored_before_the_door_checked_is_archived_with_its_metadata_as_text(
     app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
-    async with app_client(working_sweep_interval_s=0.2) as client:
+    async with app_client(working={"sweep_interval_s": 0.2}) as client:
         await plant(
             redis_client, redis_keys, "default", "legacy-live", legacy_state(nested(32), False), -3600
         )
@@ -100,7 +100,7 @@ async def test_an_item_stored_before_the_door_checked_is_archived_with_its_metad
 async def test_a_task_the_sweeper_cannot_archive_is_quarantined_and_spares_the_others(
     app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
-    async with app_client(working_ttl_s=0.5, working_sweep_interval_s=0.2) as client:
+    async with app_client(working={"ttl_s": 0.5, "sweep_interval_s": 0.2}) as client:
         # Another tenant's task, unreadable, due long before anything else.
         await plant(redis_client, redis_keys, "other-tenant", "garbled", '{"items": [{"id": ', 60)
         for n in range(3):
@@ -135,7 +135,7 @@ async def test_a_forced_clear_archives_an_unreadable_task_and_ends_its_quarantin
     app_client: AppFactory, redis_client: Redis, redis_keys: KeySpace
 ) -> None:
     raw = '{"items": [{"content": "half a state'
-    async with app_client(working_sweep_interval_s=0.2) as client:
+    async with app_client(working={"sweep_interval_s": 0.2}) as client:
         await plant(redis_client, redis_keys, "default", "garbled", raw, 60)
         member = redis_keys.deadline_member("default", "garbled")
 

@@ -54,7 +54,7 @@ def mnemo_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
         MNEMO_PORT=str(port),
         MNEMO_API_KEYS=",".join(f"{key}:tenant-{name}" for name, key in KEYS.items()),
         **served_redis_env(redis_url),
-        MNEMO_REDIS_KEY_PREFIX=prefix,
+        MNEMO_REDIS__KEY_PREFIX=prefix,
         MNEMO_CONFIG=str(root / "mnemo.yaml"),
     )
     log = root / "serve.log"
@@ -80,7 +80,7 @@ def mnemo_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
     finally:
         proc.terminate()
         proc.wait(timeout=60)
-        on_cluster = served_redis_env(redis_url)["MNEMO_REDIS_CLUSTER"] == "true"
+        on_cluster = served_redis_env(redis_url)["MNEMO_REDIS__CLUSTER"] == "true"
         client = redis.RedisCluster.from_url(redis_url) if on_cluster else redis.Redis.from_url(redis_url)
         for key in list(client.scan_iter(match=f"{prefix}:*", count=1000)):
             client.delete(key)  # one by one: on a cluster the keys lie in many slots

@@ -164,6 +164,15 @@ def test_the_server_wheel_alone_installs_serves_and_brings_the_agent_tools(
     assert not names & {"pytest", "matplotlib", "schemathesis"}  # no dev or bench extras
     for tool in ("mnemo", "mnemo-hook", "mnemo-mcp"):
         assert (bin_dir / tool).exists(), tool
+    # The harness is a distribution of its own (mnemo-bench): not in this wheel, and said so.
+    bench = subprocess.run(
+        [str(bin_dir / "mnemo"), "bench", "quality"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+    )
+    assert bench.returncode == 2 and "mnemo-server[bench]" in bench.stderr, bench.stderr
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     port = free_port()
@@ -173,7 +182,7 @@ def test_the_server_wheel_alone_installs_serves_and_brings_the_agent_tools(
         MNEMO_DATA_DIR=str(tmp_path / "data"),
         # Where the image keeps the exported model: this first start exports it, the Dockerfile's
         # export step and `make serve` below find it (one export instead of three).
-        MNEMO_ONNX_CACHE=str(fresh_venv / "onnx"),
+        MNEMO_EMBEDDING__ONNX_CACHE=str(fresh_venv / "onnx"),
     )
     with serve([str(bin_dir / "mnemo"), "serve"], empty, env, port) as served:
         served.write_and_retrieve()
@@ -283,7 +292,7 @@ def test_make_serve_in_a_clean_clone_and_the_quickstart_from_a_second_shell(
     clone: Path, fresh_venv: Path, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = clean_env(MNEMO_PORT=str(port), MNEMO_ONNX_CACHE=str(fresh_venv / "onnx"))
+    env = clean_env(MNEMO_PORT=str(port), MNEMO_EMBEDDING__ONNX_CACHE=str(fresh_venv / "onnx"))
     with serve(["make", "serve", f"VENV={fresh_venv}"], clone, env, port) as served:
         installed = run([str(fresh_venv / "bin" / "pip"), "list", "--format", "json"], env=clean_env())
         names = {p["name"].lower() for p in json.loads(installed)}

@@ -31,7 +31,7 @@ def by_kind(kind: str) -> list[dict[str, Any]]:
 
 
 def setting_names() -> set[str]:
-    return set(Settings.env_names())  # top-level, grouped (MNEMO_REDIS__URL) and flat aliases
+    return set(Settings.env_names())  # top-level and grouped (MNEMO_REDIS__URL)
 
 
 def routes() -> set[str]:
@@ -61,7 +61,7 @@ def test_every_mnemo_variable_is_a_real_setting() -> None:
     used = {name: path.name for path in files for name in mnemo_variables(path.read_text())}
     unknown = {name: where for name, where in used.items() if name not in setting_names()}
     assert not unknown, f"not settings in api/config/settings.py: {unknown}"
-    assert {"MNEMO_QDRANT_URL", "MNEMO_REDIS_URL", "MNEMO_API_KEYS", "MNEMO_CONFIG"} <= set(used)
+    assert {"MNEMO_QDRANT__URL", "MNEMO_REDIS__URL", "MNEMO_API_KEYS", "MNEMO_CONFIG"} <= set(used)
 
 
 def test_secrets_stay_out_of_plain_config() -> None:
@@ -69,7 +69,7 @@ def test_secrets_stay_out_of_plain_config() -> None:
     assert "MNEMO_API_KEYS" not in compose["services"]["mnemo"]["environment"]
     assert compose["services"]["mnemo"]["env_file"] == ["mnemo.env"]
     [configmap] = by_kind("ConfigMap")
-    assert not {"MNEMO_API_KEYS", "MNEMO_QDRANT_API_KEY", "MNEMO_REDIS_URL"} & set(configmap["data"])
+    assert not {"MNEMO_API_KEYS", "MNEMO_QDRANT__API_KEY", "MNEMO_REDIS__URL"} & set(configmap["data"])
     [secret] = by_kind("Secret")
     assert "MNEMO_API_KEYS" in secret["stringData"]
 
@@ -157,8 +157,8 @@ def test_the_redis_cluster_overlay_switches_the_layout_to_the_cluster() -> None:
     [configmap] = [p for p in patches if p["kind"] == "ConfigMap"]
     [base_configmap] = by_kind("ConfigMap")
     assert configmap["metadata"]["name"] == base_configmap["metadata"]["name"]
-    assert configmap["data"] == {"MNEMO_REDIS_CLUSTER": "true"}
-    assert Settings(redis_cluster=configmap["data"]["MNEMO_REDIS_CLUSTER"]).redis.cluster is True
+    assert configmap["data"] == {"MNEMO_REDIS__CLUSTER": "true"}
+    assert Settings(redis={"cluster": configmap["data"]["MNEMO_REDIS__CLUSTER"]}).redis.cluster is True
     # What it deletes is the base's single Redis, by the names the base gives it.
     deleted = {(p["kind"], p["metadata"]["name"]) for p in patches if p.get("$patch") == "delete"}
     base = yaml.safe_load_all((DEPLOY / "k8s" / "redis.yaml").read_text())
@@ -176,7 +176,7 @@ def test_a_redis_cluster_failover_fits_in_the_failover_wait() -> None:
     node_timeout_s = int(config["cluster-node-timeout"]) / 1000
     [configmap] = by_kind("ConfigMap")
     wait_s = Settings(
-        redis_failover_wait_s=configmap["data"]["MNEMO_REDIS_FAILOVER_WAIT_S"]
+        redis={"failover_wait_s": configmap["data"]["MNEMO_REDIS__FAILOVER_WAIT_S"]}
     ).redis.failover_wait_s
     # The node timeout, then an election (about a second after it in the tests' cluster).
     assert node_timeout_s + 3 <= wait_s, (node_timeout_s, wait_s)
@@ -187,14 +187,16 @@ def test_qdrant_cluster_and_sharding_settings_agree_everywhere() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     [configmap] = by_kind("ConfigMap")
     values = yaml.safe_load((DEPLOY / "k8s" / "qdrant-values.yaml").read_text())
-    names = ("MNEMO_QDRANT_SHARDING", "MNEMO_QDRANT_SHARD_KEYS", "MNEMO_QDRANT_REPLICATION_FACTOR")
+    names = ("MNEMO_QDRANT__SHARDING", "MNEMO_QDRANT__SHARD_KEYS", "MNEMO_QDRANT__REPLICATION_FACTOR")
     in_compose = {n: compose["services"]["mnemo"]["environment"][n] for n in names}
     assert in_compose == {n: configmap["data"][n] for n in names}
     qdrant = Settings(
-        qdrant_url="http://qdrant:6333",
-        qdrant_sharding=in_compose["MNEMO_QDRANT_SHARDING"],
-        qdrant_shard_keys=in_compose["MNEMO_QDRANT_SHARD_KEYS"],
-        qdrant_replication_factor=in_compose["MNEMO_QDRANT_REPLICATION_FACTOR"],
+        qdrant={
+            "url": "http://qdrant:6333",
+            "sharding": in_compose["MNEMO_QDRANT__SHARDING"],
+            "shard_keys": in_compose["MNEMO_QDRANT__SHARD_KEYS"],
+            "replication_factor": in_compose["MNEMO_QDRANT__REPLICATION_FACTOR"],
+        }
     ).qdrant
     compose_nodes = [name for name in compose["services"] if name.startswith("qdrant-")]
     assert values["config"]["cluster"]["enabled"] is True

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# Folders of the repository that are not part of the `mnemo` package.
-NOT_PACKAGE = {"tests", "client", "deploy", "docs", "examples", "build", ".venv", ".typecheck"}
+# Folders of the repository that are not part of the server's `mnemo` package (benchmarks/ is its own
+# distribution, mnemo-bench, which installs `mnemo.benchmarks`).
+NOT_PACKAGE = {"tests", "client", "benchmarks", "deploy", "docs", "examples", "build", ".venv", ".typecheck"}
 MAX_MODULES_PER_FOLDER = 15
 MAX_LINES_PER_MODULE = 400
 MAX_TRACKED_RESULTS_BYTES = 2_000_000
@@ -45,8 +46,21 @@ def _client_package_dirs() -> list[Path]:
     return sorted(init.parent for init in (ROOT / "client").rglob("__init__.py"))
 
 
+def _bench_package_dirs() -> list[Path]:
+    """The harness's distribution (benchmarks/, mnemo-bench): `mnemo.benchmarks` and its folders."""
+    return sorted(
+        init.parent for init in (ROOT / "benchmarks").rglob("__init__.py") if "build" not in init.parts
+    )
+
+
+def test_the_harness_pyproject_lists_every_package_of_mnemo_benchmarks() -> None:
+    config = tomllib.loads((ROOT / "benchmarks" / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert config["package-dir"] == {"mnemo.benchmarks": "."}
+    assert sorted(config["packages"]) == sorted(_dotted(d) for d in _bench_package_dirs())
+
+
 def test_no_folder_holds_more_than_15_modules() -> None:
-    folders = [*_package_dirs(), *_client_package_dirs()]
+    folders = [*_package_dirs(), *_client_package_dirs(), *_bench_package_dirs()]
     crowded = {
         str(folder.relative_to(ROOT)): count
         for folder in folders
@@ -57,7 +71,7 @@ def test_no_folder_holds_more_than_15_modules() -> None:
 
 
 def test_no_module_is_longer_than_400_lines() -> None:
-    folders = [*_package_dirs(), *_client_package_dirs()]
+    folders = [*_package_dirs(), *_client_package_dirs(), *_bench_package_dirs()]
     long = {
         str(module.relative_to(ROOT)): lines
         for folder in folders
@@ -77,10 +91,8 @@ def test_benchmark_results_in_git_stay_under_2_mb() -> None:
     assert sum(sizes.values()) <= MAX_TRACKED_RESULTS_BYTES, biggest
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout")
-def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path: Path) -> None:
-    """Built from the tracked files alone (a clean clone), as `pip install .` would."""
+def _wheel(tmp_path: Path, project: str, pattern: str) -> Path:
+    """A wheel built from the tracked files alone (a clean clone), as `pip install` would build it."""
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     source = tmp_path / "src"
     for name in filter(None, tracked.decode().split("\0")):
@@ -97,14 +109,26 @@ def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path:
             "--quiet",
             "--no-deps",
             "--no-build-isolation",
-            str(source),
+            str(source / project),
             "-w",
             str(out),
         ],
         check=True,
         timeout=300,
     )
-    (wheel,) = out.glob("mnemo_server-*.whl")  # the distribution mnemo-server
+    (wheel,) = out.glob(pattern)
+    return wheel
+
+
+IN_GIT = pytest.mark.skipif(
+    not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout"
+)
+
+
+@pytest.mark.slow
+@IN_GIT
+def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path: Path) -> None:
+    wheel = _wheel(tmp_path, ".", "mnemo_server-*.whl")  # the distribution mnemo-server
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
@@ -120,7 +144,19 @@ def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path:
         "mnemo/cli/main.py",
     ):
         assert expected in names
-    assert not [
-        n for n in names if n.startswith(("mnemo/tests/", "mnemo/client/", "mnemo/benchmarks/results/"))
-    ]
+    assert not [n for n in names if n.startswith(("mnemo/tests/", "mnemo/client/", "mnemo/benchmarks/"))]
     assert any(line.startswith("Requires-Dist: mnemo-client[mcp]") for line in requires)
+    assert any(line.startswith("Requires-Dist: mnemo-bench==") and "bench" in line for line in requires)
+
+
+@pytest.mark.slow
+@IN_GIT
+def test_the_harness_wheel_adds_mnemo_benchmarks_to_the_servers_package(tmp_path: Path) -> None:
+    wheel = _wheel(tmp_path, "benchmarks", "mnemo_bench-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    packaged = {n for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert {"mnemo/benchmarks/cli.py", "mnemo/benchmarks/peers/mem0/install.sh"} <= packaged
+    assert all(n.startswith("mnemo/benchmarks/") for n in packaged)  # never the server's own files
+    assert "Requires-Dist: mnemo-server==0.1.0" in metadata.splitlines()

@@ -1,5 +1,5 @@
-"""Configuration in one place: each settings group is the config object its component takes, and
-every flat MNEMO_* name of earlier releases still sets it (environment, .env, keyword argument)."""
+"""Configuration in one place: each settings group is the config object its component takes, set as
+MNEMO_<GROUP>__<FIELD> (environment, .env) or as a keyword argument naming the group."""
 
 from __future__ import annotations
 
@@ -27,12 +27,12 @@ def test_groups_are_the_components_config_objects() -> None:
     assert settings.write.dedup == WriteConfig().dedup
 
 
-def test_flat_env_names_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MNEMO_FUSION", "rrf")
-    monkeypatch.setenv("MNEMO_REDIS_URL", "redis://example:6380/0")
-    monkeypatch.setenv("MNEMO_WORKING_BUDGET_TOKENS", "321")
-    monkeypatch.setenv("MNEMO_MERGE_THRESHOLDS", '{"semantic": 0.5}')
-    monkeypatch.setenv("MNEMO_THREAD_TTL_S", "60")
+def test_grouped_env_names_set_their_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MNEMO_RETRIEVAL__FUSION", "rrf")
+    monkeypatch.setenv("MNEMO_REDIS__URL", "redis://example:6380/0")
+    monkeypatch.setenv("MNEMO_RETRIEVAL__DEFAULT_WORKING_BUDGET_TOKENS", "321")
+    monkeypatch.setenv("MNEMO_WRITE__MERGE_THRESHOLDS", '{"semantic": 0.5}')
+    monkeypatch.setenv("MNEMO_THREADS__TTL_S", "60")
     settings = Settings()
     assert settings.retrieval.fusion is Fusion.RRF
     assert settings.redis.url is not None
@@ -42,30 +42,38 @@ def test_flat_env_names_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.threads.ttl_s == 60.0
 
 
-def test_grouped_env_name_wins_over_its_flat_alias(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_flat_names_set_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one name of a grouped setting is MNEMO_<GROUP>__<FIELD>; no flat alias reads beside it."""
+    monkeypatch.setenv("MNEMO_REDIS_URL", "redis://example:6380/0")
     monkeypatch.setenv("MNEMO_NEIGHBOURS", "1")
-    monkeypatch.setenv("MNEMO_RETRIEVAL__NEIGHBOURS", "3")
-    assert Settings().retrieval.neighbours == 3
+    settings = Settings()
+    assert settings.redis.url is None
+    assert settings.retrieval.neighbours == RetrievalConfig().neighbours
+    assert "MNEMO_REDIS_URL" not in Settings.env_names()
+    assert "MNEMO_REDIS__URL" in Settings.env_names()
 
 
-def test_flat_keyword_arguments_go_to_their_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keyword_arguments_merge_with_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MNEMO_QDRANT__URL", "http://from-env:6333")
-    settings = Settings(qdrant_url="http://kwarg:6333", working_max_tokens=7, redis={"key_prefix": "zz"})
+    monkeypatch.setenv("MNEMO_QDRANT__SHARD_KEYS", "12")
+    settings = Settings(qdrant={"url": "http://kwarg:6333"}, working={"max_tokens": 7})
     assert settings.qdrant.url == "http://kwarg:6333"  # an argument wins over the environment
+    assert settings.qdrant.shard_keys == 12  # and the group's other fields still come from it
     assert settings.working.max_tokens == 7
-    assert settings.redis.key_prefix == "zz"
 
 
-def test_flat_names_in_a_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_grouped_names_in_a_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("MNEMO_DEFAULT_BUDGET_TOKENS=1234\nMNEMO_LOCK_WAIT_S=0.5\n")
+    (tmp_path / ".env").write_text(
+        "MNEMO_RETRIEVAL__DEFAULT_BUDGET_TOKENS=1234\nMNEMO_REDIS__LOCK_WAIT_S=0.5\n"
+    )
     settings = Settings()
     assert settings.retrieval.default_budget_tokens == 1234
     assert settings.redis.lock_wait_s == 0.5
 
 
-def test_a_bad_value_under_a_flat_name_is_still_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MNEMO_DIVERSITY", "1.5")
+def test_a_bad_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MNEMO_RETRIEVAL__DIVERSITY", "1.5")
     with pytest.raises(ValueError, match="diversity"):
         Settings()
 
@@ -75,7 +83,7 @@ def test_replica_acknowledgement_is_refused_with_the_embedded_redis() -> None:
     with pytest.raises(ValueError, match="embedded redis-server has none"):
         Settings(working={"ack_replicas": 1})
     assert Settings(working={"ack_replicas": 0}).working.ack_replicas == 0
-    acked = Settings(redis_url="redis://127.0.0.1:6379/0", working={"ack_replicas": 1})
+    acked = Settings(redis={"url": "redis://127.0.0.1:6379/0"}, working={"ack_replicas": 1})
     assert (acked.working.ack_replicas, acked.working.ack_timeout_ms) == (1, 100)
     with pytest.raises(ValueError, match="ack_timeout_ms"):
-        Settings(redis_url="redis://127.0.0.1:6379/0", working={"ack_replicas": 1, "ack_timeout_ms": 0})
+        Settings(redis={"url": "redis://127.0.0.1:6379/0"}, working={"ack_replicas": 1, "ack_timeout_ms": 0})

@@ -22,7 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import ConfigDict, PrivateAttr
 
-from mnemo_client.agent_tools import FORGET, RECALL, REMEMBER, MemoryTools, scope_of
+from mnemo_client.agent_tools import DEFAULT_TYPE, FORGET, RECALL, REMEMBER, MemoryTools, scope_of
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import MnemoError
 from mnemo_client.models import RetrieveResult
@@ -136,10 +136,10 @@ def mnemo_tools(
     tools = MemoryTools(client, async_client, url=url, api_key=api_key, user_id=user_id,
                         agent_id=agent_id, namespace=namespace, budget_tokens=budget_tokens)  # fmt: skip
 
-    def remember(content: str, memory_type: str = "semantic") -> str:
+    def remember(content: str, memory_type: str = DEFAULT_TYPE) -> str:
         return tools.remember(content, memory_type)
 
-    async def aremember(content: str, memory_type: str = "semantic") -> str:
+    async def aremember(content: str, memory_type: str = DEFAULT_TYPE) -> str:
         return await tools.aremember(content, memory_type)
 
     def recall(query: str) -> str:

@@ -58,7 +58,7 @@ except ImportError:  # langgraph-checkpoint before it had one: the same checks h
 
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import NotFound
-from mnemo_client.models import MemoryRecord
+from mnemo_client.models import FACT_TYPE, MemoryRecord
 from mnemo_client.sync_client import Mnemo
 
 __all__ = ["MnemoStore"]
@@ -219,7 +219,7 @@ class MnemoStore(BaseStore):
         *,
         user_id: str | None = None,
         agent_id: str | None = None,
-        memory_type: str = "semantic",
+        memory_type: str = FACT_TYPE.value,
         search_budget_tokens: int = 8000,
         index: list[str] | None = None,
         client: Mnemo | None = None,

@@ -20,6 +20,7 @@ from pydantic import Field
 
 from mnemo_client.agent_tools import scope_of
 from mnemo_client.async_client import AsyncMnemo
+from mnemo_client.models import EVENT_TYPE
 
 __all__ = ["MnemoMemoryBlock"]
 
@@ -40,7 +41,7 @@ class MnemoMemoryBlock(BaseMemoryBlock[str]):
     user_id: str | None = None
     agent_id: str | None = None
     namespace: str | None = None
-    memory_type: str = Field(default="episodic", description="The type stored messages become.")
+    memory_type: str = Field(default=EVENT_TYPE.value, description="The type stored messages become.")
     budget_tokens: int = Field(default=1000, description="The most tokens `aget` returns.")
     roles: tuple[str, ...] = Field(default=("user", "assistant"), description="The roles worth storing.")
 

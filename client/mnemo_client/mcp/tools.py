@@ -24,7 +24,7 @@ from pydantic import Field
 
 from ..async_client import AsyncMnemo
 from ..errors import MnemoError
-from ..models import MemoryType
+from ..models import EVENT_TYPE, FACT_TYPE, INTENTION_TYPE, SCRATCHPAD_TYPE, TYPE_NOTES, MemoryType
 
 T = TypeVar("T")
 ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
@@ -48,8 +48,16 @@ ThreadId = Annotated[str | None, Field(description="a conversation id, to scope 
 TaskId = Annotated[str, Field(description="the task's id: 1-128 characters of [A-Za-z0-9._:@+-]")]
 # What `remember` stores, its default first (a task's working memory has tools of its own), and what
 # `list_memories` lists: the API's memory types as the client's models name them.
-FACT_TYPE, SCRATCHPAD_TYPE = MemoryType.SEMANTIC, MemoryType.WORKING
 _STORED = (FACT_TYPE, *(t for t in MemoryType if t not in (FACT_TYPE, SCRATCHPAD_TYPE)))
+_INTENTION_FIELDS = "give due_at or trigger"
+REMEMBER = (
+    "Store a memory. type: "
+    + ", ".join(
+        f"{t.value} ({TYPE_NOTES[t]}{': ' + _INTENTION_FIELDS if t is INTENTION_TYPE else ''})"
+        for t in _STORED
+    )
+    + ". Rewriting the same fact updates it instead of duplicating it."
+)
 if TYPE_CHECKING:
     StoredType = str
     ListedType = str
@@ -89,11 +97,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         except MnemoError as error:
             raise _refused(error) from None
 
-    @server.tool(
-        description="Store a memory. type: semantic (a fact or preference), episodic (something that "
-        "happened), procedural (how to do something), prospective (an intention: give due_at or "
-        "trigger). Rewriting the same fact updates it instead of duplicating it."
-    )
+    @server.tool(description=REMEMBER)
     async def remember(
         content: Annotated[str, Field(description="the memory, one self-contained statement")],
         ctx: Context,
@@ -104,9 +108,11 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         importance: Annotated[
             float | None, Field(ge=0, le=1, description="0..1; omit to let mnemo judge")
         ] = None,
-        due_at: Annotated[str | None, Field(description="prospective: ISO 8601 date-time with zone")] = None,
+        due_at: Annotated[
+            str | None, Field(description=f"{INTENTION_TYPE.value}: ISO 8601 date-time with zone")
+        ] = None,
         trigger: Annotated[
-            str | None, Field(description="prospective: a phrase that should recall it")
+            str | None, Field(description=f"{INTENTION_TYPE.value}: a phrase that should recall it")
         ] = None,
     ) -> CallToolResult:
         memory: dict[str, Any] = {
@@ -216,7 +222,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         appended = await call(ctx, lambda m: m.working(task_id).append(content, priority=priority))
         text = f"added item {appended.item.id} ({appended.total_tokens}/{appended.max_tokens} tokens used)"
         if appended.evicted:
-            text += f"; {len(appended.evicted)} older item(s) moved to episodic memory"
+            text += f"; {len(appended.evicted)} older item(s) moved to {EVENT_TYPE.value} memory"
         return _result(text, appended.model_dump(mode="json"))
 
     @server.tool(description="Read a task's working memory, newest first.")

@@ -1,5 +1,8 @@
 """Group commit for Qdrant Edge: one sync covers every write that finished before it started.
 
+Shared by the Edge index and the Edge shard of the change history (backends/qdrant/history_store.py),
+so it sits below both rooms.
+
 Measured on qdrant-edge-py 0.9 (strace): `EdgeShard.update` appends to the shard's write-ahead log
 through a memory map and returns without any fsync/msync, so an update survives the *process* being
 killed (the pages are in the kernel's cache) but not a power loss or kernel crash. A write is
