@@ -137,7 +137,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(f"mnemo ingest: no such file: {path}", file=sys.stderr)
         return EXIT_CANNOT_START
     if args.url and args.data_dir:
-        print("mnemo ingest: give --url (a running service) or --data-dir (embedded), not both", file=sys.stderr)
+        print("mnemo ingest: give --url (a running service) or --data-dir, not both", file=sys.stderr)
         return EXIT_CANNOT_START
     if _target_url(args) is None and (problem := _embedded_problem(args)):
         print(f"mnemo ingest: {problem}", file=sys.stderr)

@@ -38,7 +38,8 @@ def _serve(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise serve_start.StartFailed(
-            f"invalid settings ({problems}): fix the MNEMO_* variable or flag named", serve_start.EXIT_BAD_SETUP
+            f"invalid settings ({problems}): fix the MNEMO_* variable or flag named",
+            serve_start.EXIT_BAD_SETUP,
         ) from exc
     try:  # agent bindings: checked before anything starts (every worker's create_app reads it again)
         load_bindings(settings.config)
@@ -61,8 +62,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         serve_replicas.run(settings, sock, args.workers, settings.log_level.lower())
     except SystemExit as exit_:  # uvicorn's own exit when the app's start-up failed
-        if failure.failure is not None:
-            raise serve_start.as_start_failure(failure.failure) from None
+        if failure.traceback is not None:
+            raise serve_start.as_start_failure(failure.traceback) from None
         if exit_.code not in (0, None):
             raise serve_start.StartFailed(
                 "the service did not start (--debug shows why)", serve_start.EXIT_START_FAILED

@@ -70,9 +70,7 @@ def run(settings: Settings, sock: socket.socket, workers: int, log_level: str) -
         ListeningServer(uvicorn.Config(create_app(settings), **options)).run(sockets=[sock])
         return
     # Each worker process builds its own app from the environment: carry the flags over in it.
-    os.environ.update(
-        {"MNEMO_HOST": host, "MNEMO_PORT": str(port), "MNEMO_DATA_DIR": str(settings.data_dir)}
-    )
+    os.environ.update({"MNEMO_HOST": host, "MNEMO_PORT": str(port), "MNEMO_DATA_DIR": str(settings.data_dir)})
     if settings.config is not None:
         os.environ["MNEMO_CONFIG"] = str(settings.config)
     config = uvicorn.Config(

@@ -10,11 +10,12 @@ uvicorn, so nothing else can take it in between and "listening" is logged only o
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from pathlib import Path
+
 from ..api.config.settings import Settings
 from ..backends.qdrant_edge import layout as edge_layout
-from ..memtypes.errors import InsufficientStorage, MnemoError, Unavailable
 from ..memtypes.types import MemoryType
 
 EXIT_START_FAILED = 1  # a cause not named below (the line says what; --debug shows where)
@@ -88,46 +89,53 @@ def check_before_loading(settings: Settings) -> None:
     if not settings.qdrant.url or not settings.redis.url:
         from ..backends.storage_reserve import StorageReserve
 
-        try:
-            StorageReserve(settings.data_dir, settings.storage_reserve_bytes).check()
-        except InsufficientStorage as exc:
-            raise as_start_failure(exc) from exc
+        reserve = StorageReserve(settings.data_dir, settings.storage_reserve_bytes)
+        if not reserve.has_room():
+            mib = 1024 * 1024
+            raise StartFailed(
+                f"the disk of the data dir {settings.data_dir} has {reserve.free_bytes() / mib:.0f} MiB "
+                f"free, under the {settings.storage_reserve_mb:g} MiB reserve: free some space there "
+                "(or lower MNEMO_STORAGE_RESERVE_MB)",
+                EXIT_NO_ROOM,
+            )
 
 
-def _innermost(exc: BaseException) -> BaseException:
-    """The first leaf of nested exception groups (what the app's lifespan task group raised)."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    return exc
+# The last "Name: message" line of a traceback as text: the innermost cause (Litestar hands uvicorn a
+# failed start-up as the formatted traceback, not as the exception).
+_EXCEPTION_LINE = re.compile(r"^[\s|]*(?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*): (.+)$")
 
 
-def as_start_failure(exc: BaseException) -> StartFailed:
-    """The one line (and exit code) for an exception that stopped the app's start-up."""
-    cause = _innermost(exc)
-    if isinstance(cause, StartFailed):
-        return cause
-    if isinstance(cause, InsufficientStorage):
-        return StartFailed(
-            f"{cause.detail}: free some space on that disk (or lower MNEMO_STORAGE_RESERVE_BYTES)",
-            EXIT_NO_ROOM,
-        )
-    if isinstance(cause, Unavailable) and cause.dependency == "qdrant_edge" and "in use" in cause.detail:
-        return StartFailed(cause.detail, EXIT_DATA_DIR_IN_USE)
-    if isinstance(cause, MnemoError):
-        return StartFailed(f"{cause.detail} (--debug shows where)", EXIT_START_FAILED)
-    return StartFailed(f"{type(cause).__name__}: {cause} (--debug shows where)", EXIT_START_FAILED)
+def as_start_failure(traceback_text: str) -> StartFailed:
+    """The one line (and exit code) for the traceback of what stopped the app's start-up."""
+    found = [m for line in traceback_text.splitlines() if (m := _EXCEPTION_LINE.match(line))]
+    if not found:
+        return StartFailed("the service did not start (--debug shows why)", EXIT_START_FAILED)
+    name, message = found[-1].group(1), found[-1].group(2).strip()
+    if name == "InsufficientStorage":
+        return StartFailed(f"{message} (or lower MNEMO_STORAGE_RESERVE_MB)", EXIT_NO_ROOM)
+    if name == "Unavailable" and "in use by another mnemo process" in message:
+        return StartFailed(message, EXIT_DATA_DIR_IN_USE)
+    return StartFailed(f"{name}: {message} (--debug shows where)", EXIT_START_FAILED)
 
 
 class LifespanFailure(logging.Filter):
-    """On uvicorn's logger: keeps the exception that failed the app's start-up and drops uvicorn's
-    traceback and "startup failed" lines, so that the failure is told once, as one line."""
+    """On uvicorn's logger: keeps the traceback that failed the app's start-up and drops it and
+    uvicorn's "startup failed" line, so that the failure is told once, as one line."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.failure: BaseException | None = None
+        self.traceback: str | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is not None and self.failure is None:
-            self.failure = record.exc_info[1]
+        if record.levelno < logging.ERROR:
+            return True
+        if record.exc_info and record.exc_info[1] is not None:
+            import traceback
+
+            self.traceback = "".join(traceback.format_exception(record.exc_info[1]))
             return False
-        return not (record.levelno >= logging.ERROR and "startup failed" in record.getMessage())
+        message = record.getMessage()
+        if "Traceback (most recent call last)" in message:
+            self.traceback = message
+            return False
+        return "startup failed" not in message
