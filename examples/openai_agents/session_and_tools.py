@@ -17,7 +17,8 @@ USER = os.environ.get("MNEMO_USER", "mei")
 
 
 async def main() -> None:
-    session = await MnemoSession.create(url=URL, api_key=KEY, user_id=USER)  # keep session.session_id
+    # As SQLiteSession("...") does: the same name (and user) is the same conversation next time.
+    session = MnemoSession(f"{USER}-travel", url=URL, api_key=KEY, user_id=USER)
     model = ScriptedModel([
         [function_call("remember", {"content": "Mei prefers aisle seats"}, call_id="c1")],
         [assistant_message("Noted: aisle seats.")],
