@@ -73,7 +73,7 @@ async def test_a_session_named_by_the_caller_is_created_on_first_use_and_found_a
 
     again = MnemoSession("user_123", url=mnemo.url, api_key=mnemo.api_key, user_id=user)
     assert again.thread_id == session.thread_id
-    assert [i["content"] for i in await again.get_items()][0] == "Hi, I'm Mei."
+    assert (await again.get_items())[0]["content"] == "Hi, I'm Mei."
     other_user = MnemoSession("user_123", url=mnemo.url, api_key=mnemo.api_key, user_id=f"{user}-b")
     assert other_user.thread_id != session.thread_id and await other_user.get_items() == []
     async with AsyncMnemo(mnemo.url, api_key=mnemo.api_key) as client:
