@@ -171,7 +171,7 @@ class Mnemo:
 
     def list(self, **filters: Any) -> Iterator[MemoryRecord]:
         """Every memory matching the filters (type, user_id, agent_id, thread_id, namespace,
-        include_superseded; limit = page size), newest first, fetching page after page."""
+        include_superseded; limit = page size), by type then id (no time order), page after page."""
         cursor: str | None = None
         while True:
             page = self._run(calls.list_page(filters, cursor))
