@@ -1,5 +1,6 @@
 """OpenAI Agents SDK with a mnemo Session and mnemo's function tools
-(`pip install 'mnemo-client[openai-agents]'`). The SDK's ScriptedModel stands in for your model.
+(from a clone of mnemo: `pip install './client[openai-agents]'`).
+The SDK's ScriptedModel stands in for your model.
 
     MNEMO_URL=http://127.0.0.1:8080 MNEMO_API_KEY=... python examples/openai_agents/session_and_tools.py
 """
