@@ -12,6 +12,8 @@ import logging
 import math
 import os
 import socket
+import threading
+import time
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -21,14 +23,32 @@ from ..api.config.settings import Settings
 EXIT_BAD_SETUP = 2
 
 
+def log_listening(sock: socket.socket, workers: int = 1) -> None:
+    host, port = sock.getsockname()[:2]
+    more = f" ({workers} workers)" if workers > 1 else ""
+    logging.getLogger("mnemo").info("mnemo listening on http://%s:%d%s", host, port, more)
+
+
 class ListeningServer(uvicorn.Server):
-    """uvicorn's Server that logs "mnemo listening" once its socket listens (in each worker)."""
+    """uvicorn's Server that logs "mnemo listening" once its socket listens."""
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
-        if self.started and not self.should_exit:
-            host, port = sockets[0].getsockname()[:2] if sockets else (self.config.host, self.config.port)
-            logging.getLogger("mnemo").info("mnemo listening on http://%s:%d", host, port)
+        if self.started and not self.should_exit and sockets:
+            log_listening(sockets[0])
+
+
+def _log_once_listening(sock: socket.socket, workers: int, listened: threading.Event) -> None:
+    """The workers share `sock`; the first to finish its start-up makes it listen."""
+    while sock.fileno() >= 0:
+        try:
+            if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+                log_listening(sock, workers)
+                listened.set()
+                return
+        except OSError:  # closed meanwhile: the service stopped before it listened
+            return
+        time.sleep(0.1)
 
 
 def replicas_problem(settings: Settings, workers: int) -> str | None:
@@ -73,7 +93,10 @@ def run(settings: Settings, sock: socket.socket, workers: int, log_level: str) -
     os.environ.update({"MNEMO_HOST": host, "MNEMO_PORT": str(port), "MNEMO_DATA_DIR": str(settings.data_dir)})
     if settings.config is not None:
         os.environ["MNEMO_CONFIG"] = str(settings.config)
-    config = uvicorn.Config(
-        "mnemo.api.http.app:create_app_from_env", factory=True, workers=workers, **options
-    )
-    Multiprocess(config, target=ListeningServer(config).run, sockets=[sock]).run()
+    app = "mnemo.api.http.app:create_app_from_env"
+    config = uvicorn.Config(app, factory=True, workers=workers, **options)
+    listened = threading.Event()
+    threading.Thread(target=_log_once_listening, args=(sock, workers, listened), daemon=True).start()
+    Multiprocess(config, sockets=[sock]).run()
+    if not listened.is_set():  # every worker failed its start-up (each logged why)
+        raise SystemExit(uvicorn.config.STARTUP_FAILURE)

@@ -37,7 +37,8 @@ PLACES = ["Lisbon", "Osaka", "Nairobi", "Quito", "Oslo", "Hanoi", "Tunis", "Pert
 
 
 def ingest(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "mnemo.cli.main", "ingest", *args, "--data-dir", str(data_dir), "--create", "--json"]
+    command = [sys.executable, "-m", "mnemo.cli.main", "ingest", *args, "--data-dir", str(data_dir)]
+    command += ["--create", "--json"]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=_env())
 
 
