@@ -3,8 +3,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The CPU build of torch: an unpinned torch would pull several GB of CUDA packages.
+# The CPU build of torch, from PyTorch's CPU index (as README.md and deploy/Dockerfile install it):
+# PyPI's Linux torch pulls several GB of CUDA packages.
 TORCH := torch==2.13.0
+TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
 .PHONY: serve test test-fast test-frameworks test-ts lint docs fuzz check calibrate clean
 
@@ -13,7 +15,7 @@ TORCH := torch==2.13.0
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet --index-url $(TORCH_INDEX) $(TORCH)
 	# The server depends on the light client distribution (mnemo-client, in client/): one pip run
 	# installs both, so that pip takes the client from here and never looks for it on an index.
 	$(BIN)/pip install --quiet -e ./client -e .

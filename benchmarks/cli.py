@@ -15,6 +15,7 @@ from .commands import (
     ablation_command,
     build_command,
     calibrate_command,
+    convert_command,
     explorer_command,
     faults_command,
     folds_command,
@@ -92,7 +93,11 @@ def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
 
 def add_bench_parser(sub: Any) -> None:
     """Register `bench` and its subcommands on the top-level `mnemo` parser's subparsers."""
-    bench = sub.add_parser("bench", help="benchmarks: quality, latency, ingest, write; synthetic datasets")
+    bench = sub.add_parser(
+        "bench",
+        help="benchmarks: quality, ablation, folds, calibrate, latency, build, ingest, load, faults, write, "
+        "explorer; datasets: generate, convert",
+    )
     bench.set_defaults(func=run_bench)
     commands = bench.add_subparsers(dest="bench_command", required=True)
 
@@ -303,6 +308,20 @@ def add_bench_parser(sub: Any) -> None:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--out", type=Path, required=True)
     gen.set_defaults(bench_func=generate_command)
+
+    convert = commands.add_parser(
+        "convert", help="turn LoCoMo's or LongMemEval's public release into the dataset format"
+    )
+    convert.add_argument("benchmark", choices=("locomo", "longmemeval"), help="whose file it is")
+    convert.add_argument(
+        "file", type=Path, help="the release's JSON (locomo10.json, longmemeval_s_cleaned.json)"
+    )
+    convert.add_argument("out", type=Path, help="directory for memories.jsonl and queries.jsonl")
+    convert.add_argument(
+        "--no-abstention", action="store_true",
+        help="leave out LongMemEval's _abs questions (nothing answers them; only `bench quality` takes them)",
+    )  # fmt: skip
+    convert.set_defaults(bench_func=convert_command)
 
 
 def run_bench(args: argparse.Namespace) -> int:

@@ -220,6 +220,18 @@ def generate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def convert_command(args: argparse.Namespace) -> int:
+    from .convert import convert
+
+    done = convert(args.benchmark, args.file, args.out, abstention=not args.no_abstention)
+    left_out = ", ".join(f"{reason} {n}" for reason, n in sorted(done.left_out.items()))
+    print(
+        f"convert {args.benchmark}: {len(done.memories)} memories, {len(done.queries)} queries in {args.out}"
+        + (f" (left out: {left_out})" if left_out else "")
+    )
+    return 0
+
+
 def _neighbours(args: argparse.Namespace) -> int:
     from .load.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
 

@@ -58,7 +58,18 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> None:
-    doctor = sub.add_parser("doctor", help="find (--fix: remove) records the embedded store cannot read")
+    doctor = sub.add_parser(
+        "doctor",
+        help="examine a stopped embedded store against its manifests; --fix repairs it",
+        description="Examine a stopped Qdrant Edge store: records whose payload cannot be read, and "
+        "each type's manifest (missing shards or segments, records missing since the last clean "
+        "shutdown). Exit 1 while something is wrong.",
+    )
     doctor.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
-    doctor.add_argument("--fix", action="store_true", help="remove unreadable records (service stopped)")
+    doctor.add_argument(
+        "--fix",
+        action="store_true",
+        help="rebuild each damaged shard from its readable records, keeping the old shard beside it "
+        "(<shard>.doctor-<time>), and accept what is lost (service stopped)",
+    )
     doctor.set_defaults(func=_doctor)

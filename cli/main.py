@@ -7,7 +7,6 @@ import argparse
 import importlib.util
 import sys
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 NO_BENCH = "the harness is not installed: pip install 'mnemo-server[bench]' (the mnemo-bench distribution)"
 
 
@@ -16,37 +15,16 @@ def _no_bench(args: argparse.Namespace) -> int:
     return 2
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import logging  # not at the top: `mnemo hook` runs on every prompt and needs none of it
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-    from ..api.config.bindings_config import BindingsConfigError, load_bindings
-    from ..api.config.logs import configure_logging
-    from ..api.config.settings import Settings
-    from . import serve_replicas
+    def of(distribution: str) -> str:
+        try:
+            return version(distribution)
+        except PackageNotFoundError:
+            return "not installed"
 
-    overrides = {
-        k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v
-    }
-    if args.config:
-        overrides["config"] = args.config
-    settings = Settings(**overrides)
-    try:  # agent bindings: checked before anything starts (every worker's create_app reads it again)
-        load_bindings(settings.config)
-    except BindingsConfigError as exc:
-        print(exc, file=sys.stderr)  # what is wrong where, not a stack trace
-        return 2
-    if problem := serve_replicas.replicas_problem(settings, args.workers):
-        print(f"mnemo serve: {problem}", file=sys.stderr)
-        return serve_replicas.EXIT_BAD_SETUP
-    configure_logging(settings.log_level, settings.log_format)
-    log = logging.getLogger("mnemo")
-    host = settings.host
-    if settings.single_tenant and host not in LOOPBACK:
-        log.warning("no MNEMO_API_KEYS: refusing to listen on %s, listening on 127.0.0.1 only", host)
-        host = "127.0.0.1"
-    log.info("mnemo listening on http://%s:%d (data dir %s)", host, settings.port, settings.data_dir)
-    serve_replicas.run(settings, host, args.workers, settings.log_level.lower())
-    return 0
+    return f"mnemo {of('mnemo-server')} (mnemo-client {of('mnemo-client')})"
 
 
 def _distill(args: argparse.Namespace) -> int:
@@ -63,6 +41,7 @@ def _distill(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mnemo", description="Semantic memory for LLM agents.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP service (settings from MNEMO_* variables)")
     serve.add_argument("--host", help="bind address (default MNEMO_HOST or 127.0.0.1)")
@@ -78,9 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (N > 1 needs MNEMO_QDRANT__URL and MNEMO_REDIS__URL)",
     )
     serve.set_defaults(func=_serve)
-    # Here, not at the top: `mnemo hook` stays light.
-    from . import backup_cmd, doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, transfer_cmd
 
+    # Here, not at the top: `mnemo hook` stays light.
+    from . import backup_cmd, doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, serve_cmd, transfer_cmd
+
+    serve_cmd.add_parser(sub)
     ingest_cmd.add_parser(sub)
     transfer_cmd.add_parsers(sub)  # export / import (migration to a Qdrant server)
     doctor_cmd.add_parser(sub)  # repair a stopped embedded store

@@ -11,7 +11,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..memtypes.errors import NotFound
+from ..memtypes.errors import Conflict, NotFound
 from ..memtypes.ports import Locks, ThreadStore, Tokenizers
 from ..memtypes.records import MemoryIn, Scope, utcnow
 from ..memtypes.rendering import turn_line
@@ -49,13 +49,23 @@ class Threads:
         parent = str(data.parent_thread_id) if data.parent_thread_id else None
         if parent and await self.store.turn_count(tenant, parent) is None:
             raise NotFound(f"no thread {parent} (it may have expired)")
+        scope = Scope(**data.scope.model_dump()) if data.scope else Scope()
+        if data.id is not None and (existing := await self.store.thread(tenant, str(data.id))):
+            # A caller-chosen id is created once and answered as it is after that (SDK sessions
+            # name their conversation and expect the same one back), unless the caller says it is
+            # someone else's (another scope or parent than the thread has).
+            if (data.scope is not None and existing.scope != scope) or (
+                parent is not None and existing.parent_thread_id != parent
+            ):
+                raise Conflict(f"thread {data.id} exists with another scope or parent")
+            return existing
         thread = Thread(
-            id=str(uuid.uuid4()),
+            id=str(data.id or uuid.uuid4()),
             parent_thread_id=parent,
             metadata=data.metadata,
             created_at=utcnow(),
             ttl_s=self.config.ttl_s,
-            scope=Scope(**data.scope.model_dump()) if data.scope else Scope(),
+            scope=scope,
         )
         await self.store.create(tenant, thread)
         return thread

@@ -53,6 +53,11 @@ class ThreadScope(BaseModel):
 class ThreadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    id: UUID | None = Field(
+        default=None,
+        description="the thread's id, chosen by the caller (e.g. a uuid5 of its own session key): "
+        "creating it again answers the thread as it is, or 409 when the scope or parent given differ",
+    )
     parent_thread_id: UUID | None = Field(default=None, description="continue the chain of this thread")
     metadata: dict[str, Any] = Field(default_factory=dict)
     scope: ThreadScope | None = Field(

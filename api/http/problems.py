@@ -88,6 +88,7 @@ LOCKED = {
 }
 AGENT_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("The agent binds the memory read-only (`read_only_memory`)")}
 NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}
+THREAD_EXISTS = {409: _spec("A thread of this id exists with another scope or parent")}
 
 
 def problem(

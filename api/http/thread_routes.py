@@ -14,7 +14,7 @@ from ...memtypes.requests import MAX_BUDGET_TOKENS
 from ...memtypes.threads import Thread, ThreadHistory, ThreadIn, Turn, TurnIn
 from ...retrieval.threads import ThreadHistoryReader
 from ..config.settings import Settings
-from .problems import COMMON_PROBLEMS, LOCKED, NO_THREAD
+from .problems import COMMON_PROBLEMS, LOCKED, NO_THREAD, THREAD_EXISTS
 
 WITH_THREAD = {**COMMON_PROBLEMS, **NO_THREAD}
 
@@ -22,8 +22,8 @@ WITH_THREAD = {**COMMON_PROBLEMS, **NO_THREAD}
 @post(
     "/v1/threads",
     status_code=201,
-    summary="Start a thread, optionally continuing another",
-    responses=WITH_THREAD,
+    summary="Start a thread, optionally continuing another (or with an id of the caller's: once)",
+    responses={**WITH_THREAD, **THREAD_EXISTS},
 )
 async def create_thread(
     data: JSONBody[ThreadIn], threads: NamedDependency[Threads], tenant: NamedDependency[str]

@@ -5,6 +5,8 @@
 const $ = (id) => document.getElementById(id);
 const SCOPE_FIELDS = ["user_id", "agent_id", "thread_id", "namespace"];
 const TERM_ORDER = ["relevance", "recency", "importance", "usage", "time", "tells_time", "speaker", "due", "overdue", "trigger", "neighbour"];
+// A forget preview shows the content, type and scope of at most this many memories (one read each).
+const PREVIEW_DETAILS = 100;
 const REASONS = {
   over_budget: "over budget",
   type_share: "type share used up",
@@ -77,6 +79,14 @@ function when(iso) {
   return iso ? new Date(iso).toLocaleString() : "—";
 }
 
+function newest(memory) {
+  return Date.parse(memory.occurred_at || memory.created_at) || 0;
+}
+
+function scopeText(memory) {
+  return Object.entries(memory.scope || {}).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(", ");
+}
+
 // -- tabs (WAI-ARIA tabs pattern: arrow keys move between tabs) -----------------------------------
 
 function selectTab(tab) {
@@ -112,7 +122,8 @@ async function loadPage() {
   if (cursor) params.set("cursor", cursor);
   const page = await api("GET", `/v1/memories?${params}`);
   state.cursors[state.page + 1] = page.next_cursor;
-  state.memories = page.memories;
+  // Pages follow the index (type, then id); within the page shown, the newest first.
+  state.memories = page.memories.slice().sort((a, b) => newest(b) - newest(a));
   state.scores = null;
   renderTable();
 }
@@ -147,9 +158,12 @@ function renderTable() {
         {},
         type,
         el("td", { class: "content" }, open),
+        el("td", { text: scopeText(memory) || "—" }),
+        el("td", { text: memory.tags.join(", ") || "—" }),
+        el("td", { text: when(memory.due_at) }),
+        el("td", { text: when(memory.occurred_at) }),
         el("td", { text: state.scores ? state.scores[memory.id].toFixed(3) : "—" }),
         el("td", { text: memory.importance.toFixed(2) }),
-        el("td", { text: when(memory.occurred_at) }),
         el("td", { text: String(memory.access_count) }),
       );
     }),
@@ -158,7 +172,7 @@ function renderTable() {
   const searching = state.scores !== null;
   $("memory-caption").textContent = searching
     ? `Search "${state.searched}": ${state.memories.length} memories, best first${filtered}`
-    : `Memories: page ${state.page + 1}, ${state.memories.length} shown${filtered}`;
+    : `Memories: page ${state.page + 1}, ${state.memories.length} shown, newest first${filtered}`;
   $("page-info").textContent = searching ? "" : `Page ${state.page + 1}`;
   $("page-prev").disabled = searching || state.page === 0;
   $("page-next").disabled = searching || !state.cursors[state.page + 1];
@@ -177,7 +191,7 @@ async function openMemory(id) {
   field(fields, "id", memory.id);
   field(fields, "type", memory.type);
   field(fields, "content", memory.content);
-  field(fields, "scope", Object.entries(memory.scope).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(", "));
+  field(fields, "scope", scopeText(memory));
   field(fields, "importance", `${memory.importance.toFixed(2)} (tier: ${memory.importance_tier || "unknown"})`);
   field(fields, "tokens", memory.token_count);
   field(fields, "tags", memory.tags.join(", "));
@@ -209,6 +223,8 @@ async function renderChain(memory) {
     if (!m) break;
     chain.push(m);
   }
+  // A memory that replaced nothing and was replaced by nothing has no chain to show.
+  $("detail-chain-title").hidden = $("detail-chain").hidden = chain.length === 1;
   $("detail-chain").replaceChildren(
     ...chain.map((m) => {
       const item = el("li", { text: `${when(m.occurred_at)}: ${m.content}` });
@@ -421,13 +437,22 @@ async function forget(dryRun) {
   field(fields, "subject", names);
   field(fields, "done", receipt.dry_run ? "no: a preview, nothing was removed" : "yes: removed");
   field(fields, "at", when(receipt.at));
-  field(fields, "removed", `${receipt.removed} in all`);
+  field(fields, receipt.dry_run ? "would remove" : "removed", `${receipt.removed} in all`);
   field(fields, "per type", Object.entries(receipt.counts).map(([k, n]) => `${k}: ${n}`).join(", "));
   field(fields, "tasks", receipt.task_ids.join(", "));
   field(fields, "threads", receipt.thread_ids.join(", "));
   field(fields, "tenant", receipt.tenant);
   field(fields, "digest (sha256)", receipt.digest);
-  $("forget-memory-ids").replaceChildren(...receipt.memory_ids.map((id) => el("li", { text: id })));
+  $("forget-memories-title").textContent = receipt.dry_run ? "Memories it would remove" : "Memories removed";
+  // A preview names what would go (the memories are still there to read); a receipt only their ids.
+  const shown = receipt.dry_run ? await Promise.all(receipt.memory_ids.slice(0, PREVIEW_DETAILS).map(
+    (id) => api("GET", `/v1/memories/${id}`).catch(() => null))) : [];
+  $("forget-memory-ids").replaceChildren(...receipt.memory_ids.map((id, i) => {
+    const memory = shown[i];
+    if (!memory) return el("li", { text: id });
+    return el("li", {}, el("span", { class: "content", text: memory.content }),
+      el("span", { class: "meta", text: ` (${memory.type}; ${scopeText(memory) || "no scope"}; ${id})` }));
+  }));
   $("forget-receipt-title").textContent = receipt.dry_run ? "Preview: what would be forgotten" : "Receipt: forgotten";
   $("forget-receipt").hidden = false;
   if (!receipt.dry_run) {

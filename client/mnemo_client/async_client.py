@@ -183,7 +183,7 @@ class AsyncMnemo:
 
     async def list(self, **filters: Any) -> AsyncIterator[MemoryRecord]:
         """Every memory matching the filters (type, user_id, agent_id, thread_id, namespace,
-        include_superseded; limit = page size), newest first, fetching page after page."""
+        include_superseded; limit = page size), by type then id (no time order), page after page."""
         cursor: str | None = None
         while True:
             page = await self._run(calls.list_page(filters, cursor))
@@ -303,9 +303,11 @@ class AsyncThreads:
         parent_thread_id: str | None = None,
         metadata: Mapping[str, Any] | None = None,
         scope: Mapping[str, str] | None = None,
+        thread_id: str | None = None,
     ) -> Thread:
-        """Start a thread; `scope` (user_id, agent_id, namespace) is whose it is (for forget)."""
-        fields = dict(parent_thread_id=parent_thread_id, metadata=metadata, scope=scope)
+        """Start a thread; `scope` (user_id, agent_id, namespace) is whose it is (for forget).
+        `thread_id` (a UUID) names it: created the first time, answered as it is after that."""
+        fields = dict(id=thread_id, parent_thread_id=parent_thread_id, metadata=metadata, scope=scope)
         return await self._client._run(calls.thread_create(fields))
 
     async def append(

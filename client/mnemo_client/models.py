@@ -164,6 +164,7 @@ class WorkingItemIn(RequestModel):
 
 
 class ThreadIn(RequestModel):
+    id: str | None = None
     parent_thread_id: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     scope: ThreadScope | None = None

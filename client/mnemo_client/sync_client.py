@@ -172,7 +172,7 @@ class Mnemo:
 
     def list(self, **filters: Any) -> Iterator[MemoryRecord]:
         """Every memory matching the filters (type, user_id, agent_id, thread_id, namespace,
-        include_superseded; limit = page size), newest first, fetching page after page."""
+        include_superseded; limit = page size), by type then id (no time order), page after page."""
         cursor: str | None = None
         while True:
             page = self._run(calls.list_page(filters, cursor))
@@ -291,9 +291,11 @@ class Threads:
         parent_thread_id: str | None = None,
         metadata: Mapping[str, Any] | None = None,
         scope: Mapping[str, str] | None = None,
+        thread_id: str | None = None,
     ) -> Thread:
-        """Start a thread; `scope` (user_id, agent_id, namespace) is whose it is (for forget)."""
-        fields = dict(parent_thread_id=parent_thread_id, metadata=metadata, scope=scope)
+        """Start a thread; `scope` (user_id, agent_id, namespace) is whose it is (for forget).
+        `thread_id` (a UUID) names it: created the first time, answered as it is after that."""
+        fields = dict(id=thread_id, parent_thread_id=parent_thread_id, metadata=metadata, scope=scope)
         return self._client._run(calls.thread_create(fields))
 
     def append(self, thread_id: str, role: str, content: str, *, files: Sequence[str] | None = None) -> Turn:

@@ -43,7 +43,32 @@ EVENT_NAMES = {
     "stop": "stop",
     "sessionend": "session-end",
 }
-USAGE = "usage: mnemo-hook {user-prompt-submit|post-tool-use|stop|session-end|install}"
+USAGE = "usage: mnemo-hook {user-prompt-submit|post-tool-use|stop|session-end|install} [-h] [--version]"
+HELP = f"""{USAGE}
+
+Claude Code's hooks (and any agent's with the same JSON): the event's JSON on stdin, the answer on
+stdout. Whatever goes wrong, a hook prints nothing, exits 0 and says why on stderr.
+
+events:
+  user-prompt-submit  recall for the prompt: relevant memories as additionalContext
+  post-tool-use       a TodoWrite todo list becomes the session's working memory
+  stop, session-end   the transcript's new turns become episodic memories of the session's thread
+  install             add these hooks (and the MCP server) to Claude Code's settings; see
+                      mnemo-hook install --help
+
+environment: MNEMO_URL (default {DEFAULT_URL}), MNEMO_API_KEY, MNEMO_HOOK_USER_ID (default the OS
+user), MNEMO_HOOK_BUDGET_TOKENS, MNEMO_HOOK_MIN_CONFIDENCE, MNEMO_HOOK_MIN_SCORE,
+MNEMO_HOOK_TIMEOUT_S, MNEMO_HOOK_STATE_DIR, MNEMO_HOOK_LOG
+"""
+
+
+def client_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mnemo-client")
+    except PackageNotFoundError:  # run from a source tree
+        return "unknown"
 
 
 def hook_user() -> str | None:
@@ -77,6 +102,12 @@ def main(argv: list[str]) -> int:
         from .install import main as install
 
         return install(argv[1:])
+    if "-h" in argv or "--help" in argv:
+        print(HELP, end="")
+        return 0
+    if argv == ["--version"]:
+        print(f"mnemo-hook (mnemo-client {client_version()})")
+        return 0
     if len(argv) != 1:
         print(USAGE, file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from mnemo_client import Mnemo, MnemoError
-from mnemo_client.langchain import MnemoRetriever, mnemo_tools
+from mnemo_client.langchain import MnemoRetriever, MnemoToolkit, mnemo_tools
 
 
 def test_retriever_gives_documents_with_id_score_and_type(mnemo: Any, user: str) -> None:
@@ -97,3 +97,13 @@ async def test_a_mnemo_refusal_is_a_tool_error_the_model_reads(mnemo: Any, user:
         and "memories.0.type" in answer.content
     )
     assert (await tools["recall"].ainvoke({"query": "anything"})) == "No memories match."
+
+
+async def test_the_toolkit_gives_the_same_tools_in_the_scope_it_was_given(mnemo: Any, user: str) -> None:
+    tools = {t.name: t for t in MnemoToolkit(url=mnemo.url, api_key=mnemo.api_key, user_id=user).get_tools()}
+    assert sorted(tools) == ["forget", "recall", "remember"]
+    remembered = await tools["remember"].ainvoke({"content": "Mei's locker code is 4471."})
+    assert remembered.startswith("Remembered")
+    assert "4471" in await tools["recall"].ainvoke({"query": "locker code"})
+    other = MnemoToolkit(url=mnemo.url, api_key=mnemo.api_key, user_id=user + "-other").get_tools()
+    assert "4471" not in await next(t for t in other if t.name == "recall").ainvoke({"query": "locker code"})

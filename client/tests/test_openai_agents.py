@@ -10,7 +10,7 @@ import pytest
 from agents import Agent, Runner
 from agents.testing import ScriptedModel, assistant_message, function_call
 
-from mnemo_client import AsyncMnemo, MnemoError, MnemoNotFound
+from mnemo_client import AsyncMnemo, MnemoError
 from mnemo_client.openai_agents import MnemoSession, mnemo_function_tools
 
 
@@ -64,11 +64,28 @@ async def test_a_mnemo_refusal_reaches_the_model_as_the_tools_answer(mnemo: Any,
     assert output.startswith("mnemo refused (invalid_input)") and "memories.0.type" in output
 
 
-async def test_a_session_on_no_thread_raises_the_typed_error(mnemo: Any) -> None:
-    missing = MnemoSession("no-such-thread", url=mnemo.url, api_key=mnemo.api_key)
-    with pytest.raises(MnemoNotFound):
-        await missing.get_items()
+async def test_a_session_named_by_the_caller_is_created_on_first_use_and_found_again(
+    mnemo: Any, user: str
+) -> None:
+    session = MnemoSession("user_123", url=mnemo.url, api_key=mnemo.api_key, user_id=user)
+    model = ScriptedModel([[assistant_message("Hello, Mei.")]])
+    await Runner.run(Agent(name="assistant", model=model), "Hi, I'm Mei.", session=session)
+
+    again = MnemoSession("user_123", url=mnemo.url, api_key=mnemo.api_key, user_id=user)
+    assert again.thread_id == session.thread_id
+    assert (await again.get_items())[0]["content"] == "Hi, I'm Mei."
+    other_user = MnemoSession("user_123", url=mnemo.url, api_key=mnemo.api_key, user_id=f"{user}-b")
+    assert other_user.thread_id != session.thread_id and await other_user.get_items() == []
+    async with AsyncMnemo(mnemo.url, api_key=mnemo.api_key) as client:
+        receipt = await client.forget(user_id=user)  # whose it is, as the caller said
+        assert session.thread_id in receipt.thread_ids
+
+
+async def test_a_mnemo_refusal_reaches_the_session_as_the_typed_error(mnemo: Any) -> None:
+    refused = MnemoSession("s", url=mnemo.url, api_key=mnemo.api_key, user_id="not a valid id!")
+    with pytest.raises(MnemoError):
+        await refused.get_items()
     with pytest.raises(MnemoError):
         await Runner.run(
-            Agent(name="a", model=ScriptedModel([[assistant_message("x")]])), "hi", session=missing
+            Agent(name="a", model=ScriptedModel([[assistant_message("x")]])), "hi", session=refused
         )

@@ -19,11 +19,9 @@ from agents import Agent, Runner, TResponseInputItem
 from agents.testing import ScriptedModel
 from agents.testing import assistant_message as get_text_message
 
-from mnemo_client import Mnemo
 from mnemo_client.openai_agents import MnemoSession
 
 _SERVER: dict[str, Any] = {}
-_THREADS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -32,12 +30,10 @@ def _on_the_real_server(mnemo: Any, user: str) -> None:
 
 
 def SQLiteSession(session_id: str, db_path: Any = None) -> MnemoSession:
-    """The upstream tests' session: here the MnemoSession of one mnemo thread per (db, session id)."""
-    key = (str(db_path), session_id)
-    if key not in _THREADS:
-        with Mnemo(_SERVER["url"], api_key=_SERVER["api_key"]) as mnemo:
-            _THREADS[key] = mnemo.threads.create(scope={"user_id": _SERVER["user"]}).id
-    session = MnemoSession(_THREADS[key], url=_SERVER["url"], api_key=_SERVER["api_key"])
+    """The upstream tests' session: here the MnemoSession of the same id (with the db in it) and the
+    test's user, so each test has threads of its own."""
+    name = f"{db_path}|{session_id}"
+    session = MnemoSession(name, url=_SERVER["url"], api_key=_SERVER["api_key"], user_id=_SERVER["user"])
     session.close = lambda: None  # type: ignore[attr-defined]
     return session
 

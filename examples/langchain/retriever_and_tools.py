@@ -1,5 +1,5 @@
 """mnemo in LangChain: a retriever in a chain, and remember/recall/forget tools
-(`pip install 'mnemo-client[langchain]'`). A fake chat model stands in for yours.
+(from a clone of mnemo: `pip install './client[langchain]'`). A fake chat model stands in for yours.
 
     MNEMO_URL=http://127.0.0.1:8080 MNEMO_API_KEY=... python examples/langchain/retriever_and_tools.py
 """

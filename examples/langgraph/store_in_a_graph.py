@@ -1,4 +1,5 @@
-"""A LangGraph graph whose nodes remember and recall through mnemo (`pip install 'mnemo-client[langgraph]'`).
+"""A LangGraph graph whose nodes remember and recall through mnemo
+(from a clone of mnemo: `pip install './client[langgraph]'`).
 
 MNEMO_URL=http://127.0.0.1:8080 MNEMO_API_KEY=... python examples/langgraph/store_in_a_graph.py
 """

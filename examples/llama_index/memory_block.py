@@ -1,4 +1,5 @@
-"""LlamaIndex Memory with a mnemo long-term memory block (`pip install 'mnemo-client[llama-index]'`).
+"""LlamaIndex Memory with a mnemo long-term memory block
+(from a clone of mnemo: `pip install './client[llama-index]'`).
 
 MNEMO_URL=http://127.0.0.1:8080 MNEMO_API_KEY=... python examples/llama_index/memory_block.py
 """

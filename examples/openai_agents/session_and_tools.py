@@ -1,5 +1,6 @@
 """OpenAI Agents SDK with a mnemo Session and mnemo's function tools
-(`pip install 'mnemo-client[openai-agents]'`). The SDK's ScriptedModel stands in for your model.
+(from a clone of mnemo: `pip install './client[openai-agents]'`).
+The SDK's ScriptedModel stands in for your model.
 
     MNEMO_URL=http://127.0.0.1:8080 MNEMO_API_KEY=... python examples/openai_agents/session_and_tools.py
 """
@@ -17,7 +18,8 @@ USER = os.environ.get("MNEMO_USER", "mei")
 
 
 async def main() -> None:
-    session = await MnemoSession.create(url=URL, api_key=KEY, user_id=USER)  # keep session.session_id
+    # As SQLiteSession("...") does: the same name (and user) is the same conversation next time.
+    session = MnemoSession(f"{USER}-travel", url=URL, api_key=KEY, user_id=USER)
     model = ScriptedModel([
         [function_call("remember", {"content": "Mei prefers aisle seats"}, call_id="c1")],
         [assistant_message("Noted: aisle seats.")],

@@ -1,5 +1,6 @@
 """A pydantic-ai agent with mnemo's remember/recall/forget toolset
-(`pip install 'mnemo-client[pydantic-ai]'`). pydantic-ai's FunctionModel stands in for your model.
+(from a clone of mnemo: `pip install './client[pydantic-ai]'`).
+pydantic-ai's FunctionModel stands in for your model.
 
     MNEMO_URL=http://127.0.0.1:8080 MNEMO_API_KEY=... python examples/pydantic_ai/toolset.py
 """

@@ -69,8 +69,20 @@ async def test_explorer_page_playground_and_delete(live_app: LiveApp, browser: A
         await page.goto(f"{url}/ui")
         await page.wait_for_selector("#memory-table tbody tr")
         assert await page.locator("#memory-table tbody tr").count() == len(MEMORIES)
+        # Each memory's scope, tags, due date and time; the page newest first (and it says so).
+        headers = await page.locator("#memory-table thead th").all_inner_texts()
+        assert headers[:6] == ["Type", "Content", "Scope", "Tags", "Due", "Occurred"]
+        listed = (await api.get("/v1/memories")).json()["memories"]
+        newest = sorted(listed, key=lambda m: m["occurred_at"] or m["created_at"], reverse=True)
+        contents = await page.locator("#memory-table tbody td.content").all_inner_texts()
+        assert contents == [m["content"] for m in newest]
+        assert "newest first" in await page.inner_text("#memory-caption")
+        passport = page.locator("#memory-table tbody tr", has_text="renew her passport")
+        cells = await passport.locator("td").all_inner_texts()
+        assert cells[2] == "user_id=alice" and "2025" in cells[4] and ":" in cells[4]  # the due date and time
         await page.get_by_role("button", name=TEA).click()
         await page.wait_for_selector("#detail-history li")
+        assert await page.locator("#detail-chain-title").is_hidden()  # never superseded: no chain of one
         assert "created" in await page.inner_text("#detail-history")
         assert "tier: caller" in await page.inner_text("#detail-fields")
         await shot(page, "memories")
@@ -227,8 +239,12 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
         bobs = {
             m["id"] for m in (await api.get("/v1/memories", params={"user_id": "bob"})).json()["memories"]
         }
-        # Bob's two memories, listed by the preview and still there: it removed nothing.
-        assert len(bobs) == 2 and set((await page.inner_text("#forget-memory-ids")).split()) == bobs
+        # Bob's two memories, listed by the preview with what they say, and still there: it removed nothing.
+        listed = await page.inner_text("#forget-memory-ids")
+        assert len(bobs) == 2 and all(memory_id in listed for memory_id in bobs)
+        assert PEANUTS in listed and "semantic; user_id=bob" in listed and "episodic; user_id=bob" in listed
+        preview = await page.inner_text("#forget-receipt")
+        assert "would remove" in preview and "2 in all" in preview and "Memories it would remove" in preview
         page.once("dialog", lambda dialog: dialog.accept())
         await page.get_by_role("button", name="Forget this subject").click()
         await page.locator("#forget-receipt-title", has_text="Receipt: forgotten").wait_for()

@@ -37,7 +37,8 @@ PLACES = ["Lisbon", "Osaka", "Nairobi", "Quito", "Oslo", "Hanoi", "Tunis", "Pert
 
 
 def ingest(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "mnemo.cli.main", "ingest", *args, "--data-dir", str(data_dir), "--json"]
+    command = [sys.executable, "-m", "mnemo.cli.main", "ingest", *args, "--data-dir", str(data_dir)]
+    command += ["--create", "--json"]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=_env())
 
 
@@ -112,6 +113,7 @@ def test_ten_thousand_lines_resume_after_a_crash_and_rerun_writes_nothing(tmp_pa
         str(path),
         "--data-dir",
         str(data_dir),
+        "--create",
         "--no-dedup",
     ]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())

@@ -158,3 +158,20 @@ async def test_unknown_and_malformed_threads(client: AsyncTestClient[Any]) -> No
     ]:
         assert (await client.post(f"/v1/threads/{thread}/turns", json=body)).status_code == 422
     assert (await client.get(f"/v1/threads/{thread}/history", params={"budget_tokens": 0})).status_code == 422
+
+
+async def test_a_thread_id_of_the_callers_is_created_once_and_answered_as_it_is(
+    client: AsyncTestClient[Any],
+) -> None:
+    chosen = "5f0c4a56-2a8e-5a54-9d7e-0c6a3e4b9f11"
+    body = {"id": chosen, "scope": {"user_id": "alice"}}
+    first = await client.post("/v1/threads", json=body)
+    assert first.status_code == 201 and first.json()["id"] == chosen, first.text
+    await say(client, chosen, "user", "My name is Alice.")
+    again = await client.post("/v1/threads", json=body)
+    assert again.status_code == 201 and again.json()["created_at"] == first.json()["created_at"]
+    assert [t["content"] for t in (await history(client, chosen))["turns"]] == ["My name is Alice."]
+    someone_else = await client.post("/v1/threads", json={"id": chosen, "scope": {"user_id": "bob"}})
+    assert someone_else.status_code == 409 and someone_else.json()["code"] == "conflict"
+    not_a_uuid = await client.post("/v1/threads", json={"id": "user_123"})
+    assert not_a_uuid.status_code == 422 and "id" in not_a_uuid.text

@@ -210,6 +210,26 @@ def test_the_example_agent_loop_recalls_what_it_was_told(mnemo_server: MnemoServ
         in ran.stdout
     )
     assert "archived 1 working item(s)" in ran.stdout
+    # What it remembered of the turn: the user's message and the agent's own answer, not the prompt.
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        episodes = sorted(m.content for m in mnemo.list(type="episodic", user_id=user))
+    assert len(episodes) == 2 and episodes[1] == "user: how does Alice take her coffee?"
+    assert episodes[0].startswith("assistant: (a model would answer here")
+    assert not any("Relevant memory" in e or "coffee black" in e for e in episodes)
+
+
+def test_the_example_agent_loop_says_plainly_when_no_server_answers() -> None:
+    script = Path(__file__).resolve().parents[2] / "examples" / "agent_loop.py"
+    url = unused_url()
+    ran = subprocess.run(
+        [sys.executable, str(script), "--url", url],
+        input="hello\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 2
+    assert ran.stderr.strip() == f"no mnemo answers at {url}: start one with `mnemo serve`, or give --url"
 
 
 def _shape(schema: dict[str, Any], components: dict[str, Any]) -> Any:

@@ -1,9 +1,10 @@
-"""LangChain: `MnemoRetriever` (a `BaseRetriever`) and `mnemo_tools(...)` (remember, recall, forget
-as LangChain tools). Extra `langchain`.
+"""LangChain: `MnemoRetriever` (a `BaseRetriever`) and remember, recall, forget as LangChain tools,
+from `MnemoToolkit(...).get_tools()` (LangChain's toolkit convention) or `mnemo_tools(...)`.
+Extra `langchain`.
 
     retriever = MnemoRetriever(url="http://127.0.0.1:8080", api_key=..., user_id="alice")
     docs = retriever.invoke("what does Alice drink?")   # Documents: content + id, score, type
-    tools = mnemo_tools(url=..., api_key=..., user_id="alice")   # for bind_tools / an agent
+    tools = MnemoToolkit(url=..., api_key=..., user_id="alice").get_tools()   # for bind_tools / an agent
 
 A retrieval's documents are the memories mnemo packed into `budget_tokens`, most relevant first.
 A refusal of mnemo is the client's typed `MnemoError` from the retriever, and a `ToolException` from
@@ -19,7 +20,7 @@ from typing import Any, ParamSpec
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from langchain_core.tools import BaseTool, StructuredTool, ToolException
+from langchain_core.tools import BaseTool, BaseToolkit, StructuredTool, ToolException
 from pydantic import ConfigDict, PrivateAttr
 
 from mnemo_client.agent_tools import DEFAULT_TYPE, FORGET, RECALL, REMEMBER, MemoryTools, scope_of
@@ -28,7 +29,7 @@ from mnemo_client.errors import MnemoError
 from mnemo_client.models import RetrieveResult
 from mnemo_client.sync_client import Mnemo
 
-__all__ = ["MnemoRetriever", "mnemo_tools"]
+__all__ = ["MnemoRetriever", "MnemoToolkit", "mnemo_tools"]
 
 P = ParamSpec("P")
 
@@ -169,3 +170,25 @@ def mnemo_tools(
         )
         for name in names
     ]
+
+
+class MnemoToolkit(BaseToolkit):
+    """remember / recall / forget in one scope, as LangChain toolkits give tools: `get_tools()`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    url: str | None = None
+    api_key: str | None = None
+    client: Mnemo | None = None
+    async_client: AsyncMnemo | None = None
+    user_id: str | None = None
+    agent_id: str | None = None
+    namespace: str | None = None
+    budget_tokens: int = 1000
+
+    def get_tools(self) -> list[BaseTool]:
+        return mnemo_tools(
+            self.url, self.api_key, client=self.client, async_client=self.async_client,
+            user_id=self.user_id, agent_id=self.agent_id, namespace=self.namespace,
+            budget_tokens=self.budget_tokens,
+        )  # fmt: skip

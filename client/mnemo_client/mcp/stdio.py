@@ -50,11 +50,21 @@ def serve(url: str, api_key: str | None, timeout: float) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mnemo-client")
+    except PackageNotFoundError:  # run from a source tree
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="mnemo-mcp", description="MCP server over stdio for a running mnemo (tools: remember, recall, …)"
     )
     add_arguments(parser)
+    parser.add_argument("--version", action="version", version=f"mnemo-mcp (mnemo-client {_version()})")
     args = parser.parse_args(argv)
     try:
         import mcp  # noqa: F401 - only to say what is missing

@@ -188,7 +188,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         await call(ctx, lambda m: m.delete(id))
         return _result(f"deleted memory {id}", {"id": id, "deleted": True})
 
-    @server.tool(description="List stored memories, newest first, one page at a time (pass next_cursor on).")
+    @server.tool(description="List stored memories by type, then id, a page at a time (pass next_cursor on).")
     async def list_memories(
         ctx: Context,
         type: Annotated[ListedType | None, Field(description="only this type")] = None,

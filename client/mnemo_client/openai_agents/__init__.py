@@ -1,12 +1,14 @@
 """OpenAI Agents SDK: `MnemoSession` (a `Session`: the conversation kept in a mnemo thread) and
 `mnemo_function_tools(...)` (remember, recall, forget as function tools). Extra `openai-agents`.
 
-    session = await MnemoSession.create(url="http://127.0.0.1:8080", api_key=..., user_id="alice")
-    await Runner.run(agent, "Hi", session=session)    # keep session.session_id to resume:
-    session = MnemoSession(session_id, url=..., api_key=...)
+    session = MnemoSession("user_123", url="http://127.0.0.1:8080", api_key=..., user_id="alice")
+    await Runner.run(agent, "Hi", session=session)    # the same id (and scope) is the same conversation
     agent = Agent(name="assistant", tools=mnemo_function_tools(url=..., api_key=..., user_id="alice"))
 
-The session id is the mnemo thread's id. Each item is one turn of the thread, in order, as JSON (the
+As with the SDK's own sessions (`SQLiteSession("user_123")`), the session id is the caller's: any
+string. Its mnemo thread is created on first use, under the scope given, with an id derived from
+the id and the scope (a UUID session id is the thread's id as it is), so that the same id and scope
+find the same thread again. Each item is one turn of the thread, in order, as JSON (the
 turn's role follows the item's); `pop_item` and `clear_session` append a marker turn that hides the
 popped or cleared items (a thread is append-only: `mnemo forget` of the thread or its user erases
 them), and turns that others appended as plain text read back as messages. The thread lives as long
@@ -17,6 +19,7 @@ from a tool, the model reads it as the tool's answer, as the SDK does with tool 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,7 +27,7 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 
 from mnemo_client.agent_tools import BorrowedClient, async_tool_functions
 from mnemo_client.async_client import AsyncMnemo
-from mnemo_client.errors import MnemoError
+from mnemo_client.errors import MnemoError, NotFound
 from mnemo_client.state_models import Turn
 
 __all__ = ["MnemoSession", "mnemo_function_tools"]
@@ -32,6 +35,22 @@ __all__ = ["MnemoSession", "mnemo_function_tools"]
 ITEM, POPPED, CLEARED = "mnemo_session_item", "mnemo_session_popped", "mnemo_session_cleared"
 _ROLES = {"user": "user", "assistant": "assistant", "system": "system", "developer": "system"}
 _ALL_TURNS = 200_000  # the largest history budget the server takes: every turn of a session
+# Thread ids of caller-named sessions: uuid5 in a namespace of their own, of the scope and the name.
+_SESSIONS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:mnemo:openai-agents-session")
+
+
+def thread_id_of(session_id: str, scope: Mapping[str, str]) -> str:
+    """The mnemo thread of a session: a UUID session id as it is, else one derived from the id and
+    the scope (two users' "default" sessions are two threads)."""
+    try:
+        return str(uuid.UUID(session_id)) if len(session_id) == 36 else _derived(session_id, scope)
+    except ValueError:
+        return _derived(session_id, scope)
+
+
+def _derived(session_id: str, scope: Mapping[str, str]) -> str:
+    key = json.dumps([session_id, dict(sorted(scope.items()))], separators=(",", ":"))
+    return str(uuid.uuid5(_SESSIONS, key))
 
 
 def _replay(turns: Sequence[Turn]) -> list[tuple[int, Any]]:
@@ -54,7 +73,7 @@ def _replay(turns: Sequence[Turn]) -> list[tuple[int, Any]]:
 
 
 class MnemoSession:
-    """The Agents SDK's conversation memory in one mnemo thread (`session_id` = the thread's id)."""
+    """The Agents SDK's conversation memory in one mnemo thread, named by the caller's session id."""
 
     session_settings = None
 
@@ -65,11 +84,24 @@ class MnemoSession:
         url: str | None = None,
         api_key: str | None = None,
         client: AsyncMnemo | None = None,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        namespace: str | None = None,
     ) -> None:
         if url is None and client is None:
             raise TypeError("MnemoSession: give url (and api_key), or client")
         self.session_id = session_id
         self._url, self._api_key, self._client = url, api_key, client
+        self._scope = {
+            k: v for k, v in (("user_id", user_id), ("agent_id", agent_id), ("namespace", namespace)) if v
+        }
+        self._thread_id = thread_id_of(session_id, self._scope) if session_id else ""
+        self._thread_ready = False
+
+    @property
+    def thread_id(self) -> str:
+        """The mnemo thread that holds this session (for `mnemo forget --thread-id`)."""
+        return self._thread_id
 
     def _mnemo(self) -> AsyncMnemo | BorrowedClient:
         # A client of its own per call unless one was given: the Runner may drive one session from
@@ -98,18 +130,36 @@ class MnemoSession:
         }
         async with session._mnemo() as mnemo:
             session.session_id = (await mnemo.threads.create(scope=scope or None, metadata=metadata)).id
+        session._thread_id, session._scope, session._thread_ready = session.session_id, scope, True
         return session
+
+    async def _ensure_thread(self, mnemo: AsyncMnemo) -> None:
+        """Create the session's thread on first use (the server answers an existing one as it is)."""
+        if not self._thread_ready:
+            await mnemo.threads.create(thread_id=self._thread_id, scope=self._scope or None)
+            self._thread_ready = True
 
     async def _items(self) -> list[tuple[int, Any]]:
         async with self._mnemo() as mnemo:
-            history = await mnemo.threads.history(self.session_id, budget_tokens=_ALL_TURNS)
+            await self._ensure_thread(mnemo)
+            try:
+                history = await mnemo.threads.history(self._thread_id, budget_tokens=_ALL_TURNS)
+            except NotFound:  # expired (the server's thread TTL): an empty conversation
+                self._thread_ready = False
+                return []
         return _replay(history.turns)
 
     async def _append(self, bodies: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
         async with self._mnemo() as mnemo:
+            await self._ensure_thread(mnemo)
             for role, body in bodies:  # one turn each, in order: the thread keeps the order
                 content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
-                await mnemo.threads.append(self.session_id, role, content)
+                try:
+                    await mnemo.threads.append(self._thread_id, role, content)
+                except NotFound:  # expired since: started again under the same id
+                    self._thread_ready = False
+                    await self._ensure_thread(mnemo)
+                    await mnemo.threads.append(self._thread_id, role, content)
 
     async def get_items(self, limit: int | None = None) -> list[Any]:
         """The conversation, oldest first; with `limit`, its latest `limit` items."""
