@@ -39,7 +39,12 @@ def replicas_problem(settings: Settings, workers: int) -> str | None:
 def run(settings: Settings, host: str, workers: int, log_level: str) -> None:
     import uvicorn
 
+    from ..api.guards.connections import ACCEPT_BACKLOG, BoundedH11Protocol
+
     options: dict[str, Any] = {
+        # Header and body timeouts, and a cap on open connections below the descriptor limit.
+        "http": BoundedH11Protocol,
+        "backlog": ACCEPT_BACKLOG,
         "host": host,
         "port": settings.port,
         "log_level": log_level,
