@@ -79,7 +79,8 @@ def health_answers(url: str) -> bool:
 
 
 def access_lines(log: Path, path: str) -> list[str]:
-    return [line for line in log.read_text().splitlines() if "mnemo.access" in line and f"path={path}" in line]
+    lines = log.read_text().splitlines()
+    return [line for line in lines if "mnemo.access" in line and f"path={path}" in line]
 
 
 @pytest.mark.slow
