@@ -28,7 +28,10 @@ def _serve(args: argparse.Namespace) -> int:
     except BindingsConfigError as exc:
         print(exc, file=sys.stderr)  # what is wrong where, not a stack trace
         return 2
-    if problem := serve_replicas.replicas_problem(settings, args.workers):
+    # Refused in one line, before anything starts: replicas without shared engines, or a data dir's
+    # filesystem too full even to open the stores (below the reserve alone it serves reads).
+    problem = serve_replicas.replicas_problem(settings, args.workers)
+    if problem := problem or serve_replicas.storage_problem(settings):
         print(f"mnemo serve: {problem}", file=sys.stderr)
         return serve_replicas.EXIT_BAD_SETUP
     configure_logging(settings.log_level, settings.log_format)

@@ -36,6 +36,16 @@ def replicas_problem(settings: Settings, workers: int) -> str | None:
     )
 
 
+def storage_problem(settings: Settings) -> str | None:
+    """Why the embedded stores cannot be opened on the data dir's filesystem now (too full even to
+    open them; below the reserve alone, the service starts and serves reads), in one line."""
+    if settings.qdrant.url and settings.redis.url:
+        return None
+    from ..backends.storage_reserve import StorageReserve
+
+    return StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir").too_full_to_open()
+
+
 def run(settings: Settings, host: str, workers: int, log_level: str) -> None:
     import uvicorn
 
