@@ -64,11 +64,10 @@ def open_descriptors() -> int:
 
 def connection_cap(configured: int, soft_limit: int, open_now: int) -> int:
     """The most connections open at once: what the descriptor limit leaves (or `configured`, lower)."""
-    room = soft_limit - open_now - FD_HEADROOM - ACCEPT_BACKLOG
+    room = max(soft_limit - open_now - FD_HEADROOM - ACCEPT_BACKLOG, MIN_CAP)
     if soft_limit == resource.RLIM_INFINITY or soft_limit <= 0:
         room = configured or 65_536
-    cap = min(configured, room) if configured else room
-    return max(cap, MIN_CAP)
+    return min(configured, room) if configured else room
 
 
 @dataclass
@@ -78,6 +77,7 @@ class ConnectionLimits:
     max_connections: int = 0  # 0: from the descriptor limit
     cap: int | None = None  # worked out at the first connection, once the engines are open
     idle: dict[Any, None] = field(default_factory=dict)  # waiting for a request, longest first
+    open: int = 0
     evicted: int = 0
     refused: int = 0
     timed_out: int = 0
@@ -117,6 +117,7 @@ class BoundedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        LIMITS.open += 1
         if len(self.connections) > LIMITS.current_cap() and not LIMITS.evict_longest_idle():
             LIMITS.refused += 1
             transport.write(REFUSAL)
@@ -125,6 +126,7 @@ class BoundedH11Protocol(H11Protocol):
         self._await_request()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        LIMITS.open -= 1
         LIMITS.idle.pop(self, None)
         self._disarm()
         super().connection_lost(exc)

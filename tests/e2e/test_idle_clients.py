@@ -25,7 +25,8 @@ TIMEOUT_S = 3  # the served process's header and body timeouts
 
 
 @pytest.fixture
-def served(tmp_path: Path, empty_data_dir: Path) -> Iterator[ServedMnemo]:
+def served(request: pytest.FixtureRequest, tmp_path: Path, empty_data_dir: Path) -> Iterator[ServedMnemo]:
+    """`mnemo serve` at the descriptor limit; parametrized indirectly, its connection cap."""
     data = tmp_path / "data"
     copy_sparse(empty_data_dir, data)
     mnemo = ServedMnemo(
@@ -34,6 +35,7 @@ def served(tmp_path: Path, empty_data_dir: Path) -> Iterator[ServedMnemo]:
         fd_limit=FD_LIMIT,
         MNEMO_HEADER_TIMEOUT_S=str(TIMEOUT_S),
         MNEMO_BODY_TIMEOUT_S=str(TIMEOUT_S),
+        MNEMO_MAX_CONNECTIONS=str(getattr(request, "param", 0)),
     )
     try:
         mnemo.start()
@@ -110,6 +112,7 @@ def test_health_stays_up_under_2000_idle_sockets_at_a_1024_descriptor_limit(serv
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("served", [4], indirect=True, ids=["at-most-4-connections"])
 def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_error(
     served: ServedMnemo,
 ) -> None:
@@ -145,3 +148,27 @@ def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_e
     # The service goes on: a whole request on a fresh connection is answered.
     with httpx.Client(base_url=served.url, timeout=30) as http:
         assert http.get("/v1/memories").status_code == 200
+
+    # Every connection busy (mid-body, nothing idle to let go): one more is refused at once.
+    busy = [socket.create_connection((host, port)) for _ in range(4)]
+    for sock in busy:
+        sock.sendall(head + b"Content-Length: 1000\r\n\r\n" + b"{")
+    time.sleep(0.5)
+    extra = socket.create_connection((host, port))
+    extra.settimeout(5)
+    answer = extra.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 503 ") and b"too_many_connections" in answer, answer
+    assert b"retry-after: 1" in answer.lower()
+    extra.close()
+    for sock in busy:
+        sock.close()
+    with httpx.Client(base_url=served.url, timeout=30) as http:
+        scraped = http.get("/metrics").text
+    dropped = {
+        reason: float(line.rsplit(" ", 1)[1])
+        for line in scraped.splitlines()
+        if line.startswith("mnemo_http_connections_dropped{")
+        for reason in ("timed_out", "evicted", "refused")
+        if f'reason="{reason}"' in line
+    }
+    assert dropped["timed_out"] >= 2 and dropped["refused"] == 1, dropped

@@ -25,6 +25,7 @@ def test_the_cap_leaves_the_engines_and_one_accept_batch_their_descriptors() -> 
     assert connection_cap(50, 1024, 100) == 50  # an operator's lower cap wins
     assert connection_cap(5000, 1024, 100) == 1024 - 100 - FD_HEADROOM - ACCEPT_BACKLOG  # never above
     assert connection_cap(0, 200, 150) == MIN_CAP
+    assert connection_cap(2, 200, 150) == 2
     assert connection_cap(300, resource.RLIM_INFINITY, 100) == 300
 
 
