@@ -10,8 +10,8 @@ A server that exits while mnemo runs (killed, OOM-killed, crashed) is nobody els
 orchestrator sees it, and the service would answer 503 for working memory, threads and forget for
 as long as mnemo lives. So `supervise` watches the child and starts a new one at once on the same
 directory; it replays the append-only file, which holds every write it acknowledged (each is fsynced
-before the reply), so nothing acknowledged is lost. A server that keeps failing to start is tried
-again after a doubling pause, one log line per try.
+before the reply), so nothing acknowledged is lost. A server that fails to start, or dies within seconds
+of starting, is tried again after a doubling pause (up to 30 s), one log line per try.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ log = logging.getLogger("mnemo.redis")
 _MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; leave room
 _RESTART_PAUSE_S = 0.5  # after a failed restart; doubled up to _MAX_RESTART_PAUSE_S
 _MAX_RESTART_PAUSE_S = 30.0
+_STABLE_S = 10.0  # a server that lived longer is restarted at once, and the pause starts over
 
 
 def _pinger(url: str, timeout_s: float) -> Redis:
@@ -53,6 +54,8 @@ class EmbeddedRedis:
         self._process: asyncio.subprocess.Process | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._stopping = False
+        self._restarting = False
+        self._started_at = 0.0  # event-loop time of the last start
         self.restarts = 0  # how often it was restarted after dying on its own
 
     @property
@@ -141,6 +144,7 @@ class EmbeddedRedis:
             if self._process.returncode is not None:
                 break
             if self.socket_path.exists() and await self._answers():
+                self._started_at = loop.time()
                 log.info("embedded redis-server started (pid %d) on %s", self._process.pid, self.socket_path)
                 return
             await asyncio.sleep(0.02)
@@ -164,15 +168,30 @@ class EmbeddedRedis:
                 code = await process.wait()
                 if self._stopping or process is not self._process:
                     return
+                lived_s = asyncio.get_running_loop().time() - self._started_at
                 log.error("the embedded redis-server (pid %d) exited (%s); restarting it", process.pid, code)
+                if lived_s < _STABLE_S:  # dies as soon as it is up: no tight restart loop
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, _MAX_RESTART_PAUSE_S)
+                    if self._stopping:
+                        return
+                else:
+                    pause = _RESTART_PAUSE_S
+            self._restarting = True  # `stop` lets a start finish rather than orphan its process
             try:
                 await self.start()
             except (RuntimeError, OSError) as exc:
+                if self._stopping:
+                    return
                 log.error("the embedded redis-server did not restart (%s); next try in %.1fs", exc, pause)
+                self._restarting = False
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, _MAX_RESTART_PAUSE_S)
                 continue
-            pause = _RESTART_PAUSE_S
+            finally:
+                self._restarting = False
+            if self._stopping:
+                return
             self.restarts += 1
             log.warning("embedded redis-server restarted (pid %s), its append-only file replayed", self.pid)
             if restarted is not None:
@@ -183,7 +202,8 @@ class EmbeddedRedis:
         self._stopping = True
         supervisor, self._supervisor = self._supervisor, None
         if supervisor is not None:
-            supervisor.cancel()
+            if not self._restarting:
+                supervisor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await supervisor
         await self._stop_process(timeout_s)
