@@ -59,10 +59,11 @@ class ServedMnemo:
             limit = self.fd_limit
 
             def limited() -> None:
-                if limit is not None:
-                    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
-            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out, preexec_fn=limited)
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=out, stderr=out, preexec_fn=None if limit is None else limited
+            )
         with httpx.Client(base_url=self.url, timeout=5) as http:
             while True:
                 if self.process.poll() is not None or time.monotonic() - started > timeout_s:
