@@ -214,6 +214,9 @@ class RequestGate:
             # error, answered as one (the answer reaches nobody, the access log and its status do).
             why = "the connection closed before the request body was complete"
             await send_problem(send, scope, 400, "Incomplete request", why, "incomplete_body", "body")
+            metrics = getattr(getattr(scope.get("litestar_app"), "state", None), "metrics", None)
+            if metrics is not None:
+                metrics.incomplete_bodies.inc()
             return
         if raw is None:
             why = f"the body is larger than {self.max_body_bytes} bytes"

@@ -169,6 +169,11 @@ class MnemoMetrics:
             registry=r,
             multiprocess_mode="sum",
         )
+        self.incomplete_bodies = Counter(
+            f"{PREFIX}_http_incomplete_bodies",
+            "Requests whose body ended early (the client went away, or was too slow): answered 400",
+            registry=r,
+        )
         self.engine_errors = Counter(
             f"{PREFIX}_engine_errors",
             "Failed calls to an engine (connection errors, timeouts), by engine and error kind",

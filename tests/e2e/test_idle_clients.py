@@ -172,3 +172,8 @@ def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_e
         if f'reason="{reason}"' in line
     }
     assert dropped["timed_out"] >= 2 and dropped["refused"] == 1, dropped
+    incomplete = [
+        line for line in scraped.splitlines() if line.startswith("mnemo_http_incomplete_bodies_total")
+    ]
+    # The body cut off by its timeout and the abandoned one, at least.
+    assert incomplete and float(incomplete[0].rsplit(" ", 1)[1]) >= 2, incomplete
