@@ -18,6 +18,10 @@ from pathlib import Path
 from ..memtypes.errors import InsufficientStorage
 
 DEFAULT_RESERVE_BYTES = 256 * 1024 * 1024
+# What opening the embedded stores may write before anything is asked of them: Qdrant Edge replays
+# its write-ahead log and starts a new memory-mapped segment (32 MiB) after an unclean stop. Below
+# this a start could die of SIGBUS, so it is refused; between it and the reserve it serves reads.
+OPEN_ROOM_BYTES = 64 * 1024 * 1024
 
 
 class StorageReserve:
@@ -40,6 +44,19 @@ class StorageReserve:
 
     def has_room(self) -> bool:
         return self.reserve_bytes <= 0 or self.free_bytes() >= self.reserve_bytes
+
+    def too_full_to_open(self) -> str | None:
+        """Why the stores cannot be opened safely on this filesystem now, in one line; None if they can."""
+        if self.reserve_bytes <= 0:
+            return None
+        free, needed = self.free_bytes(), min(OPEN_ROOM_BYTES, self.reserve_bytes)
+        if free >= needed:
+            return None
+        mib = 1024 * 1024
+        return (
+            f"the {self.store} ({self.path}) has {free / mib:.1f} MiB free; opening its stores needs "
+            f"{needed / mib:.0f} MiB (their write-ahead logs): free some space and start again"
+        )
 
     def check(self, store: str | None = None) -> None:
         """Raise InsufficientStorage when less than the reserve is free."""

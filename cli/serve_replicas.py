@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -74,7 +75,12 @@ def replicas_problem(settings: Settings, workers: int) -> str | None:
 def run(settings: Settings, sock: socket.socket, workers: int, log_level: str) -> None:
     """Serve on `sock` (bound by the caller) until stopped."""
     host, port = sock.getsockname()[:2]
-    options = {
+    from ..api.guards.connections import ACCEPT_BACKLOG, BoundedH11Protocol
+
+    options: dict[str, Any] = {
+        # Header and body timeouts, and a cap on open connections below the descriptor limit.
+        "http": BoundedH11Protocol,
+        "backlog": ACCEPT_BACKLOG,
         "host": host,
         "port": port,
         "log_level": log_level,

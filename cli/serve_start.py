@@ -89,15 +89,11 @@ def check_before_loading(settings: Settings) -> None:
     if not settings.qdrant.url or not settings.redis.url:
         from ..backends.storage_reserve import StorageReserve
 
-        reserve = StorageReserve(settings.data_dir, settings.storage_reserve_bytes)
-        if not reserve.has_room():
-            mib = 1024 * 1024
-            raise StartFailed(
-                f"the disk of the data dir {settings.data_dir} has {reserve.free_bytes() / mib:.0f} MiB "
-                f"free, under the {settings.storage_reserve_mb:g} MiB reserve: free some space there "
-                "(or lower MNEMO_STORAGE_RESERVE_MB)",
-                EXIT_NO_ROOM,
-            )
+        # Below the reserve alone the service starts and serves reads (writes answer 507); only a
+        # filesystem too full even to open the stores' write-ahead logs is refused here.
+        reserve = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
+        if problem := reserve.too_full_to_open():
+            raise StartFailed(problem, EXIT_NO_ROOM)
 
 
 # The last "Name: message" line of a traceback as text: the innermost cause (Litestar hands uvicorn a

@@ -176,6 +176,28 @@ class Settings(BaseSettings):
     embed_chars_burst: int = Field(
         default=8_000_000, ge=1_000, description="the most one request (or a burst) may embed"
     )
+    # Idle and slow clients, at the connection (api/guards/connections.py; `mnemo serve`).
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0.0,
+        le=600.0,
+        description="a client sends a request's headers within this (from connecting, or from its "
+        "last response), else its connection is closed",
+    )
+    body_timeout_s: float = Field(
+        default=60.0,
+        gt=0.0,
+        le=3600.0,
+        description="a client sends a request's whole body within this after its headers, else its "
+        "connection is closed (a 400)",
+    )
+    max_connections: int = Field(
+        default=0,
+        ge=0,
+        le=1_000_000,
+        description="open HTTP connections at once; past it the longest idle one is closed, or the "
+        "new one refused (503); 0 = what the process's descriptor limit leaves room for",
+    )
     # `GET /mcp` event streams (api/mcp/streams.py)
     mcp_streams_per_tenant: int = Field(
         default=4, ge=1, le=10_000, description="a tenant's open `GET /mcp` event streams; one more is a 429"

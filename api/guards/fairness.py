@@ -36,6 +36,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from ...memtypes.errors import FieldProblem, InvalidInput, MnemoError, RateLimited
 from ..config.settings import Settings
+from .admin import is_admin_path
 from .scheduler import FairScheduler, usable_cores
 
 # The expensive routes, each its own lane: a tenant's big batch write does not hold up its retrievals.
@@ -131,7 +132,7 @@ class FairShare(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if not scope["path"].startswith("/v1/"):
+        if not scope["path"].startswith("/v1/") or is_admin_path(scope["path"]):
             await next_app(scope, receive, send)
             return
         app = Litestar.from_scope(scope)

@@ -2,7 +2,7 @@
 
 An app-level guard: it runs after routing and before the body is read, so a refused request costs
 one Redis round trip. Only `/v1/…` routes count; health, readiness, metrics and the schema are
-exempt (probes and scrapers must never be refused).
+exempt (probes and scrapers must never be refused), and so are the admin routes (`admin.py`).
 
 When Redis is down the limit *fails open*: requests are let through, one warning is logged per
 outage (not per request) and `fail_open_total` counts them for the metrics. Availability wins over
@@ -24,6 +24,7 @@ from ...backends.redis.keys import KeySpace
 from ...backends.redis.rate_limit import RateLimit, RedisRateLimiter
 from ...memtypes.errors import RateLimited, Unavailable
 from ..config.settings import MULTI_TENANT_RATE_BURST, MULTI_TENANT_RATE_PER_MINUTE, Settings
+from .admin import is_admin_path
 
 log = logging.getLogger("mnemo.rate_limit")
 LIMITED_PREFIX = "/v1/"
@@ -75,7 +76,8 @@ def open_rate_limit(settings: Settings, redis: RedisGateway) -> TenantRateLimit 
 
 async def rate_limit_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     limit: TenantRateLimit | None = getattr(connection.app.state, "rate_limit", None)
-    if limit is None or not connection.url.path.startswith(LIMITED_PREFIX):
+    path = connection.url.path
+    if limit is None or not path.startswith(LIMITED_PREFIX) or is_admin_path(path):
         return
     services = connection.app.state.services
     # An unknown key is refused here with 401 as the route itself would; it never uses a bucket.

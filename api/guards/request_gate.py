@@ -209,6 +209,15 @@ class RequestGate:
             await self.app(scope, receive, send)
             return
         messages, raw = await self._read_body(receive)
+        if messages and messages[-1]["type"] == "http.disconnect":
+            # The client went away (or was cut off by the body timeout) before its body was whole: its
+            # error, answered as one (the answer reaches nobody, the access log and its status do).
+            why = "the connection closed before the request body was complete"
+            await send_problem(send, scope, 400, "Incomplete request", why, "incomplete_body", "body")
+            metrics = getattr(getattr(scope.get("litestar_app"), "state", None), "metrics", None)
+            if metrics is not None:
+                metrics.incomplete_bodies.inc()
+            return
         if raw is None:
             why = f"the body is larger than {self.max_body_bytes} bytes"
             await send_problem(send, scope, 413, "Request body too large", why, "too_large")
@@ -240,7 +249,7 @@ class RequestGate:
         while True:
             message = await receive()
             messages.append(message)
-            if message["type"] != "http.request":  # the client went away: let the app see it
+            if message["type"] != "http.request":  # the client went away
                 return messages, b""
             size += len(message.get("body", b""))
             if size > self.max_body_bytes:

@@ -101,9 +101,17 @@ async def _embedder_status(services: Any) -> dict[str, Any]:
     return {"status": "up", "ready": True}
 
 
+def _redis_reachable(redis: dict[str, Any]) -> bool:
+    """Redis holds acknowledged state (working memory, threads, forget's scopes): while no node of it
+    answers, the service is not ready (an orchestrator acts, and an embedded server is being
+    restarted meanwhile). A cluster some of whose masters answer is failing over by itself: degraded."""
+    return bool(redis["ready"]) or bool(redis.get("masters", {}).get("answering"))
+
+
 async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body) of `/ready`. Vector store and embedder are required (503 without them);
-    without Redis the service still answers retrievals, so it stays in rotation as `degraded`."""
+    """(HTTP status, body) of `/ready`. Vector store, embedder and Redis are required (503 without
+    them); a type unavailable, low storage or a cluster failing over leave it in rotation as
+    `degraded` (reads still answer)."""
     if services is None:
         down = {"status": "down", "ready": False}
         deps: dict[str, dict[str, Any]] = {"vectors": down, "redis": down, "embedder": down}
@@ -132,6 +140,7 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
                 "ready": redis_up,
                 "breaker": services.redis.breaker_state,
                 "embedded": services.redis.embedded is not None,
+                **({"restarts": services.redis.embedded.restarts} if services.redis.embedded else {}),
                 **redis,  # on a cluster: "masters": {"answering": n, "of": m}
             },
             "embedder": embedder,
@@ -141,7 +150,7 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
             deps["storage"] = {"status": "up" if room else "low", "ready": room, "free_bytes": free}
             deps["storage"] |= {"reserve_bytes": storage.reserve_bytes, "path": str(storage.path)}
     checks = {name: bool(dep["ready"]) for name, dep in deps.items()}
-    if not (checks["vectors"] and checks["embedder"]):
+    if not (checks["vectors"] and checks["embedder"] and _redis_reachable(deps["redis"])):
         return 503, {"status": "not ready", "checks": checks, "dependencies": deps}
     serving_all = checks.get("storage", True) and "types" not in deps["vectors"]
     status = "ready" if checks["redis"] and serving_all else "degraded"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,6 +20,7 @@ from ...memtypes.ports import Embedder
 from ..config.bindings_config import load_bindings
 from ..config.logs import configure_logging
 from ..config.settings import Settings
+from ..guards import connections
 from ..guards.fairness import FairShare, open_fairness
 from ..guards.rate_limit import open_rate_limit, rate_limit_guard
 from ..guards.request_context import RequestContextMiddleware
@@ -79,6 +81,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # `mnemo serve`'s connection bounds, and failed accepts logged once a minute, not each one.
+        connections.configure(settings.header_timeout_s, settings.body_timeout_s, settings.max_connections)
+        loop = asyncio.get_running_loop()
+        previous_handler = loop.get_exception_handler()
+        connections.install_accept_error_log(loop)
         app.state.services = await open_services(settings, bindings.models, embedder)
         for engine, breaker in app.state.services.breakers.items():
             metrics.watch_breaker(engine, breaker)
@@ -103,6 +110,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             await app.state.inflight.drain(settings.shutdown_grace_s)
             services, app.state.services = app.state.services, None
             await services.close()
+            loop.set_exception_handler(previous_handler)
 
     app = Litestar(
         route_handlers=[

@@ -40,6 +40,7 @@ from ...memtypes.errors import Unavailable
 from ...memtypes.requests import RetrieveResponse
 from ...memtypes.types import MemoryType
 from ...memtypes.working import AppendResult
+from ..guards import connections
 from .routes import WriteResponse
 
 PREFIX = "mnemo"
@@ -153,6 +154,25 @@ class MnemoMetrics:
             ["memory_type"],
             registry=r,
             multiprocess_mode="max",
+        )
+        self.connections_open = Gauge(
+            f"{PREFIX}_http_connections_open",
+            "Open HTTP connections of `mnemo serve` (read at scrape)",
+            registry=r,
+            multiprocess_mode="sum",
+        )
+        self.connections_dropped = Gauge(
+            f"{PREFIX}_http_connections_dropped",
+            "HTTP connections closed by mnemo since start, by why: timed_out (headers or body too slow), "
+            "evicted (the longest idle, for a new one at the cap), refused (503: at the cap, none idle)",
+            ["reason"],
+            registry=r,
+            multiprocess_mode="sum",
+        )
+        self.incomplete_bodies = Counter(
+            f"{PREFIX}_http_incomplete_bodies",
+            "Requests whose body ended early (the client went away, or was too slow): answered 400",
+            registry=r,
         )
         self.engine_errors = Counter(
             f"{PREFIX}_engine_errors",
@@ -363,6 +383,10 @@ class MetricsController(PrometheusController):
     async def get(
         self, metrics: NamedDependency[MnemoMetrics], services: NamedDependency[Any]
     ) -> Response[bytes]:
+        limits = connections.LIMITS  # `mnemo serve`'s connection bounds (zero under other servers)
+        metrics.connections_open.set(limits.open)
+        for reason in ("timed_out", "evicted", "refused"):
+            metrics.connections_dropped.labels(reason).set(getattr(limits, reason))
         if services is not None:  # each type's store state, read at scrape time
             health = await services.index.health()
             metrics.set_type_states({t: a.state.value for t, a in health.types.items()})

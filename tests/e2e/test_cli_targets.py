@@ -2,8 +2,8 @@
 
 `mnemo ingest` writes where MNEMO_URL points as `mnemo forget` does, creates a new embedded store only
 with `--create`, and refuses a data dir a running service holds before loading anything. `mnemo
-serve` logs "listening" only once it listens; a taken port, a data dir in use, a disk under its
-reserve and a start-up that fails inside the app each end as one line with an exit code of its own.
+serve` logs "listening" only once it listens; a taken port, a data dir in use, a disk too full
+to open the stores (tests/e2e/test_full_disk.py) and a start-up that fails inside the app each end as one line with an exit code of its own.
 """
 
 from __future__ import annotations
@@ -138,23 +138,14 @@ def test_a_second_serve_on_a_data_dir_in_use_fails_in_one_line(served: ServedMne
     assert str(served.data_dir) in line and "--data-dir" in line
 
 
-def test_a_disk_under_the_reserve_fails_in_one_line(tmp_path: Path) -> None:
-    failed = mnemo(
-        "serve", "--port", str(free_port()), "--data-dir", str(tmp_path / "data"), cwd=tmp_path,
-        MNEMO_STORAGE_RESERVE_MB=str(10**12),
-    )  # fmt: skip
-    assert failed.returncode == serve_start.EXIT_NO_ROOM
-    assert "MNEMO_STORAGE_RESERVE_MB" in one_line(failed.stderr)
-
-
 def test_a_start_up_that_fails_in_the_app_is_one_line_and_debug_shows_the_traceback(tmp_path: Path) -> None:
     args = ("serve", "--port", str(free_port()), "--data-dir", str(tmp_path / "data"))
     missing = str(tmp_path / "no-such-model")
-    failed = mnemo(*args, cwd=tmp_path, MNEMO_EMBEDDING_MODEL=missing, MNEMO_LOG_LEVEL="WARNING")
+    failed = mnemo(*args, cwd=tmp_path, MNEMO_EMBEDDING__MODEL=missing, MNEMO_LOG_LEVEL="WARNING")
     assert failed.returncode == serve_start.EXIT_START_FAILED
     errors = [line for line in failed.stderr.splitlines() if line.startswith("mnemo serve:")]
     assert len(errors) == 1 and "--debug" in errors[0], failed.stderr
     assert "Traceback" not in failed.stderr
-    debugged = mnemo(*args, "--debug", cwd=tmp_path, MNEMO_EMBEDDING_MODEL=missing)
+    debugged = mnemo(*args, "--debug", cwd=tmp_path, MNEMO_EMBEDDING__MODEL=missing)
     assert debugged.returncode == serve_start.EXIT_START_FAILED
     assert "Traceback" in debugged.stderr

@@ -62,6 +62,29 @@ async def test_a_tenant_beside_a_flood_is_served_before_the_floods_queue(live_ap
         assert after.count("alpha") >= 6, after
 
 
+async def test_a_tenants_mcp_recall_beside_a_rest_flood_is_served_before_the_floods_queue(
+    live_app: LiveApp,  # noqa: F811
+) -> None:
+    """A `/mcp` tool call is an in-process request under the caller's key: the same tenant's queue of
+    the CPU scheduler (and its fair-share bounds) as the REST call it stands for."""
+    mcp_headers = {**B, "Accept": "application/json, text/event-stream"}
+    recall = {"jsonrpc": "2.0", "id": 1, "method": "tools/call"}
+    recall["params"] = {"name": "recall", "arguments": {"query": "what was decided about the release"}}
+    async with live_app(**ONE_SLOT) as (url, app), httpx.AsyncClient(base_url=url, timeout=120) as client:
+        await _seed(client)
+        cpu: FairScheduler = app.state.fairness.cpu
+        flood = [asyncio.create_task(client.post("/v1/retrieve", json=BODY, headers=A)) for _ in range(8)]
+        await _until(lambda: cpu.queued("alpha") >= 6, "alpha's requests queued for the CPU")
+        served_before = len(cpu.stats.grants)
+        quiet = await client.post("/mcp", json=recall, headers=mcp_headers)
+        assert quiet.status_code == 200 and not quiet.json()["result"].get("isError"), quiet.text
+        assert "release" in str(quiet.json()["result"]["content"])
+        assert [r.status_code for r in await asyncio.gather(*flood)] == [200] * 8
+        after = cpu.stats.grants[served_before:]
+        assert "beta" in after[:2], after  # as a REST call of beta's would be
+        assert after.count("alpha") >= 6, after
+
+
 async def test_two_busy_tenants_alternate(live_app: LiveApp) -> None:  # noqa: F811
     async with live_app(**ONE_SLOT) as (url, app), httpx.AsyncClient(base_url=url, timeout=120) as client:
         await _seed(client)

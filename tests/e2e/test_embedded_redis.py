@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import tempfile
@@ -109,3 +110,31 @@ async def test_an_external_redis_that_may_lose_acknowledged_writes_is_warned_abo
             assert [m for m in warnings() if "keeps no append-only file" in m]
         finally:
             await server.stop()
+
+
+async def test_a_supervised_server_is_restarted_and_one_dying_right_away_after_a_pause() -> None:
+    with tempfile.TemporaryDirectory(prefix="mnemo-sup-") as directory:
+        server = EmbeddedRedis(Path(directory))
+        await server.start()
+        loop = asyncio.get_running_loop()
+        restarted: list[float] = []
+        server.supervise(lambda: restarted.append(loop.time()))
+        pids = []
+        try:
+            for n in (1, 2):
+                pid = server.pid
+                assert pid is not None
+                pids.append(pid)
+                killed_at = loop.time()
+                os.kill(pid, signal.SIGKILL)
+                while len(restarted) < n:
+                    assert loop.time() - killed_at < 10, "not restarted"
+                    await asyncio.sleep(0.02)
+                assert server.pid not in pids and server.restarts == n
+            # The second one lived well under the stable time: restarted after the pause, not at once.
+            assert restarted[1] - killed_at >= 0.5
+            assert redis.Redis(unix_socket_path=str(server.socket_path)).ping()
+            pids.append(server.pid)
+        finally:
+            await server.stop()
+        assert len(pids) == 3 and not any(alive(pid) for pid in pids)  # stopped: not restarted again

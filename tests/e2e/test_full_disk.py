@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
+from mnemo.cli.serve_start import EXIT_NO_ROOM
 from tests.conftest import copy_sparse
 from tests.e2e.served_process import ServedMnemo
+from tests.e2e.test_replicas_http import serve_env
 
 MIB = 1024 * 1024
 RESERVE_MB = 24
@@ -119,3 +122,53 @@ def test_a_full_disk_refuses_writes_with_507_and_the_service_lives_on(
         assert served.process is not None and served.process.poll() is None
     finally:
         served.stop()
+
+
+@pytest.mark.slow
+def test_a_start_below_the_reserve_serves_reads_and_resumes_writes_once_space_is_freed(
+    small_tmpfs: Path, empty_data_dir: Path
+) -> None:
+    reserve_mb = 160  # above what opening the stores needs (64 MiB), below what the tmpfs has left
+    data = small_tmpfs / "data"
+    copy_sparse(empty_data_dir, data)
+    logs = Path(tempfile.mkdtemp())
+    first = ServedMnemo(data, logs / "first.log", MNEMO_STORAGE_RESERVE_MB=str(reserve_mb))
+    try:
+        first.start()
+        with httpx.Client(base_url=first.url, timeout=60) as http:
+            for n in range(3):
+                assert write_all(http, n, "before") == {"memories": 201, "working": 201}
+    finally:
+        first.stop()  # SIGKILL: what was acknowledged is on disk all the same
+
+    ballast = fill(small_tmpfs, 100 * MIB)
+    served = ServedMnemo(data, logs / "serve.log", MNEMO_STORAGE_RESERVE_MB=str(reserve_mb))
+    try:
+        served.start()  # ready means 200: here `degraded`
+        with httpx.Client(base_url=served.url, timeout=60) as http:
+            ready = http.get("/ready").json()
+            assert ready["status"] == "degraded" and ready["checks"]["storage"] is False, ready
+            listed = http.get("/v1/memories", params={"limit": 100}).json()["memories"]
+            assert len(listed) == 3
+            retrieved = http.post("/v1/retrieve", json={"query": "when does the blue depot open?"})
+            assert retrieved.status_code == 200 and "blue depot" in retrieved.json()["context"]
+            assert len(http.get("/v1/working/disk-task").json()["items"]) == 3
+            assert write_all(http, 9, "full") == {"memories": 507, "working": 507}
+
+            ballast.unlink()  # space freed: writes are taken again, no restart
+            assert http.get("/ready").json()["status"] == "ready"
+            assert write_all(http, 4, "after") == {"memories": 201, "working": 201}
+            assert len(http.get("/v1/memories", params={"limit": 100}).json()["memories"]) == 4
+        assert served.process is not None and served.process.poll() is None
+        assert "starting read-only" in served.log.read_text()
+    finally:
+        served.stop()
+
+    # Too full even to open the stores (a SIGBUS if tried): refused in one line, no traceback.
+    ballast = fill(small_tmpfs, 8 * MIB)
+    command = [sys.executable, "-m", "mnemo.cli.main", "serve", "--data-dir", str(data)]
+    env = serve_env(MNEMO_STORAGE_RESERVE_MB=str(reserve_mb))
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == EXIT_NO_ROOM and refused.stderr.count("\n") == 1, refused.stderr
+    assert "MiB free" in refused.stderr and "Traceback" not in refused.stderr
+    ballast.unlink()
