@@ -43,21 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mnemo", description="Semantic memory for LLM agents.")
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the HTTP service (settings from MNEMO_* variables)")
-    serve.add_argument("--host", help="bind address (default MNEMO_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default MNEMO_PORT or 8080)")
-    serve.add_argument("--data-dir", help="data directory (default MNEMO_DATA_DIR or ./data)")
-    serve.add_argument(
-        "--config", help="memory resources and agents, YAML (default MNEMO_CONFIG; unset = none)"
-    )
-    serve.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="worker processes (N > 1 needs MNEMO_QDRANT__URL and MNEMO_REDIS__URL)",
-    )
-    serve.set_defaults(func=_serve)
-
     # Here, not at the top: `mnemo hook` stays light.
     from . import backup_cmd, doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, serve_cmd, transfer_cmd
 
