@@ -2,8 +2,9 @@
 
 `mnemo ingest` writes where MNEMO_URL points as `mnemo forget` does, creates a new embedded store only
 with `--create`, and refuses a data dir a running service holds before loading anything. `mnemo
-serve` logs "listening" only once it listens; a taken port, a data dir in use, a disk too full
-to open the stores (tests/e2e/test_full_disk.py) and a start-up that fails inside the app each end as one line with an exit code of its own.
+serve` logs "listening" only once it listens; a taken port, a data dir in use, a disk too full to
+open the stores (tests/e2e/test_full_disk.py) and a start-up that fails inside the app each end as
+one line with an exit code of its own.
 """
 
 from __future__ import annotations
