@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, removed_ids
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
+from ..memtypes.governance.signing import RECEIPT, Signer
 from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, WorkingStore
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
@@ -42,6 +43,7 @@ class Forgetter:
         access: AccessView | None = None,
         history: ChangeHistory | None = None,
         eraser: BackgroundEraser | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.index = index
         self.working = working
@@ -50,6 +52,7 @@ class Forgetter:
         self.access = access
         self.history = history
         self.eraser = eraser
+        self.signer = signer
 
     async def forget(self, tenant: str, request: ForgetRequest) -> ForgetReceipt:
         scope = request.scope if request.ids is None else None
@@ -77,7 +80,7 @@ class Forgetter:
                     eraser.release(digest)
             if eraser is not None:
                 scheduled = await eraser.outcome(digest, wait=request.wait_for_erasure)
-        return ForgetReceipt(
+        receipt = ForgetReceipt(
             tenant=tenant,
             at=at,
             dry_run=request.dry_run,
@@ -92,6 +95,9 @@ class Forgetter:
             erasure={} if scheduled is None else scheduled.erasure,
             erase_by=None if scheduled is None else scheduled.erase_by,
         )
+        if self.signer is not None:  # over the receipt exactly as it is printed
+            receipt.signature = self.signer.sign(RECEIPT, receipt.model_dump(mode="json"))
+        return receipt
 
     async def _memories_in_scope(self, tenant: str, scope: Scope) -> dict[MemoryType, list[StoredPoint]]:
         flt = MemoryFilter(tenant=tenant, scope=scope, include_superseded=True)

@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             mcp.route,
             governance_routes.forget,  # issue 20: forget, change history
             governance_routes.forget_erasure,  # issue 41.1: a forget's erasure, by receipt digest
+            governance_routes.forget_keys,
             governance_routes.memory_history,
             governance_routes.scope_holdings,
             governance_routes.search,  # issue 40: the explorer's search box

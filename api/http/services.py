@@ -21,6 +21,7 @@ from ...backends.redis.locks import RedisLocks
 from ...backends.redis.persistence import rewrite_files, warn_if_not_durable
 from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
+from ...backends.signing_key import open_signer
 from ...backends.storage_reserve import StorageReserve
 from ...backends.tokenizer import TokenizerRegistry
 from ...ingest.access import AccessLog
@@ -332,7 +333,14 @@ async def open_services(
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
         forgetter=Forgetter(
-            index, working_store, thread_store, locks, access_log, changes, _eraser(settings, index, redis)
+            index,
+            working_store,
+            thread_store,
+            locks,
+            access_log,
+            changes,
+            _eraser(settings, index, redis),
+            open_signer(settings.data_dir, settings.signing_key_file),
         ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
         storage=storage,

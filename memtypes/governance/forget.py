@@ -132,6 +132,13 @@ class ForgetReceipt(BaseModel):
         description="when an erasure was scheduled: by this time (UTC, `Z`) no file of the data dir holds "
         "what was removed (`GET /v1/forget/{digest}` says when it was done); not part of the digest",
     )
+    signature: dict[str, str] | None = Field(
+        default=None,
+        description="the service's Ed25519 signature over every other field of this receipt as printed "
+        "(canonical JSON: keys sorted, no spaces, after the line `mnemo-forget-receipt/1`): "
+        "`algorithm`, `key_id`, `public_key` (base64, as `GET /v1/forget/keys` publishes it) and "
+        "`value` (base64); `mnemo forget --verify` checks it. Null only on receipts of earlier releases",
+    )
 
     @field_serializer("at")
     def _printed_at(self, at: datetime) -> str:
