@@ -133,6 +133,7 @@ class Forgetter:
         for task_id in tasks:
             async with self.locks.hold(tenant, TASK_LOCK, task_id):
                 await self.working.delete(tenant, task_id)
+                await self.working.release(tenant, task_id)  # out of the sweeper's quarantine too
         for thread_id in threads:
             async with self.locks.hold(tenant, THREAD_LOCK, thread_id):
                 await self.threads.delete(tenant, thread_id)
