@@ -83,7 +83,11 @@ def run_restore(args: argparse.Namespace) -> int:
     settings = Settings(data_dir=data_dir)
     started = time.perf_counter()
     try:
-        done = asyncio.run(restore(Path(args.dir), data_dir, settings.redis))
+        ledgers = [Path(p) for p in args.ledger or ()]
+        missing = [str(p) for p in ledgers if not p.is_file()]
+        if missing:
+            raise FileNotFoundError(f"no erasure ledger at {', '.join(missing)}")
+        done = asyncio.run(restore(Path(args.dir), data_dir, settings.redis, ledgers))
     except (RestoreRefused, ValueError, FileNotFoundError) as exc:
         print(f"mnemo restore: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -92,6 +96,8 @@ def run_restore(args: argparse.Namespace) -> int:
         "memories": done.memories,
         "history": done.history,
         "redis_keys": done.redis_keys,
+        "forgets_replayed": done.forgets_replayed,
+        "forgotten_again": done.forgotten_again,
         "seconds": seconds,
     }
     print(json.dumps(report) if args.json else f"restored into {data_dir}: {report}")
@@ -111,5 +117,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     restore = sub.add_parser("restore", help="build a new data dir from a backup (service stopped)")
     restore.add_argument("dir", help="the backup directory")
     restore.add_argument("--data-dir", required=True, help="the new data directory (must hold no store)")
+    restore.add_argument(
+        "--ledger",
+        action="append",
+        metavar="FILE",
+        help="another erasure ledger to replay (repeatable): a newer backup's erasure-ledger.jsonl, or "
+        "the lost data dir's; the backup's own and the data dir's are always replayed",
+    )
     restore.add_argument("--json", action="store_true", help="print the summary as JSON")
     restore.set_defaults(func=run_restore)

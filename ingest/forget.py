@@ -10,7 +10,9 @@ never the content nor a digest of it.
 A deletion only marks points deleted: the engines' logs and pages still hold the text. So the
 stores' files are rewritten without it (erasure.py): scheduled durably before the receipt is sent,
 which states by when (`erase_by`), and carried out in the background with other forgets' (or before
-the answer, when the request asks to wait).
+the answer, when the request asks to wait). Copies elsewhere: the erasure run drops the server's
+copies of backups too, and the erasure ledger (erasure_ledger.py) lets a restore of an older backup
+forget the subject again.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, removed_ids
+from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, LedgerEntry, removed_ids
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
 from ..memtypes.governance.signing import RECEIPT, Signer
 from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, WorkingStore
@@ -26,6 +28,7 @@ from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
 from ..memtypes.types import MemoryType
 from .erasure import BackgroundEraser
+from .erasure_ledger import ErasureLedger
 from .history import ChangeHistory, entry
 from .threads import LOCK_RESOURCE as THREAD_LOCK
 from .working import LOCK_RESOURCE as TASK_LOCK
@@ -44,6 +47,7 @@ class Forgetter:
         history: ChangeHistory | None = None,
         eraser: BackgroundEraser | None = None,
         signer: Signer | None = None,
+        ledger: ErasureLedger | None = None,
     ) -> None:
         self.index = index
         self.working = working
@@ -53,6 +57,7 @@ class Forgetter:
         self.history = history
         self.eraser = eraser
         self.signer = signer
+        self.ledger = ledger
 
     async def forget(self, tenant: str, request: ForgetRequest) -> ForgetReceipt:
         scope = request.scope if request.ids is None else None
@@ -70,6 +75,18 @@ class Forgetter:
         counts |= {"working_tasks": len(tasks), "threads": len(threads)}
         scheduled = None
         if not request.dry_run:
+            if self.ledger is not None and sum(counts.values()):  # on disk before anything is removed
+                await self.ledger.append(
+                    LedgerEntry(
+                        tenant=tenant,
+                        at=receipt_time(at),
+                        digest=digest,
+                        scope=scope,
+                        memories={t.value: sorted(p.id for p in points) for t, points in found.items()},
+                        task_ids=sorted(tasks),
+                        thread_ids=sorted(threads),
+                    )
+                )
             eraser = self.eraser if sum(counts.values()) else None
             if eraser is not None:  # on disk before anything is removed
                 await eraser.record(tenant, digest, list(found))

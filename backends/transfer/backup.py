@@ -29,6 +29,7 @@ from typing import IO, Any
 import numpy as np
 from qdrant_edge import EdgeShard, ScrollRequest, SparseVector
 
+from ...memtypes.governance.forget import LEDGER_FILE, LedgerEntry
 from ...memtypes.queries import SparseVector as QuerySparse
 from ...memtypes.queries import VectorPoint
 from ...memtypes.types import MemoryType
@@ -148,6 +149,29 @@ async def copy_redis(redis: Any, key_prefix: str, path: Path) -> BackupFile:
     return writer.close()
 
 
+def read_ledger(path: Path) -> list[LedgerEntry]:
+    """An erasure ledger's entries (none when there is no file); a line cut short by a crash while it
+    was appended is skipped (its forget had removed nothing yet)."""
+    if not path.is_file():
+        return []
+    entries = []
+    with path.open("rb") as source:
+        for line in source:
+            try:
+                entries.append(LedgerEntry.model_validate_json(line))
+            except ValueError:
+                continue
+    return entries
+
+
+async def copy_ledger(data_dir: Path, path: Path) -> BackupFile:
+    """The data dir's erasure ledger as it is now (ingest/erasure_ledger.py): restores replay it."""
+    writer = _Writer(path)
+    for entry in await asyncio.to_thread(read_ledger, data_dir / LEDGER_FILE):
+        writer.add(entry.digest, entry.model_dump(mode="json"))
+    return writer.close()
+
+
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
     staged = directory / (MANIFEST + ".tmp")
     staged.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -201,7 +225,7 @@ def verify(directory: Path) -> list[str]:
         if digest.hexdigest() != expected["sha256"]:
             problems.append(f"{name}: checksum differs from the manifest's")
             continue
-        ids = [str(r.get("id", r.get("key"))) for r in _lines(path)]
+        ids = [str(r.get("id", r.get("key", r.get("digest")))) for r in _lines(path)]
         if len(ids) != expected["records"] or ids_digest(ids) != expected["ids_sha256"]:
             problems.append(f"{name}: {len(ids)} records, the manifest lists {expected['records']}")
     return problems

@@ -169,3 +169,19 @@ def printed_receipt_digest(receipt: Mapping[str, Any]) -> str:
     """The digest recomputed from a receipt's fields as printed (its JSON): what `digest` must be."""
     ids = removed_ids(receipt["memory_ids"], receipt["task_ids"], receipt["thread_ids"])
     return receipt_digest(str(receipt["tenant"]), str(receipt["at"]), ids)
+
+
+LEDGER_FILE = "erasure-ledger.jsonl"
+
+
+class LedgerEntry(BaseModel):
+    """One forget in the erasure ledger (`<data dir>/erasure-ledger.jsonl`, and a copy in every
+    backup): content-free, what a restore needs to forget the subject again in an older backup."""
+
+    tenant: str
+    at: str = Field(description="the receipt's `at`, as printed")
+    digest: str = Field(description="the receipt's digest")
+    scope: Scope | None = Field(description="the scope forgotten; null when ids were given")
+    memories: dict[str, list[str]] = Field(description="the memory ids removed, per type")
+    task_ids: list[str]
+    thread_ids: list[str]

@@ -103,7 +103,10 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
     text = "\n".join([receipt["tenant"], receipt["at"], *sorted(labelled)])  # `at` as printed
     assert receipt["digest"] == hashlib.sha256(text.encode()).hexdigest()
     # The erasure from the files is scheduled (the test Redis is not the embedded one: not ours).
-    assert receipt["erasure"] == {"qdrant": "scheduled", "redis": "not_ours"} and receipt["erased"] is False
+    assert (
+        receipt["erasure"] == {"qdrant": "scheduled", "redis": "not_ours", "backups": "scheduled"}
+        and receipt["erased"] is False
+    )
     assert receipt["erase_by"].endswith("Z") and receipt["erase_by"] > receipt["at"]
     status = await client.get(f"/v1/forget/{receipt['digest']}", headers=A)
     assert status.status_code == 200 and status.json()["state"] in ("scheduled", "erased"), status.text
