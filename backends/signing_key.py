@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..memtypes.governance.signing import Signer
 
@@ -30,6 +30,13 @@ def open_signer(data_dir: Path, key_file: Path | None = None) -> Signer:
         signer = Signer(_create(path))
         log.info("created the signing key %s (key id %s) in the data dir", path.name, signer.key_id)
     return signer
+
+
+def own_public_key(data_dir: Path, key_file: Path | None = None) -> Ed25519PublicKey | None:
+    """The public half of the key a service on this data dir signs with, when it has one yet: what
+    a restore trusts when given no key (a data dir whose stores were lost keeps its key)."""
+    path = key_file or data_dir / KEY_FILE
+    return _load(path).public_key() if path.exists() else None
 
 
 def _create(path: Path) -> Ed25519PrivateKey:

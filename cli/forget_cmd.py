@@ -21,7 +21,7 @@ from typing import Any
 from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
 
 from ..memtypes.governance.forget import printed_receipt_digest
-from ..memtypes.governance.signing import RECEIPT, SignatureInvalid, read_public_key, verify
+from ..memtypes.governance.signing import RECEIPT_KIND, SignatureInvalid, read_public_key, verify
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_PENDING = 0, 1, 2, 3
 
@@ -54,7 +54,7 @@ def verify_receipt(source: str, public_key: str | None = None) -> int:
         print(f"receipt verifies, UNSIGNED (digest only, an earlier release's receipt): {what}")
         return EXIT_OK
     try:
-        key_id = verify(RECEIPT, receipt, trusted)
+        key_id = verify(RECEIPT_KIND, receipt, trusted)
     except SignatureInvalid as exc:
         print(f"receipt does NOT verify: {exc}", file=sys.stderr)
         return EXIT_REFUSED

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, LedgerEntry, removed_ids
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
-from ..memtypes.governance.signing import RECEIPT, Signer
+from ..memtypes.governance.signing import RECEIPT_KIND, Signer
 from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, WorkingStore
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
@@ -113,7 +113,7 @@ class Forgetter:
             erase_by=None if scheduled is None else scheduled.erase_by,
         )
         if self.signer is not None:  # over the receipt exactly as it is printed
-            receipt.signature = self.signer.sign(RECEIPT, receipt.model_dump(mode="json"))
+            receipt.signature = self.signer.sign(RECEIPT_KIND, receipt.model_dump(mode="json"))
         return receipt
 
     async def _memories_in_scope(self, tenant: str, scope: Scope) -> dict[MemoryType, list[StoredPoint]]:

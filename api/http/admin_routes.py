@@ -26,6 +26,7 @@ from ...backends.transfer import backup as backup_files
 from ...backends.transfer.server_copies import ServerCopies
 from ...memtypes.errors import InvalidInput, NotFound, Unavailable
 from ...memtypes.governance.forget import LEDGER_FILE
+from ...memtypes.governance.signing import MANIFEST_KIND
 from ...memtypes.types import MemoryType
 from ..guards.admin import require_admin
 from .problems import COMMON_PROBLEMS, _spec
@@ -85,6 +86,8 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
             ledger = target / LEDGER_FILE
             backup_files.add_file(manifest, await backup_files.copy_ledger(settings.data_dir, ledger))
             manifest["finished_at"] = time.time()
+            if services.forgetter.signer is not None:  # over every field: files, counts, checksums
+                manifest["signature"] = services.forgetter.signer.sign(MANIFEST_KIND, manifest)
             backup_files.write_manifest(target, manifest)
         except BaseException:
             await asyncio.to_thread(shutil.rmtree, target, True)  # never half a backup left to fetch

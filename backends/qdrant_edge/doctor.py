@@ -42,10 +42,13 @@ from .layout import CONFIG_FILE, base_name, live_shard_dir, lock_shard, unlock_s
 from .manifest import (
     all_ids,
     check_loaded,
+    check_missing,
     check_structure,
     manifest_path,
     measure,
+    read_known_types,
     read_manifest,
+    write_known_types,
     write_manifest,
 )
 
@@ -140,6 +143,16 @@ def _examine_type(
             return
         if fix:
             report.fixed = "what the remaining segments hold is accepted"
+    missing = check_missing(data_dir, prefix, memory_type, manifest, path)
+    if missing.state is Availability.UNAVAILABLE:
+        report.error = missing.reason
+        if fix:  # accept the loss: no longer one of the store's types, it starts empty next time
+            known = read_known_types(data_dir, prefix)
+            if known is None:
+                known = {t.value for t in MemoryType if manifest_path(data_dir, prefix, t).exists()}
+            write_known_types(data_dir, prefix, known - {memory_type.value})
+            report.fixed = "the loss is accepted: the type starts empty"
+        return
     if not path.exists():
         return
     index = EdgeVectorIndex(data_dir, prefix, stored_dimension(path))

@@ -31,6 +31,7 @@ from ...memtypes.types import MemoryType
 from .manifest import (
     Finding,
     check_loaded,
+    check_missing,
     check_structure,
     measure,
     read_manifest,
@@ -130,6 +131,8 @@ class ShardRecovery:
         path = self.shard_path(memory_type)
         manifest = read_manifest(self.data_dir, self.prefix, memory_type)
         finding = check_structure(manifest, path)
+        if finding.state is Availability.HEALTHY:
+            finding = check_missing(self.data_dir, self.prefix, memory_type, manifest, path)
         shard = None
         if finding.state is Availability.HEALTHY:
             shard = self._open_shard(path)

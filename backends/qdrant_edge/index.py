@@ -50,6 +50,7 @@ from .builder import ShardRebuild
 from .group_flush import GroupFlush, wal_sync
 from .health import ShardRecovery, TypeStates
 from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
+from .manifest import read_known_types, write_known_types
 from .payload_cache import PayloadCache
 from .reads import EdgeReads, not_mapped_in, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
@@ -170,6 +171,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                     shards[memory_type] = shard
                     if stored_dense_datatype(self.shard_path(memory_type)) != DENSE_DATATYPE:
                         self.outdated.add(memory_type)
+            known = read_known_types(self.data_dir, self.prefix) or set()
+            write_known_types(self.data_dir, self.prefix, known | {mt.value for mt in shards})
             for memory_type in not_mapped_in({mt: self.shard_path(mt) for mt in shards}):
                 warm_dense_vectors(shards[memory_type], self.dimension)
         except BaseException:

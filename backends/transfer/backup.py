@@ -3,8 +3,11 @@
 A backup is a directory: one JSON-lines file per memory type (id, dense vector as base64 float32,
 BM25 vector, payload), one for the change history, one for Redis (working memory and threads: each
 key's type, value and TTL, `redis_records.py`), and `manifest.json` naming each file with its record
-count, a SHA-256 of its sorted record ids and of its bytes. JSON lines, not pickle: a restore reads a
-directory someone handed over, and nothing in it may run code.
+count, a SHA-256 of its sorted record ids and of its bytes, and the service's Ed25519 signature over
+all of it (memtypes/governance/signing.py), so that a file, a record or the manifest itself edited,
+a tenant moved, is refused. The file set is pinned too: every memory type of the registry, the
+history and Redis must be in it (a type dropped with its manifest entry is refused, named). JSON
+lines, not pickle: a restore reads a directory someone handed over, and nothing in it may run code.
 
 Written while the service serves and writes (`snapshot`): each type's shard is read by scroll, 64
 records per thread hop, under the type's optimize lock (no rebuild swaps the shard mid-read); a
@@ -27,9 +30,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from qdrant_edge import EdgeShard, ScrollRequest, SparseVector
 
 from ...memtypes.governance.forget import LEDGER_FILE, LedgerEntry
+from ...memtypes.governance.signing import MANIFEST_KIND, SignatureInvalid
+from ...memtypes.governance.signing import verify as verify_signature
 from ...memtypes.queries import SparseVector as QuerySparse
 from ...memtypes.queries import VectorPoint
 from ...memtypes.types import MemoryType
@@ -208,11 +214,35 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
+def expected_files() -> list[str]:
+    """What every backup holds, whatever its manifest says: each type of the registry, the history
+    and Redis (the erasure ledger too, in backups made since it exists)."""
+    return [*(memories_file(t) for t in MemoryType), HISTORY_FILE, REDIS_FILE]
+
+
+def signed_by(manifest: dict[str, Any], trusted: Ed25519PublicKey | None) -> str:
+    """Who signed the manifest, once its signature checks out (against `trusted`, when given);
+    SignatureInvalid naming what is wrong. An earlier release's manifest is unsigned: said so, and
+    refused when a key is given."""
+    if manifest.get("signature") is None:
+        if trusted is not None:
+            raise SignatureInvalid("the manifest is unsigned, and a public key was given")
+        return "UNSIGNED (an earlier release's backup): only its checksums were checked"
+    key_id = verify_signature(MANIFEST_KIND, manifest, trusted)
+    if trusted is None:
+        return f"signed by key {key_id}, the key it names (not checked against a trusted key)"
+    return f"signed by the trusted key {key_id}"
+
+
 def verify(directory: Path) -> list[str]:
-    """What does not match the manifest (empty: the backup is whole): each file's bytes, record
-    count and ids, re-read from disk."""
+    """What does not match the manifest (empty: the backup is whole): a file every backup holds
+    missing from it, each file's bytes, record count and ids, re-read from disk."""
     manifest = read_manifest(directory)
-    problems = []
+    problems = [
+        f"{name}: not in the manifest (every backup holds each memory type, the history and Redis)"
+        for name in expected_files()
+        if name not in manifest["files"]
+    ]
     for name, expected in manifest["files"].items():
         path = directory / name
         if path.name != name or not path.is_file():

@@ -1,6 +1,8 @@
 """`mnemo restore DIR --data-dir D`: a new data dir from a backup (backends/transfer/backup.py).
 
-The backup is verified against its manifest first (nothing is written from a damaged one); then the
+The backup is verified first (nothing is written from a damaged one): its manifest's signature
+(against the trusted key: given, or the data dir's own), the file set every backup holds, and each
+file against the manifest; then the
 records go in through the same engine layer the service uses (so the shards, their payload indexes
 and their manifests are what the service itself writes), the change history into its store, and
 the Redis keys with `RESTORE … REPLACE` (TTLs kept) into the Redis the data dir's settings name:
@@ -16,7 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from ...memtypes.governance.forget import LEDGER_FILE
+from ...memtypes.governance.signing import SignatureInvalid
 from ...memtypes.types import MemoryType
 from ..qdrant.history_store import EdgeDocumentStore
 from ..qdrant_edge.index import EdgeVectorIndex
@@ -30,6 +35,7 @@ from .backup import (
     read_manifest,
     read_points,
     read_redis,
+    signed_by,
     verify,
 )
 from .ledger_replay import Forgotten
@@ -48,23 +54,34 @@ class Restored:
     memories: dict[str, int] = field(default_factory=dict)
     history: int = 0
     redis_keys: int = 0
+    signature: str = ""  # who signed the manifest, as checked
     forgets_replayed: int = 0  # forgets of the merged erasure ledger
     # What of the backup they left out: memories, and working-memory tasks and threads.
     forgotten_again: dict[str, int] = field(default_factory=dict)
 
 
-async def restore(backup: Path, data_dir: Path, redis: RedisConfig, ledgers: Sequence[Path] = ()) -> Restored:
+async def restore(
+    backup: Path,
+    data_dir: Path,
+    redis: RedisConfig,
+    ledgers: Sequence[Path] = (),
+    trusted: Ed25519PublicKey | None = None,
+) -> Restored:
+    manifest = read_manifest(backup)
+    try:
+        signature = signed_by(manifest, trusted)
+    except SignatureInvalid as exc:
+        raise RestoreRefused(f"the backup in {backup} is refused: its manifest's signature: {exc}") from exc
     problems = verify(backup)
     if problems:
-        raise RestoreRefused(f"the backup in {backup} does not match its manifest: {'; '.join(problems)}")
-    manifest = read_manifest(backup)
+        raise RestoreRefused(f"the backup in {backup} is refused: {'; '.join(problems)}")
     qdrant_dir = data_dir / "qdrant"
     if qdrant_dir.exists() and any(qdrant_dir.iterdir()):
         raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
     prefix = manifest["collection_prefix"]
     own = [backup / LEDGER_FILE] if LEDGER_FILE in manifest["files"] else []
     forgotten = Forgotten([*own, data_dir / LEDGER_FILE, *ledgers])
-    done = Restored(forgets_replayed=len(forgotten.entries))
+    done = Restored(signature=signature, forgets_replayed=len(forgotten.entries))
     index = EdgeVectorIndex(qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER)
     await index.open()
     try:

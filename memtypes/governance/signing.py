@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ALGORITHM = "ed25519"
-RECEIPT = "mnemo-forget-receipt/1"
-MANIFEST = "mnemo-backup-manifest/1"
+RECEIPT_KIND = "mnemo-forget-receipt/1"
+MANIFEST_KIND = "mnemo-backup-manifest/1"
 SIGNATURE_FIELD = "signature"
 
 

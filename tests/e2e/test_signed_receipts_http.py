@@ -90,9 +90,9 @@ async def test_a_receipt_is_signed_and_any_edited_field_fails(live_app: LiveApp,
     # Re-signed by someone else's key: its own signature holds, but not against the service's key.
     forger = Ed25519PrivateKey.generate()
     forged = {**receipt, "erased": True}
-    from mnemo.memtypes.governance.signing import RECEIPT, Signer
+    from mnemo.memtypes.governance.signing import RECEIPT_KIND, Signer
 
-    forged["signature"] = Signer(forger).sign(RECEIPT, forged)
+    forged["signature"] = Signer(forger).sign(RECEIPT_KIND, forged)
     code, _, _ = await verify(forged, path)
     assert code == 0  # self-consistent: that is all a receipt checked without a key can show
     code, _, err = await verify(forged, path, public_key)
