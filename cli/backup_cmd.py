@@ -94,11 +94,13 @@ def run_restore(args: argparse.Namespace) -> int:
         missing = [str(p) for p in ledgers if not p.is_file()]
         if missing:
             raise FileNotFoundError(f"no erasure ledger at {', '.join(missing)}")
-        if args.public_key is not None:
-            given = Path(args.public_key)
-            trusted = read_public_key(given.read_text() if given.is_file() else args.public_key)
-        else:  # the key of the service that will run on this data dir, if it has one yet
-            trusted = own_public_key(data_dir, settings.signing_key_file)
+        given = Path(args.public_key or "")
+        trusted = (
+            read_public_key(given.read_text() if given.is_file() else args.public_key)
+            if args.public_key is not None
+            # the key of the service that will run on this data dir, if it has one yet
+            else own_public_key(data_dir, settings.signing_key_file)
+        )
         done = asyncio.run(restore(Path(args.dir), data_dir, settings.redis, ledgers, trusted))
     except (RestoreRefused, SignatureInvalid, ValueError, OSError) as exc:
         print(f"mnemo restore: {exc}", file=sys.stderr)

@@ -5,7 +5,7 @@ Order matters: tasks and threads go first (under each one's lock, deleted withou
 that nothing of the subject can be archived into the index after its memories were removed; then
 the memories' access counts (in Redis, like the tasks: an outage fails the forget before any
 memory is removed). The history keeps a `forgotten` entry per memory with the receipt's digest,
-never the content nor a digest of it.
+never the content nor a digest of it, and from then on answers as for an id never stored.
 
 A deletion only marks points deleted: the engines' logs and pages still hold the text. So the
 stores' files are rewritten without it (erasure.py): scheduled durably before the receipt is sent,
@@ -74,8 +74,9 @@ class Forgetter:
         counts = {t.value: len(found.get(t, [])) for t in MemoryType}
         counts |= {"working_tasks": len(tasks), "threads": len(threads)}
         scheduled = None
+        removed = sum(counts.values())
         if not request.dry_run:
-            if self.ledger is not None and sum(counts.values()):  # on disk before anything is removed
+            if self.ledger is not None and removed > 0:  # on disk before anything is removed
                 await self.ledger.append(
                     LedgerEntry(
                         tenant=tenant,
@@ -87,7 +88,7 @@ class Forgetter:
                         thread_ids=sorted(threads),
                     )
                 )
-            eraser = self.eraser if sum(counts.values()) else None
+            eraser = self.eraser if removed > 0 else None
             if eraser is not None:  # on disk before anything is removed
                 await eraser.record(tenant, digest, list(found))
             try:
@@ -103,7 +104,7 @@ class Forgetter:
             dry_run=request.dry_run,
             scope=scope,
             counts=counts,
-            removed=sum(counts.values()),
+            removed=removed,
             memory_ids=memory_ids,
             task_ids=sorted(tasks),
             thread_ids=sorted(threads),

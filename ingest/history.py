@@ -71,8 +71,10 @@ class ChangeHistory:
                     continue  # never mix tenants (ids are per tenant; this is a guard, not a path)
                 # After a forget the id starts over: a text written again must not show that it was
                 # there before (that would confirm a guess of forgotten text).
-                fresh = old is None or _forgotten(old)
-                history = MemoryHistory(memory_id=memory_id, entries=[]) if fresh else _parse(memory_id, old)
+                if old is None or _forgotten(old):
+                    history = MemoryHistory(memory_id=memory_id, entries=[])
+                else:
+                    history = _parse(memory_id, old)
                 kept, dropped = capped([*history.entries, *new], history.dropped)
                 documents[memory_id] = {
                     "tenant": tenant,

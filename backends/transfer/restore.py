@@ -104,10 +104,10 @@ async def restore(
         if HISTORY_FILE in manifest["files"]:
             for batch in read_documents(backup / HISTORY_FILE):
                 # The history of a memory left out goes with it: the id answers as one never stored.
-                kept = {i: d for i, d in batch.items() if i not in forgotten.left_out}
-                if kept:
-                    await documents.put(kept)
-                done.history += len(kept)
+                histories = {i: d for i, d in batch.items() if i not in forgotten.left_out}
+                if histories:
+                    await documents.put(histories)
+                done.history += len(histories)
     finally:
         await documents.close()
     done.forgotten_again["memories"] = len(forgotten.left_out)
