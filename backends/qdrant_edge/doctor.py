@@ -46,8 +46,8 @@ from .manifest import (
     check_structure,
     manifest_path,
     measure,
-    read_known_types,
     read_manifest,
+    store_types,
     write_known_types,
     write_manifest,
 )
@@ -143,13 +143,11 @@ def _examine_type(
             return
         if fix:
             report.fixed = "what the remaining segments hold is accepted"
-    missing = check_missing(data_dir, prefix, memory_type, manifest, path)
+    known = store_types(data_dir, prefix)
+    missing = check_missing(known, prefix, memory_type, manifest, path)
     if missing.state is Availability.UNAVAILABLE:
         report.error = missing.reason
         if fix:  # accept the loss: no longer one of the store's types, it starts empty next time
-            known = read_known_types(data_dir, prefix)
-            if known is None:
-                known = {t.value for t in MemoryType if manifest_path(data_dir, prefix, t).exists()}
             write_known_types(data_dir, prefix, known - {memory_type.value})
             report.fixed = "the loss is accepted: the type starts empty"
         return

@@ -113,6 +113,7 @@ class ShardRecovery:
     prefix: str
     verify_on_open: bool
     unreadable: dict[MemoryType, frozenset[str]]
+    known_types: set[str]  # the types the store had when it was opened (manifest.store_types)
 
     def shard_path(self, memory_type: MemoryType) -> Path:
         raise NotImplementedError
@@ -132,7 +133,7 @@ class ShardRecovery:
         manifest = read_manifest(self.data_dir, self.prefix, memory_type)
         finding = check_structure(manifest, path)
         if finding.state is Availability.HEALTHY:
-            finding = check_missing(self.data_dir, self.prefix, memory_type, manifest, path)
+            finding = check_missing(self.known_types, self.prefix, memory_type, manifest, path)
         shard = None
         if finding.state is Availability.HEALTHY:
             shard = self._open_shard(path)

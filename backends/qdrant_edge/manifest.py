@@ -98,20 +98,24 @@ def write_known_types(qdrant_dir: Path, prefix: str, types: set[str]) -> None:
     fsync_path(qdrant_dir)
 
 
-def check_missing(
-    qdrant_dir: Path, prefix: str, memory_type: MemoryType, manifest: TypeManifest | None, shard_dir: Path
-) -> Finding:
-    """Before loading: a type the store had whose shard dir and manifest are both gone (it would be
-    created empty, its records silently lost)."""
-    if manifest is not None or shard_dir.exists():
-        return Finding()
+def store_types(qdrant_dir: Path, prefix: str) -> set[str]:
+    """The types the store has had, read before any is opened: its list, or for a store from before
+    the list, every type when any has a manifest (each type's was written at each open), none when
+    the store is new."""
     known = read_known_types(qdrant_dir, prefix)
-    if known is None:
-        others = [t for t in MemoryType if t is not memory_type]
-        had = any(manifest_path(qdrant_dir, prefix, t).exists() for t in others)
-    else:
-        had = memory_type.value in known
-    if not had:
+    if known is not None:
+        return known
+    if any(manifest_path(qdrant_dir, prefix, t).exists() for t in MemoryType):
+        return {t.value for t in MemoryType}
+    return set()
+
+
+def check_missing(
+    known: set[str], prefix: str, memory_type: MemoryType, manifest: TypeManifest | None, shard_dir: Path
+) -> Finding:
+    """Before loading: a type the store had (`known`, from `store_types`) whose shard dir and
+    manifest are both gone (it would be created empty, its records silently lost)."""
+    if manifest is not None or shard_dir.exists() or memory_type.value not in known:
         return Finding()
     return Finding(
         Availability.UNAVAILABLE,
