@@ -138,7 +138,9 @@ def _examine_type(
     if structure.state is Availability.UNAVAILABLE:
         report.error = structure.reason
         if fix and not path.exists():  # accept the loss: the type starts empty next time
+            known = store_types(data_dir, prefix)
             manifest_path(data_dir, prefix, memory_type).unlink()
+            write_known_types(data_dir, prefix, known - {memory_type.value})
             report.fixed = "manifest removed: the type starts empty"
             return
         if fix:
