@@ -10,6 +10,7 @@ under way fails and is taken again, without the subject).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -35,7 +36,8 @@ class ServerCopies:
 
     def touch(self, backup_id: str) -> None:
         """A file of the copy was read: its client is still there."""
-        os.utime(self.path(backup_id))
+        with contextlib.suppress(FileNotFoundError):  # dropped meanwhile: the read itself says so
+            os.utime(self.path(backup_id))
 
     async def drop(self, backup_id: str) -> None:
         await asyncio.to_thread(shutil.rmtree, self.path(backup_id), True)
