@@ -6,15 +6,20 @@ were lost keeps its ledger), and any the operator names (`mnemo restore --ledger
 or the lost service's). Memories are left out as the backup is read (never written, so no file of the
 new data dir holds them); tasks and threads are removed through the stores once restored, and the
 embedded Redis's files rewritten after. The merged ledger becomes the new data dir's.
+
+Only what existed when the forget ran: a memory, task or thread of the subject created after it (the
+subject came back, in a backup taken later) is kept.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ...memtypes.errors import UnreadableTask
 from ...memtypes.governance.forget import LedgerEntry
 from ...memtypes.queries import VectorPoint
 from ..redis.client import RedisGateway
@@ -34,15 +39,25 @@ class Forgotten:
             for entry in read_ledger(path):
                 merged.setdefault(entry.digest, entry)
         self.entries = sorted(merged.values(), key=lambda e: e.at)
-        self._ids = {(e.tenant, i) for e in self.entries for ids in e.memories.values() for i in ids}
-        self._scopes = [(e.tenant, e.scope.items()) for e in self.entries if e.scope and e.scope.items()]
+        # (tenant, id) → when it was forgotten (the latest time, if more than once)
+        self._ids: dict[tuple[str, str], float] = {}
+        for entry in self.entries:
+            for ids in entry.memories.values():
+                self._ids.update(((entry.tenant, i), _time(entry)) for i in ids)
+        self._scopes = [
+            (e.tenant, e.scope.items(), _time(e)) for e in self.entries if e.scope and e.scope.items()
+        ]
         self.left_out: set[str] = set()  # memory ids of the backup not restored
 
     def _holds(self, point_id: str, payload: dict[str, Any]) -> bool:
-        tenant = payload.get("tenant")
-        if (tenant, point_id) in self._ids:
+        tenant, created = payload.get("tenant"), float(payload.get("created_ts", 0.0))
+        forgotten_at = self._ids.get((str(tenant), point_id))
+        if forgotten_at is not None and created <= forgotten_at:
             return True
-        return any(t == tenant and all(payload.get(f) == v for f, v in s) for t, s in self._scopes)
+        return any(
+            t == tenant and created <= at and all(payload.get(f) == v for f, v in scope)
+            for t, scope, at in self._scopes
+        )
 
     def keep(self, points: Sequence[VectorPoint]) -> list[VectorPoint]:
         kept = []
@@ -60,13 +75,19 @@ class Forgotten:
         for entry in self.entries:
             scope = entry.scope if entry.scope is not None and entry.scope.items() else None
             tasks = {*entry.task_ids, *(await working.in_scope(entry.tenant, scope) if scope else [])}
+            at = _time(entry)
             for task_id in sorted(tasks):
+                if await _started_after(working, entry.tenant, task_id, at):
+                    continue
                 removed += await working.raw(entry.tenant, task_id) is not None
                 await working.delete(entry.tenant, task_id)
                 await working.release(entry.tenant, task_id)
             found = await threads.in_scope(entry.tenant, scope) if scope else []
             for thread_id in sorted({*entry.thread_ids, *found}):
-                removed += await threads.thread(entry.tenant, thread_id) is not None
+                thread = await threads.thread(entry.tenant, thread_id)
+                if thread is not None and thread.created_at.timestamp() > at:
+                    continue
+                removed += thread is not None
                 await threads.delete(entry.tenant, thread_id)  # its turns too, with or without it
         if removed and gateway.embedded is not None:
             await rewrite_files(gateway)  # its append-only file logged them before they went
@@ -81,3 +102,17 @@ class Forgotten:
             out.flush()
             os.fsync(out.fileno())
         os.replace(staged, path)
+
+
+def _time(entry: LedgerEntry) -> float:
+    return datetime.fromisoformat(entry.at).timestamp()
+
+
+async def _started_after(working: RedisWorkingStore, tenant: str, task_id: str, at: float) -> bool:
+    """Whether the task was begun again after the forget (a forget removes a task whole, so one whose
+    every item is newer is a new one); an unreadable task is not."""
+    try:
+        state = await working.load(tenant, task_id)
+    except UnreadableTask:
+        return False
+    return state is not None and bool(state.items) and min(i.created_at for i in state.items).timestamp() > at

@@ -27,6 +27,7 @@ FORGOTTEN = {
     "thread": "Kim asks about Dromwick concert tickets",
 }
 KEPT = "Lee waters the Ostrabind ferns"
+CAME_BACK = "Kim came back and joined the Varnholt choir"  # written after the forget
 
 
 async def seed(http: httpx.AsyncClient) -> dict[str, str]:
@@ -86,6 +87,10 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
             assert entry["memories"]["semantic"] == [ids["kim"]] and entry["task_ids"] == ["trip"]
             assert entry["thread_ids"] == [ids["thread"]]
 
+            back = {"type": "semantic", "scope": SCOPE, "content": CAME_BACK + "."}
+            assert (await http.post("/v1/memories", json={"memories": [back]})).status_code == 201
+            item = {"content": CAME_BACK + " on Tuesdays.", "scope": SCOPE}
+            assert (await http.post("/v1/working/choir/items", json=item)).status_code == 201
             code, _, err = await cli("backup", str(after), "--url", served.url)
             assert code == 0, err
             served.stop()
@@ -113,6 +118,13 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
     shutil.copy(data_dir / LEDGER_FILE, in_place / LEDGER_FILE)
     report = await restore(before, in_place)
     assert report["forgets_replayed"] == 1 and files_holding(in_place, FORGOTTEN["memory"]) == []
+
+    # A backup taken after the forget replays its own ledger, and keeps what the subject wrote since.
+    later = tmp_path / "later"
+    report = await restore(after, later)
+    assert report["forgets_replayed"] == 1, report
+    assert report["forgotten_again"] == {"memories": 0, "tasks_and_threads": 0}, report
+    assert files_holding(later, CAME_BACK)
 
     async with live_app(replayed, redis_url=None) as (url, _), httpx.AsyncClient(base_url=url) as http:
         assert (await http.get(f"/v1/memories/{ids['lee']}")).status_code == 200
