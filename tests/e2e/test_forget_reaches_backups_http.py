@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -135,3 +137,22 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
         again = await http.post("/v1/forget", json={"scope": SCOPE})
         assert again.json()["removed"] == 0
     await asyncio.sleep(0)
+
+
+async def test_a_server_copy_no_one_fetched_is_dropped(live_app: LiveApp, tmp_path: Path) -> None:  # noqa: F811
+    """A copy its client abandoned (a timeout, a failed verification) does not stay in the data dir:
+    dropped once unread for an hour (at the next backup) and at the next start."""
+    copies = tmp_path / "data" / "backups"
+    async with live_app(redis_url=None) as (url, _), httpx.AsyncClient(base_url=url, timeout=120) as http:
+        assert (
+            await http.post("/v1/memories", json={"memories": [{"type": "semantic", "content": KEPT}]})
+        ).status_code == 201
+        first = (await http.post("/v1/admin/backups")).json()["id"]
+        assert (await http.get(f"/v1/admin/backups/{first}/manifest.json")).status_code == 200
+        hours_ago = time.time() - 2 * 3600
+        os.utime(copies / first, (hours_ago, hours_ago))  # unread for two hours
+        second = (await http.post("/v1/admin/backups")).json()["id"]
+        assert sorted(p.name for p in copies.iterdir()) == [second]
+        assert (await http.get(f"/v1/admin/backups/{first}/manifest.json")).status_code == 404
+    async with live_app(redis_url=None) as (url, _):
+        assert list(copies.iterdir()) == []  # the start drops what the last run left
