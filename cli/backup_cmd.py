@@ -23,7 +23,8 @@ EXIT_OK, EXIT_FAILED, EXIT_UNREACHABLE = 0, 1, 2
 def run_backup(args: argparse.Namespace) -> int:
     from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
 
-    from ..backends.transfer.backup import MANIFEST, verify, write_manifest
+    from ..backends.transfer.backup import MANIFEST, signed_by, verify, write_manifest
+    from ..memtypes.governance.signing import SignatureInvalid
 
     target = Path(args.dir)
     if target.exists() and any(target.iterdir()):
@@ -42,6 +43,10 @@ def run_backup(args: argparse.Namespace) -> int:
                 (target / name).write_bytes(reply.content)
             write_manifest(target, manifest)
             problems = verify(target)
+            try:
+                signed_by(manifest, None)
+            except SignatureInvalid as exc:
+                problems.append(f"the manifest's signature: {exc}")
             if not problems:  # the server's copy goes only once ours is whole
                 mnemo.request("DELETE", f"/v1/admin/backups/{backup_id}").raise_for_status()
     except MnemoConnectionError as exc:
@@ -77,14 +82,27 @@ def _lines(report: dict[str, Any], manifest: Path) -> str:
 
 def run_restore(args: argparse.Namespace) -> int:
     from ..api.config.settings import Settings
+    from ..backends.signing_key import own_public_key
     from ..backends.transfer.restore import RestoreRefused, restore
+    from ..memtypes.governance.signing import SignatureInvalid, read_public_key
 
     data_dir = Path(args.data_dir)
     settings = Settings(data_dir=data_dir)
     started = time.perf_counter()
     try:
-        done = asyncio.run(restore(Path(args.dir), data_dir, settings.redis))
-    except (RestoreRefused, ValueError, FileNotFoundError) as exc:
+        ledgers = [Path(p) for p in args.ledger or ()]
+        missing = [str(p) for p in ledgers if not p.is_file()]
+        if missing:
+            raise FileNotFoundError(f"no erasure ledger at {', '.join(missing)}")
+        given = Path(args.public_key or "")
+        trusted = (
+            read_public_key(given.read_text() if given.is_file() else args.public_key)
+            if args.public_key is not None
+            # the key of the service that will run on this data dir, if it has one yet
+            else own_public_key(data_dir, settings.signing_key_file)
+        )
+        done = asyncio.run(restore(Path(args.dir), data_dir, settings.redis, ledgers, trusted))
+    except (RestoreRefused, SignatureInvalid, ValueError, OSError) as exc:
         print(f"mnemo restore: {exc}", file=sys.stderr)
         return EXIT_FAILED
     seconds = round(time.perf_counter() - started, 2)
@@ -92,6 +110,9 @@ def run_restore(args: argparse.Namespace) -> int:
         "memories": done.memories,
         "history": done.history,
         "redis_keys": done.redis_keys,
+        "signature": done.signature,
+        "forgets_replayed": done.forgets_replayed,
+        "forgotten_again": done.forgotten_again,
         "seconds": seconds,
     }
     print(json.dumps(report) if args.json else f"restored into {data_dir}: {report}")
@@ -111,5 +132,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     restore = sub.add_parser("restore", help="build a new data dir from a backup (service stopped)")
     restore.add_argument("dir", help="the backup directory")
     restore.add_argument("--data-dir", required=True, help="the new data directory (must hold no store)")
+    restore.add_argument(
+        "--public-key",
+        metavar="KEY",
+        help="the service's public key (GET /v1/forget/keys: base64 or PEM, the key or a file): the "
+        "manifest must be signed by it; default: the key of the data dir (or MNEMO_SIGNING_KEY_FILE), "
+        "if it has one",
+    )
+    restore.add_argument(
+        "--ledger",
+        action="append",
+        metavar="FILE",
+        help="another erasure ledger to replay (repeatable): a newer backup's erasure-ledger.jsonl, or "
+        "the lost data dir's; the backup's own and the data dir's are always replayed",
+    )
     restore.add_argument("--json", action="store_true", help="print the summary as JSON")
     restore.set_defaults(func=run_restore)

@@ -2,8 +2,10 @@
 
 Over HTTP, never on the data dir: an embedded (Qdrant Edge) data dir can be open in one process
 only, the running service's; and the service also holds the Redis tasks and threads of the scope.
-`mnemo forget --verify RECEIPT` needs no service: it recomputes a kept receipt's digest from its
-fields as printed. `mnemo forget --erasure RECEIPT` asks the service whether the receipt's removed
+`mnemo forget --verify RECEIPT [--public-key KEY]` needs no service: it checks a kept receipt's
+Ed25519 signature over every field (against the given key, as `GET /v1/forget/keys` published it)
+and recomputes its digest; a receipt of an earlier release has no signature and is said to be
+unsigned. `mnemo forget --erasure RECEIPT` asks the service whether the receipt's removed
 text has left its files yet (`GET /v1/forget/{digest}`).
 """
 
@@ -19,18 +21,24 @@ from typing import Any
 from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
 
 from ..memtypes.governance.forget import printed_receipt_digest
+from ..memtypes.governance.signing import RECEIPT_KIND, SignatureInvalid, read_public_key, verify
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_PENDING = 0, 1, 2, 3
 
 
-def verify_receipt(source: str) -> int:
-    """0 when the receipt's digest is the sha256 of its own fields as printed, 1 when not (or the
-    file is no receipt)."""
+def verify_receipt(source: str, public_key: str | None = None) -> int:
+    """0 when the receipt's signature checks out (against `public_key`, a file or the key itself,
+    when given) and its digest is the sha256 of its own fields; 1 when not, or the file is no
+    receipt. An unsigned receipt (an earlier release's) verifies by its digest alone, said so."""
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         receipt = json.loads(text)
         expected = printed_receipt_digest(receipt)
         digest = receipt["digest"]
+        trusted = None if public_key is None else read_public_key(_key_text(public_key))
+    except SignatureInvalid as exc:
+        print(f"mnemo forget --verify: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"mnemo forget --verify: not a readable receipt: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -38,10 +46,34 @@ def verify_receipt(source: str) -> int:
         print(f"receipt does NOT verify: digest {digest}, its fields give {expected}", file=sys.stderr)
         return EXIT_REFUSED
     removed = len(receipt["memory_ids"]) + len(receipt["task_ids"]) + len(receipt["thread_ids"])
-    print(
-        f"receipt verifies: {removed} id(s) of tenant {receipt['tenant']} at {receipt['at']}, digest {digest}"
-    )
+    what = f"{removed} id(s) of tenant {receipt['tenant']} at {receipt['at']}, digest {digest}"
+    if receipt.get("signature") is None:
+        if trusted is not None:
+            print("receipt does NOT verify: it is unsigned, and a public key was given", file=sys.stderr)
+            return EXIT_REFUSED
+        print(f"receipt verifies, UNSIGNED (digest only, an earlier release's receipt): {what}")
+        return EXIT_OK
+    try:
+        key_id = verify(RECEIPT_KIND, receipt, trusted)
+    except SignatureInvalid as exc:
+        print(f"receipt does NOT verify: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    if trusted is None:
+        print(
+            f"receipt verifies: {what}; signed by key {key_id}, the key it names (give --public-key, "
+            "from GET /v1/forget/keys, to check that the key is the service's)"
+        )
+    else:
+        print(f"receipt verifies: {what}; signed by the given key {key_id}")
     return EXIT_OK
+
+
+def _key_text(given: str) -> str:
+    """A public key given on the command line: a file holding it, or the key itself."""
+    path = Path(given)
+    if not given.startswith("-----BEGIN") and len(given) < 4096 and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return given
 
 
 def _digest_of(source: str) -> str:
@@ -80,7 +112,7 @@ def erasure_status(args: argparse.Namespace) -> int:
 
 def run_forget(args: argparse.Namespace) -> int:
     if args.verify is not None:
-        return verify_receipt(args.verify)
+        return verify_receipt(args.verify, args.public_key)
     if args.erasure is not None:
         return erasure_status(args)
     fields = ("user_id", "agent_id", "thread_id", "namespace")
@@ -146,8 +178,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     forget.add_argument(
         "--verify",
         metavar="RECEIPT",
-        help="check a kept receipt (its --json output, a file or - for stdin): its digest must be the "
-        "sha256 of its own fields; no service needed",
+        help="check a kept receipt (its --json output, a file or - for stdin): the service's signature "
+        "over every field, and its digest; no service needed",
+    )
+    forget.add_argument(
+        "--public-key",
+        metavar="KEY",
+        help="with --verify: the service's public key (base64 as GET /v1/forget/keys lists it, or PEM; "
+        "the key or a file holding it); the receipt must be signed by it",
     )
     forget.add_argument(
         "--erasure",

@@ -5,12 +5,14 @@ Order matters: tasks and threads go first (under each one's lock, deleted withou
 that nothing of the subject can be archived into the index after its memories were removed; then
 the memories' access counts (in Redis, like the tasks: an outage fails the forget before any
 memory is removed). The history keeps a `forgotten` entry per memory with the receipt's digest,
-never the content nor a digest of it.
+never the content nor a digest of it, and from then on answers as for an id never stored.
 
 A deletion only marks points deleted: the engines' logs and pages still hold the text. So the
 stores' files are rewritten without it (erasure.py): scheduled durably before the receipt is sent,
 which states by when (`erase_by`), and carried out in the background with other forgets' (or before
-the answer, when the request asks to wait).
+the answer, when the request asks to wait). Copies elsewhere: the erasure run drops the server's
+copies of backups too, and the erasure ledger (erasure_ledger.py) lets a restore of an older backup
+forget the subject again.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, removed_ids
+from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, LedgerEntry, removed_ids
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
+from ..memtypes.governance.signing import RECEIPT_KIND, Signer
 from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, WorkingStore
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
 from ..memtypes.types import MemoryType
 from .erasure import BackgroundEraser
+from .erasure_ledger import ErasureLedger
 from .history import ChangeHistory, entry
 from .threads import LOCK_RESOURCE as THREAD_LOCK
 from .working import LOCK_RESOURCE as TASK_LOCK
@@ -42,6 +46,8 @@ class Forgetter:
         access: AccessView | None = None,
         history: ChangeHistory | None = None,
         eraser: BackgroundEraser | None = None,
+        signer: Signer | None = None,
+        ledger: ErasureLedger | None = None,
     ) -> None:
         self.index = index
         self.working = working
@@ -50,6 +56,8 @@ class Forgetter:
         self.access = access
         self.history = history
         self.eraser = eraser
+        self.signer = signer
+        self.ledger = ledger
 
     async def forget(self, tenant: str, request: ForgetRequest) -> ForgetReceipt:
         scope = request.scope if request.ids is None else None
@@ -66,8 +74,21 @@ class Forgetter:
         counts = {t.value: len(found.get(t, [])) for t in MemoryType}
         counts |= {"working_tasks": len(tasks), "threads": len(threads)}
         scheduled = None
+        removed = sum(counts.values())
         if not request.dry_run:
-            eraser = self.eraser if sum(counts.values()) else None
+            if self.ledger is not None and removed > 0:  # on disk before anything is removed
+                await self.ledger.append(
+                    LedgerEntry(
+                        tenant=tenant,
+                        at=receipt_time(at),
+                        digest=digest,
+                        scope=scope,
+                        memories={t.value: sorted(p.id for p in points) for t, points in found.items()},
+                        task_ids=sorted(tasks),
+                        thread_ids=sorted(threads),
+                    )
+                )
+            eraser = self.eraser if removed > 0 else None
             if eraser is not None:  # on disk before anything is removed
                 await eraser.record(tenant, digest, list(found))
             try:
@@ -77,13 +98,13 @@ class Forgetter:
                     eraser.release(digest)
             if eraser is not None:
                 scheduled = await eraser.outcome(digest, wait=request.wait_for_erasure)
-        return ForgetReceipt(
+        receipt = ForgetReceipt(
             tenant=tenant,
             at=at,
             dry_run=request.dry_run,
             scope=scope,
             counts=counts,
-            removed=sum(counts.values()),
+            removed=removed,
             memory_ids=memory_ids,
             task_ids=sorted(tasks),
             thread_ids=sorted(threads),
@@ -92,6 +113,9 @@ class Forgetter:
             erasure={} if scheduled is None else scheduled.erasure,
             erase_by=None if scheduled is None else scheduled.erase_by,
         )
+        if self.signer is not None:  # over the receipt exactly as it is printed
+            receipt.signature = self.signer.sign(RECEIPT_KIND, receipt.model_dump(mode="json"))
+        return receipt
 
     async def _memories_in_scope(self, tenant: str, scope: Scope) -> dict[MemoryType, list[StoredPoint]]:
         flt = MemoryFilter(tenant=tenant, scope=scope, include_superseded=True)
@@ -127,6 +151,7 @@ class Forgetter:
         for task_id in tasks:
             async with self.locks.hold(tenant, TASK_LOCK, task_id):
                 await self.working.delete(tenant, task_id)
+                await self.working.release(tenant, task_id)  # out of the sweeper's quarantine too
         for thread_id in threads:
             async with self.locks.hold(tenant, THREAD_LOCK, thread_id):
                 await self.threads.delete(tenant, thread_id)

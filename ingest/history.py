@@ -69,7 +69,12 @@ class ChangeHistory:
                 old = stored.get(memory_id)
                 if old is not None and old.get("tenant") != tenant:
                     continue  # never mix tenants (ids are per tenant; this is a guard, not a path)
-                history = _parse(memory_id, old) if old else MemoryHistory(memory_id=memory_id, entries=[])
+                # After a forget the id starts over: a text written again must not show that it was
+                # there before (that would confirm a guess of forgotten text).
+                if old is None or _forgotten(old):
+                    history = MemoryHistory(memory_id=memory_id, entries=[])
+                else:
+                    history = _parse(memory_id, old)
                 kept, dropped = capped([*history.entries, *new], history.dropped)
                 documents[memory_id] = {
                     "tenant": tenant,
@@ -81,7 +86,10 @@ class ChangeHistory:
 
     async def read(self, tenant: str, memory_id: str) -> MemoryHistory:
         document = (await self.store.get([memory_id])).get(memory_id)
-        if document is None or document.get("tenant") != tenant:
+        # A forgotten memory's history answers as one never stored: its ids are derived from the
+        # content, so a 200 would confirm a guessed text after its forget (the receipt and the
+        # erasure ledger keep the record of the forget).
+        if document is None or document.get("tenant") != tenant or _forgotten(document):
             raise NotFound(f"no history for memory {memory_id}")
         return _parse(memory_id, document)
 
@@ -113,6 +121,11 @@ def _write_entry(
     action = HistoryAction.CREATED if old is None else HistoryAction.UPDATED
     changed = changed_fields(old, payload)
     return record.id, entry(tenant, action, changed=changed, reason=reason)
+
+
+def _forgotten(document: dict[str, Any]) -> bool:
+    entries = document.get("entries") or [{}]
+    return bool(entries[-1].get("action") == HistoryAction.FORGOTTEN)
 
 
 def _parse(memory_id: str, document: dict[str, Any]) -> MemoryHistory:

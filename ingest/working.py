@@ -112,9 +112,10 @@ def archive_record(task_id: str, item: WorkingItem, reason: str, scope: Scope) -
         return MemoryIn.model_validate({**fields, "metadata": as_text})
 
 
-def raw_archive_records(task_id: str, raw: str, cleared_at: datetime) -> list[MemoryIn]:
-    """An unreadable task's stored text, archived as it is (in parts that fit a record): a forced
-    clear drops a task from Redis only once all of it is in the archive."""
+def raw_archive_records(task_id: str, raw: str, cleared_at: datetime, scope: Scope) -> list[MemoryIn]:
+    """An unreadable task's stored text, archived as it is (in parts that fit a record), with the
+    scope the task was recorded under (so a forget of that subject finds the archive): a forced clear
+    drops a task from Redis only once all of it is in the archive."""
     parts = [raw[i : i + RAW_PART_CHARS] for i in range(0, len(raw), RAW_PART_CHARS)] or [""]
     return [
         MemoryIn.model_validate(
@@ -124,6 +125,7 @@ def raw_archive_records(task_id: str, raw: str, cleared_at: datetime) -> list[Me
                 "id": f"wm-raw:{task_id}:{n}",
                 "occurred_at": cleared_at.isoformat(),
                 "task_id": task_id,
+                "scope": scope.model_dump(exclude_none=True),
                 "metadata": {"reason": "unreadable", "part": n, "parts": len(parts)},
             }
         )
@@ -272,7 +274,8 @@ class WorkingMemory:
                 raw = await self.store.raw(tenant, task_id) if force else None
                 if raw is None:
                     raise
-                records = raw_archive_records(task_id, raw, now)
+                scope = await self.store.recorded_scope(tenant, task_id)
+                records = raw_archive_records(task_id, raw, now, scope)
                 options = WriteOptions(prefilter=False, dedup=False, cleared_at=now)
                 await self.writer.write(tenant, records, options)
                 log.warning(

@@ -246,6 +246,10 @@ class WorkingStore(Protocol):
 
     async def delete(self, tenant: str, task_id: str) -> Replication | None: ...
 
+    async def recorded_scope(self, tenant: str, task_id: str) -> Scope:
+        """The task's scope, even when its stored state cannot be read (empty: none, or no task)."""
+        ...
+
     async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
         """The tasks whose recorded scope has every field of `scope` (exactly)."""
         ...

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from ..memtypes.errors import TypeUnavailable
 from ..memtypes.models import MODEL_REGISTRY, ModelSpec
-from ..memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
+from ..memtypes.ports import Availability, Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
 from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
@@ -61,6 +61,7 @@ class Retriever:
         # Shared across requests: a section header or a time header costs the same every time.
         self._header_tokens: dict[tuple[str, MemoryType], int] = {}
         self._group_tokens: dict[tuple[str, str], int] = {}
+        self._degraded: tuple[float, frozenset[str]] = (0.0, frozenset())  # (read at, types)
         self._in_flight = 0  # retrievals started and not finished: one alone may take every core
 
     def resolve(self, request: RetrieveRequest) -> ResolvedRequest:
@@ -87,8 +88,20 @@ class Retriever:
                 allocation = {k: v for k, v in (request.allocation or {}).items() if k != exc.memory_type}
                 request = request.model_copy(update={"types": left, "allocation": allocation or None})
                 continue
-            response.metadata.degraded = [*skipped, *response.metadata.degraded]
+            # A type served partly (records it cannot read left out) is named too.
+            partly = [t.value for t in request.types if t.value in await self._degraded_types()]
+            response.metadata.degraded = [*skipped, *partly, *response.metadata.degraded]
             return response
+
+    async def _degraded_types(self) -> frozenset[str]:
+        """The types the index serves only partly; read at most once a second (a Qdrant server's
+        health is a call over the network)."""
+        read_at, types = self._degraded
+        if time.monotonic() - read_at > 1.0:
+            health = await self.index.health()
+            types = frozenset(t for t, a in health.types.items() if a.state is Availability.DEGRADED)
+            self._degraded = (time.monotonic(), types)
+        return types
 
     async def _retrieve(
         self,

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         description="bearer key of the admin calls (online backup, /v1/admin/…) when API keys are set; "
         "in single-tenant mode they need none",
     )
+    signing_key_file: Path | None = Field(
+        default=None,
+        description="the Ed25519 private key (PEM) that signs forget receipts and backup manifests; "
+        "unset = one created in the data dir on first start (`signing-key.pem`)",
+    )
     collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
     default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)

@@ -3,7 +3,9 @@
 `POST /v1/admin/backups` writes a backup into the data dir (`backups/<id>/`, backends/transfer/
 backup.py) while the service serves and writes on, and answers its manifest; the CLI then fetches
 each file (`GET /v1/admin/backups/<id>/<file>`), verifies it against the manifest, and removes the
-server's copy (`DELETE`). Every tenant's data is in a backup: the routes need the admin key.
+server's copy (`DELETE`); a copy no one fetches is dropped (backends/transfer/server_copies.py), and
+so is every copy when a forget's erasure runs. Every tenant's data is in a backup: the routes need
+the admin key.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import logging
 import re
 import shutil
 import time
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import delete, get, post
@@ -22,7 +23,10 @@ from litestar.params import PathParameter
 from litestar.response import File
 
 from ...backends.transfer import backup as backup_files
+from ...backends.transfer.server_copies import ServerCopies
 from ...memtypes.errors import InvalidInput, NotFound, Unavailable
+from ...memtypes.governance.forget import LEDGER_FILE
+from ...memtypes.governance.signing import MANIFEST_KIND
 from ...memtypes.types import MemoryType
 from ..guards.admin import require_admin
 from .problems import COMMON_PROBLEMS, _spec
@@ -31,14 +35,15 @@ from .services import Services
 log = logging.getLogger("mnemo.backup")
 BackupId = Annotated[str, PathParameter(pattern=r"^[0-9TZ-]{16,40}$", max_length=40)]
 FileName = Annotated[str, PathParameter(pattern=r"^[a-z0-9_.-]{1,64}$", max_length=64)]
-_BACKUPS = "backups"
 NO_BACKUP = {404: _spec("No such backup (or no such file in it)")}
 ADMIN_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("Not the admin key (`MNEMO_ADMIN_KEY`)")}
-_ONE_AT_A_TIME = asyncio.Lock()  # a second backup while one runs would only double the I/O
+GONE = "dropped since: a forget ran (its erasure drops every server copy), or no one fetched it"
 
 
-def _backups_dir(services: Services) -> Path:
-    return Path(services.settings.data_dir) / _BACKUPS
+def _copies(services: Services | None) -> tuple[Services, ServerCopies]:
+    if services is None or services.backups is None:
+        raise Unavailable("the service is starting or stopping", dependency="service")
+    return services, services.backups
 
 
 @post(
@@ -49,8 +54,7 @@ def _backups_dir(services: Services) -> Path:
     responses=ADMIN_PROBLEMS,
 )
 async def create_backup(services: NamedDependency[Services | None]) -> dict[str, Any]:
-    if services is None:
-        raise Unavailable("the service is starting or stopping", dependency="service")
+    services, copies = _copies(services)
     index = services.index
     scroll_history = getattr(services.changes.store, "scroll", None)
     if not isinstance(index, backup_files.HeldShards) or scroll_history is None:
@@ -58,10 +62,11 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
             "online backup covers the embedded Qdrant Edge store (in-process engine); back up a "
             "Qdrant server with its own snapshots"
         )
-    async with _ONE_AT_A_TIME:
+    async with copies.writing:
+        await copies.drop_abandoned()
         started = time.time()
         backup_id = backup_files.stamp()
-        target = _backups_dir(services) / backup_id
+        target = copies.path(backup_id)
         target.mkdir(parents=True)
         settings = services.settings
         manifest = backup_files.new_manifest(
@@ -79,7 +84,11 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
                 services.redis, settings.redis.key_prefix, target / backup_files.REDIS_FILE
             )
             backup_files.add_file(manifest, redis)
+            ledger = target / LEDGER_FILE
+            backup_files.add_file(manifest, await backup_files.copy_ledger(settings.data_dir, ledger))
             manifest["finished_at"] = time.time()
+            if services.forgetter.signer is not None:  # over every field: files, counts, checksums
+                manifest["signature"] = services.forgetter.signer.sign(MANIFEST_KIND, manifest)
             backup_files.write_manifest(target, manifest)
         except BaseException:
             await asyncio.to_thread(shutil.rmtree, target, True)  # never half a backup left to fetch
@@ -97,11 +106,13 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
 async def backup_file(
     backup_id: BackupId, name: FileName, services: NamedDependency[Services | None]
 ) -> File:
-    if services is None:
-        raise Unavailable("the service is starting or stopping", dependency="service")
-    path = _backups_dir(services) / backup_id / name
+    _, copies = _copies(services)
+    path = copies.path(backup_id) / name
+    if not copies.path(backup_id).is_dir():
+        raise NotFound(f"no backup {backup_id}: {GONE}")
     if not re.fullmatch(r"[a-z0-9_.-]+", name) or not path.is_file():
         raise NotFound(f"backup {backup_id} has no file {name}")
+    copies.touch(backup_id)
     return File(path=path, filename=name, media_type="application/octet-stream")
 
 
@@ -112,9 +123,7 @@ async def backup_file(
     responses={**ADMIN_PROBLEMS, **NO_BACKUP},
 )
 async def drop_backup(backup_id: BackupId, services: NamedDependency[Services | None]) -> None:
-    if services is None:
-        raise Unavailable("the service is starting or stopping", dependency="service")
-    target = _backups_dir(services) / backup_id
-    if not target.is_dir():
-        raise NotFound(f"no backup {backup_id}")
-    await asyncio.to_thread(shutil.rmtree, target)
+    _, copies = _copies(services)
+    if not copies.path(backup_id).is_dir():
+        raise NotFound(f"no backup {backup_id}: {GONE}")
+    await copies.drop(backup_id)

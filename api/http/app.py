@@ -136,6 +136,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             mcp.route,
             governance_routes.forget,  # forget, change history
             governance_routes.forget_erasure,  # a forget's erasure, by receipt digest
+            governance_routes.forget_keys,
             governance_routes.memory_history,
             governance_routes.scope_holdings,
             governance_routes.search,  # the explorer's search box

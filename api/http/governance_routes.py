@@ -20,6 +20,7 @@ from ...ingest.working import WorkingMemory
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ErasureStatus, ForgetReceipt, ForgetRequest
 from ...memtypes.governance.history import MemoryHistory
+from ...memtypes.governance.signing import published
 from ...memtypes.records import MemoryRecord, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
 from ...memtypes.types import MemoryType
@@ -33,6 +34,16 @@ from .routes import ScopeIdParam
 class ScopeHoldings(BaseModel):
     task_ids: list[str] = Field(description="working-memory tasks recorded with this scope, sorted")
     thread_ids: list[str] = Field(description="threads started with this scope, sorted")
+
+
+class SigningKey(BaseModel):
+    algorithm: str = Field(description="`ed25519`")
+    key_id: str = Field(description="the first 16 hex digits of the sha256 of the raw public key")
+    public_key: str = Field(description="the 32 raw bytes of the public key, base64")
+
+
+class SigningKeys(BaseModel):
+    keys: list[SigningKey] = Field(description="the keys this service signs with now")
 
 
 class SearchHit(BaseModel):
@@ -94,6 +105,19 @@ async def forget_erasure(
     if status is None:
         raise NotFound(f"no erasure of receipt {digest}")
     return ErasureStatus.model_validate(status)
+
+
+@get(
+    "/v1/forget/keys",
+    summary="The public keys that forget receipts and backup manifests are signed with",
+    description="Keep one: `mnemo forget --verify RECEIPT --public-key KEY` checks a receipt's signature "
+    "against it, offline.",
+    responses=COMMON_PROBLEMS,
+)
+async def forget_keys(forgetter: NamedDependency[Forgetter]) -> SigningKeys:
+    signer = forgetter.signer
+    keys = [] if signer is None else [SigningKey.model_validate(published(signer.public_key))]
+    return SigningKeys(keys=keys)
 
 
 @get(

@@ -21,10 +21,13 @@ from ...backends.redis.locks import RedisLocks
 from ...backends.redis.persistence import rewrite_files, warn_if_not_durable
 from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
+from ...backends.signing_key import open_signer
 from ...backends.storage_reserve import StorageReserve
 from ...backends.tokenizer import TokenizerRegistry
+from ...backends.transfer.server_copies import ServerCopies
 from ...ingest.access import AccessLog
 from ...ingest.erasure import BackgroundEraser, Eraser
+from ...ingest.erasure_ledger import ErasureLedger
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.lifecycle import Lifecycle
@@ -75,6 +78,8 @@ class Services:
     breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
     # Free space kept on the data dir (Edge shards, embedded Redis): writes refused below it (507).
     storage: StorageReserve | None = None
+    # The server's copies of online backups, kept only for their transfer (admin_routes.py).
+    backups: ServerCopies | None = None
     # Told of each sweeper pass (the app's metrics: failures, quarantine).
     on_sweep: Callable[[SweepReport], None] | None = field(default=None, repr=False)
     _flusher: asyncio.Task[None] | None = None
@@ -316,6 +321,8 @@ async def open_services(
     writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks)
     changes = writer.history = ChangeHistory(documents)
     access_log = AccessLog(RedisAccessCounts(redis, keyspace))
+    backups = ServerCopies(settings.data_dir)
+    await backups.drop_all()  # left by a run that stopped: abandoned, and maybe holding forgotten text
     return Services(
         settings=settings,
         keys=keys,
@@ -349,10 +356,19 @@ async def open_services(
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
         forgetter=Forgetter(
-            index, working_store, thread_store, locks, access_log, changes, _eraser(settings, index, redis)
+            index,
+            working_store,
+            thread_store,
+            locks,
+            access_log,
+            changes,
+            _eraser(settings, index, redis, backups),
+            open_signer(settings.data_dir, settings.signing_key_file),
+            ErasureLedger(settings.data_dir),
         ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
         storage=storage,
+        backups=backups,
     )
 
 
@@ -369,7 +385,9 @@ async def _abandon(*opening: asyncio.Task[Any] | None) -> None:
             done.close()  # an embedder
 
 
-def _eraser(settings: Settings, index: VectorIndex, redis: RedisGateway) -> BackgroundEraser:
+def _eraser(
+    settings: Settings, index: VectorIndex, redis: RedisGateway, backups: ServerCopies
+) -> BackgroundEraser:
     """How a forget erases the removed text from each store's files (ingest/erasure.py); a store whose
     files are not in the data dir has nothing to erase there, and the receipt says why."""
     maintenance = index.maintenance()
@@ -387,6 +405,12 @@ def _eraser(settings: Settings, index: VectorIndex, redis: RedisGateway) -> Back
         erasers["redis"] = redis_files
     else:
         outside["redis"] = "not_ours"
+
+    async def backup_copies(_: Sequence[MemoryType]) -> str:
+        await backups.drop_all()  # taken before the forget: they may hold what it removed
+        return "erased"
+
+    erasers["backups"] = backup_copies
     eraser = BackgroundEraser(erasers, settings.data_dir, settings.forget, outside)
     eraser.load()
     return eraser

@@ -42,10 +42,13 @@ from .layout import CONFIG_FILE, base_name, live_shard_dir, lock_shard, unlock_s
 from .manifest import (
     all_ids,
     check_loaded,
+    check_missing,
     check_structure,
     manifest_path,
     measure,
     read_manifest,
+    store_types,
+    write_known_types,
     write_manifest,
 )
 
@@ -135,11 +138,21 @@ def _examine_type(
     if structure.state is Availability.UNAVAILABLE:
         report.error = structure.reason
         if fix and not path.exists():  # accept the loss: the type starts empty next time
+            known = store_types(data_dir, prefix)
             manifest_path(data_dir, prefix, memory_type).unlink()
+            write_known_types(data_dir, prefix, known - {memory_type.value})
             report.fixed = "manifest removed: the type starts empty"
             return
         if fix:
             report.fixed = "what the remaining segments hold is accepted"
+    known = store_types(data_dir, prefix)
+    missing = check_missing(known, prefix, memory_type, manifest, path)
+    if missing.state is Availability.UNAVAILABLE:
+        report.error = missing.reason
+        if fix:  # accept the loss: no longer one of the store's types, it starts empty next time
+            write_known_types(data_dir, prefix, known - {memory_type.value})
+            report.fixed = "the loss is accepted: the type starts empty"
+        return
     if not path.exists():
         return
     index = EdgeVectorIndex(data_dir, prefix, stored_dimension(path))

@@ -31,6 +31,7 @@ from ...memtypes.types import MemoryType
 from .manifest import (
     Finding,
     check_loaded,
+    check_missing,
     check_structure,
     measure,
     read_manifest,
@@ -112,6 +113,7 @@ class ShardRecovery:
     prefix: str
     verify_on_open: bool
     unreadable: dict[MemoryType, frozenset[str]]
+    known_types: set[str]  # the types the store had when it was opened (manifest.store_types)
 
     def shard_path(self, memory_type: MemoryType) -> Path:
         raise NotImplementedError
@@ -130,6 +132,8 @@ class ShardRecovery:
         path = self.shard_path(memory_type)
         manifest = read_manifest(self.data_dir, self.prefix, memory_type)
         finding = check_structure(manifest, path)
+        if finding.state is Availability.HEALTHY:
+            finding = check_missing(self.known_types, self.prefix, memory_type, manifest, path)
         shard = None
         if finding.state is Availability.HEALTHY:
             shard = self._open_shard(path)

@@ -50,6 +50,7 @@ from . import layout as edge_layout
 from .builder import ShardRebuild
 from .health import ShardRecovery, TypeStates
 from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
+from .manifest import store_types, write_known_types
 from .payload_cache import PayloadCache
 from .reads import EdgeReads, not_mapped_in, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
@@ -125,6 +126,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         self.states = TypeStates()  # each type's availability (health.py)
         self.verify_on_open = verify_on_open  # read every payload at open (manifest.py)
         self.unreadable: dict[MemoryType, frozenset[str]] = {}  # a degraded type's unreadable ids
+        self.known_types: set[str] = set()  # the types the store had when opened (manifest.py)
         self._recoveries: dict[MemoryType, asyncio.Task[None]] = {}
         self._lock_fds: dict[MemoryType, int] = {}
 
@@ -157,6 +159,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
 
     def _open_all(self) -> dict[MemoryType, EdgeShard]:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.known_types = store_types(self.data_dir, self.prefix)  # before any type is created
         shards: dict[MemoryType, EdgeShard] = {}
         try:
             for memory_type in MemoryType:
@@ -168,6 +171,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                     shards[memory_type] = shard
                     if stored_dense_datatype(self.shard_path(memory_type)) != DENSE_DATATYPE:
                         self.outdated.add(memory_type)
+            write_known_types(self.data_dir, self.prefix, self.known_types | {mt.value for mt in shards})
             for memory_type in not_mapped_in({mt: self.shard_path(mt) for mt in shards}):
                 warm_dense_vectors(shards[memory_type], self.dimension)
         except BaseException:

@@ -9,6 +9,11 @@ when the index closes (after its final flush: `clean`) and rewritten unclean whe
 - after a crash (unclean) the count may legitimately differ (the write-ahead log replays writes
   made since), so only the structure is checked: the shard dir, and the segments of the same dir.
 
+A type whose shard dir and manifest are both gone would look like a type never written: so the
+store also lists the types it has (`<prefix>.types.json`, written at each open), and a listed type
+found with neither is damage too. (A store from before the list: any other type's manifest says the
+store is not new.)
+
 At open a damaged type is `unavailable` (503, `/ready` not ready), never created afresh or served
 as empty, until `mnemo doctor --fix` accepts the loss or a restore replaces the dir. Records whose
 payload cannot be read (a truncated payload file) make the type `degraded`: it serves what it can
@@ -33,6 +38,7 @@ from ..group_flush import fsync_path
 from .layout import base_name
 
 MANIFEST_SUFFIX = ".manifest.json"
+TYPES_SUFFIX = ".types.json"
 _BATCH = 256
 
 
@@ -67,6 +73,55 @@ def read_manifest(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> Typ
         return TypeManifest(**data)
     except FileNotFoundError:
         return None  # a store written before manifests, or a new one: nothing to compare with
+
+
+def types_path(qdrant_dir: Path, prefix: str) -> Path:
+    return qdrant_dir / (prefix + TYPES_SUFFIX)
+
+
+def read_known_types(qdrant_dir: Path, prefix: str) -> set[str] | None:
+    """The types the store has had (None: a store from before the list, or a new one)."""
+    try:
+        return set(json.loads(types_path(qdrant_dir, prefix).read_text("utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+def write_known_types(qdrant_dir: Path, prefix: str, types: set[str]) -> None:
+    path = types_path(qdrant_dir, prefix)
+    staged = path.with_name(path.name + ".tmp")
+    with staged.open("w", encoding="utf-8") as out:
+        json.dump(sorted(types), out)
+        out.flush()
+        os.fsync(out.fileno())
+    staged.replace(path)
+    fsync_path(qdrant_dir)
+
+
+def store_types(qdrant_dir: Path, prefix: str) -> set[str]:
+    """The types the store has had, read before any is opened: its list, or for a store from before
+    the list, every type when any has a manifest (each type's was written at each open), none when
+    the store is new."""
+    known = read_known_types(qdrant_dir, prefix)
+    if known is not None:
+        return known
+    if any(manifest_path(qdrant_dir, prefix, t).exists() for t in MemoryType):
+        return {t.value for t in MemoryType}
+    return set()
+
+
+def check_missing(
+    known: set[str], prefix: str, memory_type: MemoryType, manifest: TypeManifest | None, shard_dir: Path
+) -> Finding:
+    """Before loading: a type the store had (`known`, from `store_types`) whose shard dir and
+    manifest are both gone (it would be created empty, its records silently lost)."""
+    if manifest is not None or shard_dir.exists() or memory_type.value not in known:
+        return Finding()
+    return Finding(
+        Availability.UNAVAILABLE,
+        f"the shard dir and the manifest of {base_name(prefix, memory_type)} are both missing, though "
+        "the store had this type; restore a backup, or `mnemo doctor --fix` to accept the loss",
+    )
 
 
 def write_manifest(qdrant_dir: Path, prefix: str, manifest: TypeManifest) -> None:

@@ -67,6 +67,17 @@ class KeySpace:
         """A set of the ids of `kind` ("wm" tasks, "thread"s) whose scope has `field` = `value`."""
         return self._tagged(self._key(tenant, f"{kind}-by-{field}", value), f"sc.{_digest(tenant)}")
 
+    def by_scope_pattern(self, tenant: str, kind: str) -> str:
+        """A glob over every scope-index set of `kind` of one tenant (encoded components hold no
+        glob character)."""
+        return f"{self.prefix}:{encode(tenant)}:{kind}-by-*"
+
+    def parse_by_scope(self, key: str) -> tuple[str, str]:
+        """The (field, value) of a scope-index set's key."""
+        untagged = key.split("{", 1)[0] if self.cluster else key
+        kind_field, value = untagged.split(":", 3)[2:]
+        return kind_field.partition("-by-")[2], unquote(value)
+
     def access(self, tenant: str, memory_type: str) -> str:
         """A hash of the type's access statistics: `n:<id>` → times returned, `t:<id>` → when last."""
         return self._key(tenant, "access", memory_type)

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from ...memtypes.records import Scope
+from ...memtypes.records import SCOPE_FIELDS, Scope
 from .client import RedisGateway
 from .keys import KeySpace
 
@@ -40,6 +40,24 @@ def index_scope(pipe: SetWrites, keys: KeySpace, tenant: str, kind: str, scope: 
 def unindex_scope(pipe: SetWrites, keys: KeySpace, tenant: str, kind: str, scope: Scope, member: str) -> None:
     for field, value in scope.items():
         pipe.srem(keys.by_scope(tenant, kind, field, value), member)
+
+
+async def indexed_scope(gateway: RedisGateway, keys: KeySpace, tenant: str, kind: str, member: str) -> Scope:
+    """The scope the index holds `member` under: all that is known of a task whose stored state
+    cannot be read. A scan of the tenant's index sets: only for such a rare task."""
+    pattern = keys.by_scope_pattern(tenant, kind)
+
+    async def find(r: Redis) -> dict[str, str]:
+        fields: dict[str, str] = {}
+        async for raw_key in r.scan_iter(match=pattern, count=1000):
+            key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
+            if await r.sismember(key, member):
+                field, value = keys.parse_by_scope(key)
+                fields[field] = value
+        return fields
+
+    found = await gateway.run(find)
+    return Scope(**{field: value for field, value in found.items() if field in SCOPE_FIELDS})
 
 
 async def members_in_scope(

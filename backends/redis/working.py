@@ -31,7 +31,7 @@ from .replica_ack import (
     run_transaction,
     transaction_acknowledged,
 )
-from .scopes import index_scope, members_in_scope, unindex_scope
+from .scopes import index_scope, indexed_scope, members_in_scope, unindex_scope
 
 log = logging.getLogger("mnemo.redis")
 
@@ -98,18 +98,22 @@ class RedisWorkingStore:
 
     async def delete(self, tenant: str, task_id: str) -> Replication | None:
         member = self.keys.deadline_member(tenant, task_id)
-        try:
-            state = await self.load(tenant, task_id)  # callers hold the task's lock: its scope holds still
-        except UnreadableTask:
-            state = None  # a forced clear: its scope is unknown (a stale scope-index member is harmless)
+        scope = await self.recorded_scope(tenant, task_id)  # callers hold the lock: it holds still
         cluster = self.keys.cluster
         remove = QueuedCommands()
         remove.delete(self.keys.working(tenant, task_id))
         remove.zrem(self.keys.working_deadlines_of(tenant, task_id), member)
         unindex = QueuedCommands()  # on a cluster: removed just after
-        if state is not None:
-            unindex_scope(unindex if cluster else remove, self.keys, tenant, _KIND, state.scope, task_id)
+        unindex_scope(unindex if cluster else remove, self.keys, tenant, _KIND, scope, task_id)
         return await self._write(task_id, remove.commands, unindex.commands)
+
+    async def recorded_scope(self, tenant: str, task_id: str) -> Scope:
+        """The task's scope, even when its stored state cannot be read (the scope index holds it)."""
+        try:
+            state = await self.load(tenant, task_id)
+        except UnreadableTask:
+            return await indexed_scope(self.gateway, self.keys, tenant, _KIND, task_id)
+        return state.scope if state is not None else Scope()
 
     async def defer(self, tenant: str, task_id: str, until: datetime) -> int:
         """The sweeper could not archive the task: quarantine it until `until` (its deadline moved
@@ -169,7 +173,12 @@ class RedisWorkingStore:
 
     async def in_scope(self, tenant: str, scope: Scope) -> list[str]:
         async def scope_of(task_id: str) -> Scope | None:
-            state = await self.load(tenant, task_id)
+            try:
+                state = await self.load(tenant, task_id)
+            except UnreadableTask:
+                # Found in every set asked for: the index says it is in the scope, and a forget of
+                # the scope erases it with the rest rather than stopping at it.
+                return scope
             return state.scope if state is not None else None
 
         return await members_in_scope(self.gateway, self.keys, tenant, _KIND, scope, scope_of)

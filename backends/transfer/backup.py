@@ -3,8 +3,11 @@
 A backup is a directory: one JSON-lines file per memory type (id, dense vector as base64 float32,
 BM25 vector, payload), one for the change history, one for Redis (working memory and threads: each
 key's type, value and TTL, `redis_records.py`), and `manifest.json` naming each file with its record
-count, a SHA-256 of its sorted record ids and of its bytes. JSON lines, not pickle: a restore reads a
-directory someone handed over, and nothing in it may run code.
+count, a SHA-256 of its sorted record ids and of its bytes, and the service's Ed25519 signature over
+all of it (memtypes/governance/signing.py), so that a file, a record or the manifest itself edited,
+a tenant moved, is refused. The file set is pinned too: every memory type of the registry, the
+history and Redis must be in it (a type dropped with its manifest entry is refused, named). JSON
+lines, not pickle: a restore reads a directory someone handed over, and nothing in it may run code.
 
 Written while the service serves and writes (`snapshot`): each type's shard is read by scroll, 64
 records per thread hop, under the type's optimize lock (no rebuild swaps the shard mid-read); a
@@ -28,8 +31,12 @@ from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
 import numpy as np
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from qdrant_edge import EdgeShard, ScrollRequest, SparseVector
 
+from ...memtypes.governance.forget import LEDGER_FILE, LedgerEntry
+from ...memtypes.governance.signing import MANIFEST_KIND, SignatureInvalid
+from ...memtypes.governance.signing import verify as verify_signature
 from ...memtypes.queries import SparseVector as QuerySparse
 from ...memtypes.queries import VectorPoint
 from ...memtypes.types import MemoryType
@@ -162,6 +169,29 @@ async def copy_redis(redis: Any, key_prefix: str, path: Path) -> BackupFile:
     return writer.close()
 
 
+def read_ledger(path: Path) -> list[LedgerEntry]:
+    """An erasure ledger's entries (none when there is no file); a line cut short by a crash while it
+    was appended is skipped (its forget had removed nothing yet)."""
+    if not path.is_file():
+        return []
+    entries = []
+    with path.open("rb") as source:
+        for line in source:
+            try:
+                entries.append(LedgerEntry.model_validate_json(line))
+            except ValueError:
+                continue
+    return entries
+
+
+async def copy_ledger(data_dir: Path, path: Path) -> BackupFile:
+    """The data dir's erasure ledger as it is now (ingest/erasure_ledger.py): restores replay it."""
+    writer = _Writer(path)
+    for entry in await asyncio.to_thread(read_ledger, data_dir / LEDGER_FILE):
+        writer.add(entry.digest, entry.model_dump(mode="json"))
+    return writer.close()
+
+
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
     staged = directory / (MANIFEST + ".tmp")
     staged.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -198,11 +228,35 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
+def expected_files() -> list[str]:
+    """What every backup holds, whatever its manifest says: each type of the registry, the history
+    and Redis (the erasure ledger too, in backups made since it exists)."""
+    return [*(memories_file(t) for t in MemoryType), HISTORY_FILE, REDIS_FILE]
+
+
+def signed_by(manifest: dict[str, Any], trusted: Ed25519PublicKey | None) -> str:
+    """Who signed the manifest, once its signature checks out (against `trusted`, when given);
+    SignatureInvalid naming what is wrong. An earlier release's manifest is unsigned: said so, and
+    refused when a key is given."""
+    if manifest.get("signature") is None:
+        if trusted is not None:
+            raise SignatureInvalid("the manifest is unsigned, and a public key was given")
+        return "UNSIGNED (an earlier release's backup): only its checksums were checked"
+    key_id = verify_signature(MANIFEST_KIND, manifest, trusted)
+    if trusted is None:
+        return f"signed by key {key_id}, the key it names (not checked against a trusted key)"
+    return f"signed by the trusted key {key_id}"
+
+
 def verify(directory: Path) -> list[str]:
-    """What does not match the manifest (empty: the backup is whole): each file's bytes, record
-    count and ids, re-read from disk."""
+    """What does not match the manifest (empty: the backup is whole): a file every backup holds
+    missing from it, each file's bytes, record count and ids, re-read from disk."""
     manifest = read_manifest(directory)
-    problems = []
+    problems = [
+        f"{name}: not in the manifest (every backup holds each memory type, the history and Redis)"
+        for name in expected_files()
+        if name not in manifest["files"]
+    ]
     for name, expected in manifest["files"].items():
         path = directory / name
         if path.name != name or not path.is_file():
@@ -215,7 +269,7 @@ def verify(directory: Path) -> list[str]:
         if digest.hexdigest() != expected["sha256"]:
             problems.append(f"{name}: checksum differs from the manifest's")
             continue
-        ids = [str(r.get("id", r.get("key"))) for r in _lines(path)]
+        ids = [str(r.get("id", r.get("key", r.get("digest")))) for r in _lines(path)]
         if len(ids) != expected["records"] or ids_digest(ids) != expected["ids_sha256"]:
             problems.append(f"{name}: {len(ids)} records, the manifest lists {expected['records']}")
     return problems

@@ -1,23 +1,32 @@
 """`mnemo restore DIR --data-dir D`: a new data dir from a backup (backends/transfer/backup.py).
 
-The backup is verified against its manifest first (nothing is written from a damaged one); then the
+The backup is verified first (nothing is written from a damaged one): its manifest's signature
+(against the trusted key: given, or the data dir's own), the file set every backup holds, and each
+file against the manifest; then the
 records go in through the same engine layer the service uses (so the shards, their payload indexes
 and their manifests are what the service itself writes), the change history into its store, and
 the Redis keys with `RESTORE … REPLACE` (TTLs kept) into the Redis the data dir's settings name:
 the embedded one in `D` by default. HNSW indexes are left to the service, which builds them in the
-background when it starts (`start_pending_builds`).
+background when it starts (`start_pending_builds`). What the erasure ledgers say was forgotten is
+forgotten again (ledger_replay.py): the backup's ledger, the data dir's own and any named.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ...memtypes.governance.forget import LEDGER_FILE
+from ...memtypes.governance.signing import SignatureInvalid
 from ...memtypes.types import MemoryType
 from ..qdrant.history_store import EdgeDocumentStore
 from ..qdrant_edge.index import EdgeVectorIndex
 from ..redis.client import RedisConfig, open_redis
+from ..redis.keys import KeySpace
 from .backup import (
     HISTORY_FILE,
     REDIS_FILE,
@@ -26,8 +35,10 @@ from .backup import (
     read_manifest,
     read_points,
     read_redis,
+    signed_by,
     verify,
 )
+from .ledger_replay import Forgotten
 from .redis_records import write_key
 
 log = logging.getLogger("mnemo.restore")
@@ -43,18 +54,34 @@ class Restored:
     memories: dict[str, int] = field(default_factory=dict)
     history: int = 0
     redis_keys: int = 0
+    signature: str = ""  # who signed the manifest, as checked
+    forgets_replayed: int = 0  # forgets of the merged erasure ledger
+    # What of the backup they left out: memories, and working-memory tasks and threads.
+    forgotten_again: dict[str, int] = field(default_factory=dict)
 
 
-async def restore(backup: Path, data_dir: Path, redis: RedisConfig) -> Restored:
+async def restore(
+    backup: Path,
+    data_dir: Path,
+    redis: RedisConfig,
+    ledgers: Sequence[Path] = (),
+    trusted: Ed25519PublicKey | None = None,
+) -> Restored:
+    manifest = read_manifest(backup)
+    try:
+        signature = signed_by(manifest, trusted)
+    except SignatureInvalid as exc:
+        raise RestoreRefused(f"the backup in {backup} is refused: its manifest's signature: {exc}") from exc
     problems = verify(backup)
     if problems:
-        raise RestoreRefused(f"the backup in {backup} does not match its manifest: {'; '.join(problems)}")
-    manifest = read_manifest(backup)
+        raise RestoreRefused(f"the backup in {backup} is refused: {'; '.join(problems)}")
     qdrant_dir = data_dir / "qdrant"
     if qdrant_dir.exists() and any(qdrant_dir.iterdir()):
         raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
     prefix = manifest["collection_prefix"]
-    done = Restored()
+    own = [backup / LEDGER_FILE] if LEDGER_FILE in manifest["files"] else []
+    forgotten = Forgotten([*own, data_dir / LEDGER_FILE, *ledgers])
+    done = Restored(signature=signature, forgets_replayed=len(forgotten.entries))
     index = EdgeVectorIndex(qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER)
     await index.open()
     try:
@@ -64,8 +91,10 @@ async def restore(backup: Path, data_dir: Path, redis: RedisConfig) -> Restored:
                 continue
             count = 0
             for points in read_points(backup / name):
-                await index.upsert(memory_type, points)
-                count += len(points)
+                kept = forgotten.keep(points)
+                if kept:
+                    await index.upsert(memory_type, kept)
+                count += len(kept)
             done.memories[memory_type.value] = count
     finally:
         await index.close()  # flushed, and each type's manifest written clean
@@ -74,24 +103,33 @@ async def restore(backup: Path, data_dir: Path, redis: RedisConfig) -> Restored:
     try:
         if HISTORY_FILE in manifest["files"]:
             for batch in read_documents(backup / HISTORY_FILE):
-                await documents.put(batch)
-                done.history += len(batch)
+                # The history of a memory left out goes with it: the id answers as one never stored.
+                histories = {i: d for i, d in batch.items() if i not in forgotten.left_out}
+                if histories:
+                    await documents.put(histories)
+                done.history += len(histories)
     finally:
         await documents.close()
+    done.forgotten_again["memories"] = len(forgotten.left_out)
     if REDIS_FILE in manifest["files"]:
-        done.redis_keys = await _restore_redis(backup / REDIS_FILE, data_dir, redis)
+        done.redis_keys, removed = await _restore_redis(backup / REDIS_FILE, data_dir, redis, forgotten)
+        done.forgotten_again["tasks_and_threads"] = removed
+    forgotten.write(data_dir / LEDGER_FILE)
     return done
 
 
-async def _restore_redis(path: Path, data_dir: Path, config: RedisConfig) -> int:
+async def _restore_redis(
+    path: Path, data_dir: Path, config: RedisConfig, forgotten: Forgotten
+) -> tuple[int, int]:
     gateway = await open_redis(config, data_dir)
     restored = 0
     try:
         for record in read_redis(path):
             await write_key(gateway.client, record)
             restored += 1
+        removed = await forgotten.forget_in_redis(gateway, KeySpace(config.key_prefix, config.cluster))
         if gateway.embedded is not None:
             await gateway.client.save()  # on disk before the embedded server stops
     finally:
         await gateway.close()
-    return restored
+    return restored, removed

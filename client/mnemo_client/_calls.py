@@ -38,6 +38,7 @@ from mnemo_client.state_models import (
     ForgetReceipt,
     ForgetRequest,
     MemoryHistory,
+    SigningKeys,
     Thread,
     ThreadHistory,
     Turn,
@@ -180,6 +181,10 @@ def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
 
 def erasure(digest: str) -> Call[ErasureStatus]:
     return Call("GET", f"/v1/forget/{_segment(digest)}", _model(ErasureStatus))
+
+
+def signing_keys() -> Call[SigningKeys]:
+    return Call("GET", "/v1/forget/keys", _model(SigningKeys))
 
 
 def lifecycle(memory_id: str, action: str) -> Call[MemoryRecord]:

@@ -127,7 +127,9 @@ class ForgetReceipt(ResponseModel):
     `at` as printed and the sorted removed ids, for proving later what was removed (`mnemo forget
     --verify`); `erased`: whether the removed text is gone from every file of the data dir too
     (with `wait_for_erasure`), `erasure` per store (`scheduled`, `erased`, `not_ours`, `unsupported`,
-    `failed`), `erase_by`: when a scheduled erasure is promised by (`Mnemo.erasure(digest)`)."""
+    `failed`), `erase_by`: when a scheduled erasure is promised by (`Mnemo.erasure(digest)`);
+    `signature`: the service's Ed25519 signature over every other field as the server printed them
+    (keep the raw JSON to verify it: a re-serialized model prints times differently)."""
 
     tenant: str
     at: datetime
@@ -142,6 +144,20 @@ class ForgetReceipt(ResponseModel):
     erased: bool | None = None
     erasure: dict[str, str] = Field(default_factory=dict)
     erase_by: datetime | None = None
+    signature: dict[str, str] | None = None
+
+
+class SigningKey(ResponseModel):
+    """A public key the service signs receipts and backup manifests with (`mnemo forget --verify
+    --public-key`)."""
+
+    algorithm: str
+    key_id: str
+    public_key: str
+
+
+class SigningKeys(ResponseModel):
+    keys: list[SigningKey]
 
 
 class ErasureStatus(ResponseModel):

@@ -33,6 +33,7 @@ from mnemo_client.state_models import (
     ErasureStatus,
     ForgetReceipt,
     MemoryHistory,
+    SigningKeys,
     Thread,
     ThreadHistory,
     Turn,
@@ -241,6 +242,10 @@ class Mnemo:
     def erasure(self, digest: str) -> ErasureStatus:
         """Where the erasure of a forget's removed text stands, by its receipt's digest."""
         return self._run(calls.erasure(digest))
+
+    def signing_keys(self) -> SigningKeys:
+        """The public keys the service signs forget receipts and backup manifests with."""
+        return self._run(calls.signing_keys())
 
     def working(self, task_id: str) -> Working:
         """The working memory of one task."""

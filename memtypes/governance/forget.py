@@ -132,6 +132,13 @@ class ForgetReceipt(BaseModel):
         description="when an erasure was scheduled: by this time (UTC, `Z`) no file of the data dir holds "
         "what was removed (`GET /v1/forget/{digest}` says when it was done); not part of the digest",
     )
+    signature: dict[str, str] | None = Field(
+        default=None,
+        description="the service's Ed25519 signature over every other field of this receipt as printed "
+        "(canonical JSON: keys sorted, no spaces, after the line `mnemo-forget-receipt/1`): "
+        "`algorithm`, `key_id`, `public_key` (base64, as `GET /v1/forget/keys` publishes it) and "
+        "`value` (base64); `mnemo forget --verify` checks it. Null only on receipts of earlier releases",
+    )
 
     @field_serializer("at")
     def _printed_at(self, at: datetime) -> str:
@@ -162,3 +169,19 @@ def printed_receipt_digest(receipt: Mapping[str, Any]) -> str:
     """The digest recomputed from a receipt's fields as printed (its JSON): what `digest` must be."""
     ids = removed_ids(receipt["memory_ids"], receipt["task_ids"], receipt["thread_ids"])
     return receipt_digest(str(receipt["tenant"]), str(receipt["at"]), ids)
+
+
+LEDGER_FILE = "erasure-ledger.jsonl"
+
+
+class LedgerEntry(BaseModel):
+    """One forget in the erasure ledger (`<data dir>/erasure-ledger.jsonl`, and a copy in every
+    backup): content-free, what a restore needs to forget the subject again in an older backup."""
+
+    tenant: str
+    at: str = Field(description="the receipt's `at`, as printed")
+    digest: str = Field(description="the receipt's digest")
+    scope: Scope | None = Field(description="the scope forgotten; null when ids were given")
+    memories: dict[str, list[str]] = Field(description="the memory ids removed, per type")
+    task_ids: list[str]
+    thread_ids: list[str]

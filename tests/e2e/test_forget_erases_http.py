@@ -138,7 +138,7 @@ async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
             waited = await http.post("/v1/forget", json={"scope": AT_ONCE_SCOPE, "wait_for_erasure": True})
             assert waited.status_code == 200, waited.text
             assert waited.json()["erased"] is True, waited.json()
-            assert waited.json()["erasure"] == {"qdrant": "erased", "redis": "erased"}
+            assert waited.json()["erasure"] == {"qdrant": "erased", "redis": "erased", "backups": "erased"}
             for place, text in AT_ONCE.items():
                 assert files_holding(data_dir, text) == [], f"the {place} text is still on disk"
             bad = await http.post("/v1/forget", json={"scope": SCOPE, "wait_for_erasure": "soon"})
@@ -151,7 +151,7 @@ async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
             counts = receipt["counts"]
             assert counts["working_tasks"] == counts["threads"] == 1 and receipt["removed"] >= 6, receipt
             assert receipt["erased"] is False and receipt["erase_by"] > receipt["at"], receipt
-            assert receipt["erasure"] == {"qdrant": "scheduled", "redis": "scheduled"}
+            assert receipt["erasure"] == {"qdrant": "scheduled", "redis": "scheduled", "backups": "scheduled"}
             status = (await http.get(f"/v1/forget/{receipt['digest']}")).json()
             assert status["state"] == "scheduled" and status["erase_by"] == receipt["erase_by"], status
             # Retrieval still answers from the rebuilt shards; the kept memory is there.
@@ -164,7 +164,7 @@ async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
             await served.start(http)
             status = (await http.get(f"/v1/forget/{receipt['digest']}")).json()
             assert status["state"] == "erased", status
-            assert status["erasure"] == {"qdrant": "erased", "redis": "erased"}
+            assert status["erasure"] == {"qdrant": "erased", "redis": "erased", "backups": "erased"}
             served.stop()
     finally:
         served.kill()

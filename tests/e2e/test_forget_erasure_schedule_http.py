@@ -102,7 +102,7 @@ async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_e
 
             server = await served.start(http)
             status = await erased(http, receipt["digest"], server, log)  # no 600 s window after a crash
-            assert status["erasure"] == {"qdrant": "erased", "redis": "erased"}
+            assert status["erasure"] == {"qdrant": "erased", "redis": "erased", "backups": "erased"}
             assert files_holding(data_dir, CRASHED_TEXT) == [], "the forgotten text is still on disk"
             for user in USERS:
                 assert files_holding(data_dir, f"{user} likes green tea") == []

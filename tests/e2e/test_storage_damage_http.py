@@ -68,7 +68,9 @@ async def assert_episodic_unavailable(client: AsyncTestClient[Any]) -> None:
     assert value(await scrape(client), "mnemo_memory_type_state", memory_type="episodic") == 2
 
 
-@pytest.mark.parametrize("damage", ["shard dir removed", "segment dir removed"])
+@pytest.mark.parametrize(
+    "damage", ["shard dir removed", "segment dir removed", "shard dir and manifest removed"]
+)
 async def test_a_missing_shard_or_segment_is_unavailable_until_doctor_fixes_it(
     damage: str,
     written_data_dir: Path,
@@ -80,6 +82,9 @@ async def test_a_missing_shard_or_segment_is_unavailable_until_doctor_fixes_it(
     shard = shard_dir(data_dir, MemoryType.EPISODIC)
     if damage == "shard dir removed":
         shutil.rmtree(shard)
+    elif damage == "shard dir and manifest removed":  # it would look like a type never written
+        shutil.rmtree(shard)
+        shard.with_name(shard.name + ".manifest.json").unlink()
     else:
         for segment in (shard / "segments").iterdir():
             shutil.rmtree(segment)
@@ -112,7 +117,8 @@ async def test_a_truncated_payload_file_serves_what_it_can_read_marked_degraded(
         assert episodic["state"] == "degraded" and "cannot be read" in episodic["reason"]
         retrieved = await client.post("/v1/retrieve", json={"query": "Where did Alice walk the dog?"})
         assert retrieved.status_code == 200, retrieved.text  # not a 500
-        assert "river path" in retrieved.json()["context"]  # what can be read is served
+        assert "river path" in retrieved.json()["context"]  # what can be read is served ...
+        assert retrieved.json()["metadata"]["degraded"] == ["episodic"]  # ... and it is said to be partial
         listed = await client.get("/v1/memories", params={"type": "episodic", "limit": 50})
         assert listed.status_code == 200  # the readable ones, listed
         assert 0 < len(listed.json()["memories"]) < len(EPISODES)

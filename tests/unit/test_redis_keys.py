@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 import pytest
@@ -74,3 +75,13 @@ def test_single_redis_keys_carry_no_tag_and_one_deadline_index() -> None:
     )
     assert KEYS.all_working_deadlines == [KEYS.working_deadlines] == [KEYS.working_deadlines_of("a", "t")]
     assert len(set(CLUSTER_KEYS.all_working_deadlines)) == 128
+
+
+@given(ids, ids)
+def test_a_scope_index_key_is_found_by_its_tenants_pattern_and_parsed_back(tenant: str, value: str) -> None:
+    for keys in (KEYS, CLUSTER_KEYS):
+        key = keys.by_scope(tenant, "wm", "user_id", value)
+        assert fnmatch.fnmatchcase(key, keys.by_scope_pattern(tenant, "wm"))
+        assert keys.parse_by_scope(key) == ("user_id", value)
+        other = keys.by_scope(tenant + "x", "wm", "user_id", value)
+        assert not fnmatch.fnmatchcase(other, keys.by_scope_pattern(tenant, "wm"))
