@@ -3,13 +3,15 @@
  * thread) and `mnemoFunctionTools({...})` (remember, recall, forget as function tools). Peer
  * dependencies: `@openai/agents`, `zod`.
  *
- *     const session = new MnemoSession({ baseUrl, apiKey, scope: { user_id: "alice" } });
- *     await run(agent, "Hi", { session });           // keep await session.getSessionId() to resume:
- *     const again = new MnemoSession({ sessionId, baseUrl, apiKey });
+ *     const session = new MnemoSession({ sessionId: "user_123", baseUrl, apiKey, scope: { user_id: "alice" } });
+ *     await run(agent, "Hi", { session });           // the same id and scope: the same conversation
  *     const agent = new Agent({ name: "assistant", tools: mnemoFunctionTools({ baseUrl, apiKey, scope }) });
  *
- * The session id is the mnemo thread's id: the caller's to resume with, or a new thread's (made in
- * the session's scope on first use). Each item is one turn of the thread, in order, as JSON;
+ * A session id is the caller's own name for a conversation, as the SDK's sessions take one: its
+ * mnemo thread is made on first write, under an id derived from the name and the scope (the same
+ * derivation as the Python `MnemoSession`, so both languages reach the same thread; a UUID names the
+ * thread itself). Without a session id, a new thread is made on first use and its id is the
+ * session's. Each item is one turn of the thread, in order, as JSON;
  * `popItem` and `clearSession` append a marker turn that hides the popped or cleared items (a thread
  * is append-only: forgetting the thread or its user erases them), and turns that others appended as
  * plain text read back as messages. A refusal of mnemo rejects a session call with the client's
@@ -19,7 +21,7 @@ import { type AgentInputItem, type Session, tool } from "@openai/agents";
 import { z } from "zod";
 
 import { Mnemo, type MnemoOptions } from "./client.js";
-import { MnemoError } from "./errors.js";
+import { MnemoError, NotFound } from "./errors.js";
 import { FORGET, MemoryTools, type MemoryToolsOptions, RECALL, REMEMBER, WRITABLE_TYPES } from "./memory-tools.js";
 import type { Role, Scope, Turn } from "./types.js";
 
@@ -48,12 +50,41 @@ function replay(turns: Turn[]): Array<[number, AgentInputItem]> {
   return items;
 }
 
+// Thread ids of caller-named sessions: uuid5(_SESSIONS, JSON of [name, scope]), as the Python client
+// derives them; _SESSIONS is uuid5(NAMESPACE_URL, "urn:mnemo:openai-agents-session").
+const SESSIONS = "02d177c3-13ce-5413-b0e6-c951730c0086";
+const A_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function uuid5(namespace: string, name: string): Promise<string> {
+  const space = namespace.replace(/-/g, "").match(/../g)!.map((byte) => parseInt(byte, 16));
+  const data = new Uint8Array([...space, ...new TextEncoder().encode(name)]);
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-1", data)).slice(0, 16);
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The mnemo thread of a named session: a UUID as it is, else derived from the name and the scope
+ * (two users' "default" sessions are two threads). */
+export function threadIdOf(sessionId: string, scope: Record<string, string>): Promise<string> {
+  if (A_UUID.test(sessionId)) return Promise.resolve(sessionId.toLowerCase());
+  const sorted = Object.fromEntries(Object.entries(scope).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Python's json.dumps escapes every non-ASCII UTF-16 unit; JSON.stringify does not.
+  const key = JSON.stringify([sessionId, sorted]).replace(
+    /[\u0080-\uffff]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return uuid5(SESSIONS, key);
+}
+
 export interface MnemoSessionOptions extends MnemoOptions {
-  /** The thread to resume; else a new thread, made on first use. */
+  /** Your name for the conversation ("user_123"): the same name and scope, the same conversation.
+   * Without one, a new conversation (its thread's id is then the session's). */
   sessionId?: string;
   /** The client to use; else one is made from the other options (baseUrl, apiKey, …). */
   client?: Mnemo;
-  /** Whose a new thread is (so that forgetting that scope removes it). */
+  /** Whose the conversation is (so that forgetting that scope removes it). */
   scope?: Pick<Scope, "user_id" | "agent_id" | "namespace">;
   /** The metadata of a new thread. */
   metadata?: Record<string, unknown>;
@@ -61,44 +92,71 @@ export interface MnemoSessionOptions extends MnemoOptions {
 
 export class MnemoSession implements Session {
   readonly client: Mnemo;
-  private sessionId: Promise<string> | undefined;
+  private readonly named: string | undefined;
+  private thread: Promise<string> | undefined;
   private readonly scope: Pick<Scope, "user_id" | "agent_id" | "namespace">;
   private readonly metadata: Record<string, unknown> | undefined;
 
   constructor(options: MnemoSessionOptions = {}) {
     const { sessionId, client, scope = {}, metadata, ...clientOptions } = options;
     this.client = client ?? new Mnemo(clientOptions);
-    this.sessionId = sessionId === undefined ? undefined : Promise.resolve(sessionId);
     this.scope = Object.fromEntries(Object.entries(scope).filter(([, v]) => v != null));
     this.metadata = metadata;
+    this.named = sessionId;
+    if (sessionId !== undefined) this.thread = threadIdOf(sessionId, this.scope as Record<string, string>);
   }
 
-  /** The thread's id: the one given, or a new thread's. */
-  getSessionId(): Promise<string> {
-    if (this.sessionId === undefined) {
-      const hasScope = Object.keys(this.scope).length > 0;
-      const made = this.client.threads
-        .create({ ...(hasScope ? { scope: this.scope } : {}), ...(this.metadata ? { metadata: this.metadata } : {}) })
-        .then((thread) => thread.id);
+  /** The session's id: the name given, or its new thread's id. */
+  async getSessionId(): Promise<string> {
+    return this.named ?? this.getThreadId();
+  }
+
+  /** The mnemo thread that holds the conversation. */
+  getThreadId(): Promise<string> {
+    if (this.thread === undefined) {
+      const made = this.client.threads.create(this.newThread()).then((thread) => thread.id);
       // A failed start is tried again on the next call, not remembered.
-      this.sessionId = made.catch((error: unknown) => {
-        this.sessionId = undefined;
+      this.thread = made.catch((error: unknown) => {
+        this.thread = undefined;
         throw error;
       });
     }
-    return this.sessionId;
+    return this.thread;
+  }
+
+  private newThread(id?: string) {
+    const hasScope = Object.keys(this.scope).length > 0;
+    return {
+      ...(id ? { id } : {}),
+      ...(hasScope ? { scope: this.scope } : {}),
+      ...(this.metadata ? { metadata: this.metadata } : {}),
+    };
   }
 
   private async items(): Promise<Array<[number, AgentInputItem]>> {
-    const history = await this.client.threads.history(await this.getSessionId(), { budget_tokens: ALL_TURNS });
-    return replay(history.turns);
+    const id = await this.getThreadId();
+    try {
+      return replay((await this.client.threads.history(id, { budget_tokens: ALL_TURNS })).turns);
+    } catch (error) {
+      // A named conversation not yet written (or expired, or forgotten) is an empty one.
+      if (error instanceof NotFound && this.named !== undefined) return [];
+      throw error;
+    }
   }
 
   private async append(bodies: Array<[Role, Record<string, unknown>]>): Promise<void> {
-    const id = await this.getSessionId();
+    const id = await this.getThreadId();
     for (const [role, body] of bodies) {
       // One turn each, in order: the thread keeps the order.
-      await this.client.threads.append(id, { role, content: JSON.stringify(body) });
+      const turn = { role, content: JSON.stringify(body) };
+      try {
+        await this.client.threads.append(id, turn);
+      } catch (error) {
+        if (!(error instanceof NotFound) || this.named === undefined) throw error;
+        // Made on first write (again, once expired); creating it twice answers the same thread.
+        await this.client.threads.create(this.newThread(id));
+        await this.client.threads.append(id, turn);
+      }
     }
   }
 

@@ -220,7 +220,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a thread, optionally continuing another */
+        /** Start a thread, optionally continuing another (or with an id of the caller's: once) */
         post: operations["V1ThreadsCreateThread"];
         delete?: never;
         options?: never;
@@ -294,6 +294,26 @@ export interface paths {
          * @description `scheduled` (with `erase_by` and failed runs so far) or `erased` (when, and per store). 404 for a digest this service did not schedule (or another tenant's, or forgotten: the last 2,000 erasures are kept).
          */
         get: operations["V1ForgetDigestForgetErasure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forget/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that forget receipts and backup manifests are signed with
+         * @description Keep one: `mnemo forget --verify RECEIPT --public-key KEY` checks a receipt's signature against it, offline.
+         */
+        get: operations["V1ForgetKeysForgetKeys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -498,6 +518,10 @@ export interface components {
             };
             /** @description when an erasure was scheduled: by this time (UTC, `Z`) no file of the data dir holds what was removed (`GET /v1/forget/{digest}` says when it was done); not part of the digest */
             erase_by?: string | null;
+            /** @description the service's Ed25519 signature over every other field of this receipt as printed (canonical JSON: keys sorted, no spaces, after the line `mnemo-forget-receipt/1`): `algorithm`, `key_id`, `public_key` (base64, as `GET /v1/forget/keys` publishes it) and `value` (base64); `mnemo forget --verify` checks it. Null only on receipts of earlier releases */
+            signature?: {
+                [key: string]: string;
+            } | null;
         };
         /** ForgetRequest */
         ForgetRequest: {
@@ -854,6 +878,20 @@ export interface components {
             /** @description best first */
             hits: components["schemas"]["SearchHit"][];
         };
+        /** SigningKey */
+        SigningKey: {
+            /** @description `ed25519` */
+            algorithm: string;
+            /** @description the first 16 hex digits of the sha256 of the raw public key */
+            key_id: string;
+            /** @description the 32 raw bytes of the public key, base64 */
+            public_key: string;
+        };
+        /** SigningKeys */
+        SigningKeys: {
+            /** @description the keys this service signs with now */
+            keys: components["schemas"]["SigningKey"][];
+        };
         /** Thread */
         Thread: {
             id: string;
@@ -877,6 +915,8 @@ export interface components {
         };
         /** ThreadIn */
         ThreadIn: {
+            /** @description the thread's id, chosen by the caller (e.g. a uuid5 of its own session key): creating it again answers the thread as it is, or 409 when the scope or parent given differ */
+            id?: string | null;
             /** @description continue the chain of this thread */
             parent_thread_id?: string | null;
             metadata?: {
@@ -2473,6 +2513,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description A thread of this id exists with another scope or parent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -2897,6 +2946,98 @@ export interface operations {
             };
             /** @description No such memory in this tenant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The tenant's rate limit is used up; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    V1ForgetKeysForgetKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeys"];
+                };
+            };
+            /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A cross-site `Origin`, or a foreign `Host` on a keyless server (api/guards/request_gate.py) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

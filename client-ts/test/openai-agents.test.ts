@@ -17,8 +17,8 @@ import {
   setTracingDisabled,
 } from "@openai/agents";
 
-import { Mnemo, NotFound } from "../src/index.js";
-import { MnemoSession, mnemoFunctionTools } from "../src/openai-agents.js";
+import { Mnemo } from "../src/index.js";
+import { MnemoSession, mnemoFunctionTools, threadIdOf } from "../src/openai-agents.js";
 import { mnemo, newUser } from "./server.js";
 
 let served: { url: string; apiKey: string };
@@ -99,7 +99,30 @@ test("a session resumes by its id, and forgetting its user removes it", async ()
   assert.deepEqual(await resumed.getItems(), [user("remember me")]);
 
   await new Mnemo({ baseUrl: served.url, apiKey: served.apiKey }).forget({ scope: { user_id: who } });
-  await assert.rejects(resumed.getItems(), NotFound, "a refusal is the client's typed error");
+  assert.deepEqual(await resumed.getItems(), [], "a forgotten conversation reads as an empty one");
+});
+
+test("a session named by the caller is made on first write and found again by its name", async () => {
+  const who = newUser();
+  const named = session({ sessionId: "user_123", user: who });
+  assert.equal(await named.getSessionId(), "user_123");
+  assert.deepEqual(await named.getItems(), [], "nothing written yet: an empty conversation");
+  await named.addItems([user("my seat is 14C")]);
+  const again = session({ sessionId: "user_123", user: who });
+  assert.deepEqual(await again.getItems(), [user("my seat is 14C")]);
+  assert.equal(await again.getThreadId(), await named.getThreadId());
+  const someoneElse = session({ sessionId: "user_123" });
+  assert.deepEqual(await someoneElse.getItems(), [], "another user's session of the same name is another");
+});
+
+test("a named session's thread is the one the Python MnemoSession derives", async () => {
+  assert.equal(await threadIdOf("user_123", { user_id: "mei" }), "28d337a8-b272-5a79-84c5-3b75c207020c");
+  assert.equal(
+    await threadIdOf("café ☕", { user_id: "mei", agent_id: "a" }),
+    "4162cbf2-e92e-53b5-abca-ddaaaec103dc",
+  );
+  const uuid = "6F9619FF-8B86-D011-B42D-00CF4FC964FF";
+  assert.equal(await threadIdOf(uuid, { user_id: "mei" }), uuid.toLowerCase());
 });
 
 test("the Runner keeps the conversation in the session across runs", async () => {

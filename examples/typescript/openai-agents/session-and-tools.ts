@@ -20,7 +20,7 @@ const model: Model = {
   },
 };
 
-const session = new MnemoSession({ ...mnemo, scope }); // resume later: new MnemoSession({ sessionId, ...mnemo })
+const session = new MnemoSession({ ...mnemo, sessionId: "travel", scope }); // the same id and scope: the same conversation
 const agent = new Agent({ name: "assistant", model, tools: mnemoFunctionTools({ ...mnemo, scope }) });
 const result = await run(agent, "I always want an aisle seat.", { session });
 console.log(result.finalOutput);
