@@ -89,7 +89,8 @@ async def _run(args: argparse.Namespace) -> IngestSummary:
         return summary
 
     from ..api.config.settings import Settings
-    from ..api.http.services import build_pending_indexes, open_services
+    from ..api.http.maintenance import build_pending_indexes
+    from ..api.http.services import open_services
 
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
     services = await open_services(settings)

@@ -156,7 +156,7 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
 
 
 async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -> tuple[ImportSummary, str]:
-    from ..api.http.services import build_pending_indexes
+    from ..api.http.maintenance import build_pending_indexes
     from ..backends.transfer.migration import ImportSummary, batches_by_type, import_batch
 
     store, where = await _target(args, settings, manifest.dimension)

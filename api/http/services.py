@@ -18,7 +18,7 @@ from ...backends.redis.access import RedisAccessCounts
 from ...backends.redis.client import RedisGateway, open_redis
 from ...backends.redis.keys import KeySpace
 from ...backends.redis.locks import RedisLocks
-from ...backends.redis.persistence import rewrite_files, warn_if_not_durable
+from ...backends.redis.persistence import warn_if_not_durable
 from ...backends.redis.threads import RedisThreadStore
 from ...backends.redis.working import RedisWorkingStore
 from ...backends.signing_key import open_signer
@@ -26,7 +26,6 @@ from ...backends.storage_reserve import StorageReserve
 from ...backends.tokenizer import TokenizerRegistry
 from ...backends.transfer.server_copies import ServerCopies
 from ...ingest.access import AccessLog
-from ...ingest.erasure import BackgroundEraser, Eraser
 from ...ingest.erasure_ledger import ErasureLedger
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
@@ -37,12 +36,12 @@ from ...ingest.working import SweepReport, WorkingMemory
 from ...memtypes.errors import InsufficientStorage, Unavailable
 from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
-from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
 from ..config.settings import Settings
 from ..guards.auth import KeyRing
+from .maintenance import eraser_for, start_pending_builds
 from .startup import StartupSteps
 
 if TYPE_CHECKING:
@@ -200,33 +199,6 @@ def vector_store(settings: Settings, dimension: int) -> VectorStore:
     return VectorStore(index, documents, None)
 
 
-async def start_pending_builds(index: VectorIndex, min_backlog: int = 5_000) -> None:
-    """At start-up: build pending HNSW indexes in the background, off the serving path (Qdrant Edge
-    rebuilds a shard in a child process and swaps it in), so the service is ready at once; a shard
-    written with an older layout is rewritten the same way (backends/qdrant_edge/layout.py)."""
-    maintenance = index.maintenance()
-    if maintenance is None:
-        return
-    started = await maintenance.build_in_background(min_backlog)
-    if started:
-        log.info("rebuilding the shards of %s in the background", ", ".join(mt.value for mt in started))
-
-
-async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) -> None:
-    """Build pending HNSW indexes now, blocking: after a bulk load (`mnemo ingest`, `mnemo import`).
-
-    In-process: qdrant-edge-py holds the GIL for a whole `optimize()`, so nothing else of this
-    process runs meanwhile; a serving process uses `start_pending_builds` instead.
-    """
-    maintenance = index.maintenance()
-    if maintenance is None:
-        return
-    backlog = await maintenance.index_backlog()
-    if backlog >= min_backlog:
-        log.info("building HNSW indexes for %d unindexed vectors before serving", backlog)
-        await maintenance.optimize()
-
-
 async def open_services(
     settings: Settings, models: Sequence[RegisteredModel] = (), embedder: Embedder | None = None
 ) -> Services:
@@ -362,7 +334,7 @@ async def open_services(
             locks,
             access_log,
             changes,
-            _eraser(settings, index, redis, backups),
+            eraser_for(settings, index, redis, backups),
             open_signer(settings.data_dir, settings.signing_key_file),
             ErasureLedger(settings.data_dir),
         ),
@@ -383,34 +355,3 @@ async def _abandon(*opening: asyncio.Task[Any] | None) -> None:
             await done.close()
         elif hasattr(done, "close") and not isinstance(done, BaseException):
             done.close()  # an embedder
-
-
-def _eraser(
-    settings: Settings, index: VectorIndex, redis: RedisGateway, backups: ServerCopies
-) -> BackgroundEraser:
-    """How a forget erases the removed text from each store's files (ingest/erasure.py); a store whose
-    files are not in the data dir has nothing to erase there, and the receipt says why."""
-    maintenance = index.maintenance()
-    erasers: dict[str, Eraser] = {}
-    outside: dict[str, str] = {}
-    if maintenance is not None:
-        erasers["qdrant"] = maintenance.erase_deleted
-    else:  # a Qdrant server's files are its own; qdrant-client's local mode has no way
-        outside["qdrant"] = "not_ours" if settings.qdrant.url else "unsupported"
-    if redis.embedded is not None:
-
-        async def redis_files(_: Sequence[MemoryType]) -> str:
-            return await rewrite_files(redis)
-
-        erasers["redis"] = redis_files
-    else:
-        outside["redis"] = "not_ours"
-
-    async def backup_copies(_: Sequence[MemoryType]) -> str:
-        await backups.drop_all()  # taken before the forget: they may hold what it removed
-        return "erased"
-
-    erasers["backups"] = backup_copies
-    eraser = BackgroundEraser(erasers, settings.data_dir, settings.forget, outside)
-    eraser.load()
-    return eraser

@@ -44,7 +44,8 @@ async def _raw_embedding_s(texts: Sequence[str]) -> float:
 async def _ingest_s(memories: Sequence[MemoryIn], batch: int) -> tuple[float, float, dict[str, Any]]:
     """Seconds of `ingest_file`, seconds of the HNSW build after it, and the ingest summary."""
     from ...api.config.settings import Settings
-    from ...api.http.services import build_pending_indexes, open_services
+    from ...api.http.maintenance import build_pending_indexes
+    from ...api.http.services import open_services
     from ...ingest.batch import Checkpoint, ingest_file
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-ingest-") as scratch:

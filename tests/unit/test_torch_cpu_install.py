@@ -1,4 +1,4 @@
-"""`make serve`, the README's install line and deploy/Dockerfile install the CPU build of torch.
+"""`make serve`, the install line of docs/getting-started.md and deploy/Dockerfile install the CPU build of torch.
 
 Each one's pip command is run as written (`--dry-run --report`) by a real pip against two local
 package indexes, with the machine's pip configuration left out: one stands for PyPI, whose torch
@@ -49,8 +49,8 @@ def makefile_command() -> str:
     return next(line for line in printed.splitlines() if "pip install" in line and "torch==" in line)
 
 
-def readme_command() -> str:
-    lines = (ROOT / "README.md").read_text().splitlines()
+def docs_command() -> str:
+    lines = (ROOT / "docs" / "getting-started.md").read_text().splitlines()
     return next(line for line in lines if line.startswith("pip install torch=="))
 
 
@@ -59,7 +59,7 @@ def dockerfile_command() -> str:
     return next(line for line in lines if "pip install" in line and "torch==" in line).removeprefix("RUN ")
 
 
-@pytest.mark.parametrize("command", [makefile_command, readme_command, dockerfile_command])
+@pytest.mark.parametrize("command", [makefile_command, docs_command, dockerfile_command])
 def test_the_install_resolves_the_cpu_build(command: object, tmp_path: Path) -> None:
     assert callable(command)
     pypi, cpu = tmp_path / "pypi", tmp_path / "cpu"
