@@ -1,6 +1,6 @@
-"""Every examples/<framework>/*.py and every ```python block of the README's "Use with your framework"
-runs as written, against the real server, in this venv (the main suite's README test leaves blocks
-that import a framework to this one)."""
+"""Every examples/<framework>/*.py and every ```python block of the framework pages of the docs
+(docs/integrations/<framework>.md) runs as written, against the real server, in this venv (the main
+suite's docs test leaves blocks that import a framework to this one)."""
 
 from __future__ import annotations
 
@@ -36,13 +36,15 @@ def test_example_runs(example: Path, mnemo: Any, user: str) -> None:
     assert EXPECTED[example.name] in ran.stdout, ran.stdout
 
 
+PAGES = ("langgraph", "langchain", "llama-index", "openai-agents", "pydantic-ai")
+
+
 def _framework_blocks() -> list[str]:
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("### Use with your framework", 1)[1].split("\n### ", 1)[0]
-    return re.findall(r"^```python\n(.*?)^```", section, re.MULTILINE | re.DOTALL)
+    pages = [(REPO / "docs" / "integrations" / f"{page}.md").read_text() for page in PAGES]
+    return [b for page in pages for b in re.findall(r"^```python\n(.*?)^```", page, re.MULTILINE | re.DOTALL)]
 
 
-def test_the_readme_shows_each_framework() -> None:
+def test_the_docs_show_each_framework() -> None:
     blocks = _framework_blocks()
     for module in ("langgraph", "langchain", "llama_index", "openai_agents", "pydantic_ai"):
         assert sum(f"mnemo_client.{module} import" in b for b in blocks) == 1, module
@@ -51,7 +53,7 @@ def test_the_readme_shows_each_framework() -> None:
 @pytest.mark.parametrize("index", range(5))
 def test_readme_block_runs(index: int, mnemo: Any, tmp_path: Path) -> None:
     block = _framework_blocks()[index]
-    # The README's server and key (none) → this session's server and key, as a reader would edit them.
+    # The docs' server and key (none) → this session's server and key, as a reader would edit them.
     code = block.replace("http://127.0.0.1:8080", mnemo.url).replace(
         "api_key=None", f'api_key="{mnemo.api_key}"'
     )

@@ -12,7 +12,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.store.base import InvalidNamespaceError, SearchItem
 
 from mnemo_client import MnemoError
-from mnemo_client.langgraph import MnemoStore, encode_namespace
+from mnemo_client.langgraph import MnemoStore, caller_id, encode_namespace
 
 
 class State(TypedDict):
@@ -85,6 +85,27 @@ async def test_async_forms_and_filters(mnemo: Any, user: str) -> None:
     await store.aclose()
 
 
+def test_two_users_stores_keep_their_own_item_under_one_key(mnemo: Any, user: str) -> None:
+    # mnemo names a memory by its caller id across the tenant: a bare key as that id would let
+    # bob's put overwrite alice's item and move it to bob.
+    alice = MnemoStore(mnemo.url, api_key=mnemo.api_key, user_id=f"{user}-alice")
+    bob = MnemoStore(mnemo.url, api_key=mnemo.api_key, user_id=f"{user}-bob")
+    alice.put(("prefs",), "seat", {"text": "Alice wants the aisle"})
+    bob.put(("prefs",), "seat", {"text": "Bob wants the window"})
+    alice_item, bob_item = alice.get(("prefs",), "seat"), bob.get(("prefs",), "seat")
+    assert alice_item is not None and alice_item.value == {"text": "Alice wants the aisle"}
+    assert bob_item is not None and bob_item.value == {"text": "Bob wants the window"}
+    bob.delete(("prefs",), "seat")
+    assert bob.get(("prefs",), "seat") is None and alice.get(("prefs",), "seat") is not None
+
+
+def test_caller_ids_are_the_typescript_stores() -> None:
+    # The same derivation as client-ts's MnemoStore (its value computed there): both reach one item.
+    assert caller_id({"user_id": "mei"}, ("memories", "prefs"), "café") == (
+        "lg-97b5c541e0f74b2b2e3d92ac5d4296bf8ecafa32427072765ada8fd4b5608f7d"
+    )
+
+
 def test_bad_input_keeps_langgraphs_shape(mnemo: Any, user: str) -> None:
     store = MnemoStore(mnemo.url, api_key=mnemo.api_key, user_id=user)
     with pytest.raises(InvalidNamespaceError):
@@ -92,7 +113,7 @@ def test_bad_input_keeps_langgraphs_shape(mnemo: Any, user: str) -> None:
     with pytest.raises(InvalidNamespaceError):
         store.put(("x" * 300,), "k", {"v": 1})  # longer than a mnemo scope id
     with pytest.raises(MnemoError) as refused:  # mnemo's own refusal: the client's typed error
-        store.put(("ok",), "k" * 1000, {"v": 1})
+        store.put(("ok",), "k", {"v": "x" * 40_000})  # over a memory's content limit
     assert refused.value.status == 422
     stranger = MnemoStore(mnemo.url, api_key="not-a-key", user_id=user)
     with pytest.raises(MnemoError) as denied:

@@ -21,6 +21,7 @@ Bad input keeps LangGraph's shape (`InvalidNamespaceError`); a refusal of mnemo 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -63,7 +64,7 @@ from mnemo_client.sync_client import Mnemo
 
 __all__ = ["MnemoStore"]
 
-META = "langgraph"  # the metadata key of a store item: {namespace, value, updated_at, indexed}
+META = "langgraph"  # the metadata key of a store item: {namespace, key, value, updated_at, indexed}
 ROOT = "lg"  # the first label of every encoded namespace (a scope id starts with a letter or digit)
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@-")
 _MAX_SCOPE_CHARS = 256
@@ -98,11 +99,25 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+def caller_id(scope: Mapping[str, str], namespace: tuple[str, ...], key: str) -> str:
+    """The memory's caller id: one per (scope, namespace, key). mnemo names a memory by its caller id
+    across the tenant's scopes, so two users' stores with the same key must not share one (the same
+    derivation as the TypeScript MnemoStore, so both reach the same items)."""
+    identity = [scope.get("user_id"), scope.get("agent_id"), list(namespace), key]
+    digest = hashlib.sha256(json.dumps(identity, ensure_ascii=False, separators=(",", ":")).encode())
+    return f"lg-{digest.hexdigest()}"
+
+
+def _key(record: MemoryRecord) -> str:
+    key = record.metadata[META].get("key")
+    return key if isinstance(key, str) else record.external_id or record.id
+
+
 def _item(record: MemoryRecord, score: float | None = None) -> SearchItem:
     meta = record.metadata[META]
     updated = meta.get("updated_at") or record.created_at
     return SearchItem(
-        namespace=tuple(meta["namespace"]), key=record.external_id or record.id, value=meta["value"],
+        namespace=tuple(meta["namespace"]), key=_key(record), value=meta["value"],
         created_at=record.created_at, updated_at=updated, score=score,
     )  # fmt: skip
 
@@ -191,7 +206,7 @@ def _hits(records: Iterable[MemoryRecord], memories: Iterable[Any]) -> list[tupl
     """(namespace, key) and score of each retrieved memory that is an indexed item of the store."""
     by_id = {r.id: r for r in records if _is_item(r) and r.metadata[META].get("indexed", True)}
     return [
-        ((tuple(record.metadata[META]["namespace"]), record.external_id), memory.score)
+        ((tuple(record.metadata[META]["namespace"]), _key(record)), memory.score)
         for memory in memories
         if (record := by_id.get(memory.id)) is not None
     ]
@@ -241,10 +256,11 @@ class MnemoStore(BaseStore):
         assert op.value is not None
         indexed = op.index is not False
         paths = op.index if isinstance(op.index, list) else self.index
-        meta = {"namespace": list(op.namespace), "value": dict(op.value), "indexed": indexed,
-                "updated_at": datetime.now(UTC).isoformat()}  # fmt: skip
+        meta = {"namespace": list(op.namespace), "key": op.key, "value": dict(op.value),
+                "indexed": indexed, "updated_at": datetime.now(UTC).isoformat()}  # fmt: skip
         return {
-            "type": self.memory_type, "id": op.key, "content": _content(op.value, paths),
+            "type": self.memory_type, "id": caller_id(self._scope, op.namespace, op.key),
+            "content": _content(op.value, paths),
             "scope": {**self._scope, "namespace": encode_namespace(op.namespace)}, "metadata": {META: meta},
         }  # fmt: skip
 
@@ -261,7 +277,7 @@ class MnemoStore(BaseStore):
 
     @staticmethod
     def _key_of(records: Iterable[MemoryRecord], key: str) -> MemoryRecord | None:
-        return next((r for r in records if r.external_id == key and _is_item(r)), None)
+        return next((r for r in records if _is_item(r) and _key(r) == key), None)
 
     @staticmethod
     def _candidates(records: Iterable[MemoryRecord], op: SearchOp) -> list[SearchItem]:
