@@ -169,12 +169,13 @@ def add_bench_parser(sub: Any) -> None:
         "--rows",
         action="append",
         required=True,
-        help="NAME=PATH[:scope|:category|:query]: a quality run's per_query.jsonl and its held-out unit "
+        help="NAME=PATH[:scope|:category|:query|:question]: a quality run's per_query.jsonl and its "
+        "held-out unit "
         "(repeat per dataset)",
     )
     calibrate.add_argument(
         "--features",
-        default="score,below_top,log_rank,gap_next,spread",
+        default="cosine,overlap,matched,names_found,below_top,log_rank",
         help="confidence features (comma-separated; retrieval/ranking/confidence.py FEATURES)",
     )
     calibrate.add_argument(
@@ -186,6 +187,11 @@ def add_bench_parser(sub: Any) -> None:
         "--files-equal",
         action="store_true",
         help="every input file weighs the same (default: every question)",
+    )
+    calibrate.add_argument(
+        "--floor-on",
+        default="",
+        help="NAME,...: choose the default confidence floor on these sets (their runs' budgets)",
     )
     calibrate.add_argument("--out", type=Path, required=True, help="output directory")
     calibrate.set_defaults(bench_func=calibrate_command)

@@ -53,12 +53,15 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from .quality.calibrate import calibrate, read_source, write_calibration_outputs
 
     sources = [read_source(spec) for spec in args.rows]
-    result = calibrate(sources, tuple(f for f in args.features.split(",") if f), args.files_equal)
+    features = tuple(f for f in args.features.split(",") if f)
+    floor_on = tuple(f for f in args.floor_on.split(",") if f)
+    result = calibrate(sources, features, args.files_equal, floor_on)
     write_calibration_outputs(result, args.out, args.model_out)
     loo = result["leave_one_out"]
     print(
         "calibrate: leave-one-out ECE@10 "
         + ", ".join(f"{name} {v['calibration']['ece']:.3f}" for name, v in loo.items())
+        + (f"; default floor {result['floor']['floor']}" if result["floor"] else "")
         + f"; wrote {args.out}/results.json, summary.md"
         + (f", {args.model_out}" if args.model_out else "")
     )

@@ -14,6 +14,9 @@ from ..memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
 from .stages.rank import NEWER_FIRST_MARGIN, NEWER_FIRST_MIN_COSINE
 
 
+DEFAULT_MIN_CONFIDENCE = 0.05
+
+
 class RetrievalConfig(BaseModel):
     """The read path's defaults: the `retrieval` group of the settings (MNEMO_RETRIEVAL__*)."""
 
@@ -22,6 +25,11 @@ class RetrievalConfig(BaseModel):
     default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
     # With a task_id and no working_budget_tokens (MNEMO_WORKING_BUDGET_TOKENS).
     default_working_budget_tokens: int = Field(default=500, ge=1, le=200_000)
+    # A request without `min_confidence` packs only memories at least this likely to be relevant: a
+    # budget is a cap, not a quota. Chosen with folds on the dev sets so that nearly every relevant
+    # memory a budget packs is still packed (benchmarks/README.md, "Confidence in stores of every
+    # size"); 0 fills the budget whatever the confidence.
+    default_min_confidence: float = Field(default=DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0)
     # With `model`, the budget is this share of its context window.
     model_budget_share: float = Field(default=0.10, gt=0.0, le=1.0)
     # Candidates per type: enough to fill the type's share of the budget (plus the shares of types

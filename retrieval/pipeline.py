@@ -25,7 +25,7 @@ from ..memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, W
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
 from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
-from .ranking.evidence import terms_of
+from .ranking.evidence import warm
 from .stages.expand import expand_neighbours
 from .stages.pack import LinePrices
 from .stages.plan import ResolvedRequest, plan_retrieval, resolve
@@ -55,7 +55,7 @@ class Retriever:
         self.tokenizers = tokenizers
         self.config = config
         self.sparse = sparse
-        self._terms = terms_of(sparse) if sparse is not None else None  # the confidence's text features
+        warm()  # the word frequencies the confidence reads
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self.searcher = Searcher(index, embedder, working, sparse)
         # Shared across requests: a section header or a time header costs the same every time.
@@ -110,11 +110,12 @@ class Retriever:
                 hits, packing = found.hits, found.packing
                 found.neighbours = await expand_neighbours(self.index, plan, config, hits, packing)
             found.session_spread = spread_question(found.hits, plan.request.query, config)
+            found.cosines = await self.searcher.cosines(plan, found)
             timings["search_ms"] += (time.perf_counter() - started) * 1000
         finally:
             self._in_flight -= 1
         started = time.perf_counter()
-        response = assemble(plan, found, prices, terms=self._terms)
+        response = assemble(plan, found, prices)
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         response.metadata.degraded = found.degraded

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
-from ..ranking.confidence import Calibration, shipped_calibration
-from ..ranking.evidence import HEAD, Terms, text_features
+from ..ranking.confidence import Calibration, RankedHit, hit_features, shipped_calibration
 from .explain import explain, with_lift
 from .left_out import left_out
 from .pack import Candidate, LinePrices, Points, TypeUsage, pack_working
@@ -28,20 +27,18 @@ def assemble(
     found: Found,
     prices: LinePrices,
     calibration: Calibration | None = None,
-    terms: Terms | None = None,
 ) -> RetrieveResponse:
     """The response to `plan.request` from what was `found`, never over the budget. `calibration`:
-    the confidence model (default: the one shipped with the package); `terms`: the sparse encoder's
-    tokenization, for the confidence's text features (None: the rank features decide alone)."""
+    the confidence model (default: the one shipped with the package)."""
     resolved = plan.resolved
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
-    confidence = confidences(
-        candidates, points, plan.request.query, calibration or shipped_calibration(), terms
-    )
+    features = confidence_features(candidates, points, plan.request.query, found.cosines)
+    model = calibration or shipped_calibration()
+    confidence = {key: model.probability(f) for key, f in features.items()}
     candidates, below_floor = _above_floors(
-        candidates, confidence, plan.request.min_score, plan.request.min_confidence
+        candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
@@ -94,7 +91,9 @@ def assemble(
         for c in working_usage.selected
         for item, _ in [working_lines[c.key]]
     ]
-    memories += [_retrieved(plan, found, points[c.key], c.tokens, confidence[c.key]) for c in chosen]
+    memories += [
+        _retrieved(plan, found, points[c.key], c.tokens, confidence[c.key], features[c.key]) for c in chosen
+    ]
     per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
     if resolved.working_budget:
         per_type[SCRATCHPAD_TYPE.value] = _type_metadata(working_usage)
@@ -120,7 +119,7 @@ def _above_floors(
     candidates: dict[MemoryType, list[Candidate]],
     confidence: Mapping[str, float],
     min_score: float | None,
-    min_confidence: float | None,
+    min_confidence: float,
 ) -> tuple[dict[MemoryType, list[Candidate]], list[tuple[Candidate, str]]]:
     """The candidates that clear both floors, and those that do not with the words saying why."""
     kept: dict[MemoryType, list[Candidate]] = {}
@@ -130,30 +129,28 @@ def _above_floors(
         for c in found_type:
             if min_score is not None and c.score < min_score:
                 below.append((c, f"score {c.score:.3f} is below the floor {min_score}"))
-            elif min_confidence is not None and confidence[c.key] < min_confidence:
+            elif confidence[c.key] < min_confidence:
                 below.append((c, f"confidence {confidence[c.key]:.3f} is below the floor {min_confidence}"))
             else:
                 kept[memory_type].append(c)
     return kept, below
 
 
-def confidences(
+def confidence_features(
     candidates: Mapping[MemoryType, list[Candidate]],
     points: Points,
     query: str,
-    calibration: Calibration,
-    terms: Terms | None,
-) -> dict[str, float]:
-    """Each candidate's confidence, by id, from its place among all of the request's candidates
-    (every type's, best first) and the words of the best of them: the ranked list before packing,
-    so a budget does not change it."""
+    cosines: Mapping[str, float],
+) -> dict[str, dict[str, float]]:
+    """Each candidate's confidence features, by id: its own cosine and words, and its place among
+    all of the request's candidates (every type's, best first), before packing, so that a budget
+    does not change them."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
-    text = None
-    if terms is not None and calibration.reads_text:
-        head = [str(points[c.key][1].payload.get("content", "")) for c in ranked[:HEAD]]
-        text = text_features(query, head, terms)
-    scores = [c.score for c in ranked]
-    return dict(zip((c.key for c in ranked), calibration.confidences(scores, text), strict=True))
+    hits = [
+        RankedHit(c.score, str(points[c.key][1].payload.get("content", "")), cosines.get(c.key))
+        for c in ranked
+    ]
+    return dict(zip((c.key for c in ranked), hit_features(query, hits), strict=True))
 
 
 def _retrieved(
@@ -162,6 +159,7 @@ def _retrieved(
     chosen: tuple[MemoryType, ScoredPoint, str],
     tokens: int,
     confidence: float,
+    features: Mapping[str, float],
 ) -> RetrievedMemory:
     memory_type, point, _ = chosen
     explanation = None
@@ -174,6 +172,7 @@ def _retrieved(
             )
         explanation = with_lift(explanation, found.lifts.get(point.id))
         explanation = with_lift(explanation, found.session_spread.get(point.id), "session_spread")
+        explanation["confidence_features"] = {k: round(v, 6) for k, v in features.items()}
     return RetrievedMemory(
         id=point.id,
         external_id=point.payload.get("external_id"),
