@@ -15,6 +15,12 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def report_not_stored(command: str, not_stored: Any) -> None:
+    """Each memory of the dataset the service would refuse, and why: left out, the run goes on."""
+    for n in not_stored:
+        print(f"{command}: memory {n.id} (line {n.line}) not stored: {n.reason}", file=sys.stderr)
+
+
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     return None if args.no_embedding_cache else args.embedding_cache
 
@@ -34,7 +40,9 @@ def quality_command(args: argparse.Namespace) -> int:
             return await run_quality(target, dataset, options)
 
     run = asyncio.run(go())
+    run.results["not_stored"] = [n.as_dict() for n in dataset.not_stored]
     write_quality_outputs(run, args.out, f"{args.memories} + {args.queries}")
+    report_not_stored("quality", dataset.not_stored)
     k = 10 if 10 in args.k else args.k[-1]
     mnemo = run.results["systems"]["mnemo"].get("all")
     recall = f"mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}, " if mnemo else ""
@@ -89,6 +97,7 @@ def ablation_command(args: argparse.Namespace) -> int:
     from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
+    report_not_stored(args.bench_command, dataset.not_stored)
     variants = _variants_file(args.variants) if args.variants else dict(VARIANTS)
     options = AblationOptions(ks=args.k, budgets=args.budgets, variants=variants)
 
@@ -108,6 +117,7 @@ def folds_command(args: argparse.Namespace) -> int:
     from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
+    report_not_stored(args.bench_command, dataset.not_stored)
     variants = _variants_file(args.variants) if args.variants else dict(DEFAULT_VARIANTS)
     options = FoldOptions(
         ks=args.k,
@@ -194,12 +204,14 @@ def build_command(args: argparse.Namespace) -> int:
 
 def ingest_command(args: argparse.Namespace) -> int:
     from ..memtypes.records import MemoryIn
-    from .dataset import load_memories
+    from .dataset import NotStored, load_memories
     from .synthetic import generate
     from .write.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
 
     if args.memories:
-        memories, source = load_memories(args.memories), str(args.memories)
+        not_stored: list[NotStored] = []
+        memories, source = load_memories(args.memories, not_stored), str(args.memories)
+        report_not_stored("ingest", not_stored)
     else:
         memories = [MemoryIn.model_validate(m) for m in generate(args.size, args.seed)[0]]
         source = f"the synthetic generator (size {args.size}, seed {args.seed})"

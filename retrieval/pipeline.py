@@ -16,6 +16,7 @@ This module holds the engines and runs the stages; what each decides lives in it
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 
@@ -25,6 +26,7 @@ from ..memtypes.ports import Embedder, SparseEncoder, Tokenizers, VectorIndex, W
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
 from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
+from .ranking.confidence import shipped_calibration
 from .ranking.evidence import warm
 from .stages.expand import expand_neighbours
 from .stages.pack import LinePrices
@@ -35,6 +37,7 @@ from .stages.search import Searcher
 from .stages.session_spread import spread_question
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
+log = logging.getLogger("mnemo.retrieval")
 
 
 class Retriever:
@@ -53,9 +56,19 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.tokenizers = tokenizers
-        self.config = config
         self.sparse = sparse
         warm()  # the word frequencies the confidence reads
+        # Confidence is calibrated on one embedding model's cosines: under another, its values are
+        # still given, but no default floor leaves memories out by them.
+        fitted_for = str(shipped_calibration().about.get("embedding_model", ""))
+        if fitted_for and embedder.model_name.rsplit("/", 1)[-1] != fitted_for:
+            log.warning(
+                "confidence is calibrated for %s, not %s: no default confidence floor",
+                fitted_for,
+                embedder.model_name,
+            )
+            config = config.model_copy(update={"default_min_confidence": 0.0})
+        self.config = config
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self.searcher = Searcher(index, embedder, working, sparse)
         # Shared across requests: a section header or a time header costs the same every time.

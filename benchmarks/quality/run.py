@@ -251,6 +251,12 @@ def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
         "",
         machine_line(results["machine"]),
         "",
+        *(
+            f"Not stored (the service refuses it; a question naming it counts it missed): memory "
+            f"{n['id']} (line {n['line']}): {n['reason']}."
+            for n in results.get("not_stored", [])
+        ),
+        "",
     ]
     if results["systems"]["mnemo"]:  # some query is answerable: the ranking metrics
         parts += _ranking_summary(results, out)

@@ -1,15 +1,12 @@
 """The prompt hook: retrieve for the prompt, keep only what clears the relevance floor, answer it as
 Claude Code's `additionalContext`, or nothing at all when nothing clears it.
 
-The floor: a hit's ranked `score` must reach `MNEMO_HOOK_MIN_SCORE` (default 0.35) and, where the
-answer carries it, its calibrated `confidence` (0..1, the server's estimate that the hit is relevant)
-must reach `MNEMO_HOOK_MIN_CONFIDENCE` (default 0.2: a memory at least one in five likely to be
-relevant). On the dev sets, predicted leave-one-out (benchmarks/README.md, "Calibrated
-confidence, round 2"), 0.2 keeps a relevant hit for 83 % of answerable LongMemEval questions and
-51 % of LoCoMo ones; a higher floor costs those faster than it silences questions whose answer is not
-stored (0.35: 67 % and 39 %, while half of the unanswerable are silenced). The confidence cannot yet
-tell a near miss from an answer, so the score floor stays too. The session's own working memory (its
-todo list) is always relevant and never held to the floor. 0 turns a floor off.
+The floor is the server's: each hit's calibrated `confidence` (0..1, the estimated probability that
+it is relevant, the same in a store of one memory and of a million) must reach the service's default
+floor, or `MNEMO_HOOK_MIN_CONFIDENCE` where it is set (sent as the request's `min_confidence`; 0
+turns it off and fills the budget). `MNEMO_HOOK_MIN_SCORE` adds a floor on the ranked `score`
+(default 0: off; a score orders memories, its scale depends on what else is stored). The session's
+own working memory (its todo list) is always relevant and never held to a floor.
 When every hit clears it, the server's packed context is passed on as it is; otherwise the hits that
 clear it are rendered here, one section per type, as the server renders them.
 """
@@ -22,8 +19,7 @@ from typing import Any
 from .api import Api, log, safe_id
 
 DEFAULT_BUDGET_TOKENS = 1000
-DEFAULT_MIN_CONFIDENCE = 0.2
-DEFAULT_MIN_SCORE = 0.35
+DEFAULT_MIN_SCORE = 0.0
 MAX_QUERY_CHARS = 8_000  # the API's limit on a query
 HEADER = "Memory from mnemo that may be relevant to this prompt (the session's working memory first):"
 TITLES = {
@@ -43,6 +39,18 @@ def env_number(name: str, default: float, minimum: float = 0.0) -> float:
         log(f"{name}={raw!r} is not a number; using {default}")
         return default
     return value if value >= minimum else default
+
+
+def confidence_floor() -> float | None:
+    """`MNEMO_HOOK_MIN_CONFIDENCE` where set (a number in 0..1), else None: the server's default."""
+    raw = os.environ.get("MNEMO_HOOK_MIN_CONFIDENCE")
+    if not raw:
+        return None
+    value = env_number("MNEMO_HOOK_MIN_CONFIDENCE", -1.0)
+    if not 0.0 <= value <= 1.0:
+        log(f"MNEMO_HOOK_MIN_CONFIDENCE={raw!r} is not a number from 0 to 1; using the server's floor")
+        return None
+    return value
 
 
 def clears_floor(hit: dict[str, Any], min_confidence: float, min_score: float) -> bool:
@@ -81,9 +89,13 @@ def render(hits: list[dict[str, Any]]) -> str:
 def context_for(found: dict[str, Any]) -> str:
     """What to inject: the server's context, less what falls below the floor ("" for nothing)."""
     hits = [h for h in found.get("memories") or [] if isinstance(h, dict)]
-    min_confidence = env_number("MNEMO_HOOK_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE)
+    if not hits:
+        top = (found.get("metadata") or {}).get("top_confidence")
+        if isinstance(top, int | float) and top > 0:
+            log(f"no memory clears the relevance floor (best confidence {top:.2f})")
+        return ""
     min_score = env_number("MNEMO_HOOK_MIN_SCORE", DEFAULT_MIN_SCORE)
-    kept = [h for h in hits if clears_floor(h, min_confidence, min_score)]
+    kept = [h for h in hits if clears_floor(h, confidence_floor() or 0.0, min_score)]
     if len(kept) == len(hits):
         return str(found.get("context") or "").strip()
     log(f"{len(hits) - len(kept)} of {len(hits)} memories below the relevance floor, left out")
@@ -99,6 +111,8 @@ def user_prompt_submit(api: Api, event: dict[str, Any], scope: dict[str, str]) -
         "scope": scope,
         "budget_tokens": int(env_number("MNEMO_HOOK_BUDGET_TOKENS", DEFAULT_BUDGET_TOKENS, minimum=1)),
     }
+    if (floor := confidence_floor()) is not None:
+        request["min_confidence"] = floor
     if task_id := safe_id(event.get("session_id")):
         request["task_id"] = task_id  # the session's working memory (its todo list) comes first
     context = context_for(api.call("POST", "/v1/retrieve", request))
