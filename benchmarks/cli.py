@@ -23,6 +23,7 @@ from .commands import (
     latency_command,
     load_command,
     quality_command,
+    scopes_command,
     write_command,
 )
 
@@ -321,6 +322,15 @@ def add_bench_parser(sub: Any) -> None:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--out", type=Path, required=True)
     gen.set_defaults(bench_func=generate_command)
+
+    scopes = commands.add_parser(
+        "scopes", help="cut stores of 1 to ~500 memories, with and without the evidence, from a dataset"
+    )
+    scopes.add_argument("--dataset", type=Path, required=True, help="a folder with memories/queries.jsonl")
+    scopes.add_argument("--per-category", type=int, default=5, help="questions of each category (default 5)")
+    scopes.add_argument("--seed", type=int, default=1)
+    scopes.add_argument("--out", type=Path, required=True)
+    scopes.set_defaults(bench_func=scopes_command)
 
 
 def run_bench(args: argparse.Namespace) -> int:

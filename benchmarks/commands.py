@@ -235,6 +235,14 @@ def generate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def scopes_command(args: argparse.Namespace) -> int:
+    from .quality.scopes import write_scoped
+
+    memories, queries = write_scoped(args.dataset, args.out, args.per_category, args.seed)
+    print(f"scopes: {memories} memories, {queries} queries (seed {args.seed}) in {args.out}")
+    return 0
+
+
 def _neighbours(args: argparse.Namespace) -> int:
     from .load.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
 

@@ -150,13 +150,17 @@ def floor_keeps(rows: Sequence[Mapping[str, Any]], floor: float) -> dict[str, fl
     return {b: (sum(k) / len(k) if k else None) for b, k in sorted(kept.items(), key=lambda bk: int(bk[0]))}
 
 
-def choose_floor(held_out: Mapping[str, Sequence[Mapping[str, Any]]], floor_on: Sequence[str]) -> dict[str, Any]:
+def choose_floor(
+    held_out: Mapping[str, Sequence[Mapping[str, Any]]], floor_on: Sequence[str]
+) -> dict[str, Any]:
     """The highest floor keeping `FLOOR_KEEPS` of what each budget packed, on every file of
     `floor_on`, with what it keeps there."""
     chosen = 0.0
     for step in range(1, round(1.0 / FLOOR_STEP)):
         floor = round(step * FLOOR_STEP, 4)
-        shares = [v for name in floor_on for v in floor_keeps(held_out[name], floor).values() if v is not None]
+        shares = [
+            v for name in floor_on for v in floor_keeps(held_out[name], floor).values() if v is not None
+        ]
         if not shares or min(shares) < FLOOR_KEEPS:
             break
         chosen = floor

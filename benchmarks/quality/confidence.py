@@ -90,7 +90,9 @@ def by_size(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
         bands.setdefault(size_band(str(row["id"])), []).append(row)
     return {
         band: {"ece": calibration(judged_hits(group))["ece"], "queries": len(group), "auroc": auroc(group)}
-        for band, group in sorted(bands.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0))
+        for band, group in sorted(
+            bands.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0)
+        )
     }
 
 

@@ -7,7 +7,9 @@ is a logistic model of signals that mean the same whatever else is stored: the d
 query and the memory, and what the memory's own words say about the query
 (`evidence.word_features`: the share of the query's information it contains, weighted by how
 informative each word is in the language, and the query's names it mentions); and of relative
-signals only where they add information (how far under the request's best it ranks). Its
+signals only where they add information (how far under the request's best it ranks, and whether
+the store holds only a few candidates: in a store of three memories the best is more often the
+answer than the best of a thousand). Its
 coefficients are fitted on scopes of every size cut from the dev and train haystacks, judged with
 folds (`make calibrate`, benchmarks/README.md) and shipped beside this module as `confidence.json`;
 `Calibration.load(path)` reads another fit.
@@ -45,7 +47,10 @@ class RankedHit:
 
 
 ABSOLUTE_FEATURES: tuple[str, ...] = ("cosine", *WORD_FEATURES)
-RANK_FEATURES: tuple[str, ...] = ("below_top", "log_rank")
+RANK_FEATURES: tuple[str, ...] = ("below_top", "log_rank", "found")
+# Candidates past which their number says nothing more: any store larger than this yields as many
+# (the lists are sized to at least this many), so it tells a store of a few memories from the rest.
+FEW = 16
 FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES
 
 
@@ -67,11 +72,13 @@ def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dic
         if math.isnan(f["cosine"]):
             f["cosine"] = weakest["cosine"]
     top = hits[0].score
+    found = math.log1p(min(len(hits), FEW)) / math.log1p(FEW)
     return [
         {
             **(head[rank] if rank < len(head) else weakest),
             "below_top": top - hit.score,
             "log_rank": math.log1p(rank),
+            "found": found,
         }
         for rank, hit in enumerate(hits)
     ]

@@ -66,7 +66,7 @@ def unrelated(n: int, scope: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {
             "type": "episodic",
-            "content": f"Dana: I keep thinking about {UNRELATED_TOPICS[i % len(UNRELATED_TOPICS)]} (note {i}).",
+            "content": f"Dana: I keep thinking about {UNRELATED_TOPICS[i % len(UNRELATED_TOPICS)]} ({i}).",
             "scope": scope,
             "occurred_at": f"2026-11-{1 + i % 25:02d}T10:{i % 60:02d}:00Z",
         }

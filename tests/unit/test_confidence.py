@@ -14,7 +14,6 @@ import pytest
 
 from mnemo.benchmarks.dataset import DatasetError, load_dataset
 from mnemo.benchmarks.quality.calibrate import (
-    Source,
     calibrate,
     choose_floor,
     fit_logistic,
@@ -47,7 +46,9 @@ def test_confidence_rises_with_the_cosine_and_the_words_and_falls_with_the_rank(
     def alone(content: str, cosine: float) -> float:
         return model.confidences(query, [RankedHit(0.5, content, cosine)])[0]
 
-    assert alone("run the parser tests with make ptest", 0.7) > alone("run the parser tests with make ptest", 0.3)
+    assert alone("run the parser tests with make ptest", 0.7) > alone(
+        "run the parser tests with make ptest", 0.3
+    )
     assert alone("run the parser tests with make ptest", 0.5) > alone("the weather is nice today", 0.5)
     ranked = model.confidences(query, [RankedHit(0.9 - 0.05 * i, "parser tests", 0.5) for i in range(12)])
     assert ranked == sorted(ranked, reverse=True) and ranked[0] > ranked[-1]
@@ -191,7 +192,9 @@ def test_auroc_is_the_chance_an_answerable_questions_top_hit_is_the_more_confide
 
 def test_a_floor_keeps_the_packed_relevant_memories_at_or_above_it() -> None:
     row = _row("q", ["a", "b"], ["a", "b", "c"], [0.9, 0.2, 0.1])
-    row["packed"] = {"mnemo": {"512": {"ids": ["a", "b", "c"], "tokens": 90}, "256": {"ids": ["a"], "tokens": 30}}}
+    row["packed"] = {
+        "mnemo": {"512": {"ids": ["a", "b", "c"], "tokens": 90}, "256": {"ids": ["a"], "tokens": 30}}
+    }
     row["relevant_confidence"] = {"a": 0.9, "b": 0.2}
     assert floor_keeps([row], 0.1) == {"256": 1.0, "512": 1.0}
     assert floor_keeps([row], 0.5) == {"256": 1.0, "512": 0.5}
