@@ -123,6 +123,11 @@ def add_bench_parser(sub: Any) -> None:
         "--prefilter", action="store_true", help="run the write path's pre-filter on the memories"
     )
     quality.add_argument("--dedup", action="store_true", help="merge near-duplicate memories while loading")
+    quality.add_argument(
+        "--min-confidence",
+        type=float,
+        help="the budget runs' confidence floor (default: the service's; 0: the budget filled)",
+    )
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(quality)
     quality.set_defaults(bench_func=quality_command)
@@ -188,6 +193,11 @@ def add_bench_parser(sub: Any) -> None:
         "--files-equal",
         action="store_true",
         help="every input file weighs the same (default: every question)",
+    )
+    calibrate.add_argument(
+        "--judge-only",
+        default="",
+        help="NAME,...: sets judged by the model fitted on the others, never fitted on",
     )
     calibrate.add_argument(
         "--floor-on",

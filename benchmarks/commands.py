@@ -32,7 +32,12 @@ def quality_command(args: argparse.Namespace) -> int:
 
     dataset = load_dataset(args.memories, args.queries, unanswerable=True)
     options = QualityOptions(
-        ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter, dedup=args.dedup
+        ks=args.k,
+        budgets=args.budgets,
+        types=args.types,
+        prefilter=args.prefilter,
+        dedup=args.dedup,
+        min_confidence=args.min_confidence,
     )
 
     async def go() -> Any:
@@ -63,7 +68,8 @@ def calibrate_command(args: argparse.Namespace) -> int:
     sources = [read_source(spec) for spec in args.rows]
     features = tuple(f for f in args.features.split(",") if f)
     floor_on = tuple(f for f in args.floor_on.split(",") if f)
-    result = calibrate(sources, features, args.files_equal, floor_on)
+    judge_only = tuple(f for f in args.judge_only.split(",") if f)
+    result = calibrate(sources, features, args.files_equal, floor_on, judge_only)
     write_calibration_outputs(result, args.out, args.model_out)
     loo = result["leave_one_out"]
     print(

@@ -177,8 +177,12 @@ def calibrate(
     features: Sequence[str] = DEFAULT_FEATURES,
     files_equal: bool = False,
     floor_on: Sequence[str] = (),
+    judge_only: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The leave-one-out judgement and the model fitted on everything."""
+    """The leave-one-out judgement and the model fitted on everything; the sets of `judge_only` are
+    never fitted on: each is judged by the model fitted on all the others."""
+    judged_sources = [s for s in sources if s.name in judge_only]
+    sources = [s for s in sources if s.name not in judge_only]
     data = [_examples(s, features) for s in sources]
     x = np.asarray([v for d in data for v in d[0]], dtype=float)
     y = np.asarray([v for d in data for v in d[1]], dtype=float)
@@ -215,10 +219,21 @@ def calibrate(
         "leave_one_out_ece": {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()},
         "command": "make calibrate (benchmarks/README.md, Confidence in stores of every size)",
     }
+    final = _calibration(fit_logistic(x, y, w), features, about)
+    for source in judged_sources:
+        held_out[source.name] = _with_confidence(source.rows, final)
+        loo[source.name] = judged(held_out[source.name])
+    if len(judged_sources) > 1:  # together: e.g. answerable against unanswerable questions (AUROC)
+        loo["+".join(s.name for s in judged_sources)] = judged(
+            [r for s in judged_sources for r in held_out[s.name]]
+        )
+    about["judged_only_on"] = [s.name for s in judged_sources]
+    about["held_out_ece"] = {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()}
+    about["held_out_auroc"] = {n: v["auroc"] and round(v["auroc"], 4) for n, v in loo.items()}
     floor = choose_floor(held_out, floor_on) if floor_on else None
     if floor is not None:
         about["default_floor"] = floor["floor"]
-    final = _calibration(fit_logistic(x, y, w), features, about)
+    final = Calibration(final.coefficients, final.intercept, final.floor, final.ceiling, about)
     in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}
     return {
         "model": final.as_dict(),

@@ -24,7 +24,16 @@ from ...api.guards.auth import SINGLE_TENANT
 from ...memtypes.queries import MemoryFilter, SearchRequest
 from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
 from ..dataset import BenchQuery, Dataset
-from ..metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
+from ..metrics import (
+    SESSION_KS,
+    ann_recall,
+    mean_by_group,
+    percentiles,
+    ranked_sessions,
+    ranking_metrics,
+    session_metrics,
+    set_recall,
+)
 from ..report import machine
 from ..target import Target, cache_counts, configured_embedder
 from .baselines import (
@@ -85,6 +94,7 @@ async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> 
     relevant = set(query.relevant_ids)
     return {
         "ranked": _external_ids(ranked_answer)[:depth],
+        "sessions": ranked_sessions(_external_ids(ranked_answer)),
         "scores": scores,
         # What the service's confidence read (ranking/confidence.py), for `mnemo bench calibrate`.
         "features": [e["confidence_features"] for e in explained],
@@ -122,6 +132,8 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
         for row in answerable:
             relevant = row["relevant_ids"]
             metrics = ranking_metrics(row["ranked"][system], relevant, ks)
+            if "sessions" in row:
+                metrics |= session_metrics(row["sessions"][system], relevant)
             for budget in budgets:
                 packed = row["packed"][system][str(budget)]
                 metrics[f"budget_recall@{budget}"] = set_recall(packed["ids"], relevant)
@@ -185,12 +197,15 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
                 result = pack_ranked(ranking, lines, type_of, headers, budget, groups)
                 packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
         top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
+        sessions = {"mnemo": mnemo["sessions"], **{s: ranked_sessions(r) for s, r in ranked.items()}}
         row: dict[str, Any] = {
             "id": query.id,
             "category": query.category,
             "scope": query.scope.model_dump(exclude_none=True),
             "relevant_ids": query.relevant_ids,
             "ranked": top,
+            # Sessions in rank order, each at its best turn's rank (LongMemEval's session metric).
+            "sessions": sessions,
             "scores": {"mnemo": mnemo["scores"]},
             "features": {"mnemo": mnemo["features"]},
             "relevant_features": mnemo["relevant_features"],
@@ -280,14 +295,19 @@ def _ranking_summary(results: dict[str, Any], out: Path) -> list[str]:
     systems = results["systems"]
     overall = {s: systems[s]["all"] for s in SYSTEMS}
     k_ref, b_ref = (10 if 10 in ks else ks[-1]), budgets[-1]
-    header = ["system", *(f"recall@{k}" for k in ks), f"hit@{k_ref}", f"ndcg@{k_ref}"]
-    header += [*(f"budget_recall@{b}" for b in budgets), f"tokens@{b_ref}"]
+    sessions = [
+        f"session_recall_all@{k}" for k in SESSION_KS if f"session_recall_all@{k}" in overall["mnemo"]
+    ]
+    header = ["system", *(f"recall@{k}" for k in ks), f"recall_all@{k_ref}", f"hit@{k_ref}"]
+    header += [f"ndcg@{k_ref}", *sessions, *(f"budget_recall@{b}" for b in budgets), f"tokens@{b_ref}"]
     rows = [
         [
             s,
             *(overall[s][f"recall@{k}"] for k in ks),
+            overall[s][f"recall_all@{k_ref}"],
             overall[s][f"hit@{k_ref}"],
             overall[s][f"ndcg@{k_ref}"],
+            *(overall[s][name] for name in sessions),
             *(overall[s][f"budget_recall@{b}"] for b in budgets),
             round(overall[s][f"tokens@{b_ref}"], 1),
         ]
