@@ -72,10 +72,14 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=32_768)
 def memory_words(content: str) -> frozenset[str]:
     """A memory's word keys (its first `READ_CHARS` characters)."""
-    return frozenset(stem(w) for w in _WORD.findall(content[:READ_CHARS]))
+    return _words(content[:READ_CHARS])
+
+
+@lru_cache(maxsize=8_192)  # keyed by at most READ_CHARS characters: ~16 MB at most
+def _words(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _WORD.findall(text))
 
 
 def query_names(query: str) -> frozenset[str]:

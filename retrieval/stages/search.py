@@ -181,8 +181,8 @@ class Searcher:
     async def _dense_query(self, plan: ReadPlan, config: RetrievalConfig) -> str:
         """What the dense vector is embedded from: the query, or with `dense_without_speakers` the
         query without the names of people who speak in scope. Their turns are lifted by the speaker
-        term already, and a short question's vector is mostly its name (MiniLM, locomo-dev: dense-only
-        recall@10 0.50 with the names, 0.66 without). Whether a capitalised word is a speaker is the
+        term already, and a short question's vector is mostly its name (dense-only recall is far better
+        without them: benchmarks/README.md). Whether a capitalised word is a speaker is the
         speaker index's to say: one exact count per word, together; a store that cannot answer keeps
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
         query = plan.request.query
@@ -206,7 +206,7 @@ class Searcher:
     async def _speakers(self, events: MemoryFilter, names: Sequence[str]) -> list[str]:
         """Those of `names` who speak in `events`' scope. A name found speaking there stands for a
         few seconds (`LargeCounts`: its turns only go by deletes), so a tenant's questions about the
-        same people pay no exact count each (one took ~0.8 ms of held GIL at 100k memories); a name
+        same people pay no exact count each (each holds the GIL for its whole length); a name
         not found is counted afresh, since a write may just have added its first turn."""
         known, now = self.sizer.large_counts, time.monotonic()
         filters = {name: replace(events, speakers=(name,)) for name in names}
