@@ -26,6 +26,7 @@ from .commands import (
     scopes_command,
     write_command,
 )
+from .quality.scopes import SIZES, WITHOUT_SIZES
 
 log = logging.getLogger("mnemo.bench")
 
@@ -339,6 +340,8 @@ def add_bench_parser(sub: Any) -> None:
     scopes.add_argument("--dataset", type=Path, required=True, help="a folder with memories/queries.jsonl")
     scopes.add_argument("--per-category", type=int, default=5, help="questions of each category (default 5)")
     scopes.add_argument("--seed", type=int, default=1)
+    scopes.add_argument("--sizes", type=_ints, default=SIZES, help="store sizes with the evidence")
+    scopes.add_argument("--without-sizes", type=_ints, default=WITHOUT_SIZES, help="... and without it")
     scopes.add_argument("--out", type=Path, required=True)
     scopes.set_defaults(bench_func=scopes_command)
 

@@ -244,7 +244,9 @@ def generate_command(args: argparse.Namespace) -> int:
 def scopes_command(args: argparse.Namespace) -> int:
     from .quality.scopes import write_scoped
 
-    memories, queries = write_scoped(args.dataset, args.out, args.per_category, args.seed)
+    memories, queries = write_scoped(
+        args.dataset, args.out, args.per_category, args.seed, args.sizes, args.without_sizes
+    )
     print(f"scopes: {memories} memories, {queries} queries (seed {args.seed}) in {args.out}")
     return 0
 

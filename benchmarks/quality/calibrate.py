@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ...retrieval.ranking.confidence import Calibration
+from ...retrieval.ranking.confidence import Calibration, with_small_store
 from .confidence import TOP, abstention, auroc, by_size, calibration
 
 # Chosen with the folds across store sizes (benchmarks/README.md, "Confidence in stores of every
@@ -86,7 +86,7 @@ def _examples(
 
 def row_features(row: Mapping[str, Any]) -> list[dict[str, float]]:
     """Each ranked memory's features as the service read them (`mnemo bench quality` records them)."""
-    return list(row["features"]["mnemo"])
+    return [with_small_store(f) for f in row["features"]["mnemo"]]
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float = RIDGE) -> np.ndarray:
@@ -127,7 +127,9 @@ def _with_confidence(rows: Sequence[Mapping[str, Any]], model: Calibration) -> l
     out = []
     for row in rows:
         confidence = [model.probability(f) for f in row_features(row)]
-        relevant = {i: model.probability(f) for i, f in row.get("relevant_features", {}).items()}
+        relevant = {
+            i: model.probability(with_small_store(f)) for i, f in row.get("relevant_features", {}).items()
+        }
         out.append(
             {
                 **row,

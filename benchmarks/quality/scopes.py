@@ -3,7 +3,9 @@ confidence is fitted and judged on every store size a user meets, not only on lo
 
 For each chosen question, one shuffled pool of its haystack (the evidence first) is cut into nested
 scopes of each size: with the evidence (as much of it as fits; `relevant_ids` are the evidence turns
-the scope holds) and without it (only other turns; nothing answers, `relevant_ids` is empty). Every
+the scope holds) and without it (only other turns; nothing answers, `relevant_ids` is empty). A
+question nothing answers (an abstention set's) gets the cuts without evidence only, the turns the
+benchmark marks as near its topic (`has_answer_ids`) first: the hardest store to abstain in. Every
 scope is its own `user_id`, its memories copies of the haystack's with ids of their own, so one
 `mnemo bench quality` run judges them all; a query's id says its size band (`<question>@<size>+` with
 the evidence, `@<size>-` without), its category is the question's. Deterministic for a seed.
@@ -35,8 +37,7 @@ def size_band(query_id: str) -> str:
 def _choose(queries: Sequence[dict[str, Any]], per_category: int, rng: random.Random) -> list[dict[str, Any]]:
     by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for q in queries:
-        if q["relevant_ids"]:
-            by_category[q.get("category", "")].append(q)
+        by_category[q.get("category", "")].append(q)
     chosen = []
     for category in sorted(by_category):
         group = by_category[category]
@@ -64,7 +65,9 @@ def scoped(
         evidence = [m for m in haystack if m["id"] in set(q["relevant_ids"])]
         others = [m for m in haystack if m["id"] not in set(q["relevant_ids"])]
         rng.shuffle(others)
-        cuts = [(n, True) for n in sizes] + [(n, False) for n in without_sizes]
+        near = set(q.get("has_answer_ids", ()))
+        others.sort(key=lambda m: m["id"] not in near)  # stable: the near turns first, then shuffled
+        cuts = [(n, True) for n in sizes if evidence] + [(n, False) for n in without_sizes]
         for size, with_evidence in cuts:
             held = evidence[:size] if with_evidence else []
             pool = held + others[: size - len(held)]
@@ -87,9 +90,21 @@ def scoped(
     return out_memories, out_queries
 
 
-def write_scoped(dataset: Path, out: Path, per_category: int, seed: int = 1) -> tuple[int, int]:
+def write_scoped(
+    dataset: Path,
+    out: Path,
+    per_category: int,
+    seed: int = 1,
+    sizes: Sequence[int] = SIZES,
+    without_sizes: Sequence[int] = WITHOUT_SIZES,
+) -> tuple[int, int]:
     memories, queries = scoped(
-        _read(dataset / "memories.jsonl"), _read(dataset / "queries.jsonl"), per_category, seed
+        _read(dataset / "memories.jsonl"),
+        _read(dataset / "queries.jsonl"),
+        per_category,
+        seed,
+        sizes,
+        without_sizes,
     )
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in (("memories.jsonl", memories), ("queries.jsonl", queries)):

@@ -51,7 +51,20 @@ RANK_FEATURES: tuple[str, ...] = ("below_top", "log_rank", "found")
 # Candidates past which their number says nothing more: any store larger than this yields as many
 # (the lists are sized to at least this many), so it tells a store of a few memories from the rest.
 FEW = 16
-FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES
+# In a store of a few memories, the ones that do not answer are whatever else is stored, not the
+# closest of thousands: the same cosine and words say more there. These let the fit weigh them so.
+SMALL_STORE_FEATURES: tuple[str, ...] = ("cosine_small", "overlap_small")
+FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES + SMALL_STORE_FEATURES
+
+
+def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
+    """`features` with those derived from them for a small store (`SMALL_STORE_FEATURES`)."""
+    small = 1.0 - features["found"]
+    return {
+        **features,
+        "cosine_small": features["cosine"] * small,
+        "overlap_small": features["overlap"] * small,
+    }
 
 
 def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dict[str, float]]:
@@ -74,12 +87,14 @@ def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dic
     top = hits[0].score
     found = math.log1p(min(len(hits), FEW)) / math.log1p(FEW)
     return [
-        {
-            **(head[rank] if rank < len(head) else weakest),
-            "below_top": top - hit.score,
-            "log_rank": math.log1p(rank),
-            "found": found,
-        }
+        with_small_store(
+            {
+                **(head[rank] if rank < len(head) else weakest),
+                "below_top": top - hit.score,
+                "log_rank": math.log1p(rank),
+                "found": found,
+            }
+        )
         for rank, hit in enumerate(hits)
     ]
 

@@ -119,6 +119,7 @@ def _features(cosine: float, rank: int) -> dict[str, float]:
         "names_found": 1.0,
         "below_top": 0.01 * rank,
         "log_rank": float(np.log1p(rank)),
+        "found": 1.0,
     }
 
 
