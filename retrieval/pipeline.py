@@ -61,11 +61,10 @@ class Retriever:
         # Confidence is calibrated on one embedding model's cosines: under another, its values are
         # still given, but no default floor leaves memories out by them.
         fitted_for = str(shipped_calibration().about.get("embedding_model", ""))
-        if fitted_for and embedder.model_name.rsplit("/", 1)[-1] != fitted_for:
+        model = str(getattr(embedder, "model_name", ""))
+        if fitted_for and model and model.rsplit("/", 1)[-1] != fitted_for:
             log.warning(
-                "confidence is calibrated for %s, not %s: no default confidence floor",
-                fitted_for,
-                embedder.model_name,
+                "confidence is calibrated for %s, not %s: no default confidence floor", fitted_for, model
             )
             config = config.model_copy(update={"default_min_confidence": 0.0})
         self.config = config

@@ -67,11 +67,11 @@ def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dict[str, float]]:
-    """Every feature of each ranked hit (best first). Past `HEAD`, and for a hit without a cosine,
-    the absolute features are the weakest of the head's."""
-    if not hits:
-        return []
+def _absolute(
+    query: str | QueryWords, hits: Sequence[RankedHit]
+) -> tuple[list[dict[str, float]], dict[str, float]]:
+    """The absolute features of the head (its first `HEAD` hits), and the weakest of each: those of
+    a hit past the head, and the cosine of a hit whose vector was not read."""
     words = query_words(query) if isinstance(query, str) else query
     head: list[dict[str, float]] = []
     for hit in hits[:HEAD]:
@@ -84,8 +84,20 @@ def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dic
     for f in head:
         if math.isnan(f["cosine"]):
             f["cosine"] = weakest["cosine"]
-    top = hits[0].score
-    found = math.log1p(min(len(hits), FEW)) / math.log1p(FEW)
+    return head, weakest
+
+
+def _found(hits: Sequence[RankedHit]) -> float:
+    return math.log1p(min(len(hits), FEW)) / math.log1p(FEW)
+
+
+def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dict[str, float]]:
+    """Every feature of each ranked hit (best first). Past `HEAD`, and for a hit without a cosine,
+    the absolute features are the weakest of the head's."""
+    if not hits:
+        return []
+    head, weakest = _absolute(query, hits)
+    top, found = hits[0].score, _found(hits)
     return [
         with_small_store(
             {
@@ -117,13 +129,38 @@ class Calibration:
             raise ValueError("confidence bounds must satisfy 0 <= floor <= ceiling <= 1")
 
     def probability(self, features: Mapping[str, float]) -> float:
-        z = self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
+        return self._clipped(
+            self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
+        )
+
+    def _clipped(self, z: float) -> float:
         p = 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
         return round(min(self.ceiling, max(self.floor, p)), 4)
 
     def confidences(self, query: str | QueryWords, hits: Sequence[RankedHit]) -> list[float]:
-        """The confidence of each ranked hit (best first)."""
-        return [self.probability(f) for f in hit_features(query, hits)]
+        """The confidence of each ranked hit (best first): `probability` of its `hit_features`,
+        without building them past the head, where only the rank features differ (a retrieval has
+        up to hundreds of candidates)."""
+        if not hits:
+            return []
+        head, weakest = _absolute(query, hits)
+        top, found = hits[0].score, _found(hits)
+        out = [
+            self.probability(
+                with_small_store({**f, "below_top": top - h.score, "log_rank": math.log1p(r), "found": found})
+            )
+            for r, (f, h) in enumerate(zip(head, hits, strict=False))
+        ]
+        if len(hits) > len(head):
+            c = self.coefficients.get
+            rest = with_small_store({**weakest, "below_top": 0.0, "log_rank": 0.0, "found": found})
+            base = self.intercept + sum(w * rest[name] for name, w in self.coefficients.items())
+            per_below, per_rank = c("below_top", 0.0), c("log_rank", 0.0)
+            out += [
+                self._clipped(base + per_below * (top - h.score) + per_rank * math.log1p(r))
+                for r, h in enumerate(hits[len(head) :], start=len(head))
+            ]
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         return {

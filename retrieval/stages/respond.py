@@ -34,9 +34,11 @@ def assemble(
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
-    features = confidence_features(candidates, points, plan.request.query, found.cosines)
+    keys, ranked = ranked_hits(candidates, points, found.cosines)
     model = calibration or shipped_calibration()
-    confidence = {key: model.probability(f) for key, f in features.items()}
+    query = plan.request.query
+    confidence = dict(zip(keys, model.confidences(query, ranked), strict=True))
+    features = dict(zip(keys, hit_features(query, ranked), strict=True)) if plan.request.explain else {}
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
@@ -92,7 +94,8 @@ def assemble(
         for item, _ in [working_lines[c.key]]
     ]
     memories += [
-        _retrieved(plan, found, points[c.key], c.tokens, confidence[c.key], features[c.key]) for c in chosen
+        _retrieved(plan, found, points[c.key], c.tokens, confidence[c.key], features.get(c.key))
+        for c in chosen
     ]
     per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
     if resolved.working_budget:
@@ -136,21 +139,17 @@ def _above_floors(
     return kept, below
 
 
-def confidence_features(
-    candidates: Mapping[MemoryType, list[Candidate]],
-    points: Points,
-    query: str,
-    cosines: Mapping[str, float],
-) -> dict[str, dict[str, float]]:
-    """Each candidate's confidence features, by id: its own cosine and words, and its place among
-    all of the request's candidates (every type's, best first), before packing, so that a budget
-    does not change them."""
+def ranked_hits(
+    candidates: Mapping[MemoryType, list[Candidate]], points: Points, cosines: Mapping[str, float]
+) -> tuple[list[str], list[RankedHit]]:
+    """All of the request's candidates (every type's) best first, as the confidence reads them, with
+    their ids: the ranked list before packing, so that a budget does not change a confidence."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
     hits = [
         RankedHit(c.score, str(points[c.key][1].payload.get("content", "")), cosines.get(c.key))
         for c in ranked
     ]
-    return dict(zip((c.key for c in ranked), hit_features(query, hits), strict=True))
+    return [c.key for c in ranked], hits
 
 
 def _retrieved(
@@ -159,7 +158,7 @@ def _retrieved(
     chosen: tuple[MemoryType, ScoredPoint, str],
     tokens: int,
     confidence: float,
-    features: Mapping[str, float],
+    features: Mapping[str, float] | None,
 ) -> RetrievedMemory:
     memory_type, point, _ = chosen
     explanation = None
@@ -172,7 +171,7 @@ def _retrieved(
             )
         explanation = with_lift(explanation, found.lifts.get(point.id))
         explanation = with_lift(explanation, found.session_spread.get(point.id), "session_spread")
-        explanation["confidence_features"] = {k: round(v, 6) for k, v in features.items()}
+        explanation["confidence_features"] = dict(features or {})
     return RetrievedMemory(
         id=point.id,
         external_id=point.payload.get("external_id"),
