@@ -182,8 +182,9 @@ def add_bench_parser(sub: Any) -> None:
     )
     calibrate.add_argument(
         "--features",
-        default="cosine,overlap,matched,names_found,below_top,log_rank",
-        help="confidence features (comma-separated; retrieval/ranking/confidence.py FEATURES)",
+        default="",
+        help="confidence features (comma-separated; retrieval/ranking/confidence.py FEATURES; "
+        "default: benchmarks/quality/calibrate.py DEFAULT_FEATURES)",
     )
     calibrate.add_argument(
         "--model-out",

@@ -63,10 +63,10 @@ def quality_command(args: argparse.Namespace) -> int:
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from .quality.calibrate import calibrate, read_source, write_calibration_outputs
+    from .quality.calibrate import DEFAULT_FEATURES, calibrate, read_source, write_calibration_outputs
 
     sources = [read_source(spec) for spec in args.rows]
-    features = tuple(f for f in args.features.split(",") if f)
+    features = tuple(f for f in args.features.split(",") if f) or DEFAULT_FEATURES
     floor_on = tuple(f for f in args.floor_on.split(",") if f)
     judge_only = tuple(f for f in args.judge_only.split(",") if f)
     result = calibrate(sources, features, args.files_equal, floor_on, judge_only)

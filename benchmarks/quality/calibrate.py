@@ -34,7 +34,18 @@ from .confidence import TOP, abstention, auroc, by_size, calibration
 
 # Chosen with the folds across store sizes (benchmarks/README.md, "Confidence in stores of every
 # size"): the absolute signals, and the rank only where it adds to them.
-DEFAULT_FEATURES = ("cosine", "overlap", "matched", "names_found", "below_top", "log_rank")
+DEFAULT_FEATURES = (
+    "cosine",
+    "overlap",
+    "matched",
+    "names_found",
+    "below_top",
+    "log_rank",
+    "found",
+    "cosine_small",
+    "overlap_small",
+    "unmatched_small",
+)
 RIDGE = 1e-3  # keeps the fit finite where a feature separates the labels of a small set
 FLOOR_KEEPS = 0.95  # of the relevant memories a budget packed without a floor
 FLOOR_STEP = 0.005
@@ -174,6 +185,13 @@ def choose_floor(
     }
 
 
+def _embedding_model() -> str:
+    """The embedding model the quality runs here embedded with (this environment's setting)."""
+    from ...api.config.settings import Settings
+
+    return Settings().embedding.model.rsplit("/", 1)[-1]
+
+
 def calibrate(
     sources: Sequence[Source],
     features: Sequence[str] = DEFAULT_FEATURES,
@@ -189,9 +207,15 @@ def calibrate(
     x = np.asarray([v for d in data for v in d[0]], dtype=float)
     y = np.asarray([v for d in data for v in d[1]], dtype=float)
     units = [u for d in data for u in d[2]]
-    w = np.ones(len(x))
+    # Every question weighs the same, whatever the number of hits it has (a store of one has one):
+    # else small stores, where confidence matters most to an agent, would barely count.
+    rows_of = [(i, r) for i, d in enumerate(data) for r in d[3]]
+    hits_per_row: dict[tuple[int, int], int] = defaultdict(int)
+    for key in rows_of:
+        hits_per_row[key] += 1
+    w = np.asarray([1.0 / hits_per_row[key] for key in rows_of]) * len(rows_of) / max(1, len(hits_per_row))
     if files_equal:  # every file weighs the same in total, whatever its number of questions
-        w = np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
+        w = w * np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
 
     held_out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for unit in sorted(set(units)):
@@ -217,9 +241,11 @@ def calibrate(
         "fitted_on": {s.name: len(s.rows) for s in sources},
         "held_out_by": {s.name: s.fold_by for s in sources},
         "top_hits": TOP,
-        "weights": "files equal" if files_equal else "questions equal",
+        "weights": "questions equal" + (", files equal" if files_equal else ""),
         "leave_one_out_ece": {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()},
         "command": "make calibrate (benchmarks/README.md, Confidence in stores of every size)",
+        # The cosines it weighs are this model's: the service applies no default floor under another.
+        "embedding_model": _embedding_model(),
     }
     final = _calibration(fit_logistic(x, y, w), features, about)
     for source in judged_sources:

@@ -52,8 +52,9 @@ RANK_FEATURES: tuple[str, ...] = ("below_top", "log_rank", "found")
 # (the lists are sized to at least this many), so it tells a store of a few memories from the rest.
 FEW = 16
 # In a store of a few memories, the ones that do not answer are whatever else is stored, not the
-# closest of thousands: the same cosine and words say more there. These let the fit weigh them so.
-SMALL_STORE_FEATURES: tuple[str, ...] = ("cosine_small", "overlap_small")
+# closest of thousands: the same cosine and words say more there, and sharing no informative word
+# with the query says most. These let the fit weigh them so.
+SMALL_STORE_FEATURES: tuple[str, ...] = ("cosine_small", "overlap_small", "unmatched_small")
 FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES + SMALL_STORE_FEATURES
 
 
@@ -64,6 +65,7 @@ def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
         **features,
         "cosine_small": features["cosine"] * small,
         "overlap_small": features["overlap"] * small,
+        "unmatched_small": small if features["overlap"] == 0.0 else 0.0,
     }
 
 

@@ -37,7 +37,7 @@ EXAMPLES = [
         "semantic",
         "Alice prefers green tea over coffee, and drinks it without sugar.",
         "Does Alice prefer tea or coffee?",
-        "What is Alice's seat preference on flights?",
+        "Which port does the staging database listen on?",
     ),
     (
         "prospective",
