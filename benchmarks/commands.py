@@ -53,9 +53,11 @@ def quality_command(args: argparse.Namespace) -> int:
     recall = f"mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}, " if mnemo else ""
     confidence = run.results["confidence"]
     abstained = confidence["abstention"]["abstained"]
+    separation = confidence.get("auroc")
     print(
         f"quality: {len(dataset.queries)} queries, {recall}confidence ECE@10 "
         f"{confidence['calibration@10']['ece']:.3f}"
+        + (f", AUROC {separation:.3f}" if separation is not None else "")
         + (f", abstained on {abstained:.0%} of the unanswerable" if abstained is not None else "")
         + f"; wrote {args.out}/results.json, summary.md, per_query.jsonl"
     )
