@@ -31,6 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .evidence import HEAD, WORD_FEATURES, QueryWords, query_words, word_features
 
 SHIPPED = Path(__file__).with_name("confidence.json")
@@ -157,11 +159,11 @@ class Calibration:
             c = self.coefficients.get
             rest = with_small_store({**weakest, "below_top": 0.0, "log_rank": 0.0, "found": found})
             base = self.intercept + sum(w * rest[name] for name, w in self.coefficients.items())
-            per_below, per_rank = c("below_top", 0.0), c("log_rank", 0.0)
-            out += [
-                self._clipped(base + per_below * (top - h.score) + per_rank * math.log1p(r))
-                for r, h in enumerate(hits[len(head) :], start=len(head))
-            ]
+            scores = np.fromiter((h.score for h in hits[len(head) :]), dtype=float)
+            ranks = np.log1p(np.arange(len(head), len(hits), dtype=float))
+            z = base + c("below_top", 0.0) * (top - scores) + c("log_rank", 0.0) * ranks
+            p = np.where(z > -500, 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))), 0.0)
+            out += [round(float(v), 4) for v in np.clip(p, self.floor, self.ceiling)]
         return out
 
     def as_dict(self) -> dict[str, Any]:
