@@ -13,7 +13,7 @@ from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
 from .stages.rank import NEWER_FIRST_MARGIN, NEWER_FIRST_MIN_COSINE
 
-DEFAULT_MIN_CONFIDENCE = 0.01
+DEFAULT_MIN_CONFIDENCE = 0.002
 
 
 class RetrievalConfig(BaseModel):

@@ -33,7 +33,10 @@ from ...retrieval.ranking.confidence import Calibration, with_small_store
 from .confidence import TOP, abstention, auroc, by_size, calibration
 
 # Chosen with the folds across store sizes (benchmarks/README.md, "Confidence in stores of every
-# size"): the absolute signals, and the rank only where it adds to them.
+# size"): the absolute signals, the rank, and in a small store only what lowers a hit that shares
+# nothing with the query. The store's size as a signal of its own (`found`, `cosine_small`,
+# `overlap_small`) calibrates each size band better but moves the same answer's confidence with
+# what else is stored; `--features` adds them.
 DEFAULT_FEATURES = (
     "cosine",
     "overlap",
@@ -41,14 +44,12 @@ DEFAULT_FEATURES = (
     "names_found",
     "below_top",
     "log_rank",
-    "found",
-    "cosine_small",
-    "overlap_small",
     "unmatched_small",
+    "far_small",
 )
 RIDGE = 1e-3  # keeps the fit finite where a feature separates the labels of a small set
 FLOOR_KEEPS = 0.95  # of the relevant memories a budget packed without a floor
-FLOOR_STEP = 0.005
+FLOOR_STEP = 0.001
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ FEW = 16
 # In a store of a few memories, the ones that do not answer are whatever else is stored, not the
 # closest of thousands: the same cosine and words say more there, and sharing no informative word
 # with the query says most. These let the fit weigh them so.
-SMALL_STORE_FEATURES: tuple[str, ...] = ("cosine_small", "overlap_small", "unmatched_small")
+SMALL_STORE_FEATURES: tuple[str, ...] = ("cosine_small", "overlap_small", "unmatched_small", "far_small")
+FAR = 0.2  # a cosine below this shares little meaning with the query (all-MiniLM-L6-v2)
 FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES + SMALL_STORE_FEATURES
 
 
@@ -68,6 +69,7 @@ def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
         "cosine_small": features["cosine"] * small,
         "overlap_small": features["overlap"] * small,
         "unmatched_small": small if features["overlap"] == 0.0 else 0.0,
+        "far_small": max(0.0, FAR - features["cosine"]) * small,
     }
 
 
