@@ -142,7 +142,7 @@ async def test_recall_reports_confidence_and_takes_min_confidence(mnemo_server: 
         assert refused.is_error
 
 
-async def test_recall_in_a_one_memory_store_answers_without_doubt_and_says_plainly_when_nothing_does(
+async def test_recall_in_a_one_memory_store_answers_without_doubt_and_doubts_an_unrelated_query(
     mnemo_server: MnemoServer,
 ) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
@@ -153,5 +153,6 @@ async def test_recall_in_a_one_memory_store_answers_without_doubt_and_says_plain
         text = asked.content[0].text
         assert fact in text and "may hold nothing" not in text, text
         other = await session.call_tool("recall", {"query": "How do I reset the router?", "user_id": user})
-        assert other.structured_content["ids"] == [] and fact not in other.content[0].text
-        assert "likely holds nothing" in other.content[0].text
+        text = other.content[0].text
+        assert "may hold nothing" in text or "likely holds nothing" in text, text
+        assert other.structured_content["metadata"]["top_confidence"] < 0.2
