@@ -242,12 +242,6 @@ def test_prompt_hook_injects_the_one_stored_rule_that_answers(mnemo_server, hook
     assert PTEST_RULE in injected(asked)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the default floor keeps 95 % of what the dev sets' budgets pack, which puts it (0.002) "
-    "under the ~0.01 an unrelated lone memory gets (benchmarks/README.md, Confidence in stores of "
-    "every size)",
-)
 def test_prompt_hook_injects_nothing_for_a_prompt_the_one_rule_does_not_answer(
     mnemo_server, hook_env, session
 ) -> None:

@@ -1,7 +1,7 @@
-"""The prompt hook's relevance floor on a retrieve answer: the server's confidence floor by default
-(what it answers is what cleared it), `MNEMO_HOOK_MIN_CONFIDENCE` and `MNEMO_HOOK_MIN_SCORE` where
-set; the session's working memory always passes; off at 0. Against a real server:
-tests/integrations/test_hooks.py."""
+"""The prompt hook's relevance floor on a retrieve answer: a hit's calibrated `confidence` must reach
+`MNEMO_HOOK_MIN_CONFIDENCE` (default 0.2, also sent to the server), and its `score`
+`MNEMO_HOOK_MIN_SCORE` where set; the session's working memory always passes; off at 0. Against a
+real server: tests/integrations/test_hooks.py."""
 
 from __future__ import annotations
 
@@ -29,29 +29,28 @@ def _default_floors(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_by_default_the_servers_floor_decides_and_the_hook_passes_what_it_answered() -> None:
+def test_by_default_a_hit_must_be_likely_relevant_whatever_its_score() -> None:
     found = answer(
         WORKING,
         {"type": "semantic", "content": "A", "score": 0.05, "confidence": 0.8},  # a store of one: low score
         {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.1},
     )
-    assert context_for(found) == SERVER_CONTEXT
-    assert confidence_floor() is None  # the request carries no min_confidence: the server's default
-
-
-def test_a_set_confidence_floor_is_the_servers_and_the_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MNEMO_HOOK_MIN_CONFIDENCE", "0.3")
-    assert confidence_floor() == 0.3
-    found = answer(
-        WORKING,
-        {"type": "semantic", "content": "A", "score": 0.60, "confidence": 0.4},
-        {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.1},
-    )
     assert context_for(found) == (
         "## Working memory\n- [pending] Run the tests\n## Semantic memory (facts and preferences)\n- A"
     )
-    monkeypatch.setenv("MNEMO_HOOK_MIN_CONFIDENCE", "2")  # logged, the server's floor used
-    assert confidence_floor() is None
+    assert confidence_floor() == 0.2
+
+
+def test_the_confidence_floor_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MNEMO_HOOK_MIN_CONFIDENCE", "0.05")
+    assert confidence_floor() == 0.05
+    found = answer(
+        {"type": "semantic", "content": "A", "score": 0.60, "confidence": 0.4},
+        {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.1},
+    )
+    assert context_for(found) == SERVER_CONTEXT
+    monkeypatch.setenv("MNEMO_HOOK_MIN_CONFIDENCE", "2")  # logged, the default used
+    assert confidence_floor() == 0.2
 
 
 def test_an_empty_answer_injects_nothing() -> None:
