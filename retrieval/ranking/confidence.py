@@ -7,9 +7,11 @@ is a logistic model of signals that mean the same whatever else is stored: the d
 query and the memory, and what the memory's own words say about the query
 (`evidence.word_features`: the share of the query's information it contains, weighted by how
 informative each word is in the language, and the query's names it mentions); and of relative
-signals only where they add information (how far under the request's best it ranks, and whether
-the store holds only a few candidates: in a store of three memories the best is more often the
-answer than the best of a thousand). Its
+signals only where they add information (how far under the request's best it ranks; in a store of a
+few candidates, whether it shares nothing with the query). The store's size is offered to a fit as
+well (`found` and the small-store interactions): it calibrates each size better, but the shipped fit
+leaves it out, so that the same answer keeps its confidence whatever else is stored
+(benchmarks/README.md). Its
 coefficients are fitted on scopes of every size cut from the dev and train haystacks, judged with
 folds (`make calibrate`, benchmarks/README.md) and shipped beside this module as `confidence.json`;
 `Calibration.load(path)` reads another fit.
