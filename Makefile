@@ -111,21 +111,28 @@ bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/mnemo bench load --scenario flood --duration 2 --rounds 1 --writers 1 --retrievers 2 --out $(SMOKE)/flood
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
-# Refit the confidence model (retrieval/ranking/confidence.json) after a ranking change: a quality run
-# of each dev set (with a warm embedding cache a few minutes each), then `mnemo bench calibrate`,
-# judged leave-one-out (benchmarks/README.md, "Calibrated confidence"). Outputs in $(CALIBRATION)/.
+# Refit the confidence model (retrieval/ranking/confidence.json) after a ranking change: stores of every
+# size cut from longmemeval-train and locomo-dev (`mnemo bench scopes`) and the dev sets whole, each
+# through a quality run (budgets unfloored; with a warm embedding cache minutes each), then `mnemo bench
+# calibrate`: fitted on the train and locomo sets, judged leave-one-out and on the LongMemEval dev sets,
+# the default floor chosen on the dev sets (benchmarks/README.md, "Confidence in stores of every size").
 DATASETS ?= ../shared/datasets
 EMBEDDING_CACHE ?= .cache/embeddings
 CALIBRATION ?= out/calibrate
 calibrate: $(VENV)/.installed-dev
-	for set in locomo-dev longmemeval-dev longmemeval-abstention-dev; do \
-		nice -n 19 $(BIN)/mnemo bench quality --memories $(DATASETS)/$$set/memories.jsonl \
-			--queries $(DATASETS)/$$set/queries.jsonl --embedding-cache $(EMBEDDING_CACHE) \
-			--out $(CALIBRATION)/q-$$set || exit 1; \
+	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-train --per-category 5 --out $(CALIBRATION)/scopes-lme-train
+	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/locomo-dev --per-category 12 --out $(CALIBRATION)/scopes-locomo
+	for set in $(CALIBRATION)/scopes-lme-train $(CALIBRATION)/scopes-locomo $(DATASETS)/locomo-dev \
+			$(DATASETS)/longmemeval-dev $(DATASETS)/longmemeval-abstention-dev; do \
+		nice -n 19 $(BIN)/mnemo bench quality --memories $$set/memories.jsonl --queries $$set/queries.jsonl \
+			--min-confidence 0 --embedding-cache $(EMBEDDING_CACHE) --out $(CALIBRATION)/q-$$(basename $$set) || exit 1; \
 	done
-	$(BIN)/mnemo bench calibrate --rows locomo=$(CALIBRATION)/q-locomo-dev/per_query.jsonl:scope \
+	$(BIN)/mnemo bench calibrate --rows lme-train=$(CALIBRATION)/q-scopes-lme-train/per_query.jsonl:question \
+		--rows locomo-scopes=$(CALIBRATION)/q-scopes-locomo/per_query.jsonl:question \
+		--rows locomo=$(CALIBRATION)/q-locomo-dev/per_query.jsonl:scope \
 		--rows lme=$(CALIBRATION)/q-longmemeval-dev/per_query.jsonl:category \
 		--rows abstention=$(CALIBRATION)/q-longmemeval-abstention-dev/per_query.jsonl:query \
+		--judge-only lme,abstention --floor-on locomo,lme \
 		--model-out retrieval/ranking/confidence.json --out $(CALIBRATION)
 
 clean:

@@ -24,8 +24,10 @@ from .commands import (
     latency_command,
     load_command,
     quality_command,
+    scopes_command,
     write_command,
 )
+from .quality.scopes import SIZES, WITHOUT_SIZES
 
 log = logging.getLogger("mnemo.bench")
 
@@ -118,6 +120,11 @@ def add_bench_parser(sub: Any) -> None:
         "--prefilter", action="store_true", help="run the write path's pre-filter on the memories"
     )
     quality.add_argument("--dedup", action="store_true", help="merge near-duplicate memories while loading")
+    quality.add_argument(
+        "--min-confidence",
+        type=float,
+        help="the budget runs' confidence floor (default: the service's; 0: the budget filled)",
+    )
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(quality)
     quality.set_defaults(bench_func=quality_command)
@@ -165,13 +172,15 @@ def add_bench_parser(sub: Any) -> None:
         "--rows",
         action="append",
         required=True,
-        help="NAME=PATH[:scope|:category|:query]: a quality run's per_query.jsonl and its held-out unit "
+        help="NAME=PATH[:scope|:category|:query|:question]: a quality run's per_query.jsonl and its "
+        "held-out unit "
         "(repeat per dataset)",
     )
     calibrate.add_argument(
         "--features",
-        default="score,below_top,log_rank,gap_next,spread",
-        help="confidence features (comma-separated; retrieval/ranking/confidence.py FEATURES)",
+        default="",
+        help="confidence features (comma-separated; retrieval/ranking/confidence.py FEATURES; "
+        "default: benchmarks/quality/calibrate.py DEFAULT_FEATURES)",
     )
     calibrate.add_argument(
         "--model-out",
@@ -182,6 +191,16 @@ def add_bench_parser(sub: Any) -> None:
         "--files-equal",
         action="store_true",
         help="every input file weighs the same (default: every question)",
+    )
+    calibrate.add_argument(
+        "--judge-only",
+        default="",
+        help="NAME,...: sets judged by the model fitted on the others, never fitted on",
+    )
+    calibrate.add_argument(
+        "--floor-on",
+        default="",
+        help="NAME,...: choose the default confidence floor on these sets (their runs' budgets)",
     )
     calibrate.add_argument("--out", type=Path, required=True, help="output directory")
     calibrate.set_defaults(bench_func=calibrate_command)
@@ -322,6 +341,17 @@ def add_bench_parser(sub: Any) -> None:
         help="leave out LongMemEval's _abs questions (nothing answers them; only `bench quality` takes them)",
     )  # fmt: skip
     convert.set_defaults(bench_func=convert_command)
+
+    scopes = commands.add_parser(
+        "scopes", help="cut stores of 1 to ~500 memories, with and without the evidence, from a dataset"
+    )
+    scopes.add_argument("--dataset", type=Path, required=True, help="a folder with memories/queries.jsonl")
+    scopes.add_argument("--per-category", type=int, default=5, help="questions of each category (default 5)")
+    scopes.add_argument("--seed", type=int, default=1)
+    scopes.add_argument("--sizes", type=_ints, default=SIZES, help="store sizes with the evidence")
+    scopes.add_argument("--without-sizes", type=_ints, default=WITHOUT_SIZES, help="... and without it")
+    scopes.add_argument("--out", type=Path, required=True)
+    scopes.set_defaults(bench_func=scopes_command)
 
 
 def run_bench(args: argparse.Namespace) -> int:

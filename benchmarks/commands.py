@@ -15,6 +15,12 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def report_not_stored(command: str, not_stored: Any) -> None:
+    """Each memory of the dataset the service would refuse, and why: left out, the run goes on."""
+    for n in not_stored:
+        print(f"{command}: memory {n.id} (line {n.line}) not stored: {n.reason}", file=sys.stderr)
+
+
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     return None if args.no_embedding_cache else args.embedding_cache
 
@@ -26,7 +32,12 @@ def quality_command(args: argparse.Namespace) -> int:
 
     dataset = load_dataset(args.memories, args.queries, unanswerable=True)
     options = QualityOptions(
-        ks=args.k, budgets=args.budgets, types=args.types, prefilter=args.prefilter, dedup=args.dedup
+        ks=args.k,
+        budgets=args.budgets,
+        types=args.types,
+        prefilter=args.prefilter,
+        dedup=args.dedup,
+        min_confidence=args.min_confidence,
     )
 
     async def go() -> Any:
@@ -34,15 +45,19 @@ def quality_command(args: argparse.Namespace) -> int:
             return await run_quality(target, dataset, options)
 
     run = asyncio.run(go())
+    run.results["not_stored"] = [n.as_dict() for n in dataset.not_stored]
     write_quality_outputs(run, args.out, f"{args.memories} + {args.queries}")
+    report_not_stored("quality", dataset.not_stored)
     k = 10 if 10 in args.k else args.k[-1]
     mnemo = run.results["systems"]["mnemo"].get("all")
     recall = f"mnemo recall@{k} {mnemo[f'recall@{k}']:.3f}, " if mnemo else ""
     confidence = run.results["confidence"]
     abstained = confidence["abstention"]["abstained"]
+    separation = confidence.get("auroc")
     print(
         f"quality: {len(dataset.queries)} queries, {recall}confidence ECE@10 "
         f"{confidence['calibration@10']['ece']:.3f}"
+        + (f", AUROC {separation:.3f}" if separation is not None else "")
         + (f", abstained on {abstained:.0%} of the unanswerable" if abstained is not None else "")
         + f"; wrote {args.out}/results.json, summary.md, per_query.jsonl"
     )
@@ -50,15 +65,19 @@ def quality_command(args: argparse.Namespace) -> int:
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from .quality.calibrate import calibrate, read_source, write_calibration_outputs
+    from .quality.calibrate import DEFAULT_FEATURES, calibrate, read_source, write_calibration_outputs
 
     sources = [read_source(spec) for spec in args.rows]
-    result = calibrate(sources, tuple(f for f in args.features.split(",") if f), args.files_equal)
+    features = tuple(f for f in args.features.split(",") if f) or DEFAULT_FEATURES
+    floor_on = tuple(f for f in args.floor_on.split(",") if f)
+    judge_only = tuple(f for f in args.judge_only.split(",") if f)
+    result = calibrate(sources, features, args.files_equal, floor_on, judge_only)
     write_calibration_outputs(result, args.out, args.model_out)
     loo = result["leave_one_out"]
     print(
         "calibrate: leave-one-out ECE@10 "
         + ", ".join(f"{name} {v['calibration']['ece']:.3f}" for name, v in loo.items())
+        + (f"; default floor {result['floor']['floor']}" if result["floor"] else "")
         + f"; wrote {args.out}/results.json, summary.md"
         + (f", {args.model_out}" if args.model_out else "")
     )
@@ -86,6 +105,7 @@ def ablation_command(args: argparse.Namespace) -> int:
     from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
+    report_not_stored(args.bench_command, dataset.not_stored)
     variants = _variants_file(args.variants) if args.variants else dict(VARIANTS)
     options = AblationOptions(ks=args.k, budgets=args.budgets, variants=variants)
 
@@ -105,6 +125,7 @@ def folds_command(args: argparse.Namespace) -> int:
     from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
+    report_not_stored(args.bench_command, dataset.not_stored)
     variants = _variants_file(args.variants) if args.variants else dict(DEFAULT_VARIANTS)
     options = FoldOptions(
         ks=args.k,
@@ -191,12 +212,14 @@ def build_command(args: argparse.Namespace) -> int:
 
 def ingest_command(args: argparse.Namespace) -> int:
     from ..memtypes.records import MemoryIn
-    from .dataset import load_memories
+    from .dataset import NotStored, load_memories
     from .synthetic import generate
     from .write.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs
 
     if args.memories:
-        memories, source = load_memories(args.memories), str(args.memories)
+        not_stored: list[NotStored] = []
+        memories, source = load_memories(args.memories, not_stored), str(args.memories)
+        report_not_stored("ingest", not_stored)
     else:
         memories = [MemoryIn.model_validate(m) for m in generate(args.size, args.seed)[0]]
         source = f"the synthetic generator (size {args.size}, seed {args.seed})"
@@ -229,6 +252,16 @@ def convert_command(args: argparse.Namespace) -> int:
         f"convert {args.benchmark}: {len(done.memories)} memories, {len(done.queries)} queries in {args.out}"
         + (f" (left out: {left_out})" if left_out else "")
     )
+    return 0
+
+
+def scopes_command(args: argparse.Namespace) -> int:
+    from .quality.scopes import write_scoped
+
+    memories, queries = write_scoped(
+        args.dataset, args.out, args.per_category, args.seed, args.sizes, args.without_sizes
+    )
+    print(f"scopes: {memories} memories, {queries} queries (seed {args.seed}) in {args.out}")
     return 0
 
 

@@ -76,9 +76,23 @@ class BenchQuery(BaseModel):
 
 
 @dataclass(frozen=True)
+class NotStored:
+    """A memory of the file that the service would refuse (too long, …): left out of the run and
+    reported, never a reason to stop it. A query naming it as relevant counts it as missed."""
+
+    line: int
+    id: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "id": self.id, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class Dataset:
     memories: list[MemoryIn]
     queries: list[BenchQuery]
+    not_stored: tuple[NotStored, ...] = ()
 
     @property
     def categories(self) -> list[str]:
@@ -112,14 +126,21 @@ def _problem(exc: ValidationError) -> str:
     return f"field {field!r}: {first['msg']}{more}"
 
 
-def load_memories(path: Path) -> list[MemoryIn]:
+def load_memories(path: Path, not_stored: list[NotStored] | None = None) -> list[MemoryIn]:
+    """The file's memories. `not_stored`: where given, a memory whose content the service would refuse
+    (longer than its limit) is left out and listed there with its reason; else, and for every other
+    problem, it is an error naming its line."""
     memories: list[MemoryIn] = []
     seen: dict[str, int] = {}
     for number, value in _json_lines(path):
         try:
             memory = MemoryIn.model_validate(value)
         except ValidationError as exc:
-            raise DatasetError(path, number, f"not a valid memory: {_problem(exc)}") from None
+            refused = all(e["loc"][:1] == ("content",) for e in exc.errors())
+            if not_stored is None or not refused or not isinstance(value.get("id"), str):
+                raise DatasetError(path, number, f"not a valid memory: {_problem(exc)}") from None
+            not_stored.append(NotStored(number, value["id"], f"not a valid memory: {_problem(exc)}"))
+            continue
         if memory.id is None:
             raise DatasetError(path, number, "a benchmark memory needs an `id` (queries name relevant ids)")
         if memory.id in seen:
@@ -158,10 +179,12 @@ def load_queries(path: Path, known_ids: set[str], unanswerable: bool = False) ->
 
 
 def load_dataset(memories_path: Path, queries_path: Path, unanswerable: bool = False) -> Dataset:
-    """`unanswerable`: queries with an empty `relevant_ids` are taken (else refused)."""
-    memories = load_memories(memories_path)
-    known = {m.id for m in memories if m.id is not None}
-    return Dataset(memories, load_queries(queries_path, known, unanswerable))
+    """`unanswerable`: queries with an empty `relevant_ids` are taken (else refused). A memory the
+    service would refuse (longer than its content limit, …) is left out and listed in `not_stored`."""
+    not_stored: list[NotStored] = []
+    memories = load_memories(memories_path, not_stored)
+    known = {m.id for m in memories if m.id is not None} | {n.id for n in not_stored if n.id}
+    return Dataset(memories, load_queries(queries_path, known, unanswerable), tuple(not_stored))
 
 
 def write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> int:

@@ -65,6 +65,35 @@ def ranking_metrics(ranked: Sequence[str], relevant: Collection[str], ks: Iterab
     return out
 
 
+SESSION_KS = (5, 10)
+
+
+def session_of(memory_id: str) -> str:
+    """A conversation turn's session, by the datasets' id convention `<conversation>:<session>:<turn>`
+    (LongMemEval, LoCoMo): the id without its last part. An id without one is its own session."""
+    head, sep, _ = memory_id.rpartition(":")
+    return head if sep and head else memory_id
+
+
+def ranked_sessions(ranked: Iterable[str], depth: int = max(SESSION_KS)) -> list[str]:
+    """The sessions of a ranking, each at the rank of its best turn, the first `depth` of them."""
+    sessions: list[str] = []
+    for memory_id in ranked:
+        session = session_of(memory_id)
+        if session not in sessions:
+            sessions.append(session)
+            if len(sessions) == depth:
+                break
+    return sessions
+
+
+def session_metrics(sessions: Sequence[str], relevant: Collection[str]) -> dict[str, float]:
+    """LongMemEval's own retrieval metric: `session_recall_all@k`, 1 when every session holding a
+    relevant turn is among the first k sessions (`ranked_sessions`), else 0."""
+    wanted = {session_of(r) for r in relevant}
+    return {f"session_recall_all@{k}": float(wanted <= set(sessions[:k])) for k in SESSION_KS}
+
+
 def ann_recall(found: Sequence[float], exact: Sequence[float], k: int) -> float:
     """Share of the exact top-k that the approximate search also found, counted by similarity.
 

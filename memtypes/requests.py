@@ -113,7 +113,8 @@ class RetrieveRequest(BaseModel):
         le=1.0,
         description="pack only ranked memories at least this likely to be relevant (their `confidence`): "
         "none when nothing is; the task's working memory is kept. `metadata.top_confidence` says how "
-        "close the best came",
+        "close the best came. Omitted: the service's default floor "
+        "(MNEMO_RETRIEVAL__DEFAULT_MIN_CONFIDENCE); 0 fills the budget whatever the confidence",
     )
     # Agent bindings (MNEMO_CONFIG): the agent's memory resources, keyed by `context`, replace `scope`.
     agent: AgentName | None = Field(default=None, description="read the memories this agent binds")

@@ -13,6 +13,8 @@ from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import DAY_SECONDS, POLICIES, MemoryType, TypePolicy
 from .stages.rank import NEWER_FIRST_MARGIN, NEWER_FIRST_MIN_COSINE
 
+DEFAULT_MIN_CONFIDENCE = 0.002
+
 
 class RetrievalConfig(BaseModel):
     """The read path's defaults: the `retrieval` group of the settings (MNEMO_RETRIEVAL__*)."""
@@ -22,73 +24,71 @@ class RetrievalConfig(BaseModel):
     default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
     # With a task_id and no working_budget_tokens (MNEMO_WORKING_BUDGET_TOKENS).
     default_working_budget_tokens: int = Field(default=500, ge=1, le=200_000)
+    # A request without `min_confidence` packs only memories at least this likely to be relevant: a
+    # budget is a cap, not a quota. Chosen with folds on the dev sets so that nearly every relevant
+    # memory a budget packs is still packed (benchmarks/README.md, "Confidence in stores of every
+    # size"); 0 fills the budget whatever the confidence.
+    default_min_confidence: float = Field(default=DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0)
     # With `model`, the budget is this share of its context window.
     model_budget_share: float = Field(default=0.10, gt=0.0, le=1.0)
     # Candidates per type: enough to fill the type's share of the budget (plus the shares of types
     # with too few memories to fill theirs) with lines of `tokens_per_candidate` (a short memory's
-    # line; a LoCoMo turn's is 37), from a relevance prefetch `prefetch_factor` times deeper. Search
-    # cost grows with both (benchmarks/README.md); on locomo-dev a prefetch of 128 instead of 256
-    # cost 0.018 budget_recall@2048 and one of 512 gained 0.002.
+    # line), from a relevance prefetch `prefetch_factor` times deeper. Search cost grows with both; a
+    # shallower prefetch cost budget recall, a deeper one gained next to nothing (benchmarks/README.md).
     tokens_per_candidate: int = 16
     min_candidates: int = 16
     max_candidates: int = 256
     prefetch_factor: int = 2
     # Two-stage ranking of a fused search: the prefetch union is cut to `stage_factor` × candidates by
     # relevance alone before the full formula (which reads each candidate's payload) ranks it.
-    # 0: the formula ranks the whole union. locomo-dev budget_recall@2048: 0 → 0.880, 2 → 0.880,
-    # 1 → 0.877; an episodic search at 100k memories: 10.2 / 8.9 / 7.7 ms (p50).
+    # 0: the formula ranks the whole union; a cut at twice the candidates keeps the quality of no cut
+    # at a lower search cost (benchmarks/README.md).
     stage_factor: int = 2
-    min_prefetch: int = 64  # 100 → 64: at 100k -2.5 / -4 ms (p50 / p95); synthetic-5k: see benchmarks/
+    min_prefetch: int = 64  # deep enough for small budgets; deeper only cost time (benchmarks/README.md)
     max_prefetch: int = 512
     # The defaults of `RankingOptions` (benchmarks/README.md has the measurements behind them).
     search: SearchMode = Field(
         default=SearchMode.HYBRID, description="default search: hybrid | dense | sparse"
     )
-    # Linear fusion: on locomo-dev DBSF ranked a little better, but rank- and distribution-based
-    # fusions make scores of different types incomparable (synthetic multi-type data: recall@5
-    # 0.83 linear, 0.60 DBSF, 0.45 RRF). benchmarks/README.md has the numbers.
+    # Linear fusion: rank- and distribution-based fusions make scores of different types
+    # incomparable, which costs a multi-type retrieval far more than it gains on one type
+    # (benchmarks/README.md has the numbers).
     fusion: Fusion = Field(
         default=Fusion.LINEAR, description="how hybrid search fuses dense and BM25: linear | rrf | dbsf"
     )
     rrf_k: int = 60
     # Linear fusion: relevance = a·cosine + (1 - a)·bm25 / (bm25 + h), BM25 saturating at 1.
-    linear_dense_weight: float = 0.5  # locomo-dev recall@10: 0.4 → 0.768, 0.5 → 0.765, 0.6 → 0.740
+    linear_dense_weight: float = 0.5  # dense and BM25 alike: a heavier dense side ranked worse
     bm25_half: float = 5.0  # the BM25 score that counts as half a match
     formula: bool = True
     # Jaccard overlap of words at which a candidate is a copy; 0 = off.
     diversity: float = Field(default=0.8, ge=0.0, le=1.0)
-    # Turns offered beside a selected episodic turn. locomo-dev recall@10: 0 → 0.689, 1 → 0.713,
-    # 2 → 0.737, 3 → 0.738.
+    # Turns offered beside a selected episodic turn: an answer is often told over a few turns; past
+    # two, more gained nothing (benchmarks/README.md).
     neighbours: int = Field(default=2, ge=0, le=5)
     temporal: bool = Field(default=True, description="boost memories from a time the query names")
     # A neighbour's score is its turn's times this, per step away: it ranks just below that turn.
-    # Higher trades precision for context (locomo-dev, with 8 expanded turns: 0.90 / 0.93 / 0.95 /
-    # 0.97 → recall@10 0.745 / 0.750 / 0.739 / 0.730, budget_recall@2048 0.883 / 0.890 / 0.894 / 0.895).
+    # Higher trades precision for context (benchmarks/README.md).
     neighbour_decay: float = 0.93
-    # Turns whose neighbours are fetched (the best selected ones). 16 → 8: budget_recall@2048 0.880 →
-    # 0.883 (at 0.9 decay), half the neighbour lookups (~2 ms at 100k memories).
+    # Turns whose neighbours are fetched (the best selected ones): fewer lookups lost nothing.
     max_expanded_turns: int = 8
     session_gap_s: float = 6 * 3600.0  # neighbours occurred within this of their turn
-    time_weight: float = 0.1  # 0.1 → 0.873 budget_recall@2048, 0.2 → 0.867, 0.3 → 0.859
+    time_weight: float = 0.1  # heavier lifts of a named time cost budget recall
     time_slack_s: float = 7 * DAY_SECONDS  # events are told a little after they happen
-    # A when-question's lift for memories that state a time (mnemo.memtypes.language.time_mentions); 0 = off.
-    # 0 / 0.05 / 0.1 / 0.2 → locomo-dev ndcg@10 0.544 / 0.563 / 0.564 / 0.553 (recall@10 0.746 /
-    # 0.751 / 0.751 / 0.734), longmemeval-dev budget_recall@2048 0.872 / 0.889 / 0.889 / 0.872.
+    # A when-question's lift for memories that state a time (mnemo.memtypes.language.time_mentions);
+    # 0 = off. Chosen on both dev sets (benchmarks/README.md).
     tells_time_weight: float = 0.1
     # The lift for turns said by a speaker the query names, or by the user for a first-person query
     # (mnemo.memtypes.language.speakers); 0 = off. A neighbour carries its own, not its turn's
-    # (mnemo.retrieval.stages.expand).
-    # 0 / 0.02 / 0.03 / 0.05 / 0.1 → locomo-dev recall@10 0.751 / 0.779 / 0.793 / 0.801 / 0.784,
-    # longmemeval-dev ndcg@10 0.727 / 0.760 / 0.777 / 0.780 / 0.782 (benchmarks/README.md, round 7).
+    # (mnemo.retrieval.stages.expand). Chosen on both dev sets (benchmarks/README.md).
     speaker_weight: float = Field(default=0.05, ge=0.0, le=1.0)
     # The dense query without the names of people who speak in scope (mnemo.retrieval.stages.search):
-    # the speaker term serves the name, and a short question's vector is mostly its name. locomo-dev
-    # off / on: recall@10 0.801 / 0.811, ndcg@10 0.614 / 0.648, budget_recall@2048 0.899 / 0.911;
-    # longmemeval-dev: identical (no question there names a speaker). benchmarks/README.md, issue 38.1.
+    # the speaker term serves the name, and a short question's vector is mostly its name
+    # (benchmarks/README.md).
     dense_without_speakers: bool = True
     # The lift of a hit for the query's terms that no better hit matched (mnemo.retrieval.stages.coverage):
-    # one memory per part of a question whose answer is spread over several; 0 = off. 0.1 on
-    # locomo-dev: ndcg@10 +0.026 but multi-hop recall@10 0.479 -> 0.456; longmemeval-dev: ndcg@10 -0.008.
+    # one memory per part of a question whose answer is spread over several; 0 = off: it did not pay
+    # on both dev sets (benchmarks/README.md).
     coverage_weight: float = Field(default=0.0, ge=0.0, le=1.0)
     # Questions that ask for several things (mnemo.retrieval.stages.session_spread): the best turns
     # placed again, a session's first `session_spread_free` as scored, each later one lowered by this

@@ -16,6 +16,7 @@ This module holds the engines and runs the stages; what each decides lives in it
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 
@@ -25,7 +26,8 @@ from ..memtypes.ports import Availability, Embedder, SparseEncoder, Tokenizers, 
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
 from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
-from .ranking.evidence import terms_of
+from .ranking.confidence import shipped_calibration
+from .ranking.evidence import warm
 from .stages.expand import expand_neighbours
 from .stages.pack import LinePrices
 from .stages.plan import ResolvedRequest, plan_retrieval, resolve
@@ -35,6 +37,7 @@ from .stages.search import Searcher
 from .stages.session_spread import spread_question
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
+log = logging.getLogger("mnemo.retrieval")
 
 
 class Retriever:
@@ -53,9 +56,18 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.tokenizers = tokenizers
-        self.config = config
         self.sparse = sparse
-        self._terms = terms_of(sparse) if sparse is not None else None  # the confidence's text features
+        warm()  # the word frequencies the confidence reads
+        # Confidence is calibrated on one embedding model's cosines: under another, its values are
+        # still given, but no default floor leaves memories out by them.
+        fitted_for = str(shipped_calibration().about.get("embedding_model", ""))
+        model = str(getattr(embedder, "model_name", ""))
+        if fitted_for and model and model.rsplit("/", 1)[-1] != fitted_for:
+            log.warning(
+                "confidence is calibrated for %s, not %s: no default confidence floor", fitted_for, model
+            )
+            config = config.model_copy(update={"default_min_confidence": 0.0})
+        self.config = config
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self.searcher = Searcher(index, embedder, working, sparse)
         # Shared across requests: a section header or a time header costs the same every time.
@@ -123,11 +135,12 @@ class Retriever:
                 hits, packing = found.hits, found.packing
                 found.neighbours = await expand_neighbours(self.index, plan, config, hits, packing)
             found.session_spread = spread_question(found.hits, plan.request.query, config)
+            found.cosines = await self.searcher.cosines(plan, found)
             timings["search_ms"] += (time.perf_counter() - started) * 1000
         finally:
             self._in_flight -= 1
         started = time.perf_counter()
-        response = assemble(plan, found, prices, terms=self._terms)
+        response = assemble(plan, found, prices)
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         response.metadata.degraded = found.degraded

@@ -3,12 +3,19 @@ questions, and say how well it holds on questions it was not fitted on.
 
 Input: the `per_query.jsonl` of `mnemo bench quality` runs (each ranked memory's features, in order),
 each with the unit its questions are held out by (`scope`: each conversation; `category`: each
-question type; `query`: each question). The model is a logistic regression of "relevant?" on the
+question type; `query`: each question; `question`: each question with every scope cut from it,
+`mnemo bench scopes`). The model is a logistic regression of "relevant?" on the
 confidence features of each question's top `TOP` hits; every question weighs the same
 (`files_equal`: every input file does, whatever its number of questions: a small file of
 unanswerable questions then pulls every confidence down). Leave-one-out: each unit of each file
 is predicted by the model fitted on all the others, and those predictions are judged (ECE,
-abstention) per file and overall. The shipped model is then fitted on everything.
+abstention, AUROC, per store size) per file and overall. The shipped model is then fitted on
+everything.
+
+The default confidence floor is chosen on the same held-out confidences: the highest floor that,
+on every file named for it (`floor_on`: the dev sets), still keeps `FLOOR_KEEPS` of the relevant
+memories each budget packed without a floor (`relevant_features`: every relevant memory the
+ranking run found, however deep).
 """
 
 from __future__ import annotations
@@ -22,14 +29,27 @@ from typing import Any
 
 import numpy as np
 
-from ...retrieval.ranking.confidence import Calibration, hit_features
-from .confidence import TOP, abstention, calibration
+from ...retrieval.ranking.confidence import Calibration, with_small_store
+from .confidence import TOP, abstention, auroc, by_size, calibration
 
-# Chosen with the folds (benchmarks/README.md, "Calibrated confidence"): the rank features
-# that say how far a hit stands out. The text features (`coverage`, ...) did no better on the dev
-# sets; `--features` adds them.
-DEFAULT_FEATURES = ("score", "below_top", "log_rank", "gap_next", "spread")
+# Chosen with the folds across store sizes (benchmarks/README.md, "Confidence in stores of every
+# size"): the absolute signals, the rank, and in a small store only what lowers a hit that shares
+# nothing with the query. The store's size as a signal of its own (`found`, `cosine_small`,
+# `overlap_small`) calibrates each size band better but moves the same answer's confidence with
+# what else is stored; `--features` adds them.
+DEFAULT_FEATURES = (
+    "cosine",
+    "overlap",
+    "matched",
+    "names_found",
+    "below_top",
+    "log_rank",
+    "unmatched_small",
+    "far_small",
+)
 RIDGE = 1e-3  # keeps the fit finite where a feature separates the labels of a small set
+FLOOR_KEEPS = 0.95  # of the relevant memories a budget packed without a floor
+FLOOR_STEP = 0.001
 
 
 @dataclass(frozen=True)
@@ -41,10 +61,12 @@ class Source:
     def unit(self, row: Mapping[str, Any]) -> str:
         if self.fold_by == "scope":
             return f"{self.name}/" + ",".join(f"{k}={v}" for k, v in sorted(row.get("scope", {}).items()))
+        if self.fold_by == "question":
+            return f"{self.name}/{str(row['id']).rpartition('@')[0] or row['id']}"
         return f"{self.name}/{row['id' if self.fold_by == 'query' else 'category']}"
 
 
-FOLDS = ("scope", "category", "query")
+FOLDS = ("scope", "category", "query", "question")
 
 
 def read_source(spec: str) -> Source:
@@ -75,11 +97,8 @@ def _examples(
 
 
 def row_features(row: Mapping[str, Any]) -> list[dict[str, float]]:
-    """Each ranked memory's features as the service read them (`mnemo bench quality` records them);
-    a row from before the text features has its rank features only."""
-    if "features" in row:
-        return list(row["features"]["mnemo"])
-    return hit_features(row["scores"]["mnemo"], None)
+    """Each ranked memory's features as the service read them (`mnemo bench quality` records them)."""
+    return [with_small_store(f) for f in row["features"]["mnemo"]]
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float = RIDGE) -> np.ndarray:
@@ -120,27 +139,84 @@ def _with_confidence(rows: Sequence[Mapping[str, Any]], model: Calibration) -> l
     out = []
     for row in rows:
         confidence = [model.probability(f) for f in row_features(row)]
+        relevant = {
+            i: model.probability(with_small_store(f)) for i, f in row.get("relevant_features", {}).items()
+        }
         out.append(
             {
                 **row,
                 "confidence": {"mnemo": confidence[: len(row["ranked"]["mnemo"])]},
                 "top_confidence": {"mnemo": max(confidence, default=0.0)},
+                "relevant_confidence": relevant,
             }
         )
     return out
 
 
-def calibrate(
-    sources: Sequence[Source], features: Sequence[str] = DEFAULT_FEATURES, files_equal: bool = False
+def floor_keeps(rows: Sequence[Mapping[str, Any]], floor: float) -> dict[str, float | None]:
+    """Per budget, the share of the relevant memories packed without a floor whose confidence is
+    at or above `floor` (a floor only frees room: those above it stay packed)."""
+    kept: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        relevant, confidence = set(row["relevant_ids"]), row.get("relevant_confidence", {})
+        for budget, packed in row["packed"]["mnemo"].items():
+            kept[budget] += [confidence.get(i, 1.0) >= floor for i in packed["ids"] if i in relevant]
+    return {b: (sum(k) / len(k) if k else None) for b, k in sorted(kept.items(), key=lambda bk: int(bk[0]))}
+
+
+def choose_floor(
+    held_out: Mapping[str, Sequence[Mapping[str, Any]]], floor_on: Sequence[str]
 ) -> dict[str, Any]:
-    """The leave-one-out judgement and the model fitted on everything."""
+    """The highest floor keeping `FLOOR_KEEPS` of what each budget packed, on every file of
+    `floor_on`, with what it keeps there."""
+    chosen = 0.0
+    for step in range(1, round(1.0 / FLOOR_STEP)):
+        floor = round(step * FLOOR_STEP, 4)
+        shares = [
+            v for name in floor_on for v in floor_keeps(held_out[name], floor).values() if v is not None
+        ]
+        if not shares or min(shares) < FLOOR_KEEPS:
+            break
+        chosen = floor
+    return {
+        "floor": chosen,
+        "keeps": FLOOR_KEEPS,
+        "judged_on": list(floor_on),
+        "kept": {name: floor_keeps(held_out[name], chosen) for name in floor_on},
+    }
+
+
+def _embedding_model() -> str:
+    """The embedding model the quality runs here embedded with (this environment's setting)."""
+    from ...api.config.settings import Settings
+
+    return Settings().embedding.model.rsplit("/", 1)[-1]
+
+
+def calibrate(
+    sources: Sequence[Source],
+    features: Sequence[str] = DEFAULT_FEATURES,
+    files_equal: bool = False,
+    floor_on: Sequence[str] = (),
+    judge_only: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The leave-one-out judgement and the model fitted on everything; the sets of `judge_only` are
+    never fitted on: each is judged by the model fitted on all the others."""
+    judged_sources = [s for s in sources if s.name in judge_only]
+    sources = [s for s in sources if s.name not in judge_only]
     data = [_examples(s, features) for s in sources]
     x = np.asarray([v for d in data for v in d[0]], dtype=float)
     y = np.asarray([v for d in data for v in d[1]], dtype=float)
     units = [u for d in data for u in d[2]]
-    w = np.ones(len(x))
+    # Every question weighs the same, whatever the number of hits it has (a store of one has one):
+    # else small stores, where confidence matters most to an agent, would barely count.
+    rows_of = [(i, r) for i, d in enumerate(data) for r in d[3]]
+    hits_per_row: dict[tuple[int, int], int] = defaultdict(int)
+    for key in rows_of:
+        hits_per_row[key] += 1
+    w = np.asarray([1.0 / hits_per_row[key] for key in rows_of]) * len(rows_of) / max(1, len(hits_per_row))
     if files_equal:  # every file weighs the same in total, whatever its number of questions
-        w = np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
+        w = w * np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
 
     held_out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for unit in sorted(set(units)):
@@ -153,7 +229,12 @@ def calibrate(
     def judged(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         from .confidence import judged_hits
 
-        return {"calibration": calibration(judged_hits(rows)), "abstention": abstention(rows)}
+        return {
+            "calibration": calibration(judged_hits(rows)),
+            "auroc": auroc(rows),
+            "by_size": by_size(rows),
+            "abstention": abstention(rows),
+        }
 
     everything = [r for rows in held_out.values() for r in rows]
     loo = {name: judged(rows) for name, rows in held_out.items()} | {"all": judged(everything)}
@@ -161,18 +242,59 @@ def calibrate(
         "fitted_on": {s.name: len(s.rows) for s in sources},
         "held_out_by": {s.name: s.fold_by for s in sources},
         "top_hits": TOP,
-        "weights": "files equal" if files_equal else "questions equal",
+        "weights": "questions equal" + (", files equal" if files_equal else ""),
         "leave_one_out_ece": {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()},
-        "command": "make calibrate (benchmarks/README.md, Calibrated confidence)",
+        "command": "make calibrate (benchmarks/README.md, Confidence in stores of every size)",
+        # The cosines it weighs are this model's: the service applies no default floor under another.
+        "embedding_model": _embedding_model(),
     }
     final = _calibration(fit_logistic(x, y, w), features, about)
+    for source in judged_sources:
+        held_out[source.name] = _with_confidence(source.rows, final)
+        loo[source.name] = judged(held_out[source.name])
+    if len(judged_sources) > 1:  # together: e.g. answerable against unanswerable questions (AUROC)
+        loo["+".join(s.name for s in judged_sources)] = judged(
+            [r for s in judged_sources for r in held_out[s.name]]
+        )
+    about["judged_only_on"] = [s.name for s in judged_sources]
+    about["held_out_ece"] = {name: round(v["calibration"]["ece"], 4) for name, v in loo.items()}
+    about["held_out_auroc"] = {n: v["auroc"] and round(v["auroc"], 4) for n, v in loo.items()}
+    floor = choose_floor(held_out, floor_on) if floor_on else None
+    if floor is not None:
+        about["default_floor"] = floor["floor"]
+    final = Calibration(final.coefficients, final.intercept, final.floor, final.ceiling, about)
     in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}
     return {
         "model": final.as_dict(),
         "leave_one_out": loo,
         "in_sample": in_sample,
+        "floor": floor,
         "units": sorted(set(units)),
     }
+
+
+SIZE_BANDS = ("1", "3", "10", "30", "100", "500", "full")
+
+
+def _band_cell(band: Mapping[str, Any] | None) -> str:
+    if band is None:
+        return "—"
+    separation = "—" if band["auroc"] is None else f"{band['auroc']:.3f}"
+    return f"{band['ece']:.3f} / {separation}"
+
+
+def _floor_lines(floor: Mapping[str, Any] | None) -> list[str]:
+    if not floor:
+        return []
+    kept = "; ".join(
+        f"{name}: " + ", ".join(f"@{b} {v:.1%}" for b, v in shares.items() if v is not None)
+        for name, shares in floor["kept"].items()
+    )
+    return [
+        f"Default floor: **{floor['floor']}** (the highest keeping {floor['keeps']:.0%} of the relevant "
+        f"memories each budget packed without one, held out, on {', '.join(floor['judged_on'])}): {kept}.",
+        "",
+    ]
 
 
 def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: Path | None) -> None:
@@ -198,6 +320,7 @@ def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: P
                 pct(abst["abstained"]),
                 pct(abst["answerable_kept"]),
                 pct(abst["answerable_abstained"]),
+                "—" if judged["auroc"] is None else round(judged["auroc"], 3),
             ]
         )
         reliability_plot(out / f"reliability-{name}.png", {f"calibration@{TOP}": cal})
@@ -218,10 +341,22 @@ def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: P
                 "unanswerable: top < 0.5",
                 "answerable: relevant hit ≥ 0.5",
                 "answerable: top < 0.5",
+                "AUROC",
             ],
             rows,
         ),
         "",
+        "### By store size (ECE@10 / AUROC, held out)",
+        "",
+        table(
+            ["set", *SIZE_BANDS],
+            [
+                [name, *(_band_cell(judged["by_size"].get(band)) for band in SIZE_BANDS)]
+                for name, judged in result["leave_one_out"].items()
+            ],
+        ),
+        "",
+        *_floor_lines(result.get("floor")),
         "Units: " + ", ".join(result["units"]),
         "",
         *(f"![{name}](reliability-{name}.png)" for name in result["leave_one_out"]),

@@ -3,6 +3,10 @@
 - Calibration: over the top `TOP` hits of every query, the expected calibration error (ECE: the
   hit-weighted mean, over ten equal-width bins of confidence, of |mean confidence − share relevant|)
   and the reliability table behind it (plotted as `reliability.png`).
+- Separation: the AUROC of each question's top confidence between the answerable questions and
+  those nothing answers (the chance that an answerable one's top hit is the more confident).
+- By store size: ECE per size band of a scoped dataset (`mnemo bench scopes`: the band is in the
+  query's id), beside that of whole haystacks.
 - Abstention at `THRESHOLD`: of the questions nothing answers (empty `relevant_ids`), the share whose
   top confidence is below it (mnemo abstains); of the answerable ones, the share that keep a relevant
   hit at or above it, and the share it would wrongly abstain on.
@@ -66,10 +70,38 @@ def _top(row: Mapping[str, Any]) -> list[tuple[str, float]]:
     return list(zip(row["ranked"]["mnemo"], row["confidence"]["mnemo"], strict=True))
 
 
+def auroc(rows: Sequence[Mapping[str, Any]]) -> float | None:
+    """The AUROC of the top confidence, answerable against unanswerable questions (ties count half);
+    None without both kinds."""
+    yes = [float(r["top_confidence"]["mnemo"]) for r in rows if r["relevant_ids"]]
+    no = [float(r["top_confidence"]["mnemo"]) for r in rows if not r["relevant_ids"]]
+    if not yes or not no:
+        return None
+    wins = sum((a > b) + 0.5 * (a == b) for a in yes for b in no)
+    return wins / (len(yes) * len(no))
+
+
+def by_size(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """ECE and AUROC per size band (`scopes.size_band` of each query's id)."""
+    from .scopes import size_band
+
+    bands: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        bands.setdefault(size_band(str(row["id"])), []).append(row)
+    return {
+        band: {"ece": calibration(judged_hits(group))["ece"], "queries": len(group), "auroc": auroc(group)}
+        for band, group in sorted(
+            bands.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0)
+        )
+    }
+
+
 def score_confidence(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The `confidence` section of results.json."""
     return {
         f"calibration@{TOP}": calibration(judged_hits(rows)),
+        "auroc": auroc(rows),
+        "by_size": by_size(rows),
         "abstention": abstention(rows),
     }
 
@@ -84,6 +116,19 @@ def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
         "## Confidence",
         "",
         f"Calibration over each query's top {TOP} hits ({cal['hits']} hits): **ECE {cal['ece']:.3f}**.",
+        "",
+        "Top confidence, answerable against unanswerable questions: AUROC "
+        + ("— (needs both kinds)" if confidence.get("auroc") is None else f"**{confidence['auroc']:.3f}**")
+        + ".",
+        "",
+        "| store size | queries | ECE@10 | AUROC |",
+        "|---|---|---|---|",
+        *(
+            f"| {band} | {v['queries']} | {v['ece']:.3f} | "
+            + ("—" if v["auroc"] is None else f"{v['auroc']:.3f}")
+            + " |"
+            for band, v in confidence.get("by_size", {}).items()
+        ),
         "",
         "| confidence bin | hits | mean confidence | share relevant |",
         "|---|---|---|---|",

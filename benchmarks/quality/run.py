@@ -21,13 +21,19 @@ from typing import Any
 import numpy as np
 
 from ...api.guards.auth import SINGLE_TENANT
-from ...backends.embedding.sparse import Bm25Encoder
 from ...memtypes.queries import MemoryFilter, SearchRequest
 from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
-from ...retrieval.ranking.confidence import hit_features
-from ...retrieval.ranking.evidence import HEAD, Terms, terms_of, text_features
 from ..dataset import BenchQuery, Dataset
-from ..metrics import ann_recall, mean_by_group, percentiles, ranking_metrics, set_recall
+from ..metrics import (
+    SESSION_KS,
+    ann_recall,
+    mean_by_group,
+    percentiles,
+    ranked_sessions,
+    ranking_metrics,
+    session_metrics,
+    set_recall,
+)
 from ..report import machine
 from ..target import Target, cache_counts, configured_embedder
 from .baselines import (
@@ -53,6 +59,8 @@ class QualityOptions:
     rank_budget: int = 32_000
     prefilter: bool = False
     dedup: bool = False
+    # The budget runs' confidence floor (None: the service's default; 0: the budget filled).
+    min_confidence: float | None = None
 
 
 @dataclass
@@ -66,26 +74,36 @@ def _external_ids(answer: dict[str, Any], field: str = "external_id") -> list[An
     return [m[field] for m in answer["memories"] if m.get("external_id") is not None]
 
 
-async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions, terms: Terms) -> dict[str, Any]:
-    """One query through the API: the ranking run, then one run per budget. `terms`: the service's
-    tokenization, to record the text features its confidence read."""
+async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> dict[str, Any]:
+    """One query through the API: the ranking run (explained, unfloored: every candidate ranked,
+    with the features its confidence read), then one run per budget."""
     started = time.perf_counter()
-    ranked_answer = await target.retrieve(query.retrieve_body(options.rank_budget, types=options.types))
+    body = query.retrieve_body(options.rank_budget, types=options.types)
+    ranked_answer = await target.retrieve({**body, "explain": True, "min_confidence": 0})
     latency = [(time.perf_counter() - started) * 1000]
     packed: dict[str, dict[str, Any]] = {}
+    floor = {} if options.min_confidence is None else {"min_confidence": options.min_confidence}
     for budget in options.budgets:
         started = time.perf_counter()
-        answer = await target.retrieve(query.retrieve_body(budget, types=options.types))
+        answer = await target.retrieve({**query.retrieve_body(budget, types=options.types), **floor})
         latency.append((time.perf_counter() - started) * 1000)
         packed[str(budget)] = {"ids": _external_ids(answer), "tokens": answer["metadata"]["total_tokens"]}
     depth = max(options.ks)
     scores = _external_ids(ranked_answer, "score")[:depth]
-    head = _external_ids(ranked_answer, "content")[:HEAD]
+    explained = _external_ids(ranked_answer, "explain")[:depth]
+    relevant = set(query.relevant_ids)
     return {
         "ranked": _external_ids(ranked_answer)[:depth],
+        "sessions": ranked_sessions(_external_ids(ranked_answer)),
         "scores": scores,
         # What the service's confidence read (ranking/confidence.py), for `mnemo bench calibrate`.
-        "features": hit_features(scores, text_features(query.query, head, terms)),
+        "features": [e["confidence_features"] for e in explained],
+        # ... and of every relevant memory found, however deep: what a confidence floor would keep.
+        "relevant_features": {
+            m["external_id"]: m["explain"]["confidence_features"]
+            for m in ranked_answer["memories"]
+            if m.get("external_id") in relevant
+        },
         "confidence": _external_ids(ranked_answer, "confidence")[:depth],
         "top_confidence": ranked_answer["metadata"].get("top_confidence", 0.0),
         "packed": packed,
@@ -114,6 +132,8 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
         for row in answerable:
             relevant = row["relevant_ids"]
             metrics = ranking_metrics(row["ranked"][system], relevant, ks)
+            if "sessions" in row:
+                metrics |= session_metrics(row["sessions"][system], relevant)
             for budget in budgets:
                 packed = row["packed"][system][str(budget)]
                 metrics[f"budget_recall@{budget}"] = set_recall(packed["ids"], relevant)
@@ -156,13 +176,12 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
     headers = header_token_counts(count)
     type_of = {m.id or "": m.type for m in dataset.memories}
     baselines = Baselines(dataset.memories, memory_vectors)
-    terms = terms_of(Bm25Encoder())
 
     rows: list[dict[str, Any]] = []
     latencies: list[float] = []
     started = time.perf_counter()
     for query, vector in zip(dataset.queries, query_vectors, strict=True):
-        mnemo = await _mnemo(target, query, options, terms)
+        mnemo = await _mnemo(target, query, options)
         latencies.extend(mnemo["latency_ms"])
         dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
         bm25 = baselines.bm25(query.query, query.scope, types, BASELINE_DEPTH)
@@ -178,14 +197,18 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
                 result = pack_ranked(ranking, lines, type_of, headers, budget, groups)
                 packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
         top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
+        sessions = {"mnemo": mnemo["sessions"], **{s: ranked_sessions(r) for s, r in ranked.items()}}
         row: dict[str, Any] = {
             "id": query.id,
             "category": query.category,
             "scope": query.scope.model_dump(exclude_none=True),
             "relevant_ids": query.relevant_ids,
             "ranked": top,
+            # Sessions in rank order, each at its best turn's rank (LongMemEval's session metric).
+            "sessions": sessions,
             "scores": {"mnemo": mnemo["scores"]},
             "features": {"mnemo": mnemo["features"]},
+            "relevant_features": mnemo["relevant_features"],
             "confidence": {"mnemo": mnemo["confidence"]},
             "top_confidence": {"mnemo": mnemo["top_confidence"]},
             "packed": packed,
@@ -243,6 +266,12 @@ def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
         "",
         machine_line(results["machine"]),
         "",
+        *(
+            f"Not stored (the service refuses it; a question naming it counts it missed): memory "
+            f"{n['id']} (line {n['line']}): {n['reason']}."
+            for n in results.get("not_stored", [])
+        ),
+        "",
     ]
     if results["systems"]["mnemo"]:  # some query is answerable: the ranking metrics
         parts += _ranking_summary(results, out)
@@ -266,14 +295,19 @@ def _ranking_summary(results: dict[str, Any], out: Path) -> list[str]:
     systems = results["systems"]
     overall = {s: systems[s]["all"] for s in SYSTEMS}
     k_ref, b_ref = (10 if 10 in ks else ks[-1]), budgets[-1]
-    header = ["system", *(f"recall@{k}" for k in ks), f"hit@{k_ref}", f"ndcg@{k_ref}"]
-    header += [*(f"budget_recall@{b}" for b in budgets), f"tokens@{b_ref}"]
+    sessions = [
+        f"session_recall_all@{k}" for k in SESSION_KS if f"session_recall_all@{k}" in overall["mnemo"]
+    ]
+    header = ["system", *(f"recall@{k}" for k in ks), f"recall_all@{k_ref}", f"hit@{k_ref}"]
+    header += [f"ndcg@{k_ref}", *sessions, *(f"budget_recall@{b}" for b in budgets), f"tokens@{b_ref}"]
     rows = [
         [
             s,
             *(overall[s][f"recall@{k}"] for k in ks),
+            overall[s][f"recall_all@{k_ref}"],
             overall[s][f"hit@{k_ref}"],
             overall[s][f"ndcg@{k_ref}"],
+            *(overall[s][name] for name in sessions),
             *(overall[s][f"budget_recall@{b}"] for b in budgets),
             round(overall[s][f"tokens@{b_ref}"], 1),
         ]

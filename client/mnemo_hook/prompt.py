@@ -1,14 +1,16 @@
 """The prompt hook: retrieve for the prompt, keep only what clears the relevance floor, answer it as
 Claude Code's `additionalContext`, or nothing at all when nothing clears it.
 
-The floor: a hit's ranked `score` must reach `MNEMO_HOOK_MIN_SCORE` (default 0.35) and, where the
-answer carries it, its calibrated `confidence` (0..1, the server's estimate that the hit is relevant)
-must reach `MNEMO_HOOK_MIN_CONFIDENCE` (default 0.2: a memory at least one in five likely to be
-relevant). On the dev sets, predicted leave-one-out (benchmarks/README.md, "Calibrated
-confidence"), a higher floor costs answerable questions their relevant hit faster than it silences
-questions whose answer is not stored. The confidence cannot yet
-tell a near miss from an answer, so the score floor stays too. The session's own working memory (its
-todo list) is always relevant and never held to the floor. 0 turns a floor off.
+The floor is on each hit's calibrated `confidence` (0..1, the estimated probability that it is
+relevant, the same in a store of one memory and of a million), sent as the request's
+`min_confidence`: `MNEMO_HOOK_MIN_CONFIDENCE`, default 0.2. Higher than the service's default floor
+(which only leaves out what is nearly certainly unrelated, so that a budget keeps what it would
+have packed): the hook adds to every prompt unasked, so it adds what is likely to matter. A lone
+rule asked about scores far above it, an unrelated lone memory far below (benchmarks/README.md,
+"Confidence in stores of every size"). 0 turns it off (the budget is filled).
+`MNEMO_HOOK_MIN_SCORE` adds a floor on the ranked `score` (default 0: off; a score orders memories,
+its scale depends on what else is stored). The session's own working memory (its todo list) is
+always relevant and never held to a floor.
 When every hit clears it, the server's packed context is passed on as it is; otherwise the hits that
 clear it are rendered here, one section per type, as the server renders them.
 """
@@ -22,7 +24,7 @@ from .api import Api, log, safe_id
 
 DEFAULT_BUDGET_TOKENS = 1000
 DEFAULT_MIN_CONFIDENCE = 0.2
-DEFAULT_MIN_SCORE = 0.35
+DEFAULT_MIN_SCORE = 0.0
 MAX_QUERY_CHARS = 8_000  # the API's limit on a query
 HEADER = "Memory from mnemo that may be relevant to this prompt (the session's working memory first):"
 TITLES = {
@@ -42,6 +44,15 @@ def env_number(name: str, default: float, minimum: float = 0.0) -> float:
         log(f"{name}={raw!r} is not a number; using {default}")
         return default
     return value if value >= minimum else default
+
+
+def confidence_floor() -> float:
+    """`MNEMO_HOOK_MIN_CONFIDENCE` where set to a number in 0..1, else the default."""
+    value = env_number("MNEMO_HOOK_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE)
+    if value > 1.0:
+        log(f"MNEMO_HOOK_MIN_CONFIDENCE={value} is above 1; using {DEFAULT_MIN_CONFIDENCE}")
+        return DEFAULT_MIN_CONFIDENCE
+    return value
 
 
 def clears_floor(hit: dict[str, Any], min_confidence: float, min_score: float) -> bool:
@@ -80,9 +91,13 @@ def render(hits: list[dict[str, Any]]) -> str:
 def context_for(found: dict[str, Any]) -> str:
     """What to inject: the server's context, less what falls below the floor ("" for nothing)."""
     hits = [h for h in found.get("memories") or [] if isinstance(h, dict)]
-    min_confidence = env_number("MNEMO_HOOK_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE)
+    if not hits:
+        top = (found.get("metadata") or {}).get("top_confidence")
+        if isinstance(top, int | float) and top > 0:
+            log(f"no memory clears the relevance floor (best confidence {top:.2f})")
+        return ""
     min_score = env_number("MNEMO_HOOK_MIN_SCORE", DEFAULT_MIN_SCORE)
-    kept = [h for h in hits if clears_floor(h, min_confidence, min_score)]
+    kept = [h for h in hits if clears_floor(h, confidence_floor(), min_score)]
     if len(kept) == len(hits):
         return str(found.get("context") or "").strip()
     log(f"{len(hits) - len(kept)} of {len(hits)} memories below the relevance floor, left out")
@@ -98,6 +113,7 @@ def user_prompt_submit(api: Api, event: dict[str, Any], scope: dict[str, str]) -
         "scope": scope,
         "budget_tokens": int(env_number("MNEMO_HOOK_BUDGET_TOKENS", DEFAULT_BUDGET_TOKENS, minimum=1)),
     }
+    request["min_confidence"] = confidence_floor()
     if task_id := safe_id(event.get("session_id")):
         request["task_id"] = task_id  # the session's working memory (its todo list) comes first
     context = context_for(api.call("POST", "/v1/retrieve", request))

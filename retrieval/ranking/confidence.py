@@ -1,18 +1,26 @@
 """Calibrated confidence: for each ranked memory a retrieval returns, the estimated probability that
-it is relevant to the query.
+it is relevant to the query — the same probability in a store of one memory and of a million.
 
-A score says which memory ranks above which, not how likely one is to answer: an agent could not tell
-"nothing relevant is stored" from "here is the answer". The confidence is a logistic model over what
-every retrieval has at hand once it is ranked, so it costs no search: the memory's score (relevance
-fused with the formula's terms), its lead over the next, the request's best score and its spread,
-and the memory's rank (`rank_features`, every candidate); and, where a fit weighs them, what the
-words of the best hits say about the query (`evidence.text_features`, the head: how much of the
-query a hit contains; the shipped fit does not: benchmarks/README.md, "Calibrated confidence, round
-2"). Its coefficients are fitted, with leave-one-out folds, on the dev sets' judged questions (`make
-calibrate`, benchmarks/README.md) and shipped beside this module as `confidence.json`;
+A score says which memory ranks above which, not how likely one is to answer, and what it is made
+of (BM25's statistics, the lead over the rest) changes with what else is stored. So the confidence
+is a logistic model of signals that mean the same whatever else is stored: the dense cosine of the
+query and the memory, and what the memory's own words say about the query
+(`evidence.word_features`: the share of the query's information it contains, weighted by how
+informative each word is in the language, and the query's names it mentions); and of relative
+signals only where they add information (how far under the request's best it ranks; in a store of a
+few candidates, whether it shares nothing with the query). The store's size is offered to a fit as
+well (`found` and the small-store interactions): it calibrates each size better, but the shipped fit
+leaves it out, so that the same answer keeps its confidence whatever else is stored
+(benchmarks/README.md). Its
+coefficients are fitted on scopes of every size cut from the dev and train haystacks, judged with
+folds (`make calibrate`, benchmarks/README.md) and shipped beside this module as `confidence.json`;
 `Calibration.load(path)` reads another fit.
 
-Pure: the same ranked scores and texts give the same confidences.
+The `HEAD` best candidates are judged by their own vectors and words; a candidate past them is
+judged by the head's weakest signals and its own rank, so that it is never more confident than the
+head's last for want of being read.
+
+Pure: the same ranked hits give the same confidences.
 """
 
 from __future__ import annotations
@@ -25,54 +33,90 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .evidence import TEXT_FEATURES
+import numpy as np
+
+from .evidence import HEAD, WORD_FEATURES, QueryWords, query_words, word_features
 
 SHIPPED = Path(__file__).with_name("confidence.json")
 
 
-SPREAD_RANK = 9  # the best score's lead over the 10th: how far the request's best stands out
+@dataclass(frozen=True)
+class RankedHit:
+    """One candidate of a request, in the request's order (best first): its score, its content and
+    the cosine of its dense vector with the query's (None: not read)."""
+
+    score: float
+    content: str
+    cosine: float | None
 
 
-def _rank_features(scores: Sequence[float], rank: int) -> dict[str, float]:
-    score, top = scores[rank], scores[0]
-    following = scores[rank + 1] if rank + 1 < len(scores) else score
+ABSOLUTE_FEATURES: tuple[str, ...] = ("cosine", *WORD_FEATURES)
+RANK_FEATURES: tuple[str, ...] = ("below_top", "log_rank", "found")
+# Candidates past which their number says nothing more: any store larger than this yields as many
+# (the lists are sized to at least this many), so it tells a store of a few memories from the rest.
+FEW = 16
+# In a store of a few memories, the ones that do not answer are whatever else is stored, not the
+# closest of thousands: the same cosine and words say more there, and sharing no informative word
+# with the query says most. These let the fit weigh them so.
+SMALL_STORE_FEATURES: tuple[str, ...] = ("cosine_small", "overlap_small", "unmatched_small", "far_small")
+FAR = 0.2  # a cosine below this shares little meaning with the query (all-MiniLM-L6-v2)
+FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES + SMALL_STORE_FEATURES
+
+
+def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
+    """`features` with those derived from them for a small store (`SMALL_STORE_FEATURES`)."""
+    small = 1.0 - features["found"]
     return {
-        "spread": top - scores[min(SPREAD_RANK, len(scores) - 1)],
-        "score": score,
-        "top_score": top,
-        "below_top": top - score,  # how far under the request's best it ranks
-        "log_rank": math.log1p(rank),
-        "gap_next": score - following,  # how far it stands above the next one
+        **features,
+        "cosine_small": features["cosine"] * small,
+        "overlap_small": features["overlap"] * small,
+        "unmatched_small": small if features["overlap"] == 0.0 else 0.0,
+        "far_small": max(0.0, FAR - features["cosine"]) * small,
     }
 
 
-RANK_FEATURES: tuple[str, ...] = tuple(_rank_features([1.0], 0))
-FEATURES: tuple[str, ...] = RANK_FEATURES + TEXT_FEATURES
-# A hit past the head has no text features of its own: the request's are the head's, its coverage
-# is counted as none (it ranks below ten others; its confidence is small either way).
-_PER_HIT_TEXT = ("coverage",)
-NO_TEXT = dict.fromkeys(TEXT_FEATURES, 1.0)  # no words to judge by: the rank features decide
+def _absolute(
+    query: str | QueryWords, hits: Sequence[RankedHit]
+) -> tuple[list[dict[str, float]], dict[str, float]]:
+    """The absolute features of the head (its first `HEAD` hits), and the weakest of each: those of
+    a hit past the head, and the cosine of a hit whose vector was not read."""
+    words = query_words(query) if isinstance(query, str) else query
+    head: list[dict[str, float]] = []
+    for hit in hits[:HEAD]:
+        features = word_features(words, hit.content)
+        features["cosine"] = hit.cosine if hit.cosine is not None else math.nan
+        head.append(features)
+    known = [f["cosine"] for f in head if not math.isnan(f["cosine"])]
+    weakest = {name: min(f[name] for f in head) for name in WORD_FEATURES}
+    weakest["cosine"] = min(known, default=0.0)
+    for f in head:
+        if math.isnan(f["cosine"]):
+            f["cosine"] = weakest["cosine"]
+    return head, weakest
 
 
-def hit_features(
-    scores: Sequence[float], text: Sequence[Mapping[str, float]] | None
-) -> list[dict[str, float]]:
-    """Every feature of each ranked memory: its rank features, and the text features of the head
-    (`text`, best first; None: no text to judge by)."""
-    return [{**r, **_text_of(text, rank)} for rank, r in enumerate(rank_features(scores))]
+def _found(hits: Sequence[RankedHit]) -> float:
+    return math.log1p(min(len(hits), FEW)) / math.log1p(FEW)
 
 
-def _text_of(text: Sequence[Mapping[str, float]] | None, rank: int) -> Mapping[str, float]:
-    if not text:
-        return NO_TEXT
-    if rank < len(text):
-        return text[rank]
-    return {**text[0], **dict.fromkeys(_PER_HIT_TEXT, 0.0)}
-
-
-def rank_features(scores: Sequence[float]) -> list[dict[str, float]]:
-    """Each ranked memory's features; `scores` are the request's ranked scores, best first."""
-    return [_rank_features(scores, rank) for rank in range(len(scores))]
+def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dict[str, float]]:
+    """Every feature of each ranked hit (best first). Past `HEAD`, and for a hit without a cosine,
+    the absolute features are the weakest of the head's."""
+    if not hits:
+        return []
+    head, weakest = _absolute(query, hits)
+    top, found = hits[0].score, _found(hits)
+    return [
+        with_small_store(
+            {
+                **(head[rank] if rank < len(head) else weakest),
+                "below_top": top - hit.score,
+                "log_rank": math.log1p(rank),
+                "found": found,
+            }
+        )
+        for rank, hit in enumerate(hits)
+    ]
 
 
 @dataclass(frozen=True)
@@ -93,50 +137,38 @@ class Calibration:
             raise ValueError("confidence bounds must satisfy 0 <= floor <= ceiling <= 1")
 
     def probability(self, features: Mapping[str, float]) -> float:
-        z = self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
-        return self._clipped(z)
+        return self._clipped(
+            self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
+        )
 
     def _clipped(self, z: float) -> float:
         p = 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
         return round(min(self.ceiling, max(self.floor, p)), 4)
 
-    def confidences(
-        self, scores: Sequence[float], text: Sequence[Mapping[str, float]] | None = None
-    ) -> list[float]:
-        """The confidence of each ranked memory, from the request's ranked scores (best first) and
-        the head's text features (`evidence.text_features`; None: no text to judge by).
-
-        Every rank feature is linear in the scores and the rank, so this is `probability` of each
-        memory's `hit_features` without building them: it runs over every candidate of every
-        retrieval (~0.1 ms for 256 instead of ~1 ms)."""
-        if not scores:
+    def confidences(self, query: str | QueryWords, hits: Sequence[RankedHit]) -> list[float]:
+        """The confidence of each ranked hit (best first): `probability` of its `hit_features`,
+        without building them past the head, where only the rank features differ (a retrieval has
+        up to hundreds of candidates)."""
+        if not hits:
             return []
-        c = self.coefficients.get
-        n, top = len(scores), scores[0]
-        # The request's own terms (best score, spread, and below_top's share of the best score).
-        base = self.intercept + (c("top_score", 0.0) + c("below_top", 0.0)) * top
-        base += c("spread", 0.0) * (top - scores[min(SPREAD_RANK, n - 1)])
-        per_score = c("score", 0.0) - c("below_top", 0.0)
-        per_rank, per_gap = c("log_rank", 0.0), c("gap_next", 0.0)
-        words = [self._text_term(_text_of(text, rank)) for rank in range(min(n, len(text or ()) + 1))]
-        return [
-            self._clipped(
-                base
-                + words[min(rank, len(words) - 1)]
-                + per_score * score
-                + per_rank * math.log1p(rank)
-                + per_gap * (score - (scores[rank + 1] if rank + 1 < n else score))
+        head, weakest = _absolute(query, hits)
+        top, found = hits[0].score, _found(hits)
+        out = [
+            self.probability(
+                with_small_store({**f, "below_top": top - h.score, "log_rank": math.log1p(r), "found": found})
             )
-            for rank, score in enumerate(scores)
+            for r, (f, h) in enumerate(zip(head, hits, strict=False))
         ]
-
-    @property
-    def reads_text(self) -> bool:
-        """Whether the model weighs a text feature (else the head's words need not be read)."""
-        return any(self.coefficients.get(name) for name in TEXT_FEATURES)
-
-    def _text_term(self, text: Mapping[str, float]) -> float:
-        return sum(self.coefficients.get(name, 0.0) * text[name] for name in TEXT_FEATURES)
+        if len(hits) > len(head):
+            c = self.coefficients.get
+            rest = with_small_store({**weakest, "below_top": 0.0, "log_rank": 0.0, "found": found})
+            base = self.intercept + sum(w * rest[name] for name, w in self.coefficients.items())
+            scores = np.fromiter((h.score for h in hits[len(head) :]), dtype=float)
+            ranks = np.log1p(np.arange(len(head), len(hits), dtype=float))
+            z = base + c("below_top", 0.0) * (top - scores) + c("log_rank", 0.0) * ranks
+            p = np.where(z > -500, 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))), 0.0)
+            out += [round(float(v), 4) for v in np.clip(p, self.floor, self.ceiling)]
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -1,99 +1,134 @@
-"""What the words of a request's best hits say about the query, for the confidence model
-(mnemo.retrieval.ranking.confidence): an absolute signal beside the score, which only orders.
+"""What a memory's own words say about a query, for the confidence model
+(mnemo.retrieval.ranking.confidence): signals that mean the same whatever else is stored.
 
-A score says which memory ranks above which; it cannot say that *nothing* stored answers ("How long
-have I lived in my apartment in Shinjuku?" when the user only ever lived in Harajuku: the Harajuku
-turn still ranks first, with a score like an answer's). The words can: the query's terms (BM25's:
-stemmed, stop words out) that a hit contains, and the query's names (capitalized words: people,
-places, titles) that none of the best hits mention.
+A store's BM25 statistics say nothing in a store of one memory (every word is as rare as every
+other), so a word's weight here is how informative it is in the language: its information
+(`7 − zipf`, from the `wordfreq` package's English frequencies, shipped with the package) — "the"
+and "how" weigh nothing, "parser" a lot, a word the language does not know ("ptest") most. A hit's
+word features are the share of the query's information it contains (`overlap`), that information
+itself (`matched`: a long query's few shared rare words say more than one common word), and the
+share of the query's names (capitalized words: people, places, titles) it mentions.
 
-Computed for the `HEAD` best candidates only (what an agent reads and what the calibration is judged
-on): tokenizing a short hit costs ~25 µs, so the head costs ~0.2–0.5 ms whatever the number of
-candidates (`READ_CHARS` bounds a long one). The same function serves the service
-(stages/respond.py, over its candidates' payloads) and `mnemo bench quality` (over the memories a
-retrieval returned), so the fit reads exactly what the service reads.
+Read for the `HEAD` best candidates only; a hit's words are cached by content (the best hits recur
+request after request), and `READ_CHARS` bounds a long one. The same functions serve the service
+(stages/respond.py) and `mnemo bench quality` (which records what the service read), so a fit reads
+exactly what the service reads.
 
 Pure: the same texts give the same features.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 
-from ...memtypes.ports import SparseEncoder
-
-HEAD = 10  # the best candidates whose words are read
-# The characters of a hit that are read: tokenizing costs ~0.2 ms per 1,000 characters, and a long
-# chat turn (LongMemEval's assistant answers run to 10,000) would cost milliseconds; the dense side
-# reads no more (the embedding model's 256 word pieces).
+HEAD = 64  # the best candidates judged by their own words and vectors
+# The characters of a hit that are read: the dense side reads no more (the embedding model's 256
+# word pieces), and a long chat turn would otherwise cost milliseconds.
 READ_CHARS = 2_000
+COMMON_ZIPF = 7.0  # a word this frequent or more ("the", "of") carries no information
+MATCHED_CAP = 20.0  # information past which more matched words say nothing new
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
 # A capitalized word (letters first): "Shinjuku", "Sapiens", "Tom", "Master's".
 _CAPITALIZED = re.compile(r"(?<![\w'-])[A-Z][\w'-]*")
 _NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> Mapping[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en", wordlist="best")
+
+
+def warm() -> None:
+    """Load the word frequencies now (half a second), not in a user's first retrieval."""
+    _frequencies()
+
+
+@lru_cache(maxsize=65_536)
+def information(word: str) -> float:
+    """How informative `word` is in English: `7 − zipf` (0 for the commonest words, 7 for a word
+    the table does not hold); zipf is log10 of its frequency per billion words."""
+    frequency = _frequencies().get(word, 0.0)
+    if frequency <= 0.0:
+        return COMMON_ZIPF
+    zipf = 9.0 + math.log10(frequency)
+    return max(0.0, COMMON_ZIPF - zipf)
+
+
+def stem(word: str) -> str:
+    """A word's key for matching: case-folded, without a possessive or a common inflection
+    ("tests" / "test", "called" / "call"), so that the query's and the memory's forms meet."""
+    word = word.casefold().replace("’", "'").removesuffix("'s").strip("'-")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def memory_words(content: str) -> frozenset[str]:
+    """A memory's word keys (its first `READ_CHARS` characters)."""
+    return _words(content[:READ_CHARS])
+
+
+@lru_cache(maxsize=8_192)  # keyed by at most READ_CHARS characters: ~16 MB at most
+def _words(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _WORD.findall(text))
 
 
 def query_names(query: str) -> frozenset[str]:
     """The query's names: its capitalized words but the first (which a sentence capitalizes anyway)
-    and the first person, case-folded, without a possessive."""
-    first = _CAPITALIZED.match(query.lstrip())
+    and the first person, as word keys."""
+    text = query.lstrip()
+    first = _CAPITALIZED.match(text)
     names = set()
-    for match in _CAPITALIZED.finditer(query.lstrip()):
+    for match in _CAPITALIZED.finditer(text):
         if first is not None and match.start() == first.start():
             continue
-        word = match.group().casefold().removesuffix("'s").removesuffix("'")
-        if word and word not in _NOT_NAMES:
-            names.add(word)
-    return frozenset(names)
+        if match.group().casefold() not in _NOT_NAMES:
+            names.add(stem(match.group()))
+    return frozenset(n for n in names if n)
 
 
-def words(text: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in _WORD.findall(text))
+@dataclass(frozen=True)
+class QueryWords:
+    """A query's word keys, each with its information (the most informative of its forms), and its
+    names."""
+
+    weights: Mapping[str, float]
+    names: frozenset[str]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
 
 
-Terms = Callable[[Sequence[str]], list[frozenset[int]]]  # texts → each one's BM25 term ids
+def query_words(query: str) -> QueryWords:
+    weights: dict[str, float] = {}
+    for word in _WORD.findall(query):
+        key = stem(word)
+        weights[key] = max(weights.get(key, 0.0), information(word.casefold().replace("’", "'")))
+    return QueryWords(weights, query_names(query))
 
 
-def terms_of(encoder: SparseEncoder) -> Terms:
-    """The encoder's tokenization (documents'; a query's terms are the same) as sets of term ids."""
-
-    def terms(texts: Sequence[str]) -> list[frozenset[int]]:
-        return [frozenset(v.indices) for v in encoder.documents(texts)]
-
-    return terms
-
-
-def text_features(query: str, contents: Sequence[str], terms: Terms) -> list[dict[str, float]]:
-    """Each head hit's text features (`contents`: the head's, best first; `terms`: the sparse
-    encoder's tokenization, the same as the index's):
-
-    - `coverage`: the share of the query's terms the hit contains;
-    - `top_coverage`: the best coverage in the head (the request's);
-    - `terms_found`: the share of the query's terms some head hit contains (the request's);
-    - `names_found`: the share of the query's names some head hit mentions (1 when it names none).
-
-    A query without terms (stop words only) counts every term as found: its words cannot tell, and
-    the rank features decide alone."""
-    if not contents:
-        return []
-    contents = [c[:READ_CHARS] for c in contents]
-    asked, *hit_terms = terms([query, *contents])
-    coverage = [len(asked & t) / len(asked) if asked else 1.0 for t in hit_terms]
-    request = {
-        "top_coverage": max(coverage),
-        "terms_found": len(frozenset().union(*hit_terms) & asked) / len(asked) if asked else 1.0,
-        "names_found": _names_found(query_names(query), contents),
+def word_features(query: QueryWords, content: str) -> dict[str, float]:
+    """A hit's word features (see the module's docstring). A query without informative words counts
+    none as found: the vector decides alone."""
+    found = memory_words(content)
+    matched = sum(w for key, w in query.weights.items() if key in found)
+    total = query.total
+    names = query.names
+    return {
+        "overlap": matched / total if total > 0 else 0.0,
+        "matched": min(matched, MATCHED_CAP) / MATCHED_CAP,
+        "names_found": sum(1 for n in names if n in found) / len(names) if names else 1.0,
     }
-    return [{"coverage": c, **request} for c in coverage]
 
 
-def _names_found(names: frozenset[str], contents: Sequence[str]) -> float:
-    if not names:
-        return 1.0
-    mentioned = frozenset().union(*(words(c) for c in contents))
-    return sum(1 for n in names if n in mentioned) / len(names)
-
-
-TEXT_FEATURES: tuple[str, ...] = ("coverage", "top_coverage", "terms_found", "names_found")
+WORD_FEATURES: tuple[str, ...] = ("overlap", "matched", "names_found")

@@ -27,6 +27,7 @@ class ResolvedRequest:
     now: datetime
     working_budget: int = 0  # tokens for the task's working memory, on top of `budget`
     exact: bool = True  # counted with the model's own tokenizer (False: an estimate with a margin)
+    min_confidence: float = 0.0  # the confidence floor: the request's, else the service's default
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def resolve(
                 problems=[FieldProblem("types", "`working` together with task_id")],
             )
         working_budget = request.working_budget_tokens or config.default_working_budget_tokens
-    return ResolvedRequest(budget, encoding, types, now, working_budget, exact)
+    floor = config.default_min_confidence if request.min_confidence is None else request.min_confidence
+    return ResolvedRequest(budget, encoding, types, now, working_budget, exact, floor)
 
 
 def normalize_allocation(

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
-from ..ranking.confidence import Calibration, shipped_calibration
-from ..ranking.evidence import HEAD, Terms, text_features
+from ..ranking.confidence import Calibration, RankedHit, hit_features, shipped_calibration
 from .explain import explain, with_lift
 from .left_out import left_out
 from .pack import Candidate, LinePrices, Points, TypeUsage, pack_working
@@ -28,20 +27,20 @@ def assemble(
     found: Found,
     prices: LinePrices,
     calibration: Calibration | None = None,
-    terms: Terms | None = None,
 ) -> RetrieveResponse:
     """The response to `plan.request` from what was `found`, never over the budget. `calibration`:
-    the confidence model (default: the one shipped with the package); `terms`: the sparse encoder's
-    tokenization, for the confidence's text features (None: the rank features decide alone)."""
+    the confidence model (default: the one shipped with the package)."""
     resolved = plan.resolved
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
-    confidence = confidences(
-        candidates, points, plan.request.query, calibration or shipped_calibration(), terms
-    )
+    keys, ranked = ranked_hits(candidates, points, found.cosines)
+    model = calibration or shipped_calibration()
+    query = plan.request.query
+    confidence = dict(zip(keys, model.confidences(query, ranked), strict=True))
+    features = dict(zip(keys, hit_features(query, ranked), strict=True)) if plan.request.explain else {}
     candidates, below_floor = _above_floors(
-        candidates, confidence, plan.request.min_score, plan.request.min_confidence
+        candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
@@ -94,7 +93,10 @@ def assemble(
         for c in working_usage.selected
         for item, _ in [working_lines[c.key]]
     ]
-    memories += [_retrieved(plan, found, points[c.key], c.tokens, confidence[c.key]) for c in chosen]
+    memories += [
+        _retrieved(plan, found, points[c.key], c.tokens, confidence[c.key], features.get(c.key))
+        for c in chosen
+    ]
     per_type = {t.value: _type_metadata(u) for t, u in packing.usage.items()}
     if resolved.working_budget:
         per_type[SCRATCHPAD_TYPE.value] = _type_metadata(working_usage)
@@ -120,7 +122,7 @@ def _above_floors(
     candidates: dict[MemoryType, list[Candidate]],
     confidence: Mapping[str, float],
     min_score: float | None,
-    min_confidence: float | None,
+    min_confidence: float,
 ) -> tuple[dict[MemoryType, list[Candidate]], list[tuple[Candidate, str]]]:
     """The candidates that clear both floors, and those that do not with the words saying why."""
     kept: dict[MemoryType, list[Candidate]] = {}
@@ -130,30 +132,24 @@ def _above_floors(
         for c in found_type:
             if min_score is not None and c.score < min_score:
                 below.append((c, f"score {c.score:.3f} is below the floor {min_score}"))
-            elif min_confidence is not None and confidence[c.key] < min_confidence:
+            elif confidence[c.key] < min_confidence:
                 below.append((c, f"confidence {confidence[c.key]:.3f} is below the floor {min_confidence}"))
             else:
                 kept[memory_type].append(c)
     return kept, below
 
 
-def confidences(
-    candidates: Mapping[MemoryType, list[Candidate]],
-    points: Points,
-    query: str,
-    calibration: Calibration,
-    terms: Terms | None,
-) -> dict[str, float]:
-    """Each candidate's confidence, by id, from its place among all of the request's candidates
-    (every type's, best first) and the words of the best of them: the ranked list before packing,
-    so a budget does not change it."""
+def ranked_hits(
+    candidates: Mapping[MemoryType, list[Candidate]], points: Points, cosines: Mapping[str, float]
+) -> tuple[list[str], list[RankedHit]]:
+    """All of the request's candidates (every type's) best first, as the confidence reads them, with
+    their ids: the ranked list before packing, so that a budget does not change a confidence."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
-    text = None
-    if terms is not None and calibration.reads_text:
-        head = [str(points[c.key][1].payload.get("content", "")) for c in ranked[:HEAD]]
-        text = text_features(query, head, terms)
-    scores = [c.score for c in ranked]
-    return dict(zip((c.key for c in ranked), calibration.confidences(scores, text), strict=True))
+    hits = [
+        RankedHit(c.score, str(points[c.key][1].payload.get("content", "")), cosines.get(c.key))
+        for c in ranked
+    ]
+    return [c.key for c in ranked], hits
 
 
 def _retrieved(
@@ -162,6 +158,7 @@ def _retrieved(
     chosen: tuple[MemoryType, ScoredPoint, str],
     tokens: int,
     confidence: float,
+    features: Mapping[str, float] | None,
 ) -> RetrievedMemory:
     memory_type, point, _ = chosen
     explanation = None
@@ -174,6 +171,7 @@ def _retrieved(
             )
         explanation = with_lift(explanation, found.lifts.get(point.id))
         explanation = with_lift(explanation, found.session_spread.get(point.id), "session_spread")
+        explanation["confidence_features"] = dict(features or {})
     return RetrievedMemory(
         id=point.id,
         external_id=point.payload.get("external_id"),

@@ -10,6 +10,7 @@ If Redis cannot answer, the rest is still served and `degraded` says what is mis
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import time
 from collections import OrderedDict
@@ -28,6 +29,7 @@ from ...memtypes.requests import SearchMode
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ...memtypes.working import WorkingItem
 from ..options import RetrievalConfig
+from ..ranking.evidence import HEAD
 from .expand import Neighbour
 from .pack import LinePrices, Packing
 from .plan import ReadPlan
@@ -56,6 +58,8 @@ class Found:
     degraded: list[str] = field(default_factory=list)  # what could not be read (Redis down)
     packing: Packing | None = None  # the last trial packing: which turns expand offers neighbours of
     duplicates: dict[MemoryType, list[Duplicate]] = field(default_factory=dict)  # dropped by rank
+    query_vector: Sequence[float] | None = None  # the dense query searched with (None: sparse only)
+    cosines: Mapping[str, float] = field(default_factory=dict)  # the head's, for its confidence
 
 
 class VectorCache:
@@ -124,7 +128,7 @@ class Searcher:
         planner = SearchPlanner(plan, config, dense)
         first = planner.first_round(limits)
         first_round = first.hits(await self.index.search(first.requests))
-        found = Found({}, first_round.relevance, working=working, degraded=degraded)
+        found = Found({}, first_round.relevance, working=working, degraded=degraded, query_vector=dense)
         round_found: Mapping[MemoryType, list[ScoredPoint]] = first_round.hits
         while True:  # two rounds at most: the second only where the first left the budget underfilled
             found.lifts = await rank_round(
@@ -177,8 +181,8 @@ class Searcher:
     async def _dense_query(self, plan: ReadPlan, config: RetrievalConfig) -> str:
         """What the dense vector is embedded from: the query, or with `dense_without_speakers` the
         query without the names of people who speak in scope. Their turns are lifted by the speaker
-        term already, and a short question's vector is mostly its name (MiniLM, locomo-dev: dense-only
-        recall@10 0.50 with the names, 0.66 without). Whether a capitalised word is a speaker is the
+        term already, and a short question's vector is mostly its name (dense-only recall is far better
+        without them: benchmarks/README.md). Whether a capitalised word is a speaker is the
         speaker index's to say: one exact count per word, together; a store that cannot answer keeps
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
         query = plan.request.query
@@ -202,7 +206,7 @@ class Searcher:
     async def _speakers(self, events: MemoryFilter, names: Sequence[str]) -> list[str]:
         """Those of `names` who speak in `events`' scope. A name found speaking there stands for a
         few seconds (`LargeCounts`: its turns only go by deletes), so a tenant's questions about the
-        same people pay no exact count each (one took ~0.8 ms of held GIL at 100k memories); a name
+        same people pay no exact count each (each holds the GIL for its whole length); a name
         not found is counted afresh, since a write may just have added its first turn."""
         known, now = self.sizer.large_counts, time.monotonic()
         filters = {name: replace(events, speakers=(name,)) for name in names}
@@ -257,10 +261,33 @@ class Searcher:
             found[s.memory_type] = merge_hits(points, first.hits[s.memory_type])
         return {**stage_scores(more.runs, results[more.ranked :]), **first.relevance}, found
 
+    async def cosines(self, plan: ReadPlan, found: Found) -> dict[str, float]:
+        """The cosine of each of the best `HEAD` hits' dense vectors with the query's, for their
+        confidence: one read of the vectors not cached (a sparse-only search embeds the query now)."""
+        best = heapq.nlargest(
+            HEAD, ((t, h) for t, hits in found.hits.items() for h in hits), key=lambda th: th[1].score
+        )
+        if not best:
+            return {}
+        if found.query_vector is None:
+            [found.query_vector] = await self.embedder.embed([plan.request.query])
+        query = np.asarray(found.query_vector, dtype=np.float32)
+        query /= float(np.linalg.norm(query)) or 1.0
+        by_type: dict[MemoryType, list[ScoredPoint]] = {}
+        for memory_type, hit in best:
+            by_type.setdefault(memory_type, []).append(hit)
+        cosines: dict[str, float] = {}
+        for memory_type, hits in by_type.items():
+            for point_id, vector in (await self._vectors(memory_type, hits)).items():
+                norm = float(np.linalg.norm(vector)) or 1.0
+                cosines[point_id] = float(vector @ query) / norm
+        return cosines
+
     async def _vectors(self, memory_type: MemoryType, hits: Sequence[ScoredPoint]) -> dict[str, np.ndarray]:
-        """The dense vectors of a few hits, for the rank stage's lift of restated facts: from the
-        cache where a hit was compared before, the rest in one read. A store that cannot answer
-        lifts nothing (the hits keep their scores' order); the search itself had answered."""
+        """The dense vectors of a few hits (the rank stage's lift of restated facts, the head's
+        confidence): from the cache where a hit was read before, the rest in one read. A store that
+        cannot answer gives none (the lift lifts nothing, the confidence reads the head's weakest);
+        the search itself had answered."""
         keys = {h.id: (memory_type, h.id, str(h.payload.get("content", ""))) for h in hits}
         found = {i: v for i, key in keys.items() if (v := self._vector_cache.get(key)) is not None}
         unread = [i for i in keys if i not in found]
@@ -269,7 +296,7 @@ class Searcher:
         try:
             points = await self.index.get(memory_type, unread, with_vector=True)
         except Unavailable as exc:
-            log.debug("newer-first lift without vectors: %s", exc.detail)
+            log.debug("hits without their vectors: %s", exc.detail)
             return found
         for point in points:
             if point.vector is not None and point.id in keys:

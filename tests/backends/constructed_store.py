@@ -35,8 +35,14 @@ class Store:
     ) -> tuple[list[dict[str, Any]], RetrieveResponse]:
         """The episodic memories retrieved, best first (with explanations), and the response."""
         retriever = Retriever(self.index, self.embedder, self.tokenizers, config, sparse=self.sparse)
-        request = RetrieveRequest(
-            query=query, scope=scope, types=[MemoryType.EPISODIC], budget_tokens=budget, now=now, explain=True
+        request = RetrieveRequest(  # the ranking, every candidate: no confidence floor
+            query=query,
+            scope=scope,
+            types=[MemoryType.EPISODIC],
+            budget_tokens=budget,
+            now=now,
+            explain=True,
+            min_confidence=0,
         )
         response = await retriever.retrieve(TENANT, request)
         return [m.model_dump() for m in response.memories], response

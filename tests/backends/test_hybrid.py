@@ -71,6 +71,7 @@ async def ranked(retriever: Retriever, query: str, **ranking: Any) -> list[dict[
         now=NOW,
         explain=True,
         ranking=RankingOptions(**ranking),
+        min_confidence=0,  # the ranking, every candidate: no confidence floor
     )
     response = await retriever.retrieve("acme", request)
     return [m.model_dump() for m in response.memories]

@@ -8,14 +8,11 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from mnemo.backends.embedding.sparse import Bm25Encoder
-from mnemo.retrieval.ranking.confidence import hit_features, shipped_calibration
-from mnemo.retrieval.ranking.evidence import HEAD, terms_of, text_features
+from mnemo.retrieval.ranking.confidence import FEATURES, shipped_calibration
 from tests.e2e.test_memories_http import FACTS, write
 
 NOW = "2025-03-02T12:00:00Z"
 ALICE = {"user_id": "alice"}
-TERMS = terms_of(Bm25Encoder())
 
 
 async def retrieve(client: AsyncTestClient[Any], **body: Any) -> dict[str, Any]:
@@ -28,7 +25,7 @@ async def test_every_memory_carries_a_confidence_and_the_top_one_is_reported(
     client: AsyncTestClient[Any],
 ) -> None:
     await write(client, FACTS)
-    body = await retrieve(client, query="What does Alice like to drink?", budget_tokens=500)
+    body = await retrieve(client, query="What does Alice like to drink?", budget_tokens=500, min_confidence=0)
     memories = body["memories"]
     assert memories and memories[0]["content"] == FACTS[0]["content"]
     confidences = [m["confidence"] for m in memories]
@@ -43,16 +40,18 @@ async def test_every_memory_carries_a_confidence_and_the_top_one_is_reported(
 async def test_each_confidence_is_the_shipped_model_over_what_the_benchmark_records(
     client: AsyncTestClient[Any],
 ) -> None:
-    """`mnemo bench calibrate` fits on the features `mnemo bench quality` computes from a response;
-    the service must have read the same ones, or the fit would calibrate something else."""
+    """`mnemo bench calibrate` fits on the features `mnemo bench quality` records from an explained
+    response; they must be the very ones the confidence was computed from."""
     await write(client, FACTS)
+    model = shipped_calibration()
     for query in ("What does Alice like to drink?", "Did Bob fly to Lisbon or to Porto?"):
-        body = await retrieve(client, query=query, budget_tokens=4000)
+        body = await retrieve(client, query=query, budget_tokens=4000, explain=True, min_confidence=0)
         memories = body["memories"]
-        head = [m["content"] for m in memories[:HEAD]]
-        features = hit_features([m["score"] for m in memories], text_features(query, head, TERMS))
-        model = shipped_calibration()
-        assert [m["confidence"] for m in memories] == [model.probability(f) for f in features]
+        assert memories
+        for m in memories:
+            features = m["explain"]["confidence_features"]
+            assert set(features) == set(FEATURES)
+            assert m["confidence"] == model.probability(features)
 
 
 async def test_the_answer_is_more_confident_than_the_best_of_an_unrelated_question(
@@ -68,7 +67,9 @@ async def test_min_confidence_leaves_out_what_is_less_likely_and_keeps_the_budge
     client: AsyncTestClient[Any],
 ) -> None:
     await write(client, FACTS)
-    everything = await retrieve(client, query="What does Alice like to drink?", budget_tokens=500)
+    everything = await retrieve(
+        client, query="What does Alice like to drink?", budget_tokens=500, min_confidence=0
+    )
     floor = everything["memories"][0]["confidence"]
     kept = await retrieve(
         client, query="What does Alice like to drink?", budget_tokens=500, min_confidence=floor
@@ -85,6 +86,22 @@ async def test_min_confidence_leaves_out_what_is_less_likely_and_keeps_the_budge
         assert none["memories"] == [] and none["context"] == ""
         assert none["metadata"]["top_confidence"] == floor
         assert none["metadata"]["total_tokens"] == 0
+
+
+async def test_by_default_a_budget_is_a_cap_and_zero_fills_it(client: AsyncTestClient[Any]) -> None:
+    """The default floor packs what may be relevant, not whatever fits: a memory sharing nothing with
+    the query is left out, and says why; `min_confidence: 0` packs whatever fits, as a budget alone
+    would."""
+    await write(client, FACTS)
+    query = "Does Alice prefer green tea or coffee?"
+    capped = await retrieve(client, query=query, budget_tokens=2000, explain=True)
+    filled = await retrieve(client, query=query, budget_tokens=2000, min_confidence=0)
+    assert FACTS[0]["content"] in capped["context"]
+    assert len(filled["memories"]) == len(FACTS)  # all four fit
+    assert len(capped["memories"]) < len(filled["memories"])
+    assert capped["metadata"]["total_tokens"] < filled["metadata"]["total_tokens"]
+    router = next(m for m in capped["left_out"] if "router" in m["content"])
+    assert router["reason"] == "below_floor" and "confidence" in router["detail"]
 
 
 async def test_working_memory_is_kept_whatever_the_floor(client: AsyncTestClient[Any]) -> None:

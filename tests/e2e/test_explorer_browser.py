@@ -178,11 +178,12 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
         await page.get_by_label("Query").fill(DRINK)
         await page.get_by_label("Budget (tokens)").first.fill("40")
         await page.get_by_label("now", exact=True).fill(NOW_LOCAL)  # the same instant as the request below
+        await page.get_by_label("Confidence floor").fill("0")  # the budget alone decides, at first
         await page.get_by_role("button", name="Retrieve").click()
         rows = page.locator("#play-left-out tbody tr")
         await rows.first.wait_for()
         now = await page.evaluate("() => new Date(document.getElementById('play-now').value).toISOString()")
-        request = {"query": DRINK, "budget_tokens": 40, "explain": True, "now": now}
+        request = {"query": DRINK, "budget_tokens": 40, "explain": True, "now": now, "min_confidence": 0}
         expected = (await api.post("/v1/retrieve", json=request)).json()["left_out"]
         assert {r["reason"] for r in expected} >= {"duplicate", "over_budget"}
         assert await rows.count() == len(expected)

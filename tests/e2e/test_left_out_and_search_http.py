@@ -100,21 +100,19 @@ async def test_left_out_names_a_used_up_type_share(client: AsyncTestClient[Any])
 
 async def test_min_score_is_a_floor_and_left_out_lists_what_it_cut(client: AsyncTestClient[Any]) -> None:
     await write(client, FACTS)
-    everything = await retrieve(client, query="green tea for Alice", budget_tokens=2000, explain=True)
+    # No confidence floor: only the score floor cuts here.
+    ask = {"query": "green tea for Alice", "budget_tokens": 2000, "min_confidence": 0}
+    everything = await retrieve(client, **ask, explain=True)
     scores = sorted(m["score"] for m in everything["memories"])
     assert len(scores) == len(FACTS)
     floor = (scores[-1] + scores[-2]) / 2  # only the best one clears it
-    body = await retrieve(
-        client, query="green tea for Alice", budget_tokens=2000, explain=True, min_score=floor
-    )
+    body = await retrieve(client, **ask, explain=True, min_score=floor)
     assert [m["content"] for m in body["memories"]] == [TEA]
     below = by_reason(body, "below_floor")
     assert len(below) == len(FACTS) - 1
     assert all(m["score"] < floor and str(floor) in m["detail"] for m in below)
     assert f"{floor}" not in body["context"] and body["metadata"]["trimmed_count"] == 0
-    nothing = await retrieve(
-        client, query="green tea for Alice", budget_tokens=2000, min_score=scores[-1] + 1
-    )
+    nothing = await retrieve(client, **ask, min_score=scores[-1] + 1)
     assert nothing["memories"] == [] and nothing["left_out"] is None
 
 

@@ -217,12 +217,39 @@ def test_prompt_hook_injects_nothing_when_no_memory_clears_the_floor(mnemo_serve
         mnemo.write([{"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": user}}])
     quiet = hook("user-prompt-submit", payload("user_prompt_submit.json", session), hook_env)
     assert quiet.returncode == 0 and quiet.stdout == "", quiet.stderr
-    assert "below the relevance floor" in quiet.stderr
+    assert "relevance floor" in quiet.stderr
     # The floor is what kept it out: with the floor at 0 the same memory is injected.
     floor_off = {**hook_env, "MNEMO_HOOK_MIN_SCORE": "0", "MNEMO_HOOK_MIN_CONFIDENCE": "0"}
     assert IRRELEVANT in injected(
         hook("user-prompt-submit", payload("user_prompt_submit.json", session), floor_off)
     )
+
+
+PTEST_RULE = "Run the parser tests with make ptest, never with plain pytest."
+
+
+def prompt(text: str, session: str) -> str:
+    return json.dumps({"session_id": session, "hook_event_name": "UserPromptSubmit", "prompt": text})
+
+
+def test_prompt_hook_injects_the_one_stored_rule_that_answers(mnemo_server, hook_env, session) -> None:
+    """A coding agent with one rule stored sees it when it matters: confidence does not depend on
+    how many other memories the store holds."""
+    user = hook_env["MNEMO_HOOK_USER_ID"]
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        mnemo.write([{"type": "procedural", "content": PTEST_RULE, "scope": {"user_id": user}}])
+    asked = hook("user-prompt-submit", prompt("how do I run the parser tests?", session), hook_env)
+    assert PTEST_RULE in injected(asked)
+
+
+def test_prompt_hook_injects_nothing_for_a_prompt_the_one_rule_does_not_answer(
+    mnemo_server, hook_env, session
+) -> None:
+    user = hook_env["MNEMO_HOOK_USER_ID"]
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        mnemo.write([{"type": "procedural", "content": PTEST_RULE, "scope": {"user_id": user}}])
+    other = hook("user-prompt-submit", prompt("What is the capital of France?", session), hook_env)
+    assert other.returncode == 0 and other.stdout == "", other.stderr
 
 
 def test_prompt_hook_leaves_out_what_is_below_the_floor_and_keeps_the_rest(

@@ -140,3 +140,19 @@ async def test_recall_reports_confidence_and_takes_min_confidence(mnemo_server: 
         assert "likely holds nothing" in none.content[0].text
         refused = await session.call_tool("recall", {**query, "min_confidence": 2})
         assert refused.is_error
+
+
+async def test_recall_in_a_one_memory_store_answers_without_doubt_and_doubts_an_unrelated_query(
+    mnemo_server: MnemoServer,
+) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    fact = "Frank's cat is called Mochi."
+    async with over_http(mnemo_server, mnemo_server.keys["a"]) as session:
+        await session.call_tool("remember", {"content": fact, "user_id": user})
+        asked = await session.call_tool("recall", {"query": "What is Frank's cat called?", "user_id": user})
+        text = asked.content[0].text
+        assert fact in text and "may hold nothing" not in text, text
+        other = await session.call_tool("recall", {"query": "How do I reset the router?", "user_id": user})
+        text = other.content[0].text
+        assert "may hold nothing" in text or "likely holds nothing" in text, text
+        assert other.structured_content["metadata"]["top_confidence"] < 0.2

@@ -86,3 +86,15 @@ def test_the_cli_reports_a_bad_dataset_and_exits_non_zero(
     err = capsys.readouterr().err
     assert "queries.jsonl:1" in err and "'ghost' is not in the memories file" in err
     assert not (tmp_path / "o").exists()  # nothing half-written
+
+
+def test_a_memory_too_long_for_the_service_is_left_out_and_reported_not_a_reason_to_stop(
+    tmp_path: Path,
+) -> None:
+    long = json.dumps({"id": "m2", "type": "episodic", "content": "x" * 40_000})
+    m, q = _files(tmp_path, GOOD_MEMORY + long + "\n", GOOD_QUERY.replace('["m1"]', '["m1", "m2"]'))
+    dataset = load_dataset(m, q)
+    assert [x.id for x in dataset.memories] == ["m1"]
+    [left] = dataset.not_stored
+    assert (left.line, left.id) == (2, "m2") and "content" in left.reason and "32000" in left.reason
+    assert dataset.queries[0].relevant_ids == ["m1", "m2"]  # named, so counted as missed

@@ -12,7 +12,10 @@ from mnemo.benchmarks.metrics import (
     mean_by_group,
     ndcg_at,
     percentiles,
+    ranked_sessions,
     recall_at,
+    session_metrics,
+    session_of,
     set_recall,
 )
 from mnemo.benchmarks.quality.baselines import pack_ranked, reciprocal_rank_fusion
@@ -87,3 +90,18 @@ def test_ann_recall_counts_ties_as_found() -> None:
     assert ann_recall([0.9, 0.8, 0.8], exact, 3) == 1.0
     assert ann_recall([0.9, 0.8, 0.5], exact, 3) == pytest.approx(2 / 3)
     assert ann_recall([0.9], [0.9], 10) == 1.0  # fewer candidates than k: judged on what exists
+
+
+def test_session_recall_all_counts_a_question_when_every_answer_session_is_in_the_first_k() -> None:
+    assert session_of("q1:answer_ab_1:3") == "q1:answer_ab_1" and session_of("solo") == "solo"
+    # A session ranks at its best turn: s1 first, then s2, s3, …
+    ranked = ["q:s1:0", "q:s1:4", "q:s2:1", "q:s3:0", "q:s1:2", *(f"q:x{i}:0" for i in range(12))]
+    sessions = ranked_sessions(ranked)
+    assert sessions[:3] == ["q:s1", "q:s2", "q:s3"] and len(sessions) == 10
+    assert session_metrics(sessions, ["q:s1:4", "q:s3:9"]) == {
+        "session_recall_all@5": 1.0,
+        "session_recall_all@10": 1.0,
+    }
+    late = ["q:s1:0", "q:x5:0"]  # x5 is the 9th session: within 10, not within 5
+    assert session_metrics(sessions, late) == {"session_recall_all@5": 0.0, "session_recall_all@10": 1.0}
+    assert session_metrics(sessions, ["q:never:0"])["session_recall_all@10"] == 0.0

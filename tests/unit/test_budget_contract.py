@@ -104,10 +104,11 @@ def working_items(draw: st.DrawFn) -> list[WorkingItem]:
 def test_context_never_exceeds_budget_and_metadata_adds_up(
     found, working, working_budget, budget, encoding_model, allocation
 ) -> None:
-    request = RetrieveRequest(query="q", budget_tokens=budget, allocation=allocation)
+    # No confidence floor: every offered memory is either packed or trimmed by the budget.
+    request = RetrieveRequest(query="q", budget_tokens=budget, allocation=allocation, min_confidence=0)
     resolved = resolve(request, CONFIG, TOKENIZERS.default, MODEL_REGISTRY)
     if encoding_model:  # count with o200k instead, as a gpt-4o request would
-        resolved = type(resolved)(budget, "o200k_base", resolved.types, NOW)
+        resolved = dataclasses.replace(resolved, encoding="o200k_base", now=NOW)
     if not working_budget:  # no task_id: no working memory offered
         working = []
     resolved = dataclasses.replace(resolved, working_budget=working_budget)
@@ -190,7 +191,7 @@ def expanded_hits(draw: st.DrawFn) -> tuple[dict[MemoryType, list[ScoredPoint]],
 @given(found=expanded_hits(), budget=st.integers(1, 3000))
 def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(found, budget) -> None:
     hits_after, origin = found
-    request = RetrieveRequest(query="q", budget_tokens=budget, explain=True)
+    request = RetrieveRequest(query="q", budget_tokens=budget, explain=True, min_confidence=0)
     resolved = resolve(request, CONFIG, TOKENIZERS.default, MODEL_REGISTRY)
     weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, None)
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}

@@ -13,13 +13,19 @@ import numpy as np
 import pytest
 
 from mnemo.benchmarks.dataset import DatasetError, load_dataset
-from mnemo.benchmarks.quality.calibrate import Source, calibrate, fit_logistic, read_source
-from mnemo.benchmarks.quality.confidence import abstention, calibration, judged_hits
+from mnemo.benchmarks.quality.calibrate import (
+    calibrate,
+    choose_floor,
+    fit_logistic,
+    floor_keeps,
+    read_source,
+)
+from mnemo.benchmarks.quality.confidence import abstention, auroc, by_size, calibration, judged_hits
 from mnemo.retrieval.ranking.confidence import (
     FEATURES,
     SHIPPED,
     Calibration,
-    rank_features,
+    RankedHit,
     shipped_calibration,
 )
 
@@ -33,42 +39,27 @@ def test_the_shipped_model_loads_and_says_how_it_was_fitted() -> None:
     assert json.loads(SHIPPED.read_text())["model"] == "logistic"
 
 
-def test_confidence_falls_with_rank_and_rises_with_the_best_hits_lead() -> None:
+def test_confidence_rises_with_the_cosine_and_the_words_and_falls_with_the_rank() -> None:
     model = shipped_calibration()
-    evenly = [0.62 - 0.01 * i for i in range(12)]  # scores as the dev sets' are, evenly apart
-    ranked = model.confidences(evenly)
-    assert all(0.0 <= c <= 1.0 for c in ranked)
-    assert ranked == sorted(ranked, reverse=True)
-    assert ranked[0] > ranked[-1]
-    # The same best score, standing further above the rest: the best hit is the likelier.
-    standing_out = model.confidences([0.62, *(s - 0.05 for s in evenly[1:])])
-    assert standing_out[0] > ranked[0]
-    # The same list, better scored everywhere: every memory at least as likely relevant.
-    assert all(a >= b for a, b in zip(model.confidences([s + 0.1 for s in evenly]), ranked, strict=True))
-    assert model.confidences([]) == []
+    query = "how do I run the parser tests?"
 
+    def alone(content: str, cosine: float) -> float:
+        return model.confidences(query, [RankedHit(0.5, content, cosine)])[0]
 
-def test_features_are_read_off_the_ranked_scores() -> None:
-    first, second = rank_features([0.8, 0.5])
-    assert first == {
-        "spread": pytest.approx(0.3),
-        "score": 0.8,
-        "top_score": 0.8,
-        "below_top": 0.0,
-        "log_rank": 0.0,
-        "gap_next": pytest.approx(0.3),
-    }
-    assert second["below_top"] == pytest.approx(0.3) and second["gap_next"] == 0.0
-    assert second["spread"] == first["spread"]  # the request's, the same for every memory
-    scores = [1.0 - i / 20 for i in range(15)]
-    assert rank_features(scores)[3]["spread"] == pytest.approx(scores[0] - scores[9])
+    assert alone("run the parser tests with make ptest", 0.7) > alone(
+        "run the parser tests with make ptest", 0.3
+    )
+    assert alone("run the parser tests with make ptest", 0.5) > alone("the weather is nice today", 0.5)
+    ranked = model.confidences(query, [RankedHit(0.9 - 0.05 * i, "parser tests", 0.5) for i in range(12)])
+    assert ranked == sorted(ranked, reverse=True) and ranked[0] > ranked[-1]
+    assert model.confidences(query, []) == []
 
 
 def test_a_model_naming_an_unknown_feature_or_bad_bounds_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown confidence features"):
-        Calibration({"cosine": 1.0}, 0.0)
+        Calibration({"spread": 1.0}, 0.0)
     with pytest.raises(ValueError, match="bounds"):
-        Calibration({"score": 1.0}, 0.0, floor=0.6, ceiling=0.5)
+        Calibration({"cosine": 1.0}, 0.0, floor=0.6, ceiling=0.5)
     with pytest.raises(ValueError, match="unknown confidence model"):
         Calibration.from_dict({"model": "isotonic", "coefficients": {}, "intercept": 0})
 
@@ -120,16 +111,32 @@ def test_abstention_counts_unanswerable_and_answerable_questions_apart() -> None
     assert judged_hits(rows)[:2] == [(0.3, False), (0.2, False)]
 
 
+def _features(cosine: float, rank: int) -> dict[str, float]:
+    return {
+        "cosine": cosine,
+        "overlap": 0.5,
+        "matched": 0.3,
+        "names_found": 1.0,
+        "below_top": 0.01 * rank,
+        "log_rank": float(np.log1p(rank)),
+        "found": 1.0,
+    }
+
+
 def _synthetic_rows(seed: int, units: int, per_unit: int) -> list[dict[str, Any]]:
-    """Questions whose top hits are relevant with a probability that grows with their score."""
+    """Questions whose top hits are relevant with a probability that grows with their cosine."""
     rng = random.Random(seed)
     rows = []
     for u in range(units):
         for q in range(per_unit):
-            scores = sorted((rng.random() for _ in range(10)), reverse=True)
+            cosines = sorted((rng.random() for _ in range(10)), reverse=True)
             ranked = [f"{u}-{q}-{i}" for i in range(10)]
-            relevant = [r for r, s in zip(ranked, scores, strict=True) if rng.random() < s**3]
-            rows.append(_row(f"{u}-{q}", relevant, ranked, [0.0] * 10, scores=scores, category=f"unit{u}"))
+            relevant = [r for r, c in zip(ranked, cosines, strict=True) if rng.random() < c**3]
+            row = _row(f"{u}-{q}", relevant, ranked, [0.0] * 10, category=f"unit{u}")
+            row["features"] = {"mnemo": [_features(c, i) for i, c in enumerate(cosines)]}
+            row["relevant_features"] = {r: row["features"]["mnemo"][ranked.index(r)] for r in relevant}
+            row["packed"] = {"mnemo": {"512": {"ids": ranked[:5], "tokens": 400}}}
+            rows.append(row)
     return rows
 
 
@@ -142,14 +149,14 @@ def test_calibrate_fits_a_calibrated_model_and_judges_it_leaving_each_unit_out(t
     result = calibrate([source])
     assert result["units"] == ["syn/unit0", "syn/unit1", "syn/unit2"]
     assert result["leave_one_out"]["syn"]["calibration"]["ece"] < 0.05
-    assert result["model"]["coefficients"]["score"] > 0  # relevance grows with the score
+    assert result["model"]["coefficients"]["cosine"] > 0  # relevance grows with the cosine
     model = Calibration.from_dict(result["model"])
     assert model.about["fitted_on"] == {"syn": len(rows)}
-    # A model that ignores the scores is worse calibrated on the same rows.
-    flat = Source("flat", [{**r, "scores": {"mnemo": [0.5] * 10}} for r in rows], "category")
-    flat_ece = calibrate([flat])["leave_one_out"]["flat"]["calibration"]["ece"]
-    assert flat_ece <= 0.05  # a constant can be calibrated too: ECE alone does not rank models
     assert result["leave_one_out"]["syn"]["abstention"]["answerable"] > 0
+    assert result["leave_one_out"]["syn"]["by_size"]["full"]["queries"] == len(rows)
+    # The default floor, chosen on the held-out confidences, keeps what it promises.
+    chosen = calibrate([source], floor_on=["syn"])["floor"]
+    assert chosen["floor"] > 0 and all(v >= 0.95 for v in chosen["kept"]["syn"].values())
 
 
 def _dataset(tmp_path: Path, relevant: list[str]) -> tuple[Path, Path]:
@@ -171,17 +178,28 @@ def test_unanswerable_questions_load_only_where_asked_for(tmp_path: Path) -> Non
     assert load_dataset(memories, queries).queries[0].answerable
 
 
-def test_the_fast_path_equals_the_model_over_each_memorys_features() -> None:
-    rng = random.Random(3)
-    scores = sorted((rng.random() for _ in range(40)), reverse=True)
-    model = Calibration(
-        {"score": 1.3, "top_score": 0.4, "below_top": -0.7, "log_rank": -1.1, "gap_next": 0.9, "spread": 0.3},
-        -0.8,
-        floor=0.01,
-        ceiling=0.97,
-    )
-    assert model.confidences(scores) == [model.probability(f) for f in rank_features(scores)]
-    assert model.confidences(scores[:1]) == [model.probability(rank_features(scores[:1])[0])]
+def test_auroc_is_the_chance_an_answerable_questions_top_hit_is_the_more_confident() -> None:
+    rows = [
+        _row("a@1-", [], ["x"], [0.1]),
+        _row("b@1-", [], ["x"], [0.6]),
+        _row("c@1+", ["y"], ["y"], [0.9]),
+        _row("d@30+", ["y"], ["y"], [0.5]),
+    ]
+    assert auroc(rows) == pytest.approx(3 / 4)
+    assert auroc(rows[2:]) is None  # no unanswerable question to tell apart
+    bands = by_size(rows)
+    assert list(bands) == ["1", "30"] and bands["1"]["queries"] == 3 and bands["30"]["auroc"] is None
+
+
+def test_a_floor_keeps_the_packed_relevant_memories_at_or_above_it() -> None:
+    row = _row("q", ["a", "b"], ["a", "b", "c"], [0.9, 0.2, 0.1])
+    row["packed"] = {
+        "mnemo": {"512": {"ids": ["a", "b", "c"], "tokens": 90}, "256": {"ids": ["a"], "tokens": 30}}
+    }
+    row["relevant_confidence"] = {"a": 0.9, "b": 0.2}
+    assert floor_keeps([row], 0.1) == {"256": 1.0, "512": 1.0}
+    assert floor_keeps([row], 0.5) == {"256": 1.0, "512": 0.5}
+    assert choose_floor({"s": [row]}, ["s"])["floor"] == pytest.approx(0.2)
 
 
 def test_a_one_category_set_is_held_out_question_by_question(tmp_path: Path) -> None:

@@ -1,17 +1,21 @@
-"""The confidence's text features (retrieval/ranking/evidence.py): how much of the query the best
-hits contain, and whether the query's names occur among them; and the model over them."""
+"""The confidence's word features (retrieval/ranking/evidence.py): how much of the query's information
+a hit contains, weighted by how informative each word is in the language (not in the store), and
+whether it names what the query names; and the features of a ranked list (ranking/confidence.py)."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
-from mnemo.backends.embedding.sparse import Bm25Encoder
-from mnemo.retrieval.ranking.confidence import FEATURES, Calibration, hit_features
-from mnemo.retrieval.ranking.evidence import TEXT_FEATURES, query_names, terms_of, text_features
-
-TERMS = terms_of(Bm25Encoder())
+from mnemo.retrieval.ranking.confidence import FEATURES, Calibration, RankedHit, hit_features
+from mnemo.retrieval.ranking.evidence import (
+    HEAD,
+    WORD_FEATURES,
+    information,
+    query_names,
+    query_words,
+    stem,
+    word_features,
+)
 
 
 def test_names_are_the_capitalized_words_but_the_first_and_the_first_person() -> None:
@@ -22,67 +26,55 @@ def test_names_are_the_capitalized_words_but_the_first_and_the_first_person() ->
     assert query_names("Caroline went where?") == frozenset()  # the first word is any sentence's
 
 
-def test_coverage_counts_the_querys_stemmed_terms_each_hit_contains() -> None:
-    query = "How long have I been living in my current apartment in Shinjuku?"
-    head = [
-        "user: I moved into a new apartment in Harajuku, I have been living here a year",
-        "user: my favourite ramen shop",
-    ]
-    first, second = text_features(query, head, TERMS)
-    asked = TERMS([query])[0]
-    assert len(asked) == 5  # long, live, current, apartment, shinjuku (stop words out)
-    assert first["coverage"] == pytest.approx(2 / 5)  # "living" is "live", stemmed; and "apartment"
-    assert second["coverage"] == 0.0
-    assert first["top_coverage"] == second["top_coverage"] == first["coverage"]
-    assert first["terms_found"] == pytest.approx(2 / 5)
-    assert first["names_found"] == 0.0  # Shinjuku occurs nowhere: the history does not answer
+def test_a_words_information_comes_from_the_language_not_from_the_store() -> None:
+    assert information("the") == 0.0  # the commonest words say nothing
+    assert information("how") < 1.0
+    assert information("parser") > information("tests") > information("run")
+    assert information("ptest") == 7.0  # a word the language does not know says the most
+    assert stem("Tests") == stem("test") and stem("Frank's") == "frank" and stem("called") == "call"
 
 
-def test_a_name_found_in_any_head_hit_counts_and_a_query_without_terms_cannot_tell() -> None:
-    query = "Which bakery does Alice like?"
-    (one, two) = text_features(query, ["Bob likes bread", "alice: the corner bakery is my favourite"], TERMS)
-    assert one["names_found"] == two["names_found"] == 1.0
-    assert two["coverage"] > one["coverage"]
-    (only,) = text_features("What is it?", ["anything at all"], TERMS)  # stop words only
-    assert only == dict.fromkeys(TEXT_FEATURES, 1.0)
-    assert text_features(query, [], TERMS) == []
+def test_overlap_is_the_share_of_the_querys_information_a_hit_contains() -> None:
+    words = query_words("how do I run the parser tests?")
+    answer = word_features(words, "Run the parser tests with make ptest, never with plain pytest.")
+    assert answer["overlap"] > 0.8  # all but the little "how" and "do" weigh
+    unrelated = word_features(words, "Paris is the capital of France.")
+    assert unrelated["overlap"] == pytest.approx(0.0, abs=0.05)  # "the" alone weighs nothing
+    partial = word_features(words, "The tests run nightly.")
+    assert 0.1 < partial["overlap"] < answer["overlap"]
+    assert answer["matched"] > partial["matched"]
+    assert set(answer) == set(WORD_FEATURES)
 
 
-def test_hits_past_the_head_keep_the_requests_features_and_no_coverage_of_their_own() -> None:
-    scores = [0.9, 0.8, 0.7]
-    text = [dict(zip(TEXT_FEATURES, (0.5, 0.5, 0.75, 1.0), strict=True))] * 2
-    features = hit_features(scores, text)
+def test_a_query_naming_someone_asks_whether_the_hit_names_them() -> None:
+    words = query_words("What is the name of Frank's cat?")
+    assert word_features(words, "Frank's cat is called Mochi.")["names_found"] == 1.0
+    assert word_features(words, "Dana's cat is called Mochi.")["names_found"] == 0.0
+    assert word_features(query_words("what is my cat called?"), "anything")["names_found"] == 1.0
+    empty = word_features(query_words("What is it?"), "anything at all")  # nothing informative asked
+    assert empty["overlap"] == 0.0 and empty["matched"] == 0.0
+
+
+def test_a_ranked_lists_features_judge_the_head_by_its_own_signals_and_the_rest_by_the_weakest() -> None:
+    query = "how do I run the parser tests?"
+    hits = [RankedHit(0.9 - i / 1000, f"note {i} about the parser", 0.5 - i / 1000) for i in range(HEAD + 3)]
+    hits[1] = RankedHit(hits[1].score, "run the parser tests", None)  # its vector was not read
+    features = hit_features(query, hits)
     assert set(features[0]) == set(FEATURES)
-    assert features[2]["coverage"] == 0.0 and features[2]["terms_found"] == 0.75
-    assert hit_features(scores, None)[0]["names_found"] == 1.0  # no text: every word counted found
+    assert features[0]["below_top"] == 0.0 and features[0]["log_rank"] == 0.0
+    assert features[1]["cosine"] == min(h.cosine for h in hits[:HEAD] if h.cosine is not None)
+    assert features[1]["overlap"] > features[0]["overlap"]
+    past = features[HEAD + 1]
+    assert past["cosine"] == features[1]["cosine"]
+    assert past["overlap"] == min(f["overlap"] for f in features[:HEAD])
+    assert past["below_top"] == pytest.approx(hits[0].score - hits[HEAD + 1].score)
+    assert hit_features(query, []) == []
 
 
-def test_the_fast_path_equals_the_model_over_each_memorys_features_with_text() -> None:
-    rng = random.Random(5)
-    scores = sorted((rng.random() for _ in range(30)), reverse=True)
-    text = [
-        {"coverage": rng.random(), "top_coverage": 0.8, "terms_found": 0.9, "names_found": 0.5}
-        for _ in range(10)
-    ]
-    model = Calibration(
-        {
-            "score": 2.0,
-            "log_rank": -1.0,
-            "coverage": 1.5,
-            "terms_found": 0.7,
-            "names_found": 1.2,
-            "top_coverage": -0.3,
-        },
-        -1.5,
-    )
-    expected = [model.probability(f) for f in hit_features(scores, text)]
-    assert model.confidences(scores, text) == expected
-    assert model.confidences(scores[:4], text[:4]) == expected[:4]
-    # With a positive coefficient, a hit that contains more of the query is the more confident one.
-    low, high = model.confidences([0.5, 0.5], [{**text[0], "coverage": 0.0}, {**text[0], "coverage": 1.0}])
-    assert high > low
-
-
-def test_a_model_without_text_features_does_not_need_the_words() -> None:
-    assert not Calibration({"score": 1.0, "spread": 2.0}, 0.0).reads_text
-    assert Calibration({"score": 1.0, "coverage": 2.0}, 0.0).reads_text
+def test_the_model_is_the_logistic_of_each_hits_features() -> None:
+    model = Calibration({"cosine": 8.0, "overlap": 3.0, "log_rank": -0.5}, -5.0, floor=0.01, ceiling=0.99)
+    hits = [RankedHit(0.8, "run the parser tests", 0.7), RankedHit(0.3, "the capital of France", 0.1)]
+    confident, unrelated = model.confidences("how do I run the parser tests?", hits)
+    assert confident > 0.9 and unrelated < 0.05
+    features = hit_features("how do I run the parser tests?", hits)
+    assert [confident, unrelated] == [model.probability(f) for f in features]

@@ -1,7 +1,7 @@
-"""The prompt hook's relevance floor on a retrieve answer: a hit's `score` and, where the answer
-carries one, its calibrated `confidence` must both clear their floors; the session's working memory
-always passes; configurable and off at 0. Against a real server:
-tests/integrations/test_hooks.py."""
+"""The prompt hook's relevance floor on a retrieve answer: a hit's calibrated `confidence` must reach
+`MNEMO_HOOK_MIN_CONFIDENCE` (default 0.2, also sent to the server), and its `score`
+`MNEMO_HOOK_MIN_SCORE` where set; the session's working memory always passes; off at 0. Against a
+real server: tests/integrations/test_hooks.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mnemo_hook.prompt import context_for
+from mnemo_hook.prompt import confidence_floor, context_for
 
 SERVER_CONTEXT = (
     "## Working memory\n- [pending] Run the tests\n## Semantic memory (facts and preferences)\n- A\n- B"
@@ -29,26 +29,32 @@ def _default_floors(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_with_confidence_a_hit_must_clear_both_floors() -> None:
+def test_by_default_a_hit_must_be_likely_relevant_whatever_its_score() -> None:
     found = answer(
         WORKING,
-        {"type": "semantic", "content": "A", "score": 0.60, "confidence": 0.4},  # clears both
-        {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.1},  # high score, unlikely
-        {"type": "semantic", "content": "C", "score": 0.10, "confidence": 0.9},  # confident, low score
+        {"type": "semantic", "content": "A", "score": 0.05, "confidence": 0.8},  # a store of one: low score
+        {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.1},
     )
-    context = context_for(found)
-    assert context == (
+    assert context_for(found) == (
         "## Working memory\n- [pending] Run the tests\n## Semantic memory (facts and preferences)\n- A"
     )
+    assert confidence_floor() == 0.2
 
 
-def test_without_confidence_the_floor_is_on_score() -> None:
+def test_the_confidence_floor_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MNEMO_HOOK_MIN_CONFIDENCE", "0.05")
+    assert confidence_floor() == 0.05
     found = answer(
-        WORKING,
-        {"type": "semantic", "content": "A", "score": 0.50},
-        {"type": "semantic", "content": "B", "score": 0.20},
+        {"type": "semantic", "content": "A", "score": 0.60, "confidence": 0.4},
+        {"type": "semantic", "content": "B", "score": 0.80, "confidence": 0.1},
     )
-    assert "- A" in context_for(found) and "- B" not in context_for(found)
+    assert context_for(found) == SERVER_CONTEXT
+    monkeypatch.setenv("MNEMO_HOOK_MIN_CONFIDENCE", "2")  # logged, the default used
+    assert confidence_floor() == 0.2
+
+
+def test_an_empty_answer_injects_nothing() -> None:
+    assert context_for({"context": "", "memories": [], "metadata": {"top_confidence": 0.03}}) == ""
 
 
 def test_all_clear_passes_the_servers_context_as_it_is() -> None:
@@ -59,7 +65,10 @@ def test_all_clear_passes_the_servers_context_as_it_is() -> None:
     assert context_for(found) == SERVER_CONTEXT
 
 
-def test_nothing_clears_nothing_is_injected_but_working_memory_always_is() -> None:
+def test_nothing_clears_nothing_is_injected_but_working_memory_always_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MNEMO_HOOK_MIN_SCORE", "0.35")
     below = {"type": "semantic", "content": "A", "score": 0.1, "confidence": 0.1}
     assert context_for(answer(below)) == ""
     assert context_for(answer(below, WORKING)) == "## Working memory\n- [pending] Run the tests"
@@ -82,5 +91,5 @@ def test_the_floors_are_configurable_and_zero_turns_them_off(monkeypatch: pytest
     monkeypatch.setenv("MNEMO_HOOK_MIN_SCORE", "0.15")
     monkeypatch.setenv("MNEMO_HOOK_MIN_CONFIDENCE", "0.01")
     assert context_for(answer(*hits)) == "## Episodic memory (what happened)\n- [2026-11-20 10:00] B"
-    monkeypatch.setenv("MNEMO_HOOK_MIN_SCORE", "not a number")  # logged, the default used
-    assert "- A" not in context_for(answer(*hits))
+    monkeypatch.setenv("MNEMO_HOOK_MIN_SCORE", "not a number")  # logged, the default (off) used
+    assert context_for(answer(*hits)) == SERVER_CONTEXT  # A has no confidence: only a score floor holds it

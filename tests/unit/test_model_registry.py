@@ -108,7 +108,7 @@ def test_registered_model_budget_never_exceeded_as_its_tokenizer_counts(
         **retriever.models,
         model: dataclasses.replace(retriever.models[model], context_window=context_window),
     }
-    request = RetrieveRequest(query="q", model=model)
+    request = RetrieveRequest(query="q", model=model, min_confidence=0)  # every memory packed or trimmed
     resolved = retriever.resolve(request)
     assert resolved.encoding.endswith(f":{model}")
     budget = resolved.budget

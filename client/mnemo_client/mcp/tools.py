@@ -37,10 +37,9 @@ INSTRUCTIONS = (
 )
 
 # Below this top confidence `recall` tells the model that memory may hold no answer, before the
-# closest memories (a model reading a list cannot tell "nothing relevant" from "the answer"). On the
-# dev sets (leave-one-out, benchmarks/README.md) the best hit is below 0.3 for a fifth of the
-# questions whose answer is not stored and a tenth to a sixth of the answerable ones: a weak signal,
-# so it is worded as a doubt; at 0.5 it would have doubted half of the answerable ones or more.
+# closest memories (a model reading a list cannot tell "nothing relevant" from "the answer"). The
+# service's default floor already leaves out what is unlikely to be relevant; what clears it and is
+# still less likely than this is worded as a doubt, not withheld.
 LIKELY_NOTHING = 0.3
 UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
@@ -130,7 +129,8 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         description="Recall what is known that is relevant to a query: the memories that fit a token "
         "budget, packed as context text, with their ids and each one's confidence (the estimated "
         "probability that it is relevant). Use the user's request (or a question) as the query. "
-        "min_confidence leaves out memories less likely than that to be relevant."
+        "Memories unlikely to be relevant are left out by the service's default confidence floor; "
+        "min_confidence sets another (0 keeps whatever fits the budget)."
     )
     async def recall(
         query: Annotated[str, Field(description="what to recall: a question or the user's request")],
@@ -144,7 +144,12 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         task_id: Annotated[str | None, Field(description="put this task's working memory first")] = None,
         min_confidence: Annotated[
             float | None,
-            Field(ge=0.0, le=1.0, description="leave out memories less likely than this to be relevant"),
+            Field(
+                ge=0.0,
+                le=1.0,
+                description="leave out memories less likely than this to be relevant (default: the "
+                "service's floor; 0: none left out)",
+            ),
         ] = None,
     ) -> CallToolResult:
         scope = _scope(user_id, agent_id, thread_id)
