@@ -22,7 +22,7 @@ class RetrievalConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     default_budget_tokens: int = Field(default=2_000, ge=1, le=200_000)
-    # With a task_id and no working_budget_tokens (MNEMO_WORKING_BUDGET_TOKENS).
+    # With a task_id and no working_budget_tokens (MNEMO_RETRIEVAL__DEFAULT_WORKING_BUDGET_TOKENS).
     default_working_budget_tokens: int = Field(default=500, ge=1, le=200_000)
     # A request without `min_confidence` packs only memories at least this likely to be relevant: a
     # budget is a cap, not a quota. Chosen with folds on the dev sets so that nearly every relevant

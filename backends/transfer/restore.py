@@ -7,8 +7,9 @@ records go in through the same engine layer the service uses (so the shards, the
 and their manifests are what the service itself writes), the change history into its store, and
 the Redis keys with `RESTORE … REPLACE` (TTLs kept) into the Redis the data dir's settings name:
 the embedded one in `D` by default. HNSW indexes are left to the service, which builds them in the
-background when it starts (`api/http/maintenance.py`, `start_pending_builds`). What the erasure ledgers say was forgotten is
-forgotten again (ledger_replay.py): the backup's ledger, the data dir's own and any named.
+background when it starts (`start_pending_builds`, api/http/maintenance.py). What the erasure
+ledgers say was forgotten is forgotten again (ledger_replay.py): the backup's ledger, the data
+dir's own and any named.
 """
 
 from __future__ import annotations

@@ -809,7 +809,7 @@ export interface components {
             /** @description the working memory's own budget */
             working_budget_tokens?: number | null;
             ranking?: components["schemas"]["RankingOptions"] | null;
-            /** @description pack only ranked memories at least this likely to be relevant (their `confidence`): none when nothing is; the task's working memory is kept. `metadata.top_confidence` says how close the best came */
+            /** @description pack only ranked memories at least this likely to be relevant (their `confidence`): none when nothing is; the task's working memory is kept. `metadata.top_confidence` says how close the best came. Omitted: the service's default floor (MNEMO_RETRIEVAL__DEFAULT_MIN_CONFIDENCE); 0 fills the budget whatever the confidence */
             min_confidence?: number | null;
             /** @description read the memories this agent binds */
             agent?: string | null;

@@ -1,4 +1,4 @@
-"""`make serve`, the install line of docs/getting-started.md and deploy/Dockerfile install the CPU build of torch.
+"""`make serve`, docs/getting-started.md's install line and deploy/Dockerfile install torch's CPU build.
 
 Each one's pip command is run as written (`--dry-run --report`) by a real pip against two local
 package indexes, with the machine's pip configuration left out: one stands for PyPI, whose torch
