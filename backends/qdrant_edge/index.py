@@ -51,7 +51,7 @@ from .builder import ShardRebuild
 from .health import ShardRecovery, TypeStates
 from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .payload_cache import PayloadCache
-from .reads import EdgeReads, not_mapped_in, warm_dense_vectors
+from .reads import EdgeReads, not_mapped_in, prefetch_read_path, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
 from .vocabulary import EDGE_PLANNER as PLAN
 from .writes import WriteGates
@@ -170,6 +170,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                         self.outdated.add(memory_type)
             for memory_type in not_mapped_in({mt: self.shard_path(mt) for mt in shards}):
                 warm_dense_vectors(shards[memory_type], self.dimension)
+            prefetch_read_path([self.shard_path(mt) for mt in shards])
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked
                 shard.close()
