@@ -32,7 +32,7 @@ from ...memtypes.errors import MnemoError, TypeUnavailable
 from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from ...memtypes.types import MemoryType
 from ..qdrant.planner import scored_hits, serial_per_type
-from ..qdrant.schema import DENSE, canonical_ids, dense_vector
+from ..qdrant.schema import DENSE, SPARSE, canonical_ids, dense_vector
 from .payload_cache import PayloadCache
 from .vocabulary import EDGE_PLANNER as PLAN
 
@@ -74,10 +74,15 @@ def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
 
 
 # What a retrieval reads from a shard's files at random, page by page: the HNSW graphs and the BM25
-# inverted index (vector_index-*), the filters' payload indexes, the payloads of cache misses and the
-# id mappings. Not the dense vectors (mapped in at load: `not_mapped_in`), the BM25 vector store or
-# the write-ahead log, which searches do not read.
-READ_PATH_FILES = ("vector_index-", "payload_index", "payload_storage", "id_tracker")
+# inverted index (vector_index-*), the BM25 vectors, the filters' payload indexes, the payloads and
+# the id mappings. Not the dense vectors (mapped in at load: `not_mapped_in`) or the write-ahead log.
+READ_PATH_FILES = (
+    "vector_index-",
+    f"vector_storage-{SPARSE}",
+    "payload_index",
+    "payload_storage",
+    "id_tracker",
+)
 
 
 def read_path_files(shard_dir: Path) -> list[Path]:
