@@ -2,9 +2,10 @@
 
 The store is written once; a few hundred retrievals (questions × budgets × types × explain × floors)
 are asked over HTTP of a fresh app on it as the service answered before (the "before" pass: full
-collections as they were, `gc.freeze()` at start-up only), then of a fresh app as it is. Each
-answer's body, less `metadata.timings_ms`, is hashed: the serving path's changes (when the collector
-runs, what is frozen) may not change a byte, an order or a score.
+collections as they were, `gc.freeze()` at start-up only, no page-cache prefetch at open), then of
+a fresh app as it is. Each answer's body, less `metadata.timings_ms`, is hashed: the serving path's
+changes (when the collector runs, what is frozen, what is prefetched) may not change a byte, an
+order or a score.
 
 The read path is not a pure function of the store: how deep each type's candidate list goes depends
 on what the process saw before and on the clock (retrieval/stages/sizing.py: line lengths learned,
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 
 from mnemo.api.http.garbage_collection import FreezeAfterFullCollections
+from mnemo.backends.qdrant_edge import index as edge_index
 from mnemo.benchmarks.synthetic import generate
 from tests.e2e.conftest import AppFactory
 
@@ -95,8 +97,9 @@ async def test_replayed_retrievals_answer_as_before(
         found = await client.post("/v1/retrieve", json=bodies[1])
         assert len(found.json()["memories"]) > 5  # the replay retrieves something
 
-    with monkeypatch.context() as before:  # as the service ran before: no freeze after collections
+    with monkeypatch.context() as before:  # as the service ran before: no freeze, no prefetch
         before.setattr(FreezeAfterFullCollections, "__call__", lambda self, phase, info: None)
+        before.setattr(edge_index, "prefetch_read_path", lambda shard_dirs: 0)
         then = await _replay(app_client, data_dir, bodies)
     now = await _replay(app_client, data_dir, bodies)
 
