@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import numpy as np
+import pytest
 from qdrant_edge import EdgeShard
 
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
@@ -138,6 +139,8 @@ async def test_open_asks_for_what_retrievals_read_in_the_page_cache(tmp_path: Pa
 
     _evict(read)  # cold: every page read from the disk on first touch
     cold = _major_faults_reading(read)
+    if cold == 0:  # tmpfs and the like keep their pages in memory: nothing to read, nothing to prefetch
+        pytest.skip("this filesystem's pages cannot be dropped from the page cache")
     assert cold >= 10
     _evict(read)
     assert prefetch_read_path([shard]) == sum(p.stat().st_size for p in files)
