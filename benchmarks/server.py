@@ -120,6 +120,17 @@ def memory_of(pid: int) -> dict[str, float]:
     return out
 
 
+def work_of(pid: int) -> dict[str, float] | None:
+    """A process's CPU seconds so far (user and system, every thread) and its major page faults
+    (each a wait for the disk: a mapped page not in the page cache); None where /proc cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return {"cpu_s": (int(fields[11]) + int(fields[12])) / ticks, "major_faults": int(fields[9])}
+
+
 @dataclass(frozen=True)
 class Sample:
     http_ms: float

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -30,6 +29,7 @@ from ..mcp.http import McpEndpoint
 from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
 from . import admin_routes, governance_routes, routes, thread_routes, working_routes
+from .garbage_collection import FreezeAfterFullCollections
 from .metrics import (
     MetricsController,
     MnemoMetrics,
@@ -97,15 +97,16 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         if app.state.services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
         # What startup built (the model's and the libraries' modules, vocabularies: hundreds of
-        # thousands of objects) is exempt from the cyclic collector: each full collection walked it
-        # all, a long pause every few hundred retrievals. Frozen objects are still freed by reference
-        # counting; only cycles among them wait for the unfreeze at shutdown. No collection first:
-        # it found next to nothing to free and cost a pause of its own (seconds in tests).
-        gc.freeze()
+        # thousands of objects) is exempt from the cyclic collector, and so is what each full
+        # collection finds alive (garbage_collection.py): a full collection walked it all, a long
+        # pause every few hundred retrievals. No collection first: it found next to nothing to free
+        # and cost a pause of its own (seconds in tests).
+        collector = FreezeAfterFullCollections()
+        collector.install()
         try:
             yield
         finally:
-            gc.unfreeze()  # what the app held may be collected again once it closes
+            collector.remove()
             # In-flight writes finish (bounded) before the engines close; Edge flushes on close.
             await app.state.inflight.drain(settings.shutdown_grace_s)
             services, app.state.services = app.state.services, None

@@ -52,7 +52,7 @@ from .health import ShardRecovery, TypeStates
 from .layout import DENSE_BYTES, DENSE_DATATYPE, edge_config, stored_dense_datatype
 from .manifest import store_types, write_known_types
 from .payload_cache import PayloadCache
-from .reads import EdgeReads, not_mapped_in, warm_dense_vectors
+from .reads import EdgeReads, not_mapped_in, prefetch_read_path, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
 from .vocabulary import EDGE_PLANNER as PLAN
 from .writes import WriteGates
@@ -174,6 +174,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
             write_known_types(self.data_dir, self.prefix, self.known_types | {mt.value for mt in shards})
             for memory_type in not_mapped_in({mt: self.shard_path(mt) for mt in shards}):
                 warm_dense_vectors(shards[memory_type], self.dimension)
+            prefetch_read_path([self.shard_path(mt) for mt in shards])
         except BaseException:
             for shard in shards.values():  # do not keep half of the shards locked
                 shard.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
@@ -31,7 +32,7 @@ from ...memtypes.errors import MnemoError, TypeUnavailable
 from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, SearchRequest, StoredPoint
 from ...memtypes.types import MemoryType
 from ..qdrant.planner import scored_hits, serial_per_type
-from ..qdrant.schema import DENSE, canonical_ids, dense_vector
+from ..qdrant.schema import DENSE, SPARSE, canonical_ids, dense_vector
 from .payload_cache import PayloadCache
 from .vocabulary import EDGE_PLANNER as PLAN
 
@@ -45,6 +46,7 @@ INLINE_GET = 256
 
 K = TypeVar("K")
 _SMAPS = Path("/proc/self/smaps")
+_MEMINFO = Path("/proc/meminfo")
 _SMAPS_HEADER = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$")
 
 
@@ -69,6 +71,70 @@ def warm_dense_vectors(shard: EdgeShard, dimension: int) -> None:
             with_vector=False,
         )
     )
+
+
+# What a retrieval reads from a shard's files at random, page by page: the HNSW graphs and the BM25
+# inverted index (vector_index-*), the BM25 vectors, the filters' payload indexes, the payloads and
+# the id mappings. Not the dense vectors (mapped in at load: `not_mapped_in`) or the write-ahead log.
+READ_PATH_FILES = (
+    "vector_index-",
+    f"vector_storage-{SPARSE}",
+    "payload_index",
+    "payload_storage",
+    "id_tracker",
+)
+
+
+def read_path_files(shard_dir: Path) -> list[Path]:
+    """The files of the shard's segments that retrievals read (`READ_PATH_FILES`)."""
+    found = []
+    for segment in shard_dir.glob("segments/*"):
+        for path in segment.rglob("*"):
+            top = path.relative_to(segment).parts[0]
+            if top.startswith(READ_PATH_FILES) and path.is_file():
+                found.append(path)
+    return found
+
+
+def prefetch_read_path(shard_dirs: Iterable[Path], meminfo: Path = _MEMINFO) -> int:
+    """Ask the kernel to read what retrievals read of these shards into the page cache, in the
+    background (readahead): the first touch of each page on a request's path is then a minor fault,
+    not a disk read. After a start on a cold page cache (a reboot, a restore, a page cache that
+    dropped the files) a retrieval's first reads of mapped payloads and graph pages each waited for
+    the disk. The page cache, not the process, holds them: they count in no RSS until read, and the
+    kernel may drop them again under pressure. Not where they would take more than half of the
+    memory available (they would only push each other out). Answers the bytes asked for (0 where
+    the platform has no posix_fadvise)."""
+    if not hasattr(os, "posix_fadvise"):
+        return 0
+    files = [(path, path.stat().st_size) for shard_dir in shard_dirs for path in read_path_files(shard_dir)]
+    total = sum(size for _, size in files)
+    available = _available_bytes(meminfo)
+    if available is not None and total > available // 2:
+        return 0
+    for path, _ in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:  # a file a rebuild just replaced: the next open prefetches its successor
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return total
+
+
+def _available_bytes(meminfo: Path) -> int | None:
+    """MemAvailable of /proc/meminfo (None where it cannot be read)."""
+    try:
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def indexed_vector_files(shard_dir: Path) -> dict[str, int]:

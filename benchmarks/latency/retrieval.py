@@ -25,7 +25,7 @@ from ...memtypes.records import Scope
 from ...memtypes.types import MemoryType
 from ..metrics import ann_recall, percentiles
 from ..report import machine
-from ..server import Sample, drive, memory_of, serve
+from ..server import Sample, drive, memory_of, serve, work_of
 from ..target import configured_embedder
 from .built_data import LatencyOptions, floor_again, open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
@@ -33,6 +33,12 @@ from .in_process import measure_engine_queries, pipeline_search_ms
 from .scale_data import SCALE_USER, TENANT, TextPool, pool_texts, retrieve_bodies
 
 STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms", "overhead_ms")
+# The summary's table of each size and number of clients.
+LEVEL_COLUMNS = [
+    *("memories", "clients", "requests", "req/s", "load"),
+    *STAGES,
+    *("http p99", "tokens", "cpu ms", "disk waits"),
+]
 ANN_K = 10
 
 
@@ -45,6 +51,17 @@ def _stage_samples(samples: list[Sample]) -> dict[str, dict[str, float]]:
         # mnemo's own overhead: everything the caller waits for except embedding the query.
         columns["overhead_ms"].append(s.http_ms - s.timings_ms.get("embed_ms", 0.0))
     return {stage: percentiles(values) for stage, values in columns.items()}
+
+
+def _work_per_retrieval(
+    before: dict[str, float] | None, after: dict[str, float] | None, retrievals: int
+) -> dict[str, float]:
+    if before is None or after is None or not retrievals:
+        return {}
+    return {
+        "cpu_ms_per_retrieval": round((after["cpu_s"] - before["cpu_s"]) * 1000 / retrievals, 1),
+        "major_faults_per_retrieval": round((after["major_faults"] - before["major_faults"]) / retrievals, 2),
+    }
 
 
 async def _ann_check(
@@ -138,9 +155,11 @@ async def _over_http(
     async with serve(data_dir, log) as server:
         await drive(server.url, bodies, 1, options.warmup, options.max_seconds)
         for clients in options.concurrency:
+            before = work_of(server.pid)
             samples, wall, errors = await drive(
                 server.url, bodies, clients, options.requests, options.max_seconds
             )
+            after = work_of(server.pid)
             levels[str(clients)] = {
                 "clients": clients,
                 "requests": len(samples),
@@ -151,6 +170,9 @@ async def _over_http(
                 "load_avg_1m": round(os.getloadavg()[0], 2),
                 # Speed is only half the story: how full the contexts were that came back that fast.
                 "mean_tokens": round(sum(s.tokens for s in samples) / len(samples), 1) if samples else 0.0,
+                # The service's own work per retrieval, all its threads: the CPU it costs, and how
+                # often it waited for the disk (a mapped page not in the page cache).
+                **_work_per_retrieval(before, after, len(samples)),
                 **_stage_samples(samples),
             }
         return {"http": levels, "service_memory": memory_of(server.pid)}
@@ -231,6 +253,11 @@ def target_lines(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _per_retrieval(level: dict[str, Any], key: str, digits: int) -> str:
+    """A per-retrieval figure of the server's ("—" in results from before it was recorded)."""
+    return f"{level[key]:.{digits}f}" if key in level else "—"
+
+
 def _files_share(memory: dict[str, float]) -> str:
     """The mapped files' part of the RSS ("—" in results from before it was recorded)."""
     return f"{memory['file_mib']:.0f}" if "file_mib" in memory else "—"
@@ -251,6 +278,8 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
                 + [f"{level[s]['p50']:.1f} / {level[s]['p95']:.1f}" for s in STAGES]
                 + [f"{level['http_ms']['p99']:.1f}"]
                 + [f"{level['mean_tokens']:.0f}" if "mean_tokens" in level else "—"]
+                + [_per_retrieval(level, "cpu_ms_per_retrieval", 1)]
+                + [_per_retrieval(level, "major_faults_per_retrieval", 2)]
             )
     build = [
         [
@@ -292,9 +321,11 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "## Latency by stage (ms, p50 / p95)",
         "",
         "`overhead` is everything the caller waits for except embedding the query; `tokens` is the mean "
-        f"`total_tokens` of the contexts returned (of {results['options']['budget']}).",
+        f"`total_tokens` of the contexts returned (of {results['options']['budget']}); `cpu ms` is the "
+        "server's CPU time per retrieval (all its threads), `disk waits` its major page faults per "
+        "retrieval (mapped pages read from the disk).",
         "",
-        table(["memories", "clients", "requests", "req/s", "load", *STAGES, "http p99", "tokens"], rows),
+        table(LEVEL_COLUMNS, rows),
         "",
         "## Build, ANN recall and memory",
         "",

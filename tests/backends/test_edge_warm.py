@@ -6,10 +6,15 @@ the RSS)."""
 
 from __future__ import annotations
 
+import asyncio
+import mmap
+import os
+import resource
 import uuid
 from pathlib import Path
 
 import numpy as np
+import pytest
 from qdrant_edge import EdgeShard
 
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
@@ -17,6 +22,8 @@ from mnemo.backends.qdrant_edge.layout import live_shard_dir
 from mnemo.backends.qdrant_edge.reads import (
     indexed_vector_files,
     not_mapped_in,
+    prefetch_read_path,
+    read_path_files,
     resident_bytes,
     warm_dense_vectors,
 )
@@ -97,3 +104,56 @@ async def test_shards_are_warmed_where_smaps_cannot_be_read_and_not_without_inde
     assert not_mapped_in({"episodic": episodic}, smaps=tmp_path / "no-smaps") == ["episodic"]
     assert not_mapped_in({"episodic": episodic}) == ["episodic"]  # nothing is loaded in this process
     assert not_mapped_in({"working": working}, smaps=tmp_path / "no-smaps") == []  # nothing indexed
+
+
+def _evict(paths: list[Path]) -> None:
+    """Out of the page cache (written back first: only clean pages can be dropped)."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def _major_faults_reading(paths: list[Path]) -> int:
+    """Disk reads (major faults) this process waits for as it touches every page of the files mapped."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_majflt
+    for path in paths:
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            for offset in range(0, len(mapped), mmap.PAGESIZE):
+                mapped[offset]
+    return resource.getrusage(resource.RUSAGE_SELF).ru_majflt - before
+
+
+async def test_open_asks_for_what_retrievals_read_in_the_page_cache(tmp_path: Path) -> None:
+    await _stored(tmp_path)
+    shard = live_shard_dir(tmp_path, "warm", MemoryType.EPISODIC)
+    files = read_path_files(shard)
+    kinds = {p.relative_to(shard).parts[2] for p in files}
+    assert {"payload_storage", "payload_index", "vector_index-dense", "vector_storage-bm25"} <= kinds
+    assert "vector_storage-dense" not in kinds  # mapped in at load
+    read = [p for p in files if p.stat().st_size >= 64 * 1024]  # the big ones: pages to fault in
+    assert read
+
+    _evict(read)  # cold: every page read from the disk on first touch
+    cold = _major_faults_reading(read)
+    if cold == 0:  # tmpfs and the like keep their pages in memory: nothing to read, nothing to prefetch
+        pytest.skip("this filesystem's pages cannot be dropped from the page cache")
+    assert cold >= 10
+    _evict(read)
+    assert prefetch_read_path([shard]) == sum(p.stat().st_size for p in files)
+    await asyncio.sleep(0.5)  # readahead runs in the background: give it its moment
+    assert _major_faults_reading(read) <= cold // 10
+
+
+def test_no_prefetch_where_it_would_take_more_than_half_the_memory_available(tmp_path: Path) -> None:
+    shard = tmp_path / "shard"
+    (shard / "segments" / "s" / "payload_storage").mkdir(parents=True)
+    (shard / "segments" / "s" / "payload_storage" / "page_0.dat").write_bytes(b"x" * 8192)
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal: 100 kB\nMemAvailable: 12 kB\n")
+    assert prefetch_read_path([shard], meminfo) == 0
+    meminfo.write_text("MemTotal: 100 kB\nMemAvailable: 20 kB\n")
+    assert prefetch_read_path([shard], meminfo) == 8192

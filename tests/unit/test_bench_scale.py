@@ -86,6 +86,7 @@ def test_overhead_is_http_minus_embedding_and_targets_say_met_or_missed() -> Non
 def test_the_latency_summary_says_how_full_the_contexts_were(tmp_path: Path) -> None:
     stages = _stage_samples([Sample(30.0, {"embed_ms": 10.0, "search_ms": 15.0, "pack_ms": 2.0}, 1497)])
     level = {"clients": 1, "requests": 1, "throughput_rps": 33.3, "load_avg_1m": 0.5, "mean_tokens": 1497.0}
+    level |= {"cpu_ms_per_retrieval": 28.4, "major_faults_per_retrieval": 0.5}
     run = {
         "load_s": 1.0,
         "optimize_s": 1.0,
@@ -100,9 +101,27 @@ def test_the_latency_summary_says_how_full_the_contexts_were(tmp_path: Path) -> 
     results = {"machine": machine, "options": {"budget": 2000}, "pool": {"texts": 10}, "sizes": {"2000": run}}
     write_latency_outputs(results, tmp_path)
     summary = (tmp_path / "summary.md").read_text()
-    assert "| http p99 | tokens |" in summary
+    assert "| http p99 | tokens | cpu ms | disk waits |" in summary
     [row] = [line for line in summary.splitlines() if line.startswith("| 2,000 | 1 | 1 |")]
-    assert row.endswith("| 30.0 | 1497 |")  # http p99, then the mean tokens of the contexts
+    # http p99, the mean tokens of the contexts, the server's CPU and disk waits per retrieval
+    assert row.endswith("| 30.0 | 1497 | 28.4 | 0.50 |")
+
+
+def test_the_server_s_cpu_and_disk_waits_are_counted_per_retrieval() -> None:
+    import os
+
+    from mnemo.benchmarks.latency.retrieval import _work_per_retrieval
+    from mnemo.benchmarks.server import work_of
+
+    before = work_of(os.getpid())
+    assert before is not None
+    sum(i * i for i in range(2_000_000))  # CPU this process spends
+    after = work_of(os.getpid())
+    assert after is not None and after["cpu_s"] > before["cpu_s"]
+    assert after["major_faults"] >= before["major_faults"]
+    work = _work_per_retrieval(before, after, 4)
+    assert work["cpu_ms_per_retrieval"] == round((after["cpu_s"] - before["cpu_s"]) * 1000 / 4, 1)
+    assert _work_per_retrieval(None, after, 4) == {}  # no /proc: not reported
 
 
 def test_stages_and_throughput_are_reported_against_the_floor(tmp_path: Path) -> None:
