@@ -98,7 +98,7 @@ def add_bench_parser(sub: Any) -> None:
     bench = sub.add_parser(
         "bench",
         help="benchmarks: quality, ablation, folds, calibrate, latency, build, ingest, load, faults, write, "
-        "explorer; datasets: generate, convert",
+        "explorer; datasets: generate, convert, scopes",
     )
     bench.set_defaults(func=run_bench)
     commands = bench.add_subparsers(dest="bench_command", required=True)
