@@ -10,9 +10,10 @@ order or a score.
 The read path is not a pure function of the store: how deep each type's candidate list goes depends
 on what the process saw before and on the clock (retrieval/stages/sizing.py: line lengths learned,
 counts kept for seconds), and that moves a candidate at the margin (the tail of `left_out`, a
-confidence) in a few answers between two fresh apps on the same store, before and after alike. So most answers, not all, must be byte-identical; a change of encoding, content or order
-changes nearly every one. (Answers depend on the write times too, so no recording carries across
-stores: both passes run here, on the one store.)
+confidence) in a few answers between two fresh apps on the same store, before and after alike. So
+most answers, not all, must be byte-identical; a change of encoding, content or order changes nearly
+every one. (Answers depend on the write times too, so no recording carries across stores: both
+passes run here, on the one store.)
 """
 
 from __future__ import annotations
