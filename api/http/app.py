@@ -17,6 +17,7 @@ from litestar.types import Message, Scope
 from ...memtypes.errors import MnemoError
 from ...memtypes.ports import Embedder
 from ..config.bindings_config import load_bindings
+from ..config.garbage_collection import FreezeAfterFullCollections
 from ..config.logs import configure_logging
 from ..config.settings import Settings
 from ..guards import connections
@@ -29,7 +30,6 @@ from ..mcp.http import McpEndpoint
 from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
 from . import admin_routes, governance_routes, routes, thread_routes, working_routes
-from .garbage_collection import FreezeAfterFullCollections
 from .metrics import (
     MetricsController,
     MnemoMetrics,

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from mnemo.api.http.garbage_collection import FreezeAfterFullCollections
+from mnemo.api.config.garbage_collection import FreezeAfterFullCollections
 from mnemo.backends.qdrant_edge import index as edge_index
 from mnemo.benchmarks.synthetic import generate
 from tests.e2e.conftest import AppFactory

@@ -1,11 +1,11 @@
-"""The app's collector policy (api/http/garbage_collection.py), on the real CPython collector."""
+"""The app's collector policy (api/config/garbage_collection.py), on the real CPython collector."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from mnemo.api.http.garbage_collection import FreezeAfterFullCollections
+from mnemo.api.config.garbage_collection import FreezeAfterFullCollections
 
 
 class Node:
