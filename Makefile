@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # The CPU build of torch, from PyTorch's CPU index (as README.md and deploy/Dockerfile install it):
-# PyPI's Linux torch pulls several GB of CUDA packages.
+# PyPI's Linux torch pulls several GB of CUDA packages. No retries: where that index cannot be reached
+# pip falls back at once to the machine's own configured indexes and wheels instead of retrying each package.
 TORCH := torch==2.13.0
 TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
@@ -15,7 +16,7 @@ TORCH_INDEX := https://download.pytorch.org/whl/cpu
 $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --index-url $(TORCH_INDEX) $(TORCH)
+	$(BIN)/pip install --quiet --retries 0 --timeout 20 --index-url $(TORCH_INDEX) $(TORCH)
 	# The server depends on the light client distribution (mnemo-client, in client/): one pip run
 	# installs both, so that pip takes the client from here and never looks for it on an index.
 	$(BIN)/pip install --quiet -e ./client -e .
