@@ -119,6 +119,12 @@ def test_the_benchmarks_page_is_the_benchmarks_readme_with_its_files_named() -> 
     assert "`benchmarks/results/write/summary.md`" in page
 
 
+def test_the_benchmarks_readme_stays_at_most_400_lines() -> None:
+    # Current results with their commands, and one short table of what was tried per area: a longer
+    # page is a journal, and the journal is git's.
+    assert len((ROOT / "benchmarks" / "README.md").read_text().splitlines()) <= 400
+
+
 @pytest.mark.slow
 def test_the_site_builds_strictly_and_loads_nothing_from_elsewhere(tmp_path: Path) -> None:
     site = tmp_path / "site"
