@@ -60,10 +60,7 @@ class WorkingConfig(BaseModel):
     )
     ttl_s: float = Field(default=300.0, gt=0.0, description="idle time after which a task is archived")
     sweep_interval_s: float = Field(
-        default=5.0,
-        gt=0.0,
-        le=3600.0,
-        description="how often idle tasks are looked for and archived; a task outlives its TTL by up to this",
+        default=5.0, gt=0.0, le=3600.0, description="how often tasks idle past their TTL are archived"
     )
     sweep_retry_max_s: float = Field(
         default=3600.0,
