@@ -27,7 +27,9 @@ class ThreadConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="refreshed on every turn")
+    ttl_s: float = Field(
+        default=3 * 3600.0, gt=0.0, description="a thread expires this long after its last turn"
+    )
 
 
 class Threads:

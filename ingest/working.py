@@ -51,14 +51,22 @@ class WorkingConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    # Per task, counted on content in the default encoding.
-    max_tokens: int = Field(default=4_000, ge=1, le=1_000_000, description="per task")
+    max_tokens: int = Field(
+        default=4_000,
+        ge=1,
+        le=1_000_000,
+        description="tokens a task holds (default encoding); past it the lowest-priority, then oldest, "
+        "items move out",
+    )
     ttl_s: float = Field(default=300.0, gt=0.0, description="idle time after which a task is archived")
-    sweep_interval_s: float = Field(default=5.0, gt=0.0, le=3600.0)
-    # A task the sweeper fails to archive is quarantined: retried after sweep_interval_s doubling per
-    # failure up to this, while the others are swept.
+    sweep_interval_s: float = Field(
+        default=5.0, gt=0.0, le=3600.0, description="how often tasks idle past their TTL are archived"
+    )
     sweep_retry_max_s: float = Field(
-        default=3600.0, gt=0.0, description="longest wait before a quarantined task is retried"
+        default=3600.0,
+        gt=0.0,
+        description="a task the sweeper fails to archive is set aside and retried after the sweep "
+        "interval, doubling per failure up to this, while the others are swept",
     )
     # Replication to Redis replicas is asynchronous; these make a write wait for it (README: "What a
     # failover can lose"). Not the service's own guarantee: Redis's `WAIT`, on the write's connection.

@@ -58,7 +58,13 @@ class WriteConfig(BaseModel):
         default_factory=dict,
         description=f'per-type near-duplicate cosine thresholds, JSON: {{"{FACT_TYPE}": 0.9}}',
     )
-    review_timeout_s: float = Field(default=2.0, gt=0.0, le=60.0)
+    review_timeout_s: float = Field(
+        default=2.0,
+        gt=0.0,
+        le=60.0,
+        description="how long a write waits for the LLM reviewer's importance; past it the built-in "
+        "rules' score stands",
+    )
 
     @cached_property
     def prefilter(self) -> PrefilterConfig:

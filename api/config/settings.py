@@ -31,7 +31,11 @@ class EmbeddingConfig(BaseModel):
         default="sentence-transformers",
         description="`static`: a model2vec model made by `mnemo distill` (MNEMO_EMBEDDING__MODEL = its dir)",
     )
-    model: str = "all-MiniLM-L6-v2"
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="a sentence-transformers model name or directory (with `static`: the model dir); "
+        "a model of another dimension needs its own data dir or collection prefix",
+    )
     runtime: Literal["onnx", "torch"] = Field(
         default="onnx",
         description="how a sentence-transformers model runs: `onnx` (ONNX Runtime, the same vectors ~3x "
@@ -57,8 +61,10 @@ class ReviewerConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
-    model: str = "gpt-4o-mini"
-    api_key: SecretStr | None = None
+    model: str = Field(default="gpt-4o-mini", description="the model named in each review request")
+    api_key: SecretStr | None = Field(
+        default=None, description="bearer key of the endpoint; unset = none sent"
+    )
 
 
 class Settings(BaseSettings):
@@ -82,8 +88,12 @@ class Settings(BaseSettings):
         ge=0.0,
         description="free MiB kept on the data dir's filesystem: writes get 507 below it; 0 = no check",
     )
-    host: str = "127.0.0.1"
-    port: int = Field(default=8080, ge=1, le=65535)
+    host: str = Field(
+        default="127.0.0.1",
+        description="address `mnemo serve` listens on; without API keys it stays on 127.0.0.1 whatever "
+        "this says",
+    )
+    port: int = Field(default=8080, ge=1, le=65535, description="port `mnemo serve` listens on")
     api_keys: SecretStr | None = Field(
         default=None,
         description="comma-separated `key:tenant` pairs; unset = single-tenant mode on 127.0.0.1 only",
@@ -98,17 +108,38 @@ class Settings(BaseSettings):
         description="the Ed25519 private key (PEM) that signs forget receipts and backup manifests; "
         "unset = one created in the data dir on first start (`signing-key.pem`)",
     )
-    collection_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_]{0,31}$")
-    default_encoding: str = Field(default="cl100k_base", pattern=r"^(cl100k_base|o200k_base)$")
-    max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
-    max_items_per_request: int = Field(default=1_000, ge=1, le=10_000)
+    collection_prefix: str = Field(
+        default="mnemo",
+        pattern=r"^[a-z][a-z0-9_]{0,31}$",
+        description="names the vector collections (`<prefix>_<type>`): services sharing one Qdrant server "
+        "each take their own",
+    )
+    default_encoding: str = Field(
+        default="cl100k_base",
+        pattern=r"^(cl100k_base|o200k_base)$",
+        description="tiktoken encoding that counts token budgets when a request names neither a model nor "
+        "an encoding",
+    )
+    max_request_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="largest request body accepted; a larger one is a 413"
+    )
+    max_items_per_request: int = Field(
+        default=1_000,
+        ge=1,
+        le=10_000,
+        description="most memories one `POST /v1/memories` may carry; more is a 422",
+    )
     access_flush_interval_s: float = Field(
         default=30.0,
         gt=0.0,
         le=3600.0,
         description="how often access counts of retrieved memories are written",
     )
-    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_level: str = Field(
+        default="INFO",
+        pattern=r"^(DEBUG|INFO|WARNING|ERROR)$",
+        description="least severe log record written (`mnemo serve --debug` forces DEBUG)",
+    )
     # Observability: structured logs (metrics need no settings; /metrics is always served).
     log_format: Literal["json", "text", "auto"] = Field(
         default="auto", description="json lines, readable text, or auto: text at a terminal, else json"

@@ -13,10 +13,23 @@ class QdrantConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: str | None = Field(default=None, description="a Qdrant server; unset = embedded Qdrant Edge")
-    api_key: SecretStr | None = None
+    api_key: SecretStr | None = Field(
+        default=None, description="the Qdrant server's API key; unset = none sent"
+    )
     timeout_s: float = Field(default=5.0, gt=0.0, le=300.0, description="Qdrant server call timeout")
-    breaker_failures: int = Field(default=3, ge=1, le=100, description="failures that open it")
-    breaker_reset_s: float = Field(default=5.0, gt=0.0, le=300.0, description="open → trial call after")
+    breaker_failures: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="Qdrant server: failed calls in a row that open the circuit breaker (calls then fail "
+        "at once with 503)",
+    )
+    breaker_reset_s: float = Field(
+        default=5.0,
+        gt=0.0,
+        le=300.0,
+        description="Qdrant server: how long an open breaker waits before a trial call",
+    )
     # Scale-out (ops): tenant-aware sharding of a Qdrant server's collections
     # (backends/qdrant_server/sharding.py).
     sharding: Literal["auto", "custom"] = Field(

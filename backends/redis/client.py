@@ -64,11 +64,21 @@ class RedisConfig(BaseModel):
         le=120.0,
         description="Redis Cluster: how long a command is retried, with backoff, through a failover",
     )
-    key_prefix: str = Field(default="mnemo", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    key_prefix: str = Field(
+        default="mnemo",
+        pattern=r"^[a-z][a-z0-9_-]{0,31}$",
+        description="begins every Redis key: services sharing one Redis each take their own",
+    )
     timeout_s: float = Field(default=1.0, gt=0.0, le=30.0, description="connect and command timeout")
-    breaker_failures: int = Field(default=3, ge=1, le=100, description="failures in a row that open it")
-    breaker_reset_s: float = Field(default=5.0, gt=0.0, le=300.0, description="open → trial call after")
-    lock_ttl_s: float = Field(default=10.0, gt=0.0, le=300.0, description="a lock frees itself after this")
+    breaker_failures: int = Field(
+        default=3, ge=1, le=100, description="failed calls in a row that open Redis's circuit breaker"
+    )
+    breaker_reset_s: float = Field(
+        default=5.0, gt=0.0, le=300.0, description="how long an open breaker waits before a trial call"
+    )
+    lock_ttl_s: float = Field(
+        default=10.0, gt=0.0, le=300.0, description="a Redis lock (thread, task) frees itself after this"
+    )
     lock_wait_s: float = Field(default=5.0, ge=0.0, le=60.0, description="longest wait for a lock, then 409")
 
 

@@ -1,6 +1,6 @@
 """Access counts live in Redis beside the index, never in its payloads: a payload update moves a
 point out of Qdrant Edge's HNSW index, so counting retrievals there drifted the most-retrieved
-memories out of it (benchmarks/README.md, engine notes)."""
+memories out of it (docs/engine.md)."""
 
 from __future__ import annotations
 

@@ -1,15 +1,19 @@
 """Every list of memory types outside the registry is read from it (or from the client's mirror of
-the API's enum): the explorer's page, the MCP tools and the agents' tools."""
+the API's enum): the explorer's page, the MCP tools and the agents' tools; the TypeScript tools'
+hand-written list is held to it."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from mnemo.api.ui.routes import _content
 from mnemo.memtypes import types as registry
 from mnemo_client import models
 from mnemo_client.agent_tools import REMEMBER
 from mnemo_client.mcp.tools import REMEMBER as MCP_REMEMBER
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_clients_types_mirror_the_registry() -> None:
@@ -41,3 +45,16 @@ def test_the_tools_offer_every_type_a_model_may_write() -> None:
         for memory_type in models.MemoryType:
             named = f"{memory_type.value} ({models.TYPE_NOTES[memory_type]}" in description
             assert named is (memory_type is not models.SCRATCHPAD_TYPE), (memory_type, description)
+
+
+def test_the_typescript_tools_offer_every_type_a_model_may_write() -> None:
+    # The TypeScript adapters' tools are typed by hand (zod enums), not from the schema: a new type
+    # is added there too, and this names the file when it is not.
+    source = (ROOT / "client-ts" / "src" / "memory-tools.ts").read_text()
+    listed = re.search(r"WRITABLE_TYPES = \[([^\]]*)\]", source)
+    assert listed is not None
+    writable = [t.value for t in models.MemoryType if t is not models.SCRATCHPAD_TYPE]
+    assert sorted(re.findall(r'"([a-z_]+)"', listed.group(1))) == sorted(writable)
+    remember = source.split("export const REMEMBER =", 1)[1].split(";", 1)[0]
+    for memory_type in writable:
+        assert f"{memory_type} (" in remember, memory_type
