@@ -86,16 +86,11 @@ class RetrievalConfig(BaseModel):
     # the speaker term serves the name, and a short question's vector is mostly its name
     # (benchmarks/README.md).
     dense_without_speakers: bool = True
-    # The lift of a hit for the query's terms that no better hit matched (mnemo.retrieval.stages.coverage):
-    # one memory per part of a question whose answer is spread over several; 0 = off: it did not pay
-    # on both dev sets (benchmarks/README.md).
-    coverage_weight: float = Field(default=0.0, ge=0.0, le=1.0)
     # Questions that ask for several things (mnemo.retrieval.stages.session_spread): the best turns
     # placed again, a session's first `session_spread_free` as scored, each later one lowered by this
-    # much more than the one before it; 0 = off. `session_spread_every_question`: every question.
+    # much more than the one before it; 0 = off.
     session_spread: float = Field(default=0.1, ge=0.0, le=1.0)
     session_spread_free: int = Field(default=2, ge=1, le=64)
-    session_spread_every_question: bool = False
     # Knowledge updates (mnemo.retrieval.stages.rank): the older statement's lead a newer one may
     # overtake; 0 = off.
     newer_first_margin: float = NEWER_FIRST_MARGIN

@@ -1,6 +1,6 @@
 """The explanation of one retrieved memory (`explain: true`): each ranking term's value, weight and
 contribution as the engine scored it; for a neighbour, the turn it was offered beside; and the lift
-of a newer statement (stages.rank) or of a hit that covers a part of the query (stages.coverage)."""
+of a newer statement (stages.rank) or the change of a spread turn (stages.session_spread)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def with_lift(
     explanation: dict[str, Any], lift: float | None, name: str = "newer_statement"
 ) -> dict[str, Any]:
     """An explanation whose total is the lifted score: the lift is one more component, `name`
-    (a newer statement's, stages.rank; or `coverage`, stages.coverage)."""
+    (a newer statement's, stages.rank; or `session_spread`, stages.session_spread)."""
     if lift is None:
         return explanation
     components = {

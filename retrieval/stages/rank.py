@@ -38,7 +38,6 @@ import numpy.typing as npt
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType, types_where
-from .coverage import TermsOf, cover_query
 
 NEWER_FIRST_TYPES = types_where(lambda s: s.newer_first_overlap is not None)
 NEWER_FIRST_MARGIN = 0.15  # the older statement's lead (in score) that a newer one may overtake
@@ -62,15 +61,6 @@ _DIVERSITY_WINDOW = 64
 
 
 @dataclass(frozen=True)
-class QueryCoverage:
-    """What `cover_query` orders a round's hits by: the query's BM25 terms, each hit's, the lift."""
-
-    query_terms: frozenset[int]
-    terms_of: TermsOf
-    weight: float
-
-
-@dataclass(frozen=True)
 class Duplicate:
     """A hit dropped as a near-duplicate: the better hit it repeats, and their word overlap."""
 
@@ -87,12 +77,9 @@ async def rank_round(
     duplicates: dict[MemoryType, list[Duplicate]] | None = None,
     vectors: VectorsOf | None = None,
     min_cosine: float = 0.0,
-    coverage: QueryCoverage | None = None,
-    covered: dict[MemoryType, dict[str, float]] | None = None,
 ) -> dict[str, float]:
     """Rank a round's hits in place: each type in `found` replaces its hits by its found points
-    without near-duplicates (those dropped go to `duplicates`, for `explain`), ordered for
-    `coverage` of the query's parts (each lifted hit's lift goes to `covered`), then every type's
+    without near-duplicates (those dropped go to `duplicates`, for `explain`), then every type's
     newer statements of the same subject and meaning are lifted (a type not in `found` keeps, and
     lifts again, what an earlier round left). `min_cosine` > 0 needs `vectors`, which is asked only
     for the hits a lift would compare (nothing is read where no lift is possible). Answers the
@@ -102,12 +89,6 @@ async def rank_round(
         hits[memory_type] = suppress_near_duplicates(points, diversity, dropped)
         if duplicates is not None:
             duplicates[memory_type] = dropped
-        if coverage is not None:
-            hits[memory_type], lifted = cover_query(
-                hits[memory_type], coverage.query_terms, coverage.terms_of, coverage.weight
-            )
-            if covered is not None:
-                covered[memory_type] = lifted
     lifting = [t for t in NEWER_FIRST_TYPES if t in hits]
     meanings: dict[MemoryType, SameMeaning | None] = dict.fromkeys(lifting)
     if min_cosine > 0.0 and vectors is not None and margin > 0.0:

@@ -165,10 +165,6 @@ def _retrieved(
     if plan.request.explain:
         neighbour = found.neighbours.get(point.id)
         explanation = explain(plan.policies[memory_type], point, found.relevance, neighbour)
-        if neighbour is None:  # a neighbour's score holds its turn's lift, decayed
-            explanation = with_lift(
-                explanation, found.coverage.get(memory_type, {}).get(point.id), "coverage"
-            )
         explanation = with_lift(explanation, found.lifts.get(point.id))
         explanation = with_lift(explanation, found.session_spread.get(point.id), "session_spread")
         explanation["confidence_features"] = dict(features or {})

@@ -17,7 +17,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import numpy as np
 
@@ -33,7 +32,7 @@ from ..ranking.evidence import HEAD
 from .expand import Neighbour
 from .pack import LinePrices, Packing
 from .plan import ReadPlan
-from .rank import Duplicate, QueryCoverage, rank_round
+from .rank import Duplicate, rank_round
 from .search_plan import RoundHits, SearchPlan, SearchPlanner, merge_hits, stage_scores
 from .sizing import ListSizer
 
@@ -52,7 +51,6 @@ class Found:
     relevance: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # stage scores by id
     neighbours: Mapping[str, Neighbour] = field(default_factory=dict)  # offered beside a turn
     lifts: Mapping[str, float] = field(default_factory=dict)  # newer same-subject statements
-    coverage: dict[MemoryType, dict[str, float]] = field(default_factory=dict)  # lifts by cover_query
     session_spread: Mapping[str, float] = field(default_factory=dict)  # score changes by spread_question
     working: Sequence[WorkingItem] = ()
     degraded: list[str] = field(default_factory=list)  # what could not be read (Redis down)
@@ -99,8 +97,6 @@ class Searcher:
         self.embedder = embedder
         self.working = working
         self.sparse = sparse
-        # A text's BM25 terms (coverage-aware order): the best hits recur request after request.
-        self._content_terms = lru_cache(maxsize=32_768)(self._encode_terms)
         self.sizer = ListSizer()
         self._vector_cache = VectorCache()
 
@@ -139,8 +135,6 @@ class Searcher:
                 found.duplicates,
                 self._vectors,
                 config.newer_first_min_cosine,
-                self._coverage(plan, config),
-                found.coverage,
             )
             found.packing = prices.packing(resolved, plan.weights, found.hits)
             if round_found is not first_round.hits:
@@ -152,21 +146,6 @@ class Searcher:
             found.relevance, round_found = await self._deeper(planner, deeper, first_round)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
-
-    def _coverage(self, plan: ReadPlan, config: RetrievalConfig) -> QueryCoverage | None:
-        """How the rank stage orders hits for the query's parts (`coverage_weight`; BM25 terms, so
-        none without the sparse encoder)."""
-        if config.coverage_weight <= 0.0 or self.sparse is None:
-            return None
-        query = plan.sparse if plan.sparse is not None else self.sparse.query(plan.request.query)
-        return QueryCoverage(frozenset(query.indices), self._terms_of, config.coverage_weight)
-
-    def _terms_of(self, hit: ScoredPoint) -> frozenset[int]:
-        return self._content_terms(str(hit.payload.get("content", "")))
-
-    def _encode_terms(self, content: str) -> frozenset[int]:
-        assert self.sparse is not None
-        return frozenset(self.sparse.documents([content])[0].indices)
 
     async def _dense_vector(
         self, plan: ReadPlan, config: RetrievalConfig, alone: Callable[[], bool]

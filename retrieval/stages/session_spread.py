@@ -39,7 +39,7 @@ def spread_question(
     turns = hits.get(EVENT_TYPE)
     if not turns or config.session_spread <= 0.0:
         return {}
-    if not (config.session_spread_every_question or asks_for_several(question)):
+    if not asks_for_several(question):
         return {}
     hits[EVENT_TYPE], moved = spread_sessions(turns, config.session_spread, config.session_spread_free)
     return moved

@@ -1,6 +1,5 @@
-"""Questions answered by several turns, on a real engine, real MiniLM and BM25: a
-two-part question gets the turn of each part (coverage-aware order, stages/coverage.py), a question
-for several things a turn of each conversation (sessions spread, stages/session_spread.py), and a
+"""Questions answered by several turns, on a real engine, real MiniLM and BM25: a question
+for several things gets a turn of each conversation (sessions spread, stages/session_spread.py), and a
 question that names a speaker is embedded without the name, which the speaker term serves
 (`dense_without_speakers`, stages/search.py), as the speaker index of its scope says."""
 
@@ -21,8 +20,7 @@ from tests.backends.constructed_store import TENANT, Store, constructed_store, c
 
 NOW = datetime(2023, 6, 1, 12, tzinfo=UTC)
 CHAT, FRIENDS = Scope(user_id="chat"), Scope(user_id="friends")
-# "How many hours of jogging and yoga did I do last week?": the jog is told three times, the yoga once
-# and in other words; the engine ranks every jogging turn above it.
+# Another user's conversation in the same store: every question here is scoped away from it.
 JOG = "user: Last week I went jogging for two hours around the neighborhood."
 JOG_AGAIN = "user: Jogging for hours last week wore out my jogging shoes."
 YOGA = "user: Tuesday evening was a stretch session at the yoga studio, 45 minutes."
@@ -35,7 +33,6 @@ CHAT_TURNS = [
     "assistant: Jogging a few hours a week is a great habit.",
     "user: Can you suggest a healthy breakfast for busy mornings?",
 ]
-TWO_PARTS = "How many hours of jogging and yoga did I do last week?"
 TRIPS = Scope(user_id="trips")
 # "How many hours in total did I spend driving on my road trips?": one conversation about the first
 # trip, four turns that all match, and the other trip, weeks before, told in one turn: it ranks fifth.
@@ -71,22 +68,6 @@ async def store(
 async def top(store: Store, query: str, scope: Scope, k: int, **config: object) -> list[str]:
     memories, _ = await store.ranked(RetrievalConfig(**config), query, scope, NOW)  # type: ignore[arg-type]
     return contents(memories)[:k]
-
-
-async def test_a_two_part_question_gets_a_turn_of_each_part(store: Store) -> None:
-    off = await top(store, TWO_PARTS, CHAT, 3)
-    on = await top(store, TWO_PARTS, CHAT, 3, coverage_weight=0.3)
-    assert YOGA not in off and JOG_AGAIN in off
-    assert YOGA in on and JOG_AGAIN not in on  # the yoga overtakes the third jogging turn
-
-
-async def test_the_coverage_lift_is_explained(store: Store) -> None:
-    memories, _ = await store.ranked(RetrievalConfig(coverage_weight=0.3), TWO_PARTS, CHAT, NOW)
-    yoga = next(m for m in memories if m["content"] == YOGA)["explain"]
-    assert yoga["components"]["coverage"]["contribution"] > 0
-    for memory in memories:
-        parts = memory["explain"]["components"].values()
-        assert sum(c["contribution"] for c in parts) == pytest.approx(memory["score"], abs=1e-4)
 
 
 async def test_a_question_for_several_things_gets_a_turn_of_each_conversation(store: Store) -> None:
