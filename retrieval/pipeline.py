@@ -133,7 +133,7 @@ class Retriever:
             started = time.perf_counter()
             if found.packing is not None:
                 hits, packing = found.hits, found.packing
-                found.neighbours = await expand_neighbours(self.index, plan, config, hits, packing)
+                found.neighbours = await expand_neighbours(self.index, plan, hits, packing)
             found.session_spread = spread_question(found.hits, plan.request.query, config)
             found.cosines = await self.searcher.cosines(plan, found)
             timings["search_ms"] += (time.perf_counter() - started) * 1000

@@ -12,15 +12,21 @@ from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
 from ...memtypes.records import SCOPE_FIELDS, Scope
 from ...memtypes.types import EVENT_TYPE, MemoryType
-from ..options import RetrievalConfig
 from .pack import Packing
 from .plan import ReadPlan
+
+# Fitted constants of the expansion, not settings (benchmarks/README.md: sweeps around them moved
+# budget recall by about one question in 383).
+# A neighbour's score is its turn's times this, per step away: it ranks just below that turn. Higher
+# trades precision for context.
+NEIGHBOUR_DECAY = 0.93
+MAX_EXPANDED_TURNS = 8  # turns whose neighbours are fetched (the best selected): fewer lost nothing
+SESSION_GAP_S = 6 * 3600.0  # neighbours occurred within this of their turn
 
 
 async def expand_neighbours(
     index: VectorIndex,
     plan: ReadPlan,
-    config: RetrievalConfig,
     hits: dict[MemoryType, list[ScoredPoint]],
     packing: Packing,
 ) -> dict[str, Neighbour]:
@@ -31,16 +37,14 @@ async def expand_neighbours(
     if not per_side or not episodic or plan.base_filter is None:
         return {}
     chosen = {c.key for c in packing.usage[EVENT_TYPE].selected}
-    turns = [h for h in episodic if h.id in chosen][: config.max_expanded_turns]
-    requests = neighbour_requests(turns, plan.base_filter, per_side, config.session_gap_s)
+    turns = [h for h in episodic if h.id in chosen][:MAX_EXPANDED_TURNS]
+    requests = neighbour_requests(turns, plan.base_filter, per_side, SESSION_GAP_S)
     if not requests:
         return {}
     found = await index.neighbours(requests)
     by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
     speaker_lift = plan.policies[EVENT_TYPE].speaker_lift
-    hits[EVENT_TYPE], origins = expand(
-        episodic, requests, found, by_seq, config.neighbour_decay, speaker_lift
-    )
+    hits[EVENT_TYPE], origins = expand(episodic, requests, found, by_seq, NEIGHBOUR_DECAY, speaker_lift)
     return origins
 
 

@@ -40,13 +40,12 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType, types_where
 
 NEWER_FIRST_TYPES = types_where(lambda s: s.newer_first_overlap is not None)
-NEWER_FIRST_MARGIN = 0.15  # the older statement's lead (in score) that a newer one may overtake
 # The types where a newer statement must also share this much of its words (Jaccard) with an older
 # one and change a number to be a correction of it (`newer_first_overlap` in the registry says why).
 SAME_SUBJECT_OVERLAP = {t: o for t in NEWER_FIRST_TYPES if (o := SPECS[t].newer_first_overlap)}
 # The cosine of two statements' dense vectors from which a newer one restates an older one (0: a
-# shared name suffices, as before). 0.55 sits between distinct facts about one person (95th
-# percentile 0.59 on templates, Alice's 0.45 / 0.52) and reworded updates (lowest 0.57).
+# shared name suffices): a fitted constant of MiniLM's vectors, not a setting. It sits between
+# distinct facts about one person and reworded updates (benchmarks/README.md has both spreads).
 NEWER_FIRST_MIN_COSINE = 0.55
 # Reads the dense vectors of some hits of a type, by id (those missing are left out).
 VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
@@ -76,12 +75,13 @@ async def rank_round(
     margin: float,
     duplicates: dict[MemoryType, list[Duplicate]] | None = None,
     vectors: VectorsOf | None = None,
-    min_cosine: float = 0.0,
+    min_cosine: float | None = None,
 ) -> dict[str, float]:
     """Rank a round's hits in place: each type in `found` replaces its hits by its found points
     without near-duplicates (those dropped go to `duplicates`, for `explain`), then every type's
     newer statements of the same subject and meaning are lifted (a type not in `found` keeps, and
-    lifts again, what an earlier round left). `min_cosine` > 0 needs `vectors`, which is asked only
+    lifts again, what an earlier round left); `margin` is `newer_first_margin`, `min_cosine`
+    (default `NEWER_FIRST_MIN_COSINE`) > 0 needs `vectors`, which is asked only
     for the hits a lift would compare (nothing is read where no lift is possible). Answers the
     newer statements' lifts, by id."""
     for memory_type, points in found.items():
@@ -89,6 +89,8 @@ async def rank_round(
         hits[memory_type] = suppress_near_duplicates(points, diversity, dropped)
         if duplicates is not None:
             duplicates[memory_type] = dropped
+    if min_cosine is None:
+        min_cosine = NEWER_FIRST_MIN_COSINE
     lifting = [t for t in NEWER_FIRST_TYPES if t in hits]
     meanings: dict[MemoryType, SameMeaning | None] = dict.fromkeys(lifting)
     if min_cosine > 0.0 and vectors is not None and margin > 0.0:

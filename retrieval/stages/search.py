@@ -114,14 +114,14 @@ class Searcher:
         resolved, tuning = plan.resolved, plan.tuning
         started = time.perf_counter()
         dense, (working, degraded), (limits, line_tokens) = await asyncio.gather(
-            self._dense_vector(plan, config, alone),
+            self._dense_vector(plan, alone),
             self._working_items(plan.tenant, plan.request.task_id, timings),
-            self.sizer.limits(self.index, plan, config),
+            self.sizer.limits(self.index, plan),
         )
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        planner = SearchPlanner(plan, config, dense)
+        planner = SearchPlanner(plan, dense)
         first = planner.first_round(limits)
         first_round = first.hits(await self.index.search(first.requests))
         found = Found({}, first_round.relevance, working=working, degraded=degraded, query_vector=dense)
@@ -134,43 +134,36 @@ class Searcher:
                 config.newer_first_margin,
                 found.duplicates,
                 self._vectors,
-                config.newer_first_min_cosine,
             )
             found.packing = prices.packing(resolved, plan.weights, found.hits)
             if round_found is not first_round.hits:
                 break
             underfilled = found.packing.tokens < resolved.budget * _UNDERFILLED
-            deeper = self.sizer.review(plan, config, first.typed, first_round.hits, line_tokens, underfilled)
+            deeper = self.sizer.review(plan, first.typed, first_round.hits, line_tokens, underfilled)
             if not deeper:
                 break
             found.relevance, round_found = await self._deeper(planner, deeper, first_round)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
 
-    async def _dense_vector(
-        self, plan: ReadPlan, config: RetrievalConfig, alone: Callable[[], bool]
-    ) -> list[float] | None:
+    async def _dense_vector(self, plan: ReadPlan, alone: Callable[[], bool]) -> list[float] | None:
         assert plan.tuning is not None
         if plan.tuning.search is SearchMode.SPARSE and plan.sparse is not None:
             return None
-        text = await self._dense_query(plan, config)
+        text = await self._dense_query(plan)
         [dense] = await self.embedder.embed([text], alone=alone())
         return dense
 
-    async def _dense_query(self, plan: ReadPlan, config: RetrievalConfig) -> str:
-        """What the dense vector is embedded from: the query, or with `dense_without_speakers` the
-        query without the names of people who speak in scope. Their turns are lifted by the speaker
+    async def _dense_query(self, plan: ReadPlan) -> str:
+        """What the dense vector is embedded from: the query without the names of people who speak
+        in scope. Their turns are lifted by the speaker
         term already, and a short question's vector is mostly its name (dense-only recall is far better
         without them: benchmarks/README.md). Whether a capitalised word is a speaker is the
         speaker index's to say: one exact count per word, together; a store that cannot answer keeps
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
         query = plan.request.query
         events = (plan.filters or {}).get(EVENT_TYPE)
-        if (
-            not config.dense_without_speakers
-            or events is None
-            or not plan.policies[EVENT_TYPE].speaker_weight
-        ):
+        if events is None or not plan.policies[EVENT_TYPE].speaker_weight:
             return query
         names = names_in(query)
         if not names:

@@ -29,6 +29,9 @@ from ..options import RetrievalConfig
 from .rank import CONVERSATION_GAP_S
 
 SPREAD_WINDOW = 32  # the top a list is read from; below it the budget takes what it holds as ranked
+# A session's first turns placed keep their scores: a fitted constant, not a setting, chosen with
+# the spread's weight on both dev sets (benchmarks/README.md, "Retrieval quality").
+SPREAD_FREE = 2
 
 
 def spread_question(
@@ -41,7 +44,7 @@ def spread_question(
         return {}
     if not asks_for_several(question):
         return {}
-    hits[EVENT_TYPE], moved = spread_sessions(turns, config.session_spread, config.session_spread_free)
+    hits[EVENT_TYPE], moved = spread_sessions(turns, config.session_spread, SPREAD_FREE)
     return moved
 
 

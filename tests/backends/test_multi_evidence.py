@@ -1,7 +1,7 @@
 """Questions answered by several turns, on a real engine, real MiniLM and BM25: a question
 for several things gets a turn of each conversation (sessions spread, stages/session_spread.py), and a
 question that names a speaker is embedded without the name, which the speaker term serves
-(`dense_without_speakers`, stages/search.py), as the speaker index of its scope says."""
+(stages/search.py), as the speaker index of its scope says."""
 
 from __future__ import annotations
 
@@ -104,20 +104,22 @@ class Recording:
 
 
 @pytest.mark.parametrize(
-    ("query", "flag", "embedded"),
+    ("query", "weight", "embedded"),
     [
-        ("What are Caroline's plans for the summer?", True, "What are plans for the summer?"),
-        ("Did Melanie and Caroline go to Sweden?", True, "Did go to Sweden?"),  # Sweden speaks nowhere
-        ("What are Caroline's plans for the summer?", False, "What are Caroline's plans for the summer?"),
-        ("What does Jon like?", True, "What does Jon like?"),  # Jon speaks in another scope only
+        ("What are Caroline's plans for the summer?", None, "What are plans for the summer?"),
+        ("Did Melanie and Caroline go to Sweden?", None, "Did go to Sweden?"),  # Sweden speaks nowhere
+        # Without the speaker term nothing serves the name: the query keeps it.
+        ("What are Caroline's plans for the summer?", 0.0, "What are Caroline's plans for the summer?"),
+        ("What does Jon like?", None, "What does Jon like?"),  # Jon speaks in another scope only
     ],
 )
 async def test_the_dense_query_leaves_out_who_speaks_in_scope(
-    store: Store, query: str, flag: bool, embedded: str
+    store: Store, query: str, weight: float | None, embedded: str
 ) -> None:
     recording = Recording(store.embedder)
     other = Store(store.index, recording, store.tokenizers, store.sparse)  # type: ignore[arg-type]
-    memories, _ = await other.ranked(RetrievalConfig(dense_without_speakers=flag), query, FRIENDS, NOW)
+    config = RetrievalConfig() if weight is None else RetrievalConfig(speaker_weight=weight)
+    memories, _ = await other.ranked(config, query, FRIENDS, NOW)
     assert recording.texts == [embedded]
     assert memories  # and it still ranks the scope's turns
 

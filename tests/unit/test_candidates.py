@@ -145,20 +145,19 @@ def test_asking_for_superseded_versions_keeps_copies_unless_told_otherwise() -> 
 
 
 def test_candidate_lists_follow_the_shares_and_what_each_type_holds() -> None:
-    config = RetrievalConfig()  # 16 tokens a candidate, 16..256 candidates, prefetch 2x in 64..512
+    # 16 tokens a candidate, 16..256 candidates, prefetch 2x in 64..512 (stages/sizing.py)
     weights = {MemoryType.EPISODIC: 0.3, MemoryType.SEMANTIC: 0.7}
-    full = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6}, config)
+    full = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6})
     assert full == {MemoryType.EPISODIC: (39, 78), MemoryType.SEMANTIC: (90, 180)}
     # Only episodic memories in scope (a conversation log): episodic is sized for the whole budget.
-    alone = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 0}, config)
+    alone = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 0})
     assert alone == {MemoryType.EPISODIC: (128, 256), MemoryType.SEMANTIC: (16, 64)}
 
 
 def test_lists_are_sized_for_the_lines_a_tenant_has() -> None:
-    config = RetrievalConfig()
     weights = {MemoryType.EPISODIC: 0.3, MemoryType.SEMANTIC: 0.7}
     counts = {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6}
-    short = candidate_limits(2048, weights, counts, config, {MemoryType.EPISODIC: 16, MemoryType.SEMANTIC: 8})
+    short = candidate_limits(2048, weights, counts, {MemoryType.EPISODIC: 16, MemoryType.SEMANTIC: 8})
     assert short == {MemoryType.EPISODIC: (39, 78), MemoryType.SEMANTIC: (180, 360)}
 
     lengths = LineLengths(floor=4, weight=0.5, capacity=2)
@@ -183,7 +182,6 @@ def test_lists_are_sized_for_the_lines_a_tenant_has() -> None:
 
 
 def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
-    config = RetrievalConfig()
     search = SearchRequest(MemoryType.SEMANTIC, [1.0, 0.0], MemoryFilter("acme"), 20, 64)
 
     def hits(count: int, line_tokens: int) -> dict[MemoryType, list[ScoredPoint]]:
@@ -191,12 +189,12 @@ def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
         return {MemoryType.SEMANTIC: [ScoredPoint(str(i), 1.0 - i / 100, payload) for i in range(count)]}
 
     # 20 lines of 8 tokens fill half of what 20 candidates were sized for (20 × 16): twice as deep.
-    [deeper] = deeper_searches([search], hits(20, 8), "cl100k_base", config)
+    [deeper] = deeper_searches([search], hits(20, 8), "cl100k_base")
     assert (deeper.limit, deeper.prefetch_limit) == (40, 80)
-    assert deeper_searches([search], hits(19, 8), "cl100k_base", config) == []  # the type has no more
-    assert deeper_searches([search], hits(20, 13), "cl100k_base", config) == []  # nearly as long as assumed
+    assert deeper_searches([search], hits(19, 8), "cl100k_base") == []  # the type has no more
+    assert deeper_searches([search], hits(20, 13), "cl100k_base") == []  # nearly as long as assumed
     # A list already sized for 8-token lines (LineLengths) is not searched again for them.
-    assert deeper_searches([search], hits(20, 8), "cl100k_base", config, {MemoryType.SEMANTIC: 8}) == []
+    assert deeper_searches([search], hits(20, 8), "cl100k_base", {MemoryType.SEMANTIC: 8}) == []
 
 
 def test_large_counts_stand_in_only_while_fresh_and_large_enough() -> None:
