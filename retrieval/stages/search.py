@@ -29,10 +29,11 @@ from ...memtypes.types import EVENT_TYPE, MemoryType
 from ...memtypes.working import WorkingItem
 from ..options import RetrievalConfig
 from ..ranking.evidence import HEAD
-from .expand import Neighbour
+from ..ranking.terms.conversation import SPEAKER
 from .pack import LinePrices, Packing
 from .plan import ReadPlan
-from .rank import Duplicate, rank_round
+from .post import Adjustments, Phase, PostStage, StageInputs, run_stages
+from .rank import Duplicate, drop_copies
 from .search_plan import RoundHits, SearchPlan, SearchPlanner, merge_hits, stage_scores
 from .sizing import ListSizer
 
@@ -44,14 +45,12 @@ _UNDERFILLED = 0.9  # a packing below this share of the budget looks for more ca
 @dataclass
 class Found:
     """What the stages found for one request, ready to be assembled: each type's ranked hits, the
-    relevance stage's scores (`explain`), the lifts of newer statements, the task's live working
-    items (newest first), and, once the expand stage ran, the neighbours offered beside turns."""
+    relevance stage's scores and the post-engine stages' adjustments (`explain`), and the task's
+    live working items (newest first)."""
 
     hits: dict[MemoryType, list[ScoredPoint]]
     relevance: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # stage scores by id
-    neighbours: Mapping[str, Neighbour] = field(default_factory=dict)  # offered beside a turn
-    lifts: Mapping[str, float] = field(default_factory=dict)  # newer same-subject statements
-    session_spread: Mapping[str, float] = field(default_factory=dict)  # score changes by spread_question
+    adjustments: Adjustments = field(default_factory=Adjustments)  # by the post-engine stages
     working: Sequence[WorkingItem] = ()
     degraded: list[str] = field(default_factory=list)  # what could not be read (Redis down)
     packing: Packing | None = None  # the last trial packing: which turns expand offers neighbours of
@@ -107,9 +106,11 @@ class Searcher:
         prices: LinePrices,
         timings: dict[str, float],
         alone: Callable[[], bool] = lambda: True,
+        stages: Sequence[PostStage] = (),
     ) -> Found:
         """`alone()`: no other retrieval is running (the embedder may then take every core); asked
-        when the query is embedded, after every retrieval started alongside has counted itself."""
+        when the query is embedded, after every retrieval started alongside has counted itself.
+        `stages`: the post-engine stages; those of the `ROUND` phase run on each round's hits."""
         assert plan.tuning is not None and plan.filters is not None
         resolved, tuning = plan.resolved, plan.tuning
         started = time.perf_counter()
@@ -127,14 +128,10 @@ class Searcher:
         found = Found({}, first_round.relevance, working=working, degraded=degraded, query_vector=dense)
         round_found: Mapping[MemoryType, list[ScoredPoint]] = first_round.hits
         while True:  # two rounds at most: the second only where the first left the budget underfilled
-            found.lifts = await rank_round(
-                found.hits,
-                round_found,
-                tuning.diversity,
-                config.newer_first_margin,
-                found.duplicates,
-                self._vectors,
-            )
+            drop_copies(found.hits, round_found, tuning.diversity, found.duplicates)
+            # The last round's adjustments stand: a type not searched again is adjusted again.
+            found.adjustments = Adjustments()
+            await run_stages(stages, Phase.ROUND, self.inputs(plan, config), found.hits, found.adjustments)
             found.packing = prices.packing(resolved, plan.weights, found.hits)
             if round_found is not first_round.hits:
                 break
@@ -145,6 +142,10 @@ class Searcher:
             found.relevance, round_found = await self._deeper(planner, deeper, first_round)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
+
+    def inputs(self, plan: ReadPlan, config: RetrievalConfig, found: Found | None = None) -> StageInputs:
+        """What the post-engine stages read: `found`'s trial packing, once the rounds are done."""
+        return StageInputs(plan, config, self.index, self._vectors, found.packing if found else None)
 
     async def _dense_vector(self, plan: ReadPlan, alone: Callable[[], bool]) -> list[float] | None:
         assert plan.tuning is not None
@@ -163,7 +164,7 @@ class Searcher:
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
         query = plan.request.query
         events = (plan.filters or {}).get(EVENT_TYPE)
-        if events is None or not plan.policies[EVENT_TYPE].speaker_weight:
+        if events is None or not plan.policies[EVENT_TYPE].weight_of(SPEAKER):
             return query
         names = names_in(query)
         if not names:

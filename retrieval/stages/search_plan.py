@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from ...memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
 from ..ranking.terms.base import STAGE_SCORE
+from ..ranking.terms.intentions import TriggerTerm
 from ..ranking.terms.stored import RRF_K
 from . import sizing
 from .plan import ReadPlan
@@ -126,10 +127,13 @@ class SearchPlanner:
         types, filters = self.plan.resolved.types, self.plan.filters or {}
         searches = [self.search(t, filters[t], *limits[t]) for t in types]
         policies = self.plan.policies
-        if INTENTION_TYPE in policies and policies[INTENTION_TYPE].query_phrases:
+        # The query's trigger phrase keys: the trigger term's signal.
+        phrases = (
+            policies[INTENTION_TYPE].signals.get(TriggerTerm.name) if INTENTION_TYPE in policies else None
+        )
+        if phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
-            phrases = policies[INTENTION_TYPE].query_phrases
             triggered = replace(filters[INTENTION_TYPE], status="pending", trigger_keys=phrases)
             searches.append(self.search(INTENTION_TYPE, triggered, TRIGGER_HITS, TRIGGER_HITS))
         # A two-stage search's formula ranks its whole stage (`stage_limit` candidates) anyway: the

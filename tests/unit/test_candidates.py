@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -16,7 +17,8 @@ from mnemo.memtypes.types import POLICIES, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
 from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.temporal import TimeWindow
-from mnemo.retrieval.ranking.terms.time import TimeBoost
+from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
+from mnemo.retrieval.ranking.terms.time import TimeBoost, TimeTerm
 from mnemo.retrieval.stages.expand import expand, neighbour_requests
 from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (
@@ -96,9 +98,8 @@ def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
 
 def test_a_neighbour_carries_its_own_speaker_term_not_its_turns() -> None:
     now = 10_000.0
-    policy = RankingPolicy(
-        POLICIES[MemoryType.EPISODIC], now, speaker_keys=("how", "does", "mel", "unwind"), speaker_weight=0.05
-    )
+    signal = SpeakerSignal(("how", "does", "mel", "unwind"), 0.05)
+    policy = RankingPolicy(POLICIES[MemoryType.EPISODIC], now, signals={SPEAKER: signal})
     base = {"occurred_ts": 5_000.0, "user_id": "u1", "tenant": "acme"}
     asks = hit("asks", 0.8, seq=1.0, speaker=["caroline"], **base)  # the question: its words match
     answers = StoredPoint("answers", {"speaker": ["mel"]})  # the answer, said by whom the query names
@@ -107,7 +108,7 @@ def test_a_neighbour_carries_its_own_speaker_term_not_its_turns() -> None:
     requests = neighbour_requests([asks, said], MemoryFilter("acme"), 1, 3600.0)
     found = [[], [answers], [], [said_next]]
     turns = {1.0: asks, 9.0: said}
-    merged, origin = expand([asks, said], requests, found, turns, 0.9, policy.speaker_lift)
+    merged, origin = expand([asks, said], requests, found, turns, 0.9, partial(policy.contribution, SPEAKER))
     scores = {h.id: h.score for h in merged}
     assert scores["answers"] == pytest.approx(0.8 * 0.9 + 0.05)  # above the lifted turn's own neighbours
     assert scores["said-next"] == pytest.approx(0.75 * 0.9)  # Mel's lift is not passed on to Caroline
@@ -128,7 +129,9 @@ def test_request_weights_override_a_type_and_leave_the_others() -> None:
 def test_a_named_time_is_a_formula_term_that_explain_shows() -> None:
     window = TimeWindow(datetime(2023, 5, 1, tzinfo=UTC), datetime(2023, 6, 1, tzinfo=UTC), "last May")
     boost = TimeBoost(window, 0.2, slack_s=86_400.0)
-    policy = RankingPolicy(POLICIES[MemoryType.EPISODIC], window.end.timestamp(), time_boost=boost)
+    policy = RankingPolicy(
+        POLICIES[MemoryType.EPISODIC], window.end.timestamp(), signals={TimeTerm.name: boost}
+    )
     inside = policy.explain({"occurred_ts": window.start.timestamp() + 10}, 0.5)
     told_after = policy.explain({"occurred_ts": window.end.timestamp() + 3600}, 0.5)
     outside = policy.explain({"occurred_ts": window.start.timestamp() - 10}, 0.5)
