@@ -80,13 +80,9 @@ class RetrievalConfig(BaseModel):
     temporal: bool = Field(default=True, description="boost memories from a time the query names")
     # The weights below were chosen on both dev sets (benchmarks/README.md); heavier lifts cost
     # budget recall. 0 turns a lift off, e.g. for a store that holds no conversations.
-    time_weight: float = Field(
-        default=0.1, ge=0.0, le=1.0, description="the lift of memories from a time the query names"
-    )
+    time_weight: float = Field(default=0.1, description="the lift of memories from a time the query names")
     tells_time_weight: float = Field(
         default=0.1,
-        ge=0.0,
-        le=1.0,
         description="the lift of memories that state a time, for a question that asks when; 0 = off",
     )
     speaker_weight: float = Field(
@@ -105,8 +101,6 @@ class RetrievalConfig(BaseModel):
     )
     newer_first_margin: float = Field(
         default=0.15,
-        ge=0.0,
-        le=1.0,
         description="the lead of an older statement that a newer one restating it (a knowledge "
         "update) may overtake; 0 = off: statements ranked by score alone",
     )
