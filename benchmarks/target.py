@@ -8,6 +8,7 @@ user would.
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -45,6 +46,18 @@ def configured_embedder() -> Embedder:
     )
 
 
+def constant_module(name: str) -> Any:
+    """The module that defines the constant `name` (`package.module.NAME`), checked to define it."""
+    module_name, _, attr = name.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise BenchError(f"constant {name!r}: no module {module_name!r}") from exc
+    if not attr.isupper() or not hasattr(module, attr):
+        raise BenchError(f"constant {name!r}: {module_name} defines no constant {attr!r}")
+    return module
+
+
 @dataclass
 class Target:
     client: AsyncMnemo
@@ -69,6 +82,26 @@ class Target:
             yield
         finally:
             retriever.config = base
+
+    @contextmanager
+    def constants(self, overrides: Mapping[str, Any]) -> Iterator[None]:
+        """Retrievals inside run with these fitted constants of the algorithm changed (in-process
+        only), each named by its module and name (`mnemo.retrieval.stages.expand.NEIGHBOUR_DECAY`):
+        what a sweep varies that no user sets. The module that defines one reads it at call time."""
+        if not overrides:
+            yield
+            return
+        if self.services is None:
+            raise BenchError("constant overrides need the in-process app (no --url)")
+        targets = [(constant_module(n), n.rpartition(".")[2], value) for n, value in overrides.items()]
+        saved = [(module, attr, getattr(module, attr)) for module, attr, _ in targets]
+        try:
+            for module, attr, value in targets:
+                setattr(module, attr, value)
+            yield
+        finally:
+            for module, attr, value in saved:
+                setattr(module, attr, value)
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         reply = await self.client.request("POST", path, json=body)

@@ -4,12 +4,17 @@
    filter and ranking policy (the registered ranking terms: ranking/terms/).
 2. search (stages/search.py): the query embedded once while working memory is read and each type's
    list is sized (stages/sizing.py); one batched search (stages/search_plan.py) per round;
-3. rank (stages/rank.py): near-duplicates dropped, newer statements lifted;
+3. rank (stages/rank.py): near-duplicates dropped; then the post-engine stages of the round phase
+   (`POST_STAGES`): newer statements lifted;
 4. pack (stages/pack.py): each line priced once, the budget packed; a first round that leaves it
    underfilled with short lines is followed by one deeper round (2–4 again, inside search);
-5. expand (stages/expand.py): the neighbours of the selected conversation turns offered too; for a
-   question that asks for several things, the turns spread over their sessions (stages/session_spread.py).
+5. the post-engine stages of the final phase: the neighbours of the selected conversation turns
+   offered too (stages/expand.py); for a question that asks for several things, the turns spread
+   over their sessions (stages/session_spread.py).
 Then stages/respond.py packs the final hits, renders the context, explains, accounts every token.
+
+Every score change after the engine's is a registered post-engine stage (stages/post.py): a name, a
+weight, and for each hit it changes an adjustment that `explain` shows by itself.
 
 This module holds the engines and runs the stages; what each decides lives in its own module.
 """
@@ -28,16 +33,20 @@ from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
 from .ranking.confidence import shipped_calibration
 from .ranking.evidence import warm
-from .stages.expand import expand_neighbours
+from .stages.expand import Neighbours
 from .stages.pack import LinePrices
 from .stages.plan import ResolvedRequest, plan_retrieval, resolve
+from .stages.post import Phase, PostStage, run_stages
 from .stages.presentation import line_for
+from .stages.rank import NewerFirst
 from .stages.respond import assemble
 from .stages.search import Searcher
-from .stages.session_spread import spread_question
+from .stages.session_spread import SessionSpread
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 log = logging.getLogger("mnemo.retrieval")
+# The registered post-engine stages, in the order they run within their phase (stages/post.py).
+POST_STAGES: tuple[PostStage, ...] = (NewerFirst(), Neighbours(), SessionSpread())
 
 
 class Retriever:
@@ -129,12 +138,13 @@ class Retriever:
         timings: dict[str, float] = {}
         self._in_flight += 1
         try:
-            found = await self.searcher.search(plan, config, prices, timings, lambda: self._in_flight == 1)
+            stages = POST_STAGES
+            found = await self.searcher.search(
+                plan, config, prices, timings, lambda: self._in_flight == 1, stages
+            )
             started = time.perf_counter()
-            if found.packing is not None:
-                hits, packing = found.hits, found.packing
-                found.neighbours = await expand_neighbours(self.index, plan, config, hits, packing)
-            found.session_spread = spread_question(found.hits, plan.request.query, config)
+            inputs = self.searcher.inputs(plan, config, found)
+            await run_stages(stages, Phase.FINAL, inputs, found.hits, found.adjustments)
             found.cosines = await self.searcher.cosines(plan, found)
             timings["search_ms"] += (time.perf_counter() - started) * 1000
         finally:

@@ -4,7 +4,6 @@
 
 const $ = (id) => document.getElementById(id);
 const SCOPE_FIELDS = ["user_id", "agent_id", "thread_id", "namespace"];
-const TERM_ORDER = ["relevance", "recency", "importance", "usage", "time", "tells_time", "speaker", "due", "overdue", "trigger", "neighbour"];
 // A forget preview shows the content, type and scope of at most this many memories (one read each).
 const PREVIEW_DETAILS = 100;
 const REASONS = {
@@ -321,7 +320,8 @@ function budgetBar(type, t, budget) {
 
 function hit(memory, best) {
   const components = (memory.explain && memory.explain.components) || {};
-  const names = Object.keys(components).sort((a, b) => TERM_ORDER.indexOf(a) - TERM_ORDER.indexOf(b));
+  // In the explanation's own order: the registered terms', then each post-engine stage's.
+  const names = Object.keys(components);
   const parts = names.map((name) => `${name} ${components[name].contribution.toFixed(3)}`);
   const bar = el("div", {
     class: "score-bar",

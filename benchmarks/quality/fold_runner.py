@@ -1,11 +1,12 @@
 """`mnemo bench folds`: several mnemo configurations and the baselines on one dataset load, scored per
 question, then judged by leave-one-out folds and paired tests (mnemo.benchmarks.quality.folds).
 
-A variant is `{"ranking": {request ranking options}, "config": {RetrievalConfig fields}}` (a bare
-dict is ranking options). `config` overrides need the in-process app: they are set on its
-retriever between variants, so every variant ranks the same stored memories. The baselines (BM25,
-dense, RRF fusion) are scored as systems beside the variants, exactly as `mnemo bench quality`
-scores them.
+A variant is `{"ranking": {request ranking options}, "config": {RetrievalConfig fields}, "constants":
+{"mnemo.retrieval.stages.expand.NEIGHBOUR_DECAY": 0.9, ...}}` (a bare dict is ranking options).
+`config` and `constants` (the algorithm's fitted constants, which no setting holds) need the
+in-process app: they are set on it between variants, so every variant ranks the same stored
+memories. The baselines (BM25, dense, RRF fusion) are scored as systems beside the variants,
+exactly as `mnemo bench quality` scores them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES
 from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, ranking_metrics, set_recall
 from ..report import machine, machine_line, table, write_json
-from ..target import BenchError, Target, cache_counts
+from ..target import BenchError, Target, cache_counts, constant_module
 from .baselines import (
     Baselines,
     header_token_counts,
@@ -52,11 +53,11 @@ class FoldOptions:
         check_variants(self)
 
 
-def split_variant(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(ranking options, RetrievalConfig overrides) of a variant."""
-    if set(spec) <= {"ranking", "config"} and spec:
-        return dict(spec.get("ranking", {})), dict(spec.get("config", {}))
-    return dict(spec), {}
+def split_variant(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(ranking options, RetrievalConfig overrides, constant overrides) of a variant."""
+    if set(spec) <= {"ranking", "config", "constants"} and spec:
+        return dict(spec.get("ranking", {})), dict(spec.get("config", {})), dict(spec.get("constants", {}))
+    return dict(spec), {}, {}
 
 
 def _ids(answer: Mapping[str, Any]) -> list[str]:
@@ -122,6 +123,8 @@ def check_variants(options: FoldOptions) -> None:
     for name, spec in options.variants.items():
         if not isinstance(spec, dict):
             raise BenchError(f"variant {name!r}: expected a JSON object, got {type(spec).__name__}")
+        for constant in split_variant(spec)[2]:
+            constant_module(constant)
     if options.reference not in options.variants:
         raise BenchError(f"the reference variant {options.reference!r} is not among the variants")
     if options.baselines and (taken := sorted(set(options.variants) & set(BASELINES))):
@@ -141,9 +144,9 @@ async def run_folds(
     rankings: dict[str, list[list[str]]] = {}
     latency: dict[str, float] = {}
     for name, spec in options.variants.items():
-        ranking, config = split_variant(spec)
+        ranking, config, constants = split_variant(spec)
         started = time.perf_counter()
-        with target.retrieval_config(config):
+        with target.retrieval_config(config), target.constants(constants):
             per_query[name], rankings[name], lat = await _score_variant(
                 target, dataset.queries, ranking, options
             )

@@ -1,8 +1,9 @@
 """The ranking policy: one object renders the engine's score formula *and* explains each hit's score.
 
-score = Σ weight·term over the registered ranking terms (mnemo.retrieval.ranking.terms: relevance,
-recency, importance, usage, due, overdue, trigger, time, tells_time, speaker), each with its type's
-weight and its signal from the query; terms of weight 0 are left out.
+score = Σ weight·term over the registered ranking terms (`terms.TERMS`), each with its type's weight
+and its signal from the query; terms of weight 0 are left out. Nothing here knows a term by name:
+a term is what it registers. (Score changes after the engine's are post-engine stages:
+mnemo.retrieval.stages.post.)
 
 `relevance_only()` ranks by the relevance term alone (no formula runs when that is the stage's own
 score).
@@ -18,12 +19,10 @@ from typing import Any
 from ...memtypes.formula import Const, Expr, Mult, Sum, evaluate
 from ...memtypes.types import MemoryType, TypePolicy
 from ..options import RetrievalConfig, Tuning
-from .terms import TERMS, QueryContext, TermInputs
+from . import terms as registry
+from .terms import QueryContext, TermInputs
 from .terms.base import STAGE_SCORE
-from .terms.conversation import SPEAKER, SpeakerSignal
-from .terms.intentions import TriggerTerm
 from .terms.stored import RelevanceTerm, relevance_expr
-from .terms.time import TellsTimeTerm, TimeBoost, TimeTerm
 
 
 @dataclass(frozen=True)
@@ -58,40 +57,23 @@ class Explanation:
 class RankingPolicy:
     """The ranking of one memory type at one instant (`now_ts`, seconds since the epoch).
 
-    `signals` are the ranking terms' signals from the query, by term name (`ranking_policies`); the
-    keywords are the built-in terms' signals spelled out (tests and callers that set one)."""
+    `signals` are the ranking terms' signals from the query, by term name (`ranking_policies`; a
+    term without one has none)."""
 
     def __init__(
         self,
         policy: TypePolicy,
         now_ts: float,
-        query_phrases: tuple[str, ...] = (),
         *,
         relevance: Expr = STAGE_SCORE,
-        time_boost: TimeBoost | None = None,
-        tells_time_weight: float = 0.0,
-        speaker_keys: tuple[str, ...] = (),
-        speaker_weight: float = 0.0,
         signals: Mapping[str, Any] | None = None,
     ) -> None:
         self.policy = policy
         self.now_ts = now_ts
         self.relevance = relevance
-        self.signals: dict[str, Any] = {
-            TriggerTerm.name: query_phrases,
-            TimeTerm.name: time_boost,
-            TellsTimeTerm.name: tells_time_weight,
-            SPEAKER: SpeakerSignal(speaker_keys, speaker_weight),
-            **(signals or {}),
-        }
+        self.signals: dict[str, Any] = dict(signals or {})
         self.ranks_in_engine = True
         self.terms = self._terms()
-
-    @property
-    def query_phrases(self) -> tuple[str, ...]:
-        """The query's trigger phrase keys (they also drive the trigger-filtered search)."""
-        phrases: tuple[str, ...] = self.signals.get(TriggerTerm.name) or ()
-        return phrases
 
     def weight_of(self, name: str) -> float:
         return next((t.weight for t in self.terms if t.name == name), 0.0)
@@ -100,14 +82,6 @@ class RankingPolicy:
         """One term's weighted value on this payload (0 when the term is not in the formula)."""
         term = next((t for t in self.terms if t.name == name), None)
         return term.weight * evaluate(term.expr, payload, ()) if term else 0.0
-
-    def speaker_lift(self, payload: Mapping[str, Any]) -> float:
-        """The speaker term's contribution on this payload (a neighbour's own: stages.expand)."""
-        return self.contribution(SPEAKER, payload)
-
-    @property
-    def speaker_weight(self) -> float:
-        return self.weight_of(SPEAKER)
 
     @classmethod
     def relevance_only(
@@ -121,7 +95,7 @@ class RankingPolicy:
 
     def _terms(self) -> tuple[Term, ...]:
         out = []
-        for term in TERMS:
+        for term in registry.TERMS:
             inputs = TermInputs(self.policy, self.now_ts, self.relevance, self.signals.get(term.name))
             weight = term.weight(inputs)
             if weight != 0.0:
@@ -165,14 +139,15 @@ def ranking_policies(
     if not tuning.formula:
         return {t: RankingPolicy.relevance_only(tuning.policies[t], now_ts, relevance) for t in types}
     context = QueryContext(query, now, config, tuning.temporal)
-    prepared = {term.name: term.signal(context) for term in TERMS}
+    terms = registry.TERMS  # read per request: a term registered at run time (a test's) counts
+    prepared = {term.name: term.signal(context) for term in terms}
     return {
         t: RankingPolicy(
             tuning.policies[t],
             now_ts,
             relevance=relevance,
             # Each term's signal where the term applies to the type, else none.
-            signals={term.name: prepared[term.name] if term.applies_to(t) else None for term in TERMS},
+            signals={term.name: prepared[term.name] if term.applies_to(t) else None for term in terms},
         )
         for t in types
     }

@@ -1,6 +1,8 @@
 """Stage 5 of a retrieval, expand: the turns written just before and after each episodic turn the
 packing selected (same scope, same session) are offered too, each scored just below its turn, so the
-final packing takes them only while the budget has room and nothing better is waiting."""
+final packing takes them only while the budget has room and nothing better is waiting. A post-engine
+stage (`Neighbours`, stages/post.py): a neighbour's explanation is its turn's score decayed plus its
+own speaker term, in place of the engine's terms."""
 
 from __future__ import annotations
 
@@ -13,16 +15,47 @@ from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, Sto
 from ...memtypes.records import SCOPE_FIELDS, Scope
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ..options import RetrievalConfig
+from ..ranking.policy import ScoreComponent
+from ..ranking.terms.conversation import SPEAKER
 from .pack import Packing
 from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs
+
+# Fitted constants of the expansion, not settings (benchmarks/README.md: sweeps around them moved
+# budget recall by about one question in 383).
+# A neighbour's score is its turn's times this, per step away: it ranks just below that turn. Higher
+# trades precision for context.
+NEIGHBOUR_DECAY = 0.93
+MAX_EXPANDED_TURNS = 8  # turns whose neighbours are fetched (the best selected): fewer lost nothing
+SESSION_GAP_S = 6 * 3600.0  # neighbours occurred within this of their turn
+
+
+class Neighbours(PostStage):
+    """The turns beside the selected ones offered too (the request's `neighbours` per side; 0: off),
+    each scored `NEIGHBOUR_DECAY` per step below its turn."""
+
+    name = "neighbour"
+    phase = Phase.FINAL  # reads the last round's packing: the turns it selects
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        return NEIGHBOUR_DECAY if plan.tuning is not None and plan.tuning.neighbours else 0.0
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
+        if inputs.packing is None:
+            return {}
+        origins = await expand_neighbours(inputs.index, inputs.plan, hits, inputs.packing, weight)
+        if not origins:  # no turns asked for (a request without conversation turns has no policy)
+            return {}
+        speaker_weight = inputs.plan.policies[EVENT_TYPE].weight_of(SPEAKER)
+        return {point_id: n.adjustment(self.name, speaker_weight) for point_id, n in origins.items()}
 
 
 async def expand_neighbours(
     index: VectorIndex,
     plan: ReadPlan,
-    config: RetrievalConfig,
     hits: dict[MemoryType, list[ScoredPoint]],
     packing: Packing,
+    decay: float = NEIGHBOUR_DECAY,
 ) -> dict[str, Neighbour]:
     """Offer (in `hits`, in place) the neighbours of the episodic turns that `packing` selects;
     answers each offered neighbour's origin, for `explain`."""
@@ -31,16 +64,18 @@ async def expand_neighbours(
     if not per_side or not episodic or plan.base_filter is None:
         return {}
     chosen = {c.key for c in packing.usage[EVENT_TYPE].selected}
-    turns = [h for h in episodic if h.id in chosen][: config.max_expanded_turns]
-    requests = neighbour_requests(turns, plan.base_filter, per_side, config.session_gap_s)
+    turns = [h for h in episodic if h.id in chosen][:MAX_EXPANDED_TURNS]
+    requests = neighbour_requests(turns, plan.base_filter, per_side, SESSION_GAP_S)
     if not requests:
         return {}
     found = await index.neighbours(requests)
     by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
-    speaker_lift = plan.policies[EVENT_TYPE].speaker_lift
-    hits[EVENT_TYPE], origins = expand(
-        episodic, requests, found, by_seq, config.neighbour_decay, speaker_lift
-    )
+    policy = plan.policies[EVENT_TYPE]
+
+    def speaker_lift(payload: Mapping[str, Any]) -> float:
+        return policy.contribution(SPEAKER, payload)
+
+    hits[EVENT_TYPE], origins = expand(episodic, requests, found, by_seq, decay, speaker_lift)
     return origins
 
 
@@ -52,9 +87,17 @@ class Neighbour:
     steps: int
     factor: float
     speaker: float = 0.0  # its own speaker term (mnemo.retrieval.ranking), not its turn's
+    turn_score: float = 0.0  # its turn's score without the turn's speaker term
+
+    def adjustment(self, name: str, speaker_weight: float) -> Adjustment:
+        """Its score explained: its turn's, decayed, plus its own speaker term."""
+        components = {name: ScoreComponent(self.turn_score, self.factor, self.turn_score * self.factor)}
+        if self.speaker:
+            components[SPEAKER] = ScoreComponent(1.0, speaker_weight, self.speaker)
+        return Adjustment(components, replaces=True, detail={"neighbour_of": self.of, "steps": self.steps})
 
 
-# A point's speaker term (RankingPolicy.speaker_lift): a neighbour's is its own.
+# A point's speaker term (`RankingPolicy.contribution`): a neighbour's is its own.
 SpeakerLift = Callable[[Mapping[str, Any]], float]
 
 
@@ -113,5 +156,5 @@ def expand(
             if current is not None and current.score >= score:
                 continue
             by_id[point.id] = ScoredPoint(point.id, score, point.payload)
-            origin[point.id] = Neighbour(turn.id, steps, factor, own)
+            origin[point.id] = Neighbour(turn.id, steps, factor, own, turn_score)
     return sorted(by_id.values(), key=lambda h: -h.score), origin

@@ -1,57 +1,38 @@
 """The explanation of one retrieved memory (`explain: true`): each ranking term's value, weight and
-contribution as the engine scored it; for a neighbour, the turn it was offered beside; and the lift
-of a newer statement (stages.rank) or of a hit that covers a part of the query (stages.coverage)."""
+contribution as the engine scored it, then each post-engine stage's adjustment (stages/post.py) in
+the order the stages ran, each under its own name. Nothing here knows a term or a stage: a new one is
+explained by what it registers."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...memtypes.queries import ScoredPoint
 from ..ranking.policy import RankingPolicy
-from .expand import Neighbour
+from .post import Adjustment
 
 
 def explain(
     policy: RankingPolicy,
     point: ScoredPoint,
     relevance: Mapping[str, tuple[float, ...]],
-    neighbour: Neighbour | None,
+    adjustments: Sequence[Adjustment] = (),
 ) -> dict[str, Any]:
-    if neighbour is not None:  # not ranked by Qdrant: its turn's score, decayed, plus its own speaker term
-        from_turn = point.score - neighbour.speaker
-        components = {
-            "neighbour": {
-                "value": from_turn / neighbour.factor,
-                "weight": neighbour.factor,
-                "contribution": from_turn,
-            }
-        }
-        if neighbour.speaker:
-            components["speaker"] = {
-                "value": 1.0,
-                "weight": policy.speaker_weight,
-                "contribution": neighbour.speaker,
-            }
-        return {
-            "total": point.score,
-            "components": components,
-            "neighbour_of": neighbour.of,
-            "steps": neighbour.steps,
-        }
-    scores = relevance.get(point.id, (point.score,)) if policy.ranks_in_engine else (point.score,)
-    return policy.explain(point.payload, scores).as_dict()
-
-
-def with_lift(
-    explanation: dict[str, Any], lift: float | None, name: str = "newer_statement"
-) -> dict[str, Any]:
-    """An explanation whose total is the lifted score: the lift is one more component, `name`
-    (a newer statement's, stages.rank; or `coverage`, stages.coverage)."""
-    if lift is None:
-        return explanation
-    components = {
-        **explanation.get("components", {}),
-        name: {"value": 1.0, "weight": lift, "contribution": lift},
-    }
-    return {**explanation, "components": components, "total": explanation.get("total", 0.0) + lift}
+    """The engine's terms on `point` (unless a stage's adjustment replaced its score: then that
+    adjustment's own components), plus every later adjustment; the total is their sum."""
+    replaced = [i for i, a in enumerate(adjustments) if a.replaces]
+    if replaced:
+        start = adjustments[replaced[-1]]
+        explanation: dict[str, Any] = {"total": 0.0, "components": {}, **start.detail}
+        later = adjustments[replaced[-1] :]
+    else:
+        scores = relevance.get(point.id, (point.score,)) if policy.ranks_in_engine else (point.score,)
+        explanation = policy.explain(point.payload, scores).as_dict()
+        later = adjustments
+    components = explanation["components"]
+    for adjustment in later:
+        for name, c in adjustment.components.items():
+            components[name] = {"value": c.value, "weight": c.weight, "contribution": c.contribution}
+            explanation["total"] += c.contribution
+    return explanation

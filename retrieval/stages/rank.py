@@ -22,13 +22,14 @@ word signal separates the two ("Grace lives in Boston" → "Grace moved to Denve
 name too); the vectors do (MiniLM: restated updates 0.57–0.80, distinct facts about one person
 0.30–0.65, benchmarks/README.md). The vectors are read from the index only for the few hits that
 pass the word checks, in one batch per type (`VectorsOf`), not with every candidate of the search.
+The lift is a post-engine stage (`NewerFirst`, stages/post.py): `explain` shows it as `newer_statement`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -38,19 +39,18 @@ import numpy.typing as npt
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType, types_where
-from .coverage import TermsOf, cover_query
+from ..options import RetrievalConfig
+from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, lift
 
 NEWER_FIRST_TYPES = types_where(lambda s: s.newer_first_overlap is not None)
-NEWER_FIRST_MARGIN = 0.15  # the older statement's lead (in score) that a newer one may overtake
 # The types where a newer statement must also share this much of its words (Jaccard) with an older
 # one and change a number to be a correction of it (`newer_first_overlap` in the registry says why).
 SAME_SUBJECT_OVERLAP = {t: o for t in NEWER_FIRST_TYPES if (o := SPECS[t].newer_first_overlap)}
 # The cosine of two statements' dense vectors from which a newer one restates an older one (0: a
-# shared name suffices, as before). 0.55 sits between distinct facts about one person (95th
-# percentile 0.59 on templates, Alice's 0.45 / 0.52) and reworded updates (lowest 0.57).
+# shared name suffices): a fitted constant of MiniLM's vectors, not a setting. It sits between
+# distinct facts about one person and reworded updates (benchmarks/README.md has both spreads).
 NEWER_FIRST_MIN_COSINE = 0.55
-# Reads the dense vectors of some hits of a type, by id (those missing are left out).
-VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
 SameMeaning = Callable[[str, str], bool]
 # One conversation's span: statements written closer together (one batch, one conversation hour) are
 # not updates of each other, and turns further apart belong to different sessions (session_spread.py).
@@ -62,15 +62,6 @@ _DIVERSITY_WINDOW = 64
 
 
 @dataclass(frozen=True)
-class QueryCoverage:
-    """What `cover_query` orders a round's hits by: the query's BM25 terms, each hit's, the lift."""
-
-    query_terms: frozenset[int]
-    terms_of: TermsOf
-    weight: float
-
-
-@dataclass(frozen=True)
 class Duplicate:
     """A hit dropped as a near-duplicate: the better hit it repeats, and their word overlap."""
 
@@ -79,35 +70,45 @@ class Duplicate:
     overlap: float
 
 
-async def rank_round(
-    hits: dict[MemoryType, list[ScoredPoint]],
+def drop_copies(
+    hits: Hits,
     found: Mapping[MemoryType, Sequence[ScoredPoint]],
     diversity: float,
-    margin: float,
     duplicates: dict[MemoryType, list[Duplicate]] | None = None,
-    vectors: VectorsOf | None = None,
-    min_cosine: float = 0.0,
-    coverage: QueryCoverage | None = None,
-    covered: dict[MemoryType, dict[str, float]] | None = None,
-) -> dict[str, float]:
-    """Rank a round's hits in place: each type in `found` replaces its hits by its found points
-    without near-duplicates (those dropped go to `duplicates`, for `explain`), ordered for
-    `coverage` of the query's parts (each lifted hit's lift goes to `covered`), then every type's
-    newer statements of the same subject and meaning are lifted (a type not in `found` keeps, and
-    lifts again, what an earlier round left). `min_cosine` > 0 needs `vectors`, which is asked only
-    for the hits a lift would compare (nothing is read where no lift is possible). Answers the
-    newer statements' lifts, by id."""
+) -> None:
+    """Each type in `found` replaces its hits (in place) by its found points without
+    near-duplicates (those dropped go to `duplicates`, for `explain`)."""
     for memory_type, points in found.items():
         dropped: list[Duplicate] = []
         hits[memory_type] = suppress_near_duplicates(points, diversity, dropped)
         if duplicates is not None:
             duplicates[memory_type] = dropped
-        if coverage is not None:
-            hits[memory_type], lifted = cover_query(
-                hits[memory_type], coverage.query_terms, coverage.terms_of, coverage.weight
-            )
-            if covered is not None:
-                covered[memory_type] = lifted
+
+
+class NewerFirst(PostStage):
+    """Knowledge updates: a newer statement of the same subject and meaning lifted just above the
+    older one (`newer_first_margin`: the older one's lead it may overtake; 0: off)."""
+
+    name = "newer_statement"
+    phase = Phase.ROUND  # before the trial packing, which decides the neighbours and a deeper round
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        return config.newer_first_margin
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
+        lifts = await lift_newer(hits, weight, inputs.vectors)
+        return {point_id: lift(self.name, amount) for point_id, amount in lifts.items()}
+
+
+async def lift_newer(
+    hits: Hits, margin: float, vectors: VectorsOf | None = None, min_cosine: float | None = None
+) -> dict[str, float]:
+    """Lift every type's newer statements of the same subject and meaning (in place; a type an
+    earlier round left is lifted again). `min_cosine` (default `NEWER_FIRST_MIN_COSINE`) > 0 needs
+    `vectors`, which is asked only for the hits a lift would compare (nothing is read where no lift
+    is possible). Answers the newer statements' lifts, by id."""
+    if min_cosine is None:
+        min_cosine = NEWER_FIRST_MIN_COSINE
     lifting = [t for t in NEWER_FIRST_TYPES if t in hits]
     meanings: dict[MemoryType, SameMeaning | None] = dict.fromkeys(lifting)
     if min_cosine > 0.0 and vectors is not None and margin > 0.0:

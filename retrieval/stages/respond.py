@@ -14,7 +14,7 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ..ranking.confidence import Calibration, RankedHit, hit_features, shipped_calibration
-from .explain import explain, with_lift
+from .explain import explain
 from .left_out import left_out
 from .pack import Candidate, LinePrices, Points, TypeUsage, pack_working
 from .plan import ReadPlan
@@ -163,14 +163,8 @@ def _retrieved(
     memory_type, point, _ = chosen
     explanation = None
     if plan.request.explain:
-        neighbour = found.neighbours.get(point.id)
-        explanation = explain(plan.policies[memory_type], point, found.relevance, neighbour)
-        if neighbour is None:  # a neighbour's score holds its turn's lift, decayed
-            explanation = with_lift(
-                explanation, found.coverage.get(memory_type, {}).get(point.id), "coverage"
-            )
-        explanation = with_lift(explanation, found.lifts.get(point.id))
-        explanation = with_lift(explanation, found.session_spread.get(point.id), "session_spread")
+        adjustments = found.adjustments.of(point.id)
+        explanation = explain(plan.policies[memory_type], point, found.relevance, adjustments)
         explanation["confidence_features"] = dict(features or {})
     return RetrievedMemory(
         id=point.id,

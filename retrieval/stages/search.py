@@ -17,7 +17,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import numpy as np
 
@@ -30,10 +29,11 @@ from ...memtypes.types import EVENT_TYPE, MemoryType
 from ...memtypes.working import WorkingItem
 from ..options import RetrievalConfig
 from ..ranking.evidence import HEAD
-from .expand import Neighbour
+from ..ranking.terms.conversation import SPEAKER
 from .pack import LinePrices, Packing
 from .plan import ReadPlan
-from .rank import Duplicate, QueryCoverage, rank_round
+from .post import Adjustments, Phase, PostStage, StageInputs, run_stages
+from .rank import Duplicate, drop_copies
 from .search_plan import RoundHits, SearchPlan, SearchPlanner, merge_hits, stage_scores
 from .sizing import ListSizer
 
@@ -45,15 +45,12 @@ _UNDERFILLED = 0.9  # a packing below this share of the budget looks for more ca
 @dataclass
 class Found:
     """What the stages found for one request, ready to be assembled: each type's ranked hits, the
-    relevance stage's scores (`explain`), the lifts of newer statements, the task's live working
-    items (newest first), and, once the expand stage ran, the neighbours offered beside turns."""
+    relevance stage's scores and the post-engine stages' adjustments (`explain`), and the task's
+    live working items (newest first)."""
 
     hits: dict[MemoryType, list[ScoredPoint]]
     relevance: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # stage scores by id
-    neighbours: Mapping[str, Neighbour] = field(default_factory=dict)  # offered beside a turn
-    lifts: Mapping[str, float] = field(default_factory=dict)  # newer same-subject statements
-    coverage: dict[MemoryType, dict[str, float]] = field(default_factory=dict)  # lifts by cover_query
-    session_spread: Mapping[str, float] = field(default_factory=dict)  # score changes by spread_question
+    adjustments: Adjustments = field(default_factory=Adjustments)  # by the post-engine stages
     working: Sequence[WorkingItem] = ()
     degraded: list[str] = field(default_factory=list)  # what could not be read (Redis down)
     packing: Packing | None = None  # the last trial packing: which turns expand offers neighbours of
@@ -99,8 +96,6 @@ class Searcher:
         self.embedder = embedder
         self.working = working
         self.sparse = sparse
-        # A text's BM25 terms (coverage-aware order): the best hits recur request after request.
-        self._content_terms = lru_cache(maxsize=32_768)(self._encode_terms)
         self.sizer = ListSizer()
         self._vector_cache = VectorCache()
 
@@ -111,87 +106,65 @@ class Searcher:
         prices: LinePrices,
         timings: dict[str, float],
         alone: Callable[[], bool] = lambda: True,
+        stages: Sequence[PostStage] = (),
     ) -> Found:
         """`alone()`: no other retrieval is running (the embedder may then take every core); asked
-        when the query is embedded, after every retrieval started alongside has counted itself."""
+        when the query is embedded, after every retrieval started alongside has counted itself.
+        `stages`: the post-engine stages; those of the `ROUND` phase run on each round's hits."""
         assert plan.tuning is not None and plan.filters is not None
         resolved, tuning = plan.resolved, plan.tuning
         started = time.perf_counter()
         dense, (working, degraded), (limits, line_tokens) = await asyncio.gather(
-            self._dense_vector(plan, config, alone),
+            self._dense_vector(plan, alone),
             self._working_items(plan.tenant, plan.request.task_id, timings),
-            self.sizer.limits(self.index, plan, config),
+            self.sizer.limits(self.index, plan),
         )
         timings["embed_ms"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        planner = SearchPlanner(plan, config, dense)
+        planner = SearchPlanner(plan, dense)
         first = planner.first_round(limits)
         first_round = first.hits(await self.index.search(first.requests))
         found = Found({}, first_round.relevance, working=working, degraded=degraded, query_vector=dense)
         round_found: Mapping[MemoryType, list[ScoredPoint]] = first_round.hits
         while True:  # two rounds at most: the second only where the first left the budget underfilled
-            found.lifts = await rank_round(
-                found.hits,
-                round_found,
-                tuning.diversity,
-                config.newer_first_margin,
-                found.duplicates,
-                self._vectors,
-                config.newer_first_min_cosine,
-                self._coverage(plan, config),
-                found.coverage,
-            )
+            drop_copies(found.hits, round_found, tuning.diversity, found.duplicates)
+            # The last round's adjustments stand: a type not searched again is adjusted again.
+            found.adjustments = Adjustments()
+            await run_stages(stages, Phase.ROUND, self.inputs(plan, config), found.hits, found.adjustments)
             found.packing = prices.packing(resolved, plan.weights, found.hits)
             if round_found is not first_round.hits:
                 break
             underfilled = found.packing.tokens < resolved.budget * _UNDERFILLED
-            deeper = self.sizer.review(plan, config, first.typed, first_round.hits, line_tokens, underfilled)
+            deeper = self.sizer.review(plan, first.typed, first_round.hits, line_tokens, underfilled)
             if not deeper:
                 break
             found.relevance, round_found = await self._deeper(planner, deeper, first_round)
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
 
-    def _coverage(self, plan: ReadPlan, config: RetrievalConfig) -> QueryCoverage | None:
-        """How the rank stage orders hits for the query's parts (`coverage_weight`; BM25 terms, so
-        none without the sparse encoder)."""
-        if config.coverage_weight <= 0.0 or self.sparse is None:
-            return None
-        query = plan.sparse if plan.sparse is not None else self.sparse.query(plan.request.query)
-        return QueryCoverage(frozenset(query.indices), self._terms_of, config.coverage_weight)
+    def inputs(self, plan: ReadPlan, config: RetrievalConfig, found: Found | None = None) -> StageInputs:
+        """What the post-engine stages read: `found`'s trial packing, once the rounds are done."""
+        return StageInputs(plan, config, self.index, self._vectors, found.packing if found else None)
 
-    def _terms_of(self, hit: ScoredPoint) -> frozenset[int]:
-        return self._content_terms(str(hit.payload.get("content", "")))
-
-    def _encode_terms(self, content: str) -> frozenset[int]:
-        assert self.sparse is not None
-        return frozenset(self.sparse.documents([content])[0].indices)
-
-    async def _dense_vector(
-        self, plan: ReadPlan, config: RetrievalConfig, alone: Callable[[], bool]
-    ) -> list[float] | None:
+    async def _dense_vector(self, plan: ReadPlan, alone: Callable[[], bool]) -> list[float] | None:
         assert plan.tuning is not None
         if plan.tuning.search is SearchMode.SPARSE and plan.sparse is not None:
             return None
-        text = await self._dense_query(plan, config)
+        text = await self._dense_query(plan)
         [dense] = await self.embedder.embed([text], alone=alone())
         return dense
 
-    async def _dense_query(self, plan: ReadPlan, config: RetrievalConfig) -> str:
-        """What the dense vector is embedded from: the query, or with `dense_without_speakers` the
-        query without the names of people who speak in scope. Their turns are lifted by the speaker
+    async def _dense_query(self, plan: ReadPlan) -> str:
+        """What the dense vector is embedded from: the query without the names of people who speak
+        in scope. Their turns are lifted by the speaker
         term already, and a short question's vector is mostly its name (dense-only recall is far better
         without them: benchmarks/README.md). Whether a capitalised word is a speaker is the
         speaker index's to say: one exact count per word, together; a store that cannot answer keeps
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
         query = plan.request.query
         events = (plan.filters or {}).get(EVENT_TYPE)
-        if (
-            not config.dense_without_speakers
-            or events is None
-            or not plan.policies[EVENT_TYPE].speaker_weight
-        ):
+        if events is None or not plan.policies[EVENT_TYPE].weight_of(SPEAKER):
             return query
         names = names_in(query)
         if not names:

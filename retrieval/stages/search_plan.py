@@ -9,8 +9,10 @@ from dataclasses import dataclass, replace
 
 from ...memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
-from ..options import RetrievalConfig
 from ..ranking.terms.base import STAGE_SCORE
+from ..ranking.terms.intentions import TriggerTerm
+from ..ranking.terms.stored import RRF_K
+from . import sizing
 from .plan import ReadPlan
 
 TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
@@ -93,15 +95,15 @@ class RoundHits:
 class SearchPlanner:
     """Builds the search requests of one retrieval from its vectors and policies."""
 
-    def __init__(self, plan: ReadPlan, config: RetrievalConfig, dense: list[float] | None) -> None:
+    def __init__(self, plan: ReadPlan, dense: list[float] | None) -> None:
         assert plan.tuning is not None
-        self.plan, self.tuning, self.config = plan, plan.tuning, config
+        self.plan, self.tuning = plan, plan.tuning
         self.dense, self.sparse = dense, plan.sparse
         # Two-stage ranking where the relevance stage is a formula of its own (linear fusion). Not
         # for intentions, whose due dates and triggers outweigh relevance, nor where relevance has
         # no weight: a cut by relevance would drop what the rest of the formula puts first.
         linear = dense is not None and self.sparse is not None and self.tuning.fusion is Fusion.LINEAR
-        self.two_stage = linear and config.stage_factor > 0
+        self.two_stage = linear and sizing.STAGE_FACTOR > 0
 
     def search(self, memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
         policy = self.plan.policies[memory_type]
@@ -116,19 +118,22 @@ class SearchPlanner:
             policy.formula(relevance=STAGE_SCORE if staged else None),
             sparse=self.sparse,
             fusion=self.tuning.fusion,
-            rrf_k=self.tuning.rrf_k,
+            rrf_k=RRF_K,
             stage_formula=policy.relevance if staged else None,
-            stage_limit=min(depth, hits * self.config.stage_factor) if staged else None,
+            stage_limit=min(depth, hits * sizing.STAGE_FACTOR) if staged else None,
         )
 
     def first_round(self, limits: Mapping[MemoryType, tuple[int, int]]) -> SearchPlan:
         types, filters = self.plan.resolved.types, self.plan.filters or {}
         searches = [self.search(t, filters[t], *limits[t]) for t in types]
         policies = self.plan.policies
-        if INTENTION_TYPE in policies and policies[INTENTION_TYPE].query_phrases:
+        # The query's trigger phrase keys: the trigger term's signal.
+        phrases = (
+            policies[INTENTION_TYPE].signals.get(TriggerTerm.name) if INTENTION_TYPE in policies else None
+        )
+        if phrases:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
-            phrases = policies[INTENTION_TYPE].query_phrases
             triggered = replace(filters[INTENTION_TYPE], status="pending", trigger_keys=phrases)
             searches.append(self.search(INTENTION_TYPE, triggered, TRIGGER_HITS, TRIGGER_HITS))
         # A two-stage search's formula ranks its whole stage (`stage_limit` candidates) anyway: the

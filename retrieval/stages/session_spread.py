@@ -9,8 +9,9 @@ once lowered, where a session's first `free` turns placed keep their scores, the
 `weight`, the one after it twice that, and so on. A session is one scope's turns with no gap over
 `CONVERSATION_GAP_S` (an hour, rank.py's) between them. Only the best `SPREAD_WINDOW` are
 re-ordered, and they keep the window's scores, dealt out again in the new order: nothing leaves the
-window, so the budget holds what it held, in another order. The change of a turn's score is one
-more component of its explanation (`session_spread`). Questions for one thing are left as ranked:
+window, so the budget holds what it held, in another order. A post-engine stage (`SessionSpread`,
+stages/post.py): the change of a turn's score is one more component of its explanation
+(`session_spread`). Questions for one thing are left as ranked:
 their answer and its neighbours sit together. Pure: no I/O.
 """
 
@@ -26,22 +27,42 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.records import SCOPE_FIELDS
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ..options import RetrievalConfig
+from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 from .rank import CONVERSATION_GAP_S
 
 SPREAD_WINDOW = 32  # the top a list is read from; below it the budget takes what it holds as ranked
+# A session's first turns placed keep their scores: a fitted constant, not a setting, chosen with
+# the spread's weight on both dev sets (benchmarks/README.md, "Retrieval quality").
+SPREAD_FREE = 2
+
+
+class SessionSpread(PostStage):
+    """A question for several things: its best turns spread over their sessions (`session_spread`:
+    how much each further turn of one session yields; 0: off)."""
+
+    name = "session_spread"
+    phase = Phase.FINAL  # after the neighbours: they spread with their turns
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        return config.session_spread
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
+        moved = spread_question(hits, inputs.plan.request.query, weight)
+        return {point_id: lift(self.name, change) for point_id, change in moved.items()}
 
 
 def spread_question(
-    hits: dict[MemoryType, list[ScoredPoint]], question: str, config: RetrievalConfig
+    hits: dict[MemoryType, list[ScoredPoint]], question: str, weight: float
 ) -> dict[str, float]:
     """Spread the conversation turns in `hits` (in place) over their sessions if `question` asks
     for several things; answers the change of each moved turn's score, by id."""
     turns = hits.get(EVENT_TYPE)
-    if not turns or config.session_spread <= 0.0:
+    if not turns or weight <= 0.0:
         return {}
-    if not (config.session_spread_every_question or asks_for_several(question)):
+    if not asks_for_several(question):
         return {}
-    hits[EVENT_TYPE], moved = spread_sessions(turns, config.session_spread, config.session_spread_free)
+    hits[EVENT_TYPE], moved = spread_sessions(turns, weight, SPREAD_FREE)
     return moved
 
 

@@ -17,38 +17,50 @@ from dataclasses import replace
 from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import MemoryType
-from ..options import RetrievalConfig
 from .plan import ReadPlan
 from .presentation import stored_line_tokens
 
 log = logging.getLogger("mnemo.retrieval")
+# Fitted constants of the sizing, not settings (benchmarks/README.md has the sweeps behind them).
+# Candidates per type: enough to fill the type's share of the budget with lines this long (a short
+# memory's line) until the tenant's own lines are known (`LineLengths`).
+TOKENS_PER_CANDIDATE = 16
+MIN_CANDIDATES = 16
+MAX_CANDIDATES = 256
+# The relevance prefetch is this many times deeper than the list, within these bounds: a shallower
+# prefetch cost budget recall, a deeper one gained next to nothing and cost search time.
+PREFETCH_FACTOR = 2
+MIN_PREFETCH = 64  # deep enough for small budgets
+MAX_PREFETCH = 512
+# Two-stage ranking of a fused search: the prefetch union is cut to this many times the list by
+# relevance alone before the full formula (which reads each candidate's payload) ranks it; 0: no
+# cut. A cut at twice the list keeps the quality of no cut at a lower search cost.
+STAGE_FACTOR = 2
 
 
 def candidate_limits(
     budget: int,
     weights: Mapping[MemoryType, float],
     estimates: Mapping[MemoryType, int],
-    config: RetrievalConfig,
     line_tokens: Mapping[MemoryType, float] | None = None,
 ) -> dict[MemoryType, tuple[int, int]]:
     """Per type: how many candidates to rank, and how deep the relevance prefetch goes.
 
     Enough candidates to fill the type's share of the budget with lines of `line_tokens` tokens
-    (default `tokens_per_candidate`); a type with too few memories in scope to fill its share
+    (default `TOKENS_PER_CANDIDATE`); a type with too few memories in scope to fill its share
     (`estimates`) passes the rest of it to the others, as packing will. Search cost grows with both
     numbers, so four types are not each sized for the whole budget (at 100k memories that halved
     the search stage).
     """
-    c = config
 
     def per_line(memory_type: MemoryType) -> float:
-        return (line_tokens or {}).get(memory_type, c.tokens_per_candidate)
+        return (line_tokens or {}).get(memory_type, TOKENS_PER_CANDIDATE)
 
     capacity = {t: n * per_line(t) for t, n in estimates.items()}
     limits = {}
     for memory_type, tokens in type_allocations(budget, weights, capacity).items():
-        limit = min(max(math.ceil(tokens / per_line(memory_type)), c.min_candidates), c.max_candidates)
-        prefetch = min(max(limit * c.prefetch_factor, c.min_prefetch), c.max_prefetch)
+        limit = min(max(math.ceil(tokens / per_line(memory_type)), MIN_CANDIDATES), MAX_CANDIDATES)
+        prefetch = min(max(limit * PREFETCH_FACTOR, MIN_PREFETCH), MAX_PREFETCH)
         limits[memory_type] = (limit, prefetch)
     return limits
 
@@ -81,10 +93,10 @@ class LineLengths:
     """How long, in tokens, the lines of each tenant's memories of each type ran in its recent
     retrievals: candidate lists are sized with it.
 
-    A list sized for lines of `tokens_per_candidate` that comes back with much shorter ones leaves
+    A list sized for lines of `TOKENS_PER_CANDIDATE` that comes back with much shorter ones leaves
     its share of the budget partly empty, and the pipeline searches that type again, deeper
     (`deeper_searches`): a second round trip, 15 ms at p95 at 100k memories. Sized by what the
-    tenant's lines are like, the first search is deep enough. Never above `tokens_per_candidate`
+    tenant's lines are like, the first search is deep enough. Never above `TOKENS_PER_CANDIDATE`
     (lists are not made shallower for long lines: that would cost recall), never below `floor`; a
     moving average (`weight` for the newest list), bounded to `capacity` entries, least recently
     used dropped first. Only a sizing hint: the deeper search still catches what it misjudges.
@@ -161,26 +173,25 @@ def deeper_searches(
     searches: Sequence[SearchRequest],
     hits: Mapping[MemoryType, Sequence[ScoredPoint]],
     encoding: str,
-    config: RetrievalConfig,
     line_tokens: Mapping[MemoryType, float] | None = None,
 ) -> list[SearchRequest]:
     """The searches to run again, deeper: those that came back full (the type may hold more) with
     lines much too short to fill what the list was sized for (under `_SHORT` of `limit` lines of
-    `line_tokens`, default `tokens_per_candidate`), so that a store of short facts still fills its
+    `line_tokens`, default `TOKENS_PER_CANDIDATE`), so that a store of short facts still fills its
     budget. Each is sized by its own lines' mean length. (Lines a little shorter than assumed are
     not worth a second round trip: other types' leftovers fill the gap.)"""
     out = []
     for s in searches:
         found = hits.get(s.memory_type, [])
-        if len(found) < s.limit or s.limit >= config.max_candidates:
+        if len(found) < s.limit or s.limit >= MAX_CANDIDATES:
             continue
         tokens = sum(_line_tokens(h.payload, encoding) for h in found[: s.limit])
-        wanted = s.limit * (line_tokens or {}).get(s.memory_type, config.tokens_per_candidate)
+        wanted = s.limit * (line_tokens or {}).get(s.memory_type, TOKENS_PER_CANDIDATE)
         if tokens >= wanted * _SHORT:
             continue
-        limit = min(math.ceil(wanted / max(tokens / s.limit, 1.0)), config.max_candidates)
-        prefetch = min(max(limit * config.prefetch_factor, config.min_prefetch), config.max_prefetch)
-        stage = min(prefetch, limit * config.stage_factor) if s.stage_limit is not None else None
+        limit = min(math.ceil(wanted / max(tokens / s.limit, 1.0)), MAX_CANDIDATES)
+        prefetch = min(max(limit * PREFETCH_FACTOR, MIN_PREFETCH), MAX_PREFETCH)
+        stage = min(prefetch, limit * STAGE_FACTOR) if s.stage_limit is not None else None
         out.append(replace(s, limit=limit, prefetch_limit=max(prefetch, s.prefetch_limit), stage_limit=stage))
     return out
 
@@ -200,7 +211,7 @@ class ListSizer:
         self.large_counts = LargeCounts()
 
     async def limits(
-        self, index: VectorIndex, plan: ReadPlan, config: RetrievalConfig
+        self, index: VectorIndex, plan: ReadPlan
     ) -> tuple[dict[MemoryType, tuple[int, int]], dict[MemoryType, float]]:
         """Sized from the engine's estimates of how many memories each type holds in scope
         (microseconds); an estimate small enough to shrink a list is checked by an exact count (cheap
@@ -209,7 +220,7 @@ class ListSizer:
         the line length each type was sized for."""
         assert plan.filters is not None
         budget, weights, filters = plan.resolved.budget, plan.weights, plan.filters
-        line_tokens = self.line_lengths.of(plan.tenant, plan.resolved.types, config.tokens_per_candidate)
+        line_tokens = self.line_lengths.of(plan.tenant, plan.resolved.types, TOKENS_PER_CANDIDATE)
         enough = {t: math.ceil(budget / line_tokens[t]) for t in filters}
         now = time.monotonic()
         counts: dict[MemoryType, int] = {}
@@ -229,12 +240,11 @@ class ListSizer:
         except Exception as exc:  # the search that follows reports an outage itself
             log.debug("candidate sizing without counts: %s", exc)
             counts = enough
-        return candidate_limits(budget, weights, counts, config, line_tokens), line_tokens
+        return candidate_limits(budget, weights, counts, line_tokens), line_tokens
 
     def review(
         self,
         plan: ReadPlan,
-        config: RetrievalConfig,
         searches: Sequence[SearchRequest],
         hits: Mapping[MemoryType, Sequence[ScoredPoint]],
         line_tokens: Mapping[MemoryType, float],
@@ -248,4 +258,4 @@ class ListSizer:
                 self.line_lengths.observe(plan.tenant, memory_type, mean)
         if not underfilled:
             return []
-        return deeper_searches(searches, hits, plan.resolved.encoding, config, line_tokens)
+        return deeper_searches(searches, hits, plan.resolved.encoding, line_tokens)

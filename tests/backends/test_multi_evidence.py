@@ -1,8 +1,7 @@
-"""Questions answered by several turns, on a real engine, real MiniLM and BM25: a
-two-part question gets the turn of each part (coverage-aware order, stages/coverage.py), a question
-for several things a turn of each conversation (sessions spread, stages/session_spread.py), and a
+"""Questions answered by several turns, on a real engine, real MiniLM and BM25: a question
+for several things gets a turn of each conversation (sessions spread, stages/session_spread.py), and a
 question that names a speaker is embedded without the name, which the speaker term serves
-(`dense_without_speakers`, stages/search.py), as the speaker index of its scope says."""
+(stages/search.py), as the speaker index of its scope says."""
 
 from __future__ import annotations
 
@@ -21,8 +20,7 @@ from tests.backends.constructed_store import TENANT, Store, constructed_store, c
 
 NOW = datetime(2023, 6, 1, 12, tzinfo=UTC)
 CHAT, FRIENDS = Scope(user_id="chat"), Scope(user_id="friends")
-# "How many hours of jogging and yoga did I do last week?": the jog is told three times, the yoga once
-# and in other words; the engine ranks every jogging turn above it.
+# Another user's conversation in the same store: every question here is scoped away from it.
 JOG = "user: Last week I went jogging for two hours around the neighborhood."
 JOG_AGAIN = "user: Jogging for hours last week wore out my jogging shoes."
 YOGA = "user: Tuesday evening was a stretch session at the yoga studio, 45 minutes."
@@ -35,7 +33,6 @@ CHAT_TURNS = [
     "assistant: Jogging a few hours a week is a great habit.",
     "user: Can you suggest a healthy breakfast for busy mornings?",
 ]
-TWO_PARTS = "How many hours of jogging and yoga did I do last week?"
 TRIPS = Scope(user_id="trips")
 # "How many hours in total did I spend driving on my road trips?": one conversation about the first
 # trip, four turns that all match, and the other trip, weeks before, told in one turn: it ranks fifth.
@@ -73,22 +70,6 @@ async def top(store: Store, query: str, scope: Scope, k: int, **config: object) 
     return contents(memories)[:k]
 
 
-async def test_a_two_part_question_gets_a_turn_of_each_part(store: Store) -> None:
-    off = await top(store, TWO_PARTS, CHAT, 3)
-    on = await top(store, TWO_PARTS, CHAT, 3, coverage_weight=0.3)
-    assert YOGA not in off and JOG_AGAIN in off
-    assert YOGA in on and JOG_AGAIN not in on  # the yoga overtakes the third jogging turn
-
-
-async def test_the_coverage_lift_is_explained(store: Store) -> None:
-    memories, _ = await store.ranked(RetrievalConfig(coverage_weight=0.3), TWO_PARTS, CHAT, NOW)
-    yoga = next(m for m in memories if m["content"] == YOGA)["explain"]
-    assert yoga["components"]["coverage"]["contribution"] > 0
-    for memory in memories:
-        parts = memory["explain"]["components"].values()
-        assert sum(c["contribution"] for c in parts) == pytest.approx(memory["score"], abs=1e-4)
-
-
 async def test_a_question_for_several_things_gets_a_turn_of_each_conversation(store: Store) -> None:
     off = await top(store, SEVERAL, TRIPS, 3, session_spread=0.0)
     on = await top(store, SEVERAL, TRIPS, 3)
@@ -123,20 +104,22 @@ class Recording:
 
 
 @pytest.mark.parametrize(
-    ("query", "flag", "embedded"),
+    ("query", "weight", "embedded"),
     [
-        ("What are Caroline's plans for the summer?", True, "What are plans for the summer?"),
-        ("Did Melanie and Caroline go to Sweden?", True, "Did go to Sweden?"),  # Sweden speaks nowhere
-        ("What are Caroline's plans for the summer?", False, "What are Caroline's plans for the summer?"),
-        ("What does Jon like?", True, "What does Jon like?"),  # Jon speaks in another scope only
+        ("What are Caroline's plans for the summer?", None, "What are plans for the summer?"),
+        ("Did Melanie and Caroline go to Sweden?", None, "Did go to Sweden?"),  # Sweden speaks nowhere
+        # Without the speaker term nothing serves the name: the query keeps it.
+        ("What are Caroline's plans for the summer?", 0.0, "What are Caroline's plans for the summer?"),
+        ("What does Jon like?", None, "What does Jon like?"),  # Jon speaks in another scope only
     ],
 )
 async def test_the_dense_query_leaves_out_who_speaks_in_scope(
-    store: Store, query: str, flag: bool, embedded: str
+    store: Store, query: str, weight: float | None, embedded: str
 ) -> None:
     recording = Recording(store.embedder)
     other = Store(store.index, recording, store.tokenizers, store.sparse)  # type: ignore[arg-type]
-    memories, _ = await other.ranked(RetrievalConfig(dense_without_speakers=flag), query, FRIENDS, NOW)
+    config = RetrievalConfig() if weight is None else RetrievalConfig(speaker_weight=weight)
+    memories, _ = await other.ranked(config, query, FRIENDS, NOW)
     assert recording.texts == [embedded]
     assert memories  # and it still ranks the scope's turns
 

@@ -1,5 +1,5 @@
 """`mnemo bench folds` end to end on a tiny synthetic dataset: the variants' per-question metrics
-back every reported mean, config overrides really change the ranking (and are undone), and a
+back every reported mean, config and constant overrides really change the ranking (and are undone), and a
 second run over the same embedding cache embeds nothing."""
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from mnemo.cli.main import main
+from mnemo.retrieval.stages import sizing
+
+SIZING = "mnemo.retrieval.stages.sizing"
+STARVED = ("MIN_CANDIDATES", "MAX_CANDIDATES", "MIN_PREFETCH", "MAX_PREFETCH")
 
 
 @pytest.mark.slow
@@ -17,14 +21,16 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     data, cache = tmp_path / "data", tmp_path / "cache"
     assert main(["bench", "generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
     variants = tmp_path / "variants.json"
-    # "starved": candidate lists of 1 memory a type, set on the retriever (config), must rank worse.
+    # "starved": candidate lists of 1 memory a type (the sizing's constants) and no neighbours (the
+    # retriever's config), set on the in-process app, must rank otherwise.
     variants.write_text(
         json.dumps(
             {
                 "default": {},
                 "neighbours off": {"ranking": {"neighbours": 0}},
-                "starved": {"config": {"min_candidates": 1, "max_candidates": 1, "min_prefetch": 1,
-                                       "max_prefetch": 1, "tokens_per_candidate": 100000}},
+                "starved": {"config": {"neighbours": 0},
+                            "constants": {f"{SIZING}.{name}": 1 for name in STARVED} | {
+                                f"{SIZING}.TOKENS_PER_CANDIDATE": 100000}},
                 "default again": {"ranking": {}},
             }
         )
@@ -63,6 +69,7 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     tests = {(t["a"], t["b"]) for t in first["paired"]["recall@10"]}
     # The override was undone: the defaults after "starved" rank exactly as before it.
     assert first["per_query"]["default again"] == first["per_query"]["default"]
+    assert all(getattr(sizing, name) > 1 for name in STARVED)  # the module's own constants again
     assert tests == {("neighbours off", "default"), ("starved", "default"), ("default again", "default"),
                      ("default", "bm25"), ("default", "dense"), ("default", "fusion")}  # fmt: skip
     assert (tmp_path / "first" / "summary.md").read_text().count("### recall@10: leave one category out") == 1

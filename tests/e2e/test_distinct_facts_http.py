@@ -4,7 +4,7 @@ The newer-first lift puts a newer statement of the same subject above an older o
 different fact about the same person is no update of an earlier one: "Alice lives in Denver with her
 two cats" (June) must not overtake "Alice is allergic to peanuts" (May) for "What is Alice allergic
 to?". A reworded update still must: "Grace moved to Denver" over "Grace lives in Boston". Each case
-is also run with the meaning check off (`newer_first_min_cosine` 0, a shared name suffices), so the
+is also run with the meaning check off (`NEWER_FIRST_MIN_COSINE` 0, a shared name suffices), so the
 test shows what it guards against.
 """
 
@@ -17,6 +17,7 @@ from litestar.testing import AsyncTestClient
 
 from mnemo.backends.qdrant.config import QdrantConfig
 from mnemo.retrieval.options import RetrievalConfig
+from mnemo.retrieval.stages import rank
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_memories_http import write
 
@@ -51,10 +52,11 @@ def lifted(memory: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize("meaning_checked", [True, False], ids=["default", "names-only"])
 async def test_a_newer_different_fact_does_not_overtake_the_answer(
-    app_client: AppFactory, meaning_checked: bool
+    app_client: AppFactory, meaning_checked: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    overrides = {} if meaning_checked else {"retrieval": RetrievalConfig(newer_first_min_cosine=0.0)}
-    async with app_client(**overrides) as client:
+    if not meaning_checked:  # a fitted constant, not a setting: the in-process app reads it per call
+        monkeypatch.setattr(rank, "NEWER_FIRST_MIN_COSINE", 0.0)
+    async with app_client() as client:
         await write(client, semantic(ALICE_FACTS, ALICE))
         asked = await ranked(client, "What is Alice allergic to?", ALICE)
         # Without the question's own word ("allergic") the answer leads by less than the lift's

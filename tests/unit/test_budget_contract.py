@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from functools import partial
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,9 +18,11 @@ from mnemo.memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from mnemo.memtypes.working import WorkingItem
 from mnemo.retrieval.options import RetrievalConfig
 from mnemo.retrieval.ranking.policy import RankingPolicy
+from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
 from mnemo.retrieval.stages.expand import Neighbour, expand, neighbour_requests
 from mnemo.retrieval.stages.pack import LinePrices
 from mnemo.retrieval.stages.plan import ReadPlan, normalize_allocation, resolve
+from mnemo.retrieval.stages.post import Adjustments
 from mnemo.retrieval.stages.rank import suppress_near_duplicates
 from mnemo.retrieval.stages.respond import assemble
 from mnemo.retrieval.stages.search import Found
@@ -150,12 +153,8 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(
 
 
 def episodic_policy() -> RankingPolicy:
-    return RankingPolicy(
-        POLICIES[MemoryType.EPISODIC],
-        NOW.timestamp(),
-        speaker_keys=SPEAKERS,
-        speaker_weight=CONFIG.speaker_weight,
-    )
+    signal = SpeakerSignal(SPEAKERS, CONFIG.speaker_weight)
+    return RankingPolicy(POLICIES[MemoryType.EPISODIC], NOW.timestamp(), signals={SPEAKER: signal})
 
 
 @st.composite
@@ -182,7 +181,7 @@ def expanded_hits(draw: st.DrawFn) -> tuple[dict[MemoryType, list[ScoredPoint]],
         for k in range(len(requests))
     ]
     by_seq = {float(t.payload["seq"]): t for t in turns}
-    lift = episodic_policy().speaker_lift
+    lift = partial(episodic_policy().contribution, SPEAKER)
     merged, origin = expand(kept[MemoryType.EPISODIC], requests, neighbours, by_seq, 0.9, lift)
     return {**kept, MemoryType.EPISODIC: merged}, origin
 
@@ -197,7 +196,10 @@ def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(fou
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
     policies[MemoryType.EPISODIC] = episodic_policy()
     plan = ReadPlan(request, resolved, weights, policies)
-    response = assemble(plan, Found(hits_after, neighbours=origin), LinePrices(TOKENIZERS, resolved.encoding))
+    adjustments = Adjustments()  # as the neighbour stage records them
+    adjustments.record({i: n.adjustment("neighbour", CONFIG.speaker_weight) for i, n in origin.items()})
+    found = Found(hits_after, adjustments=adjustments)
+    response = assemble(plan, found, LinePrices(TOKENIZERS, resolved.encoding))
 
     exact = TOKENIZERS.get(resolved.encoding).count(response.context)
     meta = response.metadata

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -16,7 +17,8 @@ from mnemo.memtypes.types import POLICIES, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
 from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.temporal import TimeWindow
-from mnemo.retrieval.ranking.terms.time import TimeBoost
+from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
+from mnemo.retrieval.ranking.terms.time import TimeBoost, TimeTerm
 from mnemo.retrieval.stages.expand import expand, neighbour_requests
 from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (
@@ -96,9 +98,8 @@ def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
 
 def test_a_neighbour_carries_its_own_speaker_term_not_its_turns() -> None:
     now = 10_000.0
-    policy = RankingPolicy(
-        POLICIES[MemoryType.EPISODIC], now, speaker_keys=("how", "does", "mel", "unwind"), speaker_weight=0.05
-    )
+    signal = SpeakerSignal(("how", "does", "mel", "unwind"), 0.05)
+    policy = RankingPolicy(POLICIES[MemoryType.EPISODIC], now, signals={SPEAKER: signal})
     base = {"occurred_ts": 5_000.0, "user_id": "u1", "tenant": "acme"}
     asks = hit("asks", 0.8, seq=1.0, speaker=["caroline"], **base)  # the question: its words match
     answers = StoredPoint("answers", {"speaker": ["mel"]})  # the answer, said by whom the query names
@@ -107,7 +108,7 @@ def test_a_neighbour_carries_its_own_speaker_term_not_its_turns() -> None:
     requests = neighbour_requests([asks, said], MemoryFilter("acme"), 1, 3600.0)
     found = [[], [answers], [], [said_next]]
     turns = {1.0: asks, 9.0: said}
-    merged, origin = expand([asks, said], requests, found, turns, 0.9, policy.speaker_lift)
+    merged, origin = expand([asks, said], requests, found, turns, 0.9, partial(policy.contribution, SPEAKER))
     scores = {h.id: h.score for h in merged}
     assert scores["answers"] == pytest.approx(0.8 * 0.9 + 0.05)  # above the lifted turn's own neighbours
     assert scores["said-next"] == pytest.approx(0.75 * 0.9)  # Mel's lift is not passed on to Caroline
@@ -128,7 +129,9 @@ def test_request_weights_override_a_type_and_leave_the_others() -> None:
 def test_a_named_time_is_a_formula_term_that_explain_shows() -> None:
     window = TimeWindow(datetime(2023, 5, 1, tzinfo=UTC), datetime(2023, 6, 1, tzinfo=UTC), "last May")
     boost = TimeBoost(window, 0.2, slack_s=86_400.0)
-    policy = RankingPolicy(POLICIES[MemoryType.EPISODIC], window.end.timestamp(), time_boost=boost)
+    policy = RankingPolicy(
+        POLICIES[MemoryType.EPISODIC], window.end.timestamp(), signals={TimeTerm.name: boost}
+    )
     inside = policy.explain({"occurred_ts": window.start.timestamp() + 10}, 0.5)
     told_after = policy.explain({"occurred_ts": window.end.timestamp() + 3600}, 0.5)
     outside = policy.explain({"occurred_ts": window.start.timestamp() - 10}, 0.5)
@@ -145,20 +148,19 @@ def test_asking_for_superseded_versions_keeps_copies_unless_told_otherwise() -> 
 
 
 def test_candidate_lists_follow_the_shares_and_what_each_type_holds() -> None:
-    config = RetrievalConfig()  # 16 tokens a candidate, 16..256 candidates, prefetch 2x in 64..512
+    # 16 tokens a candidate, 16..256 candidates, prefetch 2x in 64..512 (stages/sizing.py)
     weights = {MemoryType.EPISODIC: 0.3, MemoryType.SEMANTIC: 0.7}
-    full = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6}, config)
+    full = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6})
     assert full == {MemoryType.EPISODIC: (39, 78), MemoryType.SEMANTIC: (90, 180)}
     # Only episodic memories in scope (a conversation log): episodic is sized for the whole budget.
-    alone = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 0}, config)
+    alone = candidate_limits(2048, weights, {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 0})
     assert alone == {MemoryType.EPISODIC: (128, 256), MemoryType.SEMANTIC: (16, 64)}
 
 
 def test_lists_are_sized_for_the_lines_a_tenant_has() -> None:
-    config = RetrievalConfig()
     weights = {MemoryType.EPISODIC: 0.3, MemoryType.SEMANTIC: 0.7}
     counts = {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6}
-    short = candidate_limits(2048, weights, counts, config, {MemoryType.EPISODIC: 16, MemoryType.SEMANTIC: 8})
+    short = candidate_limits(2048, weights, counts, {MemoryType.EPISODIC: 16, MemoryType.SEMANTIC: 8})
     assert short == {MemoryType.EPISODIC: (39, 78), MemoryType.SEMANTIC: (180, 360)}
 
     lengths = LineLengths(floor=4, weight=0.5, capacity=2)
@@ -183,7 +185,6 @@ def test_lists_are_sized_for_the_lines_a_tenant_has() -> None:
 
 
 def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
-    config = RetrievalConfig()
     search = SearchRequest(MemoryType.SEMANTIC, [1.0, 0.0], MemoryFilter("acme"), 20, 64)
 
     def hits(count: int, line_tokens: int) -> dict[MemoryType, list[ScoredPoint]]:
@@ -191,12 +192,12 @@ def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
         return {MemoryType.SEMANTIC: [ScoredPoint(str(i), 1.0 - i / 100, payload) for i in range(count)]}
 
     # 20 lines of 8 tokens fill half of what 20 candidates were sized for (20 × 16): twice as deep.
-    [deeper] = deeper_searches([search], hits(20, 8), "cl100k_base", config)
+    [deeper] = deeper_searches([search], hits(20, 8), "cl100k_base")
     assert (deeper.limit, deeper.prefetch_limit) == (40, 80)
-    assert deeper_searches([search], hits(19, 8), "cl100k_base", config) == []  # the type has no more
-    assert deeper_searches([search], hits(20, 13), "cl100k_base", config) == []  # nearly as long as assumed
+    assert deeper_searches([search], hits(19, 8), "cl100k_base") == []  # the type has no more
+    assert deeper_searches([search], hits(20, 13), "cl100k_base") == []  # nearly as long as assumed
     # A list already sized for 8-token lines (LineLengths) is not searched again for them.
-    assert deeper_searches([search], hits(20, 8), "cl100k_base", config, {MemoryType.SEMANTIC: 8}) == []
+    assert deeper_searches([search], hits(20, 8), "cl100k_base", {MemoryType.SEMANTIC: 8}) == []
 
 
 def test_large_counts_stand_in_only_while_fresh_and_large_enough() -> None:

@@ -101,14 +101,14 @@ def test_the_lazy_greedy_places_what_the_full_greedy_would(seed: int) -> None:
     assert _order(ordered) == _greedy(sorted(hits, key=lambda h: -h.score), weight, free)
 
 
-def test_only_questions_for_several_things_are_spread_unless_configured() -> None:
-    def run(question: str, **config: object) -> dict[str, float]:
-        hits = {MemoryType.EPISODIC: list(JOGGING)}
-        return spread_question(hits, question, RetrievalConfig(**config))  # type: ignore[arg-type]
+def test_only_questions_for_several_things_are_spread() -> None:
+    weight = RetrievalConfig().session_spread
+
+    def run(question: str, weight: float = weight) -> dict[str, float]:
+        return spread_question({MemoryType.EPISODIC: list(JOGGING)}, question, weight)
 
     moved = {"yoga", "jog neighbour", "jog shoes"}
     assert set(run("How many hours of jogging and yoga did I do last week?")) == moved
     assert run("When did I go jogging?") == {}
-    assert set(run("When did I go jogging?", session_spread_every_question=True)) == moved
-    assert run("How many hours of jogging and yoga did I do?", session_spread=0.0) == {}
-    assert spread_question({MemoryType.SEMANTIC: list(JOGGING)}, "How many jogs?", RetrievalConfig()) == {}
+    assert run("How many hours of jogging and yoga did I do?", weight=0.0) == {}
+    assert spread_question({MemoryType.SEMANTIC: list(JOGGING)}, "How many jogs?", weight) == {}

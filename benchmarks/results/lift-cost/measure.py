@@ -2,7 +2,7 @@
 
 600 semantic facts about 20 people (30 each, a month apart: every pair of one person's facts passes
 the name and time checks, the worst case for the vectors read), on Qdrant Edge with MiniLM; the same
-queries through two Retrievers on one index, alternating: meaning check on (0.55) and off (0).
+queries through one Retriever, alternating: meaning check on (0.55) and off (`NEWER_FIRST_MIN_COSINE` 0).
 Pass 1 reads the compared vectors from the engine (the cache filling), pass 2 finds them cached.
 Run from the repository root (the argument: where results.json goes):
 `PYTHONPATH=. .venv/bin/python benchmarks/results/lift-cost/measure.py OUT_DIR`
@@ -27,6 +27,7 @@ from mnemo.memtypes.records import MemoryIn, Scope
 from mnemo.memtypes.requests import RetrieveRequest
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
+from mnemo.retrieval.stages import rank
 from tests.backends.constructed_store import TENANT, constructed_store
 
 PEOPLE = [
@@ -78,11 +79,8 @@ def summary(search: list[float], total: list[float]) -> dict[str, float]:
 async def main(out: Path) -> None:
     embedder = SentenceTransformerEmbedder()
     async with constructed_store(Path(tempfile.mkdtemp()) / "edge", embedder, facts()) as store:
-        configs = {"on": RetrievalConfig(), "off": RetrievalConfig(newer_first_min_cosine=0.0)}
-        retrievers = {
-            name: Retriever(store.index, embedder, store.tokenizers, config, sparse=store.sparse)
-            for name, config in configs.items()
-        }
+        retriever = Retriever(store.index, embedder, store.tokenizers, RetrievalConfig(), sparse=store.sparse)
+        min_cosine = {"on": rank.NEWER_FIRST_MIN_COSINE, "off": 0.0}
         queries = [q.format(n=n) for n in PEOPLE for q in QUESTIONS]
         search: dict[str, list[float]] = {}
         total: dict[str, list[float]] = {}
@@ -92,8 +90,9 @@ async def main(out: Path) -> None:
                     request = RetrieveRequest(
                         query=query, scope=SCOPE, types=[MemoryType.SEMANTIC], budget_tokens=2000, now=NOW
                     )
+                    rank.NEWER_FIRST_MIN_COSINE = min_cosine[name]
                     started = time.perf_counter()
-                    response = await retrievers[name].retrieve(TENANT, request)
+                    response = await retriever.retrieve(TENANT, request)
                     key = f"{name} pass {rep}"
                     total.setdefault(key, []).append((time.perf_counter() - started) * 1000)
                     search.setdefault(key, []).append(response.metadata.timings_ms["search_ms"])

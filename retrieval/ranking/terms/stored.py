@@ -9,12 +9,18 @@ from ...options import Tuning
 from .base import RankingTerm, TermInputs
 
 USAGE_HALF_POINT = 3.0
+# Fitted constants of the relevance term, not settings (benchmarks/README.md has the sweeps).
+RRF_K = 60  # reciprocal-rank fusion's k, as the engine and the literature use it
+# Linear fusion: relevance = a·cosine + (1 - a)·bm25 / (bm25 + h), BM25 saturating at 1. Dense and
+# BM25 alike: a heavier dense side ranked worse.
+LINEAR_DENSE_WEIGHT = 0.5
+BM25_HALF = 5.0  # the BM25 score that counts as half a match
 
 
 class RelevanceTerm(RankingTerm):
     """The relevance stage's score: the cosine for dense search; for hybrid search the fused score
     scaled so that the best is about 1, or (linear fusion) a weighted sum of cosine and saturated
-    BM25 (mnemo.retrieval.options)."""
+    BM25 (`relevance_expr`)."""
 
     name = "relevance"
 
@@ -34,11 +40,11 @@ def relevance_expr(tuning: Tuning, fused: bool) -> Expr:
         return Var(SCORE)  # cosine is already 0..1; BM25 alone is unbounded and left as it is
     if tuning.fusion is Fusion.RRF:
         # Qdrant's RRF gives 1 / (k + rank), rank from 0: first in both lists is 2 / k.
-        return Mult((Const(tuning.rrf_k / 2), Var(SCORE)))
+        return Mult((Const(RRF_K / 2), Var(SCORE)))
     if tuning.fusion is Fusion.DBSF:
         return Mult((Const(0.5), Var(SCORE)))  # the sum of two scores normalized to 0..1
-    a, bm25 = tuning.linear_dense_weight, Var(prefetch_score(1), 0.0)
-    saturated = Div(bm25, Sum((bm25, Const(tuning.bm25_half))))
+    a, bm25 = LINEAR_DENSE_WEIGHT, Var(prefetch_score(1), 0.0)
+    saturated = Div(bm25, Sum((bm25, Const(BM25_HALF))))
     return Sum((Mult((Const(a), Var(prefetch_score(0), 0.0))), Mult((Const(1 - a), saturated))))
 
 

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 
 from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldRange
 from ....memtypes.language.time_mentions import asks_when
-from ....memtypes.types import SPECS, MemoryType
+from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
 from ..temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
+
+# Events are told a little after they happen ("last week I ran a marathon"): a named time's window
+# is extended this far past its end. A fitted constant, not a setting (benchmarks/README.md).
+TIME_SLACK_S = 7 * DAY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class TimeTerm(RankingTerm):
 
     def signal(self, query: QueryContext) -> TimeBoost | None:
         window = parse_time_window(query.query, query.now) if query.temporal else None
-        return TimeBoost(window, query.config.time_weight, query.config.time_slack_s) if window else None
+        return TimeBoost(window, query.config.time_weight, TIME_SLACK_S) if window else None
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return not SPECS[memory_type].due_dated

@@ -1,0 +1,108 @@
+"""Post-engine stages: what changes hits' scores in Python after the engine ranked them, under one
+contract. The engine's own score is the registered ranking terms' sum (ranking/terms/); a score
+change that needs more than one point's payload (a newer statement over an older one, a turn's
+neighbours, turns spread over sessions) is a `PostStage`: a name, a weight read off the request's
+settings (0: the stage does not run), and for each hit it changes an `Adjustment`, its own
+explanation, which `explain` (stages/explain.py) and the explorer show without knowing the stage.
+
+A stage runs in one `Phase`: `ROUND` stages on each search round's hits before its trial packing,
+`FINAL` stages once after the last round's packing (they may read it). The registry, in the order
+stages run, is `POST_STAGES` in retrieval/pipeline.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy.typing as npt
+
+from ...memtypes.ports import VectorIndex
+from ...memtypes.queries import ScoredPoint
+from ...memtypes.types import MemoryType
+from ..options import RetrievalConfig
+from ..ranking.policy import ScoreComponent
+from .pack import Packing
+from .plan import ReadPlan
+
+Hits = dict[MemoryType, list[ScoredPoint]]  # each type's hits, best first
+# Reads the dense vectors of some hits of a type, by id (those missing are left out).
+VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
+
+
+class Phase(Enum):
+    ROUND = "round"  # on each search round's hits, before its trial packing
+    FINAL = "final"  # once, after the last round's packing
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One stage's change of one hit's score, as `explain` shows it: its components (name → value,
+    weight, contribution). `replaces`: the hit's score is these components' sum (a point the engine
+    did not rank, such as a neighbour), not the engine's terms plus them; `detail`: more keys of the
+    explanation (what a neighbour sits next to)."""
+
+    components: Mapping[str, ScoreComponent]
+    replaces: bool = False
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def lift(name: str, amount: float) -> Adjustment:
+    """A stage's plain change of a score by `amount`: one component, `name`."""
+    return Adjustment({name: ScoreComponent(1.0, amount, amount)})
+
+
+@dataclass(frozen=True)
+class StageInputs:
+    """What a post-engine stage may read besides the hits."""
+
+    plan: ReadPlan
+    config: RetrievalConfig
+    index: VectorIndex
+    vectors: VectorsOf  # cached reads of hits' dense vectors
+    packing: Packing | None = None  # FINAL stages: the last round's trial packing
+
+
+class PostStage:
+    """One post-engine stage. Subclasses set `name` (its component in `explain`) and `phase`, and
+    define `weight` and `apply`."""
+
+    name: str = ""
+    phase: Phase = Phase.FINAL
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        """How strongly this stage changes scores for this request; 0: it does not run."""
+        raise NotImplementedError
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
+        """Re-score and re-order `hits` in place (each type's list best first again); answers each
+        changed hit's adjustment, by id."""
+        raise NotImplementedError
+
+
+class Adjustments:
+    """What the post-engine stages changed, per hit in the order they ran (`explain` reads it)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, list[Adjustment]] = {}
+
+    def record(self, changes: Mapping[str, Adjustment]) -> None:
+        for point_id, adjustment in changes.items():
+            self._by_id.setdefault(point_id, []).append(adjustment)
+
+    def of(self, point_id: str) -> Sequence[Adjustment]:
+        return self._by_id.get(point_id, ())
+
+
+async def run_stages(
+    stages: Sequence[PostStage], phase: Phase, inputs: StageInputs, hits: Hits, ledger: Adjustments
+) -> None:
+    """Run the registered stages of `phase` in order on `hits`, recording each change in `ledger`."""
+    for stage in stages:
+        if stage.phase is not phase:
+            continue
+        weight = stage.weight(inputs.plan, inputs.config)
+        if weight:
+            ledger.record(await stage.apply(inputs, hits, weight))
