@@ -73,21 +73,7 @@ def _meanings(page: str, group: str) -> dict[str, str]:
     return meanings
 
 
-# Retrieval's settings are described with the ranking code in retrieval/options.py; until they all
-# are, this group's check is expected to fail, and strict: it fails the day they are all described,
-# so that the mark goes with them.
-_UNDESCRIBED_YET = {"retrieval"}
-
-
-@pytest.mark.parametrize(
-    "group",
-    [
-        pytest.param(g, marks=pytest.mark.xfail(strict=True, reason="retrieval/options.py describes them"))
-        if g in _UNDESCRIBED_YET
-        else g
-        for g in _groups()
-    ],
-)
+@pytest.mark.parametrize("group", _groups())
 def test_every_setting_says_what_it_means(group: str) -> None:
     # An operator reads the configuration page, not the model's source: an empty cell is a knob
     # nobody can set on purpose.
