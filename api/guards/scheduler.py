@@ -12,7 +12,7 @@ work, and the slots go to tenants fairly:
   least recently: a tenant arriving beside a flood is served next, not after the flood's queue;
   two busy tenants alternate;
 - while other tenants are active (they asked for a slot, or finished with one, within `active_s`),
-  a tenant holds at most its share of the slots: the slots over the active tenants, at least one.
+  a tenant holds at most its share of the slots: the slots over the active tenants, rounded up.
   A slot is thus kept free for a closed-loop client between its requests, which then starts at
   once instead of waiting for one of the flood's running requests (a 20-memory batch holds its slot
   for hundreds of milliseconds); a tenant alone has every slot, from `active_s` after the others
@@ -88,7 +88,8 @@ class FairScheduler:
         return self._held.get(tenant, 0)
 
     def share(self) -> int:
-        """The most slots one tenant may hold now: the slots over the active tenants, at least one."""
+        """The most slots one tenant may hold now: the slots over the active tenants, rounded up
+        (rounded down, an odd slot would stand idle while every tenant waits)."""
         now = time.monotonic()
         quiet = [
             t
@@ -97,7 +98,7 @@ class FairScheduler:
         ]
         for tenant in quiet:
             del self._seen_at[tenant]
-        return max(1, self.slots // max(1, len(self._seen_at)))
+        return math.ceil(self.slots / max(1, len(self._seen_at)))
 
     async def acquire(self, tenant: str) -> None:
         self._seen_at[tenant] = time.monotonic()

@@ -23,6 +23,19 @@ async def test_a_lone_tenant_has_every_slot() -> None:
     assert cpu.held("alpha") == 2 and cpu.share() == 2
 
 
+async def test_an_odd_slot_goes_to_a_tenant_rather_than_standing_idle() -> None:
+    cpu = FairScheduler(slots=3, per_tenant_queue=8, queue_s=30, active_s=60)
+    await cpu.acquire("beta")
+    cpu.release("beta")  # beta active, between two requests
+    await cpu.acquire("alpha")
+    await cpu.acquire("alpha")
+    third = await _queued(cpu, "alpha")
+    assert (cpu.share(), cpu.held("alpha"), cpu.queued("alpha")) == (2, 2, 1)  # one kept for beta
+    await cpu.acquire("beta")
+    assert cpu.running == 3
+    third.cancel()
+
+
 async def test_a_slot_is_kept_for_an_active_tenant_between_its_requests() -> None:
     cpu = FairScheduler(slots=2, per_tenant_queue=8, queue_s=30, active_s=60)
     await cpu.acquire("alpha")
