@@ -9,8 +9,14 @@ work, and the slots go to tenants fairly:
 
 - each tenant waits in its own FIFO queue;
 - a freed slot goes to the waiting tenant that holds the fewest slots now, ties to the one served
-  least recently: a tenant arriving beside a flood is served next, and waits only for one of the
-  flood's running requests to finish, not for its queue; two busy tenants alternate;
+  least recently: a tenant arriving beside a flood is served next, not after the flood's queue;
+  two busy tenants alternate;
+- while other tenants are active (they asked for a slot, or finished with one, within `active_s`),
+  a tenant holds at most its share of the slots: the slots over the active tenants, rounded up.
+  A slot is thus kept free for a closed-loop client between its requests, which then starts at
+  once instead of waiting for one of the flood's running requests (a 20-memory batch holds its slot
+  for hundreds of milliseconds); a tenant alone has every slot, from `active_s` after the others
+  went quiet;
 - refusal is cheap and early, before the body is read: 429 with `Retry-After` when the tenant's own
   queue is full (`per_tenant_queue`), 503 with `Retry-After` when the wait for a slot passes
   `queue_s` (the machine is overloaded for everyone; long by default, 30 s, so that a burst of a
@@ -24,10 +30,16 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
 from ...memtypes.errors import RateLimited, Unavailable
+
+# How long a tenant counts as active after it last asked for or gave back a slot: longer than a
+# closed-loop client's pause between an answer and its next request, short enough that a slot kept
+# for a tenant that went quiet soon serves the others again.
+ACTIVE_S = 1.0
 
 
 def usable_cores() -> int:
@@ -49,14 +61,17 @@ class SchedulerStats:
 class FairScheduler:
     """`slots` CPU slots shared by tenants' FIFO queues (see the module's docstring)."""
 
-    def __init__(self, slots: int, per_tenant_queue: int, queue_s: float) -> None:
+    def __init__(self, slots: int, per_tenant_queue: int, queue_s: float, active_s: float = ACTIVE_S) -> None:
         self.slots = max(1, slots)
         self.per_tenant_queue = max(1, per_tenant_queue)
         self.queue_s = queue_s
+        self.active_s = active_s
         self.stats = SchedulerStats()
         self._held: dict[str, int] = {}  # tenant → slots it holds
         self._queues: dict[str, deque[asyncio.Future[None]]] = {}
         self._served_at: dict[str, int] = {}  # tenant → the number of its last grant
+        self._seen_at: dict[str, float] = {}  # tenant → when it last asked for or gave back a slot
+        self._look_again: asyncio.TimerHandle | None = None
 
     @property
     def running(self) -> int:
@@ -69,9 +84,26 @@ class FairScheduler:
     def queued(self, tenant: str) -> int:
         return len(self._queues.get(tenant, ()))
 
+    def held(self, tenant: str) -> int:
+        return self._held.get(tenant, 0)
+
+    def share(self) -> int:
+        """The most slots one tenant may hold now: the slots over the active tenants, rounded up
+        (rounded down, an odd slot would stand idle while every tenant waits)."""
+        now = time.monotonic()
+        quiet = [
+            t
+            for t, at in self._seen_at.items()
+            if now - at > self.active_s and t not in self._held and t not in self._queues
+        ]
+        for tenant in quiet:
+            del self._seen_at[tenant]
+        return math.ceil(self.slots / max(1, len(self._seen_at)))
+
     async def acquire(self, tenant: str) -> None:
-        if self.running < self.slots and not self._queues:  # a free slot and nobody ahead
-            self._take(tenant)
+        self._seen_at[tenant] = time.monotonic()
+        if self.running < self.slots and not self._queues and self.held(tenant) < self.share():
+            self._take(tenant)  # a free slot, nobody ahead, and within the tenant's share
             return
         queue = self._queues.get(tenant)
         if queue is not None and len(queue) >= self.per_tenant_queue:
@@ -85,6 +117,8 @@ class FairScheduler:
             queue = self._queues[tenant] = deque()
         queue.append(future)
         self._grant()  # a slot may be free (nobody ahead could take it)
+        if future.done():
+            return
         try:
             await asyncio.wait({future}, timeout=self.queue_s)
         except asyncio.CancelledError:  # the client went away: give back what it got, or its place
@@ -107,6 +141,7 @@ class FairScheduler:
         )
 
     def release(self, tenant: str) -> None:
+        self._seen_at[tenant] = time.monotonic()
         held = self._held.get(tenant, 0) - 1
         if held > 0:
             self._held[tenant] = held
@@ -123,7 +158,12 @@ class FairScheduler:
 
     def _grant(self) -> None:
         while self.running < self.slots and self._queues:
-            tenant = min(self._queues, key=lambda t: (self._held.get(t, 0), self._served_at.get(t, 0)))
+            share = self.share()
+            below = [t for t in self._queues if self.held(t) < share]
+            if not below:  # the free slots are kept for active tenants holding less than their share
+                self._grant_later()
+                return
+            tenant = min(below, key=lambda t: (self.held(t), self._served_at.get(t, 0)))
             queue = self._queues[tenant]
             future = queue.popleft()
             if not queue:
@@ -132,6 +172,16 @@ class FairScheduler:
                 continue
             self._take(tenant)
             future.set_result(None)
+
+    def _grant_later(self) -> None:
+        """Look again once the tenants a slot is kept for may have gone quiet: no release may come
+        before (the busy tenant's one slot taken by a long write)."""
+        if self._look_again is None:
+            self._look_again = asyncio.get_running_loop().call_later(self.active_s, self._looked_again)
+
+    def _looked_again(self) -> None:
+        self._look_again = None
+        self._grant()
 
     def _forget(self, tenant: str, future: asyncio.Future[None]) -> None:
         queue = self._queues.get(tenant)

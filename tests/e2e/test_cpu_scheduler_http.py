@@ -85,6 +85,39 @@ async def test_a_tenants_mcp_recall_beside_a_rest_flood_is_served_before_the_flo
         assert after.count("alpha") >= 6, after
 
 
+async def test_beside_a_flood_a_slot_is_kept_for_the_other_active_tenant(live_app: LiveApp) -> None:  # noqa: F811
+    """Two slots: while beta retrieves one request after another, alpha's flood holds one slot and
+    waits for more, the other kept for beta's next request (it then starts at once rather than
+    behind one of the flood's running requests)."""
+    async with (
+        live_app(**{**ONE_SLOT, "cpu_slots": 2}) as (url, app),
+        httpx.AsyncClient(base_url=url, timeout=120) as client,
+    ):
+        await _seed(client)
+        cpu: FairScheduler = app.state.fairness.cpu
+        cpu.active_s = 600.0  # beta counts as active through the test, however slow the machine
+        stop = asyncio.Event()
+
+        async def flood() -> list[int]:
+            statuses = []
+            while not stop.is_set():
+                statuses.append((await client.post("/v1/retrieve", json=BODY, headers=A)).status_code)
+            return statuses
+
+        flooders = [asyncio.create_task(flood()) for _ in range(6)]
+        await _until(lambda: cpu.queued("alpha") >= 3, "alpha's requests queued for the CPU")
+        seen = []
+        for _ in range(5):
+            quiet = await client.post("/v1/retrieve", json=BODY, headers=B)
+            assert quiet.status_code == 200, quiet.text
+            seen.append((cpu.held("alpha"), cpu.queued("alpha"), cpu.running))
+        stop.set()
+        assert all(status == 200 for statuses in await asyncio.gather(*flooders) for status in statuses)
+        # After each of beta's answers: alpha at its share with requests waiting, beta's slot free.
+        assert all(held <= 1 for held, _, _ in seen), seen
+        assert any(queued > 0 and running == 1 for _, queued, running in seen), seen
+
+
 async def test_two_busy_tenants_alternate(live_app: LiveApp) -> None:  # noqa: F811
     async with live_app(**ONE_SLOT) as (url, app), httpx.AsyncClient(base_url=url, timeout=120) as client:
         await _seed(client)
