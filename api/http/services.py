@@ -285,7 +285,14 @@ async def open_services(
         settings.collection_prefix,
         keys.tenants,
     )
-    await steps.timed("ids", migrating)
+    try:
+        await steps.timed("ids", migrating)
+    except BaseException:  # a start that stops here is finished by the next one: nothing held open
+        await redis.close()
+        await documents.close()
+        await index.close()
+        embedder.close()
+        raise
     log.info(
         "mnemo ready: %s; vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
         steps.summary(),

@@ -14,8 +14,8 @@ from mnemo.backends.qdrant.history_store import ClientDocumentStore, EdgeDocumen
 from mnemo.ingest.history import ChangeHistory, entry
 from mnemo.memtypes.errors import NotFound
 from mnemo.memtypes.governance.history import MAX_HISTORY_ENTRIES, HistoryAction
-from mnemo.memtypes.ports import DocumentStore
 from mnemo.memtypes.ids import IdKeys
+from mnemo.memtypes.ports import DocumentStore
 from mnemo.memtypes.records import MemoryIn, MemoryRecord
 from mnemo.memtypes.types import MemoryType
 
@@ -112,7 +112,8 @@ def record_of(item: MemoryIn) -> MemoryRecord:
     chash = _IDS.content_hash("t", item.content)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     return MemoryRecord(
-        id=_IDS.memory_id("t", item.type, item.scope, item.id, item.content), external_id=item.id, type=item.type,
+        id=_IDS.memory_id("t", item.type, item.scope, item.id, item.content),
+        external_id=item.id, type=item.type,
         tenant="t", scope=item.scope, content=item.content, content_hash=chash, token_count=5,
         token_counts={}, importance=0.5, occurred_at=now, created_at=now,
     )  # fmt: skip
