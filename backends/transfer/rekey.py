@@ -191,7 +191,7 @@ def _rekey_ledger(path: Path, ids: IdKeys) -> int:
             line = entry.model_copy(update={"memories": mapped}).model_dump_json()
         out.append(line)
     if changed:
-        staged = path.with_name(f".{path.name}.rekey")
+        staged = path.with_name(f".{path.name}.rekey.{os.getpid()}")  # workers of one dir may race
         with staged.open("w", encoding="utf-8") as handle:
             handle.write("".join(f"{line}\n" for line in out))
             handle.flush()
