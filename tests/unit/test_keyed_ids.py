@@ -62,3 +62,31 @@ def test_an_operators_key_file_is_used_and_must_be_a_key(tmp_path: Path) -> None
         open_id_keys(tmp_path / "a", shared)
     with pytest.raises(FileNotFoundError):
         open_id_keys(tmp_path / "a", tmp_path / "missing")
+
+
+def test_a_forget_in_the_ledger_reaches_a_backup_across_the_rekeying(tmp_path: Path) -> None:
+    """A backup of unkeyed ids restored with a ledger of keyed ids (a forget after the migration), and
+    the other way round: the restore leaves the forgotten memory out either way."""
+    from mnemo.backends.transfer.ledger_replay import Forgotten
+    from mnemo.memtypes.governance.forget import LedgerEntry
+    from mnemo.memtypes.queries import VectorPoint
+
+    ids = IdKeys(b"1" * 32)
+    unkeyed = memory_id("t", MemoryType.SEMANTIC, SCOPE, None, unkeyed_digest(TEXT))
+    keyed = ids.rekeyed("t", unkeyed)
+    payload = {"tenant": "t", "created_ts": 0.0}
+
+    def ledger(name: str, forgotten_id: str) -> Path:
+        entry = LedgerEntry(
+            tenant="t", at="2026-01-01T00:00:00+00:00", digest=name, scope=None,
+            memories={"semantic": [forgotten_id]}, task_ids=[], thread_ids=[],
+        )  # fmt: skip
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(entry.model_dump_json() + "\n")
+        return path
+
+    for backup_id, ledger_id in ((unkeyed, keyed), (keyed, unkeyed)):
+        replay = Forgotten([ledger(f"{backup_id[:8]}", ledger_id)], ids)
+        assert replay.keep([VectorPoint(backup_id, [0.0], payload)]) == []
+        unaware = Forgotten([ledger(f"{backup_id[:8]}-plain", ledger_id)])
+        assert len(unaware.keep([VectorPoint(backup_id, [0.0], payload)])) == 1  # what the key adds
