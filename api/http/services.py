@@ -13,7 +13,7 @@ from aiobreaker import CircuitBreaker
 
 from ...backends.embedding.embedder import open_embedder
 from ...backends.embedding.sparse import Bm25Encoder
-from ...backends.id_key import open_id_keys
+from ...backends.id_key import id_key_path, open_id_keys
 from ...backends.llm_reviewer import OpenAICompatibleReviewer
 from ...backends.redis.access import RedisAccessCounts
 from ...backends.redis.client import RedisGateway, open_redis
@@ -274,6 +274,12 @@ async def open_services(
     # Ids and content digests are keyed per tenant; a store of the older scheme is migrated here,
     # before anything is served (resumably: a start that stops part-way is finished by the next).
     ids = open_id_keys(settings.data_dir, settings.id_key_file)
+    if settings.qdrant.url and settings.id_key_file is None:
+        log.warning(
+            "ids are keyed with the data dir's id key (%s): replicas on other hosts sharing this Qdrant "
+            "server must use the same key (MNEMO_ID_KEY_FILE), or the same words get other ids there",
+            id_key_path(settings.data_dir),
+        )
     access_counts = RedisAccessCounts(redis, keyspace)
     migrating = rekey_store(
         index,
