@@ -1,6 +1,6 @@
 """The write pipeline: pre-filter → dedup → importance → embed → upsert, under a lock.
 
-Ids are deterministic (mnemo.memtypes.records.memory_id), so writing the same input twice updates one
+Ids are deterministic per tenant (mnemo.memtypes.ids), so writing the same input twice updates one
 record instead of creating two; input identical to what is stored is reported `unchanged` and is
 not even re-embedded. Nothing is dropped silently: every item gets a result with a status and, when
 it was skipped or merged, the reason.
