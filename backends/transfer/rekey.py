@@ -14,6 +14,7 @@ the data dir, written once everything is done, spares later starts the walk.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...memtypes.governance.forget import LEDGER_FILE, LedgerEntry
+from ...memtypes.governance.forget import LEDGER_FILE, LEDGER_LOCK, LedgerEntry
 from ...memtypes.ids import IdKeys, is_unkeyed
 from ...memtypes.ports import DocumentStore, SparseEncoder, VectorIndex
 from ...memtypes.queries import MemoryFilter, VectorPoint
@@ -175,26 +176,31 @@ def _rekeyed_history(ids: IdKeys, tenant: str, document: dict[str, Any]) -> dict
 
 
 def _rekey_ledger(path: Path, ids: IdKeys) -> int:
-    """Rewrite the ledger's lines that name ids of the older scheme (whole, then renamed over it)."""
+    """Rewrite the ledger's lines that name ids of the older scheme (whole, then renamed over it),
+    holding its lock: a line another worker appends meanwhile is not lost."""
     if not path.is_file():
         return 0
-    lines = path.read_text(encoding="utf-8").splitlines()
-    changed = 0
-    out = []
-    for line in lines:
-        if not line.strip():
-            continue
-        entry = LedgerEntry.model_validate_json(line)
-        mapped = {t: [_mapped(ids, entry.tenant, i) for i in found] for t, found in entry.memories.items()}
-        if mapped != entry.memories:
-            changed += 1
-            line = entry.model_copy(update={"memories": mapped}).model_dump_json()
-        out.append(line)
-    if changed:
-        staged = path.with_name(f".{path.name}.rekey.{os.getpid()}")  # workers of one dir may race
-        with staged.open("w", encoding="utf-8") as handle:
-            handle.write("".join(f"{line}\n" for line in out))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(staged, path)
+    with (path.parent / LEDGER_LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+        changed, out = 0, []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = LedgerEntry.model_validate_json(line)
+            except ValueError:  # a line cut short by a crash while appended: left as it is
+                out.append(line)
+                continue
+            mapped = {
+                t: [_mapped(ids, entry.tenant, i) for i in found] for t, found in entry.memories.items()
+            }
+            if mapped != entry.memories:
+                changed += 1
+                line = entry.model_copy(update={"memories": mapped}).model_dump_json()
+            out.append(line)
+        if changed:
+            staged = path.with_name(f".{path.name}.rekey.{os.getpid()}")
+            with staged.open("w", encoding="utf-8") as handle:
+                handle.write("".join(f"{line}\n" for line in out))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(staged, path)
     return changed

@@ -90,3 +90,23 @@ def test_a_forget_in_the_ledger_reaches_a_backup_across_the_rekeying(tmp_path: P
         assert replay.keep([VectorPoint(backup_id, [0.0], payload)]) == []
         unaware = Forgotten([ledger(f"{backup_id[:8]}-plain", ledger_id)])
         assert len(unaware.keep([VectorPoint(backup_id, [0.0], payload)])) == 1  # what the key adds
+
+
+def test_the_ledger_is_rewritten_with_keyed_ids_and_keeps_a_line_cut_short(tmp_path: Path) -> None:
+    from mnemo.backends.transfer.rekey import _rekey_ledger
+    from mnemo.memtypes.governance.forget import LEDGER_FILE, LedgerEntry
+
+    ids = IdKeys(b"1" * 32)
+    unkeyed = memory_id("t", MemoryType.SEMANTIC, SCOPE, None, unkeyed_digest(TEXT))
+    entry = LedgerEntry(
+        tenant="t", at="2026-01-01T00:00:00+00:00", digest="d", scope=None,
+        memories={"semantic": [unkeyed]}, task_ids=[], thread_ids=[],
+    )  # fmt: skip
+    ledger = tmp_path / LEDGER_FILE
+    cut_short = entry.model_dump_json()[:40]
+    ledger.write_text(f"{entry.model_dump_json()}\n{cut_short}\n")
+    assert _rekey_ledger(ledger, ids) == 1
+    first, second = ledger.read_text().splitlines()
+    assert LedgerEntry.model_validate_json(first).memories == {"semantic": [ids.rekeyed("t", unkeyed)]}
+    assert unkeyed not in ledger.read_text() and second == cut_short
+    assert _rekey_ledger(ledger, ids) == 0  # once: a keyed id is never mapped again
