@@ -101,7 +101,9 @@ def run_restore(args: argparse.Namespace) -> int:
             # the key of the service that will run on this data dir, if it has one yet
             else own_public_key(data_dir, settings.signing_key_file)
         )
-        done = asyncio.run(restore(Path(args.dir), data_dir, settings.redis, ledgers, trusted))
+        done = asyncio.run(
+            restore(Path(args.dir), data_dir, settings.redis, ledgers, trusted, settings.id_key_file)
+        )
     except (RestoreRefused, SignatureInvalid, ValueError, OSError) as exc:
         print(f"mnemo restore: {exc}", file=sys.stderr)
         return EXIT_FAILED

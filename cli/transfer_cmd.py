@@ -70,6 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
                 collection_prefix=settings.collection_prefix,
                 counts=counts,
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                id_key=_own_id_key(settings),
             )
             bar = tqdm(total=manifest.total, unit="pt", desc=f"export {out.name}", disable=None)
             with bar, ExportWriter(out, manifest) as writer:
@@ -85,7 +86,7 @@ def run_export(args: argparse.Namespace) -> int:
         "file": str(out),
         "points": sum(writer.written.values()),
         "histories": writer.histories,
-        **manifest.as_json(),
+        **{k: v for k, v in manifest.as_json().items() if k != "id_key"},  # a secret: never printed
     }
     print(json.dumps(summary) if args.json else _render_export(summary))
     return EXIT_OK
@@ -99,6 +100,15 @@ def _render_export(summary: dict[str, Any]) -> str:
         f"embedding {embedding['model']} ({embedding['dimension']} dims), "
         f"collection prefix {summary['collection_prefix']}"
     )
+
+
+def _own_id_key(settings: Any) -> bytes | None:
+    """The id key of the data dir (or MNEMO_ID_KEY_FILE), when it has one (it has none until a
+    service keyed its ids: its start migrates them)."""
+    from ..backends.id_key import id_key_path, read_id_key
+
+    path = id_key_path(settings.data_dir, settings.id_key_file)
+    return read_id_key(path) if path.exists() else None
 
 
 # -- import ---------------------------------------------------------------------------------------
@@ -164,6 +174,7 @@ async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -
     summary = ImportSummary()
     bar = tqdm(total=manifest.total, unit="pt", desc=f"import {Path(args.file).name}", disable=None)
     try:
+        await _adopt_id_key(manifest, settings, store)
         await index.open()
         for memory_type, batch in batches_by_type(read_points(Path(args.file)), args.batch_size):
             written, unchanged = await import_batch(index, memory_type, batch)
@@ -176,6 +187,37 @@ async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -
         bar.close()
         await index.close()
     return summary, where
+
+
+async def _adopt_id_key(manifest: Manifest, settings: Any, store: VectorStore) -> None:
+    """The export's id key becomes the target's, so its ids stay what a re-write of the same words
+    computes; refused where the target already holds memories keyed with another key. Either way the
+    target's next start checks its ids (an export without a key holds the older, unkeyed ids)."""
+    from ..backends.id_key import id_key_path, write_id_key
+    from ..backends.transfer.migration import EdgeDirReader, IncompatibleStore
+    from ..backends.transfer.rekey import marker_path
+    from ..memtypes.types import MemoryType, collection_name
+
+    marker_path(settings.data_dir, settings.collection_prefix).unlink(missing_ok=True)
+    path = id_key_path(settings.data_dir, settings.id_key_file)
+    if manifest.id_key is None or (path.exists() and path.read_bytes() == manifest.id_key):
+        return
+    if path.exists():
+        prefix, held = settings.collection_prefix, 0
+        if store.client is not None:
+            for memory_type in MemoryType:
+                name = collection_name(prefix, memory_type)
+                if await store.client.collection_exists(name):
+                    held += (await store.client.count(name, exact=True)).count
+        else:
+            with EdgeDirReader(settings.data_dir / "qdrant", prefix) as reader:
+                held = sum(reader.counts().values())
+        if held:
+            raise IncompatibleStore(
+                f"the export's ids are keyed with another id key than {path}'s, which keys the "
+                f"{held} memories the target holds: import into an empty store (it adopts the export's key)"
+            )
+    write_id_key(path, manifest.id_key, replace=True)
 
 
 async def _import_histories(path: Path, store: DocumentStore) -> int:

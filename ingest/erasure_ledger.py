@@ -10,12 +10,13 @@ only makes a restore remove the rest of what the caller asked to remove.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import os
 from pathlib import Path
 
 from ..memtypes.errors import InsufficientStorage
-from ..memtypes.governance.forget import LEDGER_FILE, LedgerEntry
+from ..memtypes.governance.forget import LEDGER_FILE, LEDGER_LOCK, LedgerEntry
 
 log = logging.getLogger("mnemo.erasure")
 
@@ -38,7 +39,9 @@ class ErasureLedger:
 
     def _append(self, line: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as out:
-            out.write(line)
-            out.flush()
-            os.fsync(out.fileno())
+        with (self.path.parent / LEDGER_LOCK).open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(line)
+                out.flush()
+                os.fsync(out.fileno())

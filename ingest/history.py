@@ -1,7 +1,7 @@
 """Recording and reading per-memory change history (memtypes/governance/history.py says what an entry holds).
 
 One document per memory id in the `DocumentStore`: `{tenant, memory_id, entries, dropped}`. Memory
-ids are derived from the tenant (mnemo.memtypes.records.memory_id), and every read checks the tenant too.
+ids are derived from the tenant (mnemo.memtypes.ids), and every read checks the tenant too.
 Appends are read-modify-write, serialized in this process by one lock; with several replicas on a
 Qdrant server two appends to the same memory at the same instant could lose one entry (documented).
 """

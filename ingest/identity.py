@@ -12,16 +12,18 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC
 
+from ..memtypes.ids import IdKeys
 from ..memtypes.ports import VectorIndex
 from ..memtypes.queries import MemoryFilter
-from ..memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
+from ..memtypes.records import MemoryIn, MemoryRecord
 from ..memtypes.types import SPECS, MemoryType
 from .dedup import same_identity
 
 
-def point_id_of(tenant: str, item: MemoryIn) -> str:
-    """The memory's deterministic id. Without a caller id, an event's explicit time and an
-    intention's due time and trigger are part of it: the same words then are another memory."""
+def point_id_of(ids: IdKeys, tenant: str, item: MemoryIn) -> str:
+    """The memory's deterministic id, keyed per tenant (`mnemo.memtypes.ids`). Without a caller id,
+    an event's explicit time and an intention's due time and trigger are part of it: the same words
+    then are another memory."""
     distinct_by = None
     spec = SPECS[item.type]
     if item.id is None and spec.holds_events and item.occurred_at is not None:
@@ -29,11 +31,12 @@ def point_id_of(tenant: str, item: MemoryIn) -> str:
     elif item.id is None and spec.due_dated and (item.due_at or item.trigger):
         due = item.due_at.astimezone(UTC).isoformat() if item.due_at else ""
         distinct_by = f"due={due}\x1etrigger={item.trigger or ''}"
-    return memory_id(tenant, item.type, item.scope, item.id, content_hash(item.content), distinct_by)
+    return ids.memory_id(tenant, item.type, item.scope, item.id, item.content, distinct_by)
 
 
 async def exact_duplicates(
     index: VectorIndex,
+    keys: IdKeys,
     tenant: str,
     items: Sequence[MemoryIn],
     positions: Sequence[int],
@@ -47,11 +50,11 @@ async def exact_duplicates(
     for i in positions:
         by_type[items[i].type].append(i)
     for memory_type, members in by_type.items():
-        hashes = tuple(sorted({content_hash(items[i].content) for i in members}))
+        hashes = tuple(sorted({keys.content_hash(tenant, items[i].content) for i in members}))
         flt = MemoryFilter(tenant=tenant, content_hashes=hashes)
         stored, _ = await index.scroll(memory_type, flt, limit=max(64, 4 * len(hashes)))
         for i in members:
-            chash, scope = content_hash(items[i].content), items[i].scope.model_dump()
+            chash, scope = keys.content_hash(tenant, items[i].content), items[i].scope.model_dump()
             same_text = [
                 point
                 for point in stored

@@ -1,6 +1,6 @@
 """The write pipeline: pre-filter → dedup → importance → embed → upsert, under a lock.
 
-Ids are deterministic (mnemo.memtypes.records.memory_id), so writing the same input twice updates one
+Ids are deterministic per tenant (mnemo.memtypes.ids), so writing the same input twice updates one
 record instead of creating two; input identical to what is stored is reported `unchanged` and is
 not even re-embedded. Nothing is dropped silently: every item gets a result with a status and, when
 it was skipped or merged, the reason.
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..memtypes.errors import Unavailable
+from ..memtypes.ids import IdKeys
 from ..memtypes.ports import (
     Embedder,
     ImportanceReviewer,
@@ -28,7 +29,7 @@ from ..memtypes.ports import (
     VectorIndex,
 )
 from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
-from ..memtypes.records import MemoryIn, MemoryRecord, content_hash, utcnow
+from ..memtypes.records import MemoryIn, MemoryRecord, utcnow
 from ..memtypes.rendering import LINE_FORMAT, memory_line
 from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
@@ -81,8 +82,12 @@ class MemoryWriter:
         reviewers: Sequence[ImportanceReviewer] = (),
         sparse: SparseEncoder | None = None,
         locks: Locks | None = None,
+        ids: IdKeys | None = None,
     ) -> None:
         self.index = index
+        # The service's id key (a store's ids are stable only under one key); without one, a key
+        # of this process alone, for records that are never served from a store again.
+        self.ids = ids or IdKeys.ephemeral()
         self.embedder = embedder
         self.tokenizers = tokenizers
         self.config = config or WriteConfig()
@@ -122,7 +127,7 @@ class MemoryWriter:
         importance: float,
         cleared_at: datetime | None = None,
     ) -> MemoryRecord:
-        chash = content_hash(item.content)
+        chash = self.ids.content_hash(tenant, item.content)
         # Without an explicit time, a re-written memory keeps the time it was first written at.
         first_seen = existing.get("occurred_at") if existing and item.occurred_at is None else None
         occurred_at = (
@@ -131,7 +136,7 @@ class MemoryWriter:
         created = existing.get("created_at") if existing else None
         spec = SPECS[item.type]
         return MemoryRecord(
-            id=point_id_of(tenant, item),
+            id=point_id_of(self.ids, tenant, item),
             external_id=item.id,
             type=item.type,
             tenant=tenant,
@@ -170,7 +175,7 @@ class MemoryWriter:
         options = options or WriteOptions()
         now = utcnow()
         results: list[WriteResult | None] = [None] * len(items)
-        ids = [point_id_of(tenant, i) for i in items]
+        ids = [point_id_of(self.ids, tenant, i) for i in items]
         last_index = {point_id: i for i, point_id in enumerate(ids)}
         candidates: list[int] = []
         # The same words in one request are one memory unless a caller id, an event's time or an
@@ -199,6 +204,7 @@ class MemoryWriter:
             if options.prefilter:
                 duplicates = await exact_duplicates(
                     self.index,
+                    self.ids,
                     tenant,
                     items,
                     fresh,
@@ -255,7 +261,7 @@ class MemoryWriter:
         scores = await asyncio.gather(*(self._importance(items[i]) for i in positions))
         pending = []
         for i, importance in zip(positions, scores, strict=True):
-            old = existing.get(point_id_of(tenant, items[i]))
+            old = existing.get(point_id_of(self.ids, tenant, items[i]))
             record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at)
             pending.append(_Pending(i, items[i], record, old is not None, importance))
         return pending

@@ -145,6 +145,10 @@ class DocumentStore(Protocol):
         """Store (replace) documents by id; durable when this returns."""
         ...
 
+    async def delete(self, ids: Sequence[str]) -> None:
+        """Remove documents by id (a store's ids re-keyed); durable when this returns."""
+        ...
+
     async def scroll(
         self, limit: int, offset: str | None = None
     ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:

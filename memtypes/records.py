@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import uuid
@@ -183,11 +182,6 @@ def normalize_content(content: str) -> str:
     return _WHITESPACE.sub(" ", content.strip())
 
 
-def content_hash(content: str) -> str:
-    """Hash of the whitespace-normalized content, for exact-duplicate detection."""
-    return hashlib.sha256(normalize_content(content).encode("utf-8")).hexdigest()
-
-
 def memory_id(
     tenant: str,
     memory_type: MemoryType,
@@ -196,7 +190,8 @@ def memory_id(
     chash: str,
     distinct_by: str | None = None,
 ) -> str:
-    """Deterministic id: the same input always maps to the same record, so re-writes are idempotent.
+    """The unkeyed deterministic id (`chash`: a sha256 of the normalized content): what
+    `mnemo.memtypes.ids.IdKeys` keys per tenant, and what stores written before ids were keyed hold.
 
     `distinct_by`: what else than the words makes a memory without a caller id this one: an event's
     time, an intention's due time and trigger. The same words at another time are another event

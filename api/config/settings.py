@@ -108,6 +108,12 @@ class Settings(BaseSettings):
         description="the Ed25519 private key (PEM) that signs forget receipts and backup manifests; "
         "unset = one created in the data dir on first start (`signing-key.pem`)",
     )
+    id_key_file: Path | None = Field(
+        default=None,
+        description="the 32-byte secret that keys memory ids and content digests per tenant (an id "
+        "then cannot confirm a guessed text); unset = one created in the data dir on first start "
+        "(`id-key`). Replicas sharing a Qdrant server must share one file; back it up with the data",
+    )
     collection_prefix: str = Field(
         default="mnemo",
         pattern=r"^[a-z][a-z0-9_]{0,31}$",

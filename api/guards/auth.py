@@ -30,6 +30,11 @@ class KeyRing:
             self._tenants.append((_digest(key), tenant))
 
     @property
+    def tenants(self) -> set[str]:
+        """Every tenant a request can be of (single-tenant mode: the one)."""
+        return {name for _, name in self._tenants} or {SINGLE_TENANT}
+
+    @property
     def single_tenant(self) -> bool:
         return not self._tenants
 

@@ -86,6 +86,10 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
             backup_files.add_file(manifest, redis)
             ledger = target / LEDGER_FILE
             backup_files.add_file(manifest, await backup_files.copy_ledger(settings.data_dir, ledger))
+            id_key = backup_files.copy_id_key(
+                services.writer.ids.service_key, target / backup_files.ID_KEY_FILE
+            )
+            backup_files.add_file(manifest, id_key)
             manifest["finished_at"] = time.time()
             if services.forgetter.signer is not None:  # over every field: files, counts, checksums
                 manifest["signature"] = services.forgetter.signer.sign(MANIFEST_KIND, manifest)

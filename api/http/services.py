@@ -13,6 +13,7 @@ from aiobreaker import CircuitBreaker
 
 from ...backends.embedding.embedder import open_embedder
 from ...backends.embedding.sparse import Bm25Encoder
+from ...backends.id_key import id_key_path, open_id_keys
 from ...backends.llm_reviewer import OpenAICompatibleReviewer
 from ...backends.redis.access import RedisAccessCounts
 from ...backends.redis.client import RedisGateway, open_redis
@@ -24,6 +25,7 @@ from ...backends.redis.working import RedisWorkingStore
 from ...backends.signing_key import open_signer
 from ...backends.storage_reserve import StorageReserve
 from ...backends.tokenizer import TokenizerRegistry
+from ...backends.transfer.rekey import rekey_store
 from ...backends.transfer.server_copies import ServerCopies
 from ...ingest.access import AccessLog
 from ...ingest.erasure_ledger import ErasureLedger
@@ -269,6 +271,34 @@ async def open_services(
     await working_store.warn_if_too_few_replicas()
     await warn_if_not_durable(redis)
     thread_store = RedisThreadStore(redis, keyspace)
+    # Ids and content digests are keyed per tenant; a store of the older scheme is migrated here,
+    # before anything is served (resumably: a start that stops part-way is finished by the next).
+    ids = open_id_keys(settings.data_dir, settings.id_key_file)
+    if settings.qdrant.url and settings.id_key_file is None:
+        log.warning(
+            "ids are keyed with the data dir's id key (%s): replicas on other hosts sharing this Qdrant "
+            "server must use the same key (MNEMO_ID_KEY_FILE), or the same words get other ids there",
+            id_key_path(settings.data_dir),
+        )
+    access_counts = RedisAccessCounts(redis, keyspace)
+    migrating = rekey_store(
+        index,
+        documents,
+        access_counts,
+        ids,
+        sparse,
+        settings.data_dir,
+        settings.collection_prefix,
+        keys.tenants,
+    )
+    try:
+        await steps.timed("ids", migrating)
+    except BaseException:  # a start that stops here is finished by the next one: nothing held open
+        await redis.close()
+        await documents.close()
+        await index.close()
+        embedder.close()
+        raise
     log.info(
         "mnemo ready: %s; vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
         steps.summary(),
@@ -290,9 +320,9 @@ async def open_services(
     # Replicas exist only with a Qdrant server: an embedded Edge data dir is held by one process (its
     # WAL lock), where the writer's process lock is exact and a crashed run can leave no stale lock.
     shared_locks = locks if settings.qdrant.url else None
-    writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks)
+    writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks, ids)
     changes = writer.history = ChangeHistory(documents)
-    access_log = AccessLog(RedisAccessCounts(redis, keyspace))
+    access_log = AccessLog(access_counts)
     backups = ServerCopies(settings.data_dir)
     await backups.drop_all()  # left by a run that stopped: abandoned, and maybe holding forgotten text
     return Services(

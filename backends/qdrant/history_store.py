@@ -87,6 +87,15 @@ class EdgeDocumentStore:
         if self.durable:
             await self._durable.after_write()
 
+    async def delete(self, ids: Sequence[str]) -> None:
+        point_ids: list[int | UUID | str] = list(canonical_ids(ids))
+        if not point_ids:
+            return
+        shard = self._open_shard()
+        await asyncio.to_thread(shard.update, UpdateOperation.delete_points(point_ids))
+        if self.durable:
+            await self._durable.after_write()
+
     async def scroll(
         self, limit: int, offset: str | None = None
     ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
@@ -135,6 +144,15 @@ class ClientDocumentStore:
 
             points = [models.PointStruct(id=i, vector={}, payload=p) for i, p in documents.items()]
             await self.client.upsert(self.name, points=points, wait=True)
+
+    async def delete(self, ids: Sequence[str]) -> None:
+        from qdrant_client import models
+
+        point_ids: list[models.ExtendedPointId] = list(canonical_ids(ids))
+        if point_ids:
+            await self.client.delete(
+                self.name, points_selector=models.PointIdsList(points=point_ids), wait=True
+            )
 
     async def scroll(
         self, limit: int, offset: str | None = None

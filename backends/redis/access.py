@@ -85,3 +85,28 @@ class RedisAccessCounts:
         for start in range(0, len(ids), _DROP_CHUNK):  # a forget of a whole subject: bounded commands
             fields = _fields(ids[start : start + _DROP_CHUNK])
             await self.gateway.run(functools.partial(_hdel, key=key, fields=fields))
+
+    async def move(self, tenant: str, memory_type: MemoryType, renamed: Mapping[str, str]) -> None:
+        """Counts kept under an old id set under its new one (a store's ids re-keyed), at once per
+        id: a move repeated after a crash finds nothing left to move and changes nothing."""
+        if not renamed:
+            return
+        key = self.keys.access(tenant, memory_type.value)
+        old_ids = list(renamed)
+        values = await self.gateway.run(lambda r: r.hmget(key, _fields(old_ids)))
+
+        async def run(r: Redis) -> None:
+            async with r.pipeline(transaction=True) as pipe:
+                for n, old in enumerate(old_ids):
+                    count, stamp = values[2 * n], values[2 * n + 1]
+                    if count is None and stamp is None:
+                        continue
+                    new = renamed[old]
+                    if count is not None:
+                        pipe.hset(key, _count_field(new), count)
+                    if stamp is not None:
+                        pipe.hset(key, _time_field(new), stamp)
+                    pipe.hdel(key, _count_field(old), _time_field(old))
+                await pipe.execute()
+
+        await self.gateway.run(run)

@@ -47,6 +47,7 @@ FORMAT = "mnemo-backup/1"
 MANIFEST = "manifest.json"
 HISTORY_FILE = "history.jsonl"
 REDIS_FILE = "redis.jsonl"
+ID_KEY_FILE = "id-key.jsonl"  # the service's id key: a restore keeps the ids (memtypes/ids.py)
 _CHUNK = 64  # records per thread hop while reading a live shard (see shard_export.EXPORT_CHUNK)
 # Redis keys that are not state worth restoring: held locks and rate-limit buckets.
 _TRANSIENT_KINDS = (":lock:", ":rate:")
@@ -190,6 +191,23 @@ async def copy_ledger(data_dir: Path, path: Path) -> BackupFile:
     for entry in await asyncio.to_thread(read_ledger, data_dir / LEDGER_FILE):
         writer.add(entry.digest, entry.model_dump(mode="json"))
     return writer.close()
+
+
+def copy_id_key(key: bytes, path: Path) -> BackupFile:
+    """The id key the backup's ids and digests were keyed with: without it, a restored store's ids
+    would not be what a re-write of the same words computes."""
+    writer = _Writer(path)
+    writer.add("id-key", {"id": "id-key", "key": base64.b64encode(key).decode()})
+    return writer.close()
+
+
+def read_id_key(directory: Path) -> bytes | None:
+    """The backup's id key (None: a backup made before ids were keyed)."""
+    path = directory / ID_KEY_FILE
+    if not path.is_file():
+        return None
+    (record,) = _lines(path)
+    return base64.b64decode(record["key"])
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:

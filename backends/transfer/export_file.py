@@ -1,11 +1,11 @@
 """The portable export of a mnemo vector store: one gzipped JSONL stream.
 
 Line 1 is the manifest (format version, embedding model and dimension, sparse encoder, collection
-prefix, point counts per type); then one line per point (type, id, payload, dense vector, sparse
-BM25 vector), then one line per memory's change history (`{"history": id, "payload": …}`, no
-vectors; a file without them reads as before); the last line is a trailer repeating the counts,
-so a truncated file (a disk that filled up, a copy cut short) is noticed instead of being imported
-as if it were whole.
+prefix, point counts per type, the service's id key); then one line per point (type, id, payload,
+dense vector, sparse BM25 vector), then one line per memory's change history (`{"history": id,
+"payload": …}`, no vectors; a file without them reads as before); the last line is a trailer
+repeating the counts, so a truncated file (a disk that filled up, a copy cut short) is noticed
+instead of being imported as if it were whole.
 
 Why not a Qdrant snapshot: Qdrant Edge can *apply* a server's shard snapshot (`unpack_snapshot`,
 `update_from_snapshot`) but cannot *make* one, and qdrant-client's local mode has no snapshots at
@@ -16,6 +16,7 @@ and payload indexes itself.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from collections.abc import Iterator
@@ -45,6 +46,9 @@ class Manifest:
     created_at: str
     source: str = "qdrant-edge"
     version: int = FORMAT_VERSION
+    # The id key the ids and digests were keyed with (memtypes/ids.py): an import adopts it, so the
+    # ids stay what a re-write of the same words computes. None: written before ids were keyed.
+    id_key: bytes | None = field(default=None, repr=False)
 
     @property
     def total(self) -> int:
@@ -64,6 +68,7 @@ class Manifest:
             "sparse": {"encoder": self.sparse_encoder},
             "collection_prefix": self.collection_prefix,
             "counts": {t.value: n for t, n in self.counts.items()},
+            **({"id_key": base64.b64encode(self.id_key).decode()} if self.id_key else {}),
         }
 
     @classmethod
@@ -85,6 +90,7 @@ class Manifest:
                 counts={MemoryType(t): int(n) for t, n in data["counts"].items()},
                 created_at=str(data["created_at"]),
                 source=str(data.get("source", "")),
+                id_key=base64.b64decode(data["id_key"]) if data.get("id_key") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ExportFormatError(f"the manifest is incomplete or malformed: {exc}") from exc

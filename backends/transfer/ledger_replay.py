@@ -21,6 +21,7 @@ from typing import Any
 
 from ...memtypes.errors import UnreadableTask
 from ...memtypes.governance.forget import LedgerEntry
+from ...memtypes.ids import IdKeys, is_unkeyed
 from ...memtypes.queries import VectorPoint
 from ..redis.client import RedisGateway
 from ..redis.keys import KeySpace
@@ -33,7 +34,7 @@ from .backup import read_ledger
 class Forgotten:
     """What the merged ledgers hold: a memory of a listed id, or of a forgotten scope, of its tenant."""
 
-    def __init__(self, ledgers: Iterable[Path]) -> None:
+    def __init__(self, ledgers: Iterable[Path], ids: IdKeys | None = None) -> None:
         merged: dict[str, LedgerEntry] = {}
         for path in ledgers:
             for entry in read_ledger(path):
@@ -42,16 +43,22 @@ class Forgotten:
         # (tenant, id) → when it was forgotten (the latest time, if more than once)
         self._ids: dict[tuple[str, str], float] = {}
         for entry in self.entries:
-            for ids in entry.memories.values():
-                self._ids.update(((entry.tenant, i), _time(entry)) for i in ids)
+            for listed in entry.memories.values():
+                # A ledger of the older, unkeyed ids names each memory by its keyed id too: a backup
+                # made on either side of the service's re-keying forgets the same memories.
+                keyed = [ids.rekeyed(entry.tenant, i) for i in listed if is_unkeyed(i)] if ids else []
+                self._ids.update(((entry.tenant, i), _time(entry)) for i in [*listed, *keyed])
         self._scopes = [
             (e.tenant, e.scope.items(), _time(e)) for e in self.entries if e.scope and e.scope.items()
         ]
         self.left_out: set[str] = set()  # memory ids of the backup not restored
+        self.keys = ids
 
     def _holds(self, point_id: str, payload: dict[str, Any]) -> bool:
         tenant, created = payload.get("tenant"), float(payload.get("created_ts", 0.0))
         forgotten_at = self._ids.get((str(tenant), point_id))
+        if forgotten_at is None and self.keys is not None and is_unkeyed(point_id):
+            forgotten_at = self._ids.get((str(tenant), self.keys.rekeyed(str(tenant), point_id)))
         if forgotten_at is not None and created <= forgotten_at:
             return True
         return any(

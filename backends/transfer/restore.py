@@ -9,7 +9,9 @@ the Redis keys with `RESTORE … REPLACE` (TTLs kept) into the Redis the data di
 the embedded one in `D` by default. HNSW indexes are left to the service, which builds them in the
 background when it starts (`start_pending_builds`, api/http/maintenance.py). What the erasure
 ledgers say was forgotten is forgotten again (ledger_replay.py): the backup's ledger, the data
-dir's own and any named.
+dir's own and any named. The backup's id key becomes the data dir's (`MNEMO_ID_KEY_FILE`'s, when
+set), so the restored ids stay what a re-write of the same words computes; a backup made before ids
+were keyed is re-keyed by the service's start (rekey.py) under the data dir's key.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ...memtypes.governance.forget import LEDGER_FILE
 from ...memtypes.governance.signing import SignatureInvalid
+from ...memtypes.ids import IdKeys
 from ...memtypes.types import MemoryType
+from ..id_key import id_key_path, open_id_keys, write_id_key
 from ..qdrant.history_store import EdgeDocumentStore
 from ..qdrant_edge.index import EdgeVectorIndex
 from ..redis.client import RedisConfig, open_redis
@@ -33,6 +37,7 @@ from .backup import (
     REDIS_FILE,
     memories_file,
     read_documents,
+    read_id_key,
     read_manifest,
     read_points,
     read_redis,
@@ -41,6 +46,7 @@ from .backup import (
 )
 from .ledger_replay import Forgotten
 from .redis_records import write_key
+from .rekey import marker_path
 
 log = logging.getLogger("mnemo.restore")
 _NEVER = 10**12  # no background HNSW build while restoring: the service starts one
@@ -67,6 +73,7 @@ async def restore(
     redis: RedisConfig,
     ledgers: Sequence[Path] = (),
     trusted: Ed25519PublicKey | None = None,
+    id_key_file: Path | None = None,
 ) -> Restored:
     manifest = read_manifest(backup)
     try:
@@ -80,8 +87,10 @@ async def restore(
     if qdrant_dir.exists() and any(qdrant_dir.iterdir()):
         raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
     prefix = manifest["collection_prefix"]
+    ids = _adopt_id_key(backup, data_dir, id_key_file)
+    marker_path(data_dir, prefix).unlink(missing_ok=True)  # the start checks the restored ids
     own = [backup / LEDGER_FILE] if LEDGER_FILE in manifest["files"] else []
-    forgotten = Forgotten([*own, data_dir / LEDGER_FILE, *ledgers])
+    forgotten = Forgotten([*own, data_dir / LEDGER_FILE, *ledgers], ids)
     done = Restored(signature=signature, forgets_replayed=len(forgotten.entries))
     index = EdgeVectorIndex(qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER)
     await index.open()
@@ -117,6 +126,18 @@ async def restore(
         done.forgotten_again["tasks_and_threads"] = removed
     forgotten.write(data_dir / LEDGER_FILE)
     return done
+
+
+def _adopt_id_key(backup: Path, data_dir: Path, key_file: Path | None) -> IdKeys:
+    """The backup's id key, now the data dir's; the data dir's own for a backup without one."""
+    key = read_id_key(backup)
+    if key is None:
+        return open_id_keys(data_dir, key_file)
+    path = id_key_path(data_dir, key_file)
+    if not path.exists() or path.read_bytes() != key:
+        write_id_key(path, key, replace=True)
+        log.info("restore: the data dir's id key is now the backup's (%s)", path)
+    return IdKeys(key)
 
 
 async def _restore_redis(

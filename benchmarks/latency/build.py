@@ -72,6 +72,7 @@ class BuildOptions:
 async def _load_store(n: int, pool: TextPool, data_dir: Path, seed: int) -> None:
     """N memories with synthesized vectors, HNSW built (as `mnemo bench latency` loads them)."""
     from ...backends.embedding.sparse import Bm25Encoder
+    from ...backends.id_key import open_id_keys
     from ...backends.qdrant_edge.index import EdgeVectorIndex
     from ...backends.tokenizer import TokenizerRegistry
     from ...ingest.pipeline import MemoryWriter
@@ -79,7 +80,9 @@ async def _load_store(n: int, pool: TextPool, data_dir: Path, seed: int) -> None
     embedder = configured_embedder()
     edge = EdgeVectorIndex(data_dir / "qdrant", "mnemo", embedder.dimension, optimize_threshold=2**62)
     await edge.open()
-    writer = MemoryWriter(edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder())
+    writer = MemoryWriter(
+        edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder(), ids=open_id_keys(data_dir)
+    )
     async for memory_type, points, _ in scale_points(n, pool, writer, seed):
         await edge.upsert(memory_type, points)
     await edge.optimize()

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ...backends.id_key import open_id_keys
 from ...backends.qdrant_edge.layout import DENSE_DATATYPE_NAME
 from ...memtypes.ports import VectorIndex
 from ...memtypes.types import MemoryType
@@ -87,7 +88,7 @@ async def _load(
     if n <= options.client_max_size:
         local = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), "mnemo", embedder.dimension)
         await local.open()
-    writer = MemoryWriter(edge, embedder, tokenizers, sparse=Bm25Encoder())
+    writer = MemoryWriter(edge, embedder, tokenizers, sparse=Bm25Encoder(), ids=open_id_keys(data_dir))
     result: dict[str, Any] = {"memories": n}
     vectors: dict[MemoryType, list[np.ndarray]] = {}
     started = time.perf_counter()

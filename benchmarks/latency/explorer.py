@@ -38,6 +38,7 @@ _FETCH_MS = re.compile(r"in (\d+) ms")
 
 async def _build(data_dir: Path, n: int, pool: TextPool, seed: int) -> dict[str, float]:
     from ...backends.embedding.sparse import Bm25Encoder
+    from ...backends.id_key import open_id_keys
     from ...backends.qdrant_edge.index import EdgeVectorIndex
     from ...backends.tokenizer import TokenizerRegistry
     from ...ingest.pipeline import MemoryWriter
@@ -45,7 +46,9 @@ async def _build(data_dir: Path, n: int, pool: TextPool, seed: int) -> dict[str,
     embedder = configured_embedder()
     edge = EdgeVectorIndex(data_dir / "qdrant", "mnemo", embedder.dimension, optimize_threshold=2**62)
     await edge.open()
-    writer = MemoryWriter(edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder())
+    writer = MemoryWriter(
+        edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder(), ids=open_id_keys(data_dir)
+    )
     started = time.perf_counter()
     async for memory_type, points, _ in scale_points(n, pool, writer, seed):
         await edge.upsert(memory_type, points)

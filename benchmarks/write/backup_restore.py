@@ -40,6 +40,7 @@ from ..target import configured_embedder
 async def _load(n: int, data_dir: Path, seed: int, pool_size: int) -> list[str]:
     """N memories, HNSW built; answers a sample of their ids."""
     from ...backends.embedding.sparse import Bm25Encoder
+    from ...backends.id_key import open_id_keys
     from ...backends.qdrant_edge.index import EdgeVectorIndex
     from ...backends.tokenizer import TokenizerRegistry
     from ...ingest.pipeline import MemoryWriter
@@ -51,7 +52,9 @@ async def _load(n: int, data_dir: Path, seed: int, pool_size: int) -> list[str]:
     )
     edge = EdgeVectorIndex(data_dir / "qdrant", "mnemo", embedder.dimension, optimize_threshold=2**62)
     await edge.open()
-    writer = MemoryWriter(edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder())
+    writer = MemoryWriter(
+        edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder(), ids=open_id_keys(data_dir)
+    )
     sample: list[str] = []
     rng = random.Random(seed)
     async for memory_type, points, _ in scale_points(n, pool, writer, seed):

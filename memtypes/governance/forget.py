@@ -172,6 +172,9 @@ def printed_receipt_digest(receipt: Mapping[str, Any]) -> str:
 
 
 LEDGER_FILE = "erasure-ledger.jsonl"
+# Held (flock) by whoever appends to or rewrites the ledger: a rewrite must not drop a line appended
+# meanwhile by another worker of the same data dir.
+LEDGER_LOCK = ".erasure-ledger.lock"
 
 
 class LedgerEntry(BaseModel):

@@ -14,8 +14,9 @@ from mnemo.backends.qdrant.history_store import ClientDocumentStore, EdgeDocumen
 from mnemo.ingest.history import ChangeHistory, entry
 from mnemo.memtypes.errors import NotFound
 from mnemo.memtypes.governance.history import MAX_HISTORY_ENTRIES, HistoryAction
+from mnemo.memtypes.ids import IdKeys
 from mnemo.memtypes.ports import DocumentStore
-from mnemo.memtypes.records import MemoryIn, MemoryRecord, content_hash, memory_id
+from mnemo.memtypes.records import MemoryIn, MemoryRecord
 from mnemo.memtypes.types import MemoryType
 
 
@@ -104,11 +105,15 @@ async def test_created_updated_merged_restored_in_order(tmp_path: Path) -> None:
     await store.close()
 
 
+_IDS = IdKeys.ephemeral()
+
+
 def record_of(item: MemoryIn) -> MemoryRecord:
-    chash = content_hash(item.content)
+    chash = _IDS.content_hash("t", item.content)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     return MemoryRecord(
-        id=memory_id("t", item.type, item.scope, item.id, chash), external_id=item.id, type=item.type,
+        id=_IDS.memory_id("t", item.type, item.scope, item.id, item.content),
+        external_id=item.id, type=item.type,
         tenant="t", scope=item.scope, content=item.content, content_hash=chash, token_count=5,
         token_counts={}, importance=0.5, occurred_at=now, created_at=now,
     )  # fmt: skip

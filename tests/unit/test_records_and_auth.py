@@ -7,26 +7,29 @@ from pydantic import ValidationError
 
 from mnemo.api.guards.auth import SINGLE_TENANT, KeyRing
 from mnemo.memtypes.errors import Unauthorized
-from mnemo.memtypes.records import MemoryIn, MemoryRecord, Scope, content_hash, memory_id
+from mnemo.memtypes.ids import IdKeys
+from mnemo.memtypes.records import MemoryIn, MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
 
 
 def test_ids_are_deterministic_and_tenant_scoped() -> None:
     scope = Scope(user_id="u1")
-    h = content_hash("Likes tea")
-    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) == memory_id(
-        "a", MemoryType.SEMANTIC, scope, None, h
+    ids = IdKeys(b"k" * 32)
+    memory_id = ids.memory_id
+    assert memory_id("a", MemoryType.SEMANTIC, scope, None, "Likes tea") == memory_id(
+        "a", MemoryType.SEMANTIC, scope, None, "Likes tea"
     )
-    assert memory_id("a", MemoryType.SEMANTIC, scope, None, h) != memory_id(
-        "b", MemoryType.SEMANTIC, scope, None, h
+    assert memory_id("a", MemoryType.SEMANTIC, scope, None, "Likes tea") != memory_id(
+        "b", MemoryType.SEMANTIC, scope, None, "Likes tea"
     )
-    assert memory_id("a", MemoryType.SEMANTIC, scope, "x1", h) == memory_id(
-        "a", MemoryType.SEMANTIC, scope, "x1", content_hash("other")
+    assert memory_id("a", MemoryType.SEMANTIC, scope, "x1", "Likes tea") == memory_id(
+        "a", MemoryType.SEMANTIC, scope, "x1", "other"
     )
 
 
 def test_content_hash_ignores_whitespace_layout() -> None:
-    assert content_hash("Likes  tea\n") == content_hash("Likes tea")
+    ids = IdKeys(b"k" * 32)
+    assert ids.content_hash("a", "Likes  tea\n") == ids.content_hash("a", "Likes tea")
 
 
 def test_payload_round_trip() -> None:
