@@ -121,7 +121,8 @@ DATASETS ?= ../shared/datasets
 EMBEDDING_CACHE ?= .cache/embeddings
 CALIBRATION ?= out/calibrate
 calibrate: $(VENV)/.installed-dev
-	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-train --per-category 5 --out $(CALIBRATION)/scopes-lme-train
+	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-train --per-category 5 \
+		--sizes 1,3,10,30,100 --without-sizes 1,3,10,30,100 --out $(CALIBRATION)/scopes-lme-train
 	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/locomo-dev --per-category 12 --out $(CALIBRATION)/scopes-locomo
 	for set in $(CALIBRATION)/scopes-lme-train $(CALIBRATION)/scopes-locomo $(DATASETS)/locomo-dev \
 			$(DATASETS)/longmemeval-dev $(DATASETS)/longmemeval-abstention-dev; do \

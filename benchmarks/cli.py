@@ -125,6 +125,12 @@ def add_bench_parser(sub: Any) -> None:
         type=float,
         help="the budget runs' confidence floor (default: the service's; 0: the budget filled)",
     )
+    quality.add_argument(
+        "--unanswerable",
+        type=Path,
+        metavar="DIR",
+        help="a dataset folder of questions nothing answers, run beside: AUROC of the top confidence",
+    )
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(quality)
     quality.set_defaults(bench_func=quality_command)

@@ -26,11 +26,13 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
 
 
 def quality_command(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
+    from .dataset import load_dataset, with_unanswerable
     from .quality.run import QualityOptions, run_quality, write_quality_outputs
     from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries, unanswerable=True)
+    if args.unanswerable is not None:
+        dataset = with_unanswerable(dataset, args.unanswerable)
     options = QualityOptions(
         ks=args.k,
         budgets=args.budgets,
@@ -46,7 +48,10 @@ def quality_command(args: argparse.Namespace) -> int:
 
     run = asyncio.run(go())
     run.results["not_stored"] = [n.as_dict() for n in dataset.not_stored]
-    write_quality_outputs(run, args.out, f"{args.memories} + {args.queries}")
+    source = f"{args.memories} + {args.queries}"
+    if args.unanswerable is not None:
+        source += f", beside the unanswerable {args.unanswerable}"
+    write_quality_outputs(run, args.out, source)
     report_not_stored("quality", dataset.not_stored)
     k = 10 if 10 in args.k else args.k[-1]
     mnemo = run.results["systems"]["mnemo"].get("all")

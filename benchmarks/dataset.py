@@ -187,6 +187,28 @@ def load_dataset(memories_path: Path, queries_path: Path, unanswerable: bool = F
     return Dataset(memories, load_queries(queries_path, known, unanswerable), tuple(not_stored))
 
 
+def with_unanswerable(dataset: Dataset, folder: Path) -> Dataset:
+    """`dataset` beside a folder of questions nothing answers (its memories/queries.jsonl), in one run:
+    its top confidences are then judged against the answerable ones'. Its stores must be its own (no
+    scope, memory or query id shared with `dataset`), else one set's memories would answer the other."""
+    other = load_dataset(folder / "memories.jsonl", folder / "queries.jsonl", unanswerable=True)
+    queries_path = folder / "queries.jsonl"
+    for query in other.queries:
+        if query.relevant_ids:
+            raise DatasetError(queries_path, None, f"query {query.id!r} has relevant_ids: not unanswerable")
+    scopes, ids = {m.scope for m in dataset.memories}, {m.id for m in dataset.memories}
+    shared = [m.id for m in other.memories if m.scope in scopes or m.id in ids]
+    if shared:
+        raise DatasetError(folder / "memories.jsonl", None, f"memory {shared[0]!r} shares a scope or id")
+    if {q.id for q in other.queries} & {q.id for q in dataset.queries}:
+        raise DatasetError(queries_path, None, "a query id is also the answerable set's")
+    return Dataset(
+        dataset.memories + other.memories,
+        dataset.queries + other.queries,
+        dataset.not_stored + other.not_stored,
+    )
+
+
 def write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0

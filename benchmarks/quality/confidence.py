@@ -5,6 +5,8 @@
   and the reliability table behind it (plotted as `reliability.png`).
 - Separation: the AUROC of each question's top confidence between the answerable questions and
   those nothing answers (the chance that an answerable one's top hit is the more confident).
+- By kind: ECE of the answerable questions' hits and of the unanswerable ones' (`bench quality
+  --unanswerable`: a whole haystack judged beside an abstention set).
 - By store size: ECE per size band of a scoped dataset (`mnemo bench scopes`: the band is in the
   query's id), beside that of whole haystacks.
 - Abstention at `THRESHOLD`: of the questions nothing answers (empty `relevant_ids`), the share whose
@@ -96,11 +98,23 @@ def by_size(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     }
 
 
+def by_kind(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """ECE of the answerable questions and of the unanswerable ones, each kind present."""
+    kinds = {"answerable": [r for r in rows if r["relevant_ids"]]}
+    kinds["unanswerable"] = [r for r in rows if not r["relevant_ids"]]
+    return {
+        kind: {"ece": calibration(judged_hits(group))["ece"], "queries": len(group)}
+        for kind, group in kinds.items()
+        if group
+    }
+
+
 def score_confidence(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The `confidence` section of results.json."""
     return {
         f"calibration@{TOP}": calibration(judged_hits(rows)),
         "auroc": auroc(rows),
+        "by_kind": by_kind(rows),
         "by_size": by_size(rows),
         "abstention": abstention(rows),
     }
@@ -119,6 +133,13 @@ def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
         "",
         "Top confidence, answerable against unanswerable questions: AUROC "
         + ("— (needs both kinds)" if confidence.get("auroc") is None else f"**{confidence['auroc']:.3f}**")
+        + ".",
+        "",
+        "ECE@10 by kind: "
+        + ", ".join(
+            f"{kind} ({v['queries']} questions) {v['ece']:.3f}"
+            for kind, v in confidence.get("by_kind", {}).items()
+        )
         + ".",
         "",
         "| store size | queries | ECE@10 | AUROC |",

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mnemo.benchmarks.dataset import DatasetError, load_dataset
+from mnemo.benchmarks.dataset import DatasetError, load_dataset, with_unanswerable
 from mnemo.benchmarks.quality.calibrate import (
     calibrate,
     choose_floor,
@@ -20,7 +20,14 @@ from mnemo.benchmarks.quality.calibrate import (
     floor_keeps,
     read_source,
 )
-from mnemo.benchmarks.quality.confidence import abstention, auroc, by_size, calibration, judged_hits
+from mnemo.benchmarks.quality.confidence import (
+    abstention,
+    auroc,
+    by_kind,
+    by_size,
+    calibration,
+    judged_hits,
+)
 from mnemo.retrieval.ranking.confidence import (
     FEATURES,
     SHIPPED,
@@ -176,6 +183,46 @@ def test_unanswerable_questions_load_only_where_asked_for(tmp_path: Path) -> Non
     assert not query.answerable
     memories, queries = _dataset(tmp_path, ["m1"])
     assert load_dataset(memories, queries).queries[0].answerable
+
+
+def _folder(path: Path, memories: list[dict[str, Any]], queries: list[dict[str, Any]]) -> Path:
+    path.mkdir()
+    (path / "memories.jsonl").write_text("".join(json.dumps(m) + "\n" for m in memories))
+    (path / "queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in queries))
+    return path
+
+
+def test_an_unanswerable_set_runs_beside_a_dataset_only_in_stores_of_its_own(tmp_path: Path) -> None:
+    memories, queries = _dataset(tmp_path, ["m1"])  # scope: none
+    answerable = load_dataset(memories, queries)
+    memory = {"id": "x1", "type": "semantic", "content": "Bo owns a kayak.", "scope": {"user_id": "abs"}}
+    question = {
+        "id": "x",
+        "query": "What car does Bo drive?",
+        "scope": {"user_id": "abs"},
+        "relevant_ids": [],
+    }
+    both = with_unanswerable(answerable, _folder(tmp_path / "abs", [memory], [question]))
+    assert [m.id for m in both.memories] == ["m1", "x1"]
+    assert [q.answerable for q in both.queries] == [True, False]
+    # a store shared with the answerable set: its memories could answer the other set's questions
+    unscoped = {**memory, "scope": {}}
+    with pytest.raises(DatasetError, match="x1"):
+        with_unanswerable(answerable, _folder(tmp_path / "shared", [unscoped], [question]))
+    answered = {**question, "relevant_ids": ["x1"]}
+    with pytest.raises(DatasetError, match="relevant_ids"):
+        with_unanswerable(answerable, _folder(tmp_path / "answered", [memory], [answered]))
+
+
+def test_each_kind_of_question_has_its_own_calibration() -> None:
+    rows = [
+        _row("a", [], ["x", "z"], [0.4, 0.2]),  # unanswerable: every hit irrelevant
+        _row("c", ["y"], ["y", "w"], [0.9, 0.3]),
+    ]
+    kinds = by_kind(rows)
+    assert kinds["unanswerable"] == {"ece": pytest.approx(0.3), "queries": 1}
+    assert kinds["answerable"] == {"ece": pytest.approx((0.1 + 0.3) / 2), "queries": 1}
+    assert list(by_kind(rows[1:])) == ["answerable"]
 
 
 def test_auroc_is_the_chance_an_answerable_questions_top_hit_is_the_more_confident() -> None:
