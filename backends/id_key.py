@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from ..memtypes.ids import ID_KEY_BYTES, IdKeys
+from .secret_files import write_secret
 
 log = logging.getLogger("mnemo.ids")
 
@@ -30,7 +31,7 @@ def open_id_keys(data_dir: Path, key_file: Path | None = None) -> IdKeys:
     if path.exists() or key_file is not None:
         return IdKeys(read_id_key(path))
     key = os.urandom(ID_KEY_BYTES)
-    if write_id_key(path, key, replace=False):
+    if write_secret(path, key, replace=False):
         log.info("created the id key %s in the data dir", path.name)
         return IdKeys(key)
     return IdKeys(read_id_key(path))  # another process made it first: its key wins
@@ -41,25 +42,3 @@ def read_id_key(path: Path) -> bytes:
     if len(key) != ID_KEY_BYTES:
         raise ValueError(f"{path} is not an id key ({ID_KEY_BYTES} bytes)")
     return key
-
-
-def write_id_key(path: Path, key: bytes, *, replace: bool) -> bool:
-    """Write the key whole (never half a key); `replace=False`: only where there is none yet
-    (answers whether this call wrote it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(key)
-        out.flush()
-        os.fsync(out.fileno())
-    try:
-        if replace:
-            os.replace(staged, path)
-            return True
-        os.link(staged, path)  # of two replicas starting at once, one key wins
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        staged.unlink(missing_ok=True)

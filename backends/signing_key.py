@@ -8,13 +8,13 @@ otherwise sign receipts in the service's name). Only its owner may read it (mode
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..memtypes.governance.signing import Signer
+from .secret_files import write_secret
 
 log = logging.getLogger("mnemo.signing")
 
@@ -44,19 +44,8 @@ def _create(path: Path) -> Ed25519PrivateKey:
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(pem)
-        out.flush()
-        os.fsync(out.fileno())
-    try:
-        os.link(staged, path)  # never half a key, and of two replicas starting at once, one key wins
-    except FileExistsError:
-        return _load(path)
-    finally:
-        staged.unlink()
+    if not write_secret(path, pem):
+        return _load(path)  # another process made it first: its key wins
     return key
 
 

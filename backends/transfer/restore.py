@@ -27,11 +27,12 @@ from ...memtypes.governance.forget import LEDGER_FILE
 from ...memtypes.governance.signing import SignatureInvalid
 from ...memtypes.ids import IdKeys
 from ...memtypes.types import MemoryType
-from ..id_key import id_key_path, open_id_keys, write_id_key
+from ..id_key import id_key_path, open_id_keys
 from ..qdrant.history_store import EdgeDocumentStore
 from ..qdrant_edge.index import EdgeVectorIndex
 from ..redis.client import RedisConfig, open_redis
 from ..redis.keys import KeySpace
+from ..secret_files import write_secret
 from .backup import (
     HISTORY_FILE,
     REDIS_FILE,
@@ -135,7 +136,7 @@ def _adopt_id_key(backup: Path, data_dir: Path, key_file: Path | None) -> IdKeys
         return open_id_keys(data_dir, key_file)
     path = id_key_path(data_dir, key_file)
     if not path.exists() or path.read_bytes() != key:
-        write_id_key(path, key, replace=True)
+        write_secret(path, key, replace=True)
         log.info("restore: the data dir's id key is now the backup's (%s)", path)
     return IdKeys(key)
 

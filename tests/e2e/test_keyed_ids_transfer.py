@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mnemo.backends.id_key import KEY_FILE, write_id_key
+from mnemo.backends.id_key import KEY_FILE
 from mnemo.backends.redis.client import RedisConfig
+from mnemo.backends.secret_files import write_secret
 from mnemo.backends.transfer.backup import ID_KEY_FILE, read_manifest, verify
 from mnemo.backends.transfer.export_file import read_manifest as read_export_manifest
 from mnemo.backends.transfer.restore import restore
@@ -39,7 +40,7 @@ async def test_a_restore_into_a_data_dir_with_another_key_adopts_the_backups(
         assert made.status_code == 201, made.text
         shutil.copytree(source / DIRECTORY / made.json()["id"], backup)
     assert verify(backup) == [] and ID_KEY_FILE in read_manifest(backup)["files"]  # signed with the rest
-    write_id_key(target / KEY_FILE, b"z" * 32, replace=False)  # the new data dir had a key of its own
+    write_secret(target / KEY_FILE, b"z" * 32, replace=False)  # the new data dir had a key of its own
     done = await restore(backup, target, RedisConfig(url=None))
     assert sum(done.memories.values()) == 2
     assert (target / KEY_FILE).read_bytes() == (source / KEY_FILE).read_bytes()
@@ -64,7 +65,7 @@ async def test_an_import_adopts_the_exports_key_and_refuses_a_store_keyed_with_a
 
     target = tmp_path / "target"
     copy_sparse(empty_data_dir, target)
-    write_id_key(target / KEY_FILE, b"z" * 32, replace=False)  # a key, but no memories keyed with it
+    write_secret(target / KEY_FILE, b"z" * 32, replace=False)  # a key, but no memories keyed with it
     code, _, err = await cli("import", str(export), "--data-dir", str(target))
     assert code == 0, err
     assert (target / KEY_FILE).read_bytes() == (source / KEY_FILE).read_bytes()
