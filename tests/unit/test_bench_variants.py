@@ -3,14 +3,17 @@ like a baseline would have its rows silently replaced by the baseline's in every
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
 import pytest
 
-from mnemo.benchmarks.quality.fold_runner import FoldOptions
+from mnemo.benchmarks.quality.fold_runner import FoldOptions, split_variant
 from mnemo.benchmarks.target import BenchError
 from mnemo.cli.main import main
+from mnemo.memtypes.requests import RankingOptions
+from mnemo.retrieval.options import RetrievalConfig
 
 
 def test_a_variant_named_like_a_baseline_is_refused() -> None:
@@ -44,3 +47,16 @@ def test_a_bad_variants_file_is_a_message_and_exit_2(
     assert main(["bench", "folds", *args, "--out", str(tmp_path / "out")]) == 2
     assert "mnemo bench: error:" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("path", sorted(Path("benchmarks/variants").glob("*.json")), ids=lambda p: p.name)
+def test_every_committed_variant_names_what_exists(path: Path) -> None:
+    # A variant that names a setting or a constant the code no longer has would fail only hours into
+    # a run (or, for a constant, vary nothing): each name is checked against the code here.
+    for name, spec in json.loads(path.read_text()).items():
+        ranking, config, constants = split_variant(spec)
+        RankingOptions.model_validate(ranking)
+        assert set(config) <= set(RetrievalConfig.model_fields), (name, config)
+        for dotted in constants:
+            module, _, constant = dotted.rpartition(".")
+            assert hasattr(importlib.import_module(module), constant), (name, dotted)
