@@ -105,3 +105,42 @@ def test_session_recall_all_counts_a_question_when_every_answer_session_is_in_th
     late = ["q:s1:0", "q:x5:0"]  # x5 is the 9th session: within 10, not within 5
     assert session_metrics(sessions, late) == {"session_recall_all@5": 0.0, "session_recall_all@10": 1.0}
     assert session_metrics(sessions, ["q:never:0"])["session_recall_all@10"] == 0.0
+
+
+def _row(relevant: list[str], hits: list[tuple[str, float, float]]) -> dict[str, object]:
+    """A question's candidates in today's order, each with two features."""
+    return {
+        "relevant_ids": relevant,
+        "hits": [{"id": i, "features": {"c:dense": a, "f:overlap": b}} for i, a, b in hits],
+    }
+
+
+def test_learned_rank_scores_todays_order_and_a_reordering_on_the_same_candidates() -> None:
+    from mnemo.benchmarks.quality.learned_rank import reorder, score
+
+    row = _row(["r"], [(f"n{i}", 0.0, 0.0) for i in range(10)] + [("r", 0.0, 1.0)])
+    today = score([row], [[h["id"] for h in row["hits"]]])  # type: ignore[index]
+    assert today["recall@10"] == 0.0  # the relevant one is 11th today
+    import numpy as np
+
+    # A ranker that reads only the overlap puts it first (ties keep today's order).
+    order = reorder(row, ["c:dense", "f:overlap"], np.array([0.0, 0.0, 1.0]))
+    assert order[0] == "r" and order[1:] == [f"n{i}" for i in range(10)]
+    assert score([row], [order])["recall@10"] == 1.0
+    assert score([row], [order])["ndcg@10"] == pytest.approx(1.0)
+
+
+def test_learned_rank_fit_learns_the_feature_that_separates_and_judges_the_other_set() -> None:
+    from mnemo.benchmarks.quality.learned_rank import compare
+
+    # In both sets the relevant memory has the overlap, but today's order buries it under dense.
+    def rows(n: int) -> list[dict[str, object]]:
+        return [
+            _row([f"r{q}"], [(f"n{q}-{i}", 0.9, 0.1 * (i % 2)) for i in range(12)] + [(f"r{q}", 0.5, 1.0)])
+            for q in range(n)
+        ]
+
+    result = compare(rows(8), rows(5))
+    assert result["today"]["recall@10"] == 0.0
+    assert result["learned"]["recall@10"] == 1.0
+    assert result["coefficients"]["f:overlap"] > 0 > result["coefficients"]["c:dense"]
