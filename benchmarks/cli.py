@@ -141,7 +141,9 @@ def add_bench_parser(sub: Any) -> None:
     ablation.add_argument("--k", type=_ints, default=(5, 10, 20), help="ranks K (default 5,10,20)")
     ablation.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
     ablation.add_argument(
-        "--variants", type=Path, help='JSON {"name": {ranking options}} (default: the built-in ladder)'
+        "--variants",
+        type=Path,
+        help="JSON variants as `mnemo bench folds` reads them (default: the built-in ladder)",
     )
     ablation.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
     ablation.add_argument("--api-key", help="API key for --url")

@@ -1,11 +1,11 @@
 """`mnemo bench ablation`: mnemo's retrieval with parts switched off or on, one dataset load for all.
 
 Each variant is a set of `ranking` options of `POST /v1/retrieve` (the request field users set),
-so every row goes through the same API and harness as `mnemo bench quality`. Per variant and
-query: one ranking run under a budget large enough that nothing is trimmed (scored @K), and one
-run per budget (scored by budget_recall@B and the tokens it used). Latency is each request's wall
-time through the in-process app (the embedding of the query included).
-"""
+so every row goes through the same API and harness as `mnemo bench quality`; a `--variants` file is
+the format `mnemo bench folds` reads (`config` and `constants` beside `ranking`, in-process only).
+Per variant and query: one ranking run under a budget large enough that nothing is trimmed (scored
+@K), and one run per budget (scored by budget_recall@B and the tokens it used). Latency is each
+request's wall time through the in-process app (the embedding of the query included)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, percentiles, ranking_metrics, set_recall
 from ..report import machine, machine_line, table, write_json
 from ..target import Target
+from .fold_runner import split_variant
 
 # The ladder of the issue: each row adds one part to the row above it; the last is the default.
 # Rows that leave an option out take the service's default (`MNEMO_*` settings).
@@ -76,9 +77,11 @@ async def run_ablation(
     statuses = await target.write(dataset.memories)
     load_s = time.perf_counter() - started
     variants = {}
-    for name, ranking in options.variants.items():
+    for name, spec in options.variants.items():
+        ranking, config, constants = split_variant(spec)
         started = time.perf_counter()
-        variants[name] = {"ranking": ranking, **await _variant(target, dataset.queries, ranking, options)}
+        with target.retrieval_config(config), target.constants(constants):
+            variants[name] = {"ranking": ranking, **await _variant(target, dataset.queries, ranking, options)}
         overall = variants[name]["metrics"]["all"]
         say(
             f"{name}: recall@10 {overall.get('recall@10', float('nan')):.3f}, "

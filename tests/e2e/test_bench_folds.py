@@ -81,3 +81,37 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     # "starved" variant's one-point prefetch.)
     for system in ("default", "neighbours off", "default again", "bm25", "dense", "fusion"):
         assert second["rankings"][system] == first["rankings"][system]
+
+
+@pytest.mark.slow
+def test_ablation_reads_the_variants_files_folds_reads(tmp_path: Path) -> None:
+    # One variants format for both commands: the committed ablation ladder (config and constants
+    # beside ranking options) must run under `mnemo bench ablation` as under `folds`.
+    data = tmp_path / "data"
+    assert main(["bench", "generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
+    variants = tmp_path / "variants.json"
+    variants.write_text(
+        json.dumps(
+            {
+                "default": {},
+                "starved": {"config": {"neighbours": 0},
+                            "constants": {f"{SIZING}.{name}": 1 for name in STARVED} | {
+                                f"{SIZING}.TOKENS_PER_CANDIDATE": 100000}},
+            }
+        )
+    )  # fmt: skip
+    before = {name: getattr(sizing, name) for name in STARVED}
+    code = main(
+        [
+            "bench", "ablation",
+            "--memories", str(data / "memories.jsonl"), "--queries", str(data / "queries.jsonl"),
+            "--variants", str(variants), "--k", "10", "--budgets", "512",
+            "--embedding-cache", str(tmp_path / "cache"), "--out", str(tmp_path / "out"),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    results = json.loads((tmp_path / "out" / "results.json").read_text())["variants"]
+    assert list(results) == ["default", "starved"]
+    default, starved = (results[n]["metrics"]["all"] for n in ("default", "starved"))
+    assert starved != default  # the overrides ranked otherwise ...
+    assert {name: getattr(sizing, name) for name in STARVED} == before  # ... and were undone
