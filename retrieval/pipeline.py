@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from typing import Any
 
 from ..memtypes.errors import TypeUnavailable
 from ..memtypes.models import MODEL_REGISTRY, ModelSpec
@@ -34,7 +35,7 @@ from .options import RetrievalConfig
 from .ranking.confidence import shipped_calibration
 from .ranking.evidence import warm
 from .stages.expand import Neighbours
-from .stages.pack import LinePrices
+from .stages.pack import LinePrices, Priced
 from .stages.plan import ResolvedRequest, plan_retrieval, resolve
 from .stages.post import Phase, PostStage, run_stages
 from .stages.presentation import line_for
@@ -82,6 +83,7 @@ class Retriever:
         # Shared across requests: a section header or a time header costs the same every time.
         self._header_tokens: dict[tuple[str, MemoryType], int] = {}
         self._group_tokens: dict[tuple[str, str], int] = {}
+        self._lines: dict[tuple[str, MemoryType, str], tuple[Mapping[str, Any], Priced]] = {}
         self._degraded: tuple[float, frozenset[str]] = (0.0, frozenset())  # (read at, types)
         self._in_flight = 0  # retrievals started and not finished: one alone may take every core
 
@@ -134,7 +136,9 @@ class Retriever:
         plan = plan_retrieval(
             tenant, request, namespaces, config, self.tokenizers.default, self.models, self.sparse
         )
-        prices = LinePrices(self.tokenizers, plan.resolved.encoding, self._header_tokens, self._group_tokens)
+        prices = LinePrices(
+            self.tokenizers, plan.resolved.encoding, self._header_tokens, self._group_tokens, self._lines
+        )
         timings: dict[str, float] = {}
         self._in_flight += 1
         try:

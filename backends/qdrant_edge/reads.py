@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +45,7 @@ from .vocabulary import EDGE_PLANNER as PLAN
 INLINE_GET = 256
 
 K = TypeVar("K")
+P = TypeVar("P", ScoredPoint, StoredPoint)
 _SMAPS = Path("/proc/self/smaps")
 _MEMINFO = Path("/proc/meminfo")
 _SMAPS_HEADER = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$")
@@ -185,6 +186,31 @@ def not_mapped_in(shard_dirs: Mapping[K, Path], smaps: Path = _SMAPS) -> list[K]
     ]
 
 
+# The text of the point ids the engine returned lately, by the id's number: the binding hands out a
+# new `uuid.UUID` for each hit, and formatting it was most of what reading a hit cost in Python (a
+# retrieval reads a few hundred). Emptied when full: the best hits recur from request to request.
+_ID_TEXT: dict[int, str] = {}
+_ID_TEXT_SIZE = 65_536
+
+
+def id_text(point_id: Any) -> str:
+    """`str(point_id)`, from `_ID_TEXT` where it holds it."""
+    try:
+        key = point_id.int
+    except AttributeError:  # not a UUID
+        return str(point_id)
+    text = _ID_TEXT.get(key)
+    if text is None:
+        if len(_ID_TEXT) >= _ID_TEXT_SIZE:
+            _ID_TEXT.clear()
+        text = _ID_TEXT[key] = str(point_id)
+    return text
+
+
+def _stored(point_id: str, score: float, payload: dict[str, Any]) -> StoredPoint:
+    return StoredPoint(point_id, payload)
+
+
 class EdgeReads:
     """Mixed into `EdgeVectorIndex`, which owns the shards and the cache."""
 
@@ -245,24 +271,26 @@ class EdgeReads:
         results: list[list[Any]],
         generation: int,
         payload_limits: Sequence[int | None] | None = None,
-    ) -> list[list[tuple[str, float, dict[str, Any]]]]:
-        """Each engine hit as (id, score, payload), the payload read for each result's first
+        point: Callable[[str, float, dict[str, Any]], P] = ScoredPoint,  # type: ignore[assignment]
+    ) -> list[list[P]]:
+        """Each engine hit as `point(id, score, payload)`, the payload read for each result's first
         `payload_limits[k]` hits (None: all) and left empty past them. A point deleted between the
         query and the payload read is left out, as if the query had come after the delete. Each id
         is read from the engine's point once: the binding builds a `uuid.UUID` on every access,
-        and a retrieval reads a few hundred hits."""
-        hits = [[(str(p.id), float(p.score)) for p in found] for found in results]
-        heads = [
-            len(found) if limit is None else limit
-            for found, limit in zip(hits, payload_limits or [None] * len(hits), strict=True)
-        ]
+        and a retrieval reads a few hundred hits. Built in one pass, straight into `point`s: this
+        runs for every hit of every search."""
+        hits = [[(id_text(p.id), p.score) for p in found] for found in results]
+        limits = payload_limits or [None] * len(hits)
+        heads = [len(found) if limit is None else limit for found, limit in zip(hits, limits, strict=True)]
         wanted = {i for found, head in zip(hits, heads, strict=True) for i, _ in found[:head]}
         payloads = self._cached_payloads(shard, memory_type, wanted, generation)
-        return [
-            [(i, score, payloads[i]) for i, score in found[:head] if i in payloads]
-            + [(i, score, payloads.get(i, {})) for i, score in found[head:]]
-            for found, head in zip(hits, heads, strict=True)
-        ]
+        out = []
+        for found, head in zip(hits, heads, strict=True):
+            row = [point(i, score, payloads[i]) for i, score in found[:head] if i in payloads]
+            if head < len(found):
+                row += [point(i, score, payloads.get(i, {})) for i, score in found[head:]]
+            out.append(row)
+        return out
 
     def _cached_points(
         self, shard: EdgeShard, memory_type: MemoryType, point_ids: list[str], with_vector: bool
@@ -277,7 +305,7 @@ class EdgeReads:
         return [
             StoredPoint(i, payloads[i], dense_vector(r.vector))
             for r in records
-            if (i := str(r.id)) in payloads
+            if (i := id_text(r.id)) in payloads
         ]
 
     def _cached_payloads(
@@ -289,7 +317,7 @@ class EdgeReads:
         if missing:
             # `with_vector` is positional-required in the 0.9 binding, whatever the stubs say.
             wanted: list[int | UUID | str] = list(missing)
-            read = {str(r.id): r.payload or {} for r in shard.retrieve(wanted, True, False)}
+            read = {id_text(r.id): r.payload or {} for r in shard.retrieve(wanted, True, False)}
             self.payloads.store(memory_type, read, generation)
             payloads.update(read)
         return payloads
@@ -357,8 +385,7 @@ class EdgeReads:
         if unreadable := self.unreadable.get(memory_type):  # a degraded shard serves what it can read
             results = [[hit for hit in hits if str(hit.id) not in unreadable] for hits in results]
         limits = [r.payload_limit for r in requests]
-        found = self._with_payloads(shard, memory_type, results, generation, limits)
-        return [[ScoredPoint(i, score, payload) for i, score, payload in hits] for hits in found]
+        return self._with_payloads(shard, memory_type, results, generation, limits)
 
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
         return self.neighbours_blocking(requests)
@@ -381,5 +408,4 @@ class EdgeReads:
         results = shard.query_batch(QueryBatchRequest([PLAN.neighbours(r, not cached) for r in requests]))
         if not cached:
             return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
-        found = self._with_payloads(shard, memory_type, results, generation)
-        return [[StoredPoint(i, payload) for i, _, payload in hits] for hits in found]
+        return self._with_payloads(shard, memory_type, results, generation, point=_stored)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...memtypes.ports import TokenCounter, Tokenizers
 from ...memtypes.queries import ScoredPoint
@@ -20,7 +21,9 @@ from .plan import ResolvedRequest
 from .presentation import group_for, line_for, stored_line_tokens
 
 Points = dict[str, tuple[MemoryType, ScoredPoint, str]]  # id → (type, point, its line)
+Priced = tuple[str, int, str | None]  # a point's line, its tokens, the group header it sits under
 _MAX_SHARED_GROUPS = 65_536
+_MAX_SHARED_LINES = 16_384
 
 
 @dataclass(frozen=True)
@@ -145,14 +148,16 @@ class LinePrices:
         encoding: str,
         headers: dict[tuple[str, MemoryType], int] | None = None,
         groups: dict[tuple[str, str], int] | None = None,
+        lines: dict[tuple[str, MemoryType, str], tuple[Mapping[str, Any], Priced]] | None = None,
     ) -> None:
         self.encoding = encoding
         self.counter: TokenCounter = tokenizers.get(encoding)
-        # Both may be shared across requests: a header or a group line ("[2025-03-01 10:00]") costs
-        # the same every time, and counting them was most of the tokenizer's work per request.
+        # All three may be shared across requests: a header or a group line ("[2025-03-01 10:00]")
+        # costs the same every time, and counting them was most of the tokenizer's work per request;
+        # the best hits, and so their lines, recur request after request.
         self._headers = {} if headers is None else headers
         self._groups = {} if groups is None else groups
-        self._lines: dict[tuple[MemoryType, str], tuple[str, int, str | None]] = {}
+        self._lines = {} if lines is None else lines
 
     def header(self, memory_type: MemoryType) -> int:
         """Tokens of a section's header in this encoding, counted once."""
@@ -161,15 +166,24 @@ class LinePrices:
             self._headers[key] = self.counter.count(section_header(memory_type))
         return self._headers[key]
 
-    def line(self, memory_type: MemoryType, point: ScoredPoint) -> tuple[str, int, str | None]:
-        """The point's line, its tokens and the group header it sits under (if any)."""
-        key = (memory_type, point.id)
-        priced = self._lines.get(key)
-        if priced is None:
-            line = line_for(memory_type, point.payload)
-            stored = stored_line_tokens(point.payload, self.encoding)
-            cost = stored if stored is not None else self.counter.count(line)
-            priced = self._lines[key] = (line, cost, group_for(memory_type, point.payload))
+    def line(self, memory_type: MemoryType, point: ScoredPoint) -> Priced:
+        """The point's line, its tokens and the group header it sits under (if any).
+
+        Kept with the payload it was rendered from, and reused only for that very payload object:
+        the index hands out the same one while the point is unchanged (its payload cache), and a new
+        one once it was written, so a line is never reused for content it was not rendered from (the
+        entry holds the payload, so its identity cannot pass to another)."""
+        key = (self.encoding, memory_type, point.id)
+        known = self._lines.get(key)
+        if known is not None and known[0] is point.payload:
+            return known[1]
+        line = line_for(memory_type, point.payload)
+        stored = stored_line_tokens(point.payload, self.encoding)
+        cost = stored if stored is not None else self.counter.count(line)
+        priced = (line, cost, group_for(memory_type, point.payload))
+        if len(self._lines) >= _MAX_SHARED_LINES:  # bounded: a long-running server sees many
+            self._lines.clear()
+        self._lines[key] = (point.payload, priced)
         return priced
 
     def candidates(

@@ -145,14 +145,25 @@ def same_meaning(vectors: Mapping[str, npt.ArrayLike], min_cosine: float) -> Sam
     computed for the pairs asked only."""
     if not vectors:
         return _never
+    # Each hit is compared with several others: its vector and norm are taken once.
+    unit: dict[str, tuple[np.ndarray, float]] = {}
+
+    def with_norm(point_id: str) -> tuple[np.ndarray, float] | None:
+        known = unit.get(point_id)
+        if known is None:
+            a = vectors.get(point_id)
+            if a is None:
+                return None
+            u = np.asarray(a, dtype=np.float32)
+            known = unit[point_id] = (u, float(np.linalg.norm(u)))
+        return known
 
     def same(older: str, newer: str) -> bool:
-        a, b = vectors.get(older), vectors.get(newer)
+        a, b = with_norm(older), with_norm(newer)
         if a is None or b is None:
             return False
-        u, v = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
-        norms = float(np.linalg.norm(u)) * float(np.linalg.norm(v))
-        return norms > 0.0 and float(u @ v) >= min_cosine * norms
+        norms = a[1] * b[1]
+        return norms > 0.0 and float(a[0] @ b[0]) >= min_cosine * norms
 
     return same
 

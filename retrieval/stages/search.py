@@ -114,7 +114,7 @@ class Searcher:
         assert plan.tuning is not None and plan.filters is not None
         resolved, tuning = plan.resolved, plan.tuning
         started = time.perf_counter()
-        dense, (working, degraded), (limits, line_tokens) = await asyncio.gather(
+        dense, (working, degraded), limits = await asyncio.gather(
             self._dense_vector(plan, alone),
             self._working_items(plan.tenant, plan.request.task_id, timings),
             self.sizer.limits(self.index, plan),
@@ -136,7 +136,7 @@ class Searcher:
             if round_found is not first_round.hits:
                 break
             underfilled = found.packing.tokens < resolved.budget * _UNDERFILLED
-            deeper = self.sizer.review(plan, first.typed, first_round.hits, line_tokens, underfilled)
+            deeper = self.sizer.review(plan, first.typed, first_round.hits, underfilled)
             if not deeper:
                 break
             found.relevance, round_found = await self._deeper(planner, deeper, first_round)

@@ -49,8 +49,13 @@ def stage_scores(
     out: dict[str, tuple[float, ...]] = {}
     position = 0
     for run in runs:
-        lists = [{p.id: p.score for p in found} for found in results[position : position + len(run)]]
+        found = results[position : position + len(run)]
         position += len(run)
+        if len(found) == 1:  # one list: each point's own score (most runs; no union to build)
+            for p in found[0]:
+                out.setdefault(p.id, (p.score,))
+            continue
+        lists = [{p.id: p.score for p in points} for points in found]
         for pid in set().union(*lists):
             out.setdefault(pid, tuple(scores.get(pid, 0.0) for scores in lists))
     return out

@@ -1,8 +1,11 @@
 """How many candidates each type's search asks for (part of the search stage): each type's list is
-sized for its share of the budget (`candidate_limits`), with lines as long as the tenant's lines of
-that type ran lately (`LineLengths`), and a list that came back full of lines too short to fill its
-share is searched again, deeper (`deeper_searches`). Pure functions, but for what sizing remembers
-(`LineLengths`, `LargeCounts`)."""
+sized for its share of the budget (`candidate_limits`), and a list that came back full of lines too
+short to fill its share is searched again, deeper (`deeper_searches`).
+
+A list's depth is a function of the store and the request alone, never of what the process served
+before: depth decides which candidates compete at the margin, so sizing that learned from earlier
+retrievals made the same request on the same store answer differently in two processes. What sizing
+keeps across requests (`LargeCounts`) is only ever a count the store would give again."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from .presentation import stored_line_tokens
 log = logging.getLogger("mnemo.retrieval")
 # Fitted constants of the sizing, not settings (benchmarks/README.md has the sweeps behind them).
 # Candidates per type: enough to fill the type's share of the budget with lines this long (a short
-# memory's line) until the tenant's own lines are known (`LineLengths`).
+# memory's line); a store of shorter lines is searched again, deeper (`deeper_searches`).
 TOKENS_PER_CANDIDATE = 16
 MIN_CANDIDATES = 16
 MAX_CANDIDATES = 256
@@ -39,27 +42,19 @@ STAGE_FACTOR = 2
 
 
 def candidate_limits(
-    budget: int,
-    weights: Mapping[MemoryType, float],
-    estimates: Mapping[MemoryType, int],
-    line_tokens: Mapping[MemoryType, float] | None = None,
+    budget: int, weights: Mapping[MemoryType, float], estimates: Mapping[MemoryType, int]
 ) -> dict[MemoryType, tuple[int, int]]:
     """Per type: how many candidates to rank, and how deep the relevance prefetch goes.
 
-    Enough candidates to fill the type's share of the budget with lines of `line_tokens` tokens
-    (default `TOKENS_PER_CANDIDATE`); a type with too few memories in scope to fill its share
-    (`estimates`) passes the rest of it to the others, as packing will. Search cost grows with both
-    numbers, so four types are not each sized for the whole budget (at 100k memories that halved
-    the search stage).
+    Enough candidates to fill the type's share of the budget with lines of `TOKENS_PER_CANDIDATE`
+    tokens; a type with too few memories in scope to fill its share (`estimates`) passes the rest of
+    it to the others, as packing will. Search cost grows with both numbers, so four types are not
+    each sized for the whole budget (at 100k memories that halved the search stage).
     """
-
-    def per_line(memory_type: MemoryType) -> float:
-        return (line_tokens or {}).get(memory_type, TOKENS_PER_CANDIDATE)
-
-    capacity = {t: n * per_line(t) for t, n in estimates.items()}
+    capacity = {t: n * TOKENS_PER_CANDIDATE for t, n in estimates.items()}
     limits = {}
     for memory_type, tokens in type_allocations(budget, weights, capacity).items():
-        limit = min(max(math.ceil(tokens / per_line(memory_type)), MIN_CANDIDATES), MAX_CANDIDATES)
+        limit = min(max(math.ceil(tokens / TOKENS_PER_CANDIDATE), MIN_CANDIDATES), MAX_CANDIDATES)
         prefetch = min(max(limit * PREFETCH_FACTOR, MIN_PREFETCH), MAX_PREFETCH)
         limits[memory_type] = (limit, prefetch)
     return limits
@@ -87,45 +82,6 @@ def type_allocations(
             remaining -= allocation[t]
             del open_types[t]
     return allocation
-
-
-class LineLengths:
-    """How long, in tokens, the lines of each tenant's memories of each type ran in its recent
-    retrievals: candidate lists are sized with it.
-
-    A list sized for lines of `TOKENS_PER_CANDIDATE` that comes back with much shorter ones leaves
-    its share of the budget partly empty, and the pipeline searches that type again, deeper
-    (`deeper_searches`): a second round trip, 15 ms at p95 at 100k memories. Sized by what the
-    tenant's lines are like, the first search is deep enough. Never above `TOKENS_PER_CANDIDATE`
-    (lists are not made shallower for long lines: that would cost recall), never below `floor`; a
-    moving average (`weight` for the newest list), bounded to `capacity` entries, least recently
-    used dropped first. Only a sizing hint: the deeper search still catches what it misjudges.
-
-    Kept per tenant and type, not per scope, and in the process only: a retrieval's list depth (so,
-    at the margin, which candidates compete for leftover budget) depends on what the tenant's earlier
-    retrievals returned, and each worker process learns on its own.
-    """
-
-    def __init__(self, floor: float = 4.0, weight: float = 0.3, capacity: int = 8192) -> None:
-        self.floor, self.weight, self.capacity = floor, weight, capacity
-        self._means: OrderedDict[tuple[str, MemoryType], float] = OrderedDict()
-
-    def of(self, tenant: str, types: Sequence[MemoryType], assumed: float) -> dict[MemoryType, float]:
-        """The line length to size each type's list for: `assumed` until lines were seen."""
-        out = {}
-        for memory_type in types:
-            mean = self._means.get((tenant, memory_type))
-            if mean is not None:
-                self._means.move_to_end((tenant, memory_type))
-            out[memory_type] = assumed if mean is None else min(assumed, max(self.floor, mean))
-        return out
-
-    def observe(self, tenant: str, memory_type: MemoryType, mean_tokens: float) -> None:
-        key = (tenant, memory_type)
-        old = self._means.pop(key, None)
-        self._means[key] = mean_tokens if old is None else old + self.weight * (mean_tokens - old)
-        while len(self._means) > self.capacity:
-            self._means.popitem(last=False)
 
 
 class LargeCounts:
@@ -161,11 +117,6 @@ class LargeCounts:
             self._counts.popitem(last=False)
 
 
-def mean_line_tokens(hits: Sequence[ScoredPoint], encoding: str) -> float | None:
-    """The mean line length of a list of hits (None for an empty one)."""
-    return sum(_line_tokens(h.payload, encoding) for h in hits) / len(hits) if hits else None
-
-
 _SHORT = 0.75
 
 
@@ -173,11 +124,10 @@ def deeper_searches(
     searches: Sequence[SearchRequest],
     hits: Mapping[MemoryType, Sequence[ScoredPoint]],
     encoding: str,
-    line_tokens: Mapping[MemoryType, float] | None = None,
 ) -> list[SearchRequest]:
     """The searches to run again, deeper: those that came back full (the type may hold more) with
     lines much too short to fill what the list was sized for (under `_SHORT` of `limit` lines of
-    `line_tokens`, default `TOKENS_PER_CANDIDATE`), so that a store of short facts still fills its
+    `TOKENS_PER_CANDIDATE`), so that a store of short facts still fills its
     budget. Each is sized by its own lines' mean length. (Lines a little shorter than assumed are
     not worth a second round trip: other types' leftovers fill the gap.)"""
     out = []
@@ -186,7 +136,7 @@ def deeper_searches(
         if len(found) < s.limit or s.limit >= MAX_CANDIDATES:
             continue
         tokens = sum(_line_tokens(h.payload, encoding) for h in found[: s.limit])
-        wanted = s.limit * (line_tokens or {}).get(s.memory_type, TOKENS_PER_CANDIDATE)
+        wanted = s.limit * TOKENS_PER_CANDIDATE
         if tokens >= wanted * _SHORT:
             continue
         limit = min(math.ceil(wanted / max(tokens / s.limit, 1.0)), MAX_CANDIDATES)
@@ -203,25 +153,19 @@ def _line_tokens(payload: Mapping[str, object], encoding: str) -> int:
 
 
 class ListSizer:
-    """The search stage's sizing, with what it remembers across requests: how long each tenant's
-    lines ran (`LineLengths`) and which counts are large (`LargeCounts`)."""
+    """The search stage's sizing, with the counts it keeps across requests (`LargeCounts`)."""
 
     def __init__(self) -> None:
-        self.line_lengths = LineLengths()
         self.large_counts = LargeCounts()
 
-    async def limits(
-        self, index: VectorIndex, plan: ReadPlan
-    ) -> tuple[dict[MemoryType, tuple[int, int]], dict[MemoryType, float]]:
+    async def limits(self, index: VectorIndex, plan: ReadPlan) -> dict[MemoryType, tuple[int, int]]:
         """Sized from the engine's estimates of how many memories each type holds in scope
         (microseconds); an estimate small enough to shrink a list is checked by an exact count (cheap
         for small sets), because estimates of combined filters can be far too low. Counting only
-        sizes the lists: if it fails, every type is sized as if it were full. Answers the limits and
-        the line length each type was sized for."""
+        sizes the lists: if it fails, every type is sized as if it were full."""
         assert plan.filters is not None
         budget, weights, filters = plan.resolved.budget, plan.weights, plan.filters
-        line_tokens = self.line_lengths.of(plan.tenant, plan.resolved.types, TOKENS_PER_CANDIDATE)
-        enough = {t: math.ceil(budget / line_tokens[t]) for t in filters}
+        enough = dict.fromkeys(filters, math.ceil(budget / TOKENS_PER_CANDIDATE))
         now = time.monotonic()
         counts: dict[MemoryType, int] = {}
         for t, f in filters.items():
@@ -240,22 +184,17 @@ class ListSizer:
         except Exception as exc:  # the search that follows reports an outage itself
             log.debug("candidate sizing without counts: %s", exc)
             counts = enough
-        return candidate_limits(budget, weights, counts, line_tokens), line_tokens
+        return candidate_limits(budget, weights, counts)
 
+    @staticmethod
     def review(
-        self,
         plan: ReadPlan,
         searches: Sequence[SearchRequest],
         hits: Mapping[MemoryType, Sequence[ScoredPoint]],
-        line_tokens: Mapping[MemoryType, float],
         underfilled: bool,
     ) -> list[SearchRequest]:
-        """After the first round: remember how long this tenant's lines ran, and answer the deeper
-        searches an `underfilled` budget calls for (none when it is filled)."""
-        for memory_type, points in hits.items():
-            mean = mean_line_tokens(points, plan.resolved.encoding)
-            if mean is not None:
-                self.line_lengths.observe(plan.tenant, memory_type, mean)
+        """After the first round: the deeper searches an `underfilled` budget calls for (none when
+        it is filled)."""
         if not underfilled:
             return []
-        return deeper_searches(searches, hits, plan.resolved.encoding, line_tokens)
+        return deeper_searches(searches, hits, plan.resolved.encoding)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -214,3 +215,24 @@ def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(fou
             parts = memory.explain["components"].values()
             assert abs(sum(c["contribution"] for c in parts) - memory.score) < 1e-9
             assert ("speaker" in memory.explain["components"]) is (origin[memory.id].speaker > 0)
+
+
+def test_a_line_priced_before_is_reused_only_for_the_payload_it_was_rendered_from() -> None:
+    shared: dict[Any, Any] = {}
+    first = LinePrices(TOKENIZERS, "cl100k_base", lines=shared)
+    payload = {"content": "Alice prefers oat milk."}
+    line, tokens, _ = first.line(MemoryType.SEMANTIC, ScoredPoint("a", 0.9, payload))
+    assert line == memory_line(MemoryType.SEMANTIC, "Alice prefers oat milk.")
+    assert tokens == TOKENIZERS.get("cl100k_base").count(line)
+    # A later request, the same payload object (the index's payload cache): the priced line as is.
+    later = LinePrices(TOKENIZERS, "cl100k_base", lines=shared)
+    assert later.line(MemoryType.SEMANTIC, ScoredPoint("a", 0.5, payload)) == (line, tokens, None)
+    # The memory rewritten: a new payload, so its line is rendered and counted afresh.
+    edited = {"content": "Alice now prefers soy milk, every morning, without exception."}
+    again, cost, _ = later.line(MemoryType.SEMANTIC, ScoredPoint("a", 0.5, edited))
+    assert again == memory_line(MemoryType.SEMANTIC, edited["content"]) and cost > tokens
+    # Another encoding prices its own line.
+    other = LinePrices(TOKENIZERS, "o200k_base", lines=shared)
+    assert other.line(MemoryType.SEMANTIC, ScoredPoint("a", 0.5, edited))[1] == TOKENIZERS.get(
+        "o200k_base"
+    ).count(again)

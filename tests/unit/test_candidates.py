@@ -23,10 +23,8 @@ from mnemo.retrieval.stages.expand import expand, neighbour_requests
 from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (
     LargeCounts,
-    LineLengths,
     candidate_limits,
     deeper_searches,
-    mean_line_tokens,
 )
 
 
@@ -157,33 +155,6 @@ def test_candidate_lists_follow_the_shares_and_what_each_type_holds() -> None:
     assert alone == {MemoryType.EPISODIC: (128, 256), MemoryType.SEMANTIC: (16, 64)}
 
 
-def test_lists_are_sized_for_the_lines_a_tenant_has() -> None:
-    weights = {MemoryType.EPISODIC: 0.3, MemoryType.SEMANTIC: 0.7}
-    counts = {MemoryType.EPISODIC: 10**6, MemoryType.SEMANTIC: 10**6}
-    short = candidate_limits(2048, weights, counts, {MemoryType.EPISODIC: 16, MemoryType.SEMANTIC: 8})
-    assert short == {MemoryType.EPISODIC: (39, 78), MemoryType.SEMANTIC: (180, 360)}
-
-    lengths = LineLengths(floor=4, weight=0.5, capacity=2)
-    episodic, semantic = MemoryType.EPISODIC, MemoryType.SEMANTIC
-    assert lengths.of("acme", [semantic], 16) == {semantic: 16}  # nothing seen yet: the assumption
-    lengths.observe("acme", semantic, 8)
-    lengths.observe("acme", episodic, 40)
-    # Long lines never make a list shallower than assumed.
-    assert lengths.of("acme", [semantic, episodic], 16) == {semantic: 8, episodic: 16}
-    lengths.observe("acme", episodic, 0)  # a moving average: 40 + 0.5 × (0 - 40)
-    assert lengths.of("acme", [episodic], 16) == {episodic: 16}
-    lengths.observe("acme", episodic, 0)
-    assert lengths.of("acme", [episodic], 16) == {episodic: 10}
-    lengths.observe("acme", semantic, 1)
-    lengths.observe("acme", semantic, 1)
-    assert lengths.of("acme", [semantic], 16) == {semantic: 4}  # never below the floor (2.75)
-    assert lengths.of("other", [semantic], 16) == {semantic: 16}  # per tenant
-    lengths.observe("other", semantic, 8)  # a third entry: the least recently used one goes
-    assert lengths.of("acme", [episodic], 16) == {episodic: 16}  # forgotten (it was 10)
-    assert lengths.of("acme", [semantic], 16) == {semantic: 4}
-    assert mean_line_tokens([], "cl100k_base") is None
-
-
 def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
     search = SearchRequest(MemoryType.SEMANTIC, [1.0, 0.0], MemoryFilter("acme"), 20, 64)
 
@@ -196,8 +167,6 @@ def test_full_lists_of_short_lines_are_searched_again_deeper() -> None:
     assert (deeper.limit, deeper.prefetch_limit) == (40, 80)
     assert deeper_searches([search], hits(19, 8), "cl100k_base") == []  # the type has no more
     assert deeper_searches([search], hits(20, 13), "cl100k_base") == []  # nearly as long as assumed
-    # A list already sized for 8-token lines (LineLengths) is not searched again for them.
-    assert deeper_searches([search], hits(20, 8), "cl100k_base", {MemoryType.SEMANTIC: 8}) == []
 
 
 def test_large_counts_stand_in_only_while_fresh_and_large_enough() -> None:
