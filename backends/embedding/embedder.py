@@ -176,11 +176,16 @@ def _model_dimension(model: Any) -> int | None:
 
 
 def _lower_priority(niceness: int) -> None:
-    """Lower the calling thread's scheduling priority (Linux: niceness is per thread; elsewhere it
-    would apply to the whole process, so it is left alone). Raising niceness needs no privilege."""
+    """Lower the calling thread's scheduling priority by `niceness` below the process's own (Linux:
+    niceness is per thread; elsewhere it would apply to the whole process, so it is left alone).
+    Relative, so that a service started under `nice` keeps its batches below its queries; raising
+    niceness needs no privilege."""
     if niceness > 0 and sys.platform == "linux":
         try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+            thread = threading.get_native_id()
+            os.setpriority(
+                os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + niceness)
+            )
         except OSError as exc:  # a sandbox that forbids it: the lanes still keep queries apart
             log.debug("bulk embedding stays at normal priority: %s", exc)
 
