@@ -50,8 +50,8 @@ class EmbeddingConfig(BaseModel):
         default=10,
         ge=0,
         le=19,
-        description="how much nicer than the service batch embedding runs (Linux, per thread): retrievals get the "
-        "cores first while a large write embeds; 0 = same priority",
+        description="how much nicer than the service batch embedding runs (Linux, per thread): "
+        "retrievals get the cores first while a large write embeds; 0 = same priority",
     )
 
 
