@@ -33,7 +33,7 @@ from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, Sea
 from ...memtypes.types import MemoryType
 from ..qdrant.planner import scored_hits, serial_per_type
 from ..qdrant.schema import DENSE, SPARSE, canonical_ids, dense_vector
-from .payload_cache import PayloadCache
+from .payload_cache import PayloadCache, id_text
 from .vocabulary import EDGE_PLANNER as PLAN
 
 # Reads of up to this many ids (payloads, vectors) run on the caller's thread, like a search's own
@@ -184,27 +184,6 @@ def not_mapped_in(shard_dirs: Mapping[K, Path], smaps: Path = _SMAPS) -> list[K]
         for key, found in files.items()
         if sum(resident.get(f, 0) for f in found) < 0.9 * sum(found.values())
     ]
-
-
-# The text of the point ids the engine returned lately, by the id's number: the binding hands out a
-# new `uuid.UUID` for each hit, and formatting it was most of what reading a hit cost in Python (a
-# retrieval reads a few hundred). Emptied when full: the best hits recur from request to request.
-_ID_TEXT: dict[int, str] = {}
-_ID_TEXT_SIZE = 65_536
-
-
-def id_text(point_id: Any) -> str:
-    """`str(point_id)`, from `_ID_TEXT` where it holds it."""
-    try:
-        key = point_id.int
-    except AttributeError:  # not a UUID
-        return str(point_id)
-    text = _ID_TEXT.get(key)
-    if text is None:
-        if len(_ID_TEXT) >= _ID_TEXT_SIZE:
-            _ID_TEXT.clear()
-        text = _ID_TEXT[key] = str(point_id)
-    return text
 
 
 def _stored(point_id: str, score: float, payload: dict[str, Any]) -> StoredPoint:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from mnemo.backends.qdrant_edge import reads
+from mnemo.backends.qdrant_edge import payload_cache
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.backends.qdrant_edge.payload_cache import PayloadCache
 from mnemo.memtypes.queries import MemoryFilter, SearchRequest
@@ -139,10 +139,10 @@ async def test_off_reads_every_payload_from_the_engine(tmp_path: Path, edge_temp
 
 
 def test_point_ids_read_as_their_text_and_the_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reads, "_ID_TEXT", {})
-    monkeypatch.setattr(reads, "_ID_TEXT_SIZE", 3)
+    monkeypatch.setattr(payload_cache, "_ID_TEXT", {})
+    monkeypatch.setattr(payload_cache, "_ID_TEXT_SIZE", 3)
     ids = [uuid.uuid5(uuid.NAMESPACE_URL, str(n)) for n in range(5)]
-    assert [reads.id_text(i) for i in ids] == [str(i) for i in ids]
-    assert [reads.id_text(i) for i in ids] == [str(i) for i in ids]  # from the memo this time
-    assert 0 < len(reads._ID_TEXT) <= 3
-    assert reads.id_text(7) == "7"  # an integer id: no memo
+    assert [payload_cache.id_text(i) for i in ids] == [str(i) for i in ids]
+    assert [payload_cache.id_text(i) for i in ids] == [str(i) for i in ids]  # from the memo this time
+    assert 0 < len(payload_cache._ID_TEXT) <= 3
+    assert payload_cache.id_text(7) == "7"  # an integer id: no memo
