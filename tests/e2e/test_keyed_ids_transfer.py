@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 from mnemo.backends.id_key import KEY_FILE
 from mnemo.backends.redis.client import RedisConfig
@@ -18,16 +17,10 @@ from mnemo.backends.transfer.server_copies import DIRECTORY
 from tests.conftest import copy_sparse
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_export_import import cli
+from tests.e2e.test_history_http import write
 
 MEMORY = {"type": "episodic", "content": "Bob booked a table for four at the harbour restaurant."}
 FACT = {"type": "semantic", "content": "Bob is allergic to peanuts.", "scope": {"user_id": "bob"}}
-
-
-async def write(client: Any, memory: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post("/v1/memories", json={"memories": [memory]})
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()["results"][0]
-    return result
 
 
 async def test_a_restore_into_a_data_dir_with_another_key_adopts_the_backups(
