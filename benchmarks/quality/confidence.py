@@ -8,7 +8,9 @@
 - By kind: ECE of the answerable questions' hits and of the unanswerable ones' (`bench quality
   --unanswerable`: a whole haystack judged beside an abstention set).
 - By store size: ECE per size band of a scoped dataset (`mnemo bench scopes`: the band is in the
-  query's id), beside that of whole haystacks.
+  query's id), beside that of whole haystacks, and the ECE that a perfectly calibrated model with
+  the same confidences would show there (`calibrated_ece`): with a few dozen hits in a band, ten
+  bins read noise as error, so a band's ECE means something only well above it.
 - Abstention at `THRESHOLD`: of the questions nothing answers (empty `relevant_ids`), the share whose
   top confidence is below it (mnemo abstains); of the answerable ones, the share that keep a relevant
   hit at or above it, and the share it would wrongly abstain on.
@@ -23,6 +25,7 @@ from typing import Any
 THRESHOLD = 0.5
 TOP = 10
 BINS = 10
+DRAWS = 200  # label draws behind `calibrated_ece`
 
 
 def judged_hits(rows: Sequence[Mapping[str, Any]], top: int = TOP) -> list[tuple[float, bool]]:
@@ -49,6 +52,23 @@ def calibration(pairs: Sequence[tuple[float, bool]], bins: int = BINS) -> dict[s
         error += len(inside) * abs(confidence - relevant)
         table.append({"bin": [lo, hi], "hits": len(inside), "confidence": confidence, "relevant": relevant})
     return {"ece": error / len(pairs) if pairs else 0.0, "hits": len(pairs), "bins": table}
+
+
+def calibrated_ece(confidences: Sequence[float], bins: int = BINS, draws: int = DRAWS) -> float:
+    """The mean ECE of `confidences` over `draws` sets of labels drawn from them (each hit relevant
+    with the probability it states): what a perfectly calibrated model scores by chance alone."""
+    import numpy as np
+
+    if not confidences:
+        return 0.0
+    c = np.asarray(confidences, dtype=float)
+    binned = np.searchsorted([b / bins for b in range(bins)], c, side="right") - 1  # as `calibration`
+    labels = np.random.default_rng(0).random((draws, len(c))) < c
+    error = np.zeros(draws)
+    for b in np.unique(binned):
+        inside = binned == b
+        error += np.abs(c[inside].sum() - labels[:, inside].sum(axis=1))
+    return float(error.mean() / len(c))
 
 
 def abstention(rows: Sequence[Mapping[str, Any]], threshold: float = THRESHOLD) -> dict[str, Any]:
@@ -84,14 +104,20 @@ def auroc(rows: Sequence[Mapping[str, Any]]) -> float | None:
 
 
 def by_size(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """ECE and AUROC per size band (`scopes.size_band` of each query's id)."""
+    """ECE, what a calibrated model would score there, and AUROC per size band (`scopes.size_band`
+    of each query's id)."""
     from .scopes import size_band
 
     bands: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         bands.setdefault(size_band(str(row["id"])), []).append(row)
     return {
-        band: {"ece": calibration(judged_hits(group))["ece"], "queries": len(group), "auroc": auroc(group)}
+        band: {
+            "ece": calibration(judged_hits(group))["ece"],
+            "calibrated_ece": calibrated_ece([c for c, _ in judged_hits(group)]),
+            "queries": len(group),
+            "auroc": auroc(group),
+        }
         for band, group in sorted(
             bands.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0)
         )
@@ -142,10 +168,10 @@ def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
         )
         + ".",
         "",
-        "| store size | queries | ECE@10 | AUROC |",
-        "|---|---|---|---|",
+        "| store size | queries | ECE@10 | ECE@10 if calibrated | AUROC |",
+        "|---|---|---|---|---|",
         *(
-            f"| {band} | {v['queries']} | {v['ece']:.3f} | "
+            f"| {band} | {v['queries']} | {v['ece']:.3f} | {v.get('calibrated_ece', 0.0):.3f} | "
             + ("—" if v["auroc"] is None else f"{v['auroc']:.3f}")
             + " |"
             for band, v in confidence.get("by_size", {}).items()

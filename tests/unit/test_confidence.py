@@ -25,6 +25,7 @@ from mnemo.benchmarks.quality.confidence import (
     auroc,
     by_kind,
     by_size,
+    calibrated_ece,
     calibration,
     judged_hits,
 )
@@ -87,6 +88,16 @@ def test_ece_and_reliability_bins() -> None:
     overconfident = [(0.9, False)] * 9 + [(0.9, True)]
     assert calibration(overconfident)["ece"] == pytest.approx(0.8)
     assert calibration([(1.0, True)])["bins"][-1]["hits"] == 1  # 1.0 falls in the last bin
+
+
+def test_a_calibrated_models_ece_by_chance_shrinks_with_the_hits_and_vanishes_at_certainty() -> None:
+    assert calibrated_ece([0.0, 1.0] * 10) == 0.0 and calibrated_ece([]) == 0.0
+    few, many = calibrated_ece([0.3, 0.6, 0.9] * 12), calibrated_ece([0.3, 0.6, 0.9] * 1200)
+    assert few > 0.05 > 0.01 > many  # 36 hits read noise as error; 3,600 barely do
+    # ... and what it is the mean of: labels drawn from the confidences, judged as `calibration` bins
+    rng = random.Random(1)
+    draws = [calibration([(c, rng.random() < c) for c in [0.3, 0.6, 0.9] * 12])["ece"] for _ in range(400)]
+    assert few == pytest.approx(sum(draws) / len(draws), abs=0.01)
 
 
 def _row(
