@@ -113,28 +113,34 @@ bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
 
 # Refit the confidence model (retrieval/ranking/confidence.json) after a ranking change: stores of every
-# size cut from longmemeval-train and locomo-dev (`mnemo bench scopes`) and the dev sets whole, each
-# through a quality run (budgets unfloored; with a warm embedding cache minutes each), then `mnemo bench
-# calibrate`: fitted on the train and locomo sets, judged leave-one-out and on the LongMemEval dev sets,
-# the default floor chosen on the dev sets (benchmarks/README.md, "Confidence in stores of every size").
+# size cut from longmemeval-train, locomo-dev and the LongMemEval dev sets (`mnemo bench scopes`) and
+# locomo-dev whole, each through a quality run (budgets unfloored; with a warm embedding cache minutes
+# each), then `mnemo bench calibrate`: fitted on the train and locomo sets, judged leave-one-out and on
+# the dev stores, the default floor chosen on locomo-dev and the dev stores (benchmarks/README.md,
+# "Confidence in stores of every size"). The dev sets whole: `mnemo bench quality --unanswerable`.
 DATASETS ?= ../shared/datasets
 EMBEDDING_CACHE ?= .cache/embeddings
 CALIBRATION ?= out/calibrate
+EVERY_SIZE = --sizes 1,3,10,30,100 --without-sizes 1,3,10,30,100
 calibrate: $(VENV)/.installed-dev
-	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-train --per-category 5 \
-		--sizes 1,3,10,30,100 --without-sizes 1,3,10,30,100 --out $(CALIBRATION)/scopes-lme-train
+	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-train --per-category 5 $(EVERY_SIZE) \
+		--out $(CALIBRATION)/scopes-lme-train
 	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/locomo-dev --per-category 12 --out $(CALIBRATION)/scopes-locomo
+	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-dev --per-category 3 $(EVERY_SIZE) \
+		--out $(CALIBRATION)/scopes-lme-dev
+	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-abstention-dev --per-category 10 $(EVERY_SIZE) \
+		--out $(CALIBRATION)/scopes-abstention
 	for set in $(CALIBRATION)/scopes-lme-train $(CALIBRATION)/scopes-locomo $(DATASETS)/locomo-dev \
-			$(DATASETS)/longmemeval-dev $(DATASETS)/longmemeval-abstention-dev; do \
+			$(CALIBRATION)/scopes-lme-dev $(CALIBRATION)/scopes-abstention; do \
 		nice -n 19 $(BIN)/mnemo bench quality --memories $$set/memories.jsonl --queries $$set/queries.jsonl \
 			--min-confidence 0 --embedding-cache $(EMBEDDING_CACHE) --out $(CALIBRATION)/q-$$(basename $$set) || exit 1; \
 	done
 	$(BIN)/mnemo bench calibrate --rows lme-train=$(CALIBRATION)/q-scopes-lme-train/per_query.jsonl:question \
 		--rows locomo-scopes=$(CALIBRATION)/q-scopes-locomo/per_query.jsonl:question \
 		--rows locomo=$(CALIBRATION)/q-locomo-dev/per_query.jsonl:scope \
-		--rows lme=$(CALIBRATION)/q-longmemeval-dev/per_query.jsonl:category \
-		--rows abstention=$(CALIBRATION)/q-longmemeval-abstention-dev/per_query.jsonl:query \
-		--judge-only lme,abstention --floor-on locomo,lme \
+		--rows lme-dev=$(CALIBRATION)/q-scopes-lme-dev/per_query.jsonl:question \
+		--rows abstention=$(CALIBRATION)/q-scopes-abstention/per_query.jsonl:question \
+		--judge-only lme-dev,abstention --floor-on locomo,lme-dev \
 		--model-out retrieval/ranking/confidence.json --out $(CALIBRATION)
 
 clean:
