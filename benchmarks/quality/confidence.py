@@ -111,17 +111,18 @@ def by_size(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     bands: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         bands.setdefault(size_band(str(row["id"])), []).append(row)
-    return {
-        band: {
-            "ece": calibration(judged_hits(group))["ece"],
-            "calibrated_ece": calibrated_ece([c for c, _ in judged_hits(group)]),
+    out: dict[str, dict[str, Any]] = {}
+    for band, group in sorted(
+        bands.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0)
+    ):
+        hits = judged_hits(group)
+        out[band] = {
+            "ece": calibration(hits)["ece"],
+            "calibrated_ece": calibrated_ece([c for c, _ in hits]),
             "queries": len(group),
             "auroc": auroc(group),
         }
-        for band, group in sorted(
-            bands.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0)
-        )
-    }
+    return out
 
 
 def by_kind(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
