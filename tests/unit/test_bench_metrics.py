@@ -144,3 +144,41 @@ def test_learned_rank_fit_learns_the_feature_that_separates_and_judges_the_other
     assert result["today"]["recall@10"] == 0.0
     assert result["learned"]["recall@10"] == 1.0
     assert result["coefficients"]["f:overlap"] > 0 > result["coefficients"]["c:dense"]
+
+
+def test_learned_rank_session_features_group_candidates_by_their_session() -> None:
+    from mnemo.benchmarks.quality.learned_rank import session_features
+
+    hits = [("c:s1:4", 0.9), ("c:s2:0", 0.8), ("c:s1:5", 0.5), ("c:s1:9", 0.4)]
+    row = session_features(
+        {"relevant_ids": [], "hits": [{"id": i, "features": {"total": t}} for i, t in hits]}
+    )
+    f = [h["features"] for h in row["hits"]]
+    assert [x["s:before_in_session"] for x in f] == pytest.approx([0, 0, math.log(2), math.log(3)])
+    assert [x["s:session_candidates"] for x in f] == pytest.approx(
+        [math.log(4), math.log(2)] + [math.log(4)] * 2
+    )
+    assert [x["s:under_session_best"] for x in f] == pytest.approx([0.0, 0.0, 0.4, 0.5])
+    assert [x["s:beside_found"] for x in f] == [1.0, 0.0, 1.0, 0.0]  # turns 4 and 5 of s1 found together
+
+
+def test_learned_rank_boosted_trees_and_folds_judge_every_question_once() -> None:
+    from mnemo.benchmarks.quality.learned_rank import compare, compare_in_folds, folds
+
+    def rows(n: int, at: int = 0) -> list[dict[str, object]]:
+        return [
+            {
+                "id": f"q{at + q}",
+                **_row(
+                    [f"r{q}"], [(f"n{q}-{i}", 0.9, 0.1 * (i % 2)) for i in range(12)] + [(f"r{q}", 0.5, 1.0)]
+                ),
+            }
+            for q in range(n)
+        ]
+
+    result = compare(rows(40), rows(5, 40), model="boosted")
+    assert result["today"]["recall@10"] == 0.0 and result["learned"]["recall@10"] == 1.0
+    parts = folds(rows(12))
+    assert len(parts) == 5 and sorted(r["id"] for p in parts for r in p) == sorted(f"q{q}" for q in range(12))
+    held = compare_in_folds(rows(12))
+    assert held["today"]["recall@10"] == 0.0 and held["learned"]["recall@10"] == 1.0
