@@ -18,9 +18,16 @@ from .plan import ReadPlan
 TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
 
 
+def in_order(points: Sequence[ScoredPoint]) -> list[ScoredPoint]:
+    """Best first, equal scores by id. An engine returns equal scores in no fixed order (copies of
+    one text, turns of one session) and every later step sorts stably: without this tie-break the
+    same question over the same store could be answered in another order."""
+    return sorted(points, key=lambda p: (-p.score, p.id))
+
+
 def merge_hits(first: list[ScoredPoint], second: list[ScoredPoint]) -> list[ScoredPoint]:
     seen = {p.id for p in first}
-    return sorted([*first, *(p for p in second if p.id not in seen)], key=lambda p: -p.score)
+    return in_order([*first, *(p for p in second if p.id not in seen)])
 
 
 def stage_runs(searches: list[SearchRequest], fusion: Fusion) -> list[list[SearchRequest]]:
@@ -77,7 +84,11 @@ class SearchPlan:
     def hits(self, results: Sequence[list[ScoredPoint]]) -> RoundHits:
         """Each type's hits (the triggered intentions merged in), cut to its search's limit; what
         came back past the limit (the reserve); the stage scores by id."""
-        typed = list(zip(self.typed, results, strict=False))
+        # Head and reserve apart: past the head, points come without payloads.
+        typed = [
+            (s, in_order(points[: s.limit]) + in_order(points[s.limit :]))
+            for s, points in zip(self.typed, results, strict=False)
+        ]
         # A hit without a payload is one whose payload was not read (past `payload_limit`, where a
         # point deleted meanwhile shortened the head) or is gone: unusable either way.
         hits = {s.memory_type: [p for p in points[: s.limit] if p.payload] for s, points in typed}

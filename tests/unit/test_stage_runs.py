@@ -35,3 +35,18 @@ def test_a_two_stage_search_is_explained_by_its_lists_at_full_depth() -> None:
     [[dense, sparse]] = stage_runs([search], Fusion.LINEAR)
     for run in (dense, sparse):  # no cut: the explanation needs every score the first stage saw
         assert run.stage_formula is None and run.stage_limit is None and run.limit == 20
+
+
+def test_equal_scores_come_out_in_one_order_whatever_order_the_engine_returned_them_in() -> None:
+    from mnemo.memtypes.queries import ScoredPoint
+    from mnemo.retrieval.stages.search_plan import SearchPlan
+
+    search = replace(LINEAR_HYBRID, limit=3)
+    points = [ScoredPoint(i, s, {"content": i}) for i, s in (("b", 0.9), ("a", 0.9), ("d", 0.5), ("c", 0.5))]
+    head_tail = [*points[:3], ScoredPoint("e", 0.5, {})]  # past the head: no payload
+    plan = SearchPlan([search], [search], 1, [])
+    answers = [plan.hits([order]) for order in (head_tail, [points[1], points[0], points[2], head_tail[3]])]
+    for answer in answers:
+        assert [p.id for p in answer.hits[MemoryType.SEMANTIC]] == ["a", "b", "d"]
+        # The reserve keeps the head first: a tie across its end does not pull in a point without payload.
+        assert [p.id for p in answer.reserve[MemoryType.SEMANTIC]] == ["a", "b", "d", "e"]
