@@ -111,7 +111,8 @@ def design(rows: Sequence[Row], names: Sequence[str]) -> tuple[np.ndarray, np.nd
     of its question's candidates, so that every question weighs the same)."""
     rows = [r for r in rows if r["hits"]]
     x = np.vstack([_matrix(row, names) for row in rows]) if rows else np.zeros((0, len(names)))
-    y = np.array([float(h["id"] in set(row["relevant_ids"])) for row in rows for h in row["hits"]])
+    relevant = [set(row["relevant_ids"]) for row in rows]
+    y = np.array([float(h["id"] in r) for row, r in zip(rows, relevant, strict=True) for h in row["hits"]])
     w = np.array([1.0 / len(row["hits"]) for row in rows for _ in row["hits"]])
     return x, y, w
 
@@ -121,12 +122,9 @@ def fit(rows: Sequence[Row], names: Sequence[str]) -> np.ndarray:
     return fit_logistic(x, y, w)
 
 
-def fit_scorer(rows: Sequence[Row], names: Sequence[str], model: str = "logistic") -> Scorer:
-    """A candidate scorer fitted on `rows`: logistic (its linear score) or gradient-boosted trees
-    (shallow, strongly regularised: a few thousand relevant candidates at most)."""
-    if model == "logistic":
-        beta = fit(rows, names)
-        return lambda x: beta[0] + x @ beta[1:]
+def fit_boosted(rows: Sequence[Row], names: Sequence[str]) -> Scorer:
+    """Gradient-boosted trees fitted on `rows`, as a candidate scorer: shallow and strongly
+    regularised (a set holds a few thousand relevant candidates at most)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     x, y, w = design(rows, names)
@@ -172,13 +170,14 @@ def compare(
         result["coefficients"] = dict(zip(names, (round(float(b), 4) for b in beta[1:]), strict=True))
         scorer: np.ndarray | Scorer = beta
     else:
-        scorer = fit_scorer(fit_on, names, model)
+        scorer = fit_boosted(fit_on, names)
     result["learned"] = score(judge_on, [reorder(row, names, scorer) for row in judge_on])
     return result
 
 
 def folds(rows: Sequence[Row], k: int = FOLDS) -> list[list[Row]]:
-    """Held-out folds: one per conversation where questions share a few (LoCoMo), else `k` by turn."""
+    """Held-out folds: one per conversation where questions share a few (LoCoMo), else `k`, every
+    k-th question in each."""
     groups = sorted({str(r["id"]).split(":")[0] for r in rows})
     if len(groups) <= k:
         return [[r for r in rows if str(r["id"]).split(":")[0] == g] for g in groups]
