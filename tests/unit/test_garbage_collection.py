@@ -31,7 +31,8 @@ def test_a_full_collection_freezes_its_survivors_so_the_next_walks_only_new_obje
         assert frozen >= len(kept)  # the survivors moved out of the generations a collection walks
         assert all(gc.is_tracked(k) for k in kept)
         gc.collect(1)  # a younger generation's collection freezes nothing
-        assert policy.freezes == 1 and gc.get_freeze_count() == frozen
+        # Frozen objects freed by reference counting leave the count, so it may fall, never rise.
+        assert policy.freezes == 1 and gc.get_freeze_count() <= frozen
         # Garbage made after the freeze is still collected.
         young = _cycle()
         gc.collect()
