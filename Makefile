@@ -34,12 +34,14 @@ serve: $(VENV)/.installed
 	@echo "mnemo: in a second shell, '. $(VENV)/bin/activate' puts mnemo (and mnemo-mcp, mnemo-hook) on PATH"
 	$(BIN)/mnemo serve
 
+# Two workers, each taking whole files (a file's session fixtures, e.g. a distilled model or a clone,
+# are built once): one pytest process keeps only one of CI's two cores busy.
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest -rfE --durations=25
+	$(BIN)/pytest -rfE --durations=25 -n 2 --dist loadfile
 
 # The edit–test loop: everything but the tests marked `slow` (servers, CLIs, benchmarks end to end).
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -rfE -m "not slow"
+	$(BIN)/pytest -rfE -m "not slow" -n 2 --dist loadfile
 
 # The framework adapters (mnemo_client.langgraph, .langchain, .llama_index, .openai_agents, .pydantic_ai)
 # in a venv of their own: the client with every framework extra and pytest, no torch (the tests check),

@@ -142,10 +142,17 @@ async def test_open_asks_for_what_retrievals_read_in_the_page_cache(tmp_path: Pa
     if cold == 0:  # tmpfs and the like keep their pages in memory: nothing to read, nothing to prefetch
         pytest.skip("this filesystem's pages cannot be dropped from the page cache")
     assert cold >= 10
-    _evict(read)
-    assert prefetch_read_path([shard]) == sum(p.stat().st_size for p in files)
-    await asyncio.sleep(0.5)  # readahead runs in the background: give it its moment
-    assert _major_faults_reading(read) <= cold // 10
+    # Readahead runs in the background, slower on a busy disk: each try gives it longer (measuring
+    # faults the rest in, so a try starts cold again).
+    warm = []
+    for wait_s in (0.5, 2.0, 5.0):
+        _evict(read)
+        assert prefetch_read_path([shard]) == sum(p.stat().st_size for p in files)
+        await asyncio.sleep(wait_s)
+        warm.append(_major_faults_reading(read))
+        if warm[-1] <= cold // 10:
+            break
+    assert warm[-1] <= cold // 10, (cold, warm)
 
 
 def test_no_prefetch_where_it_would_take_more_than_half_the_memory_available(tmp_path: Path) -> None:
