@@ -36,12 +36,14 @@ serve: $(VENV)/.installed
 
 # Two workers, each taking whole files (a file's session fixtures, e.g. a distilled model or a clone,
 # are built once): one pytest process keeps only one of CI's two cores busy.
+WORKERS := -n 2 --dist loadfile
+
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest -rfE --durations=25 -n 2 --dist loadfile
+	$(BIN)/pytest -rfE --durations=25 $(WORKERS)
 
 # The edit–test loop: everything but the tests marked `slow` (servers, CLIs, benchmarks end to end).
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -rfE -m "not slow" -n 2 --dist loadfile
+	$(BIN)/pytest -rfE -m "not slow" $(WORKERS)
 
 # The framework adapters (mnemo_client.langgraph, .langchain, .llama_index, .openai_agents, .pydantic_ai)
 # in a venv of their own: the client with every framework extra and pytest, no torch (the tests check),
