@@ -44,7 +44,7 @@ def quality_command(args: argparse.Namespace) -> int:
 
     async def go() -> Any:
         async with open_target(args.url, args.api_key, embedding_cache=_cache_dir(args)) as target:
-            return await run_quality(target, dataset, options)
+            return await run_quality(target, dataset, options, _say)
 
     run = asyncio.run(go())
     run.results["not_stored"] = [n.as_dict() for n in dataset.not_stored]

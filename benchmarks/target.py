@@ -20,6 +20,7 @@ from mnemo_client import AsyncMnemo
 
 from ..memtypes.ports import Embedder, VectorIndex
 from ..memtypes.records import MemoryIn
+from .progress import bar
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -124,12 +125,14 @@ class Target:
         merging are off unless asked for: a dataset's memories are what its queries' relevant ids name.
         """
         statuses: dict[str, int] = {}
-        for start in range(0, len(memories), batch):
-            rows = [m.model_dump(mode="json", exclude_none=True) for m in memories[start : start + batch]]
-            body = {"memories": rows, "prefilter": prefilter, "dedup": dedup}
-            answer = await self.call("/v1/memories", body)
-            for result in answer["results"]:
-                statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+        with bar(len(memories), "writing memories", "memories") as written:
+            for start in range(0, len(memories), batch):
+                rows = [m.model_dump(mode="json", exclude_none=True) for m in memories[start : start + batch]]
+                body = {"memories": rows, "prefilter": prefilter, "dedup": dedup}
+                answer = await self.call("/v1/memories", body)
+                for result in answer["results"]:
+                    statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+                written.update(len(rows))
         return statuses
 
     async def retrieve(self, body: dict[str, Any]) -> dict[str, Any]:

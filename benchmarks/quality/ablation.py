@@ -18,6 +18,7 @@ from typing import Any
 
 from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, percentiles, ranking_metrics, set_recall
+from ..progress import each
 from ..report import machine, machine_line, table, write_json
 from ..target import Target
 from .fold_runner import split_variant
@@ -49,11 +50,15 @@ class AblationOptions:
 
 
 async def _variant(
-    target: Target, queries: Sequence[BenchQuery], ranking: dict[str, Any], options: AblationOptions
+    target: Target,
+    queries: Sequence[BenchQuery],
+    ranking: dict[str, Any],
+    options: AblationOptions,
+    what: str,
 ) -> dict[str, Any]:
     rows: list[tuple[str, dict[str, float]]] = []
     latencies: list[float] = []
-    for query in queries:
+    for query in each(queries, what, "questions"):
         started = time.perf_counter()
         answer = await target.retrieve(query.retrieve_body(options.rank_budget, ranking=ranking))
         latencies.append((time.perf_counter() - started) * 1000)
@@ -81,7 +86,10 @@ async def run_ablation(
         ranking, config, constants = split_variant(spec)
         started = time.perf_counter()
         with target.retrieval_config(config), target.constants(constants):
-            variants[name] = {"ranking": ranking, **await _variant(target, dataset.queries, ranking, options)}
+            variants[name] = {
+                "ranking": ranking,
+                **await _variant(target, dataset.queries, ranking, options, name),
+            }
         overall = variants[name]["metrics"]["all"]
         say(
             f"{name}: recall@10 {overall.get('recall@10', float('nan')):.3f}, "

@@ -22,6 +22,7 @@ import numpy as np
 from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES
 from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, ranking_metrics, set_recall
+from ..progress import each
 from ..report import machine, machine_line, table, write_json
 from ..target import BenchError, Target, cache_counts, constant_module
 from .baselines import (
@@ -65,11 +66,11 @@ def _ids(answer: Mapping[str, Any]) -> list[str]:
 
 
 async def _score_variant(
-    target: Target, queries: Sequence[BenchQuery], ranking: Mapping[str, Any], options: FoldOptions
+    target: Target, queries: Sequence[BenchQuery], ranking: Mapping[str, Any], options: FoldOptions, what: str
 ) -> tuple[list[dict[str, float]], list[list[str]], list[float]]:
     """Per question: its metrics and its top max(ks) ids; and each ranking request's latency."""
     rows, tops, latencies = [], [], []
-    for query in queries:
+    for query in each(queries, what, "questions"):
         started = time.perf_counter()
         answer = await target.retrieve(query.retrieve_body(options.rank_budget, ranking=ranking or None))
         latencies.append((time.perf_counter() - started) * 1000)
@@ -148,7 +149,7 @@ async def run_folds(
         started = time.perf_counter()
         with target.retrieval_config(config), target.constants(constants):
             per_query[name], rankings[name], lat = await _score_variant(
-                target, dataset.queries, ranking, options
+                target, dataset.queries, ranking, options, name
             )
         latency[name] = float(np.percentile(lat, 95))
         means = mean_by_group(("all", m) for m in per_query[name])["all"]

@@ -13,7 +13,7 @@ answers it) counts only there: the ranking metrics need something relevant.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from ..metrics import (
     session_metrics,
     set_recall,
 )
+from ..progress import each
 from ..report import machine
 from ..target import Target, cache_counts, configured_embedder
 from .baselines import (
@@ -150,7 +151,9 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
     return out
 
 
-async def run_quality(target: Target, dataset: Dataset, options: QualityOptions) -> QualityRun:
+async def run_quality(
+    target: Target, dataset: Dataset, options: QualityOptions, say: Callable[[str], None] = print
+) -> QualityRun:
     from ...backends.tokenizer import TokenizerRegistry
 
     started_on = machine()  # before the run: its load average is the one that matters
@@ -159,6 +162,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
     started = time.perf_counter()
     statuses = await target.write(dataset.memories, prefilter=options.prefilter, dedup=options.dedup)
     timings["load_s"] = time.perf_counter() - started
+    say(f"loaded {len(dataset.memories)} memories in {timings['load_s']:.0f} s")
 
     # The baselines embed with the app's own embedder (in-process), else with the one configured here.
     embedder = target.embedder or configured_embedder()
@@ -180,7 +184,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
     rows: list[dict[str, Any]] = []
     latencies: list[float] = []
     started = time.perf_counter()
-    for query, vector in zip(dataset.queries, query_vectors, strict=True):
+    for query, vector in each(list(zip(dataset.queries, query_vectors, strict=True)), "asking", "questions"):
         mnemo = await _mnemo(target, query, options)
         latencies.extend(mnemo["latency_ms"])
         dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
@@ -223,6 +227,7 @@ async def run_quality(target: Target, dataset: Dataset, options: QualityOptions)
             }
         rows.append(row)
     timings["queries_s"] = time.perf_counter() - started
+    say(f"asked {len(rows)} questions in {timings['queries_s']:.0f} s")
 
     results = score_rows(rows, options.ks, options.budgets)
     results.update(

@@ -25,7 +25,9 @@ def _ndcg(ranked: list[str], relevant: list[str], k: int) -> float:
 
 
 @pytest.mark.slow
-def test_quality_report_matches_a_recomputation_from_per_query_output(tmp_path: Path) -> None:
+def test_quality_report_matches_a_recomputation_from_per_query_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data, out = tmp_path / "data", tmp_path / "out"
     assert main(["bench", "generate", "--size", "300", "--seed", "7", "--out", str(data)]) == 0
     code = main(
@@ -41,6 +43,11 @@ def test_quality_report_matches_a_recomputation_from_per_query_output(tmp_path: 
     results = json.loads((out / "results.json").read_text())
     rows = [json.loads(line) for line in (out / "per_query.jsonl").read_text().splitlines()]
     assert len(rows) == results["queries"] > 0
+    # Each step says when it ended; stderr is not a terminal here, so no bar is drawn into it.
+    said = capsys.readouterr().err
+    assert f"loaded {results['memories']} memories in " in said
+    assert f"asked {len(rows)} questions in " in said
+    assert "%|" not in said
     assert {p.name for p in out.iterdir()} >= {"summary.md", "recall_at_k.png", "budget_recall.png"}
 
     for system in ("mnemo", "bm25", "dense", "fusion"):

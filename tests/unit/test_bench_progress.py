@@ -1,0 +1,47 @@
+"""A long benchmark run draws its progress on a terminal and keeps logs and pipes clean."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+
+from mnemo.benchmarks.progress import bar, each
+
+
+def _drawn_on_a_terminal(draw: object) -> str:
+    leader, follower = pty.openpty()
+    try:
+        with os.fdopen(follower, "w", closefd=False) as terminal:
+            draw(terminal)  # type: ignore[operator]
+            terminal.flush()
+        return os.read(leader, 65_536).decode(errors="replace")
+    finally:
+        os.close(leader)
+        os.close(follower)
+
+
+def test_each_yields_every_item_and_draws_how_many_are_done_on_a_terminal() -> None:
+    seen: list[int] = []
+    shown = _drawn_on_a_terminal(lambda tty: seen.extend(each([1, 2, 3], "asking", "questions", tty)))
+    assert seen == [1, 2, 3]
+    assert "asking:" in shown and "/3 " in shown and "questions/s" in shown
+    assert shown.endswith("\r")  # cleared when done: the command's own summary line follows
+
+
+def test_a_bar_of_batches_shows_its_total_on_a_terminal() -> None:
+    def write(tty: object) -> None:
+        with bar(1_000, "writing memories", "memories", tty) as written:  # type: ignore[arg-type]
+            written.update(500)
+            written.update(500)
+
+    shown = _drawn_on_a_terminal(write)
+    assert "writing memories:" in shown and "/1000 " in shown
+
+
+def test_nothing_is_drawn_into_a_log_or_a_pipe() -> None:
+    log = io.StringIO()
+    assert list(each(["a", "b"], "asking", "questions", log)) == ["a", "b"]
+    with bar(10, "writing memories", "memories", log) as written:
+        written.update(10)
+    assert log.getvalue() == ""
