@@ -9,12 +9,12 @@ order or a score.
 
 The read path is a function of the store, the request and its `now` (list depths are sized from the
 store's counts alone: retrieval/stages/sizing.py), so every dense-searched answer is byte-identical.
-The engine's formula queries over a BM25 prefetch are not: Qdrant Edge answers the same request
-with different lists from one call to the next (the BM25 list alone repeats; the formula's, and
-the two-stage cut's, do not: benchmarks/results/read-path-100k-profile), so a hybrid answer between
-two fresh apps may differ (a candidate in the tail of `left_out`, a confidence); most hybrid
-answers, not all, must be byte-identical, and a change of encoding, content or order changes nearly
-every one. (Answers depend on the write times too, so no recording carries across stores: both
+A hybrid search's two-stage cut is not: candidates found by BM25 alone (their dense score the
+formula's default) tie on relevance when their BM25 scores are equal, and Qdrant Edge keeps the tied
+ones it meets first, in an order that changes between processes (the dense and BM25 lists themselves
+repeat bit for bit: benchmarks/results/read-path-100k-profile). So a hybrid answer between two fresh
+apps may differ (a candidate in the tail of `left_out`, a confidence); most hybrid answers, not all,
+must be byte-identical, and a change of encoding, content or order changes nearly every one. (Answers depend on the write times too, so no recording carries across stores: both
 passes run here, on the one store.)
 """
 
@@ -35,7 +35,7 @@ from tests.e2e.conftest import AppFactory
 NOW = "2025-08-01T09:00:00Z"
 # The only part of an answer that is a measurement rather than an answer.
 TIMINGS = re.compile(rb'"timings_ms":\{[^{}]*\}')
-# Hybrid answers the engine's formula queries may change between two fresh apps: well above what it
+# Hybrid answers the engine's tied cut may change between two fresh apps: well above what it
 # does, far below what a change of encoding, content or order does (nearly every answer).
 MAX_UNLIKE = 0.25
 VARIANTS: list[dict[str, Any]] = [
