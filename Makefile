@@ -115,6 +115,7 @@ bench-smoke: $(VENV)/.installed-dev
 		--item-chars 2000 --out $(SMOKE)/big-batch
 	$(BIN)/mnemo bench load --scenario flood --duration 2 --rounds 1 --writers 1 --retrievers 2 --out $(SMOKE)/flood
 	$(BIN)/mnemo bench explorer --sizes 1000 --runs 1 --pool 200 --out $(SMOKE)/explorer
+	$(BIN)/python -m mnemo.benchmarks.quality.repeatability --size 300 --out $(SMOKE)/repeatability
 
 # Refit the confidence model (retrieval/ranking/confidence.json) after a ranking change: stores of every
 # size cut from longmemeval-train, locomo-dev and the LongMemEval dev sets (`mnemo bench scopes`) and

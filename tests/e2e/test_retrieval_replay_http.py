@@ -14,14 +14,15 @@ formula's default) tie on relevance when their BM25 scores are equal, and Qdrant
 ones it meets first, in an order that changes between processes (the dense and BM25 lists themselves
 repeat bit for bit: benchmarks/results/read-path-100k-profile). So a hybrid answer between two fresh
 apps may differ (a candidate in the tail of `left_out`, a confidence); most hybrid answers, not all,
-must be byte-identical, and a change of encoding, content or order changes nearly every one. (Answers depend on the write times too, so no recording carries across stores: both
-passes run here, on the one store.)
+must be byte-identical, and a change of encoding, content or order changes nearly every one. (Answers
+depend on the write times too, so no recording carries across stores: both passes run here, on the
+one store.) The store, the questions and their variants are those of
+`python -m mnemo.benchmarks.quality.repeatability`, which measures where hybrid answers differ.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -29,64 +30,22 @@ import pytest
 
 from mnemo.api.config.garbage_collection import FreezeAfterFullCollections
 from mnemo.backends.qdrant_edge import index as edge_index
-from mnemo.benchmarks.synthetic import generate
+from mnemo.benchmarks.quality.repeatability import TIMINGS, bodies, store_and_questions
 from tests.e2e.conftest import AppFactory
 
-NOW = "2025-08-01T09:00:00Z"
-# The only part of an answer that is a measurement rather than an answer.
-TIMINGS = re.compile(rb'"timings_ms":\{[^{}]*\}')
 # Hybrid answers the engine's tied cut may change between two fresh apps: well above what it
 # does, far below what a change of encoding, content or order does (nearly every answer).
 MAX_UNLIKE = 0.25
-VARIANTS: list[dict[str, Any]] = [
-    {"budget_tokens": 300},
-    {"budget_tokens": 2000},
-    {"budget_tokens": 120, "explain": True},
-    {"budget_tokens": 800, "explain": True, "min_score": 0.3},
-    {"budget_tokens": 600, "types": ["semantic", "procedural", "prospective"]},
-    {"budget_tokens": 1000, "types": ["episodic"], "ranking": {"neighbours": 2}},
-    {"budget_tokens": 500, "min_confidence": 0.2},
-]
 
 
-def _store_and_questions() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Generated memories with no two alike in a scope (same words or same time): two such can score
-    exactly alike, and the engine orders exact ties as it finds them."""
-    memories, queries = generate(1_600, seed=5)
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for memory in memories:
-        user = memory["scope"]["user_id"]
-        if (user, memory["content"]) in seen or (user, memory["occurred_at"]) in seen:
-            continue
-        seen.update({(user, memory["content"]), (user, memory["occurred_at"])})
-        unique.append(memory)
-    return unique, queries
-
-
-def _bodies(queries: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:
-    """Each question in its own scope, in every variant, searched `search`."""
-    return [
-        {
-            "query": query["query"],
-            "scope": query["scope"],
-            "now": NOW,
-            **variant,
-            "ranking": {**variant.get("ranking", {}), "search": search},
-        }
-        for query in queries
-        for variant in VARIANTS
-    ]
-
-
-async def _replay(app_client: AppFactory, data_dir: Path, bodies: list[dict[str, Any]]) -> list[str]:
+async def _replay(app_client: AppFactory, data_dir: Path, requests: list[dict[str, Any]]) -> list[str]:
     digests = []
     async with app_client(data_dir=data_dir) as client:
-        for body in bodies:
+        for body in requests:
             response = await client.post("/v1/retrieve", json=body)
             assert response.status_code == 200, response.text
-            assert TIMINGS.search(response.content), "the answer's timings were not found to leave out"
-            digests.append(hashlib.sha256(TIMINGS.sub(b"", response.content)).hexdigest())
+            assert TIMINGS.search(response.text), "the answer's timings were not found to leave out"
+            digests.append(hashlib.sha256(TIMINGS.sub("", response.text).encode()).hexdigest())
     return digests
 
 
@@ -94,9 +53,9 @@ async def _replay(app_client: AppFactory, data_dir: Path, bodies: list[dict[str,
 async def test_replayed_retrievals_answer_as_before(
     app_client: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    memories, queries = _store_and_questions()
-    dense, hybrid = _bodies(queries, "dense"), _bodies(queries, "hybrid")
-    bodies = dense + hybrid
+    memories, queries = store_and_questions(1_600, seed=5)
+    dense, hybrid = bodies(queries, "dense"), bodies(queries, "hybrid")
+    requests = dense + hybrid
     assert len(dense) >= 200
     data_dir = tmp_path / "data"
     async with app_client() as client:  # the default data dir: tmp_path / "data"
@@ -110,8 +69,8 @@ async def test_replayed_retrievals_answer_as_before(
     with monkeypatch.context() as before:  # as the service ran before: no freeze, no prefetch
         before.setattr(FreezeAfterFullCollections, "__call__", lambda self, phase, info: None)
         before.setattr(edge_index, "prefetch_read_path", lambda shard_dirs: 0)
-        then = await _replay(app_client, data_dir, bodies)
-    now = await _replay(app_client, data_dir, bodies)
+        then = await _replay(app_client, data_dir, requests)
+    now = await _replay(app_client, data_dir, requests)
 
     unlike = [n for n, (a, b) in enumerate(zip(now, then, strict=True)) if a != b]
     assert [n for n in unlike if n < len(dense)] == [], "dense-searched answers unlike before"

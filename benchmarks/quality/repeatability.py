@@ -1,0 +1,235 @@
+"""`python -m mnemo.benchmarks.quality.repeatability`: does a fixed store answer the same retrievals
+alike from one process to the next, and where it does not, which part of the engine's search differs.
+
+A store of generated memories with no two alike in a scope (by text or by time: two such score
+exactly alike) is written once. Then two fresh processes, one after the other, open it and ask the
+same retrievals (every question in each of `VARIANTS`, hybrid search, a fixed `now`) over the API,
+recording each search the retrievals send to the engine; each search is then asked again alone, as
+the service asks it, as its dense list alone, its BM25 list alone and, for a two-stage search, its
+relevance stage alone (cut to the stage's limit). The two processes' answers are compared bit for
+bit: which differ, in which points, in which scores, and whether the points that come and go all tie
+at a stage's cut without a dense score. `tests/e2e/test_retrieval_replay_http.py` replays the same
+retrievals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ...memtypes.queries import ScoredPoint, SearchRequest
+from ...memtypes.records import MemoryIn
+from ..report import machine, machine_line, table, write_json
+from ..synthetic import generate
+from ..target import BenchError, open_target
+
+MODULE = "mnemo.benchmarks.quality.repeatability"
+NOW = "2025-08-01T09:00:00Z"
+VARIANTS: list[dict[str, Any]] = [
+    {"budget_tokens": 300},
+    {"budget_tokens": 2000},
+    {"budget_tokens": 120, "explain": True},
+    {"budget_tokens": 800, "explain": True, "min_score": 0.3},
+    {"budget_tokens": 600, "types": ["semantic", "procedural", "prospective"]},
+    {"budget_tokens": 1000, "types": ["episodic"], "ranking": {"neighbours": 2}},
+    {"budget_tokens": 500, "min_confidence": 0.2},
+]
+# The only part of an answer that is a measurement rather than an answer.
+TIMINGS = re.compile(r'"timings_ms":\{[^{}]*\}')
+KINDS = ("dense", "bm25", "stage", "search")
+
+
+def store_and_questions(size: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Generated memories with no two alike in a scope (same words or same time), and the questions."""
+    memories, queries = generate(size, seed=seed)
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for memory in memories:
+        user = memory["scope"]["user_id"]
+        if (user, memory["content"]) in seen or (user, memory["occurred_at"]) in seen:
+            continue
+        seen.update({(user, memory["content"]), (user, memory["occurred_at"])})
+        unique.append(memory)
+    return unique, queries
+
+
+def bodies(queries: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:
+    """Each question in its own scope, in every variant, searched `search`."""
+    return [
+        {
+            "query": query["query"],
+            "scope": query["scope"],
+            "now": NOW,
+            **variant,
+            "ranking": {**variant.get("ranking", {}), "search": search},
+        }
+        for query in queries
+        for variant in VARIANTS
+    ]
+
+
+def alone(search: SearchRequest) -> dict[str, SearchRequest]:
+    """The search as the service asks it, and each part of it that the engine can answer alone."""
+    parts = {"search": search}
+    plain = {"formula": None, "stage_formula": None, "stage_limit": None, "limit": search.prefetch_limit}
+    if search.vector is not None:
+        parts["dense"] = replace(search, sparse=None, **plain)
+    if search.sparse is not None:
+        parts["bm25"] = replace(search, vector=None, **plain)
+    if search.stage_formula is not None and search.stage_limit is not None:
+        parts["stage"] = replace(
+            search,
+            formula=search.stage_formula,
+            stage_formula=None,
+            stage_limit=None,
+            limit=search.stage_limit,
+        )
+    return parts
+
+
+async def answer(data_dir: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """One process's answers: each retrieval's body (less its timings), then each search it sent,
+    part by part, as [id, score] lists."""
+    async with open_target(data_dir=data_dir) as target:
+        index = target.index
+        assert index is not None
+        sent: list[SearchRequest] = []
+        search: Callable[[list[SearchRequest]], Any] = index.search
+
+        async def recorded(requests: list[SearchRequest]) -> list[list[ScoredPoint]]:
+            sent.extend(requests)
+            found: list[list[ScoredPoint]] = await search(requests)
+            return found
+
+        index.search = recorded  # type: ignore[method-assign]
+        answers = []
+        for body in bodies(questions, "hybrid"):
+            reply = await target.client.request("POST", "/v1/retrieve", json=body)
+            if reply.status != 200:
+                raise BenchError(f"POST /v1/retrieve answered {reply.status}: {reply.text[:500]}")
+            answers.append(TIMINGS.sub("", reply.text))
+        index.search = search  # type: ignore[method-assign]
+        searches = []
+        for request in sent:
+            parts = {}
+            for kind, part in alone(request).items():
+                [points] = await index.search([part])
+                parts[kind] = [[p.id, p.score] for p in points]
+            searches.append(parts)
+        return {"answers": answers, "searches": searches}
+
+
+def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """Where two processes' answers differ, by kind of search."""
+    unlike_answers = sum(a != b for a, b in zip(first["answers"], second["answers"], strict=True))
+    kinds: dict[str, dict[str, int]] = {
+        k: {"asked": 0, "unlike": 0, "other_points": 0, "other_scores": 0} for k in KINDS
+    }
+    tied_cut = 0
+    for one, two in zip(first["searches"], second["searches"], strict=True):
+        for kind, points in one.items():
+            row, a, b = kinds[kind], dict(map(tuple, points)), dict(map(tuple, two[kind]))
+            row["asked"] += 1
+            row["unlike"] += points != two[kind]
+            row["other_points"] += set(a) != set(b)
+            row["other_scores"] += any(a[i] != b[i] for i in set(a) & set(b))
+            if kind == "stage" and set(a) != set(b):
+                cut, dense = points[-1][1], {i for i, _ in one.get("dense", [])}
+                moved = set(a) ^ set(b)
+                tied_cut += all(a.get(i, b.get(i)) == cut and i not in dense for i in moved)
+    return {
+        "answers": len(first["answers"]),
+        "answers_unlike": unlike_answers,
+        "searches": kinds,
+        "stages_with_other_points_all_tied_at_the_cut_without_a_dense_score": tied_cut,
+    }
+
+
+def measure(size: int, seed: int) -> dict[str, Any]:
+    started_on = machine()
+    memories, _ = store_and_questions(size, seed)
+    with tempfile.TemporaryDirectory(prefix="mnemo-repeat-") as scratch:
+        data_dir = Path(scratch) / "data"
+
+        async def write() -> None:
+            async with open_target(data_dir=data_dir) as target:
+                await target.write([MemoryIn.model_validate(m) for m in memories])
+
+        asyncio.run(write())
+        runs = []
+        for n in (1, 2):
+            out = Path(scratch) / f"answers-{n}.json"
+            # A fresh process each: what differs between two engines opening one store.
+            command = [sys.executable, "-m", MODULE, "--answer", str(data_dir), "--to", str(out)]
+            subprocess.run([*command, "--size", str(size), "--seed", str(seed)], check=True)  # noqa: S603
+            runs.append(json.loads(out.read_text()))
+    return {"memories": len(memories), "size": size, "seed": seed, **compare(*runs), "machine": started_on}
+
+
+def summary(result: dict[str, Any]) -> str:
+    names = {
+        "dense": "dense list alone",
+        "bm25": "BM25 list alone",
+        "stage": "relevance stage alone (its cut)",
+        "search": "the search as the service asks it",
+    }
+    rows = [
+        [names[k], v["asked"], v["unlike"], v["other_points"], v["other_scores"]]
+        for k, v in result["searches"].items()
+        if v["asked"]
+    ]
+    return "\n".join(
+        [
+            "# Retrievals on a fixed store, from one process to the next",
+            "",
+            f"{result['memories']} memories (generated, size {result['size']}, seed {result['seed']}); "
+            f"{result['answers']} hybrid retrievals asked in each of two fresh processes: "
+            f"**{result['answers_unlike']}** answers differ (less their timings).",
+            "",
+            table(
+                ["the engine's searches", "asked", "unlike", "with other points", "with other scores"], rows
+            ),
+            "",
+            "Relevance stages holding other points whose every point that comes and goes ties at the "
+            "stage's cut and has no dense score: "
+            f"{result['stages_with_other_points_all_tied_at_the_cut_without_a_dense_score']}.",
+            "",
+            machine_line(result["machine"]),
+            "",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {MODULE}")
+    parser.add_argument(
+        "--size", type=int, default=1_600, help="memories generated (before dropping look-alikes)"
+    )
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--out", type=Path, help="write results.json and summary.md here")
+    parser.add_argument("--answer", type=Path, help=argparse.SUPPRESS)  # a child: answer on this data dir
+    parser.add_argument("--to", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.answer is not None:
+        _, questions = store_and_questions(args.size, args.seed)
+        args.to.write_text(json.dumps(asyncio.run(answer(args.answer, questions))), encoding="utf-8")
+        return 0
+    result = measure(args.size, args.seed)
+    if args.out is not None:
+        write_json(args.out / "results.json", result)
+        (args.out / "summary.md").write_text(summary(result), encoding="utf-8")
+    print(summary(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""`python -m mnemo.benchmarks.quality.repeatability` compares two processes' answers part by part and
+says whether the points that come and go tie at a relevance stage's cut without a dense score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mnemo.benchmarks.quality.repeatability import alone, compare, store_and_questions
+from mnemo.memtypes.formula import Var
+from mnemo.memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
+from mnemo.memtypes.types import MemoryType
+
+
+def _answers(stage: list[list[Any]], search: list[list[Any]], answer: str) -> dict[str, Any]:
+    dense = [["d1", 0.9], ["d2", 0.8]]
+    return {
+        "answers": ["same", answer],
+        "searches": [{"dense": dense, "bm25": [["b1", 3.0]], "stage": stage, "search": search}],
+    }
+
+
+def test_points_that_swap_at_a_tied_cut_without_a_dense_score_are_told_apart_from_other_changes() -> None:
+    first = _answers([["d1", 0.6], ["b1", 0.2], ["b2", 0.2]], [["d1", 1.0], ["b2", 0.3]], "one")
+    tied = _answers([["d1", 0.6], ["b1", 0.2], ["b3", 0.2]], [["d1", 1.0], ["b3", 0.3]], "other")
+    result = compare(first, tied)
+    assert result["answers_unlike"] == 1
+    assert result["searches"]["dense"] == {"asked": 1, "unlike": 0, "other_points": 0, "other_scores": 0}
+    assert result["searches"]["stage"] == {"asked": 1, "unlike": 1, "other_points": 1, "other_scores": 0}
+    assert result["stages_with_other_points_all_tied_at_the_cut_without_a_dense_score"] == 1
+
+    # A point that came with a dense score, or above the cut, is another kind of change.
+    dense_one = _answers([["d1", 0.6], ["b1", 0.2], ["d2", 0.2]], [["d1", 1.0]], "one")
+    assert (
+        compare(first, dense_one)["stages_with_other_points_all_tied_at_the_cut_without_a_dense_score"] == 0
+    )
+    rescored = _answers([["d1", 0.5], ["b1", 0.2], ["b2", 0.2]], [["d1", 1.0], ["b2", 0.3]], "one")
+    assert compare(first, rescored)["searches"]["stage"]["other_scores"] == 1
+
+
+def test_a_two_stage_hybrid_search_is_asked_whole_and_by_its_parts() -> None:
+    search = SearchRequest(
+        MemoryType.EPISODIC, [0.1] * 4, MemoryFilter(tenant="t"), limit=5, prefetch_limit=40,
+        formula=Var("$score"), sparse=SparseVector((1,), (1.0,)), fusion=Fusion.LINEAR,
+        stage_formula=Var("$score[0]"), stage_limit=20,
+    )  # fmt: skip
+    parts = alone(search)
+    assert set(parts) == {"search", "dense", "bm25", "stage"}
+    assert parts["dense"].sparse is None and parts["dense"].limit == 40 and parts["dense"].formula is None
+    assert parts["bm25"].vector is None and parts["bm25"].limit == 40
+    assert parts["stage"].formula == Var("$score[0]") and parts["stage"].limit == 20
+    assert parts["stage"].stage_formula is None
+
+
+def test_the_store_holds_no_two_memories_alike_in_a_scope() -> None:
+    memories, questions = store_and_questions(300, seed=5)
+    by_text = {(m["scope"]["user_id"], m["content"]) for m in memories}
+    by_time = {(m["scope"]["user_id"], m["occurred_at"]) for m in memories}
+    assert len(by_text) == len(by_time) == len(memories) and questions
