@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -80,11 +80,15 @@ def bodies(queries: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:
 def alone(search: SearchRequest) -> dict[str, SearchRequest]:
     """The search as the service asks it, and each part of it that the engine can answer alone."""
     parts = {"search": search}
-    plain = {"formula": None, "stage_formula": None, "stage_limit": None, "limit": search.prefetch_limit}
+    depth = search.prefetch_limit
     if search.vector is not None:
-        parts["dense"] = replace(search, sparse=None, **plain)
+        parts["dense"] = replace(
+            search, sparse=None, formula=None, stage_formula=None, stage_limit=None, limit=depth
+        )
     if search.sparse is not None:
-        parts["bm25"] = replace(search, vector=None, **plain)
+        parts["bm25"] = replace(
+            search, vector=None, formula=None, stage_formula=None, stage_limit=None, limit=depth
+        )
     if search.stage_formula is not None and search.stage_limit is not None:
         parts["stage"] = replace(
             search,
@@ -103,9 +107,9 @@ async def answer(data_dir: Path, questions: list[dict[str, Any]]) -> dict[str, A
         index = target.index
         assert index is not None
         sent: list[SearchRequest] = []
-        search: Callable[[list[SearchRequest]], Any] = index.search
+        search = index.search
 
-        async def recorded(requests: list[SearchRequest]) -> list[list[ScoredPoint]]:
+        async def recorded(requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
             sent.extend(requests)
             found: list[list[ScoredPoint]] = await search(requests)
             return found

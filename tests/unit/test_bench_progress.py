@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import select
 
 from mnemo.benchmarks.progress import bar, each
 
@@ -15,7 +16,10 @@ def _drawn_on_a_terminal(draw: object) -> str:
         with os.fdopen(follower, "w", closefd=False) as terminal:
             draw(terminal)  # type: ignore[operator]
             terminal.flush()
-        return os.read(leader, 65_536).decode(errors="replace")
+        shown = b""
+        while select.select([leader], [], [], 0.5)[0]:  # all the terminal holds, however it splits it
+            shown += os.read(leader, 65_536)
+        return shown.decode(errors="replace")
     finally:
         os.close(leader)
         os.close(follower)
