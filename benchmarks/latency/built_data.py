@@ -24,6 +24,7 @@ from ...backends.id_key import open_id_keys
 from ...backends.qdrant_edge.layout import DENSE_DATATYPE_NAME
 from ...memtypes.ports import VectorIndex
 from ...memtypes.types import MemoryType
+from ..progress import bar
 from ..target import configured_embedder
 from .floor import measure_floor
 from .scale_data import TextPool, scale_points
@@ -92,11 +93,13 @@ async def _load(
     result: dict[str, Any] = {"memories": n}
     vectors: dict[MemoryType, list[np.ndarray]] = {}
     started = time.perf_counter()
-    async for memory_type, points, chunk in scale_points(n, pool, writer, options.seed):
-        await edge.upsert(memory_type, points)
-        if local is not None:
-            await local.upsert(memory_type, points)
-        vectors.setdefault(memory_type, []).append(chunk)
+    with bar(n, f"loading {n}", "memories") as loaded:
+        async for memory_type, points, chunk in scale_points(n, pool, writer, options.seed):
+            await edge.upsert(memory_type, points)
+            if local is not None:
+                await local.upsert(memory_type, points)
+            vectors.setdefault(memory_type, []).append(chunk)
+            loaded.update(len(points))
     result["load_s"] = round(time.perf_counter() - started, 1)
     result["per_type"] = {t.value: sum(len(c) for c in chunks) for t, chunks in vectors.items()}
     say(f"  {n}: loaded in {result['load_s']} s; building HNSW")
