@@ -1,15 +1,15 @@
 """`python -m mnemo.benchmarks.quality.repeatability`: does a fixed store answer the same retrievals
 alike from one process to the next, and where it does not, which part of the engine's search differs.
 
-A store of generated memories with no two alike in a scope (by text or by time: two such score
-exactly alike) is written once. Then two fresh processes, one after the other, open it and ask the
-same retrievals (every question in each of `VARIANTS`, hybrid search, a fixed `now`) over the API,
-recording each search the retrievals send to the engine; each search is then asked again alone, as
-the service asks it, as its dense list alone, its BM25 list alone and, for a two-stage search, its
-relevance stage alone (cut to the stage's limit). The two processes' answers are compared bit for
-bit: which differ, in which points, in which scores, and whether the points that come and go all tie
-at a stage's cut without a dense score. `tests/e2e/test_retrieval_replay_http.py` replays the same
-retrievals.
+A store is written once: generated memories with no two alike in a scope (by text or by time: two
+such score exactly alike), or a dataset's (`--memories`, `--queries`). Then two fresh processes,
+one after the other, open it and ask the same retrievals (every question in each of `VARIANTS`,
+hybrid search, the question's `now` or a fixed one) over the API, recording each search the
+retrievals send to the engine; each search is then asked again alone, as the service asks it, as its
+dense list alone, its BM25 list alone and, for a two-stage search, its relevance stage alone (cut to
+the stage's limit). The two processes' answers are compared bit for bit: which differ, in which
+points, in which scores, and whether the points that come and go all tie at a stage's cut without a
+dense score. `tests/e2e/test_retrieval_replay_http.py` replays the same retrievals.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any
 
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.records import MemoryIn
+from ..dataset import load_dataset
 from ..report import machine, machine_line, table, write_json
 from ..synthetic import generate
 from ..target import BenchError, open_target
@@ -62,13 +63,22 @@ def store_and_questions(size: int, seed: int) -> tuple[list[dict[str, Any]], lis
     return unique, queries
 
 
+def dataset_store(memories: Path, queries: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A dataset's memories (those the service would store) and its questions, each with its clock."""
+    dataset = load_dataset(memories, queries, unanswerable=True)
+    return [m.model_dump(mode="json", exclude_none=True) for m in dataset.memories], [
+        {"query": q.query, "scope": q.scope.model_dump(exclude_none=True), "now": q.now and q.now.isoformat()}
+        for q in dataset.queries
+    ]
+
+
 def bodies(queries: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:
     """Each question in its own scope, in every variant, searched `search`."""
     return [
         {
             "query": query["query"],
             "scope": query["scope"],
-            "now": NOW,
+            "now": query.get("now") or NOW,
             **variant,
             "ranking": {**variant.get("ranking", {}), "search": search},
         }
@@ -115,12 +125,13 @@ async def answer(data_dir: Path, questions: list[dict[str, Any]]) -> dict[str, A
             return found
 
         index.search = recorded  # type: ignore[method-assign]
-        answers = []
+        answers, contexts = [], []
         for body in bodies(questions, "hybrid"):
             reply = await target.client.request("POST", "/v1/retrieve", json=body)
             if reply.status != 200:
                 raise BenchError(f"POST /v1/retrieve answered {reply.status}: {reply.text[:500]}")
             answers.append(TIMINGS.sub("", reply.text))
+            contexts.append(reply.body["context"])
         index.search = search  # type: ignore[method-assign]
         searches = []
         for request in sent:
@@ -129,12 +140,14 @@ async def answer(data_dir: Path, questions: list[dict[str, Any]]) -> dict[str, A
                 [points] = await index.search([part])
                 parts[kind] = [[p.id, p.score] for p in points]
             searches.append(parts)
-        return {"answers": answers, "searches": searches}
+        return {"answers": answers, "contexts": contexts, "searches": searches}
 
 
 def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     """Where two processes' answers differ, by kind of search."""
     unlike_answers = sum(a != b for a, b in zip(first["answers"], second["answers"], strict=True))
+    # The context is what a model is given: an answer may differ only in what it left out.
+    unlike_contexts = sum(a != b for a, b in zip(first["contexts"], second["contexts"], strict=True))
     kinds: dict[str, dict[str, int]] = {
         k: {"asked": 0, "unlike": 0, "other_points": 0, "other_scores": 0} for k in KINDS
     }
@@ -153,14 +166,28 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     return {
         "answers": len(first["answers"]),
         "answers_unlike": unlike_answers,
+        "contexts_unlike": unlike_contexts,
         "searches": kinds,
         "stages_with_other_points_all_tied_at_the_cut_without_a_dense_score": tied_cut,
     }
 
 
-def measure(size: int, seed: int) -> dict[str, Any]:
+def _store(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    if args.memories is not None:
+        return dataset_store(args.memories, args.queries)
+    return store_and_questions(args.size, args.seed)
+
+
+def _source(args: argparse.Namespace) -> list[str]:
+    """The arguments that name the store, for a child to build the same questions."""
+    if args.memories is not None:
+        return ["--memories", str(args.memories), "--queries", str(args.queries)]
+    return ["--size", str(args.size), "--seed", str(args.seed)]
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
     started_on = machine()
-    memories, _ = store_and_questions(size, seed)
+    memories, _ = _store(args)
     with tempfile.TemporaryDirectory(prefix="mnemo-repeat-") as scratch:
         data_dir = Path(scratch) / "data"
 
@@ -174,9 +201,12 @@ def measure(size: int, seed: int) -> dict[str, Any]:
             out = Path(scratch) / f"answers-{n}.json"
             # A fresh process each: what differs between two engines opening one store.
             command = [sys.executable, "-m", MODULE, "--answer", str(data_dir), "--to", str(out)]
-            subprocess.run([*command, "--size", str(size), "--seed", str(seed)], check=True)  # noqa: S603
+            subprocess.run([*command, *_source(args)], check=True)  # noqa: S603
             runs.append(json.loads(out.read_text()))
-    return {"memories": len(memories), "size": size, "seed": seed, **compare(*runs), "machine": started_on}
+    source = (
+        str(args.memories) if args.memories is not None else f"generated, size {args.size}, seed {args.seed}"
+    )
+    return {"memories": len(memories), "source": source, **compare(*runs), "machine": started_on}
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -195,9 +225,10 @@ def summary(result: dict[str, Any]) -> str:
         [
             "# Retrievals on a fixed store, from one process to the next",
             "",
-            f"{result['memories']} memories (generated, size {result['size']}, seed {result['seed']}); "
+            f"{result['memories']} memories ({result['source']}); "
             f"{result['answers']} hybrid retrievals asked in each of two fresh processes: "
-            f"**{result['answers_unlike']}** answers differ (less their timings).",
+            f"**{result['answers_unlike']}** answers differ (less their timings), "
+            f"**{result['contexts_unlike']}** in their context.",
             "",
             table(
                 ["the engine's searches", "asked", "unlike", "with other points", "with other scores"], rows
@@ -219,15 +250,19 @@ def main(argv: list[str] | None = None) -> int:
         "--size", type=int, default=1_600, help="memories generated (before dropping look-alikes)"
     )
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--memories", type=Path, help="a dataset's memories.jsonl instead (with --queries)")
+    parser.add_argument("--queries", type=Path, help="its queries.jsonl: each question's scope and now")
     parser.add_argument("--out", type=Path, help="write results.json and summary.md here")
     parser.add_argument("--answer", type=Path, help=argparse.SUPPRESS)  # a child: answer on this data dir
     parser.add_argument("--to", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if (args.memories is None) != (args.queries is None):
+        parser.error("--memories and --queries go together")
     if args.answer is not None:
-        _, questions = store_and_questions(args.size, args.seed)
+        _, questions = _store(args)
         args.to.write_text(json.dumps(asyncio.run(answer(args.answer, questions))), encoding="utf-8")
         return 0
-    result = measure(args.size, args.seed)
+    result = measure(args)
     if args.out is not None:
         write_json(args.out / "results.json", result)
         (args.out / "summary.md").write_text(summary(result), encoding="utf-8")
