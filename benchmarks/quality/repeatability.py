@@ -263,10 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         args.to.write_text(json.dumps(asyncio.run(answer(args.answer, questions))), encoding="utf-8")
         return 0
     result = measure(args)
+    text = summary(result)
     if args.out is not None:
         write_json(args.out / "results.json", result)
-        (args.out / "summary.md").write_text(summary(result), encoding="utf-8")
-    print(summary(result))
+        (args.out / "summary.md").write_text(text, encoding="utf-8")
+    print(text)
     return 0
 
 
