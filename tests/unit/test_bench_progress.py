@@ -6,15 +6,17 @@ import io
 import os
 import pty
 import select
+from collections.abc import Callable
+from typing import TextIO
 
 from mnemo.benchmarks.progress import bar, each
 
 
-def _drawn_on_a_terminal(draw: object) -> str:
+def _drawn_on_a_terminal(draw: Callable[[TextIO], object]) -> str:
     leader, follower = pty.openpty()
     try:
         with os.fdopen(follower, "w", closefd=False) as terminal:
-            draw(terminal)  # type: ignore[operator]
+            draw(terminal)
             terminal.flush()
         shown = b""
         while select.select([leader], [], [], 0.5)[0]:  # all the terminal holds, however it splits it
@@ -34,8 +36,8 @@ def test_each_yields_every_item_and_draws_how_many_are_done_on_a_terminal() -> N
 
 
 def test_a_bar_of_batches_shows_its_total_on_a_terminal() -> None:
-    def write(tty: object) -> None:
-        with bar(1_000, "writing memories", "memories", tty) as written:  # type: ignore[arg-type]
+    def write(tty: TextIO) -> None:
+        with bar(1_000, "writing memories", "memories", tty) as written:
             written.update(500)
             written.update(500)
 
