@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -34,6 +35,15 @@ SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
 _WHITESPACE = re.compile(r"\s+")
 # The scope components, each a payload field with a keyword index, filtered by exact match.
 SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
+# A payload number in [0, 1) that the id fixes: hybrid relevance adds a trace of it, so that
+# candidates whose scores are otherwise equal (the same BM25 score and no cosine) are ordered the
+# same way in every process. The engine keeps tied candidates in an order that changes between runs.
+TIE_BREAK_FIELD = "tie_break"
+
+
+def tie_break(point_id: str) -> float:
+    digest = hashlib.blake2b(point_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
 
 
 def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS) -> dict[str, Any]:
@@ -160,6 +170,7 @@ class MemoryRecord(BaseModel):
         payload["superseded"] = self.superseded_by is not None
         payload["occurred_ts"] = self.occurred_at.timestamp()
         payload["created_ts"] = self.created_at.timestamp()
+        payload[TIE_BREAK_FIELD] = tie_break(self.id)
         if self.due_at is not None:
             payload["due_ts"] = self.due_at.timestamp()
         if self.trigger is not None:

@@ -47,6 +47,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     # a retrieval's searches cost less engine CPU.
     ("importance", IndexKind.FLOAT),
     ("use_count", IndexKind.FLOAT),
+    ("tie_break", IndexKind.FLOAT),  # mnemo.memtypes.records.TIE_BREAK_FIELD
 )
 
 

@@ -19,7 +19,7 @@ from mnemo.backends.qdrant_server.vocabulary import PLAN as CLIENT_PLANNER
 from mnemo.memtypes.formula import SCORE, Var
 from mnemo.memtypes.ports import VectorIndex
 from mnemo.memtypes.queries import Fusion, MemoryFilter, NeighbourRequest, SearchRequest, VectorPoint
-from mnemo.memtypes.records import Scope
+from mnemo.memtypes.records import TIE_BREAK_FIELD, Scope, tie_break
 from mnemo.memtypes.types import POLICIES, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
 from mnemo.retrieval.ranking.policy import RankingPolicy
@@ -252,6 +252,31 @@ async def test_two_stage_ranking_equals_one_stage_when_the_cut_keeps_every_candi
     # The formula still ranks what the cut let through, with the first stage's score as its `$score`.
     for hit in narrow_hits:
         assert hit.score == pytest.approx(next(h.score for h in one_hits if h.id == hit.id), abs=1e-5)
+
+
+async def test_a_stage_cut_among_tied_candidates_keeps_those_with_the_highest_tie_break(
+    index: VectorIndex,
+) -> None:
+    # Copies of one text that only BM25 finds tie on relevance; the engine would keep whichever it
+    # met first, in an order that changes between processes.
+    query = [float(x) for x in unit_vectors(1, seed=85)[0]]
+    near = [[q + 0.05 * float(x) for q, x in zip(query, v, strict=True)] for v in unit_vectors(10, seed=86)]
+    fillers = [VectorPoint(str(uuid.uuid4()), v, payload(content="weather notes")) for v in near]
+    copies = []
+    for sparse in BM25.documents(["the invoice was paid"] * 8):
+        point_id = str(uuid.uuid4())
+        fields = {"content": "the invoice was paid", TIE_BREAK_FIELD: tie_break(point_id)}
+        copies.append(VectorPoint(point_id, [-q for q in query], payload(**fields), sparse))
+    await index.upsert(EPISODIC, fillers + copies)
+    relevance = relevance_expr(resolve_tuning(RetrievalConfig(fusion=Fusion.LINEAR), None), fused=True)
+    request = SearchRequest(
+        EPISODIC, query, MemoryFilter("acme"), 13, 10, Var(SCORE), sparse=BM25.query("invoice"),
+        fusion=Fusion.LINEAR, stage_formula=relevance, stage_limit=13,
+    )  # fmt: skip
+    [hits] = await index.search([request])
+    assert {h.id for h in hits[:10]} == {p.id for p in fillers}  # the dense list, all above the ties
+    by_tie_break = sorted(copies, key=lambda p: p.payload[TIE_BREAK_FIELD], reverse=True)
+    assert [h.id for h in hits[10:]] == [p.id for p in by_tie_break[:3]]
 
 
 def test_a_stage_formula_needs_a_formula_and_a_limit() -> None:

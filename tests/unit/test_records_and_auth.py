@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from mnemo.api.guards.auth import SINGLE_TENANT, KeyRing
 from mnemo.memtypes.errors import Unauthorized
 from mnemo.memtypes.ids import IdKeys
-from mnemo.memtypes.records import MemoryIn, MemoryRecord, Scope
+from mnemo.memtypes.records import TIE_BREAK_FIELD, MemoryIn, MemoryRecord, Scope, tie_break
 from mnemo.memtypes.types import MemoryType
 
 
@@ -52,6 +52,10 @@ def test_payload_round_trip() -> None:
     payload = record.to_payload()
     assert payload["due_ts"] == now.timestamp() and payload["superseded"] is False
     assert MemoryRecord.from_payload("i", payload) == record
+    # The number that orders tied candidates: fixed by the id, so the same in every process.
+    assert payload[TIE_BREAK_FIELD] == tie_break(record.id)
+    spread = [tie_break(f"{n:032x}") for n in range(1000)]
+    assert all(0 <= t < 1 for t in spread) and len(set(spread)) == 1000 and 0.45 < sum(spread) / 1000 < 0.55
 
 
 @pytest.mark.parametrize(

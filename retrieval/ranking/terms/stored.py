@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ....memtypes.formula import SCORE, Const, Div, ExpDecay, Expr, Mult, Sum, Var, prefetch_score
 from ....memtypes.queries import Fusion
+from ....memtypes.records import TIE_BREAK_FIELD
 from ....memtypes.types import DAY_SECONDS
 from ...options import Tuning
 from .base import RankingTerm, TermInputs
@@ -15,6 +16,9 @@ RRF_K = 60  # reciprocal-rank fusion's k, as the engine and the literature use i
 # BM25 alike: a heavier dense side ranked worse.
 LINEAR_DENSE_WEIGHT = 0.5
 BM25_HALF = 5.0  # the BM25 score that counts as half a match
+# How much of the stored tie-break number fused relevance adds: enough to tell float32 scores apart,
+# far below any difference that ranks by meaning.
+TIE_BREAK_SCALE = 1e-4
 
 
 class RelevanceTerm(RankingTerm):
@@ -38,14 +42,17 @@ def relevance_expr(tuning: Tuning, fused: bool) -> Expr:
     """
     if not fused:
         return Var(SCORE)  # cosine is already 0..1; BM25 alone is unbounded and left as it is
+    # Fused scores tie often (candidates only BM25 found, with equal BM25 scores; equal ranks under
+    # RRF): a trace of each point's fixed tie-break number orders them the same way in every process.
+    tie_break = Mult((Const(TIE_BREAK_SCALE), Var(TIE_BREAK_FIELD, 0.0)))
     if tuning.fusion is Fusion.RRF:
         # Qdrant's RRF gives 1 / (k + rank), rank from 0: first in both lists is 2 / k.
-        return Mult((Const(RRF_K / 2), Var(SCORE)))
+        return Sum((Mult((Const(RRF_K / 2), Var(SCORE))), tie_break))
     if tuning.fusion is Fusion.DBSF:
-        return Mult((Const(0.5), Var(SCORE)))  # the sum of two scores normalized to 0..1
+        return Sum((Mult((Const(0.5), Var(SCORE))), tie_break))  # two scores normalized to 0..1
     a, bm25 = LINEAR_DENSE_WEIGHT, Var(prefetch_score(1), 0.0)
     saturated = Div(bm25, Sum((bm25, Const(BM25_HALF))))
-    return Sum((Mult((Const(a), Var(prefetch_score(0), 0.0))), Mult((Const(1 - a), saturated))))
+    return Sum((Mult((Const(a), Var(prefetch_score(0), 0.0))), Mult((Const(1 - a), saturated)), tie_break))
 
 
 class RecencyTerm(RankingTerm):
