@@ -43,7 +43,9 @@ TIE_BREAK_FIELD = "tie_break"
 
 def tie_break(point_id: str) -> float:
     digest = hashlib.blake2b(point_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
+    # Six decimals: the engine's payload store gives back a float with more digits in the last bit
+    # off, and a copy that reads back unlike what was written would not compare equal.
+    return round(int.from_bytes(digest, "big") / 2**64, 6)
 
 
 def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from qdrant_edge import SparseVector as EdgeSparseVector
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import SparseVector, VectorPoint
+from ...memtypes.records import TIE_BREAK_FIELD, tie_break
 from ...memtypes.types import MemoryType, collection_name
 from ..qdrant.history_store import history_name
 from ..qdrant.schema import DENSE, SPARSE
@@ -192,8 +193,13 @@ async def import_batch(
 
     A point already there with the same payload and dense vector is left alone, so a second import
     of the same file writes nothing. (Its sparse vector follows from its content, which is in the
-    payload.)
+    payload.) A point exported by a version that stored no tie-break number gains it, as the write
+    path would give it one.
     """
+    batch = [
+        p if TIE_BREAK_FIELD in p.payload else replace(p, payload={**p.payload, TIE_BREAK_FIELD: tie_break(p.id)})
+        for p in batch
+    ]
     existing = {p.id: p for p in await index.get(memory_type, [p.id for p in batch], with_vector=True)}
     changed = [
         p

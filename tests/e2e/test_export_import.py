@@ -22,6 +22,7 @@ from mnemo.backends.transfer.export_file import read_manifest, read_points
 from mnemo.backends.transfer.migration import EdgeDirReader
 from mnemo.cli.main import main
 from mnemo.memtypes.queries import MemoryFilter, SearchRequest, SparseVector, VectorPoint
+from mnemo.memtypes.records import TIE_BREAK_FIELD, tie_break
 from mnemo.memtypes.types import MemoryType
 from tests.e2e.conftest import AppFactory
 
@@ -187,6 +188,20 @@ async def small_export(tmp_path: Path) -> Path:
     code, _, err = await cli("export", str(out), "--data-dir", str(tmp_path / "small"))
     assert code == 0, err
     return out
+
+
+async def test_an_export_without_tie_break_numbers_is_imported_with_them(
+    tmp_path: Path, small_export: Path
+) -> None:
+    # Written by a version that stored none: the import gives each point the write path's number.
+    assert all(TIE_BREAK_FIELD not in p.payload for p in read_points(small_export))
+    target = tmp_path / "imported"
+    for written in (3, 0):  # a second import writes nothing
+        code, out, err = await cli("import", str(small_export), "--data-dir", str(target), "--json")
+        assert (code, json.loads(out)["written"]) == (0, written), err
+    imported = edge_points(target / "qdrant")
+    assert len(imported) == 3
+    assert all(p.payload[TIE_BREAK_FIELD] == tie_break(point_id) for point_id, p in imported.items())
 
 
 async def test_export_refuses_a_data_dir_held_by_a_service(tmp_path: Path, small_export: Path) -> None:
