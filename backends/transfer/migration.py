@@ -186,6 +186,10 @@ def _same_vector(stored: Sequence[float] | None, exported: Sequence[float]) -> b
     return all(math.isclose(a, b, abs_tol=_VECTOR_TOLERANCE) for a, b in zip(stored, exported, strict=True))
 
 
+def _with_tie_break(point: ExportedPoint) -> ExportedPoint:
+    return replace(point, payload={**point.payload, TIE_BREAK_FIELD: tie_break(point.id)})
+
+
 async def import_batch(
     index: VectorIndex, memory_type: MemoryType, batch: Sequence[ExportedPoint]
 ) -> tuple[int, int]:
@@ -196,10 +200,7 @@ async def import_batch(
     payload.) A point exported by a version that stored no tie-break number gains it, as the write
     path would give it one.
     """
-    batch = [
-        p if TIE_BREAK_FIELD in p.payload else replace(p, payload={**p.payload, TIE_BREAK_FIELD: tie_break(p.id)})
-        for p in batch
-    ]
+    batch = [p if TIE_BREAK_FIELD in p.payload else _with_tie_break(p) for p in batch]
     existing = {p.id: p for p in await index.get(memory_type, [p.id for p in batch], with_vector=True)}
     changed = [
         p
