@@ -35,7 +35,7 @@ SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
 _WHITESPACE = re.compile(r"\s+")
 # The scope components, each a payload field with a keyword index, filtered by exact match.
 SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
-# A payload number in [0, 1) that the id fixes: hybrid relevance adds a trace of it, so that
+# A payload number between 0 and 1 that the id fixes: hybrid relevance adds a trace of it, so that
 # candidates whose scores are otherwise equal (the same BM25 score and no cosine) are ordered the
 # same way in every process. The engine keeps tied candidates in an order that changes between runs.
 TIE_BREAK_FIELD = "tie_break"
