@@ -16,7 +16,7 @@ from typing import Any
 from ..memtypes.errors import NotFound
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, MemoryHistory, acting_agent, capped
 from ..memtypes.ports import DocumentStore
-from ..memtypes.records import MemoryRecord, utcnow
+from ..memtypes.records import MemoryRecord, same_stored, utcnow
 
 # Record fields whose change an "updated" entry names (bookkeeping such as access counts is not).
 _TRACKED_FIELDS = (
@@ -28,7 +28,7 @@ _TRACKED_FIELDS = (
 def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     if old is None:
         return []
-    return [f for f in _TRACKED_FIELDS if old.get(f) != new.get(f)]
+    return [f for f in _TRACKED_FIELDS if not same_stored(new.get(f), old.get(f))]
 
 
 def entry(

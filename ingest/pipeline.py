@@ -29,7 +29,7 @@ from ..memtypes.ports import (
     VectorIndex,
 )
 from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
-from ..memtypes.records import MemoryIn, MemoryRecord, utcnow
+from ..memtypes.records import MemoryIn, MemoryRecord, same_stored, utcnow
 from ..memtypes.rendering import LINE_FORMAT, memory_line
 from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
@@ -239,7 +239,7 @@ class MemoryWriter:
     def _unchanged(self, tenant: str, item: MemoryIn, now: datetime, old: dict[str, Any]) -> bool:
         importance = item.importance if item.importance is not None else old.get("importance", 0.5)
         payload = self.build_record(tenant, item, now, old, importance).to_payload()
-        return all(old.get(f) == payload.get(f) for f in _IDENTITY_FIELDS)
+        return all(same_stored(payload.get(f), old.get(f)) for f in _IDENTITY_FIELDS)
 
     async def _importance(self, item: MemoryIn) -> Importance:
         if item.importance is not None:

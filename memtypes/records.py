@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import uuid
 from datetime import UTC, datetime
@@ -46,6 +47,21 @@ def tie_break(point_id: str) -> float:
     # Six decimals: the engine's payload store gives back a float with more digits in the last bit
     # off, and a copy that reads back unlike what was written would not compare equal.
     return round(int.from_bytes(digest, "big") / 2**64, 6)
+
+
+def same_stored(written: Any, stored: Any) -> bool:
+    """Whether a value read back from the vector store is the one written (JSON values).
+
+    Qdrant's payload store parses some floats of 17 significant digits one unit in the last place
+    off, so a float compares equal within a few of those units; everything else exactly."""
+    if isinstance(written, float) and isinstance(stored, float):
+        return math.isclose(written, stored, rel_tol=1e-15, abs_tol=0.0)
+    if isinstance(written, dict) and isinstance(stored, dict):
+        return written.keys() == stored.keys() and all(same_stored(v, stored[k]) for k, v in written.items())
+    if isinstance(written, list) and isinstance(stored, list):
+        pairs = zip(written, stored, strict=False)
+        return len(written) == len(stored) and all(same_stored(a, b) for a, b in pairs)
+    return bool(written == stored)
 
 
 def check_json_size(value: dict[str, Any], limit: int = MAX_METADATA_JSON_CHARS) -> dict[str, Any]:

@@ -73,6 +73,26 @@ async def test_reposting_the_same_batch_changes_nothing(client: AsyncTestClient[
     assert len(listing["memories"]) == 4
 
 
+async def test_reposting_floats_the_engine_reads_back_a_unit_off_changes_nothing(
+    client: AsyncTestClient[Any],
+) -> None:
+    # Floats of 17 significant digits, as computed values have: the engine's payload store reads
+    # about one in ten back one unit in the last place off.
+    scores = [0.9745270667453553, 0.12766383107675494, 123.45678901234568, 0.30000000000000004]
+    memory = {
+        "type": "semantic",
+        "content": "Bob's build scores are tracked per nightly run.",
+        "scope": {"user_id": "bob"},
+        "importance": 0.9745270667453553,
+        "metadata": {"scores": scores},
+    }
+    [created] = (await write(client, [memory]))["results"]
+    [again] = (await write(client, [memory]))["results"]
+    assert (again["id"], again["status"]) == (created["id"], "unchanged")
+    history = (await client.get(f"/v1/memories/{created['id']}/history")).json()
+    assert [e["action"] for e in history["entries"]] == ["created"]
+
+
 async def test_reposting_a_changed_memory_with_the_same_id_updates_it(client: AsyncTestClient[Any]) -> None:
     [created] = (await write(client, [FACTS[0]]))["results"]
     changed = dict(FACTS[0], content="Alice now prefers strong black coffee in the morning, not tea.")

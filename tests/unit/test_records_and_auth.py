@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from mnemo.api.guards.auth import SINGLE_TENANT, KeyRing
 from mnemo.memtypes.errors import Unauthorized
 from mnemo.memtypes.ids import IdKeys
-from mnemo.memtypes.records import TIE_BREAK_FIELD, MemoryIn, MemoryRecord, Scope, tie_break
+from mnemo.memtypes.records import TIE_BREAK_FIELD, MemoryIn, MemoryRecord, Scope, same_stored, tie_break
 from mnemo.memtypes.types import MemoryType
 
 
@@ -56,6 +56,20 @@ def test_payload_round_trip() -> None:
     assert payload[TIE_BREAK_FIELD] == tie_break(record.id)
     spread = [tie_break(f"{n:032x}") for n in range(1000)]
     assert all(0 <= t <= 1 for t in spread) and len(set(spread)) > 990 and 0.45 < sum(spread) / 1000 < 0.55
+
+
+def test_a_stored_value_is_the_written_one_within_a_few_units_in_the_last_place() -> None:
+    written = {"scores": [0.9745270667453553, 2], "note": "x", "nested": {"p": 0.1}}
+    assert same_stored(written, {"scores": [0.9745270667453552, 2], "note": "x", "nested": {"p": 0.1}})
+    for other in (
+        {"scores": [0.9745270667453, 2], "note": "x", "nested": {"p": 0.1}},  # a real change
+        {"scores": [0.9745270667453553], "note": "x", "nested": {"p": 0.1}},
+        {"scores": [0.9745270667453553, 2], "note": "y", "nested": {"p": 0.1}},
+        {"scores": [0.9745270667453553, 2], "note": "x", "nested": {"p": 0.1, "q": 1}},
+        {"scores": [0.9745270667453553, 2], "note": "x"},
+    ):
+        assert not same_stored(written, other), other
+    assert same_stored(None, None) and not same_stored(0.5, None) and same_stored(1, 1.0)
 
 
 @pytest.mark.parametrize(
