@@ -19,7 +19,7 @@ from mnemo.backends.qdrant_server.vocabulary import PLAN as CLIENT_PLANNER
 from mnemo.memtypes.formula import SCORE, Var
 from mnemo.memtypes.ports import VectorIndex
 from mnemo.memtypes.queries import Fusion, MemoryFilter, NeighbourRequest, SearchRequest, VectorPoint
-from mnemo.memtypes.records import TIE_BREAK_FIELD, Scope, tie_break
+from mnemo.memtypes.records import TIE_BREAK_FIELD, Scope
 from mnemo.memtypes.types import POLICIES, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
 from mnemo.retrieval.ranking.policy import RankingPolicy
@@ -262,11 +262,10 @@ async def test_a_stage_cut_among_tied_candidates_keeps_those_with_the_highest_ti
     query = [float(x) for x in unit_vectors(1, seed=85)[0]]
     near = [[q + 0.05 * float(x) for q, x in zip(query, v, strict=True)] for v in unit_vectors(10, seed=86)]
     fillers = [VectorPoint(str(uuid.uuid4()), v, payload(content="weather notes")) for v in near]
-    copies = []
-    for sparse in BM25.documents(["the invoice was paid"] * 8):
-        point_id = str(uuid.uuid4())
-        fields = {"content": "the invoice was paid", TIE_BREAK_FIELD: tie_break(point_id)}
-        copies.append(VectorPoint(point_id, [-q for q in query], payload(**fields), sparse))
+    copies = []  # numbers far enough apart that no two round to one float32 score
+    for n, sparse in zip([5, 2, 7, 0, 3, 6, 1, 4], BM25.documents(["the invoice was paid"] * 8), strict=True):
+        fields = {"content": "the invoice was paid", TIE_BREAK_FIELD: (n + 0.5) / 8}
+        copies.append(VectorPoint(str(uuid.uuid4()), [-q for q in query], payload(**fields), sparse))
     await index.upsert(EPISODIC, fillers + copies)
     relevance = relevance_expr(resolve_tuning(RetrievalConfig(fusion=Fusion.LINEAR), None), fused=True)
     request = SearchRequest(
