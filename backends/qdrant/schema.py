@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Sequence
 from enum import StrEnum
 
+from ...memtypes.records import TIE_BREAK_FIELD
+
 DENSE = "dense"  # the name of the one dense vector of every collection
 SPARSE = "bm25"  # the name of the sparse (BM25) vector, IDF applied by the engine
 
@@ -47,7 +49,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     # a retrieval's searches cost less engine CPU.
     ("importance", IndexKind.FLOAT),
     ("use_count", IndexKind.FLOAT),
-    ("tie_break", IndexKind.FLOAT),  # mnemo.memtypes.records.TIE_BREAK_FIELD
+    (TIE_BREAK_FIELD, IndexKind.FLOAT),
 )
 
 
