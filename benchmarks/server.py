@@ -136,6 +136,7 @@ class Sample:
     http_ms: float
     timings_ms: dict[str, float]
     tokens: int = 0  # the context's total_tokens: how much of the budget the answer used
+    question: int = -1  # which of the bodies was asked (latency/tail.py: the same question's repeats)
 
 
 async def drive(
@@ -155,7 +156,8 @@ async def drive(
     async def worker(client: AsyncMnemo) -> None:
         nonlocal issued, errors
         while issued < total and time.monotonic() < deadline:
-            body = bodies[issued % len(bodies)]
+            question = issued % len(bodies)
+            body = bodies[question]
             issued += 1
             started = time.perf_counter()
             try:
@@ -168,7 +170,8 @@ async def drive(
                 errors += 1
                 continue
             metadata = reply.body["metadata"]
-            samples.append(Sample(elapsed, metadata.get("timings_ms", {}), metadata.get("total_tokens", 0)))
+            timings, tokens = metadata.get("timings_ms", {}), metadata.get("total_tokens", 0)
+            samples.append(Sample(elapsed, timings, tokens, question))
 
     async with AsyncMnemo(url, timeout=60, limits=limits) as client:
         started = time.perf_counter()

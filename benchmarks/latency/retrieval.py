@@ -31,6 +31,7 @@ from .built_data import LatencyOptions, floor_again, open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
 from .in_process import measure_engine_queries, pipeline_search_ms
 from .scale_data import SCALE_USER, TENANT, TextPool, pool_texts, retrieve_bodies
+from .tail import cpu_times, steal_share, tail_lines, tail_split
 
 STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms", "overhead_ms")
 # The summary's table of each size and number of clients.
@@ -155,7 +156,7 @@ async def _over_http(
     async with serve(data_dir, log) as server:
         await drive(server.url, bodies, 1, options.warmup, options.max_seconds)
         for clients in options.concurrency:
-            before = work_of(server.pid)
+            before, machine_before = work_of(server.pid), cpu_times()
             samples, wall, errors = await drive(
                 server.url, bodies, clients, options.requests, options.max_seconds
             )
@@ -174,6 +175,8 @@ async def _over_http(
                 # often it waited for the disk (a mapped page not in the page cache).
                 **_work_per_retrieval(before, after, len(samples)),
                 **_stage_samples(samples),
+                "steal_share": steal_share(machine_before, cpu_times()),
+                "tail": tail_split(samples),
             }
         return {"http": levels, "service_memory": memory_of(server.pid)}
 
@@ -326,6 +329,7 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "retrieval (mapped pages read from the disk).",
         "",
         table(LEVEL_COLUMNS, rows),
+        *tail_lines(sizes),
         "",
         "## Build, ANN recall and memory",
         "",
