@@ -219,7 +219,13 @@ def add_bench_parser(sub: Any) -> None:
         "--sizes", type=_sizes, default=(10_000, 100_000, 1_000_000), help="default 10k,100k,1M"
     )
     latency.add_argument("--concurrency", type=_ints, default=(1, 4), help="concurrent clients (default 1,4)")
-    latency.add_argument("--requests", type=int, default=300, help="requests per concurrency level")
+    latency.add_argument(
+        "--requests",
+        type=int,
+        default=300,
+        help="requests per concurrency level (each question asked 3+ times, e.g. 2016 for the pool's 126: "
+        "the summary splits one client's tail into the questions' costs and their repeats' spread)",
+    )
     latency.add_argument("--max-seconds", type=float, default=90.0, help="time cap per concurrency level")
     latency.add_argument("--budget", type=int, default=2_000, help="budget_tokens of each retrieval")
     latency.add_argument("--pool", type=int, default=3_000, help="real texts embedded to seed the vectors")
