@@ -8,6 +8,7 @@ user would.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mnemo_client import AsyncMnemo
+from mnemo_client.errors import MnemoError
 
 from ..memtypes.ports import Embedder, VectorIndex
 from ..memtypes.records import MemoryIn
@@ -105,11 +107,24 @@ class Target:
                 setattr(module, attr, value)
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        reply = await self.client.request("POST", path, json=body)
-        if reply.status >= 300:
-            raise BenchError(f"POST {path} answered {reply.status}: {reply.text[:500]}")
-        answer: dict[str, Any] = reply.body
-        return answer
+        """POST `body`. A 429 or 503 is waited out as the client's typed methods do (`Retry-After`,
+        the client's retry policy): with a warm embedding cache a benchmark writes faster than a
+        tenant's embedding allowance, which the service then enforces."""
+        attempt = 0
+        while True:
+            reply = await self.client.request("POST", path, json=body)
+            if reply.status < 300:
+                answer: dict[str, Any] = reply.body
+                return answer
+            wait_s = None
+            try:
+                reply.raise_for_status()
+            except MnemoError as error:
+                wait_s = self.client.retry.delay(attempt, error)
+            if wait_s is None:
+                raise BenchError(f"POST {path} answered {reply.status}: {reply.text[:500]}")
+            attempt += 1
+            await asyncio.sleep(wait_s)
 
     async def write(
         self,

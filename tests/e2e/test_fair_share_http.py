@@ -9,6 +9,9 @@ from typing import Any
 import httpx
 
 from mnemo.api.config.settings import MULTI_TENANT_RATE_PER_MINUTE
+from mnemo.benchmarks.target import Target
+from mnemo.memtypes.records import MemoryIn
+from mnemo_client import AsyncMnemo
 from tests.e2e.conftest import AppFactory
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 from tests.e2e.test_bad_input_http import assert_problem
@@ -84,3 +87,15 @@ async def test_cors_is_off_unless_configured(app_client: AppFactory) -> None:
             "/v1/retrieve", json={"query": "q"}, headers={"origin": "https://evil.example"}
         )
         assert_problem(response, 403, "Origin")
+
+
+async def test_a_benchmark_waits_out_the_embedding_allowance(app_client: AppFactory) -> None:
+    """A benchmark with a warm embedding cache writes faster than the allowance: each 429 is waited
+    out for its `Retry-After`, and every memory is written."""
+    async with (
+        app_client(embed_chars_per_s=4_000, embed_chars_burst=6_000) as client,
+        AsyncMnemo(http_client=client) as mnemo,
+    ):
+        rows = memories(4_000, 3)["memories"]
+        statuses = await Target(mnemo, "in-process").write([MemoryIn(**row) for row in rows], batch=1)
+        assert statuses == {"created": 3}
