@@ -118,7 +118,8 @@ bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/python -m mnemo.benchmarks.quality.repeatability --size 300 --out $(SMOKE)/repeatability
 
 # Refit the confidence model (retrieval/ranking/confidence.json) after a ranking change: stores of every
-# size cut from longmemeval-train, locomo-dev and the LongMemEval dev sets (`mnemo bench scopes`) and
+# size cut from longmemeval-train (every question: the small bands need hundreds of stores before
+# a held-out ECE can tell 0.05 from chance), locomo-dev and the LongMemEval dev sets (`mnemo bench scopes`) and
 # locomo-dev whole, each through a quality run (budgets unfloored; with a warm embedding cache minutes
 # each), then `mnemo bench calibrate`: fitted on the train and locomo sets, judged leave-one-out and on
 # the dev stores, the default floor chosen on locomo-dev and the dev stores (benchmarks/README.md,
@@ -128,7 +129,7 @@ EMBEDDING_CACHE ?= .cache/embeddings
 CALIBRATION ?= out/calibrate
 EVERY_SIZE = --sizes 1,3,10,30,100 --without-sizes 1,3,10,30,100
 calibrate: $(VENV)/.installed-dev
-	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-train --per-category 5 $(EVERY_SIZE) \
+	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-train --per-category 25 $(EVERY_SIZE) \
 		--out $(CALIBRATION)/scopes-lme-train
 	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/locomo-dev --per-category 12 --out $(CALIBRATION)/scopes-locomo
 	$(BIN)/mnemo bench scopes --dataset $(DATASETS)/longmemeval-dev --per-category 3 $(EVERY_SIZE) \

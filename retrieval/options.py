@@ -12,7 +12,7 @@ from ..memtypes.queries import Fusion
 from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import POLICIES, MemoryType, TypePolicy
 
-DEFAULT_MIN_CONFIDENCE = 0.002
+DEFAULT_MIN_CONFIDENCE = 0.004
 
 
 class RetrievalConfig(BaseModel):

@@ -33,10 +33,10 @@ from ...retrieval.ranking.confidence import Calibration, with_small_store
 from .confidence import TOP, abstention, auroc, by_size, calibration
 
 # Chosen with the folds across store sizes (benchmarks/README.md, "Confidence in stores of every
-# size"): the absolute signals, the rank, and in a small store only what lowers a hit that shares
-# nothing with the query. The store's size as a signal of its own (`found`, `cosine_small`,
-# `overlap_small`) calibrates each size band better but moves the same answer's confidence with
-# what else is stored; `--features` adds them.
+# size"): the absolute signals, the rank, how many other candidates share meaning with the query,
+# and in a small store only what lowers a hit that shares nothing with the query. The store's size
+# as a signal of its own (`found`, `cosine_small`, `overlap_small`) moves the same answer's
+# confidence with whatever else is stored, unrelated memories too; `--features` adds them.
 DEFAULT_FEATURES = (
     "cosine",
     "overlap",
@@ -44,6 +44,7 @@ DEFAULT_FEATURES = (
     "names_found",
     "below_top",
     "log_rank",
+    "related",
     "unmatched_small",
     "far_small",
 )

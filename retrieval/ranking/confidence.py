@@ -7,8 +7,10 @@ is a logistic model of signals that mean the same whatever else is stored: the d
 query and the memory, and what the memory's own words say about the query
 (`evidence.word_features`: the share of the query's information it contains, weighted by how
 informative each word is in the language, and the query's names it mentions); and of relative
-signals only where they add information (how far under the request's best it ranks; in a store of a
-few candidates, whether it shares nothing with the query). The store's size is offered to a fit as
+signals only where they add information (how far under the request's best it ranks; how many other
+candidates also share meaning with the query, so that an answer alone or among strangers reads
+surer than one among many memories on its topic; in a store of a few candidates, whether it shares
+nothing with the query). The store's size is offered to a fit as
 well (`found` and the small-store interactions): it calibrates each size better, but the shipped fit
 leaves it out, so that the same answer keeps its confidence whatever else is stored
 (benchmarks/README.md). Its
@@ -60,7 +62,12 @@ FEW = 16
 # with the query says most. These let the fit weigh them so.
 SMALL_STORE_FEATURES: tuple[str, ...] = ("cosine_small", "overlap_small", "unmatched_small", "far_small")
 FAR = 0.2  # a cosine below this shares little meaning with the query (all-MiniLM-L6-v2)
-FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES + SMALL_STORE_FEATURES
+# How many of the other best candidates also share meaning with the query (a cosine of at least
+# `FAR`): the answer alone in a store, or among strangers, has no rivals; the same words among many
+# memories on their topic are one of them. Unrelated memories added to a store do not count.
+CROWD_FEATURES: tuple[str, ...] = ("related",)
+RELATED_WINDOW = 20  # the best candidates counted
+FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES + CROWD_FEATURES + SMALL_STORE_FEATURES
 
 
 def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
@@ -92,7 +99,16 @@ def _absolute(
     for f in head:
         if math.isnan(f["cosine"]):
             f["cosine"] = weakest["cosine"]
+    close = [f["cosine"] >= FAR for f in head[:RELATED_WINDOW]]
+    for f, own in zip(head, close + [False] * (len(head) - len(close)), strict=True):
+        f["related"] = _related(sum(close) - own)
+    weakest["related"] = _related(sum(close))  # a hit past the head is past the window
     return head, weakest
+
+
+def _related(count: int) -> float:
+    """`count` other related candidates, on a log scale from 0 (none) to 1 (the whole window)."""
+    return math.log1p(count) / math.log1p(RELATED_WINDOW)
 
 
 def _found(hits: Sequence[RankedHit]) -> float:

@@ -31,9 +31,11 @@ from mnemo.benchmarks.quality.confidence import (
 )
 from mnemo.retrieval.ranking.confidence import (
     FEATURES,
+    RELATED_WINDOW,
     SHIPPED,
     Calibration,
     RankedHit,
+    hit_features,
     shipped_calibration,
 )
 
@@ -61,6 +63,29 @@ def test_confidence_rises_with_the_cosine_and_the_words_and_falls_with_the_rank(
     ranked = model.confidences(query, [RankedHit(0.9 - 0.05 * i, "parser tests", 0.5) for i in range(12)])
     assert ranked == sorted(ranked, reverse=True) and ranked[0] > ranked[-1]
     assert model.confidences(query, []) == []
+
+
+def test_related_counts_the_other_best_candidates_that_share_meaning_with_the_query() -> None:
+    """An answer alone, or beside memories that share nothing with the query, has no related
+    candidates; beside memories on its topic it has them, and so does each of those."""
+    query = "how do I run the parser tests?"
+    answer = RankedHit(0.9, "run the parser tests with make ptest", 0.7)
+    strangers = [RankedHit(0.3 - 0.01 * i, f"the weather on day {i}", 0.05) for i in range(30)]
+    on_topic = [RankedHit(0.8 - 0.01 * i, f"the parser tests failed on run {i}", 0.5) for i in range(5)]
+
+    def related(hits: list[RankedHit]) -> list[float]:
+        return [f["related"] for f in hit_features(query, hits)]
+
+    assert related([answer]) == [0.0]
+    beside_strangers = related([answer, *strangers])
+    assert beside_strangers[0] == 0.0  # each stranger has one: the answer
+    assert set(beside_strangers[1:]) == {beside_strangers[1]} and beside_strangers[1] > 0.0
+    crowded = related([answer, *on_topic, *strangers])
+    assert crowded[0] == crowded[1] > 0.0  # five others each: the answer and each on-topic memory
+    assert crowded[6:] == [crowded[-1]] * len(crowded[6:]) and crowded[-1] > crowded[0]  # six others
+    # Counted among the first RELATED_WINDOW candidates only: past them, however many there are.
+    many = related([answer, *[RankedHit(0.8, "parser tests", 0.5)] * (3 * RELATED_WINDOW)])
+    assert max(many) == 1.0
 
 
 def test_a_model_naming_an_unknown_feature_or_bad_bounds_is_refused() -> None:
@@ -138,6 +163,7 @@ def _features(cosine: float, rank: int) -> dict[str, float]:
         "below_top": 0.01 * rank,
         "log_rank": float(np.log1p(rank)),
         "found": 1.0,
+        "related": 0.5,
     }
 
 
