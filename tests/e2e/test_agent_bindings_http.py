@@ -75,9 +75,9 @@ async def write(client: Any, headers: dict[str, str], expect: int = 201, **body:
 
 
 async def contents(client: Any, headers: dict[str, str], **body: Any) -> list[str]:
-    response = await client.post(
-        "/v1/retrieve", json={"query": "what does the customer drink?", **body}, headers=headers
-    )
+    """Every memory the request may read, relevant to the query or not (no confidence floor)."""
+    query = {"query": "what does the customer drink?", "min_confidence": 0}
+    response = await client.post("/v1/retrieve", json={**query, **body}, headers=headers)
     assert response.status_code == 200, response.text
     return [m["content"] for m in response.json()["memories"]]
 
