@@ -85,8 +85,8 @@ def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
 def _absolute(
     query: str | QueryWords, hits: Sequence[RankedHit]
 ) -> tuple[list[dict[str, float]], dict[str, float]]:
-    """The absolute features of the head (its first `HEAD` hits), and the weakest of each: those of
-    a hit past the head, and the cosine of a hit whose vector was not read."""
+    """The absolute features of the head (its first `HEAD` hits) with each one's `related`, and the
+    weakest of each: those of a hit past the head, and the cosine of a hit whose vector was not read."""
     words = query_words(query) if isinstance(query, str) else query
     head: list[dict[str, float]] = []
     for hit in hits[:HEAD]:
