@@ -99,10 +99,10 @@ def _absolute(
     for f in head:
         if math.isnan(f["cosine"]):
             f["cosine"] = weakest["cosine"]
-    close = [f["cosine"] >= FAR for f in head[:RELATED_WINDOW]]
-    for f, own in zip(head, close + [False] * (len(head) - len(close)), strict=True):
-        f["related"] = _related(sum(close) - own)
-    weakest["related"] = _related(sum(close))  # a hit past the head is past the window
+    related = sum(f["cosine"] >= FAR for f in head[:RELATED_WINDOW])
+    for rank, f in enumerate(head):
+        f["related"] = _related(related - (rank < RELATED_WINDOW and f["cosine"] >= FAR))
+    weakest["related"] = _related(related)  # a hit past the head is past the window
     return head, weakest
 
 
