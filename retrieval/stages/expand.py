@@ -6,15 +6,17 @@ own speaker term, in place of the engine's terms."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...memtypes.ports import VectorIndex
+import numpy as np
+
 from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
 from ...memtypes.records import SCOPE_FIELDS, Scope
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ..options import RetrievalConfig
+from ..ranking.confidence import FAR
 from ..ranking.policy import ScoreComponent
 from ..ranking.terms.conversation import SPEAKER
 from .pack import Packing
@@ -26,6 +28,12 @@ from .post import Adjustment, Hits, Phase, PostStage, StageInputs
 # A neighbour's score is its turn's times this, per step away: it ranks just below that turn. Higher
 # trades precision for context.
 NEIGHBOUR_DECAY = 0.93
+# A neighbour that shares no meaning with the query (a cosine under the confidence's `FAR`) drops this
+# much per step instead: in a history of a person asking an assistant, a found turn's neighbours are
+# mostly the assistant's long replies, and at `NEIGHBOUR_DECAY` they fill the top places that other
+# conversations' evidence needs; beside a turn of a dialogue the answer mostly shares the query's
+# meaning and keeps its place.
+UNRELATED_DECAY = 0.8
 MAX_EXPANDED_TURNS = 8  # turns whose neighbours are fetched (the best selected): fewer lost nothing
 SESSION_GAP_S = 6 * 3600.0  # neighbours occurred within this of their turn
 
@@ -43,7 +51,7 @@ class Neighbours(PostStage):
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
         if inputs.packing is None:
             return {}
-        origins = await expand_neighbours(inputs.index, inputs.plan, hits, inputs.packing, weight)
+        origins = await expand_neighbours(inputs, hits, inputs.packing, weight)
         if not origins:  # no turns asked for (a request without conversation turns has no policy)
             return {}
         speaker_weight = inputs.plan.policies[EVENT_TYPE].weight_of(SPEAKER)
@@ -51,14 +59,14 @@ class Neighbours(PostStage):
 
 
 async def expand_neighbours(
-    index: VectorIndex,
-    plan: ReadPlan,
+    inputs: StageInputs,
     hits: dict[MemoryType, list[ScoredPoint]],
     packing: Packing,
     decay: float = NEIGHBOUR_DECAY,
 ) -> dict[str, Neighbour]:
     """Offer (in `hits`, in place) the neighbours of the episodic turns that `packing` selects;
     answers each offered neighbour's origin, for `explain`."""
+    plan = inputs.plan
     per_side = plan.tuning.neighbours if plan.tuning else 0
     episodic = hits.get(EVENT_TYPE)
     if not per_side or not episodic or plan.base_filter is None:
@@ -68,15 +76,32 @@ async def expand_neighbours(
     requests = neighbour_requests(turns, plan.base_filter, per_side, SESSION_GAP_S)
     if not requests:
         return {}
-    found = await index.neighbours(requests)
+    found = await inputs.index.neighbours(requests)
+    unrelated = await unrelated_to_query(inputs, [p for points in found for p in points])
     by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
     policy = plan.policies[EVENT_TYPE]
 
     def speaker_lift(payload: Mapping[str, Any]) -> float:
         return policy.contribution(SPEAKER, payload)
 
-    hits[EVENT_TYPE], origins = expand(episodic, requests, found, by_seq, decay, speaker_lift)
+    hits[EVENT_TYPE], origins = expand(episodic, requests, found, by_seq, decay, speaker_lift, unrelated)
     return origins
+
+
+async def unrelated_to_query(inputs: StageInputs, points: Sequence[StoredPoint]) -> frozenset[str]:
+    """Those of `points` whose dense vector has a cosine under `FAR` with the query's (one cached
+    read of their vectors); none without a dense query, or for a point whose vector was not read."""
+    if inputs.query_vector is None or not points:
+        return frozenset()
+    query = np.asarray(inputs.query_vector, dtype=np.float32)
+    norm = float(np.linalg.norm(query)) or 1.0
+    vectors = await inputs.vectors(EVENT_TYPE, [ScoredPoint(p.id, 0.0, p.payload) for p in points])
+    out = set()
+    for point_id, vector in vectors.items():
+        v = np.asarray(vector, dtype=np.float32)
+        if float(v @ query) < FAR * norm * (float(np.linalg.norm(v)) or 1.0):
+            out.add(point_id)
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -133,23 +158,26 @@ def expand(
     turns: Mapping[float, ScoredPoint],
     decay: float,
     speaker_lift: SpeakerLift = _no_lift,
+    unrelated: Collection[str] = frozenset(),
 ) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
-    """The hits plus each turn's neighbours, scored `turn score × decay^steps`, where the turn's
+    """The hits plus each turn's neighbours, scored `turn score × decay^steps` (`UNRELATED_DECAY`
+    for those in `unrelated`, which share no meaning with the query), where the turn's
     score counts without its speaker term and the neighbour adds its own: the answer next to the
     question that matched ("How do you unwind, Mel?" / "Mel: running and reading") is said by the
     person the query names, the question is not (with the term at 0.05, locomo-dev recall@10 is
     0.750 when a neighbour inherits its turn's and 0.801 when it carries its own).
 
     `turns` maps each expanded turn's `seq` to it. A neighbour that is already a hit keeps the
-    better of its two scores; one reached from two turns keeps the better too.
+    better of its two scores; one reached from two turns keeps the better too. Only the turn's own
+    conversation is offered (`same_conversation`).
     """
     by_id = {h.id: h for h in hits}
     origin: dict[str, Neighbour] = {}
     for request, points in zip(requests, found, strict=True):
         turn = turns[request.seq]
         turn_score = turn.score - speaker_lift(turn.payload)
-        for steps, point in enumerate(points, start=1):
-            factor = decay**steps
+        for steps, point in enumerate(same_conversation(turn, points, request.before), start=1):
+            factor = (UNRELATED_DECAY if point.id in unrelated else decay) ** steps
             own = speaker_lift(point.payload)
             score = turn_score * factor + own
             current = by_id.get(point.id)
@@ -158,3 +186,22 @@ def expand(
             by_id[point.id] = ScoredPoint(point.id, score, point.payload)
             origin[point.id] = Neighbour(turn.id, steps, factor, own, turn_score)
     return sorted(by_id.values(), key=lambda h: -h.score), origin
+
+
+def same_conversation(turn: ScoredPoint, points: Sequence[StoredPoint], before: bool) -> list[StoredPoint]:
+    """The first of `points` (the turns written next to `turn` on one side, nearest first) that
+    continue its conversation: a conversation's turns are written in the order they occurred, so
+    the first turn whose time runs against the order of writing (written after the turn but
+    occurred before it, or the reverse) starts another conversation, and the walk stops there.
+    Histories imported a conversation at a time (several on one day, each from its day's start)
+    put another conversation's opening right after a turn, within the session window."""
+    last = turn.payload.get("occurred_ts")
+    out: list[StoredPoint] = []
+    for point in points:
+        occurred = point.payload.get("occurred_ts")
+        if isinstance(last, int | float) and isinstance(occurred, int | float):
+            if occurred > last if before else occurred < last:
+                break
+            last = occurred
+        out.append(point)
+    return out

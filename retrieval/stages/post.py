@@ -63,6 +63,7 @@ class StageInputs:
     index: VectorIndex
     vectors: VectorsOf  # cached reads of hits' dense vectors
     packing: Packing | None = None  # FINAL stages: the last round's trial packing
+    query_vector: Sequence[float] | None = None  # FINAL stages: the dense query (None: sparse only)
 
 
 class PostStage:

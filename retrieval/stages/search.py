@@ -145,7 +145,9 @@ class Searcher:
 
     def inputs(self, plan: ReadPlan, config: RetrievalConfig, found: Found | None = None) -> StageInputs:
         """What the post-engine stages read: `found`'s trial packing, once the rounds are done."""
-        return StageInputs(plan, config, self.index, self._vectors, found.packing if found else None)
+        if found is None:
+            return StageInputs(plan, config, self.index, self._vectors)
+        return StageInputs(plan, config, self.index, self._vectors, found.packing, found.query_vector)
 
     async def _dense_vector(self, plan: ReadPlan, alone: Callable[[], bool]) -> list[float] | None:
         assert plan.tuning is not None

@@ -19,7 +19,7 @@ from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.temporal import TimeWindow
 from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
 from mnemo.retrieval.ranking.terms.time import TimeBoost, TimeTerm
-from mnemo.retrieval.stages.expand import expand, neighbour_requests
+from mnemo.retrieval.stages.expand import UNRELATED_DECAY, expand, neighbour_requests
 from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (
     LargeCounts,
@@ -92,6 +92,50 @@ def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
     assert scores["n-before-2"] == pytest.approx(0.81) and origin["n-before-2"].steps == 2
     assert scores["n-after"] == pytest.approx(0.9) and origin["n-after"].of == "t"
     assert [h.score for h in merged] == sorted(scores.values(), reverse=True)
+
+
+def test_a_neighbour_unrelated_to_the_query_drops_faster_per_step() -> None:
+    turn = hit("t", 1.0, seq=100.0, occurred_ts=5_000.0, user_id="u1", tenant="acme")
+    requests = neighbour_requests([turn], MemoryFilter("acme"), 2, 3600.0)
+    found = [[StoredPoint("reply", {}), StoredPoint("reply-2", {})], [StoredPoint("answer", {})]]
+    merged, origin = expand([turn], requests, found, {100.0: turn}, 0.93, unrelated={"reply", "reply-2"})
+    scores = {h.id: h.score for h in merged}
+    assert scores["answer"] == pytest.approx(0.93)
+    assert scores["reply"] == pytest.approx(UNRELATED_DECAY) and origin["reply"].factor == pytest.approx(
+        UNRELATED_DECAY
+    )
+    assert scores["reply-2"] == pytest.approx(UNRELATED_DECAY**2)
+    assert scores["reply-2"] < scores["reply"] < scores["answer"]
+
+
+def test_neighbours_stop_where_another_conversation_was_written() -> None:
+    # Two conversations of one day imported one after the other, each timed from the day's start:
+    # the first's last turn (t+11 s) is written just before the second's opening (t+0 s).
+    day = 1_700_000_000.0
+    last = hit("a:11", 1.0, seq=12.0, occurred_ts=day + 11, user_id="u1", tenant="acme")
+    opening = hit("b:0", 0.8, seq=13.0, occurred_ts=day, user_id="u1", tenant="acme")
+    requests = neighbour_requests([last, opening], MemoryFilter("acme"), 2, 3600.0)
+    found = [
+        [StoredPoint("a:10", {"occurred_ts": day + 10}), StoredPoint("a:9", {"occurred_ts": day + 9})],
+        [StoredPoint("b:0", {"occurred_ts": day}), StoredPoint("b:1", {"occurred_ts": day + 1})],
+        [StoredPoint("a:11", {"occurred_ts": day + 11}), StoredPoint("a:10", {"occurred_ts": day + 10})],
+        [StoredPoint("b:1", {"occurred_ts": day + 1}), StoredPoint("b:2", {"occurred_ts": day + 2})],
+    ]
+    merged, origin = expand([last, opening], requests, found, {12.0: last, 13.0: opening}, 0.9)
+    assert {pid: o.of for pid, o in origin.items()} == {
+        "a:10": "a:11",
+        "a:9": "a:11",
+        "b:1": "b:0",
+        "b:2": "b:0",
+    }
+    assert {h.id: h.score for h in merged}["b:0"] == 0.8  # not lifted as a:11's neighbour
+    # A conversation stored with one time for all its turns (a session's date) keeps its neighbours.
+    same = [StoredPoint("c:1", {"occurred_ts": day}), StoredPoint("c:2", {"occurred_ts": day})]
+    turn = hit("c:0", 1.0, seq=1.0, occurred_ts=day, user_id="u1", tenant="acme")
+    _, origin = expand(
+        [turn], neighbour_requests([turn], MemoryFilter("acme"), 2, 3600.0)[1:], [same], {1.0: turn}, 0.9
+    )
+    assert set(origin) == {"c:1", "c:2"}
 
 
 def test_a_neighbour_carries_its_own_speaker_term_not_its_turns() -> None:
