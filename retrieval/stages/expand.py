@@ -10,8 +10,6 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from ...memtypes.queries import MemoryFilter, NeighbourRequest, ScoredPoint, StoredPoint
 from ...memtypes.records import SCOPE_FIELDS, Scope
 from ...memtypes.types import EVENT_TYPE, MemoryType
@@ -21,7 +19,7 @@ from ..ranking.policy import ScoreComponent
 from ..ranking.terms.conversation import SPEAKER
 from .pack import Packing
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, StageInputs
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with
 
 # Fitted constants of the expansion, not settings (benchmarks/README.md: sweeps around them moved
 # budget recall by about one question in 383).
@@ -93,15 +91,8 @@ async def unrelated_to_query(inputs: StageInputs, points: Sequence[StoredPoint])
     read of their vectors); none without a dense query, or for a point whose vector was not read."""
     if inputs.query_vector is None or not points:
         return frozenset()
-    query = np.asarray(inputs.query_vector, dtype=np.float32)
-    norm = float(np.linalg.norm(query)) or 1.0
     vectors = await inputs.vectors(EVENT_TYPE, [ScoredPoint(p.id, 0.0, p.payload) for p in points])
-    out = set()
-    for point_id, vector in vectors.items():
-        v = np.asarray(vector, dtype=np.float32)
-        if float(v @ query) < FAR * norm * (float(np.linalg.norm(v)) or 1.0):
-            out.add(point_id)
-    return frozenset(out)
+    return frozenset(i for i, cosine in cosines_with(inputs.query_vector, vectors).items() if cosine < FAR)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+import numpy as np
 import numpy.typing as npt
 
 from ...memtypes.ports import VectorIndex
@@ -30,6 +31,17 @@ from .plan import ReadPlan
 Hits = dict[MemoryType, list[ScoredPoint]]  # each type's hits, best first
 # Reads the dense vectors of some hits of a type, by id (those missing are left out).
 VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
+
+
+def cosines_with(query: Sequence[float], vectors: Mapping[str, npt.ArrayLike]) -> dict[str, float]:
+    """The cosine of each of `vectors` (by id) with `query`."""
+    unit = np.asarray(query, dtype=np.float32)
+    unit /= float(np.linalg.norm(unit)) or 1.0
+    cosines: dict[str, float] = {}
+    for point_id, vector in vectors.items():
+        v = np.asarray(vector)
+        cosines[point_id] = float(v @ unit) / (float(np.linalg.norm(v)) or 1.0)
+    return cosines
 
 
 class Phase(Enum):

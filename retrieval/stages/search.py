@@ -32,7 +32,7 @@ from ..ranking.evidence import HEAD
 from ..ranking.terms.conversation import SPEAKER
 from .pack import LinePrices, Packing
 from .plan import ReadPlan
-from .post import Adjustments, Phase, PostStage, StageInputs, run_stages
+from .post import Adjustments, Phase, PostStage, StageInputs, cosines_with, run_stages
 from .rank import Duplicate, drop_copies
 from .search_plan import RoundHits, SearchPlan, SearchPlanner, merge_hits, stage_scores
 from .sizing import ListSizer
@@ -246,16 +246,12 @@ class Searcher:
             return {}
         if found.query_vector is None:
             [found.query_vector] = await self.embedder.embed([plan.request.query])
-        query = np.asarray(found.query_vector, dtype=np.float32)
-        query /= float(np.linalg.norm(query)) or 1.0
         by_type: dict[MemoryType, list[ScoredPoint]] = {}
         for memory_type, hit in best:
             by_type.setdefault(memory_type, []).append(hit)
         cosines: dict[str, float] = {}
         for memory_type, hits in by_type.items():
-            for point_id, vector in (await self._vectors(memory_type, hits)).items():
-                norm = float(np.linalg.norm(vector)) or 1.0
-                cosines[point_id] = float(vector @ query) / norm
+            cosines.update(cosines_with(found.query_vector, await self._vectors(memory_type, hits)))
         return cosines
 
     async def _vectors(self, memory_type: MemoryType, hits: Sequence[ScoredPoint]) -> dict[str, np.ndarray]:
