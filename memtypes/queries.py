@@ -74,19 +74,30 @@ class VectorPoint:
     sparse: SparseVector | None = None  # points written before hybrid search have none
 
 
-@dataclass(frozen=True)
+# A retrieval builds a point for every hit of every search, a few thousand: their constructors set
+# the fields straight into the instance, where a frozen dataclass's own goes through
+# object.__setattr__ field by field (twice the time). Frozen all the same: assignment still raises.
+@dataclass(frozen=True, init=False)
 class StoredPoint:
     id: str
     payload: dict[str, Any]
     vector: list[float] | None = None
 
+    def __init__(self, id: str, payload: dict[str, Any], vector: list[float] | None = None) -> None:
+        self.__dict__.update(id=id, payload=payload, vector=vector)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class ScoredPoint:
     id: str
     score: float
     payload: dict[str, Any]
     vector: list[float] | None = None
+
+    def __init__(
+        self, id: str, score: float, payload: dict[str, Any], vector: list[float] | None = None
+    ) -> None:
+        self.__dict__.update(id=id, score=score, payload=payload, vector=vector)
 
 
 class Fusion(StrEnum):

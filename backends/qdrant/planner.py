@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from functools import lru_cache
 from typing import Any, Generic, Protocol, TypeVar
 
 from ...memtypes.formula import (
@@ -86,12 +87,22 @@ class QueryVocabulary(Protocol[E, C, F, P, Q_co, FQ, V]):
     ) -> Q_co: ...
 
 
+# Built filters kept: a tenant's scope and the formula's conditions recur request after request.
+_BUILT_FILTERS = 4_096
+
+
 class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
     def __init__(self, vocabulary: QueryVocabulary[E, C, F, P, Q, FQ, V]) -> None:
         self.v = vocabulary
+        # The engines' filter objects are never changed once built, so one may serve many requests.
+        self.filter: Callable[[MemoryFilter], F] = lru_cache(_BUILT_FILTERS)(self._filter)
+        self._matches: Callable[[AllOf], E] = lru_cache(_BUILT_FILTERS)(self._matches_all)
 
-    def filter(self, flt: MemoryFilter) -> F:
+    def _filter(self, flt: MemoryFilter) -> F:
         return self.all_of(flt.conditions())
+
+    def _matches_all(self, node: AllOf) -> E:
+        return self.v.matches(self.all_of(node.conditions))
 
     def all_of(self, conditions: Sequence[Condition]) -> F:
         return self.v.must([self._condition(c) for c in conditions])
@@ -121,7 +132,7 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
         if isinstance(expr, GaussDecay):
             return v.gauss_decay(render(expr.x), render(expr.target), expr.scale, expr.midpoint)
         if isinstance(expr, AllOf):
-            return v.matches(self.all_of(expr.conditions))
+            return self._matches(expr)
         raise TypeError(f"unknown formula node {expr!r}")
 
     def formula(self, expr: Expr) -> FQ:

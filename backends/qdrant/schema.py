@@ -72,6 +72,6 @@ def dense_vector(vector: object) -> list[float] | None:
     """The "dense" vector out of whatever shape the engine returned it in."""
     if isinstance(vector, dict):
         vector = vector.get(DENSE)
-    if isinstance(vector, list):
-        return [float(x) for x in vector]
+    if isinstance(vector, list):  # both engines give a fresh list of Python floats: no copy
+        return vector
     return None
