@@ -78,10 +78,13 @@ async def test_left_out_says_what_was_over_budget_and_what_was_merged(client: As
 
 async def test_left_out_names_a_used_up_type_share(client: AsyncTestClient[Any]) -> None:
     await write(client, [{**FACTS[0], "content": LONG_TEA}, *CHATTER_TURNS])
+    # No floor: the chatter turns must fill the episodic share, or its unused tokens would flow to
+    # the semantic share and the tea's line would fit after all.
     query = {
         "query": "Does Alice like green tea or coffee?",
         "types": ["semantic", "episodic"],
         "explain": True,
+        "min_confidence": 0,
     }
     body = await retrieve(client, **query, budget_tokens=120, allocation={"semantic": 0.05, "episodic": 0.95})
     assert LONG_TEA not in body["context"]  # the semantic share (6 tokens) cannot hold its line
@@ -90,7 +93,9 @@ async def test_left_out_names_a_used_up_type_share(client: AsyncTestClient[Any])
     lower = [m for m in body["memories"] if m["type"] == "episodic" and m["score"] < tea["score"]]
     assert lower  # a lower-scored turn was packed in the episodic share
     assert "semantic share (6 tokens" in tea["detail"]
-    assert f"{min(m['score'] for m in lower):.3f}" in tea["detail"]
+    # It names the lowest turn packed within the episodic share (a turn packed with the tokens the
+    # semantic share left unused may score lower still).
+    assert any(f"{m['score']:.3f}" in tea["detail"] for m in lower)
     # With the shares the other way round, the same memory is packed.
     swapped = await retrieve(
         client, **query, budget_tokens=120, allocation={"semantic": 0.95, "episodic": 0.05}
