@@ -76,7 +76,7 @@ class VectorPoint:
 
 # A retrieval builds a point for every hit of every search, a few thousand: their constructors set
 # the fields straight into the instance, where a frozen dataclass's own goes through
-# object.__setattr__ field by field (twice the time). Frozen all the same: assignment still raises.
+# object.__setattr__ field by field. Frozen all the same: assignment still raises.
 @dataclass(frozen=True, init=False)
 class StoredPoint:
     id: str
