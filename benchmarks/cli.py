@@ -166,7 +166,12 @@ def add_bench_parser(sub: Any) -> None:
     folds.add_argument(
         "--fold-by", choices=["scope", "category"], default="scope", help="the unit left out in turn"
     )
-    folds.add_argument("--metrics", default="recall@10,ndcg@10,budget_recall@2048", help="judged metrics")
+    folds.add_argument(
+        "--metrics",
+        default="recall@10,ndcg@10,budget_recall@2048",
+        help="judged metrics: recall@K, hit@K, recall_all@K, ndcg@K (each --k), session_recall_all@5 "
+        "or @10, budget_recall@B (each --budgets)",
+    )
     folds.add_argument("--k", type=_ints, default=(1, 5, 10, 20), help="ranks K (default 1,5,10,20)")
     folds.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
     folds.add_argument("--no-baselines", action="store_true", help="skip BM25, dense and fusion")

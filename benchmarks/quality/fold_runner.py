@@ -21,7 +21,7 @@ import numpy as np
 
 from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES
 from ..dataset import BenchQuery, Dataset
-from ..metrics import mean_by_group, ranking_metrics, set_recall
+from ..metrics import SESSION_KS, mean_by_group, ranked_sessions, ranking_metrics, session_metrics, set_recall
 from ..progress import each
 from ..report import machine, machine_line, table, write_json
 from ..target import BenchError, Target, cache_counts, constant_module
@@ -65,6 +65,20 @@ def _ids(answer: Mapping[str, Any]) -> list[str]:
     return [m["external_id"] for m in answer["memories"] if m.get("external_id")]
 
 
+def _question_metrics(
+    ranked: Sequence[str], relevant: Sequence[str], options: FoldOptions
+) -> dict[str, float]:
+    """One ranking's metrics at each K, and LongMemEval's session recall (`metrics.session_metrics`)."""
+    return ranking_metrics(ranked, relevant, options.ks) | session_metrics(ranked_sessions(ranked), relevant)
+
+
+def metric_names(options: FoldOptions) -> list[str]:
+    """Every metric a run computes per question: the ones `--metrics` may judge."""
+    ranked = [f"{m}@{k}" for k in options.ks for m in ("recall", "hit", "recall_all", "ndcg")]
+    sessions = [f"session_recall_all@{k}" for k in SESSION_KS]
+    return [*ranked, *sessions, *(f"budget_recall@{b}" for b in options.budgets)]
+
+
 async def _score_variant(
     target: Target, queries: Sequence[BenchQuery], ranking: Mapping[str, Any], options: FoldOptions, what: str
 ) -> tuple[list[dict[str, float]], list[list[str]], list[float]]:
@@ -75,7 +89,7 @@ async def _score_variant(
         answer = await target.retrieve(query.retrieve_body(options.rank_budget, ranking=ranking or None))
         latencies.append((time.perf_counter() - started) * 1000)
         ranked = _ids(answer)
-        metrics = ranking_metrics(ranked, query.relevant_ids, options.ks)
+        metrics = _question_metrics(ranked, query.relevant_ids, options)
         for budget in options.budgets:
             packed = await target.retrieve(query.retrieve_body(budget, ranking=ranking or None))
             metrics[f"budget_recall@{budget}"] = set_recall(_ids(packed), query.relevant_ids)
@@ -108,7 +122,7 @@ async def _score_baselines(
         bm25 = baselines.bm25(query.query, query.scope, types, depth)
         ranked = {"bm25": bm25, "dense": dense, "fusion": reciprocal_rank_fusion([bm25, dense], depth)}
         for system, ranking in ranked.items():
-            metrics = ranking_metrics(ranking, query.relevant_ids, options.ks)
+            metrics = _question_metrics(ranking, query.relevant_ids, options)
             for budget in options.budgets:
                 packed = pack_ranked(ranking, lines, type_of, headers, budget, groups)
                 metrics[f"budget_recall@{budget}"] = set_recall(packed.ids, query.relevant_ids)
@@ -118,14 +132,18 @@ async def _score_baselines(
 
 
 def check_variants(options: FoldOptions) -> None:
-    """Before anything is loaded (a dataset can take minutes): every variant a JSON object, the
-    reference among them, and no variant named like a baseline, whose rows would silently replace
-    the variant's in every table."""
+    """Before anything is loaded (a dataset can take minutes): every judged metric one the run
+    computes, every variant a JSON object, the reference among them, and no variant named like a
+    baseline, whose rows would silently replace the variant's in every table."""
     for name, spec in options.variants.items():
         if not isinstance(spec, dict):
             raise BenchError(f"variant {name!r}: expected a JSON object, got {type(spec).__name__}")
         for constant in split_variant(spec)[2]:
             constant_module(constant)
+    computed = metric_names(options)
+    if unknown := [m for m in options.metrics if m not in computed]:
+        listed = ", ".join(computed)
+        raise BenchError(f"--metrics: {', '.join(unknown)} not computed by this run; it computes {listed}")
     if options.reference not in options.variants:
         raise BenchError(f"the reference variant {options.reference!r} is not among the variants")
     if options.baselines and (taken := sorted(set(options.variants) & set(BASELINES))):

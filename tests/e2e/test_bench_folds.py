@@ -42,7 +42,7 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
                 "bench", "folds",
                 "--memories", str(data / "memories.jsonl"), "--queries", str(data / "queries.jsonl"),
                 "--variants", str(variants), "--fold-by", "category", "--k", "1,10", "--budgets", "512",
-                "--metrics", "recall@10,budget_recall@512",
+                "--metrics", "recall@10,budget_recall@512,session_recall_all@5",
                 "--embedding-cache", str(cache), "--out", str(out),
             ]
         )  # fmt: skip
@@ -58,7 +58,7 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     for system in systems:
         rows = first["per_query"][system]
         assert len(rows) == n
-        for metric in ("recall@10", "budget_recall@512"):
+        for metric in ("recall@10", "budget_recall@512", "session_recall_all@5"):
             assert first["means"][system]["all"][metric] == pytest.approx(sum(r[metric] for r in rows) / n)
     # The override took effect: starved lists rank otherwise. (Compared within one run: the engine's
     # BM25 sums vary at float32 rounding from process to process, and with 10 questions one packing

@@ -1,5 +1,6 @@
-"""`mnemo bench folds` / `ablation` variants are checked before any dataset is loaded: a variant named
-like a baseline would have its rows silently replaced by the baseline's in every table."""
+"""`mnemo bench folds` / `ablation` variants and judged metrics are checked before any dataset is
+loaded: a variant named like a baseline would have its rows silently replaced by the baseline's in
+every table, and a metric no run computes would fail only after every variant had run."""
 
 from __future__ import annotations
 
@@ -28,6 +29,16 @@ def test_the_reference_must_be_a_variant_and_each_variant_an_object() -> None:
         FoldOptions(variants={"other": {}})
     with pytest.raises(BenchError, match="'x'"):
         FoldOptions(variants={"default": {}, "x": [1]})
+
+
+def test_a_judged_metric_the_run_does_not_compute_is_refused_before_loading() -> None:
+    # A metric no row holds could only fail after the load and every variant: it is refused first.
+    with pytest.raises(BenchError, match=r"--metrics: recall@7 .*computes recall@1, .*session_recall_all@5"):
+        FoldOptions(ks=(1, 10), metrics=("recall@10", "recall@7"))
+    with pytest.raises(BenchError, match="budget_recall@300"):
+        FoldOptions(budgets=(512,), metrics=("budget_recall@300",))
+    judged = ("recall_all@10", "session_recall_all@5", "session_recall_all@10", "budget_recall@512")
+    assert FoldOptions(ks=(10,), budgets=(512,), metrics=judged).metrics == judged
 
 
 @pytest.mark.parametrize(
