@@ -74,6 +74,17 @@ class BenchQuery(BaseModel):
             body["types"] = [t.value for t in types]
         return body
 
+    def ranking_body(
+        self,
+        budget: int,
+        *,
+        ranking: Mapping[str, Any] | None = None,
+        types: Sequence[MemoryType] | None = None,
+    ) -> dict[str, Any]:
+        """The body of a run that measures the ranking (recall@K and the like): unfloored, so that its
+        top K is the ranking's, not what the default confidence floor leaves of it."""
+        return {**self.retrieve_body(budget, ranking=ranking, types=types), "min_confidence": 0}
+
 
 @dataclass(frozen=True)
 class NotStored:

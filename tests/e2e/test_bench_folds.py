@@ -84,6 +84,32 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
 
 
 @pytest.mark.slow
+def test_folds_rank_unfloored_as_bench_quality_does(tmp_path: Path) -> None:
+    # recall@K measures the ranking: a variant that only raises the default confidence floor must rank
+    # exactly as the defaults (as `bench quality` does), and only its budget runs pack less.
+    data = tmp_path / "data"
+    assert main(["bench", "generate", "--size", "120", "--seed", "5", "--out", str(data)]) == 0
+    variants = tmp_path / "variants.json"
+    variants.write_text(json.dumps({"default": {}, "floor 0.99": {"config": {"default_min_confidence": 0.99}}}))
+    code = main(
+        [
+            "bench", "folds", "--no-baselines",
+            "--memories", str(data / "memories.jsonl"), "--queries", str(data / "queries.jsonl"),
+            "--variants", str(variants), "--fold-by", "category", "--k", "10", "--budgets", "2048",
+            "--metrics", "recall@10,budget_recall@2048",
+            "--embedding-cache", str(tmp_path / "cache"), "--out", str(tmp_path / "out"),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["rankings"]["floor 0.99"] == results["rankings"]["default"]
+    assert all(len(top) == 10 for top in results["rankings"]["default"])
+    means = results["means"]
+    assert means["floor 0.99"]["all"]["recall@10"] == means["default"]["all"]["recall@10"] > 0
+    assert means["floor 0.99"]["all"]["budget_recall@2048"] < means["default"]["all"]["budget_recall@2048"]
+
+
+@pytest.mark.slow
 def test_ablation_reads_the_variants_files_folds_reads(tmp_path: Path) -> None:
     # One variants format for both commands: the committed ablation ladder (config and constants
     # beside ranking options) must run under `mnemo bench ablation` as under `folds`.
