@@ -90,7 +90,8 @@ def test_folds_rank_unfloored_as_bench_quality_does(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert main(["bench", "generate", "--size", "120", "--seed", "5", "--out", str(data)]) == 0
     variants = tmp_path / "variants.json"
-    variants.write_text(json.dumps({"default": {}, "floor 0.99": {"config": {"default_min_confidence": 0.99}}}))
+    raised = {"config": {"default_min_confidence": 0.99}}
+    variants.write_text(json.dumps({"default": {}, "floor 0.99": raised}))
     code = main(
         [
             "bench", "folds", "--no-baselines",
