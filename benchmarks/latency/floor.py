@@ -9,7 +9,9 @@ Beside it, what this design pays at least: the query's embedding plus the engine
 retrieval's own first-round searches (dense and BM25 lists, the formula over them: `engine_query`,
 replayed through the same index without the pipeline around them). Its ratio to the floor
 (`engine_bound_over_floor`) is the least a retrieval of this design could show before HTTP and any
-Python of its own: how much of the gap is the engine's, how much the service's.
+Python of its own: how much of the gap is the engine's, how much the service's. One client's HTTP
+p50 and p95, each stage and the server's CPU per retrieval are reported against it too
+(`ENGINE_BOUND_TARGETS`): what the service adds of its own.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ from .scale_data import SCALE_USER, TENANT
 FLOOR_K = 10
 # The targets: one client's HTTP p50 and p95 over the floor, 4 clients' throughput over one's.
 TARGETS = {"http_p50_over_floor": 1.4, "http_p95_over_floor": 2.0, "throughput_4_over_1": 1.7}
+# And against what this design cannot avoid (the embedding plus its own engine query): what the
+# service adds of its own, and the CPU one client's retrieval costs the server (ms).
+ENGINE_BOUND_TARGETS = {
+    "http_p50_over_engine_bound": 1.25,
+    "http_p95_over_engine_bound": 1.6,
+    "cpu_ms_per_retrieval": 15.0,
+    "throughput_4_over_1": 1.5,
+}
+STAGES = ("embed_ms", "search_ms", "pack_ms", "http_ms")
 
 
 async def measure_floor(
@@ -78,18 +89,25 @@ def floor_ratios(run: dict[str, Any]) -> dict[str, Any]:
         ratios["floor_drift"] = round(after / floor, 2)
         floor = (floor + after) / 2
     ratios["floor_ms"] = round(floor, 2)
+    least = None
     if "engine_query" in run:
         least = run["floor"]["embed_ms"]["p50"] + run["engine_query"]["search_ms"]["p50"]
+        ratios["engine_bound_ms"] = round(least, 2)
         ratios["engine_bound_over_floor"] = round(least / floor, 2)
     one = run["http"].get("1")
     if one is None:
         return ratios
     ratios["http_p50_over_floor"] = round(one["http_ms"]["p50"] / floor, 2)
     ratios["http_p95_over_floor"] = round(one["http_ms"]["p95"] / floor, 2)
-    ratios["stage_p50_over_floor"] = {
-        stage: round(one[stage]["p50"] / floor, 2)
-        for stage in ("embed_ms", "search_ms", "pack_ms", "http_ms")
-    }
+    ratios["stage_p50_over_floor"] = {stage: round(one[stage]["p50"] / floor, 2) for stage in STAGES}
+    if least:
+        ratios["http_p50_over_engine_bound"] = round(one["http_ms"]["p50"] / least, 2)
+        ratios["http_p95_over_engine_bound"] = round(one["http_ms"]["p95"] / least, 2)
+        ratios["stage_p50_over_engine_bound"] = {
+            stage: round(one[stage]["p50"] / least, 2) for stage in STAGES
+        }
+    if "cpu_ms_per_retrieval" in one:
+        ratios["cpu_ms_per_retrieval"] = one["cpu_ms_per_retrieval"]
     four = run["http"].get("4")
     if four is not None and one["throughput_rps"]:
         ratios["throughput_4_over_1"] = round(four["throughput_rps"] / one["throughput_rps"], 2)
@@ -122,13 +140,27 @@ def floor_lines(sizes: dict[str, Any]) -> list[str]:
                 f"the embedding and this design's own engine query ({engine:.1f} ms) alone are "
                 f"{ratios['engine_bound_over_floor']:.2f}x the floor"
             )
-        for name, limit in TARGETS.items():
-            if name in ratios:
-                cmp = ">=" if name.startswith("throughput") else "<="
-                ok = ratios[name] >= limit if cmp == ">=" else ratios[name] <= limit
-                parts.append(f"{name} {ratios[name]:.2f} ({cmp} {limit}: {'met' if ok else 'MISSED'})")
+        parts += _against(TARGETS, ratios)
         lines.append(f"- {int(size):,} memories: " + "; ".join(parts))
+        if "engine_bound_ms" in ratios and "1" in run["http"]:
+            stages = ratios.get("stage_p50_over_engine_bound", {})
+            each = ", ".join(f"{stage.removesuffix('_ms')} {x:.2f}x" for stage, x in stages.items())
+            lines.append(
+                f"  - against the engine-bound cost ({ratios['engine_bound_ms']:.1f} ms): "
+                + "; ".join([*_against(ENGINE_BOUND_TARGETS, ratios), f"p50 by stage {each}"])
+            )
     return lines
+
+
+def _against(targets: dict[str, float], ratios: dict[str, Any]) -> list[str]:
+    """Each target measured: its value against its limit, met or MISSED."""
+    parts = []
+    for name, limit in targets.items():
+        if name in ratios:
+            cmp = ">=" if name.startswith("throughput") else "<="
+            ok = ratios[name] >= limit if cmp == ">=" else ratios[name] <= limit
+            parts.append(f"{name} {ratios[name]:.2f} ({cmp} {limit}: {'met' if ok else 'MISSED'})")
+    return parts
 
 
 def plot_stages_against_floor(out: Path, sizes: dict[str, Any]) -> None:
@@ -146,7 +178,7 @@ def plot_stages_against_floor(out: Path, sizes: dict[str, Any]) -> None:
         series[stage.removesuffix("_ms")] = [r["http"]["1"][stage]["p50"] for r in measured.values()]
     bar_plot(
         out / "stages_vs_floor.png",
-        "p50 by stage against the floor, one client (ms)",
+        "p50 by stage against the floor and the engine-bound cost (embed+engine), one client (ms)",
         "ms",
         [f"{int(s):,}" for s in measured],
         series,

@@ -142,8 +142,12 @@ def test_stages_and_throughput_are_reported_against_the_floor(tmp_path: Path) ->
     assert (tmp_path / "stages_vs_floor.png").stat().st_size > 0
 
 
-def test_the_embedding_and_the_engine_query_alone_are_set_against_the_floor(tmp_path: Path) -> None:
-    one = {**_stage_samples([Sample(30.0, {"embed_ms": 10.0, "search_ms": 15.0})]), "throughput_rps": 30.0}
+def test_the_engine_bound_cost_is_set_against_the_floor_and_the_service_against_it(tmp_path: Path) -> None:
+    one = {
+        **_stage_samples([Sample(30.0, {"embed_ms": 10.0, "search_ms": 15.0})]),
+        "throughput_rps": 30.0,
+        "cpu_ms_per_retrieval": 12.0,
+    }
     floor = {"types": 4, "embed_ms": {"p50": 8.0}, "searches_ms": {"p50": 4.0}, "total_ms": {"p50": 12.0}}
     run: dict[str, Any] = {
         "floor": floor,
@@ -152,8 +156,15 @@ def test_the_embedding_and_the_engine_query_alone_are_set_against_the_floor(tmp_
     }
     run["floor_ratios"] = ratios = floor_ratios(run)
     assert ratios["engine_bound_over_floor"] == 1.25  # (8 + 7) / 12
-    [line] = floor_lines({"100000": run})
+    line, against = floor_lines({"100000": run})
     assert "this design's own engine query (7.0 ms) alone are 1.25x the floor" in line
+    # What the service adds of its own: one client's HTTP and each stage over the 15 ms it cannot avoid.
+    assert ratios["http_p50_over_engine_bound"] == 2.0
+    assert ratios["stage_p50_over_engine_bound"]["search_ms"] == 1.0
+    assert against.startswith("  - against the engine-bound cost (15.0 ms): ")
+    assert "http_p50_over_engine_bound 2.00 (<= 1.25: MISSED)" in against
+    assert "cpu_ms_per_retrieval 12.00 (<= 15.0: met)" in against
+    assert "p50 by stage embed 0.67x, search 1.00x" in against
     plot_stages_against_floor(tmp_path, {"100000": run})
     assert (tmp_path / "stages_vs_floor.png").stat().st_size > 0
 
