@@ -58,9 +58,12 @@ class BenchQuery(BaseModel):
         *,
         ranking: Mapping[str, Any] | None = None,
         types: Sequence[MemoryType] | None = None,
+        unfloored: bool = False,
     ) -> dict[str, Any]:
         """This query's `POST /v1/retrieve` body under `budget`: its scope and clock, the ranking
-        options where given (even empty), the types where any are named."""
+        options where given (even empty), the types where any are named. `unfloored`: for a run that
+        measures the ranking (recall@K and the like), whose top K must be the ranking's, not what
+        the default confidence floor leaves of it."""
         body: dict[str, Any] = {
             "query": self.query,
             "scope": self.scope.model_dump(exclude_none=True),
@@ -72,18 +75,9 @@ class BenchQuery(BaseModel):
             body["now"] = self.now.isoformat()
         if types:
             body["types"] = [t.value for t in types]
+        if unfloored:
+            body["min_confidence"] = 0
         return body
-
-    def ranking_body(
-        self,
-        budget: int,
-        *,
-        ranking: Mapping[str, Any] | None = None,
-        types: Sequence[MemoryType] | None = None,
-    ) -> dict[str, Any]:
-        """The body of a run that measures the ranking (recall@K and the like): unfloored, so that its
-        top K is the ranking's, not what the default confidence floor leaves of it."""
-        return {**self.retrieve_body(budget, ranking=ranking, types=types), "min_confidence": 0}
 
 
 @dataclass(frozen=True)

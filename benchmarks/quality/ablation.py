@@ -60,7 +60,9 @@ async def _variant(
     latencies: list[float] = []
     for query in each(queries, what, "questions"):
         started = time.perf_counter()
-        answer = await target.retrieve(query.ranking_body(options.rank_budget, ranking=ranking))
+        answer = await target.retrieve(
+            query.retrieve_body(options.rank_budget, ranking=ranking, unfloored=True)
+        )
         latencies.append((time.perf_counter() - started) * 1000)
         ranked = [m["external_id"] for m in answer["memories"] if m.get("external_id")]
         metrics = ranking_metrics(ranked, query.relevant_ids, options.ks)

@@ -86,7 +86,9 @@ async def _score_variant(
     rows, tops, latencies = [], [], []
     for query in each(queries, what, "questions"):
         started = time.perf_counter()
-        answer = await target.retrieve(query.ranking_body(options.rank_budget, ranking=ranking or None))
+        answer = await target.retrieve(
+            query.retrieve_body(options.rank_budget, ranking=ranking or None, unfloored=True)
+        )
         latencies.append((time.perf_counter() - started) * 1000)
         ranked = _ids(answer)
         metrics = _question_metrics(ranked, query.relevant_ids, options)

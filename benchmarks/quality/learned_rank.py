@@ -54,7 +54,7 @@ async def collect(target: Target, dataset: Dataset, top: int = TOP) -> list[Row]
     await target.write(dataset.memories)
     rows = []
     for query in dataset.queries:
-        body = {**query.ranking_body(RANK_BUDGET), "explain": True}
+        body = {**query.retrieve_body(RANK_BUDGET, unfloored=True), "explain": True}
         answer = await target.retrieve(body)
         hits = [m for m in answer["memories"] if m.get("external_id")][:top]
         rows.append(

@@ -79,7 +79,7 @@ async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> 
     """One query through the API: the ranking run (explained, unfloored: every candidate ranked,
     with the features its confidence read), then one run per budget."""
     started = time.perf_counter()
-    body = query.ranking_body(options.rank_budget, types=options.types)
+    body = query.retrieve_body(options.rank_budget, types=options.types, unfloored=True)
     ranked_answer = await target.retrieve({**body, "explain": True})
     latency = [(time.perf_counter() - started) * 1000]
     packed: dict[str, dict[str, Any]] = {}
