@@ -100,7 +100,7 @@ def floor_ratios(run: dict[str, Any]) -> dict[str, Any]:
     ratios["http_p50_over_floor"] = round(one["http_ms"]["p50"] / floor, 2)
     ratios["http_p95_over_floor"] = round(one["http_ms"]["p95"] / floor, 2)
     ratios["stage_p50_over_floor"] = {stage: round(one[stage]["p50"] / floor, 2) for stage in STAGES}
-    if least:
+    if least is not None:
         ratios["http_p50_over_engine_bound"] = round(one["http_ms"]["p50"] / least, 2)
         ratios["http_p95_over_engine_bound"] = round(one["http_ms"]["p95"] / least, 2)
         ratios["stage_p50_over_engine_bound"] = {
@@ -142,8 +142,8 @@ def floor_lines(sizes: dict[str, Any]) -> list[str]:
             )
         parts += _against(TARGETS, ratios)
         lines.append(f"- {int(size):,} memories: " + "; ".join(parts))
-        if "engine_bound_ms" in ratios and "1" in run["http"]:
-            stages = ratios.get("stage_p50_over_engine_bound", {})
+        if "stage_p50_over_engine_bound" in ratios:  # an engine query and one client were measured
+            stages = ratios["stage_p50_over_engine_bound"]
             each = ", ".join(f"{stage.removesuffix('_ms')} {x:.2f}x" for stage, x in stages.items())
             lines.append(
                 f"  - against the engine-bound cost ({ratios['engine_bound_ms']:.1f} ms): "

@@ -21,7 +21,7 @@ import numpy as np
 
 from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES
 from ..dataset import BenchQuery, Dataset
-from ..metrics import SESSION_KS, mean_by_group, ranked_sessions, ranking_metrics, session_metrics, set_recall
+from ..metrics import mean_by_group, ranked_sessions, ranking_metrics, session_metrics, set_recall
 from ..progress import each
 from ..report import machine, machine_line, table, write_json
 from ..target import BenchError, Target, cache_counts, constant_module
@@ -73,10 +73,9 @@ def _question_metrics(
 
 
 def metric_names(options: FoldOptions) -> list[str]:
-    """Every metric a run computes per question: the ones `--metrics` may judge."""
-    ranked = [f"{m}@{k}" for k in options.ks for m in ("recall", "hit", "recall_all", "ndcg")]
-    sessions = [f"session_recall_all@{k}" for k in SESSION_KS]
-    return [*ranked, *sessions, *(f"budget_recall@{b}" for b in options.budgets)]
+    """Every metric a run computes per question: the ones `--metrics` may judge (named by the very
+    function that computes them, so the two cannot drift apart)."""
+    return [*_question_metrics([], ["any"], options), *(f"budget_recall@{b}" for b in options.budgets)]
 
 
 async def _score_variant(
