@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,8 +42,8 @@ from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
 from ..config.settings import Settings
 from ..guards.auth import KeyRing
+from .lifespan_steps import StartupSteps, stop_step
 from .maintenance import eraser_for, start_pending_builds
-from .startup import StartupSteps
 
 if TYPE_CHECKING:
     from qdrant_client import AsyncQdrantClient
@@ -133,22 +132,24 @@ class Services:
                 log.exception("working-memory sweep failed")
 
     async def close(self) -> None:
-        for task in (self._builds, self._flusher, self._sweeper):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        background = [task for task in (self._builds, self._flusher, self._sweeper) if task is not None]
+        for task in background:
+            task.cancel()
+        ended = await stop_step("the background tasks", asyncio.gather(*background, return_exceptions=True))
+        for outcome in ended:
+            if isinstance(outcome, Exception):  # the stores below must still be flushed and closed
+                log.error("a background task had failed: %r", outcome)
         try:
-            await self.access_log.flush()
+            await stop_step("the access counts' flush", self.access_log.flush())
         except Exception:  # statistics: the stores below must still be flushed and closed
             log.exception("flushing access bookkeeping at shutdown failed")
         if self.forgetter.eraser is not None:  # what forgets left pending is erased before the stores close
-            await self.forgetter.eraser.close()
+            await stop_step("the pending erasures", self.forgetter.eraser.close())
         for reviewer in self.reviewers:
-            await reviewer.close()
-        await self.redis.close()
-        await self.changes.store.close()
-        await self.index.close()
+            await stop_step("an importance reviewer", reviewer.close())
+        await stop_step("Redis", self.redis.close())
+        await stop_step("the change history's store", self.changes.store.close())
+        await stop_step("the vector index", self.index.close())
         self.embedder.close()
 
 

@@ -94,7 +94,7 @@ _OPENED = re.compile(r"opened in ([\d.]+) s(?: \(([\d.]+) s since exec\))?: ([^;
 
 
 def startup_steps(log: Path) -> dict[str, float]:
-    """The last start's steps as the server logged them with "mnemo ready" (api/http/startup.py):
+    """The last start's steps as the server logged them with "mnemo ready" (api/http/lifespan_steps.py):
     seconds since exec, opening in all, and each step's own (they overlap)."""
     found = _OPENED.findall(log.read_text(errors="replace"))
     if not found:
