@@ -31,7 +31,7 @@ from .built_data import LatencyOptions, floor_again, open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
 from .in_process import measure_engine_queries, pipeline_search_ms
 from .scale_data import SCALE_USER, TENANT, TextPool, pool_texts, retrieve_bodies
-from .tail import cpu_times, steal_share, tail_lines, tail_split
+from .tail import cpu_times, steal_share, tail_lines, tail_split, warm_up
 
 STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms", "overhead_ms")
 # The summary's table of each size and number of clients.
@@ -154,7 +154,7 @@ async def _over_http(
     """A server on `data_dir`, warmed up, then driven by each number of clients in turn."""
     levels: dict[str, Any] = {}
     async with serve(data_dir, log) as server:
-        await drive(server.url, bodies, 1, options.warmup, options.max_seconds)
+        warmup = await warm_up(server.url, server.pid, bodies, options.warmup, options.max_seconds)
         for clients in options.concurrency:
             before, machine_before = work_of(server.pid), cpu_times()
             samples, wall, errors = await drive(
@@ -178,7 +178,7 @@ async def _over_http(
                 "steal_share": steal_share(machine_before, cpu_times()),
                 "tail": tail_split(samples),
             }
-        return {"http": levels, "service_memory": memory_of(server.pid)}
+        return {"warmup": warmup, "http": levels, "service_memory": memory_of(server.pid)}
 
 
 async def run_latency(

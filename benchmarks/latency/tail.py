@@ -1,4 +1,4 @@
-"""Where the one-client tail of `mnemo bench latency` comes from: the questions or their repeats.
+"""Where the one-client tail of `mnemo bench latency` comes from: the start, the questions or their repeats.
 
 A p95 above the p50 has two sources that call for different cures. Some questions cost more than
 others (a longer query to embed, more candidates, a second search round): that spread is the
@@ -7,6 +7,10 @@ than it usually does (scheduling, a collection, a page fault, the machine's othe
 spread is the service's and its machine's. With each question asked several times (`--requests`
 a multiple of the pool's questions), `tail_split` tells the two apart for the HTTP time and each
 stage, and `steal_share` says how much of the machine's time its host took meanwhile.
+
+A fresh server also waits for the disk on its first retrievals (its libraries' code and the stores'
+pages touched for the first time): `warm_up` drives it until a block of retrievals takes no major
+page fault, so that the timed levels measure the service, not its start.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from statistics import median
 from typing import Any
 
 from ..metrics import percentiles
-from ..server import Sample
+from ..server import Sample, drive, work_of
 
 TAIL_STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms")
 MIN_REPEATS = 3  # asked fewer times, a question's median says too little about its usual time
+WARMUP_BLOCKS = 20  # at most this many warm-up blocks: a server that keeps faulting is timed anyway
 
 
 def _value(sample: Sample, stage: str) -> float | None:
@@ -77,10 +82,37 @@ def steal_share(before: list[int] | None, after: list[int] | None) -> float | No
     return round(spent[7] / total, 4) if total else None
 
 
+async def warm_up(
+    url: str, pid: int, bodies: Sequence[dict[str, Any]], block: int, max_seconds: float
+) -> dict[str, Any]:
+    """One client's retrievals in blocks of `block` until a block takes no major page fault on the
+    server (at most `WARMUP_BLOCKS`): how many that took, the faults they waited on, their p50."""
+    asked: list[Sample] = []
+    faults = 0
+    for _ in range(WARMUP_BLOCKS):
+        before = work_of(pid)
+        samples, _, _ = await drive(url, bodies, 1, block, max_seconds)
+        after = work_of(pid)
+        asked += samples
+        waited = 0 if before is None or after is None else int(after["major_faults"] - before["major_faults"])
+        faults += waited
+        if not waited or not samples:
+            break
+    http = percentiles([s.http_ms for s in asked]) if asked else {}
+    return {"requests": len(asked), "major_faults": faults, "http_p50_ms": http.get("p50")}
+
+
 def tail_lines(sizes: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The summary's lines on one client's tail at each size whose run asked each question repeatedly."""
     lines = []
     for size, run in sizes.items():
+        warmup = run.get("warmup")
+        if warmup:
+            lines.append(
+                f"- {int(size):,} memories, after the start: {warmup['requests']} warm-up retrievals until "
+                f"a block of them waited on no disk read ({warmup['major_faults']} major page faults; "
+                f"p50 {warmup['http_p50_ms']:.1f} ms); the levels below were timed after them"
+            )
         level = run["http"].get("1", {})
         split = level.get("tail")
         if not split or "http_ms" not in split:
@@ -102,4 +134,4 @@ def tail_lines(sizes: Mapping[str, Mapping[str, Any]]) -> list[str]:
         )
     if not lines:
         return []
-    return ["", "## The tail: the questions or their repeats", "", *lines]
+    return ["", "## The tail: the start, the questions or their repeats", "", *lines]
