@@ -9,8 +9,9 @@ a multiple of the pool's questions), `tail_split` tells the two apart for the HT
 stage, and `steal_share` says how much of the machine's time its host took meanwhile.
 
 A fresh server also waits for the disk on its first retrievals (its libraries' code and the stores'
-pages touched for the first time): `warm_up` drives it until a block of retrievals takes no major
-page fault, so that the timed levels measure the service, not its start.
+pages touched for the first time, or paged out since by a host that reclaims untouched memory):
+`warm_up` asks every question once, then goes on until a block of retrievals takes no major page
+fault, so that the timed levels measure the service, not its start.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..server import Sample, drive, work_of
 
 TAIL_STAGES = ("http_ms", "embed_ms", "search_ms", "pack_ms")
 MIN_REPEATS = 3  # asked fewer times, a question's median says too little about its usual time
-WARMUP_BLOCKS = 20  # at most this many warm-up blocks: a server that keeps faulting is timed anyway
+WARMUP_BLOCKS = 20  # at most this many more warm-up blocks: a server that keeps faulting is timed anyway
 
 
 def _value(sample: Sample, stage: str) -> float | None:
@@ -85,19 +86,21 @@ def steal_share(before: list[int] | None, after: list[int] | None) -> float | No
 async def warm_up(
     url: str, pid: int, bodies: Sequence[dict[str, Any]], block: int, max_seconds: float
 ) -> dict[str, Any]:
-    """One client's retrievals in blocks of `block` until a block takes no major page fault on the
-    server (at most `WARMUP_BLOCKS`): how many that took, the faults they waited on, their p50."""
+    """One client asks every question once (at least `block` retrievals), then goes on through the
+    questions in blocks of `block` until a block takes no major page fault on the server (at most
+    `WARMUP_BLOCKS` more): how many retrievals that took, the faults they waited on, their p50."""
     asked: list[Sample] = []
-    faults = 0
-    for _ in range(WARMUP_BLOCKS):
+    faults, start, size = 0, 0, max(block, len(bodies))
+    for _ in range(WARMUP_BLOCKS + 1):
         before = work_of(pid)
-        samples, _, _ = await drive(url, bodies, 1, block, max_seconds)
+        samples, _, _ = await drive(url, [*bodies[start:], *bodies[:start]], 1, size, max_seconds)
         after = work_of(pid)
         asked += samples
         waited = 0 if before is None or after is None else int(after["major_faults"] - before["major_faults"])
         faults += waited
         if not waited or not samples:
             break
+        start, size = (start + size) % len(bodies), block
     http = percentiles([s.http_ms for s in asked]) if asked else {}
     return {"requests": len(asked), "major_faults": faults, "http_p50_ms": http.get("p50")}
 
@@ -109,9 +112,9 @@ def tail_lines(sizes: Mapping[str, Mapping[str, Any]]) -> list[str]:
         warmup = run.get("warmup")
         if warmup:
             lines.append(
-                f"- {int(size):,} memories, after the start: {warmup['requests']} warm-up retrievals until "
-                f"a block of them waited on no disk read ({warmup['major_faults']} major page faults; "
-                f"p50 {warmup['http_p50_ms']:.1f} ms); the levels below were timed after them"
+                f"- {int(size):,} memories, after the start: {warmup['requests']} warm-up retrievals (each "
+                f"question once, then on until a block waited on no disk read; {warmup['major_faults']} "
+                f"major page faults, p50 {warmup['http_p50_ms']:.1f} ms); the levels below were timed after"
             )
         level = run["http"].get("1", {})
         split = level.get("tail")

@@ -1,5 +1,5 @@
-"""`mnemo bench latency`'s warm-up, against a real server: a fresh one is driven in blocks until a
-block waits on no disk read; a warm one needs a single block."""
+"""`mnemo bench latency`'s warm-up, against a real server: a fresh one asks each question once, then
+goes on in blocks until one waits on no disk read; a warm one needs the single pass."""
 
 from __future__ import annotations
 

@@ -1,8 +1,12 @@
-"""`mnemo bench latency`'s tail split: the questions' own costs apart from the spread of their repeats."""
+"""`mnemo bench latency`'s tail split: the questions' own costs apart from the spread of their repeats,
+and a host that pages out untouched memory named with the machine."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mnemo.benchmarks.latency.tail import cpu_times, steal_share, tail_lines, tail_split
+from mnemo.benchmarks.report import machine, machine_line, proactive_reclaim_s
 from mnemo.benchmarks.server import Sample
 
 
@@ -41,3 +45,26 @@ def test_the_summary_line_and_the_host_s_share() -> None:
     assert steal_share(None, [1] * 8) is None
     now = cpu_times()
     assert now is None or len(now) >= 8
+
+
+def _scheme(root: Path, state: str, aggr_us: int, action: str, min_age: int) -> None:
+    context = root / "0" / "contexts" / "0"
+    (context / "monitoring_attrs" / "intervals").mkdir(parents=True)
+    (root / "0" / "state").write_text(f"{state}\n")
+    (context / "monitoring_attrs" / "intervals" / "aggr_us").write_text(f"{aggr_us}\n")
+    scheme = context / "schemes" / "0"
+    (scheme / "access_pattern" / "age").mkdir(parents=True)
+    (scheme / "action").write_text(f"{action}\n")
+    (scheme / "access_pattern" / "age" / "min").write_text(f"{min_age}\n")
+
+
+def test_a_kernel_that_pages_out_untouched_memory_is_named_with_the_machine(tmp_path: Path) -> None:
+    _scheme(tmp_path / "on", "on", 5_000_000, "pageout", 12)
+    _scheme(tmp_path / "off", "off", 5_000_000, "pageout", 12)
+    _scheme(tmp_path / "stat", "on", 5_000_000, "stat", 1)
+    assert proactive_reclaim_s(tmp_path / "on") == 60.0
+    assert proactive_reclaim_s(tmp_path / "off") is proactive_reclaim_s(tmp_path / "stat") is None
+    assert proactive_reclaim_s(tmp_path / "absent") is None
+    info = {**machine(), "pages_out_untouched_after_s": 60.0}
+    assert machine_line(info).endswith("; its kernel pages out memory untouched for 60 s (DAMON)")
+    assert "DAMON" not in machine_line({**info, "pages_out_untouched_after_s": None})
