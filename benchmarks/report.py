@@ -15,30 +15,28 @@ from typing import Any
 DAMON_KDAMONDS = Path("/sys/kernel/mm/damon/admin/kdamonds")
 
 
+def _sysfs_value(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return None
+
+
 def proactive_reclaim_s(kdamonds: Path = DAMON_KDAMONDS) -> float | None:
     """After how many seconds untouched this machine's kernel pages memory out (a running DAMON
     pageout scheme, as some VMs run to hand memory back to their host); None where it does not.
     There a large store's rarely read pages leave the page cache, and the retrieval that next needs
     one waits for the disk: a tail of the host's making, which the summary should name."""
     ages = []
-    for kdamond in kdamonds.glob("*/"):
-        try:
-            if (kdamond / "state").read_text().strip() != "on":
-                continue
-        except OSError:
+    for context in kdamonds.glob("*/contexts/*/"):
+        if _sysfs_value(context.parent.parent / "state") != "on":
             continue
-        for context in kdamond.glob("contexts/*/"):
-            try:
-                aggregation_s = int((context / "monitoring_attrs/intervals/aggr_us").read_text()) / 1e6
-            except (OSError, ValueError):
-                continue
-            for scheme in context.glob("schemes/*/"):
-                try:
-                    if (scheme / "action").read_text().strip() != "pageout":
-                        continue
-                    ages.append(int((scheme / "access_pattern/age/min").read_text()) * aggregation_s)
-                except (OSError, ValueError):
-                    continue
+        aggregation_us = _sysfs_value(context / "monitoring_attrs/intervals/aggr_us") or ""
+        for scheme in context.glob("schemes/*/"):
+            min_age = _sysfs_value(scheme / "access_pattern/age/min") or ""
+            pageout = _sysfs_value(scheme / "action") == "pageout"
+            if pageout and aggregation_us.isdigit() and min_age.isdigit():
+                ages.append(int(min_age) * int(aggregation_us) / 1e6)
     return min(ages) if ages else None
 
 
