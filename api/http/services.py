@@ -42,7 +42,7 @@ from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
 from ..config.settings import Settings
 from ..guards.auth import KeyRing
-from .lifespan_steps import StartupSteps, stop_step
+from .lifespan_steps import StartupSteps, cancel_all, stop_step
 from .maintenance import eraser_for, start_pending_builds
 
 if TYPE_CHECKING:
@@ -133,9 +133,7 @@ class Services:
 
     async def close(self) -> None:
         background = [task for task in (self._builds, self._flusher, self._sweeper) if task is not None]
-        for task in background:
-            task.cancel()
-        ended = await stop_step("the background tasks", asyncio.gather(*background, return_exceptions=True))
+        ended = await stop_step("the background tasks", cancel_all(background))
         for outcome in ended:
             if isinstance(outcome, Exception):  # the stores below must still be flushed and closed
                 log.error("a background task had failed: %r", outcome)
