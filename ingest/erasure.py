@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..memtypes.background import cancel_all
 from ..memtypes.errors import InsufficientStorage
 from ..memtypes.governance.history import receipt_time
 from ..memtypes.records import utcnow
@@ -304,9 +305,7 @@ class BackgroundEraser:
         a failure stays in the record for the next start)."""
         if self._task is not None:
             async with self._lock:  # a run under way finishes (a rebuild is not cut short)
-                self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await cancel_all([self._task])
             self._task = None
         if self.erasers and not await self.run_once():
             log.error("erasure still pending at shutdown: it runs at the next start")

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,8 +20,6 @@ T = TypeVar("T")
 log = logging.getLogger("mnemo.services")
 # A step of a stop still running after this long is named in the log (and again each time as long).
 SLOW_STOP_STEP_S = 10.0
-# A background task still running this long after it was cancelled is cancelled again.
-RECANCEL_S = 0.5
 
 
 def since_exec() -> float | None:
@@ -70,17 +68,3 @@ async def stop_step(name: str, step: Awaitable[T], every_s: float = SLOW_STOP_ST
     except asyncio.CancelledError:
         task.cancel()
         raise
-
-
-async def cancel_all(
-    tasks: Sequence[asyncio.Task[None]], every_s: float = RECANCEL_S
-) -> list[BaseException | None]:
-    """Cancel the tasks and wait until each has ended, cancelling again each `every_s` any that goes
-    on: a loop whose cancellation was swallowed below it (by a library that catches it while the
-    loop waits on Redis) would otherwise run, and hold the stop, for ever. Answers what each ended
-    with (None: it returned), as `gather(..., return_exceptions=True)` does."""
-    while pending := [task for task in tasks if not task.done()]:
-        for task in pending:
-            task.cancel()
-        await asyncio.wait(pending, timeout=every_s)
-    return [asyncio.CancelledError() if task.cancelled() else task.exception() for task in tasks]

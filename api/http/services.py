@@ -34,6 +34,7 @@ from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
 from ...ingest.working import SweepReport, WorkingMemory
+from ...memtypes.background import cancel_all
 from ...memtypes.errors import InsufficientStorage, Unavailable
 from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
@@ -42,7 +43,7 @@ from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
 from ..config.settings import Settings
 from ..guards.auth import KeyRing
-from .lifespan_steps import StartupSteps, cancel_all, stop_step
+from .lifespan_steps import StartupSteps, stop_step
 from .maintenance import eraser_for, start_pending_builds
 
 if TYPE_CHECKING:

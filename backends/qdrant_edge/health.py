@@ -25,6 +25,7 @@ from pathlib import Path
 
 from qdrant_edge import EdgeShard
 
+from ...memtypes.background import cancel_all
 from ...memtypes.errors import MnemoError, TypeUnavailable
 from ...memtypes.ports import Availability, TypeAvailability
 from ...memtypes.types import MemoryType
@@ -234,9 +235,7 @@ class ShardRecovery:
         await asyncio.gather(*self._recoveries.values(), return_exceptions=True)
 
     async def stop_recoveries(self) -> None:
-        for task in self._recoveries.values():
-            task.cancel()
-        await asyncio.gather(*self._recoveries.values(), return_exceptions=True)
+        await cancel_all(list(self._recoveries.values()))
 
 
 def _short(exc: BaseException) -> str:

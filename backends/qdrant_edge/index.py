@@ -34,6 +34,7 @@ from qdrant_edge import (
     UpdateOperation,
 )
 
+from ...memtypes.background import cancel_all
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import IndexHealth, IndexMaintenance
 from ...memtypes.queries import VectorPoint
@@ -241,9 +242,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
     async def close(self) -> None:
         self._closing = True
         await self.stop_recoveries()
-        for task in self._background.values():
-            task.cancel()  # a rebuild stopped half-way leaves the live shard as it was
-        await asyncio.gather(*self._background.values(), return_exceptions=True)
+        # A rebuild stopped half-way leaves the live shard as it was.
+        await cancel_all(list(self._background.values()))
         # Holding every optimize lock means no optimization (background or `optimize()`) is running
         # in a thread on a shard we are about to close; ones still waiting find no shard and return.
         async with contextlib.AsyncExitStack() as held:

@@ -1,0 +1,35 @@
+"""A background task whose cancellation is swallowed below it is cancelled again until it ends."""
+
+from __future__ import annotations
+
+import asyncio
+
+from mnemo.memtypes.background import cancel_all
+
+
+async def test_a_loop_that_swallows_its_cancellation_is_cancelled_again_until_it_ends() -> None:
+    swallowed = asyncio.Event()
+
+    async def loop() -> None:  # as the sweeper did when a library below it caught the cancellation
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                if swallowed.is_set():
+                    raise
+                swallowed.set()
+
+    async def fails() -> None:
+        raise RuntimeError("broke earlier")
+
+    async def returns() -> None:
+        return None
+
+    tasks = [asyncio.create_task(loop()), asyncio.create_task(fails()), asyncio.create_task(returns())]
+    await asyncio.sleep(0)  # each started
+    ended = await asyncio.wait_for(cancel_all(tasks, every_s=0.05), 10)
+    assert swallowed.is_set()
+    assert isinstance(ended[0], asyncio.CancelledError)
+    assert isinstance(ended[1], RuntimeError)
+    assert ended[2] is None
+    assert all(task.done() for task in tasks)
