@@ -36,7 +36,11 @@ class StartFailed(Exception):
 def bind(host: str, port: int) -> socket.socket:
     """The listening address bound (not yet listening: clients are refused until mnemo is ready)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # Named as TCP, not left 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections
+    # of a socket that says so. With it on, a response written in two parts (uvicorn writes the
+    # headers, then the body) waits for the client's delayed ACK on every request after a
+    # connection's first: tens of milliseconds for each keep-alive client's call.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
