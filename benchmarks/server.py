@@ -44,22 +44,20 @@ async def serve(
     log: Path,
     ready_timeout_s: float = 900.0,
     extra_env: dict[str, str] | None = None,
-    factory: str = "mnemo.api.http.app:create_app_from_env",
 ) -> AsyncIterator[Server]:
-    """`uvicorn mnemo.api.http.app:create_app_from_env` on a free loopback port over `data_dir`;
-    stopped on exit.
-    `extra_env`: MNEMO_* settings on top of the embedded, single-tenant defaults (e.g. API keys).
+    """`mnemo serve` on a free loopback port over `data_dir`, logging into `log` at WARNING;
+    stopped on exit. `extra_env`: MNEMO_* settings on top of the embedded, single-tenant defaults
+    (e.g. API keys).
 
-    The factory sets up the service's logging as `mnemo serve` does (into `log`, at WARNING): with
-    the bare `create_app`, a library's Rich handler printed every access line, a share of a
-    retrieval's CPU that no deployment pays."""
+    The command users run, not uvicorn on the app: how it binds and serves its socket is part of
+    what a client waits for."""
     port = free_port()
     env = dict(os.environ, MNEMO_DATA_DIR=str(data_dir), MNEMO_LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1")
     for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT__URL"):  # always the embedded, single-tenant defaults
         env.pop(name, None)
     env.update(extra_env or {})
-    command = [sys.executable, "-m", "uvicorn", factory, "--factory"]
-    command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command = [sys.executable, "-c", "import sys; from mnemo.cli.main import main; sys.exit(main())"]
+    command += ["serve", "--host", LOOPBACK, "--port", str(port)]
     with log.open("w") as out:
         # The command is this interpreter and fixed arguments; nothing in it comes from input.
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603, ASYNC220

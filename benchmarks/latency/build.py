@@ -1,7 +1,7 @@
 """`mnemo bench build`: retrieval latency over HTTP while the same service ingests and rebuilds its
 HNSW indexes.
 
-The service (a uvicorn child, `benchmarks/server.py`) starts on a copy of an indexed store: the data
+The service (a `mnemo serve` child, `benchmarks/server.py`) starts on a copy of an indexed store: the data
 dir `--source` names (e.g. one `benchmarks/latency/scale_data.py` filled with 100k memories), or without one
 a store of `--size` memories loaded here the way `mnemo bench latency` loads it. Then (a child
 process builds each index and the shard is swapped in):

@@ -312,9 +312,9 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         machine_line(results["machine"]),
         "",
         f"Retrievals of {results['options']['budget']} tokens over the four searched types, one user scope "
-        "holding every memory (the worst case for the filter), over HTTP on 127.0.0.1 to a `uvicorn` child "
-        f"process. Vectors: a pool of {results['pool']['texts']} real texts embedded once, every memory a "
-        "normalized noisy mixture of two pool vectors; payloads built by the write pipeline itself.",
+        "holding every memory (the worst case for the filter), over HTTP on 127.0.0.1 to a `mnemo serve` "
+        f"child process. Vectors: a pool of {results['pool']['texts']} real texts embedded once, every "
+        "memory a normalized noisy mixture of two pool vectors; payloads built by the write pipeline itself.",
         "",
         "## Targets",
         "",

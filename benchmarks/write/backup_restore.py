@@ -4,7 +4,7 @@
 
 1. A store of `--size` memories is loaded the way `mnemo bench latency` loads one (real payloads and
    BM25 vectors from the write path, vectors synthesized from an embedded pool of real texts: see
-   benchmarks/latency/scale_data.py), HNSW built; then the service (a uvicorn child) starts on it and
+   benchmarks/latency/scale_data.py), HNSW built; then the service (a `mnemo serve` child) starts on it and
    gets working-memory items and thread turns over HTTP.
 2. `mnemo backup DIR --url URL` (the CLI, a process of its own) while the service serves: timed
    from start to its verified success; the records in the manifest are checked against the store.
