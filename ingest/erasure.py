@@ -305,7 +305,9 @@ class BackgroundEraser:
         a failure stays in the record for the next start)."""
         if self._task is not None:
             async with self._lock:  # a run under way finishes (a rebuild is not cut short)
-                await cancel_all([self._task])
+                [ended] = await cancel_all([self._task])
             self._task = None
+            if ended is not None and not isinstance(ended, asyncio.CancelledError):
+                log.error("the background eraser had stopped (%s)", type(ended).__name__)
         if self.erasers and not await self.run_once():
             log.error("erasure still pending at shutdown: it runs at the next start")

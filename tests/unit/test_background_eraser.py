@@ -137,6 +137,48 @@ async def test_a_clean_close_erases_what_is_pending(tmp_path: Path) -> None:
     assert record["types"] == [] and record["receipts"] == {} and DIGESTS[0] in record["done"]
 
 
+async def test_close_ends_a_loop_that_swallowed_its_cancellation_and_still_erases(tmp_path: Path) -> None:
+    store = Store()
+    background = eraser(tmp_path, store)
+    await schedule(background, DIGESTS[0], [SEMANTIC])
+    swallowed = asyncio.Event()
+
+    async def loop() -> None:  # as a cancel that lands while redis-py's wait_for returns is lost
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                if swallowed.is_set():
+                    raise
+                swallowed.set()
+
+    background._task = asyncio.create_task(loop())
+    await asyncio.sleep(0)
+    closing = asyncio.create_task(background.close())
+    # Not wait_for: its own cancel at the timeout would be the loop's second, and end it.
+    done, _ = await asyncio.wait({closing}, timeout=10)  # cancelled once only, it would wait an hour
+    assert closing in done, "close() still waits on the loop"
+    closing.result()
+    assert swallowed.is_set() and store.runs == [["semantic"]]
+
+
+async def test_close_says_that_the_loop_had_died_and_still_erases(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Store()
+    background = eraser(tmp_path, store)
+    await schedule(background, DIGESTS[0], [SEMANTIC])
+
+    async def broken() -> None:
+        raise RuntimeError("a defect")
+
+    background._task = asyncio.create_task(broken())
+    await asyncio.sleep(0)
+    await background.close()
+    assert "the background eraser had stopped (RuntimeError)" in caplog.text
+    assert store.runs == [["semantic"]]
+
+
 def test_the_batching_window_is_shorter_than_the_promise() -> None:
     with pytest.raises(ValidationError, match="batch_s"):
         ErasureConfig(batch_s=60.0, erase_within_s=30.0)
