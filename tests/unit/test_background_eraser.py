@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from mnemo.ingest.erasure import STATE_FILE, BackgroundEraser, ErasureConfig, Scheduled
 from mnemo.memtypes.errors import InsufficientStorage
 from mnemo.memtypes.types import MemoryType
+from tests.unit.test_background import swallowing_first_cancel
 
 SEMANTIC, EPISODIC = MemoryType.SEMANTIC, MemoryType.EPISODIC
 DIGESTS = [f"{n:064x}" for n in range(1, 12)]
@@ -142,17 +143,7 @@ async def test_close_ends_a_loop_that_swallowed_its_cancellation_and_still_erase
     background = eraser(tmp_path, store)
     await schedule(background, DIGESTS[0], [SEMANTIC])
     swallowed = asyncio.Event()
-
-    async def loop() -> None:  # as a cancel that lands while redis-py's wait_for returns is lost
-        while True:
-            try:
-                await asyncio.sleep(3600)
-            except asyncio.CancelledError:
-                if swallowed.is_set():
-                    raise
-                swallowed.set()
-
-    background._task = asyncio.create_task(loop())
+    background._task = asyncio.create_task(swallowing_first_cancel(swallowed))
     await asyncio.sleep(0)
     closing = asyncio.create_task(background.close())
     # Not wait_for: its own cancel at the timeout would be the loop's second, and end it.
