@@ -56,8 +56,7 @@ async def serve(
     for name in ("MNEMO_API_KEYS", "MNEMO_QDRANT__URL"):  # always the embedded, single-tenant defaults
         env.pop(name, None)
     env.update(extra_env or {})
-    command = [sys.executable, "-c", "import sys; from mnemo.cli.main import main; sys.exit(main())"]
-    command += ["serve", "--host", LOOPBACK, "--port", str(port)]
+    command = [sys.executable, "-m", "mnemo.cli.main", "serve", "--host", LOOPBACK, "--port", str(port)]
     with log.open("w") as out:
         # The command is this interpreter and fixed arguments; nothing in it comes from input.
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603, ASYNC220
