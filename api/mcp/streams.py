@@ -18,7 +18,6 @@ each tool call on its own POST).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
@@ -28,6 +27,7 @@ from typing import Any
 
 from litestar.types import Message, Receive, Scope, Send
 
+from ...memtypes.background import cancel_all
 from ..guards.request_gate import send_problem
 
 log = logging.getLogger("mnemo.mcp")
@@ -98,9 +98,7 @@ async def bounded_stream(
             if left <= 0:
                 limits.closed_idle_total += 1
                 log.info("closing an MCP event stream idle for %.0f s", limits.idle_s)
-                serving.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await serving
+                await cancel_all([serving])
                 if started and not finished:  # end the response the SDK had begun
                     await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
@@ -108,9 +106,7 @@ async def bounded_stream(
         serving.result()
     finally:
         if not serving.done():  # this request was cancelled (the server stops): take the stream along
-            serving.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await serving
+            await cancel_all([serving])
         limits.close(tenant)
 
 
