@@ -98,7 +98,7 @@ async def bounded_stream(
             if left <= 0:
                 limits.closed_idle_total += 1
                 log.info("closing an MCP event stream idle for %.0f s", limits.idle_s)
-                await cancel_all([serving])
+                await _close(serving)
                 if started and not finished:  # end the response the SDK had begun
                     await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
@@ -106,8 +106,16 @@ async def bounded_stream(
         serving.result()
     finally:
         if not serving.done():  # this request was cancelled (the server stops): take the stream along
-            await cancel_all([serving])
+            await _close(serving)
         limits.close(tenant)
+
+
+async def _close(serving: asyncio.Task[None]) -> None:
+    """End the SDK's serving task for certain; a failure it ended with is logged, not raised (the
+    stream is being closed anyway)."""
+    [ended] = await cancel_all([serving])
+    if isinstance(ended, Exception):
+        log.warning("an MCP event stream ended with %s while being closed", type(ended).__name__)
 
 
 def tenant_of_scope(scope: Scope, tenant_for: Callable[[str | None], str]) -> str:

@@ -5,8 +5,10 @@ HTTP)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
+import pytest
 from litestar.types import Message, Receive, Scope, Send
 
 from mnemo.api.mcp.streams import StreamLimits, bounded_stream
@@ -55,4 +57,25 @@ async def test_a_stream_whose_request_is_cancelled_ends_with_it() -> None:
     assert serving in done, "the stream outlived its request"
     assert serving.cancelled()
     assert swallowed.is_set()
+    assert limits.open == {}
+
+
+async def test_a_stream_that_fails_as_it_is_closed_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    async def sdk(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise RuntimeError("the SDK broke on its way out") from None
+
+    async def receive() -> Any:
+        await asyncio.sleep(3600)
+
+    async def send(message: Message) -> None:
+        pass
+
+    limits = StreamLimits(per_tenant=1, idle_s=0.05)
+    with caplog.at_level(logging.WARNING, logger="mnemo.mcp"):
+        await asyncio.wait_for(bounded_stream(limits, "t", sdk, SCOPE, receive, send), 10)
+    assert "an MCP event stream ended with RuntimeError while being closed" in caplog.text
     assert limits.open == {}
