@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -17,15 +18,16 @@ from tests.unit.test_background import swallowing_first_cancel
 SCOPE: Scope = {"type": "http", "method": "GET", "path": "/mcp", "headers": []}  # type: ignore[typeddict-item]
 
 
-def stream(idle_s: float) -> tuple[asyncio.Task[None], StreamLimits, asyncio.Event, list[Message]]:
-    """A stream served through `bounded_stream` by an SDK whose task swallows its first cancel."""
-    swallowed = asyncio.Event()
+def stream(
+    idle_s: float, then: Callable[[], Awaitable[None]]
+) -> tuple[asyncio.Task[None], StreamLimits, list[Message]]:
+    """A stream served through `bounded_stream` by an SDK that sends a keep-alive, then awaits `then()`."""
     sent: list[Message] = []
 
     async def sdk(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b": ping\n\n", "more_body": True})
-        await swallowing_first_cancel(swallowed)
+        await then()
 
     async def receive() -> Any:
         await asyncio.sleep(3600)
@@ -35,11 +37,12 @@ def stream(idle_s: float) -> tuple[asyncio.Task[None], StreamLimits, asyncio.Eve
 
     limits = StreamLimits(per_tenant=1, idle_s=idle_s)
     serving = asyncio.create_task(bounded_stream(limits, "t", sdk, SCOPE, receive, send))
-    return serving, limits, swallowed, sent
+    return serving, limits, sent
 
 
 async def test_an_idle_stream_whose_task_swallows_a_cancellation_is_still_closed() -> None:
-    serving, limits, swallowed, sent = stream(idle_s=0.05)
+    swallowed = asyncio.Event()
+    serving, limits, sent = stream(0.05, lambda: swallowing_first_cancel(swallowed))
     # Not wait_for: its own cancel at the timeout would be the loop's second, and end it.
     done, _ = await asyncio.wait({serving}, timeout=10)
     assert serving in done, "the idle stream was never closed"
@@ -50,7 +53,8 @@ async def test_an_idle_stream_whose_task_swallows_a_cancellation_is_still_closed
 
 
 async def test_a_stream_whose_request_is_cancelled_ends_with_it() -> None:
-    serving, limits, swallowed, _ = stream(idle_s=3600)
+    swallowed = asyncio.Event()
+    serving, limits, _ = stream(3600, lambda: swallowing_first_cancel(swallowed))
     await asyncio.sleep(0.05)  # streaming
     serving.cancel()  # the server stops
     done, _ = await asyncio.wait({serving}, timeout=10)
@@ -61,21 +65,14 @@ async def test_a_stream_whose_request_is_cancelled_ends_with_it() -> None:
 
 
 async def test_a_stream_that_fails_as_it_is_closed_says_so(caplog: pytest.LogCaptureFixture) -> None:
-    async def sdk(scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": []})
+    async def breaks_on_its_way_out() -> None:
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
             raise RuntimeError("the SDK broke on its way out") from None
 
-    async def receive() -> Any:
-        await asyncio.sleep(3600)
-
-    async def send(message: Message) -> None:
-        pass
-
-    limits = StreamLimits(per_tenant=1, idle_s=0.05)
     with caplog.at_level(logging.WARNING, logger="mnemo.mcp"):
-        await asyncio.wait_for(bounded_stream(limits, "t", sdk, SCOPE, receive, send), 10)
+        serving, limits, _ = stream(0.05, breaks_on_its_way_out)
+        await asyncio.wait_for(serving, 10)
     assert "an MCP event stream ended with RuntimeError while being closed" in caplog.text
     assert limits.open == {}
