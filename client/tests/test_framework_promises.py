@@ -111,7 +111,8 @@ def test_a_superstep_of_51_nodes_writes_under_api_keys(mnemo: Any, user: str) ->
         builder.add_edge(START, f"n{n}")
         builder.add_edge(f"n{n}", END)
     store = _store(mnemo, user)
-    out = builder.compile(store=store).invoke({"done": []})
+    # As many threads as nodes, as on a machine with many cores (the default pool has cores + 4).
+    out = builder.compile(store=store).invoke({"done": []}, {"max_concurrency": 51})
     assert sorted(out["done"]) == list(range(51))
     assert len(store.search(("superstep",), limit=100)) == 51
 
