@@ -8,11 +8,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 from litestar.testing import AsyncTestClient
 
 from mnemo.memtypes.records import MAX_MEMORY_METADATA_JSON_CHARS
 from mnemo.retrieval.store_rank import MAX_RANKED_IDS
 from tests.e2e.conftest import AppFactory
+from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 from tests.e2e.test_bad_input_http import assert_problem
 from tests.e2e.test_threads_http import history, new_thread
 
@@ -102,10 +104,11 @@ async def test_a_memory_keeps_a_megabyte_of_metadata(client: AsyncTestClient[Any
     assert_problem(response, 422, "metadata")
 
 
-async def test_a_frameworks_parallel_writes_wait_for_the_write_slot(app_client: AppFactory) -> None:
-    async with app_client(api_keys=KEYS) as client:  # the default bounds: one write at a time
+async def test_a_frameworks_parallel_writes_wait_for_the_write_slot(live_app: LiveApp) -> None:  # noqa: F811
+    # The default bounds: one write of the tenant at a time; 32 at once is a graph's superstep.
+    async with live_app(api_keys=KEYS) as (url, _), httpx.AsyncClient(base_url=url, timeout=120) as http:
         bodies = [{"memories": [{"type": "semantic", "content": f"node {n} wrote this"}]} for n in range(32)]
-        answers = await asyncio.gather(*(client.post("/v1/memories", json=b, headers=A) for b in bodies))
+        answers = await asyncio.gather(*(http.post("/v1/memories", json=b, headers=A) for b in bodies))
         assert [r.status_code for r in answers] == [201] * 32, [
             r.text for r in answers if r.status_code != 201
         ]
