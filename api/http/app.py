@@ -29,7 +29,7 @@ from ..guards.resilience import InflightWrites, TrackWrites
 from ..mcp.http import McpEndpoint
 from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
-from . import admin_routes, governance_routes, rank_routes, routes, thread_routes, working_routes
+from . import admin_routes, governance_routes, routes, thread_routes, working_routes
 from .metrics import (
     MetricsController,
     MnemoMetrics,
@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             governance_routes.memory_history,
             governance_routes.scope_holdings,
             governance_routes.search,  # the explorer's search box
-            rank_routes.rank_memories,  # a framework store's search
+            routes.rank_memories,  # a framework store's search
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
             admin_routes.create_backup,  # online backup (`mnemo backup`)
