@@ -236,9 +236,10 @@ class MnemoStore(BaseStore):
     ) -> None:
         if url is None and (client is None or async_client is None):
             raise TypeError("MnemoStore: give url (and api_key), or both client and async_client")
-        retry = {"retry_deadline_s": retry_deadline_s, "timeout": timeout}
-        self._sync = client or Mnemo(url or "", api_key=api_key, **retry)
-        self._async = async_client or AsyncMnemo(url or "", api_key=api_key, **retry)
+        self._sync = client or Mnemo(url or "", api_key, timeout=timeout, retry_deadline_s=retry_deadline_s)
+        self._async = async_client or AsyncMnemo(
+            url or "", api_key, timeout=timeout, retry_deadline_s=retry_deadline_s
+        )
         self._scope = {k: v for k, v in (("user_id", user_id), ("agent_id", agent_id)) if v is not None}
         self.memory_type = memory_type
         self.index = index
