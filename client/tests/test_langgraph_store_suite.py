@@ -858,9 +858,7 @@ def test_vector_search_pagination(
         # First page results should have higher scores than second page
         all_results = store.search(("test",), query="test", limit=10)
         assert len(all_results) == 5
-        assert (
-            all_results[0].score >= all_results[2].score
-        )  # First page vs second page start
+        assert all_results[0].score >= all_results[2].score  # First page vs second page start
 
 
 @pytest.mark.parametrize("distance_type", VECTOR_TYPES)
