@@ -86,11 +86,14 @@ class Threads:
         # A compare-and-append: the check, the episode and the turn under one hold of the lock, so
         # that a refused append leaves nothing behind and two appends on one history never both land.
         async with self.locks.hold(tenant, LOCK_RESOURCE, thread_id):
-            count = await self.store.turn_count(tenant, thread_id)
-            if count is not None and count != data.if_last_seq:
-                raise Conflict(f"thread {thread_id} has {count} turns, not {data.if_last_seq}: read it again")
+            self._check_last(thread_id, await self.store.turn_count(tenant, thread_id), data.if_last_seq)
             await self._write_episode(tenant, thread, turn_id, data)
             return await self._add_turn(tenant, thread_id, turn_id, data)
+
+    @staticmethod
+    def _check_last(thread_id: str, count: int | None, if_last_seq: int | None) -> None:
+        if if_last_seq is not None and count is not None and count != if_last_seq:
+            raise Conflict(f"thread {thread_id} has {count} turns, not {if_last_seq}: read it again")
 
     async def _write_episode(self, tenant: str, thread: Thread, turn_id: str, data: TurnIn) -> None:
         episode = MemoryIn.model_validate(  # JSON's types only (date-times as strings), as from any caller
@@ -113,6 +116,9 @@ class Threads:
         count = await self.store.turn_count(tenant, thread_id)
         if count is None:
             raise NotFound(f"thread {thread_id} expired")
+        # Again after the episode's write: should a slow write outlive the lock's TTL, a turn that
+        # came meanwhile still refuses this one.
+        self._check_last(thread_id, count, data.if_last_seq)
         turn = Turn(
             id=turn_id,
             thread_id=thread_id,
