@@ -11,7 +11,8 @@
 # work from any thread), test_vector_store_initialization (the SQLite store's `index_config`),
 # test_vector_search_with_filters and test_embed_with_path (what LangGraph's fake character
 # embeddings score, one vector per text field: mnemo embeds an item's text once with its own model,
-# docs/integrations/langgraph.md). The test bodies are as upstream wrote them.
+# docs/integrations/langgraph.md). The test bodies are as upstream wrote them; the whole difference
+# from upstream (formatted as this repository formats): upstream/langgraph-test_async_store.py.diff.
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterable

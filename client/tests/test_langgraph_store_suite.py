@@ -11,7 +11,8 @@
 # score; mnemo's scores are its own embedding's cosine, docs/integrations/langgraph.md), and
 # test_vector_search_with_filters (a query of "bbbbluuu" nearest "blue car": a fake embedding's
 # property). test_vector_search_pagination and test_vector_search_edge_cases run here. The test
-# bodies are as upstream wrote them.
+# bodies are as upstream wrote them; the whole difference from upstream (formatted as this
+# repository formats): upstream/langgraph-test_store.py.diff.
 import math
 import time
 import uuid
