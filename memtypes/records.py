@@ -30,6 +30,11 @@ MAX_CONTENT_CHARS = 32_000
 MAX_ID_CHARS = 256
 MAX_TAGS = 32
 MAX_METADATA_JSON_CHARS = 16_000
+# A memory's own metadata may be larger: a framework's key-value store keeps the item's value there
+# (a LangGraph store value is any JSON document; its adapters promise values of a megabyte). The
+# other limits (depth, nodes, keys) still hold, so a large value is a few large strings, which the
+# engines store and read back as one node each.
+MAX_MEMORY_METADATA_JSON_CHARS = 2 * 1024 * 1024
 
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
 SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
@@ -145,7 +150,7 @@ class MemoryIn(BaseModel):
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return check_json_size(value)
+        return check_json_size(value, MAX_MEMORY_METADATA_JSON_CHARS)
 
 
 class MemoryRecord(BaseModel):

@@ -87,6 +87,12 @@ class TurnIn(BaseModel):
     files: list[str] = Field(
         default_factory=list, max_length=MAX_FILES_PER_TURN, description="paths or URIs the turn refers to"
     )
+    if_last_seq: int | None = Field(
+        default=None,
+        ge=0,
+        description="append only if the thread's last turn has this seq (0: no turn yet), else 409: "
+        "a compare-and-append, so that two writers deciding on the same history cannot both act",
+    )
 
     @field_validator("files")
     @classmethod

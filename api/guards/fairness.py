@@ -10,7 +10,9 @@ limit of api/guards/rate_limit.py is the cross-replica one):
   candidates: four, so that a tenant's own retrievals do not queue behind each other whenever the
   machine slows down, as one at a time made them during a big batch). Requests
   over a bound wait for a slot for at most `MNEMO_TENANT_QUEUE_S`, in order; then, or when the
-  queue is already four times the bound, 429 with `Retry-After`. 400 concurrent appends of one
+  queue is already four times the bound, 429 with `Retry-After`. A heavy lane's queue holds at
+  least every request the request bound admits (an agent framework's parallel writes wait their
+  turn rather than fail). 400 concurrent appends of one
   tenant thus run a few dozen at a time, and the event loop, Redis connections and the embedder
   keep room for the others.
 - Embedded characters. Text a write embeds is charged to a per-tenant bucket refilled at
@@ -44,6 +46,7 @@ HEAVY_ROUTES = {
     ("POST", "/v1/memories"): "writes",
     ("POST", "/v1/retrieve"): "retrievals",
     ("GET", "/v1/memories/search"): "retrievals",  # the explorer's search box runs the read path
+    ("POST", "/v1/memories/rank"): "retrievals",  # embeds a query, reads every named vector
 }
 QUEUE_FACTOR = 4  # waiters beyond this many times the bound are refused at once
 
@@ -60,6 +63,7 @@ class _Lane:
 class TenantConcurrency:
     limit: int
     queue_s: float
+    queue: int = 0  # how many may wait for a slot; 0 = QUEUE_FACTOR times the limit
     _lanes: dict[str, _Lane] = field(default_factory=dict)
     refused_total: int = 0
 
@@ -70,7 +74,7 @@ class TenantConcurrency:
         if not lane.slots.locked():  # a free slot: taken at once (wait_for(…, 0) would not)
             await lane.slots.acquire()
             return
-        if lane.waiting >= QUEUE_FACTOR * self.limit:
+        if lane.waiting >= (self.queue or QUEUE_FACTOR * self.limit):
             self._refuse(what)
         lane.waiting += 1
         try:
@@ -185,17 +189,23 @@ def _tenant(app: Litestar, scope: Scope) -> str | None:
 def open_fairness(settings: Settings) -> Fairness:
     """The bounds of the settings. A keyless server has one tenant, with nobody to share with: its
     heavy work is bounded by the request bound alone (a local batch job may use every core)."""
-    queue_s = settings.tenant_queue_s
+    queue_s, requests = settings.tenant_queue_s, settings.tenant_concurrency
     if settings.single_tenant:
-        bounds = {lane: settings.tenant_concurrency for lane in HEAVY_ROUTES.values()}
+        bounds = {lane: requests for lane in HEAVY_ROUTES.values()}
     else:
         bounds = {
             "writes": settings.tenant_write_concurrency,
             "retrievals": settings.tenant_retrieval_concurrency,
         }
     return Fairness(
-        requests=TenantConcurrency(settings.tenant_concurrency, queue_s),
-        heavy={lane: TenantConcurrency(bound, queue_s) for lane, bound in bounds.items()},
+        requests=TenantConcurrency(requests, queue_s),
+        # Every request the request bound admitted may wait for its heavy slot: a framework's burst
+        # of parallel writes (a graph's superstep, a pool of writer threads) queues for the one write
+        # slot, bounded by the wait, instead of being refused beyond a few waiters.
+        heavy={
+            lane: TenantConcurrency(bound, queue_s, queue=max(requests, QUEUE_FACTOR * bound))
+            for lane, bound in bounds.items()
+        },
         embed=EmbedBudget(settings.embed_chars_per_s, settings.embed_chars_burst),
         cpu=FairScheduler(
             settings.cpu_slots or usable_cores(), settings.cpu_queue_per_tenant, settings.cpu_queue_s

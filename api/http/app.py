@@ -141,6 +141,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             governance_routes.memory_history,
             governance_routes.scope_holdings,
             governance_routes.search,  # the explorer's search box
+            routes.rank_memories,  # a framework store's search
             ui_routes.explorer_page,  # the explorer at /ui
             ui_routes.explorer_asset,
             admin_routes.create_backup,  # online backup (`mnemo backup`)

@@ -84,7 +84,10 @@ NOT_FOUND = {404: _spec("No such memory in this tenant")}
 CONFLICT = {409: _spec("The memory's type does not allow this")}
 NOT_SUPERSEDED = {409: _spec("The memory is current (not superseded): nothing to restore")}
 LOCKED = {
-    409: _spec("Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`")
+    409: _spec(
+        "Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`. "
+        "Or, for a turn with `if_last_seq`, the thread has moved on (`conflict`): read it again"
+    )
 }
 AGENT_PROBLEMS = {**COMMON_PROBLEMS, 403: _spec("The agent binds the memory read-only (`read_only_memory`)")}
 NO_THREAD = {404: _spec("No such thread in this tenant (or it expired)")}

@@ -27,6 +27,7 @@ from ...memtypes.requests import RetrieveRequest, RetrieveResponse
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
+from ...retrieval.store_rank import RankRequest, RankResults, rank_by_similarity
 from ..config.settings import Settings
 from ..guards.fairness import Fairness
 from ..guards.resilience import readiness
@@ -173,6 +174,21 @@ async def list_memories(
     )
     page = await catalog.page(flt, memory_type, limit, cursor)
     return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
+
+
+@post(
+    "/v1/memories/rank",
+    status_code=200,
+    summary="Given memories ranked by similarity to a query, `limit` after `offset`",
+    description="Every named memory of the tenant is scored and none dropped: no budget, no confidence "
+    "floor, no near-copies removed, no recency or importance, nothing counted as an access. For "
+    "stores that choose their items themselves (a LangGraph store's search).",
+    responses=COMMON_PROBLEMS,
+)
+async def rank_memories(
+    data: JSONBody[RankRequest], retriever: NamedDependency[Retriever], tenant: NamedDependency[str]
+) -> RankResults:
+    return await rank_by_similarity(retriever, tenant, data)
 
 
 @post(

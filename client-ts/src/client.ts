@@ -121,6 +121,12 @@ export class Mnemo {
     return this.call(this.http.GET("/v1/memories/search", { params: { query: { ...filters, q: query } } }));
   }
 
+  /** The memories of `ids` ranked by similarity to `query`, `limit` after `offset`: every one scored,
+   * none dropped (no budget, floor or near-copy removal). At most 10,000 ids a call. */
+  rank(query: string, request: Omit<T.RankRequest, "query">): Promise<T.RankResults> {
+    return this.call(this.http.POST("/v1/memories/rank", { body: { query, ...request } }));
+  }
+
   /** A memory's change history, oldest first (never its content). */
   history(memoryId: string): Promise<T.MemoryHistory> {
     const path = { memory_id: memoryId };

@@ -9,156 +9,204 @@
  * the namespace and the key (a caller id names one memory in the whole tenant), its namespace the
  * memory's `scope.namespace` (`lg/<label>/<label>…`, labels escaped to the scope alphabet) beside
  * the store's own `user_id` / `agent_id`, so forgetting that user removes the store's items too. The
- * value, the namespace and the update time ride in the memory's metadata; the memory's content (what
- * is embedded and searched) is the text at the `index` paths of the put, else every string in the
+ * value (as JSON text: any JSON document up to MAX_VALUE_CHARS), the namespace and the update time
+ * ride in the memory's metadata; the memory's content (what is embedded and searched, its first
+ * MAX_TEXT_CHARS characters) is the text at the `index` paths of the put, else every string in the
  * value. Items are written without prefilter or dedup: a store keeps what it is given.
  *
- * A search with a query is a mnemo retrieval (scores are mnemo's); without one, items come newest
- * first. Value filters (`{k: v}`, `$eq $ne $gt $gte $lt $lte`, dotted paths) and namespace prefixes
- * are applied here, over the store's memories, which it lists page by page: keep a store's scope to
- * one user or agent where the tenant is large. Bad input keeps LangGraph's shape
- * (`InvalidNamespaceError`); a refusal of mnemo is the client's typed `MnemoError`.
+ * A search selects the store's items by namespace prefix and value filters (`{k: v}`,
+ * `$eq $ne $gt $gte $lt $lte`, dotted paths) here, over the store's memories, which it lists page by
+ * page: keep a store's scope to one user or agent where the tenant is large. With a query, the
+ * selected items that are indexed come ranked by the cosine similarity of their text and the query
+ * (`POST /v1/memories/rank`: every one scored, none dropped), `limit` after `offset`; without one,
+ * newest first. Concurrent calls are gathered into one batch on the next turn of the event loop:
+ * one listing answers every read, identical searches are ranked once, the writes go in a few
+ * requests, a few requests at once; reads see the store as it was before the batch's writes, as in
+ * LangGraph.js's InMemoryStore. The store's client waits out a busy tenant's 429s for two minutes.
+ * Bad input keeps LangGraph's shape (`InvalidNamespaceError`); a refusal of mnemo is the client's
+ * typed `MnemoError`.
  */
 import {
   BaseStore,
   type GetOperation,
-  type Item,
-  InvalidNamespaceError,
   type ListNamespacesOperation,
-  type MatchCondition,
   type Operation,
   type OperationResults,
   type PutOperation,
   type SearchItem,
   type SearchOperation,
-  getTextAtPath,
   validateNamespace,
 } from "@langchain/langgraph-checkpoint";
 
 import { Mnemo, type MnemoOptions } from "./client.js";
 import { NotFound } from "./errors.js";
+import {
+  META,
+  type Json,
+  type Meta,
+  content,
+  encodeNamespace,
+  encodeValue,
+  fits,
+  itemOf,
+  metaOf,
+  newestFirst,
+  passes,
+  under,
+} from "./langgraph-items.js";
 import type { WritableType } from "./memory-tools.js";
 import type { MemoryRecord, Scope } from "./types.js";
 
-const META = "langgraph"; // the metadata key of a store item: {namespace, value, updated_at, indexed}
-const ROOT = "lg"; // the first label of every encoded namespace
-const SAFE = /^[A-Za-z0-9._:@-]$/;
-const MAX_SCOPE_CHARS = 256;
-const PAGE = 500;
+export { MAX_TEXT_CHARS, MAX_VALUE_CHARS, encodeNamespace } from "./langgraph-items.js";
 
-type Json = Record<string, unknown>;
-interface Meta {
-  namespace: string[];
-  key: string;
-  value: Json;
-  indexed?: boolean;
-  updated_at?: string;
+const PAGE = 500; // memories per listed page, the server's most
+const RANK_IDS = 10_000; // ids per rank request, the server's most
+const WRITE_ITEMS = 100; // memories per write request
+const WRITE_CHARS = 4_000_000; // JSON characters per write request, well inside the server's 8 MiB body
+const IN_FLIGHT = 8; // requests of one batch at once
+
+type Key = string; // JSON of [namespace, key]
+const keyOf = (namespace: string[], key: string): Key => JSON.stringify([namespace, key]);
+type Ranking = [string, number][]; // (memory id, similarity), best first
+
+interface Waiting {
+  op: Operation;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
-/** The scope namespace of a LangGraph namespace: injective, within the scope id alphabet. */
-export function encodeNamespace(namespace: string[]): string {
-  const bytes = new TextEncoder();
-  const labels = namespace.map((label) =>
-    Array.from(label)
-      .map((c) => (SAFE.test(c) ? c : Array.from(bytes.encode(c), (b) => `+${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")))
-      .join(""),
-  );
-  const encoded = [ROOT, ...labels].join("/");
-  if (encoded.length > MAX_SCOPE_CHARS) {
-    throw new InvalidNamespaceError(`namespace ${JSON.stringify(namespace)} is too long for a mnemo scope (${encoded.length} > 256)`);
+/** A batch's ops, checked, and what answering them needs. Reads are answered from one listing taken
+ * before the batch's writes; for each key only its last put counts. */
+interface Plan {
+  ops: Operation[];
+  failed: Map<number, unknown>;
+  puts: Map<Key, PutOperation>;
+  listing: boolean; // whether the store's items must be listed
+  namespace?: string[]; // the one namespace listed, where one is enough
+}
+
+const isSearch = (op: Operation): op is SearchOperation => "namespacePrefix" in op;
+const isPut = (op: Operation): op is PutOperation => "value" in op;
+const isGet = (op: Operation): op is GetOperation => !isSearch(op) && !isPut(op) && "key" in op;
+
+function check(op: Operation): void {
+  const lenient = { allowEmpty: true, allowReservedRoot: true };
+  if (isSearch(op)) validateNamespace(op.namespacePrefix, lenient);
+  else if (isGet(op)) validateNamespace(op.namespace, lenient);
+  else if (isPut(op) && op.value === null) validateNamespace(op.namespace, lenient);
+  else if (isPut(op) && op.value !== null) {
+    // The reserved root label is `put()`'s to refuse (BaseStore.put does); `batch()` takes it, as
+    // LangGraph's own stores do.
+    validateNamespace(op.namespace, { allowReservedRoot: true });
+    encodeValue(op.value);
   }
-  return encoded;
+  if (isGet(op) || isPut(op)) encodeNamespace(op.namespace);
 }
 
-function strings(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flatMap(strings);
-  if (value && typeof value === "object") return Object.values(value).flatMap(strings);
-  return [];
-}
-
-function content(value: Json, index: string[] | undefined): string {
-  const texts = index ? index.flatMap((path) => getTextAtPath(value, path)) : strings(value);
-  return texts.filter((t) => t.trim()).join("\n") || JSON.stringify(value);
-}
-
-function metaOf(record: MemoryRecord): Meta | undefined {
-  const meta = (record.metadata as Json | undefined)?.[META] as Meta | undefined;
-  return meta && Array.isArray(meta.namespace) && typeof meta.key === "string" && "value" in meta ? meta : undefined;
-}
-
-function itemOf(record: MemoryRecord, meta: Meta, score?: number): SearchItem {
-  const created = new Date(record.created_at);
-  const item: SearchItem = {
-    namespace: meta.namespace,
-    key: meta.key,
-    value: meta.value,
-    createdAt: created,
-    updatedAt: meta.updated_at ? new Date(meta.updated_at) : created,
-  };
-  if (score !== undefined) item.score = score;
-  return item;
-}
-
-function at(value: unknown, path: string): unknown {
-  let here = value;
-  for (const part of path.split(".")) {
-    if (!here || typeof here !== "object" || Array.isArray(here) || !(part in here)) return undefined;
-    here = (here as Json)[part];
-  }
-  return here;
-}
-
-function compare(actual: unknown, operator: string, expected: unknown): boolean {
-  if (operator === "$eq") return matches(actual, expected);
-  if (operator === "$ne") return !matches(actual, expected);
-  const bounds: Record<string, (a: number, b: number) => boolean> = {
-    $gt: (a, b) => a > b,
-    $gte: (a, b) => a >= b,
-    $lt: (a, b) => a < b,
-    $lte: (a, b) => a <= b,
-  };
-  const check = bounds[operator];
-  if (!check) throw new Error(`unsupported filter operator ${operator} (use $eq $ne $gt $gte $lt $lte)`);
-  if (typeof actual !== "number" && typeof actual !== "string") return false;
-  const a = Number(actual);
-  const b = Number(expected);
-  return !Number.isNaN(a) && !Number.isNaN(b) && check(a, b);
-}
-
-function matches(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(actual[i], e));
-  }
-  if (expected && typeof expected === "object") {
-    const entries = Object.entries(expected);
-    if (entries.some(([k]) => k.startsWith("$"))) return entries.every(([op, v]) => compare(actual, op, v));
-    return !!actual && typeof actual === "object" && entries.every(([k, v]) => matches((actual as Json)[k], v));
-  }
-  return actual === expected;
-}
-
-function passes(value: Json, filter: Json | undefined): boolean {
-  return Object.entries(filter ?? {}).every(([path, expected]) => matches(at(value, path), expected));
-}
-
-function under(namespace: string[], prefix: string[]): boolean {
-  return prefix.every((label, i) => namespace[i] === label);
-}
-
-function fits(namespace: string[], condition: MatchCondition): boolean {
-  const { path } = condition;
-  if (namespace.length < path.length) return false;
-  const part = condition.matchType === "prefix" ? namespace.slice(0, path.length) : namespace.slice(namespace.length - path.length);
-  return path.every((p, i) => p === "*" || p === part[i]);
-}
-
-function newestFirst(items: SearchItem[]): SearchItem[] {
-  const key = (i: SearchItem) => [i.updatedAt.getTime(), i.namespace.join("\u0000"), i.key] as const;
-  return [...items].sort((x, y) => {
-    const [a, b] = [key(x), key(y)];
-    return b[0] - a[0] || (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0) || (b[2] > a[2] ? 1 : b[2] < a[2] ? -1 : 0);
+function plan(ops: Operation[]): Plan {
+  const batch: Plan = { ops, failed: new Map(), puts: new Map(), listing: false };
+  const spaces = new Map<string, string[]>();
+  ops.forEach((op, i) => {
+    try {
+      check(op);
+    } catch (error) {
+      batch.failed.set(i, error);
+      return;
+    }
+    if (isPut(op)) batch.puts.set(keyOf(op.namespace, op.key), op);
+    if (isGet(op) || (isPut(op) && op.value === null)) spaces.set(JSON.stringify(op.namespace), op.namespace);
+    else if (!isPut(op)) batch.listing = true;
   });
+  if (spaces.size && !batch.listing) {
+    batch.listing = true;
+    if (spaces.size === 1) batch.namespace = [...spaces.values()][0];
+  }
+  return batch;
+}
+
+/** The store's items as listed, by key. */
+class Snapshot {
+  readonly items = new Map<Key, [MemoryRecord, SearchItem]>();
+
+  constructor(records: MemoryRecord[]) {
+    for (const record of records) {
+      const meta = metaOf(record);
+      if (meta) this.items.set(keyOf(meta.namespace, meta.key), [record, itemOf(record, meta)]);
+    }
+  }
+
+  selected(op: SearchOperation): Array<[MemoryRecord, SearchItem]> {
+    return [...this.items.values()].filter(([, item]) => under(item.namespace, op.namespacePrefix) && passes(item.value, op.filter));
+  }
+}
+
+interface Rank {
+  query: string;
+  ids: string[];
+  best: number; // how many of the best
+}
+
+function rankOf(op: SearchOperation, selected: Array<[MemoryRecord, SearchItem]>): Rank | undefined {
+  const ids = selected.filter(([record]) => metaOf(record)?.indexed !== false).map(([record]) => record.id);
+  const { limit = 10, offset = 0 } = op;
+  return op.query && ids.length ? { query: op.query, ids: ids.sort(), best: offset + limit } : undefined;
+}
+
+const rankKey = (rank: Rank): string => JSON.stringify([rank.query, rank.ids, rank.best]);
+
+function answer(op: Operation, snapshot: Snapshot, ranked: Map<string, Ranking>): unknown {
+  if (isGet(op)) {
+    const found = snapshot.items.get(keyOf(op.namespace, op.key));
+    if (!found) return null;
+    const { score: _score, ...item } = found[1];
+    return item;
+  }
+  if (isPut(op)) return undefined;
+  if (isSearch(op)) {
+    const { limit = 10, offset = 0 } = op;
+    const selected = snapshot.selected(op);
+    if (!op.query) return newestFirst(selected.map(([, item]) => item)).slice(offset, offset + limit);
+    const rank = rankOf(op, selected);
+    if (!rank) return [];
+    const byId = new Map(selected.map(([record, item]) => [record.id, item]));
+    return (ranked.get(rankKey(rank)) ?? [])
+      .slice(offset, offset + limit)
+      .flatMap(([id, score]) => {
+        const item = byId.get(id);
+        return item ? [{ ...item, score }] : [];
+      });
+  }
+  return listNamespaces(snapshot, op);
+}
+
+function listNamespaces(snapshot: Snapshot, op: ListNamespacesOperation): string[][] {
+  const found = new Map<string, string[]>();
+  for (const [, item] of snapshot.items.values()) {
+    if (!(op.matchConditions ?? []).every((c) => fits(item.namespace, c))) continue;
+    const namespace = op.maxDepth === undefined ? item.namespace : item.namespace.slice(0, op.maxDepth);
+    found.set(JSON.stringify(namespace), namespace);
+  }
+  const sorted = [...found.values()].sort((a, b) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (a[i] !== b[i]) return (a[i] ?? "") < (b[i] ?? "") ? -1 : 1;
+    }
+    return a.length - b.length;
+  });
+  return sorted.slice(op.offset, op.offset + op.limit);
+}
+
+/** `tasks` run at most `n` at a time; their results in order. */
+async function bounded<T>(tasks: Array<() => Promise<T>>, n: number): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+  return results;
 }
 
 export interface MnemoStoreOptions extends MnemoOptions {
@@ -168,8 +216,6 @@ export interface MnemoStoreOptions extends MnemoOptions {
   scope?: Pick<Scope, "user_id" | "agent_id">;
   /** The mnemo type items are (semantic). */
   memoryType?: WritableType;
-  /** The token budget of a search with a query (8000): the retrieval packs at most this much. */
-  searchBudgetTokens?: number;
   /** The default value paths that make an item's searchable text (a put's own `index` wins). */
   index?: string[];
 }
@@ -178,30 +224,72 @@ export class MnemoStore extends BaseStore {
   readonly client: Mnemo;
   readonly scope: Pick<Scope, "user_id" | "agent_id">;
   readonly memoryType: WritableType;
-  readonly searchBudgetTokens: number;
   readonly index: string[] | undefined;
+  private queued: Waiting[] | undefined;
 
   constructor(options: MnemoStoreOptions = {}) {
     super();
-    const { client, scope = {}, memoryType = "semantic", searchBudgetTokens = 8000, index, ...clientOptions } = options;
-    this.client = client ?? new Mnemo({ timeoutMs: 30_000, ...clientOptions });
+    const { client, scope = {}, memoryType = "semantic", index, ...clientOptions } = options;
+    // A busy tenant's 429s are waited out (Retry-After) for two minutes: a graph's parallel nodes
+    // queue for the tenant's write slot rather than fail.
+    this.client = client ?? new Mnemo({ timeoutMs: 30_000, retryDeadlineS: 120, ...clientOptions });
     this.scope = Object.fromEntries(Object.entries(scope).filter(([, v]) => v != null));
     this.memoryType = memoryType;
-    this.searchBudgetTokens = searchBudgetTokens;
     this.index = index;
   }
 
+  /** Operations of concurrent calls are gathered into one batch on the next turn of the event loop,
+   * as LangGraph's own async stores batch theirs. */
   async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
-    const results: unknown[] = [];
-    for (const op of operations) results.push(await this.one(op));
-    return results as OperationResults<Op>;
+    if (this.queued === undefined) {
+      this.queued = [];
+      setTimeout(() => {
+        const queued = this.queued ?? [];
+        this.queued = undefined;
+        void this.runBatch(queued);
+      }, 0);
+    }
+    const queued = this.queued;
+    const results = operations.map((op) => new Promise((resolve, reject) => queued.push({ op, resolve, reject })));
+    return (await Promise.all(results)) as OperationResults<Op>;
   }
 
-  private async one(op: Operation): Promise<unknown> {
-    if ("namespacePrefix" in op) return this.search_(op);
-    if ("value" in op) return this.put_(op);
-    if ("key" in op) return this.get_(op);
-    return this.listNamespaces_(op);
+  private async runBatch(queued: Waiting[]): Promise<void> {
+    const batch = plan(queued.map((w) => w.op));
+    let results: Array<{ ok: boolean; value: unknown }>;
+    try {
+      results = await this.answerBatch(batch);
+    } catch (error) {
+      results = queued.map(() => ({ ok: false, value: error })); // every waiting caller gets it
+    }
+    queued.forEach((waiting, i) => {
+      const result = results[i]!;
+      if (result.ok) waiting.resolve(result.value);
+      else waiting.reject(result.value);
+    });
+  }
+
+  private async answerBatch(batch: Plan): Promise<Array<{ ok: boolean; value: unknown }>> {
+    const snapshot = new Snapshot(batch.listing ? await this.records(batch.namespace) : []);
+    const ranks = new Map<string, Rank>();
+    batch.ops.forEach((op, i) => {
+      const rank = isSearch(op) && !batch.failed.has(i) ? rankOf(op, snapshot.selected(op)) : undefined;
+      if (rank) ranks.set(rankKey(rank), rank);
+    });
+    const answers = await bounded([...ranks.values()].map((rank) => () => this.rank(rank)), IN_FLIGHT);
+    const ranked = new Map([...ranks.keys()].map((key, i) => [key, answers[i]!]));
+    const results = batch.ops.map((op, i) =>
+      batch.failed.has(i) ? { ok: false, value: batch.failed.get(i) } : { ok: true, value: answer(op, snapshot, ranked) },
+    );
+    const puts = [...batch.puts.values()];
+    const refused = await this.write(puts.filter((op) => op.value !== null));
+    batch.ops.forEach((op, i) => {
+      const error = isPut(op) ? refused.get(keyOf(op.namespace, op.key)) : undefined;
+      if (error !== undefined) results[i] = { ok: false, value: error };
+    });
+    const gone = puts.filter((op) => op.value === null).flatMap((op) => snapshot.items.get(keyOf(op.namespace, op.key))?.[0].id ?? []);
+    await bounded(gone.map((id) => () => this.deleteMemory(id)), IN_FLIGHT);
+    return results;
   }
 
   private async records(namespace?: string[]): Promise<MemoryRecord[]> {
@@ -212,8 +300,73 @@ export class MnemoStore extends BaseStore {
     return records;
   }
 
-  private async find(namespace: string[], key: string): Promise<MemoryRecord | undefined> {
-    return (await this.records(namespace)).find((r) => metaOf(r)?.key === key);
+  private async rank({ query, ids, best }: Rank): Promise<Ranking> {
+    const hits: Ranking = [];
+    for (let start = 0; start < ids.length; start += RANK_IDS) {
+      const chunk = ids.slice(start, start + RANK_IDS);
+      const found = await this.client.rank(query, { type: this.memoryType, ids: chunk, limit: Math.min(best, chunk.length) });
+      hits.push(...found.hits.map((h): [string, number] => [h.id, h.score]));
+    }
+    // The best of the chunks, as one rank of all their ids would have answered.
+    return hits.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, best);
+  }
+
+  /** The puts written a slice at a time; a slice refused is written one by one, so that only the
+   * refused puts' callers get the refusal (by key). */
+  private async write(puts: PutOperation[]): Promise<Map<Key, unknown>> {
+    const memories = await Promise.all(puts.map(async (op) => [keyOf(op.namespace, op.key), await this.memory(op)] as const));
+    const slices: Array<typeof memories> = [[]];
+    let size = 0;
+    for (const entry of memories) {
+      const chars = entry[1].content.length + String(entry[1].metadata[META].value_json).length * 2 + 1_000;
+      if (slices.at(-1)!.length && (slices.at(-1)!.length >= WRITE_ITEMS || size + chars > WRITE_CHARS)) {
+        slices.push([]);
+        size = 0;
+      }
+      slices.at(-1)!.push(entry);
+      size += chars;
+    }
+    const refused = new Map<Key, unknown>();
+    for (const slice of slices.filter((s) => s.length)) {
+      try {
+        await this.client.remember(slice.map(([, memory]) => memory), { prefilter: false, dedup: false });
+      } catch {
+        for (const [key, memory] of slice) {
+          try {
+            await this.client.remember(memory, { prefilter: false, dedup: false });
+          } catch (error) {
+            refused.set(key, error);
+          }
+        }
+      }
+    }
+    return refused;
+  }
+
+  private async memory(op: PutOperation) {
+    const value = op.value as Json;
+    const meta: Meta & Json = {
+      namespace: op.namespace,
+      key: op.key,
+      value_json: encodeValue(value),
+      indexed: op.index !== false,
+      updated_at: new Date().toISOString(),
+    };
+    return {
+      type: this.memoryType,
+      id: await this.callerId(op.namespace, op.key),
+      content: content(value, Array.isArray(op.index) ? op.index : this.index),
+      scope: { ...this.scope, namespace: encodeNamespace(op.namespace) },
+      metadata: { [META]: meta },
+    };
+  }
+
+  private async deleteMemory(id: string): Promise<void> {
+    try {
+      await this.client.delete(id);
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error; // deleted meanwhile: what was asked holds
+    }
   }
 
   /** The memory's caller id: one per (scope, namespace, key), within the server's 256 characters. */
@@ -221,98 +374,5 @@ export class MnemoStore extends BaseStore {
     const identity = JSON.stringify([this.scope.user_id ?? null, this.scope.agent_id ?? null, namespace, key]);
     const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(identity));
     return `lg-${Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")}`;
-  }
-
-  private async get_(op: GetOperation): Promise<Item | null> {
-    validateNamespace(op.namespace, { allowEmpty: true, allowReservedRoot: true });
-    const record = await this.find(op.namespace, op.key);
-    const meta = record && metaOf(record);
-    if (!record || !meta) return null;
-    const { score: _score, ...item } = itemOf(record, meta);
-    return item;
-  }
-
-  private async put_(op: PutOperation): Promise<void> {
-    if (op.value === null) {
-      validateNamespace(op.namespace, { allowEmpty: true, allowReservedRoot: true });
-      const record = await this.find(op.namespace, op.key);
-      if (!record) return;
-      try {
-        await this.client.delete(record.id);
-      } catch (error) {
-        if (!(error instanceof NotFound)) throw error; // deleted meanwhile: what was asked holds
-      }
-      return;
-    }
-    validateNamespace(op.namespace);
-    const paths = Array.isArray(op.index) ? op.index : this.index;
-    const meta: Meta & Json = {
-      namespace: op.namespace,
-      key: op.key,
-      value: op.value,
-      indexed: op.index !== false,
-      updated_at: new Date().toISOString(),
-    };
-    await this.client.remember(
-      {
-        type: this.memoryType,
-        id: await this.callerId(op.namespace, op.key),
-        content: content(op.value, paths),
-        scope: { ...this.scope, namespace: encodeNamespace(op.namespace) },
-        metadata: { [META]: meta },
-      },
-      { prefilter: false, dedup: false },
-    );
-  }
-
-  private async search_(op: SearchOperation): Promise<SearchItem[]> {
-    validateNamespace(op.namespacePrefix, { allowEmpty: true, allowReservedRoot: true });
-    const { limit = 10, offset = 0 } = op;
-    const records = await this.records();
-    const candidates: Array<[MemoryRecord, SearchItem]> = [];
-    for (const record of records) {
-      const meta = metaOf(record);
-      if (!meta) continue;
-      const item = itemOf(record, meta);
-      if (under(item.namespace, op.namespacePrefix) && passes(item.value, op.filter)) candidates.push([record, item]);
-    }
-    if (!candidates.length) return [];
-    if (!op.query) return newestFirst(candidates.map(([, item]) => item)).slice(offset, offset + limit);
-
-    const spaces = new Set(candidates.map(([, item]) => encodeNamespace(item.namespace)));
-    // One namespace: the retrieval looks only there.
-    const scope = spaces.size === 1 ? { ...this.scope, namespace: [...spaces][0] } : this.scope;
-    const result = await this.client.retrieve(op.query, {
-      scope,
-      types: [this.memoryType],
-      budget_tokens: this.searchBudgetTokens,
-    });
-    const byId = new Map(candidates.filter(([r]) => metaOf(r)?.indexed !== false).map(([r, item]) => [r.id, item]));
-    const ranked: SearchItem[] = [];
-    for (const memory of result.memories) {
-      const item = byId.get(memory.id);
-      if (item) {
-        ranked.push({ ...item, score: memory.score });
-        byId.delete(memory.id);
-      }
-    }
-    return ranked.slice(offset, offset + limit);
-  }
-
-  private async listNamespaces_(op: ListNamespacesOperation): Promise<string[][]> {
-    const found = new Map<string, string[]>();
-    for (const record of await this.records()) {
-      const meta = metaOf(record);
-      if (!meta || !(op.matchConditions ?? []).every((c) => fits(meta.namespace, c))) continue;
-      const namespace = op.maxDepth === undefined ? meta.namespace : meta.namespace.slice(0, op.maxDepth);
-      found.set(JSON.stringify(namespace), namespace);
-    }
-    const sorted = [...found.values()].sort((a, b) => {
-      for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        if (a[i] !== b[i]) return (a[i] ?? "") < (b[i] ?? "") ? -1 : 1;
-      }
-      return a.length - b.length;
-    });
-    return sorted.slice(op.offset, op.offset + op.limit);
   }
 }

@@ -14,14 +14,15 @@
  * session's. Each item is one turn of the thread, in order, as JSON;
  * `popItem` and `clearSession` append a marker turn that hides the popped or cleared items (a thread
  * is append-only: forgetting the thread or its user erases them), and turns that others appended as
- * plain text read back as messages. A refusal of mnemo rejects a session call with the client's
- * `MnemoError`; from a tool, the model reads it as the tool's answer, as the SDK does with tool errors.
+ * plain text read back as messages. A pop's marker is appended only if no turn came after the history
+ * it read (a compare-and-append on the server), so two concurrent pops take two items. A refusal of
+ * mnemo rejects a session call with the client's `MnemoError`; from a tool, the model reads it as the tool's answer, as the SDK does with tool errors.
  */
 import { type AgentInputItem, type Session, tool } from "@openai/agents";
 import { z } from "zod";
 
 import { Mnemo, type MnemoOptions } from "./client.js";
-import { MnemoError, NotFound } from "./errors.js";
+import { Conflict, MnemoError, NotFound } from "./errors.js";
 import { FORGET, MemoryTools, type MemoryToolsOptions, RECALL, REMEMBER, WRITABLE_TYPES } from "./memory-tools.js";
 import type { Role, Scope, Turn } from "./types.js";
 
@@ -29,7 +30,8 @@ const ITEM = "mnemo_session_item";
 const POPPED = "mnemo_session_popped";
 const CLEARED = "mnemo_session_cleared";
 const ROLES: Record<string, Role> = { user: "user", assistant: "assistant", system: "system", developer: "system" };
-const ALL_TURNS = 200_000; // the largest history budget the server takes: every turn of a session
+const ALL_TURNS = 200_000;
+const POP_TRIES = 50; // compare-and-append attempts of one pop, each after a fresh read // the largest history budget the server takes: every turn of a session
 
 /** The session's live items, oldest first, as [turn seq, item]. */
 function replay(turns: Turn[]): Array<[number, AgentInputItem]> {
@@ -133,22 +135,30 @@ export class MnemoSession implements Session {
     };
   }
 
-  private async items(): Promise<Array<[number, AgentInputItem]>> {
+  /** The live items, and the seq of the thread's last turn (0: none). */
+  private async history(): Promise<[Array<[number, AgentInputItem]>, number]> {
     const id = await this.getThreadId();
     try {
-      return replay((await this.client.threads.history(id, { budget_tokens: ALL_TURNS })).turns);
+      const { turns } = await this.client.threads.history(id, { budget_tokens: ALL_TURNS });
+      const own = turns.filter((turn) => turn.thread_id === id).map((turn) => turn.seq);
+      return [replay(turns), Math.max(0, ...own)];
     } catch (error) {
       // A named conversation not yet written (or expired, or forgotten) is an empty one.
-      if (error instanceof NotFound && this.named !== undefined) return [];
+      if (error instanceof NotFound && this.named !== undefined) return [[], 0];
       throw error;
     }
   }
 
-  private async append(bodies: Array<[Role, Record<string, unknown>]>): Promise<void> {
+  private async items(): Promise<Array<[number, AgentInputItem]>> {
+    return (await this.history())[0];
+  }
+
+  /** One turn per body, in order (the thread keeps the order); `ifLastSeq`: a single turn, appended
+   * only if the thread's last turn is still that one (else `Conflict`). */
+  private async append(bodies: Array<[Role, Record<string, unknown>]>, ifLastSeq?: number): Promise<void> {
     const id = await this.getThreadId();
     for (const [role, body] of bodies) {
-      // One turn each, in order: the thread keeps the order.
-      const turn = { role, content: JSON.stringify(body) };
+      const turn = { role, content: JSON.stringify(body), ...(ifLastSeq === undefined ? {} : { if_last_seq: ifLastSeq }) };
       try {
         await this.client.threads.append(id, turn);
       } catch (error) {
@@ -177,11 +187,22 @@ export class MnemoSession implements Session {
     );
   }
 
+  /** The latest item, removed. Atomic: the marker turn is appended only if no other turn came after
+   * the history read (a compare-and-append on the server); else read again and retry. */
   async popItem(): Promise<AgentInputItem | undefined> {
-    const last = (await this.items()).at(-1);
-    if (!last) return undefined;
-    await this.append([["system", { [POPPED]: last[0] }]]);
-    return last[1];
+    for (let attempt = 0; attempt < POP_TRIES; attempt++) {
+      const [items, lastSeq] = await this.history();
+      const last = items.at(-1);
+      if (!last) return undefined;
+      try {
+        await this.append([["system", { [POPPED]: last[0] }]], lastSeq);
+        return last[1];
+      } catch (error) {
+        if (!(error instanceof Conflict)) throw error; // else another writer appended first
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 50));
+      }
+    }
+    throw new Conflict(`session ${await this.getSessionId()}: ${POP_TRIES} pops in a row lost to other writers`);
   }
 
   async clearSession(): Promise<void> {

@@ -376,6 +376,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/memories/rank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Given memories ranked by similarity to a query, `limit` after `offset`
+         * @description Every named memory of the tenant is scored and none dropped: no budget, no confidence floor, no near-copies removed, no recency or importance, nothing counted as an access. For stores that choose their items themselves (a LangGraph store's search).
+         */
+        post: operations["V1MemoriesRankRankMemories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/backups": {
         parameters: {
             query?: never;
@@ -700,6 +720,7 @@ export interface components {
         };
         /**
          * MemoryType
+         * @description the type of the memories named
          * @enum {string}
          */
         MemoryType: "episodic" | "semantic" | "procedural" | "prospective" | "working";
@@ -714,6 +735,29 @@ export interface components {
             errors?: components["schemas"]["FieldError"][] | null;
             /** @description this request's id (the X-Request-ID header): quote it when reporting */
             request_id?: string | null;
+        };
+        /** RankRequest */
+        RankRequest: {
+            query: string;
+            /** @description the type of the memories named */
+            type: components["schemas"]["MemoryType"];
+            /** @description the memories to rank */
+            ids: string[];
+            /** @default 10 */
+            limit?: number;
+            /** @default 0 */
+            offset?: number;
+        };
+        /** RankResults */
+        RankResults: {
+            /** @description best first; ids of no memory of the tenant left out */
+            hits: components["schemas"]["RankedMemory"][];
+        };
+        /** RankedMemory */
+        RankedMemory: {
+            id: string;
+            /** @description cosine similarity of the memory's text and the query, -1..1 */
+            score: number;
         };
         /** RankingOptions */
         RankingOptions: {
@@ -952,6 +996,8 @@ export interface components {
             content: string;
             /** @description paths or URIs the turn refers to */
             files?: string[];
+            /** @description append only if the thread's last turn has this seq (0: no turn yet), else 409: a compare-and-append, so that two writers deciding on the same history cannot both act */
+            if_last_seq?: number | null;
         };
         /** TypeMetadata */
         TypeMetadata: {
@@ -2199,7 +2245,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After` */
+            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`. Or, for a turn with `if_last_seq`, the thread has moved on (`conflict`): read it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2399,7 +2445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After` */
+            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`. Or, for a turn with `if_last_seq`, the thread has moved on (`conflict`): read it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2629,7 +2675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After` */
+            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`. Or, for a turn with `if_last_seq`, the thread has moved on (`conflict`): read it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2841,7 +2887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After` */
+            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`. Or, for a turn with `if_last_seq`, the thread has moved on (`conflict`): read it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,6 +3363,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A cross-site `Origin`, or a foreign `Host` on a keyless server (api/guards/request_gate.py) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The tenant's rate limit is used up; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    V1MemoriesRankRankMemories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RankRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankResults"];
                 };
             };
             /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */

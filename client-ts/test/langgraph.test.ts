@@ -98,7 +98,9 @@ test("listNamespaces with prefix, suffix, wildcards and maxDepth; batch keeps th
   ] as const);
   assert.deepEqual(results[0]?.value, { v: 3 });
   assert.equal(results[1], undefined);
-  assert.deepEqual(results[2].map((i) => i.key).sort(), ["k", "k2"]);
+  // Reads in a batch see the store as it was before the batch's writes, as in LangGraph.js's InMemoryStore.
+  assert.deepEqual(results[2].map((i) => i.key).sort(), ["k"]);
+  assert.deepEqual((await s.search(["a", "e"])).map((i) => i.key).sort(), ["k", "k2"]);
   assert.deepEqual(results[3], [["x", "b", "c"]]);
   assert.equal(results[4], null);
 });

@@ -21,6 +21,8 @@ from mnemo_client.models import (
     MemoryIn,
     MemoryPage,
     MemoryRecord,
+    RankRequest,
+    RankResults,
     RetrieveRequest,
     RetrieveResult,
     SearchResults,
@@ -216,6 +218,11 @@ def thread_create(fields: dict[str, Any]) -> Call[Thread]:
     return Call("POST", "/v1/threads", _model(Thread), body=_body(request))
 
 
+def rank(query: str, fields: dict[str, Any]) -> Call[RankResults]:
+    request = _request(RankRequest, {"query": query, **fields}, "rank")
+    return Call("POST", "/v1/memories/rank", _model(RankResults), body=_body(request))
+
+
 def thread_append(thread_id: str, fields: dict[str, Any]) -> Call[Turn]:
     turn = _request(TurnIn, {k: v for k, v in fields.items() if v is not None}, "thread append")
     return Call("POST", f"/v1/threads/{_segment(thread_id)}/turns", _model(Turn), body=_body(turn))
@@ -233,19 +240,30 @@ def thread_history(thread_id: str, budget_tokens: int | None) -> Call[ThreadHist
 @dataclass(frozen=True)
 class RetryPolicy:
     """Retries of 429 and 503 answers: wait `Retry-After` when the server says (up to `max_wait_s`,
-    beyond which the error is raised at once), else `backoff_s * 2**attempt` with jitter."""
+    beyond which the error is raised at once), else `backoff_s * 2**attempt` with jitter. With a
+    `deadline_s`, as many retries as fit in that many seconds from the first try, instead of
+    `max_retries`: what a framework's burst of parallel calls needs to get through a busy tenant."""
 
     max_retries: int = 2
     backoff_s: float = 0.5
     max_wait_s: float = 30.0
+    deadline_s: float | None = None
 
-    def delay(self, attempt: int, error: MnemoError) -> float | None:
-        """Seconds to wait before retry number `attempt + 1`, or None: do not retry."""
-        if attempt >= self.max_retries or error.status not in (429, 503):
+    def delay(self, attempt: int, error: MnemoError, elapsed_s: float = 0.0) -> float | None:
+        """Seconds to wait before retry number `attempt + 1` (`elapsed_s` after the first try), or
+        None: do not retry."""
+        if error.status not in (429, 503):
+            return None
+        if self.deadline_s is None and attempt >= self.max_retries:
             return None
         if error.retry_after is not None:
-            return error.retry_after if error.retry_after <= self.max_wait_s else None
-        return min(self.max_wait_s, self.backoff_s * 2.0**attempt) * (0.5 + random.random() / 2)  # noqa: S311
+            wait = error.retry_after if error.retry_after <= self.max_wait_s else None
+        else:
+            backoff = min(self.max_wait_s, self.backoff_s * 2.0**attempt)
+            wait = backoff * (0.5 + random.random() / 2)  # noqa: S311
+        if wait is not None and self.deadline_s is not None and elapsed_s + wait > self.deadline_s:
+            return None
+        return wait
 
 
 def headers(api_key: str | None, extra: Mapping[str, str] | None) -> dict[str, str]:

@@ -4,6 +4,7 @@ generated from this module by client/generate_sync_client.py (`make lint` checks
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from mnemo_client.models import (
     MemoryRecord,
     MemoryType,
     RankingOptions,
+    RankResults,
     RetrieveResult,
     Scope,
     SearchResults,
@@ -48,8 +50,9 @@ class AsyncMnemo:
     """A client of one mnemo service. Use it as an async context manager (or `await aclose()`).
 
     `timeout` bounds each request in seconds; `max_retries` retries of 429/503 answers, which wait
-    for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps);
-    `limits` the connection pool's (`Limits(max_connections=…, max_keepalive_connections=…)`).
+    for the server's `Retry-After`; `retry_deadline_s`: instead, retry them for up to that long.
+    `transport` is any httpx transport (tests, in-process apps); `limits` the connection pool's
+    (`Limits(max_connections=…, max_keepalive_connections=…)`).
     `http_client`: send through this `httpx.AsyncClient` instead (e.g. an app's test client); it keeps
     its own base URL, timeout, transport and limits, and closing it stays the caller's part.
     `request()` sends one raw request (no validation, no retries, no raising for a status).
@@ -62,6 +65,7 @@ class AsyncMnemo:
         *,
         timeout: float = 10.0,
         max_retries: int = 2,
+        retry_deadline_s: float | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         limits: Limits | None = None,
@@ -70,7 +74,7 @@ class AsyncMnemo:
         app: Callable[..., Awaitable[None]] | None = None,  # async only
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self.retry = RetryPolicy(max_retries=max_retries)
+        self.retry = RetryPolicy(max_retries=max_retries, deadline_s=retry_deadline_s)
         # Headers sent with each request: only through a borrowed client (an own one carries them).
         self._headers: dict[str, str] | None = None
         self._owns_http = http_client is None
@@ -101,7 +105,7 @@ class AsyncMnemo:
             await self._http.aclose()
 
     async def _run(self, call: Call[T]) -> T:
-        attempt = 0
+        attempt, started = 0, time.monotonic()
         while True:
             try:
                 response = await self._http.request(
@@ -112,7 +116,7 @@ class AsyncMnemo:
             try:
                 return calls.result_of(call, response)
             except MnemoError as error:
-                wait = self.retry.delay(attempt, error)
+                wait = self.retry.delay(attempt, error, time.monotonic() - started)
                 if wait is None:
                     raise
             await asyncio.sleep(wait)
@@ -203,6 +207,15 @@ class AsyncMnemo:
         nothing packed, no access counted). Filters: type, user_id, agent_id, thread_id, namespace,
         include_superseded, limit (at most 100)."""
         return await self._run(calls.search(query, filters))
+
+    async def rank(
+        self, query: str, ids: Sequence[str], *, memory_type: str, limit: int = 10, offset: int = 0
+    ) -> RankResults:
+        """The memories of `ids` (of `memory_type`) ranked by similarity to `query`, `limit` after
+        `offset`: every one scored, none dropped (no budget, floor or near-copy removal). At most
+        10,000 ids a call."""
+        fields = dict(type=memory_type, ids=list(ids), limit=limit, offset=offset)
+        return await self._run(calls.rank(query, fields))
 
     # --- lifecycles ------------------------------------------------------------------------------
 
@@ -316,11 +329,18 @@ class AsyncThreads:
         return await self._client._run(calls.thread_create(fields))
 
     async def append(
-        self, thread_id: str, role: str, content: str, *, files: Sequence[str] | None = None
+        self,
+        thread_id: str,
+        role: str,
+        content: str,
+        *,
+        files: Sequence[str] | None = None,
+        if_last_seq: int | None = None,
     ) -> Turn:
-        return await self._client._run(
-            calls.thread_append(thread_id, dict(role=role, content=content, files=files))
-        )
+        """One turn after the thread's last. `if_last_seq`: only if the last turn has this seq (0:
+        none yet), else `Conflict`: two callers acting on the same history cannot both append."""
+        fields = dict(role=role, content=content, files=files, if_last_seq=if_last_seq)
+        return await self._client._run(calls.thread_append(thread_id, fields))
 
     async def history(self, thread_id: str, *, budget_tokens: int | None = None) -> ThreadHistory:
         return await self._client._run(calls.thread_history(thread_id, budget_tokens))

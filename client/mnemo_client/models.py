@@ -174,6 +174,15 @@ class TurnIn(RequestModel):
     role: Role
     content: str
     files: list[str] = Field(default_factory=list)
+    if_last_seq: int | None = None  # append only if the thread's last turn has this seq, else 409
+
+
+class RankRequest(RequestModel):
+    query: str
+    type: str
+    ids: list[str]
+    limit: int = 10
+    offset: int = 0
 
 
 # --- responses --------------------------------------------------------------------------------
@@ -217,6 +226,15 @@ class SearchHit(ResponseModel):
 class SearchResults(ResponseModel):
     query: str
     hits: list[SearchHit]  # best first
+
+
+class RankedMemory(ResponseModel):
+    id: str
+    score: float  # cosine similarity of the memory's text and the query
+
+
+class RankResults(ResponseModel):
+    hits: list[RankedMemory]  # best first
 
 
 class WriteResultOut(ResponseModel):

@@ -20,6 +20,7 @@ from mnemo_client.models import (
     MemoryRecord,
     MemoryType,
     RankingOptions,
+    RankResults,
     RetrieveResult,
     Scope,
     SearchResults,
@@ -48,8 +49,9 @@ class Mnemo:
     """A client of one mnemo service. Use it as a context manager (or `close()`).
 
     `timeout` bounds each request in seconds; `max_retries` retries of 429/503 answers, which wait
-    for the server's `Retry-After`. `transport` is any httpx transport (tests, in-process apps);
-    `limits` the connection pool's (`Limits(max_connections=…, max_keepalive_connections=…)`).
+    for the server's `Retry-After`; `retry_deadline_s`: instead, retry them for up to that long.
+    `transport` is any httpx transport (tests, in-process apps); `limits` the connection pool's
+    (`Limits(max_connections=…, max_keepalive_connections=…)`).
     `http_client`: send through this `httpx.Client` instead (e.g. an app's test client); it keeps
     its own base URL, timeout, transport and limits, and closing it stays the caller's part.
     `request()` sends one raw request (no validation, no retries, no raising for a status).
@@ -62,12 +64,13 @@ class Mnemo:
         *,
         timeout: float = 10.0,
         max_retries: int = 2,
+        retry_deadline_s: float | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         limits: Limits | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
-        self.retry = RetryPolicy(max_retries=max_retries)
+        self.retry = RetryPolicy(max_retries=max_retries, deadline_s=retry_deadline_s)
         # Headers sent with each request: only through a borrowed client (an own one carries them).
         self._headers: dict[str, str] | None = None
         self._owns_http = http_client is None
@@ -90,7 +93,7 @@ class Mnemo:
             self._http.close()
 
     def _run(self, call: Call[T]) -> T:
-        attempt = 0
+        attempt, started = 0, time.monotonic()
         while True:
             try:
                 response = self._http.request(
@@ -101,7 +104,7 @@ class Mnemo:
             try:
                 return calls.result_of(call, response)
             except MnemoError as error:
-                wait = self.retry.delay(attempt, error)
+                wait = self.retry.delay(attempt, error, time.monotonic() - started)
                 if wait is None:
                     raise
             time.sleep(wait)
@@ -191,6 +194,15 @@ class Mnemo:
         nothing packed, no access counted). Filters: type, user_id, agent_id, thread_id, namespace,
         include_superseded, limit (at most 100)."""
         return self._run(calls.search(query, filters))
+
+    def rank(
+        self, query: str, ids: Sequence[str], *, memory_type: str, limit: int = 10, offset: int = 0
+    ) -> RankResults:
+        """The memories of `ids` (of `memory_type`) ranked by similarity to `query`, `limit` after
+        `offset`: every one scored, none dropped (no budget, floor or near-copy removal). At most
+        10,000 ids a call."""
+        fields = dict(type=memory_type, ids=list(ids), limit=limit, offset=offset)
+        return self._run(calls.rank(query, fields))
 
     # --- lifecycles ------------------------------------------------------------------------------
 
@@ -303,10 +315,19 @@ class Threads:
         fields = dict(id=thread_id, parent_thread_id=parent_thread_id, metadata=metadata, scope=scope)
         return self._client._run(calls.thread_create(fields))
 
-    def append(self, thread_id: str, role: str, content: str, *, files: Sequence[str] | None = None) -> Turn:
-        return self._client._run(
-            calls.thread_append(thread_id, dict(role=role, content=content, files=files))
-        )
+    def append(
+        self,
+        thread_id: str,
+        role: str,
+        content: str,
+        *,
+        files: Sequence[str] | None = None,
+        if_last_seq: int | None = None,
+    ) -> Turn:
+        """One turn after the thread's last. `if_last_seq`: only if the last turn has this seq (0:
+        none yet), else `Conflict`: two callers acting on the same history cannot both append."""
+        fields = dict(role=role, content=content, files=files, if_last_seq=if_last_seq)
+        return self._client._run(calls.thread_append(thread_id, fields))
 
     def history(self, thread_id: str, *, budget_tokens: int | None = None) -> ThreadHistory:
         return self._client._run(calls.thread_history(thread_id, budget_tokens))

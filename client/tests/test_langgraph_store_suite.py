@@ -5,11 +5,18 @@
 # f09cfe8ffc1eeffd68f4b628ed69c30f7cad229f, libs/checkpoint-sqlite/tests/test_store.py: every test
 # there that speaks only the BaseStore interface. Changed: the store is this file's `store` fixture (a
 # MnemoStore on the real server, in a scope of its own) where the original opened a SqliteStore or a
-# vector store with fake embeddings; the SQL- and embedding-specific tests are left out. The test
-# bodies are as upstream wrote them.
+# vector store with fake embeddings (`create_vector_store` below makes a MnemoStore); the SQL- and
+# embedding-specific tests are left out: SQL injection and migrations (no SQL here), vector store
+# initialization, embedding paths and scores (they assert what LangGraph's fake character embeddings
+# score; mnemo's scores are its own embedding's cosine, docs/integrations/langgraph.md), and
+# test_vector_search_with_filters (a query of "bbbbluuu" nearest "blue car": a fake embedding's
+# property). test_vector_search_pagination and test_vector_search_edge_cases run here. The test
+# bodies are as upstream wrote them; the whole difference from upstream (formatted as this
+# repository formats): upstream/langgraph-test_store.py.diff.
 import math
 import time
 import uuid
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
@@ -29,6 +36,24 @@ from mnemo_client.langgraph import MnemoStore
 @pytest.fixture
 def store(mnemo: Any, user: str) -> Iterator[MnemoStore]:
     store = MnemoStore(mnemo.url, api_key=mnemo.api_key, user_id=user)
+    yield store
+    store.close()
+
+
+# The vector tests' store: a MnemoStore in a scope of its own (it embeds with mnemo's model).
+VECTOR_TYPES = ["cosine"]
+CharacterEmbeddings = Any  # upstream's fake embeddings: here the fixture only notes the server
+_SERVER: dict[str, Any] = {}
+
+
+@pytest.fixture
+def fake_embeddings(mnemo: Any) -> None:
+    _SERVER.update(url=mnemo.url, api_key=mnemo.api_key)
+
+
+@contextmanager
+def create_vector_store(fake_embeddings: None, distance_type: str = "cosine") -> Iterator[MnemoStore]:
+    store = MnemoStore(_SERVER["url"], api_key=_SERVER["api_key"], user_id=f"u-{uuid.uuid4().hex[:10]}")
     yield store
     store.close()
 
@@ -802,3 +827,60 @@ def test_list_namespaces_metacharacter_labels(store: MnemoStore) -> None:
         assert set(store.list_namespaces(prefix=[label, "child"], limit=100)) == {
             (label, "child"),
         }
+
+
+@pytest.mark.parametrize("distance_type", VECTOR_TYPES)
+def test_vector_search_pagination(
+    fake_embeddings: CharacterEmbeddings,
+    distance_type: str,
+) -> None:
+    """Test pagination with vector search."""
+    with create_vector_store(fake_embeddings, distance_type=distance_type) as store:
+        # Insert multiple similar documents
+        for i in range(5):
+            store.put(("test",), f"doc{i}", {"text": f"test document number {i}"})
+
+        # Test with different page sizes
+        results_page1 = store.search(("test",), query="test", limit=2)
+        results_page2 = store.search(("test",), query="test", limit=2, offset=2)
+
+        assert len(results_page1) == 2
+        assert len(results_page2) == 2
+        # Make sure different pages have different results
+        assert results_page1[0].key != results_page2[0].key
+        assert results_page1[1].key != results_page2[0].key
+        assert results_page1[0].key != results_page2[1].key
+        assert results_page1[1].key != results_page2[1].key
+
+        # Check scores are in descending order within each page
+        assert results_page1[0].score >= results_page1[1].score
+        assert results_page2[0].score >= results_page2[1].score
+
+        # First page results should have higher scores than second page
+        all_results = store.search(("test",), query="test", limit=10)
+        assert len(all_results) == 5
+        assert all_results[0].score >= all_results[2].score  # First page vs second page start
+
+
+@pytest.mark.parametrize("distance_type", VECTOR_TYPES)
+def test_vector_search_edge_cases(
+    fake_embeddings: CharacterEmbeddings,
+    distance_type: str,
+) -> None:
+    """Test edge cases in vector search."""
+    with create_vector_store(fake_embeddings, distance_type=distance_type) as store:
+        store.put(("test",), "doc1", {"text": "test document"})
+
+        results = store.search(("test",), query="")
+        assert len(results) == 1
+
+        results = store.search(("test",), query=None)
+        assert len(results) == 1
+
+        long_query = "test " * 100
+        results = store.search(("test",), query=long_query)
+        assert len(results) == 1
+
+        special_query = "test!@#$%^&*()"
+        results = store.search(("test",), query=special_query)
+        assert len(results) == 1

@@ -11,14 +11,18 @@ the id and the scope (a UUID session id is the thread's id as it is), so that th
 find the same thread again. Each item is one turn of the thread, in order, as JSON (the
 turn's role follows the item's); `pop_item` and `clear_session` append a marker turn that hides the
 popped or cleared items (a thread is append-only: `mnemo forget` of the thread or its user erases
-them), and turns that others appended as plain text read back as messages. The thread lives as long
+them), and turns that others appended as plain text read back as messages. A pop's marker is
+appended only if no turn came after the history it read (a compare-and-append on the server), so
+two concurrent pops take two items. The thread lives as long
 as the server's thread TTL. A refusal of mnemo is the client's typed `MnemoError` from the session;
 from a tool, the model reads it as the tool's answer, as the SDK does with tool errors.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -27,13 +31,14 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 
 from mnemo_client.agent_tools import BorrowedClient, async_tool_functions
 from mnemo_client.async_client import AsyncMnemo
-from mnemo_client.errors import MnemoError, NotFound
+from mnemo_client.errors import Conflict, MnemoError, NotFound
 from mnemo_client.state_models import Turn
 
 __all__ = ["MnemoSession", "mnemo_function_tools"]
 
 ITEM, POPPED, CLEARED = "mnemo_session_item", "mnemo_session_popped", "mnemo_session_cleared"
 _ROLES = {"user": "user", "assistant": "assistant", "system": "system", "developer": "system"}
+_POP_TRIES = 50  # compare-and-append attempts of one pop, each after a fresh read
 _ALL_TURNS = 200_000  # the largest history budget the server takes: every turn of a session
 # Thread ids of caller-named sessions: uuid5 in a namespace of their own, of the scope and the name.
 _SESSIONS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:mnemo:openai-agents-session")
@@ -139,27 +144,36 @@ class MnemoSession:
             await mnemo.threads.create(thread_id=self._thread_id, scope=self._scope or None)
             self._thread_ready = True
 
-    async def _items(self) -> list[tuple[int, Any]]:
+    async def _history(self) -> tuple[list[tuple[int, Any]], int]:
+        """The live items, and the seq of the thread's last turn (0: none)."""
         async with self._mnemo() as mnemo:
             await self._ensure_thread(mnemo)
             try:
                 history = await mnemo.threads.history(self._thread_id, budget_tokens=_ALL_TURNS)
             except NotFound:  # expired (the server's thread TTL): an empty conversation
                 self._thread_ready = False
-                return []
-        return _replay(history.turns)
+                return [], 0
+        own = [turn.seq for turn in history.turns if turn.thread_id == self._thread_id]
+        return _replay(history.turns), max(own, default=0)
 
-    async def _append(self, bodies: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    async def _items(self) -> list[tuple[int, Any]]:
+        return (await self._history())[0]
+
+    async def _append(
+        self, bodies: Sequence[tuple[str, Mapping[str, Any]]], if_last_seq: int | None = None
+    ) -> None:
+        """One turn per body, in order (the thread keeps the order); `if_last_seq`: a single turn,
+        appended only if the thread's last turn is still that one (else `Conflict`)."""
         async with self._mnemo() as mnemo:
             await self._ensure_thread(mnemo)
-            for role, body in bodies:  # one turn each, in order: the thread keeps the order
+            for role, body in bodies:
                 content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
                 try:
-                    await mnemo.threads.append(self._thread_id, role, content)
+                    await mnemo.threads.append(self._thread_id, role, content, if_last_seq=if_last_seq)
                 except NotFound:  # expired since: started again under the same id
                     self._thread_ready = False
                     await self._ensure_thread(mnemo)
-                    await mnemo.threads.append(self._thread_id, role, content)
+                    await mnemo.threads.append(self._thread_id, role, content, if_last_seq=if_last_seq)
 
     async def get_items(self, limit: int | None = None) -> list[Any]:
         """The conversation, oldest first; with `limit`, its latest `limit` items."""
@@ -171,12 +185,20 @@ class MnemoSession:
         await self._append([(role, {ITEM: item}) for role, item in zip(roles, items, strict=True)])
 
     async def pop_item(self) -> Any | None:
-        items = await self._items()
-        if not items:
-            return None
-        seq, item = items[-1]
-        await self._append([("system", {POPPED: seq})])
-        return item
+        """The latest item, removed. Atomic: the marker turn is appended only if no other turn came
+        after the history read (a compare-and-append on the server); else read again and retry."""
+        for _ in range(_POP_TRIES):
+            items, last_seq = await self._history()
+            if not items:
+                return None
+            seq, item = items[-1]
+            try:
+                await self._append([("system", {POPPED: seq})], if_last_seq=last_seq)
+            except Conflict:  # another writer appended first (or holds the thread's lock)
+                await asyncio.sleep(random.uniform(0.0, 0.05))  # noqa: S311 - jitter, not secrets
+                continue
+            return item
+        raise Conflict(f"session {self.session_id!r}: {_POP_TRIES} pops in a row lost to other writers")
 
     async def clear_session(self) -> None:
         items = await self._items()
