@@ -46,6 +46,7 @@ from .prefilter import (
     SkipReason,
     prefilter,
 )
+from .privacy import PolicyOf, default_policy, screen
 from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
@@ -99,6 +100,7 @@ class MemoryWriter:
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
         self.history: ChangeHistory | None = None  # set by the service: per-memory change history
+        self.privacy: PolicyOf = default_policy  # set by the service: each tenant's and resource's policy
 
     @asynccontextmanager
     async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
@@ -158,6 +160,7 @@ class MemoryWriter:
             status=(existing or {}).get("status", spec.statuses[0]) if spec.statuses else None,
             task_id=item.task_id,
             fact_key=item.fact_key,
+            sensitive=item.sensitive or [],
             seq=existing.get("seq") if existing else None,
             cleared_at=cleared_at if spec.task_scratchpad else None,
         )
@@ -173,6 +176,8 @@ class MemoryWriter:
     ) -> list[WriteResult]:
         """Write a batch; one result per item, in order."""
         options = options or WriteOptions()
+        # Secrets and personal data: found (and redacted) before anything is embedded or stored.
+        items = screen(self.privacy, tenant, items, refuse=False)
         now = utcnow()
         results: list[WriteResult | None] = [None] * len(items)
         ids = [point_id_of(self.ids, tenant, i) for i in items]

@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.on_sweep = metrics.record_sweep
+        app.state.services.writer.privacy = bindings.privacy_policy  # secrets and personal data on write
         if app.state.services.forgetter.eraser is not None:
             app.state.services.forgetter.eraser.on_outcome = metrics.record_erasure
         app.state.services.start()

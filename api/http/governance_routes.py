@@ -21,6 +21,7 @@ from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ErasureStatus, ForgetReceipt, ForgetRequest
 from ...memtypes.governance.history import MemoryHistory
 from ...memtypes.governance.signing import published
+from ...memtypes.privacy.masking import masked_record
 from ...memtypes.records import MemoryRecord, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
 from ...memtypes.types import MemoryType
@@ -28,7 +29,7 @@ from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
 from ...retrieval.pipeline import Retriever
 from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
-from .routes import ScopeIdParam
+from .routes import MaskParam, ScopeIdParam
 
 
 class ScopeHoldings(BaseModel):
@@ -173,6 +174,7 @@ async def search(
     namespace: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_SEARCH_HITS)] = 20,
+    mask_sensitive: MaskParam = False,
 ) -> SearchResults:
     query = q.strip()
     if not query:
@@ -181,5 +183,7 @@ async def search(
     scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
     found = await search_memories(retriever, tenant, query, scope, memory_type, include_superseded, limit)
     records = await catalog.with_access(tenant, [r for r, _ in found])
+    if mask_sensitive:
+        records = [masked_record(r) for r in records]
     hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
     return SearchResults(query=query, hits=hits)
