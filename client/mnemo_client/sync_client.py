@@ -31,6 +31,7 @@ from mnemo_client.state_models import (
     ClearResult,
     DueList,
     ErasureStatus,
+    ForgetPreview,
     ForgetReceipt,
     MemoryHistory,
     SigningKeys,
@@ -165,8 +166,9 @@ class Mnemo:
         )  # fmt: skip
         return self._run(calls.retrieve(query, fields))
 
-    def get(self, memory_id: str) -> MemoryRecord:
-        return self._run(calls.get(memory_id))
+    def get(self, memory_id: str, *, mask_sensitive: bool = False) -> MemoryRecord:
+        """One memory; `mask_sensitive`: its secrets and personal data as typed placeholders."""
+        return self._run(calls.get(memory_id, mask_sensitive))
 
     def delete(self, memory_id: str) -> None:
         self._run(calls.delete(memory_id))
@@ -238,6 +240,42 @@ class Mnemo:
             ids=None if ids is None else list(ids), dry_run=dry_run, wait_for_erasure=wait_for_erasure,
         )  # fmt: skip
         return self._run(calls.forget(fields))
+
+    def forget_preview(
+        self,
+        query: str | None = None,
+        *,
+        sensitive: Sequence[str] | None = None,
+        scope: Scope | Mapping[str, str] | None = None,
+        types: Sequence[MemoryType | str] | None = None,
+        occurred_after: datetime | str | None = None,
+        occurred_before: datetime | str | None = None,
+        min_confidence: float | None = None,
+        limit: int | None = None,
+        near_misses: int | None = None,
+    ) -> ForgetPreview:
+        """What forgetting the memories about `query` (or holding `sensitive` kinds, e.g. `["card"]`)
+        would remove, with why each matched, and the near misses that stay; removes nothing. Pass
+        its `preview_token` to `forget_previewed` to forget exactly those."""
+        fields = dict(
+            query=query, sensitive=None if sensitive is None else list(sensitive), scope=scope,
+            types=None if types is None else list(types), occurred_after=occurred_after,
+            occurred_before=occurred_before, min_confidence=min_confidence, limit=limit,
+            near_misses=near_misses,
+        )  # fmt: skip
+        return self._run(calls.forget_preview(fields))
+
+    def forget_previewed(
+        self, preview_token: str, *, ids: Sequence[str] | None = None, wait_for_erasure: bool = False
+    ) -> ForgetReceipt:
+        """Forget what a preview showed (or only `ids` among it) before its token expires; the
+        receipt records the query in `selected_by`."""
+        fields = dict(
+            preview_token=preview_token,
+            ids=None if ids is None else list(ids),
+            wait_for_erasure=wait_for_erasure,
+        )
+        return self._run(calls.forget_previewed(fields))
 
     def erasure(self, digest: str) -> ErasureStatus:
         """Where the erasure of a forget's removed text stands, by its receipt's digest."""
