@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
     # /mcp: the MCP tools over streamable HTTP; its event streams bounded per tenant
     streams = StreamLimits(settings.mcp_streams_per_tenant, settings.mcp_stream_idle_s)
-    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams)
+    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams, settings.mcp_mask_sensitive)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -20,6 +20,7 @@ from ...memtypes.governance.forget_query import (
     previewed,
 )
 from ...memtypes.governance.signing import Signer
+from ...memtypes.privacy.masking import masked_previews
 from ...retrieval.forget_search import find_to_forget
 from ...retrieval.pipeline import Retriever
 from .problems import COMMON_PROBLEMS, LOCKED
@@ -50,6 +51,8 @@ async def forget_preview(
 ) -> ForgetPreview:
     signer = _signer(forgetter)
     matches, near, truncated = await find_to_forget(retriever, tenant, data)
+    if data.mask_sensitive:
+        matches, near = masked_previews(matches), masked_previews(near)
     selected_by = ForgetQuery.model_validate(data.model_dump(include=set(ForgetQuery.model_fields)))
     token, expires = (None, None)
     if matches:

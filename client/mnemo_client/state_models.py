@@ -146,6 +146,7 @@ class ForgetQuery(RequestModel):
 class ForgetPreviewRequest(ForgetQuery):
     limit: int = 100
     near_misses: int = 5
+    mask_sensitive: bool = False
 
 
 class PreviewedMemory(ResponseModel):

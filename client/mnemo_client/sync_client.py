@@ -253,15 +253,17 @@ class Mnemo:
         min_confidence: float | None = None,
         limit: int | None = None,
         near_misses: int | None = None,
+        mask_sensitive: bool = False,
     ) -> ForgetPreview:
         """What forgetting the memories about `query` (or holding `sensitive` kinds, e.g. `["card"]`)
         would remove, with why each matched, and the near misses that stay; removes nothing. Pass
-        its `preview_token` to `forget_previewed` to forget exactly those."""
+        its `preview_token` to `forget_previewed` to forget exactly those. `mask_sensitive`: their
+        secrets and personal data shown as typed placeholders."""
         fields = dict(
             query=query, sensitive=None if sensitive is None else list(sensitive), scope=scope,
             types=None if types is None else list(types), occurred_after=occurred_after,
             occurred_before=occurred_before, min_confidence=min_confidence, limit=limit,
-            near_misses=near_misses,
+            near_misses=near_misses, mask_sensitive=mask_sensitive,
         )  # fmt: skip
         return self._run(calls.forget_preview(fields))
 

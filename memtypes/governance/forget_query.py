@@ -77,6 +77,9 @@ class ForgetPreviewRequest(ForgetQuery):
     near_misses: JsonInt = Field(
         default=5, ge=0, le=50, description="how many of those just under the cut-off"
     )
+    mask_sensitive: JsonBool = Field(
+        default=False, description="secrets and personal data shown as typed placeholders (`[CARD]`)"
+    )
 
 
 class PreviewedMemory(BaseModel):

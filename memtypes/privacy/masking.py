@@ -4,6 +4,7 @@ so a memory written before detection (or under `off`) is masked too."""
 
 from __future__ import annotations
 
+from ..governance.forget_query import PreviewedMemory
 from ..records import MemoryRecord
 from ..requests import RetrieveResponse
 from .policy import mask_json, mask_text
@@ -28,3 +29,7 @@ def masked_retrieval(response: RetrieveResponse) -> RetrieveResponse:
     return response.model_copy(
         update={"context": mask_text(response.context), "memories": memories, "left_out": left_out}
     )
+
+
+def masked_previews(previews: list[PreviewedMemory]) -> list[PreviewedMemory]:
+    return [p.model_copy(update={"content": mask_text(p.content)}) for p in previews]
