@@ -95,8 +95,10 @@ _EMAIL = re.compile(
     r"[A-Za-z]{2,24}(?![\w-])"
 )
 _PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])\+[1-9]\d{0,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}(?![\w-])")
-_PHONE_NANP = re.compile(r"(?<![\w-])(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w-])")
-_PHONE_TRUNK = re.compile(r"(?<![\w.-])0\d{1,4}(?:[ -]\d{2,4}){2,4}(?![\w.-])")
+_PHONE_NANP = re.compile(r"(?<![\w.-])(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w-]|[.:]\d)")
+# A national number with its trunk 0 (020 7946 0958), groups apart by spaces: "00" starts an
+# international call, never a number, and dashes join dates and references too often.
+_PHONE_TRUNK = re.compile(r"(?<![\w.-])0[1-9]\d{0,3}(?: \d{2,4}){2,4}(?![\w-]|[.:]\d)")
 _CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5)|3(?:0[0-5]|[68]))")
 _IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])")
@@ -134,6 +136,7 @@ _PASSWORD = re.compile(
 _PASSWORD_IS = re.compile(
     r"(?i)\b(?:password|passwd|passcode)\s+(?:is|was)\s+(?P<value>(?=[^\s\"',;]*[\d!#$%&*?@^~])[^\s\"',;.]{4,128})"
 )
+_SENTENCE_GOES_ON = re.compile(r" +[a-z]+\b")
 _MIN_SECRET_ENTROPY = 4.0
 
 
@@ -213,6 +216,8 @@ def _secrets(text: str) -> Iterator[Found]:
 def _passwords(text: str) -> Iterator[Found]:
     for pattern in (_PASSWORD, _PASSWORD_IS):
         for m in pattern.finditer(text):
+            if m.group("value").isalpha() and _SENTENCE_GOES_ON.match(text, m.end("value")):
+                continue  # "password: asked for a reset link" is a sentence, not a password
             yield Found(SensitiveKind.PASSWORD, m.start("value"), m.end("value"))
 
 
