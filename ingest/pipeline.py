@@ -43,10 +43,12 @@ from .history import ChangeHistory
 from .identity import exact_duplicates, point_id_of
 from .importance import Importance, Tier, review_importance
 from .prefilter import (
+    PolicyOf,
     SkipReason,
+    default_policy,
     prefilter,
+    screen,
 )
-from .privacy import PolicyOf, default_policy, screen
 from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).

@@ -126,7 +126,7 @@ class MemoryIn(BaseModel):
         description="semantic facts only: the subject a fact is about; a newer fact with the same key "
         "supersedes the older one (e.g. `alice.drink`)",
     )
-    # What the write path's privacy screen found (ingest/privacy.py); None: not screened yet. Not a
+    # What the write path's privacy screen found (ingest/prefilter.py); None: not screened yet. Not a
     # field: a caller cannot say what its memory holds.
     _sensitive: list[SensitiveSpan] | None = PrivateAttr(default=None)
 

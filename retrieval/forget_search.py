@@ -55,17 +55,16 @@ async def find_to_forget(
         ),
     )
     ranked = sorted(found.memories, key=lambda m: -m.confidence)
-    records = await _records(retriever, tenant, {m.id: m.type for m in ranked})
+    by_id = await _records(retriever, tenant, {m.id: m.type for m in ranked})
     cut = DEFAULT_MIN_CONFIDENCE if request.min_confidence is None else request.min_confidence
     matches: list[PreviewedMemory] = []
     near: list[PreviewedMemory] = []
     for memory in ranked:
-        record = records.get(memory.id)
+        record = by_id.get(memory.id)
         if record is None or not _selected(record, request):
             continue
         why = _query_why(request.query, record, memory.confidence, request)
-        shown = _previewed(record, memory.confidence, why)
-        (matches if memory.confidence >= cut else near).append(shown)
+        (matches if memory.confidence >= cut else near).append(_previewed(record, memory.confidence, why))
     return matches[: request.limit], near[: request.near_misses], len(matches) > request.limit
 
 

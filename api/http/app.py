@@ -29,7 +29,7 @@ from ..guards.resilience import InflightWrites, TrackWrites
 from ..mcp.http import McpEndpoint
 from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
-from . import admin_routes, forget_query_routes, governance_routes, routes, thread_routes, working_routes
+from . import admin_routes, governance_routes, routes, thread_routes, working_routes
 from .metrics import (
     MetricsController,
     MnemoMetrics,
@@ -138,8 +138,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             mcp.route,
             governance_routes.forget,  # forget, change history
             governance_routes.forget_erasure,  # a forget's erasure, by receipt digest
-            forget_query_routes.forget_preview,  # forget by query: what would go, then exactly that
-            forget_query_routes.forget_previewed,
+            governance_routes.forget_preview,  # forget by query: what would go, then exactly that
+            governance_routes.forget_previewed,
             governance_routes.forget_keys,
             governance_routes.memory_history,
             governance_routes.scope_holdings,

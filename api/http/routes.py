@@ -15,14 +15,14 @@ from ...ingest.access import AccessLog
 from ...ingest.history import ChangeHistory, entry
 from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter, WriteOptions
-from ...ingest.privacy import screen
+from ...ingest.prefilter import screen
 from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction, acting_agent
 from ...memtypes.jsontypes import JsonBool
 from ...memtypes.limits import bounded_instant
-from ...memtypes.privacy.masking import masked_record, masked_retrieval
+from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
 from ...memtypes.queries import MemoryFilter
 from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
 from ...memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -151,7 +151,7 @@ async def get_memory(
     mask_sensitive: MaskParam = False,
 ) -> MemoryRecord:
     record = await catalog.find(tenant, str(memory_id))
-    return masked_record(record) if mask_sensitive else record
+    return masked(record, *RECORD_TEXT_FIELDS) if mask_sensitive else record
 
 
 @delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
@@ -186,7 +186,7 @@ async def list_memories(
         include_superseded=include_superseded,
     )
     page = await catalog.page(flt, memory_type, limit, cursor)
-    records = [masked_record(r) for r in page.records] if mask_sensitive else page.records
+    records = [masked(r, *RECORD_TEXT_FIELDS) for r in page.records] if mask_sensitive else page.records
     return MemoryPage(memories=records, next_cursor=page.next_cursor)
 
 
@@ -209,7 +209,14 @@ async def retrieve(
     # Noted in memory only; written by the periodic flush, never on this path.
     access_log.note_retrieval(tenant, data, result)
     agent_masks = data.agent is not None and bindings.agent(tenant, data.agent).mask_sensitive
-    return masked_retrieval(result) if data.mask_sensitive or agent_masks else result
+    return _masked_retrieval(result) if data.mask_sensitive or agent_masks else result
+
+
+def _masked_retrieval(response: RetrieveResponse) -> RetrieveResponse:
+    """The context, each memory and each left-out candidate masked."""
+    left_out = None if response.left_out is None else [masked(m, "content") for m in response.left_out]
+    update = {"memories": [masked(m, "content") for m in response.memories], "left_out": left_out}
+    return masked(response, "context").model_copy(update=update)
 
 
 @post(

@@ -1,9 +1,9 @@
 """Precision and recall of each privacy detector on the labelled set, and what screening costs a write.
 
-`python -m mnemo.benchmarks.privacy.measure [--out DIR]` prints a table and writes `detectors.json`
+`python -m mnemo.benchmarks.privacy.measure [--out DIR]` prints tables and writes `detectors.json`
 (default: benchmarks/results/privacy-detectors). A detected span counts for a label when it has the
 label's kind and overlaps the label's text; every other detected span is a false positive of its kind.
-The cost is that of the write path's screen (`ingest/privacy.py`, policy `tag`) per memory, timed over
+The cost is that of the write path's screen (`ingest/prefilter.py`, policy `tag`) per memory, timed over
 the whole set and over memories of a few sizes.
 """
 
@@ -18,11 +18,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from mnemo.ingest.privacy import default_policy, screen
+from mnemo.ingest.prefilter import default_policy, screen
 from mnemo.memtypes.privacy.detectors import SensitiveKind, detect
 from mnemo.memtypes.records import MemoryIn
+from mnemo.memtypes.types import FACT_TYPE
 
-from .labelled import HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES, SEED, Sample, build
+from .held_out import HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES
+from .labelled import SEED, Sample, build
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "results" / "privacy-detectors"
 
@@ -75,7 +77,7 @@ def held_out() -> list[Sample]:
 
 def cost(samples: list[Sample], repeats: int = 5) -> dict[str, Any]:
     """Microseconds the write path's screen adds per memory."""
-    items = [MemoryIn(type="semantic", content=s.text) for s in samples]
+    items = [MemoryIn(type=FACT_TYPE, content=s.text) for s in samples]
     per_item: list[float] = []
     for _ in range(repeats):
         for item in items:
@@ -85,7 +87,7 @@ def cost(samples: list[Sample], repeats: int = 5) -> dict[str, Any]:
     by_size: dict[str, float] = {}
     filler = " ".join(s.text for s in samples[:400])
     for size in (200, 2_000, 8_000, 32_000):
-        item = MemoryIn(type="semantic", content=filler[:size])
+        item = MemoryIn(type=FACT_TYPE, content=filler[:size])
         times = []
         for _ in range(repeats * 4):
             started = time.perf_counter()
@@ -109,32 +111,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     samples = build()
     positives = sum(1 for s in samples if s.labels)
-    result = {
+    per_kind, held = score(samples), score(held_out())
+    result: dict[str, Any] = {
         "seed": SEED,
         "samples": len(samples),
         "positive_memories": positives,
         "labels": sum(len(s.labels) for s in samples),
         "negative_memories": len(samples) - positives,
-        "per_kind": score(samples),
+        "per_kind": per_kind,
         "held_out": {
             "positive_memories": len(HELD_OUT_POSITIVES),
             "negative_memories": len(HELD_OUT_NEGATIVES),
-            "per_kind": score(held_out()),
+            "per_kind": held,
         },
         "cost": cost(samples),
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "detectors.json").write_text(json.dumps(result, indent=2) + "\n")
-    for title, per_kind in (
-        ("the labelled set", result["per_kind"]),
-        ("held out", result["held_out"]["per_kind"]),
-    ):
+    (args.out / "detectors.json").write_text(json.dumps(result, separators=(",", ":")) + "\n")
+    for title, rows in (("the labelled set", per_kind), ("held out", held)):
         print(
             f"{title}\n{'kind':<12} {'labels':>6} {'TP':>4} {'FP':>4} {'FN':>4} "
             f"{'precision':>9} {'recall':>7}"
         )
-        for kind, row in per_kind.items():
+        for kind, row in rows.items():
             print(
                 f"{kind:<12} {row['labels']:>6} {row['true_positives']:>4} {row['false_positives']:>4} "
                 f"{row['false_negatives']:>4} {row['precision']:>9.3f} {row['recall']:>7.3f}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,6 +74,17 @@ def mask_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: mask_json(v) for k, v in value.items()}
     return value
+
+
+M = TypeVar("M", bound=BaseModel)
+# The fields of a stored memory that hold text (`text_fields` scans the same ones on write).
+RECORD_TEXT_FIELDS = ("content", "trigger", "metadata")
+
+
+def masked(model: M, *fields: str) -> M:
+    """A copy of `model` with the named fields masked (strings, or JSON values holding strings); the
+    model itself (a stored record, a response) is left as it is."""
+    return model.model_copy(update={field: mask_json(getattr(model, field)) for field in fields})
 
 
 def text_fields(content: str, trigger: str | None, metadata: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

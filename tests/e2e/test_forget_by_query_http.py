@@ -69,7 +69,9 @@ async def test_a_preview_shows_matches_with_why_and_the_near_misses_and_removes_
         assert (await client.get(f"/v1/memories/{memory_id}", headers=A)).status_code == 200
 
 
-async def test_confirming_forgets_exactly_what_was_shown_and_the_receipt_records_the_query(client: Any) -> None:
+async def test_confirming_forgets_exactly_what_was_shown_and_the_receipt_records_the_query(
+    client: Any,
+) -> None:
     ids = await seed(client, A)
     body = (await preview(client, A, query="tennis")).json()
     shown = sorted(m["id"] for m in body["matches"])
@@ -77,7 +79,9 @@ async def test_confirming_forgets_exactly_what_was_shown_and_the_receipt_records
     assert gone.status_code == 200, gone.text
     receipt = gone.json()
     assert receipt["memory_ids"] == shown
-    assert receipt["selected_by"]["query"] == "tennis" and receipt["selected_by"]["scope"]["user_id"] == "dana"
+    assert (
+        receipt["selected_by"]["query"] == "tennis" and receipt["selected_by"]["scope"]["user_id"] == "dana"
+    )
     verify(RECEIPT_KIND, receipt)  # the query is signed with the rest
     for content in TENNIS:
         assert (await client.get(f"/v1/memories/{ids[content]}", headers=A)).status_code == 404

@@ -124,7 +124,9 @@ async def test_masking_holds_in_every_read_surface_and_the_store_keeps_the_value
 
     got = (await client.get(f"/v1/memories/{memory_id}", params=mask, headers=A)).json()
     listed = (await client.get("/v1/memories", params=mask, headers=A)).json()["memories"]
-    searched = (await client.get("/v1/memories/search", params={"q": "tennis card", **mask}, headers=A)).json()
+    searched = (
+        await client.get("/v1/memories/search", params={"q": "tennis card", **mask}, headers=A)
+    ).json()
     retrieved = (await client.post("/v1/retrieve", json={**query, "mask_sensitive": True,
                                                           "explain": True}, headers=A)).json()  # fmt: skip
     surfaces = [

@@ -58,8 +58,8 @@ async def masking(app_client: AppFactory) -> Any:
 
 async def test_a_service_that_masks_for_mcp_returns_no_value_through_any_tool(masking: Any) -> None:
     await call(masking, "remember", {"content": PAYMENT, "user_id": "dana"})
-    recalled = await call(masking, "recall", {"query": "how does Dana pay the tennis club?", "user_id": "dana",
-                                               "min_confidence": 0})  # fmt: skip
+    question = "how does Dana pay the tennis club?"
+    recalled = await call(masking, "recall", {"query": question, "user_id": "dana", "min_confidence": 0})
     listed = await call(masking, "list_memories", {"user_id": "dana"})
     shown = await call(masking, "forget_preview", {"about": "tennis club payment", "user_id": "dana"})
     for result in (recalled, listed, shown):

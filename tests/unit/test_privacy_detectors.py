@@ -7,7 +7,7 @@ import pytest
 
 from mnemo.benchmarks.privacy.labelled import build
 from mnemo.benchmarks.privacy.measure import score
-from mnemo.ingest.privacy import SensitiveDataRejected, screen
+from mnemo.ingest.prefilter import SensitiveDataRejected, screen
 from mnemo.memtypes.agents.bindings import BindingsConfig
 from mnemo.memtypes.agents.resolution import Bindings
 from mnemo.memtypes.privacy.detectors import detect, iban_ok, luhn_ok
