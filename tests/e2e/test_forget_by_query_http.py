@@ -156,3 +156,22 @@ async def test_bad_previews_are_422s_naming_the_field(client: Any) -> None:
     assert window.status_code == 422
     cut = await preview(client, A, query="tennis", min_confidence=2)
     assert cut.status_code == 422 and cut.json()["errors"][0]["field"] == "min_confidence"
+
+
+async def test_types_and_the_time_window_narrow_a_preview(client: Any) -> None:
+    memories = [
+        {"type": "semantic", "content": "Dana entered the spring tennis tournament.", "scope": DANA,
+         "occurred_at": "2024-04-01T10:00:00Z"},
+        {"type": "episodic", "content": "Dana won her first tennis match of the season.", "scope": DANA,
+         "occurred_at": "2025-04-01T10:00:00Z"},
+        {"type": "semantic", "content": "Dana's tennis club raised its fees this year.", "scope": DANA,
+         "occurred_at": "2025-06-01T10:00:00Z"},
+    ]  # fmt: skip
+    written = await client.post("/v1/memories", json={"memories": memories}, headers=A)
+    ids = [r["id"] for r in written.json()["results"]]
+    recent = (await preview(client, A, query="tennis", occurred_after="2025-01-01T00:00:00Z")).json()
+    assert sorted(m["id"] for m in recent["matches"]) == sorted(ids[1:])
+    semantic = (await preview(client, A, query="tennis", types=["semantic"])).json()
+    assert sorted(m["id"] for m in semantic["matches"]) == sorted([ids[0], ids[2]])
+    older = (await preview(client, A, query="tennis", occurred_before="2025-01-01T00:00:00Z")).json()
+    assert [m["id"] for m in older["matches"]] == [ids[0]]
