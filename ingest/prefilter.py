@@ -136,13 +136,7 @@ def screen(
             continue
         found = {field: hits for field, text in _fields(item) if (hits := detect(text))}
         if policy is PrivacyPolicy.REJECT and refuse:
-            problems += [
-                FieldProblem(
-                    f"{field_prefix}.{i}.{field}", f"holds {_a(hit.kind.value)} ({placeholder(hit.kind)})"
-                )
-                for field, hits in found.items()
-                for hit in hits
-            ]
+            problems += _refusals(found, f"{field_prefix}.{i}.")
             continue
         if policy is PrivacyPolicy.TAG:
             spans = [
@@ -153,13 +147,40 @@ def screen(
             out.append(item.screened(spans))
             continue
         out.append(_redacted(item, found))
+    _refuse(problems)
+    return out
+
+
+def screen_working(
+    policy: PrivacyPolicy, content: str, metadata: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """A working-memory item's content and metadata as they are to be kept: refused under `reject`
+    (422 naming `content` or `metadata.…`), redacted under `redact`; `tag` marks them when the task
+    is archived into the index (the live scratchpad keeps no record of its own)."""
+    if policy in (PrivacyPolicy.OFF, PrivacyPolicy.TAG):
+        return content, metadata
+    found = {field: hits for field, text in text_fields(content, None, metadata) if (hits := detect(text))}
+    if policy is PrivacyPolicy.REJECT:
+        _refuse(_refusals(found, ""))
+    update, _ = _redact_fields(content, None, metadata, found)
+    return update["content"], update.get("metadata", metadata)
+
+
+def _refusals(found: dict[str, list[Found]], prefix: str) -> list[FieldProblem]:
+    return [
+        FieldProblem(f"{prefix}{field}", f"holds {_a(hit.kind.value)} ({placeholder(hit.kind)})")
+        for field, hits in found.items()
+        for hit in hits
+    ]
+
+
+def _refuse(problems: list[FieldProblem]) -> None:
     if problems:
         kinds = sorted({p.message.split(" (")[0].removeprefix("holds ") for p in problems})
         raise SensitiveDataRejected(
-            f"the memory resource's privacy policy refuses secrets and personal data: {', '.join(kinds)}",
+            f"the privacy policy refuses secrets and personal data here: {', '.join(kinds)}",
             problems=problems,
         )
-    return out
 
 
 def _fields(item: MemoryIn) -> list[tuple[str, str]]:
@@ -171,6 +192,14 @@ def _a(kind: str) -> str:
 
 
 def _redacted(item: MemoryIn, found: dict[str, list[Found]]) -> MemoryIn:
+    update, spans = _redact_fields(item.content, item.trigger, item.metadata, found)
+    return item.screened(spans, **update)
+
+
+def _redact_fields(
+    content: str, trigger: str | None, metadata: dict[str, Any], found: dict[str, list[Found]]
+) -> tuple[dict[str, Any], list[SensitiveSpan]]:
+    """The text fields with each value found replaced by its placeholder, and where those are."""
     spans: list[SensitiveSpan] = []
 
     def redact(field: str, text: str) -> str:
@@ -183,12 +212,12 @@ def _redacted(item: MemoryIn, found: dict[str, list[Found]]) -> MemoryIn:
         )
         return redacted
 
-    update: dict[str, Any] = {"content": redact("content", item.content)}
-    if item.trigger is not None:
-        update["trigger"] = redact("trigger", item.trigger)
+    update: dict[str, Any] = {"content": redact("content", content)}
+    if trigger is not None:
+        update["trigger"] = redact("trigger", trigger)
     if any(field.startswith("metadata") for field in found):
-        update["metadata"] = _walk(item.metadata, "metadata", redact)
-    return item.screened(spans, **update)
+        update["metadata"] = _walk(metadata, "metadata", redact)
+    return update, spans
 
 
 def _walk(value: Any, path: str, redact: Callable[[str, str], str]) -> Any:

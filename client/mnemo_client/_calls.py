@@ -219,8 +219,9 @@ def working_append(task_id: str, fields: dict[str, Any]) -> Call[AppendResult]:
     return Call("POST", path, _model(AppendResult), body=_body(item))
 
 
-def working_read(task_id: str) -> Call[WorkingView]:
-    return Call("GET", f"/v1/working/{_segment(task_id)}", _model(WorkingView))
+def working_read(task_id: str, mask_sensitive: bool) -> Call[WorkingView]:
+    params = {"mask_sensitive": "true"} if mask_sensitive else None
+    return Call("GET", f"/v1/working/{_segment(task_id)}", _model(WorkingView), params=params)
 
 
 def working_clear(task_id: str, force: bool) -> Call[ClearResult]:
@@ -238,8 +239,10 @@ def thread_append(thread_id: str, fields: dict[str, Any]) -> Call[Turn]:
     return Call("POST", f"/v1/threads/{_segment(thread_id)}/turns", _model(Turn), body=_body(turn))
 
 
-def thread_history(thread_id: str, budget_tokens: int | None) -> Call[ThreadHistory]:
+def thread_history(thread_id: str, budget_tokens: int | None, mask_sensitive: bool) -> Call[ThreadHistory]:
     params = {} if budget_tokens is None else {"budget_tokens": str(budget_tokens)}
+    if mask_sensitive:
+        params["mask_sensitive"] = "true"
     path = f"/v1/threads/{_segment(thread_id)}/history"
     return Call("GET", path, _model(ThreadHistory), params=params)
 

@@ -324,8 +324,9 @@ class AsyncWorking:
         )
         return await self._client._run(calls.working_append(self.task_id, fields))
 
-    async def read(self) -> WorkingView:
-        return await self._client._run(calls.working_read(self.task_id))
+    async def read(self, *, mask_sensitive: bool = False) -> WorkingView:
+        """The task's items; `mask_sensitive`: their secrets and personal data as typed placeholders."""
+        return await self._client._run(calls.working_read(self.task_id, mask_sensitive))
 
     async def items(self) -> list[WorkingItem]:
         """The task's live items, newest first."""
@@ -362,5 +363,8 @@ class AsyncThreads:
             calls.thread_append(thread_id, dict(role=role, content=content, files=files))
         )
 
-    async def history(self, thread_id: str, *, budget_tokens: int | None = None) -> ThreadHistory:
-        return await self._client._run(calls.thread_history(thread_id, budget_tokens))
+    async def history(
+        self, thread_id: str, *, budget_tokens: int | None = None, mask_sensitive: bool = False
+    ) -> ThreadHistory:
+        """The thread's chain under a budget; `mask_sensitive`: secrets and personal data masked."""
+        return await self._client._run(calls.thread_history(thread_id, budget_tokens, mask_sensitive))

@@ -312,8 +312,9 @@ class Working:
         )
         return self._client._run(calls.working_append(self.task_id, fields))
 
-    def read(self) -> WorkingView:
-        return self._client._run(calls.working_read(self.task_id))
+    def read(self, *, mask_sensitive: bool = False) -> WorkingView:
+        """The task's items; `mask_sensitive`: their secrets and personal data as typed placeholders."""
+        return self._client._run(calls.working_read(self.task_id, mask_sensitive))
 
     def items(self) -> list[WorkingItem]:
         """The task's live items, newest first."""
@@ -348,5 +349,8 @@ class Threads:
             calls.thread_append(thread_id, dict(role=role, content=content, files=files))
         )
 
-    def history(self, thread_id: str, *, budget_tokens: int | None = None) -> ThreadHistory:
-        return self._client._run(calls.thread_history(thread_id, budget_tokens))
+    def history(
+        self, thread_id: str, *, budget_tokens: int | None = None, mask_sensitive: bool = False
+    ) -> ThreadHistory:
+        """The thread's chain under a budget; `mask_sensitive`: secrets and personal data masked."""
+        return self._client._run(calls.thread_history(thread_id, budget_tokens, mask_sensitive))

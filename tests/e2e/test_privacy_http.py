@@ -143,6 +143,35 @@ async def test_masking_holds_in_every_read_surface_and_the_store_keeps_the_value
     assert (await client.get(f"/v1/memories/{memory_id}", headers=A)).json()["content"] == PAYMENT
 
 
+async def test_working_memory_and_thread_histories_are_masked_when_asked(client: Any) -> None:
+    item = {"content": f"Book the court with card {CARD}.", "metadata": {"mail": EMAIL}}
+    assert (await client.post("/v1/working/court-1/items", json=item, headers=A)).status_code == 201
+    thread = (await client.post("/v1/threads", json={}, headers=A)).json()["id"]
+    turn = {"role": "user", "content": f"My card is {CARD}, mail {EMAIL}."}
+    assert (await client.post(f"/v1/threads/{thread}/turns", json=turn, headers=A)).status_code == 201
+    mask = {"mask_sensitive": "true"}
+    view = (await client.get("/v1/working/court-1", params=mask, headers=A)).json()
+    history = (await client.get(f"/v1/threads/{thread}/history", params=mask, headers=A)).json()
+    for text in (view["items"][0]["content"], view["items"][0]["metadata"]["mail"], history["context"],
+                 history["turns"][0]["content"]):  # fmt: skip
+        assert CARD not in text and EMAIL not in text, text
+    assert view["items"][0]["content"] == "Book the court with card [CARD]."
+    plain = (await client.get("/v1/working/court-1", headers=A)).json()
+    assert plain["items"][0]["content"] == item["content"]
+
+
+async def test_working_memory_appends_follow_the_policy(client: Any) -> None:
+    item = {"content": f"Pay the court with card {CARD}.", "metadata": {"mail": EMAIL}}
+    assert (await client.post("/v1/working/pay-2/items", json=item, headers=B)).status_code == 201
+    kept = (await client.get("/v1/working/pay-2", headers=B)).json()["items"][0]
+    assert kept["content"] == "Pay the court with card [CARD]." and kept["metadata"] == {"mail": "[EMAIL]"}
+    vault = {**item, "scope": {"namespace": "vault/shared"}}
+    refused = await client.post("/v1/working/pay-3/items", json=vault, headers=A)
+    assert refused.status_code == 422 and refused.json()["code"] == "sensitive_data"
+    assert {e["field"] for e in refused.json()["errors"]} == {"content", "metadata.mail"}
+    assert (await client.get("/v1/working/pay-3", headers=A)).json()["items"] == []
+
+
 async def test_an_agent_binding_masks_everything_its_agent_reads(client: Any) -> None:
     context = {"user_id": "dana"}
     written = await write(client, A, {"type": "semantic", "content": PAYMENT}, agent="plain", context=context)

@@ -62,7 +62,9 @@ async def test_a_service_that_masks_for_mcp_returns_no_value_through_any_tool(ma
     recalled = await call(masking, "recall", {"query": question, "user_id": "dana", "min_confidence": 0})
     listed = await call(masking, "list_memories", {"user_id": "dana"})
     shown = await call(masking, "forget_preview", {"about": "tennis club payment", "user_id": "dana"})
-    for result in (recalled, listed, shown):
+    await call(masking, "working_append", {"task_id": "pay-1", "content": PAYMENT})
+    scratch = await call(masking, "working_get", {"task_id": "pay-1"})
+    for result in (recalled, listed, shown, scratch):
         everything = text_of(result) + str(result.get("structuredContent"))
         assert CARD not in everything and EMAIL not in everything, everything
     assert "[CARD]" in text_of(recalled) and "[CARD]" in text_of(listed)

@@ -238,7 +238,7 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
 
     @server.tool(description="Read a task's working memory, newest first.")
     async def working_get(task_id: TaskId, ctx: Context) -> CallToolResult:
-        view = await call(ctx, lambda m: m.working(task_id).read())
+        view = await call(ctx, lambda m: m.working(task_id).read(mask_sensitive=mask_sensitive))
         lines = [f"- [p{i.priority}] {i.content}" for i in view.items] or ["(empty)"]
         text = f"Working memory of task {task_id} ({len(view.items)} items):\n" + "\n".join(lines)
         return _result(text, view.model_dump(mode="json"))
