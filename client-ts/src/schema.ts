@@ -2409,7 +2409,10 @@ export interface operations {
     };
     V1WorkingTaskIdReadWorking: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
+            };
             header?: never;
             path: {
                 task_id: string;
@@ -2841,6 +2844,8 @@ export interface operations {
         parameters: {
             query?: {
                 budget_tokens?: number | null;
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
             };
             header?: never;
             path: {
