@@ -13,7 +13,7 @@ from ...ingest.working import WorkingMemory
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.privacy.policy import masked
 from ...memtypes.working import TASK_ID_PATTERN, AppendResult, ClearResult, WorkingItemIn, WorkingView
-from .agent_requests import working_limits_as_agent
+from .agent_requests import working_limits_as_agent, working_namespace
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, LOCKED
 from .routes import MaskParam
 
@@ -36,7 +36,7 @@ async def append_working_item(
     bindings: NamedDependency[Bindings],
 ) -> AppendResult:
     limits = working_limits_as_agent(bindings, tenant, data, working.config)
-    policy = bindings.privacy_policy(tenant, data.scope.namespace if data.scope else None)
+    policy = bindings.privacy_policy(tenant, working_namespace(bindings, tenant, data))
     content, metadata = screen_working(policy, data.content, data.metadata)
     data = data.model_copy(update={"content": content, "metadata": metadata})
     return await working.append(tenant, task_id, data, limits)

@@ -25,7 +25,12 @@ resources:
   - id: notes
     types: [semantic, episodic]
     key: "user-{user_id}"
+  - id: scratch
+    types: [working]
+    privacy: reject
 agents:
+  - name: scribe
+    memory: scratch
   - name: helper
     memory: notes
     mask_sensitive: true
@@ -170,6 +175,8 @@ async def test_working_memory_appends_follow_the_policy(client: Any) -> None:
     assert refused.status_code == 422 and refused.json()["code"] == "sensitive_data"
     assert {e["field"] for e in refused.json()["errors"]} == {"content", "metadata.mail"}
     assert (await client.get("/v1/working/pay-3", headers=A)).json()["items"] == []
+    as_agent = await client.post("/v1/working/pay-4/items", json={**item, "agent": "scribe"}, headers=A)
+    assert as_agent.status_code == 422  # the agent's resource holding `working` refuses
 
 
 async def test_an_agent_binding_masks_everything_its_agent_reads(client: Any) -> None:
