@@ -106,6 +106,6 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}.{key}")
 
 
-def kinds_of(spans: list[SensitiveSpan] | list[dict[str, Any]]) -> set[str]:
-    """The kinds a stored memory's spans name (from its record or its raw payload)."""
-    return {str(s["kind"] if isinstance(s, dict) else s.kind.value) for s in spans}
+def kinds_of(spans: list[SensitiveSpan]) -> set[str]:
+    """The kinds a stored memory's spans name."""
+    return {s.kind.value for s in spans}
