@@ -10,7 +10,7 @@ from mnemo_client.mcp.stdio import add_arguments, serve
 
 
 def _serve_stdio(args: argparse.Namespace) -> int:
-    return serve(args.url, args.api_key, args.timeout)
+    return serve(args.url, args.api_key, args.timeout, args.mask_sensitive)
 
 
 def _hook_help(_: argparse.Namespace) -> int:  # `mnemo hook …` is dispatched before argparse

@@ -21,6 +21,7 @@ import asyncio
 from collections.abc import Sequence
 
 from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, LedgerEntry, removed_ids
+from ..memtypes.governance.forget_query import ForgetQuery
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
 from ..memtypes.governance.signing import RECEIPT_KIND, Signer
 from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, WorkingStore
@@ -59,7 +60,10 @@ class Forgetter:
         self.signer = signer
         self.ledger = ledger
 
-    async def forget(self, tenant: str, request: ForgetRequest) -> ForgetReceipt:
+    async def forget(
+        self, tenant: str, request: ForgetRequest, selected_by: ForgetQuery | None = None
+    ) -> ForgetReceipt:
+        """`selected_by`: the query a preview selected the request's ids by, recorded on the receipt."""
         scope = request.scope if request.ids is None else None
         if scope is not None:
             tasks = await self.working.in_scope(tenant, scope)
@@ -103,6 +107,7 @@ class Forgetter:
             at=at,
             dry_run=request.dry_run,
             scope=scope,
+            selected_by=selected_by,
             counts=counts,
             removed=removed,
             memory_ids=memory_ids,

@@ -43,8 +43,11 @@ from .history import ChangeHistory
 from .identity import exact_duplicates, point_id_of
 from .importance import Importance, Tier, review_importance
 from .prefilter import (
+    PolicyOf,
     SkipReason,
+    default_policy,
     prefilter,
+    screen,
 )
 from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
@@ -99,6 +102,7 @@ class MemoryWriter:
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
         self.history: ChangeHistory | None = None  # set by the service: per-memory change history
+        self.privacy: PolicyOf = default_policy  # set by the service: each tenant's and resource's policy
 
     @asynccontextmanager
     async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
@@ -158,6 +162,7 @@ class MemoryWriter:
             status=(existing or {}).get("status", spec.statuses[0]) if spec.statuses else None,
             task_id=item.task_id,
             fact_key=item.fact_key,
+            sensitive=item.sensitive or [],
             seq=existing.get("seq") if existing else None,
             cleared_at=cleared_at if spec.task_scratchpad else None,
         )
@@ -173,6 +178,8 @@ class MemoryWriter:
     ) -> list[WriteResult]:
         """Write a batch; one result per item, in order."""
         options = options or WriteOptions()
+        # Secrets and personal data: found (and redacted) before anything is embedded or stored.
+        items = screen(self.privacy, tenant, items, refuse=False)
         now = utcnow()
         results: list[WriteResult | None] = [None] * len(items)
         ids = [point_id_of(self.ids, tenant, i) for i in items]

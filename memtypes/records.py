@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -24,6 +25,7 @@ from .language.speakers import speaker_of
 from .language.text import phrase_key
 from .language.time_mentions import mentions_time
 from .limits import metadata_problem
+from .privacy.policy import SensitiveSpan
 from .types import SPECS, MemoryType
 
 MAX_CONTENT_CHARS = 32_000
@@ -129,6 +131,19 @@ class MemoryIn(BaseModel):
         description="semantic facts only: the subject a fact is about; a newer fact with the same key "
         "supersedes the older one (e.g. `alice.drink`)",
     )
+    # What the write path's privacy screen found (ingest/prefilter.py); None: not screened yet. Not a
+    # field: a caller cannot say what its memory holds.
+    _sensitive: list[SensitiveSpan] | None = PrivateAttr(default=None)
+
+    @property
+    def sensitive(self) -> list[SensitiveSpan] | None:
+        return self._sensitive
+
+    def screened(self, sensitive: list[SensitiveSpan], **update: Any) -> MemoryIn:
+        """A copy with `update` applied (redacted fields) and what the screen found."""
+        copy = self.model_copy(update=update)
+        copy._sensitive = sensitive
+        return copy
 
     @model_validator(mode="after")
     def _type_fields(self) -> MemoryIn:
@@ -182,6 +197,11 @@ class MemoryRecord(BaseModel):
     task_id: str | None = None
     cleared_at: datetime | None = None
     fact_key: str | None = None
+    sensitive: list[SensitiveSpan] = Field(
+        default_factory=list,
+        description="secrets and personal data found in it when written (the tenant's privacy policy "
+        "`tag` or `redact`): kind, field and where",
+    )
     # Write order (microseconds since the epoch, strictly increasing per writer): the turns written
     # just before and after a memory in its scope are its neighbours in a conversation.
     seq: int | None = None

@@ -119,6 +119,11 @@ class RetrieveRequest(BaseModel):
     # Agent bindings (MNEMO_CONFIG): the agent's memory resources, keyed by `context`, replace `scope`.
     agent: AgentName | None = Field(default=None, description="read the memories this agent binds")
     context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
+    mask_sensitive: JsonBool = Field(
+        default=False,
+        description="secrets and personal data (e-mail addresses, card numbers, keys, …) replaced by "
+        "typed placeholders (`[CARD]`) in the context and every memory returned; stored as they are",
+    )
 
     @field_validator("types")
     @classmethod

@@ -247,6 +247,11 @@ class Settings(BaseSettings):
     mcp_stream_idle_s: float = Field(
         default=300.0, gt=0.0, le=86_400.0, description="idle `GET /mcp` streams close after this"
     )
+    mcp_mask_sensitive: bool = Field(
+        default=False,
+        description="the `/mcp` tools return secrets and personal data as typed placeholders (`[CARD]`); "
+        "the stored memories keep them",
+    )
 
     @classmethod
     def env_names(cls) -> frozenset[str]:

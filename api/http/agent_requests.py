@@ -83,6 +83,15 @@ def writes_as_agent(
     return out
 
 
+def working_namespace(bindings: Bindings, tenant: str, data: WorkingItemIn) -> str | None:
+    """The namespace a working-memory append is kept under, for its privacy policy: that of the
+    agent's writable resource holding `working`, else the item's own scope's."""
+    if data.agent is None:
+        return data.scope.namespace if data.scope else None
+    target = write_target(bindings.agent(tenant, data.agent), SCRATCHPAD_TYPE, None, "item")
+    return target.namespace(data.context or {})
+
+
 def working_limits_as_agent(
     bindings: Bindings, tenant: str, data: WorkingItemIn, defaults: WorkingConfig
 ) -> WorkingConfig | None:

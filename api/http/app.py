@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
     # /mcp: the MCP tools over streamable HTTP; its event streams bounded per tenant
     streams = StreamLimits(settings.mcp_streams_per_tenant, settings.mcp_stream_idle_s)
-    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams)
+    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams, settings.mcp_mask_sensitive)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             metrics.watch_breaker(engine, breaker)
         app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
         app.state.services.on_sweep = metrics.record_sweep
+        app.state.services.writer.privacy = bindings.privacy_policy  # secrets and personal data on write
         if app.state.services.forgetter.eraser is not None:
             app.state.services.forgetter.eraser.on_outcome = metrics.record_erasure
         app.state.services.start()
@@ -137,6 +138,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             mcp.route,
             governance_routes.forget,  # forget, change history
             governance_routes.forget_erasure,  # a forget's erasure, by receipt digest
+            governance_routes.forget_preview,  # forget by query: what would go, then exactly that
+            governance_routes.forget_previewed,
             governance_routes.forget_keys,
             governance_routes.memory_history,
             governance_routes.scope_holdings,

@@ -1,6 +1,6 @@
-"""HTTP routes that govern memory: per-subject forget with a receipt, per-memory change history,
-which working-memory tasks and threads a scope has, and a search over the tenant's memories (what the
-explorer and forget look at)."""
+"""HTTP routes that govern memory: per-subject forget with a receipt, forget by query (a preview, then
+exactly what it showed, by its token), per-memory change history, which working-memory tasks and
+threads a scope has, and a search over the tenant's memories (what the explorer and forget look at)."""
 
 from __future__ import annotations
 
@@ -17,18 +17,28 @@ from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.threads import Threads
 from ...ingest.working import WorkingMemory
-from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
+from ...memtypes.errors import FieldProblem, InvalidInput, NotFound, Unavailable
 from ...memtypes.governance.forget import ErasureStatus, ForgetReceipt, ForgetRequest
+from ...memtypes.governance.forget_query import (
+    ForgetPreview,
+    ForgetPreviewedRequest,
+    ForgetPreviewRequest,
+    ForgetQuery,
+    preview_token,
+    previewed,
+)
 from ...memtypes.governance.history import MemoryHistory
-from ...memtypes.governance.signing import published
+from ...memtypes.governance.signing import Signer, published
+from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
 from ...memtypes.records import MemoryRecord, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
+from ...retrieval.forget_search import find_to_forget
 from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
 from ...retrieval.pipeline import Retriever
 from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
-from .routes import ScopeIdParam
+from .routes import MaskParam, ScopeIdParam
 
 
 class ScopeHoldings(BaseModel):
@@ -120,6 +130,75 @@ async def forget_keys(forgetter: NamedDependency[Forgetter]) -> SigningKeys:
     return SigningKeys(keys=keys)
 
 
+def _signer(forgetter: Forgetter) -> Signer:
+    if forgetter.signer is None:
+        raise Unavailable("forget by query needs the service's signing key, which is not open")
+    return forgetter.signer
+
+
+@post(
+    "/v1/forget/preview",
+    status_code=200,
+    summary="What a forget by query would remove: the matches, why, and the near misses that stay",
+    description="Removes nothing. A query selects the memories about it (by the calibrated confidence, "
+    "`min_confidence` the cut-off), `sensitive` those tagged on write as holding a kind of secret or "
+    "personal data; both narrow each other, as do `scope`, `types` and the time window. Confirm with "
+    "`POST /v1/forget/previewed` and the `preview_token` before it expires: exactly the memories shown "
+    "go, or the ones named among them.",
+    responses=COMMON_PROBLEMS,
+)
+async def forget_preview(
+    data: JSONBody[ForgetPreviewRequest],
+    retriever: NamedDependency[Retriever],
+    forgetter: NamedDependency[Forgetter],
+    tenant: NamedDependency[str],
+) -> ForgetPreview:
+    signer = _signer(forgetter)
+    matches, near, truncated = await find_to_forget(retriever, tenant, data)
+    if data.mask_sensitive:
+        matches, near = [masked(m, "content") for m in matches], [masked(m, "content") for m in near]
+    selected_by = ForgetQuery.model_validate(data.model_dump(include=set(ForgetQuery.model_fields)))
+    token, expires = (None, None)
+    if matches:
+        token, expires = preview_token(signer, tenant, [m.id for m in matches], selected_by)
+    return ForgetPreview(
+        selected_by=selected_by,
+        matches=matches,
+        near_misses=near,
+        truncated=truncated,
+        preview_token=token,
+        expires_at=expires,
+    )
+
+
+@post(
+    "/v1/forget/previewed",
+    status_code=200,
+    summary="Forget the memories a preview showed (all, or those named), by its token",
+    description="The receipt is that of `POST /v1/forget` with ids, and records the query in "
+    "`selected_by`. 422 naming `preview_token` for a token that expired, was edited or is another "
+    "tenant's; naming `ids` for an id the preview did not show.",
+    responses={**COMMON_PROBLEMS, **LOCKED},
+)
+async def forget_previewed(
+    data: JSONBody[ForgetPreviewedRequest],
+    forgetter: NamedDependency[Forgetter],
+    tenant: NamedDependency[str],
+) -> ForgetReceipt:
+    shown, selected_by = previewed(_signer(forgetter), tenant, data.preview_token)
+    chosen = shown if data.ids is None else [str(i) for i in data.ids]
+    unseen = sorted(set(chosen) - set(shown))
+    if unseen:
+        raise InvalidInput(
+            "ids: not among the preview's matches",
+            problems=[
+                FieldProblem("ids", f"{memory_id} was not in the preview") for memory_id in unseen[:20]
+            ],
+        )
+    request = ForgetRequest(ids=[UUID(i) for i in chosen], wait_for_erasure=data.wait_for_erasure)
+    return await forgetter.forget(tenant, request, selected_by)
+
+
 @get(
     "/v1/memories/{memory_id:uuid}/history",
     summary="A memory's change history, oldest first (never its content)",
@@ -173,6 +252,7 @@ async def search(
     namespace: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_SEARCH_HITS)] = 20,
+    mask_sensitive: MaskParam = False,
 ) -> SearchResults:
     query = q.strip()
     if not query:
@@ -181,5 +261,7 @@ async def search(
     scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
     found = await search_memories(retriever, tenant, query, scope, memory_type, include_superseded, limit)
     records = await catalog.with_access(tenant, [r for r, _ in found])
+    if mask_sensitive:
+        records = [masked(r, *RECORD_TEXT_FIELDS) for r in records]
     hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
     return SearchResults(query=query, hits=hits)

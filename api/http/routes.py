@@ -15,12 +15,14 @@ from ...ingest.access import AccessLog
 from ...ingest.history import ChangeHistory, entry
 from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter, WriteOptions
+from ...ingest.prefilter import screen
 from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction, acting_agent
 from ...memtypes.jsontypes import JsonBool
 from ...memtypes.limits import bounded_instant
+from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
 from ...memtypes.queries import MemoryFilter
 from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
 from ...memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -38,6 +40,13 @@ from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_
 from .services import Services
 
 ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
+MaskParam = Annotated[
+    bool,
+    QueryParameter(
+        description="secrets and personal data replaced by typed placeholders (`[CARD]`) in what is "
+        "returned; the stored memory keeps them"
+    ),
+]
 WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
 WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
 
@@ -128,6 +137,8 @@ async def write_memories(
     options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
     acting_agent.set(data.agent)  # the change history records who wrote
     memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
+    # The whole request screened before its first slice is written: a refusal (422) stores none of it.
+    memories = screen(writer.privacy, tenant, memories, refuse=True)
     results = await write_in_slices(writer, tenant, memories, options)
     await release_memory(chars)  # a big batch's peak heap goes back to the OS
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
@@ -138,8 +149,10 @@ async def get_memory(
     memory_id: FromPath[UUID],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
+    mask_sensitive: MaskParam = False,
 ) -> MemoryRecord:
-    return await catalog.find(tenant, str(memory_id))
+    record = await catalog.find(tenant, str(memory_id))
+    return masked(record, *RECORD_TEXT_FIELDS) if mask_sensitive else record
 
 
 @delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
@@ -166,6 +179,7 @@ async def list_memories(
     include_superseded: FromQuery[bool] = False,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+    mask_sensitive: MaskParam = False,
 ) -> MemoryPage:
     flt = MemoryFilter(
         tenant=tenant,
@@ -173,7 +187,8 @@ async def list_memories(
         include_superseded=include_superseded,
     )
     page = await catalog.page(flt, memory_type, limit, cursor)
-    return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
+    records = [masked(r, *RECORD_TEXT_FIELDS) for r in page.records] if mask_sensitive else page.records
+    return MemoryPage(memories=records, next_cursor=page.next_cursor)
 
 
 @post(
@@ -209,7 +224,15 @@ async def retrieve(
     result = await retriever.retrieve(tenant, data, namespaces)
     # Noted in memory only; written by the periodic flush, never on this path.
     access_log.note_retrieval(tenant, data, result)
-    return result
+    agent_masks = data.agent is not None and bindings.agent(tenant, data.agent).mask_sensitive
+    return _masked_retrieval(result) if data.mask_sensitive or agent_masks else result
+
+
+def _masked_retrieval(response: RetrieveResponse) -> RetrieveResponse:
+    """The context, each memory and each left-out candidate masked."""
+    left_out = None if response.left_out is None else [masked(m, "content") for m in response.left_out]
+    update = {"memories": [masked(m, "content") for m in response.memories], "left_out": left_out}
+    return masked(response, "context").model_copy(update=update)
 
 
 @post(

@@ -10,11 +10,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ...ingest.threads import Threads
+from ...memtypes.privacy.policy import masked
 from ...memtypes.requests import MAX_BUDGET_TOKENS
 from ...memtypes.threads import Thread, ThreadHistory, ThreadIn, Turn, TurnIn
 from ...retrieval.threads import ThreadHistoryReader
 from ..config.settings import Settings
 from .problems import COMMON_PROBLEMS, LOCKED, NO_THREAD, THREAD_EXISTS
+from .routes import MaskParam
 
 WITH_THREAD = {**COMMON_PROBLEMS, **NO_THREAD}
 
@@ -57,6 +59,10 @@ async def thread_history(
     history: NamedDependency[ThreadHistoryReader],
     tenant: NamedDependency[str],
     budget_tokens: Annotated[int | None, QueryParameter(ge=1, le=MAX_BUDGET_TOKENS)] = None,
+    mask_sensitive: MaskParam = False,
 ) -> ThreadHistory:
     budget = budget_tokens or settings.retrieval.default_budget_tokens
-    return await history.history(tenant, str(thread_id), budget)
+    found = await history.history(tenant, str(thread_id), budget)
+    if not mask_sensitive:
+        return found
+    return masked(found, "context").model_copy(update={"turns": [masked(t, "content") for t in found.turns]})

@@ -8,11 +8,14 @@ from litestar import delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from ...ingest.prefilter import screen_working
 from ...ingest.working import WorkingMemory
 from ...memtypes.agents.resolution import Bindings
+from ...memtypes.privacy.policy import masked
 from ...memtypes.working import TASK_ID_PATTERN, AppendResult, ClearResult, WorkingItemIn, WorkingView
-from .agent_requests import working_limits_as_agent
+from .agent_requests import working_limits_as_agent, working_namespace
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, LOCKED
+from .routes import MaskParam
 
 TaskId = Annotated[str, PathParameter(pattern=TASK_ID_PATTERN, max_length=128)]
 WRITE_PROBLEMS = {**COMMON_PROBLEMS, **LOCKED}
@@ -33,14 +36,23 @@ async def append_working_item(
     bindings: NamedDependency[Bindings],
 ) -> AppendResult:
     limits = working_limits_as_agent(bindings, tenant, data, working.config)
+    policy = bindings.privacy_policy(tenant, working_namespace(bindings, tenant, data))
+    content, metadata = screen_working(policy, data.content, data.metadata)
+    data = data.model_copy(update={"content": content, "metadata": metadata})
     return await working.append(tenant, task_id, data, limits)
 
 
 @get("/v1/working/{task_id:str}", summary="A task's working memory, newest first", responses=COMMON_PROBLEMS)
 async def read_working(
-    task_id: TaskId, working: NamedDependency[WorkingMemory], tenant: NamedDependency[str]
+    task_id: TaskId,
+    working: NamedDependency[WorkingMemory],
+    tenant: NamedDependency[str],
+    mask_sensitive: MaskParam = False,
 ) -> WorkingView:
-    return await working.read(tenant, task_id)
+    view = await working.read(tenant, task_id)
+    if not mask_sensitive:
+        return view
+    return view.model_copy(update={"items": [masked(i, "content", "metadata") for i in view.items]})
 
 
 @delete(

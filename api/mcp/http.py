@@ -41,10 +41,12 @@ _LOOPBACK_HOSTS = TransportSecuritySettings(
 class McpEndpoint:
     """The MCP server of one app: its tools, its session manager, its mount and its lifespan."""
 
-    def __init__(self, single_tenant: bool, authenticate: Guard, streams: StreamLimits) -> None:
+    def __init__(
+        self, single_tenant: bool, authenticate: Guard, streams: StreamLimits, mask_sensitive: bool = False
+    ) -> None:
         self._app: Litestar | None = None
         self.streams = streams
-        self.server = build_mcp_server(self._client_for)
+        self.server = build_mcp_server(self._client_for, mask_sensitive)
         # A keyless server answers loopback only; the SDK's DNS-rebinding check keeps a web page
         # from reaching it through a hostile name. With keys, the bearer key is the protection.
         security = (

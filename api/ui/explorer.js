@@ -464,6 +464,45 @@ async function forget(dryRun) {
   $("forget-receipt-title").focus();
 }
 
+// -- forget by topic: a preview with checkboxes, then exactly the ticked ones ------------------------
+
+async function previewTopic() {
+  const query = $("topic-query").value.trim();
+  const kind = $("topic-kind").value;
+  if (!query && !kind) throw new Error("Say what the memories are about, or what they hold.");
+  const body = { scope: scope() };
+  if (query) body.query = query;
+  if (kind) body.sensitive = [kind];
+  const preview = await api("POST", "/v1/forget/preview", body);
+  state.previewToken = preview.preview_token;
+  $("topic-table").tBodies[0].replaceChildren(...preview.matches.map((m) => el("tr", {},
+    el("td", {}, el("input", { type: "checkbox", checked: true, value: m.id, "aria-label": `forget ${m.id}` })),
+    el("td", { text: m.content }), el("td", { text: m.type }), el("td", { text: m.why }))));
+  $("topic-near").replaceChildren(...preview.near_misses.map((m) =>
+    el("li", {}, el("span", { class: "content", text: m.content }), el("span", { class: "meta", text: ` (${m.type}; ${m.why})` }))));
+  const more = preview.truncated ? " (more matched: narrow the topic)" : "";
+  $("topic-summary").textContent = preview.matches.length
+    ? `${preview.matches.length} memories would be forgotten${more}; the preview expires ${when(preview.expires_at)}.`
+    : "No memory matches: nothing would be forgotten.";
+  $("topic-run").disabled = !preview.matches.length;
+  $("topic-result").hidden = false;
+  say(`Preview: ${preview.matches.length} memories would be forgotten.`);
+}
+
+async function forgetTopic() {
+  const ids = [...$("topic-table").querySelectorAll("input[type=checkbox]:checked")].map((box) => box.value);
+  if (!ids.length) throw new Error("Nothing is ticked.");
+  if (!window.confirm(`Forget ${ids.length} memories? This cannot be undone.`)) return;
+  const receipt = await api("POST", "/v1/forget/previewed", { preview_token: state.previewToken, ids });
+  state.previewToken = null;
+  $("topic-run").disabled = true;
+  $("topic-table").tBodies[0].replaceChildren();
+  $("topic-summary").textContent = `Forgot ${receipt.removed} memories; receipt digest ${receipt.digest}.`;
+  state.memories = state.memories.filter((m) => !receipt.memory_ids.includes(m.id));
+  renderTable();
+  say(`Forgot ${receipt.removed} memories.`);
+}
+
 // -- switching the key: nothing of the previous tenant stays on screen -------------------------------
 
 function clearPanels() {
@@ -475,11 +514,13 @@ function clearPanels() {
   state.current = null;
   $("memory-table").tBodies[0].replaceChildren();
   for (const list of ["detail-fields", "detail-chain", "detail-history", "play-hits", "play-budget-bars",
-    "scope-tasks", "scope-threads", "forget-fields", "forget-memory-ids"]) $(list).replaceChildren();
-  for (const table of ["play-left-out", "task-table"]) $(table).tBodies[0].replaceChildren();
-  for (const text of ["play-summary", "play-context", "task-caption", "thread-summary", "thread-context"]) $(text).textContent = "";
-  for (const panel of ["detail", "play-result", "scope-live", "task-table", "thread-result", "forget-receipt"]) $(panel).hidden = true;
-  for (const input of ["search-query", "task-id", "thread-id"]) $(input).value = "";
+    "scope-tasks", "scope-threads", "forget-fields", "forget-memory-ids", "topic-near"]) $(list).replaceChildren();
+  for (const table of ["play-left-out", "task-table", "topic-table"]) $(table).tBodies[0].replaceChildren();
+  for (const text of ["play-summary", "play-context", "task-caption", "thread-summary", "thread-context", "topic-summary"]) $(text).textContent = "";
+  for (const panel of ["detail", "play-result", "scope-live", "task-table", "thread-result", "forget-receipt", "topic-result"]) $(panel).hidden = true;
+  for (const input of ["search-query", "task-id", "thread-id", "topic-query"]) $(input).value = "";
+  state.previewToken = null;
+  $("topic-run").disabled = true;
   $("memory-caption").textContent = "Memories";
   say("");
 }
@@ -518,6 +559,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("search-clear").addEventListener("click", () => { $("search-query").value = ""; guarded(reload); });
   onSubmit("forget-form", () => forget(true));
   $("forget-run").addEventListener("click", () => guarded(() => forget(false)));
+  onSubmit("topic-form", previewTopic);
+  $("topic-run").addEventListener("click", () => guarded(forgetTopic));
   for (const input of document.querySelectorAll("#session input")) input.addEventListener("input", showSubject);
   showSubject();
   onSubmit("browse-form", reload);

@@ -93,8 +93,10 @@ export class Mnemo {
     return this.call(this.http.POST("/v1/retrieve", { body: { ...options, query } }));
   }
 
-  get(memoryId: string): Promise<T.MemoryRecord> {
-    return this.call(this.http.GET("/v1/memories/{memory_id}", { params: { path: { memory_id: memoryId } } }));
+  /** One memory; `maskSensitive`: its secrets and personal data as typed placeholders (`[CARD]`). */
+  get(memoryId: string, options: { maskSensitive?: boolean } = {}): Promise<T.MemoryRecord> {
+    const query = options.maskSensitive ? { mask_sensitive: true } : undefined;
+    return this.call(this.http.GET("/v1/memories/{memory_id}", { params: { path: { memory_id: memoryId }, query } }));
   }
 
   async delete(memoryId: string): Promise<void> {
@@ -157,6 +159,20 @@ export class Mnemo {
   forget(request: T.ForgetRequest): Promise<T.ForgetReceipt> {
     const fetch = request.wait_for_erasure ? this.longFetch : undefined;
     return this.call(this.http.POST("/v1/forget", { body: request, fetch }));
+  }
+
+  /**
+   * What forgetting the memories about `query` (or holding `sensitive` kinds) would remove, with why
+   * each matched, and the near misses that stay; removes nothing. Confirm with `forgetPreviewed`.
+   */
+  forgetPreview(request: T.ForgetPreviewRequest): Promise<T.ForgetPreview> {
+    return this.call(this.http.POST("/v1/forget/preview", { body: request }));
+  }
+
+  /** Forget what a preview showed (or only `ids` among it) by its token; the receipt records the query. */
+  forgetPreviewed(request: T.ForgetPreviewedRequest): Promise<T.ForgetReceipt> {
+    const fetch = request.wait_for_erasure ? this.longFetch : undefined;
+    return this.call(this.http.POST("/v1/forget/previewed", { body: request, fetch }));
   }
 
   /** Where the erasure of a forget's removed text stands, by its receipt's digest. */

@@ -302,6 +302,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/forget/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a forget by query would remove: the matches, why, and the near misses that stay
+         * @description Removes nothing. A query selects the memories about it (by the calibrated confidence, `min_confidence` the cut-off), `sensitive` those tagged on write as holding a kind of secret or personal data; both narrow each other, as do `scope`, `types` and the time window. Confirm with `POST /v1/forget/previewed` and the `preview_token` before it expires: exactly the memories shown go, or the ones named among them.
+         */
+        post: operations["V1ForgetPreviewForgetPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forget/previewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forget the memories a preview showed (all, or those named), by its token
+         * @description The receipt is that of `POST /v1/forget` with ids, and records the query in `selected_by`. 422 naming `preview_token` for a token that expired, was edited or is another tenant's; naming `ids` for an id the preview did not show.
+         */
+        post: operations["V1ForgetPreviewedForgetPreviewed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/forget/keys": {
         parameters: {
             query?: never;
@@ -505,6 +545,71 @@ export interface components {
             field: string;
             message: string;
         };
+        /** ForgetPreview */
+        ForgetPreview: {
+            selected_by: components["schemas"]["ForgetQuery"];
+            /** @description what a confirmation forgets, most likely first */
+            matches: components["schemas"]["PreviewedMemory"][];
+            /** @description just under the cut-off: these stay */
+            near_misses: components["schemas"]["PreviewedMemory"][];
+            /** @description more memories matched than `limit`: narrow the query */
+            truncated: boolean;
+            /** @description confirm with it (`POST /v1/forget/previewed`) before `expires_at`; null: nothing matched */
+            preview_token: string | null;
+            expires_at: string | null;
+        };
+        /** ForgetPreviewRequest */
+        ForgetPreviewRequest: {
+            /** @description what the memories are about */
+            query?: string | null;
+            /** @description only memories tagged on write as holding one of these (e.g. `card`) */
+            sensitive?: components["schemas"]["SensitiveKind"][] | null;
+            scope?: components["schemas"]["Scope"];
+            types?: components["schemas"]["MemoryType"][] | null;
+            occurred_after?: string | null;
+            occurred_before?: string | null;
+            /** @description with a query: the cut-off, how likely a memory must be to be about it (default 0.5); those under it are the near misses, which stay */
+            min_confidence?: number | null;
+            /**
+             * @description matches at most
+             * @default 100
+             */
+            limit?: number;
+            /**
+             * @description how many of those just under the cut-off
+             * @default 5
+             */
+            near_misses?: number;
+            /**
+             * @description secrets and personal data shown as typed placeholders (`[CARD]`)
+             * @default false
+             */
+            mask_sensitive?: boolean;
+        };
+        /** ForgetPreviewedRequest */
+        ForgetPreviewedRequest: {
+            preview_token: string;
+            /** @description forget only these of the preview's matches (default: all of them) */
+            ids?: string[] | null;
+            /**
+             * @description as for `POST /v1/forget`
+             * @default false
+             */
+            wait_for_erasure?: boolean;
+        };
+        /** ForgetQuery */
+        ForgetQuery: {
+            /** @description what the memories are about */
+            query?: string | null;
+            /** @description only memories tagged on write as holding one of these (e.g. `card`) */
+            sensitive?: components["schemas"]["SensitiveKind"][] | null;
+            scope?: components["schemas"]["Scope"];
+            types?: components["schemas"]["MemoryType"][] | null;
+            occurred_after?: string | null;
+            occurred_before?: string | null;
+            /** @description with a query: the cut-off, how likely a memory must be to be about it (default 0.5); those under it are the near misses, which stay */
+            min_confidence?: number | null;
+        };
         /** ForgetReceipt */
         ForgetReceipt: {
             tenant: string;
@@ -516,6 +621,8 @@ export interface components {
             dry_run: boolean;
             /** @description the scope forgotten; null when ids were given */
             scope: components["schemas"]["Scope"] | null;
+            /** @description the query and filters the memories were selected by, when a preview was confirmed (`POST /v1/forget/previewed`); signed with the rest */
+            selected_by?: components["schemas"]["ForgetQuery"] | null;
             /** @description memories per type, plus `working_tasks` and `threads` */
             counts: {
                 [key: string]: number;
@@ -716,6 +823,8 @@ export interface components {
             task_id?: string | null;
             cleared_at?: string | null;
             fact_key?: string | null;
+            /** @description secrets and personal data found in it when written (the tenant's privacy policy `tag` or `redact`): kind, field and where */
+            sensitive?: components["schemas"]["SensitiveSpan"][];
             seq?: number | null;
         };
         /**
@@ -724,6 +833,19 @@ export interface components {
          * @enum {string}
          */
         MemoryType: "episodic" | "semantic" | "procedural" | "prospective" | "working";
+        /** PreviewedMemory */
+        PreviewedMemory: {
+            id: string;
+            type: components["schemas"]["MemoryType"];
+            content: string;
+            scope: components["schemas"]["Scope"];
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description how likely it is about the query; null without a query */
+            confidence: number | null;
+            /** @description why it matched (or nearly): the query's words it holds, its kinds */
+            why: string;
+        };
         /** ProblemDetails */
         ProblemDetails: {
             type: string;
@@ -861,6 +983,11 @@ export interface components {
             context?: {
                 [key: string]: string;
             } | null;
+            /**
+             * @description secrets and personal data (e-mail addresses, card numbers, keys, …) replaced by typed placeholders (`[CARD]`) in the context and every memory returned; stored as they are
+             * @default false
+             */
+            mask_sensitive?: boolean;
         };
         /** RetrieveResponse */
         RetrieveResponse: {
@@ -921,6 +1048,26 @@ export interface components {
             query: string;
             /** @description best first */
             hits: components["schemas"]["SearchHit"][];
+        };
+        /**
+         * SensitiveKind
+         * @enum {string}
+         */
+        SensitiveKind: "email" | "phone" | "card" | "iban" | "national_id" | "api_key" | "secret" | "password";
+        /** SensitiveSpan */
+        SensitiveSpan: {
+            kind: components["schemas"]["SensitiveKind"];
+            /** @description `content`, `trigger` or `metadata.<key>…` */
+            field: string;
+            /** @description offset of its first character in that field's text */
+            start: number;
+            /** @description offset just past its last character */
+            end: number;
+            /**
+             * @description the span is the placeholder that replaced it
+             * @default false
+             */
+            redacted?: boolean;
         };
         /** SigningKey */
         SigningKey: {
@@ -1117,6 +1264,8 @@ export interface operations {
                 include_superseded?: boolean;
                 limit?: number;
                 cursor?: string | null;
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
             };
             header?: never;
             path?: never;
@@ -1305,7 +1454,10 @@ export interface operations {
     };
     V1MemoriesMemoryIdGetMemory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
+            };
             header?: never;
             path: {
                 memory_id: string;
@@ -2303,7 +2455,10 @@ export interface operations {
     };
     V1WorkingTaskIdReadWorking: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
+            };
             header?: never;
             path: {
                 task_id: string;
@@ -2735,6 +2890,8 @@ export interface operations {
         parameters: {
             query?: {
                 budget_tokens?: number | null;
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
             };
             header?: never;
             path: {
@@ -2992,6 +3149,207 @@ export interface operations {
             };
             /** @description No such memory in this tenant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The tenant's rate limit is used up; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    V1ForgetPreviewForgetPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgetPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForgetPreview"];
+                };
+            };
+            /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A cross-site `Origin`, or a foreign `Host` on a keyless server (api/guards/request_gate.py) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The tenant's rate limit is used up; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    V1ForgetPreviewedForgetPreviewed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgetPreviewedRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForgetReceipt"];
+                };
+            };
+            /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A cross-site `Origin`, or a foreign `Host` on a keyless server (api/guards/request_gate.py) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3349,6 +3707,8 @@ export interface operations {
                 namespace?: string | null;
                 include_superseded?: boolean;
                 limit?: number;
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
             };
             header?: never;
             path?: never;

@@ -33,6 +33,10 @@ export type ThreadHistory = Schemas["ThreadHistory"];
 export type ForgetRequest = Schemas["ForgetRequest"];
 export type ForgetReceipt = Schemas["ForgetReceipt"];
 export type ErasureStatus = Schemas["ErasureStatus"];
+export type SensitiveKind = Schemas["SensitiveKind"];
+export type ForgetPreviewRequest = Schemas["ForgetPreviewRequest"];
+export type ForgetPreview = Schemas["ForgetPreview"];
+export type ForgetPreviewedRequest = Schemas["ForgetPreviewedRequest"];
 
 /** Everything a retrieval takes beside its query. */
 export type RetrieveOptions = Omit<RetrieveRequest, "query">;

@@ -156,6 +156,30 @@ describe("threads, working memory, forget, health", () => {
     assert.equal(erasure.digest, receipt.digest);
   });
 
+  test("forget by topic: a preview lists what would go, its token forgets exactly that", async () => {
+    const user = newUser();
+    const scope = { user_id: user };
+    await client.remember([
+      { type: "semantic", content: "The user plays tennis every Saturday morning.", scope },
+      { type: "semantic", content: "The user's card is 4111 1111 1111 1111.", scope },
+      { type: "semantic", content: "The user keeps bees in the garden.", scope },
+    ]);
+    const preview = await client.forgetPreview({ query: "tennis", scope });
+    assert.equal(preview.matches.length, 1);
+    assert.match(preview.matches[0]?.why ?? "", /tennis/);
+    assert.ok(preview.preview_token);
+    assert.equal((await client.listPage({ user_id: user })).memories.length, 3, "a preview removes nothing");
+    const receipt = await client.forgetPreviewed({ preview_token: preview.preview_token });
+    assert.deepEqual(receipt.memory_ids, [preview.matches[0]?.id]);
+    assert.equal(receipt.selected_by?.query, "tennis");
+
+    const cards = await client.forgetPreview({ sensitive: ["card"], scope, mask_sensitive: true });
+    assert.equal(cards.matches[0]?.content, "The user's card is [CARD].");
+    const stored = await client.get(cards.matches[0]?.id ?? "");
+    assert.deepEqual(stored.sensitive?.map((s) => s.kind), ["card"]);
+    assert.equal((await client.get(stored.id, { maskSensitive: true })).content, "The user's card is [CARD].");
+  });
+
   test("health and ready", async () => {
     assert.deepEqual(await client.health(), { status: "ok" });
     assert.ok(await client.ready());

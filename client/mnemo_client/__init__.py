@@ -35,6 +35,7 @@ from mnemo_client.models import (
 from mnemo_client.raw import Limits, Reply
 from mnemo_client.state_models import (
     ErasureStatus,
+    ForgetPreview,
     ForgetReceipt,
     MemoryHistory,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "BadRequest",
     "Conflict",
     "ErasureStatus",
+    "ForgetPreview",
     "ForgetReceipt",
     "InvalidInput",
     "Limits",

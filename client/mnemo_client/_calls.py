@@ -37,6 +37,9 @@ from mnemo_client.state_models import (
     ClearResult,
     DueList,
     ErasureStatus,
+    ForgetPreview,
+    ForgetPreviewedRequest,
+    ForgetPreviewRequest,
     ForgetReceipt,
     ForgetRequest,
     MemoryHistory,
@@ -53,10 +56,10 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 USER_AGENT = "mnemo-client/0.1.0"
 # The filters of `GET /v1/memories`; `limit` is the page size, `list()` iterates every page anyway.
 LIST_FILTERS = frozenset(
-    {"type", "user_id", "agent_id", "thread_id", "namespace", "include_superseded", "limit"}
+    {"type", "user_id", "agent_id", "thread_id", "namespace", "include_superseded", "limit", "mask_sensitive"}
 )
 SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
-SEARCH_FILTERS = frozenset({"type", *SCOPE_FIELDS, "include_superseded", "limit"})
+SEARCH_FILTERS = frozenset({"type", *SCOPE_FIELDS, "include_superseded", "limit", "mask_sensitive"})
 DUE_FILTERS = frozenset({"now", "within_minutes", "user_id", "agent_id", "thread_id", "limit"})
 # What httpx raises when a request got no answer (InvalidURL is no HTTPError): MnemoConnectionError.
 NO_ANSWER = (httpx.HTTPError, httpx.InvalidURL)
@@ -140,8 +143,9 @@ def retrieve(query: str, fields: dict[str, Any]) -> Call[RetrieveResult]:
     return Call("POST", "/v1/retrieve", _model(RetrieveResult), body=_body(request))
 
 
-def get(memory_id: str) -> Call[MemoryRecord]:
-    return Call("GET", f"/v1/memories/{_segment(memory_id)}", _model(MemoryRecord))
+def get(memory_id: str, mask_sensitive: bool) -> Call[MemoryRecord]:
+    params = {"mask_sensitive": "true"} if mask_sensitive else None
+    return Call("GET", f"/v1/memories/{_segment(memory_id)}", _model(MemoryRecord), params=params)
 
 
 def delete(memory_id: str) -> Call[None]:
@@ -181,6 +185,19 @@ def forget(fields: dict[str, Any]) -> Call[ForgetReceipt]:
     return Call("POST", "/v1/forget", _model(ForgetReceipt), body=_body(request), timeout=timeout)
 
 
+def forget_preview(fields: dict[str, Any]) -> Call[ForgetPreview]:
+    request = _request(
+        ForgetPreviewRequest, {k: v for k, v in fields.items() if v is not None}, "forget preview"
+    )
+    return Call("POST", "/v1/forget/preview", _model(ForgetPreview), body=_body(request))
+
+
+def forget_previewed(fields: dict[str, Any]) -> Call[ForgetReceipt]:
+    request = _request(ForgetPreviewedRequest, {k: v for k, v in fields.items() if v is not None}, "forget")
+    timeout = WAIT_FOR_ERASURE_TIMEOUT_S if request.wait_for_erasure else None
+    return Call("POST", "/v1/forget/previewed", _model(ForgetReceipt), body=_body(request), timeout=timeout)
+
+
 def erasure(digest: str) -> Call[ErasureStatus]:
     return Call("GET", f"/v1/forget/{_segment(digest)}", _model(ErasureStatus))
 
@@ -204,8 +221,9 @@ def working_append(task_id: str, fields: dict[str, Any]) -> Call[AppendResult]:
     return Call("POST", path, _model(AppendResult), body=_body(item))
 
 
-def working_read(task_id: str) -> Call[WorkingView]:
-    return Call("GET", f"/v1/working/{_segment(task_id)}", _model(WorkingView))
+def working_read(task_id: str, mask_sensitive: bool) -> Call[WorkingView]:
+    params = {"mask_sensitive": "true"} if mask_sensitive else None
+    return Call("GET", f"/v1/working/{_segment(task_id)}", _model(WorkingView), params=params)
 
 
 def working_clear(task_id: str, force: bool) -> Call[ClearResult]:
@@ -228,8 +246,10 @@ def thread_append(thread_id: str, fields: dict[str, Any]) -> Call[Turn]:
     return Call("POST", f"/v1/threads/{_segment(thread_id)}/turns", _model(Turn), body=_body(turn))
 
 
-def thread_history(thread_id: str, budget_tokens: int | None) -> Call[ThreadHistory]:
+def thread_history(thread_id: str, budget_tokens: int | None, mask_sensitive: bool) -> Call[ThreadHistory]:
     params = {} if budget_tokens is None else {"budget_tokens": str(budget_tokens)}
+    if mask_sensitive:
+        params["mask_sensitive"] = "true"
     path = f"/v1/threads/{_segment(thread_id)}/history"
     return Call("GET", path, _model(ThreadHistory), params=params)
 

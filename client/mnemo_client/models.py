@@ -142,6 +142,7 @@ class RetrieveRequest(RequestModel):
     min_confidence: float | None = None
     agent: str | None = None
     context: dict[str, str] | None = None
+    mask_sensitive: bool = False  # secrets and personal data as typed placeholders (`[CARD]`)
 
 
 class ThreadScope(RequestModel):
@@ -188,6 +189,28 @@ class RankRequest(RequestModel):
 # --- responses --------------------------------------------------------------------------------
 
 
+class SensitiveKind(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    CARD = "card"
+    IBAN = "iban"
+    NATIONAL_ID = "national_id"
+    API_KEY = "api_key"
+    SECRET = "secret"  # noqa: S105 - a kind's name
+    PASSWORD = "password"  # noqa: S105 - a kind's name
+
+
+class SensitiveSpan(ResponseModel):
+    """A secret or personal value found in a memory when it was written: its kind (`card`,
+    `email`, …), its field (`content`, `trigger`, `metadata.<key>`) and where it is in that field."""
+
+    kind: SensitiveKind
+    field: str
+    start: int
+    end: int
+    redacted: bool = False
+
+
 class MemoryRecord(ResponseModel):
     id: str
     external_id: str | None = None
@@ -215,6 +238,7 @@ class MemoryRecord(ResponseModel):
     task_id: str | None = None
     cleared_at: datetime | None = None
     fact_key: str | None = None
+    sensitive: list[SensitiveSpan] = Field(default_factory=list)
     seq: int | None = None
 
 

@@ -10,7 +10,15 @@ from typing import Any
 
 from pydantic import Field
 
-from mnemo_client.models import MemoryRecord, RequestModel, ResponseModel, Role, Scope
+from mnemo_client.models import (
+    MemoryRecord,
+    MemoryType,
+    RequestModel,
+    ResponseModel,
+    Role,
+    Scope,
+    SensitiveKind,
+)
 
 
 class DueItem(ResponseModel):
@@ -122,6 +130,53 @@ class ForgetRequest(RequestModel):
     wait_for_erasure: bool = False
 
 
+class ForgetQuery(RequestModel):
+    """What a forget by query selects: memories about `query`, or holding `sensitive` kinds, or
+    both; within `scope`, `types` and a time window. `min_confidence`: the cut-off (default 0.5)."""
+
+    query: str | None = None
+    sensitive: list[SensitiveKind] | None = None
+    scope: Scope = Field(default_factory=Scope)
+    types: list[MemoryType] | None = None
+    occurred_after: datetime | None = None
+    occurred_before: datetime | None = None
+    min_confidence: float | None = None
+
+
+class ForgetPreviewRequest(ForgetQuery):
+    limit: int = 100
+    near_misses: int = 5
+    mask_sensitive: bool = False
+
+
+class PreviewedMemory(ResponseModel):
+    id: str
+    type: MemoryType
+    content: str
+    scope: Scope
+    occurred_at: datetime
+    confidence: float | None  # how likely it is about the query; None without one
+    why: str
+
+
+class ForgetPreview(ResponseModel):
+    """What `forget_previewed(preview_token)` would remove (`matches`), and what stays though it
+    nearly matched (`near_misses`); the token expires at `expires_at` (None: nothing matched)."""
+
+    selected_by: ForgetQuery
+    matches: list[PreviewedMemory]
+    near_misses: list[PreviewedMemory]
+    truncated: bool
+    preview_token: str | None
+    expires_at: datetime | None
+
+
+class ForgetPreviewedRequest(RequestModel):
+    preview_token: str
+    ids: list[str] | None = None
+    wait_for_erasure: bool = False
+
+
 class ForgetReceipt(ResponseModel):
     """What a forget removed (or, with `dry_run`, would remove); `digest` is sha256 over the tenant,
     `at` as printed and the sorted removed ids, for proving later what was removed (`mnemo forget
@@ -144,6 +199,7 @@ class ForgetReceipt(ResponseModel):
     erased: bool | None = None
     erasure: dict[str, str] = Field(default_factory=dict)
     erase_by: datetime | None = None
+    selected_by: ForgetQuery | None = None  # the query a confirmed preview selected by (signed too)
     signature: dict[str, str] | None = None
 
 

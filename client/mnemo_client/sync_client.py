@@ -32,6 +32,7 @@ from mnemo_client.state_models import (
     ClearResult,
     DueList,
     ErasureStatus,
+    ForgetPreview,
     ForgetReceipt,
     MemoryHistory,
     SigningKeys,
@@ -168,8 +169,9 @@ class Mnemo:
         )  # fmt: skip
         return self._run(calls.retrieve(query, fields))
 
-    def get(self, memory_id: str) -> MemoryRecord:
-        return self._run(calls.get(memory_id))
+    def get(self, memory_id: str, *, mask_sensitive: bool = False) -> MemoryRecord:
+        """One memory; `mask_sensitive`: its secrets and personal data as typed placeholders."""
+        return self._run(calls.get(memory_id, mask_sensitive))
 
     def delete(self, memory_id: str) -> None:
         self._run(calls.delete(memory_id))
@@ -251,6 +253,44 @@ class Mnemo:
         )  # fmt: skip
         return self._run(calls.forget(fields))
 
+    def forget_preview(
+        self,
+        query: str | None = None,
+        *,
+        sensitive: Sequence[str] | None = None,
+        scope: Scope | Mapping[str, str] | None = None,
+        types: Sequence[MemoryType | str] | None = None,
+        occurred_after: datetime | str | None = None,
+        occurred_before: datetime | str | None = None,
+        min_confidence: float | None = None,
+        limit: int | None = None,
+        near_misses: int | None = None,
+        mask_sensitive: bool = False,
+    ) -> ForgetPreview:
+        """What forgetting the memories about `query` (or holding `sensitive` kinds, e.g. `["card"]`)
+        would remove, with why each matched, and the near misses that stay; removes nothing. Pass
+        its `preview_token` to `forget_previewed` to forget exactly those. `mask_sensitive`: their
+        secrets and personal data shown as typed placeholders."""
+        fields = dict(
+            query=query, sensitive=None if sensitive is None else list(sensitive), scope=scope,
+            types=None if types is None else list(types), occurred_after=occurred_after,
+            occurred_before=occurred_before, min_confidence=min_confidence, limit=limit,
+            near_misses=near_misses, mask_sensitive=mask_sensitive,
+        )  # fmt: skip
+        return self._run(calls.forget_preview(fields))
+
+    def forget_previewed(
+        self, preview_token: str, *, ids: Sequence[str] | None = None, wait_for_erasure: bool = False
+    ) -> ForgetReceipt:
+        """Forget what a preview showed (or only `ids` among it) before its token expires; the
+        receipt records the query in `selected_by`."""
+        fields = dict(
+            preview_token=preview_token,
+            ids=None if ids is None else list(ids),
+            wait_for_erasure=wait_for_erasure,
+        )
+        return self._run(calls.forget_previewed(fields))
+
     def erasure(self, digest: str) -> ErasureStatus:
         """Where the erasure of a forget's removed text stands, by its receipt's digest."""
         return self._run(calls.erasure(digest))
@@ -284,8 +324,9 @@ class Working:
         )
         return self._client._run(calls.working_append(self.task_id, fields))
 
-    def read(self) -> WorkingView:
-        return self._client._run(calls.working_read(self.task_id))
+    def read(self, *, mask_sensitive: bool = False) -> WorkingView:
+        """The task's items; `mask_sensitive`: their secrets and personal data as typed placeholders."""
+        return self._client._run(calls.working_read(self.task_id, mask_sensitive))
 
     def items(self) -> list[WorkingItem]:
         """The task's live items, newest first."""
@@ -329,5 +370,8 @@ class Threads:
         fields = dict(role=role, content=content, files=files, if_last_seq=if_last_seq)
         return self._client._run(calls.thread_append(thread_id, fields))
 
-    def history(self, thread_id: str, *, budget_tokens: int | None = None) -> ThreadHistory:
-        return self._client._run(calls.thread_history(thread_id, budget_tokens))
+    def history(
+        self, thread_id: str, *, budget_tokens: int | None = None, mask_sensitive: bool = False
+    ) -> ThreadHistory:
+        """The thread's chain under a budget; `mask_sensitive`: secrets and personal data masked."""
+        return self._client._run(calls.thread_history(thread_id, budget_tokens, mask_sensitive))

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from ..errors import FieldProblem, InvalidInput
 from ..models import MODEL_REGISTRY, RegisteredModel
+from ..privacy.policy import PrivacyPolicy
 from ..types import MemoryType
 
 RESOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -145,6 +146,11 @@ class MemoryResource(BaseModel):
     )
     key: KeyTemplate = DEFAULT_KEY
     working: WorkingLimits | None = None
+    privacy: PrivacyPolicy | None = Field(
+        default=None,
+        description="secrets and personal data written into it: off | tag | redact | reject; unset = "
+        "the tenant's (or the file's) policy",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> MemoryResource:
@@ -182,6 +188,9 @@ class AgentSpec(BaseModel):
         default=None, min_length=1, max_length=64, description="levels 2 and 3"
     )
     memory_key: KeyTemplate | None = Field(default=None, description="level 2: one key for every resource")
+    mask_sensitive: bool = Field(
+        default=False, description="mask secrets and personal data in everything this agent reads"
+    )
 
     @model_validator(mode="after")
     def _one_level(self) -> AgentSpec:
@@ -206,6 +215,11 @@ class BindingSet(BaseModel):
 
     resources: list[MemoryResource] = Field(default_factory=list)
     agents: list[AgentSpec] = Field(default_factory=list)
+    privacy: PrivacyPolicy | None = Field(
+        default=None,
+        description="secrets and personal data in writes: off | tag | redact | reject; unset = the "
+        "file's policy (for a tenant's section), else `tag`",
+    )
 
 
 class BindingsConfig(BindingSet):

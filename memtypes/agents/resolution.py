@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import FieldProblem, InvalidInput, ReadOnlyMemory, UnknownAgent
+from ..privacy.policy import DEFAULT_POLICY, PrivacyPolicy
 from ..types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from .bindings import BindingsConfig, BindingSet, MemoryResource, Mode, render_key
 
@@ -34,6 +35,7 @@ class BoundResource:
 class Agent:
     name: str
     bound: tuple[BoundResource, ...]
+    mask_sensitive: bool = False
 
     def covering(self, memory_type: MemoryType) -> list[BoundResource]:
         return [b for b in self.bound if memory_type in b.resource.types]
@@ -59,7 +61,7 @@ def _agents(
             bound = tuple(
                 BoundResource(resources[b.id], b.mode, b.key or resources[b.id].key) for b in spec.bindings()
             )
-            agents[spec.name] = Agent(spec.name, bound)
+            agents[spec.name] = Agent(spec.name, bound, spec.mask_sensitive)
     return agents
 
 
@@ -73,10 +75,13 @@ class Bindings:
         global_resources = {r.id: r for r in config.resources}
         self._global = _agents([config], global_resources)
         self._tenants: dict[str, dict[str, Agent]] = {}
+        self._global_privacy = _privacy(global_resources, config.privacy or DEFAULT_POLICY)
+        self._tenant_privacy: dict[str, tuple[PrivacyPolicy, dict[str, PrivacyPolicy]]] = {}
         for tenant, section in config.tenants.items():
             resources = {**global_resources, **{r.id: r for r in section.resources}}
             # Global agents are re-bound against the tenant's resources, which may replace global ones.
             self._tenants[tenant] = _agents([config, section], resources)
+            self._tenant_privacy[tenant] = _privacy(resources, section.privacy or self._global_privacy[0])
 
     @property
     def configured(self) -> bool:
@@ -85,12 +90,27 @@ class Bindings:
     def agent_names(self, tenant: str) -> list[str]:
         return sorted(self._tenants.get(tenant, self._global))
 
+    def privacy_policy(self, tenant: str, namespace: str | None) -> PrivacyPolicy:
+        """What a write into `namespace` does with secrets and personal data: the policy of the memory
+        resource the namespace belongs to (`<resource id>/<key>`), else the tenant's, else the file's."""
+        default, by_resource = self._tenant_privacy.get(tenant, self._global_privacy)
+        if namespace is None or "/" not in namespace:
+            return default
+        return by_resource.get(namespace.split("/", 1)[0], default)
+
     def agent(self, tenant: str, name: str) -> Agent:
         found = self._tenants.get(tenant, self._global).get(name)
         if found is None:
             why = "no MNEMO_CONFIG is loaded" if not self.configured else "not defined for this tenant"
             raise UnknownAgent(f"unknown agent {name!r}: {why}", problems=[FieldProblem("agent", why)])
         return found
+
+
+def _privacy(
+    resources: Mapping[str, MemoryResource], default: PrivacyPolicy
+) -> tuple[PrivacyPolicy, dict[str, PrivacyPolicy]]:
+    """A section's policy and its resources' own, where they set one."""
+    return default, {rid: r.privacy for rid, r in resources.items() if r.privacy is not None}
 
 
 def _resource_shares(resource: MemoryResource, types: Sequence[MemoryType]) -> dict[MemoryType, float]:

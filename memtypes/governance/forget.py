@@ -20,6 +20,7 @@ from pydantic import (
 
 from ..jsontypes import JsonBool
 from ..records import SCOPE_FIELDS, SCOPE_ID_PATTERN, Scope
+from .forget_query import ForgetQuery
 from .history import receipt_digest, receipt_time
 
 MAX_FORGET_IDS = 10_000
@@ -105,6 +106,11 @@ class ForgetReceipt(BaseModel):
     )
     dry_run: bool
     scope: Scope | None = Field(description="the scope forgotten; null when ids were given")
+    selected_by: ForgetQuery | None = Field(
+        default=None,
+        description="the query and filters the memories were selected by, when a preview was confirmed "
+        "(`POST /v1/forget/previewed`); signed with the rest",
+    )
     counts: dict[str, int] = Field(description="memories per type, plus `working_tasks` and `threads`")
     removed: int = Field(description="everything removed (0: nothing matched, a no-op)")
     memory_ids: list[str] = Field(description="sorted")

@@ -25,6 +25,9 @@ VALID_BODIES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "/v1/retrieve": ("/v1/retrieve", {"query": "what does Alice drink?", "scope": SCOPE}),
     "/v1/forget": ("/v1/forget", {"scope": SCOPE, "dry_run": True}),
+    "/v1/forget/preview": ("/v1/forget/preview", {"query": "green tea", "scope": SCOPE, "min_confidence": 0}),
+    # A token only a preview gives: the previous entry's, fetched when its turn comes.
+    "/v1/forget/previewed": ("/v1/forget/previewed", {"preview_token": "from the preview"}),
     "/v1/threads": ("/v1/threads", {}),
     "/v1/threads/{thread_id:uuid}/turns": (
         f"/v1/threads/{uuid.uuid4()}/turns",
@@ -73,6 +76,9 @@ async def test_every_body_endpoint_refuses_a_key_named_like_a_dependency(client:
     assert services | {"settings", "history", "services", "bindings", "fairness", "request", "state"} <= names
     assert {"data", "memory_id", "thread_id", "task_id"} <= names  # handler parameters, path ones too
     for template, (path, body) in VALID_BODIES.items():
+        if "preview_token" in body:
+            shown = await client.post("/v1/forget/preview", json=VALID_BODIES["/v1/forget/preview"][1])
+            body = {"preview_token": shown.json()["preview_token"]}
         accepted = await client.post(path, json=body)
         assert accepted.status_code != 422, f"{path}: {accepted.text}"  # the body alone is valid
         unknown = (names | set(ARBITRARY_NAMES)) - set(models["POST", template].model_fields)

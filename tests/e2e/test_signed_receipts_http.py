@@ -41,6 +41,7 @@ EDITS: dict[str, Any] = {
     "erased": True,
     "erasure": {"qdrant": "erased", "redis": "erased"},
     "erase_by": "2020-01-01T00:00:00.000000Z",
+    "selected_by": {"query": "something else"},
 }
 
 

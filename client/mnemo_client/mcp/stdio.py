@@ -27,9 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--api-key", default=os.environ.get("MNEMO_API_KEY"), help="bearer key (MNEMO_API_KEY)"
     )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
+    parser.add_argument(
+        "--mask-sensitive",
+        action="store_true",
+        default=os.environ.get("MNEMO_MCP_MASK_SENSITIVE", "").lower() in ("1", "true", "yes"),
+        help="return secrets and personal data as typed placeholders ([CARD]) (MNEMO_MCP_MASK_SENSITIVE)",
+    )
 
 
-def serve(url: str, api_key: str | None, timeout: float) -> int:
+def serve(url: str, api_key: str | None, timeout: float, mask_sensitive: bool = False) -> int:
     """Serve the tools on stdin/stdout until the host closes them."""
     from mcp.server.mcpserver import Context
 
@@ -43,7 +49,7 @@ def serve(url: str, api_key: str | None, timeout: float) -> int:
             async def client_for(_: Context) -> AsyncIterator[AsyncMnemo]:
                 yield client
 
-            await build_mcp_server(client_for).run_stdio_async()
+            await build_mcp_server(client_for, mask_sensitive).run_stdio_async()
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tool call on stderr
     asyncio.run(run())
@@ -71,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("mnemo-mcp: needs the mcp extra: pip install 'mnemo-client[mcp]'", file=sys.stderr)
         return 2
-    return serve(args.url, args.api_key, args.timeout)
+    return serve(args.url, args.api_key, args.timeout, args.mask_sensitive)
 
 
 def run() -> None:

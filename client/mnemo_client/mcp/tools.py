@@ -33,7 +33,8 @@ INSTRUCTIONS = (
     "Long-term memory for this conversation's user. Call `recall` with the user's request before "
     "answering anything that may depend on what they told you before; call `remember` for facts, "
     "preferences, decisions and commitments worth keeping; `forget` removes a memory by the id "
-    "`recall` or `list_memories` showed. `working_*` is a scratchpad for the current task."
+    "`recall` or `list_memories` showed; to forget everything about a topic, `forget_preview` it, show "
+    "the user what would go, then `forget_confirm`. `working_*` is a scratchpad for the current task."
 )
 
 # Below this top confidence `recall` tells the model that memory may hold no answer, before the
@@ -84,8 +85,9 @@ def _memory_line(memory: Any) -> str:
     return f"- [{memory.type}] {memory.id}: {memory.content}"
 
 
-def build_mcp_server(client_for: ClientFor) -> MCPServer:
-    """The MCP server with mnemo's tools; `client_for(ctx)` opens the client a call uses."""
+def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCPServer:
+    """The MCP server with mnemo's tools; `client_for(ctx)` opens the client a call uses.
+    `mask_sensitive`: what the tools return shows secrets and personal data as typed placeholders."""
     server = MCPServer("mnemo", instructions=INSTRUCTIONS, version="0.1.0")
 
     async def call(ctx: Context, action: Callable[[AsyncMnemo], Awaitable[T]]) -> T:
@@ -163,6 +165,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
                 model=model,
                 task_id=task_id,
                 min_confidence=min_confidence,
+                mask_sensitive=mask_sensitive,
             ),
         )
         ids = [m.id for m in found.memories]
@@ -203,7 +206,8 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         limit: Annotated[int, Field(ge=1, le=100, description="memories per page")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
     ) -> CallToolResult:
-        filters = {"type": type, "limit": limit, **_scope(user_id, agent_id, thread_id)}
+        filters = {"type": type, "limit": limit, "mask_sensitive": mask_sensitive or None}
+        filters |= _scope(user_id, agent_id, thread_id)
         page = await call(ctx, lambda m: m.list_page(cursor, **filters))
         lines = [_memory_line(m) for m in page.memories] or ["No memories."]
         if page.next_cursor:
@@ -213,6 +217,8 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
             "next_cursor": page.next_cursor,
         }
         return _result("\n".join(lines), structured)
+
+    register_forget_by_query(server, call, mask_sensitive)
 
     @server.tool(
         description="Add a note to a task's working memory (a scratchpad that `recall` with task_id "
@@ -232,7 +238,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
 
     @server.tool(description="Read a task's working memory, newest first.")
     async def working_get(task_id: TaskId, ctx: Context) -> CallToolResult:
-        view = await call(ctx, lambda m: m.working(task_id).read())
+        view = await call(ctx, lambda m: m.working(task_id).read(mask_sensitive=mask_sensitive))
         lines = [f"- [p{i.priority}] {i.content}" for i in view.items] or ["(empty)"]
         text = f"Working memory of task {task_id} ({len(view.items)} items):\n" + "\n".join(lines)
         return _result(text, view.model_dump(mode="json"))
@@ -247,6 +253,59 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
     return server
 
 
+def register_forget_by_query(
+    server: MCPServer, call: Callable[[Context, Callable[[AsyncMnemo], Awaitable[Any]]], Awaitable[Any]],
+    mask_sensitive: bool,
+) -> None:  # fmt: skip
+    """Forget by topic, preview first: the model sees (and shows the user) what would go before it
+    can ask for it to go, and the confirmation forgets exactly what the preview listed."""
+
+    @server.tool(
+        description="Find what forgetting everything about a topic would remove (nothing is removed): "
+        "the matching memories with why each matched, and the near misses that would stay. Show the "
+        "user the list; if they agree, call forget_confirm with the preview_token (and the ids to "
+        "keep left out of `ids`, if they want some kept)."
+    )
+    async def forget_preview(
+        about: Annotated[str, Field(description="the topic, in the user's words: 'my divorce', 'tennis'")],
+        ctx: Context,
+        user_id: UserId = None,
+        agent_id: AgentId = None,
+        thread_id: ThreadId = None,
+    ) -> CallToolResult:
+        scope = _scope(user_id, agent_id, thread_id)
+        shown = await call(ctx, lambda m: m.forget_preview(about, scope=scope, mask_sensitive=mask_sensitive))
+        rows = [f"- {m.id} [{m.type}] {m.content} ({m.why})" for m in shown.matches]
+        stay = [f"- [{m.type}] {m.content} ({m.why})" for m in shown.near_misses]
+        if not rows:
+            text = "No memory is about this: nothing to forget."
+        else:
+            text = f"Would forget {len(rows)} memories:\n" + "\n".join(rows)
+            if stay:
+                text += "\n\nWould keep (nearly matched):\n" + "\n".join(stay)
+            text += f"\n\npreview_token (valid until {shown.expires_at}): {shown.preview_token}"
+        return _result(text, {"ids": [m.id for m in shown.matches], "preview_token": shown.preview_token,
+                              "near_miss_ids": [m.id for m in shown.near_misses]})  # fmt: skip
+
+    @server.tool(
+        description="Forget what forget_preview listed, once the user agreed: all of it, or only `ids` "
+        "among it. Nothing that the preview did not list can be forgotten this way."
+    )
+    async def forget_confirm(
+        preview_token: Annotated[str, Field(description="forget_preview's preview_token")],
+        ctx: Context,
+        ids: Annotated[
+            list[str] | None, Field(description="only these of the preview's ids (default: all of them)")
+        ] = None,
+    ) -> CallToolResult:
+        receipt = await call(ctx, lambda m: m.forget_previewed(preview_token, ids=ids))
+        text = f"forgot {receipt.removed} memories (receipt digest {receipt.digest})"
+        return _result(
+            text, {"removed": receipt.removed, "memory_ids": receipt.memory_ids, "digest": receipt.digest}
+        )
+
+
 TOOL_NAMES: Sequence[str] = (
-    "remember", "recall", "forget", "list_memories", "working_append", "working_get", "working_clear",
+    "remember", "recall", "forget", "list_memories", "forget_preview", "forget_confirm",
+    "working_append", "working_get", "working_clear",
 )  # fmt: skip
