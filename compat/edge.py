@@ -1,0 +1,169 @@
+"""What the vendor protocols share at the edge: each vendor's key scheme read as mnemo's bearer key
+(so the key ring maps it to its tenant, as for the native API), a problem body labelled as the
+vendor's client reads errors, the 501 of a method mnemo does not serve, and scopes and listings over
+the native services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Request, Response, route
+from litestar.handlers import HTTPRouteHandler
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..memtypes.errors import FieldProblem, InvalidInput
+from ..memtypes.queries import MemoryFilter
+from ..memtypes.records import MemoryRecord
+from ..memtypes.records import Scope as MemoryScope
+from ..memtypes.types import MemoryType
+from ..retrieval.catalog import Catalog
+
+# A listing a protocol answers with a total (mem0's `count`, its pages by number) reads the scope's
+# memories up to this many; a larger scope answers its first ones.
+MAX_LISTED = 10_000
+_PAGE = 500
+PROBLEM_JSON = b"application/problem+json"
+
+
+@dataclass(frozen=True)
+class Vendor:
+    prefix: str  # the path the vendor's client is pointed at, e.g. `/mem0`
+    scheme: str  # the Authorization scheme its client sends, lower case
+    json_errors: bool  # its client reads an error's `detail` only from `application/json`
+
+
+VENDORS = (
+    Vendor("/mem0", "token", json_errors=True),
+    Vendor("/zep", "api-key", json_errors=False),
+    Vendor("/ams", "bearer", json_errors=False),
+)
+
+
+def vendor_of(path: str) -> Vendor | None:
+    return next((v for v in VENDORS if path == v.prefix or path.startswith(v.prefix + "/")), None)
+
+
+class VendorEdge:
+    """ASGI, around the app: under a vendor's prefix, `Authorization: <its scheme> KEY` becomes
+    `Bearer KEY` (every guard and the tenant provider then read it as they read a native call), and a
+    problem body is sent as `application/json` where the vendor's client reads no other type."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        vendor = vendor_of(scope["path"]) if scope["type"] == "http" else None
+        if vendor is None:
+            await self.app(scope, receive, send)
+            return
+        scope["headers"] = [_as_bearer(name, value, vendor.scheme) for name, value in scope["headers"]]
+        if not vendor.json_errors:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_json_errors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (
+                        name,
+                        b"application/json" if name == b"content-type" and value == PROBLEM_JSON else value,
+                    )
+                    for name, value in message.get("headers", ())
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_json_errors)
+
+
+def _as_bearer(name: bytes, value: bytes, scheme: str) -> tuple[bytes, bytes]:
+    if name != b"authorization":
+        return name, value
+    given, _, key = value.partition(b" ")
+    if given.decode("latin-1").lower() == scheme and key.strip():
+        return name, b"Bearer " + key.strip()
+    return name, value
+
+
+def not_supported(request: Request[Any, Any, Any], vendor: str, method: str) -> Response[dict[str, Any]]:
+    """501, a problem body naming the vendor client's method: never a silent 200."""
+    detail = f"{vendor}'s `{method}` is not supported by mnemo (see its compatibility page in the docs)"
+    body = {
+        "type": "https://mnemo.dev/problems/not_supported",
+        "title": "Not implemented",
+        "status": 501,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": "not_supported",
+        "method": method,
+    }
+    return Response(body, status_code=501, media_type="application/problem+json")
+
+
+def unsupported_routes(vendor: str, methods: Mapping[str, str]) -> list[HTTPRouteHandler]:
+    """A 501 handler per path of the vendor's API that mnemo does not serve (`methods`: path → the
+    client's method that calls it), and one for any other path under the prefix."""
+    verbs = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+    def answer(path: str, method: str) -> HTTPRouteHandler:
+        async def handler(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+            return not_supported(request, vendor, method)
+
+        return route(path, http_method=verbs, include_in_schema=False)(handler)
+
+    async def anything(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        return not_supported(request, vendor, f"{request.method} {request.url.path}")
+
+    catch_all = route("/{rest:path}", http_method=verbs, include_in_schema=False)(anything)
+    return [*(answer(path, method) for path, method in methods.items()), catch_all]
+
+
+def memory_scope(**fields: str | None) -> MemoryScope:
+    """A scope from a vendor's ids (user_id, agent_id, thread_id, namespace), each checked; a 422 names
+    the one that is not an id mnemo keeps."""
+    for name, value in fields.items():
+        try:
+            MemoryScope.model_validate({name: value})
+        except ValueError:
+            raise InvalidInput(
+                f"{name} is not an id mnemo keeps",
+                problems=[
+                    FieldProblem(name, "1..256 of letters, digits and ._:@/+- (a letter or digit first)")
+                ],
+            ) from None
+    return MemoryScope.model_validate(fields)
+
+
+async def records_in_scope(
+    catalog: Catalog, flt: MemoryFilter, memory_type: MemoryType | None, cap: int = MAX_LISTED
+) -> list[MemoryRecord]:
+    """The filter's records of one type (or all), at most `cap`, in the catalog's order."""
+    records: list[MemoryRecord] = []
+    cursor: str | None = None
+    while len(records) < cap:
+        page = await catalog.page(flt, memory_type, min(_PAGE, cap - len(records)), cursor)
+        records.extend(page.records)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    return records
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat()
+
+
+class NotSupported(Exception):
+    """A part of a vendor's API that mnemo does not serve, named as its client names it; each
+    vendor's router answers it with `not_supported`."""
+
+    def __init__(self, vendor: str, method: str) -> None:
+        super().__init__(method)
+        self.vendor = vendor
+        self.method = method
+
+
+def not_supported_handler(request: Request[Any, Any, Any], exc: NotSupported) -> Response[dict[str, Any]]:
+    return not_supported(request, exc.vendor, exc.method)

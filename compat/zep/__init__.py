@@ -1,0 +1,1 @@
+"""Zep's protocol (routes.py) over mnemo's services."""
