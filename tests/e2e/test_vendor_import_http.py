@@ -102,17 +102,20 @@ async def test_an_export_goes_in_once_with_its_times_and_is_found(
     export = EXPORTS / file
     async with live_app(api_keys=f"{KEY}:migrated") as (url, _), AsyncMnemo(url, KEY, timeout=120) as client:
         code, dry = await mnemo_import(export.as_posix(), "--from", vendor, "--dry-run", state_dir=tmp_path)
+        assert code == (1 if dry["failed"] else 0)
         assert dry["dry_run"] and sum(dry["would_write"].values()) == written
         assert await search(client, query, **scope) == []  # the dry run wrote nothing
 
         code, first = await mnemo_import(export.as_posix(), "--from", vendor, url=url, state_dir=tmp_path)
         assert first["created"] == written, first
+        assert code == (1 if first["failed"] else 0)
         hits = await search(client, query, **scope)
         best = hits[0]["memory"]
         assert expected in best["content"]
         assert any(h["memory"]["occurred_at"].startswith(occurred) for h in hits), [h["memory"] for h in hits]
 
         code, again = await mnemo_import(export.as_posix(), "--from", vendor, url=url, state_dir=tmp_path)
+        assert code == (1 if again["failed"] else 0)
         assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, written)
         assert again["skipped"] == first["skipped"] and again["failed"] == first["failed"]
 
@@ -136,13 +139,14 @@ async def test_a_checkpoint_resumes_after_the_batches_it_records(live_app: LiveA
         code, first = await mnemo_import(
             export.as_posix(), "--from", "zep", "--batch-size", "1", url=url, state_dir=tmp_path
         )
-        assert first["created"] == 3
+        assert (code, first["created"]) == (0, 3)
         from mnemo.cli.vendor_import_cmd import _digest, _record_done
 
         _record_done(tmp_path / f"{_digest(export)}.json", 2)
         code, resumed = await mnemo_import(
             export.as_posix(), "--from", "zep", "--batch-size", "1", url=url, state_dir=tmp_path
         )
+    assert code == 0
     assert resumed["resumed_from_line"] == 2
     assert resumed["unchanged"] == 1  # only the third batch was sent
     assert not (tmp_path / f"{_digest(export)}.json").exists()  # done: no checkpoint is left
