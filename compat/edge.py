@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Request, Response, route
+from litestar import Request, Response, Router, route
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from pydantic import ValidationError
 
 from ..memtypes.errors import FieldProblem, InvalidInput
 from ..memtypes.queries import MemoryFilter
@@ -32,13 +33,15 @@ PROBLEM_JSON = b"application/problem+json"
 class Vendor:
     prefix: str  # the path the vendor's client is pointed at, e.g. `/mem0`
     scheme: str  # the Authorization scheme its client sends, lower case
-    json_errors: bool  # its client reads an error's `detail` only from `application/json`
+    json_errors: bool = False  # its client reads an error's `detail` only from `application/json`
+    invalid_status: int = 422  # the status its client takes for a request it got wrong
 
 
 VENDORS = (
     Vendor("/mem0", "token", json_errors=True),
-    Vendor("/zep", "api-key", json_errors=False),
-    Vendor("/ams", "bearer", json_errors=False),
+    # Zep's SDK raises BadRequestError for a 400 only; every other 4xx is its bare ApiError.
+    Vendor("/zep", "api-key", invalid_status=400),
+    Vendor("/ams", "bearer"),
 )
 
 
@@ -48,8 +51,8 @@ def vendor_of(path: str) -> Vendor | None:
 
 class VendorEdge:
     """ASGI, around the app: under a vendor's prefix, `Authorization: <its scheme> KEY` becomes
-    `Bearer KEY` (every guard and the tenant provider then read it as they read a native call), and a
-    problem body is sent as `application/json` where the vendor's client reads no other type."""
+    `Bearer KEY` (every guard and the tenant provider then read it as they read a native call), and
+    an error goes out as the vendor's client reads it (its content type, its status for bad input)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -60,22 +63,24 @@ class VendorEdge:
             await self.app(scope, receive, send)
             return
         scope["headers"] = [_as_bearer(name, value, vendor.scheme) for name, value in scope["headers"]]
-        if not vendor.json_errors:
-            await self.app(scope, receive, send)
-            return
 
-        async def send_json_errors(message: Message) -> None:
+        async def send_as_vendor(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [
-                    (
-                        name,
-                        b"application/json" if name == b"content-type" and value == PROBLEM_JSON else value,
-                    )
-                    for name, value in message.get("headers", ())
-                ]
+                if message["status"] == 422:
+                    message["status"] = vendor.invalid_status
+                if vendor.json_errors:
+                    message["headers"] = [
+                        (
+                            name,
+                            b"application/json"
+                            if name == b"content-type" and value == PROBLEM_JSON
+                            else value,
+                        )
+                        for name, value in message.get("headers", ())
+                    ]
             await send(message)
 
-        await self.app(scope, receive, send_json_errors)
+        await self.app(scope, receive, send_as_vendor)
 
 
 def _as_bearer(name: bytes, value: bytes, scheme: str) -> tuple[bytes, bytes]:
@@ -163,6 +168,37 @@ class NotSupported(Exception):
         super().__init__(method)
         self.vendor = vendor
         self.method = method
+
+
+def invalid_handler(request: Request[Any, Any, Any], exc: ValidationError) -> Response[dict[str, Any]]:
+    """A value the translation built that mnemo's models refuse (metadata too large, say): a 422
+    naming the field, never a 500."""
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+    body = {
+        "type": "https://mnemo.dev/problems/invalid_input",
+        "title": "Invalid input",
+        "status": 422,
+        "detail": "the request does not make a valid memory",
+        "instance": request.url.path,
+        "code": "invalid_input",
+        "errors": errors,
+    }
+    return Response(body, status_code=422, media_type="application/problem+json")
+
+
+def vendor_router(
+    vendor: str, prefix: str, handlers: list[Any], unsupported: Mapping[str, str], tag: str
+) -> Router:
+    """A vendor's routes under its prefix, with the 501s of what mnemo does not serve."""
+    return Router(
+        prefix,
+        route_handlers=[*handlers, *unsupported_routes(vendor, unsupported)],
+        exception_handlers={NotSupported: not_supported_handler, ValidationError: invalid_handler},
+        tags=[tag],
+    )
 
 
 def not_supported_handler(request: Request[Any, Any, Any], exc: NotSupported) -> Response[dict[str, Any]]:

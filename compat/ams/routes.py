@@ -18,7 +18,7 @@ from ...ingest.working import WorkingMemory
 from ...memtypes.errors import NotFound
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
-from ..edge import NotSupported, not_supported_handler, unsupported_routes
+from ..edge import NotSupported, vendor_router
 from . import long_term
 from . import working as sessions
 from .shapes import VENDOR, CreateBody, SearchBody, WorkingMemoryIn, memory_out, scope_of
@@ -151,9 +151,4 @@ def ams_router() -> Router:
         create_long_term_memory, get_long_term_memory, edit_long_term_memory, delete_long_term_memories,
         search_long_term_memory, memory_prompt,
     ]  # fmt: skip
-    return Router(
-        "/ams",
-        route_handlers=[*handlers, *unsupported_routes(VENDOR, UNSUPPORTED)],
-        exception_handlers={NotSupported: not_supported_handler},
-        tags=["Redis Agent Memory Server compatibility"],
-    )
+    return vendor_router(VENDOR, "/ams", handlers, UNSUPPORTED, "Redis Agent Memory Server compatibility")

@@ -17,7 +17,7 @@ from ...ingest.history import ChangeHistory
 from ...ingest.pipeline import MemoryWriter
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
-from ..edge import NotSupported, not_supported_handler, unsupported_routes
+from ..edge import NotSupported, vendor_router
 from . import operations as ops
 from .shapes import VENDOR, AddBody, BatchBody, ListBody, SearchBody, UpdateBody, filter_scope, memory_out
 
@@ -197,9 +197,4 @@ def mem0_router() -> Router:
         ping, add, get_memory, get_all, list_memories, search, update, delete_memory, delete_all,
         history, entities, delete_entity, batch_update, batch_delete,
     ]  # fmt: skip
-    return Router(
-        "/mem0",
-        route_handlers=[*handlers, *unsupported_routes(VENDOR, UNSUPPORTED)],
-        exception_handlers={NotSupported: not_supported_handler},
-        tags=["mem0 compatibility"],
-    )
+    return vendor_router(VENDOR, "/mem0", handlers, UNSUPPORTED, "mem0 compatibility")
