@@ -192,12 +192,15 @@ def invalid_handler(request: Request[Any, Any, Any], exc: ValidationError) -> Re
 def vendor_router(
     vendor: str, prefix: str, handlers: list[Any], unsupported: Mapping[str, str], tag: str
 ) -> Router:
-    """A vendor's routes under its prefix, with the 501s of what mnemo does not serve."""
+    """A vendor's routes under its prefix, with the 501s of what mnemo does not serve. Out of mnemo's
+    OpenAPI schema: they are the vendor's API, documented by the vendor and by mnemo's compatibility
+    pages, and mnemo's clients are typed from the schema."""
     return Router(
         prefix,
         route_handlers=[*handlers, *unsupported_routes(vendor, unsupported)],
         exception_handlers={NotSupported: not_supported_handler, ValidationError: invalid_handler},
         tags=[tag],
+        include_in_schema=False,
     )
 
 

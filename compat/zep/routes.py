@@ -100,8 +100,8 @@ async def delete_user(
 async def list_users(
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
-    page_number: Annotated[int, QueryParameter(query="pageNumber", ge=1)] = 1,
-    page_size: Annotated[int, QueryParameter(query="pageSize", ge=1, le=1_000)] = 100,
+    page_number: Annotated[int, QueryParameter(name="pageNumber", ge=1)] = 1,
+    page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=1_000)] = 100,
 ) -> dict[str, Any]:
     return await ops.list_users(catalog, tenant, page_number, page_size)
 
