@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 TORCH := torch==2.13.0
 TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: serve test test-fast test-frameworks test-ts lint docs fuzz check calibrate clean
+.PHONY: serve test test-fast test-frameworks test-compat test-ts lint docs fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -58,6 +58,19 @@ $(FRAMEWORKS)/.installed: client/pyproject.toml
 
 test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed
 	cd client && MNEMO_SERVE=../$(BIN)/mnemo ../$(FRAMEWORKS)/bin/pytest -rfE
+
+# Other servers' protocols (compat/): mem0's, Redis AMS's and Zep's own published clients, at the
+# versions compat/tests/requirements.txt pins, in a venv of their own, against one real `mnemo serve`
+# they start from $(VENV). `make test` does not collect them.
+COMPAT := .venv-compat
+$(COMPAT)/.installed: compat/tests/requirements.txt
+	$(PYTHON) -m venv $(COMPAT)
+	$(COMPAT)/bin/pip install --quiet --upgrade pip
+	$(COMPAT)/bin/pip install --quiet -r compat/tests/requirements.txt
+	touch $@
+
+test-compat: $(VENV)/.installed $(COMPAT)/.installed
+	cd compat/tests && MNEMO_SERVE=../../$(BIN)/mnemo ../../$(COMPAT)/bin/pytest -rfE -p no:cacheprovider
 
 # The TypeScript client and its adapters (client-ts/, examples/typescript/): installed from the
 # committed lockfile, type-checked, linted, and tested with node's own runner against one real

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Response, Router, route
+from litestar.enums import HttpMethod, ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from pydantic import ValidationError
@@ -58,7 +59,7 @@ class VendorEdge:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        vendor = vendor_of(scope["path"]) if scope["type"] == "http" else None
+        vendor = vendor_of(scope["path"]) if scope["type"] == ScopeType.HTTP else None
         if vendor is None:
             await self.app(scope, receive, send)
             return
@@ -110,7 +111,7 @@ def not_supported(request: Request[Any, Any, Any], vendor: str, method: str) -> 
 def unsupported_routes(vendor: str, methods: Mapping[str, str]) -> list[HTTPRouteHandler]:
     """A 501 handler per path of the vendor's API that mnemo does not serve (`methods`: path → the
     client's method that calls it), and one for any other path under the prefix."""
-    verbs = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    verbs = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
 
     def answer(path: str, method: str) -> HTTPRouteHandler:
         async def handler(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:

@@ -103,7 +103,13 @@ async def put(
         )
     now = await read(working, tenant, session_id)
     if now is None:  # an empty session: AMS creates it; mnemo holds a task once it has an item
-        empty = {"session_id": session_id, "messages": [], "memories": [], "data": {}, "context": None}
+        empty: dict[str, Any] = {
+            "session_id": session_id,
+            "messages": [],
+            "memories": [],
+            "data": {},
+            "context": None,
+        }
         return {
             **empty,
             "user_id": scope.user_id,
