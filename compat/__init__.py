@@ -1,7 +1,9 @@
-"""Other memory servers' protocols, spoken at the edge: mem0's (`/mem0`), Redis Agent Memory
-Server's (`/ams`) and Zep's (`/zep`), each translated into the services the native API uses, and
-importers of their exports (`mnemo import --from`). Nothing in the core imports this package
-(import-linter, pyproject.toml); `api/http/app.py` mounts its routers and its edge."""
+"""Other memory servers' protocols at the edge, and importers of their exports.
+
+mem0's (`/mem0`), Redis Agent Memory Server's (`/ams`) and Zep's (`/zep`) protocols, each translated
+into the services the native API uses; importers of their exports (`mnemo import --from`). Nothing in
+the core imports this package (import-linter, pyproject.toml); `api/http/app.py` mounts its routers
+and its edge."""
 
 from __future__ import annotations
 
