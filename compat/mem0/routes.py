@@ -29,14 +29,12 @@ UNSUPPORTED = {
     "/v1/summary": "get_summary",
     "/v1/feedback": "feedback",
     "/v2/entities/{entity_type:str}/{name:str}/profile": "get_profile",
-    "/v2/profiles/jobs": "generate_profile",
+    "/v2/profiles/jobs": "generate_profile / sample_profiles",
     "/v2/profiles/jobs/{job:str}": "get_profile_job",
-    "/v2/profiles/settings": "get_profile_settings",
-    "/api/v1/orgs/organizations/{org:str}/projects/{project:str}": "get_project",
-    "/api/v1/webhooks/projects/{project:str}": "get_webhooks",
-    "/api/v1/webhooks/{webhook:str}": "update_webhook",
+    "/v2/profiles/settings": "get_profile_settings / update_profile_settings",
+    "/api/{rest:path}": "get_project / update_project / project.* / *_webhook(s)",
     "/configure": "configure",
-    "/reset": "reset",
+    "/reset": "reset",  # the open-source server's: everything of every user, with no filter
 }
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
+from calls import call_with_placeholders
 from conftest import Server
 from mem0 import AsyncMemoryClient, MemoryClient
 from mem0.exceptions import AuthenticationError, MemoryError, MemoryNotFoundError, ValidationError
@@ -139,23 +141,39 @@ def test_invalid_input_raises_mem0s_validation_error(client: MemoryClient, user:
         client.add("bad scope", user_id="has spaces and !")
 
 
-@pytest.mark.parametrize(
-    ("call", "method"),
-    [
-        (lambda c: c.get_summary(), "get_summary"),
-        (lambda c: c.create_memory_export(schema="{}", user_id="x"), "create_memory_export"),
-        (lambda c: c.feedback(memory_id=str(uuid.uuid4()), feedback="POSITIVE"), "feedback"),
-        (lambda c: c.get_profile("x"), "get_profile"),
-        (lambda c: c.search("q", filters={"OR": [{"user_id": "a"}, {"user_id": "b"}]}), "filters: OR"),
-    ],
-)
-def test_what_mnemo_does_not_serve_is_a_501_naming_the_method(
-    client: MemoryClient, call: object, method: str
-) -> None:
+# Every method of MemoryClient that mnemo does not serve: each a 501 whose body names it.
+NOT_SERVED = [
+    "create_memory_export", "get_memory_export", "get_summary", "get_profile", "generate_profile",
+    "get_profile_settings", "update_profile_settings", "sample_profiles", "get_profile_job", "get_project",
+    "get_webhooks", "create_webhook", "update_webhook", "delete_webhook", "feedback", "project.get",
+    "project.create", "project.delete", "project.get_members", "project.add_member", "project.remove_member",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("method", NOT_SERVED)
+def test_every_method_mnemo_does_not_serve_is_a_501(client: MemoryClient, method: str) -> None:
+    target: Any = client
+    for part in method.split("."):
+        target = getattr(target, part)
     with pytest.raises(MemoryError) as raised:
-        call(client)  # type: ignore[operator]
-    assert raised.value.debug_info["status_code"] == 501
-    assert method in raised.value.message
+        call_with_placeholders(target)
+    assert raised.value.debug_info["status_code"] == 501, raised.value.message
+
+
+def test_project_updates_and_an_or_filter_are_501s_naming_them(client: MemoryClient) -> None:
+    with pytest.raises(MemoryError) as raised:
+        client.update_project(custom_instructions="extract only preferences")
+    assert raised.value.debug_info["status_code"] == 501 and "update_project" in raised.value.message
+    for call in (
+        lambda: client.project.update(custom_instructions="extract only preferences"),
+        lambda: client.project.update_member("ops@example.com", role="OWNER"),
+    ):
+        with pytest.raises(MemoryError) as raised:
+            call()
+        assert raised.value.debug_info["status_code"] == 501
+    with pytest.raises(MemoryError) as raised:
+        client.search("q", filters={"OR": [{"user_id": "a"}, {"user_id": "b"}]})
+    assert raised.value.debug_info["status_code"] == 501 and "filters: OR" in raised.value.message
 
 
 def test_tenants_are_kept_apart_on_every_route(

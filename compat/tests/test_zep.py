@@ -4,7 +4,10 @@ and add, deletes), tenants kept apart, errors as the SDK's exception types, and 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from calls import call_with_placeholders
 from conftest import Server
 from zep_cloud import AsyncZep, BadRequestError, Message, NotFoundError, Zep
 from zep_cloud.core.api_error import ApiError
@@ -140,3 +143,34 @@ async def test_the_async_client(mnemo: Server, user: str) -> None:
         f"a-{user}", messages=[Message(role="user", content="I am training for a triathlon in June.")]
     )
     assert "triathlon" in ((await zep.thread.get_user_context(f"a-{user}")).context or "")
+
+
+# Every method of the SDK that mnemo does not serve: each a 501 whose body names it.
+NOT_SERVED = [
+    "user.list_user_summary_instructions", "user.add_user_summary_instructions",
+    "user.delete_user_summary_instructions", "user.get_node", "user.warm",
+    "thread.list_all", "thread.get_episodes", "thread.get_summary", "thread.message.update",
+    "graph.list_custom_instructions", "graph.add_custom_instructions", "graph.delete_custom_instructions",
+    "graph.list_entity_types", "graph.set_entity_types_internal", "graph.add_batch", "graph.add_fact_triple",
+    "graph.clone", "graph.create", "graph.get_episodes_for_document", "graph.list_all", "graph.add_nodes",
+    "graph.detect_patterns", "graph.get_subgraph", "graph.get", "graph.delete", "graph.update", "graph.warm",
+    "graph.edge.get_by_graph_id", "graph.edge.get_by_user_id", "graph.edge.get", "graph.edge.delete",
+    "graph.edge.update", "graph.episode.get_by_graph_id", "graph.episode.list_by_graph_id",
+    "graph.episode.get_by_user_id", "graph.episode.list_by_user_id", "graph.episode.get",
+    "graph.episode.delete", "graph.episode.update", "graph.episode.get_nodes_and_edges",
+    "graph.node.get_by_graph_id", "graph.node.get_by_user_id", "graph.node.get_edges",
+    "graph.node.get_episodes", "graph.node.get_neighbors", "graph.node.get", "graph.node.delete",
+    "graph.node.update", "project.get", "task.get", "context.list_context_templates", "batch.list",
+    "user_group.list",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("method", NOT_SERVED)
+def test_every_method_mnemo_does_not_serve_is_a_501(zep: Zep, method: str) -> None:
+    target: Any = zep
+    for part in method.split("."):
+        target = getattr(target, part)
+    with pytest.raises(ApiError) as raised:
+        call_with_placeholders(target)
+    assert raised.value.status_code == 501, raised.value.body
+    assert raised.value.body["code"] == "not_supported"

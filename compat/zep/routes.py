@@ -16,7 +16,7 @@ from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
-from ..edge import vendor_router
+from ..edge import NotSupported, vendor_router
 from . import operations as ops
 from .shapes import (
     VENDOR,
@@ -32,25 +32,38 @@ from .shapes import (
 
 DELETED = {"message": "deleted"}
 UNSUPPORTED = {
-    "/user-summary-instructions": "user.add_user_summary_instructions",
+    "/user-summary-instructions": "user.*_user_summary_instructions",
     "/users/{user_id:str}/node": "user.get_node",
     "/users/{user_id:str}/warm": "user.warm",
     "/threads/{thread_id:str}/summary": "thread.get_summary",
     "/threads/{thread_id:str}/episodes": "thread.get_episodes",
-    "/custom-instructions": "graph.add_custom_instructions",
-    "/entity-types": "graph.set_entity_types",
+    "/messages/{message_uuid:str}": "thread.message.update",
+    "/custom-instructions": "graph.*_custom_instructions",
+    "/entity-types": "graph.list_entity_types / graph.set_entity_types",
     "/graph-batch": "graph.add_batch",
     "/graph/add-fact-triple": "graph.add_fact_triple",
     "/graph/clone": "graph.clone",
     "/graph/create": "graph.create",
+    "/graph/documents/{document_id:str}/episodes": "graph.get_episodes_for_document",
     "/graph/list-all": "graph.list_all",
     "/graph/nodes": "graph.add_nodes",
     "/graph/patterns": "graph.detect_patterns",
     "/graph/subgraph": "graph.get_subgraph",
-    "/graph/{graph_id:str}": "graph.get",
-    "/graph/episodes/user/{user_id:str}": "graph.episode.get_by_user_id",
+    "/graph/{graph_id:str}": "graph.get / graph.update / graph.delete",
+    "/graph/{graph_id:str}/warm": "graph.warm",
+    "/graph/edge/graph/{graph_id:str}": "graph.edge.get_by_graph_id",
     "/graph/edge/user/{user_id:str}": "graph.edge.get_by_user_id",
+    "/graph/edge/{uuid:str}": "graph.edge.get / graph.edge.update / graph.edge.delete",
+    "/graph/episodes/graph/{graph_id:str}": "graph.episode.get_by_graph_id / list_by_graph_id",
+    "/graph/episodes/user/{user_id:str}": "graph.episode.get_by_user_id / list_by_user_id",
+    "/graph/episodes/{uuid:str}": "graph.episode.get / graph.episode.update / graph.episode.delete",
+    "/graph/episodes/{uuid:str}/mentions": "graph.episode.get_nodes_and_edges",
+    "/graph/node/graph/{graph_id:str}": "graph.node.get_by_graph_id",
     "/graph/node/user/{user_id:str}": "graph.node.get_by_user_id",
+    "/graph/node/{uuid:str}": "graph.node.get / graph.node.update / graph.node.delete",
+    "/graph/node/{uuid:str}/entity-edges": "graph.node.get_edges",
+    "/graph/node/{uuid:str}/episodes": "graph.node.get_episodes",
+    "/graph/node/{uuid:str}/neighbors": "graph.node.get_neighbors",
 }
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 
@@ -111,6 +124,12 @@ async def get_user_threads(
     user_id: FromPath[str], threads: NamedDependency[Threads], tenant: NamedDependency[str]
 ) -> list[dict[str, Any]]:
     return [thread_out(t) for t in await ops.user_threads(threads, tenant, user_id)]
+
+
+@get("/threads", sync_to_thread=False)
+def list_threads() -> None:
+    """Every thread of the tenant: mnemo finds threads by their user's scope (`user.get_threads`)."""
+    raise NotSupported(VENDOR, "thread.list_all")
 
 
 @post("/threads", status_code=201)
@@ -199,7 +218,7 @@ async def graph_add(
 
 def zep_router() -> Router:
     handlers = [
-        add_user, get_user, update_user, delete_user, list_users, get_user_threads, create_thread,
-        delete_thread, get_thread, add_messages, get_user_context, graph_search, graph_add,
+        add_user, get_user, update_user, delete_user, list_users, get_user_threads, list_threads,
+        create_thread, delete_thread, get_thread, add_messages, get_user_context, graph_search, graph_add,
     ]  # fmt: skip
     return vendor_router(VENDOR, "/zep/api/v2", handlers, UNSUPPORTED, "Zep compatibility")
