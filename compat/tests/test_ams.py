@@ -219,3 +219,38 @@ async def test_tenants_are_kept_apart_on_every_route(
     assert (await ams.get_or_create_working_memory(session, user_id=user))[1].messages[
         0
     ].content == "tenant A's message"
+
+
+async def test_the_clients_convenience_methods_over_the_same_routes(ams: MemoryAPIClient, user: str) -> None:
+    """Methods the client builds from the routes above: session data, memories put in a session,
+    promotion, bulk creation, paging through every result, the search tool, the hydrated prompt."""
+    session = f"c-{user}"
+    await ams.put_working_memory(
+        session, WorkingMemory(session_id=session, user_id=user, messages=[]), user_id=user
+    )
+    await ams.set_working_memory_data(session, {"plan": "gold"})
+    await ams.update_working_memory_data(session, {"seats": 2}, user_id=user)
+    assert (await ams.get_or_create_working_memory(session, user_id=user))[1].data == {
+        "plan": "gold",
+        "seats": 2,
+    }
+    record = ClientMemoryRecord(id=f"{user}-w", text="User collects vintage fountain pens", user_id=user)
+    await ams.add_memories_to_working_memory(session, [record])
+    await ams.promote_working_memories_to_long_term(session)
+    assert (await ams.get_long_term_memory(f"{user}-w")).text == "User collects vintage fountain pens"
+    batches = [
+        [ClientMemoryRecord(id=f"{user}-b{i}", text=f"Bulk fact {i}: shelf {i} holds jars", user_id=user)]
+        for i in range(3)
+    ]
+    await ams.bulk_create_long_term_memories(batches, delay_between_batches=0)
+    every = [
+        m
+        async for m in ams.search_all_long_term_memories(
+            "jars on shelves", user_id=UserId(eq=user), batch_size=2
+        )
+    ]
+    assert {f"{user}-b{i}" for i in range(3)} <= {m.id for m in every}
+    tool = await ams.search_memory_tool("fountain pens", user_id=user)
+    assert "fountain pens" in str(tool)
+    hydrated = await ams.hydrate_memory_prompt("what does the user collect?", user_id={"eq": user})
+    assert "fountain pens" in hydrated["messages"][0]["content"]["text"]
