@@ -11,7 +11,7 @@ from typing import Any
 from ...ingest.forget import Forgetter
 from ...ingest.pipeline import MemoryWriter, WriteOptions
 from ...ingest.working import WorkingMemory
-from ...memtypes.errors import InvalidInput, NotFound
+from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ForgetRequest
 from ...memtypes.queries import MemoryFilter
 from ...memtypes.records import MemoryRecord
@@ -162,7 +162,7 @@ async def prompt(
     ranked and packed into the budget), the session's messages, and the query as the user's."""
     query = body.get("query")
     if not isinstance(query, str) or not query.strip():
-        raise InvalidInput("give a query", problems=[])
+        raise InvalidInput("give a query", problems=[FieldProblem("query", "a non-blank string")])
     session = body.get("session") or {}
     search_part = body.get("long_term_search") or {}
     user = session.get("user_id") or equals(search_part.get("user_id"), "user_id")

@@ -11,7 +11,7 @@ from typing import Any
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory, entry
 from ...ingest.pipeline import MemoryWriter, WriteOptions, WriteStatus
-from ...memtypes.errors import InvalidInput, NotFound
+from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import MAX_FORGET_IDS, ForgetRequest
 from ...memtypes.governance.history import HistoryAction
 from ...memtypes.queries import MemoryFilter
@@ -172,7 +172,7 @@ async def delete_in_scope(catalog: Catalog, forgetter: Forgetter, tenant: str, i
     if not scope.items():
         raise InvalidInput(
             "name whose memories to delete: user_id, agent_id, run_id or app_id",
-            problems=[],
+            problems=[FieldProblem("user_id", "give user_id, agent_id, run_id or app_id")],
         )
     records = await records_in_scope(catalog, MemoryFilter(tenant=tenant, scope=scope), MEM0_TYPE)
     for start in range(0, len(records), MAX_FORGET_IDS):
