@@ -245,3 +245,13 @@ def test_the_open_source_servers_rest_shape(mnemo: Server, user: str) -> None:
     assert http.delete("/memories").status_code == 422  # never without a filter
     reset = http.post("/reset")
     assert reset.status_code == 501 and reset.json()["method"] == "reset"
+
+
+def test_reset_deletes_every_entity_of_the_keys_tenant_only(
+    client: MemoryClient, other_tenant: MemoryClient, user: str
+) -> None:
+    kept = _add(client, user, "Tenant A keeps this through tenant B's reset.")
+    _add(other_tenant, user, "Tenant B's note, about to be reset.")
+    other_tenant.reset()
+    assert other_tenant.users()["results"] == []
+    assert client.get(kept)["memory"].startswith("Tenant A keeps")
