@@ -50,6 +50,35 @@ def vendor_of(path: str) -> Vendor | None:
     return next((v for v in VENDORS if path == v.prefix or path.startswith(v.prefix + "/")), None)
 
 
+# The vendors' routes that do the work of mnemo's write or retrieval (by method and path template):
+# the fair-share middleware (api/guards/fairness.py) gives each the lane of mnemo's own route.
+HEAVY_ROUTES = {
+    ("POST", "/mem0/v3/memories/add"): "writes",
+    ("POST", "/mem0/v1/memories"): "writes",
+    ("POST", "/mem0/memories"): "writes",
+    ("POST", "/mem0/v3/memories/search"): "retrievals",
+    ("POST", "/mem0/v2/memories/search"): "retrievals",
+    ("POST", "/mem0/search"): "retrievals",
+    ("POST", "/ams/v1/long-term-memory"): "writes",
+    ("PUT", "/ams/v1/working-memory/{session_id}"): "writes",
+    ("POST", "/ams/v1/long-term-memory/search"): "retrievals",
+    ("POST", "/ams/v1/memory/prompt"): "retrievals",
+    ("POST", "/zep/api/v2/threads/{thread_id}/messages"): "writes",
+    ("POST", "/zep/api/v2/graph"): "writes",
+    ("POST", "/zep/api/v2/graph/search"): "retrievals",
+    ("GET", "/zep/api/v2/threads/{thread_id}/context"): "retrievals",
+}
+# The vendors' requests that change nothing although their method says they might: reads by POST
+# (a search, a listing), and deletes, which free space. Never refused for the lack of space.
+STORE_NOTHING = frozenset(
+    {route for route, lane in HEAVY_ROUTES.items() if lane == "retrievals"} | {("POST", "/mem0/v3/memories")}
+)
+
+
+def stores_nothing(method: str, path_template: str) -> bool:
+    return method == "DELETE" or (method, path_template) in STORE_NOTHING
+
+
 class VendorEdge:
     """ASGI, around the app: under a vendor's prefix, `Authorization: <its scheme> KEY` becomes
     `Bearer KEY` (every guard and the tenant provider then read it as they read a native call), and

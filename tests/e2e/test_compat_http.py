@@ -85,19 +85,17 @@ async def test_bad_input_has_the_status_each_client_expects(client: Any) -> None
     ).status_code == 400
 
 
-@pytest.mark.parametrize(("method", "path", "headers"), BODY_ROUTES)
-async def test_hostile_bodies_are_problems_never_a_500(
-    client: Any, method: str, path: str, headers: dict[str, str]
-) -> None:
-    for body in HOSTILE:
-        response = await client.request(method, path, headers=headers, json=body)
-        assert response.status_code < 500 or response.status_code == 501, (body, response.text)
-        if response.status_code >= 400:  # a problem; else fields the vendor's API may ignore were
-            assert response.json()["code"], response.text
-    garbled = await client.request(
-        method, path, headers={**headers, "content-type": "application/json"}, content=b"{no"
-    )
-    assert garbled.status_code == 400
+async def test_hostile_bodies_are_problems_never_a_500(client: Any) -> None:
+    for method, path, headers in BODY_ROUTES:
+        for body in HOSTILE:
+            response = await client.request(method, path, headers=headers, json=body)
+            assert response.status_code < 500 or response.status_code == 501, (path, body, response.text)
+            if response.status_code >= 400:  # a problem; else fields the vendor's API may ignore were
+                assert response.json()["code"], response.text
+        garbled = await client.request(
+            method, path, headers={**headers, "content-type": "application/json"}, content=b"{no"
+        )
+        assert garbled.status_code == 400, path
 
 
 async def test_a_body_key_named_like_a_dependency_is_never_taken_for_it(client: Any) -> None:
@@ -125,3 +123,35 @@ async def test_an_unknown_path_under_a_prefix_is_a_501_naming_it(client: Any) ->
 async def test_the_vendor_routes_stay_out_of_mnemos_schema(client: Any) -> None:
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
     assert not [p for p in paths if p.startswith(("/mem0", "/ams", "/zep"))]
+
+
+def test_the_fair_share_lanes_and_the_reads_name_real_routes() -> None:
+    """compat.HEAVY_ROUTES and the reads that store nothing are path templates of real vendor routes."""
+    from litestar.routes import HTTPRoute
+
+    from mnemo.api.http.app import create_app
+    from mnemo.compat.edge import HEAVY_ROUTES, STORE_NOTHING
+
+    served = {
+        (method, route.path_format)
+        for route in create_app().routes
+        if isinstance(route, HTTPRoute)
+        for method in route.methods
+    }
+    assert set(HEAVY_ROUTES) <= served and served >= STORE_NOTHING
+
+
+async def test_below_the_storage_reserve_a_vendor_write_is_a_507_and_its_reads_go_on(
+    app_client: AppFactory,
+) -> None:
+    async with app_client(api_keys="key-a:alpha", storage_reserve_mb=10**9) as c:
+        add = {"messages": [{"role": "user", "content": "Full disk note."}], "user_id": "u1"}
+        refused = await c.post("/mem0/v3/memories/add/", headers=MEM0, json=add)
+        assert refused.status_code == 507, refused.text
+        searched = await c.post(
+            "/mem0/v3/memories/search/", headers=MEM0, json={"query": "note", "filters": {"user_id": "u1"}}
+        )
+        assert searched.status_code == 200, searched.text
+        assert (
+            await c.request("DELETE", "/mem0/v1/memories/", headers=MEM0, params={"user_id": "u1"})
+        ).status_code == 200
