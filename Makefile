@@ -60,17 +60,20 @@ test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed
 	cd client && MNEMO_SERVE=../$(BIN)/mnemo ../$(FRAMEWORKS)/bin/pytest -rfE
 
 # Other servers' protocols (compat/): mem0's, Redis AMS's and Zep's own published clients, at the
-# versions compat/tests/requirements.txt pins, in a venv of their own, against one real `mnemo serve`
-# they start from $(VENV). `make test` does not collect them.
+# versions compat/tests/requirements.txt and compat/tests/js/package-lock.json pin, in a venv and a
+# node_modules of their own, each test file against one real `mnemo serve` started from $(VENV).
+# `make test` does not collect them. Needs Node >= 20 and npm for the npm clients.
 COMPAT := .venv-compat
-$(COMPAT)/.installed: compat/tests/requirements.txt
+$(COMPAT)/.installed: compat/tests/requirements.txt compat/tests/js/package-lock.json
 	$(PYTHON) -m venv $(COMPAT)
 	$(COMPAT)/bin/pip install --quiet --upgrade pip
 	$(COMPAT)/bin/pip install --quiet -r compat/tests/requirements.txt
+	cd compat/tests/js && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 test-compat: $(VENV)/.installed $(COMPAT)/.installed
 	cd compat/tests && MNEMO_SERVE=../../$(BIN)/mnemo ../../$(COMPAT)/bin/pytest -rfE -p no:cacheprovider
+	cd compat/tests/js && MNEMO_SERVE=../../../$(BIN)/mnemo npm test
 
 # The TypeScript client and its adapters (client-ts/, examples/typescript/): installed from the
 # committed lockfile, type-checked, linted, and tested with node's own runner against one real

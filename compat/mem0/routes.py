@@ -156,7 +156,10 @@ async def entities(catalog: NamedDependency[Catalog], tenant: NamedDependency[st
     return {"count": len(found), "results": found}
 
 
-@delete("/v2/entities/{entity_type:str}/{name:str}", status_code=200)
+@delete(
+    ["/v2/entities/{entity_type:str}/{name:str}", "/v1/entities/{entity_type:str}/{name:str}"],
+    status_code=200,
+)
 async def delete_entity(
     entity_type: FromPath[str],
     name: FromPath[str],

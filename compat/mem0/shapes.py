@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.records import MAX_CONTENT_CHARS, MemoryRecord, Scope
@@ -40,6 +40,15 @@ class Message(_Body):
 
 class AddBody(_Body):
     messages: list[Message] = Field(min_length=1, max_length=1_000)
+
+    @field_validator("messages", mode="before")
+    @classmethod
+    def _one_message(cls, value: Any) -> Any:
+        """A string is one user message, an object one message (as mem0's clients send them)."""
+        if isinstance(value, str):
+            return [{"role": "user", "content": value}]
+        return [value] if isinstance(value, dict) else value
+
     user_id: str | None = None
     agent_id: str | None = None
     run_id: str | None = None
