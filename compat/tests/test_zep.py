@@ -65,6 +65,10 @@ def test_threads_messages_history_and_context(zep: Zep, user: str) -> None:
         thread, messages=[Message(role="user", content="What was wrong with my order?")], return_context=True
     )
     assert len(added.message_uuids or []) == 1 and "cracked screen" in (added.context or "")
+    zep.thread.add_messages_batch(
+        thread, messages=[Message(role="assistant", content="It was the March order.")]
+    )
+    assert len(zep.thread.get(thread).messages or []) == 4
     context = zep.thread.get_user_context(thread).context or ""
     assert "cracked screen" in context and "Jane Smith" in context  # the user's profile is a fact too
 
