@@ -10,7 +10,7 @@ from __future__ import annotations
 from litestar import Router
 
 from .ams.routes import ams_router
-from .edge import HEAVY_ROUTES, VendorEdge, stores_nothing, vendor_of
+from .edge import VendorEdge
 from .mem0.routes import mem0_router
 from .zep.routes import zep_router
 
@@ -20,4 +20,4 @@ def compat_routers() -> list[Router]:
     return [mem0_router(), ams_router(), zep_router()]
 
 
-__all__ = ["HEAVY_ROUTES", "VendorEdge", "compat_routers", "stores_nothing", "vendor_of"]
+__all__ = ["VendorEdge", "compat_routers"]

@@ -34,8 +34,8 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from ...compat import HEAVY_ROUTES as VENDOR_HEAVY_ROUTES
-from ...compat import vendor_of
+from ...compat.edge import HEAVY_ROUTES as VENDOR_HEAVY_ROUTES
+from ...compat.edge import vendor_of
 from ...memtypes.errors import FieldProblem, InvalidInput, MnemoError, RateLimited
 from ..config.settings import Settings
 from .admin import is_admin_path

@@ -18,7 +18,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from ...compat import stores_nothing, vendor_of
+from ...compat.edge import stores_nothing, vendor_of
 from ...memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.shutdown")
