@@ -5,6 +5,7 @@ the native services."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,10 +95,10 @@ class VendorEdge:
             return
         scope["headers"] = [_as_bearer(name, value, vendor.scheme) for name, value in scope["headers"]]
 
+        held: list[Message] = []  # a 422's start and body, while its status is rewritten
+
         async def send_as_vendor(message: Message) -> None:
             if message["type"] == "http.response.start":
-                if message["status"] == 422:
-                    message["status"] = vendor.invalid_status
                 if vendor.json_errors:
                     message["headers"] = [
                         (
@@ -108,9 +109,40 @@ class VendorEdge:
                         )
                         for name, value in message.get("headers", ())
                     ]
+                if message["status"] == 422 and vendor.invalid_status != 422:
+                    held.append(message)
+                    return
+            elif held:
+                held.append(message)
+                if message.get("more_body", False):
+                    return
+                for rewritten in _with_status(held, vendor.invalid_status):
+                    await send(rewritten)
+                return
             await send(message)
 
         await self.app(scope, receive, send_as_vendor)
+
+
+def _with_status(held: list[Message], status: int) -> list[Message]:
+    """A held problem response with another status, in its start line and in its body's `status`
+    member (RFC 9457: the two agree)."""
+    start: Any = held[0]
+    chunks: list[Any] = held[1:]
+    body = b"".join(chunk.get("body", b"") for chunk in chunks)
+    try:
+        problem = json.loads(body)
+        problem["status"] = status
+        body = json.dumps(problem).encode()
+    except (ValueError, TypeError):
+        pass  # not a problem body: only the start line changes
+    headers = [(k, v) for k, v in start.get("headers", ()) if k != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    rewritten: Any = [
+        {**start, "status": status, "headers": headers},
+        {"type": "http.response.body", "body": body, "more_body": False},
+    ]
+    return list(rewritten)
 
 
 def _as_bearer(name: bytes, value: bytes, scheme: str) -> tuple[bytes, bytes]:

@@ -80,9 +80,9 @@ async def test_bad_input_has_the_status_each_client_expects(client: Any) -> None
     assert (
         await client.post("/mem0/v3/memories/add/", headers=MEM0, json={"messages": []})
     ).status_code == 422
-    assert (
-        await client.post("/zep/api/v2/users", headers=ZEP, json={"user_id": "not an id!"})
-    ).status_code == 400
+    zep = await client.post("/zep/api/v2/users", headers=ZEP, json={"user_id": "not an id!"})
+    assert (zep.status_code, zep.json()["status"]) == (400, 400)  # the problem body says so too
+    assert zep.json()["errors"][0]["field"] == "user_id"
 
 
 async def test_hostile_bodies_are_problems_never_a_500(client: Any) -> None:
