@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 TORCH := torch==2.13.0
 TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: serve test test-fast test-frameworks test-ts lint docs fuzz check calibrate clean
+.PHONY: serve test test-fast test-frameworks test-compat test-ts lint docs fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -58,6 +58,22 @@ $(FRAMEWORKS)/.installed: client/pyproject.toml
 
 test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed
 	cd client && MNEMO_SERVE=../$(BIN)/mnemo ../$(FRAMEWORKS)/bin/pytest -rfE
+
+# Other servers' protocols (compat/): mem0's, Redis AMS's and Zep's own published clients, at the
+# versions compat/tests/requirements.txt and compat/tests/js/package-lock.json pin, in a venv and a
+# node_modules of their own, each test file against one real `mnemo serve` started from $(VENV).
+# `make test` does not collect them. Needs Node >= 20 and npm for the npm clients.
+COMPAT := .venv-compat
+$(COMPAT)/.installed: compat/tests/requirements.txt compat/tests/js/package-lock.json
+	$(PYTHON) -m venv $(COMPAT)
+	$(COMPAT)/bin/pip install --quiet --upgrade pip
+	$(COMPAT)/bin/pip install --quiet -r compat/tests/requirements.txt
+	cd compat/tests/js && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test-compat: $(VENV)/.installed $(COMPAT)/.installed
+	cd compat/tests && MNEMO_SERVE=../../$(BIN)/mnemo ../../$(COMPAT)/bin/pytest -rfE -p no:cacheprovider
+	cd compat/tests/js && MNEMO_SERVE=../../../$(BIN)/mnemo npm test
 
 # The TypeScript client and its adapters (client-ts/, examples/typescript/): installed from the
 # committed lockfile, type-checked, linted, and tested with node's own runner against one real

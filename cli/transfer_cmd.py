@@ -26,6 +26,7 @@ from ..backends.transfer.export_file import (
     read_points,
 )
 from ..memtypes.errors import Unavailable
+from . import vendor_import_cmd
 
 if TYPE_CHECKING:
     from ..api.http.services import VectorStore
@@ -241,6 +242,10 @@ async def _import_histories(path: Path, store: DocumentStore) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from ..backends.transfer.migration import IncompatibleStore
 
+    if args.source is not None:  # another memory system's export, into a running mnemo
+        from .vendor_import_cmd import run_vendor_import
+
+        return run_vendor_import(args)
     path = Path(args.file)
     if not path.is_file():
         return _fail("import", f"no such file: {path}")
@@ -285,14 +290,22 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     export.add_argument("--json", action="store_true", help="print the summary as JSON")
     export.set_defaults(func=run_export)
 
-    imp = sub.add_parser("import", help="import an export into a Qdrant server or a data dir (idempotent)")
-    imp.add_argument("file", help="a file written by `mnemo export`")
+    imp = sub.add_parser(
+        "import", help="import an export (mnemo's, or mem0's, Letta's, AMS's, Zep's with --from; idempotent)"
+    )
+    imp.add_argument("file", help="a file written by `mnemo export` (or by the system --from names)")
     target = imp.add_mutually_exclusive_group()
-    target.add_argument("--url", help="Qdrant server URL (default MNEMO_QDRANT__URL; unset = the data dir)")
+    target.add_argument(
+        "--url",
+        help="Qdrant server URL (default MNEMO_QDRANT__URL; unset = the data dir); with --from: mnemo's",
+    )
     target.add_argument("--data-dir", help="embedded data dir to import into (default MNEMO_DATA_DIR)")
     target.add_argument("--qdrant-path", type=Path, help="qdrant-client local mode on this path")
-    imp.add_argument("--api-key", help="API key of the Qdrant server (default MNEMO_QDRANT__API_KEY)")
+    imp.add_argument(
+        "--api-key", help="API key of the Qdrant server (default MNEMO_QDRANT__API_KEY); with --from: mnemo's"
+    )
     imp.add_argument("--collection-prefix", help="target prefix (default MNEMO_COLLECTION_PREFIX)")
     imp.add_argument("--batch-size", type=int, default=256, help="points per upsert (default 256)")
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    vendor_import_cmd.add_arguments(imp)
     imp.set_defaults(func=run_import)

@@ -36,6 +36,8 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from ...compat.edge import HEAVY_ROUTES as VENDOR_HEAVY_ROUTES
+from ...compat.edge import vendor_of
 from ...memtypes.errors import FieldProblem, InvalidInput, MnemoError, RateLimited
 from ..config.settings import Settings
 from .admin import is_admin_path
@@ -47,6 +49,7 @@ HEAVY_ROUTES = {
     ("POST", "/v1/retrieve"): "retrievals",
     ("GET", "/v1/memories/search"): "retrievals",  # the explorer's search box runs the read path
     ("POST", "/v1/memories/rank"): "retrievals",  # embeds a query, reads every named vector
+    **VENDOR_HEAVY_ROUTES,  # other servers' protocols (compat/) doing the same work
 }
 QUEUE_FACTOR = 4  # waiters beyond this many times the bound are refused at once
 
@@ -131,12 +134,14 @@ class Fairness:
 
 
 class FairShare(ASGIMiddleware):
-    """Holds a tenant's request (and heavy-work) slot around every `/v1` request."""
+    """Holds a tenant's request (and heavy-work) slot around every `/v1` request, and every request of
+    the other servers' protocols (compat/)."""
 
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if not scope["path"].startswith("/v1/") or is_admin_path(scope["path"]):
+        served = scope["path"].startswith("/v1/") or vendor_of(scope["path"]) is not None
+        if not served or is_admin_path(scope["path"]):
             await next_app(scope, receive, send)
             return
         app = Litestar.from_scope(scope)

@@ -18,6 +18,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from ...compat.edge import stores_nothing, vendor_of
 from ...memtypes.errors import Unavailable
 
 log = logging.getLogger("mnemo.shutdown")
@@ -69,18 +70,22 @@ class InflightWrites:
 
 
 class TrackWrites(ASGIMiddleware):
-    """Every `/v1` request that is not a plain read is counted in the app's `InflightWrites`."""
+    """Every `/v1` request that is not a plain read, and every such request of the other servers'
+    protocols (compat/), is counted in the app's `InflightWrites`."""
 
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if scope.get("method") in READ_METHODS or not scope["path"].startswith("/v1/"):
+        vendor = vendor_of(scope["path"]) is not None
+        if scope.get("method") in READ_METHODS or not (scope["path"].startswith("/v1/") or vendor):
             await next_app(scope, receive, send)
             return
         state = Litestar.from_scope(scope).state
         inflight: InflightWrites = state.inflight
         storage = getattr(getattr(state, "services", None), "storage", None)
-        if storage is not None and scope["path"] not in NOT_STORING:
+        template = scope.get("path_template") or scope["path"]
+        reads = vendor and stores_nothing(str(scope.get("method")), template)
+        if storage is not None and scope["path"] not in NOT_STORING and not reads:
             storage.check()  # below the free-space reserve: 507 before anything is written
         inflight.enter()
         try:

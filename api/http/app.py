@@ -14,6 +14,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.types import Message, Scope
 
+from ...compat import VendorEdge, compat_routers
 from ...memtypes.errors import MnemoError
 from ...memtypes.ports import Embedder
 from ..config.bindings_config import load_bindings
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             admin_routes.create_backup,  # online backup (`mnemo backup`)
             admin_routes.backup_file,
             admin_routes.drop_backup,
+            *compat_routers(),  # mem0's, Redis AMS's and Zep's protocols (compat/)
         ],
         dependencies=providers(),  # a handler asks for what it uses: `tenant`, `catalog`, …
         plugins=[RequestBodies()],  # request bodies validated apart from the dependencies
@@ -183,7 +185,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         frozenset(settings.cors_origin_list),
         settings.max_request_bytes,
     )
-    app.asgi_handler = RequestContextMiddleware(Liveness(gate))
+    # Under a vendor's prefix, its key scheme is read as mnemo's bearer key (compat/edge.py).
+    app.asgi_handler = RequestContextMiddleware(Liveness(VendorEdge(gate)))
     app.state.inflight = InflightWrites()
     app.state.fairness = open_fairness(settings)
     return app

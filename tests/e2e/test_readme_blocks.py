@@ -45,6 +45,8 @@ SUBSTITUTIONS = {"--url http://qdrant:6333": "--data-dir ./data-imported"}
 # venv of their own: where such a module is not installed here, the block is left to
 # the adapters' tests in that venv. Any other import must be here.
 FRAMEWORK_MODULES = {"langgraph", "langchain", "langchain_core", "llama_index", "agents", "pydantic_ai"}
+# So do the other servers' clients (docs/compat/): their calls run in compat/tests (make test-compat).
+FRAMEWORK_MODULES |= {"mem0", "zep_cloud", "agent_memory_client"}
 MEMORIES = [
     {
         "type": "semantic",

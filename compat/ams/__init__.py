@@ -1,0 +1,1 @@
+"""Redis Agent Memory Server's protocol (routes.py) over mnemo's services."""
