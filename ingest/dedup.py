@@ -23,7 +23,7 @@ update, so the newer supersedes too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,29 +85,47 @@ def incoming_wins(incoming: MemoryRecord, stored_occurred_ts: float) -> bool:
     return incoming.occurred_at.timestamp() >= stored_occurred_ts
 
 
-def batch_near_duplicates(
-    records: Sequence[MemoryRecord], vectors: Sequence[Sequence[float]], config: DedupConfig
-) -> list[tuple[int, int, float]]:
-    """Triples (loser, winner, similarity) of near-duplicates inside one batch, each loser at most once.
+def sequential_runs(
+    records: Sequence[MemoryRecord],
+    vectors: Sequence[Sequence[float]],
+    config: DedupConfig,
+    replaces: Sequence[Collection[str]],
+) -> list[list[int]]:
+    """The batch cut into runs of consecutive items (positions, in order) that cannot change what is
+    decided for each other: the pipeline writes one run after another, so a batch resolves exactly
+    as the same items written one by one.
 
-    Only records of the same tenant, type and scope that `may_merge` are compared; vectors are unit
-    length, so the dot product is the cosine similarity.
+    An item starts a new run when it may be judged against an earlier item of the current run: the
+    same content, the same `fact_key`, a supersede naming it (`replaces`: the ids and caller ids each
+    item names), a negation update of it, or a
+    near-duplicate (cosine at least the type's threshold, and `may_merge`). Only records of one
+    type and scope can be judged against each other. Vectors are unit length, so a dot product is
+    the cosine; a run's similarities are computed one item against the run so far.
     """
-    if len(records) < 2:
-        return []
+    runs: list[list[int]] = []
+    if not records:
+        return runs
     matrix = np.asarray(vectors, dtype=np.float32)
-    similarity = matrix @ matrix.T
-    pairs: list[tuple[int, int, float]] = []
-    losers: set[int] = set()
-    for i, a in enumerate(records):
-        threshold = config.thresholds.get(a.type, 1.01)
-        for j in range(i + 1, len(records)):
-            b = records[j]
-            if similarity[i, j] < threshold or a.type is not b.type or a.tenant != b.tenant:
-                continue
-            if a.scope != b.scope or i in losers or j in losers or not may_merge(a, b):
-                continue
-            loser, winner = (i, j) if b.occurred_at >= a.occurred_at else (j, i)
-            pairs.append((loser, winner, float(similarity[i, j])))
-            losers.add(loser)
-    return pairs
+    start = 0
+    for j, b in enumerate(records):
+        members = range(start, j)
+        near = matrix[start:j] @ matrix[j] if j > start else np.empty(0, dtype=np.float32)
+        threshold = config.thresholds.get(b.type, 1.01)
+        if any(
+            _judged_together(records[i], b, float(near[i - start]) >= threshold, replaces[j]) for i in members
+        ):
+            runs.append(list(range(start, j)))
+            start = j
+    runs.append(list(range(start, len(records))))
+    return runs
+
+
+def _judged_together(a: MemoryRecord, b: MemoryRecord, near: bool, b_replaces: Collection[str]) -> bool:
+    """Whether writing `a` first may change what is decided for `b` (see `sequential_runs`)."""
+    if a.id in b_replaces or (a.external_id is not None and a.external_id in b_replaces):
+        return True
+    if a.type is not b.type or a.scope != b.scope:
+        return False
+    if a.content_hash == b.content_hash or (a.fact_key is not None and a.fact_key == b.fact_key):
+        return True
+    return (near and may_merge(b, a)) or is_negation_update(b, a)

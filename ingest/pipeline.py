@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..memtypes.errors import Unavailable
 from ..memtypes.ids import IdKeys
@@ -33,12 +33,13 @@ from ..memtypes.records import MemoryIn, MemoryRecord, same_stored, utcnow
 from ..memtypes.rendering import LINE_FORMAT, memory_line
 from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
-    batch_near_duplicates,
     incoming_wins,
     is_negation_update,
     may_merge,
     same_scope,
+    sequential_runs,
 )
+from .dependents import mark_stale
 from .history import ChangeHistory
 from .identity import exact_duplicates, point_id_of
 from .importance import Importance, Tier, review_importance
@@ -46,16 +47,30 @@ from .prefilter import (
     SkipReason,
     prefilter,
 )
+from .references import Named, depends_on, replaced, resolve
+from .validity import superseded_record, superseded_update
 from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (
     "content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger", "fact_key",
-    "user_id", "agent_id", "thread_id", "namespace", "task_id",
+    "user_id", "agent_id", "thread_id", "namespace", "task_id", "valid_from", "valid_until", "depends_on",
+)  # fmt: skip
+# What the service, not the caller, set on a stored memory: a re-write keeps it.
+_KEPT_FIELDS = (
+    "valid_until", "superseded_at", "invalidated_at", "invalidation_reason", "closed_at", "stale",
+    "stale_cause",
 )  # fmt: skip
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")
 __all__ = ["MemoryWriter", "WriteConfig", "WriteOptions", "WriteResult", "WriteStatus"]
+
+
+class Replaced(NamedTuple):
+    """A stored memory a write supersedes: by which memory, and the fields that says so."""
+
+    by: str
+    update: dict[str, object]
 
 
 @dataclass
@@ -126,7 +141,9 @@ class MemoryWriter:
         existing: dict[str, Any] | None,
         importance: float,
         cleared_at: datetime | None = None,
+        depends: Sequence[str] = (),
     ) -> MemoryRecord:
+        """`depends`: the ids of the memories the item's `depends_on` names."""
         chash = self.ids.content_hash(tenant, item.content)
         # Without an explicit time, a re-written memory keeps the time it was first written at.
         first_seen = existing.get("occurred_at") if existing and item.occurred_at is None else None
@@ -135,6 +152,13 @@ class MemoryWriter:
         ).astimezone(UTC)
         created = existing.get("created_at") if existing else None
         spec = SPECS[item.type]
+        kept = (
+            MemoryRecord.from_payload("kept", existing).model_dump(include=set(_KEPT_FIELDS))
+            if existing
+            else {}
+        )
+        if item.valid_until is not None:
+            kept["valid_until"] = item.valid_until.astimezone(UTC)
         return MemoryRecord(
             id=point_id_of(self.ids, tenant, item),
             external_id=item.id,
@@ -160,6 +184,9 @@ class MemoryWriter:
             fact_key=item.fact_key,
             seq=existing.get("seq") if existing else None,
             cleared_at=cleared_at if spec.task_scratchpad else None,
+            valid_from=item.valid_from.astimezone(UTC) if item.valid_from else None,
+            depends_on=list(depends),
+            **kept,
         )
 
     def line_payload(self, record: MemoryRecord) -> dict[str, Any]:
@@ -191,43 +218,48 @@ class MemoryWriter:
 
         async with self.locked(tenant, [items[i].type for i in candidates]):
             existing = await self._existing(tenant, [(items[i].type, ids[i]) for i in candidates])
+            named = await resolve(self.index, tenant, items, ids, candidates)
+            depends = {i: depends_on(items[i], named, ids[i]) for i in candidates}
             fresh = []
             for i in candidates:
                 old = existing.get(ids[i])
-                if old is not None and self._unchanged(tenant, items[i], now, old):
+                if old is not None and self._unchanged(tenant, items[i], now, old, depends[i]):
                     results[i] = WriteResult(
                         ids[i], items[i].id, WriteStatus.UNCHANGED, importance=old.get("importance")
                     )
                 else:
                     fresh.append(i)
-            duplicates = {}
-            if options.prefilter:
-                duplicates = await exact_duplicates(
-                    self.index,
-                    self.ids,
-                    tenant,
-                    items,
-                    fresh,
-                    ids,
-                    lambda i: self.build_record(tenant, items[i], now, None, 0.5),
-                )
-            for i, of in duplicates.items():
-                results[i] = WriteResult(
-                    ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
-                )
+            duplicates = await self._duplicates(tenant, items, fresh, ids, now, options, results)
             pending = await self._prepare(
-                tenant, items, [i for i in fresh if i not in duplicates], existing, now, options.cleared_at
+                tenant,
+                items,
+                [i for i in fresh if i not in duplicates],
+                existing,
+                now,
+                options.cleared_at,
+                depends,
             )
             vectors = await self.embedder.embed([p.record.content for p in pending])
             for p, vector in zip(pending, vectors, strict=True):
                 p.vector = vector
-            superseded = await self._dedup(tenant, pending) if options.dedup else {}
-            await self._store(pending, superseded)
-            if self.history is not None:  # created / updated / merged (superseded), in write order
-                written = [(p.record, existing.get(p.record.id), p.reason) for p in pending]
-                await self.history.record_write(tenant, written, superseded)
+            written: list[_Pending] = []
+            for run in self._runs(pending, named) if options.dedup else [pending]:
+                if written:  # an exact copy of an item of an earlier run is in the store now
+                    copies = await self._duplicates(
+                        tenant, items, [p.position for p in run], ids, now, options, results
+                    )
+                    run = [p for p in run if p.position not in copies]
+                superseded = await self._dedup(tenant, run, named, now) if options.dedup else {}
+                await self._store(run, superseded)
+                if self.history is not None:  # created / updated / merged (superseded), in write order
+                    entries = [(p.record, existing.get(p.record.id), p.reason) for p in run]
+                    await self.history.record_write(tenant, entries, {k: r.by for k, r in superseded.items()})
+                await mark_stale(
+                    self.index, tenant, {k: f"superseded by {r.by}" for k, r in superseded.items()}
+                )
+                written += run
 
-        for p in pending:
+        for p in written:
             status = (
                 WriteStatus.MERGED if p.reason else WriteStatus.UPDATED if p.updated else WriteStatus.CREATED
             )
@@ -236,9 +268,46 @@ class MemoryWriter:
             )
         return [r for r in results if r is not None]
 
-    def _unchanged(self, tenant: str, item: MemoryIn, now: datetime, old: dict[str, Any]) -> bool:
+    async def _duplicates(
+        self,
+        tenant: str,
+        items: Sequence[MemoryIn],
+        positions: list[int],
+        ids: list[str],
+        now: datetime,
+        options: WriteOptions,
+        results: list[WriteResult | None],
+    ) -> dict[int, str]:
+        """Items at `positions` that are exact copies of a current memory: reported skipped."""
+        if not options.prefilter:
+            return {}
+        duplicates = await exact_duplicates(
+            self.index,
+            self.ids,
+            tenant,
+            items,
+            positions,
+            ids,
+            lambda i: self.build_record(tenant, items[i], now, None, 0.5),
+        )
+        for i, of in duplicates.items():
+            results[i] = WriteResult(
+                ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
+            )
+        return duplicates
+
+    def _runs(self, pending: list[_Pending], named: Named) -> list[list[_Pending]]:
+        """The batch in runs written one after another, so that it resolves as written one by one."""
+        records = [p.record for p in pending]
+        names = [set(p.item.supersedes) for p in pending]
+        runs = sequential_runs(records, [p.vector for p in pending], self.config.dedup, names)
+        return [[pending[k] for k in run] for run in runs]
+
+    def _unchanged(
+        self, tenant: str, item: MemoryIn, now: datetime, old: dict[str, Any], depends: Sequence[str]
+    ) -> bool:
         importance = item.importance if item.importance is not None else old.get("importance", 0.5)
-        payload = self.build_record(tenant, item, now, old, importance).to_payload()
+        payload = self.build_record(tenant, item, now, old, importance, depends=depends).to_payload()
         return all(same_stored(payload.get(f), old.get(f)) for f in _IDENTITY_FIELDS)
 
     async def _importance(self, item: MemoryIn) -> Importance:
@@ -256,13 +325,14 @@ class MemoryWriter:
         positions: list[int],
         existing: dict[str, dict[str, Any]],
         now: datetime,
-        cleared_at: datetime | None = None,
+        cleared_at: datetime | None,
+        depends: dict[int, list[str]],
     ) -> list[_Pending]:
         scores = await asyncio.gather(*(self._importance(items[i]) for i in positions))
         pending = []
         for i, importance in zip(positions, scores, strict=True):
             old = existing.get(point_id_of(self.ids, tenant, items[i]))
-            record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at)
+            record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at, depends[i])
             pending.append(_Pending(i, items[i], record, old is not None, importance))
         return pending
 
@@ -276,13 +346,16 @@ class MemoryWriter:
         per_type = await asyncio.gather(*(self.index.get(t, ids) for t, ids in by_type.items()))
         return {p.id: p.payload for points in per_type for p in points if p.payload.get("tenant") == tenant}
 
-    async def _dedup(self, tenant: str, pending: list[_Pending]) -> dict[str, str]:
-        """Decide which memories are superseded; returns stored ids → the id that supersedes them.
+    async def _dedup(
+        self, tenant: str, pending: list[_Pending], named: Named, now: datetime
+    ) -> dict[str, Replaced]:
+        """Decide which stored memories the run supersedes (stored id → by what, and how).
 
         A stored neighbour is merged with only when it is really the same memory (`may_merge`), or
-        replaced when it is the same fact changed (the same `fact_key`, or only its negation flipped).
+        replaced when it is the same fact changed (the same `fact_key`, or only its negation flipped),
+        or when the item names it in `supersedes`.
         """
-        superseded_stored: dict[str, str] = {}
+        superseded: dict[str, Replaced] = {}
         searches = [
             SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 5, 5)
             for p in pending
@@ -300,7 +373,7 @@ class MemoryWriter:
             candidates = [
                 (h, MemoryRecord.from_payload(h.id, h.payload))
                 for h in hits
-                if h.id != p.record.id and same_scope(p.record, h.payload) and h.id not in superseded_stored
+                if h.id != p.record.id and same_scope(p.record, h.payload) and h.id not in superseded
             ]
             duplicate = next(
                 ((h, r) for h, r in candidates if h.score >= threshold and may_merge(p.record, r)), None
@@ -308,7 +381,7 @@ class MemoryWriter:
             if duplicate is not None:
                 hit = duplicate[0]
                 p.similarity = round(float(hit.score), 4)
-                self._supersede(p, hit.id, hit.payload, superseded_stored, f"near_duplicate_of {hit.id}")
+                self._supersede(p, hit.id, hit.payload, superseded, now, f"near_duplicate_of {hit.id}")
                 continue
             update: ScoredPoint | StoredPoint | None = next(
                 (h for h, r in candidates if is_negation_update(p.record, r)), None
@@ -316,24 +389,28 @@ class MemoryWriter:
             if update is None and p.record.fact_key is not None:
                 update = same_fact[id(p)]
             if update is not None:
-                self._supersede(p, update.id, update.payload, superseded_stored)
-        for loser, winner, similarity in batch_near_duplicates(
-            [p.record for p in pending], [p.vector for p in pending], self.config.dedup
-        ):
-            lose, win = pending[loser], pending[winner]
-            if lose.record.superseded_by is None:
-                self._merge_in_batch(lose, win, round(similarity, 4))
-        return superseded_stored
+                self._supersede(p, update.id, update.payload, superseded, now)
+        await self._replace_named(tenant, pending, named, superseded, now)
+        return superseded
 
-    @staticmethod
-    def _merge_in_batch(lose: _Pending, win: _Pending, similarity: float) -> None:
-        """Two near-duplicates in one request: the older is kept, superseded by the newer."""
-        lose.record = lose.record.model_copy(update={"superseded_by": win.record.id})
-        lose.reason, lose.similarity = f"near_duplicate_of {win.record.id}", similarity
-        if win.record.supersedes is None:
-            win.record = win.record.model_copy(update={"supersedes": lose.record.id})
-            if win.reason is None:
-                win.reason, win.similarity = f"near_duplicate_of {lose.record.id}", similarity
+    async def _replace_named(
+        self,
+        tenant: str,
+        pending: list[_Pending],
+        named: Named,
+        superseded: dict[str, Replaced],
+        now: datetime,
+    ) -> None:
+        """The current memories each item names in `supersedes`: replaced by it, whatever their times."""
+        for p in pending:
+            targets = [t for t in replaced(p.item, named, p.record.id) if t not in superseded]
+            for point in await self.index.get(p.record.type, targets) if targets else []:
+                if point.payload.get("tenant") != tenant or point.payload.get("superseded"):
+                    continue
+                superseded[point.id] = Replaced(p.record.id, superseded_update(point.payload, p.record, now))
+                if p.record.supersedes is None:
+                    p.record = p.record.model_copy(update={"supersedes": point.id})
+                p.reason = p.reason or f"supersedes {point.id}"
 
     async def _same_fact(self, tenant: str, record: MemoryRecord) -> StoredPoint | None:
         """The current fact with the same subject (`fact_key`), however differently it is worded."""
@@ -349,16 +426,19 @@ class MemoryWriter:
         p: _Pending,
         stored_id: str,
         stored: dict[str, Any],
-        superseded_stored: dict[str, str],
+        superseded: dict[str, Replaced],
+        now: datetime,
         reason: str | None = None,
     ) -> None:
         """Merge `p` with a stored memory: the newer one stays current, the older is superseded."""
         if incoming_wins(p.record, float(stored.get("occurred_ts", 0.0))):
             p.record = p.record.model_copy(update={"supersedes": stored_id})
             p.reason = reason or f"supersedes {stored_id}"
-            superseded_stored[stored_id] = p.record.id
+            superseded[stored_id] = Replaced(p.record.id, superseded_update(stored, p.record, now))
         else:  # history arriving late: keep it, as the older version
-            p.record = p.record.model_copy(update={"superseded_by": stored_id})
+            p.record = superseded_record(
+                p.record.model_copy(update={"superseded_by": stored_id}), stored, now
+            )
             p.reason = reason or f"superseded by newer {stored_id}"
 
     def next_seq(self) -> int:
@@ -366,7 +446,7 @@ class MemoryWriter:
         self._last_seq = max(self._last_seq + 1, time.time_ns() // 1_000)
         return self._last_seq
 
-    async def _store(self, pending: list[_Pending], superseded_stored: dict[str, str]) -> None:
+    async def _store(self, pending: list[_Pending], superseded_stored: dict[str, Replaced]) -> None:
         by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
         sparse = self.sparse.documents([p.record.content for p in pending]) if self.sparse else None
         for n, p in enumerate(pending):
@@ -381,7 +461,7 @@ class MemoryWriter:
             await self.index.upsert(memory_type, points)
         types = {p.record.id: p.record.type for p in pending}
         superseded: dict[MemoryType, dict[str, dict[str, object]]] = defaultdict(dict)
-        for stored_id, winner in superseded_stored.items():
-            superseded[types[winner]][stored_id] = {"superseded": True, "superseded_by": winner}
+        for stored_id, (winner, update) in superseded_stored.items():
+            superseded[types[winner]][stored_id] = update
         for memory_type, updates in superseded.items():  # one engine call per type
             await self.index.set_payloads(memory_type, updates)
