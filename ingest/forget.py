@@ -27,6 +27,7 @@ from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, Workin
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
 from ..memtypes.types import MemoryType
+from .dependents import derived_from
 from .erasure import BackgroundEraser
 from .erasure_ledger import ErasureLedger
 from .history import ChangeHistory, entry
@@ -68,6 +69,10 @@ class Forgetter:
         else:
             tasks, threads = [], []
             found = await self._memories_by_id(tenant, [str(i) for i in request.ids or ()])
+        # What was derived from them goes too, whatever its scope: it may repeat what they said.
+        derived = await derived_from(self.index, tenant, [p.id for points in found.values() for p in points])
+        for memory_type, points in derived.items():
+            found.setdefault(memory_type, []).extend(points)
         at = utcnow()
         memory_ids = sorted(p.id for points in found.values() for p in points)
         digest = receipt_digest(tenant, receipt_time(at), removed_ids(memory_ids, tasks, threads))
@@ -106,6 +111,7 @@ class Forgetter:
             counts=counts,
             removed=removed,
             memory_ids=memory_ids,
+            derived_ids=sorted(p.id for points in derived.values() for p in points),
             task_ids=sorted(tasks),
             thread_ids=sorted(threads),
             digest=digest,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -59,6 +61,13 @@ class AsOf:
             out.append(Excludes((FieldRange("closed_ts", lt=t),)))
             out.append(Excludes((Missing("closed_ts"), Excludes((FieldEquals("status", status),)))))
         return out
+
+
+def current_at(moment: datetime) -> float:
+    """The instant a current read judges validity at: whole seconds, so that a filter built for one
+    request is reused by the others of that second; rounded up, so that what was just invalidated
+    (its validity ended now) is already left out."""
+    return float(math.ceil(moment.timestamp()))
 
 
 def current_conditions(now: float) -> list[Condition]:

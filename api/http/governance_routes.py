@@ -21,6 +21,7 @@ from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ErasureStatus, ForgetReceipt, ForgetRequest
 from ...memtypes.governance.history import MemoryHistory
 from ...memtypes.governance.signing import published
+from ...memtypes.queries import MemoryFilter, View
 from ...memtypes.records import MemoryRecord, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
 from ...memtypes.types import MemoryType
@@ -28,7 +29,7 @@ from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
 from ...retrieval.pipeline import Retriever
 from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
-from .routes import ScopeIdParam
+from .read_params import AsOfParam, AsOfViewParam, ScopeIdParam, as_of_of, current_filter, outdated_counts
 
 
 class ScopeHoldings(BaseModel):
@@ -54,6 +55,11 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     query: str
     hits: list[SearchHit] = Field(description="best first")
+    left_out: dict[str, int] | None = Field(
+        default=None,
+        description="a current search: how many memories of its types and scope are left out, by reason "
+        "(`superseded`, `expired`, `not_yet_valid`)",
+    )
 
 
 # RFC 9745: when the top-level scope fields (`{"user_id": "bob"}`) were deprecated for `scope`
@@ -172,6 +178,8 @@ async def search(
     thread_id: ScopeIdParam = None,
     namespace: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
+    as_of: AsOfParam = None,
+    as_of_view: AsOfViewParam = View.TRUE,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_SEARCH_HITS)] = 20,
 ) -> SearchResults:
     query = q.strip()
@@ -179,7 +187,13 @@ async def search(
         raise InvalidInput("the query is blank", problems=[FieldProblem("q", "give words to search for")])
     # The query parameters are checked against the scope pattern already.
     scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
-    found = await search_memories(retriever, tenant, query, scope, memory_type, include_superseded, limit)
+    when = as_of_of(as_of, as_of_view)
+    found = await search_memories(
+        retriever, tenant, query, scope, memory_type, include_superseded, limit, when
+    )
     records = await catalog.with_access(tenant, [r for r, _ in found])
     hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
-    return SearchResults(query=query, hits=hits)
+    view = when.as_of() if when is not None else None
+    flt = current_filter(MemoryFilter(tenant, scope, include_superseded=include_superseded, as_of=view))
+    left_out = await outdated_counts(catalog.index, flt, [memory_type] if memory_type else list(MemoryType))
+    return SearchResults(query=query, hits=hits, left_out=left_out)

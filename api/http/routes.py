@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -12,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...ingest.access import AccessLog
+from ...ingest.dependents import mark_stale
 from ...ingest.history import ChangeHistory, entry
 from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter, WriteOptions
@@ -20,9 +22,8 @@ from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction, acting_agent
 from ...memtypes.jsontypes import JsonBool
-from ...memtypes.limits import bounded_instant
-from ...memtypes.queries import MemoryFilter
-from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
+from ...memtypes.queries import MemoryFilter, View
+from ...memtypes.records import MemoryIn, MemoryRecord, utcnow
 from ...memtypes.requests import RetrieveRequest, RetrieveResponse
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
@@ -34,9 +35,18 @@ from .agent_requests import retrieval_as_agent, writes_as_agent
 from .batches import write_in_slices
 from .memory_release import release_memory
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
+from .read_params import (
+    AsOfParam,
+    AsOfViewParam,
+    ScopeIdParam,
+    as_of_of,
+    current_filter,
+    instant,
+    outdated_counts,
+    scope_of,
+)
 from .services import Services
 
-ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
 WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
 WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
 
@@ -78,32 +88,11 @@ class WriteResponse(BaseModel):
 class MemoryPage(BaseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
-
-
-def _instant(raw: str, field: str) -> datetime:
-    """An ISO 8601 date-time with a time zone, strictly: no epoch numbers, no naive times."""
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise InvalidInput(
-            f"{field} must be an ISO 8601 date-time with a time zone",
-            problems=[FieldProblem(field, "not an ISO 8601 date-time with a time zone")],
-        )
-    try:
-        return bounded_instant(moment)  # years 1900..2200: far ones overflow UTC conversion
-    except ValueError as exc:
-        raise InvalidInput(f"{field} {exc}", problems=[FieldProblem(field, str(exc))]) from None
-
-
-def _scope(
-    user_id: str | None, agent_id: str | None, thread_id: str | None, namespace: str | None = None
-) -> Scope:
-    try:
-        return Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
-    except ValueError as exc:
-        raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
+    left_out: dict[str, int] | None = Field(
+        default=None,
+        description="a current listing's first page: how many memories of the listing are left out, by "
+        "reason (`superseded`, `expired`, `not_yet_valid`); `include_superseded` or `as_of` shows them",
+    )
 
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
@@ -151,6 +140,7 @@ async def delete_memory(
     record = await catalog.delete(tenant, str(memory_id))
     deleted = entry(tenant, HistoryAction.DELETED)
     await changes.record(tenant, [(record.id, deleted)])
+    await mark_stale(catalog.index, tenant, {record.id: "deleted"})
 
 
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
@@ -163,16 +153,23 @@ async def list_memories(
     thread_id: ScopeIdParam = None,
     namespace: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
+    as_of: AsOfParam = None,
+    as_of_view: AsOfViewParam = View.TRUE,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
 ) -> MemoryPage:
     flt = MemoryFilter(
         tenant=tenant,
-        scope=_scope(user_id, agent_id, thread_id, namespace),
+        scope=scope_of(user_id, agent_id, thread_id, namespace),
         include_superseded=include_superseded,
     )
+    if (when := as_of_of(as_of, as_of_view)) is not None:
+        flt = replace(flt, as_of=when.as_of())
+    flt = current_filter(flt)
     page = await catalog.page(flt, memory_type, limit, cursor)
-    return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
+    types = [memory_type] if memory_type else list(MemoryType)
+    left_out = await outdated_counts(catalog.index, flt, types) if cursor is None else None
+    return MemoryPage(memories=page.records, next_cursor=page.next_cursor, left_out=left_out)
 
 
 @post(
@@ -275,10 +272,14 @@ async def due_memories(
     user_id: ScopeIdParam = None,
     agent_id: ScopeIdParam = None,
     thread_id: ScopeIdParam = None,
+    as_of: AsOfParam = None,
+    as_of_view: AsOfViewParam = View.TRUE,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> DueList:
-    moment = _instant(now, "now") if now is not None else utcnow()
-    flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
+    moment = instant(now, "now") if now is not None else utcnow()
+    flt = MemoryFilter(tenant=tenant, scope=scope_of(user_id, agent_id, thread_id))
+    if (when := as_of_of(as_of, as_of_view)) is not None:  # pending then: done or cancelled only later
+        flt = replace(flt, as_of=when.as_of())
     records = await catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
     due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
     return DueList(now=moment, due=due)
