@@ -113,13 +113,27 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         trigger: Annotated[
             str | None, Field(description=f"{INTENTION_TYPE.value}: a phrase that should recall it")
         ] = None,
+        supersedes: Annotated[
+            list[str] | None,
+            Field(description="ids of the memories this one replaces (they stop being current)"),
+        ] = None,
+        depends_on: Annotated[
+            list[str] | None,
+            Field(description="ids of the memories this one was derived from (it goes stale if they change)"),
+        ] = None,
     ) -> CallToolResult:
         memory: dict[str, Any] = {
             "type": type,
             "content": content,
             "scope": _scope(user_id, agent_id, thread_id),
         }
-        optional = {"importance": importance, "due_at": due_at, "trigger": trigger}
+        optional = {
+            "importance": importance,
+            "due_at": due_at,
+            "trigger": trigger,
+            "supersedes": supersedes,
+            "depends_on": depends_on,
+        }
         memory |= {k: v for k, v in optional.items() if v is not None}
         (result,) = (await call(ctx, lambda m: m.write([memory]))).results
         text = f"{result.status}: memory {result.id}" + (f" ({result.reason})" if result.reason else "")
@@ -151,8 +165,17 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
                 "service's floor; 0: none left out)",
             ),
         ] = None,
+        as_of: Annotated[
+            str | None,
+            Field(description="ISO 8601 date-time with zone: recall what was true then instead of now"),
+        ] = None,
+        as_of_view: Annotated[
+            Literal["true", "known"],
+            Field(description="with as_of: `true` (what held then) or `known` (what was known then)"),
+        ] = "true",
     ) -> CallToolResult:
         scope = _scope(user_id, agent_id, thread_id)
+        when = {"as_of": {"at": as_of, "view": as_of_view}} if as_of else {}
         found = await call(
             ctx,
             lambda m: m.retrieve(
@@ -163,6 +186,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
                 model=model,
                 task_id=task_id,
                 min_confidence=min_confidence,
+                **when,
             ),
         )
         ids = [m.id for m in found.memories]
@@ -174,7 +198,10 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
             text = f"Memory may hold nothing that answers this (best confidence {top:.2f}).\n\n" + text
         if ids:
             text += "\n\nmemory ids: " + ", ".join(
-                f"{m.id} ({m.type}, confidence {m.confidence:.2f})" for m in found.memories
+                f"{m.id} ({m.type}, confidence {m.confidence:.2f}"
+                + (f"; stale: {m.stale_cause}" if m.stale else "")
+                + ")"
+                for m in found.memories
             )
         structured = {
             "context": found.context,
@@ -192,6 +219,19 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
     ) -> CallToolResult:
         await call(ctx, lambda m: m.delete(id))
         return _result(f"deleted memory {id}", {"id": id, "deleted": True})
+
+    @server.tool(
+        description="End a memory's validity without deleting it, by the id `recall` or `list_memories` "
+        "gave: it is no longer true (say why). What depends on it is marked stale."
+    )
+    async def invalidate(
+        id: Annotated[str, Field(description="the memory's id (a UUID)")],
+        reason: Annotated[str, Field(description="why it no longer holds")],
+        ctx: Context,
+    ) -> CallToolResult:
+        ended = await call(ctx, lambda m: m.invalidate(id, reason))
+        stale = f"; marked stale: {', '.join(ended.stale)}" if ended.stale else ""
+        return _result(f"invalidated memory {id}{stale}", ended.model_dump(mode="json", exclude_none=True))
 
     @server.tool(description="List stored memories by type, then id, a page at a time (pass next_cursor on).")
     async def list_memories(
@@ -248,5 +288,6 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
 
 
 TOOL_NAMES: Sequence[str] = (
-    "remember", "recall", "forget", "list_memories", "working_append", "working_get", "working_clear",
+    "remember", "recall", "forget", "invalidate", "list_memories", "working_append", "working_get",
+    "working_clear",
 )  # fmt: skip
