@@ -175,7 +175,7 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         ] = "true",
     ) -> CallToolResult:
         scope = _scope(user_id, agent_id, thread_id)
-        when = {"as_of": {"at": as_of, "view": as_of_view}} if as_of else {}
+        when: dict[str, Any] = {"as_of": {"at": as_of, "view": as_of_view}} if as_of else {}
         found = await call(
             ctx,
             lambda m: m.retrieve(
