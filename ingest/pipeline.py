@@ -4,6 +4,11 @@ Ids are deterministic per tenant (mnemo.memtypes.ids), so writing the same input
 record instead of creating two; input identical to what is stored is reported `unchanged` and is
 not even re-embedded. Nothing is dropped silently: every item gets a result with a status and, when
 it was skipped or merged, the reason.
+
+A batch resolves as its items written one by one: embedded together, then stored in runs of items
+that cannot be judged against each other (mnemo.ingest.dedup.sequential_runs), each run judged
+against the store as the runs before it left it (mnemo.ingest.supersede). What a run supersedes
+marks what depends on it stale (mnemo.ingest.dependents).
 """
 
 from __future__ import annotations
@@ -14,9 +19,8 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..memtypes.errors import Unavailable
 from ..memtypes.ids import IdKeys
@@ -28,15 +32,11 @@ from ..memtypes.ports import (
     Tokenizers,
     VectorIndex,
 )
-from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from ..memtypes.queries import VectorPoint
 from ..memtypes.records import MemoryIn, MemoryRecord, same_stored, utcnow
 from ..memtypes.rendering import LINE_FORMAT, memory_line
 from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
-    incoming_wins,
-    is_negation_update,
-    may_merge,
-    same_scope,
     sequential_runs,
 )
 from .dependents import mark_stale
@@ -47,8 +47,8 @@ from .prefilter import (
     SkipReason,
     prefilter,
 )
-from .references import Named, depends_on, replaced, resolve
-from .validity import superseded_record, superseded_update
+from .references import Named, depends_on, resolve
+from .supersede import Pending, Replaced, Supersession
 from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
@@ -64,27 +64,6 @@ _KEPT_FIELDS = (
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")
 __all__ = ["MemoryWriter", "WriteConfig", "WriteOptions", "WriteResult", "WriteStatus"]
-
-
-class Replaced(NamedTuple):
-    """A stored memory a write supersedes: by which memory, and the fields that says so."""
-
-    by: str
-    update: dict[str, object]
-
-
-@dataclass
-class _Pending:
-    """An item on its way to the index."""
-
-    position: int
-    item: MemoryIn
-    record: MemoryRecord
-    updated: bool
-    importance: Importance
-    vector: list[float] = field(default_factory=list)
-    reason: str | None = None
-    similarity: float | None = None
 
 
 class MemoryWriter:
@@ -114,6 +93,7 @@ class MemoryWriter:
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
         self.history: ChangeHistory | None = None  # set by the service: per-memory change history
+        self.supersession = Supersession(index, self.config.dedup)
 
     @asynccontextmanager
     async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
@@ -242,14 +222,14 @@ class MemoryWriter:
             vectors = await self.embedder.embed([p.record.content for p in pending])
             for p, vector in zip(pending, vectors, strict=True):
                 p.vector = vector
-            written: list[_Pending] = []
-            for run in self._runs(pending, named) if options.dedup else [pending]:
+            written: list[Pending] = []
+            for run in self._runs(pending, named):
                 if written:  # an exact copy of an item of an earlier run is in the store now
                     copies = await self._duplicates(
                         tenant, items, [p.position for p in run], ids, now, options, results
                     )
                     run = [p for p in run if p.position not in copies]
-                superseded = await self._dedup(tenant, run, named, now) if options.dedup else {}
+                superseded = await self.supersession.decide(tenant, run, named, now, options.dedup)
                 await self._store(run, superseded)
                 if self.history is not None:  # created / updated / merged (superseded), in write order
                     entries = [(p.record, existing.get(p.record.id), p.reason) for p in run]
@@ -296,7 +276,7 @@ class MemoryWriter:
             )
         return duplicates
 
-    def _runs(self, pending: list[_Pending], named: Named) -> list[list[_Pending]]:
+    def _runs(self, pending: list[Pending], named: Named) -> list[list[Pending]]:
         """The batch in runs written one after another, so that it resolves as written one by one."""
         records = [p.record for p in pending]
         names = [set(p.item.supersedes) for p in pending]
@@ -327,13 +307,13 @@ class MemoryWriter:
         now: datetime,
         cleared_at: datetime | None,
         depends: dict[int, list[str]],
-    ) -> list[_Pending]:
+    ) -> list[Pending]:
         scores = await asyncio.gather(*(self._importance(items[i]) for i in positions))
         pending = []
         for i, importance in zip(positions, scores, strict=True):
             old = existing.get(point_id_of(self.ids, tenant, items[i]))
             record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at, depends[i])
-            pending.append(_Pending(i, items[i], record, old is not None, importance))
+            pending.append(Pending(i, items[i], record, old is not None, importance))
         return pending
 
     async def _existing(
@@ -346,107 +326,12 @@ class MemoryWriter:
         per_type = await asyncio.gather(*(self.index.get(t, ids) for t, ids in by_type.items()))
         return {p.id: p.payload for points in per_type for p in points if p.payload.get("tenant") == tenant}
 
-    async def _dedup(
-        self, tenant: str, pending: list[_Pending], named: Named, now: datetime
-    ) -> dict[str, Replaced]:
-        """Decide which stored memories the run supersedes (stored id → by what, and how).
-
-        A stored neighbour is merged with only when it is really the same memory (`may_merge`), or
-        replaced when it is the same fact changed (the same `fact_key`, or only its negation flipped),
-        or when the item names it in `supersedes`.
-        """
-        superseded: dict[str, Replaced] = {}
-        searches = [
-            SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 5, 5)
-            for p in pending
-        ]
-        keyed = [p for p in pending if p.record.fact_key is not None]
-        # The current fact of each subject, read for every keyed item at once (a pure read: the
-        # loop below takes it where neither a near-duplicate nor a negation decided already).
-        neighbours, facts = await asyncio.gather(
-            self.index.search(searches),
-            asyncio.gather(*(self._same_fact(tenant, p.record) for p in keyed)),
-        )
-        same_fact = {id(p): fact for p, fact in zip(keyed, facts, strict=True)}
-        for p, hits in zip(pending, neighbours, strict=True):
-            threshold = self.config.dedup.thresholds.get(p.record.type, 1.01)
-            candidates = [
-                (h, MemoryRecord.from_payload(h.id, h.payload))
-                for h in hits
-                if h.id != p.record.id and same_scope(p.record, h.payload) and h.id not in superseded
-            ]
-            duplicate = next(
-                ((h, r) for h, r in candidates if h.score >= threshold and may_merge(p.record, r)), None
-            )
-            if duplicate is not None:
-                hit = duplicate[0]
-                p.similarity = round(float(hit.score), 4)
-                self._supersede(p, hit.id, hit.payload, superseded, now, f"near_duplicate_of {hit.id}")
-                continue
-            update: ScoredPoint | StoredPoint | None = next(
-                (h for h, r in candidates if is_negation_update(p.record, r)), None
-            )
-            if update is None and p.record.fact_key is not None:
-                update = same_fact[id(p)]
-            if update is not None:
-                self._supersede(p, update.id, update.payload, superseded, now)
-        await self._replace_named(tenant, pending, named, superseded, now)
-        return superseded
-
-    async def _replace_named(
-        self,
-        tenant: str,
-        pending: list[_Pending],
-        named: Named,
-        superseded: dict[str, Replaced],
-        now: datetime,
-    ) -> None:
-        """The current memories each item names in `supersedes`: replaced by it, whatever their times."""
-        for p in pending:
-            targets = [t for t in replaced(p.item, named, p.record.id) if t not in superseded]
-            for point in await self.index.get(p.record.type, targets) if targets else []:
-                if point.payload.get("tenant") != tenant or point.payload.get("superseded"):
-                    continue
-                superseded[point.id] = Replaced(p.record.id, superseded_update(point.payload, p.record, now))
-                if p.record.supersedes is None:
-                    p.record = p.record.model_copy(update={"supersedes": point.id})
-                p.reason = p.reason or f"supersedes {point.id}"
-
-    async def _same_fact(self, tenant: str, record: MemoryRecord) -> StoredPoint | None:
-        """The current fact with the same subject (`fact_key`), however differently it is worded."""
-        flt = MemoryFilter(tenant=tenant, scope=record.scope, fact_key=record.fact_key)
-        stored, _ = await self.index.scroll(record.type, flt, limit=8)
-        current = [s for s in stored if s.id != record.id and same_scope(record, s.payload)]
-        if not current:
-            return None
-        return max(current, key=lambda s: float(s.payload.get("occurred_ts", 0.0)))
-
-    @staticmethod
-    def _supersede(
-        p: _Pending,
-        stored_id: str,
-        stored: dict[str, Any],
-        superseded: dict[str, Replaced],
-        now: datetime,
-        reason: str | None = None,
-    ) -> None:
-        """Merge `p` with a stored memory: the newer one stays current, the older is superseded."""
-        if incoming_wins(p.record, float(stored.get("occurred_ts", 0.0))):
-            p.record = p.record.model_copy(update={"supersedes": stored_id})
-            p.reason = reason or f"supersedes {stored_id}"
-            superseded[stored_id] = Replaced(p.record.id, superseded_update(stored, p.record, now))
-        else:  # history arriving late: keep it, as the older version
-            p.record = superseded_record(
-                p.record.model_copy(update={"superseded_by": stored_id}), stored, now
-            )
-            p.reason = reason or f"superseded by newer {stored_id}"
-
     def next_seq(self) -> int:
         """A fresh write-order number (whole microseconds, strictly increasing in this writer)."""
         self._last_seq = max(self._last_seq + 1, time.time_ns() // 1_000)
         return self._last_seq
 
-    async def _store(self, pending: list[_Pending], superseded_stored: dict[str, Replaced]) -> None:
+    async def _store(self, pending: list[Pending], superseded_stored: dict[str, Replaced]) -> None:
         by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
         sparse = self.sparse.documents([p.record.content for p in pending]) if self.sparse else None
         for n, p in enumerate(pending):
