@@ -35,6 +35,7 @@ from ..memtypes.records import SCOPE_FIELDS, MemoryRecord
 from ..memtypes.types import SPECS, MemoryType
 
 DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {t: s.merge_threshold for t, s in SPECS.items()}
+_BLOCK = 256  # rows of cosines computed at once when a batch is cut into runs
 # Two records of one event are told within this many seconds of each other.
 EVENT_WINDOW_S = 120.0
 
@@ -95,37 +96,83 @@ def sequential_runs(
     decided for each other: the pipeline writes one run after another, so a batch resolves exactly
     as the same items written one by one.
 
-    An item starts a new run when it may be judged against an earlier item of the current run: the
-    same content, the same `fact_key`, a supersede naming it (`replaces`: the ids and caller ids each
-    item names), a negation update of it, or a
-    near-duplicate (cosine at least the type's threshold, and `may_merge`). Only records of one
-    type and scope can be judged against each other. Vectors are unit length, so a dot product is
-    the cosine; a run's similarities are computed one item against the run so far.
+    An item starts a new run when it may be judged against an earlier item of the current run: one
+    it names in `supersedes` (`replaces`: the ids and caller ids each item names), or one of its
+    type and scope with the same content, the same `fact_key`, the same words with the negation
+    flipped (`is_negation_update`), or close enough in meaning to be a near-duplicate (cosine at
+    least the type's threshold, and `may_merge`). Keys find the candidates, so a run of n items
+    costs n lookups and one row of cosines per item, not n² comparisons of text; vectors are unit
+    length, so a dot product is the cosine.
     """
     runs: list[list[int]] = []
-    if not records:
-        return runs
     matrix = np.asarray(vectors, dtype=np.float32)
-    start = 0
+    start, seen = 0, _RunKeys()
+    block = np.empty((0, 0), dtype=np.float32)
+    keys = [_keys(r) for r in records]
+    statements = [_statement(r) for r in records]  # each text parsed once
     for j, b in enumerate(records):
-        members = range(start, j)
-        near = matrix[start:j] @ matrix[j] if j > start else np.empty(0, dtype=np.float32)
-        threshold = config.thresholds.get(b.type, 1.01)
-        if any(
-            _judged_together(records[i], b, float(near[i - start]) >= threshold, replaces[j]) for i in members
-        ):
+        if j % _BLOCK == 0:  # the cosines of the next rows with every earlier row, in one product
+            block = matrix[j : j + _BLOCK] @ matrix[: j + _BLOCK].T
+        near = block[j % _BLOCK, start:j]
+        judged = seen.named(replaces[j], keys[j]) or seen.negated(records, j, statements[j])
+        if j > start and (judged or _near_duplicate(records, near, start, config, b)):
             runs.append(list(range(start, j)))
-            start = j
-    runs.append(list(range(start, len(records))))
+            start, seen = j, _RunKeys()
+        seen.add(j, b, keys[j], statements[j])
+    if records:
+        runs.append(list(range(start, len(records))))
     return runs
 
 
-def _judged_together(a: MemoryRecord, b: MemoryRecord, near: bool, b_replaces: Collection[str]) -> bool:
-    """Whether writing `a` first may change what is decided for `b` (see `sequential_runs`)."""
-    if a.id in b_replaces or (a.external_id is not None and a.external_id in b_replaces):
-        return True
-    if a.type is not b.type or a.scope != b.scope:
-        return False
-    if a.content_hash == b.content_hash or (a.fact_key is not None and a.fact_key == b.fact_key):
-        return True
-    return (near and may_merge(b, a)) or is_negation_update(b, a)
+Key = tuple[object, ...]
+
+
+@dataclass
+class _RunKeys:
+    """What the items of the current run are known by."""
+
+    names: set[str] = field(default_factory=set)  # ids and caller ids
+    keys: set[Key] = field(default_factory=set)  # (type, scope, what) of content, fact_key
+    statements: dict[Key, list[int]] = field(default_factory=dict)  # words without negation
+
+    def add(self, position: int, record: MemoryRecord, keys: list[Key], statement: Key | None) -> None:
+        self.names.add(record.id)
+        if record.external_id is not None:
+            self.names.add(record.external_id)
+        self.keys.update(keys)
+        if statement is not None:
+            self.statements.setdefault(statement, []).append(position)
+
+    def named(self, names: Collection[str], keys: list[Key]) -> bool:
+        """An item of the run is named (`supersedes`), or has the same content or `fact_key`."""
+        return any(name in self.names for name in names) or any(key in self.keys for key in keys)
+
+    def negated(self, records: Sequence[MemoryRecord], j: int, statement: Key | None) -> bool:
+        """An item of the run says what `records[j]` says, its negation flipped."""
+        earlier = self.statements.get(statement, []) if statement is not None else []
+        return any(is_negation_update(records[j], records[i]) for i in earlier)
+
+
+def _keys(record: MemoryRecord) -> list[Key]:
+    own = (record.type, record.scope)
+    keys: list[Key] = [(*own, "content", record.content_hash)]
+    if record.fact_key is not None:
+        keys.append((*own, "fact", record.fact_key))
+    return keys
+
+
+def _statement(record: MemoryRecord) -> Key | None:
+    """What a negation update of it says too (None: its type has no negation updates)."""
+    if not SPECS[record.type].negation_updates:
+        return None
+    sig = signature(record.content)
+    return (record.type, record.scope, sig.words, sig.numbers)
+
+
+def _near_duplicate(
+    records: Sequence[MemoryRecord], near: np.ndarray, start: int, config: DedupConfig, b: MemoryRecord
+) -> bool:
+    """An item of the run from `start` is a near-duplicate `b` may merge with (`near`: the cosines)."""
+    threshold = config.thresholds.get(b.type, 1.01)
+    close = [records[start + int(k)] for k in np.flatnonzero(near >= threshold)]
+    return any(a.type is b.type and a.scope == b.scope and may_merge(b, a) for a in close)

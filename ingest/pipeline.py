@@ -54,13 +54,12 @@ from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (
     "content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger", "fact_key",
-    "user_id", "agent_id", "thread_id", "namespace", "task_id", "valid_from", "valid_until", "depends_on",
+    "user_id", "agent_id", "thread_id", "namespace", "task_id", "valid_from", "depends_on",
 )  # fmt: skip
-# What the service, not the caller, set on a stored memory: a re-write keeps it.
-_KEPT_FIELDS = (
-    "valid_until", "superseded_at", "invalidated_at", "invalidation_reason", "closed_at", "stale",
-    "stale_cause",
-)  # fmt: skip
+# What the service, not the caller, set on a stored memory: a re-write keeps it (a superseded
+# memory written again is current again, as before: its supersede is not kept; its invalidation is,
+# with the end of validity it set, unless the rewrite gives another).
+_KEPT_FIELDS = ("invalidated_at", "invalidation_reason", "closed_at", "stale", "stale_cause")
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")
 __all__ = ["MemoryWriter", "WriteConfig", "WriteOptions", "WriteResult", "WriteStatus"]
@@ -137,8 +136,9 @@ class MemoryWriter:
             if existing
             else {}
         )
-        if item.valid_until is not None:
-            kept["valid_until"] = item.valid_until.astimezone(UTC)
+        ended = existing.get("valid_until") if existing and existing.get("invalidated_at") else None
+        if item.valid_until is not None or ended is not None:
+            kept["valid_until"] = item.valid_until.astimezone(UTC) if item.valid_until else ended
         return MemoryRecord(
             id=point_id_of(self.ids, tenant, item),
             external_id=item.id,
@@ -288,7 +288,9 @@ class MemoryWriter:
     ) -> bool:
         importance = item.importance if item.importance is not None else old.get("importance", 0.5)
         payload = self.build_record(tenant, item, now, old, importance, depends=depends).to_payload()
-        return all(same_stored(payload.get(f), old.get(f)) for f in _IDENTITY_FIELDS)
+        # The end of validity is the caller's only when it gives one: a supersede may have set it.
+        fields = _IDENTITY_FIELDS if item.valid_until is None else (*_IDENTITY_FIELDS, "valid_until")
+        return all(same_stored(payload.get(f), old.get(f)) for f in fields)
 
     async def _importance(self, item: MemoryIn) -> Importance:
         if item.importance is not None:

@@ -259,6 +259,8 @@ class MemoryRecord(BaseModel):
         payload = self.model_dump(mode="json", exclude={"scope", "id"}, exclude_none=True)
         payload.update(self.scope.model_dump(exclude_none=True))
         payload["superseded"] = self.superseded_by is not None
+        if not self.depends_on:  # as a record written before dependencies were kept: a rewrite is unchanged
+            del payload["depends_on"]
         payload["occurred_ts"] = self.occurred_at.timestamp()
         payload["created_ts"] = self.created_at.timestamp()
         payload[TIE_BREAK_FIELD] = tie_break(self.id)

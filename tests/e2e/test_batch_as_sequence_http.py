@@ -109,6 +109,10 @@ async def test_one_request_resolves_as_one_request_per_item(tenants: Any) -> Non
     assert results_a[11] == ("merged", "superseded by newer <Sam lives in York.>")
     view = store_view(stored_a)
     assert view["Sam lives in Leeds."][:3] == ("<Sam lives in York.>", None, "2026-06-01T09:00:00Z")
+    # Written again, the history changes nothing: what was superseded stays so.
+    again = (await tenants.post("/v1/memories", json={"memories": HISTORY}, headers=A)).json()["results"]
+    assert {r["status"] for r in again} == {"unchanged"}
+    assert store_view(await everything(tenants, A)) == view
     assert view["Sam's commute is by train from Leeds."][3] is True
     current = await tenants.get("/v1/memories", params={"limit": 500}, headers=A)
     assert {m["content"] for m in current.json()["memories"]} == {

@@ -31,9 +31,7 @@ OLD_AT, DERIVED_AT, NEW_AT = "2026-01-10T09:00:00Z", "2026-01-20T09:00:00Z", "20
 Client = AsyncTestClient[Any]
 
 
-def memory(
-    entry: dict[str, str], scope: dict[str, str], content: str, at: str, **fields: Any
-) -> dict[str, Any]:
+def memory(scope: dict[str, str], content: str, at: str, **fields: Any) -> dict[str, Any]:
     return {"type": "semantic", "content": content, "occurred_at": at, "scope": scope, **fields}
 
 
@@ -64,28 +62,36 @@ async def current_first(
 async def batch_change(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
     old, new = await write(
         client,
-        memory(entry, scope, entry["old"], OLD_AT, fact_key=entry["key"]),
-        memory(entry, scope, entry["new"], NEW_AT, fact_key=entry["key"]),
+        memory(scope, entry["old"], OLD_AT, fact_key=entry["key"]),
+        memory(scope, entry["new"], NEW_AT, fact_key=entry["key"]),
     )
     assert (old["status"], new["status"], new["reason"]) == ("created", "merged", f"supersedes {old['id']}")
     await current_first(client, entry, scope, old["id"], new["id"])
 
 
 async def named_change(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
-    [old] = await write(client, memory(entry, scope, entry["old"], OLD_AT, id=f"{entry['key']}.v1"))
-    [new] = await write(client, memory(entry, scope, entry["new"], NEW_AT, supersedes=[f"{entry['key']}.v1"]))
+    [old] = await write(client, memory(scope, entry["old"], OLD_AT, id=f"{entry['key']}.v1"))
+    [new] = await write(client, memory(scope, entry["new"], NEW_AT, supersedes=[f"{entry['key']}.v1"]))
     assert new["reason"] == f"supersedes {old['id']}"
     await current_first(client, entry, scope, old["id"], new["id"])
 
 
-async def cascade(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
+async def old_and_derived(
+    client: Client, entry: dict[str, str], scope: dict[str, str]
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The old state under its caller id, and what was derived from it."""
     name = f"{entry['key']}.v1"
     old, derived = await write(
         client,
-        memory(entry, scope, entry["old"], OLD_AT, id=name),
-        memory(entry, scope, entry["derived"], DERIVED_AT, depends_on=[name]),
+        memory(scope, entry["old"], OLD_AT, id=name),
+        memory(scope, entry["derived"], DERIVED_AT, depends_on=[name]),
     )
-    [new] = await write(client, memory(entry, scope, entry["new"], NEW_AT, supersedes=[name]))
+    return name, old, derived
+
+
+async def cascade(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
+    name, old, derived = await old_and_derived(client, entry, scope)
+    [new] = await write(client, memory(scope, entry["new"], NEW_AT, supersedes=[name]))
     found = await answer(client, entry["derived_question"], scope)
     flagged = {m["id"]: m for m in found["memories"]}
     assert derived["id"] in flagged, "what was derived is still shown"
@@ -98,7 +104,7 @@ async def cascade(client: Client, entry: dict[str, str], scope: dict[str, str]) 
 
 
 async def absence(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
-    [old] = await write(client, memory(entry, scope, entry["old"], OLD_AT))
+    [old] = await write(client, memory(scope, entry["old"], OLD_AT))
     ended = await client.post(f"/v1/memories/{old['id']}/invalidate", json={"reason": "no longer true"})
     assert ended.status_code == 200, ended.text
     found = await answer(client, entry["question"], scope, explain=True)
@@ -108,12 +114,7 @@ async def absence(client: Client, entry: dict[str, str], scope: dict[str, str]) 
 
 
 async def deletion(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
-    name = f"{entry['key']}.v1"
-    old, derived = await write(
-        client,
-        memory(entry, scope, entry["old"], OLD_AT, id=name),
-        memory(entry, scope, entry["derived"], DERIVED_AT, depends_on=[name]),
-    )
+    _, old, derived = await old_and_derived(client, entry, scope)
     receipt = (await client.post("/v1/forget", json={"ids": [old["id"]]})).json()
     assert receipt["derived_ids"] == [derived["id"]]
     assert receipt["memory_ids"] == sorted([old["id"], derived["id"]])
