@@ -28,14 +28,13 @@ class Lifecycle:
             raise Conflict(f"memory {record.id} is {record.type.value}; only {kinds} memories have a status")
         if status not in statuses:
             raise ValueError(f"unknown status {status!r}")
-        update: dict[str, object] = {"status": status}
-        if record.closed_at is None and status != statuses[0]:  # it was the first status until now
-            update |= time_payload(closed_at=utcnow())
+        closed = utcnow() if record.closed_at is None and status != statuses[0] else record.closed_at
+        update = {"status": status} | (time_payload(closed_at=closed) if closed != record.closed_at else {})
         await self.index.set_payload(record.type, [record.id], update)
         if self.writer.history is not None and status != record.status:
             changed = entry(record.tenant, HistoryAction.UPDATED, changed=["status"], reason=status)
             await self.writer.history.record(record.tenant, [(record.id, changed)])
-        return MemoryRecord.from_payload(record.id, record.to_payload() | update)
+        return record.model_copy(update={"status": status, "closed_at": closed})
 
     async def mark_used(self, record: MemoryRecord) -> MemoryRecord:
         """Count one more successful use of a procedure; usage raises its rank."""
@@ -61,7 +60,8 @@ class Lifecycle:
                 raise Conflict(f"memory {record.id} is not superseded; there is nothing to restore")
             winner_id = str(stored[0].payload["superseded_by"])
             # Current again, open-ended (unless the caller ended it: an invalidation stays).
-            ended = {} if stored[0].payload.get("invalidated_ts") else time_payload(valid_until=None)
+            invalidated = stored[0].payload.get("invalidated_ts") is not None
+            ended = {} if invalidated else time_payload(valid_until=None)
             cleared = {"superseded": False, "superseded_by": None} | time_payload(superseded_at=None) | ended
             await self.index.set_payload(record.type, [record.id], cleared)
             for winner in await self.index.get(record.type, [winner_id]):
@@ -70,7 +70,8 @@ class Lifecycle:
                     and winner.payload.get("supersedes") == record.id
                 ):
                     await self.index.set_payload(record.type, [winner_id], {"supersedes": None})
-            restored = MemoryRecord.from_payload(record.id, stored[0].payload | cleared)
+            reopened = {"superseded_by": None, "superseded_at": None}
+            restored = record.model_copy(update=reopened if invalidated else reopened | {"valid_until": None})
             if self.writer.history is not None:
                 await self.writer.history.record_restore(
                     record.tenant, restored, reason=f"restored; was superseded by {winner_id}"

@@ -37,8 +37,9 @@ def superseded_update(stored: Mapping[str, Any], by: MemoryRecord, at: datetime)
 
 def superseded_record(record: MemoryRecord, by: Mapping[str, Any], at: datetime) -> MemoryRecord:
     """An incoming record that a stored, newer memory (`by`, its payload) supersedes as it arrives."""
-    end = min(record.valid_until or valid_start(by), valid_start(by))
-    return record.model_copy(update={"superseded_at": at, "valid_until": max(end, record.valid_start)})
+    start = valid_start(by)
+    until = start if record.valid_until is None else min(record.valid_until, start)
+    return record.model_copy(update={"superseded_at": at, "valid_until": max(until, record.valid_start)})
 
 
 def invalidated_update(

@@ -152,3 +152,21 @@ async def test_a_reminder_completed_later_was_pending_then(client: AsyncTestClie
     then = {"now": before, "as_of": before}
     due_then = (await client.get("/v1/prospective/due", params=then)).json()["due"]
     assert [d["memory"]["id"] for d in due_then] == [written["id"]]
+
+
+async def test_a_restored_memory_is_current_again_and_stays_invalidated_if_it_was(
+    client: AsyncTestClient[Any],
+) -> None:
+    old = fact("Sam lives in Leeds.", "2025-01-01T09:00:00Z", fact_key="sam.home")
+    new = fact("Sam lives in York.", "2026-06-01T09:00:00Z", fact_key="sam.home")
+    leeds, _ = (r["id"] for r in (await write(client, [old, new]))["results"])
+    restored = (await client.post(f"/v1/memories/{leeds}/restore")).json()
+    assert (restored["superseded_by"], restored["superseded_at"], restored["valid_until"]) == (
+        None,
+        None,
+        None,
+    )
+    assert "Sam lives in Leeds." in contents(await listing(client))
+    gone = await client.post(f"/v1/memories/{leeds}/invalidate", json={"reason": "moved away"})
+    assert gone.json()["memory"]["valid_until"] is not None
+    assert "Sam lives in Leeds." not in contents(await listing(client))
