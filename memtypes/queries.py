@@ -18,7 +18,9 @@ _INSTANT = 0.001
 
 
 class View(StrEnum):
-    """What an `as_of` read asks for."""
+    """What an `as_of` read asks for: `true`, what held in the world at that time, as known now
+    (superseded and expired memories whose validity covers it included); `known`, what mnemo held
+    current at that time (written by then, not yet superseded or invalidated)."""
 
     TRUE = "true"  # what was true in the world at that time, as far as mnemo knows now
     KNOWN = "known"  # what mnemo held current at that time: written by then, not yet replaced

@@ -75,12 +75,7 @@ class AsOfRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     at: IsoDatetime
-    view: View = Field(
-        default=View.TRUE,
-        description="`true`: what held in the world at `at`, as known now (superseded and expired "
-        "memories whose validity covers it included); `known`: what mnemo held current at `at` (written "
-        "by then, not yet superseded or invalidated)",
-    )
+    view: View = View.TRUE  # the enum's schema describes the two
 
     def as_of(self) -> AsOf:
         return AsOf(self.at.timestamp(), self.view)

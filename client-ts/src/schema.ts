@@ -504,7 +504,6 @@ export interface components {
              * @description datetime with the constraint that the value must have timezone info
              */
             at: string;
-            /** @description `true`: what held in the world at `at`, as known now (superseded and expired memories whose validity covers it included); `known`: what mnemo held current at `at` (written by then, not yet superseded or invalidated) */
             view?: components["schemas"]["View"];
         };
         /** ClearResult */
