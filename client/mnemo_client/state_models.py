@@ -177,6 +177,8 @@ class HistoryAction(StrEnum):
     UPDATED = "updated"
     SUPERSEDED = "superseded"
     RESTORED = "restored"
+    INVALIDATED = "invalidated"
+    CONFIRMED = "confirmed"
     DELETED = "deleted"
     FORGOTTEN = "forgotten"
 
