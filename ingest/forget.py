@@ -27,11 +27,11 @@ from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, Workin
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
 from ..memtypes.types import MemoryType
-from .dependents import derived_from
 from .erasure import BackgroundEraser
 from .erasure_ledger import ErasureLedger
 from .history import ChangeHistory, entry
 from .threads import LOCK_RESOURCE as THREAD_LOCK
+from .versions.dependents import derived_from
 from .working import LOCK_RESOURCE as TASK_LOCK
 
 _PAGE = 512

@@ -10,10 +10,10 @@ from ..memtypes.governance.history import HistoryAction
 from ..memtypes.ports import VectorIndex
 from ..memtypes.records import MemoryRecord, time_payload, utcnow
 from ..memtypes.types import SPECS, names, types_where
-from .dependents import mark_stale
 from .history import entry
 from .pipeline import MemoryWriter
-from .validity import invalidated_update
+from .versions.dependents import mark_stale
+from .versions.validity import invalidated_update
 
 
 class Lifecycle:

@@ -7,8 +7,8 @@ it was skipped or merged, the reason.
 
 A batch resolves as its items written one by one: embedded together, then stored in runs of items
 that cannot be judged against each other (mnemo.ingest.dedup.sequential_runs), each run judged
-against the store as the runs before it left it (mnemo.ingest.supersede). What a run supersedes
-marks what depends on it stale (mnemo.ingest.dependents).
+against the store as the runs before it left it (mnemo.ingest.versions.supersede). What a run supersedes
+marks what depends on it stale (mnemo.ingest.versions.dependents).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
     sequential_runs,
 )
-from .dependents import mark_stale
 from .history import ChangeHistory
 from .identity import exact_duplicates, point_id_of
 from .importance import Importance, Tier, review_importance
@@ -47,8 +46,9 @@ from .prefilter import (
     SkipReason,
     prefilter,
 )
-from .references import Named, depends_on, resolve
-from .supersede import Pending, Replaced, Supersession
+from .versions.dependents import mark_stale
+from .versions.references import Named, depends_on, resolve
+from .versions.supersede import Pending, Replaced, Supersession
 from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).

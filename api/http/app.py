@@ -29,7 +29,7 @@ from ..guards.resilience import InflightWrites, TrackWrites
 from ..mcp.http import McpEndpoint
 from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
-from . import admin_routes, governance_routes, routes, thread_routes, validity_routes, working_routes
+from . import admin_routes, governance_routes, routes, thread_routes, working_routes
 from .metrics import (
     MetricsController,
     MnemoMetrics,
@@ -125,9 +125,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             routes.mark_used,
             routes.restore_memory,
             routes.due_memories,
-            validity_routes.invalidate_memory,
-            validity_routes.confirm_memory,
-            validity_routes.stale_memories,
+            governance_routes.invalidate_memory,
+            governance_routes.confirm_memory,
+            governance_routes.stale_memories,
             routes.health,
             routes.ready,
             working_routes.append_working_item,

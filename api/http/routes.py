@@ -1,7 +1,9 @@
-"""HTTP routes: memories (write, read, list, delete), retrieval, health."""
+"""HTTP routes: memories (write, read, list, delete), retrieval, health; and the parameters the read
+routes share (scope, `as_of`, what a current read leaves out)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
@@ -13,18 +15,20 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...ingest.access import AccessLog
-from ...ingest.dependents import mark_stale
 from ...ingest.history import ChangeHistory, entry
 from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter, WriteOptions
+from ...ingest.versions.dependents import mark_stale
 from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction, acting_agent
 from ...memtypes.jsontypes import JsonBool
-from ...memtypes.queries import MemoryFilter, View
-from ...memtypes.records import MemoryIn, MemoryRecord, utcnow
-from ...memtypes.requests import RetrieveRequest, RetrieveResponse
+from ...memtypes.limits import bounded_instant
+from ...memtypes.ports import VectorIndex
+from ...memtypes.queries import MemoryFilter, Outdated, View, current_at
+from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
+from ...memtypes.requests import AsOfRequest, RetrieveRequest, RetrieveResponse
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
@@ -35,20 +39,49 @@ from .agent_requests import retrieval_as_agent, writes_as_agent
 from .batches import write_in_slices
 from .memory_release import release_memory
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
-from .read_params import (
-    AsOfParam,
-    AsOfViewParam,
-    ScopeIdParam,
-    as_of_of,
-    current_filter,
-    instant,
-    outdated_counts,
-    scope_of,
-)
 from .services import Services
 
 WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
 WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
+
+ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
+AsOfParam = Annotated[
+    str | None,
+    QueryParameter(
+        format="date-time",
+        max_length=64,
+        description="read as at this time (ISO 8601 with a time zone) instead of now; `as_of_view` says how",
+    ),
+]
+AsOfViewParam = Annotated[
+    View,
+    QueryParameter(
+        description="with `as_of`: `true` (what held in the world then, as known now) or `known` (what "
+        "mnemo held current then: written by then, not yet superseded or invalidated)"
+    ),
+]
+
+
+def as_of_of(raw: str | None, view: View) -> AsOfRequest | None:
+    return None if raw is None else AsOfRequest(at=instant(raw, "as_of"), view=view)
+
+
+def current_filter(flt: MemoryFilter) -> MemoryFilter:
+    """The filter of a read judged now."""
+    return replace(flt, now=current_at(utcnow()))
+
+
+async def outdated_counts(
+    index: VectorIndex, flt: MemoryFilter, types: list[MemoryType]
+) -> dict[str, int] | None:
+    """How many memories a current read with `flt` leaves out, by reason (None: the read is not a
+    current one, so it leaves nothing out for being outdated)."""
+    if flt.as_of is not None or flt.include_superseded or flt.now is None:
+        return None
+    reasons = list(Outdated)
+    counts = await asyncio.gather(*(index.count(t, replace(flt, outdated=r)) for r in reasons for t in types))
+    per_reason = [sum(counts[k * len(types) : (k + 1) * len(types)]) for k in range(len(reasons))]
+    return {r.value: n for r, n in zip(reasons, per_reason, strict=True)}
 
 
 class WriteRequest(BaseModel):
@@ -93,6 +126,32 @@ class MemoryPage(BaseModel):
         description="a current listing's first page: how many memories of the listing are left out, by "
         "reason (`superseded`, `expired`, `not_yet_valid`); `include_superseded` or `as_of` shows them",
     )
+
+
+def instant(raw: str, field: str) -> datetime:
+    """An ISO 8601 date-time with a time zone, strictly: no epoch numbers, no naive times."""
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidInput(
+            f"{field} must be an ISO 8601 date-time with a time zone",
+            problems=[FieldProblem(field, "not an ISO 8601 date-time with a time zone")],
+        )
+    try:
+        return bounded_instant(moment)  # years 1900..2200: far ones overflow UTC conversion
+    except ValueError as exc:
+        raise InvalidInput(f"{field} {exc}", problems=[FieldProblem(field, str(exc))]) from None
+
+
+def scope_of(
+    user_id: str | None, agent_id: str | None, thread_id: str | None, namespace: str | None = None
+) -> Scope:
+    try:
+        return Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
+    except ValueError as exc:
+        raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
 
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)

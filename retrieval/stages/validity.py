@@ -1,7 +1,7 @@
 """Time and truth on the read path: stale memories ranked a little lower, and, with `explain`, the
 outdated memories the query found that a current read leaves out (superseded, expired, not yet
 valid), each with its reason. Which view a retrieval reads (current at `now`, or `as_of`) is its
-base filter's (mnemo.memtypes.queries); what a write marks stale, mnemo.ingest.dependents.
+base filter's (mnemo.memtypes.queries); what a write marks stale, mnemo.ingest.versions.dependents.
 """
 
 from __future__ import annotations

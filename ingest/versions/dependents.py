@@ -13,9 +13,9 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 
-from ..memtypes.ports import VectorIndex
-from ..memtypes.queries import MemoryFilter, StoredPoint
-from ..memtypes.types import MemoryType
+from ...memtypes.ports import VectorIndex
+from ...memtypes.queries import MemoryFilter, StoredPoint
+from ...memtypes.types import MemoryType
 
 MAX_DEPTH = 8
 MAX_MARKED = 1_000

@@ -14,10 +14,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..memtypes.ports import VectorIndex
-from ..memtypes.queries import MemoryFilter
-from ..memtypes.records import MemoryIn
-from ..memtypes.types import MemoryType
+from ...memtypes.ports import VectorIndex
+from ...memtypes.queries import MemoryFilter
+from ...memtypes.records import MemoryIn
+from ...memtypes.types import MemoryType
 
 Named = dict[str, list[tuple[MemoryType, str]]]  # a name → the (type, id) of each memory it stands for
 

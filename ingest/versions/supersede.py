@@ -4,7 +4,7 @@ Each item of a run (mnemo.ingest.dedup.sequential_runs: items that cannot be jud
 other) is judged against the stored memories of its scope: a near-duplicate that `may_merge` is
 merged with, the same fact changed (the same `fact_key`, or only its negation flipped) is replaced,
 and so is every current memory the item names in `supersedes`. The newer by `occurred_at` stays
-current; what it replaces ends its validity where the newer begins (mnemo.ingest.validity).
+current; what it replaces ends its validity where the newer begins (validity.py).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..memtypes.ports import VectorIndex
-from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint
-from ..memtypes.records import MemoryIn, MemoryRecord
-from .dedup import DedupConfig, incoming_wins, is_negation_update, may_merge, same_scope
-from .importance import Importance
+from ...memtypes.ports import VectorIndex
+from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint
+from ...memtypes.records import MemoryIn, MemoryRecord
+from ..dedup import DedupConfig, incoming_wins, is_negation_update, may_merge, same_scope
+from ..importance import Importance
 from .references import Named, replaced
 from .validity import superseded_record, superseded_update
 

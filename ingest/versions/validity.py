@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from ..memtypes.records import MemoryRecord, stored_time, time_payload
+from ...memtypes.records import MemoryRecord, stored_time, time_payload
 
 
 def valid_start(payload: Mapping[str, Any]) -> datetime:
