@@ -242,6 +242,10 @@ class AsyncMnemo:
         """A stale memory reviewed and still true: it leaves the review feed."""
         return await self._run(calls.lifecycle(memory_id, "confirm"))
 
+    async def stale_page(self, cursor: str | None = None, **filters: Any) -> MemoryPage:
+        """One page of `stale`: pass the page's `next_cursor` to get the next."""
+        return await self._run(calls.list_page(filters, cursor, stale=True))
+
     async def stale(self, **filters: Any) -> AsyncIterator[MemoryRecord]:
         """The review feed: current memories marked stale (`stale_cause` says why), page after
         page. Filters: type, user_id, agent_id, thread_id, namespace; limit = page size."""

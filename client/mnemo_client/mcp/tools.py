@@ -44,6 +44,13 @@ LIKELY_NOTHING = 0.3
 UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
 ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
+AsOf = Annotated[
+    str | None, Field(description="ISO 8601 date-time with zone: what was true then instead of now")
+]
+AsOfView = Annotated[
+    Literal["true", "known"],
+    Field(description="with as_of: `true` (what held then) or `known` (what was known then)"),
+]
 TaskId = Annotated[str, Field(description="the task's id: 1-128 characters of [A-Za-z0-9._:@+-]")]
 # What `remember` stores, its default first (a task's working memory has tools of its own), and what
 # `list_memories` lists: the API's memory types as the client's models name them.
@@ -81,7 +88,8 @@ def _result(text: str, structured: dict[str, Any]) -> CallToolResult:
 
 
 def _memory_line(memory: Any) -> str:
-    return f"- [{memory.type}] {memory.id}: {memory.content}"
+    stale = f" (stale: {memory.stale_cause})" if memory.stale else ""
+    return f"- [{memory.type}] {memory.id}: {memory.content}{stale}"
 
 
 def build_mcp_server(client_for: ClientFor) -> MCPServer:
@@ -165,14 +173,8 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
                 "service's floor; 0: none left out)",
             ),
         ] = None,
-        as_of: Annotated[
-            str | None,
-            Field(description="ISO 8601 date-time with zone: recall what was true then instead of now"),
-        ] = None,
-        as_of_view: Annotated[
-            Literal["true", "known"],
-            Field(description="with as_of: `true` (what held then) or `known` (what was known then)"),
-        ] = "true",
+        as_of: AsOf = None,
+        as_of_view: AsOfView = "true",
     ) -> CallToolResult:
         scope = _scope(user_id, agent_id, thread_id)
         when: dict[str, Any] = {"as_of": {"at": as_of, "view": as_of_view}} if as_of else {}
@@ -233,7 +235,11 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         stale = f"; marked stale: {', '.join(ended.stale)}" if ended.stale else ""
         return _result(f"invalidated memory {id}{stale}", ended.model_dump(mode="json", exclude_none=True))
 
-    @server.tool(description="List stored memories by type, then id, a page at a time (pass next_cursor on).")
+    @server.tool(
+        description="List stored memories by type, then id, a page at a time (pass next_cursor on): what "
+        "is current, or what was true (or known) at `as_of`; `stale_only` lists the memories to review "
+        "(something they depend on changed): `invalidate` what is no longer true."
+    )
     async def list_memories(
         ctx: Context,
         type: Annotated[ListedType | None, Field(description="only this type")] = None,
@@ -242,9 +248,18 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         thread_id: ThreadId = None,
         limit: Annotated[int, Field(ge=1, le=100, description="memories per page")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
+        as_of: AsOf = None,
+        as_of_view: AsOfView = "true",
+        stale_only: Annotated[
+            bool, Field(description="only the stale ones (something they depend on changed): review each")
+        ] = False,
     ) -> CallToolResult:
         filters = {"type": type, "limit": limit, **_scope(user_id, agent_id, thread_id)}
-        page = await call(ctx, lambda m: m.list_page(cursor, **filters))
+        if stale_only:  # the review feed: current memories only
+            page = await call(ctx, lambda m: m.stale_page(cursor, **filters))
+        else:
+            when = {"as_of": as_of, "as_of_view": as_of_view} if as_of else {}
+            page = await call(ctx, lambda m: m.list_page(cursor, **filters, **when))
         lines = [_memory_line(m) for m in page.memories] or ["No memories."]
         if page.next_cursor:
             lines.append(f"(more: next_cursor={page.next_cursor})")
