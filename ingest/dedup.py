@@ -23,7 +23,7 @@ update, so the newer supersedes too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,7 @@ from ..memtypes.records import SCOPE_FIELDS, MemoryRecord
 from ..memtypes.types import SPECS, MemoryType
 
 DEFAULT_MERGE_THRESHOLDS: dict[MemoryType, float] = {t: s.merge_threshold for t, s in SPECS.items()}
+_BLOCK = 256  # rows of cosines computed at once when a batch is cut into runs
 # Two records of one event are told within this many seconds of each other.
 EVENT_WINDOW_S = 120.0
 
@@ -85,29 +86,93 @@ def incoming_wins(incoming: MemoryRecord, stored_occurred_ts: float) -> bool:
     return incoming.occurred_at.timestamp() >= stored_occurred_ts
 
 
-def batch_near_duplicates(
-    records: Sequence[MemoryRecord], vectors: Sequence[Sequence[float]], config: DedupConfig
-) -> list[tuple[int, int, float]]:
-    """Triples (loser, winner, similarity) of near-duplicates inside one batch, each loser at most once.
+def sequential_runs(
+    records: Sequence[MemoryRecord],
+    vectors: Sequence[Sequence[float]],
+    config: DedupConfig,
+    replaces: Sequence[Collection[str]],
+) -> list[list[int]]:
+    """The batch cut into runs of consecutive items (positions, in order) that cannot change what is
+    decided for each other: the pipeline writes one run after another, so a batch resolves exactly
+    as the same items written one by one.
 
-    Only records of the same tenant, type and scope that `may_merge` are compared; vectors are unit
-    length, so the dot product is the cosine similarity.
+    An item starts a new run when it may be judged against an earlier item of the current run: one
+    it names in `supersedes` (`replaces`: the ids and caller ids each item names), or one of its
+    type and scope with the same content, the same `fact_key`, the same words with the negation
+    flipped (`is_negation_update`), or close enough in meaning to be a near-duplicate (cosine at
+    least the type's threshold, and `may_merge`). Keys find the candidates, so a run of n items
+    costs n lookups and one row of cosines per item, not n² comparisons of text; vectors are unit
+    length, so a dot product is the cosine.
     """
-    if len(records) < 2:
-        return []
+    runs: list[list[int]] = []
     matrix = np.asarray(vectors, dtype=np.float32)
-    similarity = matrix @ matrix.T
-    pairs: list[tuple[int, int, float]] = []
-    losers: set[int] = set()
-    for i, a in enumerate(records):
-        threshold = config.thresholds.get(a.type, 1.01)
-        for j in range(i + 1, len(records)):
-            b = records[j]
-            if similarity[i, j] < threshold or a.type is not b.type or a.tenant != b.tenant:
-                continue
-            if a.scope != b.scope or i in losers or j in losers or not may_merge(a, b):
-                continue
-            loser, winner = (i, j) if b.occurred_at >= a.occurred_at else (j, i)
-            pairs.append((loser, winner, float(similarity[i, j])))
-            losers.add(loser)
-    return pairs
+    start, seen = 0, _RunKeys()
+    block = np.empty((0, 0), dtype=np.float32)
+    keys = [_keys(r) for r in records]
+    statements = [_statement(r) for r in records]  # each text parsed once
+    for j, b in enumerate(records):
+        if j % _BLOCK == 0:  # the cosines of the next rows with every earlier row, in one product
+            block = matrix[j : j + _BLOCK] @ matrix[: j + _BLOCK].T
+        near = block[j % _BLOCK, start:j]
+        judged = seen.named(replaces[j], keys[j]) or seen.negated(records, j, statements[j])
+        if j > start and (judged or _near_duplicate(records, near, start, config, b)):
+            runs.append(list(range(start, j)))
+            start, seen = j, _RunKeys()
+        seen.add(j, b, keys[j], statements[j])
+    if records:
+        runs.append(list(range(start, len(records))))
+    return runs
+
+
+Key = tuple[object, ...]
+
+
+@dataclass
+class _RunKeys:
+    """What the items of the current run are known by."""
+
+    names: set[str] = field(default_factory=set)  # ids and caller ids
+    keys: set[Key] = field(default_factory=set)  # (type, scope, what) of content, fact_key
+    statements: dict[Key, list[int]] = field(default_factory=dict)  # words without negation
+
+    def add(self, position: int, record: MemoryRecord, keys: list[Key], statement: Key | None) -> None:
+        self.names.add(record.id)
+        if record.external_id is not None:
+            self.names.add(record.external_id)
+        self.keys.update(keys)
+        if statement is not None:
+            self.statements.setdefault(statement, []).append(position)
+
+    def named(self, names: Collection[str], keys: list[Key]) -> bool:
+        """An item of the run is named (`supersedes`), or has the same content or `fact_key`."""
+        return any(name in self.names for name in names) or any(key in self.keys for key in keys)
+
+    def negated(self, records: Sequence[MemoryRecord], j: int, statement: Key | None) -> bool:
+        """An item of the run says what `records[j]` says, its negation flipped."""
+        earlier = self.statements.get(statement, []) if statement is not None else []
+        return any(is_negation_update(records[j], records[i]) for i in earlier)
+
+
+def _keys(record: MemoryRecord) -> list[Key]:
+    own = (record.type, record.scope)
+    keys: list[Key] = [(*own, "content", record.content_hash)]
+    if record.fact_key is not None:
+        keys.append((*own, "fact", record.fact_key))
+    return keys
+
+
+def _statement(record: MemoryRecord) -> Key | None:
+    """What a negation update of it says too (None: its type has no negation updates)."""
+    if not SPECS[record.type].negation_updates:
+        return None
+    sig = signature(record.content)
+    return (record.type, record.scope, sig.words, sig.numbers)
+
+
+def _near_duplicate(
+    records: Sequence[MemoryRecord], near: np.ndarray, start: int, config: DedupConfig, b: MemoryRecord
+) -> bool:
+    """An item of the run from `start` is a near-duplicate `b` may merge with (`near`: the cosines)."""
+    threshold = config.thresholds.get(b.type, 1.01)
+    close = [records[start + int(k)] for k in np.flatnonzero(near >= threshold)]
+    return any(a.type is b.type and a.scope == b.scope and may_merge(b, a) for a in close)

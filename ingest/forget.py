@@ -32,6 +32,7 @@ from .erasure import BackgroundEraser
 from .erasure_ledger import ErasureLedger
 from .history import ChangeHistory, entry
 from .threads import LOCK_RESOURCE as THREAD_LOCK
+from .versions.dependents import derived_from
 from .working import LOCK_RESOURCE as TASK_LOCK
 
 _PAGE = 512
@@ -72,6 +73,10 @@ class Forgetter:
         else:
             tasks, threads = [], []
             found = await self._memories_by_id(tenant, [str(i) for i in request.ids or ()])
+        # What was derived from them goes too, whatever its scope: it may repeat what they said.
+        derived = await derived_from(self.index, tenant, [p.id for points in found.values() for p in points])
+        for memory_type, points in derived.items():
+            found.setdefault(memory_type, []).extend(points)
         at = utcnow()
         memory_ids = sorted(p.id for points in found.values() for p in points)
         digest = receipt_digest(tenant, receipt_time(at), removed_ids(memory_ids, tasks, threads))
@@ -111,6 +116,7 @@ class Forgetter:
             counts=counts,
             removed=removed,
             memory_ids=memory_ids,
+            derived_ids=sorted(p.id for points in derived.values() for p in points),
             task_ids=sorted(tasks),
             thread_ids=sorted(threads),
             digest=digest,

@@ -21,7 +21,7 @@ from ..memtypes.records import MemoryRecord, same_stored, utcnow
 # Record fields whose change an "updated" entry names (bookkeeping such as access counts is not).
 _TRACKED_FIELDS = (
     "content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger", "fact_key",
-    "status", "task_id", "supersedes", "superseded_by",
+    "status", "task_id", "supersedes", "superseded_by", "valid_from", "valid_until", "depends_on",
 )  # fmt: skip
 
 
@@ -101,7 +101,7 @@ class ChangeHistory:
     ) -> None:
         """The write path's entries: `written` as (the record stored, its previous payload or None,
         the reason), `superseded` the stored memories the write merged into newer ones (id → by)."""
-        action, changed = HistoryAction.SUPERSEDED, ["superseded_by"]
+        action, changed = HistoryAction.SUPERSEDED, ["superseded_by", "valid_until"]
         merged = [
             (stored, entry(tenant, action, changed=changed, reason=f"superseded by {by}"))
             for stored, by in superseded.items()

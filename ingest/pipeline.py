@@ -4,6 +4,11 @@ Ids are deterministic per tenant (mnemo.memtypes.ids), so writing the same input
 record instead of creating two; input identical to what is stored is reported `unchanged` and is
 not even re-embedded. Nothing is dropped silently: every item gets a result with a status and, when
 it was skipped or merged, the reason.
+
+A batch resolves as its items written one by one: embedded together, then stored in runs of items
+that cannot be judged against each other (mnemo.ingest.dedup.sequential_runs), each run judged
+against the store as the runs before it left it (mnemo.ingest.versions.supersede). What a run supersedes
+marks what depends on it stale (mnemo.ingest.versions.dependents).
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,16 +32,12 @@ from ..memtypes.ports import (
     Tokenizers,
     VectorIndex,
 )
-from ..memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest, StoredPoint, VectorPoint
+from ..memtypes.queries import VectorPoint
 from ..memtypes.records import MemoryIn, MemoryRecord, same_stored, utcnow
 from ..memtypes.rendering import LINE_FORMAT, memory_line
 from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
-    batch_near_duplicates,
-    incoming_wins,
-    is_negation_update,
-    may_merge,
-    same_scope,
+    sequential_runs,
 )
 from .history import ChangeHistory
 from .identity import exact_duplicates, point_id_of
@@ -49,30 +49,23 @@ from .prefilter import (
     prefilter,
     screen,
 )
+from .versions.dependents import mark_stale
+from .versions.references import Named, depends_on, resolve
+from .versions.supersede import Pending, Replaced, Supersession
 from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (
     "content_hash", "importance", "occurred_at", "tags", "metadata", "due_at", "trigger", "fact_key",
-    "user_id", "agent_id", "thread_id", "namespace", "task_id",
+    "user_id", "agent_id", "thread_id", "namespace", "task_id", "valid_from", "depends_on",
 )  # fmt: skip
+# What the service, not the caller, set on a stored memory: a re-write keeps it (a superseded
+# memory written again is current again, as before: its supersede is not kept; its invalidation is,
+# with the end of validity it set, unless the rewrite gives another).
+_KEPT_FIELDS = ("invalidated_at", "invalidation_reason", "closed_at", "stale", "stale_cause")
 _MAX_CONCURRENT_REVIEWS = 16
 log = logging.getLogger("mnemo.write")
 __all__ = ["MemoryWriter", "WriteConfig", "WriteOptions", "WriteResult", "WriteStatus"]
-
-
-@dataclass
-class _Pending:
-    """An item on its way to the index."""
-
-    position: int
-    item: MemoryIn
-    record: MemoryRecord
-    updated: bool
-    importance: Importance
-    vector: list[float] = field(default_factory=list)
-    reason: str | None = None
-    similarity: float | None = None
 
 
 class MemoryWriter:
@@ -103,6 +96,7 @@ class MemoryWriter:
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
         self.history: ChangeHistory | None = None  # set by the service: per-memory change history
         self.privacy: PolicyOf = default_policy  # set by the service: each tenant's and resource's policy
+        self.supersession = Supersession(index, self.config.dedup)
 
     @asynccontextmanager
     async def locked(self, tenant: str, types: Sequence[MemoryType]) -> AsyncIterator[None]:
@@ -130,7 +124,9 @@ class MemoryWriter:
         existing: dict[str, Any] | None,
         importance: float,
         cleared_at: datetime | None = None,
+        depends: Sequence[str] = (),
     ) -> MemoryRecord:
+        """`depends`: the ids of the memories the item's `depends_on` names."""
         chash = self.ids.content_hash(tenant, item.content)
         # Without an explicit time, a re-written memory keeps the time it was first written at.
         first_seen = existing.get("occurred_at") if existing and item.occurred_at is None else None
@@ -139,6 +135,14 @@ class MemoryWriter:
         ).astimezone(UTC)
         created = existing.get("created_at") if existing else None
         spec = SPECS[item.type]
+        kept = (
+            MemoryRecord.from_payload("kept", existing).model_dump(include=set(_KEPT_FIELDS))
+            if existing
+            else {}
+        )
+        ended = existing.get("valid_until") if existing and existing.get("invalidated_at") else None
+        if item.valid_until is not None or ended is not None:
+            kept["valid_until"] = item.valid_until.astimezone(UTC) if item.valid_until else ended
         return MemoryRecord(
             id=point_id_of(self.ids, tenant, item),
             external_id=item.id,
@@ -165,6 +169,9 @@ class MemoryWriter:
             sensitive=item.sensitive or [],
             seq=existing.get("seq") if existing else None,
             cleared_at=cleared_at if spec.task_scratchpad else None,
+            valid_from=item.valid_from.astimezone(UTC) if item.valid_from else None,
+            depends_on=list(depends),
+            **kept,
         )
 
     def line_payload(self, record: MemoryRecord) -> dict[str, Any]:
@@ -198,43 +205,48 @@ class MemoryWriter:
 
         async with self.locked(tenant, [items[i].type for i in candidates]):
             existing = await self._existing(tenant, [(items[i].type, ids[i]) for i in candidates])
+            named = await resolve(self.index, tenant, items, ids, candidates)
+            depends = {i: depends_on(items[i], named, ids[i]) for i in candidates}
             fresh = []
             for i in candidates:
                 old = existing.get(ids[i])
-                if old is not None and self._unchanged(tenant, items[i], now, old):
+                if old is not None and self._unchanged(tenant, items[i], now, old, depends[i]):
                     results[i] = WriteResult(
                         ids[i], items[i].id, WriteStatus.UNCHANGED, importance=old.get("importance")
                     )
                 else:
                     fresh.append(i)
-            duplicates = {}
-            if options.prefilter:
-                duplicates = await exact_duplicates(
-                    self.index,
-                    self.ids,
-                    tenant,
-                    items,
-                    fresh,
-                    ids,
-                    lambda i: self.build_record(tenant, items[i], now, None, 0.5),
-                )
-            for i, of in duplicates.items():
-                results[i] = WriteResult(
-                    ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
-                )
+            duplicates = await self._duplicates(tenant, items, fresh, ids, now, options, results)
             pending = await self._prepare(
-                tenant, items, [i for i in fresh if i not in duplicates], existing, now, options.cleared_at
+                tenant,
+                items,
+                [i for i in fresh if i not in duplicates],
+                existing,
+                now,
+                options.cleared_at,
+                depends,
             )
             vectors = await self.embedder.embed([p.record.content for p in pending])
             for p, vector in zip(pending, vectors, strict=True):
                 p.vector = vector
-            superseded = await self._dedup(tenant, pending) if options.dedup else {}
-            await self._store(pending, superseded)
-            if self.history is not None:  # created / updated / merged (superseded), in write order
-                written = [(p.record, existing.get(p.record.id), p.reason) for p in pending]
-                await self.history.record_write(tenant, written, superseded)
+            written: list[Pending] = []
+            for run in self._runs(pending, named):
+                if written:  # an exact copy of an item of an earlier run is in the store now
+                    copies = await self._duplicates(
+                        tenant, items, [p.position for p in run], ids, now, options, results
+                    )
+                    run = [p for p in run if p.position not in copies]
+                superseded = await self.supersession.decide(tenant, run, named, now, options.dedup)
+                await self._store(run, superseded)
+                if self.history is not None:  # created / updated / merged (superseded), in write order
+                    entries = [(p.record, existing.get(p.record.id), p.reason) for p in run]
+                    await self.history.record_write(tenant, entries, {k: r.by for k, r in superseded.items()})
+                await mark_stale(
+                    self.index, tenant, {k: f"superseded by {r.by}" for k, r in superseded.items()}
+                )
+                written += run
 
-        for p in pending:
+        for p in written:
             status = (
                 WriteStatus.MERGED if p.reason else WriteStatus.UPDATED if p.updated else WriteStatus.CREATED
             )
@@ -243,10 +255,49 @@ class MemoryWriter:
             )
         return [r for r in results if r is not None]
 
-    def _unchanged(self, tenant: str, item: MemoryIn, now: datetime, old: dict[str, Any]) -> bool:
+    async def _duplicates(
+        self,
+        tenant: str,
+        items: Sequence[MemoryIn],
+        positions: list[int],
+        ids: list[str],
+        now: datetime,
+        options: WriteOptions,
+        results: list[WriteResult | None],
+    ) -> dict[int, str]:
+        """Items at `positions` that are exact copies of a current memory: reported skipped."""
+        if not options.prefilter:
+            return {}
+        duplicates = await exact_duplicates(
+            self.index,
+            self.ids,
+            tenant,
+            items,
+            positions,
+            ids,
+            lambda i: self.build_record(tenant, items[i], now, None, 0.5),
+        )
+        for i, of in duplicates.items():
+            results[i] = WriteResult(
+                ids[i], items[i].id, WriteStatus.SKIPPED, f"{SkipReason.DUPLICATE} of {of}"
+            )
+        return duplicates
+
+    def _runs(self, pending: list[Pending], named: Named) -> list[list[Pending]]:
+        """The batch in runs written one after another, so that it resolves as written one by one."""
+        records = [p.record for p in pending]
+        names = [set(p.item.supersedes) for p in pending]
+        runs = sequential_runs(records, [p.vector for p in pending], self.config.dedup, names)
+        return [[pending[k] for k in run] for run in runs]
+
+    def _unchanged(
+        self, tenant: str, item: MemoryIn, now: datetime, old: dict[str, Any], depends: Sequence[str]
+    ) -> bool:
         importance = item.importance if item.importance is not None else old.get("importance", 0.5)
-        payload = self.build_record(tenant, item, now, old, importance).to_payload()
-        return all(same_stored(payload.get(f), old.get(f)) for f in _IDENTITY_FIELDS)
+        payload = self.build_record(tenant, item, now, old, importance, depends=depends).to_payload()
+        # The end of validity is the caller's only when it gives one: a supersede may have set it.
+        fields = _IDENTITY_FIELDS if item.valid_until is None else (*_IDENTITY_FIELDS, "valid_until")
+        return all(same_stored(payload.get(f), old.get(f)) for f in fields)
 
     async def _importance(self, item: MemoryIn) -> Importance:
         if item.importance is not None:
@@ -263,14 +314,15 @@ class MemoryWriter:
         positions: list[int],
         existing: dict[str, dict[str, Any]],
         now: datetime,
-        cleared_at: datetime | None = None,
-    ) -> list[_Pending]:
+        cleared_at: datetime | None,
+        depends: dict[int, list[str]],
+    ) -> list[Pending]:
         scores = await asyncio.gather(*(self._importance(items[i]) for i in positions))
         pending = []
         for i, importance in zip(positions, scores, strict=True):
             old = existing.get(point_id_of(self.ids, tenant, items[i]))
-            record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at)
-            pending.append(_Pending(i, items[i], record, old is not None, importance))
+            record = self.build_record(tenant, items[i], now, old, importance.score, cleared_at, depends[i])
+            pending.append(Pending(i, items[i], record, old is not None, importance))
         return pending
 
     async def _existing(
@@ -283,97 +335,12 @@ class MemoryWriter:
         per_type = await asyncio.gather(*(self.index.get(t, ids) for t, ids in by_type.items()))
         return {p.id: p.payload for points in per_type for p in points if p.payload.get("tenant") == tenant}
 
-    async def _dedup(self, tenant: str, pending: list[_Pending]) -> dict[str, str]:
-        """Decide which memories are superseded; returns stored ids → the id that supersedes them.
-
-        A stored neighbour is merged with only when it is really the same memory (`may_merge`), or
-        replaced when it is the same fact changed (the same `fact_key`, or only its negation flipped).
-        """
-        superseded_stored: dict[str, str] = {}
-        searches = [
-            SearchRequest(p.record.type, p.vector, MemoryFilter(tenant=tenant, scope=p.record.scope), 5, 5)
-            for p in pending
-        ]
-        keyed = [p for p in pending if p.record.fact_key is not None]
-        # The current fact of each subject, read for every keyed item at once (a pure read: the
-        # loop below takes it where neither a near-duplicate nor a negation decided already).
-        neighbours, facts = await asyncio.gather(
-            self.index.search(searches),
-            asyncio.gather(*(self._same_fact(tenant, p.record) for p in keyed)),
-        )
-        same_fact = {id(p): fact for p, fact in zip(keyed, facts, strict=True)}
-        for p, hits in zip(pending, neighbours, strict=True):
-            threshold = self.config.dedup.thresholds.get(p.record.type, 1.01)
-            candidates = [
-                (h, MemoryRecord.from_payload(h.id, h.payload))
-                for h in hits
-                if h.id != p.record.id and same_scope(p.record, h.payload) and h.id not in superseded_stored
-            ]
-            duplicate = next(
-                ((h, r) for h, r in candidates if h.score >= threshold and may_merge(p.record, r)), None
-            )
-            if duplicate is not None:
-                hit = duplicate[0]
-                p.similarity = round(float(hit.score), 4)
-                self._supersede(p, hit.id, hit.payload, superseded_stored, f"near_duplicate_of {hit.id}")
-                continue
-            update: ScoredPoint | StoredPoint | None = next(
-                (h for h, r in candidates if is_negation_update(p.record, r)), None
-            )
-            if update is None and p.record.fact_key is not None:
-                update = same_fact[id(p)]
-            if update is not None:
-                self._supersede(p, update.id, update.payload, superseded_stored)
-        for loser, winner, similarity in batch_near_duplicates(
-            [p.record for p in pending], [p.vector for p in pending], self.config.dedup
-        ):
-            lose, win = pending[loser], pending[winner]
-            if lose.record.superseded_by is None:
-                self._merge_in_batch(lose, win, round(similarity, 4))
-        return superseded_stored
-
-    @staticmethod
-    def _merge_in_batch(lose: _Pending, win: _Pending, similarity: float) -> None:
-        """Two near-duplicates in one request: the older is kept, superseded by the newer."""
-        lose.record = lose.record.model_copy(update={"superseded_by": win.record.id})
-        lose.reason, lose.similarity = f"near_duplicate_of {win.record.id}", similarity
-        if win.record.supersedes is None:
-            win.record = win.record.model_copy(update={"supersedes": lose.record.id})
-            if win.reason is None:
-                win.reason, win.similarity = f"near_duplicate_of {lose.record.id}", similarity
-
-    async def _same_fact(self, tenant: str, record: MemoryRecord) -> StoredPoint | None:
-        """The current fact with the same subject (`fact_key`), however differently it is worded."""
-        flt = MemoryFilter(tenant=tenant, scope=record.scope, fact_key=record.fact_key)
-        stored, _ = await self.index.scroll(record.type, flt, limit=8)
-        current = [s for s in stored if s.id != record.id and same_scope(record, s.payload)]
-        if not current:
-            return None
-        return max(current, key=lambda s: float(s.payload.get("occurred_ts", 0.0)))
-
-    @staticmethod
-    def _supersede(
-        p: _Pending,
-        stored_id: str,
-        stored: dict[str, Any],
-        superseded_stored: dict[str, str],
-        reason: str | None = None,
-    ) -> None:
-        """Merge `p` with a stored memory: the newer one stays current, the older is superseded."""
-        if incoming_wins(p.record, float(stored.get("occurred_ts", 0.0))):
-            p.record = p.record.model_copy(update={"supersedes": stored_id})
-            p.reason = reason or f"supersedes {stored_id}"
-            superseded_stored[stored_id] = p.record.id
-        else:  # history arriving late: keep it, as the older version
-            p.record = p.record.model_copy(update={"superseded_by": stored_id})
-            p.reason = reason or f"superseded by newer {stored_id}"
-
     def next_seq(self) -> int:
         """A fresh write-order number (whole microseconds, strictly increasing in this writer)."""
         self._last_seq = max(self._last_seq + 1, time.time_ns() // 1_000)
         return self._last_seq
 
-    async def _store(self, pending: list[_Pending], superseded_stored: dict[str, str]) -> None:
+    async def _store(self, pending: list[Pending], superseded_stored: dict[str, Replaced]) -> None:
         by_type: dict[MemoryType, list[VectorPoint]] = defaultdict(list)
         sparse = self.sparse.documents([p.record.content for p in pending]) if self.sparse else None
         for n, p in enumerate(pending):
@@ -388,7 +355,7 @@ class MemoryWriter:
             await self.index.upsert(memory_type, points)
         types = {p.record.id: p.record.type for p in pending}
         superseded: dict[MemoryType, dict[str, dict[str, object]]] = defaultdict(dict)
-        for stored_id, winner in superseded_stored.items():
-            superseded[types[winner]][stored_id] = {"superseded": True, "superseded_by": winner}
+        for stored_id, (winner, update) in superseded_stored.items():
+            superseded[types[winner]][stored_id] = update
         for memory_type, updates in superseded.items():  # one engine call per type
             await self.index.set_payloads(memory_type, updates)

@@ -92,7 +92,21 @@ class FieldIn:
     values: tuple[str, ...]
 
 
-Condition = FieldEquals | FieldRange | FieldIn
+@dataclass(frozen=True)
+class Missing:
+    """The point has no value for the field (absent, null or an empty list)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Excludes:
+    """Holds unless every one of `conditions` holds (Qdrant's `must_not` of their conjunction)."""
+
+    conditions: tuple[Condition, ...]
+
+
+Condition = FieldEquals | FieldRange | FieldIn | Missing | Excludes
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,11 @@ def variable_defaults(expr: Expr) -> dict[str, float]:
 
 
 def _condition_holds(cond: Condition, payload: Mapping[str, Any]) -> bool:
+    if isinstance(cond, Excludes):
+        return not all(_condition_holds(c, payload) for c in cond.conditions)
     value = payload.get(cond.key)
+    if isinstance(cond, Missing):
+        return value is None or value == []
     if isinstance(cond, FieldIn):
         stored = value if isinstance(value, list) else [value]
         return any(v in cond.values for v in stored if isinstance(v, str))

@@ -2,22 +2,118 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .formula import Condition, Expr, FieldEquals, FieldIn, FieldRange
+from .formula import Condition, Excludes, Expr, FieldEquals, FieldIn, FieldRange, Missing
 from .records import Scope
 from .types import MemoryType
+
+# Validity is compared to the millisecond: a time `t` is in [start, end) when start < t + 1 ms and
+# end ≥ t + 1 ms (the filters have `<` and `≥` only); stored times are whole microseconds.
+_INSTANT = 0.001
+
+
+class View(StrEnum):
+    """What an `as_of` read asks for: `true`, what held in the world at that time, as known now
+    (superseded and expired memories whose validity covers it included); `known`, what mnemo held
+    current at that time (written by then, not yet superseded or invalidated)."""
+
+    TRUE = "true"  # what was true in the world at that time, as far as mnemo knows now
+    KNOWN = "known"  # what mnemo held current at that time: written by then, not yet replaced
+
+
+class Outdated(StrEnum):
+    """Why a current read leaves a memory out (`left_out`)."""
+
+    SUPERSEDED = "superseded"  # a newer memory replaced it
+    EXPIRED = "expired"  # its `valid_until` has passed (an invalidation sets it)
+    NOT_YET_VALID = "not_yet_valid"  # its `valid_from` is still ahead
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """A read at another time than now (epoch seconds), in one of the two views."""
+
+    at: float
+    view: View = View.TRUE
+
+    def conditions(self, status: str | None) -> list[Condition]:
+        t = self.at + _INSTANT
+        if self.view is View.TRUE:
+            out: list[Condition] = [
+                Excludes((FieldRange("valid_until_ts", lt=t),)),
+                Excludes((FieldRange("valid_from_ts", gte=t),)),
+                Excludes((Missing("valid_from_ts"), FieldRange("occurred_ts", gte=t))),
+                # Superseded before validity times were kept: when it stopped holding is unknown.
+                Excludes((FieldEquals("superseded", True), Missing("valid_until_ts"))),
+            ]
+        else:
+            out = [
+                FieldRange("created_ts", lt=t),
+                Excludes((FieldRange("superseded_ts", lt=t),)),
+                Excludes((FieldRange("invalidated_ts", lt=t),)),
+                Excludes((FieldEquals("superseded", True), Missing("superseded_ts"))),
+            ]
+        if status is not None:
+            # The status it had then: one that changed after `at` (`closed_ts`) was still the first.
+            out.append(Excludes((FieldRange("closed_ts", lt=t),)))
+            out.append(Excludes((Missing("closed_ts"), Excludes((FieldEquals("status", status),)))))
+        return out
+
+
+def current_at(moment: datetime) -> float:
+    """The instant a current read judges validity at: whole seconds, so that a filter built for one
+    request is reused by the others of that second; rounded up, so that what was just invalidated
+    (its validity ended now) is already left out."""
+    return float(math.ceil(moment.timestamp()))
+
+
+def current_conditions(now: float) -> list[Condition]:
+    """What is current at `now`: not superseded, its validity not ended, nor still ahead."""
+    t = now + _INSTANT
+    return [
+        FieldEquals("superseded", False),
+        Excludes((FieldRange("valid_until_ts", lt=t),)),
+        Excludes((FieldRange("valid_from_ts", gte=t),)),
+    ]
+
+
+def outdated_conditions(reason: Outdated, now: float) -> list[Condition]:
+    """What a current read at `now` leaves out for `reason` (each memory for one reason only)."""
+    t = now + _INSTANT
+    if reason is Outdated.SUPERSEDED:
+        return [FieldEquals("superseded", True)]
+    if reason is Outdated.EXPIRED:
+        return [FieldEquals("superseded", False), FieldRange("valid_until_ts", lt=t)]
+    return [
+        FieldEquals("superseded", False),
+        Excludes((FieldRange("valid_until_ts", lt=t),)),
+        FieldRange("valid_from_ts", gte=t),
+    ]
 
 
 @dataclass(frozen=True)
 class MemoryFilter:
-    """Which points a read may see. `tenant` is mandatory: no read is ever unscoped."""
+    """Which points a read may see. `tenant` is mandatory: no read is ever unscoped.
+
+    By default what is current: not superseded and, when `now` is given, valid at `now`.
+    `include_superseded` drops that condition (every version); `as_of` replaces it by a view at
+    another time; `outdated` asks for what a current read leaves out for that reason instead.
+    """
 
     tenant: str
     scope: Scope = field(default_factory=Scope)
     include_superseded: bool = False
+    now: float | None = None  # the instant validity is judged at (epoch seconds; None: not judged)
+    as_of: AsOf | None = None
+    outdated: Outdated | None = None
+    stale: bool | None = None  # only stale memories (True), or only those not stale (False)
+    depends_on: tuple[str, ...] = ()  # memories that depend on any of these ids
+    external_ids: tuple[str, ...] = ()  # memories with any of these caller ids
     status: str | None = None  # prospective items only, e.g. "pending"
     content_hashes: tuple[str, ...] = ()  # any of these exact contents
     fact_key: str | None = None  # semantic facts about one subject
@@ -36,11 +132,25 @@ class MemoryFilter:
         """Everything a point must satisfy, in the same vocabulary as the ranking formula's conditions."""
         out: list[Condition] = [FieldEquals("tenant", self.tenant)]
         out.extend(FieldEquals(key, value) for key, value in self.scope.items())
-        if not self.include_superseded:
+        if self.outdated is not None:
+            out.extend(outdated_conditions(self.outdated, self.now or 0.0))
+        elif self.as_of is not None:
+            out.extend(self.as_of.conditions(self.status))
+        elif not self.include_superseded:
             # Records always store `superseded`, so an equality (not "is not true") is enough.
-            out.append(FieldEquals("superseded", False))
-        if self.status is not None:
+            out.extend(
+                current_conditions(self.now) if self.now is not None else [FieldEquals("superseded", False)]
+            )
+        if self.status is not None and self.as_of is None:
             out.append(FieldEquals("status", self.status))
+        if self.stale is not None:
+            out.append(
+                FieldEquals("stale", self.stale) if self.stale else Excludes((FieldEquals("stale", True),))
+            )
+        if self.depends_on:
+            out.append(FieldIn("depends_on", self.depends_on))
+        if self.external_ids:
+            out.append(FieldIn("external_id", self.external_ids))
         if self.content_hashes:
             out.append(FieldIn("content_hash", self.content_hashes))
         if self.fact_key is not None:

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    TypeAdapter,
     field_validator,
     model_validator,
 )
@@ -37,6 +39,7 @@ MAX_METADATA_JSON_CHARS = 16_000
 # other limits (depth, nodes, keys) still hold, so a large value is a few large strings, which the
 # engines store and read back as one node each.
 MAX_MEMORY_METADATA_JSON_CHARS = 2 * 1024 * 1024
+MAX_REFERENCES = 32  # ids a memory may name in `supersedes` or `depends_on`
 
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
 SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
@@ -47,6 +50,33 @@ SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
 # candidates whose scores are otherwise equal (the same BM25 score and no cosine) are ordered the
 # same way in every process. The engine keeps tied candidates in an order that changes between runs.
 TIE_BREAK_FIELD = "tie_break"
+
+
+# Times a filter or the ranking reads as numbers: `<name without _at>_ts`, absent when unset.
+TIME_FIELDS = ("due_at", "valid_from", "valid_until", "superseded_at", "invalidated_at", "closed_at")
+
+
+def time_key(name: str) -> str:
+    """The payload's number for a time field: `due_at` → `due_ts`, `valid_from` → `valid_from_ts`."""
+    return f"{name.removesuffix('_at')}_ts"
+
+
+_TIME = TypeAdapter(datetime)
+
+
+def time_payload(**times: datetime | None) -> dict[str, object]:
+    """Payload updates of time fields: each as the record stores it and as its number (None clears)."""
+    out: dict[str, object] = {}
+    for name, moment in times.items():
+        out[name] = None if moment is None else _TIME.dump_python(moment, mode="json")
+        out[time_key(name)] = None if moment is None else moment.timestamp()
+    return out
+
+
+def stored_time(payload: Mapping[str, Any], name: str) -> datetime | None:
+    """A time field of a stored payload (from its number)."""
+    value = payload.get(time_key(name))
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int | float) else None
 
 
 def tie_break(point_id: str) -> float:
@@ -88,6 +118,8 @@ def _not_blank(value: str) -> str:
 
 
 NonBlankStr = Annotated[str, AfterValidator(_not_blank)]
+# A memory named by its id or its caller's id (`MemoryIn.id`).
+Reference = Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS)]
 
 
 class Scope(BaseModel):
@@ -144,6 +176,31 @@ class MemoryIn(BaseModel):
         copy = self.model_copy(update=update)
         copy._sensitive = sensitive
         return copy
+
+    valid_from: IsoDatetime | None = Field(
+        default=None, description="when what it says began to hold in the world (absent: since it occurred)"
+    )
+    valid_until: IsoDatetime | None = Field(
+        default=None, description="when what it says stops holding (absent: until something replaces it)"
+    )
+    supersedes: list[Reference] = Field(
+        default_factory=list,
+        max_length=MAX_REFERENCES,
+        description="memories of the same type this one replaces, by id or caller id: each stops being "
+        "current, its validity ended where this one's begins",
+    )
+    depends_on: list[Reference] = Field(
+        default_factory=list,
+        max_length=MAX_REFERENCES,
+        description="memories this one depends on or was derived from, by id or caller id: when one "
+        "is superseded, invalidated, deleted or forgotten, this one is marked stale",
+    )
+
+    @model_validator(mode="after")
+    def _valid_window(self) -> MemoryIn:
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValueError("valid_until must be later than valid_from")
+        return self
 
     @model_validator(mode="after")
     def _type_fields(self) -> MemoryIn:
@@ -205,17 +262,36 @@ class MemoryRecord(BaseModel):
     # Write order (microseconds since the epoch, strictly increasing per writer): the turns written
     # just before and after a memory in its scope are its neighbours in a conversation.
     seq: int | None = None
+    # Two times (docs/concepts.md): when it holds in the world, beside when mnemo learned it
+    # (`created_at`) and when it stopped being current knowledge (`superseded_at`, `invalidated_at`).
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    superseded_at: datetime | None = None
+    invalidated_at: datetime | None = None
+    invalidation_reason: str | None = None
+    closed_at: datetime | None = None  # when a prospective memory left its first status (done, cancelled)
+    depends_on: list[str] = Field(default_factory=list)
+    stale: bool = False  # something it depends on was superseded, invalidated, deleted or forgotten
+    stale_cause: str | None = None
+
+    @property
+    def valid_start(self) -> datetime:
+        """When it began to hold: its `valid_from`, else when it occurred."""
+        return self.valid_from or self.occurred_at
 
     def to_payload(self) -> dict[str, Any]:
         """The Qdrant payload: the record plus numeric timestamps the ranking formula reads."""
         payload = self.model_dump(mode="json", exclude={"scope", "id"}, exclude_none=True)
         payload.update(self.scope.model_dump(exclude_none=True))
         payload["superseded"] = self.superseded_by is not None
+        if not self.depends_on:  # as a record written before dependencies were kept: a rewrite is unchanged
+            del payload["depends_on"]
         payload["occurred_ts"] = self.occurred_at.timestamp()
         payload["created_ts"] = self.created_at.timestamp()
         payload[TIE_BREAK_FIELD] = tie_break(self.id)
-        if self.due_at is not None:
-            payload["due_ts"] = self.due_at.timestamp()
+        for name in TIME_FIELDS:
+            if (moment := getattr(self, name)) is not None:
+                payload[time_key(name)] = moment.timestamp()
         if self.trigger is not None:
             payload["trigger_key"] = phrase_key(self.trigger)
         # Whether the content states a time: the formula lifts such memories for when-questions.

@@ -16,7 +16,7 @@ from pydantic import (
 from .agents.bindings import AgentContext, AgentName
 from .jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
 from .models import MODEL_REGISTRY
-from .queries import Fusion
+from .queries import AsOf, Fusion, View
 from .records import NonBlankStr, Scope
 from .types import DEFAULT_RETRIEVAL_TYPES, MemoryType
 from .working import TASK_ID_PATTERN
@@ -69,6 +69,18 @@ class RankingOptions(BaseModel):
     temporal: bool | None = Field(default=None, description="boost memories from a time the query names")
 
 
+class AsOfRequest(BaseModel):
+    """Read as at another time than now."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: IsoDatetime
+    view: View = View.TRUE  # the enum's schema describes the two
+
+    def as_of(self) -> AsOf:
+        return AsOf(self.at.timestamp(), self.view)
+
+
 class RetrieveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -99,7 +111,13 @@ class RetrieveRequest(BaseModel):
         "with `explain`, `left_out` lists them",
     )
     now: IsoDatetime | None = None
-    include_superseded: JsonBool = False
+    include_superseded: JsonBool = Field(
+        default=False, description="every version: superseded, expired and not yet valid memories too"
+    )
+    as_of: AsOfRequest | None = Field(
+        default=None,
+        description="what was true, or what was known, at another time (default: what is current at `now`)",
+    )
     task_id: str | None = Field(
         default=None, pattern=TASK_ID_PATTERN, description="put this task's working memory first"
     )
@@ -147,6 +165,8 @@ class RetrievedMemory(BaseModel):
     )
     tokens: int
     occurred_at: str | None = None
+    stale: bool = Field(default=False, description="something it depends on changed (`stale_cause`)")
+    stale_cause: str | None = None
     explain: dict[str, Any] | None = None
 
 
@@ -157,6 +177,9 @@ class LeftOutReason(StrEnum):
     TYPE_SHARE = "type_share"  # its type's share was used up while a lower-scored other type's fit
     DUPLICATE = "duplicate"  # its words repeat a better hit's (`duplicate_of`): merged into it
     BELOW_FLOOR = "below_floor"  # scored under the request's `min_score`
+    SUPERSEDED = "superseded"  # a newer memory replaced it
+    EXPIRED = "expired"  # its validity ended (`valid_until`, an invalidation)
+    NOT_YET_VALID = "not_yet_valid"  # its validity begins after `now`
 
 
 class LeftOutMemory(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..memtypes.errors import FieldProblem, InvalidInput
 from ..memtypes.records import MemoryRecord, Scope
-from ..memtypes.requests import MAX_BUDGET_TOKENS, RankingOptions, RetrieveRequest
+from ..memtypes.requests import MAX_BUDGET_TOKENS, AsOfRequest, RankingOptions, RetrieveRequest
 from ..memtypes.types import MemoryType
 from .pipeline import Retriever
 
@@ -30,6 +30,7 @@ async def search_memories(
     memory_type: MemoryType | None,
     include_superseded: bool,
     limit: int,
+    as_of: AsOfRequest | None = None,
 ) -> list[tuple[MemoryRecord, float]]:
     """The best `limit` records for `query` within the tenant and scope, with their relevance."""
     try:
@@ -39,6 +40,7 @@ async def search_memories(
             types=[memory_type] if memory_type else list(MemoryType),
             budget_tokens=min(MAX_BUDGET_TOKENS, limit * _TOKENS_PER_HIT),
             include_superseded=include_superseded,
+            as_of=as_of,
             ranking=_RELEVANCE_ONLY,
         )
     except ValidationError as exc:  # what a query parameter's own checks let through

@@ -43,11 +43,12 @@ from .stages.rank import NewerFirst
 from .stages.respond import assemble
 from .stages.search import Searcher
 from .stages.session_spread import SessionSpread
+from .stages.validity import StaleLower, outdated_left_out
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 log = logging.getLogger("mnemo.retrieval")
 # The registered post-engine stages, in the order they run within their phase (stages/post.py).
-POST_STAGES: tuple[PostStage, ...] = (NewerFirst(), Neighbours(), SessionSpread())
+POST_STAGES: tuple[PostStage, ...] = (NewerFirst(), StaleLower(), Neighbours(), SessionSpread())
 
 
 class Retriever:
@@ -155,6 +156,8 @@ class Retriever:
             self._in_flight -= 1
         started = time.perf_counter()
         response = assemble(plan, found, prices)
+        if response.left_out is not None:  # explained: what is outdated is left out too, with why
+            response.left_out += await outdated_left_out(self.index, plan, inputs.query_vector)
         timings["pack_ms"] = (time.perf_counter() - started) * 1000
         response.metadata.timings_ms = timings
         response.metadata.degraded = found.degraded

@@ -1,6 +1,8 @@
 """HTTP routes that govern memory: per-subject forget with a receipt, forget by query (a preview, then
 exactly what it showed, by its token), per-memory change history, which working-memory tasks and
-threads a scope has, and a search over the tenant's memories (what the explorer and forget look at)."""
+threads a scope has, a search over the tenant's memories (what the explorer and forget look at),
+and what is still true: a memory's validity ended (`invalidate`), the review feed of stale
+memories and their confirmation."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from litestar import Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
+from ...ingest.lifecycle import Lifecycle
 from ...ingest.threads import Threads
 from ...ingest.working import WorkingMemory
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound, Unavailable
@@ -29,16 +32,29 @@ from ...memtypes.governance.forget_query import (
 )
 from ...memtypes.governance.history import MemoryHistory
 from ...memtypes.governance.signing import Signer, published
+from ...memtypes.jsontypes import IsoDatetime
 from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
-from ...memtypes.records import MemoryRecord, Scope
+from ...memtypes.queries import MemoryFilter, View
+from ...memtypes.records import MemoryRecord, NonBlankStr, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.forget_search import find_to_forget
 from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
 from ...retrieval.pipeline import Retriever
-from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
-from .routes import MaskParam, ScopeIdParam
+from .problems import COMMON_PROBLEMS, CONFLICT, LOCKED, NOT_FOUND
+from .routes import (
+    WITH_ID,
+    AsOfParam,
+    AsOfViewParam,
+    MaskParam,
+    MemoryPage,
+    ScopeIdParam,
+    as_of_of,
+    current_filter,
+    outdated_counts,
+    scope_of,
+)
 
 
 class ScopeHoldings(BaseModel):
@@ -64,6 +80,11 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     query: str
     hits: list[SearchHit] = Field(description="best first")
+    left_out: dict[str, int] | None = Field(
+        default=None,
+        description="a current search: how many memories of its types and scope are left out, by reason "
+        "(`superseded`, `expired`, `not_yet_valid`)",
+    )
 
 
 # RFC 9745: when the top-level scope fields (`{"user_id": "bob"}`) were deprecated for `scope`
@@ -251,6 +272,8 @@ async def search(
     thread_id: ScopeIdParam = None,
     namespace: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
+    as_of: AsOfParam = None,
+    as_of_view: AsOfViewParam = View.TRUE,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_SEARCH_HITS)] = 20,
     mask_sensitive: MaskParam = False,
 ) -> SearchResults:
@@ -259,9 +282,87 @@ async def search(
         raise InvalidInput("the query is blank", problems=[FieldProblem("q", "give words to search for")])
     # The query parameters are checked against the scope pattern already.
     scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
-    found = await search_memories(retriever, tenant, query, scope, memory_type, include_superseded, limit)
+    when = as_of_of(as_of, as_of_view)
+    found = await search_memories(
+        retriever, tenant, query, scope, memory_type, include_superseded, limit, when
+    )
     records = await catalog.with_access(tenant, [r for r, _ in found])
     if mask_sensitive:
         records = [masked(r, *RECORD_TEXT_FIELDS) for r in records]
     hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
-    return SearchResults(query=query, hits=hits)
+    view = when.as_of() if when is not None else None
+    flt = current_filter(MemoryFilter(tenant, scope, include_superseded=include_superseded, as_of=view))
+    left_out = await outdated_counts(catalog.index, flt, [memory_type] if memory_type else list(MemoryType))
+    return SearchResults(query=query, hits=hits, left_out=left_out)
+
+
+class InvalidateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: NonBlankStr = Field(min_length=1, max_length=500, description="why it no longer holds; kept")
+    valid_until: IsoDatetime | None = Field(
+        default=None, description="when it stopped (or stops) holding; default now"
+    )
+
+
+class Invalidated(BaseModel):
+    memory: MemoryRecord
+    stale: list[str] = Field(description="ids of the memories marked stale because they depend on it")
+
+
+@post(
+    "/v1/memories/{memory_id:uuid}/invalidate",
+    status_code=200,
+    summary="End a memory's validity without deleting it",
+    responses=WITH_ID,
+)
+async def invalidate_memory(
+    memory_id: FromPath[UUID],
+    data: JSONBody[InvalidateRequest],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+) -> Invalidated:
+    record = await catalog.find(tenant, str(memory_id))
+    ended, stale = await lifecycle.invalidate(record, data.reason, data.valid_until)
+    return Invalidated(memory=ended, stale=stale)
+
+
+@post(
+    "/v1/memories/{memory_id:uuid}/confirm",
+    status_code=200,
+    summary="A stale memory reviewed and still true: stale no more",
+    responses={**WITH_ID, **CONFLICT},
+)
+async def confirm_memory(
+    memory_id: FromPath[UUID],
+    lifecycle: NamedDependency[Lifecycle],
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+) -> MemoryRecord:
+    return await lifecycle.confirm(await catalog.find(tenant, str(memory_id)))
+
+
+@get(
+    "/v1/memories/stale",
+    summary="The review feed: current memories marked stale, with the cause",
+    description="Work through it with `POST /v1/memories/{id}/confirm` (still true) or "
+    "`POST /v1/memories/{id}/invalidate` (no longer true); either takes a memory off the feed.",
+    responses=COMMON_PROBLEMS,
+)
+async def stale_memories(
+    catalog: NamedDependency[Catalog],
+    tenant: NamedDependency[str],
+    memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
+    user_id: ScopeIdParam = None,
+    agent_id: ScopeIdParam = None,
+    thread_id: ScopeIdParam = None,
+    namespace: ScopeIdParam = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+    mask_sensitive: MaskParam = False,
+) -> MemoryPage:
+    flt = MemoryFilter(tenant=tenant, scope=scope_of(user_id, agent_id, thread_id, namespace), stale=True)
+    page = await catalog.page(current_filter(flt), memory_type, limit, cursor)
+    records = [masked(r, *RECORD_TEXT_FIELDS) for r in page.records] if mask_sensitive else page.records
+    return MemoryPage(memories=records, next_cursor=page.next_cursor)

@@ -1,7 +1,10 @@
-"""HTTP routes: memories (write, read, list, delete), retrieval, health."""
+"""HTTP routes: memories (write, read, list, delete), retrieval, health; and the parameters the read
+routes share (scope, `as_of`, what a current read leaves out)."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -16,16 +19,18 @@ from ...ingest.history import ChangeHistory, entry
 from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter, WriteOptions
 from ...ingest.prefilter import screen
+from ...ingest.versions.dependents import mark_stale
 from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction, acting_agent
 from ...memtypes.jsontypes import JsonBool
 from ...memtypes.limits import bounded_instant
+from ...memtypes.ports import VectorIndex
 from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
-from ...memtypes.queries import MemoryFilter
+from ...memtypes.queries import MemoryFilter, Outdated, View, current_at
 from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
-from ...memtypes.requests import RetrieveRequest, RetrieveResponse
+from ...memtypes.requests import AsOfRequest, RetrieveRequest, RetrieveResponse
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
@@ -39,6 +44,9 @@ from .memory_release import release_memory
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
 from .services import Services
 
+WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
+WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
+
 ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
 MaskParam = Annotated[
     bool,
@@ -47,8 +55,43 @@ MaskParam = Annotated[
         "returned; the stored memory keeps them"
     ),
 ]
-WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
-WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
+AsOfParam = Annotated[
+    str | None,
+    QueryParameter(
+        format="date-time",
+        max_length=64,
+        description="read as at this time (ISO 8601 with a time zone) instead of now; `as_of_view` says how",
+    ),
+]
+AsOfViewParam = Annotated[
+    View,
+    QueryParameter(
+        description="with `as_of`: `true` (what held in the world then, as known now) or `known` (what "
+        "mnemo held current then: written by then, not yet superseded or invalidated)"
+    ),
+]
+
+
+def as_of_of(raw: str | None, view: View) -> AsOfRequest | None:
+    return None if raw is None else AsOfRequest(at=instant(raw, "as_of"), view=view)
+
+
+def current_filter(flt: MemoryFilter) -> MemoryFilter:
+    """The filter of a read judged now."""
+    return replace(flt, now=current_at(utcnow()))
+
+
+async def outdated_counts(
+    index: VectorIndex, flt: MemoryFilter, types: list[MemoryType]
+) -> dict[str, int] | None:
+    """How many memories a current read with `flt` leaves out, by reason (None: the read is not a
+    current one, so it leaves nothing out for being outdated)."""
+    if flt.as_of is not None or flt.include_superseded or flt.now is None:
+        return None
+    reasons = list(Outdated)
+    counts = await asyncio.gather(*(index.count(t, replace(flt, outdated=r)) for r in reasons for t in types))
+    per_reason = [sum(counts[k * len(types) : (k + 1) * len(types)]) for k in range(len(reasons))]
+    return {r.value: n for r, n in zip(reasons, per_reason, strict=True)}
 
 
 class WriteRequest(BaseModel):
@@ -88,9 +131,14 @@ class WriteResponse(BaseModel):
 class MemoryPage(BaseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
+    left_out: dict[str, int] | None = Field(
+        default=None,
+        description="a current listing's first page: how many memories of the listing are left out, by "
+        "reason (`superseded`, `expired`, `not_yet_valid`); `include_superseded` or `as_of` shows them",
+    )
 
 
-def _instant(raw: str, field: str) -> datetime:
+def instant(raw: str, field: str) -> datetime:
     """An ISO 8601 date-time with a time zone, strictly: no epoch numbers, no naive times."""
     try:
         moment = datetime.fromisoformat(raw)
@@ -107,7 +155,7 @@ def _instant(raw: str, field: str) -> datetime:
         raise InvalidInput(f"{field} {exc}", problems=[FieldProblem(field, str(exc))]) from None
 
 
-def _scope(
+def scope_of(
     user_id: str | None, agent_id: str | None, thread_id: str | None, namespace: str | None = None
 ) -> Scope:
     try:
@@ -165,6 +213,7 @@ async def delete_memory(
     record = await catalog.delete(tenant, str(memory_id))
     deleted = entry(tenant, HistoryAction.DELETED)
     await changes.record(tenant, [(record.id, deleted)])
+    await mark_stale(catalog.index, tenant, {record.id: "deleted"})
 
 
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
@@ -177,18 +226,25 @@ async def list_memories(
     thread_id: ScopeIdParam = None,
     namespace: ScopeIdParam = None,
     include_superseded: FromQuery[bool] = False,
+    as_of: AsOfParam = None,
+    as_of_view: AsOfViewParam = View.TRUE,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
     mask_sensitive: MaskParam = False,
 ) -> MemoryPage:
     flt = MemoryFilter(
         tenant=tenant,
-        scope=_scope(user_id, agent_id, thread_id, namespace),
+        scope=scope_of(user_id, agent_id, thread_id, namespace),
         include_superseded=include_superseded,
     )
+    if (when := as_of_of(as_of, as_of_view)) is not None:
+        flt = replace(flt, as_of=when.as_of())
+    flt = current_filter(flt)
     page = await catalog.page(flt, memory_type, limit, cursor)
     records = [masked(r, *RECORD_TEXT_FIELDS) for r in page.records] if mask_sensitive else page.records
-    return MemoryPage(memories=records, next_cursor=page.next_cursor)
+    types = [memory_type] if memory_type else list(MemoryType)
+    left_out = await outdated_counts(catalog.index, flt, types) if cursor is None else None
+    return MemoryPage(memories=records, next_cursor=page.next_cursor, left_out=left_out)
 
 
 @post(
@@ -314,10 +370,14 @@ async def due_memories(
     user_id: ScopeIdParam = None,
     agent_id: ScopeIdParam = None,
     thread_id: ScopeIdParam = None,
+    as_of: AsOfParam = None,
+    as_of_view: AsOfViewParam = View.TRUE,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> DueList:
-    moment = _instant(now, "now") if now is not None else utcnow()
-    flt = MemoryFilter(tenant=tenant, scope=_scope(user_id, agent_id, thread_id))
+    moment = instant(now, "now") if now is not None else utcnow()
+    flt = MemoryFilter(tenant=tenant, scope=scope_of(user_id, agent_id, thread_id))
+    if (when := as_of_of(as_of, as_of_view)) is not None:  # pending then: done or cancelled only later
+        flt = replace(flt, as_of=when.as_of())
     records = await catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
     due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
     return DueList(now=moment, due=due)

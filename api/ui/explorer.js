@@ -11,6 +11,9 @@ const REASONS = {
   type_share: "type share used up",
   duplicate: "merged as a duplicate",
   below_floor: "below the floor",
+  superseded: "superseded",
+  expired: "no longer valid",
+  not_yet_valid: "not yet valid",
 };
 // `generation` counts key switches: an answer to a request sent under an earlier key is dropped.
 const state = { cursors: [null], page: 0, memories: [], scores: null, current: null, generation: 0, key: "" };
@@ -113,10 +116,18 @@ function setUpTabs() {
 
 // -- browse ------------------------------------------------------------------------------------------
 
+// "As of": what was true (or known) at that time instead of what is current now.
+function setAsOf(params) {
+  if (!$("browse-as-of").value) return;
+  params.set("as_of", new Date($("browse-as-of").value).toISOString());
+  params.set("as_of_view", $("browse-as-of-view").value);
+}
+
 async function loadPage() {
   const params = new URLSearchParams({ limit: $("browse-limit").value, ...scope() });
   if ($("browse-type").value) params.set("type", $("browse-type").value);
   if ($("browse-superseded").checked) params.set("include_superseded", "true");
+  setAsOf(params);
   const cursor = state.cursors[state.page];
   if (cursor) params.set("cursor", cursor);
   const page = await api("GET", `/v1/memories?${params}`);
@@ -135,6 +146,7 @@ async function search() {
   const params = new URLSearchParams({ q: query, limit: String(limit), ...scope() });
   if ($("browse-type").value) params.set("type", $("browse-type").value);
   if ($("browse-superseded").checked) params.set("include_superseded", "true");
+  setAsOf(params);
   const found = await api("GET", `/v1/memories/search?${params}`);
   state.memories = found.hits.map((hit) => hit.memory);
   state.scores = Object.fromEntries(found.hits.map((hit) => [hit.memory.id, hit.score]));
@@ -152,6 +164,8 @@ function renderTable() {
       open.addEventListener("click", () => guarded(() => openMemory(memory.id)));
       const type = el("td", { text: memory.type });
       if (memory.superseded_by) type.append(el("span", { class: "badge", text: "superseded" }));
+      if (memory.invalidated_at) type.append(el("span", { class: "badge", text: "invalidated", title: memory.invalidation_reason }));
+      if (memory.stale) type.append(el("span", { class: "badge", text: "stale", title: memory.stale_cause }));
       return el(
         "tr",
         {},
@@ -277,6 +291,9 @@ function retrieveRequest() {
   if (model) request.model = model;
   else if ($("play-budget").value) request.budget_tokens = Number($("play-budget").value);
   if ($("play-now").value) request.now = new Date($("play-now").value).toISOString();
+  if ($("play-as-of").value) {
+    request.as_of = { at: new Date($("play-as-of").value).toISOString(), view: $("browse-as-of-view").value };
+  }
   if ($("play-floor").value !== "") request.min_score = Number($("play-floor").value);
   if ($("play-confidence-floor").value !== "") request.min_confidence = Number($("play-confidence-floor").value);
   const allocation = $("play-allocation").value.trim();
@@ -339,6 +356,7 @@ function hit(memory, best) {
     el("span", { class: `badge type-${memory.type}`, text: memory.type }),
     el("span", { class: "tokens", text: `${memory.tokens} tokens` }),
     el("span", { class: "score", text: `score ${memory.score.toFixed(3)}` }),
+    ...(memory.stale ? [el("span", { class: "badge", text: "stale", title: memory.stale_cause || "" })] : []),
     el("span", { class: "confidence", text: `confidence ${(memory.confidence ?? 1).toFixed(2)}` }));
   const legend = el("p", { class: "legend", text: parts.join(" · ") });
   return el("li", { class: "hit" }, header, el("p", { class: "hit-content", text: memory.content }), bar, legend);

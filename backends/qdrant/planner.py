@@ -20,11 +20,13 @@ from ...memtypes.formula import (
     Condition,
     Const,
     Div,
+    Excludes,
     ExpDecay,
     Expr,
     FieldEquals,
     FieldIn,
     GaussDecay,
+    Missing,
     Mult,
     Sum,
     Var,
@@ -68,7 +70,8 @@ class QueryVocabulary(Protocol[E, C, F, P, Q_co, FQ, V]):
     def equals(self, key: str, value: str | bool | int) -> C: ...
     def any_of(self, key: str, values: list[Any]) -> C: ...
     def in_range(self, key: str, gte: float | None, lt: float | None) -> C: ...
-    def must(self, conditions: list[C]) -> F: ...
+    def missing(self, key: str) -> C: ...
+    def must(self, conditions: list[C], excluded: list[F]) -> F: ...
 
     # Queries.
     def sparse_vector(self, indices: list[int], values: list[float]) -> V: ...
@@ -105,13 +108,17 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
         return self.v.matches(self.all_of(node.conditions))
 
     def all_of(self, conditions: Sequence[Condition]) -> F:
-        return self.v.must([self._condition(c) for c in conditions])
+        excluded = [self.all_of(c.conditions) for c in conditions if isinstance(c, Excludes)]
+        return self.v.must([self._condition(c) for c in conditions if not isinstance(c, Excludes)], excluded)
 
     def _condition(self, cond: Condition) -> C:
         if isinstance(cond, FieldEquals):
             return self.v.equals(cond.key, cond.value)
         if isinstance(cond, FieldIn):
             return self.v.any_of(cond.key, list(cond.values))
+        if isinstance(cond, Missing):
+            return self.v.missing(cond.key)
+        assert not isinstance(cond, Excludes)  # all_of puts those in the filter's must_not
         return self.v.in_range(cond.key, cond.gte, cond.lt)
 
     def expression(self, expr: Expr) -> E:

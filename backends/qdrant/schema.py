@@ -44,6 +44,11 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
     ("due_ts", IndexKind.FLOAT),
     ("created_ts", IndexKind.FLOAT),
     ("seq", IndexKind.FLOAT),  # write order: neighbouring turns are found by ordering on it
+    # Validity: every current read leaves out what has expired or is still ahead.
+    ("valid_from_ts", IndexKind.FLOAT),
+    ("valid_until_ts", IndexKind.FLOAT),
+    ("stale", IndexKind.BOOL),
+    ("depends_on", IndexKind.KEYWORD),  # the memories that depend on one, found when it changes
     # Read by the ranking formula only. Qdrant takes a formula variable from a payload index when
     # the field has one, else from the stored payload (decoded per candidate per variable): indexed,
     # a retrieval's searches cost less engine CPU.

@@ -14,6 +14,7 @@ from qdrant_edge import (
     Filter,
     Formula,
     Fusion,
+    IsEmptyCondition,
     MatchAny,
     MatchValue,
     OrderBy,
@@ -85,8 +86,11 @@ class EdgeVocabulary:
     def in_range(self, key: str, gte: float | None, lt: float | None) -> FieldCondition:
         return FieldCondition(key, range=RangeFloat(gte=gte, lt=lt))
 
-    def must(self, conditions: list[Any]) -> Filter:
-        return Filter(must=conditions)
+    def missing(self, key: str) -> IsEmptyCondition:
+        return IsEmptyCondition(key)
+
+    def must(self, conditions: list[Any], excluded: list[Any]) -> Filter:
+        return Filter(must=conditions, must_not=excluded or None)
 
     def sparse_vector(self, indices: list[int], values: list[float]) -> EdgeSparseVector:
         return EdgeSparseVector(indices, values)

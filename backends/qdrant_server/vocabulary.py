@@ -61,8 +61,11 @@ class ClientVocabulary:
     def in_range(self, key: str, gte: float | None, lt: float | None) -> models.FieldCondition:
         return models.FieldCondition(key=key, range=models.Range(gte=gte, lt=lt))
 
-    def must(self, conditions: list[Any]) -> models.Filter:
-        return models.Filter(must=conditions)
+    def missing(self, key: str) -> models.IsEmptyCondition:
+        return models.IsEmptyCondition(is_empty=models.PayloadField(key=key))
+
+    def must(self, conditions: list[Any], excluded: list[Any]) -> models.Filter:
+        return models.Filter(must=conditions, must_not=excluded or None)
 
     def sparse_vector(self, indices: list[int], values: list[float]) -> models.SparseVector:
         return models.SparseVector(indices=indices, values=values)

@@ -143,9 +143,37 @@ export class Mnemo {
     return this.call(this.http.POST("/v1/memories/{memory_id}/used", { params }));
   }
 
-  /** Pending intentions due by `now` (+ `within_minutes`), by scope. */
+  /** Pending intentions due by `now` (+ `within_minutes`), by scope; `as_of`: those pending then. */
   due(filters: T.DueFilters = {}): Promise<T.DueList> {
     return this.call(this.http.GET("/v1/prospective/due", { params: { query: filters } }));
+  }
+
+  // --- time and truth -------------------------------------------------------------------------
+
+  /**
+   * End a memory's validity (at `valid_until`, default now) without deleting it; the `reason` is kept
+   * in its history. Answers the memory and the ids of what was marked stale because it depends on it.
+   */
+  invalidate(memoryId: string, request: T.InvalidateRequest): Promise<T.Invalidated> {
+    const params = { path: { memory_id: memoryId } };
+    return this.call(this.http.POST("/v1/memories/{memory_id}/invalidate", { params, body: request }));
+  }
+
+  /** A stale memory reviewed and still true: it leaves the review feed. */
+  confirm(memoryId: string): Promise<T.MemoryRecord> {
+    const params = { path: { memory_id: memoryId } };
+    return this.call(this.http.POST("/v1/memories/{memory_id}/confirm", { params }));
+  }
+
+  /** The review feed: current memories marked stale (`stale_cause` says why), page after page. */
+  async *stale(filters: T.StaleFilters = {}): AsyncGenerator<T.MemoryRecord> {
+    let cursor: string | undefined;
+    do {
+      const query = { ...filters, cursor };
+      const page = await this.call(this.http.GET("/v1/memories/stale", { params: { query } }));
+      yield* page.memories;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
   }
 
   // --- governance -----------------------------------------------------------------------------

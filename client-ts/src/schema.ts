@@ -142,6 +142,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/memories/{memory_id}/invalidate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a memory's validity without deleting it */
+        post: operations["V1MemoriesMemoryIdInvalidateInvalidateMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/memories/{memory_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A stale memory reviewed and still true: stale no more */
+        post: operations["V1MemoriesMemoryIdConfirmConfirmMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/memories/stale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The review feed: current memories marked stale, with the cause
+         * @description Work through it with `POST /v1/memories/{id}/confirm` (still true) or `POST /v1/memories/{id}/invalidate` (no longer true); either takes a memory off the feed.
+         */
+        get: operations["V1MemoriesStaleStaleMemories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -503,6 +557,15 @@ export interface components {
             /** @description replica acknowledgement of this write; null when the service does not ask for it */
             replication?: components["schemas"]["Replication"] | null;
         };
+        /** AsOfRequest */
+        AsOfRequest: {
+            /**
+             * Format: date-time
+             * @description datetime with the constraint that the value must have timezone info
+             */
+            at: string;
+            view?: components["schemas"]["View"];
+        };
         /** ClearResult */
         ClearResult: {
             task_id: string;
@@ -631,6 +694,8 @@ export interface components {
             removed: number;
             /** @description sorted */
             memory_ids: string[];
+            /** @description those of `memory_ids` removed because they depend on a removed memory (`depends_on`, transitively), sorted */
+            derived_ids?: string[];
             /** @description working-memory tasks removed, sorted */
             task_ids: string[];
             /** @description threads removed, sorted */
@@ -695,7 +760,7 @@ export interface components {
          * HistoryAction
          * @enum {string}
          */
-        HistoryAction: "created" | "updated" | "superseded" | "restored" | "deleted" | "forgotten";
+        HistoryAction: "created" | "updated" | "superseded" | "restored" | "invalidated" | "confirmed" | "deleted" | "forgotten";
         /** HistoryEntry */
         HistoryEntry: {
             /** Format: date-time */
@@ -730,6 +795,19 @@ export interface components {
             cycle_detected: boolean;
             depth_limited: boolean;
         };
+        /** InvalidateRequest */
+        InvalidateRequest: {
+            /** @description why it no longer holds; kept */
+            reason: string;
+            /** @description when it stopped (or stops) holding; default now */
+            valid_until?: string | null;
+        };
+        /** Invalidated */
+        Invalidated: {
+            memory: components["schemas"]["MemoryRecord"];
+            /** @description ids of the memories marked stale because they depend on it */
+            stale: string[];
+        };
         /** LeftOutMemory */
         LeftOutMemory: {
             id: string;
@@ -751,7 +829,7 @@ export interface components {
          * @description Why a candidate found for the query is not in the context.
          * @enum {string}
          */
-        LeftOutReason: "over_budget" | "type_share" | "duplicate" | "below_floor";
+        LeftOutReason: "over_budget" | "type_share" | "duplicate" | "below_floor" | "superseded" | "expired" | "not_yet_valid";
         /** MemoryHistory */
         MemoryHistory: {
             memory_id: string;
@@ -781,11 +859,23 @@ export interface components {
             task_id?: string | null;
             /** @description semantic facts only: the subject a fact is about; a newer fact with the same key supersedes the older one (e.g. `alice.drink`) */
             fact_key?: string | null;
+            /** @description when what it says began to hold in the world (absent: since it occurred) */
+            valid_from?: string | null;
+            /** @description when what it says stops holding (absent: until something replaces it) */
+            valid_until?: string | null;
+            /** @description memories of the same type this one replaces, by id or caller id: each stops being current, its validity ended where this one's begins */
+            supersedes?: string[];
+            /** @description memories this one depends on or was derived from, by id or caller id: when one is superseded, invalidated, deleted or forgotten, this one is marked stale */
+            depends_on?: string[];
         };
         /** MemoryPage */
         MemoryPage: {
             memories: components["schemas"]["MemoryRecord"][];
             next_cursor: string | null;
+            /** @description a current listing's first page: how many memories of the listing are left out, by reason (`superseded`, `expired`, `not_yet_valid`); `include_superseded` or `as_of` shows them */
+            left_out?: {
+                [key: string]: number;
+            } | null;
         };
         /** MemoryRecord */
         MemoryRecord: {
@@ -826,6 +916,16 @@ export interface components {
             /** @description secrets and personal data found in it when written (the tenant's privacy policy `tag` or `redact`): kind, field and where */
             sensitive?: components["schemas"]["SensitiveSpan"][];
             seq?: number | null;
+            valid_from?: string | null;
+            valid_until?: string | null;
+            superseded_at?: string | null;
+            invalidated_at?: string | null;
+            invalidation_reason?: string | null;
+            closed_at?: string | null;
+            depends_on?: string[];
+            /** @default false */
+            stale?: boolean;
+            stale_cause?: string | null;
         };
         /**
          * MemoryType
@@ -968,8 +1068,13 @@ export interface components {
             /** @description a floor: memories scoring below it (in the units of `score`) are left out; with `explain`, `left_out` lists them */
             min_score?: number | null;
             now?: string | null;
-            /** @default false */
+            /**
+             * @description every version: superseded, expired and not yet valid memories too
+             * @default false
+             */
             include_superseded?: boolean;
+            /** @description what was true, or what was known, at another time (default: what is current at `now`) */
+            as_of?: components["schemas"]["AsOfRequest"] | null;
             /** @description put this task's working memory first */
             task_id?: string | null;
             /** @description the working memory's own budget */
@@ -1008,6 +1113,12 @@ export interface components {
             confidence: number;
             tokens: number;
             occurred_at?: string | null;
+            /**
+             * @description something it depends on changed (`stale_cause`)
+             * @default false
+             */
+            stale?: boolean;
+            stale_cause?: string | null;
             explain?: {
                 [key: string]: unknown;
             } | null;
@@ -1048,6 +1159,10 @@ export interface components {
             query: string;
             /** @description best first */
             hits: components["schemas"]["SearchHit"][];
+            /** @description a current search: how many memories of its types and scope are left out, by reason (`superseded`, `expired`, `not_yet_valid`) */
+            left_out?: {
+                [key: string]: number;
+            } | null;
         };
         /**
          * SensitiveKind
@@ -1161,6 +1276,13 @@ export interface components {
             importance?: number | null;
             half_life_days?: number | null;
         };
+        /**
+         * View
+         * @description with `as_of`: `true` (what held in the world then, as known now) or `known` (what mnemo held current then: written by then, not yet superseded or invalidated)
+         * @default true
+         * @enum {string}
+         */
+        View: "true" | "known";
         /** WorkingItem */
         WorkingItem: {
             id: string;
@@ -1262,6 +1384,10 @@ export interface operations {
                 thread_id?: string | null;
                 namespace?: string | null;
                 include_superseded?: boolean;
+                /** @description read as at this time (ISO 8601 with a time zone) instead of now; `as_of_view` says how */
+                as_of?: string | null;
+                /** @description with `as_of`: `true` (what held in the world then, as known now) or `known` (what mnemo held current then: written by then, not yet superseded or invalidated) */
+                as_of_view?: components["schemas"]["View"];
                 limit?: number;
                 cursor?: string | null;
                 /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
@@ -2211,6 +2337,10 @@ export interface operations {
                 user_id?: string | null;
                 agent_id?: string | null;
                 thread_id?: string | null;
+                /** @description read as at this time (ISO 8601 with a time zone) instead of now; `as_of_view` says how */
+                as_of?: string | null;
+                /** @description with `as_of`: `true` (what held in the world then, as known now) or `known` (what mnemo held current then: written by then, not yet superseded or invalidated) */
+                as_of_view?: components["schemas"]["View"];
                 limit?: number;
             };
             header?: never;
@@ -2226,6 +2356,325 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DueList"];
+                };
+            };
+            /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A cross-site `Origin`, or a foreign `Host` on a keyless server (api/guards/request_gate.py) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The tenant's rate limit is used up; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    V1MemoriesMemoryIdInvalidateInvalidateMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                memory_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvalidateRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invalidated"];
+                };
+            };
+            /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A cross-site `Origin`, or a foreign `Host` on a keyless server (api/guards/request_gate.py) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such memory in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The tenant's rate limit is used up; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    V1MemoriesMemoryIdConfirmConfirmMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                memory_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryRecord"];
+                };
+            };
+            /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A cross-site `Origin`, or a foreign `Host` on a keyless server (api/guards/request_gate.py) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such memory in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The memory's type does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The tenant's rate limit is used up; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency is unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    V1MemoriesStaleStaleMemories: {
+        parameters: {
+            query?: {
+                type?: components["schemas"]["MemoryType"] | null;
+                user_id?: string | null;
+                agent_id?: string | null;
+                thread_id?: string | null;
+                namespace?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryPage"];
                 };
             };
             /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
@@ -3706,6 +4155,10 @@ export interface operations {
                 thread_id?: string | null;
                 namespace?: string | null;
                 include_superseded?: boolean;
+                /** @description read as at this time (ISO 8601 with a time zone) instead of now; `as_of_view` says how */
+                as_of?: string | null;
+                /** @description with `as_of`: `true` (what held in the world then, as known now) or `known` (what mnemo held current then: written by then, not yet superseded or invalidated) */
+                as_of_view?: components["schemas"]["View"];
                 limit?: number;
                 /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
                 mask_sensitive?: boolean;

@@ -37,15 +37,21 @@ export type SensitiveKind = Schemas["SensitiveKind"];
 export type ForgetPreviewRequest = Schemas["ForgetPreviewRequest"];
 export type ForgetPreview = Schemas["ForgetPreview"];
 export type ForgetPreviewedRequest = Schemas["ForgetPreviewedRequest"];
+export type InvalidateRequest = Schemas["InvalidateRequest"];
+export type Invalidated = Schemas["Invalidated"];
+export type AsOf = Schemas["AsOfRequest"];
 
 /** Everything a retrieval takes beside its query. */
 export type RetrieveOptions = Omit<RetrieveRequest, "query">;
 /** Everything a write takes beside its memories (prefilter, dedup, agent, context, memory). */
 export type WriteOptions = Omit<WriteRequest, "memories">;
 type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
-/** The filters of a listing (type, user_id, agent_id, thread_id, namespace, include_superseded, limit). */
+/** The filters of a listing (type, user_id, agent_id, thread_id, namespace, include_superseded, as_of,
+ * as_of_view, limit). */
 export type ListFilters = Omit<Query<"V1MemoriesListMemories">, "cursor">;
 /** The filters of a relevance search beside its query. */
 export type SearchFilters = Omit<Query<"V1MemoriesSearchSearch">, "q">;
 /** The filters of the due intentions. */
 export type DueFilters = Query<"V1ProspectiveDueDueMemories">;
+/** The filters of the review feed of stale memories (type, scope fields, limit). */
+export type StaleFilters = Omit<Query<"V1MemoriesStaleStaleMemories">, "cursor">;

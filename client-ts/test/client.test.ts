@@ -110,6 +110,35 @@ describe("lifecycles, due intentions, change history", () => {
   });
 });
 
+describe("time and truth", () => {
+  test("a superseded fact answers as of then, a dependent goes stale and is reviewed", async () => {
+    const user = newUser();
+    const scope = { user_id: user };
+    await client.remember([
+      { type: "semantic", content: "Sam lives in Leeds.", id: "home", occurred_at: "2025-01-01T09:00:00Z", scope },
+      { type: "semantic", content: "Sam cycles to the Leeds office.", depends_on: ["home"], occurred_at: "2025-02-01T09:00:00Z", scope },
+    ]);
+    const moved = await client.remember({
+      type: "semantic", content: "Sam moved to York.", supersedes: ["home"], occurred_at: "2026-06-01T09:00:00Z", scope,
+    });
+    assert.equal(moved.results[0]?.status, "merged");
+    const options = { scope, types: ["semantic" as const], min_confidence: 0 };
+    const now = await client.retrieve("Where does Sam live?", options);
+    assert.equal(now.memories[0]?.content, "Sam moved to York.");
+    const then = await client.retrieve("Where does Sam live?", { ...options, as_of: { at: "2025-06-01T00:00:00Z" } });
+    assert.equal(then.memories[0]?.content, "Sam lives in Leeds.");
+    const listed = await client.listPage({ user_id: user, as_of: "2025-06-01T00:00:00Z" });
+    assert.deepEqual(listed.memories.map((m) => m.content).sort(), ["Sam cycles to the Leeds office.", "Sam lives in Leeds."]);
+    const stale = [];
+    for await (const memory of client.stale({ user_id: user })) stale.push(memory);
+    assert.deepEqual(stale.map((m) => m.content), ["Sam cycles to the Leeds office."]);
+    const id = stale[0]?.id ?? "";
+    const ended = await client.invalidate(id, { reason: "Sam works from home now" });
+    assert.equal(ended.memory.invalidation_reason, "Sam works from home now");
+    assert.deepEqual((await client.listPage({ user_id: user })).left_out, { superseded: 1, expired: 1, not_yet_valid: 0 });
+  });
+});
+
 describe("threads, working memory, forget, health", () => {
   test("a thread's turns come back in order", async () => {
     const user = newUser();

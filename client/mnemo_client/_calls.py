@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from mnemo_client.errors import InvalidInput, MnemoError, UnexpectedResponse, error_class
 from mnemo_client.models import (
+    Invalidated,
     MemoryIn,
     MemoryPage,
     MemoryRecord,
@@ -56,11 +57,27 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 USER_AGENT = "mnemo-client/0.1.0"
 # The filters of `GET /v1/memories`; `limit` is the page size, `list()` iterates every page anyway.
 LIST_FILTERS = frozenset(
-    {"type", "user_id", "agent_id", "thread_id", "namespace", "include_superseded", "limit", "mask_sensitive"}
+    {
+        "type",
+        "user_id",
+        "agent_id",
+        "thread_id",
+        "namespace",
+        "include_superseded",
+        "as_of",
+        "as_of_view",
+        "limit",
+        "mask_sensitive",
+    }
 )
 SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")
-SEARCH_FILTERS = frozenset({"type", *SCOPE_FIELDS, "include_superseded", "limit", "mask_sensitive"})
-DUE_FILTERS = frozenset({"now", "within_minutes", "user_id", "agent_id", "thread_id", "limit"})
+SEARCH_FILTERS = frozenset(
+    {"type", *SCOPE_FIELDS, "include_superseded", "as_of", "as_of_view", "limit", "mask_sensitive"}
+)
+DUE_FILTERS = frozenset(
+    {"now", "within_minutes", "user_id", "agent_id", "thread_id", "as_of", "as_of_view", "limit"}
+)
+STALE_FILTERS = frozenset({"type", *SCOPE_FIELDS, "limit", "mask_sensitive"})
 # What httpx raises when a request got no answer (InvalidURL is no HTTPError): MnemoConnectionError.
 NO_ANSWER = (httpx.HTTPError, httpx.InvalidURL)
 
@@ -152,11 +169,12 @@ def delete(memory_id: str) -> Call[None]:
     return Call("DELETE", f"/v1/memories/{_segment(memory_id)}", _nothing)
 
 
-def list_page(filters: Mapping[str, Any], cursor: str | None) -> Call[MemoryPage]:
-    params = _query(filters, LIST_FILTERS, "list")
+def list_page(filters: Mapping[str, Any], cursor: str | None, stale: bool = False) -> Call[MemoryPage]:
+    """A page of `GET /v1/memories`, or with `stale` of its review feed (`/v1/memories/stale`)."""
+    params = _query(filters, STALE_FILTERS if stale else LIST_FILTERS, "stale" if stale else "list")
     if cursor is not None:
         params["cursor"] = cursor
-    return Call("GET", "/v1/memories", _model(MemoryPage), params=params)
+    return Call("GET", "/v1/memories/stale" if stale else "/v1/memories", _model(MemoryPage), params=params)
 
 
 def search(query: str, filters: Mapping[str, Any]) -> Call[SearchResults]:
@@ -209,6 +227,13 @@ def signing_keys() -> Call[SigningKeys]:
 def lifecycle(memory_id: str, action: str) -> Call[MemoryRecord]:
     """`complete` / `cancel` a prospective memory, count a `used` procedure."""
     return Call("POST", f"/v1/memories/{_segment(memory_id)}/{action}", _model(MemoryRecord))
+
+
+def invalidate(memory_id: str, reason: str, valid_until: datetime | str | None) -> Call[Invalidated]:
+    until = valid_until.isoformat() if isinstance(valid_until, datetime) else valid_until
+    body = {"reason": reason} if until is None else {"reason": reason, "valid_until": until}
+    path = f"/v1/memories/{_segment(memory_id)}/invalidate"
+    return Call("POST", path, _model(Invalidated), body=body)
 
 
 def due(filters: Mapping[str, Any]) -> Call[DueList]:

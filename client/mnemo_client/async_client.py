@@ -16,6 +16,7 @@ from mnemo_client import raw
 from mnemo_client._calls import DEFAULT_URL, Call, RetryPolicy
 from mnemo_client.errors import MnemoConnectionError, MnemoError
 from mnemo_client.models import (
+    Invalidated,
     MemoryIn,
     MemoryPage,
     MemoryRecord,
@@ -173,7 +174,7 @@ class AsyncMnemo:
         """Ranked memories for `query` packed into a token budget (`budget_tokens`, or a share of
         `model`'s context window); with `min_confidence`, only those at least that likely to be
         relevant (`metadata.top_confidence`: the best one's). `more`: allocation,
-        include_superseded, working_budget_tokens."""
+        include_superseded, as_of ({"at": …, "view": "true" | "known"}), working_budget_tokens."""
         fields = dict(
             scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id,
             explain=explain, now=now, ranking=ranking, agent=agent, context=context,
@@ -190,10 +191,15 @@ class AsyncMnemo:
 
     async def list(self, **filters: Any) -> AsyncIterator[MemoryRecord]:
         """Every memory matching the filters (type, user_id, agent_id, thread_id, namespace,
-        include_superseded; limit = page size), by type then id (no time order), page after page."""
+        include_superseded, as_of, as_of_view; limit = page size), by type then id (no time order), page
+        after page; by default what is current (`as_of`: what was true, or known, at that time)."""
+        async for memory in self._every_page(filters, stale=False):
+            yield memory
+
+    async def _every_page(self, filters: Mapping[str, Any], stale: bool) -> AsyncIterator[MemoryRecord]:
         cursor: str | None = None
         while True:
-            page = await self._run(calls.list_page(filters, cursor))
+            page = await self._run(calls.list_page(filters, cursor, stale))
             for memory in page.memories:
                 yield memory
             if not page.next_cursor:
@@ -207,7 +213,7 @@ class AsyncMnemo:
     async def search(self, query: str, **filters: Any) -> SearchResults:
         """The memories that match `query` by relevance alone, best first (no recency or importance,
         nothing packed, no access counted). Filters: type, user_id, agent_id, thread_id, namespace,
-        include_superseded, limit (at most 100)."""
+        include_superseded, as_of, as_of_view, limit (at most 100)."""
         return await self._run(calls.search(query, filters))
 
     async def rank(
@@ -234,8 +240,32 @@ class AsyncMnemo:
         return await self._run(calls.lifecycle(memory_id, "used"))
 
     async def due(self, **filters: Any) -> DueList:
-        """Pending intentions due by `now` (+ `within_minutes`), by scope; `limit`."""
+        """Pending intentions due by `now` (+ `within_minutes`), by scope; `limit`; `as_of`: those
+        pending at that time (done or cancelled only later)."""
         return await self._run(calls.due(filters))
+
+    # --- time and truth --------------------------------------------------------------------------
+
+    async def invalidate(
+        self, memory_id: str, reason: str, *, valid_until: datetime | str | None = None
+    ) -> Invalidated:
+        """End a memory's validity (at `valid_until`, else now) without deleting it; the reason is
+        kept in its history. Answers the memory and the ids of what was marked stale by it."""
+        return await self._run(calls.invalidate(memory_id, reason, valid_until))
+
+    async def confirm(self, memory_id: str) -> MemoryRecord:
+        """A stale memory reviewed and still true: it leaves the review feed."""
+        return await self._run(calls.lifecycle(memory_id, "confirm"))
+
+    async def stale_page(self, cursor: str | None = None, **filters: Any) -> MemoryPage:
+        """One page of `stale`: pass the page's `next_cursor` to get the next."""
+        return await self._run(calls.list_page(filters, cursor, stale=True))
+
+    async def stale(self, **filters: Any) -> AsyncIterator[MemoryRecord]:
+        """The review feed: current memories marked stale (`stale_cause` says why), page after
+        page. Filters: type, user_id, agent_id, thread_id, namespace; limit = page size."""
+        async for memory in self._every_page(filters, stale=True):
+            yield memory
 
     # --- governance ------------------------------------------------------------------------------
 

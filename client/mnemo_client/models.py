@@ -97,6 +97,10 @@ class MemoryIn(RequestModel):
     trigger: str | None = None
     task_id: str | None = None
     fact_key: str | None = None
+    valid_from: datetime | None = None  # when it began to hold in the world (absent: when it occurred)
+    valid_until: datetime | None = None  # when it stops holding (absent: until something replaces it)
+    supersedes: list[str] = Field(default_factory=list)  # ids or caller ids of what it replaces
+    depends_on: list[str] = Field(default_factory=list)  # ids or caller ids it was derived from
 
 
 class WriteRequest(RequestModel):
@@ -125,6 +129,16 @@ class RankingOptions(RequestModel):
     temporal: bool | None = None
 
 
+class View(StrEnum):
+    TRUE = "true"  # what held in the world at that time, as known now
+    KNOWN = "known"  # what mnemo held current at that time
+
+
+class AsOfRequest(RequestModel):
+    at: datetime
+    view: View = View.TRUE
+
+
 class RetrieveRequest(RequestModel):
     query: str
     scope: Scope = Field(default_factory=Scope)
@@ -136,6 +150,7 @@ class RetrieveRequest(RequestModel):
     min_score: float | None = None  # a floor: memories scoring below it are left out
     now: datetime | None = None
     include_superseded: bool = False
+    as_of: AsOfRequest | None = None
     task_id: str | None = None
     working_budget_tokens: int | None = None
     ranking: RankingOptions | None = None
@@ -240,6 +255,15 @@ class MemoryRecord(ResponseModel):
     fact_key: str | None = None
     sensitive: list[SensitiveSpan] = Field(default_factory=list)
     seq: int | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    superseded_at: datetime | None = None
+    invalidated_at: datetime | None = None
+    invalidation_reason: str | None = None
+    closed_at: datetime | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    stale: bool = False
+    stale_cause: str | None = None
 
 
 class SearchHit(ResponseModel):
@@ -250,6 +274,7 @@ class SearchHit(ResponseModel):
 class SearchResults(ResponseModel):
     query: str
     hits: list[SearchHit]  # best first
+    left_out: dict[str, int] | None = None  # a current search: memories left out, by reason
 
 
 class RankedMemory(ResponseModel):
@@ -278,6 +303,7 @@ class WriteResponse(ResponseModel):
 class MemoryPage(ResponseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
+    left_out: dict[str, int] | None = None  # a current listing's first page: left out, by reason
 
 
 class RetrievedMemory(ResponseModel):
@@ -289,6 +315,8 @@ class RetrievedMemory(ResponseModel):
     confidence: float  # the estimated probability that it is relevant (1 for working memory)
     tokens: int
     occurred_at: str | None = None
+    stale: bool = False  # something it depends on changed (`stale_cause`)
+    stale_cause: str | None = None
     explain: dict[str, Any] | None = None
 
 
@@ -319,6 +347,9 @@ class LeftOutReason(StrEnum):
     TYPE_SHARE = "type_share"  # its type's share used up while a lower-scored other type's fit
     DUPLICATE = "duplicate"  # repeats a better hit (`duplicate_of`)
     BELOW_FLOOR = "below_floor"  # scored under `min_score`
+    SUPERSEDED = "superseded"  # a newer memory replaced it
+    EXPIRED = "expired"  # its validity ended
+    NOT_YET_VALID = "not_yet_valid"  # its validity begins later
 
 
 class LeftOutMemory(ResponseModel):
@@ -348,6 +379,11 @@ class RetrieveResult(ResponseModel):
 class FieldError(ResponseModel):
     field: str
     message: str
+
+
+class Invalidated(ResponseModel):
+    memory: MemoryRecord
+    stale: list[str]  # ids of the memories marked stale because they depend on it
 
 
 class ProblemDetails(ResponseModel):

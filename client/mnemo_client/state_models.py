@@ -193,6 +193,7 @@ class ForgetReceipt(ResponseModel):
     counts: dict[str, int]
     removed: int
     memory_ids: list[str]
+    derived_ids: list[str] = Field(default_factory=list)  # removed as derived from a removed memory
     task_ids: list[str]
     thread_ids: list[str]
     digest: str
@@ -232,6 +233,8 @@ class HistoryAction(StrEnum):
     UPDATED = "updated"
     SUPERSEDED = "superseded"
     RESTORED = "restored"
+    INVALIDATED = "invalidated"
+    CONFIRMED = "confirmed"
     DELETED = "deleted"
     FORGOTTEN = "forgotten"
 

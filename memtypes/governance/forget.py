@@ -114,6 +114,11 @@ class ForgetReceipt(BaseModel):
     counts: dict[str, int] = Field(description="memories per type, plus `working_tasks` and `threads`")
     removed: int = Field(description="everything removed (0: nothing matched, a no-op)")
     memory_ids: list[str] = Field(description="sorted")
+    derived_ids: list[str] = Field(
+        default_factory=list,
+        description="those of `memory_ids` removed because they depend on a removed memory "
+        "(`depends_on`, transitively), sorted",
+    )
     task_ids: list[str] = Field(description="working-memory tasks removed, sorted")
     thread_ids: list[str] = Field(description="threads removed, sorted")
     digest: str = Field(

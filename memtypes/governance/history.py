@@ -30,6 +30,8 @@ class HistoryAction(StrEnum):
     UPDATED = "updated"
     SUPERSEDED = "superseded"  # merged into a newer memory (reason says by which)
     RESTORED = "restored"
+    INVALIDATED = "invalidated"  # its validity ended by the caller (reason says why)
+    CONFIRMED = "confirmed"  # stale, reviewed and still true (reason: what had made it stale)
     DELETED = "deleted"
     FORGOTTEN = "forgotten"
 

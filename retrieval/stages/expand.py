@@ -135,6 +135,8 @@ def neighbour_requests(
             tenant=base.tenant,
             scope=scope,
             include_superseded=base.include_superseded,
+            now=base.now,
+            as_of=base.as_of,
             occurred_from=occurred - session_gap_s,
             occurred_until=occurred + session_gap_s,
         )

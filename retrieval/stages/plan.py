@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.models import ModelSpec, resolve_model
 from ...memtypes.ports import SparseEncoder
-from ...memtypes.queries import MemoryFilter, SparseVector
+from ...memtypes.queries import MemoryFilter, SparseVector, current_at
 from ...memtypes.requests import RetrieveRequest, SearchMode
 from ...memtypes.types import POLICIES, SCRATCHPAD_TYPE, MemoryType
 from ..options import RetrievalConfig, Tuning, resolve_tuning
@@ -63,6 +63,8 @@ def plan_retrieval(
     )
     tuning = resolve_tuning(config, request.ranking, request.include_superseded)
     base = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
+    as_of = request.as_of.as_of() if request.as_of is not None else None
+    base = replace(base, now=current_at(resolved.now), as_of=as_of)
     filters = {
         t: base if namespaces is None else replace(base, namespaces=namespaces[t]) for t in resolved.types
     }

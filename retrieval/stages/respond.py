@@ -175,6 +175,8 @@ def _retrieved(
         confidence=confidence,
         tokens=tokens,
         occurred_at=point.payload.get("occurred_at"),
+        stale=point.payload.get("stale") is True,
+        stale_cause=point.payload.get("stale_cause"),
         explain=explanation,
     )
 

@@ -184,8 +184,8 @@ async def test_restore_is_tenant_scoped(tenants: Any) -> None:
         {"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"},
     ]
     response = await tenants.post("/v1/memories", json={"memories": memories}, headers=b)
-    loser = response.json()["results"][0]
-    assert loser["status"] == "merged"
+    loser, winner = response.json()["results"]
+    assert (loser["status"], winner["status"]) == ("created", "merged")
     other = await tenants.post(
         f"/v1/memories/{loser['id']}/restore", headers={"Authorization": "Bearer key-a"}
     )

@@ -99,7 +99,7 @@ async def test_history_arriving_late_is_kept_as_the_older_version(client: AsyncT
     assert [m["id"] for m in await listing(client)] == [new["id"]]
 
 
-async def test_near_duplicates_in_one_request_merge_too(client: AsyncTestClient[Any]) -> None:
+async def test_near_duplicates_in_one_request_merge_as_if_written_apart(client: AsyncTestClient[Any]) -> None:
     results = (
         await write(
             client,
@@ -109,7 +109,9 @@ async def test_near_duplicates_in_one_request_merge_too(client: AsyncTestClient[
             ],
         )
     )["results"]
-    assert [r["status"] for r in results] == ["merged", "merged"]
+    # As two requests would: the first is created, the second merges into it and supersedes it.
+    assert [r["status"] for r in results] == ["created", "merged"]
+    assert results[1]["reason"] == f"near_duplicate_of {results[0]['id']}"
     assert [m["id"] for m in await listing(client)] == [results[1]["id"]]
 
 

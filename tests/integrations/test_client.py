@@ -196,6 +196,29 @@ async def test_async_client_forgets_listed_ids(mnemo_server: MnemoServer) -> Non
         assert (await mnemo.get(written.results[1].id)).id == written.results[1].id
 
 
+async def test_async_client_invalidates_reviews_stale_and_reads_as_of(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    scope = {"user_id": user}
+    home = {"type": "semantic", "content": "Sam lives in Leeds.", "id": f"{user}-home", "scope": scope}
+    bike = {"type": "semantic", "content": "Sam cycles to the Leeds office.", "scope": scope}
+    async with AsyncMnemo(mnemo_server.url, api_key=mnemo_server.keys["b"]) as mnemo:
+        written = await mnemo.write(
+            [{**home, "occurred_at": "2025-01-01T09:00:00Z"}, {**bike, "depends_on": [f"{user}-home"]}]
+        )
+        leeds, cycles = (r.id for r in written.results)
+        ended = await mnemo.invalidate(leeds, "Sam moved away", valid_until="2026-06-01T00:00:00Z")
+        assert ended.memory.invalidation_reason == "Sam moved away" and ended.stale == [cycles]
+        assert [m.id async for m in mnemo.stale(user_id=user)] == [cycles]
+        assert [m.id async for m in mnemo.list(user_id=user)] == [cycles]
+        then = [m.id async for m in mnemo.list(user_id=user, as_of="2025-06-01T00:00:00Z")]
+        assert then == [leeds]  # the cycling was written (occurred) only now
+        page = await mnemo.list_page(user_id=user)
+        assert page.left_out == {"superseded": 0, "expired": 1, "not_yet_valid": 0}
+        confirmed = await mnemo.confirm(cycles)
+        assert confirmed.stale is False
+        assert [m.id async for m in mnemo.stale(user_id=user)] == []
+
+
 def test_the_example_agent_loop_recalls_what_it_was_told(mnemo_server: MnemoServer) -> None:
     user = f"u-{uuid.uuid4().hex[:8]}"
     script = Path(__file__).resolve().parents[2] / "examples" / "agent_loop.py"

@@ -142,6 +142,34 @@ async def test_recall_reports_confidence_and_takes_min_confidence(mnemo_server: 
         assert refused.is_error
 
 
+async def test_a_model_names_what_it_replaces_and_reviews_what_went_stale(mnemo_server: MnemoServer) -> None:
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    async with over_http(mnemo_server, mnemo_server.keys["a"]) as session:
+        home = await session.call_tool("remember", {"content": "Ana lives in Porto.", "user_id": user})
+        home_id = home.structured_content["id"]
+        commute = {
+            "content": "Ana takes the tram to the Porto office.",
+            "user_id": user,
+            "depends_on": [home_id],
+        }
+        commute_id = (await session.call_tool("remember", commute)).structured_content["id"]
+        moved = {"content": "Ana moved to Lisbon.", "user_id": user, "supersedes": [home_id]}
+        assert (await session.call_tool("remember", moved)).structured_content["status"] == "merged"
+        recalled = await session.call_tool("recall", {"query": "How does Ana get to work?", "user_id": user})
+        assert (
+            f"{commute_id} (semantic" in recalled.content[0].text
+            and "stale: depends on" in recalled.content[0].text
+        )
+        review = await session.call_tool("list_memories", {"user_id": user, "stale_only": True})
+        assert [m["id"] for m in review.structured_content["memories"]] == [commute_id]
+        ended = await session.call_tool("invalidate", {"id": commute_id, "reason": "Ana works in Lisbon now"})
+        assert not ended.is_error, ended.content
+        review = await session.call_tool("list_memories", {"user_id": user, "stale_only": True})
+        assert review.structured_content["memories"] == []
+        before = await session.call_tool("list_memories", {"user_id": user, "as_of": "2000-01-01T00:00:00Z"})
+        assert before.structured_content["memories"] == []  # nothing had happened yet
+
+
 async def test_recall_in_a_one_memory_store_answers_without_doubt_and_doubts_an_unrelated_query(
     mnemo_server: MnemoServer,
 ) -> None:

@@ -45,6 +45,13 @@ LIKELY_NOTHING = 0.3
 UserId = Annotated[str | None, Field(description="whose memory: the end user's id")]
 AgentId = Annotated[str | None, Field(description="the agent's id, to keep agents' memories apart")]
 ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
+AsOf = Annotated[
+    str | None, Field(description="ISO 8601 date-time with zone: what was true then instead of now")
+]
+AsOfView = Annotated[
+    Literal["true", "known"],
+    Field(description="with as_of: `true` (what held then) or `known` (what was known then)"),
+]
 TaskId = Annotated[str, Field(description="the task's id: 1-128 characters of [A-Za-z0-9._:@+-]")]
 # What `remember` stores, its default first (a task's working memory has tools of its own), and what
 # `list_memories` lists: the API's memory types as the client's models name them.
@@ -82,7 +89,8 @@ def _result(text: str, structured: dict[str, Any]) -> CallToolResult:
 
 
 def _memory_line(memory: Any) -> str:
-    return f"- [{memory.type}] {memory.id}: {memory.content}"
+    stale = f" (stale: {memory.stale_cause})" if memory.stale else ""
+    return f"- [{memory.type}] {memory.id}: {memory.content}{stale}"
 
 
 def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCPServer:
@@ -115,13 +123,27 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
         trigger: Annotated[
             str | None, Field(description=f"{INTENTION_TYPE.value}: a phrase that should recall it")
         ] = None,
+        supersedes: Annotated[
+            list[str] | None,
+            Field(description="ids of the memories this one replaces (they stop being current)"),
+        ] = None,
+        depends_on: Annotated[
+            list[str] | None,
+            Field(description="ids of the memories this one was derived from (it goes stale if they change)"),
+        ] = None,
     ) -> CallToolResult:
         memory: dict[str, Any] = {
             "type": type,
             "content": content,
             "scope": _scope(user_id, agent_id, thread_id),
         }
-        optional = {"importance": importance, "due_at": due_at, "trigger": trigger}
+        optional = {
+            "importance": importance,
+            "due_at": due_at,
+            "trigger": trigger,
+            "supersedes": supersedes,
+            "depends_on": depends_on,
+        }
         memory |= {k: v for k, v in optional.items() if v is not None}
         (result,) = (await call(ctx, lambda m: m.write([memory]))).results
         text = f"{result.status}: memory {result.id}" + (f" ({result.reason})" if result.reason else "")
@@ -153,8 +175,11 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
                 "service's floor; 0: none left out)",
             ),
         ] = None,
+        as_of: AsOf = None,
+        as_of_view: AsOfView = "true",
     ) -> CallToolResult:
         scope = _scope(user_id, agent_id, thread_id)
+        when: dict[str, Any] = {"as_of": {"at": as_of, "view": as_of_view}} if as_of else {}
         found = await call(
             ctx,
             lambda m: m.retrieve(
@@ -166,6 +191,7 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
                 task_id=task_id,
                 min_confidence=min_confidence,
                 mask_sensitive=mask_sensitive,
+                **when,
             ),
         )
         ids = [m.id for m in found.memories]
@@ -177,7 +203,10 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
             text = f"Memory may hold nothing that answers this (best confidence {top:.2f}).\n\n" + text
         if ids:
             text += "\n\nmemory ids: " + ", ".join(
-                f"{m.id} ({m.type}, confidence {m.confidence:.2f})" for m in found.memories
+                f"{m.id} ({m.type}, confidence {m.confidence:.2f}"
+                + (f"; stale: {m.stale_cause}" if m.stale else "")
+                + ")"
+                for m in found.memories
             )
         structured = {
             "context": found.context,
@@ -196,7 +225,24 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
         await call(ctx, lambda m: m.delete(id))
         return _result(f"deleted memory {id}", {"id": id, "deleted": True})
 
-    @server.tool(description="List stored memories by type, then id, a page at a time (pass next_cursor on).")
+    @server.tool(
+        description="End a memory's validity without deleting it, by the id `recall` or `list_memories` "
+        "gave: it is no longer true (say why). What depends on it is marked stale."
+    )
+    async def invalidate(
+        id: Annotated[str, Field(description="the memory's id (a UUID)")],
+        reason: Annotated[str, Field(description="why it no longer holds")],
+        ctx: Context,
+    ) -> CallToolResult:
+        ended = await call(ctx, lambda m: m.invalidate(id, reason))
+        stale = f"; marked stale: {', '.join(ended.stale)}" if ended.stale else ""
+        return _result(f"invalidated memory {id}{stale}", ended.model_dump(mode="json", exclude_none=True))
+
+    @server.tool(
+        description="List stored memories by type, then id, a page at a time (pass next_cursor on): what "
+        "is current, or what was true (or known) at `as_of`; `stale_only` lists the memories to review "
+        "(something they depend on changed): `invalidate` what is no longer true."
+    )
     async def list_memories(
         ctx: Context,
         type: Annotated[ListedType | None, Field(description="only this type")] = None,
@@ -205,10 +251,19 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
         thread_id: ThreadId = None,
         limit: Annotated[int, Field(ge=1, le=100, description="memories per page")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor of the previous page")] = None,
+        as_of: AsOf = None,
+        as_of_view: AsOfView = "true",
+        stale_only: Annotated[
+            bool, Field(description="only the stale ones (something they depend on changed): review each")
+        ] = False,
     ) -> CallToolResult:
         filters = {"type": type, "limit": limit, "mask_sensitive": mask_sensitive or None}
         filters |= _scope(user_id, agent_id, thread_id)
-        page = await call(ctx, lambda m: m.list_page(cursor, **filters))
+        if stale_only:  # the review feed: current memories only
+            page = await call(ctx, lambda m: m.stale_page(cursor, **filters))
+        else:
+            when = {"as_of": as_of, "as_of_view": as_of_view} if as_of else {}
+            page = await call(ctx, lambda m: m.list_page(cursor, **filters, **when))
         lines = [_memory_line(m) for m in page.memories] or ["No memories."]
         if page.next_cursor:
             lines.append(f"(more: next_cursor={page.next_cursor})")
@@ -306,6 +361,6 @@ def register_forget_by_query(
 
 
 TOOL_NAMES: Sequence[str] = (
-    "remember", "recall", "forget", "list_memories", "forget_preview", "forget_confirm",
+    "remember", "recall", "forget", "invalidate", "list_memories", "forget_preview", "forget_confirm",
     "working_append", "working_get", "working_clear",
 )  # fmt: skip
