@@ -120,7 +120,7 @@ _SPECS = (
     ),
     MemoryTypeSpec(
         TypePolicy(
-            MemoryType.SEMANTIC, 0.35, half_life_days=90, w_similarity=0.75, w_recency=0.10, w_importance=0.15
+            MemoryType.SEMANTIC, 0.35, half_life_days=90, w_similarity=0.70, w_recency=0.05, w_importance=0.0
         ),
         title="Semantic memory (facts and preferences)",
         section=1,
@@ -135,9 +135,9 @@ _SPECS = (
             MemoryType.PROCEDURAL,
             0.20,
             half_life_days=180,
-            w_similarity=0.75,
+            w_similarity=0.70,
             w_recency=0.0,
-            w_importance=0.15,
+            w_importance=0.0,
             w_usage=0.10,
         ),
         title="Procedural memory (how to do things)",
@@ -153,7 +153,7 @@ _SPECS = (
             MemoryType.PROSPECTIVE,
             0.15,
             half_life_days=30,
-            w_similarity=0.60,
+            w_similarity=0.70,
             w_recency=0.0,
             w_importance=0.0,
             w_due=0.20,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .base import QueryContext, RankingTerm, TermInputs
 from .conversation import SpeakerTerm
-from .intentions import DueTerm, OverdueTerm, TriggerTerm
+from .intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
 from .stored import ImportanceTerm, RecencyTerm, RelevanceTerm, UsageTerm
 from .time import TellsTimeTerm, TimeTerm
 
@@ -19,6 +19,7 @@ TERMS: tuple[RankingTerm, ...] = (
     RecencyTerm(),
     ImportanceTerm(),
     UsageTerm(),
+    DueWindowTerm(),
     DueTerm(),
     OverdueTerm(),
     TriggerTerm(),

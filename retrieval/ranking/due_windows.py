@@ -1,0 +1,205 @@
+"""What a question about things to do asks for: whether it is about tasks at all ("what's on my plate
+next week?", "anything due in January?", "anything overdue?"), and the window of due dates it names,
+resolved against the request's `now`.
+
+The past-leaning parser (temporal.py) reads "in January" as the latest January, for what happened;
+a question about what is due looks ahead: "in January" is the next one (this month included), "on
+Thursday 3 December" the next such day, "next week" the calendar week after this one, "in the next
+week" the seven days from today, "overdue" (or "still not done") everything due before now, and
+"overdue from this month" from the month's first day until now. Pure: text and a clock in.
+
+English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
+from ...memtypes.language.time_mentions import asks_when
+from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
+
+# Words that make a question one about things to do: what is due, planned, coming up or left undone.
+_ASKS_TASKS = re.compile(
+    r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
+    r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
+    r"|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|(?:need|have|meant|got)\s+to\s+do"
+    r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
+    r"|what\s+(?:have|has|do)\s+(?:i|we)\s+got|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?)\b",
+    re.I,
+)
+_OVERDUE = re.compile(
+    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|missed)\b", re.I
+)
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?!\w)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+# A day and month either way round ("3 December", "December 3rd"); group names carry the order.
+_DATE = (
+    rf"(?:{_DAY.replace('<day>', '<day_dm>')}\s+(?:of\s+)?{_MONTH.replace('<month>', '<month_dm>')}"
+    rf"|{_MONTH.replace('<month>', '<month_md>')}\s+(?:the\s+)?{_DAY.replace('<day>', '<day_md>')})"
+    r"(?:,?\s+(?P<year>20\d\d))?"
+)
+_COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
+_COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
+_UNIT = r"(?P<unit>day|week|month)s?"
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+def _next_date(month: int, day_of_month: int, year: str | None, now: datetime) -> Span | None:
+    """The day named; without a year, the next one from today on."""
+    if year:
+        return date_span(int(year), month, day_of_month)
+    this_year = date_span(now.year, month, day_of_month)
+    if this_year is not None and this_year[1] > now:
+        return this_year
+    return date_span(now.year + 1, month, day_of_month)
+
+
+def _next_month(month: int, now: datetime) -> tuple[int, int]:
+    """(year, month) of the next such month, this month included."""
+    return (now.year if month >= now.month else now.year + 1), month
+
+
+def _month_of(m: re.Match[str]) -> int:
+    month = m.groupdict().get("month") or m["month_dm"] or m["month_md"]
+    return MONTHS[month.lower()]
+
+
+def _day_of(m: re.Match[str]) -> int:
+    return int(m["day_dm"] or m["day_md"])
+
+
+def _count(text: str) -> int:
+    text = " ".join(text.lower().split())
+    if text.isdigit():
+        return int(text)
+    if text.startswith("couple") or text.startswith("a couple"):
+        return 2  # "a couple of months" ahead or back: two, not the vague range's most
+    return VAGUE[text][1] if text in VAGUE else NUMBERS[text]
+
+
+def _between(m: re.Match[str], now: datetime) -> Span | None:
+    month = _month_of(m)
+    first = _next_date(month, int(m["from"]), m["year"], now)
+    last = _next_date(month, _day_of(m), m["year"], now)
+    return (first[0], last[1]) if first and last and first[0] < last[1] else None
+
+
+def _week_from(m: re.Match[str], now: datetime) -> Span | None:
+    start = _next_date(_month_of(m), _day_of(m), m["year"], now)
+    return None if start is None else (start[0], start[0] + timedelta(days=7))
+
+
+def _nth_week(m: re.Match[str], now: datetime) -> Span:
+    return week_of_month(*_next_month(_month_of(m), now), m["nth"].lower())
+
+
+def _date(m: re.Match[str], now: datetime) -> Span | None:
+    return _next_date(_month_of(m), _day_of(m), m["year"], now)
+
+
+def _month(m: re.Match[str], now: datetime) -> Span:
+    year, month = (int(m["year"]), _month_of(m)) if m["year"] else _next_month(_month_of(m), now)
+    return month_part(year, month, m["part"]) if m["part"] else month_span(year, month)
+
+
+def _ahead(m: re.Match[str], now: datetime) -> Span:
+    # "in the next week", "over the next couple of months": from today on.
+    count = _count(m["count"]) if m["count"] else 1
+    unit = m["unit"].lower()
+    if unit == "month":
+        later = month_start(now.year, now.month + count)
+        end = later.replace(day=min(now.day, 28)) + timedelta(days=max(0, now.day - 28))
+        return day(now), end + timedelta(days=1)
+    return day(now), day(now) + timedelta(days=count * (7 if unit == "week" else 1) + 1)
+
+
+def _period(m: re.Match[str], now: datetime) -> Span:
+    which, unit = m["which"].lower(), m["unit"].lower()
+    start, end = period("this", unit, now)
+    if which != "this":
+        return period("this", unit, end)
+    return start, end
+
+
+def _day_word(m: re.Match[str], now: datetime) -> Span:
+    today = day(now)
+    if m["word"].lower() == "tomorrow":
+        return today + timedelta(days=1), today + timedelta(days=2)
+    return today, today + timedelta(days=1)
+
+
+def _past(m: re.Match[str], now: datetime) -> Span:
+    # "over the last couple of months": what fell due in them.
+    count = _count(m["count"]) if m["count"] else 1
+    unit = m["unit"].lower()
+    if unit == "month":
+        return month_start(now.year, now.month - count).replace(day=min(now.day, 28)), now
+    return day(now) - timedelta(days=count * (7 if unit == "week" else 1)), now
+
+
+# (pattern, resolver), the most specific first.
+_PATTERNS = [
+    (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
+    (_p(rf"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?{_DATE}"), _week_from),
+    (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
+    (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), _past),
+    # "the next week" is the seven days ahead; "next week", the calendar week after this one.
+    (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), _ahead),
+    (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), _ahead),
+    (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
+    (_p(rf"\b{_DATE}"), _date),
+    (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
+        r"(?:,?\s+(?P<year>20\d\d))?"), _month),
+    (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), _day_word),
+]  # fmt: skip
+
+
+def asks_about_tasks(query: str) -> bool:
+    """Whether the query asks what is due, planned or left undone."""
+    return _ASKS_TASKS.search(query) is not None
+
+
+def due_window(query: str, now: datetime) -> TimeWindow | None:
+    """The due dates a question about tasks names: the window ahead (or, for what is overdue, the
+    window up to now); None when it names no time and asks for nothing overdue."""
+    overdue = _OVERDUE.search(query) is not None
+    for pattern, resolve in _PATTERNS:
+        for match in pattern.finditer(query):
+            span = resolve(match, now)
+            if span is None:
+                continue
+            start, end = span
+            if overdue:  # what fell due in the window and is still not done: not what is still ahead
+                end = min(end, now)
+            if start < end:
+                return TimeWindow(start, end, match.group(0).strip())
+    if overdue:
+        return TimeWindow(datetime.min.replace(tzinfo=now.tzinfo), now, "overdue")
+    return None
+
+
+@dataclass(frozen=True)
+class TaskQuestion:
+    """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
+    a question about what to do that names no time and does not ask when something is due ("anything
+    I need to do?"), the only kind where what is overdue or due soonest comes first."""
+
+    window: TimeWindow | None
+    open: bool
+
+
+@lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
+def task_question(query: str, now: datetime) -> TaskQuestion | None:
+    """None for a query that is not about things to do."""
+    if not asks_about_tasks(query):
+        return None
+    window = due_window(query, now)
+    return TaskQuestion(window, window is None and not asks_when(query))
