@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
 from ...memtypes.language.time_mentions import asks_when
+from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
 
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
@@ -145,10 +145,11 @@ def _past(m: re.Match[str], now: datetime) -> Span:
     return day(now) - timedelta(days=count * (7 if unit == "week" else 1)), now
 
 
+_WEEK_FROM = r"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?"
 # (pattern, resolver), the most specific first.
 _PATTERNS = [
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
-    (_p(rf"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?{_DATE}"), _week_from),
+    (_p(_WEEK_FROM + _DATE), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
     (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), _past),
     # "the next week" is the seven days ahead; "next week", the calendar week after this one.

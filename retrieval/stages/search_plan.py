@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 
 from ...memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
-from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.due_windows import TaskQuestion
+from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
 from ..ranking.terms.stored import RRF_K
 from . import sizing
