@@ -77,6 +77,8 @@ class MemoryTypeSpec:
     due_dated: bool = False
     statuses: tuple[str, ...] = ()  # its lifecycle (complete/cancel routes); the first is a new memory's
     counts_uses: bool = False  # `POST /v1/memories/{id}/used` counts successful uses (usage ranks)
+    # How to do things: a question that asks how ("how do I …", "what do I do if …") lifts its memories.
+    answers_how: bool = False
     # "X is Y" then "X is not Y": the same statement negated is an update and supersedes the older.
     negation_updates: bool = False
     # A newer statement about the same subject is lifted above an older one at retrieval
@@ -145,6 +147,7 @@ _SPECS = (
         merge_threshold=0.95,
         importance_base=0.4,
         counts_uses=True,
+        answers_how=True,
         negation_updates=True,
         newer_first_overlap=0.0,
     ),

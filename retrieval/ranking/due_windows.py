@@ -28,7 +28,10 @@ _ASKS_TASKS = re.compile(
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
     r"|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|(?:need|have|meant|got)\s+to\s+do"
     r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
-    r"|what\s+(?:have|has|do)\s+(?:i|we)\s+got|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?)\b",
+    r"|what\s+(?:have|has|do)\s+(?:i|we)\s+got|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
+    # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
+    r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
+    r"|next\s+(?:week|weekend|month)|tomorrow|(?:in|over|within)\s+the\s+(?:next|coming))\b",
     re.I,
 )
 _OVERDUE = re.compile(
@@ -129,6 +132,10 @@ def _period(m: re.Match[str], now: datetime) -> Span:
     return start, end
 
 
+def _until_end(m: re.Match[str], now: datetime) -> Span:
+    return day(now), period("this", m["unit"].lower(), now)[1]
+
+
 def _day_word(m: re.Match[str], now: datetime) -> Span:
     today = day(now)
     if m["word"].lower() == "tomorrow":
@@ -155,6 +162,7 @@ _PATTERNS = [
     # "the next week" is the seven days ahead; "next week", the calendar week after this one.
     (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), _ahead),
     (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), _ahead),
+    (_p(r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the|this)\s+(?P<unit>week|month|year)\b"), _until_end),
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
     (_p(rf"\b{_DATE}"), _date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .base import QueryContext, RankingTerm, TermInputs
 from .conversation import SpeakerTerm
+from .how import HowToTerm
 from .intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
 from .stored import ImportanceTerm, RecencyTerm, RelevanceTerm, UsageTerm
 from .time import TellsTimeTerm, TimeTerm
@@ -26,6 +27,7 @@ TERMS: tuple[RankingTerm, ...] = (
     TimeTerm(),
     TellsTimeTerm(),
     SpeakerTerm(),
+    HowToTerm(),
 )
 
 __all__ = ["TERMS", "QueryContext", "RankingTerm", "TermInputs"]

@@ -22,6 +22,10 @@ _NO_DUE_OFFSET_S = 100 * 365 * DAY_SECONDS
 # relevance gives another memory (relevance is about 0..1 times its weight), so every item of the
 # window is listed first, in the order of their relevance. A fitted constant, not a setting.
 DUE_WINDOW_WEIGHT = 0.5
+# How triggers tied to a place begin ("next time at the garage"): a query that names the place
+# ("off to the garage") fires them. Places of up to PLACE_WORDS words.
+TRIGGER_LEADS = ("next time at", "next time in", "next time i'm at", "when at", "when in", "at")
+PLACE_WORDS = 4
 
 
 def _asks_openly(query: QueryContext) -> bool:
@@ -91,7 +95,10 @@ class TriggerTerm(RankingTerm):
     name = "trigger"
 
     def signal(self, query: QueryContext) -> tuple[str, ...]:
-        return phrase_keys_in(query.query)
+        keys = phrase_keys_in(query.query)
+        # A place said plainly ("heading to IKEA") is where a trigger "next time at IKEA" fires.
+        places = (k for k in keys if k.count(" ") < PLACE_WORDS)
+        return keys + tuple(f"{lead} {place}" for place in places for lead in TRIGGER_LEADS)
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return SPECS[memory_type].due_dated
