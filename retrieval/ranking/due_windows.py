@@ -13,6 +13,7 @@ English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pin
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,21 +23,28 @@ from ...memtypes.language.time_mentions import asks_when
 from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
 
+# What was meant to be done and was not: "overdue", "never did", "let slip", "still not done".
+_UNDONE = (
+    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|missed"
+    r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done))\b"
+)
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
-    r"|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|(?:need|have|meant|got)\s+to\s+do"
+    r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do"
     r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
-    r"|what\s+(?:have|has|do)\s+(?:i|we)\s+got|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
+    r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
     # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
-    r"|next\s+(?:week|weekend|month)|tomorrow|(?:in|over|within)\s+the\s+(?:next|coming))\b",
+    r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
+    r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    r"|next\s+(?:week|weekend|month)|tomorrow|(?:in|over|within)\s+the\s+(?:next|coming)"
+    r"|(?:this|next)\s+(?:week|month)\s+or\s+(?:the\s+)?next|\bend\s+of\s+q[1-4])\b"
+    r"|" + _UNDONE,
     re.I,
 )
-_OVERDUE = re.compile(
-    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|missed)\b", re.I
-)
+_OVERDUE = re.compile(_UNDONE, re.I)
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?!\w)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
@@ -136,6 +144,32 @@ def _until_end(m: re.Match[str], now: datetime) -> Span:
     return day(now), period("this", m["unit"].lower(), now)[1]
 
 
+def _until_quarter_end(m: re.Match[str], now: datetime) -> Span:
+    quarter_end = month_start(now.year, 3 * int(m["quarter"]) + 1)
+    if quarter_end <= now:
+        quarter_end = month_start(now.year + 1, 3 * int(m["quarter"]) + 1)
+    return day(now), quarter_end
+
+
+def _this_or_next(m: re.Match[str], now: datetime) -> Span:
+    start, end = period("this", m["unit"].lower(), now)
+    return start, period("this", m["unit"].lower(), end)[1]
+
+
+def _day_of_month(m: re.Match[str], now: datetime) -> Span | None:
+    # "Thursday the 17th": the next 17th, this month's unless it has passed.
+    start = month_start(now.year, now.month)
+    found = _next_date(start.month, int(m["day"]), None, now) if int(m["day"]) >= now.day else None
+    later = month_start(now.year, now.month + 1)
+    return found or date_span(later.year, later.month, int(m["day"]))
+
+
+def _next_weekday(m: re.Match[str], now: datetime) -> Span:
+    ahead = (list(calendar.day_name).index(m["weekday"].capitalize()) - now.weekday()) % 7
+    start = day(now) + timedelta(days=ahead)
+    return start, start + timedelta(days=1)
+
+
 def _day_word(m: re.Match[str], now: datetime) -> Span:
     today = day(now)
     if m["word"].lower() == "tomorrow":
@@ -163,11 +197,15 @@ _PATTERNS = [
     (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), _ahead),
     (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), _ahead),
     (_p(r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the|this)\s+(?P<unit>week|month|year)\b"), _until_end),
+    (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), _until_quarter_end),
+    (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), _this_or_next),
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
     (_p(rf"\b{_DATE}"), _date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
         r"(?:,?\s+(?P<year>20\d\d))?"), _month),
     (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), _day_word),
+    (_p(r"\b(?:on\s+)?(?:\w+day\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"), _day_of_month),
+    (_p(rf"\b(?:on\s+|this\s+)?(?P<weekday>{'|'.join(calendar.day_name)})\b"), _next_weekday),
 ]  # fmt: skip
 
 
