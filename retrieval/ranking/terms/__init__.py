@@ -11,7 +11,7 @@ from __future__ import annotations
 from .base import QueryContext, RankingTerm, TermInputs
 from .conversation import SpeakerTerm
 from .how import HowToTerm
-from .intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
+from .intentions import DueTerm, DueWindowTerm, OverdueTerm, PastDueTerm, TriggerTerm
 from .stored import ImportanceTerm, RecencyTerm, RelevanceTerm, UsageTerm
 from .time import TellsTimeTerm, TimeTerm
 
@@ -23,6 +23,7 @@ TERMS: tuple[RankingTerm, ...] = (
     DueWindowTerm(),
     DueTerm(),
     OverdueTerm(),
+    PastDueTerm(),
     TriggerTerm(),
     TimeTerm(),
     TellsTimeTerm(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, FieldRange, GaussDecay, Var
+from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, FieldRange, GaussDecay, Mult, Var
 from ....memtypes.language.text import phrase_keys_in
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
 from ..due_windows import TaskQuestion, task_question
@@ -22,6 +22,9 @@ _NO_DUE_OFFSET_S = 100 * 365 * DAY_SECONDS
 # relevance gives another memory (relevance is about 0..1 times its weight), so every item of the
 # window is listed first, in the order of their relevance. A fitted constant, not a setting.
 DUE_WINDOW_WEIGHT = 0.5
+# The share of its relevance a past-due pending item loses for a question not about tasks. A
+# fitted constant, not a setting.
+PAST_DUE_SHARE = 0.5
 # How triggers tied to a place begin ("next time at the garage"): a query that names the place
 # ("off to the garage") fires them. Places of up to PLACE_WORDS words.
 TRIGGER_LEADS = ("next time at", "next time in", "next time i'm at", "when at", "when in", "at")
@@ -86,6 +89,28 @@ class OverdueTerm(RankingTerm):
 
     def expr(self, inputs: TermInputs) -> Expr:
         return AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", lt=inputs.now_ts)))
+
+
+class PastDueTerm(RankingTerm):
+    """For a question that is not about things to do, a pending item already past its due date
+    keeps only part of its relevance: a reminder nobody closed is seldom what such a question asks
+    for, and at full relevance one came into many unrelated answers. Proportional, so a score never
+    turns negative."""
+
+    name = "past_due"
+
+    def signal(self, query: QueryContext) -> bool:
+        return task_question(query.query, query.now) is None
+
+    def applies_to(self, memory_type: MemoryType) -> bool:
+        return SPECS[memory_type].due_dated
+
+    def weight(self, inputs: TermInputs) -> float:
+        return -PAST_DUE_SHARE * inputs.policy.w_similarity if inputs.signal else 0.0
+
+    def expr(self, inputs: TermInputs) -> Expr:
+        past_due = AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", lt=inputs.now_ts)))
+        return Mult((inputs.relevance, past_due))
 
 
 class TriggerTerm(RankingTerm):
