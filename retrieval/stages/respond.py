@@ -40,7 +40,7 @@ def assemble(
     confidence = dict(zip(keys, model.confidences(query, ranked), strict=True))
     features = dict(zip(keys, hit_features(query, ranked), strict=True)) if plan.request.explain else {}
     candidates, below_floor = _above_floors(
-        candidates, confidence, plan.request.min_score, resolved.min_confidence
+        candidates, confidence, _score_floor(plan.request.min_score), resolved.min_confidence
     )
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
@@ -118,10 +118,16 @@ def assemble(
     return RetrieveResponse(context=context, memories=memories, metadata=metadata, left_out=left)
 
 
+def _score_floor(asked: float | None) -> float:
+    """The request's `min_score`; without one, 0: a memory scoring below it shares nothing with the
+    query (its cosine is negative, no word matches) and no lift makes it an answer."""
+    return 0.0 if asked is None else asked
+
+
 def _above_floors(
     candidates: dict[MemoryType, list[Candidate]],
     confidence: Mapping[str, float],
-    min_score: float | None,
+    min_score: float,
     min_confidence: float,
 ) -> tuple[dict[MemoryType, list[Candidate]], list[tuple[Candidate, str]]]:
     """The candidates that clear both floors, and those that do not with the words saying why."""
@@ -130,7 +136,7 @@ def _above_floors(
     for memory_type, found_type in candidates.items():
         kept[memory_type] = []
         for c in found_type:
-            if min_score is not None and c.score < min_score:
+            if c.score < min_score:
                 below.append((c, f"score {c.score:.3f} is below the floor {min_score}"))
             elif confidence[c.key] < min_confidence:
                 below.append((c, f"confidence {confidence[c.key]:.3f} is below the floor {min_confidence}"))
