@@ -160,7 +160,7 @@ class SearchPlanner:
         asked: TaskQuestion | None = (
             policies[INTENTION_TYPE].signals.get(DueWindowTerm.name) if INTENTION_TYPE in policies else None
         )
-        if asked is not None and asked.window is not None:
+        if asked is not None and asked.window is not None and DUE_WINDOW_HITS:
             # Every pending item due in the window is a candidate, not only those the prefetch's
             # relevance reaches: a second, window-filtered search.
             due = replace(
