@@ -59,12 +59,13 @@ _WINDOW = 32  # only the best hits are compared; more than a budget holds of one
 _ABOVE = 1e-4
 _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
-_STATES_CHANGE = re.compile(
+# What a statement says when its value changed or holds from some time on (English usage); a
+# pattern, not a compiled one, so that `mnemo bench folds` can vary it (re caches its compilation).
+STATES_CHANGE = (
     r"\b(?:now|since|no\s+longer|any\s*more|instead\s+of|rather\s+than|moved|switched|changed"
     r"|replaced|took\s+over|these\s+days|nowadays|as\s+of)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-    r"|\bfrom\s+(?:19|20)\d\d\b",
-    re.I,
+    r"|\bfrom\s+(?:19|20)\d\d\b"
 )
 
 
@@ -272,7 +273,7 @@ def newer_first(
 def states_change(text: str) -> bool:
     """Whether a statement says its value changed or holds from some time on: "is now", "since
     March", "from 1 May", "no longer", "moved", "instead of"."""
-    return _STATES_CHANGE.search(text) is not None
+    return re.search(STATES_CHANGE, text, re.I) is not None
 
 
 def _corrects(older: FactSignature, newer: FactSignature, min_overlap: float) -> bool:
