@@ -57,6 +57,7 @@ _DATE = (
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
 _UNIT = r"(?P<unit>day|week|month)s?"
+_BEFORE_MAY = re.compile(r"\b(?:in|of|by|before|during|until|till|for|from)\s+$", re.I)  # May, the month
 
 
 def _p(pattern: str) -> re.Pattern[str]:
@@ -116,7 +117,11 @@ def _date(m: re.Match[str], now: datetime) -> Span | None:
     return _next_date(_month_of(m), _day_of(m), m["year"], now)
 
 
-def _month(m: re.Match[str], now: datetime) -> Span:
+def _month(m: re.Match[str], now: datetime) -> Span | None:
+    if m["month"].lower() == "may" and not (
+        m["year"] or m["part"] or _BEFORE_MAY.search(m.string[: m.start()])
+    ):
+        return None  # "anything I may need?": the verb
     year, month = (int(m["year"]), _month_of(m)) if m["year"] else _next_month(_month_of(m), now)
     return month_part(year, month, m["part"]) if m["part"] else month_span(year, month)
 

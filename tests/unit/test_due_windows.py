@@ -37,6 +37,7 @@ def d(year: int, month: int, day: int) -> datetime:
         ("what have we on the 3rd?", d(2026, 12, 3), d(2026, 12, 4)),  # this month's has passed
         ("off to choir Wednesday, anything to bring?", d(2026, 11, 25), d(2026, 11, 26)),
         ("anything for tomorrow?", d(2026, 11, 21), d(2026, 11, 22)),
+        ("anything due in May?", d(2027, 5, 1), d(2027, 6, 1)),
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
@@ -73,6 +74,10 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
 def test_other_questions_are_not_about_tasks(query: str) -> None:
     assert not asks_about_tasks(query)
     assert task_question(query, NOW) is None
+
+
+def test_may_the_verb_names_no_month() -> None:
+    assert due_window("anything I may need to do?", NOW) is None
 
 
 def test_only_an_open_question_about_what_to_do_puts_the_overdue_first() -> None:
