@@ -62,8 +62,8 @@ async def sam(app_client: AppFactory) -> Any:
         yield client
 
 
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:
-    body = {"query": query, "scope": SAM, "now": NOW, "explain": True, "min_confidence": 0}
+async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:
+    body = {"query": query, "scope": SAM, "now": NOW, "explain": True, "min_confidence": 0, **options}
     response = await client.post("/v1/retrieve", json=body)
     assert response.status_code == 200, response.text
     memories = list(response.json()["memories"])
@@ -74,6 +74,9 @@ async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any
 async def test_the_time_a_question_names_reaches_the_due_dates(sam: AsyncTestClient[Any]) -> None:
     week = [m["content"] for m in await ranked(sam, "what's on my plate next week?")]
     assert sorted(week[:2]) == sorted(NEXT_WEEK)  # both, before anything else, whatever their words
+    # Under the service's default confidence floor too: their words alone read unlikely.
+    floored = await ranked(sam, "what's on my plate next week?", min_confidence=None, budget_tokens=200)
+    assert set(NEXT_WEEK) <= {m["content"] for m in floored}
     assert next(m["content"] for m in await ranked(sam, "anything due in January?")) == JANUARY
     overdue = await ranked(sam, "anything overdue?")
     assert (
