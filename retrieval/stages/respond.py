@@ -43,7 +43,7 @@ def assemble(
     _due_within_window(plan, points, confidence)
     features = dict(zip(keys, hit_features(query, ranked), strict=True)) if plan.request.explain else {}
     candidates, below_floor = _above_floors(
-        candidates, confidence, _score_floor(plan.request.min_score), resolved.min_confidence
+        candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
@@ -133,16 +133,10 @@ def _due_within_window(plan: ReadPlan, points: Points, confidence: dict[str, flo
             confidence[key] = max(confidence[key], DUE_WINDOW_CONFIDENCE)
 
 
-def _score_floor(asked: float | None) -> float:
-    """The request's `min_score`; without one, 0: a memory scoring below it shares nothing with the
-    query (its cosine is negative, no word matches) and no lift makes it an answer."""
-    return 0.0 if asked is None else asked
-
-
 def _above_floors(
     candidates: dict[MemoryType, list[Candidate]],
     confidence: Mapping[str, float],
-    min_score: float,
+    min_score: float | None,
     min_confidence: float,
 ) -> tuple[dict[MemoryType, list[Candidate]], list[tuple[Candidate, str]]]:
     """The candidates that clear both floors, and those that do not with the words saying why."""
@@ -151,7 +145,7 @@ def _above_floors(
     for memory_type, found_type in candidates.items():
         kept[memory_type] = []
         for c in found_type:
-            if c.score < min_score:
+            if min_score is not None and c.score < min_score:
                 below.append((c, f"score {c.score:.3f} is below the floor {min_score}"))
             elif confidence[c.key] < min_confidence:
                 below.append((c, f"confidence {confidence[c.key]:.3f} is below the floor {min_confidence}"))
