@@ -118,6 +118,7 @@ class MemoryFilter:
     content_hashes: tuple[str, ...] = ()  # any of these exact contents
     fact_key: str | None = None  # semantic facts about one subject
     due_before: float | None = None  # prospective items due before this instant (epoch seconds)
+    due_from: float | None = None  # prospective items due at or after this instant
     occurred_from: float | None = None  # occurred at or after this instant (epoch seconds)
     occurred_until: float | None = None  # occurred before this instant
     trigger_keys: tuple[str, ...] = ()  # prospective items whose trigger phrase is one of these
@@ -155,8 +156,8 @@ class MemoryFilter:
             out.append(FieldIn("content_hash", self.content_hashes))
         if self.fact_key is not None:
             out.append(FieldEquals("fact_key", self.fact_key))
-        if self.due_before is not None:
-            out.append(FieldRange("due_ts", lt=self.due_before))
+        if self.due_before is not None or self.due_from is not None:
+            out.append(FieldRange("due_ts", gte=self.due_from, lt=self.due_before))
         if self.trigger_keys:
             out.append(FieldIn("trigger_key", self.trigger_keys))
         if self.namespaces:

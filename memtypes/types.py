@@ -77,6 +77,8 @@ class MemoryTypeSpec:
     due_dated: bool = False
     statuses: tuple[str, ...] = ()  # its lifecycle (complete/cancel routes); the first is a new memory's
     counts_uses: bool = False  # `POST /v1/memories/{id}/used` counts successful uses (usage ranks)
+    # How to do things: a question that asks how ("how do I …", "what do I do if …") lifts its memories.
+    answers_how: bool = False
     # "X is Y" then "X is not Y": the same statement negated is an update and supersedes the older.
     negation_updates: bool = False
     # A newer statement about the same subject is lifted above an older one at retrieval
@@ -120,7 +122,7 @@ _SPECS = (
     ),
     MemoryTypeSpec(
         TypePolicy(
-            MemoryType.SEMANTIC, 0.35, half_life_days=90, w_similarity=0.75, w_recency=0.10, w_importance=0.15
+            MemoryType.SEMANTIC, 0.35, half_life_days=90, w_similarity=0.70, w_recency=0.05, w_importance=0.0
         ),
         title="Semantic memory (facts and preferences)",
         section=1,
@@ -135,9 +137,9 @@ _SPECS = (
             MemoryType.PROCEDURAL,
             0.20,
             half_life_days=180,
-            w_similarity=0.75,
+            w_similarity=0.70,
             w_recency=0.0,
-            w_importance=0.15,
+            w_importance=0.0,
             w_usage=0.10,
         ),
         title="Procedural memory (how to do things)",
@@ -145,6 +147,7 @@ _SPECS = (
         merge_threshold=0.95,
         importance_base=0.4,
         counts_uses=True,
+        answers_how=True,
         negation_updates=True,
         newer_first_overlap=0.0,
     ),
@@ -153,7 +156,7 @@ _SPECS = (
             MemoryType.PROSPECTIVE,
             0.15,
             half_life_days=30,
-            w_similarity=0.60,
+            w_similarity=0.70,
             w_recency=0.0,
             w_importance=0.0,
             w_due=0.20,

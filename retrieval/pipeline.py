@@ -9,8 +9,9 @@
 4. pack (stages/pack.py): each line priced once, the budget packed; a first round that leaves it
    underfilled with short lines is followed by one deeper round (2–4 again, inside search);
 5. the post-engine stages of the final phase: the neighbours of the selected conversation turns
-   offered too (stages/expand.py); for a question that asks for several things, the turns spread
-   over their sessions (stages/session_spread.py).
+   offered too (stages/expand.py); for a question that asks when, events lifted above the other
+   types' hits (stages/when_events.py); for a question that asks for several things, the turns
+   spread over their sessions (stages/session_spread.py).
 Then stages/respond.py packs the final hits, renders the context, explains, accounts every token.
 
 Every score change after the engine's is a registered post-engine stage (stages/post.py): a name, a
@@ -44,11 +45,12 @@ from .stages.respond import assemble
 from .stages.search import Searcher
 from .stages.session_spread import SessionSpread
 from .stages.validity import StaleLower, outdated_left_out
+from .stages.when_events import WhenEvents
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 log = logging.getLogger("mnemo.retrieval")
 # The registered post-engine stages, in the order they run within their phase (stages/post.py).
-POST_STAGES: tuple[PostStage, ...] = (NewerFirst(), StaleLower(), Neighbours(), SessionSpread())
+POST_STAGES: tuple[PostStage, ...] = (NewerFirst(), StaleLower(), WhenEvents(), Neighbours(), SessionSpread())
 
 
 class Retriever:

@@ -38,26 +38,26 @@ from .calendar_spans import (
     year_span,
 )
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-_NUMBERS = {
+NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
 # Vague counts are ranges (fewest, most): "a few days ago" is not exactly three days ago.
-_VAGUE = {"a couple of": (1, 3), "a couple": (1, 3), "a few": (2, 5), "several": (3, 8), "few": (2, 5)}
+VAGUE = {"a couple of": (1, 3), "a couple": (1, 3), "a few": (2, 5), "several": (3, 8), "few": (2, 5)}
 _SEASONS = ("spring", "summer", "fall", "autumn", "winter")
 
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _WEEKDAY = r"(?P<weekday>" + "|".join(_WEEKDAYS) + r")s?"
 _SEASON = r"(?P<season>" + "|".join(_SEASONS) + r")"
 _COUNT = (
     r"(?P<count>\d+|"
-    + "|".join(sorted([*_NUMBERS, *_VAGUE], key=len, reverse=True)).replace(" ", r"\s+")
+    + "|".join(sorted([*NUMBERS, *VAGUE], key=len, reverse=True)).replace(" ", r"\s+")
     + r")"
 )
 _UNIT = r"(?P<unit>day|week|month|year)s?"
@@ -86,9 +86,9 @@ class TimeWindow:
 def _count(text: str) -> tuple[int, int]:
     """A count as (fewest, most): equal for an exact number."""
     text = _words(text)
-    if text in _VAGUE:
-        return _VAGUE[text]
-    n = int(text) if text.isdigit() else _NUMBERS[text]
+    if text in VAGUE:
+        return VAGUE[text]
+    n = int(text) if text.isdigit() else NUMBERS[text]
     return n, n
 
 
@@ -106,7 +106,7 @@ def _weekday(m: re.Match[str]) -> int:
 
 
 def _month(m: re.Match[str]) -> int:
-    return _MONTHS[m["month"].lower()]
+    return MONTHS[m["month"].lower()]
 
 
 def _anchor(m: re.Match[str], now: datetime) -> Span | None:
@@ -115,7 +115,7 @@ def _anchor(m: re.Match[str], now: datetime) -> Span | None:
         y, mo, d = (int(x) for x in m["iso"].split("-"))
         return date_span(y, mo, d)
     order = "dm" if _group(m, "day_dm") else "md"
-    month, d = _MONTHS[m[f"month_{order}"].lower()], int(m[f"day_{order}"])
+    month, d = MONTHS[m[f"month_{order}"].lower()], int(m[f"day_{order}"])
     year = _group(m, f"year_{order}")
     if year:
         return date_span(int(year), month, d)

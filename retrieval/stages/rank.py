@@ -59,6 +59,14 @@ _WINDOW = 32  # only the best hits are compared; more than a budget holds of one
 _ABOVE = 1e-4
 _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
+# What a statement says when its value changed or holds from some time on (English usage); a
+# pattern, not a compiled one, so that `mnemo bench folds` can vary it (re caches its compilation).
+STATES_CHANGE = (
+    r"\b(?:now|since|no\s+longer|any\s*more|instead\s+of|rather\s+than|moved|switched|changed"
+    r"|replaced|took\s+over|these\s+days|nowadays|as\s+of)\b"
+    r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\bfrom\s+(?:19|20)\d\d\b"
+)
 
 
 @dataclass(frozen=True)
@@ -236,12 +244,19 @@ def newer_first(
     signatures = [signature(str(h.payload.get("content", ""))) for h in window]
     names = [s.names for s in signatures]
     times = [float(h.payload.get("occurred_ts", 0.0)) for h in window]
+    # Without a time between them, a statement that says it changed ("now", "since May") is the newer
+    # (facts and procedures only: an event is a correction by its numbers, `min_overlap`).
+    changed = [not min_overlap and states_change(str(h.payload.get("content", ""))) for h in window]
     lifts: dict[str, float] = {}
     for j in range(1, len(window)):
         for i in range(j):
             older = window[i]
             lead = older.score - window[j].score
-            if lead >= margin or times[j] < times[i] + CONVERSATION_GAP_S or not names[i] & names[j]:
+            if times[j] < times[i] + CONVERSATION_GAP_S:
+                newer = changed[j] and not changed[i] and times[j] > times[i] - CONVERSATION_GAP_S
+            else:
+                newer = True
+            if lead >= margin or not newer or not names[i] & names[j]:
                 continue
             if min_overlap and not _corrects(signatures[i], signatures[j], min_overlap):
                 continue
@@ -253,6 +268,12 @@ def newer_first(
     if not lifts:
         return ranked, {}
     return sorted(window, key=lambda h: -h.score) + ranked[_WINDOW:], lifts
+
+
+def states_change(text: str) -> bool:
+    """Whether a statement says its value changed or holds from some time on: "is now", "since
+    March", "from 1 May", "no longer", "moved", "instead of"."""
+    return re.search(STATES_CHANGE, text, re.I) is not None
 
 
 def _corrects(older: FactSignature, newer: FactSignature, min_overlap: float) -> bool:

@@ -9,13 +9,18 @@ from dataclasses import dataclass, replace
 
 from ...memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
+from ..ranking.due_windows import TaskQuestion
 from ..ranking.terms.base import STAGE_SCORE
-from ..ranking.terms.intentions import TriggerTerm
+from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
 from ..ranking.terms.stored import RRF_K
 from . import sizing
 from .plan import ReadPlan
 
 TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
+# Pending intentions due within the window a question about tasks names that surface however little
+# their words share with the question ("what's on my plate next week?" shares none): more than one
+# person's or account's week or month holds.
+DUE_WINDOW_HITS = 32
 
 
 def in_order(points: Sequence[ScoredPoint]) -> list[ScoredPoint]:
@@ -93,8 +98,8 @@ class SearchPlan:
         # point deleted meanwhile shortened the head) or is gone: unusable either way.
         hits = {s.memory_type: [p for p in points[: s.limit] if p.payload] for s, points in typed}
         reserve = {s.memory_type: points for s, points in typed if len(points) > s.limit}
-        if self.ranked > len(self.typed):
-            hits[INTENTION_TYPE] = merge_hits(hits[INTENTION_TYPE], results[self.ranked - 1])
+        for extra in results[len(self.typed) : self.ranked]:  # the trigger's and due window's searches
+            hits[INTENTION_TYPE] = merge_hits(hits[INTENTION_TYPE], extra)
         return RoundHits(hits, reserve, stage_scores(self.runs, list(results[self.ranked :])))
 
 
@@ -152,6 +157,19 @@ class SearchPlanner:
             # relevance is too low for the prefetch: a second, trigger-filtered search.
             triggered = replace(filters[INTENTION_TYPE], status="pending", trigger_keys=phrases)
             searches.append(self.search(INTENTION_TYPE, triggered, TRIGGER_HITS, TRIGGER_HITS))
+        asked: TaskQuestion | None = (
+            policies[INTENTION_TYPE].signals.get(DueWindowTerm.name) if INTENTION_TYPE in policies else None
+        )
+        if asked is not None and asked.window is not None and DUE_WINDOW_HITS:
+            # Every pending item due in the window is a candidate, not only those the prefetch's
+            # relevance reaches: a second, window-filtered search.
+            due = replace(
+                filters[INTENTION_TYPE],
+                status="pending",
+                due_from=asked.window.start.timestamp(),
+                due_before=asked.window.end.timestamp(),
+            )
+            searches.append(self.search(INTENTION_TYPE, due, DUE_WINDOW_HITS, DUE_WINDOW_HITS))
         # A two-stage search's formula ranks its whole stage (`stage_limit` candidates) anyway: the
         # engine returns all of them, best first, and the ones past `limit` are kept in reserve. A
         # list of lines shorter than it was sized for is then deepened from the reserve instead of by

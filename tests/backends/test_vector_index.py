@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,8 @@ from mnemo.memtypes.ports import VectorIndex
 from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
 from mnemo.memtypes.records import Scope
 from mnemo.memtypes.types import DAY_SECONDS, POLICIES, MemoryType
-from mnemo.retrieval.ranking.policy import RankingPolicy
+from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
+from mnemo.retrieval.ranking.policy import RankingPolicy, ranking_policies
 from tests.backends.congruence import compare_points
 
 DIMENSION = 8  # the fixtures' indexes are built with this size
@@ -347,9 +349,11 @@ async def test_overdue_pending_intention_comes_first(index: VectorIndex) -> None
     done = payload(due_ts=NOW - 2 * DAY_SECONDS, status="done")
     pts = points(np.repeat(vec, 3, axis=0), [far, done, overdue])
     await index.upsert(pv, pts)
-    [hits] = await index.search(
-        [request(vec[0], MemoryFilter("acme"), pv, formula=RankingPolicy(POLICIES[pv], NOW).formula())]
-    )
+    # For a question about what to do that names no time (for any other, past due is no reason).
+    config = RetrievalConfig()
+    at = datetime.fromtimestamp(NOW, UTC)
+    policy = ranking_policies("anything I need to do?", [pv], at, resolve_tuning(config, None), config, False)
+    [hits] = await index.search([request(vec[0], MemoryFilter("acme"), pv, formula=policy[pv].formula())])
     assert ids_of(hits) == [pts[2].id, pts[1].id, pts[0].id]
 
 

@@ -95,12 +95,27 @@ def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None
     ranked, lifts = newer_first([old, new, other], margin=0.15)
     assert [h.id for h in ranked] == ["new", "old", "other"]
     assert set(lifts) == {"new"} and ranked[0].score == pytest.approx(0.6001)
-    # Too far behind, written at the same time, or older: left where it was.
+    # Too far behind, written at the same time without saying it changed, or older: left where it was.
     assert newer_first([old, hit("new", "Grace moved to Denver.", 0.40, 30)], 0.15)[1] == {}
-    assert newer_first([old, hit("new", "Grace moved to Denver.", 0.55, 0)], 0.15)[1] == {}
+    assert newer_first([old, hit("new", "Grace lives in Denver.", 0.55, 0)], 0.15)[1] == {}
     assert (
         newer_first(
             [hit("new", "Grace moved to Denver.", 0.6, 30), hit("old", "Grace lives in Boston.", 0.5, 0)],
+            0.15,
+        )[1]
+        == {}
+    )
+    # Written at the same time (one batch, an import): the statement that says it changed is the newer.
+    for changed in (
+        "Grace moved to Denver.",
+        "Grace now lives in Denver.",
+        "Since May Grace lives in Denver.",
+    ):
+        lifted, lifts = newer_first([old, hit("new", changed, 0.55, 0)], 0.15)
+        assert [h.id for h in lifted] == ["new", "old"] and set(lifts) == {"new"}
+    assert (
+        newer_first(
+            [hit("old", "Grace now lives in Boston.", 0.6, 0), hit("new", "Grace moved to Denver.", 0.55, 0)],
             0.15,
         )[1]
         == {}

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from mnemo.memtypes.formula import evaluate, variable_defaults
 from mnemo.memtypes.requests import TypeWeights
-from mnemo.memtypes.types import DAY_SECONDS, POLICIES, MemoryType
-from mnemo.retrieval.options import _weighted
-from mnemo.retrieval.ranking.policy import RankingPolicy
+from mnemo.memtypes.types import DAY_SECONDS, POLICIES, SPECS, MemoryType
+from mnemo.retrieval.options import RetrievalConfig, _weighted, resolve_tuning
+from mnemo.retrieval.ranking.policy import RankingPolicy, ranking_policies
+from mnemo.retrieval.ranking.terms.how import HOW_WEIGHT
+from mnemo.retrieval.ranking.terms.intentions import DUE_WINDOW_WEIGHT
 
 NOW = 1_700_000_000.0
 
@@ -35,26 +39,68 @@ def test_recency_halves_every_half_life() -> None:
     assert old == pytest.approx(0.5)
 
 
-def test_recent_important_beats_old_unimportant_at_equal_similarity() -> None:
+def test_recent_beats_old_at_equal_similarity() -> None:
     policy = RankingPolicy(POLICIES[MemoryType.SEMANTIC], NOW)
-    fresh = policy.explain({"occurred_ts": NOW - DAY_SECONDS, "importance": 0.9}, 0.6).total
-    stale = policy.explain({"occurred_ts": NOW - 400 * DAY_SECONDS, "importance": 0.1}, 0.6).total
+    fresh = policy.explain({"occurred_ts": NOW - DAY_SECONDS}, 0.6).total
+    stale = policy.explain({"occurred_ts": NOW - 400 * DAY_SECONDS}, 0.6).total
     assert fresh > stale
 
 
-def test_overdue_pending_items_come_first_and_done_ones_do_not() -> None:
-    policy = RankingPolicy(POLICIES[MemoryType.PROSPECTIVE], NOW)
-    overdue = policy.explain({"due_ts": NOW - 3600, "status": "pending"}, 0.3).total
-    done = policy.explain({"due_ts": NOW - 3600, "status": "done"}, 0.3).total
-    far = policy.explain({"due_ts": NOW + 60 * DAY_SECONDS, "status": "pending"}, 0.3).total
-    undated = policy.explain({"status": "pending"}, 0.3)
-    assert overdue > done > far
-    assert undated.components["due"].value == 0.0
+def _policies(query: str, now: float = NOW) -> dict[MemoryType, RankingPolicy]:
+    config = RetrievalConfig()
+    at = datetime.fromtimestamp(now, UTC)
+    return ranking_policies(query, list(MemoryType), at, resolve_tuning(config, None), config, True)
+
+
+@pytest.mark.parametrize("query", ["what's the dog called?", "anything I need to do?", "how do I reset it?"])
+def test_types_compete_on_one_scale(query: str) -> None:
+    # One relevance weight for every searched type, and no constant offset: a memory with nothing
+    # special about it (fresh, unused, no importance given, nothing due) scores its relevance, give
+    # or take the recency lift, whatever its type; a question that asks how lifts steps only.
+    policies = _policies(query)
+    searched = [t for t in MemoryType if SPECS[t].searched_by_default]
+    assert len({POLICIES[t].w_similarity for t in searched}) == 1
+    neutral = {"occurred_ts": NOW, "status": "pending"}
+    totals = {t: policies[t].explain(neutral, 0.5).total for t in searched}
+    how = HOW_WEIGHT if "how" in query else 0.0
+    assert totals[MemoryType.PROCEDURAL] - how == pytest.approx(totals[MemoryType.PROSPECTIVE], abs=1e-9)
+    totals[MemoryType.PROCEDURAL] -= how
+    assert max(totals.values()) - min(totals.values()) <= max(POLICIES[t].w_recency for t in searched)
+
+
+def test_overdue_items_come_first_only_for_a_question_about_what_to_do() -> None:
+    overdue = {"due_ts": NOW - 3600, "status": "pending", "occurred_ts": NOW}
+    done = {"due_ts": NOW - 3600, "status": "done", "occurred_ts": NOW}
+    far = {"due_ts": NOW + 60 * DAY_SECONDS, "status": "pending", "occurred_ts": NOW}
+    todo = _policies("anything I need to do?")[MemoryType.PROSPECTIVE]
+    assert todo.explain(overdue, 0.3).total > todo.explain(done, 0.3).total > todo.explain(far, 0.3).total
+    assert todo.explain({"status": "pending"}, 0.3).components["due"].value == 0.0
+    # Any other question: past due is no reason to come first, and an unclosed reminder keeps only
+    # part of its relevance (never a negative score); a closed one is not touched.
+    other = _policies("what's the dog called?")[MemoryType.PROSPECTIVE]
+    assert "due" not in other.explain(overdue, 0.3).components
+    assert "overdue" not in other.explain(overdue, 0.3).components
+    assert 0.0 < other.explain(overdue, 0.3).total < other.explain(done, 0.3).total
+    assert other.explain(overdue, 0.0).total == 0.0
+
+
+def test_a_due_window_lifts_the_items_due_in_it_and_no_others() -> None:
+    # Friday 20 November 2026: "next week" is Monday 23 to Sunday 29.
+    now = datetime(2026, 11, 20, 9, tzinfo=UTC).timestamp()
+    policy = _policies("what's on my plate next week?", now)[MemoryType.PROSPECTIVE]
+
+    def lift(due: datetime) -> float:
+        payload = {"due_ts": due.timestamp(), "status": "pending"}
+        return policy.explain(payload, 0.1).components["due_window"].contribution
+
+    assert lift(datetime(2026, 11, 25, 12, tzinfo=UTC)) == DUE_WINDOW_WEIGHT
+    assert lift(datetime(2026, 11, 21, 12, tzinfo=UTC)) == 0.0  # this weekend
+    assert lift(datetime(2026, 11, 30, 0, tzinfo=UTC)) == 0.0  # the Monday after
 
 
 def test_defaults_cover_every_payload_variable() -> None:
     formula = RankingPolicy(POLICIES[MemoryType.PROCEDURAL], NOW).formula()
-    assert set(variable_defaults(formula)) == {"importance", "use_count"}
+    assert set(variable_defaults(formula)) == {"use_count"}  # importance weighs nothing by default
 
 
 def test_episodic_importance_does_not_rank_by_default_but_a_request_can_weight_it() -> None:

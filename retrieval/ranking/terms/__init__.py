@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .base import QueryContext, RankingTerm, TermInputs
 from .conversation import SpeakerTerm
-from .intentions import DueTerm, OverdueTerm, TriggerTerm
+from .how import HowToTerm
+from .intentions import DueTerm, DueWindowTerm, OverdueTerm, PastDueTerm, TriggerTerm
 from .stored import ImportanceTerm, RecencyTerm, RelevanceTerm, UsageTerm
 from .time import TellsTimeTerm, TimeTerm
 
@@ -19,12 +20,15 @@ TERMS: tuple[RankingTerm, ...] = (
     RecencyTerm(),
     ImportanceTerm(),
     UsageTerm(),
+    DueWindowTerm(),
     DueTerm(),
     OverdueTerm(),
+    PastDueTerm(),
     TriggerTerm(),
     TimeTerm(),
     TellsTimeTerm(),
     SpeakerTerm(),
+    HowToTerm(),
 )
 
 __all__ = ["TERMS", "QueryContext", "RankingTerm", "TermInputs"]

@@ -1,17 +1,62 @@
-"""Terms of intentions (prospective memory): how close the due time is, overdue, and a trigger
-phrase of the item occurring in the query."""
+"""Terms of intentions (prospective memory): due within the window a question about tasks names, how
+close the due time is and overdue (for a question about what to do that names no time), and a
+trigger phrase of the item occurring in the query.
+
+Only a question about things to do (mnemo.retrieval.ranking.due_windows) moves intentions by their
+due dates: for any other question an item due tomorrow or overdue is no likelier to answer it, and
+lifting it put reminders into unrelated answers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, FieldRange, GaussDecay, Var
+from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, FieldRange, GaussDecay, Mult, Var
 from ....memtypes.language.text import phrase_keys_in
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
+from ..due_windows import TaskQuestion, task_question
 from .base import QueryContext, RankingTerm, TermInputs
 
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.
 _NO_DUE_OFFSET_S = 100 * 365 * DAY_SECONDS
+# The lift of a pending item due within the window a question about tasks names: above any lead
+# relevance gives another memory (relevance is about 0..1 times its weight), so every item of the
+# window is listed first, in the order of their relevance. A fitted constant, not a setting.
+DUE_WINDOW_WEIGHT = 0.5
+# The share of its relevance a past-due pending item loses for a question not about tasks. A
+# fitted constant, not a setting.
+PAST_DUE_SHARE = 0.5
+# How triggers tied to a place begin ("next time at the garage"): a query that names the place
+# ("off to the garage") fires them. Places of up to PLACE_WORDS words.
+TRIGGER_LEADS = ("next time at", "next time in", "next time i'm at", "when at", "when in", "at")
+PLACE_WORDS = 4
+
+
+def _asks_openly(query: QueryContext) -> bool:
+    asked = task_question(query.query, query.now)
+    return asked is not None and asked.open
+
+
+class DueWindowTerm(RankingTerm):
+    """1 when a pending item falls due within the window a question about tasks names ("next
+    week", "in January", "overdue")."""
+
+    name = "due_window"
+
+    def signal(self, query: QueryContext) -> TaskQuestion | None:
+        asked = task_question(query.query, query.now) if query.temporal else None
+        return asked if asked is not None and asked.window is not None else None
+
+    def applies_to(self, memory_type: MemoryType) -> bool:
+        return SPECS[memory_type].due_dated
+
+    def weight(self, inputs: TermInputs) -> float:
+        return DUE_WINDOW_WEIGHT if inputs.signal is not None else 0.0
+
+    def expr(self, inputs: TermInputs) -> Expr:
+        asked: TaskQuestion = inputs.signal
+        assert asked.window is not None
+        due = FieldRange("due_ts", gte=asked.window.start.timestamp(), lt=asked.window.end.timestamp())
+        return AllOf((FieldEquals("status", "pending"), due))
 
 
 class DueTerm(RankingTerm):
@@ -19,8 +64,11 @@ class DueTerm(RankingTerm):
 
     name = "due"
 
+    def signal(self, query: QueryContext) -> bool:
+        return _asks_openly(query)
+
     def weight(self, inputs: TermInputs) -> float:
-        return inputs.policy.w_due
+        return inputs.policy.w_due if inputs.signal else 0.0
 
     def expr(self, inputs: TermInputs) -> Expr:
         due = Var("due_ts", inputs.now_ts + _NO_DUE_OFFSET_S)
@@ -28,15 +76,41 @@ class DueTerm(RankingTerm):
 
 
 class OverdueTerm(RankingTerm):
-    """1 when an item is pending and already due, so it comes first."""
+    """1 when an item is pending and already due, so it comes first (for a question about what to
+    do that names no time; one that names "overdue" reads it as its window)."""
 
     name = "overdue"
 
+    def signal(self, query: QueryContext) -> bool:
+        return _asks_openly(query)
+
     def weight(self, inputs: TermInputs) -> float:
-        return inputs.policy.w_overdue
+        return inputs.policy.w_overdue if inputs.signal else 0.0
 
     def expr(self, inputs: TermInputs) -> Expr:
         return AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", lt=inputs.now_ts)))
+
+
+class PastDueTerm(RankingTerm):
+    """For a question that is not about things to do, a pending item already past its due date
+    keeps only part of its relevance: a reminder nobody closed is seldom what such a question asks
+    for, and at full relevance one came into many unrelated answers. Proportional, so a score never
+    turns negative."""
+
+    name = "past_due"
+
+    def signal(self, query: QueryContext) -> bool:
+        return task_question(query.query, query.now) is None
+
+    def applies_to(self, memory_type: MemoryType) -> bool:
+        return SPECS[memory_type].due_dated
+
+    def weight(self, inputs: TermInputs) -> float:
+        return -PAST_DUE_SHARE * inputs.policy.w_similarity if inputs.signal else 0.0
+
+    def expr(self, inputs: TermInputs) -> Expr:
+        past_due = AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", lt=inputs.now_ts)))
+        return Mult((inputs.relevance, past_due))
 
 
 class TriggerTerm(RankingTerm):
@@ -46,7 +120,10 @@ class TriggerTerm(RankingTerm):
     name = "trigger"
 
     def signal(self, query: QueryContext) -> tuple[str, ...]:
-        return phrase_keys_in(query.query)
+        keys = phrase_keys_in(query.query)
+        # A place said plainly ("heading to IKEA") is where a trigger "next time at IKEA" fires.
+        places = (k for k in keys if k.count(" ") < PLACE_WORDS)
+        return keys + tuple(f"{lead} {place}" for place in places for lead in TRIGGER_LEADS)
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return SPECS[memory_type].due_dated

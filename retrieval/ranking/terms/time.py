@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldRange
 from ....memtypes.language.time_mentions import asks_when
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
+from ..due_windows import task_question
 from ..temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
 
@@ -32,7 +33,13 @@ class TimeTerm(RankingTerm):
     name = "time"
 
     def signal(self, query: QueryContext) -> TimeBoost | None:
-        window = parse_time_window(query.query, query.now) if query.temporal else None
+        if not query.temporal:
+            return None
+        # A question about things to do names a time ahead ("in January" is the next one): the
+        # same window as its due dates' (ranking/due_windows.py).
+        asked = task_question(query.query, query.now)
+        window = asked.window if asked is not None else None
+        window = window or parse_time_window(query.query, query.now)
         return TimeBoost(window, query.config.time_weight, TIME_SLACK_S) if window else None
 
     def applies_to(self, memory_type: MemoryType) -> bool:

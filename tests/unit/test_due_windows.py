@@ -1,0 +1,91 @@
+"""Questions about things to do, and the due dates they name, pinned to one clock: Friday
+20 November 2026, 09:00 UTC (mnemo.retrieval.ranking.due_windows)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mnemo.retrieval.ranking.due_windows import asks_about_tasks, due_window, task_question
+
+NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
+
+
+def d(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        ("what's on my plate next week?", d(2026, 11, 23), d(2026, 11, 30)),  # the calendar week after
+        ("what's coming up in the next week?", d(2026, 11, 20), d(2026, 11, 28)),  # seven days on
+        ("what's on this week?", d(2026, 11, 16), d(2026, 11, 23)),
+        ("anything due in January?", d(2027, 1, 1), d(2027, 2, 1)),  # the next January
+        ("what's due in November?", d(2026, 11, 1), d(2026, 12, 1)),  # this month is the next one
+        ("what have I got on Thursday 3 December?", d(2026, 12, 3), d(2026, 12, 4)),
+        ("what have I got on 19 November?", d(2027, 11, 19), d(2027, 11, 20)),  # yesterday's is past
+        ("what's coming up in the week starting 7 December?", d(2026, 12, 7), d(2026, 12, 14)),
+        ("what's on in the first week of December?", d(2026, 12, 1), d(2026, 12, 8)),
+        ("what have we got between the 7th and the 13th of December?", d(2026, 12, 7), d(2026, 12, 14)),
+        ("any deadlines in the next couple of months?", d(2026, 11, 20), d(2027, 1, 21)),
+        ("anything I need to do before the end of the year?", d(2026, 11, 20), d(2027, 1, 1)),
+        ("people reviews due before end of Q1?", d(2026, 11, 20), d(2027, 4, 1)),
+        ("soc2 stuff this month or next?", d(2026, 11, 1), d(2027, 1, 1)),
+        ("what have we on Thursday the 26th?", d(2026, 11, 26), d(2026, 11, 27)),
+        ("what have we on the 3rd?", d(2026, 12, 3), d(2026, 12, 4)),  # this month's has passed
+        ("off to choir Wednesday, anything to bring?", d(2026, 11, 25), d(2026, 11, 26)),
+        ("anything for tomorrow?", d(2026, 11, 21), d(2026, 11, 22)),
+        ("anything due in May?", d(2027, 5, 1), d(2027, 6, 1)),
+    ],
+)
+def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
+    assert asks_about_tasks(query)
+    window = due_window(query, NOW)
+    assert window is not None and (window.start, window.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("query", "start"),
+    [
+        ("anything overdue?", None),  # everything due before now
+        ("is there anything we said we'd do and never did?", None),
+        ("anything overdue from this month?", d(2026, 11, 1)),
+        ("what have I let slip over the last couple of months, anything still not done?", d(2026, 9, 20)),
+    ],
+)
+def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
+    window = due_window(query, NOW)
+    assert window is not None and window.end == NOW
+    assert window.start == (start or datetime.min.replace(tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what's my dog called?",
+        "remind me how we fixed the OOMKilled job",
+        "Jonas's birthday is coming up, what should I get him?",
+        "what would Fionn like for a present? anything to avoid?",
+        "when did we move over to Square?",
+    ],
+)
+def test_other_questions_are_not_about_tasks(query: str) -> None:
+    assert not asks_about_tasks(query)
+    assert task_question(query, NOW) is None
+
+
+def test_may_the_verb_names_no_month() -> None:
+    assert due_window("anything I may need to do?", NOW) is None
+
+
+def test_only_an_open_question_about_what_to_do_puts_the_overdue_first() -> None:
+    # "anything I need to do?" names no time: what is overdue or due soonest comes first. A question
+    # that names a window reads it; one that asks when something is due asks for a date.
+    opened = task_question("anything I need to do?", NOW)
+    assert opened is not None and opened.open and opened.window is None
+    windowed = task_question("anything due next week?", NOW)
+    assert windowed is not None and not windowed.open and windowed.window is not None
+    when = task_question("when's the thesis due?", NOW)
+    assert when is not None and not when.open and when.window is None

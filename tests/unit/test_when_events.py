@@ -1,0 +1,39 @@
+"""Events lifted for a question that asks when (mnemo.retrieval.stages.when_events): above a fact
+that mentions the same thing, and only in a store that holds more than events."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.memtypes.language.time_mentions import asks_when
+from mnemo.memtypes.queries import ScoredPoint
+from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.stages.when_events import WHEN_EVENT_LIFT, lift_events
+
+
+def _hit(name: str, score: float) -> ScoredPoint:
+    return ScoredPoint(name, score, {"content": name})
+
+
+def test_the_event_overtakes_a_fact_that_mentions_it() -> None:
+    hits = {
+        MemoryType.SEMANTIC: [_hit("Aoife lives in Oranmore since April.", 0.48)],
+        MemoryType.EPISODIC: [_hit("Aoife moved into the new house.", 0.46), _hit("Aoife rang.", 0.39)],
+        MemoryType.PROSPECTIVE: [],
+    }
+    lifts = lift_events(hits, WHEN_EVENT_LIFT)
+    assert set(lifts) == {"Aoife moved into the new house.", "Aoife rang."}
+    assert [h.score for h in hits[MemoryType.EPISODIC]] == pytest.approx([0.51, 0.44])
+    assert hits[MemoryType.SEMANTIC][0].score == 0.48
+
+
+def test_a_store_of_events_alone_is_left_as_it_is() -> None:
+    turns = [_hit("Caroline: I went to the support group yesterday.", 0.5), _hit("Melanie: Nice!", 0.4)]
+    hits = {MemoryType.EPISODIC: list(turns), MemoryType.SEMANTIC: [], MemoryType.PROCEDURAL: []}
+    assert lift_events(hits, WHEN_EVENT_LIFT) == {}
+    assert hits[MemoryType.EPISODIC] == turns
+
+
+def test_only_a_question_that_asks_when_runs_it() -> None:
+    assert asks_when("when did Aoife move house?") and asks_when("how long ago did the element go?")
+    assert not asks_when("where does Aoife live?")
