@@ -142,6 +142,8 @@ class Services:
             await stop_step("the access counts' flush", self.access_log.flush())
         except Exception:  # statistics: the stores below must still be flushed and closed
             log.exception("flushing access bookkeeping at shutdown failed")
+        if self.backups is not None:  # no request is served any more: no transfer to wait for
+            self.backups.stop_transfers()
         if self.forgetter.eraser is not None:  # what forgets left pending is erased before the stores close
             await stop_step("the pending erasures", self.forgetter.eraser.close())
         for reviewer in self.reviewers:
@@ -323,6 +325,8 @@ async def open_services(
     writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks, ids)
     changes = writer.history = ChangeHistory(documents)
     access_log = AccessLog(access_counts)
+    ledger = ErasureLedger(settings.data_dir, settings.forget.ledger_copy)
+    await asyncio.to_thread(ledger.open)
     backups = ServerCopies(settings.data_dir)
     await backups.drop_all()  # left by a run that stopped: abandoned, and maybe holding forgotten text
     return Services(
@@ -366,7 +370,7 @@ async def open_services(
             changes,
             eraser_for(settings, index, redis, backups),
             open_signer(settings.data_dir, settings.signing_key_file),
-            ErasureLedger(settings.data_dir),
+            ledger,
         ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
         storage=storage,
