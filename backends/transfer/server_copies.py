@@ -6,7 +6,8 @@ abandoned, and dropped when it has not been read for ABANDONED_S, at the next st
 forget's erasure run (a copy taken before a forget holds what the forget removed). The erasure run
 does not cut a transfer under way: a copy its client is fetching is dropped once the client removes
 it or stops reading for TRANSFER_IDLE_S (the run, and the forget's receipt, wait for that); one no
-client has read yet is dropped at once (`mnemo backup` takes a new one when it finds it gone).
+client has read within FIRST_READ_S of its making is dropped (`mnemo backup` takes a new one when it
+finds it gone).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ ABANDONED_S = 3600.0  # no file of the copy read for this long: its client is go
 # Files are fetched one after another at once; a file already being sent is read from its open
 # descriptor, so dropping the copy does not cut it.
 TRANSFER_IDLE_S = 60.0
+# A new copy is its client's to fetch for this long before it counts as never read: the client asks
+# for its first file as soon as the copy's manifest arrives.
+FIRST_READ_S = 5.0
 _TRANSFER_POLL_S = 0.5
 
 
@@ -52,6 +56,10 @@ class ServerCopies:
     async def drop(self, backup_id: str) -> None:
         self._last_read.pop(backup_id, None)
         await asyncio.to_thread(shutil.rmtree, self.path(backup_id), True)
+
+    def made(self, backup_id: str) -> None:
+        """A copy was written: its client is about to fetch it."""
+        self._last_read[backup_id] = time.monotonic() - TRANSFER_IDLE_S + FIRST_READ_S
 
     def _in_transfer(self, backup_id: str) -> bool:
         last = self._last_read.get(backup_id)
