@@ -141,7 +141,15 @@ async def get_memory(
     return await catalog.find(tenant, str(memory_id))
 
 
-@delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
+@delete(
+    "/v1/memories/{memory_id:uuid}",
+    status_code=204,
+    summary="Delete one memory (a delete, not a forget)",
+    description="The memory is gone from every read, but its text stays in the store's files until "
+    "they are next rewritten, and no receipt is given. To erase it for good, with a signed receipt, "
+    "use `POST /v1/forget` with `ids`.",
+    responses=WITH_ID,
+)
 async def delete_memory(
     memory_id: FromPath[UUID],
     catalog: NamedDependency[Catalog],

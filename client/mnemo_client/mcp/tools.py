@@ -32,8 +32,8 @@ ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
 INSTRUCTIONS = (
     "Long-term memory for this conversation's user. Call `recall` with the user's request before "
     "answering anything that may depend on what they told you before; call `remember` for facts, "
-    "preferences, decisions and commitments worth keeping; `forget` removes a memory by the id "
-    "`recall` or `list_memories` showed. `working_*` is a scratchpad for the current task."
+    "preferences, decisions and commitments worth keeping; `forget` erases a memory for good by the "
+    "id `recall` or `list_memories` showed. `working_*` is a scratchpad for the current task."
 )
 
 # Below this top confidence `recall` tells the model that memory may hold no answer, before the
@@ -186,12 +186,24 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
         }
         return _result(text, structured)
 
-    @server.tool(description="Delete one memory for good, by the id `recall` or `list_memories` gave.")
+    @server.tool(
+        description="Forget one memory for good, by the id `recall` or `list_memories` gave: it is "
+        "removed and its text erased from the service's files (by the receipt's erase_by); the "
+        "receipt's digest proves what was removed."
+    )
     async def forget(
         id: Annotated[str, Field(description="the memory's id (a UUID)")], ctx: Context
     ) -> CallToolResult:
-        await call(ctx, lambda m: m.delete(id))
-        return _result(f"deleted memory {id}", {"id": id, "deleted": True})
+        # A forget, not a delete: a delete leaves the text in the store's files until they are
+        # rewritten; a forget erases it and signs a receipt (POST /v1/forget).
+        receipt = await call(ctx, lambda m: m.forget(ids=[id]))
+        if not receipt.removed:
+            text = f"no memory {id}: nothing was forgotten"
+        else:
+            by = f" by {receipt.erase_by.isoformat()}" if receipt.erase_by else ""
+            erased = f"its text is erased from the service's files{by}"
+            text = f"forgot memory {id}; {erased} (receipt {receipt.digest})"
+        return _result(text, receipt.model_dump(mode="json", exclude_none=True))
 
     @server.tool(description="List stored memories by type, then id, a page at a time (pass next_cursor on).")
     async def list_memories(
