@@ -32,6 +32,7 @@ from ...memtypes.ids import IdKeys
 from ...memtypes.types import MemoryType
 from ..id_key import id_key_path, open_id_keys
 from ..qdrant.history_store import EdgeDocumentStore
+from ..qdrant.store_record import record_path
 from ..qdrant_edge.index import EdgeVectorIndex
 from ..redis.client import RedisConfig, open_redis
 from ..redis.keys import KeySpace
@@ -99,6 +100,7 @@ async def restore(
     if not may_undo_later_forgets and (unproven := later_forgets_unknown(own, outside)) is not None:
         raise RestoreRefused(unproven)
     prefix = manifest["collection_prefix"]
+    record_path(qdrant_dir, prefix).unlink(missing_ok=True)  # a new store: what it holds is recorded anew
     ids = _adopt_id_key(backup, data_dir, id_key_file)
     marker_path(data_dir, prefix).unlink(missing_ok=True)  # the start checks the restored ids
     forgotten = Forgotten([*own, *outside], ids)
