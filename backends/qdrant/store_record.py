@@ -38,6 +38,7 @@ def note(qdrant_dir: Path, prefix: str, **fields: Any) -> None:
     if all(record.get(name) == value for name, value in fields.items()):
         return
     record.update(fields)
+    path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(path.name + ".tmp")
     with staged.open("w", encoding="utf-8") as out:
         json.dump(record, out, sort_keys=True)

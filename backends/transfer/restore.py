@@ -30,13 +30,12 @@ from ...memtypes.governance.forget import LEDGER_FILE
 from ...memtypes.governance.signing import SignatureInvalid
 from ...memtypes.ids import IdKeys
 from ...memtypes.types import MemoryType
-from ..id_key import id_key_path, open_id_keys
+from ..id_key import adopt_id_key, open_id_keys
 from ..qdrant.history_store import EdgeDocumentStore
 from ..qdrant.store_record import record_path
 from ..qdrant_edge.index import EdgeVectorIndex
 from ..redis.client import RedisConfig, open_redis
 from ..redis.keys import KeySpace
-from ..secret_files import write_secret
 from .backup import (
     HISTORY_FILE,
     REDIS_FILE,
@@ -101,7 +100,7 @@ async def restore(
         raise RestoreRefused(unproven)
     prefix = manifest["collection_prefix"]
     record_path(qdrant_dir, prefix).unlink(missing_ok=True)  # a new store: what it holds is recorded anew
-    ids = _adopt_id_key(backup, data_dir, id_key_file)
+    ids = _adopt_id_key(backup, data_dir, id_key_file, prefix)
     marker_path(data_dir, prefix).unlink(missing_ok=True)  # the start checks the restored ids
     forgotten = Forgotten([*own, *outside], ids)
     done = Restored(signature=signature, forgets_replayed=len(forgotten.entries))
@@ -141,15 +140,12 @@ async def restore(
     return done
 
 
-def _adopt_id_key(backup: Path, data_dir: Path, key_file: Path | None) -> IdKeys:
+def _adopt_id_key(backup: Path, data_dir: Path, key_file: Path | None, prefix: str) -> IdKeys:
     """The backup's id key, now the data dir's; the data dir's own for a backup without one."""
     key = read_id_key(backup)
     if key is None:
         return open_id_keys(data_dir, key_file)
-    path = id_key_path(data_dir, key_file)
-    if not path.exists() or path.read_bytes() != key:
-        write_secret(path, key, replace=True)
-        log.info("restore: the data dir's id key is now the backup's (%s)", path)
+    adopt_id_key(data_dir, key_file, key, prefix)
     return IdKeys(key)
 
 
