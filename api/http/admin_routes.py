@@ -107,6 +107,8 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
     "/v1/admin/backups/{backup_id:str}/{name:str}",
     guards=[require_admin],
     summary="One file of a backup (admin)",
+    media_type="application/octet-stream",
+    response_description="the file's bytes",
     responses={**ADMIN_PROBLEMS, **NO_BACKUP},
 )
 async def backup_file(

@@ -33,7 +33,10 @@ export interface paths {
         get: operations["V1MemoriesMemoryIdGetMemory"];
         put?: never;
         post?: never;
-        /** Delete one memory */
+        /**
+         * Delete one memory (a delete, not a forget)
+         * @description The memory is gone from every read, but its text stays in the store's files until they are next rewritten, and no receipt is given. To erase it for good, with a signed receipt, use `POST /v1/forget` with `ids`.
+         */
         delete: operations["V1MemoriesMemoryIdDeleteMemory"];
         options?: never;
         head?: never;
@@ -3499,19 +3502,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description File Download */
+            /** @description the file's bytes */
             200: {
                 headers: {
-                    /** @description File size in bytes */
-                    "content-length"?: string;
-                    /** @description Last modified data-time in RFC 2822 format */
-                    "last-modified"?: string;
-                    /** @description Entity tag */
-                    etag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "": string;
+                    "application/octet-stream": unknown;
                 };
             };
             /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */
