@@ -21,6 +21,7 @@ from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction, acting_agent
 from ...memtypes.jsontypes import JsonBool
 from ...memtypes.limits import bounded_instant
+from ...memtypes.ports import Availability
 from ...memtypes.queries import MemoryFilter
 from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
 from ...memtypes.requests import RetrieveRequest, RetrieveResponse
@@ -78,6 +79,11 @@ class WriteResponse(BaseModel):
 class MemoryPage(BaseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
+    degraded: list[str] = Field(
+        default_factory=list,
+        description="the listed types whose store has records it cannot read back (`/ready` names "
+        "them): their pages hold only what can be read",
+    )
 
 
 def _instant(raw: str, field: str) -> datetime:
@@ -180,7 +186,10 @@ async def list_memories(
         include_superseded=include_superseded,
     )
     page = await catalog.page(flt, memory_type, limit, cursor)
-    return MemoryPage(memories=page.records, next_cursor=page.next_cursor)
+    listed = {memory_type.value} if memory_type is not None else {t.value for t in MemoryType}
+    health = await catalog.index.health()
+    degraded = sorted(t for t, a in health.types.items() if t in listed and a.state is Availability.DEGRADED)
+    return MemoryPage(memories=page.records, next_cursor=page.next_cursor, degraded=degraded)
 
 
 @post(

@@ -662,6 +662,8 @@ export interface components {
         MemoryPage: {
             memories: components["schemas"]["MemoryRecord"][];
             next_cursor: string | null;
+            /** @description the listed types whose store has records it cannot read back (`/ready` names them): their pages hold only what can be read */
+            degraded?: string[];
         };
         /** MemoryRecord */
         MemoryRecord: {

@@ -236,6 +236,7 @@ class WriteResponse(ResponseModel):
 class MemoryPage(ResponseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
+    degraded: list[str] = Field(default_factory=list)  # listed types with records it cannot read back
 
 
 class RetrievedMemory(ResponseModel):
