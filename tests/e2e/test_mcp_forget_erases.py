@@ -1,6 +1,7 @@
 """The MCP tool `forget` forgets: over the service's own `/mcp` (a real `mnemo serve`, embedded Redis),
 it answers a receipt, and after a clean stop no file of the data dir holds the memory's text (a
-plain delete would leave it in the shard's log and payload pages)."""
+plain delete would leave it in the shard's log and payload pages). An argument a tool does not take
+is refused, never dropped."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ async def test_the_mcp_forget_tool_erases_with_a_receipt(tmp_path: Path, empty_d
                 ClientSession(read, write) as session,
             ):
                 await session.initialize()
+                tools = (await session.list_tools()).tools
+                assert all(t.input_schema["additionalProperties"] is False for t in tools)
+                # An argument the tool does not take (a misspelt scope) is refused, named; nothing runs.
+                misspelt = await session.call_tool("forget", {"id": memory_id, "user_idd": "vessna"})
+                assert misspelt.is_error and "user_idd" in misspelt.content[0].text, misspelt.content
                 forgot = await session.call_tool("forget", {"id": memory_id})
                 assert not forgot.is_error, forgot.content
                 receipt = forgot.structured_content

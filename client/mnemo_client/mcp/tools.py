@@ -256,7 +256,18 @@ def build_mcp_server(client_for: ClientFor) -> MCPServer:
             f"cleared task {task_id}: {cleared.archived} item(s) archived", cleared.model_dump(mode="json")
         )
 
+    _refuse_unknown_arguments(server)
     return server
+
+
+def _refuse_unknown_arguments(server: MCPServer) -> None:
+    """An argument a tool does not take is refused, named, as the API refuses an unknown field: a
+    model that misspells `user_id` must not have its call run unscoped. The library ignores them,
+    and offers no public way to its tools' argument models."""
+    for tool in server._tool_manager.list_tools():
+        tool.fn_metadata.arg_model.model_config["extra"] = "forbid"
+        tool.fn_metadata.arg_model.model_rebuild(force=True)
+        tool.parameters["additionalProperties"] = False
 
 
 TOOL_NAMES: Sequence[str] = (
