@@ -21,6 +21,6 @@ async def refuse_unread_body(
     chunked = "chunked" in connection.headers.get("transfer-encoding", "").lower()
     if chunked or length not in ("", "0"):
         raise InvalidInput(
-            f"{connection.scope['method']} {connection.url.path} takes no request body",
+            f"{connection.url.path} takes no request body",
             problems=[FieldProblem("body", "this endpoint takes no body: send none")],
         )
