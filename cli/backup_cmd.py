@@ -88,10 +88,14 @@ def _take_backup(mnemo: Any, target: Path) -> tuple[dict[str, Any], list[str]]:
         (target / name).write_bytes(_fetch(mnemo, backup_id, name))
     write_manifest(target, manifest)
     problems = verify(target)
-    if manifest.get("signature") is not None:
+    if (signature := manifest.get("signature")) is not None:
+        # By a key the service publishes: the one `mnemo restore --public-key` is then given.
         keys = mnemo.request("GET", "/v1/forget/keys").raise_for_status().body["keys"]
-        try:  # the key the service publishes: the one `mnemo restore --public-key` is given
-            verify_signature(MANIFEST_KIND, manifest, read_public_key(keys[0]["public_key"]))
+        published = {key["public_key"] for key in keys}
+        try:
+            if signature.get("public_key") not in published:
+                raise SignatureInvalid("signed by a key the service does not publish")
+            verify_signature(MANIFEST_KIND, manifest, read_public_key(str(signature["public_key"])))
         except SignatureInvalid as exc:
             problems.append(f"the manifest's signature: {exc}")
     if not problems:  # the server's copy goes only once ours is whole

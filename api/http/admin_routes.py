@@ -115,9 +115,9 @@ async def backup_file(
     backup_id: BackupId, name: FileName, services: NamedDependency[Services | None]
 ) -> Stream:
     _, copies = _copies(services)
-    copies.touch(backup_id)  # before it is looked for: from here an erasure run waits for the transfer
     if not copies.path(backup_id).is_dir():
         raise NotFound(f"no backup {backup_id}: {GONE}")
+    copies.touch(backup_id)  # from here an erasure run waits for the transfer to end
     if not re.fullmatch(r"[a-z0-9_.-]+", name):
         raise NotFound(f"backup {backup_id} has no file {name}")
     try:  # sent from the open file: a copy dropped meanwhile does not cut it
