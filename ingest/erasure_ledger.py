@@ -35,7 +35,7 @@ class ErasureLedger:
     def open(self) -> None:
         """Each file there (created empty), each holding every line of the other."""
         lines = [_lines(path) for path in self.paths]
-        for path, held in zip(self.paths, lines, strict=True):
+        for path, held in zip(self.paths, map(set, lines), strict=True):
             missing = [line for other in lines for line in other if line not in held]
             try:
                 self._append_to(path, "".join(dict.fromkeys(missing)))
