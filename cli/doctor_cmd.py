@@ -11,6 +11,8 @@ from typing import Any
 
 def _doctor(args: argparse.Namespace) -> int:
     from ..api.config.settings import Settings
+    from ..backends.qdrant.history_store import history_name
+    from ..backends.qdrant.store_record import history_lost, note, read_record
     from ..backends.qdrant_edge.doctor import examine
 
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
@@ -21,11 +23,14 @@ def _doctor(args: argparse.Namespace) -> int:
         )
         return 2
     store = Path(settings.data_dir) / "qdrant"
+    prefix = settings.collection_prefix
     if not store.exists():
-        print(f"no Qdrant Edge store at {store}", file=sys.stderr)
-        return 2
+        if not read_record(store, prefix).get("types"):
+            print(f"no Qdrant Edge store at {store}", file=sys.stderr)
+            return 2
+        store.mkdir()  # lost whole: each type the data dir's record lists is examined as missing
     try:
-        reports = examine(store, settings.collection_prefix, fix=args.fix)
+        reports = examine(store, prefix, fix=args.fix)
     except Exception as exc:  # e.g. the store is in use by a running mnemo
         print(
             f"mnemo doctor: {exc} (stop the service first: a shard opens in one process only)",
@@ -49,6 +54,12 @@ def _doctor(args: argparse.Namespace) -> int:
             line += f"; FIXED {r.fixed}"
         healthy = healthy and (r.error is None or r.fixed is not None) and len(r.unreadable) == len(r.removed)
         print(line)
+    if lost := history_lost(store, prefix, store / history_name(prefix)):
+        healthy = args.fix
+        fixed = "; FIXED the loss is accepted: the history starts empty" if args.fix else ""
+        if args.fix:
+            note(store, prefix, history=False)
+        print(f"{'history':12} ERROR {lost}{fixed}")
     if not healthy:
         print(
             "restore a backup (`mnemo restore`), or run `mnemo doctor --fix` (service stopped) to "

@@ -113,6 +113,8 @@ def as_start_failure(traceback_text: str) -> StartFailed:
     name, message = found[-1].group(1), found[-1].group(2).strip()
     if name == "InsufficientStorage":
         return StartFailed(f"{message} (or lower MNEMO_STORAGE_RESERVE_MB)", EXIT_NO_ROOM)
+    if name == "IdKeyRefused":
+        return StartFailed(message, EXIT_BAD_SETUP)
     if name == "Unavailable" and "in use by another mnemo process" in message:
         return StartFailed(message, EXIT_DATA_DIR_IN_USE)
     return StartFailed(f"{name}: {message} (--debug shows where)", EXIT_START_FAILED)

@@ -194,8 +194,7 @@ async def _adopt_id_key(manifest: Manifest, settings: Any, store: VectorStore) -
     """The export's id key becomes the target's, so its ids stay what a re-write of the same words
     computes; refused where the target already holds memories keyed with another key. Either way the
     target's next start checks its ids (an export without a key holds the older, unkeyed ids)."""
-    from ..backends.id_key import id_key_path
-    from ..backends.secret_files import write_secret
+    from ..backends.id_key import adopt_id_key, id_key_path
     from ..backends.transfer.migration import EdgeDirReader, IncompatibleStore
     from ..backends.transfer.rekey import marker_path
     from ..memtypes.types import MemoryType, collection_name
@@ -219,7 +218,7 @@ async def _adopt_id_key(manifest: Manifest, settings: Any, store: VectorStore) -
                 f"the export's ids are keyed with another id key than {path}'s, which keys the "
                 f"{held} memories the target holds: import into an empty store (it adopts the export's key)"
             )
-    write_secret(path, manifest.id_key, replace=True)
+    adopt_id_key(settings.data_dir, settings.id_key_file, manifest.id_key, settings.collection_prefix)
 
 
 async def _import_histories(path: Path, store: DocumentStore) -> int:

@@ -72,6 +72,12 @@ class ErasureConfig(BaseModel):
     retry_max_s: float = Field(
         default=60.0, gt=0.0, le=3_600.0, description="the longest pause between retries of a failed erasure"
     )
+    ledger_copy: Path | None = Field(
+        default=None,
+        description="a second erasure ledger, on a volume other than the data dir's: each forget is "
+        "appended there too before anything is removed, so that losing the data dir does not lose "
+        "what was forgotten (`mnemo restore` replays it)",
+    )
 
     @model_validator(mode="after")
     def _batch_within_bound(self) -> ErasureConfig:

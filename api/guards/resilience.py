@@ -136,6 +136,8 @@ async def readiness(services: Any) -> tuple[int, dict[str, Any]]:
             vectors["types"] = {t: {"state": a.state.value, "reason": a.reason} for t, a in types.items()}
             vectors["ready"] = health.ready and all(a.state != "unavailable" for a in types.values())
             vectors["status"] = "up" if vectors["ready"] else "down"
+        if lost := getattr(services.changes.store, "lost", None):  # the change history's shard, gone
+            vectors |= {"ready": False, "status": "down", "history": {"state": "unavailable", "reason": lost}}
         redis_up = bool(redis.pop("up"))
         storage = services.storage
         deps = {

@@ -15,12 +15,13 @@ import logging
 import re
 import shutil
 import time
-from typing import Annotated, Any
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, BinaryIO
 
 from litestar import delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
-from litestar.response import File
+from litestar.response import Stream
 
 from ...backends.transfer import backup as backup_files
 from ...backends.transfer.server_copies import ServerCopies
@@ -94,6 +95,7 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
             if services.forgetter.signer is not None:  # over every field: files, counts, checksums
                 manifest["signature"] = services.forgetter.signer.sign(MANIFEST_KIND, manifest)
             backup_files.write_manifest(target, manifest)
+            copies.made(backup_id)
         except BaseException:
             await asyncio.to_thread(shutil.rmtree, target, True)  # never half a backup left to fetch
             raise
@@ -105,19 +107,33 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
     "/v1/admin/backups/{backup_id:str}/{name:str}",
     guards=[require_admin],
     summary="One file of a backup (admin)",
+    media_type="application/octet-stream",
+    response_description="the file's bytes",
     responses={**ADMIN_PROBLEMS, **NO_BACKUP},
 )
 async def backup_file(
     backup_id: BackupId, name: FileName, services: NamedDependency[Services | None]
-) -> File:
+) -> Stream:
     _, copies = _copies(services)
-    path = copies.path(backup_id) / name
     if not copies.path(backup_id).is_dir():
         raise NotFound(f"no backup {backup_id}: {GONE}")
-    if not re.fullmatch(r"[a-z0-9_.-]+", name) or not path.is_file():
+    copies.touch(backup_id)  # from here an erasure run waits for the transfer to end
+    if not re.fullmatch(r"[a-z0-9_.-]+", name):
         raise NotFound(f"backup {backup_id} has no file {name}")
-    copies.touch(backup_id)
-    return File(path=path, filename=name, media_type="application/octet-stream")
+    try:  # sent from the open file: a copy dropped meanwhile does not cut it
+        source = (copies.path(backup_id) / name).open("rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise NotFound(f"backup {backup_id} has no file {name}") from None
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Stream(_blocks(source), media_type="application/octet-stream", headers=headers)
+
+
+async def _blocks(source: BinaryIO) -> AsyncIterator[bytes]:
+    try:
+        while block := await asyncio.to_thread(source.read, 1 << 20):
+            yield block
+    finally:
+        source.close()
 
 
 @delete(

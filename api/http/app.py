@@ -27,6 +27,7 @@ from ..guards.rate_limit import open_rate_limit, rate_limit_guard
 from ..guards.request_context import RequestContextMiddleware
 from ..guards.request_gate import LastResort, Liveness, RequestGate
 from ..guards.resilience import InflightWrites, TrackWrites
+from ..guards.unread_body import refuse_unread_body
 from ..mcp.http import McpEndpoint
 from ..mcp.streams import StreamLimits
 from ..ui import routes as ui_routes
@@ -170,7 +171,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         if settings.cors_origin_list
         else None,
         after_request=record_response,
-        guards=[rate_limit_guard],
+        guards=[rate_limit_guard, refuse_unread_body],
         request_max_body_size=settings.max_request_bytes,
         openapi_config=OpenAPIConfig(title="mnemo", version="0.1.0", path="/schema"),
         logging_config=None,

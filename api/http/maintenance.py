@@ -66,7 +66,8 @@ def eraser_for(
         outside["redis"] = "not_ours"
 
     async def backup_copies(_: Sequence[MemoryType]) -> str:
-        await backups.drop_all()  # taken before the forget: they may hold what it removed
+        # Taken before the forget, they may hold what it removed; a transfer under way ends first.
+        await backups.drop_all_after_transfers()
         return "erased"
 
     erasers["backups"] = backup_copies

@@ -26,7 +26,7 @@ from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction, acting_agent
 from ...memtypes.jsontypes import JsonBool
 from ...memtypes.limits import bounded_instant
-from ...memtypes.ports import VectorIndex
+from ...memtypes.ports import Availability, VectorIndex
 from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
 from ...memtypes.queries import MemoryFilter, Outdated, View, current_at
 from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
@@ -136,6 +136,11 @@ class MemoryPage(BaseModel):
         description="a current listing's first page: how many memories of the listing are left out, by "
         "reason (`superseded`, `expired`, `not_yet_valid`); `include_superseded` or `as_of` shows them",
     )
+    degraded: list[str] = Field(
+        default_factory=list,
+        description="the listed types whose store has records it cannot read back (`/ready` names "
+        "them): their pages hold only what can be read",
+    )
 
 
 def instant(raw: str, field: str) -> datetime:
@@ -203,7 +208,15 @@ async def get_memory(
     return masked(record, *RECORD_TEXT_FIELDS) if mask_sensitive else record
 
 
-@delete("/v1/memories/{memory_id:uuid}", status_code=204, summary="Delete one memory", responses=WITH_ID)
+@delete(
+    "/v1/memories/{memory_id:uuid}",
+    status_code=204,
+    summary="Delete one memory (a delete, not a forget)",
+    description="The memory is gone from every read, but its text stays in the store's files until "
+    "they are next rewritten, and no receipt is given. To erase it for good, with a signed receipt, "
+    "use `POST /v1/forget` with `ids`.",
+    responses=WITH_ID,
+)
 async def delete_memory(
     memory_id: FromPath[UUID],
     catalog: NamedDependency[Catalog],
@@ -244,7 +257,10 @@ async def list_memories(
     records = [masked(r, *RECORD_TEXT_FIELDS) for r in page.records] if mask_sensitive else page.records
     types = [memory_type] if memory_type else list(MemoryType)
     left_out = await outdated_counts(catalog.index, flt, types) if cursor is None else None
-    return MemoryPage(memories=records, next_cursor=page.next_cursor, left_out=left_out)
+    health = await catalog.index.health()
+    listed = {t.value for t in types}
+    degraded = sorted(t for t, a in health.types.items() if t in listed and a.state is Availability.DEGRADED)
+    return MemoryPage(memories=records, next_cursor=page.next_cursor, left_out=left_out, degraded=degraded)
 
 
 @post(

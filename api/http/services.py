@@ -12,7 +12,7 @@ from aiobreaker import CircuitBreaker
 
 from ...backends.embedding.embedder import open_embedder
 from ...backends.embedding.sparse import Bm25Encoder
-from ...backends.id_key import id_key_path, open_id_keys
+from ...backends.id_key import id_key_path, pinned_id_keys
 from ...backends.llm_reviewer import OpenAICompatibleReviewer
 from ...backends.redis.access import RedisAccessCounts
 from ...backends.redis.client import RedisGateway, open_redis
@@ -142,6 +142,8 @@ class Services:
             await stop_step("the access counts' flush", self.access_log.flush())
         except Exception:  # statistics: the stores below must still be flushed and closed
             log.exception("flushing access bookkeeping at shutdown failed")
+        if self.backups is not None:  # no request is served any more: no transfer to wait for
+            self.backups.stop_transfers()
         if self.forgetter.eraser is not None:  # what forgets left pending is erased before the stores close
             await stop_step("the pending erasures", self.forgetter.eraser.close())
         for reviewer in self.reviewers:
@@ -208,6 +210,8 @@ async def open_services(
     `embedder`: one to use instead of the one the settings name (the benchmarks' embedding cache);
     the services own it from here on and close it."""
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
+    # Before anything is opened: a key missing or swapped refuses the start with nothing held.
+    ids = pinned_id_keys(settings.data_dir, settings.id_key_file, settings.collection_prefix)
     steps = StartupSteps()
     storage = None  # the data dir matters only to the embedded engines
     if not settings.qdrant.url or not settings.redis.url:
@@ -273,7 +277,6 @@ async def open_services(
     thread_store = RedisThreadStore(redis, keyspace)
     # Ids and content digests are keyed per tenant; a store of the older scheme is migrated here,
     # before anything is served (resumably: a start that stops part-way is finished by the next).
-    ids = open_id_keys(settings.data_dir, settings.id_key_file)
     if settings.qdrant.url and settings.id_key_file is None:
         log.warning(
             "ids are keyed with the data dir's id key (%s): replicas on other hosts sharing this Qdrant "
@@ -323,6 +326,8 @@ async def open_services(
     writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks, ids)
     changes = writer.history = ChangeHistory(documents)
     access_log = AccessLog(access_counts)
+    ledger = ErasureLedger(settings.data_dir, settings.forget.ledger_copy)
+    await asyncio.to_thread(ledger.open)
     backups = ServerCopies(settings.data_dir)
     await backups.drop_all()  # left by a run that stopped: abandoned, and maybe holding forgotten text
     return Services(
@@ -366,7 +371,7 @@ async def open_services(
             changes,
             eraser_for(settings, index, redis, backups),
             open_signer(settings.data_dir, settings.signing_key_file),
-            ErasureLedger(settings.data_dir),
+            ledger,
         ),
         breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
         storage=storage,

@@ -273,7 +273,7 @@ async function deleteCurrent() {
 async function restoreCurrent() {
   const memory = state.current;
   try {
-    await api("POST", `/v1/memories/${memory.id}/restore`, {});
+    await api("POST", `/v1/memories/${memory.id}/restore`);
   } catch (error) {
     if (error.status === 404 || error.status === 405) throw new Error("This server cannot restore memories.");
     throw error;

@@ -14,10 +14,8 @@ from litestar.params import FromPath
 from ...memtypes.types import SPECS, MemoryType
 
 _DIR = Path(__file__).parent
-_ASSETS = {
-    "explorer.js": "text/javascript; charset=utf-8",
-    "explorer.css": "text/css; charset=utf-8",
-}
+# Without a charset: the framework adds `; charset=utf-8` to every text type (twice, if given here).
+_ASSETS = {"explorer.js": "text/javascript", "explorer.css": "text/css"}
 _HEADERS = {
     # Same origin only: scripts, styles and API calls; the favicon is an inline `data:` URL.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -74,7 +72,7 @@ def _file(name: str, media_type: str) -> Response[bytes]:
 
 @get(["/ui", "/ui/"], include_in_schema=False)
 async def explorer_page() -> Response[bytes]:
-    return _file("index.html", "text/html; charset=utf-8")
+    return _file("index.html", "text/html")
 
 
 @get("/ui/{name:str}", include_in_schema=False)

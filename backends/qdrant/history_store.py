@@ -19,6 +19,7 @@ from qdrant_edge import EdgeConfig, EdgeShard, EdgeSparseVectorParams, Point, Sc
 from ...memtypes.errors import Unavailable
 from ..group_flush import GroupFlush, wal_sync
 from .schema import canonical_ids
+from .store_record import history_lost, note
 
 if TYPE_CHECKING:  # imported where used: qdrant-client costs seconds at an embedded service's start
     from qdrant_client import AsyncQdrantClient
@@ -39,6 +40,8 @@ def _flush_and_close(shard: EdgeShard) -> None:
 class EdgeDocumentStore:
     def __init__(self, qdrant_dir: Path, prefix: str, *, durable: bool = False) -> None:
         self.path = Path(qdrant_dir) / history_name(prefix)
+        self.prefix = prefix
+        self.lost: str | None = None  # why the store's history is missing (store_record.py)
         self.durable = durable
         self._shard: EdgeShard | None = None
         self._durable = GroupFlush(lambda: wal_sync(self.path), self._flush)
@@ -47,13 +50,19 @@ class EdgeDocumentStore:
         if self._shard is None:
             self._shard = await asyncio.to_thread(self._open)
 
-    def _open(self) -> EdgeShard:
+    def _open(self) -> EdgeShard | None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lost = history_lost(self.path.parent, self.prefix, self.path)
+        if self.lost is not None:  # never created afresh: every history would answer 404
+            return None
         if self.path.exists():
-            return EdgeShard.load(str(self.path))
-        # Edge wants at least one vector declared: an unused sparse one (points carry none).
-        config = EdgeConfig(vectors={}, sparse_vectors={_UNUSED: EdgeSparseVectorParams()})
-        return EdgeShard.create(str(self.path), config)
+            shard = EdgeShard.load(str(self.path))
+        else:
+            # Edge wants at least one vector declared: an unused sparse one (points carry none).
+            config = EdgeConfig(vectors={}, sparse_vectors={_UNUSED: EdgeSparseVectorParams()})
+            shard = EdgeShard.create(str(self.path), config)
+        note(self.path.parent, self.prefix, history=True)
+        return shard
 
     def _flush(self) -> None:
         if self._shard is not None:
@@ -66,7 +75,7 @@ class EdgeDocumentStore:
 
     def _open_shard(self) -> EdgeShard:
         if self._shard is None:
-            raise Unavailable(detail="the history store is not open", dependency="qdrant_edge")
+            raise Unavailable(detail=self.lost or "the history store is not open", dependency="qdrant_edge")
         return self._shard
 
     async def get(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,8 @@ when the index closes (after its final flush: `clean`) and rewritten unclean whe
 A type whose shard dir and manifest are both gone would look like a type never written: so the
 store also lists the types it has (`<prefix>.types.json`, written at each open), and a listed type
 found with neither is damage too. (A store from before the list: any other type's manifest says the
-store is not new.)
+store is not new.) The list is kept in the data dir too (`<prefix>.store.json`, backends/qdrant/
+store_record.py): a `qdrant/` lost whole leaves every type it had unavailable.
 
 At open a damaged type is `unavailable` (503, `/ready` not ready), never created afresh or served
 as empty, until `mnemo doctor --fix` accepts the loss or a restore replaces the dir. Records whose
@@ -35,6 +36,7 @@ from qdrant_edge import EdgeShard, ScrollRequest
 from ...memtypes.ports import Availability
 from ...memtypes.types import MemoryType
 from ..group_flush import fsync_path
+from ..qdrant.store_record import note, read_record
 from .layout import base_name
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -80,11 +82,13 @@ def types_path(qdrant_dir: Path, prefix: str) -> Path:
 
 
 def read_known_types(qdrant_dir: Path, prefix: str) -> set[str] | None:
-    """The types the store has had (None: a store from before the list, or a new one)."""
+    """The types the store has had (None: a store from before the list, or a new one); with its
+    list gone (`qdrant/` lost whole), the data dir's record of them (store_record.py)."""
     try:
         return set(json.loads(types_path(qdrant_dir, prefix).read_text("utf-8")))
     except FileNotFoundError:
-        return None
+        recorded = read_record(qdrant_dir, prefix).get("types")
+        return set(recorded) if recorded else None
 
 
 def write_known_types(qdrant_dir: Path, prefix: str, types: set[str]) -> None:
@@ -96,6 +100,7 @@ def write_known_types(qdrant_dir: Path, prefix: str, types: set[str]) -> None:
         os.fsync(out.fileno())
     staged.replace(path)
     fsync_path(qdrant_dir)
+    note(qdrant_dir, prefix, types=sorted(types))
 
 
 def store_types(qdrant_dir: Path, prefix: str) -> set[str]:

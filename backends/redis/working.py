@@ -18,6 +18,7 @@ import logging
 from datetime import datetime
 
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 
 from ...memtypes.errors import FieldProblem, Unavailable, UnreadableTask
 from ...memtypes.records import Scope, utcnow
@@ -79,9 +80,17 @@ class RedisWorkingStore:
             ) from exc
 
     async def raw(self, tenant: str, task_id: str) -> str | None:
-        """The stored state as text, read or not."""
+        """The stored state as text, read or not. A key of another Redis type (written by hand, or by
+        another program under mnemo's prefix) answers what it is, which no task state parses as: the
+        task is then unreadable (409), and a forced clear or a forget removes it."""
         key = self.keys.working(tenant, task_id)
-        value = await self.gateway.run(lambda r: r.get(key))
+        try:
+            value = await self.gateway.run(lambda r: r.get(key))
+        except ResponseError as exc:
+            if not str(exc).startswith("WRONGTYPE"):
+                raise
+            kind = await self.gateway.run(lambda r: r.type(key))
+            return f"(a Redis {kind.decode() if isinstance(kind, bytes) else kind}, not a task's state)"
         return value.decode() if isinstance(value, bytes) else value
 
     async def save(self, tenant: str, task_id: str, state: WorkingState) -> Replication | None:

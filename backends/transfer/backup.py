@@ -252,17 +252,27 @@ def expected_files() -> list[str]:
     return [*(memories_file(t) for t in MemoryType), HISTORY_FILE, REDIS_FILE]
 
 
-def signed_by(manifest: dict[str, Any], trusted: Ed25519PublicKey | None) -> str:
-    """Who signed the manifest, once its signature checks out (against `trusted`, when given);
-    SignatureInvalid naming what is wrong. An earlier release's manifest is unsigned: said so, and
-    refused when a key is given."""
+def signed_by(
+    manifest: dict[str, Any], trusted: Ed25519PublicKey | None, *, accept_unsigned: bool = False
+) -> str:
+    """Who signed the manifest, once its signature checks out against `trusted`; SignatureInvalid
+    naming what is wrong. Without a trusted key a signature proves nothing (anyone can sign with a
+    key of their own and name it), so it is refused; an unsigned manifest (an earlier release's) is
+    refused unless `accept_unsigned` says the operator takes that risk."""
     if manifest.get("signature") is None:
-        if trusted is not None:
-            raise SignatureInvalid("the manifest is unsigned, and a public key was given")
-        return "UNSIGNED (an earlier release's backup): only its checksums were checked"
-    key_id = verify_signature(MANIFEST_KIND, manifest, trusted)
+        if not accept_unsigned:
+            raise SignatureInvalid(
+                "the manifest is unsigned: whoever held the backup could have changed any record or "
+                "moved it to another tenant (an earlier release's backup restores only with "
+                "--accept-unsigned)"
+            )
+        return "UNSIGNED (accepted with --accept-unsigned): only its checksums were checked"
     if trusted is None:
-        return f"signed by key {key_id}, the key it names (not checked against a trusted key)"
+        raise SignatureInvalid(
+            "no trusted key to check the manifest's signature against: give the service's public key "
+            "(--public-key, from GET /v1/forget/keys or the line `mnemo backup` prints)"
+        )
+    key_id = verify_signature(MANIFEST_KIND, manifest, trusted)
     return f"signed by the trusted key {key_id}"
 
 

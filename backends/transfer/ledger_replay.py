@@ -111,6 +111,24 @@ class Forgotten:
         os.replace(staged, path)
 
 
+def later_forgets_unknown(own: Sequence[Path], outside: Sequence[Path]) -> str | None:
+    """Why the ledgers cannot show that every forget since the backup was taken is known (None: one
+    can). The backup's own ledger ends where the backup began; a ledger kept outside it (the data
+    dir's, which a service keeps from its first start, the copy on another volume, one named) that
+    holds every forget of the backup's own is of the same store and at least as new. Without one, a
+    forget acknowledged after the backup would be undone, silently, by restoring it."""
+    known = {entry.digest for path in own for entry in read_ledger(path)}
+    for path in outside:
+        if path.is_file() and known <= {entry.digest for entry in read_ledger(path)}:
+            return None
+    return (
+        "no erasure ledger newer than the backup is known, so a forget acknowledged after it was "
+        "taken would be undone: give the lost data dir's erasure-ledger.jsonl, its copy "
+        "(MNEMO_FORGET__LEDGER_COPY) or a newer backup's (--ledger FILE); or, knowing that subjects "
+        "forgotten since the backup come back, --may-undo-later-forgets"
+    )
+
+
 def _time(entry: LedgerEntry) -> float:
     return datetime.fromisoformat(entry.at).timestamp()
 

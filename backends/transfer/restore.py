@@ -1,8 +1,10 @@
 """`mnemo restore DIR --data-dir D`: a new data dir from a backup (backends/transfer/backup.py).
 
 The backup is verified first (nothing is written from a damaged one): its manifest's signature
-(against the trusted key: given, or the data dir's own), the file set every backup holds, and each
-file against the manifest; then the
+against a key the operator trusts (given, or the data dir's own; an unsigned manifest only when the
+operator accepts the risk), the file set every backup holds, each file against the manifest, and
+every record as the API would take it (restore_checks.py); that the ledgers it replays know every
+forget since the backup was taken (ledger_replay.py `later_forgets_unknown`); then the
 records go in through the same engine layer the service uses (so the shards, their payload indexes
 and their manifests are what the service itself writes), the change history into its store, and
 the Redis keys with `RESTORE … REPLACE` (TTLs kept) into the Redis the data dir's settings name:
@@ -16,6 +18,7 @@ were keyed is re-keyed by the service's start (rekey.py) under the data dir's ke
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,12 +30,12 @@ from ...memtypes.governance.forget import LEDGER_FILE
 from ...memtypes.governance.signing import SignatureInvalid
 from ...memtypes.ids import IdKeys
 from ...memtypes.types import MemoryType
-from ..id_key import id_key_path, open_id_keys
+from ..id_key import adopt_id_key, open_id_keys
 from ..qdrant.history_store import EdgeDocumentStore
+from ..qdrant.store_record import record_path
 from ..qdrant_edge.index import EdgeVectorIndex
 from ..redis.client import RedisConfig, open_redis
 from ..redis.keys import KeySpace
-from ..secret_files import write_secret
 from .backup import (
     HISTORY_FILE,
     REDIS_FILE,
@@ -45,9 +48,10 @@ from .backup import (
     signed_by,
     verify,
 )
-from .ledger_replay import Forgotten
+from .ledger_replay import Forgotten, later_forgets_unknown
 from .redis_records import write_key
 from .rekey import marker_path
+from .restore_checks import record_problems
 
 log = logging.getLogger("mnemo.restore")
 _NEVER = 10**12  # no background HNSW build while restoring: the service starts one
@@ -75,23 +79,30 @@ async def restore(
     ledgers: Sequence[Path] = (),
     trusted: Ed25519PublicKey | None = None,
     id_key_file: Path | None = None,
+    *,
+    accept_unsigned: bool = False,
+    may_undo_later_forgets: bool = False,
 ) -> Restored:
     manifest = read_manifest(backup)
     try:
-        signature = signed_by(manifest, trusted)
+        signature = signed_by(manifest, trusted, accept_unsigned=accept_unsigned)
     except SignatureInvalid as exc:
         raise RestoreRefused(f"the backup in {backup} is refused: its manifest's signature: {exc}") from exc
-    problems = verify(backup)
+    problems = verify(backup) or await asyncio.to_thread(record_problems, backup, manifest)
     if problems:
         raise RestoreRefused(f"the backup in {backup} is refused: {'; '.join(problems)}")
     qdrant_dir = data_dir / "qdrant"
     if qdrant_dir.exists() and any(qdrant_dir.iterdir()):
         raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
-    prefix = manifest["collection_prefix"]
-    ids = _adopt_id_key(backup, data_dir, id_key_file)
-    marker_path(data_dir, prefix).unlink(missing_ok=True)  # the start checks the restored ids
     own = [backup / LEDGER_FILE] if LEDGER_FILE in manifest["files"] else []
-    forgotten = Forgotten([*own, data_dir / LEDGER_FILE, *ledgers], ids)
+    outside = [data_dir / LEDGER_FILE, *ledgers]
+    if not may_undo_later_forgets and (unproven := later_forgets_unknown(own, outside)) is not None:
+        raise RestoreRefused(unproven)
+    prefix = manifest["collection_prefix"]
+    record_path(qdrant_dir, prefix).unlink(missing_ok=True)  # a new store: what it holds is recorded anew
+    ids = _adopt_id_key(backup, data_dir, id_key_file, prefix)
+    marker_path(data_dir, prefix).unlink(missing_ok=True)  # the start checks the restored ids
+    forgotten = Forgotten([*own, *outside], ids)
     done = Restored(signature=signature, forgets_replayed=len(forgotten.entries))
     index = EdgeVectorIndex(qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER)
     await index.open()
@@ -129,15 +140,12 @@ async def restore(
     return done
 
 
-def _adopt_id_key(backup: Path, data_dir: Path, key_file: Path | None) -> IdKeys:
+def _adopt_id_key(backup: Path, data_dir: Path, key_file: Path | None, prefix: str) -> IdKeys:
     """The backup's id key, now the data dir's; the data dir's own for a backup without one."""
     key = read_id_key(backup)
     if key is None:
         return open_id_keys(data_dir, key_file)
-    path = id_key_path(data_dir, key_file)
-    if not path.exists() or path.read_bytes() != key:
-        write_secret(path, key, replace=True)
-        log.info("restore: the data dir's id key is now the backup's (%s)", path)
+    adopt_id_key(data_dir, key_file, key, prefix)
     return IdKeys(key)
 
 

@@ -130,9 +130,12 @@ async def run(size: int, out: Path, seed: int, pool_size: int = 2_000) -> dict[s
         manifest["files"][f"memories-{t.value}.jsonl"]["records"] for t in MemoryType
     )
     load = os.getloadavg()[0]
+    trusted = result["backup"]["summary"]["public_key"]  # as the backup's client checked it
+    ledger = source / "erasure-ledger.jsonl"  # the service's: no forget since the backup
     code, seconds, tail = await asyncio.to_thread(
-        _cli, "restore", str(backup_dir), "--data-dir", str(restored), "--json"
-    )
+        _cli, "restore", str(backup_dir), "--data-dir", str(restored), "--json",
+        "--public-key", trusted, "--ledger", str(ledger),
+    )  # fmt: skip
     if code != 0:
         raise SystemExit(f"restore failed: {tail}")
     result["restore"] = {"seconds": round(seconds, 1), "load_avg_1m": round(load, 2)}

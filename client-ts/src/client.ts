@@ -99,6 +99,8 @@ export class Mnemo {
     return this.call(this.http.GET("/v1/memories/{memory_id}", { params: { path: { memory_id: memoryId }, query } }));
   }
 
+  /** A delete, not a forget: gone from reads, its text left in the service's files until they are
+   * next rewritten, no receipt. `forget({ ids: [memoryId] })` erases it for good. */
   async delete(memoryId: string): Promise<void> {
     await this.call(this.http.DELETE("/v1/memories/{memory_id}", { params: { path: { memory_id: memoryId } } }));
   }

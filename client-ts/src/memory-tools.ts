@@ -62,7 +62,8 @@ export class MemoryTools {
     // Another scope's memory is not this agent's to forget: it is answered as absent.
     const mine = Object.entries(this.scope).every(([k, v]) => record.scope[k as keyof Scope] === v);
     if (!mine) return `No memory ${memoryId}.`;
-    await this.client.delete(memoryId);
+    // A forget, not a delete: its text is erased from the service's files too, with a receipt.
+    await this.client.forget({ ids: [memoryId] });
     return `Forgot ${memoryId}.`;
   }
 }

@@ -122,7 +122,7 @@ class MemoryTools:
             return f"No memory {memory_id}."
         if not self._mine(record):
             return f"No memory {memory_id}."  # another scope's memory is not this agent's to forget
-        client.delete(memory_id)
+        client.forget(ids=[memory_id])  # erased from the service's files, not only deleted
         return f"Forgot {memory_id}."
 
     # --- async ---------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ class MemoryTools:
             return f"No memory {memory_id}."
         if not self._mine(record):
             return f"No memory {memory_id}."
-        await client.delete(memory_id)
+        await client.forget(ids=[memory_id])  # erased from the service's files, not only deleted
         return f"Forgot {memory_id}."
 
 

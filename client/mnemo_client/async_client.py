@@ -187,6 +187,8 @@ class AsyncMnemo:
         return await self._run(calls.get(memory_id, mask_sensitive))
 
     async def delete(self, memory_id: str) -> None:
+        """A delete, not a forget: gone from reads, its text left in the service's files until they
+        are next rewritten, no receipt. `forget(ids=[memory_id])` erases it for good."""
         await self._run(calls.delete(memory_id))
 
     async def list(self, **filters: Any) -> AsyncIterator[MemoryRecord]:

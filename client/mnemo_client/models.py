@@ -304,6 +304,7 @@ class MemoryPage(ResponseModel):
     memories: list[MemoryRecord]
     next_cursor: str | None
     left_out: dict[str, int] | None = None  # a current listing's first page: left out, by reason
+    degraded: list[str] = Field(default_factory=list)  # listed types with records it cannot read back
 
 
 class RetrievedMemory(ResponseModel):

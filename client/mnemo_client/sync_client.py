@@ -175,6 +175,8 @@ class Mnemo:
         return self._run(calls.get(memory_id, mask_sensitive))
 
     def delete(self, memory_id: str) -> None:
+        """A delete, not a forget: gone from reads, its text left in the service's files until they
+        are next rewritten, no receipt. `forget(ids=[memory_id])` erases it for good."""
         self._run(calls.delete(memory_id))
 
     def list(self, **filters: Any) -> Iterator[MemoryRecord]:

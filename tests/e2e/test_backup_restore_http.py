@@ -13,6 +13,7 @@ from typing import Any
 
 from mnemo.backends.transfer.backup import MANIFEST, read_manifest, verify
 from mnemo.cli.main import main as mnemo
+from mnemo.memtypes.governance.forget import LEDGER_FILE
 from mnemo_client import AsyncMnemo
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 
@@ -32,6 +33,7 @@ async def test_backup_while_writing_then_restore_serves_everything_acknowledged_
     backup_dir, restored_dir = tmp_path / "backup", tmp_path / "restored"
     async with live_app(redis={"url": None}) as (url, _), AsyncMnemo(url, timeout=120) as client:
         before = await written(client, MEMORIES)
+        keys = (await client.request("GET", "/v1/forget/keys")).raise_for_status().body["keys"]
         fact = {"type": "semantic", "content": "Alice's kettle is blue."}
         await written(client, [fact])
         [updated] = await written(client, [{**fact, "content": "Alice's kettle is red, not blue."}])
@@ -74,7 +76,9 @@ async def test_backup_while_writing_then_restore_serves_everything_acknowledged_
     assert await asyncio.to_thread(mnemo, ["restore", str(tampered), "--data-dir", str(never)]) == 1
     assert not (never / "qdrant").exists()
 
-    restore = ["restore", str(backup_dir), "--data-dir", str(restored_dir), "--json"]
+    ledger = tmp_path / "data" / LEDGER_FILE  # the service's: no forget since the backup
+    restore = ["restore", str(backup_dir), "--data-dir", str(restored_dir), "--json", "--ledger", str(ledger)]
+    restore += ["--public-key", keys[0]["public_key"]]
     assert await asyncio.to_thread(mnemo, restore) == 0
     wanted = before + [updated] + [memory_id for at, memory_id in acknowledged if at < began]
     async with (

@@ -15,7 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mnemo.backends.signing_key import open_signer
 from mnemo.memtypes.governance.forget import LEDGER_FILE
+from mnemo.memtypes.governance.signing import published
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 from tests.e2e.test_export_import import cli
 from tests.e2e.test_forget_erases_http import ForgetServer, files_holding
@@ -48,9 +50,15 @@ async def seed(http: httpx.AsyncClient) -> dict[str, str]:
     return {"kim": kim, "lee": lee, "thread": thread}
 
 
-async def restore(backup: Path, data_dir: Path, *ledgers: Path) -> dict[str, int]:
+async def restore_cli(backup: Path, data_dir: Path, key: str, *extra: str) -> tuple[int, str, str]:
+    return await cli(
+        "restore", str(backup), "--data-dir", str(data_dir), "--json", "--public-key", key, *extra
+    )
+
+
+async def restore(backup: Path, data_dir: Path, key: str, *ledgers: Path) -> dict[str, int]:
     extra = [arg for ledger in ledgers for arg in ("--ledger", str(ledger))]
-    code, out, err = await cli("restore", str(backup), "--data-dir", str(data_dir), "--json", *extra)
+    code, out, err = await restore_cli(backup, data_dir, key, *extra)
     assert code == 0, err
     return dict(json.loads(out))
 
@@ -101,12 +109,23 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
     assert (after / LEDGER_FILE).is_file()  # a backup carries the ledger, under its manifest
     assert json.loads((after / "manifest.json").read_text())["files"][LEDGER_FILE]["records"] == 1
 
-    # No ledger known (a backup taken before the forget, restored alone): the subject comes back.
-    report = await restore(before, tmp_path / "alone")
-    assert report["forgets_replayed"] == 0 and files_holding(tmp_path / "alone", FORGOTTEN["memory"])
+    key = published(open_signer(data_dir).public_key)["public_key"]
+    # The data dir lost with its ledger (a backup taken before the forget, restored alone): refused,
+    # since the forget would be undone; restored only when the operator says so, and then it is.
+    alone = tmp_path / "alone"
+    code, _, err = await restore_cli(before, alone, key)
+    assert code == 1 and "--may-undo-later-forgets" in err and not (alone / "qdrant").exists(), err
+    code, out, err = await restore_cli(before, alone, key, "--may-undo-later-forgets")
+    assert code == 0 and json.loads(out)["forgets_replayed"] == 0, err
+    assert files_holding(alone, FORGOTTEN["memory"])
+    # A ledger that does not hold the backup's own forgets is not a newer one of this store.
+    code, _, err = await restore_cli(
+        after, tmp_path / "stranger", key, "--ledger", str(tmp_path / "alone" / LEDGER_FILE)
+    )
+    assert code == 1 and "no erasure ledger newer than the backup" in err, err
     # A newer backup's ledger named: the forget is replayed, and no file holds the subject.
     replayed = tmp_path / "replayed"
-    report = await restore(before, replayed, after / LEDGER_FILE)
+    report = await restore(before, replayed, key, after / LEDGER_FILE)
     assert report["forgets_replayed"] == 1, report
     removed = sum(len(ids) for ids in entry["memories"].values())  # the thread's turn is a memory too
     assert report["forgotten_again"] == {"memories": removed, "tasks_and_threads": 2}, report
@@ -118,12 +137,12 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
     in_place = tmp_path / "in-place"
     in_place.mkdir()
     shutil.copy(data_dir / LEDGER_FILE, in_place / LEDGER_FILE)
-    report = await restore(before, in_place)
+    report = await restore(before, in_place, key)
     assert report["forgets_replayed"] == 1 and files_holding(in_place, FORGOTTEN["memory"]) == []
 
     # A backup taken after the forget replays its own ledger, and keeps what the subject wrote since.
     later = tmp_path / "later"
-    report = await restore(after, later)
+    report = await restore(after, later, key, data_dir / LEDGER_FILE)
     assert report["forgets_replayed"] == 1, report
     assert report["forgotten_again"] == {"memories": 0, "tasks_and_threads": 0}, report
     assert files_holding(later, CAME_BACK)

@@ -89,7 +89,7 @@ EPISODE = "Alice said the robotics startup builds warehouse arms."
 
 async def build_legacy_store(app_client: AppFactory, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """A data dir written through the real app and engines with the older, unkeyed ids."""
-    monkeypatch.setattr("mnemo.api.http.services.open_id_keys", lambda *_: LegacyIds(b"x" * 32))
+    monkeypatch.setattr("mnemo.api.http.services.pinned_id_keys", lambda *_: LegacyIds(b"x" * 32))
     monkeypatch.setattr("mnemo.api.http.services.rekey_store", _nothing)
     fact = {"type": "semantic", "fact_key": "alice.home", "scope": {"user_id": "alice"}}
     async with app_client() as client:

@@ -10,10 +10,12 @@ from pathlib import Path
 from mnemo.backends.id_key import KEY_FILE
 from mnemo.backends.redis.client import RedisConfig
 from mnemo.backends.secret_files import write_secret
+from mnemo.backends.signing_key import own_public_key
 from mnemo.backends.transfer.backup import ID_KEY_FILE, read_manifest, verify
 from mnemo.backends.transfer.export_file import read_manifest as read_export_manifest
 from mnemo.backends.transfer.restore import restore
 from mnemo.backends.transfer.server_copies import DIRECTORY
+from mnemo.memtypes.governance.forget import LEDGER_FILE
 from tests.conftest import copy_sparse
 from tests.e2e.conftest import AppFactory
 from tests.e2e.test_export_import import cli
@@ -34,7 +36,9 @@ async def test_a_restore_into_a_data_dir_with_another_key_adopts_the_backups(
         shutil.copytree(source / DIRECTORY / made.json()["id"], backup)
     assert verify(backup) == [] and ID_KEY_FILE in read_manifest(backup)["files"]  # signed with the rest
     write_secret(target / KEY_FILE, b"z" * 32, replace=False)  # the new data dir had a key of its own
-    done = await restore(backup, target, RedisConfig(url=None))
+    done = await restore(
+        backup, target, RedisConfig(url=None), [source / LEDGER_FILE], own_public_key(source)
+    )
     assert sum(done.memories.values()) == 2
     assert (target / KEY_FILE).read_bytes() == (source / KEY_FILE).read_bytes()
     async with app_client(target, redis={"url": None}) as client:

@@ -40,7 +40,11 @@ NOT_RUN_HERE = {
 # What a block needs that the README leaves to the reader: the file it names, a server for `--url`.
 # `--url http://qdrant:6333` (a Qdrant server, none here) is replaced by `--data-dir`, the
 # alternative the same block names in its comment.
-SUBSTITUTIONS = {"--url http://qdrant:6333": "--data-dir ./data-imported"}
+# The erasure ledger kept on another volume (MNEMO_FORGET__LEDGER_COPY) is, here, the test server's.
+SUBSTITUTIONS = {
+    "--url http://qdrant:6333": "--data-dir ./data-imported",
+    "/mnt/ledger/erasure-ledger.jsonl": "../data/erasure-ledger.jsonl",
+}
 # The framework adapters' blocks (docs/integrations/) import frameworks that live in a
 # venv of their own: where such a module is not installed here, the block is left to
 # the adapters' tests in that venv. Any other import must be here.

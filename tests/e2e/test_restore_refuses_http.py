@@ -1,7 +1,9 @@
-"""`mnemo restore` refuses what is incomplete or altered, naming it: a backup's manifest is signed by
-the service (Ed25519) and its file set pinned (every type of the registry, the history, Redis), so a
-type dropped with its manifest entry, a record rewritten under a recomputed manifest, or a record
-moved to another tenant and re-signed by another key is refused; an intact backup restores."""
+"""`mnemo restore` refuses what is incomplete, altered or unproven, naming it: a backup's manifest is
+signed by the service (Ed25519) and checked against a key the operator trusts (given, or the data
+dir's own: with neither, refused), its file set pinned (every type of the registry, the history,
+Redis), so a type dropped with its manifest entry, a record rewritten under a recomputed manifest, a
+record moved to another tenant and re-signed by another key, or a signature stripped is refused; so
+is a record the API would refuse, even under the service's own signature; an intact backup restores."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from mnemo.backends.signing_key import KEY_FILE
+from mnemo.backends.signing_key import KEY_FILE, open_signer
 from mnemo.backends.transfer.backup import MANIFEST, ids_digest
+from mnemo.memtypes.governance.forget import LEDGER_FILE
 from mnemo.memtypes.governance.signing import MANIFEST_KIND, Signer
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 from tests.e2e.test_export_import import cli
@@ -71,11 +74,13 @@ async def test_restore_refuses_a_backup_incomplete_or_altered(live_app: LiveApp,
     edited = manifest_of(dropped)
     del edited["files"]["memories-procedural.jsonl"]
     rewrite(dropped, edited)
-    code, _, err = await restore(dropped, tmp_path / "r1")
+    code, _, err = await restore(dropped, tmp_path / "r1", "--public-key", public_key)
     assert code == 1 and "signature does not match" in err, err
-    del edited["signature"]  # an unsigned manifest, as an earlier release wrote: the file set is pinned
+    del edited["signature"]  # stripped: "an unsigned manifest, as an earlier release wrote"
     rewrite(dropped, edited)
     code, _, err = await restore(dropped, tmp_path / "r2")
+    assert code == 1 and "unsigned" in err and "--accept-unsigned" in err, err
+    code, _, err = await restore(dropped, tmp_path / "r2", "--accept-unsigned")  # the file set is pinned
     assert code == 1 and "memories-procedural.jsonl: not in the manifest" in err, err
     code, _, err = await restore(dropped, tmp_path / "r3", "--public-key", public_key)
     assert code == 1 and "unsigned" in err, err
@@ -87,7 +92,7 @@ async def test_restore_refuses_a_backup_incomplete_or_altered(live_app: LiveApp,
     edited = manifest_of(rewritten)
     recompute(rewritten, edited, "memories-semantic.jsonl")
     rewrite(rewritten, edited)
-    code, _, err = await restore(rewritten, tmp_path / "r4")
+    code, _, err = await restore(rewritten, tmp_path / "r4", "--public-key", public_key)
     assert code == 1 and "signature does not match" in err, err
 
     # A record moved to another tenant, the manifest recomputed and re-signed by another key.
@@ -105,11 +110,33 @@ async def test_restore_refuses_a_backup_incomplete_or_altered(live_app: LiveApp,
     shutil.copy(tmp_path / "data" / KEY_FILE, own / KEY_FILE)
     code, _, err = await restore(moved, own)
     assert code == 1 and "not by the given key" in err, err
-    for refused in ("r1", "r2", "r3", "r4", "r5", "r6"):
+    # The documented command into a new data dir: no key to trust, so "the key it names" is not enough.
+    code, _, err = await restore(moved, tmp_path / "r7")
+    assert code == 1 and "no trusted key" in err and "--public-key" in err, err
+
+    # Signed by the service's own key, yet a record the API refuses: metadata nested 200 deep.
+    deep = copy("deep")
+    path = deep / "memories-semantic.jsonl"
+    record = json.loads(path.read_text())
+    nested: dict[str, Any] = {"leaf": 1}
+    for _ in range(200):
+        nested = {"n": nested}
+    record["payload"]["metadata"] = nested
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+    edited = manifest_of(deep)
+    recompute(deep, edited, "memories-semantic.jsonl")
+    edited["signature"] = open_signer(tmp_path / "data").sign(MANIFEST_KIND, edited)
+    rewrite(deep, edited)
+    code, _, err = await restore(deep, tmp_path / "r8", "--public-key", public_key)
+    assert code == 1 and "memories-semantic.jsonl line 1: payload: nested deeper than" in err, err
+    for refused in ("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8"):
         assert not (tmp_path / refused / "qdrant").exists()  # nothing written from a refused backup
 
     # The backup as made: restores, checked against the service's key.
-    code, out, err = await restore(backup, tmp_path / "restored", "--public-key", public_key)
+    ledger = tmp_path / "data" / LEDGER_FILE  # the service's ledger: no forget since the backup
+    code, out, err = await restore(
+        backup, tmp_path / "restored", "--public-key", public_key, "--ledger", str(ledger)
+    )
     assert code == 0, err
     report = json.loads(out)
     assert report["signature"].startswith("signed by the trusted key")

@@ -122,6 +122,11 @@ async def test_a_truncated_payload_file_serves_what_it_can_read_marked_degraded(
         listed = await client.get("/v1/memories", params={"type": "episodic", "limit": 50})
         assert listed.status_code == 200  # the readable ones, listed
         assert 0 < len(listed.json()["memories"]) < len(EPISODES)
+        assert listed.json()["degraded"] == ["episodic"]  # ... and the page says it is partial
+        everything = await client.get("/v1/memories", params={"limit": 50})
+        assert everything.json()["degraded"] == ["episodic"]
+        facts = await client.get("/v1/memories", params={"type": "semantic"})
+        assert facts.json()["degraded"] == []
         new = {"type": "episodic", "content": "Alice repainted the garden shed green."}
         write = await client.post("/v1/memories", json={"memories": [new]})
         assert write.status_code == 503 and write.json()["code"] == "type_unavailable"

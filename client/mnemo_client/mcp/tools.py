@@ -32,9 +32,9 @@ ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
 INSTRUCTIONS = (
     "Long-term memory for this conversation's user. Call `recall` with the user's request before "
     "answering anything that may depend on what they told you before; call `remember` for facts, "
-    "preferences, decisions and commitments worth keeping; `forget` removes a memory by the id "
-    "`recall` or `list_memories` showed; to forget everything about a topic, `forget_preview` it, show "
-    "the user what would go, then `forget_confirm`. `working_*` is a scratchpad for the current task."
+    "preferences, decisions and commitments worth keeping; `forget` erases a memory for good by the "
+    "id `recall` or `list_memories` showed; to forget everything about a topic, `forget_preview` it, "
+    "show the user what would go, then `forget_confirm`. `working_*` is a scratchpad for the current task."
 )
 
 # Below this top confidence `recall` tells the model that memory may hold no answer, before the
@@ -218,12 +218,24 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
         }
         return _result(text, structured)
 
-    @server.tool(description="Delete one memory for good, by the id `recall` or `list_memories` gave.")
+    @server.tool(
+        description="Forget one memory for good, by the id `recall` or `list_memories` gave: it is "
+        "removed and its text erased from the service's files (by the receipt's erase_by); the "
+        "receipt's digest proves what was removed."
+    )
     async def forget(
         id: Annotated[str, Field(description="the memory's id (a UUID)")], ctx: Context
     ) -> CallToolResult:
-        await call(ctx, lambda m: m.delete(id))
-        return _result(f"deleted memory {id}", {"id": id, "deleted": True})
+        # A forget, not a delete: a delete leaves the text in the store's files until they are
+        # rewritten; a forget erases it and signs a receipt (POST /v1/forget).
+        receipt = await call(ctx, lambda m: m.forget(ids=[id]))
+        if not receipt.removed:
+            text = f"no memory {id}: nothing was forgotten"
+        else:
+            by = f" by {receipt.erase_by.isoformat()}" if receipt.erase_by else ""
+            erased = f"its text is erased from the service's files{by}"
+            text = f"forgot memory {id}; {erased} (receipt {receipt.digest})"
+        return _result(text, receipt.model_dump(mode="json", exclude_none=True))
 
     @server.tool(
         description="End a memory's validity without deleting it, by the id `recall` or `list_memories` "
@@ -305,6 +317,7 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
             f"cleared task {task_id}: {cleared.archived} item(s) archived", cleared.model_dump(mode="json")
         )
 
+    _refuse_unknown_arguments(server)
     return server
 
 
@@ -358,6 +371,16 @@ def register_forget_by_query(
         return _result(
             text, {"removed": receipt.removed, "memory_ids": receipt.memory_ids, "digest": receipt.digest}
         )
+
+
+def _refuse_unknown_arguments(server: MCPServer) -> None:
+    """An argument a tool does not take is refused, named, as the API refuses an unknown field: a
+    model that misspells `user_id` must not have its call run unscoped. The library ignores them,
+    and offers no public way to its tools' argument models."""
+    for tool in server._tool_manager.list_tools():
+        tool.fn_metadata.arg_model.model_config["extra"] = "forbid"
+        tool.fn_metadata.arg_model.model_rebuild(force=True)
+        tool.parameters["additionalProperties"] = False
 
 
 TOOL_NAMES: Sequence[str] = (
