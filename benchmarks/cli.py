@@ -75,6 +75,10 @@ def _size(text: str) -> int:
     return sizes[0]
 
 
+# Where `--embedding-cache` keeps vectors unless told: beside the runs, under the working directory.
+DEFAULT_CACHE_DIR = Path(".cache/embeddings")
+
+
 def _peers(text: str) -> tuple[str, ...]:
     from .peers.compare import parse_peers
 
@@ -82,8 +86,6 @@ def _peers(text: str) -> tuple[str, ...]:
 
 
 def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
-    from .embedding_cache import DEFAULT_CACHE_DIR
-
     parser.add_argument(
         "--embedding-cache",
         type=Path,

@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         from ..benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
 
         add_bench_parser(sub)
-    mcp_cmd.add_parsers(sub)  # `mnemo mcp` and (for --help only) `mnemo hook`
+    mcp_cmd.add_parsers(sub)  # `mnemo mcp` and `mnemo hook`, named for --help: main hands them over
     return parser
 
 
@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         from mnemo_hook.command import main as hook_main
 
         return hook_main(argv[1:])
+    if argv[:1] == ["mcp"]:  # the client's own command and parser; mnemo_client loads only for it
+        from mnemo_client.mcp.stdio import main as mcp_main
+
+        return mcp_main(argv[1:])
     args = build_parser().parse_args(argv)
     result: int = args.func(args)
     return result
