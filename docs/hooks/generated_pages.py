@@ -198,7 +198,7 @@ def http_api_page(schema: dict[str, Any]) -> str:
         "# HTTP API reference",
         "",
         f"{schema['info']['title']} {schema['info']['version']}, written from the OpenAPI schema the",
-        "service serves at `/schema/openapi.json` (Swagger UI at `/schema/swagger`) at each build of",
+        "service serves at `/schema/openapi.json` (and as YAML, `/schema/openapi.yaml`) at each build of",
         "this site. Errors are RFC 9457 problem details (`application/problem+json`): see",
         "[the HTTP integration](../integrations/http.md#errors). `/metrics` and `/mcp` are not in the",
         "schema: see [Observability](../observability.md) and [MCP](../integrations/mcp.md).",
