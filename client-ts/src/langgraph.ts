@@ -94,7 +94,9 @@ function itemOf(record: MemoryRecord, meta: Meta, score?: number): SearchItem {
     key: meta.key,
     value: meta.value,
     createdAt: created,
-    updatedAt: meta.updated_at ? new Date(meta.updated_at) : created,
+    // `updated_at` is the writer's clock before the write and `created_at` the server's as it
+    // stores it: an item is never updated before it was created.
+    updatedAt: meta.updated_at ? new Date(Math.max(Date.parse(meta.updated_at), created.getTime())) : created,
   };
   if (score !== undefined) item.score = score;
   return item;

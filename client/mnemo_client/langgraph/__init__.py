@@ -115,7 +115,10 @@ def _key(record: MemoryRecord) -> str:
 
 def _item(record: MemoryRecord, score: float | None = None) -> SearchItem:
     meta = record.metadata[META]
-    updated = meta.get("updated_at") or record.created_at
+    # `updated_at` is the writer's clock before the write and `created_at` the server's as it
+    # stores it: an item is never updated before it was created.
+    written = meta.get("updated_at")
+    updated = max(datetime.fromisoformat(written), record.created_at) if written else record.created_at
     return SearchItem(
         namespace=tuple(meta["namespace"]), key=_key(record), value=meta["value"],
         created_at=record.created_at, updated_at=updated, score=score,
