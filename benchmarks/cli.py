@@ -75,7 +75,6 @@ def _size(text: str) -> int:
     return sizes[0]
 
 
-# Where `--embedding-cache` keeps vectors unless told: beside the runs, under the working directory.
 DEFAULT_CACHE_DIR = Path(".cache/embeddings")
 
 
@@ -362,6 +361,8 @@ def add_bench_parser(sub: Any) -> None:
         "--no-abstention", action="store_true",
         help="leave out LongMemEval's _abs questions (nothing answers them; only `bench quality` takes them)",
     )  # fmt: skip
+    convert.add_argument("--split", metavar="NAME|FILE", help="only the conversations or questions a split"
+                         " names: a file of ids or one of benchmarks/splits/ (locomo-dev, …)")  # fmt: skip
     convert.set_defaults(bench_func=convert_command)
 
     scopes = commands.add_parser(
