@@ -122,7 +122,7 @@ bench-smoke: $(VENV)/.installed-dev
 # a held-out ECE can tell 0.05 from chance), locomo-dev and the LongMemEval dev sets (`mnemo bench scopes`) and
 # locomo-dev whole, each through a quality run (budgets unfloored; with a warm embedding cache minutes
 # each), then `mnemo bench calibrate`: fitted on the train and locomo sets, judged leave-one-out and on
-# the dev stores, the default floor chosen on locomo-dev and the dev stores (benchmarks/README.md,
+# the dev stores, the default floor chosen on locomo-dev and the dev stores (benchmarks/JOURNAL.md,
 # "Confidence in stores of every size"). The dev sets whole: `mnemo bench quality --unanswerable`.
 DATASETS ?= ../shared/datasets
 EMBEDDING_CACHE ?= .cache/embeddings
