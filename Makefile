@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 TORCH := torch==2.13.0
 TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: serve test test-fast test-frameworks test-ts lint docs fuzz check calibrate clean
+.PHONY: serve test test-fast test-frameworks test-ts lint docs deploy-check fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -89,6 +89,10 @@ docs: $(VENV)/.installed-dev
 	$(BIN)/python docs/hooks/house_map.py docs/house.svg
 	$(BIN)/mkdocs build --strict --quiet
 
+# deploy/: compose.yaml and the Kubernetes manifests validated by their schemas (deploy/check.sh).
+deploy-check:
+	deploy/check.sh
+
 # Fuzz the OpenAPI schema of a real server on loopback (bounded): no 5xx, no schema violations.
 # positive_data_acceptance is left out: some rules cannot be said in a schema (an opaque cursor,
 # budget_tokens together with model, fact_key only on semantic memories) and rightly give 4xx.
@@ -150,5 +154,5 @@ calibrate: $(VENV)/.installed-dev
 		--model-out retrieval/ranking/confidence.json --out $(CALIBRATION)
 
 clean:
-	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE) site \
+	rm -rf $(VENV) $(FRAMEWORKS) .venv-deploy .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE) site \
 		client-ts/node_modules client-ts/dist examples/typescript/node_modules
