@@ -19,7 +19,9 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(BIN)/pip install --quiet --retries 0 --timeout 20 --index-url $(TORCH_INDEX) $(TORCH)
 	# The server depends on the light client distribution (mnemo-client, in client/): one pip run
 	# installs both, so that pip takes the client from here and never looks for it on an index.
-	$(BIN)/pip install --quiet -e ./client -e .
+	# setuptools tells of every editable install by an import finder (ours: the repository root is
+	# the package) in a box that reads like an error; it is known here, so it is left out.
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e ./client -e .
 	touch $@
 
 # The bench extra is the harness's own distribution, mnemo-bench (benchmarks/). Here only its
