@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 # pip falls back at once to the machine's own configured indexes and wheels instead of retrying each package.
 TORCH := torch==2.13.0
 TORCH_INDEX := https://download.pytorch.org/whl/cpu
+# setuptools tells of every editable install by an import finder (ours: the repository root is the
+# package) in a box that reads like an error; it is known here, so it is left out of the install log.
+EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 
 .PHONY: serve test test-fast test-frameworks test-ts lint docs deploy-check fuzz check calibrate clean
 
@@ -19,9 +22,7 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(BIN)/pip install --quiet --retries 0 --timeout 20 --index-url $(TORCH_INDEX) $(TORCH)
 	# The server depends on the light client distribution (mnemo-client, in client/): one pip run
 	# installs both, so that pip takes the client from here and never looks for it on an index.
-	# setuptools tells of every editable install by an import finder (ours: the repository root is
-	# the package) in a box that reads like an error; it is known here, so it is left out.
-	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e ./client -e .
+	$(EDITABLE) $(BIN)/pip install --quiet -e ./client -e .
 	touch $@
 
 # The bench extra is the harness's own distribution, mnemo-bench (benchmarks/). Here only its
@@ -29,7 +30,7 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 # `mnemo.benchmarks` is imported from this tree (an installed mnemo-bench would put a second `mnemo`
 # folder in site-packages, which Python would take for the whole package and hide the server).
 $(VENV)/.installed-dev: $(VENV)/.installed benchmarks/requirements.txt
-	$(BIN)/pip install --quiet -e ./client -e '.[dev]' -r benchmarks/requirements.txt
+	$(EDITABLE) $(BIN)/pip install --quiet -e ./client -e '.[dev]' -r benchmarks/requirements.txt
 	touch $@
 
 serve: $(VENV)/.installed

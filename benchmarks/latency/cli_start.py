@@ -1,7 +1,8 @@
 """How long the command line takes to answer without doing anything: `mnemo --version`, `mnemo --help`
-and every `mnemo … --help`, `mnemo-hook --help`, `mnemo-mcp --help`, each a fresh process, start to
-exit (interpreter start-up included: that is what a user waits for). Also timed, as the floor: the
-bare interpreter (`python -c pass`), in the same minutes. The machine's load is recorded beside.
+and every `mnemo … --help` (the subcommands found in each help, as a user finds them),
+`mnemo-hook --help`, `mnemo-mcp --help`, each a fresh process, start to exit (interpreter start-up
+included: that is what a user waits for). Also timed, as the floor: the bare interpreter
+(`python -c pass`), in the same minutes. The machine's load is recorded beside.
 
     python -m mnemo.benchmarks.latency.cli_start --runs 10 --out benchmarks/out/cli-start
 """
@@ -11,27 +12,28 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ...cli.main import build_parser
-
 
 def command_lines() -> list[list[str]]:
-    """Every command line that only answers: `mnemo --version`, each `--help`, the light client's."""
-    lines = [["mnemo", "--version"]]
-
-    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
-        lines.append(["mnemo", *path, "--help"])
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    walk(sub, [*path, name])
-
-    walk(build_parser(), [])
+    """Every command line that only answers: `mnemo --version`, each `mnemo … --help` (found as a user
+    would, in the `{a,b,…}` of each help's usage), the light client's `--help`s."""
+    scripts = Path(sys.executable).parent
+    lines, todo = [["mnemo", "--version"]], [["mnemo"]]
+    while todo:
+        path = todo.pop(0)
+        lines.append([*path, "--help"])
+        helped = subprocess.run(  # noqa: S603 - our own script
+            [str(scripts / "mnemo"), *path[1:], "--help"], capture_output=True, text=True, check=True
+        ).stdout
+        usage = helped.split("\n\n", 1)[0]  # a command's subcommands: `{a,b,…} ...` (the rest of the line)
+        for choices in re.findall(r"\{([\w,-]+)\}\s+\.\.\.", usage):
+            todo += [[*path, name] for name in choices.split(",")]
     return [*lines, ["mnemo-hook", "--help"], ["mnemo-hook", "install", "--help"], ["mnemo-mcp", "--help"]]
 
 

@@ -156,10 +156,14 @@ def test_a_start_up_that_fails_in_the_app_is_one_line_and_debug_shows_the_traceb
     assert "Traceback" in debugged.stderr
 
 
-async def test_ingest_with_a_key_the_service_refuses_could_not_start(live_app: LiveApp, tmp_path: Path) -> None:
+async def test_ingest_with_a_key_the_service_refuses_could_not_start(
+    live_app: LiveApp,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    source = str(memories_file(tmp_path))
     async with live_app(api_keys="right-key:alpha") as (url, _):
-        source = str(memories_file(tmp_path))
-        done = await asyncio.to_thread(mnemo, "ingest", source, "--url", url, "--api-key", "wrong", cwd=tmp_path)
+        ingest = ["ingest", source, "--url", url, "--api-key", "wrong"]
+        done = await asyncio.to_thread(mnemo, *ingest, cwd=tmp_path)
     assert done.returncode == 2  # could not start, as the docs say; 1 is "done, some lines failed"
     line = one_line(done.stderr)
     assert "refused" in line and "401" in line

@@ -17,20 +17,26 @@ HEAVY = (
 )  # fmt: skip
 
 ANSWER_EVERY_HELP = """
-import contextlib, io, json, sys
-from mnemo.benchmarks.latency.cli_start import command_lines
-from mnemo.cli.main import main
+import argparse, contextlib, io, json, sys
+from mnemo.cli.main import build_parser, main
+
+def paths(parser, path):
+    yield path
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from paths(sub, [*path, name])
 
 answered = []
-for line in command_lines():
-    if line[0] != "mnemo" or line[1:2] in (["mcp"], ["hook"]):
+for argv in [["--version"], *([*path, "--help"] for path in paths(build_parser(), []))]:
+    if argv[:1] in (["mcp"], ["hook"]):
         continue  # the light client's commands: their own process, their own imports
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
-            main(line[1:])
+            main(argv)
         except SystemExit as exit_:
-            assert exit_.code in (0, None), (line, exit_.code)
-    answered.append(" ".join(line))
+            assert exit_.code in (0, None), (argv, exit_.code)
+    answered.append(" ".join(["mnemo", *argv]))
 print(json.dumps({"answered": answered, "modules": sorted(sys.modules)}))
 """
 
