@@ -195,3 +195,19 @@ def test_no_heading_cuts_a_sentence_in_two() -> None:
                 cut.append(f"{page.relative_to(ROOT)}:{number}: …{last[-50:]}")
             last = line.rstrip() or last
     assert cut == []
+
+
+def test_no_page_repeats_another_pages_paragraph() -> None:
+    # A paragraph copied onto a second page drifts from its first, or speaks of the other page's
+    # subject (an adapter's page describing another adapter's class). A line repeated on purpose
+    # (each adapter's page says in one line whose scope its tools act in) is shorter than this.
+    pages: dict[str, list[str]] = {}
+    for page in _read_in_the_repository():
+        if page.parent.name == "reference":  # written from the schema: each route's answers alike
+            continue
+        text = re.sub(r"^```.*?^```", "", page.read_text(), flags=re.MULTILINE | re.DOTALL)
+        for paragraph in re.split(r"\n\s*\n", text):
+            words = " ".join(paragraph.split())
+            if len(words) >= 150 and not words.startswith(("|", "#")):
+                pages.setdefault(words, []).append(str(page.relative_to(ROOT)))
+    assert {words[:80]: where for words, where in pages.items() if len(where) > 1} == {}
