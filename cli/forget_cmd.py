@@ -111,12 +111,12 @@ def erasure_status(args: argparse.Namespace) -> int:
 
 
 def run_forget(args: argparse.Namespace) -> int:
-    from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
-
     if args.verify is not None:
         return verify_receipt(args.verify, args.public_key)
     if args.erasure is not None:
         return erasure_status(args)
+    from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
+
     fields = ("user_id", "agent_id", "thread_id", "namespace")
     scope = {field: value for field in fields if (value := getattr(args, field))}
     body: dict[str, Any] = {"dry_run": args.dry_run}
