@@ -8,8 +8,11 @@ BIN := $(VENV)/bin
 # pip falls back at once to the machine's own configured indexes and wheels instead of retrying each package.
 TORCH := torch==2.13.0
 TORCH_INDEX := https://download.pytorch.org/whl/cpu
+# setuptools tells of every editable install by an import finder (ours: the repository root is the
+# package) in a box that reads like an error; it is known here, so it is left out of the install log.
+EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 
-.PHONY: serve test test-fast test-frameworks test-compat test-ts lint docs fuzz check calibrate clean
+.PHONY: serve test test-fast test-frameworks test-compat test-ts lint docs deploy-check fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -19,7 +22,7 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 	$(BIN)/pip install --quiet --retries 0 --timeout 20 --index-url $(TORCH_INDEX) $(TORCH)
 	# The server depends on the light client distribution (mnemo-client, in client/): one pip run
 	# installs both, so that pip takes the client from here and never looks for it on an index.
-	$(BIN)/pip install --quiet -e ./client -e .
+	$(EDITABLE) $(BIN)/pip install --quiet -e ./client -e .
 	touch $@
 
 # The bench extra is the harness's own distribution, mnemo-bench (benchmarks/). Here only its
@@ -27,7 +30,7 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 # `mnemo.benchmarks` is imported from this tree (an installed mnemo-bench would put a second `mnemo`
 # folder in site-packages, which Python would take for the whole package and hide the server).
 $(VENV)/.installed-dev: $(VENV)/.installed benchmarks/requirements.txt
-	$(BIN)/pip install --quiet -e ./client -e '.[dev]' -r benchmarks/requirements.txt
+	$(EDITABLE) $(BIN)/pip install --quiet -e ./client -e '.[dev]' -r benchmarks/requirements.txt
 	touch $@
 
 serve: $(VENV)/.installed
@@ -105,6 +108,10 @@ docs: $(VENV)/.installed-dev
 	$(BIN)/python docs/hooks/house_map.py docs/house.svg
 	$(BIN)/mkdocs build --strict --quiet
 
+# deploy/: compose.yaml and the Kubernetes manifests validated by their schemas (deploy/check.sh).
+deploy-check:
+	deploy/check.sh
+
 # Fuzz the OpenAPI schema of a real server on loopback (bounded): no 5xx, no schema violations.
 # positive_data_acceptance is left out: some rules cannot be said in a schema (an opaque cursor,
 # budget_tokens together with model, fact_key only on semantic memories) and rightly give 4xx.
@@ -138,7 +145,7 @@ bench-smoke: $(VENV)/.installed-dev
 # a held-out ECE can tell 0.05 from chance), locomo-dev and the LongMemEval dev sets (`mnemo bench scopes`) and
 # locomo-dev whole, each through a quality run (budgets unfloored; with a warm embedding cache minutes
 # each), then `mnemo bench calibrate`: fitted on the train and locomo sets, judged leave-one-out and on
-# the dev stores, the default floor chosen on locomo-dev and the dev stores (benchmarks/README.md,
+# the dev stores, the default floor chosen on locomo-dev and the dev stores (benchmarks/JOURNAL.md,
 # "Confidence in stores of every size"). The dev sets whole: `mnemo bench quality --unanswerable`.
 DATASETS ?= ../shared/datasets
 EMBEDDING_CACHE ?= .cache/embeddings
@@ -166,5 +173,5 @@ calibrate: $(VENV)/.installed-dev
 		--model-out retrieval/ranking/confidence.json --out $(CALIBRATION)
 
 clean:
-	rm -rf $(VENV) $(FRAMEWORKS) .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE) site \
+	rm -rf $(VENV) $(FRAMEWORKS) .venv-deploy .typecheck .mypy_cache .ruff_cache .pytest_cache $(SMOKE) site \
 		client-ts/node_modules client-ts/dist examples/typescript/node_modules

@@ -75,6 +75,9 @@ def _size(text: str) -> int:
     return sizes[0]
 
 
+DEFAULT_CACHE_DIR = Path(".cache/embeddings")
+
+
 def _peers(text: str) -> tuple[str, ...]:
     from .peers.compare import parse_peers
 
@@ -82,8 +85,6 @@ def _peers(text: str) -> tuple[str, ...]:
 
 
 def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
-    from .embedding_cache import DEFAULT_CACHE_DIR
-
     parser.add_argument(
         "--embedding-cache",
         type=Path,
@@ -360,6 +361,8 @@ def add_bench_parser(sub: Any) -> None:
         "--no-abstention", action="store_true",
         help="leave out LongMemEval's _abs questions (nothing answers them; only `bench quality` takes them)",
     )  # fmt: skip
+    convert.add_argument("--split", metavar="NAME|FILE", help="only the conversations or questions a split"
+                         " names: a file of ids or one of benchmarks/splits/ (locomo-dev, …)")  # fmt: skip
     convert.set_defaults(bench_func=convert_command)
 
     scopes = commands.add_parser(

@@ -249,9 +249,10 @@ def generate_command(args: argparse.Namespace) -> int:
 
 
 def convert_command(args: argparse.Namespace) -> int:
-    from .convert import convert
+    from .convert import convert, read_split
 
-    done = convert(args.benchmark, args.file, args.out, abstention=not args.no_abstention)
+    split = None if args.split is None else read_split(args.split)
+    done = convert(args.benchmark, args.file, args.out, abstention=not args.no_abstention, split=split)
     left_out = ", ".join(f"{reason} {n}" for reason, n in sorted(done.left_out.items()))
     print(
         f"convert {args.benchmark}: {len(done.memories)} memories, {len(done.queries)} queries in {args.out}"

@@ -29,6 +29,8 @@ from typing import Any
 
 from .dataset import DatasetError, load_dataset, write_jsonl
 
+# The id lists of the splits the published figures were measured on (benchmarks/splits/*.txt).
+SPLITS = Path(__file__).resolve().parent / "splits"
 LOCOMO_CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
 _LOCOMO_DATES = ("%I:%M %p on %d %B, %Y", "%I:%M %p on %d %b, %Y", "%I:%M %p on %d %B %Y")
 _LONGMEMEVAL_DATES = ("%Y/%m/%d (%a) %H:%M", "%Y/%m/%d %H:%M", "%Y/%m/%d")
@@ -68,9 +70,38 @@ def _records(path: Path) -> list[dict[str, Any]]:
     return data
 
 
-def convert_locomo(path: Path) -> Converted:
+def read_split(given: str) -> list[str]:
+    """The ids a split names, one a line (`#` starts a comment): a file, or the name of one of
+    benchmarks/splits/ (`locomo-dev`, `longmemeval-dev`, `longmemeval-train`, …)."""
+    path = Path(given)
+    if not path.is_file():
+        path = SPLITS / f"{given}.txt"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in SPLITS.glob("*.txt")))
+            raise DatasetError(Path(given), None, f"no such file, nor a split of the harness ({known})")
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def _selected(
+    records: list[dict[str, Any]], key: str, split: list[str] | None, path: Path
+) -> list[dict[str, Any]]:
+    """The records whose `key` the split names (all without one); a named id the file lacks is an
+    error, so a selection never quietly measures fewer conversations or questions than it says."""
+    if split is None:
+        return records
+    wanted = set(split)
+    chosen = [r for r in records if str(r.get(key)) in wanted]
+    if missing := wanted - {str(r.get(key)) for r in chosen}:
+        raise DatasetError(
+            path, None, f"the split names {len(missing)} {key}(s) the file lacks: {sorted(missing)[:5]}"
+        )
+    return chosen
+
+
+def convert_locomo(path: Path, split: list[str] | None = None) -> Converted:
     out = Converted()
-    for n, sample in enumerate(_records(path)):
+    for n, sample in enumerate(_selected(_records(path), "sample_id", split, path)):
         try:
             _locomo_sample(sample, path, out)
         except (KeyError, TypeError) as exc:
@@ -87,6 +118,7 @@ def _locomo_sample(sample: dict[str, Any], path: Path, out: Converted) -> None:
     )
     ids: set[str] = set()
     last = None
+    asked = 0
     for number, turns in sessions:
         when = _date(talk[f"session_{number}_date_time"], _LOCOMO_DATES, f"{name} session {number}", path)
         last = max(last or when, when)
@@ -100,7 +132,7 @@ def _locomo_sample(sample: dict[str, Any], path: Path, out: Converted) -> None:
                 {"id": memory_id, "type": "episodic", "content": content,
                  "scope": {"user_id": name}, "occurred_at": _iso(when)}
             )  # fmt: skip
-    for qa in sample.get("qa", []):
+    for qa in sample.get("qa", []):  # numbered within the conversation: the same ids in any selection
         category = LOCOMO_CATEGORIES.get(qa.get("category"))
         if category is None:
             out.leave_out("adversarial or unknown category")
@@ -111,17 +143,18 @@ def _locomo_sample(sample: dict[str, Any], path: Path, out: Converted) -> None:
             out.leave_out("no evidence turn in the conversation")
             continue
         query = {
-            "id": f"{name}:q{len(out.queries)}", "query": str(qa["question"]), "scope": {"user_id": name},
+            "id": f"{name}:q{asked}", "query": str(qa["question"]), "scope": {"user_id": name},
             "relevant_ids": relevant, "category": category, "answer": str(qa.get("answer", "")),
         }  # fmt: skip
         if last is not None:
             query["now"] = _iso(last)
         out.queries.append(query)
+        asked += 1
 
 
-def convert_longmemeval(path: Path, abstention: bool = True) -> Converted:
+def convert_longmemeval(path: Path, abstention: bool = True, split: list[str] | None = None) -> Converted:
     out = Converted()
-    for n, entry in enumerate(_records(path)):
+    for n, entry in enumerate(_selected(_records(path), "question_id", split, path)):
         try:
             _longmemeval_question(entry, path, out, abstention)
         except (KeyError, TypeError) as exc:
@@ -164,10 +197,15 @@ def _longmemeval_question(entry: dict[str, Any], path: Path, out: Converted, abs
     out.queries.append(query)
 
 
-def convert(benchmark: str, source: Path, out_dir: Path, abstention: bool = True) -> Converted:
-    """Convert and write `out_dir`'s two files, then read them back as the benchmarks will."""
+def convert(
+    benchmark: str, source: Path, out_dir: Path, abstention: bool = True, split: list[str] | None = None
+) -> Converted:
+    """Convert (the split's conversations or questions only, when given) and write `out_dir`'s two
+    files, then read them back as the benchmarks will."""
     converted = (
-        convert_longmemeval(source, abstention) if benchmark == "longmemeval" else convert_locomo(source)
+        convert_longmemeval(source, abstention, split)
+        if benchmark == "longmemeval"
+        else convert_locomo(source, split)
     )
     if not converted.queries:
         raise DatasetError(source, None, f"no {benchmark} question could be converted ({converted.left_out})")

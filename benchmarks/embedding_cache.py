@@ -21,7 +21,6 @@ import numpy as np
 
 from ..memtypes.ports import Embedder
 
-DEFAULT_CACHE_DIR = Path(".cache/embeddings")
 _LOOKUP_CHUNK = 500  # ids per `IN (...)`: under SQLite's default bound-parameter limit
 
 
@@ -108,7 +107,7 @@ class CachedEmbedder:
     `embedded` counts the texts that reached the model, `served` those answered from disk. Vectors
     are stored as float32, which is what the model computes, so a cached vector is the same vector."""
 
-    def __init__(self, inner: Embedder, directory: Path = DEFAULT_CACHE_DIR) -> None:
+    def __init__(self, inner: Embedder, directory: Path) -> None:
         self.inner = inner
         self.model_name = inner.model_name
         self.dimension = inner.dimension

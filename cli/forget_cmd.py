@@ -18,11 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
-
-from ..memtypes.governance.forget import printed_receipt_digest
-from ..memtypes.governance.signing import RECEIPT_KIND, SignatureInvalid, read_public_key, verify
-
 EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_PENDING = 0, 1, 2, 3
 
 
@@ -30,6 +25,9 @@ def verify_receipt(source: str, public_key: str | None = None) -> int:
     """0 when the receipt's signature checks out (against `public_key`, a file or the key itself,
     when given) and its digest is the sha256 of its own fields; 1 when not, or the file is no
     receipt. An unsigned receipt (an earlier release's) verifies by its digest alone, said so."""
+    from ..memtypes.governance.forget import printed_receipt_digest
+    from ..memtypes.governance.signing import RECEIPT_KIND, SignatureInvalid, read_public_key, verify
+
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         receipt = json.loads(text)
@@ -86,6 +84,8 @@ def _digest_of(source: str) -> str:
 
 def erasure_status(args: argparse.Namespace) -> int:
     """0 once the receipt's erasure is done, 3 while it is scheduled, 1 when unknown or refused."""
+    from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
+
     try:
         digest = _digest_of(args.erasure)
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -115,6 +115,8 @@ def run_forget(args: argparse.Namespace) -> int:
         return verify_receipt(args.verify, args.public_key)
     if args.erasure is not None:
         return erasure_status(args)
+    from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
+
     fields = ("user_id", "agent_id", "thread_id", "namespace")
     scope = {field: value for field in fields if (value := getattr(args, field))}
     body: dict[str, Any] = {"dry_run": args.dry_run}

@@ -27,6 +27,14 @@ def _version() -> str:
     return f"mnemo {of('mnemo-server')} (mnemo-client {of('mnemo-client')})"
 
 
+class _VersionAction(argparse.Action):
+    """argparse's `version` action, with the versions looked up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(_version())
+        parser.exit()
+
+
 def _distill(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -41,7 +49,7 @@ def _distill(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mnemo", description="Semantic memory for LLM agents.")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the versions and exit")
     sub = parser.add_subparsers(dest="command", required=True)
     # Here, not at the top: `mnemo hook` stays light.
     from . import backup_cmd, doctor_cmd, forget_cmd, ingest_cmd, mcp_cmd, serve_cmd, transfer_cmd
@@ -66,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         from ..benchmarks.cli import add_bench_parser  # argparse only; the benchmarks load when run
 
         add_bench_parser(sub)
-    mcp_cmd.add_parsers(sub)  # `mnemo mcp` and (for --help only) `mnemo hook`
+    mcp_cmd.add_parsers(sub)  # `mnemo mcp` and `mnemo hook`, named for --help: main hands them over
     return parser
 
 
@@ -76,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         from mnemo_hook.command import main as hook_main
 
         return hook_main(argv[1:])
+    if argv[:1] == ["mcp"]:  # the client's own command and parser; mnemo_client loads only for it
+        from mnemo_client.mcp.stdio import main as mcp_main
+
+        return mcp_main(argv[1:])
     args = build_parser().parse_args(argv)
     result: int = args.func(args)
     return result

@@ -1,33 +1,24 @@
-"""`mnemo mcp`: the light client's `mnemo-mcp` (MCP tools over stdio, HTTP to a running mnemo), and
-`mnemo hook` (the light client's `mnemo-hook`) for `--help`; both live in mnemo_client."""
+"""`mnemo mcp` and `mnemo hook`: the light client's `mnemo-mcp` (MCP tools over stdio, HTTP to a running
+mnemo) and `mnemo-hook`, both in mnemo_client. `mnemo.cli.main` hands either command line to the
+client's own parser before argparse sees it; here they are only named, for `mnemo --help`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from mnemo_client.mcp.stdio import add_arguments, serve
 
-
-def _serve_stdio(args: argparse.Namespace) -> int:
-    return serve(args.url, args.api_key, args.timeout, args.mask_sensitive)
-
-
-def _hook_help(_: argparse.Namespace) -> int:  # `mnemo hook …` is dispatched before argparse
-    print("usage: mnemo hook {user-prompt-submit|post-tool-use|stop|session-end|install}", file=sys.stderr)
+def _usage(command: str) -> int:  # reached only when main's hand-over is bypassed
+    print(f"usage: mnemo {command} … (see mnemo {command} --help)", file=sys.stderr)
     return 2
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    mcp = sub.add_parser(
-        "mcp", help="MCP server over stdio for a running mnemo (tools: remember, recall, …); = mnemo-mcp"
-    )
-    add_arguments(mcp)
-    mcp.set_defaults(func=_serve_stdio)
-    hook = sub.add_parser(
-        "hook",
-        help="coding-agent hooks: user-prompt-submit | post-tool-use | stop | session-end | install"
-        "; = mnemo-hook",
-    )
-    hook.add_argument("event", nargs=argparse.REMAINDER)
-    hook.set_defaults(func=_hook_help)
+    for command, help_text in (
+        ("mcp", "MCP server over stdio for a running mnemo (tools: remember, recall, …); = mnemo-mcp"),
+        ("hook", "coding-agent hooks: user-prompt-submit | post-tool-use | stop | session-end | install"
+         "; = mnemo-hook"),
+    ):  # fmt: skip
+        parser = sub.add_parser(command, help=help_text)
+        parser.add_argument("rest", nargs=argparse.REMAINDER)
+        parser.set_defaults(func=lambda _, command=command: _usage(command))

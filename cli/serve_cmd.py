@@ -7,12 +7,12 @@ import argparse
 import logging
 import sys
 
-from . import serve_start
-
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from . import serve_start
+
     try:
         return _serve(args)
     except serve_start.StartFailed as failure:
@@ -26,7 +26,7 @@ def _serve(args: argparse.Namespace) -> int:
     from ..api.config.bindings_config import BindingsConfigError, load_bindings
     from ..api.config.logs import configure_logging
     from ..api.config.settings import Settings
-    from . import serve_replicas
+    from . import serve_replicas, serve_start
 
     overrides = {
         k: v for k, v in (("host", args.host), ("port", args.port), ("data_dir", args.data_dir)) if v

@@ -15,21 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tqdm import tqdm
-
-from ..backends.transfer.export_file import (
-    ExportFormatError,
-    ExportWriter,
-    Manifest,
-    read_histories,
-    read_manifest,
-    read_points,
-)
-from ..memtypes.errors import Unavailable
 from . import vendor_import_cmd
 
 if TYPE_CHECKING:
     from ..api.http.services import VectorStore
+    from ..backends.transfer.export_file import Manifest
     from ..backends.transfer.migration import ImportSummary
     from ..memtypes.ports import DocumentStore
 
@@ -51,8 +41,12 @@ def _fail(command: str, message: str, code: int = EXIT_CANNOT_START) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from ..backends.embedding.sparse import BM25_NAME
+    from ..backends.transfer.export_file import ExportWriter, Manifest
     from ..backends.transfer.migration import EdgeDirReader, edge_dimension
+    from ..memtypes.errors import Unavailable
 
     settings = _settings(data_dir=args.data_dir, collection_prefix=args.collection_prefix)
     qdrant_dir = settings.data_dir / "qdrant"
@@ -167,7 +161,10 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
 
 
 async def _import(args: argparse.Namespace, manifest: Manifest, settings: Any) -> tuple[ImportSummary, str]:
+    from tqdm import tqdm
+
     from ..api.http.maintenance import build_pending_indexes
+    from ..backends.transfer.export_file import read_points
     from ..backends.transfer.migration import ImportSummary, batches_by_type, import_batch
 
     store, where = await _target(args, settings, manifest.dimension)
@@ -223,6 +220,8 @@ async def _adopt_id_key(manifest: Manifest, settings: Any, store: VectorStore) -
 
 async def _import_histories(path: Path, store: DocumentStore) -> int:
     """The change histories go beside the vectors, as the service stores them (idempotent: by id)."""
+    from ..backends.transfer.export_file import read_histories
+
     await store.open()
     written = 0
     try:
@@ -239,7 +238,9 @@ async def _import_histories(path: Path, store: DocumentStore) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from ..backends.transfer.export_file import ExportFormatError, read_manifest
     from ..backends.transfer.migration import IncompatibleStore
+    from ..memtypes.errors import Unavailable
 
     if args.source is not None:  # another memory system's export, into a running mnemo
         from .vendor_import_cmd import run_vendor_import

@@ -58,7 +58,8 @@ class WorkingConfig(BaseModel):
         description="tokens a task holds (default encoding); past it the lowest-priority, then oldest, "
         "items move out",
     )
-    ttl_s: float = Field(default=300.0, gt=0.0, description="idle time after which a task is archived")
+    # As long as a thread lives: a coding session's todo list outlasts a meeting or a lunch break.
+    ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="idle time after which a task is archived")
     sweep_interval_s: float = Field(
         default=5.0, gt=0.0, le=3600.0, description="how often tasks idle past their TTL are archived"
     )

@@ -12,6 +12,7 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.types import Message, Scope
 
 from ...compat import VendorEdge, compat_routers
@@ -50,6 +51,13 @@ from .providers import providers, require_tenant
 from .services import open_services
 
 log = logging.getLogger("mnemo")
+# The schema as JSON (/schema/openapi.json) and YAML, nothing else: litestar's default viewers
+# (Swagger UI, ReDoc, …) load their scripts from a public CDN, which a service run offline or behind
+# a strict firewall cannot reach. The explorer (/ui) is the service's own page; any OpenAPI viewer
+# reads the JSON.
+OPENAPI = OpenAPIConfig(
+    title="mnemo", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()]
+)
 
 
 def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitable[None]]:
@@ -173,7 +181,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         after_request=record_response,
         guards=[rate_limit_guard, refuse_unread_body],
         request_max_body_size=settings.max_request_bytes,
-        openapi_config=OpenAPIConfig(title="mnemo", version="0.1.0", path="/schema"),
+        openapi_config=OPENAPI,
         logging_config=None,
     )
     app.before_send.append(_complete_allow_header(app))

@@ -30,10 +30,23 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-function say(message, isError = false) {
+// The status line speaks of the view in front: each view keeps its last message, shown again when
+// the view is, so that one view's news never reads as another's.
+const viewMessages = new Map();
+
+function shownView() {
+  return document.querySelector('[role="tabpanel"]:not([hidden])')?.id ?? "";
+}
+
+function showMessage(message, isError) {
   const status = $("status");
   status.textContent = message;
   status.classList.toggle("error", isError);
+}
+
+function say(message, isError = false) {
+  viewMessages.set(shownView(), [message, isError]);
+  showMessage(message, isError);
 }
 
 function scope() {
@@ -98,6 +111,7 @@ function selectTab(tab) {
     other.tabIndex = selected ? 0 : -1;
     $(other.getAttribute("aria-controls")).hidden = !selected;
   }
+  showMessage(...(viewMessages.get(shownView()) ?? ["", false]));
   tab.focus();
 }
 

@@ -80,7 +80,9 @@ export function itemOf(record: MemoryRecord, meta: Meta, score?: number): Search
     key: meta.key,
     value: typeof meta.value_json === "string" ? (JSON.parse(meta.value_json) as Json) : (meta.value ?? {}),
     createdAt: created,
-    updatedAt: meta.updated_at ? new Date(meta.updated_at) : created,
+    // `updated_at` is the writer's clock before the write and `created_at` the server's as it
+    // stores it: an item is never updated before it was created.
+    updatedAt: meta.updated_at ? new Date(Math.max(Date.parse(meta.updated_at), created.getTime())) : created,
   };
   if (score !== undefined) item.score = score;
   return item;

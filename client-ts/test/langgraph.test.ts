@@ -30,6 +30,7 @@ test("put, get, overwrite and delete an item", async () => {
   assert.deepEqual(item?.namespace, ["prefs", "alice"]);
   assert.equal(item?.key, "theme");
   assert.ok(item?.createdAt instanceof Date && item.updatedAt instanceof Date);
+  assert.ok(item.updatedAt >= item.createdAt, "an item is never updated before it was created");
 
   await s.put(["prefs", "alice"], "theme", { color: "light", size: 12 });
   assert.deepEqual((await s.get(["prefs", "alice"], "theme"))?.value, { color: "light", size: 12 });

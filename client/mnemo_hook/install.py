@@ -117,7 +117,7 @@ def _update(path: Path, change: Any) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="mnemo-hook install", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mnemo-hook install", description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--project", action="store_true", help="./.claude/settings.json and ./.mcp.json (the default)"

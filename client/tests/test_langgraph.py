@@ -68,6 +68,7 @@ async def test_async_forms_and_filters(mnemo: Any, user: str) -> None:
     await store.aput(ns, "p3", {"name": "Cassini", "status": "active", "stars": 9}, index=False)
     item = await store.aget(ns, "p1")
     assert item is not None and item.value["name"] == "Apollo" and item.namespace == ns
+    assert item.updated_at >= item.created_at  # never updated before it was created
 
     active = await store.asearch(("projects",), filter={"status": "active", "stars": {"$gte": 5}})
     assert sorted(i.key for i in active) == ["p1", "p3"]

@@ -1,16 +1,23 @@
-"""MkDocs hook: the pages written from the tree itself at every build, so they cannot drift.
+"""The pages written from the tree itself, so they cannot drift.
 
 `reference/configuration.md` is a table of every setting, walked from the settings models
 (`mnemo.api.config.settings.Settings` and its groups); `reference/http-api.md` is every route of the
-OpenAPI schema the app serves at `/schema/openapi.json`, with its parameters, body and answers;
-`benchmarks.md` is `benchmarks/README.md`, its links to files beside it named as paths (the site
-holds pages, not the results). None is a file under docs/: they exist only in the built site
-(`make docs`).
+OpenAPI schema the app serves at `/schema/openapi.json`, with its parameters, body and answers. Both
+are files under docs/, so that their links work in the repository too: `python
+docs/hooks/generated_pages.py` rewrites them, and tests/unit/test_docs_site.py fails while they differ
+from the code.
+
+As an MkDocs hook it adds the benchmarks' pages to the site: `benchmarks.md` is `benchmarks/README.md`
+(the results) and `benchmarks-journal.md` is `benchmarks/JOURNAL.md` (how each figure came about, and
+what was tried and left off), their links to files beside them named as paths (the site holds pages,
+not the results). A docs page links to those two as the repository has them (`../benchmarks/README.md`),
+which works when reading docs/ in the repository; the hook points such a link at the site's page.
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import types
 import typing
@@ -23,8 +30,11 @@ from pydantic_core import PydanticUndefined
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGURATION = "reference/configuration.md"
-BENCHMARKS = "benchmarks.md"
 HTTP_API = "reference/http-api.md"
+# Each benchmarks page of the site → the file of the repository it is made from.
+BENCHMARK_PAGES = {"benchmarks.md": "benchmarks/README.md", "benchmarks-journal.md": "benchmarks/JOURNAL.md"}
+_SITE_PAGE = {source: page for page, source in BENCHMARK_PAGES.items()}
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -95,10 +105,11 @@ def configuration_page() -> str:
     lines = [
         "# Configuration reference",
         "",
-        "Every setting of `mnemo serve`, written from the settings models at each build of this site",
-        "(`api/config/settings.py` and the models of its groups), so it is never out of date. Each is",
-        "an environment variable (or a line of a `.env` file in the working directory). A group's field",
-        "is set as `MNEMO_<GROUP>__<FIELD>`. How they fit together: [Configuration](../configuration.md).",
+        "Every setting of `mnemo serve`, written from the settings models (`api/config/settings.py` and",
+        "the models of its groups) by `docs/hooks/generated_pages.py`; a test fails while it is out of",
+        "date. Each is an environment variable (or a line of a `.env` file in the working directory). A",
+        "group's field is set as `MNEMO_<GROUP>__<FIELD>`. How they fit together:",
+        "[Configuration](../configuration.md).",
         "",
         "## Server",
         "",
@@ -198,8 +209,9 @@ def http_api_page(schema: dict[str, Any]) -> str:
         "# HTTP API reference",
         "",
         f"{schema['info']['title']} {schema['info']['version']}, written from the OpenAPI schema the",
-        "service serves at `/schema/openapi.json` (Swagger UI at `/schema/swagger`) at each build of",
-        "this site. Errors are RFC 9457 problem details (`application/problem+json`): see",
+        "service serves at `/schema/openapi.json` (and as YAML, `/schema/openapi.yaml`) by",
+        "`docs/hooks/generated_pages.py` (a test fails while it is out of date). Errors are RFC 9457",
+        "problem details (`application/problem+json`): see",
         "[the HTTP integration](../integrations/http.md#errors). `/metrics` and `/mcp` are not in the",
         "schema: see [Observability](../observability.md) and [MCP](../integrations/mcp.md).",
         "",
@@ -216,25 +228,63 @@ def http_api_page(schema: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def benchmarks_page() -> str:
-    """benchmarks/README.md, each link to a file beside it (results, scripts) written as its path."""
-    text = (ROOT / "benchmarks" / "README.md").read_text()
+def benchmarks_page(page: str = "benchmarks.md") -> str:
+    """A benchmarks file as a site page: each link to a file beside it (results, scripts) written as
+    its path, each link to the other benchmarks file to its page."""
+    source = BENCHMARK_PAGES[page]
+    text = (ROOT / source).read_text()
 
     def named(match: re.Match[str]) -> str:
         label, target = match.group(1), match.group(2)
         if re.match(r"[a-z]+:|#", target):
             return match.group(0)
-        path = f"`benchmarks/{target}`"
-        return path if label.strip("`") in target else f"{label} ({path})"
+        path, _, anchor = target.partition("#")
+        if (other := _SITE_PAGE.get(posixpath.normpath(posixpath.join("benchmarks", path)))) is not None:
+            return f"[{label}]({other}{'#' + anchor if anchor else ''})"
+        named_path = f"`benchmarks/{target}`"
+        return named_path if label.strip("`") in target else f"{label} ({named_path})"
 
-    return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", named, text)
+    return _LINK.sub(named, text)
+
+
+def site_links(markdown: str, page_path: str) -> str:
+    """A docs page's links to the benchmarks files (relative to the page in the repository, e.g.
+    `../benchmarks/README.md#…` from docs/) pointed at their pages in the site."""
+    folder = posixpath.dirname(posixpath.join("docs", page_path))
+
+    def pointed(match: re.Match[str]) -> str:
+        label, target = match.group(1), match.group(2)
+        path, _, anchor = target.partition("#")
+        page = _SITE_PAGE.get(posixpath.normpath(posixpath.join(folder, path)))
+        if page is None or re.match(r"[a-z]+:", target):
+            return match.group(0)
+        relative = posixpath.relpath(page, posixpath.dirname(page_path) or ".")
+        return f"[{label}]({relative}{'#' + anchor if anchor else ''})"
+
+    return _LINK.sub(pointed, markdown)
 
 
 def on_files(files: Any, config: Any) -> Any:
-    """Adds the generated pages to the site's files (MkDocs calls this once per build)."""
+    """Adds the benchmarks' pages to the site's files (MkDocs calls this once per build)."""
     from mkdocs.structure.files import File
 
-    files.append(File.generated(config, CONFIGURATION, content=configuration_page()))
-    files.append(File.generated(config, HTTP_API, content=http_api_page(openapi_schema())))
-    files.append(File.generated(config, BENCHMARKS, content=benchmarks_page()))
+    for page in BENCHMARK_PAGES:
+        if (ROOT / BENCHMARK_PAGES[page]).exists():
+            files.append(File.generated(config, page, content=benchmarks_page(page)))
     return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    return site_links(markdown, page.file.src_uri)
+
+
+def write_reference_pages() -> None:
+    """docs/reference/: the configuration and HTTP API pages, as the code has them now."""
+    (ROOT / "docs" / CONFIGURATION).parent.mkdir(exist_ok=True)
+    (ROOT / "docs" / CONFIGURATION).write_text(configuration_page())
+    (ROOT / "docs" / HTTP_API).write_text(http_api_page(openapi_schema()))
+
+
+if __name__ == "__main__":
+    write_reference_pages()
+    print(f"wrote docs/{CONFIGURATION} and docs/{HTTP_API}")

@@ -69,7 +69,7 @@ def test_onnx_vectors_equal_pytorch_ones_in_batches_and_alone(
 
 
 def test_a_start_from_the_cache_imports_neither_pytorch_nor_the_model_libraries(tmp_path: Path) -> None:
-    """What makes a restart fast (benchmarks/README.md, crash loops): a fresh process that finds the
+    """What makes a restart fast (benchmarks/JOURNAL.md, crash loops): a fresh process that finds the
     graph and the tokenizer cached imports none of torch, transformers, sentence-transformers."""
     SentenceTransformerEmbedder(runtime="onnx", onnx_cache=tmp_path).close()  # exports both
     probe = (

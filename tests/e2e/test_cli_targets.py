@@ -9,6 +9,7 @@ one line with an exit code of its own.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 
 from mnemo.cli import serve_start
 from mnemo_client import Mnemo
-from tests.e2e.live_server import free_port
+from tests.e2e.live_server import LiveApp, free_port, live_app  # noqa: F401 - a fixture
 from tests.e2e.served_process import ServedMnemo
 from tests.e2e.test_replicas_http import serve_env
 
@@ -153,3 +154,16 @@ def test_a_start_up_that_fails_in_the_app_is_one_line_and_debug_shows_the_traceb
     debugged = mnemo(*args, "--debug", cwd=tmp_path, MNEMO_EMBEDDING__MODEL=missing)
     assert debugged.returncode == serve_start.EXIT_START_FAILED
     assert "Traceback" in debugged.stderr
+
+
+async def test_ingest_with_a_key_the_service_refuses_could_not_start(
+    live_app: LiveApp,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    source = str(memories_file(tmp_path))
+    async with live_app(api_keys="right-key:alpha") as (url, _):
+        ingest = ["ingest", source, "--url", url, "--api-key", "wrong"]
+        done = await asyncio.to_thread(mnemo, *ingest, cwd=tmp_path)
+    assert done.returncode == 2  # could not start, as the docs say; 1 is "done, some lines failed"
+    line = one_line(done.stderr)
+    assert "refused" in line and "401" in line

@@ -1,7 +1,7 @@
 """Crash loops, short: a few cycles of SIGKILL during mixed writes (memories, working
 memory, thread turns) and restart in place, on a real `mnemo serve`: nothing acknowledged is lost and
 no child process survives a kill. The full run (20 cycles at 10k memories, restart times) is
-`mnemo bench faults` (benchmarks/README.md)."""
+`mnemo bench faults` (benchmarks/JOURNAL.md)."""
 
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ async def test_acknowledged_working_writes_survive_a_sigkill_of_the_embedded_ser
 ) -> None:
     """The server fsyncs its append-only file before each reply (`appendfsync always`). With
     `everysec` a write that lands while the once-a-second background fsync runs is held in memory
-    and answered anyway; a SIGKILL then loses it (reproduced under disk load: benchmarks/README.md)."""
+    and answered anyway; a SIGKILL then loses it (reproduced under disk load: benchmarks/JOURNAL.md)."""
     with tempfile.TemporaryDirectory(prefix="mnemo-emb-") as directory:
         data = Path(directory)
         async with app_client(data, redis={"url": None}) as client:

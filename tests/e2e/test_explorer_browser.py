@@ -77,6 +77,8 @@ async def test_explorer_page_playground_and_delete(live_app: LiveApp, browser: A
         contents = await page.locator("#memory-table tbody td.content").all_inner_texts()
         assert contents == [m["content"] for m in newest]
         assert "newest first" in await page.inner_text("#memory-caption")
+        table = await page.locator("#memory-table").bounding_box()
+        assert table is not None and table["width"] > 0.9 * 1366  # the window's width, no empty column
         passport = page.locator("#memory-table tbody tr", has_text="renew her passport")
         cells = await passport.locator("td").all_inner_texts()
         assert cells[2] == "user_id=alice" and "2025" in cells[4] and ":" in cells[4]  # the due date and time
@@ -134,6 +136,11 @@ async def test_explorer_page_playground_and_delete(live_app: LiveApp, browser: A
         await page.get_by_role("button", name="Delete").click()
         await page.locator("#status", has_text="Deleted memory").wait_for()  # (the CSP forbids eval)
         assert (await api.get(f"/v1/memories/{tea_id}")).status_code == 404
+        # The status line speaks of the view in front: not the Memories view's news on another view.
+        await page.get_by_role("tab", name="Forget a subject").click()
+        assert await page.inner_text("#status") == ""
+        await page.get_by_role("tab", name="Memories").click()
+        assert "Deleted memory" in await page.inner_text("#status")
         assert await page.locator("#memory-table tbody tr").count() == len(MEMORIES) - 1
 
         assert watched.foreign(url) == []

@@ -34,6 +34,8 @@ NOT_RUN_HERE = {
     "installs the same distributions into a fresh venv and serves from it",
     "make serve": "builds a venv and serves until stopped: tests/integrations/test_as_installed.py runs "
     "`make serve` in a clean clone and the README's commands from a second shell",
+    "npm init -y": "installs the TypeScript client into an empty folder from the clone or a packed "
+    "tarball: client-ts/test/install.test.ts (make test-ts) runs these blocks and the page's example",
     "MNEMO_EMBEDDING__BACKEND=static": "needs a model from `mnemo distill` (minutes) and serves until "
     "stopped: tests/e2e/test_static_embedding.py covers the static backend",
 }

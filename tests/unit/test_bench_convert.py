@@ -144,3 +144,46 @@ def test_a_file_that_is_not_the_release_is_named_with_what_is_wrong(
     source.write_text(json.dumps([{"question_id": "x"}]))
     assert main(["bench", "convert", "longmemeval", str(source), str(tmp_path / "out")]) == 2
     assert "missing or malformed field" in capsys.readouterr().err
+
+
+def convert(benchmark: str, source: Path, out: Path, *flags: str) -> int:
+    return main(["bench", "convert", benchmark, str(source), str(out), *flags])
+
+
+def test_a_split_converts_only_the_conversations_or_questions_it_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    second = json.loads(json.dumps(LOCOMO[0])) | {"sample_id": "conv-2"}
+    source = tmp_path / "locomo10.json"
+    source.write_text(json.dumps([LOCOMO[0], second]))
+    ids = tmp_path / "dev.txt"
+    ids.write_text("# the dev conversation\nconv-2\n")
+    assert convert("locomo", source, tmp_path / "dev", "--split", str(ids)) == 0
+    queries = rows(tmp_path / "dev" / "queries.jsonl")
+    # Numbered within their conversation: the same ids whichever conversations are converted.
+    assert [q["id"] for q in queries] == ["conv-2:q0", "conv-2:q1"]
+    assert {m["scope"]["user_id"] for m in rows(tmp_path / "dev" / "memories.jsonl")} == {"conv-2"}
+    assert convert("locomo", source, tmp_path / "all") == 0
+    assert [q["id"] for q in rows(tmp_path / "all" / "queries.jsonl")][2:] == ["conv-2:q0", "conv-2:q1"]
+
+    lme = tmp_path / "longmemeval_s_cleaned.json"
+    lme.write_text(json.dumps(LONGMEMEVAL))
+    (tmp_path / "q.txt").write_text("q2_abs\n")
+    assert convert("longmemeval", lme, tmp_path / "l", "--split", str(tmp_path / "q.txt")) == 0
+    assert [q["id"] for q in rows(tmp_path / "l" / "queries.jsonl")] == ["q2_abs"]
+    capsys.readouterr()
+    (tmp_path / "q.txt").write_text("q1\nq9\n")  # q9 is not in the file: refused, not skipped
+    assert convert("longmemeval", lme, tmp_path / "m", "--split", str(tmp_path / "q.txt")) != 0
+    assert "q9" in capsys.readouterr().err
+
+
+def test_the_published_splits_are_committed_as_id_lists() -> None:
+    from mnemo.benchmarks.convert import read_split
+
+    assert read_split("locomo-dev") == ["conv-26", "conv-30", "conv-41"]
+    sizes = {
+        name: len(read_split(name))
+        for name in ("longmemeval-dev", "longmemeval-train", "longmemeval-abstention-dev")
+    }
+    assert sizes == {"longmemeval-dev": 30, "longmemeval-train": 121, "longmemeval-abstention-dev": 10}
+    assert not set(read_split("longmemeval-dev")) & set(read_split("longmemeval-train"))

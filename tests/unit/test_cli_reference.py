@@ -98,6 +98,10 @@ def test_every_command_and_subcommand_prints_its_usage_and_exits_0() -> None:
     for command, text in texts.items():
         assert text.startswith("usage: "), f"{command} --help: {text[:200]!r}"
     assert texts["mnemo hook"] == texts["mnemo-hook"] == HOOK_HELP  # one help for both spellings
+    assert texts["mnemo mcp"] == texts["mnemo-mcp"]
+    assert "(MNEMO_URL, else http://127.0.0.1:8080)" in " ".join(texts["mnemo-mcp"].split())
+    install = " ".join(texts["mnemo-hook install"].split("options:")[0].split())
+    assert install.endswith("where the client's `mcp` extra is installed."), install  # a whole paragraph
     for event in ("user-prompt-submit", "post-tool-use", "stop", "session-end"):
         assert printed(hook_main, [event, "--help"]) == HOOK_HELP
     top = texts["mnemo"]

@@ -151,8 +151,8 @@ def test_bindings_files_follow_the_services_schema(tmp_path: Path) -> None:
 
 
 def test_the_redis_cluster_overlay_switches_the_layout_to_the_cluster() -> None:
-    overlay = yaml.safe_load((DEPLOY / "k8s" / "redis-cluster" / "kustomization.yaml").read_text())
-    assert overlay["resources"] == ["../"]
+    overlay = yaml.safe_load((DEPLOY / "k8s-redis-cluster" / "kustomization.yaml").read_text())
+    assert overlay["resources"] == ["../k8s"]  # beside the base: kustomize refuses a base holding its overlay
     patches = [yaml.safe_load(p["patch"]) for p in overlay["patches"]]
     [configmap] = [p for p in patches if p["kind"] == "ConfigMap"]
     [base_configmap] = by_kind("ConfigMap")
@@ -168,7 +168,7 @@ def test_the_redis_cluster_overlay_switches_the_layout_to_the_cluster() -> None:
 
 
 def test_a_redis_cluster_failover_fits_in_the_failover_wait() -> None:
-    values = yaml.safe_load((DEPLOY / "k8s" / "redis-cluster" / "values.yaml").read_text())
+    values = yaml.safe_load((DEPLOY / "k8s-redis-cluster" / "values.yaml").read_text())
     nodes, replicas = values["cluster"]["nodes"], values["cluster"]["replicas"]
     masters, spare = divmod(nodes, 1 + replicas)
     assert spare == 0 and masters >= 3 and replicas >= 1  # every master has a replica to take over

@@ -132,9 +132,8 @@ def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
-        requires = [
-            line for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist:")
-        ]
+        lines = archive.read(metadata).decode().splitlines()
+        requires = [line for line in lines if line.startswith("Requires-Dist:")]
     top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert top_level == {"mnemo"}
     for expected in (
@@ -147,6 +146,10 @@ def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path:
     assert not [n for n in names if n.startswith(("mnemo/tests/", "mnemo/client/", "mnemo/benchmarks/"))]
     assert any(line.startswith("Requires-Dist: mnemo-client[mcp]") for line in requires)
     assert any(line.startswith("Requires-Dist: mnemo-bench==") and "bench" in line for line in requires)
+    # The licence as an SPDX expression (a table is deprecated: setuptools warns on every install),
+    # and its text shipped in the wheel.
+    assert "License-Expression: Apache-2.0" in lines
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
 
 @pytest.mark.slow

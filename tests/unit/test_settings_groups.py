@@ -87,3 +87,9 @@ def test_replica_acknowledgement_is_refused_with_the_embedded_redis() -> None:
     assert (acked.working.ack_replicas, acked.working.ack_timeout_ms) == (1, 100)
     with pytest.raises(ValueError, match="ack_timeout_ms"):
         Settings(redis={"url": "redis://127.0.0.1:6379/0"}, working={"ack_replicas": 1, "ack_timeout_ms": 0})
+
+
+def test_a_task_idle_through_a_lunch_break_is_still_there() -> None:
+    # A coding session's todo list is a task: archiving it after minutes of idleness loses the
+    # session's state to a coffee break.
+    assert Settings().working.ttl_s >= 3600

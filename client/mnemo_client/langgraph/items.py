@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from langgraph.store.base import InvalidNamespaceError, Item, ListNamespacesOp, MatchCondition, SearchItem
@@ -89,7 +90,10 @@ def _key(record: MemoryRecord) -> str:
 
 def to_item(record: MemoryRecord, score: float | None = None) -> SearchItem:
     meta = record.metadata[META]
-    updated = meta.get("updated_at") or record.created_at
+    # `updated_at` is the writer's clock before the write and `created_at` the server's as it
+    # stores it: an item is never updated before it was created.
+    written = meta.get("updated_at")
+    updated = max(datetime.fromisoformat(written), record.created_at) if written else record.created_at
     return SearchItem(
         namespace=tuple(meta["namespace"]), key=_key(record), value=_value(meta),
         created_at=record.created_at, updated_at=updated, score=score,

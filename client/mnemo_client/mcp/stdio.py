@@ -21,7 +21,9 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--url", default=os.environ.get("MNEMO_URL") or DEFAULT_URL, help="mnemo's URL (MNEMO_URL)"
+        "--url",
+        default=os.environ.get("MNEMO_URL") or DEFAULT_URL,
+        help=f"mnemo's URL (MNEMO_URL, else {DEFAULT_URL})",
     )
     parser.add_argument(
         "--api-key", default=os.environ.get("MNEMO_API_KEY"), help="bearer key (MNEMO_API_KEY)"
