@@ -21,7 +21,8 @@ TARGET = HERE / "mnemo_client" / "sync_client.py"
 ASYNC_ONLY = "# async only"
 DOCSTRING = (
     '"""`Mnemo`: the synchronous client, generated from async_client.py by client/generate_sync_client.py\n'
-    '(edit that one, then run this script)."""\n'
+    "(edit that one, then run this script).\n\n"
+    'Size: one public class with a short method per API call, as async_client.py."""\n'
 )
 RENAMES = (
     (r"\bAsyncMnemo\b", "Mnemo"),

@@ -26,7 +26,7 @@ class RankRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: NonBlankStr = Field(min_length=1, max_length=MAX_QUERY_CHARS)
-    type: MemoryType = Field(description="the type of the memories named")
+    type: MemoryType  # the type of the memories named (no description: the schema keeps a plain reference)
     ids: list[UUID] = Field(min_length=1, max_length=MAX_RANKED_IDS, description="the memories to rank")
     limit: int = Field(default=10, ge=1, le=MAX_RANKED_IDS)
     offset: int = Field(default=0, ge=0, le=MAX_RANKED_IDS)

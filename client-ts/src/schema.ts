@@ -33,7 +33,10 @@ export interface paths {
         get: operations["V1MemoriesMemoryIdGetMemory"];
         put?: never;
         post?: never;
-        /** Delete one memory */
+        /**
+         * Delete one memory (a delete, not a forget)
+         * @description The memory is gone from every read, but its text stays in the store's files until they are next rewritten, and no receipt is given. To erase it for good, with a signed receipt, use `POST /v1/forget` with `ids`.
+         */
         delete: operations["V1MemoriesMemoryIdDeleteMemory"];
         options?: never;
         head?: never;
@@ -876,6 +879,8 @@ export interface components {
             left_out?: {
                 [key: string]: number;
             } | null;
+            /** @description the listed types whose store has records it cannot read back (`/ready` names them): their pages hold only what can be read */
+            degraded?: string[];
         };
         /** MemoryRecord */
         MemoryRecord: {
@@ -929,7 +934,6 @@ export interface components {
         };
         /**
          * MemoryType
-         * @description the type of the memories named
          * @enum {string}
          */
         MemoryType: "episodic" | "semantic" | "procedural" | "prospective" | "working";
@@ -961,7 +965,6 @@ export interface components {
         /** RankRequest */
         RankRequest: {
             query: string;
-            /** @description the type of the memories named */
             type: components["schemas"]["MemoryType"];
             /** @description the memories to rank */
             ids: string[];
@@ -2661,6 +2664,8 @@ export interface operations {
                 namespace?: string | null;
                 limit?: number;
                 cursor?: string | null;
+                /** @description secrets and personal data replaced by typed placeholders (`[CARD]`) in what is returned; the stored memory keeps them */
+                mask_sensitive?: boolean;
             };
             header?: never;
             path?: never;
@@ -3797,7 +3802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After` */
+            /** @description Another request is changing this task or thread (`lock_timeout`); retry after `Retry-After`. Or, for a turn with `if_last_seq`, the thread has moved on (`conflict`): read it again */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4454,19 +4459,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description File Download */
+            /** @description the file's bytes */
             200: {
                 headers: {
-                    /** @description File size in bytes */
-                    "content-length"?: string;
-                    /** @description Last modified data-time in RFC 2822 format */
-                    "last-modified"?: string;
-                    /** @description Entity tag */
-                    etag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "": string;
+                    "application/octet-stream": unknown;
                 };
             };
             /** @description Malformed request (the body is not JSON or not UTF-8, two Authorization headers) */

@@ -1,5 +1,8 @@
 """`AsyncMnemo`: the asynchronous client, and the source of the synchronous `Mnemo`: sync_client.py is
-generated from this module by client/generate_sync_client.py (`make lint` checks that they agree)."""
+generated from this module by client/generate_sync_client.py (`make lint` checks that they agree).
+
+Size: one public class with a short method per API call, each a thin wrapper over `_calls`; split
+by topic, the methods of the one client a user reads would be scattered over mixins."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """`Mnemo`: the synchronous client, generated from async_client.py by client/generate_sync_client.py
-(edit that one, then run this script)."""
+(edit that one, then run this script).
+
+Size: one public class with a short method per API call, as async_client.py."""
 
 from __future__ import annotations
 

@@ -34,6 +34,10 @@ VALID_BODIES: dict[str, tuple[str, dict[str, Any]]] = {
         {"role": "user", "content": "hi"},
     ),
     "/v1/working/{task_id:str}/items": ("/v1/working/task-1/items", {"content": "a working note"}),
+    "/v1/memories/rank": (
+        "/v1/memories/rank",
+        {"query": "tea", "type": "semantic", "ids": [str(uuid.uuid4())]},
+    ),
     "/v1/memories/{memory_id:uuid}/invalidate": (
         f"/v1/memories/{uuid.uuid4()}/invalidate",
         {"reason": "no longer true"},

@@ -35,6 +35,7 @@ EDITS: dict[str, Any] = {
     "counts": {"episodic": 0},
     "removed": 0,
     "memory_ids": [],
+    "derived_ids": ["0" * 32],
     "task_ids": [],
     "thread_ids": [],
     "digest": "0" * 64,

@@ -61,7 +61,8 @@ def test_retries_429_and_503_then_succeeds() -> None:
     assert seen[0].headers["content-type"] == "application/json"
     assert (
         seen[0].read()
-        == b'{"query":"q","scope":{},"budget_tokens":10,"explain":false,"include_superseded":false}'
+        == b'{"query":"q","scope":{},"budget_tokens":10,"explain":false,"include_superseded":false,'
+        b'"mask_sensitive":false}'
     )
 
 

@@ -1,9 +1,10 @@
 """The house's rules, checked on the tree itself: one import package `mnemo` whose packages pyproject
-lists, rooms of at most 15 modules, modules of at most 400 lines, and benchmark results in git of at
-most 2 MB (ARCHITECTURE.md, "The house")."""
+lists, rooms of at most 15 modules, modules of about 400 lines (more only with a `Size:` reason in
+the docstring), and benchmark results in git of at most 2 MB (ARCHITECTURE.md, "The house")."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_PACKAGE = {"tests", "client", "benchmarks", "deploy", "docs", "examples", "build", ".venv", ".typecheck"}
 MAX_MODULES_PER_FOLDER = 15
 MAX_LINES_PER_MODULE = 400
+HARD_MAX_LINES_PER_MODULE = 500  # past the guide only with a reason, and never this far
 MAX_TRACKED_RESULTS_BYTES = 2_000_000
 
 
@@ -70,15 +72,26 @@ def test_no_folder_holds_more_than_15_modules() -> None:
     assert crowded == {}
 
 
-def test_no_module_is_longer_than_400_lines() -> None:
+def _size_reason(module: Path) -> str | None:
+    """The reason a module's docstring gives for its size (a line starting `Size:`), if any."""
+    tree = ast.parse(module.read_text())
+    docstring = ast.get_docstring(tree) or ""
+    return next((line for line in docstring.splitlines() if line.startswith("Size:")), None)
+
+
+def test_no_module_is_longer_than_400_lines_without_saying_why() -> None:
+    """400 lines is a guide, not a wall: a module may grow past it when its docstring says why
+    (`Size: …`), up to a hard bound, rather than be split at an arbitrary line or have lines joined."""
     folders = [*_package_dirs(), *_client_package_dirs(), *_bench_package_dirs()]
-    long = {
+    modules = [module for folder in folders for module in folder.glob("*.py")]
+    sizes = {module: len(module.read_text().splitlines()) for module in modules}
+    unexplained = {
         str(module.relative_to(ROOT)): lines
-        for folder in folders
-        for module in folder.glob("*.py")
-        if (lines := len(module.read_text().splitlines())) > MAX_LINES_PER_MODULE
+        for module, lines in sizes.items()
+        if lines > MAX_LINES_PER_MODULE and _size_reason(module) is None
     }
-    assert long == {}
+    assert unexplained == {}
+    assert {str(m.relative_to(ROOT)): n for m, n in sizes.items() if n > HARD_MAX_LINES_PER_MODULE} == {}
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout")

@@ -104,7 +104,7 @@ def test_an_unusable_scope_id_is_made_safe_and_a_bad_field_fails_its_entry(tmp_p
             {
                 "results": [
                     {"id": "1", "memory": "x", "user_id": "Ada Lovelace"},
-                    {"id": "2", "memory": "y", "metadata": {"k": "v" * 20_000}},
+                    {"id": "2", "memory": "y", "metadata": {"k": "v" * 2_200_000}},
                 ]
             }
         )
