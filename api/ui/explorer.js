@@ -378,7 +378,8 @@ function hit(memory, best) {
 
 // What the retrieval found and did not put in the context, best first, each with its reason.
 function renderLeftOut(leftOut, packed) {
-  const contents = Object.fromEntries(packed.map((m) => [m.id, m.content]));
+  // The better hit a duplicate stands for may itself be left out (over budget): named either way.
+  const contents = Object.fromEntries([...packed, ...leftOut].map((m) => [m.id, m.content]));
   const counts = {};
   for (const m of leftOut) counts[m.reason] = (counts[m.reason] || 0) + 1;
   const summary = Object.entries(counts).map(([reason, n]) => `${n} ${REASONS[reason] || reason}`).join(", ");

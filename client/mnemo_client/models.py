@@ -195,7 +195,7 @@ class TurnIn(RequestModel):
 
 class RankRequest(RequestModel):
     query: str
-    type: str
+    type: MemoryType
     ids: list[str]
     limit: int = 10
     offset: int = 0

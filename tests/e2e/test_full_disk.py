@@ -27,11 +27,12 @@ RESERVE_MB = 24
 
 @pytest.fixture
 def small_tmpfs() -> Iterator[Path]:
-    """A 1 GiB tmpfs of its own (root may mount one; opening the shards maps ~800 MiB), unmounted after."""
+    """A 1.25 GiB tmpfs of its own (root may mount one; opening the shards and their payload indexes
+    maps ~900 MiB), unmounted after."""
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     mount = Path(tempfile.mkdtemp(prefix="mnemo-fd-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1280m", "tmpfs", str(mount)], check=True)
     try:
         yield mount
     finally:

@@ -44,8 +44,9 @@ def test_pyproject_lists_every_package_of_mnemo_and_nothing_else() -> None:
 
 
 def _client_package_dirs() -> list[Path]:
-    """The client distribution's packages: mnemo_client (with mcp/) and mnemo_hook."""
-    return sorted(init.parent for init in (ROOT / "client").rglob("__init__.py"))
+    """The client distribution's packages: mnemo_client (with mcp/) and mnemo_hook (not the copies a
+    non-editable `pip install ./client` leaves in client/build/)."""
+    return sorted(init.parent for init in (ROOT / "client").rglob("__init__.py") if "build" not in init.parts)
 
 
 def _bench_package_dirs() -> list[Path]:
