@@ -105,7 +105,7 @@ async def _write(
     from tqdm import tqdm
 
     from ..ingest.pipeline import WriteOptions
-    from .ingest_cmd import HttpSink
+    from .ingest_run import HttpSink
 
     batches = [memories[i : i + batch_size] for i in range(0, len(memories), batch_size)]
     done = _batches_done(state)
