@@ -12,6 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import FieldProblem, InvalidInput
+from .jsontypes import JsonInt
 from .records import MAX_CONTENT_CHARS, SCOPE_ID_PATTERN, NonBlankStr, Scope, check_json_size
 
 # A chain walk reads at most this many threads (the thread itself and its ancestors).
@@ -87,7 +88,7 @@ class TurnIn(BaseModel):
     files: list[str] = Field(
         default_factory=list, max_length=MAX_FILES_PER_TURN, description="paths or URIs the turn refers to"
     )
-    if_last_seq: int | None = Field(
+    if_last_seq: JsonInt | None = Field(
         default=None,
         ge=0,
         description="append only if the thread's last turn has this seq (0: no turn yet), else 409: "

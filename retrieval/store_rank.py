@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..memtypes.jsontypes import JsonInt
 from ..memtypes.records import NonBlankStr
 from ..memtypes.requests import MAX_QUERY_CHARS
 from ..memtypes.types import MemoryType
@@ -28,8 +29,8 @@ class RankRequest(BaseModel):
     query: NonBlankStr = Field(min_length=1, max_length=MAX_QUERY_CHARS)
     type: MemoryType  # the type of the memories named (no description: the schema keeps a plain reference)
     ids: list[UUID] = Field(min_length=1, max_length=MAX_RANKED_IDS, description="the memories to rank")
-    limit: int = Field(default=10, ge=1, le=MAX_RANKED_IDS)
-    offset: int = Field(default=0, ge=0, le=MAX_RANKED_IDS)
+    limit: JsonInt = Field(default=10, ge=1, le=MAX_RANKED_IDS)
+    offset: JsonInt = Field(default=0, ge=0, le=MAX_RANKED_IDS)
 
 
 class RankedMemory(BaseModel):
