@@ -9,6 +9,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 
+from ...compat.edge import vendor_of
 from ...memtypes.errors import FieldProblem, InvalidInput
 
 
@@ -17,6 +18,8 @@ async def refuse_unread_body(
 ) -> None:
     if not isinstance(handler, HTTPRouteHandler) or "data" in handler.parsed_fn_signature.parameters:
         return  # a mount (its own protocol), or a route that reads its body
+    if vendor_of(connection.url.path) is not None:
+        return  # another server's protocol: its clients' bodies are the vendor's, read or answered 501
     length = connection.headers.get("content-length", "").strip()
     chunked = "chunked" in connection.headers.get("transfer-encoding", "").lower()
     if chunked or length not in ("", "0"):
