@@ -90,7 +90,7 @@ def _take_backup(mnemo: Any, target: Path) -> tuple[dict[str, Any], list[str]]:
     problems = verify(target)
     if (signature := manifest.get("signature")) is not None:
         # By a key the service publishes: the one `mnemo restore --public-key` is then given.
-        keys = mnemo.request("GET", "/v1/forget/keys").raise_for_status().body["keys"]
+        keys = mnemo.request("GET", "/v1/admin/keys").raise_for_status().body["keys"]
         published = {key["public_key"] for key in keys}
         try:
             if signature.get("public_key") not in published:

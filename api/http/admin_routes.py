@@ -27,7 +27,7 @@ from ...backends.transfer import backup as backup_files
 from ...backends.transfer.server_copies import ServerCopies
 from ...memtypes.errors import InvalidInput, NotFound, Unavailable
 from ...memtypes.governance.forget import LEDGER_FILE
-from ...memtypes.governance.signing import MANIFEST_KIND
+from ...memtypes.governance.signing import MANIFEST_KIND, published
 from ...memtypes.types import MemoryType
 from ..guards.admin import require_admin
 from .problems import COMMON_PROBLEMS, _spec
@@ -147,3 +147,16 @@ async def drop_backup(backup_id: BackupId, services: NamedDependency[Services | 
     if not copies.path(backup_id).is_dir():
         raise NotFound(f"no backup {backup_id}: {GONE}")
     await copies.drop(backup_id)
+
+
+@get(
+    "/v1/admin/keys",
+    guards=[require_admin],
+    summary="The public keys backup manifests are signed with, for the bearer of the admin key",
+    description="The same keys as `GET /v1/forget/keys`: `mnemo backup`, which holds only the admin key, "
+    "checks a backup's manifest against them.",
+    responses=COMMON_PROBLEMS,
+)
+async def admin_keys(services: NamedDependency[Services | None]) -> dict[str, Any]:
+    signer = None if services is None else services.forgetter.signer
+    return {"keys": [] if signer is None else [published(signer.public_key)]}

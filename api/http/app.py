@@ -163,6 +163,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             admin_routes.create_backup,  # online backup (`mnemo backup`)
             admin_routes.backup_file,
             admin_routes.drop_backup,
+            admin_routes.admin_keys,  # the keys `mnemo backup` checks a manifest against
             *compat_routers(),  # mem0's, Redis AMS's and Zep's protocols (compat/)
         ],
         dependencies=providers(),  # a handler asks for what it uses: `tenant`, `catalog`, …

@@ -19,7 +19,11 @@ RECORD_SUFFIX = ".store.json"
 
 
 def record_path(qdrant_dir: Path, prefix: str) -> Path:
-    return Path(qdrant_dir).parent / (prefix + RECORD_SUFFIX)
+    """Beside the service's `<data dir>/qdrant/`. A store opened in a folder of another name (a
+    tool's, a test's) keeps its record inside that folder: stores in sibling folders never share one."""
+    qdrant_dir = Path(qdrant_dir)
+    home = qdrant_dir.parent if qdrant_dir.name == "qdrant" else qdrant_dir
+    return home / (prefix + RECORD_SUFFIX)
 
 
 def read_record(qdrant_dir: Path, prefix: str) -> dict[str, Any]:
