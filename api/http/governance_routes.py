@@ -33,7 +33,7 @@ from ...memtypes.governance.forget_query import (
 from ...memtypes.governance.history import MemoryHistory
 from ...memtypes.governance.signing import Signer, published
 from ...memtypes.jsontypes import IsoDatetime
-from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
+from ...memtypes.privacy.policy import masked
 from ...memtypes.queries import MemoryFilter, View
 from ...memtypes.records import MemoryRecord, NonBlankStr, Scope
 from ...memtypes.requests import MAX_QUERY_CHARS
@@ -51,6 +51,7 @@ from .routes import (
     MemoryPage,
     ScopeIdParam,
     as_of_of,
+    as_shown,
     current_filter,
     outdated_counts,
     scope_of,
@@ -287,8 +288,7 @@ async def search(
         retriever, tenant, query, scope, memory_type, include_superseded, limit, when
     )
     records = await catalog.with_access(tenant, [r for r, _ in found])
-    if mask_sensitive:
-        records = [masked(r, *RECORD_TEXT_FIELDS) for r in records]
+    records = as_shown(records, mask_sensitive)
     hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
     view = when.as_of() if when is not None else None
     flt = current_filter(MemoryFilter(tenant, scope, include_superseded=include_superseded, as_of=view))
@@ -364,5 +364,5 @@ async def stale_memories(
 ) -> MemoryPage:
     flt = MemoryFilter(tenant=tenant, scope=scope_of(user_id, agent_id, thread_id, namespace), stale=True)
     page = await catalog.page(current_filter(flt), memory_type, limit, cursor)
-    records = [masked(r, *RECORD_TEXT_FIELDS) for r in page.records] if mask_sensitive else page.records
+    records = as_shown(page.records, mask_sensitive)
     return MemoryPage(memories=records, next_cursor=page.next_cursor)

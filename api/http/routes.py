@@ -76,6 +76,11 @@ AsOfViewParam = Annotated[
 ]
 
 
+def as_shown(records: list[MemoryRecord], mask_sensitive: bool) -> list[MemoryRecord]:
+    """Records as a read returns them: secrets and personal data masked when the caller asks."""
+    return [masked(r, *RECORD_TEXT_FIELDS) for r in records] if mask_sensitive else records
+
+
 def as_of_of(raw: str | None, view: View) -> AsOfRequest | None:
     return None if raw is None else AsOfRequest(at=instant(raw, "as_of"), view=view)
 
@@ -258,7 +263,7 @@ async def list_memories(
         flt = replace(flt, as_of=when.as_of())
     flt = current_filter(flt)
     page = await catalog.page(flt, memory_type, limit, cursor)
-    records = [masked(r, *RECORD_TEXT_FIELDS) for r in page.records] if mask_sensitive else page.records
+    records = as_shown(page.records, mask_sensitive)
     types = [memory_type] if memory_type else list(MemoryType)
     left_out = await outdated_counts(catalog.index, flt, types) if cursor is None else None
     health = await catalog.index.health()
