@@ -52,11 +52,11 @@ test-fast: $(VENV)/.installed-dev
 # in a venv of their own: the client with every framework extra and pytest, no torch (the tests check),
 # against one real `mnemo serve` they start from $(VENV). `make test` does not collect them.
 FRAMEWORKS := .venv-frameworks
-$(FRAMEWORKS)/.installed: client/pyproject.toml
+$(FRAMEWORKS)/.installed: client/pyproject.toml client/tests/requirements.txt
 	$(PYTHON) -m venv $(FRAMEWORKS)
 	$(FRAMEWORKS)/bin/pip install --quiet --upgrade pip
 	$(FRAMEWORKS)/bin/pip install --quiet -e './client[langgraph,langchain,llama-index,openai-agents,pydantic-ai]' \
-		'pytest>=8' 'pytest-asyncio>=0.24'
+		-r client/tests/requirements.txt
 	touch $@
 
 test-frameworks: $(VENV)/.installed $(FRAMEWORKS)/.installed

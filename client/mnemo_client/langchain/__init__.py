@@ -4,9 +4,11 @@ Extra `langchain`.
 
     retriever = MnemoRetriever(url="http://127.0.0.1:8080", api_key=..., user_id="alice")
     docs = retriever.invoke("what does Alice drink?")   # Documents: content + id, score, type
+    top = retriever.invoke("what does Alice drink?", k=3)  # at most the 3 most relevant of them
     tools = MnemoToolkit(url=..., api_key=..., user_id="alice").get_tools()   # for bind_tools / an agent
 
-A retrieval's documents are the memories mnemo packed into `budget_tokens`, most relevant first.
+A retrieval's documents are the memories mnemo packed into `budget_tokens`, most relevant first;
+`k` (LangChain's usual name, on the retriever or per call) keeps at most the first `k` of them.
 A refusal of mnemo is the client's typed `MnemoError` from the retriever, and a `ToolException` from
 a tool (which LangChain hands back to the model as the tool's answer).
 """
@@ -21,7 +23,7 @@ from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, Callba
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.tools import BaseTool, BaseToolkit, StructuredTool, ToolException
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict, Field, PrivateAttr
 
 from mnemo_client.agent_tools import DEFAULT_TYPE, FORGET, RECALL, REMEMBER, MemoryTools, scope_of
 from mnemo_client.async_client import AsyncMnemo
@@ -37,7 +39,8 @@ P = ParamSpec("P")
 class MnemoRetriever(BaseRetriever):
     """Memories relevant to the query, as Documents (`page_content` the memory; metadata `id`,
     `score`, `type`, `tokens`, `occurred_at`). Give `url` (+ `api_key`) or `client` / `async_client`;
-    `user_id` / `agent_id` / `namespace` scope the search, `types` limits the memory types."""
+    `user_id` / `agent_id` / `namespace` scope the search, `types` limits the memory types, `k` the
+    number of documents (at most `k` of those packed into `budget_tokens`; a call's `k` overrides it)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -48,6 +51,7 @@ class MnemoRetriever(BaseRetriever):
     namespace: str | None = None
     types: list[str] | None = None
     budget_tokens: int = 1000
+    k: int | None = Field(default=None, ge=0)
     client: Mnemo | None = None
     async_client: AsyncMnemo | None = None
     _sync: Mnemo | None = PrivateAttr(default=None)
@@ -65,6 +69,13 @@ class MnemoRetriever(BaseRetriever):
             "types": self.types,
             "budget_tokens": self.budget_tokens,
         }
+
+    def _first(self, documents: list[Document], k: int | None) -> list[Document]:
+        """The `k` most relevant (a call's `k`, else the retriever's), or all."""
+        k = self.k if k is None else k
+        if k is not None and k < 0:
+            raise ValueError(f"MnemoRetriever: k must be 0 or more, not {k}")
+        return documents if k is None else documents[:k]
 
     @staticmethod
     def documents(result: RetrieveResult) -> list[Document]:
@@ -85,18 +96,18 @@ class MnemoRetriever(BaseRetriever):
         ]
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
     ) -> list[Document]:
         if self._sync is None:
             raise TypeError("MnemoRetriever has an async client only: use ainvoke")
-        return self.documents(self._sync.retrieve(query, **self._args()))
+        return self._first(self.documents(self._sync.retrieve(query, **self._args())), k)
 
     async def _aget_relevant_documents(
-        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, k: int | None = None
     ) -> list[Document]:
         if self._async is None:
             raise TypeError("MnemoRetriever has a sync client only: use invoke")
-        return self.documents(await self._async.retrieve(query, **self._args()))
+        return self._first(self.documents(await self._async.retrieve(query, **self._args())), k)
 
 
 def _tool_error(fn: Callable[P, Any]) -> Callable[P, Any]:
