@@ -11,8 +11,8 @@
 # score; mnemo's scores are its own embedding's cosine, docs/integrations/langgraph.md), and
 # test_vector_search_with_filters (a query of "bbbbluuu" nearest "blue car": a fake embedding's
 # property). test_vector_search_pagination and test_vector_search_edge_cases run here. The test
-# bodies are as upstream wrote them; the whole difference from upstream (formatted as this
-# repository formats): upstream/langgraph-test_store.py.diff.
+# bodies are as upstream wrote them; the whole difference from upstream:
+# upstream/langgraph-test_store.py.diff (tests/unit/test_vendored_suites.py checks it).
 import math
 import time
 import uuid
@@ -66,12 +66,16 @@ def test_batch_order(store: MnemoStore) -> None:
     ops = [
         GetOp(namespace=("test", "foo"), key="key1"),
         PutOp(namespace=("test", "bar"), key="key2", value={"data": "value2"}),
-        SearchOp(namespace_prefix=("test",), filter={"data": "value1"}, limit=10, offset=0),
+        SearchOp(
+            namespace_prefix=("test",), filter={"data": "value1"}, limit=10, offset=0
+        ),
         ListNamespacesOp(match_conditions=None, max_depth=None, limit=10, offset=0),
         GetOp(namespace=("test",), key="key3"),
     ]
 
-    results = store.batch(cast(Iterable[GetOp | PutOp | SearchOp | ListNamespacesOp], ops))
+    results = store.batch(
+        cast(Iterable[GetOp | PutOp | SearchOp | ListNamespacesOp], ops)
+    )
     assert len(results) == 5
     assert isinstance(results[0], Item)
     assert isinstance(results[0].value, dict)
@@ -217,7 +221,9 @@ def test_batch_list_namespaces_ops(store: MnemoStore) -> None:
         ),
     ]
 
-    results = store.batch(cast(Iterable[GetOp | PutOp | SearchOp | ListNamespacesOp], ops))
+    results = store.batch(
+        cast(Iterable[GetOp | PutOp | SearchOp | ListNamespacesOp], ops)
+    )
     assert len(results) == 3
 
     # First operation should list all namespaces
@@ -446,7 +452,9 @@ def test_list_namespaces_operations(
         assert all(ns[1] == "test" for ns in prefix_result)
 
         # Test specific prefix
-        specific_prefix_result = store.list_namespaces(prefix=(test_pref, "test", "documents"))
+        specific_prefix_result = store.list_namespaces(
+            prefix=(test_pref, "test", "documents")
+        )
         assert len(specific_prefix_result) == 2
         assert all(ns[1:3] == ("test", "documents") for ns in specific_prefix_result)
 
@@ -456,21 +464,31 @@ def test_list_namespaces_operations(
         assert all(ns[-2] == "public" for ns in suffix_result)
 
         # Test combined prefix and suffix
-        prefix_suffix_result = store.list_namespaces(prefix=(test_pref, "test"), suffix=("public", test_pref))
+        prefix_suffix_result = store.list_namespaces(
+            prefix=(test_pref, "test"), suffix=("public", test_pref)
+        )
         assert len(prefix_suffix_result) == 2
-        assert all(ns[1] == "test" and ns[-2] == "public" for ns in prefix_suffix_result)
+        assert all(
+            ns[1] == "test" and ns[-2] == "public" for ns in prefix_suffix_result
+        )
 
         # Test wildcard in prefix
-        wildcard_prefix_result = store.list_namespaces(prefix=(test_pref, "*", "documents"))
+        wildcard_prefix_result = store.list_namespaces(
+            prefix=(test_pref, "*", "documents")
+        )
         assert len(wildcard_prefix_result) == 5
         assert all(ns[2] == "documents" for ns in wildcard_prefix_result)
 
         # Test wildcard in suffix
-        wildcard_suffix_result = store.list_namespaces(suffix=("*", "public", test_pref))
+        wildcard_suffix_result = store.list_namespaces(
+            suffix=("*", "public", test_pref)
+        )
         assert len(wildcard_suffix_result) == 4
         assert all(ns[-2] == "public" for ns in wildcard_suffix_result)
 
-        wildcard_single = store.list_namespaces(suffix=("some", "*", "public", test_pref))
+        wildcard_single = store.list_namespaces(
+            suffix=("some", "*", "public", test_pref)
+        )
         assert len(wildcard_single) == 1
         assert wildcard_single[0] == (
             test_pref,
@@ -486,7 +504,9 @@ def test_list_namespaces_operations(
         max_depth_result = store.list_namespaces(max_depth=3)
         assert all(len(ns) <= 3 for ns in max_depth_result)
 
-        max_depth_result = store.list_namespaces(max_depth=4, prefix=(test_pref, "*", "documents"))
+        max_depth_result = store.list_namespaces(
+            max_depth=4, prefix=(test_pref, "*", "documents")
+        )
         assert len(set(res for res in max_depth_result)) == len(max_depth_result) == 5
 
         # Test pagination
@@ -581,7 +601,9 @@ def test_numeric_filter_safety(store: MnemoStore) -> None:
 
     # Test 3: Special float values (negative infinity)
     results = store.search(("items",), filter={"price": {"$gt": float("-inf")}})
-    assert len(results) == 3, "All finite values should be greater than negative infinity"
+    assert len(results) == 3, (
+        "All finite values should be greater than negative infinity"
+    )
 
     # Test 4: NaN handling - NaN comparisons should not cause errors
     try:
@@ -653,7 +675,9 @@ def test_non_ascii(store: MnemoStore) -> None:
     """Test support for non-ascii characters"""
     if True:  # was: with create_vector_store(fake_embeddings, distance_type=distance_type) as store:
         store.put(("user_123", "memories"), "1", {"text": "这是中文"})  # Chinese
-        store.put(("user_123", "memories"), "2", {"text": "これは日本語です"})  # Japanese
+        store.put(
+            ("user_123", "memories"), "2", {"text": "これは日本語です"}
+        )  # Japanese
         store.put(("user_123", "memories"), "3", {"text": "이건 한국어야"})  # Korean
         store.put(("user_123", "memories"), "4", {"text": "Это русский"})  # Russian
         store.put(("user_123", "memories"), "5", {"text": "यह रूसी है"})  # Hindi

@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agents import FunctionTool, RunContextWrapper, function_tool
+from agents.memory import SessionSettings
+from agents.memory.session_settings import coerce_session_settings, resolve_session_limit
 
 from mnemo_client.agent_tools import BorrowedClient, async_tool_functions
 from mnemo_client.async_client import AsyncMnemo
@@ -77,10 +79,17 @@ def _replay(turns: Sequence[Turn]) -> list[tuple[int, Any]]:
     return items
 
 
-class MnemoSession:
-    """The Agents SDK's conversation memory in one mnemo thread, named by the caller's session id."""
+def _settings(given: SessionSettings | Mapping[str, Any] | None) -> SessionSettings:
+    """The SDK's own reading of session settings: a dict's unknown keys are a TypeError."""
+    if given is None:
+        return SessionSettings()
+    return coerce_session_settings(dict(given) if isinstance(given, Mapping) else given)
 
-    session_settings = None
+
+class MnemoSession:
+    """The Agents SDK's conversation memory in one mnemo thread, named by the caller's session id.
+    `session_settings` as the SDK's own sessions take it (a `SessionSettings` or a dict): its `limit`
+    is the default of `get_items`."""
 
     def __init__(
         self,
@@ -92,10 +101,12 @@ class MnemoSession:
         user_id: str | None = None,
         agent_id: str | None = None,
         namespace: str | None = None,
+        session_settings: SessionSettings | Mapping[str, Any] | None = None,
     ) -> None:
         if url is None and client is None:
             raise TypeError("MnemoSession: give url (and api_key), or client")
         self.session_id = session_id
+        self.session_settings: SessionSettings | None = _settings(session_settings)
         self._url, self._api_key, self._client = url, api_key, client
         self._scope = {
             k: v for k, v in (("user_id", user_id), ("agent_id", agent_id), ("namespace", namespace)) if v
@@ -126,10 +137,11 @@ class MnemoSession:
         agent_id: str | None = None,
         namespace: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        session_settings: SessionSettings | Mapping[str, Any] | None = None,
     ) -> MnemoSession:
         """A new session in a new thread, scoped to `user_id` / `agent_id` / `namespace` (so that
         `mnemo forget` of that scope removes it)."""
-        session = cls("", url=url, api_key=api_key, client=client)
+        session = cls("", url=url, api_key=api_key, client=client, session_settings=session_settings)
         scope = {
             k: v for k, v in (("user_id", user_id), ("agent_id", agent_id), ("namespace", namespace)) if v
         }
@@ -176,7 +188,9 @@ class MnemoSession:
                     await mnemo.threads.append(self._thread_id, role, content, if_last_seq=if_last_seq)
 
     async def get_items(self, limit: int | None = None) -> list[Any]:
-        """The conversation, oldest first; with `limit`, its latest `limit` items."""
+        """The conversation, oldest first; with `limit` (else `session_settings.limit`), its latest
+        `limit` items."""
+        limit = resolve_session_limit(limit, self.session_settings)
         items = [item for _, item in await self._items()]
         return items if limit is None else items[-limit:] if limit > 0 else []
 
