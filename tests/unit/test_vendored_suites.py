@@ -1,4 +1,4 @@
-"""The frameworks' own test files vendored into client/tests/ and client-ts/test/ differ from upstream
+"""The frameworks' own test files vendored into client/tests/ and client-ts/test/vitest/ differ from upstream
 by exactly their kept diff (`upstream/*.diff` beside them), so that nobody edits a vendored test
 silently: the diff, taken back out of the vendored file, gives upstream's file at the pinned commit,
 byte for byte (its git blob id, which the diff's first line names and which `git ls-tree <commit>
@@ -22,8 +22,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DIFF_FOLDERS = (REPO / "client" / "tests" / "upstream", REPO / "client-ts" / "test" / "upstream")
-TEST_FOLDERS = (REPO / "client" / "tests", REPO / "client-ts" / "test")
+# Python suites in client/tests/, TypeScript ones (vitest's) in client-ts/test/vitest/; the kept
+# diffs in upstream/ beside them.
+TEST_FOLDERS = (REPO / "client" / "tests", REPO / "client-ts" / "test" / "vitest")
+DIFF_FOLDERS = tuple(folder / "upstream" for folder in TEST_FOLDERS)
 ORIGIN = re.compile(
     r"^--- (?P<repo>[\w.-]+/[\w.-]+)@(?P<commit>[0-9a-f]{40}) (?P<path>\S+)"
     r" \(git blob (?P<blob>[0-9a-f]{40})\)$"
