@@ -79,8 +79,9 @@ test-compat: $(VENV)/.installed $(COMPAT)/.installed
 	cd compat/tests/js && MNEMO_SERVE=../../../$(BIN)/mnemo npm test
 
 # The TypeScript client and its adapters (client-ts/, examples/typescript/): installed from the
-# committed lockfile, type-checked, linted, and tested with node's own runner against one real
-# `mnemo serve` started from $(VENV). Needs Node >= 20 and npm.
+# committed lockfile, type-checked, linted, and tested against one real `mnemo serve` started from
+# $(VENV): the frameworks' own vendored suites under vitest (client-ts/test/vitest/), then node's own
+# runner. Needs Node >= 20 and npm.
 test-ts: $(VENV)/.installed
 	cd client-ts && npm ci --no-audit --no-fund
 	cd client-ts && npm run typecheck && npm run lint

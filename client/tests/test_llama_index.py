@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from llama_index.core.base.llms.types import ChatMessage
+from llama_index.core.base.llms.types import ChatMessage, TextBlock
 from llama_index.core.chat_engine import SimpleChatEngine
 from llama_index.core.llms import MockLLM
 from llama_index.core.memory import Memory
@@ -72,3 +72,33 @@ async def test_a_mnemo_refusal_is_the_typed_error(mnemo: Any) -> None:
     with pytest.raises(MnemoError) as refused:
         await block.aget([ChatMessage(role="user", content="anything")])
     assert refused.value.status == 422
+
+
+async def test_the_memory_block_promises_of_llama_indexs_own_vector_block(mnemo: Any, user: str) -> None:
+    """What LlamaIndex's own vector memory block is tested for, where it holds for any memory block:
+    messages given as text blocks are stored as "role: text" and come back for a related message;
+    no messages, or a message without text, store nothing and get ""."""
+    block = MnemoMemoryBlock(url=mnemo.url, api_key=mnemo.api_key, user_id=user)
+
+    def said(role: str, text: str) -> ChatMessage:
+        return ChatMessage(role=role, content=None, blocks=[TextBlock(text=text)])
+
+    async def stored() -> list[str]:
+        async with AsyncMnemo(mnemo.url, api_key=mnemo.api_key) as client:
+            return [m.content async for m in client.list(user_id=user)]
+
+    assert await block.aget(messages=[]) == ""
+    await block.aput(messages=[])
+    await block.aput(messages=[ChatMessage(role="user", content=None, blocks=[])])
+    assert await stored() == []
+
+    await block.aput(
+        messages=[
+            said("user", "What's the capital of France?"),
+            said("assistant", "The capital of France is Paris."),
+            said("user", "What about Germany?"),
+            said("assistant", "The capital of Germany is Berlin."),
+        ]
+    )
+    assert "assistant: The capital of France is Paris." in await stored()
+    assert "capital of France is Paris" in await block.aget(messages=[said("user", "Tell me about Paris.")])
