@@ -55,4 +55,5 @@ async def rank_by_similarity(retriever: Retriever, tenant: str, request: RankReq
     ]
     scored.sort(key=lambda hit: (-hit[1], hit[0]))
     page = scored[request.offset : request.offset + request.limit]
-    return RankResults(hits=[RankedMemory(id=i, score=s) for i, s in page])
+    # Unit vectors in float32: a text's dot product with itself can come out a hair over 1.
+    return RankResults(hits=[RankedMemory(id=i, score=min(1.0, max(-1.0, s))) for i, s in page])

@@ -100,6 +100,9 @@ export function at(value: unknown, path: string): unknown {
 export function compare(actual: unknown, operator: string, expected: unknown): boolean {
   if (operator === "$eq") return matches(actual, expected);
   if (operator === "$ne") return !matches(actual, expected);
+  // $in / $nin: one of the values given, or none of them, as LangGraph.js's own stores filter.
+  if (operator === "$in") return Array.isArray(expected) && expected.some((e) => matches(actual, e));
+  if (operator === "$nin") return !Array.isArray(expected) || !expected.some((e) => matches(actual, e));
   const bounds: Record<string, (a: number, b: number) => boolean> = {
     $gt: (a, b) => a > b,
     $gte: (a, b) => a >= b,
@@ -107,7 +110,7 @@ export function compare(actual: unknown, operator: string, expected: unknown): b
     $lte: (a, b) => a <= b,
   };
   const check = bounds[operator];
-  if (!check) throw new Error(`unsupported filter operator ${operator} (use $eq $ne $gt $gte $lt $lte)`);
+  if (!check) throw new Error(`unsupported filter operator ${operator} (use $eq $ne $gt $gte $lt $lte $in $nin)`);
   if (typeof actual !== "number" && typeof actual !== "string") return false;
   const a = Number(actual);
   const b = Number(expected);

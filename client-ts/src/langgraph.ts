@@ -15,7 +15,7 @@
  * value. Items are written without prefilter or dedup: a store keeps what it is given.
  *
  * A search selects the store's items by namespace prefix and value filters (`{k: v}`,
- * `$eq $ne $gt $gte $lt $lte`, dotted paths) here, over the store's memories, which it lists page by
+ * `$eq $ne $gt $gte $lt $lte $in $nin`, dotted paths) here, over the store's memories, which it lists page by
  * page: keep a store's scope to one user or agent where the tenant is large. With a query, the
  * selected items that are indexed come ranked by the cosine similarity of their text and the query
  * (`POST /v1/memories/rank`: every one scored, none dropped), `limit` after `offset`; without one,
@@ -161,7 +161,7 @@ function answer(op: Operation, snapshot: Snapshot, ranked: Map<string, Ranking>)
     const { score: _score, ...item } = found[1];
     return item;
   }
-  if (isPut(op)) return undefined;
+  if (isPut(op)) return null; // a put's result in a batch, as LangGraph.js's InMemoryStore gives it
   if (isSearch(op)) {
     const { limit = 10, offset = 0 } = op;
     const selected = snapshot.selected(op);

@@ -98,7 +98,7 @@ test("listNamespaces with prefix, suffix, wildcards and maxDepth; batch keeps th
     { namespace: ["a", "e"], key: "none" },
   ] as const);
   assert.deepEqual(results[0]?.value, { v: 3 });
-  assert.equal(results[1], undefined);
+  assert.equal(results[1], null); // a put's result, as LangGraph.js's InMemoryStore gives it
   // Reads in a batch see the store as it was before the batch's writes, as in LangGraph.js's InMemoryStore.
   assert.deepEqual(results[2].map((i) => i.key).sort(), ["k"]);
   assert.deepEqual((await s.search(["a", "e"])).map((i) => i.key).sort(), ["k", "k2"]);

@@ -47,6 +47,10 @@ async def test_a_rank_scores_every_given_memory_however_alike(app_client: AppFac
         assert sorted(got) == sorted([*ids, far]) and got[-1] == far  # another tenant's id: left out
         scores = [h["score"] for h in every["hits"]]
         assert scores == sorted(scores, reverse=True) and all(-1.0 <= s <= 1.0 for s in scores)
+        # A text ranked by itself: its cosine is 1, never a float32 hair over it.
+        [same] = await write(client, [{"type": "semantic", "content": "hello"}], A)
+        [hit] = (await rank(client, A, query="hello", ids=[same])).json()["hits"]
+        assert 0.99 <= hit["score"] <= 1.0
 
         pages = [
             (await rank(client, A, query="test", ids=ids, limit=2, offset=o)).json()["hits"]
