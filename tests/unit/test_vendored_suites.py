@@ -95,13 +95,15 @@ def upstream_of(kept: KeptDiff) -> bytes:
 
 
 def write_diff(upstream: Path, origin: str, vendored: Path) -> Path:
-    """Write `vendored`'s kept diff against `upstream` (the file at `origin`, repo@commit:path)."""
+    """Write `vendored`'s kept diff against `upstream` (the file at `origin`, repo@commit:path), to
+    the upstream/ file the vendored file names."""
     repo_commit, path = origin.split(":", 1)
     data = upstream.read_bytes()
     new = vendored.read_text(encoding="utf-8").splitlines(keepends=True)
     old = data.decode("utf-8").splitlines(keepends=True)
-    name = f"{repo_commit.split('/')[1].split('@')[0].removesuffix('-python')}-{Path(path).name}.diff"
-    diff = vendored.parent / "upstream" / name
+    named = re.search(r"upstream/([\w.-]+\.diff)", "".join(new[:30]))
+    assert named, f"{vendored} names no upstream/<name>.diff in its first lines"
+    diff = vendored.parent / "upstream" / named[1]
     body = list(difflib.unified_diff(old, new, n=3))[2:]
     header = [f"--- {repo_commit} {path} (git blob {git_blob_id(data)})\n",
               f"+++ {vendored.resolve().relative_to(REPO)}\n"]  # fmt: skip
