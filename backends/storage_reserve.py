@@ -101,19 +101,23 @@ def unallocated_bytes(store: Path) -> int:
 
 def back_mapped_files(store: Path) -> int:
     """On a filesystem whose pages are memory, allocate every hole of the store's mapped files
-    (OSError ENOSPC where there is no room: nothing is faulted); elsewhere nothing. Answers the
-    bytes that were unallocated."""
+    (OSError ENOSPC, with nothing allocated, where they do not all fit: nothing is faulted);
+    elsewhere nothing. Answers the bytes that were unallocated."""
     if not pages_are_memory(store):
         return 0
-    missing = 0
+    holes = []
     for path, stat in _mapped_files(store):
         hole = -(-stat.st_size // _PAGE) * _PAGE - stat.st_blocks * 512
-        if hole <= 0:
-            continue
-        missing += hole
+        if hole > 0:
+            holes.append((path, stat.st_size, hole))
+    missing = sum(hole for _, _, hole in holes)
+    stat = os.statvfs(store)
+    if missing > stat.f_bavail * stat.f_frsize:
+        raise OSError(errno.ENOSPC, f"{missing} bytes of the store's files are not allocated", str(store))
+    for path, size, _ in holes:
         fd = os.open(path, os.O_RDWR)
         try:
-            os.posix_fallocate(fd, 0, stat.st_size)  # keeps the size; fills only the holes
+            os.posix_fallocate(fd, 0, size)  # keeps the size; fills only the holes
         finally:
             os.close(fd)
     return missing
@@ -170,18 +174,18 @@ class StorageReserve:
         )
 
     def back_mapped_files(self, store: Path) -> None:
-        """`back_mapped_files(store)`, a filesystem that filled up meanwhile told as
-        InsufficientStorage (a refused start, not a SIGBUS once opened)."""
+        """`back_mapped_files(store)`, no room for them told as InsufficientStorage (a refused
+        start, not a SIGBUS once opened)."""
         try:
             back_mapped_files(store)
         except OSError as exc:
             if exc.errno != errno.ENOSPC:
                 raise
-            free = self.free_bytes()
+            free, needed = self.free_bytes(), unallocated_bytes(store)
             raise InsufficientStorage(
-                f"the {self.store} ({self.path}) is on tmpfs and filled up while its stores' files were "
-                f"allocated ({free / MIB:.1f} MiB free): free some space or enlarge the tmpfs, and "
-                "start again",
+                f"the {self.store} ({self.path}) is on tmpfs and has {free / MIB:.1f} MiB free; its "
+                f"stores' files need {needed / MIB:.0f} MiB more, which a read of them would take from "
+                "the tmpfs: free some space or enlarge the tmpfs, and start again",
                 self.store,
                 free,
             ) from exc

@@ -3,8 +3,13 @@ a memory-mapped page from its size when the page is read) and a file's unallocat
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
+import tempfile
 from pathlib import Path
+
+import pytest
 
 from mnemo.backends.storage_reserve import (
     back_mapped_files,
@@ -44,3 +49,28 @@ def test_holes_of_the_mapped_files_count_and_the_write_ahead_logs_do_not(tmp_pat
     if not pages_are_memory(store):  # a read of a hole takes nothing here: nothing is allocated
         assert back_mapped_files(store) == 0
         assert unallocated_bytes(store) == (4 << 20) - 8192
+
+
+def test_on_tmpfs_the_holes_are_allocated_or_nothing_is() -> None:
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK) and pages_are_memory(shm)):
+        pytest.skip("no writable tmpfs at /dev/shm")
+    store = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        small = store / "shard" / "index.dat"
+        small.parent.mkdir()
+        small.write_bytes(b"")
+        os.truncate(small, 1 << 20)
+        too_big = store / "shard" / "payload.dat"
+        too_big.write_bytes(b"")
+        stat = os.statvfs(shm)
+        os.truncate(too_big, stat.f_bavail * stat.f_frsize + (64 << 20))  # more than the tmpfs has free
+        with pytest.raises(OSError) as refused:
+            back_mapped_files(store)
+        assert refused.value.errno == errno.ENOSPC
+        assert small.stat().st_blocks == 0 and too_big.stat().st_blocks == 0  # nothing taken
+        too_big.unlink()
+        assert back_mapped_files(store) == 1 << 20
+        assert unallocated_bytes(store) == 0 and small.stat().st_blocks * 512 >= 1 << 20
+    finally:
+        shutil.rmtree(store)
