@@ -123,11 +123,13 @@ def back_mapped_files(store: Path) -> int:
     return missing
 
 
+def _is_new(store: Path) -> bool:
+    return not store.is_dir() or not any(path.is_dir() for path in store.iterdir())
+
+
 def _to_allocate(store: Path) -> int:
     """What opening `store` takes on tmpfs: its files' holes, or a new store's files."""
-    if not store.is_dir() or not any(path.is_dir() for path in store.iterdir()):
-        return NEW_STORE_BYTES
-    return unallocated_bytes(store)
+    return NEW_STORE_BYTES if _is_new(store) else unallocated_bytes(store)
 
 
 class StorageReserve:
@@ -175,7 +177,15 @@ class StorageReserve:
 
     def back_mapped_files(self, store: Path) -> None:
         """`back_mapped_files(store)`, no room for them told as InsufficientStorage (a refused
-        start, not a SIGBUS once opened)."""
+        start, not a SIGBUS once opened); on tmpfs a store not created yet needs room for one."""
+        if pages_are_memory(store) and _is_new(store) and (free := self.free_bytes()) < NEW_STORE_BYTES:
+            raise InsufficientStorage(
+                f"the {self.store} ({self.path}) is on tmpfs and has {free / MIB:.1f} MiB free; a new "
+                f"store's files take {NEW_STORE_BYTES / MIB:.0f} MiB there once read: free some space "
+                "or enlarge the tmpfs, and start again",
+                self.store,
+                free,
+            )
         try:
             back_mapped_files(store)
         except OSError as exc:
