@@ -216,6 +216,14 @@ def test_a_start_on_a_tmpfs_without_room_for_the_stores_files_is_refused_not_a_s
         assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr, refused.stderr
         line = refused.stderr
         assert "on tmpfs" in line and "MiB free" in line and "opening its stores needs" in line
+        # The commands that open the store themselves refuse the same way, before anything is read.
+        memories = mount / "one.jsonl"
+        memories.write_text('{"type": "semantic", "content": "Never stored here."}\n')
+        for args in (["doctor"], ["ingest", str(memories)]):
+            command = [sys.executable, "-m", "mnemo.cli.main", *args, "--data-dir", str(mount / "data")]
+            other = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+            assert other.returncode == 2, (args, other.returncode, other.stderr[-2000:])
+            assert other.stderr.count("\n") == 1 and "on tmpfs" in other.stderr, other.stderr
 
         subprocess.run(["mount", "-o", "remount,size=2000m", "tmpfs", str(mount)], check=True)
         ballast.unlink()
