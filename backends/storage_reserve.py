@@ -111,8 +111,8 @@ def back_mapped_files(store: Path) -> int:
         if hole > 0:
             holes.append((path, stat.st_size, hole))
     missing = sum(hole for _, _, hole in holes)
-    stat = os.statvfs(store)
-    if missing > stat.f_bavail * stat.f_frsize:
+    filesystem = os.statvfs(store)
+    if missing > filesystem.f_bavail * filesystem.f_frsize:
         raise OSError(errno.ENOSPC, f"{missing} bytes of the store's files are not allocated", str(store))
     for path, size, _ in holes:
         fd = os.open(path, os.O_RDWR)
