@@ -32,6 +32,9 @@ def _doctor(args: argparse.Namespace) -> int:
     try:
         reports = examine(store, prefix, fix=args.fix)
     except Exception as exc:  # e.g. the store is in use by a running mnemo
+        if type(exc).__name__ == "InsufficientStorage":  # on tmpfs, no room for its files
+            print(f"mnemo doctor: {exc}", file=sys.stderr)
+            return 2
         print(
             f"mnemo doctor: {exc} (stop the service first: a shard opens in one process only)",
             file=sys.stderr,

@@ -52,12 +52,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     if _target_url(args) is None and (problem := _embedded_problem(args)):
         print(f"mnemo ingest: {problem}", file=sys.stderr)
         return EXIT_CANNOT_START
-    from ..memtypes.errors import Unavailable
+    from ..memtypes.errors import InsufficientStorage, Unavailable
     from .ingest_run import BatchRefused, run
 
     try:
         summary = asyncio.run(run(args, _target_url(args)))
-    except BatchRefused as exc:
+    except (BatchRefused, InsufficientStorage) as exc:  # the latter: no room to open the store
         print(f"mnemo ingest: {exc}", file=sys.stderr)
         return EXIT_CANNOT_START
     except Unavailable as exc:

@@ -96,7 +96,8 @@ def check_before_loading(settings: Settings) -> None:
         # Below the reserve alone the service starts and serves reads (writes answer 507); only a
         # filesystem too full even to open the stores' write-ahead logs is refused here.
         reserve = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
-        if problem := reserve.too_full_to_open():
+        store = None if settings.qdrant.url else settings.data_dir / "qdrant"
+        if problem := reserve.too_full_to_open(store):
             raise StartFailed(problem, EXIT_NO_ROOM)
 
 
@@ -112,6 +113,8 @@ def as_start_failure(traceback_text: str) -> StartFailed:
         return StartFailed("the service did not start (--debug shows why)", EXIT_START_FAILED)
     name, message = found[-1].group(1), found[-1].group(2).strip()
     if name == "InsufficientStorage":
+        if message.endswith("start again"):  # no room to open the stores: the reserve is not why
+            return StartFailed(message, EXIT_NO_ROOM)
         return StartFailed(f"{message} (or lower MNEMO_STORAGE_RESERVE_MB)", EXIT_NO_ROOM)
     if name == "IdKeyRefused":
         return StartFailed(message, EXIT_BAD_SETUP)

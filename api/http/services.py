@@ -214,11 +214,15 @@ async def open_services(
     ids = pinned_id_keys(settings.data_dir, settings.id_key_file, settings.collection_prefix)
     steps = StartupSteps()
     storage = None  # the data dir matters only to the embedded engines
+    store_dir = None
     if not settings.qdrant.url or not settings.redis.url:
         storage = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
-        if (too_full := storage.too_full_to_open()) is not None:
-            # Opening maps the shards' files: with no room for what that writes, it is a SIGBUS.
+        store_dir = None if settings.qdrant.url else settings.data_dir / "qdrant"
+        if (too_full := storage.too_full_to_open(store_dir)) is not None:
+            # Opening maps the shards' files: with no room for what that takes, it is a SIGBUS.
             raise InsufficientStorage(too_full, "data dir", storage.free_bytes())
+        if store_dir is not None:
+            await asyncio.to_thread(storage.back_mapped_files, store_dir)
         if not storage.has_room():
             # After a disk-full incident the reads are what is left: serve them (writes get 507 and
             # /ready says `storage`) and take writes again once space is freed, without a restart.
@@ -261,6 +265,8 @@ async def open_services(
     redis_opening = asyncio.create_task(steps.timed("redis", open_redis(settings.redis, settings.data_dir)))
     try:
         await steps.timed("history", documents.open())
+        if storage is not None and store_dir is not None:  # what opening created, allocated too
+            await asyncio.to_thread(storage.back_mapped_files, store_dir)
         redis = await redis_opening
     except BaseException:
         await _abandon(redis_opening)

@@ -37,6 +37,7 @@ from qdrant_edge import EdgeShard, Point, UpdateOperation
 from ...memtypes.ports import Availability
 from ...memtypes.types import MemoryType
 from ..qdrant.schema import DENSE
+from ..storage_reserve import StorageReserve
 from .index import EdgeVectorIndex
 from .layout import CONFIG_FILE, base_name, live_shard_dir, lock_shard, unlock_shard
 from .manifest import (
@@ -115,7 +116,9 @@ def _rebuild(index: EdgeVectorIndex, shard: EdgeShard, path: Path, ids: list[str
 
 
 def examine(data_dir: Path, prefix: str, fix: bool = False) -> list[ShardReport]:
-    """Examine every shard of the Edge store under `data_dir` (its `qdrant` dir); `fix` repairs."""
+    """Examine every shard of the Edge store under `data_dir` (its `qdrant` dir); `fix` repairs.
+    On tmpfs, without room for its files, InsufficientStorage before anything is opened."""
+    StorageReserve(data_dir, 0, "store").back_mapped_files(data_dir)  # a read there takes space
     reports: list[ShardReport] = []
     for memory_type in MemoryType:
         report = ShardReport(memory_type)

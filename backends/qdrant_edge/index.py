@@ -140,7 +140,11 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
     async def open(self) -> None:
         if self._shards:
             return
+        # On tmpfs a read of a memory-mapped hole takes space: the files are allocated first, so
+        # that a full filesystem is an InsufficientStorage here, never a SIGBUS (storage_reserve.py).
+        await asyncio.to_thread(self.reserve.back_mapped_files, self.data_dir)
         shards = await asyncio.to_thread(self._open_all)
+        await asyncio.to_thread(self.reserve.back_mapped_files, self.data_dir)  # what opening made
         for memory_type in shards:  # another process may have written while the dir was closed
             self.payloads.invalidate(memory_type)
         self._unindexed_now = await asyncio.to_thread(

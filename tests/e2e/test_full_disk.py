@@ -10,14 +10,17 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from mnemo.backends.storage_reserve import NEW_STORE_BYTES, mapped_bytes, unallocated_bytes
 from mnemo.cli.serve_start import EXIT_NO_ROOM
 from tests.conftest import copy_sparse
+from tests.e2e.live_server import free_port
 from tests.e2e.served_process import ServedMnemo
 from tests.e2e.test_replicas_http import serve_env
 
@@ -25,19 +28,26 @@ MIB = 1024 * 1024
 RESERVE_MB = 24
 
 
-@pytest.fixture
-def small_tmpfs() -> Iterator[Path]:
-    """A 1.25 GiB tmpfs of its own (root may mount one; opening the shards and their payload indexes
-    maps ~900 MiB), unmounted after."""
+@contextmanager
+def tmpfs(size_mb: int) -> Iterator[Path]:
+    """A tmpfs of its own (root may mount one), unmounted after."""
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     mount = Path(tempfile.mkdtemp(prefix="mnemo-fd-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1280m", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(mount)], check=True)
     try:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
         mount.rmdir()
+
+
+@pytest.fixture
+def small_tmpfs() -> Iterator[Path]:
+    """A 1.6 GiB tmpfs: on tmpfs a start allocates the shards' files whole (~1.2 GiB for an empty
+    store, most of it the payload indexes' preallocated pages), and the tests need room beyond."""
+    with tmpfs(1600) as mount:
+        yield mount
 
 
 def free_bytes(path: Path) -> int:
@@ -142,7 +152,9 @@ def test_a_start_below_the_reserve_serves_reads_and_resumes_writes_once_space_is
     finally:
         first.stop()  # SIGKILL: what was acknowledged is on disk all the same
 
-    ballast = fill(small_tmpfs, 100 * MIB)
+    # Writes created files the start allocates first (on tmpfs a read of their holes takes space):
+    # once they are, 100 MiB are left, below the reserve and above what opening needs.
+    ballast = fill(small_tmpfs, 100 * MIB + unallocated_bytes(data / "qdrant"))
     served = ServedMnemo(data, logs / "serve.log", MNEMO_STORAGE_RESERVE_MB=str(reserve_mb))
     try:
         served.start()  # ready means 200: here `degraded`
@@ -173,3 +185,56 @@ def test_a_start_below_the_reserve_serves_reads_and_resumes_writes_once_space_is
     assert refused.returncode == EXIT_NO_ROOM and refused.stderr.count("\n") == 1, refused.stderr
     assert "MiB free" in refused.stderr and "Traceback" not in refused.stderr
     ballast.unlink()
+
+
+@pytest.mark.slow
+def test_a_start_on_a_tmpfs_without_room_for_the_stores_files_is_refused_not_a_sigbus(
+    tmp_path: Path, empty_data_dir: Path
+) -> None:
+    """A store with memories, stopped, moved to a 700 MiB tmpfs filled to 100 MiB free: opening it
+    would read its files through memory maps, and on tmpfs a read takes the page from the
+    filesystem. That start is refused in one line (exit 5) naming the free space and what is
+    needed; once the tmpfs has room, the same store starts with everything it acknowledged."""
+    data = tmp_path / "data"
+    copy_sparse(empty_data_dir, data)
+    first = ServedMnemo(data, tmp_path / "first.log")
+    try:
+        first.start()
+        with httpx.Client(base_url=first.url, timeout=60) as http:
+            assert write_all(http, 1, "before") == {"memories": 201, "working": 201}
+    finally:
+        first.stop()
+
+    assert mapped_bytes(empty_data_dir / "qdrant") <= NEW_STORE_BYTES  # what a new store is asked
+    with tmpfs(700) as mount:
+        copy_sparse(data, mount / "data")
+        ballast = fill(mount, 100 * MIB)
+        command = [sys.executable, "-m", "mnemo.cli.main", "serve", "--data-dir", str(mount / "data")]
+        env = serve_env(MNEMO_PORT=str(free_port()))
+        refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+        assert refused.returncode == EXIT_NO_ROOM, (refused.returncode, refused.stderr[-2000:])
+        assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr, refused.stderr
+        line = refused.stderr
+        assert "on tmpfs" in line and "MiB free" in line and "opening its stores needs" in line
+        # The commands that open the store themselves refuse the same way, before anything is read.
+        memories = mount / "one.jsonl"
+        memories.write_text('{"type": "semantic", "content": "Never stored here."}\n')
+        for args in (["doctor"], ["ingest", str(memories)]):
+            command = [sys.executable, "-m", "mnemo.cli.main", *args, "--data-dir", str(mount / "data")]
+            other = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+            assert other.returncode == 2, (args, other.returncode, other.stderr[-2000:])
+            assert other.stderr.count("\n") == 1 and "on tmpfs" in other.stderr, other.stderr
+
+        subprocess.run(["mount", "-o", "remount,size=2000m", "tmpfs", str(mount)], check=True)
+        ballast.unlink()
+        served = ServedMnemo(mount / "data", tmp_path / "again.log")
+        try:
+            served.start()
+            with httpx.Client(base_url=served.url, timeout=60) as http:
+                listed = http.get("/v1/memories", params={"limit": 100}).json()["memories"]
+                assert [m["content"] for m in listed] == ["Fact 1 (before): the blue depot opens at 1 am."]
+                assert len(http.get("/v1/working/disk-task").json()["items"]) == 1
+                assert http.get("/health").status_code == 200
+            assert served.process is not None and served.process.poll() is None
+        finally:
+            served.stop()

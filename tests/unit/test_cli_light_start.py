@@ -54,6 +54,50 @@ def test_no_help_and_no_version_loads_the_service() -> None:
     assert not loaded, f"answering --help or --version imported {loaded[:10]}"
 
 
+# `mnemo-mcp --help` and `mnemo mcp --help` (the same parser): the light client's package and the
+# command's own module only, not the client it serves the tools through nor the MCP SDK.
+ANSWER_THE_MCP_HELPS = """
+import contextlib, io, json, sys
+from mnemo_client.mcp.stdio import main as mnemo_mcp
+from mnemo.cli.main import main as mnemo
+
+for command, argv in ((mnemo_mcp, ["--help"]), (mnemo, ["mcp", "--help"]), (mnemo_mcp, ["--version"])):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            command(argv)
+        except SystemExit as exit_:
+            assert exit_.code in (0, None), (argv, exit_.code)
+    assert "mnemo-mcp" in out.getvalue(), out.getvalue()
+print(json.dumps(sorted(sys.modules)))
+"""
+MCP_HEAVY = (
+    *(h for h in HEAVY if h != "mnemo_client"),
+    *("mcp", "anyio", "starlette", "mnemo_client.async_client", "mnemo_client.sync_client"),
+    *("mnemo_client.models", "mnemo_client.mcp.tools"),
+)
+
+
+def test_the_mcp_commands_help_loads_neither_the_client_nor_the_mcp_sdk() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", ANSWER_THE_MCP_HELPS], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout)
+    loaded = [m for m in modules if any(m == h or m.startswith(f"{h}.") for h in MCP_HEAVY)]
+    assert not loaded, f"mnemo-mcp --help imported {loaded[:10]}"
+
+
+def test_the_client_package_still_gives_every_name_it_lists() -> None:
+    import mnemo_client
+
+    for name in mnemo_client.__all__:
+        assert getattr(mnemo_client, name) is not None, name
+    from mnemo_client import Mnemo, NotFound
+
+    assert Mnemo.__module__ == "mnemo_client.sync_client" and issubclass(NotFound, Exception)
+
+
 def test_the_ingest_help_names_the_write_paths_batch_size() -> None:
     from mnemo.cli.main import build_parser
     from mnemo.ingest.batch import DEFAULT_BATCH_SIZE  # the default the parser may not import
