@@ -249,10 +249,12 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
 class TaskQuestion:
     """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
     a question about what to do that names no time and does not ask when something is due ("anything
-    I need to do?"), the only kind where what is overdue or due soonest comes first."""
+    I need to do?"), the only kind where what is overdue or due soonest comes first; `undone`, it asks
+    for what is still not done ("anything overdue?", "what did I let slip?")."""
 
     window: TimeWindow | None
     open: bool
+    undone: bool = False
 
 
 @lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
@@ -261,7 +263,7 @@ def task_question(query: str, now: datetime) -> TaskQuestion | None:
     if not asks_about_tasks(query):
         return None
     window = due_window(query, now)
-    return TaskQuestion(window, window is None and not asks_when(query))
+    return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)
 
 
 def due_within(asked: TaskQuestion, payload: Mapping[str, Any]) -> bool:
