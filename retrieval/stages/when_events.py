@@ -3,17 +3,14 @@ reminders that mention the same thing: an event carries the time it happened (it
 shown in the context), while a fact about it seldom states when, and a reminder tells when it was due,
 not when it happened.
 
-Only for a question about the past ("when did …", "when was …", "how long ago …"): "when does my
-passport run out?" or "when's the sync?" asks for a time that a fact or a reminder states. And only
-where a retrieval finds memories of other types beside its events: in a store of conversation turns
-alone, every hit is an event and lifting all of them would change nothing but the scores' scale.
+Only where a retrieval finds memories of other types beside its events: in a store of conversation
+turns alone, every hit is an event and lifting all of them would change nothing but the scores' scale.
 A post-engine stage (stages/post.py) because it reads the hits of every type at once; `explain` shows
 it as `when_event`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -26,15 +23,6 @@ from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 # Like the time terms' lifts: enough to order the event above a fact that mentions it, far below
 # what relevance separates. A fitted constant, not a setting (benchmarks/README.md).
 WHEN_EVENT_LIFT = 0.05
-# What makes a question about when something was a question about the past (English usage); a
-# pattern, not a compiled one, so that `mnemo bench folds` can vary it.
-ASKS_PAST = r"\b(?:did|was|were|had|ago|last)\b"
-
-
-def asks_when_past(query: str) -> bool:
-    """Whether the query asks when something happened: "when did Aoife move?", "when was Maeve
-    born?", "how long ago did …" (not "when does my passport run out?", "when's the sync?")."""
-    return asks_when(query) and re.search(ASKS_PAST, query, re.I) is not None
 
 
 class WhenEvents(PostStage):
@@ -42,7 +30,7 @@ class WhenEvents(PostStage):
     phase = Phase.FINAL
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        asked = plan.tuning is not None and plan.tuning.temporal and asks_when_past(plan.request.query)
+        asked = plan.tuning is not None and plan.tuning.temporal and asks_when(plan.request.query)
         return WHEN_EVENT_LIFT if asked else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:

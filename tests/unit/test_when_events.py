@@ -8,7 +8,7 @@ import pytest
 from mnemo.memtypes.language.time_mentions import asks_when
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.stages.when_events import WHEN_EVENT_LIFT, asks_when_past, lift_events
+from mnemo.retrieval.stages.when_events import WHEN_EVENT_LIFT, lift_events
 
 
 def _hit(name: str, score: float) -> ScoredPoint:
@@ -37,24 +37,3 @@ def test_a_store_of_events_alone_is_left_as_it_is() -> None:
 def test_only_a_question_that_asks_when_runs_it() -> None:
     assert asks_when("when did Aoife move house?") and asks_when("how long ago did the element go?")
     assert not asks_when("where does Aoife live?")
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "when did Aoife move house?",
-        "when was Maeve born?",
-        "how long ago did the element go?",
-        "when did we last get oil?",
-    ],
-)
-def test_a_question_about_when_something_happened_lifts_events(query: str) -> None:
-    assert asks_when_past(query)
-
-
-@pytest.mark.parametrize(
-    "query",
-    ["when does my citizen card run out?", "when's the regular sync?", "when do I want the invoice summary?"],
-)
-def test_a_question_about_a_time_ahead_or_a_standing_one_does_not(query: str) -> None:
-    assert asks_when(query) and not asks_when_past(query)
