@@ -50,10 +50,10 @@ _ASKS_TASKS = re.compile(
 _OVERDUE = re.compile(_UNDONE, re.I)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
 # change next month?") asks whether it suits, not what is due then: a preference or a rule answers it.
-_ASKS_LEAVE = re.compile(
+# A pattern, not a compiled one, so that `mnemo bench folds` can vary it (re caches its compilation).
+ASKS_LEAVE = (
     r"^\W*(?:(?:so|ok|okay|and|but|hey)\W+)?(?:(?:can|could|may|should|shall)\s+(?:i|we)"
-    r"|ok(?:ay)?\s+(?:to|if)|is\s+it\s+ok(?:ay)?\s+(?:to|if)|would\s+it\s+be\s+ok(?:ay)?)\b",
-    re.I,
+    r"|ok(?:ay)?\s+(?:to|if)|is\s+it\s+ok(?:ay)?\s+(?:to|if)|would\s+it\s+be\s+ok(?:ay)?)\b"
 )
 # Words that ask about things to do even in such a question ("can I see what's due next week?").
 _NAMES_TASKS = re.compile(r"\b(?:due|overdue|deadlines?|to-?dos?|reminders?|on\s+(?:my|our)\s+plate)\b", re.I)
@@ -252,9 +252,13 @@ _PATTERNS = [
 def asks_about_tasks(query: str) -> bool:
     """Whether the query asks what is due, planned or left undone (not whether one may do something
     then, unless it names what is due)."""
+    return _asks_about_tasks(query, ASKS_LEAVE)
+
+
+def _asks_about_tasks(query: str, asks_leave: str) -> bool:
     if _ASKS_TASKS.search(query) is None:
         return False
-    return _ASKS_LEAVE.search(query) is None or _NAMES_TASKS.search(query) is not None
+    return re.search(asks_leave, query, re.I) is None or _NAMES_TASKS.search(query) is not None
 
 
 def due_window(query: str, now: datetime) -> TimeWindow | None:
@@ -288,10 +292,14 @@ class TaskQuestion:
     undone: bool = False
 
 
-@lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
 def task_question(query: str, now: datetime) -> TaskQuestion | None:
     """None for a query that is not about things to do."""
-    if not asks_about_tasks(query):
+    return _task_question(query, now, ASKS_LEAVE)
+
+
+@lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
+def _task_question(query: str, now: datetime, asks_leave: str) -> TaskQuestion | None:
+    if not _asks_about_tasks(query, asks_leave):
         return None
     window = due_window(query, now)
     return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)

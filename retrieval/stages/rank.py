@@ -58,7 +58,7 @@ CONVERSATION_GAP_S = 3600.0
 # Of `margin`, the share an older statement's lead may be when only the newer's words, not the times,
 # say it is the newer ("now", "since May"): those words also open statements that update nothing
 # ("since 2019 she has worked for herself"). A fitted constant, not a setting.
-CHANGED_ONLY_SHARE = 1.0
+CHANGED_ONLY_SHARE = 0.5
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
 _ABOVE = 1e-4
 _WORD = re.compile(r"\w+")
