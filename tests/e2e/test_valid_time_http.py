@@ -49,5 +49,8 @@ async def test_a_fact_that_began_to_hold_this_month_is_of_this_month(nadia: Any)
             "explain": True, "min_confidence": 0}  # fmt: skip
     response = await nadia.post("/v1/retrieve", json=body)
     assert response.status_code == 200, response.text
-    time_of = {m["content"]: m["explain"]["components"]["time"]["value"] for m in response.json()["memories"]}
+    memories = response.json()["memories"]
+    time_of = {m["content"]: m["explain"]["components"]["time"]["value"] for m in memories}
     assert time_of == {FROM_THIS_MONTH: 1.0, WRITTEN_EARLIER: 0.0}
+    for memory in memories:  # the engine scored what `explain` says: the same formula
+        assert abs(memory["explain"]["total"] - memory["score"]) < 1e-4
