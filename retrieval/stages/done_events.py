@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+import numpy as np
+
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.types import DAY_SECONDS, EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
@@ -124,7 +126,7 @@ async def done_reminders(inputs: StageInputs, reminders: Sequence[ScoredPoint], 
     requests = [
         SearchRequest(
             EVENT_TYPE,
-            [float(x) for x in vectors[r.id]],  # type: ignore[union-attr]
+            np.asarray(vectors[r.id], dtype=np.float32).tolist(),
             replace(events, occurred_from=float(r.payload["due_ts"]) - DONE_LEAD_S, occurred_until=now_ts),
             DONE_EVENTS,
             DONE_EVENTS,
