@@ -56,8 +56,8 @@ async def ines(app_client: AppFactory) -> Any:
         yield client
 
 
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:
-    body = {"query": query, "scope": INES, "now": NOW, "explain": True, "min_confidence": 0}
+async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:
+    body = {"query": query, "scope": INES, "now": NOW, "explain": True, "min_confidence": 0, **options}
     response = await client.post("/v1/retrieve", json=body)
     assert response.status_code == 200, response.text
     return list(response.json()["memories"])
@@ -71,3 +71,7 @@ async def test_a_reminder_an_event_says_was_done_is_not_overdue(ines: AsyncTestC
     done = next(m for m in overdue if m["content"] == PAID)
     assert done["explain"]["components"]["done_by_event"]["contribution"] < 0
     assert done["score"] >= 0  # it loses its due date's lift, not its relevance
+    # The confidence a reminder due in the window asked about is given (its words alone say little of
+    # "anything overdue?") is not given to the one an event says was done.
+    confidence = {m["content"]: m["confidence"] for m in overdue}
+    assert all(confidence[c] >= 0.5 for c in STILL_OPEN) and confidence[PAID] < 0.1
