@@ -12,7 +12,8 @@ asked again about the training" is about the same thing and says nothing was don
 reminder listed, as before.
 
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
-stage (stages/post.py), shown by `explain` as `done_by_event`.
+stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
+window's confidence floor either (stages/respond.py): its words alone rate it.
 """
 
 from __future__ import annotations
