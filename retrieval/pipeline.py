@@ -35,6 +35,7 @@ from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
 from .ranking.confidence import shipped_calibration
 from .ranking.evidence import warm
+from .stages.done_events import DoneByEvent
 from .stages.expand import Neighbours
 from .stages.pack import LinePrices, Priced
 from .stages.plan import ResolvedRequest, plan_retrieval, resolve
@@ -50,7 +51,14 @@ from .stages.when_events import WhenEvents
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
 log = logging.getLogger("mnemo.retrieval")
 # The registered post-engine stages, in the order they run within their phase (stages/post.py).
-POST_STAGES: tuple[PostStage, ...] = (NewerFirst(), StaleLower(), WhenEvents(), Neighbours(), SessionSpread())
+POST_STAGES: tuple[PostStage, ...] = (
+    NewerFirst(),
+    StaleLower(),
+    DoneByEvent(),
+    WhenEvents(),
+    Neighbours(),
+    SessionSpread(),
+)
 
 
 class Retriever:

@@ -34,7 +34,8 @@ _UNDONE = (
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
-    r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do"
+    r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
+    r"|\b(?:items|tasks)\s+(?:for|in|due)"
     r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
     r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
     # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
@@ -47,6 +48,15 @@ _ASKS_TASKS = re.compile(
     re.I,
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
+# Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
+# change next month?") asks whether it suits, not what is due then: a preference or a rule answers it.
+# A pattern, not a compiled one, so that `mnemo bench folds` can vary it (re caches its compilation).
+ASKS_LEAVE = (
+    r"^\W*(?:(?:so|ok|okay|and|but|hey)\W+)?(?:(?:can|could|may|should|shall)\s+(?:i|we)"
+    r"|ok(?:ay)?\s+(?:to|if)|is\s+it\s+ok(?:ay)?\s+(?:to|if)|would\s+it\s+be\s+ok(?:ay)?)\b"
+)
+# Words that ask about things to do even in such a question ("can I see what's due next week?").
+_NAMES_TASKS = re.compile(r"\b(?:due|overdue|deadlines?|to-?dos?|reminders?|on\s+(?:my|our)\s+plate)\b", re.I)
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?!\w)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
@@ -133,6 +143,21 @@ def _month(m: re.Match[str], now: datetime) -> Span | None:
     return month_part(year, month, m["part"]) if m["part"] else month_span(year, month)
 
 
+def _months(m: re.Match[str], now: datetime) -> Span | None:
+    # "Jul-Sep", "from March to May": the next first month to the end of the last that follows it.
+    first, last = MONTHS[m["first"].lower()], MONTHS[m["last"].lower()]
+    year, _ = _next_month(first, now)
+    end_year = year if last >= first else year + 1
+    return month_start(year, first), month_start(end_year, last + 1)
+
+
+def _quarter(m: re.Match[str], now: datetime) -> Span:
+    # "Q3": the next third quarter, this one included until it ends.
+    first = 3 * int(m["quarter"]) - 2
+    year = now.year if month_start(now.year, first + 3) > now else now.year + 1
+    return month_start(year, first), month_start(year, first + 3)
+
+
 def _ahead(m: re.Match[str], now: datetime) -> Span:
     # "in the next week", "over the next couple of months": from today on.
     count = _count(m["count"]) if m["count"] else 1
@@ -211,6 +236,9 @@ _PATTERNS = [
     (_p(r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the|this)\s+(?P<unit>week|month|year)\b"), _until_end),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), _until_quarter_end),
     (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), _this_or_next),
+    (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
+        rf"{_MONTH.replace('<month>', '<last>')}"), _months),
+    (_p(r"\bq(?P<quarter>[1-4])\b"), _quarter),
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
     (_p(rf"\b{_DATE}"), _date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
@@ -222,8 +250,15 @@ _PATTERNS = [
 
 
 def asks_about_tasks(query: str) -> bool:
-    """Whether the query asks what is due, planned or left undone."""
-    return _ASKS_TASKS.search(query) is not None
+    """Whether the query asks what is due, planned or left undone (not whether one may do something
+    then, unless it names what is due)."""
+    return _asks_about_tasks(query, ASKS_LEAVE)
+
+
+def _asks_about_tasks(query: str, asks_leave: str) -> bool:
+    if _ASKS_TASKS.search(query) is None:
+        return False
+    return re.search(asks_leave, query, re.I) is None or _NAMES_TASKS.search(query) is not None
 
 
 def due_window(query: str, now: datetime) -> TimeWindow | None:
@@ -249,19 +284,25 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
 class TaskQuestion:
     """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
     a question about what to do that names no time and does not ask when something is due ("anything
-    I need to do?"), the only kind where what is overdue or due soonest comes first."""
+    I need to do?"), the only kind where what is overdue or due soonest comes first; `undone`, it asks
+    for what is still not done ("anything overdue?", "what did I let slip?")."""
 
     window: TimeWindow | None
     open: bool
+    undone: bool = False
+
+
+def task_question(query: str, now: datetime) -> TaskQuestion | None:
+    """None for a query that is not about things to do."""
+    return _task_question(query, now, ASKS_LEAVE)
 
 
 @lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
-def task_question(query: str, now: datetime) -> TaskQuestion | None:
-    """None for a query that is not about things to do."""
-    if not asks_about_tasks(query):
+def _task_question(query: str, now: datetime, asks_leave: str) -> TaskQuestion | None:
+    if not _asks_about_tasks(query, asks_leave):
         return None
     window = due_window(query, now)
-    return TaskQuestion(window, window is None and not asks_when(query))
+    return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)
 
 
 def due_within(asked: TaskQuestion, payload: Mapping[str, Any]) -> bool:

@@ -55,6 +55,10 @@ SameMeaning = Callable[[str, str], bool]
 # One conversation's span: statements written closer together (one batch, one conversation hour) are
 # not updates of each other, and turns further apart belong to different sessions (session_spread.py).
 CONVERSATION_GAP_S = 3600.0
+# Of `margin`, the share an older statement's lead may be when only the newer's words, not the times,
+# say it is the newer ("now", "since May"): those words also open statements that update nothing
+# ("since 2019 she has worked for herself"). A fitted constant, not a setting.
+CHANGED_ONLY_SHARE = 0.5
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
 _ABOVE = 1e-4
 _WORD = re.compile(r"\w+")
@@ -252,11 +256,13 @@ def newer_first(
         for i in range(j):
             older = window[i]
             lead = older.score - window[j].score
+            reach = margin
             if times[j] < times[i] + CONVERSATION_GAP_S:
                 newer = changed[j] and not changed[i] and times[j] > times[i] - CONVERSATION_GAP_S
+                reach = margin * CHANGED_ONLY_SHARE
             else:
                 newer = True
-            if lead >= margin or not newer or not names[i] & names[j]:
+            if lead >= reach or not newer or not names[i] & names[j]:
                 continue
             if min_overlap and not _corrects(signatures[i], signatures[j], min_overlap):
                 continue

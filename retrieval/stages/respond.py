@@ -16,6 +16,7 @@ from ...memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, MemoryType
 from ..ranking.confidence import Calibration, RankedHit, hit_features, shipped_calibration
 from ..ranking.due_windows import DUE_WINDOW_CONFIDENCE, due_within
 from ..ranking.terms.intentions import DueWindowTerm
+from .done_events import DoneByEvent
 from .explain import explain
 from .left_out import left_out
 from .pack import Candidate, LinePrices, Points, TypeUsage, pack_working
@@ -40,7 +41,7 @@ def assemble(
     model = calibration or shipped_calibration()
     query = plan.request.query
     confidence = dict(zip(keys, model.confidences(query, ranked), strict=True))
-    _due_within_window(plan, points, confidence)
+    _due_within_window(plan, points, confidence, found)
     features = dict(zip(keys, hit_features(query, ranked), strict=True)) if plan.request.explain else {}
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, resolved.min_confidence
@@ -121,16 +122,21 @@ def assemble(
     return RetrieveResponse(context=context, memories=memories, metadata=metadata, left_out=left)
 
 
-def _due_within_window(plan: ReadPlan, points: Points, confidence: dict[str, float]) -> None:
+def _due_within_window(plan: ReadPlan, points: Points, confidence: dict[str, float], found: Found) -> None:
     """A pending item due within the window a question about tasks names is as likely as its share
-    of such items that answer: at least `DUE_WINDOW_CONFIDENCE` (its words alone read unlikely)."""
+    of such items that answer: at least `DUE_WINDOW_CONFIDENCE` (its words alone read unlikely);
+    not one an event says was done (`DoneByEvent`), which its words alone rate."""
     policy = plan.policies.get(INTENTION_TYPE)
     asked = policy.signals.get(DueWindowTerm.name) if policy is not None else None
     if asked is None:
         return
     for key, (memory_type, point, _) in points.items():
-        if memory_type is INTENTION_TYPE and due_within(asked, point.payload):
+        if memory_type is INTENTION_TYPE and due_within(asked, point.payload) and not _done(found, point.id):
             confidence[key] = max(confidence[key], DUE_WINDOW_CONFIDENCE)
+
+
+def _done(found: Found, point_id: str) -> bool:
+    return any(DoneByEvent.name in a.components for a in found.adjustments.of(point_id))
 
 
 def _above_floors(

@@ -38,6 +38,10 @@ def d(year: int, month: int, day: int) -> datetime:
         ("off to choir Wednesday, anything to bring?", d(2026, 11, 25), d(2026, 11, 26)),
         ("anything for tomorrow?", d(2026, 11, 21), d(2026, 11, 22)),
         ("anything due in May?", d(2027, 5, 1), d(2027, 6, 1)),
+        ("what's lined up for Q3 (Jul-Sep)?", d(2027, 7, 1), d(2027, 10, 1)),  # a range of months
+        ("anything due in Q4?", d(2026, 10, 1), d(2027, 1, 1)),  # this quarter, until it ends
+        ("what needs doing from January to March?", d(2027, 1, 1), d(2027, 4, 1)),
+        ("Brightwater items for June?", d(2027, 6, 1), d(2027, 7, 1)),
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
@@ -89,3 +93,19 @@ def test_only_an_open_question_about_what_to_do_puts_the_overdue_first() -> None
     assert windowed is not None and not windowed.open and windowed.window is not None
     when = task_question("when's the thesis due?", NOW)
     assert when is not None and not when.open and when.window is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "can I put the call with the client at 9 tomorrow morning?",
+        "ok to schedule a config change on the 3rd of next month?",
+        "should we book the plumber for next week?",
+    ],
+)
+def test_asking_leave_for_something_is_not_a_question_about_what_is_due(query: str) -> None:
+    assert not asks_about_tasks(query)
+
+
+def test_asking_leave_to_see_what_is_due_is() -> None:
+    assert asks_about_tasks("can I see what's due next week?")

@@ -158,3 +158,15 @@ def test_the_lift_vector_cache_is_bounded_and_keyed_by_content() -> None:
     assert cache.get(b) is None and cache.get(a) is not None and cache.get(c) is not None
     # The same memory edited (another content) is another key: its old vector is not used.
     assert cache.get((MemoryType.SEMANTIC, "a", "Alice is allergic to shellfish.")) is None
+
+
+def test_a_statement_that_only_says_it_changed_overtakes_a_smaller_lead() -> None:
+    # Written together: "since …" alone says it is the newer, and such words also open statements that
+    # update nothing, so it overtakes half the lead a newer time may.
+    old = hit("old", "Inês's home policy with Maré Seguros is 44-1187-22.", 0.60, 0)
+    near = hit("new", "Since January Inês has worked for Maré Seguros.", 0.55, 0)
+    far = hit("new", "Since January Inês has worked for Maré Seguros.", 0.50, 0)
+    assert set(newer_first([old, near], 0.15)[1]) == {"new"}
+    assert newer_first([old, far], 0.15)[1] == {}
+    # A month between them: the whole margin.
+    assert set(newer_first([old, hit("new", "Inês works for Maré Seguros.", 0.50, 30)], 0.15)[1]) == {"new"}

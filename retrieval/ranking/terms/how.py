@@ -17,14 +17,24 @@ HOW_WEIGHT = 0.1
 _ASKS_HOW = re.compile(
     r"\bhow\s+(?:do|does|should|can|could|would|to)\b"
     r"|\bwhat\s+(?:do|should|must)\s+(?:i|we|you)\s+do\b"
-    r"|\b(?:steps|procedure|instructions|checklist)\b|\bremind\s+me\s+(?:how|of\s+the\s+(?:steps|method))\b",
+    r"|\b(?:steps|procedure|instructions|checklist)\b|\bremind\s+me\s+how\b",
     re.I,
 )
+# More ways to ask for the steps: a method, a recipe, a runbook, the process for something, what to
+# check, "what now?" after a fault. A pattern, not a compiled one, so that `mnemo bench folds` can
+# vary it (re caches its compilation).
+ASKS_STEPS = (
+    r"\b(?:method|recipe|runbook)\b|\bprocess\s+(?:for|to|of)\b"
+    r"|\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+check\b|\bwhat\s+now\b"
+)
+# "How does Lena like to hear about price rises?" asks what someone prefers, not how to do it.
+_ASKS_PREFERENCE = re.compile(r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer)", re.I)
 
 
 def asks_how(query: str) -> bool:
     """Whether the query asks how to do something."""
-    return _ASKS_HOW.search(query) is not None
+    asked = _ASKS_HOW.search(query) is not None or re.search(ASKS_STEPS, query, re.I) is not None
+    return asked and _ASKS_PREFERENCE.search(query) is None
 
 
 class HowToTerm(RankingTerm):

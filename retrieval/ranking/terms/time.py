@@ -1,12 +1,17 @@
-"""Terms of time asked about: a memory that occurred within the time the query names ("last May",
-"in 2022"), and one that states a time when the query asks when (mnemo.memtypes.language.time_mentions).
-Not for due-dated types (intentions): their due dates rank them."""
+"""Terms of time asked about: a memory of the time the query names ("last May", "in 2022", "this
+month", "last spring"), and one that states a time when the query asks when
+(mnemo.memtypes.language.time_mentions). Not for due-dated types (intentions): their due dates rank
+them (ranking/due_windows.py).
+
+A memory is of the time named when it occurred within it or, where it carries a validity of its own
+(`valid_from` or `valid_until`, valid time), when it held during any of it: "Dean is the AP lead"
+valid from 1 September answers "who ran AP this month?" though it was written in August."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldRange
+from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, FieldRange, Missing, Sum
 from ....memtypes.language.time_mentions import asks_when
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
 from ..due_windows import task_question
@@ -28,7 +33,8 @@ class TimeBoost:
 
 
 class TimeTerm(RankingTerm):
-    """1 when the memory occurred within the time the query names."""
+    """1 when the memory is of the time the query names: occurred within it, or (a memory with a
+    validity of its own) held during it."""
 
     name = "time"
 
@@ -53,10 +59,25 @@ class TimeTerm(RankingTerm):
         boost: TimeBoost | None = inputs.signal
         if boost is None:
             return Const(0.0)
-        window = FieldRange(
-            "occurred_ts", gte=boost.window.start.timestamp(), lt=boost.window.end.timestamp() + boost.slack_s
+        return of_the_time(boost.window.start.timestamp(), boost.window.end.timestamp() + boost.slack_s)
+
+
+def of_the_time(start: float, end: float) -> Expr:
+    """1 when a point is of the time from `start` to `end` (epoch seconds): without a validity of
+    its own, it occurred then; with one, it held during some of it (its validity begins before the
+    end and ends, if at all, after the start). The two cases exclude each other: their sum is 0 or 1."""
+    no_validity = (Missing("valid_from_ts"), Missing("valid_until_ts"))
+    occurred = AllOf((*no_validity, FieldRange("occurred_ts", gte=start, lt=end)))
+    held = AllOf(
+        (
+            Excludes(no_validity),
+            Excludes((FieldRange("valid_from_ts", gte=end),)),
+            Excludes((FieldRange("valid_until_ts", lt=start),)),
+            # Without a `valid_from` it began to hold when it occurred.
+            Excludes((Missing("valid_from_ts"), FieldRange("occurred_ts", gte=end))),
         )
-        return AllOf((window,))
+    )
+    return Sum((occurred, held))
 
 
 class TellsTimeTerm(RankingTerm):

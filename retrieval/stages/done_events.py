@@ -1,0 +1,147 @@
+"""For a question about what is still to do ("anything overdue?", "what did I let slip?", "anything I
+need to do?"), a reminder past its due date that an event says was done loses what its due date
+lifted it by: "Pay the 2026 IUC for the Clio" (due 31 March) is not overdue when an event of 24 March
+says "Inês paid the 2026 IUC for the Clio". Nobody closed the reminder; the event tells.
+
+An event tells it was done when it is about the same thing (the cosine of the two dense vectors is
+at least `DONE_MIN_COSINE`), happened no earlier than `DONE_LEAD_S` before the due date, and says the
+reminder's own action in the past tense ("Pay …" → "paid", "Submit …" → "submitted", "Book …" →
+"booked"), not negated ("never booked"). Only the action the reminder opens with counts: "Dean
+asked again about the training" is about the same thing and says nothing was done. What it misses
+(an event that tells it in other words: "Enrol Vicente" → "submitted the enrolment") leaves the
+reminder listed, as before.
+
+One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
+stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
+window's confidence floor either (stages/respond.py): its words alone rate it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+
+from ...memtypes.queries import ScoredPoint, SearchRequest
+from ...memtypes.types import DAY_SECONDS, EVENT_TYPE, INTENTION_TYPE
+from ..options import RetrievalConfig
+from ..ranking.due_windows import task_question
+from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
+
+# An event about the same thing as the reminder: above what two memories about one topic usually
+# share, below an event that retells the reminder's action. A fitted constant of MiniLM's vectors.
+DONE_MIN_COSINE = 0.5
+# How long before its due date a reminder may be done (one is often done early; a reminder is seldom
+# written more than two months ahead of what it asks).
+DONE_LEAD_S = 60 * DAY_SECONDS
+DONE_EVENTS = 5  # the events searched per reminder: the nearest in meaning
+_REMINDERS = 32  # the past-due reminders read per question: more than one person's backlog holds
+# The past tense of the verbs a reminder opens with that English does not form with -ed.
+_IRREGULAR = {
+    "pay": "paid", "send": "sent", "buy": "bought", "get": "got", "give": "gave", "take": "took",
+    "make": "made", "put": "put", "read": "read", "bring": "brought", "tell": "told", "find": "found",
+    "write": "wrote", "ring": "rang", "do": "did", "leave": "left", "sell": "sold", "pick": "picked",
+    "set": "set", "hang": "hung", "lend": "lent", "drive": "drove", "see": "saw", "meet": "met",
+}  # fmt: skip
+_NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
+_FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+
+
+@lru_cache(maxsize=4096)
+def done_forms(verb: str) -> frozenset[str]:
+    """The past-tense forms an event may tell a reminder's action by: "pay" → paid, "submit" →
+    submitted, "book" → booked, "tidy" → tidied, "close" → closed."""
+    verb = verb.lower()
+    if verb in _IRREGULAR:
+        return frozenset((_IRREGULAR[verb],))
+    forms = {verb + "d" if verb.endswith("e") else verb + "ed"}
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        forms.add(verb[:-1] + "ied")
+    if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", verb):  # submit → submitted, plan → planned
+        forms.add(verb + verb[-1] + "ed")
+    return frozenset(forms)
+
+
+def tells_done(reminder: str, event: str) -> bool:
+    """Whether `event` says, in the past tense and not negated, the action `reminder` opens with."""
+    first = _FIRST_WORD.match(reminder)
+    if first is None:
+        return False
+    forms = done_forms(first.group(1))
+    for word in re.finditer(r"[A-Za-z]+", event):
+        if word.group(0).lower() in forms and not _NEGATED.search(event[: word.start()]):
+            return True
+    return False
+
+
+class DoneByEvent(PostStage):
+    """A past-due reminder an event says was done loses its due date's lift (the `due_window`,
+    `overdue` and `due` terms' contributions), for a question about what is still to do."""
+
+    name = "done_by_event"
+    phase = Phase.ROUND
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        if plan.tuning is None or not plan.tuning.temporal or plan.filters is None:
+            return 0.0
+        if EVENT_TYPE not in plan.filters:
+            return 0.0
+        asked = task_question(plan.request.query, plan.resolved.now)
+        return 1.0 if asked is not None and (asked.undone or asked.open) else 0.0
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
+        now_ts = inputs.plan.resolved.now.timestamp()
+        past_due = [p for p in hits.get(INTENTION_TYPE, ()) if _pending_past_due(p, now_ts)][:_REMINDERS]
+        done = await done_reminders(inputs, past_due, now_ts)
+        if not done:
+            return {}
+        policy = inputs.plan.policies[INTENTION_TYPE]
+        out: dict[str, Adjustment] = {}
+        points = hits[INTENTION_TYPE]
+        for k, p in enumerate(points):
+            if p.id in done:
+                cut = sum(policy.contribution(term, p.payload) for term in ("due_window", "overdue", "due"))
+                if cut > 0.0:
+                    points[k] = replace(p, score=p.score - cut)
+                    out[p.id] = lift(self.name, -cut)
+        points.sort(key=lambda p: -p.score)
+        return out
+
+
+def _pending_past_due(point: ScoredPoint, now_ts: float) -> bool:
+    due = point.payload.get("due_ts")
+    return due is not None and float(due) < now_ts and point.payload.get("status", "pending") == "pending"
+
+
+async def done_reminders(inputs: StageInputs, reminders: Sequence[ScoredPoint], now_ts: float) -> set[str]:
+    """The ids of the reminders an event says were done."""
+    if not reminders or inputs.plan.filters is None:
+        return set()
+    vectors = await inputs.vectors(INTENTION_TYPE, reminders)
+    asked = [r for r in reminders if r.id in vectors]
+    events = inputs.plan.filters[EVENT_TYPE]
+    requests = [
+        SearchRequest(
+            EVENT_TYPE,
+            np.asarray(vectors[r.id], dtype=np.float32).tolist(),
+            replace(events, occurred_from=float(r.payload["due_ts"]) - DONE_LEAD_S, occurred_until=now_ts),
+            DONE_EVENTS,
+            DONE_EVENTS,
+        )
+        for r in asked
+    ]
+    found = await inputs.index.search(requests)
+    done: set[str] = set()
+    for reminder, nearest in zip(asked, found, strict=True):
+        text = str(reminder.payload.get("content", ""))
+        # A dense search's score is the cosine of the two vectors.
+        if any(
+            e.score >= DONE_MIN_COSINE and tells_done(text, str(e.payload.get("content", "")))
+            for e in nearest
+        ):
+            done.add(reminder.id)
+    return done

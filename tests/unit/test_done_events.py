@@ -1,0 +1,76 @@
+"""A reminder an event says was done (mnemo.retrieval.stages.done_events): the event must say the
+reminder's own action in the past tense, not negated; and which questions read it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mnemo.retrieval.ranking.due_windows import task_question
+from mnemo.retrieval.stages.done_events import done_forms, tells_done
+
+NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("verb", "form"),
+    [
+        ("Pay", "paid"),
+        ("send", "sent"),
+        ("submit", "submitted"),
+        ("book", "booked"),
+        ("close", "closed"),
+        ("tidy", "tidied"),
+        ("plan", "planned"),
+        ("ring", "rang"),
+        ("buy", "bought"),
+    ],
+)
+def test_the_past_tense_of_a_reminders_verb(verb: str, form: str) -> None:
+    assert form in done_forms(verb)
+
+
+@pytest.mark.parametrize(
+    ("reminder", "event"),
+    [
+        ("Pay the 2026 IUC for the Clio.", "Inês paid the 2026 IUC for the Clio, €141.20."),
+        ("Submit the IVA return for the first quarter.", "Inês submitted the IVA return for January–March."),
+        ("Book the Christmas train tickets to Coimbra.", "Booked the Alfa Pendular tickets to Coimbra-B."),
+        ("Post the Christmas parcel to Leeds.", "Posted the parcel to Leeds from the post office."),
+        ("Close stollen pre-orders at 220.", "Stollen pre-orders closed at 214."),
+    ],
+)
+def test_an_event_that_tells_the_action_done(reminder: str, event: str) -> None:
+    assert tells_done(reminder, event)
+
+
+@pytest.mark.parametrize(
+    ("reminder", "event"),
+    [
+        # About the same thing, but nothing was done.
+        ("Return Joana's box of tile samples.", "Joana asked for her box of tile samples back."),
+        ("Chase Pedro about invoice FR 2025/41.", "Inês called Casa Ribeira's reception; Pedro was out."),
+        ("Book the on-site training.", "Dean asked again about the training (never booked)."),
+        ("Send Owain the release notes.", "Owain has not sent the form; release notes still pending."),
+        ("Pay the IMI instalment.", "Inês didn't pay the IMI instalment yet."),
+    ],
+)
+def test_an_event_that_does_not_tell_it_done(reminder: str, event: str) -> None:
+    assert not tells_done(reminder, event)
+
+
+@pytest.mark.parametrize(
+    ("query", "undone", "open_"),
+    [
+        ("anything overdue?", True, False),
+        ("what have I let slip, anything still not done?", True, False),
+        ("is there anything we said we'd do and never did?", True, False),
+        ("anything I need to do?", False, True),
+        ("what's on my plate next week?", False, False),
+    ],
+)
+def test_which_questions_ask_for_what_is_still_to_do(query: str, undone: bool, open_: bool) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None
+    assert (asked.undone, asked.open) == (undone, open_)
