@@ -79,7 +79,11 @@ class MemoryWriter:
         sparse: SparseEncoder | None = None,
         locks: Locks | None = None,
         ids: IdKeys | None = None,
+        history: ChangeHistory | None = None,
+        privacy: PolicyOf = default_policy,
     ) -> None:
+        """`history`: where each write's change history goes (none: not recorded); `privacy`: each
+        tenant's and memory resource's policy for secrets and personal data."""
         self.index = index
         # The service's id key (a store's ids are stable only under one key); without one, a key
         # of this process alone, for records that are never served from a store again.
@@ -94,8 +98,8 @@ class MemoryWriter:
         # Read-modify-write of one tenant's collection is serialized in this process...
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
-        self.history: ChangeHistory | None = None  # set by the service: per-memory change history
-        self.privacy: PolicyOf = default_policy  # set by the service: each tenant's and resource's policy
+        self.history = history
+        self.privacy = privacy
         self.supersession = Supersession(index, self.config.dedup)
 
     @asynccontextmanager
@@ -240,7 +244,8 @@ class MemoryWriter:
                 await self._store(run, superseded)
                 if self.history is not None:  # created / updated / merged (superseded), in write order
                     entries = [(p.record, existing.get(p.record.id), p.reason) for p in run]
-                    await self.history.record_write(tenant, entries, {k: r.by for k, r in superseded.items()})
+                    merged = {k: r.by for k, r in superseded.items()}
+                    await self.history.record_write(tenant, entries, merged, options.agent)
                 await mark_stale(
                     self.index, tenant, {k: f"superseded by {r.by}" for k, r in superseded.items()}
                 )
