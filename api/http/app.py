@@ -95,7 +95,7 @@ def route_handlers(mcp: McpEndpoint) -> list[ControllerRouterHandler]:
         routes.restore_memory,
         routes.due_memories,
         governance_routes.invalidate_memory,
-        governance_routes.confirm_memory,
+        routes.confirm_memory,
         governance_routes.stale_memories,
         routes.health,
         routes.ready,

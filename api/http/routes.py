@@ -8,6 +8,7 @@ that define them would be read beside this one anyway."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
@@ -15,6 +16,8 @@ from uuid import UUID
 
 from litestar import Response, delete, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
@@ -270,64 +273,45 @@ def _masked_retrieval(response: RetrieveResponse) -> RetrieveResponse:
     return masked(response, "context").model_copy(update=update)
 
 
-@post(
-    "/v1/memories/{memory_id:uuid}/complete",
-    status_code=200,
-    summary="Mark a prospective memory done",
-    responses=WITH_TYPE_RULE,
+LifecycleChange = Callable[[Lifecycle, MemoryRecord], Awaitable[MemoryRecord]]
+
+
+def lifecycle_route(
+    action: str, summary: str, responses: dict[int, ResponseSpec], change: LifecycleChange
+) -> HTTPRouteHandler:
+    """`POST /v1/memories/{id}/<action>`: no body; the memory found in the caller's tenant, changed
+    by `change`, answered as it now is. The handler is named `<action>_memory` (its operation id)."""
+
+    async def handler(
+        memory_id: FromPath[UUID],
+        lifecycle: NamedDependency[Lifecycle],
+        catalog: NamedDependency[Catalog],
+        tenant: NamedDependency[str],
+    ) -> MemoryRecord:
+        return await change(lifecycle, await catalog.find(tenant, str(memory_id)))
+
+    handler.__name__ = handler.__qualname__ = "mark_used" if action == "used" else f"{action}_memory"
+    path = f"/v1/memories/{{memory_id:uuid}}/{action}"
+    return post(path, status_code=200, summary=summary, responses=responses)(handler)
+
+
+# The lifecycle actions on one memory (ingest/lifecycle.py), each a route of its own.
+complete_memory = lifecycle_route(
+    "complete", "Mark a prospective memory done", WITH_TYPE_RULE, lambda lc, r: lc.set_status(r, "done")
 )
-async def complete_memory(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "done")
-
-
-@post(
-    "/v1/memories/{memory_id:uuid}/cancel",
-    status_code=200,
-    summary="Cancel a prospective memory",
-    responses=WITH_TYPE_RULE,
+cancel_memory = lifecycle_route(
+    "cancel", "Cancel a prospective memory", WITH_TYPE_RULE, lambda lc, r: lc.set_status(r, "cancelled")
 )
-async def cancel_memory(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "cancelled")
-
-
-@post(
-    "/v1/memories/{memory_id:uuid}/used",
-    status_code=200,
-    summary="Count a use of a procedure",
-    responses=WITH_TYPE_RULE,
+mark_used = lifecycle_route("used", "Count a use of a procedure", WITH_TYPE_RULE, Lifecycle.mark_used)
+restore_memory = lifecycle_route(
+    "restore",
+    "Undo a merge: a superseded memory becomes current again",
+    {**WITH_ID, **NOT_SUPERSEDED},
+    Lifecycle.restore,
 )
-async def mark_used(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.mark_used(await catalog.find(tenant, str(memory_id)))
-
-
-@post(
-    "/v1/memories/{memory_id:uuid}/restore",
-    status_code=200,
-    summary="Undo a merge: a superseded memory becomes current again",
-    responses={**WITH_ID, **NOT_SUPERSEDED},
+confirm_memory = lifecycle_route(
+    "confirm", "A stale memory reviewed and still true: stale no more", WITH_TYPE_RULE, Lifecycle.confirm
 )
-async def restore_memory(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.restore(await catalog.find(tenant, str(memory_id)))
 
 
 class DueItem(BaseModel):
