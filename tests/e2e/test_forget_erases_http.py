@@ -19,9 +19,8 @@ import httpx
 import pytest
 
 from tests.conftest import copy_sparse
-from tests.e2e.live_server import free_port
 from tests.e2e.test_export_import import cli
-from tests.e2e.test_replicas_http import serve_env
+from tests.served import free_port, serve_env
 
 # Words no other file holds: each a marker of one place the forgotten subject's text went.
 FORGOTTEN = {

@@ -19,7 +19,7 @@ import pytest
 from mnemo.cli.serve_start import EXIT_NO_ROOM
 from tests.conftest import copy_sparse
 from tests.e2e.served_process import ServedMnemo
-from tests.e2e.test_replicas_http import serve_env
+from tests.served import serve_env
 
 MIB = 1024 * 1024
 RESERVE_MB = 24

@@ -8,7 +8,6 @@ in Redis only. With MNEMO_TEST_REDIS=cluster the replicas share the test Redis C
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -20,18 +19,13 @@ import httpx
 import pytest
 
 from tests.conftest import served_redis_env
-from tests.e2e.live_server import free_port
+from tests.served import free_port, serve_env
 
 TENANT_KEYS = {"alpha": "key-alpha", "beta": "key-beta", "gamma": "key-gamma"}
 TASKS = [("alpha", "deploy"), ("alpha", "review"), ("beta", "deploy"), ("beta", "triage")]
 CLIENTS_PER_TASK = 2
 APPENDS_PER_CLIENT = 25  # 4 tasks x 2 clients x 25 = 200 appends
 BURST = 120  # each tenant's 100 appends fit; gamma then runs into it
-
-
-def serve_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
-    return {**env, "HF_HUB_OFFLINE": "1", **extra}
 
 
 def test_workers_need_a_qdrant_server_and_a_redis_server(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.live_server import free_port
+from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TORCH = "torch==2.13.0"  # the CPU build, as the Makefile and the Dockerfile pin it
