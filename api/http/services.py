@@ -1,21 +1,21 @@
-"""The engines and pipelines one app instance runs on, opened in the lifespan, closed on shutdown."""
+"""The components one app instance runs on, built from the settings by `open_services` (the composition
+root: each one whole, nothing wired after construction) in the lifespan, closed on shutdown."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
 from aiobreaker import CircuitBreaker
 
-from ...backends.embedding.embedder import open_embedder
 from ...backends.embedding.sparse import Bm25Encoder
 from ...backends.id_key import id_key_path, pinned_id_keys
 from ...backends.llm_reviewer import OpenAICompatibleReviewer
 from ...backends.redis.access import RedisAccessCounts
-from ...backends.redis.client import RedisGateway, open_redis
+from ...backends.redis.client import RedisGateway
 from ...backends.redis.keys import KeySpace
 from ...backends.redis.locks import RedisLocks
 from ...backends.redis.persistence import warn_if_not_durable
@@ -36,10 +36,10 @@ from ...ingest.threads import Threads
 from ...ingest.working import SweepReport, WorkingMemory
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.background import cancel_all
-from ...memtypes.errors import InsufficientStorage, Unavailable
+from ...memtypes.errors import Unavailable
 from ...memtypes.ids import IdKeys
-from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
-from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
+from ...memtypes.models import MODEL_REGISTRY, model_specs
+from ...memtypes.ports import Embedder, VectorIndex
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
@@ -47,15 +47,12 @@ from ..config.bindings_config import load_bindings
 from ..config.settings import Settings
 from ..guards.auth import KeyRing
 from ..guards.fairness import Fairness, open_fairness
+from .engines import Engines, open_engines, storage_reserve
 from .lifespan_steps import StartupSteps, stop_step
 from .maintenance import eraser_for, start_pending_builds
 from .writes import MemoryWrites
 
-if TYPE_CHECKING:
-    from qdrant_client import AsyncQdrantClient
-
 log = logging.getLogger("mnemo.services")
-MIB = 1024 * 1024
 STORAGE_POLL_S = 5.0  # how often work that waits for free space looks again
 
 
@@ -160,77 +157,12 @@ class Services:
         self.embedder.close()
 
 
-@dataclass(frozen=True)
-class VectorStore:
-    """The vector index, the change history's store beside it, and the breaker guarding them."""
-
-    index: VectorIndex
-    documents: DocumentStore
-    breaker: CircuitBreaker | None  # a Qdrant server's; embedded Qdrant Edge has none
-    client: AsyncQdrantClient | None = None  # a server's, for tools that read it directly (import)
-
-
-def vector_store(settings: Settings, dimension: int) -> VectorStore:
-    """A Qdrant server's (`MNEMO_QDRANT__URL`) collections, or Qdrant Edge shards in the data dir."""
-    from ...backends.qdrant.history_store import ClientDocumentStore, EdgeDocumentStore
-
-    qdrant = settings.qdrant
-    if qdrant.url:
-        from qdrant_client import AsyncQdrantClient
-
-        from ...backends.qdrant_server.breaker import BreakerGuardedIndex
-        from ...backends.qdrant_server.index import QdrantClientVectorIndex
-        from ...backends.qdrant_server.sharding import QdrantSharding
-
-        api_key = qdrant.api_key.get_secret_value() if qdrant.api_key else None
-        timeout = max(1, round(qdrant.timeout_s))  # the client takes whole seconds
-        client = AsyncQdrantClient(url=qdrant.url, api_key=api_key, timeout=timeout)
-        sharding = QdrantSharding(qdrant.sharding, qdrant.shard_keys, qdrant.replication_factor)
-        inner = QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
-        guarded = BreakerGuardedIndex(inner, qdrant.breaker_failures, qdrant.breaker_reset_s)
-        # The change history on the same server, through the same client.
-        documents: DocumentStore = ClientDocumentStore(client, settings.collection_prefix)
-        return VectorStore(guarded, documents, guarded.breaker, client)
-    from ...backends.qdrant_edge.index import EdgeVectorIndex
-    from ...backends.qdrant_edge.process import EdgeProcessIndex
-
-    directory = settings.data_dir / "qdrant"
-    engine = EdgeProcessIndex if qdrant.engine_process else EdgeVectorIndex
-    index = engine(
-        directory,
-        settings.collection_prefix,
-        dimension,
-        optimize_threshold=qdrant.optimize_threshold,
-        durable_writes=qdrant.durable_writes,
-        payload_cache=qdrant.payload_cache,
-        storage_reserve_bytes=settings.storage_reserve_bytes,
-    )
-    documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)
-    return VectorStore(index, documents, None)
-
-
 class Observer(Protocol):
     """What follows the services as they run: the app's metrics (api/http/metrics.py)."""
 
     def watch_breaker(self, engine: str, breaker: CircuitBreaker) -> None: ...
     def record_sweep(self, report: SweepReport) -> None: ...
     def record_erasure(self, store: str, outcome: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class Engines:
-    """What a start opens before anything is built on it."""
-
-    embedder: Embedder
-    tokenizers: TokenizerRegistry
-    store: VectorStore
-    redis: RedisGateway
-
-    async def close(self) -> None:
-        await self.redis.close()
-        await self.store.documents.close()
-        await self.store.index.close()
-        self.embedder.close()
 
 
 async def open_services(
@@ -252,9 +184,9 @@ async def open_services(
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     # Before anything is opened: a key missing or swapped refuses the start with nothing held.
     ids = pinned_id_keys(settings.data_dir, settings.id_key_file, settings.collection_prefix)
-    storage = _storage_reserve(settings)
+    storage = storage_reserve(settings)
     steps = StartupSteps()
-    engines = await _open_engines(settings, steps, bindings.models, embedder)
+    engines = await open_engines(settings, steps, bindings.models, embedder)
     sparse = Bm25Encoder()
     keyspace = KeySpace(settings.redis.key_prefix, cluster=settings.redis.cluster)
     access_counts = RedisAccessCounts(engines.redis, keyspace)
@@ -287,70 +219,6 @@ async def open_services(
         settings, bindings, fairness, observer, keys, ids, storage, sparse, keyspace, access_counts
     )
     return await _assemble(engines, parts)
-
-
-def _storage_reserve(settings: Settings) -> StorageReserve | None:
-    """The data dir's free-space reserve, where an embedded engine keeps its files there."""
-    if settings.qdrant.url and settings.redis.url:
-        return None  # the data dir matters only to the embedded engines
-    storage = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
-    if (too_full := storage.too_full_to_open()) is not None:
-        # Opening maps the shards' files: with no room for what that writes, it is a SIGBUS.
-        raise InsufficientStorage(too_full, "data dir", storage.free_bytes())
-    if not storage.has_room():
-        # After a disk-full incident the reads are what is left: serve them (writes get 507 and
-        # /ready says `storage`) and take writes again once space is freed, without a restart.
-        log.warning(
-            "starting read-only: %.0f MiB free on the data dir's filesystem, below the %.0f MiB "
-            "reserve (MNEMO_STORAGE_RESERVE_MB); writes resume once space is freed",
-            storage.free_bytes() / MIB,
-            storage.reserve_bytes / MIB,
-        )
-    return storage
-
-
-async def _open_engines(
-    settings: Settings, steps: StartupSteps, models: Sequence[RegisteredModel], embedder: Embedder | None
-) -> Engines:
-    """The embedding model loads in a thread (ONNX Runtime builds its sessions without holding the
-    GIL) while another reads the tokenizers' vocabularies; the vector index waits for the model's
-    dimension. The embedded redis-server (a process of its own, replaying its append-only file)
-    starts once the index holds the data dir's shard locks (a second mnemo on the same dir stops
-    there, before it could take over the first one's Redis), while the change history opens."""
-    embedding = settings.embedding
-    embedder_opening = None
-    if embedder is None:
-        loading = asyncio.to_thread(
-            open_embedder,
-            embedding.backend,
-            embedding.model,
-            embedding.runtime,
-            embedding.onnx_cache,
-            embedding.bulk_niceness,
-        )
-        embedder_opening = asyncio.create_task(steps.timed("embedder", loading))
-    try:
-        tokenizers = await steps.timed(
-            "tokenizers", asyncio.to_thread(TokenizerRegistry, settings.default_encoding, models=models)
-        )
-        if embedder_opening is not None:
-            embedder = await embedder_opening
-        assert embedder is not None
-        store = vector_store(settings, embedder.dimension)
-        await steps.timed("vectors", store.index.open())
-    except BaseException:
-        await _abandon(embedder_opening)
-        raise
-    redis_opening = asyncio.create_task(steps.timed("redis", open_redis(settings.redis, settings.data_dir)))
-    try:
-        await steps.timed("history", store.documents.open())
-        redis = await redis_opening
-    except BaseException:
-        await _abandon(redis_opening)
-        await store.documents.close()
-        await store.index.close()
-        raise
-    return Engines(embedder, tokenizers, store, redis)
 
 
 def _log_ready(settings: Settings, steps: StartupSteps, engines: Engines, keys: KeyRing) -> None:
@@ -472,16 +340,3 @@ def _reviewers(settings: Settings) -> list[OpenAICompatibleReviewer]:
         return []
     api_key = reviewer.api_key.get_secret_value() if reviewer.api_key else None
     return [OpenAICompatibleReviewer(reviewer.url, reviewer.model, api_key, settings.write.review_timeout_s)]
-
-
-async def _abandon(*opening: asyncio.Task[Any] | None) -> None:
-    """A start that failed part-way: what the concurrent steps opened is closed again (they are
-    let finish, not cancelled: a redis-server cut off while starting would outlive the attempt)."""
-    for task in opening:
-        if task is None:
-            continue
-        done = (await asyncio.gather(task, return_exceptions=True))[0]
-        if isinstance(done, RedisGateway):
-            await done.close()
-        elif hasattr(done, "close") and not isinstance(done, BaseException):
-            done.close()  # an embedder

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import copy_sparse
 from tests.e2e.served_process import ServedMnemo
-from tests.e2e.test_replicas_http import serve_env
+from tests.served import serve_env
 
 ADMIN = {"authorization": "Bearer the-admin-key"}
 ALPHA = {"authorization": "Bearer key-a"}

@@ -25,7 +25,7 @@ from mnemo.cli import serve_start
 from mnemo_client import Mnemo
 from tests.e2e.live_server import LiveApp, free_port, live_app  # noqa: F401 - a fixture
 from tests.e2e.served_process import ServedMnemo
-from tests.e2e.test_replicas_http import serve_env
+from tests.served import serve_env
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,7 @@ from mnemo.memtypes.errors import Unavailable
 from mnemo.memtypes.types import MemoryType
 from tests.conftest import served_redis_env
 from tests.e2e.conftest import AppFactory
-from tests.e2e.live_server import free_port
-from tests.e2e.test_replicas_http import serve_env
+from tests.served import free_port, serve_env
 
 BATCH = 1_000  # the most one request may carry: seconds of embedding even on a quiet machine
 
