@@ -1,9 +1,5 @@
-"""HTTP routes: memories (write, read, list, delete), retrieval, health; and the parameters the read
-routes share (scope, `as_of`, what a current read leaves out).
-
-Size: the memory resource's routes together with the read parameters the other route modules import
-from here; the folder holds its 15 modules, and a module of shared parameters apart from the routes
-that define them would be read beside this one anyway."""
+"""HTTP routes: memories (write, read, list, delete, the lifecycle actions on one), retrieval, health;
+and the parameters the read routes share (scope, `as_of`, what a current read leaves out)."""
 
 from __future__ import annotations
 

@@ -322,9 +322,10 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
 
 
 def register_forget_by_query(
-    server: MCPServer, call: Callable[[Context, Callable[[AsyncMnemo], Awaitable[Any]]], Awaitable[Any]],
+    server: MCPServer,
+    call: Callable[[Context, Callable[[AsyncMnemo], Awaitable[Any]]], Awaitable[Any]],
     mask_sensitive: bool,
-) -> None:  # fmt: skip
+) -> None:
     """Forget by topic, preview first: the model sees (and shows the user) what would go before it
     can ask for it to go, and the confirmation forgets exactly what the preview listed."""
 
@@ -352,8 +353,12 @@ def register_forget_by_query(
             if stay:
                 text += "\n\nWould keep (nearly matched):\n" + "\n".join(stay)
             text += f"\n\npreview_token (valid until {shown.expires_at}): {shown.preview_token}"
-        return _result(text, {"ids": [m.id for m in shown.matches], "preview_token": shown.preview_token,
-                              "near_miss_ids": [m.id for m in shown.near_misses]})  # fmt: skip
+        structured = {
+            "ids": [m.id for m in shown.matches],
+            "preview_token": shown.preview_token,
+            "near_miss_ids": [m.id for m in shown.near_misses],
+        }
+        return _result(text, structured)
 
     @server.tool(
         description="Forget what forget_preview listed, once the user agreed: all of it, or only `ids` "
