@@ -265,35 +265,16 @@ async def _assemble(engines: Engines, parts: _Parts) -> Services:
     await warn_if_not_durable(redis)
     thread_store = RedisThreadStore(redis, parts.keyspace)
     reviewers = _reviewers(settings)
-    # Replicas exist only with a Qdrant server: an embedded Edge data dir is held by one process (its
-    # WAL lock), where the writer's process lock is exact and a crashed run can leave no stale lock.
-    shared_locks = locks if settings.qdrant.url else None
     changes = ChangeHistory(engines.store.documents)
-    writer = MemoryWriter(
-        index,
-        engines.embedder,
-        tokenizers,
-        settings.write,
-        reviewers,
-        parts.sparse,
-        shared_locks,
-        parts.ids,
-        history=changes,
-        privacy=parts.bindings.privacy_policy,
-    )
+    writer = _writer(engines, parts, locks, reviewers, changes)
     access_log = AccessLog(parts.access_counts)
     ledger = ErasureLedger(settings.data_dir, settings.forget.ledger_copy)
     await asyncio.to_thread(ledger.open)
     backups = ServerCopies(settings.data_dir)
     await backups.drop_all()  # left by a run that stopped: abandoned, and maybe holding forgotten text
     on_erasure = observer.record_erasure if observer is not None else None
-    breakers = {
-        "redis": redis.breaker,
-        **({"qdrant": engines.store.breaker} if engines.store.breaker else {}),
-    }
-    for engine, breaker in breakers.items():
-        if observer is not None:
-            observer.watch_breaker(engine, breaker)
+    eraser = eraser_for(settings, index, redis, backups, on_erasure)
+    signer = open_signer(settings.data_dir, settings.signing_key_file)
     models = {**MODEL_REGISTRY, **model_specs(parts.bindings.models)}
     return Services(
         settings=settings,
@@ -317,21 +298,49 @@ async def _assemble(engines: Engines, parts: _Parts) -> Services:
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
         forgetter=Forgetter(
-            index,
-            working_store,
-            thread_store,
-            locks,
-            access_log,
-            changes,
-            eraser_for(settings, index, redis, backups, on_erasure),
-            open_signer(settings.data_dir, settings.signing_key_file),
-            ledger,
+            index, working_store, thread_store, locks, access_log, changes, eraser, signer, ledger
         ),
-        breakers=breakers,
+        breakers=_breakers(engines, observer),
         storage=parts.storage,
         backups=backups,
         on_sweep=observer.record_sweep if observer is not None else None,
     )
+
+
+def _writer(
+    engines: Engines,
+    parts: _Parts,
+    locks: RedisLocks,
+    reviewers: list[OpenAICompatibleReviewer],
+    changes: ChangeHistory,
+) -> MemoryWriter:
+    settings = parts.settings
+    # Replicas exist only with a Qdrant server: an embedded Edge data dir is held by one process (its
+    # WAL lock), where the writer's process lock is exact and a crashed run can leave no stale lock.
+    shared_locks = locks if settings.qdrant.url else None
+    return MemoryWriter(
+        engines.store.index,
+        engines.embedder,
+        engines.tokenizers,
+        settings.write,
+        reviewers,
+        parts.sparse,
+        shared_locks,
+        parts.ids,
+        history=changes,
+        privacy=parts.bindings.privacy_policy,
+    )
+
+
+def _breakers(engines: Engines, observer: Observer | None) -> dict[str, CircuitBreaker]:
+    """The circuit breakers in front of the engines, by engine, each followed by the observer."""
+    breakers = {"redis": engines.redis.breaker}
+    if engines.store.breaker is not None:
+        breakers["qdrant"] = engines.store.breaker
+    for engine, breaker in breakers.items():
+        if observer is not None:
+            observer.watch_breaker(engine, breaker)
+    return breakers
 
 
 def _reviewers(settings: Settings) -> list[OpenAICompatibleReviewer]:
