@@ -72,3 +72,18 @@ def served(
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+@contextmanager
+def served_from(serve: str, root: Path, api_keys: str) -> Iterator[str]:
+    """The `mnemo` command at `serve` serving a data dir in `root` (the embedded Redis) with
+    `api_keys` (MNEMO_API_KEYS), its log in `root`; yields its URL once ready."""
+    port = free_port()
+    env = serve_env(
+        MNEMO_DATA_DIR=str(root / "data"),
+        MNEMO_HOST="127.0.0.1",
+        MNEMO_PORT=str(port),
+        MNEMO_API_KEYS=api_keys,
+    )
+    with served([serve, "serve"], env, port, root / "serve.log", cwd=root) as url:
+        yield url

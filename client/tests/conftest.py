@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import runpy
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
 
 import pytest
 
@@ -19,16 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 API_KEY = "key-of-the-framework-tests"
 
 
-def _load_served() -> Any:
-    """tests/served.py, by its path: this venv has the client, not the server's test package."""
-    spec = importlib.util.spec_from_file_location("mnemo_tests_served", REPO / "tests" / "served.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-served = _load_served()
+# tests/served.py, by its path: this venv has the client, not the server's test package.
+served = SimpleNamespace(**runpy.run_path(str(REPO / "tests" / "served.py")))
 
 
 @dataclass(frozen=True)
@@ -46,14 +39,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def mnemo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     serve = os.path.abspath(os.environ.get("MNEMO_SERVE", str(REPO / ".venv" / "bin" / "mnemo")))
     root = tmp_path_factory.mktemp("mnemo-serve")
-    port = served.free_port()
-    env = served.serve_env(
-        MNEMO_DATA_DIR=str(root / "data"),
-        MNEMO_HOST="127.0.0.1",
-        MNEMO_PORT=str(port),
-        MNEMO_API_KEYS=f"{API_KEY}:frameworks",
-    )
-    with served.served([serve, "serve"], env, port, root / "serve.log", cwd=root) as url:
+    with served.served_from(serve, root, f"{API_KEY}:frameworks") as url:
         yield Server(url, API_KEY)
 
 

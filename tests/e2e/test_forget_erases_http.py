@@ -11,7 +11,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import pytest
 from tests.conftest import copy_sparse
 from tests.e2e.test_export_import import cli
 from tests.served import free_port, serve_env
+from tests.served import wait_ready as served_ready
 
 # Words no other file holds: each a marker of one place the forgotten subject's text went.
 FORGOTTEN = {
@@ -48,15 +48,7 @@ def files_holding(root: Path, text: str) -> list[str]:
 
 
 async def wait_ready(http: httpx.AsyncClient, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while True:
-        assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]  # noqa: ASYNC240
-        try:
-            if (await http.get("/ready")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        await asyncio.sleep(0.3)
+    await asyncio.to_thread(served_ready, server, str(http.base_url).rstrip("/"), log, 180)
 
 
 class ForgetServer:

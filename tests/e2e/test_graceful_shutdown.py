@@ -22,7 +22,7 @@ from mnemo.memtypes.errors import Unavailable
 from mnemo.memtypes.types import MemoryType
 from tests.conftest import served_redis_env
 from tests.e2e.conftest import AppFactory
-from tests.served import free_port, serve_env
+from tests.served import free_port, serve_env, wait_ready
 
 BATCH = 1_000  # the most one request may carry: seconds of embedding even on a quiet machine
 
@@ -84,14 +84,7 @@ async def test_sigterm_lets_an_inflight_write_finish_durably(
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=180) as http:
-            deadline = time.monotonic() + 180
-            while True:
-                assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-                try:
-                    if (await http.get("/ready")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.3)
+            await asyncio.to_thread(wait_ready, server, base, log, 180)
             memories = [
                 {"type": "episodic", "content": f"Shutdown test event {i}: the nightly job {i} finished."}
                 for i in range(BATCH)

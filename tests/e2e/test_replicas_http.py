@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import httpx
 import pytest
 
 from tests.conftest import served_redis_env
-from tests.served import free_port, serve_env
+from tests.served import free_port, serve_env, wait_ready
 
 TENANT_KEYS = {"alpha": "key-alpha", "beta": "key-beta", "gamma": "key-gamma"}
 TASKS = [("alpha", "deploy"), ("alpha", "review"), ("beta", "deploy"), ("beta", "triage")]
@@ -62,17 +61,8 @@ def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[
             processes.append(subprocess.Popen(command, env=env, stdout=out, stderr=out))
         urls.append(f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + 240
         for url, process, log in zip(urls, processes, logs, strict=True):
-            while True:
-                assert process.poll() is None, log.read_text()[-3000:]
-                assert time.monotonic() < deadline, f"{url} did not become ready"
-                try:
-                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.3)
+            wait_ready(process, url, log)
         yield urls
     finally:
         for process in processes:

@@ -6,13 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.served import free_port
+from tests.served import free_port, wait_ready
 
 
 @pytest.mark.slow
@@ -27,15 +26,7 @@ def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"server did not become ready:\n{log.read_text()}")
+        wait_ready(proc, base, log, timeout_s=90)
         written = httpx.post(
             f"{base}/v1/memories",
             json={
