@@ -38,7 +38,7 @@ _PAGES_ARE_MEMORY = frozenset({"tmpfs"})
 _PAGE = 4096
 MIB = 1024 * 1024
 # What a new store's mapped files come to (an empty store's are ~1,150 MiB: each type's shard about
-# 200, its payload indexes' preallocated pages most of it; tests/e2e/test_full_disk.py checks this
+# 200, its payload indexes' preallocated pages most of it; tests/e2e/engines/test_full_disk.py checks this
 # covers them). On tmpfs a store is created only with this much free: creating maps them too.
 NEW_STORE_BYTES = 1280 * MIB
 

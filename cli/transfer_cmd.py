@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import vendor_import_cmd
 
 if TYPE_CHECKING:
-    from ..api.http.services import VectorStore
+    from ..api.http.engines import VectorStore
     from ..backends.transfer.export_file import Manifest
     from ..backends.transfer.migration import ImportSummary
     from ..memtypes.ports import DocumentStore
@@ -131,7 +131,7 @@ async def _target(args: argparse.Namespace, settings: Any, dimension: int) -> tu
     """The target store, built as the service builds its own, after checking its dimension."""
     from qdrant_client import AsyncQdrantClient
 
-    from ..api.http.services import VectorStore, vector_store
+    from ..api.http.engines import VectorStore, vector_store
     from ..backends.qdrant.history_store import ClientDocumentStore
     from ..backends.qdrant_server.index import QdrantClientVectorIndex, _server_errors
     from ..backends.transfer.migration import IncompatibleStore, client_dimension, edge_dimension

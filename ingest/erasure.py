@@ -104,7 +104,9 @@ class BackgroundEraser:
         state_dir: Path,
         config: ErasureConfig | None = None,
         outside: dict[str, str] | None = None,
+        on_outcome: Callable[[str, str], None] | None = None,
     ) -> None:
+        """`on_outcome`: told of each store's outcome of a run (the app's metrics): store, outcome."""
         self.erasers = erasers
         self.outside = dict(outside or {})  # stores with nothing to erase here, and why ("not_ours")
         self.config = config or ErasureConfig()
@@ -120,8 +122,7 @@ class BackgroundEraser:
         self._lock = asyncio.Lock()  # one run at a time: each rewrites whole stores
         self._writing = asyncio.Lock()  # one writer of the record at a time
         self.runs = 0  # runs carried out (each: every eraser once, over every pending type)
-        # Told of each store's outcome of a run (the app's metrics): store, outcome.
-        self.on_outcome: Callable[[str, str], None] | None = None
+        self.on_outcome = on_outcome
 
     # -- the record ------------------------------------------------------------------------------
 

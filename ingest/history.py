@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..memtypes.errors import NotFound
-from ..memtypes.governance.history import HistoryAction, HistoryEntry, MemoryHistory, acting_agent, capped
+from ..memtypes.governance.history import HistoryAction, HistoryEntry, MemoryHistory, capped
 from ..memtypes.ports import DocumentStore
 from ..memtypes.records import MemoryRecord, same_stored, utcnow
 
@@ -38,12 +38,14 @@ def entry(
     changed: Sequence[str] = (),
     reason: str | None = None,
     receipt: str | None = None,
+    agent: str | None = None,
 ) -> HistoryEntry:
+    """`agent`: the agent (MNEMO_CONFIG) that made the change, when one did."""
     return HistoryEntry(
         at=utcnow(),
         action=action,
         tenant=tenant,
-        agent=acting_agent.get(),
+        agent=agent,
         changed=list(changed),
         reason=reason,
         receipt=receipt,
@@ -98,15 +100,17 @@ class ChangeHistory:
         tenant: str,
         written: Sequence[tuple[MemoryRecord, dict[str, Any] | None, str | None]],
         superseded: dict[str, str],
+        agent: str | None = None,
     ) -> None:
         """The write path's entries: `written` as (the record stored, its previous payload or None,
-        the reason), `superseded` the stored memories the write merged into newer ones (id → by)."""
+        the reason), `superseded` the stored memories the write merged into newer ones (id → by),
+        `agent` the agent that wrote, if one did."""
         action, changed = HistoryAction.SUPERSEDED, ["superseded_by", "valid_until"]
         merged = [
-            (stored, entry(tenant, action, changed=changed, reason=f"superseded by {by}"))
+            (stored, entry(tenant, action, changed=changed, reason=f"superseded by {by}", agent=agent))
             for stored, by in superseded.items()
         ]
-        await self.record(tenant, [*(_write_entry(tenant, *w) for w in written), *merged])
+        await self.record(tenant, [*(_write_entry(tenant, *w, agent) for w in written), *merged])
 
     async def record_restore(self, tenant: str, record: MemoryRecord, reason: str | None = None) -> None:
         """A superseded memory made current again (`POST /v1/memories/{id}/restore`)."""
@@ -115,12 +119,12 @@ class ChangeHistory:
 
 
 def _write_entry(
-    tenant: str, record: MemoryRecord, old: dict[str, Any] | None, reason: str | None
+    tenant: str, record: MemoryRecord, old: dict[str, Any] | None, reason: str | None, agent: str | None
 ) -> tuple[str, HistoryEntry]:
     payload = record.to_payload()
     action = HistoryAction.CREATED if old is None else HistoryAction.UPDATED
     changed = changed_fields(old, payload)
-    return record.id, entry(tenant, action, changed=changed, reason=reason)
+    return record.id, entry(tenant, action, changed=changed, reason=reason, agent=agent)
 
 
 def _forgotten(document: dict[str, Any]) -> bool:

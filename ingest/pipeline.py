@@ -79,7 +79,11 @@ class MemoryWriter:
         sparse: SparseEncoder | None = None,
         locks: Locks | None = None,
         ids: IdKeys | None = None,
+        history: ChangeHistory | None = None,
+        privacy: PolicyOf = default_policy,
     ) -> None:
+        """`history`: where each write's change history goes (none: not recorded); `privacy`: each
+        tenant's and memory resource's policy for secrets and personal data."""
         self.index = index
         # The service's id key (a store's ids are stable only under one key); without one, a key
         # of this process alone, for records that are never served from a store again.
@@ -94,8 +98,8 @@ class MemoryWriter:
         # Read-modify-write of one tenant's collection is serialized in this process...
         self._locks: defaultdict[tuple[str, MemoryType], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._review_slots = asyncio.Semaphore(_MAX_CONCURRENT_REVIEWS)
-        self.history: ChangeHistory | None = None  # set by the service: per-memory change history
-        self.privacy: PolicyOf = default_policy  # set by the service: each tenant's and resource's policy
+        self.history = history
+        self.privacy = privacy
         self.supersession = Supersession(index, self.config.dedup)
 
     @asynccontextmanager
@@ -190,19 +194,7 @@ class MemoryWriter:
         now = utcnow()
         results: list[WriteResult | None] = [None] * len(items)
         ids = [point_id_of(self.ids, tenant, i) for i in items]
-        last_index = {point_id: i for i, point_id in enumerate(ids)}
-        candidates: list[int] = []
-        # The same words in one request are one memory unless a caller id, an event's time or an
-        # intention's due time tells them apart, and those are part of the id (`point_id_of`).
-        for i, item in enumerate(items):
-            reason = prefilter(item, self.config.prefilter) if options.prefilter else None
-            if last_index[ids[i]] != i:  # the same memory again later in this request: the later one wins
-                reason = SkipReason.REPEATED_IN_REQUEST
-            if reason:
-                results[i] = WriteResult(ids[i], item.id, WriteStatus.SKIPPED, reason)
-            else:
-                candidates.append(i)
-
+        candidates = self._admitted(items, ids, options, results)
         async with self.locked(tenant, [items[i].type for i in candidates]):
             existing = await self._existing(tenant, [(items[i].type, ids[i]) for i in candidates])
             named = await resolve(self.index, tenant, items, ids, candidates)
@@ -236,14 +228,7 @@ class MemoryWriter:
                         tenant, items, [p.position for p in run], ids, now, options, results
                     )
                     run = [p for p in run if p.position not in copies]
-                superseded = await self.supersession.decide(tenant, run, named, now, options.dedup)
-                await self._store(run, superseded)
-                if self.history is not None:  # created / updated / merged (superseded), in write order
-                    entries = [(p.record, existing.get(p.record.id), p.reason) for p in run]
-                    await self.history.record_write(tenant, entries, {k: r.by for k, r in superseded.items()})
-                await mark_stale(
-                    self.index, tenant, {k: f"superseded by {r.by}" for k, r in superseded.items()}
-                )
+                await self._write_run(tenant, run, named, now, options, existing)
                 written += run
 
         for p in written:
@@ -254,6 +239,46 @@ class MemoryWriter:
                 p.record.id, p.item.id, status, p.reason, p.importance.score, p.importance.tier, p.similarity
             )
         return [r for r in results if r is not None]
+
+    def _admitted(
+        self,
+        items: Sequence[MemoryIn],
+        ids: list[str],
+        options: WriteOptions,
+        results: list[WriteResult | None],
+    ) -> list[int]:
+        """The positions of the items to write; the others' results (skipped, and why) set."""
+        last_index = {point_id: i for i, point_id in enumerate(ids)}
+        candidates: list[int] = []
+        # The same words in one request are one memory unless a caller id, an event's time or an
+        # intention's due time tells them apart, and those are part of the id (`point_id_of`).
+        for i, item in enumerate(items):
+            reason = prefilter(item, self.config.prefilter) if options.prefilter else None
+            if last_index[ids[i]] != i:  # the same memory again later in this request: the later one wins
+                reason = SkipReason.REPEATED_IN_REQUEST
+            if reason:
+                results[i] = WriteResult(ids[i], item.id, WriteStatus.SKIPPED, reason)
+            else:
+                candidates.append(i)
+        return candidates
+
+    async def _write_run(
+        self,
+        tenant: str,
+        run: list[Pending],
+        named: Named,
+        now: datetime,
+        options: WriteOptions,
+        existing: dict[str, dict[str, Any]],
+    ) -> None:
+        """One run: supersede decisions, the upsert, the change history, what depends on it marked."""
+        superseded = await self.supersession.decide(tenant, run, named, now, options.dedup)
+        await self._store(run, superseded)
+        if self.history is not None:  # created / updated / merged (superseded), in write order
+            entries = [(p.record, existing.get(p.record.id), p.reason) for p in run]
+            merged = {k: r.by for k, r in superseded.items()}
+            await self.history.record_write(tenant, entries, merged, options.agent)
+        await mark_stale(self.index, tenant, {k: f"superseded by {r.by}" for k, r in superseded.items()})
 
     async def _duplicates(
         self,

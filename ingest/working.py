@@ -61,7 +61,10 @@ class WorkingConfig(BaseModel):
     # As long as a thread lives: a coding session's todo list outlasts a meeting or a lunch break.
     ttl_s: float = Field(default=3 * 3600.0, gt=0.0, description="idle time after which a task is archived")
     sweep_interval_s: float = Field(
-        default=5.0, gt=0.0, le=3600.0, description="how often tasks idle past their TTL are archived"
+        default=5.0,
+        gt=0.0,
+        le=3600.0,
+        description="how often idle tasks are looked for and archived; a task outlives its TTL by up to this",
     )
     sweep_retry_max_s: float = Field(
         default=3600.0,

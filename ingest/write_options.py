@@ -40,6 +40,7 @@ class WriteOptions:
     dedup: bool = True
     # Archiving working memory: when the items left their task's live working memory.
     cleared_at: datetime | None = None
+    agent: str | None = None  # the agent that writes (MNEMO_CONFIG), recorded in the change history
 
 
 class WriteConfig(BaseModel):

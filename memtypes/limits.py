@@ -25,6 +25,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 MAX_METADATA_DEPTH = 32
+# Memories one write request may carry at the most: the ceiling of MNEMO_MAX_ITEMS_PER_REQUEST
+# (the service's own limit, lower by default) and the schema's bound on `memories`.
+MAX_ITEMS_PER_REQUEST = 10_000
 MAX_METADATA_NODES = 1_000
 MAX_KEY_CHARS = 256
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1

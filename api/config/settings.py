@@ -14,6 +14,7 @@ from ...ingest.erasure import ErasureConfig
 from ...ingest.threads import ThreadConfig
 from ...ingest.working import WorkingConfig
 from ...ingest.write_options import WriteConfig
+from ...memtypes.limits import MAX_ITEMS_PER_REQUEST
 from ...retrieval.options import RetrievalConfig
 
 # The rate limit a server with API keys gets unless MNEMO_RATE_LIMIT_PER_MINUTE says otherwise: 50
@@ -132,7 +133,7 @@ class Settings(BaseSettings):
     max_items_per_request: int = Field(
         default=1_000,
         ge=1,
-        le=10_000,
+        le=MAX_ITEMS_PER_REQUEST,
         description="most memories one `POST /v1/memories` may carry; more is a 422",
     )
     access_flush_interval_s: float = Field(

@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
-from litestar.types import Message, Scope
+from litestar.types import ControllerRouterHandler, Message, Scope
 
 from ...compat import VendorEdge, compat_routers
+from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import MnemoError
 from ...memtypes.ports import Embedder
 from ..config.bindings_config import load_bindings
@@ -23,7 +24,7 @@ from ..config.garbage_collection import FreezeAfterFullCollections
 from ..config.logs import configure_logging
 from ..config.settings import Settings
 from ..guards import connections
-from ..guards.fairness import FairShare, open_fairness
+from ..guards.fairness import Fairness, FairShare, open_fairness
 from ..guards.rate_limit import open_rate_limit, rate_limit_guard
 from ..guards.request_context import RequestContextMiddleware
 from ..guards.request_gate import LastResort, Liveness, RequestGate
@@ -80,14 +81,59 @@ def _complete_allow_header(app: Litestar) -> Callable[[Message, Scope], Awaitabl
     return before_send
 
 
-def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
-    """`embedder`: one to serve with instead of the one the settings name (the benchmarks' cache)."""
-    settings = settings or Settings()
-    bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
-    metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
-    # /mcp: the MCP tools over streamable HTTP; its event streams bounded per tenant
-    streams = StreamLimits(settings.mcp_streams_per_tenant, settings.mcp_stream_idle_s)
-    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams, settings.mcp_mask_sensitive)
+def route_handlers(mcp: McpEndpoint) -> list[ControllerRouterHandler]:
+    """Every route the app serves, the MCP mount's included."""
+    return [
+        routes.write_memories,
+        routes.get_memory,
+        routes.delete_memory,
+        routes.list_memories,
+        routes.retrieve,
+        routes.complete_memory,
+        routes.cancel_memory,
+        routes.mark_used,
+        routes.restore_memory,
+        routes.due_memories,
+        governance_routes.invalidate_memory,
+        routes.confirm_memory,
+        governance_routes.stale_memories,
+        routes.health,
+        routes.ready,
+        working_routes.append_working_item,
+        working_routes.read_working,
+        working_routes.clear_working,
+        thread_routes.create_thread,
+        thread_routes.append_turn,
+        thread_routes.thread_history,
+        MetricsController,
+        mcp.route,
+        governance_routes.forget,  # forget, change history
+        governance_routes.forget_erasure,  # a forget's erasure, by receipt digest
+        governance_routes.forget_preview,  # forget by query: what would go, then exactly that
+        governance_routes.forget_previewed,
+        governance_routes.forget_keys,
+        governance_routes.memory_history,
+        governance_routes.scope_holdings,
+        governance_routes.search,  # the explorer's search box
+        routes.rank_memories,  # a framework store's search
+        ui_routes.explorer_page,  # the explorer at /ui
+        ui_routes.explorer_asset,
+        admin_routes.create_backup,  # online backup (`mnemo backup`)
+        admin_routes.backup_file,
+        admin_routes.drop_backup,
+        admin_routes.admin_keys,  # the keys `mnemo backup` checks a manifest against
+        *compat_routers(),  # mem0's, Redis AMS's and Zep's protocols (compat/)
+    ]
+
+
+def _lifespan(
+    settings: Settings,
+    bindings: Bindings,
+    fairness: Fairness,
+    metrics: MnemoMetrics,
+    embedder: Embedder | None,
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """The services opened from the settings (services.py, the composition root) for the app's life."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -96,16 +142,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         loop = asyncio.get_running_loop()
         previous_handler = loop.get_exception_handler()
         connections.install_accept_error_log(loop)
-        app.state.services = await open_services(settings, bindings.models, embedder)
-        for engine, breaker in app.state.services.breakers.items():
-            metrics.watch_breaker(engine, breaker)
-        app.state.rate_limit = open_rate_limit(settings, app.state.services.redis)
-        app.state.services.on_sweep = metrics.record_sweep
-        app.state.services.writer.privacy = bindings.privacy_policy  # secrets and personal data on write
-        if app.state.services.forgetter.eraser is not None:
-            app.state.services.forgetter.eraser.on_outcome = metrics.record_erasure
-        app.state.services.start()
-        if app.state.services.keys.single_tenant:
+        services = await open_services(settings, bindings, fairness, metrics, embedder)
+        app.state.services = services
+        app.state.rate_limit = open_rate_limit(settings, services.redis)
+        services.start()
+        if services.keys.single_tenant:
             log.warning("no MNEMO_API_KEYS set: single-tenant mode, every request is tenant 'default'")
         # What startup built (the model's and the libraries' modules, vocabularies: hundreds of
         # thousands of objects) is exempt from the cyclic collector, and so is what each full
@@ -120,52 +161,24 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             collector.remove()
             # In-flight writes finish (bounded) before the engines close; Edge flushes on close.
             await app.state.inflight.drain(settings.shutdown_grace_s)
-            services, app.state.services = app.state.services, None
+            app.state.services = None
             await services.close()
             loop.set_exception_handler(previous_handler)
 
+    return lifespan
+
+
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
+    """`embedder`: one to serve with instead of the one the settings name (the benchmarks' cache)."""
+    settings = settings or Settings()
+    bindings = load_bindings(settings.config)  # a bad file fails here, before anything is opened
+    metrics = MnemoMetrics()  # observability: this app's own Prometheus registry
+    fairness = open_fairness(settings)  # the tenants' bounds: the middleware's and the write use case's
+    # /mcp: the MCP tools over streamable HTTP; its event streams bounded per tenant
+    streams = StreamLimits(settings.mcp_streams_per_tenant, settings.mcp_stream_idle_s)
+    mcp = McpEndpoint(settings.single_tenant, require_tenant, streams, settings.mcp_mask_sensitive)
     app = Litestar(
-        route_handlers=[
-            routes.write_memories,
-            routes.get_memory,
-            routes.delete_memory,
-            routes.list_memories,
-            routes.retrieve,
-            routes.complete_memory,
-            routes.cancel_memory,
-            routes.mark_used,
-            routes.restore_memory,
-            routes.due_memories,
-            governance_routes.invalidate_memory,
-            governance_routes.confirm_memory,
-            governance_routes.stale_memories,
-            routes.health,
-            routes.ready,
-            working_routes.append_working_item,
-            working_routes.read_working,
-            working_routes.clear_working,
-            thread_routes.create_thread,
-            thread_routes.append_turn,
-            thread_routes.thread_history,
-            MetricsController,
-            mcp.route,
-            governance_routes.forget,  # forget, change history
-            governance_routes.forget_erasure,  # a forget's erasure, by receipt digest
-            governance_routes.forget_preview,  # forget by query: what would go, then exactly that
-            governance_routes.forget_previewed,
-            governance_routes.forget_keys,
-            governance_routes.memory_history,
-            governance_routes.scope_holdings,
-            governance_routes.search,  # the explorer's search box
-            routes.rank_memories,  # a framework store's search
-            ui_routes.explorer_page,  # the explorer at /ui
-            ui_routes.explorer_asset,
-            admin_routes.create_backup,  # online backup (`mnemo backup`)
-            admin_routes.backup_file,
-            admin_routes.drop_backup,
-            admin_routes.admin_keys,  # the keys `mnemo backup` checks a manifest against
-            *compat_routers(),  # mem0's, Redis AMS's and Zep's protocols (compat/)
-        ],
+        route_handlers=route_handlers(mcp),
         dependencies=providers(),  # a handler asks for what it uses: `tenant`, `catalog`, …
         plugins=[RequestBodies()],  # request bodies validated apart from the dependencies
         exception_handlers={
@@ -174,7 +187,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             HTTPException: http_error_handler,
             Exception: counting_engine_errors(internal_error_handler),
         },
-        lifespan=[lifespan, mcp.lifespan],
+        lifespan=[_lifespan(settings, bindings, fairness, metrics, embedder), mcp.lifespan],
         middleware=[prometheus_config(metrics).middleware, TrackWrites(), FairShare()],
         cors_config=CORSConfig(allow_origins=settings.cors_origin_list)
         if settings.cors_origin_list
@@ -184,10 +197,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         request_max_body_size=settings.max_request_bytes,
         openapi_config=OPENAPI,
         logging_config=None,
+        state=State(
+            {"bindings": bindings, "metrics": metrics, "fairness": fairness, "inflight": InflightWrites()}
+        ),
     )
     app.before_send.append(_complete_allow_header(app))
-    app.state.bindings = bindings
-    app.state.metrics = metrics
     # Outermost, around routing and error handling: every response (a 404 of an unknown path too)
     # carries X-Request-ID, and every log line of the request its id.
     # Inside it: liveness (answered before anything else), then the browser and body rules
@@ -200,8 +214,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     # Under a vendor's prefix, its key scheme is read as mnemo's bearer key (compat/edge.py).
     app.asgi_handler = RequestContextMiddleware(Liveness(VendorEdge(gate)))
-    app.state.inflight = InflightWrites()
-    app.state.fairness = open_fairness(settings)
     return app
 
 

@@ -42,7 +42,7 @@ from ...retrieval.catalog import Catalog
 from ...retrieval.forget_search import find_to_forget
 from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
 from ...retrieval.pipeline import Retriever
-from .problems import COMMON_PROBLEMS, CONFLICT, LOCKED, NOT_FOUND
+from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
 from .routes import (
     WITH_ID,
     AsOfParam,
@@ -326,21 +326,6 @@ async def invalidate_memory(
     record = await catalog.find(tenant, str(memory_id))
     ended, stale = await lifecycle.invalidate(record, data.reason, data.valid_until)
     return Invalidated(memory=ended, stale=stale)
-
-
-@post(
-    "/v1/memories/{memory_id:uuid}/confirm",
-    status_code=200,
-    summary="A stale memory reviewed and still true: stale no more",
-    responses={**WITH_ID, **CONFLICT},
-)
-async def confirm_memory(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.confirm(await catalog.find(tenant, str(memory_id)))
 
 
 @get(

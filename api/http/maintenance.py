@@ -4,7 +4,7 @@ forget's erasure reaches each store's files."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ...backends.redis.client import RedisGateway
 from ...backends.redis.persistence import rewrite_files
@@ -45,10 +45,15 @@ async def build_pending_indexes(index: VectorIndex, min_backlog: int = 5_000) ->
 
 
 def eraser_for(
-    settings: Settings, index: VectorIndex, redis: RedisGateway, backups: ServerCopies
+    settings: Settings,
+    index: VectorIndex,
+    redis: RedisGateway,
+    backups: ServerCopies,
+    on_outcome: Callable[[str, str], None] | None = None,
 ) -> BackgroundEraser:
     """How a forget erases the removed text from each store's files (ingest/erasure.py); a store whose
-    files are not in the data dir has nothing to erase there, and the receipt says why."""
+    files are not in the data dir has nothing to erase there, and the receipt says why. `on_outcome`
+    is told each store's outcome of each run (store, outcome)."""
     maintenance = index.maintenance()
     erasers: dict[str, Eraser] = {}
     outside: dict[str, str] = {}
@@ -71,6 +76,6 @@ def eraser_for(
         return "erased"
 
     erasers["backups"] = backup_copies
-    eraser = BackgroundEraser(erasers, settings.data_dir, settings.forget, outside)
+    eraser = BackgroundEraser(erasers, settings.data_dir, settings.forget, outside, on_outcome)
     eraser.load()
     return eraser

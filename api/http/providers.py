@@ -24,6 +24,7 @@ from .services import Services
 COMPONENTS = (
     "settings",
     "writer",
+    "writes",
     "retriever",
     "catalog",
     "lifecycle",

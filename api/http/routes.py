@@ -1,13 +1,10 @@
-"""HTTP routes: memories (write, read, list, delete), retrieval, health; and the parameters the read
-routes share (scope, `as_of`, what a current read leaves out).
-
-Size: the memory resource's routes together with the read parameters the other route modules import
-from here; the folder holds its 15 modules, and a module of shared parameters apart from the routes
-that define them would be read beside this one anyway."""
+"""HTTP routes: memories (write, read, list, delete, the lifecycle actions on one), retrieval, health;
+and the parameters the read routes share (scope, `as_of`, what a current read leaves out)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
@@ -15,38 +12,34 @@ from uuid import UUID
 
 from litestar import Response, delete, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ...ingest.access import AccessLog
 from ...ingest.history import ChangeHistory, entry
 from ...ingest.lifecycle import Lifecycle
-from ...ingest.pipeline import MemoryWriter, WriteOptions
-from ...ingest.prefilter import screen
 from ...ingest.versions.dependents import mark_stale
-from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, InvalidInput
-from ...memtypes.governance.history import HistoryAction, acting_agent
-from ...memtypes.jsontypes import JsonBool
+from ...memtypes.governance.history import HistoryAction
 from ...memtypes.limits import bounded_instant
 from ...memtypes.ports import Availability, VectorIndex
 from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
 from ...memtypes.queries import MemoryFilter, Outdated, View, current_at
-from ...memtypes.records import SCOPE_ID_PATTERN, MemoryIn, MemoryRecord, Scope, utcnow
+from ...memtypes.records import SCOPE_ID_PATTERN, MemoryRecord, Scope, utcnow
 from ...memtypes.requests import AsOfRequest, RetrieveRequest, RetrieveResponse
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ...retrieval.store_rank import RankRequest, RankResults, rank_by_similarity
 from ..config.settings import Settings
-from ..guards.fairness import Fairness
 from ..guards.resilience import readiness
-from .agent_requests import retrieval_as_agent, writes_as_agent
-from .batches import write_in_slices
-from .memory_release import release_memory
+from .agent_requests import retrieval_as_agent
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
 from .services import Services
+from .writes import MemoryWrites, WriteRequest
 
 WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
 WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
@@ -101,26 +94,6 @@ async def outdated_counts(
     counts = await asyncio.gather(*(index.count(t, replace(flt, outdated=r)) for r in reasons for t in types))
     per_reason = [sum(counts[k * len(types) : (k + 1) * len(types)]) for k in range(len(reasons))]
     return {r.value: n for r, n in zip(reasons, per_reason, strict=True)}
-
-
-class WriteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, as in every nested model
-
-    memories: list[MemoryIn] = Field(min_length=1, max_length=10_000)
-    prefilter: JsonBool = Field(
-        default=True, description="drop too-short, filler and exact-duplicate memories"
-    )
-    dedup: JsonBool = Field(
-        default=True, description="merge near-duplicates: the newest supersedes the older"
-    )
-    # Agent bindings (MNEMO_CONFIG): write into the agent's memory resources instead of a scope.
-    agent: AgentName | None = Field(default=None, description="write as this agent")
-    context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
-    memory: str | None = Field(
-        default=None,
-        pattern=RESOURCE_ID_PATTERN,
-        description="the resource to write to, when several hold a type",
-    )
 
 
 class WriteResultOut(BaseModel):
@@ -180,29 +153,9 @@ def scope_of(
 
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
 async def write_memories(
-    data: JSONBody[WriteRequest],
-    settings: NamedDependency[Settings],
-    writer: NamedDependency[MemoryWriter],
-    tenant: NamedDependency[str],
-    bindings: NamedDependency[Bindings],
-    fairness: NamedDependency[Fairness],
+    data: JSONBody[WriteRequest], writes: NamedDependency[MemoryWrites], tenant: NamedDependency[str]
 ) -> WriteResponse:
-    limit = settings.max_items_per_request
-    if len(data.memories) > limit:
-        raise InvalidInput(
-            f"at most {limit} memories per request",
-            problems=[FieldProblem("memories", f"more than {limit} items")],
-        )
-    # Embedding is the costly part of a write: charged to the tenant's allowance (api/guards/fairness.py).
-    chars = sum(len(m.content) for m in data.memories)
-    fairness.embed.spend(tenant, chars)
-    options = WriteOptions(prefilter=data.prefilter, dedup=data.dedup)
-    acting_agent.set(data.agent)  # the change history records who wrote
-    memories = writes_as_agent(bindings, tenant, data.agent, data.context, data.memory, data.memories)
-    # The whole request screened before its first slice is written: a refusal (422) stores none of it.
-    memories = screen(writer.privacy, tenant, memories, refuse=True)
-    results = await write_in_slices(writer, tenant, memories, options)
-    await release_memory(chars)  # a big batch's peak heap goes back to the OS
+    results = await writes.write(tenant, data)
     return WriteResponse(results=[WriteResultOut.model_validate(r, from_attributes=True) for r in results])
 
 
@@ -316,64 +269,45 @@ def _masked_retrieval(response: RetrieveResponse) -> RetrieveResponse:
     return masked(response, "context").model_copy(update=update)
 
 
-@post(
-    "/v1/memories/{memory_id:uuid}/complete",
-    status_code=200,
-    summary="Mark a prospective memory done",
-    responses=WITH_TYPE_RULE,
+LifecycleChange = Callable[[Lifecycle, MemoryRecord], Awaitable[MemoryRecord]]
+
+
+def lifecycle_route(
+    action: str, summary: str, responses: dict[int, ResponseSpec], change: LifecycleChange
+) -> HTTPRouteHandler:
+    """`POST /v1/memories/{id}/<action>`: no body; the memory found in the caller's tenant, changed
+    by `change`, answered as it now is. The handler is named `<action>_memory` (its operation id)."""
+
+    async def handler(
+        memory_id: FromPath[UUID],
+        lifecycle: NamedDependency[Lifecycle],
+        catalog: NamedDependency[Catalog],
+        tenant: NamedDependency[str],
+    ) -> MemoryRecord:
+        return await change(lifecycle, await catalog.find(tenant, str(memory_id)))
+
+    handler.__name__ = handler.__qualname__ = "mark_used" if action == "used" else f"{action}_memory"
+    path = f"/v1/memories/{{memory_id:uuid}}/{action}"
+    return post(path, status_code=200, summary=summary, responses=responses)(handler)
+
+
+# The lifecycle actions on one memory (ingest/lifecycle.py), each a route of its own.
+complete_memory = lifecycle_route(
+    "complete", "Mark a prospective memory done", WITH_TYPE_RULE, lambda lc, r: lc.set_status(r, "done")
 )
-async def complete_memory(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "done")
-
-
-@post(
-    "/v1/memories/{memory_id:uuid}/cancel",
-    status_code=200,
-    summary="Cancel a prospective memory",
-    responses=WITH_TYPE_RULE,
+cancel_memory = lifecycle_route(
+    "cancel", "Cancel a prospective memory", WITH_TYPE_RULE, lambda lc, r: lc.set_status(r, "cancelled")
 )
-async def cancel_memory(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.set_status(await catalog.find(tenant, str(memory_id)), "cancelled")
-
-
-@post(
-    "/v1/memories/{memory_id:uuid}/used",
-    status_code=200,
-    summary="Count a use of a procedure",
-    responses=WITH_TYPE_RULE,
+mark_used = lifecycle_route("used", "Count a use of a procedure", WITH_TYPE_RULE, Lifecycle.mark_used)
+restore_memory = lifecycle_route(
+    "restore",
+    "Undo a merge: a superseded memory becomes current again",
+    {**WITH_ID, **NOT_SUPERSEDED},
+    Lifecycle.restore,
 )
-async def mark_used(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.mark_used(await catalog.find(tenant, str(memory_id)))
-
-
-@post(
-    "/v1/memories/{memory_id:uuid}/restore",
-    status_code=200,
-    summary="Undo a merge: a superseded memory becomes current again",
-    responses={**WITH_ID, **NOT_SUPERSEDED},
+confirm_memory = lifecycle_route(
+    "confirm", "A stale memory reviewed and still true: stale no more", WITH_TYPE_RULE, Lifecycle.confirm
 )
-async def restore_memory(
-    memory_id: FromPath[UUID],
-    lifecycle: NamedDependency[Lifecycle],
-    catalog: NamedDependency[Catalog],
-    tenant: NamedDependency[str],
-) -> MemoryRecord:
-    return await lifecycle.restore(await catalog.find(tenant, str(memory_id)))
 
 
 class DueItem(BaseModel):

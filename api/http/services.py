@@ -1,21 +1,21 @@
-"""The engines and pipelines one app instance runs on, opened in the lifespan, closed on shutdown."""
+"""The components one app instance runs on, built from the settings by `open_services` (the composition
+root: each one whole, nothing wired after construction) in the lifespan, closed on shutdown."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from aiobreaker import CircuitBreaker
 
-from ...backends.embedding.embedder import open_embedder
 from ...backends.embedding.sparse import Bm25Encoder
 from ...backends.id_key import id_key_path, pinned_id_keys
 from ...backends.llm_reviewer import OpenAICompatibleReviewer
 from ...backends.redis.access import RedisAccessCounts
-from ...backends.redis.client import RedisGateway, open_redis
+from ...backends.redis.client import RedisGateway
 from ...backends.redis.keys import KeySpace
 from ...backends.redis.locks import RedisLocks
 from ...backends.redis.persistence import warn_if_not_durable
@@ -34,23 +34,25 @@ from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
 from ...ingest.working import SweepReport, WorkingMemory
+from ...memtypes.agents.resolution import Bindings
 from ...memtypes.background import cancel_all
-from ...memtypes.errors import InsufficientStorage, Unavailable
-from ...memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
-from ...memtypes.ports import DocumentStore, Embedder, VectorIndex
+from ...memtypes.errors import Unavailable
+from ...memtypes.ids import IdKeys
+from ...memtypes.models import MODEL_REGISTRY, model_specs
+from ...memtypes.ports import Embedder, VectorIndex
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ...retrieval.threads import ThreadHistoryReader
+from ..config.bindings_config import load_bindings
 from ..config.settings import Settings
 from ..guards.auth import KeyRing
+from ..guards.fairness import Fairness, open_fairness
+from .engines import Engines, open_engines, storage_reserve
 from .lifespan_steps import StartupSteps, stop_step
 from .maintenance import eraser_for, start_pending_builds
-
-if TYPE_CHECKING:
-    from qdrant_client import AsyncQdrantClient
+from .writes import MemoryWrites
 
 log = logging.getLogger("mnemo.services")
-MIB = 1024 * 1024
 STORAGE_POLL_S = 5.0  # how often work that waits for free space looks again
 
 
@@ -62,6 +64,7 @@ class Services:
     embedder: Embedder
     tokenizers: TokenizerRegistry
     writer: MemoryWriter
+    writes: MemoryWrites  # the write use case (`POST /v1/memories`) over the writer
     retriever: Retriever
     catalog: Catalog
     lifecycle: Lifecycle
@@ -154,133 +157,39 @@ class Services:
         self.embedder.close()
 
 
-@dataclass(frozen=True)
-class VectorStore:
-    """The vector index, the change history's store beside it, and the breaker guarding them."""
+class Observer(Protocol):
+    """What follows the services as they run: the app's metrics (api/http/metrics.py)."""
 
-    index: VectorIndex
-    documents: DocumentStore
-    breaker: CircuitBreaker | None  # a Qdrant server's; embedded Qdrant Edge has none
-    client: AsyncQdrantClient | None = None  # a server's, for tools that read it directly (import)
-
-
-def vector_store(settings: Settings, dimension: int) -> VectorStore:
-    """A Qdrant server's (`MNEMO_QDRANT__URL`) collections, or Qdrant Edge shards in the data dir."""
-    from ...backends.qdrant.history_store import ClientDocumentStore, EdgeDocumentStore
-
-    qdrant = settings.qdrant
-    if qdrant.url:
-        from qdrant_client import AsyncQdrantClient
-
-        from ...backends.qdrant_server.breaker import BreakerGuardedIndex
-        from ...backends.qdrant_server.index import QdrantClientVectorIndex
-        from ...backends.qdrant_server.sharding import QdrantSharding
-
-        api_key = qdrant.api_key.get_secret_value() if qdrant.api_key else None
-        timeout = max(1, round(qdrant.timeout_s))  # the client takes whole seconds
-        client = AsyncQdrantClient(url=qdrant.url, api_key=api_key, timeout=timeout)
-        sharding = QdrantSharding(qdrant.sharding, qdrant.shard_keys, qdrant.replication_factor)
-        inner = QdrantClientVectorIndex(client, settings.collection_prefix, dimension, sharding)
-        guarded = BreakerGuardedIndex(inner, qdrant.breaker_failures, qdrant.breaker_reset_s)
-        # The change history on the same server, through the same client.
-        documents: DocumentStore = ClientDocumentStore(client, settings.collection_prefix)
-        return VectorStore(guarded, documents, guarded.breaker, client)
-    from ...backends.qdrant_edge.index import EdgeVectorIndex
-    from ...backends.qdrant_edge.process import EdgeProcessIndex
-
-    directory = settings.data_dir / "qdrant"
-    engine = EdgeProcessIndex if qdrant.engine_process else EdgeVectorIndex
-    index = engine(
-        directory,
-        settings.collection_prefix,
-        dimension,
-        optimize_threshold=qdrant.optimize_threshold,
-        durable_writes=qdrant.durable_writes,
-        payload_cache=qdrant.payload_cache,
-        storage_reserve_bytes=settings.storage_reserve_bytes,
-    )
-    documents = EdgeDocumentStore(directory, settings.collection_prefix, durable=qdrant.durable_writes)
-    return VectorStore(index, documents, None)
+    def watch_breaker(self, engine: str, breaker: CircuitBreaker) -> None: ...
+    def record_sweep(self, report: SweepReport) -> None: ...
+    def record_erasure(self, store: str, outcome: str) -> None: ...
 
 
 async def open_services(
-    settings: Settings, models: Sequence[RegisteredModel] = (), embedder: Embedder | None = None
+    settings: Settings,
+    bindings: Bindings | None = None,
+    fairness: Fairness | None = None,
+    observer: Observer | None = None,
+    embedder: Embedder | None = None,
 ) -> Services:
-    """`models`: target models MNEMO_CONFIG registers (their tokenizers are loaded here).
-    `embedder`: one to use instead of the one the settings name (the benchmarks' embedding cache);
-    the services own it from here on and close it."""
+    """The composition root: every component built from the settings, wired as it is built.
+
+    `bindings`: MNEMO_CONFIG's agents, models and privacy policies (read from the settings' file when
+    not given); `fairness`: the tenants' bounds the app's middleware holds too (the write use case
+    charges their embedding allowance); `observer`: told of breakers, sweeps and erasures;
+    `embedder`: one to use instead of the one the settings name (the benchmarks' embedding cache),
+    owned by the services from here on."""
+    bindings = bindings if bindings is not None else load_bindings(settings.config)
+    fairness = fairness or open_fairness(settings)
     keys = KeyRing(settings.api_keys.get_secret_value() if settings.api_keys else None)
     # Before anything is opened: a key missing or swapped refuses the start with nothing held.
     ids = pinned_id_keys(settings.data_dir, settings.id_key_file, settings.collection_prefix)
+    storage = storage_reserve(settings)
     steps = StartupSteps()
-    storage = None  # the data dir matters only to the embedded engines
-    store_dir = None
-    if not settings.qdrant.url or not settings.redis.url:
-        storage = StorageReserve(settings.data_dir, settings.storage_reserve_bytes, "data dir")
-        store_dir = None if settings.qdrant.url else settings.data_dir / "qdrant"
-        if (too_full := storage.too_full_to_open(store_dir)) is not None:
-            # Opening maps the shards' files: with no room for what that takes, it is a SIGBUS.
-            raise InsufficientStorage(too_full, "data dir", storage.free_bytes())
-        if store_dir is not None:
-            await asyncio.to_thread(storage.back_mapped_files, store_dir)
-        if not storage.has_room():
-            # After a disk-full incident the reads are what is left: serve them (writes get 507 and
-            # /ready says `storage`) and take writes again once space is freed, without a restart.
-            log.warning(
-                "starting read-only: %.0f MiB free on the data dir's filesystem, below the %.0f MiB "
-                "reserve (MNEMO_STORAGE_RESERVE_MB); writes resume once space is freed",
-                storage.free_bytes() / MIB,
-                storage.reserve_bytes / MIB,
-            )
-    # The embedding model loads in a thread (ONNX Runtime builds its sessions without holding the
-    # GIL) while another reads the tokenizers' vocabularies; the vector index waits for the model's
-    # dimension. The embedded redis-server (a process of its own, replaying its append-only file)
-    # starts once the index holds the data dir's shard locks (a second mnemo on the same dir stops
-    # there, before it could take over the first one's Redis), while the change history opens.
-    embedding = settings.embedding
-    embedder_opening = None
-    if embedder is None:
-        loading = asyncio.to_thread(
-            open_embedder,
-            embedding.backend,
-            embedding.model,
-            embedding.runtime,
-            embedding.onnx_cache,
-            embedding.bulk_niceness,
-        )
-        embedder_opening = asyncio.create_task(steps.timed("embedder", loading))
-    try:
-        tokenizers = await steps.timed(
-            "tokenizers", asyncio.to_thread(TokenizerRegistry, settings.default_encoding, models=models)
-        )
-        if embedder_opening is not None:
-            embedder = await embedder_opening
-        assert embedder is not None
-        store = vector_store(settings, embedder.dimension)
-        index, documents = store.index, store.documents
-        await steps.timed("vectors", index.open())
-    except BaseException:
-        await _abandon(embedder_opening)
-        raise
-    redis_opening = asyncio.create_task(steps.timed("redis", open_redis(settings.redis, settings.data_dir)))
-    try:
-        await steps.timed("history", documents.open())
-        if storage is not None and store_dir is not None:  # what opening created, allocated too
-            await asyncio.to_thread(storage.back_mapped_files, store_dir)
-        redis = await redis_opening
-    except BaseException:
-        await _abandon(redis_opening)
-        await documents.close()
-        await index.close()
-        raise
+    engines = await open_engines(settings, steps, bindings.models, embedder, storage)
     sparse = Bm25Encoder()
     keyspace = KeySpace(settings.redis.key_prefix, cluster=settings.redis.cluster)
-    locks = RedisLocks(redis, keyspace)
-    working = settings.working
-    working_store = RedisWorkingStore(redis, keyspace, ack=(working.ack_replicas, working.ack_timeout_ms))
-    await working_store.warn_if_too_few_replicas()
-    await warn_if_not_durable(redis)
-    thread_store = RedisThreadStore(redis, keyspace)
+    access_counts = RedisAccessCounts(engines.redis, keyspace)
     # Ids and content digests are keyed per tenant; a store of the older scheme is migrated here,
     # before anything is served (resumably: a start that stops part-way is finished by the next).
     if settings.qdrant.url and settings.id_key_file is None:
@@ -289,10 +198,10 @@ async def open_services(
             "server must use the same key (MNEMO_ID_KEY_FILE), or the same words get other ids there",
             id_key_path(settings.data_dir),
         )
-    access_counts = RedisAccessCounts(redis, keyspace)
+    store = engines.store
     migrating = rekey_store(
-        index,
-        documents,
+        store.index,
+        store.documents,
         access_counts,
         ids,
         sparse,
@@ -303,11 +212,17 @@ async def open_services(
     try:
         await steps.timed("ids", migrating)
     except BaseException:  # a start that stops here is finished by the next one: nothing held open
-        await redis.close()
-        await documents.close()
-        await index.close()
-        embedder.close()
+        await engines.close()
         raise
+    _log_ready(settings, steps, engines, keys)
+    parts = _Parts(
+        settings, bindings, fairness, observer, keys, ids, storage, sparse, keyspace, access_counts
+    )
+    return await _assemble(engines, parts)
+
+
+def _log_ready(settings: Settings, steps: StartupSteps, engines: Engines, keys: KeyRing) -> None:
+    redis = engines.redis
     log.info(
         "mnemo ready: %s; vectors=%s, redis=%s, embedding=%s (%d dims), tenancy=%s",
         steps.summary(),
@@ -316,41 +231,61 @@ async def open_services(
         if redis.embedded
         else ("cluster" if settings.redis.cluster else "server"),
         settings.embedding.model,
-        embedder.dimension,
+        engines.embedder.dimension,
         "single-tenant (no API keys)" if keys.single_tenant else "API keys",
     )
-    reviewers = []
-    reviewer = settings.reviewer
-    if reviewer.url:
-        api_key = reviewer.api_key.get_secret_value() if reviewer.api_key else None
-        reviewers.append(
-            OpenAICompatibleReviewer(reviewer.url, reviewer.model, api_key, settings.write.review_timeout_s)
-        )
-    # Replicas exist only with a Qdrant server: an embedded Edge data dir is held by one process (its
-    # WAL lock), where the writer's process lock is exact and a crashed run can leave no stale lock.
-    shared_locks = locks if settings.qdrant.url else None
-    writer = MemoryWriter(index, embedder, tokenizers, settings.write, reviewers, sparse, shared_locks, ids)
-    changes = writer.history = ChangeHistory(documents)
-    access_log = AccessLog(access_counts)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What `_assemble` builds the components from, beside the engines."""
+
+    settings: Settings
+    bindings: Bindings
+    fairness: Fairness
+    observer: Observer | None
+    keys: KeyRing
+    ids: IdKeys
+    storage: StorageReserve | None
+    sparse: Bm25Encoder
+    keyspace: KeySpace
+    access_counts: RedisAccessCounts
+
+
+async def _assemble(engines: Engines, parts: _Parts) -> Services:
+    """Every component, each built whole from what it uses."""
+    settings, observer = parts.settings, parts.observer
+    index, redis, tokenizers = engines.store.index, engines.redis, engines.tokenizers
+    locks = RedisLocks(redis, parts.keyspace)
+    working = settings.working
+    working_store = RedisWorkingStore(
+        redis, parts.keyspace, ack=(working.ack_replicas, working.ack_timeout_ms)
+    )
+    await working_store.warn_if_too_few_replicas()
+    await warn_if_not_durable(redis)
+    thread_store = RedisThreadStore(redis, parts.keyspace)
+    reviewers = _reviewers(settings)
+    changes = ChangeHistory(engines.store.documents)
+    writer = _writer(engines, parts, locks, reviewers, changes)
+    access_log = AccessLog(parts.access_counts)
     ledger = ErasureLedger(settings.data_dir, settings.forget.ledger_copy)
     await asyncio.to_thread(ledger.open)
     backups = ServerCopies(settings.data_dir)
     await backups.drop_all()  # left by a run that stopped: abandoned, and maybe holding forgotten text
+    on_erasure = observer.record_erasure if observer is not None else None
+    eraser = eraser_for(settings, index, redis, backups, on_erasure)
+    signer = open_signer(settings.data_dir, settings.signing_key_file)
+    models = {**MODEL_REGISTRY, **model_specs(parts.bindings.models)}
     return Services(
         settings=settings,
-        keys=keys,
+        keys=parts.keys,
         index=index,
-        embedder=embedder,
+        embedder=engines.embedder,
         tokenizers=tokenizers,
         writer=writer,
+        writes=MemoryWrites(writer, parts.bindings, parts.fairness.embed, settings.max_items_per_request),
         retriever=Retriever(
-            index,
-            embedder,
-            tokenizers,
-            settings.retrieval,
-            working_store,
-            sparse,
-            {**MODEL_REGISTRY, **model_specs(models)},
+            index, engines.embedder, tokenizers, settings.retrieval, working_store, parts.sparse, models
         ),
         catalog=Catalog(index, access_log),
         lifecycle=Lifecycle(index, writer),
@@ -358,41 +293,59 @@ async def open_services(
         reviewers=reviewers,
         redis=redis,
         locks=locks,
-        working=WorkingMemory(
-            working_store,
-            locks,
-            writer,
-            tokenizers,
-            settings.working,
-        ),
+        working=WorkingMemory(working_store, locks, writer, tokenizers, settings.working),
         threads=Threads(thread_store, locks, writer, tokenizers, settings.threads),
         history=ThreadHistoryReader(thread_store, tokenizers),
         changes=changes,
         forgetter=Forgetter(
-            index,
-            working_store,
-            thread_store,
-            locks,
-            access_log,
-            changes,
-            eraser_for(settings, index, redis, backups),
-            open_signer(settings.data_dir, settings.signing_key_file),
-            ledger,
+            index, working_store, thread_store, locks, access_log, changes, eraser, signer, ledger
         ),
-        breakers={"redis": redis.breaker, **({"qdrant": store.breaker} if store.breaker else {})},
-        storage=storage,
+        breakers=_breakers(engines, observer),
+        storage=parts.storage,
         backups=backups,
+        on_sweep=observer.record_sweep if observer is not None else None,
     )
 
 
-async def _abandon(*opening: asyncio.Task[Any] | None) -> None:
-    """A start that failed part-way: what the concurrent steps opened is closed again (they are
-    let finish, not cancelled: a redis-server cut off while starting would outlive the attempt)."""
-    for task in opening:
-        if task is None:
-            continue
-        done = (await asyncio.gather(task, return_exceptions=True))[0]
-        if isinstance(done, RedisGateway):
-            await done.close()
-        elif hasattr(done, "close") and not isinstance(done, BaseException):
-            done.close()  # an embedder
+def _writer(
+    engines: Engines,
+    parts: _Parts,
+    locks: RedisLocks,
+    reviewers: list[OpenAICompatibleReviewer],
+    changes: ChangeHistory,
+) -> MemoryWriter:
+    settings = parts.settings
+    # Replicas exist only with a Qdrant server: an embedded Edge data dir is held by one process (its
+    # WAL lock), where the writer's process lock is exact and a crashed run can leave no stale lock.
+    shared_locks = locks if settings.qdrant.url else None
+    return MemoryWriter(
+        engines.store.index,
+        engines.embedder,
+        engines.tokenizers,
+        settings.write,
+        reviewers,
+        parts.sparse,
+        shared_locks,
+        parts.ids,
+        history=changes,
+        privacy=parts.bindings.privacy_policy,
+    )
+
+
+def _breakers(engines: Engines, observer: Observer | None) -> dict[str, CircuitBreaker]:
+    """The circuit breakers in front of the engines, by engine, each followed by the observer."""
+    breakers = {"redis": engines.redis.breaker}
+    if engines.store.breaker is not None:
+        breakers["qdrant"] = engines.store.breaker
+    for engine, breaker in breakers.items():
+        if observer is not None:
+            observer.watch_breaker(engine, breaker)
+    return breakers
+
+
+def _reviewers(settings: Settings) -> list[OpenAICompatibleReviewer]:
+    reviewer = settings.reviewer
+    if not reviewer.url:
+        return []
+    api_key = reviewer.api_key.get_secret_value() if reviewer.api_key else None
+    return [OpenAICompatibleReviewer(reviewer.url, reviewer.model, api_key, settings.write.review_timeout_s)]

@@ -9,7 +9,7 @@ retrievals send to the engine; each search is then asked again alone, as the ser
 dense list alone, its BM25 list alone and, for a two-stage search, its relevance stage alone (cut to
 the stage's limit). The two processes' answers are compared bit for bit: which differ, in which
 points, in which scores, and whether the points that come and go all tie at a stage's cut without a
-dense score. `tests/e2e/test_retrieval_replay_http.py` replays the same retrievals.
+dense score. `tests/e2e/reads/test_retrieval_replay_http.py` replays the same retrievals.
 """
 
 from __future__ import annotations

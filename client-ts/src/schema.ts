@@ -1353,6 +1353,7 @@ export interface components {
         };
         /** WriteRequest */
         WriteRequest: {
+            /** @description at most the service's `MNEMO_MAX_ITEMS_PER_REQUEST` (1,000 unless its operator set another, 10,000 at most); more is a 422 naming `memories` */
             memories: components["schemas"]["MemoryIn"][];
             /**
              * @description drop too-short, filler and exact-duplicate memories

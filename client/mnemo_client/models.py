@@ -24,7 +24,8 @@ class MemoryType(StrEnum):
 
 
 # What each type holds, in the words the MCP and agent tools give a model: they list the types from
-# here (tests/integrations/test_client.py holds this to the API's enum and the server's registry).
+# here (tests/unit/test_type_lists.py holds this to the server's registry, test_client_schema_drift.py
+# the enum to the API's).
 TYPE_NOTES: dict[MemoryType, str] = {
     MemoryType.EPISODIC: "something that happened",
     MemoryType.SEMANTIC: "a fact or preference",

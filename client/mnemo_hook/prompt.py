@@ -27,12 +27,15 @@ DEFAULT_MIN_CONFIDENCE = 0.2
 DEFAULT_MIN_SCORE = 0.0
 MAX_QUERY_CHARS = 8_000  # the API's limit on a query
 HEADER = "Memory from mnemo that may be relevant to this prompt (the session's working memory first):"
+# The registry's section titles, in its section order (memtypes/types.py; a hook imports nothing of
+# mnemo, so tests/unit/test_type_lists.py holds this mirror to the registry). A type missing here is
+# still rendered, after these, under its own name.
 TITLES = {
     "working": "Working memory",
-    "episodic": "Episodic memory (what happened)",
     "semantic": "Semantic memory (facts and preferences)",
     "procedural": "Procedural memory (how to do things)",
     "prospective": "Prospective memory (to do later)",
+    "episodic": "Episodic memory (what happened)",
 }
 
 
@@ -81,7 +84,8 @@ def _line(hit: dict[str, Any]) -> str:
 def render(hits: list[dict[str, Any]]) -> str:
     """The kept hits, one section per type in the server's order, each section best first."""
     out = []
-    for memory_type, title in TITLES.items():
+    unlisted = {str(h.get("type")): f"{str(h.get('type')).capitalize()} memory" for h in hits}
+    for memory_type, title in {**TITLES, **{t: n for t, n in unlisted.items() if t not in TITLES}}.items():
         lines = [_line(h) for h in hits if h.get("type") == memory_type]
         if lines:
             out.append(f"## {title}\n" + "\n".join(lines))

@@ -6,21 +6,23 @@ These tests run in their own venv (`make test-compat`: the clients of compat/tes
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
+import runpy
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
-import httpx
 import pytest
 
 # mem0's client reports each call to its vendor unless told not to; the tests run offline.
 os.environ["MEM0_TELEMETRY"] = "False"
 REPO = Path(__file__).resolve().parents[2]
 KEYS = {"key-of-tenant-a": "tenant-a", "key-of-tenant-b": "tenant-b"}
+
+
+# tests/served.py, by its path: this venv has the client, not the server's test package.
+served = SimpleNamespace(**runpy.run_path(str(REPO / "tests" / "served.py")))
 
 
 @dataclass(frozen=True)
@@ -30,49 +32,12 @@ class Server:
     other_key: str  # tenant-b's
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"mnemo serve exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"mnemo serve did not become ready:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def mnemo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     serve = os.path.abspath(os.environ.get("MNEMO_SERVE", str(REPO / ".venv" / "bin" / "mnemo")))
     root = tmp_path_factory.mktemp("mnemo-serve")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
-    env.update(
-        HF_HUB_OFFLINE="1",
-        MNEMO_DATA_DIR=str(root / "data"),
-        MNEMO_HOST="127.0.0.1",
-        MNEMO_PORT=str(port),
-        MNEMO_API_KEYS=",".join(f"{key}:{tenant}" for key, tenant in KEYS.items()),
-    )
-    log = root / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([serve, "serve"], env=env, stdout=out, stderr=out, cwd=root)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(proc, url, log)
+    with served.served_from(serve, root, ",".join(f"{key}:{tenant}" for key, tenant in KEYS.items())) as url:
         yield Server(url, *KEYS)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
 
 
 @pytest.fixture

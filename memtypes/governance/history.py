@@ -11,7 +11,6 @@ written (a forget writes it).
 from __future__ import annotations
 
 import hashlib
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -20,9 +19,6 @@ from pydantic import BaseModel, Field
 # The newest entries a memory keeps; older ones are dropped (counted in `dropped`), the first one
 # ("created") is always kept so that the history still says where the memory came from.
 MAX_HISTORY_ENTRIES = 50
-
-# The agent a request acts as (agent bindings' `agent`), set by the HTTP layer for the write path.
-acting_agent: ContextVar[str | None] = ContextVar("mnemo_acting_agent", default=None)
 
 
 class HistoryAction(StrEnum):

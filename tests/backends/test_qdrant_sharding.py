@@ -148,7 +148,7 @@ async def test_auto_mode_sends_no_shard_keys_and_refuses_a_custom_collection() -
 
 async def test_settings_reach_the_servers_index() -> None:
     from mnemo.api.config.settings import Settings
-    from mnemo.api.http.services import vector_store
+    from mnemo.api.http.engines import vector_store
     from mnemo.backends.qdrant_server.breaker import BreakerGuardedIndex
 
     settings = Settings(

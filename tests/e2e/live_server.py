@@ -4,7 +4,6 @@ to run concurrently (litestar's AsyncTestClient runs each request to completion 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -17,14 +16,9 @@ from litestar import Litestar
 from mnemo.api.config.settings import Settings
 from mnemo.api.http.app import create_app
 from tests.conftest import copy_sparse, with_test_redis
+from tests.served import free_port
 
 LiveApp = Callable[..., AbstractAsyncContextManager[tuple[str, Litestar]]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @asynccontextmanager

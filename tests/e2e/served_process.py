@@ -11,11 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from mnemo.benchmarks.load.crash_loop import alive, descendants
-from tests.e2e.live_server import free_port
-from tests.e2e.test_replicas_http import serve_env
+from tests.served import free_port, serve_env, wait_ready
 
 
 def command_of(pid: int) -> str:
@@ -53,7 +50,6 @@ class ServedMnemo:
 
     def start(self, timeout_s: float = 180.0) -> float:
         """Start and wait until /ready answers 200; the seconds that took."""
-        started = time.monotonic()
         with self.log.open("a") as out:
             command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
             limit = self.fd_limit
@@ -64,17 +60,7 @@ class ServedMnemo:
             self.process = subprocess.Popen(
                 command, env=self.env, stdout=out, stderr=out, preexec_fn=None if limit is None else limited
             )
-        with httpx.Client(base_url=self.url, timeout=5) as http:
-            while True:
-                if self.process.poll() is not None or time.monotonic() - started > timeout_s:
-                    tail = self.log.read_text()[-4000:]
-                    raise AssertionError(f"mnemo did not get ready (exit {self.process.poll()}):\n{tail}")
-                try:
-                    if http.get("/ready").status_code == 200:
-                        return time.monotonic() - started
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
+        return wait_ready(self.process, self.url, self.log, timeout_s)
 
     @property
     def pid(self) -> int:

@@ -5,20 +5,17 @@ MNEMO_CONFIG that registers a model with a tokenizer.json trained for the sessio
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import redis
 
 from tests.conftest import served_redis_env
-from tests.e2e.live_server import free_port
+from tests.served import free_port, served
 from tests.unit.test_model_registry import train_byte_level_bpe
 
 KEYS = {"a": "key-of-tenant-a", "b": "key-of-tenant-b"}
@@ -57,29 +54,11 @@ def mnemo_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
         MNEMO_REDIS__KEY_PREFIX=prefix,
         MNEMO_CONFIG=str(root / "mnemo.yaml"),
     )
-    log = root / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mnemo.cli.main", "serve"], env=env, stdout=out, stderr=out
-        )
-    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"mnemo serve exited:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"mnemo serve did not become ready:\n{log.read_text()}")
-        yield MnemoServer(url, KEYS, log)
+        with served(command, env, port, root / "serve.log", timeout_s=180) as url:
+            yield MnemoServer(url, KEYS, root / "serve.log")
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
         on_cluster = served_redis_env(redis_url)["MNEMO_REDIS__CLUSTER"] == "true"
         client = redis.RedisCluster.from_url(redis_url) if on_cluster else redis.Redis.from_url(redis_url)
         for key in list(client.scan_iter(match=f"{prefix}:*", count=1000)):

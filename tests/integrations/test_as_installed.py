@@ -30,7 +30,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +38,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.live_server import free_port
+from tests.served import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 TORCH = "torch==2.13.0"  # the CPU build, as the Makefile and the Dockerfile pin it
@@ -117,18 +116,7 @@ def serve(command: list[str], cwd: Path, env: dict[str, str], port: int) -> Iter
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 600  # the first start exports the model to ONNX
-        while True:
-            assert process.poll() is None, (
-                f"{command} exited {process.returncode}:\n{log.read_text()[-4000:]}"
-            )
-            assert time.monotonic() < deadline, f"not ready in time:\n{log.read_text()[-4000:]}"
-            try:
-                if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
+        wait_ready(process, url, log, timeout_s=600)  # the first start exports the model to ONNX
         yield Served(process, url, log)
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the group this test started, by its id

@@ -1,6 +1,6 @@
 """mnemo-client against a real `mnemo serve`: both clients write, retrieve, list every page and raise
-typed errors carrying the problem's code; its models match the server's OpenAPI schema; it
-installs without the service's heavy dependencies."""
+typed errors carrying the problem's code; it installs without the service's heavy dependencies (its
+models against the server's schema: tests/unit/test_client_schema_drift.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from mnemo_client import (
@@ -26,7 +25,6 @@ from mnemo_client import (
     Scope,
     UnknownModel,
 )
-from mnemo_client.schemas import SERVER_SCHEMAS
 from tests.integrations.conftest import MnemoServer, unused_url
 
 CLIENT_DIR = Path(__file__).resolve().parents[2] / "client"
@@ -254,58 +252,6 @@ def test_the_example_agent_loop_says_plainly_when_no_server_answers() -> None:
     )
     assert ran.returncode == 2
     assert ran.stderr.strip() == f"no mnemo answers at {url}: start one with `mnemo serve`, or give --url"
-
-
-def _shape(schema: dict[str, Any], components: dict[str, Any]) -> Any:
-    """A property's JSON type, reduced to what both sides must agree on (nullability aside)."""
-    if "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        target = components.get(name, {})
-        return ("enum", *sorted(target["enum"])) if "enum" in target else f"ref:{name}"
-    if "enum" in schema:
-        return ("enum", *sorted(schema["enum"]))
-    options = schema.get("anyOf") or schema.get("oneOf")
-    if options:
-        shapes = {_shape(o, components) for o in options} - {"null"}
-        return next(iter(shapes)) if len(shapes) == 1 else tuple(sorted(map(str, shapes)))
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        kind = kinds[0] if len(kinds) == 1 else tuple(sorted(kinds))
-    if kind == "array":
-        return ("array", _shape(schema.get("items", {}), components))
-    if kind == "object":
-        extra = schema.get("additionalProperties")
-        return ("object", _shape(extra, components) if isinstance(extra, dict) else None)
-    if kind == "integer":
-        return "number" if schema.get("format") == "float" else "integer"
-    return kind
-
-
-def test_client_models_match_the_server_openapi_schema(mnemo_server: MnemoServer) -> None:
-    spec = httpx.get(f"{mnemo_server.url}/schema/openapi.json", timeout=30).json()
-    components = spec["components"]["schemas"]
-    client_components: dict[str, Any] = {}
-    for model in SERVER_SCHEMAS:
-        client_components |= model.model_json_schema(ref_template="#/components/schemas/{model}").get(
-            "$defs", {}
-        )
-    names = {cls.__name__: server for cls, server in SERVER_SCHEMAS.items()}
-    for cls, server_name in SERVER_SCHEMAS.items():
-        server = components[server_name]
-        # A deprecated field is one the client no longer sends (the server takes it for a release).
-        properties = {k: v for k, v in server["properties"].items() if not v.get("deprecated")}
-        client = cls.model_json_schema(ref_template="#/components/schemas/{model}")
-        assert set(client["properties"]) == set(properties), server_name
-        assert set(client.get("required", [])) == set(server.get("required", [])), server_name
-        for field, prop in properties.items():
-            ours = _shape(client["properties"][field], client_components)
-            if isinstance(ours, str) and ours.startswith("ref:"):
-                ours = f"ref:{names.get(ours[4:], ours[4:])}"
-            theirs = _shape(prop, components)
-            assert ours == theirs or ({ours, theirs} <= {"number", "integer"} and ours == "number"), (
-                f"{server_name}.{field}: client {ours} vs server {theirs}"
-            )
 
 
 def test_client_declares_httpx_and_pydantic_only() -> None:

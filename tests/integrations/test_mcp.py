@@ -18,7 +18,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from mnemo_client.mcp.tools import TOOL_NAMES
-from tests.e2e.test_mcp_http import ACCEPT, INITIALIZE
+from tests.e2e.surfaces.test_mcp_http import ACCEPT, INITIALIZE
 from tests.integrations.conftest import MnemoServer
 
 BIN = Path(sys.executable).parent

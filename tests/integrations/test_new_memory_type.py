@@ -1,7 +1,8 @@
 """The "Add a memory type" recipe holds: a copy of the package with a throwaway sixth type added
 exactly where ARCHITECTURE.md says (its `MemoryType` member and spec in memtypes/types.py, the
-client's enum and note in mnemo_client/models.py) serves it end to end, with nothing else edited:
-write, retrieve, list, forget, export, the explorer's type list and the agents' tool descriptions.
+client's enum and note in mnemo_client/models.py, the coding-agent hook's section title in
+mnemo_hook/prompt.py) serves it end to end, with nothing else edited: write, retrieve, list, forget,
+export, the explorer's type list, the agents' tool descriptions and what the hook injects.
 
 The copy runs in a child process (the registry and every enum built from it are fixed at import),
 on a real Qdrant Edge data dir and the test Redis.
@@ -51,6 +52,8 @@ from mnemo.cli.main import main as cli
 from mnemo_client import AsyncMnemo
 from mnemo_client.agent_tools import REMEMBER
 from mnemo_client.mcp.tools import REMEMBER as MCP_REMEMBER
+from mnemo.memtypes.types import SPECS
+from mnemo_hook.prompt import TITLES, render
 
 SIXTH, USER = "{SIXTH}", {{"user_id": "ada"}}
 KEPT = "Looking back, the migration went well because we tested the rollback first."
@@ -59,6 +62,8 @@ GONE = "In hindsight the launch date was too early for the translations."
 
 async def drive(data_dir: Path) -> dict:
     seen = {{"package": mnemo.__file__, "client": mnemo_client.__file__, "tools": [REMEMBER, MCP_REMEMBER]}}
+    in_order = sorted(SPECS.items(), key=lambda item: item[1].section)
+    seen["hook_titles"] = [list(TITLES.items()), [[t.value, spec.title] for t, spec in in_order]]
     app = create_app(Settings(data_dir=data_dir))
     async with (
         AsyncTestClient(app=app, base_url=LOOPBACK_BASE_URL, timeout=120) as http,
@@ -70,6 +75,7 @@ async def drive(data_dir: Path) -> dict:
         found = await client.retrieve("what went well with the migration", scope=USER, types=[SIXTH])
         seen["retrieved"] = [m.id for m in found.memories]
         seen["context"] = found.context
+        seen["hook"] = render([m.model_dump(mode="json") for m in found.memories])
         seen["listed"] = sorted(m.id for m in [m async for m in client.list(type=SIXTH, user_id="ada")])
         receipt = await client.forget(ids=[gone])
         seen["forgot"] = receipt.model_dump(mode="json")
@@ -104,6 +110,7 @@ def _package_with_a_sixth_type(root: Path) -> None:
     for name in PACKAGES:
         shutil.copytree(ROOT / name, package / name, ignore=ignore)
     shutil.copytree(ROOT / "client" / "mnemo_client", root / "mnemo_client", ignore=ignore)
+    shutil.copytree(ROOT / "client" / "mnemo_hook", root / "mnemo_hook", ignore=ignore)
     # Recipe step 1: the member and its spec in the registry.
     types = package / "memtypes" / "types.py"
     _insert(types, '    WORKING = "working"\n', f'    WORKING = "working"\n    {SIXTH.upper()} = "{SIXTH}"\n')
@@ -115,6 +122,9 @@ def _package_with_a_sixth_type(root: Path) -> None:
     )
     note = '    MemoryType.WORKING: "a task\'s scratchpad",\n'
     _insert(models, note, f'{note}    MemoryType.{SIXTH.upper()}: "a lesson drawn from looking back",\n')
+    # ... and the coding-agent hook its section title, in the registry's section order.
+    episodic = '    "episodic": "Episodic memory (what happened)",\n'
+    _insert(root / "mnemo_hook" / "prompt.py", episodic, f'{episodic}    "{SIXTH}": "Reflections",\n')
 
 
 @pytest.mark.slow
@@ -148,6 +158,8 @@ def test_a_sixth_memory_type_added_as_the_recipe_says_works_everywhere(
     assert [status for status, _ in seen["written"]] == ["created", "created"]
     assert seen["retrieved"][0] == kept
     assert "Reflections" in seen["context"]  # its own section, titled by its spec
+    assert seen["hook"].startswith("## Reflections\n")  # the hook renders it under the same title
+    assert seen["hook_titles"][0] == seen["hook_titles"][1]
     assert seen["listed"] == sorted([kept, gone])
     assert seen["forgot"]["memory_ids"] == [gone]
     assert seen["listed_after"] == [kept]

@@ -4,7 +4,7 @@ left by a crash is erased first at the next start, a clean close erases what is 
 
 The erasers here are the stores' entry points as the eraser sees them (an async function of the
 affected types); what each store does in them is tested with the real engines
-(tests/backends/test_edge_erase.py, tests/e2e/test_forget_erases_http.py)."""
+(tests/backends/test_edge_erase.py, tests/e2e/forget_and_privacy/test_forget_erases_http.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """An MCP event stream is closed for certain, idle or when its request ends, even when the SDK's
-serving task loses its first cancellation (tests/e2e/test_mcp_streams_http.py: the bounds over real
+serving task loses its first cancellation (tests/e2e/surfaces/test_mcp_streams_http.py: the bounds over real
 HTTP)."""
 
 from __future__ import annotations

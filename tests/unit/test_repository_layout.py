@@ -1,6 +1,13 @@
 """The house's rules, checked on the tree itself: one import package `mnemo` whose packages pyproject
-lists, rooms of at most 15 modules, modules of about 400 lines (more only with a `Size:` reason in
-the docstring), and benchmark results in git of at most 2 MB (ARCHITECTURE.md, "The house")."""
+lists, sizes that guide (rooms of about 15 modules, modules of about 400 lines: past the guide and
+its tolerance only with a `Size:` reason in the docstring), and benchmark results in git of at most
+2 MB (ARCHITECTURE.md, "The house").
+
+The sizes are a guide, not a wall: a wall at exactly 400 lines is met by joining lines or splitting
+at an arbitrary one. So a module may pass the guide by its tolerance with nothing to say, and beyond
+it with a reason (`Size: …` in its docstring; a folder's in its `__init__.py`), up to a hard bound
+for modules. `python -m tests.unit.test_repository_layout` prints every module and folder past its
+guide, with its reason."""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # Folders of the repository that are not part of the server's `mnemo` package (benchmarks/ is its own
 # distribution, mnemo-bench, which installs `mnemo.benchmarks`).
 NOT_PACKAGE = {"tests", "client", "benchmarks", "deploy", "docs", "examples", "build", ".venv", ".typecheck"}
-MAX_MODULES_PER_FOLDER = 15
-MAX_LINES_PER_MODULE = 400
+MODULES_PER_FOLDER = 15  # the guide
+FOLDER_TOLERANCE = 2  # past the guide by this many modules, a folder needs no reason
+LINES_PER_MODULE = 400  # the guide
+MODULE_TOLERANCE = 40  # past the guide by this many lines, a module needs no reason
 HARD_MAX_LINES_PER_MODULE = 500  # past the guide only with a reason, and never this far
 MAX_TRACKED_RESULTS_BYTES = 2_000_000
 
@@ -62,15 +72,19 @@ def test_the_harness_pyproject_lists_every_package_of_mnemo_benchmarks() -> None
     assert sorted(config["packages"]) == sorted(_dotted(d) for d in _bench_package_dirs())
 
 
-def test_no_folder_holds_more_than_15_modules() -> None:
-    folders = [*_package_dirs(), *_client_package_dirs(), *_bench_package_dirs()]
-    crowded = {
-        str(folder.relative_to(ROOT)): count
-        for folder in folders
-        if (count := len([m for m in folder.glob("*.py") if m.name != "__init__.py"]))
-        > MAX_MODULES_PER_FOLDER
-    }
-    assert crowded == {}
+@dataclass(frozen=True)
+class Size:
+    """A module (its lines) or a folder (its modules) past its guide."""
+
+    path: str
+    size: int
+    guide: int
+    tolerance: int
+    reason: str | None  # the docstring's `Size:` line
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.size > self.guide + self.tolerance and self.reason is None
 
 
 def _size_reason(module: Path) -> str | None:
@@ -80,19 +94,49 @@ def _size_reason(module: Path) -> str | None:
     return next((line for line in docstring.splitlines() if line.startswith("Size:")), None)
 
 
-def test_no_module_is_longer_than_400_lines_without_saying_why() -> None:
-    """400 lines is a guide, not a wall: a module may grow past it when its docstring says why
-    (`Size: …`), up to a hard bound, rather than be split at an arbitrary line or have lines joined."""
-    folders = [*_package_dirs(), *_client_package_dirs(), *_bench_package_dirs()]
-    modules = [module for folder in folders for module in folder.glob("*.py")]
-    sizes = {module: len(module.read_text().splitlines()) for module in modules}
-    unexplained = {
-        str(module.relative_to(ROOT)): lines
-        for module, lines in sizes.items()
-        if lines > MAX_LINES_PER_MODULE and _size_reason(module) is None
-    }
-    assert unexplained == {}
-    assert {str(m.relative_to(ROOT)): n for m, n in sizes.items() if n > HARD_MAX_LINES_PER_MODULE} == {}
+def _folders() -> list[Path]:
+    return [*_package_dirs(), *_client_package_dirs(), *_bench_package_dirs()]
+
+
+def size_report() -> list[Size]:
+    """Every folder past its guide of modules and every module past its guide of lines."""
+    report = []
+    for folder in _folders():
+        modules = [m for m in folder.glob("*.py") if m.name != "__init__.py"]
+        if len(modules) > MODULES_PER_FOLDER:
+            init = folder / "__init__.py"
+            reason = _size_reason(init) if init.exists() else None
+            report.append(
+                Size(
+                    str(folder.relative_to(ROOT)), len(modules), MODULES_PER_FOLDER, FOLDER_TOLERANCE, reason
+                )
+            )
+        for module in folder.glob("*.py"):
+            lines = len(module.read_text().splitlines())
+            if lines > LINES_PER_MODULE:
+                path = str(module.relative_to(ROOT))
+                report.append(Size(path, lines, LINES_PER_MODULE, MODULE_TOLERANCE, _size_reason(module)))
+    return sorted(report, key=lambda size: (-size.size / size.guide, size.path))
+
+
+def test_a_folder_past_its_guide_of_modules_says_why() -> None:
+    """About 15 modules a folder: past 17, its package docstring says why (`Size: …`)."""
+    folders = [s for s in size_report() if s.guide == MODULES_PER_FOLDER]
+    assert [s.path for s in folders if s.needs_reason] == []
+
+
+def test_a_module_past_its_guide_of_lines_says_why() -> None:
+    """About 400 lines a module: past 440, its docstring says why (`Size: …`), up to a hard bound,
+    rather than be split at an arbitrary line or have lines joined."""
+    modules = [s for s in size_report() if s.guide == LINES_PER_MODULE]
+    assert {s.path: s.size for s in modules if s.needs_reason} == {}
+    assert {s.path: s.size for s in modules if s.size > HARD_MAX_LINES_PER_MODULE} == {}
+
+
+def test_the_report_tells_the_tolerance_from_a_missing_reason() -> None:
+    assert not Size("m.py", 440, LINES_PER_MODULE, MODULE_TOLERANCE, None).needs_reason
+    assert Size("m.py", 441, LINES_PER_MODULE, MODULE_TOLERANCE, None).needs_reason
+    assert not Size("m.py", 441, LINES_PER_MODULE, MODULE_TOLERANCE, "Size: one table").needs_reason
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout")
@@ -177,3 +221,10 @@ def test_the_harness_wheel_adds_mnemo_benchmarks_to_the_servers_package(tmp_path
     assert {"mnemo/benchmarks/cli.py", "mnemo/benchmarks/peers/mem0/install.sh"} <= packaged
     assert all(n.startswith("mnemo/benchmarks/") for n in packaged)  # never the server's own files
     assert "Requires-Dist: mnemo-server==0.1.0" in metadata.splitlines()
+
+
+if __name__ == "__main__":
+    for size in size_report():
+        unit = "modules" if size.guide == MODULES_PER_FOLDER else "lines"
+        verdict = "NEEDS A REASON" if size.needs_reason else (size.reason or "within the tolerance")
+        print(f"{size.path}: {size.size} {unit} (guide {size.guide}, +{size.tolerance}): {verdict}")

@@ -1,6 +1,6 @@
 """Every list of memory types outside the registry is read from it (or from the client's mirror of
 the API's enum): the explorer's page, the MCP tools and the agents' tools; the TypeScript tools'
-hand-written list is held to it."""
+hand-written list and the coding-agent hook's section titles are held to it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from mnemo.memtypes import types as registry
 from mnemo_client import models
 from mnemo_client.agent_tools import REMEMBER
 from mnemo_client.mcp.tools import REMEMBER as MCP_REMEMBER
+from mnemo_hook.prompt import TITLES, render
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,3 +59,14 @@ def test_the_typescript_tools_offer_every_type_a_model_may_write() -> None:
     remember = source.split("export const REMEMBER =", 1)[1].split(";", 1)[0]
     for memory_type in writable:
         assert f"{memory_type} (" in remember, memory_type
+
+
+def test_the_hook_titles_its_sections_as_the_registry_in_its_order() -> None:
+    # The hook imports nothing of mnemo (it starts on every prompt): its titles are a mirror.
+    in_order = sorted(registry.SPECS.items(), key=lambda item: item[1].section)
+    assert list(TITLES.items()) == [(t.value, spec.title) for t, spec in in_order]
+
+
+def test_the_hook_renders_a_type_it_does_not_list_instead_of_dropping_it() -> None:
+    hits = [{"type": "reflective", "content": "A"}, {"type": "semantic", "content": "B"}]
+    assert render(hits) == f"## {TITLES['semantic']}\n- B\n## Reflective memory\n- A"

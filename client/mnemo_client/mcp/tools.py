@@ -24,7 +24,15 @@ from pydantic import Field
 
 from ..async_client import AsyncMnemo
 from ..errors import MnemoError
-from ..models import EVENT_TYPE, FACT_TYPE, INTENTION_TYPE, SCRATCHPAD_TYPE, TYPE_NOTES, MemoryType
+from ..models import (
+    EVENT_TYPE,
+    FACT_TYPE,
+    INTENTION_TYPE,
+    SCRATCHPAD_TYPE,
+    TYPE_NOTES,
+    MemoryType,
+    RetrieveResult,
+)
 
 T = TypeVar("T")
 ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
@@ -73,6 +81,10 @@ else:
     ListedType = StoredType | Literal[SCRATCHPAD_TYPE.value]
 
 
+# One client call of a tool: `call(ctx, lambda mnemo: ...)`; mnemo's refusal becomes a tool error.
+ToolCall = Callable[[Context, Callable[[AsyncMnemo], Awaitable[Any]]], Awaitable[Any]]
+
+
 def _scope(user_id: str | None, agent_id: str | None, thread_id: str | None) -> dict[str, str]:
     given = {"user_id": user_id, "agent_id": agent_id, "thread_id": thread_id}
     return {k: v for k, v in given.items() if v is not None}
@@ -105,6 +117,19 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
                 return await action(mnemo)
         except MnemoError as error:
             raise _refused(error) from None
+
+    register_remember(server, call, mask_sensitive)
+    register_recall(server, call, mask_sensitive)
+    register_changes(server, call, mask_sensitive)
+    register_listing(server, call, mask_sensitive)
+    register_forget_by_query(server, call, mask_sensitive)
+    register_working_memory(server, call, mask_sensitive)
+    _refuse_unknown_arguments(server)
+    return server
+
+
+def register_remember(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> None:
+    """`remember`: one memory written, its type, scope and the memories it replaces or derives from."""
 
     @server.tool(description=REMEMBER)
     async def remember(
@@ -148,6 +173,10 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
         (result,) = (await call(ctx, lambda m: m.write([memory]))).results
         text = f"{result.status}: memory {result.id}" + (f" ({result.reason})" if result.reason else "")
         return _result(text, result.model_dump(mode="json"))
+
+
+def register_recall(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> None:
+    """`recall`: the memories that matter for a query, packed into a budget."""
 
     @server.tool(
         description="Recall what is known that is relevant to a query: the memories that fit a token "
@@ -194,29 +223,37 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
                 **when,
             ),
         )
-        ids = [m.id for m in found.memories]
-        top = found.metadata.top_confidence
-        text = found.context or "No stored memory matches."
-        if top > 0 and not found.memories:  # all below min_confidence
-            text = f"Memory likely holds nothing that answers this (best confidence {top:.2f})."
-        elif top < LIKELY_NOTHING and found.context:
-            text = f"Memory may hold nothing that answers this (best confidence {top:.2f}).\n\n" + text
-        if ids:
-            text += "\n\nmemory ids: " + ", ".join(
-                f"{m.id} ({m.type}, confidence {m.confidence:.2f}"
-                + (f"; stale: {m.stale_cause}" if m.stale else "")
-                + ")"
-                for m in found.memories
-            )
         structured = {
             "context": found.context,
-            "ids": ids,
+            "ids": [m.id for m in found.memories],
             "memories": [m.model_dump(mode="json", exclude_none=True) for m in found.memories],
             "metadata": found.metadata.model_dump(
                 mode="json", include={"total_tokens", "budget", "encoding", "exact", "top_confidence"}
             ),
         }
-        return _result(text, structured)
+        return _result(_recall_text(found), structured)
+
+
+def _recall_text(found: RetrieveResult) -> str:
+    """The packed context, said plainly when memory likely holds nothing, and the memories' ids."""
+    top = found.metadata.top_confidence
+    text = found.context or "No stored memory matches."
+    if top > 0 and not found.memories:  # all below min_confidence
+        text = f"Memory likely holds nothing that answers this (best confidence {top:.2f})."
+    elif top < LIKELY_NOTHING and found.context:
+        text = f"Memory may hold nothing that answers this (best confidence {top:.2f}).\n\n" + text
+    if found.memories:
+        text += "\n\nmemory ids: " + ", ".join(
+            f"{m.id} ({m.type}, confidence {m.confidence:.2f}"
+            + (f"; stale: {m.stale_cause}" if m.stale else "")
+            + ")"
+            for m in found.memories
+        )
+    return text
+
+
+def register_changes(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> None:
+    """`forget` and `invalidate`: a memory removed, or no longer true."""
 
     @server.tool(
         description="Forget one memory for good, by the id `recall` or `list_memories` gave: it is "
@@ -249,6 +286,10 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
         ended = await call(ctx, lambda m: m.invalidate(id, reason))
         stale = f"; marked stale: {', '.join(ended.stale)}" if ended.stale else ""
         return _result(f"invalidated memory {id}{stale}", ended.model_dump(mode="json", exclude_none=True))
+
+
+def register_listing(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> None:
+    """`list_memories`: a scope's memories, page by page."""
 
     @server.tool(
         description="List stored memories by type, then id, a page at a time (pass next_cursor on): what "
@@ -285,7 +326,9 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
         }
         return _result("\n".join(lines), structured)
 
-    register_forget_by_query(server, call, mask_sensitive)
+
+def register_working_memory(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> None:
+    """A task's scratchpad: `working_append`, `working_get`, `working_clear`."""
 
     @server.tool(
         description="Add a note to a task's working memory (a scratchpad that `recall` with task_id "
@@ -317,14 +360,8 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
             f"cleared task {task_id}: {cleared.archived} item(s) archived", cleared.model_dump(mode="json")
         )
 
-    _refuse_unknown_arguments(server)
-    return server
 
-
-def register_forget_by_query(
-    server: MCPServer, call: Callable[[Context, Callable[[AsyncMnemo], Awaitable[Any]]], Awaitable[Any]],
-    mask_sensitive: bool,
-) -> None:  # fmt: skip
+def register_forget_by_query(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> None:
     """Forget by topic, preview first: the model sees (and shows the user) what would go before it
     can ask for it to go, and the confirmation forgets exactly what the preview listed."""
 
@@ -352,8 +389,12 @@ def register_forget_by_query(
             if stay:
                 text += "\n\nWould keep (nearly matched):\n" + "\n".join(stay)
             text += f"\n\npreview_token (valid until {shown.expires_at}): {shown.preview_token}"
-        return _result(text, {"ids": [m.id for m in shown.matches], "preview_token": shown.preview_token,
-                              "near_miss_ids": [m.id for m in shown.near_misses]})  # fmt: skip
+        structured = {
+            "ids": [m.id for m in shown.matches],
+            "preview_token": shown.preview_token,
+            "near_miss_ids": [m.id for m in shown.near_misses],
+        }
+        return _result(text, structured)
 
     @server.tool(
         description="Forget what forget_preview listed, once the user agreed: all of it, or only `ids` "

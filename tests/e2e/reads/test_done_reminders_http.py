@@ -1,0 +1,77 @@
+"""A reminder past its due date that an event says was done is not overdue (real app, Qdrant Edge,
+MiniLM, BM25): "anything overdue?" lists what is still to do first; a reminder an event only talks
+about ("asked for her box back", "never booked") stays listed.
+
+The clock is Monday 15 June 2026, 08:30 UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import AppFactory
+from tests.e2e.writes.test_memories_http import write
+
+NOW = "2026-06-15T08:30:00Z"
+INES = {"user_id": "ines"}
+PAID = "Pay the 2026 road tax (IUC) for the Clio in the Portal das Finanças."
+STILL_OPEN = [
+    "Return Joana's box of tile samples to her studio in Santos.",
+    "Book the on-site training for the new bookkeeper.",
+]
+MEMORIES: list[dict[str, Any]] = [
+    {"type": "prospective", "content": PAID, "due_at": "2026-03-31T18:00:00Z"},
+    {"type": "prospective", "content": STILL_OPEN[0], "due_at": "2026-06-05T18:00:00Z"},
+    {"type": "prospective", "content": STILL_OPEN[1], "due_at": "2026-05-20T18:00:00Z"},
+    {
+        "type": "episodic",
+        "content": "Inês paid the 2026 road tax (IUC) for the Clio, €141.20, in the Portal das Finanças.",
+        "occurred_at": "2026-03-24T20:00:00Z",
+    },
+    {
+        "type": "episodic",
+        "content": "Joana asked for her box of tile samples back; she needs them for another client.",
+        "occurred_at": "2026-06-02T11:00:00Z",
+    },
+    {
+        "type": "episodic",
+        "content": "The bookkeeper asked again about the on-site training (never booked).",
+        "occurred_at": "2026-06-10T11:00:00Z",
+    },
+    {
+        "type": "episodic",
+        "content": "Inês renewed the car's citizen parking badge at the EMEL office.",
+        "occurred_at": "2026-05-02T10:00:00Z",
+    },
+]
+
+
+@pytest.fixture
+async def ines(app_client: AppFactory) -> Any:
+    async with app_client() as client:
+        await write(client, [{**m, "scope": INES} for m in MEMORIES])
+        yield client
+
+
+async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:
+    body = {"query": query, "scope": INES, "now": NOW, "explain": True, "min_confidence": 0, **options}
+    response = await client.post("/v1/retrieve", json=body)
+    assert response.status_code == 200, response.text
+    return list(response.json()["memories"])
+
+
+async def test_a_reminder_an_event_says_was_done_is_not_overdue(ines: AsyncTestClient[Any]) -> None:
+    overdue = await ranked(ines, "anything overdue?")
+    contents = [m["content"] for m in overdue]
+    assert sorted(contents[:2]) == sorted(STILL_OPEN)  # what is still to do, first
+    assert PAID in contents[2:]
+    done = next(m for m in overdue if m["content"] == PAID)
+    assert done["explain"]["components"]["done_by_event"]["contribution"] < 0
+    assert done["score"] >= 0  # it loses its due date's lift, not its relevance
+    # The confidence a reminder due in the window asked about is given (its words alone say little of
+    # "anything overdue?") is not given to the one an event says was done.
+    confidence = {m["content"]: m["confidence"] for m in overdue}
+    assert all(confidence[c] >= 0.5 for c in STILL_OPEN) and confidence[PAID] < 0.1
