@@ -36,6 +36,7 @@ from .evidence import READ_CHARS, QueryWords, information, memory_words, stem
 
 DETAIL_HEAD = 5  # the best hits an answer is looked for in
 PREFIX_CHARS = 3  # a shorter word is matched whole only
+ASKED_INFORMATION = 1.0  # `evidence.information` under which a word asks nothing (the ~100 commonest)
 
 
 class Kind(StrEnum):
@@ -299,11 +300,13 @@ def detail_share(words: QueryWords, found: frozenset[str], kinds: frozenset[Kind
     one), the words that name a value by its kind alone ("number", "date", "called"; "address" of an
     e-mail) are not asked of it: an answer states the value in their place ("Dana: 087 …")."""
     generic = _VALUE_WORDS | (_EMAIL_WORDS if Kind.EMAIL in kinds else frozenset()) if kinds else frozenset()
-    # A word weighs as its key does ("what's" as "what"): a contraction is no rarer in meaning.
+    # A word weighs as its key does ("what's" as "what"): a contraction is no rarer in meaning; the
+    # commonest words ("how", "do", "what") ask nothing.
+    weights = {k: min(w, information(k)) for k, w in words.weights.items()}
     asked = {
-        k: min(w, information(k))
-        for k, w in words.weights.items()
-        if k not in words.names and k not in generic
+        k: w
+        for k, w in weights.items()
+        if w >= ASKED_INFORMATION and k not in words.names and k not in generic
     }
     total = sum(asked.values())
     if total <= 0.0:
