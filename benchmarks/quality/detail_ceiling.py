@@ -32,12 +32,12 @@ from ...retrieval.options import DEFAULT_MIN_CONFIDENCE
 from ...retrieval.ranking.confidence import Calibration, shipped_calibration
 from .confidence import auroc
 
-INTERCEPTS = (3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+INTERCEPTS = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
 MISSING_WEIGHTS = (0.0, -0.5, -1.0, -1.5, -2.0)
-GAP_WEIGHTS = (-6.0, -7.0, -8.0, -9.0, -10.0, -11.0, -12.0, -13.0)
+GAP_WEIGHTS = (-8.0, -9.0, -10.0, -11.0, -12.0, -13.0, -14.0, -15.0)
 # Where the best hits hold all that is asked, the ceiling lets a memory be at least this confident:
 # it bounds the memories about the right names without the asked detail, not the answers.
-ANSWERED = 0.95
+ANSWERED = 0.99
 BUDGET = "1024"
 
 Ceiling = dict[str, float]
