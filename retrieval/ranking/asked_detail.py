@@ -9,17 +9,25 @@ value* (an e-mail, a phone number, an amount, a date, a time of day, a count, a 
 a person) and that an answer must hold one. So:
 
 - `asked_kinds(query)`: the kinds of value a question asks for, from its words. The cues are the
-  interrogatives and the nouns that name a kind of value in any person's or account's store
+  interrogatives and the nouns that name a kind of value in any person's or account's affairs
   ("how much", "cost", "salary"; "when", "birthday", "expire"; "what time"; "how many"; "phone",
-  "mobile"; "email"; "code", "password", "account number", "reference"; "who", "called"), not the
-  subjects of any one store: a question that names none asks for no kind, and is not judged here.
+  "mobile"; "email"; "code", "password", "account number", "reference"; "who", "called"): word
+  classes of English, not the subjects of any one store, so that they read a store nobody here has
+  seen as they read these. A question that names none asks for no kind; its words alone are checked.
 - `holds_kind(kind, content, dated)`: whether a memory's text holds a value of that kind, by its
   form (digits and separators, a currency sign or word, a month or weekday, an @, a clock time, a
-  capitalized name). A dated memory (an event's or a turn's own time) holds a date whatever its
-  words say: "when did we open?" is answered by the event's time.
-- `detail_features(query, head)`: for the best `DETAIL_HEAD` hits, whether any of them holds a
-  value of an asked kind and mentions the question's names (`detail_missing`, the same for every
-  hit of the request: the store lacks what is asked), and whether each hit does (`detail_absent`).
+  capitalized name the question does not hold). A dated memory (an event's or a turn's own time, a
+  reminder's due date) holds a date whatever its words say: "when did we open?" is answered by the
+  event's time.
+- `detail_check(query, words, head)`: of the best `DETAIL_HEAD` hits, those that name all the
+  question's names and hold a value of an asked kind; `missing` when there is none, and `gap`, 1 less
+  the largest share of the question's other words (what it asks about the names: "door code",
+  "birthday") that one of them holds. The same for every hit of a request: it says what the store
+  holds, not what one memory does.
+
+The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
+a memory about the right names that does not hold what is asked is unlikely to answer however close
+its words and vector are.
 
 Pure: the same texts give the same answers. Read for a few hits only; every pattern is compiled once.
 """

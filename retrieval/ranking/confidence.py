@@ -18,6 +18,14 @@ coefficients are fitted on scopes of every size cut from the dev and train hayst
 folds (`make calibrate`, benchmarks/README.md) and shipped beside this module as `confidence.json`;
 `Calibration.load(path)` reads another fit.
 
+The logistic model reads meaning and shared words, not whether the asked detail is there: a memory
+about the right person reads as sure as the one holding her phone number. So the confidence is also
+bounded by a detail ceiling (`asked_detail.py`, `Calibration.detail_ceiling`): where none of the best
+hits naming the question's names holds a value of the kind asked and the rest of what is asked, no
+hit is more confident than the ceiling, which never falls under the default floor (a memory stays in
+a default context: it is unlikely, not absent). Chosen apart from the logistic fit, with folds across
+stores of one person's memory (`python -m mnemo.benchmarks.quality.detail_ceiling`); a refit keeps it.
+
 The `HEAD` best candidates are judged by their own vectors and words; a candidate past them is
 judged by the head's weakest signals and its own rank, so that it is never more confident than the
 head's last for want of being read.
