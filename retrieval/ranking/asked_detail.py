@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from ...memtypes.language.speakers import speaker_of
 from .evidence import READ_CHARS, QueryWords, information, memory_words, stem
 
 DETAIL_HEAD = 5  # the best hits an answer is looked for in
@@ -287,6 +288,11 @@ def answers_kind(
     return not kinds or any(holds_kind(k, content, dated, known) for k in kinds)
 
 
+def _is_turn(content: str, dated: bool) -> bool:
+    """A conversation turn: an event opening with its speaker ("Caroline: …", "user: …")."""
+    return dated and bool(speaker_of(content[:READ_CHARS]))
+
+
 def _calendar(name: str) -> bool:
     return _CALENDAR_WORD.fullmatch(name) is not None
 
@@ -324,29 +330,34 @@ def detail_share(words: QueryWords, found: frozenset[str], kinds: frozenset[Kind
 
 @dataclass(frozen=True)
 class DetailCheck:
-    """What the best hits hold of what a question asks: `missing` 1 when it asks for a kind of
-    value and none of the best `DETAIL_HEAD` that name all its names holds one; `gap` 1 − the
+    """What the best hits hold of what a question asks: `checked` 0 when the check does not read
+    them (nothing found, or a conversation: see `detail_check`); `missing` 1 when it asks for a kind
+    of value and none of the best `DETAIL_HEAD` that name all its names holds one; `gap` 1 − the
     largest share of its other words (`detail_share`) in such a hit (1: no hit holds any of it)."""
 
+    checked: float
     missing: float
     gap: float
 
 
-NOTHING_ASKED = DetailCheck(0.0, 0.0)
+NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
 
 
 def detail_check(query: str, words: QueryWords, head: Sequence[tuple[str, bool]]) -> DetailCheck:
     """Check the best hits `head` (content, dated; best first) for what `query` asks."""
-    if not head:
-        return NOTHING_ASKED
+    best_hits = head[:DETAIL_HEAD]
+    # Most of the best hits conversation turns: the store is a transcript, whose turns state facts
+    # in passing and in the speakers' words, seldom in the question's; the check does not read it.
+    if not best_hits or 2 * sum(_is_turn(c, dated) for c, dated in best_hits) > len(best_hits):
+        return NOT_CHECKED
     kinds = asked_kinds(query)
     known = frozenset(words.weights)
     # A month or a weekday in a question names a time, which an event's date holds, not its words.
     names = frozenset(n for n in words.names if not _calendar(n))
     best, holding = 0.0, False
-    for content, dated in head[:DETAIL_HEAD]:
+    for content, dated in best_hits:
         found = memory_words(content)
         if names <= found and answers_kind(kinds, content, dated, known):
             holding = True
             best = max(best, detail_share(words, found, kinds))
-    return DetailCheck(1.0 if kinds and not holding else 0.0, 1.0 - best)
+    return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

@@ -80,7 +80,7 @@ CROWD_FEATURES: tuple[str, ...] = ("related",)
 RELATED_WINDOW = 20  # the best candidates counted
 # Whether the best hits hold what the question asks (asked_detail.py): the same for every hit of a
 # request. They set the detail ceiling (`Calibration.detail_ceiling`), not the logistic model's sum.
-DETAIL_FEATURES: tuple[str, ...] = ("detail_missing", "detail_gap")
+DETAIL_FEATURES: tuple[str, ...] = ("detail_checked", "detail_missing", "detail_gap")
 FEATURES: tuple[str, ...] = (
     ABSOLUTE_FEATURES + RANK_FEATURES + CROWD_FEATURES + SMALL_STORE_FEATURES + DETAIL_FEATURES
 )
@@ -119,7 +119,7 @@ def _absolute(query: str, hits: Sequence[RankedHit]) -> tuple[list[dict[str, flo
         f["related"] = _related(related - (rank < RELATED_WINDOW and f["cosine"] >= FAR))
     weakest["related"] = _related(related)  # a hit past the head is past the window
     check = detail_check(query, words, [(hit.content, hit.dated) for hit in hits[:DETAIL_HEAD]])
-    detail = {"detail_missing": check.missing, "detail_gap": check.gap}
+    detail = {"detail_checked": check.checked, "detail_missing": check.missing, "detail_gap": check.gap}
     for f in (*head, weakest):
         f.update(detail)
     return head, weakest
@@ -173,14 +173,15 @@ class Calibration:
         unknown = set(self.coefficients) - set(FEATURES)
         if unknown:
             raise ValueError(f"unknown confidence features: {sorted(unknown)}")
-        if set(self.detail_ceiling) - {"intercept", *DETAIL_FEATURES}:
-            raise ValueError(f"a detail ceiling weighs only {list(DETAIL_FEATURES)} and an intercept")
+        if set(self.detail_ceiling) - {"intercept", "detail_missing", "detail_gap"}:
+            raise ValueError("a detail ceiling weighs only detail_missing, detail_gap and an intercept")
         if not 0.0 <= self.floor <= self.ceiling <= 1.0:
             raise ValueError("confidence bounds must satisfy 0 <= floor <= ceiling <= 1")
 
     def detail_bound(self, features: Mapping[str, float]) -> float:
-        """The log-odds no hit of the request exceeds (infinite without a detail ceiling)."""
-        if not self.detail_ceiling:
+        """The log-odds no hit of the request exceeds (infinite without a detail ceiling, or where the
+        check did not read the hits)."""
+        if not self.detail_ceiling or not features.get("detail_checked", 0.0):
             return math.inf
         return self.detail_ceiling.get("intercept", 0.0) + sum(
             w * features.get(name, 0.0) for name, w in self.detail_ceiling.items() if name != "intercept"

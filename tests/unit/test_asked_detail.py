@@ -137,3 +137,17 @@ def test_a_model_without_a_ceiling_reads_as_before_and_a_ceiling_weighs_only_det
     assert Calibration.from_dict(capped.as_dict()) == capped
     with pytest.raises(ValueError, match="detail ceiling"):
         Calibration({"cosine": 1.0}, 0.0, detail_ceiling={"cosine": -1.0})
+
+
+def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
+    """Most of the best hits conversation turns: the check does not read them, and no ceiling binds
+    (a turn states a fact in passing, in the speakers' words)."""
+    question = "what's Dana's phone number?"
+    turns = [(f"Dana: I keep thinking about the beach ({i}).", True) for i in range(5)]
+    assert detail_check(question, query_words(question), turns).checked == 0.0
+    model = shipped_calibration()
+    hits = [RankedHit(0.6, content, 0.6, dated=True) for content, _ in turns]
+    plain = Calibration(model.coefficients, model.intercept)
+    assert model.confidences(question, hits) == plain.confidences(question, hits)
+    statements = [(content.removeprefix("Dana: "), False) for content, _ in turns]
+    assert detail_check(question, query_words(question), statements).checked == 1.0
