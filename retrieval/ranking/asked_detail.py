@@ -231,6 +231,11 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.COUNT: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     Kind.CODE: re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|\b\d{3,}\b|\b[A-Z]{2,}[-/]?\w*\d"),
 }
+_QUESTION = re.compile(
+    r"\?\s*$|^\W*(?:what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could"
+    r"|will|would|should|shall|has|have|had)(?:'s|'re|'d)?\b",
+    re.IGNORECASE,
+)
 _CALENDAR_WORD = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z'’-]+")
 # Words that name a value by its kind alone (stemmed as `evidence.stem` keys words).
@@ -286,6 +291,13 @@ def answers_kind(
     """Whether `content` holds a value of any of `kinds` (true when none is asked)."""
     kinds = tuple(kinds)
     return not kinds or any(holds_kind(k, content, dated, known) for k in kinds)
+
+
+def is_question(query: str) -> bool:
+    """Whether `query` asks something (a question mark, or an interrogative or auxiliary opening it):
+    a topic ("everything about Bob", a forget query, a search phrase) asks for no detail, and
+    whatever is about it answers it."""
+    return _QUESTION.search(query) is not None
 
 
 def _is_turn(content: str, dated: bool) -> bool:
@@ -345,6 +357,8 @@ NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
 
 def detail_check(query: str, words: QueryWords, head: Sequence[tuple[str, bool]]) -> DetailCheck:
     """Check the best hits `head` (content, dated; best first) for what `query` asks."""
+    if not is_question(query):
+        return NOT_CHECKED
     best_hits = head[:DETAIL_HEAD]
     # Most of the best hits conversation turns: the store is a transcript, whose turns state facts
     # in passing and in the speakers' words, seldom in the question's; the check does not read it.

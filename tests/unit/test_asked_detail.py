@@ -151,3 +151,21 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
     assert model.confidences(question, hits) == plain.confidences(question, hits)
     statements = [(content.removeprefix("Dana: "), False) for content, _ in turns]
     assert detail_check(question, query_words(question), statements).checked == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "asks"),
+    [
+        ("what's Dana's phone number?", True),
+        ("when's Hamza's birthday", True),
+        ("Tom Ashby's email?", True),
+        ("how many people can we seat upstairs", True),
+        ("everything about Bob", False),
+        ("my old job at Acme", False),
+        ("Dana phone number", False),
+    ],
+)
+def test_only_a_question_is_checked(query: str, asks: bool) -> None:
+    """A topic (a forget query, a search phrase) asks for no detail: whatever is about it answers."""
+    found = detail_check(query, query_words(query), [("Bob moved to Leeds; Dana likes tennis.", False)])
+    assert (found.checked == 1.0) is asks
