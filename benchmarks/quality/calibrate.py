@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ...retrieval.ranking.confidence import Calibration, with_small_store
+from ...retrieval.ranking.confidence import Calibration, shipped_calibration, with_small_store
 from .confidence import TOP, abstention, auroc, by_size, calibration
 
 # Chosen with the folds across store sizes (benchmarks/README.md, "Confidence in stores of every
@@ -132,7 +132,9 @@ def _newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float) -> np.nda
 
 def _calibration(beta: np.ndarray, features: Sequence[str], about: Mapping[str, Any]) -> Calibration:
     coefficients = {name: round(float(b), 6) for name, b in zip(features, beta[1:], strict=True)}
-    return Calibration(coefficients, round(float(beta[0]), 6), about=dict(about))
+    # The detail ceiling is chosen apart (benchmarks/quality/detail_ceiling.py): a refit keeps it.
+    ceiling = shipped_calibration().detail_ceiling
+    return Calibration(coefficients, round(float(beta[0]), 6), about=dict(about), detail_ceiling=ceiling)
 
 
 def _with_confidence(rows: Sequence[Mapping[str, Any]], model: Calibration) -> list[dict[str, Any]]:
@@ -263,7 +265,9 @@ def calibrate(
     floor = choose_floor(held_out, floor_on) if floor_on else None
     if floor is not None:
         about["default_floor"] = floor["floor"]
-    final = Calibration(final.coefficients, final.intercept, final.floor, final.ceiling, about)
+    final = Calibration(
+        final.coefficients, final.intercept, final.floor, final.ceiling, about, final.detail_ceiling
+    )
     in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}
     return {
         "model": final.as_dict(),

@@ -18,6 +18,14 @@ coefficients are fitted on scopes of every size cut from the dev and train hayst
 folds (`make calibrate`, benchmarks/README.md) and shipped beside this module as `confidence.json`;
 `Calibration.load(path)` reads another fit.
 
+The logistic model reads meaning and shared words, not whether the asked detail is there: a memory
+about the right person reads as sure as the one holding her phone number. So the confidence is also
+bounded by a detail ceiling (`asked_detail.py`, `Calibration.detail_ceiling`): where none of the best
+hits naming the question's names holds a value of the kind asked and the rest of what is asked, no
+hit is more confident than the ceiling, which never falls under the default floor (a memory stays in
+a default context: it is unlikely, not absent). Chosen apart from the logistic fit, with folds across
+stores of one person's memory (`python -m mnemo.benchmarks.quality.detail_ceiling`); a refit keeps it.
+
 The `HEAD` best candidates are judged by their own vectors and words; a candidate past them is
 judged by the head's weakest signals and its own rank, so that it is never more confident than the
 head's last for want of being read.
@@ -37,19 +45,22 @@ from typing import Any
 
 import numpy as np
 
-from .evidence import HEAD, WORD_FEATURES, QueryWords, query_words, word_features
+from .asked_detail import DETAIL_HEAD, detail_check
+from .evidence import HEAD, WORD_FEATURES, query_words, word_features
 
 SHIPPED = Path(__file__).with_name("confidence.json")
 
 
 @dataclass(frozen=True)
 class RankedHit:
-    """One candidate of a request, in the request's order (best first): its score, its content and
-    the cosine of its dense vector with the query's (None: not read)."""
+    """One candidate of a request, in the request's order (best first): its score, its content, the
+    cosine of its dense vector with the query's (None: not read), and whether it carries a time of its
+    own (an event's or a reminder's: a date it holds whatever its words say)."""
 
     score: float
     content: str
     cosine: float | None
+    dated: bool = False
 
 
 ABSOLUTE_FEATURES: tuple[str, ...] = ("cosine", *WORD_FEATURES)
@@ -67,7 +78,12 @@ FAR = 0.2  # a cosine below this shares little meaning with the query (all-MiniL
 # memories on their topic are one of them. Unrelated memories added to a store do not count.
 CROWD_FEATURES: tuple[str, ...] = ("related",)
 RELATED_WINDOW = 20  # the best candidates counted
-FEATURES: tuple[str, ...] = ABSOLUTE_FEATURES + RANK_FEATURES + CROWD_FEATURES + SMALL_STORE_FEATURES
+# Whether the best hits hold what the question asks (asked_detail.py): the same for every hit of a
+# request. They set the detail ceiling (`Calibration.detail_ceiling`), not the logistic model's sum.
+DETAIL_FEATURES: tuple[str, ...] = ("detail_checked", "detail_missing", "detail_gap")
+FEATURES: tuple[str, ...] = (
+    ABSOLUTE_FEATURES + RANK_FEATURES + CROWD_FEATURES + SMALL_STORE_FEATURES + DETAIL_FEATURES
+)
 
 
 def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
@@ -82,12 +98,11 @@ def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-def _absolute(
-    query: str | QueryWords, hits: Sequence[RankedHit]
-) -> tuple[list[dict[str, float]], dict[str, float]]:
-    """The absolute features of the head (its first `HEAD` hits) with each one's `related`, and the
-    weakest of each: those of a hit past the head, and the cosine of a hit whose vector was not read."""
-    words = query_words(query) if isinstance(query, str) else query
+def _absolute(query: str, hits: Sequence[RankedHit]) -> tuple[list[dict[str, float]], dict[str, float]]:
+    """The absolute features of the head (its first `HEAD` hits) with each one's `related` and the
+    request's detail check, and the weakest of each: those of a hit past the head, and the cosine of
+    a hit whose vector was not read."""
+    words = query_words(query)
     head: list[dict[str, float]] = []
     for hit in hits[:HEAD]:
         features = word_features(words, hit.content)
@@ -103,6 +118,10 @@ def _absolute(
     for rank, f in enumerate(head):
         f["related"] = _related(related - (rank < RELATED_WINDOW and f["cosine"] >= FAR))
     weakest["related"] = _related(related)  # a hit past the head is past the window
+    check = detail_check(query, words, [(hit.content, hit.dated) for hit in hits[:DETAIL_HEAD]])
+    detail = {"detail_checked": check.checked, "detail_missing": check.missing, "detail_gap": check.gap}
+    for f in (*head, weakest):
+        f.update(detail)
     return head, weakest
 
 
@@ -115,7 +134,7 @@ def _found(hits: Sequence[RankedHit]) -> float:
     return math.log1p(min(len(hits), FEW)) / math.log1p(FEW)
 
 
-def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dict[str, float]]:
+def hit_features(query: str, hits: Sequence[RankedHit]) -> list[dict[str, float]]:
     """Every feature of each ranked hit (best first). Past `HEAD`, and for a hit without a cosine,
     the absolute features are the weakest of the head's."""
     if not hits:
@@ -137,31 +156,46 @@ def hit_features(query: str | QueryWords, hits: Sequence[RankedHit]) -> list[dic
 
 @dataclass(frozen=True)
 class Calibration:
-    """P(relevant) = sigmoid(intercept + Σ coef · feature), clipped to [floor, ceiling]."""
+    """P(relevant) = sigmoid(min(intercept + Σ coef · feature, detail ceiling)), clipped to
+    [floor, ceiling]. The detail ceiling, `detail_ceiling["intercept"] + Σ detail_ceiling[f] · f` over
+    `DETAIL_FEATURES`, bounds every hit of a request whose best hits do not hold what it asks: the
+    words and the vector can read a memory about the right person as sure as an answer, and no
+    sum of them says the asked value is not there. Empty: no ceiling."""
 
     coefficients: Mapping[str, float]
     intercept: float
     floor: float = 0.0
     ceiling: float = 1.0
     about: Mapping[str, Any] = field(default_factory=dict)  # how and on what it was fitted
+    detail_ceiling: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = set(self.coefficients) - set(FEATURES)
         if unknown:
             raise ValueError(f"unknown confidence features: {sorted(unknown)}")
+        if set(self.detail_ceiling) - {"intercept", "detail_missing", "detail_gap"}:
+            raise ValueError("a detail ceiling weighs only detail_missing, detail_gap and an intercept")
         if not 0.0 <= self.floor <= self.ceiling <= 1.0:
             raise ValueError("confidence bounds must satisfy 0 <= floor <= ceiling <= 1")
 
-    def probability(self, features: Mapping[str, float]) -> float:
-        return self._clipped(
-            self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
+    def detail_bound(self, features: Mapping[str, float]) -> float:
+        """The log-odds no hit of the request exceeds (infinite without a detail ceiling, or where the
+        check did not read the hits)."""
+        if not self.detail_ceiling or not features.get("detail_checked", 0.0):
+            return math.inf
+        return self.detail_ceiling.get("intercept", 0.0) + sum(
+            w * features.get(name, 0.0) for name, w in self.detail_ceiling.items() if name != "intercept"
         )
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
+        return self._clipped(min(z, self.detail_bound(features)))
 
     def _clipped(self, z: float) -> float:
         p = 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
         return round(min(self.ceiling, max(self.floor, p)), 4)
 
-    def confidences(self, query: str | QueryWords, hits: Sequence[RankedHit]) -> list[float]:
+    def confidences(self, query: str, hits: Sequence[RankedHit]) -> list[float]:
         """The confidence of each ranked hit (best first): `probability` of its `hit_features`,
         without building them past the head, where only the rank features differ (a retrieval has
         up to hundreds of candidates)."""
@@ -182,6 +216,7 @@ class Calibration:
             scores = np.fromiter((h.score for h in hits[len(head) :]), dtype=float)
             ranks = np.log1p(np.arange(len(head), len(hits), dtype=float))
             z = base + c("below_top", 0.0) * (top - scores) + c("log_rank", 0.0) * ranks
+            z = np.minimum(z, self.detail_bound(rest))
             p = np.where(z > -500, 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))), 0.0)
             out += [round(float(v), 4) for v in np.clip(p, self.floor, self.ceiling)]
         return out
@@ -194,6 +229,7 @@ class Calibration:
             "floor": self.floor,
             "ceiling": self.ceiling,
             "about": dict(self.about),
+            **({"detail_ceiling": dict(self.detail_ceiling)} if self.detail_ceiling else {}),
         }
 
     @classmethod
@@ -206,6 +242,7 @@ class Calibration:
             float(data.get("floor", 0.0)),
             float(data.get("ceiling", 1.0)),
             dict(data.get("about", {})),
+            {str(k): float(v) for k, v in data.get("detail_ceiling", {}).items()},
         )
 
     @classmethod

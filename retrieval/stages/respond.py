@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
-from ...memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, MemoryType
+from ...memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, SPECS, MemoryType
 from ..ranking.confidence import Calibration, RankedHit, hit_features, shipped_calibration
 from ..ranking.due_windows import DUE_WINDOW_CONFIDENCE, due_within
 from ..ranking.terms.intentions import DueWindowTerm
@@ -167,7 +167,12 @@ def ranked_hits(
     their ids: the ranked list before packing, so that a budget does not change a confidence."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
     hits = [
-        RankedHit(c.score, str(points[c.key][1].payload.get("content", "")), cosines.get(c.key))
+        RankedHit(
+            c.score,
+            str(points[c.key][1].payload.get("content", "")),
+            cosines.get(c.key),
+            dated=SPECS[c.memory_type].holds_events or "due_ts" in points[c.key][1].payload,
+        )
         for c in ranked
     ]
     return [c.key for c in ranked], hits

@@ -1,0 +1,171 @@
+"""Whether the best hits hold what a question asks (retrieval/ranking/asked_detail.py), and the
+ceiling it sets on the confidence (retrieval/ranking/confidence.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.benchmarks.quality.detail_ceiling import admissible
+from mnemo.retrieval.options import DEFAULT_MIN_CONFIDENCE
+from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, holds_kind
+from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
+from mnemo.retrieval.ranking.evidence import query_words
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("what's Dana's mobile?", {Kind.PHONE}),
+        ("what's Kathleen Dolan's number?", {Kind.PHONE}),
+        ("what's Dana's phone number?", {Kind.PHONE}),
+        ("what's Ruth's email address?", {Kind.EMAIL}),
+        ("how much did the new bike lock cost?", {Kind.MONEY}),
+        ("what's Maya's salary?", {Kind.MONEY}),
+        ("how much flour goes in a batch?", {Kind.COUNT}),
+        ("how many people can we seat upstairs?", {Kind.COUNT}),
+        ("when is Tomás's birthday?", {Kind.DATE}),
+        ("what time is the swimming lesson?", {Kind.TIME}),
+        ("what's the wifi password at the office?", {Kind.CODE}),
+        ("what's the account number for the broadband?", {Kind.CODE}),
+        ("what's the van's number plate?", {Kind.CODE}),
+        ("who's our contact at the letting agency?", {Kind.PERSON}),
+        ("what's Tom's wife called?", {Kind.PERSON}),
+        ("what pronouns does Kit use?", set()),
+        ("how did opening day go?", set()),
+    ],
+)
+def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: set[Kind]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("kind", "holds", "lacks"),
+    [
+        (Kind.PHONE, "Dana's mobile is +353 87 123 4567.", "Dana moved to Galway in 2024."),
+        (
+            Kind.EMAIL,
+            "Ruth: ruth.ng@lab.example.org, reply within a day.",
+            "Ruth runs the Tuesday lab meeting.",
+        ),
+        (Kind.MONEY, "The lock was £45 at the bike shop.", "The lock is a Kryptonite D-lock."),
+        (Kind.MONEY, "Rent is 1,200 euros a month.", "The flat has two bedrooms."),
+        (Kind.DATE, "Tomás turns 9 on 14 March.", "Tomás plays football with his cousins."),
+        (Kind.TIME, "Swimming is at 17:30 on Tuesdays.", "Swimming is at the municipal pool."),
+        (Kind.CODE, "Wifi: BakeHouse / crumb2024.", "The office has wifi on both floors."),
+        (Kind.COUNT, "We can seat 24 upstairs.", "We can seat people upstairs."),
+    ],
+)
+def test_a_memory_holds_a_value_by_its_form(kind: Kind, holds: str, lacks: str) -> None:
+    assert holds_kind(kind, holds)
+    assert not holds_kind(kind, lacks)
+
+
+def test_a_dated_memory_holds_a_date_and_a_person_is_a_name_the_question_does_not_hold() -> None:
+    assert holds_kind(Kind.DATE, "We opened the second shop with a party.", dated=True)
+    assert not holds_kind(Kind.DATE, "We opened the second shop with a party.")
+    known = frozenset(query_words("who's Ollie's tutor at college?").weights)
+    assert holds_kind(Kind.PERSON, "Ollie's tutor at college is Mr Hughes.", known=known)
+    assert not holds_kind(Kind.PERSON, "Ollie's tutor at college is strict.", known=known)
+
+
+def check(question: str, *contents: str) -> tuple[float, float]:
+    found = detail_check(question, query_words(question), [(c, False) for c in contents])
+    return found.missing, found.gap
+
+
+def test_a_near_miss_names_the_person_but_not_the_detail() -> None:
+    question = "what's Dana's phone number?"
+    near_miss = ("Dana is the practice manager at the dentist's.", "Dana prefers texts to calls.")
+    assert check(question, *near_miss) == (1.0, 1.0)
+    missing, gap = check(question, "Dana's phone: 087 555 1234.", *near_miss)
+    assert missing == 0.0 and gap < 0.3
+
+
+def test_the_value_must_be_in_a_memory_that_names_the_person() -> None:
+    question = "what's Dana's phone number?"
+    assert check(question, "Dana works at the dentist's.", "Ruth's phone: 087 555 1234.")[0] == 1.0
+
+
+def test_the_asked_words_count_not_only_the_kind() -> None:
+    """The store holds dates about Tomás, not his birthday: the kind is there, what is asked is not."""
+    question = "when is Tomás's birthday?"
+    _, without = check(question, "Tomás started at the new school in September 2026.")
+    _, with_it = check(question, "Tomás's birthday is on 3 February.")
+    assert with_it < 0.3 < 0.7 < without
+
+
+def test_an_abbreviation_or_a_derived_form_counts_as_the_word() -> None:
+    _, gap = check("what's the van's reg?", "The van is a white Transit, registration MX19 KFD.")
+    assert gap < 0.3
+
+
+def test_a_month_the_question_names_is_a_time_not_a_name_a_memory_must_repeat() -> None:
+    question = "when did Melanie go camping in June?"
+    found = detail_check(question, query_words(question), [("Melanie: we went camping by the lake.", True)])
+    assert found.missing == 0.0
+
+
+def test_a_question_that_asks_for_no_kind_is_judged_by_its_words_alone() -> None:
+    assert check("what pronouns does Kit use?", "Kit uses they/them.")[0] == 0.0
+
+
+def test_the_ceiling_lowers_a_near_miss_below_its_answered_twin() -> None:
+    model = shipped_calibration()
+    assert model.detail_ceiling, "the shipped model has a detail ceiling"
+    question = "what's Dana's phone number?"
+    near_miss = [RankedHit(0.6, "Dana is the practice manager at the dentist's.", 0.55)]
+    answer = [RankedHit(0.6, "Dana's phone number is 087 555 1234.", 0.55)]
+    assert max(model.confidences(question, answer)) > 10 * max(model.confidences(question, near_miss))
+
+
+def test_the_shipped_ceiling_never_takes_a_memory_out_of_a_default_context() -> None:
+    model = shipped_calibration()
+    assert admissible(model.detail_ceiling, DEFAULT_MIN_CONFIDENCE)
+    hits = [RankedHit(0.6 - i / 100, f"Dana note {i}", 0.9) for i in range(80)]
+    confidences = model.confidences("what's Dana's phone number?", hits)
+    assert min(confidences[:5]) >= DEFAULT_MIN_CONFIDENCE
+
+
+def test_a_model_without_a_ceiling_reads_as_before_and_a_ceiling_weighs_only_detail_features() -> None:
+    plain = Calibration({"cosine": 4.0}, -1.0)
+    hits = [RankedHit(0.6, "Dana is the practice manager.", 0.9)]
+    capped = Calibration({"cosine": 4.0}, -1.0, detail_ceiling={"intercept": 0.0, "detail_gap": -5.0})
+    assert (
+        capped.confidences("what's Dana's phone number?", hits)[0]
+        < plain.confidences("what's Dana's phone number?", hits)[0]
+    )
+    assert Calibration.from_dict(capped.as_dict()) == capped
+    with pytest.raises(ValueError, match="detail ceiling"):
+        Calibration({"cosine": 1.0}, 0.0, detail_ceiling={"cosine": -1.0})
+
+
+def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
+    """Most of the best hits conversation turns: the check does not read them, and no ceiling binds
+    (a turn states a fact in passing, in the speakers' words)."""
+    question = "what's Dana's phone number?"
+    turns = [(f"Dana: I keep thinking about the beach ({i}).", True) for i in range(5)]
+    assert detail_check(question, query_words(question), turns).checked == 0.0
+    model = shipped_calibration()
+    hits = [RankedHit(0.6, content, 0.6, dated=True) for content, _ in turns]
+    plain = Calibration(model.coefficients, model.intercept)
+    assert model.confidences(question, hits) == plain.confidences(question, hits)
+    statements = [(content.removeprefix("Dana: "), False) for content, _ in turns]
+    assert detail_check(question, query_words(question), statements).checked == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "asks"),
+    [
+        ("what's Dana's phone number?", True),
+        ("when's Hamza's birthday", True),
+        ("Tom Ashby's email?", True),
+        ("how many people can we seat upstairs", True),
+        ("everything about Bob", False),
+        ("my old job at Acme", False),
+        ("Dana phone number", False),
+    ],
+)
+def test_only_a_question_is_checked(query: str, asks: bool) -> None:
+    """A topic (a forget query, a search phrase) asks for no detail: whatever is about it answers."""
+    found = detail_check(query, query_words(query), [("Bob moved to Leeds; Dana likes tennis.", False)])
+    assert (found.checked == 1.0) is asks
