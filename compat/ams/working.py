@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...ingest.pipeline import MemoryWriter, WriteOptions
 from ...ingest.working import WorkingMemory
+from ...ingest.writes import MemoryWrites
 from ...memtypes.records import utcnow
 from ...memtypes.working import WorkingItem, WorkingItemIn, check_task_id
-from ..edge import iso
+from ..edge import iso, write
 from .shapes import WorkingMemoryIn, memory_in, scope_of
 
 KIND = "ams_kind"
@@ -66,7 +66,7 @@ def _message(item: WorkingItem) -> dict[str, Any]:
 
 
 async def put(
-    working: WorkingMemory, writer: MemoryWriter, tenant: str, session_id: str, doc: WorkingMemoryIn,
+    working: WorkingMemory, writes: MemoryWrites, tenant: str, session_id: str, doc: WorkingMemoryIn,
     user_id: str | None,
 ) -> dict[str, Any]:  # fmt: skip
     """Append what the session does not hold yet; answer the session as it is now."""
@@ -95,12 +95,11 @@ async def put(
                 content=text, priority=TOP_PRIORITY, metadata={KIND: "data", "data": doc.data}, scope=scope
             )
         )
+    if doc.memories:  # first: a refused write (limits, allowance, privacy) leaves the session as it was
+        promoted = [memory_in(m) for m in doc.memories]
+        await write(writes, tenant, promoted, "memories", range(len(promoted)), content="text")
     for item in new:
         await working.append(tenant, session_id, item)
-    if doc.memories:
-        await writer.write(
-            tenant, [memory_in(m) for m in doc.memories], WriteOptions(prefilter=False, dedup=False)
-        )
     now = await read(working, tenant, session_id)
     if now is None:  # an empty session: AMS creates it; mnemo holds a task once it has an item
         empty: dict[str, Any] = {
