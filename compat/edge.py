@@ -190,17 +190,19 @@ def unsupported_routes(vendor: str, methods: Mapping[str, str]) -> list[HTTPRout
     return [*(answer(path, method) for path, method in methods.items()), catch_all]
 
 
-def memory_scope(**fields: str | None) -> MemoryScope:
+def memory_scope(named: Mapping[str, str] | None = None, /, **fields: str | None) -> MemoryScope:
     """A scope from a vendor's ids (user_id, agent_id, thread_id, namespace), each checked; a 422 names
-    the one that is not an id mnemo keeps."""
+    the one that is not an id mnemo keeps, by the vendor's name for it (`named`: scope field → the
+    vendor's field, where they differ: mem0's `run_id`, AMS's `session_id`)."""
     for name, value in fields.items():
         try:
             MemoryScope.model_validate({name: value})
         except ValueError:
+            field = (named or {}).get(name, name)
             raise InvalidInput(
-                f"{name} is not an id mnemo keeps",
+                f"{field} is not an id mnemo keeps",
                 problems=[
-                    FieldProblem(name, "1..256 of letters, digits and ._:@/+- (a letter or digit first)")
+                    FieldProblem(field, "1..256 of letters, digits and ._:@/+- (a letter or digit first)")
                 ],
             ) from None
     return MemoryScope.model_validate(fields)

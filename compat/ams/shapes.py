@@ -76,7 +76,8 @@ class SearchBody(_Body):
 
 
 def scope_of(user_id: str | None, session_id: str | None, namespace: str | None) -> Scope:
-    return memory_scope(user_id=user_id, thread_id=session_id, namespace=namespace)
+    ids = {"user_id": user_id, "thread_id": session_id, "namespace": namespace}
+    return memory_scope({"thread_id": "session_id"}, **ids)
 
 
 def equals(filters: dict[str, Any] | None, name: str) -> str | None:

@@ -105,6 +105,7 @@ def entity_scope(ids: Mapping[str, Any]) -> Scope:
     wanted = {k: v for k, v in given.items() if v is not None and v != "*"}
     app = wanted.get("app_id")
     return memory_scope(
+        {"thread_id": "run_id", "namespace": "app_id"},
         user_id=wanted.get("user_id"),
         agent_id=wanted.get("agent_id"),
         thread_id=wanted.get("run_id"),
