@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from ...ingest.forget import Forgetter
 from ...ingest.working import WorkingMemory
 from ...ingest.writes import MemoryWrites
+from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import NotFound
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
@@ -74,10 +75,11 @@ async def put_working_memory(
     data: JSONBody[WorkingMemoryIn],
     working: NamedDependency[WorkingMemory],
     writes: NamedDependency[MemoryWrites],
+    bindings: NamedDependency[Bindings],
     tenant: NamedDependency[str],
     user_id: IdParam = None,
 ) -> dict[str, Any]:
-    return await sessions.put(working, writes, tenant, session_id, data, user_id)
+    return await sessions.put(working, writes, bindings, tenant, session_id, data, user_id)
 
 
 @delete("/v1/working-memory/{session_id:str}", status_code=200)

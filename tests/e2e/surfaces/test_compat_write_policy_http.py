@@ -133,6 +133,17 @@ async def test_under_a_reject_policy_a_vendor_write_with_a_card_number_stores_no
     assert await stored(c) == 0
 
 
+async def test_under_a_reject_policy_an_ams_session_refuses_a_card_number(rejecting: Any) -> None:
+    """A session's messages are working memory: screened as mnemo's own working-memory appends are."""
+    c = rejecting
+    said = [{"role": "user", "content": "I like kites."}, {"role": "user", "content": f"Card {CARD}."}]
+    refused = await c.put("/ams/v1/working-memory/s-2", headers=AMS, json={"messages": said})
+    assert_refused(refused, 422, "messages.1.content")
+    assert (await c.get("/ams/v1/working-memory/s-2", headers=AMS)).status_code == 404
+    kept = await c.put("/ams/v1/working-memory/s-2", headers=AMS, json={"messages": said[:1]})
+    assert kept.status_code == 200 and len(kept.json()["messages"]) == 1, kept.text
+
+
 async def test_a_mem0_update_goes_through_the_policy_too(rejecting: Any) -> None:
     c = rejecting
     added = await c.post("/mem0/v3/memories/add/", headers=MEM0, json=mem0_add("I like kites."))
