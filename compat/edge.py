@@ -1,12 +1,12 @@
 """What the vendor protocols share at the edge: each vendor's key scheme read as mnemo's bearer key
 (so the key ring maps it to its tenant, as for the native API), a problem body labelled as the
-vendor's client reads errors, the 501 of a method mnemo does not serve, and scopes and listings over
-the native services."""
+vendor's client reads errors, the 501 of a method mnemo does not serve, scopes and listings over
+the native services, and every vendor write through the native write use case."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,10 +17,13 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from pydantic import ValidationError
 
-from ..memtypes.errors import FieldProblem, InvalidInput
+from ..ingest.pipeline import WriteResult
+from ..ingest.writes import MemoryWrites
+from ..memtypes.errors import FieldProblem, InvalidInput, MnemoError
 from ..memtypes.queries import MemoryFilter
-from ..memtypes.records import MemoryRecord
+from ..memtypes.records import MemoryIn, MemoryRecord
 from ..memtypes.records import Scope as MemoryScope
+from ..memtypes.requests import WriteRequest
 from ..memtypes.types import MemoryType
 from ..retrieval.catalog import Catalog
 
@@ -187,20 +190,63 @@ def unsupported_routes(vendor: str, methods: Mapping[str, str]) -> list[HTTPRout
     return [*(answer(path, method) for path, method in methods.items()), catch_all]
 
 
-def memory_scope(**fields: str | None) -> MemoryScope:
+def memory_scope(named: Mapping[str, str] | None = None, /, **fields: str | None) -> MemoryScope:
     """A scope from a vendor's ids (user_id, agent_id, thread_id, namespace), each checked; a 422 names
-    the one that is not an id mnemo keeps."""
+    the one that is not an id mnemo keeps, by the vendor's name for it (`named`: scope field → the
+    vendor's field, where they differ: mem0's `run_id`, AMS's `session_id`)."""
     for name, value in fields.items():
         try:
             MemoryScope.model_validate({name: value})
         except ValueError:
+            field = (named or {}).get(name, name)
             raise InvalidInput(
-                f"{name} is not an id mnemo keeps",
+                f"{field} is not an id mnemo keeps",
                 problems=[
-                    FieldProblem(name, "1..256 of letters, digits and ._:@/+- (a letter or digit first)")
+                    FieldProblem(field, "1..256 of letters, digits and ._:@/+- (a letter or digit first)")
                 ],
             ) from None
     return MemoryScope.model_validate(fields)
+
+
+async def write(
+    writes: MemoryWrites,
+    tenant: str,
+    items: list[MemoryIn],
+    field: str,
+    positions: Sequence[int] | None = None,
+    *,
+    content: str = "content",
+    prefilter: bool = False,
+    dedup: bool = False,
+) -> list[WriteResult]:
+    """A vendor's write, through the use case of mnemo's own (`POST /v1/memories`): the service's
+    item limit, the tenant's embedding allowance and the privacy policy apply whatever the protocol.
+    A refusal names the vendor's field: `field` is its name for the list of items (with `positions`,
+    each item's index in it, and `content` its name for an item's text), or for the one item a
+    write of one stores."""
+    request = WriteRequest(memories=items, prefilter=prefilter, dedup=dedup)
+    try:
+        return await writes.write(tenant, request)
+    except MnemoError as exc:
+        exc.problems = [
+            FieldProblem(_vendor_field(p.field, field, positions, content), p.message) for p in exc.problems
+        ]
+        raise
+
+
+def _vendor_field(native: str, field: str, positions: Sequence[int] | None, content: str) -> str:
+    """`memories`, `memories.<i>.<path>` of the native request as the vendor's body names them."""
+    head, _, rest = native.partition(".")
+    if head != "memories":
+        return native
+    if not rest or positions is None:
+        return field
+    index, _, path = rest.partition(".")
+    if index.isdigit() and int(index) < len(positions):
+        index = str(positions[int(index)])
+    if path == "content" or path.startswith("content."):
+        path = content + path.removeprefix("content")
+    return ".".join(part for part in (field, index, path) if part)
 
 
 async def records_in_scope(

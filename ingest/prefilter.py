@@ -135,7 +135,7 @@ def screen(
             out.append(item.screened([]))
             continue
         found = {field: hits for field, text in _fields(item) if (hits := detect(text))}
-        if policy is PrivacyPolicy.REJECT and refuse:
+        if policy is PrivacyPolicy.REJECT and refuse and found:
             problems += _refusals(found, f"{field_prefix}.{i}.")
             continue
         if policy is PrivacyPolicy.TAG:

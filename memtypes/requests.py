@@ -1,4 +1,5 @@
-"""Request and response models of the retrieval API (pydantic v2)."""
+"""Request and response models of the retrieval and write APIs (pydantic v2): the native requests
+that every protocol (the HTTP API, MCP, the other servers' protocols in compat/) is translated into."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from pydantic import (
     field_validator,
 )
 
-from .agents.bindings import AgentContext, AgentName
+from .agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from .jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
+from .limits import MAX_ITEMS_PER_REQUEST
 from .models import MODEL_REGISTRY
 from .queries import AsOf, Fusion, View
-from .records import NonBlankStr, Scope
+from .records import MemoryIn, NonBlankStr, Scope
 from .types import DEFAULT_RETRIEVAL_TYPES, MemoryType
 from .working import TASK_ID_PATTERN
 
@@ -229,4 +231,29 @@ class RetrieveResponse(BaseModel):
     left_out: list[LeftOutMemory] | None = Field(
         default=None,
         description="with `explain`: the best-scored candidates (at most 100) not in the context, and why",
+    )
+
+
+class WriteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, as in every nested model
+
+    memories: list[MemoryIn] = Field(
+        min_length=1,
+        max_length=MAX_ITEMS_PER_REQUEST,
+        description="at most the service's `MNEMO_MAX_ITEMS_PER_REQUEST` (1,000 unless its operator "
+        f"set another, {MAX_ITEMS_PER_REQUEST:,} at most); more is a 422 naming `memories`",
+    )
+    prefilter: JsonBool = Field(
+        default=True, description="drop too-short, filler and exact-duplicate memories"
+    )
+    dedup: JsonBool = Field(
+        default=True, description="merge near-duplicates: the newest supersedes the older"
+    )
+    # Agent bindings (MNEMO_CONFIG): write into the agent's memory resources instead of a scope.
+    agent: AgentName | None = Field(default=None, description="write as this agent")
+    context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
+    memory: str | None = Field(
+        default=None,
+        pattern=RESOURCE_ID_PATTERN,
+        description="the resource to write to, when several hold a type",
     )

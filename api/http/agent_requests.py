@@ -11,9 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...ingest.working import WorkingConfig
-from ...memtypes.agents.resolution import Bindings, plan_read, write_target
-from ...memtypes.errors import FieldProblem, InvalidInput
-from ...memtypes.records import MemoryIn, Scope
+from ...memtypes.agents.resolution import Bindings, no_scope, plan_read, without_agent, write_target
 from ...memtypes.requests import RetrieveRequest
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ...memtypes.working import WorkingItemIn
@@ -21,31 +19,14 @@ from ...memtypes.working import WorkingItemIn
 Namespaces = Mapping[MemoryType, tuple[str, ...]]
 
 
-def _without_agent(context: object, memory: object = None) -> None:
-    for field, value in (("context", context), ("memory", memory)):
-        if value is not None:
-            raise InvalidInput(
-                f"{field} is only for requests made as an agent",
-                problems=[FieldProblem(field, "given without agent")],
-            )
-
-
-def _no_scope(scope: Scope, field: str) -> None:
-    if scope.items():
-        raise InvalidInput(
-            "give either agent (with context) or an explicit scope, not both",
-            problems=[FieldProblem(field, "an agent's memories decide the scope")],
-        )
-
-
 def retrieval_as_agent(
     bindings: Bindings, tenant: str, data: RetrieveRequest, default_budget: int
 ) -> tuple[RetrieveRequest, Namespaces | None]:
     """The request with the agent's types, budget and allocation filled in, and its namespaces."""
     if data.agent is None:
-        _without_agent(data.context)
+        without_agent(data.context)
         return data, None
-    _no_scope(data.scope, "scope")
+    no_scope(data.scope, "scope")
     agent = bindings.agent(tenant, data.agent)
     requested = data.types if "types" in data.model_fields_set else None
     plan = plan_read(agent, data.context or {}, requested, default_budget)
@@ -57,30 +38,6 @@ def retrieval_as_agent(
     if data.task_id is not None and data.working_budget_tokens is None and plan.working_budget:
         updates["working_budget_tokens"] = plan.working_budget
     return data.model_copy(update=updates), plan.namespaces
-
-
-def writes_as_agent(
-    bindings: Bindings,
-    tenant: str,
-    agent_name: str | None,
-    context: Mapping[str, str] | None,
-    memory: str | None,
-    items: list[MemoryIn],
-) -> list[MemoryIn]:
-    """Each memory with its scope set to the namespace of the resource it is written to."""
-    if agent_name is None:
-        _without_agent(context, memory)
-        return items
-    agent = bindings.agent(tenant, agent_name)
-    namespaces: dict[str, str] = {}
-    out: list[MemoryIn] = []
-    for i, item in enumerate(items):
-        _no_scope(item.scope, f"memories[{i}].scope")
-        target = write_target(agent, item.type, memory, f"memories[{i}]")
-        namespace = namespaces.get(target.resource.id) or target.namespace(context or {})
-        namespaces[target.resource.id] = namespace
-        out.append(item.model_copy(update={"scope": Scope(namespace=namespace)}))
-    return out
 
 
 def working_namespace(bindings: Bindings, tenant: str, data: WorkingItemIn) -> str | None:
@@ -101,7 +58,7 @@ def working_limits_as_agent(
     The task itself stays `(tenant, task_id)`: a task id already names one piece of work.
     """
     if data.agent is None:
-        _without_agent(data.context)
+        without_agent(data.context)
         return None
     agent = bindings.agent(tenant, data.agent)
     target = write_target(agent, SCRATCHPAD_TYPE, None, "item")

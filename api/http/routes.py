@@ -21,6 +21,7 @@ from ...ingest.access import AccessLog
 from ...ingest.history import ChangeHistory, entry
 from ...ingest.lifecycle import Lifecycle
 from ...ingest.versions.dependents import mark_stale
+from ...ingest.writes import MemoryWrites
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, InvalidInput
 from ...memtypes.governance.history import HistoryAction
@@ -29,7 +30,7 @@ from ...memtypes.ports import Availability, VectorIndex
 from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
 from ...memtypes.queries import MemoryFilter, Outdated, View, current_at
 from ...memtypes.records import SCOPE_ID_PATTERN, MemoryRecord, Scope, utcnow
-from ...memtypes.requests import AsOfRequest, RetrieveRequest, RetrieveResponse
+from ...memtypes.requests import AsOfRequest, RetrieveRequest, RetrieveResponse, WriteRequest
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
@@ -39,7 +40,6 @@ from ..guards.resilience import readiness
 from .agent_requests import retrieval_as_agent
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, CONFLICT, NOT_FOUND, NOT_SUPERSEDED
 from .services import Services
-from .writes import MemoryWrites, WriteRequest
 
 WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
 WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}

@@ -34,6 +34,7 @@ from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
 from ...ingest.working import SweepReport, WorkingMemory
+from ...ingest.writes import MemoryWrites
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.background import cancel_all
 from ...memtypes.errors import Unavailable
@@ -50,7 +51,6 @@ from ..guards.fairness import Fairness, open_fairness
 from .engines import Engines, open_engines, storage_reserve
 from .lifespan_steps import StartupSteps, stop_step
 from .maintenance import eraser_for, start_pending_builds
-from .writes import MemoryWrites
 
 log = logging.getLogger("mnemo.services")
 STORAGE_POLL_S = 5.0  # how often work that waits for free space looks again

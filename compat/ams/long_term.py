@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from ...ingest.forget import Forgetter
-from ...ingest.pipeline import MemoryWriter, WriteOptions
 from ...ingest.working import WorkingMemory
+from ...ingest.writes import MemoryWrites
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ForgetRequest
 from ...memtypes.queries import MemoryFilter
@@ -20,7 +20,7 @@ from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import search_memories
 from ...retrieval.pipeline import Retriever
-from ..edge import NotSupported, records_in_scope
+from ..edge import NotSupported, records_in_scope, write
 from . import working as sessions
 from .shapes import (
     ID_PREFIX,
@@ -39,10 +39,10 @@ from .shapes import (
 LONG_TERM = (MemoryType.SEMANTIC, MemoryType.EPISODIC)
 
 
-async def create(writer: MemoryWriter, tenant: str, body: CreateBody) -> None:
+async def create(writes: MemoryWrites, tenant: str, body: CreateBody) -> None:
     """Written as given; `deduplicate` merges near-duplicates (the newer wins), as AMS's does."""
     items = [memory_in(m) for m in body.memories]
-    await writer.write(tenant, items, WriteOptions(prefilter=False, dedup=body.deduplicate))
+    await write(writes, tenant, items, "memories", range(len(items)), content="text", dedup=body.deduplicate)
 
 
 async def find(catalog: Catalog, tenant: str, memory_id: str) -> MemoryRecord:
@@ -60,14 +60,14 @@ async def find(catalog: Catalog, tenant: str, memory_id: str) -> MemoryRecord:
 
 
 async def edit(
-    writer: MemoryWriter, catalog: Catalog, tenant: str, memory_id: str, updates: dict[str, Any]
+    writes: MemoryWrites, catalog: Catalog, tenant: str, memory_id: str, updates: dict[str, Any]
 ) -> MemoryRecord:
     record = await find(catalog, tenant, memory_id)
     current = memory_out(record)
     changed = LongTermIn.model_validate({**current, **updates, "id": current["id"]})
     if record.external_id is None or TYPES.get(changed.memory_type) is not record.type:
         raise InvalidInput(f"memory {memory_id} cannot change its type or be rewritten under its id")
-    (result,) = await writer.write(tenant, [memory_in(changed)], WriteOptions(prefilter=False, dedup=False))
+    (result,) = await write(writes, tenant, [memory_in(changed)], "text")
     return await catalog.find(tenant, result.id or record.id)
 
 

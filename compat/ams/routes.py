@@ -13,8 +13,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ...ingest.forget import Forgetter
-from ...ingest.pipeline import MemoryWriter
 from ...ingest.working import WorkingMemory
+from ...ingest.writes import MemoryWrites
+from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import NotFound
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
@@ -73,11 +74,12 @@ async def put_working_memory(
     session_id: FromPath[str],
     data: JSONBody[WorkingMemoryIn],
     working: NamedDependency[WorkingMemory],
-    writer: NamedDependency[MemoryWriter],
+    writes: NamedDependency[MemoryWrites],
+    bindings: NamedDependency[Bindings],
     tenant: NamedDependency[str],
     user_id: IdParam = None,
 ) -> dict[str, Any]:
-    return await sessions.put(working, writer, tenant, session_id, data, user_id)
+    return await sessions.put(working, writes, bindings, tenant, session_id, data, user_id)
 
 
 @delete("/v1/working-memory/{session_id:str}", status_code=200)
@@ -90,9 +92,9 @@ async def delete_working_memory(
 
 @post("/v1/long-term-memory", status_code=200)
 async def create_long_term_memory(
-    data: JSONBody[CreateBody], writer: NamedDependency[MemoryWriter], tenant: NamedDependency[str]
+    data: JSONBody[CreateBody], writes: NamedDependency[MemoryWrites], tenant: NamedDependency[str]
 ) -> dict[str, str]:
-    await long_term.create(writer, tenant, data)
+    await long_term.create(writes, tenant, data)
     return ACK
 
 
@@ -107,11 +109,11 @@ async def get_long_term_memory(
 async def edit_long_term_memory(
     memory_id: FromPath[str],
     data: JSONBody[dict[str, Any]],
-    writer: NamedDependency[MemoryWriter],
+    writes: NamedDependency[MemoryWrites],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, Any]:
-    return memory_out(await long_term.edit(writer, catalog, tenant, memory_id, data))
+    return memory_out(await long_term.edit(writes, catalog, tenant, memory_id, data))
 
 
 @delete("/v1/long-term-memory", status_code=200)

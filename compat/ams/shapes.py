@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...memtypes.limits import MAX_ITEMS_PER_REQUEST
 from ...memtypes.records import MAX_CONTENT_CHARS, MemoryIn, MemoryRecord, Scope
 from ...memtypes.types import MemoryType
 from ..edge import NotSupported, iso, memory_scope
@@ -37,7 +38,7 @@ class LongTermIn(_Body):
 
 
 class CreateBody(_Body):
-    memories: list[LongTermIn] = Field(min_length=1, max_length=1_000)
+    memories: list[LongTermIn] = Field(min_length=1, max_length=MAX_ITEMS_PER_REQUEST)
     deduplicate: bool = True
 
 
@@ -51,7 +52,7 @@ class MessageIn(_Body):
 class WorkingMemoryIn(_Body):
     session_id: str | None = None
     messages: list[MessageIn] = Field(default_factory=list, max_length=10_000)
-    memories: list[LongTermIn] = Field(default_factory=list, max_length=1_000)
+    memories: list[LongTermIn] = Field(default_factory=list, max_length=MAX_ITEMS_PER_REQUEST)
     data: dict[str, Any] | None = None
     context: str | None = Field(default=None, max_length=MAX_CONTENT_CHARS)
     user_id: str | None = None
@@ -75,7 +76,8 @@ class SearchBody(_Body):
 
 
 def scope_of(user_id: str | None, session_id: str | None, namespace: str | None) -> Scope:
-    return memory_scope(user_id=user_id, thread_id=session_id, namespace=namespace)
+    ids = {"user_id": user_id, "thread_id": session_id, "namespace": namespace}
+    return memory_scope({"thread_id": "session_id"}, **ids)
 
 
 def equals(filters: dict[str, Any] | None, name: str) -> str | None:

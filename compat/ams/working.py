@@ -13,11 +13,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...ingest.pipeline import MemoryWriter, WriteOptions
+from ...ingest.prefilter import screen_working
 from ...ingest.working import WorkingMemory
-from ...memtypes.records import utcnow
+from ...ingest.writes import MemoryWrites
+from ...memtypes.agents.resolution import Bindings
+from ...memtypes.errors import FieldProblem, MnemoError
+from ...memtypes.privacy.policy import PrivacyPolicy
+from ...memtypes.records import Scope, utcnow
 from ...memtypes.working import WorkingItem, WorkingItemIn, check_task_id
-from ..edge import iso
+from ..edge import iso, write
 from .shapes import WorkingMemoryIn, memory_in, scope_of
 
 KIND = "ams_kind"
@@ -66,41 +70,21 @@ def _message(item: WorkingItem) -> dict[str, Any]:
 
 
 async def put(
-    working: WorkingMemory, writer: MemoryWriter, tenant: str, session_id: str, doc: WorkingMemoryIn,
-    user_id: str | None,
+    working: WorkingMemory, writes: MemoryWrites, bindings: Bindings, tenant: str, session_id: str,
+    doc: WorkingMemoryIn, user_id: str | None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Append what the session does not hold yet; answer the session as it is now."""
+    """Append what the session does not hold yet; answer the session as it is now. Screened as mnemo's
+    own working-memory appends are, under the privacy policy of the session's namespace."""
     check_task_id(session_id, "session_id")
     scope = scope_of(user_id or doc.user_id, session_id, doc.namespace)
+    policy = bindings.privacy_policy(tenant, scope.namespace)
     view = await working.read(tenant, session_id)
-    held = {i.metadata.get("id") for i in view.items if i.metadata.get(KIND) == "message"}
-    context, data = _latest(view.items, "context"), _latest(view.items, "data")
-    new: list[WorkingItemIn] = [
-        WorkingItemIn(
-            content=f"{m.role}: {m.content}",
-            metadata={KIND: "message", "role": m.role, "id": m.id, "created_at": iso(m.created_at)},
-            scope=scope,
-        )
-        for m in doc.messages
-        if m.id is None or m.id not in held
-    ]
-    if doc.context and (context is None or context.content != doc.context):
-        new.append(
-            WorkingItemIn(content=doc.context, priority=TOP_PRIORITY, metadata={KIND: "context"}, scope=scope)
-        )
-    if doc.data and (data is None or data.metadata.get("data") != doc.data):
-        text = "session data: " + json.dumps(doc.data, sort_keys=True)
-        new.append(
-            WorkingItemIn(
-                content=text, priority=TOP_PRIORITY, metadata={KIND: "data", "data": doc.data}, scope=scope
-            )
-        )
+    new = [_screened(policy, item, field) for field, item in _new_items(view.items, doc, scope)]
+    if doc.memories:  # first: a refused write (limits, allowance, privacy) leaves the session as it was
+        promoted = [memory_in(m) for m in doc.memories]
+        await write(writes, tenant, promoted, "memories", range(len(promoted)), content="text")
     for item in new:
         await working.append(tenant, session_id, item)
-    if doc.memories:
-        await writer.write(
-            tenant, [memory_in(m) for m in doc.memories], WriteOptions(prefilter=False, dedup=False)
-        )
     now = await read(working, tenant, session_id)
     if now is None:  # an empty session: AMS creates it; mnemo holds a task once it has an item
         empty: dict[str, Any] = {
@@ -118,3 +102,44 @@ async def put(
             "new_session": True,
         }
     return now
+
+
+def _new_items(
+    items: list[WorkingItem], doc: WorkingMemoryIn, scope: Scope
+) -> list[tuple[str, WorkingItemIn]]:
+    """What a PUT adds to the session, each with the field of the document it comes from."""
+    held = {i.metadata.get("id") for i in items if i.metadata.get(KIND) == "message"}
+    context, data = _latest(items, "context"), _latest(items, "data")
+    new: list[tuple[str, WorkingItemIn]] = [
+        (
+            f"messages.{n}.content",
+            WorkingItemIn(
+                content=f"{m.role}: {m.content}",
+                metadata={KIND: "message", "role": m.role, "id": m.id, "created_at": iso(m.created_at)},
+                scope=scope,
+            ),
+        )
+        for n, m in enumerate(doc.messages)
+        if m.id is None or m.id not in held
+    ]
+    if doc.context and (context is None or context.content != doc.context):
+        item = WorkingItemIn(
+            content=doc.context, priority=TOP_PRIORITY, metadata={KIND: "context"}, scope=scope
+        )
+        new.append(("context", item))
+    if doc.data and (data is None or data.metadata.get("data") != doc.data):
+        text = "session data: " + json.dumps(doc.data, sort_keys=True)
+        metadata = {KIND: "data", "data": doc.data}
+        item = WorkingItemIn(content=text, priority=TOP_PRIORITY, metadata=metadata, scope=scope)
+        new.append(("data", item))
+    return new
+
+
+def _screened(policy: PrivacyPolicy, item: WorkingItemIn, field: str) -> WorkingItemIn:
+    """The item as the policy keeps it; a refusal names the document's field."""
+    try:
+        content, metadata = screen_working(policy, item.content, item.metadata)
+    except MnemoError as exc:
+        exc.problems = [FieldProblem(field, p.message) for p in exc.problems]
+        raise
+    return item.model_copy(update={"content": content, "metadata": metadata})

@@ -10,7 +10,8 @@ from typing import Any
 
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory, entry
-from ...ingest.pipeline import MemoryWriter, WriteOptions, WriteStatus
+from ...ingest.pipeline import WriteStatus
+from ...ingest.writes import MemoryWrites
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import MAX_FORGET_IDS, ForgetRequest
 from ...memtypes.governance.history import HistoryAction
@@ -19,7 +20,7 @@ from ...memtypes.records import MemoryIn, MemoryRecord, Scope
 from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import search_memories
 from ...retrieval.pipeline import Retriever
-from ..edge import NotSupported, iso, records_in_scope
+from ..edge import NotSupported, iso, records_in_scope, write
 from .shapes import (
     APP_NAMESPACE,
     ENTITY_TYPES,
@@ -54,14 +55,15 @@ HISTORY_EVENTS = {
 }
 
 
-async def add(writer: MemoryWriter, tenant: str, body: AddBody) -> dict[str, Any]:
+async def add(writes: MemoryWrites, tenant: str, body: AddBody) -> dict[str, Any]:
     """Each user and assistant message stored verbatim as one memory (system messages are not)."""
     if body.expiration_date is not None:
         raise NotSupported(VENDOR, "add(expiration_date)")
     ids = {name: getattr(body, name) for name in ("user_id", "agent_id", "run_id", "app_id")}
     scope, _ = filter_scope(body.filters, {k: v for k, v in ids.items() if v is not None})
     occurred = unix_instant(body.timestamp, "timestamp")
-    said = [m for m in body.messages if m.role != "system"]
+    positions = [n for n, m in enumerate(body.messages) if m.role != "system"]
+    said = [body.messages[n] for n in positions]
     items = [
         MemoryIn(
             type=MEM0_TYPE,
@@ -74,8 +76,11 @@ async def add(writer: MemoryWriter, tenant: str, body: AddBody) -> dict[str, Any
         for m in said
     ]
     # infer=False asks for the messages as they are: no filler dropped, nothing merged.
-    options = WriteOptions(prefilter=body.infer, dedup=body.infer)
-    written = await writer.write(tenant, items, options) if items else []
+    written = (
+        await write(writes, tenant, items, "messages", positions, prefilter=body.infer, dedup=body.infer)
+        if items
+        else []
+    )
     results = [
         {
             "id": r.id,
@@ -127,17 +132,36 @@ async def search(retriever: Retriever, tenant: str, body: SearchBody) -> list[di
 
 
 async def update(
-    writer: MemoryWriter, catalog: Catalog, tenant: str, memory_id: str, text: str | None,
+    writes: MemoryWrites, catalog: Catalog, tenant: str, memory_id: str, text: str | None,
     metadata: dict[str, Any] | None, timestamp: float | str | None = None,
 ) -> MemoryRecord:  # fmt: skip
     """The memory rewritten under its own id: new text, metadata or time."""
+    item = await _changed(catalog, tenant, memory_id, text, metadata, timestamp)
+    (result,) = await write(writes, tenant, [item], "text")
+    if result.id is None:
+        raise InvalidInput(f"memory {memory_id} was not updated: {result.reason}")
+    return await catalog.find(tenant, result.id)
+
+
+async def batch_update(writes: MemoryWrites, catalog: Catalog, tenant: str, items: list[BatchItem]) -> int:
+    """Every memory rewritten in one write: refused whole (the item limit, the allowance, the
+    privacy policy) before any is changed."""
+    changed = [await _changed(catalog, tenant, i.memory_id, i.text, i.metadata) for i in items]
+    await write(writes, tenant, changed, "memories", range(len(changed)), content="text")
+    return len(items)
+
+
+async def _changed(
+    catalog: Catalog, tenant: str, memory_id: str, text: str | None,
+    metadata: dict[str, Any] | None, timestamp: float | str | None = None,
+) -> MemoryIn:  # fmt: skip
     record = await find(catalog, tenant, memory_id)
     if record.external_id is None:
         # Its id was derived from its text: new text would be another memory.
         raise InvalidInput(
             f"memory {record.id} was written without a caller id: delete it and add the new text"
         )
-    item = MemoryIn(
+    return MemoryIn(
         type=record.type,
         content=text or record.content,
         scope=record.scope,
@@ -148,16 +172,6 @@ async def update(
         metadata=record.metadata if metadata is None else metadata,
         fact_key=record.fact_key,
     )
-    (result,) = await writer.write(tenant, [item], WriteOptions(prefilter=False, dedup=False))
-    if result.id is None:
-        raise InvalidInput(f"memory {record.id} was not updated: {result.reason}")
-    return await catalog.find(tenant, result.id)
-
-
-async def batch_update(writer: MemoryWriter, catalog: Catalog, tenant: str, items: list[BatchItem]) -> int:
-    for item in items:
-        await update(writer, catalog, tenant, item.memory_id, item.text, item.metadata)
-    return len(items)
 
 
 async def delete(catalog: Catalog, changes: ChangeHistory, tenant: str, memory_id: str) -> None:

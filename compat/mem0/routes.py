@@ -14,7 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
-from ...ingest.pipeline import MemoryWriter
+from ...ingest.writes import MemoryWrites
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ..edge import NotSupported, vendor_router
@@ -47,9 +47,9 @@ def ping(tenant: NamedDependency[str]) -> dict[str, Any]:
 
 @post(["/v3/memories/add", "/v1/memories", "/memories"], status_code=200)
 async def add(
-    data: JSONBody[AddBody], writer: NamedDependency[MemoryWriter], tenant: NamedDependency[str]
+    data: JSONBody[AddBody], writes: NamedDependency[MemoryWrites], tenant: NamedDependency[str]
 ) -> dict[str, Any]:
-    return await ops.add(writer, tenant, data)
+    return await ops.add(writes, tenant, data)
 
 
 @get(["/v1/memories/{memory_id:str}", "/memories/{memory_id:str}"])
@@ -106,14 +106,14 @@ async def search(
 async def update(
     memory_id: FromPath[str],
     data: JSONBody[UpdateBody],
-    writer: NamedDependency[MemoryWriter],
+    writes: NamedDependency[MemoryWrites],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, Any]:
     if data.expiration_date is not None:
         raise NotSupported(VENDOR, "update(expiration_date)")
     text = data.text or data.data
-    record = await ops.update(writer, catalog, tenant, memory_id, text, data.metadata, data.timestamp)
+    record = await ops.update(writes, catalog, tenant, memory_id, text, data.metadata, data.timestamp)
     return {**memory_out(record), "message": "Memory updated successfully!"}
 
 
@@ -173,11 +173,11 @@ async def delete_entity(
 @put("/v1/batch")
 async def batch_update(
     data: JSONBody[BatchBody],
-    writer: NamedDependency[MemoryWriter],
+    writes: NamedDependency[MemoryWrites],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, str]:
-    done = await ops.batch_update(writer, catalog, tenant, data.memories)
+    done = await ops.batch_update(writes, catalog, tenant, data.memories)
     return {"message": f"Successfully updated {done} memories"}
 
 

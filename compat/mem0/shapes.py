@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...memtypes.errors import FieldProblem, InvalidInput
+from ...memtypes.limits import MAX_ITEMS_PER_REQUEST
 from ...memtypes.records import MAX_CONTENT_CHARS, MemoryRecord, Scope
 from ...memtypes.types import MemoryType
 from ..edge import NotSupported, iso, memory_scope
@@ -39,7 +40,7 @@ class Message(_Body):
 
 
 class AddBody(_Body):
-    messages: list[Message] = Field(min_length=1, max_length=1_000)
+    messages: list[Message] = Field(min_length=1, max_length=MAX_ITEMS_PER_REQUEST)
 
     @field_validator("messages", mode="before")
     @classmethod
@@ -92,7 +93,7 @@ class BatchItem(_Body):
 
 
 class BatchBody(_Body):
-    memories: list[BatchItem] = Field(min_length=1, max_length=1_000)
+    memories: list[BatchItem] = Field(min_length=1, max_length=MAX_ITEMS_PER_REQUEST)
 
 
 def entity_scope(ids: Mapping[str, Any]) -> Scope:
@@ -104,6 +105,7 @@ def entity_scope(ids: Mapping[str, Any]) -> Scope:
     wanted = {k: v for k, v in given.items() if v is not None and v != "*"}
     app = wanted.get("app_id")
     return memory_scope(
+        {"thread_id": "run_id", "namespace": "app_id"},
         user_id=wanted.get("user_id"),
         agent_id=wanted.get("agent_id"),
         thread_id=wanted.get("run_id"),

@@ -10,8 +10,8 @@ import uuid
 from typing import Any
 
 from ...ingest.forget import Forgetter
-from ...ingest.pipeline import MemoryWriter, WriteOptions
 from ...ingest.threads import Threads
+from ...ingest.writes import MemoryWrites
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ForgetRequest
 from ...memtypes.queries import MemoryFilter
@@ -22,7 +22,7 @@ from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import search_memories
 from ...retrieval.pipeline import Retriever
-from ..edge import NotSupported, iso, memory_scope, records_in_scope
+from ..edge import NotSupported, iso, memory_scope, records_in_scope, write
 from .shapes import (
     ROLES,
     USER_FACT,
@@ -51,7 +51,7 @@ async def user_record(catalog: Catalog, tenant: str, user_id: str) -> MemoryReco
 
 
 async def put_user(
-    writer: MemoryWriter, catalog: Catalog, tenant: str, user_id: str, changes: UserIn
+    writes: MemoryWrites, catalog: Catalog, tenant: str, user_id: str, changes: UserIn
 ) -> MemoryRecord:
     """Add a user, or change the fields given (`metadata` merged into the user's)."""
     try:
@@ -71,7 +71,7 @@ async def put_user(
         tags=["zep-user"],
         metadata={"zep_user": user},
     )
-    await writer.write(tenant, [profile], WriteOptions(prefilter=False, dedup=False))
+    await write(writes, tenant, [profile], "user")
     return await user_record(catalog, tenant, user_id)
 
 
@@ -168,7 +168,7 @@ async def graph_search(retriever: Retriever, threads: Threads, tenant: str, body
     return {"episodes": [episode_out(r, s, names.get(r.scope.thread_id or "")) for r, s in found]}
 
 
-async def graph_add(writer: MemoryWriter, catalog: Catalog, tenant: str, body: GraphAddIn) -> dict[str, Any]:
+async def graph_add(writes: MemoryWrites, catalog: Catalog, tenant: str, body: GraphAddIn) -> dict[str, Any]:
     """Data added to a user's graph, stored verbatim as one fact (Zep would extract facts from it)."""
     if body.graph_id is not None or body.user_id is None:
         raise NotSupported(VENDOR, "graph.add(graph_id)")
@@ -187,5 +187,5 @@ async def graph_add(writer: MemoryWriter, catalog: Catalog, tenant: str, body: G
             "metadata": {"zep_type": body.type, "source_description": body.source_description},
         }
     )
-    (result,) = await writer.write(tenant, [item], WriteOptions(prefilter=False, dedup=False))
+    (result,) = await write(writes, tenant, [item], "data")
     return episode_out(await catalog.find(tenant, result.id or ""), None, None)

@@ -12,8 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ...ingest.forget import Forgetter
-from ...ingest.pipeline import MemoryWriter
 from ...ingest.threads import Threads
+from ...ingest.writes import MemoryWrites
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
 from ..edge import NotSupported, vendor_router
@@ -71,11 +71,11 @@ Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 @post("/users", status_code=201)
 async def add_user(
     data: JSONBody[UserIn],
-    writer: NamedDependency[MemoryWriter],
+    writes: NamedDependency[MemoryWrites],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, Any]:
-    return user_out(await ops.put_user(writer, catalog, tenant, data.user_id or "", data))
+    return user_out(await ops.put_user(writes, catalog, tenant, data.user_id or "", data))
 
 
 @get("/users/{user_id:str}")
@@ -89,12 +89,12 @@ async def get_user(
 async def update_user(
     user_id: FromPath[str],
     data: JSONBody[UserIn],
-    writer: NamedDependency[MemoryWriter],
+    writes: NamedDependency[MemoryWrites],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, Any]:
     await ops.user_record(catalog, tenant, user_id)  # an update of no user is a 404, as in Zep
-    return user_out(await ops.put_user(writer, catalog, tenant, user_id, data))
+    return user_out(await ops.put_user(writes, catalog, tenant, user_id, data))
 
 
 @delete("/users/{user_id:str}", status_code=200)
@@ -209,11 +209,11 @@ async def graph_search(
 @post("/graph", status_code=202)
 async def graph_add(
     data: JSONBody[GraphAddIn],
-    writer: NamedDependency[MemoryWriter],
+    writes: NamedDependency[MemoryWrites],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, Any]:
-    return await ops.graph_add(writer, catalog, tenant, data)
+    return await ops.graph_add(writes, catalog, tenant, data)
 
 
 def zep_router() -> Router:

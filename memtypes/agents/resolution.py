@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import FieldProblem, InvalidInput, ReadOnlyMemory, UnknownAgent
 from ..privacy.policy import DEFAULT_POLICY, PrivacyPolicy
+from ..records import MemoryIn, Scope
 from ..types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
 from .bindings import BindingsConfig, BindingSet, MemoryResource, Mode, render_key
 
@@ -208,3 +209,46 @@ def write_target(agent: Agent, memory_type: MemoryType, memory: str | None, fiel
             ],
         )
     return writable[0]
+
+
+def without_agent(context: object, memory: object = None) -> None:
+    """A request not made as an agent gives none of an agent's fields."""
+    for field, value in (("context", context), ("memory", memory)):
+        if value is not None:
+            raise InvalidInput(
+                f"{field} is only for requests made as an agent",
+                problems=[FieldProblem(field, "given without agent")],
+            )
+
+
+def no_scope(scope: Scope, field: str) -> None:
+    """A request made as an agent gives no scope of its own."""
+    if scope.items():
+        raise InvalidInput(
+            "give either agent (with context) or an explicit scope, not both",
+            problems=[FieldProblem(field, "an agent's memories decide the scope")],
+        )
+
+
+def writes_as_agent(
+    bindings: Bindings,
+    tenant: str,
+    agent_name: str | None,
+    context: Mapping[str, str] | None,
+    memory: str | None,
+    items: list[MemoryIn],
+) -> list[MemoryIn]:
+    """Each memory with its scope set to the namespace of the resource it is written to."""
+    if agent_name is None:
+        without_agent(context, memory)
+        return items
+    agent = bindings.agent(tenant, agent_name)
+    namespaces: dict[str, str] = {}
+    out: list[MemoryIn] = []
+    for i, item in enumerate(items):
+        no_scope(item.scope, f"memories[{i}].scope")
+        target = write_target(agent, item.type, memory, f"memories[{i}]")
+        namespace = namespaces.get(target.resource.id) or target.namespace(context or {})
+        namespaces[target.resource.id] = namespace
+        out.append(item.model_copy(update={"scope": Scope(namespace=namespace)}))
+    return out

@@ -105,6 +105,9 @@ async def test_a_resource_that_rejects_names_the_field_and_the_kind_and_stores_n
     }
     listed = await client.get("/v1/memories", params={"namespace": "vault/shared"}, headers=A)
     assert listed.json()["memories"] == []  # the clean one in the same request was not stored either
+    # Alone, the clean one is stored: the policy refuses what it finds, nothing else.
+    stored = await write(client, A, {**clean, "scope": scope})
+    assert stored.status_code == 201 and stored.json()["results"][0]["status"] == "created", stored.text
     # Outside the resource the tenant's own policy (tag) holds.
     assert (await write(client, A, leaky)).status_code == 201
 

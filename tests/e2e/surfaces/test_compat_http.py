@@ -85,6 +85,17 @@ async def test_bad_input_has_the_status_each_client_expects(client: Any) -> None
     assert zep.json()["errors"][0]["field"] == "user_id"
 
 
+async def test_a_bad_id_is_named_as_the_vendors_body_names_it(client: Any) -> None:
+    """mem0's run and app, AMS's session: mnemo's thread and namespace, named as the vendor's."""
+    said = [{"role": "user", "content": "A note."}]
+    for field in ("run_id", "app_id"):
+        bad = await client.post("/mem0/v3/memories/add/", headers=MEM0, json={"messages": said, field: "a b"})
+        assert (bad.status_code, bad.json()["errors"][0]["field"]) == (422, field), bad.text
+    memory = {"id": "m1", "text": "A note.", "session_id": "a b"}
+    bad = await client.post("/ams/v1/long-term-memory/", headers=AMS, json={"memories": [memory]})
+    assert (bad.status_code, bad.json()["errors"][0]["field"]) == (422, "session_id"), bad.text
+
+
 async def test_hostile_bodies_are_problems_never_a_500(client: Any) -> None:
     for method, path, headers in BODY_ROUTES:
         for body in HOSTILE:

@@ -1,6 +1,7 @@
-"""Writing memories (`POST /v1/memories`): the request, and the one use case its handler calls.
+"""Writing memories: the one use case every protocol's write calls (`POST /v1/memories`, and the
+writes of the other servers' protocols in compat/, each translated into a `WriteRequest`).
 
-`MemoryWrites.write` is everything between the HTTP body and the write pipeline: the service's item
+`MemoryWrites.write` is everything between a request and the write pipeline: the service's item
 limit, the tenant's embedding allowance, an agent's memories translated into their namespaces, the
 whole request screened for secrets and personal data, the batch written in slices, and a big
 batch's heap given back to the OS.
@@ -27,19 +28,14 @@ import ctypes.util
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ...ingest.pipeline import MemoryWriter, WriteOptions, WriteResult
-from ...ingest.prefilter import screen
-from ...memtypes.agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
-from ...memtypes.agents.resolution import Bindings
-from ...memtypes.errors import FieldProblem, InvalidInput
-from ...memtypes.jsontypes import JsonBool
-from ...memtypes.limits import MAX_ITEMS_PER_REQUEST
-from ...memtypes.records import MemoryIn
-from ..guards.fairness import EmbedBudget
-from .agent_requests import writes_as_agent
+from ..memtypes.agents.resolution import Bindings, writes_as_agent
+from ..memtypes.errors import FieldProblem, InvalidInput
+from ..memtypes.records import MemoryIn
+from ..memtypes.requests import WriteRequest
+from .pipeline import MemoryWriter, WriteOptions, WriteResult
+from .prefilter import screen
 
 log = logging.getLogger("mnemo.memory")
 SLICE_CHARS = 256_000
@@ -47,38 +43,20 @@ SLICE_CHARS = 256_000
 TRIM_AFTER_CHARS = 1_000_000
 
 
-class WriteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, as in every nested model
+class Allowance(Protocol):
+    """The tenant's embedding allowance (api/guards/fairness.py): refuses (429, or 422 past what one
+    request may embed) what it cannot grant."""
 
-    memories: list[MemoryIn] = Field(
-        min_length=1,
-        max_length=MAX_ITEMS_PER_REQUEST,
-        description="at most the service's `MNEMO_MAX_ITEMS_PER_REQUEST` (1,000 unless its operator "
-        f"set another, {MAX_ITEMS_PER_REQUEST:,} at most); more is a 422 naming `memories`",
-    )
-    prefilter: JsonBool = Field(
-        default=True, description="drop too-short, filler and exact-duplicate memories"
-    )
-    dedup: JsonBool = Field(
-        default=True, description="merge near-duplicates: the newest supersedes the older"
-    )
-    # Agent bindings (MNEMO_CONFIG): write into the agent's memory resources instead of a scope.
-    agent: AgentName | None = Field(default=None, description="write as this agent")
-    context: AgentContext | None = Field(default=None, description="variables of the agent's memory keys")
-    memory: str | None = Field(
-        default=None,
-        pattern=RESOURCE_ID_PATTERN,
-        description="the resource to write to, when several hold a type",
-    )
+    def spend(self, tenant: str, chars: int) -> None: ...
 
 
 @dataclass(frozen=True)
 class MemoryWrites:
-    """The write use case, built once by the service from its parts (services.py)."""
+    """The write use case, built once by the service from its parts (api/http/services.py)."""
 
     writer: MemoryWriter
     bindings: Bindings
-    embed: EmbedBudget  # embedding is the costly part of a write: charged to the tenant's allowance
+    embed: Allowance  # embedding is the costly part of a write: charged to the tenant's allowance
     max_items: int  # MNEMO_MAX_ITEMS_PER_REQUEST
 
     async def write(self, tenant: str, request: WriteRequest) -> list[WriteResult]:
