@@ -21,6 +21,13 @@ def report_not_stored(command: str, not_stored: Any) -> None:
         print(f"{command}: memory {n.id} (line {n.line}) not stored: {n.reason}", file=sys.stderr)
 
 
+def _given(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The named arguments as keywords for an options value whose fields have the same names; the
+    names are listed rather than matched, so that a flag of one subcommand never reaches another's
+    options."""
+    return {name: getattr(args, name) for name in names}
+
+
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     return None if args.no_embedding_cache else args.embedding_cache
 
@@ -34,12 +41,7 @@ def quality_command(args: argparse.Namespace) -> int:
     if args.unanswerable is not None:
         dataset = with_unanswerable(dataset, args.unanswerable)
     options = QualityOptions(
-        ks=args.k,
-        budgets=args.budgets,
-        types=args.types,
-        prefilter=args.prefilter,
-        dedup=args.dedup,
-        min_confidence=args.min_confidence,
+        ks=args.k, **_given(args, "budgets", "types", "prefilter", "dedup", "min_confidence")
     )
 
     async def go() -> Any:
@@ -157,18 +159,9 @@ def latency_command(args: argparse.Namespace) -> int:
     from .latency.retrieval import run_latency, write_latency_outputs
 
     options = LatencyOptions(
-        sizes=args.sizes,
-        concurrency=args.concurrency,
-        requests=args.requests,
-        max_seconds=args.max_seconds,
-        budget=args.budget,
-        pool=args.pool,
-        ann_queries=args.ann_queries,
-        backend_queries=args.backend_queries,
-        client_max_size=args.client_max_size,
-        seed=args.seed,
-        work_dir=args.work_dir,
-        data_cache=args.data_cache,
+        **_given(args, "sizes", "concurrency", "requests", "max_seconds", "budget", "pool"),
+        **_given(args, "ann_queries", "backend_queries", "client_max_size", "seed"),
+        **_given(args, "work_dir", "data_cache"),
     )
     peers = None
     if args.peers:
@@ -199,15 +192,8 @@ def build_command(args: argparse.Namespace) -> int:
     from .latency.build_report import write_build_outputs
 
     options = BuildOptions(
-        source=args.source,
-        size=args.size,
-        types=args.types,
-        idle_requests=args.idle_requests,
-        rate=args.rate,
-        idle_max_seconds=args.idle_max_seconds,
-        during_max_seconds=args.during_max_seconds,
-        pool=args.pool,
-        work_dir=args.work_dir,
+        **_given(args, "source", "size", "types", "idle_requests", "rate", "idle_max_seconds"),
+        **_given(args, "during_max_seconds", "pool", "work_dir"),
     )
     results = asyncio.run(run_build(options, _say))
     write_build_outputs(results, args.out)
@@ -275,14 +261,8 @@ def _neighbours(args: argparse.Namespace) -> int:
     from .load.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
 
     options = NeighbourOptions(
-        scenario=args.scenario,
-        quiet=args.quiet,
-        rate=args.rate,
         duration_s=args.duration,
-        batch_items=args.batch_items,
-        item_chars=args.item_chars,
-        seed=args.seed,
-        work_dir=args.work_dir,
+        **_given(args, "scenario", "quiet", "rate", "batch_items", "item_chars", "seed", "work_dir"),
     )
     results = asyncio.run(run_neighbours(options, _say))
     write_neighbour_outputs(results, args.out)
@@ -295,12 +275,7 @@ def _flood(args: argparse.Namespace) -> int:
 
     options = FloodOptions(
         duration_s=args.duration,
-        rounds=args.rounds,
-        writers=args.writers,
-        retrievers=args.retrievers,
-        cpu_slots=args.cpu_slots,
-        seed=args.seed,
-        work_dir=args.work_dir,
+        **_given(args, "rounds", "writers", "retrievers", "cpu_slots", "seed", "work_dir"),
     )
     results = asyncio.run(run_flood(options, _say))
     write_flood_outputs(results, args.out)
@@ -332,13 +307,7 @@ def load_command(args: argparse.Namespace) -> int:
 def faults_command(args: argparse.Namespace) -> int:
     from .load.crash_loop import CrashLoopOptions, run_crash_loop, write_crash_loop_outputs
 
-    options = CrashLoopOptions(
-        cycles=args.cycles,
-        memories=args.memories,
-        writers=args.writers,
-        seed=args.seed,
-        work_dir=args.work_dir,
-    )
+    options = CrashLoopOptions(**_given(args, "cycles", "memories", "writers", "seed", "work_dir"))
     results = asyncio.run(run_crash_loop(options, _say))
     write_crash_loop_outputs(results, args.out)
     print(
