@@ -22,6 +22,7 @@ from tests.redis_cluster import LocalCluster
 EMBEDDING_DIMENSION = 384  # all-MiniLM-L6-v2
 
 AppFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient[Any]]]
+SettingsFactory = Callable[..., Settings]
 
 
 @pytest.fixture(scope="session")
@@ -36,20 +37,28 @@ async def empty_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app_client(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefix: str) -> AppFactory:
-    """Open the real app on a data dir (default: a fresh, empty one) with optional settings overrides.
+def app_settings(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefix: str) -> SettingsFactory:
+    """The settings of a test's app on a data dir (default: a fresh copy of the empty one) with
+    optional overrides; Redis is the test server under this test's own key prefix unless the overrides
+    say otherwise. `app_client` and `live_app` both open their app on these."""
 
-    Redis is the test server under this test's own key prefix unless the overrides say otherwise.
-    """
-
-    def open_client(data_dir: Path | None = None, **overrides: Any) -> AbstractAsyncContextManager[Any]:
+    def settings(data_dir: Path | None = None, **overrides: Any) -> Settings:
         if data_dir is None:
             data_dir = tmp_path / "data"
             if not data_dir.exists():
                 copy_sparse(empty_data_dir, data_dir)
-        overrides = with_test_redis(overrides, redis_url, redis_prefix)
-        settings = Settings(data_dir=data_dir, **overrides)
-        return AsyncTestClient(app=create_app(settings), base_url=LOOPBACK_BASE_URL)
+        return Settings(data_dir=data_dir, **with_test_redis(overrides, redis_url, redis_prefix))
+
+    return settings
+
+
+@pytest.fixture
+def app_client(app_settings: SettingsFactory) -> AppFactory:
+    """Open the real app in a test client, on `app_settings(data_dir, **overrides)`."""
+
+    def open_client(data_dir: Path | None = None, **overrides: Any) -> AbstractAsyncContextManager[Any]:
+        app = create_app(app_settings(data_dir, **overrides))
+        return AsyncTestClient(app=app, base_url=LOOPBACK_BASE_URL)
 
     return open_client
 

@@ -15,7 +15,7 @@ from litestar import Litestar
 
 from mnemo.api.config.settings import Settings
 from mnemo.api.http.app import create_app
-from tests.conftest import copy_sparse, with_test_redis
+from tests.e2e.conftest import SettingsFactory
 from tests.served import free_port
 
 LiveApp = Callable[..., AbstractAsyncContextManager[tuple[str, Litestar]]]
@@ -43,15 +43,10 @@ async def serve(settings: Settings, start_timeout_s: float = 120.0) -> AsyncIter
 
 
 @pytest.fixture
-def live_app(tmp_path: Path, empty_data_dir: Path, redis_url: str, redis_prefix: str) -> LiveApp:
-    """Like `app_client`, but a real server: a fresh copy of the empty data dir, the test's Redis."""
+def live_app(app_settings: SettingsFactory) -> LiveApp:
+    """Like `app_client`, but a real server, on `app_settings(data_dir, **overrides)`."""
 
     def open_server(data_dir: Path | None = None, **overrides: Any) -> AbstractAsyncContextManager[Any]:
-        if data_dir is None:
-            data_dir = tmp_path / "data"
-            if not data_dir.exists():
-                copy_sparse(empty_data_dir, data_dir)
-        overrides = with_test_redis(overrides, redis_url, redis_prefix)
-        return serve(Settings(data_dir=data_dir, **overrides))
+        return serve(app_settings(data_dir, **overrides))
 
     return open_server
