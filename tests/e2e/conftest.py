@@ -80,6 +80,17 @@ async def cluster_prefix(redis_cluster: LocalCluster) -> AsyncIterator[str]:
     await client.aclose()
 
 
+async def retrieved(
+    client: AsyncTestClient[Any], query: str, scope: dict[str, str], now: str, **options: Any
+) -> list[dict[str, Any]]:
+    """The memories a retrieval in `scope` at the fixed time `now` returns, each with its `explain`
+    (the ranking's components), for tests that look at how the ranking placed them."""
+    body = {"query": query, "scope": scope, "now": now, "explain": True, **options}
+    response = await client.post("/v1/retrieve", json=body)
+    assert response.status_code == 200, response.text
+    return list(response.json()["memories"])
+
+
 async def in_app_loop(client: AsyncTestClient[Any], func: Callable[..., Any], *args: Any) -> Any:
     """Await `func(*args)` on the app's own event loop (the test client runs the app in a portal
     thread): what holds the app's Redis connections must be awaited there."""

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import AppFactory, retrieved
 from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-06-15T08:30:00Z"
@@ -57,10 +57,7 @@ async def ines(app_client: AppFactory) -> Any:
 
 
 async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:
-    body = {"query": query, "scope": INES, "now": NOW, "explain": True, "min_confidence": 0, **options}
-    response = await client.post("/v1/retrieve", json=body)
-    assert response.status_code == 200, response.text
-    return list(response.json()["memories"])
+    return await retrieved(client, query, INES, NOW, **{"min_confidence": 0, **options})
 
 
 async def test_a_reminder_an_event_says_was_done_is_not_overdue(ines: AsyncTestClient[Any]) -> None:

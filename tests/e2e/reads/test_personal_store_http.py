@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import AppFactory, retrieved
 from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-11-20T09:00:00Z"
@@ -63,10 +63,7 @@ async def sam(app_client: AppFactory) -> Any:
 
 
 async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:
-    body = {"query": query, "scope": SAM, "now": NOW, "explain": True, "min_confidence": 0, **options}
-    response = await client.post("/v1/retrieve", json=body)
-    assert response.status_code == 200, response.text
-    return list(response.json()["memories"])
+    return await retrieved(client, query, SAM, NOW, **{"min_confidence": 0, **options})
 
 
 async def test_the_time_a_question_names_reaches_the_due_dates(sam: AsyncTestClient[Any]) -> None:

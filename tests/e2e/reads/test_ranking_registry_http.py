@@ -25,7 +25,7 @@ from mnemo.retrieval.ranking import terms
 from mnemo.retrieval.ranking.terms import RankingTerm, TermInputs
 from mnemo.retrieval.stages.plan import ReadPlan
 from mnemo.retrieval.stages.post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import AppFactory, retrieved
 from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-08-01T12:00:00Z"
@@ -70,10 +70,7 @@ class LastFirst(PostStage):
 
 
 async def explained(client: AsyncTestClient[Any]) -> list[dict[str, Any]]:
-    body = {"query": "What does Priya do with her bees?", "scope": SCOPE, "now": NOW}
-    response = await client.post("/v1/retrieve", json={**body, "types": ["semantic"], "explain": True})
-    assert response.status_code == 200, response.text
-    return list(response.json()["memories"])
+    return await retrieved(client, "What does Priya do with her bees?", SCOPE, NOW, types=["semantic"])
 
 
 async def test_a_registered_term_and_stage_are_ranked_and_explained(

@@ -18,7 +18,7 @@ from litestar.testing import AsyncTestClient
 from mnemo.backends.qdrant.config import QdrantConfig
 from mnemo.retrieval.options import RetrievalConfig
 from mnemo.retrieval.stages import rank
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import AppFactory, retrieved
 from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-08-01T12:00:00Z"
@@ -40,10 +40,7 @@ def semantic(facts: list[tuple[str, str]], scope: dict[str, str]) -> list[dict[s
 
 
 async def ranked(client: AsyncTestClient[Any], query: str, scope: dict[str, str]) -> list[dict[str, Any]]:
-    body = {"query": query, "scope": scope, "now": NOW, "types": ["semantic"], "explain": True}
-    response = await client.post("/v1/retrieve", json=body)
-    assert response.status_code == 200, response.text
-    return list(response.json()["memories"])
+    return await retrieved(client, query, scope, NOW, types=["semantic"])
 
 
 def lifted(memory: dict[str, Any]) -> bool:
