@@ -218,10 +218,14 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     Kind.DATE: re.compile(
-        rf"\b(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b"
+        rf"\b(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})s?\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b"
         r"|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:today|tomorrow|yesterday|tonight)\b"
         # "before the trip", "since we moved": a when-question is answered by another event too.
-        r"|\b(?:before|after|until|till|since|during|ago)\b",
+        r"|\b(?:before|after|until|till|since|during|ago)\b"
+        # A recurring time answers "when" as a date does: "monthly", "at weekends",
+        # "the first of the month", "in spring".
+        r"|\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually|weekends?)\b"
+        r"|\b(?:first|last) of the (?:month|year)\b|\b(?:spring|summer|autumn|winter)\b",
         re.IGNORECASE,
     ),
     Kind.TIME: re.compile(
@@ -280,6 +284,8 @@ def holds_kind(kind: Kind, content: str, dated: bool = False, known: frozenset[s
     if dated and kind is Kind.DATE:
         return True
     text = content[:READ_CHARS]
+    if kind is Kind.DATE and _holds(Kind.TIME, text):
+        return True  # "when does the train leave?" is answered by "at noon" as by a day
     if kind is Kind.PERSON:
         return _names_someone(text, known)
     return _holds(kind, text)

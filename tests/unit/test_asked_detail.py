@@ -68,6 +68,22 @@ def test_a_dated_memory_holds_a_date_and_a_person_is_a_name_the_question_does_no
     assert not holds_kind(Kind.PERSON, "Ollie's tutor at college is strict.", known=known)
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The release train leaves on Thursdays at noon.",
+        "The release train leaves at 9:30.",
+        "The release train leaves on the first of the month.",
+        "The release train leaves monthly.",
+    ],
+)
+def test_a_when_question_is_answered_by_a_time_or_a_recurring_day(answer: str) -> None:
+    """A day of the week in the plural, a clock time, a recurring date: each answers "when", and a
+    check that missed them would cap the one memory that answers below every caller's floor."""
+    missing, gap = check("When does the release train leave?", answer)
+    assert missing == 0.0 and gap < 0.3
+
+
 def check(question: str, *contents: str) -> tuple[float, float]:
     found = detail_check(question, query_words(question), [(c, False) for c in contents])
     return found.missing, found.gap
