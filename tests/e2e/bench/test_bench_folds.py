@@ -76,28 +76,27 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
 
     second = run(tmp_path / "second")
     assert second["embedding_cache"]["embedded"] == 0 and second["embedding_cache"]["served"] > 0
-    # Same vectors (from disk), same stored memories: the same rankings, but for two neighbours at a
-    # near-tie, which may come in either order: the engine's BM25 sums differ at float32 rounding
-    # between two stores of the same memories. (Budget packing can differ by such a tie too; so can
-    # the "starved" variant's one-point prefetch.)
+    # Same vectors (from disk), same stored memories: the same rankings at their head, but for two
+    # neighbours at a near-tie, which may come in either order: the engine's BM25 sums differ at
+    # float32 rounding between two stores of the same memories, so near-ties may also let another
+    # memory into a ranking's tail. (Budget packing can differ by such a tie too; so can the
+    # "starved" variant's one-point prefetch.)
     for system in ("default", "neighbours off", "default again", "bm25", "dense", "fusion"):
         for again, before in zip(second["rankings"][system], first["rankings"][system], strict=True):
-            assert same_but_for_neighbour_swaps(again, before), (system, again, before)
+            assert same_head_but_for_neighbour_swaps(again, before), (system, again, before)
 
 
-def same_but_for_neighbour_swaps(a: list[str], b: list[str]) -> bool:
-    """Whether `a` is `b` with at most some neighbours swapped (each item moved by one place at most)."""
-    if len(a) != len(b):
-        return False
-    i = 0
-    while i < len(a):
-        if a[i] == b[i]:
-            i += 1
-        elif i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]:
-            i += 2
-        else:
-            return False
-    return True
+HEAD = 5  # the head of a ranking that two stores of the same memories must agree on
+
+
+def same_head_but_for_neighbour_swaps(a: list[str], b: list[str]) -> bool:
+    """Whether each of the first `HEAD` memories of either ranking stands within one place of where
+    it stands in the other (two neighbours at a near-tie may swap; nothing else may move)."""
+
+    def near(x: list[str], y: list[str]) -> bool:
+        return all(m in y[max(0, i - 1) : i + 2] for i, m in enumerate(x[:HEAD]))
+
+    return len(a) == len(b) and near(a, b) and near(b, a)
 
 
 @pytest.mark.slow
