@@ -86,17 +86,24 @@ def _mapped_files(store: Path) -> Iterator[tuple[Path, os.stat_result]]:
                 continue
 
 
+def _in_pages(stat: os.stat_result) -> int:
+    """A file's size in whole pages: what it takes on tmpfs once read."""
+    return -(-stat.st_size // _PAGE) * _PAGE
+
+
+def _hole(stat: os.stat_result) -> int:
+    """Bytes of a file that no page backs yet."""
+    return max(0, _in_pages(stat) - stat.st_blocks * 512)
+
+
 def mapped_bytes(store: Path) -> int:
     """The size of the store's mapped files, in whole pages (what they take on tmpfs once read)."""
-    return sum(-(-stat.st_size // _PAGE) * _PAGE for _, stat in _mapped_files(store))
+    return sum(_in_pages(stat) for _, stat in _mapped_files(store))
 
 
 def unallocated_bytes(store: Path) -> int:
     """Bytes of the store's mapped files that no page backs yet (their holes)."""
-    total = 0
-    for _, stat in _mapped_files(store):
-        total += max(0, -(-stat.st_size // _PAGE) * _PAGE - stat.st_blocks * 512)
-    return total
+    return sum(_hole(stat) for _, stat in _mapped_files(store))
 
 
 def back_mapped_files(store: Path) -> int:
@@ -105,11 +112,7 @@ def back_mapped_files(store: Path) -> int:
     elsewhere nothing. Answers the bytes that were unallocated."""
     if not pages_are_memory(store):
         return 0
-    holes = []
-    for path, stat in _mapped_files(store):
-        hole = -(-stat.st_size // _PAGE) * _PAGE - stat.st_blocks * 512
-        if hole > 0:
-            holes.append((path, stat.st_size, hole))
+    holes = [(path, stat.st_size, _hole(stat)) for path, stat in _mapped_files(store) if _hole(stat) > 0]
     missing = sum(hole for _, _, hole in holes)
     filesystem = os.statvfs(store)
     if missing > filesystem.f_bavail * filesystem.f_frsize:
