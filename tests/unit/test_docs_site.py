@@ -155,7 +155,8 @@ def test_the_results_page_is_read_in_five_minutes_and_the_journal_is_a_page_too(
     assert len((ROOT / "benchmarks" / "README.md").read_text().splitlines()) <= 120
     journal = _hook().benchmarks_page("benchmarks-journal.md")
     assert "[the results page](benchmarks.md)" in journal
-    assert len((ROOT / "benchmarks" / "JOURNAL.md").read_text().splitlines()) <= 420
+    # The journal grows with every experiment; past this, its oldest entries want a page of their own.
+    assert len((ROOT / "benchmarks" / "JOURNAL.md").read_text().splitlines()) <= 560
 
 
 @pytest.mark.slow

@@ -10,8 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_CHARS = 200
-READ = ["README.md", "ARCHITECTURE.md", "CHANGELOG.md", "benchmarks/README.md", "client/README.md",
-        "client-ts/README.md", "deploy/README.md"]  # fmt: skip
+READ = ["README.md", "ARCHITECTURE.md", "CHANGELOG.md", "benchmarks/README.md", "benchmarks/JOURNAL.md",
+        "client/README.md", "client-ts/README.md", "deploy/README.md"]  # fmt: skip
 GENERATED = {"docs/cli.md"}
 
 
