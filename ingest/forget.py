@@ -24,16 +24,17 @@ from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, LedgerEnt
 from ..memtypes.governance.forget_query import ForgetQuery
 from ..memtypes.governance.history import HistoryAction, HistoryEntry, receipt_digest, receipt_time
 from ..memtypes.governance.signing import RECEIPT_KIND, Signer
-from ..memtypes.ports import AccessView, Locks, ThreadStore, VectorIndex, WorkingStore
+from ..memtypes.ports import AccessView, Locks, VectorIndex
 from ..memtypes.queries import MemoryFilter, StoredPoint
 from ..memtypes.records import Scope, utcnow
 from ..memtypes.types import MemoryType
+from ..sessions.ports import ThreadStore, WorkingStore
+from ..sessions.thread_writes import LOCK_RESOURCE as THREAD_LOCK
+from ..sessions.working_memory import LOCK_RESOURCE as TASK_LOCK
 from .erasure import BackgroundEraser
 from .erasure_ledger import ErasureLedger
 from .history import ChangeHistory, entry
-from .threads import LOCK_RESOURCE as THREAD_LOCK
 from .versions.dependents import derived_from
-from .working import LOCK_RESOURCE as TASK_LOCK
 
 _PAGE = 512
 

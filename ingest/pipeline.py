@@ -35,6 +35,7 @@ from ..memtypes.ports import (
 from ..memtypes.queries import VectorPoint
 from ..memtypes.records import MemoryIn, MemoryRecord, same_stored, utcnow
 from ..memtypes.rendering import LINE_FORMAT, memory_line
+from ..memtypes.requests import WriteOptions
 from ..memtypes.types import SPECS, MemoryType
 from .dedup import (
     sequential_runs,
@@ -52,7 +53,7 @@ from .prefilter import (
 from .versions.dependents import mark_stale
 from .versions.references import Named, depends_on, resolve
 from .versions.supersede import Pending, Replaced, Supersession
-from .write_options import WriteConfig, WriteOptions, WriteResult, WriteStatus
+from .write_options import WriteConfig, WriteResult, WriteStatus
 
 # Fields whose change makes a re-write an update (everything else is bookkeeping).
 _IDENTITY_FIELDS = (

@@ -1,9 +1,10 @@
-"""What a write is asked and answers: its options, the service's write config, each item's result."""
+"""What a write answers and the service's write config: each item's result, the write group of the
+settings. What one write is asked, `WriteOptions`, is vocabulary (memtypes/requests.py): the session
+state asks it too."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 
@@ -32,15 +33,6 @@ class WriteResult:
     importance: float | None = None
     importance_tier: str | None = None
     similarity: float | None = None  # a near-duplicate merge: cosine similarity to the other memory
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    prefilter: bool = True
-    dedup: bool = True
-    # Archiving working memory: when the items left their task's live working memory.
-    cleared_at: datetime | None = None
-    agent: str | None = None  # the agent that writes (MNEMO_CONFIG), recorded in the change history
 
 
 class WriteConfig(BaseModel):

@@ -43,6 +43,10 @@ MAX_REFERENCES = 32  # ids a memory may name in `supersedes` or `depends_on`
 
 _ID_NAMESPACE = uuid.UUID("6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10")
 SCOPE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,255}$"
+# A working-memory task's id is caller-chosen and ends up in Redis keys and URL path segments: a
+# strict alphabet (no `*`, `{`, `/`, whitespace) and a length cap. Keys encode it again anyway
+# (backends/redis/keys.py).
+TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$"
 _WHITESPACE = re.compile(r"\s+")
 # The scope components, each a payload field with a keyword index, filtered by exact match.
 SCOPE_FIELDS = ("user_id", "agent_id", "thread_id", "namespace")

@@ -3,6 +3,8 @@ that every protocol (the HTTP API, MCP, the other servers' protocols in compat/)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,13 +21,23 @@ from .jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
 from .limits import MAX_ITEMS_PER_REQUEST
 from .models import MODEL_REGISTRY
 from .queries import AsOf, Fusion, View
-from .records import MemoryIn, NonBlankStr, Scope
+from .records import TASK_ID_PATTERN, MemoryIn, NonBlankStr, Scope
 from .types import DEFAULT_RETRIEVAL_TYPES, MemoryType
-from .working import TASK_ID_PATTERN
 
 MAX_QUERY_CHARS = 8_000
 MAX_BUDGET_TOKENS = 200_000
 MIN_HALF_LIFE_DAYS = 0.01
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """What one write asks of the write pipeline (ingest/pipeline.py), beside the items."""
+
+    prefilter: bool = True
+    dedup: bool = True
+    # Archiving working memory: when the items left their task's live working memory.
+    cleared_at: datetime | None = None
+    agent: str | None = None  # the agent that writes (MNEMO_CONFIG), recorded in the change history
 
 
 class SearchMode(StrEnum):

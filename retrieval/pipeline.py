@@ -29,9 +29,10 @@ from typing import Any
 
 from ..memtypes.errors import TypeUnavailable
 from ..memtypes.models import MODEL_REGISTRY, ModelSpec
-from ..memtypes.ports import Availability, Embedder, SparseEncoder, Tokenizers, VectorIndex, WorkingStore
+from ..memtypes.ports import Availability, Embedder, SparseEncoder, Tokenizers, VectorIndex
 from ..memtypes.requests import RetrieveRequest, RetrieveResponse
 from ..memtypes.types import MemoryType
+from ..sessions.ports import WorkingStore
 from .options import RetrievalConfig
 from .ranking.confidence import shipped_calibration
 from .ranking.evidence import warm

@@ -11,11 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ...backends.qdrant.config import QdrantConfig
 from ...backends.redis.client import RedisConfig
 from ...ingest.erasure import ErasureConfig
-from ...ingest.threads import ThreadConfig
-from ...ingest.working import WorkingConfig
 from ...ingest.write_options import WriteConfig
 from ...memtypes.limits import MAX_ITEMS_PER_REQUEST
 from ...retrieval.options import RetrievalConfig
+from ...sessions.thread_writes import ThreadConfig
+from ...sessions.working_memory import WorkingConfig
 
 # The rate limit a server with API keys gets unless MNEMO_RATE_LIMIT_PER_MINUTE says otherwise: 50
 # requests a second per tenant, bursts of 600; far above one agent's pace, far below a flood.

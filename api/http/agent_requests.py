@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...ingest.working import WorkingConfig
 from ...memtypes.agents.resolution import Bindings, no_scope, plan_read, without_agent, write_target
 from ...memtypes.requests import RetrieveRequest
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
-from ...memtypes.working import WorkingItemIn
+from ...sessions.working import WorkingItemIn
+from ...sessions.working_memory import WorkingConfig
 
 Namespaces = Mapping[MemoryType, tuple[str, ...]]
 

@@ -18,8 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.lifecycle import Lifecycle
-from ...ingest.threads import Threads
-from ...ingest.working import WorkingMemory
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound, Unavailable
 from ...memtypes.governance.forget import ErasureStatus, ForgetReceipt, ForgetRequest
 from ...memtypes.governance.forget_query import (
@@ -42,6 +40,8 @@ from ...retrieval.catalog import Catalog
 from ...retrieval.forget_search import find_to_forget
 from ...retrieval.memory_search import MAX_SEARCH_HITS, search_memories
 from ...retrieval.pipeline import Retriever
+from ...sessions.thread_writes import Threads
+from ...sessions.working_memory import WorkingMemory
 from .problems import COMMON_PROBLEMS, LOCKED, NOT_FOUND
 from .routes import (
     WITH_ID,

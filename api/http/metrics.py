@@ -35,11 +35,11 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from ...backends.circuit import state_name
-from ...ingest.working import SweepReport
 from ...memtypes.errors import Unavailable
 from ...memtypes.requests import RetrieveResponse
 from ...memtypes.types import MemoryType
-from ...memtypes.working import AppendResult
+from ...sessions.working import AppendResult
+from ...sessions.working_memory import SweepReport
 from ..guards import connections
 from .routes import WriteResponse
 

@@ -32,8 +32,6 @@ from ...ingest.forget import Forgetter
 from ...ingest.history import ChangeHistory
 from ...ingest.lifecycle import Lifecycle
 from ...ingest.pipeline import MemoryWriter
-from ...ingest.threads import Threads
-from ...ingest.working import SweepReport, WorkingMemory
 from ...ingest.writes import MemoryWrites
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.background import cancel_all
@@ -43,7 +41,9 @@ from ...memtypes.models import MODEL_REGISTRY, model_specs
 from ...memtypes.ports import Embedder, VectorIndex
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
-from ...retrieval.threads import ThreadHistoryReader
+from ...sessions.thread_history import ThreadHistoryReader
+from ...sessions.thread_writes import Threads
+from ...sessions.working_memory import SweepReport, WorkingMemory
 from ..config.bindings_config import load_bindings
 from ..config.settings import Settings
 from ..guards.auth import KeyRing

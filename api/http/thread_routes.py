@@ -9,11 +9,11 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from ...ingest.threads import Threads
 from ...memtypes.privacy.policy import masked
 from ...memtypes.requests import MAX_BUDGET_TOKENS
-from ...memtypes.threads import Thread, ThreadHistory, ThreadIn, Turn, TurnIn
-from ...retrieval.threads import ThreadHistoryReader
+from ...sessions.thread_history import ThreadHistoryReader
+from ...sessions.thread_writes import Threads
+from ...sessions.threads import Thread, ThreadHistory, ThreadIn, Turn, TurnIn
 from ..config.settings import Settings
 from .problems import COMMON_PROBLEMS, LOCKED, NO_THREAD, THREAD_EXISTS
 from .routes import MaskParam

@@ -9,10 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from ...ingest.prefilter import screen_working
-from ...ingest.working import WorkingMemory
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.privacy.policy import masked
-from ...memtypes.working import TASK_ID_PATTERN, AppendResult, ClearResult, WorkingItemIn, WorkingView
+from ...memtypes.records import TASK_ID_PATTERN
+from ...sessions.working import AppendResult, ClearResult, WorkingItemIn, WorkingView
+from ...sessions.working_memory import WorkingMemory
 from .agent_requests import working_limits_as_agent, working_namespace
 from .problems import AGENT_PROBLEMS, COMMON_PROBLEMS, LOCKED
 from .routes import MaskParam

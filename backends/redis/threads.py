@@ -10,7 +10,7 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from ...memtypes.records import Scope
-from ...memtypes.threads import Thread, Turn
+from ...sessions.threads import Thread, Turn
 from .client import RedisGateway
 from .keys import KeySpace
 from .scopes import index_scope, members_in_scope, unindex_scope, within

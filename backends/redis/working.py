@@ -22,7 +22,7 @@ from redis.exceptions import ResponseError
 
 from ...memtypes.errors import FieldProblem, Unavailable, UnreadableTask
 from ...memtypes.records import Scope, utcnow
-from ...memtypes.working import Replication, WorkingState
+from ...sessions.working import Replication, WorkingState
 from .client import RedisGateway
 from .keys import KeySpace
 from .replica_ack import (

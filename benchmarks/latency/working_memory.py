@@ -76,7 +76,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from ...api.config.settings import Settings
     from ...api.http.app import create_app
     from ...backends.redis.client import RedisConfig
-    from ...ingest.working import WorkingConfig
+    from ...sessions.working_memory import WorkingConfig
 
     rng = random.Random(7)
     with (

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from ...ingest.forget import Forgetter
-from ...ingest.working import WorkingMemory
 from ...ingest.writes import MemoryWrites
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ForgetRequest
@@ -20,6 +19,7 @@ from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import search_memories
 from ...retrieval.pipeline import Retriever
+from ...sessions.working_memory import WorkingMemory
 from ..edge import NotSupported, records_in_scope, write
 from . import working as sessions
 from .shapes import (

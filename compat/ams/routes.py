@@ -13,12 +13,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ...ingest.forget import Forgetter
-from ...ingest.working import WorkingMemory
 from ...ingest.writes import MemoryWrites
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import NotFound
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
+from ...sessions.working_memory import WorkingMemory
 from ..edge import NotSupported, vendor_router
 from . import long_term
 from . import working as sessions

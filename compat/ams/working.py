@@ -14,13 +14,13 @@ import json
 from typing import Any
 
 from ...ingest.prefilter import screen_working
-from ...ingest.working import WorkingMemory
 from ...ingest.writes import MemoryWrites
 from ...memtypes.agents.resolution import Bindings
 from ...memtypes.errors import FieldProblem, MnemoError
 from ...memtypes.privacy.policy import PrivacyPolicy
 from ...memtypes.records import Scope, utcnow
-from ...memtypes.working import WorkingItem, WorkingItemIn, check_task_id
+from ...sessions.working import WorkingItem, WorkingItemIn, check_task_id
+from ...sessions.working_memory import WorkingMemory
 from ..edge import iso, write
 from .shapes import WorkingMemoryIn, memory_in, scope_of
 

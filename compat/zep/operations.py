@@ -10,18 +10,18 @@ import uuid
 from typing import Any
 
 from ...ingest.forget import Forgetter
-from ...ingest.threads import Threads
 from ...ingest.writes import MemoryWrites
 from ...memtypes.errors import FieldProblem, InvalidInput, NotFound
 from ...memtypes.governance.forget import ForgetRequest
 from ...memtypes.queries import MemoryFilter
 from ...memtypes.records import MemoryIn, MemoryRecord, utcnow
 from ...memtypes.requests import RetrieveRequest
-from ...memtypes.threads import Thread, ThreadIn, ThreadScope, Turn, TurnIn
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
 from ...retrieval.memory_search import search_memories
 from ...retrieval.pipeline import Retriever
+from ...sessions.thread_writes import Threads
+from ...sessions.threads import Thread, ThreadIn, ThreadScope, Turn, TurnIn
 from ..edge import NotSupported, iso, memory_scope, records_in_scope, write
 from .shapes import (
     ROLES,

@@ -12,10 +12,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from ...ingest.forget import Forgetter
-from ...ingest.threads import Threads
 from ...ingest.writes import MemoryWrites
 from ...retrieval.catalog import Catalog
 from ...retrieval.pipeline import Retriever
+from ...sessions.thread_writes import Threads
 from ..edge import NotSupported, vendor_router
 from . import operations as ops
 from .shapes import (

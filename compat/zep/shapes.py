@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...memtypes.records import MAX_CONTENT_CHARS, MemoryRecord
-from ...memtypes.threads import Role, Thread, Turn
+from ...sessions.threads import Role, Thread, Turn
 from ..edge import iso
 
 VENDOR = "zep"

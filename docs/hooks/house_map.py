@@ -32,6 +32,7 @@ COLOURS = {
     "retrieval": "#ece6f6",
     "ingest": "#e0f2f1",
     "backends": "#f6e6ea",
+    "sessions": "#e6eef4",
     "memtypes": "#f4eedf",
     "client": "#f6e9f3",
 }

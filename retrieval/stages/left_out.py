@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from ...memtypes.requests import LeftOutMemory, LeftOutReason
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
-from ...memtypes.working import WorkingItem
+from ...sessions.working import WorkingItem
 from .pack import Candidate, LinePrices, Packing, Points, TypeUsage
 from .rank import Duplicate
 

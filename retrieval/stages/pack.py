@@ -16,7 +16,7 @@ from ...memtypes.ports import TokenCounter, Tokenizers
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.rendering import memory_line, section_header
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
-from ...memtypes.working import WorkingItem
+from ...sessions.working import WorkingItem
 from .plan import ResolvedRequest
 from .presentation import group_for, line_for, stored_line_tokens
 

@@ -22,11 +22,12 @@ import numpy as np
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.language.speakers import names_in, without_names
-from ...memtypes.ports import Embedder, SparseEncoder, VectorIndex, WorkingStore
+from ...memtypes.ports import Embedder, SparseEncoder, VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.requests import SearchMode
 from ...memtypes.types import EVENT_TYPE, MemoryType
-from ...memtypes.working import WorkingItem
+from ...sessions.ports import WorkingStore
+from ...sessions.working import WorkingItem
 from ..options import RetrievalConfig
 from ..ranking.evidence import HEAD
 from ..ranking.terms.conversation import SPEAKER

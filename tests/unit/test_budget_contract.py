@@ -16,7 +16,6 @@ from mnemo.memtypes.queries import MemoryFilter, ScoredPoint, StoredPoint
 from mnemo.memtypes.rendering import LINE_FORMAT, memory_line, section_header
 from mnemo.memtypes.requests import RetrieveRequest
 from mnemo.memtypes.types import DEFAULT_RETRIEVAL_TYPES, POLICIES, MemoryType
-from mnemo.memtypes.working import WorkingItem
 from mnemo.retrieval.options import RetrievalConfig
 from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
@@ -27,6 +26,7 @@ from mnemo.retrieval.stages.post import Adjustments
 from mnemo.retrieval.stages.rank import suppress_near_duplicates
 from mnemo.retrieval.stages.respond import assemble
 from mnemo.retrieval.stages.search import Found
+from mnemo.sessions.working import WorkingItem
 
 TOKENIZERS = TokenizerRegistry()
 CONFIG = RetrievalConfig()

@@ -9,11 +9,11 @@ import pytest
 
 from mnemo.api.config.settings import Settings
 from mnemo.backends.redis.client import RedisConfig
-from mnemo.ingest.working import WorkingConfig
 from mnemo.ingest.write_options import WriteConfig
 from mnemo.memtypes.queries import Fusion
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.options import RetrievalConfig
+from mnemo.sessions.working_memory import WorkingConfig
 
 
 def test_groups_are_the_components_config_objects() -> None:

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from mnemo.backends.tokenizer import TiktokenCounter
 from mnemo.memtypes.rendering import turn_line
-from mnemo.memtypes.threads import Role, Turn
-from mnemo.retrieval.threads import pack_history
+from mnemo.sessions.thread_history import pack_history
+from mnemo.sessions.threads import Role, Turn
 
 COUNTER = TiktokenCounter("cl100k_base")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

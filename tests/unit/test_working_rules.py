@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mnemo.ingest.working import MAX_SUMMARY_ITEMS, choose_evictions, gist, summarize_evicted
 from mnemo.memtypes.errors import InvalidInput
-from mnemo.memtypes.working import WorkingItem, check_task_id
+from mnemo.sessions.working import WorkingItem, check_task_id
+from mnemo.sessions.working_memory import MAX_SUMMARY_ITEMS, choose_evictions, gist, summarize_evicted
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from mnemo.backends.redis.keys import KeySpace
 from mnemo.backends.tokenizer import TiktokenCounter
-from mnemo.memtypes.threads import MAX_CHAIN_DEPTH
+from mnemo.sessions.threads import MAX_CHAIN_DEPTH
 from tests.e2e.conftest import AppFactory
 
 CL100K = TiktokenCounter("cl100k_base")

@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from mnemo.backends.redis.keys import KeySpace
 from mnemo.backends.redis.working import EXPIRED_GRACE_S
 from mnemo.memtypes.records import utcnow
-from mnemo.memtypes.working import WorkingItem, WorkingState
+from mnemo.sessions.working import WorkingItem, WorkingState
 from mnemo_client import AsyncMnemo, Conflict
 from tests.e2e.conftest import AppFactory
 from tests.e2e.working_and_threads.test_working_http import append, archived, wait_for

@@ -20,11 +20,13 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..memtypes.errors import FieldProblem, InvalidInput, LockTimeout, MnemoError, UnreadableTask
-from ..memtypes.ports import Locks, Tokenizers, WorkingStore
+from ..memtypes.ports import Locks, Tokenizers
 from ..memtypes.records import MemoryIn, Scope, normalize_content, utcnow
 from ..memtypes.rendering import memory_line
+from ..memtypes.requests import WriteOptions
 from ..memtypes.types import EVENT_TYPE, SCRATCHPAD_TYPE
-from ..memtypes.working import (
+from .ports import WorkingStore, WritePipeline
+from .working import (
     MAX_PRIORITY,
     AppendResult,
     ClearResult,
@@ -35,7 +37,6 @@ from ..memtypes.working import (
     archived_metadata,
     check_task_id,
 )
-from .pipeline import MemoryWriter, WriteOptions
 
 log = logging.getLogger("mnemo.working")
 LOCK_RESOURCE = SCRATCHPAD_TYPE.value  # a task's lock guards its live working memory
@@ -197,7 +198,7 @@ class WorkingMemory:
         self,
         store: WorkingStore,
         locks: Locks,
-        writer: MemoryWriter,
+        writer: WritePipeline,
         tokenizers: Tokenizers,
         config: WorkingConfig,
     ) -> None:

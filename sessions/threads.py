@@ -11,9 +11,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .errors import FieldProblem, InvalidInput
-from .jsontypes import JsonInt
-from .records import MAX_CONTENT_CHARS, SCOPE_ID_PATTERN, NonBlankStr, Scope, check_json_size
+from ..memtypes.errors import FieldProblem, InvalidInput
+from ..memtypes.jsontypes import JsonInt
+from ..memtypes.records import MAX_CONTENT_CHARS, SCOPE_ID_PATTERN, NonBlankStr, Scope, check_json_size
 
 # A chain walk reads at most this many threads (the thread itself and its ancestors).
 MAX_CHAIN_DEPTH = 20

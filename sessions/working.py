@@ -8,15 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .agents.bindings import AgentContext, AgentName
-from .errors import FieldProblem, InvalidInput
-from .jsontypes import JsonInt
-from .limits import INT64_MAX, MAX_METADATA_DEPTH, metadata_problem
-from .records import MAX_CONTENT_CHARS, NonBlankStr, Scope, check_json_size
+from ..memtypes.agents.bindings import AgentContext, AgentName
+from ..memtypes.errors import FieldProblem, InvalidInput
+from ..memtypes.jsontypes import JsonInt
+from ..memtypes.limits import INT64_MAX, MAX_METADATA_DEPTH, metadata_problem
+from ..memtypes.records import MAX_CONTENT_CHARS, TASK_ID_PATTERN, NonBlankStr, Scope, check_json_size
 
-# Task ids are caller-chosen and end up in Redis keys and URL path segments: a strict alphabet (no
-# `*`, `{`, `/`, whitespace) and a length cap. Keys encode them again anyway (backends/redis/keys.py).
-TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$"
 _TASK_ID = re.compile(TASK_ID_PATTERN)
 # Smaller than a memory's metadata cap: the archived record wraps it with a few fields of its own.
 MAX_WORKING_METADATA_JSON_CHARS = 8_000

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..memtypes.errors import NotFound
-from ..memtypes.ports import ThreadStore, TokenCounter, Tokenizers
+from ..memtypes.ports import TokenCounter, Tokenizers
 from ..memtypes.rendering import HISTORY_FILES_HEADER, HISTORY_TURNS_HEADER, file_line, turn_line
-from ..memtypes.threads import (
+from .ports import ThreadStore
+from .threads import (
     MAX_CHAIN_DEPTH,
     HistoryFile,
     HistoryMetadata,

@@ -13,12 +13,13 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..memtypes.errors import Conflict, NotFound
-from ..memtypes.ports import Locks, ThreadStore, Tokenizers
+from ..memtypes.ports import Locks, Tokenizers
 from ..memtypes.records import MemoryIn, Scope, utcnow
 from ..memtypes.rendering import turn_line
-from ..memtypes.threads import Thread, ThreadIn, Turn, TurnIn, parse_thread_id
+from ..memtypes.requests import WriteOptions
 from ..memtypes.types import EVENT_TYPE
-from .pipeline import MemoryWriter, WriteOptions
+from .ports import ThreadStore, WritePipeline
+from .threads import Thread, ThreadIn, Turn, TurnIn, parse_thread_id
 
 LOCK_RESOURCE = "thread"
 
@@ -38,7 +39,7 @@ class Threads:
         self,
         store: ThreadStore,
         locks: Locks,
-        writer: MemoryWriter,
+        writer: WritePipeline,
         tokenizers: Tokenizers,
         config: ThreadConfig,
     ) -> None:
