@@ -6,7 +6,7 @@ app run in its own process, and imports from the server package nothing but this
 import-linter contract (pyproject.toml) holds it to that. What is here is what a benchmark must run
 in-process, each group with the reason it cannot go through the API:
 
-- The app and its settings (`Settings`, `create_app`, `edge_app`, `LOOPBACK_BASE_URL`,
+- The app and its settings (`edge_app`, `configured_app`, `Settings`, `LOOPBACK_BASE_URL`,
   `SINGLE_TENANT`): the in-process target is the real app, spoken to through mnemo_client over
   Litestar's test transport; its tenant is the one an app without API keys serves.
 - The embedder this environment configures (`configured_embedder`, `resolve_model_path`) and the
@@ -17,9 +17,9 @@ in-process, each group with the reason it cannot go through the API:
 - The engine's query shapes and ports (`VectorIndex`, `Embedder`, `SearchRequest`, `MemoryFilter`,
   `ScoredPoint`, `VectorPoint`, `RetrieveRequest`): the latency and repeatability benchmarks time
   and record the searches the pipeline asks of the index, below the API.
-- Stores built in-process (`bulk_index`, `bulk_writer`, `memory_index`, `pipeline_retriever`,
-  `DENSE_DATATYPE_NAME`): a million memories load with synthesized vectors straight into the
-  engine (hours through the API), and the pipeline is timed without HTTP in front of it.
+- Stores built in-process (`bulk_index`, `bulk_writer` and its `MemoryWriter`, `memory_index`,
+  `pipeline_retriever`, `DENSE_DATATYPE_NAME`): a million memories load with synthesized vectors
+  straight into the engine (hours through the API), and the pipeline is timed without HTTP in front.
 - The baselines' building blocks (`memory_line`, `section_header`, `time_header`): the dense and
   BM25 baselines pack their hits into lines the way the service renders them.
 - `embedded_ingest`: what `mnemo ingest FILE` runs in embedded mode, timed by `mnemo bench ingest`.
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from .api.config.settings import Settings
     from .api.guards.auth import SINGLE_TENANT
     from .api.guards.request_gate import LOOPBACK_BASE_URL
-    from .api.http.app import create_app
     from .backends.embedding.embedder import resolve_model_path
     from .backends.qdrant_edge.index import EdgeVectorIndex
     from .backends.qdrant_edge.layout import DENSE_DATATYPE_NAME
@@ -74,12 +73,12 @@ _MODULE_OF = {
     "Settings": ".api.config.settings",
     "SINGLE_TENANT": ".api.guards.auth",
     "LOOPBACK_BASE_URL": ".api.guards.request_gate",
-    "create_app": ".api.http.app",
     "resolve_model_path": ".backends.embedding.embedder",
     "DENSE_DATATYPE_NAME": ".backends.qdrant_edge.layout",
     "run_transaction": ".backends.redis.replica_ack",
     "transaction_acknowledged": ".backends.redis.replica_ack",
     "TokenizerRegistry": ".backends.tokenizer",
+    "MemoryWriter": ".ingest.pipeline",
     "default_policy": ".ingest.prefilter",
     "screen": ".ingest.prefilter",
     "Embedder": ".memtypes.ports",
@@ -118,6 +117,7 @@ __all__ = [
     "MemoryFilter",
     "MemoryIn",
     "MemoryType",
+    "MemoryWriter",
     "RetrieveRequest",
     "Scope",
     "ScoredPoint",
@@ -129,8 +129,8 @@ __all__ = [
     "VectorPoint",
     "bulk_index",
     "bulk_writer",
+    "configured_app",
     "configured_embedder",
-    "create_app",
     "default_policy",
     "detect",
     "edge_app",
@@ -183,6 +183,15 @@ def edge_app(data_dir: Path, embedder: Embedder | None = None) -> Litestar:
     from .backends.qdrant.config import QdrantConfig
 
     return create_app(Settings(data_dir=data_dir, api_keys=None, qdrant=QdrantConfig()), embedder)
+
+
+def configured_app(**settings: Any) -> Litestar:
+    """The app with these settings over this environment's: each a field of `Settings`, a group
+    (`redis`, `working`, …) given as a dict of its fields, as MNEMO_REDIS__URL and the like set them."""
+    from .api.config.settings import Settings
+    from .api.http.app import create_app
+
+    return create_app(Settings(**settings))
 
 
 def bulk_index(data_dir: Path, dimension: int, *, served_payload_cache: bool = False) -> EdgeVectorIndex:
