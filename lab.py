@@ -29,7 +29,6 @@ in-process, each group with the reason it cannot go through the API:
   detectors scored on labelled sets, span by span.
 - The confidence model (`Calibration`, `shipped_calibration`, `with_small_store`,
   `DEFAULT_MIN_CONFIDENCE`): `mnemo bench calibrate` fits the model the service ships.
-- The ranking model a sweep varies: its value and presets are re-exported here (see below).
 """
 
 from __future__ import annotations
@@ -62,9 +61,6 @@ if TYPE_CHECKING:
     from .retrieval.options import DEFAULT_MIN_CONFIDENCE
     from .retrieval.pipeline import Retriever
     from .retrieval.ranking.confidence import Calibration, shipped_calibration, with_small_store
-
-# The ranking model (its value, which a sweep copies with changes, and its named presets) is
-# re-exported here beside the rest: `RankingModel`, `PRESETS`.
 
 # Each name is imported when first used, not with this module: `mnemo bench … --help` imports the
 # harness's parser, which names some of them, and must not load the service to answer
@@ -103,6 +99,9 @@ _MODULE_OF = {
     "Calibration": ".retrieval.ranking.confidence",
     "shipped_calibration": ".retrieval.ranking.confidence",
     "with_small_store": ".retrieval.ranking.confidence",
+    # The ranking model a sweep varies (its value, `RankingModel`, and its named `PRESETS`) belongs
+    # here beside the confidence model: a sweep copies the value with changes, nothing else of the
+    # retrieval package.
 }
 
 __all__ = [
