@@ -12,7 +12,7 @@ TORCH_INDEX := https://download.pytorch.org/whl/cpu
 # package) in a box that reads like an error; it is known here, so it is left out of the install log.
 EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 
-.PHONY: serve test test-fast test-frameworks test-compat test-ts lint docs deploy-check fuzz check calibrate clean
+.PHONY: serve test test-fast test-bench test-frameworks test-compat test-ts lint docs deploy-check fuzz check calibrate clean
 
 # `make serve` installs only what serving needs (the server and its client, no extras); every other
 # target adds the dev and bench extras on top (the same venv, so serving after testing works too).
@@ -47,6 +47,11 @@ test: $(VENV)/.installed-dev
 # The edit–test loop: everything but the tests marked `slow` (servers, CLIs, benchmarks end to end).
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -rfE -m "not slow" $(WORKERS)
+
+# The benchmark harness's own tests (benchmarks/tests/), apart from the server's suite as the harness is
+# apart from the server: same venv and pytest configuration, run by CI beside the benchmark smoke.
+test-bench: $(VENV)/.installed-dev
+	$(BIN)/pytest -rfE $(WORKERS) benchmarks/tests
 
 # The framework adapters (mnemo_client.langgraph, .langchain, .llama_index, .openai_agents, .pydantic_ai)
 # in a venv of their own: the client with every framework extra and pytest, no torch (the tests check),

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..memtypes.types import MemoryType
+from mnemo.lab import MemoryType
+
 from .commands import (
     ablation_command,
     build_command,

@@ -202,7 +202,8 @@ def build_command(args: argparse.Namespace) -> int:
 
 
 def ingest_command(args: argparse.Namespace) -> int:
-    from ..memtypes.records import MemoryIn
+    from mnemo.lab import MemoryIn
+
     from .dataset import NotStored, load_memories
     from .synthetic import generate
     from .write.ingest_throughput import IngestOptions, run_ingest, write_ingest_outputs

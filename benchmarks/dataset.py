@@ -18,8 +18,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from ..memtypes.records import MemoryIn, Scope
-from ..memtypes.types import MemoryType
+from mnemo.lab import MemoryIn, MemoryType, Scope
 
 UNCATEGORIZED = "uncategorized"
 

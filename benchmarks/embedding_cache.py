@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..memtypes.ports import Embedder
+from mnemo.lab import Embedder
 
 _LOOKUP_CHUNK = 500  # ids per `IN (...)`: under SQLite's default bound-parameter limit
 
@@ -43,7 +43,7 @@ def _files_fingerprint(path: Path) -> str:
 def model_identity(embedder: Embedder) -> str:
     """What decides the vectors: class, runtime, dimension and the fingerprint of the model's files
     (a local path or a packaged model), or its name where it has no local files."""
-    from ..backends.embedding.embedder import resolve_model_path
+    from mnemo.lab import resolve_model_path
 
     name = embedder.model_name
     runtime = getattr(embedder, "runtime", "")

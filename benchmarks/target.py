@@ -1,6 +1,6 @@
 """The mnemo under test, always spoken to over its HTTP API.
 
-In-process (the default): the real app from `create_app` on a fresh data dir, driven through
+In-process (the default): the real app (`mnemo.lab.edge_app`) on a fresh data dir, driven through
 litestar's ASGI test client (no sockets, no server to manage). Remote (`--url`): any running mnemo.
 Either way the harness speaks through mnemo_client's raw `request()` and sends exactly the requests a
 user would.
@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mnemo.lab import Embedder, MemoryIn, VectorIndex, configured_embedder
 from mnemo_client import AsyncMnemo
 from mnemo_client.errors import MnemoError
 
-from ..memtypes.ports import Embedder, VectorIndex
-from ..memtypes.records import MemoryIn
 from .progress import bar
 
 if TYPE_CHECKING:
@@ -32,21 +31,6 @@ WRITE_BATCH = 500  # memories per POST /v1/memories (below the default MNEMO_MAX
 
 class BenchError(RuntimeError):
     """The service under test answered something the benchmark cannot use."""
-
-
-def configured_embedder() -> Embedder:
-    """The embedder the MNEMO_EMBEDDING_* settings of this environment name (what a server here runs)."""
-    from ..api.config.settings import Settings
-    from ..backends.embedding.embedder import open_embedder
-
-    settings = Settings()
-    return open_embedder(
-        settings.embedding.backend,
-        settings.embedding.model,
-        settings.embedding.runtime,
-        settings.embedding.onnx_cache,
-        settings.embedding.bulk_niceness,
-    )
 
 
 def constant_module(name: str) -> Any:
@@ -176,18 +160,15 @@ async def open_target(
             yield Target(client, f"mnemo at {url}")
         return
 
-    from ..api.config.settings import Settings
-    from ..api.http.app import create_app
-    from ..backends.qdrant.config import QdrantConfig
+    from mnemo.lab import edge_app
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as scratch:
-        settings = Settings(data_dir=data_dir or Path(scratch) / "data", api_keys=None, qdrant=QdrantConfig())
         embedder: Embedder | None = None
         if embedding_cache is not None:
             from .embedding_cache import CachedEmbedder
 
             embedder = CachedEmbedder(configured_embedder(), embedding_cache)
-        app = create_app(settings, embedder)
+        app = edge_app(data_dir or Path(scratch) / "data", embedder)
         async with in_process_client(app, api_key, timeout_s=120) as client:
             services = app.state.services
             description = "in-process mnemo (Qdrant Edge on a temporary data dir)"
@@ -203,7 +184,7 @@ async def in_process_client(
     request holds the caller's loop until it is answered)."""
     from litestar.testing import AsyncTestClient
 
-    from ..api.guards.request_gate import LOOPBACK_BASE_URL
+    from mnemo.lab import LOOPBACK_BASE_URL
 
     async with (
         AsyncTestClient(app=app, timeout=timeout_s, base_url=LOOPBACK_BASE_URL) as test_client,

@@ -34,13 +34,12 @@ from typing import Any
 
 import numpy as np
 
+from mnemo.lab import MemoryType, configured_embedder
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
-from ...memtypes.types import MemoryType
 from ..metrics import percentiles
 from ..report import machine
 from ..server import failure_name, serve
-from ..target import configured_embedder
 from .scale_data import SCALE_USER, TextPool, pool_texts, retrieve_bodies, scale_points
 
 MODE = "child"  # the one way the service builds; its runs keep the name in the report
@@ -71,18 +70,12 @@ class BuildOptions:
 
 async def _load_store(n: int, pool: TextPool, data_dir: Path, seed: int) -> None:
     """N memories with synthesized vectors, HNSW built (as `mnemo bench latency` loads them)."""
-    from ...backends.embedding.sparse import Bm25Encoder
-    from ...backends.id_key import open_id_keys
-    from ...backends.qdrant_edge.index import EdgeVectorIndex
-    from ...backends.tokenizer import TokenizerRegistry
-    from ...ingest.pipeline import MemoryWriter
+    from mnemo.lab import bulk_index, bulk_writer
 
     embedder = configured_embedder()
-    edge = EdgeVectorIndex(data_dir / "qdrant", "mnemo", embedder.dimension, optimize_threshold=2**62)
+    edge = bulk_index(data_dir, embedder.dimension)
     await edge.open()
-    writer = MemoryWriter(
-        edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder(), ids=open_id_keys(data_dir)
-    )
+    writer = bulk_writer(edge, data_dir, embedder)
     async for memory_type, points, _ in scale_points(n, pool, writer, seed):
         await edge.upsert(memory_type, points)
     await edge.optimize()

@@ -20,12 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from ...backends.id_key import open_id_keys
-from ...backends.qdrant_edge.layout import DENSE_DATATYPE_NAME
-from ...memtypes.ports import VectorIndex
-from ...memtypes.types import MemoryType
+from mnemo.lab import (
+    DENSE_DATATYPE_NAME,
+    MemoryType,
+    VectorIndex,
+    bulk_index,
+    bulk_writer,
+    configured_embedder,
+    memory_index,
+)
+
 from ..progress import bar
-from ..target import configured_embedder
 from .floor import measure_floor
 from .scale_data import TextPool, scale_points
 
@@ -53,17 +58,8 @@ SizeData = tuple[Any, VectorIndex | None, dict[str, Any], dict[MemoryType, list[
 
 
 def _edge(data_dir: Path, dimension: int) -> Any:
-    from ...backends.qdrant.config import QdrantConfig
-    from ...backends.qdrant_edge.index import EdgeVectorIndex
-
     # No background HNSW builds while loading: one explicit build after the bulk load, timed.
-    return EdgeVectorIndex(
-        data_dir / "qdrant",
-        "mnemo",
-        dimension,
-        optimize_threshold=2**62,
-        payload_cache=QdrantConfig().payload_cache,  # as the service has it
-    )
+    return bulk_index(data_dir, dimension, served_payload_cache=True)
 
 
 async def _load(
@@ -77,19 +73,13 @@ async def _load(
 ) -> SizeData:
     """N memories loaded into a new Edge data dir (and qdrant-client's local mode up to its size), HNSW
     built: the open indexes, the load's figures and every type's vectors."""
-    from qdrant_client import AsyncQdrantClient
-
-    from ...backends.embedding.sparse import Bm25Encoder
-    from ...backends.qdrant_server.index import QdrantClientVectorIndex
-    from ...ingest.pipeline import MemoryWriter
-
     edge = _edge(data_dir, embedder.dimension)
     await edge.open()
     local = None
     if n <= options.client_max_size:
-        local = QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), "mnemo", embedder.dimension)
+        local = memory_index(embedder.dimension)
         await local.open()
-    writer = MemoryWriter(edge, embedder, tokenizers, sparse=Bm25Encoder(), ids=open_id_keys(data_dir))
+    writer = bulk_writer(edge, data_dir, embedder, tokenizers)
     result: dict[str, Any] = {"memories": n}
     vectors: dict[MemoryType, list[np.ndarray]] = {}
     started = time.perf_counter()

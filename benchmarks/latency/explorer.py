@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from mnemo.lab import configured_embedder
+
 from ..report import machine
 from ..server import serve
-from ..target import configured_embedder
 from .scale_data import TextPool, pool_texts, scale_points
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,18 +38,12 @@ _FETCH_MS = re.compile(r"in (\d+) ms")
 
 
 async def _build(data_dir: Path, n: int, pool: TextPool, seed: int) -> dict[str, float]:
-    from ...backends.embedding.sparse import Bm25Encoder
-    from ...backends.id_key import open_id_keys
-    from ...backends.qdrant_edge.index import EdgeVectorIndex
-    from ...backends.tokenizer import TokenizerRegistry
-    from ...ingest.pipeline import MemoryWriter
+    from mnemo.lab import bulk_index, bulk_writer
 
     embedder = configured_embedder()
-    edge = EdgeVectorIndex(data_dir / "qdrant", "mnemo", embedder.dimension, optimize_threshold=2**62)
+    edge = bulk_index(data_dir, embedder.dimension)
     await edge.open()
-    writer = MemoryWriter(
-        edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder(), ids=open_id_keys(data_dir)
-    )
+    writer = bulk_writer(edge, data_dir, embedder)
     started = time.perf_counter()
     async for memory_type, points, _ in scale_points(n, pool, writer, seed):
         await edge.upsert(memory_type, points)

@@ -21,10 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ...memtypes.ports import VectorIndex
-from ...memtypes.queries import MemoryFilter, SearchRequest
-from ...memtypes.records import Scope
-from ...memtypes.types import MemoryType
+from mnemo.lab import MemoryFilter, MemoryType, Scope, SearchRequest, VectorIndex
+
 from ..metrics import percentiles
 from .scale_data import SCALE_USER, TENANT
 

@@ -11,9 +11,8 @@ import time
 from collections.abc import Sequence
 from typing import Any, cast
 
-from ...memtypes.ports import VectorIndex
-from ...memtypes.queries import ScoredPoint, SearchRequest
-from ...memtypes.requests import RetrieveRequest
+from mnemo.lab import RetrieveRequest, ScoredPoint, SearchRequest, VectorIndex
+
 from ..metrics import percentiles
 from .scale_data import TENANT, retrieve_bodies
 
@@ -62,13 +61,10 @@ async def pipeline_search_ms(
 ) -> dict[str, float]:
     """search_ms of mnemo's own retrieval pipeline over one index (no HTTP), same requests each time.
     `first_rounds` gets each timed retrieval's first-round searches."""
-    from ...backends.embedding.sparse import Bm25Encoder
-    from ...retrieval.pipeline import RetrievalConfig, Retriever
+    from mnemo.lab import pipeline_retriever
 
     recorder = FirstRounds(index)
-    retriever = Retriever(
-        cast(VectorIndex, recorder), embedder, tokenizers, RetrievalConfig(), sparse=Bm25Encoder()
-    )
+    retriever = pipeline_retriever(cast(VectorIndex, recorder), embedder, tokenizers)
     search_ms = []
     for i, question in enumerate(questions):
         # Validated from JSON values, as the API does.

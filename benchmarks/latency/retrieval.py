@@ -19,14 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from ...memtypes.ports import VectorIndex
-from ...memtypes.queries import MemoryFilter, SearchRequest
-from ...memtypes.records import Scope
-from ...memtypes.types import MemoryType
+from mnemo.lab import MemoryFilter, MemoryType, Scope, SearchRequest, VectorIndex, configured_embedder
+
 from ..metrics import ann_recall, percentiles
 from ..report import machine
 from ..server import Sample, drive, memory_of, serve, work_of
-from ..target import configured_embedder
 from .built_data import LatencyOptions, floor_again, open_size_data
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
 from .in_process import measure_engine_queries, pipeline_search_ms
@@ -98,7 +95,7 @@ async def _ann_check(
 async def _size_run(
     n: int, pool: TextPool, options: LatencyOptions, work: Path, say: Callable[[str], None]
 ) -> dict[str, Any]:
-    from ...backends.tokenizer import TokenizerRegistry
+    from mnemo.lab import TokenizerRegistry
 
     data_dir = work / f"n{n}"
     embedder = configured_embedder()

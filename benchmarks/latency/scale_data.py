@@ -15,15 +15,16 @@ import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...ingest.pipeline import MemoryWriter
-from ...memtypes.queries import VectorPoint
-from ...memtypes.records import MemoryIn
-from ...memtypes.types import MemoryType
+from mnemo.lab import MemoryIn, MemoryType, VectorPoint
+
 from ..synthetic import generate
+
+if TYPE_CHECKING:
+    from mnemo.lab import MemoryWriter
 
 # How N memories split across the searched types (episodic dominates real agent memory).
 TYPE_SHARES: dict[MemoryType, float] = {

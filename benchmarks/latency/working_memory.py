@@ -73,10 +73,7 @@ async def timed(call: Callable[[], Awaitable[Any]]) -> float:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from ...api.config.settings import Settings
-    from ...api.http.app import create_app
-    from ...backends.redis.client import RedisConfig
-    from ...sessions.working_memory import WorkingConfig
+    from mnemo.lab import configured_app
 
     rng = random.Random(7)
     with (
@@ -84,29 +81,32 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         tempfile.TemporaryDirectory(prefix="mnemo-bench-acked-") as acked_dir,
     ):
         async with contextlib.AsyncExitStack() as stack:
-            redis = RedisConfig(
-                url=args.redis_url, cluster=args.redis_cluster, key_prefix=f"bench{rng.randrange(10**6)}"
-            )
-            settings = Settings(
+            # The settings' groups as MNEMO_REDIS__* and MNEMO_WORKING__* would set them.
+            redis = {
+                "url": args.redis_url,
+                "cluster": args.redis_cluster,
+                "key_prefix": f"bench{rng.randrange(10**6)}",
+            }
+            app = configured_app(
                 data_dir=Path(data_dir),
                 redis=redis,
-                working=WorkingConfig(max_tokens=1_000_000),  # measure appends, not evictions
+                working={"max_tokens": 1_000_000},  # measure appends, not evictions
             )
-            client = await stack.enter_async_context(in_process_client(create_app(settings)))
+            client = await stack.enter_async_context(in_process_client(app))
             # --ack-replicas: a second app on the same Redis whose appends wait for replicas (WAIT),
             # its appends alternating with the first's so that both see the same load.
             acked = None
             if args.ack_replicas:
-                acked_settings = Settings(
+                acked_app = configured_app(
                     data_dir=Path(acked_dir),
                     redis=redis,
-                    working=WorkingConfig(
-                        max_tokens=1_000_000,
-                        ack_replicas=args.ack_replicas,
-                        ack_timeout_ms=args.ack_timeout_ms,
-                    ),
+                    working={
+                        "max_tokens": 1_000_000,
+                        "ack_replicas": args.ack_replicas,
+                        "ack_timeout_ms": args.ack_timeout_ms,
+                    },
                 )
-                acked = await stack.enter_async_context(in_process_client(create_app(acked_settings)))
+                acked = await stack.enter_async_context(in_process_client(acked_app))
             memories = [
                 {
                     "type": "semantic",
@@ -232,11 +232,9 @@ async def transaction_costs(args: argparse.Namespace) -> dict[str, Any]:
     (what appends use without acknowledgement), the same commands with WAIT 0 on a held connection
     (how acknowledged writes are sent; WAIT 0 answers at once), and with WAIT N. The difference
     between the last two is what waiting for replicas costs; between the first two, the transport."""
-    from ...backends.redis.client import make_client
-    from ...backends.redis.cluster import make_cluster_client
-    from ...backends.redis.replica_ack import run_transaction, transaction_acknowledged
+    from mnemo.lab import redis_client, run_transaction, transaction_acknowledged
 
-    client: Any = (make_cluster_client if args.redis_cluster else make_client)(args.redis_url, 5.0)
+    client = redis_client(args.redis_url, args.redis_cluster)
     key, deadlines = "bench-tx:{bench-tx}", "bench-tx:deadlines:{bench-tx}"
     commands = [("SET", key, "x" * 600, "PX", 60_000), ("ZADD", deadlines, 1.0, "task")]
     variants: dict[str, Callable[[], Awaitable[Any]]] = {

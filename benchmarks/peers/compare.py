@@ -119,7 +119,7 @@ class PeerRunner:
 
     async def prepare(self) -> None:
         """run_latency's pool: the same texts, embedded by the same embedder (deterministic)."""
-        from ..target import configured_embedder
+        from mnemo.lab import configured_embedder
 
         texts, questions = pool_texts(self.pool_size, self.seed)
         embedder = configured_embedder()

@@ -13,7 +13,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mnemo.memtypes.privacy.detectors import luhn_ok
+from mnemo.lab import luhn_ok
 
 SEED = 20261128
 POSITIVES_PER_KIND = 45

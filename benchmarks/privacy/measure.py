@@ -18,10 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from mnemo.ingest.prefilter import default_policy, screen
-from mnemo.memtypes.privacy.detectors import SensitiveKind, detect
-from mnemo.memtypes.records import MemoryIn
-from mnemo.memtypes.types import FACT_TYPE
+from mnemo.lab import FACT_TYPE, MemoryIn, SensitiveKind, default_policy, detect, screen
 
 from .held_out import HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES
 from .labelled import SEED, Sample, build

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from ...memtypes.records import MemoryIn, Scope
-from ...memtypes.rendering import memory_line, section_header, time_header
-from ...memtypes.types import MemoryType
+from mnemo.lab import MemoryIn, MemoryType, Scope, memory_line, section_header, time_header
 
 RRF_K = 60  # the constant of Cormack et al.'s reciprocal-rank fusion
 _WORD = re.compile(r"\w+")

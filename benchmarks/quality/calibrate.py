@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from ...retrieval.ranking.confidence import Calibration, shipped_calibration, with_small_store
+from mnemo.lab import Calibration, shipped_calibration, with_small_store
+
 from .confidence import TOP, abstention, auroc, by_size, calibration
 
 # Chosen with the folds across store sizes (benchmarks/README.md, "Confidence in stores of every
@@ -191,7 +192,7 @@ def choose_floor(
 
 def _embedding_model() -> str:
     """The embedding model the quality runs here embedded with (this environment's setting)."""
-    from ...api.config.settings import Settings
+    from mnemo.lab import Settings
 
     return Settings().embedding.model.rsplit("/", 1)[-1]
 

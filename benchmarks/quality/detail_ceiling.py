@@ -28,8 +28,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ...retrieval.options import DEFAULT_MIN_CONFIDENCE
-from ...retrieval.ranking.confidence import Calibration, shipped_calibration
+from mnemo.lab import DEFAULT_MIN_CONFIDENCE, Calibration, shipped_calibration
+
 from .confidence import auroc
 
 INTERCEPTS = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0)

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES
+from mnemo.lab import DEFAULT_RETRIEVAL_TYPES
+
 from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, ranked_sessions, ranking_metrics, session_metrics, set_recall
 from ..progress import each
@@ -102,7 +103,7 @@ async def _score_variant(
 async def _score_baselines(
     target: Target, dataset: Dataset, options: FoldOptions
 ) -> tuple[dict[str, list[dict[str, float]]], dict[str, list[list[str]]]]:
-    from ...backends.tokenizer import TokenizerRegistry
+    from mnemo.lab import TokenizerRegistry
 
     if target.embedder is None:
         raise BenchError("the baselines of `bench folds` need the in-process app's embedder")

@@ -26,8 +26,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ...memtypes.queries import ScoredPoint, SearchRequest
-from ...memtypes.records import MemoryIn
+from mnemo.lab import MemoryIn, ScoredPoint, SearchRequest
+
 from ..dataset import load_dataset
 from ..report import machine, machine_line, table, write_json
 from ..synthetic import generate

@@ -20,9 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from ...api.guards.auth import SINGLE_TENANT
-from ...memtypes.queries import MemoryFilter, SearchRequest
-from ...memtypes.types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from mnemo.lab import (
+    DEFAULT_RETRIEVAL_TYPES,
+    SINGLE_TENANT,
+    MemoryFilter,
+    MemoryType,
+    SearchRequest,
+    configured_embedder,
+)
+
 from ..dataset import BenchQuery, Dataset
 from ..metrics import (
     SESSION_KS,
@@ -36,7 +42,7 @@ from ..metrics import (
 )
 from ..progress import each
 from ..report import machine
-from ..target import Target, cache_counts, configured_embedder
+from ..target import Target, cache_counts
 from .baselines import (
     Baselines,
     header_token_counts,
@@ -154,7 +160,7 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
 async def run_quality(
     target: Target, dataset: Dataset, options: QualityOptions, say: Callable[[str], None] = print
 ) -> QualityRun:
-    from ...backends.tokenizer import TokenizerRegistry
+    from mnemo.lab import TokenizerRegistry
 
     started_on = machine()  # before the run: its load average is the one that matters
     types = options.types or DEFAULT_RETRIEVAL_TYPES

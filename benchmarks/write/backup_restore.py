@@ -28,33 +28,26 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mnemo.lab import MemoryType, configured_embedder
 from mnemo_client import AsyncMnemo
 
-from ...memtypes.types import MemoryType
 from ..latency.scale_data import TextPool, pool_texts, scale_points
 from ..report import machine, machine_line
 from ..server import serve
-from ..target import configured_embedder
 
 
 async def _load(n: int, data_dir: Path, seed: int, pool_size: int) -> list[str]:
     """N memories, HNSW built; answers a sample of their ids."""
-    from ...backends.embedding.sparse import Bm25Encoder
-    from ...backends.id_key import open_id_keys
-    from ...backends.qdrant_edge.index import EdgeVectorIndex
-    from ...backends.tokenizer import TokenizerRegistry
-    from ...ingest.pipeline import MemoryWriter
+    from mnemo.lab import bulk_index, bulk_writer
 
     embedder = configured_embedder()
     texts, questions = pool_texts(pool_size, seed)
     pool = TextPool(
         texts, __import__("numpy").asarray(await embedder.embed(texts), dtype="float32"), questions
     )
-    edge = EdgeVectorIndex(data_dir / "qdrant", "mnemo", embedder.dimension, optimize_threshold=2**62)
+    edge = bulk_index(data_dir, embedder.dimension)
     await edge.open()
-    writer = MemoryWriter(
-        edge, embedder, TokenizerRegistry(), sparse=Bm25Encoder(), ids=open_id_keys(data_dir)
-    )
+    writer = bulk_writer(edge, data_dir, embedder)
     sample: list[str] = []
     rng = random.Random(seed)
     async for memory_type, points, _ in scale_points(n, pool, writer, seed):

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...memtypes.records import MemoryIn
+from mnemo.lab import MemoryIn, configured_embedder
+
 from ..dataset import write_jsonl
 from ..report import machine
-from ..target import configured_embedder
 
 WARMUP_TEXTS = 64
 
@@ -43,30 +43,13 @@ async def _raw_embedding_s(texts: Sequence[str]) -> float:
 
 async def _ingest_s(memories: Sequence[MemoryIn], batch: int) -> tuple[float, float, dict[str, Any]]:
     """Seconds of `ingest_file`, seconds of the HNSW build after it, and the ingest summary."""
-    from ...api.config.settings import Settings
-    from ...api.http.maintenance import build_pending_indexes
-    from ...api.http.services import open_services
-    from ...ingest.batch import Checkpoint, ingest_file
+    from mnemo.lab import embedded_ingest
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-ingest-") as scratch:
         source = Path(scratch) / "memories.jsonl"
         write_jsonl(source, [m.model_dump(mode="json", exclude_none=True) for m in memories])
-        services = await open_services(Settings(data_dir=Path(scratch) / "data"))
-        try:
-            await services.embedder.embed([m.content for m in memories[:WARMUP_TEXTS]])  # warm, not stored
-            summary = await ingest_file(
-                source,
-                services.writer,
-                default_tenant="default",
-                batch_size=batch,
-                checkpoint=Checkpoint(Path(scratch) / "state", source),
-            )
-            started = time.perf_counter()
-            await build_pending_indexes(services.index, min_backlog=1)
-            index_s = time.perf_counter() - started
-        finally:
-            await services.close()
-    return summary.seconds, index_s, summary.as_dict()
+        warm = [m.content for m in memories[:WARMUP_TEXTS]]
+        return await embedded_ingest(source, Path(scratch), batch, warm)
 
 
 async def run_ingest(memories: Sequence[MemoryIn], options: IngestOptions) -> dict[str, Any]:

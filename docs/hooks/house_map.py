@@ -3,7 +3,8 @@
 
 Floors are the layers of the import-linter contract in pyproject.toml, top to bottom, with the light
 client (`client/`, its own distribution) on the ground floor beside the vocabulary. Each room shows
-the first line of its `__init__.py` and its sub-rooms (packages, then modules). An arrow is a room
+the first line of its `__init__.py` and its sub-rooms (packages, then modules); a room that is one
+module (`lab.py`, the benchmark harness's door) shows its own docstring's. An arrow is a room
 importing another (grimp's graph, the one import-linter checks); arrows into the ground floor are
 not drawn (nearly every room stands on it) but listed under the map. A red arrow points up a floor,
 an orange one along it. Circles are groups of modules that import each other round.
@@ -63,15 +64,25 @@ def floors() -> list[list[str]]:
 
 
 def _folder(room: str) -> Path:
-    return ROOT / "client" / CLIENT if room == "client" else ROOT / room
+    """The room's folder, or its module where the room is one."""
+    if room == "client":
+        return ROOT / "client" / CLIENT
+    return ROOT / room if (ROOT / room).is_dir() else ROOT / f"{room}.py"
+
+
+def _shown(room: str) -> str:
+    return _folder(room).name if room != "client" and not _folder(room).is_dir() else room + "/"
 
 
 def _first_line(folder: Path) -> str:
-    doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text())) or ""
+    source = folder / "__init__.py" if folder.is_dir() else folder
+    doc = ast.get_docstring(ast.parse(source.read_text())) or ""
     return doc.split("\n\n")[0].replace("\n", " ")
 
 
 def _parts(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return [folder.name]
     packages = sorted(p.name + "/" for p in folder.iterdir() if (p / "__init__.py").exists())
     modules = sorted(p.name for p in folder.glob("*.py") if p.name != "__init__.py")
     return packages + modules
@@ -185,7 +196,7 @@ def _arrow(start: Room, end: Room, floor_of: dict[str, int], slot: tuple[int, in
         path = f"M{x1:.0f},{y1:.0f} C{x1:.0f},{y1 + 30:.0f} {x2:.0f},{y2 - 30:.0f} {x2:.0f},{y2:.0f}"
     return (
         f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.6" opacity="0.8" '
-        f'marker-end="url(#head)"><title>{start.name}/ imports {end.name}/</title></path>'
+        f'marker-end="url(#head)"><title>{_shown(start.name)} imports {_shown(end.name)}</title></path>'
     )
 
 
@@ -207,11 +218,12 @@ def house() -> str:
     ground = sorted(a for a in arrows if a[1] == GROUND[0] and a[0] in by_name)
     upward = [a for a in drawn if floor_of[a[1]] <= floor_of[a[0]]]
     height = bottom + 110 + 16 * len(circles)
+    listed = "; ".join(f"{_shown(a)} imports {_shown(b)}" for a, b in sorted(arrows))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" font-family="sans-serif">',
         "<title>The rooms of mnemo, drawn from the code's own imports (make docs)</title>",
-        "<desc>" + escape("; ".join(f"{a}/ imports {b}/" for a, b in sorted(arrows))) + "</desc>",
+        "<desc>" + escape(listed) + "</desc>",
         '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5d6d7e"/></marker></defs>',
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#ffffff"/>',
@@ -232,7 +244,7 @@ def house() -> str:
                     f'<rect x="{room.x:.0f}" y="{room.y + room.h - 5:.0f}" width="{room.w:.0f}" '
                     'height="5" fill="#222"/>'
                 )
-            label = "client/ (mnemo-client)" if room.name == "client" else room.name + "/"
+            label = "client/ (mnemo-client)" if room.name == "client" else _shown(room.name)
             out.append(
                 f'<text x="{room.x + 8:.0f}" y="{room.y + 20:.0f}" font-size="16" font-weight="bold">'
                 f"{escape(label)}</text>"

@@ -9,15 +9,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mnemo.backends.tokenizer import TokenizerRegistry
 from mnemo.benchmarks.cli import _sizes
 from mnemo.benchmarks.latency.floor import floor_lines, floor_ratios, plot_stages_against_floor
 from mnemo.benchmarks.latency.retrieval import _stage_samples, target_lines, write_latency_outputs
 from mnemo.benchmarks.latency.scale_data import TextPool, mixed_vectors, scale_points, type_counts
 from mnemo.benchmarks.server import Sample
-from mnemo.ingest.pipeline import MemoryWriter
+from mnemo.lab import MemoryType, MemoryWriter, TokenizerRegistry
 from mnemo.memtypes.records import MemoryRecord
-from mnemo.memtypes.types import MemoryType
 
 
 def test_sizes_parse_suffixes_and_reject_nonsense() -> None:

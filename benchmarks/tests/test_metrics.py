@@ -19,7 +19,7 @@ from mnemo.benchmarks.metrics import (
     set_recall,
 )
 from mnemo.benchmarks.quality.baselines import pack_ranked, reciprocal_rank_fusion
-from mnemo.memtypes.types import MemoryType
+from mnemo.lab import MemoryType
 
 RANKED = ["a", "b", "c", "d", "e"]
 

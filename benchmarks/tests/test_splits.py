@@ -2,7 +2,7 @@
 measured on (shared/datasets/, converted from the public LoCoMo and LongMemEval releases): each list
 selects exactly the conversations or questions of its dataset, and the counts its header states are
 the dataset's. The releases themselves are not on the test machines, so what `bench convert --split`
-makes of them is checked on small files of their format (test_bench_convert.py), not byte for byte."""
+makes of them is checked on small files of their format (test_convert.py), not byte for byte."""
 
 from __future__ import annotations
 

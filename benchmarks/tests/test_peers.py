@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mnemo.backends.tokenizer import TokenizerRegistry
 from mnemo.benchmarks.cli import _peers
 from mnemo.benchmarks.latency.scale_data import TextPool, scale_points
 from mnemo.benchmarks.metrics import percentiles
@@ -27,7 +26,7 @@ from mnemo.benchmarks.peers.compare import (
     peer_lines,
     write_peer_outputs,
 )
-from mnemo.ingest.pipeline import MemoryWriter
+from mnemo.lab import MemoryWriter, TokenizerRegistry
 
 RUNNER = Path(__file__).resolve().parents[2] / "benchmarks" / "peers" / "mem0" / "runner.py"
 
