@@ -1,6 +1,6 @@
 """MnemoSession and mnemo_function_tools through the Agents SDK's Runner, with the SDK's own
 ScriptedModel (no network, no LLM), against the real server. The SDK's own session tests run against
-MnemoSession in test_openai_agents_session_suite.py."""
+MnemoSession in vendor/test_openai_agents_session_suite.py."""
 
 from __future__ import annotations
 
