@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mnemo.backends.tokenizer import TokenizerRegistry
 from mnemo.benchmarks.cli import _peers
-from mnemo.benchmarks.latency.scale_data import TextPool, scale_points
+from mnemo.benchmarks.latency.scale_data import scale_points
 from mnemo.benchmarks.metrics import percentiles
 from mnemo.benchmarks.peers.compare import (
     comparison_rows,
@@ -27,7 +26,7 @@ from mnemo.benchmarks.peers.compare import (
     peer_lines,
     write_peer_outputs,
 )
-from mnemo.ingest.pipeline import MemoryWriter
+from tests.unit.test_bench_scale import five_texts
 
 RUNNER = Path(__file__).resolve().parents[2] / "benchmarks" / "peers" / "mem0" / "runner.py"
 
@@ -58,11 +57,7 @@ def test_a_missing_venv_says_how_to_install_it(tmp_path: Path) -> None:
 
 
 async def test_a_peer_gets_the_very_texts_and_vectors_of_mnemos_store() -> None:
-    rng = np.random.default_rng(1)
-    vectors = rng.normal(size=(5, 384)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    pool = TextPool(["one text here", "another text", "a third", "four", "five things"], vectors, ["q?"])
-    writer = MemoryWriter(None, None, TokenizerRegistry())  # type: ignore[arg-type]  # only builds records
+    pool, writer = five_texts()
     stored = [
         (p.payload["content"], p.vector)
         for _, points, _ in [x async for x in scale_points(40, pool, writer, 3)]

@@ -43,12 +43,17 @@ def test_mixed_vectors_are_unit_length_and_near_their_own_pool_vector() -> None:
     assert float(np.median(similarity_to_own)) > 0.7
 
 
-async def test_scale_points_are_deterministic_real_records() -> None:
+def five_texts() -> tuple[TextPool, MemoryWriter]:
+    """A pool of five texts with unit vectors, and a writer that only builds their records."""
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(5, 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     pool = TextPool(["one text here", "another text", "a third", "four", "five things"], vectors, ["q?"])
-    writer = MemoryWriter(None, None, TokenizerRegistry())  # type: ignore[arg-type]  # only builds records
+    return pool, MemoryWriter(None, None, TokenizerRegistry())  # type: ignore[arg-type]
+
+
+async def test_scale_points_are_deterministic_real_records() -> None:
+    pool, writer = five_texts()
 
     async def collect() -> list[tuple[MemoryType, str, dict[str, object]]]:
         return [
