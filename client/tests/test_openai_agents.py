@@ -89,3 +89,8 @@ async def test_a_mnemo_refusal_reaches_the_session_as_the_typed_error(mnemo: Any
         await Runner.run(
             Agent(name="a", model=ScriptedModel([[assistant_message("x")]])), "hi", session=refused
         )
+
+
+def test_function_tools_without_url_or_client_are_refused_naming_them() -> None:
+    with pytest.raises(TypeError, match="mnemo_function_tools: give url"):
+        mnemo_function_tools(user_id="u")
