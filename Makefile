@@ -85,7 +85,7 @@ test-compat: $(VENV)/.installed $(COMPAT)/.installed
 
 # The TypeScript client and its adapters (client-ts/, examples/typescript/): installed from the
 # committed lockfile, type-checked, linted, and tested against one real `mnemo serve` started from
-# $(VENV): the frameworks' own vendored suites under vitest (client-ts/test/vitest/), then node's own
+# $(VENV): the frameworks' own vendored suites under vitest (client-ts/test/vendor/), then node's own
 # runner. Needs Node >= 20 and npm.
 test-ts: $(VENV)/.installed
 	cd client-ts && npm ci --no-audit --no-fund

@@ -16,7 +16,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mnemo_client import MnemoError
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_PENDING = 0, 1, 2, 3
 
@@ -82,9 +85,20 @@ def _digest_of(source: str) -> str:
     return str(json.loads(text)["digest"])
 
 
+def _not_answered(command: str, url: str, exc: MnemoError) -> int:
+    """A call to the service that failed, said on stderr: its exit status, unreachable or refused."""
+    from mnemo_client import MnemoConnectionError
+
+    if isinstance(exc, MnemoConnectionError):
+        print(f"{command}: cannot reach {url}: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    print(f"{command}: refused ({exc.status}): {exc.detail}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
 def erasure_status(args: argparse.Namespace) -> int:
     """0 once the receipt's erasure is done, 3 while it is scheduled, 1 when unknown or refused."""
-    from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
+    from mnemo_client import Mnemo, MnemoError
 
     try:
         digest = _digest_of(args.erasure)
@@ -94,12 +108,8 @@ def erasure_status(args: argparse.Namespace) -> int:
     try:
         with Mnemo(args.url, args.api_key, timeout=args.timeout or 30.0, max_retries=0) as mnemo:
             status = mnemo.erasure(digest)
-    except MnemoConnectionError as exc:
-        print(f"mnemo forget: cannot reach {args.url}: {exc}", file=sys.stderr)
-        return EXIT_UNREACHABLE
     except MnemoError as exc:
-        print(f"mnemo forget --erasure: {exc.status}: {exc.detail}", file=sys.stderr)
-        return EXIT_REFUSED
+        return _not_answered("mnemo forget --erasure", args.url, exc)
     if args.json:
         print(status.model_dump_json())
     elif status.state == "erased":
@@ -115,7 +125,7 @@ def run_forget(args: argparse.Namespace) -> int:
         return verify_receipt(args.verify, args.public_key)
     if args.erasure is not None:
         return erasure_status(args)
-    from mnemo_client import Mnemo, MnemoConnectionError, MnemoError
+    from mnemo_client import Mnemo, MnemoError
 
     fields = ("user_id", "agent_id", "thread_id", "namespace")
     scope = {field: value for field in fields if (value := getattr(args, field))}
@@ -132,12 +142,8 @@ def run_forget(args: argparse.Namespace) -> int:
         timeout = args.timeout or (600.0 if args.wait else 30.0)
         with Mnemo(args.url, args.api_key, timeout=timeout, max_retries=0) as mnemo:
             receipt = mnemo.request("POST", "/v1/forget", json=body).raise_for_status().body
-    except MnemoConnectionError as exc:
-        print(f"mnemo forget: cannot reach {args.url}: {exc}", file=sys.stderr)
-        return EXIT_UNREACHABLE
     except MnemoError as exc:
-        print(f"mnemo forget: refused ({exc.status}): {exc.detail}", file=sys.stderr)
-        return EXIT_REFUSED
+        return _not_answered("mnemo forget", args.url, exc)
     if args.json:
         print(json.dumps(receipt))
     else:

@@ -3,8 +3,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  // test/vitest/*.test.ts: the frameworks' own test files, vendored as upstream wrote them.
-  { ignores: ["dist/", "node_modules/", "doc-blocks/", "src/schema.ts", "test/vitest/*.test.ts"] },
+  // test/vendor/*.test.ts: the frameworks' own test files, vendored as upstream wrote them.
+  { ignores: ["dist/", "node_modules/", "doc-blocks/", "src/schema.ts", "test/vendor/*.test.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -148,24 +148,22 @@ class MemoryFilter:
             out.append(
                 FieldEquals("stale", self.stale) if self.stale else Excludes((FieldEquals("stale", True),))
             )
-        if self.depends_on:
-            out.append(FieldIn("depends_on", self.depends_on))
-        if self.external_ids:
-            out.append(FieldIn("external_id", self.external_ids))
-        if self.content_hashes:
-            out.append(FieldIn("content_hash", self.content_hashes))
         if self.fact_key is not None:
             out.append(FieldEquals("fact_key", self.fact_key))
         if self.due_before is not None or self.due_from is not None:
             out.append(FieldRange("due_ts", gte=self.due_from, lt=self.due_before))
-        if self.trigger_keys:
-            out.append(FieldIn("trigger_key", self.trigger_keys))
-        if self.namespaces:
-            out.append(FieldIn("namespace", self.namespaces))
-        if self.speakers:
-            out.append(FieldIn("speaker", self.speakers))
         if self.occurred_from is not None or self.occurred_until is not None:
             out.append(FieldRange("occurred_ts", lt=self.occurred_until, gte=self.occurred_from))
+        # Any one of the given values, under the payload field that holds it (no values: no condition).
+        any_of = {
+            "depends_on": self.depends_on,
+            "external_id": self.external_ids,
+            "content_hash": self.content_hashes,
+            "trigger_key": self.trigger_keys,
+            "namespace": self.namespaces,
+            "speaker": self.speakers,
+        }
+        out.extend(FieldIn(field, values) for field, values in any_of.items() if values)
         return out
 
 

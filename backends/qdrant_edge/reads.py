@@ -46,6 +46,8 @@ INLINE_GET = 256
 
 K = TypeVar("K")
 P = TypeVar("P", ScoredPoint, StoredPoint)
+R = TypeVar("R", SearchRequest, NeighbourRequest)
+T = TypeVar("T")
 _SMAPS = Path("/proc/self/smaps")
 _MEMINFO = Path("/proc/meminfo")
 _SMAPS_HEADER = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$")
@@ -216,6 +218,15 @@ class EdgeReads:
                 memory_type=memory_type.value,
             ) from exc
 
+    def _guarded(self, read: Callable[[MemoryType, list[R]], T]) -> Callable[[MemoryType, list[R]], T]:
+        """`read` of one type's shard, its engine errors as `_engine_read` says."""
+
+        def guarded(memory_type: MemoryType, requests: list[R]) -> T:
+            with self._engine_read(memory_type):
+                return read(memory_type, requests)
+
+        return guarded
+
     async def get(
         self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
     ) -> list[StoredPoint]:
@@ -341,13 +352,7 @@ class EdgeReads:
 
     def search_blocking(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
         """`search` on the calling thread (backends/qdrant_edge/process.py answers reads on its reader)."""
-        return serial_per_type(requests, self._guarded_search)
-
-    def _guarded_search(
-        self, memory_type: MemoryType, requests: list[SearchRequest]
-    ) -> list[list[ScoredPoint]]:
-        with self._engine_read(memory_type):
-            return self._search_shard(memory_type, requests)
+        return serial_per_type(requests, self._guarded(self._search_shard))
 
     def _search_shard(
         self, memory_type: MemoryType, requests: list[SearchRequest]
@@ -370,13 +375,7 @@ class EdgeReads:
         return self.neighbours_blocking(requests)
 
     def neighbours_blocking(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        return serial_per_type(requests, self._guarded_neighbours)
-
-    def _guarded_neighbours(
-        self, memory_type: MemoryType, requests: list[NeighbourRequest]
-    ) -> list[list[StoredPoint]]:
-        with self._engine_read(memory_type):
-            return self._neighbours_in_shard(memory_type, requests)
+        return serial_per_type(requests, self._guarded(self._neighbours_in_shard))
 
     def _neighbours_in_shard(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]

@@ -26,7 +26,7 @@ from mnemo.benchmarks.peers.compare import (
     peer_lines,
     write_peer_outputs,
 )
-from mnemo.lab import MemoryWriter, TokenizerRegistry
+from mnemo.lab import MemoryWriter
 
 RUNNER = Path(__file__).resolve().parents[2] / "benchmarks" / "peers" / "mem0" / "runner.py"
 
@@ -56,12 +56,10 @@ def test_a_missing_venv_says_how_to_install_it(tmp_path: Path) -> None:
     assert missing_venvs(("mem0",), root=tmp_path) == []
 
 
-async def test_a_peer_gets_the_very_texts_and_vectors_of_mnemos_store() -> None:
-    rng = np.random.default_rng(1)
-    vectors = rng.normal(size=(5, 384)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    pool = TextPool(["one text here", "another text", "a third", "four", "five things"], vectors, ["q?"])
-    writer = MemoryWriter(None, None, TokenizerRegistry())  # type: ignore[arg-type]  # only builds records
+async def test_a_peer_gets_the_very_texts_and_vectors_of_mnemos_store(
+    five_texts: tuple[TextPool, MemoryWriter],
+) -> None:
+    pool, writer = five_texts
     stored = [
         (p.payload["content"], p.vector)
         for _, points, _ in [x async for x in scale_points(40, pool, writer, 3)]

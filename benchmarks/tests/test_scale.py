@@ -14,7 +14,7 @@ from mnemo.benchmarks.latency.floor import floor_lines, floor_ratios, plot_stage
 from mnemo.benchmarks.latency.retrieval import _stage_samples, target_lines, write_latency_outputs
 from mnemo.benchmarks.latency.scale_data import TextPool, mixed_vectors, scale_points, type_counts
 from mnemo.benchmarks.server import Sample
-from mnemo.lab import MemoryType, MemoryWriter, TokenizerRegistry
+from mnemo.lab import MemoryType, MemoryWriter
 from mnemo.memtypes.records import MemoryRecord
 
 
@@ -41,12 +41,8 @@ def test_mixed_vectors_are_unit_length_and_near_their_own_pool_vector() -> None:
     assert float(np.median(similarity_to_own)) > 0.7
 
 
-async def test_scale_points_are_deterministic_real_records() -> None:
-    rng = np.random.default_rng(1)
-    vectors = rng.normal(size=(5, 384)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    pool = TextPool(["one text here", "another text", "a third", "four", "five things"], vectors, ["q?"])
-    writer = MemoryWriter(None, None, TokenizerRegistry())  # type: ignore[arg-type]  # only builds records
+async def test_scale_points_are_deterministic_real_records(five_texts: tuple[TextPool, MemoryWriter]) -> None:
+    pool, writer = five_texts
 
     async def collect() -> list[tuple[MemoryType, str, dict[str, object]]]:
         return [

@@ -19,9 +19,9 @@ function exitOf(args: string[]): Promise<number> {
 
 let code = 1;
 try {
-  // The frameworks' own test files, vendored with vitest as their runner (test/vitest/), then ours.
+  // The frameworks' own test files, vendored with vitest as their runner (test/vendor/), then ours.
   const vitest = join(import.meta.dirname, "..", "node_modules", "vitest", "vitest.mjs");
-  const vendored = await exitOf([vitest, "run", "--config", join(import.meta.dirname, "vitest", "vitest.config.ts")]);
+  const vendored = await exitOf([vitest, "run", "--config", join(import.meta.dirname, "vendor", "vitest.config.ts")]);
   code = await exitOf(["--import", "tsx", "--test", "--test-concurrency=1", ...files]);
   code ||= vendored;
 } finally {

@@ -162,17 +162,21 @@ AsyncTool = Callable[..., Awaitable[str]]
 
 
 def async_tool_functions(
+    caller: str,
     url: str | None,
     api_key: str | None,
     client: AsyncMnemo | None,
-    scope: dict[str, str | None],
+    scope: dict[str, str],
     budget_tokens: int,
     on_error: Callable[[MnemoError], None] | None = None,
 ) -> list[tuple[AsyncTool, str]]:
     """remember / recall / forget as plain async functions with their descriptions, for the adapters
-    that wrap functions (OpenAI Agents SDK, pydantic-ai). Each call opens its own client unless
-    `client` was given (a framework may run tools on different event loops); `on_error` may turn a
-    refusal into the framework's own error by raising it, else the refusal is raised as it is."""
+    that wrap functions (OpenAI Agents SDK, pydantic-ai; `caller`: the adapter's function, named when
+    it is given neither `url` nor `client`). Each call opens its own client unless `client` was given
+    (a framework may run tools on different event loops); `on_error` may turn a refusal into the
+    framework's own error by raising it, else the refusal is raised as it is."""
+    if url is None and client is None:
+        raise TypeError(f"{caller}: give url (and api_key), or client")
 
     async def run(call: Callable[[MemoryTools], Awaitable[str]]) -> str:
         opened = BorrowedClient(client) if client is not None else AsyncMnemo(url or "", api_key=api_key)

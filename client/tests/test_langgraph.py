@@ -1,6 +1,6 @@
 """MnemoStore inside a LangGraph graph: `compile(store=...)`, `get_store()` in a node, semantic
 search with scores, the async forms, and bad input in LangGraph's own shape. LangGraph's own store
-tests run against it in test_langgraph_store_suite.py."""
+tests run against it in vendor/test_langgraph_store_suite.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """MnemoSession and mnemo_function_tools through the Agents SDK's Runner, with the SDK's own
 ScriptedModel (no network, no LLM), against the real server. The SDK's own session tests run against
-MnemoSession in test_openai_agents_session_suite.py."""
+MnemoSession in vendor/test_openai_agents_session_suite.py."""
 
 from __future__ import annotations
 
@@ -89,3 +89,8 @@ async def test_a_mnemo_refusal_reaches_the_session_as_the_typed_error(mnemo: Any
         await Runner.run(
             Agent(name="a", model=ScriptedModel([[assistant_message("x")]])), "hi", session=refused
         )
+
+
+def test_function_tools_without_url_or_client_are_refused_naming_them() -> None:
+    with pytest.raises(TypeError, match="mnemo_function_tools: give url"):
+        mnemo_function_tools(user_id="u")

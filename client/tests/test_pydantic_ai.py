@@ -71,3 +71,8 @@ async def test_refused_input_is_a_model_retry_and_other_refusals_are_typed(mnemo
     with pytest.raises(MnemoError) as refused:
         await stranger.run("recall")
     assert refused.value.status == 401
+
+
+def test_a_toolset_without_url_or_client_is_refused_naming_it() -> None:
+    with pytest.raises(TypeError, match="mnemo_toolset: give url"):
+        mnemo_toolset(user_id="u")

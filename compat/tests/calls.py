@@ -27,8 +27,12 @@ def placeholder(parameter: inspect.Parameter) -> Any:
     return next((value for name, value in PLACEHOLDERS if annotation.startswith(name)), "x")
 
 
-def call_with_placeholders(method: Callable[..., Any]) -> Any:
-    """Every required argument given a placeholder of its type (strings `x`)."""
+def call_with_placeholders(client: Any, method_name: str) -> Any:
+    """`client`'s method `method_name` (dotted for a sub-client's: `graph.episode.get`), called with every
+    required argument given a placeholder of its type (strings `x`)."""
+    method: Callable[..., Any] = client
+    for part in method_name.split("."):
+        method = getattr(method, part)
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
     for name, parameter in inspect.signature(method).parameters.items():

@@ -22,6 +22,7 @@ from mnemo.memtypes.queries import (
 from mnemo.memtypes.types import MemoryType
 
 T = TypeVar("T")
+P = TypeVar("P", list[ScoredPoint], list[StoredPoint])
 # Edge stores dense vectors as float16 and rounds the query to float16 (its similarities of these
 # tests' 8-dimensional unit vectors move by up to ~5e-4); the client's local mode computes in f64.
 SCORE_TOLERANCE = 1e-3
@@ -160,19 +161,21 @@ class CongruentIndexes:
             assert a == b
         return a
 
-    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-        a, b = await self._both(lambda i: i.search(requests))
+    async def _per_request(
+        self, requests: Sequence[object], call: Callable[[VectorIndex], Awaitable[list[P]]]
+    ) -> list[P]:
+        """A batched read on both engines: an answer per request, each request's points agreeing."""
+        a, b = await self._both(call)
         assert len(a) == len(b) == len(requests)
-        for hits_a, hits_b in zip(a, b, strict=True):
-            compare_points(hits_a, hits_b)
+        for points_a, points_b in zip(a, b, strict=True):
+            compare_points(points_a, points_b)
         return a
 
+    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
+        return await self._per_request(requests, lambda i: i.search(requests))
+
     async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        a, b = await self._both(lambda i: i.neighbours(requests))
-        assert len(a) == len(b) == len(requests)
-        for found_a, found_b in zip(a, b, strict=True):
-            compare_points(found_a, found_b)
-        return a
+        return await self._per_request(requests, lambda i: i.neighbours(requests))
 
 
 def compare_indexes(edge: VectorIndex, client: VectorIndex) -> CongruentIndexes:

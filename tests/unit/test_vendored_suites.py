@@ -1,5 +1,5 @@
-"""The frameworks' own test files vendored into client/tests/ and client-ts/test/vitest/ differ from upstream
-by exactly their kept diff (`upstream/*.diff` beside them), so that nobody edits a vendored test
+"""The frameworks' own test files vendored into client/tests/vendor/ and client-ts/test/vendor/ differ from
+upstream by exactly their kept diff (`upstream/*.diff` beside them), so that nobody edits a vendored test
 silently: the diff, taken back out of the vendored file, gives upstream's file at the pinned commit,
 byte for byte (its git blob id, which the diff's first line names and which `git ls-tree <commit>
 <path>` in the upstream repository shows).
@@ -22,10 +22,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-# Python suites in client/tests/, TypeScript ones (vitest's) in client-ts/test/vitest/; the kept
-# diffs in upstream/ beside them.
-TEST_FOLDERS = (REPO / "client" / "tests", REPO / "client-ts" / "test" / "vitest")
-DIFF_FOLDERS = tuple(folder / "upstream" for folder in TEST_FOLDERS)
+# The client's tests: Python's in client/tests/, TypeScript's in client-ts/test/. What they vendor stands
+# in vendor/ below them (Python suites under pytest, TypeScript ones under vitest), the kept diffs in
+# vendor/upstream/.
+TEST_FOLDERS = (REPO / "client" / "tests", REPO / "client-ts" / "test")
+VENDOR_FOLDERS = tuple(folder / "vendor" for folder in TEST_FOLDERS)
+DIFF_FOLDERS = tuple(folder / "upstream" for folder in VENDOR_FOLDERS)
 ORIGIN = re.compile(
     r"^--- (?P<repo>[\w.-]+/[\w.-]+)@(?P<commit>[0-9a-f]{40}) (?P<path>\S+)"
     r" \(git blob (?P<blob>[0-9a-f]{40})\)$"
@@ -132,12 +134,22 @@ def test_the_kept_diff_takes_the_vendored_file_back_to_upstream(diff: Path) -> N
     )
 
 
+def vendored_files() -> set[Path]:
+    tests = [f for folder in TEST_FOLDERS for f in folder.rglob("*") if f.suffix in {".py", ".ts"}]
+    return {f for f in tests if VENDORED_MARK in f.read_text(encoding="utf-8")[:1500]}
+
+
 def test_every_vendored_file_has_its_kept_diff() -> None:
     kept = {read_diff(d).vendored for d in DIFFS}
-    tests = [f for folder in TEST_FOLDERS for f in folder.glob("*") if f.suffix in {".py", ".ts"}]
-    vendored = {f for f in tests if VENDORED_MARK in f.read_text(encoding="utf-8")[:1500]}
+    vendored = vendored_files()
     assert vendored, "no vendored suite found"
     assert vendored <= kept, f"vendored without a kept diff: {sorted(map(str, vendored - kept))}"
+
+
+def test_every_vendored_file_stands_in_vendor() -> None:
+    # vendor/ says which code is upstream's, as upstream wrote it (the linters leave it alone).
+    outside = [f for f in vendored_files() if not any(f.is_relative_to(v) for v in VENDOR_FOLDERS)]
+    assert not outside, f"vendored outside a vendor/ folder: {sorted(map(str, outside))}"
 
 
 if __name__ == "__main__":

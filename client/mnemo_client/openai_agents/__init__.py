@@ -31,7 +31,7 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 from agents.memory import SessionSettings
 from agents.memory.session_settings import coerce_session_settings, resolve_session_limit
 
-from mnemo_client.agent_tools import BorrowedClient, async_tool_functions
+from mnemo_client.agent_tools import BorrowedClient, async_tool_functions, scope_of
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import Conflict, MnemoError, NotFound
 from mnemo_client.state_models import Turn
@@ -237,9 +237,8 @@ def mnemo_function_tools(
     budget_tokens: int = 1000,
 ) -> list[FunctionTool]:
     """remember / recall / forget as Agents SDK function tools acting in one scope."""
-    if url is None and client is None:
-        raise TypeError("mnemo_function_tools: give url (and api_key), or client")
-    scope = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace}
+    scope = scope_of(user_id, agent_id, namespace)
+    functions = async_tool_functions("mnemo_function_tools", url, api_key, client, scope, budget_tokens)
     return [
         function_tool(
             fn,
@@ -248,5 +247,5 @@ def mnemo_function_tools(
             failure_error_function=_tell_the_model,
             strict_mode=False,
         )
-        for fn, text in async_tool_functions(url, api_key, client, scope, budget_tokens)
+        for fn, text in functions
     ]

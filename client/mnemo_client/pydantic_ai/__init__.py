@@ -15,7 +15,7 @@ from typing import Any
 from pydantic_ai import ModelRetry, Tool
 from pydantic_ai.toolsets import FunctionToolset
 
-from mnemo_client.agent_tools import async_tool_functions
+from mnemo_client.agent_tools import async_tool_functions, scope_of
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import InvalidInput, MnemoError
 
@@ -34,10 +34,10 @@ def mnemo_toolset(
     max_retries: int | None = None,
 ) -> FunctionToolset[Any]:
     """A `FunctionToolset` with remember, recall and forget, acting in one scope."""
-    if url is None and client is None:
-        raise TypeError("mnemo_toolset: give url (and api_key), or client")
-    scope = {"user_id": user_id, "agent_id": agent_id, "namespace": namespace}
-    functions = async_tool_functions(url, api_key, client, scope, budget_tokens, _retry_if_fixable)
+    scope = scope_of(user_id, agent_id, namespace)
+    functions = async_tool_functions(
+        "mnemo_toolset", url, api_key, client, scope, budget_tokens, _retry_if_fixable
+    )
     tools = [Tool(fn, name=fn.__name__, description=text, takes_ctx=False) for fn, text in functions]
     return FunctionToolset(tools, max_retries=max_retries, id="mnemo")
 

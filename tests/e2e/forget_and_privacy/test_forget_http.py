@@ -240,3 +240,5 @@ async def test_the_cli_forgets_through_the_running_service(live_app: LiveApp, tm
         assert code == 0 and "erasure from the data dir's files by " in out and "--erasure" in out, (out, err)
         code, out, err = await cli("forget", "--url", url, "--api-key", "wrong", "--user-id", "erin")
         assert code == 1 and "401" in err
+        code, out, err = await cli("forget", "--url", "http://127.0.0.1:1", "--erasure", unknown)
+        assert code == 2 and "cannot reach" in err, err

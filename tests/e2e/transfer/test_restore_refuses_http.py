@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,16 @@ def recompute(backup: Path, manifest: dict[str, Any], name: str) -> None:
     manifest["files"][name].update(entry, bytes=len(data))
 
 
+def metadata_nested_200_deep(line: str) -> str:
+    """A file of one record, its metadata nested 200 deep."""
+    record = json.loads(line)
+    nested: dict[str, Any] = {"leaf": 1}
+    for _ in range(200):
+        nested = {"n": nested}
+    record["payload"]["metadata"] = nested
+    return json.dumps(record, separators=(",", ":")) + "\n"
+
+
 async def restore(backup: Path, data_dir: Path, *extra: str) -> tuple[int, str, str]:
     return await cli("restore", str(backup), "--data-dir", str(data_dir), "--json", *extra)
 
@@ -67,6 +78,15 @@ async def test_restore_refuses_a_backup_incomplete_or_altered(live_app: LiveApp,
 
     def copy(name: str) -> Path:
         return Path(shutil.copytree(backup, tmp_path / name))
+
+    def copy_edited(name: str, file: str, edit: Callable[[str], str]) -> tuple[Path, dict[str, Any]]:
+        """A copy with `file`'s text edited, and a manifest whose entry matches it again."""
+        edited_backup = copy(name)
+        path = edited_backup / file
+        path.write_text(edit(path.read_text()))
+        manifest = manifest_of(edited_backup)
+        recompute(edited_backup, manifest, file)
+        return edited_backup, manifest
 
     # A type's file and its manifest entry removed.
     dropped = copy("dropped")
@@ -86,21 +106,17 @@ async def test_restore_refuses_a_backup_incomplete_or_altered(live_app: LiveApp,
     assert code == 1 and "unsigned" in err, err
 
     # A record rewritten, its manifest entry recomputed.
-    rewritten = copy("rewritten")
-    path = rewritten / "memories-semantic.jsonl"
-    path.write_text(path.read_text().replace("4471", "9999"))
-    edited = manifest_of(rewritten)
-    recompute(rewritten, edited, "memories-semantic.jsonl")
+    rewritten, edited = copy_edited(
+        "rewritten", "memories-semantic.jsonl", lambda text: text.replace("4471", "9999")
+    )
     rewrite(rewritten, edited)
     code, _, err = await restore(rewritten, tmp_path / "r4", "--public-key", public_key)
     assert code == 1 and "signature does not match" in err, err
 
     # A record moved to another tenant, the manifest recomputed and re-signed by another key.
-    moved = copy("moved")
-    path = moved / "memories-episodic.jsonl"
-    path.write_text(path.read_text().replace('"tenant":"default"', '"tenant":"beta"'))
-    edited = manifest_of(moved)
-    recompute(moved, edited, "memories-episodic.jsonl")
+    moved, edited = copy_edited(
+        "moved", "memories-episodic.jsonl", lambda text: text.replace('"tenant":"default"', '"tenant":"beta"')
+    )
     edited["signature"] = Signer(Ed25519PrivateKey.generate()).sign(MANIFEST_KIND, edited)
     rewrite(moved, edited)
     code, _, err = await restore(moved, tmp_path / "r5", "--public-key", public_key)
@@ -115,16 +131,7 @@ async def test_restore_refuses_a_backup_incomplete_or_altered(live_app: LiveApp,
     assert code == 1 and "no trusted key" in err and "--public-key" in err, err
 
     # Signed by the service's own key, yet a record the API refuses: metadata nested 200 deep.
-    deep = copy("deep")
-    path = deep / "memories-semantic.jsonl"
-    record = json.loads(path.read_text())
-    nested: dict[str, Any] = {"leaf": 1}
-    for _ in range(200):
-        nested = {"n": nested}
-    record["payload"]["metadata"] = nested
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    edited = manifest_of(deep)
-    recompute(deep, edited, "memories-semantic.jsonl")
+    deep, edited = copy_edited("deep", "memories-semantic.jsonl", metadata_nested_200_deep)
     edited["signature"] = open_signer(tmp_path / "data").sign(MANIFEST_KIND, edited)
     rewrite(deep, edited)
     code, _, err = await restore(deep, tmp_path / "r8", "--public-key", public_key)

@@ -21,7 +21,7 @@ from agents.items import TResponseInputItem
 from agents.memory import SessionSettings
 from agents.testing import ScriptedModel
 from agents.testing import assistant_message as get_text_message
-from tests.test_openai_agents_session_suite import SQLiteSession, _on_the_real_server, run_agent_async
+from tests.vendor.test_openai_agents_session_suite import SQLiteSession, _on_the_real_server, run_agent_async
 
 
 @pytest.mark.parametrize("runner_method", ["run", "run_sync", "run_streamed"])
