@@ -29,6 +29,8 @@ in-process, each group with the reason it cannot go through the API:
   detectors scored on labelled sets, span by span.
 - The confidence model (`Calibration`, `shipped_calibration`, `with_small_store`,
   `DEFAULT_MIN_CONFIDENCE`): `mnemo bench calibrate` fits the model the service ships.
+- The ranking model (`RankingModel`, `DEFAULT_MODEL`, `PRESETS`, `varied`, `check_model`): a sweep
+  ranks by a copy of the value with changes, handed to the in-process retriever.
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ if TYPE_CHECKING:
     from .memtypes.requests import RetrieveRequest
     from .memtypes.types import DEFAULT_RETRIEVAL_TYPES, FACT_TYPE, MemoryType
     from .retrieval.options import DEFAULT_MIN_CONFIDENCE
-    from .retrieval.pipeline import Retriever
+    from .retrieval.pipeline import Retriever, check_model
     from .retrieval.ranking.confidence import Calibration, shipped_calibration, with_small_store
+    from .retrieval.ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
 
 # Each name is imported when first used, not with this module: `mnemo bench … --help` imports the
 # harness's parser, which names some of them, and must not load the service to answer
@@ -99,17 +102,21 @@ _MODULE_OF = {
     "Calibration": ".retrieval.ranking.confidence",
     "shipped_calibration": ".retrieval.ranking.confidence",
     "with_small_store": ".retrieval.ranking.confidence",
-    # The ranking model a sweep varies (its value, `RankingModel`, and its named `PRESETS`) belongs
-    # here beside the confidence model: a sweep copies the value with changes, nothing else of the
-    # retrieval package.
+    "DEFAULT_MODEL": ".retrieval.ranking.model",
+    "PRESETS": ".retrieval.ranking.model",
+    "RankingModel": ".retrieval.ranking.model",
+    "varied": ".retrieval.ranking.model",
+    "check_model": ".retrieval.pipeline",
 }
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
+    "DEFAULT_MODEL",
     "DEFAULT_RETRIEVAL_TYPES",
     "DENSE_DATATYPE_NAME",
     "FACT_TYPE",
     "LOOPBACK_BASE_URL",
+    "PRESETS",
     "SINGLE_TENANT",
     "Calibration",
     "Embedder",
@@ -117,6 +124,7 @@ __all__ = [
     "MemoryIn",
     "MemoryType",
     "MemoryWriter",
+    "RankingModel",
     "RetrieveRequest",
     "Scope",
     "ScoredPoint",
@@ -128,6 +136,7 @@ __all__ = [
     "VectorPoint",
     "bulk_index",
     "bulk_writer",
+    "check_model",
     "configured_app",
     "configured_embedder",
     "default_policy",
@@ -146,6 +155,7 @@ __all__ = [
     "shipped_calibration",
     "time_header",
     "transaction_acknowledged",
+    "varied",
     "with_small_store",
 ]
 

@@ -161,8 +161,8 @@ def add_bench_parser(sub: Any) -> None:
     folds.add_argument(
         "--variants",
         type=Path,
-        help='JSON {"name": {"ranking": {...}, "config": {RetrievalConfig fields}, "constants": '
-        '{"module.CONSTANT": value}}} (default: the defaults)',
+        help='JSON {"name": {"ranking": {...}, "config": {RetrievalConfig fields}, "preset": '
+        '"semantic-only", "model": {"expand.neighbour_decay": value}}} (default: the defaults)',
     )
     folds.add_argument("--reference", default="default", help="the variant the others are compared with")
     folds.add_argument(

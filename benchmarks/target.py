@@ -9,7 +9,6 @@ user would.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -33,16 +32,20 @@ class BenchError(RuntimeError):
     """The service under test answered something the benchmark cannot use."""
 
 
-def constant_module(name: str) -> Any:
-    """The module that defines the constant `name` (`package.module.NAME`), checked to define it."""
-    module_name, _, attr = name.rpartition(".")
+def ranking_variant(base: Any, preset: str | None, changes: Mapping[str, Any]) -> Any:
+    """The ranking model a variant ranks by (mnemo.retrieval.ranking.model): the named preset, else
+    `base` (None: the default), with each dotted path changed (`{"expand.neighbour_decay": 0.9}`); a
+    BenchError names a preset, a path or a value the model has not."""
+    from mnemo.lab import DEFAULT_MODEL, PRESETS, check_model, varied
+
+    base = DEFAULT_MODEL if base is None else base
+
+    if preset is not None and preset not in PRESETS:
+        raise BenchError(f"ranking model preset {preset!r}: not one of {', '.join(PRESETS)}")
     try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise BenchError(f"constant {name!r}: no module {module_name!r}") from exc
-    if not attr.isupper() or not hasattr(module, attr):
-        raise BenchError(f"constant {name!r}: {module_name} defines no constant {attr!r}")
-    return module
+        return check_model(varied(PRESETS[preset] if preset is not None else base, changes))
+    except ValueError as exc:
+        raise BenchError(str(exc)) from exc
 
 
 @dataclass
@@ -71,24 +74,22 @@ class Target:
             retriever.config = base
 
     @contextmanager
-    def constants(self, overrides: Mapping[str, Any]) -> Iterator[None]:
-        """Retrievals inside run with these fitted constants of the algorithm changed (in-process
-        only), each named by its module and name (`mnemo.retrieval.stages.expand.NEIGHBOUR_DECAY`):
-        what a sweep varies that no user sets. The module that defines one reads it at call time."""
-        if not overrides:
+    def ranking_model(self, preset: str | None, changes: Mapping[str, Any]) -> Iterator[None]:
+        """Retrievals inside rank by a copy of the retriever's ranking model (in-process only): the
+        preset named (`PRESETS`), else the retriever's own, with each dotted path changed
+        (`ranking_variant`): what a sweep varies that no user sets."""
+        if preset is None and not changes:
             yield
             return
         if self.services is None:
-            raise BenchError("constant overrides need the in-process app (no --url)")
-        targets = [(constant_module(n), n.rpartition(".")[2], value) for n, value in overrides.items()]
-        saved = [(module, attr, getattr(module, attr)) for module, attr, _ in targets]
+            raise BenchError("ranking model variants need the in-process app (no --url)")
+        retriever = self.services.retriever
+        base = retriever.model
+        retriever.model = ranking_variant(base, preset, changes)
         try:
-            for module, attr, value in targets:
-                setattr(module, attr, value)
             yield
         finally:
-            for module, attr, value in saved:
-                setattr(module, attr, value)
+            retriever.model = base
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST `body`. A 429 or 503 is waited out as the client's typed methods do (`Retry-After`,

@@ -18,8 +18,9 @@ DEFAULT_MIN_CONFIDENCE = 0.004
 class RetrievalConfig(BaseModel):
     """The read path's defaults: the `retrieval` group of the settings (MNEMO_RETRIEVAL__*).
 
-    Only what a user or an operator would set; the algorithm's fitted constants sit next to the code
-    that uses them (stages/sizing.py, stages/expand.py, stages/rank.py, ranking/terms/)."""
+    Only what a user or an operator would set; the algorithm's fitted constants, the rules a
+    benchmark switches off and the confidence calibration are the retriever's ranking model
+    (ranking/model.py, `RankingModel`), a frozen value the stages and terms read from the plan."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

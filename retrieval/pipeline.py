@@ -17,6 +17,10 @@ Then stages/respond.py packs the final hits, renders the context, explains, acco
 Every score change after the engine's is a registered post-engine stage (stages/post.py): a name, a
 weight, and for each hit it changes an adjustment that `explain` shows by itself.
 
+What the stages and terms rank by beyond the request and the settings is the retriever's ranking
+model (ranking/model.py): which terms and stages run, their fitted constants, the confidence
+calibration. It travels on the plan (`ReadPlan.model`); nothing reads it from a module.
+
 This module holds the engines and runs the stages; what each decides lives in its own module.
 """
 
@@ -34,8 +38,9 @@ from ..memtypes.requests import RetrieveRequest, RetrieveResponse
 from ..memtypes.types import MemoryType
 from ..sessions.ports import WorkingStore
 from .options import RetrievalConfig
-from .ranking.confidence import shipped_calibration
+from .ranking import terms
 from .ranking.evidence import warm
+from .ranking.model import DEFAULT_MODEL, RankingModel
 from .stages.done_events import DoneByEvent
 from .stages.expand import Neighbours
 from .stages.pack import LinePrices, Priced
@@ -62,8 +67,19 @@ POST_STAGES: tuple[PostStage, ...] = (
 )
 
 
+def check_model(model: RankingModel) -> RankingModel:
+    """`model`, if every term and stage it leaves out is registered (`ValueError` naming those not:
+    a misspelt name would leave everything on)."""
+    unknown = model.terms_off - {t.name for t in terms.TERMS}
+    unknown |= model.stages_off - {s.name for s in POST_STAGES}
+    if unknown:
+        raise ValueError(f"ranking model: no term or stage named {', '.join(sorted(unknown))}")
+    return model
+
+
 class Retriever:
-    """The read path. Without a sparse encoder, every search is dense-only."""
+    """The read path, ranking by `model` (default: what the service ranks by). Without a sparse
+    encoder, every search is dense-only."""
 
     def __init__(
         self,
@@ -74,6 +90,7 @@ class Retriever:
         working: WorkingStore | None = None,
         sparse: SparseEncoder | None = None,
         models: Mapping[str, ModelSpec] = MODEL_REGISTRY,
+        model: RankingModel = DEFAULT_MODEL,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -82,14 +99,17 @@ class Retriever:
         warm()  # the word frequencies the confidence reads
         # Confidence is calibrated on one embedding model's cosines: under another, its values are
         # still given, but no default floor leaves memories out by them.
-        fitted_for = str(shipped_calibration().about.get("embedding_model", ""))
-        model = str(getattr(embedder, "model_name", ""))
-        if fitted_for and model and model.rsplit("/", 1)[-1] != fitted_for:
+        fitted_for = str(model.calibration.about.get("embedding_model", ""))
+        embedding_model = str(getattr(embedder, "model_name", ""))
+        if fitted_for and embedding_model and embedding_model.rsplit("/", 1)[-1] != fitted_for:
             log.warning(
-                "confidence is calibrated for %s, not %s: no default confidence floor", fitted_for, model
+                "confidence is calibrated for %s, not %s: no default confidence floor",
+                fitted_for,
+                embedding_model,
             )
             config = config.model_copy(update={"default_min_confidence": 0.0})
         self.config = config
+        self._model = check_model(model)
         self.models = models  # the built-in models and those MNEMO_CONFIG registers
         self.searcher = Searcher(index, embedder, working, sparse)
         # Shared across requests: a section header or a time header costs the same every time.
@@ -98,6 +118,15 @@ class Retriever:
         self._lines: dict[tuple[str, MemoryType, str], tuple[Mapping[str, Any], Priced]] = {}
         self._degraded: tuple[float, frozenset[str]] = (0.0, frozenset())  # (read at, types)
         self._in_flight = 0  # retrievals started and not finished: one alone may take every core
+
+    @property
+    def model(self) -> RankingModel:
+        """What this retriever ranks by; replaced whole (a benchmark's variant), never changed."""
+        return self._model
+
+    @model.setter
+    def model(self, model: RankingModel) -> None:
+        self._model = check_model(model)
 
     def resolve(self, request: RetrieveRequest) -> ResolvedRequest:
         return resolve(request, self.config, self.tokenizers.default, self.models)
@@ -144,9 +173,9 @@ class Retriever:
         request: RetrieveRequest,
         namespaces: Mapping[MemoryType, tuple[str, ...]] | None,
     ) -> RetrieveResponse:
-        config = self.config
+        config, model = self.config, self.model
         plan = plan_retrieval(
-            tenant, request, namespaces, config, self.tokenizers.default, self.models, self.sparse
+            tenant, request, namespaces, config, self.tokenizers.default, self.models, self.sparse, model
         )
         prices = LinePrices(
             self.tokenizers, plan.resolved.encoding, self._header_tokens, self._group_tokens, self._lines
@@ -154,7 +183,7 @@ class Retriever:
         timings: dict[str, float] = {}
         self._in_flight += 1
         try:
-            stages = POST_STAGES
+            stages = tuple(s for s in POST_STAGES if model.runs_stage(s.name))
             found = await self.searcher.search(
                 plan, config, prices, timings, lambda: self._in_flight == 1, stages
             )

@@ -2,7 +2,8 @@
 
 Each variant is a set of `ranking` options of `POST /v1/retrieve` (the request field users set),
 so every row goes through the same API and harness as `mnemo bench quality`; a `--variants` file is
-the format `mnemo bench folds` reads (`config` and `constants` beside `ranking`, in-process only).
+the format `mnemo bench folds` reads (`config`, a ranking model `preset` and `model` changes beside
+`ranking`, in-process only).
 Per variant and query: one ranking run under a budget large enough that nothing is trimmed (scored
 @K), and one run per budget (scored by budget_recall@B and the tokens it used). Latency is each
 request's wall time through the in-process app (the embedding of the query included)."""
@@ -85,9 +86,9 @@ async def run_ablation(
     load_s = time.perf_counter() - started
     variants = {}
     for name, spec in options.variants.items():
-        ranking, config, constants = split_variant(spec)
+        ranking, config, preset, changes = split_variant(spec)
         started = time.perf_counter()
-        with target.retrieval_config(config), target.constants(constants):
+        with target.retrieval_config(config), target.ranking_model(preset, changes):
             variants[name] = {
                 "ranking": ranking,
                 **await _variant(target, dataset.queries, ranking, options, name),

@@ -1,12 +1,12 @@
 """`mnemo bench folds`: several mnemo configurations and the baselines on one dataset load, scored per
 question, then judged by leave-one-out folds and paired tests (mnemo.benchmarks.quality.folds).
 
-A variant is `{"ranking": {request ranking options}, "config": {RetrievalConfig fields}, "constants":
-{"mnemo.retrieval.stages.expand.NEIGHBOUR_DECAY": 0.9, ...}}` (a bare dict is ranking options).
-`config` and `constants` (the algorithm's fitted constants, which no setting holds) need the
-in-process app: they are set on it between variants, so every variant ranks the same stored
-memories. The baselines (BM25, dense, RRF fusion) are scored as systems beside the variants,
-exactly as `mnemo bench quality` scores them.
+A variant is `{"ranking": {request ranking options}, "config": {RetrievalConfig fields}, "preset":
+"semantic-only", "model": {"expand.neighbour_decay": 0.9, ...}}` (a bare dict is ranking options).
+`config`, `preset` and `model` (a copy of the ranking model, mnemo.retrieval.ranking.model: a named
+preset, dotted paths into it changed) need the in-process app: they are set on it between variants,
+so every variant ranks the same stored memories. The baselines (BM25, dense, RRF fusion) are scored
+as systems beside the variants, exactly as `mnemo bench quality` scores them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, ranked_sessions, ranking_metrics, session_metrics, set_recall
 from ..progress import each
 from ..report import machine, machine_line, table, write_json
-from ..target import BenchError, Target, cache_counts, constant_module
+from ..target import BenchError, Target, cache_counts, ranking_variant
 from .baselines import (
     Baselines,
     header_token_counts,
@@ -55,11 +55,18 @@ class FoldOptions:
         check_variants(self)
 
 
-def split_variant(spec: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """(ranking options, RetrievalConfig overrides, constant overrides) of a variant."""
-    if set(spec) <= {"ranking", "config", "constants"} and spec:
-        return dict(spec.get("ranking", {})), dict(spec.get("config", {})), dict(spec.get("constants", {}))
-    return dict(spec), {}, {}
+VARIANT_KEYS = frozenset({"ranking", "config", "preset", "model"})
+
+
+def split_variant(
+    spec: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any], str | None, dict[str, Any]]:
+    """(ranking options, RetrievalConfig overrides, ranking model preset, ranking model changes by
+    dotted path) of a variant."""
+    if set(spec) <= VARIANT_KEYS and spec:
+        ranking, config = dict(spec.get("ranking", {})), dict(spec.get("config", {}))
+        return ranking, config, spec.get("preset"), dict(spec.get("model", {}))
+    return dict(spec), {}, None, {}
 
 
 def _ids(answer: Mapping[str, Any]) -> list[str]:
@@ -140,8 +147,8 @@ def check_variants(options: FoldOptions) -> None:
     for name, spec in options.variants.items():
         if not isinstance(spec, dict):
             raise BenchError(f"variant {name!r}: expected a JSON object, got {type(spec).__name__}")
-        for constant in split_variant(spec)[2]:
-            constant_module(constant)
+        _, _, preset, changes = split_variant(spec)
+        ranking_variant(None, preset, changes)  # the paths and values checked, before the load
     computed = metric_names(options)
     if unknown := [m for m in options.metrics if m not in computed]:
         listed = ", ".join(computed)
@@ -165,9 +172,9 @@ async def run_folds(
     rankings: dict[str, list[list[str]]] = {}
     latency: dict[str, float] = {}
     for name, spec in options.variants.items():
-        ranking, config, constants = split_variant(spec)
+        ranking, config, preset, changes = split_variant(spec)
         started = time.perf_counter()
-        with target.retrieval_config(config), target.constants(constants):
+        with target.retrieval_config(config), target.ranking_model(preset, changes):
             per_query[name], rankings[name], lat = await _score_variant(
                 target, dataset.queries, ranking, options, name
             )

@@ -1,5 +1,5 @@
 """`mnemo bench folds` end to end on a tiny synthetic dataset: the variants' per-question metrics
-back every reported mean, config and constant overrides really change the ranking (and are undone), and a
+back every reported mean, config and ranking model overrides really change the ranking (and are undone), and a
 second run over the same embedding cache embeds nothing."""
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from mnemo.cli.main import main
-from mnemo.retrieval.stages import sizing
 
-SIZING = "mnemo.retrieval.stages.sizing"
-STARVED = ("MIN_CANDIDATES", "MAX_CANDIDATES", "MIN_PREFETCH", "MAX_PREFETCH")
+# Candidate lists of 1 memory a type: the ranking model's sizing.
+STARVED = {
+    f"sizing.{name}": 1 for name in ("min_candidates", "max_candidates", "min_prefetch", "max_prefetch")
+}
+STARVED["sizing.tokens_per_candidate"] = 100000
 
 
 @pytest.mark.slow
@@ -21,16 +23,14 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     data, cache = tmp_path / "data", tmp_path / "cache"
     assert main(["bench", "generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
     variants = tmp_path / "variants.json"
-    # "starved": candidate lists of 1 memory a type (the sizing's constants) and no neighbours (the
-    # retriever's config), set on the in-process app, must rank otherwise.
+    # "starved": candidate lists of 1 memory a type (the ranking model's sizing) and no neighbours
+    # (the retriever's config), set on the in-process app, must rank otherwise.
     variants.write_text(
         json.dumps(
             {
                 "default": {},
                 "neighbours off": {"ranking": {"neighbours": 0}},
-                "starved": {"config": {"neighbours": 0},
-                            "constants": {f"{SIZING}.{name}": 1 for name in STARVED} | {
-                                f"{SIZING}.TOKENS_PER_CANDIDATE": 100000}},
+                "starved": {"config": {"neighbours": 0}, "model": STARVED},
                 "default again": {"ranking": {}},
             }
         )
@@ -69,7 +69,6 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     tests = {(t["a"], t["b"]) for t in first["paired"]["recall@10"]}
     # The override was undone: the defaults after "starved" rank exactly as before it.
     assert first["per_query"]["default again"] == first["per_query"]["default"]
-    assert all(getattr(sizing, name) > 1 for name in STARVED)  # the module's own constants again
     assert tests == {("neighbours off", "default"), ("starved", "default"), ("default again", "default"),
                      ("default", "bm25"), ("default", "dense"), ("default", "fusion")}  # fmt: skip
     assert (tmp_path / "first" / "summary.md").read_text().count("### recall@10: leave one category out") == 1
@@ -128,8 +127,8 @@ def test_folds_rank_unfloored_as_bench_quality_does(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_ablation_reads_the_variants_files_folds_reads(tmp_path: Path) -> None:
-    # One variants format for both commands: the committed ablation ladder (config and constants
-    # beside ranking options) must run under `mnemo bench ablation` as under `folds`.
+    # One variants format for both commands: the committed ablation ladder (config and ranking model
+    # changes beside ranking options) must run under `mnemo bench ablation` as under `folds`.
     data = tmp_path / "data"
     assert main(["bench", "generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
     variants = tmp_path / "variants.json"
@@ -137,13 +136,10 @@ def test_ablation_reads_the_variants_files_folds_reads(tmp_path: Path) -> None:
         json.dumps(
             {
                 "default": {},
-                "starved": {"config": {"neighbours": 0},
-                            "constants": {f"{SIZING}.{name}": 1 for name in STARVED} | {
-                                f"{SIZING}.TOKENS_PER_CANDIDATE": 100000}},
+                "starved": {"config": {"neighbours": 0}, "model": STARVED},
             }
         )
     )  # fmt: skip
-    before = {name: getattr(sizing, name) for name in STARVED}
     code = main(
         [
             "bench", "ablation",
@@ -156,5 +152,4 @@ def test_ablation_reads_the_variants_files_folds_reads(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "out" / "results.json").read_text())["variants"]
     assert list(results) == ["default", "starved"]
     default, starved = (results[n]["metrics"]["all"] for n in ("default", "starved"))
-    assert starved != default  # the overrides ranked otherwise ...
-    assert {name: getattr(sizing, name) for name in STARVED} == before  # ... and were undone
+    assert starved != default  # the overrides ranked otherwise

@@ -4,17 +4,18 @@ every table, and a metric no run computes would fail only after every variant ha
 
 from __future__ import annotations
 
-import importlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from mnemo.benchmarks.quality.fold_runner import FoldOptions, split_variant
-from mnemo.benchmarks.target import BenchError
+from mnemo.benchmarks.target import BenchError, ranking_variant
 from mnemo.cli.main import main
 from mnemo.memtypes.requests import RankingOptions
 from mnemo.retrieval.options import RetrievalConfig
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL, PRESETS
 
 
 def test_a_variant_named_like_a_baseline_is_refused() -> None:
@@ -62,12 +63,28 @@ def test_a_bad_variants_file_is_a_message_and_exit_2(
 
 @pytest.mark.parametrize("path", sorted(Path("benchmarks/variants").glob("*.json")), ids=lambda p: p.name)
 def test_every_committed_variant_names_what_exists(path: Path) -> None:
-    # A variant that names a setting or a constant the code no longer has would fail only hours into
-    # a run (or, for a constant, vary nothing): each name is checked against the code here.
+    # A variant that names a setting or a ranking model path the code no longer has would fail only
+    # hours into a run: each name is checked against the code here.
     for name, spec in json.loads(path.read_text()).items():
-        ranking, config, constants = split_variant(spec)
+        ranking, config, preset, changes = split_variant(spec)
         RankingOptions.model_validate(ranking)
         assert set(config) <= set(RetrievalConfig.model_fields), (name, config)
-        for dotted in constants:
-            module, _, constant = dotted.rpartition(".")
-            assert hasattr(importlib.import_module(module), constant), (name, dotted)
+        ranking_variant(None, preset, changes)  # a BenchError otherwise
+
+
+def test_a_ranking_model_variant_is_a_changed_copy_and_an_unknown_path_is_refused() -> None:
+    varied = ranking_variant(None, None, {"expand.neighbour_decay": 0.9, "how_to.steps_phrasings": False})
+    assert varied.expand.neighbour_decay == 0.9 and varied.how_to.steps_phrasings is False
+    assert DEFAULT_MODEL.expand.neighbour_decay != 0.9 and DEFAULT_MODEL.how_to.steps_phrasings
+    assert ranking_variant(None, "semantic-only", {}) is PRESETS["semantic-only"]
+    with pytest.raises(BenchError, match=re.escape("expand.neighbour_decy")):
+        ranking_variant(None, None, {"expand.neighbour_decy": 0.9})
+    with pytest.raises(BenchError, match=re.escape("how_to.steps_phrasings")):
+        ranking_variant(None, None, {"how_to.steps_phrasings": "(?!)"})  # a switch, not a pattern
+    with pytest.raises(BenchError, match="no-such-preset"):
+        ranking_variant(None, "no-such-preset", {})
+    with pytest.raises(BenchError, match="throwaway"):
+        ranking_variant(None, None, {"terms_off": ["time", "throwaway"]})
+    # Refused before any dataset is loaded.
+    with pytest.raises(BenchError, match=re.escape("sizing.stage_factr")):
+        FoldOptions(variants={"default": {}, "typo": {"model": {"sizing.stage_factr": 0}}})

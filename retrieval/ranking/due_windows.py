@@ -49,11 +49,12 @@ _ASKS_TASKS = re.compile(
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
-# change next month?") asks whether it suits, not what is due then: a preference or a rule answers it.
-# A pattern, not a compiled one, so that `mnemo bench folds` can vary it (re caches its compilation).
-ASKS_LEAVE = (
+# change next month?") asks whether it suits, not what is due then: a preference or a rule answers it
+# (a ranking model may leave the rule out: `DueWindowModel.leave_rule`).
+_ASKS_LEAVE = re.compile(
     r"^\W*(?:(?:so|ok|okay|and|but|hey)\W+)?(?:(?:can|could|may|should|shall)\s+(?:i|we)"
-    r"|ok(?:ay)?\s+(?:to|if)|is\s+it\s+ok(?:ay)?\s+(?:to|if)|would\s+it\s+be\s+ok(?:ay)?)\b"
+    r"|ok(?:ay)?\s+(?:to|if)|is\s+it\s+ok(?:ay)?\s+(?:to|if)|would\s+it\s+be\s+ok(?:ay)?)\b",
+    re.I,
 )
 # Words that ask about things to do even in such a question ("can I see what's due next week?").
 _NAMES_TASKS = re.compile(r"\b(?:due|overdue|deadlines?|to-?dos?|reminders?|on\s+(?:my|our)\s+plate)\b", re.I)
@@ -69,11 +70,6 @@ _DATE = (
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
 _UNIT = r"(?P<unit>day|week|month)s?"
-# The confidence of a pending item due within the window a question about tasks names: the words
-# of "what's on next week?" say nothing of the items, so the confidence model reads them as unlikely
-# (about 0.03), while about half of them are what such a question asks for (0.53 on the assistant
-# stores, the rest being due then but about another topic the question names). A fitted constant.
-DUE_WINDOW_CONFIDENCE = 0.5
 _BEFORE_MAY = re.compile(r"\b(?:in|of|by|before|during|until|till|for|from)\s+$", re.I)  # May, the month
 
 
@@ -249,16 +245,13 @@ _PATTERNS = [
 ]  # fmt: skip
 
 
-def asks_about_tasks(query: str) -> bool:
-    """Whether the query asks what is due, planned or left undone (not whether one may do something
-    then, unless it names what is due)."""
-    return _asks_about_tasks(query, ASKS_LEAVE)
-
-
-def _asks_about_tasks(query: str, asks_leave: str) -> bool:
+def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
+    """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
+    do something then, unless it names what is due)."""
     if _ASKS_TASKS.search(query) is None:
         return False
-    return re.search(asks_leave, query, re.I) is None or _NAMES_TASKS.search(query) is not None
+    asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
+    return not asks_leave or _NAMES_TASKS.search(query) is not None
 
 
 def due_window(query: str, now: datetime) -> TimeWindow | None:
@@ -292,14 +285,10 @@ class TaskQuestion:
     undone: bool = False
 
 
-def task_question(query: str, now: datetime) -> TaskQuestion | None:
-    """None for a query that is not about things to do."""
-    return _task_question(query, now, ASKS_LEAVE)
-
-
 @lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
-def _task_question(query: str, now: datetime, asks_leave: str) -> TaskQuestion | None:
-    if not _asks_about_tasks(query, asks_leave):
+def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
+    """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
+    if not asks_about_tasks(query, leave_rule):
         return None
     window = due_window(query, now)
     return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)

@@ -20,6 +20,7 @@ from ...memtypes.formula import Const, Expr, Mult, Sum, evaluate
 from ...memtypes.types import MemoryType, TypePolicy
 from ..options import RetrievalConfig, Tuning
 from . import terms as registry
+from .model import DEFAULT_MODEL, RankingModel
 from .terms import QueryContext, TermInputs
 from .terms.base import STAGE_SCORE
 from .terms.stored import RelevanceTerm, relevance_expr
@@ -58,7 +59,7 @@ class RankingPolicy:
     """The ranking of one memory type at one instant (`now_ts`, seconds since the epoch).
 
     `signals` are the ranking terms' signals from the query, by term name (`ranking_policies`; a
-    term without one has none)."""
+    term without one has none); `model` says which terms run and holds their fitted constants."""
 
     def __init__(
         self,
@@ -67,8 +68,10 @@ class RankingPolicy:
         *,
         relevance: Expr = STAGE_SCORE,
         signals: Mapping[str, Any] | None = None,
+        model: RankingModel = DEFAULT_MODEL,
     ) -> None:
         self.policy = policy
+        self.model = model
         self.now_ts = now_ts
         self.relevance = relevance
         self.signals: dict[str, Any] = dict(signals or {})
@@ -96,7 +99,11 @@ class RankingPolicy:
     def _terms(self) -> tuple[Term, ...]:
         out = []
         for term in registry.TERMS:
-            inputs = TermInputs(self.policy, self.now_ts, self.relevance, self.signals.get(term.name))
+            if not self.model.runs_term(term.name):
+                continue
+            inputs = TermInputs(
+                self.policy, self.now_ts, self.relevance, self.model, self.signals.get(term.name)
+            )
             weight = term.weight(inputs)
             if weight != 0.0:
                 out.append(Term(term.name, weight, term.expr(inputs)))
@@ -131,15 +138,17 @@ def ranking_policies(
     tuning: Tuning,
     config: RetrievalConfig,
     fused: bool,
+    model: RankingModel = DEFAULT_MODEL,
 ) -> dict[MemoryType, RankingPolicy]:
     """Each type's formula: relevance only, or every registered ranking term that applies to the
-    type with its signal from the query. `fused`: both vectors are searched."""
+    type and that `model` runs, with its signal from the query. `fused`: both vectors are searched."""
     now_ts = now.timestamp()
-    relevance = relevance_expr(tuning, fused)
+    relevance = relevance_expr(tuning, fused, model.relevance)
     if not tuning.formula:
         return {t: RankingPolicy.relevance_only(tuning.policies[t], now_ts, relevance) for t in types}
-    context = QueryContext(query, now, config, tuning.temporal)
-    terms = registry.TERMS  # read per request: a term registered at run time (a test's) counts
+    context = QueryContext(query, now, config, tuning.temporal, model)
+    # Read per request: a term registered at run time (a test's) counts.
+    terms = [term for term in registry.TERMS if model.runs_term(term.name)]
     prepared = {term.name: term.signal(context) for term in terms}
     return {
         t: RankingPolicy(
@@ -148,6 +157,7 @@ def ranking_policies(
             relevance=relevance,
             # Each term's signal where the term applies to the type, else none.
             signals={term.name: prepared[term.name] if term.applies_to(t) else None for term in terms},
+            model=model,
         )
         for t in types
     }

@@ -4,7 +4,8 @@ lifted it by: "Pay the 2026 IUC for the Clio" (due 31 March) is not overdue when
 says "Inês paid the 2026 IUC for the Clio". Nobody closed the reminder; the event tells.
 
 An event tells it was done when it is about the same thing (the cosine of the two dense vectors is
-at least `DONE_MIN_COSINE`), happened no earlier than `DONE_LEAD_S` before the due date, and says the
+at least the ranking model's `done_events.min_cosine`), happened no earlier than `done_events.lead_s`
+before the due date, and says the
 reminder's own action in the past tense ("Pay …" → "paid", "Submit …" → "submitted", "Book …" →
 "booked"), not negated ("never booked"). Only the action the reminder opens with counts: "Dean
 asked again about the training" is about the same thing and says nothing was done. What it misses
@@ -26,19 +27,12 @@ from functools import lru_cache
 import numpy as np
 
 from ...memtypes.queries import ScoredPoint, SearchRequest
-from ...memtypes.types import DAY_SECONDS, EVENT_TYPE, INTENTION_TYPE
+from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
 from ..ranking.due_windows import task_question
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
-# An event about the same thing as the reminder: above what two memories about one topic usually
-# share, below an event that retells the reminder's action. A fitted constant of MiniLM's vectors.
-DONE_MIN_COSINE = 0.5
-# How long before its due date a reminder may be done (one is often done early; a reminder is seldom
-# written more than two months ahead of what it asks).
-DONE_LEAD_S = 60 * DAY_SECONDS
-DONE_EVENTS = 5  # the events searched per reminder: the nearest in meaning
 _REMINDERS = 32  # the past-due reminders read per question: more than one person's backlog holds
 # The past tense of the verbs a reminder opens with that English does not form with -ed.
 _IRREGULAR = {
@@ -90,7 +84,7 @@ class DoneByEvent(PostStage):
             return 0.0
         if EVENT_TYPE not in plan.filters:
             return 0.0
-        asked = task_question(plan.request.query, plan.resolved.now)
+        asked = task_question(plan.request.query, plan.resolved.now, plan.model.due_window.leave_rule)
         return 1.0 if asked is not None and (asked.undone or asked.open) else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
@@ -121,6 +115,7 @@ async def done_reminders(inputs: StageInputs, reminders: Sequence[ScoredPoint], 
     """The ids of the reminders an event says were done."""
     if not reminders or inputs.plan.filters is None:
         return set()
+    fit = inputs.plan.model.done_events
     vectors = await inputs.vectors(INTENTION_TYPE, reminders)
     asked = [r for r in reminders if r.id in vectors]
     events = inputs.plan.filters[EVENT_TYPE]
@@ -128,9 +123,9 @@ async def done_reminders(inputs: StageInputs, reminders: Sequence[ScoredPoint], 
         SearchRequest(
             EVENT_TYPE,
             np.asarray(vectors[r.id], dtype=np.float32).tolist(),
-            replace(events, occurred_from=float(r.payload["due_ts"]) - DONE_LEAD_S, occurred_until=now_ts),
-            DONE_EVENTS,
-            DONE_EVENTS,
+            replace(events, occurred_from=float(r.payload["due_ts"]) - fit.lead_s, occurred_until=now_ts),
+            fit.events,
+            fit.events,
         )
         for r in asked
     ]
@@ -140,8 +135,7 @@ async def done_reminders(inputs: StageInputs, reminders: Sequence[ScoredPoint], 
         text = str(reminder.payload.get("content", ""))
         # A dense search's score is the cosine of the two vectors.
         if any(
-            e.score >= DONE_MIN_COSINE and tells_done(text, str(e.payload.get("content", "")))
-            for e in nearest
+            e.score >= fit.min_cosine and tells_done(text, str(e.payload.get("content", ""))) for e in nearest
         ):
             done.add(reminder.id)
     return done

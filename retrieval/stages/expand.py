@@ -15,36 +15,25 @@ from ...memtypes.records import SCOPE_FIELDS, Scope
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.confidence import FAR
+from ..ranking.model import DEFAULT_MODEL
 from ..ranking.policy import ScoreComponent
 from ..ranking.terms.conversation import SPEAKER
 from .pack import Packing
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with
 
-# Fitted constants of the expansion, not settings (benchmarks/README.md: sweeps around them moved
-# budget recall by about one question in 383).
-# A neighbour's score is its turn's times this, per step away: it ranks just below that turn. Higher
-# trades precision for context.
-NEIGHBOUR_DECAY = 0.93
-# A neighbour that shares no meaning with the query (a cosine under the confidence's `FAR`) drops this
-# much per step instead: in a history of a person asking an assistant, a found turn's neighbours are
-# mostly the assistant's long replies, and at `NEIGHBOUR_DECAY` they fill the top places that other
-# conversations' evidence needs; beside a turn of a dialogue the answer mostly shares the query's
-# meaning and keeps its place.
-UNRELATED_DECAY = 0.8
-MAX_EXPANDED_TURNS = 8  # turns whose neighbours are fetched (the best selected): fewer lost nothing
-SESSION_GAP_S = 6 * 3600.0  # neighbours occurred within this of their turn
-
 
 class Neighbours(PostStage):
     """The turns beside the selected ones offered too (the request's `neighbours` per side; 0: off),
-    each scored `NEIGHBOUR_DECAY` per step below its turn."""
+    each scored the ranking model's `expand.neighbour_decay` per step below its turn."""
 
     name = "neighbour"
     phase = Phase.FINAL  # reads the last round's packing: the turns it selects
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        return NEIGHBOUR_DECAY if plan.tuning is not None and plan.tuning.neighbours else 0.0
+        return (
+            plan.model.expand.neighbour_decay if plan.tuning is not None and plan.tuning.neighbours else 0.0
+        )
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
         if inputs.packing is None:
@@ -60,18 +49,19 @@ async def expand_neighbours(
     inputs: StageInputs,
     hits: dict[MemoryType, list[ScoredPoint]],
     packing: Packing,
-    decay: float = NEIGHBOUR_DECAY,
+    decay: float,
 ) -> dict[str, Neighbour]:
     """Offer (in `hits`, in place) the neighbours of the episodic turns that `packing` selects;
     answers each offered neighbour's origin, for `explain`."""
     plan = inputs.plan
+    fit = plan.model.expand
     per_side = plan.tuning.neighbours if plan.tuning else 0
     episodic = hits.get(EVENT_TYPE)
     if not per_side or not episodic or plan.base_filter is None:
         return {}
     chosen = {c.key for c in packing.usage[EVENT_TYPE].selected}
-    turns = [h for h in episodic if h.id in chosen][:MAX_EXPANDED_TURNS]
-    requests = neighbour_requests(turns, plan.base_filter, per_side, SESSION_GAP_S)
+    turns = [h for h in episodic if h.id in chosen][: fit.max_turns]
+    requests = neighbour_requests(turns, plan.base_filter, per_side, fit.session_gap_s)
     if not requests:
         return {}
     found = await inputs.index.neighbours(requests)
@@ -82,7 +72,9 @@ async def expand_neighbours(
     def speaker_lift(payload: Mapping[str, Any]) -> float:
         return policy.contribution(SPEAKER, payload)
 
-    hits[EVENT_TYPE], origins = expand(episodic, requests, found, by_seq, decay, speaker_lift, unrelated)
+    hits[EVENT_TYPE], origins = expand(
+        episodic, requests, found, by_seq, decay, speaker_lift, unrelated, fit.unrelated_decay
+    )
     return origins
 
 
@@ -152,8 +144,9 @@ def expand(
     decay: float,
     speaker_lift: SpeakerLift = _no_lift,
     unrelated: Collection[str] = frozenset(),
+    unrelated_decay: float = DEFAULT_MODEL.expand.unrelated_decay,
 ) -> tuple[list[ScoredPoint], dict[str, Neighbour]]:
-    """The hits plus each turn's neighbours, scored `turn score × decay^steps` (`UNRELATED_DECAY`
+    """The hits plus each turn's neighbours, scored `turn score × decay^steps` (`unrelated_decay`
     for those in `unrelated`, which share no meaning with the query), where the turn's
     score counts without its speaker term and the neighbour adds its own: the answer next to the
     question that matched ("How do you unwind, Mel?" / "Mel: running and reading") is said by the
@@ -170,7 +163,7 @@ def expand(
         turn = turns[request.seq]
         turn_score = turn.score - speaker_lift(turn.payload)
         for steps, point in enumerate(same_conversation(turn, points, request.before), start=1):
-            factor = (UNRELATED_DECAY if point.id in unrelated else decay) ** steps
+            factor = (unrelated_decay if point.id in unrelated else decay) ** steps
             own = speaker_lift(point.payload)
             score = turn_score * factor + own
             current = by_id.get(point.id)

@@ -16,6 +16,7 @@ from ...memtypes.queries import MemoryFilter, SparseVector, current_at
 from ...memtypes.requests import RetrieveRequest, SearchMode
 from ...memtypes.types import POLICIES, SCRATCHPAD_TYPE, MemoryType
 from ..options import RetrievalConfig, Tuning, resolve_tuning
+from ..ranking.model import DEFAULT_MODEL, RankingModel
 from ..ranking.policy import RankingPolicy, ranking_policies
 
 
@@ -44,6 +45,7 @@ class ReadPlan:
     base_filter: MemoryFilter | None = None  # the tenant, scope and versions asked for
     filters: Mapping[MemoryType, MemoryFilter] | None = None  # per type: the base, in its namespaces
     sparse: SparseVector | None = None  # the query's BM25 vector (None: dense search only)
+    model: RankingModel = DEFAULT_MODEL  # the retriever's: what every stage and term ranks by
 
 
 def plan_retrieval(
@@ -54,9 +56,10 @@ def plan_retrieval(
     default_encoding: str,
     models: Mapping[str, ModelSpec],
     sparse_encoder: SparseEncoder | None,
+    model: RankingModel,
 ) -> ReadPlan:
-    """The whole plan of one retrieval; 422 for a request that means nothing. `namespaces` (from an
-    agent's bindings) confines each type to the namespaces holding it."""
+    """The whole plan of one retrieval by `model`; 422 for a request that means nothing.
+    `namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
     resolved = resolve(request, config, default_encoding, models)
     weights = normalize_allocation(
         resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
@@ -75,8 +78,8 @@ def plan_retrieval(
             sparse = None
     # Both vectors are searched unless the request searches the sparse one alone (and has one).
     fused = sparse is not None and tuning.search is not SearchMode.SPARSE
-    policies = ranking_policies(request.query, resolved.types, resolved.now, tuning, config, fused)
-    return ReadPlan(request, resolved, weights, policies, tenant, tuning, base, filters, sparse)
+    policies = ranking_policies(request.query, resolved.types, resolved.now, tuning, config, fused, model)
+    return ReadPlan(request, resolved, weights, policies, tenant, tuning, base, filters, sparse, model)
 
 
 def resolve(

@@ -7,7 +7,7 @@
 "Grace lives in Boston" (May) and "Grace moved to Denver" (June) are both kept by the write path:
 without a `fact_key` it cannot tell an update from a second fact ("Alice is allergic to peanuts",
 later "Alice is allergic to shellfish"), and hiding a fact is data loss. Retrieval can order them
-without hiding anything: when a semantic or procedural hit is at least `CONVERSATION_GAP_S` newer
+without hiding anything: when a semantic or procedural hit is at least `conversation_gap_s` newer
 than a better-scored hit of the same type that names the same subject (a shared name) and the older
 one leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
 is a correction, see `SAME_SUBJECT_OVERLAP`). Both stay candidates; a question about the fact now
@@ -40,6 +40,7 @@ from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType, types_where
 from ..options import RetrievalConfig
+from ..ranking.model import DEFAULT_MODEL, NewerFirstModel
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, lift
 
@@ -47,29 +48,19 @@ NEWER_FIRST_TYPES = types_where(lambda s: s.newer_first_overlap is not None)
 # The types where a newer statement must also share this much of its words (Jaccard) with an older
 # one and change a number to be a correction of it (`newer_first_overlap` in the registry says why).
 SAME_SUBJECT_OVERLAP = {t: o for t in NEWER_FIRST_TYPES if (o := SPECS[t].newer_first_overlap)}
-# The cosine of two statements' dense vectors from which a newer one restates an older one (0: a
-# shared name suffices): a fitted constant of MiniLM's vectors, not a setting. It sits between
-# distinct facts about one person and reworded updates (benchmarks/README.md has both spreads).
-NEWER_FIRST_MIN_COSINE = 0.55
 SameMeaning = Callable[[str, str], bool]
-# One conversation's span: statements written closer together (one batch, one conversation hour) are
-# not updates of each other, and turns further apart belong to different sessions (session_spread.py).
-CONVERSATION_GAP_S = 3600.0
-# Of `margin`, the share an older statement's lead may be when only the newer's words, not the times,
-# say it is the newer ("now", "since May"): those words also open statements that update nothing
-# ("since 2019 she has worked for herself"). A fitted constant, not a setting.
-CHANGED_ONLY_SHARE = 0.5
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
 _ABOVE = 1e-4
 _WORD = re.compile(r"\w+")
 _DIVERSITY_WINDOW = 64
-# What a statement says when its value changed or holds from some time on (English usage); a
-# pattern, not a compiled one, so that `mnemo bench folds` can vary it (re caches its compilation).
-STATES_CHANGE = (
+# What a statement says when its value changed or holds from some time on (English usage; a ranking
+# model may leave it out: `NewerFirstModel.change_marker`).
+_STATES_CHANGE = re.compile(
     r"\b(?:now|since|no\s+longer|any\s*more|instead\s+of|rather\s+than|moved|switched|changed"
     r"|replaced|took\s+over|these\s+days|nowadays|as\s+of)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-    r"|\bfrom\s+(?:19|20)\d\d\b"
+    r"|\bfrom\s+(?:19|20)\d\d\b",
+    re.I,
 )
 
 
@@ -108,23 +99,29 @@ class NewerFirst(PostStage):
         return config.newer_first_margin
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
-        lifts = await lift_newer(hits, weight, inputs.vectors)
+        model = inputs.plan.model
+        lifts = await lift_newer(hits, weight, inputs.vectors, model.newer_first, model.conversation_gap_s)
         return {point_id: lift(self.name, amount) for point_id, amount in lifts.items()}
 
 
 async def lift_newer(
-    hits: Hits, margin: float, vectors: VectorsOf | None = None, min_cosine: float | None = None
+    hits: Hits,
+    margin: float,
+    vectors: VectorsOf | None = None,
+    fit: NewerFirstModel = DEFAULT_MODEL.newer_first,
+    gap_s: float = DEFAULT_MODEL.conversation_gap_s,
 ) -> dict[str, float]:
     """Lift every type's newer statements of the same subject and meaning (in place; a type an
-    earlier round left is lifted again). `min_cosine` (default `NEWER_FIRST_MIN_COSINE`) > 0 needs
-    `vectors`, which is asked only for the hits a lift would compare (nothing is read where no lift
-    is possible). Answers the newer statements' lifts, by id."""
-    if min_cosine is None:
-        min_cosine = NEWER_FIRST_MIN_COSINE
+    earlier round left is lifted again). `fit.min_cosine` > 0 needs `vectors`, which is asked only
+    for the hits a lift would compare (nothing is read where no lift is possible). Answers the newer
+    statements' lifts, by id."""
+    min_cosine = fit.min_cosine
     lifting = [t for t in NEWER_FIRST_TYPES if t in hits]
     meanings: dict[MemoryType, SameMeaning | None] = dict.fromkeys(lifting)
     if min_cosine > 0.0 and vectors is not None and margin > 0.0:
-        asked = {t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0)) for t in lifting}
+        asked = {
+            t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0), fit, gap_s) for t in lifting
+        }
         wanted = [t for t in lifting if asked[t]]
         read = await asyncio.gather(*(vectors(t, [h for h in hits[t] if h.id in asked[t]]) for t in wanted))
         for memory_type, found_vectors in zip(wanted, read, strict=True):
@@ -133,12 +130,20 @@ async def lift_newer(
     lifts: dict[str, float] = {}
     for memory_type in lifting:
         overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
-        hits[memory_type], lifted = newer_first(hits[memory_type], margin, overlap, meanings[memory_type])
+        hits[memory_type], lifted = newer_first(
+            hits[memory_type], margin, overlap, meanings[memory_type], fit, gap_s
+        )
         lifts.update(lifted)
     return lifts
 
 
-def compared_ids(hits: Sequence[ScoredPoint], margin: float, min_overlap: float = 0.0) -> set[str]:
+def compared_ids(
+    hits: Sequence[ScoredPoint],
+    margin: float,
+    min_overlap: float = 0.0,
+    fit: NewerFirstModel = DEFAULT_MODEL.newer_first,
+    gap_s: float = DEFAULT_MODEL.conversation_gap_s,
+) -> set[str]:
     """The ids of the hits `newer_first` would compare by meaning: every older and newer statement
     of a pair that passes the word, time and score checks. Lifts only raise scores, so the pairs of
     the unlifted order are all the pairs it can meet."""
@@ -148,7 +153,7 @@ def compared_ids(hits: Sequence[ScoredPoint], margin: float, min_overlap: float 
         asked.update((older, newer))
         return False
 
-    newer_first(hits, margin, min_overlap, ask)
+    newer_first(hits, margin, min_overlap, ask, fit, gap_s)
     return asked
 
 
@@ -237,10 +242,16 @@ def _content_words(text: str) -> frozenset[str]:
 
 
 def newer_first(
-    hits: Sequence[ScoredPoint], margin: float, min_overlap: float = 0.0, same: SameMeaning | None = None
+    hits: Sequence[ScoredPoint],
+    margin: float,
+    min_overlap: float = 0.0,
+    same: SameMeaning | None = None,
+    fit: NewerFirstModel = DEFAULT_MODEL.newer_first,
+    gap_s: float = DEFAULT_MODEL.conversation_gap_s,
 ) -> tuple[list[ScoredPoint], dict[str, float]]:
     """The hits with newer same-subject statements lifted; and each lifted hit's lift (for explain).
-    `same(older id, newer id)`: whether the two mean the same (None: a shared subject suffices)."""
+    `same(older id, newer id)`: whether the two mean the same (None: a shared subject suffices);
+    `fit`: the ranking model's constants of the lift; `gap_s`: one conversation's span."""
     if margin <= 0.0 or len(hits) < 2:
         return list(hits), {}
     ranked = sorted(hits, key=lambda h: -h.score)
@@ -250,16 +261,17 @@ def newer_first(
     times = [float(h.payload.get("occurred_ts", 0.0)) for h in window]
     # Without a time between them, a statement that says it changed ("now", "since May") is the newer
     # (facts and procedures only: an event is a correction by its numbers, `min_overlap`).
-    changed = [not min_overlap and states_change(str(h.payload.get("content", ""))) for h in window]
+    marker = fit.change_marker and not min_overlap
+    changed = [marker and states_change(str(h.payload.get("content", ""))) for h in window]
     lifts: dict[str, float] = {}
     for j in range(1, len(window)):
         for i in range(j):
             older = window[i]
             lead = older.score - window[j].score
             reach = margin
-            if times[j] < times[i] + CONVERSATION_GAP_S:
-                newer = changed[j] and not changed[i] and times[j] > times[i] - CONVERSATION_GAP_S
-                reach = margin * CHANGED_ONLY_SHARE
+            if times[j] < times[i] + gap_s:
+                newer = changed[j] and not changed[i] and times[j] > times[i] - gap_s
+                reach = margin * fit.changed_only_share
             else:
                 newer = True
             if lead >= reach or not newer or not names[i] & names[j]:
@@ -279,7 +291,7 @@ def newer_first(
 def states_change(text: str) -> bool:
     """Whether a statement says its value changed or holds from some time on: "is now", "since
     March", "from 1 May", "no longer", "moved", "instead of"."""
-    return re.search(STATES_CHANGE, text, re.I) is not None
+    return _STATES_CHANGE.search(text) is not None
 
 
 def _corrects(older: FactSignature, newer: FactSignature, min_overlap: float) -> bool:

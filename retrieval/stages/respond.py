@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, SPECS, MemoryType
-from ..ranking.confidence import Calibration, RankedHit, hit_features, shipped_calibration
-from ..ranking.due_windows import DUE_WINDOW_CONFIDENCE, due_within
+from ..ranking.confidence import RankedHit, hit_features
+from ..ranking.due_windows import due_within
 from ..ranking.terms.intentions import DueWindowTerm
 from .done_events import DoneByEvent
 from .explain import explain
@@ -25,22 +25,16 @@ from .presentation import PresentedItem, render_context
 from .search import Found
 
 
-def assemble(
-    plan: ReadPlan,
-    found: Found,
-    prices: LinePrices,
-    calibration: Calibration | None = None,
-) -> RetrieveResponse:
-    """The response to `plan.request` from what was `found`, never over the budget. `calibration`:
-    the confidence model (default: the one shipped with the package)."""
+def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveResponse:
+    """The response to `plan.request` from what was `found`, never over the budget; confidences by
+    the plan's ranking model's calibration."""
     resolved = plan.resolved
     counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
     keys, ranked = ranked_hits(candidates, points, found.cosines)
-    model = calibration or shipped_calibration()
     query = plan.request.query
-    confidence = dict(zip(keys, model.confidences(query, ranked), strict=True))
+    confidence = dict(zip(keys, plan.model.calibration.confidences(query, ranked), strict=True))
     _due_within_window(plan, points, confidence, found)
     features = dict(zip(keys, hit_features(query, ranked), strict=True)) if plan.request.explain else {}
     candidates, below_floor = _above_floors(
@@ -124,15 +118,17 @@ def assemble(
 
 def _due_within_window(plan: ReadPlan, points: Points, confidence: dict[str, float], found: Found) -> None:
     """A pending item due within the window a question about tasks names is as likely as its share
-    of such items that answer: at least `DUE_WINDOW_CONFIDENCE` (its words alone read unlikely);
+    of such items that answer: at least the ranking model's `due_window.confidence` (its words alone
+    read unlikely: the words of "what's on next week?" say nothing of the items);
     not one an event says was done (`DoneByEvent`), which its words alone rate."""
     policy = plan.policies.get(INTENTION_TYPE)
     asked = policy.signals.get(DueWindowTerm.name) if policy is not None else None
     if asked is None:
         return
+    floor = plan.model.due_window.confidence
     for key, (memory_type, point, _) in points.items():
         if memory_type is INTENTION_TYPE and due_within(asked, point.payload) and not _done(found, point.id):
-            confidence[key] = max(confidence[key], DUE_WINDOW_CONFIDENCE)
+            confidence[key] = max(confidence[key], floor)
 
 
 def _done(found: Found, point_id: str) -> bool:

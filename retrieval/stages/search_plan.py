@@ -12,15 +12,7 @@ from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
 from ..ranking.due_windows import TaskQuestion
 from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
-from ..ranking.terms.stored import RRF_K
-from . import sizing
 from .plan import ReadPlan
-
-TRIGGER_HITS = 5  # pending intentions a trigger phrase in the query may surface
-# Pending intentions due within the window a question about tasks names that surface however little
-# their words share with the question ("what's on my plate next week?" shares none): more than one
-# person's or account's week or month holds.
-DUE_WINDOW_HITS = 32
 
 
 def in_order(points: Sequence[ScoredPoint]) -> list[ScoredPoint]:
@@ -118,13 +110,13 @@ class SearchPlanner:
 
     def __init__(self, plan: ReadPlan, dense: list[float] | None) -> None:
         assert plan.tuning is not None
-        self.plan, self.tuning = plan, plan.tuning
+        self.plan, self.tuning, self.model = plan, plan.tuning, plan.model
         self.dense, self.sparse = dense, plan.sparse
         # Two-stage ranking where the relevance stage is a formula of its own (linear fusion). Not
         # for intentions, whose due dates and triggers outweigh relevance, nor where relevance has
         # no weight: a cut by relevance would drop what the rest of the formula puts first.
         linear = dense is not None and self.sparse is not None and self.tuning.fusion is Fusion.LINEAR
-        self.two_stage = linear and sizing.STAGE_FACTOR > 0
+        self.two_stage = linear and self.model.sizing.stage_factor > 0
 
     def search(self, memory_type: MemoryType, where: MemoryFilter, hits: int, depth: int) -> SearchRequest:
         policy = self.plan.policies[memory_type]
@@ -139,9 +131,9 @@ class SearchPlanner:
             policy.formula(relevance=STAGE_SCORE if staged else None),
             sparse=self.sparse,
             fusion=self.tuning.fusion,
-            rrf_k=RRF_K,
+            rrf_k=self.model.relevance.rrf_k,
             stage_formula=policy.relevance if staged else None,
-            stage_limit=min(depth, hits * sizing.STAGE_FACTOR) if staged else None,
+            stage_limit=min(depth, hits * self.model.sizing.stage_factor) if staged else None,
         )
 
     def first_round(self, limits: Mapping[MemoryType, tuple[int, int]]) -> SearchPlan:
@@ -156,20 +148,23 @@ class SearchPlanner:
             # Pending intentions whose trigger phrase occurs in the query surface even when their
             # relevance is too low for the prefetch: a second, trigger-filtered search.
             triggered = replace(filters[INTENTION_TYPE], status="pending", trigger_keys=phrases)
-            searches.append(self.search(INTENTION_TYPE, triggered, TRIGGER_HITS, TRIGGER_HITS))
+            trigger_hits = self.model.intentions.trigger_hits
+            searches.append(self.search(INTENTION_TYPE, triggered, trigger_hits, trigger_hits))
         asked: TaskQuestion | None = (
             policies[INTENTION_TYPE].signals.get(DueWindowTerm.name) if INTENTION_TYPE in policies else None
         )
-        if asked is not None and asked.window is not None and DUE_WINDOW_HITS:
+        window_hits = self.model.due_window.hits
+        if asked is not None and asked.window is not None and window_hits:
             # Every pending item due in the window is a candidate, not only those the prefetch's
-            # relevance reaches: a second, window-filtered search.
+            # relevance reaches ("what's on my plate next week?" shares no word with them): a
+            # second, window-filtered search.
             due = replace(
                 filters[INTENTION_TYPE],
                 status="pending",
                 due_from=asked.window.start.timestamp(),
                 due_before=asked.window.end.timestamp(),
             )
-            searches.append(self.search(INTENTION_TYPE, due, DUE_WINDOW_HITS, DUE_WINDOW_HITS))
+            searches.append(self.search(INTENTION_TYPE, due, window_hits, window_hits))
         # A two-stage search's formula ranks its whole stage (`stage_limit` candidates) anyway: the
         # engine returns all of them, best first, and the ones past `limit` are kept in reserve. A
         # list of lines shorter than it was sized for is then deepened from the reserve instead of by

@@ -7,7 +7,7 @@ their neighbours beside them, and the conversation that tells the second part wa
 So the best conversation turns are re-ordered greedily: each next is the one with the best score
 once lowered, where a session's first `free` turns placed keep their scores, the next loses
 `weight`, the one after it twice that, and so on. A session is one scope's turns with no gap over
-`CONVERSATION_GAP_S` (an hour, rank.py's) between them. Only the best `SPREAD_WINDOW` are
+the ranking model's `conversation_gap_s` (an hour) between them. Only the best `window` are
 re-ordered, and they keep the window's scores, dealt out again in the new order: nothing leaves the
 window, so the budget holds what it held, in another order. A post-engine stage (`SessionSpread`,
 stages/post.py): the change of a turn's score is one more component of its explanation
@@ -27,14 +27,9 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.records import SCOPE_FIELDS
 from ...memtypes.types import EVENT_TYPE, MemoryType
 from ..options import RetrievalConfig
+from ..ranking.model import DEFAULT_MODEL, RankingModel
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
-from .rank import CONVERSATION_GAP_S
-
-SPREAD_WINDOW = 32  # the top a list is read from; below it the budget takes what it holds as ranked
-# A session's first turns placed keep their scores: a fitted constant, not a setting, chosen with
-# the spread's weight on both dev sets (benchmarks/README.md, "Retrieval quality").
-SPREAD_FREE = 2
 
 
 class SessionSpread(PostStage):
@@ -48,21 +43,26 @@ class SessionSpread(PostStage):
         return config.session_spread
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
-        moved = spread_question(hits, inputs.plan.request.query, weight)
+        moved = spread_question(hits, inputs.plan.request.query, weight, inputs.plan.model)
         return {point_id: lift(self.name, change) for point_id, change in moved.items()}
 
 
 def spread_question(
-    hits: dict[MemoryType, list[ScoredPoint]], question: str, weight: float
+    hits: dict[MemoryType, list[ScoredPoint]],
+    question: str,
+    weight: float,
+    model: RankingModel = DEFAULT_MODEL,
 ) -> dict[str, float]:
     """Spread the conversation turns in `hits` (in place) over their sessions if `question` asks
-    for several things; answers the change of each moved turn's score, by id."""
+    for several things, as `model` says (`session_spread`, `conversation_gap_s`); answers the change
+    of each moved turn's score, by id."""
     turns = hits.get(EVENT_TYPE)
     if not turns or weight <= 0.0:
         return {}
     if not asks_for_several(question):
         return {}
-    hits[EVENT_TYPE], moved = spread_sessions(turns, weight, SPREAD_FREE)
+    fit = model.session_spread
+    hits[EVENT_TYPE], moved = spread_sessions(turns, weight, fit.free, fit.window, model.conversation_gap_s)
     return moved
 
 
@@ -70,8 +70,8 @@ def spread_sessions(
     hits: Sequence[ScoredPoint],
     weight: float,
     free: int,
-    window: int = SPREAD_WINDOW,
-    gap_s: float = CONVERSATION_GAP_S,
+    window: int = DEFAULT_MODEL.session_spread.window,
+    gap_s: float = DEFAULT_MODEL.conversation_gap_s,
 ) -> tuple[list[ScoredPoint], dict[str, float]]:
     """The hits best-first, the best `window` re-ordered so that a turn's session's later turns
     yield to other sessions' (each lowered by `weight` × the turns of its session placed above it

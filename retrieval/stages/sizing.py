@@ -20,42 +20,32 @@ from dataclasses import replace
 from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import MemoryType
+from ..ranking.model import DEFAULT_MODEL, SizingModel
 from .plan import ReadPlan
 from .presentation import stored_line_tokens
 
 log = logging.getLogger("mnemo.retrieval")
-# Fitted constants of the sizing, not settings (benchmarks/README.md has the sweeps behind them).
-# Candidates per type: enough to fill the type's share of the budget with lines this long (a short
-# memory's line); a store of shorter lines is searched again, deeper (`deeper_searches`).
-TOKENS_PER_CANDIDATE = 16
-MIN_CANDIDATES = 16
-MAX_CANDIDATES = 256
-# The relevance prefetch is this many times deeper than the list, within these bounds: a shallower
-# prefetch cost budget recall, a deeper one gained next to nothing and cost search time.
-PREFETCH_FACTOR = 2
-MIN_PREFETCH = 64  # deep enough for small budgets
-MAX_PREFETCH = 512
-# Two-stage ranking of a fused search: the prefetch union is cut to this many times the list by
-# relevance alone before the full formula (which reads each candidate's payload) ranks it; 0: no
-# cut. A cut at twice the list keeps the quality of no cut at a lower search cost.
-STAGE_FACTOR = 2
 
 
 def candidate_limits(
-    budget: int, weights: Mapping[MemoryType, float], estimates: Mapping[MemoryType, int]
+    budget: int,
+    weights: Mapping[MemoryType, float],
+    estimates: Mapping[MemoryType, int],
+    fit: SizingModel = DEFAULT_MODEL.sizing,
 ) -> dict[MemoryType, tuple[int, int]]:
-    """Per type: how many candidates to rank, and how deep the relevance prefetch goes.
+    """Per type: how many candidates to rank, and how deep the relevance prefetch goes (`fit`: the
+    ranking model's sizing constants).
 
-    Enough candidates to fill the type's share of the budget with lines of `TOKENS_PER_CANDIDATE`
+    Enough candidates to fill the type's share of the budget with lines of `tokens_per_candidate`
     tokens; a type with too few memories in scope to fill its share (`estimates`) passes the rest of
     it to the others, as packing will. Search cost grows with both numbers, so four types are not
     each sized for the whole budget (at 100k memories that halved the search stage).
     """
-    capacity = {t: n * TOKENS_PER_CANDIDATE for t, n in estimates.items()}
+    capacity = {t: n * fit.tokens_per_candidate for t, n in estimates.items()}
     limits = {}
     for memory_type, tokens in type_allocations(budget, weights, capacity).items():
-        limit = min(max(math.ceil(tokens / TOKENS_PER_CANDIDATE), MIN_CANDIDATES), MAX_CANDIDATES)
-        prefetch = min(max(limit * PREFETCH_FACTOR, MIN_PREFETCH), MAX_PREFETCH)
+        limit = min(max(math.ceil(tokens / fit.tokens_per_candidate), fit.min_candidates), fit.max_candidates)
+        prefetch = min(max(limit * fit.prefetch_factor, fit.min_prefetch), fit.max_prefetch)
         limits[memory_type] = (limit, prefetch)
     return limits
 
@@ -124,24 +114,25 @@ def deeper_searches(
     searches: Sequence[SearchRequest],
     hits: Mapping[MemoryType, Sequence[ScoredPoint]],
     encoding: str,
+    fit: SizingModel = DEFAULT_MODEL.sizing,
 ) -> list[SearchRequest]:
     """The searches to run again, deeper: those that came back full (the type may hold more) with
     lines much too short to fill what the list was sized for (under `_SHORT` of `limit` lines of
-    `TOKENS_PER_CANDIDATE`), so that a store of short facts still fills its
+    `fit.tokens_per_candidate`), so that a store of short facts still fills its
     budget. Each is sized by its own lines' mean length. (Lines a little shorter than assumed are
     not worth a second round trip: other types' leftovers fill the gap.)"""
     out = []
     for s in searches:
         found = hits.get(s.memory_type, [])
-        if len(found) < s.limit or s.limit >= MAX_CANDIDATES:
+        if len(found) < s.limit or s.limit >= fit.max_candidates:
             continue
         tokens = sum(_line_tokens(h.payload, encoding) for h in found[: s.limit])
-        wanted = s.limit * TOKENS_PER_CANDIDATE
+        wanted = s.limit * fit.tokens_per_candidate
         if tokens >= wanted * _SHORT:
             continue
-        limit = min(math.ceil(wanted / max(tokens / s.limit, 1.0)), MAX_CANDIDATES)
-        prefetch = min(max(limit * PREFETCH_FACTOR, MIN_PREFETCH), MAX_PREFETCH)
-        stage = min(prefetch, limit * STAGE_FACTOR) if s.stage_limit is not None else None
+        limit = min(math.ceil(wanted / max(tokens / s.limit, 1.0)), fit.max_candidates)
+        prefetch = min(max(limit * fit.prefetch_factor, fit.min_prefetch), fit.max_prefetch)
+        stage = min(prefetch, limit * fit.stage_factor) if s.stage_limit is not None else None
         out.append(replace(s, limit=limit, prefetch_limit=max(prefetch, s.prefetch_limit), stage_limit=stage))
     return out
 
@@ -164,8 +155,8 @@ class ListSizer:
         for small sets), because estimates of combined filters can be far too low. Counting only
         sizes the lists: if it fails, every type is sized as if it were full."""
         assert plan.filters is not None
-        budget, weights, filters = plan.resolved.budget, plan.weights, plan.filters
-        enough = dict.fromkeys(filters, math.ceil(budget / TOKENS_PER_CANDIDATE))
+        budget, weights, filters, fit = plan.resolved.budget, plan.weights, plan.filters, plan.model.sizing
+        enough = dict.fromkeys(filters, math.ceil(budget / fit.tokens_per_candidate))
         now = time.monotonic()
         counts: dict[MemoryType, int] = {}
         for t, f in filters.items():
@@ -184,7 +175,7 @@ class ListSizer:
         except Exception as exc:  # the search that follows reports an outage itself
             log.debug("candidate sizing without counts: %s", exc)
             counts = enough
-        return candidate_limits(budget, weights, counts)
+        return candidate_limits(budget, weights, counts, fit)
 
     @staticmethod
     def review(
@@ -197,4 +188,4 @@ class ListSizer:
         it is filled)."""
         if not underfilled:
             return []
-        return deeper_searches(searches, hits, plan.resolved.encoding)
+        return deeper_searches(searches, hits, plan.resolved.encoding, plan.model.sizing)

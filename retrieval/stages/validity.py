@@ -17,9 +17,6 @@ from ..options import RetrievalConfig
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
-# The share of its score a stale memory loses: enough to put it after a current one about as good,
-# not to hide it (it is shown, with its cause).
-STALE_DEMOTION = 0.15
 _DETAIL_FIELDS = ("superseded_by", "valid_until", "valid_from")
 MAX_OUTDATED = 10  # per type and reason: what `left_out` names of what is outdated
 _DETAIL = {
@@ -30,13 +27,14 @@ _DETAIL = {
 
 
 class StaleLower(PostStage):
-    """A stale memory ranked a little lower (`stale`: the share of its score it loses)."""
+    """A stale memory ranked a little lower (`stale`: the share of its score it loses, the ranking
+    model's `stale.demotion`)."""
 
     name = "stale"
     phase = Phase.ROUND
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        return STALE_DEMOTION
+        return plan.model.stale.demotion
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
         out: dict[str, Adjustment] = {}

@@ -20,10 +20,6 @@ from ..options import RetrievalConfig
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
-# Like the time terms' lifts: enough to order the event above a fact that mentions it, far below
-# what relevance separates. A fitted constant, not a setting (benchmarks/README.md).
-WHEN_EVENT_LIFT = 0.05
-
 
 class WhenEvents(PostStage):
     name = "when_event"
@@ -31,7 +27,7 @@ class WhenEvents(PostStage):
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
         asked = plan.tuning is not None and plan.tuning.temporal and asks_when(plan.request.query)
-        return WHEN_EVENT_LIFT if asked else 0.0
+        return plan.model.when_events.lift if asked else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         return {point_id: lift(self.name, amount) for point_id, amount in lift_events(hits, weight).items()}

@@ -15,17 +15,20 @@ from mnemo.memtypes.rendering import LINE_FORMAT
 from mnemo.memtypes.requests import RankingOptions, TypeWeights
 from mnemo.memtypes.types import POLICIES, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.temporal import TimeWindow
 from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
 from mnemo.retrieval.ranking.terms.time import TimeBoost, TimeTerm
-from mnemo.retrieval.stages.expand import UNRELATED_DECAY, expand, neighbour_requests
+from mnemo.retrieval.stages.expand import expand, neighbour_requests
 from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (
     LargeCounts,
     candidate_limits,
     deeper_searches,
 )
+
+UNRELATED_DECAY = DEFAULT_MODEL.expand.unrelated_decay
 
 
 def hit(pid: str, score: float, **payload: object) -> ScoredPoint:

@@ -8,9 +8,8 @@ from mnemo.memtypes.formula import evaluate, variable_defaults
 from mnemo.memtypes.requests import TypeWeights
 from mnemo.memtypes.types import DAY_SECONDS, POLICIES, SPECS, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, _weighted, resolve_tuning
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.ranking.policy import RankingPolicy, ranking_policies
-from mnemo.retrieval.ranking.terms.how import HOW_WEIGHT
-from mnemo.retrieval.ranking.terms.intentions import DUE_WINDOW_WEIGHT
 
 NOW = 1_700_000_000.0
 
@@ -62,7 +61,7 @@ def test_types_compete_on_one_scale(query: str) -> None:
     assert len({POLICIES[t].w_similarity for t in searched}) == 1
     neutral = {"occurred_ts": NOW, "status": "pending"}
     totals = {t: policies[t].explain(neutral, 0.5).total for t in searched}
-    how = HOW_WEIGHT if "how" in query else 0.0
+    how = DEFAULT_MODEL.how_to.weight if "how" in query else 0.0
     assert totals[MemoryType.PROCEDURAL] - how == pytest.approx(totals[MemoryType.PROSPECTIVE], abs=1e-9)
     totals[MemoryType.PROCEDURAL] -= how
     assert max(totals.values()) - min(totals.values()) <= max(POLICIES[t].w_recency for t in searched)
@@ -93,7 +92,7 @@ def test_a_due_window_lifts_the_items_due_in_it_and_no_others() -> None:
         payload = {"due_ts": due.timestamp(), "status": "pending"}
         return policy.explain(payload, 0.1).components["due_window"].contribution
 
-    assert lift(datetime(2026, 11, 25, 12, tzinfo=UTC)) == DUE_WINDOW_WEIGHT
+    assert lift(datetime(2026, 11, 25, 12, tzinfo=UTC)) == DEFAULT_MODEL.due_window.weight
     assert lift(datetime(2026, 11, 21, 12, tzinfo=UTC)) == 0.0  # this weekend
     assert lift(datetime(2026, 11, 30, 0, tzinfo=UTC)) == 0.0  # the Monday after
 

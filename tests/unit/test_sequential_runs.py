@@ -13,7 +13,8 @@ from mnemo.ingest.dedup import DedupConfig, sequential_runs
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.stages.validity import STALE_DEMOTION, StaleLower
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+from mnemo.retrieval.stages.validity import StaleLower
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -90,7 +91,8 @@ def test_stale_memories_rank_a_little_lower() -> None:
     far_behind = ScoredPoint("far", 0.50, {})
     hits = {MemoryType.SEMANTIC: [stale, fresh, far_behind]}
     stage = StaleLower()
-    changed = asyncio.run(stage.apply(None, hits, STALE_DEMOTION))  # type: ignore[arg-type]
+    demotion = DEFAULT_MODEL.stale.demotion
+    changed = asyncio.run(stage.apply(None, hits, demotion))  # type: ignore[arg-type]
     assert [p.id for p in hits[MemoryType.SEMANTIC]] == ["fresh", "stale", "far"]
-    assert hits[MemoryType.SEMANTIC][1].score == 0.85 * (1 - STALE_DEMOTION)
+    assert hits[MemoryType.SEMANTIC][1].score == 0.85 * (1 - demotion)
     assert set(changed) == {"stale"}

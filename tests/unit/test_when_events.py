@@ -8,7 +8,10 @@ import pytest
 from mnemo.memtypes.language.time_mentions import asks_when
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.stages.when_events import WHEN_EVENT_LIFT, lift_events
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+from mnemo.retrieval.stages.when_events import lift_events
+
+WHEN_EVENT_LIFT = DEFAULT_MODEL.when_events.lift
 
 
 def _hit(name: str, score: float) -> ScoredPoint:

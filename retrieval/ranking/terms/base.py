@@ -10,6 +10,7 @@ from typing import Any
 from ....memtypes.formula import SCORE, Expr, Var
 from ....memtypes.types import MemoryType, TypePolicy
 from ...options import RetrievalConfig
+from ..model import RankingModel
 
 STAGE_SCORE = Var(SCORE)
 
@@ -22,6 +23,7 @@ class QueryContext:
     now: datetime
     config: RetrievalConfig
     temporal: bool  # the time parser is on for this request (`ranking.temporal`)
+    model: RankingModel  # the retriever's: the terms' fitted constants
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class TermInputs:
     policy: TypePolicy  # the type's defaults, with the request's weight overrides
     now_ts: float
     relevance: Expr  # the relevance stage's score, as the search mode makes it
+    model: RankingModel  # the retriever's: the terms' fitted constants
     signal: Any = None  # the term's own signal from this query (None: it has none)
 
 

@@ -18,21 +18,18 @@ from .base import QueryContext, RankingTerm, TermInputs
 
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.
 _NO_DUE_OFFSET_S = 100 * 365 * DAY_SECONDS
-# The lift of a pending item due within the window a question about tasks names: above any lead
-# relevance gives another memory (relevance is about 0..1 times its weight), so every item of the
-# window is listed first, in the order of their relevance. A fitted constant, not a setting.
-DUE_WINDOW_WEIGHT = 0.5
-# The share of its relevance a past-due pending item loses for a question not about tasks. A
-# fitted constant, not a setting.
-PAST_DUE_SHARE = 0.5
 # How triggers tied to a place begin ("next time at the garage"): a query that names the place
 # ("off to the garage") fires them. Places of up to PLACE_WORDS words.
 TRIGGER_LEADS = ("next time at", "next time in", "next time i'm at", "when at", "when in", "at")
 PLACE_WORDS = 4
 
 
+def _asked(query: QueryContext) -> TaskQuestion | None:
+    return task_question(query.query, query.now, query.model.due_window.leave_rule)
+
+
 def _asks_openly(query: QueryContext) -> bool:
-    asked = task_question(query.query, query.now)
+    asked = _asked(query)
     return asked is not None and asked.open
 
 
@@ -43,14 +40,16 @@ class DueWindowTerm(RankingTerm):
     name = "due_window"
 
     def signal(self, query: QueryContext) -> TaskQuestion | None:
-        asked = task_question(query.query, query.now) if query.temporal else None
+        asked = _asked(query) if query.temporal else None
         return asked if asked is not None and asked.window is not None else None
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
-        return DUE_WINDOW_WEIGHT if inputs.signal is not None else 0.0
+        # Above any lead relevance gives another memory (relevance is about 0..1 times its weight):
+        # every item of the window is listed first, in the order of their relevance.
+        return inputs.model.due_window.weight if inputs.signal is not None else 0.0
 
     def expr(self, inputs: TermInputs) -> Expr:
         asked: TaskQuestion = inputs.signal
@@ -100,13 +99,13 @@ class PastDueTerm(RankingTerm):
     name = "past_due"
 
     def signal(self, query: QueryContext) -> bool:
-        return task_question(query.query, query.now) is None
+        return _asked(query) is None
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
-        return -PAST_DUE_SHARE * inputs.policy.w_similarity if inputs.signal else 0.0
+        return -inputs.model.intentions.past_due_share * inputs.policy.w_similarity if inputs.signal else 0.0
 
     def expr(self, inputs: TermInputs) -> Expr:
         past_due = AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", lt=inputs.now_ts)))

@@ -7,15 +7,9 @@ from ....memtypes.queries import Fusion
 from ....memtypes.records import TIE_BREAK_FIELD
 from ....memtypes.types import DAY_SECONDS
 from ...options import Tuning
+from ..model import DEFAULT_MODEL, RelevanceModel
 from .base import RankingTerm, TermInputs
 
-USAGE_HALF_POINT = 3.0
-# Fitted constants of the relevance term, not settings (benchmarks/README.md has the sweeps).
-RRF_K = 60  # reciprocal-rank fusion's k, as the engine and the literature use it
-# Linear fusion: relevance = a·cosine + (1 - a)·bm25 / (bm25 + h), BM25 saturating at 1. Dense and
-# BM25 alike: a heavier dense side ranked worse.
-LINEAR_DENSE_WEIGHT = 0.5
-BM25_HALF = 5.0  # the BM25 score that counts as half a match
 # How much of the stored tie-break number fused relevance adds: enough to tell float32 scores apart,
 # far below any difference that ranks by meaning.
 TIE_BREAK_SCALE = 1e-4
@@ -35,10 +29,11 @@ class RelevanceTerm(RankingTerm):
         return inputs.relevance
 
 
-def relevance_expr(tuning: Tuning, fused: bool) -> Expr:
+def relevance_expr(tuning: Tuning, fused: bool, fit: RelevanceModel = DEFAULT_MODEL.relevance) -> Expr:
     """The relevance term over the relevance stage, about 0..1 like a cosine.
 
-    `fused`: the request searched both vectors (a query of stop words only has no BM25 side).
+    `fused`: the request searched both vectors (a query of stop words only has no BM25 side); `fit`:
+    the ranking model's constants of fusion (`RankingModel.relevance`).
     """
     if not fused:
         return Var(SCORE)  # cosine is already 0..1; BM25 alone is unbounded and left as it is
@@ -47,11 +42,11 @@ def relevance_expr(tuning: Tuning, fused: bool) -> Expr:
     tie_break = Mult((Const(TIE_BREAK_SCALE), Var(TIE_BREAK_FIELD, 0.0)))
     if tuning.fusion is Fusion.RRF:
         # Qdrant's RRF gives 1 / (k + rank), rank from 0: first in both lists is 2 / k.
-        return Sum((Mult((Const(RRF_K / 2), Var(SCORE))), tie_break))
+        return Sum((Mult((Const(fit.rrf_k / 2), Var(SCORE))), tie_break))
     if tuning.fusion is Fusion.DBSF:
         return Sum((Mult((Const(0.5), Var(SCORE))), tie_break))  # two scores normalized to 0..1
-    a, bm25 = LINEAR_DENSE_WEIGHT, Var(prefetch_score(1), 0.0)
-    saturated = Div(bm25, Sum((bm25, Const(BM25_HALF))))
+    a, bm25 = fit.linear_dense_weight, Var(prefetch_score(1), 0.0)
+    saturated = Div(bm25, Sum((bm25, Const(fit.bm25_half))))
     return Sum((Mult((Const(a), Var(prefetch_score(0), 0.0))), Mult((Const(1 - a), saturated)), tie_break))
 
 
@@ -81,7 +76,7 @@ class ImportanceTerm(RankingTerm):
 
 
 class UsageTerm(RankingTerm):
-    """use_count / (use_count + 3): procedures that keep being used."""
+    """use_count / (use_count + half point, 3 by default): procedures that keep being used."""
 
     name = "usage"
 
@@ -90,4 +85,4 @@ class UsageTerm(RankingTerm):
 
     def expr(self, inputs: TermInputs) -> Expr:
         use_count = Var("use_count", 0.0)
-        return Div(use_count, Sum((use_count, Const(USAGE_HALF_POINT))))
+        return Div(use_count, Sum((use_count, Const(inputs.model.relevance.usage_half_point))))

@@ -13,14 +13,10 @@ from dataclasses import dataclass
 
 from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, FieldRange, Missing, Sum
 from ....memtypes.language.time_mentions import asks_when
-from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
+from ....memtypes.types import SPECS, MemoryType
 from ..due_windows import task_question
 from ..temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
-
-# Events are told a little after they happen ("last week I ran a marathon"): a named time's window
-# is extended this far past its end. A fitted constant, not a setting (benchmarks/README.md).
-TIME_SLACK_S = 7 * DAY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -43,10 +39,11 @@ class TimeTerm(RankingTerm):
             return None
         # A question about things to do names a time ahead ("in January" is the next one): the
         # same window as its due dates' (ranking/due_windows.py).
-        asked = task_question(query.query, query.now)
+        asked = task_question(query.query, query.now, query.model.due_window.leave_rule)
         window = asked.window if asked is not None else None
         window = window or parse_time_window(query.query, query.now)
-        return TimeBoost(window, query.config.time_weight, TIME_SLACK_S) if window else None
+        # Events are told a little after they happen: the window extended past its end.
+        return TimeBoost(window, query.config.time_weight, query.model.time.slack_s) if window else None
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return not SPECS[memory_type].due_dated

@@ -4,7 +4,8 @@ The newer-first lift puts a newer statement of the same subject above an older o
 different fact about the same person is no update of an earlier one: "Alice lives in Denver with her
 two cats" (June) must not overtake "Alice is allergic to peanuts" (May) for "What is Alice allergic
 to?". A reworded update still must: "Grace moved to Denver" over "Grace lives in Boston". Each case
-is also run with the meaning check off (`NEWER_FIRST_MIN_COSINE` 0, a shared name suffices), so the
+is also run with the meaning check off (a ranking model whose `newer_first.min_cosine` is 0: a shared
+name suffices), so the
 test shows what it guards against.
 """
 
@@ -17,7 +18,7 @@ from litestar.testing import AsyncTestClient
 
 from mnemo.backends.qdrant.config import QdrantConfig
 from mnemo.retrieval.options import RetrievalConfig
-from mnemo.retrieval.stages import rank
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
 from tests.e2e.conftest import AppFactory, retrieved
 from tests.e2e.writes.test_memories_http import write
 
@@ -49,11 +50,12 @@ def lifted(memory: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize("meaning_checked", [True, False], ids=["default", "names-only"])
 async def test_a_newer_different_fact_does_not_overtake_the_answer(
-    app_client: AppFactory, meaning_checked: bool, monkeypatch: pytest.MonkeyPatch
+    app_client: AppFactory, meaning_checked: bool
 ) -> None:
-    if not meaning_checked:  # a fitted constant, not a setting: the in-process app reads it per call
-        monkeypatch.setattr(rank, "NEWER_FIRST_MIN_COSINE", 0.0)
     async with app_client() as client:
+        if not meaning_checked:  # a fitted constant, not a setting: the retriever's ranking model
+            names_only = varied(DEFAULT_MODEL, {"newer_first.min_cosine": 0.0})
+            client.app.state.services.retriever.model = names_only
         await write(client, semantic(ALICE_FACTS, ALICE))
         asked = await ranked(client, "What is Alice allergic to?", ALICE)
         # Without the question's own word ("allergic") the answer leads by less than the lift's

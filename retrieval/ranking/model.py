@@ -1,0 +1,264 @@
+"""The ranking model: one frozen value holding what the read path ranks by beyond a request's options
+and the service's settings: which ranking terms and post-engine stages run, the fitted constants of
+each, and the confidence calibration.
+
+A `Retriever` (mnemo.retrieval.pipeline) is given one and passes it down on its plan
+(`ReadPlan.model`): every stage and term reads its numbers there, never from a module, so two
+retrievers with different models rank side by side in one process. `DEFAULT_MODEL` is what the
+service ranks by; `PRESETS` names it and the others a benchmark compares it with. A variant is a copy:
+`varied(model, {"expand.neighbour_decay": 0.9})` (dotted paths into the value, checked).
+
+The numbers were chosen with `mnemo bench folds` on the dev sets (benchmarks/README.md has the sweeps);
+they are fitted, not settings: what a user or an operator sets is `RetrievalConfig`
+(mnemo.retrieval.options). What only names the language ("since", "how do I") stays beside the code
+that reads it; a rule a benchmark switches off is a boolean here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from ...memtypes.types import DAY_SECONDS
+from .confidence import Calibration, shipped_calibration
+
+
+@dataclass(frozen=True)
+class SizingModel:
+    """How many candidates each type's search asks for (stages/sizing.py). Enough to fill the type's
+    share of the budget with lines `tokens_per_candidate` long (a short memory's line), within bounds;
+    the relevance prefetch `prefetch_factor` times deeper, within its own: a shallower prefetch cost
+    budget recall, a deeper one gained next to nothing and cost search time. A fused search's prefetch
+    union is cut to `stage_factor` times the list by relevance alone before the full formula ranks it
+    (0: no cut); at twice the list the cut keeps the quality of none at a lower search cost."""
+
+    tokens_per_candidate: int = 16
+    min_candidates: int = 16
+    max_candidates: int = 256
+    prefetch_factor: int = 2
+    min_prefetch: int = 64  # deep enough for small budgets
+    max_prefetch: int = 512
+    stage_factor: int = 2
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """The terms over what every memory stores (ranking/terms/stored.py). Linear fusion's relevance
+    is `linear_dense_weight`·cosine + the rest·bm25 / (bm25 + `bm25_half`), BM25 saturating at 1 (a
+    heavier dense side ranked worse); RRF's k as the engine and the literature use it; the usage term
+    is use_count / (use_count + `usage_half_point`)."""
+
+    rrf_k: int = 60
+    linear_dense_weight: float = 0.5
+    bm25_half: float = 5.0  # the BM25 score that counts as half a match
+    usage_half_point: float = 3.0
+
+
+@dataclass(frozen=True)
+class TimeModel:
+    """The time term (ranking/terms/time.py): events are told a little after they happen ("last
+    week I ran a marathon"), so a named time's window is extended this far past its end."""
+
+    slack_s: float = 7 * DAY_SECONDS
+
+
+@dataclass(frozen=True)
+class HowToModel:
+    """The how-to term (ranking/terms/how.py): a lift like the time terms', enough to order the steps
+    above a story about the same thing, far below what relevance separates. `steps_phrasings`: the
+    further ways to ask for steps (a method, a runbook, "what now?") count as asking how."""
+
+    weight: float = 0.1
+    steps_phrasings: bool = True
+
+
+@dataclass(frozen=True)
+class DueWindowModel:
+    """A question about tasks that names a time (ranking/due_windows.py, the `due_window` term, the
+    search plan and the response). `weight`: the lift of a pending item due within the window, above
+    any lead relevance gives another memory, so every item of the window is listed first; `hits`:
+    the items due then that surface however little their words share with the question (more than
+    one person's week or month holds; 0: no window search); `confidence`: such an item's confidence
+    at least (its words alone read unlikely, while about half of them are what such a question asks
+    for); `leave_rule`: asking leave ("can I put the call at 9 tomorrow?") is not a question about
+    tasks."""
+
+    weight: float = 0.5
+    hits: int = 32
+    confidence: float = 0.5
+    leave_rule: bool = True
+
+
+@dataclass(frozen=True)
+class IntentionsModel:
+    """The other intentions terms (ranking/terms/intentions.py, stages/search_plan.py): the share of
+    its relevance a past-due pending item loses for a question not about tasks, and how many pending
+    intentions a trigger phrase in the query may surface."""
+
+    past_due_share: float = 0.5
+    trigger_hits: int = 5
+
+
+@dataclass(frozen=True)
+class NewerFirstModel:
+    """Knowledge updates (stages/rank.py): the cosine of two statements' dense vectors from which a
+    newer one restates an older one (0: a shared name suffices), between distinct facts about one
+    person and reworded updates (a constant of MiniLM's vectors); of the margin, the share an older
+    statement's lead may be when only the newer's words say it is the newer ("now", "since May"),
+    since those words also open statements that update nothing; `change_marker`: such words count."""
+
+    min_cosine: float = 0.55
+    changed_only_share: float = 0.5
+    change_marker: bool = True
+
+
+@dataclass(frozen=True)
+class StaleModel:
+    """The share of its score a stale memory loses (stages/validity.py): enough to put it after a
+    current one about as good, not to hide it (it is shown, with its cause)."""
+
+    demotion: float = 0.15
+
+
+@dataclass(frozen=True)
+class DoneEventsModel:
+    """A reminder an event says was done (stages/done_events.py): the event is about the same thing
+    above `min_cosine` (above what two memories about one topic usually share, below an event that
+    retells the reminder's action); it happened at most `lead_s` before the due date (one is often
+    done early, seldom more than two months ahead); the `events` nearest in meaning are read."""
+
+    min_cosine: float = 0.5
+    lead_s: float = 60 * DAY_SECONDS
+    events: int = 5
+
+
+@dataclass(frozen=True)
+class WhenEventsModel:
+    """For a question that asks when, events lifted above the other types' hits (stages/when_events.py):
+    like the time terms' lifts, enough to order the event above a fact that mentions it."""
+
+    lift: float = 0.05
+
+
+@dataclass(frozen=True)
+class ExpandModel:
+    """A selected turn's neighbours (stages/expand.py): a neighbour's score is its turn's times
+    `neighbour_decay` per step away, so it ranks just below that turn (higher trades precision for
+    context); one that shares no meaning with the query drops `unrelated_decay` per step instead (a
+    person's history with an assistant is mostly the assistant's long replies, which would fill the
+    places other conversations' evidence needs). Neighbours of the best `max_turns` selected turns
+    (fewer lost nothing), within `session_gap_s` of their turn."""
+
+    neighbour_decay: float = 0.93
+    unrelated_decay: float = 0.8
+    max_turns: int = 8
+    session_gap_s: float = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class SessionSpreadModel:
+    """A question for several things (stages/session_spread.py): the best `window` turns are
+    re-ordered (below it the budget takes what it holds as ranked); a session's first `free` turns
+    placed keep their scores (chosen with the spread's weight, a setting)."""
+
+    window: int = 32
+    free: int = 2
+
+
+# The names of the registered ranking terms (ranking/terms/) and post-engine stages
+# (pipeline.POST_STAGES) a model may switch off; the retriever refuses a name neither registers.
+TIME_AND_INTENT_TERMS = frozenset(
+    {"due_window", "due", "overdue", "past_due", "trigger", "time", "tells_time", "speaker", "how_to"}
+)
+POST_ENGINE_STAGES = frozenset(
+    {"newer_statement", "stale", "done_by_event", "when_event", "neighbour", "session_spread"}
+)
+
+
+@dataclass(frozen=True)
+class RankingModel:
+    """What a retriever ranks by: the terms and post-engine stages it leaves out (by name), each
+    stage's and term's fitted constants, and the confidence calibration (default: the fit shipped
+    with the package, `confidence.json`). `conversation_gap_s`: one conversation's span, statements
+    written closer together are not updates of each other and turns further apart are different
+    sessions (stages/rank.py, stages/session_spread.py)."""
+
+    sizing: SizingModel = SizingModel()
+    relevance: RelevanceModel = RelevanceModel()
+    time: TimeModel = TimeModel()
+    how_to: HowToModel = HowToModel()
+    due_window: DueWindowModel = DueWindowModel()
+    intentions: IntentionsModel = IntentionsModel()
+    newer_first: NewerFirstModel = NewerFirstModel()
+    stale: StaleModel = StaleModel()
+    done_events: DoneEventsModel = DoneEventsModel()
+    when_events: WhenEventsModel = WhenEventsModel()
+    expand: ExpandModel = ExpandModel()
+    session_spread: SessionSpreadModel = SessionSpreadModel()
+    conversation_gap_s: float = 3600.0
+    terms_off: frozenset[str] = frozenset()
+    stages_off: frozenset[str] = frozenset()
+    calibration: Calibration = field(default_factory=shipped_calibration, compare=False)
+
+    def runs_term(self, name: str) -> bool:
+        return name not in self.terms_off
+
+    def runs_stage(self, name: str) -> bool:
+        return name not in self.stages_off
+
+
+DEFAULT_MODEL = RankingModel()
+# The models a benchmark compares by name (`"preset"` in a variants file).
+PRESETS: Mapping[str, RankingModel] = MappingProxyType(
+    {
+        # What the service ranks by.
+        "default": DEFAULT_MODEL,
+        # Meaning alone: the engine's relevance with what every memory stores (recency, importance,
+        # usage), no term that reads a time or an intent off the query and no post-engine stage; what
+        # the query-reading terms and the stages together add is measured against it.
+        "semantic-only": dataclasses.replace(
+            DEFAULT_MODEL, terms_off=TIME_AND_INTENT_TERMS, stages_off=POST_ENGINE_STAGES
+        ),
+        # Every term in the engine's formula and nothing after it: what the post-engine stages add.
+        "engine-only": dataclasses.replace(DEFAULT_MODEL, stages_off=POST_ENGINE_STAGES),
+    }
+)
+
+
+def varied(model: RankingModel, changes: Mapping[str, Any]) -> RankingModel:
+    """A copy of `model` with each dotted path (`"expand.neighbour_decay"`, `"terms_off"`) set to its
+    value; `ValueError` naming a path the model has not, or a value of another kind than the one it
+    replaces (an int stands for a float; a list for a set of names)."""
+    for path, value in changes.items():
+        model = _set(model, path.split("."), value, path)
+    return model
+
+
+def _set(value: Any, parts: list[str], new: Any, path: str) -> Any:
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        raise ValueError(f"ranking model: no {path!r}")
+    names = {f.name for f in dataclasses.fields(value)}
+    if parts[0] not in names:
+        raise ValueError(f"ranking model: no {path!r} ({parts[0]!r} is none of {sorted(names)})")
+    current = getattr(value, parts[0])
+    if len(parts) > 1:
+        return dataclasses.replace(value, **{parts[0]: _set(current, parts[1:], new, path)})
+    return dataclasses.replace(value, **{parts[0]: _of_kind(current, new, path)})
+
+
+def _of_kind(current: Any, new: Any, path: str) -> Any:
+    """`new` as the kind of value `current` is, or `ValueError`."""
+    if isinstance(current, frozenset) and isinstance(new, list | tuple | set | frozenset):
+        if all(isinstance(n, str) for n in new):
+            return frozenset(new)
+    elif isinstance(current, bool):
+        if isinstance(new, bool):
+            return new
+    elif isinstance(current, int) and isinstance(new, int) and not isinstance(new, bool):
+        return new
+    elif isinstance(current, float) and isinstance(new, int | float) and not isinstance(new, bool):
+        return float(new)
+    raise ValueError(f"ranking model: {path!r} is a {type(current).__name__}, not {new!r}")
