@@ -1,5 +1,8 @@
 """The `mnemo bench …` subcommands: argument parsing only; each command's work lives in its module,
-reached through benchmarks/commands.py."""
+reached through benchmarks/commands.py.
+
+Size: one parser function per subcommand, fourteen of them, each its command's flags and their help;
+a second module would only move half of that list away from the other half."""
 
 from __future__ import annotations
 
@@ -104,7 +107,26 @@ def add_bench_parser(sub: Any) -> None:
     )
     bench.set_defaults(func=run_bench)
     commands = bench.add_subparsers(dest="bench_command", required=True)
+    for add_parser in (
+        _add_quality_parser,
+        _add_ablation_parser,
+        _add_folds_parser,
+        _add_calibrate_parser,
+        _add_latency_parser,
+        _add_build_parser,
+        _add_ingest_parser,
+        _add_load_parser,
+        _add_faults_parser,
+        _add_write_parser,
+        _add_explorer_parser,
+        _add_generate_parser,
+        _add_convert_parser,
+        _add_scopes_parser,
+    ):
+        add_parser(commands)
 
+
+def _add_quality_parser(commands: Any) -> None:
     quality = commands.add_parser("quality", help="recall/ndcg/budget recall of mnemo and baselines")
     quality.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
     quality.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
@@ -137,6 +159,8 @@ def add_bench_parser(sub: Any) -> None:
     _add_cache_flags(quality)
     quality.set_defaults(bench_func=quality_command)
 
+
+def _add_ablation_parser(commands: Any) -> None:
     ablation = commands.add_parser("ablation", help="quality and latency of mnemo with parts switched off")
     ablation.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
     ablation.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
@@ -153,6 +177,8 @@ def add_bench_parser(sub: Any) -> None:
     _add_cache_flags(ablation)
     ablation.set_defaults(bench_func=ablation_command)
 
+
+def _add_folds_parser(commands: Any) -> None:
     folds = commands.add_parser(
         "folds", help="configurations and baselines judged by leave-one-out folds and paired tests"
     )
@@ -181,6 +207,8 @@ def add_bench_parser(sub: Any) -> None:
     _add_cache_flags(folds)
     folds.set_defaults(bench_func=folds_command)
 
+
+def _add_calibrate_parser(commands: Any) -> None:
     calibrate = commands.add_parser(
         "calibrate", help="fit the confidence model on quality runs, judged by leave-one-out folds"
     )
@@ -221,6 +249,8 @@ def add_bench_parser(sub: Any) -> None:
     calibrate.add_argument("--out", type=Path, required=True, help="output directory")
     calibrate.set_defaults(bench_func=calibrate_command)
 
+
+def _add_latency_parser(commands: Any) -> None:
     latency = commands.add_parser("latency", help="retrieval latency by stage over HTTP at each size")
     latency.add_argument(
         "--sizes", type=_sizes, default=(10_000, 100_000, 1_000_000), help="default 10k,100k,1M"
@@ -260,6 +290,8 @@ def add_bench_parser(sub: Any) -> None:
     )
     latency.set_defaults(bench_func=latency_command)
 
+
+def _add_build_parser(commands: Any) -> None:
     build = commands.add_parser(
         "build", help="retrieval latency over HTTP while the service ingests and rebuilds its HNSW indexes"
     )
@@ -280,6 +312,8 @@ def add_bench_parser(sub: Any) -> None:
     build.add_argument("--out", type=Path, required=True, help="output directory")
     build.set_defaults(bench_func=build_command)
 
+
+def _add_ingest_parser(commands: Any) -> None:
     ingest = commands.add_parser("ingest", help="bulk ingestion throughput against raw embedding throughput")
     ingest.add_argument("--memories", type=Path, help="memories.jsonl to ingest (default: synthetic)")
     ingest.add_argument("--size", type=_size, default=5_000, help="synthetic memories when no file is given")
@@ -291,6 +325,8 @@ def add_bench_parser(sub: Any) -> None:
     ingest.add_argument("--out", type=Path, required=True, help="output directory")
     ingest.set_defaults(bench_func=ingest_command)
 
+
+def _add_load_parser(commands: Any) -> None:
     load = commands.add_parser(
         "load", help="bounded mixed load on a real server; every acknowledged write read back"
     )
@@ -316,6 +352,8 @@ def add_bench_parser(sub: Any) -> None:
     load.add_argument("--cpu-slots", type=int, default=0, help="flood: the server's CPU slots (0: the cores)")
     load.set_defaults(bench_func=load_command)
 
+
+def _add_faults_parser(commands: Any) -> None:
     faults = commands.add_parser(
         "faults", help="crash loop: SIGKILL during mixed writes, restart; lost writes, orphans, restart time"
     )
@@ -327,6 +365,8 @@ def add_bench_parser(sub: Any) -> None:
     faults.add_argument("--out", type=Path, required=True, help="output directory")
     faults.set_defaults(bench_func=faults_command)
 
+
+def _add_write_parser(commands: Any) -> None:
     write = commands.add_parser(
         "write", help="write-path judgement: look-alikes kept, duplicates absorbed, updates, noise dropped"
     )
@@ -336,6 +376,9 @@ def add_bench_parser(sub: Any) -> None:
     write.add_argument("--api-key", help="API key for --url")
     write.add_argument("--out", type=Path, required=True, help="output directory")
     write.set_defaults(bench_func=write_command)
+
+
+def _add_explorer_parser(commands: Any) -> None:
     explorer = commands.add_parser("explorer", help="the /ui page in headless Chromium: paint and playground")
     explorer.add_argument("--sizes", type=_sizes, default=(10_000, 100_000), help="default 10k,100k")
     explorer.add_argument("--runs", type=int, default=5, help="page loads per size (default 5)")
@@ -344,12 +387,16 @@ def add_bench_parser(sub: Any) -> None:
     explorer.add_argument("--out", type=Path, required=True, help="output directory")
     explorer.set_defaults(bench_func=explorer_command)
 
+
+def _add_generate_parser(commands: Any) -> None:
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--out", type=Path, required=True)
     gen.set_defaults(bench_func=generate_command)
 
+
+def _add_convert_parser(commands: Any) -> None:
     convert = commands.add_parser(
         "convert", help="turn LoCoMo's or LongMemEval's public release into the dataset format"
     )
@@ -366,6 +413,8 @@ def add_bench_parser(sub: Any) -> None:
                          " names: a file of ids or one of benchmarks/splits/ (locomo-dev, …)")  # fmt: skip
     convert.set_defaults(bench_func=convert_command)
 
+
+def _add_scopes_parser(commands: Any) -> None:
     scopes = commands.add_parser(
         "scopes", help="cut stores of 1 to ~500 memories, with and without the evidence, from a dataset"
     )

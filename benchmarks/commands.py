@@ -34,7 +34,8 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
 
 def quality_command(args: argparse.Namespace) -> int:
     from .dataset import load_dataset, with_unanswerable
-    from .quality.run import QualityOptions, run_quality, write_quality_outputs
+    from .quality.run import QualityOptions, run_quality
+    from .quality.run_report import write_quality_outputs
     from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries, unanswerable=True)

@@ -5,6 +5,9 @@ preferences (a semantic memory plus the episodic turn where it was said), proced
 (prospective, with a due date) and dated events, and asks one question per planted item whose
 relevant ids are known by construction. The filler turns are the distractors. The output is in the
 shared dataset format (`memories.jsonl`, `queries.jsonl`) and depends only on `size` and `seed`.
+
+Size: `_plants` runs past a screen: it is the list of what can be planted for a user, one template
+(memory, turn, question) after another; split, the one list would be cut at an arbitrary item.
 """
 
 from __future__ import annotations

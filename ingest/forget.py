@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from ..memtypes.governance.forget import ForgetReceipt, ForgetRequest, LedgerEntry, removed_ids
 from ..memtypes.governance.forget_query import ForgetQuery
@@ -31,12 +33,24 @@ from ..memtypes.types import MemoryType
 from ..sessions.ports import ThreadStore, WorkingStore
 from ..sessions.thread_writes import LOCK_RESOURCE as THREAD_LOCK
 from ..sessions.working_memory import LOCK_RESOURCE as TASK_LOCK
-from .erasure import BackgroundEraser
+from .erasure import BackgroundEraser, Scheduled
 from .erasure_ledger import ErasureLedger
 from .history import ChangeHistory, entry
 from .versions.dependents import derived_from
 
 _PAGE = 512
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What a forget removes of its subject: its scope's tasks and threads (none when it names ids), its
+    memories (with those derived from them) and the derived ones apart, for the receipt."""
+
+    scope: Scope | None
+    tasks: list[str]
+    threads: list[str]
+    found: dict[MemoryType, list[StoredPoint]]
+    derived: dict[MemoryType, list[StoredPoint]]
 
 
 class Forgetter:
@@ -66,60 +80,32 @@ class Forgetter:
         self, tenant: str, request: ForgetRequest, selected_by: ForgetQuery | None = None
     ) -> ForgetReceipt:
         """`selected_by`: the query a preview selected the request's ids by, recorded on the receipt."""
-        scope = request.scope if request.ids is None else None
-        if scope is not None:
-            tasks = await self.working.in_scope(tenant, scope)
-            threads = await self.threads.in_scope(tenant, scope)
-            found = await self._memories_in_scope(tenant, scope)
-        else:
-            tasks, threads = [], []
-            found = await self._memories_by_id(tenant, [str(i) for i in request.ids or ()])
-        # What was derived from them goes too, whatever its scope: it may repeat what they said.
-        derived = await derived_from(self.index, tenant, [p.id for points in found.values() for p in points])
-        for memory_type, points in derived.items():
-            found.setdefault(memory_type, []).extend(points)
+        subject = await self._select(tenant, request)
         at = utcnow()
-        memory_ids = sorted(p.id for points in found.values() for p in points)
-        digest = receipt_digest(tenant, receipt_time(at), removed_ids(memory_ids, tasks, threads))
-        counts = {t.value: len(found.get(t, [])) for t in MemoryType}
-        counts |= {"working_tasks": len(tasks), "threads": len(threads)}
+        memory_ids = sorted(p.id for points in subject.found.values() for p in points)
+        digest = receipt_digest(
+            tenant, receipt_time(at), removed_ids(memory_ids, subject.tasks, subject.threads)
+        )
+        counts = {t.value: len(subject.found.get(t, [])) for t in MemoryType}
+        counts |= {"working_tasks": len(subject.tasks), "threads": len(subject.threads)}
         scheduled = None
         removed = sum(counts.values())
         if not request.dry_run:
-            if self.ledger is not None and removed > 0:  # on disk before anything is removed
-                await self.ledger.append(
-                    LedgerEntry(
-                        tenant=tenant,
-                        at=receipt_time(at),
-                        digest=digest,
-                        scope=scope,
-                        memories={t.value: sorted(p.id for p in points) for t, points in found.items()},
-                        task_ids=sorted(tasks),
-                        thread_ids=sorted(threads),
-                    )
-                )
-            eraser = self.eraser if removed > 0 else None
-            if eraser is not None:  # on disk before anything is removed
-                await eraser.record(tenant, digest, list(found))
-            try:
-                await self._remove(tenant, tasks, threads, found, digest)
-            finally:
-                if eraser is not None:
-                    eraser.release(digest)
-            if eraser is not None:
-                scheduled = await eraser.outcome(digest, wait=request.wait_for_erasure)
+            scheduled = await self._carry_out(
+                tenant, at, digest, subject, removed > 0, request.wait_for_erasure
+            )
         receipt = ForgetReceipt(
             tenant=tenant,
             at=at,
             dry_run=request.dry_run,
-            scope=scope,
+            scope=subject.scope,
             selected_by=selected_by,
             counts=counts,
             removed=removed,
             memory_ids=memory_ids,
-            derived_ids=sorted(p.id for points in derived.values() for p in points),
-            task_ids=sorted(tasks),
-            thread_ids=sorted(threads),
+            derived_ids=sorted(p.id for points in subject.derived.values() for p in points),
+            task_ids=sorted(subject.tasks),
+            thread_ids=sorted(subject.threads),
             digest=digest,
             erased=None if scheduled is None else scheduled.erased,
             erasure={} if scheduled is None else scheduled.erasure,
@@ -128,6 +114,51 @@ class Forgetter:
         if self.signer is not None:  # over the receipt exactly as it is printed
             receipt.signature = self.signer.sign(RECEIPT_KIND, receipt.model_dump(mode="json"))
         return receipt
+
+    async def _select(self, tenant: str, request: ForgetRequest) -> _Subject:
+        """The subject's tasks, threads and memories (of its scope, or by id), and what was derived
+        from those memories: it goes too, whatever its scope, since it may repeat what they said."""
+        scope = request.scope if request.ids is None else None
+        if scope is not None:
+            tasks = await self.working.in_scope(tenant, scope)
+            threads = await self.threads.in_scope(tenant, scope)
+            found = await self._memories_in_scope(tenant, scope)
+        else:
+            tasks, threads = [], []
+            found = await self._memories_by_id(tenant, [str(i) for i in request.ids or ()])
+        derived = await derived_from(self.index, tenant, [p.id for points in found.values() for p in points])
+        for memory_type, points in derived.items():
+            found.setdefault(memory_type, []).extend(points)
+        return _Subject(scope, tasks, threads, found, derived)
+
+    async def _carry_out(
+        self, tenant: str, at: datetime, digest: str, subject: _Subject, any_removed: bool, wait: bool
+    ) -> Scheduled | None:
+        """The ledger's entry and the erasure recorded on disk first, then the removal; what the
+        receipt says of the erasure."""
+        if self.ledger is not None and any_removed:  # on disk before anything is removed
+            await self.ledger.append(
+                LedgerEntry(
+                    tenant=tenant,
+                    at=receipt_time(at),
+                    digest=digest,
+                    scope=subject.scope,
+                    memories={t.value: sorted(p.id for p in points) for t, points in subject.found.items()},
+                    task_ids=sorted(subject.tasks),
+                    thread_ids=sorted(subject.threads),
+                )
+            )
+        eraser = self.eraser if any_removed else None
+        if eraser is not None:  # on disk before anything is removed
+            await eraser.record(tenant, digest, list(subject.found))
+        try:
+            await self._remove(tenant, subject.tasks, subject.threads, subject.found, digest)
+        finally:
+            if eraser is not None:
+                eraser.release(digest)
+        if eraser is not None:
+            return await eraser.outcome(digest, wait=wait)
+        return None
 
     async def _memories_in_scope(self, tenant: str, scope: Scope) -> dict[MemoryType, list[StoredPoint]]:
         flt = MemoryFilter(tenant=tenant, scope=scope, include_superseded=True)

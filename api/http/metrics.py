@@ -8,6 +8,9 @@ Nothing here is imported by the core packages (memtypes, ingest, retrieval; impo
 routes stay free of metric calls too. The `after_request` hook `record_response` looks at what a
 route returned (a `RetrieveResponse`, a `WriteResponse`, an `AppendResult`) and records it in the
 current app's metrics; engines report through their circuit breakers' listeners.
+
+Size: `MnemoMetrics.__init__` runs past a screen: it declares every collector, one after another, each
+its name, help and labels; split, the one list of what `/metrics` exposes would be spread over several.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import IndexHealth, IndexMaintenance
@@ -50,6 +50,9 @@ from ...memtypes.queries import (
 )
 from ...memtypes.types import MemoryType
 from ..children import die_with_parent, forget_child, record_child, stop_stale_child
+
+if TYPE_CHECKING:
+    from .index import EdgeVectorIndex
 
 log = logging.getLogger("mnemo.edge_process")
 _RESTART_AFTER_S = 1.0  # a child that dies at once is not restarted in a tight loop
@@ -305,6 +308,10 @@ def serve_index(calls: Connection, answers: Connection) -> None:
     asyncio.run(_serve(calls, answers, data_dir, prefix, dimension, options))
 
 
+_Call = tuple[int, str, tuple[Any, ...], dict[str, Any]]
+_Reply = Callable[[tuple[int, bool, Any]], None]
+
+
 async def _serve(
     conn: Connection,
     answers: Connection,
@@ -317,7 +324,7 @@ async def _serve(
 
     index = EdgeVectorIndex(data_dir, prefix, dimension, **options)
     loop = asyncio.get_running_loop()
-    calls: asyncio.Queue[tuple[int, str, tuple[Any, ...], dict[str, Any]] | None] = asyncio.Queue()
+    calls: asyncio.Queue[_Call | None] = asyncio.Queue()
 
     send = threading.Lock()  # answers go out from two threads: one at a time on the pipe
     # The reads of a retrieval are answered on the reader thread itself, not through the loop and a
@@ -333,40 +340,59 @@ async def _serve(
         with send, contextlib.suppress(OSError, ValueError):
             answers.send(answer)
 
-    def read_calls() -> None:
-        while True:
-            try:
-                call = conn.recv()
-            except (EOFError, OSError):
-                break
-            call_id, method, args, kwargs = call
-            if method in blocking:
-                try:
-                    reply((call_id, True, blocking[method](*args, **kwargs)))
-                except Exception as exc:
-                    reply((call_id, False, _portable(exc)))
-                continue
-            loop.call_soon_threadsafe(calls.put_nowait, call)
-        loop.call_soon_threadsafe(calls.put_nowait, None)
-
-    threading.Thread(target=read_calls, name="mnemo-edge-calls", daemon=True).start()
+    reader = threading.Thread(
+        target=_read_calls, args=(conn, blocking, reply, loop, calls), name="mnemo-edge-calls", daemon=True
+    )
+    reader.start()
     running: set[asyncio.Task[None]] = set()
-
-    async def run_call(call_id: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        try:
-            if method not in _METHODS:
-                raise ValueError(f"not a method of the index: {method!r}")
-            outcome: tuple[int, bool, Any] = (call_id, True, await getattr(index, method)(*args, **kwargs))
-        except Exception as exc:
-            outcome = (call_id, False, _portable(exc))
-        reply(outcome)
-
     while (call := await calls.get()) is not None:
-        task = asyncio.create_task(run_call(*call))
+        task = asyncio.create_task(_run_call(index, reply, *call))
         running.add(task)
         task.add_done_callback(running.discard)
     await asyncio.gather(*running, return_exceptions=True)
     await index.close()
+
+
+def _read_calls(
+    conn: Connection,
+    blocking: dict[str, Callable[..., Any]],
+    reply: _Reply,
+    loop: asyncio.AbstractEventLoop,
+    calls: asyncio.Queue[_Call | None],
+) -> None:
+    """The reader thread: answers the blocking reads itself, hands every other call to the loop,
+    and a None once the serving process is gone."""
+    while True:
+        try:
+            call = conn.recv()
+        except (EOFError, OSError):
+            break
+        call_id, method, args, kwargs = call
+        if method in blocking:
+            try:
+                reply((call_id, True, blocking[method](*args, **kwargs)))
+            except Exception as exc:
+                reply((call_id, False, _portable(exc)))
+            continue
+        loop.call_soon_threadsafe(calls.put_nowait, call)
+    loop.call_soon_threadsafe(calls.put_nowait, None)
+
+
+async def _run_call(
+    index: EdgeVectorIndex,
+    reply: _Reply,
+    call_id: int,
+    method: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> None:
+    try:
+        if method not in _METHODS:
+            raise ValueError(f"not a method of the index: {method!r}")
+        outcome: tuple[int, bool, Any] = (call_id, True, await getattr(index, method)(*args, **kwargs))
+    except Exception as exc:
+        outcome = (call_id, False, _portable(exc))
+    reply(outcome)
 
 
 def _portable(exc: Exception) -> Exception:

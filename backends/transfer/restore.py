@@ -23,6 +23,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -84,16 +85,8 @@ async def restore(
     may_undo_later_forgets: bool = False,
 ) -> Restored:
     manifest = read_manifest(backup)
-    try:
-        signature = signed_by(manifest, trusted, accept_unsigned=accept_unsigned)
-    except SignatureInvalid as exc:
-        raise RestoreRefused(f"the backup in {backup} is refused: its manifest's signature: {exc}") from exc
-    problems = verify(backup) or await asyncio.to_thread(record_problems, backup, manifest)
-    if problems:
-        raise RestoreRefused(f"the backup in {backup} is refused: {'; '.join(problems)}")
+    signature = await _verify(backup, manifest, data_dir, trusted, accept_unsigned)
     qdrant_dir = data_dir / "qdrant"
-    if qdrant_dir.exists() and any(qdrant_dir.iterdir()):
-        raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
     own = [backup / LEDGER_FILE] if LEDGER_FILE in manifest["files"] else []
     outside = [data_dir / LEDGER_FILE, *ledgers]
     if not may_undo_later_forgets and (unproven := later_forgets_unknown(own, outside)) is not None:
@@ -104,7 +97,46 @@ async def restore(
     marker_path(data_dir, prefix).unlink(missing_ok=True)  # the start checks the restored ids
     forgotten = Forgotten([*own, *outside], ids)
     done = Restored(signature=signature, forgets_replayed=len(forgotten.entries))
-    index = EdgeVectorIndex(qdrant_dir, prefix, manifest["dimension"], optimize_threshold=_NEVER)
+    done.memories = await _restore_memories(backup, manifest, qdrant_dir, forgotten)
+    done.history = await _restore_history(backup, manifest, qdrant_dir, forgotten)
+    done.forgotten_again["memories"] = len(forgotten.left_out)
+    if REDIS_FILE in manifest["files"]:
+        done.redis_keys, removed = await _restore_redis(backup / REDIS_FILE, data_dir, redis, forgotten)
+        done.forgotten_again["tasks_and_threads"] = removed
+    forgotten.write(data_dir / LEDGER_FILE)
+    return done
+
+
+async def _verify(
+    backup: Path,
+    manifest: dict[str, Any],
+    data_dir: Path,
+    trusted: Ed25519PublicKey | None,
+    accept_unsigned: bool,
+) -> str:
+    """Who signed the manifest, once the backup and the data dir it goes into are found fit:
+    else `RestoreRefused`, nothing written."""
+    try:
+        signature = signed_by(manifest, trusted, accept_unsigned=accept_unsigned)
+    except SignatureInvalid as exc:
+        raise RestoreRefused(f"the backup in {backup} is refused: its manifest's signature: {exc}") from exc
+    problems = verify(backup) or await asyncio.to_thread(record_problems, backup, manifest)
+    if problems:
+        raise RestoreRefused(f"the backup in {backup} is refused: {'; '.join(problems)}")
+    qdrant_dir = data_dir / "qdrant"
+    if qdrant_dir.exists() and any(qdrant_dir.iterdir()):
+        raise RestoreRefused(f"{qdrant_dir} is not empty: restore into a new data dir")
+    return signature
+
+
+async def _restore_memories(
+    backup: Path, manifest: dict[str, Any], qdrant_dir: Path, forgotten: Forgotten
+) -> dict[str, int]:
+    """Each type's memories, less the forgotten ones, through the engine layer; how many of each."""
+    counts: dict[str, int] = {}
+    index = EdgeVectorIndex(
+        qdrant_dir, manifest["collection_prefix"], manifest["dimension"], optimize_threshold=_NEVER
+    )
     await index.open()
     try:
         for memory_type in MemoryType:
@@ -117,10 +149,18 @@ async def restore(
                 if kept:
                     await index.upsert(memory_type, kept)
                 count += len(kept)
-            done.memories[memory_type.value] = count
+            counts[memory_type.value] = count
     finally:
         await index.close()  # flushed, and each type's manifest written clean
-    documents = EdgeDocumentStore(qdrant_dir, prefix)
+    return counts
+
+
+async def _restore_history(
+    backup: Path, manifest: dict[str, Any], qdrant_dir: Path, forgotten: Forgotten
+) -> int:
+    """The change history, less the forgotten memories'; how many histories went in."""
+    restored = 0
+    documents = EdgeDocumentStore(qdrant_dir, manifest["collection_prefix"])
     await documents.open()
     try:
         if HISTORY_FILE in manifest["files"]:
@@ -129,15 +169,10 @@ async def restore(
                 histories = {i: d for i, d in batch.items() if i not in forgotten.left_out}
                 if histories:
                     await documents.put(histories)
-                done.history += len(histories)
+                restored += len(histories)
     finally:
         await documents.close()
-    done.forgotten_again["memories"] = len(forgotten.left_out)
-    if REDIS_FILE in manifest["files"]:
-        done.redis_keys, removed = await _restore_redis(backup / REDIS_FILE, data_dir, redis, forgotten)
-        done.forgotten_again["tasks_and_threads"] = removed
-    forgotten.write(data_dir / LEDGER_FILE)
-    return done
+    return restored
 
 
 def _adopt_id_key(backup: Path, data_dir: Path, key_file: Path | None, prefix: str) -> IdKeys:

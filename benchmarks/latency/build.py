@@ -220,36 +220,7 @@ async def _mode_run(
         await retrievals.run(20, time.monotonic() + options.idle_max_seconds)  # warm-up
         await retrievals.run(options.idle_requests, time.monotonic() + options.idle_max_seconds)
         result["idle"] = retrievals.summary()
-
-        deadline = time.monotonic() + options.during_max_seconds
-        stop = asyncio.Event()
-        reading = asyncio.create_task(retrievals.run(0, deadline, stop))
-        started = time.monotonic()
-        result["started_at"] = time.time()  # the samples' zero on the clock the service logs with
-        result["ingest"] = await _ingest(writer, texts, options.types, options.ingest_batch, deadline)
-        ingested = time.monotonic()
-        # Polled: the service's log is the only word from it that a build ended.
-        while len(_builds_ended(log)) < len(options.types) and time.monotonic() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.5)
-        stop.set()
-        await reading
-        # While the ingest ran (its embedding competes for the cores too, and builds start in it),
-        # then while only builds ran, and both together.
-        result["ingest_phase"] = retrievals.summary(started, ingested)
-        result["build_phase"] = retrievals.summary(ingested)
-        result["during"] = retrievals.summary(started)
-        ended = _builds_ended(log)
-        result["failures"] = dict(retrievals.reasons)
-        # Every retrieval of the phase (seconds since it began, ms), to place stalls against the
-        # rebuild's steps (the service logs when each rebuild ended and how long each step took).
-        result["samples"] = [(round(at - started, 2), round(ms, 1)) for at, ms in retrievals.samples]
-        result["ingest_ended_s"] = round(ingested - started, 1)
-        result["build_log"] = [line[:600] for line in _build_log_lines(log)]
-        result["service_errors"] = [
-            line[:500] for line in log.read_text(errors="replace").splitlines() if '"level": "ERROR"' in line
-        ][:5]
-        result["builds"] = [_build_line(line) for line in ended]
-
+        result |= await _during_ingest_and_builds(retrievals, writer, texts, options, log)
         await retrievals.run(options.idle_requests, time.monotonic() + options.idle_max_seconds)
         result["after"] = retrievals.summary()
     idle = result["idle"]
@@ -262,6 +233,48 @@ async def _mode_run(
     }
     shutil.rmtree(data_dir, ignore_errors=True)
     return result
+
+
+async def _during_ingest_and_builds(
+    retrievals: _Retrievals, writer: AsyncMnemo, texts: list[str], options: BuildOptions, log: Path
+) -> dict[str, Any]:
+    """The retrievals while a second client ingests and every rebuild that started runs to its end:
+    their latency by phase, the ingest's, the rebuilds' and every sample's."""
+    result: dict[str, Any] = {}
+    deadline = time.monotonic() + options.during_max_seconds
+    stop = asyncio.Event()
+    reading = asyncio.create_task(retrievals.run(0, deadline, stop))
+    started = time.monotonic()
+    result["started_at"] = time.time()  # the samples' zero on the clock the service logs with
+    result["ingest"] = await _ingest(writer, texts, options.types, options.ingest_batch, deadline)
+    ingested = time.monotonic()
+    # Polled: the service's log is the only word from it that a build ended.
+    while len(_builds_ended(log)) < len(options.types) and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.5)
+    stop.set()
+    await reading
+    # While the ingest ran (its embedding competes for the cores too, and builds start in it),
+    # then while only builds ran, and both together.
+    result["ingest_phase"] = retrievals.summary(started, ingested)
+    result["build_phase"] = retrievals.summary(ingested)
+    result["during"] = retrievals.summary(started)
+    ended = _builds_ended(log)
+    result["failures"] = dict(retrievals.reasons)
+    # Every retrieval of the phase (seconds since it began, ms), to place stalls against the
+    # rebuild's steps (the service logs when each rebuild ended and how long each step took).
+    result["samples"] = [(round(at - started, 2), round(ms, 1)) for at, ms in retrievals.samples]
+    result["ingest_ended_s"] = round(ingested - started, 1)
+    result["build_log"] = [line[:600] for line in _build_log_lines(log)]
+    result["service_errors"] = _service_errors(log)
+    result["builds"] = [_build_line(line) for line in ended]
+    return result
+
+
+def _service_errors(log: Path) -> list[str]:
+    """The first errors the service logged."""
+    return [
+        line[:500] for line in log.read_text(errors="replace").splitlines() if '"level": "ERROR"' in line
+    ][:5]
 
 
 def _build_log_lines(log: Path) -> list[str]:

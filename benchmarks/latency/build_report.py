@@ -11,8 +11,37 @@ from ..report import machine_line, table, write_json
 def write_build_outputs(results: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "results.json", results)
+    text = [
+        "# mnemo bench build",
+        "",
+        machine_line(results["machine"]),
+        "",
+        f"Store: {results['store']}. Retrievals over HTTP at {results['rate']} a second (open loop: each "
+        "timed from when it was due), idle, then while a second "
+        f"client ingests into {', '.join(results['types'])} past the rebuild threshold "
+        f"({results['threshold']}) and every rebuild runs to its end, then idle again.",
+        "",
+        "## Retrieval latency (ms)",
+        "",
+        _latency_table(results["runs"]),
+        "",
+        "## During / idle",
+        "",
+        _ratios_table(results["runs"]),
+        "",
+        _ingests_table(results["runs"]),
+        "",
+        "## Rebuilds (child mode: seconds per phase)",
+        "",
+        _builds_table(results["runs"]),
+        "",
+    ]
+    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
+
+
+def _latency_table(runs: list[dict[str, Any]]) -> str:
     rows = []
-    for run in results["runs"]:
+    for run in runs:
         for phase in ("idle", "ingest_phase", "build_phase", "during", "after"):
             p = run[phase]
             rows.append(
@@ -30,11 +59,21 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
                     p["load_avg_1m"],
                 ]
             )
+    return table(
+        ["mode", "phase", "s", "requests", "errors", "p50", "p95", "p99", "max", "> 1 s", "load"], rows
+    )
+
+
+def _ratios_table(runs: list[dict[str, Any]]) -> str:
     ratios = [
         [r["mode"], phase, r["ratios"][phase]["p50"], r["ratios"][phase]["p95"]]
-        for r in results["runs"]
+        for r in runs
         for phase in ("ingest_phase", "build_phase", "during")
     ]
+    return table(["mode", "phase", "p50 ×", "p95 ×"], ratios)
+
+
+def _ingests_table(runs: list[dict[str, Any]]) -> str:
     ingests = [
         [
             r["mode"],
@@ -43,9 +82,13 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
             i["memories_per_s"],
             ", ".join(f"{t} {n}" for t, n in i["stored"].items()),
         ]
-        for r in results["runs"]
+        for r in runs
         for i in [r["ingest"]]
     ]
+    return table(["mode", "ingest s", "memories sent", "memories/s", "stored"], ingests)
+
+
+def _builds_table(runs: list[dict[str, Any]]) -> str:
     builds = [
         [
             r["mode"],
@@ -57,48 +100,21 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
                 for k in ("export_s", "child_s", "load_s", "catch_up_s", "writes_held_s", "retire_s")
             ),
         ]
-        for r in results["runs"]
+        for r in runs
         for b in r["builds"]
     ]
-    text = [
-        "# mnemo bench build",
-        "",
-        machine_line(results["machine"]),
-        "",
-        f"Store: {results['store']}. Retrievals over HTTP at {results['rate']} a second (open loop: each "
-        "timed from when it was due), idle, then while a second "
-        f"client ingests into {', '.join(results['types'])} past the rebuild threshold "
-        f"({results['threshold']}) and every rebuild runs to its end, then idle again.",
-        "",
-        "## Retrieval latency (ms)",
-        "",
-        table(
-            ["mode", "phase", "s", "requests", "errors", "p50", "p95", "p99", "max", "> 1 s", "load"], rows
-        ),
-        "",
-        "## During / idle",
-        "",
-        table(["mode", "phase", "p50 ×", "p95 ×"], ratios),
-        "",
-        table(["mode", "ingest s", "memories sent", "memories/s", "stored"], ingests),
-        "",
-        "## Rebuilds (child mode: seconds per phase)",
-        "",
-        table(
-            [
-                "mode",
-                "type",
-                "exported",
-                "caught up",
-                "export",
-                "child",
-                "load",
-                "catch-up",
-                "writes held",
-                "retire",
-            ],
-            builds,
-        ),
-        "",
-    ]
-    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
+    return table(
+        [
+            "mode",
+            "type",
+            "exported",
+            "caught up",
+            "export",
+            "child",
+            "load",
+            "catch-up",
+            "writes held",
+            "retire",
+        ],
+        builds,
+    )

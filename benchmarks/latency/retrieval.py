@@ -264,45 +264,18 @@ def _files_share(memory: dict[str, float]) -> str:
 
 
 def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
-    from ..report import bar_plot, line_plot, machine_line, table, write_json
+    from ..report import write_json
 
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "results.json", results)
+    (out / "summary.md").write_text(_summary(results), encoding="utf-8")
+    _plot(out, results["sizes"])
+
+
+def _summary(results: dict[str, Any]) -> str:
+    from ..report import machine_line, table
+
     sizes = results["sizes"]
-    rows = []
-    for size, run in sizes.items():
-        for clients, level in run["http"].items():
-            rows.append(
-                [f"{int(size):,}", clients, level["requests"], f"{level['throughput_rps']:.1f}"]
-                + [level.get("load_avg_1m", "")]
-                + [f"{level[s]['p50']:.1f} / {level[s]['p95']:.1f}" for s in STAGES]
-                + [f"{level['http_ms']['p99']:.1f}"]
-                + [f"{level['mean_tokens']:.0f}" if "mean_tokens" in level else "—"]
-                + [_per_retrieval(level, "cpu_ms_per_retrieval", 1)]
-                + [_per_retrieval(level, "major_faults_per_retrieval", 2)]
-            )
-    build = [
-        [
-            f"{int(size):,}",
-            f"{run['load_s']:.1f}",
-            f"{run['optimize_s']:.1f}",
-            f"{run['ann_recall@10']['all']:.4f}",
-            f"{run['service_memory']['rss_mib']:.0f} ({run['service_memory']['peak_rss_mib']:.0f})",
-            _files_share(run["service_memory"]),
-            f"{run['disk_mib']:.0f}",
-        ]
-        for size, run in sizes.items()
-    ]
-    backends = [
-        [f"{int(size):,}", f"{name}: a retrieval's searches", f"{p['p50']:.1f}", f"{p['p95']:.1f}"]
-        for size, run in sizes.items()
-        for name, p in run["search_ms_in_process"].items()
-    ]
-    backends += [
-        [f"{int(size):,}", "qdrant_edge: one plain top-10 search", f"{p['p50']:.2f}", f"{p['p95']:.2f}"]
-        for size, run in sizes.items()
-        for p in [run["top10_search_ms_per_type"]]
-    ]
     text = [
         "# mnemo bench latency",
         "",
@@ -325,23 +298,12 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "server's CPU time per retrieval (all its threads), `disk waits` its major page faults per "
         "retrieval (mapped pages read from the disk).",
         "",
-        table(LEVEL_COLUMNS, rows),
+        table(LEVEL_COLUMNS, _level_rows(sizes)),
         *tail_lines(sizes),
         "",
         "## Build, ANN recall and memory",
         "",
-        table(
-            [
-                "memories",
-                "load s",
-                "HNSW build s",
-                "ANN recall@10",
-                "service RSS MiB (peak)",
-                "of which mapped files MiB",
-                "disk MiB",
-            ],
-            build,
-        ),
+        _build_table(sizes),
         "",
         "## Search stage in-process by vector backend (ms)",
         "",
@@ -349,12 +311,78 @@ def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
         "pipeline sets them for the budget), with payloads, timed as `search_ms` by the pipeline itself. "
         "One plain top-10 search: nearest neighbours of one type, no formula (the ANN check's queries).",
         "",
-        table(["memories", "backend", "search p50", "search p95"], backends),
+        _backends_table(sizes),
         "",
         "![latency by size](latency_by_size.png) ![stages](stages.png) ![floor](stages_vs_floor.png)",
         "",
     ]
-    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
+    return "\n".join(text)
+
+
+def _level_rows(sizes: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    for size, run in sizes.items():
+        for clients, level in run["http"].items():
+            rows.append(
+                [f"{int(size):,}", clients, level["requests"], f"{level['throughput_rps']:.1f}"]
+                + [level.get("load_avg_1m", "")]
+                + [f"{level[s]['p50']:.1f} / {level[s]['p95']:.1f}" for s in STAGES]
+                + [f"{level['http_ms']['p99']:.1f}"]
+                + [f"{level['mean_tokens']:.0f}" if "mean_tokens" in level else "—"]
+                + [_per_retrieval(level, "cpu_ms_per_retrieval", 1)]
+                + [_per_retrieval(level, "major_faults_per_retrieval", 2)]
+            )
+    return rows
+
+
+def _build_table(sizes: dict[str, Any]) -> str:
+    from ..report import table
+
+    build = [
+        [
+            f"{int(size):,}",
+            f"{run['load_s']:.1f}",
+            f"{run['optimize_s']:.1f}",
+            f"{run['ann_recall@10']['all']:.4f}",
+            f"{run['service_memory']['rss_mib']:.0f} ({run['service_memory']['peak_rss_mib']:.0f})",
+            _files_share(run["service_memory"]),
+            f"{run['disk_mib']:.0f}",
+        ]
+        for size, run in sizes.items()
+    ]
+    return table(
+        [
+            "memories",
+            "load s",
+            "HNSW build s",
+            "ANN recall@10",
+            "service RSS MiB (peak)",
+            "of which mapped files MiB",
+            "disk MiB",
+        ],
+        build,
+    )
+
+
+def _backends_table(sizes: dict[str, Any]) -> str:
+    from ..report import table
+
+    backends = [
+        [f"{int(size):,}", f"{name}: a retrieval's searches", f"{p['p50']:.1f}", f"{p['p95']:.1f}"]
+        for size, run in sizes.items()
+        for name, p in run["search_ms_in_process"].items()
+    ]
+    backends += [
+        [f"{int(size):,}", "qdrant_edge: one plain top-10 search", f"{p['p50']:.2f}", f"{p['p95']:.2f}"]
+        for size, run in sizes.items()
+        for p in [run["top10_search_ms_per_type"]]
+    ]
+    return table(["memories", "backend", "search p50", "search p95"], backends)
+
+
+def _plot(out: Path, sizes: dict[str, Any]) -> None:
+    from ..report import bar_plot, line_plot
+
     xs = [int(s) for s in sizes]
     one = [run["http"].get("1") or next(iter(run["http"].values())) for run in sizes.values()]
     line_plot(

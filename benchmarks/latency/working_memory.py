@@ -73,104 +73,17 @@ async def timed(call: Callable[[], Awaitable[Any]]) -> float:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from mnemo.lab import configured_app
-
     rng = random.Random(7)
     with (
         tempfile.TemporaryDirectory(prefix="mnemo-bench-") as data_dir,
         tempfile.TemporaryDirectory(prefix="mnemo-bench-acked-") as acked_dir,
     ):
         async with contextlib.AsyncExitStack() as stack:
-            # The settings' groups as MNEMO_REDIS__* and MNEMO_WORKING__* would set them.
-            redis = {
-                "url": args.redis_url,
-                "cluster": args.redis_cluster,
-                "key_prefix": f"bench{rng.randrange(10**6)}",
-            }
-            app = configured_app(
-                data_dir=Path(data_dir),
-                redis=redis,
-                working={"max_tokens": 1_000_000},  # measure appends, not evictions
-            )
-            client = await stack.enter_async_context(in_process_client(app))
-            # --ack-replicas: a second app on the same Redis whose appends wait for replicas (WAIT),
-            # its appends alternating with the first's so that both see the same load.
-            acked = None
-            if args.ack_replicas:
-                acked_app = configured_app(
-                    data_dir=Path(acked_dir),
-                    redis=redis,
-                    working={
-                        "max_tokens": 1_000_000,
-                        "ack_replicas": args.ack_replicas,
-                        "ack_timeout_ms": args.ack_timeout_ms,
-                    },
-                )
-                acked = await stack.enter_async_context(in_process_client(acked_app))
-            memories = [
-                {
-                    "type": "semantic",
-                    "content": f"Note {i} about {rng.choice(TOPICS)}: item {rng.random():.6f}.",
-                }
-                for i in range(args.memories)
-            ]
-            for start in range(0, len(memories), 500):
-                # Synthetic notes are short and alike: keep them all (no pre-filter, no merging).
-                batch = {"memories": memories[start : start + 500], "prefilter": False, "dedup": False}
-                written = await client.request("POST", "/v1/memories", json=batch)
-                assert written.status == 201, written.text
-
+            client, acked = await _clients(stack, args, rng, Path(data_dir), Path(acked_dir))
+            await _write_memories(client, args, rng)
             tasks = [f"task-{t}" for t in range(args.tasks)]
-
-            replications: list[dict[str, int]] = []  # the acked appends' answers: were they acknowledged?
-
-            def append(task: str, i: int, via: Any = client) -> Callable[[], Awaitable[Any]]:
-                body = {"content": f"Step {i}: checked the {rng.choice(TOPICS)} report and noted the result."}
-
-                async def call() -> Any:
-                    reply = await via.request("POST", f"/v1/working/{task}/items", json=body)
-                    if reply.status < 400 and (replication := reply.body.get("replication")):
-                        replications.append(replication)
-                    return reply
-
-                return call
-
-            for i in range(args.warmup):
-                await timed(append("warmup", i))
-                await timed(functools.partial(client.request, "GET", "/v1/working/warmup"))
-                if acked is not None:
-                    await timed(append("warmup-acked", i, acked))
-            appends: list[float] = []
-            acked_appends: list[float] = []
-            for i in range(args.tasks * args.items):
-                task = tasks[i % len(tasks)]
-                pair = [(appends, append(task, i))]
-                if acked is not None:  # alternate which goes first: drift and order hit both alike
-                    pair.append((acked_appends, append(f"{task}-acked", i, acked)))
-                for samples_of, call in pair if i % 2 else pair[::-1]:
-                    samples_of.append(await timed(call))
-            reads = [
-                await timed(functools.partial(client.request, "GET", f"/v1/working/{tasks[i % len(tasks)]}"))
-                for i in range(args.n)
-            ]
-
-            # Pairs: the same query with and without task_id, alternating which goes first, so that
-            # drift (caches, other load on the machine) and order effects hit both sides alike.
-            samples: dict[str, list[float]] = {"plain": [], "task": []}
-            stages: dict[str, list[dict[str, float]]] = {"plain": [], "task": []}
-            for i in range(args.warmup + args.n):
-                query = {"query": f"what happened with the {rng.choice(TOPICS)}?", "budget_tokens": 1000}
-                variants = {"plain": query, "task": dict(query, task_id=tasks[i % len(tasks)])}
-                for name in sorted(variants, reverse=bool(i % 2)):
-                    started = time.perf_counter()
-                    reply = await client.request("POST", "/v1/retrieve", json=variants[name])
-                    elapsed = time.perf_counter() - started
-                    meta = reply.body["metadata"]
-                    if name == "task":
-                        assert meta["per_type"]["working"]["count"] > 0 and not meta["degraded"]
-                    if i >= args.warmup:
-                        samples[name].append(elapsed)
-                        stages[name].append(meta["timings_ms"])
+            working = await _time_working_memory(client, acked, tasks, args, rng)
+            retrievals = await _time_retrievals(client, tasks, args, rng)
 
     results: dict[str, Any] = {
         "machine": machine(),
@@ -184,21 +97,146 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "requests": args.n,
             "client": "in-process ASGI (Litestar AsyncTestClient)",
         },
+        **working,
+        **retrievals,
+    }
+    added = results["retrieve_with_task"]["p95_ms"] - results["retrieve_without_task"]["p95_ms"]
+    results["added_p95_ms"] = round(added, 3)
+    results["added_p50_ms"] = round(
+        results["retrieve_with_task"]["p50_ms"] - results["retrieve_without_task"]["p50_ms"], 3
+    )
+    results["target_met"] = added <= TARGET_ADDED_P95_MS
+    if args.ack_replicas and args.redis_url:
+        results["transaction"] = await transaction_costs(args)
+    return results
+
+
+async def _clients(
+    stack: contextlib.AsyncExitStack,
+    args: argparse.Namespace,
+    rng: random.Random,
+    data_dir: Path,
+    acked_dir: Path,
+) -> tuple[Any, Any]:
+    """The app's client and, with --ack-replicas, a second app's on the same Redis whose appends wait
+    for replicas (WAIT), its appends alternating with the first's so that both see the same load."""
+    from mnemo.lab import configured_app
+
+    # The settings' groups as MNEMO_REDIS__* and MNEMO_WORKING__* would set them.
+    redis = {
+        "url": args.redis_url,
+        "cluster": args.redis_cluster,
+        "key_prefix": f"bench{rng.randrange(10**6)}",
+    }
+    app = configured_app(
+        data_dir=data_dir,
+        redis=redis,
+        working={"max_tokens": 1_000_000},  # measure appends, not evictions
+    )
+    client = await stack.enter_async_context(in_process_client(app))
+    acked = None
+    if args.ack_replicas:
+        acked_app = configured_app(
+            data_dir=acked_dir,
+            redis=redis,
+            working={
+                "max_tokens": 1_000_000,
+                "ack_replicas": args.ack_replicas,
+                "ack_timeout_ms": args.ack_timeout_ms,
+            },
+        )
+        acked = await stack.enter_async_context(in_process_client(acked_app))
+    return client, acked
+
+
+async def _write_memories(client: Any, args: argparse.Namespace, rng: random.Random) -> None:
+    memories = [
+        {
+            "type": "semantic",
+            "content": f"Note {i} about {rng.choice(TOPICS)}: item {rng.random():.6f}.",
+        }
+        for i in range(args.memories)
+    ]
+    for start in range(0, len(memories), 500):
+        # Synthetic notes are short and alike: keep them all (no pre-filter, no merging).
+        batch = {"memories": memories[start : start + 500], "prefilter": False, "dedup": False}
+        written = await client.request("POST", "/v1/memories", json=batch)
+        assert written.status == 201, written.text
+
+
+async def _time_working_memory(
+    client: Any, acked: Any, tasks: list[str], args: argparse.Namespace, rng: random.Random
+) -> dict[str, Any]:
+    """Appends (and acknowledged appends, alternating with them) and reads: the results' working
+    memory rows."""
+    replications: list[dict[str, int]] = []  # the acked appends' answers: were they acknowledged?
+
+    def append(task: str, i: int, via: Any = client) -> Callable[[], Awaitable[Any]]:
+        body = {"content": f"Step {i}: checked the {rng.choice(TOPICS)} report and noted the result."}
+
+        async def call() -> Any:
+            reply = await via.request("POST", f"/v1/working/{task}/items", json=body)
+            if reply.status < 400 and (replication := reply.body.get("replication")):
+                replications.append(replication)
+            return reply
+
+        return call
+
+    for i in range(args.warmup):
+        await timed(append("warmup", i))
+        await timed(functools.partial(client.request, "GET", "/v1/working/warmup"))
+        if acked is not None:
+            await timed(append("warmup-acked", i, acked))
+    appends: list[float] = []
+    acked_appends: list[float] = []
+    for i in range(args.tasks * args.items):
+        task = tasks[i % len(tasks)]
+        pair = [(appends, append(task, i))]
+        if acked is not None:  # alternate which goes first: drift and order hit both alike
+            pair.append((acked_appends, append(f"{task}-acked", i, acked)))
+        for samples_of, call in pair if i % 2 else pair[::-1]:
+            samples_of.append(await timed(call))
+    reads = [
+        await timed(functools.partial(client.request, "GET", f"/v1/working/{tasks[i % len(tasks)]}"))
+        for i in range(args.n)
+    ]
+    if not acked_appends:
+        return {"append": summary(appends), "read": summary(reads)}
+    return {
         "append": summary(appends),
-        **(
-            {
-                "append_acknowledged": summary(acked_appends),
-                "ack": {
-                    "replicas": args.ack_replicas,
-                    "timeout_ms": args.ack_timeout_ms,
-                    "answers": len(replications),
-                    "short": sum(r["acknowledged"] < r["asked"] for r in replications),
-                },
-            }
-            if acked_appends
-            else {}
-        ),
+        "append_acknowledged": summary(acked_appends),
+        "ack": {
+            "replicas": args.ack_replicas,
+            "timeout_ms": args.ack_timeout_ms,
+            "answers": len(replications),
+            "short": sum(r["acknowledged"] < r["asked"] for r in replications),
+        },
         "read": summary(reads),
+    }
+
+
+async def _time_retrievals(
+    client: Any, tasks: list[str], args: argparse.Namespace, rng: random.Random
+) -> dict[str, Any]:
+    """The same query with and without task_id: the results' retrieval rows and stage means."""
+    # Pairs, alternating which goes first, so that drift (caches, other load on the machine) and
+    # order effects hit both sides alike.
+    samples: dict[str, list[float]] = {"plain": [], "task": []}
+    stages: dict[str, list[dict[str, float]]] = {"plain": [], "task": []}
+    for i in range(args.warmup + args.n):
+        query = {"query": f"what happened with the {rng.choice(TOPICS)}?", "budget_tokens": 1000}
+        variants = {"plain": query, "task": dict(query, task_id=tasks[i % len(tasks)])}
+        for name in sorted(variants, reverse=bool(i % 2)):
+            started = time.perf_counter()
+            reply = await client.request("POST", "/v1/retrieve", json=variants[name])
+            elapsed = time.perf_counter() - started
+            meta = reply.body["metadata"]
+            if name == "task":
+                assert meta["per_type"]["working"]["count"] > 0 and not meta["degraded"]
+            if i >= args.warmup:
+                samples[name].append(elapsed)
+                stages[name].append(meta["timings_ms"])
+    return {
         "retrieve_without_task": summary(samples["plain"]),
         "retrieve_with_task": summary(samples["task"]),
         "paired_difference": summary([t - p for t, p in zip(samples["task"], samples["plain"], strict=True)]),
@@ -216,15 +254,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             for name, rows in stages.items()
         },
     }
-    added = results["retrieve_with_task"]["p95_ms"] - results["retrieve_without_task"]["p95_ms"]
-    results["added_p95_ms"] = round(added, 3)
-    results["added_p50_ms"] = round(
-        results["retrieve_with_task"]["p50_ms"] - results["retrieve_without_task"]["p50_ms"], 3
-    )
-    results["target_met"] = added <= TARGET_ADDED_P95_MS
-    if args.ack_replicas and args.redis_url:
-        results["transaction"] = await transaction_costs(args)
-    return results
 
 
 async def transaction_costs(args: argparse.Namespace) -> dict[str, Any]:
@@ -262,6 +291,33 @@ async def transaction_costs(args: argparse.Namespace) -> dict[str, Any]:
 
 def markdown(results: dict[str, Any]) -> str:
     m, s = results["machine"], results["setup"]
+    lines = [
+        "## Working memory latency",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}, "
+        f"load average {m['load_average_1m_at_end']} when it finished. "
+        f"Redis: {results['redis']}. Client: {s['client']}. {s['memories']} semantic memories in Qdrant "
+        f"Edge; {s['tasks']} tasks of {s['items_per_task']} items; {s['requests']} timed requests per row.",
+        "",
+        *_operations_table(results),
+        *_acknowledgement_lines(results),
+        *_transaction_table(results),
+        "",
+        f"Working memory adds **{results['added_p95_ms']} ms at p95** ({results['added_p50_ms']} ms at p50) "
+        f"to a retrieval (target ≤ {TARGET_ADDED_P95_MS} ms p95: "
+        f"{'met' if results['target_met'] else 'NOT met'}).",
+        "",
+        "Mean time per stage inside the pipeline (`metadata.timings_ms`); the Redis read (`working_ms`) "
+        "runs concurrently with the query embedding, so only packing the extra section is on the "
+        "critical path:",
+        "",
+        *_stages_table(results),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _operations_table(results: dict[str, Any]) -> list[str]:
     rows = [
         ("working-memory append (POST /v1/working/{task}/items)", results["append"]),
         *(
@@ -280,62 +336,50 @@ def markdown(results: dict[str, Any]) -> str:
         ("paired difference (with − without, same query)", results["paired_difference"]),
         ("critical path added in the pipeline (pack_ms with − without)", results["critical_path_added"]),
     ]
-    stages = results["stages_mean_ms"]
-    stage_rows = [
-        f"| {name} | " + " | ".join(str(stages[v].get(name, "–")) for v in ("plain", "task")) + " |"
-        for name in ("embed_ms", "working_ms", "search_ms", "pack_ms")
-    ]
-    lines = [
-        "## Working memory latency",
-        "",
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}, "
-        f"load average {m['load_average_1m_at_end']} when it finished. "
-        f"Redis: {results['redis']}. Client: {s['client']}. {s['memories']} semantic memories in Qdrant "
-        f"Edge; {s['tasks']} tasks of {s['items_per_task']} items; {s['requests']} timed requests per row.",
-        "",
+    return [
         "| operation | n | p50 ms | p95 ms | mean ms |",
         "|---|---:|---:|---:|---:|",
         *(f"| {name} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | {r['mean_ms']} |" for name, r in rows),
+    ]
+
+
+def _acknowledgement_lines(results: dict[str, Any]) -> list[str]:
+    if "ack" not in results:
+        return []
+    return [
+        "",
+        f"Appends waiting for replicas: {results['ack']['short']} of {results['ack']['answers']} "
+        f"answered with fewer acknowledgements than asked "
+        f"(timeout {results['ack']['timeout_ms']} ms).",
+    ]
+
+
+def _transaction_table(results: dict[str, Any]) -> list[str]:
+    if "transaction" not in results:
+        return []
+    return [
+        "",
+        "The Redis part of an append alone (SET + ZADD in MULTI/EXEC), alternating:",
+        "",
+        "| sent as | n | p50 ms | p95 ms | mean ms |",
+        "|---|---:|---:|---:|---:|",
         *(
-            [
-                "",
-                f"Appends waiting for replicas: {results['ack']['short']} of {results['ack']['answers']} "
-                f"answered with fewer acknowledgements than asked "
-                f"(timeout {results['ack']['timeout_ms']} ms).",
-            ]
-            if "ack" in results
-            else []
+            f"| {name} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | {r['mean_ms']} |"
+            for name, r in results["transaction"].items()
         ),
-        *(
-            [
-                "",
-                "The Redis part of an append alone (SET + ZADD in MULTI/EXEC), alternating:",
-                "",
-                "| sent as | n | p50 ms | p95 ms | mean ms |",
-                "|---|---:|---:|---:|---:|",
-                *(
-                    f"| {name} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | {r['mean_ms']} |"
-                    for name, r in results["transaction"].items()
-                ),
-            ]
-            if "transaction" in results
-            else []
-        ),
-        "",
-        f"Working memory adds **{results['added_p95_ms']} ms at p95** ({results['added_p50_ms']} ms at p50) "
-        f"to a retrieval (target ≤ {TARGET_ADDED_P95_MS} ms p95: "
-        f"{'met' if results['target_met'] else 'NOT met'}).",
-        "",
-        "Mean time per stage inside the pipeline (`metadata.timings_ms`); the Redis read (`working_ms`) "
-        "runs concurrently with the query embedding, so only packing the extra section is on the "
-        "critical path:",
-        "",
+    ]
+
+
+def _stages_table(results: dict[str, Any]) -> list[str]:
+    stages = results["stages_mean_ms"]
+    return [
         "| stage | without task_id | with task_id |",
         "|---|---:|---:|",
-        *stage_rows,
-        "",
+        *(
+            f"| {name} | " + " | ".join(str(stages[v].get(name, "–")) for v in ("plain", "task")) + " |"
+            for name in ("embed_ms", "working_ms", "search_ms", "pack_ms")
+        ),
     ]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -223,32 +223,7 @@ async def run_crash_loop(options: CrashLoopOptions, say: Callable[[str], None]) 
     say(f"crash loop: {options.memories} memories preloaded in {preload_s:.0f} s")
     try:
         for cycle in range(1, options.cycles + 1):
-            stop = asyncio.Event()
-            write_s = loop.rng.uniform(*options.write_s)
-            async with AsyncMnemo(loop.url, timeout=60, limits=limits, max_retries=0) as client:
-                writers = [
-                    asyncio.create_task(loop.write_until(client, cycle, w, stop))
-                    for w in range(options.writers)
-                ]
-                await asyncio.sleep(write_s)
-                orphans = await loop.kill()  # mid-write: the writers see their connections cut
-                stop.set()
-                await asyncio.gather(*writers, return_exceptions=True)
-            ready_s = await loop.start()
-            async with AsyncMnemo(loop.url, timeout=120, limits=limits, max_retries=0) as client:
-                lost = await loop.lost(client)
-            row = {
-                "cycle": cycle,
-                "write_s": round(write_s, 2),
-                "restart_ready_s": round(ready_s, 2),
-                "startup_steps_s": startup_steps(loop.log),
-                "orphans": len(orphans),
-                "acknowledged": loop.acked.counts(),
-                "lost": lost,
-                "load_avg_1m": round(os.getloadavg()[0], 2),
-            }
-            cycles.append(row)
-            say(f"cycle {cycle}: ready in {ready_s:.1f} s, lost {sum(lost.values())}, orphans {len(orphans)}")
+            cycles.append(await _kill_and_restart(loop, cycle, limits))
     finally:
         if loop.process is not None and loop.process.poll() is None:
             loop.process.send_signal(signal.SIGTERM)
@@ -275,6 +250,37 @@ async def run_crash_loop(options: CrashLoopOptions, say: Callable[[str], None]) 
         "max_restart_ready_s": max(restarts, default=0.0),
         "ok": total_lost == 0 and total_orphans == 0 and max(restarts, default=0.0) < 15.0,
     }
+
+
+async def _kill_and_restart(loop: CrashLoop, cycle: int, limits: Limits) -> dict[str, Any]:
+    """One cycle: writers running, the server killed mid-write, restarted, every acknowledged write
+    looked for; its row of the results."""
+    options = loop.options
+    stop = asyncio.Event()
+    write_s = loop.rng.uniform(*options.write_s)
+    async with AsyncMnemo(loop.url, timeout=60, limits=limits, max_retries=0) as client:
+        writers = [
+            asyncio.create_task(loop.write_until(client, cycle, w, stop)) for w in range(options.writers)
+        ]
+        await asyncio.sleep(write_s)
+        orphans = await loop.kill()  # mid-write: the writers see their connections cut
+        stop.set()
+        await asyncio.gather(*writers, return_exceptions=True)
+    ready_s = await loop.start()
+    async with AsyncMnemo(loop.url, timeout=120, limits=limits, max_retries=0) as client:
+        lost = await loop.lost(client)
+    row = {
+        "cycle": cycle,
+        "write_s": round(write_s, 2),
+        "restart_ready_s": round(ready_s, 2),
+        "startup_steps_s": startup_steps(loop.log),
+        "orphans": len(orphans),
+        "acknowledged": loop.acked.counts(),
+        "lost": lost,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
+    loop.say(f"cycle {cycle}: ready in {ready_s:.1f} s, lost {sum(lost.values())}, orphans {len(orphans)}")
+    return row
 
 
 def write_crash_loop_outputs(results: dict[str, Any], out: Path) -> None:

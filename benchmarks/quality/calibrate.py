@@ -208,40 +208,10 @@ def calibrate(
     never fitted on: each is judged by the model fitted on all the others."""
     judged_sources = [s for s in sources if s.name in judge_only]
     sources = [s for s in sources if s.name not in judge_only]
-    data = [_examples(s, features) for s in sources]
-    x = np.asarray([v for d in data for v in d[0]], dtype=float)
-    y = np.asarray([v for d in data for v in d[1]], dtype=float)
-    units = [u for d in data for u in d[2]]
-    # Every question weighs the same, whatever the number of hits it has (a store of one has one):
-    # else small stores, where confidence matters most to an agent, would barely count.
-    rows_of = [(i, r) for i, d in enumerate(data) for r in d[3]]
-    hits_per_row: dict[tuple[int, int], int] = defaultdict(int)
-    for key in rows_of:
-        hits_per_row[key] += 1
-    w = np.asarray([1.0 / hits_per_row[key] for key in rows_of]) * len(rows_of) / max(1, len(hits_per_row))
-    if files_equal:  # every file weighs the same in total, whatever its number of questions
-        w = w * np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
-
-    held_out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for unit in sorted(set(units)):
-        mask = np.asarray([u != unit for u in units])
-        model = _calibration(fit_logistic(x[mask], y[mask], w[mask]), features, {})
-        for source in sources:
-            rows = [r for r in source.rows if source.unit(r) == unit]
-            held_out[source.name] += _with_confidence(rows, model)
-
-    def judged(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-        from .confidence import judged_hits
-
-        return {
-            "calibration": calibration(judged_hits(rows)),
-            "auroc": auroc(rows),
-            "by_size": by_size(rows),
-            "abstention": abstention(rows),
-        }
-
+    x, y, w, units = _training_set(sources, features, files_equal)
+    held_out = _leave_one_out(x, y, w, units, sources, features)
     everything = [r for rows in held_out.values() for r in rows]
-    loo = {name: judged(rows) for name, rows in held_out.items()} | {"all": judged(everything)}
+    loo = {name: _judged(rows) for name, rows in held_out.items()} | {"all": _judged(everything)}
     about = {
         "fitted_on": {s.name: len(s.rows) for s in sources},
         "held_out_by": {s.name: s.fold_by for s in sources},
@@ -255,9 +225,9 @@ def calibrate(
     final = _calibration(fit_logistic(x, y, w), features, about)
     for source in judged_sources:
         held_out[source.name] = _with_confidence(source.rows, final)
-        loo[source.name] = judged(held_out[source.name])
+        loo[source.name] = _judged(held_out[source.name])
     if len(judged_sources) > 1:  # together: e.g. answerable against unanswerable questions (AUROC)
-        loo["+".join(s.name for s in judged_sources)] = judged(
+        loo["+".join(s.name for s in judged_sources)] = _judged(
             [r for s in judged_sources for r in held_out[s.name]]
         )
     about["judged_only_on"] = [s.name for s in judged_sources]
@@ -269,13 +239,63 @@ def calibrate(
     final = Calibration(
         final.coefficients, final.intercept, final.floor, final.ceiling, about, final.detail_ceiling
     )
-    in_sample = {s.name: judged(_with_confidence(s.rows, final)) for s in sources}
+    in_sample = {s.name: _judged(_with_confidence(s.rows, final)) for s in sources}
     return {
         "model": final.as_dict(),
         "leave_one_out": loo,
         "in_sample": in_sample,
         "floor": floor,
         "units": sorted(set(units)),
+    }
+
+
+def _training_set(
+    sources: Sequence[Source], features: Sequence[str], files_equal: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The hits' features, their labels, their weights and the held-out unit each belongs to."""
+    data = [_examples(s, features) for s in sources]
+    x = np.asarray([v for d in data for v in d[0]], dtype=float)
+    y = np.asarray([v for d in data for v in d[1]], dtype=float)
+    units = [u for d in data for u in d[2]]
+    # Every question weighs the same, whatever the number of hits it has (a store of one has one):
+    # else small stores, where confidence matters most to an agent, would barely count.
+    rows_of = [(i, r) for i, d in enumerate(data) for r in d[3]]
+    hits_per_row: dict[tuple[int, int], int] = defaultdict(int)
+    for key in rows_of:
+        hits_per_row[key] += 1
+    w = np.asarray([1.0 / hits_per_row[key] for key in rows_of]) * len(rows_of) / max(1, len(hits_per_row))
+    if files_equal:  # every file weighs the same in total, whatever its number of questions
+        w = w * np.concatenate([np.full(len(d[1]), 1.0 / max(1, len(d[1]))) for d in data]) * len(x)
+    return x, y, w, units
+
+
+def _leave_one_out(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    units: Sequence[str],
+    sources: Sequence[Source],
+    features: Sequence[str],
+) -> dict[str, list[dict[str, Any]]]:
+    """Each source's rows, each unit's with the confidence of the model fitted without that unit."""
+    held_out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for unit in sorted(set(units)):
+        mask = np.asarray([u != unit for u in units])
+        model = _calibration(fit_logistic(x[mask], y[mask], w[mask]), features, {})
+        for source in sources:
+            rows = [r for r in source.rows if source.unit(r) == unit]
+            held_out[source.name] += _with_confidence(rows, model)
+    return held_out
+
+
+def _judged(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    from .confidence import judged_hits
+
+    return {
+        "calibration": calibration(judged_hits(rows)),
+        "auroc": auroc(rows),
+        "by_size": by_size(rows),
+        "abstention": abstention(rows),
     }
 
 
@@ -304,32 +324,15 @@ def _floor_lines(floor: Mapping[str, Any] | None) -> list[str]:
 
 
 def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: Path | None) -> None:
-    from ..report import table, write_json
+    from ..report import write_json
     from .confidence import reliability_plot
 
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "results.json", result)
     if model_out is not None:
         model_out.write_text(json.dumps(result["model"], indent=2) + "\n", encoding="utf-8")
-
-    def pct(value: float | None) -> str:
-        return "—" if value is None else f"{value:.1%}"
-
-    rows = []
     for name, judged in result["leave_one_out"].items():
-        cal, abst = judged["calibration"], judged["abstention"]
-        rows.append(
-            [
-                name,
-                cal["hits"],
-                round(cal["ece"], 4),
-                pct(abst["abstained"]),
-                pct(abst["answerable_kept"]),
-                pct(abst["answerable_abstained"]),
-                "—" if judged["auroc"] is None else round(judged["auroc"], 3),
-            ]
-        )
-        reliability_plot(out / f"reliability-{name}.png", {f"calibration@{TOP}": cal})
+        reliability_plot(out / f"reliability-{name}.png", {f"calibration@{TOP}": judged["calibration"]})
     model = result["model"]
     parts = [
         "# mnemo bench calibrate",
@@ -339,28 +342,11 @@ def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: P
         "",
         f"## Leave-one-out (each unit predicted by the model fitted on the others), top {TOP} hits",
         "",
-        table(
-            [
-                "set",
-                "hits",
-                "ECE",
-                "unanswerable: top < 0.5",
-                "answerable: relevant hit ≥ 0.5",
-                "answerable: top < 0.5",
-                "AUROC",
-            ],
-            rows,
-        ),
+        _leave_one_out_table(result["leave_one_out"]),
         "",
         "### By store size (ECE@10 (a calibrated model's by chance) / AUROC, held out)",
         "",
-        table(
-            ["set", *SIZE_BANDS],
-            [
-                [name, *(_band_cell(judged["by_size"].get(band)) for band in SIZE_BANDS)]
-                for name, judged in result["leave_one_out"].items()
-            ],
-        ),
+        _by_size_table(result["leave_one_out"]),
         "",
         *_floor_lines(result.get("floor")),
         "Units: " + ", ".join(result["units"]),
@@ -369,3 +355,50 @@ def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: P
         "",
     ]
     (out / "summary.md").write_text("\n".join(parts), encoding="utf-8")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _leave_one_out_table(leave_one_out: Mapping[str, Any]) -> str:
+    from ..report import table
+
+    rows = []
+    for name, judged in leave_one_out.items():
+        cal, abst = judged["calibration"], judged["abstention"]
+        rows.append(
+            [
+                name,
+                cal["hits"],
+                round(cal["ece"], 4),
+                _pct(abst["abstained"]),
+                _pct(abst["answerable_kept"]),
+                _pct(abst["answerable_abstained"]),
+                "—" if judged["auroc"] is None else round(judged["auroc"], 3),
+            ]
+        )
+    return table(
+        [
+            "set",
+            "hits",
+            "ECE",
+            "unanswerable: top < 0.5",
+            "answerable: relevant hit ≥ 0.5",
+            "answerable: top < 0.5",
+            "AUROC",
+        ],
+        rows,
+    )
+
+
+def _by_size_table(leave_one_out: Mapping[str, Any]) -> str:
+    from ..report import table
+
+    return table(
+        ["set", *SIZE_BANDS],
+        [
+            [name, *(_band_cell(judged["by_size"].get(band)) for band in SIZE_BANDS)]
+            for name, judged in leave_one_out.items()
+        ],
+    )

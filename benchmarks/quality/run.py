@@ -4,10 +4,10 @@ Every query goes through `/v1/retrieve` with its own `scope` and `now`: once und
 enough that the top K are never trimmed (its `memories` array, best-first, is the ranking scored
 @K), and once per budget B (the memories packed under B are scored by budget_recall@B). The
 baselines rank the same memories with the same embeddings and are packed under the same budgets.
-Each query's ids are written out, so every reported number can be recomputed from `per_query.jsonl`;
-with them each ranked memory's score and `confidence` (aligned with `ranked`), judged by
-`quality/confidence.py` (calibration, abstention). A query with an empty `relevant_ids` (nothing
-answers it) counts only there: the ranking metrics need something relevant.
+Each query's ids are written out (quality/run_report.py), so every reported number can be
+recomputed from `per_query.jsonl`; with them each ranked memory's score and `confidence` (aligned
+with `ranked`), judged by `quality/confidence.py` (calibration, abstention). A query with an empty
+`relevant_ids` (nothing answers it) counts only there: the ranking metrics need something relevant.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,6 @@ from mnemo.lab import (
 
 from ..dataset import BenchQuery, Dataset
 from ..metrics import (
-    SESSION_KS,
     ann_recall,
     mean_by_group,
     percentiles,
@@ -45,13 +43,14 @@ from ..report import machine
 from ..target import Target, cache_counts
 from .baselines import (
     Baselines,
+    Packed,
     header_token_counts,
     line_token_counts,
     pack_ranked,
     reciprocal_rank_fusion,
     time_groups,
 )
-from .confidence import reliability_plot, score_confidence, summary_lines
+from .confidence import score_confidence
 
 SYSTEMS = ("mnemo", "bm25", "dense", "fusion")
 BASELINE_DEPTH = 200  # how deep the baselines rank (enough to fill the largest usual budget)
@@ -160,8 +159,6 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
 async def run_quality(
     target: Target, dataset: Dataset, options: QualityOptions, say: Callable[[str], None] = print
 ) -> QualityRun:
-    from mnemo.lab import TokenizerRegistry
-
     started_on = machine()  # before the run: its load average is the one that matters
     types = options.types or DEFAULT_RETRIEVAL_TYPES
     timings: dict[str, float] = {}
@@ -170,67 +167,18 @@ async def run_quality(
     timings["load_s"] = time.perf_counter() - started
     say(f"loaded {len(dataset.memories)} memories in {timings['load_s']:.0f} s")
 
-    # The baselines embed with the app's own embedder (in-process), else with the one configured here.
-    embedder = target.embedder or configured_embedder()
     started = time.perf_counter()
-    memory_vectors = np.asarray(await embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
-    query_vectors = await embedder.embed([q.query for q in dataset.queries])
+    memory_vectors, query_vectors = await _baseline_vectors(target, dataset)
     timings["baseline_embed_s"] = time.perf_counter() - started
-    if target.embedder is None:
-        embedder.close()
 
-    tokenizers = TokenizerRegistry()
-    count = tokenizers.get(tokenizers.default).count
-    lines = line_token_counts(dataset.memories, count)
-    groups = time_groups(dataset.memories, count)
-    headers = header_token_counts(count)
-    type_of = {m.id or "": m.type for m in dataset.memories}
     baselines = Baselines(dataset.memories, memory_vectors)
-
+    pack = _baseline_packer(dataset)
     rows: list[dict[str, Any]] = []
     latencies: list[float] = []
     started = time.perf_counter()
     for query, vector in each(list(zip(dataset.queries, query_vectors, strict=True)), "asking", "questions"):
-        mnemo = await _mnemo(target, query, options)
-        latencies.extend(mnemo["latency_ms"])
-        dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
-        bm25 = baselines.bm25(query.query, query.scope, types, BASELINE_DEPTH)
-        ranked = {
-            "dense": dense,
-            "bm25": bm25,
-            "fusion": reciprocal_rank_fusion([bm25, dense], BASELINE_DEPTH),
-        }
-        packed = {"mnemo": mnemo["packed"]}
-        for system, ranking in ranked.items():
-            packed[system] = {}
-            for budget in options.budgets:
-                result = pack_ranked(ranking, lines, type_of, headers, budget, groups)
-                packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
-        top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
-        sessions = {"mnemo": mnemo["sessions"], **{s: ranked_sessions(r) for s, r in ranked.items()}}
-        row: dict[str, Any] = {
-            "id": query.id,
-            "category": query.category,
-            "scope": query.scope.model_dump(exclude_none=True),
-            "relevant_ids": query.relevant_ids,
-            "ranked": top,
-            # Sessions in rank order, each at its best turn's rank (LongMemEval's session metric).
-            "sessions": sessions,
-            "scores": {"mnemo": mnemo["scores"]},
-            "features": {"mnemo": mnemo["features"]},
-            "relevant_features": mnemo["relevant_features"],
-            "confidence": {"mnemo": mnemo["confidence"]},
-            "top_confidence": {"mnemo": mnemo["top_confidence"]},
-            "packed": packed,
-            # For reading, not scoring: the rank (0-based) of each relevant id each system found.
-            "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
-            "mnemo_timings_ms": mnemo["timings_ms"],
-        }
-        if target.index is not None:
-            row["ann"] = {
-                "index": await _index_neighbours(target, vector, query, types, max(options.ks)),
-                "exact": similarities[: max(options.ks)],
-            }
+        row, latency_ms = await _ask(target, query, vector, baselines, pack, options, types)
+        latencies.extend(latency_ms)
         rows.append(row)
     timings["queries_s"] = time.perf_counter() - started
     say(f"asked {len(rows)} questions in {timings['queries_s']:.0f} s")
@@ -261,132 +209,78 @@ async def run_quality(
     return QualityRun(results, rows)
 
 
-def write_quality_outputs(run: QualityRun, out: Path, source: str) -> None:
-    from ..dataset import write_jsonl
-    from ..report import machine_line, write_json
-
-    results = run.results
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "results.json", results)
-    write_jsonl(out / "per_query.jsonl", run.per_query)
-    parts = [
-        "# mnemo bench quality",
-        "",
-        f"Dataset: {source} ({results['memories']} memories, {results['queries']} queries). "
-        f"Target: {results['target']}. Write statuses: {results['write_statuses']}.",
-        "",
-        machine_line(results["machine"]),
-        "",
-        *(
-            f"Not stored (the service refuses it; a question naming it counts it missed): memory "
-            f"{n['id']} (line {n['line']}): {n['reason']}."
-            for n in results.get("not_stored", [])
-        ),
-        "",
-    ]
-    if results["systems"]["mnemo"]:  # some query is answerable: the ranking metrics
-        parts += _ranking_summary(results, out)
-    parts += summary_lines(results["confidence"])
-    latency = results["mnemo_request_ms"]
-    parts += [
-        f"mnemo request latency during the run (in whatever target ran it): p50 {latency['p50']:.1f} ms, "
-        f"p95 {latency['p95']:.1f} ms. Timings (s): "
-        + ", ".join(f"{k} {v:.1f}" for k, v in results["timings_s"].items()),
-        "",
-    ]
-    (out / "summary.md").write_text("\n".join(parts), encoding="utf-8")
-    reliability_plot(out / "reliability.png", results["confidence"])
+async def _baseline_vectors(target: Target, dataset: Dataset) -> tuple[np.ndarray, list[list[float]]]:
+    """The memories' and the queries' embeddings the baselines rank with: the app's own embedder
+    (in-process), else the one configured here."""
+    embedder = target.embedder or configured_embedder()
+    memory_vectors = np.asarray(await embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
+    query_vectors = await embedder.embed([q.query for q in dataset.queries])
+    if target.embedder is None:
+        embedder.close()
+    return memory_vectors, query_vectors
 
 
-def _ranking_summary(results: dict[str, Any], out: Path) -> list[str]:
-    """The ranking metrics' tables (and their plots, written into `out`)."""
-    from ..report import bar_plot, line_plot, table
+def _baseline_packer(dataset: Dataset) -> Callable[[Sequence[str], int], Packed]:
+    """Packs a baseline's ranking under a budget as mnemo renders a context (lines, headers, time
+    groups counted in the default tokenizer)."""
+    from mnemo.lab import TokenizerRegistry
 
-    ks, budgets = results["options"]["ks"], results["options"]["budgets"]
-    systems = results["systems"]
-    overall = {s: systems[s]["all"] for s in SYSTEMS}
-    k_ref, b_ref = (10 if 10 in ks else ks[-1]), budgets[-1]
-    sessions = [
-        f"session_recall_all@{k}" for k in SESSION_KS if f"session_recall_all@{k}" in overall["mnemo"]
-    ]
-    header = ["system", *(f"recall@{k}" for k in ks), f"recall_all@{k_ref}", f"hit@{k_ref}"]
-    header += [f"ndcg@{k_ref}", *sessions, *(f"budget_recall@{b}" for b in budgets), f"tokens@{b_ref}"]
-    rows = [
-        [
-            s,
-            *(overall[s][f"recall@{k}"] for k in ks),
-            overall[s][f"recall_all@{k_ref}"],
-            overall[s][f"hit@{k_ref}"],
-            overall[s][f"ndcg@{k_ref}"],
-            *(overall[s][name] for name in sessions),
-            *(overall[s][f"budget_recall@{b}"] for b in budgets),
-            round(overall[s][f"tokens@{b_ref}"], 1),
-        ]
-        for s in SYSTEMS
-    ]
-    categories = [c for c in systems["mnemo"] if c != "all"]
-    by_category = [
-        [c, systems["mnemo"][c]["queries"], *(systems[s][c][f"recall@{k_ref}"] for s in SYSTEMS)]
-        + [systems[s][c][f"budget_recall@{b_ref}"] for s in SYSTEMS]
-        for c in categories
-    ]
-    parts = [
-        "## Overall",
-        "",
-        table(header, rows),
-        "",
-        f"## Per category: recall@{k_ref} and budget_recall@{b_ref}",
-        "",
-        table(
-            [
-                "category",
-                "queries",
-                *(f"{s} r@{k_ref}" for s in SYSTEMS),
-                *(f"{s} br@{b_ref}" for s in SYSTEMS),
-            ],
-            by_category,
-        ),
-        "",
-    ]
-    if "ann_vs_exact" in results:
-        ann = results["ann_vs_exact"]
-        parts += [
-            "## Vector index (ANN) against exact search",
-            "",
-            "Nearest neighbours from the index, no ranking formula, against brute-force cosine over the "
-            "same embeddings:",
-            "",
-            table(["k", *(str(k) for k in ks)], [["recall", *(ann[f"recall@{k}"] for k in ks)]]),
-            "",
-        ]
-    parts += [
-        "![recall@K](recall_at_k.png) ![budget recall](budget_recall.png) ![by category](by_category.png)",
-        "",
-    ]
-    line_plot(
-        out / "recall_at_k.png",
-        "recall@K",
-        "K",
-        "recall",
-        ks,
-        {s: [overall[s][f"recall@{k}"] for k in ks] for s in SYSTEMS},
-        ylim=(0, 1),
-    )
-    line_plot(
-        out / "budget_recall.png",
-        "budget_recall@B",
-        "budget B (tokens)",
-        "recall",
-        budgets,
-        {s: [overall[s][f"budget_recall@{b}"] for b in budgets] for s in SYSTEMS},
-        logx=True,
-        ylim=(0, 1),
-    )
-    bar_plot(
-        out / "by_category.png",
-        f"recall@{k_ref} by category",
-        "recall",
-        categories,
-        {s: [systems[s][c][f"recall@{k_ref}"] for c in categories] for s in SYSTEMS},
-    )
-    return parts
+    tokenizers = TokenizerRegistry()
+    count = tokenizers.get(tokenizers.default).count
+    lines = line_token_counts(dataset.memories, count)
+    groups = time_groups(dataset.memories, count)
+    headers = header_token_counts(count)
+    type_of = {m.id or "": m.type for m in dataset.memories}
+    return lambda ranking, budget: pack_ranked(ranking, lines, type_of, headers, budget, groups)
+
+
+async def _ask(
+    target: Target,
+    query: BenchQuery,
+    vector: list[float],
+    baselines: Baselines,
+    pack: Callable[[Sequence[str], int], Packed],
+    options: QualityOptions,
+    types: Sequence[MemoryType],
+) -> tuple[dict[str, Any], list[float]]:
+    """One question asked of mnemo and of the baselines: its per-query row, and mnemo's latencies."""
+    mnemo = await _mnemo(target, query, options)
+    dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
+    bm25 = baselines.bm25(query.query, query.scope, types, BASELINE_DEPTH)
+    ranked = {
+        "dense": dense,
+        "bm25": bm25,
+        "fusion": reciprocal_rank_fusion([bm25, dense], BASELINE_DEPTH),
+    }
+    packed = {"mnemo": mnemo["packed"]}
+    for system, ranking in ranked.items():
+        packed[system] = {}
+        for budget in options.budgets:
+            result = pack(ranking, budget)
+            packed[system][str(budget)] = {"ids": result.ids, "tokens": result.tokens}
+    top = {"mnemo": mnemo["ranked"], **{s: r[: max(options.ks)] for s, r in ranked.items()}}
+    sessions = {"mnemo": mnemo["sessions"], **{s: ranked_sessions(r) for s, r in ranked.items()}}
+    row: dict[str, Any] = {
+        "id": query.id,
+        "category": query.category,
+        "scope": query.scope.model_dump(exclude_none=True),
+        "relevant_ids": query.relevant_ids,
+        "ranked": top,
+        # Sessions in rank order, each at its best turn's rank (LongMemEval's session metric).
+        "sessions": sessions,
+        "scores": {"mnemo": mnemo["scores"]},
+        "features": {"mnemo": mnemo["features"]},
+        "relevant_features": mnemo["relevant_features"],
+        "confidence": {"mnemo": mnemo["confidence"]},
+        "top_confidence": {"mnemo": mnemo["top_confidence"]},
+        "packed": packed,
+        # For reading, not scoring: the rank (0-based) of each relevant id each system found.
+        "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
+        "mnemo_timings_ms": mnemo["timings_ms"],
+    }
+    if target.index is not None:
+        row["ann"] = {
+            "index": await _index_neighbours(target, vector, query, types, max(options.ks)),
+            "exact": similarities[: max(options.ks)],
+        }
+    return row, mnemo["latency_ms"]

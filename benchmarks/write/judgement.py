@@ -175,8 +175,34 @@ async def run_write_bench(
 def write_write_outputs(results: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "results.json", results)
-    cells, overall = results["cells"], results["overall"]
+    overall = results["overall"]
+    met = ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in results["targets_met"].items())
+    text = [
+        "# mnemo bench write",
+        "",
+        machine_line(results["machine"]),
+        "",
+        f"{results['cases']} cases, {results['memories']} memories, through {results['target']} "
+        f"in {results['seconds']} s. Overall: facts lost {overall['facts_lost']}, noise dropped "
+        f"{overall['noise_dropped']}, duplicates absorbed {overall['duplicates_absorbed']}, updates "
+        f"resolved {overall['updates_resolved']}. Targets: {met}.",
+        "",
+        "Per type (cases in brackets): distinct = look-alike facts lost; duplicate = absorbed; "
+        "update = resolved; noise = dropped; last column: all facts lost (distinct, duplicate, update).",
+        "",
+        _per_type_table(results["cells"]),
+        "",
+        "Per variant:",
+        "",
+        _per_variant_table(results["cells"]),
+        "",
+        f"Cases that missed: {len(results['failures'])} (listed in results.json).",
+        "",
+    ]
+    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
 
+
+def _per_type_table(cells: dict[str, Any]) -> str:
     def cell(memory_type: str, kind: str, metric: str) -> str:
         value = cells.get(f"{memory_type}/{kind}", {}).get(metric)
         if value is None:
@@ -198,43 +224,24 @@ def write_write_outputs(results: dict[str, Any], out: Path) -> None:
         + [str(sum(cells.get(f"{memory_type}/{k}", {}).get("facts_lost", 0) for k in KINDS[:3]))]
         for memory_type in (*TYPES, "all")
     ]
+    return table(
+        [
+            "type",
+            "distinct: lost",
+            "duplicate: absorbed",
+            "update: resolved",
+            "noise: dropped",
+            "facts lost",
+        ],
+        rows,
+    )
+
+
+def _per_variant_table(cells: dict[str, Any]) -> str:
     variants = [
         [key.split("/", 2)[1], key.split("/", 2)[2], c["cases"]]
         + [c.get(m, "–") for m in ("facts_lost", "duplicates_absorbed", "updates_resolved", "noise_dropped")]
         for key, c in cells.items()
         if key.startswith("variant/")
     ]
-    met = ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in results["targets_met"].items())
-    text = [
-        "# mnemo bench write",
-        "",
-        machine_line(results["machine"]),
-        "",
-        f"{results['cases']} cases, {results['memories']} memories, through {results['target']} "
-        f"in {results['seconds']} s. Overall: facts lost {overall['facts_lost']}, noise dropped "
-        f"{overall['noise_dropped']}, duplicates absorbed {overall['duplicates_absorbed']}, updates "
-        f"resolved {overall['updates_resolved']}. Targets: {met}.",
-        "",
-        "Per type (cases in brackets): distinct = look-alike facts lost; duplicate = absorbed; "
-        "update = resolved; noise = dropped; last column: all facts lost (distinct, duplicate, update).",
-        "",
-        table(
-            [
-                "type",
-                "distinct: lost",
-                "duplicate: absorbed",
-                "update: resolved",
-                "noise: dropped",
-                "facts lost",
-            ],
-            rows,
-        ),
-        "",
-        "Per variant:",
-        "",
-        table(["kind", "variant", "cases", "facts lost", "absorbed", "resolved", "dropped"], variants),
-        "",
-        f"Cases that missed: {len(results['failures'])} (listed in results.json).",
-        "",
-    ]
-    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
+    return table(["kind", "variant", "cases", "facts lost", "absorbed", "resolved", "dropped"], variants)

@@ -1,4 +1,8 @@
-"""The templates of `mnemo bench write`'s labelled set, per memory type (see mnemo.benchmarks.write.cases)."""
+"""The templates of `mnemo bench write`'s labelled set, per memory type (see mnemo.benchmarks.write.cases).
+
+Size: `_semantic` and `_episodic` run past a screen: each is its type's templates, one group of cases after
+another in the order the seeded draws fill them; cut, they would be arbitrary halves of one list of data.
+"""
 
 from __future__ import annotations
 

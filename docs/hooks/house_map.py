@@ -234,45 +234,64 @@ def house() -> str:
     ]
     for floor in rooms:
         for room in floor:
-            colour = COLOURS.get(room.name, "#eeeeee")
-            out.append(
-                f'<rect x="{room.x:.0f}" y="{room.y:.0f}" width="{room.w:.0f}" height="{room.h:.0f}" '
-                f'fill="{colour}" stroke="#555" stroke-width="1"/>'
-            )
-            if room.name in GROUND[:1]:
-                out.append(
-                    f'<rect x="{room.x:.0f}" y="{room.y + room.h - 5:.0f}" width="{room.w:.0f}" '
-                    'height="5" fill="#222"/>'
-                )
-            label = "client/ (mnemo-client)" if room.name == "client" else _shown(room.name)
-            out.append(
-                f'<text x="{room.x + 8:.0f}" y="{room.y + 20:.0f}" font-size="16" font-weight="bold">'
-                f"{escape(label)}</text>"
-            )
-            limit = int((room.w - 16) / 6.0)
-            words = room.words if len(room.words) <= limit else room.words[: limit - 1] + "…"
-            out.append(
-                f'<text x="{room.x + 8:.0f}" y="{room.y + 38:.0f}" font-size="11" fill="#444">'
-                f"{escape(words)}</text>"
-            )
-            for cx, cy, cw, part in room.cells:
-                fill = "#ffffff" if part.endswith("/") else "#fbfbfb"
-                out.append(
-                    f'<rect x="{cx:.0f}" y="{cy:.0f}" width="{cw:.0f}" height="20" fill="{fill}" '
-                    f'stroke="#999" stroke-width="0.6" opacity="0.85"/>'
-                )
-                weight = ' font-weight="bold"' if part.endswith("/") else ""
-                out.append(
-                    f'<text x="{cx + 6:.0f}" y="{cy + 14:.0f}" font-size="11"{weight}>{escape(part)}</text>'
-                )
+            out += _room_svg(room)
+    out += _arrows_svg(drawn, by_name, floor_of)
+    out += _notes_svg(ground, circles, bottom)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _room_svg(room: Room) -> list[str]:
+    """A room: its box, its name, the first words of its docstring and a cell per part."""
+    colour = COLOURS.get(room.name, "#eeeeee")
+    out = [
+        f'<rect x="{room.x:.0f}" y="{room.y:.0f}" width="{room.w:.0f}" height="{room.h:.0f}" '
+        f'fill="{colour}" stroke="#555" stroke-width="1"/>'
+    ]
+    if room.name in GROUND[:1]:
+        out.append(
+            f'<rect x="{room.x:.0f}" y="{room.y + room.h - 5:.0f}" width="{room.w:.0f}" '
+            'height="5" fill="#222"/>'
+        )
+    label = "client/ (mnemo-client)" if room.name == "client" else _shown(room.name)
+    out.append(
+        f'<text x="{room.x + 8:.0f}" y="{room.y + 20:.0f}" font-size="16" font-weight="bold">'
+        f"{escape(label)}</text>"
+    )
+    limit = int((room.w - 16) / 6.0)
+    words = room.words if len(room.words) <= limit else room.words[: limit - 1] + "…"
+    out.append(
+        f'<text x="{room.x + 8:.0f}" y="{room.y + 38:.0f}" font-size="11" fill="#444">{escape(words)}</text>'
+    )
+    for cx, cy, cw, part in room.cells:
+        fill = "#ffffff" if part.endswith("/") else "#fbfbfb"
+        out.append(
+            f'<rect x="{cx:.0f}" y="{cy:.0f}" width="{cw:.0f}" height="20" fill="{fill}" '
+            f'stroke="#999" stroke-width="0.6" opacity="0.85"/>'
+        )
+        weight = ' font-weight="bold"' if part.endswith("/") else ""
+        out.append(f'<text x="{cx + 6:.0f}" y="{cy + 14:.0f}" font-size="11"{weight}>{escape(part)}</text>')
+    return out
+
+
+def _arrows_svg(
+    drawn: list[tuple[str, str]], by_name: dict[str, Room], floor_of: dict[str, int]
+) -> list[str]:
+    """The drawn arrows, each room's spread over its side (its slot among its own)."""
     counts: dict[str, int] = {}
     for start, _ in drawn:
         counts[start] = counts.get(start, 0) + 1
     seen: dict[str, int] = {}
+    out = []
     for start, end in drawn:
         slot = (seen.get(start, 0), counts[start])
         seen[start] = slot[0] + 1
         out.append(_arrow(by_name[start], by_name[end], floor_of, slot))
+    return out
+
+
+def _notes_svg(ground: list[tuple[str, str]], circles: list[list[str]], bottom: float) -> list[str]:
+    """The notes under the map: the arrows into the ground floor, the key, the circles."""
     notes = [
         "Arrows into the ground floor, not drawn: "
         + ", ".join(f"{a}/ → {b}/" for a, b in ground)
@@ -281,12 +300,10 @@ def house() -> str:
         f"Circles of modules: {len(circles)}" + (":" if circles else "."),
         *("  " + " ↔ ".join(circle) for circle in circles),
     ]
-    for i, note in enumerate(notes):
-        out.append(
-            f'<text x="20" y="{bottom + 30 + 16 * i:.0f}" font-size="12" fill="#444">{escape(note)}</text>'
-        )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return [
+        f'<text x="20" y="{bottom + 30 + 16 * i:.0f}" font-size="12" fill="#444">{escape(note)}</text>'
+        for i, note in enumerate(notes)
+    ]
 
 
 if __name__ == "__main__":
