@@ -229,9 +229,13 @@ class LinePrices:
         return self.pack(resolved, weights, self.candidates(hits)[0])
 
 
+# A task's working items by id, each with its rendered line.
+WorkingLines = dict[str, tuple[WorkingItem, str]]
+
+
 def pack_working(
     resolved: ResolvedRequest, working: Sequence[WorkingItem], prices: LinePrices
-) -> tuple[TypeUsage, dict[str, tuple[WorkingItem, str]]]:
+) -> tuple[TypeUsage, WorkingLines]:
     """Newest first under the working budget; each item priced by its line in this encoding."""
     enc = resolved.encoding
     lines = {i.id: (i, memory_line(SCRATCHPAD_TYPE, i.content)) for i in working}

@@ -19,7 +19,7 @@ from ..ranking.terms.intentions import DueWindowTerm
 from .done_events import DoneByEvent
 from .explain import explain
 from .left_out import left_out
-from .pack import Candidate, LinePrices, Points, TypeUsage, pack_working
+from .pack import Candidate, LinePrices, Packing, Points, TypeUsage, WorkingLines, pack_working
 from .plan import ReadPlan
 from .presentation import PresentedItem, render_context
 from .search import Found
@@ -29,7 +29,6 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     """The response to `plan.request` from what was `found`, never over the budget; confidences by
     the plan's ranking model's calibration."""
     resolved = plan.resolved
-    counter = prices.counter
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
     keys, ranked = ranked_hits(candidates, points, found.cosines)
@@ -43,54 +42,9 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     packing = prices.pack(resolved, plan.weights, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
-    def render() -> str:
-        return render_context(
-            [
-                PresentedItem(
-                    c.memory_type,
-                    points[c.key][2],
-                    c.score,
-                    float(points[c.key][1].payload.get("occurred_ts", 0.0)),
-                    c.group,
-                )
-                for c in chosen
-            ]
-            + [
-                PresentedItem(SCRATCHPAD_TYPE, line, c.score, item.created_at.timestamp())
-                for c in working_usage.selected
-                for item, line in [working_lines[c.key]]
-            ]
-        )
-
-    context = render()
-    total = counter.count(context)
     limit = resolved.budget + resolved.working_budget
-    # Line counts are additive by construction (see mnemo.memtypes.rendering), so this loop should
-    # never run; it is here so that the budget contract holds even if that ever stopped being so.
-    while total > limit and (chosen or working_usage.selected):
-        usage = packing.usage[chosen[-1].memory_type] if chosen else working_usage
-        dropped = chosen.pop() if chosen else working_usage.selected[-1]
-        usage.selected.remove(dropped)
-        usage.left.append(dropped)
-        usage.tokens -= dropped.tokens
-        usage.trimmed += 1
-        context = render()
-        total = counter.count(context)
-
-    memories = [
-        RetrievedMemory(
-            id=item.id,
-            external_id=None,
-            type=SCRATCHPAD_TYPE,
-            content=item.content,
-            score=1.0,  # kept whole and in order, not ranked
-            confidence=1.0,
-            tokens=c.tokens,
-            occurred_at=item.created_at.isoformat(),
-        )
-        for c in working_usage.selected
-        for item, _ in [working_lines[c.key]]
-    ]
+    context, total = _context_within(limit, prices, packing, chosen, points, working_usage, working_lines)
+    memories = _working_memories(working_usage, working_lines)
     memories += [
         _retrieved(plan, found, points[c.key], c.tokens, confidence[c.key], features.get(c.key))
         for c in chosen
@@ -114,6 +68,74 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
         working = (working_usage, working_lines) if resolved.working_budget else None
         left = left_out(packing, chosen, points, below_floor, found.duplicates, prices, working)
     return RetrieveResponse(context=context, memories=memories, metadata=metadata, left_out=left)
+
+
+def _render(
+    chosen: list[Candidate], points: Points, working_usage: TypeUsage, working_lines: WorkingLines
+) -> str:
+    """The context: the chosen memories and the task's working items, by section."""
+    return render_context(
+        [
+            PresentedItem(
+                c.memory_type,
+                points[c.key][2],
+                c.score,
+                float(points[c.key][1].payload.get("occurred_ts", 0.0)),
+                c.group,
+            )
+            for c in chosen
+        ]
+        + [
+            PresentedItem(SCRATCHPAD_TYPE, line, c.score, item.created_at.timestamp())
+            for c in working_usage.selected
+            for item, line in [working_lines[c.key]]
+        ]
+    )
+
+
+def _context_within(
+    limit: int,
+    prices: LinePrices,
+    packing: Packing,
+    chosen: list[Candidate],
+    points: Points,
+    working_usage: TypeUsage,
+    working_lines: WorkingLines,
+) -> tuple[str, int]:
+    """The rendered context and its tokens, never over `limit`: the lowest-ranked item left out
+    (and counted so in its type's usage) until it fits."""
+    context = _render(chosen, points, working_usage, working_lines)
+    total = prices.counter.count(context)
+    # Line counts are additive by construction (see mnemo.memtypes.rendering), so this loop should
+    # never run; it is here so that the budget contract holds even if that ever stopped being so.
+    while total > limit and (chosen or working_usage.selected):
+        usage = packing.usage[chosen[-1].memory_type] if chosen else working_usage
+        dropped = chosen.pop() if chosen else working_usage.selected[-1]
+        usage.selected.remove(dropped)
+        usage.left.append(dropped)
+        usage.tokens -= dropped.tokens
+        usage.trimmed += 1
+        context = _render(chosen, points, working_usage, working_lines)
+        total = prices.counter.count(context)
+    return context, total
+
+
+def _working_memories(working_usage: TypeUsage, working_lines: WorkingLines) -> list[RetrievedMemory]:
+    """The task's working items packed, as memories: kept whole and in order, not ranked."""
+    return [
+        RetrievedMemory(
+            id=item.id,
+            external_id=None,
+            type=SCRATCHPAD_TYPE,
+            content=item.content,
+            score=1.0,
+            confidence=1.0,
+            tokens=c.tokens,
+            occurred_at=item.created_at.isoformat(),
+        )
+        for c in working_usage.selected
+        for item, _ in [working_lines[c.key]]
+    ]
 
 
 def _due_within_window(plan: ReadPlan, points: Points, confidence: dict[str, float], found: Found) -> None:
