@@ -40,7 +40,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
-    packing = prices.pack(resolved, plan.weights, candidates)
+    packing = prices.pack(resolved, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
     def render() -> str:
