@@ -12,7 +12,7 @@ from datetime import datetime
 from ..memtypes.errors import InsufficientStorage, Unavailable
 from ..memtypes.ports import AccessCounts
 from ..memtypes.records import MemoryRecord, utcnow
-from ..memtypes.requests import RetrieveRequest, RetrieveResponse
+from ..memtypes.requests import RetrieveResponse
 from ..memtypes.types import SPECS, MemoryType
 
 log = logging.getLogger("mnemo.access")
@@ -45,10 +45,10 @@ class AccessLog:
             self._pending[(tenant, memory_type)][point_id] += 1
             self._last_seen[(tenant, memory_type)] = now
 
-    def note_retrieval(self, tenant: str, request: RetrieveRequest, response: RetrieveResponse) -> None:
-        """What a retrieval counts as accessed: everything it returned from the index. A task's live
-        working items (with task_id, the scratchpad type can only mean those) are in Redis, not the index."""
-        live_working = request.task_id is not None
+    def note_retrieval(self, tenant: str, response: RetrieveResponse, live_working: bool) -> None:
+        """What a retrieval counts as accessed: everything it returned from the index. `live_working`:
+        the response holds a task's live working items (a request with task_id; the scratchpad type
+        can then only mean those), which are in Redis, not the index."""
         refs = [
             (m.type, m.id) for m in response.memories if not (live_working and SPECS[m.type].task_scratchpad)
         ]

@@ -14,9 +14,11 @@ from pydantic import (
     Field,
     JsonValue,
     field_validator,
+    model_validator,
 )
 
 from .agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
+from .agents.resolution import no_scope, without_agent
 from .jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
 from .limits import MAX_ITEMS_PER_REQUEST
 from .models import MODEL_REGISTRY
@@ -163,6 +165,16 @@ class RetrieveRequest(BaseModel):
         if len(set(value)) != len(value):
             raise ValueError("types must not repeat")
         return value
+
+    @model_validator(mode="after")
+    def _agent_or_scope(self) -> RetrieveRequest:
+        # An InvalidInput, not a ValueError: it is answered as the 422 naming `context` or `scope`
+        # that the rule is, not as a schema mismatch of the whole body.
+        if self.agent is None:
+            without_agent(self.context)
+        else:
+            no_scope(self.scope, "scope")
+        return self
 
 
 class RetrievedMemory(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...memtypes.agents.resolution import Bindings, no_scope, plan_read, without_agent, write_target
+from ...memtypes.agents.resolution import Bindings, plan_read, without_agent, write_target
 from ...memtypes.requests import RetrieveRequest
 from ...memtypes.types import SCRATCHPAD_TYPE, MemoryType
 from ...sessions.working import WorkingItemIn
@@ -22,15 +22,17 @@ Namespaces = Mapping[MemoryType, tuple[str, ...]]
 def retrieval_as_agent(
     bindings: Bindings, tenant: str, data: RetrieveRequest, default_budget: int
 ) -> tuple[RetrieveRequest, Namespaces | None]:
-    """The request with the agent's types, budget and allocation filled in, and its namespaces."""
+    """The request as its agent makes it: the agent's types, budget and allocation filled in, masked
+    if the agent masks; and its namespaces. (That it gives no scope, the request itself checks.)"""
     if data.agent is None:
-        without_agent(data.context)
         return data, None
-    no_scope(data.scope, "scope")
     agent = bindings.agent(tenant, data.agent)
     requested = data.types if "types" in data.model_fields_set else None
     plan = plan_read(agent, data.context or {}, requested, default_budget)
-    updates: dict[str, Any] = {"types": list(plan.types)}
+    updates: dict[str, Any] = {
+        "types": list(plan.types),
+        "mask_sensitive": data.mask_sensitive or agent.mask_sensitive,
+    }
     if data.budget_tokens is None and data.model is None:
         updates["budget_tokens"] = plan.budget
     if data.allocation is None:

@@ -257,9 +257,8 @@ async def retrieve(
     data, namespaces = retrieval_as_agent(bindings, tenant, data, settings.retrieval.default_budget_tokens)
     result = await retriever.retrieve(tenant, data, namespaces)
     # Noted in memory only; written by the periodic flush, never on this path.
-    access_log.note_retrieval(tenant, data, result)
-    agent_masks = data.agent is not None and bindings.agent(tenant, data.agent).mask_sensitive
-    return _masked_retrieval(result) if data.mask_sensitive or agent_masks else result
+    access_log.note_retrieval(tenant, result, live_working=data.task_id is not None)
+    return _masked_retrieval(result) if data.mask_sensitive else result
 
 
 def _masked_retrieval(response: RetrieveResponse) -> RetrieveResponse:

@@ -202,7 +202,6 @@ class LinePrices:
     def pack(
         self,
         resolved: ResolvedRequest,
-        weights: Mapping[MemoryType, float],
         candidates: Mapping[MemoryType, list[Candidate]],
     ) -> Packing:
         headers = {t: self.header(t) for t in resolved.types}
@@ -215,18 +214,16 @@ class LinePrices:
                     self._groups.clear()
                 self._groups[key] = self.counter.count(group)
             group_tokens[group] = self._groups[key]
-        return pack(
-            candidates, split_budget(resolved.budget, weights), headers, resolved.budget, group_tokens
-        )
+        shares = split_budget(resolved.budget, resolved.weights)
+        return pack(candidates, shares, headers, resolved.budget, group_tokens)
 
     def packing(
         self,
         resolved: ResolvedRequest,
-        weights: Mapping[MemoryType, float],
         hits: Mapping[MemoryType, list[ScoredPoint]],
     ) -> Packing:
         """How these hits would pack: is the budget filled, which turns would be selected."""
-        return self.pack(resolved, weights, self.candidates(hits)[0])
+        return self.pack(resolved, self.candidates(hits)[0])
 
 
 # A task's working items by id, each with its rendered line.

@@ -25,6 +25,7 @@ class ResolvedRequest:
     budget: int
     encoding: str
     types: tuple[MemoryType, ...]
+    weights: Mapping[MemoryType, float]  # each type's share of the budget
     now: datetime
     working_budget: int = 0  # tokens for the task's working memory, on top of `budget`
     exact: bool = True  # counted with the model's own tokenizer (False: an estimate with a margin)
@@ -38,7 +39,6 @@ class ReadPlan:
 
     request: RetrieveRequest
     resolved: ResolvedRequest
-    weights: Mapping[MemoryType, float]  # each type's share of the budget
     policies: Mapping[MemoryType, RankingPolicy]
     tenant: str = ""
     tuning: Tuning | None = None
@@ -61,13 +61,14 @@ def plan_retrieval(
     """The whole plan of one retrieval by `model`; 422 for a request that means nothing.
     `namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
     resolved = resolve(request, config, default_encoding, models)
-    weights = normalize_allocation(
-        resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
-    )
     tuning = resolve_tuning(config, request.ranking, request.include_superseded)
-    base = MemoryFilter(tenant=tenant, scope=request.scope, include_superseded=request.include_superseded)
-    as_of = request.as_of.as_of() if request.as_of is not None else None
-    base = replace(base, now=current_at(resolved.now), as_of=as_of)
+    base = MemoryFilter(
+        tenant=tenant,
+        scope=request.scope,
+        include_superseded=request.include_superseded,
+        now=current_at(resolved.now),
+        as_of=request.as_of.as_of() if request.as_of is not None else None,
+    )
     filters = {
         t: base if namespaces is None else replace(base, namespaces=namespaces[t]) for t in resolved.types
     }
@@ -79,28 +80,20 @@ def plan_retrieval(
     # Both vectors are searched unless the request searches the sparse one alone (and has one).
     fused = sparse is not None and tuning.search is not SearchMode.SPARSE
     policies = ranking_policies(request.query, resolved.types, resolved.now, tuning, config, fused, model)
-    return ReadPlan(request, resolved, weights, policies, tenant, tuning, base, filters, sparse, model)
+    return ReadPlan(request, resolved, policies, tenant, tuning, base, filters, sparse, model)
 
 
 def resolve(
     request: RetrieveRequest, config: RetrievalConfig, default_encoding: str, models: Mapping[str, ModelSpec]
 ) -> ResolvedRequest:
-    """The budget, encoding, types and time of a request; 422 for combinations that mean nothing."""
+    """The budget, encoding, types and their shares, and time of a request, in one pass: first what
+    the request says against itself (422 for combinations that mean nothing), then the model it names."""
     if request.budget_tokens is not None and request.model is not None:
         raise InvalidInput(
             "give either budget_tokens or model, not both",
             problems=[FieldProblem("budget_tokens", "conflicts with model")],
         )
-    encoding = default_encoding
-    budget = request.budget_tokens or config.default_budget_tokens
-    exact = True
-    if request.model is not None:
-        spec = resolve_model(request.model, models)
-        encoding = spec.encoding
-        budget = max(1, int(spec.context_window * config.model_budget_share))
-        exact = spec.exact
     types = tuple(request.types)
-    now = (request.now or datetime.now(UTC)).astimezone(UTC)
     working_budget = 0
     if request.task_id is None and request.working_budget_tokens is not None:
         raise InvalidInput(
@@ -116,8 +109,20 @@ def resolve(
                 problems=[FieldProblem("types", "`working` together with task_id")],
             )
         working_budget = request.working_budget_tokens or config.default_working_budget_tokens
+    weights = normalize_allocation(
+        types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
+    )
+    now = (request.now or datetime.now(UTC)).astimezone(UTC)
     floor = config.default_min_confidence if request.min_confidence is None else request.min_confidence
-    return ResolvedRequest(budget, encoding, types, now, working_budget, exact, floor)
+    encoding = default_encoding
+    budget = request.budget_tokens or config.default_budget_tokens
+    exact = True
+    if request.model is not None:
+        spec = resolve_model(request.model, models)
+        encoding = spec.encoding
+        budget = max(1, int(spec.context_window * config.model_budget_share))
+        exact = spec.exact
+    return ResolvedRequest(budget, encoding, types, weights, now, working_budget, exact, floor)
 
 
 def normalize_allocation(

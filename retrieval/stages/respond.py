@@ -39,7 +39,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
-    packing = prices.pack(resolved, plan.weights, candidates)
+    packing = prices.pack(resolved, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
     limit = resolved.budget + resolved.working_budget

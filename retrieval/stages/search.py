@@ -133,7 +133,7 @@ class Searcher:
             # The last round's adjustments stand: a type not searched again is adjusted again.
             found.adjustments = Adjustments()
             await run_stages(stages, Phase.ROUND, self.inputs(plan, config), found.hits, found.adjustments)
-            found.packing = prices.packing(resolved, plan.weights, found.hits)
+            found.packing = prices.packing(resolved, found.hits)
             if round_found is not first_round.hits:
                 break
             underfilled = found.packing.tokens < resolved.budget * _UNDERFILLED

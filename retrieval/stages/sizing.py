@@ -155,7 +155,8 @@ class ListSizer:
         for small sets), because estimates of combined filters can be far too low. Counting only
         sizes the lists: if it fails, every type is sized as if it were full."""
         assert plan.filters is not None
-        budget, weights, filters, fit = plan.resolved.budget, plan.weights, plan.filters, plan.model.sizing
+        budget, weights = plan.resolved.budget, plan.resolved.weights
+        filters, fit = plan.filters, plan.model.sizing
         enough = dict.fromkeys(filters, math.ceil(budget / fit.tokens_per_candidate))
         now = time.monotonic()
         counts: dict[MemoryType, int] = {}

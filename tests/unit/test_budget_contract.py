@@ -21,7 +21,7 @@ from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
 from mnemo.retrieval.stages.expand import Neighbour, expand, neighbour_requests
 from mnemo.retrieval.stages.pack import LinePrices
-from mnemo.retrieval.stages.plan import ReadPlan, normalize_allocation, resolve
+from mnemo.retrieval.stages.plan import ReadPlan, resolve
 from mnemo.retrieval.stages.post import Adjustments
 from mnemo.retrieval.stages.rank import suppress_near_duplicates
 from mnemo.retrieval.stages.respond import assemble
@@ -116,11 +116,8 @@ def test_context_never_exceeds_budget_and_metadata_adds_up(
     if not working_budget:  # no task_id: no working memory offered
         working = []
     resolved = dataclasses.replace(resolved, working_budget=working_budget)
-    weights = normalize_allocation(
-        resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, allocation
-    )
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
-    plan = ReadPlan(request, resolved, weights, policies)
+    plan = ReadPlan(request, resolved, policies)
     response = assemble(plan, Found(found, working=working), LinePrices(TOKENIZERS, resolved.encoding))
 
     counter = TOKENIZERS.get(resolved.encoding)
@@ -193,10 +190,9 @@ def test_budget_contract_holds_with_near_duplicate_suppression_and_expansion(fou
     hits_after, origin = found
     request = RetrieveRequest(query="q", budget_tokens=budget, explain=True, min_confidence=0)
     resolved = resolve(request, CONFIG, TOKENIZERS.default, MODEL_REGISTRY)
-    weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, None)
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
     policies[MemoryType.EPISODIC] = episodic_policy()
-    plan = ReadPlan(request, resolved, weights, policies)
+    plan = ReadPlan(request, resolved, policies)
     adjustments = Adjustments()  # as the neighbour stage records them
     adjustments.record({i: n.adjustment("neighbour", CONFIG.speaker_weight) for i, n in origin.items()})
     found = Found(hits_after, adjustments=adjustments)

@@ -20,11 +20,11 @@ from mnemo.backends.tokenizer import TokenizerRegistry
 from mnemo.memtypes.errors import UnknownModel
 from mnemo.memtypes.models import MODEL_REGISTRY, RegisteredModel, model_specs
 from mnemo.memtypes.requests import RetrieveRequest
-from mnemo.memtypes.types import POLICIES, MemoryType
+from mnemo.memtypes.types import POLICIES
 from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
 from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.stages.pack import LinePrices
-from mnemo.retrieval.stages.plan import ReadPlan, normalize_allocation
+from mnemo.retrieval.stages.plan import ReadPlan
 from mnemo.retrieval.stages.respond import assemble
 from mnemo.retrieval.stages.search import Found
 from tests.unit.test_budget_contract import NOW, hits, working_items
@@ -114,9 +114,8 @@ def test_registered_model_budget_never_exceeded_as_its_tokenizer_counts(
     budget = resolved.budget
     assert budget == max(1, int(context_window * RetrievalConfig().model_budget_share))
     resolved = dataclasses.replace(resolved, working_budget=working_budget)
-    weights = normalize_allocation(resolved.types, {t: POLICIES[t].budget_share for t in MemoryType}, None)
     policies = {t: RankingPolicy(POLICIES[t], NOW.timestamp()) for t in resolved.types}
-    plan = ReadPlan(request, resolved, weights, policies)
+    plan = ReadPlan(request, resolved, policies)
     found_now = Found(found, working=working if working_budget else [])
     response = assemble(plan, found_now, LinePrices(retriever.tokenizers, resolved.encoding))
 
