@@ -31,6 +31,7 @@ from ..memtypes.ports import (
     SparseEncoder,
     Tokenizers,
     VectorIndex,
+    counts_by_encoding,
 )
 from ..memtypes.queries import VectorPoint
 from ..memtypes.records import MemoryIn, MemoryRecord, same_stored, utcnow
@@ -157,7 +158,7 @@ class MemoryWriter:
             content=item.content,
             content_hash=chash,
             token_count=self.tokenizers.get(self.tokenizers.default).count(item.content),
-            token_counts={n: self.tokenizers.get(n).count(item.content) for n in self.tokenizers.names()},
+            token_counts=counts_by_encoding(self.tokenizers, item.content),
             importance=importance,
             occurred_at=occurred_at,
             created_at=datetime.fromisoformat(created) if isinstance(created, str) else now,
@@ -182,8 +183,7 @@ class MemoryWriter:
     def line_payload(self, record: MemoryRecord) -> dict[str, Any]:
         """The tokens of the memory's context line in every encoding, counted once, here."""
         line = memory_line(record.type, record.content, record.due_at)
-        counts = {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
-        return {"line_tokens": counts, "line_format": LINE_FORMAT}
+        return {"line_tokens": counts_by_encoding(self.tokenizers, line), "line_format": LINE_FORMAT}
 
     async def write(
         self, tenant: str, items: Sequence[MemoryIn], options: WriteOptions | None = None

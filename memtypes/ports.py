@@ -195,6 +195,11 @@ class Tokenizers(Protocol):
     def names(self) -> tuple[str, ...]: ...
 
 
+def counts_by_encoding(tokenizers: Tokenizers, text: str) -> dict[str, int]:
+    """`text`'s tokens in every encoding the deployment counts with (a budget may be in any of them)."""
+    return {name: tokenizers.get(name).count(text) for name in tokenizers.names()}
+
+
 class Locks(Protocol):
     """Exclusive holds for read-modify-write sequences, shared by every replica of the service."""
 

@@ -13,7 +13,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..memtypes.errors import Conflict, NotFound
-from ..memtypes.ports import Locks, Tokenizers
+from ..memtypes.ports import Locks, Tokenizers, counts_by_encoding
 from ..memtypes.records import MemoryIn, Scope, utcnow
 from ..memtypes.rendering import turn_line
 from ..memtypes.requests import WriteOptions
@@ -113,7 +113,7 @@ class Threads:
     async def _add_turn(self, tenant: str, thread_id: str, turn_id: str, data: TurnIn) -> Turn:
         """The turn after the thread's last; the caller holds the thread's lock."""
         line = turn_line(data.role.value, data.content)
-        line_tokens = {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
+        line_tokens = counts_by_encoding(self.tokenizers, line)
         count = await self.store.turn_count(tenant, thread_id)
         if count is None:
             raise NotFound(f"thread {thread_id} expired")

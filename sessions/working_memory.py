@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..memtypes.errors import FieldProblem, InvalidInput, LockTimeout, MnemoError, UnreadableTask
-from ..memtypes.ports import Locks, Tokenizers
+from ..memtypes.ports import Locks, Tokenizers, counts_by_encoding
 from ..memtypes.records import MemoryIn, Scope, normalize_content, utcnow
 from ..memtypes.rendering import memory_line
 from ..memtypes.requests import WriteOptions
@@ -211,7 +211,7 @@ class WorkingMemory:
     def _measure(self, content: str) -> tuple[int, dict[str, int]]:
         line = memory_line(SCRATCHPAD_TYPE, content)
         tokens = self.tokenizers.get(self.tokenizers.default).count(content)
-        return tokens, {name: self.tokenizers.get(name).count(line) for name in self.tokenizers.names()}
+        return tokens, counts_by_encoding(self.tokenizers, line)
 
     async def append(
         self, tenant: str, task_id: str, data: WorkingItemIn, limits: WorkingConfig | None = None

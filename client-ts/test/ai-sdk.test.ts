@@ -1,18 +1,15 @@
 /** mnemoTools in the Vercel AI SDK's own generateText, driven by the SDK's mock model (ai/test). */
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { test } from "node:test";
 
 import { generateText, stepCountIs } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 
 import { Mnemo } from "../src/index.js";
 import { mnemoTools } from "../src/ai-sdk.js";
-import { mnemo, newUser } from "./server.js";
+import { mnemoBeforeTests, newUser } from "./server.js";
 
-let served: { url: string; apiKey: string };
-before(async () => {
-  served = await mnemo();
-});
+const served = mnemoBeforeTests();
 
 const usage = {
   inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
@@ -46,7 +43,7 @@ function scripted(steps: Array<(prompt: string) => ReturnType<typeof call> | Ret
 
 test("remember, recall and forget through generateText, in the caller's scope", async () => {
   const user = newUser();
-  const tools = mnemoTools({ baseUrl: served.url, apiKey: served.apiKey, scope: { user_id: user } });
+  const tools = mnemoTools({ ...served, scope: { user_id: user } });
   let forgottenId = "";
   const result = await generateText({
     model: scripted([
@@ -67,13 +64,13 @@ test("remember, recall and forget through generateText, in the caller's scope", 
   assert.match(outputs[0] ?? "", /^Remembered \(id [0-9a-f-]{36}, created\)\.$/);
   assert.match(outputs[1] ?? "", /Erin is allergic to peanuts/);
   assert.equal(outputs[2], `Forgot ${forgottenId}.`);
-  const client = new Mnemo({ baseUrl: served.url, apiKey: served.apiKey });
+  const client = new Mnemo(served);
   assert.equal((await client.listPage({ user_id: user })).memories.length, 0);
 });
 
 test("a refusal is a tool error the model reads and retries after, never a rejection", async () => {
   const user = newUser();
-  const tools = mnemoTools({ baseUrl: served.url, apiKey: served.apiKey, scope: { user_id: user } });
+  const tools = mnemoTools({ ...served, scope: { user_id: user } });
   let seenByModel = "";
   const result = await generateText({
     model: scripted([
@@ -93,13 +90,13 @@ test("a refusal is a tool error the model reads and retries after, never a rejec
   assert.equal(errors.length, 1);
   assert.match(String((errors[0] as { error: unknown }).error), /422 invalid_input.*memories\.0\.content/);
   assert.match(seenByModel, /memories\.0\.content/, "the model reads which field was wrong");
-  const client = new Mnemo({ baseUrl: served.url, apiKey: served.apiKey });
+  const client = new Mnemo(served);
   const stored = (await client.listPage({ user_id: user })).memories.map((m) => m.content);
   assert.deepEqual(stored, ["Frank prefers window seats"]);
 });
 
 test("forget does not reach another scope's memory", async () => {
-  const client = new Mnemo({ baseUrl: served.url, apiKey: served.apiKey });
+  const client = new Mnemo(served);
   const other = await client.remember({ type: "semantic", content: "Gina's pin is 1234", scope: { user_id: newUser() } });
   const id = other.results[0]?.id ?? "";
   const tools = mnemoTools({ client, scope: { user_id: newUser() } });

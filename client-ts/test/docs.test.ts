@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import { promisify } from "node:util";
 
-import { mnemo } from "./server.js";
+import { mnemoBeforeTests } from "./server.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BLOCKS = join(ROOT, "doc-blocks");
@@ -32,9 +32,8 @@ function blocks(): Block[] {
   );
 }
 
-let served: { url: string; apiKey: string };
+const served = mnemoBeforeTests();
 before(async () => {
-  served = await mnemo();
   rmSync(BLOCKS, { recursive: true, force: true });
   mkdirSync(BLOCKS);
   for (const block of blocks()) writeFileSync(join(BLOCKS, block.name), block.code);
@@ -55,7 +54,7 @@ test("both pages have blocks, and every block type-checks", async () => {
 
 for (const block of blocks().filter((b) => b.runs)) {
   test(`${block.name} runs`, async () => {
-    writeFileSync(join(BLOCKS, block.name), block.code.replaceAll("http://127.0.0.1:8080", served.url));
+    writeFileSync(join(BLOCKS, block.name), block.code.replaceAll("http://127.0.0.1:8080", served.baseUrl));
     const env = { ...process.env, MNEMO_API_KEY: served.apiKey };
     const { stdout } = await run(process.execPath, ["--import", "tsx", join(BLOCKS, block.name)], { env, timeout: 120_000 });
     assert.ok(stdout.trim(), "it prints what it shows");

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { before, test } from "node:test";
+import { test } from "node:test";
 import { promisify } from "node:util";
 
-import { mnemo, newUser } from "./server.js";
+import { mnemoBeforeTests, newUser } from "./server.js";
 
 const EXAMPLES = resolve(import.meta.dirname, "..", "..", "examples", "typescript");
 const EXPECTED: Record<string, RegExp> = {
@@ -18,10 +18,7 @@ const EXPECTED: Record<string, RegExp> = {
   "openai-agents": /Noted: aisle seats\.\nsession travel holds 4 items/,
 };
 
-let served: { url: string; apiKey: string };
-before(async () => {
-  served = await mnemo();
-});
+const served = mnemoBeforeTests();
 
 const frameworks = readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "node_modules");
 
@@ -32,7 +29,7 @@ test("every framework has its example and an expectation", () => {
 for (const dir of frameworks) {
   for (const file of readdirSync(join(EXAMPLES, dir.name)).filter((f) => f.endsWith(".ts"))) {
     test(`examples/typescript/${dir.name}/${file}`, async () => {
-      const env = { ...process.env, MNEMO_URL: served.url, MNEMO_API_KEY: served.apiKey, MNEMO_USER: newUser() };
+      const env = { ...process.env, MNEMO_URL: served.baseUrl, MNEMO_API_KEY: served.apiKey, MNEMO_USER: newUser() };
       const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(EXAMPLES, dir.name, file)], {
         env,
         timeout: 120_000,

@@ -6,21 +6,18 @@
  * reserved `langgraph` root label that `put()` refuses, and pops are atomic.
  */
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { test } from "node:test";
 
 import { InvalidNamespaceError } from "@langchain/langgraph-checkpoint";
 
 import { MAX_TEXT_CHARS, MnemoStore } from "../src/langgraph.js";
 import { MnemoSession } from "../src/openai-agents.js";
-import { mnemo, newUser } from "./server.js";
+import { mnemoBeforeTests, newUser } from "./server.js";
 
-let served: { url: string; apiKey: string };
-before(async () => {
-  served = await mnemo();
-});
+const served = mnemoBeforeTests();
 
 function store(user = newUser()): MnemoStore {
-  return new MnemoStore({ baseUrl: served.url, apiKey: served.apiKey, scope: { user_id: user } });
+  return new MnemoStore({ ...served, scope: { user_id: user } });
 }
 
 test("a search pages through every matching item, however alike", async () => {
@@ -98,7 +95,7 @@ test("only the first characters of an item's text are searched; the value is kep
 });
 
 test("concurrent pops pop different items", async () => {
-  const s = new MnemoSession({ sessionId: `pops-${newUser()}`, baseUrl: served.url, apiKey: served.apiKey });
+  const s = new MnemoSession({ sessionId: `pops-${newUser()}`, baseUrl: served.baseUrl, apiKey: served.apiKey });
   await s.addItems(Array.from({ length: 6 }, (_, i) => ({ role: "user" as const, content: `message ${i}` })));
   const popped = await Promise.all([1, 2, 3, 4].map(() => s.popItem()));
   const contents = popped.map((p) => (p && "content" in p ? String(p.content) : "")).sort();

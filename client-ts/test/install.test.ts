@@ -19,7 +19,7 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 
 import { Mnemo } from "../src/index.js";
-import { mnemo } from "./server.js";
+import { mnemoBeforeTests } from "./server.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PAGE = readFileSync(join(ROOT, "..", "docs", "typescript.md"), "utf8");
@@ -32,11 +32,10 @@ const install = PAGE.slice(PAGE.indexOf("## Install"), PAGE.indexOf("\n## ", PAG
 const steps = [...install.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
 const example = /```ts\n([\s\S]*?)```/.exec(PAGE)?.[1] ?? "";
 
-let served: { url: string; apiKey: string };
+const served = mnemoBeforeTests();
 let scratch: string;
 let clone: string;
 before(async () => {
-  served = await mnemo();
   scratch = mkdtempSync(join(tmpdir(), "mnemo-ts-install-"));
   clone = join(scratch, "mnemo", "client-ts");
   cpSync(ROOT, clone, { recursive: true, filter: (path) => !NOT_IN_A_CLONE.has(basename(path)) && !path.endsWith(".tgz") });
@@ -58,7 +57,7 @@ for (const [index, name] of ["from the clone", "from a packed tarball"].entries(
     await run("bash", ["-euo", "pipefail", "-c", script], { cwd: project, env: shell, timeout: 300_000 }).catch((error: { stderr?: string }) => {
       assert.fail(`the install steps failed:\n${error.stderr}`);
     });
-    writeFileSync(join(project, "example.ts"), example.replaceAll("http://127.0.0.1:8080", served.url));
+    writeFileSync(join(project, "example.ts"), example.replaceAll("http://127.0.0.1:8080", served.baseUrl));
     const env = { ...shell, MNEMO_API_KEY: served.apiKey };
     const { stdout } = await run("npx", ["tsx", "example.ts"], { cwd: project, env, timeout: 120_000 });
     assert.match(stdout, /Alice drinks green tea/);
@@ -117,7 +116,7 @@ for (const [index, adapter] of ADAPTERS.entries()) {
     assert.ok(install?.includes(adapter.framework), `the section names no install line for ${adapter.framework}`);
     const block = /```ts( typecheck)?\n([\s\S]*?)```/.exec(text);
     const needsModel = Boolean(block?.[1]);
-    let code = (block?.[2] ?? "").replaceAll("http://127.0.0.1:8080", served.url);
+    let code = (block?.[2] ?? "").replaceAll("http://127.0.0.1:8080", served.baseUrl);
     assert.ok(code, `the section ${adapter.title} has no example`);
 
     const project = join(scratch, `adapter-${index}`);
@@ -141,7 +140,7 @@ for (const [index, adapter] of ADAPTERS.entries()) {
     );
     assert.match(stdout, adapter.said);
     if (needsModel) {
-      const memories = (await new Mnemo({ baseUrl: served.url, apiKey: served.apiKey }).listPage({ user_id: "alice" })).memories;
+      const memories = (await new Mnemo(served).listPage({ user_id: "alice" })).memories;
       assert.ok(memories.some((m) => m.content === note(adapter.framework)), "the tool call did not reach mnemo");
     }
   });

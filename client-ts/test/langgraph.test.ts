@@ -3,22 +3,19 @@
  * batch) and inside a compiled graph, against a real mnemo.
  */
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { test } from "node:test";
 
 import { Annotation, type LangGraphRunnableConfig, StateGraph } from "@langchain/langgraph";
 import { InvalidNamespaceError } from "@langchain/langgraph-checkpoint";
 
 import { Mnemo } from "../src/index.js";
 import { MnemoStore, encodeNamespace } from "../src/langgraph.js";
-import { mnemo, newUser } from "./server.js";
+import { mnemoBeforeTests, newUser } from "./server.js";
 
-let served: { url: string; apiKey: string };
-before(async () => {
-  served = await mnemo();
-});
+const served = mnemoBeforeTests();
 
 function store(user = newUser()): MnemoStore {
-  return new MnemoStore({ baseUrl: served.url, apiKey: served.apiKey, scope: { user_id: user } });
+  return new MnemoStore({ ...served, scope: { user_id: user } });
 }
 
 test("put, get, overwrite and delete an item", async () => {
@@ -123,7 +120,7 @@ test("the store sees only its own scope, and forgetting its user removes its ite
   await mine.put(["shared"], "k", { v: "mine" });
   await theirs.put(["shared"], "k", { v: "theirs" });
   assert.deepEqual((await mine.get(["shared"], "k"))?.value, { v: "mine" });
-  const client = new Mnemo({ baseUrl: served.url, apiKey: served.apiKey });
+  const client = new Mnemo(served);
   await client.forget({ scope: { user_id: user } });
   assert.equal(await mine.get(["shared"], "k"), null);
   assert.deepEqual((await theirs.get(["shared"], "k"))?.value, { v: "theirs" });

@@ -19,13 +19,10 @@ import {
 
 import { Mnemo } from "../src/index.js";
 import { MnemoSession, mnemoFunctionTools, threadIdOf } from "../src/openai-agents.js";
-import { mnemo, newUser } from "./server.js";
+import { mnemoBeforeTests, newUser } from "./server.js";
 
-let served: { url: string; apiKey: string };
-before(async () => {
-  setTracingDisabled(true);
-  served = await mnemo();
-});
+const served = mnemoBeforeTests();
+before(() => setTracingDisabled(true));
 
 const user = (text: string): AgentInputItem => ({ role: "user", content: [{ type: "input_text", text }] });
 const said = (text: string) => ({
@@ -59,8 +56,7 @@ class ScriptedModel implements Model {
 
 function session(options: { sessionId?: string; user?: string } = {}): MnemoSession {
   return new MnemoSession({
-    baseUrl: served.url,
-    apiKey: served.apiKey,
+    ...served,
     sessionId: options.sessionId,
     scope: { user_id: options.user ?? newUser() },
   });
@@ -98,7 +94,7 @@ test("a session resumes by its id, and forgetting its user removes it", async ()
   const resumed = session({ sessionId: await first.getSessionId() });
   assert.deepEqual(await resumed.getItems(), [user("remember me")]);
 
-  await new Mnemo({ baseUrl: served.url, apiKey: served.apiKey }).forget({ scope: { user_id: who } });
+  await new Mnemo(served).forget({ scope: { user_id: who } });
   assert.deepEqual(await resumed.getItems(), [], "a forgotten conversation reads as an empty one");
 });
 
@@ -142,7 +138,7 @@ test("the Runner keeps the conversation in the session across runs", async () =>
 
 test("function tools remember and recall; a refusal is the tool's answer, not a rejection", async () => {
   const who = newUser();
-  const tools = mnemoFunctionTools({ baseUrl: served.url, apiKey: served.apiKey, scope: { user_id: who } });
+  const tools = mnemoFunctionTools({ ...served, scope: { user_id: who } });
   const model = new ScriptedModel([
     [calls("remember", { content: "", memory_type: null }, "c1")],
     [calls("remember", { content: "Jun plays the cello", memory_type: "semantic" }, "c2")],
@@ -157,7 +153,7 @@ test("function tools remember and recall; a refusal is the tool's answer, not a 
   assert.match(outputs[1] ?? "", /mnemo refused: 422 invalid_input.*memories\.0\.content/);
   assert.match(outputs[2] ?? "", /Remembered \(id [0-9a-f-]{36}, created\)/);
   assert.match(outputs[3] ?? "", /Jun plays the cello \(id /);
-  const stored = await new Mnemo({ baseUrl: served.url, apiKey: served.apiKey }).listPage({ user_id: who });
+  const stored = await new Mnemo(served).listPage({ user_id: who });
   assert.deepEqual(
     stored.memories.map((m) => m.content),
     ["Jun plays the cello"],

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, openSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after } from "node:test";
+import { after, before } from "node:test";
 
 export const API_KEY = "key-of-the-typescript-tests";
 const REPO = resolve(import.meta.dirname, "..", "..");
@@ -84,6 +84,19 @@ export async function mnemo(): Promise<{ url: string; apiKey: string }> {
   const served = await startMnemo();
   after(() => served.stop());
   return served;
+}
+
+/**
+ * A test file's mnemo (see `mnemo`), filled in by a `before` hook: the client options that reach it. Read
+ * them in tests, not in the file's own `before` hooks (node 20 runs a file's root hooks at once).
+ */
+export function mnemoBeforeTests(): Readonly<{ baseUrl: string; apiKey: string }> {
+  const options = { baseUrl: "", apiKey: "" };
+  before(async () => {
+    const served = await mnemo();
+    Object.assign(options, { baseUrl: served.url, apiKey: served.apiKey });
+  });
+  return options;
 }
 
 /** A user of its own per test: every adapter scopes what it writes, so tests never meet. */

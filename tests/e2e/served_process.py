@@ -9,9 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+
 from mnemo.benchmarks.load.crash_loop import alive, descendants
+from tests.conftest import copy_sparse
 from tests.served import free_port, serve_env, wait_ready
 
 
@@ -44,9 +49,29 @@ class ServedMnemo:
         )
         self.process: subprocess.Popen[bytes] | None = None
 
+    @classmethod
+    def on_copy(
+        cls, store: Path, data_dir: Path, log: Path, *, fd_limit: int | None = None, **env: str
+    ) -> ServedMnemo:
+        """Served on a sparse copy of `store` (a test's empty data dir) made at `data_dir`."""
+        copy_sparse(store, data_dir)
+        return cls(data_dir, log, fd_limit=fd_limit, **env)
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @contextmanager
+    def running(self) -> Iterator[ServedMnemo]:
+        """Started on entry; stopped on exit, whatever happened meanwhile."""
+        try:
+            self.start()
+            yield self
+        finally:
+            self.stop()
+
+    def client(self, timeout_s: float) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=timeout_s)
 
     def start(self, timeout_s: float = 180.0) -> float:
         """Start and wait until /ready answers 200; the seconds that took."""

@@ -9,10 +9,8 @@ import signal
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import copy_sparse
 from tests.e2e.served_process import ServedMnemo, command_of
 
 
@@ -35,12 +33,9 @@ def wait_for(check: object, timeout_s: float, what: str) -> float:
 def test_a_killed_embedded_redis_is_restarted_with_what_it_acknowledged(
     tmp_path: Path, empty_data_dir: Path
 ) -> None:
-    data = tmp_path / "data"
-    copy_sparse(empty_data_dir, data)
-    served = ServedMnemo(data, tmp_path / "serve.log")
-    try:
-        served.start()
-        with httpx.Client(base_url=served.url, timeout=30) as http:
+    served = ServedMnemo.on_copy(empty_data_dir, tmp_path / "data", tmp_path / "serve.log")
+    with served.running():
+        with served.client(30) as http:
             texts = [f"Step {n} of the migration is done." for n in range(20)]
             for text in texts:
                 assert http.post("/v1/working/job/items", json={"content": text}).status_code == 201
@@ -78,5 +73,3 @@ def test_a_killed_embedded_redis_is_restarted_with_what_it_acknowledged(
         log = served.log.read_text()
         assert log.count("embedded redis-server restarted") == 1, log[-3000:]
         print(f"working-memory writes back {took:.2f}s after the redis-server's SIGKILL")
-    finally:
-        served.stop()

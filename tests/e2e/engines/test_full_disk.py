@@ -83,15 +83,15 @@ def write_all(http: httpx.Client, n: int, tag: str) -> dict[str, int]:
 def test_a_full_disk_refuses_writes_with_507_and_the_service_lives_on(
     small_tmpfs: Path, empty_data_dir: Path
 ) -> None:
-    data = small_tmpfs / "data"
-    copy_sparse(empty_data_dir, data)
-    served = ServedMnemo(
-        data, Path(tempfile.mkdtemp()) / "serve.log", MNEMO_STORAGE_RESERVE_MB=str(RESERVE_MB)
+    served = ServedMnemo.on_copy(
+        empty_data_dir,
+        small_tmpfs / "data",
+        Path(tempfile.mkdtemp()) / "serve.log",
+        MNEMO_STORAGE_RESERVE_MB=str(RESERVE_MB),
     )
     acknowledged: list[str] = []
-    try:
-        served.start()
-        with httpx.Client(base_url=served.url, timeout=60) as http:
+    with served.running():
+        with served.client(60) as http:
             for n in range(3):
                 assert write_all(http, n, "before") == {"memories": 201, "working": 201}
             acknowledged = [
@@ -131,8 +131,6 @@ def test_a_full_disk_refuses_writes_with_507_and_the_service_lives_on(
             items = http.get("/v1/working/disk-task").json()["items"]
             assert len(items) == 4 and not any("(full)" in i["content"] for i in items)
         assert served.process is not None and served.process.poll() is None
-    finally:
-        served.stop()
 
 
 @pytest.mark.slow
@@ -141,24 +139,21 @@ def test_a_start_below_the_reserve_serves_reads_and_resumes_writes_once_space_is
 ) -> None:
     reserve_mb = 160  # above what opening the stores needs (64 MiB), below what the tmpfs has left
     data = small_tmpfs / "data"
-    copy_sparse(empty_data_dir, data)
     logs = Path(tempfile.mkdtemp())
-    first = ServedMnemo(data, logs / "first.log", MNEMO_STORAGE_RESERVE_MB=str(reserve_mb))
-    try:
-        first.start()
-        with httpx.Client(base_url=first.url, timeout=60) as http:
-            for n in range(3):
-                assert write_all(http, n, "before") == {"memories": 201, "working": 201}
-    finally:
-        first.stop()  # SIGKILL: what was acknowledged is on disk all the same
+    first = ServedMnemo.on_copy(
+        empty_data_dir, data, logs / "first.log", MNEMO_STORAGE_RESERVE_MB=str(reserve_mb)
+    )
+    # Its stop is a SIGKILL: what was acknowledged is on disk all the same.
+    with first.running(), first.client(60) as http:
+        for n in range(3):
+            assert write_all(http, n, "before") == {"memories": 201, "working": 201}
 
     # Writes created files the start allocates first (on tmpfs a read of their holes takes space):
     # once they are, 100 MiB are left, below the reserve and above what opening needs.
     ballast = fill(small_tmpfs, 100 * MIB + unallocated_bytes(data / "qdrant"))
     served = ServedMnemo(data, logs / "serve.log", MNEMO_STORAGE_RESERVE_MB=str(reserve_mb))
-    try:
-        served.start()  # ready means 200: here `degraded`
-        with httpx.Client(base_url=served.url, timeout=60) as http:
+    with served.running():  # ready means 200: here `degraded`
+        with served.client(60) as http:
             ready = http.get("/ready").json()
             assert ready["status"] == "degraded" and ready["checks"]["storage"] is False, ready
             listed = http.get("/v1/memories", params={"limit": 100}).json()["memories"]
@@ -174,8 +169,6 @@ def test_a_start_below_the_reserve_serves_reads_and_resumes_writes_once_space_is
             assert len(http.get("/v1/memories", params={"limit": 100}).json()["memories"]) == 4
         assert served.process is not None and served.process.poll() is None
         assert "starting read-only" in served.log.read_text()
-    finally:
-        served.stop()
 
     # Too full even to open the stores (a SIGBUS if tried): refused in one line, no traceback.
     ballast = fill(small_tmpfs, 8 * MIB)
@@ -196,14 +189,9 @@ def test_a_start_on_a_tmpfs_without_room_for_the_stores_files_is_refused_not_a_s
     filesystem. That start is refused in one line (exit 5) naming the free space and what is
     needed; once the tmpfs has room, the same store starts with everything it acknowledged."""
     data = tmp_path / "data"
-    copy_sparse(empty_data_dir, data)
-    first = ServedMnemo(data, tmp_path / "first.log")
-    try:
-        first.start()
-        with httpx.Client(base_url=first.url, timeout=60) as http:
-            assert write_all(http, 1, "before") == {"memories": 201, "working": 201}
-    finally:
-        first.stop()
+    first = ServedMnemo.on_copy(empty_data_dir, data, tmp_path / "first.log")
+    with first.running(), first.client(60) as http:
+        assert write_all(http, 1, "before") == {"memories": 201, "working": 201}
 
     assert mapped_bytes(empty_data_dir / "qdrant") <= NEW_STORE_BYTES  # what a new store is asked
     with tmpfs(700) as mount:
@@ -228,13 +216,10 @@ def test_a_start_on_a_tmpfs_without_room_for_the_stores_files_is_refused_not_a_s
         subprocess.run(["mount", "-o", "remount,size=2000m", "tmpfs", str(mount)], check=True)
         ballast.unlink()
         served = ServedMnemo(mount / "data", tmp_path / "again.log")
-        try:
-            served.start()
-            with httpx.Client(base_url=served.url, timeout=60) as http:
+        with served.running():
+            with served.client(60) as http:
                 listed = http.get("/v1/memories", params={"limit": 100}).json()["memories"]
                 assert [m["content"] for m in listed] == ["Fact 1 (before): the blue depot opens at 1 am."]
                 assert len(http.get("/v1/working/disk-task").json()["items"]) == 1
                 assert http.get("/health").status_code == 200
             assert served.process is not None and served.process.poll() is None
-        finally:
-            served.stop()

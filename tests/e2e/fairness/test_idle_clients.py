@@ -16,7 +16,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import copy_sparse
 from tests.e2e.served_process import ServedMnemo
 
 FD_LIMIT = 1024
@@ -27,21 +26,17 @@ TIMEOUT_S = 3  # the served process's header and body timeouts
 @pytest.fixture
 def served(request: pytest.FixtureRequest, tmp_path: Path, empty_data_dir: Path) -> Iterator[ServedMnemo]:
     """`mnemo serve` at the descriptor limit; parametrized indirectly, its connection cap."""
-    data = tmp_path / "data"
-    copy_sparse(empty_data_dir, data)
-    mnemo = ServedMnemo(
-        data,
+    mnemo = ServedMnemo.on_copy(
+        empty_data_dir,
+        tmp_path / "data",
         tmp_path / "serve.log",
         fd_limit=FD_LIMIT,
         MNEMO_HEADER_TIMEOUT_S=str(TIMEOUT_S),
         MNEMO_BODY_TIMEOUT_S=str(TIMEOUT_S),
         MNEMO_MAX_CONNECTIONS=str(getattr(request, "param", 0)),
     )
-    try:
-        mnemo.start()
+    with mnemo.running():
         yield mnemo
-    finally:
-        mnemo.stop()
 
 
 @pytest.fixture
@@ -146,7 +141,7 @@ def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_e
     log = served.log.read_text()
     assert "Traceback" not in log and " 500 " not in log, log[-3000:]
     # The service goes on: a whole request on a fresh connection is answered.
-    with httpx.Client(base_url=served.url, timeout=30) as http:
+    with served.client(30) as http:
         assert http.get("/v1/memories").status_code == 200
 
     # Every connection busy (mid-body, nothing idle to let go): one more is refused at once.
@@ -162,7 +157,7 @@ def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_e
     extra.close()
     for sock in busy:
         sock.close()
-    with httpx.Client(base_url=served.url, timeout=30) as http:
+    with served.client(30) as http:
         scraped = http.get("/metrics").text
     dropped = {
         reason: float(line.rsplit(" ", 1)[1])

@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from mnemo.backends.qdrant_edge.process import EdgeProcessIndex
@@ -32,9 +31,8 @@ def test_sigkill_takes_every_child_along_and_a_restart_in_place_serves_what_was_
 ) -> None:
     data = short_dir / "data"
     served = ServedMnemo(data, short_dir / "serve.log", MNEMO_QDRANT__ENGINE_PROCESS="true")
-    try:
-        served.start()
-        with httpx.Client(base_url=served.url, timeout=60) as http:
+    with served.running():
+        with served.client(60) as http:
             memory = {"type": "semantic", "content": "The release train leaves every second Tuesday."}
             written = http.post("/v1/memories", json={"memories": [memory]})
             assert written.status_code == 201, written.text
@@ -51,7 +49,7 @@ def test_sigkill_takes_every_child_along_and_a_restart_in_place_serves_what_was_
 
         ready_s = served.start()  # in place: same data dir, same socket, same shards
         assert ready_s < 120
-        with httpx.Client(base_url=served.url, timeout=60) as http:
+        with served.client(60) as http:
             assert http.get(f"/v1/memories/{memory_id}").status_code == 200
             items = http.get("/v1/working/deploy").json()["items"]
             assert [i["content"] for i in items] == ["Step 3 of the deploy is done."]
@@ -59,8 +57,6 @@ def test_sigkill_takes_every_child_along_and_a_restart_in_place_serves_what_was_
         assert served.kill(signal.SIGTERM) in (0, -signal.SIGTERM)
         assert wait_gone(children) == []
         assert not (data / "redis" / "redis-server.pid").exists()  # a clean stop leaves no pidfile
-    finally:
-        served.stop()
 
 
 async def test_children_left_by_an_earlier_run_are_found_by_pidfile_and_stopped(

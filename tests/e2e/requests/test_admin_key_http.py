@@ -8,10 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import copy_sparse
 from tests.e2e.served_process import ServedMnemo
 from tests.served import serve_env
 
@@ -23,19 +21,17 @@ ALPHA = {"authorization": "Bearer key-a"}
 def test_the_admin_key_works_with_rate_limits_and_uses_no_tenants_allowance(
     tmp_path: Path, empty_data_dir: Path
 ) -> None:
-    data = tmp_path / "data"
-    copy_sparse(empty_data_dir, data)
-    served = ServedMnemo(
-        data,
+    served = ServedMnemo.on_copy(
+        empty_data_dir,
+        tmp_path / "data",
         tmp_path / "serve.log",
         MNEMO_API_KEYS="key-a:alpha,key-b:beta",
         MNEMO_ADMIN_KEY="the-admin-key",
         MNEMO_RATE_LIMIT_PER_MINUTE="6",
         MNEMO_RATE_LIMIT_BURST="2",
     )
-    try:
-        served.start()
-        with httpx.Client(base_url=served.url, timeout=120) as http:
+    with served.running():
+        with served.client(120) as http:
             # More admin calls than any tenant's burst: none is refused, none is a 401.
             for _ in range(2):
                 made = http.post("/v1/admin/backups", headers=ADMIN)
@@ -60,5 +56,3 @@ def test_the_admin_key_works_with_rate_limits_and_uses_no_tenants_allowance(
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert (target / "manifest.json").is_file()
-    finally:
-        served.stop()

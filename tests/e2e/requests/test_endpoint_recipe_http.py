@@ -22,7 +22,7 @@ from mnemo.api.http.problems import COMMON_PROBLEMS, NOT_FOUND
 from mnemo.api.mcp.http import McpEndpoint
 from mnemo.retrieval.catalog import Catalog
 from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.writes.test_memories_http import write_results
 
 KEYS = "key-a:alpha,key-b:beta"
 FACT = {"type": "semantic", "content": "The office plants are watered on Mondays by Noor."}
@@ -71,7 +71,7 @@ async def test_an_endpoint_added_as_the_recipe_says_is_served(app_client: AppFac
         alpha: dict[str, Any] = {"Authorization": "Bearer key-a"}
         beta: dict[str, Any] = {"Authorization": "Bearer key-b"}
         client.headers.update(alpha)
-        memory_id = (await write(client, [FACT]))["results"][0]["id"]
+        memory_id = (await write_results(client, [FACT]))[0]["id"]
 
         found = await client.post("/v1/memories/words", json={"id": memory_id, "first": 2})
         assert found.status_code == 200, found.text

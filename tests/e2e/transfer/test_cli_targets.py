@@ -36,11 +36,8 @@ MEMORY = {"type": "semantic", "content": "Dana keeps the on-call runbook in the 
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedMnemo]:
     root = tmp_path_factory.mktemp("served")
     server = ServedMnemo(root / "data", root / "serve.log")
-    try:
-        server.start()
+    with server.running():
         yield server
-    finally:
-        server.stop()
 
 
 def mnemo(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

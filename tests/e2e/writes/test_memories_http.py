@@ -45,6 +45,14 @@ async def write(
     return response.json()
 
 
+async def write_results(
+    client: AsyncTestClient[Any], memories: list[dict[str, Any]], **options: Any
+) -> list[dict[str, Any]]:
+    """What the write did with each memory, in the order given."""
+    results: list[dict[str, Any]] = (await write(client, memories, **options))["results"]
+    return results
+
+
 async def test_write_then_get_round_trip(client: AsyncTestClient[Any]) -> None:
     body = await write(client, FACTS)
     assert [r["status"] for r in body["results"]] == ["created"] * 4
@@ -86,17 +94,17 @@ async def test_reposting_floats_the_engine_reads_back_a_unit_off_changes_nothing
         "importance": 0.9745270667453553,
         "metadata": {"scores": scores},
     }
-    [created] = (await write(client, [memory]))["results"]
-    [again] = (await write(client, [memory]))["results"]
+    [created] = await write_results(client, [memory])
+    [again] = await write_results(client, [memory])
     assert (again["id"], again["status"]) == (created["id"], "unchanged")
     history = (await client.get(f"/v1/memories/{created['id']}/history")).json()
     assert [e["action"] for e in history["entries"]] == ["created"]
 
 
 async def test_reposting_a_changed_memory_with_the_same_id_updates_it(client: AsyncTestClient[Any]) -> None:
-    [created] = (await write(client, [FACTS[0]]))["results"]
+    [created] = await write_results(client, [FACTS[0]])
     changed = dict(FACTS[0], content="Alice now prefers strong black coffee in the morning, not tea.")
-    [updated] = (await write(client, [changed]))["results"]
+    [updated] = await write_results(client, [changed])
     assert updated["id"] == created["id"] and updated["status"] == "updated"
     record = (await client.get(f"/v1/memories/{created['id']}")).json()
     assert record["content"] == "Alice now prefers strong black coffee in the morning, not tea."
@@ -130,7 +138,7 @@ async def test_list_filters_and_pages_with_a_cursor(client: AsyncTestClient[Any]
 
 
 async def test_delete_removes_the_memory(client: AsyncTestClient[Any]) -> None:
-    [result] = (await write(client, [FACTS[0]]))["results"]
+    [result] = await write_results(client, [FACTS[0]])
     assert (await client.delete(f"/v1/memories/{result['id']}")).status_code == 204
     assert (await client.get(f"/v1/memories/{result['id']}")).status_code == 404
     assert (await client.delete(f"/v1/memories/{result['id']}")).status_code == 404

@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.writes.test_memories_http import write, write_results
 
 SAM = {"user_id": "sam"}
 
@@ -92,7 +92,7 @@ async def test_invalidate_supersedes_and_what_depends_on_it(client: AsyncTestCli
     season = fact(
         "Sam's season ticket covers the Leeds line.", "2026-01-03T09:00:00Z", depends_on=["sam-train"]
     )
-    written = (await write(client, [base, commute, season]))["results"]
+    written = await write_results(client, [base, commute, season])
     job, train, ticket = (r["id"] for r in written)
     assert (await client.get(f"/v1/memories/{ticket}")).json()["depends_on"] == [train]
 
@@ -120,7 +120,7 @@ async def test_invalidate_supersedes_and_what_depends_on_it(client: AsyncTestCli
 
     # A new fact naming what it replaces, by the caller's id: the old one's validity ends there.
     new_job = fact("Sam works at the York office.", "2026-02-01T09:00:00Z", supersedes=["sam-job"])
-    [result] = (await write(client, [new_job]))["results"]
+    [result] = await write_results(client, [new_job])
     assert (result["status"], result["reason"]) == ("merged", f"supersedes {job}")
     old = (await client.get(f"/v1/memories/{job}")).json()
     assert old["superseded_by"] == result["id"] and old["superseded_at"] is not None
@@ -132,7 +132,7 @@ async def test_deleting_marks_dependents_stale_and_forget_reaches_them(client: A
     digest = fact(
         "Priya gets Sam's weekly summary on Fridays.", "2026-01-03T09:00:00Z", depends_on=["manager"]
     )
-    manager, reports, fridays = (r["id"] for r in (await write(client, [note, summary, digest]))["results"])
+    manager, reports, fridays = (r["id"] for r in await write_results(client, [note, summary, digest]))
     assert (await client.delete(f"/v1/memories/{reports}")).status_code == 204
     assert (await client.get(f"/v1/memories/{manager}")).json()["stale"] is False  # it depends on nothing
     receipt = (await client.post("/v1/forget", json={"ids": [manager]})).json()
@@ -143,7 +143,7 @@ async def test_deleting_marks_dependents_stale_and_forget_reaches_them(client: A
 
 async def test_a_reminder_completed_later_was_pending_then(client: AsyncTestClient[Any]) -> None:
     reminder = {"type": "prospective", "content": "Renew Sam's passport.", "due_at": "2026-01-10T09:00:00Z"}
-    [written] = (await write(client, [reminder]))["results"]
+    [written] = await write_results(client, [reminder])
     before = datetime.now(UTC).isoformat()
     await asyncio.sleep(0.05)
     assert (await client.post(f"/v1/memories/{written['id']}/complete")).status_code == 200
@@ -159,7 +159,7 @@ async def test_a_restored_memory_is_current_again_and_stays_invalidated_if_it_wa
 ) -> None:
     old = fact("Sam lives in Leeds.", "2025-01-01T09:00:00Z", fact_key="sam.home")
     new = fact("Sam lives in York.", "2026-06-01T09:00:00Z", fact_key="sam.home")
-    leeds, _ = (r["id"] for r in (await write(client, [old, new]))["results"])
+    leeds, _ = (r["id"] for r in await write_results(client, [old, new]))
     restored = (await client.post(f"/v1/memories/{leeds}/restore")).json()
     assert (restored["superseded_by"], restored["superseded_at"], restored["valid_until"]) == (
         None,

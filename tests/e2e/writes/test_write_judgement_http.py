@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.e2e.conftest import AppFactory
 from tests.e2e.reads.test_retrieve_http import retrieve
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.writes.test_memories_http import write_results
 from tests.e2e.writes.test_write_path_http import TEA, TEA_AGAIN, listing
 
 SHORT_FACTS = {
@@ -31,7 +31,7 @@ def account_fact(n: int) -> dict[str, Any]:
 
 async def test_short_facts_are_stored_and_retrieved_in_a_small_budget(client: AsyncTestClient[Any]) -> None:
     memories = [{"type": "semantic", "content": c} for c in SHORT_FACTS]
-    results = (await write(client, memories))["results"]
+    results = await write_results(client, memories)
     assert [r["status"] for r in results] == ["created"] * 4
     for fact, question in SHORT_FACTS.items():
         found = await retrieve(client, query=question, budget_tokens=120)
@@ -41,7 +41,7 @@ async def test_short_facts_are_stored_and_retrieved_in_a_small_budget(client: As
 
 async def test_look_alike_account_facts_with_their_own_ids_are_all_kept(client: AsyncTestClient[Any]) -> None:
     facts = [account_fact(n) for n in range(1, 41)]
-    results = (await write(client, facts))["results"]
+    results = await write_results(client, facts)
     assert [r["status"] for r in results] == ["created"] * 40
     for n in (3, 17, 29, 40):
         found = await retrieve(
@@ -50,7 +50,7 @@ async def test_look_alike_account_facts_with_their_own_ids_are_all_kept(client: 
         assert facts[n - 1]["content"] in found["context"], (n, found["context"])
     # Without the caller's ids they still differ in their numbers: kept, each one.
     anonymous = [{"type": "semantic", "content": f["content"].replace("customer", "client")} for f in facts]
-    assert [r["status"] for r in (await write(client, anonymous))["results"]] == ["created"] * 40
+    assert [r["status"] for r in await write_results(client, anonymous)] == ["created"] * 40
     assert len(await listing(client)) == 80
 
 
@@ -64,7 +64,7 @@ async def test_reminders_with_distinct_due_times_are_all_due(client: AsyncTestCl
         {"type": "prospective", "content": "Water the plants.", "due_at": f"2025-06-0{d}T18:00:00Z"}
         for d in (1, 2, 3)
     ]
-    results = (await write(client, invoices + plants))["results"]
+    results = await write_results(client, invoices + plants)
     assert [r["status"] for r in results] == ["created"] * 13
     due = (await client.get("/v1/prospective/due", params={"now": "2025-07-01T00:00:00Z"})).json()["due"]
     assert sorted(d["memory"]["content"] for d in due) == sorted(m["content"] for m in invoices + plants)
@@ -76,11 +76,11 @@ async def test_distinct_login_events_are_all_kept(client: AsyncTestClient[Any]) 
          "occurred_at": f"2025-03-01T09:{i:02d}:00Z"}
         for i in range(20)
     ]  # fmt: skip
-    assert [r["status"] for r in (await write(client, events))["results"]] == ["created"] * 20
+    assert [r["status"] for r in await write_results(client, events)] == ["created"] * 20
     # One at a time (against the stored ones rather than inside one batch) too.
     for i, event in enumerate(events):
         again = {**event, "occurred_at": f"2025-03-02T09:{i:02d}:00Z"}  # the next day: other events
-        assert (await write(client, [again]))["results"][0]["status"] == "created"
+        assert (await write_results(client, [again]))[0]["status"] == "created"
     assert len(await listing(client, type="episodic")) == 40
 
 
@@ -88,14 +88,14 @@ async def test_reposting_changes_nothing_and_noise_is_skipped_with_a_reason(
     client: AsyncTestClient[Any],
 ) -> None:
     facts = [{"type": "semantic", "content": c} for c in SHORT_FACTS] + [account_fact(n) for n in range(5)]
-    first = (await write(client, facts))["results"]
+    first = await write_results(client, facts)
     before = await listing(client, include_superseded=True)
-    again = (await write(client, facts))["results"]
+    again = await write_results(client, facts)
     assert [r["status"] for r in again] == ["unchanged"] * len(facts)
     assert [r["id"] for r in again] == [r["id"] for r in first]
     assert await listing(client, include_superseded=True) == before
     noise = ["ok thanks", "Bob: sure!", "\u200b\u200b\u200b", "\u200b \ufeff \u200d", "Good morning!"]
-    results = (await write(client, [{"type": "episodic", "content": c} for c in noise]))["results"]
+    results = await write_results(client, [{"type": "episodic", "content": c} for c in noise])
     assert [(r["status"], r["reason"]) for r in results] == [
         ("skipped", "filler"), ("skipped", "filler"), ("skipped", "no_words"), ("skipped", "no_words"),
         ("skipped", "filler"),
@@ -112,29 +112,25 @@ async def test_reposting_changes_nothing_and_noise_is_skipped_with_a_reason(
 
 
 async def test_different_caller_ids_are_never_merged(client: AsyncTestClient[Any]) -> None:
-    results = (
-        await write(
-            client,
-            [
-                {"type": "semantic", "content": TEA, "id": "drink-1"},
-                {"type": "semantic", "content": TEA_AGAIN, "id": "drink-2"},
-            ],
-        )
-    )["results"]
+    results = await write_results(
+        client,
+        [
+            {"type": "semantic", "content": TEA, "id": "drink-1"},
+            {"type": "semantic", "content": TEA_AGAIN, "id": "drink-2"},
+        ],
+    )
     assert [r["status"] for r in results] == ["created", "created"]
-    [later] = (await write(client, [{"type": "semantic", "content": TEA_AGAIN, "id": "drink-3"}]))["results"]
+    [later] = await write_results(client, [{"type": "semantic", "content": TEA_AGAIN, "id": "drink-3"}])
     assert later["status"] == "created"
 
 
 async def test_a_merge_says_why_and_restore_undoes_it(client: AsyncTestClient[Any]) -> None:
-    [old] = (
-        await write(client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"}])
-    )["results"]
-    [new] = (
-        await write(
-            client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"}]
-        )
-    )["results"]
+    [old] = await write_results(
+        client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"}]
+    )
+    [new] = await write_results(
+        client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"}]
+    )
     assert (new["status"], new["reason"]) == ("merged", f"near_duplicate_of {old['id']}")
     assert 0.92 <= new["similarity"] <= 1.0
     assert [m["id"] for m in await listing(client)] == [new["id"]]
@@ -158,14 +154,18 @@ async def test_a_merge_says_why_and_restore_undoes_it(client: AsyncTestClient[An
 
 
 async def test_a_negated_statement_is_an_update_not_a_copy(client: AsyncTestClient[Any]) -> None:
-    [allergic] = (
-        await write(client, [{"type": "semantic", "content": "Bob is allergic to peanuts.",
-                              "occurred_at": "2025-01-01T00:00:00Z"}])
-    )["results"]  # fmt: skip
-    [not_allergic] = (
-        await write(client, [{"type": "semantic", "content": "Bob is not allergic to peanuts.",
-                              "occurred_at": "2025-02-01T00:00:00Z"}])
-    )["results"]  # fmt: skip
+    allergic_fact = {
+        "type": "semantic",
+        "content": "Bob is allergic to peanuts.",
+        "occurred_at": "2025-01-01T00:00:00Z",
+    }
+    negated = {
+        "type": "semantic",
+        "content": "Bob is not allergic to peanuts.",
+        "occurred_at": "2025-02-01T00:00:00Z",
+    }
+    [allergic] = await write_results(client, [allergic_fact])
+    [not_allergic] = await write_results(client, [negated])
     assert (not_allergic["status"], not_allergic["reason"]) == ("merged", f"supersedes {allergic['id']}")
     found = await retrieve(client, query="Is Bob allergic to peanuts?", types=["semantic"])
     assert [m["content"] for m in found["memories"]] == ["Bob is not allergic to peanuts."]

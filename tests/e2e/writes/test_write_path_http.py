@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.e2e.conftest import in_app_loop
 from tests.e2e.reads.test_retrieve_http import retrieve
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.writes.test_memories_http import write, write_results
 
 TEA = "Alice prefers green tea over coffee, and drinks it without any sugar."
 TEA_AGAIN = "Alice prefers green tea over coffee and drinks it without sugar."
@@ -21,53 +21,47 @@ async def listing(client: AsyncTestClient[Any], **params: Any) -> list[dict[str,
 
 async def test_every_prefilter_drop_is_reported(client: AsyncTestClient[Any]) -> None:
     login = "Bob logged in from the office."
-    results = (
-        await write(
-            client,
-            [
-                {"type": "semantic", "content": "Alice likes tea."},  # short, but a fact: kept
-                {"type": "episodic", "content": "Bob: thanks!"},
-                {"type": "semantic", "content": "\u200b\u200b"},
-                {"type": "episodic", "content": "Bob: I moved to Berlin last week."},
-                # Another caller id: the caller says it is another memory, so it is kept.
-                {"type": "episodic", "content": "Bob: I moved to Berlin last week.", "id": "other-id"},
-                {"type": "episodic", "content": login, "occurred_at": "2025-01-01T10:00:00Z"},
-            ],
-        )
-    )["results"]
+    results = await write_results(
+        client,
+        [
+            {"type": "semantic", "content": "Alice likes tea."},  # short, but a fact: kept
+            {"type": "episodic", "content": "Bob: thanks!"},
+            {"type": "semantic", "content": "\u200b\u200b"},
+            {"type": "episodic", "content": "Bob: I moved to Berlin last week."},
+            # Another caller id: the caller says it is another memory, so it is kept.
+            {"type": "episodic", "content": "Bob: I moved to Berlin last week.", "id": "other-id"},
+            {"type": "episodic", "content": login, "occurred_at": "2025-01-01T10:00:00Z"},
+        ],
+    )
     statuses = [r["status"] for r in results]
     assert statuses == ["created", "skipped", "skipped", "created", "created", "created"]
     assert results[1]["reason"] == "filler" and results[2]["reason"] == "no_words"
     # The same event told again a few seconds later is a copy; a day later it is another event.
     again = {"type": "episodic", "content": login, "occurred_at": "2025-01-01T10:00:20Z"}
     next_day = {"type": "episodic", "content": login, "occurred_at": "2025-01-02T10:00:00Z"}
-    [copy, other] = (await write(client, [again, next_day]))["results"]
+    [copy, other] = await write_results(client, [again, next_day])
     assert (copy["status"], copy["reason"]) == ("skipped", f"duplicate of {results[5]['id']}")
     assert other["status"] == "created"
     assert len(await listing(client)) == 5
 
 
 async def test_prefilter_can_be_switched_off(client: AsyncTestClient[Any]) -> None:
-    results = (await write(client, [{"type": "semantic", "content": "Alice likes tea."}], prefilter=False))[
-        "results"
-    ]
+    results = await write_results(
+        client, [{"type": "semantic", "content": "Alice likes tea."}], prefilter=False
+    )
     assert results[0]["status"] == "created"
 
 
 async def test_near_duplicates_chain_newest_wins_and_history_is_kept(client: AsyncTestClient[Any]) -> None:
-    [a] = (
-        await write(client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"}])
-    )["results"]
-    [b] = (
-        await write(
-            client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"}]
-        )
-    )["results"]
-    [c] = (
-        await write(
-            client, [{"type": "semantic", "content": TEA_THIRD, "occurred_at": "2025-03-01T00:00:00Z"}]
-        )
-    )["results"]
+    [a] = await write_results(
+        client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"}]
+    )
+    [b] = await write_results(
+        client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"}]
+    )
+    [c] = await write_results(
+        client, [{"type": "semantic", "content": TEA_THIRD, "occurred_at": "2025-03-01T00:00:00Z"}]
+    )
     assert (b["status"], b["reason"]) == ("merged", f"near_duplicate_of {a['id']}")
     assert (c["status"], c["reason"]) == ("merged", f"near_duplicate_of {b['id']}")
     assert 0.92 <= b["similarity"] <= 1.0 and 0.92 <= c["similarity"] <= 1.0
@@ -86,29 +80,25 @@ async def test_near_duplicates_chain_newest_wins_and_history_is_kept(client: Asy
 
 
 async def test_history_arriving_late_is_kept_as_the_older_version(client: AsyncTestClient[Any]) -> None:
-    [new] = (
-        await write(client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-03-01T00:00:00Z"}])
-    )["results"]
-    [late] = (
-        await write(
-            client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2024-01-01T00:00:00Z"}]
-        )
-    )["results"]
+    [new] = await write_results(
+        client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-03-01T00:00:00Z"}]
+    )
+    [late] = await write_results(
+        client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2024-01-01T00:00:00Z"}]
+    )
     assert (late["status"], late["reason"]) == ("merged", f"near_duplicate_of {new['id']}")
     assert (await client.get(f"/v1/memories/{late['id']}")).json()["superseded_by"] == new["id"]
     assert [m["id"] for m in await listing(client)] == [new["id"]]
 
 
 async def test_near_duplicates_in_one_request_merge_as_if_written_apart(client: AsyncTestClient[Any]) -> None:
-    results = (
-        await write(
-            client,
-            [
-                {"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"},
-                {"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"},
-            ],
-        )
-    )["results"]
+    results = await write_results(
+        client,
+        [
+            {"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"},
+            {"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"},
+        ],
+    )
     # As two requests would: the first is created, the second merges into it and supersedes it.
     assert [r["status"] for r in results] == ["created", "merged"]
     assert results[1]["reason"] == f"near_duplicate_of {results[0]['id']}"
@@ -120,32 +110,30 @@ async def test_a_newer_fact_with_the_same_key_supersedes_however_worded(client: 
            "fact_key": "alice.home", "occurred_at": "2024-05-01T00:00:00Z"}  # fmt: skip
     new = {"type": "semantic", "content": "Alice moved to Berlin for her new job at a robotics startup.",
            "fact_key": "alice.home", "occurred_at": "2025-05-01T00:00:00Z"}  # fmt: skip
-    [first] = (await write(client, [old]))["results"]
-    [second] = (await write(client, [new]))["results"]
+    [first] = await write_results(client, [old])
+    [second] = await write_results(client, [new])
     assert (second["status"], second["reason"]) == ("merged", f"supersedes {first['id']}")
     found = await retrieve(client, query="Where does Alice live?", types=["semantic"])
     assert [m["content"] for m in found["memories"]] == [new["content"]]
 
 
 async def test_importance_says_who_decided(client: AsyncTestClient[Any]) -> None:
-    results = (
-        await write(
-            client,
-            [
-                {
-                    "type": "semantic",
-                    "content": "Remember: Alice is allergic to peanuts and carries an EpiPen.",
-                    "id": "h",
-                },
-                {
-                    "type": "semantic",
-                    "content": "The office plants get watered every second Monday morning.",
-                    "id": "c",
-                    "importance": 0.2,
-                },
-            ],
-        )
-    )["results"]
+    results = await write_results(
+        client,
+        [
+            {
+                "type": "semantic",
+                "content": "Remember: Alice is allergic to peanuts and carries an EpiPen.",
+                "id": "h",
+            },
+            {
+                "type": "semantic",
+                "content": "The office plants get watered every second Monday morning.",
+                "id": "c",
+                "importance": 0.2,
+            },
+        ],
+    )
     assert results[0]["importance_tier"] == "heuristic" and results[0]["importance"] >= 0.9
     assert (results[1]["importance_tier"], results[1]["importance"]) == ("caller", 0.2)
 
@@ -159,7 +147,7 @@ async def test_prospective_due_listing_complete_and_cancel(client: AsyncTestClie
         {"type": "prospective", "content": "Plan the summer team offsite in Porto.", "id": "later",
          "due_at": "2025-06-01T09:00:00Z"},
     ]  # fmt: skip
-    ids = {r["external_id"]: r["id"] for r in (await write(client, memories))["results"]}
+    ids = {r["external_id"]: r["id"] for r in await write_results(client, memories)}
     due = await client.get(
         "/v1/prospective/due", params={"now": "2025-03-02T12:00:00Z", "within_minutes": 60}
     )
@@ -180,9 +168,9 @@ async def test_prospective_due_listing_complete_and_cancel(client: AsyncTestClie
 
 
 async def test_only_prospective_memories_complete(client: AsyncTestClient[Any]) -> None:
-    [r] = (await write(client, [{"type": "episodic", "content": "Alice booked a table for two at 8pm."}]))[
-        "results"
-    ]
+    [r] = await write_results(
+        client, [{"type": "episodic", "content": "Alice booked a table for two at 8pm."}]
+    )
     response = await client.post(f"/v1/memories/{r['id']}/complete")
     assert response.status_code == 409 and response.json()["code"] == "conflict"
 
@@ -221,7 +209,7 @@ async def test_each_use_of_a_procedure_raises_its_rank(client: AsyncTestClient[A
         {"type": "procedural", "id": "a", "content": drain},
         {"type": "procedural", "id": "b", "content": clear},
     ]
-    ids = {r["external_id"]: r["id"] for r in (await write(client, steps, dedup=False))["results"]}
+    ids = {r["external_id"]: r["id"] for r in await write_results(client, steps, dedup=False)}
     query = {"query": "how do I restart the API", "types": ["procedural"], "explain": True}
     before = {m["external_id"]: m["score"] for m in (await retrieve(client, **query))["memories"]}
     for _ in range(3):
@@ -235,9 +223,9 @@ async def test_each_use_of_a_procedure_raises_its_rank(client: AsyncTestClient[A
 
 
 async def test_retrieval_records_access_off_the_hot_path(client: AsyncTestClient[Any]) -> None:
-    [r] = (await write(client, [{"type": "episodic", "content": "Alice asked about flights to Lisbon."}]))[
-        "results"
-    ]
+    [r] = await write_results(
+        client, [{"type": "episodic", "content": "Alice asked about flights to Lisbon."}]
+    )
     await retrieve(client, query="flights")
     await retrieve(client, query="Lisbon")
     # Noted in memory; reads show the counts before the periodic flush writes them.
