@@ -35,6 +35,7 @@ from ..memtypes.types import MemoryType
 from .options import RetrievalConfig
 from .ranking.confidence import shipped_calibration
 from .ranking.evidence import warm
+from .stages.changed_events import EventsOverStatements
 from .stages.done_events import DoneByEvent
 from .stages.expand import Neighbours
 from .stages.pack import LinePrices, Priced
@@ -53,6 +54,7 @@ log = logging.getLogger("mnemo.retrieval")
 # The registered post-engine stages, in the order they run within their phase (stages/post.py).
 POST_STAGES: tuple[PostStage, ...] = (
     NewerFirst(),
+    EventsOverStatements(),
     StaleLower(),
     DoneByEvent(),
     WhenEvents(),
