@@ -1,6 +1,6 @@
 """Knowledge updates an event tells: an event that says a value changed ("we switched electricity from
 Electric Ireland to Flogas", "Imran promoted to Finance Director from 1 January") ranked just above a
-fact or procedure about the same thing that it outdates ("Electricity is with Electric Ireland").
+fact about the same thing that it outdates ("Electricity is with Electric Ireland").
 
 Newer-first (stages/rank.py) compares statements of one type; an update is as often told as an event
 beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_TYPES`) when:
@@ -58,7 +58,9 @@ STATEMENT_TYPES = tuple(
     t for t in rank.NEWER_FIRST_TYPES if not SPECS[t].holds_events and not SPECS[t].answers_how
 )
 _WINDOW = 32  # the best hits of each type compared, as for newer-first
-_ABOVE = 1e-4
+# Half newer-first's step: an event lifted over an older fact lands below a newer fact that
+# newer-first lifted over the same one (that fact states the current value the event announced).
+_ABOVE = 0.5e-4
 
 
 class EventsOverStatements(PostStage):
