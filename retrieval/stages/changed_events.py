@@ -5,8 +5,8 @@ fact about the same thing that it outdates ("Electricity is with Electric Irelan
 Newer-first (stages/rank.py) compares statements of one type; an update is as often told as an event
 beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_TYPES`) when:
 
-- it says a change (`STATES_CHANGE` of rank.py, or the event wording `EVENT_STATES_CHANGE`: "increased
-  from 75 to 88", "promoted", "becomes"); an event that only mentions the subject updates nothing;
+- it says a change (`EVENT_STATES_CHANGE`: "switched", "from 1 September", "increased from 75 to 88",
+  "promoted", "becomes"); an event that only mentions the subject updates nothing;
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least
   `NEWER_FIRST_MIN_COSINE`, as for two statements;
 - the statement does not itself say it holds from some time on ("since 1 February Ruth is Marco's
@@ -43,12 +43,16 @@ from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, li
 # Of the newer-first margin, the share a statement's lead over an event may be (0: off). A fitted
 # constant, not a setting.
 EVENT_OVER_STATEMENT_SHARE = 0.5
-# How an event tells that a value changed, beyond what a statement says (English usage): a verb of
-# change, a value "from" one thing "to" another, an arrow. A pattern, not a compiled one, so that
-# `mnemo bench folds` can vary it.
+# How an event tells that a value changed (English usage): a verb of change, a date a value holds
+# from, a value "from" one thing "to" another, an arrow. Not a statement's "since" ("log volume up 40%
+# since July": in an event it measures a while) nor "these days". A pattern, not a compiled one, so
+# that `mnemo bench folds` can vary it.
 EVENT_STATES_CHANGE = (
-    r"\b(?:increased|decreased|reduced|lowered|promoted|renewed|became|becomes|joins|joined"
-    r"|upgraded|migrated|effective)\b"
+    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|moved|switched|changed|replaced|took\s+over|takes\s+over"
+    r"|as\s+of|increased|decreased|reduced|lowered|promoted|renewed|became|becomes|joins|joined|upgraded"
+    r"|migrated|effective)\b"
+    r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\bfrom\s+(?:19|20)\d\d\b"
     r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+\w"
     r"|→"
 )
@@ -79,8 +83,8 @@ class EventsOverStatements(PostStage):
 
 
 def tells_change(text: str) -> bool:
-    """Whether an event says a value changed: a statement's change words, or an event's own."""
-    return rank.states_change(text) or re.search(EVENT_STATES_CHANGE, text, re.I) is not None
+    """Whether an event says a value changed: "switched to", "from 1 May", "from 75 to 88"."""
+    return re.search(EVENT_STATES_CHANGE, text, re.I) is not None
 
 
 def event_is_newer(event: Mapping[str, object], statement: Mapping[str, object]) -> bool:

@@ -225,6 +225,7 @@ def test_an_event_is_newer_than_a_fact_as_far_as_their_times_tell(
         ("Imran Qadir promoted to Finance Director, reporting to Helen.", True),
         ("EKS 1.29 → 1.30 upgrade done (Kwame), no incidents.", True),
         ("Gerry cleaned out the hens' coop and put down fresh straw.", False),
+        ("Datadog QBR: log volume up 40% since July.", False),  # a while, not a value's start
         ("Armando sent the final renovation account: €15,060 is left to pay.", False),
     ],
 )
