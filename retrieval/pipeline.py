@@ -41,6 +41,7 @@ from .options import RetrievalConfig
 from .ranking import terms
 from .ranking.evidence import warm
 from .ranking.model import DEFAULT_MODEL, RankingModel
+from .stages.changed_events import EventsOverStatements
 from .stages.done_events import DoneByEvent
 from .stages.expand import Neighbours
 from .stages.pack import LinePrices, Priced
@@ -59,6 +60,7 @@ log = logging.getLogger("mnemo.retrieval")
 # The registered post-engine stages, in the order they run within their phase (stages/post.py).
 POST_STAGES: tuple[PostStage, ...] = (
     NewerFirst(),
+    EventsOverStatements(),
     StaleLower(),
     DoneByEvent(),
     WhenEvents(),

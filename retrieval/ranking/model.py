@@ -116,6 +116,16 @@ class NewerFirstModel:
 
 
 @dataclass(frozen=True)
+class ChangedEventsModel:
+    """An event that tells a value changed, over the older statement of another type it outdates
+    (stages/changed_events.py): of the newer-first margin, the share the statement's lead may be
+    (0: off), as for a statement only its words say is newer (those words also open events that
+    update nothing)."""
+
+    share: float = 0.5
+
+
+@dataclass(frozen=True)
 class StaleModel:
     """The share of its score a stale memory loses (stages/validity.py): enough to put it after a
     current one about as good, not to hide it (it is shown, with its cause)."""
@@ -174,7 +184,15 @@ TIME_AND_INTENT_TERMS = frozenset(
     {"due_window", "due", "overdue", "past_due", "trigger", "time", "tells_time", "speaker", "how_to"}
 )
 POST_ENGINE_STAGES = frozenset(
-    {"newer_statement", "stale", "done_by_event", "when_event", "neighbour", "session_spread"}
+    {
+        "newer_statement",
+        "changed_event",
+        "stale",
+        "done_by_event",
+        "when_event",
+        "neighbour",
+        "session_spread",
+    }
 )
 
 
@@ -193,6 +211,7 @@ class RankingModel:
     due_window: DueWindowModel = DueWindowModel()
     intentions: IntentionsModel = IntentionsModel()
     newer_first: NewerFirstModel = NewerFirstModel()
+    changed_events: ChangedEventsModel = ChangedEventsModel()
     stale: StaleModel = StaleModel()
     done_events: DoneEventsModel = DoneEventsModel()
     when_events: WhenEventsModel = WhenEventsModel()

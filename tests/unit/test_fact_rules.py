@@ -1,4 +1,5 @@
-"""The text rules behind merging (mnemo.ingest.dedup) and newer-first ranking (stages/rank.py)."""
+"""The text rules behind merging (mnemo.ingest.dedup) and newer-first ranking (stages/rank.py), and
+the times and words by which an event outdates a fact (stages/changed_events.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from mnemo.memtypes.language.facts import signature
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+from mnemo.retrieval.stages.changed_events import event_is_newer, tells_change
 from mnemo.retrieval.stages.rank import compared_ids, newer_first, same_meaning
 from mnemo.retrieval.stages.search import VectorCache
 
@@ -170,3 +173,62 @@ def test_a_statement_that_only_says_it_changed_overtakes_a_smaller_lead() -> Non
     assert newer_first([old, far], 0.15)[1] == {}
     # A month between them: the whole margin.
     assert set(newer_first([old, hit("new", "Inês works for Maré Seguros.", 0.50, 30)], 0.15)[1]) == {"new"}
+
+
+HOUR = 3600.0
+LOADED = T0.timestamp()  # when an import wrote every memory
+
+
+def written(at: float, occurred: float | None = None, valid_from: float | None = None) -> dict[str, float]:
+    """A payload's times: written at `at`, occurred then unless its writer said when."""
+    times = {"created_ts": at, "occurred_ts": at if occurred is None else occurred}
+    return times | ({} if valid_from is None else {"valid_from_ts": valid_from})
+
+
+@pytest.mark.parametrize(
+    ("event", "statement", "newer"),
+    [
+        # One import: the fact has no time of its own, the dated event is the newer.
+        (written(LOADED, occurred=LOADED - 90 * 24 * HOUR), written(LOADED + 5.0), True),
+        # The fact written months after the event was: it may already tell the change.
+        (written(LOADED, occurred=LOADED - HOUR), written(LOADED + 60 * 24 * HOUR), False),
+        # The event happened after the fact was written.
+        (written(LOADED + 30 * 24 * HOUR), written(LOADED), True),
+        # A fact its writer dated: the event must come at least an hour after it.
+        (
+            written(LOADED, occurred=LOADED - 90 * 24 * HOUR),
+            written(LOADED, occurred=LOADED - 30 * 24 * HOUR),
+            False,
+        ),
+        (
+            written(LOADED, occurred=LOADED - 30 * 24 * HOUR),
+            written(LOADED, occurred=LOADED - 90 * 24 * HOUR),
+            True,
+        ),
+        (
+            written(LOADED, occurred=LOADED - 30 * 24 * HOUR),
+            written(LOADED, valid_from=LOADED - 10 * 24 * HOUR),
+            False,
+        ),
+    ],
+)
+def test_an_event_is_newer_than_a_fact_as_far_as_their_times_tell(
+    event: dict[str, float], statement: dict[str, float], newer: bool
+) -> None:
+    assert event_is_newer(event, statement, DEFAULT_MODEL.conversation_gap_s) is newer
+
+
+@pytest.mark.parametrize(
+    ("text", "tells"),
+    [
+        ("We switched electricity from Electric Ireland to Flogas.", True),
+        ("Dr Mulvey has increased her levothyroxine from 75 to 88 micrograms.", True),
+        ("Imran Qadir promoted to Finance Director, reporting to Helen.", True),
+        ("EKS 1.29 → 1.30 upgrade done (Kwame), no incidents.", True),
+        ("Gerry cleaned out the hens' coop and put down fresh straw.", False),
+        ("Datadog QBR: log volume up 40% since July.", False),  # a while, not a value's start
+        ("Armando sent the final renovation account: €15,060 is left to pay.", False),
+    ],
+)
+def test_an_event_tells_a_change_by_its_words(text: str, tells: bool) -> None:
+    assert tells_change(text) is tells

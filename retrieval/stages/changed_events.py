@@ -1,0 +1,181 @@
+"""Knowledge updates an event tells: an event that says a value changed ("we switched electricity from
+Electric Ireland to Flogas", "Imran promoted to Finance Director from 1 January") ranked just above a
+fact about the same thing that it outdates ("Electricity is with Electric Ireland").
+
+Newer-first (stages/rank.py) compares statements of one type; an update is as often told as an event
+beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_TYPES`) when:
+
+- it says a change (`EVENT_STATES_CHANGE`: "switched", "from 1 September", "increased from 75 to 88",
+  "promoted", "becomes"); an event that only mentions the subject updates nothing;
+- it is about the same subject: a shared name, and the cosine of their dense vectors at least the
+  ranking model's `newer_first.min_cosine`, as for two statements;
+- the statement does not itself say it holds from some time on ("since 1 February Ruth is Marco's
+  supervisor"): that is the current value the event announced, not an older one;
+- it is the newer as far as the two records tell. A statement with a time of its own (`valid_from`,
+  or an `occurred_at` its writer gave) is older if the event happened at least a conversation's span
+  (the model's `conversation_gap_s`) after it. A statement whose only time is when it was written is
+  older if the event happened after it was written, or if both were written together (one import, one
+  conversation hour): then
+  nothing dates the statement, and the dated event that says the value changed is the newer. A
+  statement written after the event was is the newer: it may already tell the change;
+- the statement leads by less than the model's `changed_events.share` of the newer-first margin: as
+  for a statement that only its words say is newer, those words also open events that update nothing.
+
+Both stay candidates. A post-engine stage (stages/post.py) after `NewerFirst`; `explain` shows it as
+`changed_event`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy.typing as npt
+
+from ...memtypes.language.facts import signature
+from ...memtypes.queries import ScoredPoint
+from ...memtypes.types import SPECS
+from ..options import RetrievalConfig
+from ..ranking.model import RankingModel
+from . import rank
+from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, lift
+
+# How an event tells that a value changed (English usage): a verb of change, a date a value holds
+# from, a value "from" one thing "to" another, an arrow. Not a statement's "since" ("log volume up 40%
+# since July": in an event it measures a while) nor "these days". A pattern, not a compiled one, so
+# that `mnemo bench folds` can vary it.
+EVENT_STATES_CHANGE = (
+    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|moved|switched|changed|replaced|took\s+over|takes\s+over"
+    r"|as\s+of|increased|decreased|reduced|lowered|promoted|renewed|became|becomes|joins|joined|upgraded"
+    r"|migrated|effective)\b"
+    r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\bfrom\s+(?:19|20)\d\d\b"
+    r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+\w"
+    r"|→"
+)
+# The statements an event may outdate: newer-first's types but events and how-tos (a how-to is asked
+# for its steps, which an event about the same task seldom restates).
+STATEMENT_TYPES = tuple(
+    t for t in rank.NEWER_FIRST_TYPES if not SPECS[t].holds_events and not SPECS[t].answers_how
+)
+_WINDOW = 32  # the best hits of each type compared, as for newer-first
+# Half newer-first's step: an event lifted over an older fact lands below a newer fact that
+# newer-first lifted over the same one (that fact states the current value the event announced).
+_ABOVE = 0.5e-4
+
+
+class EventsOverStatements(PostStage):
+    """An event that tells a change of a statement of another type lifted just above it (the weight:
+    the statement's lead it may overtake; 0: off)."""
+
+    name = "changed_event"
+    phase = Phase.ROUND
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        return config.newer_first_margin * plan.model.changed_events.share
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
+        lifts = await lift_changed_events(hits, weight, inputs.vectors, inputs.plan.model)
+        return {point_id: lift(self.name, amount) for point_id, amount in lifts.items()}
+
+
+def tells_change(text: str) -> bool:
+    """Whether an event says a value changed: "switched to", "from 1 May", "from 75 to 88"."""
+    return re.search(EVENT_STATES_CHANGE, text, re.I) is not None
+
+
+def event_is_newer(event: Mapping[str, object], statement: Mapping[str, object], gap: float) -> bool:
+    """Whether an event's payload is newer than a statement's, as far as their times tell (`gap`:
+    one conversation's span)."""
+    happened = _number(event, "valid_from_ts") or _number(event, "occurred_ts")
+    written = _number(statement, "created_ts")
+    stated = _number(statement, "valid_from_ts")
+    occurred = _number(statement, "occurred_ts")
+    if stated is None and occurred is not None and occurred != written:
+        stated = occurred  # its writer said when
+    if stated is not None:
+        return happened is not None and happened >= stated + gap
+    event_written = _number(event, "created_ts")
+    if written is None or event_written is None or happened is None:
+        return False
+    return happened >= written + gap or abs(event_written - written) < gap
+
+
+def _number(payload: Mapping[str, object], key: str) -> float | None:
+    value = payload.get(key)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def candidate_pairs(hits: Hits, reach: float, gap: float) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
+    """Each event that tells a change, with the better-scored statements (best first) it may be
+    newer than by the word, time and score checks."""
+    events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
+    statements = sorted(
+        (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
+        key=lambda h: -h.score,
+    )
+    if not events or not statements:
+        return []
+    pairs: list[tuple[ScoredPoint, list[ScoredPoint]]] = []
+    for event in events:
+        text = str(event.payload.get("content", ""))
+        if not tells_change(text):
+            continue
+        names = signature(text).names
+        older = [
+            s
+            for s in statements
+            if 0.0 < s.score - event.score < reach
+            and not rank.states_change(str(s.payload.get("content", "")))
+            and event_is_newer(event.payload, s.payload, gap)
+            and names & signature(str(s.payload.get("content", ""))).names
+        ]
+        if older:
+            pairs.append((event, older))
+    return pairs
+
+
+async def lift_changed_events(
+    hits: Hits, reach: float, vectors: VectorsOf, model: RankingModel
+) -> dict[str, float]:
+    """Lift (in place) each event that tells a change of a better statement of another type just
+    above the best such statement; answers the lifts, by id."""
+    if reach <= 0.0:
+        return {}
+    pairs = candidate_pairs(hits, reach, model.conversation_gap_s)
+    if not pairs:
+        return {}
+    read = await _vectors(hits, pairs, vectors)
+    same = rank.same_meaning(read, model.newer_first.min_cosine)
+    raised: dict[str, float] = {}
+    lifts: dict[str, float] = {}
+    for event, older in pairs:
+        for statement in older:
+            if same(statement.id, event.id):
+                raised[event.id] = statement.score + _ABOVE
+                lifts[event.id] = statement.score + _ABOVE - event.score
+                break
+    if not raised:
+        return {}
+    for memory_type, found in hits.items():
+        if SPECS[memory_type].holds_events and any(h.id in raised for h in found):
+            hits[memory_type] = sorted(
+                (replace(h, score=raised[h.id]) if h.id in raised else h for h in found),
+                key=lambda h: -h.score,
+            )
+    return lifts
+
+
+async def _vectors(
+    hits: Hits, pairs: Sequence[tuple[ScoredPoint, list[ScoredPoint]]], vectors: VectorsOf
+) -> dict[str, npt.ArrayLike]:
+    """The dense vectors of the hits the pairs compare, read in one batch per type."""
+    wanted = {e.id for e, _ in pairs} | {s.id for _, older in pairs for s in older}
+    read: dict[str, npt.ArrayLike] = {}
+    for memory_type, found in hits.items():
+        asked = [h for h in found if h.id in wanted]
+        if asked:
+            read.update(await vectors(memory_type, asked))
+    return read

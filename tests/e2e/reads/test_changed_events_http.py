@@ -1,0 +1,77 @@
+"""An event that tells a value changed ranks above the older fact it outdates (real app, Qdrant Edge,
+MiniLM, BM25), without a `fact_key`: "we switched electricity from Electric Ireland to Flogas"
+(February) over "Electricity is with Electric Ireland" for "who are we with for electricity?". An event
+that mentions the subject and changes nothing of it stays below the fact, and so does a change event
+about something else. Each ranking is also read without the check it tests, so the test shows what
+that check does.
+
+The clock is Monday 15 June 2026, 08:30 UTC. The facts carry no time of their own: written in one
+batch with the events, as an import writes them, nothing dates them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from mnemo.retrieval.ranking.model import varied
+from mnemo.retrieval.stages import changed_events
+from tests.e2e.conftest import AppFactory, retrieved
+from tests.e2e.writes.test_memories_http import write
+
+NOW = "2026-06-15T08:30:00Z"
+GERRY = {"user_id": "gerry"}
+ELECTRICITY = "Electricity is with Electric Ireland, account in Gerry's name, billed every two months."
+SWITCHED = "Gerry switched electricity from Electric Ireland to Flogas: 31.5c a unit for a year."
+HENS = "Gerry and Nuala keep six hens in the coop behind the polytunnel."
+HENS_EVENT = "Gerry cleaned out the hens' coop behind the polytunnel and put down fresh straw."
+MEMORIES: list[dict[str, Any]] = [
+    {"type": "semantic", "content": ELECTRICITY},
+    {"type": "semantic", "content": HENS},
+    {"type": "episodic", "content": SWITCHED, "occurred_at": "2026-02-19T16:00:00Z"},
+    {"type": "episodic", "content": HENS_EVENT, "occurred_at": "2026-05-30T10:00:00Z"},
+]
+
+
+@pytest.fixture
+async def gerry(app_client: AppFactory) -> Any:
+    async with app_client() as client:
+        await write(client, [{**m, "scope": GERRY} for m in MEMORIES])
+        yield client
+
+
+async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
+    memories = await retrieved(client, query, GERRY, NOW, types=["semantic", "episodic"], min_confidence=0)
+    return [m["content"] for m in memories]
+
+
+@pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
+async def test_an_event_that_tells_the_change_ranks_above_the_older_fact(
+    gerry: AsyncTestClient[Any], lift_on: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not lift_on:  # a fitted constant of the ranking model, not a setting
+        retriever = gerry.app.state.services.retriever
+        monkeypatch.setattr(retriever, "model", varied(retriever.model, {"changed_events.share": 0.0}))
+    contents = await ranked(gerry, "who are we with for electricity?")
+    first, second = contents.index(SWITCHED), contents.index(ELECTRICITY)
+    if lift_on:
+        assert first < second
+    else:  # the fact is the better match: the lift is what puts the change first
+        assert second < first
+
+
+@pytest.mark.parametrize("words_checked", [True, False], ids=["default", "any-event"])
+async def test_an_event_that_changes_nothing_stays_below_the_fact(
+    gerry: AsyncTestClient[Any], words_checked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The coop event is about the hens (a shared name, a close meaning) and tells no change."""
+    if not words_checked:  # every event read as telling a change
+        monkeypatch.setattr(changed_events, "EVENT_STATES_CHANGE", r"\w")
+    contents = await ranked(gerry, "how many hens have we got?")
+    assert contents.index(HENS) < contents.index(SWITCHED)  # a change of something else
+    if words_checked:
+        assert contents.index(HENS) < contents.index(HENS_EVENT)
+    else:  # the event's words are what keep it below the fact
+        assert contents.index(HENS_EVENT) < contents.index(HENS)
