@@ -13,7 +13,6 @@ child processes over the copy (the copy must be what imports), on the test Redis
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,11 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import served_redis_env
-
-ROOT = Path(__file__).resolve().parents[2]
-# Every room of the package (a top-level folder with an __init__.py), the test suite aside.
-PACKAGES = sorted(p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name != "tests")
+from tests.integrations.package_copy import ROOT, copy_package, environment_of_copy, insert
 
 ROOM_INIT = (
     '"""qdrant-client\'s local mode: Qdrant\'s engine in this process, on a directory of its own."""\n'
@@ -112,21 +107,9 @@ print(json.dumps(asyncio.run(drive(Path(sys.argv[1]), Path(sys.argv[2])))))
 """
 
 
-def _insert(path: Path, anchor: str, text: str) -> None:
-    source = path.read_text()
-    assert source.count(anchor) == 1, f"{path}: the recipe's anchor {anchor!r} moved"
-    path.write_text(source.replace(anchor, text))
-
-
 def _package_with_a_new_backend(root: Path) -> None:
-    package = root / "mnemo"
-    package.mkdir(parents=True)
-    for module in ROOT.glob("*.py"):
-        shutil.copy(module, package / module.name)
-    ignore = shutil.ignore_patterns("__pycache__", "results", "datasets", "*.jsonl", "*.json.gz")
-    for name in PACKAGES:
-        shutil.copytree(ROOT / name, package / name, ignore=ignore)
-    shutil.copytree(ROOT / "tests", root / "tests", ignore=ignore)
+    package = copy_package(root)
+    shutil.copytree(ROOT / "tests", root / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     # Recipe step 1: a room under backends/ implementing the port.
     room = package / "backends" / "qdrant_local"
@@ -137,31 +120,31 @@ def _package_with_a_new_backend(root: Path) -> None:
     # Recipe step 2: its config as a settings group, its construction in `vector_store`.
     settings = package / "api" / "config" / "settings.py"
     qdrant_import = "from ...backends.qdrant.config import QdrantConfig\n"
-    _insert(
+    insert(
         settings,
         qdrant_import,
         f"{qdrant_import}from ...backends.qdrant_local.config import QdrantLocalConfig\n",
     )
     group = "    qdrant: QdrantConfig = Field(default_factory=QdrantConfig)\n"
-    _insert(
+    insert(
         settings,
         group,
         f"{group}    qdrant_local: QdrantLocalConfig = Field(default_factory=QdrantLocalConfig)\n",
     )
-    _insert(package / "api" / "http" / "engines.py", "    qdrant = settings.qdrant\n", CONSTRUCTION)
+    insert(package / "api" / "http" / "engines.py", "    qdrant = settings.qdrant\n", CONSTRUCTION)
     # Recipe step 3: its room in the backends' import contract, above the engine it builds on.
     engines = '    "mnemo.backends.qdrant_edge | '
-    _insert(root / "pyproject.toml", engines, f'    "mnemo.backends.qdrant_local",\n{engines}')
+    insert(root / "pyproject.toml", engines, f'    "mnemo.backends.qdrant_local",\n{engines}')
     # Recipe step 4: its line in the shared suite's `index` fixture.
     conftest = root / "tests" / "backends" / "conftest.py"
-    _insert(conftest, 'BACKENDS = ("edge", "client")\n', 'BACKENDS = ("edge", "client", "local")\n')
+    insert(conftest, 'BACKENDS = ("edge", "client")\n', 'BACKENDS = ("edge", "client", "local")\n')
     client = '    return QdrantClientVectorIndex(AsyncQdrantClient(location=":memory:"), PREFIX, DIMENSION)\n'
     local = (
         '    if kind == "local":\n'
         "        from mnemo.backends.qdrant_local.index import LocalVectorIndex\n\n"
         '        return LocalVectorIndex(tmp_path / "local", PREFIX, DIMENSION)\n'
     )
-    _insert(conftest, client, local + client)
+    insert(conftest, client, local + client)
 
 
 def _run(command: list[str], root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -174,15 +157,8 @@ def test_a_backend_added_as_the_recipe_says_passes_the_contracts_and_the_shared_
 ) -> None:
     root = tmp_path / "root"
     _package_with_a_new_backend(root)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(root),  # before the editable install's finder: the copy is what imports
-        **served_redis_env(redis_url),
-        "MNEMO_REDIS__KEY_PREFIX": redis_prefix,
-        "MNEMO_QDRANT_LOCAL__PATH": str(tmp_path / "vectors"),
-        "HF_HUB_OFFLINE": "1",
-    }
-    env.pop("PYTEST_XDIST_WORKER", None)
+    vectors = tmp_path / "vectors"
+    env = environment_of_copy(root, redis_url, redis_prefix, MNEMO_QDRANT_LOCAL__PATH=str(vectors))
 
     contracts = _run([str(Path(sys.executable).parent / "lint-imports")], root, env)
     assert contracts.returncode == 0, contracts.stdout[-4000:] + contracts.stderr[-2000:]
@@ -211,7 +187,7 @@ def test_a_backend_added_as_the_recipe_says_passes_the_contracts_and_the_shared_
 
     (tmp_path / "drive.py").write_text(DRIVE)
     served = _run(
-        [sys.executable, str(tmp_path / "drive.py"), str(tmp_path / "data"), str(tmp_path / "vectors")],
+        [sys.executable, str(tmp_path / "drive.py"), str(tmp_path / "data"), str(vectors)],
         root,
         env,
     )

@@ -11,7 +11,6 @@ on a real Qdrant Edge data dir and the test Redis.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,11 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import served_redis_env
+from tests.integrations.package_copy import ROOT, copy_package, environment_of_copy, insert
 
-ROOT = Path(__file__).resolve().parents[2]
-# Every room of the package (a top-level folder with an __init__.py), the test suite aside.
-PACKAGES = sorted(p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name != "tests")
 SIXTH = "reflective"
 
 SPEC = f"""    MemoryTypeSpec(
@@ -97,35 +93,23 @@ print(json.dumps(asyncio.run(drive(Path(sys.argv[1])))))
 '''
 
 
-def _insert(path: Path, anchor: str, text: str) -> None:
-    source = path.read_text()
-    assert source.count(anchor) == 1, f"{path}: the recipe's anchor {anchor!r} moved"
-    path.write_text(source.replace(anchor, text))
-
-
 def _package_with_a_sixth_type(root: Path) -> None:
-    package = root / "mnemo"
-    package.mkdir(parents=True)
-    shutil.copy(ROOT / "__init__.py", package / "__init__.py")
-    ignore = shutil.ignore_patterns("__pycache__", "results", "datasets", "*.jsonl", "*.json.gz")
-    for name in PACKAGES:
-        shutil.copytree(ROOT / name, package / name, ignore=ignore)
+    package = copy_package(root)
+    ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(ROOT / "client" / "mnemo_client", root / "mnemo_client", ignore=ignore)
     shutil.copytree(ROOT / "client" / "mnemo_hook", root / "mnemo_hook", ignore=ignore)
     # Recipe step 1: the member and its spec in the registry.
     types = package / "memtypes" / "types.py"
-    _insert(types, '    WORKING = "working"\n', f'    WORKING = "working"\n    {SIXTH.upper()} = "{SIXTH}"\n')
-    _insert(types, ")\n\nSPECS: dict[MemoryType, MemoryTypeSpec]", SPEC)
+    insert(types, '    WORKING = "working"\n', f'    WORKING = "working"\n    {SIXTH.upper()} = "{SIXTH}"\n')
+    insert(types, ")\n\nSPECS: dict[MemoryType, MemoryTypeSpec]", SPEC)
     # Recipe step 3: the client mirrors the API's enum, with the note its tools give a model.
     models = root / "mnemo_client" / "models.py"
-    _insert(
-        models, '    WORKING = "working"\n', f'    WORKING = "working"\n    {SIXTH.upper()} = "{SIXTH}"\n'
-    )
+    insert(models, '    WORKING = "working"\n', f'    WORKING = "working"\n    {SIXTH.upper()} = "{SIXTH}"\n')
     note = '    MemoryType.WORKING: "a task\'s scratchpad",\n'
-    _insert(models, note, f'{note}    MemoryType.{SIXTH.upper()}: "a lesson drawn from looking back",\n')
+    insert(models, note, f'{note}    MemoryType.{SIXTH.upper()}: "a lesson drawn from looking back",\n')
     # ... and the coding-agent hook its section title, in the registry's section order.
     episodic = '    "episodic": "Episodic memory (what happened)",\n'
-    _insert(root / "mnemo_hook" / "prompt.py", episodic, f'{episodic}    "{SIXTH}": "Reflections",\n')
+    insert(root / "mnemo_hook" / "prompt.py", episodic, f'{episodic}    "{SIXTH}": "Reflections",\n')
 
 
 @pytest.mark.slow
@@ -135,13 +119,7 @@ def test_a_sixth_memory_type_added_as_the_recipe_says_works_everywhere(
     root = tmp_path / "root"
     _package_with_a_sixth_type(root)
     (tmp_path / "drive.py").write_text(DRIVE)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(root),  # before the editable install's finder: the copy is what imports
-        **served_redis_env(redis_url),
-        "MNEMO_REDIS__KEY_PREFIX": redis_prefix,
-        "HF_HUB_OFFLINE": "1",
-    }
+    env = environment_of_copy(root, redis_url, redis_prefix)
     done = subprocess.run(
         [sys.executable, str(tmp_path / "drive.py"), str(tmp_path / "data")],
         capture_output=True,
