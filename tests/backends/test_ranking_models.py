@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,8 +20,8 @@ from mnemo.memtypes.requests import RetrieveRequest
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
-from tests.backends.constructed_store import TENANT, Store, constructed_store, turn
-from tests.backends.test_when_questions import DATED, NOW, OTHERS, SCOPE, TOPICAL, WHEN
+from tests.backends.constructed_store import TENANT, Store
+from tests.backends.test_when_questions import DATED, NOW, SCOPE, TOPICAL, WHEN, race_store
 
 SEMANTIC_ONLY = PRESETS["semantic-only"]
 
@@ -31,9 +30,7 @@ SEMANTIC_ONLY = PRESETS["semantic-only"]
 async def store(
     tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
 ) -> AsyncIterator[Store]:
-    texts = [TOPICAL, DATED, *OTHERS]
-    memories = [turn(text, SCOPE, NOW - timedelta(days=3 * i)) for i, text in enumerate(texts, start=1)]
-    async with constructed_store(tmp_path_factory.mktemp("models") / "edge", embedder, memories) as built:
+    async with race_store(tmp_path_factory, embedder) as built:
         yield built
 
 

@@ -5,6 +5,7 @@ other; the explanation still adds up to the engine's score, and the budget contr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,14 +31,23 @@ WHAT = "What did Melanie think of the charity race for mental health?"
 DEFAULT = RetrievalConfig().tells_time_weight  # the term as the service runs it
 
 
-@pytest.fixture(scope="module")
-async def store(
+@asynccontextmanager
+async def race_store(
     tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
 ) -> AsyncIterator[Store]:
+    """The race turns and the others, each a turn of its own, on a fresh Qdrant Edge store."""
     # Days apart, so that neither is the other's neighbour in a session.
     texts = [TOPICAL, DATED, *OTHERS]
     memories = [turn(text, SCOPE, NOW - timedelta(days=3 * i)) for i, text in enumerate(texts, start=1)]
     async with constructed_store(tmp_path_factory.mktemp("when") / "edge", embedder, memories) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+async def store(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> AsyncIterator[Store]:
+    async with race_store(tmp_path_factory, embedder) as built:
         yield built
 
 
