@@ -11,9 +11,10 @@ import importlib.util
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mnemo.lab import MemoryType
+if TYPE_CHECKING:
+    from mnemo_client.models import MemoryType
 
 from .commands import (
     ablation_command,
@@ -47,6 +48,8 @@ def _ints(text: str) -> tuple[int, ...]:
 
 
 def _types(text: str) -> tuple[MemoryType, ...]:
+    from mnemo_client.models import MemoryType  # when a command runs: a help loads no client
+
     try:
         return tuple(MemoryType(v.strip()) for v in text.split(",") if v.strip())
     except ValueError:
@@ -300,7 +303,7 @@ def _add_build_parser(commands: Any) -> None:
     build.add_argument(
         "--types",
         type=_types,
-        default=(MemoryType.EPISODIC, MemoryType.SEMANTIC),
+        default="episodic,semantic",  # parsed by _types when the command runs
         help="types to ingest into",
     )
     build.add_argument("--idle-requests", type=int, default=300, help="retrievals of each idle phase")

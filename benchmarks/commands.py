@@ -203,7 +203,7 @@ def build_command(args: argparse.Namespace) -> int:
 
 
 def ingest_command(args: argparse.Namespace) -> int:
-    from mnemo.lab import MemoryIn
+    from mnemo_client.models import MemoryIn
 
     from .dataset import NotStored, load_memories
     from .synthetic import generate

@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from mnemo.lab import MemoryIn, MemoryType, Scope
+from mnemo.lab import accepted_memory
+from mnemo_client.models import MemoryIn, MemoryType, Scope
 
 UNCATEGORIZED = "uncategorized"
 
@@ -138,7 +139,7 @@ def load_memories(path: Path, not_stored: list[NotStored] | None = None) -> list
     seen: dict[str, int] = {}
     for number, value in _json_lines(path):
         try:
-            memory = MemoryIn.model_validate(value)
+            memory = MemoryIn.model_validate(accepted_memory(value))  # checked as the API would
         except ValidationError as exc:
             refused = all(e["loc"][:1] == ("content",) for e in exc.errors())
             if not_stored is None or not refused or not isinstance(value.get("id"), str):

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mnemo.lab import Embedder, MemoryIn, VectorIndex, configured_embedder
+from mnemo.lab import Embedder, configured_embedder
 from mnemo_client import AsyncMnemo
 from mnemo_client.errors import MnemoError
+from mnemo_client.models import MemoryIn
 
 from .progress import bar
 
@@ -32,18 +33,14 @@ class BenchError(RuntimeError):
     """The service under test answered something the benchmark cannot use."""
 
 
-def ranking_variant(base: Any, preset: str | None, changes: Mapping[str, Any]) -> Any:
-    """The ranking model a variant ranks by (mnemo.retrieval.ranking.model): the named preset, else
-    `base` (None: the default), with each dotted path changed (`{"expand.neighbour_decay": 0.9}`); a
-    BenchError names a preset, a path or a value the model has not."""
-    from mnemo.lab import DEFAULT_MODEL, PRESETS, check_model, varied
+def ranking_variant(preset: str | None, changes: Mapping[str, Any]) -> Any:
+    """The ranking model a variant ranks by (`mnemo.lab.ranking_variant`: the named preset, else the
+    default, with each dotted path changed); a BenchError names a preset, a path or a value the
+    model has not."""
+    from mnemo.lab import ranking_variant as variant
 
-    base = DEFAULT_MODEL if base is None else base
-
-    if preset is not None and preset not in PRESETS:
-        raise BenchError(f"ranking model preset {preset!r}: not one of {', '.join(PRESETS)}")
     try:
-        return check_model(varied(PRESETS[preset] if preset is not None else base, changes))
+        return variant(preset, changes)
     except ValueError as exc:
         raise BenchError(str(exc)) from exc
 
@@ -52,44 +49,28 @@ def ranking_variant(base: Any, preset: str | None, changes: Mapping[str, Any]) -
 class Target:
     client: AsyncMnemo
     description: str
-    # In-process only: the app's own vector index (for the ANN-vs-exact check) and embedder.
-    index: VectorIndex | None = None
+    # In-process only: the app run here (`mnemo.lab` asks it what its API does not say), and the
+    # embedder it embeds with (the baselines embed with it too).
+    app: Litestar | None = None
     embedder: Embedder | None = None
-    services: Any = None  # in-process only: the app's services (retrieval config overrides)
 
     @contextmanager
-    def retrieval_config(self, overrides: Mapping[str, Any]) -> Iterator[None]:
-        """Retrievals inside run with these `RetrievalConfig` fields changed (in-process only)."""
-        if not overrides:
+    def varied(
+        self, config: Mapping[str, Any], preset: str | None, changes: Mapping[str, Any]
+    ) -> Iterator[None]:
+        """Retrievals inside run with these `RetrievalConfig` fields changed and rank by a copy of the
+        app's ranking model: the preset named, else its own, with each dotted path changed (in-process
+        only): what a sweep varies that no user sets."""
+        if not config and preset is None and not changes:
             yield
             return
-        if self.services is None:
-            raise BenchError("retrieval config overrides need the in-process app (no --url)")
-        retriever = self.services.retriever
-        base = retriever.config
-        retriever.config = base.model_copy(update=dict(overrides))
-        try:
-            yield
-        finally:
-            retriever.config = base
+        if self.app is None:
+            raise BenchError("retrieval config and ranking model variants need the in-process app (no --url)")
+        ranking_variant(preset, changes)  # a BenchError before the app is touched
+        from mnemo.lab import retrieval_varied
 
-    @contextmanager
-    def ranking_model(self, preset: str | None, changes: Mapping[str, Any]) -> Iterator[None]:
-        """Retrievals inside rank by a copy of the retriever's ranking model (in-process only): the
-        preset named (`PRESETS`), else the retriever's own, with each dotted path changed
-        (`ranking_variant`): what a sweep varies that no user sets."""
-        if preset is None and not changes:
+        with retrieval_varied(self.app, config, preset, changes):
             yield
-            return
-        if self.services is None:
-            raise BenchError("ranking model variants need the in-process app (no --url)")
-        retriever = self.services.retriever
-        base = retriever.model
-        retriever.model = ranking_variant(base, preset, changes)
-        try:
-            yield
-        finally:
-            retriever.model = base
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST `body`. A 429 or 503 is waited out as the client's typed methods do (`Retry-After`,
@@ -161,7 +142,7 @@ async def open_target(
             yield Target(client, f"mnemo at {url}")
         return
 
-    from mnemo.lab import edge_app
+    from mnemo.lab import app_embedder, edge_app
 
     with tempfile.TemporaryDirectory(prefix="mnemo-bench-") as scratch:
         embedder: Embedder | None = None
@@ -171,9 +152,8 @@ async def open_target(
             embedder = CachedEmbedder(configured_embedder(), embedding_cache)
         app = edge_app(data_dir or Path(scratch) / "data", embedder)
         async with in_process_client(app, api_key, timeout_s=120) as client:
-            services = app.state.services
             description = "in-process mnemo (Qdrant Edge on a temporary data dir)"
-            yield Target(client, description, services.index, services.embedder, services)
+            yield Target(client, description, app, app_embedder(app))
 
 
 @asynccontextmanager

@@ -40,7 +40,7 @@ from ..sessions.ports import WorkingStore
 from .options import RetrievalConfig
 from .ranking import terms
 from .ranking.evidence import warm
-from .ranking.model import DEFAULT_MODEL, RankingModel
+from .ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
 from .stages.changed_events import EventsOverStatements
 from .stages.done_events import DoneByEvent
 from .stages.expand import Neighbours
@@ -77,6 +77,18 @@ def check_model(model: RankingModel) -> RankingModel:
     if unknown:
         raise ValueError(f"ranking model: no term or stage named {', '.join(sorted(unknown))}")
     return model
+
+
+def ranking_variant(
+    preset: str | None, changes: Mapping[str, Any], base: RankingModel | None = None
+) -> RankingModel:
+    """The ranking model a variant ranks by: the named preset, else `base` (None: the default), with
+    each dotted path changed (`{"expand.neighbour_decay": 0.9}`); a ValueError names a preset, a
+    path or a value the model has not."""
+    if preset is not None and preset not in PRESETS:
+        raise ValueError(f"ranking model preset {preset!r}: not one of {', '.join(PRESETS)}")
+    start = PRESETS[preset] if preset is not None else base or DEFAULT_MODEL
+    return check_model(varied(start, changes))
 
 
 class Retriever:

@@ -34,8 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from mnemo.lab import MemoryType, configured_embedder
+from mnemo.lab import configured_embedder
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
+from mnemo_client.models import MemoryType
 
 from ..metrics import percentiles
 from ..report import machine
@@ -70,14 +71,14 @@ class BuildOptions:
 
 async def _load_store(n: int, pool: TextPool, data_dir: Path, seed: int) -> None:
     """N memories with synthesized vectors, HNSW built (as `mnemo bench latency` loads them)."""
-    from mnemo.lab import bulk_index, bulk_writer
+    from mnemo.lab import bulk_index, bulk_upsert, point_maker
 
     embedder = configured_embedder()
     edge = bulk_index(data_dir, embedder.dimension)
     await edge.open()
-    writer = bulk_writer(edge, data_dir, embedder)
-    async for memory_type, points, _ in scale_points(n, pool, writer, seed):
-        await edge.upsert(memory_type, points)
+    make_point = point_maker(data_dir)
+    async for memory_type, points, _ in scale_points(n, pool, make_point, seed):
+        await bulk_upsert(edge, memory_type, points)
     await edge.optimize()
     await edge.close()
     embedder.close()

@@ -22,13 +22,14 @@ import numpy as np
 
 from mnemo.lab import (
     DENSE_DATATYPE_NAME,
-    MemoryType,
     VectorIndex,
     bulk_index,
-    bulk_writer,
+    bulk_upsert,
     configured_embedder,
     memory_index,
+    point_maker,
 )
+from mnemo_client.models import MemoryType
 
 from ..progress import bar
 from .floor import measure_floor
@@ -79,15 +80,15 @@ async def _load(
     if n <= options.client_max_size:
         local = memory_index(embedder.dimension)
         await local.open()
-    writer = bulk_writer(edge, data_dir, embedder, tokenizers)
+    make_point = point_maker(data_dir, tokenizers)
     result: dict[str, Any] = {"memories": n}
     vectors: dict[MemoryType, list[np.ndarray]] = {}
     started = time.perf_counter()
     with bar(n, f"loading {n}", "memories") as loaded:
-        async for memory_type, points, chunk in scale_points(n, pool, writer, options.seed):
-            await edge.upsert(memory_type, points)
+        async for memory_type, points, chunk in scale_points(n, pool, make_point, options.seed):
+            await bulk_upsert(edge, memory_type, points)
             if local is not None:
-                await local.upsert(memory_type, points)
+                await bulk_upsert(local, memory_type, points)
             vectors.setdefault(memory_type, []).append(chunk)
             loaded.update(len(points))
     result["load_s"] = round(time.perf_counter() - started, 1)

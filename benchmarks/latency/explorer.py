@@ -38,15 +38,15 @@ _FETCH_MS = re.compile(r"in (\d+) ms")
 
 
 async def _build(data_dir: Path, n: int, pool: TextPool, seed: int) -> dict[str, float]:
-    from mnemo.lab import bulk_index, bulk_writer
+    from mnemo.lab import bulk_index, bulk_upsert, point_maker
 
     embedder = configured_embedder()
     edge = bulk_index(data_dir, embedder.dimension)
     await edge.open()
-    writer = bulk_writer(edge, data_dir, embedder)
+    make_point = point_maker(data_dir)
     started = time.perf_counter()
-    async for memory_type, points, _ in scale_points(n, pool, writer, seed):
-        await edge.upsert(memory_type, points)
+    async for memory_type, points, _ in scale_points(n, pool, make_point, seed):
+        await bulk_upsert(edge, memory_type, points)
     load_s = time.perf_counter() - started
     started = time.perf_counter()
     await edge.optimize()

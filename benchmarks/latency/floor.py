@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mnemo.lab import MemoryFilter, MemoryType, Scope, SearchRequest, VectorIndex
+from mnemo.lab import VectorIndex, top_k_search
+from mnemo_client.models import MemoryType
 
 from ..metrics import percentiles
 from .scale_data import SCALE_USER, TENANT
@@ -45,7 +46,7 @@ async def measure_floor(
 ) -> dict[str, Any]:
     """Per question: its embedding, then a top-10 search of each type, sequentially (ms), in the
     scope every memory of the run is in (as the retrievals ask)."""
-    flt = MemoryFilter(tenant=TENANT, scope=Scope(user_id=SCALE_USER))
+    scope = {"user_id": SCALE_USER}
     embed_ms: list[float] = []
     embed_cpu_ms: list[float] = []  # this process's CPU, the embedding's own threads included
     search_ms: list[float] = []
@@ -55,7 +56,7 @@ async def measure_floor(
         [vector] = await embedder.embed([question], alone=True)
         embedded, cpu_embedded = time.perf_counter(), time.process_time()
         for memory_type in types:
-            await index.search([SearchRequest(memory_type, vector, flt, FLOOR_K, FLOOR_K)])
+            await index.search([top_k_search(memory_type, vector, TENANT, scope, FLOOR_K)])
         done = time.perf_counter()
         if i < 3:  # the first few warm caches up
             continue

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, cast
 
-from mnemo.lab import RetrieveRequest, ScoredPoint, SearchRequest, VectorIndex
+from mnemo.lab import ScoredPoint, SearchRequest, VectorIndex
 
 from ..metrics import percentiles
 from .scale_data import TENANT, retrieve_bodies
@@ -61,18 +61,16 @@ async def pipeline_search_ms(
 ) -> dict[str, float]:
     """search_ms of mnemo's own retrieval pipeline over one index (no HTTP), same requests each time.
     `first_rounds` gets each timed retrieval's first-round searches."""
-    from mnemo.lab import pipeline_retriever
+    from mnemo.lab import pipeline_retrieval
 
     recorder = FirstRounds(index)
-    retriever = pipeline_retriever(cast(VectorIndex, recorder), embedder, tokenizers)
+    retrieve = pipeline_retrieval(cast(VectorIndex, recorder), embedder, tokenizers)
     search_ms = []
     for i, question in enumerate(questions):
-        # Validated from JSON values, as the API does.
-        request = RetrieveRequest.model_validate(retrieve_bodies([question], budget)[0])
         recorder.fresh()
-        response = await retriever.retrieve(TENANT, request)
+        timings_ms = await retrieve(TENANT, retrieve_bodies([question], budget)[0])
         if i >= 3:  # the first few warm caches up
-            search_ms.append(response.metadata.timings_ms["search_ms"])
+            search_ms.append(timings_ms["search_ms"])
     if first_rounds is not None:
         first_rounds.extend(recorder.rounds[3:])
     return percentiles(search_ms)

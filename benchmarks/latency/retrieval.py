@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from mnemo.lab import MemoryFilter, MemoryType, Scope, SearchRequest, VectorIndex, configured_embedder
+from mnemo.lab import SearchRequest, VectorIndex, configured_embedder, top_k_search
+from mnemo_client.models import MemoryType
 
 from ..metrics import ann_recall, percentiles
 from ..report import machine
@@ -70,7 +71,7 @@ async def _ann_check(
     Also answers how long those plain top-10 searches took: the engine's own cost, to set against
     the search stage of a retrieval (hundreds of formula-ranked candidates with payloads per type).
     """
-    flt = MemoryFilter(tenant=TENANT, scope=Scope(user_id=SCALE_USER))
+    scope = {"user_id": SCALE_USER}
     recall: dict[str, float] = {}
     took: list[float] = []
     for memory_type, chunks in vectors.items():
@@ -83,8 +84,9 @@ async def _ann_check(
                 if len(sims) <= ANN_K
                 else np.sort(sims[np.argpartition(-sims, ANN_K)[:ANN_K]])[::-1]
             )
+            search = top_k_search(memory_type, query.tolist(), TENANT, scope, ANN_K)
             started = time.perf_counter()
-            [found] = await index.search([SearchRequest(memory_type, query.tolist(), flt, ANN_K, ANN_K)])
+            [found] = await index.search([search])
             took.append((time.perf_counter() - started) * 1000)
             recalls.append(ann_recall([h.score for h in found], [float(s) for s in exact], ANN_K))
         recall[memory_type.value] = float(np.mean(recalls))

@@ -5,7 +5,7 @@ cannot embed every memory. Instead a pool of real texts (from the synthetic gene
 once, and each memory gets a vector that is a normalized noisy mixture of two pool vectors: the
 one of its own text, mostly, plus some of another, plus Gaussian noise. The vectors therefore
 cluster the way real embeddings do, while no two are identical. Payloads are the real thing: each
-record is built by the write pipeline's own `build_record` and `line_payload`, so the service sees
+record is built by the write pipeline's own code (`mnemo.lab.point_maker`), so the service sees
 exactly what `POST /v1/memories` would have stored.
 """
 
@@ -19,12 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mnemo.lab import MemoryIn, MemoryType, VectorPoint
+from mnemo_client.models import MemoryType
 
 from ..synthetic import generate
 
 if TYPE_CHECKING:
-    from mnemo.lab import MemoryWriter
+    from collections.abc import Callable, Mapping, Sequence
+
+    from mnemo.lab import VectorPoint
+
+    # `mnemo.lab.point_maker`: the point the write path would store for a memory, with its vector.
+    PointMaker = Callable[[str, Mapping[str, Any], Sequence[float], datetime], VectorPoint]
 
 # How N memories split across the searched types (episodic dominates real agent memory).
 TYPE_SHARES: dict[MemoryType, float] = {
@@ -101,7 +106,7 @@ def scale_chunks(
 
 
 async def scale_points(
-    n: int, pool: TextPool, writer: MemoryWriter, seed: int
+    n: int, pool: TextPool, make_point: PointMaker, seed: int
 ) -> AsyncIterator[tuple[MemoryType, list[VectorPoint], np.ndarray]]:
     """Chunks of ready-to-upsert points (and their vectors as one array), `n` in all, deterministic."""
     jitter = random.Random(seed)
@@ -113,19 +118,14 @@ async def scale_points(
             item = _memory(
                 memory_type, f"{memory_type.value}-{start + offset}", texts[text_index], position, jitter
             )
-            record = writer.build_record(TENANT, item, SCALE_NOW, None, item.importance or 0.5)
-            record = record.model_copy(update={"seq": writer.next_seq()})
-            payload = record.to_payload()
-            payload.update(writer.line_payload(record))
-            # The BM25 vector too, as the write path stores it: hybrid search is timed for real.
-            sparse = writer.sparse.documents([record.content])[0] if writer.sparse else None
-            points.append(VectorPoint(record.id, vector.tolist(), payload, sparse))
+            # With the BM25 vector too, as the write path stores it: hybrid search is timed for real.
+            points.append(make_point(TENANT, item, vector.tolist(), SCALE_NOW))
         yield memory_type, points, chunk_vectors
 
 
 def _memory(
     memory_type: MemoryType, external_id: str, content: str, position: float, jitter: random.Random
-) -> MemoryIn:
+) -> dict[str, object]:
     """Memories are written as they happen: over the year before SCALE_NOW, in order (within a few
     minutes), as a conversation's turns are. (Write order matters to the neighbour lookups, which
     walk the write sequence within a turn's session window.)"""
@@ -142,4 +142,4 @@ def _memory(
     }
     if memory_type is MemoryType.PROSPECTIVE:
         row["due_at"] = due.isoformat()
-    return MemoryIn.model_validate(row)  # as the API takes it: JSON values only
+    return row  # as the API takes it: JSON values only

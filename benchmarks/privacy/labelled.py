@@ -13,8 +13,6 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mnemo.lab import luhn_ok
-
 SEED = 20261128
 POSITIVES_PER_KIND = 45
 GENERATED_NEGATIVES = 1_100
@@ -72,7 +70,17 @@ def _phone(rng: random.Random) -> str:
 
 def _luhn_complete(prefix: str, length: int, rng: random.Random) -> str:
     body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
-    return next(body + check for check in string.digits if luhn_ok(body + check))
+    return body + _luhn_check_digit(body)
+
+
+def _luhn_check_digit(body: str) -> str:
+    """The digit that makes `body` a number the Luhn checksum (ISO/IEC 7812-1) accepts: computed
+    here, not by the detector under test, so that a set it scores is not labelled by it."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):  # the check digit goes last: every other digit from
+        doubled = int(ch) * (2 if i % 2 == 0 else 1)  # the body's own last one is doubled
+        total += doubled - 9 if doubled > 9 else doubled
+    return str(-total % 10)
 
 
 def _card_number(rng: random.Random) -> str:

@@ -18,7 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from mnemo.lab import FACT_TYPE, MemoryIn, SensitiveKind, default_policy, detect, screen
+from mnemo.lab import detect, fact_screens
+from mnemo_client.models import SensitiveKind
 
 from .held_out import HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES
 from .labelled import SEED, Sample, build
@@ -74,26 +75,26 @@ def held_out() -> list[Sample]:
 
 def cost(samples: list[Sample], repeats: int = 5) -> dict[str, Any]:
     """Microseconds the write path's screen adds per memory."""
-    items = [MemoryIn(type=FACT_TYPE, content=s.text) for s in samples]
+    screens = fact_screens([s.text for s in samples])
     per_item: list[float] = []
     for _ in range(repeats):
-        for item in items:
+        for screen in screens:
             started = time.perf_counter()
-            screen(default_policy, "bench", [item], refuse=True)
+            screen()
             per_item.append((time.perf_counter() - started) * 1e6)
     by_size: dict[str, float] = {}
     filler = " ".join(s.text for s in samples[:400])
     for size in (200, 2_000, 8_000, 32_000):
-        item = MemoryIn(type=FACT_TYPE, content=filler[:size])
+        [screen] = fact_screens([filler[:size]])
         times = []
         for _ in range(repeats * 4):
             started = time.perf_counter()
-            screen(default_policy, "bench", [item], refuse=True)
+            screen()
             times.append((time.perf_counter() - started) * 1e6)
         by_size[str(size)] = round(statistics.median(times), 1)
     per_item.sort()
     return {
-        "memories": len(items),
+        "memories": len(screens),
         "mean_chars": round(statistics.mean(len(s.text) for s in samples), 1),
         "us_per_memory_mean": round(statistics.mean(per_item), 1),
         "us_per_memory_p50": round(per_item[len(per_item) // 2], 1),

@@ -88,7 +88,7 @@ async def run_ablation(
     for name, spec in options.variants.items():
         ranking, config, preset, changes = split_variant(spec)
         started = time.perf_counter()
-        with target.retrieval_config(config), target.ranking_model(preset, changes):
+        with target.varied(config, preset, changes):
             variants[name] = {
                 "ranking": ranking,
                 **await _variant(target, dataset.queries, ranking, options, name),

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from mnemo.lab import MemoryIn, MemoryType, Scope, memory_line, section_header, time_header
+from mnemo.lab import memory_line, searched_by_default, section_header, time_header
+from mnemo_client.models import MemoryIn, MemoryType, Scope
 
 RRF_K = 60  # the constant of Cormack et al.'s reciprocal-rank fusion
 _WORD = re.compile(r"\w+")
@@ -36,10 +37,20 @@ def bm25_tokens(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
 
 
+def searched_types() -> tuple[MemoryType, ...]:
+    """The types a retrieval that names none searches: the baselines search the same."""
+    return tuple(MemoryType(t) for t in searched_by_default())
+
+
 def visible(memory: MemoryIn, scope: Scope, types: Sequence[MemoryType]) -> bool:
     """mnemo's scope rule: every scope field the query names must match exactly."""
-    mine = dict(memory.scope.items())
-    return memory.type in types and all(mine.get(k) == v for k, v in scope.items())
+    mine = memory.scope.model_dump(exclude_none=True)
+    return memory.type in types and all(mine.get(k) == v for k, v in scope_fields(scope))
+
+
+def scope_fields(scope: Scope) -> list[tuple[str, str]]:
+    """The fields a scope names, in the order of its model."""
+    return list(scope.model_dump(exclude_none=True).items())
 
 
 @dataclass
@@ -60,7 +71,7 @@ class Baselines:
         self._slices: dict[tuple[tuple[tuple[str, str], ...], tuple[MemoryType, ...]], _Slice] = {}
 
     def _slice(self, scope: Scope, types: Sequence[MemoryType]) -> _Slice:
-        key = (tuple(scope.items()), tuple(types))
+        key = (tuple(scope_fields(scope)), tuple(types))
         if key not in self._slices:
             rows = [i for i, m in enumerate(self.memories) if visible(m, scope, types)]
             self._slices[key] = _Slice(np.asarray(rows, dtype=np.int64))

@@ -192,9 +192,9 @@ def choose_floor(
 
 def _embedding_model() -> str:
     """The embedding model the quality runs here embedded with (this environment's setting)."""
-    from mnemo.lab import Settings
+    from mnemo.lab import configured_embedding_model
 
-    return Settings().embedding.model.rsplit("/", 1)[-1]
+    return configured_embedding_model().rsplit("/", 1)[-1]
 
 
 def calibrate(

@@ -19,8 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from mnemo.lab import DEFAULT_RETRIEVAL_TYPES
-
 from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, ranked_sessions, ranking_metrics, session_metrics, set_recall
 from ..progress import each
@@ -32,6 +30,7 @@ from .baselines import (
     line_token_counts,
     pack_ranked,
     reciprocal_rank_fusion,
+    searched_types,
     time_groups,
 )
 from .folds import leave_one_out, paired, units
@@ -114,7 +113,7 @@ async def _score_baselines(
 
     if target.embedder is None:
         raise BenchError("the baselines of `bench folds` need the in-process app's embedder")
-    types = DEFAULT_RETRIEVAL_TYPES
+    types = searched_types()
     vectors = np.asarray(await target.embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
     query_vectors = await target.embedder.embed([q.query for q in dataset.queries])
     tokenizers = TokenizerRegistry()
@@ -148,7 +147,7 @@ def check_variants(options: FoldOptions) -> None:
         if not isinstance(spec, dict):
             raise BenchError(f"variant {name!r}: expected a JSON object, got {type(spec).__name__}")
         _, _, preset, changes = split_variant(spec)
-        ranking_variant(None, preset, changes)  # the paths and values checked, before the load
+        ranking_variant(preset, changes)  # the paths and values checked, before the load
     computed = metric_names(options)
     if unknown := [m for m in options.metrics if m not in computed]:
         listed = ", ".join(computed)
@@ -174,7 +173,7 @@ async def run_folds(
     for name, spec in options.variants.items():
         ranking, config, preset, changes = split_variant(spec)
         started = time.perf_counter()
-        with target.retrieval_config(config), target.ranking_model(preset, changes):
+        with target.varied(config, preset, changes):
             per_query[name], rankings[name], lat = await _score_variant(
                 target, dataset.queries, ranking, options, name
             )

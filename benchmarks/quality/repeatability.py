@@ -21,12 +21,12 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mnemo.lab import MemoryIn, ScoredPoint, SearchRequest
+from mnemo.lab import SearchRequest, index_search, searches_recorded
+from mnemo_client.models import MemoryIn
 
 from ..dataset import load_dataset
 from ..report import machine, machine_line, table, write_json
@@ -114,30 +114,20 @@ async def answer(data_dir: Path, questions: list[dict[str, Any]]) -> dict[str, A
     """One process's answers: each retrieval's body (less its timings), then each search it sent,
     part by part, as [id, score] lists."""
     async with open_target(data_dir=data_dir) as target:
-        index = target.index
-        assert index is not None
-        sent: list[SearchRequest] = []
-        search = index.search
-
-        async def recorded(requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-            sent.extend(requests)
-            found: list[list[ScoredPoint]] = await search(requests)
-            return found
-
-        index.search = recorded  # type: ignore[method-assign]
+        assert target.app is not None
         answers, contexts = [], []
-        for body in bodies(questions, "hybrid"):
-            reply = await target.client.request("POST", "/v1/retrieve", json=body)
-            if reply.status != 200:
-                raise BenchError(f"POST /v1/retrieve answered {reply.status}: {reply.text[:500]}")
-            answers.append(TIMINGS.sub("", reply.text))
-            contexts.append(reply.body["context"])
-        index.search = search  # type: ignore[method-assign]
+        with searches_recorded(target.app) as sent:
+            for body in bodies(questions, "hybrid"):
+                reply = await target.client.request("POST", "/v1/retrieve", json=body)
+                if reply.status != 200:
+                    raise BenchError(f"POST /v1/retrieve answered {reply.status}: {reply.text[:500]}")
+                answers.append(TIMINGS.sub("", reply.text))
+                contexts.append(reply.body["context"])
         searches = []
         for request in sent:
             parts = {}
             for kind, part in alone(request).items():
-                [points] = await index.search([part])
+                [points] = await index_search(target.app, [part])
                 parts[kind] = [[p.id, p.score] for p in points]
             searches.append(parts)
         return {"answers": answers, "contexts": contexts, "searches": searches}

@@ -19,14 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from mnemo.lab import (
-    DEFAULT_RETRIEVAL_TYPES,
-    SINGLE_TENANT,
-    MemoryFilter,
-    MemoryType,
-    SearchRequest,
-    configured_embedder,
-)
+from mnemo.lab import configured_embedder, nearest_similarities
+from mnemo_client.models import MemoryType
 
 from ..dataset import BenchQuery, Dataset
 from ..metrics import (
@@ -48,6 +42,7 @@ from .baselines import (
     line_token_counts,
     pack_ranked,
     reciprocal_rank_fusion,
+    searched_types,
     time_groups,
 )
 from .confidence import score_confidence
@@ -118,17 +113,6 @@ async def _mnemo(target: Target, query: BenchQuery, options: QualityOptions) -> 
     }
 
 
-async def _index_neighbours(
-    target: Target, query_vector: list[float], query: BenchQuery, types: Sequence[MemoryType], depth: int
-) -> list[float]:
-    """Similarities of the vector index's own nearest neighbours (no ranking formula), best first."""
-    assert target.index is not None
-    flt = MemoryFilter(tenant=SINGLE_TENANT, scope=query.scope)  # the in-process app has no API keys
-    requests = [SearchRequest(t, query_vector, flt, depth, depth) for t in types]
-    scores = sorted((h.score for found in await target.index.search(requests) for h in found), reverse=True)
-    return scores[:depth]
-
-
 def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Sequence[int]) -> dict[str, Any]:
     """The report's numbers from the per-query rows alone (the recomputation a reader can repeat)."""
     systems: dict[str, Any] = {}
@@ -160,7 +144,7 @@ async def run_quality(
     target: Target, dataset: Dataset, options: QualityOptions, say: Callable[[str], None] = print
 ) -> QualityRun:
     started_on = machine()  # before the run: its load average is the one that matters
-    types = options.types or DEFAULT_RETRIEVAL_TYPES
+    types = options.types or searched_types()
     timings: dict[str, float] = {}
     started = time.perf_counter()
     statuses = await target.write(dataset.memories, prefilter=options.prefilter, dedup=options.dedup)
@@ -278,9 +262,11 @@ async def _ask(
         "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
         "mnemo_timings_ms": mnemo["timings_ms"],
     }
-    if target.index is not None:
+    if target.app is not None:
+        # The vector index's own nearest neighbours (no ranking formula), set against exact cosine.
+        scope, depth = query.scope.model_dump(exclude_none=True), max(options.ks)
         row["ann"] = {
-            "index": await _index_neighbours(target, vector, query, types, max(options.ks)),
+            "index": await nearest_similarities(target.app, vector, scope, types, depth),
             "exact": similarities[: max(options.ks)],
         }
     return row, mnemo["latency_ms"]

@@ -6,21 +6,22 @@ memory in the process)."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 import pytest
 
 from mnemo.benchmarks.latency.scale_data import TextPool
-from mnemo.lab import MemoryWriter, TokenizerRegistry
+from mnemo.lab import point_maker
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach a model hub
 
 
 @pytest.fixture
-def five_texts() -> tuple[TextPool, MemoryWriter]:
-    """A pool of five texts with unit vectors, and a writer that only builds their records."""
+def five_texts() -> tuple[TextPool, Any]:
+    """A pool of five texts with unit vectors, and the write path's maker of the points it would store."""
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(5, 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     pool = TextPool(["one text here", "another text", "a third", "four", "five things"], vectors, ["q?"])
-    return pool, MemoryWriter(None, None, TokenizerRegistry())  # type: ignore[arg-type]
+    return pool, point_maker(None)

@@ -7,7 +7,7 @@ import pytest
 
 from mnemo.benchmarks.dataset import BenchQuery
 from mnemo.benchmarks.quality.folds import leave_one_out, paired, sign_test, units
-from mnemo.lab import Scope
+from mnemo_client.models import Scope
 
 
 def test_units_are_conversations_or_categories() -> None:

@@ -19,7 +19,7 @@ from mnemo.benchmarks.metrics import (
     set_recall,
 )
 from mnemo.benchmarks.quality.baselines import pack_ranked, reciprocal_rank_fusion
-from mnemo.lab import MemoryType
+from mnemo_client.models import MemoryType
 
 RANKED = ["a", "b", "c", "d", "e"]
 

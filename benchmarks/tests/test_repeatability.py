@@ -17,9 +17,9 @@ from mnemo.benchmarks.quality.repeatability import (
     main,
     store_and_questions,
 )
-from mnemo.lab import MemoryType
 from mnemo.memtypes.formula import Var
 from mnemo.memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
+from mnemo.memtypes.types import MemoryType
 
 
 def _answers(stage: list[list[Any]], search: list[list[Any]], answer: str) -> dict[str, Any]:

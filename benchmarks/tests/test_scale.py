@@ -14,8 +14,8 @@ from mnemo.benchmarks.latency.floor import floor_lines, floor_ratios, plot_stage
 from mnemo.benchmarks.latency.retrieval import _stage_samples, target_lines, write_latency_outputs
 from mnemo.benchmarks.latency.scale_data import TextPool, mixed_vectors, scale_points, type_counts
 from mnemo.benchmarks.server import Sample
-from mnemo.lab import MemoryType, MemoryWriter
 from mnemo.memtypes.records import MemoryRecord
+from mnemo_client.models import MemoryType
 
 
 def test_sizes_parse_suffixes_and_reject_nonsense() -> None:
@@ -41,7 +41,7 @@ def test_mixed_vectors_are_unit_length_and_near_their_own_pool_vector() -> None:
     assert float(np.median(similarity_to_own)) > 0.7
 
 
-async def test_scale_points_are_deterministic_real_records(five_texts: tuple[TextPool, MemoryWriter]) -> None:
+async def test_scale_points_are_deterministic_real_records(five_texts: tuple[TextPool, Any]) -> None:
     pool, writer = five_texts
 
     async def collect() -> list[tuple[MemoryType, str, dict[str, object]]]:
@@ -57,7 +57,7 @@ async def test_scale_points_are_deterministic_real_records(five_texts: tuple[Tex
     assert {t for t, _, _ in first} == set(type_counts(40))
     for memory_type, point_id, payload in first:
         record = MemoryRecord.from_payload(point_id, payload)  # a payload the service itself could read
-        assert record.type is memory_type and record.tenant == "default"
+        assert record.type == memory_type and record.tenant == "default"
         assert payload["line_tokens"]["cl100k_base"] > 0
         assert (memory_type is MemoryType.PROSPECTIVE) == ("due_ts" in payload)
 

@@ -69,22 +69,22 @@ def test_every_committed_variant_names_what_exists(path: Path) -> None:
         ranking, config, preset, changes = split_variant(spec)
         RankingOptions.model_validate(ranking)
         assert set(config) <= set(RetrievalConfig.model_fields), (name, config)
-        ranking_variant(None, preset, changes)  # a BenchError otherwise
+        ranking_variant(preset, changes)  # a BenchError otherwise
 
 
 def test_a_ranking_model_variant_is_a_changed_copy_and_an_unknown_path_is_refused() -> None:
-    varied = ranking_variant(None, None, {"expand.neighbour_decay": 0.9, "how_to.steps_phrasings": False})
+    varied = ranking_variant(None, {"expand.neighbour_decay": 0.9, "how_to.steps_phrasings": False})
     assert varied.expand.neighbour_decay == 0.9 and varied.how_to.steps_phrasings is False
     assert DEFAULT_MODEL.expand.neighbour_decay != 0.9 and DEFAULT_MODEL.how_to.steps_phrasings
-    assert ranking_variant(None, "semantic-only", {}) is PRESETS["semantic-only"]
+    assert ranking_variant("semantic-only", {}) is PRESETS["semantic-only"]
     with pytest.raises(BenchError, match=re.escape("expand.neighbour_decy")):
-        ranking_variant(None, None, {"expand.neighbour_decy": 0.9})
+        ranking_variant(None, {"expand.neighbour_decy": 0.9})
     with pytest.raises(BenchError, match=re.escape("how_to.steps_phrasings")):
-        ranking_variant(None, None, {"how_to.steps_phrasings": "(?!)"})  # a switch, not a pattern
+        ranking_variant(None, {"how_to.steps_phrasings": "(?!)"})  # a switch, not a pattern
     with pytest.raises(BenchError, match="no-such-preset"):
-        ranking_variant(None, "no-such-preset", {})
+        ranking_variant("no-such-preset", {})
     with pytest.raises(BenchError, match="throwaway"):
-        ranking_variant(None, None, {"terms_off": ["time", "throwaway"]})
+        ranking_variant(None, {"terms_off": ["time", "throwaway"]})
     # Refused before any dataset is loaded.
     with pytest.raises(BenchError, match=re.escape("sizing.stage_factr")):
         FoldOptions(variants={"default": {}, "typo": {"model": {"sizing.stage_factr": 0}}})

@@ -28,8 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mnemo.lab import MemoryType, configured_embedder
+from mnemo.lab import configured_embedder
 from mnemo_client import AsyncMnemo
+from mnemo_client.models import MemoryType
 
 from ..latency.scale_data import TextPool, pool_texts, scale_points
 from ..report import machine, machine_line
@@ -38,7 +39,7 @@ from ..server import serve
 
 async def _load(n: int, data_dir: Path, seed: int, pool_size: int) -> list[str]:
     """N memories, HNSW built; answers a sample of their ids."""
-    from mnemo.lab import bulk_index, bulk_writer
+    from mnemo.lab import bulk_index, bulk_upsert, point_maker
 
     embedder = configured_embedder()
     texts, questions = pool_texts(pool_size, seed)
@@ -47,11 +48,11 @@ async def _load(n: int, data_dir: Path, seed: int, pool_size: int) -> list[str]:
     )
     edge = bulk_index(data_dir, embedder.dimension)
     await edge.open()
-    writer = bulk_writer(edge, data_dir, embedder)
+    make_point = point_maker(data_dir)
     sample: list[str] = []
     rng = random.Random(seed)
-    async for memory_type, points, _ in scale_points(n, pool, writer, seed):
-        await edge.upsert(memory_type, points)
+    async for memory_type, points, _ in scale_points(n, pool, make_point, seed):
+        await bulk_upsert(edge, memory_type, points)
         sample += [p.id for p in rng.sample(points, min(20, len(points)))]
     await edge.optimize()
     await edge.close()

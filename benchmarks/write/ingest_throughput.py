@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mnemo.lab import MemoryIn, configured_embedder
+from mnemo.lab import configured_embedder
+from mnemo_client.models import MemoryIn
 
 from ..dataset import write_jsonl
 from ..report import machine
