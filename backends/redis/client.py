@@ -18,14 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from ...memtypes.errors import InsufficientStorage, Unavailable
 from ..circuit import BreakerGuarded, dependency_breaker
 from .cluster import (
     FAILOVER_ERRORS,
     backoff_s,
+    connection_options,
     is_client_glitch,
     is_cluster_unreachable,
     make_cluster_client,
@@ -85,13 +84,7 @@ class RedisConfig(BaseModel):
 def make_client(url: str, timeout_s: float) -> Redis:
     # One quick retry: after a server restart the first command on a pooled connection fails and the
     # retry reconnects. More retries would only delay noticing an outage.
-    client: Redis = Redis.from_url(
-        url,
-        decode_responses=True,
-        socket_timeout=timeout_s,
-        socket_connect_timeout=timeout_s,
-        retry=Retry(NoBackoff(), 1),
-    )
+    client: Redis = Redis.from_url(url, **connection_options(timeout_s, retries=1))
     return client
 
 
