@@ -9,6 +9,7 @@ recovery, not one per failed request.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -54,3 +55,25 @@ def dependency_breaker(
         listeners=[_LogTransitions(log, label)],
         name=name,
     )
+
+
+class BreakerGuarded:
+    """A dependency whose calls go through `_breaker` (one `dependency_breaker` made), as observers
+    see it: the breaker (metrics listen to it), its state (/ready) and the Retry-After of a call
+    refused while it is open (its reset time, at least a second)."""
+
+    _breaker: CircuitBreaker
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self._breaker
+
+    @property
+    def breaker_state(self) -> str:
+        """closed | open | half_open, for /ready and the metrics."""
+        return state_name(self._breaker.current_state)
+
+    @property
+    def retry_after_s(self) -> int:
+        reset_s: float = self._breaker.timeout_duration.total_seconds()
+        return max(1, math.ceil(reset_s))

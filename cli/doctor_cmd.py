@@ -47,14 +47,13 @@ def _doctor(args: argparse.Namespace) -> int:
             line += f", {len(r.removed)} removed: {', '.join(r.removed)}"
         elif r.unreadable:
             line += f": {', '.join(r.unreadable)}"
-        if r.backup:
-            line += f"; the shard as it was is kept in {r.backup}"
-        if r.wal_set_aside:
-            line += f"; write-ahead log set aside in {r.wal_set_aside}"
-        if r.error:
-            line += f"; ERROR {r.error}"
-        if r.fixed:
-            line += f"; FIXED {r.fixed}"
+        notes = (
+            ("the shard as it was is kept in", r.backup),
+            ("write-ahead log set aside in", r.wal_set_aside),
+            ("ERROR", r.error),
+            ("FIXED", r.fixed),
+        )
+        line += "".join(f"; {label} {value}" for label, value in notes if value)
         healthy = healthy and (r.error is None or r.fixed is not None) and len(r.unreadable) == len(r.removed)
         print(line)
     if lost := history_lost(store, prefix, store / history_name(prefix)):

@@ -53,28 +53,17 @@ class _Subject:
     derived: dict[MemoryType, list[StoredPoint]]
 
 
+@dataclass
 class Forgetter:
-    def __init__(
-        self,
-        index: VectorIndex,
-        working: WorkingStore,
-        threads: ThreadStore,
-        locks: Locks,
-        access: AccessView | None = None,
-        history: ChangeHistory | None = None,
-        eraser: BackgroundEraser | None = None,
-        signer: Signer | None = None,
-        ledger: ErasureLedger | None = None,
-    ) -> None:
-        self.index = index
-        self.working = working
-        self.threads = threads
-        self.locks = locks
-        self.access = access
-        self.history = history
-        self.eraser = eraser
-        self.signer = signer
-        self.ledger = ledger
+    index: VectorIndex
+    working: WorkingStore
+    threads: ThreadStore
+    locks: Locks
+    access: AccessView | None = None
+    history: ChangeHistory | None = None
+    eraser: BackgroundEraser | None = None
+    signer: Signer | None = None
+    ledger: ErasureLedger | None = None
 
     async def forget(
         self, tenant: str, request: ForgetRequest, selected_by: ForgetQuery | None = None

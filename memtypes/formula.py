@@ -52,8 +52,9 @@ class Div:
 
 
 @dataclass(frozen=True)
-class ExpDecay:
-    """midpoint ** (|x - target| / scale): equals `midpoint` at one `scale` from the target."""
+class Decay:
+    """A decay of `x` away from `target`: 1 there, `midpoint` at one `scale` from it. Only its two
+    kinds below are formula nodes; they take the same parameters, as Qdrant's decays do."""
 
     x: Expr
     target: Expr
@@ -62,13 +63,13 @@ class ExpDecay:
 
 
 @dataclass(frozen=True)
-class GaussDecay:
-    """midpoint ** ((x - target)² / scale²)."""
+class ExpDecay(Decay):
+    """midpoint ** (|x - target| / scale)."""
 
-    x: Expr
-    target: Expr
-    scale: float
-    midpoint: float = 0.5
+
+@dataclass(frozen=True)
+class GaussDecay(Decay):
+    """midpoint ** ((x - target)² / scale²)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def variable_defaults(expr: Expr) -> dict[str, float]:
             stack.extend(node.factors)
         elif isinstance(node, Div):
             stack.extend((node.left, node.right))
-        elif isinstance(node, ExpDecay | GaussDecay):
+        elif isinstance(node, Decay):
             stack.extend((node.x, node.target))
     return out
 

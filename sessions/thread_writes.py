@@ -9,6 +9,7 @@ part); the lock then covers only numbering the turn and appending it. A compare-
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,20 +35,13 @@ class ThreadConfig(BaseModel):
     )
 
 
+@dataclass
 class Threads:
-    def __init__(
-        self,
-        store: ThreadStore,
-        locks: Locks,
-        writer: WritePipeline,
-        tokenizers: Tokenizers,
-        config: ThreadConfig,
-    ) -> None:
-        self.store = store
-        self.locks = locks
-        self.writer = writer
-        self.tokenizers = tokenizers
-        self.config = config
+    store: ThreadStore
+    locks: Locks
+    writer: WritePipeline
+    tokenizers: Tokenizers
+    config: ThreadConfig
 
     async def create(self, tenant: str, data: ThreadIn) -> Thread:
         parent = str(data.parent_thread_id) if data.parent_thread_id else None

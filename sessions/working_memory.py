@@ -193,20 +193,13 @@ def task_scope(recorded: Scope, given: Scope | None) -> Scope:
     return given
 
 
+@dataclass
 class WorkingMemory:
-    def __init__(
-        self,
-        store: WorkingStore,
-        locks: Locks,
-        writer: WritePipeline,
-        tokenizers: Tokenizers,
-        config: WorkingConfig,
-    ) -> None:
-        self.store = store
-        self.locks = locks
-        self.writer = writer
-        self.tokenizers = tokenizers
-        self.config = config
+    store: WorkingStore
+    locks: Locks
+    writer: WritePipeline
+    tokenizers: Tokenizers
+    config: WorkingConfig
 
     def _measure(self, content: str) -> tuple[int, dict[str, int]]:
         line = memory_line(SCRATCHPAD_TYPE, content)

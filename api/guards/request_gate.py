@@ -22,6 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -160,21 +161,15 @@ def _header_values(scope: Scope, name: bytes) -> list[str]:
     return [v.decode("latin-1") for k, v in scope.get("headers", ()) if k.lower() == name]
 
 
+@dataclass
 class RequestGate:
     """The browser and body rules of this module, in front of the app. `allowed_hosts` is None on a
     server with API keys (any Host), else the names besides loopback that a keyless server answers."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        allowed_hosts: frozenset[str] | None,
-        cors_origins: frozenset[str],
-        max_body_bytes: int,
-    ) -> None:
-        self.app = app
-        self.allowed_hosts = allowed_hosts
-        self.cors_origins = cors_origins
-        self.max_body_bytes = max_body_bytes
+    app: ASGIApp
+    allowed_hosts: frozenset[str] | None
+    cors_origins: frozenset[str]
+    max_body_bytes: int
 
     def _refusal(self, scope: Scope) -> tuple[int, str, str, str] | None:
         """(status, code, field, why) of a request the browser rules refuse, or None."""

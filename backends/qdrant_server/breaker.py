@@ -10,11 +10,10 @@ and a call through the breaker would only cost time on the hot path.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
-from aiobreaker import CircuitBreaker, CircuitBreakerError
+from aiobreaker import CircuitBreakerError
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import IndexHealth, IndexMaintenance, VectorIndex
@@ -27,19 +26,18 @@ from ...memtypes.queries import (
     VectorPoint,
 )
 from ...memtypes.types import MemoryType
-from ..circuit import dependency_breaker, state_name
+from ..circuit import BreakerGuarded, dependency_breaker
 
 log = logging.getLogger("mnemo.qdrant")
 T = TypeVar("T")
 
 
-class BreakerGuardedIndex:
+class BreakerGuardedIndex(BreakerGuarded):
     """A `VectorIndex` whose every call to the wrapped one goes through a circuit breaker."""
 
     def __init__(self, inner: VectorIndex, failures: int = 3, reset_s: float = 5.0) -> None:
         self.inner = inner
         self.dimension = inner.dimension
-        self.reset_s = reset_s
         self._breaker = dependency_breaker(
             "qdrant",
             "Qdrant server",
@@ -49,14 +47,6 @@ class BreakerGuardedIndex:
             log=log,
         )
 
-    @property
-    def breaker(self) -> CircuitBreaker:
-        return self._breaker
-
-    @property
-    def breaker_state(self) -> str:
-        return state_name(self._breaker.current_state)
-
     async def _call(self, op: Callable[[], Awaitable[T]]) -> T:
         try:
             result: T = await self._breaker.call_async(op)
@@ -65,12 +55,10 @@ class BreakerGuardedIndex:
             raise Unavailable(
                 "the Qdrant server is unavailable (circuit open); retry later",
                 dependency="qdrant",
-                retry_after_s=max(1, math.ceil(self.reset_s)),
+                retry_after_s=self.retry_after_s,
             ) from None
         except Unavailable as exc:  # a new problem with the breaker's Retry-After; the caught one as is
-            raise Unavailable(
-                exc.detail, dependency="qdrant", retry_after_s=max(1, math.ceil(self.reset_s))
-            ) from exc
+            raise Unavailable(exc.detail, dependency="qdrant", retry_after_s=self.retry_after_s) from exc
 
     async def open(self) -> None:
         await self.inner.open()  # start-up: not through the breaker, a failure there is fatal

@@ -242,11 +242,7 @@ class QdrantClientVectorIndex:
     async def _search_collection(
         self, memory_type: MemoryType, requests: list[SearchRequest]
     ) -> list[list[ScoredPoint]]:
-        shard_key = self.sharding.selector(r.filter.tenant for r in requests)
-        plan = QueryPlanner(ClientVocabulary(shard_key))
-        responses = await self.client.query_batch_points(
-            self.collection(memory_type), requests=[plan.query(r) for r in requests]
-        )
+        responses = await self._query_batch(memory_type, requests)
         return [
             scored_hits(response.points, r.payload_limit)
             for r, response in zip(requests, responses, strict=True)
@@ -259,9 +255,14 @@ class QdrantClientVectorIndex:
     async def _neighbours_in_collection(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]
     ) -> list[list[StoredPoint]]:
-        shard_key = self.sharding.selector(r.filter.tenant for r in requests)
-        plan = QueryPlanner(ClientVocabulary(shard_key))
-        responses = await self.client.query_batch_points(
-            self.collection(memory_type), requests=[plan.neighbours(r) for r in requests]
-        )
+        responses = await self._query_batch(memory_type, requests)
         return [[StoredPoint(str(p.id), p.payload or {}) for p in r.points] for r in responses]
+
+    async def _query_batch(
+        self, memory_type: MemoryType, requests: Sequence[SearchRequest | NeighbourRequest]
+    ) -> list[models.QueryResponse]:
+        """One call to the type's collection: each request planned as a search or a neighbour lookup,
+        in the shards of the requests' tenants."""
+        plan = QueryPlanner(ClientVocabulary(self.sharding.selector(r.filter.tenant for r in requests)))
+        queries = [plan.query(r) if isinstance(r, SearchRequest) else plan.neighbours(r) for r in requests]
+        return await self.client.query_batch_points(self.collection(memory_type), requests=queries)

@@ -13,19 +13,18 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar, cast
 
-from aiobreaker import CircuitBreaker, CircuitBreakerError
+from aiobreaker import CircuitBreakerError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from ...memtypes.errors import InsufficientStorage, Unavailable
-from ..circuit import dependency_breaker, state_name
+from ..circuit import BreakerGuarded, dependency_breaker
 from .cluster import (
     FAILOVER_ERRORS,
     backoff_s,
+    connection_options,
     is_client_glitch,
     is_cluster_unreachable,
     make_cluster_client,
@@ -85,13 +84,7 @@ class RedisConfig(BaseModel):
 def make_client(url: str, timeout_s: float) -> Redis:
     # One quick retry: after a server restart the first command on a pooled connection fails and the
     # retry reconnects. More retries would only delay noticing an outage.
-    client: Redis = Redis.from_url(
-        url,
-        decode_responses=True,
-        socket_timeout=timeout_s,
-        socket_connect_timeout=timeout_s,
-        retry=Retry(NoBackoff(), 1),
-    )
+    client: Redis = Redis.from_url(url, **connection_options(timeout_s, retries=1))
     return client
 
 
@@ -112,7 +105,7 @@ class ClusterUnreachable(redis_errors.ConnectionError):
 _TIMEOUTS = (redis_errors.TimeoutError, TimeoutError)
 
 
-class RedisGateway:
+class RedisGateway(BreakerGuarded):
     """The one door to Redis. A run of failures opens the breaker: calls then fail at once with
     `Unavailable` (503 + Retry-After) instead of each waiting out a timeout, until a trial call after
     `breaker_reset_s` finds Redis back. Nothing needs restarting when it returns: redis-py reconnects."""
@@ -131,24 +124,10 @@ class RedisGateway:
             log=log,
         )
 
-    @property
-    def breaker(self) -> CircuitBreaker:
-        """For observers (metrics): its state, and listeners to add."""
-        return self._breaker
-
-    @property
-    def retry_after_s(self) -> int:
-        return max(1, math.ceil(self.config.breaker_reset_s))
-
     def server_restarted(self) -> None:
         """The embedded server was restarted and answers: calls need not wait out the breaker."""
         if self.breaker_state != "closed":
             self._breaker.close()
-
-    @property
-    def breaker_state(self) -> str:
-        """closed | open | half_open, for /ready and the metrics."""
-        return state_name(self._breaker.current_state)
 
     async def _observed(self, op: Callable[[Redis], Awaitable[T]], started: float) -> T:
         if self.config.cluster:

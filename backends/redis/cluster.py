@@ -14,6 +14,7 @@ import asyncio
 import os
 import random
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from redis import exceptions as redis_errors
@@ -34,19 +35,24 @@ BACKOFF_FIRST_S = 0.05
 BACKOFF_MAX_S = 1.0
 
 
+def connection_options(timeout_s: float, retries: int) -> dict[str, Any]:
+    """How a client connects, a cluster's or a single server's (backends/redis/client.py): text
+    replies, `timeout_s` to connect and for each command, `retries` immediate retries of a command."""
+    return {
+        "decode_responses": True,
+        "socket_timeout": timeout_s,
+        "socket_connect_timeout": timeout_s,
+        "retry": Retry(NoBackoff(), retries),
+    }
+
+
 def make_cluster_client(url: str, timeout_s: float) -> RedisCluster:
     """A cluster client from the URL of any one node (redis:// or rediss://)."""
     if urlsplit(url).scheme not in ("redis", "rediss"):
         raise ValueError("a Redis Cluster is reached by a redis:// or rediss:// URL of one of its nodes")
-    client: RedisCluster = RedisCluster.from_url(
-        url,
-        decode_responses=True,
-        socket_timeout=timeout_s,
-        socket_connect_timeout=timeout_s,
-        # Its own immediate retries re-read the slot map after a redirect or a lost node; the
-        # waiting between tries is the gateway's.
-        retry=Retry(NoBackoff(), 3),
-    )
+    # Its own immediate retries re-read the slot map after a redirect or a lost node; the waiting
+    # between tries is the gateway's.
+    client: RedisCluster = RedisCluster.from_url(url, **connection_options(timeout_s, retries=3))
     return client
 
 

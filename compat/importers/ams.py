@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .entries import Entry, caller_id, entry, instant, items_of, scope_id, text_of
+from .entries import Entry, caller_id, entry, instant, items_of, scope_id, text_in, text_of
 
 TYPES = {"semantic": "semantic", "episodic": "episodic", "message": "episodic"}
 
@@ -55,11 +55,9 @@ def _scope(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _long_term(where: str, memory: Any) -> Entry:
-    if not isinstance(memory, dict):
-        return Entry(where, error="not an object")
-    text = memory.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return Entry(where, skipped="empty memory")
+    text = text_in(where, memory, "memory", "text")
+    if isinstance(text, Entry):
+        return text
     kind = TYPES.get(str(memory.get("memory_type") or "semantic"))
     if kind is None:
         return Entry(

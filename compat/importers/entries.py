@@ -40,6 +40,18 @@ def entry(where: str, **fields: Any) -> Entry:
         return Entry(where, error=f"{field}: {first['msg']}")
 
 
+def text_in(where: str, item: Any, what: str, *keys: str) -> str | Entry:
+    """The text of an export's `item`: its first non-empty value under `keys`; or, where it has
+    none, the entry that says so: an error when `item` is not an object, `empty <what>` when the text
+    is missing or blank."""
+    if not isinstance(item, dict):
+        return Entry(where, error="not an object")
+    text = next((item[k] for k in keys if item.get(k)), None)
+    if not isinstance(text, str) or not text.strip():
+        return Entry(where, skipped=f"empty {what}")
+    return text
+
+
 def caller_id(vendor: str, vendor_id: Any, *fallback: Any) -> str:
     """The memory's caller id: the vendor's own id, else a digest of what identifies it in the file."""
     if vendor_id not in (None, ""):

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .entries import Entry, caller_id, entry, instant, items_of, scope_id, text_of
+from .entries import Entry, caller_id, entry, instant, items_of, scope_id, text_in, text_of
 
 
 def read(data: Any) -> Iterator[Entry]:
@@ -62,11 +62,9 @@ def _block(where: str, agent: str, block: dict[str, Any], scope: dict[str, Any])
 
 
 def _passage(where: str, passage: Any, scope: dict[str, Any]) -> Entry:
-    if not isinstance(passage, dict):
-        return Entry(where, error="not an object")
-    text = passage.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return Entry(where, skipped="empty passage")
+    text = text_in(where, passage, "passage", "text")
+    if isinstance(text, Entry):
+        return text
     return entry(
         where,
         type="semantic",

@@ -7,18 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .entries import Entry, caller_id, entry, instant, items_of, scope_id
+from .entries import Entry, caller_id, entry, instant, items_of, scope_id, text_in
 
 
 def read(data: Any) -> Iterator[Entry]:
     for n, memory in enumerate(items_of(data, "results", "memories")):
         where = f"memories[{n}]"
-        if not isinstance(memory, dict):
-            yield Entry(where, error="not an object")
-            continue
-        text = memory.get("memory") or memory.get("text") or memory.get("data")
-        if not isinstance(text, str) or not text.strip():
-            yield Entry(where, skipped="empty memory")
+        text = text_in(where, memory, "memory", "memory", "text", "data")
+        if isinstance(text, Entry):
+            yield text
             continue
         app = scope_id(memory.get("app_id"))
         categories = memory.get("categories") or []

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .entries import Entry, caller_id, entry, instant, items_of, scope_id
+from .entries import Entry, caller_id, entry, instant, items_of, scope_id, text_in
 
 
 def read(data: Any) -> Iterator[Entry]:
@@ -28,11 +28,9 @@ def read(data: Any) -> Iterator[Entry]:
 
 
 def _message(where: str, message: Any, scope: dict[str, Any]) -> Entry:
-    if not isinstance(message, dict):
-        return Entry(where, error="not an object")
-    text = message.get("content")
-    if not isinstance(text, str) or not text.strip():
-        return Entry(where, skipped="empty message")
+    text = text_in(where, message, "message", "content")
+    if isinstance(text, Entry):
+        return text
     speaker = message.get("name") or message.get("role") or "user"
     return entry(
         where,

@@ -10,28 +10,17 @@ default model's `tells_time` term puts the turn that states a time above a close
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-
-from mnemo.backends.embedding.embedder import SentenceTransformerEmbedder
 from mnemo.memtypes.requests import RetrieveRequest
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.pipeline import RetrievalConfig, Retriever
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
 from tests.backends.constructed_store import TENANT, Store
-from tests.backends.test_when_questions import DATED, NOW, SCOPE, TOPICAL, WHEN, race_store
+from tests.backends.test_when_questions import DATED, NOW, SCOPE, TOPICAL, WHEN
+from tests.backends.test_when_questions import store as store  # the fixture: a race store per module
 
 SEMANTIC_ONLY = PRESETS["semantic-only"]
-
-
-@pytest.fixture(scope="module")
-async def store(
-    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
-) -> AsyncIterator[Store]:
-    async with race_store(tmp_path_factory, embedder) as built:
-        yield built
 
 
 def retriever(store: Store, model: RankingModel = DEFAULT_MODEL) -> Retriever:

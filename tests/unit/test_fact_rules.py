@@ -91,6 +91,11 @@ def hit(point_id: str, content: str, score: float, days: int) -> ScoredPoint:
     )
 
 
+def lifted_ids(*hits: ScoredPoint) -> set[str]:
+    """The hits `newer_first` lifts, at the margin these tests rank by."""
+    return set(newer_first(hits, 0.15)[1])
+
+
 def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None:
     old = hit("old", "Grace lives in Boston.", 0.60, 0)
     new = hit("new", "Grace moved to Denver.", 0.50, 30)
@@ -99,15 +104,10 @@ def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None
     assert [h.id for h in ranked] == ["new", "old", "other"]
     assert set(lifts) == {"new"} and ranked[0].score == pytest.approx(0.6001)
     # Too far behind, written at the same time without saying it changed, or older: left where it was.
-    assert newer_first([old, hit("new", "Grace moved to Denver.", 0.40, 30)], 0.15)[1] == {}
-    assert newer_first([old, hit("new", "Grace lives in Denver.", 0.55, 0)], 0.15)[1] == {}
-    assert (
-        newer_first(
-            [hit("new", "Grace moved to Denver.", 0.6, 30), hit("old", "Grace lives in Boston.", 0.5, 0)],
-            0.15,
-        )[1]
-        == {}
-    )
+    assert lifted_ids(old, hit("new", "Grace moved to Denver.", 0.40, 30)) == set()
+    assert lifted_ids(old, hit("new", "Grace lives in Denver.", 0.55, 0)) == set()
+    ahead = hit("new", "Grace moved to Denver.", 0.6, 30)
+    assert lifted_ids(ahead, hit("old", "Grace lives in Boston.", 0.5, 0)) == set()
     # Written at the same time (one batch, an import): the statement that says it changed is the newer.
     for changed in (
         "Grace moved to Denver.",
@@ -116,13 +116,9 @@ def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None
     ):
         lifted, lifts = newer_first([old, hit("new", changed, 0.55, 0)], 0.15)
         assert [h.id for h in lifted] == ["new", "old"] and set(lifts) == {"new"}
-    assert (
-        newer_first(
-            [hit("old", "Grace now lives in Boston.", 0.6, 0), hit("new", "Grace moved to Denver.", 0.55, 0)],
-            0.15,
-        )[1]
-        == {}
-    )
+    # Both say it changed: neither is the newer.
+    also_changed = hit("old", "Grace now lives in Boston.", 0.6, 0)
+    assert lifted_ids(also_changed, hit("new", "Grace moved to Denver.", 0.55, 0)) == set()
     # Events must also share their words.
     turns = [
         hit("a", "Caroline: I went to a support group.", 0.6, 0),
@@ -169,10 +165,10 @@ def test_a_statement_that_only_says_it_changed_overtakes_a_smaller_lead() -> Non
     old = hit("old", "Inês's home policy with Maré Seguros is 44-1187-22.", 0.60, 0)
     near = hit("new", "Since January Inês has worked for Maré Seguros.", 0.55, 0)
     far = hit("new", "Since January Inês has worked for Maré Seguros.", 0.50, 0)
-    assert set(newer_first([old, near], 0.15)[1]) == {"new"}
-    assert newer_first([old, far], 0.15)[1] == {}
+    assert lifted_ids(old, near) == {"new"}
+    assert lifted_ids(old, far) == set()
     # A month between them: the whole margin.
-    assert set(newer_first([old, hit("new", "Inês works for Maré Seguros.", 0.50, 30)], 0.15)[1]) == {"new"}
+    assert lifted_ids(old, hit("new", "Inês works for Maré Seguros.", 0.50, 30)) == {"new"}
 
 
 HOUR = 3600.0

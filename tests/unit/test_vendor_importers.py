@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from mnemo.compat.importers import read_export
+import pytest
+
+from mnemo.compat.importers import READERS, read_export
 from mnemo.memtypes.types import MemoryType
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "vendor_exports"
@@ -112,3 +115,20 @@ def test_an_unusable_scope_id_is_made_safe_and_a_bad_field_fails_its_entry(tmp_p
     ok, too_big = read_export("mem0", dump)
     assert ok.memory is not None and ok.memory.scope.user_id == "Ada_Lovelace"
     assert too_big.memory is None and too_big.error is not None and too_big.error.startswith("metadata")
+
+
+@pytest.mark.parametrize(
+    ("vendor", "export", "where"),
+    [
+        ("mem0", {"results": ["a string", {"memory": "  "}]}, "memories"),
+        ("ams", {"memories": ["a string", {"text": "  "}]}, "memories"),
+        ("letta", {"passages": ["a string", {"text": "  "}]}, "passages"),
+        ("zep", {"messages": ["a string", {"content": "  "}]}, "threads[0].messages"),
+    ],
+)
+def test_an_item_that_is_not_an_object_fails_and_a_blank_one_is_skipped(
+    vendor: str, export: dict[str, Any], where: str
+) -> None:
+    not_an_object, blank = READERS[vendor](export)
+    assert (not_an_object.where, not_an_object.error) == (f"{where}[0]", "not an object")
+    assert blank.where == f"{where}[1]" and blank.skipped is not None and blank.skipped.startswith("empty ")

@@ -86,6 +86,11 @@ def _settings(given: SessionSettings | Mapping[str, Any] | None) -> SessionSetti
     return coerce_session_settings(dict(given) if isinstance(given, Mapping) else given)
 
 
+def _thread_scope(user_id: str | None, agent_id: str | None, namespace: str | None) -> dict[str, str]:
+    """A session thread's scope: the ids given, an empty one as none."""
+    return {k: v for k, v in (("user_id", user_id), ("agent_id", agent_id), ("namespace", namespace)) if v}
+
+
 class MnemoSession:
     """The Agents SDK's conversation memory in one mnemo thread, named by the caller's session id.
     `session_settings` as the SDK's own sessions take it (a `SessionSettings` or a dict): its `limit`
@@ -108,9 +113,7 @@ class MnemoSession:
         self.session_id = session_id
         self.session_settings: SessionSettings | None = _settings(session_settings)
         self._url, self._api_key, self._client = url, api_key, client
-        self._scope = {
-            k: v for k, v in (("user_id", user_id), ("agent_id", agent_id), ("namespace", namespace)) if v
-        }
+        self._scope = _thread_scope(user_id, agent_id, namespace)
         self._thread_id = thread_id_of(session_id, self._scope) if session_id else ""
         self._thread_ready = False
 
@@ -142,9 +145,7 @@ class MnemoSession:
         """A new session in a new thread, scoped to `user_id` / `agent_id` / `namespace` (so that
         `mnemo forget` of that scope removes it)."""
         session = cls("", url=url, api_key=api_key, client=client, session_settings=session_settings)
-        scope = {
-            k: v for k, v in (("user_id", user_id), ("agent_id", agent_id), ("namespace", namespace)) if v
-        }
+        scope = _thread_scope(user_id, agent_id, namespace)
         async with session._mnemo() as mnemo:
             session.session_id = (await mnemo.threads.create(scope=scope or None, metadata=metadata)).id
         session._thread_id, session._scope, session._thread_ready = session.session_id, scope, True
