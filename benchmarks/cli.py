@@ -158,6 +158,13 @@ def _add_quality_parser(commands: Any) -> None:
         metavar="DIR",
         help="a dataset folder of questions nothing answers, run beside: AUROC of the top confidence",
     )
+    quality.add_argument(
+        "--outdated",
+        type=Path,
+        metavar="FILE",
+        help="JSONL {id, outdated_ids}: the outdated memories of questions whose queries file has none "
+        "(update_order)",
+    )
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(quality)
     quality.set_defaults(bench_func=quality_command)
@@ -206,6 +213,13 @@ def _add_folds_parser(commands: Any) -> None:
     folds.add_argument("--k", type=_ints, default=(1, 5, 10, 20), help="ranks K (default 1,5,10,20)")
     folds.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
     folds.add_argument("--no-baselines", action="store_true", help="skip BM25, dense and fusion")
+    folds.add_argument(
+        "--outdated",
+        type=Path,
+        metavar="FILE",
+        help="JSONL {id, outdated_ids}: the outdated memories of questions whose queries file has none "
+        "(update_order)",
+    )
     folds.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(folds)
     folds.set_defaults(bench_func=folds_command)

@@ -33,7 +33,7 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
 
 
 def quality_command(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset, with_unanswerable
+    from .dataset import load_dataset, with_outdated, with_unanswerable
     from .quality.run import QualityOptions, run_quality
     from .quality.run_report import write_quality_outputs
     from .target import open_target
@@ -41,6 +41,8 @@ def quality_command(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.memories, args.queries, unanswerable=True)
     if args.unanswerable is not None:
         dataset = with_unanswerable(dataset, args.unanswerable)
+    if args.outdated is not None:
+        dataset = with_outdated(dataset, args.outdated)
     options = QualityOptions(
         ks=args.k, **_given(args, "budgets", "types", "prefilter", "dedup", "min_confidence")
     )
@@ -62,6 +64,8 @@ def quality_command(args: argparse.Namespace) -> int:
     confidence = run.results["confidence"]
     abstained = confidence["abstention"]["abstained"]
     separation = confidence.get("auroc")
+    if order := run.results.get("update_order", {}).get("mnemo"):
+        recall += f"update_order {order['newer_above']}/{order['pairs']}, "
     print(
         f"quality: {len(dataset.queries)} queries, {recall}confidence ECE@10 "
         f"{confidence['calibration@10']['ece']:.3f}"
@@ -128,11 +132,13 @@ def ablation_command(args: argparse.Namespace) -> int:
 
 
 def folds_command(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
+    from .dataset import load_dataset, with_outdated
     from .quality.fold_runner import DEFAULT_VARIANTS, FoldOptions, run_folds, write_folds_outputs
     from .target import open_target
 
     dataset = load_dataset(args.memories, args.queries)
+    if args.outdated is not None:
+        dataset = with_outdated(dataset, args.outdated)
     report_not_stored(args.bench_command, dataset.not_stored)
     variants = _variants_file(args.variants) if args.variants else dict(DEFAULT_VARIANTS)
     options = FoldOptions(

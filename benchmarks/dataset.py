@@ -1,9 +1,12 @@
 """Benchmark datasets: two JSONL files, read and checked line by line.
 
 `memories.jsonl` holds what `POST /v1/memories` takes (`id` is the caller's external id);
-`queries.jsonl` holds `{id, query, scope, relevant_ids, category?, now?}`; an empty `relevant_ids` is a
-question nothing in the memories answers (abstention sets), which only `mnemo bench quality` takes
-(`unanswerable=True`): the judged metrics need something relevant. Every problem is reported
+`queries.jsonl` holds `{id, query, scope, relevant_ids, category?, now?, outdated_ids?}`; an empty
+`relevant_ids` is a question nothing in the memories answers (abstention sets), which only `mnemo bench
+quality` takes (`unanswerable=True`): the judged metrics need something relevant. `outdated_ids` names,
+on a question about a value that changed, the older memories its relevant ones replace (scored by
+`update_order`); a side file of `{id, outdated_ids}` lines gives them to a dataset that is not yours
+to edit (`with_outdated`). Every problem is reported
 as a `DatasetError` naming the file and the line, because a benchmark over a silently half-read
 dataset produces numbers nobody can trust.
 """
@@ -43,6 +46,8 @@ class BenchQuery(BaseModel):
     relevant_ids: list[str]
     category: str = UNCATEGORIZED
     now: AwareDatetime | None = None
+    # The older statements of a value that changed, which the relevant (current) ones replace.
+    outdated_ids: list[str] = Field(default_factory=list)
     # Fields abstention sets carry for readers (what the benchmark marks, its expected answer).
     has_answer_ids: list[str] = Field(default_factory=list)
     source_type: str | None = None
@@ -174,6 +179,8 @@ def load_queries(path: Path, known_ids: set[str], unanswerable: bool = False) ->
         unknown = [r for r in query.relevant_ids if r not in known_ids]
         if unknown:
             raise DatasetError(path, number, f"relevant id {unknown[0]!r} is not in the memories file")
+        if problem := outdated_problem(query.relevant_ids, query.outdated_ids, known_ids):
+            raise DatasetError(path, number, problem)
         if query.id in seen:
             raise DatasetError(path, number, f"query id {query.id!r} is repeated")
         seen.add(query.id)
@@ -190,6 +197,50 @@ def load_dataset(memories_path: Path, queries_path: Path, unanswerable: bool = F
     memories = load_memories(memories_path, not_stored)
     known = {m.id for m in memories if m.id is not None} | {n.id for n in not_stored if n.id}
     return Dataset(memories, load_queries(queries_path, known, unanswerable), tuple(not_stored))
+
+
+def outdated_problem(relevant: Sequence[str], outdated: Sequence[str], known_ids: set[str]) -> str | None:
+    """What is wrong with a question's `outdated_ids`, if anything: each a stored memory, none relevant
+    (a memory cannot be both the current value and one it replaced), and a question to replace in."""
+    if not outdated:
+        return None
+    if not relevant:
+        return "field 'outdated_ids' on a question nothing answers: there is no newer memory"
+    if unknown := [o for o in outdated if o not in known_ids]:
+        return f"outdated id {unknown[0]!r} is not in the memories file"
+    if both := sorted(set(outdated) & set(relevant)):
+        return f"id {both[0]!r} is both relevant and outdated"
+    return None
+
+
+_SIDE_LINE = 'expected {"id": a query id, "outdated_ids": [memory ids]}'
+
+
+def with_outdated(dataset: Dataset, path: Path) -> Dataset:
+    """`dataset` with the `outdated_ids` a side file gives its questions: one `{id, outdated_ids}` per
+    line, for a dataset whose queries file is not yours to edit. A line may name a question of another
+    dataset (one file serves a folder of stores) but at least one must be this one's; a question's own
+    `outdated_ids` are replaced."""
+    by_id = {q.id: q for q in dataset.queries}
+    known = {m.id for m in dataset.memories if m.id is not None} | {n.id for n in dataset.not_stored if n.id}
+    given: dict[str, list[str]] = {}
+    for number, value in _json_lines(path):
+        query_id, outdated = value.get("id"), value.get("outdated_ids")
+        if not isinstance(query_id, str) or not isinstance(outdated, list):
+            raise DatasetError(path, number, _SIDE_LINE)
+        if not all(isinstance(o, str) for o in outdated):
+            raise DatasetError(path, number, _SIDE_LINE)
+        if query_id not in by_id:
+            continue
+        if problem := outdated_problem(by_id[query_id].relevant_ids, outdated, known):
+            raise DatasetError(path, number, problem)
+        given[query_id] = outdated
+    if not given:
+        raise DatasetError(path, None, "no line names a question of the dataset")
+    queries = [
+        q.model_copy(update={"outdated_ids": given[q.id]}) if q.id in given else q for q in dataset.queries
+    ]
+    return Dataset(dataset.memories, queries, dataset.not_stored)
 
 
 def with_unanswerable(dataset: Dataset, folder: Path) -> Dataset:

@@ -65,6 +65,36 @@ def ranking_metrics(ranked: Sequence[str], relevant: Collection[str], ks: Iterab
     return out
 
 
+def update_pairs(
+    ranked: Sequence[str], relevant: Iterable[str], outdated: Iterable[str], depth: int
+) -> tuple[int, int]:
+    """Knowledge updates in one ranking: of the pairs (an outdated memory, a relevant one that replaces
+    it) where either is among the first `depth`, how many rank the newer above the older; answers
+    (newer above, pairs counted). A pair neither of which is ranked says nothing about their order."""
+    rank = {memory_id: i for i, memory_id in reversed(list(enumerate(ranked[:depth])))}
+    above = counted = 0
+    for old in outdated:
+        for new in relevant:
+            old_rank, new_rank = rank.get(old), rank.get(new)
+            if old_rank is None and new_rank is None:
+                continue
+            counted += 1
+            above += new_rank is not None and (old_rank is None or new_rank < old_rank)
+    return above, counted
+
+
+def update_order(
+    questions: Iterable[tuple[Sequence[str], Sequence[str], Sequence[str]]], depth: int
+) -> dict[str, float | int | None]:
+    """`update_pairs` summed over questions, each (its ranking, its relevant ids, its outdated ids):
+    the pairs newer above older, the pairs counted, and their share (None: no pair counted)."""
+    above = counted = 0
+    for ranked, relevant, outdated in questions:
+        right, pairs = update_pairs(ranked, relevant, outdated, depth)
+        above, counted = above + right, counted + pairs
+    return {"newer_above": above, "pairs": counted, "share": above / counted if counted else None}
+
+
 SESSION_KS = (5, 10)
 
 

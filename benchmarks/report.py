@@ -91,6 +91,17 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+def update_order_table(order: Mapping[str, Mapping[str, Any]]) -> str:
+    """The knowledge updates' order per system (`metrics.update_order`) as a Markdown table."""
+    return table(
+        ["system", "newer above / pairs", "update_order"],
+        [
+            [system, f"{o['newer_above']}/{o['pairs']}", "-" if o["share"] is None else o["share"]]
+            for system, o in order.items()
+        ],
+    )
+
+
 def _pyplot() -> Any:
     import matplotlib
 

@@ -20,9 +20,16 @@ from typing import Any
 import numpy as np
 
 from ..dataset import BenchQuery, Dataset
-from ..metrics import mean_by_group, ranked_sessions, ranking_metrics, session_metrics, set_recall
+from ..metrics import (
+    mean_by_group,
+    ranked_sessions,
+    ranking_metrics,
+    session_metrics,
+    set_recall,
+    update_order,
+)
 from ..progress import each
-from ..report import machine, machine_line, table, write_json
+from ..report import machine, machine_line, table, update_order_table, write_json
 from ..target import BenchError, Target, cache_counts, ranking_variant
 from .baselines import (
     Baselines,
@@ -190,6 +197,18 @@ async def run_folds(
         rankings.update(baseline_tops)
     results = judge(dataset, per_query, options, statuses, started_on, latency)
     results["rankings"] = rankings  # each question's top max(ks) ids, for reading the misses
+    updates = [i for i, q in enumerate(dataset.queries) if q.outdated_ids]
+    if updates:  # knowledge updates: the newer memory above the one it replaces, in the top max(ks)
+        results["update_order"] = {
+            system: update_order(
+                (
+                    (tops[i], dataset.queries[i].relevant_ids, dataset.queries[i].outdated_ids)
+                    for i in updates
+                ),
+                max(options.ks),
+            )
+            for system, tops in rankings.items()
+        }
     results["embedding_cache"] = cache_counts(target)
     return results
 
@@ -258,6 +277,14 @@ def folds_summary(results: Mapping[str, Any], source: str) -> str:
         ),
         "",
     ]
+    if "update_order" in results:
+        lines += [
+            "Knowledge updates (`update_order`): of the pairs of an outdated memory and a relevant one "
+            f"replacing it, either in the top {max(results['options']['ks'])}, those with the newer above.",
+            "",
+            update_order_table(results["update_order"]),
+            "",
+        ]
     categories = [c for c in results["means"][systems[0]] if c != "all"]
     for metric in metrics:
         lines += [f"### {metric} per category", ""]

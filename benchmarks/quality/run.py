@@ -31,6 +31,8 @@ from ..metrics import (
     ranking_metrics,
     session_metrics,
     set_recall,
+    update_order,
+    update_pairs,
 )
 from ..progress import each
 from ..report import machine
@@ -131,6 +133,14 @@ def score_rows(rows: Sequence[dict[str, Any]], ks: Sequence[int], budgets: Seque
             per_query.append((row["category"], metrics))
         systems[system] = mean_by_group(per_query)
     out: dict[str, Any] = {"systems": systems, "confidence": score_confidence(rows)}
+    updates = [row for row in answerable if row.get("outdated_ids")]
+    if updates:  # knowledge updates: the newer memory above the one it replaces, in the top max(ks)
+        out["update_order"] = {
+            system: update_order(
+                ((r["ranked"][system], r["relevant_ids"], r["outdated_ids"]) for r in updates), max(ks)
+            )
+            for system in SYSTEMS
+        }
     ann_rows = [row for row in rows if "ann" in row]
     if ann_rows:
         out["ann_vs_exact"] = mean_by_group(
@@ -262,6 +272,12 @@ async def _ask(
         "hits": {s: {r: ids.index(r) for r in query.relevant_ids if r in ids} for s, ids in top.items()},
         "mnemo_timings_ms": mnemo["timings_ms"],
     }
+    if query.outdated_ids:  # per system: [pairs newer above older, pairs counted] in the top max(ks)
+        row["outdated_ids"] = query.outdated_ids
+        row["update_order"] = {
+            s: list(update_pairs(ids, query.relevant_ids, query.outdated_ids, max(options.ks)))
+            for s, ids in top.items()
+        }
     if target.app is not None:
         # The vector index's own nearest neighbours (no ranking formula), set against exact cosine.
         scope, depth = query.scope.model_dump(exclude_none=True), max(options.ks)

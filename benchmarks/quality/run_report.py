@@ -64,6 +64,8 @@ def _ranking_summary(results: dict[str, Any], out: Path) -> list[str]:
         _category_table(results),
         "",
     ]
+    if "update_order" in results:
+        parts += [*_update_order_lines(results), ""]
     if "ann_vs_exact" in results:
         ann = results["ann_vs_exact"]
         parts += [
@@ -81,6 +83,22 @@ def _ranking_summary(results: dict[str, Any], out: Path) -> list[str]:
     ]
     _ranking_plots(results, out)
     return parts
+
+
+def _update_order_lines(results: dict[str, Any]) -> list[str]:
+    """The knowledge updates' order: of the pairs (an outdated memory, a relevant one replacing it)
+    where either is ranked, the share with the newer above."""
+    from ..report import update_order_table
+
+    depth = max(results["options"]["ks"])
+    return [
+        "## Knowledge updates: newer above older",
+        "",
+        "Pairs of an outdated memory and a relevant one that replaces it (`outdated_ids`), either in the "
+        f"top {depth}: how many rank the newer above the older (`update_order`).",
+        "",
+        update_order_table({s: results["update_order"][s] for s in SYSTEMS}),
+    ]
 
 
 def _reference_points(results: dict[str, Any]) -> tuple[int, int]:

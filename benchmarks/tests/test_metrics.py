@@ -17,6 +17,8 @@ from mnemo.benchmarks.metrics import (
     session_metrics,
     session_of,
     set_recall,
+    update_order,
+    update_pairs,
 )
 from mnemo.benchmarks.quality.baselines import pack_ranked, reciprocal_rank_fusion
 from mnemo_client.models import MemoryType
@@ -182,3 +184,21 @@ def test_learned_rank_boosted_trees_and_folds_judge_every_question_once() -> Non
     assert len(parts) == 5 and sorted(r["id"] for p in parts for r in p) == sorted(f"q{q}" for q in range(12))
     held = compare_in_folds(rows(12))
     assert held["today"]["recall@10"] == 0.0 and held["learned"]["recall@10"] == 1.0
+
+
+def test_update_pairs_count_a_pair_where_either_memory_is_ranked_and_the_newer_must_lead() -> None:
+    ranked = ["new-a", "old-1", "x", "new-b", "old-2"]
+    # new-a above old-1 and old-2; new-b below old-1, above old-2.
+    assert update_pairs(ranked, ["new-a", "new-b"], ["old-1", "old-2"], depth=5) == (3, 4)
+    # Cut at 3: old-2 and new-b are not ranked; (old-2, new-b) says nothing, (old-1, new-b) is wrong.
+    assert update_pairs(ranked, ["new-a", "new-b"], ["old-1", "old-2"], depth=3) == (2, 3)
+    # Only the older ranked: wrong; only the newer ranked: right; neither: not counted.
+    assert update_pairs(["old"], ["new"], ["old"], depth=20) == (0, 1)
+    assert update_pairs(["new"], ["new"], ["old"], depth=20) == (1, 1)
+    assert update_pairs(["x"], ["new"], ["old"], depth=20) == (0, 0)
+
+
+def test_update_order_sums_the_questions_pairs_and_says_none_without_a_pair() -> None:
+    questions = [(["n", "o"], ["n"], ["o"]), (["o", "n"], ["n"], ["o"]), (["n2"], ["n2"], ["o1", "o2"])]
+    assert update_order(questions, depth=20) == {"newer_above": 3, "pairs": 4, "share": 0.75}
+    assert update_order([(["x"], ["n"], ["o"])], depth=20) == {"newer_above": 0, "pairs": 0, "share": None}

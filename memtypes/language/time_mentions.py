@@ -1,4 +1,5 @@
-"""Whether a text states when something happened, and whether a query asks when.
+"""Whether a text states when something happened, since when a statement holds, and whether a
+query asks when.
 
 A question that asks *when* ("When did Mel run the charity race?", "How many days ago did I …")
 is answered by a memory that states a time ("I ran a charity race last Saturday"), not by one that
@@ -13,7 +14,9 @@ dataset's phrasings. `tests/unit/test_time_mentions.py` pins each form.
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import UTC, datetime
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 _MONTH_NAME = r"(?:january|february|march|april|june|july|august|september|october|november|december)"
@@ -62,3 +65,52 @@ def mentions_time(text: str) -> bool:
 def asks_when(query: str) -> bool:
     """True when the query asks for a time: "When did …", "what year …", "how many days ago …"."""
     return _ASKS_WHEN.search(query) is not None
+
+
+_MONTH_NUMBERS = {name.lower()[:3]: i for i, name in enumerate(calendar.month_name) if name}
+# Since when a statement holds, as it says it with a year: "since 1 Feb 2026", "from July 2026",
+# "as of Q1 2027", "effective 2026-09-01", "since 2009".
+_HOLDS_FROM = re.compile(
+    r"\b(?:since|from|as\s+of|effective)\s+(?:"
+    r"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+)?(?:(?P<month>"
+    + "|".join(_MONTH_NUMBERS)
+    + r")[a-z]*\.?,?\s+)?(?:q(?P<quarter>[1-4])\s+)?(?P<year>(?:19|20)\d\d)(?![\d-])"
+    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
+    r")",
+    re.I,
+)
+
+
+def holds_from(text: str) -> tuple[float, float] | None:
+    """The period (UTC seconds, start and end) a statement says it holds from, where it names one with
+    its year: "since 1 February 2026" (that day), "from July 2026" (that month), "as of Q1 2027" (that
+    quarter), "since 2009" (that year); of several, the latest. None for a "since" without a year
+    ("since the Bluebelles came"): it says the value changed, not when."""
+    periods = [period for m in _HOLDS_FROM.finditer(text) if (period := _period(m)) is not None]
+    return max(periods) if periods else None
+
+
+def _period(m: re.Match[str]) -> tuple[float, float] | None:
+    try:
+        if m["iso"]:
+            start = datetime.fromisoformat(m["iso"]).replace(tzinfo=UTC)
+            return start.timestamp(), start.timestamp() + 86_400.0
+        year = int(m["year"])
+        if m["month"]:
+            month = _MONTH_NUMBERS[m["month"].lower()[:3]]
+            if m["day"]:
+                start = datetime(year, month, int(m["day"]), tzinfo=UTC)
+                return start.timestamp(), start.timestamp() + 86_400.0
+            return _months(year, month, 1)
+        if m["quarter"]:
+            return _months(year, 3 * int(m["quarter"]) - 2, 3)
+        return _months(year, 1, 12)  # "from 12 2026" names no month: the year
+    except ValueError:  # "since 31 February 2026": no such day
+        return None
+
+
+def _months(year: int, month: int, count: int) -> tuple[float, float]:
+    """From the first of `month` for `count` months."""
+    end_year, end_month = divmod(month - 1 + count, 12)
+    start = datetime(year, month, 1, tzinfo=UTC)
+    return start.timestamp(), datetime(year + end_year, end_month + 1, 1, tzinfo=UTC).timestamp()

@@ -108,11 +108,14 @@ class NewerFirstModel:
     newer one restates an older one (0: a shared name suffices), between distinct facts about one
     person and reworded updates (a constant of MiniLM's vectors); of the margin, the share an older
     statement's lead may be when only the newer's words say it is the newer ("now", "since May"),
-    since those words also open statements that update nothing; `change_marker`: such words count."""
+    since those words also open statements that update nothing; `change_marker`: such words count;
+    `said_periods`: of two statements that both say so, the one whose named start ("since 1 Jan
+    2027") follows the other's ("since 1 May 2026") is the newer."""
 
     min_cosine: float = 0.55
     changed_only_share: float = 0.5
     change_marker: bool = True
+    said_periods: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,11 @@ class ChangedEventsModel:
     """An event that tells a value changed, over the older statement of another type it outdates
     (stages/changed_events.py): of the newer-first margin, the share the statement's lead may be
     (0: off), as for a statement only its words say is newer (those words also open events that
-    update nothing)."""
+    update nothing); `said_periods`: a statement's words naming the date it holds from ("since 2009",
+    "from 1 May 2026") count as its time, an event after that day, month or year being the newer."""
 
     share: float = 0.5
+    said_periods: bool = True
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,18 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   "promoted", "becomes"); an event that only mentions the subject updates nothing;
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least the
   ranking model's `newer_first.min_cosine`, as for two statements;
-- the statement does not itself say it holds from some time on ("since 1 February Ruth is Marco's
-  supervisor"): that is the current value the event announced, not an older one;
+- the statement does not itself say it holds from some time on without saying when ("since Ruth
+  took over, Marco's supervisor is Ruth"): that is the current value the event announced;
 - it is the newer as far as the two records tell. A statement with a time of its own (`valid_from`,
   or an `occurred_at` its writer gave) is older if the event happened at least a conversation's span
-  (the model's `conversation_gap_s`) after it. A statement whose only time is when it was written is
-  older if the event happened after it was written, or if both were written together (one import, one
-  conversation hour): then
-  nothing dates the statement, and the dated event that says the value changed is the newer. A
-  statement written after the event was is the newer: it may already tell the change;
+  (the model's `conversation_gap_s`) after it. A statement that names the date it holds from ("since
+  1 February 2026 Ruth is Marco's supervisor", "levothyroxine … since 2009") is older if the event
+  happened after the day, month or year it names (the model's `changed_events.said_periods`): an
+  event that announced it, before or on that day, stays below. A statement whose only time is when it
+  was written is older if the event happened after it was written, or if both were written together
+  (one import, one conversation hour): then nothing dates the statement, and the dated event that
+  says the value changed is the newer. A statement written after the event was is the newer: it may
+  already tell the change;
 - the statement leads by less than the model's `changed_events.share` of the newer-first margin: as
   for a statement that only its words say is newer, those words also open events that update nothing.
 
@@ -34,6 +37,7 @@ from dataclasses import replace
 import numpy.typing as npt
 
 from ...memtypes.language.facts import signature
+from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
@@ -86,9 +90,14 @@ def tells_change(text: str) -> bool:
     return re.search(EVENT_STATES_CHANGE, text, re.I) is not None
 
 
-def event_is_newer(event: Mapping[str, object], statement: Mapping[str, object], gap: float) -> bool:
+def event_is_newer(
+    event: Mapping[str, object],
+    statement: Mapping[str, object],
+    gap: float,
+    said: tuple[float, float] | None = None,
+) -> bool:
     """Whether an event's payload is newer than a statement's, as far as their times tell (`gap`:
-    one conversation's span)."""
+    one conversation's span; `said`: the period the statement's words say it holds from)."""
     happened = _number(event, "valid_from_ts") or _number(event, "occurred_ts")
     written = _number(statement, "created_ts")
     stated = _number(statement, "valid_from_ts")
@@ -97,6 +106,8 @@ def event_is_newer(event: Mapping[str, object], statement: Mapping[str, object],
         stated = occurred  # its writer said when
     if stated is not None:
         return happened is not None and happened >= stated + gap
+    if said is not None:  # after the day, month or year named: on it, the event may announce it
+        return happened is not None and happened >= said[1]
     event_written = _number(event, "created_ts")
     if written is None or event_written is None or happened is None:
         return False
@@ -108,9 +119,12 @@ def _number(payload: Mapping[str, object], key: str) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def candidate_pairs(hits: Hits, reach: float, gap: float) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
+def candidate_pairs(
+    hits: Hits, reach: float, gap: float, said_periods: bool = True
+) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
-    newer than by the word, time and score checks."""
+    newer than by the word, time and score checks (`said_periods`: a statement's words naming the
+    date it holds from count as its time)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
     statements = sorted(
         (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
@@ -128,13 +142,21 @@ def candidate_pairs(hits: Hits, reach: float, gap: float) -> list[tuple[ScoredPo
             s
             for s in statements
             if 0.0 < s.score - event.score < reach
-            and not rank.states_change(str(s.payload.get("content", "")))
-            and event_is_newer(event.payload, s.payload, gap)
+            and _outdated_by(event, s, gap, said_periods)
             and names & signature(str(s.payload.get("content", ""))).names
         ]
         if older:
             pairs.append((event, older))
     return pairs
+
+
+def _outdated_by(event: ScoredPoint, statement: ScoredPoint, gap: float, said_periods: bool) -> bool:
+    """Whether a statement is older than an event by their times and by what it says of its own."""
+    text = str(statement.payload.get("content", ""))
+    said = holds_from(text) if said_periods else None
+    if said is None and rank.states_change(text):
+        return False  # it holds from some time on, unsaid when: the current value
+    return event_is_newer(event.payload, statement.payload, gap, said)
 
 
 async def lift_changed_events(
@@ -144,7 +166,7 @@ async def lift_changed_events(
     above the best such statement; answers the lifts, by id."""
     if reach <= 0.0:
         return {}
-    pairs = candidate_pairs(hits, reach, model.conversation_gap_s)
+    pairs = candidate_pairs(hits, reach, model.conversation_gap_s, model.changed_events.said_periods)
     if not pairs:
         return {}
     read = await _vectors(hits, pairs, vectors)

@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ...memtypes.language.facts import FactSignature, signature
+from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType, types_where
 from ..options import RetrievalConfig
@@ -256,13 +257,17 @@ def newer_first(
         return list(hits), {}
     ranked = sorted(hits, key=lambda h: -h.score)
     window = ranked[:_WINDOW]
-    signatures = [signature(str(h.payload.get("content", ""))) for h in window]
+    texts = [str(h.payload.get("content", "")) for h in window]
+    signatures = [signature(text) for text in texts]
     names = [s.names for s in signatures]
     times = [float(h.payload.get("occurred_ts", 0.0)) for h in window]
     # Without a time between them, a statement that says it changed ("now", "since May") is the newer
-    # (facts and procedures only: an event is a correction by its numbers, `min_overlap`).
+    # (facts and procedures only: an event is a correction by its numbers, `min_overlap`); of two
+    # that both say so, the one whose named start follows the other's ("since 1 Jan 2027" after
+    # "since 1 May 2026").
     marker = fit.change_marker and not min_overlap
-    changed = [marker and states_change(str(h.payload.get("content", ""))) for h in window]
+    changed = [marker and states_change(text) for text in texts]
+    said = [holds_from(t) if c and fit.said_periods else None for t, c in zip(texts, changed, strict=True)]
     lifts: dict[str, float] = {}
     for j in range(1, len(window)):
         for i in range(j):
@@ -270,7 +275,8 @@ def newer_first(
             lead = older.score - window[j].score
             reach = margin
             if times[j] < times[i] + gap_s:
-                newer = changed[j] and not changed[i] and times[j] > times[i] - gap_s
+                said_newer = not changed[i] or _later(said[j], said[i])
+                newer = changed[j] and said_newer and times[j] > times[i] - gap_s
                 reach = margin * fit.changed_only_share
             else:
                 newer = True
@@ -286,6 +292,11 @@ def newer_first(
     if not lifts:
         return ranked, {}
     return sorted(window, key=lambda h: -h.score) + ranked[_WINDOW:], lifts
+
+
+def _later(newer: tuple[float, float] | None, older: tuple[float, float] | None) -> bool:
+    """Whether the period one statement says it holds from begins after the other's has ended."""
+    return newer is not None and older is not None and newer[0] >= older[1]
 
 
 def states_change(text: str) -> bool:

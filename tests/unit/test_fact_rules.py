@@ -3,6 +3,8 @@ the times and words by which an event outdates a fact (stages/changed_events.py)
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.stages.changed_events import event_is_newer, tells_change
+from mnemo.retrieval.stages.changed_events import candidate_pairs, event_is_newer, tells_change
 from mnemo.retrieval.stages.rank import compared_ids, newer_first, same_meaning
 from mnemo.retrieval.stages.search import VectorCache
 
@@ -228,3 +230,53 @@ def test_an_event_is_newer_than_a_fact_as_far_as_their_times_tell(
 )
 def test_an_event_tells_a_change_by_its_words(text: str, tells: bool) -> None:
     assert tells_change(text) is tells
+
+
+def test_of_two_statements_that_say_they_changed_the_later_named_start_is_the_newer() -> None:
+    lead = hit("old", "Katrin Vogt = Platform tech lead since 1 May 2026.", 0.60, 0)
+    staff = hit("new", "Katrin Vogt = Staff Engineer since 1 Jan 2027.", 0.55, 0)
+    assert set(newer_first([lead, staff], 0.15)[1]) == {"new"}
+    # Its start named first: not the newer; a start without a year tells nothing; the rule off.
+    assert newer_first([staff, replace(lead, score=0.55)], 0.15)[1] == {}
+    assert (
+        newer_first([lead, hit("new", "Katrin Vogt = Staff Engineer since January.", 0.55, 0)], 0.15)[1] == {}
+    )
+    off = dataclasses.replace(DEFAULT_MODEL.newer_first, said_periods=False)
+    assert newer_first([lead, staff], 0.15, fit=off)[1] == {}
+
+
+DAY = 24 * HOUR
+SEPTEMBER = datetime(2026, 9, 1, tzinfo=UTC).timestamp()
+OPENING = "From 1 September 2026 Nuala's shop is open Tuesday to Sunday."
+
+
+@pytest.mark.parametrize(
+    ("statement", "happened", "outdated", "undated"),
+    [
+        # It names when it started: an event after that year, month or day is the newer.
+        ("Nuala: levothyroxine 75 micrograms (for an underactive thyroid since 2009).", 0.0, True, False),
+        (
+            "From 1 September 2026 Nuala's shop is open Tuesday to Sunday.",
+            -5 * DAY,
+            False,
+            False,
+        ),  # announced
+        ("From 1 September 2026 Nuala's shop is open Tuesday to Sunday.", 2 * HOUR, False, False),  # that day
+        ("From 1 September 2026 Nuala's shop is open Tuesday to Sunday.", 3 * DAY, True, False),
+        # It says it changed, not when: the current value, whatever the event.
+        ("Since the Bluebelles came Nuala's flock is seven.", 0.0, False, False),
+        # It says nothing of its start: one import wrote it, the dated event is the newer.
+        ("Nuala's electricity is with Electric Ireland.", 0.0, True, True),
+    ],
+)
+def test_a_statement_naming_its_start_is_outdated_only_by_a_later_event(
+    statement: str, happened: float, outdated: bool, undated: bool
+) -> None:
+    """`undated`: the same with the start a statement names not read (`said_periods` off)."""
+    event = ScoredPoint(
+        "e", 0.50, {"content": "Nuala switched it, now it changed.", **written(LOADED, SEPTEMBER + happened)}
+    )
+    fact = ScoredPoint("f", 0.55, {"content": statement, **written(LOADED)})
+    hits = {MemoryType.EPISODIC: [event], MemoryType.SEMANTIC: [fact]}
+    assert bool(candidate_pairs(hits, 0.1, HOUR)) is outdated
+    assert bool(candidate_pairs(hits, 0.1, HOUR, said_periods=False)) is undated

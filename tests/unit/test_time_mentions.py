@@ -1,10 +1,13 @@
-"""Which texts state a time, and which queries ask when (mnemo.memtypes.language.time_mentions)."""
+"""Which texts state a time or since when they hold, and which queries ask when
+(mnemo.memtypes.language.time_mentions)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from mnemo.memtypes.language.time_mentions import asks_when, mentions_time
+from mnemo.memtypes.language.time_mentions import asks_when, holds_from, mentions_time
 
 
 @pytest.mark.parametrize(
@@ -75,3 +78,37 @@ def test_when_questions(query: str) -> None:
 )
 def test_other_questions(query: str) -> None:
     assert not asks_when(query)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "days"),
+    [
+        ("Since 14 Sep 2026 Noor reports to Aoife Kinsella (VP Eng).", "2026-09-14", 1),
+        ("levothyroxine 75 micrograms (for an underactive thyroid since 2009)", "2009-01-01", 365),
+        ("Platform team = 6 ICs since Mar 2026: Katrin, Kwame, Tomasz.", "2026-03-01", 31),
+        ("Core API SLOs from Q1 2027: availability 99.95%.", "2027-01-01", 90),
+        ("The desk rate is €185 as of 1st February, 2026.", "2026-02-01", 1),
+        ("Policy effective 2026-09-01.", "2026-09-01", 1),
+        # Of several, the latest: the value's current start.
+        ("A €450 rate from 2024, €520 from 1 January 2026.", "2026-01-01", 1),
+    ],
+)
+def test_a_statement_says_the_period_it_holds_from(text: str, start: str, days: int) -> None:
+    period = holds_from(text)
+    assert period is not None
+    assert datetime.fromtimestamp(period[0], UTC).date().isoformat() == start
+    assert round((period[1] - period[0]) / 86_400) == days
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since the three Bluebelles came, the flock is seven.",  # says it changed, not when
+        "She increased the dose from 75 to 88 micrograms.",
+        "Since May the standup is async.",  # no year: which May is the reader's guess
+        "Since 31 February 2026 nothing.",  # no such day
+        "Datadog log volume up 40% since July.",
+    ],
+)
+def test_a_statement_without_a_dated_start_has_none(text: str) -> None:
+    assert holds_from(text) is None
