@@ -1,7 +1,8 @@
 """The read path, as five stages in order: plan → search → rank → pack → expand, then the response.
 
 1. plan (stages/plan.py): the request resolved against the defaults, each type's budget share,
-   filter and ranking policy (the registered ranking terms: ranking/terms/).
+   filter and ranking policy (the registered ranking terms: ranking/terms/); for a query timed by an
+   event ("since we moved"), the event found in the store and its window (stages/event_anchor.py).
 2. search (stages/search.py): the query embedded once while working memory is read and each type's
    list is sized (stages/sizing.py); one batched search (stages/search_plan.py) per round;
 3. rank (stages/rank.py): near-duplicates dropped; then the post-engine stages of the round phase
@@ -43,9 +44,10 @@ from .ranking.evidence import warm
 from .ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
 from .stages.changed_events import EventsOverStatements
 from .stages.done_events import DoneByEvent
+from .stages.event_anchor import asks_by_event, find_anchor
 from .stages.expand import Neighbours
 from .stages.pack import LinePrices, Priced
-from .stages.plan import ResolvedRequest, plan_retrieval, resolve
+from .stages.plan import ReadPlan, ResolvedRequest, anchored_plan, plan_retrieval, resolve
 from .stages.post import Phase, PostStage, run_stages
 from .stages.presentation import line_for
 from .stages.rank import NewerFirst
@@ -181,6 +183,17 @@ class Retriever:
             self._degraded = (time.monotonic(), types)
         return types
 
+    async def _anchored(self, plan: ReadPlan, timings: dict[str, float]) -> ReadPlan:
+        """`plan`, with the window of the event its query times its question by where the store
+        holds it (stages/event_anchor.py); a query naming none is not searched for one."""
+        clause = asks_by_event(plan)
+        if clause is None:
+            return plan
+        started = time.perf_counter()
+        anchor = await find_anchor(plan, clause, self.index, self.embedder)
+        timings["anchor_ms"] = (time.perf_counter() - started) * 1000
+        return plan if anchor is None else anchored_plan(plan, self.config, anchor)
+
     async def _retrieve(
         self,
         tenant: str,
@@ -195,6 +208,7 @@ class Retriever:
             self.tokenizers, plan.resolved.encoding, self._header_tokens, self._group_tokens, self._lines
         )
         timings: dict[str, float] = {}
+        plan = await self._anchored(plan, timings)
         self._in_flight += 1
         try:
             stages = tuple(s for s in POST_STAGES if model.runs_stage(s.name))

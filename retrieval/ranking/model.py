@@ -66,6 +66,22 @@ class TimeModel:
 
 
 @dataclass(frozen=True)
+class EventAnchorModel:
+    """A time named by an event ("since we moved to Lisbon", ranking/event_anchors.py and
+    stages/event_anchor.py): of the scope's `candidates` events nearest to the clause in meaning, the
+    nearest that says every word of the clause's own is the one it names from a cosine of
+    `min_cosine_with_words` ("since we moved": two words say little to the embedder); else the
+    nearest, from `min_cosine`. Below both the store holds no such event, and the query is read as
+    naming no time. `min_cosine` lies above the cosines of clauses whose event the store does not hold
+    and of events near in meaning that are not the one named (a constant of MiniLM's vectors; the
+    fit: benchmarks/results/assistant-stores/summary.md)."""
+
+    candidates: int = 5
+    min_cosine: float = 0.5
+    min_cosine_with_words: float = 0.2
+
+
+@dataclass(frozen=True)
 class HowToModel:
     """The how-to term (ranking/terms/how.py): a lift like the time terms', enough to order the steps
     above a story about the same thing, far below what relevance separates. `steps_phrasings`: the
@@ -212,6 +228,7 @@ class RankingModel:
     sizing: SizingModel = SizingModel()
     relevance: RelevanceModel = RelevanceModel()
     time: TimeModel = TimeModel()
+    event_anchor: EventAnchorModel = EventAnchorModel()
     how_to: HowToModel = HowToModel()
     due_window: DueWindowModel = DueWindowModel()
     intentions: IntentionsModel = IntentionsModel()

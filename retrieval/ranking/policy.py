@@ -21,6 +21,7 @@ from ...memtypes.types import MemoryType, TypePolicy
 from ..options import RetrievalConfig, Tuning
 from . import terms as registry
 from .model import DEFAULT_MODEL, RankingModel
+from .temporal import TimeWindow
 from .terms import QueryContext, TermInputs
 from .terms.base import STAGE_SCORE
 from .terms.stored import RelevanceTerm, relevance_expr
@@ -139,14 +140,16 @@ def ranking_policies(
     config: RetrievalConfig,
     fused: bool,
     model: RankingModel = DEFAULT_MODEL,
+    anchored: TimeWindow | None = None,
 ) -> dict[MemoryType, RankingPolicy]:
     """Each type's formula: relevance only, or every registered ranking term that applies to the
-    type and that `model` runs, with its signal from the query. `fused`: both vectors are searched."""
+    type and that `model` runs, with its signal from the query. `fused`: both vectors are searched;
+    `anchored`: the window of an event the query names, found in the store."""
     now_ts = now.timestamp()
     relevance = relevance_expr(tuning, fused, model.relevance)
     if not tuning.formula:
         return {t: RankingPolicy.relevance_only(tuning.policies[t], now_ts, relevance) for t in types}
-    context = QueryContext(query, now, config, tuning.temporal, model)
+    context = QueryContext(query, now, config, tuning.temporal, model, anchored)
     # Read per request: a term registered at run time (a test's) counts.
     terms = [term for term in registry.TERMS if model.runs_term(term.name)]
     prepared = {term.name: term.signal(context) for term in terms}

@@ -16,6 +16,7 @@ from ...memtypes.queries import MemoryFilter, SparseVector, current_at
 from ...memtypes.requests import RetrieveRequest, SearchMode
 from ...memtypes.types import POLICIES, SCRATCHPAD_TYPE, MemoryType
 from ..options import RetrievalConfig, Tuning, resolve_tuning
+from ..ranking.event_anchors import EventAnchor
 from ..ranking.model import DEFAULT_MODEL, RankingModel
 from ..ranking.policy import RankingPolicy, ranking_policies
 
@@ -46,6 +47,24 @@ class ReadPlan:
     filters: Mapping[MemoryType, MemoryFilter] | None = None  # per type: the base, in its namespaces
     sparse: SparseVector | None = None  # the query's BM25 vector (None: dense search only)
     model: RankingModel = DEFAULT_MODEL  # the retriever's: what every stage and term ranks by
+    anchor: EventAnchor | None = None  # the event the query times its question by, as found
+
+
+def anchored_plan(plan: ReadPlan, config: RetrievalConfig, anchor: EventAnchor) -> ReadPlan:
+    """`plan` with the window of the event its query names (stages/event_anchor.py): the ranking
+    policies read it as a named time."""
+    assert plan.tuning is not None
+    query, resolved = plan.request.query, plan.resolved
+    fused = _fused(plan.sparse, plan.tuning)
+    policies = ranking_policies(
+        query, resolved.types, resolved.now, plan.tuning, config, fused, plan.model, anchor.window
+    )
+    return replace(plan, policies=policies, anchor=anchor)
+
+
+def _fused(sparse: SparseVector | None, tuning: Tuning) -> bool:
+    """Both vectors are searched: unless the request searches the sparse one alone (and has one)."""
+    return sparse is not None and tuning.search is not SearchMode.SPARSE
 
 
 def plan_retrieval(
@@ -77,8 +96,7 @@ def plan_retrieval(
         sparse = sparse_encoder.query(request.query)
         if not sparse.indices:  # nothing but stop words: BM25 has nothing to match
             sparse = None
-    # Both vectors are searched unless the request searches the sparse one alone (and has one).
-    fused = sparse is not None and tuning.search is not SearchMode.SPARSE
+    fused = _fused(sparse, tuning)
     policies = ranking_policies(request.query, resolved.types, resolved.now, tuning, config, fused, model)
     return ReadPlan(request, resolved, policies, tenant, tuning, base, filters, sparse, model)
 

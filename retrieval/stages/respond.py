@@ -210,6 +210,8 @@ def _retrieved(
         adjustments = found.adjustments.of(point.id)
         explanation = explain(plan.policies[memory_type], point, found.relevance, adjustments)
         explanation["confidence_features"] = dict(features or {})
+        if plan.anchor is not None and "time" in explanation["components"]:
+            explanation["time_anchor"] = plan.anchor.as_dict()  # the event the time term's window is of
     return RetrievedMemory(
         id=point.id,
         external_id=point.payload.get("external_id"),

@@ -11,6 +11,7 @@ from ....memtypes.formula import SCORE, Expr, Var
 from ....memtypes.types import MemoryType, TypePolicy
 from ...options import RetrievalConfig
 from ..model import RankingModel
+from ..temporal import TimeWindow
 
 STAGE_SCORE = Var(SCORE)
 
@@ -24,6 +25,7 @@ class QueryContext:
     config: RetrievalConfig
     temporal: bool  # the time parser is on for this request (`ranking.temporal`)
     model: RankingModel  # the retriever's: the terms' fitted constants
+    anchored: TimeWindow | None = None  # the window an event the query names gives (the store's)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Terms of time asked about: a memory of the time the query names ("last May", "in 2022", "this
-month", "last spring"), and one that states a time when the query asks when
-(mnemo.memtypes.language.time_mentions). Not for due-dated types (intentions): their due dates rank
-them (ranking/due_windows.py).
+month", "last spring", or an event's: "since we moved", stages/event_anchor.py), and one that states
+a time when the query asks when (mnemo.memtypes.language.time_mentions). Not for due-dated types
+(intentions): their due dates rank them (ranking/due_windows.py).
 
 A memory is of the time named when it occurred within it or, where it carries a validity of its own
 (`valid_from` or `valid_until`, valid time), when it held during any of it: "Dean is the AP lead"
@@ -42,6 +42,9 @@ class TimeTerm(RankingTerm):
         asked = task_question(query.query, query.now, query.model.due_window.leave_rule)
         window = asked.window if asked is not None else None
         window = window or parse_time_window(query.query, query.now)
+        if window is None and query.anchored is not None:
+            # A time named by an event ("since we moved") ends at a known instant: no slack.
+            return TimeBoost(query.anchored, query.config.time_weight)
         # Events are told a little after they happen: the window extended past its end.
         return TimeBoost(window, query.config.time_weight, query.model.time.slack_s) if window else None
 

@@ -1,0 +1,174 @@
+"""Times named by an event ("since we moved to Lisbon", "after the wedding", "before Sofia left",
+"since the last release"): the clause that names the event, read off a query. Which event it is,
+and so the time, is the store's to say (stages/event_anchor.py looks it up among the scope's
+events); here only the words.
+
+A clause is recognized after "since", "after" or "before" in two forms, and nothing else:
+
+- a subject and a verb in the past: a pronoun ("we moved into Fernanda's flat"), a name ("Dean
+  took over from Lucy", "Maeve was born"), or "my"/"our"/"the" and a noun or two ("the order form
+  was signed");
+- a noun phrase opened by "the", "my" or "our" ("the Aurora cutover", "our wedding").
+
+A clause that names a time of the calendar ("since May", "after the weekend", "before the end of the
+month", "since the 3rd") is not an event: the calendar's reading (ranking/temporal.py) keeps it, as
+does a time ahead ("before the next QBR"). A question for the span itself ("how long since we
+moved?") names no window: the event is its answer; nor does one that asks what to do ("should I
+make coffee after the choir?": a habit, or a time ahead). "the week before the move" (a span around
+the event) is left alone too. Pure: text in, a clause out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .temporal import MONTHS, TimeWindow
+
+_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it"})
+_DETERMINERS = frozenset({"the", "my", "our", "his", "her", "their", "your"})
+# Past forms not ending in -ed; a subject's verb must be in the past (an event that happened).
+_IRREGULAR_PAST = frozenset({
+    "was", "were", "had", "did", "got", "went", "left", "began", "came", "became", "bought", "sold",
+    "took", "made", "met", "saw", "found", "quit", "set", "put", "gave", "told", "said", "won", "lost",
+    "paid", "built", "broke", "fell", "flew", "drove", "ran", "spent", "sent", "wrote", "rang", "sang",
+    "split", "shut", "hit", "led", "read", "knew", "thought", "brought", "caught", "taught", "held",
+    "kept", "sat", "stood", "woke", "wore", "swam", "chose", "ate", "drank", "forgot", "heard", "let",
+    "meant", "rode", "rose", "shook", "spoke", "struck", "threw", "tore",
+})  # fmt: skip
+# Words that make a clause a time of the calendar, or one ahead, rather than an event.
+_TIME_WORDS = frozenset({
+    "day", "days", "week", "weeks", "weekend", "month", "months", "year", "years", "morning",
+    "afternoon", "evening", "night", "tonight", "today", "yesterday", "tomorrow", "time", "moment",
+    "start", "beginning", "end", "middle", "half", "quarter", "term", "season", "spring", "summer",
+    "autumn", "fall", "winter", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "next", "coming", "upcoming", "following", "then", "now", "noon", "midnight", "lunch",
+    "lunchtime", "breakfast", "dinner", "christmas", "easter",
+}) | frozenset(MONTHS)  # fmt: skip
+_ADVERBS = frozenset({"first", "last", "finally", "just", "actually", "eventually", "officially"})
+# Words of a clause that name no event of their own: whether an event says the clause's words is
+# read without them.
+_LIGHT = (
+    _PRONOUNS
+    | _DETERMINERS
+    | _ADVERBS
+    | frozenset({"a", "an", "to", "from", "in", "into", "of", "on", "at", "for", "with", "over", "up"})
+    | frozenset({"out", "off", "back", "by", "is", "be", "been", "was", "were", "had", "did", "got", "s"})
+)
+_MAX_WORDS = 10
+# The clause ends at a stop or at a word that opens another clause.
+_CLAUSE_END = re.compile(r"[?!.;,:()\"]|\s(?:and|but|or|so|when|while|because|if|that|which|who)\s", re.I)
+_RELATION = re.compile(r"\b(?P<relation>since|after|before)\s+(?P<rest>\S.*)", re.I | re.S)
+_SPAN_BEFORE = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s*$", re.I
+)
+_ASKS_SPAN = re.compile(r"\bhow\s+(?:long|many\s+(?:days|weeks|months|years))\b", re.I)
+# A question about what to do ("should I make coffee after the choir?") times a time ahead, or a
+# habit: the event it names is not one that happened.
+_ASKS_AHEAD = re.compile(r"^\W*(?:should|shall|can|could|may|will|would|must)\b", re.I)
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass(frozen=True)
+class AnchorClause:
+    """`relation` ("since", "after", "before") and the words naming the event (`clause`); `phrase`
+    is both, as the query says them."""
+
+    relation: str
+    clause: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class EventAnchor:
+    """The event a clause names, found in the store, and the window it gives the question: from
+    just after the event until now ("since", "after"), or until it ("before")."""
+
+    clause: AnchorClause
+    event_id: str
+    content: str
+    occurred_at: datetime
+    cosine: float
+    window: TimeWindow
+    by_words: bool = False  # found as the nearest event that says the clause's words
+
+    def as_dict(self) -> dict[str, Any]:
+        """What `explain` shows of it."""
+        return {
+            "phrase": self.clause.phrase,
+            "event_id": self.event_id,
+            "event": self.content,
+            "occurred_at": self.occurred_at.isoformat(),
+            "cosine": round(self.cosine, 4),
+            "says_the_words": self.by_words,
+            "window": [self.window.start.isoformat(), self.window.end.isoformat()],
+        }
+
+
+def anchored_window(clause: AnchorClause, occurred_at: datetime, now: datetime) -> TimeWindow | None:
+    """The window an event at `occurred_at` gives: the event itself is not of it (it is what the
+    question is timed by, not about). None when it is empty (the event is not before now)."""
+    if clause.relation == "before":
+        start, end = datetime(1970, 1, 1, tzinfo=UTC), occurred_at
+    else:
+        start, end = occurred_at + timedelta(seconds=1), now
+    return TimeWindow(start, end, clause.phrase) if start < end <= now else None
+
+
+def anchor_clause(query: str) -> AnchorClause | None:
+    """The event the query times its question by, as words; None when it names none (most queries:
+    the cost is one search of the text)."""
+    if _ASKS_SPAN.search(query) or _ASKS_AHEAD.search(query):
+        return None
+    for match in _RELATION.finditer(query):
+        if _SPAN_BEFORE.search(query[: match.start()]):
+            continue
+        rest = match["rest"]
+        end = _CLAUSE_END.search(rest)
+        clause = (rest[: end.start()] if end else rest).strip()
+        words = _WORD.findall(clause)[:_MAX_WORDS]
+        if words and _names_event(words):
+            clause = " ".join(words)
+            relation = match["relation"].lower()
+            return AnchorClause(relation, clause, f"{match['relation']} {clause}")
+    return None
+
+
+def says_clause(clause: AnchorClause, content: str) -> bool:
+    """Whether `content` says every word of the clause that names something ("we moved into
+    Fernanda's flat": moved, fernanda, flat)."""
+    own = _content_words(clause.clause)
+    return bool(own) and own <= _content_words(content)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if w not in _LIGHT}
+
+
+def _names_event(words: list[str]) -> bool:
+    lowered = [w.lower() for w in words]
+    if any(w in _TIME_WORDS or any(c.isdigit() for c in w) for w in lowered):
+        return False
+    first = lowered[0]
+    if first in _PRONOUNS:
+        return _past_verb_at(lowered, 1)
+    if first in _DETERMINERS:
+        # "the storm", "the Aurora cutover", "the order form was signed": a noun phrase, with or
+        # without its verb.
+        return len(words) > 1
+    # A name: capitalized words, then a verb in the past ("Sofia Lemos left").
+    name = 0
+    while name < min(len(words), 3) and words[name][:1].isupper():
+        name += 1
+    return name > 0 and _past_verb_at(lowered, name)
+
+
+def _past_verb_at(words: list[str], at: int) -> bool:
+    if at < len(words) and words[at] in _ADVERBS:
+        at += 1
+    if at >= len(words):
+        return False
+    word = words[at]
+    return word in _IRREGULAR_PAST or (len(word) > 3 and word.endswith("ed"))

@@ -1,0 +1,83 @@
+"""A time named by an event (real app, Qdrant Edge, MiniLM, BM25): "since we moved" is read off the
+store, from the move's own date, and ranks what happened after it above what happened before; an
+event the store does not hold names no time, and the query is ranked as if it named none.
+
+The clock is Friday 12 June 2026, 12:00 UTC; the move to Porto was on 14 March.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import AppFactory
+from tests.e2e.writes.test_memories_http import write
+
+NOW = "2026-06-12T12:00:00Z"
+SCOPE = {"user_id": "rosa"}
+MOVE = "We moved from Lisbon to Porto and got the keys to our new flat in Bonfim."
+BEFORE = {
+    "We had the neighbours in Lisbon over for a farewell dinner on the terrace.": "2026-01-10T19:00:00Z",
+    "We sold the old sofa and packed up the books in boxes.": "2026-02-21T10:00:00Z",
+}
+AFTER = {
+    "We joined a running club that meets by the Douro on Saturday mornings.": "2026-04-04T08:00:00Z",
+    "We had friends over for a francesinha dinner in the new flat.": "2026-05-02T20:00:00Z",
+}
+
+
+@pytest.fixture
+async def rosa(app_client: AppFactory) -> Any:
+    events = {MOVE: "2026-03-14T09:00:00Z", **BEFORE, **AFTER}
+    async with app_client() as client:
+        await write(
+            client,
+            [
+                {"type": "episodic", "scope": SCOPE, "content": content, "occurred_at": at}
+                for content, at in events.items()
+            ],
+        )
+        yield client
+
+
+async def ask(client: Any, query: str) -> list[dict[str, Any]]:
+    body = {"query": query, "scope": SCOPE, "now": NOW, "explain": True, "min_confidence": 0}
+    response = await client.post("/v1/retrieve", json=body)
+    assert response.status_code == 200, response.text
+    memories: list[dict[str, Any]] = response.json()["memories"]
+    return memories
+
+
+async def test_what_happened_since_the_move_ranks_above_what_happened_before(rosa: Any) -> None:
+    memories = await ask(rosa, "what have we done since we moved?")
+    order = [m["content"] for m in memories]
+    assert set(order) >= {MOVE, *BEFORE, *AFTER}
+    assert max(order.index(c) for c in AFTER) < min(order.index(c) for c in BEFORE)
+    time_of = {m["content"]: m["explain"]["components"]["time"]["value"] for m in memories}
+    assert {c: time_of[c] for c in (*AFTER, *BEFORE, MOVE)} == {
+        **dict.fromkeys(AFTER, 1.0),
+        **dict.fromkeys(BEFORE, 0.0),
+        MOVE: 0.0,  # the event the question is timed by is not of the time after it
+    }
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert anchor["phrase"] == "since we moved"
+    assert anchor["event"] == MOVE
+    assert anchor["occurred_at"].startswith("2026-03-14T09:00:00")
+    for memory in memories:  # the engine scored what `explain` says: the same formula
+        assert abs(memory["explain"]["total"] - memory["score"]) < 1e-4
+
+
+async def test_before_the_move_is_the_time_until_it(rosa: Any) -> None:
+    memories = await ask(rosa, "what did we do before we moved to Porto?")
+    time_of = {m["content"]: m["explain"]["components"]["time"]["value"] for m in memories}
+    expected = {**dict.fromkeys(BEFORE, 1.0), **dict.fromkeys(AFTER, 0.0)}
+    assert {c: time_of[c] for c in (*BEFORE, *AFTER)} == expected
+
+
+async def test_an_event_the_store_does_not_hold_names_no_time(rosa: Any) -> None:
+    memories = await ask(rosa, "what have we done since we adopted the cat?")
+    assert memories
+    for memory in memories:
+        assert "time" not in memory["explain"]["components"]
+        assert "time_anchor" not in memory["explain"]

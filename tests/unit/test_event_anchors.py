@@ -1,0 +1,86 @@
+"""Times named by an event: the clause read off a query, whether an event says its words, and the
+window the event found gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mnemo.retrieval.ranking.event_anchors import AnchorClause, anchor_clause, anchored_window, says_clause
+
+NOW = datetime(2026, 6, 12, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("query", "relation", "clause"),
+    [
+        ("what have we done since we moved?", "since", "we moved"),
+        ("what have we done since we moved to Lisbon?", "since", "we moved to Lisbon"),
+        ("anything new since we switched to Flogas", "since", "we switched to Flogas"),
+        ("where did I work before I switched jobs?", "before", "I switched jobs"),
+        ("what did we buy after the wedding?", "after", "the wedding"),
+        ("how's the app doing since the last release?", "since", "the last release"),
+        ("which incidents did we have before Marcus left?", "before", "Marcus left"),
+        ("what QBRs have we held since Dean took over from Lucy?", "since", "Dean took over from Lucy"),
+        ("what did we do with the kids before Maeve was born?", "before", "Maeve was born"),
+        ("tickets since the order form was signed, and whose", "since", "the order form was signed"),
+        ("what changed after our wedding", "after", "our wedding"),
+        ("since she finally started, what has she done?", "since", "she finally started"),
+    ],
+)
+def test_a_clause_naming_an_event_is_read(query: str, relation: str, clause: str) -> None:
+    assert anchor_clause(query) == AnchorClause(relation, clause, f"{relation} {clause}")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what have we done since May?",  # a month: the calendar's
+        "since 2022",
+        "what happened after the weekend?",
+        "anything due before the end of the month?",
+        "since the 3rd of June",
+        "since last spring",
+        "what's left before the next QBR?",  # ahead: no event yet
+        "how long since we moved?",  # asks for the span: the event is the answer
+        "how many days since I quit smoking?",
+        "what did we do the week before the move?",  # a span around the event
+        "before I forget, what's on tomorrow?",  # not in the past
+        "what should I do after I finish the report?",
+        "should I make coffee for Nuala after the choir?",  # a habit, not an event that happened
+        "can we meet after the standup?",
+        "since then nothing happened",
+        "since Christmas",
+        "who was here before Tomás?",  # a name without a verb
+        "what is my favourite colour?",
+    ],
+)
+def test_a_time_of_the_calendar_or_no_event_is_not_an_anchor(query: str) -> None:
+    assert anchor_clause(query) is None
+
+
+def test_the_clause_ends_where_another_begins() -> None:
+    found = anchor_clause("What did we fix after the last release and who fixed it?")
+    assert found is not None and found.clause == "the last release"
+
+
+def test_an_event_says_the_clause_when_it_has_every_word_that_names_something() -> None:
+    moved = AnchorClause("since", "we moved into Fernanda's flat", "since we moved into Fernanda's flat")
+    assert says_clause(moved, "The family moved into Fernanda's flat in Alvalade for the renovation.")
+    assert not says_clause(moved, "The family moved back into the flat in Arroios.")
+    assert not says_clause(AnchorClause("since", "we got it", "since we got it"), "We got it.")
+
+
+def test_since_an_event_runs_from_just_after_it_until_now() -> None:
+    moved = datetime(2026, 3, 14, 9, tzinfo=UTC)
+    since = anchored_window(AnchorClause("since", "we moved", "since we moved"), moved, NOW)
+    assert since is not None and moved < since.start < datetime(2026, 3, 14, 9, 0, 2, tzinfo=UTC)
+    assert since.end == NOW and since.phrase == "since we moved"
+    before = anchored_window(AnchorClause("before", "we moved", "before we moved"), moved, NOW)
+    assert before is not None and before.end == moved and before.start.year == 1970
+
+
+def test_an_event_not_before_now_gives_no_window() -> None:
+    later = datetime(2026, 7, 1, tzinfo=UTC)
+    assert anchored_window(AnchorClause("since", "we moved", "since we moved"), later, NOW) is None
