@@ -14,12 +14,12 @@ a person) and that an answer must hold one. So:
   "mobile"; "email"; "code", "password", "account number", "reference"; "who", "called"): word
   classes of English, not the subjects of any one store, so that they read a store nobody here has
   seen as they read these. A question that names none asks for no kind; its words alone are checked.
-- `holds_kind(kind, content, dated)`: whether a memory's text holds a value of that kind, by its
+- `holds_kind(kind, content, model, dated)`: whether a memory's text holds a value of that kind, by its
   form (digits and separators, a currency sign or word, a month or weekday, an @, a clock time, a
   capitalized name the question does not hold). A dated memory (an event's or a turn's own time, a
   reminder's due date) holds a date whatever its words say: "when did we open?" is answered by the
   event's time.
-- `detail_check(query, words, head)`: of the best `DETAIL_HEAD` hits, those that name all the
+- `detail_check(query, words, head, model)`: of the best `model.detail_head` hits, those that name all the
   question's names and hold a value of an asked kind; `missing` when there is none, and `gap`, 1 less
   the largest share of the question's other words (what it asks about the names: "door code",
   "birthday") that one of them holds. The same for every hit of a request: it says what the store
@@ -41,11 +41,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from ...memtypes.language.speakers import speaker_of
-from .evidence import READ_CHARS, QueryWords, information, memory_words, stem
-
-DETAIL_HEAD = 5  # the best hits an answer is looked for in
-PREFIX_CHARS = 3  # a shorter word is matched whole only
-ASKED_INFORMATION = 1.0  # `evidence.information` under which a word asks nothing (the ~100 commonest)
+from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 
 
 class Kind(StrEnum):
@@ -248,8 +244,6 @@ _VALUE_WORDS = frozenset(
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
 _EMAIL_WORDS = frozenset({stem("address")})
-# A capitalized word less common than this in English (`evidence.information`) reads as a name.
-NAME_INFORMATION = 2.5
 
 
 def asked_kinds(query: str) -> frozenset[Kind]:
@@ -269,16 +263,22 @@ def _holds(kind: Kind, text: str) -> bool:
     return _HOLDS[kind].search(text) is not None
 
 
-def _names_someone(text: str, known: frozenset[str]) -> bool:
+def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
     """Whether `text` capitalizes a word the question does not hold and the language does not use
-    commonly (a name: "Mr Hughes", not "The" or "Account" opening a line)."""
+    commonly, at least `name_information` (a name: "Mr Hughes", not "The" or "Account" opening a line)."""
     return any(
-        stem(w) not in known and information(w.casefold()) >= NAME_INFORMATION
+        stem(w) not in known and information(w.casefold()) >= name_information
         for w in _CAPITALIZED.findall(text)
     )
 
 
-def holds_kind(kind: Kind, content: str, dated: bool = False, known: frozenset[str] = frozenset()) -> bool:
+def holds_kind(
+    kind: Kind,
+    content: str,
+    model: ConfidenceFeaturesModel,
+    dated: bool = False,
+    known: frozenset[str] = frozenset(),
+) -> bool:
     """Whether `content` holds a value of `kind` (a dated memory holds a date: its own time; a
     person is a name that is not one of the question's words `known`)."""
     if dated and kind is Kind.DATE:
@@ -287,16 +287,20 @@ def holds_kind(kind: Kind, content: str, dated: bool = False, known: frozenset[s
     if kind is Kind.DATE and _holds(Kind.TIME, text):
         return True  # "when does the train leave?" is answered by "at noon" as by a day
     if kind is Kind.PERSON:
-        return _names_someone(text, known)
+        return _names_someone(text, known, model.name_information)
     return _holds(kind, text)
 
 
 def answers_kind(
-    kinds: Iterable[Kind], content: str, dated: bool = False, known: frozenset[str] = frozenset()
+    kinds: Iterable[Kind],
+    content: str,
+    model: ConfidenceFeaturesModel,
+    dated: bool = False,
+    known: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `content` holds a value of any of `kinds` (true when none is asked)."""
     kinds = tuple(kinds)
-    return not kinds or any(holds_kind(k, content, dated, known) for k in kinds)
+    return not kinds or any(holds_kind(k, content, model, dated, known) for k in kinds)
 
 
 def is_question(query: str) -> bool:
@@ -315,17 +319,23 @@ def _calendar(name: str) -> bool:
     return _CALENDAR_WORD.fullmatch(name) is not None
 
 
-def _holds_word(key: str, found: frozenset[str]) -> bool:
+def _holds_word(key: str, found: frozenset[str], prefix_chars: int) -> bool:
     """Whether a memory's word keys `found` hold the question's word `key` or a word either begins
-    ("reg" / "registration", "vet" / "vets"): an abbreviation or a derived form says the same thing."""
+    ("reg" / "registration", "vet" / "vets"; a word under `prefix_chars` only whole): an
+    abbreviation or a derived form says the same thing."""
     if key in found:
         return True
-    if len(key) < PREFIX_CHARS:
+    if len(key) < prefix_chars:
         return False
-    return any(len(w) >= PREFIX_CHARS and (w.startswith(key) or key.startswith(w)) for w in found)
+    return any(len(w) >= prefix_chars and (w.startswith(key) or key.startswith(w)) for w in found)
 
 
-def detail_share(words: QueryWords, found: frozenset[str], kinds: frozenset[Kind] = frozenset()) -> float:
+def detail_share(
+    words: QueryWords,
+    found: frozenset[str],
+    model: ConfidenceFeaturesModel,
+    kinds: frozenset[Kind] = frozenset(),
+) -> float:
     """The share of the information of the question's words that are not names (what it asks about
     the names: "door code", "salary", "birthday") that a memory's word keys `found` hold; 1 when it
     has no such word. With `kinds` asked (and held: `detail_check` reads only memories that hold
@@ -338,20 +348,21 @@ def detail_share(words: QueryWords, found: frozenset[str], kinds: frozenset[Kind
     asked = {
         k: w
         for k, w in weights.items()
-        if w >= ASKED_INFORMATION and k not in words.names and k not in generic
+        if w >= model.asked_information and k not in words.names and k not in generic
     }
     total = sum(asked.values())
     if total <= 0.0:
         return 1.0
-    return sum(w for key, w in asked.items() if _holds_word(key, found)) / total
+    return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
 
 
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
     them (nothing found, or a conversation: see `detail_check`); `missing` 1 when it asks for a kind
-    of value and none of the best `DETAIL_HEAD` that name all its names holds one; `gap` 1 − the
-    largest share of its other words (`detail_share`) in such a hit (1: no hit holds any of it)."""
+    of value and none of the best hits (`ConfidenceFeaturesModel.detail_head`) that name all its
+    names holds one; `gap` 1 − the largest share of its other words (`detail_share`) in such a hit
+    (1: no hit holds any of it)."""
 
     checked: float
     missing: float
@@ -361,11 +372,13 @@ class DetailCheck:
 NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
 
 
-def detail_check(query: str, words: QueryWords, head: Sequence[tuple[str, bool]]) -> DetailCheck:
+def detail_check(
+    query: str, words: QueryWords, head: Sequence[tuple[str, bool]], model: ConfidenceFeaturesModel
+) -> DetailCheck:
     """Check the best hits `head` (content, dated; best first) for what `query` asks."""
     if not is_question(query):
         return NOT_CHECKED
-    best_hits = head[:DETAIL_HEAD]
+    best_hits = head[: model.detail_head]
     # Most of the best hits conversation turns: the store is a transcript, whose turns state facts
     # in passing and in the speakers' words, seldom in the question's; the check does not read it.
     if not best_hits or 2 * sum(_is_turn(c, dated) for c, dated in best_hits) > len(best_hits):
@@ -377,7 +390,7 @@ def detail_check(query: str, words: QueryWords, head: Sequence[tuple[str, bool]]
     best, holding = 0.0, False
     for content, dated in best_hits:
         found = memory_words(content)
-        if names <= found and answers_kind(kinds, content, dated, known):
+        if names <= found and answers_kind(kinds, content, model, dated, known):
             holding = True
-            best = max(best, detail_share(words, found, kinds))
+            best = max(best, detail_share(words, found, model, kinds))
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)
