@@ -37,22 +37,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from functools import lru_cache
 
 from ...memtypes.language.speakers import speaker_of
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
-
-
-class Kind(StrEnum):
-    PHONE = "phone"
-    EMAIL = "email"
-    MONEY = "money"
-    DATE = "date"
-    TIME = "time"
-    COUNT = "count"
-    CODE = "code"
-    PERSON = "person"
+from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 
 
 def _words(*alternatives: str) -> str:
@@ -187,56 +175,17 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+# The words that open a question: an interrogative or an auxiliary.
+_OPENERS = (
+    "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
+    "should|shall|has|have|had"
 )
-_WEEKDAYS = (
-    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
-)
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    "hundred|thousand|million|dozen|half|couple|once|twice|a few|several"
-)
-_CURRENCY_CODES = "eur|gbp|usd|chf|aud|cad|nzd|inr|sek|nok|dkk|pln|brl|zar|jpy"
-# After a number: "40 euros", "£32k", "12p", "3.2m".
-_CURRENCY_WORDS = (
-    "euro|euros|pound|pounds|quid|dollar|dollars|cent|cents|pence|yen|rupees|grand|k|m|bn|p|"
-    + _CURRENCY_CODES
-)
-# What a memory's text holds, by the form of a value.
-_HOLDS: dict[Kind, re.Pattern[str]] = {
-    Kind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
-    Kind.PHONE: re.compile(r"(?<![\w/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
-    Kind.MONEY: re.compile(
-        rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
-        r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b",
-        re.IGNORECASE,
-    ),
-    Kind.DATE: re.compile(
-        rf"\b(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})s?\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b"
-        r"|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:today|tomorrow|yesterday|tonight)\b"
-        # "before the trip", "since we moved": a when-question is answered by another event too.
-        r"|\b(?:before|after|until|till|since|during|ago)\b"
-        # A recurring time answers "when" as a date does: "monthly", "at weekends",
-        # "the first of the month", "in spring".
-        r"|\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually|weekends?)\b"
-        r"|\b(?:first|last) of the (?:month|year)\b|\b(?:spring|summer|autumn|winter)\b",
-        re.IGNORECASE,
-    ),
-    Kind.TIME: re.compile(
-        r"\b\d{1,2}(?:[:.h]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b(?:noon|midday|midnight)\b",
-        re.IGNORECASE,
-    ),
-    Kind.COUNT: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
-    Kind.CODE: re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|\b\d{3,}\b|\b[A-Z]{2,}[-/]?\w*\d"),
-}
-_QUESTION = re.compile(
-    r"\?\s*$|^\W*(?:what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could"
-    r"|will|would|should|shall|has|have|had)(?:'s|'re|'d)?\b",
-    re.IGNORECASE,
-)
-_CALENDAR_WORD = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})", re.IGNORECASE)
+_OPENS_QUESTION = re.compile(rf"^\W*(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE)
+_QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
+# Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
+# card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
+_CLAUSES = re.compile(r"[,;:—–]|\s-\s")
+_CALENDAR_WORD = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z'’-]+")
 # Words that name a value by its kind alone (stemmed as `evidence.stem` keys words).
 _VALUE_WORDS = frozenset(
@@ -246,21 +195,26 @@ _VALUE_WORDS = frozenset(
 _EMAIL_WORDS = frozenset({stem("address")})
 
 
-def asked_kinds(query: str) -> frozenset[Kind]:
-    """The kinds of value `query` asks for (empty: none that a text's form shows). "How much" asks
-    for an amount: of money where a word of money says so ("how much did the lock cost?"), else
-    any quantity ("how much levothyroxine?")."""
-    kinds = {kind for kind, pattern in _ASKS if pattern.search(query)}
+def asking_clauses(query: str) -> str:
+    """The clauses of `query` that open as a question, or all of it when none does: "Úna's
+    picking hymns for Gerry's birthday Mass, which ones does he like?" asks which hymns, not when."""
+    clauses = [c for c in _CLAUSES.split(query) if c.strip()]
+    asking = [c for c in clauses if _OPENS_QUESTION.search(c)]
+    return " ".join(asking) if asking else query
+
+
+def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
+    """The kinds of value `query` asks for (empty: none that a text's form shows), read in its
+    asking clauses (`asking_clauses`) with `clause_only`. "How much" asks for an amount: of money
+    where a word of money says so ("how much did the lock cost?"), else any quantity ("how much
+    levothyroxine?")."""
+    text = asking_clauses(query) if clause_only else query
+    kinds = {kind for kind, pattern in _ASKS if pattern.search(text)}
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
         kinds.discard(Kind.CODE)  # "phone number": the number is the phone's
     return frozenset(kinds)
-
-
-@lru_cache(maxsize=8_192)
-def _holds(kind: Kind, text: str) -> bool:
-    return _HOLDS[kind].search(text) is not None
 
 
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
@@ -284,11 +238,11 @@ def holds_kind(
     if dated and kind is Kind.DATE:
         return True
     text = content[:READ_CHARS]
-    if kind is Kind.DATE and _holds(Kind.TIME, text):
+    if kind is Kind.DATE and holds_form(Kind.TIME, text):
         return True  # "when does the train leave?" is answered by "at noon" as by a day
     if kind is Kind.PERSON:
         return _names_someone(text, known, model.name_information)
-    return _holds(kind, text)
+    return holds_form(kind, text, model.amounts_are_not_codes, model.counts_stand_alone)
 
 
 def answers_kind(
@@ -356,6 +310,11 @@ def detail_share(
     return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
 
 
+def _with_parts(found: frozenset[str]) -> frozenset[str]:
+    """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
+    return found.union(*(w.split("-") for w in found if "-" in w))
+
+
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
@@ -383,14 +342,14 @@ def detail_check(
     # in passing and in the speakers' words, seldom in the question's; the check does not read it.
     if not best_hits or 2 * sum(_is_turn(c, dated) for c, dated in best_hits) > len(best_hits):
         return NOT_CHECKED
-    kinds = asked_kinds(query)
+    kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)
     # A month or a weekday in a question names a time, which an event's date holds, not its words.
     names = frozenset(n for n in words.names if not _calendar(n))
     best, holding = 0.0, False
     for content, dated in best_hits:
         found = memory_words(content)
-        if names <= found and answers_kind(kinds, content, model, dated, known):
+        if names <= _with_parts(found) and answers_kind(kinds, content, model, dated, known):
             holding = True
             best = max(best, detail_share(words, found, model, kinds))
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

@@ -205,7 +205,9 @@ class Calibration:
     ) -> list[float]:
         """The confidence of each ranked hit (best first): `probability` of its `hit_features` (read
         with the ranking model's thresholds `model`), without building them past the head, where only
-        the rank features differ (a retrieval has up to hundreds of candidates)."""
+        the rank features differ (a retrieval has up to hundreds of candidates). Where the best hits
+        hold no value of the kind asked (`model.only_best_when_missing`), every hit but the best is at
+        the floor."""
         if not hits:
             return []
         head, weakest = _absolute(query, hits, model)
@@ -226,7 +228,15 @@ class Calibration:
             z = np.minimum(z, self.detail_bound(rest))
             p = np.where(z > -500, 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))), 0.0)
             out += [round(float(v), 4) for v in np.clip(p, self.floor, self.ceiling)]
+        if model.only_best_when_missing and self._nothing_of_the_kind(weakest):
+            out[1:] = [self.floor] * (len(out) - 1)
         return out
+
+    def _nothing_of_the_kind(self, features: Mapping[str, float]) -> bool:
+        """Whether the request's best hits hold no value of the kind its question asks (a detail
+        ceiling set and the check read them): then only the best hit keeps a place in a default
+        context, so that an unanswerable question's context is near empty, not full of near misses."""
+        return bool(self.detail_ceiling and features.get("detail_checked") and features.get("detail_missing"))
 
     def as_dict(self) -> dict[str, Any]:
         return {

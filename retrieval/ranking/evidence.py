@@ -41,13 +41,22 @@ class ConfidenceFeaturesModel:
     matched words say nothing new (`word_features`); `detail_head`: the best hits an answer is looked
     for in; `prefix_chars`: a shorter word is matched whole only; `asked_information`: the
     `information` under which a question's word asks nothing; `name_information`: a capitalized word
-    at least this rare in English reads as a name (asked_detail.py)."""
+    at least this rare in English reads as a name; `asking_clause_kinds`: the kind asked is read in
+    the clause that asks; `amounts_are_not_codes`: a price, a measure or a year
+    is no code or number asked for; `counts_stand_alone`: a count is a number of its own, not digits
+    inside a code (asked_detail.py); `only_best_when_missing`: where no best hit holds a value of the
+    kind asked, the others than the best are at the confidence's floor, under a default context's
+    (confidence.py)."""
 
     matched_cap: float
     detail_head: int
     prefix_chars: int
     asked_information: float
     name_information: float
+    asking_clause_kinds: bool
+    amounts_are_not_codes: bool
+    counts_stand_alone: bool
+    only_best_when_missing: bool
 
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")

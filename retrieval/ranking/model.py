@@ -188,6 +188,10 @@ CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
     prefix_chars=3,  # "reg" / "registration"; shorter words only whole
     asked_information=1.0,  # the ~100 commonest words ask nothing
     name_information=2.5,  # a capitalized word rarer than this reads as a name
+    asking_clause_kinds=True,
+    amounts_are_not_codes=True,
+    counts_stand_alone=True,
+    only_best_when_missing=True,
 )
 
 

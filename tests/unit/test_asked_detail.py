@@ -56,6 +56,13 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         (Kind.TIME, "Swimming is at 17:30 on Tuesdays.", "Swimming is at the municipal pool."),
         (Kind.CODE, "Wifi: BakeHouse / crumb2024.", "The office has wifi on both floors."),
         (Kind.COUNT, "We can seat 24 upstairs.", "We can seat people upstairs."),
+        # An amount, a measure or a year is no code; an identifier is one, whatever its letters.
+        (Kind.CODE, "The poster is B-217, at 13:00-14:30.", "Broadband is 500 Mb at £28 a month."),
+        (Kind.CODE, "Contract MSA-2025-0188, signed in June.", "Insured for €189 a year, renewing 1 April."),
+        (Kind.CODE, "Flight KL1284 leaves at noon.", "A 2016 4-berth caravan bought for €14,500."),
+        # A count stands as a number of its own, not digits inside a path or an identifier.
+        (Kind.COUNT, "The group quota is 60 TB.", "His scratch is /exports/eddie/scratch/s2291847."),
+        (Kind.TIME, "She wants reminders around 7 o'clock.", "She wants reminders the evening before."),
     ],
 )
 def test_a_memory_holds_a_value_by_its_form(kind: Kind, holds: str, lacks: str) -> None:
@@ -142,11 +149,26 @@ def test_the_ceiling_lowers_a_near_miss_below_its_answered_twin() -> None:
 
 
 def test_the_shipped_ceiling_never_takes_a_memory_out_of_a_default_context() -> None:
+    """The ceiling alone (the near-empty rule off) leaves every near miss above the default floor."""
     model = shipped_calibration()
     assert admissible(model.detail_ceiling, DEFAULT_MIN_CONFIDENCE)
     hits = [RankedHit(0.6 - i / 100, f"Dana note {i}", 0.9) for i in range(80)]
-    confidences = model.confidences("what's Dana's phone number?", hits, THRESHOLDS)
+    ceiling_only = varied(DEFAULT_MODEL, {"confidence_features.only_best_when_missing": False})
+    confidences = model.confidences("what's Dana's phone number?", hits, ceiling_only.confidence_features)
     assert min(confidences[:5]) >= DEFAULT_MIN_CONFIDENCE
+
+
+def test_where_nothing_of_the_kind_asked_is_held_only_the_best_keeps_a_default_place() -> None:
+    """No hit holds a phone number: the best keeps its ceiling (above the default floor), every
+    other hit falls under it. One hit holding a number of the kind: nothing falls."""
+    model = shipped_calibration()
+    question = "what's Dana's phone number?"
+    notes = [RankedHit(0.6 - i / 100, f"Dana note number {i}", 0.9) for i in range(12)]
+    near_miss = model.confidences(question, notes, THRESHOLDS)
+    assert near_miss[0] >= DEFAULT_MIN_CONFIDENCE
+    assert all(c < DEFAULT_MIN_CONFIDENCE for c in near_miss[1:])
+    held = [*notes[:2], RankedHit(0.57, "Dana's mobile is 087 555 1234.", 0.9), *notes[3:]]
+    assert min(model.confidences(question, held, THRESHOLDS)[:5]) >= DEFAULT_MIN_CONFIDENCE
 
 
 def test_a_model_without_a_ceiling_reads_as_before_and_a_ceiling_weighs_only_detail_features() -> None:
@@ -206,3 +228,22 @@ def test_the_thresholds_are_the_ranking_models_and_a_variant_reads_its_own() -> 
     plain = Calibration(model.coefficients, model.intercept, model.floor, model.ceiling)
     assert model.confidences(question, near_miss, blind) == plain.confidences(question, near_miss, THRESHOLDS)
     assert model.confidences(question, near_miss, THRESHOLDS) < model.confidences(question, near_miss, blind)
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("what's Aoife's address, for the birthday card", set()),
+        ("Úna's picking hymns for Gerry's birthday Mass, which ones does he like?", set()),
+        ("Rita's birthday is coming up, what present do I usually give?", set()),
+        ("for the card: when is Rita's birthday?", {Kind.DATE}),
+        ("Rita's birthday, when is it?", {Kind.DATE}),
+    ],
+)
+def test_the_kind_is_read_in_the_clause_that_asks(question: str, kinds: set[Kind]) -> None:
+    assert asked_kinds(question, clause_only=True) == kinds
+
+
+def test_a_name_inside_a_code_is_named() -> None:
+    """ "MSA-2025-0188" names the MSA: the hit holding the code answers "what's the MSA number"."""
+    assert check("what's the MSA number", "Contract: MSA-2025-0188, signed 24 June 2025.") == (0.0, 0.0)
