@@ -14,12 +14,12 @@ a person) and that an answer must hold one. So:
   "mobile"; "email"; "code", "password", "account number", "reference"; "who", "called"): word
   classes of English, not the subjects of any one store, so that they read a store nobody here has
   seen as they read these. A question that names none asks for no kind; its words alone are checked.
-- `holds_kind(kind, content, dated)`: whether a memory's text holds a value of that kind, by its
+- `holds_kind(kind, content, model, dated)`: whether a memory's text holds a value of that kind, by its
   form (digits and separators, a currency sign or word, a month or weekday, an @, a clock time, a
   capitalized name the question does not hold). A dated memory (an event's or a turn's own time, a
   reminder's due date) holds a date whatever its words say: "when did we open?" is answered by the
   event's time.
-- `detail_check(query, words, head)`: of the best `DETAIL_HEAD` hits, those that name all the
+- `detail_check(query, words, head, model)`: of the best `model.detail_head` hits, those that name all the
   question's names and hold a value of an asked kind; `missing` when there is none, and `gap`, 1 less
   the largest share of the question's other words (what it asks about the names: "door code",
   "birthday") that one of them holds. The same for every hit of a request: it says what the store
@@ -37,26 +37,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from functools import lru_cache
 
 from ...memtypes.language.speakers import speaker_of
-from .evidence import READ_CHARS, QueryWords, information, memory_words, stem
-
-DETAIL_HEAD = 5  # the best hits an answer is looked for in
-PREFIX_CHARS = 3  # a shorter word is matched whole only
-ASKED_INFORMATION = 1.0  # `evidence.information` under which a word asks nothing (the ~100 commonest)
-
-
-class Kind(StrEnum):
-    PHONE = "phone"
-    EMAIL = "email"
-    MONEY = "money"
-    DATE = "date"
-    TIME = "time"
-    COUNT = "count"
-    CODE = "code"
-    PERSON = "person"
+from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
+from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 
 
 def _words(*alternatives: str) -> str:
@@ -191,56 +175,17 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+# The words that open a question: an interrogative or an auxiliary.
+_OPENERS = (
+    "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
+    "should|shall|has|have|had"
 )
-_WEEKDAYS = (
-    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
-)
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    "hundred|thousand|million|dozen|half|couple|once|twice|a few|several"
-)
-_CURRENCY_CODES = "eur|gbp|usd|chf|aud|cad|nzd|inr|sek|nok|dkk|pln|brl|zar|jpy"
-# After a number: "40 euros", "£32k", "12p", "3.2m".
-_CURRENCY_WORDS = (
-    "euro|euros|pound|pounds|quid|dollar|dollars|cent|cents|pence|yen|rupees|grand|k|m|bn|p|"
-    + _CURRENCY_CODES
-)
-# What a memory's text holds, by the form of a value.
-_HOLDS: dict[Kind, re.Pattern[str]] = {
-    Kind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
-    Kind.PHONE: re.compile(r"(?<![\w/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
-    Kind.MONEY: re.compile(
-        rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
-        r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b",
-        re.IGNORECASE,
-    ),
-    Kind.DATE: re.compile(
-        rf"\b(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})s?\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b"
-        r"|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:today|tomorrow|yesterday|tonight)\b"
-        # "before the trip", "since we moved": a when-question is answered by another event too.
-        r"|\b(?:before|after|until|till|since|during|ago)\b"
-        # A recurring time answers "when" as a date does: "monthly", "at weekends",
-        # "the first of the month", "in spring".
-        r"|\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually|weekends?)\b"
-        r"|\b(?:first|last) of the (?:month|year)\b|\b(?:spring|summer|autumn|winter)\b",
-        re.IGNORECASE,
-    ),
-    Kind.TIME: re.compile(
-        r"\b\d{1,2}(?:[:.h]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b(?:noon|midday|midnight)\b",
-        re.IGNORECASE,
-    ),
-    Kind.COUNT: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
-    Kind.CODE: re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|\b\d{3,}\b|\b[A-Z]{2,}[-/]?\w*\d"),
-}
-_QUESTION = re.compile(
-    r"\?\s*$|^\W*(?:what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could"
-    r"|will|would|should|shall|has|have|had)(?:'s|'re|'d)?\b",
-    re.IGNORECASE,
-)
-_CALENDAR_WORD = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})", re.IGNORECASE)
+_OPENS_QUESTION = re.compile(rf"^\W*(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE)
+_QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
+# Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
+# card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
+_CLAUSES = re.compile(r"[,;:—–]|\s-\s")
+_CALENDAR_WORD = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z'’-]+")
 # Words that name a value by its kind alone (stemmed as `evidence.stem` keys words).
 _VALUE_WORDS = frozenset(
@@ -248,15 +193,23 @@ _VALUE_WORDS = frozenset(
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
 _EMAIL_WORDS = frozenset({stem("address")})
-# A capitalized word less common than this in English (`evidence.information`) reads as a name.
-NAME_INFORMATION = 2.5
 
 
-def asked_kinds(query: str) -> frozenset[Kind]:
-    """The kinds of value `query` asks for (empty: none that a text's form shows). "How much" asks
-    for an amount: of money where a word of money says so ("how much did the lock cost?"), else
-    any quantity ("how much levothyroxine?")."""
-    kinds = {kind for kind, pattern in _ASKS if pattern.search(query)}
+def asking_clauses(query: str) -> str:
+    """The clauses of `query` that open as a question, or all of it when none does: "Úna's
+    picking hymns for Gerry's birthday Mass, which ones does he like?" asks which hymns, not when."""
+    clauses = [c for c in _CLAUSES.split(query) if c.strip()]
+    asking = [c for c in clauses if _OPENS_QUESTION.search(c)]
+    return " ".join(asking) if asking else query
+
+
+def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
+    """The kinds of value `query` asks for (empty: none that a text's form shows), read in its
+    asking clauses (`asking_clauses`) with `clause_only`. "How much" asks for an amount: of money
+    where a word of money says so ("how much did the lock cost?"), else any quantity ("how much
+    levothyroxine?")."""
+    text = asking_clauses(query) if clause_only else query
+    kinds = {kind for kind, pattern in _ASKS if pattern.search(text)}
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
@@ -264,39 +217,44 @@ def asked_kinds(query: str) -> frozenset[Kind]:
     return frozenset(kinds)
 
 
-@lru_cache(maxsize=8_192)
-def _holds(kind: Kind, text: str) -> bool:
-    return _HOLDS[kind].search(text) is not None
-
-
-def _names_someone(text: str, known: frozenset[str]) -> bool:
+def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
     """Whether `text` capitalizes a word the question does not hold and the language does not use
-    commonly (a name: "Mr Hughes", not "The" or "Account" opening a line)."""
+    commonly, at least `name_information` (a name: "Mr Hughes", not "The" or "Account" opening a line)."""
     return any(
-        stem(w) not in known and information(w.casefold()) >= NAME_INFORMATION
+        stem(w) not in known and information(w.casefold()) >= name_information
         for w in _CAPITALIZED.findall(text)
     )
 
 
-def holds_kind(kind: Kind, content: str, dated: bool = False, known: frozenset[str] = frozenset()) -> bool:
+def holds_kind(
+    kind: Kind,
+    content: str,
+    model: ConfidenceFeaturesModel,
+    dated: bool = False,
+    known: frozenset[str] = frozenset(),
+) -> bool:
     """Whether `content` holds a value of `kind` (a dated memory holds a date: its own time; a
     person is a name that is not one of the question's words `known`)."""
     if dated and kind is Kind.DATE:
         return True
     text = content[:READ_CHARS]
-    if kind is Kind.DATE and _holds(Kind.TIME, text):
+    if kind is Kind.DATE and holds_form(Kind.TIME, text):
         return True  # "when does the train leave?" is answered by "at noon" as by a day
     if kind is Kind.PERSON:
-        return _names_someone(text, known)
-    return _holds(kind, text)
+        return _names_someone(text, known, model.name_information)
+    return holds_form(kind, text, model.amounts_are_not_codes, model.counts_stand_alone)
 
 
 def answers_kind(
-    kinds: Iterable[Kind], content: str, dated: bool = False, known: frozenset[str] = frozenset()
+    kinds: Iterable[Kind],
+    content: str,
+    model: ConfidenceFeaturesModel,
+    dated: bool = False,
+    known: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `content` holds a value of any of `kinds` (true when none is asked)."""
     kinds = tuple(kinds)
-    return not kinds or any(holds_kind(k, content, dated, known) for k in kinds)
+    return not kinds or any(holds_kind(k, content, model, dated, known) for k in kinds)
 
 
 def is_question(query: str) -> bool:
@@ -315,17 +273,23 @@ def _calendar(name: str) -> bool:
     return _CALENDAR_WORD.fullmatch(name) is not None
 
 
-def _holds_word(key: str, found: frozenset[str]) -> bool:
+def _holds_word(key: str, found: frozenset[str], prefix_chars: int) -> bool:
     """Whether a memory's word keys `found` hold the question's word `key` or a word either begins
-    ("reg" / "registration", "vet" / "vets"): an abbreviation or a derived form says the same thing."""
+    ("reg" / "registration", "vet" / "vets"; a word under `prefix_chars` only whole): an
+    abbreviation or a derived form says the same thing."""
     if key in found:
         return True
-    if len(key) < PREFIX_CHARS:
+    if len(key) < prefix_chars:
         return False
-    return any(len(w) >= PREFIX_CHARS and (w.startswith(key) or key.startswith(w)) for w in found)
+    return any(len(w) >= prefix_chars and (w.startswith(key) or key.startswith(w)) for w in found)
 
 
-def detail_share(words: QueryWords, found: frozenset[str], kinds: frozenset[Kind] = frozenset()) -> float:
+def detail_share(
+    words: QueryWords,
+    found: frozenset[str],
+    model: ConfidenceFeaturesModel,
+    kinds: frozenset[Kind] = frozenset(),
+) -> float:
     """The share of the information of the question's words that are not names (what it asks about
     the names: "door code", "salary", "birthday") that a memory's word keys `found` hold; 1 when it
     has no such word. With `kinds` asked (and held: `detail_check` reads only memories that hold
@@ -338,20 +302,26 @@ def detail_share(words: QueryWords, found: frozenset[str], kinds: frozenset[Kind
     asked = {
         k: w
         for k, w in weights.items()
-        if w >= ASKED_INFORMATION and k not in words.names and k not in generic
+        if w >= model.asked_information and k not in words.names and k not in generic
     }
     total = sum(asked.values())
     if total <= 0.0:
         return 1.0
-    return sum(w for key, w in asked.items() if _holds_word(key, found)) / total
+    return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
+
+
+def _with_parts(found: frozenset[str]) -> frozenset[str]:
+    """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
+    return found.union(*(w.split("-") for w in found if "-" in w))
 
 
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
     them (nothing found, or a conversation: see `detail_check`); `missing` 1 when it asks for a kind
-    of value and none of the best `DETAIL_HEAD` that name all its names holds one; `gap` 1 − the
-    largest share of its other words (`detail_share`) in such a hit (1: no hit holds any of it)."""
+    of value and none of the best hits (`ConfidenceFeaturesModel.detail_head`) that name all its
+    names holds one; `gap` 1 − the largest share of its other words (`detail_share`) in such a hit
+    (1: no hit holds any of it)."""
 
     checked: float
     missing: float
@@ -361,23 +331,25 @@ class DetailCheck:
 NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
 
 
-def detail_check(query: str, words: QueryWords, head: Sequence[tuple[str, bool]]) -> DetailCheck:
+def detail_check(
+    query: str, words: QueryWords, head: Sequence[tuple[str, bool]], model: ConfidenceFeaturesModel
+) -> DetailCheck:
     """Check the best hits `head` (content, dated; best first) for what `query` asks."""
     if not is_question(query):
         return NOT_CHECKED
-    best_hits = head[:DETAIL_HEAD]
+    best_hits = head[: model.detail_head]
     # Most of the best hits conversation turns: the store is a transcript, whose turns state facts
     # in passing and in the speakers' words, seldom in the question's; the check does not read it.
     if not best_hits or 2 * sum(_is_turn(c, dated) for c, dated in best_hits) > len(best_hits):
         return NOT_CHECKED
-    kinds = asked_kinds(query)
+    kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)
     # A month or a weekday in a question names a time, which an event's date holds, not its words.
     names = frozenset(n for n in words.names if not _calendar(n))
     best, holding = 0.0, False
     for content, dated in best_hits:
         found = memory_words(content)
-        if names <= found and answers_kind(kinds, content, dated, known):
+        if names <= _with_parts(found) and answers_kind(kinds, content, model, dated, known):
             holding = True
-            best = max(best, detail_share(words, found, kinds))
+            best = max(best, detail_share(words, found, model, kinds))
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

@@ -45,8 +45,8 @@ from typing import Any
 
 import numpy as np
 
-from .asked_detail import DETAIL_HEAD, detail_check
-from .evidence import HEAD, WORD_FEATURES, query_words, word_features
+from .asked_detail import detail_check
+from .evidence import HEAD, WORD_FEATURES, ConfidenceFeaturesModel, query_words, word_features
 
 SHIPPED = Path(__file__).with_name("confidence.json")
 
@@ -98,14 +98,16 @@ def with_small_store(features: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-def _absolute(query: str, hits: Sequence[RankedHit]) -> tuple[list[dict[str, float]], dict[str, float]]:
+def _absolute(
+    query: str, hits: Sequence[RankedHit], model: ConfidenceFeaturesModel
+) -> tuple[list[dict[str, float]], dict[str, float]]:
     """The absolute features of the head (its first `HEAD` hits) with each one's `related` and the
     request's detail check, and the weakest of each: those of a hit past the head, and the cosine of
     a hit whose vector was not read."""
     words = query_words(query)
     head: list[dict[str, float]] = []
     for hit in hits[:HEAD]:
-        features = word_features(words, hit.content)
+        features = word_features(words, hit.content, model)
         features["cosine"] = hit.cosine if hit.cosine is not None else math.nan
         head.append(features)
     known = [f["cosine"] for f in head if not math.isnan(f["cosine"])]
@@ -118,7 +120,7 @@ def _absolute(query: str, hits: Sequence[RankedHit]) -> tuple[list[dict[str, flo
     for rank, f in enumerate(head):
         f["related"] = _related(related - (rank < RELATED_WINDOW and f["cosine"] >= FAR))
     weakest["related"] = _related(related)  # a hit past the head is past the window
-    check = detail_check(query, words, [(hit.content, hit.dated) for hit in hits[:DETAIL_HEAD]])
+    check = detail_check(query, words, [(hit.content, hit.dated) for hit in hits[: model.detail_head]], model)
     detail = {"detail_checked": check.checked, "detail_missing": check.missing, "detail_gap": check.gap}
     for f in (*head, weakest):
         f.update(detail)
@@ -134,12 +136,15 @@ def _found(hits: Sequence[RankedHit]) -> float:
     return math.log1p(min(len(hits), FEW)) / math.log1p(FEW)
 
 
-def hit_features(query: str, hits: Sequence[RankedHit]) -> list[dict[str, float]]:
-    """Every feature of each ranked hit (best first). Past `HEAD`, and for a hit without a cosine,
-    the absolute features are the weakest of the head's."""
+def hit_features(
+    query: str, hits: Sequence[RankedHit], model: ConfidenceFeaturesModel
+) -> list[dict[str, float]]:
+    """Every feature of each ranked hit (best first), read with the ranking model's thresholds
+    `model`. Past `HEAD`, and for a hit without a cosine, the absolute features are the weakest of the
+    head's."""
     if not hits:
         return []
-    head, weakest = _absolute(query, hits)
+    head, weakest = _absolute(query, hits, model)
     top, found = hits[0].score, _found(hits)
     return [
         with_small_store(
@@ -195,13 +200,17 @@ class Calibration:
         p = 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
         return round(min(self.ceiling, max(self.floor, p)), 4)
 
-    def confidences(self, query: str, hits: Sequence[RankedHit]) -> list[float]:
-        """The confidence of each ranked hit (best first): `probability` of its `hit_features`,
-        without building them past the head, where only the rank features differ (a retrieval has
-        up to hundreds of candidates)."""
+    def confidences(
+        self, query: str, hits: Sequence[RankedHit], model: ConfidenceFeaturesModel
+    ) -> list[float]:
+        """The confidence of each ranked hit (best first): `probability` of its `hit_features` (read
+        with the ranking model's thresholds `model`), without building them past the head, where only
+        the rank features differ (a retrieval has up to hundreds of candidates). Where the best hits
+        hold no value of the kind asked (`model.only_best_when_missing`), every hit but the best is at
+        the floor."""
         if not hits:
             return []
-        head, weakest = _absolute(query, hits)
+        head, weakest = _absolute(query, hits, model)
         top, found = hits[0].score, _found(hits)
         out = [
             self.probability(
@@ -219,7 +228,15 @@ class Calibration:
             z = np.minimum(z, self.detail_bound(rest))
             p = np.where(z > -500, 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))), 0.0)
             out += [round(float(v), 4) for v in np.clip(p, self.floor, self.ceiling)]
+        if model.only_best_when_missing and self._nothing_of_the_kind(weakest):
+            out[1:] = [self.floor] * (len(out) - 1)
         return out
+
+    def _nothing_of_the_kind(self, features: Mapping[str, float]) -> bool:
+        """Whether the request's best hits hold no value of the kind its question asks (a detail
+        ceiling set and the check read them): then only the best hit keeps a place in a default
+        context, so that an unanswerable question's context is near empty, not full of near misses."""
+        return bool(self.detail_ceiling and features.get("detail_checked") and features.get("detail_missing"))
 
     def as_dict(self) -> dict[str, Any]:
         return {

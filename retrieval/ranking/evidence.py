@@ -12,7 +12,9 @@ share of the query's names (capitalized words: people, places, titles) it mentio
 Read for the `HEAD` best candidates only; a hit's words are cached by content (the best hits recur
 request after request), and `READ_CHARS` bounds a long one. The same functions serve the service
 (stages/respond.py) and `mnemo bench quality` (which records what the service read), so a fit reads
-exactly what the service reads.
+exactly what the service reads. The thresholds that define the features (here and in asked_detail.py)
+are the ranking model's (`ConfidenceFeaturesModel`, held by `RankingModel.confidence_features` in
+model.py): a variant reads its own beside the shipped ones.
 
 Pure: the same texts give the same features.
 """
@@ -30,7 +32,32 @@ HEAD = 64  # the best candidates judged by their own words and vectors
 # word pieces), and a long chat turn would otherwise cost milliseconds.
 READ_CHARS = 2_000
 COMMON_ZIPF = 7.0  # a word this frequent or more ("the", "of") carries no information
-MATCHED_CAP = 20.0  # information past which more matched words say nothing new
+
+
+@dataclass(frozen=True)
+class ConfidenceFeaturesModel:
+    """The thresholds the confidence's features are read with; the numbers are the ranking model's
+    (model.py, `RankingModel.confidence_features`). `matched_cap`: the information past which more
+    matched words say nothing new (`word_features`); `detail_head`: the best hits an answer is looked
+    for in; `prefix_chars`: a shorter word is matched whole only; `asked_information`: the
+    `information` under which a question's word asks nothing; `name_information`: a capitalized word
+    at least this rare in English reads as a name; `asking_clause_kinds`: the kind asked is read in
+    the clause that asks; `amounts_are_not_codes`: a price, a measure or a year
+    is no code or number asked for; `counts_stand_alone`: a count is a number of its own, not digits
+    inside a code (asked_detail.py); `only_best_when_missing`: where no best hit holds a value of the
+    kind asked, the others than the best are at the confidence's floor, under a default context's
+    (confidence.py)."""
+
+    matched_cap: float
+    detail_head: int
+    prefix_chars: int
+    asked_information: float
+    name_information: float
+    asking_clause_kinds: bool
+    amounts_are_not_codes: bool
+    counts_stand_alone: bool
+    only_best_when_missing: bool
+
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 # A capitalized word (letters first): "Shinjuku", "Sapiens", "Tom", "Master's".
@@ -117,7 +144,7 @@ def query_words(query: str) -> QueryWords:
     return QueryWords(weights, query_names(query))
 
 
-def word_features(query: QueryWords, content: str) -> dict[str, float]:
+def word_features(query: QueryWords, content: str, model: ConfidenceFeaturesModel) -> dict[str, float]:
     """A hit's word features (see the module's docstring). A query without informative words counts
     none as found: the vector decides alone."""
     found = memory_words(content)
@@ -126,7 +153,7 @@ def word_features(query: QueryWords, content: str) -> dict[str, float]:
     names = query.names
     return {
         "overlap": matched / total if total > 0 else 0.0,
-        "matched": min(matched, MATCHED_CAP) / MATCHED_CAP,
+        "matched": min(matched, model.matched_cap) / model.matched_cap,
         "names_found": sum(1 for n in names if n in found) / len(names) if names else 1.0,
     }
 

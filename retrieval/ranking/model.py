@@ -24,6 +24,7 @@ from typing import Any
 
 from ...memtypes.types import DAY_SECONDS
 from .confidence import Calibration, shipped_calibration
+from .evidence import ConfidenceFeaturesModel
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,22 @@ class SessionSpreadModel:
     free: int = 2
 
 
+# What the confidence's features are read with (evidence.py, asked_detail.py; the fields are described
+# by `ConfidenceFeaturesModel`). The logistic fit and the detail ceiling were chosen on features read
+# with these: a variant of them is judged with its own refit.
+CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
+    matched_cap=20.0,  # about three rare words: more matched say nothing new
+    detail_head=5,  # the best hits an answer is looked for in
+    prefix_chars=3,  # "reg" / "registration"; shorter words only whole
+    asked_information=1.0,  # the ~100 commonest words ask nothing
+    name_information=2.5,  # a capitalized word rarer than this reads as a name
+    asking_clause_kinds=True,
+    amounts_are_not_codes=True,
+    counts_stand_alone=True,
+    only_best_when_missing=True,
+)
+
+
 # The names of the registered ranking terms (ranking/terms/) and post-engine stages
 # (pipeline.POST_STAGES) a model may switch off; the retriever refuses a name neither registers.
 TIME_AND_INTENT_TERMS = frozenset(
@@ -221,7 +238,8 @@ POST_ENGINE_STAGES = frozenset(
 class RankingModel:
     """What a retriever ranks by: the terms and post-engine stages it leaves out (by name), each
     stage's and term's fitted constants, and the confidence calibration (default: the fit shipped
-    with the package, `confidence.json`). `conversation_gap_s`: one conversation's span, statements
+    with the package, `confidence.json`) with the thresholds its features are read with
+    (`confidence_features`). `conversation_gap_s`: one conversation's span, statements
     written closer together are not updates of each other and turns further apart are different
     sessions (stages/rank.py, stages/session_spread.py)."""
 
@@ -239,6 +257,7 @@ class RankingModel:
     when_events: WhenEventsModel = WhenEventsModel()
     expand: ExpandModel = ExpandModel()
     session_spread: SessionSpreadModel = SessionSpreadModel()
+    confidence_features: ConfidenceFeaturesModel = CONFIDENCE_FEATURES
     conversation_gap_s: float = 3600.0
     terms_off: frozenset[str] = frozenset()
     stages_off: frozenset[str] = frozenset()

@@ -33,9 +33,11 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     candidates, points = prices.candidates(found.hits)
     keys, ranked = ranked_hits(candidates, points, found.cosines)
     query = plan.request.query
-    confidence = dict(zip(keys, plan.model.calibration.confidences(query, ranked), strict=True))
+    thresholds = plan.model.confidence_features
+    confidence = dict(zip(keys, plan.model.calibration.confidences(query, ranked, thresholds), strict=True))
     _due_within_window(plan, points, confidence, found)
-    features = dict(zip(keys, hit_features(query, ranked), strict=True)) if plan.request.explain else {}
+    explained = plan.request.explain
+    features = dict(zip(keys, hit_features(query, ranked, thresholds), strict=True)) if explained else {}
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, resolved.min_confidence
     )

@@ -10,6 +10,9 @@ from mnemo.retrieval.options import DEFAULT_MIN_CONFIDENCE
 from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, holds_kind
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
+
+THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads features with
 
 
 @pytest.mark.parametrize(
@@ -53,19 +56,26 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         (Kind.TIME, "Swimming is at 17:30 on Tuesdays.", "Swimming is at the municipal pool."),
         (Kind.CODE, "Wifi: BakeHouse / crumb2024.", "The office has wifi on both floors."),
         (Kind.COUNT, "We can seat 24 upstairs.", "We can seat people upstairs."),
+        # An amount, a measure or a year is no code; an identifier is one, whatever its letters.
+        (Kind.CODE, "The poster is B-217, at 13:00-14:30.", "Broadband is 500 Mb at £28 a month."),
+        (Kind.CODE, "Contract MSA-2025-0188, signed in June.", "Insured for €189 a year, renewing 1 April."),
+        (Kind.CODE, "Flight KL1284 leaves at noon.", "A 2016 4-berth caravan bought for €14,500."),
+        # A count stands as a number of its own, not digits inside a path or an identifier.
+        (Kind.COUNT, "The group quota is 60 TB.", "His scratch is /exports/eddie/scratch/s2291847."),
+        (Kind.TIME, "She wants reminders around 7 o'clock.", "She wants reminders the evening before."),
     ],
 )
 def test_a_memory_holds_a_value_by_its_form(kind: Kind, holds: str, lacks: str) -> None:
-    assert holds_kind(kind, holds)
-    assert not holds_kind(kind, lacks)
+    assert holds_kind(kind, holds, THRESHOLDS)
+    assert not holds_kind(kind, lacks, THRESHOLDS)
 
 
 def test_a_dated_memory_holds_a_date_and_a_person_is_a_name_the_question_does_not_hold() -> None:
-    assert holds_kind(Kind.DATE, "We opened the second shop with a party.", dated=True)
-    assert not holds_kind(Kind.DATE, "We opened the second shop with a party.")
+    assert holds_kind(Kind.DATE, "We opened the second shop with a party.", THRESHOLDS, dated=True)
+    assert not holds_kind(Kind.DATE, "We opened the second shop with a party.", THRESHOLDS)
     known = frozenset(query_words("who's Ollie's tutor at college?").weights)
-    assert holds_kind(Kind.PERSON, "Ollie's tutor at college is Mr Hughes.", known=known)
-    assert not holds_kind(Kind.PERSON, "Ollie's tutor at college is strict.", known=known)
+    assert holds_kind(Kind.PERSON, "Ollie's tutor at college is Mr Hughes.", THRESHOLDS, known=known)
+    assert not holds_kind(Kind.PERSON, "Ollie's tutor at college is strict.", THRESHOLDS, known=known)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +95,7 @@ def test_a_when_question_is_answered_by_a_time_or_a_recurring_day(answer: str) -
 
 
 def check(question: str, *contents: str) -> tuple[float, float]:
-    found = detail_check(question, query_words(question), [(c, False) for c in contents])
+    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
     return found.missing, found.gap
 
 
@@ -117,7 +127,9 @@ def test_an_abbreviation_or_a_derived_form_counts_as_the_word() -> None:
 
 def test_a_month_the_question_names_is_a_time_not_a_name_a_memory_must_repeat() -> None:
     question = "when did Melanie go camping in June?"
-    found = detail_check(question, query_words(question), [("Melanie: we went camping by the lake.", True)])
+    found = detail_check(
+        question, query_words(question), [("Melanie: we went camping by the lake.", True)], THRESHOLDS
+    )
     assert found.missing == 0.0
 
 
@@ -131,15 +143,32 @@ def test_the_ceiling_lowers_a_near_miss_below_its_answered_twin() -> None:
     question = "what's Dana's phone number?"
     near_miss = [RankedHit(0.6, "Dana is the practice manager at the dentist's.", 0.55)]
     answer = [RankedHit(0.6, "Dana's phone number is 087 555 1234.", 0.55)]
-    assert max(model.confidences(question, answer)) > 10 * max(model.confidences(question, near_miss))
+    assert max(model.confidences(question, answer, THRESHOLDS)) > 10 * max(
+        model.confidences(question, near_miss, THRESHOLDS)
+    )
 
 
 def test_the_shipped_ceiling_never_takes_a_memory_out_of_a_default_context() -> None:
+    """The ceiling alone (the near-empty rule off) leaves every near miss above the default floor."""
     model = shipped_calibration()
     assert admissible(model.detail_ceiling, DEFAULT_MIN_CONFIDENCE)
     hits = [RankedHit(0.6 - i / 100, f"Dana note {i}", 0.9) for i in range(80)]
-    confidences = model.confidences("what's Dana's phone number?", hits)
+    ceiling_only = varied(DEFAULT_MODEL, {"confidence_features.only_best_when_missing": False})
+    confidences = model.confidences("what's Dana's phone number?", hits, ceiling_only.confidence_features)
     assert min(confidences[:5]) >= DEFAULT_MIN_CONFIDENCE
+
+
+def test_where_nothing_of_the_kind_asked_is_held_only_the_best_keeps_a_default_place() -> None:
+    """No hit holds a phone number: the best keeps its ceiling (above the default floor), every
+    other hit falls under it. One hit holding a number of the kind: nothing falls."""
+    model = shipped_calibration()
+    question = "what's Dana's phone number?"
+    notes = [RankedHit(0.6 - i / 100, f"Dana note number {i}", 0.9) for i in range(12)]
+    near_miss = model.confidences(question, notes, THRESHOLDS)
+    assert near_miss[0] >= DEFAULT_MIN_CONFIDENCE
+    assert all(c < DEFAULT_MIN_CONFIDENCE for c in near_miss[1:])
+    held = [*notes[:2], RankedHit(0.57, "Dana's mobile is 087 555 1234.", 0.9), *notes[3:]]
+    assert min(model.confidences(question, held, THRESHOLDS)[:5]) >= DEFAULT_MIN_CONFIDENCE
 
 
 def test_a_model_without_a_ceiling_reads_as_before_and_a_ceiling_weighs_only_detail_features() -> None:
@@ -147,8 +176,8 @@ def test_a_model_without_a_ceiling_reads_as_before_and_a_ceiling_weighs_only_det
     hits = [RankedHit(0.6, "Dana is the practice manager.", 0.9)]
     capped = Calibration({"cosine": 4.0}, -1.0, detail_ceiling={"intercept": 0.0, "detail_gap": -5.0})
     assert (
-        capped.confidences("what's Dana's phone number?", hits)[0]
-        < plain.confidences("what's Dana's phone number?", hits)[0]
+        capped.confidences("what's Dana's phone number?", hits, THRESHOLDS)[0]
+        < plain.confidences("what's Dana's phone number?", hits, THRESHOLDS)[0]
     )
     assert Calibration.from_dict(capped.as_dict()) == capped
     with pytest.raises(ValueError, match="detail ceiling"):
@@ -160,13 +189,13 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
     (a turn states a fact in passing, in the speakers' words)."""
     question = "what's Dana's phone number?"
     turns = [(f"Dana: I keep thinking about the beach ({i}).", True) for i in range(5)]
-    assert detail_check(question, query_words(question), turns).checked == 0.0
+    assert detail_check(question, query_words(question), turns, THRESHOLDS).checked == 0.0
     model = shipped_calibration()
     hits = [RankedHit(0.6, content, 0.6, dated=True) for content, _ in turns]
     plain = Calibration(model.coefficients, model.intercept)
-    assert model.confidences(question, hits) == plain.confidences(question, hits)
+    assert model.confidences(question, hits, THRESHOLDS) == plain.confidences(question, hits, THRESHOLDS)
     statements = [(content.removeprefix("Dana: "), False) for content, _ in turns]
-    assert detail_check(question, query_words(question), statements).checked == 1.0
+    assert detail_check(question, query_words(question), statements, THRESHOLDS).checked == 1.0
 
 
 @pytest.mark.parametrize(
@@ -183,5 +212,38 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
 )
 def test_only_a_question_is_checked(query: str, asks: bool) -> None:
     """A topic (a forget query, a search phrase) asks for no detail: whatever is about it answers."""
-    found = detail_check(query, query_words(query), [("Bob moved to Leeds; Dana likes tennis.", False)])
+    found = detail_check(
+        query, query_words(query), [("Bob moved to Leeds; Dana likes tennis.", False)], THRESHOLDS
+    )
     assert (found.checked == 1.0) is asks
+
+
+def test_the_thresholds_are_the_ranking_models_and_a_variant_reads_its_own() -> None:
+    """A variant of the ranking model that looks for the answer in no hit checks nothing: no ceiling
+    binds, and the near miss reads as the logistic model alone reads it."""
+    question = "what's Dana's phone number?"
+    near_miss = [RankedHit(0.6, "Dana is the practice manager at the dentist's.", 0.55)]
+    model = shipped_calibration()
+    blind = varied(DEFAULT_MODEL, {"confidence_features.detail_head": 0}).confidence_features
+    plain = Calibration(model.coefficients, model.intercept, model.floor, model.ceiling)
+    assert model.confidences(question, near_miss, blind) == plain.confidences(question, near_miss, THRESHOLDS)
+    assert model.confidences(question, near_miss, THRESHOLDS) < model.confidences(question, near_miss, blind)
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("what's Aoife's address, for the birthday card", set()),
+        ("Úna's picking hymns for Gerry's birthday Mass, which ones does he like?", set()),
+        ("Rita's birthday is coming up, what present do I usually give?", set()),
+        ("for the card: when is Rita's birthday?", {Kind.DATE}),
+        ("Rita's birthday, when is it?", {Kind.DATE}),
+    ],
+)
+def test_the_kind_is_read_in_the_clause_that_asks(question: str, kinds: set[Kind]) -> None:
+    assert asked_kinds(question, clause_only=True) == kinds
+
+
+def test_a_name_inside_a_code_is_named() -> None:
+    """ "MSA-2025-0188" names the MSA: the hit holding the code answers "what's the MSA number"."""
+    assert check("what's the MSA number", "Contract: MSA-2025-0188, signed 24 June 2025.") == (0.0, 0.0)

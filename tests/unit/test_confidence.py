@@ -38,6 +38,9 @@ from mnemo.retrieval.ranking.confidence import (
     hit_features,
     shipped_calibration,
 )
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+
+THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads features with
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,15 +57,17 @@ def test_confidence_rises_with_the_cosine_and_the_words_and_falls_with_the_rank(
     query = "how do I run the parser tests?"
 
     def alone(content: str, cosine: float) -> float:
-        return model.confidences(query, [RankedHit(0.5, content, cosine)])[0]
+        return model.confidences(query, [RankedHit(0.5, content, cosine)], THRESHOLDS)[0]
 
     assert alone("run the parser tests with make ptest", 0.7) > alone(
         "run the parser tests with make ptest", 0.3
     )
     assert alone("run the parser tests with make ptest", 0.5) > alone("the weather is nice today", 0.5)
-    ranked = model.confidences(query, [RankedHit(0.9 - 0.05 * i, "parser tests", 0.5) for i in range(12)])
+    ranked = model.confidences(
+        query, [RankedHit(0.9 - 0.05 * i, "parser tests", 0.5) for i in range(12)], THRESHOLDS
+    )
     assert ranked == sorted(ranked, reverse=True) and ranked[0] > ranked[-1]
-    assert model.confidences(query, []) == []
+    assert model.confidences(query, [], THRESHOLDS) == []
 
 
 def test_related_counts_the_other_best_candidates_that_share_meaning_with_the_query() -> None:
@@ -74,7 +79,7 @@ def test_related_counts_the_other_best_candidates_that_share_meaning_with_the_qu
     on_topic = [RankedHit(0.8 - 0.01 * i, f"the parser tests failed on run {i}", 0.5) for i in range(5)]
 
     def related(hits: list[RankedHit]) -> list[float]:
-        return [f["related"] for f in hit_features(query, hits)]
+        return [f["related"] for f in hit_features(query, hits, THRESHOLDS)]
 
     assert related([answer]) == [0.0]
     beside_strangers = related([answer, *strangers])
@@ -128,6 +133,7 @@ def test_a_calibrated_models_ece_by_chance_shrinks_with_the_hits_and_vanishes_at
 def _row(
     qid: str, relevant: list[str], ranked: list[str], confidence: list[float], **more: Any
 ) -> dict[str, Any]:
+
     return {
         "id": qid,
         "category": more.get("category", "c"),

@@ -16,6 +16,9 @@ from mnemo.retrieval.ranking.evidence import (
     stem,
     word_features,
 )
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+
+THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads features with
 
 
 def test_names_are_the_capitalized_words_but_the_first_and_the_first_person() -> None:
@@ -36,11 +39,13 @@ def test_a_words_information_comes_from_the_language_not_from_the_store() -> Non
 
 def test_overlap_is_the_share_of_the_querys_information_a_hit_contains() -> None:
     words = query_words("how do I run the parser tests?")
-    answer = word_features(words, "Run the parser tests with make ptest, never with plain pytest.")
+    answer = word_features(
+        words, "Run the parser tests with make ptest, never with plain pytest.", THRESHOLDS
+    )
     assert answer["overlap"] > 0.8  # all but the little "how" and "do" weigh
-    unrelated = word_features(words, "Paris is the capital of France.")
+    unrelated = word_features(words, "Paris is the capital of France.", THRESHOLDS)
     assert unrelated["overlap"] == pytest.approx(0.0, abs=0.05)  # "the" alone weighs nothing
-    partial = word_features(words, "The tests run nightly.")
+    partial = word_features(words, "The tests run nightly.", THRESHOLDS)
     assert 0.1 < partial["overlap"] < answer["overlap"]
     assert answer["matched"] > partial["matched"]
     assert set(answer) == set(WORD_FEATURES)
@@ -48,10 +53,12 @@ def test_overlap_is_the_share_of_the_querys_information_a_hit_contains() -> None
 
 def test_a_query_naming_someone_asks_whether_the_hit_names_them() -> None:
     words = query_words("What is the name of Frank's cat?")
-    assert word_features(words, "Frank's cat is called Mochi.")["names_found"] == 1.0
-    assert word_features(words, "Dana's cat is called Mochi.")["names_found"] == 0.0
-    assert word_features(query_words("what is my cat called?"), "anything")["names_found"] == 1.0
-    empty = word_features(query_words("What is it?"), "anything at all")  # nothing informative asked
+    assert word_features(words, "Frank's cat is called Mochi.", THRESHOLDS)["names_found"] == 1.0
+    assert word_features(words, "Dana's cat is called Mochi.", THRESHOLDS)["names_found"] == 0.0
+    assert word_features(query_words("what is my cat called?"), "anything", THRESHOLDS)["names_found"] == 1.0
+    empty = word_features(
+        query_words("What is it?"), "anything at all", THRESHOLDS
+    )  # nothing informative asked
     assert empty["overlap"] == 0.0 and empty["matched"] == 0.0
 
 
@@ -59,7 +66,7 @@ def test_a_ranked_lists_features_judge_the_head_by_its_own_signals_and_the_rest_
     query = "how do I run the parser tests?"
     hits = [RankedHit(0.9 - i / 1000, f"note {i} about the parser", 0.5 - i / 1000) for i in range(HEAD + 3)]
     hits[1] = RankedHit(hits[1].score, "run the parser tests", None)  # its vector was not read
-    features = hit_features(query, hits)
+    features = hit_features(query, hits, THRESHOLDS)
     assert set(features[0]) == set(FEATURES)
     assert features[0]["below_top"] == 0.0 and features[0]["log_rank"] == 0.0
     assert features[1]["cosine"] == min(h.cosine for h in hits[:HEAD] if h.cosine is not None)
@@ -68,13 +75,13 @@ def test_a_ranked_lists_features_judge_the_head_by_its_own_signals_and_the_rest_
     assert past["cosine"] == features[1]["cosine"]
     assert past["overlap"] == min(f["overlap"] for f in features[:HEAD])
     assert past["below_top"] == pytest.approx(hits[0].score - hits[HEAD + 1].score)
-    assert hit_features(query, []) == []
+    assert hit_features(query, [], THRESHOLDS) == []
 
 
 def test_the_model_is_the_logistic_of_each_hits_features() -> None:
     model = Calibration({"cosine": 8.0, "overlap": 3.0, "log_rank": -0.5}, -5.0, floor=0.01, ceiling=0.99)
     hits = [RankedHit(0.8, "run the parser tests", 0.7), RankedHit(0.3, "the capital of France", 0.1)]
-    confident, unrelated = model.confidences("how do I run the parser tests?", hits)
+    confident, unrelated = model.confidences("how do I run the parser tests?", hits, THRESHOLDS)
     assert confident > 0.9 and unrelated < 0.05
-    features = hit_features("how do I run the parser tests?", hits)
+    features = hit_features("how do I run the parser tests?", hits, THRESHOLDS)
     assert [confident, unrelated] == [model.probability(f) for f in features]

@@ -1,0 +1,128 @@
+"""What a memory's text holds, by the form of a value, for the asked-detail check
+(mnemo.retrieval.ranking.asked_detail): digits and separators, a currency sign or word, a month or
+weekday, an @, a clock time, a code with digits. Forms of English and of everyday numbers, not of any
+one store.
+
+Pure; every pattern is compiled once and a text's answer is cached.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from functools import lru_cache
+
+
+class Kind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    MONEY = "money"
+    DATE = "date"
+    TIME = "time"
+    COUNT = "count"
+    CODE = "code"
+    PERSON = "person"
+
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    "hundred|thousand|million|dozen|half|couple|once|twice|a few|several"
+)
+_CLOCK_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_CURRENCY_CODES = "eur|gbp|usd|chf|aud|cad|nzd|inr|sek|nok|dkk|pln|brl|zar|jpy"
+# After a number: "40 euros", "£32k", "12p", "3.2m".
+_CURRENCY_WORDS = (
+    "euro|euros|pound|pounds|quid|dollar|dollars|cent|cents|pence|yen|rupees|grand|k|m|bn|p|"
+    + _CURRENCY_CODES
+)
+# What a memory's text holds, by the form of a value.
+_HOLDS: dict[Kind, re.Pattern[str]] = {
+    Kind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    Kind.PHONE: re.compile(r"(?<![\w/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
+    Kind.MONEY: re.compile(
+        rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
+        r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b",
+        re.IGNORECASE,
+    ),
+    Kind.DATE: re.compile(
+        rf"\b(?:{MONTHS})\b|\b(?:{WEEKDAYS})s?\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b"
+        r"|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:today|tomorrow|yesterday|tonight)\b"
+        # "before the trip", "since we moved": a when-question is answered by another event too.
+        r"|\b(?:before|after|until|till|since|during|ago)\b"
+        # A recurring time answers "when" as a date does: "monthly", "at weekends",
+        # "the first of the month", "in spring".
+        r"|\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually|weekends?)\b"
+        r"|\b(?:first|last) of the (?:month|year)\b|\b(?:spring|summer|autumn|winter)\b",
+        re.IGNORECASE,
+    ),
+    Kind.TIME: re.compile(
+        r"\b\d{1,2}(?:[:.h]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b(?:noon|midday|midnight)\b"
+        # "around 7 o'clock", "half past six", "a quarter to nine"
+        rf"|\b(?:\d{{1,2}}|{_CLOCK_WORDS})\s?o'?clock\b"
+        rf"|\b(?:half|quarter) (?:past|to) (?:\d{{1,2}}|{_CLOCK_WORDS})\b",
+        re.IGNORECASE,
+    ),
+    Kind.COUNT: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
+    Kind.CODE: re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|\b\d{3,}\b|\b[A-Z]{2,}[-/]?\w*\d"),
+}
+# A number that measures or prices is an amount, not a code: "500 Mb", "1,000 litres", "€189",
+# "a 2016 Adria", "a 4-berth", "the 7th". A code is an identifier: "B-217", "XR-2611", "s2291847".
+_UNITS = (
+    "mb|gb|tb|kb|mbps|kg|g|mg|km|m|cm|mm|l|ml|litres?|liters?|kilos?|miles?|metres?|meters?|feet|ft|"
+    "hours?|hrs?|h|minutes?|mins?|seconds?|secs?|days?|weeks?|months?|years?|people|persons?|pages?|"
+    "words?|cases?|units?|calories|kcal|steps|degrees|°c|°f|%"
+)
+_TOKEN = re.compile(r"\w[\w,./-]*\w|\w")
+_AMOUNT_AFTER = re.compile(rf"\s?(?:{_CURRENCY_WORDS}|{_UNITS})(?!\w)", re.IGNORECASE)
+_MEASURE = re.compile(r"\d+(?:[.,]\d+)?-?[a-z]+", re.IGNORECASE)  # "4-berth", "80GB", "7th"
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SIGNS = "£$€¥₹"
+
+
+def _is_code(token: str, before: str, after: str) -> bool:
+    """Whether `token` (with the text `before` and `after` it) is an identifier, not an amount."""
+    if not any(c.isalpha() for c in token):
+        if before.rstrip()[-1:] in _SIGNS or _AMOUNT_AFTER.match(after):
+            return False
+        if re.search(r"\d[,.]\d", token):  # "14,500", "31.5": a formatted amount
+            return False
+        parts = re.split(r"[-/]", token)
+        if any(_YEAR.fullmatch(part) for part in parts) and len(parts) <= 3:
+            return False  # a year, or a date written with one
+        return any(len(part) >= 3 for part in parts)
+    return len(token) >= 3 and _MEASURE.fullmatch(token) is None
+
+
+@lru_cache(maxsize=8_192)
+def _holds_code(text: str) -> bool:
+    return any(
+        any(c.isdigit() for c in m.group()) and _is_code(m.group(), text[: m.start()], text[m.end() :])
+        for m in _TOKEN.finditer(text)
+    )
+
+
+# A count stands as a number of its own ("two A100 GPUs", "60 TB"), not digits inside a code or a path.
+_STANDING_COUNT = re.compile(rf"(?<![\w/-])\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8_192)
+def _holds(kind: Kind, text: str) -> bool:
+    return _HOLDS[kind].search(text) is not None
+
+
+def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_counts: bool = False) -> bool:
+    """Whether `text` holds a value of `kind` by its form (a person is read by asked_detail, not
+    here): with `strict_codes` an amount, a measure or a year is no code; with `standing_counts` a
+    count is a number standing on its own."""
+    if kind is Kind.CODE and strict_codes:
+        return _holds_code(text)
+    if kind is Kind.COUNT and standing_counts:
+        return _STANDING_COUNT.search(text) is not None
+    return _holds(kind, text)
