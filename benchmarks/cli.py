@@ -462,3 +462,13 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"mnemo bench: error: {exc}", file=sys.stderr)
         return 2
     return result
+
+
+def mnemo_bench(argv: list[str]) -> int:
+    """`mnemo bench ARGV` as the `mnemo` command runs it, which mounts this parser as its `bench`:
+    the harness's own entry, so that its tests run it without importing the server's command."""
+    parser = argparse.ArgumentParser(prog="mnemo")
+    add_bench_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["bench", *argv])
+    result: int = args.func(args)
+    return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,7 +69,11 @@ class Target:
         ranking_variant(preset, changes)  # a BenchError before the app is touched
         from mnemo.lab import retrieval_varied
 
-        with retrieval_varied(self.app, config, preset, changes):
+        with ExitStack() as varying:
+            try:
+                varying.enter_context(retrieval_varied(self.app, config, preset, changes))
+            except ValueError as exc:  # a setting the retrieval settings have not
+                raise BenchError(f"variant config {dict(config)}: {exc}") from exc
             yield
 
     async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -148,12 +148,21 @@ async def _score_baselines(
 
 def check_variants(options: FoldOptions) -> None:
     """Before anything is loaded (a dataset can take minutes): every judged metric one the run
-    computes, every variant a JSON object, the reference among them, and no variant named like a
-    baseline, whose rows would silently replace the variant's in every table."""
+    computes, every variant a JSON object whose ranking options the API takes, the reference among
+    them, and no variant named like a baseline, whose rows would silently replace the variant's in
+    every table."""
+    from pydantic import ValidationError
+
+    from mnemo_client.models import RankingOptions
+
     for name, spec in options.variants.items():
         if not isinstance(spec, dict):
             raise BenchError(f"variant {name!r}: expected a JSON object, got {type(spec).__name__}")
-        _, _, preset, changes = split_variant(spec)
+        ranking, _, preset, changes = split_variant(spec)
+        try:
+            RankingOptions.model_validate(ranking)
+        except ValidationError as exc:
+            raise BenchError(f"variant {name!r}: ranking options the API refuses: {exc}") from None
         ranking_variant(preset, changes)  # the paths and values checked, before the load
     computed = metric_names(options)
     if unknown := [m for m in options.metrics if m not in computed]:

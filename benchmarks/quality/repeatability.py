@@ -21,11 +21,10 @@ import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mnemo.lab import SearchRequest, index_search, searches_recorded
+from mnemo.lab import searched_by_part, searches_recorded
 from mnemo_client.models import MemoryIn
 
 from ..dataset import load_dataset
@@ -87,29 +86,6 @@ def bodies(queries: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:
     ]
 
 
-def alone(search: SearchRequest) -> dict[str, SearchRequest]:
-    """The search as the service asks it, and each part of it that the engine can answer alone."""
-    parts = {"search": search}
-    depth = search.prefetch_limit
-    if search.vector is not None:
-        parts["dense"] = replace(
-            search, sparse=None, formula=None, stage_formula=None, stage_limit=None, limit=depth
-        )
-    if search.sparse is not None:
-        parts["bm25"] = replace(
-            search, vector=None, formula=None, stage_formula=None, stage_limit=None, limit=depth
-        )
-    if search.stage_formula is not None and search.stage_limit is not None:
-        parts["stage"] = replace(
-            search,
-            formula=search.stage_formula,
-            stage_formula=None,
-            stage_limit=None,
-            limit=search.stage_limit,
-        )
-    return parts
-
-
 async def answer(data_dir: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
     """One process's answers: each retrieval's body (less its timings), then each search it sent,
     part by part, as [id, score] lists."""
@@ -125,11 +101,8 @@ async def answer(data_dir: Path, questions: list[dict[str, Any]]) -> dict[str, A
                 contexts.append(reply.body["context"])
         searches = []
         for request in sent:
-            parts = {}
-            for kind, part in alone(request).items():
-                [points] = await index_search(target.app, [part])
-                parts[kind] = [[p.id, p.score] for p in points]
-            searches.append(parts)
+            found = await searched_by_part(target.app, request)
+            searches.append({kind: [[p.id, p.score] for p in points] for kind, points in found.items()})
         return {"answers": answers, "contexts": contexts, "searches": searches}
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from mnemo.benchmarks.cli import mnemo_bench
 from mnemo.benchmarks.dataset import load_dataset
-from mnemo.cli.main import main
 
 LOCOMO = [
     {
@@ -87,7 +87,7 @@ def test_locomo_turns_become_memories_and_questions_queries(
 ) -> None:
     source = tmp_path / "locomo10.json"
     source.write_text(json.dumps(LOCOMO))
-    assert main(["bench", "convert", "locomo", str(source), str(tmp_path / "out")]) == 0
+    assert mnemo_bench(["convert", "locomo", str(source), str(tmp_path / "out")]) == 0
     assert "3 memories, 2 queries" in capsys.readouterr().out
     memories, queries = rows(tmp_path / "out" / "memories.jsonl"), rows(tmp_path / "out" / "queries.jsonl")
     assert memories[1] == {
@@ -110,7 +110,7 @@ def test_locomo_turns_become_memories_and_questions_queries(
 def test_longmemeval_haystacks_become_memories_and_abstention_stays_unanswerable(tmp_path: Path) -> None:
     source = tmp_path / "longmemeval_s_cleaned.json"
     source.write_text(json.dumps(LONGMEMEVAL))
-    assert main(["bench", "convert", "longmemeval", str(source), str(tmp_path / "out")]) == 0
+    assert mnemo_bench(["convert", "longmemeval", str(source), str(tmp_path / "out")]) == 0
     memories, queries = rows(tmp_path / "out" / "memories.jsonl"), rows(tmp_path / "out" / "queries.jsonl")
     assert [m["id"] for m in memories] == ["q1:s_a:0", "q1:s_a:1", "q1:s_b:0", "q1:s_b:1", "q2_abs:s_c:0"]
     assert memories[1]["content"] == "assistant: Nice, libraries are calm."
@@ -130,7 +130,7 @@ def test_longmemeval_haystacks_become_memories_and_abstention_stays_unanswerable
         tmp_path / "out" / "memories.jsonl", tmp_path / "out" / "queries.jsonl", unanswerable=True
     )
     assert len(dataset.memories) == 5
-    assert main(["bench", "convert", "longmemeval", str(source), str(tmp_path / "a"), "--no-abstention"]) == 0
+    assert mnemo_bench(["convert", "longmemeval", str(source), str(tmp_path / "a"), "--no-abstention"]) == 0
     assert [q["id"] for q in rows(tmp_path / "a" / "queries.jsonl")] == ["q1"]
 
 
@@ -139,15 +139,15 @@ def test_a_file_that_is_not_the_release_is_named_with_what_is_wrong(
 ) -> None:
     source = tmp_path / "other.json"
     source.write_text(json.dumps({"data": []}))
-    assert main(["bench", "convert", "locomo", str(source), str(tmp_path / "out")]) == 2
+    assert mnemo_bench(["convert", "locomo", str(source), str(tmp_path / "out")]) == 2
     assert "other.json" in capsys.readouterr().err
     source.write_text(json.dumps([{"question_id": "x"}]))
-    assert main(["bench", "convert", "longmemeval", str(source), str(tmp_path / "out")]) == 2
+    assert mnemo_bench(["convert", "longmemeval", str(source), str(tmp_path / "out")]) == 2
     assert "missing or malformed field" in capsys.readouterr().err
 
 
 def convert(benchmark: str, source: Path, out: Path, *flags: str) -> int:
-    return main(["bench", "convert", benchmark, str(source), str(out), *flags])
+    return mnemo_bench(["convert", benchmark, str(source), str(out), *flags])
 
 
 def test_a_split_converts_only_the_conversations_or_questions_it_names(

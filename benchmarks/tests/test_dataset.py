@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mnemo.benchmarks.cli import mnemo_bench
 from mnemo.benchmarks.dataset import DatasetError, load_dataset, write_jsonl
 from mnemo.benchmarks.synthetic import generate
-from mnemo.cli.main import main
 
 
 def test_generator_is_deterministic_per_seed_and_exact_in_size() -> None:
@@ -81,7 +81,7 @@ def test_the_cli_reports_a_bad_dataset_and_exits_non_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     m, q = _files(tmp_path, GOOD_MEMORY, GOOD_QUERY.replace('"m1"', '"ghost"'))
-    code = main(["bench", "quality", "--memories", str(m), "--queries", str(q), "--out", str(tmp_path / "o")])
+    code = mnemo_bench(["quality", "--memories", str(m), "--queries", str(q), "--out", str(tmp_path / "o")])
     assert code == 2
     err = capsys.readouterr().err
     assert "queries.jsonl:1" in err and "'ghost' is not in the memories file" in err

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mnemo.cli.main import main
+from mnemo.benchmarks.cli import mnemo_bench
 
 # Candidate lists of 1 memory a type: the ranking model's sizing.
 STARVED = {
@@ -21,7 +21,7 @@ STARVED["sizing.tokens_per_candidate"] = 100000
 @pytest.mark.slow
 def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path: Path) -> None:
     data, cache = tmp_path / "data", tmp_path / "cache"
-    assert main(["bench", "generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
+    assert mnemo_bench(["generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
     variants = tmp_path / "variants.json"
     # "starved": candidate lists of 1 memory a type (the ranking model's sizing) and no neighbours
     # (the retriever's config), set on the in-process app, must rank otherwise.
@@ -37,9 +37,9 @@ def test_folds_runs_variants_judges_them_and_reuses_the_embedding_cache(tmp_path
     )  # fmt: skip
 
     def run(out: Path) -> dict:
-        code = main(
+        code = mnemo_bench(
             [
-                "bench", "folds",
+                "folds",
                 "--memories", str(data / "memories.jsonl"), "--queries", str(data / "queries.jsonl"),
                 "--variants", str(variants), "--fold-by", "category", "--k", "1,10", "--budgets", "512",
                 "--metrics", "recall@10,budget_recall@512,session_recall_all@5",
@@ -103,13 +103,13 @@ def test_folds_rank_unfloored_as_bench_quality_does(tmp_path: Path) -> None:
     # recall@K measures the ranking: a variant that only raises the default confidence floor must rank
     # exactly as the defaults (as `bench quality` does), and only its budget runs pack less.
     data = tmp_path / "data"
-    assert main(["bench", "generate", "--size", "120", "--seed", "5", "--out", str(data)]) == 0
+    assert mnemo_bench(["generate", "--size", "120", "--seed", "5", "--out", str(data)]) == 0
     variants = tmp_path / "variants.json"
     raised = {"config": {"default_min_confidence": 0.99}}
     variants.write_text(json.dumps({"default": {}, "floor 0.99": raised}))
-    code = main(
+    code = mnemo_bench(
         [
-            "bench", "folds", "--no-baselines",
+            "folds", "--no-baselines",
             "--memories", str(data / "memories.jsonl"), "--queries", str(data / "queries.jsonl"),
             "--variants", str(variants), "--fold-by", "category", "--k", "10", "--budgets", "2048",
             "--metrics", "recall@10,budget_recall@2048",
@@ -126,11 +126,31 @@ def test_folds_rank_unfloored_as_bench_quality_does(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_variant_setting_the_retrieval_settings_have_not_is_refused_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert mnemo_bench(["generate", "--size", "40", "--seed", "5", "--out", str(data)]) == 0
+    variants = tmp_path / "variants.json"
+    variants.write_text(json.dumps({"default": {}, "typo": {"config": {"default_min_confidense": 0.5}}}))
+    code = mnemo_bench(
+        [
+            "folds", "--no-baselines",
+            "--memories", str(data / "memories.jsonl"), "--queries", str(data / "queries.jsonl"),
+            "--variants", str(variants), "--k", "10", "--budgets", "512", "--metrics", "recall@10",
+            "--embedding-cache", str(tmp_path / "cache"), "--out", str(tmp_path / "out"),
+        ]
+    )  # fmt: skip
+    assert code == 2
+    assert "default_min_confidense" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_ablation_reads_the_variants_files_folds_reads(tmp_path: Path) -> None:
     # One variants format for both commands: the committed ablation ladder (config and ranking model
     # changes beside ranking options) must run under `mnemo bench ablation` as under `folds`.
     data = tmp_path / "data"
-    assert main(["bench", "generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
+    assert mnemo_bench(["generate", "--size", "200", "--seed", "3", "--out", str(data)]) == 0
     variants = tmp_path / "variants.json"
     variants.write_text(
         json.dumps(
@@ -140,9 +160,9 @@ def test_ablation_reads_the_variants_files_folds_reads(tmp_path: Path) -> None:
             }
         )
     )  # fmt: skip
-    code = main(
+    code = mnemo_bench(
         [
-            "bench", "ablation",
+            "ablation",
             "--memories", str(data / "memories.jsonl"), "--queries", str(data / "queries.jsonl"),
             "--variants", str(variants), "--k", "10", "--budgets", "512",
             "--embedding-cache", str(tmp_path / "cache"), "--out", str(tmp_path / "out"),

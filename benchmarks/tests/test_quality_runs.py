@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mnemo.cli.main import main
+from mnemo.benchmarks.cli import mnemo_bench
 
 
 def _recall(ranked: list[str], relevant: list[str], k: int) -> float:
@@ -29,10 +29,10 @@ def test_quality_report_matches_a_recomputation_from_per_query_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data, out = tmp_path / "data", tmp_path / "out"
-    assert main(["bench", "generate", "--size", "300", "--seed", "7", "--out", str(data)]) == 0
-    code = main(
+    assert mnemo_bench(["generate", "--size", "300", "--seed", "7", "--out", str(data)]) == 0
+    code = mnemo_bench(
         [
-            "bench", "quality",
+            "quality",
             "--memories", str(data / "memories.jsonl"),
             "--queries", str(data / "queries.jsonl"),
             "--k", "1,5,10", "--budgets", "128,512",

@@ -10,16 +10,12 @@ from typing import Any
 import pytest
 
 from mnemo.benchmarks.quality.repeatability import (
-    alone,
     bodies,
     compare,
     dataset_store,
     main,
     store_and_questions,
 )
-from mnemo.memtypes.formula import Var
-from mnemo.memtypes.queries import Fusion, MemoryFilter, SearchRequest, SparseVector
-from mnemo.memtypes.types import MemoryType
 
 
 def _answers(stage: list[list[Any]], search: list[list[Any]], answer: str) -> dict[str, Any]:
@@ -48,20 +44,6 @@ def test_points_that_swap_at_a_tied_cut_without_a_dense_score_are_told_apart_fro
     )
     rescored = _answers([["d1", 0.5], ["b1", 0.2], ["b2", 0.2]], [["d1", 1.0], ["b2", 0.3]], "one")
     assert compare(first, rescored)["searches"]["stage"]["other_scores"] == 1
-
-
-def test_a_two_stage_hybrid_search_is_asked_whole_and_by_its_parts() -> None:
-    search = SearchRequest(
-        MemoryType.EPISODIC, [0.1] * 4, MemoryFilter(tenant="t"), limit=5, prefetch_limit=40,
-        formula=Var("$score"), sparse=SparseVector((1,), (1.0,)), fusion=Fusion.LINEAR,
-        stage_formula=Var("$score[0]"), stage_limit=20,
-    )  # fmt: skip
-    parts = alone(search)
-    assert set(parts) == {"search", "dense", "bm25", "stage"}
-    assert parts["dense"].sparse is None and parts["dense"].limit == 40 and parts["dense"].formula is None
-    assert parts["bm25"].vector is None and parts["bm25"].limit == 40
-    assert parts["stage"].formula == Var("$score[0]") and parts["stage"].limit == 20
-    assert parts["stage"].stage_formula is None
 
 
 def test_the_store_holds_no_two_memories_alike_in_a_scope() -> None:

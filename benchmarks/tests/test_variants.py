@@ -10,12 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mnemo.benchmarks.quality.fold_runner import FoldOptions, split_variant
+from mnemo.benchmarks.cli import mnemo_bench
+from mnemo.benchmarks.quality.fold_runner import FoldOptions
 from mnemo.benchmarks.target import BenchError, ranking_variant
-from mnemo.cli.main import main
-from mnemo.memtypes.requests import RankingOptions
-from mnemo.retrieval.options import RetrievalConfig
-from mnemo.retrieval.ranking.model import DEFAULT_MODEL, PRESETS
 
 
 def test_a_variant_named_like_a_baseline_is_refused() -> None:
@@ -56,27 +53,30 @@ def test_a_bad_variants_file_is_a_message_and_exit_2(
     variants = tmp_path / "variants.json"
     variants.write_text(text)
     args = ["--memories", str(memories), "--queries", str(queries), "--variants", str(variants)]
-    assert main(["bench", "folds", *args, "--out", str(tmp_path / "out")]) == 2
+    assert mnemo_bench(["folds", *args, "--out", str(tmp_path / "out")]) == 2
     assert "mnemo bench: error:" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("path", sorted(Path("benchmarks/variants").glob("*.json")), ids=lambda p: p.name)
-def test_every_committed_variant_names_what_exists(path: Path) -> None:
-    # A variant that names a setting or a ranking model path the code no longer has would fail only
-    # hours into a run: each name is checked against the code here.
+def test_every_committed_variant_passes_the_check_before_the_load(path: Path) -> None:
+    # A variant that names a ranking option, a preset or a ranking model path the code no longer has
+    # would fail only hours into a run: each is checked here as a run checks it before its load.
+    # (That its settings are the server's is checked in the server's tests/unit/test_ranking_variant.py.)
     for name, spec in json.loads(path.read_text()).items():
-        ranking, config, preset, changes = split_variant(spec)
-        RankingOptions.model_validate(ranking)
-        assert set(config) <= set(RetrievalConfig.model_fields), (name, config)
-        ranking_variant(preset, changes)  # a BenchError otherwise
+        FoldOptions(variants={name: spec}, reference=name, baselines=False)
+
+
+def test_a_ranking_option_the_api_refuses_is_refused_before_loading() -> None:
+    with pytest.raises(BenchError, match=r"'typo'.*ranking options"):
+        FoldOptions(variants={"default": {}, "typo": {"ranking": {"serch": "dense"}}})
 
 
 def test_a_ranking_model_variant_is_a_changed_copy_and_an_unknown_path_is_refused() -> None:
     varied = ranking_variant(None, {"expand.neighbour_decay": 0.9, "how_to.steps_phrasings": False})
     assert varied.expand.neighbour_decay == 0.9 and varied.how_to.steps_phrasings is False
-    assert DEFAULT_MODEL.expand.neighbour_decay != 0.9 and DEFAULT_MODEL.how_to.steps_phrasings
-    assert ranking_variant("semantic-only", {}) is PRESETS["semantic-only"]
+    default = ranking_variant(None, {})
+    assert default.expand.neighbour_decay != 0.9 and default.how_to.steps_phrasings
     with pytest.raises(BenchError, match=re.escape("expand.neighbour_decy")):
         ranking_variant(None, {"expand.neighbour_decy": 0.9})
     with pytest.raises(BenchError, match=re.escape("how_to.steps_phrasings")):

@@ -4,7 +4,8 @@
 Floors are the layers of the import-linter contract in pyproject.toml, top to bottom, with the light
 client (`client/`, its own distribution) on the ground floor beside the vocabulary. Each room shows
 the first line of its `__init__.py` and its sub-rooms (packages, then modules); a room that is one
-module (`lab.py`, the benchmark harness's door) shows its own docstring's. An arrow is a room
+module shows its own docstring's. Tests (`tests/`, the harness's `benchmarks/tests/`) are not
+rooms. An arrow is a room
 importing another (grimp's graph, the one import-linter checks); arrows into the ground floor are
 not drawn (nearly every room stands on it) but listed under the map. A red arrow points up a floor,
 an orange one along it. Circles are groups of modules that import each other round.
@@ -92,7 +93,7 @@ def _room_of(module: str) -> str | None:
     if module == CLIENT or module.startswith(CLIENT + "."):
         return "client"
     parts = module.split(".")
-    if parts[0] == "mnemo" and len(parts) > 1 and parts[1] != "tests":
+    if parts[0] == "mnemo" and len(parts) > 1 and "tests" not in parts[1:]:
         return parts[1]
     return None
 

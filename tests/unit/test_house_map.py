@@ -37,7 +37,7 @@ def test_the_map_draws_the_rooms_and_the_arrows_of_the_import_graph() -> None:
     svg = house_map.house()
     for floor in house_map.floors():
         for room in floor:
-            assert f">{house_map._shown(room)}" in svg  # a folder as `api/`, a one-module room as `lab.py`
+            assert f">{house_map._shown(room)}" in svg  # a folder as `api/`, a one-module room as `name.py`
     for start, end in arrows:
         assert f"{house_map._shown(start)} imports {house_map._shown(end)}" in svg
     assert "ARCHITECTURE" not in svg and "farm" not in svg
