@@ -12,8 +12,9 @@ no time. A query without such a clause costs one search of its text and nothing 
 the clause's embedding and one search of the events for their nearest.
 
 A question about what is due that names no time of the calendar ("what do I need to do before the
-move?") is timed by an event ahead: the nearest, by the same rule, among the events that occur after
-`now`, else among the pending reminders due after it (a move planned is often only a reminder, "the
+move?") is timed by an event ahead, by the same rule (of several that say its words, the soonest:
+"before the QBR" is the next one), among the events that occur after `now`, else among the pending
+reminders due after it (a move planned is often only a reminder, "the
 move on 12 March"); its window holds due dates (ranking/event_anchors.py), which the `due_window`
 term reads as the question's own. Without such an event it keeps today's reading.
 """
@@ -111,8 +112,8 @@ async def _find_ahead(
         log.debug("no event anchor: %s", exc.detail)
         return None
     for memory_type, hits in zip(kinds, found, strict=True):
-        chosen = _named(clause, sorted(hits, key=lambda h: -h.score), plan.model.event_anchor)
         field = "occurred_ts" if memory_type is EVENT_TYPE else "due_ts"
+        chosen = _named(clause, sorted(hits, key=lambda h: -h.score), plan.model.event_anchor, field)
         at = None if chosen is None else _instant(chosen[0].payload, field)
         window = None if at is None else due_anchored_window(clause, at, now)
         if chosen is not None and at is not None and window is not None:
@@ -130,15 +131,22 @@ def _ahead_of(memory_type: MemoryType, scope: MemoryFilter, now: datetime) -> Me
 
 
 def _named(
-    clause: AnchorClause, nearest: list[ScoredPoint], model: EventAnchorModel
+    clause: AnchorClause, nearest: list[ScoredPoint], model: EventAnchorModel, soonest: str = ""
 ) -> tuple[ScoredPoint, bool] | None:
-    """The event `clause` names among the `nearest` (best first), and whether it says its words."""
+    """The event `clause` names among the `nearest` (best first), and whether it says its words;
+    `soonest`: of those that say them, the one first by this time field (an event ahead: "before the
+    QBR" is the next one)."""
     # An event ahead is named by what it is, not by a reminder of what it is for.
     says = names_itself if clause.ahead else says_clause
-    for hit in nearest:
-        content = str(hit.payload.get("content", ""))
-        if hit.score >= model.min_cosine_with_words and says(clause, content):
-            return hit, True
+    named = [
+        hit
+        for hit in nearest
+        if hit.score >= model.min_cosine_with_words and says(clause, str(hit.payload.get("content", "")))
+    ]
+    if named and soonest:
+        return min(named, key=lambda h: float(h.payload.get(soonest) or float("inf"))), True
+    if named:
+        return named[0], True
     if nearest and nearest[0].score >= model.min_cosine:
         return nearest[0], False
     return None

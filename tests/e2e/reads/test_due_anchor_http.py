@@ -103,3 +103,21 @@ async def test_an_event_ahead_the_store_does_not_hold_leaves_the_question_open(p
     for memory in memories:
         assert "due_window" not in memory["explain"]["components"]
         assert "time_anchor" not in memory["explain"]
+
+
+async def test_of_two_events_ahead_that_say_the_words_the_next_one_times_the_question(
+    app_client: AppFactory,
+) -> None:
+    qbrs = {
+        "QBR with Brightwater on site in Bristol.": "2026-03-11T09:00:00Z",
+        "QBR with Brightwater over Teams, with the renewal numbers.": "2026-06-09T09:00:00Z",
+    }
+    async with app_client() as client:
+        held = [{"type": "prospective", "scope": SCOPE, "content": c, "due_at": d} for c, d in qbrs.items()]
+        await write(client, [*held, *reminders()])
+        memories = await ask(client, "anything due before the next QBR?")
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert anchor["event"] == "QBR with Brightwater on site in Bristol."
+    windowed = in_window(memories)  # from now until the March QBR: the June one is after it
+    expected = {**dict.fromkeys(BEFORE, 1.0), **dict.fromkeys(qbrs, 0.0)}
+    assert {c: windowed.get(c) for c in (*BEFORE, *qbrs)} == expected
