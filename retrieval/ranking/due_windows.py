@@ -294,6 +294,14 @@ def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQue
     return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)
 
 
+def anchored_question(asked: TaskQuestion | None, anchored: TimeWindow | None) -> TaskQuestion | None:
+    """A question about tasks that names no time, timed by an event ahead ("before the move": the
+    store's, stages/event_anchor.py): its window of due dates is the event's."""
+    if asked is None or asked.window is not None or anchored is None:
+        return asked
+    return TaskQuestion(anchored, open=False, undone=asked.undone)
+
+
 def due_within(asked: TaskQuestion, payload: Mapping[str, Any]) -> bool:
     """Whether a point is a pending item due within the window the question names."""
     due = payload.get("due_ts")

@@ -15,7 +15,13 @@ month", "since the 3rd") is not an event: the calendar's reading (ranking/tempor
 does a time ahead ("before the next QBR"). A question for the span itself ("how long since we
 moved?") names no window: the event is its answer; nor does one that asks what to do ("should I
 make coffee after the choir?": a habit, or a time ahead). "the week before the move" (a span around
-the event) is left alone too. Pure: text in, a clause out.
+the event) is left alone too.
+
+A question about what is due ("what do I need to do before the move?", "anything due after the QBR
+in Bristol?") names an event ahead: a planned one, or a reminder. There the clause may also be a
+name's noun ("before Fionn's party") or a coming one ("before the next QBR": "next" says only that
+it is ahead), and its window holds due dates: from now until the event ("before"), or from it on
+("after"). Pure: text in, a clause out.
 """
 
 from __future__ import annotations
@@ -57,6 +63,8 @@ _LIGHT = (
     | frozenset({"a", "an", "to", "from", "in", "into", "of", "on", "at", "for", "with", "over", "up"})
     | frozenset({"out", "off", "back", "by", "is", "be", "been", "was", "were", "had", "did", "got", "s"})
 )
+# Words that only say an event is ahead: a question about what is due may name one so.
+_AHEAD = frozenset({"next", "coming", "upcoming"})
 _MAX_WORDS = 10
 # The clause ends at a stop or at a word that opens another clause.
 _CLAUSE_END = re.compile(r"[?!.;,:()\"]|\s(?:and|but|or|so|when|while|because|if|that|which|who)\s", re.I)
@@ -69,6 +77,8 @@ _ASKS_SPAN = re.compile(r"\bhow\s+(?:long|many\s+(?:days|weeks|months|years))\b"
 # habit: the event it names is not one that happened.
 _ASKS_AHEAD = re.compile(r"^\W*(?:should|shall|can|could|may|will|would|must)\b", re.I)
 _WORD = re.compile(r"[\w'’-]+")
+# What a reminder is for names its event without being it: "for the move", "before Fionn's party".
+_REFERS = re.compile(r"\b(?:for|before|after|until|till|by|since|ahead\s+of)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class AnchorClause:
     relation: str
     clause: str
     phrase: str
+    ahead: bool = False  # of a question about what is due: the event is ahead, its window of due dates
 
 
 @dataclass(frozen=True)
@@ -93,12 +104,14 @@ class EventAnchor:
     cosine: float
     window: TimeWindow
     by_words: bool = False  # found as the nearest event that says the clause's words
+    memory_type: str = "episodic"  # a question about what is due may be timed by a reminder's due time
 
     def as_dict(self) -> dict[str, Any]:
         """What `explain` shows of it."""
         return {
             "phrase": self.clause.phrase,
             "event_id": self.event_id,
+            "type": self.memory_type,
             "event": self.content,
             "occurred_at": self.occurred_at.isoformat(),
             "cosine": round(self.cosine, 4),
@@ -117,9 +130,21 @@ def anchored_window(clause: AnchorClause, occurred_at: datetime, now: datetime) 
     return TimeWindow(start, end, clause.phrase) if start < end <= now else None
 
 
-def anchor_clause(query: str) -> AnchorClause | None:
+def due_anchored_window(clause: AnchorClause, at: datetime, now: datetime) -> TimeWindow | None:
+    """The due dates an event ahead at `at` gives a question about what is due: from now until it
+    ("before"), or from just after it on ("after"); the event itself is not of it. None when the
+    event is not ahead."""
+    if at <= now:
+        return None
+    if clause.relation == "before":
+        return TimeWindow(now, at, clause.phrase)
+    return TimeWindow(at + timedelta(seconds=1), datetime.max.replace(tzinfo=UTC), clause.phrase)
+
+
+def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
     """The event the query times its question by, as words; None when it names none (most queries:
-    the cost is one search of the text)."""
+    the cost is one search of the text). `ahead`: the query asks what is due, and may name an event
+    ahead ("before Fionn's party", "before the next QBR")."""
     if _ASKS_SPAN.search(query) or _ASKS_AHEAD.search(query):
         return None
     for match in _RELATION.finditer(query):
@@ -129,10 +154,12 @@ def anchor_clause(query: str) -> AnchorClause | None:
         end = _CLAUSE_END.search(rest)
         clause = (rest[: end.start()] if end else rest).strip()
         words = _WORD.findall(clause)[:_MAX_WORDS]
-        if words and _names_event(words):
+        if ahead:
+            words = [w for k, w in enumerate(words) if not (k <= 1 and w.lower() in _AHEAD)]
+        if words and (_names_event(words) or (ahead and _names_due_event(words))):
             clause = " ".join(words)
             relation = match["relation"].lower()
-            return AnchorClause(relation, clause, f"{match['relation']} {clause}")
+            return AnchorClause(relation, clause, f"{match['relation']} {clause}", ahead)
     return None
 
 
@@ -141,6 +168,19 @@ def says_clause(clause: AnchorClause, content: str) -> bool:
     Fernanda's flat": moved, fernanda, flat)."""
     own = _content_words(clause.clause)
     return bool(own) and own <= _content_words(content)
+
+
+def names_itself(clause: AnchorClause, content: str) -> bool:
+    """Whether `content` says the clause's words as the event itself ("We move into the new flat on
+    12 March"), not only as what it is for ("Book the removal van for the move"): its last word of
+    its own occurs somewhere not after "for", "before", "after", "until" or "by"."""
+    own = [w for w in re.findall(r"\w+", clause.clause.lower()) if w not in _LIGHT]
+    if not own or not says_clause(clause, content):
+        return False
+    for word in re.finditer(rf"\b{re.escape(own[-1])}\b", content.lower()):
+        if not _REFERS.search(content[: word.start()]):
+            return True
+    return False
 
 
 def _content_words(text: str) -> set[str]:
@@ -163,6 +203,14 @@ def _names_event(words: list[str]) -> bool:
     while name < min(len(words), 3) and words[name][:1].isupper():
         name += 1
     return name > 0 and _past_verb_at(lowered, name)
+
+
+def _names_due_event(words: list[str]) -> bool:
+    """A name's noun, of an event ahead ("Fionn's party", "Vicente's health check"); not a time."""
+    if any(w.lower() in _TIME_WORDS or any(c.isdigit() for c in w) for w in words):
+        return False
+    possessive = words[0][:1].isupper() and words[0].lower().endswith(("'s", "’s"))
+    return possessive and len(words) > 1
 
 
 def _past_verb_at(words: list[str], at: int) -> bool:

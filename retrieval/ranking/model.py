@@ -75,11 +75,14 @@ class EventAnchorModel:
     nearest, from `min_cosine`. Below both the store holds no such event, and the query is read as
     naming no time. `min_cosine` lies above the cosines of clauses whose event the store does not hold
     and of events near in meaning that are not the one named (a constant of MiniLM's vectors; the
-    fit: benchmarks/results/assistant-stores/summary.md)."""
+    fit: benchmarks/results/assistant-stores/summary.md). `ahead`: a question about what is due that
+    names no time of the calendar ("what do I need to do before the move?") is timed by an event
+    ahead, or a pending reminder, by the same rule, and its window bounds the due dates."""
 
     candidates: int = 5
     min_cosine: float = 0.5
     min_cosine_with_words: float = 0.2
+    ahead: bool = True
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import numpy as np
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
-from ..ranking.due_windows import task_question
+from ..ranking.due_windows import anchored_question, task_question
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
@@ -85,6 +85,7 @@ class DoneByEvent(PostStage):
         if EVENT_TYPE not in plan.filters:
             return 0.0
         asked = task_question(plan.request.query, plan.resolved.now, plan.model.due_window.leave_rule)
+        asked = anchored_question(asked, plan.anchor.window if plan.anchor is not None else None)
         return 1.0 if asked is not None and (asked.undone or asked.open) else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:

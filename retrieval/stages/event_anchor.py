@@ -10,6 +10,13 @@ the one named from a low cosine, else the nearest from a higher one (the ranking
 `event_anchor`). Otherwise, or where the events cannot be read, the query is ranked as if it named
 no time. A query without such a clause costs one search of its text and nothing else; one with it,
 the clause's embedding and one search of the events for their nearest.
+
+A question about what is due that names no time of the calendar ("what do I need to do before the
+move?") is timed by an event ahead, by the same rule (of several that say its words, the soonest:
+"before the QBR" is the next one), among the events that occur after `now`, else among the pending
+reminders due after it (a move planned is often only a reminder, "the
+move on 12 March"); its window holds due dates (ranking/event_anchors.py), which the `due_window`
+term reads as the question's own. Without such an event it keeps today's reading.
 """
 
 from __future__ import annotations
@@ -22,9 +29,18 @@ from typing import Any
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import Embedder, VectorIndex
-from ...memtypes.queries import ScoredPoint, SearchRequest
-from ...memtypes.types import EVENT_TYPE
-from ..ranking.event_anchors import AnchorClause, EventAnchor, anchor_clause, anchored_window, says_clause
+from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
+from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
+from ..ranking.due_windows import task_question
+from ..ranking.event_anchors import (
+    AnchorClause,
+    EventAnchor,
+    anchor_clause,
+    anchored_window,
+    due_anchored_window,
+    names_itself,
+    says_clause,
+)
 from ..ranking.model import EventAnchorModel
 from ..ranking.terms.time import TimeTerm
 from .plan import ReadPlan
@@ -34,13 +50,20 @@ log = logging.getLogger("mnemo.retrieval")
 
 def asks_by_event(plan: ReadPlan) -> AnchorClause | None:
     """The clause naming the event the query times its question by, where the time term reads
-    one for this request (its time parser on, the term run, events among the types asked for)."""
-    events = (plan.filters or {}).get(EVENT_TYPE)
-    if events is None or plan.tuning is None or not plan.tuning.temporal:
+    one for this request (its time parser on, the term run, events among the types asked for); for
+    a question about what is due that names no time, one ahead (events or reminders asked for)."""
+    filters = plan.filters or {}
+    if plan.tuning is None or not plan.tuning.temporal or not plan.tuning.formula:
         return None
-    if not plan.tuning.formula or not plan.model.runs_term(TimeTerm.name):
+    query, model = plan.request.query, plan.model
+    asked = task_question(query, plan.resolved.now, model.due_window.leave_rule)
+    if asked is not None and model.event_anchor.ahead:
+        if asked.window is not None or not (EVENT_TYPE in filters or INTENTION_TYPE in filters):
+            return None
+        return anchor_clause(query, ahead=True)
+    if EVENT_TYPE not in filters or not model.runs_term(TimeTerm.name):
         return None
-    return anchor_clause(plan.request.query)
+    return anchor_clause(query)
 
 
 async def find_anchor(
@@ -48,6 +71,8 @@ async def find_anchor(
 ) -> EventAnchor | None:
     """The event `clause` names among those `plan`'s request may see, and its window; None when no
     event is near enough in meaning (or the events cannot be read)."""
+    if clause.ahead:
+        return await _find_ahead(plan, clause, index, embedder)
     events = (plan.filters or {})[EVENT_TYPE]
     now = plan.resolved.now
     [vector] = await embedder.embed([clause.clause])
@@ -71,19 +96,66 @@ async def find_anchor(
     return EventAnchor(clause, best.id, content, occurred_at, best.score, window, by_words)
 
 
+async def _find_ahead(
+    plan: ReadPlan, clause: AnchorClause, index: VectorIndex, embedder: Embedder
+) -> EventAnchor | None:
+    """The event ahead `clause` names: among the events after now, else the pending reminders due
+    after it; its window of due dates."""
+    filters, now = plan.filters or {}, plan.resolved.now
+    [vector] = await embedder.embed([clause.clause])
+    limit = plan.model.event_anchor.candidates
+    kinds = [t for t in (EVENT_TYPE, INTENTION_TYPE) if t in filters]
+    searches = [SearchRequest(t, vector, _ahead_of(t, filters[t], now), limit, limit) for t in kinds]
+    try:
+        found = await index.search(searches)
+    except Unavailable as exc:
+        log.debug("no event anchor: %s", exc.detail)
+        return None
+    for memory_type, hits in zip(kinds, found, strict=True):
+        field = "occurred_ts" if memory_type is EVENT_TYPE else "due_ts"
+        chosen = _named(clause, sorted(hits, key=lambda h: -h.score), plan.model.event_anchor, field)
+        at = None if chosen is None else _instant(chosen[0].payload, field)
+        window = None if at is None else due_anchored_window(clause, at, now)
+        if chosen is not None and at is not None and window is not None:
+            best, by_words = chosen
+            content = str(best.payload.get("content", ""))
+            return EventAnchor(clause, best.id, content, at, best.score, window, by_words, memory_type.value)
+    return None
+
+
+def _ahead_of(memory_type: MemoryType, scope: MemoryFilter, now: datetime) -> MemoryFilter:
+    """What of `memory_type` is ahead of `now`: events that occur after it, pending reminders due."""
+    if memory_type is EVENT_TYPE:
+        return replace(scope, occurred_from=now.timestamp())
+    return replace(scope, status="pending", due_from=now.timestamp())
+
+
 def _named(
-    clause: AnchorClause, nearest: list[ScoredPoint], model: EventAnchorModel
+    clause: AnchorClause, nearest: list[ScoredPoint], model: EventAnchorModel, soonest: str = ""
 ) -> tuple[ScoredPoint, bool] | None:
-    """The event `clause` names among the `nearest` (best first), and whether it says its words."""
-    for hit in nearest:
-        content = str(hit.payload.get("content", ""))
-        if hit.score >= model.min_cosine_with_words and says_clause(clause, content):
-            return hit, True
+    """The event `clause` names among the `nearest` (best first), and whether it says its words;
+    `soonest`: of those that say them, the one first by this time field (an event ahead: "before the
+    QBR" is the next one)."""
+    # An event ahead is named by what it is, not by a reminder of what it is for.
+    says = names_itself if clause.ahead else says_clause
+    named = [
+        hit
+        for hit in nearest
+        if hit.score >= model.min_cosine_with_words and says(clause, str(hit.payload.get("content", "")))
+    ]
+    if named and soonest:
+        return min(named, key=lambda h: float(h.payload.get(soonest) or float("inf"))), True
+    if named:
+        return named[0], True
     if nearest and nearest[0].score >= model.min_cosine:
         return nearest[0], False
     return None
 
 
 def _occurred_at(payload: Mapping[str, Any]) -> datetime | None:
-    ts = payload.get("occurred_ts")
+    return _instant(payload, "occurred_ts")
+
+
+def _instant(payload: Mapping[str, Any], field: str) -> datetime | None:
+    ts = payload.get(field)
     return datetime.fromtimestamp(float(ts), UTC) if isinstance(ts, int | float) else None

@@ -212,8 +212,9 @@ def _retrieved(
         adjustments = found.adjustments.of(point.id)
         explanation = explain(plan.policies[memory_type], point, found.relevance, adjustments)
         explanation["confidence_features"] = dict(features or {})
-        if plan.anchor is not None and "time" in explanation["components"]:
-            explanation["time_anchor"] = plan.anchor.as_dict()  # the event the time term's window is of
+        if plan.anchor is not None and {"time", "due_window"} & set(explanation["components"]):
+            # the event the time term's window, or the due window, is of
+            explanation["time_anchor"] = plan.anchor.as_dict()
     return RetrievedMemory(
         id=point.id,
         external_id=point.payload.get("external_id"),

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mnemo.retrieval.ranking.due_windows import asks_about_tasks, due_window, task_question
+from mnemo.retrieval.ranking.due_windows import anchored_question, asks_about_tasks, due_window, task_question
+from mnemo.retrieval.ranking.temporal import TimeWindow
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 
@@ -109,3 +110,12 @@ def test_asking_leave_for_something_is_not_a_question_about_what_is_due(query: s
 
 def test_asking_leave_to_see_what_is_due_is() -> None:
     assert asks_about_tasks("can I see what's due next week?")
+
+
+def test_an_event_ahead_gives_a_question_that_names_no_time_its_window() -> None:
+    move = TimeWindow(NOW, datetime(2026, 12, 1, tzinfo=UTC), "before the move")
+    asked = anchored_question(task_question("what do I need to do before the move?", NOW), move)
+    assert asked is not None and asked.window == move and not asked.open
+    named = task_question("anything due next week before the move?", NOW)
+    assert named is not None and anchored_question(named, move) == named  # its own window stands
+    assert anchored_question(None, move) is None

@@ -3,11 +3,18 @@ window the event found gives."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mnemo.retrieval.ranking.event_anchors import AnchorClause, anchor_clause, anchored_window, says_clause
+from mnemo.retrieval.ranking.event_anchors import (
+    AnchorClause,
+    anchor_clause,
+    anchored_window,
+    due_anchored_window,
+    names_itself,
+    says_clause,
+)
 
 NOW = datetime(2026, 6, 12, 12, tzinfo=UTC)
 
@@ -84,3 +91,57 @@ def test_since_an_event_runs_from_just_after_it_until_now() -> None:
 def test_an_event_not_before_now_gives_no_window() -> None:
     later = datetime(2026, 7, 1, tzinfo=UTC)
     assert anchored_window(AnchorClause("since", "we moved", "since we moved"), later, NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "relation", "clause"),
+    [
+        ("what do I need to do before the move?", "before", "the move"),
+        ("anything due after the audit?", "after", "the audit"),
+        ("what's left before the wedding?", "before", "the wedding"),
+        ("what do I need to do before Fionn's party?", "before", "Fionn's party"),
+        ("anything due before Vicente's health check?", "before", "Vicente's health check"),
+        ("anything due before the next QBR?", "before", "the QBR"),  # "next" says only that it is ahead
+        ("anything due after the QBR in Bristol?", "after", "the QBR in Bristol"),
+    ],
+)
+def test_a_question_about_what_is_due_may_name_an_event_ahead(query: str, relation: str, clause: str) -> None:
+    assert anchor_clause(query, ahead=True) == AnchorClause(relation, clause, f"{relation} {clause}", True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "anything due before next week?",
+        "anything due before the next week?",
+        "what's left before the end of the month?",
+        "anything due before Friday?",
+        "anything due after the 3rd?",
+        "what do I need to do before Fionn?",  # a name alone, not its event
+    ],
+)
+def test_a_time_of_the_calendar_ahead_is_not_an_anchor(query: str) -> None:
+    assert anchor_clause(query, ahead=True) is None
+
+
+def test_a_name_s_event_or_a_coming_one_is_only_read_for_a_question_about_what_is_due() -> None:
+    assert anchor_clause("what did we do before Fionn's party?") is None
+    assert anchor_clause("anything due before the next QBR?") is None
+
+
+def test_a_reminder_for_the_event_does_not_name_it() -> None:
+    clause = AnchorClause("before", "the move", "before the move", True)
+    assert names_itself(clause, "We move into the new flat in Campo de Ourique on 12 March.")
+    assert names_itself(clause, "The move: the van comes at nine.")
+    assert not names_itself(clause, "Book the removal van for the move.")
+    assert not names_itself(clause, "Pack the kitchen before the big move.")
+    assert not names_itself(clause, "Water the plants.")
+
+
+def test_an_event_ahead_bounds_the_due_dates_from_now_until_it_or_from_it_on() -> None:
+    move = datetime(2026, 6, 20, 9, tzinfo=UTC)
+    before = due_anchored_window(AnchorClause("before", "the move", "before the move", True), move, NOW)
+    assert before is not None and (before.start, before.end) == (NOW, move)
+    after = due_anchored_window(AnchorClause("after", "the move", "after the move", True), move, NOW)
+    assert after is not None and after.start == move + timedelta(seconds=1) and after.end.year == 9999
+    assert due_anchored_window(AnchorClause("before", "the move", "before the move", True), NOW, NOW) is None

@@ -13,7 +13,7 @@ from typing import Any
 from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, FieldRange, GaussDecay, Mult, Var
 from ....memtypes.language.text import phrase_keys_in
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
-from ..due_windows import TaskQuestion, task_question
+from ..due_windows import TaskQuestion, anchored_question, task_question
 from .base import QueryContext, RankingTerm, TermInputs
 
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.
@@ -25,7 +25,9 @@ PLACE_WORDS = 4
 
 
 def _asked(query: QueryContext) -> TaskQuestion | None:
-    return task_question(query.query, query.now, query.model.due_window.leave_rule)
+    # An event ahead the question is timed by gives it its window ("before the move").
+    asked = task_question(query.query, query.now, query.model.due_window.leave_rule)
+    return anchored_question(asked, query.anchored)
 
 
 def _asks_openly(query: QueryContext) -> bool:

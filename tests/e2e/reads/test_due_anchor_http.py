@@ -1,0 +1,123 @@
+"""What is due relative to an event ahead (real app, Qdrant Edge, MiniLM, BM25): "what do I need to do
+before the move?" reads the move's date off the store, a planned event or only a reminder, and lists
+the reminders due from now until it first; "after the move", those due after it; an event the store
+does not hold leaves the question as it was, with no window.
+
+The clock is Sunday 1 March 2026, 12:00 UTC; the move is on 12 March.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import AppFactory
+from tests.e2e.writes.test_memories_http import write
+
+NOW = "2026-03-01T12:00:00Z"
+SCOPE = {"user_id": "ines"}
+MOVE_AT = "2026-03-12T09:00:00Z"
+MOVE = "We move into the new flat in Campo de Ourique on 12 March; the removal van comes at nine."
+BEFORE = {
+    "Book the removal van for the move.": "2026-03-04T17:00:00Z",
+    "Cancel the internet contract at the old flat.": "2026-03-09T17:00:00Z",
+    "Pack the kitchen into boxes.": "2026-03-10T17:00:00Z",
+}
+AFTER = {
+    "Register the new address with the Junta de Freguesia.": "2026-03-20T17:00:00Z",
+    "Hang the pictures in the living room.": "2026-04-02T17:00:00Z",
+}
+
+
+def reminders() -> list[dict[str, Any]]:
+    return [
+        {"type": "prospective", "scope": SCOPE, "content": content, "due_at": at}
+        for content, at in {**BEFORE, **AFTER}.items()
+    ]
+
+
+@pytest.fixture
+async def planned(app_client: AppFactory) -> Any:
+    """The move is a planned event: an episodic memory that occurs after now."""
+    async with app_client() as client:
+        move = {"type": "episodic", "scope": SCOPE, "content": MOVE, "occurred_at": MOVE_AT}
+        await write(client, [move, *reminders()])
+        yield client
+
+
+@pytest.fixture
+async def reminded(app_client: AppFactory) -> Any:
+    """The move is only a reminder, due when it happens."""
+    async with app_client() as client:
+        move = {"type": "prospective", "scope": SCOPE, "content": MOVE, "due_at": MOVE_AT}
+        await write(client, [move, *reminders()])
+        yield client
+
+
+async def ask(client: Any, query: str) -> list[dict[str, Any]]:
+    body = {"query": query, "scope": SCOPE, "now": NOW, "explain": True, "min_confidence": 0}
+    response = await client.post("/v1/retrieve", json=body)
+    assert response.status_code == 200, response.text
+    memories: list[dict[str, Any]] = response.json()["memories"]
+    return memories
+
+
+def in_window(memories: list[dict[str, Any]]) -> dict[str, float]:
+    return {
+        m["content"]: m["explain"]["components"]["due_window"]["value"]
+        for m in memories
+        if "due_window" in m["explain"]["components"]
+    }
+
+
+async def test_what_is_due_before_a_planned_move_comes_first(planned: Any) -> None:
+    memories = await ask(planned, "what do I need to do before the move?")
+    order = [m["content"] for m in memories]
+    assert set(order[:3]) == set(BEFORE)
+    assert in_window(memories) == {**dict.fromkeys(BEFORE, 1.0), **dict.fromkeys(AFTER, 0.0)}
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert anchor["phrase"] == "before the move"
+    assert (anchor["event"], anchor["type"]) == (MOVE, "episodic")
+    assert anchor["occurred_at"].startswith("2026-03-12T09:00:00")
+    assert anchor["window"][0].startswith("2026-03-01T12:00:00")
+
+
+async def test_what_is_due_after_a_move_held_as_a_reminder(reminded: Any) -> None:
+    memories = await ask(reminded, "anything due after the move?")
+    order = [m["content"] for m in memories]
+    assert set(order[:2]) == set(AFTER)
+    windowed = in_window(memories)
+    assert {c: windowed[c] for c in (*AFTER, *BEFORE, MOVE)} == {
+        **dict.fromkeys(AFTER, 1.0),
+        **dict.fromkeys(BEFORE, 0.0),
+        MOVE: 0.0,  # the reminder the question is timed by is not due after itself
+    }
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert (anchor["event"], anchor["type"]) == (MOVE, "prospective")
+
+
+async def test_an_event_ahead_the_store_does_not_hold_leaves_the_question_open(planned: Any) -> None:
+    memories = await ask(planned, "what do I need to do before the vet appointment?")
+    assert memories
+    for memory in memories:
+        assert "due_window" not in memory["explain"]["components"]
+        assert "time_anchor" not in memory["explain"]
+
+
+async def test_of_two_events_ahead_that_say_the_words_the_next_one_times_the_question(
+    app_client: AppFactory,
+) -> None:
+    qbrs = {
+        "QBR with Brightwater on site in Bristol.": "2026-03-11T09:00:00Z",
+        "QBR with Brightwater over Teams, with the renewal numbers.": "2026-06-09T09:00:00Z",
+    }
+    async with app_client() as client:
+        held = [{"type": "prospective", "scope": SCOPE, "content": c, "due_at": d} for c, d in qbrs.items()]
+        await write(client, [*held, *reminders()])
+        memories = await ask(client, "anything due before the next QBR?")
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert anchor["event"] == "QBR with Brightwater on site in Bristol."
+    windowed = in_window(memories)  # from now until the March QBR: the June one is after it
+    expected = {**dict.fromkeys(BEFORE, 1.0), **dict.fromkeys(qbrs, 0.0)}
+    assert {c: windowed.get(c) for c in (*BEFORE, *qbrs)} == expected
