@@ -49,12 +49,10 @@ from .routes import (
     AsOfViewParam,
     MaskParam,
     MemoryPage,
-    ScopeIdParam,
     as_of_of,
     as_shown,
     current_filter,
     outdated_counts,
-    scope_of,
 )
 
 
@@ -241,17 +239,12 @@ async def scope_holdings(
     working: NamedDependency[WorkingMemory],
     threads: NamedDependency[Threads],
     tenant: NamedDependency[str],
-    user_id: ScopeIdParam = None,
-    agent_id: ScopeIdParam = None,
-    thread_id: ScopeIdParam = None,
-    namespace: ScopeIdParam = None,
+    query_scope: NamedDependency[Scope],
 ) -> ScopeHoldings:
-    # The query parameters are checked against the scope pattern already.
-    scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
-    if not scope.items():
+    if not query_scope.items():
         raise InvalidInput("name a scope", problems=[FieldProblem("user_id", "give a scope field")])
-    tasks = await working.store.in_scope(tenant, scope)
-    thread_ids = await threads.store.in_scope(tenant, scope)
+    tasks = await working.store.in_scope(tenant, query_scope)
+    thread_ids = await threads.store.in_scope(tenant, query_scope)
     return ScopeHoldings(task_ids=sorted(tasks), thread_ids=sorted(thread_ids))
 
 
@@ -263,15 +256,13 @@ async def scope_holdings(
     responses=COMMON_PROBLEMS,
 )
 async def search(
+    *,  # keyword-only: the scope stands among defaulted parameters, in the order the schema lists
     retriever: NamedDependency[Retriever],
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     q: Annotated[str, QueryParameter(min_length=1, max_length=MAX_QUERY_CHARS)],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
-    user_id: ScopeIdParam = None,
-    agent_id: ScopeIdParam = None,
-    thread_id: ScopeIdParam = None,
-    namespace: ScopeIdParam = None,
+    query_scope: NamedDependency[Scope],
     include_superseded: FromQuery[bool] = False,
     as_of: AsOfParam = None,
     as_of_view: AsOfViewParam = View.TRUE,
@@ -281,17 +272,15 @@ async def search(
     query = q.strip()
     if not query:
         raise InvalidInput("the query is blank", problems=[FieldProblem("q", "give words to search for")])
-    # The query parameters are checked against the scope pattern already.
-    scope = Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
     when = as_of_of(as_of, as_of_view)
     found = await search_memories(
-        retriever, tenant, query, scope, memory_type, include_superseded, limit, when
+        retriever, tenant, query, query_scope, memory_type, include_superseded, limit, when
     )
     records = await catalog.with_access(tenant, [r for r, _ in found])
     records = as_shown(records, mask_sensitive)
     hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
     view = when.as_of() if when is not None else None
-    flt = current_filter(MemoryFilter(tenant, scope, include_superseded=include_superseded, as_of=view))
+    flt = current_filter(MemoryFilter(tenant, query_scope, include_superseded=include_superseded, as_of=view))
     left_out = await outdated_counts(catalog.index, flt, [memory_type] if memory_type else list(MemoryType))
     return SearchResults(query=query, hits=hits, left_out=left_out)
 
@@ -336,18 +325,16 @@ async def invalidate_memory(
     responses=COMMON_PROBLEMS,
 )
 async def stale_memories(
+    *,  # keyword-only: the scope stands among defaulted parameters, in the order the schema lists
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
-    user_id: ScopeIdParam = None,
-    agent_id: ScopeIdParam = None,
-    thread_id: ScopeIdParam = None,
-    namespace: ScopeIdParam = None,
+    query_scope: NamedDependency[Scope],
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
     mask_sensitive: MaskParam = False,
 ) -> MemoryPage:
-    flt = MemoryFilter(tenant=tenant, scope=scope_of(user_id, agent_id, thread_id, namespace), stale=True)
+    flt = MemoryFilter(tenant=tenant, scope=query_scope, stale=True)
     page = await catalog.page(current_filter(flt), memory_type, limit, cursor)
     records = as_shown(page.records, mask_sensitive)
     return MemoryPage(memories=records, next_cursor=page.next_cursor)

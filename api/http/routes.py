@@ -1,5 +1,6 @@
 """HTTP routes: memories (write, read, list, delete, the lifecycle actions on one), retrieval, health;
-and the parameters the read routes share (scope, `as_of`, what a current read leaves out)."""
+and the parameters the read routes share (`as_of`, what a current read leaves out; the scope is the
+`query_scope` dependency, providers.py)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from ...memtypes.limits import bounded_instant
 from ...memtypes.ports import Availability, VectorIndex
 from ...memtypes.privacy.policy import RECORD_TEXT_FIELDS, masked
 from ...memtypes.queries import MemoryFilter, Outdated, View, current_at
-from ...memtypes.records import SCOPE_ID_PATTERN, MemoryRecord, Scope, utcnow
+from ...memtypes.records import MemoryRecord, Scope, utcnow
 from ...memtypes.requests import AsOfRequest, RetrieveRequest, RetrieveResponse, WriteRequest
 from ...memtypes.types import MemoryType
 from ...retrieval.catalog import Catalog
@@ -44,7 +45,6 @@ from .services import Services
 WITH_ID = {**COMMON_PROBLEMS, **NOT_FOUND}
 WITH_TYPE_RULE = {**WITH_ID, **CONFLICT}
 
-ScopeIdParam = Annotated[str | None, QueryParameter(pattern=SCOPE_ID_PATTERN, max_length=256)]
 MaskParam = Annotated[
     bool,
     QueryParameter(
@@ -142,15 +142,6 @@ def instant(raw: str, field: str) -> datetime:
         raise InvalidInput(f"{field} {exc}", problems=[FieldProblem(field, str(exc))]) from None
 
 
-def scope_of(
-    user_id: str | None, agent_id: str | None, thread_id: str | None, namespace: str | None = None
-) -> Scope:
-    try:
-        return Scope(user_id=user_id, agent_id=agent_id, thread_id=thread_id, namespace=namespace)
-    except ValueError as exc:
-        raise InvalidInput("invalid scope", problems=[FieldProblem("scope", str(exc))]) from None
-
-
 @post("/v1/memories", status_code=201, summary="Write memories (idempotent by id)", responses=AGENT_PROBLEMS)
 async def write_memories(
     data: JSONBody[WriteRequest], writes: NamedDependency[MemoryWrites], tenant: NamedDependency[str]
@@ -193,13 +184,11 @@ async def delete_memory(
 
 @get("/v1/memories", summary="List memories, newest pages by cursor", responses=COMMON_PROBLEMS)
 async def list_memories(
+    *,  # keyword-only: the scope stands among defaulted parameters, in the order the schema lists
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
-    user_id: ScopeIdParam = None,
-    agent_id: ScopeIdParam = None,
-    thread_id: ScopeIdParam = None,
-    namespace: ScopeIdParam = None,
+    query_scope: NamedDependency[Scope],
     include_superseded: FromQuery[bool] = False,
     as_of: AsOfParam = None,
     as_of_view: AsOfViewParam = View.TRUE,
@@ -209,7 +198,7 @@ async def list_memories(
 ) -> MemoryPage:
     flt = MemoryFilter(
         tenant=tenant,
-        scope=scope_of(user_id, agent_id, thread_id, namespace),
+        scope=query_scope,
         include_superseded=include_superseded,
     )
     if (when := as_of_of(as_of, as_of_view)) is not None:
@@ -321,19 +310,18 @@ class DueList(BaseModel):
 
 @get("/v1/prospective/due", summary="Pending intentions that are due or overdue", responses=COMMON_PROBLEMS)
 async def due_memories(
+    *,  # keyword-only: the scope stands among defaulted parameters, in the order the schema lists
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     now: Annotated[str | None, QueryParameter(format="date-time", max_length=64)] = None,
     within_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0,
-    user_id: ScopeIdParam = None,
-    agent_id: ScopeIdParam = None,
-    thread_id: ScopeIdParam = None,
+    query_scope_without_namespace: NamedDependency[Scope],
     as_of: AsOfParam = None,
     as_of_view: AsOfViewParam = View.TRUE,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> DueList:
     moment = instant(now, "now") if now is not None else utcnow()
-    flt = MemoryFilter(tenant=tenant, scope=scope_of(user_id, agent_id, thread_id))
+    flt = MemoryFilter(tenant=tenant, scope=query_scope_without_namespace)
     if (when := as_of_of(as_of, as_of_view)) is not None:  # pending then: done or cancelled only later
         flt = replace(flt, as_of=when.as_of())
     records = await catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)

@@ -104,6 +104,27 @@ async def test_bad_listings(client: Any, params: dict[str, Any]) -> None:
     assert_problem(response, response.status_code)
 
 
+# The reads that take a scope in the query string, each with the other parameters it needs.
+SCOPE_READS = [
+    ("/v1/memories", {}),
+    ("/v1/memories/search", {"q": "tea"}),
+    ("/v1/memories/stale", {}),
+    ("/v1/scopes/live", {}),
+    ("/v1/prospective/due", {}),
+]
+
+
+@pytest.mark.parametrize(("path", "params"), SCOPE_READS)
+async def test_a_bad_scope_field_in_the_query_is_a_problem_naming_it(
+    client: Any, path: str, params: dict[str, str]
+) -> None:
+    fields = ["user_id", "agent_id", "thread_id"] + ([] if path == "/v1/prospective/due" else ["namespace"])
+    for field in fields:
+        for bad in ["a b", "-leading-dash", "x" * 300]:
+            assert_problem(await client.get(path, params={**params, field: bad}), 422, field)
+    assert (await client.get(path, params={**params, "user_id": "alice"})).status_code == 200
+
+
 async def test_unknown_route_is_a_problem_too(client: Any) -> None:
     assert_problem(await client.get("/v1/nothing-here"), 404)
 

@@ -29,6 +29,10 @@ async def test_keys_are_required_and_checked(client: Any) -> None:
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("application/problem+json")
     assert (await client.get("/health")).status_code == 200
+    # An unknown key is refused before its query is judged: a bad scope field does not turn it into a 422.
+    wrong_key = {"Authorization": "Bearer wrong"}
+    response = await client.get("/v1/memories", params={"user_id": "a b"}, headers=wrong_key)
+    assert response.status_code == 401
 
 
 async def test_tenants_are_isolated(client: Any) -> None:
