@@ -19,11 +19,11 @@ a person) and that an answer must hold one. So:
   capitalized name the question does not hold). A dated memory (an event's or a turn's own time, a
   reminder's due date) holds a date whatever its words say: "when did we open?" is answered by the
   event's time.
-- `detail_check(query, words, head, model)`: of the best `model.detail_head` hits, those that name all the
-  question's names and hold a value of an asked kind; `missing` when there is none, and `gap`, 1 less
-  the largest share of the question's other words (what it asks about the names: "door code",
-  "birthday") that one of them holds. The same for every hit of a request: it says what the store
-  holds, not what one memory does.
+- `detail_check(query, words, head, model)`: of the best `model.detail_head` hits, those that name the
+  question's names (`required_names`: of one of its parts) and hold a value of an asked kind;
+  `missing` when there is none, and `gap`, 1 less the largest share of the question's other words
+  (what it asks about the names: "door code", "birthday") that one of them holds. The same for
+  every hit of a request: it says what the store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
 a memory about the right names that does not hold what is asked is unlikely to answer however close
@@ -185,6 +185,12 @@ _QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
 # Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
 # card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
 _CLAUSES = re.compile(r"[,;:—–]|\s-\s")
+# A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
+_ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
+# A clause's words from a subordinator on time the question, not what it asks about.
+_ANCHOR = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b", re.IGNORECASE)
+# A question in parts: its clauses and what "and" joins.
+_PARTS = re.compile(rf"{_CLAUSES.pattern}|\band\b", re.IGNORECASE)
 _CALENDAR_WORD = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z'’-]+")
 # Words that name a value by its kind alone (stemmed as `evidence.stem` keys words).
@@ -315,6 +321,40 @@ def _with_parts(found: frozenset[str]) -> frozenset[str]:
     return found.union(*(w.split("-") for w in found if "-" in w))
 
 
+def acronyms(query: str) -> frozenset[str]:
+    """The names `query` writes in capitals ("EHO", "ARR"), as word keys: an abbreviation a memory
+    may spell out ("environmental health officer") as often as it writes it. A word that asks for a
+    kind of value ("ID", "PIN") is no name."""
+    words = (m.group() for m in _ACRONYM.finditer(query))
+    return frozenset(stem(w) for w in words if not any(p.fullmatch(w) for _, p in _ASKS))
+
+
+def _anchor_text(clause: str) -> str:
+    """The part of `clause` that times it ("since Nadia took the account over"; a subordinator
+    opening the clause asks: "when did we open?"), or ""."""
+    match = _ANCHOR.search(clause)
+    return clause[match.start() :] if match and match.start() > 0 else ""
+
+
+def required_names(
+    query: str, words: QueryWords, topics: frozenset[str], anchors_optional: bool, per_part: bool
+) -> tuple[frozenset[str], ...]:
+    """The names a hit must hold, one set per part of `query` (a hit holds what is asked when it
+    holds one part's): the question's names but a month or a weekday (a time, which an event's date
+    holds) and the `topics` (asked words instead); with `anchors_optional`, but those of a clause that
+    only times the question ("since Nadia took the account over": the answer need not name her); with
+    `per_part`, the names of each part of a question in parts ("who's the contact at Newport and at
+    Leicester, and who leads AP at HQ?"), since no one memory need name them all."""
+    names = frozenset(n for n in words.names if not _calendar(n)) - topics
+    if anchors_optional:
+        for clause in _CLAUSES.split(query):
+            names -= memory_words(_anchor_text(clause))
+    if not per_part:
+        return (names,)
+    parts = (names & memory_words(part) for part in _PARTS.split(query))
+    return tuple(part for part in parts if part) or (frozenset(),)
+
+
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
@@ -344,12 +384,16 @@ def detail_check(
         return NOT_CHECKED
     kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)
-    # A month or a weekday in a question names a time, which an event's date holds, not its words.
-    names = frozenset(n for n in words.names if not _calendar(n))
+    found_in = [memory_words(content) for content, _ in best_hits]
+    named_in = [_with_parts(found) for found in found_in]
+    # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
+    # health officer"): an asked word then, not a name a hit must hold.
+    unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
+    parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
+    asked = QueryWords(words.weights, words.names - unwritten)
     best, holding = 0.0, False
-    for content, dated in best_hits:
-        found = memory_words(content)
-        if names <= _with_parts(found) and answers_kind(kinds, content, model, dated, known):
+    for (content, dated), found, named in zip(best_hits, found_in, named_in, strict=True):
+        if any(part <= named for part in parts) and answers_kind(kinds, content, model, dated, known):
             holding = True
-            best = max(best, detail_share(words, found, model, kinds))
+            best = max(best, detail_share(asked, found, model, kinds))
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

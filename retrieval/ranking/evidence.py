@@ -44,9 +44,12 @@ class ConfidenceFeaturesModel:
     at least this rare in English reads as a name; `asking_clause_kinds`: the kind asked is read in
     the clause that asks; `amounts_are_not_codes`: a price, a measure or a year
     is no code or number asked for; `counts_stand_alone`: a count is a number of its own, not digits
-    inside a code (asked_detail.py); `only_best_when_missing`: where no best hit holds a value of the
-    kind asked, the others than the best are at the confidence's floor, under a default context's
-    (confidence.py)."""
+    inside a code; `acronyms_are_topics`: a name in capitals ("EHO") is an asked word, not a name a hit
+    must hold; `anchor_names_optional`: the names of a clause that times the question ("since Nadia took
+    over") need not be held; `names_per_part`: a hit holds the names of one part of a question in parts
+    ("at Newport and at Leicester") (asked_detail.py); `only_best_when_missing`: where no best hit
+    holds a value of the kind asked, the others than the best are at the confidence's floor, under a
+    default context's (confidence.py)."""
 
     matched_cap: float
     detail_head: int
@@ -57,6 +60,9 @@ class ConfidenceFeaturesModel:
     amounts_are_not_codes: bool
     counts_stand_alone: bool
     only_best_when_missing: bool
+    acronyms_are_topics: bool
+    anchor_names_optional: bool
+    names_per_part: bool
 
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")

@@ -216,6 +216,9 @@ CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
     amounts_are_not_codes=True,
     counts_stand_alone=True,
     only_best_when_missing=True,
+    acronyms_are_topics=True,
+    anchor_names_optional=True,
+    names_per_part=True,
 )
 
 

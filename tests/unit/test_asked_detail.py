@@ -7,7 +7,7 @@ import pytest
 
 from mnemo.benchmarks.quality.detail_ceiling import admissible
 from mnemo.retrieval.options import DEFAULT_MIN_CONFIDENCE
-from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, holds_kind
+from mnemo.retrieval.ranking.asked_detail import Kind, acronyms, asked_kinds, detail_check, holds_kind
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
@@ -247,3 +247,48 @@ def test_the_kind_is_read_in_the_clause_that_asks(question: str, kinds: set[Kind
 def test_a_name_inside_a_code_is_named() -> None:
     """ "MSA-2025-0188" names the MSA: the hit holding the code answers "what's the MSA number"."""
     assert check("what's the MSA number", "Contract: MSA-2025-0188, signed 24 June 2025.") == (0.0, 0.0)
+
+
+def check_with(switches: dict[str, bool], question: str, *contents: str) -> tuple[float, float]:
+    model = varied(DEFAULT_MODEL, {f"confidence_features.{k}": v for k, v in switches.items()})
+    found = detail_check(
+        question, query_words(question), [(c, False) for c in contents], model.confidence_features
+    )
+    return found.missing, found.gap
+
+
+def test_an_abbreviation_no_best_hit_writes_is_an_asked_word_not_a_name() -> None:
+    """The memory spells out "EHO"; where a best hit writes it, it stays a name a hit must hold."""
+    question = "what's the EHO's phone number?"
+    spelled = "Environmental health officer for Ancoats: Dee Walsh, 0161 555 0199."
+    missing, gap = check(question, spelled)
+    assert missing == 0.0 and gap > 0.0  # held as a phone; "EHO" itself, asked, is not held
+    assert check_with({"acronyms_are_topics": False}, question, spelled)[0] == 1.0
+    written = ("The EHO visits Ancoats in May.", "Dee Walsh: 0161 555 0199.")
+    assert check(question, *written)[0] == 1.0  # the phone is in no memory that names the EHO
+
+
+def test_a_word_that_asks_for_a_kind_is_no_abbreviation() -> None:
+    """ "ID" asks for a code: "what's the tenant ID of Business Central?" still needs a hit naming it."""
+    assert acronyms("what's the Business Central tenant ID and the EHO's number?") == {"eho"}
+
+
+def test_the_names_of_a_clause_that_times_the_question_need_not_be_held() -> None:
+    question = "how much has ARR grown since Nadia took the account over?"
+    answer = "ARR is now £68,200, up from £42,000 at the start of the contract."
+    assert check(question, answer)[0] == 0.0
+    assert check_with({"anchor_names_optional": False}, question, answer)[0] == 1.0
+    # A name the question asks about, not one it times, is still required.
+    assert check("how much has Nadia's ARR grown since the renewal?", answer)[0] == 1.0
+
+
+def test_a_question_in_parts_needs_one_parts_names_in_a_hit() -> None:
+    question = "who's the site finance contact at Newport, and who leads AP at HQ?"
+    hits = (
+        "Contact: Owain Pritchard, Site Accountant, Newport plant.",
+        "Dean Mallory leads AP at Bristol HQ.",
+    )
+    assert check(question, *hits)[0] == 0.0
+    assert check_with({"names_per_part": False}, question, *hits)[0] == 1.0
+    # A question in one part still needs all its names in one hit.
+    assert check("who's the finance contact at Newport for Brightwater?", hits[0])[0] == 1.0

@@ -71,3 +71,26 @@ async def test_where_nothing_of_the_kind_is_held_a_default_context_keeps_only_th
     assert len(everything["memories"]) == len(memories)
     twin = await retrieve(client, scope, "what's Dana's email address?")
     assert twin["memories"][0]["content"] == DANA_EMAIL and len(twin["memories"]) == len(memories)
+
+
+@pytest.mark.slow
+async def test_a_question_in_parts_keeps_each_parts_answer_in_a_default_context(
+    client: AsyncTestClient[Any],
+) -> None:
+    """No one memory names Newport and HQ: each part's answer names its own, and holds a person, so
+    the default context keeps both answers, not only the best."""
+    scope = {"user_id": "contacts"}
+    newport = (
+        "Contact: Owain Pritchard, Site Accountant at the Newport plant; approves local supplier invoices."
+    )
+    hq = "Contact: Dean Mallory, AP Team Lead at Bristol HQ since September; main champion of the rollout."
+    others = [
+        "The Newport plant switched to the new invoice scanner in March.",
+        "HQ moved the finance team to the second floor after the refit.",
+    ]
+    await write(client, [{"type": "semantic", "content": c, "scope": scope} for c in [newport, hq, *others]])
+    found = await retrieve(
+        client, scope, "who's the site finance contact at Newport, and who leads AP at HQ?"
+    )
+    contents = [m["content"] for m in found["memories"]]
+    assert newport in contents and hq in contents
