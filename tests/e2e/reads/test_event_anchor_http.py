@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import AppFactory, retrieved
 from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-06-12T12:00:00Z"
@@ -42,11 +42,7 @@ async def rosa(app_client: AppFactory) -> Any:
 
 
 async def ask(client: Any, query: str) -> list[dict[str, Any]]:
-    body = {"query": query, "scope": SCOPE, "now": NOW, "explain": True, "min_confidence": 0}
-    response = await client.post("/v1/retrieve", json=body)
-    assert response.status_code == 200, response.text
-    memories: list[dict[str, Any]] = response.json()["memories"]
-    return memories
+    return await retrieved(client, query, SCOPE, NOW, min_confidence=0)
 
 
 async def test_what_happened_since_the_move_ranks_above_what_happened_before(rosa: Any) -> None:
