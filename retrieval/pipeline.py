@@ -47,7 +47,14 @@ from .stages.done_events import DoneByEvent
 from .stages.event_anchor import asks_by_event, find_anchor
 from .stages.expand import Neighbours
 from .stages.pack import LinePrices, Priced
-from .stages.plan import ReadPlan, ResolvedRequest, anchored_plan, plan_retrieval, resolve
+from .stages.plan import (
+    ReadPlan,
+    ResolvedRequest,
+    anchored_plan,
+    plan_retrieval,
+    resolve,
+    searched_without_clause,
+)
 from .stages.post import Phase, PostStage, run_stages
 from .stages.presentation import line_for
 from .stages.rank import NewerFirst
@@ -185,10 +192,12 @@ class Retriever:
 
     async def _anchored(self, plan: ReadPlan, timings: dict[str, float]) -> ReadPlan:
         """`plan`, with the window of the event its query times its question by where the store
-        holds it (stages/event_anchor.py); a query naming none is not searched for one."""
+        holds it (stages/event_anchor.py), and a lexical search that leaves out the clause's own
+        words, found or not (they say when); a query naming none is not searched for one."""
         clause = asks_by_event(plan)
         if clause is None:
             return plan
+        plan = searched_without_clause(plan, clause, self.sparse)
         started = time.perf_counter()
         anchor = await find_anchor(plan, clause, self.index, self.embedder)
         timings["anchor_ms"] = (time.perf_counter() - started) * 1000

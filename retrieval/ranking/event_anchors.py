@@ -163,6 +163,14 @@ def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
     return None
 
 
+def without_clause(query: str, clause: AnchorClause) -> str:
+    """`query` less the words that time it ("what QBRs have we held since Dean took over from
+    Lucy?": "what QBRs have we held ?"): they say when, not what the question is about."""
+    words = _WORD.findall(clause.clause)
+    pattern = rf"\b{clause.relation}\W+" + r"\W+".join(re.escape(w) for w in words)
+    return re.sub(pattern, " ", query, count=1, flags=re.I)
+
+
 def says_clause(clause: AnchorClause, content: str) -> bool:
     """Whether `content` says every word of the clause that names something ("we moved into
     Fernanda's flat": moved, fernanda, flat)."""

@@ -77,12 +77,18 @@ class EventAnchorModel:
     and of events near in meaning that are not the one named (a constant of MiniLM's vectors; the
     fit: benchmarks/results/assistant-stores/summary.md). `ahead`: a question about what is due that
     names no time of the calendar ("what do I need to do before the move?") is timed by an event
-    ahead, or a pending reminder, by the same rule, and its window bounds the due dates."""
+    ahead, or a pending reminder, by the same rule, and its window bounds the due dates.
+    `clause_word_weight`: what a word only the clause says ("since Dean took over from Lucy") weighs in
+    the query's lexical search, against 1 for the question's own words: it says when, and its names
+    are in many memories about anything. It may also say what the question is about ("since we
+    switched to Flogas": the Flogas bill), yet at half weight the names still lifted the many above
+    the few asked for (fit: benchmarks/results/assistant-stores/summary.md), so it weighs nothing."""
 
     candidates: int = 5
     min_cosine: float = 0.5
     min_cosine_with_words: float = 0.2
     ahead: bool = True
+    clause_word_weight: float = 0.0
 
 
 @dataclass(frozen=True)

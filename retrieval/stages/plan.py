@@ -16,7 +16,7 @@ from ...memtypes.queries import MemoryFilter, SparseVector, current_at
 from ...memtypes.requests import RetrieveRequest, SearchMode
 from ...memtypes.types import POLICIES, SCRATCHPAD_TYPE, MemoryType
 from ..options import RetrievalConfig, Tuning, resolve_tuning
-from ..ranking.event_anchors import EventAnchor
+from ..ranking.event_anchors import AnchorClause, EventAnchor, without_clause
 from ..ranking.model import DEFAULT_MODEL, RankingModel
 from ..ranking.policy import RankingPolicy, ranking_policies
 
@@ -60,6 +60,26 @@ def anchored_plan(plan: ReadPlan, config: RetrievalConfig, anchor: EventAnchor) 
         query, resolved.types, resolved.now, plan.tuning, config, fused, plan.model, anchor.window
     )
     return replace(plan, policies=policies, anchor=anchor)
+
+
+def searched_without_clause(
+    plan: ReadPlan, clause: AnchorClause, sparse_encoder: SparseEncoder | None
+) -> ReadPlan:
+    """`plan` whose lexical search weighs the words that only time its question by an event ("since
+    Dean took over from Lucy") less than its own (the model's `clause_word_weight`): the names in
+    them are in many memories about anything, and matched in full, lift those above the ones the
+    question asks for. Its window is the time term's to apply."""
+    if plan.sparse is None or sparse_encoder is None or clause.ahead:
+        return plan
+    own = sparse_encoder.query(without_clause(plan.request.query, clause))
+    if not own.indices:
+        return plan
+    weight = plan.model.event_anchor.clause_word_weight
+    own_values = dict(zip(own.indices, own.values, strict=True))
+    whole = plan.sparse
+    weighed = [(i, own_values.get(i, v * weight)) for i, v in zip(whole.indices, whole.values, strict=True)]
+    kept = [(i, v) for i, v in weighed if v > 0]
+    return replace(plan, sparse=SparseVector(tuple(i for i, _ in kept), tuple(v for _, v in kept)))
 
 
 def _fused(sparse: SparseVector | None, tuning: Tuning) -> bool:

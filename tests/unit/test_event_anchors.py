@@ -14,6 +14,7 @@ from mnemo.retrieval.ranking.event_anchors import (
     due_anchored_window,
     names_itself,
     says_clause,
+    without_clause,
 )
 
 NOW = datetime(2026, 6, 12, 12, tzinfo=UTC)
@@ -145,3 +146,18 @@ def test_an_event_ahead_bounds_the_due_dates_from_now_until_it_or_from_it_on() -
     after = due_anchored_window(AnchorClause("after", "the move", "after the move", True), move, NOW)
     assert after is not None and after.start == move + timedelta(seconds=1) and after.end.year == 9999
     assert due_anchored_window(AnchorClause("before", "the move", "before the move", True), NOW, NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "searched"),
+    [
+        ("what QBRs have we held since Dean took over from Lucy?", "what QBRs have we held  ?"),
+        ("what's happened in Leicester since the Leicester go-live?", "what's happened in Leicester  ?"),
+        ("Since we moved, what have we done?", " , what have we done?"),
+        ("tickets since the order form was signed, and whose", "tickets  , and whose"),
+    ],
+)
+def test_the_words_that_time_a_question_are_left_out_of_what_it_asks(query: str, searched: str) -> None:
+    clause = anchor_clause(query)
+    assert clause is not None
+    assert without_clause(query, clause) == searched

@@ -77,3 +77,19 @@ async def test_an_event_the_store_does_not_hold_names_no_time(rosa: Any) -> None
     for memory in memories:
         assert "time" not in memory["explain"]["components"]
         assert "time_anchor" not in memory["explain"]
+
+
+async def test_the_words_that_time_a_question_are_not_what_it_asks_for(rosa: Any) -> None:
+    # Porto is in many memories about anything: matched as a word of the question, it would lift
+    # them above the one memory the question asks for.
+    concert = "We went to a fado concert at Casa da Música with Inês."
+    about_porto = {
+        "Porto water bill: the Porto water company raised the Porto tariff.": "2026-04-11T16:00:00Z",
+        "Porto council letter about Porto parking permits for Porto residents.": "2026-05-09T10:00:00Z",
+    }
+    events = {concert: "2026-05-16T21:00:00Z", **about_porto}
+    rows = [{"type": "episodic", "scope": SCOPE, "content": c, "occurred_at": at} for c, at in events.items()]
+    await write(rosa, rows)
+    memories = await ask(rosa, "what shows have we seen since we moved to Porto?")
+    assert memories[0]["content"] == concert
+    assert memories[0]["explain"]["time_anchor"]["event"] == MOVE
