@@ -193,15 +193,18 @@ class Retriever:
     async def _anchored(self, plan: ReadPlan, timings: dict[str, float]) -> ReadPlan:
         """`plan`, with the window of the event its query times its question by where the store
         holds it (stages/event_anchor.py), and a lexical search that leaves out the clause's own
-        words, found or not (they say when); a query naming none is not searched for one."""
+        words, found or not (they say when); a query naming none is not searched for one, and in a
+        transcript the clause is read as words of the question."""
         clause = asks_by_event(plan)
         if clause is None:
             return plan
-        plan = searched_without_clause(plan, clause, self.sparse)
         started = time.perf_counter()
-        anchor = await find_anchor(plan, clause, self.index, self.embedder)
+        found = await find_anchor(plan, clause, self.index, self.embedder)
         timings["anchor_ms"] = (time.perf_counter() - started) * 1000
-        return plan if anchor is None else anchored_plan(plan, self.config, anchor)
+        if found.transcript:
+            return plan
+        plan = searched_without_clause(plan, clause, self.sparse)
+        return plan if found.anchor is None else anchored_plan(plan, self.config, found.anchor)
 
     async def _retrieve(
         self,

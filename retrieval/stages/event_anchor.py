@@ -25,9 +25,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...memtypes.errors import Unavailable
+from ...memtypes.language.speakers import speaker_of
 from ...memtypes.ports import Embedder, VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
@@ -66,13 +67,24 @@ def asks_by_event(plan: ReadPlan) -> AnchorClause | None:
     return anchor_clause(query)
 
 
+class AnchorSearch(NamedTuple):
+    """What the search for a clause's event found: the event and its window (None when no event is
+    near enough in meaning, or the events cannot be read); `transcript`, when the events nearest the
+    clause are mostly conversation turns."""
+
+    anchor: EventAnchor | None
+    transcript: bool = False
+
+
 async def find_anchor(
     plan: ReadPlan, clause: AnchorClause, index: VectorIndex, embedder: Embedder
-) -> EventAnchor | None:
-    """The event `clause` names among those `plan`'s request may see, and its window; None when no
-    event is near enough in meaning (or the events cannot be read)."""
+) -> AnchorSearch:
+    """The event `clause` names among those `plan`'s request may see, and its window.
+
+    In a transcript the clause is none: a turn that says "since I started going to the gym" is
+    itself what the question asks about, its words the question's topic, not its time."""
     if clause.ahead:
-        return await _find_ahead(plan, clause, index, embedder)
+        return AnchorSearch(await _find_ahead(plan, clause, index, embedder))
     events = (plan.filters or {})[EVENT_TYPE]
     now = plan.resolved.now
     [vector] = await embedder.embed([clause.clause])
@@ -83,17 +95,19 @@ async def find_anchor(
         [hits] = await index.search([SearchRequest(EVENT_TYPE, vector, before_now, limit, limit)])
     except Unavailable as exc:
         log.debug("no event anchor: %s", exc.detail)
-        return None
+        return AnchorSearch(None)
+    if 2 * sum(bool(speaker_of(str(h.payload.get("content", "")))) for h in hits) > len(hits):
+        return AnchorSearch(None, transcript=True)
     chosen = _named(clause, sorted(hits, key=lambda h: -h.score), model)
     if chosen is None:
-        return None
+        return AnchorSearch(None)
     best, by_words = chosen
     occurred_at = _occurred_at(best.payload)
     window = None if occurred_at is None else anchored_window(clause, occurred_at, now)
     if occurred_at is None or window is None:
-        return None
+        return AnchorSearch(None)
     content = str(best.payload.get("content", ""))
-    return EventAnchor(clause, best.id, content, occurred_at, best.score, window, by_words)
+    return AnchorSearch(EventAnchor(clause, best.id, content, occurred_at, best.score, window, by_words))
 
 
 async def _find_ahead(

@@ -93,3 +93,32 @@ async def test_the_words_that_time_a_question_are_not_what_it_asks_for(rosa: Any
     memories = await ask(rosa, "what shows have we seen since we moved to Porto?")
     assert memories[0]["content"] == concert
     assert memories[0]["explain"]["time_anchor"]["event"] == MOVE
+
+
+async def test_in_a_transcript_the_clause_is_what_the_question_asks_about(app_client: AppFactory) -> None:
+    # A turn that says "I started going to the gym" is the question's topic, not its time: no
+    # window from it, and its words still count in the lexical search.
+    turns = {
+        "user: I started going to the gym in January, three mornings a week.": "2026-01-05T08:00:00Z",
+        "assistant: A great habit. How are the early starts?": "2026-01-05T08:01:00Z",
+        "user: I've lost 12 pounds since I started going to the gym.": "2026-05-20T08:00:00Z",
+        "user: Can you suggest a dinner recipe with lentils and spinach?": "2026-05-21T19:00:00Z",
+        "assistant: Try a lentil and spinach dal with cumin and lemon.": "2026-05-21T19:01:00Z",
+    }
+    rows = [{"type": "episodic", "scope": SCOPE, "content": c, "occurred_at": at} for c, at in turns.items()]
+    async with app_client() as client:
+        await write(client, rows)
+        memories = await ask(client, "how much weight have I lost since I started going to the gym?")
+        untimed = await ask(client, "how much weight have I lost, I started going to the gym?")
+    assert memories[0]["content"].startswith("user: I've lost 12 pounds")
+    for memory in memories:
+        assert "time_anchor" not in memory["explain"]
+
+    # The clause's words are searched as the question's own: the turn that says them is as relevant
+    # as to the same question not timed by them.
+    def relevance_of_the_start(found: list[dict[str, Any]]) -> float:
+        [start] = [m for m in found if m["content"].startswith("user: I started going to the gym")]
+        return float(start["explain"]["components"]["relevance"]["value"])
+
+    relevance = {"timed": relevance_of_the_start(memories), "untimed": relevance_of_the_start(untimed)}
+    assert relevance["timed"] > 0.9 * relevance["untimed"]
