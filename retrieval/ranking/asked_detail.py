@@ -270,9 +270,11 @@ def is_question(query: str) -> bool:
     return _QUESTION.search(query) is not None
 
 
-def _is_turn(content: str, dated: bool) -> bool:
-    """A conversation turn: an event opening with its speaker ("Caroline: …", "user: …")."""
-    return dated and bool(speaker_of(content[:READ_CHARS]))
+def mostly_turns(hits: Sequence[tuple[str, bool]]) -> bool:
+    """Most of `hits` (content, dated) conversation turns: events opening with their speaker
+    ("Caroline: …", "user: …"), as a transcript's are."""
+    turns = sum(dated and bool(speaker_of(content[:READ_CHARS])) for content, dated in hits)
+    return 2 * turns > len(hits)
 
 
 def _calendar(name: str) -> bool:
@@ -380,7 +382,7 @@ def detail_check(
     best_hits = head[: model.detail_head]
     # Most of the best hits conversation turns: the store is a transcript, whose turns state facts
     # in passing and in the speakers' words, seldom in the question's; the check does not read it.
-    if not best_hits or 2 * sum(_is_turn(c, dated) for c, dated in best_hits) > len(best_hits):
+    if not best_hits or mostly_turns(best_hits):
         return NOT_CHECKED
     kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)

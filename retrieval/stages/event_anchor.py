@@ -28,10 +28,10 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from ...memtypes.errors import Unavailable
-from ...memtypes.language.speakers import speaker_of
 from ...memtypes.ports import Embedder, VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
+from ..ranking.asked_detail import mostly_turns
 from ..ranking.due_windows import task_question
 from ..ranking.event_anchors import (
     AnchorClause,
@@ -96,13 +96,13 @@ async def find_anchor(
     except Unavailable as exc:
         log.debug("no event anchor: %s", exc.detail)
         return AnchorSearch(None)
-    if 2 * sum(bool(speaker_of(str(h.payload.get("content", "")))) for h in hits) > len(hits):
+    if mostly_turns([(str(h.payload.get("content", "")), True) for h in hits]):
         return AnchorSearch(None, transcript=True)
     chosen = _named(clause, sorted(hits, key=lambda h: -h.score), model)
     if chosen is None:
         return AnchorSearch(None)
     best, by_words = chosen
-    occurred_at = _occurred_at(best.payload)
+    occurred_at = _instant(best.payload, "occurred_ts")
     window = None if occurred_at is None else anchored_window(clause, occurred_at, now)
     if occurred_at is None or window is None:
         return AnchorSearch(None)
@@ -164,10 +164,6 @@ def _named(
     if nearest and nearest[0].score >= model.min_cosine:
         return nearest[0], False
     return None
-
-
-def _occurred_at(payload: Mapping[str, Any]) -> datetime | None:
-    return _instant(payload, "occurred_ts")
 
 
 def _instant(payload: Mapping[str, Any], field: str) -> datetime | None:
