@@ -80,6 +80,11 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
 
+def markdown_blocks(*blocks: str) -> str:
+    """A Markdown document of blocks (a heading, a paragraph, a table), a blank line after each."""
+    return "\n\n".join(blocks) + "\n"
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A Markdown table; floats are shown with three decimals."""
 

@@ -5,38 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..report import machine_line, table, write_json
+from ..report import machine_line, markdown_blocks, table, write_json
 
 
 def write_build_outputs(results: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "results.json", results)
-    text = [
+    runs = results["runs"]
+    text = markdown_blocks(
         "# mnemo bench build",
-        "",
         machine_line(results["machine"]),
-        "",
         f"Store: {results['store']}. Retrievals over HTTP at {results['rate']} a second (open loop: each "
         "timed from when it was due), idle, then while a second "
         f"client ingests into {', '.join(results['types'])} past the rebuild threshold "
         f"({results['threshold']}) and every rebuild runs to its end, then idle again.",
-        "",
         "## Retrieval latency (ms)",
-        "",
-        _latency_table(results["runs"]),
-        "",
+        _latency_table(runs),
         "## During / idle",
-        "",
-        _ratios_table(results["runs"]),
-        "",
-        _ingests_table(results["runs"]),
-        "",
+        _ratios_table(runs),
+        _ingests_table(runs),
         "## Rebuilds (child mode: seconds per phase)",
-        "",
-        _builds_table(results["runs"]),
-        "",
-    ]
-    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
+        _builds_table(runs),
+    )
+    (out / "summary.md").write_text(text, encoding="utf-8")
 
 
 def _latency_table(runs: list[dict[str, Any]]) -> str:

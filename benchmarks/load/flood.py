@@ -31,7 +31,7 @@ from typing import Any
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
-from ..report import machine, machine_line, table, write_json
+from ..report import machine, machine_line, markdown_blocks, table, write_json
 from ..server import failure_name, serve
 from ..synthetic import generate
 
@@ -164,21 +164,16 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     rows.append(["ratio", "", f"{r['p50']:.2f}", f"{r['p95']:.2f}"])
     verdict = "met" if results["target_met"] else "MISSED"
-    return "\n".join(
-        [
-            f"# Flood: one tenant's retrievals beside another's flood (CPU slots: {slots})",
-            "",
-            f"Flood: {o['writers']} writers of 20-memory batches and {o['retrievers']} retrievers at 8,000 "
-            f"tokens in a process of its own, backing off on 429/503; {o['rounds']} rounds of "
-            f"{o['duration_s']:g} s per phase. Quiet tenant p50 {r['p50']}x, p95 {r['p95']}x its own "
-            f"baseline (targets ≤ {P50_TARGET}x / ≤ {P95_TARGET}x: {verdict}).",
-            "",
-            table(["quiet tenant", "retrievals", "p50 ms", "p95 ms"], rows),
-            "",
-            f"Flood answers: {results['flood']['statuses']} ({results['flood']['answered']} answered).",
-            machine_line(results["machine"]) + f"; load average (1 min) per phase {results['load_avg_1m']}.",
-            "",
-        ]
+    return markdown_blocks(
+        f"# Flood: one tenant's retrievals beside another's flood (CPU slots: {slots})",
+        f"Flood: {o['writers']} writers of 20-memory batches and {o['retrievers']} retrievers at 8,000 "
+        f"tokens in a process of its own, backing off on 429/503; {o['rounds']} rounds of "
+        f"{o['duration_s']:g} s per phase. Quiet tenant p50 {r['p50']}x, p95 {r['p95']}x its own "
+        f"baseline (targets ≤ {P50_TARGET}x / ≤ {P95_TARGET}x: {verdict}).",
+        table(["quiet tenant", "retrievals", "p50 ms", "p95 ms"], rows),
+        f"Flood answers: {results['flood']['statuses']} ({results['flood']['answered']} answered).\n"
+        + machine_line(results["machine"])
+        + f"; load average (1 min) per phase {results['load_avg_1m']}.",
     )
 
 

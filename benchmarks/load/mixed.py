@@ -26,7 +26,7 @@ from typing import Any
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
-from ..report import bar_plot, machine, machine_line, table, write_json
+from ..report import bar_plot, machine, machine_line, markdown_blocks, table, write_json
 from ..server import failure_name, serve
 from ..synthetic import generate
 
@@ -269,24 +269,19 @@ def markdown(results: dict[str, Any]) -> str:
     verdict = "PASS" if results["ok"] else "FAIL"
     lost = f"{read_back['lost_memory_count']} memories, {read_back['lost_working_item_count']} working items"
     skipped = results["skipped_writes"] or "none"
-    return "\n".join(
-        [
-            f"# Load test: {options['clients']} clients, {options['duration_s']:.0f} s, mixed ({verdict})",
-            "",
-            f"{results['requests']} requests in {results['wall_s']} s = {results['throughput_per_s']} req/s; "
-            f"5xx: {results['server_errors']}, connection errors: {results['transport_errors']}.",
-            f"Read-back: {read_back['memories_checked']} acknowledged memory writes and "
-            f"{read_back['working_items_checked']} working items checked; lost: {lost}.",
-            f"Writes the pre-filter skipped (not acknowledged as stored): {skipped}.",
-            "",
-            table(["operation", "requests", "per s", "p50 ms", "p95 ms", "p99 ms", "statuses"], rows),
-            "",
-            f"Mix {options['mix']}, seed {options['seed']}, retrieval budget {options['budget_tokens']} "
-            "tokens; the real service in a child process with its embedded engines (Qdrant Edge, "
-            "redis-server), over loopback.",
-            machine_line(results["machine"]) + f"; load average {results['load_avg_1m_at_end']} at the end.",
-            "",
-        ]
+    return markdown_blocks(
+        f"# Load test: {options['clients']} clients, {options['duration_s']:.0f} s, mixed ({verdict})",
+        f"{results['requests']} requests in {results['wall_s']} s = {results['throughput_per_s']} req/s; "
+        f"5xx: {results['server_errors']}, connection errors: {results['transport_errors']}.\n"
+        f"Read-back: {read_back['memories_checked']} acknowledged memory writes and "
+        f"{read_back['working_items_checked']} working items checked; lost: {lost}.\n"
+        f"Writes the pre-filter skipped (not acknowledged as stored): {skipped}.",
+        table(["operation", "requests", "per s", "p50 ms", "p95 ms", "p99 ms", "statuses"], rows),
+        f"Mix {options['mix']}, seed {options['seed']}, retrieval budget {options['budget_tokens']} "
+        "tokens; the real service in a child process with its embedded engines (Qdrant Edge, "
+        "redis-server), over loopback.\n"
+        + machine_line(results["machine"])
+        + f"; load average {results['load_avg_1m_at_end']} at the end.",
     )
 
 

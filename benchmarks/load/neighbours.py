@@ -29,7 +29,7 @@ from typing import Any
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
-from ..report import machine, machine_line, table, write_json
+from ..report import machine, machine_line, markdown_blocks, table, write_json
 from ..server import Server, failure_name, memory_of, serve
 from ..synthetic import generate
 
@@ -349,19 +349,14 @@ def markdown(results: dict[str, Any]) -> str:
     header = ["tenant"]
     for name in phases:
         header += [f"{name} p50 ms", f"{name} p95 ms", f"{name} statuses"]
-    return "\n".join(
-        [
-            head,
-            "",
-            note,
-            "",
-            table(header, _rows(phases)),
-            "",
-            "Open-loop traffic (retrievals, working appends, one-memory writes) on the real service in a "
-            "child process with API keys; latencies of answered (2xx) requests.",
-            machine_line(results["machine"]) + f"; load average {results['load_avg_1m_at_end']} at the end.",
-            "",
-        ]
+    return markdown_blocks(
+        head,
+        note,
+        table(header, _rows(phases)),
+        "Open-loop traffic (retrievals, working appends, one-memory writes) on the real service in a "
+        "child process with API keys; latencies of answered (2xx) requests.\n"
+        + machine_line(results["machine"])
+        + f"; load average {results['load_avg_1m_at_end']} at the end.",
     )
 
 

@@ -309,7 +309,8 @@ def _band_cell(band: Mapping[str, Any] | None) -> str:
     return f"{band['ece']:.3f} ({band['calibrated_ece']:.3f}) / {separation}"
 
 
-def _floor_lines(floor: Mapping[str, Any] | None) -> list[str]:
+def _floor_blocks(floor: Mapping[str, Any] | None) -> list[str]:
+    """The default floor's paragraph, where the run chose one."""
     if not floor:
         return []
     kept = "; ".join(
@@ -318,13 +319,12 @@ def _floor_lines(floor: Mapping[str, Any] | None) -> list[str]:
     )
     return [
         f"Default floor: **{floor['floor']}** (the highest keeping {floor['keeps']:.0%} of the relevant "
-        f"memories each budget packed without one, held out, on {', '.join(floor['judged_on'])}): {kept}.",
-        "",
+        f"memories each budget packed without one, held out, on {', '.join(floor['judged_on'])}): {kept}."
     ]
 
 
 def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: Path | None) -> None:
-    from ..report import write_json
+    from ..report import markdown_blocks, write_json
     from .confidence import reliability_plot
 
     out.mkdir(parents=True, exist_ok=True)
@@ -334,27 +334,19 @@ def write_calibration_outputs(result: Mapping[str, Any], out: Path, model_out: P
     for name, judged in result["leave_one_out"].items():
         reliability_plot(out / f"reliability-{name}.png", {f"calibration@{TOP}": judged["calibration"]})
     model = result["model"]
-    parts = [
+    text = markdown_blocks(
         "# mnemo bench calibrate",
-        "",
         f"Model: logistic, intercept {model['intercept']}, coefficients {model['coefficients']}; "
         f"fitted on {model['about']['fitted_on']}, held out by {model['about']['held_out_by']}.",
-        "",
         f"## Leave-one-out (each unit predicted by the model fitted on the others), top {TOP} hits",
-        "",
         _leave_one_out_table(result["leave_one_out"]),
-        "",
         "### By store size (ECE@10 (a calibrated model's by chance) / AUROC, held out)",
-        "",
         _by_size_table(result["leave_one_out"]),
-        "",
-        *_floor_lines(result.get("floor")),
+        *_floor_blocks(result.get("floor")),
         "Units: " + ", ".join(result["units"]),
-        "",
-        *(f"![{name}](reliability-{name}.png)" for name in result["leave_one_out"]),
-        "",
-    ]
-    (out / "summary.md").write_text("\n".join(parts), encoding="utf-8")
+        "\n".join(f"![{name}](reliability-{name}.png)" for name in result["leave_one_out"]),
+    )
+    (out / "summary.md").write_text(text, encoding="utf-8")
 
 
 def _pct(value: float | None) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..report import machine, machine_line, table, write_json
+from ..report import machine, machine_line, markdown_blocks, table, write_json
 from ..target import Target
 from .cases import KINDS, NOW, TYPES, Case
 
@@ -177,29 +177,21 @@ def write_write_outputs(results: dict[str, Any], out: Path) -> None:
     write_json(out / "results.json", results)
     overall = results["overall"]
     met = ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in results["targets_met"].items())
-    text = [
+    text = markdown_blocks(
         "# mnemo bench write",
-        "",
         machine_line(results["machine"]),
-        "",
         f"{results['cases']} cases, {results['memories']} memories, through {results['target']} "
         f"in {results['seconds']} s. Overall: facts lost {overall['facts_lost']}, noise dropped "
         f"{overall['noise_dropped']}, duplicates absorbed {overall['duplicates_absorbed']}, updates "
         f"resolved {overall['updates_resolved']}. Targets: {met}.",
-        "",
         "Per type (cases in brackets): distinct = look-alike facts lost; duplicate = absorbed; "
         "update = resolved; noise = dropped; last column: all facts lost (distinct, duplicate, update).",
-        "",
         _per_type_table(results["cells"]),
-        "",
         "Per variant:",
-        "",
         _per_variant_table(results["cells"]),
-        "",
         f"Cases that missed: {len(results['failures'])} (listed in results.json).",
-        "",
-    ]
-    (out / "summary.md").write_text("\n".join(text), encoding="utf-8")
+    )
+    (out / "summary.md").write_text(text, encoding="utf-8")
 
 
 def _per_type_table(cells: dict[str, Any]) -> str:
