@@ -91,6 +91,26 @@ def _peers(text: str) -> tuple[str, ...]:
     return parse_peers(text)
 
 
+def _add_dataset_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
+    parser.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
+
+
+def _add_target_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
+    parser.add_argument("--api-key", help="API key for --url")
+
+
+def _add_outdated_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--outdated",
+        type=Path,
+        metavar="FILE",
+        help="JSONL {id, outdated_ids}: the outdated memories of questions whose queries file has none "
+        "(update_order)",
+    )
+
+
 def _add_cache_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--embedding-cache",
@@ -131,8 +151,7 @@ def add_bench_parser(sub: Any) -> None:
 
 def _add_quality_parser(commands: Any) -> None:
     quality = commands.add_parser("quality", help="recall/ndcg/budget recall of mnemo and baselines")
-    quality.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
-    quality.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
+    _add_dataset_flags(quality)
     quality.add_argument("--k", type=_ints, default=(1, 5, 10, 20), help="ranks K (default 1,5,10,20)")
     quality.add_argument(
         "--budgets",
@@ -141,8 +160,7 @@ def _add_quality_parser(commands: Any) -> None:
         help="token budgets (default 256,512,1024,2048)",
     )
     quality.add_argument("--types", type=_types, help="memory types to retrieve (default: the API's)")
-    quality.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
-    quality.add_argument("--api-key", help="API key for --url")
+    _add_target_flags(quality)
     quality.add_argument(
         "--prefilter", action="store_true", help="run the write path's pre-filter on the memories"
     )
@@ -158,13 +176,7 @@ def _add_quality_parser(commands: Any) -> None:
         metavar="DIR",
         help="a dataset folder of questions nothing answers, run beside: AUROC of the top confidence",
     )
-    quality.add_argument(
-        "--outdated",
-        type=Path,
-        metavar="FILE",
-        help="JSONL {id, outdated_ids}: the outdated memories of questions whose queries file has none "
-        "(update_order)",
-    )
+    _add_outdated_flag(quality)
     quality.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(quality)
     quality.set_defaults(bench_func=quality_command)
@@ -172,8 +184,7 @@ def _add_quality_parser(commands: Any) -> None:
 
 def _add_ablation_parser(commands: Any) -> None:
     ablation = commands.add_parser("ablation", help="quality and latency of mnemo with parts switched off")
-    ablation.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
-    ablation.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
+    _add_dataset_flags(ablation)
     ablation.add_argument("--k", type=_ints, default=(5, 10, 20), help="ranks K (default 5,10,20)")
     ablation.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
     ablation.add_argument(
@@ -181,8 +192,7 @@ def _add_ablation_parser(commands: Any) -> None:
         type=Path,
         help="JSON variants as `mnemo bench folds` reads them (default: the built-in ladder)",
     )
-    ablation.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
-    ablation.add_argument("--api-key", help="API key for --url")
+    _add_target_flags(ablation)
     ablation.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(ablation)
     ablation.set_defaults(bench_func=ablation_command)
@@ -192,8 +202,7 @@ def _add_folds_parser(commands: Any) -> None:
     folds = commands.add_parser(
         "folds", help="configurations and baselines judged by leave-one-out folds and paired tests"
     )
-    folds.add_argument("--memories", type=Path, required=True, help="memories.jsonl (dataset format)")
-    folds.add_argument("--queries", type=Path, required=True, help="queries.jsonl (dataset format)")
+    _add_dataset_flags(folds)
     folds.add_argument(
         "--variants",
         type=Path,
@@ -213,13 +222,7 @@ def _add_folds_parser(commands: Any) -> None:
     folds.add_argument("--k", type=_ints, default=(1, 5, 10, 20), help="ranks K (default 1,5,10,20)")
     folds.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
     folds.add_argument("--no-baselines", action="store_true", help="skip BM25, dense and fusion")
-    folds.add_argument(
-        "--outdated",
-        type=Path,
-        metavar="FILE",
-        help="JSONL {id, outdated_ids}: the outdated memories of questions whose queries file has none "
-        "(update_order)",
-    )
+    _add_outdated_flag(folds)
     folds.add_argument("--out", type=Path, required=True, help="output directory")
     _add_cache_flags(folds)
     folds.set_defaults(bench_func=folds_command)
@@ -389,8 +392,7 @@ def _add_write_parser(commands: Any) -> None:
     )
     write.add_argument("--seed", type=int, default=0, help="seed of the labelled set's templates")
     write.add_argument("--sample", type=int, help="run about this many cases, spread over the set (smoke)")
-    write.add_argument("--url", help="a running mnemo (default: an in-process app on a temp dir)")
-    write.add_argument("--api-key", help="API key for --url")
+    _add_target_flags(write)
     write.add_argument("--out", type=Path, required=True, help="output directory")
     write.set_defaults(bench_func=write_command)
 
