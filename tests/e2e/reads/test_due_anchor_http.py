@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import AppFactory, retrieved
+from tests.e2e.reads.test_event_anchor_http import assert_timed_by_no_event
 from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-03-01T12:00:00Z"
@@ -37,22 +38,22 @@ def reminders() -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture
-async def planned(app_client: AppFactory) -> Any:
-    """The move is a planned event: an episodic memory that occurs after now."""
-    async with app_client() as client:
-        move = {"type": "episodic", "scope": SCOPE, "content": MOVE, "occurred_at": MOVE_AT}
-        await write(client, [move, *reminders()])
-        yield client
+def stored_with(move: dict[str, Any]) -> Any:
+    """A fixture: a client of an app that holds the reminders and the move, as `move` says it."""
+
+    @pytest.fixture
+    async def fixture(app_client: AppFactory) -> Any:
+        async with app_client() as client:
+            await write(client, [move, *reminders()])
+            yield client
+
+    return fixture
 
 
-@pytest.fixture
-async def reminded(app_client: AppFactory) -> Any:
-    """The move is only a reminder, due when it happens."""
-    async with app_client() as client:
-        move = {"type": "prospective", "scope": SCOPE, "content": MOVE, "due_at": MOVE_AT}
-        await write(client, [move, *reminders()])
-        yield client
+# The move is a planned event: an episodic memory that occurs after now.
+planned = stored_with({"type": "episodic", "scope": SCOPE, "content": MOVE, "occurred_at": MOVE_AT})
+# The move is only a reminder, due when it happens.
+reminded = stored_with({"type": "prospective", "scope": SCOPE, "content": MOVE, "due_at": MOVE_AT})
 
 
 async def ask(client: Any, query: str) -> list[dict[str, Any]]:
@@ -95,10 +96,7 @@ async def test_what_is_due_after_a_move_held_as_a_reminder(reminded: Any) -> Non
 
 async def test_an_event_ahead_the_store_does_not_hold_leaves_the_question_open(planned: Any) -> None:
     memories = await ask(planned, "what do I need to do before the vet appointment?")
-    assert memories
-    for memory in memories:
-        assert "due_window" not in memory["explain"]["components"]
-        assert "time_anchor" not in memory["explain"]
+    assert_timed_by_no_event(memories, "due_window")
 
 
 async def test_of_two_events_ahead_that_say_the_words_the_next_one_times_the_question(
