@@ -22,6 +22,7 @@ from mnemo.lab import memory_line, searched_by_default, section_header, time_hea
 from mnemo_client.models import MemoryIn, MemoryType, Scope
 
 RRF_K = 60  # the constant of Cormack et al.'s reciprocal-rank fusion
+BASELINE_DEPTH = 200  # how deep the baselines rank (enough to fill the largest usual budget)
 _WORD = re.compile(r"\w+")
 STOP_WORDS = frozenset(
     _WORD.findall(
@@ -97,6 +98,20 @@ class Baselines:
         scores = np.asarray(piece.bm25.get_scores(bm25_tokens(query)))
         return [self.ids[int(piece.rows[i])] for i in self._order(scores, depth)]
 
+    def ranked(
+        self,
+        query: str,
+        query_vector: np.ndarray,
+        scope: Scope,
+        types: Sequence[MemoryType],
+        depth: int = BASELINE_DEPTH,
+    ) -> tuple[dict[str, list[str]], list[float]]:
+        """Every baseline's ranking of one query (dense, BM25, their fusion), and the dense similarities."""
+        dense, similarities = self.exact(query_vector, scope, types, depth)
+        bm25 = self.bm25(query, scope, types, depth)
+        fusion = reciprocal_rank_fusion([bm25, dense], depth)
+        return {"dense": dense, "bm25": bm25, "fusion": fusion}, similarities
+
     @staticmethod
     def _order(scores: np.ndarray, depth: int) -> np.ndarray:
         # Stable sort on the negated score: ties keep dataset order, so runs are reproducible.
@@ -140,6 +155,20 @@ def pack_ranked(
             used += cost
             opened.update([memory_type] if group is None else [memory_type, group])
     return Packed(chosen, used)
+
+
+def baseline_packer(memories: Sequence[MemoryIn]) -> Callable[[Sequence[str], int], Packed]:
+    """Packs a baseline's ranking under a budget as mnemo renders a context (lines, headers, time
+    groups counted in the default tokenizer)."""
+    from mnemo.lab import TokenizerRegistry
+
+    tokenizers = TokenizerRegistry()
+    count = tokenizers.get(tokenizers.default).count
+    lines = line_token_counts(memories, count)
+    groups = time_groups(memories, count)
+    headers = header_token_counts(count)
+    type_of = {m.id or "": m.type for m in memories}
+    return lambda ranking, budget: pack_ranked(ranking, lines, type_of, headers, budget, groups)
 
 
 def line_token_counts(memories: Sequence[MemoryIn], count: Callable[[str], int]) -> dict[str, int]:

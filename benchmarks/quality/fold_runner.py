@@ -31,15 +31,7 @@ from ..metrics import (
 from ..progress import each
 from ..report import machine, machine_line, table, update_order_table, write_json
 from ..target import BenchError, Target, cache_counts, ranking_variant
-from .baselines import (
-    Baselines,
-    header_token_counts,
-    line_token_counts,
-    pack_ranked,
-    reciprocal_rank_fusion,
-    searched_types,
-    time_groups,
-)
+from .baselines import Baselines, baseline_packer, searched_types
 from .folds import leave_one_out, paired, units
 
 BASELINES = ("bm25", "dense", "fusion")
@@ -116,31 +108,21 @@ async def _score_variant(
 async def _score_baselines(
     target: Target, dataset: Dataset, options: FoldOptions
 ) -> tuple[dict[str, list[dict[str, float]]], dict[str, list[list[str]]]]:
-    from mnemo.lab import TokenizerRegistry
-
     if target.embedder is None:
         raise BenchError("the baselines of `bench folds` need the in-process app's embedder")
     types = searched_types()
     vectors = np.asarray(await target.embedder.embed([m.content for m in dataset.memories]), dtype=np.float32)
     query_vectors = await target.embedder.embed([q.query for q in dataset.queries])
-    tokenizers = TokenizerRegistry()
-    count = tokenizers.get(tokenizers.default).count
-    lines, groups = line_token_counts(dataset.memories, count), time_groups(dataset.memories, count)
-    headers = header_token_counts(count)
-    type_of = {m.id or "": m.type for m in dataset.memories}
+    pack = baseline_packer(dataset.memories)
     baselines = Baselines(dataset.memories, vectors)
-    depth = 200
     out: dict[str, list[dict[str, float]]] = {s: [] for s in BASELINES}
     tops: dict[str, list[list[str]]] = {s: [] for s in BASELINES}
     for query, vector in zip(dataset.queries, query_vectors, strict=True):
-        dense, _ = baselines.exact(np.asarray(vector), query.scope, types, depth)
-        bm25 = baselines.bm25(query.query, query.scope, types, depth)
-        ranked = {"bm25": bm25, "dense": dense, "fusion": reciprocal_rank_fusion([bm25, dense], depth)}
+        ranked, _ = baselines.ranked(query.query, np.asarray(vector), query.scope, types)
         for system, ranking in ranked.items():
             metrics = _question_metrics(ranking, query.relevant_ids, options)
             for budget in options.budgets:
-                packed = pack_ranked(ranking, lines, type_of, headers, budget, groups)
-                metrics[f"budget_recall@{budget}"] = set_recall(packed.ids, query.relevant_ids)
+                metrics[f"budget_recall@{budget}"] = set_recall(pack(ranking, budget).ids, query.relevant_ids)
             out[system].append(metrics)
             tops[system].append(ranking[: max(options.ks)])
     return out, tops

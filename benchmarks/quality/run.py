@@ -37,20 +37,10 @@ from ..metrics import (
 from ..progress import each
 from ..report import machine
 from ..target import Target, cache_counts
-from .baselines import (
-    Baselines,
-    Packed,
-    header_token_counts,
-    line_token_counts,
-    pack_ranked,
-    reciprocal_rank_fusion,
-    searched_types,
-    time_groups,
-)
+from .baselines import BASELINE_DEPTH, Baselines, Packed, baseline_packer, searched_types
 from .confidence import score_confidence
 
 SYSTEMS = ("mnemo", "bm25", "dense", "fusion")
-BASELINE_DEPTH = 200  # how deep the baselines rank (enough to fill the largest usual budget)
 
 
 @dataclass(frozen=True)
@@ -166,7 +156,7 @@ async def run_quality(
     timings["baseline_embed_s"] = time.perf_counter() - started
 
     baselines = Baselines(dataset.memories, memory_vectors)
-    pack = _baseline_packer(dataset)
+    pack = baseline_packer(dataset.memories)
     rows: list[dict[str, Any]] = []
     latencies: list[float] = []
     started = time.perf_counter()
@@ -214,20 +204,6 @@ async def _baseline_vectors(target: Target, dataset: Dataset) -> tuple[np.ndarra
     return memory_vectors, query_vectors
 
 
-def _baseline_packer(dataset: Dataset) -> Callable[[Sequence[str], int], Packed]:
-    """Packs a baseline's ranking under a budget as mnemo renders a context (lines, headers, time
-    groups counted in the default tokenizer)."""
-    from mnemo.lab import TokenizerRegistry
-
-    tokenizers = TokenizerRegistry()
-    count = tokenizers.get(tokenizers.default).count
-    lines = line_token_counts(dataset.memories, count)
-    groups = time_groups(dataset.memories, count)
-    headers = header_token_counts(count)
-    type_of = {m.id or "": m.type for m in dataset.memories}
-    return lambda ranking, budget: pack_ranked(ranking, lines, type_of, headers, budget, groups)
-
-
 async def _ask(
     target: Target,
     query: BenchQuery,
@@ -239,13 +215,7 @@ async def _ask(
 ) -> tuple[dict[str, Any], list[float]]:
     """One question asked of mnemo and of the baselines: its per-query row, and mnemo's latencies."""
     mnemo = await _mnemo(target, query, options)
-    dense, similarities = baselines.exact(np.asarray(vector), query.scope, types, BASELINE_DEPTH)
-    bm25 = baselines.bm25(query.query, query.scope, types, BASELINE_DEPTH)
-    ranked = {
-        "dense": dense,
-        "bm25": bm25,
-        "fusion": reciprocal_rank_fusion([bm25, dense], BASELINE_DEPTH),
-    }
+    ranked, similarities = baselines.ranked(query.query, np.asarray(vector), query.scope, types)
     packed = {"mnemo": mnemo["packed"]}
     for system, ranking in ranked.items():
         packed[system] = {}
