@@ -25,7 +25,7 @@ from mnemo_client.models import MemoryType
 from ..metrics import ann_recall, percentiles
 from ..report import machine
 from ..server import Sample, drive, memory_of, serve, work_of
-from .built_data import LatencyOptions, floor_again, open_size_data
+from .built_data import LatencyOptions, SizeLoader, floor_again
 from .floor import floor_lines, floor_ratios, measure_floor, plot_stages_against_floor
 from .in_process import measure_engine_queries, pipeline_search_ms
 from .scale_data import SCALE_USER, TENANT, TextPool, pool_texts, retrieve_bodies
@@ -102,7 +102,8 @@ async def _size_run(
     data_dir = work / f"n{n}"
     embedder = configured_embedder()
     tokenizers = TokenizerRegistry()
-    edge, local, result, vectors = await open_size_data(data_dir, n, pool, options, embedder, tokenizers, say)
+    loader = SizeLoader(pool, options, embedder, tokenizers, say)
+    edge, local, result, vectors = await loader.open(data_dir, n)
 
     questions = pool.questions
     query_vectors = np.asarray(await embedder.embed(questions[: options.ann_queries]), dtype=np.float32)
