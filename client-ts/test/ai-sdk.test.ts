@@ -29,8 +29,10 @@ function answer(text: string) {
   return { content: [{ type: "text" as const, text }], finishReason: { unified: "stop" as const, raw: "stop" }, usage, warnings: [] };
 }
 
+type Step = (prompt: string) => ReturnType<typeof call> | ReturnType<typeof answer>;
+
 /** A model that plays `steps` in turn, each given the prompt the SDK built so far. */
-function scripted(steps: Array<(prompt: string) => ReturnType<typeof call> | ReturnType<typeof answer>>) {
+function scripted(steps: Step[]) {
   let turn = 0;
   return new MockLanguageModelV4({
     doGenerate: async (options) => {
@@ -41,24 +43,25 @@ function scripted(steps: Array<(prompt: string) => ReturnType<typeof call> | Ret
   });
 }
 
+/** generateText on `prompt` with mnemoTools in `user`'s scope, the model playing `steps` (with room
+ * for two steps more, so that a model called too often fails its script's assertion). */
+function playedFor(user: string, prompt: string, steps: Step[]) {
+  const tools = mnemoTools({ ...served, scope: { user_id: user } });
+  return generateText({ model: scripted(steps), tools, stopWhen: stepCountIs(steps.length + 2), prompt });
+}
+
 test("remember, recall and forget through generateText, in the caller's scope", async () => {
   const user = newUser();
-  const tools = mnemoTools({ ...served, scope: { user_id: user } });
   let forgottenId = "";
-  const result = await generateText({
-    model: scripted([
-      () => call("c1", "remember", { content: "Erin is allergic to peanuts" }),
-      () => call("c2", "recall", { query: "What is Erin allergic to?" }),
-      (prompt) => {
-        forgottenId = /id ([0-9a-f-]{36})/.exec(prompt)?.[1] ?? "";
-        return call("c3", "forget", { memory_id: forgottenId });
-      },
-      () => answer("done"),
-    ]),
-    tools,
-    stopWhen: stepCountIs(6),
-    prompt: "Remember that Erin is allergic to peanuts, then check, then forget it.",
-  });
+  const result = await playedFor(user, "Remember that Erin is allergic to peanuts, then check, then forget it.", [
+    () => call("c1", "remember", { content: "Erin is allergic to peanuts" }),
+    () => call("c2", "recall", { query: "What is Erin allergic to?" }),
+    (prompt) => {
+      forgottenId = /id ([0-9a-f-]{36})/.exec(prompt)?.[1] ?? "";
+      return call("c3", "forget", { memory_id: forgottenId });
+    },
+    () => answer("done"),
+  ]);
   assert.equal(result.text, "done");
   const outputs = result.steps.flatMap((s) => s.toolResults.map((r) => String(r.output)));
   assert.match(outputs[0] ?? "", /^Remembered \(id [0-9a-f-]{36}, created\)\.$/);
@@ -70,21 +73,15 @@ test("remember, recall and forget through generateText, in the caller's scope", 
 
 test("a refusal is a tool error the model reads and retries after, never a rejection", async () => {
   const user = newUser();
-  const tools = mnemoTools({ ...served, scope: { user_id: user } });
   let seenByModel = "";
-  const result = await generateText({
-    model: scripted([
-      () => call("c1", "remember", { content: "" }),
-      (prompt) => {
-        seenByModel = prompt;
-        return call("c2", "remember", { content: "Frank prefers window seats" });
-      },
-      () => answer("stored"),
-    ]),
-    tools,
-    stopWhen: stepCountIs(5),
-    prompt: "Remember Frank's seat preference.",
-  });
+  const result = await playedFor(user, "Remember Frank's seat preference.", [
+    () => call("c1", "remember", { content: "" }),
+    (prompt) => {
+      seenByModel = prompt;
+      return call("c2", "remember", { content: "Frank prefers window seats" });
+    },
+    () => answer("stored"),
+  ]);
   assert.equal(result.text, "stored");
   const errors = result.steps.flatMap((s) => s.content.filter((p) => p.type === "tool-error"));
   assert.equal(errors.length, 1);

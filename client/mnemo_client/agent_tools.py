@@ -10,6 +10,7 @@ which each adapter turns into its framework's usual tool error.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mnemo_client.async_client import AsyncMnemo
@@ -46,28 +47,44 @@ def scope_of(user_id: str | None, agent_id: str | None, namespace: str | None) -
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class MemoryTools:
-    """The tools' logic on a sync and/or async client, in one scope (`user_id`, `agent_id`,
-    `namespace`). `budget_tokens`: how much a recall may return."""
+def clients_of(
+    url: str | None, api_key: str | None, client: Mnemo | None, async_client: AsyncMnemo | None
+) -> tuple[Mnemo | None, AsyncMnemo | None]:
+    """The sync and the async client given; where one is not given and `url` is, one made from it."""
+    if url is None:
+        return client, async_client
+    return client or Mnemo(url, api_key=api_key), async_client or AsyncMnemo(url, api_key=api_key)
 
-    def __init__(
-        self,
-        client: Mnemo | None = None,
-        async_client: AsyncMnemo | None = None,
-        *,
-        url: str | None = None,
-        api_key: str | None = None,
-        user_id: str | None = None,
-        agent_id: str | None = None,
-        namespace: str | None = None,
-        budget_tokens: int = 1000,
-    ) -> None:
-        if url is None and client is None and async_client is None:
-            raise TypeError("give url (and api_key), or a client")
-        self.client = client or (Mnemo(url, api_key=api_key) if url is not None else None)
-        self.async_client = async_client or (AsyncMnemo(url, api_key=api_key) if url is not None else None)
-        self.scope = scope_of(user_id, agent_id, namespace)
-        self.budget_tokens = budget_tokens
+
+class BorrowedClient:
+    """A caller's client, used as is and never closed here."""
+
+    def __init__(self, client: AsyncMnemo) -> None:
+        self.client = client
+
+    async def __aenter__(self) -> AsyncMnemo:
+        return self.client
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def opened(url: str | None, api_key: str | None, client: AsyncMnemo | None) -> AsyncMnemo | BorrowedClient:
+    """The client of one call, to use as `async with`: the one given, kept open, else a client of its
+    own, closed after the call. A framework may run tools and sessions on different event loops
+    (`run_sync` in a thread), and an httpx client belongs to one loop."""
+    return BorrowedClient(client) if client is not None else AsyncMnemo(url or "", api_key=api_key)
+
+
+@dataclass
+class MemoryTools:
+    """The tools' logic on a sync and/or async client, in one `scope` (`user_id`, `agent_id`,
+    `namespace`, as `scope_of` gives it). `budget_tokens`: how much a recall may return."""
+
+    client: Mnemo | None
+    async_client: AsyncMnemo | None
+    scope: dict[str, str]
+    budget_tokens: int = 1000
 
     def _sync(self) -> Mnemo:
         if self.client is None:
@@ -145,19 +162,6 @@ class MemoryTools:
         return f"Forgot {memory_id}."
 
 
-class BorrowedClient:
-    """A caller's client, used as is and never closed here."""
-
-    def __init__(self, client: AsyncMnemo) -> None:
-        self.client = client
-
-    async def __aenter__(self) -> AsyncMnemo:
-        return self.client
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-
 AsyncTool = Callable[..., Awaitable[str]]
 
 
@@ -172,17 +176,15 @@ def async_tool_functions(
 ) -> list[tuple[AsyncTool, str]]:
     """remember / recall / forget as plain async functions with their descriptions, for the adapters
     that wrap functions (OpenAI Agents SDK, pydantic-ai; `caller`: the adapter's function, named when
-    it is given neither `url` nor `client`). Each call opens its own client unless `client` was given
-    (a framework may run tools on different event loops); `on_error` may turn a refusal into the
-    framework's own error by raising it, else the refusal is raised as it is."""
+    it is given neither `url` nor `client`). Each call has its client from `opened`; `on_error` may
+    turn a refusal into the framework's own error by raising it, else the refusal is raised as it is."""
     if url is None and client is None:
         raise TypeError(f"{caller}: give url (and api_key), or client")
 
     async def run(call: Callable[[MemoryTools], Awaitable[str]]) -> str:
-        opened = BorrowedClient(client) if client is not None else AsyncMnemo(url or "", api_key=api_key)
         try:
-            async with opened as mnemo:
-                return await call(MemoryTools(None, mnemo, budget_tokens=budget_tokens, **scope))
+            async with opened(url, api_key, client) as mnemo:
+                return await call(MemoryTools(None, mnemo, scope, budget_tokens))
         except MnemoError as error:
             if on_error is not None:
                 on_error(error)

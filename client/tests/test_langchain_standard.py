@@ -41,8 +41,16 @@ class _OnTheRealServer:
         with Mnemo(mnemo.url, api_key=mnemo.api_key) as client:
             client.write(facts)
 
-    def _tool(self, name: str) -> BaseTool:
-        (tool,) = mnemo_tools(self.server.url, self.server.api_key, user_id=self.user, names=(name,))
+
+class _OneTool(_OnTheRealServer):
+    """The tool of `mnemo_tools` named `tool_name`, on the test's server and user."""
+
+    tool_name: str
+
+    @property
+    def tool_constructor(self) -> BaseTool:
+        names = (self.tool_name,)
+        (tool,) = mnemo_tools(self.server.url, self.server.api_key, user_id=self.user, names=names)
         return tool
 
 
@@ -60,30 +68,24 @@ class TestMnemoRetrieverStandard(_OnTheRealServer, RetrieversIntegrationTests):
         return "How does Ravi get around by bicycle?"
 
 
-class TestRememberToolStandard(_OnTheRealServer, ToolsIntegrationTests):
-    @property
-    def tool_constructor(self) -> BaseTool:
-        return self._tool("remember")
+class TestRememberToolStandard(_OneTool, ToolsIntegrationTests):
+    tool_name = "remember"
 
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:
         return {"content": "Ravi's bike lock code is written in his notebook", "memory_type": "semantic"}
 
 
-class TestRecallToolStandard(_OnTheRealServer, ToolsIntegrationTests):
-    @property
-    def tool_constructor(self) -> BaseTool:
-        return self._tool("recall")
+class TestRecallToolStandard(_OneTool, ToolsIntegrationTests):
+    tool_name = "recall"
 
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:
         return {"query": "Which bike does Ravi ride?"}
 
 
-class TestForgetToolStandard(_OnTheRealServer, ToolsIntegrationTests):
-    @property
-    def tool_constructor(self) -> BaseTool:
-        return self._tool("forget")
+class TestForgetToolStandard(_OneTool, ToolsIntegrationTests):
+    tool_name = "forget"
 
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:
@@ -95,18 +97,12 @@ class TestForgetToolStandard(_OnTheRealServer, ToolsIntegrationTests):
 
 
 @pytest.mark.parametrize("name", ["remember", "recall", "forget"])
-class TestToolsUnitStandard(_OnTheRealServer, ToolsUnitTests):
-    name: str
-
+class TestToolsUnitStandard(_OneTool, ToolsUnitTests):
     @pytest.fixture(autouse=True)
     def _named(self, name: str) -> None:
-        self.name = name
-
-    @property
-    def tool_constructor(self) -> BaseTool:
-        return self._tool(self.name)
+        self.tool_name = name
 
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:
         return {"remember": {"content": "Ravi oils his chain monthly"}, "recall": {"query": "Ravi's bike"},
-                "forget": {"memory_id": "00000000-0000-0000-0000-000000000000"}}[self.name]  # fmt: skip
+                "forget": {"memory_id": "00000000-0000-0000-0000-000000000000"}}[self.tool_name]  # fmt: skip

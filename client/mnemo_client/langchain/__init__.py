@@ -23,9 +23,9 @@ from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, Callba
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.tools import BaseTool, BaseToolkit, StructuredTool, ToolException
-from pydantic import ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from mnemo_client.agent_tools import DEFAULT_TYPE, FORGET, RECALL, REMEMBER, MemoryTools, scope_of
+from mnemo_client.agent_tools import FORGET, RECALL, REMEMBER, MemoryTools, clients_of, scope_of
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import MnemoError
 from mnemo_client.models import RetrieveResult
@@ -36,32 +36,38 @@ __all__ = ["MnemoRetriever", "MnemoToolkit", "mnemo_tools"]
 P = ParamSpec("P")
 
 
-class MnemoRetriever(BaseRetriever):
-    """Memories relevant to the query, as Documents (`page_content` the memory; metadata `id`,
-    `score`, `type`, `tokens`, `occurred_at`). Give `url` (+ `api_key`) or `client` / `async_client`;
-    `user_id` / `agent_id` / `namespace` scope the search, `types` limits the memory types, `k` the
-    number of documents (at most `k` of those packed into `budget_tokens`; a call's `k` overrides it)."""
+class _MnemoFields(BaseModel):
+    """The service (`url` + `api_key`, or `client` / `async_client`) and the scope (`user_id`,
+    `agent_id`, `namespace`) a LangChain component of mnemo acts in; `budget_tokens`: how much one
+    retrieval may return."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     url: str | None = None
     api_key: str | None = None
+    client: Mnemo | None = None
+    async_client: AsyncMnemo | None = None
     user_id: str | None = None
     agent_id: str | None = None
     namespace: str | None = None
-    types: list[str] | None = None
     budget_tokens: int = 1000
+
+
+class MnemoRetriever(BaseRetriever, _MnemoFields):
+    """Memories relevant to the query, as Documents (`page_content` the memory; metadata `id`,
+    `score`, `type`, `tokens`, `occurred_at`). Give `url` (+ `api_key`) or `client` / `async_client`;
+    `user_id` / `agent_id` / `namespace` scope the search, `types` limits the memory types, `k` the
+    number of documents (at most `k` of those packed into `budget_tokens`; a call's `k` overrides it)."""
+
+    types: list[str] | None = None
     k: int | None = Field(default=None, ge=0)
-    client: Mnemo | None = None
-    async_client: AsyncMnemo | None = None
     _sync: Mnemo | None = PrivateAttr(default=None)
     _async: AsyncMnemo | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: Any) -> None:
         if self.url is None and self.client is None and self.async_client is None:
             raise ValueError("MnemoRetriever: give url (and api_key), or a client")
-        self._sync = self.client or (Mnemo(self.url, api_key=self.api_key) if self.url else None)
-        self._async = self.async_client or (AsyncMnemo(self.url, api_key=self.api_key) if self.url else None)
+        self._sync, self._async = clients_of(self.url, self.api_key, self.client, self.async_client)
 
     def _args(self) -> dict[str, Any]:
         return {
@@ -145,31 +151,14 @@ def mnemo_tools(
     names: Sequence[str] = ("remember", "recall", "forget"),
 ) -> list[BaseTool]:
     """remember / recall / forget as LangChain tools acting in one scope (sync and async)."""
-    tools = MemoryTools(client, async_client, url=url, api_key=api_key, user_id=user_id,
-                        agent_id=agent_id, namespace=namespace, budget_tokens=budget_tokens)  # fmt: skip
-
-    def remember(content: str, memory_type: str = DEFAULT_TYPE) -> str:
-        return tools.remember(content, memory_type)
-
-    async def aremember(content: str, memory_type: str = DEFAULT_TYPE) -> str:
-        return await tools.aremember(content, memory_type)
-
-    def recall(query: str) -> str:
-        return tools.recall(query)
-
-    async def arecall(query: str) -> str:
-        return await tools.arecall(query)
-
-    def forget(memory_id: str) -> str:
-        return tools.forget(memory_id)
-
-    async def aforget(memory_id: str) -> str:
-        return await tools.aforget(memory_id)
-
+    if url is None and client is None and async_client is None:
+        raise TypeError("give url (and api_key), or a client")
+    clients = clients_of(url, api_key, client, async_client)
+    tools = MemoryTools(*clients, scope_of(user_id, agent_id, namespace), budget_tokens)
     made: dict[str, tuple[Callable[..., str], Callable[..., Awaitable[str]], str]] = {
-        "remember": (remember, aremember, REMEMBER),
-        "recall": (recall, arecall, RECALL),
-        "forget": (forget, aforget, FORGET),
+        "remember": (tools.remember, tools.aremember, REMEMBER),
+        "recall": (tools.recall, tools.arecall, RECALL),
+        "forget": (tools.forget, tools.aforget, FORGET),
     }
     return [
         StructuredTool.from_function(
@@ -183,19 +172,8 @@ def mnemo_tools(
     ]
 
 
-class MnemoToolkit(BaseToolkit):
+class MnemoToolkit(BaseToolkit, _MnemoFields):
     """remember / recall / forget in one scope, as LangChain toolkits give tools: `get_tools()`."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    url: str | None = None
-    api_key: str | None = None
-    client: Mnemo | None = None
-    async_client: AsyncMnemo | None = None
-    user_id: str | None = None
-    agent_id: str | None = None
-    namespace: str | None = None
-    budget_tokens: int = 1000
 
     def get_tools(self) -> list[BaseTool]:
         return mnemo_tools(

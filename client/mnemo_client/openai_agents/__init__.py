@@ -31,7 +31,7 @@ from agents import FunctionTool, RunContextWrapper, function_tool
 from agents.memory import SessionSettings
 from agents.memory.session_settings import coerce_session_settings, resolve_session_limit
 
-from mnemo_client.agent_tools import BorrowedClient, async_tool_functions, scope_of
+from mnemo_client.agent_tools import BorrowedClient, async_tool_functions, opened, scope_of
 from mnemo_client.async_client import AsyncMnemo
 from mnemo_client.errors import Conflict, MnemoError, NotFound
 from mnemo_client.state_models import Turn
@@ -123,11 +123,7 @@ class MnemoSession:
         return self._thread_id
 
     def _mnemo(self) -> AsyncMnemo | BorrowedClient:
-        # A client of its own per call unless one was given: the Runner may drive one session from
-        # several event loops (run_sync in a thread), and an httpx client belongs to one loop.
-        if self._client is not None:
-            return BorrowedClient(self._client)
-        return AsyncMnemo(self._url or "", api_key=self._api_key)
+        return opened(self._url, self._api_key, self._client)
 
     @classmethod
     async def create(
