@@ -12,8 +12,15 @@ import logging
 import math
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Annotated
 
 from aiobreaker import CircuitBreaker, CircuitBreakerListener
+from pydantic import Field
+
+# The settings of a dependency's breaker (`failures`, `reset_s` below), as each dependency's
+# settings group declares them.
+BreakerFailures = Annotated[int, Field(ge=1, le=100)]
+BreakerResetS = Annotated[float, Field(gt=0.0, le=300.0)]
 
 
 def state_name(state: object) -> str:

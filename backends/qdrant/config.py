@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from ..circuit import BreakerFailures, BreakerResetS
+
 
 class QdrantConfig(BaseModel):
     """The `qdrant` group of the settings (MNEMO_QDRANT__*)."""
@@ -17,18 +19,13 @@ class QdrantConfig(BaseModel):
         default=None, description="the Qdrant server's API key; unset = none sent"
     )
     timeout_s: float = Field(default=5.0, gt=0.0, le=300.0, description="Qdrant server call timeout")
-    breaker_failures: int = Field(
+    breaker_failures: BreakerFailures = Field(
         default=3,
-        ge=1,
-        le=100,
         description="Qdrant server: failed calls in a row that open the circuit breaker (calls then fail "
         "at once with 503)",
     )
-    breaker_reset_s: float = Field(
-        default=5.0,
-        gt=0.0,
-        le=300.0,
-        description="Qdrant server: how long an open breaker waits before a trial call",
+    breaker_reset_s: BreakerResetS = Field(
+        default=5.0, description="Qdrant server: how long an open breaker waits before a trial call"
     )
     # Scale-out (ops): tenant-aware sharding of a Qdrant server's collections
     # (backends/qdrant_server/sharding.py).

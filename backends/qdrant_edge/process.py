@@ -33,23 +33,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import IndexHealth, IndexMaintenance
-from ...memtypes.queries import (
-    MemoryFilter,
-    NeighbourRequest,
-    ScoredPoint,
-    SearchRequest,
-    StoredPoint,
-    VectorPoint,
-)
 from ...memtypes.types import MemoryType
 from ..children import die_with_parent, forget_child, record_child, stop_stale_child
+from ..qdrant.forwarding import ForwardedCalls
 
 if TYPE_CHECKING:
     from .index import EdgeVectorIndex
@@ -59,7 +52,7 @@ _RESTART_AFTER_S = 1.0  # a child that dies at once is not restarted in a tight 
 _DEPENDENCY = "qdrant_edge"
 
 
-class EdgeProcessIndex:
+class EdgeProcessIndex(ForwardedCalls):
     """An `EdgeVectorIndex(data_dir, prefix, dimension, **options)` running in a child process."""
 
     def __init__(self, data_dir: Path, prefix: str, dimension: int, **options: Any) -> None:
@@ -180,6 +173,7 @@ class EdgeProcessIndex:
     # -- calls -----------------------------------------------------------------------------------
 
     async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Every call the child answers: the index's reads and writes (`ForwardedCalls`) and the rest."""
         await self._ensure_child(method)
         return await self._request(method, *args, **kwargs)
 
@@ -196,48 +190,6 @@ class EdgeProcessIndex:
             self._pending.pop(call_id, None)
             raise Unavailable(detail="the Qdrant Edge engine process exited", dependency=_DEPENDENCY) from exc
         return await future
-
-    async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
-        await self._call("upsert", memory_type, list(points))
-
-    async def get(
-        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
-    ) -> list[StoredPoint]:
-        result: list[StoredPoint] = await self._call("get", memory_type, list(ids), with_vector=with_vector)
-        return result
-
-    async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
-        await self._call("delete", memory_type, list(ids))
-
-    async def set_payload(
-        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
-    ) -> None:
-        await self._call("set_payload", memory_type, list(ids), payload, durable=durable)
-
-    async def set_payloads(
-        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
-    ) -> None:
-        await self._call("set_payloads", memory_type, dict(updates), durable=durable)
-
-    async def scroll(
-        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
-    ) -> tuple[list[StoredPoint], str | None]:
-        result: tuple[list[StoredPoint], str | None] = await self._call(
-            "scroll", memory_type, flt, limit, offset
-        )
-        return result
-
-    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
-        result: int = await self._call("count", memory_type, flt, exact=exact)
-        return result
-
-    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-        result: list[list[ScoredPoint]] = await self._call("search", list(requests))
-        return result
-
-    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        result: list[list[StoredPoint]] = await self._call("neighbours", list(requests))
-        return result
 
     async def ready(self) -> bool:
         if not self._alive():

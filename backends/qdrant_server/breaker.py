@@ -10,29 +10,21 @@ and a call through the breaker would only cost time on the hot path.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiobreaker import CircuitBreakerError
 
 from ...memtypes.errors import Unavailable
 from ...memtypes.ports import IndexHealth, IndexMaintenance, VectorIndex
-from ...memtypes.queries import (
-    MemoryFilter,
-    NeighbourRequest,
-    ScoredPoint,
-    SearchRequest,
-    StoredPoint,
-    VectorPoint,
-)
-from ...memtypes.types import MemoryType
 from ..circuit import BreakerGuarded, dependency_breaker
+from ..qdrant.forwarding import ForwardedCalls
 
 log = logging.getLogger("mnemo.qdrant")
 T = TypeVar("T")
 
 
-class BreakerGuardedIndex(BreakerGuarded):
+class BreakerGuardedIndex(ForwardedCalls, BreakerGuarded):
     """A `VectorIndex` whose every call to the wrapped one goes through a circuit breaker."""
 
     def __init__(self, inner: VectorIndex, failures: int = 3, reset_s: float = 5.0) -> None:
@@ -47,7 +39,11 @@ class BreakerGuardedIndex(BreakerGuarded):
             log=log,
         )
 
-    async def _call(self, op: Callable[[], Awaitable[T]]) -> T:
+    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        forwarded = getattr(self.inner, method)
+        return await self._guarded(lambda: forwarded(*args, **kwargs))
+
+    async def _guarded(self, op: Callable[[], Awaitable[T]]) -> T:
         try:
             result: T = await self._breaker.call_async(op)
             return result
@@ -68,7 +64,7 @@ class BreakerGuardedIndex(BreakerGuarded):
 
     async def ready(self) -> bool:
         try:
-            return await self._call(self._checked_ready)
+            return await self._guarded(self._checked_ready)
         except Unavailable:
             return False
 
@@ -78,42 +74,7 @@ class BreakerGuardedIndex(BreakerGuarded):
     def maintenance(self) -> IndexMaintenance | None:
         return self.inner.maintenance()
 
-    async def set_payloads(
-        self, memory_type: MemoryType, updates: Mapping[str, dict[str, object]], *, durable: bool = True
-    ) -> None:
-        await self._call(lambda: self.inner.set_payloads(memory_type, updates, durable=durable))
-
     async def _checked_ready(self) -> bool:
         if not await self.inner.ready():
             raise Unavailable("the Qdrant server does not answer", dependency="qdrant")
         return True
-
-    async def upsert(self, memory_type: MemoryType, points: Sequence[VectorPoint]) -> None:
-        await self._call(lambda: self.inner.upsert(memory_type, points))
-
-    async def get(
-        self, memory_type: MemoryType, ids: Sequence[str], *, with_vector: bool = False
-    ) -> list[StoredPoint]:
-        return await self._call(lambda: self.inner.get(memory_type, ids, with_vector=with_vector))
-
-    async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
-        await self._call(lambda: self.inner.delete(memory_type, ids))
-
-    async def set_payload(
-        self, memory_type: MemoryType, ids: Sequence[str], payload: dict[str, object], *, durable: bool = True
-    ) -> None:
-        await self._call(lambda: self.inner.set_payload(memory_type, ids, payload, durable=durable))
-
-    async def scroll(
-        self, memory_type: MemoryType, flt: MemoryFilter, limit: int, offset: str | None = None
-    ) -> tuple[list[StoredPoint], str | None]:
-        return await self._call(lambda: self.inner.scroll(memory_type, flt, limit, offset))
-
-    async def count(self, memory_type: MemoryType, flt: MemoryFilter, *, exact: bool = True) -> int:
-        return await self._call(lambda: self.inner.count(memory_type, flt, exact=exact))
-
-    async def search(self, requests: Sequence[SearchRequest]) -> list[list[ScoredPoint]]:
-        return await self._call(lambda: self.inner.search(requests))
-
-    async def neighbours(self, requests: Sequence[NeighbourRequest]) -> list[list[StoredPoint]]:
-        return await self._call(lambda: self.inner.neighbours(requests))

@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 
 from ...memtypes.errors import InsufficientStorage, Unavailable
-from ..circuit import BreakerGuarded, dependency_breaker
+from ..circuit import BreakerFailures, BreakerGuarded, BreakerResetS, dependency_breaker
 from .cluster import (
     FAILOVER_ERRORS,
     backoff_s,
@@ -69,11 +69,11 @@ class RedisConfig(BaseModel):
         description="begins every Redis key: services sharing one Redis each take their own",
     )
     timeout_s: float = Field(default=1.0, gt=0.0, le=30.0, description="connect and command timeout")
-    breaker_failures: int = Field(
-        default=3, ge=1, le=100, description="failed calls in a row that open Redis's circuit breaker"
+    breaker_failures: BreakerFailures = Field(
+        default=3, description="failed calls in a row that open Redis's circuit breaker"
     )
-    breaker_reset_s: float = Field(
-        default=5.0, gt=0.0, le=300.0, description="how long an open breaker waits before a trial call"
+    breaker_reset_s: BreakerResetS = Field(
+        default=5.0, description="how long an open breaker waits before a trial call"
     )
     lock_ttl_s: float = Field(
         default=10.0, gt=0.0, le=300.0, description="a Redis lock (thread, task) frees itself after this"

@@ -129,24 +129,24 @@ def _anchor(m: re.Match[str], now: datetime) -> Span | None:
 _Resolver = Callable[[re.Match[str], datetime], Span | None]
 
 
+def _units_reach(m: re.Match[str]) -> timedelta:
+    """How far "two weeks" before or after a date reaches: one unit past the count (a vague one at
+    its most; none said is one)."""
+    unit = UNIT_DAYS[m["unit"].lower()]
+    most = _count(m["count"])[1] if _group(m, "count") else 1
+    return timedelta(days=(most + 1) * unit)
+
+
 def _units_before(m: re.Match[str], now: datetime) -> Span | None:
     # "two weeks before May 9": up to three weeks back, and May 9 itself (when it was told).
     anchor = _anchor(m, now)
-    if anchor is None:
-        return None
-    unit = UNIT_DAYS[m["unit"].lower()]
-    most = _count(m["count"])[1] if _group(m, "count") else 1
-    return anchor[0] - timedelta(days=(most + 1) * unit), anchor[1]
+    return None if anchor is None else (anchor[0] - _units_reach(m), anchor[1])
 
 
 def _units_after(m: re.Match[str], now: datetime) -> Span | None:
     # "a week after May 9": from May 9 to two weeks on (it is told at the time or a little later).
     anchor = _anchor(m, now)
-    if anchor is None:
-        return None
-    unit = UNIT_DAYS[m["unit"].lower()]
-    most = _count(m["count"])[1] if _group(m, "count") else 1
-    return anchor[0], anchor[1] + timedelta(days=(most + 1) * unit)
+    return None if anchor is None else (anchor[0], anchor[1] + _units_reach(m))
 
 
 def _weekday_before(m: re.Match[str], now: datetime) -> Span | None:

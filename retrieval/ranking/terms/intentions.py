@@ -30,9 +30,12 @@ def _asked(query: QueryContext) -> TaskQuestion | None:
     return anchored_question(asked, query.anchored)
 
 
-def _asks_openly(query: QueryContext) -> bool:
-    asked = _asked(query)
-    return asked is not None and asked.open
+class _OpenTaskTerm(RankingTerm):
+    """A term that counts only for a question about what to do that names no time (its signal)."""
+
+    def signal(self, query: QueryContext) -> bool:
+        asked = _asked(query)
+        return asked is not None and asked.open
 
 
 class DueWindowTerm(RankingTerm):
@@ -60,13 +63,10 @@ class DueWindowTerm(RankingTerm):
         return AllOf((FieldEquals("status", "pending"), due))
 
 
-class DueTerm(RankingTerm):
+class DueTerm(_OpenTaskTerm):
     """0.5 ** ((due_at - now)² / scale²): how close an item's due time is."""
 
     name = "due"
-
-    def signal(self, query: QueryContext) -> bool:
-        return _asks_openly(query)
 
     def weight(self, inputs: TermInputs) -> float:
         return inputs.policy.w_due if inputs.signal else 0.0
@@ -76,14 +76,11 @@ class DueTerm(RankingTerm):
         return GaussDecay(due, Const(inputs.now_ts), scale=inputs.policy.due_scale_days * DAY_SECONDS)
 
 
-class OverdueTerm(RankingTerm):
+class OverdueTerm(_OpenTaskTerm):
     """1 when an item is pending and already due, so it comes first (for a question about what to
     do that names no time; one that names "overdue" reads it as its window)."""
 
     name = "overdue"
-
-    def signal(self, query: QueryContext) -> bool:
-        return _asks_openly(query)
 
     def weight(self, inputs: TermInputs) -> float:
         return inputs.policy.w_overdue if inputs.signal else 0.0
