@@ -157,19 +157,26 @@ def _as_bearer(name: bytes, value: bytes, scheme: str) -> tuple[bytes, bytes]:
     return name, value
 
 
+def _problem(
+    request: Request[Any, Any, Any], status: int, title: str, code: str, detail: str, **extra: Any
+) -> Response[dict[str, Any]]:
+    """An RFC 9457 problem response, its members in the order of mnemo's own, then `extra`."""
+    body = {
+        "type": f"https://mnemo.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type="application/problem+json")
+
+
 def not_supported(request: Request[Any, Any, Any], vendor: str, method: str) -> Response[dict[str, Any]]:
     """501, a problem body naming the vendor client's method: never a silent 200."""
     detail = f"{vendor}'s `{method}` is not supported by mnemo (see its compatibility page in the docs)"
-    body = {
-        "type": "https://mnemo.dev/problems/not_supported",
-        "title": "Not implemented",
-        "status": 501,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": "not_supported",
-        "method": method,
-    }
-    return Response(body, status_code=501, media_type="application/problem+json")
+    return _problem(request, 501, "Not implemented", "not_supported", detail, method=method)
 
 
 def unsupported_routes(vendor: str, methods: Mapping[str, str]) -> list[HTTPRouteHandler]:
@@ -285,16 +292,8 @@ def invalid_handler(request: Request[Any, Any, Any], exc: ValidationError) -> Re
         {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
         for e in exc.errors(include_url=False, include_input=False)
     ]
-    body = {
-        "type": "https://mnemo.dev/problems/invalid_input",
-        "title": "Invalid input",
-        "status": 422,
-        "detail": "the request does not make a valid memory",
-        "instance": request.url.path,
-        "code": "invalid_input",
-        "errors": errors,
-    }
-    return Response(body, status_code=422, media_type="application/problem+json")
+    detail = "the request does not make a valid memory"
+    return _problem(request, 422, "Invalid input", "invalid_input", detail, errors=errors)
 
 
 def vendor_router(

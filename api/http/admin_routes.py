@@ -47,6 +47,14 @@ def _copies(services: Services | None) -> tuple[Services, ServerCopies]:
     return services, services.backups
 
 
+def _holding(services: Services | None, backup_id: str) -> ServerCopies:
+    """The server's copies, when they hold the backup (else a 404)."""
+    _, copies = _copies(services)
+    if not copies.path(backup_id).is_dir():
+        raise NotFound(f"no backup {backup_id}: {GONE}")
+    return copies
+
+
 @post(
     "/v1/admin/backups",
     status_code=201,
@@ -114,9 +122,7 @@ async def create_backup(services: NamedDependency[Services | None]) -> dict[str,
 async def backup_file(
     backup_id: BackupId, name: FileName, services: NamedDependency[Services | None]
 ) -> Stream:
-    _, copies = _copies(services)
-    if not copies.path(backup_id).is_dir():
-        raise NotFound(f"no backup {backup_id}: {GONE}")
+    copies = _holding(services, backup_id)
     copies.touch(backup_id)  # from here an erasure run waits for the transfer to end
     if not re.fullmatch(r"[a-z0-9_.-]+", name):
         raise NotFound(f"backup {backup_id} has no file {name}")
@@ -143,10 +149,7 @@ async def _blocks(source: BinaryIO) -> AsyncIterator[bytes]:
     responses={**ADMIN_PROBLEMS, **NO_BACKUP},
 )
 async def drop_backup(backup_id: BackupId, services: NamedDependency[Services | None]) -> None:
-    _, copies = _copies(services)
-    if not copies.path(backup_id).is_dir():
-        raise NotFound(f"no backup {backup_id}: {GONE}")
-    await copies.drop(backup_id)
+    await _holding(services, backup_id).drop(backup_id)
 
 
 @get(

@@ -47,12 +47,16 @@ from .routes import (
     WITH_ID,
     AsOfParam,
     AsOfViewParam,
+    CursorParam,
     MaskParam,
     MemoryPage,
+    PageLimit,
+    TypeParam,
     as_of_of,
     as_shown,
     current_filter,
     outdated_counts,
+    read_at,
 )
 
 
@@ -261,7 +265,7 @@ async def search(
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
     q: Annotated[str, QueryParameter(min_length=1, max_length=MAX_QUERY_CHARS)],
-    memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
+    memory_type: TypeParam = None,
     query_scope: NamedDependency[Scope],
     include_superseded: FromQuery[bool] = False,
     as_of: AsOfParam = None,
@@ -279,8 +283,8 @@ async def search(
     records = await catalog.with_access(tenant, [r for r, _ in found])
     records = as_shown(records, mask_sensitive)
     hits = [SearchHit(memory=r, score=s) for r, (_, s) in zip(records, found, strict=True)]
-    view = when.as_of() if when is not None else None
-    flt = current_filter(MemoryFilter(tenant, query_scope, include_superseded=include_superseded, as_of=view))
+    flt = MemoryFilter(tenant, query_scope, include_superseded=include_superseded)
+    flt = current_filter(read_at(flt, when))
     left_out = await outdated_counts(catalog.index, flt, [memory_type] if memory_type else list(MemoryType))
     return SearchResults(query=query, hits=hits, left_out=left_out)
 
@@ -328,10 +332,10 @@ async def stale_memories(
     *,  # keyword-only: the scope stands among defaulted parameters, in the order the schema lists
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
-    memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
+    memory_type: TypeParam = None,
     query_scope: NamedDependency[Scope],
-    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+    limit: PageLimit = 50,
+    cursor: CursorParam = None,
     mask_sensitive: MaskParam = False,
 ) -> MemoryPage:
     flt = MemoryFilter(tenant=tenant, scope=query_scope, stale=True)

@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from aiobreaker import CircuitBreaker, CircuitBreakerListener
 from litestar import Request, Response, get
@@ -68,120 +68,103 @@ class MnemoMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
         self._watched: set[str] = set()  # engines whose errors a breaker listener counts
-        r = self.registry
+        counter, gauge = self._counter, self._gauge
         self.retrieval_stage = Histogram(
             f"{PREFIX}_retrieval_stage_seconds",
             "Time spent in each stage of a retrieval (embed, search, pack, working)",
             ["stage"],
             buckets=STAGE_BUCKETS,
-            registry=r,
+            registry=self.registry,
         )
-        self.retrieved_tokens = Counter(
-            f"{PREFIX}_retrieved_tokens",
-            "Tokens of memory returned in retrieval contexts, per memory type",
-            ["type"],
-            registry=r,
+        self.retrieved_tokens = counter(
+            "retrieved_tokens", "Tokens of memory returned in retrieval contexts, per memory type", "type"
         )
-        self.retrieved_items = Counter(
-            f"{PREFIX}_retrieved_items",
-            "Memories returned by retrievals, per memory type",
-            ["type"],
-            registry=r,
+        self.retrieved_items = counter(
+            "retrieved_items", "Memories returned by retrievals, per memory type", "type"
         )
-        self.trimmed_items = Counter(
-            f"{PREFIX}_retrieval_trimmed_items",
+        self.trimmed_items = counter(
+            "retrieval_trimmed_items",
             "Candidate memories left out because the budget was full, per memory type",
-            ["type"],
-            registry=r,
+            "type",
         )
-        self.degraded = Counter(
-            f"{PREFIX}_retrieval_degraded",
+        self.degraded = counter(
+            "retrieval_degraded",
             "Retrievals answered without a part (e.g. working_memory while Redis is down)",
-            ["part"],
-            registry=r,
+            "part",
         )
-        self.writes = Counter(
-            f"{PREFIX}_memory_writes", "Memories written via the API, by outcome", ["status"], registry=r
+        self.writes = counter("memory_writes", "Memories written via the API, by outcome", "status")
+        self.prefilter_drops = counter(
+            "prefilter_drops", "Memories dropped by the pre-filter, by reason", "reason"
         )
-        self.prefilter_drops = Counter(
-            f"{PREFIX}_prefilter_drops",
-            "Memories dropped by the pre-filter, by reason",
-            ["reason"],
-            registry=r,
-        )
-        self.importance_tiers = Counter(
-            f"{PREFIX}_importance_tier",
+        self.importance_tiers = counter(
+            "importance_tier",
             "Stored memories by where their importance came from (caller, consensus, single, heuristic)",
-            ["tier"],
-            registry=r,
+            "tier",
         )
-        self.working_evictions = Counter(
-            f"{PREFIX}_working_evicted_items",
-            "Working-memory items evicted to stay under a task's token limit",
-            registry=r,
+        self.working_evictions = counter(
+            "working_evicted_items", "Working-memory items evicted to stay under a task's token limit"
         )
-        self.sweep_failures = Counter(
-            f"{PREFIX}_working_sweep_failures",
+        self.sweep_failures = counter(
+            "working_sweep_failures",
             "Expired working-memory tasks the sweeper failed to archive (each quarantined, retried later)",
-            registry=r,
         )
-        self.erasure_outcomes = Counter(
-            f"{PREFIX}_forget_erasures",
+        self.erasure_outcomes = counter(
+            "forget_erasures",
             "Runs of a store's erasure of forgotten text from its files, by store and outcome "
             "(`failed` ones are retried)",
-            ["store", "outcome"],
-            registry=r,
+            "store",
+            "outcome",
         )
-        self.erasures_pending = Gauge(
-            f"{PREFIX}_forget_erasures_pending",
+        self.erasures_pending = gauge(
+            "forget_erasures_pending",
             "Forgets whose removed text is still to be erased from the data dir's files (read at scrape)",
-            registry=r,
-            multiprocess_mode="max",
+            mode="max",
         )
-        self.sweep_quarantined = Gauge(
-            f"{PREFIX}_working_quarantined_tasks",
+        self.sweep_quarantined = gauge(
+            "working_quarantined_tasks",
             "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
-            registry=r,
-            multiprocess_mode="max",
+            mode="max",
         )
-        self.breaker_state = Gauge(
-            f"{PREFIX}_circuit_breaker_state",
+        self.breaker_state = gauge(
+            "circuit_breaker_state",
             "Circuit breaker state per engine: 0 closed, 1 half-open, 2 open",
-            ["engine"],
-            registry=r,
-            multiprocess_mode="max",
+            "engine",
+            mode="max",
         )
-        self.type_state = Gauge(
-            f"{PREFIX}_memory_type_state",
+        self.type_state = gauge(
+            "memory_type_state",
             "Each memory type's store: 0 healthy, 1 degraded, 2 unavailable (reason in /ready)",
-            ["memory_type"],
-            registry=r,
-            multiprocess_mode="max",
+            "memory_type",
+            mode="max",
         )
-        self.connections_open = Gauge(
-            f"{PREFIX}_http_connections_open",
-            "Open HTTP connections of `mnemo serve` (read at scrape)",
-            registry=r,
-            multiprocess_mode="sum",
+        self.connections_open = gauge(
+            "http_connections_open", "Open HTTP connections of `mnemo serve` (read at scrape)", mode="sum"
         )
-        self.connections_dropped = Gauge(
-            f"{PREFIX}_http_connections_dropped",
+        self.connections_dropped = gauge(
+            "http_connections_dropped",
             "HTTP connections closed by mnemo since start, by why: timed_out (headers or body too slow), "
             "evicted (the longest idle, for a new one at the cap), refused (503: at the cap, none idle)",
-            ["reason"],
-            registry=r,
-            multiprocess_mode="sum",
+            "reason",
+            mode="sum",
         )
-        self.incomplete_bodies = Counter(
-            f"{PREFIX}_http_incomplete_bodies",
+        self.incomplete_bodies = counter(
+            "http_incomplete_bodies",
             "Requests whose body ended early (the client went away, or was too slow): answered 400",
-            registry=r,
         )
-        self.engine_errors = Counter(
-            f"{PREFIX}_engine_errors",
+        self.engine_errors = counter(
+            "engine_errors",
             "Failed calls to an engine (connection errors, timeouts), by engine and error kind",
-            ["engine", "kind"],
-            registry=r,
+            "engine",
+            "kind",
+        )
+
+    def _counter(self, name: str, documentation: str, *labels: str) -> Counter:
+        return Counter(f"{PREFIX}_{name}", documentation, labels, registry=self.registry)
+
+    def _gauge(self, name: str, documentation: str, *labels: str, mode: Literal["max", "sum"]) -> Gauge:
+        """`mode`: how the values of several worker processes combine."""
+        return Gauge(
+            f"{PREFIX}_{name}", documentation, labels, registry=self.registry, multiprocess_mode=mode
         )
 
     # -- what the routes return -------------------------------------------------------------------

@@ -67,6 +67,10 @@ AsOfViewParam = Annotated[
         "mnemo held current then: written by then, not yet superseded or invalidated)"
     ),
 ]
+# The parameters of the routes that list memories: the type filter, and the page's size and cursor.
+TypeParam = Annotated[MemoryType | None, QueryParameter(name="type")]
+PageLimit = Annotated[int, QueryParameter(ge=1, le=500)]
+CursorParam = Annotated[str | None, QueryParameter(max_length=512)]
 
 
 def as_shown(records: list[MemoryRecord], mask_sensitive: bool) -> list[MemoryRecord]:
@@ -76,6 +80,11 @@ def as_shown(records: list[MemoryRecord], mask_sensitive: bool) -> list[MemoryRe
 
 def as_of_of(raw: str | None, view: View) -> AsOfRequest | None:
     return None if raw is None else AsOfRequest(at=instant(raw, "as_of"), view=view)
+
+
+def read_at(flt: MemoryFilter, when: AsOfRequest | None) -> MemoryFilter:
+    """`flt` read as at `when` (None: as it is now)."""
+    return flt if when is None else replace(flt, as_of=when.as_of())
 
 
 def current_filter(flt: MemoryFilter) -> MemoryFilter:
@@ -187,23 +196,17 @@ async def list_memories(
     *,  # keyword-only: the scope stands among defaulted parameters, in the order the schema lists
     catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
-    memory_type: Annotated[MemoryType | None, QueryParameter(name="type")] = None,
+    memory_type: TypeParam = None,
     query_scope: NamedDependency[Scope],
     include_superseded: FromQuery[bool] = False,
     as_of: AsOfParam = None,
     as_of_view: AsOfViewParam = View.TRUE,
-    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+    limit: PageLimit = 50,
+    cursor: CursorParam = None,
     mask_sensitive: MaskParam = False,
 ) -> MemoryPage:
-    flt = MemoryFilter(
-        tenant=tenant,
-        scope=query_scope,
-        include_superseded=include_superseded,
-    )
-    if (when := as_of_of(as_of, as_of_view)) is not None:
-        flt = replace(flt, as_of=when.as_of())
-    flt = current_filter(flt)
+    flt = MemoryFilter(tenant=tenant, scope=query_scope, include_superseded=include_superseded)
+    flt = current_filter(read_at(flt, as_of_of(as_of, as_of_view)))
     page = await catalog.page(flt, memory_type, limit, cursor)
     records = as_shown(page.records, mask_sensitive)
     types = [memory_type] if memory_type else list(MemoryType)
@@ -318,12 +321,11 @@ async def due_memories(
     query_scope_without_namespace: NamedDependency[Scope],
     as_of: AsOfParam = None,
     as_of_view: AsOfViewParam = View.TRUE,
-    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+    limit: PageLimit = 100,
 ) -> DueList:
     moment = instant(now, "now") if now is not None else utcnow()
     flt = MemoryFilter(tenant=tenant, scope=query_scope_without_namespace)
-    if (when := as_of_of(as_of, as_of_view)) is not None:  # pending then: done or cancelled only later
-        flt = replace(flt, as_of=when.as_of())
+    flt = read_at(flt, as_of_of(as_of, as_of_view))  # pending then: done or cancelled only later
     records = await catalog.due(flt, moment.timestamp(), within_minutes * 60.0, limit)
     due = [DueItem(memory=r, overdue=r.due_at is not None and r.due_at < moment) for r in records]
     return DueList(now=moment, due=due)

@@ -42,6 +42,12 @@ async def other_tenant(mnemo: Server) -> AsyncIterator[MemoryAPIClient]:
     await client.close()
 
 
+async def _put_user_message(ams: MemoryAPIClient, session: str, user: str, content: str) -> None:
+    """The session's working memory: one message of the user's."""
+    messages = [MemoryMessage(role="user", content=content)]
+    await ams.put_working_memory(session, WorkingMemory(session_id=session, user_id=user, messages=messages))
+
+
 async def test_health_check(ams: MemoryAPIClient) -> None:
     assert (await ams.health_check()).now > 0
 
@@ -76,32 +82,22 @@ async def test_working_memory_put_get_append_list_delete(ams: MemoryAPIClient, u
 
 
 async def test_long_term_create_search_get_edit_delete(ams: MemoryAPIClient, user: str) -> None:
-    await ams.create_long_term_memory(
-        [
-            ClientMemoryRecord(
-                id=f"{user}-1",
-                text="User prefers aisle seats on trains",
-                user_id=user,
-                topics=["travel"],
-                memory_type="semantic",
-            ),
-            ClientMemoryRecord(
-                id=f"{user}-2",
-                text="User adopted a beagle named Pretzel",
-                user_id=user,
-                topics=["pets"],
-                memory_type="semantic",
-            ),
-            ClientMemoryRecord(
-                id=f"{user}-3",
-                text="User ran the Lisbon half marathon",
-                user_id=user,
-                session_id="race",
-                memory_type="episodic",
-                event_date="2024-03-17T09:00:00Z",
-            ),
-        ]
+    facts = [
+        ClientMemoryRecord(id=f"{user}-{n}", text=text, user_id=user, topics=[topic], memory_type="semantic")
+        for n, text, topic in (
+            (1, "User prefers aisle seats on trains", "travel"),
+            (2, "User adopted a beagle named Pretzel", "pets"),
+        )
+    ]
+    race = ClientMemoryRecord(
+        id=f"{user}-3",
+        text="User ran the Lisbon half marathon",
+        user_id=user,
+        session_id="race",
+        memory_type="episodic",
+        event_date="2024-03-17T09:00:00Z",
     )
+    await ams.create_long_term_memory([*facts, race])
     found = await ams.search_long_term_memory(
         "what pet does the user have?", user_id=UserId(eq=user), limit=1
     )
@@ -132,14 +128,7 @@ async def test_memory_prompt_holds_long_term_context_session_messages_and_the_qu
         [ClientMemoryRecord(text="User is allergic to shellfish", user_id=user)]
     )
     session = f"p-{user}"
-    await ams.put_working_memory(
-        session,
-        WorkingMemory(
-            session_id=session,
-            user_id=user,
-            messages=[MemoryMessage(role="user", content="Suggest a dinner place.")],
-        ),
-    )
+    await _put_user_message(ams, session, user, "Suggest a dinner place.")
     prompt = await ams.memory_prompt(
         "what should I avoid ordering?",
         session_id=session,
@@ -194,14 +183,7 @@ async def test_tenants_are_kept_apart_on_every_route(
     await ams.create_long_term_memory(
         [ClientMemoryRecord(id=f"{user}-secret", text="The safe code is 4711", user_id=user)]
     )
-    await ams.put_working_memory(
-        session,
-        WorkingMemory(
-            session_id=session,
-            user_id=user,
-            messages=[MemoryMessage(role="user", content="tenant A's message")],
-        ),
-    )
+    await _put_user_message(ams, session, user, "tenant A's message")
     with pytest.raises(MemoryNotFoundError):
         await other_tenant.get_long_term_memory(f"{user}-secret")
     assert (await other_tenant.search_long_term_memory("safe code", user_id=UserId(eq=user))).memories == []
