@@ -122,6 +122,7 @@ class MemoryFilter:
     occurred_from: float | None = None  # occurred at or after this instant (epoch seconds)
     occurred_until: float | None = None  # occurred before this instant
     trigger_keys: tuple[str, ...] = ()  # prospective items whose trigger phrase is one of these
+    triggered: bool = False  # only prospective items with a trigger phrase
     namespaces: tuple[str, ...] = ()  # any of these namespaces (an agent's bound memory resources)
     speakers: tuple[str, ...] = ()  # conversation turns said by any of these (a speaker's words)
 
@@ -154,6 +155,8 @@ class MemoryFilter:
             out.append(FieldRange("due_ts", gte=self.due_from, lt=self.due_before))
         if self.occurred_from is not None or self.occurred_until is not None:
             out.append(FieldRange("occurred_ts", lt=self.occurred_until, gte=self.occurred_from))
+        if self.triggered:
+            out.append(Excludes((Missing("trigger_key"),)))
         # Any one of the given values, under the payload field that holds it (no values: no condition).
         any_of = {
             "depends_on": self.depends_on,

@@ -46,6 +46,7 @@ from .stages.changed_events import EventsOverStatements
 from .stages.done_events import DoneByEvent
 from .stages.event_anchor import asks_by_event, find_anchor
 from .stages.expand import Neighbours
+from .stages.named_triggers import NamedTrigger
 from .stages.pack import LinePrices, Priced
 from .stages.plan import (
     ReadPlan,
@@ -72,6 +73,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     EventsOverStatements(),
     StaleLower(),
     DoneByEvent(),
+    NamedTrigger(),
     WhenEvents(),
     Neighbours(),
     SessionSpread(),

@@ -121,11 +121,14 @@ class DueWindowModel:
 @dataclass(frozen=True)
 class IntentionsModel:
     """The other intentions terms (ranking/terms/intentions.py, stages/search_plan.py): the share of
-    its relevance a past-due pending item loses for a question not about tasks, and how many pending
-    intentions a trigger phrase in the query may surface."""
+    its relevance a past-due pending item loses for a question not about tasks, how many pending
+    intentions a trigger phrase in the query may surface, and how many pending intentions with a
+    trigger a question about what to do that names no time reads for the names their triggers say
+    (stages/named_triggers.py; 0: none)."""
 
     past_due_share: float = 0.5
     trigger_hits: int = 5
+    named_trigger_hits: int = 32
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ POST_ENGINE_STAGES = frozenset(
         "changed_event",
         "stale",
         "done_by_event",
+        "named_trigger",
         "when_event",
         "neighbour",
         "session_spread",

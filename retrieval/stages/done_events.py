@@ -5,10 +5,11 @@ says "Inês paid the 2026 IUC for the Clio". Nobody closed the reminder; the eve
 
 An event tells it was done when it is about the same thing (the cosine of the two dense vectors is
 at least the ranking model's `done_events.min_cosine`), happened no earlier than `done_events.lead_s`
-before the due date, and says the
-reminder's own action in the past tense ("Pay …" → "paid", "Submit …" → "submitted", "Book …" →
-"booked"), not negated ("never booked"). Only the action the reminder opens with counts: "Dean
-asked again about the training" is about the same thing and says nothing was done. What it misses
+before the due date, and says the reminder's own action in the past tense ("Pay …" → "paid", "Submit
+…" → "submitted", "Book …" → "booked"), not negated ("never booked"); of one that opens "get" or
+"have", what it asks to have done ("Get the order form signed" → "signed", "Get Kevin to fix …" →
+"fixed"). Only the action the reminder opens with counts: "Dean asked again about the training" is
+about the same thing and says nothing was done. What it misses
 (an event that tells it in other words: "Enrol Vicente" → "submitted the enrolment") leaves the
 reminder listed, as before.
 
@@ -43,6 +44,19 @@ _IRREGULAR = {
 }  # fmt: skip
 _NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
 _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+# "Get the order form signed", "Have the boiler serviced by Friday": what is to be done is the
+# participle after the object, which is how an event tells it ("order form signed by Imran"). Only
+# a participle that closes the object (punctuation, a preposition or the end follows it): "get the
+# signed NDA back" names a thing, not what is to be done.
+_PARTICIPLE = re.compile(
+    r"\b([A-Za-z]+ed|"
+    + "|".join(sorted(set(_IRREGULAR.values()) | {"done", "written", "given", "taken", "seen"}))
+    + r")(?=\s*(?:[(),.;:]|$)|\s+(?:by|via|before|after|in|on|at|for|with|from|and|so|today|tomorrow)\b)",
+    re.I,
+)
+# "Get Kevin to fix the awning rail": what is to be done is the verb after "to".
+_GET_TO = re.compile(r"\W*(?:get|have)\s+(?:[\w'’-]+\s+){1,3}?to\s+([A-Za-z]+)", re.I)
+_CAUSATIVE = ("get", "have")
 
 
 @lru_cache(maxsize=4096)
@@ -66,10 +80,24 @@ def tells_done(reminder: str, event: str) -> bool:
     if first is None:
         return False
     forms = done_forms(first.group(1))
+    if first.group(1).lower() in _CAUSATIVE:
+        forms |= _caused_forms(reminder)
     for word in re.finditer(r"[A-Za-z]+", event):
         if word.group(0).lower() in forms and not _NEGATED.search(event[: word.start()]):
             return True
     return False
+
+
+def _caused_forms(reminder: str) -> frozenset[str]:
+    """What a reminder that opens with "get" or "have" asks to be done, in the past tense: the
+    participle that closes its object ("get the form signed": signed), or the verb after "to" ("get
+    Kevin to fix the rail": fixed)."""
+    to_verb = _GET_TO.match(reminder)
+    if to_verb is not None:
+        return done_forms(to_verb.group(1))
+    clause = re.split(r"[,;:]|\band\b", reminder, maxsplit=1)[0]
+    participle = _PARTICIPLE.search(clause + " ")
+    return frozenset((participle.group(1).lower(),)) if participle is not None else frozenset()
 
 
 class DoneByEvent(PostStage):

@@ -12,6 +12,7 @@ from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
 from ..ranking.due_windows import TaskQuestion
 from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
+from .named_triggers import NamedTrigger, asks_openly
 from .plan import ReadPlan
 
 
@@ -90,7 +91,7 @@ class SearchPlan:
         # point deleted meanwhile shortened the head) or is gone: unusable either way.
         hits = {s.memory_type: [p for p in points[: s.limit] if p.payload] for s, points in typed}
         reserve = {s.memory_type: points for s, points in typed if len(points) > s.limit}
-        for extra in results[len(self.typed) : self.ranked]:  # the trigger's and due window's searches
+        for extra in results[len(self.typed) : self.ranked]:  # the triggers' and due window's searches
             hits[INTENTION_TYPE] = merge_hits(hits[INTENTION_TYPE], extra)
         return RoundHits(hits, reserve, stage_scores(self.runs, list(results[self.ranked :])))
 
@@ -150,6 +151,12 @@ class SearchPlanner:
             triggered = replace(filters[INTENTION_TYPE], status="pending", trigger_keys=phrases)
             trigger_hits = self.model.intentions.trigger_hits
             searches.append(self.search(INTENTION_TYPE, triggered, trigger_hits, trigger_hits))
+        named_hits = self.model.intentions.named_trigger_hits
+        if named_hits and self.model.runs_stage(NamedTrigger.name) and asks_openly(self.plan):
+            # A question about what to do that names no time reads the pending intentions with a
+            # trigger for the names their triggers say (stages/named_triggers.py): a search of them.
+            named = replace(filters[INTENTION_TYPE], status="pending", triggered=True)
+            searches.append(self.search(INTENTION_TYPE, named, named_hits, named_hits))
         asked: TaskQuestion | None = (
             policies[INTENTION_TYPE].signals.get(DueWindowTerm.name) if INTENTION_TYPE in policies else None
         )

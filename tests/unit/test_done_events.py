@@ -39,6 +39,11 @@ def test_the_past_tense_of_a_reminders_verb(verb: str, form: str) -> None:
         ("Book the Christmas train tickets to Coimbra.", "Booked the Alfa Pendular tickets to Coimbra-B."),
         ("Post the Christmas parcel to Leeds.", "Posted the parcel to Leeds from the post office."),
         ("Close stollen pre-orders at 220.", "Stollen pre-orders closed at 214."),
+        # What is to be got done: the participle after the object, or the verb after "to".
+        ("Get order form OF-2026-0412 signed by Helen.", "Order form OF-2026-0412 signed by Helen Marsh."),
+        ("Get the boiler serviced before winter.", "The boiler was serviced on Tuesday, €150."),
+        ("Have the contract reviewed (legal).", "Fiona reviewed the contract and sent comments."),
+        ("Get Kevin to fix the awning rail.", "Kevin fixed the awning rail with new rivets."),
     ],
 )
 def test_an_event_that_tells_the_action_done(reminder: str, event: str) -> None:
@@ -54,6 +59,9 @@ def test_an_event_that_tells_the_action_done(reminder: str, event: str) -> None:
         ("Book the on-site training.", "Dean asked again about the training (never booked)."),
         ("Send Owain the release notes.", "Owain has not sent the form; release notes still pending."),
         ("Pay the IMI instalment.", "Inês didn't pay the IMI instalment yet."),
+        ("Get the form signed by Helen.", "Helen has not signed the form."),
+        # A participle before the object names the thing, not what is to be done.
+        ("Get the signed NDA back from Fiona.", "Fiona signed the NDA last week."),
     ],
 )
 def test_an_event_that_does_not_tell_it_done(reminder: str, event: str) -> None:

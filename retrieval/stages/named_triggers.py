@@ -1,0 +1,92 @@
+"""For a question about what to do that names no time ("talking to Helen soon, anything I wanted to
+raise with her?", "going to Bristol for the on-site, anything to bring?"), a pending reminder whose
+trigger names whom or where the question names ("next time I speak to Helen", "next on-site visit
+to Bristol") gets the trigger's lift, as if its trigger phrase had been said: the question tells the
+occasion in its own words, and what the person meant to do then is what it asks for.
+
+A trigger's names are its words written with a capital (not its first word, nor "I") or with letters
+and digits: people, places, firms, tickets ("when LL-SUP-51802 is fixed"), not a bare number. The
+question's words are compared case-folded. A trigger without a name ("when the new passport
+arrives") is left to its phrase (the `trigger` term).
+
+The pending reminders with a trigger come from a search of their own (stages/search_plan.py), so
+one the question's words reach poorly is still a candidate; a post-engine stage (stages/post.py),
+shown by `explain` as `named_trigger`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import lru_cache
+
+from ...memtypes.types import INTENTION_TYPE
+from ..options import RetrievalConfig
+from ..ranking.terms.intentions import DueTerm, TriggerTerm
+from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
+
+_TOKEN = re.compile(r"\w[\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words as names are written, case-folded, a possessive dropped: "Pennine's" → pennine,
+    "LL-SUP-51802" whole."""
+    return [_POSSESSIVE.sub("", t).casefold() for t in _TOKEN.findall(text)]
+
+
+@lru_cache(maxsize=4096)
+def trigger_names(trigger: str) -> frozenset[str]:
+    """The names a trigger phrase says, case-folded: "next time I speak to Helen" → {helen}."""
+    found = _TOKEN.findall(trigger)
+    return frozenset(
+        _POSSESSIVE.sub("", word).casefold()
+        for word in found[1:]
+        if word != "I" and (word[0].isupper() or (any(c.isdigit() for c in word) and not word.isdigit()))
+    )
+
+
+def names_trigger(query: str, trigger: str) -> bool:
+    """Whether the query names one of the trigger's names."""
+    names = trigger_names(trigger)
+    return bool(names) and not names.isdisjoint(_tokens(query))
+
+
+def asks_openly(plan: ReadPlan) -> bool:
+    """Whether the plan's question is about what to do and names no time (the `due` term's signal)."""
+    policy = plan.policies.get(INTENTION_TYPE)
+    return policy is not None and bool(policy.signals.get(DueTerm.name))
+
+
+class NamedTrigger(PostStage):
+    """A pending reminder whose trigger names whom or where an open question about tasks names gets
+    the trigger term's weight, unless its phrase already gave it."""
+
+    name = "named_trigger"
+    phase = Phase.ROUND
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        if plan.tuning is None or not plan.tuning.formula or not plan.model.intentions.named_trigger_hits:
+            return 0.0
+        if not asks_openly(plan):
+            return 0.0
+        return plan.policies[INTENTION_TYPE].policy.w_trigger
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
+        query = inputs.plan.request.query
+        policy = inputs.plan.policies[INTENTION_TYPE]
+        points = hits.get(INTENTION_TYPE, [])
+        out: dict[str, Adjustment] = {}
+        for k, p in enumerate(points):
+            trigger = p.payload.get("trigger")
+            if p.payload.get("status", "pending") != "pending" or not isinstance(trigger, str):
+                continue
+            if policy.contribution(TriggerTerm.name, p.payload) > 0.0 or not names_trigger(query, trigger):
+                continue
+            points[k] = replace(p, score=p.score + weight)
+            out[p.id] = lift(self.name, weight)
+        if out:
+            points.sort(key=lambda p: -p.score)
+        return out

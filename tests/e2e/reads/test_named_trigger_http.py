@@ -1,0 +1,68 @@
+"""A reminder whose trigger names whom or where a question about what to do names (real app, Qdrant
+Edge, MiniLM, BM25): "talking to Helen soon, anything I wanted to raise with her?" lists the reminders
+kept for "next time I speak to Helen" first, ahead of overdue ones about others, though the question
+says none of the trigger's other words; a question not about tasks that names Helen does not lift them.
+
+The clock is Wednesday 21 April 2027, 13:00 UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import AppFactory, retrieved
+from tests.e2e.writes.test_memories_http import write
+
+NOW = "2027-04-21T13:00:00Z"
+NADIA = {"user_id": "nadia"}
+FOR_HELEN = [
+    "Ask about timing for the Cork acquisition and whether the Irish entity comes onto the platform.",
+    "Ask whether they would speak at the customer conference next year.",
+]
+OVERDUE = {
+    "Chase Gail for the signed reference agreement.": "2027-02-26T17:00:00Z",
+    "Book the Leicester training for the AP clerks.": "2026-12-11T17:00:00Z",
+}
+FACTS = [
+    "Contact: Helen Marsh, Chief Financial Officer; economic buyer and sponsor.",
+    "Helen prefers a one-page written summary before any meeting.",
+]
+MEMORIES: list[dict[str, Any]] = [
+    *({"type": "prospective", "content": c, "trigger": "next time I speak to Helen"} for c in FOR_HELEN),
+    {
+        "type": "prospective",
+        "content": "Bring printed quick-reference cards for the new AP clerks.",
+        "trigger": "next on-site visit to Bristol",
+    },
+    *({"type": "prospective", "content": c, "due_at": d} for c, d in OVERDUE.items()),
+    *({"type": "semantic", "content": c} for c in FACTS),
+]
+
+
+@pytest.fixture
+async def nadia(app_client: AppFactory) -> Any:
+    async with app_client() as client:
+        await write(client, [{**m, "scope": NADIA} for m in MEMORIES])
+        yield client
+
+
+async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:
+    return await retrieved(client, query, NADIA, NOW, min_confidence=0)
+
+
+async def test_the_reminders_kept_for_the_person_named_come_first(nadia: AsyncTestClient[Any]) -> None:
+    memories = await ranked(nadia, "talking to Helen soon, anything I wanted to raise with her?")
+    assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_HELEN)
+    for memory in memories[:2]:
+        assert memory["explain"]["components"]["named_trigger"]["contribution"] > 0
+    lifted = [m["content"] for m in memories if "named_trigger" in m["explain"]["components"]]
+    assert sorted(lifted) == sorted(FOR_HELEN)  # not Bristol's
+
+
+async def test_a_question_not_about_tasks_does_not_lift_them(nadia: AsyncTestClient[Any]) -> None:
+    memories = await ranked(nadia, "what's Helen's role?")
+    assert memories[0]["content"] in FACTS
+    assert all("named_trigger" not in m["explain"]["components"] for m in memories)
