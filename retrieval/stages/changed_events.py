@@ -24,8 +24,9 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
 - the statement leads by less than the model's `changed_events.share` of the newer-first margin: as
   for a statement that only its words say is newer, those words also open events that update nothing.
 
-Both stay candidates. A post-engine stage (stages/post.py) after `NewerFirst`; `explain` shows it as
-`changed_event`.
+Events lifted over one statement are steps of one chain ("reduced from 5 mg to 3.75 mg", later "reduced
+to 2.5 mg"): the one that happened later lands above. Both stay candidates. A post-engine stage
+(stages/post.py) after `NewerFirst`; `explain` shows it as `changed_event`.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def event_is_newer(
 ) -> bool:
     """Whether an event's payload is newer than a statement's, as far as their times tell (`gap`:
     one conversation's span; `said`: the period the statement's words say it holds from)."""
-    happened = _number(event, "valid_from_ts") or _number(event, "occurred_ts")
+    happened = _happened(event)
     written = _number(statement, "created_ts")
     stated = _number(statement, "valid_from_ts")
     occurred = _number(statement, "occurred_ts")
@@ -112,6 +113,11 @@ def event_is_newer(
     if written is None or event_written is None or happened is None:
         return False
     return happened >= written + gap or abs(event_written - written) < gap
+
+
+def _happened(event: Mapping[str, object]) -> float | None:
+    """When an event's payload says it happened: the start its writer gave, else its time."""
+    return _number(event, "valid_from_ts") or _number(event, "occurred_ts")
 
 
 def _number(payload: Mapping[str, object], key: str) -> float | None:
@@ -171,16 +177,20 @@ async def lift_changed_events(
         return {}
     read = await _vectors(hits, pairs, vectors)
     same = rank.same_meaning(read, model.newer_first.min_cosine)
-    raised: dict[str, float] = {}
-    lifts: dict[str, float] = {}
+    over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
-        for statement in older:
-            if same(statement.id, event.id):
-                raised[event.id] = statement.score + _ABOVE
-                lifts[event.id] = statement.score + _ABOVE - event.score
-                break
-    if not raised:
+        statement = next((s for s in older if same(s.id, event.id)), None)
+        if statement is not None:
+            over.setdefault(statement.id, (statement, []))[1].append(event)
+    if not over:
         return {}
+    raised: dict[str, float] = {}
+    for statement, events in over.values():
+        # Events lifted over one statement are steps of one chain: the later step lands above.
+        events.sort(key=lambda e: _happened(e.payload) or 0.0)
+        for step, event in enumerate(events):
+            raised[event.id] = statement.score + _ABOVE * (1.0 + step / len(events))
+    lifts = {event.id: raised[event.id] - event.score for _, events in over.values() for event in events}
     for memory_type, found in hits.items():
         if SPECS[memory_type].holds_events and any(h.id in raised for h in found):
             hits[memory_type] = sorted(

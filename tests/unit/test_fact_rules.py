@@ -4,6 +4,7 @@ the times and words by which an event outdates a fact (stages/changed_events.py)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,12 @@ from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.stages.changed_events import candidate_pairs, event_is_newer, tells_change
+from mnemo.retrieval.stages.changed_events import (
+    candidate_pairs,
+    event_is_newer,
+    lift_changed_events,
+    tells_change,
+)
 from mnemo.retrieval.stages.rank import compared_ids, newer_first, same_meaning
 from mnemo.retrieval.stages.search import VectorCache
 
@@ -280,3 +286,25 @@ def test_a_statement_naming_its_start_is_outdated_only_by_a_later_event(
     hits = {MemoryType.EPISODIC: [event], MemoryType.SEMANTIC: [fact]}
     assert bool(candidate_pairs(hits, 0.1, HOUR)) is outdated
     assert bool(candidate_pairs(hits, 0.1, HOUR, said_periods=False)) is undated
+
+
+async def test_events_lifted_over_one_fact_rank_by_when_they_happened() -> None:
+    """Two events that each tell a change of one older fact are steps of one chain: the later above."""
+    fact = ScoredPoint("fact", 0.55, {"content": "Gerry takes bisoprolol 5 mg.", **written(LOADED)})
+    later = ScoredPoint(
+        "later", 0.52, {"content": "Gerry's bisoprolol reduced to 2.5 mg.", **written(LOADED, 60 * DAY)}
+    )
+    earlier = ScoredPoint(
+        "earlier",
+        0.53,
+        {"content": "Gerry's bisoprolol reduced from 5 mg to 3.75 mg.", **written(LOADED, 9 * DAY)},
+    )
+    hits = {MemoryType.EPISODIC: [earlier, later], MemoryType.SEMANTIC: [fact]}
+
+    async def alike(memory_type: MemoryType, points: Sequence[ScoredPoint]) -> dict[str, list[float]]:
+        return {p.id: [1.0, 0.0] for p in points}
+
+    lifts = await lift_changed_events(hits, 0.075, alike, DEFAULT_MODEL)
+    assert set(lifts) == {"earlier", "later"}
+    assert [h.id for h in hits[MemoryType.EPISODIC]] == ["later", "earlier"]
+    assert all(h.score > fact.score for h in hits[MemoryType.EPISODIC])
