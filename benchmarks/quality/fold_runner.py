@@ -278,46 +278,54 @@ def folds_summary(results: Mapping[str, Any], source: str) -> str:
         ]
     categories = [c for c in results["means"][systems[0]] if c != "all"]
     for metric in metrics:
-        lines += [f"### {metric} per category", ""]
-        lines.append(
-            table(
-                ["system", *categories],
-                [[s, *(results["means"][s][c][metric] for c in categories)] for s in systems],
-            )
-        )
-        loo = results["folds"][metric]
-        variants = list(loo["held_out_means"])
-        lines += ["", f"### {metric}: leave one {results['fold_by']} out", ""]
-        rows = [
-            [f["held_out"], f["questions"], f["chosen"], *(f["scores"][v] for v in variants)]
-            for f in loo["folds"]
-        ]
-        lines.append(table(["held out", "questions", "chosen on the rest", *variants], rows))
-        lines += [
-            "",
-            f"Choosing the best variant on the other units and scoring it on the held-out one: "
-            f"**{loo['chosen_mean']:.3f}** (question-weighted).",
-            "",
-            table(
-                ["a", "b", "mean a", "mean b", "a − b", "95% CI", "wins/losses/ties", "sign p", "real?"],
-                [
-                    [
-                        t["a"],
-                        t["b"],
-                        t["mean_a"],
-                        t["mean_b"],
-                        f"{t['diff']:+.3f}",
-                        f"[{t['low']:+.3f}, {t['high']:+.3f}]",
-                        f"{t['wins']}/{t['losses']}/{t['ties']}",
-                        f"{t['sign_p']:.3g}",
-                        "yes" if t["significant"] else "no",
-                    ]
-                    for t in results["paired"][metric]
-                ],
-            ),
-            "",
-        ]
+        lines += _metric_sections(results, metric, systems, categories)
     return "\n".join(lines)
+
+
+def _metric_sections(
+    results: Mapping[str, Any], metric: str, systems: list[str], categories: list[str]
+) -> list[str]:
+    """One metric's per-category table, its leave-one-out folds and its paired comparisons."""
+    lines = [f"### {metric} per category", ""]
+    lines.append(
+        table(
+            ["system", *categories],
+            [[s, *(results["means"][s][c][metric] for c in categories)] for s in systems],
+        )
+    )
+    loo = results["folds"][metric]
+    variants = list(loo["held_out_means"])
+    lines += ["", f"### {metric}: leave one {results['fold_by']} out", ""]
+    rows = [
+        [f["held_out"], f["questions"], f["chosen"], *(f["scores"][v] for v in variants)]
+        for f in loo["folds"]
+    ]
+    lines.append(table(["held out", "questions", "chosen on the rest", *variants], rows))
+    lines += [
+        "",
+        f"Choosing the best variant on the other units and scoring it on the held-out one: "
+        f"**{loo['chosen_mean']:.3f}** (question-weighted).",
+        "",
+        table(
+            ["a", "b", "mean a", "mean b", "a − b", "95% CI", "wins/losses/ties", "sign p", "real?"],
+            [
+                [
+                    t["a"],
+                    t["b"],
+                    t["mean_a"],
+                    t["mean_b"],
+                    f"{t['diff']:+.3f}",
+                    f"[{t['low']:+.3f}, {t['high']:+.3f}]",
+                    f"{t['wins']}/{t['losses']}/{t['ties']}",
+                    f"{t['sign_p']:.3g}",
+                    "yes" if t["significant"] else "no",
+                ]
+                for t in results["paired"][metric]
+            ],
+        ),
+        "",
+    ]
+    return lines
 
 
 def write_folds_outputs(results: Mapping[str, Any], out: Path, source: str) -> None:
