@@ -299,6 +299,7 @@ def _later(newer: tuple[float, float] | None, older: tuple[float, float] | None)
     return newer is not None and older is not None and newer[0] >= older[1]
 
 
+@lru_cache(maxsize=32_768)  # asked of the same hits by each newer-first pass and request after request
 def states_change(text: str) -> bool:
     """Whether a statement says its value changed or holds from some time on: "is now", "since
     March", "from 1 May", "no longer", "moved", "instead of"."""
