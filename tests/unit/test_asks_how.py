@@ -6,33 +6,26 @@ from __future__ import annotations
 import pytest
 
 from mnemo.retrieval.ranking.terms.how import asks_how
+from tests.unit.verdicts import yes_and_no
+
+HOW_TO = [
+    "how do I top up the boiler?",
+    "remind me of Jakub's croissant dough method",
+    "what's the process for getting the overage credit issued?",
+    "no hot water, what should I check?",
+    "card machine won't connect, what now?",
+    "the prover shows E04, what do I do?",
+    "what's the recipe for the rye starter?",
+]
+OTHER_QUESTIONS = [
+    "how does Lena like to hear about supplier price rises?",
+    "how does Helen want material before a meeting?",
+    "how does each of them want it?",
+    "what's Dónal's mobile again?",
+    "when did we switch butter supplier?",
+]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "how do I top up the boiler?",
-        "remind me of Jakub's croissant dough method",
-        "what's the process for getting the overage credit issued?",
-        "no hot water, what should I check?",
-        "card machine won't connect, what now?",
-        "the prover shows E04, what do I do?",
-        "what's the recipe for the rye starter?",
-    ],
-)
-def test_questions_that_ask_how_to_do_something(query: str) -> None:
-    assert asks_how(query)
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "how does Lena like to hear about supplier price rises?",
-        "how does Helen want material before a meeting?",
-        "how does each of them want it?",
-        "what's Dónal's mobile again?",
-        "when did we switch butter supplier?",
-    ],
-)
-def test_questions_that_do_not(query: str) -> None:
-    assert not asks_how(query)
+@pytest.mark.parametrize(("query", "asked"), yes_and_no(HOW_TO, OTHER_QUESTIONS))
+def test_which_questions_ask_how_to_do_something(query: str, asked: bool) -> None:
+    assert asks_how(query) == asked

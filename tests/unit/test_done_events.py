@@ -9,6 +9,7 @@ import pytest
 
 from mnemo.retrieval.ranking.due_windows import task_question
 from mnemo.retrieval.stages.done_events import done_forms, tells_done
+from tests.unit.verdicts import yes_and_no
 
 NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
 
@@ -31,41 +32,34 @@ def test_the_past_tense_of_a_reminders_verb(verb: str, form: str) -> None:
     assert form in done_forms(verb)
 
 
-@pytest.mark.parametrize(
-    ("reminder", "event"),
-    [
-        ("Pay the 2026 IUC for the Clio.", "Inês paid the 2026 IUC for the Clio, €141.20."),
-        ("Submit the IVA return for the first quarter.", "Inês submitted the IVA return for January–March."),
-        ("Book the Christmas train tickets to Coimbra.", "Booked the Alfa Pendular tickets to Coimbra-B."),
-        ("Post the Christmas parcel to Leeds.", "Posted the parcel to Leeds from the post office."),
-        ("Close stollen pre-orders at 220.", "Stollen pre-orders closed at 214."),
-        # What is to be got done: the participle after the object, or the verb after "to".
-        ("Get order form OF-2026-0412 signed by Helen.", "Order form OF-2026-0412 signed by Helen Marsh."),
-        ("Get the boiler serviced before winter.", "The boiler was serviced on Tuesday, €150."),
-        ("Have the contract reviewed (legal).", "Fiona reviewed the contract and sent comments."),
-        ("Get Kevin to fix the awning rail.", "Kevin fixed the awning rail with new rivets."),
-    ],
-)
-def test_an_event_that_tells_the_action_done(reminder: str, event: str) -> None:
-    assert tells_done(reminder, event)
+TELLS_DONE = [
+    ("Pay the 2026 IUC for the Clio.", "Inês paid the 2026 IUC for the Clio, €141.20."),
+    ("Submit the IVA return for the first quarter.", "Inês submitted the IVA return for January–March."),
+    ("Book the Christmas train tickets to Coimbra.", "Booked the Alfa Pendular tickets to Coimbra-B."),
+    ("Post the Christmas parcel to Leeds.", "Posted the parcel to Leeds from the post office."),
+    ("Close stollen pre-orders at 220.", "Stollen pre-orders closed at 214."),
+    # What is to be got done: the participle after the object, or the verb after "to".
+    ("Get order form OF-2026-0412 signed by Helen.", "Order form OF-2026-0412 signed by Helen Marsh."),
+    ("Get the boiler serviced before winter.", "The boiler was serviced on Tuesday, €150."),
+    ("Have the contract reviewed (legal).", "Fiona reviewed the contract and sent comments."),
+    ("Get Kevin to fix the awning rail.", "Kevin fixed the awning rail with new rivets."),
+]
+TELLS_NOTHING_DONE = [
+    # About the same thing, but nothing was done.
+    ("Return Joana's box of tile samples.", "Joana asked for her box of tile samples back."),
+    ("Chase Pedro about invoice FR 2025/41.", "Inês called Casa Ribeira's reception; Pedro was out."),
+    ("Book the on-site training.", "Dean asked again about the training (never booked)."),
+    ("Send Owain the release notes.", "Owain has not sent the form; release notes still pending."),
+    ("Pay the IMI instalment.", "Inês didn't pay the IMI instalment yet."),
+    ("Get the form signed by Helen.", "Helen has not signed the form."),
+    # A participle before the object names the thing, not what is to be done.
+    ("Get the signed NDA back from Fiona.", "Fiona signed the NDA last week."),
+]
 
 
-@pytest.mark.parametrize(
-    ("reminder", "event"),
-    [
-        # About the same thing, but nothing was done.
-        ("Return Joana's box of tile samples.", "Joana asked for her box of tile samples back."),
-        ("Chase Pedro about invoice FR 2025/41.", "Inês called Casa Ribeira's reception; Pedro was out."),
-        ("Book the on-site training.", "Dean asked again about the training (never booked)."),
-        ("Send Owain the release notes.", "Owain has not sent the form; release notes still pending."),
-        ("Pay the IMI instalment.", "Inês didn't pay the IMI instalment yet."),
-        ("Get the form signed by Helen.", "Helen has not signed the form."),
-        # A participle before the object names the thing, not what is to be done.
-        ("Get the signed NDA back from Fiona.", "Fiona signed the NDA last week."),
-    ],
-)
-def test_an_event_that_does_not_tell_it_done(reminder: str, event: str) -> None:
-    assert not tells_done(reminder, event)
+@pytest.mark.parametrize(("reminder", "event", "done"), yes_and_no(TELLS_DONE, TELLS_NOTHING_DONE))
+def test_which_events_tell_the_reminders_action_done(reminder: str, event: str, done: bool) -> None:
+    assert tells_done(reminder, event) == done
 
 
 @pytest.mark.parametrize(

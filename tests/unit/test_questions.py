@@ -5,42 +5,35 @@ from __future__ import annotations
 import pytest
 
 from mnemo.memtypes.language.questions import asks_for_several
+from tests.unit.verdicts import yes_and_no
+
+FOR_SEVERAL = [
+    "What books has Melanie read?",  # a plural noun after "what"
+    "Which cities has Jon visited?",
+    "What LGBTQ+ events has Caroline participated in?",  # a modifier, the noun, then the verb
+    "What personality traits might Melanie say Caroline has?",
+    "What types of pottery have Melanie and her kids made?",  # "types of" is plural itself
+    "How many hours of jogging and yoga did I do last week?",  # a count, a sum, every one
+    "How much did I spend on the road trips?",
+    "What is the total weight of the new feed I purchased?",
+    "How long did the three trips take combined?",
+    "What subject have Caroline and Melanie both painted?",
+    "  what activities does Melanie partake in?",
+]
+FOR_ONE = [
+    "What did Caroline research?",  # a verb after "what": its subject follows, not a noun
+    "What is Caroline's identity?",
+    "What was James doing last week?",  # "James" follows a verb: a name, not a plural
+    "Which song motivates Caroline to be courageous?",  # the verb comes second
+    "What kind of art does Caroline make?",  # one kind
+    "What is the status of my order?",  # "-us", "-ss", "-is" endings are singular
+    "Which class did she take?",
+    "What analysis did you run?",
+    "When did Melanie paint a sunrise?",
+    "",
+]
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "What books has Melanie read?",  # a plural noun after "what"
-        "Which cities has Jon visited?",
-        "What LGBTQ+ events has Caroline participated in?",  # a modifier, the noun, then the verb
-        "What personality traits might Melanie say Caroline has?",
-        "What types of pottery have Melanie and her kids made?",  # "types of" is plural itself
-        "How many hours of jogging and yoga did I do last week?",  # a count, a sum, every one
-        "How much did I spend on the road trips?",
-        "What is the total weight of the new feed I purchased?",
-        "How long did the three trips take combined?",
-        "What subject have Caroline and Melanie both painted?",
-        "  what activities does Melanie partake in?",
-    ],
-)
-def test_a_list_or_a_sum_asks_for_several(question: str) -> None:
-    assert asks_for_several(question)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "What did Caroline research?",  # a verb after "what": its subject follows, not a noun
-        "What is Caroline's identity?",
-        "What was James doing last week?",  # "James" follows a verb: a name, not a plural
-        "Which song motivates Caroline to be courageous?",  # the verb comes second
-        "What kind of art does Caroline make?",  # one kind
-        "What is the status of my order?",  # "-us", "-ss", "-is" endings are singular
-        "Which class did she take?",
-        "What analysis did you run?",
-        "When did Melanie paint a sunrise?",
-        "",
-    ],
-)
-def test_a_question_for_one_thing_does_not(question: str) -> None:
-    assert not asks_for_several(question)
+@pytest.mark.parametrize(("question", "several"), yes_and_no(FOR_SEVERAL, FOR_ONE))
+def test_which_questions_ask_for_several(question: str, several: bool) -> None:
+    assert asks_for_several(question) == several
