@@ -17,6 +17,7 @@ from mnemo.api.http.app import create_app
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.backends.redis.cluster import make_cluster_client
 from tests.conftest import copy_sparse, with_test_redis
+from tests.e2e.writes.test_memories_http import write
 from tests.redis_cluster import LocalCluster
 
 EMBEDDING_DIMENSION = 384  # all-MiniLM-L6-v2
@@ -67,6 +68,19 @@ def app_client(app_settings: SettingsFactory) -> AppFactory:
 async def client(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
     async with app_client() as c:
         yield c
+
+
+def store_holding(memories: list[dict[str, Any]], scope: dict[str, str] | None = None) -> Any:
+    """A fixture: a client of the real app whose store holds `memories` (each in `scope`, where one
+    is given), written in one request, so that no time passes between them."""
+
+    @pytest.fixture
+    async def fixture(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
+        async with app_client() as client:
+            await write(client, [{**m, "scope": scope} for m in memories] if scope else memories)
+            yield client
+
+    return fixture
 
 
 @pytest.fixture

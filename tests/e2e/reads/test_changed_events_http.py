@@ -18,8 +18,7 @@ from litestar.testing import AsyncTestClient
 
 from mnemo.retrieval.ranking.model import varied
 from mnemo.retrieval.stages import changed_events
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import retrieved, store_holding
 
 NOW = "2026-06-15T08:30:00Z"
 GERRY = {"user_id": "gerry"}
@@ -35,11 +34,7 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture
-async def gerry(app_client: AppFactory) -> Any:
-    async with app_client() as client:
-        await write(client, [{**m, "scope": GERRY} for m in MEMORIES])
-        yield client
+gerry = store_holding(MEMORIES, GERRY)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:

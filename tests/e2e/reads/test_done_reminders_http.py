@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import retrieved, store_holding
 
 NOW = "2026-06-15T08:30:00Z"
 INES = {"user_id": "ines"}
@@ -49,11 +47,7 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture
-async def ines(app_client: AppFactory) -> Any:
-    async with app_client() as client:
-        await write(client, [{**m, "scope": INES} for m in MEMORIES])
-        yield client
+ines = store_holding(MEMORIES, INES)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.e2e.conftest import AppFactory, retrieved
+from tests.e2e.conftest import AppFactory, retrieved, store_holding
 from tests.e2e.reads.test_event_anchor_http import assert_timed_by_no_event
 from tests.e2e.writes.test_memories_http import write
 
@@ -38,22 +36,14 @@ def reminders() -> list[dict[str, Any]]:
     ]
 
 
-def stored_with(move: dict[str, Any]) -> Any:
-    """A fixture: a client of an app that holds the reminders and the move, as `move` says it."""
-
-    @pytest.fixture
-    async def fixture(app_client: AppFactory) -> Any:
-        async with app_client() as client:
-            await write(client, [move, *reminders()])
-            yield client
-
-    return fixture
-
-
 # The move is a planned event: an episodic memory that occurs after now.
-planned = stored_with({"type": "episodic", "scope": SCOPE, "content": MOVE, "occurred_at": MOVE_AT})
+planned = store_holding(
+    [{"type": "episodic", "scope": SCOPE, "content": MOVE, "occurred_at": MOVE_AT}, *reminders()]
+)
 # The move is only a reminder, due when it happens.
-reminded = stored_with({"type": "prospective", "scope": SCOPE, "content": MOVE, "due_at": MOVE_AT})
+reminded = store_holding(
+    [{"type": "prospective", "scope": SCOPE, "content": MOVE, "due_at": MOVE_AT}, *reminders()]
+)
 
 
 async def ask(client: Any, query: str) -> list[dict[str, Any]]:

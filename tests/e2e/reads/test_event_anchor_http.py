@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.e2e.conftest import AppFactory, retrieved
+from tests.e2e.conftest import AppFactory, retrieved, store_holding
 from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-06-12T12:00:00Z"
@@ -27,18 +25,10 @@ AFTER = {
 }
 
 
-@pytest.fixture
-async def rosa(app_client: AppFactory) -> Any:
-    events = {MOVE: "2026-03-14T09:00:00Z", **BEFORE, **AFTER}
-    async with app_client() as client:
-        await write(
-            client,
-            [
-                {"type": "episodic", "scope": SCOPE, "content": content, "occurred_at": at}
-                for content, at in events.items()
-            ],
-        )
-        yield client
+EVENTS = {MOVE: "2026-03-14T09:00:00Z", **BEFORE, **AFTER}
+rosa = store_holding(
+    [{"type": "episodic", "content": c, "occurred_at": at} for c, at in EVENTS.items()], SCOPE
+)
 
 
 async def ask(client: Any, query: str) -> list[dict[str, Any]]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import retrieved, store_holding
 
 NOW = "2027-04-21T13:00:00Z"
 NADIA = {"user_id": "nadia"}
@@ -42,11 +40,7 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture
-async def nadia(app_client: AppFactory) -> Any:
-    async with app_client() as client:
-        await write(client, [{**m, "scope": NADIA} for m in MEMORIES])
-        yield client
+nadia = store_holding(MEMORIES, NADIA)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import retrieved, store_holding
 
 NOW = "2026-11-20T09:00:00Z"
 SAM = {"user_id": "sam"}
@@ -55,11 +54,7 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture
-async def sam(app_client: AppFactory) -> Any:
-    async with app_client() as client:
-        await write(client, [{**m, "scope": SAM} for m in MEMORIES])  # one batch: no time between them
-        yield client
+sam = store_holding(MEMORIES, SAM)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import store_holding
 
 NOW = "2026-09-20T12:00:00Z"
 SCOPE = {"user_id": "nadia"}
@@ -20,28 +17,18 @@ FROM_THIS_MONTH = "Dean Mallory is the AP team lead at Brightwater and our day-t
 WRITTEN_EARLIER = "Hollie Tran is the ERP owner at Brightwater and our contact for the connector."
 
 
-@pytest.fixture
-async def nadia(app_client: AppFactory) -> Any:
-    async with app_client() as client:
-        await write(
-            client,
-            [
-                {
-                    "type": "semantic",
-                    "scope": SCOPE,
-                    "content": FROM_THIS_MONTH,
-                    "occurred_at": "2026-08-10T09:00:00Z",  # told in August, holds from 1 September
-                    "valid_from": "2026-09-01T00:00:00Z",
-                },
-                {
-                    "type": "semantic",
-                    "scope": SCOPE,
-                    "content": WRITTEN_EARLIER,
-                    "occurred_at": "2026-05-04T09:00:00Z",
-                },
-            ],
-        )
-        yield client
+nadia = store_holding(
+    [
+        {
+            "type": "semantic",
+            "content": FROM_THIS_MONTH,
+            "occurred_at": "2026-08-10T09:00:00Z",  # told in August, holds from 1 September
+            "valid_from": "2026-09-01T00:00:00Z",
+        },
+        {"type": "semantic", "content": WRITTEN_EARLIER, "occurred_at": "2026-05-04T09:00:00Z"},
+    ],
+    SCOPE,
+)
 
 
 async def test_a_fact_that_began_to_hold_this_month_is_of_this_month(nadia: Any) -> None:
