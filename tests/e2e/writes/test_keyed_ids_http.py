@@ -61,18 +61,11 @@ async def test_an_id_confirms_nothing_about_a_guessed_text(app_client: AppFactor
 
 
 class LegacyIds(IdKeys):
-    """What every id and digest was before they were keyed: the previous functions, unchanged."""
+    """What every id and digest was before they were keyed: an id is the unkeyed one itself, a digest
+    the bare sha256."""
 
-    def memory_id(
-        self,
-        tenant: str,
-        memory_type: MemoryType,
-        scope: Scope,
-        external_id: str | None,
-        content: str,
-        distinct_by: str | None = None,
-    ) -> str:
-        return memory_id(tenant, memory_type, scope, external_id, unkeyed_digest(content), distinct_by)
+    def rekeyed(self, tenant: str, unkeyed_id: str) -> str:
+        return unkeyed_id
 
     def content_hash(self, tenant: str, content: str) -> str:
         return unkeyed_digest(content)
