@@ -80,6 +80,13 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
 
+def write_outputs(out: Path, results: Any, summary: str) -> None:
+    """A run's two outputs in `out` (made if missing): its results as results.json, its summary as
+    summary.md."""
+    write_json(out / "results.json", results)
+    (out / "summary.md").write_text(summary, encoding="utf-8")
+
+
 def markdown_blocks(*blocks: str) -> str:
     """A Markdown document of blocks (a heading, a paragraph, a table), a blank line after each."""
     return "\n\n".join(blocks) + "\n"

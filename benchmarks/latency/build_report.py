@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..report import machine_line, markdown_blocks, table, write_json
+from ..report import machine_line, markdown_blocks, table, write_outputs
 
 
 def write_build_outputs(results: dict[str, Any], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "results.json", results)
     runs = results["runs"]
     text = markdown_blocks(
         "# mnemo bench build",
@@ -27,7 +25,7 @@ def write_build_outputs(results: dict[str, Any], out: Path) -> None:
         "## Rebuilds (child mode: seconds per phase)",
         _builds_table(runs),
     )
-    (out / "summary.md").write_text(text, encoding="utf-8")
+    write_outputs(out, results, text)
 
 
 def _latency_table(runs: list[dict[str, Any]]) -> str:

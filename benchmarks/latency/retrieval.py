@@ -267,11 +267,9 @@ def _files_share(memory: dict[str, float]) -> str:
 
 
 def write_latency_outputs(results: dict[str, Any], out: Path) -> None:
-    from ..report import write_json
+    from ..report import write_outputs
 
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "results.json", results)
-    (out / "summary.md").write_text(_summary(results), encoding="utf-8")
+    write_outputs(out, results, _summary(results))
     _plot(out, results["sizes"])
 
 

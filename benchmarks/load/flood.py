@@ -31,7 +31,7 @@ from typing import Any
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
-from ..report import machine, machine_line, markdown_blocks, table, write_json
+from ..report import machine, machine_line, markdown_blocks, table, write_outputs
 from ..server import failure_name, serve
 from ..synthetic import generate
 
@@ -178,8 +178,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def write_flood_outputs(results: dict[str, Any], out: Path) -> None:
-    write_json(out / "results.json", results)
-    (out / "summary.md").write_text(markdown(results), encoding="utf-8")
+    write_outputs(out, results, markdown(results))
 
 
 # The flood itself, in its own process ---------------------------------------------------------

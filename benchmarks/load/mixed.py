@@ -26,7 +26,7 @@ from typing import Any
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
-from ..report import bar_plot, machine, machine_line, markdown_blocks, table, write_json
+from ..report import bar_plot, machine, machine_line, markdown_blocks, table, write_outputs
 from ..server import failure_name, serve
 from ..synthetic import generate
 
@@ -286,8 +286,7 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def write_load_outputs(results: dict[str, Any], out: Path) -> None:
-    write_json(out / "results.json", results)
-    (out / "summary.md").write_text(markdown(results), encoding="utf-8")
+    write_outputs(out, results, markdown(results))
     operations = list(results["per_operation"])
     series = {
         p: [results["per_operation"][op]["latency_ms"][p] for op in operations] for p in ("p50", "p95", "p99")

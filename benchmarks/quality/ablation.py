@@ -20,7 +20,7 @@ from typing import Any
 from ..dataset import BenchQuery, Dataset
 from ..metrics import mean_by_group, percentiles, ranking_metrics, set_recall
 from ..progress import each
-from ..report import machine, machine_line, table, write_json
+from ..report import machine, machine_line, table, write_outputs
 from ..target import Target
 from .fold_runner import split_variant
 
@@ -153,8 +153,6 @@ def ablation_tables(results: dict[str, Any]) -> str:
 
 
 def write_ablation_outputs(results: dict[str, Any], out: Path, source: str) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "results.json", results)
     summary = [
         "# mnemo bench ablation",
         "",
@@ -169,4 +167,4 @@ def write_ablation_outputs(results: dict[str, Any], out: Path, source: str) -> N
         ablation_tables(results),
         "",
     ]
-    (out / "summary.md").write_text("\n".join(summary), encoding="utf-8")
+    write_outputs(out, results, "\n".join(summary))

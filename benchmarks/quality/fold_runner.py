@@ -29,7 +29,7 @@ from ..metrics import (
     update_order,
 )
 from ..progress import each
-from ..report import machine, machine_line, table, update_order_table, write_json
+from ..report import machine, machine_line, table, update_order_table, write_outputs
 from ..target import BenchError, Target, cache_counts, ranking_variant
 from .baselines import Baselines, baseline_packer, searched_types
 from .folds import leave_one_out, paired, units
@@ -329,6 +329,4 @@ def _metric_sections(
 
 
 def write_folds_outputs(results: Mapping[str, Any], out: Path, source: str) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "results.json", results)
-    (out / "summary.md").write_text(folds_summary(results, source), encoding="utf-8")
+    write_outputs(out, results, folds_summary(results, source))

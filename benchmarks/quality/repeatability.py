@@ -28,7 +28,7 @@ from mnemo.lab import searched_by_part, searches_recorded
 from mnemo_client.models import MemoryIn
 
 from ..dataset import load_dataset
-from ..report import machine, machine_line, table, write_json
+from ..report import machine, machine_line, table, write_outputs
 from ..synthetic import generate
 from ..target import BenchError, open_target
 
@@ -228,8 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(args)
     text = summary(result)
     if args.out is not None:
-        write_json(args.out / "results.json", result)
-        (args.out / "summary.md").write_text(text, encoding="utf-8")
+        write_outputs(args.out, result, text)
     print(text)
     return 0
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from mnemo_client import AsyncMnemo
 
-from ..report import machine, machine_line, table, write_json
+from ..report import machine, machine_line, table, write_outputs
 from ..server import serve
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "batch-memory"
@@ -176,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     options = BatchOptions(args.memories, args.chars, args.settle_s)
     result = asyncio.run(measure(options))
-    write_json(args.out / "results.json", result)
-    (args.out / "summary.md").write_text(summary(result), encoding="utf-8")
-    print(summary(result))
+    text = summary(result)
+    write_outputs(args.out, result, text)
+    print(text)
     return 0
 
 

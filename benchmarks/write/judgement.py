@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..report import machine, machine_line, markdown_blocks, table, write_json
+from ..report import machine, machine_line, markdown_blocks, table, write_outputs
 from ..target import Target
 from .cases import KINDS, NOW, TYPES, Case
 
@@ -173,8 +173,6 @@ async def run_write_bench(
 
 
 def write_write_outputs(results: dict[str, Any], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "results.json", results)
     overall = results["overall"]
     met = ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in results["targets_met"].items())
     text = markdown_blocks(
@@ -191,7 +189,7 @@ def write_write_outputs(results: dict[str, Any], out: Path) -> None:
         _per_variant_table(results["cells"]),
         f"Cases that missed: {len(results['failures'])} (listed in results.json).",
     )
-    (out / "summary.md").write_text(text, encoding="utf-8")
+    write_outputs(out, results, text)
 
 
 def _per_type_table(cells: dict[str, Any]) -> str:
