@@ -139,12 +139,17 @@ class NewerFirstModel:
     statement's lead may be when only the newer's words say it is the newer ("now", "since May"),
     since those words also open statements that update nothing; `change_marker`: such words count;
     `said_periods`: of two statements that both say so, the one whose named start ("since 1 Jan
-    2027") follows the other's ("since 1 May 2026") is the newer."""
+    2027") follows the other's ("since 1 May 2026") is the newer. Two values of what the question
+    asks (stages/asked_values.py): statements that share a word it names, each at least `asked_share`
+    of the best cosine with the question among the hits compared (a distinct fact about the same
+    person is far from it), restate one another from `asked_min_cosine` (0: only the pair's own bar)."""
 
     min_cosine: float = 0.55
     changed_only_share: float = 0.5
     change_marker: bool = True
     said_periods: bool = True
+    asked_min_cosine: float = 0.4
+    asked_share: float = 0.85
 
 
 @dataclass(frozen=True)

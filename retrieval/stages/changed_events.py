@@ -8,7 +8,8 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
 - it says a change (`EVENT_STATES_CHANGE`: "switched", "from 1 September", "increased from 75 to 88",
   "promoted", "becomes"); an event that only mentions the subject updates nothing;
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least the
-  ranking model's `newer_first.min_cosine`, as for two statements;
+  ranking model's `newer_first.min_cosine`, as for two statements; or both are values of what the
+  question asks (stages/asked_values.py);
 - the statement does not itself say it holds from some time on without saying when ("since Ruth
   took over, Marco's supervisor is Ruth"): that is the current value the event announced;
 - it is the newer as far as the two records tell. A statement with a time of its own (`valid_from`,
@@ -37,15 +38,16 @@ from dataclasses import replace
 
 import numpy.typing as npt
 
-from ...memtypes.language.facts import signature
+from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.model import RankingModel
 from . import rank
+from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, lift
+from .post import Adjustment, Hits, Phase, PostStage, SameMeaning, StageInputs, VectorsOf, lift, same_meaning
 
 # How an event tells that a value changed (English usage): a verb of change, a date a value holds
 # from, a value "from" one thing "to" another, an arrow. Not a statement's "since" ("log volume up 40%
@@ -82,7 +84,8 @@ class EventsOverStatements(PostStage):
         return config.newer_first_margin * plan.model.changed_events.share
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
-        lifts = await lift_changed_events(hits, weight, inputs.vectors, inputs.plan.model)
+        question = Question(inputs.plan.request.query, inputs.query_vector)
+        lifts = await lift_changed_events(hits, weight, inputs.vectors, inputs.plan.model, question)
         return {point_id: lift(self.name, amount) for point_id, amount in lifts.items()}
 
 
@@ -126,11 +129,12 @@ def _number(payload: Mapping[str, object], key: str) -> float | None:
 
 
 def candidate_pairs(
-    hits: Hits, reach: float, gap: float, said_periods: bool = True
+    hits: Hits, reach: float, gap: float, said_periods: bool = True, asked: Asked = NOTHING_ASKED
 ) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
     newer than by the word, time and score checks (`said_periods`: a statement's words naming the
-    date it holds from count as its time)."""
+    date it holds from count as its time; `asked`: a word the question names, shared, is a shared
+    subject too)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
     statements = sorted(
         (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
@@ -143,17 +147,31 @@ def candidate_pairs(
         text = str(event.payload.get("content", ""))
         if not tells_change(text):
             continue
-        names = signature(text).names
+        told = signature(text)
         older = [
             s
             for s in statements
             if 0.0 < s.score - event.score < reach
             and _outdated_by(event, s, gap, said_periods)
-            and names & signature(str(s.payload.get("content", ""))).names
+            and _same_subject(told, s, asked)
         ]
         if older:
             pairs.append((event, older))
     return pairs
+
+
+def _same_subject(told: FactSignature, statement: ScoredPoint, asked: Asked) -> bool:
+    """Whether an event (its signature) and a statement share a name, or a word the question names."""
+    stated = signature(str(statement.payload.get("content", "")))
+    return not told.names.isdisjoint(stated.names) or asked.shares(told.words, stated.words)
+
+
+def _outdates(event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, values: Asked) -> bool:
+    """Whether an event restates a statement (a shared name, alike in meaning) or both are values of
+    what the question asks."""
+    told, stated = (signature(str(h.payload.get("content", ""))) for h in (event, statement))
+    restated = not told.names.isdisjoint(stated.names) and same(statement.id, event.id)
+    return restated or (values.shares(told.words, stated.words) and values.values(statement.id, event.id))
 
 
 def _outdated_by(event: ScoredPoint, statement: ScoredPoint, gap: float, said_periods: bool) -> bool:
@@ -166,20 +184,25 @@ def _outdated_by(event: ScoredPoint, statement: ScoredPoint, gap: float, said_pe
 
 
 async def lift_changed_events(
-    hits: Hits, reach: float, vectors: VectorsOf, model: RankingModel
+    hits: Hits, reach: float, vectors: VectorsOf, model: RankingModel, question: Question = NO_QUESTION
 ) -> dict[str, float]:
     """Lift (in place) each event that tells a change of a better statement of another type just
-    above the best such statement; answers the lifts, by id."""
+    above the best such statement (or of one that is another value of what `question` asks);
+    answers the lifts, by id."""
     if reach <= 0.0:
         return {}
-    pairs = candidate_pairs(hits, reach, model.conversation_gap_s, model.changed_events.said_periods)
+    fit = model.newer_first
+    words = question.words(fit)
+    said_periods = model.changed_events.said_periods
+    pairs = candidate_pairs(hits, reach, model.conversation_gap_s, said_periods, Asked(words))
     if not pairs:
         return {}
-    read = await _vectors(hits, pairs, vectors)
-    same = rank.same_meaning(read, model.newer_first.min_cosine)
+    read = await _vectors(hits, pairs, vectors, bool(words))
+    same = same_meaning(read, fit.min_cosine)
+    values = asked(words, question.vector, read, fit)
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
-        statement = next((s for s in older if same(s.id, event.id)), None)
+        statement = next((s for s in older if _outdates(event, s, same, values)), None)
         if statement is not None:
             over.setdefault(statement.id, (statement, []))[1].append(event)
     if not over:
@@ -201,13 +224,16 @@ async def lift_changed_events(
 
 
 async def _vectors(
-    hits: Hits, pairs: Sequence[tuple[ScoredPoint, list[ScoredPoint]]], vectors: VectorsOf
+    hits: Hits, pairs: Sequence[tuple[ScoredPoint, list[ScoredPoint]]], vectors: VectorsOf, firsts: bool
 ) -> dict[str, npt.ArrayLike]:
-    """The dense vectors of the hits the pairs compare, read in one batch per type."""
+    """The dense vectors of the hits the pairs compare, read in one batch per type (`firsts`: and
+    the first hit of each type they come from, how near the question the best hit is)."""
     wanted = {e.id for e, _ in pairs} | {s.id for _, older in pairs for s in older}
     read: dict[str, npt.ArrayLike] = {}
     for memory_type, found in hits.items():
-        asked = [h for h in found if h.id in wanted]
-        if asked:
-            read.update(await vectors(memory_type, asked))
+        compared = [h for h in found if h.id in wanted]
+        if compared and firsts and compared[0] is not found[0]:
+            compared.insert(0, found[0])
+        if compared:
+            read.update(await vectors(memory_type, compared))
     return read

@@ -31,6 +31,7 @@ from .plan import ReadPlan
 Hits = dict[MemoryType, list[ScoredPoint]]  # each type's hits, best first
 # Reads the dense vectors of some hits of a type, by id (those missing are left out).
 VectorsOf = Callable[[MemoryType, Sequence[ScoredPoint]], Awaitable[Mapping[str, npt.ArrayLike]]]
+SameMeaning = Callable[[str, str], bool]  # whether two hits (older id, newer id) mean the same
 
 
 def cosines_with(query: Sequence[float], vectors: Mapping[str, npt.ArrayLike]) -> dict[str, float]:
@@ -43,6 +44,39 @@ def cosines_with(query: Sequence[float], vectors: Mapping[str, npt.ArrayLike]) -
         # np.linalg.norm's own arithmetic (the same value) without its dispatch.
         cosines[point_id] = float(v @ unit) / (float(np.sqrt(v @ v)) or 1.0)
     return cosines
+
+
+def same_meaning(vectors: Mapping[str, npt.ArrayLike], min_cosine: float) -> SameMeaning:
+    """Whether two hits' vectors have a cosine of at least `min_cosine` (a hit without one: no),
+    computed for the pairs asked only."""
+    if not vectors:
+        return never
+    # Each hit is compared with several others: its vector and norm are taken once.
+    unit: dict[str, tuple[np.ndarray, float]] = {}
+
+    def with_norm(point_id: str) -> tuple[np.ndarray, float] | None:
+        known = unit.get(point_id)
+        if known is None:
+            a = vectors.get(point_id)
+            if a is None:
+                return None
+            u = np.asarray(a, dtype=np.float32)
+            known = unit[point_id] = (u, float(np.linalg.norm(u)))
+        return known
+
+    def same(older: str, newer: str) -> bool:
+        a, b = with_norm(older), with_norm(newer)
+        if a is None or b is None:
+            return False
+        norms = a[1] * b[1]
+        return norms > 0.0 and float(a[0] @ b[0]) >= min_cosine * norms
+
+    return same
+
+
+def never(older: str, newer: str) -> bool:
+    """No two hits mean the same (no vectors were read)."""
+    return False
 
 
 class Phase(Enum):
@@ -76,7 +110,7 @@ class StageInputs:
     index: VectorIndex
     vectors: VectorsOf  # cached reads of hits' dense vectors
     packing: Packing | None = None  # FINAL stages: the last round's trial packing
-    query_vector: Sequence[float] | None = None  # FINAL stages: the dense query (None: sparse only)
+    query_vector: Sequence[float] | None = None  # the dense query searched with (None: sparse only)
 
 
 class PostStage:

@@ -29,12 +29,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-
-import numpy as np
-import numpy.typing as npt
 
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.language.time_mentions import holds_from
@@ -42,14 +39,25 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType, types_where
 from ..options import RetrievalConfig
 from ..ranking.model import DEFAULT_MODEL, NewerFirstModel
+from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, lift
+from .post import (
+    Adjustment,
+    Hits,
+    Phase,
+    PostStage,
+    SameMeaning,
+    StageInputs,
+    VectorsOf,
+    lift,
+    never,
+    same_meaning,
+)
 
 NEWER_FIRST_TYPES = types_where(lambda s: s.newer_first_overlap is not None)
 # The types where a newer statement must also share this much of its words (Jaccard) with an older
 # one and change a number to be a correction of it (`newer_first_overlap` in the registry says why).
 SAME_SUBJECT_OVERLAP = {t: o for t in NEWER_FIRST_TYPES if (o := SPECS[t].newer_first_overlap)}
-SameMeaning = Callable[[str, str], bool]
 _WINDOW = 32  # only the best hits are compared; more than a budget holds of one subject
 _ABOVE = 1e-4
 _WORD = re.compile(r"\w+")
@@ -101,7 +109,10 @@ class NewerFirst(PostStage):
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
         model = inputs.plan.model
-        lifts = await lift_newer(hits, weight, inputs.vectors, model.newer_first, model.conversation_gap_s)
+        question = Question(inputs.plan.request.query, inputs.query_vector)
+        lifts = await lift_newer(
+            hits, weight, inputs.vectors, model.newer_first, model.conversation_gap_s, question
+        )
         return {point_id: lift(self.name, amount) for point_id, amount in lifts.items()}
 
 
@@ -111,28 +122,40 @@ async def lift_newer(
     vectors: VectorsOf | None = None,
     fit: NewerFirstModel = DEFAULT_MODEL.newer_first,
     gap_s: float = DEFAULT_MODEL.conversation_gap_s,
+    question: Question = NO_QUESTION,
 ) -> dict[str, float]:
     """Lift every type's newer statements of the same subject and meaning (in place; a type an
-    earlier round left is lifted again). `fit.min_cosine` > 0 needs `vectors`, which is asked only
-    for the hits a lift would compare (nothing is read where no lift is possible). Answers the newer
+    earlier round left is lifted again), or two values of what `question` asks (facts and how-tos).
+    `fit.min_cosine` > 0 needs `vectors`, which is asked only for the hits a lift would compare and
+    the first hit of their type (nothing is read where no lift is possible). Answers the newer
     statements' lifts, by id."""
     min_cosine = fit.min_cosine
     lifting = [t for t in NEWER_FIRST_TYPES if t in hits]
     meanings: dict[MemoryType, SameMeaning | None] = dict.fromkeys(lifting)
+    values: dict[MemoryType, Asked] = dict.fromkeys(lifting, NOTHING_ASKED)
     if min_cosine > 0.0 and vectors is not None and margin > 0.0:
-        asked = {
-            t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0), fit, gap_s) for t in lifting
+        # Events are corrections by their numbers (`SAME_SUBJECT_OVERLAP`), not values of a question.
+        words = {t: question.words(fit) if t not in SAME_SUBJECT_OVERLAP else frozenset() for t in lifting}
+        asked_ids = {
+            t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0), fit, gap_s, words[t])
+            for t in lifting
         }
-        wanted = [t for t in lifting if asked[t]]
-        read = await asyncio.gather(*(vectors(t, [h for h in hits[t] if h.id in asked[t]]) for t in wanted))
+        wanted = [t for t in lifting if asked_ids[t]]
+        for t in wanted:
+            if words[t]:  # how near the question the best hit is: the first's cosine with it
+                asked_ids[t].add(hits[t][0].id)
+        read = await asyncio.gather(
+            *(vectors(t, [h for h in hits[t] if h.id in asked_ids[t]]) for t in wanted)
+        )
         for memory_type, found_vectors in zip(wanted, read, strict=True):
             meanings[memory_type] = same_meaning(found_vectors, min_cosine)
-        meanings.update({t: _never for t in lifting if not asked[t]})
+            values[memory_type] = asked(words[memory_type], question.vector, found_vectors, fit)
+        meanings.update({t: never for t in lifting if not asked_ids[t]})
     lifts: dict[str, float] = {}
     for memory_type in lifting:
         overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
         hits[memory_type], lifted = newer_first(
-            hits[memory_type], margin, overlap, meanings[memory_type], fit, gap_s
+            hits[memory_type], margin, overlap, meanings[memory_type], fit, gap_s, values[memory_type]
         )
         lifts.update(lifted)
     return lifts
@@ -144,50 +167,20 @@ def compared_ids(
     min_overlap: float = 0.0,
     fit: NewerFirstModel = DEFAULT_MODEL.newer_first,
     gap_s: float = DEFAULT_MODEL.conversation_gap_s,
+    asked_words: frozenset[str] = frozenset(),
 ) -> set[str]:
     """The ids of the hits `newer_first` would compare by meaning: every older and newer statement
-    of a pair that passes the word, time and score checks. Lifts only raise scores, so the pairs of
-    the unlifted order are all the pairs it can meet."""
-    asked: set[str] = set()
+    of a pair that passes the word, time and score checks (`asked_words`: those a question names, a
+    shared one is a shared subject too). Lifts only raise scores, so the pairs of the unlifted order
+    are all the pairs it can meet."""
+    compared: set[str] = set()
 
     def ask(older: str, newer: str) -> bool:
-        asked.update((older, newer))
+        compared.update((older, newer))
         return False
 
-    newer_first(hits, margin, min_overlap, ask, fit, gap_s)
-    return asked
-
-
-def same_meaning(vectors: Mapping[str, npt.ArrayLike], min_cosine: float) -> SameMeaning:
-    """Whether two hits' vectors have a cosine of at least `min_cosine` (a hit without one: no),
-    computed for the pairs asked only."""
-    if not vectors:
-        return _never
-    # Each hit is compared with several others: its vector and norm are taken once.
-    unit: dict[str, tuple[np.ndarray, float]] = {}
-
-    def with_norm(point_id: str) -> tuple[np.ndarray, float] | None:
-        known = unit.get(point_id)
-        if known is None:
-            a = vectors.get(point_id)
-            if a is None:
-                return None
-            u = np.asarray(a, dtype=np.float32)
-            known = unit[point_id] = (u, float(np.linalg.norm(u)))
-        return known
-
-    def same(older: str, newer: str) -> bool:
-        a, b = with_norm(older), with_norm(newer)
-        if a is None or b is None:
-            return False
-        norms = a[1] * b[1]
-        return norms > 0.0 and float(a[0] @ b[0]) >= min_cosine * norms
-
-    return same
-
-
-def _never(older: str, newer: str) -> bool:
-    return False
+    newer_first(hits, margin, min_overlap, ask, fit, gap_s, Asked(asked_words, ask))
+    return compared
 
 
 def suppress_near_duplicates(
@@ -249,10 +242,12 @@ def newer_first(
     same: SameMeaning | None = None,
     fit: NewerFirstModel = DEFAULT_MODEL.newer_first,
     gap_s: float = DEFAULT_MODEL.conversation_gap_s,
+    asked: Asked = NOTHING_ASKED,
 ) -> tuple[list[ScoredPoint], dict[str, float]]:
     """The hits with newer same-subject statements lifted; and each lifted hit's lift (for explain).
-    `same(older id, newer id)`: whether the two mean the same (None: a shared subject suffices);
-    `fit`: the ranking model's constants of the lift; `gap_s`: one conversation's span."""
+    `same(older id, newer id)`: whether the two mean the same (None: a shared name suffices);
+    `fit`: the ranking model's constants of the lift; `gap_s`: one conversation's span; `asked`: what
+    the question asks, two values of which are also a newer statement and an older one."""
     if margin <= 0.0 or len(hits) < 2:
         return list(hits), {}
     ranked = sorted(hits, key=lambda h: -h.score)
@@ -260,6 +255,7 @@ def newer_first(
     texts = [str(h.payload.get("content", "")) for h in window]
     signatures = [signature(text) for text in texts]
     names = [s.names for s in signatures]
+    words = [s.words for s in signatures]
     times = [float(h.payload.get("occurred_ts", 0.0)) for h in window]
     # Without a time between them, a statement that says it changed ("now", "since May") is the newer
     # (facts and procedures only: an event is a correction by its numbers, `min_overlap`); of two
@@ -280,11 +276,14 @@ def newer_first(
                 reach = margin * fit.changed_only_share
             else:
                 newer = True
-            if lead >= reach or not newer or not names[i] & names[j]:
+            named = not names[i].isdisjoint(names[j])
+            shared = asked.shares(words[i], words[j])
+            if lead >= reach or not newer or not (named or shared):
                 continue
             if min_overlap and not _corrects(signatures[i], signatures[j], min_overlap):
                 continue
-            if same is not None and not same(older.id, window[j].id):
+            restated = named and (same is None or same(older.id, window[j].id))
+            if not restated and not (shared and asked.values(older.id, window[j].id)):
                 continue
             lifts[window[j].id] = lead + _ABOVE
             window[j] = replace(window[j], score=older.score + _ABOVE)

@@ -132,7 +132,8 @@ class Searcher:
             drop_copies(found.hits, round_found, tuning.diversity, found.duplicates)
             # The last round's adjustments stand: a type not searched again is adjusted again.
             found.adjustments = Adjustments()
-            await run_stages(stages, Phase.ROUND, self.inputs(plan, config), found.hits, found.adjustments)
+            inputs = self.inputs(plan, config, query_vector=dense)
+            await run_stages(stages, Phase.ROUND, inputs, found.hits, found.adjustments)
             found.packing = prices.packing(resolved, found.hits)
             if round_found is not first_round.hits:
                 break
@@ -144,10 +145,17 @@ class Searcher:
         timings["search_ms"] = (time.perf_counter() - started) * 1000
         return found
 
-    def inputs(self, plan: ReadPlan, config: RetrievalConfig, found: Found | None = None) -> StageInputs:
-        """What the post-engine stages read: `found`'s trial packing, once the rounds are done."""
+    def inputs(
+        self,
+        plan: ReadPlan,
+        config: RetrievalConfig,
+        found: Found | None = None,
+        query_vector: Sequence[float] | None = None,
+    ) -> StageInputs:
+        """What the post-engine stages read: the dense query, and `found`'s trial packing once the
+        rounds are done."""
         if found is None:
-            return StageInputs(plan, config, self.index, self._vectors)
+            return StageInputs(plan, config, self.index, self._vectors, query_vector=query_vector)
         return StageInputs(plan, config, self.index, self._vectors, found.packing, found.query_vector)
 
     async def _dense_vector(self, plan: ReadPlan, alone: Callable[[], bool]) -> list[float] | None:

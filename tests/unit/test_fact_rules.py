@@ -22,7 +22,8 @@ from mnemo.retrieval.stages.changed_events import (
     lift_changed_events,
     tells_change,
 )
-from mnemo.retrieval.stages.rank import compared_ids, newer_first, same_meaning
+from mnemo.retrieval.stages.post import same_meaning
+from mnemo.retrieval.stages.rank import compared_ids, newer_first
 from mnemo.retrieval.stages.search import VectorCache
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
