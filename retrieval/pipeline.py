@@ -43,6 +43,7 @@ from .ranking import terms
 from .ranking.evidence import warm
 from .ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
 from .stages.changed_events import EventsOverStatements
+from .stages.dense_floor import DenseFloor
 from .stages.done_events import DoneByEvent
 from .stages.event_anchor import asks_by_event, find_anchor
 from .stages.expand import Neighbours
@@ -75,6 +76,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     DoneByEvent(),
     NamedTrigger(),
     WhenEvents(),
+    DenseFloor(),
     Neighbours(),
     SessionSpread(),
 )

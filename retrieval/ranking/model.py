@@ -193,6 +193,20 @@ class WhenEventsModel:
 
 
 @dataclass(frozen=True)
+class DenseFloorModel:
+    """A memory near the top by meaning that shares no asked word with the question, kept near the
+    top (stages/dense_floor.py): of the best hits, the first `ranks` by cosine (0: off) are raised to
+    the score of the hit `places` below their place by cosine; an asked word is one of at least
+    `min_information` (`7 − zipf`: the commonest words ask nothing), and a question of fewer than
+    `min_asked` such words ("what's my address?") is left as ranked."""
+
+    ranks: int = 5
+    places: int = 2
+    min_information: float = 1.0
+    min_asked: int = 3
+
+
+@dataclass(frozen=True)
 class ExpandModel:
     """A selected turn's neighbours (stages/expand.py): a neighbour's score is its turn's times
     `neighbour_decay` per step away, so it ranks just below that turn (higher trades precision for
@@ -249,6 +263,7 @@ POST_ENGINE_STAGES = frozenset(
         "done_by_event",
         "named_trigger",
         "when_event",
+        "dense_floor",
         "neighbour",
         "session_spread",
     }
@@ -276,6 +291,7 @@ class RankingModel:
     stale: StaleModel = StaleModel()
     done_events: DoneEventsModel = DoneEventsModel()
     when_events: WhenEventsModel = WhenEventsModel()
+    dense_floor: DenseFloorModel = DenseFloorModel()
     expand: ExpandModel = ExpandModel()
     session_spread: SessionSpreadModel = SessionSpreadModel()
     confidence_features: ConfidenceFeaturesModel = CONFIDENCE_FEATURES
