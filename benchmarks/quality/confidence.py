@@ -14,6 +14,9 @@
 - Abstention at `THRESHOLD`: of the questions nothing answers (empty `relevant_ids`), the share whose
   top confidence is below it (mnemo abstains); of the answerable ones, the share that keep a relevant
   hit at or above it, and the share it would wrongly abstain on.
+- The context at the budget runs' floor (the service's default unless `--min-confidence`), at
+  `BUDGET` tokens: the share of the unanswerable questions whose context holds at most `NEAR_EMPTY`
+  memories (near empty), and the answerable questions' budget recall there.
 """
 
 from __future__ import annotations
@@ -22,10 +25,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..metrics import set_recall
+
 THRESHOLD = 0.5
 TOP = 10
 BINS = 10
 DRAWS = 200  # label draws behind `calibrated_ece`
+BUDGET = "1024"
+NEAR_EMPTY = 1  # memories at most in a context that says next to nothing
 
 
 def judged_hits(rows: Sequence[Mapping[str, Any]], top: int = TOP) -> list[tuple[float, bool]]:
@@ -88,6 +95,24 @@ def abstention(rows: Sequence[Mapping[str, Any]], threshold: float = THRESHOLD) 
     }
 
 
+def default_context(rows: Sequence[Mapping[str, Any]], budget: str = BUDGET) -> dict[str, Any] | None:
+    """What mnemo packed at `budget` under the budget runs' floor: the share of the unanswerable
+    questions whose context holds at most `NEAR_EMPTY` memories, and the answerable questions' mean
+    budget recall (None where the runs had no such budget)."""
+    packed = [(r, r["packed"]["mnemo"].get(budget)) for r in rows]
+    if any(p is None for _, p in packed):
+        return None
+    unanswerable = [len(p["ids"]) <= NEAR_EMPTY for r, p in packed if not r["relevant_ids"]]
+    recall = [set_recall(p["ids"], r["relevant_ids"]) for r, p in packed if r["relevant_ids"]]
+    return {
+        "budget": int(budget),
+        "unanswerable": len(unanswerable),
+        "near_empty": sum(unanswerable) / len(unanswerable) if unanswerable else None,
+        "answerable": len(recall),
+        "answerable_budget_recall": sum(recall) / len(recall) if recall else None,
+    }
+
+
 def _top(row: Mapping[str, Any]) -> list[tuple[str, float]]:
     return list(zip(row["ranked"]["mnemo"], row["confidence"]["mnemo"], strict=True))
 
@@ -144,11 +169,13 @@ def score_confidence(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "by_kind": by_kind(rows),
         "by_size": by_size(rows),
         "abstention": abstention(rows),
+        "default_context": default_context(rows),
     }
 
 
 def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
     cal, abst = confidence[f"calibration@{TOP}"], confidence["abstention"]
+    context = confidence.get("default_context")
 
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{value:.1%}"
@@ -191,6 +218,23 @@ def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
         f"({abst['answerable']}) keeping a relevant hit at or above it: **{pct(abst['answerable_kept'])}**, "
         f"abstained on: {pct(abst['answerable_abstained'])}.",
         "",
+        *(
+            []
+            if context is None
+            else [
+                f"The context at {context['budget']} tokens under the budget runs' floor: unanswerable "
+                f"questions ({context['unanswerable']}) near empty (at most {NEAR_EMPTY} memory): "
+                f"**{pct(context['near_empty'])}**; answerable questions' ({context['answerable']}) "
+                f"budget recall: **"
+                + (
+                    "—"
+                    if context["answerable_budget_recall"] is None
+                    else f"{context['answerable_budget_recall']:.3f}"
+                )
+                + "**.",
+                "",
+            ]
+        ),
         "![reliability](reliability.png)",
         "",
     ]

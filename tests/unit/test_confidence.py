@@ -27,6 +27,7 @@ from mnemo.benchmarks.quality.confidence import (
     by_size,
     calibrated_ece,
     calibration,
+    default_context,
     judged_hits,
 )
 from mnemo.retrieval.ranking.confidence import (
@@ -158,6 +159,23 @@ def test_abstention_counts_unanswerable_and_answerable_questions_apart() -> None
     assert result["answerable"] == 2 and result["answerable_kept"] == 0.5
     assert result["answerable_abstained"] == 0.0
     assert judged_hits(rows)[:2] == [(0.3, False), (0.2, False)]
+
+
+def test_the_default_context_counts_near_empty_unanswerables_and_the_answerables_recall() -> None:
+    def packed(row: dict[str, Any], ids: list[str]) -> dict[str, Any]:
+        return {**row, "packed": {"mnemo": {"1024": {"ids": ids, "tokens": 10 * len(ids)}}}}
+
+    rows = [
+        packed(_row("a", [], ["x"], [0.1]), []),  # near empty
+        packed(_row("b", [], ["x"], [0.1]), ["x"]),  # near empty: one memory
+        packed(_row("c", [], ["x", "y"], [0.1, 0.1]), ["x", "y"]),  # not
+        packed(_row("d", ["y", "z"], ["x", "y"], [0.8, 0.6]), ["x", "y"]),  # half its evidence
+    ]
+    context = default_context(rows)
+    assert context is not None
+    assert context["unanswerable"] == 3 and context["near_empty"] == pytest.approx(2 / 3)
+    assert context["answerable"] == 1 and context["answerable_budget_recall"] == 0.5
+    assert default_context(rows, budget="512") is None  # no run at that budget
 
 
 def _features(cosine: float, rank: int) -> dict[str, float]:
