@@ -13,7 +13,6 @@ from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import POLICIES, MemoryType, TypePolicy
 
 DEFAULT_MIN_CONFIDENCE = 0.004
-DEFAULT_ONLY_BEST_BELOW = 0.0
 
 
 class RetrievalConfig(BaseModel):
@@ -43,16 +42,6 @@ class RetrievalConfig(BaseModel):
         le=1.0,
         description="a request without `min_confidence` packs only memories at least this likely to "
         "be relevant (a budget is a cap, not a quota); 0 fills the budget whatever the confidence",
-    )
-    # Off by default: no threshold chosen with folds across stores of one person's memory kept every
-    # held-out store's answerable evidence (benchmarks/results/assistant-stores/summary.md, "Only the
-    # best where the best is unlikely"); a deployment that prefers an empty context to near misses sets it.
-    default_only_best_below: float = Field(
-        default=DEFAULT_ONLY_BEST_BELOW,
-        ge=0.0,
-        le=1.0,
-        description="a request without `min_confidence` whose most confident memory is less likely "
-        "than this to be relevant packs only its best memory (the store likely holds no answer); 0: off",
     )
     model_budget_share: float = Field(
         default=0.10,

@@ -125,7 +125,7 @@ class Retriever:
         self.sparse = sparse
         warm()  # the word frequencies the confidence reads
         # Confidence is calibrated on one embedding model's cosines: under another, its values are
-        # still given, but no default floor (nor the only-best rule) leaves memories out by them.
+        # still given, but no default floor leaves memories out by them.
         fitted_for = str(model.calibration.about.get("embedding_model", ""))
         embedding_model = str(getattr(embedder, "model_name", ""))
         if fitted_for and embedding_model and embedding_model.rsplit("/", 1)[-1] != fitted_for:
@@ -134,7 +134,7 @@ class Retriever:
                 fitted_for,
                 embedding_model,
             )
-            config = config.model_copy(update={"default_min_confidence": 0.0, "default_only_best_below": 0.0})
+            config = config.model_copy(update={"default_min_confidence": 0.0})
         self.config = config
         self._model = check_model(model)
         self.models = models  # the built-in models and those MNEMO_CONFIG registers

@@ -31,8 +31,6 @@ class ResolvedRequest:
     working_budget: int = 0  # tokens for the task's working memory, on top of `budget`
     exact: bool = True  # counted with the model's own tokenizer (False: an estimate with a margin)
     min_confidence: float = 0.0  # the confidence floor: the request's, else the service's default
-    # Without the request's own floor: under this top confidence only the best memory is packed.
-    only_best_below: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -154,7 +152,6 @@ def resolve(
     )
     now = (request.now or datetime.now(UTC)).astimezone(UTC)
     floor = config.default_min_confidence if request.min_confidence is None else request.min_confidence
-    only_best_below = config.default_only_best_below if request.min_confidence is None else 0.0
     encoding = default_encoding
     budget = request.budget_tokens or config.default_budget_tokens
     exact = True
@@ -163,9 +160,7 @@ def resolve(
         encoding = spec.encoding
         budget = max(1, int(spec.context_window * config.model_budget_share))
         exact = spec.exact
-    return ResolvedRequest(
-        budget, encoding, types, weights, now, working_budget, exact, floor, only_best_below
-    )
+    return ResolvedRequest(budget, encoding, types, weights, now, working_budget, exact, floor)
 
 
 def normalize_allocation(

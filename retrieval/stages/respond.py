@@ -1,6 +1,5 @@
 """The response, after the five stages: each final hit (neighbours included) given its calibrated
-confidence, those below the request's `min_score` or `min_confidence` left out (and, by default, all
-but the best where even the most confident is unlikely: `_only_best`), the rest packed into
+confidence, those below the request's `min_score` or `min_confidence` left out, the rest packed into
 the budget, the context rendered, trimmed should it ever be needed, every memory explained on request
 (and every candidate left out, with why: stages/left_out.py), and every token accounted for.
 
@@ -42,7 +41,6 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
-    candidates, below_floor = _only_best(candidates, below_floor, keys, confidence, resolved.only_best_below)
     packing = prices.pack(resolved, candidates)
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
 
@@ -179,28 +177,6 @@ def _above_floors(
                 below.append((c, f"confidence {confidence[c.key]:.3f} is below the floor {min_confidence}"))
             else:
                 kept[memory_type].append(c)
-    return kept, below
-
-
-def _only_best(
-    candidates: dict[MemoryType, list[Candidate]],
-    below: list[tuple[Candidate, str]],
-    ranked: list[str],
-    confidence: Mapping[str, float],
-    only_best_below: float,
-) -> tuple[dict[MemoryType, list[Candidate]], list[tuple[Candidate, str]]]:
-    """Where even the request's most confident memory is under `only_best_below`, the store likely
-    holds nothing that answers: only the best-ranked candidate keeps its place (the nearest there is,
-    its low confidence saying so), so that the context is near empty rather than a budget of near
-    misses. The others join those `below` a floor, with the words saying why."""
-    top = max(confidence.values(), default=0.0)
-    if top >= only_best_below or not ranked:
-        return candidates, below
-    detail = f"the best confidence {top:.3f} is below {only_best_below}: only the best memory is packed"
-    kept: dict[MemoryType, list[Candidate]] = {}
-    for memory_type, found_type in candidates.items():
-        kept[memory_type] = [c for c in found_type if c.key == ranked[0]]
-        below += [(c, detail) for c in found_type if c.key != ranked[0]]
     return kept, below
 
 

@@ -94,28 +94,3 @@ async def test_a_question_in_parts_keeps_each_parts_answer_in_a_default_context(
     )
     contents = [m["content"] for m in found["memories"]]
     assert newport in contents and hq in contents
-
-
-@pytest.mark.slow
-async def test_with_the_only_best_rule_set_a_near_miss_keeps_only_its_best_and_the_twin_keeps_all(
-    app_client: Any,
-) -> None:
-    """`retrieval.default_only_best_below` set: a question whose best memory is unlikely (a time of
-    day is held, no birthday) keeps only its best memory by default, where the rule off keeps every
-    memory about Dana; the answerable twin, and a request with its own floor, are packed as before."""
-    scope = {"user_id": "dana-only-best"}
-    memories = [*ABOUT_DANA, DANA_EMAIL]
-    question = "when is Dana's birthday?"
-    async with app_client(retrieval={"default_only_best_below": 0.05}) as client:
-        await write(client, [{"type": "semantic", "content": c, "scope": scope} for c in memories])
-        near_miss = await retrieve(client, scope, question, explain=True)
-        assert near_miss["metadata"]["top_confidence"] < 0.05
-        assert len(near_miss["memories"]) == 1
-        assert any("only the best" in m["detail"] for m in near_miss["left_out"])
-        own_floor = await retrieve(client, scope, question, min_confidence=0.001)
-        assert len(own_floor["memories"]) > 1
-        twin = await retrieve(client, scope, "what's Dana's email address?")
-        assert twin["memories"][0]["content"] == DANA_EMAIL and len(twin["memories"]) == len(memories)
-    async with app_client() as client:  # the rule off, as by default
-        await write(client, [{"type": "semantic", "content": c, "scope": scope} for c in memories])
-        assert len((await retrieve(client, scope, question))["memories"]) > 1
