@@ -82,6 +82,14 @@ def current_conditions(now: float) -> list[Condition]:
     ]
 
 
+def validity_excludes(now: float, earliest_end: float | None, latest_start: float | None) -> bool:
+    """Whether `current_conditions(now)` may leave out a memory for its validity, among memories
+    whose validity ends no earlier than `earliest_end` and begins no later than `latest_start`
+    (None: none of them has an end, or a start)."""
+    t = now + _INSTANT
+    return (earliest_end is not None and earliest_end < t) or (latest_start is not None and latest_start >= t)
+
+
 def outdated_conditions(reason: Outdated, now: float) -> list[Condition]:
     """What a current read at `now` leaves out for `reason` (each memory for one reason only)."""
     t = now + _INSTANT
@@ -130,8 +138,20 @@ class MemoryFilter:
         if not self.tenant:
             raise ValueError("a filter always names its tenant")
 
-    def conditions(self) -> list[Condition]:
-        """Everything a point must satisfy, in the same vocabulary as the ranking formula's conditions."""
+    @property
+    def judges_validity(self) -> bool:
+        """Whether `conditions` leave out what is not valid at `now` (a current read at a time)."""
+        return (
+            self.now is not None
+            and self.outdated is None
+            and self.as_of is None
+            and not self.include_superseded
+        )
+
+    def conditions(self, validity: bool = True) -> list[Condition]:
+        """Everything a point must satisfy, in the same vocabulary as the ranking formula's conditions.
+        `validity=False`: a current read's without its validity conditions, for an engine that knows
+        they would leave out none of the memories it reads (`validity_excludes`)."""
         out: list[Condition] = [FieldEquals("tenant", self.tenant)]
         out.extend(FieldEquals(key, value) for key, value in self.scope.items())
         if self.outdated is not None:
@@ -141,7 +161,9 @@ class MemoryFilter:
         elif not self.include_superseded:
             # Records always store `superseded`, so an equality (not "is not true") is enough.
             out.extend(
-                current_conditions(self.now) if self.now is not None else [FieldEquals("superseded", False)]
+                current_conditions(self.now)
+                if self.now is not None and validity
+                else [FieldEquals("superseded", False)]
             )
         if self.status is not None and self.as_of is None:
             out.append(FieldEquals("status", self.status))
@@ -285,6 +307,6 @@ class NeighbourRequest:
         leaves out. Sequence numbers are whole microseconds, so "after" is "at least half a unit more"."""
         return self.seq if self.before else self.seq + 0.5
 
-    def conditions(self) -> list[Condition]:
+    def conditions(self, validity: bool = True) -> list[Condition]:
         side = FieldRange("seq", lt=self.seq) if self.before else FieldRange("seq", gte=self.start_from)
-        return [*self.filter.conditions(), side]
+        return [*self.filter.conditions(validity), side]

@@ -98,11 +98,12 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
     def __init__(self, vocabulary: QueryVocabulary[E, C, F, P, Q, FQ, V]) -> None:
         self.v = vocabulary
         # The engines' filter objects are never changed once built, so one may serve many requests.
-        self.filter: Callable[[MemoryFilter], F] = lru_cache(_BUILT_FILTERS)(self._filter)
+        # `validity=False`: without a current read's validity conditions (MemoryFilter.conditions).
+        self.filter: Callable[..., F] = lru_cache(_BUILT_FILTERS)(self._filter)
         self._matches: Callable[[AllOf], E] = lru_cache(_BUILT_FILTERS)(self._matches_all)
 
-    def _filter(self, flt: MemoryFilter) -> F:
-        return self.all_of(flt.conditions())
+    def _filter(self, flt: MemoryFilter, validity: bool = True) -> F:
+        return self.all_of(flt.conditions(validity))
 
     def _matches_all(self, node: AllOf) -> E:
         return self.v.matches(self.all_of(node.conditions))
@@ -145,10 +146,10 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
     def formula(self, expr: Expr) -> FQ:
         return self.v.formula(self.expression(expr), variable_defaults(expr))
 
-    def relevance(self, request: SearchRequest) -> list[P]:
+    def relevance(self, request: SearchRequest, validity: bool = True) -> list[P]:
         """The relevance stage: dense or sparse nearest neighbours, or both (fused, or for the
         formula to combine), each list filtered."""
-        flt, depth = self.filter(request.filter), request.prefetch_limit
+        flt, depth = self.filter(request.filter, validity), request.prefetch_limit
         lists = []
         if request.vector is not None:
             lists.append(self.v.nearest(request.vector, DENSE, flt, depth))
@@ -162,10 +163,11 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
         # The filter sits on each list: fusion only ever sees points the request may see.
         return [self.v.fused(request.fusion, request.rrf_k, lists, depth)]
 
-    def query(self, request: SearchRequest, with_payload: bool = True) -> Q:
-        """`with_payload=False`: ids and scores only (an engine that caches payloads reads them itself)."""
+    def query(self, request: SearchRequest, with_payload: bool = True, validity: bool = True) -> Q:
+        """`with_payload=False`: ids and scores only (an engine that caches payloads reads them itself);
+        `validity=False`: a current read without its validity conditions (MemoryFilter.conditions)."""
         with_vector: list[str] | bool = [DENSE] if request.with_vector else False
-        stages = self.relevance(request)
+        stages = self.relevance(request, validity)
         if request.formula is None:  # the relevance stage's own ranking
             [stage] = stages
             return self.v.stage_request(stage, request.limit, with_vector, with_payload)
@@ -173,8 +175,8 @@ class QueryPlanner(Generic[E, C, F, P, Q, FQ, V]):
         formula = self.formula(request.formula)
         return self.v.formula_request(formula, stages, request.limit, with_vector, with_payload)
 
-    def neighbours(self, request: NeighbourRequest, with_payload: bool = True) -> Q:
-        conditions = self.all_of(request.conditions())
+    def neighbours(self, request: NeighbourRequest, with_payload: bool = True, validity: bool = True) -> Q:
+        conditions = self.all_of(request.conditions(validity))
         # Started at the turn: without a start, the engine may walk the `seq` index from its far end,
         # checking the filter on every point it passes: at 1M memories many times the cost of a
         # lookup that starts at the turn.

@@ -42,6 +42,7 @@ from .manifest import (
     segments_of as measure_segments,
 )
 from .payload_cache import PayloadCache
+from .validity_spans import ValiditySpans
 from .writes import WriteGates
 
 log = logging.getLogger("mnemo.edge_health")
@@ -105,6 +106,7 @@ class ShardRecovery:
     states: TypeStates
     writes: WriteGates
     payloads: PayloadCache
+    spans: ValiditySpans
     _closing: bool
     _shards: dict[MemoryType, EdgeShard]
     _optimize_locks: dict[MemoryType, asyncio.Lock]
@@ -228,6 +230,7 @@ class ShardRecovery:
                 raise
             self._shards[memory_type] = fresh
             self.payloads.invalidate(memory_type)
+            self.spans.forget(memory_type)
             log.warning("%s: shard reopened from %s", memory_type.value, path)
 
     async def wait_for_recoveries(self) -> None:

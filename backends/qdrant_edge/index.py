@@ -55,6 +55,7 @@ from .manifest import store_types, write_known_types
 from .payload_cache import PayloadCache
 from .reads import EdgeReads, not_mapped_in, prefetch_read_path, warm_dense_vectors
 from .rebuilds import BackgroundRebuilds, unindexed_dense_vectors
+from .validity_spans import ValiditySpans
 from .vocabulary import EDGE_PLANNER as PLAN
 from .writes import WriteGates
 
@@ -97,6 +98,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         self.data_dir = Path(data_dir)
         # Payloads of returned points, by id (backends/qdrant_edge/payload_cache.py); 0 turns it off.
         self.payloads = PayloadCache(payload_cache)
+        # Which current reads need their validity conditions (backends/qdrant_edge/validity_spans.py).
+        self.spans = ValiditySpans()
         # True: every write returns only once flushed to disk (see backends/group_flush.py).
         self.durable_writes = durable_writes
         self._group_flush: dict[MemoryType, GroupFlush] = {}
@@ -147,6 +150,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         await asyncio.to_thread(self.reserve.back_mapped_files, self.data_dir)  # what opening made
         for memory_type in shards:  # another process may have written while the dir was closed
             self.payloads.invalidate(memory_type)
+            self.spans.forget(memory_type)
         self._unindexed_now = await asyncio.to_thread(
             lambda: {mt: unindexed_dense_vectors(s) for mt, s in shards.items()}
         )
@@ -294,6 +298,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         old, self._shards[memory_type] = self._shards[memory_type], shard
         self.outdated.discard(memory_type)  # a rebuild writes the current layout
         self.payloads.invalidate(memory_type)  # the same points, but no payload outlives its shard
+        self.spans.forget(memory_type)
         return old
 
     def _flush_live(self, memory_type: MemoryType) -> None:
@@ -328,7 +333,8 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
     async def delete(self, memory_type: MemoryType, ids: Sequence[str]) -> None:
         point_ids = canonical_ids(ids)
         if point_ids:
-            async with self._writing(memory_type, point_ids):
+            # What is left ends no earlier and begins no later: the validity spans hold.
+            async with self._writing(memory_type, point_ids, moves_spans=False):
                 shard = self._shard(memory_type)
                 await asyncio.to_thread(shard.update, UpdateOperation.delete_points(list(point_ids)))
             await self._make_durable(memory_type)
@@ -339,7 +345,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         point_ids = canonical_ids(ids)
         if point_ids and payload:
             operation = UpdateOperation.set_payload(list(point_ids), dict(payload))
-            async with self._writing(memory_type, point_ids):
+            async with self._writing(memory_type, point_ids, moves_spans=self.spans.moved_by(payload)):
                 shard = self._shard(memory_type)
                 await asyncio.to_thread(shard.update, operation)
             self._note_moved(memory_type, point_ids)
@@ -365,7 +371,9 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
             for i in range(0, len(ids), _POINTS_PER_HOP)
         ]
         if operations:
-            async with self._writing(memory_type, [i for _, ids in groups.values() for i in ids]):
+            written = [i for _, ids in groups.values() for i in ids]
+            moves = any(self.spans.moved_by(payload) for payload, _ in groups.values())
+            async with self._writing(memory_type, written, moves_spans=moves):
                 shard = self._shard(memory_type)
                 for operation in operations:
                     await asyncio.to_thread(shard.update, operation)
@@ -374,17 +382,24 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
                 await self._make_durable(memory_type)
 
     @contextlib.asynccontextmanager
-    async def _writing(self, memory_type: MemoryType, ids: Sequence[str]) -> AsyncIterator[None]:
+    async def _writing(
+        self, memory_type: MemoryType, ids: Sequence[str], *, moves_spans: bool = True
+    ) -> AsyncIterator[None]:
         """Around every write's engine calls: a rebuild learns which points it touched (and may hold
         it while it swaps the shard: `WriteGates`), and cached payloads of these points are dropped
-        before and after it, so no search that overlapped it caches what it read."""
+        before and after it, so no search that overlapped it caches what it read; the validity
+        spans, where it `moves_spans`, are not used meanwhile (validity_spans.py)."""
         point_ids = canonical_ids(ids)
         async with self.writes.writing(memory_type, point_ids), self._engine_call(memory_type, "write"):
             self.payloads.invalidate(memory_type, point_ids)
+            if moves_spans:
+                self.spans.begin(memory_type)
             try:
                 yield
             finally:
                 self.payloads.invalidate(memory_type, point_ids)
+                if moves_spans:
+                    self.spans.end(memory_type)
 
     async def health(self) -> IndexHealth:
         return IndexHealth(await self.ready(), "qdrant_edge", types=self.states.not_healthy())

@@ -1,5 +1,6 @@
 """The read side of `EdgeVectorIndex` (backends/qdrant_edge/index.py): get, scroll, count, searches and
-neighbour lookups, with payloads read through the index's `PayloadCache`.
+neighbour lookups, with payloads read through the index's `PayloadCache`, and validity conditions
+sent only where its `ValiditySpans` say they may leave something out.
 
 Edge blocks, and holds the GIL for the whole call: searches, neighbour lookups and small reads
 (payloads, the few vectors the newer-first lift compares) run on the caller's thread (a worker
@@ -34,6 +35,7 @@ from ...memtypes.types import MemoryType
 from ..qdrant.planner import scored_hits, serial_per_type
 from ..qdrant.schema import DENSE, SPARSE, canonical_ids, dense_vector
 from .payload_cache import PayloadCache, id_text
+from .validity_spans import ValiditySpans
 from .vocabulary import EDGE_PLANNER as PLAN
 
 # Reads of up to this many ids (payloads, vectors) run on the caller's thread, like a search's own
@@ -196,6 +198,7 @@ class EdgeReads:
     """Mixed into `EdgeVectorIndex`, which owns the shards and the cache."""
 
     payloads: PayloadCache
+    spans: ValiditySpans
     unreadable: dict[MemoryType, frozenset[str]]
 
     def _shard(self, memory_type: MemoryType) -> EdgeShard:
@@ -354,18 +357,45 @@ class EdgeReads:
         """`search` on the calling thread (backends/qdrant_edge/process.py answers reads on its reader)."""
         return serial_per_type(requests, self._guarded(self._search_shard))
 
+    def _with_spans(
+        self,
+        memory_type: MemoryType,
+        requests: list[R],
+        read: Callable[[EdgeShard, list[R], Sequence[bool]], list[list[P]]],
+    ) -> list[list[P]]:
+        """`read` of the requests, each with its validity conditions only where the type's spans
+        say they may leave something out (validity_spans.py); asked again with them all if a write
+        that may move a span began meanwhile."""
+        shard = self._shard(memory_type)
+        needed, seen = self.spans.needed(shard, memory_type, requests)
+        found = read(shard, requests, needed)
+        if seen is not None and not self.spans.still(memory_type, seen):
+            found = read(self._shard(memory_type), requests, [True] * len(requests))
+        return found
+
     def _search_shard(
         self, memory_type: MemoryType, requests: list[SearchRequest]
     ) -> list[list[ScoredPoint]]:
-        shard = self._shard(memory_type)
+        return self._with_spans(memory_type, requests, partial(self._search_in, memory_type))
+
+    def _search_in(
+        self,
+        memory_type: MemoryType,
+        shard: EdgeShard,
+        requests: list[SearchRequest],
+        validity: Sequence[bool],
+    ) -> list[list[ScoredPoint]]:
         if not self.payloads.enabled or any(r.with_vector for r in requests):
-            batch = QueryBatchRequest([PLAN.query(r) for r in requests])
+            batch = QueryBatchRequest(
+                [PLAN.query(r, True, v) for r, v in zip(requests, validity, strict=True)]
+            )
             answers = shard.query_batch(batch)
             return [scored_hits(hits, r.payload_limit) for r, hits in zip(requests, answers, strict=True)]
         # Ids and scores from the engine; payloads from the cache, the misses read in this same hop
         # (past a request's `payload_limit`, not at all).
         generation = self.payloads.generation(memory_type)
-        results = shard.query_batch(QueryBatchRequest([PLAN.query(r, with_payload=False) for r in requests]))
+        asked = [PLAN.query(r, False, v) for r, v in zip(requests, validity, strict=True)]
+        results = shard.query_batch(QueryBatchRequest(asked))
         if unreadable := self.unreadable.get(memory_type):  # a degraded shard serves what it can read
             results = [[hit for hit in hits if str(hit.id) not in unreadable] for hits in results]
         limits = [r.payload_limit for r in requests]
@@ -380,10 +410,19 @@ class EdgeReads:
     def _neighbours_in_shard(
         self, memory_type: MemoryType, requests: list[NeighbourRequest]
     ) -> list[list[StoredPoint]]:
-        shard = self._shard(memory_type)
+        return self._with_spans(memory_type, requests, partial(self._neighbours_in, memory_type))
+
+    def _neighbours_in(
+        self,
+        memory_type: MemoryType,
+        shard: EdgeShard,
+        requests: list[NeighbourRequest],
+        validity: Sequence[bool],
+    ) -> list[list[StoredPoint]]:
         cached = self.payloads.enabled
         generation = self.payloads.generation(memory_type)
-        results = shard.query_batch(QueryBatchRequest([PLAN.neighbours(r, not cached) for r in requests]))
+        asked = [PLAN.neighbours(r, not cached, v) for r, v in zip(requests, validity, strict=True)]
+        results = shard.query_batch(QueryBatchRequest(asked))
         if not cached:
             return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
         return self._with_payloads(shard, memory_type, results, generation, point=_stored)

@@ -192,9 +192,11 @@ class Calibration:
             w * features.get(name, 0.0) for name, w in self.detail_ceiling.items() if name != "intercept"
         )
 
-    def probability(self, features: Mapping[str, float]) -> float:
+    def probability(self, features: Mapping[str, float], bound: float | None = None) -> float:
+        """`bound`: `detail_bound(features)` where the caller knows it (the same for every hit of a
+        request)."""
         z = self.intercept + sum(w * features[name] for name, w in self.coefficients.items())
-        return self._clipped(min(z, self.detail_bound(features)))
+        return self._clipped(min(z, self.detail_bound(features) if bound is None else bound))
 
     def _clipped(self, z: float) -> float:
         p = 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
@@ -212,12 +214,12 @@ class Calibration:
             return []
         head, weakest = _absolute(query, hits, model)
         top, found = hits[0].score, _found(hits)
-        out = [
-            self.probability(
-                with_small_store({**f, "below_top": top - h.score, "log_rank": math.log1p(r), "found": found})
-            )
+        bound = self.detail_bound(weakest)  # every hit has the request's detail features
+        ranked = (
+            {**f, "below_top": top - h.score, "log_rank": math.log1p(r), "found": found}
             for r, (f, h) in enumerate(zip(head, hits, strict=False))
-        ]
+        )
+        out = [self.probability(with_small_store(features), bound) for features in ranked]
         if len(hits) > len(head):
             c = self.coefficients.get
             rest = with_small_store({**weakest, "below_top": 0.0, "log_rank": 0.0, "found": found})
@@ -225,7 +227,7 @@ class Calibration:
             scores = np.fromiter((h.score for h in hits[len(head) :]), dtype=float)
             ranks = np.log1p(np.arange(len(head), len(hits), dtype=float))
             z = base + c("below_top", 0.0) * (top - scores) + c("log_rank", 0.0) * ranks
-            z = np.minimum(z, self.detail_bound(rest))
+            z = np.minimum(z, bound)
             p = np.where(z > -500, 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))), 0.0)
             out += [round(float(v), 4) for v in np.clip(p, self.floor, self.ceiling)]
         if model.only_best_when_missing and self._nothing_of_the_kind(weakest):

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy.typing as npt
 
@@ -91,7 +92,13 @@ class EventsOverStatements(PostStage):
 
 def tells_change(text: str) -> bool:
     """Whether an event says a value changed: "switched to", "from 1 May", "from 75 to 88"."""
-    return re.search(EVENT_STATES_CHANGE, text, re.I) is not None
+    return _says(EVENT_STATES_CHANGE, text)
+
+
+# Asked of the same best events request after request; by the pattern too, which a variant may change.
+@lru_cache(maxsize=32_768)
+def _says(pattern: str, text: str) -> bool:
+    return re.search(pattern, text, re.I) is not None
 
 
 def event_is_newer(
