@@ -308,3 +308,10 @@ def due_within(asked: TaskQuestion, payload: Mapping[str, Any]) -> bool:
     if asked.window is None or due is None or payload.get("status", "pending") != "pending":
         return False
     return asked.window.start.timestamp() <= float(due) < asked.window.end.timestamp()
+
+
+def pending_past_due(payload: Mapping[str, Any], now_ts: float) -> bool:
+    """Whether a memory is an item still pending whose due date is already past (`PastDueTerm` keeps
+    only part of such an item's relevance for a question that is not about tasks)."""
+    due = payload.get("due_ts")
+    return due is not None and float(due) < now_ts and payload.get("status", "pending") == "pending"

@@ -25,7 +25,7 @@ from dataclasses import replace
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import MemoryType
 from ..options import RetrievalConfig
-from ..ranking.due_windows import asks_about_tasks
+from ..ranking.due_windows import asks_about_tasks, pending_past_due
 from ..ranking.evidence import HEAD, memory_words, query_words
 from ..ranking.model import DenseFloorModel
 from .plan import ReadPlan
@@ -57,7 +57,11 @@ class DenseFloor(PostStage):
             cosines.update(cosines_with(inputs.query_vector, found_vectors))
         model = inputs.plan.model
         asked = asked_words(inputs.plan.request.query, model.dense_floor, model.due_window.leave_rule)
-        floors = dense_floors([h for _, h in best], cosines, asked, int(weight), model.dense_floor.places)
+        now_ts = inputs.plan.resolved.now.timestamp()
+        # A reminder nobody closed keeps part of its relevance on purpose (`past_due`): not lifted back.
+        kept_down = frozenset(h.id for _, h in best if pending_past_due(h.payload, now_ts))
+        fit = model.dense_floor
+        floors = dense_floors([h for _, h in best], cosines, asked, int(weight), fit.places, kept_down)
         return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}
 
 
@@ -72,10 +76,16 @@ def asked_words(query: str, fit: DenseFloorModel, leave_rule: bool = True) -> fr
 
 
 def dense_floors(
-    best: Sequence[ScoredPoint], cosines: Mapping[str, float], asked: frozenset[str], ranks: int, places: int
+    best: Sequence[ScoredPoint],
+    cosines: Mapping[str, float],
+    asked: frozenset[str],
+    ranks: int,
+    places: int,
+    kept_down: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     """The score each hit is raised to, by id: of the first `ranks` of `best` by cosine, each that
-    shares none of the `asked` words and ranks below the hit `places` under its place by cosine."""
+    shares none of the `asked` words and ranks below the hit `places` under its place by cosine
+    (none of `kept_down`, whose place under their meaning's is meant)."""
     if not asked:
         return {}
     by_score = sorted(best, key=lambda h: -h.score)
@@ -83,7 +93,7 @@ def dense_floors(
     floors: dict[str, float] = {}
     for place, hit in enumerate(by_meaning[:ranks]):
         below = place + places
-        if below >= len(by_score) or hit.score > by_score[below].score:
+        if hit.id in kept_down or below >= len(by_score) or hit.score > by_score[below].score:
             continue
         if asked & memory_words(str(hit.payload.get("content", ""))):
             continue  # BM25 found it: relevance has both sides' say

@@ -30,7 +30,7 @@ import numpy as np
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
-from ..ranking.due_windows import anchored_question, task_question
+from ..ranking.due_windows import anchored_question, pending_past_due, task_question
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
@@ -118,7 +118,8 @@ class DoneByEvent(PostStage):
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         now_ts = inputs.plan.resolved.now.timestamp()
-        past_due = [p for p in hits.get(INTENTION_TYPE, ()) if _pending_past_due(p, now_ts)][:_REMINDERS]
+        reminders = hits.get(INTENTION_TYPE, ())
+        past_due = [p for p in reminders if pending_past_due(p.payload, now_ts)][:_REMINDERS]
         done = await done_reminders(inputs, past_due, now_ts)
         if not done:
             return {}
@@ -133,11 +134,6 @@ class DoneByEvent(PostStage):
                     out[p.id] = lift(self.name, -cut)
         points.sort(key=lambda p: -p.score)
         return out
-
-
-def _pending_past_due(point: ScoredPoint, now_ts: float) -> bool:
-    due = point.payload.get("due_ts")
-    return due is not None and float(due) < now_ts and point.payload.get("status", "pending") == "pending"
 
 
 async def done_reminders(inputs: StageInputs, reminders: Sequence[ScoredPoint], now_ts: float) -> set[str]:

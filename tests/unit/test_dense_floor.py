@@ -48,6 +48,12 @@ def test_a_memory_in_other_words_is_kept_places_below_its_place_by_meaning() -> 
     assert floors == {"lactose": pytest.approx(0.50 + 1e-4)}
 
 
+def test_a_memory_kept_down_on_purpose_is_not_raised() -> None:
+    # A reminder nobody closed keeps half its relevance for a question not about tasks.
+    floors = dense_floors(BEST, COSINES, ASKED, ranks=2, places=2, kept_down=frozenset({"lactose"}))
+    assert "lactose" not in floors
+
+
 def test_only_the_first_ranks_by_meaning_are_raised() -> None:
     # "weather" is third by meaning and shares no word: raised only when three ranks count.
     assert dense_floors(BEST, COSINES, ASKED, ranks=3, places=2)["weather"] == pytest.approx(0.31 + 1e-4)
