@@ -5,11 +5,13 @@ conditions are sent exactly where a memory of the tenant could fail them."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.memtypes.ports import VectorIndex
@@ -65,6 +67,17 @@ def _with(point: VectorPoint, **fields: Any) -> VectorPoint:
     return replace(point, payload={**point.payload, **fields})
 
 
+@pytest.fixture
+async def edge_index(tmp_path: Path, edge_template: Path) -> AsyncIterator[EdgeVectorIndex]:
+    index = make_index("edge", tmp_path, edge_template)
+    assert isinstance(index, EdgeVectorIndex)
+    await index.open()
+    try:
+        yield index
+    finally:
+        await index.close()
+
+
 def _needed(index: EdgeVectorIndex, *filters: MemoryFilter) -> list[bool]:
     requests = [request(QUERY, flt, SEMANTIC) for flt in filters]
     needed, _ = index.spans.needed(index.shard_of(SEMANTIC), SEMANTIC, requests)
@@ -72,56 +85,44 @@ def _needed(index: EdgeVectorIndex, *filters: MemoryFilter) -> list[bool]:
 
 
 async def test_edge_sends_the_validity_conditions_where_a_memory_of_the_tenant_could_fail_them(
-    tmp_path: Path, edge_template: Path
+    edge_index: EdgeVectorIndex,
 ) -> None:
-    index = make_index("edge", tmp_path, edge_template)
-    assert isinstance(index, EdgeVectorIndex)
-    await index.open()
-    try:
-        current, then = MemoryFilter("acme", now=NOW), MemoryFilter("acme", as_of=AsOf(NOW - DAY))
-        pts = points(unit_vectors(4, seed=23), [payload(valid_from_ts=NOW - DAY) for _ in range(4)])
-        await index.upsert(SEMANTIC, pts[:2])
-        # Valid since yesterday: nothing a current read could leave out; a read at another time
-        # keeps its own conditions.
-        assert _needed(index, current, then) == [False, True]
-        assert _needed(index, MemoryFilter("acme", now=NOW - 2 * DAY)) == [True]
-        # Another tenant's expired memory changes nothing for this one.
-        await index.upsert(SEMANTIC, [_with(pts[2], tenant="other", valid_until_ts=NOW - DAY)])
-        assert _needed(index, current, MemoryFilter("other", now=NOW)) == [False, True]
-        # A superseded memory's ended validity is no current memory's.
-        await index.upsert(SEMANTIC, [_with(pts[3], superseded=True, valid_until_ts=NOW - DAY)])
-        assert _needed(index, current) == [False]
-        await index.set_payload(SEMANTIC, [pts[1].id], {"valid_until_ts": NOW + DAY})
-        assert _needed(index, current, MemoryFilter("acme", now=NOW + DAY)) == [False, True]
-        await index.delete(SEMANTIC, [pts[1].id])  # a delete leaves the span as it was: still sent
-        assert _needed(index, MemoryFilter("acme", now=NOW + DAY)) == [True]
-        # While a write that may move a span is in flight, every read keeps its conditions.
-        index.spans.begin(SEMANTIC)
-        assert _needed(index, current) == [True]
-        index.spans.end(SEMANTIC)
-        assert _needed(index, current) == [False]
-    finally:
-        await index.close()
+    current, then = MemoryFilter("acme", now=NOW), MemoryFilter("acme", as_of=AsOf(NOW - DAY))
+    pts = points(unit_vectors(4, seed=23), [payload(valid_from_ts=NOW - DAY) for _ in range(4)])
+    await edge_index.upsert(SEMANTIC, pts[:2])
+    # Valid since yesterday: nothing a current read could leave out; a read at another time
+    # keeps its own conditions.
+    assert _needed(edge_index, current, then) == [False, True]
+    assert _needed(edge_index, MemoryFilter("acme", now=NOW - 2 * DAY)) == [True]
+    # Another tenant's expired memory changes nothing for this one.
+    await edge_index.upsert(SEMANTIC, [_with(pts[2], tenant="other", valid_until_ts=NOW - DAY)])
+    assert _needed(edge_index, current, MemoryFilter("other", now=NOW)) == [False, True]
+    # A superseded memory's ended validity is no current memory's.
+    await edge_index.upsert(SEMANTIC, [_with(pts[3], superseded=True, valid_until_ts=NOW - DAY)])
+    assert _needed(edge_index, current) == [False]
+    await edge_index.set_payload(SEMANTIC, [pts[1].id], {"valid_until_ts": NOW + DAY})
+    assert _needed(edge_index, current, MemoryFilter("acme", now=NOW + DAY)) == [False, True]
+    await edge_index.delete(SEMANTIC, [pts[1].id])  # a delete leaves the span as it was: still sent
+    assert _needed(edge_index, MemoryFilter("acme", now=NOW + DAY)) == [True]
+    # While a write that may move a span is in flight, every read keeps its conditions.
+    edge_index.spans.begin(SEMANTIC)
+    assert _needed(edge_index, current) == [True]
+    edge_index.spans.end(SEMANTIC)
+    assert _needed(edge_index, current) == [False]
 
 
 async def test_an_edge_read_asks_again_with_the_conditions_when_a_write_began_meanwhile(
-    tmp_path: Path, edge_template: Path
+    edge_index: EdgeVectorIndex,
 ) -> None:
-    index = make_index("edge", tmp_path, edge_template)
-    assert isinstance(index, EdgeVectorIndex)
-    await index.open()
-    try:
-        await index.upsert(SEMANTIC, points(unit_vectors(1, seed=24), [payload()]))
-        asked: list[list[bool]] = []
+    await edge_index.upsert(SEMANTIC, points(unit_vectors(1, seed=24), [payload()]))
+    asked: list[list[bool]] = []
 
-        def read(shard: Any, requests: list[SearchRequest], validity: list[bool]) -> list[list[Any]]:
-            asked.append(list(validity))
-            if len(asked) == 1:  # a write that may move a span begins (and ends) during the read
-                index.spans.begin(SEMANTIC)
-                index.spans.end(SEMANTIC)
-            return [[] for _ in requests]
+    def read(shard: Any, requests: list[SearchRequest], validity: list[bool]) -> list[list[Any]]:
+        asked.append(list(validity))
+        if len(asked) == 1:  # a write that may move a span begins (and ends) during the read
+            edge_index.spans.begin(SEMANTIC)
+            edge_index.spans.end(SEMANTIC)
+        return [[] for _ in requests]
 
-        index._with_spans(SEMANTIC, [request(QUERY, MemoryFilter("acme", now=NOW), SEMANTIC)], read)
-        assert asked == [[False], [True]]
-    finally:
-        await index.close()
+    edge_index._with_spans(SEMANTIC, [request(QUERY, MemoryFilter("acme", now=NOW), SEMANTIC)], read)
+    assert asked == [[False], [True]]
