@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from functools import lru_cache
 
 import numpy.typing as npt
@@ -48,7 +47,18 @@ from ..ranking.model import RankingModel
 from . import rank
 from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, SameMeaning, StageInputs, VectorsOf, lift, same_meaning
+from .post import (
+    Adjustment,
+    Hits,
+    Phase,
+    PostStage,
+    SameMeaning,
+    StageInputs,
+    VectorsOf,
+    lift,
+    raise_to,
+    same_meaning,
+)
 
 # How an event tells that a value changed (English usage): a verb of change, a date a value holds
 # from, a value "from" one thing "to" another, an arrow. Not a statement's "since" ("log volume up 40%
@@ -220,14 +230,7 @@ async def lift_changed_events(
         events.sort(key=lambda e: _happened(e.payload) or 0.0)
         for step, event in enumerate(events):
             raised[event.id] = statement.score + _ABOVE * (1.0 + step / len(events))
-    lifts = {event.id: raised[event.id] - event.score for _, events in over.values() for event in events}
-    for memory_type, found in hits.items():
-        if SPECS[memory_type].holds_events and any(h.id in raised for h in found):
-            hits[memory_type] = sorted(
-                (replace(h, score=raised[h.id]) if h.id in raised else h for h in found),
-                key=lambda h: -h.score,
-            )
-    return lifts
+    return raise_to(hits, raised)  # each event is below its statement: always a raise
 
 
 async def _vectors(

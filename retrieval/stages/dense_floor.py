@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import MemoryType
@@ -29,7 +28,7 @@ from ..ranking.due_windows import asks_about_tasks, pending_past_due
 from ..ranking.evidence import HEAD, memory_words, query_words
 from ..ranking.model import DenseFloorModel
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with, lift
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with, lift, raise_to
 
 _ABOVE = 1e-4
 
@@ -99,22 +98,3 @@ def dense_floors(
             continue  # BM25 found it: relevance has both sides' say
         floors[hit.id] = by_score[below].score + _ABOVE
     return floors
-
-
-def raise_to(hits: Hits, floors: Mapping[str, float]) -> dict[str, float]:
-    """Each hit in `floors` raised to its floor (in place, each type's list best first again); each
-    raised hit's lift, by id."""
-    lifts: dict[str, float] = {}
-    if not floors:
-        return lifts
-    for memory_type, found in hits.items():
-        if not any(h.id in floors for h in found):
-            continue
-        raised = []
-        for h in found:
-            if h.id in floors and floors[h.id] > h.score:
-                lifts[h.id] = floors[h.id] - h.score
-                h = replace(h, score=floors[h.id])
-            raised.append(h)
-        hits[memory_type] = sorted(raised, key=lambda h: -h.score)
-    return lifts

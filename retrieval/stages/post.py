@@ -13,7 +13,7 @@ stages run, is `POST_STAGES` in retrieval/pipeline.py.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -94,6 +94,25 @@ class Adjustment:
     components: Mapping[str, ScoreComponent]
     replaces: bool = False
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def raise_to(hits: Hits, floors: Mapping[str, float]) -> dict[str, float]:
+    """Each hit in `floors` raised to its floor where that is above its score (in place, each type's
+    list best first again); each raised hit's lift, by id."""
+    lifts: dict[str, float] = {}
+    if not floors:
+        return lifts
+    for memory_type, found in hits.items():
+        if not any(h.id in floors for h in found):
+            continue
+        raised = []
+        for h in found:
+            if h.id in floors and floors[h.id] > h.score:
+                lifts[h.id] = floors[h.id] - h.score
+                h = replace(h, score=floors[h.id])
+            raised.append(h)
+        hits[memory_type] = sorted(raised, key=lambda h: -h.score)
+    return lifts
 
 
 def lift(name: str, amount: float) -> Adjustment:

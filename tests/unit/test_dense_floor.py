@@ -8,7 +8,8 @@ import pytest
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.stages.dense_floor import asked_words, dense_floors, raise_to
+from mnemo.retrieval.stages.dense_floor import asked_words, dense_floors
+from mnemo.retrieval.stages.post import raise_to
 
 QUERY = "Lorna's collecting dietary requirements for the lab Christmas lunch, what do I tell her?"
 ASKED = asked_words(QUERY, DEFAULT_MODEL.dense_floor)
