@@ -387,14 +387,15 @@ class EdgeReads:
     ) -> list[list[ScoredPoint]]:
         if not self.payloads.enabled or any(r.with_vector for r in requests):
             batch = QueryBatchRequest(
-                [PLAN.query(r, True, v) for r, v in zip(requests, validity, strict=True)]
+                [PLAN.query(r, validity=v) for r, v in zip(requests, validity, strict=True)]
             )
             answers = shard.query_batch(batch)
             return [scored_hits(hits, r.payload_limit) for r, hits in zip(requests, answers, strict=True)]
         # Ids and scores from the engine; payloads from the cache, the misses read in this same hop
         # (past a request's `payload_limit`, not at all).
         generation = self.payloads.generation(memory_type)
-        asked = [PLAN.query(r, False, v) for r, v in zip(requests, validity, strict=True)]
+        pairs = zip(requests, validity, strict=True)
+        asked = [PLAN.query(r, with_payload=False, validity=v) for r, v in pairs]
         results = shard.query_batch(QueryBatchRequest(asked))
         if unreadable := self.unreadable.get(memory_type):  # a degraded shard serves what it can read
             results = [[hit for hit in hits if str(hit.id) not in unreadable] for hits in results]
@@ -421,7 +422,8 @@ class EdgeReads:
     ) -> list[list[StoredPoint]]:
         cached = self.payloads.enabled
         generation = self.payloads.generation(memory_type)
-        asked = [PLAN.neighbours(r, not cached, v) for r, v in zip(requests, validity, strict=True)]
+        pairs = zip(requests, validity, strict=True)
+        asked = [PLAN.neighbours(r, with_payload=not cached, validity=v) for r, v in pairs]
         results = shard.query_batch(QueryBatchRequest(asked))
         if not cached:
             return [[StoredPoint(str(p.id), p.payload or {}) for p in hits] for hits in results]
