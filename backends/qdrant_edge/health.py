@@ -121,6 +121,12 @@ class ShardRecovery:
     def shard_path(self, memory_type: MemoryType) -> Path:
         raise NotImplementedError
 
+    def _drop_cached(self, memory_type: MemoryType) -> None:
+        """Forget what was read off the type's shard (payloads, validity spans): a shard opened,
+        reopened or swapped in may hold other points, and nothing read outlives its shard."""
+        self.payloads.invalidate(memory_type)
+        self.spans.forget(memory_type)
+
     def _load_shard(self, path: Path) -> EdgeShard:
         raise NotImplementedError
 
@@ -229,8 +235,7 @@ class ShardRecovery:
                 await asyncio.to_thread(fresh.close)
                 raise
             self._shards[memory_type] = fresh
-            self.payloads.invalidate(memory_type)
-            self.spans.forget(memory_type)
+            self._drop_cached(memory_type)
             log.warning("%s: shard reopened from %s", memory_type.value, path)
 
     async def wait_for_recoveries(self) -> None:

@@ -149,8 +149,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         shards = await asyncio.to_thread(self._open_all)
         await asyncio.to_thread(self.reserve.back_mapped_files, self.data_dir)  # what opening made
         for memory_type in shards:  # another process may have written while the dir was closed
-            self.payloads.invalidate(memory_type)
-            self.spans.forget(memory_type)
+            self._drop_cached(memory_type)
         self._unindexed_now = await asyncio.to_thread(
             lambda: {mt: unindexed_dense_vectors(s) for mt, s in shards.items()}
         )
@@ -297,8 +296,7 @@ class EdgeVectorIndex(EdgeReads, BackgroundRebuilds, ShardRecovery):
         """Put a rebuilt shard in the type's place (its writes held shut); answers the old one."""
         old, self._shards[memory_type] = self._shards[memory_type], shard
         self.outdated.discard(memory_type)  # a rebuild writes the current layout
-        self.payloads.invalidate(memory_type)  # the same points, but no payload outlives its shard
-        self.spans.forget(memory_type)
+        self._drop_cached(memory_type)  # the same points, but nothing read outlives its shard
         return old
 
     def _flush_live(self, memory_type: MemoryType) -> None:

@@ -55,7 +55,7 @@ class DenseFloor(PostStage):
         for found_vectors in read:
             cosines.update(cosines_with(inputs.query_vector, found_vectors))
         model = inputs.plan.model
-        asked = asked_words(inputs.plan.request.query, model.dense_floor, model.due_window.leave_rule)
+        asked = informative_words(inputs.plan.request.query, model.dense_floor, model.due_window.leave_rule)
         now_ts = inputs.plan.resolved.now.timestamp()
         # A reminder nobody closed keeps part of its relevance on purpose (`past_due`): not lifted back.
         kept_down = frozenset(h.id for _, h in best if pending_past_due(h.payload, now_ts))
@@ -64,7 +64,7 @@ class DenseFloor(PostStage):
         return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}
 
 
-def asked_words(query: str, fit: DenseFloorModel, leave_rule: bool = True) -> frozenset[str]:
+def informative_words(query: str, fit: DenseFloorModel, leave_rule: bool = True) -> frozenset[str]:
     """The query's word keys that say what it asks (the commonest words say nothing); none where
     fewer than `fit.min_asked` do (a memory without a word or two may be about anything), or where
     it asks about things to do (ranked by their due dates, which its words do not say)."""

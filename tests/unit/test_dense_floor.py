@@ -8,11 +8,11 @@ import pytest
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.stages.dense_floor import asked_words, dense_floors
+from mnemo.retrieval.stages.dense_floor import dense_floors, informative_words
 from mnemo.retrieval.stages.post import raise_to
 
 QUERY = "Lorna's collecting dietary requirements for the lab Christmas lunch, what do I tell her?"
-ASKED = asked_words(QUERY, DEFAULT_MODEL.dense_floor)
+ASKED = informative_words(QUERY, DEFAULT_MODEL.dense_floor)
 
 
 def _hit(point_id: str, score: float, content: str) -> ScoredPoint:
@@ -38,9 +38,9 @@ def test_the_commonest_words_ask_nothing() -> None:
 
 def test_a_question_of_few_words_or_about_things_to_do_asks_none() -> None:
     fit = DEFAULT_MODEL.dense_floor
-    assert asked_words("what's my address?", fit) == frozenset()  # fewer than `min_asked`
-    assert asked_words("anything due in January for the thesis committee?", fit) == frozenset()
-    assert asked_words("when did Gerry start going to the physio?", fit) >= {"gerry", "physio"}
+    assert informative_words("what's my address?", fit) == frozenset()  # fewer than `min_asked`
+    assert informative_words("anything due in January for the thesis committee?", fit) == frozenset()
+    assert informative_words("when did Gerry start going to the physio?", fit) >= {"gerry", "physio"}
 
 
 def test_a_memory_in_other_words_is_kept_places_below_its_place_by_meaning() -> None:
