@@ -75,6 +75,12 @@ def machine_line(info: Mapping[str, Any]) -> str:
     )
 
 
+def machine_line_with_final_load(results: Mapping[str, Any]) -> str:
+    """`machine_line` of a run's results, and how busy the machine still was when the run ended
+    (`load_avg_1m_at_end`)."""
+    return machine_line(results["machine"]) + f"; load average {results['load_avg_1m_at_end']} at the end."
+
+
 def write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")

@@ -26,7 +26,7 @@ from typing import Any
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
-from ..report import bar_plot, machine, machine_line, markdown_blocks, table, write_outputs
+from ..report import bar_plot, machine, machine_line_with_final_load, markdown_blocks, table, write_outputs
 from ..server import failure_name, serve
 from ..synthetic import generate
 
@@ -279,9 +279,7 @@ def markdown(results: dict[str, Any]) -> str:
         table(["operation", "requests", "per s", "p50 ms", "p95 ms", "p99 ms", "statuses"], rows),
         f"Mix {options['mix']}, seed {options['seed']}, retrieval budget {options['budget_tokens']} "
         "tokens; the real service in a child process with its embedded engines (Qdrant Edge, "
-        "redis-server), over loopback.\n"
-        + machine_line(results["machine"])
-        + f"; load average {results['load_avg_1m_at_end']} at the end.",
+        "redis-server), over loopback.\n" + machine_line_with_final_load(results),
     )
 
 

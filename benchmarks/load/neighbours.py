@@ -29,7 +29,7 @@ from typing import Any
 from mnemo_client import AsyncMnemo, Limits, MnemoConnectionError
 
 from ..metrics import percentiles
-from ..report import machine, machine_line, markdown_blocks, table, write_outputs
+from ..report import machine, machine_line_with_final_load, markdown_blocks, table, write_outputs
 from ..server import Server, failure_name, memory_of, serve
 from ..synthetic import generate
 
@@ -355,8 +355,7 @@ def markdown(results: dict[str, Any]) -> str:
         table(header, _rows(phases)),
         "Open-loop traffic (retrievals, working appends, one-memory writes) on the real service in a "
         "child process with API keys; latencies of answered (2xx) requests.\n"
-        + machine_line(results["machine"])
-        + f"; load average {results['load_avg_1m_at_end']} at the end.",
+        + machine_line_with_final_load(results),
     )
 
 
