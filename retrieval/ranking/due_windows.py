@@ -23,6 +23,7 @@ from typing import Any
 
 from ...memtypes.language.time_mentions import asks_when
 from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
+from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
 
 # What was meant to be done and was not: "overdue", "never did", "let slip", "still not done".
@@ -70,6 +71,9 @@ _DATE = (
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
 _UNIT = r"(?P<unit>day|week|month)s?"
+# A time ahead after "before" ends the window ("before Christmas": from today until it); after "by",
+# "until" or "till", it closes it ("by Friday": today until Friday's end).
+_UNTIL = re.compile(r"\b(?:(?P<before>before|ahead\s+of)|by|until|till|up\s+to)\s+(?:the\s+)?$", re.I)
 _BEFORE_MAY = re.compile(r"\b(?:in|of|by|before|during|until|till|for|from)\s+$", re.I)  # May, the month
 
 
@@ -210,6 +214,10 @@ def _day_word(m: re.Match[str], now: datetime) -> Span:
     return today, today + timedelta(days=1)
 
 
+def _holiday(m: re.Match[str], now: datetime) -> Span | None:
+    return next_holiday(m["holiday"], now)
+
+
 def _past(m: re.Match[str], now: datetime) -> Span:
     # "over the last couple of months": what fell due in them.
     count = _count(m["count"]) if m["count"] else 1
@@ -236,6 +244,7 @@ _PATTERNS = [
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
     (_p(r"\bq(?P<quarter>[1-4])\b"), _quarter),
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
+    (_p(rf"\b{HOLIDAY}"), _holiday),
     (_p(rf"\b{_DATE}"), _date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
         r"(?:,?\s+(?P<year>20\d\d))?"), _month),
@@ -243,6 +252,14 @@ _PATTERNS = [
     (_p(r"\b(?:on\s+)?(?:\w+day\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"), _day_of_month),
     (_p(rf"\b(?:on\s+|this\s+)?(?P<weekday>{'|'.join(calendar.day_name)})\b"), _next_weekday),
 ]  # fmt: skip
+
+
+def _until(before: str, span: Span, now: datetime) -> Span:
+    """`span`, or the days from today until it where the words before it say "before" or "by"."""
+    until = _UNTIL.search(before)
+    if until is None or span[0] <= now:
+        return span
+    return day(now), span[0] if until["before"] else span[1]
 
 
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
@@ -263,7 +280,7 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
             span = resolve(match, now)
             if span is None:
                 continue
-            start, end = span
+            start, end = _until(query[: match.start()], span, now)
             if overdue:  # what fell due in the window and is still not done: not what is still ahead
                 end = min(end, now)
             if start < end:

@@ -66,6 +66,7 @@ _LIGHT = (
 # Words that only say an event is ahead: a question about what is due may name one so.
 _AHEAD = frozenset({"next", "coming", "upcoming"})
 _MAX_WORDS = 10
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm)?", re.I)  # "3rd", "2026", "1990s", "9am"
 # The clause ends at a stop or at a word that opens another clause.
 _CLAUSE_END = re.compile(r"[?!.;,:()\"]|\s(?:and|but|or|so|when|while|because|if|that|which|who)\s", re.I)
 _RELATION = re.compile(r"\b(?P<relation>since|after|before)\s+(?P<rest>\S.*)", re.I | re.S)
@@ -195,9 +196,15 @@ def _content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text.lower()) if w not in _LIGHT}
 
 
+def _names_time(words: list[str]) -> bool:
+    """Whether a word of the clause is one of time or a number ("the 3rd", "2026"); a code that
+    mixes letters and digits ("the V300 exam", "the Q3 review") names a thing."""
+    return any(w.lower() in _TIME_WORDS or _NUMBER.fullmatch(w) for w in words)
+
+
 def _names_event(words: list[str]) -> bool:
     lowered = [w.lower() for w in words]
-    if any(w in _TIME_WORDS or any(c.isdigit() for c in w) for w in lowered):
+    if _names_time(words):
         return False
     first = lowered[0]
     if first in _PRONOUNS:
@@ -214,11 +221,21 @@ def _names_event(words: list[str]) -> bool:
 
 
 def _names_due_event(words: list[str]) -> bool:
-    """A name's noun, of an event ahead ("Fionn's party", "Vicente's health check"); not a time."""
-    if any(w.lower() in _TIME_WORDS or any(c.isdigit() for c in w) for w in words):
+    """A name's noun, of an event ahead ("Fionn's party", "Vicente's health check"), or a subject
+    and its verb in the present ("Dai starts the bathroom", "we move"); not a time."""
+    if _names_time(words) or len(words) < 2:
         return False
-    possessive = words[0][:1].isupper() and words[0].lower().endswith(("'s", "’s"))
-    return possessive and len(words) > 1
+    first = words[0].lower()
+    if words[0][:1].isupper() and first.endswith(("'s", "’s")):
+        return True
+    if first in _PRONOUNS - {"it"}:
+        # "before we move", "after I start": a subject, then its verb ("before I forget" says none)
+        return words[1].lower() != "forget"
+    # A name, then a verb in the present's third person ("Dai starts", "Sofia arrives").
+    name = 0
+    while name < min(len(words), 3) and words[name][:1].isupper():
+        name += 1
+    return 0 < name < len(words) and len(words[name]) > 2 and words[name].lower().endswith("s")
 
 
 def _past_verb_at(words: list[str], at: int) -> bool:

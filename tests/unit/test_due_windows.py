@@ -43,6 +43,15 @@ def d(year: int, month: int, day: int) -> datetime:
         ("anything due in Q4?", d(2026, 10, 1), d(2027, 1, 1)),  # this quarter, until it ends
         ("what needs doing from January to March?", d(2027, 1, 1), d(2027, 4, 1)),
         ("Brightwater items for June?", d(2027, 6, 1), d(2027, 7, 1)),
+        # A named day of the year, and "before" or "by" a time ahead: from today until it.
+        ("what have I got to do before Christmas", d(2026, 11, 20), d(2026, 12, 25)),
+        ("anything due by Christmas Eve?", d(2026, 11, 20), d(2026, 12, 25)),
+        ("what's on over Easter?", d(2027, 3, 28), d(2027, 3, 29)),  # the computus's Sunday
+        ("anything due before Thanksgiving?", d(2026, 11, 20), d(2026, 11, 26)),  # 4th Thursday
+        ("anything for Halloween?", d(2027, 10, 31), d(2027, 11, 1)),  # this year's has passed
+        ("what's due by Wednesday?", d(2026, 11, 20), d(2026, 11, 26)),  # until its end
+        ("anything due before January?", d(2026, 11, 20), d(2027, 1, 1)),
+        ("what needs doing by the 3rd of December?", d(2026, 11, 20), d(2026, 12, 4)),
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:

@@ -42,6 +42,11 @@ NOW = datetime(2026, 6, 12, 12, tzinfo=UTC)
         ("anything due before Vicente's health check?", "before Vicente's health check", True),
         ("anything due before the next QBR?", "before the QBR", True),  # "next" says only that it is ahead
         ("anything due after the QBR in Bristol?", "after the QBR in Bristol", True),
+        ("what's left to do before the V300 exam", "before the V300 exam", True),  # a code, not a number
+        ("since the Q3 review, what changed?", "since the Q3 review", False),
+        # Ahead, the verb is in the present: a subject and its verb name the event.
+        ("what's due after Dai starts the bathroom", "after Dai starts the bathroom", True),
+        ("anything I need to do before we move?", "before we move", True),
     ],
 )
 def test_a_clause_naming_an_event_past_or_ahead_is_read(query: str, phrase: str, ahead: bool) -> None:
@@ -76,6 +81,10 @@ def test_a_clause_naming_an_event_past_or_ahead_is_read(query: str, phrase: str,
         ("anything due before Friday?", True),
         ("anything due after the 3rd?", True),
         ("what do I need to do before Fionn?", True),  # a name alone, not its event
+        ("before I forget, anything I need to do?", True),
+        ("anything due before it starts?", True),  # "it": which event, the store cannot say
+        ("what have we done since the 2026 offsite?", False),  # a year is a time
+        ("what did we do after Dai starts?", False),  # in the past, the verb must be too
     ],
 )
 def test_a_time_of_the_calendar_or_no_event_is_not_an_anchor(query: str, ahead: bool) -> None:
