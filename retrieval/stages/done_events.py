@@ -8,8 +8,12 @@ at least the ranking model's `done_events.min_cosine`), happened no earlier than
 before the due date, and says the reminder's own action in the past tense ("Pay …" → "paid", "Submit
 …" → "submitted", "Book …" → "booked"), not negated ("never booked"); of one that opens "get" or
 "have", what it asks to have done ("Get the order form signed" → "signed", "Get Kevin to fix …" →
-"fixed"). Only the action the reminder opens with counts: "Dean asked again about the training" is
-about the same thing and says nothing was done. What it misses
+"fixed"); or says it is done ("done", "completed", "finished", "sorted"). Only the action the
+reminder opens with counts: "Dean asked again about the training" is about the same thing and says
+nothing was done. A reminder that opens with the thing rather than an action ("Pickle recheck
+bloods", "Q3 access review → Drata") is told done by an event that says its first two words ("Pickle
+recheck: SDMA 16, stable"): a note of the thing itself, not one of it still to do ("asked me to …",
+"need to …"). What it misses
 (an event that tells it in other words: "Enrol Vicente" → "submitted the enrolment") leaves the
 reminder listed, as before.
 
@@ -57,6 +61,15 @@ _PARTICIPLE = re.compile(
 # "Get Kevin to fix the awning rail": what is to be done is the verb after "to".
 _GET_TO = re.compile(r"\W*(?:get|have)\s+(?:[\w'’-]+\s+){1,3}?to\s+([A-Za-z]+)", re.I)
 _CAUSATIVE = ("get", "have")
+# Words that tell any action done, whatever the reminder's verb ("Product transfer done w/ Nationwide").
+_DONE = frozenset({"done", "completed", "finished", "sorted"})
+_TOKEN = re.compile(r"[\w'’-]+")
+# Words no thing is named by; and words that put a note's thing still ahead or undone.
+_LIGHT = frozenset({"a", "an", "the", "my", "our", "to", "for", "of", "on", "in", "at", "with", "and", "or"})
+_STILL_AHEAD = frozenset({
+    "will", "should", "must", "need", "needs", "want", "wants", "asked", "asks", "not", "never", "no",
+    "yet", "pending",
+})  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -75,17 +88,32 @@ def done_forms(verb: str) -> frozenset[str]:
 
 
 def tells_done(reminder: str, event: str) -> bool:
-    """Whether `event` says, in the past tense and not negated, the action `reminder` opens with."""
+    """Whether `event` says, in the past tense and not negated, the action `reminder` opens with;
+    or that it is done; or whether it retells what the reminder opens with ("Pickle recheck bloods"
+    ← "Pickle recheck: SDMA 16, stable"): a note of the thing itself, which happened."""
     first = _FIRST_WORD.match(reminder)
     if first is None:
         return False
-    forms = done_forms(first.group(1))
+    forms = done_forms(first.group(1)) | _DONE
     if first.group(1).lower() in _CAUSATIVE:
         forms |= _caused_forms(reminder)
     for word in re.finditer(r"[A-Za-z]+", event):
         if word.group(0).lower() in forms and not _NEGATED.search(event[: word.start()]):
             return True
-    return False
+    return retells_opening(reminder, event)
+
+
+def retells_opening(reminder: str, event: str) -> bool:
+    """Whether `event` says the reminder's first two words, neither a light one ("Q3 access review
+    → Drata" ← "Q3 access review uploaded"), in a note that puts nothing still ahead or undone
+    ("asked me to do the Q3 access review", "wants a Pickle recheck", "not done")."""
+    opening = [w.lower() for w in _TOKEN.findall(reminder)[:2]]
+    if len(opening) < 2 or any(w in _LIGHT for w in opening):
+        return False
+    said = [w.lower() for w in _TOKEN.findall(event.replace("n't", " not"))]
+    if _STILL_AHEAD.intersection(said):
+        return False
+    return any(said[k : k + 2] == opening and (k == 0 or said[k - 1] != "to") for k in range(len(said) - 1))
 
 
 def _caused_forms(reminder: str) -> frozenset[str]:

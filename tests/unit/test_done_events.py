@@ -43,6 +43,10 @@ TELLS_DONE = [
     ("Get the boiler serviced before winter.", "The boiler was serviced on Tuesday, €150."),
     ("Have the contract reviewed (legal).", "Fiona reviewed the contract and sent comments."),
     ("Get Kevin to fix the awning rail.", "Kevin fixed the awning rail with new rivets."),
+    # Told done in other words, or a note of the thing itself that opens the reminder.
+    ("Sort a product transfer w/ Nationwide.", "Product transfer done w/ Nationwide: 5-yr fix."),
+    ("Pickle recheck bloods (3 mo on k/d).", "Pickle recheck: SDMA 16, stable; weight steady."),
+    ("Q3 access review → Drata.", "Q3 access review uploaded to Drata (9 days late)."),
 ]
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -54,6 +58,14 @@ TELLS_NOTHING_DONE = [
     ("Get the form signed by Helen.", "Helen has not signed the form."),
     # A participle before the object names the thing, not what is to be done.
     ("Get the signed NDA back from Fiona.", "Fiona signed the NDA last week."),
+    # The thing the reminder opens with, still to do; or not done.
+    ("Pickle recheck bloods.", "Dr Grant wants a Pickle recheck in Feb; need to book it."),
+    ("Q3 access review → Drata.", "Aoife asked me to do the Q3 access review by Friday."),
+    ("Kitchen quote from Marek.", "The kitchen quote is not done yet."),
+    (
+        "Book the venue for the offsite.",
+        "Need to book the venue, Aoife says.",
+    ),  # "Book the": a verb and a light word
 ]
 
 
