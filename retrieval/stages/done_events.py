@@ -8,12 +8,13 @@ at least the ranking model's `done_events.min_cosine`), happened no earlier than
 before the due date, and says the reminder's own action in the past tense ("Pay …" → "paid", "Submit
 …" → "submitted", "Book …" → "booked"), not negated ("never booked"); of one that opens "get" or
 "have", what it asks to have done ("Get the order form signed" → "signed", "Get Kevin to fix …" →
-"fixed"); or says it is done ("done", "completed", "finished", "sorted"). Only the action the
-reminder opens with counts: "Dean asked again about the training" is about the same thing and says
-nothing was done. A reminder that opens with the thing rather than an action ("Pickle recheck
-bloods", "Q3 access review → Drata") is told done by an event that says its first two words ("Pickle
-recheck: SDMA 16, stable"): a note of the thing itself, not one of it still to do ("asked me to …",
-"need to …"). What it misses
+"fixed"). Only the action the reminder opens with counts: "Dean asked again about the training" is
+about the same thing and says nothing was done. A word that tells any action done ("done",
+"completed") does not count either: a note of the last round of a recurring job is about the same
+thing too. A reminder that opens with the thing rather than an action ("Pickle recheck bloods", "Q3
+access review → Drata") is told done by an event that says its first two words ("Pickle recheck: SDMA
+16, stable"): a note of the thing itself, not one of it still to do ("asked me to …", "need to …").
+What it misses
 (an event that tells it in other words: "Enrol Vicente" → "submitted the enrolment") leaves the
 reminder listed, as before.
 
@@ -61,8 +62,6 @@ _PARTICIPLE = re.compile(
 # "Get Kevin to fix the awning rail": what is to be done is the verb after "to".
 _GET_TO = re.compile(r"\W*(?:get|have)\s+(?:[\w'’-]+\s+){1,3}?to\s+([A-Za-z]+)", re.I)
 _CAUSATIVE = ("get", "have")
-# Words that tell any action done, whatever the reminder's verb ("Product transfer done w/ Nationwide").
-_DONE = frozenset({"done", "completed", "finished", "sorted"})
 _TOKEN = re.compile(r"[\w'’-]+")
 # Words no thing is named by; and words that put a note's thing still ahead or undone.
 _LIGHT = frozenset({"a", "an", "the", "my", "our", "to", "for", "of", "on", "in", "at", "with", "and", "or"})
@@ -89,12 +88,12 @@ def done_forms(verb: str) -> frozenset[str]:
 
 def tells_done(reminder: str, event: str) -> bool:
     """Whether `event` says, in the past tense and not negated, the action `reminder` opens with;
-    or that it is done; or whether it retells what the reminder opens with ("Pickle recheck bloods"
+    or whether it retells what the reminder opens with ("Pickle recheck bloods"
     ← "Pickle recheck: SDMA 16, stable"): a note of the thing itself, which happened."""
     first = _FIRST_WORD.match(reminder)
     if first is None:
         return False
-    forms = done_forms(first.group(1)) | _DONE
+    forms = done_forms(first.group(1))
     if first.group(1).lower() in _CAUSATIVE:
         forms |= _caused_forms(reminder)
     for word in re.finditer(r"[A-Za-z]+", event):

@@ -43,8 +43,7 @@ TELLS_DONE = [
     ("Get the boiler serviced before winter.", "The boiler was serviced on Tuesday, €150."),
     ("Have the contract reviewed (legal).", "Fiona reviewed the contract and sent comments."),
     ("Get Kevin to fix the awning rail.", "Kevin fixed the awning rail with new rivets."),
-    # Told done in other words, or a note of the thing itself that opens the reminder.
-    ("Sort a product transfer w/ Nationwide.", "Product transfer done w/ Nationwide: 5-yr fix."),
+    # A note of the thing itself that opens the reminder.
     ("Pickle recheck bloods (3 mo on k/d).", "Pickle recheck: SDMA 16, stable; weight steady."),
     ("Q3 access review → Drata.", "Q3 access review uploaded to Drata (9 days late)."),
 ]
@@ -62,10 +61,10 @@ TELLS_NOTHING_DONE = [
     ("Pickle recheck bloods.", "Dr Grant wants a Pickle recheck in Feb; need to book it."),
     ("Q3 access review → Drata.", "Aoife asked me to do the Q3 access review by Friday."),
     ("Kitchen quote from Marek.", "The kitchen quote is not done yet."),
-    (
-        "Book the venue for the offsite.",
-        "Need to book the venue, Aoife says.",
-    ),  # "Book the": a verb and a light word
+    # "Book the": a verb and a light word, not a thing.
+    ("Book the venue for the offsite.", "Need to book the venue, Aoife says."),
+    # A word that tells any action done tells none of the reminder's own.
+    ("Sort a product transfer w/ Nationwide.", "Product transfer done w/ Nationwide: 5-yr fix."),
 ]
 
 
