@@ -1,13 +1,13 @@
-"""For a question that asks when ("when did Aoife move house?"), the events lifted above the facts and
-reminders that mention the same thing: an event carries the time it happened (its `occurred_at`,
-shown in the context), while a fact about it seldom states when, and a reminder tells when it was due,
-not when it happened. An event tells its time whether or not its words state one: for a question
-about when something happened ("when did …", not "when's the call?"), one whose words do not is
-lifted as far as the `tells_time` term lifts a fact that states a date (else such a fact, lifted by
-the term, stays above the event it is about). Not further: the fact that says when the thing began
-("since August …") answers as well as the event, and keeps its place beside events that merely
-mention the thing. A question in the present or future tense is answered by a due date or a stated
-one as often as by an event: there the events keep the plain lift.
+"""For a question that asks when something happened ("when did Aoife move house?"), the events lifted
+above the facts and reminders that mention the same thing: an event carries the time it happened (its
+`occurred_at`, shown in the context), while a fact about it seldom states when, and a reminder tells
+when it was due, not when it happened. An event tells its time whether or not its words state one:
+one whose words do not is lifted as far as the `tells_time` term lifts a fact that states a date
+(else such a fact, lifted by the term, stays above the event it is about). Not further: the fact that
+says when the thing began ("since August …") answers as well as the event, and keeps its place
+beside events that merely mention the thing. A question in the present or future tense ("when's the
+call?", "when does the card run out?") asks for a time to come or one that holds, which no event
+tells: the events are not lifted.
 
 Only where a retrieval finds memories of other types beside its events: in a store of conversation
 turns alone, every hit is an event and lifting all of them would change nothing but the scores' scale.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from ...memtypes.language.time_mentions import asks_when, asks_when_happened
+from ...memtypes.language.time_mentions import asks_when_happened
 from ...memtypes.types import SPECS, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.terms.time import TellsTimeTerm
@@ -33,14 +33,13 @@ class WhenEvents(PostStage):
     phase = Phase.FINAL
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        asked = plan.tuning is not None and plan.tuning.temporal and asks_when(plan.request.query)
+        query = plan.request.query
+        asked = plan.tuning is not None and plan.tuning.temporal and asks_when_happened(query)
         return plan.model.when_events.lift if asked else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         policies = inputs.plan.policies
-        told: dict[MemoryType, float] = {}
-        if asks_when_happened(inputs.plan.request.query):
-            told = {t: policies[t].weight_of(TellsTimeTerm.name) for t in hits if t in policies}
+        told = {t: policies[t].weight_of(TellsTimeTerm.name) for t in hits if t in policies}
         lifted = lift_events(hits, weight, told)
         return {point_id: lift(self.name, amount) for point_id, amount in lifted.items()}
 

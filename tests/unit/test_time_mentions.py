@@ -63,6 +63,7 @@ WHEN_IT_HAPPENED = [
     "How long ago was Caroline's 18th birthday?",
     "How many weeks ago did I read the book?",
     "I forgot, when was the concert?",
+    "since when do I have settled status?",  # when it began
 ]
 WHEN_AHEAD_OR_NOW = [
     "What date is the wedding?",
@@ -72,6 +73,7 @@ WHEN_AHEAD_OR_NOW = [
     "when are Miguel and Oliver coming?",
     "How many days passed between the two trips?",  # asks how long, not when
 ]
+WHEN_OPENS_A_CLAUSE = ["what did Seamus find when he did the boiler?"]
 
 
 @pytest.mark.parametrize(("text", "stated"), yes_and_no(STATED_TIMES, NO_STATED_TIME))
@@ -88,6 +90,11 @@ def test_which_questions_ask_when(query: str, asked: bool) -> None:
 def test_which_questions_ask_when_something_happened(query: str, happened: bool) -> None:
     assert asks_when(query)  # each asks when
     assert asks_when_happened(query) == happened
+
+
+@pytest.mark.parametrize("query", WHEN_OPENS_A_CLAUSE)
+def test_a_when_that_opens_a_clause_asks_nothing(query: str) -> None:
+    assert not asks_when(query) and not asks_when_happened(query)
 
 
 @pytest.mark.parametrize(
