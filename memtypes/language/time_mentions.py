@@ -67,6 +67,27 @@ def asks_when(query: str) -> bool:
     return _ASKS_WHEN.search(query) is not None
 
 
+# Of those, a question about when something happened, in the past tense: "when did …", "when was
+# she born?", "how long ago …", or since when a state holds (when it began); not "when's the call?"
+# or "when does the card run out?", which a due date or a stated date answers rather than an event.
+_ASKS_WHEN_HAPPENED = re.compile(
+    r"\bwhen\s+(?:\w+\s+)?(?:did|was|were|had)\b"
+    r"|\bsince\s+when\b"
+    r"|\bhow\s+long\s+ago\b"
+    r"|\b(?:what|which)\s+(?:date|day|year|month|week)\s+(?:did|was|were)\b"
+    r"|\bin\s+what\s+(?:year|month|season)\s+(?:did|was|were)\b"
+    r"|\bhow\s+(?:many|much)\s+(?:days|weeks|months|years|time)\s+ago\b",
+    re.I,
+)
+
+
+def asks_when_happened(query: str) -> bool:
+    """True when the query asks when something happened, in the past tense: "When did …", "when
+    exactly was …", "how long ago …" (not "what did he find when he did the boiler?", whose "when"
+    opens a clause: the query must ask when first)."""
+    return asks_when(query) and _ASKS_WHEN_HAPPENED.search(query) is not None
+
+
 _MONTH_NUMBERS = {name.lower()[:3]: i for i, name in enumerate(calendar.month_name) if name}
 # Since when a statement holds, as it says it with a year: "since 1 Feb 2026", "from July 2026",
 # "as of Q1 2027", "effective 2026-09-01", "since 2009".

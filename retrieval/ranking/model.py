@@ -186,8 +186,9 @@ class DoneEventsModel:
 
 @dataclass(frozen=True)
 class WhenEventsModel:
-    """For a question that asks when, events lifted above the other types' hits (stages/when_events.py):
-    like the time terms' lifts, enough to order the event above a fact that mentions it."""
+    """For a question that asks when something happened, events lifted above the other types' hits
+    (stages/when_events.py): like the time terms' lifts, enough to order the event above a fact that
+    mentions it."""
 
     lift: float = 0.05
 

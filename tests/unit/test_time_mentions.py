@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mnemo.memtypes.language.time_mentions import asks_when, holds_from, mentions_time
+from mnemo.memtypes.language.time_mentions import asks_when, asks_when_happened, holds_from, mentions_time
 from tests.unit.verdicts import yes_and_no
 
 STATED_TIMES = [
@@ -54,6 +54,28 @@ OTHER_QUESTIONS = [
 ]
 
 
+WHEN_IT_HAPPENED = [
+    "When did Melanie run a charity race?",
+    "when exactly did the paper go in?",
+    "What year did John start surfing?",
+    "Which month did they move?",
+    "In what year was the house built?",
+    "How long ago was Caroline's 18th birthday?",
+    "How many weeks ago did I read the book?",
+    "I forgot, when was the concert?",
+    "since when do I have settled status?",  # when it began
+]
+WHEN_AHEAD_OR_NOW = [
+    "What date is the wedding?",
+    "when's the exec call with Helen?",
+    "when does my citizen card run out?",
+    "Fionn's birthday, what do we get him and when is the party?",
+    "when are Miguel and Oliver coming?",
+    "How many days passed between the two trips?",  # asks how long, not when
+]
+WHEN_OPENS_A_CLAUSE = ["what did Seamus find when he did the boiler?"]
+
+
 @pytest.mark.parametrize(("text", "stated"), yes_and_no(STATED_TIMES, NO_STATED_TIME))
 def test_which_texts_state_a_time(text: str, stated: bool) -> None:
     assert mentions_time(text) == stated
@@ -62,6 +84,17 @@ def test_which_texts_state_a_time(text: str, stated: bool) -> None:
 @pytest.mark.parametrize(("query", "asked"), yes_and_no(WHEN_QUESTIONS, OTHER_QUESTIONS))
 def test_which_questions_ask_when(query: str, asked: bool) -> None:
     assert asks_when(query) == asked
+
+
+@pytest.mark.parametrize(("query", "happened"), yes_and_no(WHEN_IT_HAPPENED, WHEN_AHEAD_OR_NOW))
+def test_which_questions_ask_when_something_happened(query: str, happened: bool) -> None:
+    assert asks_when(query)  # each asks when
+    assert asks_when_happened(query) == happened
+
+
+@pytest.mark.parametrize("query", WHEN_OPENS_A_CLAUSE)
+def test_a_when_that_opens_a_clause_asks_nothing(query: str) -> None:
+    assert not asks_when(query) and not asks_when_happened(query)
 
 
 @pytest.mark.parametrize(
