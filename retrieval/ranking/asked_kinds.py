@@ -162,6 +162,10 @@ _OPENERS = (
 )
 _OPENS_QUESTION = re.compile(rf"^\W*(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE)
 _QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
+# A request opening with whose it is ("Dean's mobile"), not with a contraction of "is" ("that's").
+_OPENS_POSSESSIVE = re.compile(
+    r"^\W*(?!(?:what|who|where|when|how|why|it|that|there|here|he|she|let)['’]s)\w+['’]s\b", re.IGNORECASE
+)
 # Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
 # card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
 CLAUSES = re.compile(r"[,;:—–]|\s-\s")
@@ -192,6 +196,8 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
 def is_question(query: str) -> bool:
     """Whether `query` asks something (a question mark, or an interrogative or auxiliary opening it):
     a topic ("everything about Bob", a forget query, a search phrase) asks for no detail, and
-    whatever is about it answers it. A request that names a kind of value asks for it, mark or none
-    ("Dean's mobile", "Ceri's registration number")."""
-    return _QUESTION.search(query) is not None or bool(asked_kinds(query))
+    whatever is about it answers it. A request for someone's value of a kind asks for it, mark or
+    none ("Dean's mobile", "Ceri's registration number"; "Dana phone number" is a search phrase)."""
+    return _QUESTION.search(query) is not None or (
+        _OPENS_POSSESSIVE.search(query) is not None and bool(asked_kinds(query))
+    )

@@ -208,6 +208,9 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("everything about Bob", False),
         ("my old job at Acme", False),
         ("Dana phone number", False),
+        ("Dana's phone number", True),
+        ("Ceri's NICEIC registration number", True),
+        ("that's Dana's phone number", False),
     ],
 )
 def test_only_a_question_is_checked(query: str, asks: bool) -> None:
