@@ -144,17 +144,18 @@ def detail_share(
     return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
 
 
-_OPENING_WORD = re.compile(r"^\W*([A-Z][\w'’-]*)")
+# A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
+_OPENING_OWNER = re.compile(r"^\W*([A-Z][\w-]*['’]s)\b")
 
 
 def opening_name(query: str, name_information: float) -> frozenset[str]:
-    """The first word of a request in one clause as a name where it is one, as a word key:
-    capitalized and at least `name_information` rare in English ("Ceri's registration number",
-    "Howdens quote reference?"; not "What" or "Remind"). A clipped request opens with what it asks
-    about as often as with a question word, and the capital a sentence gives its first word does not
-    say it is no name; a request in clauses opens with what it tells ("Jonas's birthday is coming up,
-    what should I get him?"), whose names an answer need not hold."""
-    match = _OPENING_WORD.match(query)
+    """The owner a request in one clause opens with, as a word key, where it is a name: capitalized
+    and at least `name_information` rare in English ("Ceri's registration number"; not "What's"). A
+    clipped request opens with whose value it asks as often as with a question word, and the capital
+    a sentence gives its first word does not say it is no name; a request in clauses opens with what
+    it tells ("Jonas's birthday is coming up, what should I get him?"), whose names an answer need
+    not hold."""
+    match = _OPENING_OWNER.match(query)
     if match is None or len([c for c in CLAUSES.split(query) if c.strip()]) > 1:
         return frozenset()
     word = match.group(1).replace("’", "'")
