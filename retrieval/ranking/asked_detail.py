@@ -8,12 +8,9 @@ topic are what they weigh most. What they do not read is that the question asks 
 value* (an e-mail, a phone number, an amount, a date, a time of day, a count, a code or number,
 a person) and that an answer must hold one. So:
 
-- `asked_kinds(query)`: the kinds of value a question asks for, from its words. The cues are the
-  interrogatives and the nouns that name a kind of value in any person's or account's affairs
-  ("how much", "cost", "salary"; "when", "birthday", "expire"; "what time"; "how many"; "phone",
-  "mobile"; "email"; "code", "password", "account number", "reference"; "who", "called"): word
-  classes of English, not the subjects of any one store, so that they read a store nobody here has
-  seen as they read these. A question that names none asks for no kind; its words alone are checked.
+- `asked_kinds(query)` (asked_kinds.py): the kinds of value a question asks for, from its words
+  (interrogatives and the nouns that name a kind of value: word classes of English, not the subjects
+  of any one store). A question that names none asks for no kind; its words alone are checked.
 - `holds_kind(kind, content, model, dated)`: whether a memory's text holds a value of that kind, by its
   form (digits and separators, a currency sign or word, a month or weekday, an @, a clock time, a
   capitalized name the question does not hold). A dated memory (an event's or a turn's own time, a
@@ -39,158 +36,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ...memtypes.language.speakers import speaker_of
+from .asked_kinds import ASKS, CLAUSES, asked_kinds, is_question
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 
-
-def _words(*alternatives: str) -> str:
-    return r"\b(?:" + "|".join(alternatives) + r")\b"
-
-
-# What a question's words say it asks for. Each is a word class of everyday questions about a
-# person's or an account's affairs, written as the interrogatives and value nouns of English.
-_ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        (Kind.EMAIL, _words("e-?mail", "e-?mail address")),
-        (
-            Kind.PHONE,
-            _words(
-                "phone",
-                "mobile",
-                "landline",
-                "direct line",
-                "telephone",
-                "cell number",
-                "cell phone",
-                "whatsapp",
-                "contact number",
-            ),
-        ),
-        # "Kathleen's number": a person's number is their phone's ("the van's number plate" is not).
-        (Kind.PHONE, r"\b\w+'s number\b(?! (?:of|plate))"),
-        (
-            Kind.MONEY,
-            _words(
-                "cost",
-                "costs",
-                "costing",
-                "price",
-                "prices",
-                "priced",
-                "pay",
-                "paid",
-                "paying",
-                "charge",
-                "charges",
-                "charging",
-                "salary",
-                "wage",
-                "wages",
-                "fee",
-                "fees",
-                "bill",
-                "spend",
-                "spent",
-                "budget",
-                "rent",
-                "worth",
-                "owe",
-                "owed",
-                "quote",
-                "quoted",
-                "discount",
-                "hourly rate",
-                "day rate",
-            ),
-        ),
-        (
-            Kind.DATE,
-            _words(
-                "when",
-                "what date",
-                "which date",
-                "the date",
-                "birthday",
-                "anniversary",
-                "expire",
-                "expires",
-                "expiry",
-                "deadline",
-                "due date",
-                "what day",
-                "which day",
-                "what year",
-                "which year",
-            ),
-        ),
-        (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
-        (
-            Kind.COUNT,
-            _words(
-                "how many",
-                "how much",
-                "how big",
-                "how long",
-                "how old",
-                "how far",
-                "how tall",
-                "how heavy",
-                "what size",
-                "which size",
-                "what level",
-                "what percentage",
-                "how often",
-                "quota",
-            ),
-        ),
-        (
-            Kind.CODE,
-            _words(
-                "code",
-                "password",
-                "passcode",
-                "pin",
-                "wifi",
-                "account number",
-                "policy number",
-                "reference",
-                "ref",
-                "registration",
-                "reg",
-                "number plate",
-                "serial",
-                "model",
-                "version",
-                "id",
-                "postcode",
-                "zip code",
-                "iban",
-                "licence number",
-                "license number",
-                "number",
-            ),
-        ),
-        (Kind.PERSON, _words("who", "whom", "whose", "called", "name of", "surname", "first name")),
-    )
-)
-
-# The words that open a question: an interrogative or an auxiliary.
-_OPENERS = (
-    "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
-    "should|shall|has|have|had"
-)
-_OPENS_QUESTION = re.compile(rf"^\W*(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE)
-_QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
-# Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
-# card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
-_CLAUSES = re.compile(r"[,;:—–]|\s-\s")
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
 _ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
 # A clause's words from a subordinator on time the question, not what it asks about.
 _ANCHOR = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b", re.IGNORECASE)
 # A question in parts: its clauses and what "and" joins.
-_PARTS = re.compile(rf"{_CLAUSES.pattern}|\band\b", re.IGNORECASE)
+_PARTS = re.compile(rf"{CLAUSES.pattern}|\band\b", re.IGNORECASE)
 _CALENDAR_WORD = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z'’-]+")
 # Words that name a value by its kind alone (stemmed as `evidence.stem` keys words).
@@ -199,28 +54,6 @@ _VALUE_WORDS = frozenset(
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
 _EMAIL_WORDS = frozenset({stem("address")})
-
-
-def asking_clauses(query: str) -> str:
-    """The clauses of `query` that open as a question, or all of it when none does: "Úna's
-    picking hymns for Gerry's birthday Mass, which ones does he like?" asks which hymns, not when."""
-    clauses = [c for c in _CLAUSES.split(query) if c.strip()]
-    asking = [c for c in clauses if _OPENS_QUESTION.search(c)]
-    return " ".join(asking) if asking else query
-
-
-def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
-    """The kinds of value `query` asks for (empty: none that a text's form shows), read in its
-    asking clauses (`asking_clauses`) with `clause_only`. "How much" asks for an amount: of money
-    where a word of money says so ("how much did the lock cost?"), else any quantity ("how much
-    levothyroxine?")."""
-    text = asking_clauses(query) if clause_only else query
-    kinds = {kind for kind, pattern in _ASKS if pattern.search(text)}
-    if Kind.MONEY in kinds or Kind.TIME in kinds:
-        kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
-    if Kind.PHONE in kinds or Kind.EMAIL in kinds:
-        kinds.discard(Kind.CODE)  # "phone number": the number is the phone's
-    return frozenset(kinds)
 
 
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
@@ -261,13 +94,6 @@ def answers_kind(
     """Whether `content` holds a value of any of `kinds` (true when none is asked)."""
     kinds = tuple(kinds)
     return not kinds or any(holds_kind(k, content, model, dated, known) for k in kinds)
-
-
-def is_question(query: str) -> bool:
-    """Whether `query` asks something (a question mark, or an interrogative or auxiliary opening it):
-    a topic ("everything about Bob", a forget query, a search phrase) asks for no detail, and
-    whatever is about it answers it."""
-    return _QUESTION.search(query) is not None
 
 
 def mostly_turns(hits: Sequence[tuple[str, bool]]) -> bool:
@@ -318,6 +144,25 @@ def detail_share(
     return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
 
 
+# A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
+_OPENING_OWNER = re.compile(r"^\W*([A-Z][\w-]*['’]s)\b")
+
+
+def opening_name(query: str, name_information: float) -> frozenset[str]:
+    """The owner a request in one clause opens with, as a word key, where it is a name: capitalized
+    and at least `name_information` rare in English ("Ceri's registration number"; not "What's"). A
+    clipped request opens with whose value it asks as often as with a question word, and the capital
+    a sentence gives its first word does not say it is no name; a request in clauses opens with what
+    it tells ("Jonas's birthday is coming up, what should I get him?"), whose names an answer need
+    not hold."""
+    match = _OPENING_OWNER.match(query)
+    if match is None or len([c for c in CLAUSES.split(query) if c.strip()]) > 1:
+        return frozenset()
+    word = match.group(1).replace("’", "'")
+    bare = word.casefold().removesuffix("'s")
+    return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
+
+
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
     """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
     return found.union(*(w.split("-") for w in found if "-" in w))
@@ -328,7 +173,7 @@ def acronyms(query: str) -> frozenset[str]:
     may spell out ("environmental health officer") as often as it writes it. A word that asks for a
     kind of value ("ID", "PIN") is no name."""
     words = (m.group() for m in _ACRONYM.finditer(query))
-    return frozenset(stem(w) for w in words if not any(p.fullmatch(w) for _, p in _ASKS))
+    return frozenset(stem(w) for w in words if not any(p.fullmatch(w) for _, p in ASKS))
 
 
 def _anchor_text(clause: str) -> str:
@@ -349,12 +194,27 @@ def required_names(
     Leicester, and who leads AP at HQ?"), since no one memory need name them all."""
     names = frozenset(n for n in words.names if not _calendar(n)) - topics
     if anchors_optional:
-        for clause in _CLAUSES.split(query):
+        for clause in CLAUSES.split(query):
             names -= memory_words(_anchor_text(clause))
     if not per_part:
         return (names,)
     parts = (names & memory_words(part) for part in _PARTS.split(query))
     return tuple(part for part in parts if part) or (frozenset(),)
+
+
+def _asked_of(query: str, words: QueryWords, held: Sequence[frozenset[str]], parts: int) -> list[QueryWords]:
+    """What a question in `parts` parts asks of a hit holding the names `held` of some of them: the
+    words of each such part ("who are my two new B5s, and what do I owe Priya?" asks of a memory
+    naming the B5s who they are, not what is owed); all its words when it is in one part."""
+    if parts < 2:
+        return [words]
+    texts = _PARTS.split(query)
+    return [
+        QueryWords({k: w for k, w in words.weights.items() if k in keys}, words.names)
+        for keys in (
+            frozenset().union(*(memory_words(t) for t in texts if names <= memory_words(t))) for names in held
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -386,6 +246,7 @@ def detail_check(
         return NOT_CHECKED
     kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)
+    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information))
     found_in = [memory_words(content) for content, _ in best_hits]
     named_in = [_with_parts(found) for found in found_in]
     # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
@@ -395,7 +256,11 @@ def detail_check(
     asked = QueryWords(words.weights, words.names - unwritten)
     best, holding = 0.0, False
     for (content, dated), found, named in zip(best_hits, found_in, named_in, strict=True):
-        if any(part <= named for part in parts) and answers_kind(kinds, content, model, dated, known):
+        held = [part for part in parts if part <= named]
+        if held and answers_kind(kinds, content, model, dated, known):
             holding = True
-            best = max(best, detail_share(asked, found, model, kinds))
+            best = max(
+                best,
+                *(detail_share(w, found, model, kinds) for w in _asked_of(query, asked, held, len(parts))),
+            )
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

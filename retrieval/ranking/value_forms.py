@@ -87,9 +87,12 @@ _SIGNS = "£$€¥₹"
 
 
 def _is_code(token: str, before: str, after: str) -> bool:
-    """Whether `token` (with the text `before` and `after` it) is an identifier, not an amount."""
+    """Whether `token` (with the text `before` and `after` it) is an identifier, not an amount (a
+    price is one with its rate: "£72/mo", "£21.40/h")."""
+    if before.rstrip()[-1:] in _SIGNS:
+        return False
     if not any(c.isalpha() for c in token):
-        if before.rstrip()[-1:] in _SIGNS or _AMOUNT_AFTER.match(after):
+        if _AMOUNT_AFTER.match(after):
             return False
         if re.search(r"\d[,.]\d", token):  # "14,500", "31.5": a formatted amount
             return False

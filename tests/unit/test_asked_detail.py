@@ -7,7 +7,14 @@ import pytest
 
 from mnemo.benchmarks.quality.detail_ceiling import admissible
 from mnemo.retrieval.options import DEFAULT_MIN_CONFIDENCE
-from mnemo.retrieval.ranking.asked_detail import Kind, acronyms, asked_kinds, detail_check, holds_kind
+from mnemo.retrieval.ranking.asked_detail import (
+    Kind,
+    acronyms,
+    asked_kinds,
+    detail_check,
+    holds_kind,
+    opening_name,
+)
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
@@ -33,6 +40,10 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("what's the van's number plate?", {Kind.CODE}),
         ("who's our contact at the letting agency?", {Kind.PERSON}),
         ("what's Tom's wife called?", {Kind.PERSON}),
+        # "How much" of nothing named asks a price; a code named by a money word asks the code.
+        ("how much was the skip for the strip-out", {Kind.MONEY}),
+        ("what's the quote reference?", {Kind.CODE}),
+        ("what's the bill number?", {Kind.CODE}),
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
     ],
@@ -60,6 +71,8 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         (Kind.CODE, "The poster is B-217, at 13:00-14:30.", "Broadband is 500 Mb at £28 a month."),
         (Kind.CODE, "Contract MSA-2025-0188, signed in June.", "Insured for €189 a year, renewing 1 April."),
         (Kind.CODE, "Flight KL1284 leaves at noon.", "A 2016 4-berth caravan bought for €14,500."),
+        # A price with its rate is an amount, however clipped: "£912/mo", "£21.40/h".
+        (Kind.CODE, "Mortgage account 4471-2290.", "Mortgage £912/mo; bank shifts £21.40/h."),
         # A count stands as a number of its own, not digits inside a path or an identifier.
         (Kind.COUNT, "The group quota is 60 TB.", "His scratch is /exports/eddie/scratch/s2291847."),
         (Kind.TIME, "She wants reminders around 7 o'clock.", "She wants reminders the evening before."),
@@ -208,6 +221,9 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("everything about Bob", False),
         ("my old job at Acme", False),
         ("Dana phone number", False),
+        ("Dana's phone number", True),
+        ("Ceri's NICEIC registration number", True),
+        ("that's Dana's phone number", False),
     ],
 )
 def test_only_a_question_is_checked(query: str, asks: bool) -> None:
@@ -292,3 +308,36 @@ def test_a_question_in_parts_needs_one_parts_names_in_a_hit() -> None:
     assert check_with({"names_per_part": False}, question, *hits)[0] == 1.0
     # A question in one part still needs all its names in one hit.
     assert check("who's the finance contact at Newport for Brightwater?", hits[0])[0] == 1.0
+
+
+def test_a_question_in_parts_asks_of_a_hit_what_its_part_asks() -> None:
+    """The memory naming the B5s answers who they are; that it says nothing owed is the other part's."""
+    question = "who are my two new B5s, and what do I owe Priya?"
+    hit = "PADR: mentor the 2 new B5s (Priya Nair + Callum Evans)."
+    assert check(question, hit)[1] < 0.3
+    # A question in one part asks all its words of the hit.
+    assert check("what do I owe Priya for the B5s?", hit)[1] > 0.7
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Ceri's NICEIC registration number", "ceri"),
+        ("Megan's phone number?", "megan"),
+        ("What's Ceri's number?", None),
+        ("Remind me of Ceri's door code", None),
+        ("Jonas's birthday is coming up, what should I get him?", None),
+    ],
+)
+def test_a_clipped_request_opens_with_a_name(query: str, name: str | None) -> None:
+    """A one-clause request opening with a rare capitalized owner names them: a clause that tells, not
+    asks, is context whose names an answer need not hold."""
+    expected = frozenset({name}) if name else frozenset()
+    assert opening_name(query, THRESHOLDS.name_information) == expected
+
+
+def test_the_name_a_clipped_request_opens_with_must_be_held() -> None:
+    question = "Ceri's NICEIC registration number"
+    assert check(question, "Gareth Morgan, NICEIC registration 40912, mob 07811 402 936.")[0] == 1.0
+    missing, gap = check(question, "Ceri Bowen: NICEIC registration 52214.")
+    assert missing == 0.0 and gap < 0.3
