@@ -9,7 +9,12 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   "promoted", "becomes"); an event that only mentions the subject updates nothing;
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least the
   ranking model's `newer_first.min_cosine`, as for two statements; or both are values of what the
-  question asks (stages/asked_values.py);
+  question asks (stages/asked_values.py); or, where the statement has a time of its own, it retells
+  the value that replaced the statement's: it restates so (a shared name, that cosine) a better
+  statement that says it is the newer ("since 1 Jan 2027", where the older names no start or an
+  earlier one) and restates the older one (`newer_statements`: "Katrin → Staff Engineer effective
+  1 Jan" means less alike "Katrin = tech lead since 1 May 2026" than the bar, but retells "Katrin =
+  Staff Engineer since 1 Jan 2027");
 - the statement does not itself say it holds from some time on without saying when ("since Ruth
   took over, Marco's supervisor is Ruth"): that is the current value the event announced;
 - it is the newer as far as the two records tell. A statement with a time of its own (`valid_from`,
@@ -26,7 +31,10 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   for a statement that only its words say is newer, those words also open events that update nothing.
 
 Events lifted over one statement are steps of one chain ("reduced from 5 mg to 3.75 mg", later "reduced
-to 2.5 mg"): the one that happened later lands above. Both stay candidates. A post-engine stage
+to 2.5 mg"): the one that happened later lands above. A later event that retells a step (a shared name,
+alike in meaning) joins the chain though it says no change ("stable on the 3.75 mg of bisoprolol"
+months after "reduced from 5 mg to 3.75 mg"): it is the latest news of that change, where it trails
+the statement by as little. All stay candidates. A post-engine stage
 (stages/post.py) after `NewerFirst`; `explain` shows it as `changed_event`.
 """
 
@@ -34,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy.typing as npt
@@ -214,16 +223,20 @@ async def lift_changed_events(
     pairs = candidate_pairs(hits, reach, model.conversation_gap_s, said_periods, Asked(words))
     if not pairs:
         return {}
-    read = await _vectors(hits, pairs, vectors, bool(words))
+    newer = newer_statements(hits, pairs)
+    read = await _vectors(hits, pairs, vectors, bool(words), newer)
     same = same_meaning(read, fit.min_cosine)
     values = asked(words, question.vector, read, fit)
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
-        statement = next((s for s in older if _outdates(event, s, same, values)), None)
+        statement = next(
+            (s for s in older if _outdates(event, s, same, values) or _retells(event, s, newer, same)), None
+        )
         if statement is not None:
             over.setdefault(statement.id, (statement, []))[1].append(event)
     if not over:
         return {}
+    await _add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
     raised: dict[str, float] = {}
     for statement, events in over.values():
         # Events lifted over one statement are steps of one chain: the later step lands above.
@@ -233,12 +246,143 @@ async def lift_changed_events(
     return raise_to(hits, raised)  # each event is below its statement: always a raise
 
 
+@dataclass(frozen=True)
+class Later:
+    """What the later steps of a chain are judged by: the words the question names, its vector, and
+    the vectors already read (each type's first hit among them)."""
+
+    words: frozenset[str]
+    query_vector: Sequence[float] | None
+    read: Mapping[str, npt.ArrayLike]
+
+
+async def _add_later_steps(
+    hits: Hits,
+    over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]],
+    reach: float,
+    vectors: VectorsOf,
+    model: RankingModel,
+    later_by: Later,
+) -> None:
+    """Add to each chain of events lifted over a statement the later events that retell one of its
+    steps (a shared name, alike in meaning, at least a conversation's span after it), trail the
+    statement by less than `reach` and are, with it, values of what the question asks (its word
+    shared, both near it: stages/asked_values.py): the latest news of the change, though it says no
+    change ("stable on the 3.75 mg of bisoprolol" after "reduced the bisoprolol from 5 mg to 3.75 mg").
+    In a store where every event names the same client, a shared name and a cosine alone join an
+    unrelated email to the chain."""
+    if not later_by.words or later_by.query_vector is None:
+        return
+    gap = model.conversation_gap_s
+    steps = {e.id for _, events in over.values() for e in events}
+    later: dict[str, list[ScoredPoint]] = {}
+    for statement, events in over.values():
+        first = min(_happened(e.payload) or 0.0 for e in events)
+        later[statement.id] = [
+            h
+            for t, found in hits.items()
+            if SPECS[t].holds_events
+            for h in found[:_WINDOW]
+            if h.id not in steps
+            and 0.0 < statement.score - h.score < reach
+            and (_happened(h.payload) or 0.0) >= first + gap
+        ]
+    wanted = steps | {h.id for found in later.values() for h in found}
+    if wanted == steps:
+        return
+    read: dict[str, npt.ArrayLike] = dict(later_by.read)
+    for memory_type, found in hits.items():
+        if SPECS[memory_type].holds_events and (
+            compared := [h for h in found if h.id in wanted - read.keys()]
+        ):
+            read.update(await vectors(memory_type, compared))
+    same = same_meaning(read, model.newer_first.min_cosine)
+    values = asked(later_by.words, later_by.query_vector, read, model.newer_first)
+    taken: set[str] = set()
+    for statement, events in over.values():
+        stated = signature(str(statement.payload.get("content", ""))).words
+        for event in later[statement.id]:
+            told = signature(str(event.payload.get("content", ""))).words
+            asked_value = values.shares(told, stated) and values.values(statement.id, event.id)
+            if event.id in taken or not asked_value:
+                continue
+            if any(_retold_step(step, event, gap, same) for step in list(events)):
+                events.append(event)
+                taken.add(event.id)
+
+
+def _retold_step(step: ScoredPoint, event: ScoredPoint, gap: float, same: SameMeaning) -> bool:
+    """Whether an event happened at least `gap` after a step of a chain and restates it."""
+    happened, then = _happened(event.payload), _happened(step.payload)
+    if happened is None or then is None or happened < then + gap:
+        return False
+    told, stepped = (signature(str(h.payload.get("content", ""))).names for h in (event, step))
+    return not told.isdisjoint(stepped) and same(step.id, event.id)
+
+
+def newer_statements(
+    hits: Hits, pairs: Sequence[tuple[ScoredPoint, list[ScoredPoint]]]
+) -> dict[str, list[ScoredPoint]]:
+    """For each statement an event may outdate, the better statements of a shared name that say they
+    are newer ("since 1 Jan 2027 Katrin is Staff Engineer" over "Katrin is tech lead since 1 May
+    2026"): their values, if they mean the same (`_retells`). Only for a statement with a time of its
+    own: one written with the event that names no start may be the value the event told ("Marco's
+    weekly 1:1 with Ruth" beside "Ruth becomes principal supervisor from 1 February")."""
+    statements = sorted(
+        (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]), key=lambda h: -h.score
+    )
+    older_ids = {s.id for _, older in pairs for s in older}
+    newer: dict[str, list[ScoredPoint]] = {}
+    for statement in statements:
+        if statement.id not in older_ids or not _dated(statement):
+            continue
+        text = str(statement.payload.get("content", ""))
+        names = signature(text).names
+        for other in statements:
+            if other.score <= statement.score:
+                break
+            said = str(other.payload.get("content", ""))
+            if rank.says_newer(said, text) and not names.isdisjoint(signature(said).names):
+                newer.setdefault(statement.id, []).append(other)
+    return newer
+
+
+def _retells(
+    event: ScoredPoint, statement: ScoredPoint, newer: Mapping[str, Sequence[ScoredPoint]], same: SameMeaning
+) -> bool:
+    """Whether an event retells a newer value of a statement: it restates (a shared name, alike in
+    meaning) a better statement that says it is newer than this one and restates it. The event is
+    newer than the statement by their times (`candidate_pairs`), so it tells the value that replaced it."""
+    told = signature(str(event.payload.get("content", ""))).names
+    return any(
+        not told.isdisjoint(signature(str(n.payload.get("content", ""))).names)
+        and same(n.id, event.id)
+        and same(statement.id, n.id)
+        for n in newer.get(statement.id, ())
+    )
+
+
+def _dated(statement: ScoredPoint) -> bool:
+    """Whether a statement has a time of its own: one its writer gave, or the start its words name."""
+    payload = statement.payload
+    stated = _number(payload, "valid_from_ts") is not None
+    occurred = _number(payload, "occurred_ts")
+    given = occurred is not None and occurred != _number(payload, "created_ts")
+    return stated or given or holds_from(str(payload.get("content", ""))) is not None
+
+
 async def _vectors(
-    hits: Hits, pairs: Sequence[tuple[ScoredPoint, list[ScoredPoint]]], vectors: VectorsOf, firsts: bool
+    hits: Hits,
+    pairs: Sequence[tuple[ScoredPoint, list[ScoredPoint]]],
+    vectors: VectorsOf,
+    firsts: bool,
+    newer: Mapping[str, Sequence[ScoredPoint]],
 ) -> dict[str, npt.ArrayLike]:
-    """The dense vectors of the hits the pairs compare, read in one batch per type (`firsts`: and
-    the first hit of each type they come from, how near the question the best hit is)."""
+    """The dense vectors of the hits the pairs compare and of the statements `newer` than them, read
+    in one batch per type (`firsts`: and the first hit of each type they come from, how near the
+    question the best hit is)."""
     wanted = {e.id for e, _ in pairs} | {s.id for _, older in pairs for s in older}
+    wanted |= {n.id for found in newer.values() for n in found}
     read: dict[str, npt.ArrayLike] = {}
     for memory_type, found in hits.items():
         compared = [h for h in found if h.id in wanted]

@@ -298,6 +298,14 @@ def _later(newer: tuple[float, float] | None, older: tuple[float, float] | None)
     return newer is not None and older is not None and newer[0] >= older[1]
 
 
+def says_newer(text: str, than: str) -> bool:
+    """Whether a statement's words say it is newer than another's: it says its value changed ("now",
+    "since March") and the other does not, or the period it holds from begins after the other's."""
+    if not states_change(text):
+        return False
+    return not states_change(than) or _later(holds_from(text), holds_from(than))
+
+
 @lru_cache(maxsize=32_768)  # asked of the same hits by each newer-first pass and request after request
 def states_change(text: str) -> bool:
     """Whether a statement says its value changed or holds from some time on: "is now", "since
