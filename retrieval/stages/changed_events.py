@@ -188,16 +188,29 @@ def candidate_pairs(
 
 def _same_subject(told: FactSignature, statement: ScoredPoint, asked: Asked) -> bool:
     """Whether an event (its signature) and a statement share a name, or a word the question names."""
-    stated = signature(str(statement.payload.get("content", "")))
+    stated = _said(statement)
     return not told.names.isdisjoint(stated.names) or asked.shares(told.words, stated.words)
 
 
 def _outdates(event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, values: Asked) -> bool:
     """Whether an event restates a statement (a shared name, alike in meaning) or both are values of
     what the question asks."""
-    told, stated = (signature(str(h.payload.get("content", ""))) for h in (event, statement))
-    restated = not told.names.isdisjoint(stated.names) and same(statement.id, event.id)
-    return restated or (values.shares(told.words, stated.words) and values.values(statement.id, event.id))
+    return _restates(statement, event, same) or _asked_values(statement, event, values)
+
+
+def _said(hit: ScoredPoint) -> FactSignature:
+    return signature(str(hit.payload.get("content", "")))
+
+
+def _restates(a: ScoredPoint, b: ScoredPoint, same: SameMeaning) -> bool:
+    """Whether two hits say the same thing: a shared name, alike in meaning."""
+    return not _said(a).names.isdisjoint(_said(b).names) and same(a.id, b.id)
+
+
+def _asked_values(older: ScoredPoint, newer: ScoredPoint, values: Asked) -> bool:
+    """Whether two hits are two values of what the question asks: a word it names shared, both near
+    it (stages/asked_values.py)."""
+    return values.shares(_said(newer).words, _said(older).words) and values.values(older.id, newer.id)
 
 
 def _outdated_by(event: ScoredPoint, statement: ScoredPoint, gap: float, said_periods: bool) -> bool:
@@ -300,11 +313,8 @@ async def _add_later_steps(
     values = asked(later_by.words, later_by.query_vector, read, model.newer_first)
     taken: set[str] = set()
     for statement, events in over.values():
-        stated = signature(str(statement.payload.get("content", ""))).words
         for event in later[statement.id]:
-            told = signature(str(event.payload.get("content", ""))).words
-            asked_value = values.shares(told, stated) and values.values(statement.id, event.id)
-            if event.id in taken or not asked_value:
+            if event.id in taken or not _asked_values(statement, event, values):
                 continue
             if any(_retold_step(step, event, gap, same) for step in list(events)):
                 events.append(event)
@@ -316,8 +326,7 @@ def _retold_step(step: ScoredPoint, event: ScoredPoint, gap: float, same: SameMe
     happened, then = _happened(event.payload), _happened(step.payload)
     if happened is None or then is None or happened < then + gap:
         return False
-    told, stepped = (signature(str(h.payload.get("content", ""))).names for h in (event, step))
-    return not told.isdisjoint(stepped) and same(step.id, event.id)
+    return _restates(step, event, same)
 
 
 def newer_statements(
@@ -353,13 +362,7 @@ def _retells(
     """Whether an event retells a newer value of a statement: it restates (a shared name, alike in
     meaning) a better statement that says it is newer than this one and restates it. The event is
     newer than the statement by their times (`candidate_pairs`), so it tells the value that replaced it."""
-    told = signature(str(event.payload.get("content", ""))).names
-    return any(
-        not told.isdisjoint(signature(str(n.payload.get("content", ""))).names)
-        and same(n.id, event.id)
-        and same(statement.id, n.id)
-        for n in newer.get(statement.id, ())
-    )
+    return any(_restates(n, event, same) and same(statement.id, n.id) for n in newer.get(statement.id, ()))
 
 
 def _dated(statement: ScoredPoint) -> bool:
