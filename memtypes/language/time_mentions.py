@@ -89,14 +89,22 @@ def asks_when_happened(query: str) -> bool:
 
 
 _MONTH_NUMBERS = {name.lower()[:3]: i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_OF = r"(?:" + "|".join(_MONTH_NUMBERS) + r")[a-z]*\.?"
 # Since when a statement holds, as it says it with a year: "since 1 Feb 2026", "from July 2026",
-# "as of Q1 2027", "effective 2026-09-01", "since 2009".
+# "as of Q1 2027", "effective 2026-09-01", "since 2009"; or a span whose end gives the year: "from
+# January to March 2026", "from 12 Jan until 3 Mar 2026" (the start's year, the end's or the one
+# before where the start's month follows the end's: "from November to February 2027").
 _HOLDS_FROM = re.compile(
     r"\b(?:since|from|as\s+of|effective)\s+(?:"
     r"(?:(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+)?(?:(?P<month>"
-    + "|".join(_MONTH_NUMBERS)
-    + r")[a-z]*\.?,?\s+)?(?:q(?P<quarter>[1-4])\s+)?(?P<year>(?:19|20)\d\d)(?![\d-])"
+    + _MONTH_OF
+    + r"),?\s+)?(?:q(?P<quarter>[1-4])\s+)?(?P<year>(?:19|20)\d\d)(?![\d-])"
     r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
+    r"|(?:(?P<span_day>[0-3]?\d)(?:st|nd|rd|th)?\s+)?(?P<span_month>"
+    + _MONTH_OF
+    + r")\s+(?:to|until|till|through|-|–)\s+(?:[0-3]?\d(?:st|nd|rd|th)?\s+)?(?P<end_month>"
+    + _MONTH_OF
+    + r"),?\s+(?P<end_year>(?:19|20)\d\d)(?![\d-])"
     r")",
     re.I,
 )
@@ -116,6 +124,8 @@ def _period(m: re.Match[str]) -> tuple[float, float] | None:
         if m["iso"]:
             start = datetime.fromisoformat(m["iso"]).replace(tzinfo=UTC)
             return start.timestamp(), start.timestamp() + 86_400.0
+        if m["span_month"]:
+            return _span_start(m)
         year = int(m["year"])
         if m["month"]:
             month = _MONTH_NUMBERS[m["month"].lower()[:3]]
@@ -128,6 +138,18 @@ def _period(m: re.Match[str]) -> tuple[float, float] | None:
         return _months(year, 1, 12)  # "from 12 2026" names no month: the year
     except ValueError:  # "since 31 February 2026": no such day
         return None
+
+
+def _span_start(m: re.Match[str]) -> tuple[float, float]:
+    """The start of a span whose end names the year ("from January to March 2026"): that day, else
+    that month, in the end's year or the one before it where the span crosses a new year."""
+    month = _MONTH_NUMBERS[m["span_month"].lower()[:3]]
+    end_year = int(m["end_year"])
+    year = end_year - 1 if month > _MONTH_NUMBERS[m["end_month"].lower()[:3]] else end_year
+    if m["span_day"]:
+        start = datetime(year, month, int(m["span_day"]), tzinfo=UTC)
+        return start.timestamp(), start.timestamp() + 86_400.0
+    return _months(year, month, 1)
 
 
 def _months(year: int, month: int, count: int) -> tuple[float, float]:

@@ -91,17 +91,26 @@ def asked(
     query_vector: Sequence[float] | None,
     vectors: Mapping[str, npt.ArrayLike],
     fit: NewerFirstModel,
+    *,
+    restating: bool = True,
 ) -> Asked:
     """What a question that names `words` asks about, its values judged by `vectors` (by id: those
     the lifts read, each type's first hit among them) and the question's own vector. Nothing is
-    asked where it names no word or no vector is known."""
+    asked where it names no word or no vector is known. `restating`: two values must also restate
+    one another (`fit.asked_min_cosine`); without, both near the question suffices, for a caller that
+    has tied the two by another hit each restates."""
     if not words or query_vector is None or not vectors:
         return NOTHING_ASKED
     near = cosines_with(query_vector, vectors)
     floor = fit.asked_share * max(near.values())
-    alike = same_meaning(vectors, fit.asked_min_cosine)
+    alike = same_meaning(vectors, fit.asked_min_cosine) if restating else _any_pair
 
     def values(older: str, newer: str) -> bool:
         return near.get(older, -1.0) >= floor and near.get(newer, -1.0) >= floor and alike(older, newer)
 
     return Asked(words, values)
+
+
+def _any_pair(older: str, newer: str) -> bool:
+    """Every two hits restate one another (their tie is judged elsewhere)."""
+    return True

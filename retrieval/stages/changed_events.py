@@ -249,13 +249,15 @@ async def lift_changed_events(
             over.setdefault(statement.id, (statement, []))[1].append(event)
     if not over:
         return {}
-    await _add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
+    following = await _add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
     raised: dict[str, float] = {}
     for statement, events in over.values():
-        # Events lifted over one statement are steps of one chain: the later step lands above.
+        # Events lifted over one statement are steps of one chain: the later step lands above; one
+        # tied to the statement only through a step it retells follows the steps.
         events.sort(key=lambda e: _happened(e.payload) or 0.0)
         for step, event in enumerate(events):
-            raised[event.id] = statement.score + _ABOVE * (1.0 + step / len(events))
+            above = 0.5 if event.id in following else 1.0 + step / len(events)
+            raised[event.id] = statement.score + _ABOVE * above
     return raise_to(hits, raised)  # each event is below its statement: always a raise
 
 
@@ -276,16 +278,19 @@ async def _add_later_steps(
     vectors: VectorsOf,
     model: RankingModel,
     later_by: Later,
-) -> None:
+) -> set[str]:
     """Add to each chain of events lifted over a statement the later events that retell one of its
     steps (a shared name, alike in meaning, at least a conversation's span after it), trail the
     statement by less than `reach` and are, with it, values of what the question asks (its word
     shared, both near it: stages/asked_values.py): the latest news of the change, though it says no
     change ("stable on the 3.75 mg of bisoprolol" after "reduced the bisoprolol from 5 mg to 3.75 mg").
     In a store where every event names the same client, a shared name and a cosine alone join an
-    unrelated email to the chain."""
+    unrelated email to the chain. Answers the ids of those that mean less alike the statement than
+    two values must ("kitchen floor tiled" after "changed mind on the kitchen floor", over the floor
+    first planned): the step ties them, and they follow the steps, as news of the change that may
+    not be what the question asks of it (the tiling, asked what the floor cost)."""
     if not later_by.words or later_by.query_vector is None:
-        return
+        return set()
     gap = model.conversation_gap_s
     steps = {e.id for _, events in over.values() for e in events}
     later: dict[str, list[ScoredPoint]] = {}
@@ -302,7 +307,7 @@ async def _add_later_steps(
         ]
     wanted = steps | {h.id for found in later.values() for h in found}
     if wanted == steps:
-        return
+        return set()
     read: dict[str, npt.ArrayLike] = dict(later_by.read)
     for memory_type, found in hits.items():
         if SPECS[memory_type].holds_events and (
@@ -311,14 +316,19 @@ async def _add_later_steps(
             read.update(await vectors(memory_type, compared))
     same = same_meaning(read, model.newer_first.min_cosine)
     values = asked(later_by.words, later_by.query_vector, read, model.newer_first)
+    near = asked(later_by.words, later_by.query_vector, read, model.newer_first, restating=False)
     taken: set[str] = set()
+    following: set[str] = set()
     for statement, events in over.values():
         for event in later[statement.id]:
-            if event.id in taken or not _asked_values(statement, event, values):
+            if event.id in taken or not _asked_values(statement, event, near):
                 continue
             if any(_retold_step(step, event, gap, same) for step in list(events)):
                 events.append(event)
                 taken.add(event.id)
+                if not _asked_values(statement, event, values):
+                    following.add(event.id)
+    return following
 
 
 def _retold_step(step: ScoredPoint, event: ScoredPoint, gap: float, same: SameMeaning) -> bool:

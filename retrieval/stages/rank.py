@@ -10,7 +10,7 @@ later "Alice is allergic to shellfish"), and hiding a fact is data loss. Retriev
 without hiding anything: when a semantic or procedural hit is at least `conversation_gap_s` newer
 than a better-scored hit of the same type that names the same subject (a shared name) and the older
 one leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
-is a correction, see `SAME_SUBJECT_OVERLAP`). Both stay candidates; a question about the fact now
+is a correction, see `SAME_SUBJECT_OVERLAP`, or the next step of a value's change, `continues`). Both stay candidates; a question about the fact now
 reads the current statement first. Measured by `mnemo bench write` (updates resolved) and `mnemo
 bench quality` (locomo-dev, all episodic turns: every metric equal or better).
 
@@ -69,6 +69,25 @@ _STATES_CHANGE = re.compile(
     r"|replaced|took\s+over|these\s+days|nowadays|as\s+of)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\bfrom\s+(?:19|20)\d\d\b",
+    re.I,
+)
+
+# A value changed from one number to another: "from 5 mg to 3.75 mg", "1.29 → 1.30", "£80 -> £95"
+# (a unit or currency on either side); not a range ("15 to 20 minutes") nor a time of day ("10:00").
+_NUMBER = r"[£$€]?(?P<{}>\d+(?:\.\d+)?)(?![\d:])\s*"
+_UNIT = r"(?:[a-zµ%]{1,11}\s*)?"
+_STEP = re.compile(
+    r"(?<![\d:.,])(?:\bfrom\s+"
+    + _NUMBER.format("start")
+    + _UNIT
+    + r"to\s+"
+    + _NUMBER.format("end")
+    + r"|"
+    + _NUMBER.format("first")
+    + _UNIT
+    + r"(?:→|->)\s*"
+    + _NUMBER.format("then")
+    + r")",
     re.I,
 )
 
@@ -280,7 +299,9 @@ def newer_first(
             shared = asked.shares(words[i], words[j])
             if lead >= reach or not newer or not (named or shared):
                 continue
-            if min_overlap and not _corrects(signatures[i], signatures[j], min_overlap):
+            if min_overlap and not (
+                _corrects(signatures[i], signatures[j], min_overlap) or continues(texts[i], texts[j])
+            ):
                 continue
             restated = named and (same is None or same(older.id, window[j].id))
             if not restated and not (shared and asked.values(older.id, window[j].id)):
@@ -311,6 +332,21 @@ def states_change(text: str) -> bool:
     """Whether a statement says its value changed or holds from some time on: "is now", "since
     March", "from 1 May", "no longer", "moved", "instead of"."""
     return _STATES_CHANGE.search(text) is not None
+
+
+def continues(older: str, newer: str) -> bool:
+    """Whether an event tells a change that starts from the value another's change ended at: the next
+    step of one value ("EKS 1.30 → 1.31" after "EKS 1.29 → 1.30", "reduced from 5 mg to 3.75 mg" after
+    "increased from 2.5 mg to 5 mg"), though the two share few words and the same numbers."""
+    reached = {step[1] for step in _steps(older)}
+    return any(start in reached for start, _ in _steps(newer))
+
+
+@lru_cache(maxsize=32_768)  # asked of the same best events by each pass
+def _steps(text: str) -> frozenset[tuple[str, str]]:
+    """The changes of a value a text tells, each (from, to): "1.29 → 1.30", "from 75 to 88 mg"."""
+    found = ((m["start"], m["end"]) if m["start"] else (m["first"], m["then"]) for m in _STEP.finditer(text))
+    return frozenset((start, end) for start, end in found if start != end)
 
 
 def _corrects(older: FactSignature, newer: FactSignature, min_overlap: float) -> bool:

@@ -23,7 +23,7 @@ from mnemo.retrieval.stages.changed_events import (
     tells_change,
 )
 from mnemo.retrieval.stages.post import same_meaning
-from mnemo.retrieval.stages.rank import compared_ids, newer_first
+from mnemo.retrieval.stages.rank import compared_ids, continues, newer_first
 from mnemo.retrieval.stages.search import VectorCache
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -134,6 +134,20 @@ def test_a_newer_statement_about_the_same_subject_is_lifted_just_above() -> None
         hit("b", "Caroline: I love painting.", 0.55, 9),
     ]
     assert newer_first(turns, 0.15, min_overlap=0.35)[1] == {}
+
+
+def test_an_event_whose_change_starts_where_another_ended_is_the_next_step() -> None:
+    """Events are corrections by their numbers, mostly in the same words; one whose change starts
+    from the value another's change ended at is the next step of that value, in whatever words."""
+    first = hit("first", "EKS 1.29 → 1.30 upgrade done (Kwame), no incidents. 1.31 planned for Q3.", 0.39, 0)
+    second = hit("second", "EKS 1.30 → 1.31 upgrade done (Kwame + Meera). A CoreDNS issue, fixed.", 0.35, 200)
+    assert set(newer_first([first, second], 0.15, min_overlap=0.35)[1]) == {"second"}
+    assert continues("increased bisoprolol from 2.5 mg to 5 mg", "reduced it from 5 mg to 3.75 mg")
+    # Another value's change, the earlier step, or times of day: no next step.
+    assert not continues("EKS 1.29 → 1.30 upgrade done.", "Postgres 14 → 15 upgrade done.")
+    assert not continues("EKS 1.30 → 1.31 upgrade done.", "EKS 1.29 → 1.30 upgrade done.")
+    assert not continues("Standup moved 9:00 to 9:30.", "Standup moved 9:30 to 10:00.")
+    assert not continues("Runs of 15 to 20 minutes.", "Runs of 20 to 30 minutes.")  # ranges, no change
 
 
 def test_a_newer_statement_is_lifted_only_where_it_means_the_same() -> None:

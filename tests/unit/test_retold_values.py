@@ -95,8 +95,10 @@ def test_a_statement_says_it_is_newer_by_its_words(text: str, than: str, newer: 
 
 async def test_a_later_event_that_retells_a_step_of_a_chain_joins_it_above() -> None:
     """ "Stable on the 3.75 mg" says no change, but retells the step that reduced the dose to it, months
-    later, and is near the question as the older fact is: it lands above that step over the fact. One as
-    alike the step but far from the question stays below (every event of a store may share a name)."""
+    later, and is near the question as the older fact is: it lands above that step over the fact. One
+    that means less alike the fact than two values of a question must is tied to it by the step: it
+    lands over the fact below the step. One as alike the step but far from the question stays below
+    (every event of a store may share a name)."""
     fact = ScoredPoint(
         "fact", 0.467, {"content": "Gerry's tablets: bisoprolol 2.5 mg every morning.", **written(LOADED)}
     )
@@ -115,12 +117,18 @@ async def test_a_later_event_that_retells_a_step_of_a_chain_joins_it_above() -> 
     )
     question = Question("what dose of bisoprolol is Gerry on?", [1.0, 0.0, 0.0])
     # First axis: the question. fact-step 0.86; review-step 0.92, review-fact 0.6, review-question 0.75;
+    # the unlike review: step 0.76, fact 0.38 (under 0.4), question 0.7;
     # the far review: step 0.88, fact 0.52, question 0.5 (under 0.85 of the best, 0.8).
-    near, far = [0.75, 0.0, 0.6614], [0.5, 0.2, 0.8426]
-    for review_vector, lifted in ((near, {"step", "review"}), (far, {"step"})):
+    near, unlike, far = [0.75, 0.0, 0.6614], [0.7, -0.3, 0.6481], [0.5, 0.2, 0.8426]
+    for review_vector, lifted, order in (
+        (near, {"step", "review"}, ["review", "step"]),
+        (unlike, {"step", "review"}, ["step", "review"]),
+        (far, {"step"}, ["step", "review"]),
+    ):
         vectors = {"fact": [0.8, 0.6, 0.0], "step": [0.8, 0.36, 0.48], "review": review_vector}
         hits = {MemoryType.EPISODIC: [step, review], MemoryType.SEMANTIC: [fact]}
         lifts = await lift_changed_events(hits, 0.075, vectors_of(vectors), DEFAULT_MODEL, question)
         assert set(lifts) == lifted
-        order = [h.id for h in hits[MemoryType.EPISODIC]]
-        assert order == (["review", "step"] if "review" in lifted else ["step", "review"])
+        assert [h.id for h in hits[MemoryType.EPISODIC]] == order
+        if "review" in lifted:
+            assert hits[MemoryType.EPISODIC][-1].score > fact.score

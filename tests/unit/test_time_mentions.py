@@ -108,6 +108,10 @@ def test_a_when_that_opens_a_clause_asks_nothing(query: str) -> None:
         ("Policy effective 2026-09-01.", "2026-09-01", 1),
         # Of several, the latest: the value's current start.
         ("A €450 rate from 2024, €520 from 1 January 2026.", "2026-01-01", 1),
+        # A span whose end gives the year: it holds from its start.
+        ("The project is signed: 30 days from January to March 2026, invoiced monthly.", "2026-01-01", 31),
+        ("Cover from 12 Jan until 3 Mar 2026.", "2026-01-12", 1),
+        ("Winter hours from November to February 2027.", "2026-11-01", 30),
     ],
 )
 def test_a_statement_says_the_period_it_holds_from(text: str, start: str, days: int) -> None:
@@ -125,6 +129,7 @@ def test_a_statement_says_the_period_it_holds_from(text: str, start: str, days: 
         "Since May the standup is async.",  # no year: which May is the reader's guess
         "Since 31 February 2026 nothing.",  # no such day
         "Datadog log volume up 40% since July.",
+        "Open from May to June.",  # a span that names no year
     ],
 )
 def test_a_statement_without_a_dated_start_has_none(text: str) -> None:
