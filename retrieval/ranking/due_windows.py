@@ -36,6 +36,8 @@ _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
     r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
+    # What must happen, or comes next: "what has to happen before the patio starts?", "what's next?"
+    r"|(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done)|what(?:'s|\s+is|\s+comes)\s+next"
     r"|\b(?:items|tasks)\s+(?:for|in|due)"
     r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
     r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
@@ -49,6 +51,9 @@ _ASKS_TASKS = re.compile(
     re.I,
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
+# What one has at a time asks what is planned for it once a time is named ("what do we have in
+# June?", "what do I have on Friday?"); without one it asks about things ("what do we have in the shed?").
+_HAS_AT = re.compile(r"\bwhat\s+(?:do|does|will)\s+(?:i|we|they|he|she)\s+have\b", re.I)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
 # change next month?") asks whether it suits, not what is due then: a preference or a rule answers it
 # (a ranking model may leave the rule out: `DueWindowModel.leave_rule`).
@@ -262,10 +267,15 @@ def _until(before: str, span: Span, now: datetime) -> Span:
     return day(now), span[0] if until["before"] else span[1]
 
 
+def _names_a_time(query: str) -> bool:
+    """Whether the query names a time ahead a due window is read from (any of `_PATTERNS`)."""
+    return any(pattern.search(query) for pattern, _ in _PATTERNS)
+
+
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
     do something then, unless it names what is due)."""
-    if _ASKS_TASKS.search(query) is None:
+    if _ASKS_TASKS.search(query) is None and not (_HAS_AT.search(query) and _names_a_time(query)):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
     return not asks_leave or _NAMES_TASKS.search(query) is not None

@@ -1,7 +1,8 @@
 """For a question about what is still to do ("anything overdue?", "what did I let slip?", "anything I
-need to do?"), a reminder past its due date that an event says was done loses what its due date
-lifted it by: "Pay the 2026 IUC for the Clio" (due 31 March) is not overdue when an event of 24 March
-says "Inês paid the 2026 IUC for the Clio". Nobody closed the reminder; the event tells.
+need to do?", or a window that began before now: "what's left in April?"), a reminder past its due
+date that an event says was done loses what its due date lifted it by: "Pay the 2026 IUC for the
+Clio" (due 31 March) is not overdue when an event of 24 March says "Inês paid the 2026 IUC for the
+Clio". Nobody closed the reminder; the event tells.
 
 An event tells it was done when it is about the same thing (the cosine of the two dense vectors is
 at least the ranking model's `done_events.min_cosine`), happened no earlier than `done_events.lead_s`
@@ -141,7 +142,11 @@ class DoneByEvent(PostStage):
             return 0.0
         asked = task_question(plan.request.query, plan.resolved.now, plan.model.due_window.leave_rule)
         asked = anchored_question(asked, plan.anchor.window if plan.anchor is not None else None)
-        return 1.0 if asked is not None and (asked.undone or asked.open) else 0.0
+        if asked is None:
+            return 0.0
+        # A window that began before now holds past-due reminders too ("what's left in April?").
+        reaches_back = asked.window is not None and asked.window.start < plan.resolved.now
+        return 1.0 if asked.undone or asked.open or reaches_back else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         now_ts = inputs.plan.resolved.now.timestamp()
