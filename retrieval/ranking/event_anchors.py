@@ -164,6 +164,13 @@ def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
     return None
 
 
+def names_occasion_ahead(query: str) -> bool:
+    """Whether the query names an event ahead by what it is ("before the patio starts", "after
+    Fionn's party"), not as an act of someone it calls by a pronoun ("before I approve")."""
+    clause = anchor_clause(query, ahead=True)
+    return clause is not None and clause.clause.split()[0].lower() not in _PRONOUNS
+
+
 def without_clause(query: str, clause: AnchorClause) -> str:
     """`query` less the words that time it ("what QBRs have we held since Dean took over from
     Lucy?": "what QBRs have we held ?"): they say when, not what the question is about."""
