@@ -11,13 +11,16 @@ before the due date, and says the reminder's own action in the past tense ("Pay 
 "have", what it asks to have done ("Get the order form signed" → "signed", "Get Kevin to fix …" →
 "fixed"). Only the action the reminder opens with counts: "Dean asked again about the training" is
 about the same thing and says nothing was done. A word that tells any action done ("done",
-"completed") does not count either: a note of the last round of a recurring job is about the same
-thing too. A reminder that opens with the thing rather than an action ("Pickle recheck bloods", "Q3
-access review → Drata") is told done by an event that says its first two words ("Pickle recheck: SDMA
-16, stable"): a note of the thing itself, not one of it still to do ("asked me to …", "need to …").
-What it misses
-(an event that tells it in other words: "Enrol Vicente" → "submitted the enrolment") leaves the
-reminder listed, as before.
+"completed") does not count either, but for "finish" or "complete": a note of the last round of a
+recurring job is about the same thing too. A reminder that hands something over ("Send …", "Submit
+…", "Enrol Vicente …", "Write the job description …") is told done by any word of handing over that
+names its thing's first word ("submitted Vicente's enrolment", "JD sent to Sinéad"). A reminder that
+opens with the thing rather than an action ("Pickle recheck bloods", "Q3 access review → Drata") is
+told done by an event that says its first two words ("Pickle recheck: SDMA 16, stable"), and one
+that arranges a thing ("Order 8-yd skip", "Get flu + covid jab") by one that says the thing's ("8-yd
+skip from Bay Skips"): a note of the thing itself, not one of it still to do ("asked me to …", "need
+to …"). What it misses (an event that tells it only by its consequence: "Email Bev: does it need a
+licence?" → "Bev replied") leaves the reminder listed.
 
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
