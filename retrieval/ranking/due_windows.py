@@ -23,6 +23,7 @@ from typing import Any
 
 from ...memtypes.language.time_mentions import asks_when
 from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
+from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
 
@@ -36,6 +37,8 @@ _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
     r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
+    # What comes next: "the board approved the boxwoods, what's next?"
+    r"|what(?:'s|\s+is|\s+comes)\s+next(?!\s+(?:to|door))"
     r"|\b(?:items|tasks)\s+(?:for|in|due)"
     r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
     r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
@@ -49,6 +52,12 @@ _ASKS_TASKS = re.compile(
     re.I,
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
+# What one has at a time asks what is planned for it once a time is named ("what do we have in
+# June?", "what do I have on Friday?"); without one it asks about things ("what do we have in the shed?").
+# What has to happen asks what is due once it names a time or an event ahead by what it is ("what has
+# to happen before the patio starts?"); before one's own act ("… before I approve?") it asks for a rule.
+_MUST_HAPPEN = re.compile(r"\b(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done)\b", re.I)
+_HAS_AT = re.compile(r"\bwhat\s+(?:do|does|will)\s+(?:i|we|they|he|she)\s+have\b", re.I)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
 # change next month?") asks whether it suits, not what is due then: a preference or a rule answers it
 # (a ranking model may leave the rule out: `DueWindowModel.leave_rule`).
@@ -262,10 +271,22 @@ def _until(before: str, span: Span, now: datetime) -> Span:
     return day(now), span[0] if until["before"] else span[1]
 
 
+def _names_a_time(query: str) -> bool:
+    """Whether the query names a time ahead a due window is read from (any of `_PATTERNS`)."""
+    return any(pattern.search(query) for pattern, _ in _PATTERNS)
+
+
+def _asks_at_an_occasion(query: str) -> bool:
+    """What one has at a time, or what has to happen before a time or an event ahead."""
+    if _HAS_AT.search(query):
+        return _names_a_time(query)
+    return _MUST_HAPPEN.search(query) is not None and (_names_a_time(query) or names_occasion_ahead(query))
+
+
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
     do something then, unless it names what is due)."""
-    if _ASKS_TASKS.search(query) is None:
+    if _ASKS_TASKS.search(query) is None and not _asks_at_an_occasion(query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
     return not asks_leave or _NAMES_TASKS.search(query) is not None

@@ -164,6 +164,13 @@ def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
     return None
 
 
+def names_occasion_ahead(query: str) -> bool:
+    """Whether the query names an event ahead by what it is ("before the patio starts", "after
+    Fionn's party"), not as an act of someone it calls by a pronoun ("before I approve")."""
+    clause = anchor_clause(query, ahead=True)
+    return clause is not None and clause.clause.split()[0].lower() not in _PRONOUNS
+
+
 def without_clause(query: str, clause: AnchorClause) -> str:
     """`query` less the words that time it ("what QBRs have we held since Dean took over from
     Lucy?": "what QBRs have we held ?"): they say when, not what the question is about."""
@@ -183,13 +190,20 @@ def names_itself(clause: AnchorClause, content: str) -> bool:
     """Whether `content` says the clause's words as the event itself ("We move into the new flat on
     12 March"), not only as what it is for ("Book the removal van for the move"): its last word of
     its own occurs somewhere not after "for", "before", "after", "until" or "by"."""
-    own = [w for w in re.findall(r"\w+", clause.clause.lower()) if w not in _LIGHT]
-    if not own or not says_clause(clause, content):
+    own = [_stem(w) for w in re.findall(r"\w+", clause.clause.lower()) if w not in _LIGHT]
+    said = {_stem(w) for w in _content_words(content)}
+    if not own or not set(own) <= said:
         return False
-    for word in re.finditer(rf"\b{re.escape(own[-1])}\b", content.lower()):
-        if not _REFERS.search(content[: word.start()]):
+    for word in re.finditer(r"\w+", content.lower()):
+        if _stem(word.group(0)) == own[-1] and not _REFERS.search(content[: word.start()]):
             return True
     return False
+
+
+def _stem(word: str) -> str:
+    """A word without the -s of a plural or a verb's third person: a clause says what is ahead as a
+    verb ("before the patio starts"), a reminder often as a noun ("Patio start, crew on site")."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _content_words(text: str) -> set[str]:

@@ -263,6 +263,7 @@ POST_ENGINE_STAGES = frozenset(
         "stale",
         "done_by_event",
         "named_trigger",
+        "unnamed_due",
         "when_event",
         "dense_floor",
         "neighbour",

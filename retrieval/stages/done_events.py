@@ -1,7 +1,8 @@
 """For a question about what is still to do ("anything overdue?", "what did I let slip?", "anything I
-need to do?"), a reminder past its due date that an event says was done loses what its due date
-lifted it by: "Pay the 2026 IUC for the Clio" (due 31 March) is not overdue when an event of 24 March
-says "Inês paid the 2026 IUC for the Clio". Nobody closed the reminder; the event tells.
+need to do?", or a window that began before now: "what's left in April?"), a reminder past its due
+date that an event says was done loses what its due date lifted it by: "Pay the 2026 IUC for the
+Clio" (due 31 March) is not overdue when an event of 24 March says "Inês paid the 2026 IUC for the
+Clio". Nobody closed the reminder; the event tells.
 
 An event tells it was done when it is about the same thing (the cosine of the two dense vectors is
 at least the ranking model's `done_events.min_cosine`), happened no earlier than `done_events.lead_s`
@@ -10,13 +11,16 @@ before the due date, and says the reminder's own action in the past tense ("Pay 
 "have", what it asks to have done ("Get the order form signed" → "signed", "Get Kevin to fix …" →
 "fixed"). Only the action the reminder opens with counts: "Dean asked again about the training" is
 about the same thing and says nothing was done. A word that tells any action done ("done",
-"completed") does not count either: a note of the last round of a recurring job is about the same
-thing too. A reminder that opens with the thing rather than an action ("Pickle recheck bloods", "Q3
-access review → Drata") is told done by an event that says its first two words ("Pickle recheck: SDMA
-16, stable"): a note of the thing itself, not one of it still to do ("asked me to …", "need to …").
-What it misses
-(an event that tells it in other words: "Enrol Vicente" → "submitted the enrolment") leaves the
-reminder listed, as before.
+"completed") does not count either, but for "finish" or "complete": a note of the last round of a
+recurring job is about the same thing too. A reminder that hands something over ("Send …", "Submit
+…", "Enrol Vicente …", "Write the job description …") is told done by any word of handing over that
+names its thing's first word ("submitted Vicente's enrolment", "JD sent to Sinéad"). A reminder that
+opens with the thing rather than an action ("Pickle recheck bloods", "Q3 access review → Drata") is
+told done by an event that says its first two words ("Pickle recheck: SDMA 16, stable"), and one
+that arranges a thing ("Order 8-yd skip", "Get flu + covid jab") by one that says the thing's ("8-yd
+skip from Bay Skips"): a note of the thing itself, not one of it still to do ("asked me to …", "need
+to …"). What it misses (an event that tells it only by its consequence: "Email Bev: does it need a
+licence?" → "Bev replied") leaves the reminder listed.
 
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
@@ -28,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
@@ -35,7 +40,7 @@ import numpy as np
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
-from ..ranking.due_windows import anchored_question, pending_past_due, task_question
+from ..ranking.due_windows import TaskQuestion, anchored_question, pending_past_due, task_question
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
@@ -62,6 +67,22 @@ _PARTICIPLE = re.compile(
 # "Get Kevin to fix the awning rail": what is to be done is the verb after "to".
 _GET_TO = re.compile(r"\W*(?:get|have)\s+(?:[\w'’-]+\s+){1,3}?to\s+([A-Za-z]+)", re.I)
 _CAUSATIVE = ("get", "have")
+# Handing something over is told by any word of it: a form "emailed" was sent, a claim "sent" was made,
+# an enrolment "submitted" was done, a job description "sent" was written first.
+_HANDED_OVER = frozenset({
+    "sent", "emailed", "submitted", "filed", "returned", "shared", "posted", "mailed", "forwarded",
+    "uploaded", "lodged", "delivered", "handed",
+})  # fmt: skip
+_HANDS_OVER = frozenset({
+    "send", "email", "submit", "file", "return", "share", "post", "mail", "forward", "upload", "lodge",
+    "deliver", "hand", "claim", "apply", "enrol", "enroll", "register", "request", "write", "draft",
+    "prepare", "prep", "fill",
+})  # fmt: skip
+_FINISHED = frozenset({"finished", "completed", "done"})
+_FINISHES = frozenset({"finish", "complete"})
+# Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
+# Skips full by Sunday"; "Get flu + covid jab" ← "Flu + covid jabs at the staff clinic").
+_ARRANGES = frozenset({"book", "order", "get", "arrange", "schedule", "organise", "organize", "buy"})
 _TOKEN = re.compile(r"[\w'’-]+")
 # Words no thing is named by; and words that put a note's thing still ahead or undone.
 _LIGHT = frozenset({"a", "an", "the", "my", "our", "to", "for", "of", "on", "in", "at", "with", "and", "or"})
@@ -96,10 +117,59 @@ def tells_done(reminder: str, event: str) -> bool:
     forms = done_forms(first.group(1))
     if first.group(1).lower() in _CAUSATIVE:
         forms |= _caused_forms(reminder)
+    if _says_any(event, forms):
+        return True
+    return any(tells(reminder, event) for tells in (retells_opening, tells_handed_over, retells_arranged))
+
+
+def _says_any(event: str, forms: frozenset[str]) -> bool:
+    """Whether `event` says one of `forms`, not negated."""
     for word in re.finditer(r"[A-Za-z]+", event):
         if word.group(0).lower() in forms and not _NEGATED.search(event[: word.start()]):
             return True
-    return retells_opening(reminder, event)
+    return False
+
+
+def _stem(word: str) -> str:
+    """A word without a possessive or the -s of a plural: "Okafors" and "Okafor's" → okafor."""
+    word = re.sub(r"['’]s?$", "", word.lower())
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _object(reminder: str) -> list[str]:
+    """The words after a reminder's opening verb that name something, stemmed."""
+    return [_stem(w) for w in _TOKEN.findall(reminder)[1:] if w.lower() not in _LIGHT]
+
+
+def _still_ahead(event: str) -> bool:
+    return not _STILL_AHEAD.isdisjoint(w.lower() for w in _TOKEN.findall(event.replace("n't", " not")))
+
+
+def tells_handed_over(reminder: str, event: str) -> bool:
+    """Whether `event` tells, by any word of handing over (or of finishing, for "finish"/"complete"), a
+    reminder that hands something over done, naming the thing's first word ("Enrol Vicente …" ←
+    "submitted Vicente's enrolment"; "Submit the Heidelberg expense claim" is not told by "travel grant
+    claim sent"), and putting nothing still ahead."""
+    verb = (_TOKEN.findall(reminder) or [""])[0].lower()
+    forms = _HANDED_OVER if verb in _HANDS_OVER else _FINISHED if verb in _FINISHES else frozenset()
+    thing = _object(reminder)
+    if not forms or not thing or _still_ahead(event):
+        return False
+    return thing[0] in {_stem(w) for w in _TOKEN.findall(event)} and _says_any(event, forms)
+
+
+def retells_arranged(reminder: str, event: str) -> bool:
+    """Whether `event` says the first two words of the thing a reminder arranges ("Book a damp survey"
+    ← "the damp survey found rising damp"), neither a participle ("get the signed NDA back" names a
+    thing to get, not one that happened), and puts nothing still ahead."""
+    words = _TOKEN.findall(reminder)
+    thing = _object(reminder)[:2]
+    if not words or words[0].lower() not in _ARRANGES or len(thing) < 2 or _still_ahead(event):
+        return False
+    if any(w.endswith("ed") or w in _IRREGULAR.values() for w in thing):
+        return False
+    said = [_stem(w) for w in _TOKEN.findall(event) if w.lower() not in _LIGHT]
+    return any(said[k : k + 2] == thing for k in range(len(said) - 1))
 
 
 def retells_opening(reminder: str, event: str) -> bool:
@@ -127,6 +197,15 @@ def _caused_forms(reminder: str) -> frozenset[str]:
     return frozenset((participle.group(1).lower(),)) if participle is not None else frozenset()
 
 
+def asks_what_is_left(asked: TaskQuestion | None, now: datetime) -> bool:
+    """Whether a question about tasks asks what is still to do: what is overdue, what to do with no
+    time named, or what is due in a window that began before now ("what's left in April?": it holds
+    past-due reminders too)."""
+    if asked is None:
+        return False
+    return asked.undone or asked.open or (asked.window is not None and asked.window.start < now)
+
+
 class DoneByEvent(PostStage):
     """A past-due reminder an event says was done loses its due date's lift (the `due_window`,
     `overdue` and `due` terms' contributions), for a question about what is still to do."""
@@ -141,7 +220,7 @@ class DoneByEvent(PostStage):
             return 0.0
         asked = task_question(plan.request.query, plan.resolved.now, plan.model.due_window.leave_rule)
         asked = anchored_question(asked, plan.anchor.window if plan.anchor is not None else None)
-        return 1.0 if asked is not None and (asked.undone or asked.open) else 0.0
+        return 1.0 if asks_what_is_left(asked, plan.resolved.now) else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         now_ts = inputs.plan.resolved.now.timestamp()

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from ...memtypes.types import INTENTION_TYPE
 from ..options import RetrievalConfig
-from ..ranking.terms.intentions import DueTerm, TriggerTerm
+from ..ranking.terms.intentions import DueTerm, OverdueTerm, TriggerTerm
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
@@ -87,6 +87,39 @@ class NamedTrigger(PostStage):
                 continue
             points[k] = replace(p, score=p.score + weight)
             out[p.id] = lift(self.name, weight)
+        if out:
+            points.sort(key=lambda p: -p.score)
+        return out
+
+
+class UnnamedDue(PostStage):
+    """For an open question about tasks that names whom or what it is about ("anything I need to sort
+    for Pickle?", "talking to Helen soon, anything to raise?"), a pending reminder that names none of
+    it, in its words or its trigger, loses what its due date lifted it by (the `overdue` and `due`
+    terms): what is overdue elsewhere ("Book a damp survey") is not what such a question asks for.
+    Names as a trigger's: a word written with a capital (not the first) or with letters and digits."""
+
+    name = "unnamed_due"
+    phase = Phase.ROUND
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        if plan.tuning is None or not plan.tuning.formula or not asks_openly(plan):
+            return 0.0
+        return 1.0 if trigger_names(plan.request.query) else 0.0
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
+        names = trigger_names(inputs.plan.request.query)
+        policy = inputs.plan.policies[INTENTION_TYPE]
+        points = hits.get(INTENTION_TYPE, [])
+        out: dict[str, Adjustment] = {}
+        for k, p in enumerate(points):
+            said = f"{p.payload.get('content', '')} {p.payload.get('trigger') or ''}"
+            if not names.isdisjoint(_tokens(said)):
+                continue
+            cut = sum(policy.contribution(term, p.payload) for term in (OverdueTerm.name, DueTerm.name))
+            if cut > 0.0:
+                points[k] = replace(p, score=p.score - cut)
+                out[p.id] = lift(self.name, -cut)
         if out:
             points.sort(key=lambda p: -p.score)
         return out

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mnemo.retrieval.ranking.due_windows import task_question
-from mnemo.retrieval.stages.done_events import done_forms, tells_done
+from mnemo.retrieval.stages.done_events import asks_what_is_left, done_forms, tells_done
 from tests.unit.verdicts import yes_and_no
 
 NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
@@ -46,6 +46,15 @@ TELLS_DONE = [
     # A note of the thing itself that opens the reminder.
     ("Pickle recheck bloods (3 mo on k/d).", "Pickle recheck: SDMA 16, stable; weight steady."),
     ("Q3 access review → Drata.", "Q3 access review uploaded to Drata (9 days late)."),
+    # Handing something over, told by any word of it, naming the thing; finishing, by "done".
+    ("Enrol Vicente for the first grade.", "Inês submitted Vicente's first-grade enrolment on the portal."),
+    ("Send licence-to-alter application to Bev.", "Licence-to-alter application emailed to Bev."),
+    ("Write the Sr SRE job description for Sinéad.", "Sr SRE JD sent to Sinéad; posted on LinkedIn."),
+    ("Claim the travel grant through the online form.", "Travel grant claim sent (£500, receipts attached)."),
+    ("Finish aeration round one by 3/31.", "Aeration and overseeding, round one, done on 22 lawns."),
+    # Arranging a thing, told by a note of the thing itself.
+    ("Order 8-yd skip (Bay Skips).", "Strip-out wknd: 8-yd skip from Bay Skips full by Sunday."),
+    ("Get flu + covid jab (staff clinic).", "Flu + covid jabs at the staff clinic. Arm sore 2 days."),
 ]
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -65,6 +74,11 @@ TELLS_NOTHING_DONE = [
     ("Book the venue for the offsite.", "Need to book the venue, Aoife says."),
     # A word that tells any action done tells none of the reminder's own.
     ("Sort a product transfer w/ Nationwide.", "Product transfer done w/ Nationwide: 5-yr fix."),
+    # Another thing handed over; or the thing still ahead.
+    ("Submit the Heidelberg expense claim in People and Money.", "Travel grant claim sent (£500, receipts)."),
+    ("Send the rate letters to all clients.", "Rate letters not sent yet: the printer is down."),
+    ("Register Matilde for the gala.", "Carla asked that Matilde's form be sent by Friday."),
+    ("Book a damp survey.", "Need a damp survey before the plastering, Aled says."),
 ]
 
 
@@ -87,3 +101,19 @@ def test_which_questions_ask_for_what_is_still_to_do(query: str, undone: bool, o
     asked = task_question(query, NOW)
     assert asked is not None
     assert (asked.undone, asked.open) == (undone, open_)
+
+
+@pytest.mark.parametrize(
+    ("query", "left"),
+    [
+        ("anything overdue?", True),
+        ("anything I need to do?", True),
+        ("what's left to get through in June?", True),  # the month began before now
+        ("what's on this week?", True),
+        ("anything due next week?", False),  # all ahead: nothing in it is past due
+        ("what do we have in July?", False),
+    ],
+)
+def test_a_window_that_began_before_now_asks_what_is_left_in_it(query: str, left: bool) -> None:
+    assert asks_what_is_left(task_question(query, NOW), NOW) == left
+    assert not asks_what_is_left(None, NOW)

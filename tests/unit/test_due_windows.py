@@ -52,6 +52,9 @@ def d(year: int, month: int, day: int) -> datetime:
         ("what's due by Wednesday?", d(2026, 11, 20), d(2026, 11, 26)),  # until its end
         ("anything due before January?", d(2026, 11, 20), d(2027, 1, 1)),
         ("what needs doing by the 3rd of December?", d(2026, 11, 20), d(2026, 12, 4)),
+        # What one has at a time, once a time is named.
+        ("what do we have in June", d(2027, 6, 1), d(2027, 7, 1)),
+        ("what do I have on Friday?", d(2026, 11, 20), d(2026, 11, 21)),
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
@@ -87,6 +90,13 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
         "can I put the call with the client at 9 tomorrow morning?",
         "ok to schedule a config change on the 3rd of next month?",
         "should we book the plumber for next week?",
+        # What one has, with no time named, asks about things; "next to" is a place.
+        "what do we have in the shed?",
+        "what did we have for dinner in June?",
+        "what's next to the boiler?",
+        # What has to happen before one's own act asks for a rule.
+        "Meera's PTO, what has to happen before I approve?",
+        "what has to happen for a refund?",
     ],
 )
 def test_other_questions_are_not_about_tasks(query: str) -> None:
@@ -120,3 +130,17 @@ def test_an_event_ahead_gives_a_question_that_names_no_time_its_window() -> None
     named = task_question("anything due next week before the move?", NOW)
     assert named is not None and anchored_question(named, move) == named  # its own window stands
     assert anchored_question(None, move) is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what has to happen before the Okafor patio starts",
+        "what needs to be done before the move?",
+        "the Maple Court board approved the boxwoods, what's next",
+        "what comes next on the kitchen?",
+    ],
+)
+def test_what_must_happen_or_comes_next_asks_what_is_due(query: str) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.window is None

@@ -131,6 +131,15 @@ def test_a_reminder_for_the_event_does_not_name_it() -> None:
     assert not names_itself(clause, "Water the plants.")
 
 
+def test_an_event_ahead_said_as_a_verb_is_named_by_its_noun() -> None:
+    starts = AnchorClause("before", "the Okafor patio starts", "before the Okafor patio starts", True)
+    assert names_itself(starts, "Okafor patio start, Crew B on site 7:30.")
+    assert not names_itself(starts, "Call 811 for the Okafor locate (before the 4/19 start).")
+    assert not names_itself(starts, "Order pavers for the Okafor patio start.")
+    glass = AnchorClause("after", "the glass class", "after the glass class", True)
+    assert names_itself(glass, "Glass class at the studio, 7 pm.")  # "class" is no plural
+
+
 def test_an_event_ahead_bounds_the_due_dates_from_now_until_it_or_from_it_on() -> None:
     move = datetime(2026, 6, 20, 9, tzinfo=UTC)
     before = due_anchored_window(AnchorClause("before", "the move", "before the move", True), move, NOW)

@@ -1,7 +1,8 @@
 """A reminder whose trigger names whom or where a question about what to do names (real app, Qdrant
 Edge, MiniLM, BM25): "talking to Helen soon, anything I wanted to raise with her?" lists the reminders
 kept for "next time I speak to Helen" first, ahead of overdue ones about others, though the question
-says none of the trigger's other words; a question not about tasks that names Helen does not lift them.
+says none of the trigger's other words, and the overdue reminders about others lose their due dates' lift;
+a question not about tasks that names Helen does not lift them.
 
 The clock is Wednesday 21 April 2027, 13:00 UTC.
 """
@@ -60,3 +61,17 @@ async def test_a_question_not_about_tasks_does_not_lift_them(nadia: AsyncTestCli
     memories = await ranked(nadia, "what's Helen's role?")
     assert memories[0]["content"] in FACTS
     assert all("named_trigger" not in m["explain"]["components"] for m in memories)
+
+
+async def test_overdue_reminders_about_others_lose_their_lift(nadia: AsyncTestClient[Any]) -> None:
+    memories = await ranked(nadia, "talking to Helen soon, anything I wanted to raise with her?")
+    cut = {
+        m["content"]: m["explain"]["components"]["unnamed_due"]["contribution"]
+        for m in memories
+        if "unnamed_due" in m["explain"]["components"]
+    }
+    assert set(cut) == set(OVERDUE) and all(c < 0 for c in cut.values())
+    # A question that names nobody keeps what is overdue first.
+    memories = await ranked(nadia, "anything I need to do?")
+    assert all("unnamed_due" not in m["explain"]["components"] for m in memories)
+    assert memories[0]["content"] in OVERDUE
