@@ -88,6 +88,21 @@ def asks_when_happened(query: str) -> bool:
     return asks_when(query) and _ASKS_WHEN_HAPPENED.search(query) is not None
 
 
+# A question of what is to come: "will", "shall", "is she going to …", "are we planning to …". A
+# month it names without a year is then the next one ("which school is she going to in September?"
+# in June), not the latest: ranking/temporal.py.
+_SPEAKS_AHEAD = re.compile(
+    r"\b(?:will|shall|gonna)\b|\w'll\b"
+    r"|(?:\b(?:am|is|are)|'[msr]e?)\s+(?:\w+\s+){0,3}?(?:going|planning|due|about)\s+to\b",
+    re.I,
+)
+
+
+def speaks_ahead(query: str) -> bool:
+    """True when the query asks about what is to come ("will", "is … going to")."""
+    return _SPEAKS_AHEAD.search(query) is not None
+
+
 _MONTH_NUMBERS = {name.lower()[:3]: i for i, name in enumerate(calendar.month_name) if name}
 _MONTH_OF = r"(?:" + "|".join(_MONTH_NUMBERS) + r")[a-z]*\.?"
 # Since when a statement holds, as it says it with a year: "since 1 Feb 2026", "from July 2026",

@@ -208,6 +208,22 @@ class DenseFloorModel:
 
 
 @dataclass(frozen=True)
+class AnsweredContextModel:
+    """A default context's floor where the store answers (stages/respond.py): once the best hit is at
+    least `top_confidence` likely relevant, those of the first `ranks` hits that share meaning with
+    the question (a cosine of `confidence.FAR` or more) are packed whatever their own confidence. A
+    hit's confidence reads its own words and meaning, so the rest of an answer (the second thing a
+    question asks for, the event a fact came from, a preference told in other words) reads unlikely
+    beside the hit that answers. The floor is there for the questions the store does not answer:
+    where the best hits lack the asked detail, the detail ceiling (`asked_detail.py`) holds every hit
+    far under `top_confidence`, and their contexts stay as the floor leaves them. 0 ranks: off; a
+    request's own `min_confidence` cuts every hit alike."""
+
+    top_confidence: float = 0.02
+    ranks: int = 20
+
+
+@dataclass(frozen=True)
 class ExpandModel:
     """A selected turn's neighbours (stages/expand.py): a neighbour's score is its turn's times
     `neighbour_decay` per step away, so it ranks just below that turn (higher trades precision for
@@ -294,6 +310,7 @@ class RankingModel:
     done_events: DoneEventsModel = DoneEventsModel()
     when_events: WhenEventsModel = WhenEventsModel()
     dense_floor: DenseFloorModel = DenseFloorModel()
+    answered_context: AnsweredContextModel = AnsweredContextModel()
     expand: ExpandModel = ExpandModel()
     session_spread: SessionSpreadModel = SessionSpreadModel()
     confidence_features: ConfidenceFeaturesModel = CONFIDENCE_FEATURES

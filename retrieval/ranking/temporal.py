@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ...memtypes.language.time_mentions import speaks_ahead
 from .calendar_spans import (
     UNIT_DAYS,
     Span,
@@ -276,7 +277,12 @@ def _since_year(m: re.Match[str], now: datetime) -> Span:
 
 
 def _in_month(m: re.Match[str], now: datetime) -> Span:
-    year, month = latest_month(_month(m), now, strictly_before=False)[0].year, _month(m)
+    # The latest such month that has begun; asked of what is to come, the next one (this one included).
+    month = _month(m)
+    if speaks_ahead(m.string):
+        year = now.year if month >= now.month else now.year + 1
+    else:
+        year = latest_month(month, now, strictly_before=False)[0].year
     return month_part(year, month, m["part"]) if _group(m, "part") else month_span(year, month)
 
 

@@ -77,14 +77,16 @@ def pack(
     header_tokens: Mapping[MemoryType, int],
     budget: int,
     group_tokens: Mapping[str, int] | None = None,
+    after: Sequence[Candidate] = (),
 ) -> Packing:
-    """Take candidates best-first within each type's share, then spend what is left globally.
+    """Take candidates best-first within each type's share, then spend what is left globally, then
+    what is still left on `after`, best-first (so that none of them takes the place of a candidate).
 
     A type's section header is paid for with its first item, a group's header (`group_tokens`) with
-    the group's first item. An item that does not fit is skipped, not cut, and counted as trimmed;
-    smaller items after it may still fit.
+    the group's first item. An item that does not fit is skipped, not cut, and counted as trimmed
+    (one of `after` is not: it was never asked for by itself); smaller items after it may still fit.
     """
-    usage = {t: TypeUsage(share=shares.get(t, 0)) for t in candidates}
+    usage = {t: TypeUsage(share=shares.get(t, 0)) for t in [*candidates, *(c.memory_type for c in after)]}
     opened: set[str] = set()
     groups = group_tokens or {}
 
@@ -120,6 +122,12 @@ def pack(
         else:
             u.trimmed += 1
             u.left.append(c)
+    for c in sorted(after, key=lambda c: -c.score):
+        price = cost(c)
+        if price <= pool:
+            pool -= price
+            usage[c.memory_type].redistributed += price
+            take(c, price)
     return Packing(budget=budget, usage=usage)
 
 
@@ -203,9 +211,12 @@ class LinePrices:
         self,
         resolved: ResolvedRequest,
         candidates: Mapping[MemoryType, list[Candidate]],
+        after: Sequence[Candidate] = (),
     ) -> Packing:
+        """`after`: packed with what the candidates leave of the budget (`pack`)."""
         headers = {t: self.header(t) for t in resolved.types}
-        groups = {c.group for found in candidates.values() for c in found if c.group is not None}
+        offered = [*(c for found in candidates.values() for c in found), *after]
+        groups = {c.group for c in offered if c.group is not None}
         group_tokens = {}
         for group in groups:
             key = (self.encoding, group)
@@ -215,7 +226,7 @@ class LinePrices:
                 self._groups[key] = self.counter.count(group)
             group_tokens[group] = self._groups[key]
         shares = split_budget(resolved.budget, resolved.weights)
-        return pack(candidates, shares, headers, resolved.budget, group_tokens)
+        return pack(candidates, shares, headers, resolved.budget, group_tokens, after)
 
     def packing(
         self,

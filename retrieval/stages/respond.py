@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, SPECS, MemoryType
-from ..ranking.confidence import RankedHit, hit_features
+from ..ranking.confidence import FAR, RankedHit, hit_features
 from ..ranking.due_windows import due_within
 from ..ranking.terms.intentions import DueWindowTerm
 from .done_events import DoneByEvent
@@ -41,8 +41,11 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     candidates, below_floor = _above_floors(
         candidates, confidence, plan.request.min_score, resolved.min_confidence
     )
-    packing = prices.pack(resolved, candidates)
+    answered = _answered_head(plan, keys, ranked, confidence, found.cosines)
+    packing = prices.pack(resolved, candidates, [c for c, _ in below_floor if c.key in answered])
     chosen = sorted(packing.selected(), key=lambda c: -c.score)
+    taken = {c.key for c in chosen}
+    below_floor = [(c, why) for c, why in below_floor if c.key not in taken]
 
     limit = resolved.budget + resolved.working_budget
     context, total = _context_within(limit, prices, packing, chosen, points, working_usage, working_lines)
@@ -157,6 +160,29 @@ def _due_within_window(plan: ReadPlan, points: Points, confidence: dict[str, flo
 
 def _done(found: Found, point_id: str) -> bool:
     return any(DoneByEvent.name in a.components for a in found.adjustments.of(point_id))
+
+
+def _answered_head(
+    plan: ReadPlan,
+    keys: list[str],
+    ranked: list[RankedHit],
+    confidence: Mapping[str, float],
+    cosines: Mapping[str, float],
+) -> frozenset[str]:
+    """The hits a default context takes whatever their confidence (`AnsweredContextModel`), with the
+    budget the hits over the floor leave: of a request the store answers, one without a floor of its
+    own, the first ones that share meaning with the query (a cosine under `FAR`: about something
+    else) and clear its `min_score`."""
+    fit, request = plan.model.answered_context, plan.request
+    if request.min_confidence is not None or not confidence:
+        return frozenset()
+    if max(confidence.values()) < fit.top_confidence:
+        return frozenset()
+    return frozenset(
+        key
+        for key, hit in zip(keys[: fit.ranks], ranked, strict=False)
+        if cosines.get(key, 0.0) >= FAR and (request.min_score is None or hit.score >= request.min_score)
+    )
 
 
 def _above_floors(

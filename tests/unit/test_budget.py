@@ -113,3 +113,22 @@ def test_allocations_never_exceed_the_budget_when_every_type_is_small() -> None:
     assert type_allocations(100, weights, {T.EPISODIC: 1e9, T.SEMANTIC: 20}) == pytest.approx(
         {T.EPISODIC: 80, T.SEMANTIC: 20}
     )
+
+
+def test_what_is_packed_after_takes_only_what_the_candidates_leave() -> None:
+    """An `after` item never takes the place of a candidate, however high it scores; nor is one
+    that does not fit counted as trimmed (it was not asked for by itself)."""
+    semantic = [c("s1", T.SEMANTIC, 0.9, 10), c("s2", T.SEMANTIC, 0.2, 10)]
+    after = [c("a1", T.EPISODIC, 0.8, 10), c("a2", T.EPISODIC, 0.7, 10)]
+    packing = pack(
+        {T.SEMANTIC: semantic, T.EPISODIC: []},
+        shares={T.SEMANTIC: 20, T.EPISODIC: 20},
+        header_tokens=HEADERS,
+        budget=40,
+        after=after,
+    )
+    # s1 fills the semantic share (5 + 10), s2 is then taken from what is left (10 of 25), a1 after
+    # it with its header (15 of 15); a2 no longer fits.
+    assert [x.key for x in packing.selected()] == ["s1", "s2", "a1"]
+    assert packing.tokens == 40
+    assert packing.trimmed == 0

@@ -157,3 +157,21 @@ def test_an_impossible_day_falls_back_to_its_month() -> None:
 def test_the_most_specific_time_wins() -> None:
     window = parse_time_window("in 2023, on 1 February, 2023", NOW)
     assert window is not None and window.start.date() == date(2023, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "start"),
+    [
+        # Asked of what is to come, a month without a year is the next one, this one included.
+        ("which school is Matilde going to in December?", date(2023, 12, 1)),
+        ("what will we do in May?", date(2024, 5, 1)),
+        ("where am I planning to go in early October?", date(2023, 10, 1)),
+        # Of what was, or said without a tense, the latest that has begun.
+        ("where did Matilde go in December?", date(2022, 12, 1)),
+        ("when did Gerry start going to the physio in May?", date(2023, 5, 1)),
+        ("anything in December?", date(2022, 12, 1)),
+    ],
+)
+def test_a_month_asked_of_what_is_to_come_is_the_next_one(query: str, start: date) -> None:
+    window = parse_time_window(query, NOW)
+    assert window is not None and window.start.date() == start

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mnemo.memtypes.language.time_mentions import asks_when, asks_when_happened, holds_from, mentions_time
+from mnemo.memtypes.language.time_mentions import (
+    asks_when,
+    asks_when_happened,
+    holds_from,
+    mentions_time,
+    speaks_ahead,
+)
 from tests.unit.verdicts import yes_and_no
 
 STATED_TIMES = [
@@ -134,3 +140,23 @@ def test_a_statement_says_the_period_it_holds_from(text: str, start: str, days: 
 )
 def test_a_statement_without_a_dated_start_has_none(text: str) -> None:
     assert holds_from(text) is None
+
+
+AHEAD = [
+    "which school is Matilde going to in September?",
+    "what will we do in May?",
+    "I'm going to Lisbon in May, what do I pack?",
+    "what are we planning to do in August?",
+    "when's she due to start?",
+]
+NOT_AHEAD = [
+    "when did Gerry start going to the physio?",
+    "what did I do in May?",
+    "we were going to move in May, why didn't we?",
+    "is there anything in September?",
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), yes_and_no(AHEAD, NOT_AHEAD))
+def test_a_question_of_what_is_to_come_speaks_ahead(query: str, expected: bool) -> None:
+    assert speaks_ahead(query) is expected
