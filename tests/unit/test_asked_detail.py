@@ -44,6 +44,12 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("how much was the skip for the strip-out", {Kind.MONEY}),
         ("what's the quote reference?", {Kind.CODE}),
         ("what's the bill number?", {Kind.CODE}),
+        # Internal numbers and a vehicle's codes are codes or numbers ("the kitchen extension" is no number).
+        ("what's the outreach bleep?", {Kind.CODE}),
+        ("what's Gwen Lloyd's extension", {Kind.CODE}),
+        ("VIN on Truck 1", {Kind.CODE}),
+        ("license plate of the Ram", {Kind.CODE}),
+        ("when is the kitchen extension finished?", {Kind.DATE}),
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
     ],
@@ -224,6 +230,21 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("Dana's phone number", True),
         ("Ceri's NICEIC registration number", True),
         ("that's Dana's phone number", False),
+        # A clipped request names the kind of value it wants and whose, before or after it.
+        ("Harold Lindqvist's phone number", True),
+        ("the Okafors' email", True),
+        ("gate code at the Desais'", True),
+        ("policy number for the Summit Trades insurance", True),
+        ("VIN on Truck 1", True),
+        ("Bob called about the gate code", False),
+        ("Dana paid for the Okafor job", False),
+        # What a request says it wants done opens it: what follows is read as the request.
+        ("need the gate code for the Desais", True),
+        ("pull up Alicia Ruiz's email", True),
+        ("tell me what Dana's phone number is", True),
+        # An embedded question asking for no kind of value (a story retold) is not checked.
+        ("remind me how we fixed the GNN job", False),
+        ("remind me of Jakub's croissant dough method", False),
     ],
 )
 def test_only_a_question_is_checked(query: str, asks: bool) -> None:
@@ -232,6 +253,13 @@ def test_only_a_question_is_checked(query: str, asks: bool) -> None:
         query, query_words(query), [("Bob moved to Leeds; Dana likes tennis.", False)], THRESHOLDS
     )
     assert (found.checked == 1.0) is asks
+
+
+def test_a_clipped_request_for_what_no_memory_holds_is_a_near_miss() -> None:
+    """ "gate code at the Desais'" over memories about the Desais, none with a code: nothing of the
+    kind asked is held; where one is, the request is answered."""
+    assert check("gate code at the Desais'", "The Desais signed at $11,850 for the hedge.") == (1.0, 1.0)
+    assert check("gate code at the Desais'", "Desai job: gate code 5512, park on the street.") == (0.0, 0.0)
 
 
 def test_the_thresholds_are_the_ranking_models_and_a_variant_reads_its_own() -> None:
