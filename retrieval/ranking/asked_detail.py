@@ -19,8 +19,10 @@ a person) and that an answer must hold one. So:
 - `detail_check(query, words, head, model)`: of the best `model.detail_head` hits, those that name the
   question's names (`required_names`: of one of its parts) and hold a value of an asked kind;
   `missing` when there is none, and `gap`, 1 less the largest share of the question's other words
-  (what it asks about the names: "door code", "birthday") that one of them holds. The same for
-  every hit of a request: it says what the store holds, not what one memory does.
+  (what it asks about the names: "door code", "birthday") that one of them holds; of an event, a
+  when-question's verb is not asked (`event_verb`: "when did we buy the Ram?" is answered by the
+  event's time, told in its own words). The same for every hit of a request: it says what the
+  store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
 a memory about the right names that does not hold what is asked is unlikely to answer however close
@@ -163,6 +165,25 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
     return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
 
 
+# A when-question about what happened, its subject a pronoun or a name: "when did we buy the Ram?",
+# "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?", to the word after the
+# subject (not a possessive's: "when was Hanley Mills' duplicate problem fixed?" names no event verb).
+_EVENT_VERB = re.compile(
+    r"^\W*(?i:when(?:\s+exactly)?\s+(?:did|was|were))\s+"
+    r"(?:(?i:i|we|you|he|she|they|it)|(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+[a-z][\w'’-]*\b(?!['’])"
+)
+
+
+def event_verb(query: str) -> frozenset[str]:
+    """The words that open a when-question about what happened, to its verb, as word keys ("when",
+    "did", "we", "buy" in "when did we buy the Ram?"), or none. An event's memory tells it in its
+    own words ("Replaced Truck 2 with a 2022 Ram …") and its own time answers the question: of a
+    dated hit naming the question's names they are not asked; a when-question for a value ("when's
+    Tom's birthday?") still asks its noun."""
+    match = _EVENT_VERB.match(query)
+    return memory_words(match.group()) if match else frozenset()
+
+
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
     """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
     return found.union(*(w.split("-") for w in found if "-" in w))
@@ -254,13 +275,19 @@ def detail_check(
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
     asked = QueryWords(words.weights, words.names - unwritten)
+    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else frozenset()
+    of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
     best, holding = 0.0, False
     for (content, dated), found, named in zip(best_hits, found_in, named_in, strict=True):
         held = [part for part in parts if part <= named]
         if held and answers_kind(kinds, content, model, dated, known):
             holding = True
+            hit_asked = of_event if dated else asked
             best = max(
                 best,
-                *(detail_share(w, found, model, kinds) for w in _asked_of(query, asked, held, len(parts))),
+                *(
+                    detail_share(w, found, model, kinds)
+                    for w in _asked_of(query, hit_asked, held, len(parts))
+                ),
             )
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

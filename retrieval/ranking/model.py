@@ -248,6 +248,7 @@ CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
     acronyms_are_topics=True,
     anchor_names_optional=True,
     names_per_part=True,
+    event_verbs_told=True,
 )
 
 

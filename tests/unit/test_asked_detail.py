@@ -12,6 +12,7 @@ from mnemo.retrieval.ranking.asked_detail import (
     acronyms,
     asked_kinds,
     detail_check,
+    event_verb,
     holds_kind,
     opening_name,
 )
@@ -369,3 +370,32 @@ def test_the_name_a_clipped_request_opens_with_must_be_held() -> None:
     assert check(question, "Gareth Morgan, NICEIC registration 40912, mob 07811 402 936.")[0] == 1.0
     missing, gap = check(question, "Ceri Bowen: NICEIC registration 52214.")
     assert missing == 0.0 and gap < 0.3
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("when did we buy the Ram", {"when", "did", "we", "buy"}),
+        ("When did Dr Mulvey finish up?", {"when", "did", "dr", "mulvey", "finish"}),
+        ("when exactly did Fiona leave the IGC?", {"when", "exactly", "did", "fiona", "leave"}),
+        ("when was Pickle diagnosed with CKD", {"when", "was", "pickle", "diagnos"}),
+        # A value's time, or an event whose subject is a possessive, names no verb of an event.
+        ("when's Tom's birthday", set()),
+        ("when does our ISO certificate expire?", set()),
+        ("when was Hanley Mills' duplicate problem fixed?", set()),
+    ],
+)
+def test_a_when_question_about_what_happened_tells_its_event_by_a_verb(question: str, told: set[str]) -> None:
+    assert event_verb(question) == told
+
+
+def test_an_event_answers_when_it_happened_in_its_own_words() -> None:
+    """The event's own time answers "when did we buy the Ram?": its memory tells the buying in
+    other words, which the question's verb is not asked of; an undated memory still is."""
+    question = "when did we buy the Ram"
+    event = "Replaced Truck 2 with a 2022 Ram 2500 (gray) for $46,500."
+    found = detail_check(question, query_words(question), [(event, True)], THRESHOLDS)
+    assert (found.missing, found.gap) == (0.0, 0.0)
+    off = varied(DEFAULT_MODEL, {"confidence_features.event_verbs_told": False}).confidence_features
+    assert detail_check(question, query_words(question), [(event, True)], off).gap == 1.0
+    assert check(question, "The Ram 2500 is gray; plate 517 MTC.")[1] == 1.0
