@@ -249,6 +249,7 @@ CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
     anchor_names_optional=True,
     names_per_part=True,
     event_verbs_told=True,
+    values_stated_with_words=True,
 )
 
 

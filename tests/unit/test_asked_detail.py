@@ -15,6 +15,7 @@ from mnemo.retrieval.ranking.asked_detail import (
     event_verb,
     holds_kind,
     opening_name,
+    stated_with,
 )
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import query_words
@@ -399,3 +400,29 @@ def test_an_event_answers_when_it_happened_in_its_own_words() -> None:
     off = varied(DEFAULT_MODEL, {"confidence_features.event_verbs_told": False}).confidence_features
     assert detail_check(question, query_words(question), [(event, True)], off).gap == 1.0
     assert check(question, "The Ram 2500 is gray; plate 517 MTC.")[1] == 1.0
+
+
+def test_a_value_answers_where_a_sentence_naming_what_is_asked_states_it() -> None:
+    """The amount in the kitchen's memory is the fitter's, not the dishwasher's: no sentence that
+    states an amount names it, and the memory does not open with it."""
+    kitchen = (
+        "Kitchen finished. Marek paid £1,650 (quote £1,500 + £150 for the pipes). "
+        "Dai plumbed the sink + Bosch dishwasher the same day."
+    )
+    assert check("what did the dishwasher cost", kitchen)[0] == 1.0
+    assert check("what did the dishwasher cost", kitchen + " The dishwasher was £429.")[0] == 0.0
+    assert check_with({"values_stated_with_words": False}, "what did the dishwasher cost", kitchen)[0] == 0.0
+
+
+def test_a_memory_opening_with_what_is_asked_states_its_values_anywhere() -> None:
+    flat = "Flat: 23B Severn Grove, 2 bed, leasehold. Completed 16 Jan 2026 at £187,500."
+    assert stated_with(frozenset({Kind.MONEY}), flat, frozenset({"flat"}), THRESHOLDS)
+    car = "Our car is a 2019 Toyota, registration 192-RN-4417. It pulls the caravan."
+    assert not stated_with(frozenset({Kind.CODE}), car, frozenset({"caravan", "chassi"}), THRESHOLDS)
+
+
+def test_a_count_or_a_person_is_read_anywhere_in_the_memory() -> None:
+    """Any number is a count and any rare capitalized word a person: held too loosely for the
+    sentence holding one to say what it is of."""
+    pay = "Payroll runs through Gusto. Switched to weekly pay from Friday 4/2 for the season."
+    assert check("how often is payday", pay)[0] == 0.0
