@@ -17,10 +17,13 @@ a person) and that an answer must hold one. So:
   reminder's due date) holds a date whatever its words say: "when did we open?" is answered by the
   event's time.
 - `detail_check(query, words, head, model)`: of the best `model.detail_head` hits, those that name the
-  question's names (`required_names`: of one of its parts) and hold a value of an asked kind;
+  question's names (`required_names`: of one of its parts) and hold a value of an asked kind,
+  stated of what is asked (`stated_with`: in a sentence naming it, or a memory opening with it);
   `missing` when there is none, and `gap`, 1 less the largest share of the question's other words
-  (what it asks about the names: "door code", "birthday") that one of them holds. The same for
-  every hit of a request: it says what the store holds, not what one memory does.
+  (what it asks about the names: "door code", "birthday") that one of them holds; of an event, a
+  when-question's verb is not asked (`event_verb`: "when did we buy the Ram?" is answered by the
+  event's time, told in its own words). The same for every hit of a request: it says what the
+  store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
 a memory about the right names that does not hold what is asked is unlikely to answer however close
@@ -96,6 +99,51 @@ def answers_kind(
     return not kinds or any(holds_kind(k, content, model, dated, known) for k in kinds)
 
 
+# A memory's sentences: a full stop, a question or exclamation mark before a capital or a digit, or
+# a line break.
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])|\n+")
+# Kinds whose form a text holds only as a value of its own (a number formed as a phone, an @, a
+# currency, a code, a date, a clock time); a count (any number) and a person (any rare capitalized
+# word) are held loosely, too often in passing to say which sentence states them.
+_STATED = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.TIME})
+
+
+def stated_with(
+    kinds: frozenset[Kind], content: str, asked: frozenset[str], model: ConfidenceFeaturesModel
+) -> bool:
+    """Whether a value of `kinds` in `content` is stated of what a question asks: in a sentence that
+    holds one of its words `asked` (names or asked words, as written or four letters of them at
+    least), or anywhere in a memory of one sentence or that opens with one. "Kitchen finished. Marek
+    paid £1,650 … Dai plumbed the sink + Bosch dishwasher the same day." holds an amount, not the
+    dishwasher's."""
+    sentences = [s for s in _SENTENCES.split(content[:READ_CHARS]) if s.strip()]
+
+    def speaks_of(sentence: str) -> bool:
+        found = _with_parts(memory_words(sentence))
+        return any(_holds_word(key, found, model.prefix_chars + 1) for key in asked)
+
+    if len(sentences) < 2 or speaks_of(sentences[0]):
+        return True  # one sentence states what the memory is of, whatever its words
+    return any(speaks_of(s) and answers_kind(kinds, s, model) for s in sentences[1:])
+
+
+def _holds_asked_kind(
+    kinds: frozenset[Kind],
+    hit: tuple[str, bool],
+    known: frozenset[str],
+    asked: frozenset[str],
+    model: ConfidenceFeaturesModel,
+) -> bool:
+    """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
+    asked (`stated_with`) where the kind has a form of its own and is not an event's own time."""
+    content, dated = hit
+    if not answers_kind(kinds, content, model, dated, known):
+        return False
+    if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
+        return True
+    return (dated and Kind.DATE in kinds) or stated_with(kinds, content, asked, model)
+
+
 def mostly_turns(hits: Sequence[tuple[str, bool]]) -> bool:
     """Most of `hits` (content, dated) conversation turns: events opening with their speaker
     ("Caroline: …", "user: …"), as a transcript's are."""
@@ -161,6 +209,25 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
     word = match.group(1).replace("’", "'")
     bare = word.casefold().removesuffix("'s")
     return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
+
+
+# A when-question about what happened, its subject a pronoun or a name: "when did we buy the Ram?",
+# "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?", to the word after the
+# subject (not a possessive's: "when was Hanley Mills' duplicate problem fixed?" names no event verb).
+_EVENT_VERB = re.compile(
+    r"^\W*(?i:when(?:\s+exactly)?\s+(?:did|was|were))\s+"
+    r"(?:(?i:i|we|you|he|she|they|it)|(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+[a-z][\w'’-]*\b(?!['’])"
+)
+
+
+def event_verb(query: str) -> frozenset[str]:
+    """The words that open a when-question about what happened, to its verb, as word keys ("when",
+    "did", "we", "buy" in "when did we buy the Ram?"), or none. An event's memory tells it in its
+    own words ("Replaced Truck 2 with a 2022 Ram …") and its own time answers the question: of a
+    dated hit naming the question's names they are not asked; a when-question for a value ("when's
+    Tom's birthday?") still asks its noun."""
+    match = _EVENT_VERB.match(query)
+    return memory_words(match.group()) if match else frozenset()
 
 
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
@@ -254,13 +321,22 @@ def detail_check(
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
     asked = QueryWords(words.weights, words.names - unwritten)
+    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else frozenset()
+    of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
+    asked_keys = frozenset(
+        k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
+    )
     best, holding = 0.0, False
     for (content, dated), found, named in zip(best_hits, found_in, named_in, strict=True):
         held = [part for part in parts if part <= named]
-        if held and answers_kind(kinds, content, model, dated, known):
+        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model):
             holding = True
+            hit_asked = of_event if dated else asked
             best = max(
                 best,
-                *(detail_share(w, found, model, kinds) for w in _asked_of(query, asked, held, len(parts))),
+                *(
+                    detail_share(w, found, model, kinds)
+                    for w in _asked_of(query, hit_asked, held, len(parts))
+                ),
             )
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

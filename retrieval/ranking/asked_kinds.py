@@ -139,6 +139,7 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "registration",
                 "reg",
                 "number plate",
+                "licen[cs]e plate",
                 "serial",
                 "model",
                 "version",
@@ -146,11 +147,17 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "postcode",
                 "zip code",
                 "iban",
+                "vin",
+                "bleep",
+                "pager",
+                "extension number",
                 "licence number",
                 "license number",
                 "number",
             ),
         ),
+        # "Gwen's extension": a person's extension is their internal number ("the kitchen extension" is not).
+        (Kind.CODE, r"\b\w+'s extension\b"),
         (Kind.PERSON, _words("who", "whom", "whose", "called", "name of", "surname", "first name")),
     )
 )
@@ -162,10 +169,6 @@ _OPENERS = (
 )
 _OPENS_QUESTION = re.compile(rf"^\W*(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE)
 _QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
-# A request opening with whose it is ("Dean's mobile"), not with a contraction of "is" ("that's").
-_OPENS_POSSESSIVE = re.compile(
-    r"^\W*(?!(?:what|who|where|when|how|why|it|that|there|here|he|she|let)['’]s)\w+['’]s\b", re.IGNORECASE
-)
 # Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
 # card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
 CLAUSES = re.compile(r"[,;:—–]|\s-\s")
@@ -193,11 +196,53 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     return frozenset(kinds)
 
 
+# A request that says what it wants done before what it asks ("remind me what happened …", "tell me
+# Dana's email", "pull up the gate code for …", "I need the DOI of …"): what follows is the request.
+_REQUEST_OPENER = re.compile(
+    r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)?"
+    r"(?:(?:remind|tell|show|give|send|get|find)\s+me(?:\s+(?:again|of|about))?|(?:pull|look|dig)\s+up|"
+    r"find|get|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
+    re.IGNORECASE,
+)
+# A clipped request for a value: a noun phrase that names its kind, its owner after a preposition
+# ("gate code at the Desais'", "policy number for the Summit Trades insurance", "VIN on Truck 1").
+_OWNER_AFTER = re.compile(
+    r"^\W*((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(?:at|on|for|of|with|from|to|in)\b", re.IGNORECASE
+)
+# ... or before it, a possessive after a name of up to three words ("Harold Lindqvist's phone number",
+# "the Okafors' email"), not a contraction of "is" ("that's").
+_OWNER_BEFORE = re.compile(
+    r"^\W*(?:the\s+)?(?:[A-Z][\w-]*\s+){0,2}"
+    r"(?!(?i:what|who|where|when|how|why|it|that|there|here|he|she|let)['’]s)[\w-]+(?:['’]s|s['’])(?!\w)"
+)
+# A word that tells what was done ("Dana paid for lunch", "Bob called about the gate"): a statement's
+# verb, not the noun a clipped request names its value by.
+_DONE = re.compile(r"\w+(?:ed|ing)|pay|paid|spend|spent|owe|owes", re.IGNORECASE)
+
+
+def _asks_for_a_value(request: str) -> bool:
+    """Whether `request`, not phrased as a question, names the kind of value it wants and whose: a
+    possessive owner ("Dean's mobile") or an owner after the noun ("gate code at the Desais'"). A
+    phrase that marks no owner ("Dana phone number") is a search phrase."""
+    if _OWNER_BEFORE.search(request) is not None:
+        return bool(asked_kinds(request))
+    clipped = _OWNER_AFTER.match(request)
+    if clipped is None:
+        return False
+    head = clipped.group(1).split()
+    return _DONE.fullmatch(head[-1]) is None and bool(asked_kinds(" ".join(head[-2:])))
+
+
 def is_question(query: str) -> bool:
     """Whether `query` asks something (a question mark, or an interrogative or auxiliary opening it):
     a topic ("everything about Bob", a forget query, a search phrase) asks for no detail, and
-    whatever is about it answers it. A request for someone's value of a kind asks for it, mark or
-    none ("Dean's mobile", "Ceri's registration number"; "Dana phone number" is a search phrase)."""
-    return _QUESTION.search(query) is not None or (
-        _OPENS_POSSESSIVE.search(query) is not None and bool(asked_kinds(query))
-    )
+    whatever is about it answers it. A clipped request for someone's or something's value of a kind
+    asks for it, mark or none ("Dean's mobile", "gate code at the Desais'"; "Dana phone number" is a
+    search phrase), and so does a question after what a request wants done where it asks for a kind
+    ("tell me what Dana's number is"; "remind me how we fixed it" asks for a story retold, whose
+    words an answer need not share)."""
+    if _QUESTION.search(query) is not None:
+        return True
+    request = _REQUEST_OPENER.sub("", query, count=1)
+    embedded = request != query and _QUESTION.search(request) is not None and bool(asked_kinds(request))
+    return embedded or _asks_for_a_value(request)

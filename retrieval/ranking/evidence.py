@@ -47,9 +47,12 @@ class ConfidenceFeaturesModel:
     inside a code; `acronyms_are_topics`: a name in capitals ("EHO") is an asked word, not a name a hit
     must hold; `anchor_names_optional`: the names of a clause that times the question ("since Nadia took
     over") need not be held; `names_per_part`: a hit holds the names of one part of a question in parts
-    ("at Newport and at Leicester") (asked_detail.py); `only_best_when_missing`: where no best hit
-    holds a value of the kind asked, the others than the best are at the confidence's floor, under a
-    default context's (confidence.py)."""
+    ("at Newport and at Leicester"); `event_verbs_told`: the verb of a when-question about what
+    happened ("when did we buy the Ram?") is not asked of a dated hit; `values_stated_with_words`: a
+    value of a kind with a form of its own answers where a sentence naming what is asked states it
+    (asked_detail.py);
+    `only_best_when_missing`: where no best hit holds a value of the kind asked, the others than the
+    best are at the confidence's floor, under a default context's (confidence.py)."""
 
     matched_cap: float
     detail_head: int
@@ -63,6 +66,8 @@ class ConfidenceFeaturesModel:
     acronyms_are_topics: bool
     anchor_names_optional: bool
     names_per_part: bool
+    event_verbs_told: bool
+    values_stated_with_words: bool
 
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")

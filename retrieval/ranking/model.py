@@ -264,6 +264,8 @@ CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
     acronyms_are_topics=True,
     anchor_names_optional=True,
     names_per_part=True,
+    event_verbs_told=True,
+    values_stated_with_words=True,
 )
 
 

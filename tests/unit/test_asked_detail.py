@@ -12,8 +12,10 @@ from mnemo.retrieval.ranking.asked_detail import (
     acronyms,
     asked_kinds,
     detail_check,
+    event_verb,
     holds_kind,
     opening_name,
+    stated_with,
 )
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import query_words
@@ -44,6 +46,12 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("how much was the skip for the strip-out", {Kind.MONEY}),
         ("what's the quote reference?", {Kind.CODE}),
         ("what's the bill number?", {Kind.CODE}),
+        # Internal numbers and a vehicle's codes are codes or numbers ("the kitchen extension" is no number).
+        ("what's the outreach bleep?", {Kind.CODE}),
+        ("what's Gwen Lloyd's extension", {Kind.CODE}),
+        ("VIN on Truck 1", {Kind.CODE}),
+        ("license plate of the Ram", {Kind.CODE}),
+        ("when is the kitchen extension finished?", {Kind.DATE}),
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
     ],
@@ -224,6 +232,21 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("Dana's phone number", True),
         ("Ceri's NICEIC registration number", True),
         ("that's Dana's phone number", False),
+        # A clipped request names the kind of value it wants and whose, before or after it.
+        ("Harold Lindqvist's phone number", True),
+        ("the Okafors' email", True),
+        ("gate code at the Desais'", True),
+        ("policy number for the Summit Trades insurance", True),
+        ("VIN on Truck 1", True),
+        ("Bob called about the gate code", False),
+        ("Dana paid for the Okafor job", False),
+        # What a request says it wants done opens it: what follows is read as the request.
+        ("need the gate code for the Desais", True),
+        ("pull up Alicia Ruiz's email", True),
+        ("tell me what Dana's phone number is", True),
+        # An embedded question asking for no kind of value (a story retold) is not checked.
+        ("remind me how we fixed the GNN job", False),
+        ("remind me of Jakub's croissant dough method", False),
     ],
 )
 def test_only_a_question_is_checked(query: str, asks: bool) -> None:
@@ -232,6 +255,13 @@ def test_only_a_question_is_checked(query: str, asks: bool) -> None:
         query, query_words(query), [("Bob moved to Leeds; Dana likes tennis.", False)], THRESHOLDS
     )
     assert (found.checked == 1.0) is asks
+
+
+def test_a_clipped_request_for_what_no_memory_holds_is_a_near_miss() -> None:
+    """ "gate code at the Desais'" over memories about the Desais, none with a code: nothing of the
+    kind asked is held; where one is, the request is answered."""
+    assert check("gate code at the Desais'", "The Desais signed at $11,850 for the hedge.") == (1.0, 1.0)
+    assert check("gate code at the Desais'", "Desai job: gate code 5512, park on the street.") == (0.0, 0.0)
 
 
 def test_the_thresholds_are_the_ranking_models_and_a_variant_reads_its_own() -> None:
@@ -341,3 +371,58 @@ def test_the_name_a_clipped_request_opens_with_must_be_held() -> None:
     assert check(question, "Gareth Morgan, NICEIC registration 40912, mob 07811 402 936.")[0] == 1.0
     missing, gap = check(question, "Ceri Bowen: NICEIC registration 52214.")
     assert missing == 0.0 and gap < 0.3
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("when did we buy the Ram", {"when", "did", "we", "buy"}),
+        ("When did Dr Mulvey finish up?", {"when", "did", "dr", "mulvey", "finish"}),
+        ("when exactly did Fiona leave the IGC?", {"when", "exactly", "did", "fiona", "leave"}),
+        ("when was Pickle diagnosed with CKD", {"when", "was", "pickle", "diagnos"}),
+        # A value's time, or an event whose subject is a possessive, names no verb of an event.
+        ("when's Tom's birthday", set()),
+        ("when does our ISO certificate expire?", set()),
+        ("when was Hanley Mills' duplicate problem fixed?", set()),
+    ],
+)
+def test_a_when_question_about_what_happened_tells_its_event_by_a_verb(question: str, told: set[str]) -> None:
+    assert event_verb(question) == told
+
+
+def test_an_event_answers_when_it_happened_in_its_own_words() -> None:
+    """The event's own time answers "when did we buy the Ram?": its memory tells the buying in
+    other words, which the question's verb is not asked of; an undated memory still is."""
+    question = "when did we buy the Ram"
+    event = "Replaced Truck 2 with a 2022 Ram 2500 (gray) for $46,500."
+    found = detail_check(question, query_words(question), [(event, True)], THRESHOLDS)
+    assert (found.missing, found.gap) == (0.0, 0.0)
+    off = varied(DEFAULT_MODEL, {"confidence_features.event_verbs_told": False}).confidence_features
+    assert detail_check(question, query_words(question), [(event, True)], off).gap == 1.0
+    assert check(question, "The Ram 2500 is gray; plate 517 MTC.")[1] == 1.0
+
+
+def test_a_value_answers_where_a_sentence_naming_what_is_asked_states_it() -> None:
+    """The amount in the kitchen's memory is the fitter's, not the dishwasher's: no sentence that
+    states an amount names it, and the memory does not open with it."""
+    kitchen = (
+        "Kitchen finished. Marek paid £1,650 (quote £1,500 + £150 for the pipes). "
+        "Dai plumbed the sink + Bosch dishwasher the same day."
+    )
+    assert check("what did the dishwasher cost", kitchen)[0] == 1.0
+    assert check("what did the dishwasher cost", kitchen + " The dishwasher was £429.")[0] == 0.0
+    assert check_with({"values_stated_with_words": False}, "what did the dishwasher cost", kitchen)[0] == 0.0
+
+
+def test_a_memory_opening_with_what_is_asked_states_its_values_anywhere() -> None:
+    flat = "Flat: 23B Severn Grove, 2 bed, leasehold. Completed 16 Jan 2026 at £187,500."
+    assert stated_with(frozenset({Kind.MONEY}), flat, frozenset({"flat"}), THRESHOLDS)
+    car = "Our car is a 2019 Toyota, registration 192-RN-4417. It pulls the caravan."
+    assert not stated_with(frozenset({Kind.CODE}), car, frozenset({"caravan", "chassi"}), THRESHOLDS)
+
+
+def test_a_count_or_a_person_is_read_anywhere_in_the_memory() -> None:
+    """Any number is a count and any rare capitalized word a person: held too loosely for the
+    sentence holding one to say what it is of."""
+    pay = "Payroll runs through Gusto. Switched to weekly pay from Friday 4/2 for the season."
+    assert check("how often is payday", pay)[0] == 0.0
