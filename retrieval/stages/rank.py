@@ -10,9 +10,10 @@ later "Alice is allergic to shellfish"), and hiding a fact is data loss. Retriev
 without hiding anything: when a semantic or procedural hit is at least `conversation_gap_s` newer
 than a better-scored hit of the same type that names the same subject (a shared name) and the older
 one leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
-is a correction, see `SAME_SUBJECT_OVERLAP`, or the next step of a value's change, `continues`). Both stay candidates; a question about the fact now
-reads the current statement first. Measured by `mnemo bench write` (updates resolved) and `mnemo
-bench quality` (locomo-dev, all episodic turns: every metric equal or better).
+is a correction, see `SAME_SUBJECT_OVERLAP`, or the next step of a value's change, `continues`). Both
+stay candidates; a question about the fact now reads the current statement first. Measured by `mnemo
+bench write` (updates resolved) and `mnemo bench quality` (locomo-dev, all episodic turns: every metric
+equal or better).
 
 A shared name is not a shared subject in a personal store, where every fact names its person:
 "Alice lives in Denver" (June) is no update of "Alice is allergic to peanuts" (May). So a newer
