@@ -43,8 +43,9 @@ _ASKS_TASKS = re.compile(
     # What one has to see to: "what do I need to sort out?", "anything I have to get done?"
     r"|(?:need|have|meant|got)\s+to\s+(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
     # Work for a time or before an event: "jobs for Monday", "things to do before the school trip".
-    r"|\bjobs?\s+(?:for|on|this|next|today|tonight|tomorrow|before|by)"
-    r"|\bthings\s+to\s+(?:do|sort|get\s+done)\s+(?:for|on|this|next|today|tonight|tomorrow|before|by)"
+    # Not work of a kind ("jobs for seniors", "things to do in Lisbon"): a day or "before" follows.
+    r"|\b(?:jobs?|things\s+to\s+(?:do|sort|get\s+done))\s+(?:before\b|(?:(?:for|on)\s+)?"
+    r"(?:today|tonight|tomorrow|this|next|the\s+weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day))"
     r"|plans?\s+for\s+the\s+weekend|(?:week|fortnight|month)\s+ahead"
     # What comes next: "the board approved the boxwoods, what's next?"
     r"|what(?:'s|\s+is|\s+comes)\s+next(?!\s+(?:to|door))"

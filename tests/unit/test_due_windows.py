@@ -207,6 +207,8 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "anything I have to get done?",
         "things to do before the school trip",
         "jobs for Monday?",
+        "any jobs this weekend?",
+        "things to do on Saturday?",
         "what do we have to take care of before the move?",
     ],
 )
@@ -220,6 +222,8 @@ def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
         "what did we do over the weekend?",
         "what are some things to do in Lisbon?",
         "what jobs has Marco had?",
+        "can you remind me of the work from home jobs for seniors you listed?",
+        "what are some things to do for fun on a rainy day?",
     ],
 )
 def test_what_happened_or_things_to_see_are_not_tasks(query: str) -> None:
