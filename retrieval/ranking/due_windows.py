@@ -6,7 +6,9 @@ The past-leaning parser (temporal.py) reads "in January" as the latest January, 
 a question about what is due looks ahead: "in January" is the next one (this month included), "on
 Thursday 3 December" the next such day, "next week" the calendar week after this one, "in the next
 week" the seven days from today, "overdue" (or "still not done") everything due before now, and
-"overdue from this month" from the month's first day until now. Pure: text and a clock in.
+"overdue from this month" from the month's first day until now, "after the 15th" from the 16th on
+with no end (as an event ahead's "after"). Weekends, dates in figures and parts of a month are
+read by due_spans.py. Pure: text and a clock in.
 
 English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
 """
@@ -17,12 +19,13 @@ import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from ...memtypes.language.time_mentions import asks_when
 from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
+from .due_spans import day_after_tomorrow, figures_date, part_of_period, weekend
 from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
@@ -37,6 +40,13 @@ _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
     r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
+    # What one has to see to: "what do I need to sort out?", "anything I have to get done?"
+    r"|(?:need|have|meant|got)\s+to\s+(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
+    # Work for a time or before an event: "jobs for Monday", "things to do before the school trip".
+    # Not work of a kind ("jobs for seniors", "things to do in Lisbon"): a day or "before" follows.
+    r"|\b(?:jobs?|things\s+to\s+(?:do|sort|get\s+done))\s+(?:before\b|(?:(?:for|on)\s+)?"
+    r"(?:today|tonight|tomorrow|this|next|the\s+weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day))"
+    r"|plans?\s+for\s+the\s+weekend|(?:week|fortnight|month)\s+ahead"
     # What comes next: "the board approved the boxwoods, what's next?"
     r"|what(?:'s|\s+is|\s+comes)\s+next(?!\s+(?:to|door))"
     r"|\b(?:items|tasks)\s+(?:for|in|due)"
@@ -79,11 +89,23 @@ _DATE = (
 )
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
-_UNIT = r"(?P<unit>day|week|month)s?"
+_UNIT = r"(?P<unit>day|week|fortnight|month)s?"
+_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
 # A time ahead after "before" ends the window ("before Christmas": from today until it); after "by",
 # "until" or "till", it closes it ("by Friday": today until Friday's end).
-_UNTIL = re.compile(r"\b(?:(?P<before>before|ahead\s+of)|by|until|till|up\s+to)\s+(?:the\s+)?$", re.I)
-_BEFORE_MAY = re.compile(r"\b(?:in|of|by|before|during|until|till|for|from)\s+$", re.I)  # May, the month
+_UNTIL = re.compile(
+    r"\b(?:(?P<before>before|ahead\s+of)|by|until|till|up\s+to|between\s+(?:now|today)\s+and)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+# A time after "after" opens a window from its end on ("after the 15th": the 16th on); "from" one
+# said to run on opens it from its start ("from the 20th onwards", "starting Monday").
+_AFTER = re.compile(
+    r"\b(?:(?P<after>after)|(?P<starting>starting(?:\s+(?:from|on))?)|from)\s+(?:the\s+)?$", re.I
+)
+_ONWARDS = re.compile(r"^\W*(?:on(?:wards?)?|forwards?)\b", re.I)
+# Words after which "May" is the month.
+_BEFORE_MAY = re.compile(r"\b(?:in|of|by|before|after|during|until|till|for|from)\s+$", re.I)
 
 
 def _p(pattern: str) -> re.Pattern[str]:
@@ -175,7 +197,7 @@ def _ahead(m: re.Match[str], now: datetime) -> Span:
         later = month_start(now.year, now.month + count)
         end = later.replace(day=min(now.day, 28)) + timedelta(days=max(0, now.day - 28))
         return day(now), end + timedelta(days=1)
-    return day(now), day(now) + timedelta(days=count * (7 if unit == "week" else 1) + 1)
+    return day(now), day(now) + timedelta(days=count * _UNIT_DAYS[unit] + 1)
 
 
 def _period(m: re.Match[str], now: datetime) -> Span:
@@ -233,12 +255,14 @@ def _past(m: re.Match[str], now: datetime) -> Span:
     unit = m["unit"].lower()
     if unit == "month":
         return month_start(now.year, now.month - count).replace(day=min(now.day, 28)), now
-    return day(now) - timedelta(days=count * (7 if unit == "week" else 1)), now
+    return day(now) - timedelta(days=count * _UNIT_DAYS[unit]), now
 
 
 _WEEK_FROM = r"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?"
 # (pattern, resolver), the most specific first.
 _PATTERNS = [
+    (_p(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), day_after_tomorrow),
+    (_p(r"\b(?:(?P<which>this|next|coming|the)\s+weekend(?P<after_next>\s+after\s+next)?)\b"), weekend),
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
     (_p(_WEEK_FROM + _DATE), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
@@ -246,15 +270,20 @@ _PATTERNS = [
     # "the next week" is the seven days ahead; "next week", the calendar week after this one.
     (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), _ahead),
     (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), _ahead),
+    (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), _ahead),
     (_p(r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the|this)\s+(?P<unit>week|month|year)\b"), _until_end),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), _until_quarter_end),
     (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), _this_or_next),
+    (_p(r"\b(?P<part>early|mid|late|later|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+"
+        r"(?P<which>this|next)\s+(?P<unit>week|month|year)\b"), part_of_period),
     (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
     (_p(r"\bq(?P<quarter>[1-4])\b"), _quarter),
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
     (_p(rf"\b{HOLIDAY}"), _holiday),
     (_p(rf"\b{_DATE}"), _date),
+    (_p(r"(?<![\d/.,])\b(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)(?:/(?P<year>(?:20)?\d\d))?\b(?![/.,]?\d)"),
+     figures_date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
         r"(?:,?\s+(?P<year>20\d\d))?"), _month),
     (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), _day_word),
@@ -263,8 +292,13 @@ _PATTERNS = [
 ]  # fmt: skip
 
 
-def _until(before: str, span: Span, now: datetime) -> Span:
-    """`span`, or the days from today until it where the words before it say "before" or "by"."""
+def _until(before: str, span: Span, now: datetime, after: str = "") -> Span:
+    """`span`, or the days from today until it where the words before it say "before" or "by", or
+    the time from it on (open-ended, as an event ahead's "after" is) where they say "after", or
+    "from" with `after` (the words after it) saying "onwards"."""
+    since = _AFTER.search(before)
+    if since is not None and (since["after"] or since["starting"] or _ONWARDS.search(after)):
+        return span[1] if since["after"] else span[0], datetime.max.replace(tzinfo=UTC)
     until = _UNTIL.search(before)
     if until is None or span[0] <= now:
         return span
@@ -301,7 +335,7 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
             span = resolve(match, now)
             if span is None:
                 continue
-            start, end = _until(query[: match.start()], span, now)
+            start, end = _until(query[: match.start()], span, now, query[match.end() :])
             if overdue:  # what fell due in the window and is still not done: not what is still ahead
                 end = min(end, now)
             if start < end:

@@ -79,6 +79,8 @@ _ASKS_SPAN = re.compile(r"\bhow\s+(?:long|many\s+(?:days|weeks|months|years))\b"
 _ASKS_AHEAD = re.compile(r"^\W*(?:should|shall|can|could|may|will|would|must)\b", re.I)
 _WORD = re.compile(r"[\w'’-]+")
 # What a reminder is for names its event without being it: "for the move", "before Fionn's party".
+# A school's break, said as two words of time ("before half term"): the store's period, not the calendar's.
+_HALF_TERM = re.compile(r"\bhalf\s+term\b", re.I)
 _REFERS = re.compile(r"\b(?:for|before|after|until|till|by|since|ahead\s+of)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 
 
@@ -154,7 +156,7 @@ def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
         rest = match["rest"]
         end = _CLAUSE_END.search(rest)
         clause = (rest[: end.start()] if end else rest).strip()
-        words = _WORD.findall(clause)[:_MAX_WORDS]
+        words = _WORD.findall(_HALF_TERM.sub("half-term", clause) if ahead else clause)[:_MAX_WORDS]
         if ahead:
             words = [w for k, w in enumerate(words) if not (k <= 1 and w.lower() in _AHEAD)]
         if words and (_names_event(words) or (ahead and _names_due_event(words))):
@@ -175,7 +177,8 @@ def without_clause(query: str, clause: AnchorClause) -> str:
     """`query` less the words that time it ("what QBRs have we held since Dean took over from
     Lucy?": "what QBRs have we held ?"): they say when, not what the question is about."""
     words = _WORD.findall(clause.clause)
-    pattern = rf"\b{clause.relation}\W+" + r"\W+".join(re.escape(w) for w in words)
+    # "half-term" is read from "half term" too: a hyphen of the clause matches a space.
+    pattern = rf"\b{clause.relation}\W+" + r"\W+".join(re.escape(w).replace(r"\-", r"[\s-]") for w in words)
     return re.sub(pattern, " ", query, count=1, flags=re.I)
 
 
@@ -235,10 +238,13 @@ def _names_event(words: list[str]) -> bool:
 
 
 def _names_due_event(words: list[str]) -> bool:
-    """A name's noun, of an event ahead ("Fionn's party", "Vicente's health check"), or a subject
-    and its verb in the present ("Dai starts the bathroom", "we move"); not a time."""
-    if _names_time(words) or len(words) < 2:
+    """A name's noun, of an event ahead ("Fionn's party", "Vicente's health check"), a subject and
+    its verb in the present ("Dai starts the bathroom", "we move"), or a period a household names by
+    a bare noun ("before half-term"); not a time."""
+    if _names_time(words):
         return False
+    if len(words) < 2:
+        return _bare_period(words[0])
     first = words[0].lower()
     if words[0][:1].isupper() and first.endswith(("'s", "’s")):
         return True
@@ -250,6 +256,16 @@ def _names_due_event(words: list[str]) -> bool:
     while name < min(len(words), 3) and words[name][:1].isupper():
         name += 1
     return 0 < name < len(words) and len(words[name]) > 2 and words[name].lower().endswith("s")
+
+
+def _bare_period(word: str) -> bool:
+    """A lowercase compound naming an occasion or a period of one's own calendar ("half-term",
+    "go-live"): which days it is, a school's or a team's, only the store can say. One that ends in
+    a word of the calendar ("year-end") is the calendar's."""
+    parts = word.split("-")
+    if not word.islower() or len(parts) != 2 or parts[-1] in _TIME_WORDS - {"term"}:
+        return False
+    return all(p.isalpha() and p not in _LIGHT for p in parts)
 
 
 def _past_verb_at(words: list[str], at: int) -> bool:

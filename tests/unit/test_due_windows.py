@@ -144,3 +144,87 @@ def test_an_event_ahead_gives_a_question_that_names_no_time_its_window() -> None
 def test_what_must_happen_or_comes_next_asks_what_is_due(query: str) -> None:
     asked = task_question(query, NOW)
     assert asked is not None and asked.window is None
+
+
+THURSDAY = datetime(2027, 2, 11, 7, 40, tzinfo=UTC)
+OPEN = datetime.max.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        # Weekends: this calendar week's, next week's, the one after; Saturday to Monday.
+        ("what's on this weekend?", d(2027, 2, 13), d(2027, 2, 15)),
+        ("anything due over the weekend?", d(2027, 2, 13), d(2027, 2, 15)),
+        ("any plans for the weekend?", d(2027, 2, 13), d(2027, 2, 15)),
+        ("what's on next weekend?", d(2027, 2, 20), d(2027, 2, 22)),
+        ("anything due the weekend after next?", d(2027, 2, 27), d(2027, 3, 1)),
+        ("anything due the day after tomorrow?", d(2027, 2, 13), d(2027, 2, 14)),
+        ("what's due between now and Friday?", d(2027, 2, 11), d(2027, 2, 13)),  # until Friday's end
+        # "after" a time: from its end on; "from" one "onwards": from its start on.
+        ("what's due from the 20th onwards?", d(2027, 2, 20), OPEN),
+        ("anything due after the 15th?", d(2027, 2, 16), OPEN),
+        ("what's happening after the 15th?", d(2027, 2, 16), OPEN),
+        ("what's due after Easter?", d(2027, 3, 29), OPEN),
+        ("anything due after March?", d(2027, 4, 1), OPEN),
+        ("anything due after May?", d(2027, 6, 1), OPEN),
+        ("what's on starting Monday?", d(2027, 2, 15), OPEN),
+        ("anything due in the next fortnight?", d(2027, 2, 11), d(2027, 2, 26)),
+        ("anything due in the next two weeks?", d(2027, 2, 11), d(2027, 2, 26)),
+        ("what's due the week ahead?", d(2027, 2, 11), d(2027, 2, 19)),
+        # Dates in figures: a number over 12 is the day; otherwise the reading nearest ahead.
+        ("anything due on 2/22?", d(2027, 2, 22), d(2027, 2, 23)),
+        ("anything due on 22/2?", d(2027, 2, 22), d(2027, 2, 23)),
+        ("what's due 4/22?", d(2027, 4, 22), d(2027, 4, 23)),
+        ("anything due on 3/4?", d(2027, 3, 4), d(2027, 3, 5)),  # 4 March before 3 April
+        ("anything due on 3/2?", d(2027, 3, 2), d(2027, 3, 3)),  # 2 March: 3 February has passed
+        ("what's due by 14/2/2027?", d(2027, 2, 11), d(2027, 2, 15)),
+        # Parts of this or next month, week or year.
+        ("anything due later this month?", d(2027, 2, 11), d(2027, 3, 1)),
+        ("anything due early next month?", d(2027, 3, 1), d(2027, 3, 11)),
+        ("what's due end of next month?", d(2027, 3, 20), d(2027, 4, 1)),
+        ("what's on later this week?", d(2027, 2, 11), d(2027, 2, 15)),
+        ("anything due early next week?", d(2027, 2, 15), d(2027, 2, 18)),
+        ("jobs for Monday?", d(2027, 2, 15), d(2027, 2, 16)),
+    ],
+)
+def test_weekends_dates_in_figures_parts_and_open_windows(query: str, start: datetime, end: datetime) -> None:
+    assert asks_about_tasks(query)
+    window = due_window(query, THURSDAY)
+    assert window is not None and (window.start, window.end) == (start, end)
+
+
+def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
+    sunday = datetime(2027, 2, 14, 10, tzinfo=UTC)
+    window = due_window("anything due this weekend?", sunday)
+    assert window is not None and (window.start, window.end) == (d(2027, 2, 13), d(2027, 2, 15))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what do I need to sort out",
+        "anything I have to get done?",
+        "things to do before the school trip",
+        "jobs for Monday?",
+        "any jobs this weekend?",
+        "things to do on Saturday?",
+        "what do we have to take care of before the move?",
+    ],
+)
+def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
+    assert asks_about_tasks(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what did we do over the weekend?",
+        "what are some things to do in Lisbon?",
+        "what jobs has Marco had?",
+        "can you remind me of the work from home jobs for seniors you listed?",
+        "what are some things to do for fun on a rainy day?",
+    ],
+)
+def test_what_happened_or_things_to_see_are_not_tasks(query: str) -> None:
+    assert not asks_about_tasks(query)

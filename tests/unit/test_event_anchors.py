@@ -47,6 +47,10 @@ NOW = datetime(2026, 6, 12, 12, tzinfo=UTC)
         # Ahead, the verb is in the present: a subject and its verb name the event.
         ("what's due after Dai starts the bathroom", "after Dai starts the bathroom", True),
         ("anything I need to do before we move?", "before we move", True),
+        # A period or occasion of one's own calendar, as a bare compound: the store says when it is.
+        ("anything due before half-term?", "before half-term", True),
+        ("anything due after half-term?", "after half-term", True),
+        ("what needs doing before go-live?", "before go-live", True),
     ],
 )
 def test_a_clause_naming_an_event_past_or_ahead_is_read(query: str, phrase: str, ahead: bool) -> None:
@@ -85,6 +89,8 @@ def test_a_clause_naming_an_event_past_or_ahead_is_read(query: str, phrase: str,
         ("anything due before it starts?", True),  # "it": which event, the store cannot say
         ("what have we done since the 2026 offsite?", False),  # a year is a time
         ("what did we do after Dai starts?", False),  # in the past, the verb must be too
+        ("anything due before year-end?", True),  # a time of the calendar
+        ("what did we do before half-term?", False),  # a bare compound is read only of what is ahead
     ],
 )
 def test_a_time_of_the_calendar_or_no_event_is_not_an_anchor(query: str, ahead: bool) -> None:
@@ -162,3 +168,9 @@ def test_the_words_that_time_a_question_are_left_out_of_what_it_asks(query: str,
     clause = anchor_clause(query)
     assert clause is not None
     assert without_clause(query, clause) == searched
+
+
+def test_half_term_in_two_words_is_the_compound_and_is_left_out_of_the_search() -> None:
+    found = anchor_clause("anything due before half term?", ahead=True)
+    assert found == AnchorClause("before", "half-term", "before half-term", True)
+    assert "half" not in without_clause("anything due before half term?", found)

@@ -105,3 +105,17 @@ async def test_of_two_events_ahead_that_say_the_words_the_next_one_times_the_que
     windowed = in_window(memories)  # from now until the March QBR: the June one is after it
     expected = {**dict.fromkeys(BEFORE, 1.0), **dict.fromkeys(qbrs, 0.0)}
     assert {c: windowed.get(c) for c in (*BEFORE, *qbrs)} == expected
+
+
+# A period the calendar does not know, named by a bare noun: the store says when it begins.
+HALF_TERM = "Half term: the kids are off school from 12 March, no school runs that week."
+half_term = store_holding(
+    [{"type": "episodic", "scope": SCOPE, "content": HALF_TERM, "occurred_at": MOVE_AT}, *reminders()]
+)
+
+
+async def test_what_to_sort_out_before_half_term_is_timed_by_the_store_s_half_term(half_term: Any) -> None:
+    memories = await ask(half_term, "what do I need to sort out before half term?")
+    assert set(m["content"] for m in memories[:3]) == set(BEFORE)
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert (anchor["phrase"], anchor["event"]) == ("before half-term", HALF_TERM)
