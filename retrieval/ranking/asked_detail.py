@@ -56,7 +56,7 @@ _VALUE_WORDS = frozenset(
     stem(w)
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
-_EMAIL_WORDS = frozenset({stem("address")})
+_ADDRESS_WORDS = frozenset({stem("address")})
 
 
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
@@ -176,8 +176,9 @@ def detail_share(
     the names: "door code", "salary", "birthday") that a memory's word keys `found` hold; 1 when it
     has no such word. With `kinds` asked (and held: `detail_check` reads only memories that hold
     one), the words that name a value by its kind alone ("number", "date", "called"; "address" of an
-    e-mail) are not asked of it: an answer states the value in their place ("Dana: 087 …")."""
-    generic = _VALUE_WORDS | (_EMAIL_WORDS if Kind.EMAIL in kinds else frozenset()) if kinds else frozenset()
+    e-mail or a home) are not asked of it: an answer states the value in their place ("Dana: 087 …")."""
+    addressed = Kind.EMAIL in kinds or Kind.ADDRESS in kinds
+    generic = _VALUE_WORDS | (_ADDRESS_WORDS if addressed else frozenset()) if kinds else frozenset()
     # A word weighs as its key does ("what's" as "what"): a contraction is no rarer in meaning; the
     # commonest words ("how", "do", "what") ask nothing.
     weights = {k: min(w, information(k)) for k, w in words.weights.items()}
@@ -284,6 +285,19 @@ def _asked_of(query: str, words: QueryWords, held: Sequence[frozenset[str]], par
     ]
 
 
+# A clause after what is asked that says what it is for ("what's Aoife's address, for the birthday card").
+_PURPOSE = re.compile(r"^\s*(?:for|so|because)\b", re.IGNORECASE)
+
+
+def _asking_weights(query: str, words: QueryWords) -> dict[str, float]:
+    """The weights of the words `query` asks with: all but those of a clause after the first that says
+    what the answer is for ("what's Aoife's address, for the birthday card": no answer need name
+    the card), names aside."""
+    clauses = CLAUSES.split(query)
+    purpose = frozenset().union(*(memory_words(c) for c in clauses[1:] if _PURPOSE.match(c)))
+    return {k: w for k, w in words.weights.items() if k not in purpose or k in words.names}
+
+
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
@@ -320,7 +334,7 @@ def detail_check(
     # health officer"): an asked word then, not a name a hit must hold.
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
-    asked = QueryWords(words.weights, words.names - unwritten)
+    asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
     told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else frozenset()
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
     asked_keys = frozenset(

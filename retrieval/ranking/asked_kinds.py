@@ -122,6 +122,13 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "what percentage",
                 "how often",
                 "quota",
+                # A measure asked by its noun or verb: "what Juni weighs", "Maya's 50m PB".
+                "weigh",
+                "weighs",
+                "weight",
+                "height",
+                "pb",
+                "personal best",
             ),
         ),
         (
@@ -156,8 +163,18 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "number",
             ),
         ),
+        # A login asked for, not one that names a thing ("the SSO login outage").
+        (Kind.CODE, r"\b(?:log-?in|username|user name)\b(?!\s+(?!(?:for|to|on|of|at|in|and|details?)\b)\w)"),
         # "Gwen's extension": a person's extension is their internal number ("the kitchen extension" is not).
         (Kind.CODE, r"\b\w+'s extension\b"),
+        # A postal address, not an e-mail's ("what's my address?", "Ian and Rach's address in Leeds").
+        # A noun after whose or which it is, not the verb ("how did we address the outage?"); one's own
+        # ("my address", "our address") is told as often by where one lives ("back in the flat in Arroios").
+        (
+            Kind.ADDRESS,
+            r"\b(?!(?:to|i|we|you|they|he|she|and|or|will|can|could|should|must|would|did|do|does|not|my|our)\s)"
+            r"\w+['’]?s?\s+address(?:es)?\b",
+        ),
         (Kind.PERSON, _words("who", "whom", "whose", "called", "name of", "surname", "first name")),
     )
 )
@@ -193,6 +210,7 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
         kinds.discard(Kind.CODE)  # "phone number": the number is the phone's
+        kinds.discard(Kind.ADDRESS)  # "e-mail address", "email or address"
     return frozenset(kinds)
 
 
@@ -204,6 +222,9 @@ _REQUEST_OPENER = re.compile(
     r"find|get|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
     re.IGNORECASE,
 )
+# What a request wants, named as a noun phrase ("give me the Bay Cottage booking reference", "send me
+# our wifi password"), not a task ("remind me to pay the rent").
+_NOUN_PHRASE = re.compile(r"^\W*(?:the|our|my|his|her|their|your|this|that)\b", re.IGNORECASE)
 # A clipped request for a value: a noun phrase that names its kind, its owner after a preposition
 # ("gate code at the Desais'", "policy number for the Summit Trades insurance", "VIN on Truck 1").
 _OWNER_AFTER = re.compile(
@@ -244,5 +265,7 @@ def is_question(query: str) -> bool:
     if _QUESTION.search(query) is not None:
         return True
     request = _REQUEST_OPENER.sub("", query, count=1)
-    embedded = request != query and _QUESTION.search(request) is not None and bool(asked_kinds(request))
-    return embedded or _asks_for_a_value(request)
+    if request == query:
+        return _asks_for_a_value(request)
+    named = _QUESTION.search(request) is not None or _NOUN_PHRASE.match(request) is not None
+    return (named and bool(asked_kinds(request))) or _asks_for_a_value(request)

@@ -52,6 +52,17 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("VIN on Truck 1", {Kind.CODE}),
         ("license plate of the Ram", {Kind.CODE}),
         ("when is the kitchen extension finished?", {Kind.DATE}),
+        # A postal address by its noun, not the verb, nor one's own (told as where one lives too).
+        ("what's Aoife's address?", {Kind.ADDRESS}),
+        ("Ian and Rach's address in Leeds", {Kind.ADDRESS}),
+        ("what's the yard address", {Kind.ADDRESS}),
+        ("how did we address the outage?", set()),
+        ("what's our address right now?", set()),
+        # A login asked for, not one naming a thing; a measure asked by its verb or noun.
+        ("Leo's ParentPay login", {Kind.CODE}),
+        ("what went wrong with the SSO login outage?", set()),
+        ("remind me what Juni weighs", {Kind.COUNT}),
+        ("Maya's 50m freestyle PB", {Kind.COUNT}),
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
     ],
@@ -84,6 +95,10 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         # A count stands as a number of its own, not digits inside a path or an identifier.
         (Kind.COUNT, "The group quota is 60 TB.", "His scratch is /exports/eddie/scratch/s2291847."),
         (Kind.TIME, "She wants reminders around 7 o'clock.", "She wants reminders the evening before."),
+        # A street number by a street's name, or a postcode; not a date, a price or a year.
+        (Kind.ADDRESS, "They live at 4 Cluain Mhuire, Oranmore.", "They live in Leeds with Poppy (6)."),
+        (Kind.ADDRESS, "Back home at Rua Pascoal de Melo 58, Arroios.", "MOT on Wednesday 3 Feb at 8.30."),
+        (Kind.ADDRESS, "Flat 2F1, Leith, Edinburgh EH6 8SW.", "Since 2026 Marco pays £690 To Harbour Lets."),
     ],
 )
 def test_a_memory_holds_a_value_by_its_form(kind: Kind, holds: str, lacks: str) -> None:
@@ -244,6 +259,9 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("need the gate code for the Desais", True),
         ("pull up Alicia Ruiz's email", True),
         ("tell me what Dana's phone number is", True),
+        # ... or as the noun phrase naming the value it wants; a task to remind of is no request for one.
+        ("give me the Bay Cottage booking reference", True),
+        ("remind me to pay the rent", False),
         # An embedded question asking for no kind of value (a story retold) is not checked.
         ("remind me how we fixed the GNN job", False),
         ("remind me of Jakub's croissant dough method", False),
@@ -279,7 +297,7 @@ def test_the_thresholds_are_the_ranking_models_and_a_variant_reads_its_own() -> 
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
-        ("what's Aoife's address, for the birthday card", set()),
+        ("what's Aoife's address, for the birthday card", {Kind.ADDRESS}),
         ("Úna's picking hymns for Gerry's birthday Mass, which ones does he like?", set()),
         ("Rita's birthday is coming up, what present do I usually give?", set()),
         ("for the card: when is Rita's birthday?", {Kind.DATE}),
@@ -426,3 +444,11 @@ def test_a_count_or_a_person_is_read_anywhere_in_the_memory() -> None:
     sentence holding one to say what it is of."""
     pay = "Payroll runs through Gusto. Switched to weekly pay from Friday 4/2 for the season."
     assert check("how often is payday", pay)[0] == 0.0
+
+
+def test_an_address_is_asked_of_whose_it_is_and_not_of_why_it_is_wanted() -> None:
+    """Memories naming Ian and Rach but no street hold no address; the clause saying what Aoife's
+    address is for ("for the birthday card") asks nothing of the memory that states it."""
+    assert check("Ian and Rach's address in Leeds", "Ian and Rach live in Leeds with Poppy.")[0] == 1.0
+    aoife = "Aoife lives at 4 Cluain Mhuire, Oranmore."
+    assert check("what's Aoife's address, for the birthday card", aoife) == (0.0, 0.0)
