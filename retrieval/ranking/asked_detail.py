@@ -37,10 +37,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from ...memtypes.language.speakers import speaker_of
+from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, is_question
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
+from .temporal import TimeWindow, parse_time_window
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
@@ -231,6 +234,20 @@ def event_verb(query: str) -> frozenset[str]:
     return memory_words(match.group()) if match else frozenset()
 
 
+# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?".
+_HOW_IT_WENT = re.compile(
+    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$", re.IGNORECASE
+)
+
+
+def how_it_went(query: str) -> frozenset[str]:
+    """The words of a question about how something turned out ("how", "did", "go" in "how did the
+    MOT go?"), as word keys, or none: any memory of the event tells how it went, in its own words
+    ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
+    match = _HOW_IT_WENT.match(query)
+    return memory_words(" ".join(match.groups())) if match else frozenset()
+
+
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
     """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
     return found.union(*(w.split("-") for w in found if "-" in w))
@@ -298,6 +315,19 @@ def _asking_weights(query: str, words: QueryWords) -> dict[str, float]:
     return {k: w for k, w in words.weights.items() if k not in purpose or k in words.names}
 
 
+def asked_past(query: str, now: datetime) -> TimeWindow | None:
+    """The past time `query` asks about ("how much was the IUC in 2024?", "the AWS bill in
+    November", "last year"), or None: none named, one not yet over or asked of what is to come (a
+    plan's "in January" is told before it), or one named in a clause that times the question
+    ("who's covering while Tom is away in January?"). An event of another time does not answer it."""
+    window = None if speaks_ahead(query) else parse_time_window(query, now)
+    if window is None or window.end > now:
+        return None
+    if any(window.phrase in _anchor_text(clause) for clause in CLAUSES.split(query)):
+        return None
+    return window
+
+
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
@@ -315,9 +345,15 @@ NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
 
 
 def detail_check(
-    query: str, words: QueryWords, head: Sequence[tuple[str, bool]], model: ConfidenceFeaturesModel
+    query: str,
+    words: QueryWords,
+    head: Sequence[tuple[str, bool]],
+    model: ConfidenceFeaturesModel,
+    off_time: Sequence[bool] = (),
 ) -> DetailCheck:
-    """Check the best hits `head` (content, dated; best first) for what `query` asks."""
+    """Check the best hits `head` (content, dated; best first) for what `query` asks. A hit marked in
+    `off_time` happened outside the time the question names ("how many yards went on last year",
+    "at the November recheck"): whatever it holds is of another time, not what is asked."""
     if not is_question(query):
         return NOT_CHECKED
     best_hits = head[: model.detail_head]
@@ -335,13 +371,16 @@ def detail_check(
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
     asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
-    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else frozenset()
+    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else how_it_went(query)
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
     best, holding = 0.0, False
-    for (content, dated), found, named in zip(best_hits, found_in, named_in, strict=True):
+    other_time = [*off_time, *[False] * len(best_hits)]
+    for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
+        if other:
+            continue
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model):
             holding = True

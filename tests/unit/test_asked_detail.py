@@ -3,6 +3,8 @@ ceiling it sets on the confidence (retrieval/ranking/confidence.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from mnemo.benchmarks.quality.detail_ceiling import admissible
@@ -11,6 +13,7 @@ from mnemo.retrieval.ranking.asked_detail import (
     Kind,
     acronyms,
     asked_kinds,
+    asked_past,
     detail_check,
     event_verb,
     holds_kind,
@@ -452,3 +455,27 @@ def test_an_address_is_asked_of_whose_it_is_and_not_of_why_it_is_wanted() -> Non
     assert check("Ian and Rach's address in Leeds", "Ian and Rach live in Leeds with Poppy.")[0] == 1.0
     aoife = "Aoife lives at 4 Cluain Mhuire, Oranmore."
     assert check("what's Aoife's address, for the birthday card", aoife) == (0.0, 0.0)
+
+
+def test_an_event_of_another_time_than_the_past_one_asked_does_not_answer() -> None:
+    """'what was the AWS bill in November?' over December's bill: the amount is of another time."""
+    now = datetime(2026, 12, 10, tzinfo=UTC)
+    window = asked_past("what was the AWS bill in November?", now)
+    assert window is not None and window.start == datetime(2026, 11, 1, tzinfo=UTC)
+    bill = ("AWS bill came in at $41,200 for the month.", True)
+    question = "what was the AWS bill in November?"
+    words = query_words(question)
+    assert detail_check(question, words, [bill], THRESHOLDS).missing == 0.0
+    assert detail_check(question, words, [bill], THRESHOLDS, [True]).missing == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what will we do in January?",  # what is to come
+        "who's covering bread while Tom is away in November?",  # the time of a clause that times it
+        "what was the AWS bill?",
+    ],
+)
+def test_a_time_ahead_or_timing_a_clause_is_no_past_asked(question: str) -> None:
+    assert asked_past(question, datetime(2026, 12, 10, tzinfo=UTC)) is None
