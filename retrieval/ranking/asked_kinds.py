@@ -3,10 +3,10 @@
 
 `asked_kinds(query)`: the kinds of value a question asks for. The cues are the interrogatives and
 the nouns that name a kind of value in any person's or account's affairs ("how much", "cost",
-"salary"; "when", "birthday", "expire"; "what time"; "how many"; "phone", "mobile"; "email"; "code",
-"password", "account number", "reference"; "who", "called"): word classes of English, not the
-subjects of any one store, so that they read a store nobody here has seen as they read these. A
-question that names none asks for no kind. `is_question(query)`: whether a request asks at all.
+"salary"; "when", "birthday" (not "the birthday party"), "expire"; "what time"; "how many"; "phone",
+"mobile"; "email"; "code", "password", "account number", "reference"; "address"; "who", "called"):
+word classes of English, not the subjects of any one store, so that they read a store nobody here
+has seen as they read these. A question that names none asks for no kind. `is_question(query)`: whether a request asks at all.
 
 Pure; every pattern is compiled once.
 """
@@ -59,6 +59,12 @@ _CODE_OF_MONEY = re.compile(
     _words(*_MONEY_WORDS) + r"\s+(?=(?:reference|ref|number|code|id)\b)", re.IGNORECASE
 )
 
+# What a birthday or an anniversary names when it is no date: the things had or given for one.
+_OCCASIONS = (
+    "party|parties|present|presents|gift|gifts|card|cards|cake|dinner|lunch|meal|mass|do|trip|weekend|"
+    "celebration|plans"
+)
+
 # What a question's words say it asks for. Each is a word class of everyday questions about a
 # person's or an account's affairs, written as the interrogatives and value nouns of English.
 ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
@@ -91,8 +97,6 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "what date",
                 "which date",
                 "the date",
-                "birthday",
-                "anniversary",
                 "expire",
                 "expires",
                 "expiry",
@@ -104,6 +108,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "which year",
             ),
         ),
+        # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
+        (Kind.DATE, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
         (
             Kind.COUNT,

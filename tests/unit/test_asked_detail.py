@@ -66,6 +66,9 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("what went wrong with the SSO login outage?", set()),
         ("remind me what Juni weighs", {Kind.COUNT}),
         ("Maya's 50m freestyle PB", {Kind.COUNT}),
+        # A birthday's date, not the party or the present had for one.
+        ("how much did Leo's birthday party cost", {Kind.MONEY}),
+        ("what did we get Nuala for her birthday?", {Kind.DATE}),
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
     ],
