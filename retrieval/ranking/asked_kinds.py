@@ -6,7 +6,8 @@ the nouns that name a kind of value in any person's or account's affairs ("how m
 "salary"; "when", "birthday" (not "the birthday party"), "expire"; "what time"; "how many"; "phone",
 "mobile"; "email"; "code", "password", "account number", "reference"; "address"; "who", "called"):
 word classes of English, not the subjects of any one store, so that they read a store nobody here
-has seen as they read these. A question that names none asks for no kind. `is_question(query)`: whether a request asks at all.
+has seen as they read these. A question that names none asks for no kind. `is_question(query)`:
+whether a request asks at all.
 
 Pure; every pattern is compiled once.
 """
