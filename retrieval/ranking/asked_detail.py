@@ -37,10 +37,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from ...memtypes.language.speakers import speaker_of
+from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, is_question
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
+from .temporal import TimeWindow, parse_time_window
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
@@ -56,7 +59,7 @@ _VALUE_WORDS = frozenset(
     stem(w)
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
-_EMAIL_WORDS = frozenset({stem("address")})
+_ADDRESS_WORDS = frozenset({stem("address")})
 
 
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
@@ -176,8 +179,9 @@ def detail_share(
     the names: "door code", "salary", "birthday") that a memory's word keys `found` hold; 1 when it
     has no such word. With `kinds` asked (and held: `detail_check` reads only memories that hold
     one), the words that name a value by its kind alone ("number", "date", "called"; "address" of an
-    e-mail) are not asked of it: an answer states the value in their place ("Dana: 087 …")."""
-    generic = _VALUE_WORDS | (_EMAIL_WORDS if Kind.EMAIL in kinds else frozenset()) if kinds else frozenset()
+    e-mail or a home) are not asked of it: an answer states the value in their place ("Dana: 087 …")."""
+    addressed = Kind.EMAIL in kinds or Kind.ADDRESS in kinds
+    generic = _VALUE_WORDS | (_ADDRESS_WORDS if addressed else frozenset()) if kinds else frozenset()
     # A word weighs as its key does ("what's" as "what"): a contraction is no rarer in meaning; the
     # commonest words ("how", "do", "what") ask nothing.
     weights = {k: min(w, information(k)) for k, w in words.weights.items()}
@@ -228,6 +232,20 @@ def event_verb(query: str) -> frozenset[str]:
     Tom's birthday?") still asks its noun."""
     match = _EVENT_VERB.match(query)
     return memory_words(match.group()) if match else frozenset()
+
+
+# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?".
+_HOW_IT_WENT = re.compile(
+    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$", re.IGNORECASE
+)
+
+
+def how_it_went(query: str) -> frozenset[str]:
+    """The words of a question about how something turned out ("how", "did", "go" in "how did the
+    MOT go?"), as word keys, or none: any memory of the event tells how it went, in its own words
+    ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
+    match = _HOW_IT_WENT.match(query)
+    return memory_words(" ".join(match.groups())) if match else frozenset()
 
 
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
@@ -284,6 +302,32 @@ def _asked_of(query: str, words: QueryWords, held: Sequence[frozenset[str]], par
     ]
 
 
+# A clause after what is asked that says what it is for ("what's Aoife's address, for the birthday card").
+_PURPOSE = re.compile(r"^\s*(?:for|so|because)\b", re.IGNORECASE)
+
+
+def _asking_weights(query: str, words: QueryWords) -> dict[str, float]:
+    """The weights of the words `query` asks with: all but those of a clause after the first that says
+    what the answer is for ("what's Aoife's address, for the birthday card": no answer need name
+    the card), names aside."""
+    clauses = CLAUSES.split(query)
+    purpose = frozenset().union(*(memory_words(c) for c in clauses[1:] if _PURPOSE.match(c)))
+    return {k: w for k, w in words.weights.items() if k not in purpose or k in words.names}
+
+
+def asked_past(query: str, now: datetime) -> TimeWindow | None:
+    """The past time `query` asks about ("how much was the IUC in 2024?", "the AWS bill in
+    November", "last year"), or None: none named, one not yet over or asked of what is to come (a
+    plan's "in January" is told before it), or one named in a clause that times the question
+    ("who's covering while Tom is away in January?"). An event of another time does not answer it."""
+    window = None if speaks_ahead(query) else parse_time_window(query, now)
+    if window is None or window.end > now:
+        return None
+    if any(window.phrase in _anchor_text(clause) for clause in CLAUSES.split(query)):
+        return None
+    return window
+
+
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
@@ -301,9 +345,15 @@ NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
 
 
 def detail_check(
-    query: str, words: QueryWords, head: Sequence[tuple[str, bool]], model: ConfidenceFeaturesModel
+    query: str,
+    words: QueryWords,
+    head: Sequence[tuple[str, bool]],
+    model: ConfidenceFeaturesModel,
+    off_time: Sequence[bool] = (),
 ) -> DetailCheck:
-    """Check the best hits `head` (content, dated; best first) for what `query` asks."""
+    """Check the best hits `head` (content, dated; best first) for what `query` asks. A hit marked in
+    `off_time` happened outside the time the question names ("how many yards went on last year",
+    "at the November recheck"): whatever it holds is of another time, not what is asked."""
     if not is_question(query):
         return NOT_CHECKED
     best_hits = head[: model.detail_head]
@@ -320,14 +370,17 @@ def detail_check(
     # health officer"): an asked word then, not a name a hit must hold.
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
-    asked = QueryWords(words.weights, words.names - unwritten)
-    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else frozenset()
+    asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
+    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else how_it_went(query)
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
     best, holding = 0.0, False
-    for (content, dated), found, named in zip(best_hits, found_in, named_in, strict=True):
+    other_time = [*off_time, *[False] * len(best_hits)]
+    for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
+        if other:
+            continue
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model):
             holding = True

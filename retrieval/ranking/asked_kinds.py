@@ -3,10 +3,11 @@
 
 `asked_kinds(query)`: the kinds of value a question asks for. The cues are the interrogatives and
 the nouns that name a kind of value in any person's or account's affairs ("how much", "cost",
-"salary"; "when", "birthday", "expire"; "what time"; "how many"; "phone", "mobile"; "email"; "code",
-"password", "account number", "reference"; "who", "called"): word classes of English, not the
-subjects of any one store, so that they read a store nobody here has seen as they read these. A
-question that names none asks for no kind. `is_question(query)`: whether a request asks at all.
+"salary"; "when", "birthday" (not "the birthday party"), "expire"; "what time"; "how many"; "phone",
+"mobile"; "email"; "code", "password", "account number", "reference"; "address"; "who", "called"):
+word classes of English, not the subjects of any one store, so that they read a store nobody here
+has seen as they read these. A question that names none asks for no kind. `is_question(query)`:
+whether a request asks at all.
 
 Pure; every pattern is compiled once.
 """
@@ -59,6 +60,12 @@ _CODE_OF_MONEY = re.compile(
     _words(*_MONEY_WORDS) + r"\s+(?=(?:reference|ref|number|code|id)\b)", re.IGNORECASE
 )
 
+# What a birthday or an anniversary names when it is no date: the things had or given for one.
+_OCCASIONS = (
+    "party|parties|present|presents|gift|gifts|card|cards|cake|dinner|lunch|meal|mass|do|trip|weekend|"
+    "celebration|plans"
+)
+
 # What a question's words say it asks for. Each is a word class of everyday questions about a
 # person's or an account's affairs, written as the interrogatives and value nouns of English.
 ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
@@ -91,8 +98,6 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "what date",
                 "which date",
                 "the date",
-                "birthday",
-                "anniversary",
                 "expire",
                 "expires",
                 "expiry",
@@ -104,6 +109,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "which year",
             ),
         ),
+        # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
+        (Kind.DATE, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
         (
             Kind.COUNT,
@@ -122,6 +129,13 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "what percentage",
                 "how often",
                 "quota",
+                # A measure asked by its noun or verb: "what Juni weighs", "Maya's 50m PB".
+                "weigh",
+                "weighs",
+                "weight",
+                "height",
+                "pb",
+                "personal best",
             ),
         ),
         (
@@ -156,8 +170,18 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "number",
             ),
         ),
+        # A login asked for, not one that names a thing ("the SSO login outage").
+        (Kind.CODE, r"\b(?:log-?in|username|user name)\b(?!\s+(?!(?:for|to|on|of|at|in|and|details?)\b)\w)"),
         # "Gwen's extension": a person's extension is their internal number ("the kitchen extension" is not).
         (Kind.CODE, r"\b\w+'s extension\b"),
+        # A postal address, not an e-mail's ("what's my address?", "Ian and Rach's address in Leeds").
+        # A noun after whose or which it is, not the verb ("how did we address the outage?"); one's own
+        # ("my address", "our address") is told as often by where one lives ("back in the flat in Arroios").
+        (
+            Kind.ADDRESS,
+            r"\b(?!(?:to|i|we|you|they|he|she|and|or|will|can|could|should|must|would|did|do|does|not|my|our)\s)"
+            r"\w+['’]?s?\s+address(?:es)?\b",
+        ),
         (Kind.PERSON, _words("who", "whom", "whose", "called", "name of", "surname", "first name")),
     )
 )
@@ -193,6 +217,7 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
         kinds.discard(Kind.CODE)  # "phone number": the number is the phone's
+        kinds.discard(Kind.ADDRESS)  # "e-mail address", "email or address"
     return frozenset(kinds)
 
 
@@ -204,6 +229,9 @@ _REQUEST_OPENER = re.compile(
     r"find|get|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
     re.IGNORECASE,
 )
+# What a request wants, named as a noun phrase ("give me the Bay Cottage booking reference", "send me
+# our wifi password"), not a task ("remind me to pay the rent").
+_NOUN_PHRASE = re.compile(r"^\W*(?:the|our|my|his|her|their|your|this|that)\b", re.IGNORECASE)
 # A clipped request for a value: a noun phrase that names its kind, its owner after a preposition
 # ("gate code at the Desais'", "policy number for the Summit Trades insurance", "VIN on Truck 1").
 _OWNER_AFTER = re.compile(
@@ -244,5 +272,7 @@ def is_question(query: str) -> bool:
     if _QUESTION.search(query) is not None:
         return True
     request = _REQUEST_OPENER.sub("", query, count=1)
-    embedded = request != query and _QUESTION.search(request) is not None and bool(asked_kinds(request))
-    return embedded or _asks_for_a_value(request)
+    if request == query:
+        return _asks_for_a_value(request)
+    named = _QUESTION.search(request) is not None or _NOUN_PHRASE.match(request) is not None
+    return (named and bool(asked_kinds(request))) or _asks_for_a_value(request)

@@ -54,13 +54,15 @@ SHIPPED = Path(__file__).with_name("confidence.json")
 @dataclass(frozen=True)
 class RankedHit:
     """One candidate of a request, in the request's order (best first): its score, its content, the
-    cosine of its dense vector with the query's (None: not read), and whether it carries a time of its
-    own (an event's or a reminder's: a date it holds whatever its words say)."""
+    cosine of its dense vector with the query's (None: not read), whether it carries a time of its
+    own (an event's or a reminder's: a date it holds whatever its words say), and whether it is an
+    event that happened outside the past time the question asks about (`asked_detail.asked_past`)."""
 
     score: float
     content: str
     cosine: float | None
     dated: bool = False
+    off_time: bool = False
 
 
 ABSOLUTE_FEATURES: tuple[str, ...] = ("cosine", *WORD_FEATURES)
@@ -120,7 +122,10 @@ def _absolute(
     for rank, f in enumerate(head):
         f["related"] = _related(related - (rank < RELATED_WINDOW and f["cosine"] >= FAR))
     weakest["related"] = _related(related)  # a hit past the head is past the window
-    check = detail_check(query, words, [(hit.content, hit.dated) for hit in hits[: model.detail_head]], model)
+    best = hits[: model.detail_head]
+    check = detail_check(
+        query, words, [(h.content, h.dated) for h in best], model, [h.off_time for h in best]
+    )
     detail = {"detail_checked": check.checked, "detail_missing": check.missing, "detail_gap": check.gap}
     for f in (*head, weakest):
         f.update(detail)

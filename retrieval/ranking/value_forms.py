@@ -22,6 +22,7 @@ class Kind(StrEnum):
     COUNT = "count"
     CODE = "code"
     PERSON = "person"
+    ADDRESS = "address"
 
 
 MONTHS = (
@@ -68,6 +69,12 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
         rf"|\b(?:\d{{1,2}}|{_CLOCK_WORDS})\s?o'?clock\b"
         rf"|\b(?:half|quarter) (?:past|to) (?:\d{{1,2}}|{_CLOCK_WORDS})\b",
         re.IGNORECASE,
+    ),
+    # A street number before the street's name ("27 Iona Street", "4 Cluain Mhuire", "4105 SE 223rd
+    # Ave"; not "3 Feb"), or after it ("Rua Pascoal de Melo 58, …"), or a postcode ("EH6 8SW").
+    Kind.ADDRESS: re.compile(
+        rf"(?<![\w£$€¥₹:.,/-])(?!(?:19|20)\d\d\b)\d{{1,5}}[A-Za-z]?,?\s+(?!(?i:{MONTHS}|{WEEKDAYS})\b)[A-Z][\w'’-]+"
+        r"|\b[A-Z][a-z'’-]+\s\d{1,5}[A-Za-z]?(?:,|:|$)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
     ),
     Kind.COUNT: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     Kind.CODE: re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|\b\d{3,}\b|\b[A-Z]{2,}[-/]?\w*\d"),

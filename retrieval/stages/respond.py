@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, SPECS, MemoryType
+from ..ranking.asked_detail import asked_past
 from ..ranking.confidence import FAR, RankedHit, hit_features
 from ..ranking.due_windows import due_within
 from ..ranking.terms.intentions import DueWindowTerm
@@ -31,8 +32,10 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     resolved = plan.resolved
     working_usage, working_lines = pack_working(resolved, found.working, prices)
     candidates, points = prices.candidates(found.hits)
-    keys, ranked = ranked_hits(candidates, points, found.cosines)
     query = plan.request.query
+    asked = asked_past(query, resolved.now)
+    window = (asked.start.timestamp(), asked.end.timestamp() + plan.model.time.slack_s) if asked else None
+    keys, ranked = ranked_hits(candidates, points, found.cosines, window)
     thresholds = plan.model.confidence_features
     confidence = dict(zip(keys, plan.model.calibration.confidences(query, ranked, thresholds), strict=True))
     _due_within_window(plan, points, confidence, found)
@@ -207,10 +210,15 @@ def _above_floors(
 
 
 def ranked_hits(
-    candidates: Mapping[MemoryType, list[Candidate]], points: Points, cosines: Mapping[str, float]
+    candidates: Mapping[MemoryType, list[Candidate]],
+    points: Points,
+    cosines: Mapping[str, float],
+    asked_window: tuple[float, float] | None = None,
 ) -> tuple[list[str], list[RankedHit]]:
     """All of the request's candidates (every type's) best first, as the confidence reads them, with
-    their ids: the ranked list before packing, so that a budget does not change a confidence."""
+    their ids: the ranked list before packing, so that a budget does not change a confidence. An
+    event without a validity of its own that occurred outside `asked_window` (epoch seconds, its end
+    extended as the time term's is: events are told a little after they happen) is off its time."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
     hits = [
         RankedHit(
@@ -218,10 +226,20 @@ def ranked_hits(
             str(points[c.key][1].payload.get("content", "")),
             cosines.get(c.key),
             dated=SPECS[c.memory_type].holds_events or "due_ts" in points[c.key][1].payload,
+            off_time=SPECS[c.memory_type].holds_events and _off_time(points[c.key][1].payload, asked_window),
         )
         for c in ranked
     ]
     return [c.key for c in ranked], hits
+
+
+def _off_time(payload: Mapping[str, object], window: tuple[float, float] | None) -> bool:
+    occurred = payload.get("occurred_ts")
+    if window is None or not isinstance(occurred, int | float) or "due_ts" in payload:
+        return False
+    if payload.get("valid_from_ts") is not None or payload.get("valid_until_ts") is not None:
+        return False  # a fact held over a time is read by its validity, not here
+    return not window[0] <= occurred < window[1]
 
 
 def _retrieved(

@@ -3,6 +3,8 @@ ceiling it sets on the confidence (retrieval/ranking/confidence.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from mnemo.benchmarks.quality.detail_ceiling import admissible
@@ -11,6 +13,7 @@ from mnemo.retrieval.ranking.asked_detail import (
     Kind,
     acronyms,
     asked_kinds,
+    asked_past,
     detail_check,
     event_verb,
     holds_kind,
@@ -52,6 +55,20 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("VIN on Truck 1", {Kind.CODE}),
         ("license plate of the Ram", {Kind.CODE}),
         ("when is the kitchen extension finished?", {Kind.DATE}),
+        # A postal address by its noun, not the verb, nor one's own (told as where one lives too).
+        ("what's Aoife's address?", {Kind.ADDRESS}),
+        ("Ian and Rach's address in Leeds", {Kind.ADDRESS}),
+        ("what's the yard address", {Kind.ADDRESS}),
+        ("how did we address the outage?", set()),
+        ("what's our address right now?", set()),
+        # A login asked for, not one naming a thing; a measure asked by its verb or noun.
+        ("Leo's ParentPay login", {Kind.CODE}),
+        ("what went wrong with the SSO login outage?", set()),
+        ("remind me what Juni weighs", {Kind.COUNT}),
+        ("Maya's 50m freestyle PB", {Kind.COUNT}),
+        # A birthday's date, not the party or the present had for one.
+        ("how much did Leo's birthday party cost", {Kind.MONEY}),
+        ("what did we get Nuala for her birthday?", {Kind.DATE}),
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
     ],
@@ -84,6 +101,10 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         # A count stands as a number of its own, not digits inside a path or an identifier.
         (Kind.COUNT, "The group quota is 60 TB.", "His scratch is /exports/eddie/scratch/s2291847."),
         (Kind.TIME, "She wants reminders around 7 o'clock.", "She wants reminders the evening before."),
+        # A street number by a street's name, or a postcode; not a date, a price or a year.
+        (Kind.ADDRESS, "They live at 4 Cluain Mhuire, Oranmore.", "They live in Leeds with Poppy (6)."),
+        (Kind.ADDRESS, "Back home at Rua Pascoal de Melo 58, Arroios.", "MOT on Wednesday 3 Feb at 8.30."),
+        (Kind.ADDRESS, "Flat 2F1, Leith, Edinburgh EH6 8SW.", "Since 2026 Marco pays £690 To Harbour Lets."),
     ],
 )
 def test_a_memory_holds_a_value_by_its_form(kind: Kind, holds: str, lacks: str) -> None:
@@ -244,6 +265,9 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("need the gate code for the Desais", True),
         ("pull up Alicia Ruiz's email", True),
         ("tell me what Dana's phone number is", True),
+        # ... or as the noun phrase naming the value it wants; a task to remind of is no request for one.
+        ("give me the Bay Cottage booking reference", True),
+        ("remind me to pay the rent", False),
         # An embedded question asking for no kind of value (a story retold) is not checked.
         ("remind me how we fixed the GNN job", False),
         ("remind me of Jakub's croissant dough method", False),
@@ -279,7 +303,7 @@ def test_the_thresholds_are_the_ranking_models_and_a_variant_reads_its_own() -> 
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
-        ("what's Aoife's address, for the birthday card", set()),
+        ("what's Aoife's address, for the birthday card", {Kind.ADDRESS}),
         ("Úna's picking hymns for Gerry's birthday Mass, which ones does he like?", set()),
         ("Rita's birthday is coming up, what present do I usually give?", set()),
         ("for the card: when is Rita's birthday?", {Kind.DATE}),
@@ -426,3 +450,35 @@ def test_a_count_or_a_person_is_read_anywhere_in_the_memory() -> None:
     sentence holding one to say what it is of."""
     pay = "Payroll runs through Gusto. Switched to weekly pay from Friday 4/2 for the season."
     assert check("how often is payday", pay)[0] == 0.0
+
+
+def test_an_address_is_asked_of_whose_it_is_and_not_of_why_it_is_wanted() -> None:
+    """Memories naming Ian and Rach but no street hold no address; the clause saying what Aoife's
+    address is for ("for the birthday card") asks nothing of the memory that states it."""
+    assert check("Ian and Rach's address in Leeds", "Ian and Rach live in Leeds with Poppy.")[0] == 1.0
+    aoife = "Aoife lives at 4 Cluain Mhuire, Oranmore."
+    assert check("what's Aoife's address, for the birthday card", aoife) == (0.0, 0.0)
+
+
+def test_an_event_of_another_time_than_the_past_one_asked_does_not_answer() -> None:
+    """'what was the AWS bill in November?' over December's bill: the amount is of another time."""
+    now = datetime(2026, 12, 10, tzinfo=UTC)
+    window = asked_past("what was the AWS bill in November?", now)
+    assert window is not None and window.start == datetime(2026, 11, 1, tzinfo=UTC)
+    bill = ("AWS bill came in at $41,200 for the month.", True)
+    question = "what was the AWS bill in November?"
+    words = query_words(question)
+    assert detail_check(question, words, [bill], THRESHOLDS).missing == 0.0
+    assert detail_check(question, words, [bill], THRESHOLDS, [True]).missing == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what will we do in January?",  # what is to come
+        "who's covering bread while Tom is away in November?",  # the time of a clause that times it
+        "what was the AWS bill?",
+    ],
+)
+def test_a_time_ahead_or_timing_a_clause_is_no_past_asked(question: str) -> None:
+    assert asked_past(question, datetime(2026, 12, 10, tzinfo=UTC)) is None
