@@ -30,6 +30,10 @@ The `HEAD` best candidates are judged by their own vectors and words; a candidat
 judged by the head's weakest signals and its own rank, so that it is never more confident than the
 head's last for want of being read.
 
+A knowledge update (a newer statement lifted just over an older one: stages/rank.py,
+stages/changed_events.py) orders two versions of one fact and says nothing of how likely either
+answers: the older keeps the rank it had, and the related window is the one before the lift (`ranks`).
+
 Pure: the same ranked hits give the same confidences.
 """
 
@@ -55,14 +59,31 @@ SHIPPED = Path(__file__).with_name("confidence.json")
 class RankedHit:
     """One candidate of a request, in the request's order (best first): its score, its content, the
     cosine of its dense vector with the query's (None: not read), whether it carries a time of its
-    own (an event's or a reminder's: a date it holds whatever its words say), and whether it is an
-    event that happened outside the past time the question asks about (`asked_detail.asked_past`)."""
+    own (an event's or a reminder's: a date it holds whatever its words say), whether it is an event
+    that happened outside the past time the question asks about (`asked_detail.asked_past`), and its
+    score before a knowledge update lifted it over an older statement (None: not lifted)."""
 
     score: float
     content: str
     cosine: float | None
     dated: bool = False
     off_time: bool = False
+    lifted_from: float | None = None
+
+
+def ranks(hits: Sequence[RankedHit]) -> list[int]:
+    """Each hit's rank as the confidence reads it: its place, but for the newer statements lifted
+    over it. A lift orders two versions of one fact; it says nothing of how likely the older is to
+    answer, so the older keeps the rank it had (and the newer one takes its own place)."""
+    found = list(range(len(hits)))
+    for j, lifted in enumerate(hits):
+        if lifted.lifted_from is None:
+            continue
+        for i in range(j + 1, len(hits)):
+            if hits[i].score <= lifted.lifted_from:
+                break  # best first: the rest were below it before its lift too
+            found[i] -= 1
+    return found
 
 
 ABSOLUTE_FEATURES: tuple[str, ...] = ("cosine", *WORD_FEATURES)
@@ -118,9 +139,11 @@ def _absolute(
     for f in head:
         if math.isnan(f["cosine"]):
             f["cosine"] = weakest["cosine"]
-    related = sum(f["cosine"] >= FAR for f in head[:RELATED_WINDOW])
-    for rank, f in enumerate(head):
-        f["related"] = _related(related - (rank < RELATED_WINDOW and f["cosine"] >= FAR))
+    # The window as it was before any knowledge update lifted a newer statement into it (`ranks`).
+    window = set(sorted(range(len(head)), key=lambda i: -_before_lift(hits[i]))[:RELATED_WINDOW])
+    related = sum(head[i]["cosine"] >= FAR for i in window)
+    for place, f in enumerate(head):
+        f["related"] = _related(related - (place in window and f["cosine"] >= FAR))
     weakest["related"] = _related(related)  # a hit past the head is past the window
     best = hits[: model.detail_head]
     check = detail_check(
@@ -130,6 +153,10 @@ def _absolute(
     for f in (*head, weakest):
         f.update(detail)
     return head, weakest
+
+
+def _before_lift(hit: RankedHit) -> float:
+    return hit.score if hit.lifted_from is None else hit.lifted_from
 
 
 def _related(count: int) -> float:
@@ -154,13 +181,13 @@ def hit_features(
     return [
         with_small_store(
             {
-                **(head[rank] if rank < len(head) else weakest),
+                **(head[place] if place < len(head) else weakest),
                 "below_top": top - hit.score,
                 "log_rank": math.log1p(rank),
                 "found": found,
             }
         )
-        for rank, hit in enumerate(hits)
+        for place, (hit, rank) in enumerate(zip(hits, ranks(hits), strict=True))
     ]
 
 
@@ -220,9 +247,10 @@ class Calibration:
         head, weakest = _absolute(query, hits, model)
         top, found = hits[0].score, _found(hits)
         bound = self.detail_bound(weakest)  # every hit has the request's detail features
+        read_ranks = ranks(hits)
         ranked = (
             {**f, "below_top": top - h.score, "log_rank": math.log1p(r), "found": found}
-            for r, (f, h) in enumerate(zip(head, hits, strict=False))
+            for f, h, r in zip(head, hits, read_ranks, strict=False)
         )
         out = [self.probability(with_small_store(features), bound) for features in ranked]
         if len(hits) > len(head):
@@ -230,8 +258,8 @@ class Calibration:
             rest = with_small_store({**weakest, "below_top": 0.0, "log_rank": 0.0, "found": found})
             base = self.intercept + sum(w * rest[name] for name, w in self.coefficients.items())
             scores = np.fromiter((h.score for h in hits[len(head) :]), dtype=float)
-            ranks = np.log1p(np.arange(len(head), len(hits), dtype=float))
-            z = base + c("below_top", 0.0) * (top - scores) + c("log_rank", 0.0) * ranks
+            tail = np.log1p(np.asarray(read_ranks[len(head) :], dtype=float))
+            z = base + c("below_top", 0.0) * (top - scores) + c("log_rank", 0.0) * tail
             z = np.minimum(z, bound)
             p = np.where(z > -500, 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500))), 0.0)
             out += [round(float(v), 4) for v in np.clip(p, self.floor, self.ceiling)]

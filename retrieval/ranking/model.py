@@ -142,7 +142,11 @@ class NewerFirstModel:
     2027") follows the other's ("since 1 May 2026") is the newer. Two values of what the question
     asks (stages/asked_values.py): statements that share a word it names, each at least `asked_share`
     of the best cosine with the question among the hits compared (a distinct fact about the same
-    person is far from it), restate one another from `asked_min_cosine` (0: only the pair's own bar)."""
+    person is far from it), restate one another from `asked_min_cosine` (0: only the pair's own bar).
+    Of two statements one batch wrote with no time of their own, the later written is the newer where
+    at least `rewritten_share` of its words are the older's (the same attribute told again with
+    another value: "Maya's violin lesson with Ms Brennan: Fridays, 4.30"), since one import also
+    writes distinct facts in one template that mean as alike (1: never; the order written in alone)."""
 
     min_cosine: float = 0.55
     changed_only_share: float = 0.5
@@ -150,6 +154,7 @@ class NewerFirstModel:
     said_periods: bool = True
     asked_min_cosine: float = 0.4
     asked_share: float = 0.85
+    rewritten_share: float = 0.7
 
 
 @dataclass(frozen=True)

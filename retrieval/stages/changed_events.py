@@ -9,10 +9,14 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   "promoted", "becomes"); an event that only mentions the subject updates nothing;
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least the
   ranking model's `newer_first.min_cosine`, as for two statements; or both are values of what the
-  question asks (stages/asked_values.py); or, where the statement has a time of its own, it retells
-  the value that replaced the statement's: it restates so (a shared name, that cosine) a better
-  statement that says it is the newer ("since 1 Jan 2027", where the older names no start or an
-  earlier one) and restates the older one (`newer_statements`: "Katrin → Staff Engineer effective
+  question asks (stages/asked_values.py); or it names the statement's value as the one it left
+  ("moves from Tuesday to Wednesday" of "bin day is Tuesday", memtypes/language/changes.py) and the
+  two are alike from the lower bar two values of a question restate from (`asked_min_cosine`): then
+  the statement's lead may be the whole newer-first margin, as a time between two statements may,
+  the left value telling which is the newer as well; or, where the statement has a time of its own,
+  it retells the value that replaced the statement's: it restates so (a shared name, that cosine) a
+  better statement that says it is the newer ("since 1 Jan 2027", where the older names no start or
+  an earlier one) and restates the older one (`newer_statements`: "Katrin → Staff Engineer effective
   1 Jan" means less alike "Katrin = tech lead since 1 May 2026" than the bar, but retells "Katrin =
   Staff Engineer since 1 Jan 2027");
 - the statement does not itself say it holds from some time on without saying when ("since Ruth
@@ -47,6 +51,7 @@ from functools import lru_cache
 
 import numpy.typing as npt
 
+from ...memtypes.language.changes import leaves
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
@@ -68,6 +73,7 @@ from .post import (
     raise_to,
     same_meaning,
 )
+from .statement_times import dated, event_is_newer, happened
 
 # How an event tells that a value changed (English usage): a verb of change, a date a value holds
 # from, a value "from" one thing "to" another, an arrow. Not a statement's "since" ("log volume up 40%
@@ -105,7 +111,8 @@ class EventsOverStatements(PostStage):
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
         question = Question(inputs.plan.request.query, inputs.query_vector)
-        lifts = await lift_changed_events(hits, weight, inputs.vectors, inputs.plan.model, question)
+        margin = inputs.config.newer_first_margin
+        lifts = await lift_changed_events(hits, weight, inputs.vectors, inputs.plan.model, question, margin)
         return {point_id: lift(self.name, amount) for point_id, amount in lifts.items()}
 
 
@@ -120,47 +127,19 @@ def _says(pattern: str, text: str) -> bool:
     return re.search(pattern, text, re.I) is not None
 
 
-def event_is_newer(
-    event: Mapping[str, object],
-    statement: Mapping[str, object],
-    gap: float,
-    said: tuple[float, float] | None = None,
-) -> bool:
-    """Whether an event's payload is newer than a statement's, as far as their times tell (`gap`:
-    one conversation's span; `said`: the period the statement's words say it holds from)."""
-    happened = _happened(event)
-    written = _number(statement, "created_ts")
-    stated = _number(statement, "valid_from_ts")
-    occurred = _number(statement, "occurred_ts")
-    if stated is None and occurred is not None and occurred != written:
-        stated = occurred  # its writer said when
-    if stated is not None:
-        return happened is not None and happened >= stated + gap
-    if said is not None:  # after the day, month or year named: on it, the event may announce it
-        return happened is not None and happened >= said[1]
-    event_written = _number(event, "created_ts")
-    if written is None or event_written is None or happened is None:
-        return False
-    return happened >= written + gap or abs(event_written - written) < gap
-
-
-def _happened(event: Mapping[str, object]) -> float | None:
-    """When an event's payload says it happened: the start its writer gave, else its time."""
-    return _number(event, "valid_from_ts") or _number(event, "occurred_ts")
-
-
-def _number(payload: Mapping[str, object], key: str) -> float | None:
-    value = payload.get(key)
-    return float(value) if isinstance(value, int | float) else None
-
-
 def candidate_pairs(
-    hits: Hits, reach: float, gap: float, said_periods: bool = True, asked: Asked = NOTHING_ASKED
+    hits: Hits,
+    reach: float,
+    gap: float,
+    said_periods: bool = True,
+    asked: Asked = NOTHING_ASKED,
+    left_reach: float = 0.0,
 ) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
     newer than by the word, time and score checks (`said_periods`: a statement's words naming the
     date it holds from count as its time; `asked`: a word the question names, shared, is a shared
-    subject too)."""
+    subject too; `left_reach`: the lead a statement may have over an event that names its value as
+    the one it left, where that is more than `reach`)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
     statements = sorted(
         (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
@@ -177,7 +156,7 @@ def candidate_pairs(
         older = [
             s
             for s in statements
-            if 0.0 < s.score - event.score < reach
+            if 0.0 < s.score - event.score < max(reach, left_reach if _leaves(event, s) else 0.0)
             and _outdated_by(event, s, gap, said_periods)
             and _same_subject(told, s, asked)
         ]
@@ -193,9 +172,15 @@ def _same_subject(told: FactSignature, statement: ScoredPoint, asked: Asked) -> 
 
 
 def _outdates(event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, values: Asked) -> bool:
-    """Whether an event restates a statement (a shared name, alike in meaning) or both are values of
+    """Whether an event restates a statement (a shared name, alike in meaning), both are values of
     what the question asks."""
     return _restates(statement, event, same) or _asked_values(statement, event, values)
+
+
+def _leaves(event: ScoredPoint, statement: ScoredPoint) -> bool:
+    """Whether an event tells a change away from the value a statement states ("moves from Tuesday to
+    Wednesday" of "bin day is Tuesday"): the statement is its old value, however alike the two read."""
+    return leaves(str(event.payload.get("content", "")), str(statement.payload.get("content", "")))
 
 
 def _said(hit: ScoredPoint) -> FactSignature:
@@ -223,27 +208,43 @@ def _outdated_by(event: ScoredPoint, statement: ScoredPoint, gap: float, said_pe
 
 
 async def lift_changed_events(
-    hits: Hits, reach: float, vectors: VectorsOf, model: RankingModel, question: Question = NO_QUESTION
+    hits: Hits,
+    reach: float,
+    vectors: VectorsOf,
+    model: RankingModel,
+    question: Question = NO_QUESTION,
+    left_reach: float = 0.0,
 ) -> dict[str, float]:
     """Lift (in place) each event that tells a change of a better statement of another type just
     above the best such statement (or of one that is another value of what `question` asks);
-    answers the lifts, by id."""
+    answers the lifts, by id. `left_reach`: the lead a statement may have over an event that names
+    the statement's value as the one it left (the newer-first margin: as a time between two
+    statements, that tells which is the newer)."""
     if reach <= 0.0:
         return {}
     fit = model.newer_first
     words = question.words(fit)
     said_periods = model.changed_events.said_periods
-    pairs = candidate_pairs(hits, reach, model.conversation_gap_s, said_periods, Asked(words))
+    pairs = candidate_pairs(hits, reach, model.conversation_gap_s, said_periods, Asked(words), left_reach)
     if not pairs:
         return {}
     newer = newer_statements(hits, pairs)
     read = await _vectors(hits, pairs, vectors, bool(words), newer)
     same = same_meaning(read, fit.min_cosine)
     values = asked(words, question.vector, read, fit)
+    # A value left is a tie of its own, as a word the question names is: alike from the lower bar.
+    near = same_meaning(read, fit.asked_min_cosine)
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
         statement = next(
-            (s for s in older if _outdates(event, s, same, values) or _retells(event, s, newer, same)), None
+            (
+                s
+                for s in older
+                if _outdates(event, s, same, values)
+                or _retells(event, s, newer, same)
+                or (_leaves(event, s) and near(s.id, event.id))
+            ),
+            None,
         )
         if statement is not None:
             over.setdefault(statement.id, (statement, []))[1].append(event)
@@ -254,7 +255,7 @@ async def lift_changed_events(
     for statement, events in over.values():
         # Events lifted over one statement are steps of one chain: the later step lands above; one
         # tied to the statement only through a step it retells follows the steps.
-        events.sort(key=lambda e: _happened(e.payload) or 0.0)
+        events.sort(key=lambda e: happened(e.payload) or 0.0)
         for step, event in enumerate(events):
             above = 0.5 if event.id in following else 1.0 + step / len(events)
             raised[event.id] = statement.score + _ABOVE * above
@@ -295,7 +296,7 @@ async def _add_later_steps(
     steps = {e.id for _, events in over.values() for e in events}
     later: dict[str, list[ScoredPoint]] = {}
     for statement, events in over.values():
-        first = min(_happened(e.payload) or 0.0 for e in events)
+        first = min(happened(e.payload) or 0.0 for e in events)
         later[statement.id] = [
             h
             for t, found in hits.items()
@@ -303,7 +304,7 @@ async def _add_later_steps(
             for h in found[:_WINDOW]
             if h.id not in steps
             and 0.0 < statement.score - h.score < reach
-            and (_happened(h.payload) or 0.0) >= first + gap
+            and (happened(h.payload) or 0.0) >= first + gap
         ]
     wanted = steps | {h.id for found in later.values() for h in found}
     if wanted == steps:
@@ -333,8 +334,8 @@ async def _add_later_steps(
 
 def _retold_step(step: ScoredPoint, event: ScoredPoint, gap: float, same: SameMeaning) -> bool:
     """Whether an event happened at least `gap` after a step of a chain and restates it."""
-    happened, then = _happened(event.payload), _happened(step.payload)
-    if happened is None or then is None or happened < then + gap:
+    at, then = happened(event.payload), happened(step.payload)
+    if at is None or then is None or at < then + gap:
         return False
     return _restates(step, event, same)
 
@@ -353,7 +354,7 @@ def newer_statements(
     older_ids = {s.id for _, older in pairs for s in older}
     newer: dict[str, list[ScoredPoint]] = {}
     for statement in statements:
-        if statement.id not in older_ids or not _dated(statement):
+        if statement.id not in older_ids or not dated(statement.payload):
             continue
         text = str(statement.payload.get("content", ""))
         names = signature(text).names
@@ -373,15 +374,6 @@ def _retells(
     meaning) a better statement that says it is newer than this one and restates it. The event is
     newer than the statement by their times (`candidate_pairs`), so it tells the value that replaced it."""
     return any(_restates(n, event, same) and same(statement.id, n.id) for n in newer.get(statement.id, ()))
-
-
-def _dated(statement: ScoredPoint) -> bool:
-    """Whether a statement has a time of its own: one its writer gave, or the start its words name."""
-    payload = statement.payload
-    stated = _number(payload, "valid_from_ts") is not None
-    occurred = _number(payload, "occurred_ts")
-    given = occurred is not None and occurred != _number(payload, "created_ts")
-    return stated or given or holds_from(str(payload.get("content", ""))) is not None
 
 
 async def _vectors(

@@ -10,10 +10,11 @@ later "Alice is allergic to shellfish"), and hiding a fact is data loss. Retriev
 without hiding anything: when a semantic or procedural hit is at least `conversation_gap_s` newer
 than a better-scored hit of the same type that names the same subject (a shared name) and the older
 one leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
-is a correction, see `SAME_SUBJECT_OVERLAP`, or the next step of a value's change, `continues`). Both
-stay candidates; a question about the fact now reads the current statement first. Measured by `mnemo
-bench write` (updates resolved) and `mnemo bench quality` (locomo-dev, all episodic turns: every metric
-equal or better).
+is a correction, see `SAME_SUBJECT_OVERLAP`, or the next step of a value's change, `continues`). Of
+two whose only time is when they were written (one batch gives both the same), the one written later
+is the newer (`write_order`). Both stay candidates; a question about the fact now
+reads the current statement first. Measured by `mnemo bench write` (updates resolved) and `mnemo
+bench quality` (locomo-dev, all episodic turns: every metric equal or better).
 
 A shared name is not a shared subject in a personal store, where every fact names its person:
 "Alice lives in Denver" (June) is no update of "Alice is allergic to peanuts" (May). So a newer
@@ -54,6 +55,7 @@ from .post import (
     never,
     same_meaning,
 )
+from .statement_times import write_order
 
 NEWER_FIRST_TYPES = types_where(lambda s: s.newer_first_overlap is not None)
 # The types where a newer statement must also share this much of its words (Jaccard) with an older
@@ -277,6 +279,10 @@ def newer_first(
     names = [s.names for s in signatures]
     words = [s.words for s in signatures]
     times = [float(h.payload.get("occurred_ts", 0.0)) for h in window]
+    # Of two statements whose only time is when they were written, the one written later is the newer
+    # (an agent writes what it learns as it learns it, though one batch gives both the same time),
+    # where it tells mostly in the older's words: one import also writes distinct facts alike.
+    orders = [write_order(h.payload) for h in window]
     # Without a time between them, a statement that says it changed ("now", "since May") is the newer
     # (facts and procedures only: an event is a correction by its numbers, `min_overlap`); of two
     # that both say so, the one whose named start follows the other's ("since 1 Jan 2027" after
@@ -290,7 +296,9 @@ def newer_first(
             older = window[i]
             lead = older.score - window[j].score
             reach = margin
-            if times[j] < times[i] + gap_s:
+            if _rewrites(orders[i], orders[j], words[i], words[j], fit.rewritten_share):
+                newer = True
+            elif times[j] < times[i] + gap_s:
                 said_newer = not changed[i] or _later(said[j], said[i])
                 newer = changed[j] and said_newer and times[j] > times[i] - gap_s
                 reach = margin * fit.changed_only_share
@@ -313,6 +321,17 @@ def newer_first(
     if not lifts:
         return ranked, {}
     return sorted(window, key=lambda h: -h.score) + ranked[_WINDOW:], lifts
+
+
+def _rewrites(
+    older: float | None, newer: float | None, older_words: frozenset[str], words: frozenset[str], share: float
+) -> bool:
+    """Whether a statement was written after another (`write_order`s) and at least `share` of its
+    words (those of three letters or more) are the other's: the same attribute told again."""
+    if older is None or newer is None or newer <= older:
+        return False
+    told = {w for w in words if len(w) > 2}
+    return bool(told) and len(told & older_words) >= share * len(told)
 
 
 def _later(newer: tuple[float, float] | None, older: tuple[float, float] | None) -> bool:

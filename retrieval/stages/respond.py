@@ -8,7 +8,7 @@ the budget, the context rendered, trimmed should it ever be needed, every memory
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
@@ -17,12 +17,15 @@ from ..ranking.asked_detail import asked_past
 from ..ranking.confidence import FAR, RankedHit, hit_features
 from ..ranking.due_windows import due_within
 from ..ranking.terms.intentions import DueWindowTerm
+from .changed_events import EventsOverStatements
 from .done_events import DoneByEvent
 from .explain import explain
 from .left_out import left_out
 from .pack import Candidate, LinePrices, Packing, Points, TypeUsage, WorkingLines, pack_working
 from .plan import ReadPlan
+from .post import Adjustment, Adjustments
 from .presentation import PresentedItem, render_context
+from .rank import NewerFirst
 from .search import Found
 
 
@@ -35,7 +38,7 @@ def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveRespon
     query = plan.request.query
     asked = asked_past(query, resolved.now)
     window = (asked.start.timestamp(), asked.end.timestamp() + plan.model.time.slack_s) if asked else None
-    keys, ranked = ranked_hits(candidates, points, found.cosines, window)
+    keys, ranked = ranked_hits(candidates, points, found.cosines, window, found.adjustments)
     thresholds = plan.model.confidence_features
     confidence = dict(zip(keys, plan.model.calibration.confidences(query, ranked, thresholds), strict=True))
     _due_within_window(plan, points, confidence, found)
@@ -209,16 +212,39 @@ def _above_floors(
     return kept, below
 
 
+# The stages that lift a newer statement over an older one: the confidence reads the older at the rank
+# it had (ranking/confidence.py `ranks`).
+UPDATE_LIFTS = frozenset({NewerFirst.name, EventsOverStatements.name})
+
+
+def update_lift(adjustments: Sequence[Adjustment]) -> float:
+    """How far the knowledge-update stages lifted a hit (a newer statement over an older one)."""
+    return sum(
+        component.contribution
+        for adjustment in adjustments
+        for name, component in adjustment.components.items()
+        if name in UPDATE_LIFTS
+    )
+
+
+def _before_update(candidate: Candidate, adjustments: Adjustments | None) -> float | None:
+    """A candidate's score before a knowledge update lifted it (None: not lifted)."""
+    lift = update_lift(adjustments.of(candidate.key)) if adjustments is not None else 0.0
+    return candidate.score - lift if lift > 0.0 else None
+
+
 def ranked_hits(
     candidates: Mapping[MemoryType, list[Candidate]],
     points: Points,
     cosines: Mapping[str, float],
     asked_window: tuple[float, float] | None = None,
+    adjustments: Adjustments | None = None,
 ) -> tuple[list[str], list[RankedHit]]:
     """All of the request's candidates (every type's) best first, as the confidence reads them, with
     their ids: the ranked list before packing, so that a budget does not change a confidence. An
     event without a validity of its own that occurred outside `asked_window` (epoch seconds, its end
-    extended as the time term's is: events are told a little after they happen) is off its time."""
+    extended as the time term's is: events are told a little after they happen) is off its time
+    (`adjustments`: the post-engine stages', where a newer statement's lift over an older one is)."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
     hits = [
         RankedHit(
@@ -227,6 +253,7 @@ def ranked_hits(
             cosines.get(c.key),
             dated=SPECS[c.memory_type].holds_events or "due_ts" in points[c.key][1].payload,
             off_time=SPECS[c.memory_type].holds_events and _off_time(points[c.key][1].payload, asked_window),
+            lifted_from=_before_update(c, adjustments),
         )
         for c in ranked
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from mnemo.retrieval.ranking.confidence import (
     Calibration,
     RankedHit,
     hit_features,
+    ranks,
     shipped_calibration,
 )
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
@@ -327,3 +329,30 @@ def test_the_fit_recovers_a_steep_coefficient_on_a_feature_of_small_range() -> N
     y = (rng.uniform(size=len(x)) < p).astype(float)
     intercept, slope = fit_logistic(x, y, np.ones(len(x)))
     assert slope == pytest.approx(100.0, rel=0.1) and intercept == pytest.approx(-55.0, rel=0.1)
+
+
+def test_an_older_statement_keeps_its_rank_under_a_newer_one_lifted_over_it() -> None:
+    """A knowledge update orders two versions of one fact; the older reads as sure as before it."""
+    older = RankedHit(0.60, "Maya has her violin lesson on Wednesdays at 4.15.", 0.8)
+    newer = RankedHit(0.6001, "Maya's violin lesson: Fridays, 4.30.", 0.6, lifted_from=0.50)
+    other = RankedHit(0.45, "Maya trains on Tuesdays.", 0.5)
+    assert ranks([newer, older, other]) == [0, 0, 2]  # past the newer one's old score: its place
+    assert ranks([older, other]) == [0, 1]
+    model = shipped_calibration()
+    query = "when is Maya's violin lesson?"
+    alone = model.confidences(query, [older, replace(newer, lifted_from=None, score=0.5), other], THRESHOLDS)[
+        0
+    ]
+    assert model.confidences(query, [newer, older, other], THRESHOLDS)[1] == pytest.approx(alone, abs=1e-3)
+
+
+def test_a_newer_statement_lifted_into_the_window_counts_as_where_it_was() -> None:
+    """The related window is the best candidates before any knowledge update lifted one into it."""
+    query = "when is Maya's violin lesson?"
+    top = RankedHit(0.9, "Maya has her violin lesson on Wednesdays.", 0.8)
+    others = [RankedHit(0.8 - i / 100, f"Note {i} about the garden.", 0.1) for i in range(RELATED_WINDOW)]
+    newer = RankedHit(0.3, "Maya's violin lesson: Fridays, 4.30.", 0.6)
+    unlifted = hit_features(query, [top, *others, newer], THRESHOLDS)
+    lifted = hit_features(query, [replace(newer, score=0.9001, lifted_from=0.3), top, *others], THRESHOLDS)
+    assert lifted[1]["related"] == unlifted[0]["related"]
+    assert lifted[1]["log_rank"] == unlifted[0]["log_rank"] == 0.0

@@ -16,15 +16,11 @@ from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.records import MemoryRecord, Scope
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.stages.changed_events import (
-    candidate_pairs,
-    event_is_newer,
-    lift_changed_events,
-    tells_change,
-)
+from mnemo.retrieval.stages.changed_events import candidate_pairs, lift_changed_events, tells_change
 from mnemo.retrieval.stages.post import same_meaning
 from mnemo.retrieval.stages.rank import compared_ids, continues, newer_first
 from mnemo.retrieval.stages.search import VectorCache
+from mnemo.retrieval.stages.statement_times import event_is_newer
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -323,3 +319,27 @@ async def test_events_lifted_over_one_fact_rank_by_when_they_happened() -> None:
     assert set(lifts) == {"earlier", "later"}
     assert [h.id for h in hits[MemoryType.EPISODIC]] == ["later", "earlier"]
     assert all(h.score > fact.score for h in hits[MemoryType.EPISODIC])
+
+
+def undated(point_id: str, content: str, score: float, seq: int) -> ScoredPoint:
+    """A statement whose only time is when one batch wrote it, `seq`-th."""
+    return ScoredPoint(point_id, score, {"content": content, "seq": seq, **written(LOADED)})
+
+
+def test_of_two_undated_statements_the_later_written_is_the_newer() -> None:
+    """One batch gives two statements one time; the order they were written in tells the newer."""
+    old = undated("old", "Maya has her violin lesson on Wednesdays at 4.15 with Ms Brennan.", 0.66, 9)
+    new = undated("new", "Maya's violin lesson with Ms Brennan: Fridays, 4.30.", 0.56, 97)
+    assert lifted_ids(old, new) == {"new"}  # the whole margin, as for a time between them
+    assert lifted_ids(old, replace(new, score=0.50)) == set()  # a lead over the margin
+    assert lifted_ids(replace(old, payload={**old.payload, "seq": 98}), new) == set()  # written first
+    # Another fact of the subject, in its template or not, or a statement its writer dated: the order
+    # written in tells nothing.
+    contact = undated("old", "Contact: Gail Emmerson. Role: Head of Procurement at Brightwater.", 0.6, 16)
+    other = undated("new", "Contact: Helen Marsh. Role: Chief Financial Officer at Brightwater.", 0.55, 17)
+    assert lifted_ids(contact, other) == set()
+    assert lifted_ids(old, undated("new", "Maya's swimming: Tuesdays and Thursdays, 6pm.", 0.56, 97)) == set()
+    dated = {**new.payload, **written(LOADED, occurred=LOADED - 30 * DAY)}
+    assert lifted_ids(old, replace(new, payload=dated)) == set()
+    told = {**new.payload, "valid_from_ts": LOADED}
+    assert lifted_ids(old, replace(new, payload=told)) == set()
