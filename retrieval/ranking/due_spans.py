@@ -1,7 +1,8 @@
 """Spans a question about what is due names in words the calendar's plain names do not cover:
 weekends ("this weekend", "the weekend after next"), "the day after tomorrow", dates in figures
 ("on 2/22", "due 22/2"), and parts of this or next month, week or year ("later this month", "early
-next month", "the end of next week"). Each resolver takes a match of its pattern in
+next month", "the end of next week"), and the end of a period a deadline says ("by the end of the
+month", "by EOW", "end of day"). Each resolver takes a match of its pattern in
 `due_windows._PATTERNS` and the request's `now`, and gives `(start, end)` ahead. Pure.
 """
 
@@ -75,3 +76,16 @@ def part_of_period(m: re.Match[str], now: datetime) -> Span:
         return year_part(start.year, part)
     first, last = _WEEK_PARTS[part]
     return start + timedelta(days=first), start + timedelta(days=last)
+
+
+_ABBREVIATED = {"d": "day", "w": "week", "m": "month", "y": "year"}
+
+
+def until_end_of(m: re.Match[str], now: datetime) -> Span:
+    """From today to the end of this day, week, month or year ("by the end of the month", "EOW",
+    "COB": the working day's end is the day's)."""
+    groups = m.groupdict()
+    unit = (groups.get("unit") or _ABBREVIATED[(groups.get("abbr") or "d").lower()]).lower()
+    if unit == "day":
+        return day(now), day(now) + timedelta(days=1)
+    return day(now), period("this", unit, now)[1]
