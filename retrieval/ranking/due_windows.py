@@ -80,6 +80,8 @@ _OVERDUE = re.compile(_UNDONE, re.I)
 # to happen before the patio starts?"); before one's own act ("… before I approve?") it asks for a rule.
 _MUST_HAPPEN = re.compile(r"\b(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done)\b", re.I)
 _HAS_AT = re.compile(r"\bwhat\s+(?:do|does|will)\s+(?:i|we|they|he|she)\s+have\b", re.I)
+# What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?").
+_NEEDS_TO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we|he|she|they)\s+(?:need|have)\s+to\s+\w+", re.I)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
 # change next month?") asks whether it suits, not what is due then: a preference or a rule answers it
 # (a ranking model may leave the rule out: `DueWindowModel.leave_rule`).
@@ -331,10 +333,13 @@ def _names_a_time(query: str) -> bool:
 
 
 def _asks_at_an_occasion(query: str) -> bool:
-    """What one has at a time, or what has to happen before a time or an event ahead."""
+    """What one has at a time, or what has to happen (or one needs to do) before a time or an event
+    ahead."""
     if _HAS_AT.search(query):
         return _names_a_time(query)
-    return _MUST_HAPPEN.search(query) is not None and (_names_a_time(query) or names_occasion_ahead(query))
+    if _MUST_HAPPEN.search(query) is None and _NEEDS_TO.search(query) is None:
+        return False
+    return _names_a_time(query) or names_occasion_ahead(query)
 
 
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:

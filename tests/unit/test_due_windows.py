@@ -210,6 +210,9 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "any jobs this weekend?",
         "things to do on Saturday?",
         "what do we have to take care of before the move?",
+        "what do I need to ship before v1.2",
+        "open items before GDC",
+        "what do we need to pack for Friday?",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
@@ -224,6 +227,7 @@ def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
         "what jobs has Marco had?",
         "can you remind me of the work from home jobs for seniors you listed?",
         "what are some things to do for fun on a rainy day?",
+        "what do I need to know about sourdough?",  # no time, no event ahead
     ],
 )
 def test_what_happened_or_things_to_see_are_not_tasks(query: str) -> None:
