@@ -25,7 +25,7 @@ from typing import Any
 
 from ...memtypes.language.time_mentions import asks_when
 from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
-from .due_spans import day_after_tomorrow, figures_date, part_of_period, until_end_of, weekend
+from .due_spans import day_after_tomorrow, figures_date, iso_week, part_of_period, until_end_of, weekend
 from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
@@ -301,6 +301,7 @@ _PATTERNS = [
     (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
     (_p(r"\bq(?P<quarter>[1-4])\b"), _quarter),
+    (_p(r"\b(?:(?:iso\s+)?week\s*|wk\s*|w(?=\d\d))(?P<week>[0-5]?\d)\b(?![.:,]?\d)"), iso_week),
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
     (_p(rf"\b{HOLIDAY}"), _holiday),
     (_p(rf"\b{_DATE}"), _date),

@@ -250,6 +250,11 @@ def test_what_happened_or_things_to_see_are_not_tasks(query: str) -> None:
         ("anything due by COB?", d(2027, 2, 11), d(2027, 2, 12)),
         ("anything due by end of month?", d(2027, 2, 11), d(2027, 3, 1)),
         ("what should I do today?", d(2027, 2, 11), d(2027, 2, 12)),
+        # ISO weeks: this year's, or next year's once it has ended.
+        ("anything due week 9?", d(2027, 3, 1), d(2027, 3, 8)),
+        ("what's due in W09", d(2027, 3, 1), d(2027, 3, 8)),
+        ("what's on in week 6?", d(2027, 2, 8), d(2027, 2, 15)),  # the current one
+        ("anything due in week 2?", d(2028, 1, 10), d(2028, 1, 17)),
     ],
 )
 def test_iso_dates_and_a_deadline_s_shorthand(query: str, start: datetime, end: datetime) -> None:
