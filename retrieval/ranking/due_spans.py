@@ -1,14 +1,15 @@
 """Spans a question about what is due names in words the calendar's plain names do not cover:
 weekends ("this weekend", "the weekend after next"), "the day after tomorrow", dates in figures
-("on 2/22", "due 22/2"), and parts of this or next month, week or year ("later this month", "early
-next month", "the end of next week"). Each resolver takes a match of its pattern in
-`due_windows._PATTERNS` and the request's `now`, and gives `(start, end)` ahead. Pure.
+("on 2/22", "due 22/2"), parts of this or next month, week or year ("later this month", "early
+next month", "the end of next week"), the end of a period a deadline says ("by the end of the
+month", "by EOW", "end of day") and ISO weeks ("week 9", "W09"). Each resolver takes a match of
+its pattern in `due_windows._PATTERNS` and the request's `now`, and gives `(start, end)` ahead. Pure.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .calendar_spans import Span, date_span, day, month_part, period, year_part
 
@@ -75,3 +76,30 @@ def part_of_period(m: re.Match[str], now: datetime) -> Span:
         return year_part(start.year, part)
     first, last = _WEEK_PARTS[part]
     return start + timedelta(days=first), start + timedelta(days=last)
+
+
+_ABBREVIATED = {"d": "day", "w": "week", "m": "month", "y": "year"}
+
+
+def until_end_of(m: re.Match[str], now: datetime) -> Span:
+    """From today to the end of this day, week, month or year ("by the end of the month", "EOW",
+    "COB": the working day's end is the day's)."""
+    groups = m.groupdict()
+    unit = (groups.get("unit") or _ABBREVIATED[(groups.get("abbr") or "d").lower()]).lower()
+    if unit == "day":
+        return day(now), day(now) + timedelta(days=1)
+    return day(now), period("this", unit, now)[1]
+
+
+def iso_week(m: re.Match[str], now: datetime) -> Span | None:
+    """An ISO week by its number ("week 9", "W09"): this year's, or next year's once it has ended."""
+    number = int(m["week"])
+    for year in (now.year, now.year + 1):
+        try:
+            monday = date.fromisocalendar(year, number, 1)
+        except ValueError:
+            return None
+        start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+        if start + timedelta(days=7) > now:
+            return start, start + timedelta(days=7)
+    return None

@@ -25,7 +25,7 @@ from typing import Any
 
 from ...memtypes.language.time_mentions import asks_when
 from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
-from .due_spans import day_after_tomorrow, figures_date, part_of_period, weekend
+from .due_spans import day_after_tomorrow, figures_date, iso_week, part_of_period, until_end_of, weekend
 from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
@@ -57,7 +57,19 @@ _ASKS_TASKS = re.compile(
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
     r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
     r"|next\s+(?:week|weekend|month)|tomorrow|(?:in|over|within)\s+the\s+(?:next|coming)"
-    r"|(?:this|next)\s+(?:week|month)\s+or\s+(?:the\s+)?next|\bend\s+of\s+q[1-4])\b"
+    r"|(?:this|next)\s+(?:week|month)\s+or\s+(?:the\s+)?next|\bend\s+of\s+q[1-4]|eo[dwm]|cob)\b"
+    # What is still open: "open items", "what's outstanding", "anything pending" (not "the outstanding
+    # balance" or "a pending refund": a thing's state, not one's list).
+    r"|\bopen\s+(?:items|tasks|actions|action\s+items|to-?dos|jobs|loops|tickets)\b"
+    r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:outstanding|pending)\b"
+    r"|\b(?:outstanding|pending)\s+(?:items|tasks|actions|to-?dos|jobs)\b"
+    # What to work on at a time, what to follow up, what stands in the way: "what should I do
+    # today?", "invoices to chase", "what's blocking the release?".
+    r"|\bwhat\s+(?:should|shall|do)\s+(?:i|we)\s+(?:do|work\s+on|tackle|focus\s+on)\s+(?:first|next|now|today|tonight"
+    r"|tomorrow|this\s+(?:morning|afternoon|evening))\b"
+    r"|\b(?:invoices|bills|payments|forms|papers|emails|calls|quotes|leads|contracts|claims)\s+to\s+"
+    r"(?:chase|follow\s+up|pay|sign|submit|file|renew|approve|send|make|return)\b"
+    r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:blocking|holding\s+up)\b|\bblockers\b"
     r"|" + _UNDONE,
     re.I,
 )
@@ -68,6 +80,8 @@ _OVERDUE = re.compile(_UNDONE, re.I)
 # to happen before the patio starts?"); before one's own act ("… before I approve?") it asks for a rule.
 _MUST_HAPPEN = re.compile(r"\b(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done)\b", re.I)
 _HAS_AT = re.compile(r"\bwhat\s+(?:do|does|will)\s+(?:i|we|they|he|she)\s+have\b", re.I)
+# What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?").
+_NEEDS_TO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we|he|she|they)\s+(?:need|have)\s+to\s+\w+", re.I)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
 # change next month?") asks whether it suits, not what is due then: a preference or a rule answers it
 # (a ranking model may leave the rule out: `DueWindowModel.leave_rule`).
@@ -81,11 +95,13 @@ _NAMES_TASKS = re.compile(r"\b(?:due|overdue|deadlines?|to-?dos?|reminders?|on\s
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?!\w)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
-# A day and month either way round ("3 December", "December 3rd"); group names carry the order.
+# A day and month either way round ("3 December", "December 3rd"), or an ISO date ("2027-03-15");
+# group names carry the order.
 _DATE = (
-    rf"(?:{_DAY.replace('<day>', '<day_dm>')}\s+(?:of\s+)?{_MONTH.replace('<month>', '<month_dm>')}"
+    rf"(?:(?:{_DAY.replace('<day>', '<day_dm>')}\s+(?:of\s+)?{_MONTH.replace('<month>', '<month_dm>')}"
     rf"|{_MONTH.replace('<month>', '<month_md>')}\s+(?:the\s+)?{_DAY.replace('<day>', '<day_md>')})"
     r"(?:,?\s+(?P<year>20\d\d))?"
+    r"|(?P<iso_year>20\d\d)-(?P<iso_month>[01]?\d)-(?P<iso_day>[0-3]?\d)(?![\d-]))"
 )
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
@@ -128,12 +144,18 @@ def _next_month(month: int, now: datetime) -> tuple[int, int]:
 
 
 def _month_of(m: re.Match[str]) -> int:
+    if m.groupdict().get("iso_month"):
+        return int(m["iso_month"])
     month = m.groupdict().get("month") or m["month_dm"] or m["month_md"]
     return MONTHS[month.lower()]
 
 
 def _day_of(m: re.Match[str]) -> int:
-    return int(m["day_dm"] or m["day_md"])
+    return int(m["day_dm"] or m["day_md"] or m["iso_day"])
+
+
+def _year_of(m: re.Match[str]) -> str | None:
+    return m["year"] or m.groupdict().get("iso_year")
 
 
 def _count(text: str) -> int:
@@ -147,13 +169,13 @@ def _count(text: str) -> int:
 
 def _between(m: re.Match[str], now: datetime) -> Span | None:
     month = _month_of(m)
-    first = _next_date(month, int(m["from"]), m["year"], now)
-    last = _next_date(month, _day_of(m), m["year"], now)
+    first = _next_date(month, int(m["from"]), _year_of(m), now)
+    last = _next_date(month, _day_of(m), _year_of(m), now)
     return (first[0], last[1]) if first and last and first[0] < last[1] else None
 
 
 def _week_from(m: re.Match[str], now: datetime) -> Span | None:
-    start = _next_date(_month_of(m), _day_of(m), m["year"], now)
+    start = _next_date(_month_of(m), _day_of(m), _year_of(m), now)
     return None if start is None else (start[0], start[0] + timedelta(days=7))
 
 
@@ -162,7 +184,7 @@ def _nth_week(m: re.Match[str], now: datetime) -> Span:
 
 
 def _date(m: re.Match[str], now: datetime) -> Span | None:
-    return _next_date(_month_of(m), _day_of(m), m["year"], now)
+    return _next_date(_month_of(m), _day_of(m), _year_of(m), now)
 
 
 def _month(m: re.Match[str], now: datetime) -> Span | None:
@@ -206,10 +228,6 @@ def _period(m: re.Match[str], now: datetime) -> Span:
     if which != "this":
         return period("this", unit, end)
     return start, end
-
-
-def _until_end(m: re.Match[str], now: datetime) -> Span:
-    return day(now), period("this", m["unit"].lower(), now)[1]
 
 
 def _until_quarter_end(m: re.Match[str], now: datetime) -> Span:
@@ -271,7 +289,11 @@ _PATTERNS = [
     (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), _ahead),
     (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), _ahead),
     (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), _ahead),
-    (_p(r"\b(?:before|by)\s+the\s+end\s+of\s+(?:the|this)\s+(?P<unit>week|month|year)\b"), _until_end),
+    (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+(?:th(?:e|is)\s+)?(?P<unit>week|month|year)\b"),
+     until_end_of),
+    # A deadline's shorthand: "by EOW", "EOM", "end of day", "COB": from today to that end.
+    (_p(r"\b(?:eo(?P<abbr>[dwmy])|cob|close\s+of\s+(?:play|business)|end\s+of\s+(?:the\s+)?(?P<unit>day))\b"),
+     until_end_of),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), _until_quarter_end),
     (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), _this_or_next),
     (_p(r"\b(?P<part>early|mid|late|later|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+"
@@ -279,6 +301,7 @@ _PATTERNS = [
     (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
     (_p(r"\bq(?P<quarter>[1-4])\b"), _quarter),
+    (_p(r"\b(?:(?:iso\s+)?week\s*|wk\s*|w(?=\d\d))(?P<week>[0-5]?\d)\b(?![.:,]?\d)"), iso_week),
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
     (_p(rf"\b{HOLIDAY}"), _holiday),
     (_p(rf"\b{_DATE}"), _date),
@@ -311,10 +334,13 @@ def _names_a_time(query: str) -> bool:
 
 
 def _asks_at_an_occasion(query: str) -> bool:
-    """What one has at a time, or what has to happen before a time or an event ahead."""
+    """What one has at a time, or what has to happen (or one needs to do) before a time or an event
+    ahead."""
     if _HAS_AT.search(query):
         return _names_a_time(query)
-    return _MUST_HAPPEN.search(query) is not None and (_names_a_time(query) or names_occasion_ahead(query))
+    if _MUST_HAPPEN.search(query) is None and _NEEDS_TO.search(query) is None:
+        return False
+    return _names_a_time(query) or names_occasion_ahead(query)
 
 
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:

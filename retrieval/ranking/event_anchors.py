@@ -68,7 +68,10 @@ _AHEAD = frozenset({"next", "coming", "upcoming"})
 _MAX_WORDS = 10
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm)?", re.I)  # "3rd", "2026", "1990s", "9am"
 # The clause ends at a stop or at a word that opens another clause.
-_CLAUSE_END = re.compile(r"[?!.;,:()\"]|\s(?:and|but|or|so|when|while|because|if|that|which|who)\s", re.I)
+# (A stop inside a version, "v1.2", does not end it.)
+_CLAUSE_END = re.compile(
+    r"[?!;,:()\"]|\.(?!\d)|\s(?:and|but|or|so|when|while|because|if|that|which|who)\s", re.I
+)
 _RELATION = re.compile(r"\b(?P<relation>since|after|before)\s+(?P<rest>\S.*)", re.I | re.S)
 _SPAN_BEFORE = re.compile(
     r"\b(?:days?|weeks?|months?|years?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s*$", re.I
@@ -77,8 +80,14 @@ _ASKS_SPAN = re.compile(r"\bhow\s+(?:long|many\s+(?:days|weeks|months|years))\b"
 # A question about what to do ("should I make coffee after the choir?") times a time ahead, or a
 # habit: the event it names is not one that happened.
 _ASKS_AHEAD = re.compile(r"^\W*(?:should|shall|can|could|may|will|would|must)\b", re.I)
-_WORD = re.compile(r"[\w'’-]+")
+_WORD = re.compile(r"[\w'’-]+(?:\.\d+)*")  # a version ("v1.2") is one word
 # What a reminder is for names its event without being it: "for the move", "before Fionn's party".
+# A bare code an event ahead goes by: an acronym ("GDC", "MWC") or a version ("v1.2"); not a
+# deadline's shorthand ("EOD", "COB", "Q3", "H1", "FY27"), nor a time of day ("9AM").
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,5}|v\d+(?:\.\d+)*", re.I)
+_CALENDAR_CODE = re.compile(
+    r"eo[dwmqy]|cob|asap|tbd|tba|q[1-4]|h[12]|fy\d*|\d*[ap]m|utc|gmt|cet|[a-z][sd]t", re.I
+)
 # A school's break, said as two words of time ("before half term"): the store's period, not the calendar's.
 _HALF_TERM = re.compile(r"\bhalf\s+term\b", re.I)
 _REFERS = re.compile(r"\b(?:for|before|after|until|till|by|since|ahead\s+of)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
@@ -244,7 +253,7 @@ def _names_due_event(words: list[str]) -> bool:
     if _names_time(words):
         return False
     if len(words) < 2:
-        return _bare_period(words[0])
+        return _bare_period(words[0]) or _bare_code(words[0])
     first = words[0].lower()
     if words[0][:1].isupper() and first.endswith(("'s", "’s")):
         return True
@@ -266,6 +275,14 @@ def _bare_period(word: str) -> bool:
     if not word.islower() or len(parts) != 2 or parts[-1] in _TIME_WORDS - {"term"}:
         return False
     return all(p.isalpha() and p not in _LIGHT for p in parts)
+
+
+def _bare_code(word: str) -> bool:
+    """An acronym in capitals or a version ("before GDC", "before v1.2"): the name of a release, a
+    conference or an exam, which only the store can date."""
+    if not _CODE.fullmatch(word) or _CALENDAR_CODE.fullmatch(word):
+        return False
+    return word.isupper() or word[:1] in "vV"
 
 
 def _past_verb_at(words: list[str], at: int) -> bool:

@@ -210,6 +210,9 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "any jobs this weekend?",
         "things to do on Saturday?",
         "what do we have to take care of before the move?",
+        "what do I need to ship before v1.2",
+        "open items before GDC",
+        "what do we need to pack for Friday?",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
@@ -224,7 +227,82 @@ def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
         "what jobs has Marco had?",
         "can you remind me of the work from home jobs for seniors you listed?",
         "what are some things to do for fun on a rainy day?",
+        "what do I need to know about sourdough?",  # no time, no event ahead
     ],
 )
 def test_what_happened_or_things_to_see_are_not_tasks(query: str) -> None:
     assert not asks_about_tasks(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        # ISO dates read as "15 March 2027" does, "before" and "by" included.
+        ("anything due before 2027-03-15?", d(2027, 2, 11), d(2027, 3, 15)),
+        ("todo by 2027-02-20", d(2027, 2, 11), d(2027, 2, 21)),
+        ("what's due on 2027-02-20", d(2027, 2, 20), d(2027, 2, 21)),
+        ("what's due the week of 2027-03-01", d(2027, 3, 1), d(2027, 3, 8)),
+        # A deadline's shorthand: from today to the end of the day, week, month or year.
+        ("what do I need to do by EOW?", d(2027, 2, 11), d(2027, 2, 15)),
+        ("anything due EOM?", d(2027, 2, 11), d(2027, 3, 1)),
+        ("what's due EOD", d(2027, 2, 11), d(2027, 2, 12)),
+        ("anything due by end of day?", d(2027, 2, 11), d(2027, 2, 12)),
+        ("anything due by COB?", d(2027, 2, 11), d(2027, 2, 12)),
+        ("anything due by end of month?", d(2027, 2, 11), d(2027, 3, 1)),
+        ("what should I do today?", d(2027, 2, 11), d(2027, 2, 12)),
+        # ISO weeks: this year's, or next year's once it has ended.
+        ("anything due week 9?", d(2027, 3, 1), d(2027, 3, 8)),
+        ("what's due in W09", d(2027, 3, 1), d(2027, 3, 8)),
+        ("what's on in week 6?", d(2027, 2, 8), d(2027, 2, 15)),  # the current one
+        ("anything due in week 2?", d(2028, 1, 10), d(2028, 1, 17)),
+    ],
+)
+def test_iso_dates_and_a_deadline_s_shorthand(query: str, start: datetime, end: datetime) -> None:
+    assert asks_about_tasks(query)
+    window = due_window(query, THURSDAY)
+    assert window is not None and (window.start, window.end) == (start, end)
+
+
+def test_an_iso_date_that_is_none_names_no_window() -> None:
+    assert due_window("anything due on 2027-02-30?", THURSDAY) is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "open items?",
+        "any open tasks for the Harlow account?",
+        "what's outstanding",
+        "anything pending?",
+        "any pending actions from the retro?",
+        "what should I work on first?",
+        "invoices to chase",
+        "bills to pay this month?",
+        "what's blocking the release?",
+        "any blockers?",
+    ],
+)
+def test_what_is_open_or_in_the_way_asks_about_tasks(query: str) -> None:
+    asked = task_question(query, THURSDAY)
+    assert asked is not None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what's the outstanding balance on the invoice?",
+        "is the pending refund back yet?",
+        "what was outstanding about the keynote?",
+        "what are the open hours of the pharmacy?",
+        "which cafés are open on Sunday?",
+        "what should I do in Lisbon?",
+        "what should I do if the build fails?",
+        "what's the best way to pay invoices?",
+    ],
+)
+def test_a_thing_s_state_or_a_how_to_is_not_about_tasks(query: str) -> None:
+    assert not asks_about_tasks(query)
+
+
+def test_what_is_left_for_someone_to_pay_is_not_a_list_of_tasks() -> None:
+    assert not asks_about_tasks("how much is left for the Okafors to pay after their deposit")

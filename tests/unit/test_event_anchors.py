@@ -51,6 +51,11 @@ NOW = datetime(2026, 6, 12, 12, tzinfo=UTC)
         ("anything due before half-term?", "before half-term", True),
         ("anything due after half-term?", "after half-term", True),
         ("what needs doing before go-live?", "before go-live", True),
+        # A bare code: an acronym or a version names a conference, an exam or a release ahead.
+        ("open items before GDC", "before GDC", True),
+        ("what do I need to ship before v1.2", "before v1.2", True),
+        ("anything due after v2?", "after v2", True),
+        ("anything due before the 1.2 release?", "before the 1.2 release", True),
     ],
 )
 def test_a_clause_naming_an_event_past_or_ahead_is_read(query: str, phrase: str, ahead: bool) -> None:
@@ -91,6 +96,14 @@ def test_a_clause_naming_an_event_past_or_ahead_is_read(query: str, phrase: str,
         ("what did we do after Dai starts?", False),  # in the past, the verb must be too
         ("anything due before year-end?", True),  # a time of the calendar
         ("what did we do before half-term?", False),  # a bare compound is read only of what is ahead
+        # A deadline's shorthand, a quarter, a time of day or a zone is the calendar's, not a code.
+        ("anything due before EOD?", True),
+        ("anything due before COB?", True),
+        ("anything due before Q3?", True),
+        ("anything due before FY27?", True),
+        ("anything due before 9AM?", True),
+        ("anything due before 5pm EST?", True),
+        ("what did we do before GDC?", False),  # a bare code is read only of what is ahead
     ],
 )
 def test_a_time_of_the_calendar_or_no_event_is_not_an_anchor(query: str, ahead: bool) -> None:

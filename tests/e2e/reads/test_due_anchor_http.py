@@ -119,3 +119,23 @@ async def test_what_to_sort_out_before_half_term_is_timed_by_the_store_s_half_te
     assert set(m["content"] for m in memories[:3]) == set(BEFORE)
     anchor = memories[0]["explain"]["time_anchor"]
     assert (anchor["phrase"], anchor["event"]) == ("before half-term", HALF_TERM)
+
+
+# A release named by its version alone: the store's event says when it ships.
+RELEASE = "Release v1.2 ships to the app stores on 12 March."
+release = store_holding(
+    [{"type": "episodic", "scope": SCOPE, "content": RELEASE, "occurred_at": MOVE_AT}, *reminders()]
+)
+
+
+async def test_what_to_ship_before_a_version_is_timed_by_the_store_s_release(release: Any) -> None:
+    memories = await ask(release, "what do I need to ship before v1.2?")
+    assert set(m["content"] for m in memories[:3]) == set(BEFORE)
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert (anchor["phrase"], anchor["event"]) == ("before v1.2", RELEASE)
+
+
+async def test_an_iso_date_bounds_what_is_due_as_a_named_date_does(planned: Any) -> None:
+    memories = await ask(planned, "anything due before 2026-03-12?")
+    assert set(m["content"] for m in memories[:3]) == set(BEFORE)
+    assert in_window(memories) == {**dict.fromkeys(BEFORE, 1.0), **dict.fromkeys(AFTER, 0.0)}
