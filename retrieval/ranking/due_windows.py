@@ -294,6 +294,7 @@ _PATTERNS = [
     # A deadline's shorthand: "by EOW", "EOM", "end of day", "COB": from today to that end.
     (_p(r"\b(?:eo(?P<abbr>[dwmy])|cob|close\s+of\s+(?:play|business)|end\s+of\s+(?:the\s+)?(?P<unit>day))\b"),
      until_end_of),
+    (_p(r"\b(?:before|by)\s+(?:the\s+)?(?P<unit>week|month|year)[\s-]?end\b"), until_end_of),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), _until_quarter_end),
     (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), _this_or_next),
     (_p(r"\b(?P<part>early|mid|late|later|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+"
@@ -371,6 +372,23 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
     return None
 
 
+# Words that say nothing of what is asked: a request, a pronoun, a quantifier ("show me everything").
+_SAYS_NOTHING = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "a all am and any anything are at be before by can could do else everything for from got have i in "
+        "is it list me my of on our please remind show so stuff tell the there to until us we what what's "
+        "whats with you"
+    ).split()
+)
+
+
+def _only_a_time(query: str, phrase: str) -> bool:
+    """Whether a query says nothing but a time ahead ("April?", "everything before the year end",
+    "and Friday?"): it asks what is on then, as "anything in April?" does."""
+    rest = query.lower().replace(phrase.lower(), " ")
+    return all(word in _SAYS_NOTHING for word in re.findall(r"[a-z']+", rest))
+
+
 @dataclass(frozen=True)
 class TaskQuestion:
     """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
@@ -387,7 +405,10 @@ class TaskQuestion:
 def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
     """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
     if not asks_about_tasks(query, leave_rule):
-        return None
+        window = due_window(query, now)
+        if window is None or window.end <= now or not _only_a_time(query, window.phrase):
+            return None
+        return TaskQuestion(window, open=False)
     window = due_window(query, now)
     return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)
 

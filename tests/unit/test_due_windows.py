@@ -306,3 +306,32 @@ def test_a_thing_s_state_or_a_how_to_is_not_about_tasks(query: str) -> None:
 
 def test_what_is_left_for_someone_to_pay_is_not_a_list_of_tasks() -> None:
     assert not asks_about_tasks("how much is left for the Okafors to pay after their deposit")
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        ("April", datetime(2027, 4, 1, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC)),
+        ("and Friday?", datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)),
+        ("before the year end", datetime(2026, 11, 20, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
+        ("show me all of December", datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
+    ],
+)
+def test_a_query_of_only_a_time_ahead_asks_what_is_due(query: str, start: datetime, end: datetime) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.window is not None
+    assert (asked.window.start, asked.window.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["what did we do in April?", "is the office open on Friday?", "who covers December?", "April 2026"],
+)
+def test_a_time_with_other_words_or_past_is_not_a_task_question(query: str) -> None:
+    assert task_question(query, NOW) is None
+
+
+@pytest.mark.parametrize("query", ["by year end", "before the year-end", "by end of year"])
+def test_the_year_end_reads_until_the_new_year(query: str) -> None:
+    window = due_window(query, NOW)
+    assert window is not None and window.end == datetime(2027, 1, 1, tzinfo=UTC)
