@@ -222,12 +222,27 @@ def asking_clauses(query: str) -> str:
     return " ".join(asking) if asking else query
 
 
+# A choice between two things ("email or Discord for Elise?", "call or async?"): it asks which, not
+# the value of one of them; two kinds ("her email or phone?") ask for either value.
+_CHOICE = re.compile(r"\b([\w'’-]+)\s+or\s+([\w'’-]+)\b", re.IGNORECASE)
+
+
+def _but_choices(text: str) -> str:
+    """`text` without the choices it asks between that are not two kinds of value."""
+
+    def kept(match: re.Match[str]) -> str:
+        kinds = [any(pattern.search(side) for _, pattern in ASKS) for side in match.groups()]
+        return match.group() if all(kinds) else " "
+
+    return _CHOICE.sub(kept, text)
+
+
 def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     """The kinds of value `query` asks for (empty: none that a text's form shows), read in its
     asking clauses (`asking_clauses`) with `clause_only`. "How much" asks for an amount: of money
     where a word of money says so ("how much did the lock cost?"), else any quantity ("how much
     levothyroxine?")."""
-    text = _CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query)
+    text = _but_choices(_CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query))
     kinds = {kind for kind, pattern in ASKS if pattern.search(text)}
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money

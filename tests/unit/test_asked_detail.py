@@ -74,6 +74,9 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         # A person's name by the noun naming which of them.
         ("Jun's real name", {Kind.PERSON}),
         ("what's Ana's full name?", {Kind.PERSON}),
+        # A choice between two things asks which; between two kinds of value, for either.
+        ("email or Discord for Elise?", set()),
+        ("what's Dana's email or phone?", {Kind.EMAIL, Kind.PHONE}),
     ],
 )
 def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: set[Kind]) -> None:
