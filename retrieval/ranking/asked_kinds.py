@@ -199,6 +199,13 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "maiden name",
             ),
         ),
+        # A contact named as a noun ("the Pixelforge contacts", "our contact at Leeds"), not the verb
+        # ("when did I contact Dana?") nor a way to reach one ("contact number", "contact details").
+        (
+            Kind.PERSON,
+            r"\b(?:the|our|my|your|their|his|her|a|\w+['’]s)\s+(?:[\w-]+\s+)?contacts?\b"
+            r"(?!\s+(?:number|details|info|form|list|lens|lenses)\b)",
+        ),
     )
 )
 
@@ -257,7 +264,7 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
 _REQUEST_OPENER = re.compile(
     r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)?"
     r"(?:(?:remind|tell|show|give|send|get|find)\s+me(?:\s+(?:again|of|about))?|(?:pull|look|dig)\s+up|"
-    r"find|get|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
+    r"find|get|list|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
     re.IGNORECASE,
 )
 # What a request wants, named as a noun phrase ("give me the Bay Cottage booking reference", "send me

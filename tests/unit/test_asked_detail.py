@@ -74,6 +74,9 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         # A person's name by the noun naming which of them.
         ("Jun's real name", {Kind.PERSON}),
         ("what's Ana's full name?", {Kind.PERSON}),
+        ("list the Pixelforge contacts", {Kind.PERSON}),
+        ("when did I contact Dana?", {Kind.DATE}),
+        ("Dana's contact number", {Kind.PHONE}),
         # A choice between two things asks which; between two kinds of value, for either.
         ("email or Discord for Elise?", set()),
         ("what's Dana's email or phone?", {Kind.EMAIL, Kind.PHONE}),
@@ -275,6 +278,7 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("Bob called about the gate code", False),
         # ... or ends with the noun of the kind it wants, whose or of what before it.
         ("ESTA application number", True),
+        ("list the Pixelforge contacts", True),
         ("demo app id", True),
         ("beta branch password?", True),
         (
