@@ -50,8 +50,9 @@ from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 _ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
 # A clause's words from a subordinator on time the question, not what it asks about.
 _ANCHOR = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b", re.IGNORECASE)
-# A question in parts: its clauses and what "and" joins.
-_PARTS = re.compile(rf"{CLAUSES.pattern}|\band\b", re.IGNORECASE)
+# A question in parts: its clauses, what "and" joins, and the sides of a comparison ("how much more
+# is the Hal4 desk than Schieblock", "Next Fest vs gamescom"), each told in a memory of its own.
+_PARTS = re.compile(rf"{CLAUSES.pattern}|\b(?:and|than|vs|versus|compared\s+(?:to|with))\b", re.IGNORECASE)
 _CALENDAR_WORD = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z'’-]+")
 # Words that name a value by its kind alone (stemmed as `evidence.stem` keys words).
@@ -276,7 +277,8 @@ def required_names(
     holds) and the `topics` (asked words instead); with `anchors_optional`, but those of a clause that
     only times the question ("since Nadia took the account over": the answer need not name her); with
     `per_part`, the names of each part of a question in parts ("who's the contact at Newport and at
-    Leicester, and who leads AP at HQ?"), since no one memory need name them all."""
+    Leicester, and who leads AP at HQ?", "how much more is Hal4 than Schieblock?"), since no one
+    memory need name them all."""
     names = frozenset(n for n in words.names if not _calendar(n)) - topics
     if anchors_optional:
         for clause in CLAUSES.split(query):

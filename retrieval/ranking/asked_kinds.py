@@ -182,7 +182,30 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"\b(?!(?:to|i|we|you|they|he|she|and|or|will|can|could|should|must|would|did|do|does|not|my|our)\s)"
             r"\w+['’]?s?\s+address(?:es)?\b",
         ),
-        (Kind.PERSON, _words("who", "whom", "whose", "called", "name of", "surname", "first name")),
+        (
+            Kind.PERSON,
+            _words(
+                "who",
+                "whom",
+                "whose",
+                "called",
+                "name of",
+                "surname",
+                "first name",
+                "last name",
+                "full name",
+                "real name",
+                "legal name",
+                "maiden name",
+            ),
+        ),
+        # A contact named as a noun ("the Pixelforge contacts", "our contact at Leeds"), not the verb
+        # ("when did I contact Dana?") nor a way to reach one ("contact number", "contact details").
+        (
+            Kind.PERSON,
+            r"\b(?:the|our|my|your|their|his|her|a|\w+['’]s)\s+(?:[\w-]+\s+)?contacts?\b"
+            r"(?!\s+(?:number|details|info|form|list|lens|lenses)\b)",
+        ),
     )
 )
 
@@ -206,12 +229,27 @@ def asking_clauses(query: str) -> str:
     return " ".join(asking) if asking else query
 
 
+# A choice between two things ("email or Discord for Elise?", "call or async?"): it asks which, not
+# the value of one of them; two kinds ("her email or phone?") ask for either value.
+_CHOICE = re.compile(r"\b([\w'’-]+)\s+or\s+([\w'’-]+)\b", re.IGNORECASE)
+
+
+def _but_choices(text: str) -> str:
+    """`text` without the choices it asks between that are not two kinds of value."""
+
+    def kept(match: re.Match[str]) -> str:
+        kinds = [any(pattern.search(side) for _, pattern in ASKS) for side in match.groups()]
+        return match.group() if all(kinds) else " "
+
+    return _CHOICE.sub(kept, text)
+
+
 def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     """The kinds of value `query` asks for (empty: none that a text's form shows), read in its
     asking clauses (`asking_clauses`) with `clause_only`. "How much" asks for an amount: of money
     where a word of money says so ("how much did the lock cost?"), else any quantity ("how much
     levothyroxine?")."""
-    text = _CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query)
+    text = _but_choices(_CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query))
     kinds = {kind for kind, pattern in ASKS if pattern.search(text)}
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
@@ -226,7 +264,7 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
 _REQUEST_OPENER = re.compile(
     r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)?"
     r"(?:(?:remind|tell|show|give|send|get|find)\s+me(?:\s+(?:again|of|about))?|(?:pull|look|dig)\s+up|"
-    r"find|get|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
+    r"find|get|list|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
     re.IGNORECASE,
 )
 # What a request wants, named as a noun phrase ("give me the Bay Cottage booking reference", "send me
@@ -238,22 +276,47 @@ _OWNER_AFTER = re.compile(
     r"^\W*((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(?:at|on|for|of|with|from|to|in)\b", re.IGNORECASE
 )
 # ... or before it, a possessive after a name of up to three words ("Harold Lindqvist's phone number",
-# "the Okafors' email"), not a contraction of "is" ("that's").
+# "the Okafors' email"; a surname's particle is lower case: "Fenna de Wit's", "Ludwig van der Berg's"),
+# not a contraction of "is" ("that's").
+_NAME_PARTICLES = "de|van|von|der|den|da|di|du|del|della|la|le|bin|ben|ibn|al|ter|ten|dos|das"
 _OWNER_BEFORE = re.compile(
-    r"^\W*(?:the\s+)?(?:[A-Z][\w-]*\s+){0,2}"
+    rf"^\W*(?:the\s+)?(?:[A-Z][\w-]*\s+(?:(?:{_NAME_PARTICLES})\s+){{0,2}}){{0,2}}"
     r"(?!(?i:what|who|where|when|how|why|it|that|there|here|he|she|let)['’]s)[\w-]+(?:['’]s|s['’])(?!\w)"
 )
 # A word that tells what was done ("Dana paid for lunch", "Bob called about the gate"): a statement's
 # verb, not the noun a clipped request names its value by.
 _DONE = re.compile(r"\w+(?:ed|ing)|pay|paid|spend|spent|owe|owes", re.IGNORECASE)
+# The verb "be" of a statement ("that's Dana's phone number", "the gate code is new").
+_STATES = re.compile(r"(?:it|that|this|there|here|he|she)['’]s|is|are|was|were", re.IGNORECASE)
+# A clipped request is a few words: past them a phrase is a statement or a topic.
+_CLIPPED_WORDS = 6
+
+
+def _ends_with_its_kind(request: str) -> bool:
+    """Whether `request` is a few words ending with the noun that names the kind of value it wants,
+    whose or of what told before it ("ESTA application number", "demo app id", "beta branch
+    password"), with no verb of a statement ("Bob called about the gate code", "that's Dana's phone
+    number")."""
+    words = request.strip().rstrip("?.!").split()
+    if (
+        not words
+        or len(words) > _CLIPPED_WORDS
+        or any(_DONE.fullmatch(w) or _STATES.fullmatch(w) for w in words)
+    ):
+        return False
+    text = " ".join(words)
+    return any(match.end() == len(text) for _, pattern in ASKS for match in pattern.finditer(text))
 
 
 def _asks_for_a_value(request: str) -> bool:
     """Whether `request`, not phrased as a question, names the kind of value it wants and whose: a
     possessive owner ("Dean's mobile") or an owner after the noun ("gate code at the Desais'"). A
-    phrase that marks no owner ("Dana phone number") is a search phrase."""
+    phrase ending with the noun of the kind it wants asks for it too ("Dana phone number", "ESTA
+    application number")."""
     if _OWNER_BEFORE.search(request) is not None:
         return bool(asked_kinds(request))
+    if _ends_with_its_kind(request):
+        return True
     clipped = _OWNER_AFTER.match(request)
     if clipped is None:
         return False
@@ -265,8 +328,8 @@ def is_question(query: str) -> bool:
     """Whether `query` asks something (a question mark, or an interrogative or auxiliary opening it):
     a topic ("everything about Bob", a forget query, a search phrase) asks for no detail, and
     whatever is about it answers it. A clipped request for someone's or something's value of a kind
-    asks for it, mark or none ("Dean's mobile", "gate code at the Desais'"; "Dana phone number" is a
-    search phrase), and so does a question after what a request wants done where it asks for a kind
+    asks for it, mark or none ("Dean's mobile", "gate code at the Desais'", "Dana phone number"; "everything
+    about Bob" is a topic), and so does a question after what a request wants done where it asks for a kind
     ("tell me what Dana's number is"; "remind me how we fixed it" asks for a story retold, whose
     words an answer need not share)."""
     if _QUESTION.search(query) is not None:

@@ -91,6 +91,8 @@ _AMOUNT_AFTER = re.compile(rf"\s?(?:{_CURRENCY_WORDS}|{_UNITS})(?!\w)", re.IGNOR
 _MEASURE = re.compile(r"\d+(?:[.,]\d+)?-?[a-z]+", re.IGNORECASE)  # "4-berth", "80GB", "7th"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SIGNS = "£$€¥₹"
+# An identifier of one digit is a longer word or hyphenated ("qa-driftglass-7", "Pixel7").
+_SHORT_NAME_CHARS = 5
 
 
 def _is_code(token: str, before: str, after: str) -> bool:
@@ -107,6 +109,8 @@ def _is_code(token: str, before: str, after: str) -> bool:
         if any(_YEAR.fullmatch(part) for part in parts) and len(parts) <= 3:
             return False  # a year, or a date written with one
         return any(len(part) >= 3 for part in parts)
+    if sum(c.isdigit() for c in token) < 2 and "-" not in token and len(token) < _SHORT_NAME_CHARS:
+        return False  # a short word with one digit names a thing: "B2B", "Hal4", "M4", "4K"
     return len(token) >= 3 and _MEASURE.fullmatch(token) is None
 
 

@@ -71,6 +71,15 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("what did we get Nuala for her birthday?", {Kind.DATE}),
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
+        # A person's name by the noun naming which of them.
+        ("Jun's real name", {Kind.PERSON}),
+        ("what's Ana's full name?", {Kind.PERSON}),
+        ("list the Pixelforge contacts", {Kind.PERSON}),
+        ("when did I contact Dana?", {Kind.DATE}),
+        ("Dana's contact number", {Kind.PHONE}),
+        # A choice between two things asks which; between two kinds of value, for either.
+        ("email or Discord for Elise?", set()),
+        ("what's Dana's email or phone?", {Kind.EMAIL, Kind.PHONE}),
     ],
 )
 def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: set[Kind]) -> None:
@@ -98,6 +107,12 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         (Kind.CODE, "Flight KL1284 leaves at noon.", "A 2016 4-berth caravan bought for €14,500."),
         # A price with its rate is an amount, however clipped: "£912/mo", "£21.40/h".
         (Kind.CODE, "Mortgage account 4471-2290.", "Mortgage £912/mo; bank shifts £21.40/h."),
+        # A short word with one digit names a thing ("B2B", "Hal4"); an identifier is longer or hyphenated.
+        (
+            Kind.CODE,
+            "Branches: qa (internal, pw: qa-driftglass-7).",
+            "EU B2B clients = reverse charge. desk at Hal4.",
+        ),
         # A count stands as a number of its own, not digits inside a path or an identifier.
         (Kind.COUNT, "The group quota is 60 TB.", "His scratch is /exports/eddie/scratch/s2291847."),
         (Kind.TIME, "She wants reminders around 7 o'clock.", "She wants reminders the evening before."),
@@ -249,7 +264,8 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("how many people can we seat upstairs", True),
         ("everything about Bob", False),
         ("my old job at Acme", False),
-        ("Dana phone number", False),
+        ("Dana phone number", True),
+        ("Dana's new job", False),
         ("Dana's phone number", True),
         ("Ceri's NICEIC registration number", True),
         ("that's Dana's phone number", False),
@@ -260,6 +276,18 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
         ("policy number for the Summit Trades insurance", True),
         ("VIN on Truck 1", True),
         ("Bob called about the gate code", False),
+        # ... or ends with the noun of the kind it wants, whose or of what before it.
+        ("ESTA application number", True),
+        ("list the Pixelforge contacts", True),
+        ("demo app id", True),
+        ("beta branch password?", True),
+        (
+            "the invoice we sent for the extension and the new kitchen floor last spring, and its number",
+            False,
+        ),
+        # A surname's particle is lower case.
+        ("Fenna de Wit's phone", True),
+        ("Ludwig van der Berg's email", True),
         ("Dana paid for the Okafor job", False),
         # What a request says it wants done opens it: what follows is read as the request.
         ("need the gate code for the Desais", True),
@@ -362,6 +390,14 @@ def test_a_question_in_parts_needs_one_parts_names_in_a_hit() -> None:
     assert check_with({"names_per_part": False}, question, *hits)[0] == 1.0
     # A question in one part still needs all its names in one hit.
     assert check("who's the finance contact at Newport for Brightwater?", hits[0])[0] == 1.0
+
+
+def test_the_sides_of_a_comparison_are_parts_each_told_in_a_memory_of_its_own() -> None:
+    question = "how much more is the Hal4 desk than Schieblock"
+    hits = ("desk: Schieblock coworking, €180/mo, 24/7 badge.", "desk: Hal4 coworking, €210/mo.")
+    assert check(question, *hits)[0] == 0.0
+    assert check_with({"names_per_part": False}, question, *hits)[0] == 1.0
+    assert check("Next Fest players vs gamescom plays?", "gamescom: ~900 plays in 5 days.")[0] == 0.0
 
 
 def test_a_question_in_parts_asks_of_a_hit_what_its_part_asks() -> None:
