@@ -31,3 +31,9 @@ def phrase_keys_in(text: str, max_words: int = MAX_PHRASE_WORDS, limit: int = 2_
             if len(keys) >= limit:
                 return tuple(keys)
     return tuple(keys)
+
+
+def singular(word: str) -> str:
+    """A word without the -s of a plural or of a verb's third person ("starts" → "start", "Okafors" →
+    "Okafor"; not "glass"): a clause may say as a verb what a note says as a noun, one or many."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ...memtypes.language.text import singular
 from .temporal import MONTHS, TimeWindow
 
 _PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it"})
@@ -202,20 +203,14 @@ def names_itself(clause: AnchorClause, content: str) -> bool:
     """Whether `content` says the clause's words as the event itself ("We move into the new flat on
     12 March"), not only as what it is for ("Book the removal van for the move"): its last word of
     its own occurs somewhere not after "for", "before", "after", "until" or "by"."""
-    own = [_stem(w) for w in re.findall(r"\w+", clause.clause.lower()) if w not in _LIGHT]
-    said = {_stem(w) for w in _content_words(content)}
+    own = [singular(w) for w in re.findall(r"\w+", clause.clause.lower()) if w not in _LIGHT]
+    said = {singular(w) for w in _content_words(content)}
     if not own or not set(own) <= said:
         return False
     for word in re.finditer(r"\w+", content.lower()):
-        if _stem(word.group(0)) == own[-1] and not _REFERS.search(content[: word.start()]):
+        if singular(word.group(0)) == own[-1] and not _REFERS.search(content[: word.start()]):
             return True
     return False
-
-
-def _stem(word: str) -> str:
-    """A word without the -s of a plural or a verb's third person: a clause says what is ahead as a
-    verb ("before the patio starts"), a reminder often as a noun ("Patio start, crew on site")."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _content_words(text: str) -> set[str]:

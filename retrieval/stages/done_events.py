@@ -37,6 +37,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...memtypes.language.text import singular
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
@@ -132,8 +133,7 @@ def _says_any(event: str, forms: frozenset[str]) -> bool:
 
 def _stem(word: str) -> str:
     """A word without a possessive or the -s of a plural: "Okafors" and "Okafor's" → okafor."""
-    word = re.sub(r"['’]s?$", "", word.lower())
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    return singular(re.sub(r"['’]s?$", "", word.lower()))
 
 
 def _object(reminder: str) -> list[str]:
