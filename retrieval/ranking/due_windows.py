@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from ...memtypes.language.text import spelled_out
 from ...memtypes.language.time_mentions import asks_when
 from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
 from .due_spans import day_after_tomorrow, figures_date, iso_week, part_of_period, until_end_of, weekend
@@ -32,7 +33,7 @@ from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
 
 # What was meant to be done and was not: "overdue", "never did", "let slip", "still not done".
 _UNDONE = (
-    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|missed"
+    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?(?:been\s+)?done|still\s+(?:to\s+do|pending|open)|missed"
     r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done))\b"
 )
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
@@ -56,17 +57,21 @@ _ASKS_TASKS = re.compile(
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
     r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    r"|\b(?:do|did)\s+(?:i|we)\s+(?:need|want|have\s+to\s+\w+)\s+anything"
+    # Arranging a time: "sort out the weekend", "plan tomorrow", "prep for next week".
+    r"|^\W*(?:sort(?:\s+out)?|plan|organi[sz]e|prep(?:are)?\s+for)\s+(?:the\s+weekend|today|tonight|tomorrow"
+    r"|(?:this|next)\s+(?:week|weekend|month))"
     r"|next\s+(?:week|weekend|month)|tomorrow|(?:in|over|within)\s+the\s+(?:next|coming)"
     r"|(?:this|next)\s+(?:week|month)\s+or\s+(?:the\s+)?next|\bend\s+of\s+q[1-4]|eo[dwm]|cob)\b"
     # What is still open: "open items", "what's outstanding", "anything pending" (not "the outstanding
     # balance" or "a pending refund": a thing's state, not one's list).
     r"|\bopen\s+(?:items|tasks|actions|action\s+items|to-?dos|jobs|loops|tickets)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:outstanding|pending)\b"
-    r"|\b(?:outstanding|pending)\s+(?:items|tasks|actions|to-?dos|jobs)\b"
+    r"|\b(?:outstanding|pending)\s+(?:[\w-]+\s+){0,2}?(?:items|tasks|actions|to-?dos|jobs)\b"
     # What to work on at a time, what to follow up, what stands in the way: "what should I do
     # today?", "invoices to chase", "what's blocking the release?".
-    r"|\bwhat\s+(?:should|shall|do)\s+(?:i|we)\s+(?:do|work\s+on|tackle|focus\s+on)\s+(?:first|next|now|today|tonight"
-    r"|tomorrow|this\s+(?:morning|afternoon|evening))\b"
+    r"|\bwhat\s+(?:should|shall|do|must)\s+(?:i|we)\s+(?:do|work\s+on|tackle|focus\s+on|finish|complete|get\s+done"
+    r"|wrap\s+up)\s+(?:[\w'-]+\s+){0,4}?(?:first|next|now|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"
     r"|\b(?:invoices|bills|payments|forms|papers|emails|calls|quotes|leads|contracts|claims)\s+to\s+"
     r"(?:chase|follow\s+up|pay|sign|submit|file|renew|approve|send|make|return)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:blocking|holding\s+up)\b|\bblockers\b"
@@ -319,13 +324,17 @@ _PATTERNS = [
 def _until(before: str, span: Span, now: datetime, after: str = "") -> Span:
     """`span`, or the days from today until it where the words before it say "before" or "by", or
     the time from it on (open-ended, as an event ahead's "after" is) where they say "after", or
-    "from" with `after` (the words after it) saying "onwards"."""
+    "from" with `after` (the words after it) saying "onwards". Before a time already begun ("before
+    today") it is all the time before it."""
     since = _AFTER.search(before)
     if since is not None and (since["after"] or since["starting"] or _ONWARDS.search(after)):
         return span[1] if since["after"] else span[0], datetime.max.replace(tzinfo=UTC)
     until = _UNTIL.search(before)
-    if until is None or span[0] <= now:
+    if until is None:
         return span
+    if span[0] <= now:
+        # "before today", "before this week": what fell due before a time already begun.
+        return (datetime.min.replace(tzinfo=UTC), span[0]) if until["before"] else span
     return day(now), span[0] if until["before"] else span[1]
 
 
@@ -347,6 +356,7 @@ def _asks_at_an_occasion(query: str) -> bool:
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
     do something then, unless it names what is due)."""
+    query = spelled_out(query)
     if _ASKS_TASKS.search(query) is None and not _asks_at_an_occasion(query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
@@ -356,6 +366,7 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
 def due_window(query: str, now: datetime) -> TimeWindow | None:
     """The due dates a question about tasks names: the window ahead (or, for what is overdue, the
     window up to now); None when it names no time and asks for nothing overdue."""
+    query = spelled_out(query)
     overdue = _OVERDUE.search(query) is not None
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
@@ -404,6 +415,7 @@ class TaskQuestion:
 @lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
 def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
     """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
+    query = spelled_out(query)
     if not asks_about_tasks(query, leave_rule):
         window = due_window(query, now)
         if window is None or window.end <= now or not _only_a_time(query, window.phrase):

@@ -55,6 +55,13 @@ def d(year: int, month: int, day: int) -> datetime:
         # What one has at a time, once a time is named.
         ("what do we have in June", d(2027, 6, 1), d(2027, 7, 1)),
         ("what do I have on Friday?", d(2026, 11, 20), d(2026, 11, 21)),
+        # Chat shorthand, and words typed without their apostrophe.
+        ("anything tmrw?", d(2026, 11, 21), d(2026, 11, 22)),
+        ("next wk", d(2026, 11, 23), d(2026, 11, 30)),
+        ("remind me whats left today", d(2026, 11, 20), d(2026, 11, 21)),
+        # Work to finish at a time, arranging a time.
+        ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
+        ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
@@ -76,6 +83,22 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
     window = due_window(query, NOW)
     assert window is not None and window.end == NOW
     assert window.start == (start or datetime.min.replace(tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "list everything i didnt do that was due before today",
+        "anything due before today that has not been done?",
+        "what's still outstanding from before today",
+    ],
+)
+def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> None:
+    window = due_window(query, NOW)
+    assert window is not None and (window.start, window.end) == (
+        datetime.min.replace(tzinfo=UTC),
+        d(2026, 11, 20),
+    )
 
 
 @pytest.mark.parametrize(
@@ -280,6 +303,8 @@ def test_an_iso_date_that_is_none_names_no_window() -> None:
         "bills to pay this month?",
         "what's blocking the release?",
         "any blockers?",
+        "Give me the outstanding debtor actions",
+        "I'm popping into B&Q at lunch, do we need anything",
     ],
 )
 def test_what_is_open_or_in_the_way_asks_about_tasks(query: str) -> None:
