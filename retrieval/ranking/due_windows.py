@@ -87,6 +87,10 @@ _MUST_HAPPEN = re.compile(r"\b(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done
 _HAS_AT = re.compile(r"\bwhat\s+(?:do|does|will)\s+(?:i|we|they|he|she)\s+have\b", re.I)
 # What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?").
 _NEEDS_TO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we|he|she|they)\s+(?:need|have)\s+to\s+\w+", re.I)
+# What comes next to an event ahead ("what's after GDC?", "what comes before the launch?").
+_NEXT_TO = re.compile(
+    r"\bwhat(?:'s|\s+is|\s+comes|\s+happens)\s+(?:on\s+|up\s+|next\s+)?(?:after|before)\b", re.I
+)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
 # change next month?") asks whether it suits, not what is due then: a preference or a rule answers it
 # (a ranking model may leave the rule out: `DueWindowModel.leave_rule`).
@@ -344,11 +348,15 @@ def _names_a_time(query: str) -> bool:
 
 
 def _asks_at_an_occasion(query: str) -> bool:
-    """What one has at a time, or what has to happen (or one needs to do) before a time or an event
-    ahead."""
+    """What one has at a time, or what has to happen (or one needs to do, or comes next) before or
+    after a time or an event ahead."""
     if _HAS_AT.search(query):
         return _names_a_time(query)
-    if _MUST_HAPPEN.search(query) is None and _NEEDS_TO.search(query) is None:
+    if (
+        _MUST_HAPPEN.search(query) is None
+        and _NEEDS_TO.search(query) is None
+        and _NEXT_TO.search(query) is None
+    ):
         return False
     return _names_a_time(query) or names_occasion_ahead(query)
 
@@ -393,11 +401,21 @@ _SAYS_NOTHING = frozenset(
 )
 
 
-def _only_a_time(query: str, phrase: str) -> bool:
+# Words that ask about things to do and name none ("anything due before the 20th?", "list my open
+# tasks for next week").
+_NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "due deadline deadlines coming up left do doing done need needs tasks todo to-do todos open "
+        "outstanding pending happening planned plate else still"
+    ).split()
+)
+
+
+def _only_a_time(query: str, phrase: str, words: frozenset[str] = _SAYS_NOTHING) -> bool:
     """Whether a query says nothing but a time ahead ("April?", "everything before the year end",
-    "and Friday?"): it asks what is on then, as "anything in April?" does."""
+    "and Friday?"), and `words`: it asks what is on then, as "anything in April?" does."""
     rest = query.lower().replace(phrase.lower(), " ")
-    return all(word in _SAYS_NOTHING for word in re.findall(r"[a-z']+", rest))
+    return all(word in words for word in re.findall(r"[a-z']+", rest))
 
 
 @dataclass(frozen=True)
@@ -405,11 +423,14 @@ class TaskQuestion:
     """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
     a question about what to do that names no time and does not ask when something is due ("anything
     I need to do?"), the only kind where what is overdue or due soonest comes first; `undone`, it asks
-    for what is still not done ("anything overdue?", "what did I let slip?")."""
+    for what is still not done ("anything overdue?", "what did I let slip?"); `soonest`, it names a
+    window and nothing else ("everything before the year end", "anything due next week?"): no words
+    rank what is due in it, and what falls due soonest comes first."""
 
     window: TimeWindow | None
     open: bool
     undone: bool = False
+    soonest: bool = False
 
 
 @lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
@@ -420,9 +441,12 @@ def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQue
         window = due_window(query, now)
         if window is None or window.end <= now or not _only_a_time(query, window.phrase):
             return None
-        return TaskQuestion(window, open=False)
+        return TaskQuestion(window, open=False, soonest=True)
     window = due_window(query, now)
-    return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)
+    undone = _OVERDUE.search(query) is not None
+    if window is None:
+        return TaskQuestion(window, not asks_when(query), undone)
+    return TaskQuestion(window, False, undone, soonest=_only_a_time(query, window.phrase, _NAMES_NO_TASK))
 
 
 def anchored_question(asked: TaskQuestion | None, anchored: TimeWindow | None) -> TaskQuestion | None:

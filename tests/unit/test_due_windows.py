@@ -120,6 +120,8 @@ def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> No
         # What has to happen before one's own act asks for a rule.
         "Meera's PTO, what has to happen before I approve?",
         "what has to happen for a refund?",
+        # What comes after a step, not after an event ahead.
+        "what's after step 3 of the install?",
     ],
 )
 def test_other_questions_are_not_about_tasks(query: str) -> None:
@@ -162,6 +164,7 @@ def test_an_event_ahead_gives_a_question_that_names_no_time_its_window() -> None
         "what needs to be done before the move?",
         "the Maple Court board approved the boxwoods, what's next",
         "what comes next on the kitchen?",
+        "what's after GDC",
     ],
 )
 def test_what_must_happen_or_comes_next_asks_what_is_due(query: str) -> None:
@@ -360,3 +363,18 @@ def test_a_time_with_other_words_or_past_is_not_a_task_question(query: str) -> N
 def test_the_year_end_reads_until_the_new_year(query: str) -> None:
     window = due_window(query, NOW)
     assert window is not None and window.end == datetime(2027, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("query", "soonest"),
+    [
+        ("Everything before the year end", True),
+        ("anything due before the 20th?", True),
+        ("list my open tasks for next week", True),
+        ("soc2 stuff this month or next?", False),  # its words rank what is due
+        ("anything I need to do?", False),  # open: soonest first anyway
+    ],
+)
+def test_a_question_of_only_a_window_lists_it_soonest_first(query: str, soonest: bool) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.soonest == soonest
