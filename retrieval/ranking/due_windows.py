@@ -129,6 +129,8 @@ _AFTER = re.compile(
     r"\b(?:(?P<after>after)|(?P<starting>starting(?:\s+(?:from|on))?)|from)\s+(?:the\s+)?$", re.I
 )
 _ONWARDS = re.compile(r"^\W*(?:on(?:wards?)?|forwards?)\b", re.I)
+# What is ahead with no time named ("the compliance deadlines coming up", "upcoming renewals").
+_COMING_UP = re.compile(r"\b(?:coming\s+up|upcoming|forthcoming)\b", re.I)
 # Words after which "May" is the month.
 _BEFORE_MAY = re.compile(r"\b(?:in|of|by|before|after|during|until|till|for|from)\s+$", re.I)
 
@@ -373,7 +375,8 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
 
 def due_window(query: str, now: datetime) -> TimeWindow | None:
     """The due dates a question about tasks names: the window ahead (or, for what is overdue, the
-    window up to now); None when it names no time and asks for nothing overdue."""
+    window up to now; for what is "coming up", from now on); None when it names no time and asks for
+    nothing overdue."""
     query = spelled_out(query)
     overdue = _OVERDUE.search(query) is not None
     for pattern, resolve in _PATTERNS:
@@ -388,6 +391,9 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
                 return TimeWindow(start, end, match.group(0).strip())
     if overdue:
         return TimeWindow(datetime.min.replace(tzinfo=now.tzinfo), now, "overdue")
+    coming = _COMING_UP.search(query)
+    if coming is not None:  # what is ahead, from now on: not what is already overdue
+        return TimeWindow(now, datetime.max.replace(tzinfo=UTC), coming.group(0))
     return None
 
 

@@ -378,3 +378,10 @@ def test_the_year_end_reads_until_the_new_year(query: str) -> None:
 def test_a_question_of_only_a_window_lists_it_soonest_first(query: str, soonest: bool) -> None:
     asked = task_question(query, NOW)
     assert asked is not None and asked.soonest == soonest
+
+
+def test_what_is_coming_up_is_due_from_now_on() -> None:
+    asked = task_question("List the compliance deadlines coming up", NOW)
+    assert asked is not None and not asked.open and asked.window is not None
+    assert (asked.window.start, asked.window.end) == (NOW, datetime.max.replace(tzinfo=UTC))
+    assert task_question("Jonas's birthday is coming up, what should I get him?", NOW) is None
