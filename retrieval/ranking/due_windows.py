@@ -25,8 +25,23 @@ from typing import Any
 
 from ...memtypes.language.text import spelled_out
 from ...memtypes.language.time_mentions import asks_when
-from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
-from .due_spans import day_after_tomorrow, figures_date, iso_week, part_of_period, until_end_of, weekend
+from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, week_of_month
+from .due_spans import (
+    day_after_tomorrow,
+    day_word,
+    figures_date,
+    iso_week,
+    named_period,
+    next_weekday,
+    part_of_period,
+    quarter,
+    the_last,
+    the_next,
+    this_or_next,
+    until_end_of,
+    until_quarter_end,
+    weekend,
+)
 from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
@@ -115,7 +130,6 @@ _DATE = (
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
 _UNIT = r"(?P<unit>day|week|fortnight|month)s?"
-_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
 # A time ahead after "before" ends the window ("before Christmas": from today until it); after "by",
 # "until" or "till", it closes it ("by Friday": today until Friday's end).
 _UNTIL = re.compile(
@@ -169,15 +183,6 @@ def _year_of(m: re.Match[str]) -> str | None:
     return m["year"] or m.groupdict().get("iso_year")
 
 
-def _count(text: str) -> int:
-    text = " ".join(text.lower().split())
-    if text.isdigit():
-        return int(text)
-    if text.startswith("couple") or text.startswith("a couple"):
-        return 2  # "a couple of months" ahead or back: two, not the vague range's most
-    return VAGUE[text][1] if text in VAGUE else NUMBERS[text]
-
-
 def _between(m: re.Match[str], now: datetime) -> Span | None:
     month = _month_of(m)
     first = _next_date(month, int(m["from"]), _year_of(m), now)
@@ -215,44 +220,6 @@ def _months(m: re.Match[str], now: datetime) -> Span | None:
     return month_start(year, first), month_start(end_year, last + 1)
 
 
-def _quarter(m: re.Match[str], now: datetime) -> Span:
-    # "Q3": the next third quarter, this one included until it ends.
-    first = 3 * int(m["quarter"]) - 2
-    year = now.year if month_start(now.year, first + 3) > now else now.year + 1
-    return month_start(year, first), month_start(year, first + 3)
-
-
-def _ahead(m: re.Match[str], now: datetime) -> Span:
-    # "in the next week", "over the next couple of months": from today on.
-    count = _count(m["count"]) if m["count"] else 1
-    unit = m["unit"].lower()
-    if unit == "month":
-        later = month_start(now.year, now.month + count)
-        end = later.replace(day=min(now.day, 28)) + timedelta(days=max(0, now.day - 28))
-        return day(now), end + timedelta(days=1)
-    return day(now), day(now) + timedelta(days=count * _UNIT_DAYS[unit] + 1)
-
-
-def _period(m: re.Match[str], now: datetime) -> Span:
-    which, unit = m["which"].lower(), m["unit"].lower()
-    start, end = period("this", unit, now)
-    if which != "this":
-        return period("this", unit, end)
-    return start, end
-
-
-def _until_quarter_end(m: re.Match[str], now: datetime) -> Span:
-    quarter_end = month_start(now.year, 3 * int(m["quarter"]) + 1)
-    if quarter_end <= now:
-        quarter_end = month_start(now.year + 1, 3 * int(m["quarter"]) + 1)
-    return day(now), quarter_end
-
-
-def _this_or_next(m: re.Match[str], now: datetime) -> Span:
-    start, end = period("this", m["unit"].lower(), now)
-    return start, period("this", m["unit"].lower(), end)[1]
-
-
 def _day_of_month(m: re.Match[str], now: datetime) -> Span | None:
     # "Thursday the 17th": the next 17th, this month's unless it has passed.
     start = month_start(now.year, now.month)
@@ -261,30 +228,8 @@ def _day_of_month(m: re.Match[str], now: datetime) -> Span | None:
     return found or date_span(later.year, later.month, int(m["day"]))
 
 
-def _next_weekday(m: re.Match[str], now: datetime) -> Span:
-    ahead = (list(calendar.day_name).index(m["weekday"].capitalize()) - now.weekday()) % 7
-    start = day(now) + timedelta(days=ahead)
-    return start, start + timedelta(days=1)
-
-
-def _day_word(m: re.Match[str], now: datetime) -> Span:
-    today = day(now)
-    if m["word"].lower() == "tomorrow":
-        return today + timedelta(days=1), today + timedelta(days=2)
-    return today, today + timedelta(days=1)
-
-
 def _holiday(m: re.Match[str], now: datetime) -> Span | None:
     return next_holiday(m["holiday"], now)
-
-
-def _past(m: re.Match[str], now: datetime) -> Span:
-    # "over the last couple of months": what fell due in them.
-    count = _count(m["count"]) if m["count"] else 1
-    unit = m["unit"].lower()
-    if unit == "month":
-        return month_start(now.year, now.month - count).replace(day=min(now.day, 28)), now
-    return day(now) - timedelta(days=count * _UNIT_DAYS[unit]), now
 
 
 _WEEK_FROM = r"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?"
@@ -295,39 +240,43 @@ _PATTERNS = [
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
     (_p(_WEEK_FROM + _DATE), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
-    (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), _past),
+    (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_last),
     # "the next week" is the seven days ahead; "next week", the calendar week after this one.
-    (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), _ahead),
-    (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), _ahead),
-    (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), _ahead),
+    (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_next),
+    (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), the_next),
+    (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), the_next),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+(?:th(?:e|is)\s+)?(?P<unit>week|month|year)\b"),
      until_end_of),
     # A deadline's shorthand: "by EOW", "EOM", "end of day", "COB": from today to that end.
     (_p(r"\b(?:eo(?P<abbr>[dwmy])|cob|close\s+of\s+(?:play|business)|end\s+of\s+(?:the\s+)?(?P<unit>day))\b"),
      until_end_of),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?(?P<unit>week|month|year)[\s-]?end\b"), until_end_of),
-    (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), _until_quarter_end),
-    (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), _this_or_next),
+    (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), until_quarter_end),
+    (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), this_or_next),
     (_p(r"\b(?P<part>early|mid|late|later|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+"
         r"(?P<which>this|next)\s+(?P<unit>week|month|year)\b"), part_of_period),
     (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
-    (_p(r"\bq(?P<quarter>[1-4])\b"), _quarter),
+    (_p(r"\bq(?P<quarter>[1-4])\b"), quarter),
     (_p(r"\b(?:(?:iso\s+)?week\s*|wk\s*|w(?=\d\d))(?P<week>[0-5]?\d)\b(?![.:,]?\d)"), iso_week),
-    (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
+    (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), named_period),
     (_p(rf"\b{HOLIDAY}"), _holiday),
     (_p(rf"\b{_DATE}"), _date),
     (_p(r"(?<![\d/.,])\b(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)(?:/(?P<year>(?:20)?\d\d))?\b(?![/.,]?\d)"),
      figures_date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
         r"(?:,?\s+(?P<year>20\d\d))?"), _month),
-    (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), _day_word),
+    (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), day_word),
     (_p(r"\b(?:on\s+)?(?:\w+day\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"), _day_of_month),
-    (_p(rf"\b(?:on\s+|this\s+)?(?P<weekday>{'|'.join(calendar.day_name)})\b"), _next_weekday),
+    (_p(rf"\b(?:on\s+|this\s+)?(?P<weekday>{'|'.join(calendar.day_name)})\b"), next_weekday),
 ]  # fmt: skip
 
 
-def _until(before: str, span: Span, now: datetime, after: str = "") -> Span:
+# Parts of today: "before tonight" is from now until it, not what fell due before today.
+_PART_OF_TODAY = re.compile(r"(?:tonight|this\s+(?:morning|afternoon|evening))$", re.I)
+
+
+def _until(before: str, span: Span, now: datetime, after: str = "", phrase: str = "") -> Span:
     """`span`, or the days from today until it where the words before it say "before" or "by", or
     the time from it on (open-ended, as an event ahead's "after" is) where they say "after", or
     "from" with `after` (the words after it) saying "onwards". Before a time already begun ("before
@@ -340,7 +289,9 @@ def _until(before: str, span: Span, now: datetime, after: str = "") -> Span:
         return span
     if span[0] <= now:
         # "before today", "before this week": what fell due before a time already begun.
-        return (datetime.min.replace(tzinfo=UTC), span[0]) if until["before"] else span
+        if until["before"] and not _PART_OF_TODAY.match(phrase):
+            return datetime.min.replace(tzinfo=UTC), span[0]
+        return span
     return day(now), span[0] if until["before"] else span[1]
 
 
@@ -384,7 +335,7 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
             span = resolve(match, now)
             if span is None:
                 continue
-            start, end = _until(query[: match.start()], span, now, query[match.end() :])
+            start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))
             if overdue:  # what fell due in the window and is still not done: not what is still ahead
                 end = min(end, now)
             if start < end:

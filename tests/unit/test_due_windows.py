@@ -62,6 +62,7 @@ def d(year: int, month: int, day: int) -> datetime:
         # Work to finish at a time, arranging a time.
         ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
         ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
+        ("anything I need to do before tonight?", d(2026, 11, 20), d(2026, 11, 21)),  # today, as before
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
