@@ -37,3 +37,24 @@ def singular(word: str) -> str:
     """A word without the -s of a plural or of a verb's third person ("starts" → "start", "Okafors" →
     "Okafor"; not "glass"): a clause may say as a verb what a note says as a noun, one or many."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+# How chat shortens the words a question's readings look for: times ("anything tmrw?", "next wk",
+# "thurs") and words typed without their apostrophe ("whats on", "i didnt do"). Only shorthand no
+# English word is spelt as: "wed", "sat" or "sun" stay as they are.
+_SHORTHAND = {
+    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrw's": "tomorrow's", "tmw": "tomorrow", "tmrow": "tomorrow",
+    "2moro": "tomorrow", "2morrow": "tomorrow", "tomoz": "tomorrow", "tdy": "today", "2day": "today",
+    "tonite": "tonight", "2nite": "tonight", "wk": "week", "wks": "weeks", "wk's": "week's",
+    "wknd": "weekend", "wkend": "weekend", "mth": "month", "mths": "months", "yr": "year", "yrs": "years",
+    "tues": "tuesday", "thurs": "thursday", "thur": "thursday", "weds": "wednesday",
+    "whats": "what's", "wheres": "where's", "whens": "when's", "didnt": "didn't", "dont": "don't",
+    "doesnt": "doesn't", "havent": "haven't", "hasnt": "hasn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "cant": "can't", "ive": "I've", "im": "I'm", "theres": "there's",
+}  # fmt: skip
+_SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
+
+
+def spelled_out(text: str) -> str:
+    """`text` with chat shorthand spelt out: "whats on next wk" → "what's on next week"."""
+    return _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text)

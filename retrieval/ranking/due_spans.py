@@ -2,16 +2,20 @@
 weekends ("this weekend", "the weekend after next"), "the day after tomorrow", dates in figures
 ("on 2/22", "due 22/2"), parts of this or next month, week or year ("later this month", "early
 next month", "the end of next week"), the end of a period a deadline says ("by the end of the
-month", "by EOW", "end of day") and ISO weeks ("week 9", "W09"). Each resolver takes a match of
-its pattern in `due_windows._PATTERNS` and the request's `now`, and gives `(start, end)` ahead. Pure.
+month", "by EOW", "end of day"), ISO weeks ("week 9", "W09"), and the periods counted from today
+("in the next two weeks", "over the last month", "this month or next", "Q3", "on Friday",
+"tomorrow"). Each resolver takes a match of its pattern in `due_windows._PATTERNS` and the
+request's `now`, and gives `(start, end)` ahead. Pure.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from .calendar_spans import Span, date_span, day, month_part, period, year_part
+from .calendar_spans import Span, date_span, day, month_part, month_start, period, year_part
+from .temporal import NUMBERS, VAGUE
 
 _WEEKENDS_ON = {"this": 0, "coming": 0, "the": 0, "next": 1}
 # Parts of a calendar week, as days from its Monday (first, one past the last): the thirds "early",
@@ -103,3 +107,81 @@ def iso_week(m: re.Match[str], now: datetime) -> Span | None:
         if start + timedelta(days=7) > now:
             return start, start + timedelta(days=7)
     return None
+
+
+_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
+
+
+def count_of(text: str) -> int:
+    """A count as said: "3", "three", "a few", "a couple of"."""
+    text = " ".join(text.lower().split())
+    if text.isdigit():
+        return int(text)
+    if text.startswith("couple") or text.startswith("a couple"):
+        return 2  # "a couple of months" ahead or back: two, not the vague range's most
+    return VAGUE[text][1] if text in VAGUE else NUMBERS[text]
+
+
+def quarter(m: re.Match[str], now: datetime) -> Span:
+    # "Q3": the next third quarter, this one included until it ends.
+    first = 3 * int(m["quarter"]) - 2
+    year = now.year if month_start(now.year, first + 3) > now else now.year + 1
+    return month_start(year, first), month_start(year, first + 3)
+
+
+def the_next(m: re.Match[str], now: datetime) -> Span:
+    # "in the next week", "over the next couple of months": from today on.
+    count = count_of(m["count"]) if m["count"] else 1
+    unit = m["unit"].lower()
+    if unit == "month":
+        later = month_start(now.year, now.month + count)
+        end = later.replace(day=min(now.day, 28)) + timedelta(days=max(0, now.day - 28))
+        return day(now), end + timedelta(days=1)
+    return day(now), day(now) + timedelta(days=count * _UNIT_DAYS[unit] + 1)
+
+
+def named_period(m: re.Match[str], now: datetime) -> Span:
+    """This or next week, month or year."""
+    which, unit = m["which"].lower(), m["unit"].lower()
+    start, end = period("this", unit, now)
+    if which != "this":
+        return period("this", unit, end)
+    return start, end
+
+
+def until_quarter_end(m: re.Match[str], now: datetime) -> Span:
+    """ "before the end of Q1": from today to that quarter's end."""
+    quarter_end = month_start(now.year, 3 * int(m["quarter"]) + 1)
+    if quarter_end <= now:
+        quarter_end = month_start(now.year + 1, 3 * int(m["quarter"]) + 1)
+    return day(now), quarter_end
+
+
+def this_or_next(m: re.Match[str], now: datetime) -> Span:
+    """ "this month or next": from this one's start to the next one's end."""
+    start, end = period("this", m["unit"].lower(), now)
+    return start, period("this", m["unit"].lower(), end)[1]
+
+
+def next_weekday(m: re.Match[str], now: datetime) -> Span:
+    """The next such weekday, today included."""
+    ahead = (list(calendar.day_name).index(m["weekday"].capitalize()) - now.weekday()) % 7
+    start = day(now) + timedelta(days=ahead)
+    return start, start + timedelta(days=1)
+
+
+def day_word(m: re.Match[str], now: datetime) -> Span:
+    """Today (or a part of it: "tonight", "this morning"), or tomorrow."""
+    today = day(now)
+    if m["word"].lower() == "tomorrow":
+        return today + timedelta(days=1), today + timedelta(days=2)
+    return today, today + timedelta(days=1)
+
+
+def the_last(m: re.Match[str], now: datetime) -> Span:
+    # "over the last couple of months": what fell due in them.
+    count = count_of(m["count"]) if m["count"] else 1
+    unit = m["unit"].lower()
+    if unit == "month":
+        return month_start(now.year, now.month - count).replace(day=min(now.day, 28)), now
+    return day(now) - timedelta(days=count * _UNIT_DAYS[unit]), now

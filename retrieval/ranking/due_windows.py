@@ -23,16 +23,32 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from ...memtypes.language.text import spelled_out
 from ...memtypes.language.time_mentions import asks_when
-from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, period, week_of_month
-from .due_spans import day_after_tomorrow, figures_date, iso_week, part_of_period, until_end_of, weekend
+from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, week_of_month
+from .due_spans import (
+    day_after_tomorrow,
+    day_word,
+    figures_date,
+    iso_week,
+    named_period,
+    next_weekday,
+    part_of_period,
+    quarter,
+    the_last,
+    the_next,
+    this_or_next,
+    until_end_of,
+    until_quarter_end,
+    weekend,
+)
 from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
 
 # What was meant to be done and was not: "overdue", "never did", "let slip", "still not done".
 _UNDONE = (
-    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?done|still\s+(?:to\s+do|pending|open)|missed"
+    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?(?:been\s+)?done|still\s+(?:to\s+do|pending|open)|missed"
     r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done))\b"
 )
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
@@ -56,17 +72,21 @@ _ASKS_TASKS = re.compile(
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
     r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    r"|\b(?:do|did)\s+(?:i|we)\s+(?:need|want|have\s+to\s+\w+)\s+anything"
+    # Arranging a time: "sort out the weekend", "plan tomorrow", "prep for next week".
+    r"|^\W*(?:sort(?:\s+out)?|plan|organi[sz]e|prep(?:are)?\s+for)\s+(?:the\s+weekend|today|tonight|tomorrow"
+    r"|(?:this|next)\s+(?:week|weekend|month))"
     r"|next\s+(?:week|weekend|month)|tomorrow|(?:in|over|within)\s+the\s+(?:next|coming)"
     r"|(?:this|next)\s+(?:week|month)\s+or\s+(?:the\s+)?next|\bend\s+of\s+q[1-4]|eo[dwm]|cob)\b"
     # What is still open: "open items", "what's outstanding", "anything pending" (not "the outstanding
     # balance" or "a pending refund": a thing's state, not one's list).
     r"|\bopen\s+(?:items|tasks|actions|action\s+items|to-?dos|jobs|loops|tickets)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:outstanding|pending)\b"
-    r"|\b(?:outstanding|pending)\s+(?:items|tasks|actions|to-?dos|jobs)\b"
+    r"|\b(?:outstanding|pending)\s+(?:[\w-]+\s+){0,2}?(?:items|tasks|actions|to-?dos|jobs)\b"
     # What to work on at a time, what to follow up, what stands in the way: "what should I do
     # today?", "invoices to chase", "what's blocking the release?".
-    r"|\bwhat\s+(?:should|shall|do)\s+(?:i|we)\s+(?:do|work\s+on|tackle|focus\s+on)\s+(?:first|next|now|today|tonight"
-    r"|tomorrow|this\s+(?:morning|afternoon|evening))\b"
+    r"|\bwhat\s+(?:should|shall|do|must)\s+(?:i|we)\s+(?:do|work\s+on|tackle|focus\s+on|finish|complete|get\s+done"
+    r"|wrap\s+up)\s+(?:[\w'-]+\s+){0,4}?(?:first|next|now|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"
     r"|\b(?:invoices|bills|payments|forms|papers|emails|calls|quotes|leads|contracts|claims)\s+to\s+"
     r"(?:chase|follow\s+up|pay|sign|submit|file|renew|approve|send|make|return)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:blocking|holding\s+up)\b|\bblockers\b"
@@ -82,6 +102,10 @@ _MUST_HAPPEN = re.compile(r"\b(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done
 _HAS_AT = re.compile(r"\bwhat\s+(?:do|does|will)\s+(?:i|we|they|he|she)\s+have\b", re.I)
 # What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?").
 _NEEDS_TO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we|he|she|they)\s+(?:need|have)\s+to\s+\w+", re.I)
+# What comes next to an event ahead ("what's after GDC?", "what comes before the launch?").
+_NEXT_TO = re.compile(
+    r"\bwhat(?:'s|\s+is|\s+comes|\s+happens)\s+(?:on\s+|up\s+|next\s+)?(?:after|before)\b", re.I
+)
 # Asking leave for something one means to do ("can I put the call at 9 tomorrow?", "ok to schedule a
 # change next month?") asks whether it suits, not what is due then: a preference or a rule answers it
 # (a ranking model may leave the rule out: `DueWindowModel.leave_rule`).
@@ -106,7 +130,6 @@ _DATE = (
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
 _UNIT = r"(?P<unit>day|week|fortnight|month)s?"
-_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
 # A time ahead after "before" ends the window ("before Christmas": from today until it); after "by",
 # "until" or "till", it closes it ("by Friday": today until Friday's end).
 _UNTIL = re.compile(
@@ -120,6 +143,8 @@ _AFTER = re.compile(
     r"\b(?:(?P<after>after)|(?P<starting>starting(?:\s+(?:from|on))?)|from)\s+(?:the\s+)?$", re.I
 )
 _ONWARDS = re.compile(r"^\W*(?:on(?:wards?)?|forwards?)\b", re.I)
+# What is ahead with no time named ("the compliance deadlines coming up", "upcoming renewals").
+_COMING_UP = re.compile(r"\b(?:coming\s+up|upcoming|forthcoming)\b", re.I)
 # Words after which "May" is the month.
 _BEFORE_MAY = re.compile(r"\b(?:in|of|by|before|after|during|until|till|for|from)\s+$", re.I)
 
@@ -156,15 +181,6 @@ def _day_of(m: re.Match[str]) -> int:
 
 def _year_of(m: re.Match[str]) -> str | None:
     return m["year"] or m.groupdict().get("iso_year")
-
-
-def _count(text: str) -> int:
-    text = " ".join(text.lower().split())
-    if text.isdigit():
-        return int(text)
-    if text.startswith("couple") or text.startswith("a couple"):
-        return 2  # "a couple of months" ahead or back: two, not the vague range's most
-    return VAGUE[text][1] if text in VAGUE else NUMBERS[text]
 
 
 def _between(m: re.Match[str], now: datetime) -> Span | None:
@@ -204,44 +220,6 @@ def _months(m: re.Match[str], now: datetime) -> Span | None:
     return month_start(year, first), month_start(end_year, last + 1)
 
 
-def _quarter(m: re.Match[str], now: datetime) -> Span:
-    # "Q3": the next third quarter, this one included until it ends.
-    first = 3 * int(m["quarter"]) - 2
-    year = now.year if month_start(now.year, first + 3) > now else now.year + 1
-    return month_start(year, first), month_start(year, first + 3)
-
-
-def _ahead(m: re.Match[str], now: datetime) -> Span:
-    # "in the next week", "over the next couple of months": from today on.
-    count = _count(m["count"]) if m["count"] else 1
-    unit = m["unit"].lower()
-    if unit == "month":
-        later = month_start(now.year, now.month + count)
-        end = later.replace(day=min(now.day, 28)) + timedelta(days=max(0, now.day - 28))
-        return day(now), end + timedelta(days=1)
-    return day(now), day(now) + timedelta(days=count * _UNIT_DAYS[unit] + 1)
-
-
-def _period(m: re.Match[str], now: datetime) -> Span:
-    which, unit = m["which"].lower(), m["unit"].lower()
-    start, end = period("this", unit, now)
-    if which != "this":
-        return period("this", unit, end)
-    return start, end
-
-
-def _until_quarter_end(m: re.Match[str], now: datetime) -> Span:
-    quarter_end = month_start(now.year, 3 * int(m["quarter"]) + 1)
-    if quarter_end <= now:
-        quarter_end = month_start(now.year + 1, 3 * int(m["quarter"]) + 1)
-    return day(now), quarter_end
-
-
-def _this_or_next(m: re.Match[str], now: datetime) -> Span:
-    start, end = period("this", m["unit"].lower(), now)
-    return start, period("this", m["unit"].lower(), end)[1]
-
-
 def _day_of_month(m: re.Match[str], now: datetime) -> Span | None:
     # "Thursday the 17th": the next 17th, this month's unless it has passed.
     start = month_start(now.year, now.month)
@@ -250,30 +228,8 @@ def _day_of_month(m: re.Match[str], now: datetime) -> Span | None:
     return found or date_span(later.year, later.month, int(m["day"]))
 
 
-def _next_weekday(m: re.Match[str], now: datetime) -> Span:
-    ahead = (list(calendar.day_name).index(m["weekday"].capitalize()) - now.weekday()) % 7
-    start = day(now) + timedelta(days=ahead)
-    return start, start + timedelta(days=1)
-
-
-def _day_word(m: re.Match[str], now: datetime) -> Span:
-    today = day(now)
-    if m["word"].lower() == "tomorrow":
-        return today + timedelta(days=1), today + timedelta(days=2)
-    return today, today + timedelta(days=1)
-
-
 def _holiday(m: re.Match[str], now: datetime) -> Span | None:
     return next_holiday(m["holiday"], now)
-
-
-def _past(m: re.Match[str], now: datetime) -> Span:
-    # "over the last couple of months": what fell due in them.
-    count = _count(m["count"]) if m["count"] else 1
-    unit = m["unit"].lower()
-    if unit == "month":
-        return month_start(now.year, now.month - count).replace(day=min(now.day, 28)), now
-    return day(now) - timedelta(days=count * _UNIT_DAYS[unit]), now
 
 
 _WEEK_FROM = r"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?"
@@ -284,47 +240,57 @@ _PATTERNS = [
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
     (_p(_WEEK_FROM + _DATE), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
-    (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), _past),
+    (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_last),
     # "the next week" is the seven days ahead; "next week", the calendar week after this one.
-    (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), _ahead),
-    (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), _ahead),
-    (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), _ahead),
+    (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_next),
+    (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), the_next),
+    (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), the_next),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+(?:th(?:e|is)\s+)?(?P<unit>week|month|year)\b"),
      until_end_of),
     # A deadline's shorthand: "by EOW", "EOM", "end of day", "COB": from today to that end.
     (_p(r"\b(?:eo(?P<abbr>[dwmy])|cob|close\s+of\s+(?:play|business)|end\s+of\s+(?:the\s+)?(?P<unit>day))\b"),
      until_end_of),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?(?P<unit>week|month|year)[\s-]?end\b"), until_end_of),
-    (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), _until_quarter_end),
-    (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), _this_or_next),
+    (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), until_quarter_end),
+    (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), this_or_next),
     (_p(r"\b(?P<part>early|mid|late|later|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+"
         r"(?P<which>this|next)\s+(?P<unit>week|month|year)\b"), part_of_period),
     (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
-    (_p(r"\bq(?P<quarter>[1-4])\b"), _quarter),
+    (_p(r"\bq(?P<quarter>[1-4])\b"), quarter),
     (_p(r"\b(?:(?:iso\s+)?week\s*|wk\s*|w(?=\d\d))(?P<week>[0-5]?\d)\b(?![.:,]?\d)"), iso_week),
-    (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), _period),
+    (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), named_period),
     (_p(rf"\b{HOLIDAY}"), _holiday),
     (_p(rf"\b{_DATE}"), _date),
     (_p(r"(?<![\d/.,])\b(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)(?:/(?P<year>(?:20)?\d\d))?\b(?![/.,]?\d)"),
      figures_date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
         r"(?:,?\s+(?P<year>20\d\d))?"), _month),
-    (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), _day_word),
+    (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), day_word),
     (_p(r"\b(?:on\s+)?(?:\w+day\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"), _day_of_month),
-    (_p(rf"\b(?:on\s+|this\s+)?(?P<weekday>{'|'.join(calendar.day_name)})\b"), _next_weekday),
+    (_p(rf"\b(?:on\s+|this\s+)?(?P<weekday>{'|'.join(calendar.day_name)})\b"), next_weekday),
 ]  # fmt: skip
 
 
-def _until(before: str, span: Span, now: datetime, after: str = "") -> Span:
+# Parts of today: "before tonight" is from now until it, not what fell due before today.
+_PART_OF_TODAY = re.compile(r"(?:tonight|this\s+(?:morning|afternoon|evening))$", re.I)
+
+
+def _until(before: str, span: Span, now: datetime, after: str = "", phrase: str = "") -> Span:
     """`span`, or the days from today until it where the words before it say "before" or "by", or
     the time from it on (open-ended, as an event ahead's "after" is) where they say "after", or
-    "from" with `after` (the words after it) saying "onwards"."""
+    "from" with `after` (the words after it) saying "onwards". Before a time already begun ("before
+    today") it is all the time before it."""
     since = _AFTER.search(before)
     if since is not None and (since["after"] or since["starting"] or _ONWARDS.search(after)):
         return span[1] if since["after"] else span[0], datetime.max.replace(tzinfo=UTC)
     until = _UNTIL.search(before)
-    if until is None or span[0] <= now:
+    if until is None:
+        return span
+    if span[0] <= now:
+        # "before today", "before this week": what fell due before a time already begun.
+        if until["before"] and not _PART_OF_TODAY.match(phrase):
+            return datetime.min.replace(tzinfo=UTC), span[0]
         return span
     return day(now), span[0] if until["before"] else span[1]
 
@@ -335,11 +301,15 @@ def _names_a_time(query: str) -> bool:
 
 
 def _asks_at_an_occasion(query: str) -> bool:
-    """What one has at a time, or what has to happen (or one needs to do) before a time or an event
-    ahead."""
+    """What one has at a time, or what has to happen (or one needs to do, or comes next) before or
+    after a time or an event ahead."""
     if _HAS_AT.search(query):
         return _names_a_time(query)
-    if _MUST_HAPPEN.search(query) is None and _NEEDS_TO.search(query) is None:
+    if (
+        _MUST_HAPPEN.search(query) is None
+        and _NEEDS_TO.search(query) is None
+        and _NEXT_TO.search(query) is None
+    ):
         return False
     return _names_a_time(query) or names_occasion_ahead(query)
 
@@ -347,6 +317,7 @@ def _asks_at_an_occasion(query: str) -> bool:
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
     do something then, unless it names what is due)."""
+    query = spelled_out(query)
     if _ASKS_TASKS.search(query) is None and not _asks_at_an_occasion(query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
@@ -355,20 +326,25 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
 
 def due_window(query: str, now: datetime) -> TimeWindow | None:
     """The due dates a question about tasks names: the window ahead (or, for what is overdue, the
-    window up to now); None when it names no time and asks for nothing overdue."""
+    window up to now; for what is "coming up", from now on); None when it names no time and asks for
+    nothing overdue."""
+    query = spelled_out(query)
     overdue = _OVERDUE.search(query) is not None
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
             span = resolve(match, now)
             if span is None:
                 continue
-            start, end = _until(query[: match.start()], span, now, query[match.end() :])
+            start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))
             if overdue:  # what fell due in the window and is still not done: not what is still ahead
                 end = min(end, now)
             if start < end:
                 return TimeWindow(start, end, match.group(0).strip())
     if overdue:
         return TimeWindow(datetime.min.replace(tzinfo=now.tzinfo), now, "overdue")
+    coming = _COMING_UP.search(query)
+    if coming is not None:  # what is ahead, from now on: not what is already overdue
+        return TimeWindow(now, datetime.max.replace(tzinfo=UTC), coming.group(0))
     return None
 
 
@@ -382,11 +358,21 @@ _SAYS_NOTHING = frozenset(
 )
 
 
-def _only_a_time(query: str, phrase: str) -> bool:
+# Words that ask about things to do and name none ("anything due before the 20th?", "list my open
+# tasks for next week").
+_NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "due deadline deadlines coming up left do doing done need needs tasks todo to-do todos open "
+        "outstanding pending happening planned plate else still"
+    ).split()
+)
+
+
+def _only_a_time(query: str, phrase: str, words: frozenset[str] = _SAYS_NOTHING) -> bool:
     """Whether a query says nothing but a time ahead ("April?", "everything before the year end",
-    "and Friday?"): it asks what is on then, as "anything in April?" does."""
+    "and Friday?"), and `words`: it asks what is on then, as "anything in April?" does."""
     rest = query.lower().replace(phrase.lower(), " ")
-    return all(word in _SAYS_NOTHING for word in re.findall(r"[a-z']+", rest))
+    return all(word in words for word in re.findall(r"[a-z']+", rest))
 
 
 @dataclass(frozen=True)
@@ -394,23 +380,30 @@ class TaskQuestion:
     """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
     a question about what to do that names no time and does not ask when something is due ("anything
     I need to do?"), the only kind where what is overdue or due soonest comes first; `undone`, it asks
-    for what is still not done ("anything overdue?", "what did I let slip?")."""
+    for what is still not done ("anything overdue?", "what did I let slip?"); `soonest`, it names a
+    window and nothing else ("everything before the year end", "anything due next week?"): no words
+    rank what is due in it, and what falls due soonest comes first."""
 
     window: TimeWindow | None
     open: bool
     undone: bool = False
+    soonest: bool = False
 
 
 @lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
 def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
     """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
+    query = spelled_out(query)
     if not asks_about_tasks(query, leave_rule):
         window = due_window(query, now)
         if window is None or window.end <= now or not _only_a_time(query, window.phrase):
             return None
-        return TaskQuestion(window, open=False)
+        return TaskQuestion(window, open=False, soonest=True)
     window = due_window(query, now)
-    return TaskQuestion(window, window is None and not asks_when(query), _OVERDUE.search(query) is not None)
+    undone = _OVERDUE.search(query) is not None
+    if window is None:
+        return TaskQuestion(window, not asks_when(query), undone)
+    return TaskQuestion(window, False, undone, soonest=_only_a_time(query, window.phrase, _NAMES_NO_TASK))
 
 
 def anchored_question(asked: TaskQuestion | None, anchored: TimeWindow | None) -> TaskQuestion | None:

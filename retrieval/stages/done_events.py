@@ -55,6 +55,9 @@ _IRREGULAR = {
 }  # fmt: skip
 _NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
 _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+# A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior"):
+# one word and a colon, not the action.
+_LABEL = re.compile(r"^\W*[A-Za-z][\w-]*\s*:\s+")
 # "Get the order form signed", "Have the boiler serviced by Friday": what is to be done is the
 # participle after the object, which is how an event tells it ("order form signed by Imran"). Only
 # a participle that closes the object (punctuation, a preposition or the end follows it): "get the
@@ -111,7 +114,9 @@ def done_forms(verb: str) -> frozenset[str]:
 def tells_done(reminder: str, event: str) -> bool:
     """Whether `event` says, in the past tense and not negated, the action `reminder` opens with;
     or whether it retells what the reminder opens with ("Pickle recheck bloods"
-    ← "Pickle recheck: SDMA 16, stable"): a note of the thing itself, which happened."""
+    ← "Pickle recheck: SDMA 16, stable"): a note of the thing itself, which happened. A label
+    before the action ("Reminder: …") is not read as it."""
+    reminder = _LABEL.sub("", reminder, count=1)
     first = _FIRST_WORD.match(reminder)
     if first is None:
         return False

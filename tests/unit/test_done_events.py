@@ -55,6 +55,8 @@ TELLS_DONE = [
     # Arranging a thing, told by a note of the thing itself.
     ("Order 8-yd skip (Bay Skips).", "Strip-out wknd: 8-yd skip from Bay Skips full by Sunday."),
     ("Get flu + covid jab (staff clinic).", "Flu + covid jabs at the staff clinic. Arm sore 2 days."),
+    # A log's label before the action is not the action.
+    ("Reminder: publish the March rota by 05.02.2027.", "Logged: Fri 5 Feb - March rota published."),
 ]
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.

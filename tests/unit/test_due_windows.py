@@ -55,6 +55,14 @@ def d(year: int, month: int, day: int) -> datetime:
         # What one has at a time, once a time is named.
         ("what do we have in June", d(2027, 6, 1), d(2027, 7, 1)),
         ("what do I have on Friday?", d(2026, 11, 20), d(2026, 11, 21)),
+        # Chat shorthand, and words typed without their apostrophe.
+        ("anything tmrw?", d(2026, 11, 21), d(2026, 11, 22)),
+        ("next wk", d(2026, 11, 23), d(2026, 11, 30)),
+        ("remind me whats left today", d(2026, 11, 20), d(2026, 11, 21)),
+        # Work to finish at a time, arranging a time.
+        ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
+        ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
+        ("anything I need to do before tonight?", d(2026, 11, 20), d(2026, 11, 21)),  # today, as before
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
@@ -81,6 +89,22 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
 @pytest.mark.parametrize(
     "query",
     [
+        "list everything i didnt do that was due before today",
+        "anything due before today that has not been done?",
+        "what's still outstanding from before today",
+    ],
+)
+def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> None:
+    window = due_window(query, NOW)
+    assert window is not None and (window.start, window.end) == (
+        datetime.min.replace(tzinfo=UTC),
+        d(2026, 11, 20),
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
         "what's my dog called?",
         "remind me how we fixed the OOMKilled job",
         "Jonas's birthday is coming up, what should I get him?",
@@ -97,6 +121,8 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
         # What has to happen before one's own act asks for a rule.
         "Meera's PTO, what has to happen before I approve?",
         "what has to happen for a refund?",
+        # What comes after a step, not after an event ahead.
+        "what's after step 3 of the install?",
     ],
 )
 def test_other_questions_are_not_about_tasks(query: str) -> None:
@@ -139,6 +165,7 @@ def test_an_event_ahead_gives_a_question_that_names_no_time_its_window() -> None
         "what needs to be done before the move?",
         "the Maple Court board approved the boxwoods, what's next",
         "what comes next on the kitchen?",
+        "what's after GDC",
     ],
 )
 def test_what_must_happen_or_comes_next_asks_what_is_due(query: str) -> None:
@@ -280,6 +307,8 @@ def test_an_iso_date_that_is_none_names_no_window() -> None:
         "bills to pay this month?",
         "what's blocking the release?",
         "any blockers?",
+        "Give me the outstanding debtor actions",
+        "I'm popping into B&Q at lunch, do we need anything",
     ],
 )
 def test_what_is_open_or_in_the_way_asks_about_tasks(query: str) -> None:
@@ -335,3 +364,25 @@ def test_a_time_with_other_words_or_past_is_not_a_task_question(query: str) -> N
 def test_the_year_end_reads_until_the_new_year(query: str) -> None:
     window = due_window(query, NOW)
     assert window is not None and window.end == datetime(2027, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("query", "soonest"),
+    [
+        ("Everything before the year end", True),
+        ("anything due before the 20th?", True),
+        ("list my open tasks for next week", True),
+        ("soc2 stuff this month or next?", False),  # its words rank what is due
+        ("anything I need to do?", False),  # open: soonest first anyway
+    ],
+)
+def test_a_question_of_only_a_window_lists_it_soonest_first(query: str, soonest: bool) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.soonest == soonest
+
+
+def test_what_is_coming_up_is_due_from_now_on() -> None:
+    asked = task_question("List the compliance deadlines coming up", NOW)
+    assert asked is not None and not asked.open and asked.window is not None
+    assert (asked.window.start, asked.window.end) == (NOW, datetime.max.replace(tzinfo=UTC))
+    assert task_question("Jonas's birthday is coming up, what should I get him?", NOW) is None

@@ -64,9 +64,14 @@ class DueWindowTerm(RankingTerm):
 
 
 class DueTerm(_OpenTaskTerm):
-    """0.5 ** ((due_at - now)² / scale²): how close an item's due time is."""
+    """0.5 ** ((due_at - now)² / scale²): how close an item's due time is; also for a question that
+    names a window and nothing else, whose words cannot rank what is due in it."""
 
     name = "due"
+
+    def signal(self, query: QueryContext) -> bool:
+        asked = _asked(query)
+        return asked is not None and (asked.open or asked.soonest)
 
     def weight(self, inputs: TermInputs) -> float:
         return inputs.policy.w_due if inputs.signal else 0.0

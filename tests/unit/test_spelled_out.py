@@ -1,0 +1,24 @@
+"""Chat shorthand spelt out before a question is read (mnemo.memtypes.language.text.spelled_out)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.memtypes.language.text import spelled_out
+
+
+@pytest.mark.parametrize(
+    ("text", "spelt"),
+    [
+        ("anything tmrw?", "anything tomorrow?"),
+        ("whats on next wk", "what's on next week"),
+        ("list everything i didnt do", "list everything i didn't do"),
+        ("prep for thurs sup mtg", "prep for thursday sup mtg"),
+        ("tmrw's list", "tomorrow's list"),
+        # Words English spells so stay: "wed", "sat", "sun", and parts of other words.
+        ("we wed in june, sat in the sun", "we wed in june, sat in the sun"),
+        ("the wkly report, tmrws-ville", "the wkly report, tmrws-ville"),
+    ],
+)
+def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:
+    assert spelled_out(text) == spelt
