@@ -44,6 +44,7 @@ from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, is_question
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .temporal import TimeWindow, parse_time_window
+from .turns import mostly_turns, opens_with_speaker
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
@@ -63,13 +64,23 @@ _VALUE_WORDS = frozenset(
 _ADDRESS_WORDS = frozenset({stem("address")})
 
 
+# A name after a title, in a text written without capitals: "dr ravi patel", "mr kowalski".
+_TITLED = re.compile(r"\b(?:dr|prof|mr|mrs|ms|mx)\.?\s+([a-z][a-z'’-]+)")
+
+
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
     """Whether `text` capitalizes a word the question does not hold and the language does not use
-    commonly, at least `name_information` (a name: "Mr Hughes", not "The" or "Account" opening a line)."""
+    commonly, at least `name_information` (a name: "Mr Hughes", not "The" or "Account" opening a line,
+    nor a month, a weekday or the label an entry opens with: "Logged: Wed 3 Feb - …"), or names one
+    after a title ("dr ravi patel")."""
+    label = speaker_of(text) if not opens_with_speaker(text) else []
     return any(
-        stem(w) not in known and information(w.casefold()) >= name_information
+        stem(w) not in known
+        and information(w.casefold()) >= name_information
+        and not _calendar(w)
+        and w.casefold() not in label
         for w in _CAPITALIZED.findall(text)
-    )
+    ) or any(stem(w) not in known for w in _TITLED.findall(text))
 
 
 def holds_kind(
@@ -131,28 +142,41 @@ def stated_with(
     return any(speaks_of(s) and answers_kind(kinds, s, model) for s in sentences[1:])
 
 
+# What a question asks the number of: "my locker number", "the room no.", "which desk #".
+_NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#)(?!\w)", re.IGNORECASE)
+# A thing written with its number: "locker 41", "room 4.08", "desk #12".
+_NUMBERED = re.compile(r"\b([^\W\d_][\w'’-]*)\s+#?\d[\w.-]*", re.IGNORECASE)
+
+
+def numbered(query: str) -> frozenset[str]:
+    """The things whose number `query` asks ("locker" of "what's my locker number"), as word keys."""
+    return frozenset(stem(m.group(1)) for m in _NUMBER_OF.finditer(query))
+
+
+def _writes_number_of(things: frozenset[str], content: str) -> bool:
+    """Whether `content` writes one of `things` with its number: "locker 41" states the locker's."""
+    return any(stem(m.group(1)) in things for m in _NUMBERED.finditer(content[:READ_CHARS]))
+
+
 def _holds_asked_kind(
     kinds: frozenset[Kind],
     hit: tuple[str, bool],
     known: frozenset[str],
     asked: frozenset[str],
     model: ConfidenceFeaturesModel,
+    numbered_things: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
-    asked (`stated_with`) where the kind has a form of its own and is not an event's own time."""
+    asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
+    number asked of a thing (`numbered_things`) is held where the thing is written with one."""
     content, dated = hit
+    if Kind.CODE in kinds and numbered_things and _writes_number_of(numbered_things, content):
+        return True
     if not answers_kind(kinds, content, model, dated, known):
         return False
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
         return True
     return (dated and Kind.DATE in kinds) or stated_with(kinds, content, asked, model)
-
-
-def mostly_turns(hits: Sequence[tuple[str, bool]]) -> bool:
-    """Most of `hits` (content, dated) conversation turns: events opening with their speaker
-    ("Caroline: …", "user: …"), as a transcript's are."""
-    turns = sum(dated and bool(speaker_of(content[:READ_CHARS])) for content, dated in hits)
-    return 2 * turns > len(hits)
 
 
 def _calendar(name: str) -> bool:
@@ -197,6 +221,16 @@ def detail_share(
     return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
 
 
+# An identifier written in lower case: letters, then a number ("exp1", "ch2", "arc4", "soc2").
+_IDENTIFIER = re.compile(r"(?<![\w'’-])[a-z]{2,}\d+[a-z]?(?![\w'’-])")
+
+
+def identifiers(query: str) -> frozenset[str]:
+    """The things `query` names by an identifier in lower case ("sona study id for exp1"), as word
+    keys: a hit must hold them as it must a name ("exp2 sona study id 3317" is about another)."""
+    return frozenset(stem(w) for w in _IDENTIFIER.findall(query))
+
+
 # A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
 _OPENING_OWNER = re.compile(r"^\W*([A-Z][\w-]*['’]s)\b")
 
@@ -235,9 +269,12 @@ def event_verb(query: str) -> frozenset[str]:
     return memory_words(match.group()) if match else frozenset()
 
 
-# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?".
+# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?",
+# "what happened to Imaging Vet Services?", "what happened w/ my laptop".
 _HOW_IT_WENT = re.compile(
-    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$", re.IGNORECASE
+    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$"
+    r"|^\W*(what)\s+(?:(has|had)\s+)?(happened|happens|happening)\b",
+    re.IGNORECASE,
 )
 
 
@@ -246,7 +283,24 @@ def how_it_went(query: str) -> frozenset[str]:
     MOT go?"), as word keys, or none: any memory of the event tells how it went, in its own words
     ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
     match = _HOW_IT_WENT.match(query)
-    return memory_words(" ".join(match.groups())) if match else frozenset()
+    return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()
+
+
+_ORDINALS = {
+    f"{n}{suffix}": word
+    for n, suffix, word in (
+        (1, "st", "first"),
+        (2, "nd", "second"),
+        (3, "rd", "third"),
+        (4, "th", "fourth"),
+        (5, "th", "fifth"),
+    )
+}
+
+
+def _spelled(found: frozenset[str]) -> frozenset[str]:
+    """`found` with its ordinals spelled out: "2nd sup" is the second."""
+    return found.union(_ORDINALS[w] for w in found if w in _ORDINALS)
 
 
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
@@ -366,25 +420,28 @@ def detail_check(
     kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information))
-    found_in = [memory_words(content) for content, _ in best_hits]
+    found_in = [_spelled(memory_words(content)) for content, _ in best_hits]
     named_in = [_with_parts(found) for found in found_in]
     # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
     # health officer"): an asked word then, not a name a hit must hold.
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
+    # An identifier must be held as a name is, and weighs as an asked word does.
+    parts = tuple(part | identifiers(query) for part in parts)
     asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
     told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else how_it_went(query)
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
+    things = numbered(query)
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
         if other:
             continue
         held = [part for part in parts if part <= named]
-        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model):
+        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things):
             holding = True
             hit_asked = of_event if dated else asked
             best = max(
