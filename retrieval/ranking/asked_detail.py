@@ -22,8 +22,10 @@ a person) and that an answer must hold one. So:
   `missing` when there is none, and `gap`, 1 less the largest share of the question's other words
   (what it asks about the names: "door code", "birthday") that one of them holds; of an event, a
   when-question's verb is not asked (`event_verb`: "when did we buy the Ram?" is answered by the
-  event's time, told in its own words). The same for every hit of a request: it says what the
-  store holds, not what one memory does.
+  event's time, told in its own words). An identifier written in lower case ("exp1") is required
+  as a name is (`identifiers`), and a detail a hit tells as someone else's ("Inês's birthday" for
+  "Tomás's birthday") is not held (`others_own`). The same for every hit of a request: it says what
+  the store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
 a memory about the right names that does not hold what is asked is unlikely to answer however close
@@ -42,6 +44,15 @@ from datetime import datetime
 from ...memtypes.language.speakers import speaker_of
 from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, is_question
+from .asked_things import (
+    identifiers,
+    numbered,
+    others_own,
+    possessors,
+    spelled,
+    writes_number_of,
+    written_identifiers,
+)
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
@@ -142,22 +153,6 @@ def stated_with(
     return any(speaks_of(s) and answers_kind(kinds, s, model) for s in sentences[1:])
 
 
-# What a question asks the number of: "my locker number", "the room no.", "which desk #".
-_NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#)(?!\w)", re.IGNORECASE)
-# A thing written with its number: "locker 41", "room 4.08", "desk #12".
-_NUMBERED = re.compile(r"\b([^\W\d_][\w'’-]*)\s+#?\d[\w.-]*", re.IGNORECASE)
-
-
-def numbered(query: str) -> frozenset[str]:
-    """The things whose number `query` asks ("locker" of "what's my locker number"), as word keys."""
-    return frozenset(stem(m.group(1)) for m in _NUMBER_OF.finditer(query))
-
-
-def _writes_number_of(things: frozenset[str], content: str) -> bool:
-    """Whether `content` writes one of `things` with its number: "locker 41" states the locker's."""
-    return any(stem(m.group(1)) in things for m in _NUMBERED.finditer(content[:READ_CHARS]))
-
-
 def _holds_asked_kind(
     kinds: frozenset[Kind],
     hit: tuple[str, bool],
@@ -170,7 +165,7 @@ def _holds_asked_kind(
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
     number asked of a thing (`numbered_things`) is held where the thing is written with one."""
     content, dated = hit
-    if Kind.CODE in kinds and numbered_things and _writes_number_of(numbered_things, content):
+    if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
         return True
     if not answers_kind(kinds, content, model, dated, known):
         return False
@@ -219,16 +214,6 @@ def detail_share(
     if total <= 0.0:
         return 1.0
     return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
-
-
-# An identifier written in lower case: letters, then a number ("exp1", "ch2", "arc4", "soc2").
-_IDENTIFIER = re.compile(r"(?<![\w'’-])[a-z]{2,}\d+[a-z]?(?![\w'’-])")
-
-
-def identifiers(query: str) -> frozenset[str]:
-    """The things `query` names by an identifier in lower case ("sona study id for exp1"), as word
-    keys: a hit must hold them as it must a name ("exp2 sona study id 3317" is about another)."""
-    return frozenset(stem(w) for w in _IDENTIFIER.findall(query))
 
 
 # A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
@@ -284,23 +269,6 @@ def how_it_went(query: str) -> frozenset[str]:
     ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
     match = _HOW_IT_WENT.match(query)
     return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()
-
-
-_ORDINALS = {
-    f"{n}{suffix}": word
-    for n, suffix, word in (
-        (1, "st", "first"),
-        (2, "nd", "second"),
-        (3, "rd", "third"),
-        (4, "th", "fourth"),
-        (5, "th", "fifth"),
-    )
-}
-
-
-def _spelled(found: frozenset[str]) -> frozenset[str]:
-    """`found` with its ordinals spelled out: "2nd sup" is the second."""
-    return found.union(_ORDINALS[w] for w in found if w in _ORDINALS)
 
 
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
@@ -420,8 +388,11 @@ def detail_check(
     kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information))
-    found_in = [_spelled(memory_words(content)) for content, _ in best_hits]
-    named_in = [_with_parts(found) for found in found_in]
+    found_in = [spelled(memory_words(content)) for content, _ in best_hits]
+    named_in = [
+        _with_parts(found) | written_identifiers(content)
+        for found, (content, _) in zip(found_in, best_hits, strict=True)
+    ]
     # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
     # health officer"): an asked word then, not a name a hit must hold.
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
@@ -437,9 +408,12 @@ def detail_check(
     things = numbered(query)
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
+    owners = possessors(query) & words.names
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
         if other:
             continue
+        if owners:
+            found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things):
             holding = True

@@ -564,3 +564,24 @@ def test_what_happened_is_told_by_an_event_in_its_own_words() -> None:
     question = "what happened to Imaging Vet Services?"
     event = [("Imaging Vet Services Ltd went into administration; service moved to Radmed.", True)]
     assert detail_check(question, query_words(question), event, THRESHOLDS).gap == 0.0
+
+
+def test_a_detail_told_as_someone_elses_is_not_held() -> None:
+    """Tomás's birthday is not told by "For Inês's 38th birthday Tomás booked dinner"; Amy Lund's
+    clinical coach is by "Amy Lund's clinical coach is Tom Hirst"."""
+    question = "when is Tomás's birthday?"
+    other = [("For Inês's 38th birthday Tomás booked dinner at Prado.", True)]
+    assert detail_check(question, query_words(question), other, THRESHOLDS).gap == 1.0
+    question = "Who is Amy's clinical coach?"
+    own = [("Record: Amy Lund's clinical coach is Tom Hirst.", False)]
+    assert detail_check(question, query_words(question), own, THRESHOLDS).gap == 0.0
+
+
+def test_an_identifier_is_held_as_a_name_however_written() -> None:
+    """A study id for exp1 is not answered by exp2's id; "soc2" is written "SOC 2"."""
+    question = "sona study id for exp1"
+    near = [("exp2 sona study id 3317", False)]
+    assert detail_check(question, query_words(question), near, THRESHOLDS).missing == 1.0
+    question = "who is the soc2 auditor?"
+    written = [("SOC 2 Type II: auditor Ashford & Kerr, via Drata.", False)]
+    assert detail_check(question, query_words(question), written, THRESHOLDS).gap == 0.0
