@@ -22,8 +22,10 @@ a person) and that an answer must hold one. So:
   `missing` when there is none, and `gap`, 1 less the largest share of the question's other words
   (what it asks about the names: "door code", "birthday") that one of them holds; of an event, a
   when-question's verb is not asked (`event_verb`: "when did we buy the Ram?" is answered by the
-  event's time, told in its own words). The same for every hit of a request: it says what the
-  store holds, not what one memory does.
+  event's time, told in its own words). An identifier written in lower case ("exp1") is required
+  as a name is (`identifiers`), and a detail a hit tells as someone else's ("Inês's birthday" for
+  "Tomás's birthday") is not held (`others_own`). The same for every hit of a request: it says what
+  the store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
 a memory about the right names that does not hold what is asked is unlikely to answer however close
@@ -42,8 +44,18 @@ from datetime import datetime
 from ...memtypes.language.speakers import speaker_of
 from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, is_question
+from .asked_things import (
+    identifiers,
+    numbered,
+    others_own,
+    possessors,
+    spelled,
+    writes_number_of,
+    written_identifiers,
+)
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .temporal import TimeWindow, parse_time_window
+from .turns import mostly_turns, opens_with_speaker
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
@@ -63,13 +75,23 @@ _VALUE_WORDS = frozenset(
 _ADDRESS_WORDS = frozenset({stem("address")})
 
 
+# A name after a title, in a text written without capitals: "dr ravi patel", "mr kowalski".
+_TITLED = re.compile(r"\b(?:dr|prof|mr|mrs|ms|mx)\.?\s+([a-z][a-z'’-]+)")
+
+
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
     """Whether `text` capitalizes a word the question does not hold and the language does not use
-    commonly, at least `name_information` (a name: "Mr Hughes", not "The" or "Account" opening a line)."""
+    commonly, at least `name_information` (a name: "Mr Hughes", not "The" or "Account" opening a line,
+    nor a month, a weekday or the label an entry opens with: "Logged: Wed 3 Feb - …"), or names one
+    after a title ("dr ravi patel")."""
+    label = speaker_of(text) if not opens_with_speaker(text) else []
     return any(
-        stem(w) not in known and information(w.casefold()) >= name_information
+        stem(w) not in known
+        and information(w.casefold()) >= name_information
+        and not _calendar(w)
+        and w.casefold() not in label
         for w in _CAPITALIZED.findall(text)
-    )
+    ) or any(stem(w) not in known for w in _TITLED.findall(text))
 
 
 def holds_kind(
@@ -137,22 +159,19 @@ def _holds_asked_kind(
     known: frozenset[str],
     asked: frozenset[str],
     model: ConfidenceFeaturesModel,
+    numbered_things: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
-    asked (`stated_with`) where the kind has a form of its own and is not an event's own time."""
+    asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
+    number asked of a thing (`numbered_things`) is held where the thing is written with one."""
     content, dated = hit
+    if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
+        return True
     if not answers_kind(kinds, content, model, dated, known):
         return False
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
         return True
     return (dated and Kind.DATE in kinds) or stated_with(kinds, content, asked, model)
-
-
-def mostly_turns(hits: Sequence[tuple[str, bool]]) -> bool:
-    """Most of `hits` (content, dated) conversation turns: events opening with their speaker
-    ("Caroline: …", "user: …"), as a transcript's are."""
-    turns = sum(dated and bool(speaker_of(content[:READ_CHARS])) for content, dated in hits)
-    return 2 * turns > len(hits)
 
 
 def _calendar(name: str) -> bool:
@@ -235,9 +254,12 @@ def event_verb(query: str) -> frozenset[str]:
     return memory_words(match.group()) if match else frozenset()
 
 
-# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?".
+# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?",
+# "what happened to Imaging Vet Services?", "what happened w/ my laptop".
 _HOW_IT_WENT = re.compile(
-    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$", re.IGNORECASE
+    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$"
+    r"|^\W*(what)\s+(?:(has|had)\s+)?(happened|happens|happening)\b",
+    re.IGNORECASE,
 )
 
 
@@ -246,7 +268,7 @@ def how_it_went(query: str) -> frozenset[str]:
     MOT go?"), as word keys, or none: any memory of the event tells how it went, in its own words
     ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
     match = _HOW_IT_WENT.match(query)
-    return memory_words(" ".join(match.groups())) if match else frozenset()
+    return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()
 
 
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
@@ -366,25 +388,34 @@ def detail_check(
     kinds = asked_kinds(query, model.asking_clause_kinds)
     known = frozenset(words.weights)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information))
-    found_in = [memory_words(content) for content, _ in best_hits]
-    named_in = [_with_parts(found) for found in found_in]
+    found_in = [spelled(memory_words(content)) for content, _ in best_hits]
+    named_in = [
+        _with_parts(found) | written_identifiers(content)
+        for found, (content, _) in zip(found_in, best_hits, strict=True)
+    ]
     # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
     # health officer"): an asked word then, not a name a hit must hold.
     unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
+    # An identifier must be held as a name is, and weighs as an asked word does.
+    parts = tuple(part | identifiers(query) for part in parts)
     asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
     told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else how_it_went(query)
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
+    things = numbered(query)
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
+    owners = possessors(query) & words.names
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
         if other:
             continue
+        if owners:
+            found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
-        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model):
+        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things):
             holding = True
             hit_asked = of_event if dated else asked
             best = max(

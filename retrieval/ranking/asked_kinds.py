@@ -54,10 +54,22 @@ _MONEY_WORDS = (
     "discount",
     "hourly rate",
     "day rate",
+    "money",
 )
 # A code named by what it is of ("the quote reference", "the invoice number") is asked, not the money.
 _CODE_OF_MONEY = re.compile(
     _words(*_MONEY_WORDS) + r"\s+(?=(?:reference|ref|number|code|id)\b)", re.IGNORECASE
+)
+
+# A code's noun naming what money is for ("the registration fee", "the york reg money"): the money is asked.
+_CODE_FOR_MONEY = re.compile(
+    r"\b(?:reg|registration|licen[cs]e|membership|subscription)\s+(?=(?:" + "|".join(_MONEY_WORDS) + r")\b)",
+    re.IGNORECASE,
+)
+# A question of how something is done ("how do I pay participants?", "how should we charge for it?"):
+# its verb of money asks a way, not an amount.
+_MANNER = re.compile(
+    r"\bhow\s+(?:do|does|did|can|could|should|shall|would|will|to|is|are)\b(?!.*\bhow much\b)", re.IGNORECASE
 )
 
 # What a birthday or an anniversary names when it is no date: the things had or given for one.
@@ -109,6 +121,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "which year",
             ),
         ),
+        # A date named by what it is of ("the last service date", "start dates"), not a date night, "to date".
+        (Kind.DATE, r"(?<!\bup to )(?<!\bto )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
         # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
         (Kind.DATE, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
@@ -199,6 +213,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "maiden name",
             ),
         ),
+        # Whose name is asked: "Mr Naylor's pet's name", "the plumber's name".
+        (Kind.PERSON, r"\w['’]s\s+(?:[\w-]+\s+)?names?\b"),
         # A contact named as a noun ("the Pixelforge contacts", "our contact at Leeds"), not the verb
         # ("when did I contact Dana?") nor a way to reach one ("contact number", "contact details").
         (
@@ -249,8 +265,11 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     asking clauses (`asking_clauses`) with `clause_only`. "How much" asks for an amount: of money
     where a word of money says so ("how much did the lock cost?"), else any quantity ("how much
     levothyroxine?")."""
-    text = _but_choices(_CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query))
+    text = _CODE_FOR_MONEY.sub(" ", _CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query))
+    text = _but_choices(text)
     kinds = {kind for kind, pattern in ASKS if pattern.search(text)}
+    if _MANNER.search(text):
+        kinds.discard(Kind.MONEY)  # "how do I pay participants?" asks how
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:

@@ -126,8 +126,14 @@ def _holds_code(text: str) -> bool:
 _STANDING_COUNT = re.compile(rf"(?<![\w/-])\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 
 
+# A date written in digits ("14.11.2026", "01/12/2026", "2026-11-14"): no phone number, whatever its length.
+_NUMERIC_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{2,4}|\d{4}([./-])\d{1,2}\2\d{1,2}")
+
+
 @lru_cache(maxsize=8_192)
 def _holds(kind: Kind, text: str) -> bool:
+    if kind is Kind.PHONE:
+        return any(_NUMERIC_DATE.fullmatch(m.group().strip()) is None for m in _HOLDS[kind].finditer(text))
     return _HOLDS[kind].search(text) is not None
 
 

@@ -31,7 +31,6 @@ from ...memtypes.errors import Unavailable
 from ...memtypes.ports import Embedder, VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
-from ..ranking.asked_detail import mostly_turns
 from ..ranking.due_windows import task_question
 from ..ranking.event_anchors import (
     AnchorClause,
@@ -44,6 +43,7 @@ from ..ranking.event_anchors import (
 )
 from ..ranking.model import EventAnchorModel
 from ..ranking.terms.time import TimeTerm
+from ..ranking.turns import mostly_turns
 from .plan import ReadPlan
 
 log = logging.getLogger("mnemo.retrieval")

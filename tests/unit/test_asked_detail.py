@@ -80,6 +80,14 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         # A choice between two things asks which; between two kinds of value, for either.
         ("email or Discord for Elise?", set()),
         ("what's Dana's email or phone?", {Kind.EMAIL, Kind.PHONE}),
+        # A date named by what it is of; whose name is asked; money a code's noun says is for.
+        ("Craven Fire Protection's last service date", {Kind.DATE}),
+        ("the reports are up to date?", set()),
+        ("Mr Naylor's pet's name", {Kind.PERSON}),
+        ("did i get the york reg money back", {Kind.MONEY}),
+        # A verb of money in a question of how asks a way, not an amount.
+        ("how do i pay participants", set()),
+        ("how much do I pay for parking?", {Kind.MONEY}),
     ],
 )
 def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: set[Kind]) -> None:
@@ -120,6 +128,10 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         (Kind.ADDRESS, "They live at 4 Cluain Mhuire, Oranmore.", "They live in Leeds with Poppy (6)."),
         (Kind.ADDRESS, "Back home at Rua Pascoal de Melo 58, Arroios.", "MOT on Wednesday 3 Feb at 8.30."),
         (Kind.ADDRESS, "Flat 2F1, Leith, Edinburgh EH6 8SW.", "Since 2026 Marco pays £690 To Harbour Lets."),
+        # A date written in digits is no phone number, however many digits it has.
+        (Kind.PHONE, "support 0333 014 2260", "owes £1,284.00 since 14.11.2026, plan from 01.12.2026"),
+        # A name is no entry's label, month or weekday; written without capitals, it follows a title.
+        (Kind.PERSON, "2nd sup: dr ravi patel", "Logged: Wed 3 Feb - final letter sent, £386.50."),
     ],
 )
 def test_a_memory_holds_a_value_by_its_form(kind: Kind, holds: str, lacks: str) -> None:
@@ -253,6 +265,33 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
     assert model.confidences(question, hits, THRESHOLDS) == plain.confidences(question, hits, THRESHOLDS)
     statements = [(content.removeprefix("Dana: "), False) for content, _ in turns]
     assert detail_check(question, query_words(question), statements, THRESHOLDS).checked == 1.0
+
+
+def test_a_store_of_labelled_notes_is_no_transcript() -> None:
+    """An entry opening with what it is ("Reminder: …") or what was done ("Logged: …") is a note of
+    the store's, checked as any statement is; a speaker's name or a chat role opens a turn."""
+    question = "what's Dana's phone number?"
+    for label in ("Logged", "Reminder", "Note"):
+        notes = [(f"{label}: Dana at the beach ({i}).", True) for i in range(5)]
+        assert detail_check(question, query_words(question), notes, THRESHOLDS).checked == 1.0
+    for speaker in ("Alfred", "user", "Ted"):
+        turns = [(f"{speaker}: Dana at the beach ({i}).", True) for i in range(5)]
+        assert detail_check(question, query_words(question), turns, THRESHOLDS).checked == 0.0
+
+
+def test_a_thing_written_with_its_number_holds_the_number_asked() -> None:
+    """A locker number is answered by "locker 41" (a short number, no code by its form)."""
+    question = "what's my locker number"
+    words = query_words(question)
+    assert detail_check(question, words, [("hot desks in 2.05 now. locker 41", True)], THRESHOLDS).gap == 0.0
+    assert detail_check(question, words, [("hot desks in 2.05 now", True)], THRESHOLDS).missing == 1.0
+
+
+def test_a_memory_spells_its_ordinals_and_parts() -> None:
+    """A memory's "2nd sup" holds the second."""
+    question = "who's my second supervisor?"
+    found = detail_check(question, query_words(question), [("2nd sup: dr ravi patel", False)], THRESHOLDS)
+    assert (found.missing, found.gap) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -518,3 +557,31 @@ def test_an_event_of_another_time_than_the_past_one_asked_does_not_answer() -> N
 )
 def test_a_time_ahead_or_timing_a_clause_is_no_past_asked(question: str) -> None:
     assert asked_past(question, datetime(2026, 12, 10, tzinfo=UTC)) is None
+
+
+def test_what_happened_is_told_by_an_event_in_its_own_words() -> None:
+    """What happened to a firm is told by an event naming it, whatever its verb."""
+    question = "what happened to Imaging Vet Services?"
+    event = [("Imaging Vet Services Ltd went into administration; service moved to Radmed.", True)]
+    assert detail_check(question, query_words(question), event, THRESHOLDS).gap == 0.0
+
+
+def test_a_detail_told_as_someone_elses_is_not_held() -> None:
+    """Tomás's birthday is not told by "For Inês's 38th birthday Tomás booked dinner"; Amy Lund's
+    clinical coach is by "Amy Lund's clinical coach is Tom Hirst"."""
+    question = "when is Tomás's birthday?"
+    other = [("For Inês's 38th birthday Tomás booked dinner at Prado.", True)]
+    assert detail_check(question, query_words(question), other, THRESHOLDS).gap == 1.0
+    question = "Who is Amy's clinical coach?"
+    own = [("Record: Amy Lund's clinical coach is Tom Hirst.", False)]
+    assert detail_check(question, query_words(question), own, THRESHOLDS).gap == 0.0
+
+
+def test_an_identifier_is_held_as_a_name_however_written() -> None:
+    """A study id for exp1 is not answered by exp2's id; "soc2" is written "SOC 2"."""
+    question = "sona study id for exp1"
+    near = [("exp2 sona study id 3317", False)]
+    assert detail_check(question, query_words(question), near, THRESHOLDS).missing == 1.0
+    question = "who is the soc2 auditor?"
+    written = [("SOC 2 Type II: auditor Ashford & Kerr, via Drata.", False)]
+    assert detail_check(question, query_words(question), written, THRESHOLDS).gap == 0.0

@@ -1,0 +1,97 @@
+"""Which thing a question asks a detail of, and whether a memory tells the detail of that thing,
+for the asked-detail check (mnemo.retrieval.ranking.asked_detail).
+
+- an identifier written in lower case ("sona study id for exp1") names a thing as a capitalized name
+  does, and a memory may write it otherwise ("SOC 2" for "soc2"): `identifiers`, `written_identifiers`;
+- a number asked of a thing ("my locker number") is told by the thing written with one ("locker
+  41"), short as it is: `numbered`, `writes_number_of`;
+- a detail asked of an owner ("Tomás's birthday") is not told by a memory that tells it only as
+  someone else's ("Inês's 38th birthday"): `possessors`, `others_own`;
+- an ordinal is the word it abbreviates ("2nd sup" is the second): `spelled`.
+
+Pure; every pattern is compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .evidence import READ_CHARS, memory_words, stem
+
+# An identifier written in lower case: letters, then a number ("exp1", "ch2", "arc4", "soc2").
+_IDENTIFIER = re.compile(r"(?<![\w'’-])[a-z]{2,}\d+[a-z]?(?![\w'’-])")
+# An identifier as a memory may write it: "exp1", "Exp 1", "SOC 2", "ch-3".
+_WRITTEN_IDENTIFIER = re.compile(r"(?<![\w'’-])([A-Za-z]{2,})[\s-]?(\d+[a-z]?)(?![\w'’-])")
+
+
+def written_identifiers(content: str) -> frozenset[str]:
+    """The identifiers `content` writes, as the word keys `identifiers` reads: "SOC 2" is "soc2"."""
+    return frozenset(stem(a + b) for a, b in _WRITTEN_IDENTIFIER.findall(content[:READ_CHARS]))
+
+
+def identifiers(query: str) -> frozenset[str]:
+    """The things `query` names by an identifier in lower case ("sona study id for exp1"), as word
+    keys: a hit must hold them as it must a name ("exp2 sona study id 3317" is about another)."""
+    return frozenset(stem(w) for w in _IDENTIFIER.findall(query))
+
+
+# What a question asks the number of: "my locker number", "the room no.", "which desk #".
+_NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#)(?!\w)", re.IGNORECASE)
+# A thing written with its number: "locker 41", "room 4.08", "desk #12".
+_NUMBERED = re.compile(r"\b([^\W\d_][\w'’-]*)\s+#?\d[\w.-]*", re.IGNORECASE)
+
+
+def numbered(query: str) -> frozenset[str]:
+    """The things whose number `query` asks ("locker" of "what's my locker number"), as word keys."""
+    return frozenset(stem(m.group(1)) for m in _NUMBER_OF.finditer(query))
+
+
+def writes_number_of(things: frozenset[str], content: str) -> bool:
+    """Whether `content` writes one of `things` with its number: "locker 41" states the locker's."""
+    return any(stem(m.group(1)) in things for m in _NUMBERED.finditer(content[:READ_CHARS]))
+
+
+# An owner and what of theirs is told: "Inês's 38th birthday", "Tomás's new timetable".
+_POSSESSIVE = re.compile(r"((?:[A-Z][\w-]*\s+){0,2}[^\W\d_][\w-]*)['’]s\s+(?:[\w-]+\s+)?([^\W\d_][\w-]*)")
+
+
+def possessors(query: str) -> frozenset[str]:
+    """The owners `query` asks of by a possessive ("Tomás" in "when is Tomás's birthday?"), as word keys."""
+    return frozenset(stem(w) for m in _POSSESSIVE.finditer(query) for w in m.group(1).split())
+
+
+def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:
+    """The words `content` tells only as someone else's than `owners`' ("birthday" in "For Inês's
+    38th birthday Tomás booked dinner"): the detail of a near neighbour, not of whom it is asked."""
+    text = content[:READ_CHARS]
+    others = [m for m in _POSSESSIVE.finditer(text) if owners.isdisjoint(stem(w) for w in m.group(1).split())]
+    if not others:
+        return frozenset()
+    told = frozenset(stem(m.group(2)) for m in others)
+    return told - memory_words(_without_owned(text, others))
+
+
+def _without_owned(text: str, owned: list[re.Match[str]]) -> str:
+    """`text` without the words told as someone's in `owned` (their second group)."""
+    kept, at = [], 0
+    for match in owned:
+        kept.append(text[at : match.start(2)])
+        at = match.end(2)
+    return " ".join([*kept, text[at:]])
+
+
+_ORDINALS = {
+    f"{n}{suffix}": word
+    for n, suffix, word in (
+        (1, "st", "first"),
+        (2, "nd", "second"),
+        (3, "rd", "third"),
+        (4, "th", "fourth"),
+        (5, "th", "fifth"),
+    )
+}
+
+
+def spelled(found: frozenset[str]) -> frozenset[str]:
+    """`found` with its ordinals spelled out: "2nd sup" is the second."""
+    return found.union(_ORDINALS[w] for w in found if w in _ORDINALS)
