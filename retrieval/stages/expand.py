@@ -1,6 +1,9 @@
 """Stage 5 of a retrieval, expand: the turns written just before and after each episodic turn the
 packing selected (same scope, same session) are offered too, each scored just below its turn, so the
-final packing takes them only while the budget has room and nothing better is waiting. A post-engine
+final packing takes them only while the budget has room and nothing better is waiting. Only
+conversation turns ("Speaker: text", a stored `speaker`) have such neighbours: a person's notes
+written the same afternoon are separate events, and one offered at its neighbour's score would
+stand above the notes that answer. A post-engine
 stage (`Neighbours`, stages/post.py): a neighbour's explanation is its turn's score decayed plus its
 own speaker term, in place of the engine's terms."""
 
@@ -60,11 +63,11 @@ async def expand_neighbours(
     if not per_side or not episodic or plan.base_filter is None:
         return {}
     chosen = {c.key for c in packing.usage[EVENT_TYPE].selected}
-    turns = [h for h in episodic if h.id in chosen][: fit.max_turns]
+    turns = [h for h in episodic if h.id in chosen and said_by_someone(h.payload)][: fit.max_turns]
     requests = neighbour_requests(turns, plan.base_filter, per_side, fit.session_gap_s)
     if not requests:
         return {}
-    found = await inputs.index.neighbours(requests)
+    found = [conversation_turns(points) for points in await inputs.index.neighbours(requests)]
     unrelated = await unrelated_to_query(inputs, [p for points in found for p in points])
     by_seq = {float(t.payload["seq"]): t for t in turns if "seq" in t.payload}
     policy = plan.policies[EVENT_TYPE]
@@ -85,6 +88,22 @@ async def unrelated_to_query(inputs: StageInputs, points: Sequence[StoredPoint])
         return frozenset()
     vectors = await inputs.vectors(EVENT_TYPE, [ScoredPoint(p.id, 0.0, p.payload) for p in points])
     return frozenset(i for i, cosine in cosines_with(inputs.query_vector, vectors).items() if cosine < FAR)
+
+
+def said_by_someone(payload: Mapping[str, Any]) -> bool:
+    """Whether a memory is a conversation turn: its content names who said it (a stored `speaker`)."""
+    return bool(payload.get(SPEAKER))
+
+
+def conversation_turns(points: Sequence[StoredPoint]) -> list[StoredPoint]:
+    """`points` (one side's, nearest first) up to the first that is not a conversation turn: a note
+    between turns ends the exchange."""
+    out: list[StoredPoint] = []
+    for point in points:
+        if not said_by_someone(point.payload):
+            break
+        out.append(point)
+    return out
 
 
 @dataclass(frozen=True)

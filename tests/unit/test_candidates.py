@@ -20,7 +20,7 @@ from mnemo.retrieval.ranking.policy import RankingPolicy
 from mnemo.retrieval.ranking.temporal import TimeWindow
 from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
 from mnemo.retrieval.ranking.terms.time import TimeBoost, TimeTerm
-from mnemo.retrieval.stages.expand import expand, neighbour_requests
+from mnemo.retrieval.stages.expand import conversation_turns, expand, neighbour_requests, said_by_someone
 from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (
     LargeCounts,
@@ -95,6 +95,19 @@ def test_neighbours_are_scored_below_their_turn_and_never_lower_a_hit() -> None:
     assert scores["n-before-2"] == pytest.approx(0.81) and origin["n-before-2"].steps == 2
     assert scores["n-after"] == pytest.approx(0.9) and origin["n-after"].of == "t"
     assert [h.score for h in merged] == sorted(scores.values(), reverse=True)
+
+
+def test_only_conversation_turns_are_neighbours() -> None:
+    # A person's notes of one afternoon are separate events: a note has no speaker, and a walk
+    # along a conversation stops at the first note.
+    assert said_by_someone({SPEAKER: ["caroline"]}) and not said_by_someone({"content": "paid the deposit"})
+    side = [
+        StoredPoint("reply", {SPEAKER: ["melanie"]}),
+        StoredPoint("note", {}),
+        StoredPoint("later", {SPEAKER: ["caroline"]}),
+    ]
+    assert [p.id for p in conversation_turns(side)] == ["reply"]
+    assert conversation_turns([StoredPoint("note", {})]) == []
 
 
 def test_a_neighbour_unrelated_to_the_query_drops_faster_per_step() -> None:
