@@ -290,13 +290,25 @@ def newer_first(
     marker = fit.change_marker and not min_overlap
     changed = [marker and states_change(text) for text in texts]
     said = [holds_from(t) if c and fit.said_periods else None for t, c in zip(texts, changed, strict=True)]
+    # An older statement that leads by this much stays above whatever the times say (the widest reach
+    # below): many pairs end at this one comparison. Then the words, then the times.
+    widest = margin * max(1.0, fit.changed_only_share)
+    topics = [w & asked.words for w in words] if asked.words else [asked.words] * len(words)
+    told = [_told(w) if order is not None else w for w, order in zip(words, orders, strict=True)]
     lifts: dict[str, float] = {}
     for j in range(1, len(window)):
+        score, order = window[j].score, orders[j]
         for i in range(j):
             older = window[i]
-            lead = older.score - window[j].score
+            lead = older.score - score
+            if lead >= widest:
+                continue
+            named = not names[i].isdisjoint(names[j])
+            shared = not topics[i].isdisjoint(topics[j])  # `asked.shares`: the question's words of each, once
+            if not (named or shared):
+                continue
             reach = margin
-            if _rewrites(orders[i], orders[j], words[i], words[j], fit.rewritten_share):
+            if order is not None and _rewrites(orders[i], order, words[i], told[j], fit.rewritten_share):
                 newer = True
             elif times[j] < times[i] + gap_s:
                 said_newer = not changed[i] or _later(said[j], said[i])
@@ -304,9 +316,7 @@ def newer_first(
                 reach = margin * fit.changed_only_share
             else:
                 newer = True
-            named = not names[i].isdisjoint(names[j])
-            shared = asked.shares(words[i], words[j])
-            if lead >= reach or not newer or not (named or shared):
+            if lead >= reach or not newer:
                 continue
             if min_overlap and not (
                 _corrects(signatures[i], signatures[j], min_overlap) or continues(texts[i], texts[j])
@@ -324,14 +334,18 @@ def newer_first(
 
 
 def _rewrites(
-    older: float | None, newer: float | None, older_words: frozenset[str], words: frozenset[str], share: float
+    older: float | None, newer: float | None, older_words: frozenset[str], told: frozenset[str], share: float
 ) -> bool:
-    """Whether a statement was written after another (`write_order`s) and at least `share` of its
-    words (those of three letters or more) are the other's: the same attribute told again."""
+    """Whether a statement was written after another (`write_order`s) and at least `share` of the words
+    it tells (`_told`) are the other's: the same attribute told again."""
     if older is None or newer is None or newer <= older:
         return False
-    told = {w for w in words if len(w) > 2}
     return bool(told) and len(told & older_words) >= share * len(told)
+
+
+def _told(words: frozenset[str]) -> frozenset[str]:
+    """A statement's words of three letters or more."""
+    return frozenset(w for w in words if len(w) > 2)
 
 
 def _later(newer: tuple[float, float] | None, older: tuple[float, float] | None) -> bool:

@@ -229,7 +229,8 @@ def update_lift(adjustments: Sequence[Adjustment]) -> float:
 
 def _before_update(candidate: Candidate, adjustments: Adjustments | None) -> float | None:
     """A candidate's score before a knowledge update lifted it (None: not lifted)."""
-    lift = update_lift(adjustments.of(candidate.key)) if adjustments is not None else 0.0
+    changes = adjustments.of(candidate.key) if adjustments is not None else ()
+    lift = update_lift(changes) if changes else 0.0
     return candidate.score - lift if lift > 0.0 else None
 
 
@@ -246,18 +247,26 @@ def ranked_hits(
     extended as the time term's is: events are told a little after they happen) is off its time
     (`adjustments`: the post-engine stages', where a newer statement's lift over an older one is)."""
     ranked = sorted((c for cs in candidates.values() for c in cs), key=lambda c: -c.score)
-    hits = [
-        RankedHit(
-            c.score,
-            str(points[c.key][1].payload.get("content", "")),
-            cosines.get(c.key),
-            dated=SPECS[c.memory_type].holds_events or "due_ts" in points[c.key][1].payload,
-            off_time=SPECS[c.memory_type].holds_events and _off_time(points[c.key][1].payload, asked_window),
-            lifted_from=_before_update(c, adjustments),
-        )
-        for c in ranked
-    ]
+    hits = [_ranked_hit(c, points[c.key][1].payload, cosines, asked_window, adjustments) for c in ranked]
     return [c.key for c in ranked], hits
+
+
+def _ranked_hit(
+    candidate: Candidate,
+    payload: Mapping[str, object],
+    cosines: Mapping[str, float],
+    asked_window: tuple[float, float] | None,
+    adjustments: Adjustments | None,
+) -> RankedHit:
+    events = SPECS[candidate.memory_type].holds_events
+    return RankedHit(
+        candidate.score,
+        str(payload.get("content", "")),
+        cosines.get(candidate.key),
+        dated=events or "due_ts" in payload,
+        off_time=events and asked_window is not None and _off_time(payload, asked_window),
+        lifted_from=_before_update(candidate, adjustments),
+    )
 
 
 def _off_time(payload: Mapping[str, object], window: tuple[float, float] | None) -> bool:

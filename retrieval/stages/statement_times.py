@@ -40,10 +40,15 @@ def dated(payload: Mapping[str, object]) -> bool:
 
 def write_order(payload: Mapping[str, object]) -> float | None:
     """Where a memory was written among the others (its `seq`), for one whose only time is when it was
-    written (a conversation's turns, dated by their session, are not ordered so)."""
+    written (a conversation's turns, dated by their session, are not ordered so): no `valid_from`,
+    and occurred when it was written (`given_time` None)."""
     seq = payload.get("seq")
-    undated = number(payload, "occurred_ts") is not None and given_time(payload) is None
-    return float(seq) if undated and isinstance(seq, int | float) else None
+    if not isinstance(seq, int | float):
+        return None
+    occurred = number(payload, "occurred_ts")
+    if occurred is None or occurred != number(payload, "created_ts"):
+        return None
+    return float(seq) if number(payload, "valid_from_ts") is None else None
 
 
 def event_is_newer(
