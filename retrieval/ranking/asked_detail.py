@@ -32,6 +32,9 @@ a memory about the right names that does not hold what is asked is unlikely to a
 its words and vector are.
 
 Pure: the same texts give the same answers. Read for a few hits only; every pattern is compiled once.
+
+Size: the check reads a question and a few hits together; what reads one side alone is in its own
+module (asked_kinds.py, asked_things.py, value_forms.py).
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ with no end (as an event ahead's "after"). Weekends, dates in figures and parts 
 read by due_spans.py. Pure: text and a clock in.
 
 English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
+
+Size: the patterns of a task question and of its window are read in one order (a window's phrase
+decides what the rest of the question still says); the spans they resolve to are in due_spans.py.
 """
 
 from __future__ import annotations
