@@ -293,7 +293,7 @@ def newer_first(
     # An older statement that leads by this much stays above whatever the times say (the widest reach
     # below): many pairs end at this one comparison. Then the words, then the times.
     widest = margin * max(1.0, fit.changed_only_share)
-    topics = [w & asked.words for w in words] if asked.words else [asked.words] * len(words)
+    topics = [w & asked.words for w in words]
     told = [_told(w) if order is not None else w for w, order in zip(words, orders, strict=True)]
     lifts: dict[str, float] = {}
     for j in range(1, len(window)):
