@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -153,15 +153,16 @@ async def lift_newer(
     statements' lifts, by id."""
     min_cosine = fit.min_cosine
     lifting = [t for t in NEWER_FIRST_TYPES if t in hits]
+    # Events are corrections by their numbers (`SAME_SUBJECT_OVERLAP`), not values of a question.
+    words = {t: question.words(fit) if t not in SAME_SUBJECT_OVERLAP else frozenset() for t in lifting}
+    pairs = {
+        t: NewerPairs.of(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0), fit, gap_s, words[t])
+        for t in lifting
+    }
     meanings: dict[MemoryType, SameMeaning | None] = dict.fromkeys(lifting)
     values: dict[MemoryType, Asked] = dict.fromkeys(lifting, NOTHING_ASKED)
     if min_cosine > 0.0 and vectors is not None and margin > 0.0:
-        # Events are corrections by their numbers (`SAME_SUBJECT_OVERLAP`), not values of a question.
-        words = {t: question.words(fit) if t not in SAME_SUBJECT_OVERLAP else frozenset() for t in lifting}
-        asked_ids = {
-            t: compared_ids(hits[t], margin, SAME_SUBJECT_OVERLAP.get(t, 0.0), fit, gap_s, words[t])
-            for t in lifting
-        }
+        asked_ids = {t: pairs[t].compared_ids() for t in lifting}
         wanted = [t for t in lifting if asked_ids[t]]
         for t in wanted:
             if words[t]:  # how near the question the best hit is: the first's cosine with it
@@ -175,9 +176,8 @@ async def lift_newer(
         meanings.update({t: never for t in lifting if not asked_ids[t]})
     lifts: dict[str, float] = {}
     for memory_type in lifting:
-        overlap = SAME_SUBJECT_OVERLAP.get(memory_type, 0.0)
-        hits[memory_type], lifted = newer_first(
-            hits[memory_type], margin, overlap, meanings[memory_type], fit, gap_s, values[memory_type]
+        hits[memory_type], lifted = pairs[memory_type].lifted(
+            meanings[memory_type], values[memory_type].values
         )
         lifts.update(lifted)
     return lifts
@@ -193,16 +193,8 @@ def compared_ids(
 ) -> set[str]:
     """The ids of the hits `newer_first` would compare by meaning: every older and newer statement
     of a pair that passes the word, time and score checks (`asked_words`: those a question names, a
-    shared one is a shared subject too). Lifts only raise scores, so the pairs of the unlifted order
-    are all the pairs it can meet."""
-    compared: set[str] = set()
-
-    def ask(older: str, newer: str) -> bool:
-        compared.update((older, newer))
-        return False
-
-    newer_first(hits, margin, min_overlap, ask, fit, gap_s, Asked(asked_words, ask))
-    return compared
+    shared one is a shared subject too)."""
+    return NewerPairs.of(hits, margin, min_overlap, fit, gap_s, asked_words).compared_ids()
 
 
 def suppress_near_duplicates(
@@ -270,10 +262,83 @@ def newer_first(
     `same(older id, newer id)`: whether the two mean the same (None: a shared name suffices);
     `fit`: the ranking model's constants of the lift; `gap_s`: one conversation's span; `asked`: what
     the question asks, two values of which are also a newer statement and an older one."""
-    if margin <= 0.0 or len(hits) < 2:
-        return list(hits), {}
-    ranked = sorted(hits, key=lambda h: -h.score)
-    window = ranked[:_WINDOW]
+    return NewerPairs.of(hits, margin, min_overlap, fit, gap_s, asked.words).lifted(same, asked.values)
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """An older and a newer statement of the best hits (their places in the window) that the word and
+    time checks let the newer overtake where the older leads it by less than `reach`."""
+
+    older: int
+    newer: int
+    reach: float
+    named: bool  # they share a name
+    shared: bool  # they share a word the question names
+
+
+@dataclass(frozen=True)
+class NewerPairs:
+    """The pairs of a type's best hits that a lift may reorder, read once from their words and times,
+    then lifted as the meanings read for them say (`lifted`). Lifts only raise scores, so the pairs
+    of the unlifted order are all the pairs the lifts can meet."""
+
+    ranked: list[ScoredPoint]
+    pairs: list[_Pair]  # by newer statement, then older
+
+    @classmethod
+    def of(
+        cls,
+        hits: Sequence[ScoredPoint],
+        margin: float,
+        min_overlap: float,
+        fit: NewerFirstModel,
+        gap_s: float,
+        asked_words: frozenset[str],
+    ) -> NewerPairs:
+        if margin <= 0.0 or len(hits) < 2:
+            return cls(list(hits), [])
+        ranked = sorted(hits, key=lambda h: -h.score)
+        window = ranked[:_WINDOW]
+        return cls(ranked, list(_candidate_pairs(window, margin, min_overlap, fit, gap_s, asked_words)))
+
+    def compared_ids(self) -> set[str]:
+        """The ids of every statement of a pair: the ones whose meanings a lift asks."""
+        return {self.ranked[i].id for pair in self.pairs for i in (pair.older, pair.newer)}
+
+    def lifted(
+        self, same: SameMeaning | None, values: SameMeaning
+    ) -> tuple[list[ScoredPoint], dict[str, float]]:
+        """The hits with each pair's newer statement lifted just above the best-ranked older one it
+        overtakes where the two mean the same (`same`; None: a shared name suffices) or are two values
+        of what the question asks (`values`), and each lifted hit's lift."""
+        window = self.ranked[:_WINDOW]
+        lifts: dict[str, float] = {}
+        for pair in self.pairs:
+            older, newer = window[pair.older], window[pair.newer]
+            lead = older.score - newer.score
+            if newer.id in lifts or lead >= pair.reach:
+                continue
+            restated = pair.named and (same is None or same(older.id, newer.id))
+            if not restated and not (pair.shared and values(older.id, newer.id)):
+                continue
+            lifts[newer.id] = lead + _ABOVE
+            window[pair.newer] = replace(newer, score=older.score + _ABOVE)
+        if not lifts:
+            return self.ranked, {}
+        return sorted(window, key=lambda h: -h.score) + self.ranked[_WINDOW:], lifts
+
+
+def _candidate_pairs(
+    window: list[ScoredPoint],
+    margin: float,
+    min_overlap: float,
+    fit: NewerFirstModel,
+    gap_s: float,
+    asked_words: frozenset[str],
+) -> Iterator[_Pair]:
+    """Each pair of `window` (best first) whose newer statement the words and times let overtake the
+    older, with the lead it may overtake (`NewerPairs`)."""
     texts = [str(h.payload.get("content", "")) for h in window]
     signatures = [signature(text) for text in texts]
     names = [s.names for s in signatures]
@@ -293,14 +358,12 @@ def newer_first(
     # An older statement that leads by this much stays above whatever the times say (the widest reach
     # below): many pairs end at this one comparison. Then the words, then the times.
     widest = margin * max(1.0, fit.changed_only_share)
-    topics = [w & asked.words for w in words]
+    topics = [w & asked_words for w in words]
     told = [_told(w) if order is not None else w for w, order in zip(words, orders, strict=True)]
-    lifts: dict[str, float] = {}
     for j in range(1, len(window)):
         score, order = window[j].score, orders[j]
         for i in range(j):
-            older = window[i]
-            lead = older.score - score
+            lead = window[i].score - score
             if lead >= widest:
                 continue
             named = not names[i].isdisjoint(names[j])
@@ -322,15 +385,7 @@ def newer_first(
                 _corrects(signatures[i], signatures[j], min_overlap) or continues(texts[i], texts[j])
             ):
                 continue
-            restated = named and (same is None or same(older.id, window[j].id))
-            if not restated and not (shared and asked.values(older.id, window[j].id)):
-                continue
-            lifts[window[j].id] = lead + _ABOVE
-            window[j] = replace(window[j], score=older.score + _ABOVE)
-            break  # the best-ranked older statement it overtakes; the rest follow by score
-    if not lifts:
-        return ranked, {}
-    return sorted(window, key=lambda h: -h.score) + ranked[_WINDOW:], lifts
+            yield _Pair(i, j, reach, named, shared)
 
 
 def _rewrites(
