@@ -183,20 +183,6 @@ async def lift_newer(
     return lifts
 
 
-def compared_ids(
-    hits: Sequence[ScoredPoint],
-    margin: float,
-    min_overlap: float = 0.0,
-    fit: NewerFirstModel = DEFAULT_MODEL.newer_first,
-    gap_s: float = DEFAULT_MODEL.conversation_gap_s,
-    asked_words: frozenset[str] = frozenset(),
-) -> set[str]:
-    """The ids of the hits `newer_first` would compare by meaning: every older and newer statement
-    of a pair that passes the word, time and score checks (`asked_words`: those a question names, a
-    shared one is a shared subject too)."""
-    return NewerPairs.of(hits, margin, min_overlap, fit, gap_s, asked_words).compared_ids()
-
-
 def suppress_near_duplicates(
     hits: Sequence[ScoredPoint], threshold: float, dropped: list[Duplicate] | None = None
 ) -> list[ScoredPoint]:

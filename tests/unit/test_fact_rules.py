@@ -18,7 +18,7 @@ from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.stages.changed_events import candidate_pairs, lift_changed_events, tells_change
 from mnemo.retrieval.stages.post import same_meaning
-from mnemo.retrieval.stages.rank import compared_ids, continues, newer_first
+from mnemo.retrieval.stages.rank import NewerPairs, continues, newer_first
 from mnemo.retrieval.stages.search import VectorCache
 from mnemo.retrieval.stages.statement_times import event_is_newer
 
@@ -152,8 +152,11 @@ def test_a_newer_statement_is_lifted_only_where_it_means_the_same() -> None:
     old = hit("old", "Alice is allergic to peanuts.", 0.60, 0)
     home = hit("home", "Alice lives in Denver with her two cats.", 0.50, 30)
     job = hit("job", "Alice started a new job at the bakery.", 0.30, 60)  # too far behind to be lifted
-    assert compared_ids([old, home, job], 0.15) == {"old", "home"}
-    assert compared_ids([old, home, job], 0.0) == set()  # the lift off: nothing to read
+    fit, gap_s = DEFAULT_MODEL.newer_first, DEFAULT_MODEL.conversation_gap_s
+    pairs = NewerPairs.of([old, home, job], 0.15, 0.0, fit, gap_s, frozenset())
+    assert pairs.compared_ids() == {"old", "home"}
+    off = NewerPairs.of([old, home, job], 0.0, 0.0, fit, gap_s, frozenset())
+    assert off.compared_ids() == set()  # the lift off: nothing to read
     vectors = {"old": [1.0, 0.0], "home": [0.5, 0.866], "job": [0.0, 1.0]}  # cosine(old, home) 0.5
     kept, lifts = newer_first([old, home, job], 0.15, same=same_meaning(vectors, 0.55))
     assert [h.id for h in kept] == ["old", "home", "job"] and lifts == {}
