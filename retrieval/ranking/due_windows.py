@@ -47,7 +47,7 @@ from .due_spans import (
 )
 from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
-from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow
+from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 
 # What was meant to be done and was not: "overdue", "never did", "let slip", "still not done".
 _UNDONE = (
@@ -327,6 +327,7 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     return not asks_leave or _NAMES_TASKS.search(query) is not None
 
 
+@in_askers_days
 def due_window(query: str, now: datetime) -> TimeWindow | None:
     """The due dates a question about tasks names: the window ahead (or, for what is overdue, the
     window up to now; for what is "coming up", from now on); None when it names no time and asks for
@@ -393,9 +394,14 @@ class TaskQuestion:
     soonest: bool = False
 
 
-@lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
 def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
     """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
+    # One instant in two offsets is one key to the cache, but two askers' days: the offset is keyed too.
+    return _task_question(query, now, now.utcoffset(), leave_rule)
+
+
+@lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
+def _task_question(query: str, now: datetime, _: timedelta | None, leave_rule: bool) -> TaskQuestion | None:
     query = spelled_out(query)
     if not asks_about_tasks(query, leave_rule):
         window = due_window(query, now)

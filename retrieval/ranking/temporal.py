@@ -1,13 +1,14 @@
 """Times named in a query ("yesterday", "last May", "in 2022", "two weeks ago", "on 7 July, 2023",
 "the Sunday before 25 May 2023", "earlier this year", "in the past two months"), resolved against
-the request's `now` into a window of `occurred_at`.
+the request's `now` into a window of `occurred_at`, on the asker's clock (`in_askers_days`).
 
 Pure: text and a clock in, a window out (or None). The ranking policy turns the window into a
-formula term, so Qdrant boosts memories from that time and `explain` shows it. Dates are UTC
-calendar days; a named period covers all of it (`in May 2023` is May 1 to June 1, `two months
-ago` the whole calendar month), `since May` runs from May 1 until now, and a vague count ("a few
-days ago") is a range of days rather than one guessed day. A time anchored to a date ("the week
-before 3 August 2023") runs until that date's end: what happened then was often told on it.
+formula term, so Qdrant boosts memories from that time and `explain` shows it. Dates are the
+calendar days of the offset `now` is given in (UTC for a `now` in UTC); a named period covers all
+of it (`in May 2023` is May 1 to June 1, `two months ago` the whole calendar month), `since May`
+runs from May 1 until now, and a vague count ("a few days ago") is a range of days rather than one
+guessed day. A time anchored to a date ("the week before 3 August 2023") runs until that date's
+end: what happened then was often told on it.
 
 The phrasings are English usage, not any dataset's questions; `tests/unit/test_temporal.py` pins
 every one to a fixed `now`.
@@ -20,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import wraps
 
 from ...memtypes.language.time_mentions import speaks_ahead
 from .calendar_spans import (
@@ -82,6 +84,31 @@ class TimeWindow:
     start: datetime
     end: datetime
     phrase: str
+
+
+WindowReader = Callable[[str, datetime], TimeWindow | None]
+
+
+def in_askers_days(read: WindowReader) -> WindowReader:
+    """`read` with the days, weeks and months of the asker's clock: the UTC offset the request's `now`
+    is given in. "Tomorrow" asked at 19:30 in Austin (00:30 UTC the next day) is the next Austin day,
+    from 05:00 UTC; a `now` in UTC reads UTC days. The reader sees the asker's wall clock as if it
+    were UTC, and its window is moved back by the offset (an open end stays open)."""
+
+    @wraps(read)
+    def read_on_askers_clock(query: str, now: datetime) -> TimeWindow | None:
+        offset = now.utcoffset() or timedelta(0)
+        window = read(query, now.astimezone(UTC) + offset)
+        if window is None or not offset:
+            return window
+        return TimeWindow(_moved(window.start, -offset), _moved(window.end, -offset), window.phrase)
+
+    return read_on_askers_clock
+
+
+def _moved(moment: datetime, by: timedelta) -> datetime:
+    open_end = moment.replace(tzinfo=None) in (datetime.min, datetime.max)
+    return moment if open_end else moment + by
 
 
 def _count(text: str) -> tuple[int, int]:
@@ -335,6 +362,7 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
 ]
 
 
+@in_askers_days
 def parse_time_window(query: str, now: datetime) -> TimeWindow | None:
     """The time the query names, as a window of occurred_at; None when it names none.
 

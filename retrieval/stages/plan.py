@@ -150,7 +150,7 @@ def resolve(
     weights = normalize_allocation(
         types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
     )
-    now = (request.now or datetime.now(UTC)).astimezone(UTC)
+    now = request.now or datetime.now(UTC)  # in the asker's offset: the days a question names are theirs
     floor = config.default_min_confidence if request.min_confidence is None else request.min_confidence
     encoding = default_encoding
     budget = request.budget_tokens or config.default_budget_tokens

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -386,3 +386,40 @@ def test_what_is_coming_up_is_due_from_now_on() -> None:
     assert asked is not None and not asked.open and asked.window is not None
     assert (asked.window.start, asked.window.end) == (NOW, datetime.max.replace(tzinfo=UTC))
     assert task_question("Jonas's birthday is coming up, what should I get him?", NOW) is None
+
+
+AUSTIN = timezone(timedelta(hours=-6))  # Central Standard Time
+
+
+def utc(month: int, day: int, hour: int) -> datetime:
+    return datetime(2026 + (month < 11), month, day, hour, tzinfo=UTC)  # November 2026 to October 2027
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        ("anything for tomorrow?", utc(11, 20, 6), utc(11, 21, 6)),
+        ("what's due today?", utc(11, 19, 6), utc(11, 20, 6)),
+        ("anything due before today?", datetime.min.replace(tzinfo=UTC), utc(11, 19, 6)),
+        ("what's on in December?", utc(12, 1, 6), utc(1, 1, 6)),
+    ],
+)
+def test_the_days_a_question_names_are_the_askers(query: str, start: datetime, end: datetime) -> None:
+    """Asked on Thursday 19 November at 18:30 in Austin (00:30 UTC on Friday): "tomorrow" is Friday
+    in Austin, from 06:00 UTC, not Saturday; the same instant given in UTC reads UTC days."""
+    asked_in_austin = datetime(2026, 11, 19, 18, 30, tzinfo=AUSTIN)
+    window = due_window(query, asked_in_austin)
+    assert window is not None and (window.start, window.end) == (start, end)
+    in_utc = due_window(query, asked_in_austin.astimezone(UTC))
+    assert in_utc is not None and (in_utc.start, in_utc.end) != (start, end)
+
+
+def test_one_instant_in_two_offsets_asks_about_two_days() -> None:
+    """The questions read are remembered by query and clock: the offset is part of the clock."""
+    asked_in_austin = datetime(2026, 11, 19, 18, 30, tzinfo=AUSTIN)
+    in_austin = task_question("what's due tomorrow?", asked_in_austin)
+    in_utc = task_question("what's due tomorrow?", asked_in_austin.astimezone(UTC))
+    assert in_austin is not None and in_austin.window is not None
+    assert in_utc is not None and in_utc.window is not None
+    assert in_austin.window.start == utc(11, 20, 6)
+    assert in_utc.window.start == utc(11, 21, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -175,3 +175,14 @@ def test_the_most_specific_time_wins() -> None:
 def test_a_month_asked_of_what_is_to_come_is_the_next_one(query: str, start: date) -> None:
     window = parse_time_window(query, NOW)
     assert window is not None and window.start.date() == start
+
+
+def test_the_days_a_question_names_are_the_askers() -> None:
+    """Yesterday, asked at 21:00 on Sunday in New York (01:00 UTC on Monday), is Saturday there."""
+    asked = datetime(2023, 10, 22, 21, tzinfo=timezone(timedelta(hours=-4)))
+    window = parse_time_window("what did I eat yesterday?", asked)
+    assert window is not None
+    assert (window.start, window.end) == (
+        datetime(2023, 10, 21, 4, tzinfo=UTC),
+        datetime(2023, 10, 22, 4, tzinfo=UTC),
+    )
