@@ -26,7 +26,8 @@ _END = r"(?=$|[.;:,()!?])"
 # A verb of change ("moves", "switched", "was changed") a few words before its "from": "from X to Y"
 # alone is as often a span ("open from Monday to Friday") or a journey ("drove from York to Leeds").
 _FROM = (
-    r"\b(?:mov|switch|chang|swap|shift|transferr|migrat|upgrad|downgrad|increas|reduc|lower|rais|postpon)"
+    r"\b(?:mov|switch|chang|swap|shift|transferr|migrat|upgrad|downgrad|increas|reduc|lower|rais|postpon|push"
+    r"|delay|bump)"
     r"(?:e|es|ed|ing)?\b(?:\s+[\w'’-]+){0,3}?\s+(?:away\s+)?from\s+"
 )
 _LEFT = (
@@ -40,9 +41,31 @@ _LEFT = (
 
 
 def _values(text: str) -> frozenset[str]:
-    """The names and numbers of a few words, a plural's "s" dropped ("Tuesdays" is "tuesday")."""
+    """The names and numbers of a few words, a plural's "s" dropped ("Tuesdays" is "tuesday"), a month
+    written whole ("sept 30" is "september 30"). A month is a value though written lower case."""
     said = signature(text)
-    return frozenset(_singular(w) for w in said.names | said.numbers)
+    months = {w for w in said.words if w in _MONTHS and _MONTHS[w] not in _ALSO_VERBS}
+    return frozenset(_value_word(w) for w in said.names | said.numbers | months)
+
+
+# A month's short forms, for a value told one way and stated the other ("pushed from sept 30" of
+# "completion is september 30").
+_MONTHS = {
+    short: month
+    for month in (
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    )
+    for short in {month, month[:3], month[:4]}
+}  # fmt: skip
+
+
+# Months that are also verbs ("we may", "march on"): values only where written as names.
+_ALSO_VERBS = frozenset({"march", "may"})
+
+
+def _value_word(word: str) -> str:
+    return _MONTHS.get(word.rstrip("."), _singular(word))
 
 
 def _singular(word: str) -> str:
@@ -71,5 +94,68 @@ def leaves(event: str, statement: str) -> bool:
     changes = left_values(event)
     if not changes:
         return False
-    words = frozenset(_singular(w) for w in signature(statement).words)
+    words = frozenset(_value_word(w) for w in signature(statement).words)
     return any(left <= words and words.isdisjoint(went) for left, went in changes)
+
+
+# A value told as a number ("45 EUR", "gate code 4471", "net 30", "$84k/yr"); not a date, a year nor
+# an identifier ("#1003"), which an event names for itself, not as the value of a standing fact.
+_NUMBER_TOKEN = re.compile(r"(?<![\w#])[$€£]?\d(?:[\w.,:/%-]*[\w%])?")
+_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?$|(?:19|20)\d\d$")
+_FRAME_WORD = re.compile(r"[a-z][\w'’-]*")
+# Words too common to tie two values to one thing ("is", "the", "for", "a"...): the frame is read
+# from words of three letters or more but these.
+_FURNITURE = frozenset(
+    {
+        "the", "and", "for", "are", "was", "were", "with", "from", "that", "this", "which", "about", "has",
+        "have", "had", "its", "his", "her", "our", "your", "their", "you", "she", "they", "not", "but",
+        "all", "per", "now", "then", "also", "into", "over", "under", "each", "every", "just", "out",
+    }
+)  # fmt: skip
+_FRAME = 3  # the frame's words on each side: a value's own noun or unit, seldom further away
+# Frame words two values must share to be told of one thing: a unit alone ("EUR") is every sum's.
+_SHARED_FRAME = 2
+
+
+def _shape(value: str) -> str:
+    """A value's kind by its form: "0,11" and "0,12" are alike, "45" and "1.385" are not."""
+    return re.sub(r"\d", "d", value)
+
+
+@lru_cache(maxsize=32_768)
+def _framed_values(text: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """Each number a text tells as a value: (the number, its shape, the words it is told with: the
+    nearest `_FRAME` words on each side, furniture left out, within its clause)."""
+    lowered = text.lower()
+    found = []
+    for match in _NUMBER_TOKEN.finditer(lowered):
+        value = match.group().rstrip(".,")
+        if _DATE.match(value.lstrip("$€£")):
+            continue
+        before = re.split(r"[;:()!?]|\.\s", lowered[: match.start()])[-1]
+        after = re.split(r"[;:()!?]|\.\s", lowered[match.end() :])[0]
+        near = [w for w in _FRAME_WORD.findall(before) if len(w) > 2 and w not in _FURNITURE][-_FRAME:]
+        near += [w for w in _FRAME_WORD.findall(after) if len(w) > 2 and w not in _FURNITURE][:_FRAME]
+        found.append((value, _shape(value), frozenset(_singular(w) for w in near)))
+    return tuple(found)
+
+
+@lru_cache(maxsize=32_768)  # the same pairs of best hits recur request after request
+def retells_with_another_value(older: str, newer: str) -> bool:
+    """Whether `newer` tells a number of `older` again, another of the same form in the same words
+    ("your minimum fee for small jobs is 45 EUR" → "minimum fee 55 EUR"; "gate code for the north
+    gate is 4471" → "gave the driver the gate code, 5820"): a value of one thing given anew. The
+    older number must be missing from the newer text, and the newer from the older (a text that
+    names both may tell the change, or two things). Two words of the frame must be shared: a unit
+    alone ("EUR") is every sum's."""
+    was, now = _framed_values(older), _framed_values(newer)
+    was_numbers, now_numbers = {v for v, _, _ in was}, {v for v, _, _ in now}
+    return any(
+        old != new
+        and shape == kind
+        and old not in now_numbers
+        and new not in was_numbers
+        and len(frame & told) >= _SHARED_FRAME
+        for old, shape, frame in was
+        for new, kind, told in now
+    )

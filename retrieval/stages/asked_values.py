@@ -36,10 +36,17 @@ from ..ranking.model import NewerFirstModel
 from .post import SameMeaning, cosines_with, never, same_meaning
 
 _SHORTEST = 3  # shorter words name nothing a statement is about ("we", "do")
-# A question that asks for a value as it is now (English usage).
+# A question that asks for a value as it is now (English usage): "my current rate", "is Karen still
+# our PM?".
 _ASKS_NOW = re.compile(
-    r"\b(?:now|currently|nowadays|these\s+days|at\s+(?:the\s+moment|this\s+point|present))\b", re.I
+    r"\b(?:now|currently|current|still|nowadays|these\s+days|at\s+(?:the\s+moment|this\s+point|present))\b",
+    re.I,
 )
+
+
+def asks_now(question: str) -> bool:
+    """Whether a question asks for a value as it is now ("who's the sparky now?")."""
+    return _ASKS_NOW.search(question) is not None
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ def asked_words(question: str) -> frozenset[str]:
     person's store names the person: "where's Kasia from?" is no question about where Kasia lives),
     unless it asks for the value now ("what's Imran's title now?")."""
     said = signature(question)
-    names = frozenset() if _ASKS_NOW.search(question) else said.names
+    names = frozenset() if asks_now(question) else said.names
     return frozenset(w for w in said.words if len(w) >= _SHORTEST and w not in NOT_NAMES and w not in names)
 
 

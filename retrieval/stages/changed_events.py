@@ -6,7 +6,11 @@ Newer-first (stages/rank.py) compares statements of one type; an update is as of
 beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_TYPES`) when:
 
 - it says a change (`EVENT_STATES_CHANGE`: "switched", "from 1 September", "increased from 75 to 88",
-  "promoted", "becomes"); an event that only mentions the subject updates nothing;
+  "promoted", "becomes", "goes up to"), or it gives one of the statement's numbers anew: another of the
+  same form told in the same words, the old one missing ("gave the driver the gate code, 5820" of
+  "gate code for the north gate is 4471", memtypes/language/changes.py), a later record of the new
+  value, which ties the two as a value left does (alike from `asked_min_cosine`, below); an event
+  that only mentions the subject updates nothing;
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least the
   ranking model's `newer_first.min_cosine`, as for two statements; or both are values of what the
   question asks (stages/asked_values.py); or it names the statement's value as the one it left
@@ -32,7 +36,9 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   says the value changed is the newer. A statement written after the event was is the newer: it may
   already tell the change;
 - the statement leads by less than the model's `changed_events.share` of the newer-first margin: as
-  for a statement that only its words say is newer, those words also open events that update nothing.
+  for a statement that only its words say is newer, those words also open events that update nothing;
+  by less than the whole margin where the question asks the value as it is now ("who's the sparky
+  now?", asked_values.py): the change an event tells is then what it asks for.
 
 Events lifted over one statement are steps of one chain ("reduced from 5 mg to 3.75 mg", later "reduced
 to 2.5 mg"): the one that happened later lands above. A later event that retells a step (a shared name,
@@ -40,6 +46,9 @@ alike in meaning) joins the chain though it says no change ("stable on the 3.75 
 months after "reduced from 5 mg to 3.75 mg"): it is the latest news of that change, where it trails
 the statement by as little. All stay candidates. A post-engine stage
 (stages/post.py) after `NewerFirst`; `explain` shows it as `changed_event`.
+
+Size: over 400 lines, as the readings of one pair (words, times, meaning, the chain's later steps)
+are judged together and each refers to the others.
 """
 
 from __future__ import annotations
@@ -51,7 +60,7 @@ from functools import lru_cache
 
 import numpy.typing as npt
 
-from ...memtypes.language.changes import leaves
+from ...memtypes.language.changes import leaves, retells_with_another_value
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
@@ -59,7 +68,7 @@ from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.model import RankingModel
 from . import rank
-from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked
+from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked, asks_now
 from .plan import ReadPlan
 from .post import (
     Adjustment,
@@ -80,8 +89,10 @@ from .statement_times import dated, event_is_newer, happened
 # since July": in an event it measures a while) nor "these days". A pattern, not a compiled one, so
 # that `mnemo bench folds` can vary it.
 EVENT_STATES_CHANGE = (
-    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|moved|switched|changed|replaced|took\s+over|takes\s+over"
-    r"|as\s+of|increased|decreased|reduced|lowered|promoted|renewed|became|becomes|joins|joined|upgraded"
+    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|switch(?:ed|es)|chang(?:ed|es)"
+    r"|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
+    r"|(?:goes|go|went|gone)\s+(?:up|down)\s+(?:to|by)|postponed|pushed\s+(?:back|out)"
+    r"|as\s+of|increased|decreased|reduced|lowered|raised|promoted|renewed|became|becomes|joins|joined|upgraded"
     r"|migrated|effective)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\bfrom\s+(?:19|20)\d\d\b"
@@ -136,10 +147,11 @@ def candidate_pairs(
     left_reach: float = 0.0,
 ) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
-    newer than by the word, time and score checks (`said_periods`: a statement's words naming the
-    date it holds from count as its time; `asked`: a word the question names, shared, is a shared
-    subject too; `left_reach`: the lead a statement may have over an event that names its value as
-    the one it left, where that is more than `reach`)."""
+    newer than by the word, time and score checks (an event that says no change, only those whose
+    value it gives anew; `said_periods`: a statement's words naming the date it holds from count as
+    its time; `asked`: a word the question names, shared, is a shared subject too; `left_reach`: the
+    lead a statement may have over an event that names its value as the one it left, where that is
+    more than `reach`)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
     statements = sorted(
         (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
@@ -150,13 +162,13 @@ def candidate_pairs(
     pairs: list[tuple[ScoredPoint, list[ScoredPoint]]] = []
     for event in events:
         text = str(event.payload.get("content", ""))
-        if not tells_change(text):
-            continue
+        changed = tells_change(text)
         told = signature(text)
         older = [
             s
             for s in statements
             if 0.0 < s.score - event.score < max(reach, left_reach if _leaves(event, s) else 0.0)
+            and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
             and _same_subject(told, s, asked)
         ]
@@ -181,6 +193,15 @@ def _leaves(event: ScoredPoint, statement: ScoredPoint) -> bool:
     """Whether an event tells a change away from the value a statement states ("moves from Tuesday to
     Wednesday" of "bin day is Tuesday"): the statement is its old value, however alike the two read."""
     return leaves(str(event.payload.get("content", "")), str(statement.payload.get("content", "")))
+
+
+def _gives_anew(event: ScoredPoint, statement: ScoredPoint) -> bool:
+    """Whether an event gives a value of a statement anew: a number of the same form in the same
+    words, the statement's own missing ("gave the driver the gate code, 5820" of "gate code for the
+    north gate is 4471"): a later record of the new value, though it says no change."""
+    return retells_with_another_value(
+        str(statement.payload.get("content", "")), str(event.payload.get("content", ""))
+    )
 
 
 def _said(hit: ScoredPoint) -> FactSignature:
@@ -219,9 +240,14 @@ async def lift_changed_events(
     above the best such statement (or of one that is another value of what `question` asks);
     answers the lifts, by id. `left_reach`: the lead a statement may have over an event that names
     the statement's value as the one it left (the newer-first margin: as a time between two
-    statements, that tells which is the newer)."""
+    statements, that tells which is the newer), or over any event that tells a change where the
+    question asks the value as it is now (asked_values.py's `asks_now`)."""
     if reach <= 0.0:
         return {}
+    if asks_now(question.text):
+        # It asks the value as it stands: an event that tells the value changed is what it asks
+        # for, the evidence a value left is.
+        reach = max(reach, left_reach)
     fit = model.newer_first
     words = question.words(fit)
     said_periods = model.changed_events.said_periods
@@ -232,7 +258,8 @@ async def lift_changed_events(
     read = await _vectors(hits, pairs, vectors, bool(words), newer)
     same = same_meaning(read, fit.min_cosine)
     values = asked(words, question.vector, read, fit)
-    # A value left is a tie of its own, as a word the question names is: alike from the lower bar.
+    # A value left, or given anew in the same words, is a tie of its own, as a word the question
+    # names is: alike from the lower bar.
     near = same_meaning(read, fit.asked_min_cosine)
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
@@ -242,7 +269,7 @@ async def lift_changed_events(
                 for s in older
                 if _outdates(event, s, same, values)
                 or _retells(event, s, newer, same)
-                or (_leaves(event, s) and near(s.id, event.id))
+                or ((_leaves(event, s) or _gives_anew(event, s)) and near(s.id, event.id))
             ),
             None,
         )

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import pytest
+
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
-from mnemo.retrieval.stages.asked_values import NO_QUESTION, Question, asked, asked_words
+from mnemo.retrieval.stages.asked_values import NO_QUESTION, Question, asked, asked_words, asks_now
 from mnemo.retrieval.stages.changed_events import lift_changed_events
 from mnemo.retrieval.stages.post import VectorsOf
 from mnemo.retrieval.stages.rank import lift_newer
@@ -47,6 +49,24 @@ def test_a_question_names_the_words_a_statement_is_about() -> None:
     assert Question("who are we with for electricity?").words(FIT) == frozenset()  # no vector: off
     off = varied(DEFAULT_MODEL, {"newer_first.asked_min_cosine": 0.0}).newer_first
     assert Question("who are we with for electricity?", QUERY).words(off) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "now"),
+    [
+        ("who's the sparky now", True),
+        ("what's the mortgage payment these days", True),
+        ("What is my current hourly rate?", True),
+        ("Is Karen still our PM?", True),
+        ("Who is my health insurer at the moment?", True),
+        ("How much is the rent?", False),
+        ("When did we move the standup?", False),
+        ("What did the nurse say about the current medication plan last week?", True),
+        ("Who knows the dispatcher?", False),  # "know" holds "now" only inside a word
+    ],
+)
+def test_a_question_asks_for_the_value_as_it_is_now(question: str, now: bool) -> None:
+    assert asks_now(question) is now
 
 
 def test_two_values_are_both_near_the_question_and_alike_enough() -> None:
@@ -104,4 +124,23 @@ async def test_an_event_that_tells_a_new_value_of_the_asked_thing_is_lifted() ->
         hits = {MemoryType.EPISODIC: [event], MemoryType.SEMANTIC: [fact]}
         read: list[str] = []
         lifts = await lift_changed_events(hits, 0.075, read_from(VECTORS, read), DEFAULT_MODEL, asking)
+        assert set(lifts) == lifted
+
+
+async def test_a_question_about_now_lets_an_event_that_tells_a_change_overtake_further() -> None:
+    """An event that says the value changed is what a question about the value now asks for: it may
+    overtake the statement it outdates by the whole margin (here 0.11), not half of it."""
+    fact = ScoredPoint("old", 0.60, {"content": "Electricity is with Electric Ireland.", **written(LOADED)})
+    event = ScoredPoint(
+        "new", 0.49, {"content": "We switched to Flogas for the electricity.", **written(LOADED + 86_400.0)}
+    )
+    for asking, lifted in (
+        ("who are we with for electricity?", set()),
+        ("who are we with for electricity now?", {"new"}),
+    ):
+        hits = {MemoryType.EPISODIC: [event], MemoryType.SEMANTIC: [fact]}
+        question = Question(asking, QUERY)
+        lifts = await lift_changed_events(
+            hits, 0.075, read_from(VECTORS, []), DEFAULT_MODEL, question, left_reach=0.15
+        )
         assert set(lifts) == lifted

@@ -246,6 +246,14 @@ def test_an_event_is_newer_than_a_fact_as_far_as_their_times_tell(
         ("Gerry cleaned out the hens' coop and put down fresh straw.", False),
         ("Datadog QBR: log volume up 40% since July.", False),  # a while, not a value's start
         ("Armando sent the final renovation account: €15,060 is left to pay.", False),
+        ("Sanne phoned from Lexis: their rate goes up to 0,12 EUR per word.", True),
+        ("Signed the refi, payment goes down to twenty one fifty a month.", True),
+        ("Sanne has left Lexis; her projects were handed to Daan Visser.", True),
+        ("Standup moves to 9:30 on Mondays.", True),
+        ("The launch was pushed back a week.", True),
+        ("Steel started going up today, first columns on grid A.", False),  # construction, no value
+        ("The rent went up at the end of the lane.", False),  # a place, no value gone up to
+        ("Handed the keys to the cleaner.", False),  # a thing handed, no holder changed
     ],
 )
 def test_an_event_tells_a_change_by_its_words(text: str, tells: bool) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from mnemo.memtypes.language.changes import leaves, left_values
+from mnemo.memtypes.language.changes import leaves, left_values, retells_with_another_value
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
@@ -34,6 +34,13 @@ FOOD = "Juni eats Lily's Kitchen adult dry food, two scoops in the morning and t
         ("Standup moved from 9:00 to 9:30.", {"9:00"}, {"9:30"}),
         ("Switched the car insurance away from Admiral.", {"admiral"}, set()),
         ("Leo no longer goes to Cubs on Mondays.", {"cub", "monday"}, set()),
+        # A month written short is the month: "sept 30" is "september 30".
+        (
+            "steel delays pushed substantial completion from sept 30 to october 29",
+            {"september", "30"},
+            {"october", "29"},
+        ),
+        ("Delayed the handover from 3 Feb to 10 Feb.", {"3", "february"}, {"10", "february"}),
     ],
 )
 def test_a_change_names_the_value_it_left(event: str, left: set[str], went: set[str]) -> None:
@@ -60,6 +67,67 @@ def test_a_statement_is_left_behind_only_if_it_states_the_old_value_and_not_the_
     assert leaves(moved, "The bins go out on Tuesdays.")  # a plural is the same day
     assert not leaves(moved, "Cubs is on Monday evenings.")
     assert not leaves(moved, "Bin day moved from Tuesday to Wednesday in January.")  # it tells the change
+
+
+def test_a_month_written_short_leaves_the_month_stated_whole() -> None:
+    pushed = "schedule update, steel delays pushed substantial completion from sept 30 to october 29"
+    assert leaves(pushed, "substantial completion on the schedule is september 30")
+    assert not leaves(pushed, "the crane comes back on october 29 for the roof")  # names the new value
+    # "may" is a month only where written as one: "you may" is no value left.
+    assert left_values("We moved the meeting from what you may remember to Friday.") == ()
+
+
+@pytest.mark.parametrize(
+    ("older", "newer", "anew"),
+    [
+        # The same words, another number of the same form: the value given anew.
+        (
+            "Your minimum fee for small jobs is 45 EUR, which covers up to about 350 words.",
+            "You sent your 2027 price list: technical 0,14 EUR per word, minimum fee 55 EUR.",
+            True,
+        ),
+        (
+            "gate code for the north gate is 4471 dont give it out to delivery drivers",
+            "gave the rumpke driver the gate code, 5820, he'll be swapping early",
+            True,
+        ),
+        (
+            "Payment terms: net 30 from invoice date.",
+            "Renewal signed: payment terms net 45 from the invoice date.",
+            True,
+        ),
+        (
+            "Lexis pay 0,11 EUR per new word, fuzzy matches on their own grid.",
+            "Their rate goes up to 0,12 EUR per new word from 01.01.2027.",
+            True,
+        ),
+        # A unit alone ties no two sums: two invoices.
+        (
+            "You invoiced Lexis Agency 1.240,50 EUR for job LX-2212.",
+            "Invoice to Hafenkraft for manual part 2: 14.600 words at 0,14 EUR = 2.044,00 EUR.",
+            False,
+        ),
+        # Another form is another kind of value ("45" a fee, "1.385" a rent).
+        (
+            "Your minimum fee for small jobs is 45 EUR a month.",
+            "Rent for the flat: 1.385 EUR a month.",
+            False,
+        ),
+        # It names the old value too: it may tell the change, or two things.
+        ("Standup is at 9:00 in room 4.", "Standup at 9:30 in room 4 from Monday, not 9:00 any more.", False),
+        # Dates and years are when things happened, not a standing value.
+        (
+            "The lease runs to 31.12.2026, rent paid monthly.",
+            "The lease runs to 31.12.2027, rent paid monthly.",
+            False,
+        ),
+        ("Mila is allergic to peanuts.", "Mila had 2 slices of cake at the party.", False),
+    ],
+)
+def test_a_number_told_again_in_the_same_words_is_a_value_given_anew(
+    older: str, newer: str, anew: bool
+) -> None:
+    assert retells_with_another_value(older, newer) is anew
 
 
 def fact(content: str, score: float) -> ScoredPoint:
@@ -112,3 +180,38 @@ async def test_an_event_that_leaves_a_statements_value_is_lifted_over_it(
     assert bool(lifts) is lifted
     if lifted:
         assert hits[MemoryType.EPISODIC][0].score > 0.6
+
+
+@pytest.mark.parametrize(
+    ("told", "lead", "lifted"),
+    [
+        # A later record of the new value in the statement's words: lifted within half the margin.
+        (
+            ("alike", "Gave the Rumpke driver the Maple Ridge gate code, 5820, for the early swap."),
+            0.05,
+            True,
+        ),
+        (
+            ("alike", "Gave the Rumpke driver the Maple Ridge gate code, 5820, for the early swap."),
+            0.09,
+            False,
+        ),
+        # The same number in other words: no value given anew.
+        (("alike", "Gave the Maple Ridge driver 5820 sheets of the site induction pack."), 0.05, False),
+        # Given anew, but about something else: not alike enough.
+        (
+            ("unlike", "Gave the Rumpke driver the Maple Ridge gate code, 5820, for the early swap."),
+            0.05,
+            False,
+        ),
+    ],
+)
+async def test_an_event_that_gives_a_statements_value_anew_is_lifted_over_it(
+    told: tuple[str, str], lead: float, lifted: bool
+) -> None:
+    gate = "Gate code for the Maple Ridge north gate is 4471; open it for delivery drivers."
+    hits = {MemoryType.SEMANTIC: [fact(gate, 0.6)], MemoryType.EPISODIC: [event(*told, 0.6 - lead)]}
+    margin = 0.15
+    share = DEFAULT_MODEL.changed_events.share
+    lifts = await lift_changed_events(hits, margin * share, read, DEFAULT_MODEL, left_reach=margin)
+    assert bool(lifts) is lifted
