@@ -53,8 +53,11 @@ _SHORTHAND = {
     "wasnt": "wasn't", "cant": "can't", "ive": "I've", "im": "I'm", "theres": "there's",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
+# "'ve" after a question word or a pronoun is "have" ("what've I got today?", "we've got on"): the
+# readings look for the verb.
+_HAVE = re.compile(r"\b(what|where|who|which|how|why|when|i|we|you|they)['’]ve\b", re.I)
 
 
 def spelled_out(text: str) -> str:
     """`text` with chat shorthand spelt out: "whats on next wk" → "what's on next week"."""
-    return _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text)
+    return _HAVE.sub(r"\1 have", _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text))

@@ -86,13 +86,14 @@ _ABBREVIATED = {"d": "day", "w": "week", "m": "month", "y": "year"}
 
 
 def until_end_of(m: re.Match[str], now: datetime) -> Span:
-    """From today to the end of this day, week, month or year ("by the end of the month", "EOW",
-    "COB": the working day's end is the day's)."""
+    """From now to the end of this day, week, month or year ("by the end of the month", "EOW",
+    "COB": the working day's end is the day's); what fell due earlier today is overdue, not due by
+    then."""
     groups = m.groupdict()
     unit = (groups.get("unit") or _ABBREVIATED[(groups.get("abbr") or "d").lower()]).lower()
     if unit == "day":
-        return day(now), day(now) + timedelta(days=1)
-    return day(now), period("this", unit, now)[1]
+        return now, day(now) + timedelta(days=1)
+    return now, period("this", unit, now)[1]
 
 
 def iso_week(m: re.Match[str], now: datetime) -> Span | None:
@@ -150,11 +151,11 @@ def named_period(m: re.Match[str], now: datetime) -> Span:
 
 
 def until_quarter_end(m: re.Match[str], now: datetime) -> Span:
-    """ "before the end of Q1": from today to that quarter's end."""
+    """ "before the end of Q1": from now to that quarter's end."""
     quarter_end = month_start(now.year, 3 * int(m["quarter"]) + 1)
     if quarter_end <= now:
         quarter_end = month_start(now.year + 1, 3 * int(m["quarter"]) + 1)
-    return day(now), quarter_end
+    return now, quarter_end
 
 
 def this_or_next(m: re.Match[str], now: datetime) -> Span:

@@ -5,7 +5,8 @@ resolved against the request's `now`.
 The past-leaning parser (temporal.py) reads "in January" as the latest January, for what happened;
 a question about what is due looks ahead: "in January" is the next one (this month included), "on
 Thursday 3 December" the next such day, "next week" the calendar week after this one, "in the next
-week" the seven days from today, "overdue" (or "still not done") everything due before now, and
+week" the seven days from today, "by Friday" from now (what fell due earlier today is overdue),
+"overdue" (or "still not done"; not "still open", which may be due later) everything due before now, and
 "overdue from this month" from the month's first day until now, "after the 15th" from the 16th on
 with no end (as an event ahead's "after"). Weekends, dates in figures and parts of a month are
 read by due_spans.py. Pure: text and a clock in.
@@ -28,7 +29,7 @@ from typing import Any
 
 from ...memtypes.language.text import spelled_out
 from ...memtypes.language.time_mentions import asks_when
-from .calendar_spans import Span, date_span, day, month_part, month_span, month_start, week_of_month
+from .calendar_spans import Span, date_span, month_part, month_span, month_start, week_of_month
 from .due_spans import (
     day_after_tomorrow,
     day_word,
@@ -49,10 +50,19 @@ from .event_anchors import names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 
-# What was meant to be done and was not: "overdue", "never did", "let slip", "still not done".
+# What was meant to be done and was not: "overdue", "never did", "let slip", "still not done", "hasn't
+# been done". What is "still open" or "still to do" is not done yet, but not late either: it may be due
+# later (`_STILL_OPEN`).
 _UNDONE = (
-    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?(?:been\s+)?done|still\s+(?:to\s+do|pending|open)|missed"
+    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
+    r"|(?:hasn't|haven't|isn't|wasn't|weren't|aren't)\s+(?:yet\s+)?(?:been\s+)?done"
     r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done))\b"
+)
+# Of things one has to do: "which deliveries are still open?", "anything still pending?", "what's
+# still to do?"; not a place's hours ("is the shop still open?") or a thing's state ("the offer is").
+_STILL_OPEN = (
+    r"\bstill\s+to\s+(?:do|be\s+done)\b"
+    r"|\b(?:what(?:'s|\s+is|\s+are)|anything|are)\s+still\s+(?:open|pending|outstanding)\b"
 )
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
 _ASKS_TASKS = re.compile(
@@ -93,7 +103,7 @@ _ASKS_TASKS = re.compile(
     r"|\b(?:invoices|bills|payments|forms|papers|emails|calls|quotes|leads|contracts|claims)\s+to\s+"
     r"(?:chase|follow\s+up|pay|sign|submit|file|renew|approve|send|make|return)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:blocking|holding\s+up)\b|\bblockers\b"
-    r"|" + _UNDONE,
+    r"|" + _STILL_OPEN + r"|" + _UNDONE,
     re.I,
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
@@ -295,7 +305,8 @@ def _until(before: str, span: Span, now: datetime, after: str = "", phrase: str 
         if until["before"] and not _PART_OF_TODAY.match(phrase):
             return datetime.min.replace(tzinfo=UTC), span[0]
         return span
-    return day(now), span[0] if until["before"] else span[1]
+    # From now: what fell due earlier today is overdue, not due by the time named.
+    return now, span[0] if until["before"] else span[1]
 
 
 def _names_a_time(query: str) -> bool:

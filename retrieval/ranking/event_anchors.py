@@ -143,14 +143,17 @@ def anchored_window(clause: AnchorClause, occurred_at: datetime, now: datetime) 
     return TimeWindow(start, end, clause.phrase) if start < end <= now else None
 
 
-def due_anchored_window(clause: AnchorClause, at: datetime, now: datetime) -> TimeWindow | None:
+def due_anchored_window(
+    clause: AnchorClause, at: datetime, now: datetime, including: bool = False
+) -> TimeWindow | None:
     """The due dates an event ahead at `at` gives a question about what is due: from now until it
-    ("before"), or from just after it on ("after"); the event itself is not of it. None when the
-    event is not ahead."""
+    ("before"), or from just after it on ("after"); the event itself is not of it, but for a
+    deadline (`including`): what is due by it is due before it ends. None when the event is not
+    ahead."""
     if at <= now:
         return None
     if clause.relation == "before":
-        return TimeWindow(now, at, clause.phrase)
+        return TimeWindow(now, at + timedelta(seconds=1) if including else at, clause.phrase)
     return TimeWindow(at + timedelta(seconds=1), datetime.max.replace(tzinfo=UTC), clause.phrase)
 
 
@@ -211,6 +214,27 @@ def names_itself(clause: AnchorClause, content: str) -> bool:
         if singular(word.group(0)) == own[-1] and not _REFERS.search(content[: word.start()]):
             return True
     return False
+
+
+# A deadline is a reminder's due time: "the BTW deadline" is when the reminder about the BTW return is
+# due, whether or not it says "deadline".
+_DEADLINE = re.compile(r"\s+(?:deadlines?|due\s+dates?|cut-?offs?)$", re.I)
+
+
+def deadline_of(clause: AnchorClause) -> AnchorClause | None:
+    """The clause less the word that names a deadline ("the BTW deadline" → "the BTW"), of a reminder
+    due then; None when it names no deadline, or nothing but one ("the deadline")."""
+    rest = _DEADLINE.sub("", clause.clause)
+    if rest == clause.clause or not _content_words(rest):
+        return None
+    return AnchorClause(clause.relation, rest, clause.phrase, clause.ahead)
+
+
+def names_deadline(clause: AnchorClause, reminder: str) -> bool:
+    """Whether a reminder is the one whose due time the clause calls a deadline: it names itself by
+    the clause's other words ("File and pay the BTW return" for "the BTW deadline")."""
+    rest = deadline_of(clause)
+    return rest is not None and names_itself(rest, reminder)
 
 
 def _content_words(text: str) -> set[str]:

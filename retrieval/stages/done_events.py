@@ -9,8 +9,12 @@ at least the ranking model's `done_events.min_cosine`), happened no earlier than
 before the due date, and says the reminder's own action in the past tense ("Pay …" → "paid", "Submit
 …" → "submitted", "Book …" → "booked"), not negated ("never booked"); of one that opens "get" or
 "have", what it asks to have done ("Get the order form signed" → "signed", "Get Kevin to fix …" →
-"fixed"). Only the action the reminder opens with counts: "Dean asked again about the training" is
-about the same thing and says nothing was done. A word that tells any action done ("done",
+"fixed"), and of the same thing: "sent your price list to the clients" does not tell "Send Eline the
+costs" (what the verb acts on names none of the reminder's words). Only the action the reminder opens
+with counts, after a label ("Reminder: …"), a heading that is a time ("Thursday 08.04 at 17:30: pick
+Mila up", "Dutch course, Wednesday 07.04 at 19:30: hand in the letter") or a condition ("If the
+invoice is still unpaid, send the reminder"): "Dean asked again about the training" is about the
+same thing and says nothing was done. A word that tells any action done ("done",
 "completed") does not count either, but for "finish" or "complete": a note of the last round of a
 recurring job is about the same thing too. A reminder that hands something over ("Send …", "Submit
 …", "Enrol Vicente …", "Write the job description …") is told done by any word of handing over that
@@ -58,6 +62,22 @@ _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior"):
 # one word and a colon, not the action.
 _LABEL = re.compile(r"^\W*[A-Za-z][\w-]*\s*:\s+")
+# A heading that says when, before a colon ("Thursday 08.04 at 17:30: pick Mila up", "Dutch course,
+# Wednesday 07.04 at 19:30: hand in the letter"): the occasion, not what is to be done; the action
+# follows the colon. Its time (after the occasion's name and a comma, if any) is all words of the
+# calendar and figures; a clause before a colon ("Car insurance renews on 1 November: get quotes") is
+# what the reminder is about, and stays.
+_HEADING = re.compile(r"^(?P<head>(?:[^:]|:(?!\s)){1,80}?):\s+")
+_WHEN_WORD = re.compile(
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?"
+    r"|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|\d[\d.:/]*(?:st|nd|rd|th|am|pm|h)?)",
+    re.I,
+)
+_TIME_GLUE = frozenset({"at", "on", "the", "from", "to", "until", "till", "of", "by", "-", "–"})
+# A condition before what is to be done ("If the invoice is still unpaid on Monday, send the
+# reminder"): the action follows the clause.
+_CONDITION = re.compile(r"^\W*(?:if|when|once|unless|as\s+soon\s+as)\b[^,;:]*[,;]\s+", re.I)
 # "Get the order form signed", "Have the boiler serviced by Friday": what is to be done is the
 # participle after the object, which is how an event tells it ("order form signed by Imran"). Only
 # a participle that closes the object (punctuation, a preposition or the end follows it): "get the
@@ -116,24 +136,69 @@ def tells_done(reminder: str, event: str) -> bool:
     or whether it retells what the reminder opens with ("Pickle recheck bloods"
     ← "Pickle recheck: SDMA 16, stable"): a note of the thing itself, which happened. A label
     before the action ("Reminder: …") is not read as it."""
-    reminder = _LABEL.sub("", reminder, count=1)
+    reminder = action_of(reminder)
     first = _FIRST_WORD.match(reminder)
     if first is None:
         return False
     forms = done_forms(first.group(1))
     if first.group(1).lower() in _CAUSATIVE:
         forms |= _caused_forms(reminder)
-    if _says_any(event, forms):
+    if _says_any(event, forms, reminder):
         return True
     return any(tells(reminder, event) for tells in (retells_opening, tells_handed_over, retells_arranged))
 
 
-def _says_any(event: str, forms: frozenset[str]) -> bool:
-    """Whether `event` says one of `forms`, not negated."""
+def action_of(reminder: str) -> str:
+    """What a reminder asks to be done, without a label, a heading that says when, or a condition
+    before it ("Monday 12.04: if the invoice is still unpaid, send the second reminder" → "send the
+    second reminder")."""
+    reminder = _LABEL.sub("", reminder, count=1)
+    heading = _HEADING.match(reminder)
+    if heading is not None and _says_only_when(heading["head"].rsplit(",", 1)[-1]):
+        reminder = reminder[heading.end() :]
+    return _CONDITION.sub("", reminder, count=1)
+
+
+def _says_only_when(text: str) -> bool:
+    """Whether `text` is a time and nothing else: "Wednesday 07.04 at 19:30", "Monday 12.04"."""
+    words = text.split()
+    timed = [w for w in words if _WHEN_WORD.fullmatch(w.strip(".,()"))]
+    return bool(timed) and all(w in timed or w.lower() in _TIME_GLUE for w in words)
+
+
+def _says_any(event: str, forms: frozenset[str], reminder: str = "") -> bool:
+    """Whether `event` says one of `forms`, not negated; given the `reminder`, not of another thing
+    ("Send Eline the costs" is not told by "sent your price list to the clients")."""
     for word in re.finditer(r"[A-Za-z]+", event):
-        if word.group(0).lower() in forms and not _NEGATED.search(event[: word.start()]):
+        if word.group(0).lower() not in forms or _NEGATED.search(event[: word.start()]):
+            continue
+        if not reminder or _of_the_reminder(event[word.end() :], reminder):
             return True
     return False
+
+
+# Where the object of a verb in a note ends: a stop, or a word that opens a phrase or a clause.
+_OBJECT_END = re.compile(
+    r"[,;:()!?\"]|\.(?!\d)|\s(?:to|for|from|with|at|on|in|into|by|about|via|after|before|and|but|so"
+    r"|because|while|like|as|since|until|than|that|which|who)\b",
+    re.I,
+)
+_PRONOUN_OBJECTS = frozenset(
+    {"it", "them", "him", "her", "us", "me", "your", "their", "his", "its", "this", "that"}
+)
+
+
+def _of_the_reminder(after_verb: str, reminder: str) -> bool:
+    """Whether what a note's verb acts on (the words after it, to the end of its object) is the
+    reminder's: it names a word of the reminder, or nothing of its own ("was signed by Helen",
+    "closed at 214", "sent it")."""
+    end = _OBJECT_END.search(after_verb)
+    said = [
+        _stem(w)
+        for w in _TOKEN.findall(after_verb[: end.start()] if end else after_verb)
+        if w.lower() not in _LIGHT and w.lower() not in _PRONOUN_OBJECTS
+    ]
+    return not said or not set(said).isdisjoint(_stem(w) for w in _TOKEN.findall(reminder))
 
 
 def _stem(word: str) -> str:

@@ -15,8 +15,10 @@ A question about what is due that names no time of the calendar ("what do I need
 move?") is timed by an event ahead, by the same rule (of several that say its words, the soonest:
 "before the QBR" is the next one), among the events that occur after `now`, else among the pending
 reminders due after it (a move planned is often only a reminder, "the
-move on 12 March"); its window holds due dates (ranking/event_anchors.py), which the `due_window`
-term reads as the question's own. Without such an event it keeps today's reading.
+move on 12 March"; a deadline is the due time of the reminder that names its other words, "before
+the BTW deadline", and that reminder is in the window); its window holds due dates
+(ranking/event_anchors.py), which the `due_window` term reads as the question's own. Without such an
+event it keeps today's reading.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ..ranking.event_anchors import (
     anchor_clause,
     anchored_window,
     due_anchored_window,
+    names_deadline,
     names_itself,
     says_clause,
 )
@@ -47,6 +50,7 @@ from ..ranking.turns import mostly_turns
 from .plan import ReadPlan
 
 log = logging.getLogger("mnemo.retrieval")
+_DUE = "due_ts"
 
 
 def asks_by_event(plan: ReadPlan) -> AnchorClause | None:
@@ -129,7 +133,8 @@ async def _find_ahead(
         field = "occurred_ts" if memory_type is EVENT_TYPE else "due_ts"
         chosen = _named(clause, sorted(hits, key=lambda h: -h.score), plan.model.event_anchor, field)
         at = None if chosen is None else _instant(chosen[0].payload, field)
-        window = None if at is None else due_anchored_window(clause, at, now)
+        deadline = chosen is not None and memory_type is INTENTION_TYPE and _is_deadline(clause, chosen[0])
+        window = None if at is None else due_anchored_window(clause, at, now, including=deadline)
         if chosen is not None and at is not None and window is not None:
             best, by_words = chosen
             content = str(best.payload.get("content", ""))
@@ -150,13 +155,16 @@ def _named(
     """The event `clause` names among the `nearest` (best first), and whether it says its words;
     `soonest`: of those that say them, the one first by this time field (an event ahead: "before the
     QBR" is the next one)."""
-    # An event ahead is named by what it is, not by a reminder of what it is for.
+    # An event ahead is named by what it is, not by a reminder of what it is for; a deadline, by the
+    # reminder due then.
     says = names_itself if clause.ahead else says_clause
-    named = [
-        hit
-        for hit in nearest
-        if hit.score >= model.min_cosine_with_words and says(clause, str(hit.payload.get("content", "")))
-    ]
+
+    def named_by(hit: ScoredPoint) -> bool:
+        if says(clause, str(hit.payload.get("content", ""))):
+            return True
+        return soonest == _DUE and _is_deadline(clause, hit)
+
+    named = [hit for hit in nearest if hit.score >= model.min_cosine_with_words and named_by(hit)]
     if named and soonest:
         return min(named, key=lambda h: float(h.payload.get(soonest) or float("inf"))), True
     if named:
@@ -164,6 +172,10 @@ def _named(
     if nearest and nearest[0].score >= model.min_cosine:
         return nearest[0], False
     return None
+
+
+def _is_deadline(clause: AnchorClause, reminder: ScoredPoint) -> bool:
+    return clause.ahead and names_deadline(clause, str(reminder.payload.get("content", "")))
 
 
 def _instant(payload: Mapping[str, Any], field: str) -> datetime | None:

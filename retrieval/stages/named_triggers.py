@@ -9,6 +9,13 @@ and digits: people, places, firms, tickets ("when LL-SUP-51802 is fixed"), not a
 question's words are compared case-folded. A trigger without a name ("when the new passport
 arrives") is left to its phrase (the `trigger` term).
 
+Any question, about tasks or not, that tells the event a trigger clause ("when …", "if …") waits
+for in all of the clause's own words (two or more, not counting those of time or grammar; any form:
+"phil the inspector is calling back" for "when phil the inspector calls back") gives its reminder
+the same lift: a store written in lower case has no names to read, and the event said whole is what
+such a reminder waits for. A trigger that names an occasion ("at the next choir practice") is also
+what questions ask about ("what night is choir practice?"), and is left to its names.
+
 The pending reminders with a trigger come from a search of their own (stages/search_plan.py), so
 one the question's words reach poorly is still a candidate; a post-engine stage (stages/post.py),
 shown by `explain` as `named_trigger`.
@@ -21,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 
+from ...memtypes.language.time_mentions import asks_when
 from ...memtypes.types import INTENTION_TYPE
 from ..options import RetrievalConfig
 from ..ranking.terms.intentions import DueTerm, OverdueTerm, TriggerTerm
@@ -54,6 +62,38 @@ def names_trigger(query: str, trigger: str) -> bool:
     return bool(names) and not names.isdisjoint(_tokens(query))
 
 
+# Words of a trigger that say when rather than what: the occasion is said by the others.
+_WHEN_WORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "next time when whenever if once at before after on the a an i we my our is are be it its to "
+        "of for in from with again back"
+    ).split()
+)
+_SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
+
+
+def _stem(word: str) -> str:
+    """A word without a possessive or an ending of tense or number: "calls", "calling" → call."""
+    word = _POSSESSIVE.sub("", word).casefold()
+    return (_SUFFIX.sub("", word) if len(word) > 4 else word).rstrip("e")
+
+
+# A trigger that is a clause ("when phil calls back", "if the letter comes") waits for an event; one
+# that names an occasion ("at the next choir practice") is also what questions ask about.
+_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|once|as\s+soon\s+as)\b", re.I)
+
+
+def says_trigger(query: str, trigger: str) -> bool:
+    """Whether the query tells the event a trigger clause waits for in its own words: every word of
+    the trigger that is not one of time or grammar, in any form ("phil the inspector is calling
+    back" for "when phil the inspector calls back"), and at least two of them; not a question of
+    when it happens ("when are Pat and Geoff getting here?"): that asks about the event."""
+    if _CLAUSE.match(trigger) is None or asks_when(query):
+        return False
+    own = {_stem(w) for w in _TOKEN.findall(trigger) if w.casefold() not in _WHEN_WORDS}
+    return len(own) >= 2 and own <= {_stem(w) for w in _TOKEN.findall(query)}
+
+
 def asks_openly(plan: ReadPlan) -> bool:
     """Whether the plan's question is about what to do and names no time (the `due` term's signal)."""
     policy = plan.policies.get(INTENTION_TYPE)
@@ -61,8 +101,9 @@ def asks_openly(plan: ReadPlan) -> bool:
 
 
 class NamedTrigger(PostStage):
-    """A pending reminder whose trigger names whom or where an open question about tasks names gets
-    the trigger term's weight, unless its phrase already gave it."""
+    """A pending reminder whose trigger names whom or where an open question about tasks names, or
+    whose occasion any question tells in all the trigger's own words, gets the trigger term's
+    weight, unless its phrase already gave it."""
 
     name = "named_trigger"
     phase = Phase.ROUND
@@ -70,20 +111,23 @@ class NamedTrigger(PostStage):
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
         if plan.tuning is None or not plan.tuning.formula or not plan.model.intentions.named_trigger_hits:
             return 0.0
-        if not asks_openly(plan):
+        if INTENTION_TYPE not in plan.policies:
             return 0.0
         return plan.policies[INTENTION_TYPE].policy.w_trigger
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         query = inputs.plan.request.query
         policy = inputs.plan.policies[INTENTION_TYPE]
+        openly = asks_openly(inputs.plan)
         points = hits.get(INTENTION_TYPE, [])
         out: dict[str, Adjustment] = {}
         for k, p in enumerate(points):
             trigger = p.payload.get("trigger")
             if p.payload.get("status", "pending") != "pending" or not isinstance(trigger, str):
                 continue
-            if policy.contribution(TriggerTerm.name, p.payload) > 0.0 or not names_trigger(query, trigger):
+            if policy.contribution(TriggerTerm.name, p.payload) > 0.0:
+                continue
+            if not ((openly and names_trigger(query, trigger)) or says_trigger(query, trigger)):
                 continue
             points[k] = replace(p, score=p.score + weight)
             out[p.id] = lift(self.name, weight)

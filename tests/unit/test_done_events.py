@@ -57,7 +57,18 @@ TELLS_DONE = [
     ("Get flu + covid jab (staff clinic).", "Flu + covid jabs at the staff clinic. Arm sore 2 days."),
     # A log's label before the action is not the action.
     ("Reminder: publish the March rota by 05.02.2027.", "Logged: Fri 5 Feb - March rota published."),
-]
+    # Nor a heading that says when, or a condition: the action follows them.
+    ("Thursday 08.04 at 17:30: pick Mila up from Noor's.", "You picked Mila up from Noor's at 17:40."),
+    ("If the invoice is still unpaid on Monday, send them the friendly reminder.",
+     "They had not paid. You sent a friendly reminder to their accounts department."),
+    ("Monday 12.04: if invoice 009 is still unpaid, send the second reminder.", "Sent the second reminder."),
+    # A clause before a colon is what the reminder is about, not a heading: its thing retold tells it.
+    ("Car insurance renews on 1 November: get a couple of quotes.",
+     "FBD wanted €688 to renew the car insurance, so we switched to AXA."),
+    # What the verb acts on is the reminder's, or the note names none.
+    ("Send Ruud Jansen your 2026 year figures.", "You sent Ruud Jansen your 2026 year figures."),
+    ("Send the signed lease to Henk.", "Sent it to Henk this morning."),
+]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
     ("Return Joana's box of tile samples.", "Joana asked for her box of tile samples back."),
@@ -81,7 +92,16 @@ TELLS_NOTHING_DONE = [
     ("Send the rate letters to all clients.", "Rate letters not sent yet: the printer is down."),
     ("Register Matilde for the gala.", "Carla asked that Matilde's form be sent by Friday."),
     ("Book a damp survey.", "Need a damp survey before the plastering, Aled says."),
-]
+    # The same verb, of another thing.
+    ("Send Eline van Dijk the costs for the apostille.",
+     "You sent your 2027 price list to the direct clients (Hafenkraft, Van Dijk)."),
+    ("Pay the plumber for the boiler repair.", "Paid the council tax for March."),
+    ("Book the bike service at the Fietsenmaker.", "You booked Sportkamp Kralingen for Mila."),
+    # A heading that says when names the occasion, not what is to be done.
+    ("Dutch course, Wednesday 07.04 at 19:30: hand in the complaint letter.",
+     "Dutch course mid-term test: 78 % on reading."),
+    ("Friday 16.04 at 08:45: class trip to Blijdorp.", "Mila's class goes to Blijdorp on Friday 16.04."),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("reminder", "event", "done"), yes_and_no(TELLS_DONE, TELLS_NOTHING_DONE))

@@ -31,8 +31,8 @@ def d(year: int, month: int, day: int) -> datetime:
         ("what's on in the first week of December?", d(2026, 12, 1), d(2026, 12, 8)),
         ("what have we got between the 7th and the 13th of December?", d(2026, 12, 7), d(2026, 12, 14)),
         ("any deadlines in the next couple of months?", d(2026, 11, 20), d(2027, 1, 21)),
-        ("anything I need to do before the end of the year?", d(2026, 11, 20), d(2027, 1, 1)),
-        ("people reviews due before end of Q1?", d(2026, 11, 20), d(2027, 4, 1)),
+        ("anything I need to do before the end of the year?", NOW, d(2027, 1, 1)),
+        ("people reviews due before end of Q1?", NOW, d(2027, 4, 1)),
         ("soc2 stuff this month or next?", d(2026, 11, 1), d(2027, 1, 1)),
         ("what have we on Thursday the 26th?", d(2026, 11, 26), d(2026, 11, 27)),
         ("what have we on the 3rd?", d(2026, 12, 3), d(2026, 12, 4)),  # this month's has passed
@@ -44,14 +44,14 @@ def d(year: int, month: int, day: int) -> datetime:
         ("what needs doing from January to March?", d(2027, 1, 1), d(2027, 4, 1)),
         ("Brightwater items for June?", d(2027, 6, 1), d(2027, 7, 1)),
         # A named day of the year, and "before" or "by" a time ahead: from today until it.
-        ("what have I got to do before Christmas", d(2026, 11, 20), d(2026, 12, 25)),
-        ("anything due by Christmas Eve?", d(2026, 11, 20), d(2026, 12, 25)),
+        ("what have I got to do before Christmas", NOW, d(2026, 12, 25)),
+        ("anything due by Christmas Eve?", NOW, d(2026, 12, 25)),
         ("what's on over Easter?", d(2027, 3, 28), d(2027, 3, 29)),  # the computus's Sunday
-        ("anything due before Thanksgiving?", d(2026, 11, 20), d(2026, 11, 26)),  # 4th Thursday
+        ("anything due before Thanksgiving?", NOW, d(2026, 11, 26)),  # 4th Thursday
         ("anything for Halloween?", d(2027, 10, 31), d(2027, 11, 1)),  # this year's has passed
-        ("what's due by Wednesday?", d(2026, 11, 20), d(2026, 11, 26)),  # until its end
-        ("anything due before January?", d(2026, 11, 20), d(2027, 1, 1)),
-        ("what needs doing by the 3rd of December?", d(2026, 11, 20), d(2026, 12, 4)),
+        ("what's due by Wednesday?", NOW, d(2026, 11, 26)),  # until its end
+        ("anything due before January?", NOW, d(2027, 1, 1)),
+        ("what needs doing by the 3rd of December?", NOW, d(2026, 12, 4)),
         # What one has at a time, once a time is named.
         ("what do we have in June", d(2027, 6, 1), d(2027, 7, 1)),
         ("what do I have on Friday?", d(2026, 11, 20), d(2026, 11, 21)),
@@ -59,6 +59,7 @@ def d(year: int, month: int, day: int) -> datetime:
         ("anything tmrw?", d(2026, 11, 21), d(2026, 11, 22)),
         ("next wk", d(2026, 11, 23), d(2026, 11, 30)),
         ("remind me whats left today", d(2026, 11, 20), d(2026, 11, 21)),
+        ("what've i got today", d(2026, 11, 20), d(2026, 11, 21)),
         # Work to finish at a time, arranging a time.
         ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
         ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
@@ -77,6 +78,8 @@ def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime
         ("anything overdue?", None),  # everything due before now
         ("is there anything we said we'd do and never did?", None),
         ("anything overdue from this month?", d(2026, 11, 1)),
+        ("anything that hasn't been done yet?", None),
+        ("which invoices haven't been done?", None),
         ("what have I let slip over the last couple of months, anything still not done?", d(2026, 9, 20)),
     ],
 )
@@ -91,6 +94,7 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
     [
         "list everything i didnt do that was due before today",
         "anything due before today that has not been done?",
+        "List what was due before today and hasn't been done",
         "what's still outstanding from before today",
     ],
 )
@@ -187,7 +191,7 @@ OPEN = datetime.max.replace(tzinfo=UTC)
         ("what's on next weekend?", d(2027, 2, 20), d(2027, 2, 22)),
         ("anything due the weekend after next?", d(2027, 2, 27), d(2027, 3, 1)),
         ("anything due the day after tomorrow?", d(2027, 2, 13), d(2027, 2, 14)),
-        ("what's due between now and Friday?", d(2027, 2, 11), d(2027, 2, 13)),  # until Friday's end
+        ("what's due between now and Friday?", THURSDAY, d(2027, 2, 13)),  # until Friday's end
         # "after" a time: from its end on; "from" one "onwards": from its start on.
         ("what's due from the 20th onwards?", d(2027, 2, 20), OPEN),
         ("anything due after the 15th?", d(2027, 2, 16), OPEN),
@@ -205,7 +209,7 @@ OPEN = datetime.max.replace(tzinfo=UTC)
         ("what's due 4/22?", d(2027, 4, 22), d(2027, 4, 23)),
         ("anything due on 3/4?", d(2027, 3, 4), d(2027, 3, 5)),  # 4 March before 3 April
         ("anything due on 3/2?", d(2027, 3, 2), d(2027, 3, 3)),  # 2 March: 3 February has passed
-        ("what's due by 14/2/2027?", d(2027, 2, 11), d(2027, 2, 15)),
+        ("what's due by 14/2/2027?", THURSDAY, d(2027, 2, 15)),
         # Parts of this or next month, week or year.
         ("anything due later this month?", d(2027, 2, 11), d(2027, 3, 1)),
         ("anything due early next month?", d(2027, 3, 1), d(2027, 3, 11)),
@@ -265,17 +269,17 @@ def test_what_happened_or_things_to_see_are_not_tasks(query: str) -> None:
     ("query", "start", "end"),
     [
         # ISO dates read as "15 March 2027" does, "before" and "by" included.
-        ("anything due before 2027-03-15?", d(2027, 2, 11), d(2027, 3, 15)),
-        ("todo by 2027-02-20", d(2027, 2, 11), d(2027, 2, 21)),
+        ("anything due before 2027-03-15?", THURSDAY, d(2027, 3, 15)),
+        ("todo by 2027-02-20", THURSDAY, d(2027, 2, 21)),
         ("what's due on 2027-02-20", d(2027, 2, 20), d(2027, 2, 21)),
         ("what's due the week of 2027-03-01", d(2027, 3, 1), d(2027, 3, 8)),
         # A deadline's shorthand: from today to the end of the day, week, month or year.
-        ("what do I need to do by EOW?", d(2027, 2, 11), d(2027, 2, 15)),
-        ("anything due EOM?", d(2027, 2, 11), d(2027, 3, 1)),
-        ("what's due EOD", d(2027, 2, 11), d(2027, 2, 12)),
-        ("anything due by end of day?", d(2027, 2, 11), d(2027, 2, 12)),
-        ("anything due by COB?", d(2027, 2, 11), d(2027, 2, 12)),
-        ("anything due by end of month?", d(2027, 2, 11), d(2027, 3, 1)),
+        ("what do I need to do by EOW?", THURSDAY, d(2027, 2, 15)),
+        ("anything due EOM?", THURSDAY, d(2027, 3, 1)),
+        ("what's due EOD", THURSDAY, d(2027, 2, 12)),
+        ("anything due by end of day?", THURSDAY, d(2027, 2, 12)),
+        ("anything due by COB?", THURSDAY, d(2027, 2, 12)),
+        ("anything due by end of month?", THURSDAY, d(2027, 3, 1)),
         ("what should I do today?", d(2027, 2, 11), d(2027, 2, 12)),
         # ISO weeks: this year's, or next year's once it has ended.
         ("anything due week 9?", d(2027, 3, 1), d(2027, 3, 8)),
@@ -342,7 +346,7 @@ def test_what_is_left_for_someone_to_pay_is_not_a_list_of_tasks() -> None:
     [
         ("April", datetime(2027, 4, 1, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC)),
         ("and Friday?", datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)),
-        ("before the year end", datetime(2026, 11, 20, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
+        ("before the year end", NOW, datetime(2027, 1, 1, tzinfo=UTC)),
         ("show me all of December", datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
     ],
 )
@@ -423,3 +427,36 @@ def test_one_instant_in_two_offsets_asks_about_two_days() -> None:
     assert in_utc is not None and in_utc.window is not None
     assert in_austin.window.start == utc(11, 20, 6)
     assert in_utc.window.start == utc(11, 21, 0)
+
+
+@pytest.mark.parametrize(
+    ("query", "asks"),
+    [
+        # What is still open is not done yet: a question about tasks, not only about what is late.
+        ("Which client deliveries are still open?", True),
+        ("anything still pending?", True),
+        ("what's still outstanding?", True),
+        ("what's still to do for the move?", True),
+        ("anything still to be done by Wednesday?", True),
+        # A place's hours, a thing's state.
+        ("is the shop still open on Sunday?", False),
+        ("the offer is still open, isn't it?", False),
+        ("is the bakery still open?", False),
+    ],
+)
+def test_what_is_still_open_asks_about_tasks_and_not_only_the_overdue(query: str, asks: bool) -> None:
+    asked = task_question(query, NOW)
+    assert (asked is not None) == asks
+    if asked is not None:
+        assert not asked.undone
+        assert asked.window is None or asked.window.end > NOW
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["anything due by the end of the month?", "what do I need to do by Wednesday?", "anything due by EOD?"],
+)
+def test_a_window_until_a_time_runs_from_now(query: str) -> None:
+    # What fell due earlier today is overdue, not due by the time named.
+    window = due_window(query, NOW)
+    assert window is not None and window.start == NOW

@@ -12,6 +12,7 @@ from mnemo.retrieval.ranking.event_anchors import (
     anchor_clause,
     anchored_window,
     due_anchored_window,
+    names_deadline,
     names_itself,
     says_clause,
     without_clause,
@@ -157,6 +158,32 @@ def test_an_event_ahead_said_as_a_verb_is_named_by_its_noun() -> None:
     assert not names_itself(starts, "Order pavers for the Okafor patio start.")
     glass = AnchorClause("after", "the glass class", "after the glass class", True)
     assert names_itself(glass, "Glass class at the studio, 7 pm.")  # "class" is no plural
+
+
+@pytest.mark.parametrize(
+    ("clause", "reminder", "named"),
+    [
+        # A deadline is a reminder's due time: the reminder names it by the clause's other words.
+        ("the BTW deadline", "File and pay the BTW return for Q1 2027 by Friday 30.04.", True),
+        ("the visa deadline", "Submit the visa renewal form at the consulate.", True),
+        ("the tax return due date", "Send the tax return to Ruud by Friday.", True),
+        ("the grant cut-off", "Upload the grant application to the portal.", True),
+        # Another thing's reminder; one only for it; or no deadline named (the words must name it).
+        ("the BTW deadline", "Send the renewal application to the Landgericht.", False),
+        ("the BTW deadline", "Book the accountant for the BTW return.", False),  # only for it
+        ("the deadline", "Submit the visa renewal form.", False),
+        ("the move", "Book the removal van for the move.", False),
+    ],
+)
+def test_a_deadline_is_named_by_the_reminder_due_then(clause: str, reminder: str, named: bool) -> None:
+    assert names_deadline(AnchorClause("before", clause, f"before {clause}", True), reminder) == named
+
+
+def test_a_deadline_s_own_reminder_is_of_its_window() -> None:
+    due = datetime(2026, 6, 30, 17, tzinfo=UTC)
+    clause = AnchorClause("before", "the BTW deadline", "before the BTW deadline", True)
+    window = due_anchored_window(clause, due, NOW, including=True)
+    assert window is not None and window.start == NOW and window.start <= due < window.end
 
 
 def test_an_event_ahead_bounds_the_due_dates_from_now_until_it_or_from_it_on() -> None:

@@ -11,7 +11,7 @@ import pytest
 from mnemo.memtypes.formula import Excludes, Missing
 from mnemo.memtypes.queries import MemoryFilter
 from mnemo.retrieval.ranking.due_windows import task_question
-from mnemo.retrieval.stages.named_triggers import names_trigger, trigger_names
+from mnemo.retrieval.stages.named_triggers import names_trigger, says_trigger, trigger_names
 
 NOW = datetime(2027, 4, 21, 13, 0, tzinfo=UTC)
 
@@ -67,3 +67,36 @@ def test_the_search_of_reminders_with_a_trigger() -> None:
     conditions = MemoryFilter(tenant="t", status="pending", triggered=True).conditions()
     assert Excludes((Missing("trigger_key"),)) in conditions
     assert Excludes((Missing("trigger_key"),)) not in MemoryFilter(tenant="t").conditions()
+
+
+@pytest.mark.parametrize(
+    ("query", "trigger", "says"),
+    [
+        # Any question that tells the occasion in all the trigger's own words, in any form or case.
+        ("phil the inspector is calling back", "when phil the inspector calls back", True),
+        (
+            "What should I do when the Landgericht's renewal decision arrives?",
+            "when the Landgericht's decision on the renewal arrives",
+            True,
+        ),
+        ("The OLED Deck arrived, what was I going to test", "when the OLED Deck arrives", True),
+        ("kowalski's coming round later", "when kowalski comes round", True),
+        # Part of the occasion only, or a word of it with another: not the occasion.
+        ("marcus just pulled in, what did i need from him", "next time i see marcus", False),
+        ("what's phil the inspector's email?", "when phil the inspector calls back", False),
+        (
+            "when does the renewal decision usually take?",
+            "when the Landgericht's decision on the renewal arrives",
+            False,
+        ),
+        # A trigger of one word of its own says too little.
+        ("going to IKEA", "at IKEA", False),
+        # A question of when it happens asks about the event; it does not tell it.
+        ("when are Pat and Geoff getting here", "when Pat and Geoff are here", False),
+        # An occasion named, not an event waited for: questions ask about it too.
+        ("what night is choir practice on?", "at the next choir practice", False),
+        ("anything done to the caravan since the caravan trip?", "before the next caravan trip", False),
+    ],
+)
+def test_a_question_that_tells_the_trigger_s_occasion(query: str, trigger: str, says: bool) -> None:
+    assert says_trigger(query, trigger) == says

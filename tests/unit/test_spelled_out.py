@@ -15,6 +15,13 @@ from mnemo.memtypes.language.text import spelled_out
         ("list everything i didnt do", "list everything i didn't do"),
         ("prep for thurs sup mtg", "prep for thursday sup mtg"),
         ("tmrw's list", "tomorrow's list"),
+        # "'ve" after a question word or a pronoun is "have".
+        ("what've i got today", "what have i got today"),
+        ("What’ve we got on Thursday?", "What have we got on Thursday?"),
+        ("ive got on friday", "I have got on friday"),
+        ("we've nothing planned", "we have nothing planned"),
+        # Not after other words: a modal's "'ve" is no question of what one has.
+        ("should've booked it", "should've booked it"),
         # Words English spells so stay: "wed", "sat", "sun", and parts of other words.
         ("we wed in june, sat in the sun", "we wed in june, sat in the sun"),
         ("the wkly report, tmrws-ville", "the wkly report, tmrws-ville"),
