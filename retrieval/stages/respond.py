@@ -269,9 +269,9 @@ def _ranked_hit(
     )
 
 
-def _off_time(payload: Mapping[str, object], window: tuple[float, float] | None) -> bool:
+def _off_time(payload: Mapping[str, object], window: tuple[float, float]) -> bool:
     occurred = payload.get("occurred_ts")
-    if window is None or not isinstance(occurred, int | float) or "due_ts" in payload:
+    if not isinstance(occurred, int | float) or "due_ts" in payload:
         return False
     if payload.get("valid_from_ts") is not None or payload.get("valid_until_ts") is not None:
         return False  # a fact held over a time is read by its validity, not here

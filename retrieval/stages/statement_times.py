@@ -43,12 +43,9 @@ def write_order(payload: Mapping[str, object]) -> float | None:
     written (a conversation's turns, dated by their session, are not ordered so): no `valid_from`,
     and occurred when it was written (`given_time` None)."""
     seq = payload.get("seq")
-    if not isinstance(seq, int | float):
+    if not isinstance(seq, int | float) or number(payload, "occurred_ts") is None:
         return None
-    occurred = number(payload, "occurred_ts")
-    if occurred is None or occurred != number(payload, "created_ts"):
-        return None
-    return float(seq) if number(payload, "valid_from_ts") is None else None
+    return float(seq) if given_time(payload) is None else None
 
 
 def event_is_newer(
