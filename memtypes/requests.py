@@ -25,6 +25,7 @@ from .models import MODEL_REGISTRY
 from .queries import AsOf, Fusion, View
 from .records import TASK_ID_PATTERN, MemoryIn, NonBlankStr, Scope
 from .types import DEFAULT_RETRIEVAL_TYPES, MemoryType
+from .zones import TimeZoneName
 
 MAX_QUERY_CHARS = 8_000
 MAX_BUDGET_TOKENS = 200_000
@@ -127,6 +128,7 @@ class RetrieveRequest(BaseModel):
         "with `explain`, `left_out` lists them",
     )
     now: IsoDatetime | None = None
+    timezone: TimeZoneName | None = None
     include_superseded: JsonBool = Field(
         default=False, description="every version: superseded, expired and not yet valid memories too"
     )

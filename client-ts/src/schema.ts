@@ -1091,6 +1091,7 @@ export interface components {
             /** @description a floor: memories scoring below it (in the units of `score`) are left out; with `explain`, `left_out` lists them */
             min_score?: number | null;
             now?: string | null;
+            timezone?: string | null;
             /**
              * @description every version: superseded, expired and not yet valid memories too
              * @default false

@@ -177,7 +177,8 @@ class AsyncMnemo:
         """Ranked memories for `query` packed into a token budget (`budget_tokens`, or a share of
         `model`'s context window); with `min_confidence`, only those at least that likely to be
         relevant (`metadata.top_confidence`: the best one's). `more`: allocation,
-        include_superseded, as_of ({"at": …, "view": "true" | "known"}), working_budget_tokens."""
+        include_superseded, as_of ({"at": …, "view": "true" | "known"}), working_budget_tokens,
+        timezone (the asker's, `Europe/Berlin` or `+05:30`: the days the query names are theirs)."""
         fields = dict(
             scope=scope, types=types, budget_tokens=budget_tokens, model=model, task_id=task_id,
             explain=explain, now=now, ranking=ranking, agent=agent, context=context,

@@ -150,6 +150,7 @@ class RetrieveRequest(RequestModel):
     explain: bool = False
     min_score: float | None = None  # a floor: memories scoring below it are left out
     now: datetime | None = None
+    timezone: str | None = None  # the asker's zone (`America/Chicago`, `+05:30`): the days a query names
     include_superseded: bool = False
     as_of: AsOfRequest | None = None
     task_id: str | None = None

@@ -18,6 +18,7 @@ clear it are rendered here, one section per type, as the server renders them.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import Any
 
 from .api import Api, log, safe_id
@@ -118,6 +119,8 @@ def user_prompt_submit(api: Api, event: dict[str, Any], scope: dict[str, str]) -
         "budget_tokens": int(env_number("MNEMO_HOOK_BUDGET_TOKENS", DEFAULT_BUDGET_TOKENS, minimum=1)),
     }
     request["min_confidence"] = confidence_floor()
+    # This machine's UTC offset (`+05:30`): "tomorrow" is the user's day, whatever the server's zone.
+    request["timezone"] = datetime.now().astimezone().isoformat(timespec="minutes")[-6:]
     if task_id := safe_id(event.get("session_id")):
         request["task_id"] = task_id  # the session's working memory (its todo list) comes first
     context = context_for(api.call("POST", "/v1/retrieve", request))

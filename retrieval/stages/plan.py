@@ -15,6 +15,7 @@ from ...memtypes.ports import SparseEncoder
 from ...memtypes.queries import MemoryFilter, SparseVector, current_at
 from ...memtypes.requests import RetrieveRequest, SearchMode
 from ...memtypes.types import POLICIES, SCRATCHPAD_TYPE, MemoryType
+from ...memtypes.zones import zone
 from ..options import RetrievalConfig, Tuning, resolve_tuning
 from ..ranking.event_anchors import AnchorClause, EventAnchor, without_clause
 from ..ranking.model import DEFAULT_MODEL, RankingModel
@@ -150,7 +151,10 @@ def resolve(
     weights = normalize_allocation(
         types, {t: POLICIES[t].budget_share for t in MemoryType}, request.allocation
     )
-    now = request.now or datetime.now(UTC)  # in the asker's offset: the days a question names are theirs
+    # In the asker's zone: the days a question names are theirs.
+    now = request.now or datetime.now(UTC)
+    if request.timezone is not None:
+        now = now.astimezone(zone(request.timezone))
     floor = config.default_min_confidence if request.min_confidence is None else request.min_confidence
     encoding = default_encoding
     budget = request.budget_tokens or config.default_budget_tokens

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from mnemo_client import Mnemo
+from tests.integrations.askers_day import QUESTION, answers_the_askers_tomorrow, askers_zone_and_reminders
 from tests.integrations.conftest import MnemoServer, unused_url
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -240,6 +241,15 @@ def test_prompt_hook_injects_the_one_stored_rule_that_answers(mnemo_server, hook
         mnemo.write([{"type": "procedural", "content": PTEST_RULE, "scope": {"user_id": user}}])
     asked = hook("user-prompt-submit", prompt("how do I run the parser tests?", session), hook_env)
     assert PTEST_RULE in injected(asked)
+
+
+def test_prompt_hook_reads_tomorrow_on_the_users_clock(mnemo_server, hook_env, session) -> None:
+    """The hook sends its machine's UTC offset: "tomorrow" is the user's, not the server's UTC day."""
+    zone, reminders = askers_zone_and_reminders({"user_id": hook_env["MNEMO_HOOK_USER_ID"]})
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
+        mnemo.write(reminders)
+    asked = hook("user-prompt-submit", prompt(QUESTION, session), {**hook_env, "TZ": zone})
+    assert answers_the_askers_tomorrow(injected(asked))
 
 
 def test_prompt_hook_injects_nothing_for_a_prompt_the_one_rule_does_not_answer(

@@ -4,6 +4,7 @@ light client's `mnemo-mcp` (and the server's `mnemo mcp`), and over streamable H
 
 from __future__ import annotations
 
+import os
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from mnemo_client.mcp.tools import TOOL_NAMES
 from tests.e2e.surfaces.test_mcp_http import ACCEPT, INITIALIZE
+from tests.integrations.askers_day import QUESTION, answers_the_askers_tomorrow, askers_zone_and_reminders
 from tests.integrations.conftest import MnemoServer
 
 BIN = Path(sys.executable).parent
@@ -28,10 +30,11 @@ STDIO_COMMANDS = {"mnemo-mcp": (str(BIN / "mnemo-mcp"), []), "mnemo mcp": (str(B
 
 @asynccontextmanager
 async def over_stdio(
-    server: MnemoServer, key: str, command: str = "mnemo-mcp"
+    server: MnemoServer, key: str, command: str = "mnemo-mcp", env: dict[str, str] | None = None
 ) -> AsyncIterator[ClientSession]:
     program, first = STDIO_COMMANDS[command]
-    params = StdioServerParameters(command=program, args=[*first, "--url", server.url, "--api-key", key])
+    args = [*first, "--url", server.url, "--api-key", key]
+    params = StdioServerParameters(command=program, args=args, env={**os.environ, **(env or {})})
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         yield session
@@ -184,3 +187,25 @@ async def test_recall_in_a_one_memory_store_answers_without_doubt_and_doubts_an_
         text = other.content[0].text
         assert "may hold nothing" in text or "likely holds nothing" in text, text
         assert other.structured_content["metadata"]["top_confidence"] < 0.2
+
+
+async def test_recall_reads_tomorrow_on_the_users_clock(mnemo_server: MnemoServer) -> None:
+    """Over stdio the host runs on the user's machine: its UTC offset is sent. Over /mcp the server
+    cannot know the user's zone: the model passes `timezone`."""
+    user = f"u-{uuid.uuid4().hex[:8]}"
+    zone, reminders = askers_zone_and_reminders({"user_id": user})
+    async with over_http(mnemo_server, mnemo_server.keys["a"]) as session:
+        for reminder in reminders:
+            due = {"due_at": reminder["due_at"], "type": "prospective"}
+            stored = await session.call_tool(
+                "remember", {"content": reminder["content"], "user_id": user, **due}
+            )
+            assert not stored.is_error, stored.content
+        asked = {"query": QUESTION, "user_id": user, "min_confidence": 0}
+        told = await session.call_tool("recall", {**asked, "timezone": zone})
+        assert answers_the_askers_tomorrow(told.structured_content["context"])
+        untold = await session.call_tool("recall", asked)
+        assert not answers_the_askers_tomorrow(untold.structured_content["context"])  # UTC's days
+    async with over_stdio(mnemo_server, mnemo_server.keys["a"], env={"TZ": zone}) as session:
+        recalled = await session.call_tool("recall", asked)
+        assert answers_the_askers_tomorrow(recalled.structured_content["context"])

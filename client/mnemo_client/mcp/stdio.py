@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -51,11 +52,17 @@ def serve(url: str, api_key: str | None, timeout: float, mask_sensitive: bool = 
             async def client_for(_: Context) -> AsyncIterator[AsyncMnemo]:
                 yield client
 
-            await build_mcp_server(client_for, mask_sensitive).run_stdio_async()
+            server = build_mcp_server(client_for, mask_sensitive, users_zone=_local_utc_offset)
+            await server.run_stdio_async()
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tool call on stderr
     asyncio.run(run())
     return 0
+
+
+def _local_utc_offset() -> str:
+    """This machine's UTC offset now (`+05:30`): the host runs on the user's machine."""
+    return datetime.now().astimezone().isoformat(timespec="minutes")[-6:]
 
 
 def _version() -> str:

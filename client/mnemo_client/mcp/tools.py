@@ -9,6 +9,9 @@ server never loads the engines, nor torch.
 
 Scope arguments are flat (`user_id`, `agent_id`, `thread_id`), which a model fills more reliably
 than a nested object. Each tool answers text a model can read, with structured content alongside.
+
+Size: a tool's signature is the schema the model reads (each argument described where it is declared),
+and every tool is registered here, where the two transports take them from.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from ..models import (
 
 T = TypeVar("T")
 ClientFor = Callable[[Context], AbstractAsyncContextManager[AsyncMnemo]]
+UsersZone = Callable[[], str | None]
 
 INSTRUCTIONS = (
     "Long-term memory for this conversation's user. Call `recall` with the user's request before "
@@ -55,6 +59,12 @@ AgentId = Annotated[str | None, Field(description="the agent's id, to keep agent
 ThreadId = Annotated[str | None, Field(description="a conversation id, to scope to one conversation")]
 AsOf = Annotated[
     str | None, Field(description="ISO 8601 date-time with zone: what was true then instead of now")
+]
+TimeZone = Annotated[
+    str | None,
+    Field(
+        description="the user's time zone (`Europe/Berlin`, `+05:30`): the days the query names are theirs"
+    ),
 ]
 AsOfView = Annotated[
     Literal["true", "known"],
@@ -105,9 +115,13 @@ def _memory_line(memory: Any) -> str:
     return f"- [{memory.type}] {memory.id}: {memory.content}{stale}"
 
 
-def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCPServer:
+def build_mcp_server(
+    client_for: ClientFor, mask_sensitive: bool = False, users_zone: UsersZone = lambda: None
+) -> MCPServer:
     """The MCP server with mnemo's tools; `client_for(ctx)` opens the client a call uses.
-    `mask_sensitive`: what the tools return shows secrets and personal data as typed placeholders."""
+    `mask_sensitive`: what the tools return shows secrets and personal data as typed placeholders.
+    `users_zone()`: the user's time zone where `recall` is not told one (the days a query names are
+    read in it); none where the user's machine is not this one."""
     server = MCPServer("mnemo", instructions=INSTRUCTIONS, version="0.1.0")
 
     async def call(ctx: Context, action: Callable[[AsyncMnemo], Awaitable[T]]) -> T:
@@ -119,7 +133,7 @@ def build_mcp_server(client_for: ClientFor, mask_sensitive: bool = False) -> MCP
             raise _refused(error) from None
 
     register_remember(server, call, mask_sensitive)
-    register_recall(server, call, mask_sensitive)
+    register_recall(server, call, mask_sensitive, users_zone)
     register_changes(server, call, mask_sensitive)
     register_listing(server, call, mask_sensitive)
     register_forget_by_query(server, call, mask_sensitive)
@@ -175,7 +189,7 @@ def register_remember(server: MCPServer, call: ToolCall, mask_sensitive: bool) -
         return _result(text, result.model_dump(mode="json"))
 
 
-def register_recall(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> None:
+def register_recall(server: MCPServer, call: ToolCall, mask_sensitive: bool, users_zone: UsersZone) -> None:
     """`recall`: the memories that matter for a query, packed into a budget."""
 
     @server.tool(
@@ -206,9 +220,12 @@ def register_recall(server: MCPServer, call: ToolCall, mask_sensitive: bool) -> 
         ] = None,
         as_of: AsOf = None,
         as_of_view: AsOfView = "true",
+        timezone: TimeZone = None,
     ) -> CallToolResult:
         scope = _scope(user_id, agent_id, thread_id)
         when: dict[str, Any] = {"as_of": {"at": as_of, "view": as_of_view}} if as_of else {}
+        if zone := timezone or users_zone():
+            when["timezone"] = zone
         found = await call(
             ctx,
             lambda m: m.retrieve(

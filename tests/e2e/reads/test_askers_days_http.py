@@ -1,6 +1,7 @@
-"""The days a question names are the asker's: those of the UTC offset the request's `now` is given in
-(real app, Qdrant Edge, MiniLM, BM25). Asked on Thursday 19 November 2026 at 18:30 in Austin (UTC-6),
-which is already Friday 00:30 in UTC, "what's due tomorrow?" is about Friday in Austin.
+"""The days a question names are the asker's: those of the request's `timezone`, else of the UTC
+offset its `now` is given in (real app, Qdrant Edge, MiniLM, BM25). Asked on Thursday 19 November
+2026 at 18:30 in Austin (UTC-6), which is already Friday 00:30 in UTC, "what's due tomorrow?" is
+about Friday in Austin.
 """
 
 from __future__ import annotations
@@ -37,3 +38,18 @@ async def first(client: AsyncTestClient[Any], query: str, now: str) -> str:
 async def test_tomorrow_is_the_askers_next_day(judy: AsyncTestClient[Any]) -> None:
     assert await first(judy, "what's due tomorrow?", IN_AUSTIN) == FRIDAY
     assert await first(judy, "what's due tomorrow?", IN_UTC) == SATURDAY  # a clock in UTC reads UTC days
+
+
+async def test_a_named_zone_reads_the_askers_days_of_a_utc_clock(judy: AsyncTestClient[Any]) -> None:
+    for zone in ("America/Chicago", "-06:00"):
+        memories = await retrieved(
+            judy, "what's due tomorrow?", JUDY, IN_UTC, min_confidence=0, timezone=zone
+        )
+        assert memories[0]["content"] == FRIDAY, zone
+
+
+async def test_a_zone_without_now_reads_the_servers_clock_in_it(judy: AsyncTestClient[Any]) -> None:
+    """A client that knows its zone but not a trustworthy clock sends the zone alone."""
+    body = {"query": "what's due tomorrow?", "scope": JUDY, "timezone": "Pacific/Kiritimati"}
+    response = await judy.post("/v1/retrieve", json=body)
+    assert response.status_code == 200, response.text
