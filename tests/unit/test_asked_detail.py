@@ -3,6 +3,7 @@ ceiling it sets on the confidence (retrieval/ranking/confidence.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from mnemo.benchmarks.quality.detail_ceiling import admissible
 from mnemo.retrieval.options import DEFAULT_MIN_CONFIDENCE
 from mnemo.retrieval.ranking.asked_detail import (
+    DetailCheck,
     Kind,
     acronyms,
     asked_kinds,
@@ -21,7 +23,7 @@ from mnemo.retrieval.ranking.asked_detail import (
     stated_with,
 )
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
-from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.evidence import ConfidenceFeaturesModel, query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads features with
@@ -163,8 +165,19 @@ def test_a_when_question_is_answered_by_a_time_or_a_recurring_day(answer: str) -
     assert missing == 0.0 and gap < 0.3
 
 
+def judged(
+    question: str,
+    head: Sequence[tuple[str, bool]],
+    model: ConfidenceFeaturesModel = THRESHOLDS,
+    off_time: Sequence[bool] = (),
+) -> DetailCheck:
+    """The check of the best hits `head` (content, dated) for what `question` asks, its words read as
+    the service reads them."""
+    return detail_check(question, query_words(question), head, model, off_time)
+
+
 def check(question: str, *contents: str) -> tuple[float, float]:
-    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
+    found = judged(question, [(c, False) for c in contents])
     return found.missing, found.gap
 
 
@@ -196,9 +209,7 @@ def test_an_abbreviation_or_a_derived_form_counts_as_the_word() -> None:
 
 def test_a_month_the_question_names_is_a_time_not_a_name_a_memory_must_repeat() -> None:
     question = "when did Melanie go camping in June?"
-    found = detail_check(
-        question, query_words(question), [("Melanie: we went camping by the lake.", True)], THRESHOLDS
-    )
+    found = judged(question, [("Melanie: we went camping by the lake.", True)])
     assert found.missing == 0.0
 
 
@@ -258,13 +269,13 @@ def test_a_transcript_is_not_checked_and_keeps_its_confidence() -> None:
     (a turn states a fact in passing, in the speakers' words)."""
     question = "what's Dana's phone number?"
     turns = [(f"Dana: I keep thinking about the beach ({i}).", True) for i in range(5)]
-    assert detail_check(question, query_words(question), turns, THRESHOLDS).checked == 0.0
+    assert judged(question, turns).checked == 0.0
     model = shipped_calibration()
     hits = [RankedHit(0.6, content, 0.6, dated=True) for content, _ in turns]
     plain = Calibration(model.coefficients, model.intercept)
     assert model.confidences(question, hits, THRESHOLDS) == plain.confidences(question, hits, THRESHOLDS)
     statements = [(content.removeprefix("Dana: "), False) for content, _ in turns]
-    assert detail_check(question, query_words(question), statements, THRESHOLDS).checked == 1.0
+    assert judged(question, statements).checked == 1.0
 
 
 def test_a_store_of_labelled_notes_is_no_transcript() -> None:
@@ -273,24 +284,23 @@ def test_a_store_of_labelled_notes_is_no_transcript() -> None:
     question = "what's Dana's phone number?"
     for label in ("Logged", "Reminder", "Note"):
         notes = [(f"{label}: Dana at the beach ({i}).", True) for i in range(5)]
-        assert detail_check(question, query_words(question), notes, THRESHOLDS).checked == 1.0
+        assert judged(question, notes).checked == 1.0
     for speaker in ("Alfred", "user", "Ted"):
         turns = [(f"{speaker}: Dana at the beach ({i}).", True) for i in range(5)]
-        assert detail_check(question, query_words(question), turns, THRESHOLDS).checked == 0.0
+        assert judged(question, turns).checked == 0.0
 
 
 def test_a_thing_written_with_its_number_holds_the_number_asked() -> None:
     """A locker number is answered by "locker 41" (a short number, no code by its form)."""
     question = "what's my locker number"
-    words = query_words(question)
-    assert detail_check(question, words, [("hot desks in 2.05 now. locker 41", True)], THRESHOLDS).gap == 0.0
-    assert detail_check(question, words, [("hot desks in 2.05 now", True)], THRESHOLDS).missing == 1.0
+    assert judged(question, [("hot desks in 2.05 now. locker 41", True)]).gap == 0.0
+    assert judged(question, [("hot desks in 2.05 now", True)]).missing == 1.0
 
 
 def test_a_memory_spells_its_ordinals_and_parts() -> None:
     """A memory's "2nd sup" holds the second."""
     question = "who's my second supervisor?"
-    found = detail_check(question, query_words(question), [("2nd sup: dr ravi patel", False)], THRESHOLDS)
+    found = judged(question, [("2nd sup: dr ravi patel", False)])
     assert (found.missing, found.gap) == (0.0, 0.0)
 
 
@@ -342,9 +352,7 @@ def test_a_memory_spells_its_ordinals_and_parts() -> None:
 )
 def test_only_a_question_is_checked(query: str, asks: bool) -> None:
     """A topic (a forget query, a search phrase) asks for no detail: whatever is about it answers."""
-    found = detail_check(
-        query, query_words(query), [("Bob moved to Leeds; Dana likes tennis.", False)], THRESHOLDS
-    )
+    found = judged(query, [("Bob moved to Leeds; Dana likes tennis.", False)])
     assert (found.checked == 1.0) is asks
 
 
@@ -388,9 +396,7 @@ def test_a_name_inside_a_code_is_named() -> None:
 
 def check_with(switches: dict[str, bool], question: str, *contents: str) -> tuple[float, float]:
     model = varied(DEFAULT_MODEL, {f"confidence_features.{k}": v for k, v in switches.items()})
-    found = detail_check(
-        question, query_words(question), [(c, False) for c in contents], model.confidence_features
-    )
+    found = judged(question, [(c, False) for c in contents], model.confidence_features)
     return found.missing, found.gap
 
 
@@ -494,10 +500,10 @@ def test_an_event_answers_when_it_happened_in_its_own_words() -> None:
     other words, which the question's verb is not asked of; an undated memory still is."""
     question = "when did we buy the Ram"
     event = "Replaced Truck 2 with a 2022 Ram 2500 (gray) for $46,500."
-    found = detail_check(question, query_words(question), [(event, True)], THRESHOLDS)
+    found = judged(question, [(event, True)])
     assert (found.missing, found.gap) == (0.0, 0.0)
     off = varied(DEFAULT_MODEL, {"confidence_features.event_verbs_told": False}).confidence_features
-    assert detail_check(question, query_words(question), [(event, True)], off).gap == 1.0
+    assert judged(question, [(event, True)], off).gap == 1.0
     assert check(question, "The Ram 2500 is gray; plate 517 MTC.")[1] == 1.0
 
 
@@ -542,9 +548,8 @@ def test_an_event_of_another_time_than_the_past_one_asked_does_not_answer() -> N
     assert window is not None and window.start == datetime(2026, 11, 1, tzinfo=UTC)
     bill = ("AWS bill came in at $41,200 for the month.", True)
     question = "what was the AWS bill in November?"
-    words = query_words(question)
-    assert detail_check(question, words, [bill], THRESHOLDS).missing == 0.0
-    assert detail_check(question, words, [bill], THRESHOLDS, [True]).missing == 1.0
+    assert judged(question, [bill]).missing == 0.0
+    assert judged(question, [bill], off_time=[True]).missing == 1.0
 
 
 @pytest.mark.parametrize(
@@ -563,7 +568,7 @@ def test_what_happened_is_told_by_an_event_in_its_own_words() -> None:
     """What happened to a firm is told by an event naming it, whatever its verb."""
     question = "what happened to Imaging Vet Services?"
     event = [("Imaging Vet Services Ltd went into administration; service moved to Radmed.", True)]
-    assert detail_check(question, query_words(question), event, THRESHOLDS).gap == 0.0
+    assert judged(question, event).gap == 0.0
 
 
 def test_a_detail_told_as_someone_elses_is_not_held() -> None:
@@ -571,17 +576,17 @@ def test_a_detail_told_as_someone_elses_is_not_held() -> None:
     clinical coach is by "Amy Lund's clinical coach is Tom Hirst"."""
     question = "when is Tomás's birthday?"
     other = [("For Inês's 38th birthday Tomás booked dinner at Prado.", True)]
-    assert detail_check(question, query_words(question), other, THRESHOLDS).gap == 1.0
+    assert judged(question, other).gap == 1.0
     question = "Who is Amy's clinical coach?"
     own = [("Record: Amy Lund's clinical coach is Tom Hirst.", False)]
-    assert detail_check(question, query_words(question), own, THRESHOLDS).gap == 0.0
+    assert judged(question, own).gap == 0.0
 
 
 def test_an_identifier_is_held_as_a_name_however_written() -> None:
     """A study id for exp1 is not answered by exp2's id; "soc2" is written "SOC 2"."""
     question = "sona study id for exp1"
     near = [("exp2 sona study id 3317", False)]
-    assert detail_check(question, query_words(question), near, THRESHOLDS).missing == 1.0
+    assert judged(question, near).missing == 1.0
     question = "who is the soc2 auditor?"
     written = [("SOC 2 Type II: auditor Ashford & Kerr, via Drata.", False)]
-    assert detail_check(question, query_words(question), written, THRESHOLDS).gap == 0.0
+    assert judged(question, written).gap == 0.0

@@ -15,7 +15,7 @@ from mnemo.retrieval.stages.asked_values import NO_QUESTION, Question, asked, as
 from mnemo.retrieval.stages.changed_events import lift_changed_events
 from mnemo.retrieval.stages.post import VectorsOf
 from mnemo.retrieval.stages.rank import lift_newer
-from tests.unit.test_fact_rules import LOADED, hit, written
+from tests.unit.test_fact_rules import LOADED, hit, written_hit
 
 FIT = DEFAULT_MODEL.newer_first
 QUERY = [1.0, 0.0, 0.0]
@@ -115,10 +115,8 @@ async def test_a_distinct_fact_far_from_the_question_is_not_lifted() -> None:
 
 
 async def test_an_event_that_tells_a_new_value_of_the_asked_thing_is_lifted() -> None:
-    fact = ScoredPoint("old", 0.60, {"content": "Electricity is with Electric Ireland.", **written(LOADED)})
-    event = ScoredPoint(
-        "new", 0.57, {"content": "We switched to Flogas for the electricity.", **written(LOADED + 86_400.0)}
-    )
+    fact = written_hit("old", 0.60, "Electricity is with Electric Ireland.", LOADED)
+    event = written_hit("new", 0.57, "We switched to Flogas for the electricity.", LOADED + 86_400.0)
     question = Question("who are we with for electricity?", QUERY)
     for asking, lifted in ((NO_QUESTION, set()), (question, {"new"})):
         hits = {MemoryType.EPISODIC: [event], MemoryType.SEMANTIC: [fact]}
@@ -130,10 +128,8 @@ async def test_an_event_that_tells_a_new_value_of_the_asked_thing_is_lifted() ->
 async def test_a_question_about_now_lets_an_event_that_tells_a_change_overtake_further() -> None:
     """An event that says the value changed is what a question about the value now asks for: it may
     overtake the statement it outdates by the whole margin (here 0.11), not half of it."""
-    fact = ScoredPoint("old", 0.60, {"content": "Electricity is with Electric Ireland.", **written(LOADED)})
-    event = ScoredPoint(
-        "new", 0.49, {"content": "We switched to Flogas for the electricity.", **written(LOADED + 86_400.0)}
-    )
+    fact = written_hit("old", 0.60, "Electricity is with Electric Ireland.", LOADED)
+    event = written_hit("new", 0.49, "We switched to Flogas for the electricity.", LOADED + 86_400.0)
     for asking, lifted in (
         ("who are we with for electricity?", set()),
         ("who are we with for electricity now?", {"new"}),

@@ -203,6 +203,13 @@ def written(at: float, occurred: float | None = None, valid_from: float | None =
     return times | ({} if valid_from is None else {"valid_from_ts": valid_from})
 
 
+def written_hit(
+    point_id: str, score: float, content: str, at: float, occurred: float | None = None
+) -> ScoredPoint:
+    """A hit whose payload holds `content`, written at `at` (see `written`)."""
+    return ScoredPoint(point_id, score, {"content": content, **written(at, occurred)})
+
+
 @pytest.mark.parametrize(
     ("event", "statement", "newer"),
     [
@@ -301,10 +308,8 @@ def test_a_statement_naming_its_start_is_outdated_only_by_a_later_event(
     statement: str, happened: float, outdated: bool, undated: bool
 ) -> None:
     """`undated`: the same with the start a statement names not read (`said_periods` off)."""
-    event = ScoredPoint(
-        "e", 0.50, {"content": "Nuala switched it, now it changed.", **written(LOADED, SEPTEMBER + happened)}
-    )
-    fact = ScoredPoint("f", 0.55, {"content": statement, **written(LOADED)})
+    event = written_hit("e", 0.50, "Nuala switched it, now it changed.", LOADED, SEPTEMBER + happened)
+    fact = written_hit("f", 0.55, statement, LOADED)
     hits = {MemoryType.EPISODIC: [event], MemoryType.SEMANTIC: [fact]}
     assert bool(candidate_pairs(hits, 0.1, HOUR)) is outdated
     assert bool(candidate_pairs(hits, 0.1, HOUR, said_periods=False)) is undated
@@ -312,14 +317,10 @@ def test_a_statement_naming_its_start_is_outdated_only_by_a_later_event(
 
 async def test_events_lifted_over_one_fact_rank_by_when_they_happened() -> None:
     """Two events that each tell a change of one older fact are steps of one chain: the later above."""
-    fact = ScoredPoint("fact", 0.55, {"content": "Gerry takes bisoprolol 5 mg.", **written(LOADED)})
-    later = ScoredPoint(
-        "later", 0.52, {"content": "Gerry's bisoprolol reduced to 2.5 mg.", **written(LOADED, 60 * DAY)}
-    )
-    earlier = ScoredPoint(
-        "earlier",
-        0.53,
-        {"content": "Gerry's bisoprolol reduced from 5 mg to 3.75 mg.", **written(LOADED, 9 * DAY)},
+    fact = written_hit("fact", 0.55, "Gerry takes bisoprolol 5 mg.", LOADED)
+    later = written_hit("later", 0.52, "Gerry's bisoprolol reduced to 2.5 mg.", LOADED, 60 * DAY)
+    earlier = written_hit(
+        "earlier", 0.53, "Gerry's bisoprolol reduced from 5 mg to 3.75 mg.", LOADED, 9 * DAY
     )
     hits = {MemoryType.EPISODIC: [earlier, later], MemoryType.SEMANTIC: [fact]}
 

@@ -15,7 +15,7 @@ from mnemo.retrieval.stages.asked_values import Question
 from mnemo.retrieval.stages.changed_events import lift_changed_events
 from mnemo.retrieval.stages.post import VectorsOf
 from mnemo.retrieval.stages.rank import says_newer
-from tests.unit.test_fact_rules import LOADED, written
+from tests.unit.test_fact_rules import LOADED, written_hit
 
 DAY = 86_400.0  # LOADED is 1 January 2025
 
@@ -30,21 +30,14 @@ def vectors_of(vectors: Mapping[str, list[float]]) -> VectorsOf:
 async def test_an_event_that_retells_the_newer_statement_is_lifted_over_the_older() -> None:
     """ "Katrin → Staff Engineer" means less alike the old title than newer-first's bar, but restates the
     statement that says it is newer than the old title: it is lifted over the old one, not over the newer."""
-    old = ScoredPoint(
-        "old", 0.356, {"content": "Katrin = Platform tech lead since 1 May 2025.", **written(LOADED)}
-    )
-    new = ScoredPoint(
-        "new",
-        0.3564,
-        {"content": "Katrin = Staff Engineer since 1 Jan 2026 (still tech lead).", **written(LOADED)},
-    )
-    event = ScoredPoint(
+    old = written_hit("old", 0.356, "Katrin = Platform tech lead since 1 May 2025.", LOADED)
+    new = written_hit("new", 0.3564, "Katrin = Staff Engineer since 1 Jan 2026 (still tech lead).", LOADED)
+    event = written_hit(
         "event",
         0.316,
-        {
-            "content": "Calibration done, Katrin → Staff Engineer effective 1 Jan.",
-            **written(LOADED, LOADED + 348 * DAY),
-        },
+        "Calibration done, Katrin → Staff Engineer effective 1 Jan.",
+        LOADED,
+        LOADED + 348 * DAY,
     )
     # cosines: old-new 0.8, new-event 0.81, old-event 0.3 (under the bar of 0.55)
     vectors = {"old": [1.0, 0.0], "new": [0.8, 0.6], "event": [0.3, 0.9539]}
@@ -55,7 +48,7 @@ async def test_an_event_that_retells_the_newer_statement_is_lifted_over_the_olde
         if lifted:
             assert old.score < hits[MemoryType.EPISODIC][0].score < new.score
     # Without a time of its own the old statement may be the value the event told: not lifted over.
-    undated = ScoredPoint("old", 0.356, {"content": "Katrin = Platform tech lead.", **written(LOADED)})
+    undated = written_hit("old", 0.356, "Katrin = Platform tech lead.", LOADED)
     hits = {MemoryType.EPISODIC: [event], MemoryType.SEMANTIC: [new, undated]}
     assert not await lift_changed_events(hits, 0.075, vectors_of(vectors), DEFAULT_MODEL)
 
@@ -63,16 +56,10 @@ async def test_an_event_that_retells_the_newer_statement_is_lifted_over_the_olde
 async def test_a_newer_statement_that_does_not_restate_the_older_retells_nothing() -> None:
     """The better statement must restate the older one too (their cosine at the bar): a fact about
     another thing of the same person that says it changed replaced nothing the event outdates."""
-    old = ScoredPoint(
-        "old", 0.356, {"content": "Katrin's desk is on floor 2 since 1 May 2025.", **written(LOADED)}
-    )
-    new = ScoredPoint(
-        "new", 0.3564, {"content": "Katrin = Staff Engineer since 1 Jan 2026.", **written(LOADED)}
-    )
-    event = ScoredPoint(
-        "event",
-        0.316,
-        {"content": "Katrin → Staff Engineer effective 1 Jan.", **written(LOADED, LOADED + 348 * DAY)},
+    old = written_hit("old", 0.356, "Katrin's desk is on floor 2 since 1 May 2025.", LOADED)
+    new = written_hit("new", 0.3564, "Katrin = Staff Engineer since 1 Jan 2026.", LOADED)
+    event = written_hit(
+        "event", 0.316, "Katrin → Staff Engineer effective 1 Jan.", LOADED, LOADED + 348 * DAY
     )
     # cosines: old-new 0 (another thing), new-event 0.81, old-event 0
     vectors = {"old": [0.0, 0.0, 1.0], "new": [0.8, 0.6, 0.0], "event": [0.3, 0.9539, 0.0]}
@@ -99,21 +86,12 @@ async def test_a_later_event_that_retells_a_step_of_a_chain_joins_it_above() -> 
     that means less alike the fact than two values of a question must is tied to it by the step: it
     lands over the fact below the step. One as alike the step but far from the question stays below
     (every event of a store may share a name)."""
-    fact = ScoredPoint(
-        "fact", 0.467, {"content": "Gerry's tablets: bisoprolol 2.5 mg every morning.", **written(LOADED)}
+    fact = written_hit("fact", 0.467, "Gerry's tablets: bisoprolol 2.5 mg every morning.", LOADED)
+    step = written_hit(
+        "step", 0.45, "Dr Roche reduced Gerry's bisoprolol to 3.75 mg.", LOADED, LOADED + 30 * DAY
     )
-    step = ScoredPoint(
-        "step",
-        0.45,
-        {"content": "Dr Roche reduced Gerry's bisoprolol to 3.75 mg.", **written(LOADED, LOADED + 30 * DAY)},
-    )
-    review = ScoredPoint(
-        "review",
-        0.44,
-        {
-            "content": "Gerry's review: stable on the 3.75 mg of bisoprolol.",
-            **written(LOADED, LOADED + 200 * DAY),
-        },
+    review = written_hit(
+        "review", 0.44, "Gerry's review: stable on the 3.75 mg of bisoprolol.", LOADED, LOADED + 200 * DAY
     )
     question = Question("what dose of bisoprolol is Gerry on?", [1.0, 0.0, 0.0])
     # First axis: the question. fact-step 0.86; review-step 0.92, review-fact 0.6, review-question 0.75;

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import retrieved, store_holding
 
 NOW = "2026-11-20T09:00:00Z"
 MARCO = {"user_id": "marco"}
@@ -34,11 +32,7 @@ SHARING = [
 MEMORIES: list[dict[str, Any]] = [{"type": "semantic", "content": c} for c in [LACTOSE, *SHARING]]
 
 
-@pytest.fixture
-async def marco(app_client: AppFactory) -> Any:
-    async with app_client() as client:
-        await write(client, [{**m, "scope": MARCO} for m in MEMORIES])
-        yield client
+marco = store_holding(MEMORIES, MARCO)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:

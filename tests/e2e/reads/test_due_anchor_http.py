@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.e2e.conftest import AppFactory, retrieved, store_holding
 from tests.e2e.reads.test_event_anchor_http import assert_timed_by_no_event
 from tests.e2e.writes.test_memories_http import write
@@ -36,10 +38,13 @@ def reminders() -> list[dict[str, Any]]:
     ]
 
 
+def with_planned(event: str) -> list[dict[str, Any]]:
+    """The reminders, with `event` planned: an episodic memory that occurs when the move does."""
+    return [{"type": "episodic", "scope": SCOPE, "content": event, "occurred_at": MOVE_AT}, *reminders()]
+
+
 # The move is a planned event: an episodic memory that occurs after now.
-planned = store_holding(
-    [{"type": "episodic", "scope": SCOPE, "content": MOVE, "occurred_at": MOVE_AT}, *reminders()]
-)
+planned = store_holding(with_planned(MOVE))
 # The move is only a reminder, due when it happens.
 reminded = store_holding(
     [{"type": "prospective", "scope": SCOPE, "content": MOVE, "due_at": MOVE_AT}, *reminders()]
@@ -107,32 +112,34 @@ async def test_of_two_events_ahead_that_say_the_words_the_next_one_times_the_que
     assert {c: windowed.get(c) for c in (*BEFORE, *qbrs)} == expected
 
 
-# A period the calendar does not know, named by a bare noun: the store says when it begins.
-HALF_TERM = "Half term: the kids are off school from 12 March, no school runs that week."
-half_term = store_holding(
-    [{"type": "episodic", "scope": SCOPE, "content": HALF_TERM, "occurred_at": MOVE_AT}, *reminders()]
+@pytest.mark.parametrize(
+    ("event", "query", "phrase"),
+    [
+        # A period the calendar does not know, named by a bare noun: the store says when it begins.
+        pytest.param(
+            "Half term: the kids are off school from 12 March, no school runs that week.",
+            "what do I need to sort out before half term?",
+            "before half-term",
+            id="half-term",
+        ),
+        # A release named by its version alone: the store's event says when it ships.
+        pytest.param(
+            "Release v1.2 ships to the app stores on 12 March.",
+            "what do I need to ship before v1.2?",
+            "before v1.2",
+            id="release",
+        ),
+    ],
 )
-
-
-async def test_what_to_sort_out_before_half_term_is_timed_by_the_store_s_half_term(half_term: Any) -> None:
-    memories = await ask(half_term, "what do I need to sort out before half term?")
+async def test_what_is_due_before_an_occasion_named_bare_is_timed_by_the_store_s_event(
+    app_client: AppFactory, event: str, query: str, phrase: str
+) -> None:
+    async with app_client() as client:
+        await write(client, with_planned(event))
+        memories = await ask(client, query)
     assert set(m["content"] for m in memories[:3]) == set(BEFORE)
     anchor = memories[0]["explain"]["time_anchor"]
-    assert (anchor["phrase"], anchor["event"]) == ("before half-term", HALF_TERM)
-
-
-# A release named by its version alone: the store's event says when it ships.
-RELEASE = "Release v1.2 ships to the app stores on 12 March."
-release = store_holding(
-    [{"type": "episodic", "scope": SCOPE, "content": RELEASE, "occurred_at": MOVE_AT}, *reminders()]
-)
-
-
-async def test_what_to_ship_before_a_version_is_timed_by_the_store_s_release(release: Any) -> None:
-    memories = await ask(release, "what do I need to ship before v1.2?")
-    assert set(m["content"] for m in memories[:3]) == set(BEFORE)
-    anchor = memories[0]["explain"]["time_anchor"]
-    assert (anchor["phrase"], anchor["event"]) == ("before v1.2", RELEASE)
+    assert (anchor["phrase"], anchor["event"]) == (phrase, event)
 
 
 async def test_an_iso_date_bounds_what_is_due_as_a_named_date_does(planned: Any) -> None:

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.reads.test_retrieve_http import retrieve
 from tests.e2e.writes.test_memories_http import write_results
-from tests.e2e.writes.test_write_path_http import TEA, TEA_AGAIN, listing
+from tests.e2e.writes.test_write_path_http import TEA, TEA_AGAIN, listing, semantic
 
 SHORT_FACTS = {
     "Alice prefers green tea over coffee.": "What should I offer Alice to drink?",
@@ -115,22 +115,18 @@ async def test_different_caller_ids_are_never_merged(client: AsyncTestClient[Any
     results = await write_results(
         client,
         [
-            {"type": "semantic", "content": TEA, "id": "drink-1"},
-            {"type": "semantic", "content": TEA_AGAIN, "id": "drink-2"},
+            semantic(TEA, id="drink-1"),
+            semantic(TEA_AGAIN, id="drink-2"),
         ],
     )
     assert [r["status"] for r in results] == ["created", "created"]
-    [later] = await write_results(client, [{"type": "semantic", "content": TEA_AGAIN, "id": "drink-3"}])
+    [later] = await write_results(client, [semantic(TEA_AGAIN, id="drink-3")])
     assert later["status"] == "created"
 
 
 async def test_a_merge_says_why_and_restore_undoes_it(client: AsyncTestClient[Any]) -> None:
-    [old] = await write_results(
-        client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"}]
-    )
-    [new] = await write_results(
-        client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"}]
-    )
+    [old] = await write_results(client, [semantic(TEA, occurred_at="2025-01-01T00:00:00Z")])
+    [new] = await write_results(client, [semantic(TEA_AGAIN, occurred_at="2025-02-01T00:00:00Z")])
     assert (new["status"], new["reason"]) == ("merged", f"near_duplicate_of {old['id']}")
     assert 0.92 <= new["similarity"] <= 1.0
     assert [m["id"] for m in await listing(client)] == [new["id"]]
@@ -154,16 +150,8 @@ async def test_a_merge_says_why_and_restore_undoes_it(client: AsyncTestClient[An
 
 
 async def test_a_negated_statement_is_an_update_not_a_copy(client: AsyncTestClient[Any]) -> None:
-    allergic_fact = {
-        "type": "semantic",
-        "content": "Bob is allergic to peanuts.",
-        "occurred_at": "2025-01-01T00:00:00Z",
-    }
-    negated = {
-        "type": "semantic",
-        "content": "Bob is not allergic to peanuts.",
-        "occurred_at": "2025-02-01T00:00:00Z",
-    }
+    allergic_fact = semantic("Bob is allergic to peanuts.", occurred_at="2025-01-01T00:00:00Z")
+    negated = semantic("Bob is not allergic to peanuts.", occurred_at="2025-02-01T00:00:00Z")
     [allergic] = await write_results(client, [allergic_fact])
     [not_allergic] = await write_results(client, [negated])
     assert (not_allergic["status"], not_allergic["reason"]) == ("merged", f"supersedes {allergic['id']}")
@@ -180,8 +168,8 @@ async def tenants(app_client: AppFactory) -> Any:
 async def test_restore_is_tenant_scoped(tenants: Any) -> None:
     b = {"Authorization": "Bearer key-b"}
     memories = [
-        {"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"},
-        {"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"},
+        semantic(TEA, occurred_at="2025-01-01T00:00:00Z"),
+        semantic(TEA_AGAIN, occurred_at="2025-02-01T00:00:00Z"),
     ]
     response = await tenants.post("/v1/memories", json={"memories": memories}, headers=b)
     loser, winner = response.json()["results"]

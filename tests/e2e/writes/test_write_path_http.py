@@ -15,6 +15,11 @@ TEA_AGAIN = "Alice prefers green tea over coffee and drinks it without sugar."
 TEA_THIRD = "Alice prefers green tea over coffee; she drinks it with no sugar at all."
 
 
+def semantic(content: str, **fields: Any) -> dict[str, Any]:
+    """A semantic memory to write: `content`, with the other fields given (`occurred_at`, `id`)."""
+    return {"type": "semantic", "content": content, **fields}
+
+
 async def listing(client: AsyncTestClient[Any], **params: Any) -> list[dict[str, Any]]:
     return (await client.get("/v1/memories", params={"limit": 500, **params})).json()["memories"]
 
@@ -53,15 +58,9 @@ async def test_prefilter_can_be_switched_off(client: AsyncTestClient[Any]) -> No
 
 
 async def test_near_duplicates_chain_newest_wins_and_history_is_kept(client: AsyncTestClient[Any]) -> None:
-    [a] = await write_results(
-        client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"}]
-    )
-    [b] = await write_results(
-        client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"}]
-    )
-    [c] = await write_results(
-        client, [{"type": "semantic", "content": TEA_THIRD, "occurred_at": "2025-03-01T00:00:00Z"}]
-    )
+    [a] = await write_results(client, [semantic(TEA, occurred_at="2025-01-01T00:00:00Z")])
+    [b] = await write_results(client, [semantic(TEA_AGAIN, occurred_at="2025-02-01T00:00:00Z")])
+    [c] = await write_results(client, [semantic(TEA_THIRD, occurred_at="2025-03-01T00:00:00Z")])
     assert (b["status"], b["reason"]) == ("merged", f"near_duplicate_of {a['id']}")
     assert (c["status"], c["reason"]) == ("merged", f"near_duplicate_of {b['id']}")
     assert 0.92 <= b["similarity"] <= 1.0 and 0.92 <= c["similarity"] <= 1.0
@@ -80,12 +79,8 @@ async def test_near_duplicates_chain_newest_wins_and_history_is_kept(client: Asy
 
 
 async def test_history_arriving_late_is_kept_as_the_older_version(client: AsyncTestClient[Any]) -> None:
-    [new] = await write_results(
-        client, [{"type": "semantic", "content": TEA, "occurred_at": "2025-03-01T00:00:00Z"}]
-    )
-    [late] = await write_results(
-        client, [{"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2024-01-01T00:00:00Z"}]
-    )
+    [new] = await write_results(client, [semantic(TEA, occurred_at="2025-03-01T00:00:00Z")])
+    [late] = await write_results(client, [semantic(TEA_AGAIN, occurred_at="2024-01-01T00:00:00Z")])
     assert (late["status"], late["reason"]) == ("merged", f"near_duplicate_of {new['id']}")
     assert (await client.get(f"/v1/memories/{late['id']}")).json()["superseded_by"] == new["id"]
     assert [m["id"] for m in await listing(client)] == [new["id"]]
@@ -95,8 +90,8 @@ async def test_near_duplicates_in_one_request_merge_as_if_written_apart(client: 
     results = await write_results(
         client,
         [
-            {"type": "semantic", "content": TEA, "occurred_at": "2025-01-01T00:00:00Z"},
-            {"type": "semantic", "content": TEA_AGAIN, "occurred_at": "2025-02-01T00:00:00Z"},
+            semantic(TEA, occurred_at="2025-01-01T00:00:00Z"),
+            semantic(TEA_AGAIN, occurred_at="2025-02-01T00:00:00Z"),
         ],
     )
     # As two requests would: the first is created, the second merges into it and supersedes it.
