@@ -1,7 +1,7 @@
 """Benchmark datasets: two JSONL files, read and checked line by line.
 
 `memories.jsonl` holds what `POST /v1/memories` takes (`id` is the caller's external id);
-`queries.jsonl` holds `{id, query, scope, relevant_ids, category?, now?, outdated_ids?}`; an empty
+`queries.jsonl` holds `{id, query, scope, relevant_ids, category?, now?, timezone?, outdated_ids?}`; an empty
 `relevant_ids` is a question nothing in the memories answers (abstention sets), which only `mnemo bench
 quality` takes (`unanswerable=True`): the judged metrics need something relevant. `outdated_ids` names,
 on a question about a value that changed, the older memories its relevant ones replace (scored by
@@ -46,6 +46,8 @@ class BenchQuery(BaseModel):
     relevant_ids: list[str]
     category: str = UNCATEGORIZED
     now: AwareDatetime | None = None
+    # The asker's time zone, sent as the retrieval's `timezone`: the days the question names are theirs.
+    timezone: str | None = None
     # The older statements of a value that changed, which the relevant (current) ones replace.
     outdated_ids: list[str] = Field(default_factory=list)
     # Fields abstention sets carry for readers (what the benchmark marks, its expected answer).
@@ -78,6 +80,8 @@ class BenchQuery(BaseModel):
             body["ranking"] = dict(ranking)
         if self.now is not None:
             body["now"] = self.now.isoformat()
+        if self.timezone is not None:
+            body["timezone"] = self.timezone
         if types:
             body["types"] = [t.value for t in types]
         if unfloored:
