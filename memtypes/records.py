@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from .jsontypes import IsoDatetime, JsonFloat
+from .language.preferences import states_preference
 from .language.speakers import speaker_of
 from .language.text import phrase_key
 from .language.time_mentions import mentions_time
@@ -300,6 +301,8 @@ class MemoryRecord(BaseModel):
             payload["trigger_key"] = phrase_key(self.trigger)
         # Whether the content states a time: the formula lifts such memories for when-questions.
         payload["tells_time"] = mentions_time(self.content)
+        # Whether it states a preference or a rule: lifted for questions that ask leave or advice.
+        payload["states_preference"] = states_preference(self.content)
         # Who said a conversation turn: the formula lifts the turns of the speakers a query names.
         if SPECS[self.type].holds_events and (speaker := speaker_of(self.content)):
             payload["speaker"] = speaker

@@ -39,6 +39,8 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
         "tells_time",
         IndexKind.BOOL,
     ),  # the formula's when-question term (mnemo.memtypes.language.time_mentions)
+    # the formula's leave-or-advice term (mnemo.memtypes.language.preferences)
+    ("states_preference", IndexKind.BOOL),
     ("speaker", IndexKind.KEYWORD),  # the formula's speaker term (mnemo.memtypes.language.speakers)
     ("occurred_ts", IndexKind.FLOAT),
     ("due_ts", IndexKind.FLOAT),

@@ -46,7 +46,7 @@ from datetime import datetime
 
 from ...memtypes.language.speakers import speaker_of
 from ...memtypes.language.time_mentions import speaks_ahead
-from .asked_kinds import ASKS, CLAUSES, asked_kinds, is_question
+from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
 from .asked_things import (
     identifiers,
     numbered,
@@ -381,7 +381,9 @@ def detail_check(
     """Check the best hits `head` (content, dated; best first) for what `query` asks. A hit marked in
     `off_time` happened outside the time the question names ("how many yards went on last year",
     "at the November recheck"): whatever it holds is of another time, not what is asked."""
-    if not is_question(query):
+    # Leave or advice is answered by a rule ("no calls before 9:00am" for "ok to ring Alyssa at
+    # 7:30?"), which names neither whom nor what the question does and holds none of its values.
+    if not is_question(query) or asks_for_a_rule(query):
         return NOT_CHECKED
     best_hits = head[: model.detail_head]
     # Most of the best hits conversation turns: the store is a transcript, whose turns state facts

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from ...memtypes.language.preferences import asks_preference
 from .value_forms import Kind
 
 
@@ -253,11 +254,31 @@ _CHOICE = re.compile(r"\b([\w'’-]+)\s+or\s+([\w'’-]+)\b", re.IGNORECASE)
 def _but_choices(text: str) -> str:
     """`text` without the choices it asks between that are not two kinds of value."""
 
-    def kept(match: re.Match[str]) -> str:
-        kinds = [any(pattern.search(side) for _, pattern in ASKS) for side in match.groups()]
-        return match.group() if all(kinds) else " "
+    return _CHOICE.sub(lambda m: m.group() if _kinds_of_both(m) else " ", text)
 
-    return _CHOICE.sub(kept, text)
+
+# The parts of a question: its clauses and what "and" joins; "when I pick my seat, …" opens a clause
+# that times the question, not one that asks.
+_PARTS = re.compile(rf"{CLAUSES.pattern}|\band\b", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"^\W*(?:when|if|once|while)\s+(?:i|we|you|he|she|they|it)\b", re.IGNORECASE)
+
+
+def _kinds_of_both(match: re.Match[str]) -> bool:
+    return all(any(pattern.search(side) for _, pattern in ASKS) for side in match.groups())
+
+
+def asks_for_a_rule(query: str) -> bool:
+    """Whether `query` asks leave or advice ("Ernesto quoted $1,800 for the fence, should I go
+    ahead?", "Alyssa is an early riser, ok to call her at 7:30?"): a rule or a preference answers it,
+    which names neither the person nor the occasion and holds no value of the kind its situation
+    names. A choice between two kinds of value ("her email or phone?") still asks for one, and a
+    question in parts asks for a rule only where each part that asks does ("what should I get him and
+    what should I avoid?"; not "what does she want and have I done it?")."""
+    query = _CHOICE.sub(lambda m: " " if _kinds_of_both(m) else m.group(), query)
+    if not asks_preference(query):
+        return False
+    asking = (p for p in _PARTS.split(query) if _OPENS_QUESTION.search(p) and not _SUBORDINATE.search(p))
+    return all(asks_preference(part) for part in asking)
 
 
 def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
@@ -307,6 +328,8 @@ _OWNER_BEFORE = re.compile(
 _DONE = re.compile(r"\w+(?:ed|ing)|pay|paid|spend|spent|owe|owes", re.IGNORECASE)
 # The verb "be" of a statement ("that's Dana's phone number", "the gate code is new").
 _STATES = re.compile(r"(?:it|that|this|there|here|he|she)['’]s|is|are|was|were", re.IGNORECASE)
+# A word of courtesy that ends a request: not what it asks for.
+_POLITE_TAIL = re.compile(r"(?:[\s,]+(?:pls|plz|please|thanks|thx|cheers))+\W*$", re.IGNORECASE)
 # A clipped request is a few words: past them a phrase is a statement or a topic.
 _CLIPPED_WORDS = 6
 
@@ -353,6 +376,7 @@ def is_question(query: str) -> bool:
     words an answer need not share)."""
     if _QUESTION.search(query) is not None:
         return True
+    query = _POLITE_TAIL.sub("", query)  # "marta mobile pls" asks what "marta mobile" does
     request = _REQUEST_OPENER.sub("", query, count=1)
     if request == query:
         return _asks_for_a_value(request)

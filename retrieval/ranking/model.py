@@ -102,6 +102,14 @@ class HowToModel:
 
 
 @dataclass(frozen=True)
+class PreferenceModel:
+    """The preference term (ranking/terms/preference.py): for a question that asks leave or advice,
+    the lift of a fact or procedure that states a preference or a rule, like the how-to term's."""
+
+    weight: float = 0.1
+
+
+@dataclass(frozen=True)
 class DueWindowModel:
     """A question about tasks that names a time (ranking/due_windows.py, the `due_window` term, the
     search plan and the response). `weight`: the lift of a pending item due within the window, above
@@ -277,7 +285,18 @@ CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
 # The names of the registered ranking terms (ranking/terms/) and post-engine stages
 # (pipeline.POST_STAGES) a model may switch off; the retriever refuses a name neither registers.
 TIME_AND_INTENT_TERMS = frozenset(
-    {"due_window", "due", "overdue", "past_due", "trigger", "time", "tells_time", "speaker", "how_to"}
+    {
+        "due_window",
+        "due",
+        "overdue",
+        "past_due",
+        "trigger",
+        "time",
+        "tells_time",
+        "speaker",
+        "how_to",
+        "preference",
+    }
 )
 POST_ENGINE_STAGES = frozenset(
     {
@@ -309,6 +328,7 @@ class RankingModel:
     time: TimeModel = TimeModel()
     event_anchor: EventAnchorModel = EventAnchorModel()
     how_to: HowToModel = HowToModel()
+    preference: PreferenceModel = PreferenceModel()
     due_window: DueWindowModel = DueWindowModel()
     intentions: IntentionsModel = IntentionsModel()
     newer_first: NewerFirstModel = NewerFirstModel()

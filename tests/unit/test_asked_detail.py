@@ -348,6 +348,9 @@ def test_a_memory_spells_its_ordinals_and_parts() -> None:
         # An embedded question asking for no kind of value (a story retold) is not checked.
         ("remind me how we fixed the GNN job", False),
         ("remind me of Jakub's croissant dough method", False),
+        # A word of courtesy after a clipped request is not what it asks for.
+        ("marta mobile pls", True),
+        ("everything about Bob please", False),
     ],
 )
 def test_only_a_question_is_checked(query: str, asks: bool) -> None:

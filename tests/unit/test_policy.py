@@ -114,3 +114,20 @@ def test_episodic_importance_does_not_rank_by_default_but_a_request_can_weight_i
     assert default.explain(answer, 0.62).total > default.explain(long_turn, 0.6).total
     weighted = RankingPolicy(_weighted(POLICIES[MemoryType.EPISODIC], TypeWeights(importance=0.1)), NOW)
     assert weighted.explain(answer, 0.62).total < weighted.explain(long_turn, 0.6).total
+
+
+def test_leave_asked_for_a_time_lifts_no_event_of_a_past_such_day() -> None:
+    """ "a party on Sunday, can I say yes?" names the time of what is planned; "what did Leo do on
+    Sunday?" asks about the one just past. Nor does advice on when ("when's the best time to …?") lift
+    what states a time: a preference answers it."""
+    now = datetime(2027, 2, 11, 20, 45, tzinfo=UTC).timestamp()
+    last_sunday = {"occurred_ts": datetime(2027, 2, 7, 15, tzinfo=UTC).timestamp(), "tells_time": True}
+
+    def lifted(query: str) -> float:
+        components = _policies(query, now)[MemoryType.EPISODIC].explain(last_sunday, 0.5).components
+        return sum(components[name].contribution for name in ("time", "tells_time") if name in components)
+
+    assert lifted("what did Leo do on Sunday?") > 0
+    assert lifted("a friend has asked Leo to a party on Sunday at 3, can I say yes") == 0
+    assert lifted("when did Leo go to the party?") > 0
+    assert lifted("when's the best time to remind me about school stuff like PE kit") == 0

@@ -12,6 +12,7 @@ from .base import QueryContext, RankingTerm, TermInputs
 from .conversation import SpeakerTerm
 from .how import HowToTerm
 from .intentions import DueTerm, DueWindowTerm, OverdueTerm, PastDueTerm, TriggerTerm
+from .preference import PreferenceTerm
 from .stored import ImportanceTerm, RecencyTerm, RelevanceTerm, UsageTerm
 from .time import TellsTimeTerm, TimeTerm
 
@@ -29,6 +30,7 @@ TERMS: tuple[RankingTerm, ...] = (
     TellsTimeTerm(),
     SpeakerTerm(),
     HowToTerm(),
+    PreferenceTerm(),
 )
 
 __all__ = ["TERMS", "QueryContext", "RankingTerm", "TermInputs"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, FieldRange, Missing, Sum
 from ....memtypes.language.time_mentions import asks_when
 from ....memtypes.types import SPECS, MemoryType
+from ..asked_kinds import asks_for_a_rule
 from ..due_windows import task_question
 from ..temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
@@ -40,6 +41,10 @@ class TimeTerm(RankingTerm):
         # A question about things to do names a time ahead ("in January" is the next one): the
         # same window as its due dates' (ranking/due_windows.py).
         asked = task_question(query.query, query.now, query.model.due_window.leave_rule)
+        if asked is None and asks_for_a_rule(query.query):
+            # Leave asked for a time ("a party on Sunday at 3, can I say yes?") names the time of what
+            # is planned: a rule answers it, not what happened last Sunday.
+            return None
         window = asked.window if asked is not None else None
         window = window or parse_time_window(query.query, query.now)
         if window is None and query.anchored is not None:
@@ -87,7 +92,9 @@ class TellsTimeTerm(RankingTerm):
     name = "tells_time"
 
     def signal(self, query: QueryContext) -> float:
-        return query.config.tells_time_weight if query.temporal and asks_when(query.query) else 0.0
+        # "When's the best time to remind me?" asks advice: a preference answers it, dated or not.
+        asked = query.temporal and asks_when(query.query) and not asks_for_a_rule(query.query)
+        return query.config.tells_time_weight if asked else 0.0
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return not SPECS[memory_type].due_dated

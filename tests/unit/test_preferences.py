@@ -1,0 +1,93 @@
+"""Which texts state a preference or a rule (mnemo.memtypes.language.preferences) and which
+questions ask leave or advice (mnemo.retrieval.ranking.terms.preference): the one answers the other
+though they share few words, so the formula lifts the first for the second only."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.memtypes.language.preferences import states_preference
+from mnemo.retrieval.ranking.asked_detail import NOT_CHECKED, DetailCheck, detail_check
+from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+from mnemo.retrieval.ranking.terms.preference import asks_leave_or_advice
+from tests.unit.verdicts import yes_and_no
+
+THRESHOLDS = DEFAULT_MODEL.confidence_features
+
+PREFERENCES = [
+    "Preference: tenants are contacted by text first; no calls before 9:00am or after 8:00pm.",
+    "never teach after 15:00 on a show day — afternoon and soundcheck stay free",
+    "flies out of AUS, always an aisle seat because of the knee",
+    "Samira doesn't want either child booked into anything on Sunday afternoons.",
+    "Fiona wants drafts as Word documents with tracked changes.",
+    "Marco is lactose intolerant.",
+    "Maya has been vegetarian since last summer.",
+    "Juni isn't allowed on the sofa or upstairs.",
+    "Any purchase over £500 requires his signature.",
+    "You don't take medical device instructions for use.",
+    "Pat won't drive the A64 after dark.",
+    "rule: nothing after 22:00 on weekdays, weekends off",
+]
+OTHER_TEXTS = [
+    "Kenji Mori — Osaka. Fridays 09:00 UK, slap and funk",
+    "Car insurance is with Admiral, £612 a year, renewing on 28 February.",
+    "Unit 4C - tenants: Kevin and Shauna Drummond. Rent: $1,250/mo.",
+    "Marco's Italian passport expires on 4 February 2027.",
+    "Dr Okafor is no longer at the clinic.",
+]
+
+
+@pytest.mark.parametrize(("text", "states"), yes_and_no(PREFERENCES, OTHER_TEXTS))
+def test_which_texts_state_a_preference_or_a_rule(text: str, states: bool) -> None:
+    assert states_preference(text) == states
+
+
+LEAVE_OR_ADVICE = [
+    "Alyssa is an early riser. Would it be all right to give her a call at 7:30 in the morning?",
+    "The air conditioning people would like to go into 4C this afternoon. Is that all right?",
+    "a friend has asked Leo to a party on Sunday at 3, can I say yes",
+    "aoife wants to do her lesson at 4 on the berlin day, ok?",
+    "Kuba wants £120 cash for the grout touch-up, fine?",
+    "When I pick my seats on the Denver flight, what kind of seat should I choose?",
+    "window or aisle when I book flights?",
+    "does helen want pdfs or word",
+    "we could get eggs cheaper from a national wholesaler, would Lena go for that?",
+    "can Pat and Geoff have Maya's room upstairs this time",
+    "when's the best time to remind me about school stuff like PE kit",
+    "Juni keeps jumping on the sofa, is she allowed up there",
+    "Jonas's birthday is coming up, what should I get him and what should I avoid?",
+]
+OTHER_QUESTIONS = [
+    "who should sign a client letter?",
+    "how much do I charge per word?",
+    "no hot water, what should I check?",
+    "how do I reset the boiler?",
+    "What should I finish before I leave today?",
+    "what's Kenji's email address?",
+    "can you remind me about the MOT?",
+    "who's the TM",
+    # A question in parts, one of which asks for something else.
+    "fiona + receipts, what does she want and have i done it",
+    "can Leonor do next Tuesday, and what does she charge?",
+]
+
+
+@pytest.mark.parametrize(("query", "asked"), yes_and_no(LEAVE_OR_ADVICE, OTHER_QUESTIONS))
+def test_which_questions_ask_leave_or_advice(query: str, asked: bool) -> None:
+    assert asks_leave_or_advice(query) == asked
+
+
+def _check(question: str, *contents: str) -> DetailCheck:
+    return detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
+
+
+def test_a_question_that_asks_leave_is_not_checked_for_its_names_or_values() -> None:
+    """A rule answers it that names neither whom nor what the question does ("no calls before 9:00am"
+    for Alyssa), and holds none of the values its situation names (a quote of $1,800)."""
+    rule = "Preference: any repair over $500 gets at least two written quotes."
+    assert _check("Ernesto quoted $1,800 for the fence. Should I just approve it?", rule) == NOT_CHECKED
+    assert _check("Alyssa is an early riser, would it be all right to call her at 7:30?", rule) == NOT_CHECKED
+    # A choice between two kinds of value still asks for one of them.
+    near_miss = "Dana is the practice manager at the dentist's."
+    assert _check("Dana's email or phone?", near_miss).missing == 1.0
