@@ -121,9 +121,9 @@ _SHARED_FRAME = 2
 
 
 def _shape(value: str) -> str:
-    """A value's kind by its form: "0,11" and "0,12" are alike, "5" and "10" too, "45" and "1.385" are
-    not."""
-    return re.sub(r"\d+", "d", value)
+    """A value's kind by its form: "0,11" and "0,12" are alike, "5" and "10" too (a whole number's
+    digits are one part), "45" and "1.385" are not, nor "60,000" and "612,000"."""
+    return re.sub(r"\d" if re.search(r"[.,:/]", value) else r"\d+", "d", value)
 
 
 @lru_cache(maxsize=32_768)
