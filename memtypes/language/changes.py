@@ -7,8 +7,9 @@ event, whatever their times say: the event names it as the one it changed from. 
 rank such an event above the statement it outdates (stages/changed_events.py).
 
 A value is what a signature keeps as one (memtypes/language/facts.py): the names and numbers of the
-words, not their common words ("packed lunch"), which too many statements share to tell one value.
-English usage, lexical; pure, and each text's answer is cached.
+words (numbers written as words too: "ten milligrams"), not their common words ("packed lunch"),
+which too many statements share to tell one value. English usage, lexical; pure, and each text's
+answer is cached.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from functools import lru_cache
 
 from .facts import signature
+from .text import numerals
 
 # A few words of a value: up to a clause's end, at most four of them (a word may hold a point or a
 # colon: "4.30", "9:30").
@@ -77,6 +79,7 @@ def left_values(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """Each change a text tells away from a value: (the values it left, the values it went to; empty
     where it names none), for the changes whose left value has names or numbers."""
     found = []
+    text = numerals(text)  # "up from five to ten milligrams" leaves 5
     for pattern in _LEFT:
         for match in pattern.finditer(text):
             values = _values(match["left"])
@@ -94,7 +97,7 @@ def leaves(event: str, statement: str) -> bool:
     changes = left_values(event)
     if not changes:
         return False
-    words = frozenset(_value_word(w) for w in signature(statement).words)
+    words = frozenset(_value_word(w) for w in signature(numerals(statement)).words)
     return any(left <= words and words.isdisjoint(went) for left, went in changes)
 
 
@@ -118,15 +121,16 @@ _SHARED_FRAME = 2
 
 
 def _shape(value: str) -> str:
-    """A value's kind by its form: "0,11" and "0,12" are alike, "45" and "1.385" are not."""
-    return re.sub(r"\d", "d", value)
+    """A value's kind by its form: "0,11" and "0,12" are alike, "5" and "10" too (a whole number's
+    digits are one part), "45" and "1.385" are not, nor "60,000" and "612,000"."""
+    return re.sub(r"\d" if re.search(r"[.,:/]", value) else r"\d+", "d", value)
 
 
 @lru_cache(maxsize=32_768)
 def _framed_values(text: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
     """Each number a text tells as a value: (the number, its shape, the words it is told with: the
     nearest `_FRAME` words on each side, furniture left out, within its clause)."""
-    lowered = text.lower()
+    lowered = numerals(text).lower()  # "ten milligrams" is a value as "10 milligrams" is
     found = []
     for match in _NUMBER_TOKEN.finditer(lowered):
         value = match.group().rstrip(".,")

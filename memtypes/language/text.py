@@ -61,3 +61,53 @@ _HAVE = re.compile(r"\b(what|where|who|which|how|why|when|i|we|you|they)['’]ve
 def spelled_out(text: str) -> str:
     """`text` with chat shorthand spelt out: "whats on next wk" → "what's on next week"."""
     return _HAVE.sub(r"\1 have", _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text))
+
+
+# Numbers written as words, as dictation and careful prose write them ("ten milligrams", "twenty
+# five dollars", "two hundred and fifty"): read as the numbers they are wherever a value is compared.
+# "one" and "a" stand alone as pronouns and articles ("the new one"), so they count only inside a
+# number ("twenty one", "one hundred").
+_UNITS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_UNIT = r"(?:" + "|".join(_UNITS) + r")"
+_BELOW_HUNDRED = r"(?:(?:" + "|".join(_TENS) + r")(?:[\s-](?:one|" + _UNIT + r"))?|" + _UNIT + r")"
+_SCALED = r"(?:one|a|" + _BELOW_HUNDRED + r")\s+(?:hundred|thousand)"
+_SPELLED_NUMBER = re.compile(
+    r"\b(?:" + _SCALED + r"(?:\s+(?:and\s+)?" + _SCALED + r")*(?:\s+(?:and\s+)?" + _BELOW_HUNDRED + r")?"
+    r"|" + _BELOW_HUNDRED + r")\b",
+    re.I,
+)
+
+
+def _number_of(words_of_number: str) -> int:
+    total = current = 0
+    for word in re.split(r"[\s-]+", words_of_number.lower()):
+        if word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if word == "thousand":
+                total, current = total + current, 0
+        elif word in ("one", "a"):
+            current += 1
+        else:
+            current += _UNITS.get(word) or _TENS.get(word, 0)
+    return total + current
+
+
+def numerals(text: str) -> str:
+    """`text` with its numbers written as words in digits: "bumped to ten milligrams" → "bumped to 10
+    milligrams", "two hundred and fifty dollars" → "250 dollars"."""
+    return _SPELLED_NUMBER.sub(lambda m: str(_number_of(m.group())), text)
