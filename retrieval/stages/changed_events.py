@@ -14,8 +14,9 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   butter instead of 6") as often as a change: no lasting change (`tells_lasting_change`);
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least the
   ranking model's `newer_first.min_cosine`, as for two statements (where the question asks the value
-  as it is now, a word it names that both share ties them as a name does: "payment" in "what's the
-  mortgage payment these days", in a store written without capitals); or both are values of what the
+  as it is now and neither names a name, a word it names that both share ties them as a name would:
+  "payment" in "what's the mortgage payment these days", in a store written without capitals); or
+  both are values of what the
   question asks (stages/asked_values.py); or it names the statement's value as the one it left
   ("moves from Tuesday to Wednesday" of "bin day is Tuesday", memtypes/language/changes.py) and the
   two are alike from the lower bar two values of a question restate from (`asked_min_cosine`): then
@@ -138,6 +139,7 @@ class EventsOverStatements(PostStage):
 _ONE_OFF = re.compile(r"\binstead\s+of\b", re.I)
 
 
+@lru_cache(maxsize=32_768)  # asked of the same best events request after request
 def tells_lasting_change(text: str) -> bool:
     """Whether an event says a value changed by other words than a one-off's "instead of"."""
     return tells_change(_ONE_OFF.sub(" ", text))
@@ -206,14 +208,20 @@ def _outdates(
     event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, values: Asked, now: bool
 ) -> bool:
     """Whether an event restates a statement (a shared name, alike in meaning), both are values of
-    what the question asks, or (`now`: the question asks the value as it is now) they share a word it
-    names and are alike in meaning: the thing asked ties them as a name does ("payment" in "what's the
-    mortgage payment these days", in a store written without capitals)."""
+    what the question asks, or (`now`: the question asks the value as it is now) neither names a name
+    and they share a word it names, alike in meaning: where nothing is written with capitals, the
+    thing asked ties them as a shared name would ("payment" in "what's the mortgage payment these
+    days"); where names are written and none is shared, the two are about different things."""
+    told, stated = _said(event), _said(statement)
     return (
         _restates(statement, event, same)
         or _asked_values(statement, event, values)
         or (
-            now and values.shares(_said(event).words, _said(statement).words) and same(statement.id, event.id)
+            now
+            and not told.names
+            and not stated.names
+            and values.shares(told.words, stated.words)
+            and same(statement.id, event.id)
         )
     )
 

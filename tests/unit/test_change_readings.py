@@ -146,3 +146,11 @@ async def test_a_word_the_question_names_ties_an_event_to_a_statement_where_it_a
         hits, HALF, read, DEFAULT_MODEL, Question(question, VECTORS["query"]), left_reach=MARGIN
     )
     assert bool(lifts) is lifted
+    # Where names are written and none is shared, a shared word the question names ties nothing.
+    named = {
+        MemoryType.SEMANTIC: [fact(MORTGAGE.replace("huntington", "Huntington"), 0.42)],
+        MemoryType.EPISODIC: [event("close", REFI.replace("huntington", "Fifth Third"), 0.37)],
+    }
+    assert not await lift_changed_events(
+        named, HALF, read, DEFAULT_MODEL, Question(question, VECTORS["query"]), left_reach=MARGIN
+    )
