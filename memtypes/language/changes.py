@@ -8,8 +8,9 @@ rank such an event above the statement it outdates (stages/changed_events.py).
 
 A value is what a signature keeps as one (memtypes/language/facts.py): the names and numbers of the
 words (numbers written as words too: "ten milligrams"), not their common words ("packed lunch"),
-which too many statements share to tell one value. English usage, lexical; pure, and each text's
-answer is cached.
+which too many statements share to tell one value. Also the words a change's start is told with ("from
+1 Feb", "from 1/3", "from AMS on"), which the change markers of retrieval's lifts read. English usage,
+lexical; pure, and each text's answer is cached.
 """
 
 from __future__ import annotations
@@ -20,11 +21,25 @@ from functools import lru_cache
 from .facts import signature
 from .text import numerals
 
+# A month's name, whole or short ("from 1 Feb", "from September"); not a word that only begins like one
+# ("from Marta", "from Mayfield").
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+# A value's start told as a date in figures ("from 1/3", "from 01.01.2027"): a day and month, not a
+# time of day ("from 9.30", which names no year).
+NUMERIC_START = r"\bfrom\s+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4})\b"
+# "From X on" closing its clause: a value that holds from a point onward ("€30 a day from AMS on", "from
+# now on"); "on" followed by more words is a place or a day ("from the gig on Friday").
+FROM_ON = r"\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,2}\s+on(?=\s*(?:$|[.;:,!?()—–]|-\s))"
 # A few words of a value: up to a clause's end, at most four of them (a word may hold a point or a
 # colon: "4.30", "9:30").
 _WORD = r"[^\s;,()!?]*[^\s.;:,()!?]"
 _FEW = _WORD + r"(?:\s+" + _WORD + r"){0,3}"
 _END = r"(?=$|[.;:,()!?])"
+# ... or where a clause of when or why begins ("no longer uses Ruiz Plumbing after the no-show").
+_VALUE_END = r"(?=$|[.;:,()!?]|\s+(?:after|since|because|following|when|until)\b)"
 # A verb of change ("moves", "switched", "was changed") a few words before its "from": "from X to Y"
 # alone is as often a span ("open from Monday to Friday") or a journey ("drove from York to Leeds").
 _FROM = (
@@ -34,9 +49,14 @@ _FROM = (
 )
 _LEFT = (
     # a left value ends at the "to" of the value it went to, where it names one, else at its clause's end
-    re.compile(_FROM + r"(?P<left>" + _FEW + r"?)(?:\s+to\s+(?P<went>" + _FEW + r")|" + _END + ")", re.I),
     re.compile(
-        r"\bno\s+longer\s+(?:(?:with|at|on|in|uses?|using|goes\s+to)\s+)?(?P<left>" + _FEW + r"?)" + _END,
+        _FROM + r"(?P<left>" + _FEW + r"?)(?:\s+to\s+(?P<went>" + _FEW + r")|" + _VALUE_END + ")", re.I
+    ),
+    re.compile(
+        r"\bno\s+longer\s+(?:(?:with|at|on|in|uses?|using|goes\s+to)\s+)?(?P<left>"
+        + _FEW
+        + r"?)"
+        + _VALUE_END,
         re.I,
     ),
 )

@@ -10,9 +10,13 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   same form told in the same words, the old one missing ("gave the driver the gate code, 5820" of
   "gate code for the north gate is 4471", memtypes/language/changes.py), a later record of the new
   value, which ties the two as a value left does (alike from `asked_min_cosine`, below); an event
-  that only mentions the subject updates nothing;
+  that only mentions the subject updates nothing. "Instead of" alone tells a one-off ("4 cases of
+  butter instead of 6") as often as a change: no lasting change (`tells_lasting_change`);
 - it is about the same subject: a shared name, and the cosine of their dense vectors at least the
-  ranking model's `newer_first.min_cosine`, as for two statements; or both are values of what the
+  ranking model's `newer_first.min_cosine`, as for two statements (where the question asks the value
+  as it is now and neither names a name, a word it names that both share ties them as a name would:
+  "payment" in "what's the mortgage payment these days", in a store written without capitals); or
+  both are values of what the
   question asks (stages/asked_values.py); or it names the statement's value as the one it left
   ("moves from Tuesday to Wednesday" of "bin day is Tuesday", memtypes/language/changes.py) and the
   two are alike from the lower bar two values of a question restate from (`asked_min_cosine`): then
@@ -38,7 +42,10 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
 - the statement leads by less than the model's `changed_events.share` of the newer-first margin: as
   for a statement that only its words say is newer, those words also open events that update nothing;
   by less than the whole margin where the question asks the value as it is now ("who's the sparky
-  now?", asked_values.py): the change an event tells is then what it asks for.
+  now?", asked_values.py): the change an event tells is then what it asks for; or where it names the
+  statement's value as the one it left, or says a lasting change and gives the statement's number
+  anew ("their rate goes up to 0,12 EUR per new word" of "0,11 EUR per new word"): two readings of
+  its own words agree on which value is the newer, as a time between two statements does.
 
 Events lifted over one statement are steps of one chain ("reduced from 5 mg to 3.75 mg", later "reduced
 to 2.5 mg"): the one that happened later lands above. A later event that retells a step (a shared name,
@@ -60,7 +67,7 @@ from functools import lru_cache
 
 import numpy.typing as npt
 
-from ...memtypes.language.changes import leaves, retells_with_another_value
+from ...memtypes.language.changes import FROM_ON, MONTH, NUMERIC_START, leaves, retells_with_another_value
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
@@ -89,14 +96,14 @@ from .statement_times import dated, event_is_newer, happened
 # since July": in an event it measures a while) nor "these days". A pattern, not a compiled one, so
 # that `mnemo bench folds` can vary it.
 EVENT_STATES_CHANGE = (
-    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|switch(?:ed|es)|chang(?:ed|es)"
-    r"|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
-    r"|(?:goes|go|went|gone)\s+(?:up|down)\s+(?:to|by)|postponed|pushed\s+(?:back|out)"
+    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|moving\s+(?:to|from)|switch(?:ed|es)"
+    r"|chang(?:ed|es)|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
+    r"|transferr(?:ed|s)\s+(?:over\s+)?to|(?:goes|go|going|went|gone)\s+(?:up|down)\s+(?:to|by)"
+    r"|postponed|pushed\s+(?:back|out)"
     r"|as\s+of|increased|decreased|reduced|lowered|raised|promoted|renewed|became|becomes|joins|joined|upgraded"
     r"|migrated|effective)\b"
-    r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-    r"|\bfrom\s+(?:19|20)\d\d\b"
-    r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+\w"
+    r"|\bfrom\s+(?:\d{1,2}\s+)?" + MONTH + r"|\bfrom\s+(?:19|20)\d\d\b"
+    r"|" + NUMERIC_START + "|" + FROM_ON + r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+\w"
     r"|→"
 )
 # The statements an event may outdate: newer-first's types but events and how-tos (a how-to is asked
@@ -125,6 +132,17 @@ class EventsOverStatements(PostStage):
         margin = inputs.config.newer_first_margin
         lifts = await lift_changed_events(hits, weight, inputs.vectors, inputs.plan.model, question, margin)
         return {point_id: lift(self.name, amount) for point_id, amount in lifts.items()}
+
+
+# A one-off told as a change of what was usual ("4 cases of butter instead of 6", "delivered Extra Strong
+# instead of Strong White"): no lasting value.
+_ONE_OFF = re.compile(r"\binstead\s+of\b", re.I)
+
+
+@lru_cache(maxsize=32_768)  # asked of the same best events request after request
+def tells_lasting_change(text: str) -> bool:
+    """Whether an event says a value changed by other words than a one-off's "instead of"."""
+    return tells_change(_ONE_OFF.sub(" ", text))
 
 
 def tells_change(text: str) -> bool:
@@ -163,11 +181,14 @@ def candidate_pairs(
     for event in events:
         text = str(event.payload.get("content", ""))
         changed = tells_change(text)
+        lasting = changed and tells_lasting_change(text)
         told = signature(text)
         older = [
             s
             for s in statements
-            if 0.0 < s.score - event.score < max(reach, left_reach if _leaves(event, s) else 0.0)
+            if 0.0
+            < s.score - event.score
+            < max(reach, left_reach if _tells_newer(event, s, lasting) else 0.0)
             and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
             and _same_subject(told, s, asked)
@@ -183,16 +204,46 @@ def _same_subject(told: FactSignature, statement: ScoredPoint, asked: Asked) -> 
     return not told.names.isdisjoint(stated.names) or asked.shares(told.words, stated.words)
 
 
-def _outdates(event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, values: Asked) -> bool:
+def _outdates(
+    event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, values: Asked, now: bool
+) -> bool:
     """Whether an event restates a statement (a shared name, alike in meaning), both are values of
-    what the question asks."""
-    return _restates(statement, event, same) or _asked_values(statement, event, values)
+    what the question asks, or (`now`: the question asks the value as it is now) neither names a name
+    and they share a word it names, alike in meaning: where nothing is written with capitals, the
+    thing asked ties them as a shared name would ("payment" in "what's the mortgage payment these
+    days"); where names are written and none is shared, the two are about different things."""
+    told, stated = _said(event), _said(statement)
+    return (
+        _restates(statement, event, same)
+        or _asked_values(statement, event, values)
+        or (
+            now
+            and not told.names
+            and not stated.names
+            and values.shares(told.words, stated.words)
+            and same(statement.id, event.id)
+        )
+    )
 
 
 def _leaves(event: ScoredPoint, statement: ScoredPoint) -> bool:
     """Whether an event tells a change away from the value a statement states ("moves from Tuesday to
     Wednesday" of "bin day is Tuesday"): the statement is its old value, however alike the two read."""
     return leaves(str(event.payload.get("content", "")), str(statement.payload.get("content", "")))
+
+
+def _tells_value(event: ScoredPoint, statement: ScoredPoint) -> bool:
+    """Whether an event names a statement's value as the one it left, or gives one of its numbers anew
+    in the same words (a later record of the value)."""
+    return _leaves(event, statement) or _gives_anew(event, statement)
+
+
+def _tells_newer(event: ScoredPoint, statement: ScoredPoint, lasting: bool) -> bool:
+    """Whether an event's words tell that its value replaced a statement's: it names the statement's
+    value as the one it left, or it says a lasting change (`lasting`) and gives the statement's number
+    anew in the same words ("their rate goes up to 0,12 EUR per new word" of "0,11 EUR per new word"):
+    two readings that agree on which value is the newer, as a time between them would."""
+    return _leaves(event, statement) or (lasting and _gives_anew(event, statement))
 
 
 def _gives_anew(event: ScoredPoint, statement: ScoredPoint) -> bool:
@@ -244,7 +295,8 @@ async def lift_changed_events(
     question asks the value as it is now (asked_values.py's `asks_now`)."""
     if reach <= 0.0:
         return {}
-    if asks_now(question.text):
+    now = asks_now(question.text)
+    if now:
         # It asks the value as it stands: an event that tells the value changed is what it asks
         # for, the evidence a value left is.
         reach = max(reach, left_reach)
@@ -267,9 +319,9 @@ async def lift_changed_events(
             (
                 s
                 for s in older
-                if _outdates(event, s, same, values)
+                if _outdates(event, s, same, values, now)
                 or _retells(event, s, newer, same)
-                or ((_leaves(event, s) or _gives_anew(event, s)) and near(s.id, event.id))
+                or (_tells_value(event, s) and near(s.id, event.id))
             ),
             None,
         )

@@ -35,6 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ...memtypes.language.changes import FROM_ON, MONTH, NUMERIC_START, leaves
 from ...memtypes.language.facts import FactSignature, signature
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
@@ -69,9 +70,9 @@ _DIVERSITY_WINDOW = 64
 # model may leave it out: `NewerFirstModel.change_marker`).
 _STATES_CHANGE = re.compile(
     r"\b(?:now|since|no\s+longer|any\s*more|instead\s+of|rather\s+than|moved|switched|changed"
-    r"|replaced|took\s+over|these\s+days|nowadays|as\s+of)\b"
-    r"|\bfrom\s+(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-    r"|\bfrom\s+(?:19|20)\d\d\b",
+    r"|replaced|took\s+over|these\s+days|nowadays|as\s+of"
+    r"|(?:goes|going|went|gone)\s+(?:up|down)\s+(?:to|by))\b"
+    r"|\bfrom\s+(?:\d{1,2}\s+)?" + MONTH + r"|\bfrom\s+(?:19|20)\d\d\b|" + NUMERIC_START + "|" + FROM_ON,
     re.I,
 )
 
@@ -360,9 +361,14 @@ def _candidate_pairs(
             if order is not None and _rewrites(orders[i], order, words[i], told[j], fit.rewritten_share):
                 newer = True
             elif times[j] < times[i] + gap_s:
-                said_newer = not changed[i] or _later(said[j], said[i])
-                newer = changed[j] and said_newer and times[j] > times[i] - gap_s
-                reach = margin * fit.changed_only_share
+                if marker and times[j] > times[i] - gap_s and leaves(texts[j], texts[i]):
+                    # It names the other's value as the one it left: that tells which is the newer, as
+                    # a time between them would.
+                    newer = True
+                else:
+                    said_newer = not changed[i] or _later(said[j], said[i])
+                    newer = changed[j] and said_newer and times[j] > times[i] - gap_s
+                    reach = margin * fit.changed_only_share
             else:
                 newer = True
             if lead >= reach or not newer:
