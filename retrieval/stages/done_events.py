@@ -56,6 +56,8 @@ _IRREGULAR = {
     "make": "made", "put": "put", "read": "read", "bring": "brought", "tell": "told", "find": "found",
     "write": "wrote", "ring": "rang", "do": "did", "leave": "left", "sell": "sold", "pick": "picked",
     "set": "set", "hang": "hung", "lend": "lent", "drive": "drove", "see": "saw", "meet": "met",
+    "string": "strung", "teach": "taught", "catch": "caught", "fly": "flew", "hold": "held", "keep": "kept",
+    "build": "built", "sing": "sang", "win": "won", "sweep": "swept", "spend": "spent", "feed": "fed",
 }  # fmt: skip
 _NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
 _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
@@ -91,6 +93,9 @@ _PARTICIPLE = re.compile(
 # "Get Kevin to fix the awning rail": what is to be done is the verb after "to".
 _GET_TO = re.compile(r"\W*(?:get|have)\s+(?:[\w'’-]+\s+){1,3}?to\s+([A-Za-z]+)", re.I)
 _CAUSATIVE = ("get", "have")
+# "Lone Star Air to replace the fan motor", "Ernesto to recheck the handrail": an act planned for the
+# one named, told by that act's verb ("replaced"), not by a note that names them.
+_AGENT_TO = re.compile(r"^\W*(?:[A-Z][\w'’.&-]*\s+){1,4}to\s+([a-z]+)\b")
 # Handing something over is told by any word of it: a form "emailed" was sent, a claim "sent" was made,
 # an enrolment "submitted" was done, a job description "sent" was written first.
 _HANDED_OVER = frozenset({
@@ -107,9 +112,16 @@ _FINISHES = frozenset({"finish", "complete"})
 # Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
 # Skips full by Sunday"; "Get flu + covid jab" ← "Flu + covid jabs at the staff clinic").
 _ARRANGES = frozenset({"book", "order", "get", "arrange", "schedule", "organise", "organize", "buy"})
+# Booking a time is told by any word of it: a tune-up to "schedule" was "booked", a visit to "book"
+# was "scheduled" or "set up".
+_BOOKS = frozenset({"book", "schedule", "arrange", "organise", "organize", "reserve", "fix"})
+_BOOKED = frozenset({"booked", "scheduled", "arranged", "organised", "organized", "reserved", "confirmed"})
 _TOKEN = re.compile(r"[\w'’-]+")
 # Words no thing is named by; and words that put a note's thing still ahead or undone.
-_LIGHT = frozenset({"a", "an", "the", "my", "our", "to", "for", "of", "on", "in", "at", "with", "and", "or"})
+_LIGHT = frozenset({
+    "a", "an", "the", "my", "our", "your", "his", "her", "its", "their", "to", "for", "of", "on", "in", "at",
+    "with", "and", "or",
+})  # fmt: skip
 _STILL_AHEAD = frozenset({
     "will", "should", "must", "need", "needs", "want", "wants", "asked", "asks", "not", "never", "no",
     "yet", "pending",
@@ -119,11 +131,15 @@ _STILL_AHEAD = frozenset({
 @lru_cache(maxsize=4096)
 def done_forms(verb: str) -> frozenset[str]:
     """The past-tense forms an event may tell a reminder's action by: "pay" → paid, "submit" →
-    submitted, "book" → booked, "tidy" → tidied, "close" → closed."""
+    submitted, "book" → booked, "tidy" → tidied, "close" → closed, "RSVP" → RSVP'd, "restring" →
+    restrung."""
     verb = verb.lower()
     if verb in _IRREGULAR:
         return frozenset((_IRREGULAR[verb],))
-    forms = {verb + "d" if verb.endswith("e") else verb + "ed"}
+    if verb.startswith("re") and verb[2:] in _IRREGULAR:  # doing again: "restring" → restrung
+        return frozenset(("re" + _IRREGULAR[verb[2:]],))
+    # A verb made of an abbreviation takes an apostrophe: "RSVP'd", "OK'd", "cc'd".
+    forms = {verb + "d" if verb.endswith("e") else verb + "ed", verb + "'d"}
     if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
         forms.add(verb[:-1] + "ied")
     if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", verb):  # submit → submitted, plan → planned
@@ -141,8 +157,13 @@ def tells_done(reminder: str, event: str) -> bool:
     if first is None:
         return False
     forms = done_forms(first.group(1))
+    if first.group(1).lower() in _BOOKS:
+        forms |= _BOOKED
     if first.group(1).lower() in _CAUSATIVE:
         forms |= _caused_forms(reminder)
+    agent = _AGENT_TO.match(reminder)
+    if agent is not None and agent.group(1) not in _LIGHT:
+        return _says_any(event, forms | done_forms(agent.group(1)), reminder)
     if _says_any(event, forms, reminder):
         return True
     return any(tells(reminder, event) for tells in (retells_opening, tells_handed_over, retells_arranged))
@@ -166,11 +187,14 @@ def _says_only_when(text: str) -> bool:
     return bool(timed) and all(w in timed or w.lower() in _TIME_GLUE for w in words)
 
 
+_PAST_WORD = re.compile(r"[A-Za-z]+(?:['’]d\b)?")
+
+
 def _says_any(event: str, forms: frozenset[str], reminder: str = "") -> bool:
     """Whether `event` says one of `forms`, not negated; given the `reminder`, not of another thing
     ("Send Eline the costs" is not told by "sent your price list to the clients")."""
-    for word in re.finditer(r"[A-Za-z]+", event):
-        if word.group(0).lower() not in forms or _NEGATED.search(event[: word.start()]):
+    for word in _PAST_WORD.finditer(event):
+        if word.group(0).lower().replace("’", "'") not in forms or _NEGATED.search(event[: word.start()]):
             continue
         if not reminder or _of_the_reminder(event[word.end() :], reminder):
             return True
@@ -183,8 +207,9 @@ _OBJECT_END = re.compile(
     r"|because|while|like|as|since|until|than|that|which|who)\b",
     re.I,
 )
+# Words after a verb that name no thing of their own: a pronoun, or an answer ("RSVP'd yes").
 _PRONOUN_OBJECTS = frozenset(
-    {"it", "them", "him", "her", "us", "me", "your", "their", "his", "its", "this", "that"}
+    {"it", "them", "him", "her", "us", "me", "your", "their", "his", "its", "this", "that", "yes", "back"}
 )
 
 
@@ -252,7 +277,12 @@ def retells_opening(reminder: str, event: str) -> bool:
     said = [w.lower() for w in _TOKEN.findall(event.replace("n't", " not"))]
     if _STILL_AHEAD.intersection(said):
         return False
-    return any(said[k : k + 2] == opening and (k == 0 or said[k - 1] != "to") for k in range(len(said) - 1))
+    if any(said[k : k + 2] == opening and (k == 0 or said[k - 1] != "to") for k in range(len(said) - 1)):
+        return True
+    # A longer name of the thing may be told in other order ("Subaru state inspection …" ← "Subaru
+    # passed the state inspection"): its first three words, none light, all said.
+    named = [_stem(w) for w in _TOKEN.findall(reminder)[:3]]
+    return len(named) == 3 and not _LIGHT.intersection(named) and set(named) <= {_stem(w) for w in said}
 
 
 def _caused_forms(reminder: str) -> frozenset[str]:
