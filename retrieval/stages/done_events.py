@@ -24,7 +24,10 @@ told done by an event that says its first two words ("Pickle recheck: SDMA 16, s
 that arranges a thing ("Order 8-yd skip", "Get flu + covid jab") by one that says the thing's ("8-yd
 skip from Bay Skips"): a note of the thing itself, not one of it still to do ("asked me to …", "need
 to …"). What it misses (an event that tells it only by its consequence: "Email Bev: does it need a
-licence?" → "Bev replied") leaves the reminder listed.
+licence?" → "Bev replied") leaves the reminder listed. Booking a time ("Schedule the spring
+tune-ups") is told by any word of booking that names its thing ("spring tune-ups booked"); an act
+planned for someone named ("Lone Star Air to replace the fan motor") only by that act ("replaced"),
+not by a note that names them; no participle after a modal ("the chimney should be swept").
 
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
@@ -60,6 +63,10 @@ _IRREGULAR = {
     "build": "built", "sing": "sang", "win": "won", "sweep": "swept", "spend": "spent", "feed": "fed",
 }  # fmt: skip
 _NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
+# A participle after a modal or "to be" is still ahead: "the chimney should be swept before winter".
+_STILL_TO_BE = re.compile(
+    r"\b(?:should|must|will|would|shall|needs?\s+to|ha(?:s|ve)\s+to|ought\s+to|to)\s+(?:be|get)\s+$", re.I
+)
 _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior"):
 # one word and a colon, not the action.
@@ -112,10 +119,10 @@ _FINISHES = frozenset({"finish", "complete"})
 # Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
 # Skips full by Sunday"; "Get flu + covid jab" ← "Flu + covid jabs at the staff clinic").
 _ARRANGES = frozenset({"book", "order", "get", "arrange", "schedule", "organise", "organize", "buy"})
-# Booking a time is told by any word of it: a tune-up to "schedule" was "booked", a visit to "book"
-# was "scheduled" or "set up".
+# Booking a time is told by any word of it that names the thing booked: a tune-up to "schedule" was
+# "booked", a visit to "book" was "scheduled".
 _BOOKS = frozenset({"book", "schedule", "arrange", "organise", "organize", "reserve", "fix"})
-_BOOKED = frozenset({"booked", "scheduled", "arranged", "organised", "organized", "reserved", "confirmed"})
+_BOOKED = frozenset({"booked", "scheduled", "arranged", "organised", "organized", "reserved"})
 _TOKEN = re.compile(r"[\w'’-]+")
 # Words no thing is named by; and words that put a note's thing still ahead or undone.
 _LIGHT = frozenset({
@@ -156,12 +163,13 @@ def tells_done(reminder: str, event: str) -> bool:
     first = _FIRST_WORD.match(reminder)
     if first is None:
         return False
-    forms = done_forms(first.group(1))
-    if first.group(1).lower() in _BOOKS:
-        forms |= _BOOKED
-    if first.group(1).lower() in _CAUSATIVE:
+    verb = first.group(1).lower()
+    forms = done_forms(verb)
+    if verb in _BOOKS and _says_any(event, _BOOKED, reminder) and _names_thing(event, reminder):
+        return True
+    if verb in _CAUSATIVE:
         forms |= _caused_forms(reminder)
-    agent = _AGENT_TO.match(reminder)
+    agent = _AGENT_TO.match(reminder) if verb not in _CAUSATIVE else None
     if agent is not None and agent.group(1) not in _LIGHT:
         return _says_any(event, forms | done_forms(agent.group(1)), reminder)
     if _says_any(event, forms, reminder):
@@ -194,7 +202,10 @@ def _says_any(event: str, forms: frozenset[str], reminder: str = "") -> bool:
     """Whether `event` says one of `forms`, not negated; given the `reminder`, not of another thing
     ("Send Eline the costs" is not told by "sent your price list to the clients")."""
     for word in _PAST_WORD.finditer(event):
-        if word.group(0).lower().replace("’", "'") not in forms or _NEGATED.search(event[: word.start()]):
+        before = event[: word.start()]
+        if word.group(0).lower().replace("’", "'") not in forms or _NEGATED.search(before):
+            continue
+        if _STILL_TO_BE.search(before):
             continue
         if not reminder or _of_the_reminder(event[word.end() :], reminder):
             return True
@@ -234,6 +245,12 @@ def _stem(word: str) -> str:
 def _object(reminder: str) -> list[str]:
     """The words after a reminder's opening verb that name something, stemmed."""
     return [_stem(w) for w in _TOKEN.findall(reminder)[1:] if w.lower() not in _LIGHT]
+
+
+def _names_thing(event: str, reminder: str) -> bool:
+    """Whether `event` names a word of what the reminder acts on ("spring tune-ups booked" for
+    "schedule the spring HVAC tune-ups"): another verb than the reminder's own says little alone."""
+    return not set(_object(reminder)).isdisjoint(_stem(w) for w in _TOKEN.findall(event))
 
 
 def _still_ahead(event: str) -> bool:
@@ -277,12 +294,7 @@ def retells_opening(reminder: str, event: str) -> bool:
     said = [w.lower() for w in _TOKEN.findall(event.replace("n't", " not"))]
     if _STILL_AHEAD.intersection(said):
         return False
-    if any(said[k : k + 2] == opening and (k == 0 or said[k - 1] != "to") for k in range(len(said) - 1)):
-        return True
-    # A longer name of the thing may be told in other order ("Subaru state inspection …" ← "Subaru
-    # passed the state inspection"): its first three words, none light, all said.
-    named = [_stem(w) for w in _TOKEN.findall(reminder)[:3]]
-    return len(named) == 3 and not _LIGHT.intersection(named) and set(named) <= {_stem(w) for w in said}
+    return any(said[k : k + 2] == opening and (k == 0 or said[k - 1] != "to") for k in range(len(said) - 1))
 
 
 def _caused_forms(reminder: str) -> frozenset[str]:

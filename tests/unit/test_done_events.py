@@ -77,8 +77,6 @@ TELLS_DONE = [
      "Called Lone Star Air: spring tune-ups booked for 04/06."),
     ("Book the boiler service.", "Boiler service scheduled for 3 May."),
     ("RSVP for the Grandparents' Day lunch by 03/19.", "RSVP'd yes on 03/15 for the Grandparents' lunch."),
-    # A longer name of the thing, told in another order.
-    ("Subaru state inspection and registration renewal.", "Subaru passed the state inspection on 03/24."),
 ]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -109,7 +107,9 @@ TELLS_NOTHING_DONE = [
     ("Pay the plumber for the boiler repair.", "Paid the council tax for March."),
     ("Book the bike service at the Fietsenmaker.", "You booked Sportkamp Kralingen for Mila."),
     ("Schedule the bike service.", "You booked the flights to Porto."),
-    ("Subaru state inspection due by March.", "Subaru state inspection booked, need to take it in on 03/24."),
+    ("Book the staff Christmas meal.", "Hannah confirmed the cake order for the staff party."),
+    # Still to be done, after a modal.
+    ("Get Seamus to sweep the range chimney.", "Seamus said the chimney should be swept before winter."),
     # A heading that says when names the occasion, not what is to be done.
     ("Dutch course, Wednesday 07.04 at 19:30: hand in the complaint letter.",
      "Dutch course mid-term test: 78 % on reading."),
