@@ -47,7 +47,7 @@ from .stages.dense_floor import DenseFloor
 from .stages.done_events import DoneByEvent
 from .stages.event_anchor import asks_by_event, find_anchor
 from .stages.expand import Neighbours
-from .stages.named_triggers import NamedTrigger, UnnamedDue
+from .stages.named_triggers import NamedDue, NamedTrigger, UnnamedDue
 from .stages.pack import LinePrices, Priced
 from .stages.plan import (
     ReadPlan,
@@ -76,6 +76,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     DoneByEvent(),
     NamedTrigger(),
     UnnamedDue(),
+    NamedDue(),
     WhenEvents(),
     DenseFloor(),
     Neighbours(),

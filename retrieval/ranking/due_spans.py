@@ -15,7 +15,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from .calendar_spans import Span, date_span, day, month_part, month_start, period, year_part
-from .temporal import NUMBERS, VAGUE
+from .temporal import MONTHS, NUMBERS, VAGUE
 
 _WEEKENDS_ON = {"this": 0, "coming": 0, "the": 0, "next": 1}
 # Parts of a calendar week, as days from its Monday (first, one past the last): the thirds "early",
@@ -94,6 +94,17 @@ def until_end_of(m: re.Match[str], now: datetime) -> Span:
     if unit == "day":
         return now, day(now) + timedelta(days=1)
     return now, period("this", unit, now)[1]
+
+
+def rest_of(m: re.Match[str], now: datetime) -> Span | None:
+    """What is left of a day, week, month or year ("the rest of the week", "rest of today"), or of a
+    month by its name ("rest of March": this one's from now, a later one whole): from now to its end."""
+    if m["month"] is None:
+        return until_end_of(m, now)
+    month = MONTHS[m["month"].lower()]
+    year = now.year if month >= now.month else now.year + 1
+    start, end = month_start(year, month), month_start(year, month + 1)
+    return max(start, now), end
 
 
 def iso_week(m: re.Match[str], now: datetime) -> Span | None:

@@ -39,6 +39,7 @@ from .due_spans import (
     next_weekday,
     part_of_period,
     quarter,
+    rest_of,
     the_last,
     the_next,
     this_or_next,
@@ -46,15 +47,15 @@ from .due_spans import (
     until_quarter_end,
     weekend,
 )
-from .event_anchors import names_occasion_ahead
+from .event_anchors import AHEAD, PRONOUNS, anchor_clause, names_occasion_ahead
 from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 
-# What was meant to be done and was not: "overdue", "never did", "let slip", "still not done", "hasn't
-# been done". What is "still open" or "still to do" is not done yet, but not late either: it may be due
-# later (`_STILL_OPEN`).
+# What was meant to be done and was not: "overdue", "never did", "let slip", "let things slide",
+# "dropped the ball", "still not done", "hasn't been done". What is "still open" or "still to do" is
+# not done yet, but not late either: it may be due later (`_STILL_OPEN`).
 _UNDONE = (
-    r"\b(?:overdue|let\s+slip|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
+    r"\b(?:overdue|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
     r"|(?:hasn't|haven't|isn't|wasn't|weren't|aren't)\s+(?:yet\s+)?(?:been\s+)?done"
     r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done))\b"
 )
@@ -85,6 +86,8 @@ _ASKS_TASKS = re.compile(
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
     r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    # "in town later, need anything?": what one needs to do or get there.
+    r"|\bneed\s+anything\b"
     r"|\b(?:do|did)\s+(?:i|we)\s+(?:need|want|have\s+to\s+\w+)\s+anything"
     # Arranging a time: "sort out the weekend", "plan tomorrow", "prep for next week".
     r"|^\W*(?:sort(?:\s+out)?|plan|organi[sz]e|prep(?:are)?\s+for)\s+(?:the\s+weekend|today|tonight|tomorrow"
@@ -260,6 +263,9 @@ _PATTERNS = [
     (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), the_next),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+(?:th(?:e|is)\s+)?(?P<unit>week|month|year)\b"),
      until_end_of),
+    # What is left of a time: "the rest of the week", "rest of today", "the remainder of March".
+    (_p(rf"\b(?:the\s+)?(?:rest|remainder)\s+of\s+(?:(?:the|this)\s+)?(?:(?P<unit>day|week|month|year)\b"
+        rf"|today\b|{_MONTH})"), rest_of),
     # A deadline's shorthand: "by EOW", "EOM", "end of day", "COB": from today to that end.
     (_p(r"\b(?:eo(?P<abbr>[dwmy])|cob|close\s+of\s+(?:play|business)|end\s+of\s+(?:the\s+)?(?P<unit>day))\b"),
      until_end_of),
@@ -280,7 +286,8 @@ _PATTERNS = [
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
         r"(?:,?\s+(?P<year>20\d\d))?"), _month),
     (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), day_word),
-    (_p(r"\b(?:on\s+)?(?:\w+day\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"), _day_of_month),
+    (_p(r"\b(?:on\s+)?(?:(?:\w+day|mon|tue|wed|thu|fri|sat|sun)\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b"),
+     _day_of_month),
     (_p(rf"\b(?:on\s+|this\s+)?(?P<weekday>{'|'.join(calendar.day_name)})\b"), next_weekday),
 ]  # fmt: skip
 
@@ -390,6 +397,17 @@ def _only_a_time(query: str, phrase: str, words: frozenset[str] = _SAYS_NOTHING)
     return all(word in words for word in re.findall(r"[a-z']+", rest))
 
 
+def _only_an_occasion(query: str) -> bool:
+    """Whether a query says nothing but an event ahead it is before or after ("before the Berlin
+    show", "and after the move?"): it asks what is on until or from then, as a time alone does."""
+    clause = anchor_clause(query, ahead=True)
+    if clause is None or clause.relation == "since" or clause.clause.split()[0].lower() in PRONOUNS:
+        return False
+    said = set(re.findall(r"[a-z']+", clause.phrase.lower()))
+    rest = set(re.findall(r"[a-z']+", query.lower())) - said
+    return all(word in _SAYS_NOTHING or word in AHEAD for word in rest)
+
+
 @dataclass(frozen=True)
 class TaskQuestion:
     """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
@@ -416,7 +434,10 @@ def _task_question(query: str, now: datetime, _: timedelta | None, leave_rule: b
     query = spelled_out(query)
     if not asks_about_tasks(query, leave_rule):
         window = due_window(query, now)
-        if window is None or window.end <= now or not _only_a_time(query, window.phrase):
+        if window is None:
+            # "before the Berlin show": what is on until an event ahead (the store's, when found).
+            return TaskQuestion(None, open=True) if _only_an_occasion(query) else None
+        if window.end <= now or not _only_a_time(query, window.phrase):
             return None
         return TaskQuestion(window, open=False, soonest=True)
     window = due_window(query, now)

@@ -34,7 +34,7 @@ from typing import Any
 from ...memtypes.language.text import singular
 from .temporal import MONTHS, TimeWindow
 
-_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it"})
+PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it"})
 _DETERMINERS = frozenset({"the", "my", "our", "his", "her", "their", "your"})
 # Past forms not ending in -ed; a subject's verb must be in the past (an event that happened).
 _IRREGULAR_PAST = frozenset({
@@ -58,14 +58,14 @@ _ADVERBS = frozenset({"first", "last", "finally", "just", "actually", "eventuall
 # Words of a clause that name no event of their own: whether an event says the clause's words is
 # read without them.
 _LIGHT = (
-    _PRONOUNS
+    PRONOUNS
     | _DETERMINERS
     | _ADVERBS
     | frozenset({"a", "an", "to", "from", "in", "into", "of", "on", "at", "for", "with", "over", "up"})
     | frozenset({"out", "off", "back", "by", "is", "be", "been", "was", "were", "had", "did", "got", "s"})
 )
 # Words that only say an event is ahead: a question about what is due may name one so.
-_AHEAD = frozenset({"next", "coming", "upcoming"})
+AHEAD = frozenset({"next", "coming", "upcoming"})
 _MAX_WORDS = 10
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm)?", re.I)  # "3rd", "2026", "1990s", "9am"
 # The clause ends at a stop or at a word that opens another clause.
@@ -171,7 +171,7 @@ def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
         clause = (rest[: end.start()] if end else rest).strip()
         words = _WORD.findall(_HALF_TERM.sub("half-term", clause) if ahead else clause)[:_MAX_WORDS]
         if ahead:
-            words = [w for k, w in enumerate(words) if not (k <= 1 and w.lower() in _AHEAD)]
+            words = [w for k, w in enumerate(words) if not (k <= 1 and w.lower() in AHEAD)]
         if words and (_names_event(words) or (ahead and _names_due_event(words))):
             clause = " ".join(words)
             relation = match["relation"].lower()
@@ -183,7 +183,7 @@ def names_occasion_ahead(query: str) -> bool:
     """Whether the query names an event ahead by what it is ("before the patio starts", "after
     Fionn's party"), not as an act of someone it calls by a pronoun ("before I approve")."""
     clause = anchor_clause(query, ahead=True)
-    return clause is not None and clause.clause.split()[0].lower() not in _PRONOUNS
+    return clause is not None and clause.clause.split()[0].lower() not in PRONOUNS
 
 
 def without_clause(query: str, clause: AnchorClause) -> str:
@@ -252,7 +252,7 @@ def _names_event(words: list[str]) -> bool:
     if _names_time(words):
         return False
     first = lowered[0]
-    if first in _PRONOUNS:
+    if first in PRONOUNS:
         return _past_verb_at(lowered, 1)
     if first in _DETERMINERS:
         # "the storm", "the Aurora cutover", "the order form was signed": a noun phrase, with or
@@ -276,7 +276,7 @@ def _names_due_event(words: list[str]) -> bool:
     first = words[0].lower()
     if words[0][:1].isupper() and first.endswith(("'s", "’s")):
         return True
-    if first in _PRONOUNS - {"it"}:
+    if first in PRONOUNS - {"it"}:
         # "before we move", "after I start": a subject, then its verb ("before I forget" says none)
         return words[1].lower() != "forget"
     # A name, then a verb in the present's third person ("Dai starts", "Sofia arrives").

@@ -306,6 +306,7 @@ POST_ENGINE_STAGES = frozenset(
         "done_by_event",
         "named_trigger",
         "unnamed_due",
+        "named_due",
         "when_event",
         "dense_floor",
         "neighbour",

@@ -24,7 +24,10 @@ told done by an event that says its first two words ("Pickle recheck: SDMA 16, s
 that arranges a thing ("Order 8-yd skip", "Get flu + covid jab") by one that says the thing's ("8-yd
 skip from Bay Skips"): a note of the thing itself, not one of it still to do ("asked me to …", "need
 to …"). What it misses (an event that tells it only by its consequence: "Email Bev: does it need a
-licence?" → "Bev replied") leaves the reminder listed.
+licence?" → "Bev replied") leaves the reminder listed. Booking a time ("Schedule the spring
+tune-ups") is told by any word of booking that names its thing ("spring tune-ups booked"); an act
+planned for someone named ("Lone Star Air to replace the fan motor") only by that act ("replaced"),
+not by a note that names them; no participle after a modal ("the chimney should be swept").
 
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
@@ -56,8 +59,14 @@ _IRREGULAR = {
     "make": "made", "put": "put", "read": "read", "bring": "brought", "tell": "told", "find": "found",
     "write": "wrote", "ring": "rang", "do": "did", "leave": "left", "sell": "sold", "pick": "picked",
     "set": "set", "hang": "hung", "lend": "lent", "drive": "drove", "see": "saw", "meet": "met",
+    "string": "strung", "teach": "taught", "catch": "caught", "fly": "flew", "hold": "held", "keep": "kept",
+    "build": "built", "sing": "sang", "win": "won", "sweep": "swept", "spend": "spent", "feed": "fed",
 }  # fmt: skip
 _NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
+# A participle after a modal or "to be" is still ahead: "the chimney should be swept before winter".
+_STILL_TO_BE = re.compile(
+    r"\b(?:should|must|will|would|shall|needs?\s+to|ha(?:s|ve)\s+to|ought\s+to|to)\s+(?:be|get)\s+$", re.I
+)
 _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior"):
 # one word and a colon, not the action.
@@ -91,6 +100,9 @@ _PARTICIPLE = re.compile(
 # "Get Kevin to fix the awning rail": what is to be done is the verb after "to".
 _GET_TO = re.compile(r"\W*(?:get|have)\s+(?:[\w'’-]+\s+){1,3}?to\s+([A-Za-z]+)", re.I)
 _CAUSATIVE = ("get", "have")
+# "Lone Star Air to replace the fan motor", "Ernesto to recheck the handrail": an act planned for the
+# one named, told by that act's verb ("replaced"), not by a note that names them.
+_AGENT_TO = re.compile(r"^\W*(?:[A-Z][\w'’.&-]*\s+){1,4}to\s+([a-z]+)\b")
 # Handing something over is told by any word of it: a form "emailed" was sent, a claim "sent" was made,
 # an enrolment "submitted" was done, a job description "sent" was written first.
 _HANDED_OVER = frozenset({
@@ -107,9 +119,16 @@ _FINISHES = frozenset({"finish", "complete"})
 # Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
 # Skips full by Sunday"; "Get flu + covid jab" ← "Flu + covid jabs at the staff clinic").
 _ARRANGES = frozenset({"book", "order", "get", "arrange", "schedule", "organise", "organize", "buy"})
+# Booking a time is told by any word of it that names the thing booked: a tune-up to "schedule" was
+# "booked", a visit to "book" was "scheduled".
+_BOOKS = frozenset({"book", "schedule", "arrange", "organise", "organize", "reserve", "fix"})
+_BOOKED = frozenset({"booked", "scheduled", "arranged", "organised", "organized", "reserved"})
 _TOKEN = re.compile(r"[\w'’-]+")
 # Words no thing is named by; and words that put a note's thing still ahead or undone.
-_LIGHT = frozenset({"a", "an", "the", "my", "our", "to", "for", "of", "on", "in", "at", "with", "and", "or"})
+_LIGHT = frozenset({
+    "a", "an", "the", "my", "our", "your", "his", "her", "its", "their", "to", "for", "of", "on", "in", "at",
+    "with", "and", "or",
+})  # fmt: skip
 _STILL_AHEAD = frozenset({
     "will", "should", "must", "need", "needs", "want", "wants", "asked", "asks", "not", "never", "no",
     "yet", "pending",
@@ -119,11 +138,15 @@ _STILL_AHEAD = frozenset({
 @lru_cache(maxsize=4096)
 def done_forms(verb: str) -> frozenset[str]:
     """The past-tense forms an event may tell a reminder's action by: "pay" → paid, "submit" →
-    submitted, "book" → booked, "tidy" → tidied, "close" → closed."""
+    submitted, "book" → booked, "tidy" → tidied, "close" → closed, "RSVP" → RSVP'd, "restring" →
+    restrung."""
     verb = verb.lower()
     if verb in _IRREGULAR:
         return frozenset((_IRREGULAR[verb],))
-    forms = {verb + "d" if verb.endswith("e") else verb + "ed"}
+    if verb.startswith("re") and verb[2:] in _IRREGULAR:  # doing again: "restring" → restrung
+        return frozenset(("re" + _IRREGULAR[verb[2:]],))
+    # A verb made of an abbreviation takes an apostrophe: "RSVP'd", "OK'd", "cc'd".
+    forms = {verb + "d" if verb.endswith("e") else verb + "ed", verb + "'d"}
     if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
         forms.add(verb[:-1] + "ied")
     if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", verb):  # submit → submitted, plan → planned
@@ -140,9 +163,15 @@ def tells_done(reminder: str, event: str) -> bool:
     first = _FIRST_WORD.match(reminder)
     if first is None:
         return False
-    forms = done_forms(first.group(1))
-    if first.group(1).lower() in _CAUSATIVE:
+    verb = first.group(1).lower()
+    forms = done_forms(verb)
+    if verb in _BOOKS and _says_any(event, _BOOKED, reminder) and _names_thing(event, reminder):
+        return True
+    if verb in _CAUSATIVE:
         forms |= _caused_forms(reminder)
+    agent = _AGENT_TO.match(reminder) if verb not in _CAUSATIVE else None
+    if agent is not None and agent.group(1) not in _LIGHT:
+        return _says_any(event, forms | done_forms(agent.group(1)), reminder)
     if _says_any(event, forms, reminder):
         return True
     return any(tells(reminder, event) for tells in (retells_opening, tells_handed_over, retells_arranged))
@@ -166,11 +195,17 @@ def _says_only_when(text: str) -> bool:
     return bool(timed) and all(w in timed or w.lower() in _TIME_GLUE for w in words)
 
 
+_PAST_WORD = re.compile(r"[A-Za-z]+(?:['’]d\b)?")
+
+
 def _says_any(event: str, forms: frozenset[str], reminder: str = "") -> bool:
     """Whether `event` says one of `forms`, not negated; given the `reminder`, not of another thing
     ("Send Eline the costs" is not told by "sent your price list to the clients")."""
-    for word in re.finditer(r"[A-Za-z]+", event):
-        if word.group(0).lower() not in forms or _NEGATED.search(event[: word.start()]):
+    for word in _PAST_WORD.finditer(event):
+        before = event[: word.start()]
+        if word.group(0).lower().replace("’", "'") not in forms or _NEGATED.search(before):
+            continue
+        if _STILL_TO_BE.search(before):
             continue
         if not reminder or _of_the_reminder(event[word.end() :], reminder):
             return True
@@ -183,8 +218,9 @@ _OBJECT_END = re.compile(
     r"|because|while|like|as|since|until|than|that|which|who)\b",
     re.I,
 )
+# Words after a verb that name no thing of their own: a pronoun, or an answer ("RSVP'd yes").
 _PRONOUN_OBJECTS = frozenset(
-    {"it", "them", "him", "her", "us", "me", "your", "their", "his", "its", "this", "that"}
+    {"it", "them", "him", "her", "us", "me", "your", "their", "his", "its", "this", "that", "yes", "back"}
 )
 
 
@@ -209,6 +245,12 @@ def _stem(word: str) -> str:
 def _object(reminder: str) -> list[str]:
     """The words after a reminder's opening verb that name something, stemmed."""
     return [_stem(w) for w in _TOKEN.findall(reminder)[1:] if w.lower() not in _LIGHT]
+
+
+def _names_thing(event: str, reminder: str) -> bool:
+    """Whether `event` names a word of what the reminder acts on ("spring tune-ups booked" for
+    "schedule the spring HVAC tune-ups"): another verb than the reminder's own says little alone."""
+    return not set(_object(reminder)).isdisjoint(_stem(w) for w in _TOKEN.findall(event))
 
 
 def _still_ahead(event: str) -> bool:

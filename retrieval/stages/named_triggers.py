@@ -94,10 +94,52 @@ def says_trigger(query: str, trigger: str) -> bool:
     return len(own) >= 2 and own <= {_stem(w) for w in _TOKEN.findall(query)}
 
 
+# Someone arriving or getting in touch now: "Jonno's just come in", "Sadie's on the phone", "Mr. Fitch
+# just knocked on my door", "Ernesto is on his way over", "Rachel is calling".
+_ARRIVES = re.compile(
+    r"\b(?:is|are|['’]s|['’]re)\s+(?:just\s+)?(?:here|outside|at\s+the\s+door|on\s+the\s+(?:phone|line)"
+    r"|calling|ringing|phoning|on\s+(?:his|her|their|the|my)\s+way|coming\s+(?:over|round|around|by|in)"
+    r"|(?:dropping|popping|stopping)\s+(?:by|in|round|over)|arriving|downstairs)\b"
+    r"|\b(?:has|have|['’]s|['’]ve|just)\s+(?:just\s+)?(?:arrived|come\s+(?:in|over|round|by)|came\s+(?:in|over|round|by)"
+    r"|walked\s+in|turned\s+up|shown\s+up|showed\s+up|got\s+here|knocked|rung|rang|called|phoned"
+    r"|(?:dropped|popped|stopped)\s+(?:by|in|round|over)|pulled\s+(?:in|up))\b"
+    r"|\b(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+(?:meeting|seeing|with|talking\s+to|speaking\s+(?:to|with)"
+    r"|on\s+(?:a\s+call|the\s+phone)\s+(?:to|with))\b",
+    re.I,
+)
+# Words of a trigger that say how one meets whom it names ("next time I see Jonno", "when Sadie
+# calls"), which news of their arrival says in other words; and the trigger's subject.
+_MEETING = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "see meet speak talk call calls ring rings phone phones visit visits come comes by round over "
+        "around drop drops pop pops in up i'm we're am"
+    ).split()
+)
+
+
+def tells_arrival(query: str) -> bool:
+    """Whether the query says someone is here or in touch now ("Jonno's just come in")."""
+    return _ARRIVES.search(query) is not None
+
+
+def says_occasion(query: str, trigger: str) -> bool:
+    """Whether the query says every word of the trigger's occasion but those of time, grammar and of
+    meeting ("next time I'm in a music shop": music, shop; "next time I see Jonno": Jonno), in any
+    form: read where the question asks what to do or tells that someone has come."""
+    own = {_stem(w) for w in _TOKEN.findall(trigger) if w.casefold() not in _WHEN_WORDS | _MEETING}
+    return bool(own) and own <= {_stem(w) for w in _TOKEN.findall(query)}
+
+
 def asks_openly(plan: ReadPlan) -> bool:
     """Whether the plan's question is about what to do and names no time (the `due` term's signal)."""
     policy = plan.policies.get(INTENTION_TYPE)
     return policy is not None and bool(policy.signals.get(DueTerm.name))
+
+
+def reads_trigger_names(plan: ReadPlan) -> bool:
+    """Whether the plan's question reads the triggers' names and occasions: it asks what to do and
+    names no time, or tells that someone has come ("Sadie's on the phone")."""
+    return asks_openly(plan) or tells_arrival(plan.request.query)
 
 
 class NamedTrigger(PostStage):
@@ -118,7 +160,7 @@ class NamedTrigger(PostStage):
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         query = inputs.plan.request.query
         policy = inputs.plan.policies[INTENTION_TYPE]
-        openly = asks_openly(inputs.plan)
+        openly = reads_trigger_names(inputs.plan)
         points = hits.get(INTENTION_TYPE, [])
         out: dict[str, Adjustment] = {}
         for k, p in enumerate(points):
@@ -127,7 +169,8 @@ class NamedTrigger(PostStage):
                 continue
             if policy.contribution(TriggerTerm.name, p.payload) > 0.0:
                 continue
-            if not ((openly and names_trigger(query, trigger)) or says_trigger(query, trigger)):
+            named = names_trigger(query, trigger) or says_occasion(query, trigger)
+            if not ((openly and named) or says_trigger(query, trigger)):
                 continue
             points[k] = replace(p, score=p.score + weight)
             out[p.id] = lift(self.name, weight)
@@ -136,12 +179,34 @@ class NamedTrigger(PostStage):
         return out
 
 
+# A word before "'s" that opens a question and names nobody: "What's due?", "Today's list", "Who's on?".
+_NOT_A_NAME = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "what who where when how why which there here it that this let he she one today tonight tomorrow "
+        "yesterday everyone everybody someone somebody anyone anybody nobody nothing everything something "
+        "anything week month year"
+    ).split()
+)
+_OPENING_POSSESSIVE = re.compile(r"^\W*([A-Z][\w-]*)['’]s\b")
+
+
+def question_names(query: str) -> frozenset[str]:
+    """Whom or what a question names, as a trigger's names, and a possessive it opens with ("Maya's
+    deadlines": maya): a capital at the start hides a name, but a possessive there is one."""
+    names = trigger_names(query)
+    opening = _OPENING_POSSESSIVE.match(query)
+    if opening is None or opening.group(1).casefold() in _NOT_A_NAME:
+        return names
+    return names | {opening.group(1).casefold()}
+
+
 class UnnamedDue(PostStage):
     """For an open question about tasks that names whom or what it is about ("anything I need to sort
     for Pickle?", "talking to Helen soon, anything to raise?"), a pending reminder that names none of
     it, in its words or its trigger, loses what its due date lifted it by (the `overdue` and `due`
     terms): what is overdue elsewhere ("Book a damp survey") is not what such a question asks for.
-    Names as a trigger's: a word written with a capital (not the first) or with letters and digits."""
+    Names as a trigger's: a word written with a capital (not the first) or with letters and digits,
+    and a possessive the question opens with ("Maya's deadlines")."""
 
     name = "unnamed_due"
     phase = Phase.ROUND
@@ -149,10 +214,10 @@ class UnnamedDue(PostStage):
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
         if plan.tuning is None or not plan.tuning.formula or not asks_openly(plan):
             return 0.0
-        return 1.0 if trigger_names(plan.request.query) else 0.0
+        return 1.0 if question_names(plan.request.query) else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
-        names = trigger_names(inputs.plan.request.query)
+        names = question_names(inputs.plan.request.query)
         policy = inputs.plan.policies[INTENTION_TYPE]
         points = hits.get(INTENTION_TYPE, [])
         out: dict[str, Adjustment] = {}
@@ -164,6 +229,40 @@ class UnnamedDue(PostStage):
             if cut > 0.0:
                 points[k] = replace(p, score=p.score - cut)
                 out[p.id] = lift(self.name, -cut)
+        if out:
+            points.sort(key=lambda p: -p.score)
+        return out
+
+
+class NamedDue(PostStage):
+    """For an open question about tasks that names whom or what it is about ("Maya's deadlines",
+    "anything I need to sort for Pickle?"), a pending reminder that names it in its words gets the
+    `due` term's whole weight, less what its due date already lifted it by: all of that one's
+    reminders are what such a question lists, the one due next month as well as tomorrow's."""
+
+    name = "named_due"
+    phase = Phase.ROUND
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        if plan.tuning is None or not plan.tuning.formula or not asks_openly(plan):
+            return 0.0
+        return plan.policies[INTENTION_TYPE].policy.w_due if question_names(plan.request.query) else 0.0
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
+        names = question_names(inputs.plan.request.query)
+        policy = inputs.plan.policies[INTENTION_TYPE]
+        points = hits.get(INTENTION_TYPE, [])
+        out: dict[str, Adjustment] = {}
+        for k, p in enumerate(points):
+            if p.payload.get("due_ts") is None or p.payload.get("status", "pending") != "pending":
+                continue
+            if names.isdisjoint(_tokens(str(p.payload.get("content", "")))):
+                continue
+            lifted = sum(policy.contribution(term, p.payload) for term in (OverdueTerm.name, DueTerm.name))
+            gap = weight - lifted
+            if gap > 0.0:
+                points[k] = replace(p, score=p.score + gap)
+                out[p.id] = lift(self.name, gap)
         if out:
             points.sort(key=lambda p: -p.score)
         return out

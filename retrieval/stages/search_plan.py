@@ -12,7 +12,7 @@ from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
 from ..ranking.due_windows import TaskQuestion
 from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
-from .named_triggers import NamedTrigger, asks_openly
+from .named_triggers import NamedTrigger, reads_trigger_names
 from .plan import ReadPlan
 
 
@@ -152,9 +152,10 @@ class SearchPlanner:
             trigger_hits = self.model.intentions.trigger_hits
             searches.append(self.search(INTENTION_TYPE, triggered, trigger_hits, trigger_hits))
         named_hits = self.model.intentions.named_trigger_hits
-        if named_hits and self.model.runs_stage(NamedTrigger.name) and asks_openly(self.plan):
-            # A question about what to do that names no time reads the pending intentions with a
-            # trigger for the names their triggers say (stages/named_triggers.py): a search of them.
+        if named_hits and self.model.runs_stage(NamedTrigger.name) and reads_trigger_names(self.plan):
+            # A question about what to do that names no time, or news that someone has come, reads
+            # the pending intentions with a trigger for the names their triggers say
+            # (stages/named_triggers.py): a search of them.
             named = replace(filters[INTENTION_TYPE], status="pending", triggered=True)
             searches.append(self.search(INTENTION_TYPE, named, named_hits, named_hits))
         asked: TaskQuestion | None = (

@@ -26,6 +26,8 @@ NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
         ("plan", "planned"),
         ("ring", "rang"),
         ("buy", "bought"),
+        ("RSVP", "rsvp'd"),
+        ("restring", "restrung"),
     ],
 )
 def test_the_past_tense_of_a_reminders_verb(verb: str, form: str) -> None:
@@ -55,6 +57,7 @@ TELLS_DONE = [
     # Arranging a thing, told by a note of the thing itself.
     ("Order 8-yd skip (Bay Skips).", "Strip-out wknd: 8-yd skip from Bay Skips full by Sunday."),
     ("Get flu + covid jab (staff clinic).", "Flu + covid jabs at the staff clinic. Arm sore 2 days."),
+    ("book the van in for its MOT, runs out 14/2", "van MOT at Duke St Motors — passed, advisory on a tyre"),
     # A log's label before the action is not the action.
     ("Reminder: publish the March rota by 05.02.2027.", "Logged: Fri 5 Feb - March rota published."),
     # Nor a heading that says when, or a condition: the action follows them.
@@ -68,6 +71,12 @@ TELLS_DONE = [
     # What the verb acts on is the reminder's, or the note names none.
     ("Send Ruud Jansen your 2026 year figures.", "You sent Ruud Jansen your 2026 year figures."),
     ("Send the signed lease to Henk.", "Sent it to Henk this morning."),
+    ("Lone Star Air to replace the fan motor at 2A.", "Lone Star Air replaced the fan motor at 2A."),
+    # Booking a time is told by any word of booking; a verb of an abbreviation takes an apostrophe.
+    ("Reminder: schedule the spring HVAC tune-ups by 03/15.",
+     "Called Lone Star Air: spring tune-ups booked for 04/06."),
+    ("Book the boiler service.", "Boiler service scheduled for 3 May."),
+    ("RSVP for the Grandparents' Day lunch by 03/19.", "RSVP'd yes on 03/15 for the Grandparents' lunch."),
 ]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -97,10 +106,17 @@ TELLS_NOTHING_DONE = [
      "You sent your 2027 price list to the direct clients (Hafenkraft, Van Dijk)."),
     ("Pay the plumber for the boiler repair.", "Paid the council tax for March."),
     ("Book the bike service at the Fietsenmaker.", "You booked Sportkamp Kralingen for Mila."),
+    ("Schedule the bike service.", "You booked the flights to Porto."),
+    ("Book the staff Christmas meal.", "Hannah confirmed the cake order for the staff party."),
+    # Still to be done, after a modal.
+    ("Get Seamus to sweep the range chimney.", "Seamus said the chimney should be swept before winter."),
     # A heading that says when names the occasion, not what is to be done.
     ("Dutch course, Wednesday 07.04 at 19:30: hand in the complaint letter.",
      "Dutch course mid-term test: 78 % on reading."),
     ("Friday 16.04 at 08:45: class trip to Blijdorp.", "Mila's class goes to Blijdorp on Friday 16.04."),
+    # An act planned for the one named is told by the act, not by a note that names them.
+    ("Lone Star Air to replace the fan motor at 2A, Thursday 04/15.",
+     "Lone Star Air spring tune-ups on all units; the fan motor at 2A is failing, a replacement is ordered."),
 ]  # fmt: skip
 
 

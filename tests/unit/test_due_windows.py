@@ -429,3 +429,70 @@ def test_a_window_until_a_time_runs_from_now(query: str) -> None:
     # What fell due earlier today is overdue, not due by the time named.
     window = due_window(query, NOW)
     assert window is not None and window.start == NOW
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what have i let slide",
+        "have I let anything slip?",
+        "did I let things slide this month?",
+        "where have I dropped the ball?",
+    ],
+)
+def test_what_one_let_slide_is_what_is_overdue(query: str) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.undone and asked.window is not None and asked.window.end == NOW
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        ("rest of november", NOW, d(2026, 12, 1)),  # this month: from now
+        ("the rest of the week?", NOW, d(2026, 11, 23)),
+        ("whats on for the rest of today", NOW, d(2026, 11, 21)),
+        ("remainder of the month", NOW, d(2026, 12, 1)),
+        ("rest of march", d(2027, 3, 1), d(2027, 4, 1)),  # a later month whole
+    ],
+)
+def test_the_rest_of_a_time_runs_from_now_to_its_end(query: str, start: datetime, end: datetime) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.window is not None
+    assert (asked.window.start, asked.window.end) == (start, end)
+
+
+@pytest.mark.parametrize(("query", "day"), [("sat the 28th", 28), ("anything on thu the 26th?", 26)])
+def test_a_short_weekday_before_a_day_of_the_month(query: str, day: int) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.window is not None
+    assert (asked.window.start, asked.window.end) == (d(2026, 11, day), d(2026, 11, day + 1))
+
+
+@pytest.mark.parametrize("query", ["before the berlin show", "and after the move?", "before Fionn's party"])
+def test_a_query_of_only_an_event_ahead_asks_what_is_due_until_it(query: str) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.window is None
+    move = TimeWindow(NOW, d(2026, 12, 1), "before the move")
+    anchored = anchored_question(asked, move)
+    assert anchored is not None and anchored.window == move
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since the move",
+        "before I approve",
+        "what did we eat before the berlin show?",
+        "after Fionn's party, who drove?",
+    ],
+)
+def test_an_event_with_other_words_or_since_is_not_a_task_question(query: str) -> None:
+    assert task_question(query, NOW) is None
+
+
+@pytest.mark.parametrize(
+    "query", ["in a music shop in prague, need anything?", "at the garage now, need anything?"]
+)
+def test_needing_anything_asks_what_to_do(query: str) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.open

@@ -11,7 +11,14 @@ import pytest
 from mnemo.memtypes.formula import Excludes, Missing
 from mnemo.memtypes.queries import MemoryFilter
 from mnemo.retrieval.ranking.due_windows import task_question
-from mnemo.retrieval.stages.named_triggers import names_trigger, says_trigger, trigger_names
+from mnemo.retrieval.stages.named_triggers import (
+    names_trigger,
+    question_names,
+    says_occasion,
+    says_trigger,
+    tells_arrival,
+    trigger_names,
+)
 
 NOW = datetime(2027, 4, 21, 13, 0, tzinfo=UTC)
 
@@ -100,3 +107,56 @@ def test_the_search_of_reminders_with_a_trigger() -> None:
 )
 def test_a_question_that_tells_the_trigger_s_occasion(query: str, trigger: str, says: bool) -> None:
     assert says_trigger(query, trigger) == says
+
+
+@pytest.mark.parametrize(
+    ("query", "arrives"),
+    [
+        ("sadie's on the phone", True),
+        ("jonno's just come in", True),
+        ("Mr. Fitch just knocked on my door. Was there something I needed to ask him?", True),
+        ("Ernesto is on his way over. Is there anything I meant to give him?", True),
+        ("Rachel is calling. Did I want to ask her anything?", True),
+        ("marcus just pulled in, what did i need from him", True),
+        ("I'm meeting Helen at noon", True),
+        # Not news of someone come: a question about them, or a past call.
+        ("what's Sadie's number?", False),
+        ("when did Jonno come in last week?", False),
+        ("who called about the boiler in March?", False),
+    ],
+)
+def test_news_that_someone_has_come(query: str, arrives: bool) -> None:
+    assert tells_arrival(query) == arrives
+
+
+@pytest.mark.parametrize(
+    ("query", "trigger", "says"),
+    [
+        # Every word of the occasion but those of time, grammar and meeting, in any form or case.
+        ("sadie's on the phone", "when Sadie calls", True),
+        ("jonno's just come in", "next time I see Jonno", True),
+        ("marcus just pulled in, what did i need from him", "next time i see marcus", True),
+        ("in a music shop in prague, need anything?", "next time I'm in a music shop", True),
+        ("Mr. Fitch just knocked", "next time I talk to Mr. Fitch", True),
+        # Part of the occasion only.
+        ("in a shop in prague, need anything?", "next time I'm in a music shop", False),
+        ("sadie's on the phone", "when the Hallorans call back", False),
+    ],
+)
+def test_the_words_of_a_trigger_s_occasion(query: str, trigger: str, says: bool) -> None:
+    assert says_occasion(query, trigger) == says
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("Maya's deadlines", {"maya"}),  # a possessive the question opens with is a name
+        ("Pennine's van just pulled up, anything I need to do?", {"pennine"}),
+        ("anything I need to sort for Pickle?", {"pickle"}),
+        ("What's due for Pickle?", {"pickle"}),  # not "what"
+        ("Today's list", set()),
+        ("anything I need to do?", set()),
+    ],
+)
+def test_whom_a_question_names(query: str, names: set[str]) -> None:
+    assert question_names(query) == names

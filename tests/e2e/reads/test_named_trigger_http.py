@@ -2,7 +2,9 @@
 Edge, MiniLM, BM25): "talking to Helen soon, anything I wanted to raise with her?" lists the reminders
 kept for "next time I speak to Helen" first, ahead of overdue ones about others, though the question
 says none of the trigger's other words, and the overdue reminders about others lose their due dates' lift;
-a question not about tasks that names Helen does not lift them.
+a question not about tasks that names Helen does not lift them, but news that she is on the phone
+("Helen's on the phone") does, and an open question in the words of a trigger's occasion lifts its
+reminder.
 
 The clock is Wednesday 21 April 2027, 13:00 UTC.
 """
@@ -25,6 +27,7 @@ OVERDUE = {
     "Chase Gail for the signed reference agreement.": "2027-02-26T17:00:00Z",
     "Book the Leicester training for the AP clerks.": "2026-12-11T17:00:00Z",
 }
+HELEN_DUE_LATER = "Send Helen the renewal pack before her June board meeting."
 FACTS = [
     "Contact: Helen Marsh, Chief Financial Officer; economic buyer and sponsor.",
     "Helen prefers a one-page written summary before any meeting.",
@@ -42,6 +45,9 @@ MEMORIES: list[dict[str, Any]] = [
 
 
 nadia = store_holding(MEMORIES, NADIA)
+# The same store, with a reminder that names Helen, due in June.
+WITH_DUE = [*MEMORIES, {"type": "prospective", "content": HELEN_DUE_LATER, "due_at": "2027-06-01T09:00:00Z"}]
+nadia_due = store_holding(WITH_DUE, NADIA)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:
@@ -75,3 +81,25 @@ async def test_overdue_reminders_about_others_lose_their_lift(nadia: AsyncTestCl
     memories = await ranked(nadia, "anything I need to do?")
     assert all("unnamed_due" not in m["explain"]["components"] for m in memories)
     assert memories[0]["content"] in OVERDUE
+
+
+async def test_news_that_the_person_has_come_lifts_their_reminders(nadia: AsyncTestClient[Any]) -> None:
+    memories = await ranked(nadia, "Helen's on the phone")
+    assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_HELEN)
+    assert all(memories[k]["explain"]["components"]["named_trigger"]["contribution"] > 0 for k in (0, 1))
+
+
+async def test_an_open_question_in_the_occasion_s_words_lifts_its_reminder(
+    nadia: AsyncTestClient[Any],
+) -> None:
+    memories = await ranked(nadia, "on the on-site visit to bristol, need anything?")
+    assert memories[0]["content"] == "Bring printed quick-reference cards for the new AP clerks."
+
+
+async def test_the_reminders_that_name_whom_an_open_question_names_come_first(
+    nadia_due: AsyncTestClient[Any],
+) -> None:
+    memories = await ranked(nadia_due, "Helen's deadlines")
+    contents = [m["content"] for m in memories]
+    assert all(contents.index(HELEN_DUE_LATER) < contents.index(c) for c in OVERDUE)
+    assert memories[contents.index(HELEN_DUE_LATER)]["explain"]["components"]["named_due"]["contribution"] > 0
