@@ -142,8 +142,8 @@ def quarter(m: re.Match[str], now: datetime) -> Span:
 
 
 def the_next(m: re.Match[str], now: datetime) -> Span:
-    # "in the next week", "over the next couple of months": from today on.
-    count = count_of(m["count"]) if m["count"] else 1
+    # "in the next week", "over the next couple of months", "this fortnight": from today on.
+    count = count_of(said) if (said := m.groupdict().get("count")) else 1
     unit = m["unit"].lower()
     if unit == "month":
         later = month_start(now.year, now.month + count)

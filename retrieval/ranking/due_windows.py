@@ -86,6 +86,7 @@ _ASKS_TASKS = re.compile(
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
     r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    r"|anything\s+left\s+(?:to\s+do|for\s+(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening)))"
     # "in town later, need anything?": what one needs to do or get there.
     r"|\bneed\s+anything\b"
     r"|\b(?:do|did)\s+(?:i|we)\s+(?:need|want|have\s+to\s+\w+)\s+anything"
@@ -146,11 +147,14 @@ _DATE = (
 _COUNTS = sorted([*NUMBERS, *VAGUE, "couple of", "couple"], key=len, reverse=True)
 _COUNT = r"(?P<count>\d+|" + "|".join(_COUNTS).replace(" ", r"\s+") + r")"
 _UNIT = r"(?P<unit>day|week|fortnight|month)s?"
-# A time ahead after "before" ends the window ("before Christmas": from today until it); after "by",
-# "until" or "till", it closes it ("by Friday": today until Friday's end).
+# A time ahead after "before" ends the window ("before Christmas": from today until it; "before the
+# crit on Sat 24/4": until the day of the event it names); after "by", "until" or "till", it closes it
+# ("by Friday": today until Friday's end).
 _UNTIL = re.compile(
-    r"\b(?:(?P<before>before|ahead\s+of)|by|until|till|up\s+to|between\s+(?:now|today)\s+and)"
-    r"\s+(?:the\s+)?$",
+    r"\b(?:(?P<before>before|ahead\s+of)"
+    r"(?:\s+(?:[\w'’&-]+\s+){1,5}?on(?:\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*)?)?"
+    r"|by|until|till|up\s+to"
+    r"|between\s+(?:now|today)\s+and)\s+(?:the\s+)?$",
     re.I,
 )
 # A time after "after" opens a window from its end on ("after the 15th": the 16th on); "from" one
@@ -261,8 +265,9 @@ _PATTERNS = [
     (_p(rf"\b(?:the|in|over|within)\s+(?:next|coming|following)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_next),
     (_p(rf"\b(?:next|coming)\s+{_COUNT}\s+{_UNIT}"), the_next),
     (_p(rf"\b(?:the\s+)?(?:{_COUNT}\s+)?{_UNIT}\s+ahead\b"), the_next),
-    (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+(?:th(?:e|is)\s+)?(?P<unit>week|month|year)\b"),
-     until_end_of),
+    (_p(r"\b(?:before|by|between\s+now\s+and)\s+(?:the\s+)?end\s+of\s+(?:th(?:e|is)\s+)?"
+        r"(?P<unit>week|month|year)\b"), until_end_of),
+    (_p(r"\bthis\s+(?P<unit>fortnight)\b"), the_next),
     # What is left of a time: "the rest of the week", "rest of today", "the remainder of March".
     (_p(rf"\b(?:the\s+)?(?:rest|remainder)\s+of\s+(?:(?:the|this)\s+)?(?:(?P<unit>day|week|month|year)\b"
         rf"|today\b|{_MONTH})"), rest_of),

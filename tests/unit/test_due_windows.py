@@ -50,6 +50,12 @@ def d(year: int, month: int, day: int) -> datetime:
         ("anything due before Thanksgiving?", NOW, d(2026, 11, 26)),  # 4th Thursday
         ("anything for Halloween?", d(2027, 10, 31), d(2027, 11, 1)),  # this year's has passed
         ("what's due by Wednesday?", NOW, d(2026, 11, 26)),  # until its end
+        # "before" an event on a day it names: until that day ("before the crit on Sat 28/11").
+        ("what do I need to get done before the club crit on Sat 28/11", NOW, d(2026, 11, 28)),
+        ("anything due before I fly out on Thursday 3 December?", NOW, d(2026, 12, 3)),
+        ("what's due between now and the end of the month?", NOW, d(2026, 12, 1)),
+        ("list what's due this fortnight", d(2026, 11, 20), d(2026, 12, 5)),  # the fourteen days on
+        ("anything left for tonight", d(2026, 11, 20), d(2026, 11, 21)),
         ("anything due before January?", NOW, d(2027, 1, 1)),
         ("what needs doing by the 3rd of December?", NOW, d(2026, 12, 4)),
         # What one has at a time, once a time is named.
