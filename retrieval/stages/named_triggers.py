@@ -29,8 +29,10 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ...memtypes.language.time_mentions import asks_when
+from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import INTENTION_TYPE
 from ..options import RetrievalConfig
+from ..ranking.policy import RankingPolicy
 from ..ranking.terms.intentions import DueTerm, OverdueTerm, TriggerTerm
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
@@ -200,7 +202,45 @@ def question_names(query: str) -> frozenset[str]:
     return names | {opening.group(1).casefold()}
 
 
-class UnnamedDue(PostStage):
+class _AboutWhomNamed(PostStage):
+    """A stage for an open question about tasks that names whom or what it is about: where it names
+    someone or something, weighted `full_weight`, each reminder moved by `moved_by`; else off."""
+
+    phase = Phase.ROUND
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        if plan.tuning is None or not plan.tuning.formula or not asks_openly(plan):
+            return 0.0
+        return self.full_weight(plan) if question_names(plan.request.query) else 0.0
+
+    def full_weight(self, plan: ReadPlan) -> float:
+        return 1.0
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
+        names = question_names(inputs.plan.request.query)
+        policy = inputs.plan.policies[INTENTION_TYPE]
+        points = hits.get(INTENTION_TYPE, [])
+        out: dict[str, Adjustment] = {}
+        for k, p in enumerate(points):
+            if by := self.moved_by(p, names, policy, weight):
+                points[k] = replace(p, score=p.score + by)
+                out[p.id] = lift(self.name, by)
+        if out:
+            points.sort(key=lambda p: -p.score)
+        return out
+
+    def moved_by(
+        self, reminder: ScoredPoint, names: frozenset[str], policy: RankingPolicy, weight: float
+    ) -> float:
+        """How far a reminder's score moves (0: not at all)."""
+        raise NotImplementedError
+
+
+def _lifted_by_due_date(policy: RankingPolicy, reminder: ScoredPoint) -> float:
+    return sum(policy.contribution(term, reminder.payload) for term in (OverdueTerm.name, DueTerm.name))
+
+
+class UnnamedDue(_AboutWhomNamed):
     """For an open question about tasks that names whom or what it is about ("anything I need to sort
     for Pickle?", "talking to Helen soon, anything to raise?"), a pending reminder that names none of
     it, in its words or its trigger, loses what its due date lifted it by (the `overdue` and `due`
@@ -209,60 +249,33 @@ class UnnamedDue(PostStage):
     and a possessive the question opens with ("Maya's deadlines")."""
 
     name = "unnamed_due"
-    phase = Phase.ROUND
 
-    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        if plan.tuning is None or not plan.tuning.formula or not asks_openly(plan):
+    def moved_by(
+        self, reminder: ScoredPoint, names: frozenset[str], policy: RankingPolicy, weight: float
+    ) -> float:
+        said = f"{reminder.payload.get('content', '')} {reminder.payload.get('trigger') or ''}"
+        if not names.isdisjoint(_tokens(said)):
             return 0.0
-        return 1.0 if question_names(plan.request.query) else 0.0
-
-    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
-        names = question_names(inputs.plan.request.query)
-        policy = inputs.plan.policies[INTENTION_TYPE]
-        points = hits.get(INTENTION_TYPE, [])
-        out: dict[str, Adjustment] = {}
-        for k, p in enumerate(points):
-            said = f"{p.payload.get('content', '')} {p.payload.get('trigger') or ''}"
-            if not names.isdisjoint(_tokens(said)):
-                continue
-            cut = sum(policy.contribution(term, p.payload) for term in (OverdueTerm.name, DueTerm.name))
-            if cut > 0.0:
-                points[k] = replace(p, score=p.score - cut)
-                out[p.id] = lift(self.name, -cut)
-        if out:
-            points.sort(key=lambda p: -p.score)
-        return out
+        return -max(0.0, _lifted_by_due_date(policy, reminder))
 
 
-class NamedDue(PostStage):
+class NamedDue(_AboutWhomNamed):
     """For an open question about tasks that names whom or what it is about ("Maya's deadlines",
     "anything I need to sort for Pickle?"), a pending reminder that names it in its words gets the
     `due` term's whole weight, less what its due date already lifted it by: all of that one's
     reminders are what such a question lists, the one due next month as well as tomorrow's."""
 
     name = "named_due"
-    phase = Phase.ROUND
 
-    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        if plan.tuning is None or not plan.tuning.formula or not asks_openly(plan):
+    def full_weight(self, plan: ReadPlan) -> float:
+        return plan.policies[INTENTION_TYPE].policy.w_due
+
+    def moved_by(
+        self, reminder: ScoredPoint, names: frozenset[str], policy: RankingPolicy, weight: float
+    ) -> float:
+        payload = reminder.payload
+        if payload.get("due_ts") is None or payload.get("status", "pending") != "pending":
             return 0.0
-        return plan.policies[INTENTION_TYPE].policy.w_due if question_names(plan.request.query) else 0.0
-
-    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
-        names = question_names(inputs.plan.request.query)
-        policy = inputs.plan.policies[INTENTION_TYPE]
-        points = hits.get(INTENTION_TYPE, [])
-        out: dict[str, Adjustment] = {}
-        for k, p in enumerate(points):
-            if p.payload.get("due_ts") is None or p.payload.get("status", "pending") != "pending":
-                continue
-            if names.isdisjoint(_tokens(str(p.payload.get("content", "")))):
-                continue
-            lifted = sum(policy.contribution(term, p.payload) for term in (OverdueTerm.name, DueTerm.name))
-            gap = weight - lifted
-            if gap > 0.0:
-                points[k] = replace(p, score=p.score + gap)
-                out[p.id] = lift(self.name, gap)
-        if out:
-            points.sort(key=lambda p: -p.score)
-        return out
+        if names.isdisjoint(_tokens(str(payload.get("content", "")))):
+            return 0.0
+        return max(0.0, weight - _lifted_by_due_date(policy, reminder))
