@@ -52,6 +52,16 @@ _LEFT = (
     re.compile(
         _FROM + r"(?P<left>" + _FEW + r"?)(?:\s+to\s+(?P<went>" + _FEW + r")|" + _VALUE_END + ")", re.I
     ),
+    # "revised" tells a change only with the value it went to ("revised his rate from $68 to $78"): "the
+    # revised quote from Armando" names who sent it
+    re.compile(
+        r"\brevis(?:e|es|ed|ing)\b(?:\s+[\w'’-]+){0,3}?\s+from\s+(?P<left>"
+        + _FEW
+        + r"?)\s+to\s+(?P<went>"
+        + _FEW
+        + ")",
+        re.I,
+    ),
     re.compile(
         r"\bno\s+longer\s+(?:(?:with|at|on|in|uses?|using|goes\s+to)\s+)?(?P<left>"
         + _FEW
@@ -135,6 +145,15 @@ _FURNITURE = frozenset(
         "all", "per", "now", "then", "also", "into", "over", "under", "each", "every", "just", "out",
     }
 )  # fmt: skip
+# A short word right after a number is its unit ("262 W", "80 kg", "24 m2"), a word of the frame as a
+# longer one is; not a word of the sentence's own ("5 at", "3 to 4", "2 x 2.5 L", "9 am").
+_UNIT = re.compile(r"\s*([a-z][a-z\d]?)(?![\w'’-])")
+_NOT_UNITS = frozenset(
+    {
+        "a", "an", "at", "in", "on", "of", "to", "is", "or", "as", "by", "up", "so", "no", "it", "be", "we",
+        "me", "my", "he", "do", "if", "am", "pm", "x", "i", "s", "st", "nd", "rd", "th", "ok", "us",
+    }
+)  # fmt: skip
 _FRAME = 3  # the frame's words on each side: a value's own noun or unit, seldom further away
 # Frame words two values must share to be told of one thing: a unit alone ("EUR") is every sum's.
 _SHARED_FRAME = 2
@@ -160,6 +179,8 @@ def _framed_values(text: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
         after = re.split(r"[;:()!?]|\.\s", lowered[match.end() :])[0]
         near = [w for w in _FRAME_WORD.findall(before) if len(w) > 2 and w not in _FURNITURE][-_FRAME:]
         near += [w for w in _FRAME_WORD.findall(after) if len(w) > 2 and w not in _FURNITURE][:_FRAME]
+        if (unit := _UNIT.match(after)) and unit[1] not in _NOT_UNITS:
+            near.append(unit[1])
         found.append((value, _shape(value), frozenset(_singular(w) for w in near)))
     return tuple(found)
 

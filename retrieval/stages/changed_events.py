@@ -94,7 +94,10 @@ from .statement_times import dated, event_is_newer, happened
 # How an event tells that a value changed (English usage): a verb of change, a date a value holds
 # from, a value "from" one thing "to" another, an arrow. Not a statement's "since" ("log volume up 40%
 # since July": in an event it measures a while) nor "these days". A pattern, not a compiled one, so
-# that `mnemo bench folds` can vary it.
+# that `mnemo bench folds` can vary it. "From then" opening a clause tells a value that holds from a
+# point on ("she starts her leave on the 18th. From then Tom is my contact"); after a span it is a time
+# ("two hours from then"). "The new rate is" names the value that replaced one ("new UKRI rate is
+# £20,780/yr").
 EVENT_STATES_CHANGE = (
     r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|moving\s+(?:to|from)|switch(?:ed|es)"
     r"|chang(?:ed|es)|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
@@ -103,8 +106,8 @@ EVENT_STATES_CHANGE = (
     r"|as\s+of|increased|decreased|reduced|lowered|raised|promoted|renewed|became|becomes|joins|joined|upgraded"
     r"|migrated|effective)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?" + MONTH + r"|\bfrom\s+(?:19|20)\d\d\b"
-    r"|" + NUMERIC_START + "|" + FROM_ON + r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+\w"
-    r"|→"
+    r"|" + NUMERIC_START + "|" + FROM_ON + r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+[$€£]?\w"
+    r"|(?:^|[.;:!?,—–-]\s*)from\s+then\b|\bnew\s+(?:[\w'’/-]+\s+){0,2}?(?:is|are)\s|→"
 )
 # The statements an event may outdate: newer-first's types but events and how-tos (a how-to is asked
 # for its steps, which an event about the same task seldom restates).

@@ -32,8 +32,13 @@ HALF = MARGIN * DEFAULT_MODEL.changed_events.share
         ("Call log: Gail has retired; both policies were transferred to agent Derrick Lowe.", True),
         ("Local rules amended: Tom Hirst is Radiation Protection Supervisor from 01.02.2027.", True),
         ("Meera's doing the cat's food and pill from 1/3.", True),
+        ("Nick texted - labour's gone up, so he's revised his rate from $68 to $78/m2.", True),  # a sum
+        ("Jess starts her leave on the 18th. From then Tom is my contact there.", True),
         ("Transferred £500 to savings for the van.", False),  # money moved, no holder changed
         ("Moving the sofa upstairs took all afternoon.", False),
+        ("Landed at six; the taxi came two hours from then.", False),  # a time, not a start
+        ("Stipend in, £1,731.66 this month. New UKRI rate is £20,780/yr.", True),
+        ("A new letter from the hospital came today.", False),
         ("Stand-up from 9.30 every day this week.", False),  # a time of day, not a date
         ("Picked up the cash from Marta after the show.", False),  # a name, not March
         ("Came back from the gig on Friday, knackered.", False),  # "on" a day, not "from … on"

@@ -41,6 +41,8 @@ FOOD = "Juni eats Lily's Kitchen adult dry food, two scoops in the morning and t
             {"october", "29"},
         ),
         ("Delayed the handover from 3 Feb to 10 Feb.", {"3", "february"}, {"10", "february"}),
+        # "revised" is a verb of change as "raised" is; a sum keeps its currency sign
+        ("Nick has revised his rate from $68 to $78 a square metre.", {"$68"}, {"$78"}),
     ],
 )
 def test_a_change_names_the_value_it_left(event: str, left: set[str], went: set[str]) -> None:
@@ -55,6 +57,7 @@ def test_a_change_names_the_value_it_left(event: str, left: set[str], went: set[
         "Leo no longer takes a packed lunch.",  # no name or number to tell the value by
         "From January the squad's Tuesday session moves to Monday.",  # no value it moved from
         "Northern Mill delivered Extra Strong instead of Strong White.",  # a one-off as often as a change
+        "The revised quote from Armando, after the tile upgrade, is 41,200 EUR.",  # who sent it
     ],
 )
 def test_what_is_no_change_away_from_a_value(text: str) -> None:
@@ -122,6 +125,11 @@ def test_a_month_written_short_leaves_the_month_stated_whole() -> None:
             False,
         ),
         ("Mila is allergic to peanuts.", "Mila had 2 slices of cake at the party.", False),
+        # A short unit right after the number is a word of its frame: watts told again.
+        ("FTP 262 W (ramp test in November).", "Ramp test on the trainer: FTP 274 W at 80 kg.", True),
+        # ... a unit alone is not enough, nor a word of the sentence after a number.
+        ("Bought 2 kg of flour at the market.", "The parcel weighed 3 kg.", False),
+        ("Ordered 2 x 2.5 L of the grey.", "Picked up 3 x 2.5 L tins of white.", False),
     ],
 )
 def test_a_number_told_again_in_the_same_words_is_a_value_given_anew(
