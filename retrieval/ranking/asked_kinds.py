@@ -151,6 +151,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "height",
                 "pb",
                 "personal best",
+                # How many a place or a thing holds: "capacity at the venue", "the hall's capacity".
+                "capacity",
             ),
         ),
         (
@@ -185,6 +187,9 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "number",
             ),
         ),
+        # A number by its abbreviation after what it numbers: "AA membership no.", "room #", "order num"
+        # ("no" alone is a refusal; a thing's "no." is its number).
+        (Kind.CODE, r"(?<=[^\W\d_])\s+(?:no\.|nos\.|#|num|nr\.?)(?=\s|$|[?!,;:])"),
         # A login asked for, not one that names a thing ("the SSO login outage").
         (Kind.CODE, r"\b(?:log-?in|username|user name)\b(?!\s+(?!(?:for|to|on|of|at|in|and|details?)\b)\w)"),
         # "Gwen's extension": a person's extension is their internal number ("the kitchen extension" is not).
@@ -346,8 +351,10 @@ def _ends_with_its_kind(request: str) -> bool:
         or any(_DONE.fullmatch(w) or _STATES.fullmatch(w) for w in words)
     ):
         return False
-    text = " ".join(words)
-    return any(match.end() == len(text) for _, pattern in ASKS for match in pattern.finditer(text))
+    # Read with its closing stop: "membership no." ends with the abbreviation it asks by.
+    text = " ".join(request.split())
+    end = len(" ".join(words))
+    return any(match.end() >= end for _, pattern in ASKS for match in pattern.finditer(text))
 
 
 def _asks_for_a_value(request: str) -> bool:

@@ -29,10 +29,16 @@ def written_identifiers(content: str) -> frozenset[str]:
     return frozenset(stem(a + b) for a, b in _WRITTEN_IDENTIFIER.findall(content[:READ_CHARS]))
 
 
+# A thing named by capitals and its number: "CO 6", "PO 4471", "SOC 2" (not "in 2 weeks").
+_NUMBERED_ACRONYM = re.compile(r"(?<![\w'’-])([A-Z]{2,})[\s-]?(\d+[a-z]?)(?![\w'’.,/:-])")
+
+
 def identifiers(query: str) -> frozenset[str]:
-    """The things `query` names by an identifier in lower case ("sona study id for exp1"), as word
-    keys: a hit must hold them as it must a name ("exp2 sona study id 3317" is about another)."""
-    return frozenset(stem(w) for w in _IDENTIFIER.findall(query))
+    """The things `query` names by an identifier in lower case ("sona study id for exp1") or by
+    capitals and a number ("how much was CO 6 priced at"), as word keys: a hit must hold them as it
+    must a name ("exp2 sona study id 3317", "CO 5 got signed" are about another)."""
+    numbered_acronyms = (a + b for a, b in _NUMBERED_ACRONYM.findall(query))
+    return frozenset(stem(w) for w in (*_IDENTIFIER.findall(query), *numbered_acronyms))
 
 
 # What a question asks the number of: "my locker number", "the room no.", "which desk #".

@@ -37,6 +37,10 @@ _NUMBER_WORDS = (
     "hundred|thousand|million|dozen|half|couple|once|twice|a few|several"
 )
 _CLOCK_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_SPOKEN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_TEENS = "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+# A number said before "hundred" or "thousand": "nine hundred", "a thousand", "twenty grand".
+_SPOKEN_NUMBERS = f"{_CLOCK_WORDS}|{_TEENS}|{_SPOKEN_TENS}|a"
 _CURRENCY_CODES = "eur|gbp|usd|chf|aud|cad|nzd|inr|sek|nok|dkk|pln|brl|zar|jpy"
 # After a number: "40 euros", "£32k", "12p", "3.2m".
 _CURRENCY_WORDS = (
@@ -49,7 +53,10 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.PHONE: re.compile(r"(?<![\w/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
     Kind.MONEY: re.compile(
         rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
-        r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b",
+        r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"
+        # An amount said as it is spoken: "nine hundred for the boat", "twenty six fifty", "two grand".
+        rf"|\b(?:{_SPOKEN_NUMBERS})[\s-]+(?:hundred|thousand|grand|k)\b"
+        rf"|\b(?:{_SPOKEN_TENS})(?:[\s-](?:{_CLOCK_WORDS}))?\s+(?:{_SPOKEN_TENS})\b",
         re.IGNORECASE,
     ),
     Kind.DATE: re.compile(

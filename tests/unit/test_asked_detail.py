@@ -90,6 +90,13 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         # A verb of money in a question of how asks a way, not an amount.
         ("how do i pay participants", set()),
         ("how much do I pay for parking?", {Kind.MONEY}),
+        # A number by its abbreviation after what it numbers; "no" alone is a refusal.
+        ("AA membership no.", {Kind.CODE}),
+        ("the order num for the amp?", {Kind.CODE}),
+        ("what's the room # at the hotel", {Kind.CODE}),
+        ("did she say no?", set()),
+        # How many a place holds.
+        ("capacity at the Copenhagen venue", {Kind.COUNT}),
     ],
 )
 def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: set[Kind]) -> None:
@@ -107,6 +114,9 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         ),
         (Kind.MONEY, "The lock was £45 at the bike shop.", "The lock is a Kryptonite D-lock."),
         (Kind.MONEY, "Rent is 1,200 euros a month.", "The flat has two bedrooms."),
+        # An amount said as it is spoken: "nine hundred", "twenty six fifty"; not a count of minutes.
+        (Kind.MONEY, "nine hundred for the boat for the day", "forty five minutes on the ferry"),
+        (Kind.MONEY, "1 day 60 ton w/ operator twenty six fifty", "two trucks, one driver"),
         (Kind.DATE, "Tomás turns 9 on 14 March.", "Tomás plays football with his cousins."),
         (Kind.TIME, "Swimming is at 17:30 on Tuesdays.", "Swimming is at the municipal pool."),
         (Kind.CODE, "Wifi: BakeHouse / crumb2024.", "The office has wifi on both floors."),
@@ -350,6 +360,8 @@ def test_a_memory_spells_its_ordinals_and_parts() -> None:
         ("remind me of Jakub's croissant dough method", False),
         # A word of courtesy after a clipped request is not what it asks for.
         ("marta mobile pls", True),
+        # A clipped request ending with the abbreviation of the number it asks.
+        ("AA membership no.", True),
         ("everything about Bob please", False),
     ],
 )
@@ -593,3 +605,12 @@ def test_an_identifier_is_held_as_a_name_however_written() -> None:
     question = "who is the soc2 auditor?"
     written = [("SOC 2 Type II: auditor Ashford & Kerr, via Drata.", False)]
     assert judged(question, written).gap == 0.0
+
+
+def test_a_thing_named_by_capitals_and_a_number_is_held_as_a_name() -> None:
+    """ "CO 6" is not answered by CO 5's price; "CO-6" writes the same thing."""
+    question = "how much was CO 6 priced at"
+    near = [("CO 5 got signed, blocking in the exam rooms, £8,450.", False)]
+    assert judged(question, near).missing == 1.0
+    written = [("CO-6 priced at £3,200 for the lobby tile.", False)]
+    assert judged(question, written).missing == 0.0
