@@ -140,7 +140,10 @@ def asks_openly(plan: ReadPlan) -> bool:
 
 def reads_trigger_names(plan: ReadPlan) -> bool:
     """Whether the plan's question reads the triggers' names and occasions: it asks what to do and
-    names no time, or tells that someone has come ("Sadie's on the phone")."""
+    names no time, or tells that someone has come ("Sadie's on the phone"); never where reminders are
+    not searched."""
+    if INTENTION_TYPE not in plan.policies:
+        return False
     return asks_openly(plan) or tells_arrival(plan.request.query)
 
 

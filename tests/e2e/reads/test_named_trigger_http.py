@@ -103,3 +103,12 @@ async def test_the_reminders_that_name_whom_an_open_question_names_come_first(
     contents = [m["content"] for m in memories]
     assert all(contents.index(HELEN_DUE_LATER) < contents.index(c) for c in OVERDUE)
     assert memories[contents.index(HELEN_DUE_LATER)]["explain"]["components"]["named_due"]["contribution"] > 0
+
+
+async def test_news_that_someone_has_come_searches_no_reminders_where_none_are_asked_for(
+    nadia: AsyncTestClient[Any],
+) -> None:
+    memories = await retrieved(
+        nadia, "Helen's on the phone", NADIA, NOW, types=["semantic"], min_confidence=0
+    )
+    assert memories and {m["type"] for m in memories} == {"semantic"}

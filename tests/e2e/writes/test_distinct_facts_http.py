@@ -60,7 +60,7 @@ async def test_a_newer_different_fact_does_not_overtake_the_answer(
         asked = await ranked(client, "What is Alice allergic to?", ALICE)
         # Without the question's own word ("allergic") the answer leads by less than the lift's
         # margin: this is where a shared name alone misorders.
-        reworded = await ranked(client, "What should I know about Alice's allergies?", ALICE)
+        reworded = await ranked(client, "What do I know about Alice's allergies?", ALICE)
     for memories in (asked, reworded):
         assert sorted(m["content"] for m in memories) == sorted(c for c, _ in ALICE_FACTS)  # none hidden
     assert asked[0]["content"] == "Alice is allergic to peanuts."
