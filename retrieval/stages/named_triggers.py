@@ -80,6 +80,11 @@ def _stem(word: str) -> str:
     return (_SUFFIX.sub("", word) if len(word) > 4 else word).rstrip("e")
 
 
+@lru_cache(maxsize=1024)  # one question, read against each reminder's trigger
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _TOKEN.findall(text))
+
+
 # A trigger that is a clause ("when phil calls back", "if the letter comes") waits for an event; one
 # that names an occasion ("at the next choir practice") is also what questions ask about.
 _CLAUSE = re.compile(r"^\W*(?:when|whenever|if|once|as\s+soon\s+as)\b", re.I)
@@ -93,7 +98,7 @@ def says_trigger(query: str, trigger: str) -> bool:
     if _CLAUSE.match(trigger) is None or asks_when(query):
         return False
     own = {_stem(w) for w in _TOKEN.findall(trigger) if w.casefold() not in _WHEN_WORDS}
-    return len(own) >= 2 and own <= {_stem(w) for w in _TOKEN.findall(query)}
+    return len(own) >= 2 and own <= _stems(query)
 
 
 # Someone arriving or getting in touch now: "Jonno's just come in", "Sadie's on the phone", "Mr. Fitch
@@ -129,7 +134,7 @@ def says_occasion(query: str, trigger: str) -> bool:
     meeting ("next time I'm in a music shop": music, shop; "next time I see Jonno": Jonno), in any
     form: read where the question asks what to do or tells that someone has come."""
     own = {_stem(w) for w in _TOKEN.findall(trigger) if w.casefold() not in _WHEN_WORDS | _MEETING}
-    return bool(own) and own <= {_stem(w) for w in _TOKEN.findall(query)}
+    return bool(own) and own <= _stems(query)
 
 
 def asks_openly(plan: ReadPlan) -> bool:
