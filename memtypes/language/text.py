@@ -67,7 +67,7 @@ def spelled_out(text: str) -> str:
 # five dollars", "two hundred and fifty"): read as the numbers they are wherever a value is compared.
 # "one" and "a" stand alone as pronouns and articles ("the new one"), so they count only inside a
 # number ("twenty one", "one hundred").
-_UNITS = {
+_BELOW_TWENTY = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19,
@@ -83,8 +83,9 @@ _TENS = {
     "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
-_UNIT = r"(?:" + "|".join(_UNITS) + r")"
-_BELOW_HUNDRED = r"(?:(?:" + "|".join(_TENS) + r")(?:[\s-](?:one|" + _UNIT + r"))?|" + _UNIT + r")"
+_SMALL = r"(?:" + "|".join(_BELOW_TWENTY) + r")"  # two to nineteen
+_TENS_WORD = r"(?:" + "|".join(_TENS) + r")"
+_BELOW_HUNDRED = r"(?:" + _TENS_WORD + r"(?:[\s-](?:one|" + _SMALL + r"))?|" + _SMALL + r")"
 _SCALED = r"(?:one|a|" + _BELOW_HUNDRED + r")\s+(?:hundred|thousand)"
 _SPELLED_NUMBER = re.compile(
     r"\b(?:" + _SCALED + r"(?:\s+(?:and\s+)?" + _SCALED + r")*(?:\s+(?:and\s+)?" + _BELOW_HUNDRED + r")?"
@@ -103,7 +104,7 @@ def _number_of(words_of_number: str) -> int:
         elif word in ("one", "a"):
             current += 1
         else:
-            current += _UNITS.get(word) or _TENS.get(word, 0)
+            current += _BELOW_TWENTY.get(word) or _TENS.get(word, 0)
     return total + current
 
 
