@@ -96,7 +96,9 @@ def test_a_side_file_is_checked_against_the_dataset(tmp_path: Path, line: Fields
 def _chain_ids(readme: Path) -> list[list[list[str]]]:
     """Each chain of the README's knowledge updates: its steps, each the memory numbers it names."""
     section = readme.read_text(encoding="utf-8").split("## Knowledge updates", 1)[1].split("\n## ", 1)[0]
-    lines = [line for line in section.splitlines() if re.match(r"\d+\.", line)]
+    # A long chain wraps onto indented lines, which belong to the numbered line above them.
+    unwrapped = re.sub(r"\n[ \t]+(?=\S)", " ", section)
+    lines = [line for line in unwrapped.splitlines() if re.match(r"\d+\.", line)]
     return [[re.findall(r"\bm\d{3}\b", step) for step in line.split(" → ")] for line in lines]
 
 
