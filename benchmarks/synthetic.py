@@ -5,9 +5,6 @@ preferences (a semantic memory plus the episodic turn where it was said), proced
 (prospective, with a due date) and dated events, and asks one question per planted item whose
 relevant ids are known by construction. The filler turns are the distractors. The output is in the
 shared dataset format (`memories.jsonl`, `queries.jsonl`) and depends only on `size` and `seed`.
-
-Size: `_plants` runs past a screen: it is the list of what can be planted for a user, one template
-(memory, turn, question) after another; split, the one list would be cut at an arbitrary item.
 """
 
 from __future__ import annotations
@@ -81,12 +78,23 @@ class Plant:
 
 def _plants(rng: random.Random, name: str) -> list[Plant]:
     """Every item that can be planted for one user, each slot filled once (so answers are unique)."""
+    # Drawn in this order, whatever order the items are listed in: a seed gives the same dataset.
     sibling, city = rng.choice(SIBLINGS), rng.choice(CITIES)
     drink, food, job = rng.choice(DRINKS), rng.choice(FOODS), rng.choice(JOBS)
     pet = rng.choice(PETS)
-    system = rng.sample(SYSTEMS, 2)
+    systems = rng.sample(SYSTEMS, 2)
     chores = rng.sample(CHORES, 2)
     activity, place = rng.choice(ACTIVITIES), rng.choice(PLACES)
+    return [
+        *_facts(name, sibling, city, job, pet),
+        *_preferences(name, drink, food),
+        *(_procedure(system) for system in systems),
+        *(_intention(name, chore) for chore in chores),
+        _outing(name, activity, place),
+    ]
+
+
+def _facts(name: str, sibling: str, city: str, job: str, pet: str) -> list[Plant]:
     return [
         Plant(
             "fact",
@@ -109,6 +117,11 @@ def _plants(rng: random.Random, name: str) -> list[Plant]:
             f"{name}: I have to get home early to feed {pet.removeprefix('a ')}.",
             f"What pet does {name} have?",
         ),
+    ]
+
+
+def _preferences(name: str, drink: str, food: str) -> list[Plant]:
+    return [
         Plant(
             "preference",
             "semantic",
@@ -123,35 +136,40 @@ def _plants(rng: random.Random, name: str) -> list[Plant]:
             f"{name}: Nothing beats {food} after a long week.",
             f"What dish would {name} enjoy for dinner?",
         ),
-        *(
-            Plant(
-                "procedure",
-                "procedural",
-                f"To restart the {s}: stop its service, clear the lock file in /var/run, start it again "
-                f"and check the health page.",
-                None,
-                f"How do I bring the {s} back up after it hangs?",
-            )
-            for s in system
-        ),
-        *(
-            Plant(
-                "intention",
-                "prospective",
-                f"Remind {name} to {c}.",
-                f"{name}: Please remind me that I still need to {c}.",
-                f"What did {name} ask to be reminded to do about the {c.split()[-1]}?",
-            )
-            for c in chores
-        ),
-        Plant(
-            "temporal",
-            None,
-            None,
-            f"{name}: Yesterday we went for {activity} near {place}, it was amazing!",
-            f"When did {name} go for {activity}?",
-        ),
     ]
+
+
+def _procedure(system: str) -> Plant:
+    """Stored, never said in a turn."""
+    return Plant(
+        "procedure",
+        "procedural",
+        f"To restart the {system}: stop its service, clear the lock file in /var/run, start it again "
+        f"and check the health page.",
+        None,
+        f"How do I bring the {system} back up after it hangs?",
+    )
+
+
+def _intention(name: str, chore: str) -> Plant:
+    return Plant(
+        "intention",
+        "prospective",
+        f"Remind {name} to {chore}.",
+        f"{name}: Please remind me that I still need to {chore}.",
+        f"What did {name} ask to be reminded to do about the {chore.split()[-1]}?",
+    )
+
+
+def _outing(name: str, activity: str, place: str) -> Plant:
+    """An event told in a turn only: the question asks when it happened."""
+    return Plant(
+        "temporal",
+        None,
+        None,
+        f"{name}: Yesterday we went for {activity} near {place}, it was amazing!",
+        f"When did {name} go for {activity}?",
+    )
 
 
 @dataclass

@@ -8,9 +8,6 @@ Nothing here is imported by the core packages (memtypes, ingest, retrieval; impo
 routes stay free of metric calls too. The `after_request` hook `record_response` looks at what a
 route returned (a `RetrieveResponse`, a `WriteResponse`, an `AppendResult`) and records it in the
 current app's metrics; engines report through their circuit breakers' listeners.
-
-Size: `MnemoMetrics.__init__` runs past a screen: it declares every collector, one after another, each
-its name, help and labels; split, the one list of what `/metrics` exposes would be spread over several.
 """
 
 from __future__ import annotations
@@ -68,7 +65,15 @@ class MnemoMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
         self._watched: set[str] = set()  # engines whose errors a breaker listener counts
-        counter, gauge = self._counter, self._gauge
+        self._declare_retrieval()
+        self._declare_writes()
+        self._declare_background()
+        self._declare_engines()
+        self._declare_connections()
+
+    def _declare_retrieval(self) -> None:
+        """What retrievals returned: stage times, memories and tokens per type, parts missing."""
+        counter = self._counter
         self.retrieval_stage = Histogram(
             f"{PREFIX}_retrieval_stage_seconds",
             "Time spent in each stage of a retrieval (embed, search, pack, working)",
@@ -92,6 +97,10 @@ class MnemoMetrics:
             "Retrievals answered without a part (e.g. working_memory while Redis is down)",
             "part",
         )
+
+    def _declare_writes(self) -> None:
+        """What memory writes came to: outcomes, pre-filter drops, where importance came from."""
+        counter = self._counter
         self.writes = counter("memory_writes", "Memories written via the API, by outcome", "status")
         self.prefilter_drops = counter(
             "prefilter_drops", "Memories dropped by the pre-filter, by reason", "reason"
@@ -101,6 +110,10 @@ class MnemoMetrics:
             "Stored memories by where their importance came from (caller, consensus, single, heuristic)",
             "tier",
         )
+
+    def _declare_background(self) -> None:
+        """Working memory's evictions and sweeps, and the erasure of forgotten text."""
+        counter, gauge = self._counter, self._gauge
         self.working_evictions = counter(
             "working_evicted_items", "Working-memory items evicted to stay under a task's token limit"
         )
@@ -125,6 +138,10 @@ class MnemoMetrics:
             "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
             mode="max",
         )
+
+    def _declare_engines(self) -> None:
+        """The engines' health: circuit breakers, each memory type's store, failed calls."""
+        counter, gauge = self._counter, self._gauge
         self.breaker_state = gauge(
             "circuit_breaker_state",
             "Circuit breaker state per engine: 0 closed, 1 half-open, 2 open",
@@ -137,6 +154,16 @@ class MnemoMetrics:
             "memory_type",
             mode="max",
         )
+        self.engine_errors = counter(
+            "engine_errors",
+            "Failed calls to an engine (connection errors, timeouts), by engine and error kind",
+            "engine",
+            "kind",
+        )
+
+    def _declare_connections(self) -> None:
+        """HTTP connections of `mnemo serve`: open, dropped, bodies that ended early."""
+        counter, gauge = self._counter, self._gauge
         self.connections_open = gauge(
             "http_connections_open", "Open HTTP connections of `mnemo serve` (read at scrape)", mode="sum"
         )
@@ -150,12 +177,6 @@ class MnemoMetrics:
         self.incomplete_bodies = counter(
             "http_incomplete_bodies",
             "Requests whose body ended early (the client went away, or was too slow): answered 400",
-        )
-        self.engine_errors = counter(
-            "engine_errors",
-            "Failed calls to an engine (connection errors, timeouts), by engine and error kind",
-            "engine",
-            "kind",
         )
 
     def _counter(self, name: str, documentation: str, *labels: str) -> Counter:

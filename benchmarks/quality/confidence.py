@@ -174,71 +174,94 @@ def score_confidence(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def summary_lines(confidence: Mapping[str, Any]) -> list[str]:
-    cal, abst = confidence[f"calibration@{TOP}"], confidence["abstention"]
-    context = confidence.get("default_context")
-
-    def pct(value: float | None) -> str:
-        return "—" if value is None else f"{value:.1%}"
-
-    lines = [
+    cal = confidence[f"calibration@{TOP}"]
+    return [
         "## Confidence",
         "",
+        *_headline(confidence, cal),
+        *_size_table(confidence.get("by_size", {})),
+        *_bin_table(cal["bins"]),
+        _abstention(confidence["abstention"]),
+        "",
+        *_default_context(confidence.get("default_context")),
+        "![reliability](reliability.png)",
+        "",
+    ]
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _three_places(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _headline(confidence: Mapping[str, Any], cal: Mapping[str, Any]) -> list[str]:
+    """ECE over the top hits, AUROC of the top confidence, ECE by kind of question."""
+    auroc_text = (
+        "— (needs both kinds)" if confidence.get("auroc") is None else f"**{confidence['auroc']:.3f}**"
+    )
+    kinds = ", ".join(
+        f"{kind} ({v['queries']} questions) {v['ece']:.3f}"
+        for kind, v in confidence.get("by_kind", {}).items()
+    )
+    return [
         f"Calibration over each query's top {TOP} hits ({cal['hits']} hits): **ECE {cal['ece']:.3f}**.",
         "",
-        "Top confidence, answerable against unanswerable questions: AUROC "
-        + ("— (needs both kinds)" if confidence.get("auroc") is None else f"**{confidence['auroc']:.3f}**")
-        + ".",
+        f"Top confidence, answerable against unanswerable questions: AUROC {auroc_text}.",
         "",
-        "ECE@10 by kind: "
-        + ", ".join(
-            f"{kind} ({v['queries']} questions) {v['ece']:.3f}"
-            for kind, v in confidence.get("by_kind", {}).items()
-        )
-        + ".",
+        f"ECE@10 by kind: {kinds}.",
         "",
+    ]
+
+
+def _size_table(by_size: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    return [
         "| store size | queries | ECE@10 | ECE@10 if calibrated | AUROC |",
         "|---|---|---|---|---|",
         *(
             f"| {band} | {v['queries']} | {v['ece']:.3f} | {v.get('calibrated_ece', 0.0):.3f} | "
-            + ("—" if v["auroc"] is None else f"{v['auroc']:.3f}")
-            + " |"
-            for band, v in confidence.get("by_size", {}).items()
+            f"{_three_places(v['auroc'])} |"
+            for band, v in by_size.items()
         ),
         "",
+    ]
+
+
+def _bin_table(bins: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [
         "| confidence bin | hits | mean confidence | share relevant |",
         "|---|---|---|---|",
         *(
             f"| {lo:.1f}–{hi:.1f} | {b['hits']} | {b['confidence']:.3f} | {b['relevant']:.3f} |"
-            for b in cal["bins"]
+            for b in bins
             for lo, hi in [b["bin"]]
         ),
         "",
+    ]
+
+
+def _abstention(abst: Mapping[str, Any]) -> str:
+    return (
         f"Abstention at confidence {abst['threshold']}: unanswerable questions ({abst['unanswerable']}) "
-        f"whose top hit is below it: **{pct(abst['abstained'])}**; answerable questions "
-        f"({abst['answerable']}) keeping a relevant hit at or above it: **{pct(abst['answerable_kept'])}**, "
-        f"abstained on: {pct(abst['answerable_abstained'])}.",
-        "",
-        *(
-            []
-            if context is None
-            else [
-                f"The context at {context['budget']} tokens under the budget runs' floor: unanswerable "
-                f"questions ({context['unanswerable']}) near empty (at most {NEAR_EMPTY} memory): "
-                f"**{pct(context['near_empty'])}**; answerable questions' ({context['answerable']}) "
-                f"budget recall: **"
-                + (
-                    "—"
-                    if context["answerable_budget_recall"] is None
-                    else f"{context['answerable_budget_recall']:.3f}"
-                )
-                + "**.",
-                "",
-            ]
-        ),
-        "![reliability](reliability.png)",
+        f"whose top hit is below it: **{_pct(abst['abstained'])}**; answerable questions "
+        f"({abst['answerable']}) keeping a relevant hit at or above it: **{_pct(abst['answerable_kept'])}**, "
+        f"abstained on: {_pct(abst['answerable_abstained'])}."
+    )
+
+
+def _default_context(context: Mapping[str, Any] | None) -> list[str]:
+    """How empty the default context is for unanswerable questions (only where the run read it)."""
+    if context is None:
+        return []
+    return [
+        f"The context at {context['budget']} tokens under the budget runs' floor: unanswerable "
+        f"questions ({context['unanswerable']}) near empty (at most {NEAR_EMPTY} memory): "
+        f"**{_pct(context['near_empty'])}**; answerable questions' ({context['answerable']}) "
+        f"budget recall: **{_three_places(context['answerable_budget_recall'])}**.",
         "",
     ]
-    return lines
 
 
 def reliability_plot(path: Path, confidence: Mapping[str, Any]) -> None:

@@ -1,8 +1,4 @@
-"""The templates of `mnemo bench write`'s labelled set, per memory type (see mnemo.benchmarks.write.cases).
-
-Size: `_semantic` and `_episodic` run past a screen: each is its type's templates, one group of cases after
-another in the order the seeded draws fill them; cut, they would be arbitrary halves of one list of data.
-"""
+"""The templates of `mnemo bench write`'s labelled set, per memory type (see mnemo.benchmarks.write.cases)."""
 
 from __future__ import annotations
 
@@ -26,8 +22,17 @@ from .cases import (
 
 
 def _semantic(b: Builder) -> None:
+    # In this order: the seeded draws fill the cases one after another.
+    _semantic_accounts(b)
+    _semantic_look_alikes(b)
+    _semantic_duplicates(b)
+    _semantic_updates(b)
+
+
+def _semantic_accounts(b: Builder) -> None:
+    """The issue's accounts, with caller ids and without: alike, never one memory."""
     r = b.rng
-    for g in range(8):  # the issue's accounts: with caller ids, and without
+    for g in range(8):
         ns = r.sample(range(1, 300), 5)
         with_ids = g % 2 == 0
         b.look_alikes(
@@ -42,6 +47,11 @@ def _semantic(b: Builder) -> None:
                 for n in ns
             ],
         )
+
+
+def _semantic_look_alikes(b: Builder) -> None:
+    """Facts alike but for a name, a number, an identifier, a date or a "not": kept apart."""
+    r = b.rng
     for _ in range(5):
         food = r.choice(FOODS)
         b.look_alikes("semantic", "names", [{"content": f"{n} is allergic to {food}."} for n in b.names(4)])
@@ -91,6 +101,11 @@ def _semantic(b: Builder) -> None:
                 {"content": f"{c} is not allergic to penicillin."},
             ],
         )
+
+
+def _semantic_duplicates(b: Builder) -> None:
+    """One fact told twice (the same words, or a paraphrase): merged."""
+    r = b.rng
     paraphrases = [
         ("{n} prefers {d} over coffee.", "{n} likes {d} more than coffee."),
         ("{n} lives in {c}.", "{n} lives in the city of {c}."),
@@ -106,6 +121,11 @@ def _semantic(b: Builder) -> None:
         first, second = paraphrases[i % len(paraphrases)]
         fill = {"n": r.choice(NAMES), "d": r.choice(DRINKS), "c": r.choice(CITIES), "f": r.choice(FOODS)}
         duplicate(b, "semantic", first.format(**fill), second.format(**fill), exact=i % 3 == 0)
+
+
+def _semantic_updates(b: Builder) -> None:
+    """A fact told anew (by its key, by a "not", or in other words): the newer supersedes."""
+    r = b.rng
     for _ in range(8):  # fact_key updates: worded differently, the key says it is the same fact
         n, (c1, c2) = r.choice(NAMES), r.sample(CITIES, 2)
         old = {"content": f"{n} lives in {c1}.", "fact_key": f"{n.lower()}.home"}
@@ -134,6 +154,13 @@ def _semantic(b: Builder) -> None:
 
 
 def _episodic(b: Builder) -> None:
+    _episodic_look_alikes(b)
+    _episodic_duplicates(b)
+    _episodic_updates(b)
+
+
+def _episodic_look_alikes(b: Builder) -> None:
+    """Events alike but for a time, a number, a name or an identifier: kept apart."""
     r = b.rng
     for _ in range(4):  # the issue's logins
         start = r.randint(0, 40)
@@ -190,6 +217,11 @@ def _episodic(b: Builder) -> None:
                 for o in r.sample(range(10000, 99999), 4)
             ],
         )
+
+
+def _episodic_duplicates(b: Builder) -> None:
+    """One event told again seconds later (the same words, or near them): merged."""
+    r = b.rng
     paraphrases = [
         ("{n} asked about flights to {c}.", "{n} asked about flights to {c}!"),
         ("{n} booked a table for two in {c} on Friday.", "{n} booked a table for two in {c} on Friday"),
@@ -213,6 +245,11 @@ def _episodic(b: Builder) -> None:
             first_extra={"occurred_at": at},
             second_extra={"occurred_at": later},
         )
+
+
+def _episodic_updates(b: Builder) -> None:
+    """An event told anew with another time: the newer supersedes."""
+    r = b.rng
     for _ in range(6):
         n, (h1, h2) = r.choice(NAMES), sorted(r.sample(range(8, 20), 2))
         update(
