@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,16 @@ def scopes_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _finish_load_run(
+    results: dict[str, Any], write_outputs: Callable[[dict[str, Any], Path], None], out: Path, line: str
+) -> int:
+    """A load run's ending: its outputs written under `out`, its summary `line` printed, and its exit
+    status (1 where the run found what it checks for broken)."""
+    write_outputs(results, out)
+    print(line)
+    return 0 if results["ok"] else 1
+
+
 def _neighbours(args: argparse.Namespace) -> int:
     from .load.neighbours import NeighbourOptions, run_neighbours, write_neighbour_outputs
 
@@ -273,9 +284,8 @@ def _neighbours(args: argparse.Namespace) -> int:
         **_given(args, "scenario", "quiet", "rate", "batch_items", "item_chars", "seed", "work_dir"),
     )
     results = asyncio.run(run_neighbours(options, _say))
-    write_neighbour_outputs(results, args.out)
-    print(f"load {args.scenario}: quiet p95 ratio {results['quiet_p95_ratio']}; wrote {args.out}/summary.md")
-    return 0 if results["ok"] else 1
+    line = f"load {args.scenario}: quiet p95 ratio {results['quiet_p95_ratio']}; wrote {args.out}/summary.md"
+    return _finish_load_run(results, write_neighbour_outputs, args.out, line)
 
 
 def _flood(args: argparse.Namespace) -> int:
@@ -286,9 +296,8 @@ def _flood(args: argparse.Namespace) -> int:
         **_given(args, "rounds", "writers", "retrievers", "cpu_slots", "seed", "work_dir"),
     )
     results = asyncio.run(run_flood(options, _say))
-    write_flood_outputs(results, args.out)
-    print(f"load flood: quiet tenant p50 {results['ratios']['p50']}x, p95 {results['ratios']['p95']}x")
-    return 0 if results["ok"] else 1
+    line = f"load flood: quiet tenant p50 {results['ratios']['p50']}x, p95 {results['ratios']['p95']}x"
+    return _finish_load_run(results, write_flood_outputs, args.out, line)
 
 
 def load_command(args: argparse.Namespace) -> int:
@@ -302,14 +311,13 @@ def load_command(args: argparse.Namespace) -> int:
         duration_s=args.duration, clients=args.clients, seed=args.seed, work_dir=args.work_dir
     )
     results = asyncio.run(run_load(options, _say))
-    write_load_outputs(results, args.out)
     lost = results["read_back"]["lost_memory_count"] + results["read_back"]["lost_working_item_count"]
-    print(
+    line = (
         f"load: {results['requests']} requests, {results['throughput_per_s']} req/s, "
         f"5xx {results['server_errors']}, connection errors {results['transport_errors']}, lost {lost}; "
         f"wrote {args.out}/results.json, summary.md"
     )
-    return 0 if results["ok"] else 1
+    return _finish_load_run(results, write_load_outputs, args.out, line)
 
 
 def faults_command(args: argparse.Namespace) -> int:
@@ -317,12 +325,11 @@ def faults_command(args: argparse.Namespace) -> int:
 
     options = CrashLoopOptions(**_given(args, "cycles", "memories", "writers", "seed", "work_dir"))
     results = asyncio.run(run_crash_loop(options, _say))
-    write_crash_loop_outputs(results, args.out)
-    print(
+    line = (
         f"faults: {args.cycles} SIGKILL cycles, lost {results['lost']}, orphans {results['orphans']}, "
         f"slowest restart {results['max_restart_ready_s']} s; wrote {args.out}/results.json, summary.md"
     )
-    return 0 if results["ok"] else 1
+    return _finish_load_run(results, write_crash_loop_outputs, args.out, line)
 
 
 def write_command(args: argparse.Namespace) -> int:

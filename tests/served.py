@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 READY_TIMEOUT_S = 240.0
+SERVE = (sys.executable, "-m", "mnemo.cli.main", "serve")  # the mnemo installed beside this interpreter
 
 
 def free_port() -> int:
@@ -31,6 +34,14 @@ def serve_env(**extra: str) -> dict[str, str]:
     """This process's environment without its MNEMO_* variables, offline, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")}
     return {**env, "HF_HUB_OFFLINE": "1", **extra}
+
+
+def launch(
+    command: Sequence[str], env: Mapping[str, str], log: Path, **popen: Any
+) -> subprocess.Popen[bytes]:
+    """`command` started with `env`, its output appended to `log`; not waited for (`wait_ready`)."""
+    with log.open("a") as out:
+        return subprocess.Popen(list(command), env=dict(env), stdout=out, stderr=out, **popen)
 
 
 def wait_ready(
@@ -63,8 +74,7 @@ def served(
 ) -> Iterator[str]:
     """`command` (a `mnemo serve`) started with `env`, listening on `port`, its output in `log`;
     yields its URL once ready, and stops it (SIGTERM, then waits) after."""
-    with log.open("a") as out:
-        process = subprocess.Popen(list(command), env=dict(env), stdout=out, stderr=out, cwd=cwd)
+    process = launch(command, env, log, cwd=cwd)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(process, url, log, timeout_s)

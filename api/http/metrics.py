@@ -73,7 +73,6 @@ class MnemoMetrics:
 
     def _declare_retrieval(self) -> None:
         """What retrievals returned: stage times, memories and tokens per type, parts missing."""
-        counter = self._counter
         self.retrieval_stage = Histogram(
             f"{PREFIX}_retrieval_stage_seconds",
             "Time spent in each stage of a retrieval (embed, search, pack, working)",
@@ -81,18 +80,18 @@ class MnemoMetrics:
             buckets=STAGE_BUCKETS,
             registry=self.registry,
         )
-        self.retrieved_tokens = counter(
+        self.retrieved_tokens = self._counter(
             "retrieved_tokens", "Tokens of memory returned in retrieval contexts, per memory type", "type"
         )
-        self.retrieved_items = counter(
+        self.retrieved_items = self._counter(
             "retrieved_items", "Memories returned by retrievals, per memory type", "type"
         )
-        self.trimmed_items = counter(
+        self.trimmed_items = self._counter(
             "retrieval_trimmed_items",
             "Candidate memories left out because the budget was full, per memory type",
             "type",
         )
-        self.degraded = counter(
+        self.degraded = self._counter(
             "retrieval_degraded",
             "Retrievals answered without a part (e.g. working_memory while Redis is down)",
             "part",
@@ -100,12 +99,11 @@ class MnemoMetrics:
 
     def _declare_writes(self) -> None:
         """What memory writes came to: outcomes, pre-filter drops, where importance came from."""
-        counter = self._counter
-        self.writes = counter("memory_writes", "Memories written via the API, by outcome", "status")
-        self.prefilter_drops = counter(
+        self.writes = self._counter("memory_writes", "Memories written via the API, by outcome", "status")
+        self.prefilter_drops = self._counter(
             "prefilter_drops", "Memories dropped by the pre-filter, by reason", "reason"
         )
-        self.importance_tiers = counter(
+        self.importance_tiers = self._counter(
             "importance_tier",
             "Stored memories by where their importance came from (caller, consensus, single, heuristic)",
             "tier",
@@ -113,27 +111,26 @@ class MnemoMetrics:
 
     def _declare_background(self) -> None:
         """Working memory's evictions and sweeps, and the erasure of forgotten text."""
-        counter, gauge = self._counter, self._gauge
-        self.working_evictions = counter(
+        self.working_evictions = self._counter(
             "working_evicted_items", "Working-memory items evicted to stay under a task's token limit"
         )
-        self.sweep_failures = counter(
+        self.sweep_failures = self._counter(
             "working_sweep_failures",
             "Expired working-memory tasks the sweeper failed to archive (each quarantined, retried later)",
         )
-        self.erasure_outcomes = counter(
+        self.erasure_outcomes = self._counter(
             "forget_erasures",
             "Runs of a store's erasure of forgotten text from its files, by store and outcome "
             "(`failed` ones are retried)",
             "store",
             "outcome",
         )
-        self.erasures_pending = gauge(
+        self.erasures_pending = self._gauge(
             "forget_erasures_pending",
             "Forgets whose removed text is still to be erased from the data dir's files (read at scrape)",
             mode="max",
         )
-        self.sweep_quarantined = gauge(
+        self.sweep_quarantined = self._gauge(
             "working_quarantined_tasks",
             "Working-memory tasks in the sweeper's quarantine (any tenant's), after its last pass",
             mode="max",
@@ -141,20 +138,19 @@ class MnemoMetrics:
 
     def _declare_engines(self) -> None:
         """The engines' health: circuit breakers, each memory type's store, failed calls."""
-        counter, gauge = self._counter, self._gauge
-        self.breaker_state = gauge(
+        self.breaker_state = self._gauge(
             "circuit_breaker_state",
             "Circuit breaker state per engine: 0 closed, 1 half-open, 2 open",
             "engine",
             mode="max",
         )
-        self.type_state = gauge(
+        self.type_state = self._gauge(
             "memory_type_state",
             "Each memory type's store: 0 healthy, 1 degraded, 2 unavailable (reason in /ready)",
             "memory_type",
             mode="max",
         )
-        self.engine_errors = counter(
+        self.engine_errors = self._counter(
             "engine_errors",
             "Failed calls to an engine (connection errors, timeouts), by engine and error kind",
             "engine",
@@ -163,18 +159,17 @@ class MnemoMetrics:
 
     def _declare_connections(self) -> None:
         """HTTP connections of `mnemo serve`: open, dropped, bodies that ended early."""
-        counter, gauge = self._counter, self._gauge
-        self.connections_open = gauge(
+        self.connections_open = self._gauge(
             "http_connections_open", "Open HTTP connections of `mnemo serve` (read at scrape)", mode="sum"
         )
-        self.connections_dropped = gauge(
+        self.connections_dropped = self._gauge(
             "http_connections_dropped",
             "HTTP connections closed by mnemo since start, by why: timed_out (headers or body too slow), "
             "evicted (the longest idle, for a new one at the cap), refused (503: at the cap, none idle)",
             "reason",
             mode="sum",
         )
-        self.incomplete_bodies = counter(
+        self.incomplete_bodies = self._counter(
             "http_incomplete_bodies",
             "Requests whose body ended early (the client went away, or was too slow): answered 400",
         )

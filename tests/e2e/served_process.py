@@ -3,11 +3,11 @@ looked at through /proc (which children it started, which are still alive)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +17,7 @@ import httpx
 
 from mnemo.benchmarks.load.crash_loop import alive, descendants
 from tests.conftest import copy_sparse
-from tests.served import free_port, serve_env, wait_ready
+from tests.served import SERVE, free_port, launch, serve_env, wait_ready
 
 
 def command_of(pid: int) -> str:
@@ -75,16 +75,24 @@ class ServedMnemo:
 
     def start(self, timeout_s: float = 180.0) -> float:
         """Start and wait until /ready answers 200; the seconds that took."""
-        with self.log.open("a") as out:
-            command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-            limit = self.fd_limit
+        self.launch()
+        return self.wait_ready(timeout_s)
 
-            def limited() -> None:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+    async def start_in_thread(self, timeout_s: float = 180.0) -> float:
+        """`start` from a test's event loop, which runs on while the start is waited for."""
+        return await asyncio.to_thread(self.start, timeout_s)
 
-            self.process = subprocess.Popen(
-                command, env=self.env, stdout=out, stderr=out, preexec_fn=None if limit is None else limited
-            )
+    def launch(self) -> None:
+        """Start, without waiting (several servers then start at once)."""
+        limit = self.fd_limit
+
+        def limited() -> None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+        self.process = launch(SERVE, self.env, self.log, preexec_fn=None if limit is None else limited)
+
+    def wait_ready(self, timeout_s: float = 180.0) -> float:
+        assert self.process is not None
         return wait_ready(self.process, self.url, self.log, timeout_s)
 
     @property
@@ -100,6 +108,12 @@ class ServedMnemo:
         assert self.process is not None
         self.process.send_signal(sig)
         return self.process.wait(timeout=120)
+
+    def stop_cleanly(self) -> None:
+        """SIGTERM, and a clean exit: uvicorn re-raises the captured SIGTERM once it has shut down
+        cleanly (-15, not a crash)."""
+        code = self.kill(signal.SIGTERM)
+        assert code in (0, -signal.SIGTERM), self.log.read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
         """Teardown: whatever state it is in, nothing of it stays running."""

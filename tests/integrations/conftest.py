@@ -5,7 +5,6 @@ MNEMO_CONFIG that registers a model with a tokenizer.json trained for the sessio
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ import pytest
 import redis
 
 from tests.conftest import served_redis_env
-from tests.served import free_port, served
+from tests.served import SERVE, free_port, served
 from tests.unit.test_model_registry import train_byte_level_bpe
 
 KEYS = {"a": "key-of-tenant-a", "b": "key-of-tenant-b"}
@@ -54,9 +53,8 @@ def mnemo_server(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> It
         MNEMO_REDIS__KEY_PREFIX=prefix,
         MNEMO_CONFIG=str(root / "mnemo.yaml"),
     )
-    command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
     try:
-        with served(command, env, port, root / "serve.log", timeout_s=180) as url:
+        with served(SERVE, env, port, root / "serve.log", timeout_s=180) as url:
             yield MnemoServer(url, KEYS, root / "serve.log")
     finally:
         on_cluster = served_redis_env(redis_url)["MNEMO_REDIS__CLUSTER"] == "true"

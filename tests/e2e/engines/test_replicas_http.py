@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ import httpx
 import pytest
 
 from tests.conftest import served_redis_env
-from tests.served import free_port, serve_env, wait_ready
+from tests.e2e.served_process import ServedMnemo
+from tests.served import READY_TIMEOUT_S, SERVE, serve_env
 
 TENANT_KEYS = {"alpha": "key-alpha", "beta": "key-beta", "gamma": "key-gamma"}
 TASKS = [("alpha", "deploy"), ("alpha", "review"), ("beta", "deploy"), ("beta", "triage")]
@@ -28,7 +28,7 @@ BURST = 120  # each tenant's 100 appends fit; gamma then runs into it
 
 
 def test_workers_need_a_qdrant_server_and_a_redis_server(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "mnemo.cli.main", "serve", "--workers", "2", "--data-dir", str(tmp_path)]
+    command = [*SERVE, "--workers", "2", "--data-dir", str(tmp_path)]
     refused = subprocess.run(command, env=serve_env(), capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1, refused.stderr  # one line, no traceback
@@ -41,12 +41,10 @@ def test_workers_need_a_qdrant_server_and_a_redis_server(tmp_path: Path) -> None
 @pytest.fixture
 def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[list[str]]:
     keys = ",".join(f"{key}:{tenant}" for tenant, key in TENANT_KEYS.items())
-    processes, urls, logs = [], [], []
-    for n in range(2):
-        port = free_port()
-        env = serve_env(
-            MNEMO_DATA_DIR=str(tmp_path / f"replica-{n}"),
-            MNEMO_PORT=str(port),
+    replicas = [
+        ServedMnemo(
+            tmp_path / f"replica-{n}",
+            tmp_path / f"replica-{n}.log",
             MNEMO_API_KEYS=keys,
             **served_redis_env(redis_url),  # MNEMO_TEST_REDIS=cluster: the test Redis Cluster
             MNEMO_REDIS__KEY_PREFIX=redis_prefix,
@@ -54,23 +52,22 @@ def two_replicas(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[
             MNEMO_RATE_LIMIT_PER_MINUTE="6",
             MNEMO_RATE_LIMIT_BURST=str(BURST),
         )
-        log = tmp_path / f"replica-{n}.log"
-        logs.append(log)
-        with log.open("w") as out:
-            command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-            processes.append(subprocess.Popen(command, env=env, stdout=out, stderr=out))
-        urls.append(f"http://127.0.0.1:{port}")
+        for n in range(2)
+    ]
     try:
-        for url, process, log in zip(urls, processes, logs, strict=True):
-            wait_ready(process, url, log)
-        yield urls
+        for replica in replicas:  # both start at once
+            replica.launch()
+        for replica in replicas:
+            replica.wait_ready(READY_TIMEOUT_S)
+        yield [replica.url for replica in replicas]
     finally:
-        for process in processes:
+        started = [replica.process for replica in replicas if replica.process is not None]
+        for process in started:  # both stop at once, cleanly (a shutdown's traceback is looked for)
             process.terminate()
-        for process in processes:
+        for process in started:
             process.wait(timeout=60)
-    for log in logs:
-        assert "Traceback" not in log.read_text()
+    for replica in replicas:
+        assert "Traceback" not in replica.log.read_text()
 
 
 def auth(tenant: str) -> dict[str, str]:

@@ -6,21 +6,15 @@ says so, and `mnemo forget --verify` recomputes its digest as printed."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import copy_sparse
+from tests.e2e.served_process import ServedMnemo
 from tests.e2e.transfer.test_export_import import cli
-from tests.served import free_port, serve_env
-from tests.served import wait_ready as served_ready
 
 # Words no other file holds: each a marker of one place the forgotten subject's text went.
 FORGOTTEN = {
@@ -47,43 +41,14 @@ def files_holding(root: Path, text: str) -> list[str]:
     )
 
 
-async def wait_ready(http: httpx.AsyncClient, server: subprocess.Popen[bytes], log: Path) -> None:
-    await asyncio.to_thread(served_ready, server, str(http.base_url).rstrip("/"), log, 180)
-
-
-class ForgetServer:
+def forget_server(tmp_path: Path, empty_data_dir: Path) -> ServedMnemo:
     """`mnemo serve` on a copy of the empty data dir with the embedded Redis (its files are in the data
     dir too), restartable in place, one log for every run. The erasure batching window is longer than
     a test: a scheduled erasure runs only for a waiting forget, at a clean stop or at a start."""
-
-    def __init__(self, tmp_path: Path, empty_data_dir: Path) -> None:
-        self.data_dir, self.log = tmp_path / "data", tmp_path / "serve.log"
-        copy_sparse(empty_data_dir, self.data_dir)
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.env = serve_env(
-            MNEMO_DATA_DIR=str(self.data_dir), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text",
-            MNEMO_FORGET__BATCH_S="600", MNEMO_FORGET__ERASE_WITHIN_S="900",
-        )  # fmt: skip
-        self.process: subprocess.Popen[bytes] | None = None
-
-    async def start(self, http: httpx.AsyncClient) -> subprocess.Popen[bytes]:
-        with self.log.open("a") as out:
-            command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)  # noqa: ASYNC220
-        await wait_ready(http, self.process, self.log)
-        return self.process
-
-    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        code = self.process.wait(timeout=120)
-        assert sig == signal.SIGKILL or code in (0, -signal.SIGTERM), self.log.read_text()[-3000:]
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+    return ServedMnemo.on_copy(
+        empty_data_dir, tmp_path / "data", tmp_path / "serve.log",
+        MNEMO_FORGET__BATCH_S="600", MNEMO_FORGET__ERASE_WITHIN_S="900",
+    )  # fmt: skip
 
 
 async def seed(http: httpx.AsyncClient) -> None:
@@ -113,17 +78,17 @@ async def seed(http: httpx.AsyncClient) -> None:
 async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
     tmp_path: Path, empty_data_dir: Path
 ) -> None:
-    served = ForgetServer(tmp_path, empty_data_dir)
+    served = forget_server(tmp_path, empty_data_dir)
     data_dir = served.data_dir
     try:
         async with httpx.AsyncClient(base_url=served.url, timeout=300) as http:
-            await served.start(http)
+            await served.start_in_thread()
             await seed(http)
             # Checkpointed to disk: the text is in the files before the forget (the search finds it).
-            served.stop()
+            served.stop_cleanly()
             for text in [*FORGOTTEN.values(), *AT_ONCE.values(), KEPT]:
                 assert files_holding(data_dir, text), f"{text!r} was never on disk: the grep proves nothing"
-            await served.start(http)
+            await served.start_in_thread()
 
             # Waiting for the erasure: the files are clean when the answer comes, the service running.
             waited = await http.post("/v1/forget", json={"scope": AT_ONCE_SCOPE, "wait_for_erasure": True})
@@ -151,14 +116,14 @@ async def test_forget_leaves_no_byte_of_the_text_in_the_data_dir(
             )
             assert KEPT in found.text
             # The clean stop erases what is scheduled before the stores close.
-            served.stop()
-            await served.start(http)
+            served.stop_cleanly()
+            await served.start_in_thread()
             status = (await http.get(f"/v1/forget/{receipt['digest']}")).json()
             assert status["state"] == "erased", status
             assert status["erasure"] == {"qdrant": "erased", "redis": "erased", "backups": "erased"}
-            served.stop()
+            served.stop_cleanly()
     finally:
-        served.kill()
+        served.stop()
     for place, text in FORGOTTEN.items():
         assert files_holding(data_dir, text) == [], f"the {place} text is still on disk"
     assert files_holding(data_dir, KEPT), "the kept memory's text is gone too: the search proves nothing"

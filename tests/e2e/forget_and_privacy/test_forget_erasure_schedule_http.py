@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.forget_and_privacy.test_forget_erases_http import ForgetServer, files_holding
+from tests.e2e.forget_and_privacy.test_forget_erases_http import files_holding, forget_server
+from tests.e2e.served_process import ServedMnemo
 
 USERS = [f"wanderer-{n}" for n in range(6)]
 CRASHED = {"user_id": "hollowmere"}
@@ -39,13 +38,14 @@ def erasure_runs(metrics: str, store: str, outcome: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-async def erased(http: httpx.AsyncClient, digest: str, server: subprocess.Popen[bytes], log: Path) -> dict:
+async def erased(http: httpx.AsyncClient, digest: str, served: ServedMnemo) -> dict:
     deadline = time.monotonic() + 300
     while True:
         status = (await http.get(f"/v1/forget/{digest}")).json()
         if status["state"] == "erased":
             return status
-        assert server.poll() is None and time.monotonic() < deadline, (status, log.read_text()[-3000:])  # noqa: ASYNC240
+        running = served.process is not None and served.process.poll() is None
+        assert running and time.monotonic() < deadline, (status, served.log.read_text()[-3000:])
         await asyncio.sleep(0.5)
 
 
@@ -53,11 +53,11 @@ async def erased(http: httpx.AsyncClient, digest: str, server: subprocess.Popen[
 async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_erasure(
     tmp_path: Path, empty_data_dir: Path
 ) -> None:
-    served = ForgetServer(tmp_path, empty_data_dir)
+    served = forget_server(tmp_path, empty_data_dir)
     data_dir, log = served.data_dir, served.log
     try:
         async with httpx.AsyncClient(base_url=served.url, timeout=300) as http:
-            server = await served.start(http)
+            await served.start_in_thread()
             for user in USERS:
                 memories = [
                     {"type": "semantic", "scope": {"user_id": user}, "content": f"{user} likes green tea."},
@@ -95,13 +95,13 @@ async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_e
             assert response.status_code == 200 and receipt["erase_by"], response.text
             metrics = (await http.get("/metrics")).text
             assert re.search(r"^mnemo_forget_erasures_pending 1\.0$", metrics, re.MULTILINE)
-            served.stop(signal.SIGKILL)
+            served.kill()
             assert files_holding(data_dir, CRASHED_TEXT), (
                 "the text was never on disk: the grep proves nothing"
             )
 
-            server = await served.start(http)
-            status = await erased(http, receipt["digest"], server, log)  # no 600 s window after a crash
+            await served.start_in_thread()
+            status = await erased(http, receipt["digest"], served)  # no 600 s window after a crash
             assert status["erasure"] == {"qdrant": "erased", "redis": "erased", "backups": "erased"}
             assert files_holding(data_dir, CRASHED_TEXT) == [], "the forgotten text is still on disk"
             for user in USERS:
@@ -109,6 +109,6 @@ async def test_forgets_in_a_row_share_one_rebuild_and_a_crash_does_not_lose_an_e
             assert (await http.get("/v1/memories", params={"user_id": CRASHED["user_id"]})).json()[
                 "memories"
             ] == []
-            served.stop()
+            served.stop_cleanly()
     finally:
-        served.kill()
+        served.stop()

@@ -54,7 +54,7 @@ def test_sigkill_takes_every_child_along_and_a_restart_in_place_serves_what_was_
             items = http.get("/v1/working/deploy").json()["items"]
             assert [i["content"] for i in items] == ["Step 3 of the deploy is done."]
         children = served.children()
-        assert served.kill(signal.SIGTERM) in (0, -signal.SIGTERM)
+        served.stop_cleanly()
         assert wait_gone(children) == []
         assert not (data / "redis" / "redis-server.pid").exists()  # a clean stop leaves no pidfile
 

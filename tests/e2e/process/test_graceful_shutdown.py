@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from mnemo.memtypes.errors import Unavailable
 from mnemo.memtypes.types import MemoryType
 from tests.conftest import served_redis_env
 from tests.e2e.conftest import AppFactory
-from tests.served import free_port, serve_env, wait_ready
+from tests.e2e.served_process import ServedMnemo
 
 BATCH = 1_000  # the most one request may carry: seconds of embedding even on a quiet machine
 
@@ -68,23 +66,17 @@ async def test_startup_heap_is_frozen_while_serving_and_thawed_at_shutdown(app_c
 async def test_sigterm_lets_an_inflight_write_finish_durably(
     tmp_path: Path, redis_url: str, redis_prefix: str
 ) -> None:
-    port, data_dir = free_port(), tmp_path / "data"
-    env = serve_env(
-        MNEMO_DATA_DIR=str(data_dir),
-        MNEMO_PORT=str(port),
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    served = ServedMnemo(
+        data_dir,
+        log,
         **served_redis_env(redis_url),
         MNEMO_REDIS__KEY_PREFIX=redis_prefix,
         MNEMO_SHUTDOWN_GRACE_S="120",
-        MNEMO_LOG_FORMAT="text",
     )
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=out)  # noqa: ASYNC220 - start only
-    base = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=180) as http:
-            await asyncio.to_thread(wait_ready, server, base, log, 180)
+        async with httpx.AsyncClient(base_url=served.url, timeout=180) as http:
+            await served.start_in_thread()
             memories = [
                 {"type": "episodic", "content": f"Shutdown test event {i}: the nightly job {i} finished."}
                 for i in range(BATCH)
@@ -93,17 +85,16 @@ async def test_sigterm_lets_an_inflight_write_finish_durably(
             write = asyncio.create_task(http.post("/v1/memories", json=body))
             await asyncio.sleep(0.3)  # the batch is being embedded now (a few seconds for 1,000 texts)
             assert not write.done(), "the write finished before the signal: the test proves nothing"
-            server.send_signal(signal.SIGTERM)
+            assert served.process is not None
+            served.process.send_signal(signal.SIGTERM)
             response = await write
         assert response.status_code == 201, response.text
         ids = [r["id"] for r in response.json()["results"]]
         assert len(ids) == BATCH and all(r["status"] == "created" for r in response.json()["results"])
         # uvicorn re-raises the captured SIGTERM once it has shut down cleanly: -15, not a crash.
-        assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+        assert served.process.wait(timeout=120) in (0, -signal.SIGTERM)
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        served.stop()
     # The process is gone: open its data dir directly and find every acknowledged memory.
     index = EdgeVectorIndex(data_dir / "qdrant", "mnemo", 384)
     await index.open()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.served import free_port, wait_ready
+from tests.served import SERVE, free_port, served
 
 
 @pytest.mark.slow
@@ -20,13 +18,7 @@ def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
     env = dict(os.environ, MNEMO_DATA_DIR=str(tmp_path / "data"), MNEMO_HOST="0.0.0.0", MNEMO_PORT=str(port))
     env.pop("MNEMO_API_KEYS", None)
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mnemo.cli.main", "serve"], env=env, stdout=out, stderr=out
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_ready(proc, base, log, timeout_s=90)
+    with served(SERVE, env, port, log, timeout_s=90) as base:
         written = httpx.post(
             f"{base}/v1/memories",
             json={
@@ -50,9 +42,6 @@ def test_serve_writes_and_retrieves_over_real_http(tmp_path: Path) -> None:
             found["memories"][0]["content"]
             == "The deploy key for production lives in the team vault, not in CI."
         )
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     text = log.read_text()
     # No API keys: it refused the wildcard address, said so, and bound loopback only.
     assert "listening on 127.0.0.1 only" in text

@@ -25,7 +25,7 @@ from mnemo.cli import serve_start
 from mnemo_client import Mnemo
 from tests.e2e.live_server import LiveApp, free_port, live_app  # noqa: F401 - a fixture
 from tests.e2e.served_process import ServedMnemo
-from tests.served import serve_env
+from tests.served import SERVE, serve_env
 
 pytestmark = pytest.mark.slow
 
@@ -101,8 +101,7 @@ def test_ingest_into_the_services_data_dir_is_refused_before_any_work(
 def test_listening_is_logged_once_the_port_answers(tmp_path: Path) -> None:
     port = free_port()
     env = serve_env(MNEMO_DATA_DIR=str(tmp_path / "data"), MNEMO_PORT=str(port), MNEMO_LOG_FORMAT="text")
-    command = [sys.executable, "-m", "mnemo.cli.main", "serve"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(SERVE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert process.stdout is not None
         for line in process.stdout:
