@@ -17,6 +17,9 @@ stalled every retrieval during an ingest. So a full flush (`checkpoint`) runs at
 `checkpoint_s` while writes come, and when the shard closes; a restart replays the log since the
 last one (tests/backends/test_engine_resilience.py kills a writer that never checkpointed).
 Concurrent writers share a sync: each waits for one that *started after its update returned*.
+
+The small files kept beside the shards (a type's manifest, the live-shard pointer, the store's record)
+are replaced whole by `replace_whole`: never half a file, whenever the process dies.
 """
 
 from __future__ import annotations
@@ -37,6 +40,19 @@ def fsync_path(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def replace_whole(path: Path, text: str, *, sync_dir: bool) -> None:
+    """`text` as `path`'s content, never half of it: written aside, fsynced, renamed over the old
+    file (atomic); `sync_dir`: the directory fsynced too, so that the rename survives a power cut."""
+    staged = path.with_name(path.name + ".tmp")
+    with staged.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    staged.replace(path)
+    if sync_dir:
+        fsync_path(path.parent)
 
 
 def wal_sync(shard_dir: Path) -> None:

@@ -11,9 +11,10 @@ served as a new, empty, healthy store. A restore builds a new store and writes i
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from ..group_flush import replace_whole
 
 RECORD_SUFFIX = ".store.json"
 
@@ -43,12 +44,7 @@ def note(qdrant_dir: Path, prefix: str, **fields: Any) -> None:
         return
     record.update(fields)
     path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(path.name + ".tmp")
-    with staged.open("w", encoding="utf-8") as out:
-        json.dump(record, out, sort_keys=True)
-        out.flush()
-        os.fsync(out.fileno())
-    staged.replace(path)
+    replace_whole(path, json.dumps(record, sort_keys=True), sync_dir=False)
 
 
 def history_lost(qdrant_dir: Path, prefix: str, history_dir: Path) -> str | None:

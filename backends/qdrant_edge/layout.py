@@ -40,7 +40,7 @@ from qdrant_edge import (
 )
 
 from ...memtypes.types import MemoryType, collection_name
-from ..group_flush import fsync_path
+from ..group_flush import replace_whole
 from ..qdrant.schema import DENSE, SPARSE
 
 _POINTER_SUFFIX = ".live"
@@ -86,14 +86,7 @@ def next_build_dir(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> Pa
 def record_live(qdrant_dir: Path, prefix: str, memory_type: MemoryType, shard_dir: Path) -> None:
     """Make `shard_dir` the type's live shard: written aside, fsynced, renamed over the pointer
     (atomic), and the dir fsynced so the rename itself survives a power cut."""
-    pointer = _pointer(qdrant_dir, prefix, memory_type)
-    staged = pointer.with_name(pointer.name + ".tmp")
-    with staged.open("w", encoding="utf-8") as out:
-        out.write(shard_dir.name)
-        out.flush()
-        os.fsync(out.fileno())
-    staged.replace(pointer)
-    fsync_path(qdrant_dir)
+    replace_whole(_pointer(qdrant_dir, prefix, memory_type), shard_dir.name, sync_dir=True)
 
 
 def remove_stale(qdrant_dir: Path, prefix: str, memory_type: MemoryType) -> list[Path]:

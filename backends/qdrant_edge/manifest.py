@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from qdrant_edge import EdgeShard, ScrollRequest
 
 from ...memtypes.ports import Availability
 from ...memtypes.types import MemoryType
-from ..group_flush import fsync_path
+from ..group_flush import replace_whole
 from ..qdrant.store_record import note, read_record
 from .layout import base_name
 
@@ -92,14 +91,7 @@ def read_known_types(qdrant_dir: Path, prefix: str) -> set[str] | None:
 
 
 def write_known_types(qdrant_dir: Path, prefix: str, types: set[str]) -> None:
-    path = types_path(qdrant_dir, prefix)
-    staged = path.with_name(path.name + ".tmp")
-    with staged.open("w", encoding="utf-8") as out:
-        json.dump(sorted(types), out)
-        out.flush()
-        os.fsync(out.fileno())
-    staged.replace(path)
-    fsync_path(qdrant_dir)
+    replace_whole(types_path(qdrant_dir, prefix), json.dumps(sorted(types)), sync_dir=True)
     note(qdrant_dir, prefix, types=sorted(types))
 
 
@@ -132,13 +124,7 @@ def check_missing(
 def write_manifest(qdrant_dir: Path, prefix: str, manifest: TypeManifest) -> None:
     """Written aside, fsynced, renamed over the old one, the dir fsynced: never half a manifest."""
     path = manifest_path(qdrant_dir, prefix, MemoryType(manifest.memory_type))
-    staged = path.with_name(path.name + ".tmp")
-    with staged.open("w", encoding="utf-8") as out:
-        json.dump(asdict(manifest), out, indent=1)
-        out.flush()
-        os.fsync(out.fileno())
-    staged.replace(path)
-    fsync_path(qdrant_dir)
+    replace_whole(path, json.dumps(asdict(manifest), indent=1), sync_dir=True)
 
 
 def all_ids(shard: EdgeShard) -> list[str]:

@@ -13,7 +13,6 @@ subject came back, in a backup taken later) is kept.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from ...memtypes.errors import UnreadableTask
 from ...memtypes.governance.forget import LedgerEntry
 from ...memtypes.ids import IdKeys, is_unkeyed
 from ...memtypes.queries import VectorPoint
+from ..group_flush import replace_whole
 from ..redis.client import RedisGateway
 from ..redis.keys import KeySpace
 from ..redis.persistence import rewrite_files
@@ -103,12 +103,7 @@ class Forgotten:
     def write(self, path: Path) -> None:
         """The merged ledger, as the new data dir's (replaced atomically)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged = path.with_suffix(".tmp")
-        with staged.open("w", encoding="utf-8") as out:
-            out.writelines(entry.model_dump_json() + "\n" for entry in self.entries)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(staged, path)
+        replace_whole(path, "".join(entry.model_dump_json() + "\n" for entry in self.entries), sync_dir=False)
 
 
 def later_forgets_unknown(own: Sequence[Path], outside: Sequence[Path]) -> str | None:
