@@ -101,6 +101,10 @@ def _add_target_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key", help="API key for --url")
 
 
+def _add_out_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="output directory")
+
+
 def _add_outdated_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--outdated",
@@ -177,7 +181,7 @@ def _add_quality_parser(commands: Any) -> None:
         help="a dataset folder of questions nothing answers, run beside: AUROC of the top confidence",
     )
     _add_outdated_flag(quality)
-    quality.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(quality)
     _add_cache_flags(quality)
     quality.set_defaults(bench_func=quality_command)
 
@@ -193,7 +197,7 @@ def _add_ablation_parser(commands: Any) -> None:
         help="JSON variants as `mnemo bench folds` reads them (default: the built-in ladder)",
     )
     _add_target_flags(ablation)
-    ablation.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(ablation)
     _add_cache_flags(ablation)
     ablation.set_defaults(bench_func=ablation_command)
 
@@ -223,7 +227,7 @@ def _add_folds_parser(commands: Any) -> None:
     folds.add_argument("--budgets", type=_ints, default=(1024, 2048), help="default 1024,2048")
     folds.add_argument("--no-baselines", action="store_true", help="skip BM25, dense and fusion")
     _add_outdated_flag(folds)
-    folds.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(folds)
     _add_cache_flags(folds)
     folds.set_defaults(bench_func=folds_command)
 
@@ -266,7 +270,7 @@ def _add_calibrate_parser(commands: Any) -> None:
         default="",
         help="NAME,...: choose the default confidence floor on these sets (their runs' budgets)",
     )
-    calibrate.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(calibrate)
     calibrate.set_defaults(bench_func=calibrate_command)
 
 
@@ -301,7 +305,7 @@ def _add_latency_parser(commands: Any) -> None:
         type=Path,
         help="keep each size's built data here and reuse it (same seed and pool); runs use a copy",
     )
-    latency.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(latency)
     latency.add_argument(
         "--peers",
         type=_peers,
@@ -329,7 +333,7 @@ def _add_build_parser(commands: Any) -> None:
     build.add_argument("--during-max-seconds", type=float, default=1_800.0, help="time cap of ingest + build")
     build.add_argument("--pool", type=int, default=3_000, help="pool texts (ingested memories join two)")
     build.add_argument("--work-dir", type=Path, help="where the scratch data dirs go (default: temp)")
-    build.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(build)
     build.set_defaults(bench_func=build_command)
 
 
@@ -342,7 +346,7 @@ def _add_ingest_parser(commands: Any) -> None:
         "--batch", type=int, default=256, help="memories per batch (mnemo ingest --batch-size)"
     )
     ingest.add_argument("--repeats", type=int, default=1, help="runs per phase; the best is reported")
-    ingest.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(ingest)
     ingest.set_defaults(bench_func=ingest_command)
 
 
@@ -356,7 +360,7 @@ def _add_load_parser(commands: Any) -> None:
     load.add_argument(
         "--work-dir", type=Path, help="where the server's scratch data dir goes (default: temp)"
     )
-    load.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(load)
     # Fairness between tenants (benchmarks/load/neighbours.py).
     load.add_argument(
         "--scenario", choices=["mixed", "noisy-neighbour", "big-batch", "flood"], default="mixed"
@@ -382,7 +386,7 @@ def _add_faults_parser(commands: Any) -> None:
     faults.add_argument("--writers", type=int, default=6, help="concurrent writers (default 6)")
     faults.add_argument("--seed", type=int, default=0)
     faults.add_argument("--work-dir", type=Path, help="where the server's data dir goes (default: temp)")
-    faults.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(faults)
     faults.set_defaults(bench_func=faults_command)
 
 
@@ -393,7 +397,7 @@ def _add_write_parser(commands: Any) -> None:
     write.add_argument("--seed", type=int, default=0, help="seed of the labelled set's templates")
     write.add_argument("--sample", type=int, help="run about this many cases, spread over the set (smoke)")
     _add_target_flags(write)
-    write.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(write)
     write.set_defaults(bench_func=write_command)
 
 
@@ -403,7 +407,7 @@ def _add_explorer_parser(commands: Any) -> None:
     explorer.add_argument("--runs", type=int, default=5, help="page loads per size (default 5)")
     explorer.add_argument("--pool", type=int, default=2_000, help="real texts embedded (default 2000)")
     explorer.add_argument("--seed", type=int, default=0)
-    explorer.add_argument("--out", type=Path, required=True, help="output directory")
+    _add_out_flag(explorer)
     explorer.set_defaults(bench_func=explorer_command)
 
 
@@ -411,7 +415,7 @@ def _add_generate_parser(commands: Any) -> None:
     gen = commands.add_parser("generate", help="write a synthetic dataset of SIZE memories")
     gen.add_argument("--size", type=_size, required=True, help="number of memories (e.g. 5000, 100k)")
     gen.add_argument("--seed", type=int, default=0)
-    gen.add_argument("--out", type=Path, required=True)
+    _add_out_flag(gen)
     gen.set_defaults(bench_func=generate_command)
 
 
@@ -442,7 +446,7 @@ def _add_scopes_parser(commands: Any) -> None:
     scopes.add_argument("--seed", type=int, default=1)
     scopes.add_argument("--sizes", type=_ints, default=SIZES, help="store sizes with the evidence")
     scopes.add_argument("--without-sizes", type=_ints, default=WITHOUT_SIZES, help="... and without it")
-    scopes.add_argument("--out", type=Path, required=True)
+    _add_out_flag(scopes)
     scopes.set_defaults(bench_func=scopes_command)
 
 
