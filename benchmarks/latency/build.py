@@ -41,7 +41,7 @@ from mnemo_client.models import MemoryType
 from ..metrics import percentiles
 from ..report import machine
 from ..server import failure_name, serve
-from .scale_data import SCALE_USER, TextPool, pool_texts, retrieve_bodies, scale_points
+from .scale_data import SCALE_USER, TextPool, load_scale_store, pool_texts, retrieve_bodies
 
 MODE = "child"  # the one way the service builds; its runs keep the name in the report
 THRESHOLD = 1_000  # the smallest rebuild threshold the settings accept
@@ -67,21 +67,6 @@ class BuildOptions:
     pool: int = 3_000
     seed: int = 0
     work_dir: Path | None = None
-
-
-async def _load_store(n: int, pool: TextPool, data_dir: Path, seed: int) -> None:
-    """N memories with synthesized vectors, HNSW built (as `mnemo bench latency` loads them)."""
-    from mnemo.lab import bulk_index, bulk_upsert, point_maker
-
-    embedder = configured_embedder()
-    edge = bulk_index(data_dir, embedder.dimension)
-    await edge.open()
-    make_point = point_maker(data_dir)
-    async for memory_type, points, _ in scale_points(n, pool, make_point, seed):
-        await bulk_upsert(edge, memory_type, points)
-    await edge.optimize()
-    await edge.close()
-    embedder.close()
 
 
 class _Retrievals:
@@ -312,9 +297,8 @@ async def run_build(options: BuildOptions, say: Callable[[str], None]) -> dict[s
             embedder = configured_embedder()
             vectors = np.asarray(await embedder.embed(texts), dtype=np.float32)
             embedder.close()
-            await _load_store(
-                options.size, TextPool(texts, vectors, questions), scratch / "store", options.seed
-            )
+            pool = TextPool(texts, vectors, questions)
+            await load_scale_store(scratch / "store", options.size, pool, options.seed)
             store = scratch / "store" / "qdrant"
             memories = str(options.size)
         results: dict[str, Any] = {

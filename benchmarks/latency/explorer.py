@@ -27,7 +27,7 @@ from mnemo.lab import configured_embedder
 
 from ..report import machine
 from ..server import serve
-from .scale_data import TextPool, pool_texts, scale_points
+from .scale_data import TextPool, load_scale_store, pool_texts
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,25 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 _FETCH_MS = re.compile(r"in (\d+) ms")
-
-
-async def _build(data_dir: Path, n: int, pool: TextPool, seed: int) -> dict[str, float]:
-    from mnemo.lab import bulk_index, bulk_upsert, point_maker
-
-    embedder = configured_embedder()
-    edge = bulk_index(data_dir, embedder.dimension)
-    await edge.open()
-    make_point = point_maker(data_dir)
-    started = time.perf_counter()
-    async for memory_type, points, _ in scale_points(n, pool, make_point, seed):
-        await bulk_upsert(edge, memory_type, points)
-    load_s = time.perf_counter() - started
-    started = time.perf_counter()
-    await edge.optimize()
-    optimize_s = time.perf_counter() - started
-    await edge.close()
-    embedder.close()
-    return {"load_s": round(load_s, 1), "optimize_s": round(optimize_s, 1)}
 
 
 async def _measure(url: str, questions: list[str], runs: int) -> dict[str, Any]:
@@ -117,7 +98,7 @@ async def run_explorer(
     try:
         for n in sizes:
             say(f"size {n}: building the data dir")
-            built = await _build(scratch / f"n{n}", n, pool, seed)
+            built = await load_scale_store(scratch / f"n{n}", n, pool, seed)
             say(f"size {n}: loaded in {built['load_s']} s, HNSW in {built['optimize_s']} s; measuring")
             async with serve(scratch / f"n{n}", scratch / f"server-{n}.log") as server:
                 results["sizes"][str(n)] = {

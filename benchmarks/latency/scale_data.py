@@ -12,9 +12,11 @@ exactly what `POST /v1/memories` would have stored.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -143,3 +145,24 @@ def _memory(
     if memory_type is MemoryType.PROSPECTIVE:
         row["due_at"] = due.isoformat()
     return row  # as the API takes it: JSON values only
+
+
+async def load_scale_store(data_dir: Path, n: int, pool: TextPool, seed: int) -> dict[str, float]:
+    """`n` memories with synthesized vectors loaded into a new embedded store at `data_dir`, its HNSW
+    built: the seconds the load and the build took."""
+    from mnemo.lab import bulk_index, bulk_upsert, configured_embedder, point_maker
+
+    embedder = configured_embedder()  # for the dimension of the vectors only
+    edge = bulk_index(data_dir, embedder.dimension)
+    await edge.open()
+    make_point = point_maker(data_dir)
+    started = time.perf_counter()
+    async for memory_type, points, _ in scale_points(n, pool, make_point, seed):
+        await bulk_upsert(edge, memory_type, points)
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    await edge.optimize()
+    optimize_s = time.perf_counter() - started
+    await edge.close()
+    embedder.close()
+    return {"load_s": round(load_s, 1), "optimize_s": round(optimize_s, 1)}
