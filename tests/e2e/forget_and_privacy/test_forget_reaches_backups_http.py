@@ -18,7 +18,7 @@ import pytest
 from mnemo.backends.signing_key import open_signer
 from mnemo.memtypes.governance.forget import LEDGER_FILE
 from mnemo.memtypes.governance.signing import published
-from tests.e2e.forget_and_privacy.test_forget_erases_http import ForgetServer, files_holding
+from tests.e2e.forget_and_privacy.test_forget_erases_http import files_holding, forget_server
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 from tests.e2e.transfer.test_export_import import cli
 
@@ -68,12 +68,12 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
     empty_data_dir: Path,
     live_app: LiveApp,  # noqa: F811
 ) -> None:
-    served = ForgetServer(tmp_path, empty_data_dir)
+    served = forget_server(tmp_path, empty_data_dir)
     data_dir = served.data_dir
     before, after = tmp_path / "before", tmp_path / "after"
     try:
         async with httpx.AsyncClient(base_url=served.url, timeout=300) as http:
-            await served.start(http)
+            await served.start_in_thread()
             ids = await seed(http)
             code, _, err = await cli("backup", str(before), "--url", served.url)
             assert code == 0, err
@@ -103,9 +103,9 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
             assert (await http.post("/v1/working/choir/items", json=item)).status_code == 201
             code, _, err = await cli("backup", str(after), "--url", served.url)
             assert code == 0, err
-            served.stop()
+            served.stop_cleanly()
     finally:
-        served.kill()
+        served.stop()
     assert (after / LEDGER_FILE).is_file()  # a backup carries the ledger, under its manifest
     assert json.loads((after / "manifest.json").read_text())["files"][LEDGER_FILE]["records"] == 1
 

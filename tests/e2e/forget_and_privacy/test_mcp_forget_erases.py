@@ -13,7 +13,7 @@ import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.e2e.forget_and_privacy.test_forget_erases_http import ForgetServer, files_holding
+from tests.e2e.forget_and_privacy.test_forget_erases_http import files_holding, forget_server
 
 pytestmark = pytest.mark.slow
 
@@ -21,10 +21,10 @@ SECRET = "Vessna keeps the Harrowgate vault code in her left boot"
 
 
 async def test_the_mcp_forget_tool_erases_with_a_receipt(tmp_path: Path, empty_data_dir: Path) -> None:
-    served = ForgetServer(tmp_path, empty_data_dir)
+    served = forget_server(tmp_path, empty_data_dir)
     try:
         async with httpx.AsyncClient(base_url=served.url, timeout=120) as http:
-            await served.start(http)
+            await served.start_in_thread()
             memory = {"type": "semantic", "scope": {"user_id": "vessna"}, "content": SECRET + "."}
             written = await http.post("/v1/memories", json={"memories": [memory]})
             assert written.status_code == 201, written.text
@@ -51,7 +51,7 @@ async def test_the_mcp_forget_tool_erases_with_a_receipt(tmp_path: Path, empty_d
                 assert again.structured_content["removed"] == 0
                 assert "nothing was forgotten" in again.content[0].text
             assert (await http.get(f"/v1/memories/{memory_id}")).status_code == 404
-            served.stop()  # a clean stop erases what is pending
+            served.stop_cleanly()  # a clean stop erases what is pending
         assert files_holding(served.data_dir, SECRET) == []
     finally:
-        served.kill()
+        served.stop()
