@@ -106,7 +106,7 @@ def holds_kind(
 ) -> bool:
     """Whether `content` holds a value of `kind` (a dated memory holds a date: its own time; a
     person is a name that is not one of the question's words `known`)."""
-    if dated and kind is Kind.DATE:
+    if dated and kind in (Kind.DATE, Kind.DAY):
         return True
     text = content[:READ_CHARS]
     if kind is Kind.DATE and holds_form(Kind.TIME, text):
@@ -134,7 +134,7 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])|\n+")
 # Kinds whose form a text holds only as a value of its own (a number formed as a phone, an @, a
 # currency, a code, a date, a clock time); a count (any number) and a person (any rare capitalized
 # word) are held loosely, too often in passing to say which sentence states them.
-_STATED = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.TIME})
+_STATED = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.DAY, Kind.TIME})
 
 
 def stated_with(
@@ -174,7 +174,7 @@ def _holds_asked_kind(
         return False
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
         return True
-    return (dated and Kind.DATE in kinds) or stated_with(kinds, content, asked, model)
+    return (dated and bool({Kind.DATE, Kind.DAY} & kinds)) or stated_with(kinds, content, asked, model)
 
 
 def _calendar(name: str) -> bool:
@@ -405,7 +405,8 @@ def detail_check(
     # An identifier must be held as a name is, and weighs as an asked word does.
     parts = tuple(part | identifiers(query) for part in parts)
     asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
-    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else how_it_went(query)
+    when = bool({Kind.DATE, Kind.DAY} & kinds)
+    told = event_verb(query) if model.event_verbs_told and when else how_it_went(query)
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information

@@ -88,7 +88,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         (
             Kind.PHONE,
             _words(
-                "phone",
+                # Not being on a call: "Sadie's on the phone", "sort it over the phone", "by phone".
+                r"(?<!\bon the )(?<!\bover the )(?<!\bby )phone(?!\s+call)",
                 "mobile",
                 "landline",
                 "direct line",
@@ -108,9 +109,6 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             Kind.DATE,
             _words(
                 "when",
-                "what date",
-                "which date",
-                "the date",
                 "expire",
                 "expires",
                 "expiry",
@@ -122,8 +120,9 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "which year",
             ),
         ),
-        # A date named by what it is of ("the last service date", "start dates"), not a date night, "to date".
-        (Kind.DATE, r"(?<!\bup to )(?<!\bto )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
+        # A date named by what it is of ("the last service date", "what date", "start dates"), not a date
+        # night, "to date": a day, which a month or a year alone does not name.
+        (Kind.DAY, r"(?<!\bup to )(?<!\bto )(?<!\bdue )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
         # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
         (Kind.DATE, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
@@ -231,6 +230,11 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
     )
 )
 
+_HOW_MUCH = re.compile(r"\bhow\s+much\b", re.IGNORECASE)
+# An age, a span or a frequency, which dates tell as often as a number does ("born in 2019",
+# "weekly").
+_AGE_OR_SPAN = re.compile(r"\bhow\s+(?:old|long|often)\b", re.IGNORECASE)
+
 # The words that open a question: an interrogative or an auxiliary.
 _OPENERS = (
     "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
@@ -294,10 +298,14 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     text = _CODE_FOR_MONEY.sub(" ", _CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query))
     text = _but_choices(text)
     kinds = {kind for kind, pattern in ASKS if pattern.search(text)}
+    if _AGE_OR_SPAN.search(text):
+        kinds.add(Kind.DATE)  # "how old is Fionn?" is told by "born on 19 September 2019"
     if _MANNER.search(text):
         kinds.discard(Kind.MONEY)  # "how do I pay participants?" asks how
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
+    elif _HOW_MUCH.search(text):
+        kinds.add(Kind.MONEY)  # "how much more is the Hal4 desk?": an amount of money or of anything
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
         kinds.discard(Kind.CODE)  # "phone number": the number is the phone's
         kinds.discard(Kind.ADDRESS)  # "e-mail address", "email or address"

@@ -38,7 +38,8 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("what's Ruth's email address?", {Kind.EMAIL}),
         ("how much did the new bike lock cost?", {Kind.MONEY}),
         ("what's Maya's salary?", {Kind.MONEY}),
-        ("how much flour goes in a batch?", {Kind.COUNT}),
+        # "how much" of a thing is a quantity or a price ("how much more is the desk than the chair?")
+        ("how much flour goes in a batch?", {Kind.COUNT, Kind.MONEY}),
         ("how many people can we seat upstairs?", {Kind.COUNT}),
         ("when is Tomás's birthday?", {Kind.DATE}),
         ("what time is the swimming lesson?", {Kind.TIME}),
@@ -83,7 +84,7 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("email or Discord for Elise?", set()),
         ("what's Dana's email or phone?", {Kind.EMAIL, Kind.PHONE}),
         # A date named by what it is of; whose name is asked; money a code's noun says is for.
-        ("Craven Fire Protection's last service date", {Kind.DATE}),
+        ("Craven Fire Protection's last service date", {Kind.DAY}),
         ("the reports are up to date?", set()),
         ("Mr Naylor's pet's name", {Kind.PERSON}),
         ("did i get the york reg money back", {Kind.MONEY}),
@@ -614,3 +615,52 @@ def test_a_thing_named_by_capitals_and_a_number_is_held_as_a_name() -> None:
     assert judged(question, near).missing == 1.0
     written = [("CO-6 priced at £3,200 for the lobby tile.", False)]
     assert judged(question, written).missing == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("sadie's on the phone", set()),  # a call under way asks no number
+        ("can we sort it over the phone?", set()),
+        ("what's Dana's phone number?", {Kind.PHONE}),
+        ("what date did the footings pass?", {Kind.DAY}),
+        ("the exact date of dad's next wellness visit", {Kind.DAY}),
+        ("when is the next wellness visit?", {Kind.DATE}),
+        ("how old is Fionn?", {Kind.COUNT, Kind.DATE}),  # told by a birth date as often as an age
+        ("how often is payday?", {Kind.COUNT, Kind.DATE}),  # "weekly"
+    ],
+)
+def test_a_call_asks_no_number_and_a_date_named_as_a_noun_asks_a_day(question: str, kinds: set[Kind]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+def test_a_day_is_a_day_of_a_month_not_a_month_or_a_year_alone() -> None:
+    for holds in ("serviced on 11 December", "due Dec 11th", "came 24/4", "on the 28th", "every Tuesday"):
+        assert holds_kind(Kind.DAY, holds, THRESHOLDS)
+    for lacks in ("serviced annually", "next meeting in September 2027", "passed in 2024", "every october"):
+        assert not holds_kind(Kind.DAY, lacks, THRESHOLDS)
+    assert holds_kind(Kind.DAY, "The footings passed.", THRESHOLDS, dated=True)  # an event's own day
+
+
+def test_a_count_is_no_price_year_date_time_or_phone() -> None:
+    for lacks in (
+        "£2.10 per client registered a year",
+        "renewed for 2026–27 at $15,600 a year",
+        "contract runs 1 April to 31 March",
+        "out-of-hours line 01535 610 440, opens at 18:30",
+    ):
+        assert not holds_kind(Kind.COUNT, lacks, THRESHOLDS)
+    for holds in ("ordered 92 yards", "two A100 GPUs", "the cluster is 4.8% of cells", "14.2k players"):
+        assert holds_kind(Kind.COUNT, holds, THRESHOLDS)
+
+
+def test_a_near_miss_of_another_kind_of_value_reads_as_missing() -> None:
+    """A price does not tell how many, a yearly service not the date of the last one."""
+    clients = "Vets Now sent the renewal: £2.10 per client registered a year, unchanged."
+    assert check("How many clients are registered with Vets Now cover?", clients)[0] == 1.0
+    counted = "Vets Now: 4,210 clients registered."
+    assert check("how many clients are registered with Vets Now?", counted)[0] == 0.0
+    yearly = "Record: fire extinguishers serviced annually by Craven Fire Protection."
+    assert check("Craven Fire Protection's last service date", yearly)[0] == 1.0
+    dated = "Record: extinguishers last serviced by Craven Fire Protection on 14.04.2026."
+    assert check("Craven Fire Protection's last service date", dated)[0] == 0.0
