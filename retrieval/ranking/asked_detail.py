@@ -59,7 +59,7 @@ from .asked_things import (
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
-from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
+from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form, says_who, writes_capitals
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
 _ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
@@ -80,6 +80,15 @@ _ADDRESS_WORDS = frozenset({stem("address")})
 
 # A name after a title, in a text written without capitals: "dr ravi patel", "mr kowalski".
 _TITLED = re.compile(r"\b(?:dr|prof|mr|mrs|ms|mx)\.?\s+([a-z][a-z'’-]+)")
+
+
+def _rare_word(text: str, known: frozenset[str], name_information: float) -> bool:
+    """Whether `text` holds a word the question does not hold (`known`) at least `name_information`
+    rare in English, no month or weekday: a name written in lower case ("big ray dutko")."""
+    return any(
+        stem(w) not in known and information(w) >= name_information and not _calendar(w)
+        for w in re.findall(r"[a-z][a-z'’-]+", text)
+    )
 
 
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
@@ -104,14 +113,22 @@ def holds_kind(
     dated: bool = False,
     known: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether `content` holds a value of `kind` (a dated memory holds a date: its own time; a
-    person is a name that is not one of the question's words `known`)."""
+    """Whether `content` holds a value of `kind` (a dated memory holds a date or a day: its own time;
+    a name is a capitalized word that is not one of the question's words `known`, and so is a person
+    but in a text written without capitals)."""
     if dated and kind in (Kind.DATE, Kind.DAY):
         return True
     text = content[:READ_CHARS]
     if kind is Kind.DATE and holds_form(Kind.TIME, text):
         return True  # "when does the train leave?" is answered by "at noon" as by a day
+    if kind is Kind.NAME:
+        return _names_someone(text, known, model.name_information)
     if kind is Kind.PERSON:
+        # Who did something is told by a name or a firm ("summit roofing"); a text without capitals
+        # writes them as any word, and a word rare in English the question does not hold is read as
+        # one (but where the text tells of someone only as a "who").
+        if not writes_capitals(text):
+            return not says_who(text) and _rare_word(text, known, model.name_information)
         return _names_someone(text, known, model.name_information)
     return holds_form(kind, text, model.amounts_are_not_codes, model.counts_stand_alone)
 
@@ -238,12 +255,15 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
     return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
 
 
-# A when-question about what happened, its subject a pronoun or a name: "when did we buy the Ram?",
-# "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?", to the word after the
-# subject (not a possessive's: "when was Hanley Mills' duplicate problem fixed?" names no event verb).
+# A when-question about what happened, its subject a pronoun, a name or a thing named in capitals:
+# "when did we buy the Ram?", "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?",
+# "when did the GHIC turn up?" (one word after "the": "the Casa Ribeira site" is read no further), to
+# the word after the subject (not a possessive's: "when was Hanley Mills' duplicate problem fixed?"
+# names no event verb).
 _EVENT_VERB = re.compile(
     r"^\W*(?i:when(?:\s+exactly)?\s+(?:did|was|were))\s+"
-    r"(?:(?i:i|we|you|he|she|they|it)|(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+[a-z][\w'’-]*\b(?!['’])"
+    r"(?:(?i:i|we|you|he|she|they|it)|(?i:the|my|our|your|his|her|their)\s+[A-Z][\w-]*|(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)"
+    r"\s+[a-z][\w'’-]*\b(?!['’])"
 )
 
 
@@ -304,7 +324,8 @@ def required_names(
     `per_part`, the names of each part of a question in parts ("who's the contact at Newport and at
     Leicester, and who leads AP at HQ?", "how much more is Hal4 than Schieblock?"), since no one
     memory need name them all."""
-    names = frozenset(n for n in words.names if not _calendar(n)) - topics
+    capitals = acronyms(query)  # "APR", "DEC": an abbreviation in capitals, not a month
+    names = frozenset(n for n in words.names if not _calendar(n) or n in capitals) - topics
     if anchors_optional:
         for clause in CLAUSES.split(query):
             names -= memory_words(_anchor_text(clause))

@@ -201,12 +201,11 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"\b(?!(?:to|i|we|you|they|he|she|and|or|will|can|could|should|must|would|did|do|does|not|my|our)\s)"
             r"\w+['’]?s?\s+address(?:es)?\b",
         ),
+        (Kind.PERSON, _words("who", "whom", "whose")),
+        # A name asked for as one, which a text writes as a name.
         (
-            Kind.PERSON,
+            Kind.NAME,
             _words(
-                "who",
-                "whom",
-                "whose",
                 "called",
                 "name of",
                 "surname",
@@ -219,7 +218,7 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             ),
         ),
         # Whose name is asked: "Mr Naylor's pet's name", "the plumber's name".
-        (Kind.PERSON, r"\w['’]s\s+(?:[\w-]+\s+)?names?\b"),
+        (Kind.NAME, r"\w['’]s\s+(?:[\w-]+\s+)?names?\b"),
         # A contact named as a noun ("the Pixelforge contacts", "our contact at Leeds"), not the verb
         # ("when did I contact Dana?") nor a way to reach one ("contact number", "contact details").
         (

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     COUNT = "count"
     CODE = "code"
     PERSON = "person"
+    NAME = "name"
     ADDRESS = "address"
 
 
@@ -187,3 +188,21 @@ def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_count
     if kind is Kind.COUNT and standing_counts:
         return _holds_count(text)
     return _holds(kind, text)
+
+
+# A word written with a capital and lower case after it (not an abbreviation in capitals: "RFI").
+_TITLE_CASE = re.compile(r"\b[A-Z][a-z]")
+_WHO = re.compile(r"\bwho\b", re.IGNORECASE)
+
+
+def writes_capitals(text: str) -> bool:
+    """Whether `text` capitalizes a word: one that does not, not even where a sentence opens ("steel
+    erector is iron valley steel, foreman is big ray dutko"), writes its names in lower case too, and
+    shows none by its form."""
+    return _TITLE_CASE.search(text) is not None
+
+
+def says_who(text: str) -> bool:
+    """Whether `text` tells of someone as a "who" ("ask grad school who my APR assessors are", "two
+    assessors who aren't my sups"): what it says of them is no name."""
+    return _WHO.search(text) is not None
