@@ -48,11 +48,14 @@ from ...memtypes.language.speakers import speaker_of
 from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
 from .asked_things import (
+    event_verb,
+    how_it_went,
     identifiers,
     numbered,
     others_own,
     possessors,
     spelled,
+    who_verb,
     writes_number_of,
     written_identifiers,
 )
@@ -91,6 +94,10 @@ def _rare_word(text: str, known: frozenset[str], name_information: float) -> boo
     )
 
 
+# A word or a few in quotes (not an apostrophe: "Dec's").
+_QUOTED = re.compile(r"(?<!\w)['‘\"“][^\s'’\"”][^'’\"”]{1,40}['’\"”](?!\w)")
+
+
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
     """Whether `text` capitalizes a word the question does not hold and the language does not use
     commonly, at least `name_information` (a name: "Mr Hughes", not "The" or "Account" opening a line,
@@ -121,8 +128,8 @@ def holds_kind(
     text = content[:READ_CHARS]
     if kind is Kind.DATE and holds_form(Kind.TIME, text):
         return True  # "when does the train leave?" is answered by "at noon" as by a day
-    if kind is Kind.NAME:
-        return _names_someone(text, known, model.name_information)
+    if kind is Kind.NAME:  # a name, or one quoted: "project 'tidewright'", "discussed "Horse""
+        return _QUOTED.search(text) is not None or _names_someone(text, known, model.name_information)
     if kind is Kind.PERSON:
         # Who did something is told by a name or a firm ("summit roofing"); a text without capitals
         # writes them as any word, and a word rare in English the question does not hold is read as
@@ -180,18 +187,45 @@ def _holds_asked_kind(
     asked: frozenset[str],
     model: ConfidenceFeaturesModel,
     numbered_things: frozenset[str] = frozenset(),
+    named_for: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
-    number asked of a thing (`numbered_things`) is held where the thing is written with one."""
+    number asked of a thing (`numbered_things`) is held where the thing is written with one, and a
+    name asked of someone or something (`named_for`: "daughter") in a sentence telling of them."""
     content, dated = hit
     if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
         return True
     if not answers_kind(kinds, content, model, dated, known):
         return False
+    if kinds == {Kind.NAME} and named_for:
+        return _names_with(content, named_for, known, model)
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
         return True
     return (dated and bool({Kind.DATE, Kind.DAY} & kinds)) or stated_with(kinds, content, asked, model)
+
+
+# A name after "in", "at", "near" or "from the" is a place or a firm ("in Ayr", "from the Gurdon
+# Institute"), not the name of whom or what is asked.
+_PLACE = re.compile(r"\b(?:in|at|near|from\s+the)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*)+")
+# A memory's sentences and the parts a semicolon joins, not split after a title ("Ms. Garza").
+_CLAUSES = re.compile(r"(?<!\bMs\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<=[.!?;])\s+|\n+")
+
+
+def _names_with(
+    content: str, named_for: frozenset[str], known: frozenset[str], model: ConfidenceFeaturesModel
+) -> bool:
+    """Whether a sentence of `content` holding a word a name is asked of (`named_for`: "daughter" of
+    "Agnes's daughter's name") holds a name, not a place: "Agnes is moving to her daughter's in Ayr"
+    names none."""
+    for sentence in _CLAUSES.split(content[:READ_CHARS]):
+        found = memory_words(sentence)
+        if not any(_holds_word(key, found, model.prefix_chars + 1) for key in named_for):
+            continue
+        unplaced = _PLACE.sub(" ", sentence)
+        if _QUOTED.search(sentence) or _names_someone(unplaced, known, model.name_information):
+            return True
+    return False
 
 
 def _calendar(name: str) -> bool:
@@ -253,45 +287,6 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
     word = match.group(1).replace("’", "'")
     bare = word.casefold().removesuffix("'s")
     return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
-
-
-# A when-question about what happened, its subject a pronoun, a name or a thing named in capitals:
-# "when did we buy the Ram?", "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?",
-# "when did the GHIC turn up?" (one word after "the": "the Casa Ribeira site" is read no further), to
-# the word after the subject (not a possessive's: "when was Hanley Mills' duplicate problem fixed?"
-# names no event verb).
-_EVENT_VERB = re.compile(
-    r"^\W*(?i:when(?:\s+exactly)?\s+(?:did|was|were))\s+"
-    r"(?:(?i:i|we|you|he|she|they|it)|(?i:the|my|our|your|his|her|their)\s+[A-Z][\w-]*|(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)"
-    r"\s+[a-z][\w'’-]*\b(?!['’])"
-)
-
-
-def event_verb(query: str) -> frozenset[str]:
-    """The words that open a when-question about what happened, to its verb, as word keys ("when",
-    "did", "we", "buy" in "when did we buy the Ram?"), or none. An event's memory tells it in its
-    own words ("Replaced Truck 2 with a 2022 Ram …") and its own time answers the question: of a
-    dated hit naming the question's names they are not asked; a when-question for a value ("when's
-    Tom's birthday?") still asks its noun."""
-    match = _EVENT_VERB.match(query)
-    return memory_words(match.group()) if match else frozenset()
-
-
-# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?",
-# "what happened to Imaging Vet Services?", "what happened w/ my laptop".
-_HOW_IT_WENT = re.compile(
-    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$"
-    r"|^\W*(what)\s+(?:(has|had)\s+)?(happened|happens|happening)\b",
-    re.IGNORECASE,
-)
-
-
-def how_it_went(query: str) -> frozenset[str]:
-    """The words of a question about how something turned out ("how", "did", "go" in "how did the
-    MOT go?"), as word keys, or none: any memory of the event tells how it went, in its own words
-    ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
-    match = _HOW_IT_WENT.match(query)
-    return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()
 
 
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
@@ -429,10 +424,15 @@ def detail_check(
     when = bool({Kind.DATE, Kind.DAY} & kinds)
     told = event_verb(query) if model.event_verbs_told and when else how_it_went(query)
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
+    doing = who_verb(query) if Kind.PERSON in kinds else frozenset()
+    of_someone = QueryWords({k: w for k, w in asked.weights.items() if k not in doing}, asked.names)
+    done_by_event = QueryWords({k: w for k, w in of_event.weights.items() if k not in doing}, asked.names)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
     things = numbered(query)
+    # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
+    named_for = frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = possessors(query) & words.names
@@ -442,13 +442,15 @@ def detail_check(
         if owners:
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
-        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things):
+        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things, named_for):
             holding = True
-            hit_asked = of_event if dated else asked
+            # A who-question's verb counts where the hit tells it, and is not asked where it does not.
+            readings = (of_event, done_by_event) if dated else (asked, of_someone)
             best = max(
                 best,
                 *(
                     detail_share(w, found, model, kinds)
+                    for hit_asked in readings
                     for w in _asked_of(query, hit_asked, held, len(parts))
                 ),
             )

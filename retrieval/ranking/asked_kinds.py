@@ -102,6 +102,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
         # "Kathleen's number": a person's number is their phone's ("the van's number plate" is not).
         (Kind.PHONE, r"\b\w+'s number\b(?! (?:of|plate))"),
+        # "brian tate's cell", "her cell": a person's cell is their mobile.
+        (Kind.PHONE, r"\b(?:\w+['’]s|his|her|their|your|my)\s+cell\b"),
         (Kind.MONEY, _words(*_MONEY_WORDS)),
         # "how much was the skip?": how much of nothing named is a price ("how much flour?" a quantity).
         (Kind.MONEY, r"\bhow much (?:is|was|were|are|did|does|do|will|would|has|have|had)\b"),
@@ -325,7 +327,7 @@ _NOUN_PHRASE = re.compile(r"^\W*(?:the|our|my|his|her|their|your|this|that)\b", 
 # A clipped request for a value: a noun phrase that names its kind, its owner after a preposition
 # ("gate code at the Desais'", "policy number for the Summit Trades insurance", "VIN on Truck 1").
 _OWNER_AFTER = re.compile(
-    r"^\W*((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(?:at|on|for|of|with|from|to|in)\b", re.IGNORECASE
+    r"^\W*((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(at|on|for|of|with|from|to|in)\b", re.IGNORECASE
 )
 # ... or before it, a possessive after a name of up to three words ("Harold Lindqvist's phone number",
 # "the Okafors' email"; a surname's particle is lower case: "Fenna de Wit's", "Ludwig van der Berg's"),
@@ -377,7 +379,9 @@ def _asks_for_a_value(request: str) -> bool:
     if clipped is None:
         return False
     head = clipped.group(1).split()
-    return _DONE.fullmatch(head[-1]) is None and bool(asked_kinds(" ".join(head[-2:])))
+    # With the word after it: "name of my service advisor at ricart ford" asks a name.
+    asked = " ".join([*head[-2:], clipped.group(2)])
+    return _DONE.fullmatch(head[-1]) is None and bool(asked_kinds(asked))
 
 
 def is_question(query: str) -> bool:

@@ -52,7 +52,8 @@ _CURRENCY_WORDS = (
 # What a memory's text holds, by the form of a value.
 _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
-    Kind.PHONE: re.compile(r"(?<![\w/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
+    # Not digits inside a code ("WB-27-0340") nor a reference that opens with a year ("invoice 2027-017").
+    Kind.PHONE: re.compile(r"(?<![\w/-])(?!(?:19|20)\d\d[-/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
     Kind.MONEY: re.compile(
         rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
         r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"

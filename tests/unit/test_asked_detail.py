@@ -19,8 +19,10 @@ from mnemo.retrieval.ranking.asked_detail import (
     detail_check,
     event_verb,
     holds_kind,
+    is_question,
     opening_name,
     stated_with,
+    who_verb,
 )
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import ConfidenceFeaturesModel, query_words
@@ -682,3 +684,52 @@ def test_who_did_something_is_read_by_its_words_in_a_text_without_capitals() -> 
 def test_an_abbreviation_in_capitals_is_a_name_not_a_month() -> None:
     """ "APR" (an annual progression review) is no April: a hit must name it as it must any name."""
     assert check("who are my APR assessors", "APR report due", "arc4 account approved (psjre)")[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("request_", "kinds"),
+    [
+        ("brian tate's cell", {Kind.PHONE}),  # a person's cell is their mobile
+        ("name of my service advisor at ricart ford", {Kind.NAME}),
+        ("name of the Sentry project", {Kind.NAME}),
+    ],
+)
+def test_a_clipped_request_for_a_cell_or_a_name_asks_for_it(request_: str, kinds: set[Kind]) -> None:
+    assert is_question(request_)
+    assert asked_kinds(request_) == kinds
+    assert not is_question("the cell count in batch 4")
+
+
+def test_a_name_may_be_quoted_and_a_phone_is_no_digits_of_a_code() -> None:
+    assert holds_kind(Kind.NAME, "crash reporting: Sentry, project 'tidewright', release tag", THRESHOLDS)
+    assert not holds_kind(Kind.NAME, "the '78 sunburst bass and the '08 spare", THRESHOLDS)
+    for lacks in ("Deliver job WB-27-0340 to Jana by Friday", "sent invoice 2027-017 for 560,00 EUR"):
+        assert not holds_kind(Kind.PHONE, lacks, THRESHOLDS)
+    assert holds_kind(Kind.PHONE, "hall number is 614-555-0122", THRESHOLDS)
+
+
+def test_a_name_is_held_in_a_sentence_of_whom_it_is_asked_and_a_place_is_no_name() -> None:
+    """ "agnes's daughter's name": the sentence about the daughter names a town, and the names of
+    the next sentence are of others; a name after "in", "at" or "from the" is a place or a firm."""
+    moving = (
+        "Agnes is moving to her daughter's in Ayr for good on the 28th. Meera's doing Mungo's food + pill "
+        "from 1/3, Agnes gave her the key"
+    )
+    assert check("agnes's daughter's name", moving)[0] == 1.0
+    teacher = (
+        "Grandson Eli Hammond, 9, is in third grade at Live Oak Hollow Elementary; his teacher is Ms. Garza."
+    )
+    assert check("What's the name of Eli's teacher?", teacher) == (0.0, 0.0)
+    wife = "Tom's wife Sarah runs the café; Tom's brother is Pete."
+    assert check("what's Tom's wife called?", wife)[0] == 0.0
+
+
+def test_a_who_questions_verb_is_not_asked_of_a_hit_that_names_someone() -> None:
+    """ "who do we deal with at Fernway" is answered by "Contact Mei Tanaka", in its own words; where
+    a hit tells the verb ("coaches") it still counts."""
+    assert who_verb("who do we deal with at Fernway") == frozenset({"who", "do", "we", "deal", "with"})
+    assert who_verb("who is Mila's swimming teacher?") == frozenset()
+    fernway = "Plants come from Fernway Nursery (wholesale). Contact Mei Tanaka; we get 15% off."
+    assert check("who do we deal with at Fernway", fernway) == (0.0, 0.0)
+    coach = "Tevita's under-11s coach is Sione Fifita, training Tuesdays."
+    assert check("who coaches Tevita's team", coach)[1] < 0.5
