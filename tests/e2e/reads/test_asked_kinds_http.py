@@ -53,3 +53,24 @@ async def test_a_value_of_another_kind_is_a_near_miss(client: AsyncTestClient[An
     twin = await retrieve(client, twin_scope, "Craven Fire Protection's last service date")
     assert twin["memories"][0]["content"] == SERVICED
     assert twin["metadata"]["top_confidence"] > 5 * near_date["metadata"]["top_confidence"]
+
+
+AGNES = [
+    "Agnes is moving to her daughter's in Ayr for good on the 28th. Meera's doing Mungo's food from 1/3, "
+    "Agnes gave her the key",
+    "Agnes Docherty, downstairs, does Mungo's food when we're away and has our spare key",
+]
+FERNWAY = "Plants come from Fernway Nursery (wholesale, Boring OR). Contact Mei Tanaka for orders."
+
+
+@pytest.mark.slow
+async def test_a_name_is_read_where_it_is_asked_of_and_a_who_questions_verb_is_not_asked(
+    client: AsyncTestClient[Any],
+) -> None:
+    scope = {"user_id": "neighbours"}
+    await write(client, [{"type": "semantic", "content": c, "scope": scope} for c in [*AGNES, FERNWAY]])
+    near_miss = await retrieve(client, scope, "agnes's daughter's name")
+    assert len(near_miss["memories"]) == 1 and near_miss["metadata"]["top_confidence"] < 0.05
+    contact = await retrieve(client, scope, "who do we deal with at Fernway")
+    assert contact["memories"][0]["content"] == FERNWAY
+    assert contact["metadata"]["top_confidence"] >= 0.2
