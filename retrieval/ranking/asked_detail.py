@@ -59,6 +59,7 @@ from .asked_things import (
     writes_number_of,
     written_identifiers,
 )
+from .due_windows import asks_about_tasks
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
@@ -407,6 +408,10 @@ def detail_check(
     if not best_hits or mostly_turns(best_hits):
         return NOT_CHECKED
     kinds = asked_kinds(query, model.asking_clause_kinds)
+    # What one meant to do ("off to Alien Rock tonight, anything I meant to do there?") is told by a
+    # reminder in its own words ("Buy a new 10-visit pass"), which names neither the place nor the task.
+    if not kinds and asks_about_tasks(query):
+        return NOT_CHECKED
     known = frozenset(words.weights)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information))
     found_in = [spelled(memory_words(content)) for content, _ in best_hits]
