@@ -736,7 +736,7 @@ def test_a_who_questions_verb_is_not_asked_of_a_hit_that_names_someone() -> None
 
 
 def test_a_question_about_what_one_meant_to_do_is_not_checked() -> None:
-    """"off to Alien Rock tonight, anything I meant to do there?" is answered by a reminder telling
+    """ "off to Alien Rock tonight, anything I meant to do there?" is answered by a reminder telling
     the task in its own words ("Buy a new 10-visit pass"), which names neither the place nor the
     question's words; a task question asking for a value is still checked."""
     reminder = [("Buy a new 10-visit pass; the current one has one climb left.", True)]
