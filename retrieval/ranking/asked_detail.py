@@ -48,18 +48,22 @@ from ...memtypes.language.speakers import speaker_of
 from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
 from .asked_things import (
+    event_verb,
+    how_it_went,
     identifiers,
     numbered,
     others_own,
     possessors,
     spelled,
+    who_verb,
     writes_number_of,
     written_identifiers,
 )
+from .due_windows import asks_about_tasks
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
-from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form
+from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form, says_who, writes_capitals
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
 _ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
@@ -80,6 +84,19 @@ _ADDRESS_WORDS = frozenset({stem("address")})
 
 # A name after a title, in a text written without capitals: "dr ravi patel", "mr kowalski".
 _TITLED = re.compile(r"\b(?:dr|prof|mr|mrs|ms|mx)\.?\s+([a-z][a-z'’-]+)")
+
+
+def _rare_word(text: str, known: frozenset[str], name_information: float) -> bool:
+    """Whether `text` holds a word the question does not hold (`known`) at least `name_information`
+    rare in English, no month or weekday: a name written in lower case ("big ray dutko")."""
+    return any(
+        stem(w) not in known and information(w) >= name_information and not _calendar(w)
+        for w in re.findall(r"[a-z][a-z'’-]+", text)
+    )
+
+
+# A word or a few in quotes (not an apostrophe: "Dec's").
+_QUOTED = re.compile(r"(?<!\w)['‘\"“][^\s'’\"”][^'’\"”]{1,40}['’\"”](?!\w)")
 
 
 def _names_someone(text: str, known: frozenset[str], name_information: float) -> bool:
@@ -104,14 +121,22 @@ def holds_kind(
     dated: bool = False,
     known: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether `content` holds a value of `kind` (a dated memory holds a date: its own time; a
-    person is a name that is not one of the question's words `known`)."""
-    if dated and kind is Kind.DATE:
+    """Whether `content` holds a value of `kind` (a dated memory holds a date or a day: its own time;
+    a name is a capitalized word that is not one of the question's words `known`, and so is a person
+    but in a text written without capitals)."""
+    if dated and kind in (Kind.DATE, Kind.DAY):
         return True
     text = content[:READ_CHARS]
     if kind is Kind.DATE and holds_form(Kind.TIME, text):
         return True  # "when does the train leave?" is answered by "at noon" as by a day
+    if kind is Kind.NAME:  # a name, or one quoted: "project 'tidewright'", "discussed "Horse""
+        return _QUOTED.search(text) is not None or _names_someone(text, known, model.name_information)
     if kind is Kind.PERSON:
+        # Who did something is told by a name or a firm ("summit roofing"); a text without capitals
+        # writes them as any word, and a word rare in English the question does not hold is read as
+        # one (but where the text tells of someone only as a "who").
+        if not writes_capitals(text):
+            return not says_who(text) and _rare_word(text, known, model.name_information)
         return _names_someone(text, known, model.name_information)
     return holds_form(kind, text, model.amounts_are_not_codes, model.counts_stand_alone)
 
@@ -134,7 +159,7 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])|\n+")
 # Kinds whose form a text holds only as a value of its own (a number formed as a phone, an @, a
 # currency, a code, a date, a clock time); a count (any number) and a person (any rare capitalized
 # word) are held loosely, too often in passing to say which sentence states them.
-_STATED = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.TIME})
+_STATED = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.DAY, Kind.TIME})
 
 
 def stated_with(
@@ -163,18 +188,45 @@ def _holds_asked_kind(
     asked: frozenset[str],
     model: ConfidenceFeaturesModel,
     numbered_things: frozenset[str] = frozenset(),
+    named_for: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
-    number asked of a thing (`numbered_things`) is held where the thing is written with one."""
+    number asked of a thing (`numbered_things`) is held where the thing is written with one, and a
+    name asked of someone or something (`named_for`: "daughter") in a sentence telling of them."""
     content, dated = hit
     if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
         return True
     if not answers_kind(kinds, content, model, dated, known):
         return False
+    if kinds == {Kind.NAME} and named_for:
+        return _names_with(content, named_for, known, model)
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
         return True
-    return (dated and Kind.DATE in kinds) or stated_with(kinds, content, asked, model)
+    return (dated and bool({Kind.DATE, Kind.DAY} & kinds)) or stated_with(kinds, content, asked, model)
+
+
+# A name after "in", "at", "near" or "from the" is a place or a firm ("in Ayr", "from the Gurdon
+# Institute"), not the name of whom or what is asked.
+_PLACE = re.compile(r"\b(?:in|at|near|from\s+the)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*)+")
+# A memory's sentences and the parts a semicolon joins, not split after a title ("Ms. Garza").
+_CLAUSES = re.compile(r"(?<!\bMs\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<=[.!?;])\s+|\n+")
+
+
+def _names_with(
+    content: str, named_for: frozenset[str], known: frozenset[str], model: ConfidenceFeaturesModel
+) -> bool:
+    """Whether a sentence of `content` holding a word a name is asked of (`named_for`: "daughter" of
+    "Agnes's daughter's name") holds a name, not a place: "Agnes is moving to her daughter's in Ayr"
+    names none."""
+    for sentence in _CLAUSES.split(content[:READ_CHARS]):
+        found = memory_words(sentence)
+        if not any(_holds_word(key, found, model.prefix_chars + 1) for key in named_for):
+            continue
+        unplaced = _PLACE.sub(" ", sentence)
+        if _QUOTED.search(sentence) or _names_someone(unplaced, known, model.name_information):
+            return True
+    return False
 
 
 def _calendar(name: str) -> bool:
@@ -238,42 +290,6 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
     return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
 
 
-# A when-question about what happened, its subject a pronoun or a name: "when did we buy the Ram?",
-# "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?", to the word after the
-# subject (not a possessive's: "when was Hanley Mills' duplicate problem fixed?" names no event verb).
-_EVENT_VERB = re.compile(
-    r"^\W*(?i:when(?:\s+exactly)?\s+(?:did|was|were))\s+"
-    r"(?:(?i:i|we|you|he|she|they|it)|(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+[a-z][\w'’-]*\b(?!['’])"
-)
-
-
-def event_verb(query: str) -> frozenset[str]:
-    """The words that open a when-question about what happened, to its verb, as word keys ("when",
-    "did", "we", "buy" in "when did we buy the Ram?"), or none. An event's memory tells it in its
-    own words ("Replaced Truck 2 with a 2022 Ram …") and its own time answers the question: of a
-    dated hit naming the question's names they are not asked; a when-question for a value ("when's
-    Tom's birthday?") still asks its noun."""
-    match = _EVENT_VERB.match(query)
-    return memory_words(match.group()) if match else frozenset()
-
-
-# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?",
-# "what happened to Imaging Vet Services?", "what happened w/ my laptop".
-_HOW_IT_WENT = re.compile(
-    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$"
-    r"|^\W*(what)\s+(?:(has|had)\s+)?(happened|happens|happening)\b",
-    re.IGNORECASE,
-)
-
-
-def how_it_went(query: str) -> frozenset[str]:
-    """The words of a question about how something turned out ("how", "did", "go" in "how did the
-    MOT go?"), as word keys, or none: any memory of the event tells how it went, in its own words
-    ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
-    match = _HOW_IT_WENT.match(query)
-    return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()
-
-
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
     """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
     return found.union(*(w.split("-") for w in found if "-" in w))
@@ -304,7 +320,8 @@ def required_names(
     `per_part`, the names of each part of a question in parts ("who's the contact at Newport and at
     Leicester, and who leads AP at HQ?", "how much more is Hal4 than Schieblock?"), since no one
     memory need name them all."""
-    names = frozenset(n for n in words.names if not _calendar(n)) - topics
+    capitals = acronyms(query)  # "APR", "DEC": an abbreviation in capitals, not a month
+    names = frozenset(n for n in words.names if not _calendar(n) or n in capitals) - topics
     if anchors_optional:
         for clause in CLAUSES.split(query):
             names -= memory_words(_anchor_text(clause))
@@ -391,6 +408,10 @@ def detail_check(
     if not best_hits or mostly_turns(best_hits):
         return NOT_CHECKED
     kinds = asked_kinds(query, model.asking_clause_kinds)
+    # What one meant to do ("off to Alien Rock tonight, anything I meant to do there?") is told by a
+    # reminder in its own words ("Buy a new 10-visit pass"), which names neither the place nor the task.
+    if not kinds and asks_about_tasks(query):
+        return NOT_CHECKED
     known = frozenset(words.weights)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information))
     found_in = [spelled(memory_words(content)) for content, _ in best_hits]
@@ -405,12 +426,18 @@ def detail_check(
     # An identifier must be held as a name is, and weighs as an asked word does.
     parts = tuple(part | identifiers(query) for part in parts)
     asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
-    told = event_verb(query) if model.event_verbs_told and Kind.DATE in kinds else how_it_went(query)
+    when = bool({Kind.DATE, Kind.DAY} & kinds)
+    told = event_verb(query) if model.event_verbs_told and when else how_it_went(query)
     of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
+    doing = who_verb(query) if Kind.PERSON in kinds else frozenset()
+    of_someone = QueryWords({k: w for k, w in asked.weights.items() if k not in doing}, asked.names)
+    done_by_event = QueryWords({k: w for k, w in of_event.weights.items() if k not in doing}, asked.names)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
     things = numbered(query)
+    # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
+    named_for = frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = possessors(query) & words.names
@@ -420,13 +447,15 @@ def detail_check(
         if owners:
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
-        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things):
+        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things, named_for):
             holding = True
-            hit_asked = of_event if dated else asked
+            # A who-question's verb counts where the hit tells it, and is not asked where it does not.
+            readings = (of_event, done_by_event) if dated else (asked, of_someone)
             best = max(
                 best,
                 *(
                     detail_share(w, found, model, kinds)
+                    for hit_asked in readings
                     for w in _asked_of(query, hit_asked, held, len(parts))
                 ),
             )

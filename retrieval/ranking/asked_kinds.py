@@ -88,7 +88,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         (
             Kind.PHONE,
             _words(
-                "phone",
+                # Not being on a call: "Sadie's on the phone", "sort it over the phone", "by phone".
+                r"(?<!\bon the )(?<!\bover the )(?<!\bby )phone(?!\s+call)",
                 "mobile",
                 "landline",
                 "direct line",
@@ -101,6 +102,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
         # "Kathleen's number": a person's number is their phone's ("the van's number plate" is not).
         (Kind.PHONE, r"\b\w+'s number\b(?! (?:of|plate))"),
+        # "brian tate's cell", "her cell": a person's cell is their mobile.
+        (Kind.PHONE, r"\b(?:\w+['’]s|his|her|their|your|my)\s+cell\b"),
         (Kind.MONEY, _words(*_MONEY_WORDS)),
         # "how much was the skip?": how much of nothing named is a price ("how much flour?" a quantity).
         (Kind.MONEY, r"\bhow much (?:is|was|were|are|did|does|do|will|would|has|have|had)\b"),
@@ -108,9 +111,6 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             Kind.DATE,
             _words(
                 "when",
-                "what date",
-                "which date",
-                "the date",
                 "expire",
                 "expires",
                 "expiry",
@@ -122,8 +122,9 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "which year",
             ),
         ),
-        # A date named by what it is of ("the last service date", "start dates"), not a date night, "to date".
-        (Kind.DATE, r"(?<!\bup to )(?<!\bto )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
+        # A date named by what it is of ("the last service date", "what date", "start dates"), not a date
+        # night, "to date": a day, which a month or a year alone does not name.
+        (Kind.DAY, r"(?<!\bup to )(?<!\bto )(?<!\bdue )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
         # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
         (Kind.DATE, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
@@ -202,12 +203,11 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"\b(?!(?:to|i|we|you|they|he|she|and|or|will|can|could|should|must|would|did|do|does|not|my|our)\s)"
             r"\w+['’]?s?\s+address(?:es)?\b",
         ),
+        (Kind.PERSON, _words("who", "whom", "whose")),
+        # A name asked for as one, which a text writes as a name.
         (
-            Kind.PERSON,
+            Kind.NAME,
             _words(
-                "who",
-                "whom",
-                "whose",
                 "called",
                 "name of",
                 "surname",
@@ -220,7 +220,7 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             ),
         ),
         # Whose name is asked: "Mr Naylor's pet's name", "the plumber's name".
-        (Kind.PERSON, r"\w['’]s\s+(?:[\w-]+\s+)?names?\b"),
+        (Kind.NAME, r"\w['’]s\s+(?:[\w-]+\s+)?names?\b"),
         # A contact named as a noun ("the Pixelforge contacts", "our contact at Leeds"), not the verb
         # ("when did I contact Dana?") nor a way to reach one ("contact number", "contact details").
         (
@@ -230,6 +230,11 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+
+_HOW_MUCH = re.compile(r"\bhow\s+much\b", re.IGNORECASE)
+# An age, a span or a frequency, which dates tell as often as a number does ("born in 2019",
+# "weekly").
+_AGE_OR_SPAN = re.compile(r"\bhow\s+(?:old|long|often)\b", re.IGNORECASE)
 
 # The words that open a question: an interrogative or an auxiliary.
 _OPENERS = (
@@ -294,10 +299,14 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     text = _CODE_FOR_MONEY.sub(" ", _CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query))
     text = _but_choices(text)
     kinds = {kind for kind, pattern in ASKS if pattern.search(text)}
+    if _AGE_OR_SPAN.search(text):
+        kinds.add(Kind.DATE)  # "how old is Fionn?" is told by "born on 19 September 2019"
     if _MANNER.search(text):
         kinds.discard(Kind.MONEY)  # "how do I pay participants?" asks how
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
+    elif _HOW_MUCH.search(text):
+        kinds.add(Kind.MONEY)  # "how much more is the Hal4 desk?": an amount of money or of anything
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
         kinds.discard(Kind.CODE)  # "phone number": the number is the phone's
         kinds.discard(Kind.ADDRESS)  # "e-mail address", "email or address"
@@ -318,7 +327,7 @@ _NOUN_PHRASE = re.compile(r"^\W*(?:the|our|my|his|her|their|your|this|that)\b", 
 # A clipped request for a value: a noun phrase that names its kind, its owner after a preposition
 # ("gate code at the Desais'", "policy number for the Summit Trades insurance", "VIN on Truck 1").
 _OWNER_AFTER = re.compile(
-    r"^\W*((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(?:at|on|for|of|with|from|to|in)\b", re.IGNORECASE
+    r"^\W*((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+(at|on|for|of|with|from|to|in)\b", re.IGNORECASE
 )
 # ... or before it, a possessive after a name of up to three words ("Harold Lindqvist's phone number",
 # "the Okafors' email"; a surname's particle is lower case: "Fenna de Wit's", "Ludwig van der Berg's"),
@@ -370,7 +379,9 @@ def _asks_for_a_value(request: str) -> bool:
     if clipped is None:
         return False
     head = clipped.group(1).split()
-    return _DONE.fullmatch(head[-1]) is None and bool(asked_kinds(" ".join(head[-2:])))
+    # With the word after it: "name of my service advisor at ricart ford" asks a name.
+    asked = " ".join([*head[-2:], clipped.group(2)])
+    return _DONE.fullmatch(head[-1]) is None and bool(asked_kinds(asked))
 
 
 def is_question(query: str) -> bool:

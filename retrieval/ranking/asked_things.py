@@ -7,7 +7,10 @@ for the asked-detail check (mnemo.retrieval.ranking.asked_detail).
   41"), short as it is: `numbered`, `writes_number_of`;
 - a detail asked of an owner ("Tomás's birthday") is not told by a memory that tells it only as
   someone else's ("Inês's 38th birthday"): `possessors`, `others_own`;
-- an ordinal is the word it abbreviates ("2nd sup" is the second): `spelled`.
+- an ordinal is the word it abbreviates ("2nd sup" is the second): `spelled`;
+- the words of a question an answer tells in its own words: a when-question's event verb ("when did
+  we buy the Ram?": `event_verb`), a who-question's verb ("who do we deal with at Fernway":
+  `who_verb`), how something went (`how_it_went`).
 
 Pure; every pattern is compiled once.
 """
@@ -101,3 +104,61 @@ _ORDINALS = {
 def spelled(found: frozenset[str]) -> frozenset[str]:
     """`found` with its ordinals spelled out: "2nd sup" is the second."""
     return found.union(_ORDINALS[w] for w in found if w in _ORDINALS)
+
+
+# A when-question about what happened, its subject a pronoun, a name or a thing named in capitals:
+# "when did we buy the Ram?", "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?",
+# "when did the GHIC turn up?" (one word after "the": "the Casa Ribeira site" is read no further), to
+# the word after the subject (not a possessive's: "when was Hanley Mills' duplicate problem fixed?"
+# names no event verb).
+_EVENT_VERB = re.compile(
+    r"^\W*(?i:when(?:\s+exactly)?\s+(?:did|was|were))\s+"
+    r"(?:(?i:i|we|you|he|she|they|it)|(?i:the|my|our|your|his|her|their)\s+[A-Z][\w-]*|(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)"
+    r"\s+[a-z][\w'’-]*\b(?!['’])"
+)
+
+
+def event_verb(query: str) -> frozenset[str]:
+    """The words that open a when-question about what happened, to its verb, as word keys ("when",
+    "did", "we", "buy" in "when did we buy the Ram?"), or none. An event's memory tells it in its
+    own words ("Replaced Truck 2 with a 2022 Ram …") and its own time answers the question: of a
+    dated hit naming the question's names they are not asked; a when-question for a value ("when's
+    Tom's birthday?") still asks its noun."""
+    match = _EVENT_VERB.match(query)
+    return memory_words(match.group()) if match else frozenset()
+
+
+# A who-question's verb, with its auxiliary, subject and particle: "who do we deal with at Fernway",
+# "who runs Leo's Cubs pack", "who does PR at Hollowbyte".
+_WHO_VERB = re.compile(
+    r"^\W*(?i:who)\s+(?:(?i:do|does|did|should|can|will|would)\s+(?:(?i:i|we|you|they|he|she)\s+)?)?"
+    r"([a-z][\w'’-]*)(?:\s+(?:with|to|for|about|after|over|up|out))?\b"
+)
+
+
+def who_verb(query: str) -> frozenset[str]:
+    """The words of a who-question to its verb ("who", "do", "we", "deal", "with" in "who do we deal
+    with at Fernway"), as word keys, or none: the answer names someone in its own words ("Contact
+    Mei Tanaka"), so of a hit naming someone they are not asked; "who is …" asks its noun ("who is
+    Mila's swimming teacher?": "teacher")."""
+    match = _WHO_VERB.match(query)
+    if match is None or match.group(1).casefold() in {"is", "are", "was", "were", "'s"}:
+        return frozenset()
+    return memory_words(match.group())
+
+
+# A question about how something turned out: "how did the MOT go?", "how was Mum's pre-op going?",
+# "what happened to Imaging Vet Services?", "what happened w/ my laptop".
+_HOW_IT_WENT = re.compile(
+    r"^\W*(how)\s+(did|does|do|was|were|is|are|has|have)\b.*\b(go|goes|went|going|gone)\W*$"
+    r"|^\W*(what)\s+(?:(has|had)\s+)?(happened|happens|happening)\b",
+    re.IGNORECASE,
+)
+
+
+def how_it_went(query: str) -> frozenset[str]:
+    """The words of a question about how something turned out ("how", "did", "go" in "how did the
+    MOT go?"), as word keys, or none: any memory of the event tells how it went, in its own words
+    ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
+    match = _HOW_IT_WENT.match(query)
+    return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()

@@ -18,10 +18,12 @@ class Kind(StrEnum):
     EMAIL = "email"
     MONEY = "money"
     DATE = "date"
+    DAY = "day"
     TIME = "time"
     COUNT = "count"
     CODE = "code"
     PERSON = "person"
+    NAME = "name"
     ADDRESS = "address"
 
 
@@ -50,7 +52,8 @@ _CURRENCY_WORDS = (
 # What a memory's text holds, by the form of a value.
 _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
-    Kind.PHONE: re.compile(r"(?<![\w/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
+    # Not digits inside a code ("WB-27-0340") nor a reference that opens with a year ("invoice 2027-017").
+    Kind.PHONE: re.compile(r"(?<![\w/-])(?!(?:19|20)\d\d[-/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
     Kind.MONEY: re.compile(
         rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
         r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"
@@ -68,6 +71,15 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
         # "the first of the month", "in spring".
         r"|\b(?:daily|weekly|fortnightly|monthly|quarterly|yearly|annually|weekends?)\b"
         r"|\b(?:first|last) of the (?:month|year)\b|\b(?:spring|summer|autumn|winter)\b",
+        re.IGNORECASE,
+    ),
+    # A day: a day of a month ("11 December", "Dec 11th", "24/4"), a weekday, an ordinal ("on the 28th"),
+    # today or tomorrow; not a month, a year or a season alone ("next meeting in September 2027").
+    Kind.DAY: re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b|\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+        rf"|\b(?:{WEEKDAYS})s?\b|\b\d{{1,2}}[/-]\d{{1,2}}(?:[/-]\d{{2,4}})?\b|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b"
+        r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\b"
+        r"|\b(?:today|tomorrow|yesterday|tonight)\b",
         re.IGNORECASE,
     ),
     Kind.TIME: re.compile(
@@ -144,6 +156,30 @@ def _holds(kind: Kind, text: str) -> bool:
     return _HOLDS[kind].search(text) is not None
 
 
+# A number that is no count of things: an amount of money ("$15,600", "£2.10 per client"), a year, a
+# date ("19.06.2023", "1 April"), a clock time or a phone number ("01535 610 440").
+_NOT_COUNTS = re.compile(
+    "|".join(
+        (
+            rf"[{_SIGNS}]\s?\d[\d,.]*(?:\s?(?:k|m|bn)\b)?",
+            rf"\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS.replace('|k|m|bn|p|', '|')})\b",
+            rf"\b(?:{_CURRENCY_CODES})\s?\d[\d,.]*",
+            r"\b(?:19|20)\d\d(?:\s?[–-]\s?\d{2,4})?\b",
+            _HOLDS[Kind.DAY].pattern,
+            _HOLDS[Kind.TIME].pattern,
+            _HOLDS[Kind.PHONE].pattern,
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def _holds_count(text: str) -> bool:
+    """Whether `text` holds a count: a number of its own that is no amount of money, year, date,
+    clock time or phone number ("how many clients" is not answered by "£2.10 per client")."""
+    return _STANDING_COUNT.search(_NOT_COUNTS.sub(" ", text)) is not None
+
+
 def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_counts: bool = False) -> bool:
     """Whether `text` holds a value of `kind` by its form (a person is read by asked_detail, not
     here): with `strict_codes` an amount, a measure or a year is no code; with `standing_counts` a
@@ -151,5 +187,23 @@ def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_count
     if kind is Kind.CODE and strict_codes:
         return _holds_code(text)
     if kind is Kind.COUNT and standing_counts:
-        return _STANDING_COUNT.search(text) is not None
+        return _holds_count(text)
     return _holds(kind, text)
+
+
+# A word written with a capital and lower case after it (not an abbreviation in capitals: "RFI").
+_TITLE_CASE = re.compile(r"\b[A-Z][a-z]")
+_WHO = re.compile(r"\bwho\b", re.IGNORECASE)
+
+
+def writes_capitals(text: str) -> bool:
+    """Whether `text` capitalizes a word: one that does not, not even where a sentence opens ("steel
+    erector is iron valley steel, foreman is big ray dutko"), writes its names in lower case too, and
+    shows none by its form."""
+    return _TITLE_CASE.search(text) is not None
+
+
+def says_who(text: str) -> bool:
+    """Whether `text` tells of someone as a "who" ("ask grad school who my APR assessors are", "two
+    assessors who aren't my sups"): what it says of them is no name."""
+    return _WHO.search(text) is not None

@@ -19,8 +19,10 @@ from mnemo.retrieval.ranking.asked_detail import (
     detail_check,
     event_verb,
     holds_kind,
+    is_question,
     opening_name,
     stated_with,
+    who_verb,
 )
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import ConfidenceFeaturesModel, query_words
@@ -38,7 +40,8 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("what's Ruth's email address?", {Kind.EMAIL}),
         ("how much did the new bike lock cost?", {Kind.MONEY}),
         ("what's Maya's salary?", {Kind.MONEY}),
-        ("how much flour goes in a batch?", {Kind.COUNT}),
+        # "how much" of a thing is a quantity or a price ("how much more is the desk than the chair?")
+        ("how much flour goes in a batch?", {Kind.COUNT, Kind.MONEY}),
         ("how many people can we seat upstairs?", {Kind.COUNT}),
         ("when is Tomás's birthday?", {Kind.DATE}),
         ("what time is the swimming lesson?", {Kind.TIME}),
@@ -46,7 +49,7 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("what's the account number for the broadband?", {Kind.CODE}),
         ("what's the van's number plate?", {Kind.CODE}),
         ("who's our contact at the letting agency?", {Kind.PERSON}),
-        ("what's Tom's wife called?", {Kind.PERSON}),
+        ("what's Tom's wife called?", {Kind.NAME}),
         # "How much" of nothing named asks a price; a code named by a money word asks the code.
         ("how much was the skip for the strip-out", {Kind.MONEY}),
         ("what's the quote reference?", {Kind.CODE}),
@@ -74,8 +77,8 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("what pronouns does Kit use?", set()),
         ("how did opening day go?", set()),
         # A person's name by the noun naming which of them.
-        ("Jun's real name", {Kind.PERSON}),
-        ("what's Ana's full name?", {Kind.PERSON}),
+        ("Jun's real name", {Kind.NAME}),
+        ("what's Ana's full name?", {Kind.NAME}),
         ("list the Pixelforge contacts", {Kind.PERSON}),
         ("when did I contact Dana?", {Kind.DATE}),
         ("Dana's contact number", {Kind.PHONE}),
@@ -83,9 +86,9 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("email or Discord for Elise?", set()),
         ("what's Dana's email or phone?", {Kind.EMAIL, Kind.PHONE}),
         # A date named by what it is of; whose name is asked; money a code's noun says is for.
-        ("Craven Fire Protection's last service date", {Kind.DATE}),
+        ("Craven Fire Protection's last service date", {Kind.DAY}),
         ("the reports are up to date?", set()),
-        ("Mr Naylor's pet's name", {Kind.PERSON}),
+        ("Mr Naylor's pet's name", {Kind.NAME}),
         ("did i get the york reg money back", {Kind.MONEY}),
         # A verb of money in a question of how asks a way, not an amount.
         ("how do i pay participants", set()),
@@ -614,3 +617,129 @@ def test_a_thing_named_by_capitals_and_a_number_is_held_as_a_name() -> None:
     assert judged(question, near).missing == 1.0
     written = [("CO-6 priced at £3,200 for the lobby tile.", False)]
     assert judged(question, written).missing == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("sadie's on the phone", set()),  # a call under way asks no number
+        ("can we sort it over the phone?", set()),
+        ("what's Dana's phone number?", {Kind.PHONE}),
+        ("what date did the footings pass?", {Kind.DAY}),
+        ("the exact date of dad's next wellness visit", {Kind.DAY}),
+        ("when is the next wellness visit?", {Kind.DATE}),
+        ("how old is Fionn?", {Kind.COUNT, Kind.DATE}),  # told by a birth date as often as an age
+        ("how often is payday?", {Kind.COUNT, Kind.DATE}),  # "weekly"
+    ],
+)
+def test_a_call_asks_no_number_and_a_date_named_as_a_noun_asks_a_day(question: str, kinds: set[Kind]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+def test_a_day_is_a_day_of_a_month_not_a_month_or_a_year_alone() -> None:
+    for holds in ("serviced on 11 December", "due Dec 11th", "came 24/4", "on the 28th", "every Tuesday"):
+        assert holds_kind(Kind.DAY, holds, THRESHOLDS)
+    for lacks in ("serviced annually", "next meeting in September 2027", "passed in 2024", "every october"):
+        assert not holds_kind(Kind.DAY, lacks, THRESHOLDS)
+    assert holds_kind(Kind.DAY, "The footings passed.", THRESHOLDS, dated=True)  # an event's own day
+
+
+def test_a_count_is_no_price_year_date_time_or_phone() -> None:
+    for lacks in (
+        "£2.10 per client registered a year",
+        "renewed for 2026–27 at $15,600 a year",
+        "contract runs 1 April to 31 March",
+        "out-of-hours line 01535 610 440, opens at 18:30",
+    ):
+        assert not holds_kind(Kind.COUNT, lacks, THRESHOLDS)
+    for holds in ("ordered 92 yards", "two A100 GPUs", "the cluster is 4.8% of cells", "14.2k players"):
+        assert holds_kind(Kind.COUNT, holds, THRESHOLDS)
+
+
+def test_a_near_miss_of_another_kind_of_value_reads_as_missing() -> None:
+    """A price does not tell how many, a yearly service not the date of the last one."""
+    clients = "Vets Now sent the renewal: £2.10 per client registered a year, unchanged."
+    assert check("How many clients are registered with Vets Now cover?", clients)[0] == 1.0
+    counted = "Vets Now: 4,210 clients registered."
+    assert check("how many clients are registered with Vets Now?", counted)[0] == 0.0
+    yearly = "Record: fire extinguishers serviced annually by Craven Fire Protection."
+    assert check("Craven Fire Protection's last service date", yearly)[0] == 1.0
+    dated = "Record: extinguishers last serviced by Craven Fire Protection on 14.04.2026."
+    assert check("Craven Fire Protection's last service date", dated)[0] == 0.0
+
+
+def test_who_did_something_is_read_by_its_words_in_a_text_without_capitals() -> None:
+    """A store written all in lower case names people, firms and roles in lower case too: a
+    who-question is judged by the words there, while a name asked for as one must be written as one."""
+    erector = "steel erector is iron valley steel, foreman is big ray dutko, good guy"
+    assert check("who's the foreman for iron valley", erector) == (0.0, 0.0)
+    assert check("who's the foreman for iron valley", "iron valley steel is doing the erection")[1] > 0.0
+    brother = "steve is jen's brother, we do a walleye trip on lake erie every spring"
+    assert check("what's steve's last name", brother)[0] == 1.0  # a name asked for as one
+    assert check("who are my APR assessors", "ask grad school who my APR assessors are")[0] == 1.0
+    known = frozenset(query_words("who's Ollie's tutor at college?").weights)
+    assert not holds_kind(Kind.PERSON, "Ollie's tutor at college is strict.", THRESHOLDS, known=known)
+
+
+def test_an_abbreviation_in_capitals_is_a_name_not_a_month() -> None:
+    """ "APR" (an annual progression review) is no April: a hit must name it as it must any name."""
+    assert check("who are my APR assessors", "APR report due", "arc4 account approved (psjre)")[0] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("request_", "kinds"),
+    [
+        ("brian tate's cell", {Kind.PHONE}),  # a person's cell is their mobile
+        ("name of my service advisor at ricart ford", {Kind.NAME}),
+        ("name of the Sentry project", {Kind.NAME}),
+    ],
+)
+def test_a_clipped_request_for_a_cell_or_a_name_asks_for_it(request_: str, kinds: set[Kind]) -> None:
+    assert is_question(request_)
+    assert asked_kinds(request_) == kinds
+    assert not is_question("the cell count in batch 4")
+
+
+def test_a_name_may_be_quoted_and_a_phone_is_no_digits_of_a_code() -> None:
+    assert holds_kind(Kind.NAME, "crash reporting: Sentry, project 'tidewright', release tag", THRESHOLDS)
+    assert not holds_kind(Kind.NAME, "the '78 sunburst bass and the '08 spare", THRESHOLDS)
+    for lacks in ("Deliver job WB-27-0340 to Jana by Friday", "sent invoice 2027-017 for 560,00 EUR"):
+        assert not holds_kind(Kind.PHONE, lacks, THRESHOLDS)
+    assert holds_kind(Kind.PHONE, "hall number is 614-555-0122", THRESHOLDS)
+
+
+def test_a_name_is_held_in_a_sentence_of_whom_it_is_asked_and_a_place_is_no_name() -> None:
+    """ "agnes's daughter's name": the sentence about the daughter names a town, and the names of
+    the next sentence are of others; a name after "in", "at" or "from the" is a place or a firm."""
+    moving = (
+        "Agnes is moving to her daughter's in Ayr for good on the 28th. Meera's doing Mungo's food + pill "
+        "from 1/3, Agnes gave her the key"
+    )
+    assert check("agnes's daughter's name", moving)[0] == 1.0
+    teacher = (
+        "Grandson Eli Hammond, 9, is in third grade at Live Oak Hollow Elementary; his teacher is Ms. Garza."
+    )
+    assert check("What's the name of Eli's teacher?", teacher) == (0.0, 0.0)
+    wife = "Tom's wife Sarah runs the café; Tom's brother is Pete."
+    assert check("what's Tom's wife called?", wife)[0] == 0.0
+
+
+def test_a_who_questions_verb_is_not_asked_of_a_hit_that_names_someone() -> None:
+    """ "who do we deal with at Fernway" is answered by "Contact Mei Tanaka", in its own words; where
+    a hit tells the verb ("coaches") it still counts."""
+    assert who_verb("who do we deal with at Fernway") == frozenset({"who", "do", "we", "deal", "with"})
+    assert who_verb("who is Mila's swimming teacher?") == frozenset()
+    fernway = "Plants come from Fernway Nursery (wholesale). Contact Mei Tanaka; we get 15% off."
+    assert check("who do we deal with at Fernway", fernway) == (0.0, 0.0)
+    coach = "Tevita's under-11s coach is Sione Fifita, training Tuesdays."
+    assert check("who coaches Tevita's team", coach)[1] < 0.5
+
+
+def test_a_question_about_what_one_meant_to_do_is_not_checked() -> None:
+    """ "off to Alien Rock tonight, anything I meant to do there?" is answered by a reminder telling
+    the task in its own words ("Buy a new 10-visit pass"), which names neither the place nor the
+    question's words; a task question asking for a value is still checked."""
+    reminder = [("Buy a new 10-visit pass; the current one has one climb left.", True)]
+    question = "off to Alien Rock tonight, anything I meant to do there?"
+    assert judged(question, reminder).checked == 0.0
+    assert judged("how much do I need to pay this week?", reminder).checked == 1.0
