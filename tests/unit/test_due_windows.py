@@ -284,6 +284,9 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "open items before GDC",
         "what do we need to pack for Friday?",
         "can I see what's due next week?",  # asking leave to see what is due asks about it
+        # What one meant to do.
+        "at the garden centre, what did I want to do here?",
+        "what was I going to bring to the fete?",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
