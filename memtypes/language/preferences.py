@@ -28,8 +28,8 @@ _STATES_PREFERENCE = re.compile(
     r"\b(?:"
     # liking, wanting and refusing
     r"prefer(?:s|red|ence)?|likes?|loves?|hates?|dislikes?|can[’']?t\s+stand|rather|wants?|refuses?"
-    # a habit by its frequency, or what is kept apart
-    r"|never|always|only|best|avoid(?:s|ed)?"
+    # a habit by its frequency, or what is kept apart; what suits better ("does better in the mornings")
+    r"|never|always|only|best|better|avoid(?:s|ed)?"
     # obligation and leave
     r"|won[’']?t|must|needs?|requires?|(?:has|have)\s+to|rules?|allowed"
     # diets

@@ -112,3 +112,24 @@ def numerals(text: str) -> str:
     """`text` with its numbers written as words in digits: "bumped to ten milligrams" → "bumped to 10
     milligrams", "two hundred and fifty dollars" → "250 dollars"."""
     return _SPELLED_NUMBER.sub(lambda m: str(_number_of(m.group())), text)
+
+
+# A parent or grandparent is called by the formal word and the familiar one alike ("how does my
+# father feel about it?" of notes that say "dad"): each said in the other forms too, where words are
+# matched as written.
+_KIN = (
+    ("father", "dad"),
+    ("mother", "mum", "mom"),
+    ("grandfather", "grandad", "granddad", "grandpa"),
+    ("grandmother", "grandma", "gran"),
+)
+_KIN_FORMS = {word: forms for forms in _KIN for word in forms}
+_KIN_WORD = re.compile(r"\b(" + "|".join(_KIN_FORMS) + r")(?:['’]s)?\b", re.I)
+
+
+def with_kin_words(text: str) -> str:
+    """`text` with the other forms of each parent or grandparent it names added at its end ("my
+    father's echo" → "… dad")."""
+    said = {m.group(1).casefold() for m in _KIN_WORD.finditer(text)}
+    others = [w for word in sorted(said) for w in _KIN_FORMS[word] if w not in said]
+    return f"{text} {' '.join(dict.fromkeys(others))}" if others else text

@@ -105,6 +105,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         # "brian tate's cell", "her cell": a person's cell is their mobile.
         (Kind.PHONE, r"\b(?:\w+['’]s|his|her|their|your|my)\s+cell\b"),
         (Kind.MONEY, _words(*_MONEY_WORDS)),
+        # What a thing fetched: "what did the car sell for?", "how much was it sold for?".
+        (Kind.MONEY, r"\b(?:sell|sells|selling|sold)\s+(?:\w+\s+)?for\b"),
         # "how much was the skip?": how much of nothing named is a price ("how much flour?" a quantity).
         (Kind.MONEY, r"\bhow much (?:is|was|were|are|did|does|do|will|would|has|have|had)\b"),
         (
@@ -241,7 +243,10 @@ _OPENERS = (
     "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
     "should|shall|has|have|had"
 )
-_OPENS_QUESTION = re.compile(rf"^\W*(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE)
+# A question's second part opens after its joining word: "…, and what did it sell for?".
+_OPENS_QUESTION = re.compile(
+    rf"^\W*(?:(?:and|or|but|also|then)\s+)?(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE
+)
 _QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
 # Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
 # card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
@@ -291,21 +296,52 @@ def asks_for_a_rule(query: str) -> bool:
     return all(asks_preference(part) for part in asking)
 
 
+# A measure asked of a thing ("how much does dad weigh?", "how much taller is she?"): how much of
+# it is no price.
+_MEASURE = re.compile(
+    _words("weigh", "weighs", "weighed", "weight", "height", "tall", "taller", "heavy", "heavier")
+)
+_NAMES_MONEY = re.compile(_words(*_MONEY_WORDS), re.IGNORECASE)
+# "who" and "when" ask where they open a question or a part of it ("who found him, and when?"), or
+# after a word that asks on ("do you know when it opens?", "tell me who called"). After another word
+# they join a clause to it: "the man who told dad" says which man, "what did I find when I went
+# through the mail?" says when it was found; neither asks for a person or a date.
+_JOINED = re.compile(r"(?<=\w)\s+(who|when)\b", re.IGNORECASE)
+_ASKS_ON = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "and or but me us know ask asked wonder remember recall tell say said see check out since by "
+        "until till exactly is was are were"
+    ).split()
+)
+
+
+def _without_joining(text: str) -> str:
+    """`text` without the "who" and "when" that join a clause to a word before them."""
+
+    def joined(match: re.Match[str]) -> str:
+        before = text[: match.start()].split()
+        return match.group() if before[-1].casefold() in _ASKS_ON else " "
+
+    return _JOINED.sub(joined, text)
+
+
 def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     """The kinds of value `query` asks for (empty: none that a text's form shows), read in its
     asking clauses (`asking_clauses`) with `clause_only`. "How much" asks for an amount: of money
     where a word of money says so ("how much did the lock cost?"), else any quantity ("how much
-    levothyroxine?")."""
+    levothyroxine?", "how much does he weigh?")."""
     text = _CODE_FOR_MONEY.sub(" ", _CODE_OF_MONEY.sub(" ", asking_clauses(query) if clause_only else query))
-    text = _but_choices(text)
+    text = _without_joining(_but_choices(text))
     kinds = {kind for kind, pattern in ASKS if pattern.search(text)}
     if _AGE_OR_SPAN.search(text):
         kinds.add(Kind.DATE)  # "how old is Fionn?" is told by "born on 19 September 2019"
-    if _MANNER.search(text):
-        kinds.discard(Kind.MONEY)  # "how do I pay participants?" asks how
+    measured = bool(_MEASURE.search(text)) and not _NAMES_MONEY.search(text)
+    if _MANNER.search(text) or measured:
+        # "how do I pay participants?" asks how; "how much does he weigh?" asks a measure.
+        kinds.discard(Kind.MONEY)
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
-    elif _HOW_MUCH.search(text):
+    elif _HOW_MUCH.search(text) and not measured:
         kinds.add(Kind.MONEY)  # "how much more is the Hal4 desk?": an amount of money or of anything
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
         kinds.discard(Kind.CODE)  # "phone number": the number is the phone's

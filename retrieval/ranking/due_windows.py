@@ -70,6 +70,8 @@ _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
     r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
+    # What one meant to do: "what did I want to do there?", "what was I going to bring?"
+    r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
     # What one has to see to: "what do I need to sort out?", "anything I have to get done?"
     r"|(?:need|have|meant|got)\s+to\s+(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
     # Work for a time or before an event: "jobs for Monday", "things to do before the school trip".
@@ -444,12 +446,20 @@ def _task_question(query: str, now: datetime, _: timedelta | None, leave_rule: b
             return TaskQuestion(None, open=True) if _only_an_occasion(query) else None
         if window.end <= now or not _only_a_time(query, window.phrase):
             return None
-        return TaskQuestion(window, open=False, soonest=True)
+        return TaskQuestion(_from_now(window, now), open=False, soonest=True)
     window = due_window(query, now)
     undone = _OVERDUE.search(query) is not None
     if window is None:
         return TaskQuestion(window, not asks_when(query), undone)
-    return TaskQuestion(window, False, undone, soonest=_only_a_time(query, window.phrase, _NAMES_NO_TASK))
+    soonest = _only_a_time(query, window.phrase, _NAMES_NO_TASK)
+    return TaskQuestion(window if undone else _from_now(window, now), False, undone, soonest=soonest)
+
+
+def _from_now(window: TimeWindow, now: datetime) -> TimeWindow:
+    """`window` from `now` where it has begun: "what's on this week?" asked on Tuesday asks what is
+    still to come in it; what fell due earlier in it and is not done is overdue, which a question
+    asks by its own words ("anything overdue?")."""
+    return TimeWindow(now, window.end, window.phrase) if window.start < now < window.end else window
 
 
 def anchored_question(asked: TaskQuestion | None, anchored: TimeWindow | None) -> TaskQuestion | None:

@@ -12,6 +12,8 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
+from ...memtypes.language.text import numerals
+
 
 class Kind(StrEnum):
     PHONE = "phone"
@@ -57,6 +59,8 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.MONEY: re.compile(
         rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
         r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"
+        # A sum by the period it is paid for: "38 a month", "214 per month" (not "2 a day": a dose).
+        r"|\b\d{2,}(?:[.,]\d+)?\s+(?:a|an|per)\s+(?:hour|month|year|week|night|visit|session|lesson)\b"
         # An amount said as it is spoken: "nine hundred for the boat", "twenty six fifty", "two grand".
         rf"|\b(?:{_SPOKEN_NUMBERS})[\s-]+(?:hundred|thousand|grand|k)\b"
         rf"|\b(?:{_SPOKEN_TENS})(?:[\s-](?:{_CLOCK_WORDS}))?\s+(?:{_SPOKEN_TENS})\b",
@@ -86,7 +90,13 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
         r"\b\d{1,2}(?:[:.h]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b(?:noon|midday|midnight)\b"
         # "around 7 o'clock", "half past six", "a quarter to nine"
         rf"|\b(?:\d{{1,2}}|{_CLOCK_WORDS})\s?o'?clock\b"
-        rf"|\b(?:half|quarter) (?:past|to) (?:\d{{1,2}}|{_CLOCK_WORDS})\b",
+        rf"|\b(?:half|quarter) (?:past|to) (?:\d{{1,2}}|{_CLOCK_WORDS})\b"
+        # A clock time said as it is spoken, read in digits ("at eight sharp", "by nine for the nine
+        # fifteen", "twenty past three", "three oh five"): an hour after "at" or "by" that no noun
+        # follows ("at 2 of them"), an hour and its minutes, minutes past an hour.
+        r"|\b(?:at|by|around|until|till)\s+\d{1,2}(?:\s[0-5]\d)?"
+        r"(?=\s+(?:sharp|am|pm|tonight|tomorrow|this|in\s+the|for|on)\b|\s*[,.;!?]|\s*$)"
+        r"|\b\d{1,2}\s(?:15|30|45|oh\s\d)\b|\b\d{1,2}\s+past\s+\d{1,2}\b",
         re.IGNORECASE,
     ),
     # A street number before the street's name ("27 Iona Street", "4 Cluain Mhuire", "4105 SE 223rd
@@ -98,6 +108,12 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.COUNT: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     Kind.CODE: re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|\b\d{3,}\b|\b[A-Z]{2,}[-/]?\w*\d"),
 }
+# A code said digit by digit, as dictation writes it: "nine zero two six", "four four one seven".
+_DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
+_SPOKEN_DIGITS = re.compile(rf"\b(?:{_DIGIT_WORDS})(?:[\s-]+(?:{_DIGIT_WORDS})){{3,}}\b", re.IGNORECASE)
+# Kinds whose values are also said in words ("thirty four dollars an hour", "at eight sharp"): read in
+# digits too (numerals), so that "thirty four dollars" is "34 dollars".
+_SAID_IN_WORDS = frozenset({Kind.MONEY, Kind.TIME})
 # A number that measures or prices is an amount, not a code: "500 Mb", "1,000 litres", "€189",
 # "a 2016 Adria", "a 4-berth", "the 7th". A code is an identifier: "B-217", "XR-2611", "s2291847".
 _UNITS = (
@@ -153,6 +169,10 @@ _NUMERIC_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{2,4}|\d{4}([./-])\d{1,2}\
 def _holds(kind: Kind, text: str) -> bool:
     if kind is Kind.PHONE:
         return any(_NUMERIC_DATE.fullmatch(m.group().strip()) is None for m in _HOLDS[kind].finditer(text))
+    if kind is Kind.CODE and _SPOKEN_DIGITS.search(text) is not None:
+        return True
+    if kind in _SAID_IN_WORDS and _HOLDS[kind].search(numerals(text)) is not None:
+        return True
     return _HOLDS[kind].search(text) is not None
 
 
@@ -185,7 +205,7 @@ def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_count
     here): with `strict_codes` an amount, a measure or a year is no code; with `standing_counts` a
     count is a number standing on its own."""
     if kind is Kind.CODE and strict_codes:
-        return _holds_code(text)
+        return _holds_code(text) or _SPOKEN_DIGITS.search(text) is not None
     if kind is Kind.COUNT and standing_counts:
         return _holds_count(text)
     return _holds(kind, text)

@@ -1,5 +1,5 @@
 """For a question about what is still to do ("anything overdue?", "what did I let slip?", "anything I
-need to do?", or a window that began before now: "what's left in April?"), a reminder past its due
+need to do?", or a window before now: "what was due before today?"), a reminder past its due
 date that an event says was done loses what its due date lifted it by: "Pay the 2026 IUC for the
 Clio" (due 31 March) is not overdue when an event of 24 March says "Inês paid the 2026 IUC for the
 Clio". Nobody closed the reminder; the event tells.
@@ -311,8 +311,8 @@ def _caused_forms(reminder: str) -> frozenset[str]:
 
 def asks_what_is_left(asked: TaskQuestion | None, now: datetime) -> bool:
     """Whether a question about tasks asks what is still to do: what is overdue, what to do with no
-    time named, or what is due in a window that began before now ("what's left in April?": it holds
-    past-due reminders too)."""
+    time named, or what was due in a window before now ("what was due before today?": it holds
+    past-due reminders; a window that began before now is asked from now, due_windows.py)."""
     if asked is None:
         return False
     return asked.undone or asked.open or (asked.window is not None and asked.window.start < now)

@@ -129,11 +129,27 @@ def tells_arrival(query: str) -> bool:
     return _ARRIVES.search(query) is not None
 
 
+# Someone's home, which a possessive alone says: "over at dad's" is at dad's house.
+_HOME_OF = re.compile(r"\b(\w+)['’]s\s+(house|home|place|flat|apartment)\b", re.I)
+
+
+def _homes_said(query: str, trigger: str) -> set[str]:
+    """The words of the trigger's homes ("house" of "dad's house") that the query says by the
+    owner's possessive alone ("at dad's")."""
+    return {
+        _stem(m.group(2))
+        for m in _HOME_OF.finditer(trigger)
+        if re.search(rf"\b{re.escape(m.group(1))}['’]s\b", query, re.I)
+    }
+
+
 def says_occasion(query: str, trigger: str) -> bool:
     """Whether the query says every word of the trigger's occasion but those of time, grammar and of
     meeting ("next time I'm in a music shop": music, shop; "next time I see Jonno": Jonno), in any
-    form: read where the question asks what to do or tells that someone has come."""
+    form (someone's home by the possessive alone: "at dad's" for "at dad's house"): read where the
+    question asks what to do or tells that someone has come."""
     own = {_stem(w) for w in _TOKEN.findall(trigger) if w.casefold() not in _WHEN_WORDS | _MEETING}
+    own -= _homes_said(query, trigger)
     return bool(own) and own <= _stems(query)
 
 

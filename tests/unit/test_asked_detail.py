@@ -100,6 +100,17 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("did she say no?", set()),
         # How many a place holds.
         ("capacity at the Copenhagen venue", {Kind.COUNT}),
+        # How much of a measure is no price; what a thing sold for is one.
+        ("how much does the puppy weigh now?", {Kind.COUNT}),
+        ("how much does the new tent cost?", {Kind.MONEY}),
+        ("what did the old piano sell for?", {Kind.MONEY}),
+        # "who" and "when" that join a clause to a word ask nothing; opening a question or a part, or
+        # after a word that asks on, they ask.
+        ("what did the landlord say about the tenant who left early?", set()),
+        ("what did we find when we cleared out the loft?", set()),
+        ("who fixed the boiler when it broke?", {Kind.PERSON}),
+        ("where and when is the recital?", {Kind.DATE}),
+        ("do you know when the skip gets collected?", {Kind.DATE}),
     ],
 )
 def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: set[Kind]) -> None:
@@ -147,6 +158,18 @@ def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: se
         (Kind.PHONE, "support 0333 014 2260", "owes £1,284.00 since 14.11.2026, plan from 01.12.2026"),
         # A name is no entry's label, month or weekday; written without capitals, it follows a title.
         (Kind.PERSON, "2nd sup: dr ravi patel", "Logged: Wed 3 Feb - final letter sent, £386.50."),
+        # Values said in words, as dictation writes them: a sum with its currency or its period, a
+        # code digit by digit, a clock time; not a count, an age or a number of hours.
+        (Kind.MONEY, "the sitter is twenty two dollars an hour", "the sitter is twenty two years old"),
+        (Kind.MONEY, "the gym went up to forty one a month", "the gym has forty one machines"),
+        (Kind.CODE, "the gate code is now three one eight five", "the gate has three or four keys"),
+        (Kind.TIME, "the bus came at seven sharp", "we stopped at two of the shops"),
+        (
+            Kind.TIME,
+            "piano lesson at quarter past four, be there by four oh five",
+            "piano lesson for four kids",
+        ),
+        (Kind.TIME, "she picks him up at five thirty", "she picks him up five days a week"),
     ],
 )
 def test_a_memory_holds_a_value_by_its_form(kind: Kind, holds: str, lacks: str) -> None:
@@ -401,6 +424,8 @@ def test_the_thresholds_are_the_ranking_models_and_a_variant_reads_its_own() -> 
         ("Rita's birthday is coming up, what present do I usually give?", set()),
         ("for the card: when is Rita's birthday?", {Kind.DATE}),
         ("Rita's birthday, when is it?", {Kind.DATE}),
+        # A part after "and" asks as its own clause does.
+        ("who drove the van back, and what did it sell for?", {Kind.PERSON, Kind.MONEY}),
     ],
 )
 def test_the_kind_is_read_in_the_clause_that_asks(question: str, kinds: set[Kind]) -> None:

@@ -21,6 +21,7 @@ OTHER_QUESTIONS = [
     "how does Lena like to hear about supplier price rises?",
     "how does Helen want material before a meeting?",
     "how does each of them want it?",
+    "how does grandad feel about giving up the allotment?",
     "what's Dónal's mobile again?",
     "when did we switch butter supplier?",
 ]

@@ -284,6 +284,9 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "open items before GDC",
         "what do we need to pack for Friday?",
         "can I see what's due next week?",  # asking leave to see what is due asks about it
+        # What one meant to do.
+        "at the garden centre, what did I want to do here?",
+        "what was I going to bring to the fete?",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
@@ -320,7 +323,7 @@ def test_what_is_open_or_in_the_way_asks_about_tasks(query: str) -> None:
     ("query", "start", "end"),
     [
         ("April", datetime(2027, 4, 1, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC)),
-        ("and Friday?", datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)),
+        ("and Friday?", NOW, datetime(2026, 11, 21, tzinfo=UTC)),  # today: what is still to come
         ("before the year end", NOW, datetime(2027, 1, 1, tzinfo=UTC)),
         ("show me all of December", datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
     ],
@@ -502,3 +505,21 @@ def test_an_event_with_other_words_or_since_is_not_a_task_question(query: str) -
 def test_needing_anything_asks_what_to_do(query: str) -> None:
     asked = task_question(query, NOW)
     assert asked is not None and asked.open
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        # A time already begun asks what is still to come in it.
+        ("what's on this week?", NOW, d(2026, 11, 23)),
+        ("what's left today", NOW, d(2026, 11, 21)),
+        ("anything due in November?", NOW, d(2026, 12, 1)),
+        # What is overdue in it is asked of all of it; a time ahead is whole.
+        ("anything overdue from this month?", d(2026, 11, 1), NOW),
+        ("what's on my plate next week?", d(2026, 11, 23), d(2026, 11, 30)),
+    ],
+)
+def test_a_time_already_begun_is_asked_from_now(query: str, start: datetime, end: datetime) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.window is not None
+    assert (asked.window.start, asked.window.end) == (start, end)

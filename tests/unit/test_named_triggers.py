@@ -138,6 +138,9 @@ def test_news_that_someone_has_come(query: str, arrives: bool) -> None:
         ("marcus just pulled in, what did i need from him", "next time i see marcus", True),
         ("in a music shop in prague, need anything?", "next time I'm in a music shop", True),
         ("Mr. Fitch just knocked", "next time I talk to Mr. Fitch", True),
+        # Someone's home said by the possessive alone.
+        ("heading over to gran's, what did I want to do there?", "next time I'm at gran's house", True),
+        ("heading over to gran's, what did I want to do there?", "next time I'm at Tom's house", False),
         # Part of the occasion only.
         ("in a shop in prague, need anything?", "next time I'm in a music shop", False),
         ("sadie's on the phone", "when the Hallorans call back", False),

@@ -28,6 +28,7 @@ PREFERENCES = [
     "You don't take medical device instructions for use.",
     "Pat won't drive the A64 after dark.",
     "rule: nothing after 22:00 on weekdays, weekends off",
+    "mum does better with visitors before lunch, she's tired by the afternoon",
 ]
 OTHER_TEXTS = [
     "Kenji Mori — Osaka. Fridays 09:00 UK, slap and funk",

@@ -24,8 +24,11 @@ _ASKS_STEPS = re.compile(
     r"|\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+check\b|\bwhat\s+now\b",
     re.I,
 )
-# "How does Lena like to hear about price rises?" asks what someone prefers, not how to do it.
-_ASKS_PREFERENCE = re.compile(r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer)", re.I)
+# "How does Lena like to hear about price rises?" asks what someone prefers, "how does my father feel
+# about moving?" what someone thinks: not how to do it.
+_ASKS_PREFERENCE = re.compile(
+    r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer|feel|think)", re.I
+)
 
 
 def asks_how(query: str, steps_phrasings: bool = True) -> bool:

@@ -1,0 +1,69 @@
+"""A store written as dictation (lower case, values said in words) on the real app (MiniLM, BM25,
+Qdrant Edge, the shipped confidence): a question for a code, a price or a clock time finds its value
+said in words ("three one eight five", "twenty two dollars an hour", "at seven sharp"), so its
+default context keeps the answer and what else shares its meaning, not only the best memory, as a
+question whose detail no memory holds does. A reminder kept for the next visit to someone's house
+is found by a question that says the house by the possessive alone ("over at gran's")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import retrieved, store_holding
+
+NOW = "2027-03-10T15:00:00Z"
+SCOPE = {"user_id": "dictating-parent"}
+GATE_OLD = "there's a key safe by mum's back gate with the spare key, the code is four four two nine"
+GATE_NEW = "changed the key safe code at mum's to three one eight five because the neighbours all knew it"
+SITTER = "our sitter is hannah from the agency, she comes tuesdays and it's twenty two dollars an hour"
+BUS = "the school bus came at seven sharp again today, the kids were at the stop with a minute to spare"
+FOR_GRAN = "check the freezer and throw out the old stuff, and find the spare remote for the telly"
+MEMORIES: list[dict[str, Any]] = [
+    {"type": "semantic", "content": GATE_OLD},
+    {"type": "semantic", "content": GATE_NEW},
+    {"type": "semantic", "content": SITTER},
+    {
+        "type": "semantic",
+        "content": "mum lives on her own in the bungalow on elm road and still drives to church",
+    },
+    {
+        "type": "semantic",
+        "content": "the kids go to st anne's primary, the bus stop is at the end of our road",
+    },
+    {"type": "episodic", "content": BUS, "occurred_at": "2027-03-09T13:10:00Z"},
+    {"type": "prospective", "content": FOR_GRAN, "trigger": "next time i'm over at gran's house"},
+    {"type": "prospective", "content": "renew the car insurance", "due_at": "2027-03-01T09:00:00Z"},
+]
+dictated = store_holding(MEMORIES, SCOPE)
+
+
+async def default_context(client: AsyncTestClient[Any], query: str) -> list[str]:
+    return [m["content"] for m in await retrieved(client, query, SCOPE, NOW)]
+
+
+@pytest.mark.parametrize(
+    ("query", "answer"),
+    [
+        ("What's the code for the key safe at mum's?", GATE_NEW),
+        ("How much does the sitter charge?", SITTER),
+        ("What time does the school bus come?", BUS),
+    ],
+)
+async def test_a_value_said_in_words_answers_and_keeps_a_default_context(
+    dictated: AsyncTestClient[Any], query: str, answer: str
+) -> None:
+    packed = await default_context(dictated, query)
+    assert answer in packed
+    assert len(packed) > 1  # not the near miss's context of its best memory alone
+
+
+async def test_a_trigger_at_someones_house_is_said_by_the_possessive_alone(
+    dictated: AsyncTestClient[Any],
+) -> None:
+    memories = await retrieved(
+        dictated, "Next time I'm over at gran's, what did I want to do there?", SCOPE, NOW
+    )
+    assert memories[0]["content"] == FOR_GRAN

@@ -1,0 +1,25 @@
+"""A parent or grandparent said in the other forms too, for the lexical search of a question
+(mnemo.memtypes.language.text.with_kin_words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.memtypes.language.text import with_kin_words
+
+
+@pytest.mark.parametrize(
+    ("text", "searched"),
+    [
+        ("How does my father feel about moving?", "How does my father feel about moving? dad"),
+        ("how did my father's echo go", "how did my father's echo go dad"),
+        ("what did Mum say about Easter", "what did Mum say about Easter mother mom"),
+        ("anything for dad and mom?", "anything for dad and mom? father mother mum"),
+        ("when is grandma's birthday", "when is grandma's birthday grandmother gran"),
+        # No parent named, or a word that only begins like one: nothing added.
+        ("what's the fathom depth at the harbour?", "what's the fathom depth at the harbour?"),
+        ("who's on call this week", "who's on call this week"),
+    ],
+)
+def test_a_parent_is_searched_in_every_form(text: str, searched: str) -> None:
+    assert with_kin_words(text) == searched
