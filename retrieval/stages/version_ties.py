@@ -1,13 +1,13 @@
-"""Two versions of one fact, near-tied: for a question that asks the value as it is now ("how much does
-dad weigh now?"), a newer memory that restates what an older one says of the question's subject, scored
-about as high, is put just above it ("weighed dad at home … one sixty four" over "dad weighed one seventy
-one … the first week of december").
+"""Two versions of one fact, near-tied: for a question that asks a value ("how much does dad weigh
+now?", "when is Finn's road test?"), not an earlier one ("what was it before?"), a newer memory that
+restates what an older one says of the question's subject, scored about as high, is put just above it
+("weighed dad at home … one sixty four" over "dad weighed one seventy one … the first week of december").
 
 The lifts of knowledge updates (stages/rank.py, stages/changed_events.py) tie two memories by a shared
 name or by words that say a value changed. A store written without capitals (dictated notes) names no
 name, and a later record of a value often says no change: it just states the value again. Where the two
 are nearly tied on the question, their order is a coin toss of the scores, and the question, asking
-about now, tells which to put first. The pair must:
+the value as it stands, tells which to put first. The pair must:
 
 - both be among the best `_BEST` hits of every type, the newer within `_NEAR` places below the older
   and behind it by less than `_TIE_SHARE` of the newer-first margin: a near tie, not a lead;
@@ -19,6 +19,12 @@ about now, tells which to put first. The pair must:
 - be ordered in time: the newer happened at least a conversation's span after the older, or after the
   date the older's words say it holds from; of two statements with no time of their own, the one
   written later.
+
+A question in the past tense asks what held then ("how much did the new lock cost?"). A question that
+does not say it asks about now ("now", "still", "these days") may ask what stayed
+true, so there the pair must also share two of the question's words (the subject, not one word of it),
+the older must not itself say it changed ("from now on plumbing goes to …": it is the current value),
+and the newer must hold a value of the kind the question asks, where it asks one (an amount, a date).
 
 Nothing else moves: the newer is put just above the older. Events and statements only (a reminder or a
 how-to is asked for what it says to do). A post-engine stage after the others; `explain` shows it as
@@ -37,9 +43,12 @@ from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType
 from ..options import RetrievalConfig
+from ..ranking.asked_kinds import asked_kinds, is_question
+from ..ranking.value_forms import Kind, holds_form
 from .asked_values import asked_words, asks_now
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, cosines_with, lift, raise_to
+from .rank import states_change
 from .statement_times import event_is_newer, given_time, write_order
 
 _BEST = 10  # the hits a reader sees first: a tie further down changes nothing read
@@ -50,21 +59,30 @@ _NEAR_QUESTION = 0.8  # of the best hit's cosine with the question
 _ABOVE = 1e-5  # just above the older: below anything that was above it
 _STEM = 5  # a word's first letters, its stem ("weigh", "weighed", "weighs")
 _WORD = re.compile(r"[^\W_]+")
-# Words of a question that ask about now, not about a subject.
-_NOW_WORDS = frozenset(
-    {"now", "currently", "current", "still", "nowadays", "these", "days", "moment", "present"}
+# A question about an earlier value, what happened then ("how much did the lock cost?"), or the change
+# itself (English usage).
+_ASKS_BEFORE = re.compile(
+    r"\b(?:originally|first|before|used\s+to|previous(?:ly)?|old|earlier|did|was|were|why|history"
+    r"|last\s+year|chang(?:e|es|ed)|switch(?:ed)?)\b",
+    re.I,
+)
+_SHARED = 2  # words of the question two versions share where it does not say it asks about now
+# Words of a question that ask about now or how much, not about a subject.
+_NOT_SUBJECT = frozenset(
+    {"now", "currently", "current", "still", "nowadays", "these", "days", "moment", "present", "right"}
+    | {"much", "many", "got", "get", "end"}
 )
 
 
 class VersionTies(PostStage):
-    """Of two near-tied versions of one fact, the newer put just above the older, for a question
-    about now (the weight: the newer-first margin, of which a tie is a share; 0: off)."""
+    """Of two near-tied versions of one fact, the newer put just above the older, for a question that
+    asks a value as it stands (the weight: the newer-first margin, of which a tie is a share; 0: off)."""
 
     name = "version_tie"
     phase = Phase.FINAL
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        return config.newer_first_margin if asks_now(plan.request.query) else 0.0
+        return config.newer_first_margin if asks_a_value(plan.request.query) else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
         if inputs.query_vector is None:
@@ -76,17 +94,24 @@ class VersionTies(PostStage):
         return {point_id: lift(self.name, amount) for point_id, amount in raised.items()}
 
 
+def asks_a_value(question: str) -> bool:
+    """Whether a question asks a value as it stands: one that asks about now, or any question but one
+    about an earlier value, what held then or the change itself."""
+    return asks_now(question) or (is_question(question) and _ASKS_BEFORE.search(question) is None)
+
+
 async def order_ties(
     hits: Hits, question: str, query_vector: Sequence[float], vectors: VectorsOf, tie: float, gap: float
 ) -> dict[str, float]:
     """Put (in place) each newer version of a near-tied pair just above the older; answers the
     lifts, by id (`tie`: the largest lead that is a tie; `gap`: one conversation's span)."""
-    best = sorted((h for t, found in hits.items() if _versioned(t) for h in found), key=lambda h: -h.score)[
-        :_BEST
-    ]
-    subject = _stems(" ".join(asked_words(question))) - _NOW_WORDS
+    versions = (h for t, found in hits.items() if _versioned(t) for h in found)
+    best = sorted(versions, key=lambda h: -h.score)[:_BEST]
+    subject = _stems(" ".join(asked_words(question))) - _NOT_SUBJECT
     if len(best) < 2 or not subject:
         return {}
+    strict = not asks_now(question)
+    kinds = [k for k in asked_kinds(question) if k is not Kind.PERSON] if strict else []
     read = await _vectors(hits, best, vectors)
     near = cosines_with(query_vector, read)
     if not near:
@@ -102,8 +127,10 @@ async def order_ties(
                 for o in best[max(0, place - _NEAR) : place]
                 if o.score - newer.score < tie
                 and _alike(read, o.id, newer.id)
-                and _same_subject(subject, o, newer)
+                and _same_subject(subject, o, newer, _SHARED if strict else 1)
                 and is_newer(newer.payload, o.payload, gap)
+                and not (strict and _says_changed(o))
+                and (not kinds or any(holds_form(k, _content(newer)) for k in kinds))
             ),
             None,
         )
@@ -122,10 +149,17 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(w[:_STEM] for w in _WORD.findall(text.casefold()) if len(w) >= 3)
 
 
-def _same_subject(subject: frozenset[str], older: ScoredPoint, newer: ScoredPoint) -> bool:
-    """Whether the newer holds every word of the question's subject the older holds (at least one)."""
+def _same_subject(subject: frozenset[str], older: ScoredPoint, newer: ScoredPoint, least: int) -> bool:
+    """Whether the newer holds every word of the question's subject the older holds (at least `least`)."""
     held = subject & _stems(_content(older))
-    return bool(held) and held <= _stems(_content(newer))
+    return len(held) >= least and held <= _stems(_content(newer))
+
+
+def _says_changed(statement: ScoredPoint) -> bool:
+    """Whether a memory says it holds from some time on without saying when ("from now on plumbing goes
+    to …"): the current value, whatever was written after it."""
+    text = _content(statement)
+    return holds_from(text) is None and states_change(text)
 
 
 def _alike(read: Mapping[str, npt.ArrayLike], older: str, newer: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.stages.version_ties import is_newer, order_ties
+from mnemo.retrieval.stages.version_ties import asks_a_value, is_newer, order_ties
 from tests.unit.test_fact_rules import LOADED, written, written_hit
 from tests.unit.test_retold_values import vectors_of
 
@@ -59,3 +59,40 @@ def test_which_is_newer() -> None:
     assert is_newer(since, before, HOUR) and not is_newer(before, since, HOUR)
     first, later = {"content": "a", **undated, "seq": 1}, {"content": "b", **undated, "seq": 2}
     assert is_newer(later, first, HOUR) and not is_newer(first, later, HOUR)
+
+
+def test_which_questions_ask_a_value_as_it_stands() -> None:
+    assert asks_a_value("How much does dad weigh now?")
+    assert asks_a_value("when's my weekly supervisor meeting?")
+    assert not asks_a_value("what was the rate before?")
+    assert not asks_a_value("why did we switch to Dojo?")
+    assert not asks_a_value("weekly supervisor meeting")  # a topic, not a question
+
+
+MEETING = "when's my weekly supervisor meeting?"
+OLD_MEETING = "Weekly 1:1 with Fiona is on Tuesdays at 10:00 in her office. The lab meeting is on Mondays."
+NEW_MEETING = "Marco's weekly 1:1 with Ruth is on Thursdays at 14:00. The lab meeting is Wednesdays at 09:30."
+
+
+def meetings(old_text: str, new_text: str) -> dict[MemoryType, list[ScoredPoint]]:
+    old = ScoredPoint("old", 0.52, {"content": old_text, **written(LOADED), "seq": 1})
+    new = ScoredPoint("new", 0.515, {"content": new_text, **written(LOADED), "seq": 2})
+    return {MemoryType.SEMANTIC: [old, new]}
+
+
+async def test_without_now_two_versions_share_two_words_of_the_question() -> None:
+    """Two statements with no time of their own, the later written holding "weekly" and "meeting" as
+    the older does: put above; holding one of them only, left alone."""
+    found = meetings(OLD_MEETING, NEW_MEETING)
+    assert set(await order_ties(found, MEETING, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+    one = meetings(
+        "Weekly 1:1 with Fiona on Tuesdays at 10:00.", "Weekly 1:1 with Ruth on Thursdays at 14:00."
+    )
+    assert not await order_ties(one, MEETING, QUERY, vectors_of(VECTORS), 0.03, HOUR)
+
+
+async def test_without_now_an_older_that_says_it_changed_is_the_current_value() -> None:
+    """ "From now on …" says the older holds from some time on: a later statement is no newer version."""
+    changed = "From now on the weekly meeting is on Tuesdays at 10:00 with Fiona."
+    found = meetings(changed, NEW_MEETING)
+    assert not await order_ties(found, MEETING, QUERY, vectors_of(VECTORS), 0.03, HOUR)

@@ -1,7 +1,7 @@
 """Two near-tied versions of one fact, read over HTTP (real app, Qdrant Edge, MiniLM, BM25), without a
 `fact_key`: in a store of dictated notes (no capitals, so no name ties them) that holds several weighings,
 a later weighing that says no change ranks just above the older weight it nearly ties with, for a
-question about now; asked without "now", the order is the scores'. Each ranking is also read without
+question about now; asked what it was before, the order is the scores'. Each ranking is also read without
 the stage it tests, so the test shows what the stage does.
 
 The clock is Tuesday 9 March 2027, 13:45 UTC. The statements carry no time of their own: written in one
@@ -61,6 +61,6 @@ async def test_a_later_weighing_ranks_above_the_older_weight_for_now(
     assert (contents.index(WEIGHED) < contents.index(WEIGHT)) is stage_on
 
 
-async def test_without_now_the_order_is_the_scores(carer: AsyncTestClient[Any]) -> None:
-    contents = await ranked(carer, "How much does dad weigh?")
+async def test_asked_what_it_was_before_the_order_is_the_scores(carer: AsyncTestClient[Any]) -> None:
+    contents = await ranked(carer, "How much did dad weigh before?")
     assert contents.index(WEIGHT) < contents.index(WEIGHED)
