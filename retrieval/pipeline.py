@@ -64,6 +64,7 @@ from .stages.respond import assemble
 from .stages.search import Searcher
 from .stages.session_spread import SessionSpread
 from .stages.validity import StaleLower, outdated_left_out
+from .stages.version_ties import VersionTies
 from .stages.when_events import WhenEvents
 
 __all__ = ["RetrievalConfig", "Retriever", "line_for"]
@@ -81,6 +82,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     DenseFloor(),
     Neighbours(),
     SessionSpread(),
+    VersionTies(),
 )
 
 

@@ -311,6 +311,7 @@ POST_ENGINE_STAGES = frozenset(
         "dense_floor",
         "neighbour",
         "session_spread",
+        "version_tie",
     }
 )
 

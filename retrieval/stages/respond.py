@@ -27,6 +27,7 @@ from .post import Adjustment, Adjustments
 from .presentation import PresentedItem, render_context
 from .rank import NewerFirst
 from .search import Found
+from .version_ties import VersionTies
 
 
 def assemble(plan: ReadPlan, found: Found, prices: LinePrices) -> RetrieveResponse:
@@ -214,7 +215,7 @@ def _above_floors(
 
 # The stages that lift a newer statement over an older one: the confidence reads the older at the rank
 # it had (ranking/confidence.py `ranks`).
-UPDATE_LIFTS = frozenset({NewerFirst.name, EventsOverStatements.name})
+UPDATE_LIFTS = frozenset({NewerFirst.name, EventsOverStatements.name, VersionTies.name})
 
 
 def update_lift(adjustments: Sequence[Adjustment]) -> float:

@@ -1,0 +1,66 @@
+"""Two near-tied versions of one fact, read over HTTP (real app, Qdrant Edge, MiniLM, BM25), without a
+`fact_key`: in a store of dictated notes (no capitals, so no name ties them) that holds several weighings,
+a later weighing that says no change ranks just above the older weight it nearly ties with, for a
+question about now; asked what it was before, the order is the scores'. Each ranking is also read without
+the stage it tests, so the test shows what the stage does.
+
+The clock is Tuesday 9 March 2027, 13:45 UTC. The statements carry no time of their own: written in one
+batch with the events, as an import writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from mnemo.retrieval.ranking.model import varied
+from tests.e2e.conftest import retrieved, store_holding
+
+NOW = "2027-03-09T13:45:00Z"
+CARER = {"user_id": "carer"}
+WEIGHT = "dad's weight is one seventy one pounds on his bathroom scale"
+WEIGHED = "weighed dad at home with his shoes off and he was one sixty four, he skips lunch some days"
+
+
+def note(content: str) -> dict[str, Any]:
+    return {"type": "semantic", "content": content}
+
+
+def event(content: str, day: str) -> dict[str, Any]:
+    return {"type": "episodic", "content": content, "occurred_at": f"{day}T23:00:00Z"}
+
+
+MEMORIES: list[dict[str, Any]] = [
+    note("dad weighed one seventy one on his bathroom scale the first week of december"),
+    note("dad weighs one seventy one on his bathroom scale, checked the first week of december"),
+    note(WEIGHT),
+    event(WEIGHED, "2027-02-20"),
+    event("weighed dad again today, one sixty four with his shoes off", "2027-02-21"),
+    note("dad does much better in the mornings, book his appointments before noon"),
+    event("dad's home blood pressure this week averages one twenty eight over seventy six", "2027-03-01"),
+]
+
+carer = store_holding(MEMORIES, CARER)
+
+
+async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
+    memories = await retrieved(client, query, CARER, NOW, types=["semantic", "episodic"], min_confidence=0)
+    return [m["content"] for m in memories]
+
+
+@pytest.mark.parametrize("stage_on", [True, False], ids=["default", "stage-off"])
+async def test_a_later_weighing_ranks_above_the_older_weight_for_now(
+    carer: AsyncTestClient[Any], stage_on: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = carer.app.state.services.retriever
+    if not stage_on:  # a stage of the ranking model, not a setting
+        monkeypatch.setattr(retriever, "model", varied(retriever.model, {"stages_off": ["version_tie"]}))
+    contents = await ranked(carer, "How much does dad weigh now?")
+    assert (contents.index(WEIGHED) < contents.index(WEIGHT)) is stage_on
+
+
+async def test_asked_what_it_was_before_the_order_is_the_scores(carer: AsyncTestClient[Any]) -> None:
+    contents = await ranked(carer, "How much did dad weigh before?")
+    assert contents.index(WEIGHT) < contents.index(WEIGHED)
