@@ -26,6 +26,7 @@ from ...memtypes.types import MemoryType
 from ..options import RetrievalConfig
 from ..ranking.due_windows import asks_about_tasks, pending_past_due
 from ..ranking.evidence import HEAD, memory_words, query_words
+from ..ranking.matter_state import asks_matter_state
 from ..ranking.model import DenseFloorModel
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with, lift, raise_to
@@ -57,8 +58,10 @@ class DenseFloor(PostStage):
         model = inputs.plan.model
         asked = informative_words(inputs.plan.request.query, model.dense_floor, model.due_window.leave_rule)
         now_ts = inputs.plan.resolved.now.timestamp()
-        # A reminder nobody closed keeps part of its relevance on purpose (`past_due`): not lifted back.
-        kept_down = frozenset(h.id for _, h in best if pending_past_due(h.payload, now_ts))
+        # A reminder nobody closed keeps part of its relevance on purpose (`past_due`): not lifted back,
+        # but where the question asks how a matter stands, which keeps it whole.
+        whole = asks_matter_state(inputs.plan.request.query)
+        kept_down = frozenset(h.id for _, h in best if not whole and pending_past_due(h.payload, now_ts))
         fit = model.dense_floor
         floors = dense_floors([h for _, h in best], cosines, asked, int(weight), fit.places, kept_down)
         return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}

@@ -14,6 +14,7 @@ from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, Field
 from ....memtypes.language.text import phrase_keys_in
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
 from ..due_windows import TaskQuestion, anchored_question, task_question
+from ..matter_state import asks_matter_state
 from .base import QueryContext, RankingTerm, TermInputs
 
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.
@@ -98,12 +99,13 @@ class PastDueTerm(RankingTerm):
     """For a question that is not about things to do, a pending item already past its due date
     keeps only part of its relevance: a reminder nobody closed is seldom what such a question asks
     for, and at full relevance one came into many unrelated answers. Proportional, so a score never
-    turns negative."""
+    turns negative. Not for a question that asks how a matter stands (ranking/matter_state.py): what
+    is still to be done about it is part of the answer."""
 
     name = "past_due"
 
     def signal(self, query: QueryContext) -> bool:
-        return _asked(query) is None
+        return _asked(query) is None and not asks_matter_state(query.query)
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return SPECS[memory_type].due_dated
