@@ -36,7 +36,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import numpy.typing as npt
 
 from ...memtypes.language.time_mentions import holds_from
@@ -47,7 +46,18 @@ from ..ranking.asked_kinds import asked_kinds, is_question
 from ..ranking.value_forms import Kind, holds_form
 from .asked_values import asked_words, asks_now
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, cosines_with, lift, raise_to
+from .post import (
+    Adjustment,
+    Hits,
+    Phase,
+    PostStage,
+    StageInputs,
+    VectorsOf,
+    cosines_with,
+    lift,
+    raise_to,
+    same_meaning,
+)
 from .rank import states_change
 from .statement_times import event_is_newer, given_time, write_order
 
@@ -117,6 +127,7 @@ async def order_ties(
     if not near:
         return {}
     floor = _NEAR_QUESTION * max(near.values())
+    alike = same_meaning(read, _ALIKE)
     floors: dict[str, float] = {}
     for place, newer in enumerate(best):
         if place == 0 or near.get(newer.id, -1.0) < floor:
@@ -126,7 +137,7 @@ async def order_ties(
                 o
                 for o in best[max(0, place - _NEAR) : place]
                 if o.score - newer.score < tie
-                and _alike(read, o.id, newer.id)
+                and alike(o.id, newer.id)
                 and _same_subject(subject, o, newer, _SHARED if strict else 1)
                 and is_newer(newer.payload, o.payload, gap)
                 and not (strict and _says_changed(o))
@@ -160,14 +171,6 @@ def _says_changed(statement: ScoredPoint) -> bool:
     to …"): the current value, whatever was written after it."""
     text = _content(statement)
     return holds_from(text) is None and states_change(text)
-
-
-def _alike(read: Mapping[str, npt.ArrayLike], older: str, newer: str) -> bool:
-    if older not in read or newer not in read:
-        return False
-    a, b = np.asarray(read[older], dtype=float), np.asarray(read[newer], dtype=float)
-    norms = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return norms > 0.0 and float(a @ b) / norms >= _ALIKE
 
 
 def _when(payload: Mapping[str, object]) -> float | None:
