@@ -16,6 +16,7 @@ from mnemo.api.guards.request_gate import LOOPBACK_BASE_URL
 from mnemo.api.http.app import create_app
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.backends.redis.cluster import make_cluster_client
+from mnemo.retrieval.ranking.model import varied
 from tests.conftest import copy_sparse, with_test_redis
 from tests.e2e.writes.test_memories_http import write
 from tests.redis_cluster import LocalCluster
@@ -103,6 +104,24 @@ async def retrieved(
     response = await client.post("/v1/retrieve", json=body)
     assert response.status_code == 200, response.text
     return list(response.json()["memories"])
+
+
+async def ranked_contents(
+    client: AsyncTestClient[Any], query: str, scope: dict[str, str], now: str
+) -> list[str]:
+    """The contents of the facts and events a retrieval returns, in rank order, whatever their
+    confidence: for tests that ask which of two memories ranks first."""
+    memories = await retrieved(client, query, scope, now, types=["semantic", "episodic"], min_confidence=0)
+    return [m["content"] for m in memories]
+
+
+def vary_ranking(
+    client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch, changes: dict[str, Any]
+) -> None:
+    """Give the app's retriever a copy of its ranking model with `changes` (fitted constants or
+    stages, not settings) until the test ends, so a test can show what one of them does."""
+    retriever = client.app.state.services.retriever
+    monkeypatch.setattr(retriever, "model", varied(retriever.model, changes))
 
 
 async def in_app_loop(client: AsyncTestClient[Any], func: Callable[..., Any], *args: Any) -> Any:

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from mnemo.retrieval.ranking.model import varied
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
 
 NOW = "2027-03-12T13:00:00Z"
 BASSIST = {"user_id": "bassist"}
@@ -42,8 +41,7 @@ bassist = store_holding(MEMORIES, BASSIST)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
-    memories = await retrieved(client, query, BASSIST, NOW, types=["semantic", "episodic"], min_confidence=0)
-    return [m["content"] for m in memories]
+    return await ranked_contents(client, query, BASSIST, NOW)
 
 
 @pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
@@ -51,8 +49,7 @@ async def test_a_statement_that_says_its_value_is_going_up_ranks_above_the_older
     bassist: AsyncTestClient[Any], lift_on: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not lift_on:  # a fitted constant of the ranking model, not a setting
-        retriever = bassist.app.state.services.retriever
-        monkeypatch.setattr(retriever, "model", varied(retriever.model, {"newer_first.change_marker": False}))
+        vary_ranking(bassist, monkeypatch, {"newer_first.change_marker": False})
     contents = await ranked(bassist, "how much are PDs in europe")
     newer, older = contents.index(PER_DIEMS_UP), contents.index(PER_DIEMS)
     assert (newer < older) is lift_on
@@ -63,8 +60,7 @@ async def test_an_event_that_says_the_policies_were_transferred_ranks_above_the_
     bassist: AsyncTestClient[Any], lift_on: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not lift_on:
-        retriever = bassist.app.state.services.retriever
-        monkeypatch.setattr(retriever, "model", varied(retriever.model, {"changed_events.share": 0.0}))
+        vary_ranking(bassist, monkeypatch, {"changed_events.share": 0.0})
     contents = await ranked(bassist, "Who is my insurance agent at Travis Mutual now?")
     newer, older = contents.index(AGENT_CHANGED), contents.index(AGENT)
     assert (newer < older) is lift_on

@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from mnemo.retrieval.ranking.model import varied
 from mnemo.retrieval.stages import changed_events
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
 
 NOW = "2026-06-15T08:30:00Z"
 GERRY = {"user_id": "gerry"}
@@ -38,8 +37,7 @@ gerry = store_holding(MEMORIES, GERRY)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
-    memories = await retrieved(client, query, GERRY, NOW, types=["semantic", "episodic"], min_confidence=0)
-    return [m["content"] for m in memories]
+    return await ranked_contents(client, query, GERRY, NOW)
 
 
 @pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
@@ -47,8 +45,7 @@ async def test_an_event_that_tells_the_change_ranks_above_the_older_fact(
     gerry: AsyncTestClient[Any], lift_on: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not lift_on:  # a fitted constant of the ranking model, not a setting
-        retriever = gerry.app.state.services.retriever
-        monkeypatch.setattr(retriever, "model", varied(retriever.model, {"changed_events.share": 0.0}))
+        vary_ranking(gerry, monkeypatch, {"changed_events.share": 0.0})
     contents = await ranked(gerry, "who are we with for electricity?")
     first, second = contents.index(SWITCHED), contents.index(ELECTRICITY)
     if lift_on:

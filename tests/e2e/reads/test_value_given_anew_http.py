@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from mnemo.retrieval.ranking.model import varied
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
 
 NOW = "2027-04-02T09:00:00Z"
 RIDER = {"user_id": "rider"}
@@ -44,11 +43,7 @@ async def test_a_ramp_test_that_gives_the_ftp_anew_ranks_above_the_old_value(
     rider: AsyncTestClient[Any], lift_on: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not lift_on:  # a fitted constant of the ranking model, not a setting
-        retriever = rider.app.state.services.retriever
-        monkeypatch.setattr(retriever, "model", varied(retriever.model, {"changed_events.share": 0.0}))
-    memories = await retrieved(
-        rider, "what's my FTP at the moment", RIDER, NOW, types=["semantic", "episodic"], min_confidence=0
-    )
-    contents = [m["content"] for m in memories]
+        vary_ranking(rider, monkeypatch, {"changed_events.share": 0.0})
+    contents = await ranked_contents(rider, "what's my FTP at the moment", RIDER, NOW)
     newer, older = contents.index(FTP_AGAIN), contents.index(FTP)
     assert (newer < older) is lift_on

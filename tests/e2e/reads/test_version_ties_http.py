@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from mnemo.retrieval.ranking.model import varied
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
 
 NOW = "2027-03-09T13:45:00Z"
 CARER = {"user_id": "carer"}
@@ -46,17 +45,15 @@ carer = store_holding(MEMORIES, CARER)
 
 
 async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
-    memories = await retrieved(client, query, CARER, NOW, types=["semantic", "episodic"], min_confidence=0)
-    return [m["content"] for m in memories]
+    return await ranked_contents(client, query, CARER, NOW)
 
 
 @pytest.mark.parametrize("stage_on", [True, False], ids=["default", "stage-off"])
 async def test_a_later_weighing_ranks_above_the_older_weight_for_now(
     carer: AsyncTestClient[Any], stage_on: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    retriever = carer.app.state.services.retriever
     if not stage_on:  # a stage of the ranking model, not a setting
-        monkeypatch.setattr(retriever, "model", varied(retriever.model, {"stages_off": ["version_tie"]}))
+        vary_ranking(carer, monkeypatch, {"stages_off": ["version_tie"]})
     contents = await ranked(carer, "How much does dad weigh now?")
     assert (contents.index(WEIGHED) < contents.index(WEIGHT)) is stage_on
 
