@@ -17,6 +17,19 @@ def d(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
+def bounds(window: TimeWindow | None) -> tuple[datetime, datetime]:
+    """The start and end of a window the test expects to be there."""
+    assert window is not None
+    return window.start, window.end
+
+
+def asked_window(query: str, now: datetime = NOW) -> TimeWindow | None:
+    """The window of the question about tasks that `query` must be."""
+    asked = task_question(query, now)
+    assert asked is not None
+    return asked.window
+
+
 @pytest.mark.parametrize(
     ("query", "start", "end"),
     [
@@ -74,8 +87,7 @@ def d(year: int, month: int, day: int) -> datetime:
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
     assert asks_about_tasks(query)
-    window = due_window(query, NOW)
-    assert window is not None and (window.start, window.end) == (start, end)
+    assert bounds(due_window(query, NOW)) == (start, end)
 
 
 @pytest.mark.parametrize(
@@ -105,11 +117,7 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
     ],
 )
 def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> None:
-    window = due_window(query, NOW)
-    assert window is not None and (window.start, window.end) == (
-        datetime.min.replace(tzinfo=UTC),
-        d(2026, 11, 20),
-    )
+    assert bounds(due_window(query, NOW)) == (datetime.min.replace(tzinfo=UTC), d(2026, 11, 20))
 
 
 @pytest.mark.parametrize(
@@ -260,14 +268,12 @@ def test_a_question_about_tasks_asked_on_a_thursday_names_its_window(
     query: str, start: datetime, end: datetime
 ) -> None:
     assert asks_about_tasks(query)
-    window = due_window(query, THURSDAY)
-    assert window is not None and (window.start, window.end) == (start, end)
+    assert bounds(due_window(query, THURSDAY)) == (start, end)
 
 
 def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
     sunday = datetime(2027, 2, 14, 10, tzinfo=UTC)
-    window = due_window("anything due this weekend?", sunday)
-    assert window is not None and (window.start, window.end) == (d(2027, 2, 13), d(2027, 2, 15))
+    assert bounds(due_window("anything due this weekend?", sunday)) == (d(2027, 2, 13), d(2027, 2, 15))
 
 
 @pytest.mark.parametrize(
@@ -329,9 +335,7 @@ def test_what_is_open_or_in_the_way_asks_about_tasks(query: str) -> None:
     ],
 )
 def test_a_query_of_only_a_time_ahead_asks_what_is_due(query: str, start: datetime, end: datetime) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.window is not None
-    assert (asked.window.start, asked.window.end) == (start, end)
+    assert bounds(asked_window(query)) == (start, end)
 
 
 @pytest.mark.parametrize(
@@ -390,21 +394,16 @@ def test_the_days_a_question_names_are_the_askers(query: str, start: datetime, e
     """Asked on Thursday 19 November at 18:30 in Austin (00:30 UTC on Friday): "tomorrow" is Friday
     in Austin, from 06:00 UTC, not Saturday; the same instant given in UTC reads UTC days."""
     asked_in_austin = datetime(2026, 11, 19, 18, 30, tzinfo=AUSTIN)
-    window = due_window(query, asked_in_austin)
-    assert window is not None and (window.start, window.end) == (start, end)
-    in_utc = due_window(query, asked_in_austin.astimezone(UTC))
-    assert in_utc is not None and (in_utc.start, in_utc.end) != (start, end)
+    assert bounds(due_window(query, asked_in_austin)) == (start, end)
+    assert bounds(due_window(query, asked_in_austin.astimezone(UTC))) != (start, end)
 
 
 def test_one_instant_in_two_offsets_asks_about_two_days() -> None:
     """The questions read are remembered by query and clock: the offset is part of the clock."""
     asked_in_austin = datetime(2026, 11, 19, 18, 30, tzinfo=AUSTIN)
-    in_austin = task_question("what's due tomorrow?", asked_in_austin)
-    in_utc = task_question("what's due tomorrow?", asked_in_austin.astimezone(UTC))
-    assert in_austin is not None and in_austin.window is not None
-    assert in_utc is not None and in_utc.window is not None
-    assert in_austin.window.start == utc(11, 20, 6)
-    assert in_utc.window.start == utc(11, 21, 0)
+    in_austin, _ = bounds(asked_window("what's due tomorrow?", asked_in_austin))
+    in_utc, _ = bounds(asked_window("what's due tomorrow?", asked_in_austin.astimezone(UTC)))
+    assert (in_austin, in_utc) == (utc(11, 20, 6), utc(11, 21, 0))
 
 
 @pytest.mark.parametrize(
@@ -465,16 +464,12 @@ def test_what_one_let_slide_is_what_is_overdue(query: str) -> None:
     ],
 )
 def test_the_rest_of_a_time_runs_from_now_to_its_end(query: str, start: datetime, end: datetime) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.window is not None
-    assert (asked.window.start, asked.window.end) == (start, end)
+    assert bounds(asked_window(query)) == (start, end)
 
 
 @pytest.mark.parametrize(("query", "day"), [("sat the 28th", 28), ("anything on thu the 26th?", 26)])
 def test_a_short_weekday_before_a_day_of_the_month(query: str, day: int) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.window is not None
-    assert (asked.window.start, asked.window.end) == (d(2026, 11, day), d(2026, 11, day + 1))
+    assert bounds(asked_window(query)) == (d(2026, 11, day), d(2026, 11, day + 1))
 
 
 @pytest.mark.parametrize("query", ["before the berlin show", "and after the move?", "before Fionn's party"])
@@ -520,6 +515,4 @@ def test_needing_anything_asks_what_to_do(query: str) -> None:
     ],
 )
 def test_a_time_already_begun_is_asked_from_now(query: str, start: datetime, end: datetime) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.window is not None
-    assert (asked.window.start, asked.window.end) == (start, end)
+    assert bounds(asked_window(query)) == (start, end)
