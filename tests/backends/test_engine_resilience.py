@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sys
 import time
 import uuid
@@ -23,6 +22,7 @@ from mnemo.memtypes.errors import Unavailable
 from mnemo.memtypes.queries import VectorPoint
 from mnemo.memtypes.types import MemoryType
 from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
+from tests.served import free_port
 
 SEMANTIC = MemoryType.SEMANTIC
 
@@ -109,14 +109,9 @@ async def test_acknowledged_writes_survive_a_killed_process_that_never_flushed(
         await index.close()
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_breaker_opens_on_an_unreachable_qdrant_server_and_fails_fast() -> None:
-    client = AsyncQdrantClient(url=f"http://127.0.0.1:{closed_port()}", timeout=1, check_compatibility=False)
+    unreachable = f"http://127.0.0.1:{free_port()}"  # a free port: nothing listens on it
+    client = AsyncQdrantClient(url=unreachable, timeout=1, check_compatibility=False)
     index = BreakerGuardedIndex(QdrantClientVectorIndex(client, PREFIX, DIMENSION), failures=2, reset_s=30)
     try:
         for attempt in range(2):
