@@ -11,12 +11,15 @@ processes MNEMO_REDIS__CLUSTER: `served_redis_env`).
 from __future__ import annotations
 
 import gc
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any, cast
 
 import pytest
@@ -55,6 +58,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
         gc.collect()
         _rss_after_last_collect_mb = _anonymous_rss_mb()
     return None
+
+
+def module_from_file(path: Path) -> ModuleType:
+    """The Python file at `path` (a script or a docs hook, outside any package) loaded as a module
+    named after the file, and registered under that name: a dataclass of the module looks itself up there."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def copy_sparse(src: Path, dst: Path) -> None:

@@ -11,7 +11,6 @@ network.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -22,19 +21,13 @@ import pytest
 from pydantic import BaseModel
 
 from mnemo.api.config.settings import Settings
+from tests.conftest import module_from_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "generated_pages", ROOT / "docs" / "hooks" / "generated_pages.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # a dataclass of the module looks itself up there
-    spec.loader.exec_module(module)
-    return module
+    return module_from_file(ROOT / "docs" / "hooks" / "generated_pages.py")
 
 
 def _variables() -> list[str]:

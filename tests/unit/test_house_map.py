@@ -4,22 +4,16 @@ module or an arrow that changed without a redraw fails here."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
+
+from tests.conftest import module_from_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _map() -> ModuleType:
-    path = ROOT / "docs" / "hooks" / "house_map.py"
-    spec = importlib.util.spec_from_file_location("house_map", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # a dataclass of the module looks itself up there
-    spec.loader.exec_module(module)
-    return module
+    return module_from_file(ROOT / "docs" / "hooks" / "house_map.py")
 
 
 def test_the_drawn_map_is_the_codes() -> None:

@@ -3,22 +3,18 @@ async_client.py (`make lint` checks it too), so the two cannot drift apart."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 from mnemo_client.async_client import AsyncMnemo, AsyncThreads, AsyncWorking
 from mnemo_client.sync_client import Mnemo, Threads, Working
+from tests.conftest import module_from_file
 
 GENERATOR = Path(__file__).resolve().parents[2] / "client" / "generate_sync_client.py"
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_sync_client", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_from_file(GENERATOR)
 
 
 def test_the_sync_client_is_what_the_async_one_generates() -> None:
