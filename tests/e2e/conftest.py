@@ -71,6 +71,24 @@ async def client(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
         yield c
 
 
+# Two tenants by API key, and the headers of each one's requests.
+TWO_TENANTS = "key-a:alpha,key-b:beta"
+A = {"Authorization": "Bearer key-a"}
+B = {"Authorization": "Bearer key-b"}
+
+
+@pytest.fixture
+async def tenants(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
+    """The real app with API keys for two tenants (`TWO_TENANTS`): a request says whose it is (`A`, `B`)."""
+    async with app_client(api_keys=TWO_TENANTS) as c:
+        yield c
+
+
+def semantic(content: str, **fields: Any) -> dict[str, Any]:
+    """A semantic memory to write: `content`, with the other fields given (`occurred_at`, `id`, `scope`)."""
+    return {"type": "semantic", "content": content, **fields}
+
+
 def store_holding(memories: list[dict[str, Any]], scope: dict[str, str] | None = None) -> Any:
     """A fixture: a client of the real app whose store holds `memories` (each in `scope`, where one
     is given), written in one request, so that no time passes between them."""

@@ -11,10 +11,7 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from mnemo.backends.redis.keys import KeySpace
-from tests.e2e.conftest import AppFactory
-
-A = {"Authorization": "Bearer key-a"}
-B = {"Authorization": "Bearer key-b"}
+from tests.e2e.conftest import TWO_TENANTS, A, AppFactory, B
 
 REFUSED = [
     "*",
@@ -40,7 +37,7 @@ ACCEPTED = ["beta", "beta:wm:shared", "a.b@c+d", "x" * 128]
 async def client(app_client: AppFactory) -> Any:
     # Rate limits (on by default with API keys) keep their own Redis key: off here, where the point
     # is that no id reaches a key.
-    async with app_client(api_keys="key-a:alpha,key-b:beta", rate_limit_per_minute=0) as c:
+    async with app_client(api_keys=TWO_TENANTS, rate_limit_per_minute=0) as c:
         yield c
 
 

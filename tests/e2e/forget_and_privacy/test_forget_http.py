@@ -11,18 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import A, B
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 from tests.e2e.transfer.test_export_import import cli
-
-A = {"Authorization": "Bearer key-a"}
-B = {"Authorization": "Bearer key-b"}
-
-
-@pytest.fixture
-async def client(app_client: AppFactory) -> Any:
-    async with app_client(api_keys="key-a:alpha,key-b:beta") as c:
-        yield c
 
 
 def memories_of(user: str) -> list[dict[str, Any]]:
@@ -71,24 +62,24 @@ async def holdings(client: Any, headers: dict[str, str], user: str, seeded: dict
     }
 
 
-async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
-    bob = await seed(client, A, "bob")
-    others = {u: await seed(client, A, u) for u in ("bob2", "Bob")}
-    other_tenant = await seed(client, B, "bob")
-    before = {u: await holdings(client, A, u, s) for u, s in others.items()}
-    before_b = await holdings(client, B, "bob", other_tenant)
-    mine = await holdings(client, A, "bob", bob)
+async def test_forget_one_user_removes_exactly_that_user(tenants: Any) -> None:
+    bob = await seed(tenants, A, "bob")
+    others = {u: await seed(tenants, A, u) for u in ("bob2", "Bob")}
+    other_tenant = await seed(tenants, B, "bob")
+    before = {u: await holdings(tenants, A, u, s) for u, s in others.items()}
+    before_b = await holdings(tenants, B, "bob", other_tenant)
+    mine = await holdings(tenants, A, "bob", bob)
     # 5 written + the thread turn's episode; the superseded fact is listed too.
     assert len(mine["memories"]) == 6 and mine["task_items"] == 1 and mine["thread"] == 200
 
-    live = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
+    live = (await tenants.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
     assert live == {"task_ids": [bob["task"]], "thread_ids": [bob["thread"]]}
 
-    dry = await client.post("/v1/forget", json={"scope": {"user_id": "bob"}, "dry_run": True}, headers=A)
+    dry = await tenants.post("/v1/forget", json={"scope": {"user_id": "bob"}, "dry_run": True}, headers=A)
     assert dry.json()["dry_run"] is True and dry.json()["removed"] == 8
-    assert await holdings(client, A, "bob", bob) == mine  # nothing removed by a dry run
+    assert await holdings(tenants, A, "bob", bob) == mine  # nothing removed by a dry run
 
-    response = await client.post("/v1/forget", json={"scope": {"user_id": "bob"}}, headers=A)
+    response = await tenants.post("/v1/forget", json={"scope": {"user_id": "bob"}}, headers=A)
     assert response.status_code == 200, response.text
     assert "deprecation" not in response.headers
     receipt = response.json()
@@ -108,48 +99,48 @@ async def test_forget_one_user_removes_exactly_that_user(client: Any) -> None:
         and receipt["erased"] is False
     )
     assert receipt["erase_by"].endswith("Z") and receipt["erase_by"] > receipt["at"]
-    status = await client.get(f"/v1/forget/{receipt['digest']}", headers=A)
+    status = await tenants.get(f"/v1/forget/{receipt['digest']}", headers=A)
     assert status.status_code == 200 and status.json()["state"] in ("scheduled", "erased"), status.text
-    assert (await client.get(f"/v1/forget/{receipt['digest']}", headers=B)).status_code == 404  # not B's
+    assert (await tenants.get(f"/v1/forget/{receipt['digest']}", headers=B)).status_code == 404  # not B's
 
-    assert await holdings(client, A, "bob", bob) == {"memories": [], "task_items": 0, "thread": 404}
+    assert await holdings(tenants, A, "bob", bob) == {"memories": [], "task_items": 0, "thread": 404}
     for user, seeded in others.items():  # look-alike ids keep everything
-        assert await holdings(client, A, user, seeded) == before[user]
-    assert await holdings(client, B, "bob", other_tenant) == before_b  # the same user id, another tenant
-    live = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
+        assert await holdings(tenants, A, user, seeded) == before[user]
+    assert await holdings(tenants, B, "bob", other_tenant) == before_b  # the same user id, another tenant
+    live = (await tenants.get("/v1/scopes/live", params={"user_id": "bob"}, headers=A)).json()
     assert live == {"task_ids": [], "thread_ids": []}
-    live_b = (await client.get("/v1/scopes/live", params={"user_id": "bob"}, headers=B)).json()
+    live_b = (await tenants.get("/v1/scopes/live", params={"user_id": "bob"}, headers=B)).json()
     assert live_b == {"task_ids": [other_tenant["task"]], "thread_ids": [other_tenant["thread"]]}
 
-    again = (await client.post("/v1/forget", json={"scope": {"user_id": "bob"}}, headers=A)).json()
+    again = (await tenants.post("/v1/forget", json={"scope": {"user_id": "bob"}}, headers=A)).json()
     assert again["removed"] == 0 and again["memory_ids"] == again["task_ids"] == again["thread_ids"] == []
     assert set(again["counts"].values()) == {0}
 
 
-async def test_forget_by_ids_stays_in_the_tenant(client: Any) -> None:
-    await seed(client, B, "carol")
-    theirs = (await client.get("/v1/memories", params={"user_id": "carol"}, headers=B)).json()["memories"]
+async def test_forget_by_ids_stays_in_the_tenant(tenants: Any) -> None:
+    await seed(tenants, B, "carol")
+    theirs = (await tenants.get("/v1/memories", params={"user_id": "carol"}, headers=B)).json()["memories"]
     ids = [m["id"] for m in theirs]
-    receipt = (await client.post("/v1/forget", json={"ids": ids}, headers=A)).json()
+    receipt = (await tenants.post("/v1/forget", json={"ids": ids}, headers=A)).json()
     assert receipt["removed"] == 0  # tenant A cannot forget tenant B's memories by id
-    receipt = (await client.post("/v1/forget", json={"ids": ids[:1]}, headers=B)).json()
+    receipt = (await tenants.post("/v1/forget", json={"ids": ids[:1]}, headers=B)).json()
     assert receipt["memory_ids"] == ids[:1] and receipt["scope"] is None
-    assert (await client.get(f"/v1/memories/{ids[0]}", headers=B)).status_code == 404
-    assert (await client.get(f"/v1/memories/{ids[1]}", headers=B)).status_code == 200
+    assert (await tenants.get(f"/v1/memories/{ids[0]}", headers=B)).status_code == 404
+    assert (await tenants.get(f"/v1/memories/{ids[1]}", headers=B)).status_code == 200
 
 
-async def test_the_top_level_scope_fields_still_work_with_a_deprecation_header(client: Any) -> None:
-    seeded = await seed(client, A, "frank")
-    preview = await client.post(
+async def test_the_top_level_scope_fields_still_work_with_a_deprecation_header(tenants: Any) -> None:
+    seeded = await seed(tenants, A, "frank")
+    preview = await tenants.post(
         "/v1/forget", json={"scope": {"user_id": "frank"}, "dry_run": True}, headers=A
     )
-    response = await client.post("/v1/forget", json={"user_id": "frank"}, headers=A)
+    response = await tenants.post("/v1/forget", json={"user_id": "frank"}, headers=A)
     assert response.status_code == 200, response.text
     assert response.headers["deprecation"] == "@1795564800"  # RFC 9745: deprecated since 2026-11-25
     receipt = response.json()
     assert receipt["scope"] == preview.json()["scope"] and receipt["scope"]["user_id"] == "frank"
     assert receipt["memory_ids"] == preview.json()["memory_ids"] and receipt["removed"] == 8
-    assert await holdings(client, A, "frank", seeded) == {"memories": [], "task_items": 0, "thread": 404}
+    assert await holdings(tenants, A, "frank", seeded) == {"memories": [], "task_items": 0, "thread": 404}
 
 
 ONE_ID = ["6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10"]
@@ -173,36 +164,36 @@ ONE_ID = ["6f1c8f0e-8d2b-4a59-9a43-0b6f4f1d2e10"]
         ({"dry_run": True}, "body"),
     ],
 )
-async def test_forget_refuses_what_it_cannot_scope(client: Any, body: dict[str, Any], field: str) -> None:
-    response = await client.post("/v1/forget", json=body, headers=A)
+async def test_forget_refuses_what_it_cannot_scope(tenants: Any, body: dict[str, Any], field: str) -> None:
+    response = await tenants.post("/v1/forget", json=body, headers=A)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert field in [e["field"] for e in response.json()["errors"]], response.text
 
 
-async def test_a_forgotten_memory_history_answers_as_one_never_stored(client: Any) -> None:
+async def test_a_forgotten_memory_history_answers_as_one_never_stored(tenants: Any) -> None:
     """Ids are derived from the content: a history that outlived the forget would confirm a guessed
     text (`created`, `forgotten` for the true text, 404 for wrong guesses)."""
-    await seed(client, A, "dave")
-    listing = await client.get("/v1/memories", params={"user_id": "dave", "limit": 100}, headers=A)
+    await seed(tenants, A, "dave")
+    listing = await tenants.get("/v1/memories", params={"user_id": "dave", "limit": 100}, headers=A)
     memories = listing.json()["memories"]
-    before = await client.get(f"/v1/memories/{memories[0]['id']}/history", headers=A)
+    before = await tenants.get(f"/v1/memories/{memories[0]['id']}/history", headers=A)
     assert before.status_code == 200 and before.json()["entries"][0]["action"] == "created"
-    await client.post("/v1/forget", json={"scope": {"user_id": "dave"}}, headers=A)
+    await tenants.post("/v1/forget", json={"scope": {"user_id": "dave"}}, headers=A)
     never = "00000000-0000-4000-8000-000000000000"
-    unknown = await client.get(f"/v1/memories/{never}/history", headers=A)
+    unknown = await tenants.get(f"/v1/memories/{never}/history", headers=A)
     for memory in memories:
-        history = await client.get(f"/v1/memories/{memory['id']}/history", headers=A)
+        history = await tenants.get(f"/v1/memories/{memory['id']}/history", headers=A)
         assert history.status_code == unknown.status_code == 404
         answer = json.loads(history.text.replace(memory["id"], never))
         assert {**answer, "request_id": None} == {**unknown.json(), "request_id": None}  # word for word
-        assert (await client.get(f"/v1/memories/{memory['id']}/history", headers=B)).status_code == 404
+        assert (await tenants.get(f"/v1/memories/{memory['id']}/history", headers=B)).status_code == 404
     # The same text written again starts a history of its own: nothing says it was there before.
-    rewritten = await client.post("/v1/memories", json={"memories": memories_of("dave")[:1]}, headers=A)
+    rewritten = await tenants.post("/v1/memories", json={"memories": memories_of("dave")[:1]}, headers=A)
     assert rewritten.status_code == 201, rewritten.text
     memory_id = rewritten.json()["results"][0]["id"]
     assert memory_id in {m["id"] for m in memories}  # the id it had: derived from the content
-    history = (await client.get(f"/v1/memories/{memory_id}/history", headers=A)).json()
+    history = (await tenants.get(f"/v1/memories/{memory_id}/history", headers=A)).json()
     assert [e["action"] for e in history["entries"]] == ["created"]
     assert "forgotten" not in str(history)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import A, B
 from tests.e2e.writes.test_memories_http import FACTS, write
 
 NOW = "2025-03-02T12:00:00Z"
@@ -167,15 +167,13 @@ async def test_search_refuses_bad_input_with_problem_details(client: AsyncTestCl
         assert field in response.text, (params, response.text)
 
 
-async def test_search_sees_only_the_callers_tenant(app_client: AppFactory) -> None:
-    async with app_client(api_keys="key-a:alpha,key-b:beta") as client:
-        alpha, beta = ({"Authorization": f"Bearer key-{k}"} for k in "ab")
-        written = await client.post("/v1/memories", json={"memories": FACTS}, headers=alpha)
-        assert written.status_code == 201, written.text
-        mine = await client.get("/v1/memories/search", params={"q": "green tea"}, headers=alpha)
-        assert mine.json()["hits"][0]["memory"]["content"] == TEA
-        theirs = await client.get("/v1/memories/search", params={"q": "green tea"}, headers=beta)
-        assert theirs.status_code == 200 and theirs.json()["hits"] == []
-        keyless = await client.get("/v1/memories/search", params={"q": "green tea"})
-        assert keyless.status_code == 401
-        assert keyless.headers["content-type"].startswith("application/problem+json")
+async def test_search_sees_only_the_callers_tenant(tenants: AsyncTestClient[Any]) -> None:
+    written = await tenants.post("/v1/memories", json={"memories": FACTS}, headers=A)
+    assert written.status_code == 201, written.text
+    mine = await tenants.get("/v1/memories/search", params={"q": "green tea"}, headers=A)
+    assert mine.json()["hits"][0]["memory"]["content"] == TEA
+    theirs = await tenants.get("/v1/memories/search", params={"q": "green tea"}, headers=B)
+    assert theirs.status_code == 200 and theirs.json()["hits"] == []
+    keyless = await tenants.get("/v1/memories/search", params={"q": "green tea"})
+    assert keyless.status_code == 401
+    assert keyless.headers["content-type"].startswith("application/problem+json")

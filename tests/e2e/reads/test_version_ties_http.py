@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
+from tests.e2e.conftest import ranked_contents, semantic, store_holding, vary_ranking
 
 NOW = "2027-03-09T13:45:00Z"
 CARER = {"user_id": "carer"}
@@ -23,21 +23,17 @@ WEIGHT = "dad's weight is one seventy one pounds on his bathroom scale"
 WEIGHED = "weighed dad at home with his shoes off and he was one sixty four, he skips lunch some days"
 
 
-def note(content: str) -> dict[str, Any]:
-    return {"type": "semantic", "content": content}
-
-
 def event(content: str, day: str) -> dict[str, Any]:
     return {"type": "episodic", "content": content, "occurred_at": f"{day}T23:00:00Z"}
 
 
 MEMORIES: list[dict[str, Any]] = [
-    note("dad weighed one seventy one on his bathroom scale the first week of december"),
-    note("dad weighs one seventy one on his bathroom scale, checked the first week of december"),
-    note(WEIGHT),
+    semantic("dad weighed one seventy one on his bathroom scale the first week of december"),
+    semantic("dad weighs one seventy one on his bathroom scale, checked the first week of december"),
+    semantic(WEIGHT),
     event(WEIGHED, "2027-02-20"),
     event("weighed dad again today, one sixty four with his shoes off", "2027-02-21"),
-    note("dad does much better in the mornings, book his appointments before noon"),
+    semantic("dad does much better in the mornings, book his appointments before noon"),
     event("dad's home blood pressure this week averages one twenty eight over seventy six", "2027-03-01"),
 ]
 

@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import TWO_TENANTS, A, AppFactory, B, semantic
 
-A = {"Authorization": "Bearer key-a"}
-B = {"Authorization": "Bearer key-b"}
 CONFIG = """\
 resources:
   - id: support
@@ -63,7 +61,7 @@ def config_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def client(app_client: AppFactory, config_file: Path) -> Any:
-    async with app_client(config=config_file, api_keys="key-a:alpha,key-b:beta") as c:
+    async with app_client(config=config_file, api_keys=TWO_TENANTS) as c:
         yield c
 
 
@@ -80,10 +78,6 @@ async def contents(client: Any, headers: dict[str, str], **body: Any) -> list[st
     response = await client.post("/v1/retrieve", json={**query, **body}, headers=headers)
     assert response.status_code == 200, response.text
     return [m["content"] for m in response.json()["memories"]]
-
-
-def semantic(content: str) -> dict[str, Any]:
-    return {"type": "semantic", "content": content}
 
 
 async def test_level_1_one_resource_keyed_by_context(client: Any) -> None:

@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from mnemo.memtypes.limits import MAX_METADATA_DEPTH, MAX_METADATA_NODES
-from tests.e2e.conftest import AppFactory
 from tests.e2e.requests.test_bad_input_http import assert_problem
 
 JSON = {"content-type": "application/json"}
@@ -35,12 +32,6 @@ def nested(depth: int) -> dict[str, Any]:
 def deep_text(levels: int) -> str:
     """Metadata JSON text `levels` deep, without building it (json.dumps would recurse)."""
     return '{"a":' * levels + "1" + "}" * levels
-
-
-@pytest.fixture
-async def client(app_client: AppFactory) -> Any:
-    async with app_client() as c:
-        yield c
 
 
 async def _thread(client: Any) -> str:

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from tests.e2e.conftest import A, B
 
-from tests.e2e.conftest import AppFactory
-
-A = {"Authorization": "Bearer key-a"}
-B = {"Authorization": "Bearer key-b"}
 SECRET = {
     "type": "semantic",
     "content": "Tenant B's launch code is 0000, kept in the red binder upstairs.",
@@ -17,29 +13,23 @@ SECRET = {
 }
 
 
-@pytest.fixture
-async def client(app_client: AppFactory) -> Any:
-    async with app_client(api_keys="key-a:alpha,key-b:beta") as c:
-        yield c
-
-
-async def test_keys_are_required_and_checked(client: Any) -> None:
+async def test_keys_are_required_and_checked(tenants: Any) -> None:
     for headers in [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic key-a"}]:
-        response = await client.get("/v1/memories", headers=headers)
+        response = await tenants.get("/v1/memories", headers=headers)
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("application/problem+json")
-    assert (await client.get("/health")).status_code == 200
+    assert (await tenants.get("/health")).status_code == 200
     # An unknown key is refused before its query is judged: a bad scope field does not turn it into a 422.
     wrong_key = {"Authorization": "Bearer wrong"}
-    response = await client.get("/v1/memories", params={"user_id": "a b"}, headers=wrong_key)
+    response = await tenants.get("/v1/memories", params={"user_id": "a b"}, headers=wrong_key)
     assert response.status_code == 401
 
 
-async def test_tenants_are_isolated(client: Any) -> None:
-    created = await client.post("/v1/memories", json={"memories": [SECRET]}, headers=B)
+async def test_tenants_are_isolated(tenants: Any) -> None:
+    created = await tenants.post("/v1/memories", json={"memories": [SECRET]}, headers=B)
     b_id = created.json()["results"][0]["id"]
     # Same external id in tenant A is a different record, not an overwrite of B's.
-    a_write = await client.post(
+    a_write = await tenants.post(
         "/v1/memories",
         json={
             "memories": [
@@ -50,15 +40,15 @@ async def test_tenants_are_isolated(client: Any) -> None:
     )
     assert a_write.json()["results"][0]["id"] != b_id
 
-    assert (await client.get(f"/v1/memories/{b_id}", headers=A)).status_code == 404
-    assert (await client.delete(f"/v1/memories/{b_id}", headers=A)).status_code == 404
-    listing = (await client.get("/v1/memories", headers=A)).json()
+    assert (await tenants.get(f"/v1/memories/{b_id}", headers=A)).status_code == 404
+    assert (await tenants.delete(f"/v1/memories/{b_id}", headers=A)).status_code == 404
+    listing = (await tenants.get("/v1/memories", headers=A)).json()
     assert [m["content"] for m in listing["memories"]] == [
         "Tenant A keeps its own notes about the quarterly launch plan."
     ]
-    found = (await client.post("/v1/retrieve", json={"query": "launch code"}, headers=A)).json()
+    found = (await tenants.post("/v1/retrieve", json={"query": "launch code"}, headers=A)).json()
     assert "0000" not in found["context"]
     assert all(m["content"] != SECRET["content"] for m in found["memories"])
 
     # B still has it, untouched.
-    assert (await client.get(f"/v1/memories/{b_id}", headers=B)).json()["content"] == SECRET["content"]
+    assert (await tenants.get(f"/v1/memories/{b_id}", headers=B)).json()["content"] == SECRET["content"]

@@ -11,11 +11,10 @@ from typing import Any
 
 import httpx
 
+from tests.e2e.conftest import TWO_TENANTS, A, B
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 from tests.e2e.surfaces.test_mcp_http import ACCEPT, INITIALIZE
 
-A = {"Authorization": "Bearer key-a"}
-B = {"Authorization": "Bearer key-b"}
 STREAM = {"Accept": "text/event-stream", "MCP-Protocol-Version": "2025-06-18"}
 IDLE_S = 2.0
 
@@ -36,7 +35,7 @@ async def read_to_end(response: httpx.Response) -> float:
 
 async def test_streams_are_bounded_per_tenant_and_closed_when_idle(live_app: LiveApp) -> None:  # noqa: F811
     settings: dict[str, Any] = {
-        "api_keys": "key-a:alpha,key-b:beta",
+        "api_keys": TWO_TENANTS,
         "mcp_streams_per_tenant": 2,
         "mcp_stream_idle_s": IDLE_S,
     }

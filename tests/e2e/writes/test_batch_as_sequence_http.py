@@ -16,12 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.memtypes.queries import MemoryFilter
 from mnemo.memtypes.types import MemoryType
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import A, B
 from tests.e2e.transfer.test_ingest_cli import _env
 
 SAM, BOB, ALICE, DANA, TEAM = ({"user_id": u} for u in ("sam", "bob", "alice", "dana", "team"))
@@ -45,14 +43,7 @@ HISTORY = [
     fact("The team meets on Thursdays at two.", "2026-03-01T09:00:00Z", TEAM, supersedes=["meeting-v1"]),
     fact("Sam lives in Hull.", "2025-01-01T09:00:00Z", SAM, fact_key="sam.home"),  # history arriving late
 ]
-A, B = {"Authorization": "Bearer key-a"}, {"Authorization": "Bearer key-b"}
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-@pytest.fixture
-async def tenants(app_client: AppFactory) -> Any:
-    async with app_client(api_keys="key-a:alpha,key-b:beta") as c:
-        yield c
 
 
 def by_content(text: str | None, contents: dict[str, str]) -> str | None:

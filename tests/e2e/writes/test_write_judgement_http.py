@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import semantic
 from tests.e2e.reads.test_retrieve_http import retrieve
 from tests.e2e.writes.test_memories_http import write_results
-from tests.e2e.writes.test_write_path_http import TEA, TEA_AGAIN, listing, semantic
+from tests.e2e.writes.test_write_path_http import TEA, TEA_AGAIN, listing
 
 SHORT_FACTS = {
     "Alice prefers green tea over coffee.": "What should I offer Alice to drink?",
@@ -157,12 +156,6 @@ async def test_a_negated_statement_is_an_update_not_a_copy(client: AsyncTestClie
     assert (not_allergic["status"], not_allergic["reason"]) == ("merged", f"supersedes {allergic['id']}")
     found = await retrieve(client, query="Is Bob allergic to peanuts?", types=["semantic"])
     assert [m["content"] for m in found["memories"]] == ["Bob is not allergic to peanuts."]
-
-
-@pytest.fixture
-async def tenants(app_client: AppFactory) -> Any:
-    async with app_client(api_keys="key-a:alpha,key-b:beta") as c:
-        yield c
 
 
 async def test_restore_is_tenant_scoped(tenants: Any) -> None:

@@ -6,18 +6,13 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import in_app_loop
+from tests.e2e.conftest import in_app_loop, semantic
 from tests.e2e.reads.test_retrieve_http import retrieve
 from tests.e2e.writes.test_memories_http import write, write_results
 
 TEA = "Alice prefers green tea over coffee, and drinks it without any sugar."
 TEA_AGAIN = "Alice prefers green tea over coffee and drinks it without sugar."
 TEA_THIRD = "Alice prefers green tea over coffee; she drinks it with no sugar at all."
-
-
-def semantic(content: str, **fields: Any) -> dict[str, Any]:
-    """A semantic memory to write: `content`, with the other fields given (`occurred_at`, `id`)."""
-    return {"type": "semantic", "content": content, **fields}
 
 
 async def listing(client: AsyncTestClient[Any], **params: Any) -> list[dict[str, Any]]:
