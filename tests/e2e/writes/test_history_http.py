@@ -4,21 +4,14 @@ text, kept in the data dir across restarts."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from tests.conftest import copy_sparse
 from tests.e2e.conftest import AppFactory
+from tests.e2e.writes.test_memories_http import write_one
 
 LISBON = "Alice lives in Lisbon, in a flat near the river with two cats."
 LISBON_EDITED = "Alice lives in Lisbon, in a flat near the river with three cats."
 BERLIN = "Alice moved to Berlin for her new job at a robotics startup."
-
-
-async def write(client: Any, memory: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post("/v1/memories", json={"memories": [memory]})
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()["results"][0]
-    return result
 
 
 async def test_created_updated_merged_deleted_in_order(
@@ -33,10 +26,10 @@ async def test_created_updated_merged_deleted_in_order(
         "occurred_at": "2024-05-01T00:00:00Z",
     }
     async with app_client(data_dir) as client:
-        created = await write(client, {**fact, "content": LISBON})
-        updated = await write(client, {**fact, "content": LISBON_EDITED, "tags": ["home"]})
+        created = await write_one(client, {**fact, "content": LISBON})
+        updated = await write_one(client, {**fact, "content": LISBON_EDITED, "tags": ["home"]})
         assert updated["id"] == created["id"] and updated["status"] == "updated"
-        newer = await write(
+        newer = await write_one(
             client,
             {
                 "type": "semantic",
@@ -93,7 +86,7 @@ async def test_a_status_change_and_the_acting_agent_are_recorded(
         assert [(e["action"], e["agent"]) for e in by_agent["entries"]] == [("created", "bot")]
         task = {"type": "prospective", "content": "Remind Alice to renew her passport before the trip.",
                 "due_at": "2030-01-01T09:00:00Z"}  # fmt: skip
-        created = await write(client, task)
+        created = await write_one(client, task)
         assert (await client.post(f"/v1/memories/{created['id']}/complete")).status_code == 200
         entries = (await client.get(f"/v1/memories/{created['id']}/history")).json()["entries"]
     assert [(e["action"], e["changed"], e["reason"]) for e in entries] == [

@@ -18,11 +18,10 @@ from mnemo.memtypes.governance.forget import LEDGER_FILE, LedgerEntry
 from mnemo.memtypes.ids import IdKeys, is_unkeyed, unkeyed_digest
 from mnemo.memtypes.records import Scope, memory_id
 from mnemo.memtypes.types import MemoryType
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import TWO_TENANTS, A, AppFactory, B
+from tests.e2e.writes.test_memories_http import write_one
 
 DANA = "Dana tested positive for HIV in March."
-A, B = {"Authorization": "Bearer key-a"}, {"Authorization": "Bearer key-b"}
-TWO_TENANTS = {"api_keys": "key-a:alpha,key-b:beta"}
 
 
 def unkeyed_id(tenant: str, content: str, user_id: str, memory_type: MemoryType = MemoryType.SEMANTIC) -> str:
@@ -30,18 +29,11 @@ def unkeyed_id(tenant: str, content: str, user_id: str, memory_type: MemoryType 
     return memory_id(tenant, memory_type, Scope(user_id=user_id), None, unkeyed_digest(content))
 
 
-async def write(client: Any, memory: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
-    response = await client.post("/v1/memories", json={"memories": [memory]}, headers=headers or {})
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()["results"][0]
-    return result
-
-
 async def test_an_id_confirms_nothing_about_a_guessed_text(app_client: AppFactory) -> None:
     memory = {"type": "semantic", "content": DANA, "scope": {"user_id": "dana"}}
-    async with app_client(**TWO_TENANTS) as client:
-        alpha = await write(client, memory, A)
-        beta = await write(client, memory, B)
+    async with app_client(api_keys=TWO_TENANTS) as client:
+        alpha = await write_one(client, memory, A)
+        beta = await write_one(client, memory, B)
         # Two tenants writing the same words get unrelated ids.
         assert alpha["id"] != beta["id"] and uuid.UUID(alpha["id"]).version == 8
         guessed = unkeyed_id("alpha", DANA, "dana")
@@ -50,7 +42,7 @@ async def test_an_id_confirms_nothing_about_a_guessed_text(app_client: AppFactor
         record = (await client.get(f"/v1/memories/{alpha['id']}", headers=A)).json()
         bare = hashlib.sha256(DANA.encode()).hexdigest()
         assert record["content_hash"] != bare  # the digest the API shows is keyed too
-        again = await write(client, memory, A)  # deterministic under the key: a re-write is one memory
+        again = await write_one(client, memory, A)  # deterministic under the key: a re-write is one memory
         assert again["id"] == alpha["id"] and again["status"] == "unchanged"
 
         receipt = (await client.post("/v1/forget", json={"scope": {"user_id": "dana"}}, headers=A)).json()
@@ -86,11 +78,13 @@ async def build_legacy_store(app_client: AppFactory, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("mnemo.api.http.services.rekey_store", _nothing)
     fact = {"type": "semantic", "fact_key": "alice.home", "scope": {"user_id": "alice"}}
     async with app_client() as client:
-        old = await write(client, {**fact, "content": OLD_FACT, "occurred_at": "2024-05-01T00:00:00Z"})
-        new = await write(client, {**fact, "content": NEW_FACT, "occurred_at": "2025-05-01T00:00:00Z"})
+        old = await write_one(client, {**fact, "content": OLD_FACT, "occurred_at": "2024-05-01T00:00:00Z"})
+        new = await write_one(client, {**fact, "content": NEW_FACT, "occurred_at": "2025-05-01T00:00:00Z"})
         assert new["reason"] == f"supersedes {old['id']}"
-        episode = await write(client, {"type": "episodic", "content": EPISODE, "scope": {"user_id": "alice"}})
-        gone = await write(client, {"type": "semantic", "content": DANA, "scope": {"user_id": "dana"}})
+        episode = await write_one(
+            client, {"type": "episodic", "content": EPISODE, "scope": {"user_id": "alice"}}
+        )
+        gone = await write_one(client, {"type": "semantic", "content": DANA, "scope": {"user_id": "dana"}})
         retrieved = await client.post(
             "/v1/retrieve", json={"query": "Where does Alice work?", "scope": {"user_id": "alice"}}
         )
@@ -134,7 +128,9 @@ async def test_a_store_of_unkeyed_ids_is_rekeyed_on_start(
         ]
         assert sum(counted) >= 1  # the access counts moved with their memories
         # A re-write of the same words dedups against the migrated memory.
-        again = await write(client, {"type": "episodic", "content": EPISODE, "scope": {"user_id": "alice"}})
+        again = await write_one(
+            client, {"type": "episodic", "content": EPISODE, "scope": {"user_id": "alice"}}
+        )
         assert again["id"] == keyed["episode"] and again["status"] == "unchanged"
         listed = (await client.get("/v1/memories", params={"include_superseded": "true"})).json()
         assert sorted(m["id"] for m in listed["memories"]) == sorted(

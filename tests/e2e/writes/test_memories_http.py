@@ -53,6 +53,16 @@ async def write_results(
     return results
 
 
+async def write_one(
+    client: AsyncTestClient[Any], memory: dict[str, Any], headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the write did with one memory (a tenant's, where `headers` carry its key)."""
+    response = await client.post("/v1/memories", json={"memories": [memory]}, headers=headers or {})
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()["results"][0]
+    return result
+
+
 async def test_write_then_get_round_trip(client: AsyncTestClient[Any]) -> None:
     body = await write(client, FACTS)
     assert [r["status"] for r in body["results"]] == ["created"] * 4
