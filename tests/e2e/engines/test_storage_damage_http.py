@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 from mnemo.api.config.settings import Settings
 from mnemo.cli.main import main as mnemo
 from mnemo.memtypes.types import MemoryType, collection_name
+from tests.backends.test_type_health import break_journals
 from tests.e2e.conftest import AppFactory
 from tests.e2e.requests.test_metrics_http import scrape, value
 
@@ -141,15 +142,7 @@ async def test_an_engine_error_under_a_running_service_is_a_503_and_recovers(app
         assert (await client.post("/v1/memories", json={"memories": EPISODES[:3]})).status_code == 201
         index = client.app.state.services.index
         index._group_flush[MemoryType.EPISODIC].checkpoint_s = 0.0  # every write flushes whole
-        shard = index.shard_path(MemoryType.EPISODIC)
-        broken = []
-        stores = [*shard.glob("segments/*/payload_storage"), *shard.glob("segments/*/vector_storage-*/store")]
-        for store in stores:
-            journal = store / "tracker_journal.dat"  # injected fault: a dir where the journal goes
-            if journal.is_file():
-                journal.unlink()
-            journal.mkdir()
-            broken.append(journal)
+        broken = break_journals(index.shard_path(MemoryType.EPISODIC))
 
         refused = await client.post("/v1/memories", json={"memories": EPISODES[3:5]})
         assert refused.status_code == 503, refused.text
