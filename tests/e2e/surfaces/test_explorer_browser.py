@@ -53,6 +53,14 @@ class Watched:
         return [u for u in self.requests if not u.startswith("data:") and urlsplit(u)[:2] != origin]
 
 
+async def explorer_page(browser: Any, url: str) -> tuple[Any, Watched]:
+    """A new page on a laptop's screen, watched from its first request, at the service's explorer."""
+    page = await browser.new_page(viewport={"width": 1366, "height": 800})
+    watched = Watched(page)
+    await page.goto(f"{url}/ui")
+    return page, watched
+
+
 async def shot(page: Any, name: str) -> None:
     if SCREENSHOTS:
         await page.screenshot(path=str(Path(SCREENSHOTS) / f"explorer-{name}.png"), full_page=True)
@@ -64,9 +72,7 @@ async def test_explorer_page_playground_and_delete(live_app: LiveApp, browser: A
         assert written.status_code == 201, written.text
         tea_id = written.json()["results"][0]["id"]
 
-        page = await browser.new_page(viewport={"width": 1366, "height": 800})  # a laptop screen
-        watched = Watched(page)
-        await page.goto(f"{url}/ui")
+        page, watched = await explorer_page(browser, url)
         await page.wait_for_selector("#memory-table tbody tr")
         assert await page.locator("#memory-table tbody tr").count() == len(MEMORIES)
         # Each memory's scope, tags, due date and time; the page newest first (and it says so).
@@ -175,9 +181,7 @@ async def test_left_out_search_and_forget_from_the_page(live_app: LiveApp, brows
         copy = {**MEMORIES[0], "content": TEA_AGAIN}
         written = await api.post("/v1/memories", json={"memories": [*MEMORIES, copy], "dedup": False})
         assert written.status_code == 201, written.text
-        page = await browser.new_page(viewport={"width": 1366, "height": 800})
-        watched = Watched(page)
-        await page.goto(f"{url}/ui")
+        page, watched = await explorer_page(browser, url)
         await page.wait_for_selector("#memory-table tbody tr")
 
         # -- what a retrieval left out, and why, with scores ---------------------------------------
@@ -277,9 +281,7 @@ async def test_switching_the_key_clears_every_panel(live_app: LiveApp, browser: 
         assert (await alpha.post("/v1/memories", json={"memories": MEMORIES})).status_code == 201
         item = {"content": "Alice wants a window seat.", "priority": 8, "scope": {"user_id": "alice"}}
         assert (await alpha.post("/v1/working/trip-1/items", json=item)).status_code == 201
-        page = await browser.new_page(viewport={"width": 1366, "height": 800})
-        watched = Watched(page)
-        await page.goto(f"{url}/ui")
+        page, watched = await explorer_page(browser, url)
         await page.locator("#status", has_text="needs an API key").wait_for()
         await page.get_by_label("API key").fill("key-a")
         await page.get_by_label("user_id").fill("alice")

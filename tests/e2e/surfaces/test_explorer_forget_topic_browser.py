@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
-from tests.e2e.surfaces.test_explorer_browser import CHROMIUM, Watched, browser  # noqa: F401 (a fixture)
+from tests.e2e.surfaces.test_explorer_browser import CHROMIUM, browser, explorer_page  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
 SCOPE = {"user_id": "ines"}
@@ -26,9 +26,7 @@ async def test_a_topic_previewed_with_checkboxes_and_only_the_ticked_forgotten(
         memories = [{"type": "semantic", "content": c, "scope": SCOPE} for c in [*TENNIS, BEES]]
         written = await api.post("/v1/memories", json={"memories": memories})
         assert written.status_code == 201, written.text
-        page = await browser.new_page(viewport={"width": 1366, "height": 800})
-        watched = Watched(page)
-        await page.goto(f"{url}/ui")
+        page, watched = await explorer_page(browser, url)
         await page.get_by_role("tab", name="Forget a subject").click()
         await page.get_by_label("About").fill("tennis")
         await page.get_by_role("button", name="Preview", exact=True).click()
