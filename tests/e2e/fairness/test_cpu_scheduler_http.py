@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -44,22 +45,32 @@ async def _seed(client: httpx.AsyncClient) -> None:
         assert reply.status_code == 201, reply.text
 
 
+async def served_beside_a_flood(
+    client: httpx.AsyncClient, cpu: FairScheduler, quiet_request: Callable[[], Awaitable[httpx.Response]]
+) -> httpx.Response:
+    """Beta's `quiet_request`, sent while a flood of alpha's retrievals waits for the one CPU slot:
+    its answer, once the flood is answered too and beta is seen served before the flood's queue."""
+    flood = [asyncio.create_task(client.post("/v1/retrieve", json=BODY, headers=A)) for _ in range(8)]
+    await _until(lambda: cpu.queued("alpha") >= 6, "alpha's requests queued for the CPU")
+    served_before = len(cpu.stats.grants)
+    quiet = await quiet_request()
+    assert [r.status_code for r in await asyncio.gather(*flood)] == [200] * 8
+    after = cpu.stats.grants[served_before:]
+    # At most the slot alpha held (and one more that took it meanwhile) went before beta.
+    assert "beta" in after[:2], after
+    assert after.count("alpha") >= 6, after
+    return quiet
+
+
 async def test_a_tenant_beside_a_flood_is_served_before_the_floods_queue(live_app: LiveApp) -> None:  # noqa: F811
     async with live_app(**ONE_SLOT) as (url, app), httpx.AsyncClient(base_url=url, timeout=120) as client:
         await _seed(client)
         cpu: FairScheduler = app.state.fairness.cpu
         assert cpu.slots == 1
-        flood = [asyncio.create_task(client.post("/v1/retrieve", json=BODY, headers=A)) for _ in range(8)]
-        await _until(lambda: cpu.queued("alpha") >= 6, "alpha's requests queued for the CPU")
-        served_before = len(cpu.stats.grants)
-        quiet = await client.post("/v1/retrieve", json=BODY, headers=B)
+        quiet = await served_beside_a_flood(
+            client, cpu, lambda: client.post("/v1/retrieve", json=BODY, headers=B)
+        )
         assert quiet.status_code == 200, quiet.text
-        answers = await asyncio.gather(*flood)
-        assert [r.status_code for r in answers] == [200] * 8
-        after = cpu.stats.grants[served_before:]
-        # At most the slot alpha held (and one more that took it meanwhile) went before beta.
-        assert "beta" in after[:2], after
-        assert after.count("alpha") >= 6, after
 
 
 async def test_a_tenants_mcp_recall_beside_a_rest_flood_is_served_before_the_floods_queue(
@@ -73,16 +84,12 @@ async def test_a_tenants_mcp_recall_beside_a_rest_flood_is_served_before_the_flo
     async with live_app(**ONE_SLOT) as (url, app), httpx.AsyncClient(base_url=url, timeout=120) as client:
         await _seed(client)
         cpu: FairScheduler = app.state.fairness.cpu
-        flood = [asyncio.create_task(client.post("/v1/retrieve", json=BODY, headers=A)) for _ in range(8)]
-        await _until(lambda: cpu.queued("alpha") >= 6, "alpha's requests queued for the CPU")
-        served_before = len(cpu.stats.grants)
-        quiet = await client.post("/mcp", json=recall, headers=mcp_headers)
+        # Served before the flood's queue, as a REST call of beta's would be.
+        quiet = await served_beside_a_flood(
+            client, cpu, lambda: client.post("/mcp", json=recall, headers=mcp_headers)
+        )
         assert quiet.status_code == 200 and not quiet.json()["result"].get("isError"), quiet.text
         assert "release" in str(quiet.json()["result"]["content"])
-        assert [r.status_code for r in await asyncio.gather(*flood)] == [200] * 8
-        after = cpu.stats.grants[served_before:]
-        assert "beta" in after[:2], after  # as a REST call of beta's would be
-        assert after.count("alpha") >= 6, after
 
 
 async def test_beside_a_flood_a_slot_is_kept_for_the_other_active_tenant(live_app: LiveApp) -> None:  # noqa: F811
