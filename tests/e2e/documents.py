@@ -4,6 +4,7 @@ as a reader meets them: a block may use what an earlier one wrote."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)  # a code block: its language, its text
 
 
 def _nav_pages(entry: Any) -> list[str]:

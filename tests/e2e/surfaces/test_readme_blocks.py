@@ -21,12 +21,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.documents import documents
+from tests.e2e.documents import FENCE, ROOT, documents
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 
-ROOT = Path(__file__).resolve().parents[3]
 DOCUMENTS = documents()
-_FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SHELLS = {"sh", "bash", "shell"}
 # A block's first line → why it is not run here and what checks it instead.
 NOT_RUN_HERE = {
@@ -83,7 +81,7 @@ def blocks(languages: set[str]) -> list[Block]:
     found = []
     for path in DOCUMENTS:
         text = path.read_text()
-        for block in _FENCE.finditer(text):
+        for block in FENCE.finditer(text):
             if block.group(1) in languages:
                 line = text[: block.start()].count("\n") + 1
                 found.append(Block(str(path.relative_to(ROOT)), line, block.group(1), block.group(2)))

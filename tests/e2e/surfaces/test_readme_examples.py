@@ -23,12 +23,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.documents import documents
+from tests.e2e.documents import FENCE, ROOT, documents
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 - a fixture
 
-ROOT = Path(__file__).resolve().parents[3]
 DOCUMENTS = documents()
-_FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # Records every call: its status in N.status, its body in N.body (a counter file, as `$(curl …)`
 # runs in a subshell), and prints the body as curl would.
 _WRAPPER = """
@@ -69,7 +67,7 @@ def examples() -> list[Example]:
     found = []
     for path in DOCUMENTS:
         text = path.read_text()
-        blocks = list(_FENCE.finditer(text))
+        blocks = list(FENCE.finditer(text))
         for i, block in enumerate(blocks):
             if (
                 block.group(1) != "sh"
