@@ -3,9 +3,13 @@ and runs it in a child process with the copy first on PYTHONPATH, so that the co
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import served_redis_env
 
@@ -47,3 +51,14 @@ def environment_of_copy(root: Path, redis_url: str, redis_prefix: str, **setting
     }
     env.pop("PYTEST_XDIST_WORKER", None)  # a pytest the child runs is not one of this run's workers
     return env
+
+
+def drive(script: Path, args: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """Run `script`, a program that drives the copy and prints what it saw as JSON on its last line,
+    in a child process under `env` (`environment_of_copy`); answers that JSON, and fails with the
+    child's errors where it exits non-zero."""
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=900
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -12,7 +12,6 @@ child processes over the copy (the copy must be what imports), on the test Redis
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integrations.package_copy import ROOT, copy_package, environment_of_copy, insert
+from tests.integrations.package_copy import ROOT, copy_package, drive, environment_of_copy, insert
 
 ROOM_INIT = (
     '"""qdrant-client\'s local mode: Qdrant\'s engine in this process, on a directory of its own."""\n'
@@ -186,13 +185,7 @@ def test_a_backend_added_as_the_recipe_says_passes_the_contracts_and_the_shared_
     assert passed >= 10  # every scenario of the shared suite ran on the new backend
 
     (tmp_path / "drive.py").write_text(DRIVE)
-    served = _run(
-        [sys.executable, str(tmp_path / "drive.py"), str(tmp_path / "data"), str(vectors)],
-        root,
-        env,
-    )
-    assert served.returncode == 0, served.stderr[-4000:]
-    seen = json.loads(served.stdout.strip().splitlines()[-1])
+    seen = drive(tmp_path / "drive.py", [str(tmp_path / "data"), str(vectors)], env, cwd=root)
     assert seen["package"].startswith(str(root))
     assert seen["index"] == "LocalVectorIndex"
     assert seen["written"] == ["created", "created"]

@@ -10,15 +10,12 @@ on a real Qdrant Edge data dir and the test Redis.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.integrations.package_copy import ROOT, copy_package, environment_of_copy, insert
+from tests.integrations.package_copy import ROOT, copy_package, drive, environment_of_copy, insert
 
 SIXTH = "reflective"
 
@@ -120,16 +117,7 @@ def test_a_sixth_memory_type_added_as_the_recipe_says_works_everywhere(
     _package_with_a_sixth_type(root)
     (tmp_path / "drive.py").write_text(DRIVE)
     env = environment_of_copy(root, redis_url, redis_prefix)
-    done = subprocess.run(
-        [sys.executable, str(tmp_path / "drive.py"), str(tmp_path / "data")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = drive(tmp_path / "drive.py", [str(tmp_path / "data")], env, cwd=tmp_path)
     assert seen["package"].startswith(str(root)) and seen["client"].startswith(str(root))
     assert SIXTH in seen["api_enum"]
 
