@@ -57,6 +57,14 @@ def eraser(tmp_path: Path, store: Store, **config: float) -> BackgroundEraser:
     return made
 
 
+async def with_one_scheduled(tmp_path: Path) -> tuple[Store, BackgroundEraser]:
+    """An eraser with one forget's erasure (of semantic memories) scheduled, and the store it erases."""
+    store = Store()
+    background = eraser(tmp_path, store)
+    await schedule(background, DIGESTS[0], [SEMANTIC])
+    return store, background
+
+
 async def test_the_erasure_is_recorded_before_the_forget_answers(tmp_path: Path) -> None:
     background = eraser(tmp_path, Store())
     scheduled = await schedule(background, DIGESTS[0], [SEMANTIC])
@@ -139,9 +147,7 @@ async def test_a_clean_close_erases_what_is_pending(tmp_path: Path) -> None:
 
 
 async def test_close_ends_a_loop_that_swallowed_its_cancellation_and_still_erases(tmp_path: Path) -> None:
-    store = Store()
-    background = eraser(tmp_path, store)
-    await schedule(background, DIGESTS[0], [SEMANTIC])
+    store, background = await with_one_scheduled(tmp_path)
     swallowed = asyncio.Event()
     background._task = asyncio.create_task(swallowing_first_cancel(swallowed))
     await asyncio.sleep(0)
@@ -156,9 +162,7 @@ async def test_close_ends_a_loop_that_swallowed_its_cancellation_and_still_erase
 async def test_close_says_that_the_loop_had_died_and_still_erases(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = Store()
-    background = eraser(tmp_path, store)
-    await schedule(background, DIGESTS[0], [SEMANTIC])
+    store, background = await with_one_scheduled(tmp_path)
 
     async def broken() -> None:
         raise RuntimeError("a defect")
@@ -176,9 +180,7 @@ def test_the_batching_window_is_shorter_than_the_promise() -> None:
 
 
 async def test_a_run_meanwhile_leaves_a_forget_still_removing_for_the_next(tmp_path: Path) -> None:
-    store = Store()
-    background = eraser(tmp_path, store)
-    await schedule(background, DIGESTS[0], [SEMANTIC])
+    store, background = await with_one_scheduled(tmp_path)
     await background.record("alpha", DIGESTS[1], [EPISODIC])  # its removal not done yet
     assert "episodic" in json.loads((tmp_path / STATE_FILE).read_text())["types"]  # on disk already
     assert await background.run_once()
