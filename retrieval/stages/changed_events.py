@@ -75,6 +75,7 @@ from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.model import RankingModel
 from . import rank
+from .asked_changes import AskedChange
 from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked, asks_now
 from .plan import ReadPlan
 from .post import (
@@ -241,6 +242,12 @@ def _tells_value(event: ScoredPoint, statement: ScoredPoint) -> bool:
     return _leaves(event, statement) or _gives_anew(event, statement)
 
 
+def _tells_asked(event: ScoredPoint, asked_now: AskedChange) -> bool:
+    """Whether an event tells for good a change of what a question about now asks (asked_changes.py)."""
+    text = str(event.payload.get("content", ""))
+    return asked_now.told_by(text, tells_lasting_change(text))
+
+
 def _tells_newer(event: ScoredPoint, statement: ScoredPoint, lasting: bool) -> bool:
     """Whether an event's words tell that its value replaced a statement's: it names the statement's
     value as the one it left, or it says a lasting change (`lasting`) and gives the statement's number
@@ -316,6 +323,7 @@ async def lift_changed_events(
     # A value left, or given anew in the same words, is a tie of its own, as a word the question
     # names is: alike from the lower bar.
     near = same_meaning(read, fit.asked_min_cosine)
+    asked_now = AskedChange.of(question.text)  # so is a lasting change of what it asks about now
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
         statement = next(
@@ -324,7 +332,7 @@ async def lift_changed_events(
                 for s in older
                 if _outdates(event, s, same, values, now)
                 or _retells(event, s, newer, same)
-                or (_tells_value(event, s) and near(s.id, event.id))
+                or ((_tells_value(event, s) or _tells_asked(event, asked_now)) and near(s.id, event.id))
             ),
             None,
         )
