@@ -3,7 +3,8 @@ value as it stands by a word of time ("how much is a veg box now?", "which day d
 days?"), an event that says the value changed for good ("box delivery moved to Fridays from 9/4") is
 what it asks for, though its words read less alike the older statement ("veg boxes go out on Thursdays
 from 14:00") than two restatements of one value do. stages/changed_events.py then ties the two from the
-lower bar two values of one question restate from (`asked_min_cosine`), where the event:
+lower bar two values of one question restate from (`asked_min_cosine`), where the statement names the
+thing asked too (the subject they share, as a name would) and the event:
 
 - says a lasting change, not a one-off's "instead of" (`tells_lasting_change`);
 - names the thing the question asks: one of its words that is not a name, as written or with another
@@ -57,12 +58,14 @@ class AskedChange:
 
     def told_by(self, text: str, lasting: bool) -> bool:
         """Whether an event's text (`lasting`: it says a lasting change) tells the thing asked anew."""
-        if not lasting or not self.words:
-            return False
-        said = {f for w in signature(text).words for f in _forms(w)}
-        if not any(said.intersection(_forms(w)) for w in self.words):
+        if not lasting or not self.names_thing(text):
             return False
         return not self.kinds or any(holds_form(k, text) for k in self.kinds)
+
+    def names_thing(self, text: str) -> bool:
+        """Whether a text names the thing asked: one of its words, in any of their forms."""
+        said = {f for w in signature(text).words for f in _forms(w)}
+        return any(not said.isdisjoint(_forms(w)) for w in self.words)
 
 
 NOTHING_ASKED_NOW = AskedChange()

@@ -75,7 +75,7 @@ from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.model import RankingModel
 from . import rank
-from .asked_changes import AskedChange
+from .asked_changes import NOTHING_ASKED_NOW, AskedChange
 from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked, asks_now
 from .plan import ReadPlan
 from .post import (
@@ -167,13 +167,15 @@ def candidate_pairs(
     said_periods: bool = True,
     asked: Asked = NOTHING_ASKED,
     left_reach: float = 0.0,
+    asked_now: AskedChange = NOTHING_ASKED_NOW,
 ) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
     newer than by the word, time and score checks (an event that says no change, only those whose
     value it gives anew; `said_periods`: a statement's words naming the date it holds from count as
     its time; `asked`: a word the question names, shared, is a shared subject too; `left_reach`: the
     lead a statement may have over an event that names its value as the one it left, where that is
-    more than `reach`)."""
+    more than `reach`; `asked_now`: an event that tells a change of what a question about now asks,
+    and a statement naming the thing asked, share their subject too)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
     statements = sorted(
         (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
@@ -187,6 +189,7 @@ def candidate_pairs(
         changed = tells_change(text)
         lasting = changed and tells_lasting_change(text)
         told = signature(text)
+        told_now = asked_now.told_by(text, lasting)
         older = [
             s
             for s in statements
@@ -195,7 +198,7 @@ def candidate_pairs(
             < max(reach, left_reach if _tells_newer(event, s, lasting) else 0.0)
             and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
-            and _same_subject(told, s, asked)
+            and (_same_subject(told, s, asked) or (told_now and asked_now.names_thing(_content(s))))
         ]
         if older:
             pairs.append((event, older))
@@ -265,6 +268,10 @@ def _gives_anew(event: ScoredPoint, statement: ScoredPoint) -> bool:
     )
 
 
+def _content(hit: ScoredPoint) -> str:
+    return str(hit.payload.get("content", ""))
+
+
 def _said(hit: ScoredPoint) -> FactSignature:
     return signature(str(hit.payload.get("content", "")))
 
@@ -313,7 +320,10 @@ async def lift_changed_events(
     fit = model.newer_first
     words = question.words(fit)
     said_periods = model.changed_events.said_periods
-    pairs = candidate_pairs(hits, reach, model.conversation_gap_s, said_periods, Asked(words), left_reach)
+    asked_now = AskedChange.of(question.text)
+    pairs = candidate_pairs(
+        hits, reach, model.conversation_gap_s, said_periods, Asked(words), left_reach, asked_now
+    )
     if not pairs:
         return {}
     newer = newer_statements(hits, pairs)
@@ -322,8 +332,7 @@ async def lift_changed_events(
     values = asked(words, question.vector, read, fit)
     # A value left, or given anew in the same words, is a tie of its own, as a word the question
     # names is: alike from the lower bar.
-    near = same_meaning(read, fit.asked_min_cosine)
-    asked_now = AskedChange.of(question.text)  # so is a lasting change of what it asks about now
+    near = same_meaning(read, fit.asked_min_cosine)  # so is a lasting change of what it asks about now
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
         statement = next(
