@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ...memtypes.language.facts import signature
 from ..ranking.asked_kinds import asked_kinds
-from ..ranking.value_forms import Kind, holds_form
+from ..ranking.value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 from .asked_values import asked_words
 
 # A question that asks a value as it stands by a word of time (English usage).
@@ -35,6 +35,8 @@ _ENDINGS = ("s", "es", "ed", "ing", "er", "ers", "d")
 _SHORTEST = 3
 # Words of a question that ask how much, not what (English usage).
 _HOW_MUCH = frozenset({"much", "many"})
+# A weekday or a month, which a text writes with a capital as it does a name.
+_TIME_NAME = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})s?")
 # Kinds of value a text's form does not show (a person, a name: read by the asked-detail check).
 _UNSEEN = frozenset({Kind.PERSON, Kind.NAME})
 
@@ -62,6 +64,13 @@ class AskedChange:
             return False
         return not self.kinds or any(holds_form(k, text) for k in self.kinds)
 
+    def ties(self, event: str, statement: str) -> bool:
+        """Whether an event that tells a change of the thing asked and a statement that names it are
+        about one thing: not where both name someone or something and none the same (weekdays and
+        months are times, the values that change, not names of a subject)."""
+        told, stated = _subjects(event), _subjects(statement)
+        return self.names_thing(statement) and (not told or not stated or not told.isdisjoint(stated))
+
     def names_thing(self, text: str) -> bool:
         """Whether a text names the thing asked: one of its words, in any of their forms."""
         said = {f for w in signature(text).words for f in _forms(w)}
@@ -69,6 +78,11 @@ class AskedChange:
 
 
 NOTHING_ASKED_NOW = AskedChange()
+
+
+def _subjects(text: str) -> frozenset[str]:
+    """The names a text writes that are no weekday or month."""
+    return frozenset(n for n in signature(text).names if _TIME_NAME.fullmatch(n) is None)
 
 
 def _forms(word: str) -> frozenset[str]:

@@ -198,7 +198,7 @@ def candidate_pairs(
             < max(reach, left_reach if _tells_newer(event, s, lasting) else 0.0)
             and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
-            and (_same_subject(told, s, asked) or (told_now and asked_now.names_thing(_content(s))))
+            and (_same_subject(told, s, asked) or (told_now and asked_now.ties(text, _content(s))))
         ]
         if older:
             pairs.append((event, older))
@@ -245,10 +245,11 @@ def _tells_value(event: ScoredPoint, statement: ScoredPoint) -> bool:
     return _leaves(event, statement) or _gives_anew(event, statement)
 
 
-def _tells_asked(event: ScoredPoint, asked_now: AskedChange) -> bool:
-    """Whether an event tells for good a change of what a question about now asks (asked_changes.py)."""
-    text = str(event.payload.get("content", ""))
-    return asked_now.told_by(text, tells_lasting_change(text))
+def _tells_asked(event: ScoredPoint, statement: ScoredPoint, asked_now: AskedChange) -> bool:
+    """Whether an event tells for good a change of what a question about now asks, which a statement
+    about the same thing names (asked_changes.py)."""
+    text = _content(event)
+    return asked_now.told_by(text, tells_lasting_change(text)) and asked_now.ties(text, _content(statement))
 
 
 def _tells_newer(event: ScoredPoint, statement: ScoredPoint, lasting: bool) -> bool:
@@ -341,7 +342,7 @@ async def lift_changed_events(
                 for s in older
                 if _outdates(event, s, same, values, now)
                 or _retells(event, s, newer, same)
-                or ((_tells_value(event, s) or _tells_asked(event, asked_now)) and near(s.id, event.id))
+                or ((_tells_value(event, s) or _tells_asked(event, s, asked_now)) and near(s.id, event.id))
             ),
             None,
         )

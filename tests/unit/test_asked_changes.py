@@ -73,3 +73,14 @@ async def test_the_event_is_lifted_over_the_older_statement_from_the_lower_bar()
         assert set(lifts) == lifted
         if lifted:
             assert hits[MemoryType.EPISODIC][0].score > old.score
+
+
+def test_an_event_and_a_statement_naming_different_someones_are_about_different_things() -> None:
+    """A weekday or a month is a time, the value that changed, not a name of the subject."""
+    asked = AskedChange.of(BOXES)
+    assert asked.ties(MOVED, STATEMENT)  # Kaz against no name (Thursdays, Wed: times)
+    mortgage = AskedChange.of("what's the mortgage payment these days")
+    refi = "signed the refi at Fifth Third today, payment goes down from March"
+    assert not mortgage.ties(refi, "mortgage is with Huntington, payment comes out on the first")
+    assert mortgage.ties(refi, "mortgage with Fifth Third, payment comes out on the first")
+    assert not asked.ties(MOVED, "Cubs is on Thursdays")  # names nothing asked
