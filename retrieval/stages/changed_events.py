@@ -19,7 +19,9 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   both are values of what the
   question asks (stages/asked_values.py); or it names the statement's value as the one it left
   ("moves from Tuesday to Wednesday" of "bin day is Tuesday", memtypes/language/changes.py) and the
-  two are alike from the lower bar two values of a question restate from (`asked_min_cosine`): then
+  two are alike from the lower bar two values of a question restate from (`asked_min_cosine`), as
+  where the question asks the value as it stands by a word of time and the event tells for good a
+  change of the thing it asks, which the statement names (stages/asked_changes.py): then
   the statement's lead may be the whole newer-first margin, as a time between two statements may,
   the left value telling which is the newer as well; or, where the statement has a time of its own,
   it retells the value that replaced the statement's: it restates so (a shared name, that cosine) a
