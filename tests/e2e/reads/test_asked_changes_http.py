@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import ranked_contents, semantic, store_holding
 
 NOW = "2027-04-14T21:40:00Z"
 GROWER = {"user_id": "grower"}
@@ -23,29 +23,20 @@ BOX_DAY = "veg boxes go out on Thursdays from 14:00 - pack Wed eve + Thu am"
 MOVED = "box delivery moved to Fridays from 9/4 - Thurs clashes w/ school now. told all 30 + Kaz"
 
 
-def note(content: str) -> dict[str, Any]:
-    return {"type": "semantic", "content": content}
-
-
 def event(content: str, day: str) -> dict[str, Any]:
     return {"type": "episodic", "content": content, "occurred_at": f"{day}T20:30:00Z"}
 
 
 MEMORIES: list[dict[str, Any]] = [
-    note("veg box scheme: 30 households, one size of box only, weekly. £14 a box, paid monthly"),
-    note(BOX_DAY),
-    note("Kaz helps pack the boxes, £12 an hour, cash on the day"),
+    semantic("veg box scheme: 30 households, one size of box only, weekly. £14 a box, paid monthly"),
+    semantic(BOX_DAY),
+    semantic("Kaz helps pack the boxes, £12 an hour, cash on the day"),
     event("market at Totnes, pitch paid, sold out of eggs by 11", "2027-03-20"),
     event(MOVED, "2027-03-24"),
     event("fox got 3 hens last night - pop hole left open. down to 21 hens", "2026-11-12"),
 ]
 
 grower = store_holding(MEMORIES, GROWER)
-
-
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
-    memories = await retrieved(client, query, GROWER, NOW, types=["semantic", "episodic"], min_confidence=0)
-    return [m["content"] for m in memories]
 
 
 @pytest.mark.parametrize(
@@ -55,5 +46,5 @@ async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
 async def test_a_change_of_the_box_day_ranks_above_the_older_note_for_now(
     grower: AsyncTestClient[Any], question: str, moved_first: bool
 ) -> None:
-    contents = await ranked(grower, question)
+    contents = await ranked_contents(grower, question, GROWER, NOW)
     assert (contents.index(MOVED) < contents.index(BOX_DAY)) is moved_first
