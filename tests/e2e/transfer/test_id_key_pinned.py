@@ -11,7 +11,7 @@ from pathlib import Path
 from mnemo.backends.id_key import KEY_FILE
 from mnemo.cli.serve_start import EXIT_BAD_SETUP, as_start_failure
 from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_history_http import write
+from tests.e2e.writes.test_memories_http import write_one
 
 
 async def refused_start(app_client: AppFactory, data_dir: Path) -> str:
@@ -34,7 +34,7 @@ async def test_a_deleted_or_swapped_id_key_is_refused_at_start(
 ) -> None:
     data_dir = tmp_path / "data"
     async with app_client() as client:
-        first = await write(client, MEMORY)
+        first = await write_one(client, MEMORY)
     key = (data_dir / KEY_FILE).read_bytes()
 
     (data_dir / KEY_FILE).unlink()
@@ -48,7 +48,7 @@ async def test_a_deleted_or_swapped_id_key_is_refused_at_start(
 
     (data_dir / KEY_FILE).write_bytes(key)
     async with app_client(data_dir) as client:
-        again = await write(client, MEMORY)
+        again = await write_one(client, MEMORY)
         assert again["id"] == first["id"] and again["status"] == "unchanged"
         listed = (await client.get("/v1/memories", params={"type": "semantic"})).json()["memories"]
         assert len(listed) == 1

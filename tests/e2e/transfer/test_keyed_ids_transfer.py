@@ -19,7 +19,7 @@ from mnemo.memtypes.governance.forget import LEDGER_FILE
 from tests.conftest import copy_sparse
 from tests.e2e.conftest import AppFactory
 from tests.e2e.transfer.test_export_import import cli
-from tests.e2e.writes.test_history_http import write
+from tests.e2e.writes.test_memories_http import write_one
 
 MEMORY = {"type": "episodic", "content": "Bob booked a table for four at the harbour restaurant."}
 FACT = {"type": "semantic", "content": "Bob is allergic to peanuts.", "scope": {"user_id": "bob"}}
@@ -30,7 +30,7 @@ async def test_a_restore_into_a_data_dir_with_another_key_adopts_the_backups(
 ) -> None:
     source, backup, target = tmp_path / "data", tmp_path / "backup", tmp_path / "restored"
     async with app_client(source) as client:
-        written = [await write(client, MEMORY), await write(client, FACT)]
+        written = [await write_one(client, MEMORY), await write_one(client, FACT)]
         made = await client.post("/v1/admin/backups")
         assert made.status_code == 201, made.text
         shutil.copytree(source / DIRECTORY / made.json()["id"], backup)
@@ -45,7 +45,7 @@ async def test_a_restore_into_a_data_dir_with_another_key_adopts_the_backups(
         for result in written:
             assert (await client.get(f"/v1/memories/{result['id']}")).status_code == 200
             assert (await client.get(f"/v1/memories/{result['id']}/history")).status_code == 200
-        again = await write(client, MEMORY)
+        again = await write_one(client, MEMORY)
         assert again["id"] == written[0]["id"] and again["status"] == "unchanged"
 
 
@@ -54,7 +54,7 @@ async def test_an_import_adopts_the_exports_key_and_refuses_a_store_keyed_with_a
 ) -> None:
     source, export = tmp_path / "data", tmp_path / "export.jsonl.gz"
     async with app_client(source) as client:
-        written = await write(client, MEMORY)
+        written = await write_one(client, MEMORY)
     code, out, err = await cli("export", str(export), "--data-dir", str(source), "--json")
     assert code == 0, err
     assert read_export_manifest(export).id_key == (source / KEY_FILE).read_bytes()
@@ -68,11 +68,11 @@ async def test_an_import_adopts_the_exports_key_and_refuses_a_store_keyed_with_a
     assert (target / KEY_FILE).read_bytes() == (source / KEY_FILE).read_bytes()
     async with app_client(target) as client:
         assert (await client.get(f"/v1/memories/{written['id']}")).status_code == 200
-        again = await write(client, MEMORY)
+        again = await write_one(client, MEMORY)
         assert again["id"] == written["id"] and again["status"] == "unchanged"
 
     keyed_otherwise = tmp_path / "other"
     async with app_client(keyed_otherwise) as client:
-        await write(client, FACT)  # memories keyed with this data dir's own key
+        await write_one(client, FACT)  # memories keyed with this data dir's own key
     code, _, err = await cli("import", str(export), "--data-dir", str(keyed_otherwise))
     assert code != 0 and "another id key" in err
