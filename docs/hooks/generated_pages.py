@@ -8,10 +8,11 @@ docs/hooks/generated_pages.py` rewrites them, and tests/unit/test_docs_site.py f
 from the code.
 
 As an MkDocs hook it adds the benchmarks' pages to the site: `benchmarks.md` is `benchmarks/README.md`
-(the results) and `benchmarks-journal.md` is `benchmarks/JOURNAL.md` (how each figure came about, and
-what was tried and left off), their links to files beside them named as paths (the site holds pages,
-not the results). A docs page links to those two as the repository has them (`../benchmarks/README.md`),
-which works when reading docs/ in the repository; the hook points such a link at the site's page.
+(the results), `benchmarks-journal.md` is `benchmarks/JOURNAL.md` (how each figure came about) and
+`benchmarks-tried.md` is `benchmarks/TRIED.md` (what was tried and left off), their links to files
+beside them named as paths (the site holds pages, not the results). A docs page links to those pages
+as the repository has them (`../benchmarks/README.md`), which works when reading docs/ in the
+repository; the hook points such a link at the site's page.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIGURATION = "reference/configuration.md"
 HTTP_API = "reference/http-api.md"
 # Each benchmarks page of the site → the file of the repository it is made from.
-BENCHMARK_PAGES = {"benchmarks.md": "benchmarks/README.md", "benchmarks-journal.md": "benchmarks/JOURNAL.md"}
+BENCHMARK_PAGES = {
+    "benchmarks.md": "benchmarks/README.md",
+    "benchmarks-journal.md": "benchmarks/JOURNAL.md",
+    "benchmarks-tried.md": "benchmarks/TRIED.md",
+}
 _SITE_PAGE = {source: page for page, source in BENCHMARK_PAGES.items()}
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _METHODS = ("get", "post", "put", "patch", "delete")

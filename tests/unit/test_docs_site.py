@@ -139,7 +139,7 @@ def test_the_benchmarks_page_is_the_benchmarks_readme_with_its_files_named() -> 
         readme.splitlines()
     )
     # A link to a file beside the README would be a broken link in the site: it becomes its path.
-    assert not re.search(r"\]\((?![a-z]+:|#|benchmarks-journal\.md)[^)]+\)", page)
+    assert not re.search(r"\]\((?![a-z]+:|#|benchmarks-(?:journal|tried)\.md)[^)]+\)", page)
     assert "`benchmarks/results/write/summary.md`" in page
 
 
@@ -150,6 +150,8 @@ def test_the_results_page_is_read_in_five_minutes_and_the_journal_is_a_page_too(
     assert "[the results page](benchmarks.md)" in journal
     # The journal grows with every experiment; past this, its oldest entries want a page of their own.
     assert len((ROOT / "benchmarks" / "JOURNAL.md").read_text().splitlines()) <= 560
+    tried = _hook().benchmarks_page("benchmarks-tried.md")
+    assert "[the lab journal](benchmarks-journal.md)" in tried
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MAX_CHARS = 200
 READ = ["README.md", "ARCHITECTURE.md", "CHANGELOG.md", "benchmarks/README.md", "benchmarks/JOURNAL.md",
-        "client/README.md", "client-ts/README.md", "deploy/README.md"]  # fmt: skip
+        "benchmarks/TRIED.md", "client/README.md", "client-ts/README.md", "deploy/README.md"]  # fmt: skip
 GENERATED = {"docs/cli.md"}
 
 
