@@ -72,8 +72,10 @@ _ASKS_TASKS = re.compile(
     r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
     # What one meant to do: "what did I want to do there?", "what was I going to bring?"
     r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
-    # What one has to see to: "what do I need to sort out?", "anything I have to get done?"
-    r"|(?:need|have|meant|got)\s+to\s+(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
+    # What one has to see to: "what do I need to sort out?", "anything I have to get done?", "what
+    # should I sort out when Minh turns up?"
+    r"|(?:(?:need|have|meant|got)\s+to|\bwhat\s+(?:should|must)\s+(?:i|we))\s+"
+    r"(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
     # Work for a time or before an event: "jobs for Monday", "things to do before the school trip".
     # Not work of a kind ("jobs for seniors", "things to do in Lisbon"): a day or "before" follows.
     r"|\b(?:jobs?|things\s+to\s+(?:do|sort|get\s+done))\s+(?:before\b|(?:(?:for|on)\s+)?"

@@ -114,6 +114,11 @@ _HANDS_OVER = frozenset({
     "deliver", "hand", "claim", "apply", "enrol", "enroll", "register", "request", "write", "draft",
     "prepare", "prep", "fill",
 })  # fmt: skip
+# Getting in touch is defined by what it is about: "ring Minh to lock in the fit-off date" is not told by
+# "rang Minh for a second quote" weeks before; one person is called about many things.
+_CONTACTS = frozenset({
+    "ring", "call", "phone", "text", "message", "chase", "ask", "tell", "contact", "ping", "remind", "email",
+})  # fmt: skip
 _FINISHED = frozenset({"finished", "completed", "done"})
 _FINISHES = frozenset({"finish", "complete"})
 # Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
@@ -173,7 +178,7 @@ def tells_done(reminder: str, event: str) -> bool:
     if agent is not None and agent.group(1) not in _LIGHT:
         return _says_any(event, forms | done_forms(agent.group(1)), reminder)
     if _says_any(event, forms, reminder):
-        return True
+        return verb not in _CONTACTS or _says_topic(reminder[first.end() :], event)
     return any(tells(reminder, event) for tells in (retells_opening, tells_handed_over, retells_arranged))
 
 
@@ -251,6 +256,22 @@ def _names_thing(event: str, reminder: str) -> bool:
     """Whether `event` names a word of what the reminder acts on ("spring tune-ups booked" for
     "schedule the spring HVAC tune-ups"): another verb than the reminder's own says little alone."""
     return not set(_object(reminder)).isdisjoint(_stem(w) for w in _TOKEN.findall(event))
+
+
+def _says_topic(after_verb: str, event: str) -> bool:
+    """Whether `event` names a word of what a reminder to get in touch is about (its words after whom
+    it names, `after_verb` its words after the verb: "chase Tom about WH-014" ← "chased Tom re
+    WH-014"); true where it says nothing of a topic ("ring the plumber")."""
+    end = _OBJECT_END.search(after_verb)
+    if end is None:
+        return True
+    topic = {
+        _stem(w)
+        for w in _TOKEN.findall(after_verb[end.start() :])
+        if w.lower() not in _LIGHT and _WHEN_WORD.fullmatch(w) is None
+    }
+    said = {_stem(part) for w in _TOKEN.findall(event) for part in (w, *w.split("-"))}
+    return not topic or not topic.isdisjoint(said)
 
 
 def _still_ahead(event: str) -> bool:

@@ -77,6 +77,10 @@ TELLS_DONE = [
      "Called Lone Star Air: spring tune-ups booked for 04/06."),
     ("Book the boiler service.", "Boiler service scheduled for 3 May."),
     ("RSVP for the Grandparents' Day lunch by 03/19.", "RSVP'd yes on 03/15 for the Grandparents' lunch."),
+    # Getting in touch, told by a note that names what it was about.
+    ("Chase Tom Nguyen about WH-014.", "Chased Tom about WH-014 again; he says Friday."),
+    ("Email Bev: does it need a licence to alter?", "Licence-to-alter application emailed to Bev."),
+    ("Ring the plumber.", "Rang the plumber, he's coming Monday."),
 ]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -108,6 +112,10 @@ TELLS_NOTHING_DONE = [
     ("Book the bike service at the Fietsenmaker.", "You booked Sportkamp Kralingen for Mila."),
     ("Schedule the bike service.", "You booked the flights to Porto."),
     ("Book the staff Christmas meal.", "Hannah confirmed the cake order for the staff party."),
+    # Getting in touch with the same person about another thing.
+    ("Fri 2/4, 3pm: ring Minh Hoang to lock in the fit-off date.",
+     "Mon 15/2: Gary rang - rough-in pushed back again. Rang Minh Hoang for a second quote the same day."),
+    ("call the hall for two more carpenters by thurs", "called the hall for another apprentice"),
     # Still to be done, after a modal.
     ("Get Seamus to sweep the range chimney.", "Seamus said the chimney should be swept before winter."),
     # A heading that says when names the occasion, not what is to be done.
