@@ -124,15 +124,18 @@ _FINISHES = frozenset({"finish", "complete"})
 # Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
 # Skips full by Sunday"; "Get flu + covid jab" ← "Flu + covid jabs at the staff clinic").
 _ARRANGES = frozenset({"book", "order", "get", "arrange", "schedule", "organise", "organize", "buy"})
+# Asking someone for a thing arranges it: "ask Kiran for an eyelink induction" ← "Kiran did my eyelink
+# induction".
+_ASKS_FOR = re.compile(r"\W*(?:ask|request)\s+(?:[\w'’.-]+\s+){1,3}?for\s+(?P<thing>.+)", re.I)
 # Booking a time is told by any word of it that names the thing booked: a tune-up to "schedule" was
 # "booked", a visit to "book" was "scheduled".
 _BOOKS = frozenset({"book", "schedule", "arrange", "organise", "organize", "reserve", "fix"})
 _BOOKED = frozenset({"booked", "scheduled", "arranged", "organised", "organized", "reserved"})
 _TOKEN = re.compile(r"[\w'’-]+")
-# Words no thing is named by; and words that put a note's thing still ahead or undone.
+# Words no thing is named by ("w/" is "with"); and words that put a note's thing still ahead or undone.
 _LIGHT = frozenset({
     "a", "an", "the", "my", "our", "your", "his", "her", "its", "their", "to", "for", "of", "on", "in", "at",
-    "with", "and", "or",
+    "with", "and", "or", "w",
 })  # fmt: skip
 _STILL_AHEAD = frozenset({
     "will", "should", "must", "need", "needs", "want", "wants", "asked", "asks", "not", "never", "no",
@@ -297,6 +300,9 @@ def retells_arranged(reminder: str, event: str) -> bool:
     thing to get, not one that happened), and puts nothing still ahead."""
     words = _TOKEN.findall(reminder)
     thing = _object(reminder)[:2]
+    asked_for = _ASKS_FOR.match(reminder)
+    if asked_for is not None:  # "ask Kiran for an eyelink induction" arranges the induction
+        words, thing = ["get"], _object("get " + asked_for["thing"])[:2]
     if not words or words[0].lower() not in _ARRANGES or len(thing) < 2 or _still_ahead(event):
         return False
     if any(w.endswith("ed") or w in _IRREGULAR.values() for w in thing):

@@ -81,6 +81,8 @@ TELLS_DONE = [
     ("Chase Tom Nguyen about WH-014.", "Chased Tom about WH-014 again; he says Friday."),
     ("Email Bev: does it need a licence to alter?", "Licence-to-alter application emailed to Bev."),
     ("Ring the plumber.", "Rang the plumber, he's coming Monday."),
+    # Asking someone for a thing arranges it: a note of the thing itself tells it.
+    ("ask kiran for an eyelink induction", "kiran did my eyelink induction, can book G.11 now"),
 ]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -116,6 +118,9 @@ TELLS_NOTHING_DONE = [
     ("Fri 2/4, 3pm: ring Minh Hoang to lock in the fit-off date.",
      "Mon 15/2: Gary rang - rough-in pushed back again. Rang Minh Hoang for a second quote the same day."),
     ("call the hall for two more carpenters by thurs", "called the hall for another apprentice"),
+    # "w/" is "with", no thing: a note of an earlier meeting does not retell this one.
+    ("mtg w/ sup thurs 28th 11am: bring ch3 figs", "mtg w/ helen: ch3 results ok, drop the appendix"),
+    ("ask kiran for an eyelink induction", "kiran wants the eyelink induction done by friday"),
     # Still to be done, after a modal.
     ("Get Seamus to sweep the range chimney.", "Seamus said the chimney should be swept before winter."),
     # A heading that says when names the occasion, not what is to be done.
