@@ -71,6 +71,9 @@ _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior"):
 # one word and a colon, not the action.
 _LABEL = re.compile(r"^\W*[A-Za-z][\w-]*\s*:\s+")
+# An assistant's note of a reminder it is to give ("Remind the user to send the rubric by Friday"): the
+# action is what follows.
+_REMIND_TO = re.compile(r"^\W*remind\s+(?:the\s+user|me|us|you|myself)\s+to\s+", re.I)
 # A heading that says when, before a colon ("Thursday 08.04 at 17:30: pick Mila up", "Dutch course,
 # Wednesday 07.04 at 19:30: hand in the letter"): the occasion, not what is to be done; the action
 # follows the colon. Its time (after the occasion's name and a comma, if any) is all words of the
@@ -186,10 +189,10 @@ def tells_done(reminder: str, event: str) -> bool:
 
 
 def action_of(reminder: str) -> str:
-    """What a reminder asks to be done, without a label, a heading that says when, or a condition
-    before it ("Monday 12.04: if the invoice is still unpaid, send the second reminder" → "send the
+    """What a reminder asks to be done, without a label ("Remind the user to" too), a heading that
+    says when, or a condition before it ("Monday 12.04: if the invoice is still unpaid, send the second reminder" → "send the
     second reminder")."""
-    reminder = _LABEL.sub("", reminder, count=1)
+    reminder = _REMIND_TO.sub("", _LABEL.sub("", reminder, count=1), count=1)
     heading = _HEADING.match(reminder)
     if heading is not None and _says_only_when(heading["head"].rsplit(",", 1)[-1]):
         reminder = reminder[heading.end() :]

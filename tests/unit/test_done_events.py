@@ -58,7 +58,9 @@ TELLS_DONE = [
     ("Order 8-yd skip (Bay Skips).", "Strip-out wknd: 8-yd skip from Bay Skips full by Sunday."),
     ("Get flu + covid jab (staff clinic).", "Flu + covid jabs at the staff clinic. Arm sore 2 days."),
     ("book the van in for its MOT, runs out 14/2", "van MOT at Duke St Motors — passed, advisory on a tyre"),
-    # A log's label before the action is not the action.
+    # A log's label before the action is not the action, nor an assistant's note to remind.
+    ("Remind the user to register the twins for the spring swim session by March 20.",
+     "On March 18 the user registered both twins for the spring swim session online, $98 each."),
     ("Reminder: publish the March rota by 05.02.2027.", "Logged: Fri 5 Feb - March rota published."),
     # Nor a heading that says when, or a condition: the action follows them.
     ("Thursday 08.04 at 17:30: pick Mila up from Noor's.", "You picked Mila up from Noor's at 17:40."),
