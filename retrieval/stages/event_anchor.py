@@ -16,7 +16,8 @@ move?") is timed by an event ahead, by the same rule (of several that say its wo
 "before the QBR" is the next one), among the events that occur after `now`, else among the pending
 reminders due after it (a move planned is often only a reminder, "the
 move on 12 March"; a deadline is the due time of the reminder that names its other words, "before
-the BTW deadline", and that reminder is in the window); its window holds due dates
+the BTW deadline"; a reminder that is the event is in the window, the race as the return due by the
+deadline); its window holds due dates
 (ranking/event_anchors.py), which the `due_window` term reads as the question's own. Without such an
 event it keeps today's reading.
 """
@@ -134,8 +135,10 @@ async def _find_ahead(
         field = "occurred_ts" if memory_type is EVENT_TYPE else "due_ts"
         chosen = _named(clause, sorted(hits, key=lambda h: -h.score), plan.model.event_anchor, field)
         at = None if chosen is None else _instant(chosen[0].payload, field)
-        deadline = chosen is not None and memory_type is INTENTION_TYPE and _is_deadline(clause, chosen[0])
-        window = None if at is None else due_anchored_window(clause, at, now, including=deadline)
+        # A reminder that is the event (the race, the inspection, a deadline's return) is itself on
+        # the plate before it: its window holds it; a planned event is no reminder to list.
+        held = memory_type is INTENTION_TYPE
+        window = None if at is None else due_anchored_window(clause, at, now, including=held)
         if chosen is not None and at is not None and window is not None:
             best, by_words = chosen
             content = str(best.payload.get("content", ""))

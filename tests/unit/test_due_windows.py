@@ -449,6 +449,8 @@ def test_a_window_until_a_time_runs_from_now(query: str) -> None:
         "have I let anything slip?",
         "did I let things slide this month?",
         "where have I dropped the ball?",
+        "anything from earlier this week I haven't ticked off?",
+        "what have I not crossed off yet",
     ],
 )
 def test_what_one_let_slide_is_what_is_overdue(query: str) -> None:
