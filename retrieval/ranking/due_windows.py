@@ -52,8 +52,8 @@ from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 
 # What was meant to be done and was not: "overdue", "never did", "let slip", "let things slide",
-# "dropped the ball", "still not done", "hasn't been done", "haven't ticked off". What is "still open" or "still to do" is
-# not done yet, but not late either: it may be due later (`_STILL_OPEN`).
+# "dropped the ball", "still not done", "hasn't been done", "haven't ticked off". What is "still open"
+# or "still to do" is not done yet, but not late either: it may be due later (`_STILL_OPEN`).
 _UNDONE = (
     r"\b(?:overdue|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
     r"|(?:hasn't|haven't|isn't|wasn't|weren't|aren't)\s+(?:yet\s+)?(?:been\s+)?done"

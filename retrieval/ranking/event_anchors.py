@@ -226,6 +226,9 @@ _AFTER_EVENT = _LIGHT | _TIME_WORDS | frozenset({
 })  # fmt: skip
 
 
+_JOINED_BEFORE = re.compile(r"[\w'’]*-$")  # the start of a word with a hyphen: "half-" of "half-term"
+
+
 def names_itself_alone(clause: AnchorClause, content: str) -> bool:
     """Whether `content` names the event itself (`names_itself`) with no noun after its name that it
     would modify: "Dunmore Science Fair on Thursday, April 29", not "Science fair check-in forms are
@@ -234,8 +237,10 @@ def names_itself_alone(clause: AnchorClause, content: str) -> bool:
         return False
     last = [w for w in re.findall(r"\w+", clause.clause.lower()) if w not in _LIGHT][-1]
     for word in re.finditer(r"\w+", content.lower()):
-        if singular(word.group(0)) != singular(last) or _REFERS.search(content[: word.start()]):
-            continue
+        joined = _JOINED_BEFORE.search(content[: word.start()])
+        whole = word.start() - (len(joined.group(0)) if joined else 0)
+        if singular(word.group(0)) != singular(last) or _REFERS.search(content[:whole]):
+            continue  # (of a word with a hyphen, what comes before the whole word: "for half-term")
         after = re.match(r"[ \t]+([\w'’-]+)", content[word.end() :])
         following = after.group(1).lower() if after else ""
         if not following or following in _AFTER_EVENT or _NUMBER.fullmatch(following):

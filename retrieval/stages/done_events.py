@@ -190,8 +190,8 @@ def tells_done(reminder: str, event: str) -> bool:
 
 def action_of(reminder: str) -> str:
     """What a reminder asks to be done, without a label ("Remind the user to" too), a heading that
-    says when, or a condition before it ("Monday 12.04: if the invoice is still unpaid, send the second reminder" → "send the
-    second reminder")."""
+    says when, or a condition before it ("Monday 12.04: if the invoice is still unpaid, send the
+    second reminder" → "send the second reminder")."""
     reminder = _REMIND_TO.sub("", _LABEL.sub("", reminder, count=1), count=1)
     heading = _HEADING.match(reminder)
     if heading is not None and _says_only_when(heading["head"].rsplit(",", 1)[-1]):

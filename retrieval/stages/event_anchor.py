@@ -135,9 +135,7 @@ async def _find_ahead(
         field = "occurred_ts" if memory_type is EVENT_TYPE else "due_ts"
         chosen = _named(clause, sorted(hits, key=lambda h: -h.score), plan.model.event_anchor, field)
         at = None if chosen is None else _instant(chosen[0].payload, field)
-        # A reminder that is the event (the race, the inspection, a deadline's return) is itself on
-        # the plate before it: its window holds it; a planned event is no reminder to list.
-        held = memory_type is INTENTION_TYPE
+        held = chosen is not None and memory_type is INTENTION_TYPE and _is_itself(clause, *chosen)
         window = None if at is None else due_anchored_window(clause, at, now, including=held)
         if chosen is not None and at is not None and window is not None:
             best, by_words = chosen
@@ -178,6 +176,15 @@ def _named(
     if nearest and nearest[0].score >= model.min_cosine:
         return nearest[0], False
     return None
+
+
+def _is_itself(clause: AnchorClause, reminder: ScoredPoint, by_words: bool) -> bool:
+    """Whether a reminder found for an event ahead is the event itself, and so on the plate before it:
+    the reminder due by a deadline, or one that names the event by its words and as the event ("Dunmore
+    Science Fair on Thursday", not "Pat and Geoff arrive for half-term"); one found by meaning alone
+    may be a thing near it."""
+    content = str(reminder.payload.get("content", ""))
+    return _is_deadline(clause, reminder) or (by_words and names_itself_alone(clause, content))
 
 
 def _is_deadline(clause: AnchorClause, reminder: ScoredPoint) -> bool:

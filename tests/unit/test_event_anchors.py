@@ -160,6 +160,9 @@ def test_an_event_named_as_what_a_thing_is_of_is_not_the_event_itself() -> None:
     assert not names_itself_alone(fair, "Science fair check-in forms are due from students on Friday.")
     assert not names_itself_alone(fair, "Science fair set-up in the gym with Jenna.")
     assert not names_itself_alone(fair, "Book the science fair judges' lunch.")
+    half_term = AnchorClause("before", "half-term", "before half-term", True)
+    assert not names_itself_alone(half_term, "Pat and Geoff arrive for half-term, around lunchtime.")
+    assert names_itself_alone(half_term, "Half-term: the kids are off from 15 Feb.")
 
 
 def test_an_event_ahead_said_as_a_verb_is_named_by_its_noun() -> None:
