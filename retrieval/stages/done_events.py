@@ -180,7 +180,8 @@ def tells_done(reminder: str, event: str) -> bool:
         return True
     if verb in _CAUSATIVE:
         forms |= _caused_forms(reminder)
-    agent = _AGENT_TO.match(reminder) if verb not in _CAUSATIVE else None
+    # "Ring Minh Hoang to lock in the date" opens with a verb of getting in touch, not someone named.
+    agent = _AGENT_TO.match(reminder) if verb not in (*_CAUSATIVE, *_CONTACTS) else None
     if agent is not None and agent.group(1) not in _LIGHT:
         return _says_any(event, forms | done_forms(agent.group(1)), reminder)
     if _says_any(event, forms, reminder):

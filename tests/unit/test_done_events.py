@@ -120,6 +120,8 @@ TELLS_NOTHING_DONE = [
     ("Fri 2/4, 3pm: ring Minh Hoang to lock in the fit-off date.",
      "Mon 15/2: Gary rang - rough-in pushed back again. Rang Minh Hoang for a second quote the same day."),
     ("call the hall for two more carpenters by thurs", "called the hall for another apprentice"),
+    # A verb of getting in touch opens it, not someone named ("Lone Star Air to replace …").
+    ("Ring Minh Hoang to lock in the fit-off date.", "Rang Minh Hoang for a second quote."),
     # "w/" is "with", no thing: a note of an earlier meeting does not retell this one.
     ("mtg w/ sup thurs 28th 11am: bring ch3 figs", "mtg w/ helen: ch3 results ok, drop the appendix"),
     ("ask kiran for an eyelink induction", "kiran wants the eyelink induction done by friday"),
