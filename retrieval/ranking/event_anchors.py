@@ -147,9 +147,9 @@ def due_anchored_window(
     clause: AnchorClause, at: datetime, now: datetime, including: bool = False
 ) -> TimeWindow | None:
     """The due dates an event ahead at `at` gives a question about what is due: from now until it
-    ("before"), or from just after it on ("after"); the event itself is not of it, but for one held
-    as a reminder (`including`: a race, an inspection, a deadline's return), which is itself to be
-    done by then. None when the event is not ahead."""
+    ("before"), or from just after it on ("after"); the event itself is not of it, but for a
+    deadline (`including`): what is due by it is due before it ends. None when the event is not
+    ahead."""
     if at <= now:
         return None
     if clause.relation == "before":

@@ -16,8 +16,7 @@ move?") is timed by an event ahead, by the same rule (of several that say its wo
 "before the QBR" is the next one), among the events that occur after `now`, else among the pending
 reminders due after it (a move planned is often only a reminder, "the
 move on 12 March"; a deadline is the due time of the reminder that names its other words, "before
-the BTW deadline"; a reminder that is the event is in the window, the race as the return due by the
-deadline); its window holds due dates
+the BTW deadline", and that reminder is in the window); its window holds due dates
 (ranking/event_anchors.py), which the `due_window` term reads as the question's own. Without such an
 event it keeps today's reading.
 """
@@ -135,8 +134,8 @@ async def _find_ahead(
         field = "occurred_ts" if memory_type is EVENT_TYPE else "due_ts"
         chosen = _named(clause, sorted(hits, key=lambda h: -h.score), plan.model.event_anchor, field)
         at = None if chosen is None else _instant(chosen[0].payload, field)
-        held = chosen is not None and memory_type is INTENTION_TYPE and _is_itself(clause, *chosen)
-        window = None if at is None else due_anchored_window(clause, at, now, including=held)
+        deadline = chosen is not None and memory_type is INTENTION_TYPE and _is_deadline(clause, chosen[0])
+        window = None if at is None else due_anchored_window(clause, at, now, including=deadline)
         if chosen is not None and at is not None and window is not None:
             best, by_words = chosen
             content = str(best.payload.get("content", ""))
@@ -176,15 +175,6 @@ def _named(
     if nearest and nearest[0].score >= model.min_cosine:
         return nearest[0], False
     return None
-
-
-def _is_itself(clause: AnchorClause, reminder: ScoredPoint, by_words: bool) -> bool:
-    """Whether a reminder found for an event ahead is the event itself, and so on the plate before it:
-    the reminder due by a deadline, or one that names the event by its words and as the event ("Dunmore
-    Science Fair on Thursday", not "Pat and Geoff arrive for half-term"); one found by meaning alone
-    may be a thing near it."""
-    content = str(reminder.payload.get("content", ""))
-    return _is_deadline(clause, reminder) or (by_words and names_itself_alone(clause, content))
 
 
 def _is_deadline(clause: AnchorClause, reminder: ScoredPoint) -> bool:
