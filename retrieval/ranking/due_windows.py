@@ -52,12 +52,14 @@ from .holidays import HOLIDAY, next_holiday
 from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 
 # What was meant to be done and was not: "overdue", "never did", "let slip", "let things slide",
-# "dropped the ball", "still not done", "hasn't been done". What is "still open" or "still to do" is
-# not done yet, but not late either: it may be due later (`_STILL_OPEN`).
+# "dropped the ball", "still not done", "hasn't been done", "haven't ticked off". What is "still open"
+# or "still to do" is not done yet, but not late either: it may be due later (`_STILL_OPEN`).
 _UNDONE = (
     r"\b(?:overdue|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
     r"|(?:hasn't|haven't|isn't|wasn't|weren't|aren't)\s+(?:yet\s+)?(?:been\s+)?done"
-    r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done))\b"
+    r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done)"
+    # A list's marks: "anything I haven't ticked off?", "not crossed off yet".
+    r"|(?:not|never|\w+n['’]t)\s+(?:yet\s+)?(?:been\s+)?(?:ticked|crossed|checked)\s+off)\b"
 )
 # Of things one has to do: "which deliveries are still open?", "anything still pending?", "what's
 # still to do?"; not a place's hours ("is the shop still open?") or a thing's state ("the offer is").
@@ -72,8 +74,10 @@ _ASKS_TASKS = re.compile(
     r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
     # What one meant to do: "what did I want to do there?", "what was I going to bring?"
     r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
-    # What one has to see to: "what do I need to sort out?", "anything I have to get done?"
-    r"|(?:need|have|meant|got)\s+to\s+(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
+    # What one has to see to: "what do I need to sort out?", "anything I have to get done?", "what
+    # should I sort out when Minh turns up?"
+    r"|(?:(?:need|have|meant|got)\s+to|\bwhat\s+(?:should|must)\s+(?:i|we))\s+"
+    r"(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
     # Work for a time or before an event: "jobs for Monday", "things to do before the school trip".
     # Not work of a kind ("jobs for seniors", "things to do in Lisbon"): a day or "before" follows.
     r"|\b(?:jobs?|things\s+to\s+(?:do|sort|get\s+done))\s+(?:before\b|(?:(?:for|on)\s+)?"

@@ -216,6 +216,38 @@ def names_itself(clause: AnchorClause, content: str) -> bool:
     return False
 
 
+# Words that may follow an event's name where it is the event ("the science fair on Thursday", "the
+# move is on", "the party at 3"); any other word makes the name a modifier of the thing a memory is about
+# ("science fair check-in forms", "science fair set-up").
+_AFTER_EVENT = _LIGHT | _TIME_WORDS | frozenset({
+    "at", "until", "till", "will", "starts", "begins", "opens", "runs", "happens", "takes", "moved",
+    "has", "have", "are", "and", "or", "but", "this", "that", "which", "who", "where", "when", "as",
+    "day", "itself", "proper",
+})  # fmt: skip
+
+
+_JOINED_BEFORE = re.compile(r"[\w'’]*-$")  # the start of a word with a hyphen: "half-" of "half-term"
+
+
+def names_itself_alone(clause: AnchorClause, content: str) -> bool:
+    """Whether `content` names the event itself (`names_itself`) with no noun after its name that it
+    would modify: "Dunmore Science Fair on Thursday, April 29", not "Science fair check-in forms are
+    due": of several memories that name an event ahead, the one that is the event."""
+    if not names_itself(clause, content):
+        return False
+    last = [w for w in re.findall(r"\w+", clause.clause.lower()) if w not in _LIGHT][-1]
+    for word in re.finditer(r"\w+", content.lower()):
+        joined = _JOINED_BEFORE.search(content[: word.start()])
+        whole = word.start() - (len(joined.group(0)) if joined else 0)
+        if singular(word.group(0)) != singular(last) or _REFERS.search(content[:whole]):
+            continue  # (of a word with a hyphen, what comes before the whole word: "for half-term")
+        after = re.match(r"[ \t]+([\w'’-]+)", content[word.end() :])
+        following = after.group(1).lower() if after else ""
+        if not following or following in _AFTER_EVENT or _NUMBER.fullmatch(following):
+            return True
+    return False
+
+
 # A deadline is a reminder's due time: "the BTW deadline" is when the reminder about the BTW return is
 # due, whether or not it says "deadline".
 _DEADLINE = re.compile(r"\s+(?:deadlines?|due\s+dates?|cut-?offs?)$", re.I)

@@ -71,6 +71,9 @@ _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior"):
 # one word and a colon, not the action.
 _LABEL = re.compile(r"^\W*[A-Za-z][\w-]*\s*:\s+")
+# An assistant's note of a reminder it is to give ("Remind the user to send the rubric by Friday"): the
+# action is what follows.
+_REMIND_TO = re.compile(r"^\W*remind\s+(?:the\s+user|me|us|you|myself)\s+to\s+", re.I)
 # A heading that says when, before a colon ("Thursday 08.04 at 17:30: pick Mila up", "Dutch course,
 # Wednesday 07.04 at 19:30: hand in the letter"): the occasion, not what is to be done; the action
 # follows the colon. Its time (after the occasion's name and a comma, if any) is all words of the
@@ -114,20 +117,28 @@ _HANDS_OVER = frozenset({
     "deliver", "hand", "claim", "apply", "enrol", "enroll", "register", "request", "write", "draft",
     "prepare", "prep", "fill",
 })  # fmt: skip
+# Getting in touch is defined by what it is about: "ring Minh to lock in the fit-off date" is not told by
+# "rang Minh for a second quote" weeks before; one person is called about many things.
+_CONTACTS = frozenset({
+    "ring", "call", "phone", "text", "message", "chase", "ask", "tell", "contact", "ping", "remind", "email",
+})  # fmt: skip
 _FINISHED = frozenset({"finished", "completed", "done"})
 _FINISHES = frozenset({"finish", "complete"})
 # Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
 # Skips full by Sunday"; "Get flu + covid jab" ← "Flu + covid jabs at the staff clinic").
 _ARRANGES = frozenset({"book", "order", "get", "arrange", "schedule", "organise", "organize", "buy"})
+# Asking someone for a thing arranges it: "ask Kiran for an eyelink induction" ← "Kiran did my eyelink
+# induction".
+_ASKS_FOR = re.compile(r"\W*(?:ask|request)\s+(?:[\w'’.-]+\s+){1,3}?for\s+(?P<thing>.+)", re.I)
 # Booking a time is told by any word of it that names the thing booked: a tune-up to "schedule" was
 # "booked", a visit to "book" was "scheduled".
 _BOOKS = frozenset({"book", "schedule", "arrange", "organise", "organize", "reserve", "fix"})
 _BOOKED = frozenset({"booked", "scheduled", "arranged", "organised", "organized", "reserved"})
 _TOKEN = re.compile(r"[\w'’-]+")
-# Words no thing is named by; and words that put a note's thing still ahead or undone.
+# Words no thing is named by ("w/" is "with"); and words that put a note's thing still ahead or undone.
 _LIGHT = frozenset({
     "a", "an", "the", "my", "our", "your", "his", "her", "its", "their", "to", "for", "of", "on", "in", "at",
-    "with", "and", "or",
+    "with", "and", "or", "w",
 })  # fmt: skip
 _STILL_AHEAD = frozenset({
     "will", "should", "must", "need", "needs", "want", "wants", "asked", "asks", "not", "never", "no",
@@ -169,19 +180,20 @@ def tells_done(reminder: str, event: str) -> bool:
         return True
     if verb in _CAUSATIVE:
         forms |= _caused_forms(reminder)
-    agent = _AGENT_TO.match(reminder) if verb not in _CAUSATIVE else None
+    # "Ring Minh Hoang to lock in the date" opens with a verb of getting in touch, not someone named.
+    agent = _AGENT_TO.match(reminder) if verb not in (*_CAUSATIVE, *_CONTACTS) else None
     if agent is not None and agent.group(1) not in _LIGHT:
         return _says_any(event, forms | done_forms(agent.group(1)), reminder)
     if _says_any(event, forms, reminder):
-        return True
+        return verb not in _CONTACTS or _says_topic(reminder[first.end() :], event)
     return any(tells(reminder, event) for tells in (retells_opening, tells_handed_over, retells_arranged))
 
 
 def action_of(reminder: str) -> str:
-    """What a reminder asks to be done, without a label, a heading that says when, or a condition
-    before it ("Monday 12.04: if the invoice is still unpaid, send the second reminder" → "send the
-    second reminder")."""
-    reminder = _LABEL.sub("", reminder, count=1)
+    """What a reminder asks to be done, without a label ("Remind the user to" too), a heading that
+    says when, or a condition before it ("Monday 12.04: if the invoice is still unpaid, send the
+    second reminder" → "send the second reminder")."""
+    reminder = _REMIND_TO.sub("", _LABEL.sub("", reminder, count=1), count=1)
     heading = _HEADING.match(reminder)
     if heading is not None and _says_only_when(heading["head"].rsplit(",", 1)[-1]):
         reminder = reminder[heading.end() :]
@@ -253,6 +265,22 @@ def _names_thing(event: str, reminder: str) -> bool:
     return not set(_object(reminder)).isdisjoint(_stem(w) for w in _TOKEN.findall(event))
 
 
+def _says_topic(after_verb: str, event: str) -> bool:
+    """Whether `event` names a word of what a reminder to get in touch is about (its words after whom
+    it names, `after_verb` its words after the verb: "chase Tom about WH-014" ← "chased Tom re
+    WH-014"); true where it says nothing of a topic ("ring the plumber")."""
+    end = _OBJECT_END.search(after_verb)
+    if end is None:
+        return True
+    topic = {
+        _stem(w)
+        for w in _TOKEN.findall(after_verb[end.start() :])
+        if w.lower() not in _LIGHT and _WHEN_WORD.fullmatch(w) is None
+    }
+    said = {_stem(part) for w in _TOKEN.findall(event) for part in (w, *w.split("-"))}
+    return not topic or not topic.isdisjoint(said)
+
+
 def _still_ahead(event: str) -> bool:
     return not _STILL_AHEAD.isdisjoint(w.lower() for w in _TOKEN.findall(event.replace("n't", " not")))
 
@@ -276,6 +304,9 @@ def retells_arranged(reminder: str, event: str) -> bool:
     thing to get, not one that happened), and puts nothing still ahead."""
     words = _TOKEN.findall(reminder)
     thing = _object(reminder)[:2]
+    asked_for = _ASKS_FOR.match(reminder)
+    if asked_for is not None:  # "ask Kiran for an eyelink induction" arranges the induction
+        words, thing = ["get"], _object("get " + asked_for["thing"])[:2]
     if not words or words[0].lower() not in _ARRANGES or len(thing) < 2 or _still_ahead(event):
         return False
     if any(w.endswith("ed") or w in _IRREGULAR.values() for w in thing):

@@ -42,6 +42,7 @@ from ..ranking.event_anchors import (
     due_anchored_window,
     names_deadline,
     names_itself,
+    names_itself_alone,
     says_clause,
 )
 from ..ranking.model import EventAnchorModel
@@ -165,6 +166,8 @@ def _named(
         return soonest == _DUE and _is_deadline(clause, hit)
 
     named = [hit for hit in nearest if hit.score >= model.min_cosine_with_words and named_by(hit)]
+    if clause.ahead:  # the event itself before what merely names it ("science fair check-in forms")
+        named = [h for h in named if names_itself_alone(clause, str(h.payload.get("content", "")))] or named
     if named and soonest:
         return min(named, key=lambda h: float(h.payload.get(soonest) or float("inf"))), True
     if named:

@@ -58,7 +58,9 @@ TELLS_DONE = [
     ("Order 8-yd skip (Bay Skips).", "Strip-out wknd: 8-yd skip from Bay Skips full by Sunday."),
     ("Get flu + covid jab (staff clinic).", "Flu + covid jabs at the staff clinic. Arm sore 2 days."),
     ("book the van in for its MOT, runs out 14/2", "van MOT at Duke St Motors — passed, advisory on a tyre"),
-    # A log's label before the action is not the action.
+    # A log's label before the action is not the action, nor an assistant's note to remind.
+    ("Remind the user to register the twins for the spring swim session by March 20.",
+     "On March 18 the user registered both twins for the spring swim session online, $98 each."),
     ("Reminder: publish the March rota by 05.02.2027.", "Logged: Fri 5 Feb - March rota published."),
     # Nor a heading that says when, or a condition: the action follows them.
     ("Thursday 08.04 at 17:30: pick Mila up from Noor's.", "You picked Mila up from Noor's at 17:40."),
@@ -77,6 +79,12 @@ TELLS_DONE = [
      "Called Lone Star Air: spring tune-ups booked for 04/06."),
     ("Book the boiler service.", "Boiler service scheduled for 3 May."),
     ("RSVP for the Grandparents' Day lunch by 03/19.", "RSVP'd yes on 03/15 for the Grandparents' lunch."),
+    # Getting in touch, told by a note that names what it was about.
+    ("Chase Tom Nguyen about WH-014.", "Chased Tom about WH-014 again; he says Friday."),
+    ("Email Bev: does it need a licence to alter?", "Licence-to-alter application emailed to Bev."),
+    ("Ring the plumber.", "Rang the plumber, he's coming Monday."),
+    # Asking someone for a thing arranges it: a note of the thing itself tells it.
+    ("ask kiran for an eyelink induction", "kiran did my eyelink induction, can book G.11 now"),
 ]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -108,6 +116,15 @@ TELLS_NOTHING_DONE = [
     ("Book the bike service at the Fietsenmaker.", "You booked Sportkamp Kralingen for Mila."),
     ("Schedule the bike service.", "You booked the flights to Porto."),
     ("Book the staff Christmas meal.", "Hannah confirmed the cake order for the staff party."),
+    # Getting in touch with the same person about another thing.
+    ("Fri 2/4, 3pm: ring Minh Hoang to lock in the fit-off date.",
+     "Mon 15/2: Gary rang - rough-in pushed back again. Rang Minh Hoang for a second quote the same day."),
+    ("call the hall for two more carpenters by thurs", "called the hall for another apprentice"),
+    # A verb of getting in touch opens it, not someone named ("Lone Star Air to replace …").
+    ("Ring Minh Hoang to lock in the fit-off date.", "Rang Minh Hoang for a second quote."),
+    # "w/" is "with", no thing: a note of an earlier meeting does not retell this one.
+    ("mtg w/ sup thurs 28th 11am: bring ch3 figs", "mtg w/ helen: ch3 results ok, drop the appendix"),
+    ("ask kiran for an eyelink induction", "kiran wants the eyelink induction done by friday"),
     # Still to be done, after a modal.
     ("Get Seamus to sweep the range chimney.", "Seamus said the chimney should be swept before winter."),
     # A heading that says when names the occasion, not what is to be done.

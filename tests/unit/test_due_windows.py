@@ -156,6 +156,7 @@ def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> No
         "which cafés are open on Sunday?",
         "what should I do in Lisbon?",
         "what should I do if the build fails?",
+        "how should I deal with a leaking tap?",
         "what's the best way to pay invoices?",
         "how much is left for the Okafors to pay after their deposit",
     ],
@@ -280,6 +281,7 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
     "query",
     [
         "what do I need to sort out",
+        "what should I sort out when Minh turns up for the fit-off",
         "anything I have to get done?",
         "things to do before the school trip",
         "jobs for Monday?",
@@ -446,6 +448,8 @@ def test_a_window_until_a_time_runs_from_now(query: str) -> None:
         "have I let anything slip?",
         "did I let things slide this month?",
         "where have I dropped the ball?",
+        "anything from earlier this week I haven't ticked off?",
+        "what have I not crossed off yet",
     ],
 )
 def test_what_one_let_slide_is_what_is_overdue(query: str) -> None:

@@ -14,6 +14,7 @@ from mnemo.retrieval.ranking.event_anchors import (
     due_anchored_window,
     names_deadline,
     names_itself,
+    names_itself_alone,
     says_clause,
     without_clause,
 )
@@ -149,6 +150,19 @@ def test_a_reminder_for_the_event_does_not_name_it() -> None:
     assert not names_itself(clause, "Book the removal van for the move.")
     assert not names_itself(clause, "Pack the kitchen before the big move.")
     assert not names_itself(clause, "Water the plants.")
+
+
+def test_an_event_named_as_what_a_thing_is_of_is_not_the_event_itself() -> None:
+    fair = AnchorClause("before", "the science fair", "before the science fair", True)
+    assert names_itself_alone(fair, "Dunmore Science Fair on Thursday, April 29: judging 9 to noon.")
+    assert names_itself_alone(fair, "The science fair.")
+    assert names_itself(fair, "Science fair check-in forms are due from students on Friday.")
+    assert not names_itself_alone(fair, "Science fair check-in forms are due from students on Friday.")
+    assert not names_itself_alone(fair, "Science fair set-up in the gym with Jenna.")
+    assert not names_itself_alone(fair, "Book the science fair judges' lunch.")
+    half_term = AnchorClause("before", "half-term", "before half-term", True)
+    assert not names_itself_alone(half_term, "Pat and Geoff arrive for half-term, around lunchtime.")
+    assert names_itself_alone(half_term, "Half-term: the kids are off from 15 Feb.")
 
 
 def test_an_event_ahead_said_as_a_verb_is_named_by_its_noun() -> None:

@@ -11,7 +11,8 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import AppFactory, retrieved, store_holding
+from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-06-15T08:30:00Z"
 INES = {"user_id": "ines"}
@@ -66,3 +67,25 @@ async def test_a_reminder_an_event_says_was_done_is_not_overdue(ines: AsyncTestC
     # "anything overdue?") is not given to the one an event says was done.
     confidence = {m["content"]: m["confidence"] for m in overdue}
     assert all(confidence[c] >= 0.5 for c in STILL_OPEN) and confidence[PAID] < 0.1
+
+
+async def test_a_call_about_another_thing_does_not_tell_a_call_done(app_client: AppFactory) -> None:
+    # One person is called about many things: a call for a quote weeks before is not the call that
+    # fixes the fit-off date, which is still to do.
+    ring = "Ring Minh Hoang to lock in the fit-off date."
+    memories = [
+        {"type": "prospective", "content": ring, "due_at": "2026-06-12T05:00:00Z"},
+        {
+            "type": "episodic",
+            "content": "Gary rang, the rough-in is pushed back again. Rang Minh Hoang for a second quote.",
+            "occurred_at": "2026-05-01T09:00:00Z",
+        },
+    ]
+    async with app_client() as client:
+        await write(client, [{**m, "scope": INES} for m in memories])
+        overdue = await ranked(client, "anything overdue?")
+    listed = next(m for m in overdue if m["content"] == ring)
+    assert overdue[0]["content"] == ring
+    assert "done_by_event" not in listed["explain"]["components"] or (
+        listed["explain"]["components"]["done_by_event"]["contribution"] == 0
+    )

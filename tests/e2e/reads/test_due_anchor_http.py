@@ -112,6 +112,26 @@ async def test_of_two_events_ahead_that_say_the_words_the_next_one_times_the_que
     assert {c: windowed.get(c) for c in (*BEFORE, *qbrs)} == expected
 
 
+async def test_an_event_ahead_is_the_one_that_names_it_not_a_thing_of_it(app_client: AppFactory) -> None:
+    # The soonest reminder that says "science fair" is a form due for it, not the fair.
+    fair = {
+        "Science fair check-in forms are due from students.": "2026-03-03T17:00:00Z",
+        "Dunmore Science Fair on Thursday 12 March, judging 9:00 to noon.": MOVE_AT,
+    }
+    async with app_client() as client:
+        held = [{"type": "prospective", "scope": SCOPE, "content": c, "due_at": d} for c, d in fair.items()]
+        await write(client, [*held, *reminders()])
+        memories = await ask(client, "what's on my plate before the science fair")
+    anchor = memories[0]["explain"]["time_anchor"]
+    assert anchor["event"] == "Dunmore Science Fair on Thursday 12 March, judging 9:00 to noon."
+    windowed = in_window(memories)  # from now until the fair: the forms due before it are in it
+    assert {c: windowed.get(c) for c in (*BEFORE, *fair)} == {
+        **dict.fromkeys(BEFORE, 1.0),
+        "Science fair check-in forms are due from students.": 1.0,
+        "Dunmore Science Fair on Thursday 12 March, judging 9:00 to noon.": 0.0,
+    }
+
+
 @pytest.mark.parametrize(
     ("event", "query", "phrase"),
     [
