@@ -309,6 +309,7 @@ POST_ENGINE_STAGES = frozenset(
         "named_due",
         "when_event",
         "dense_floor",
+        "steps_first",
         "neighbour",
         "session_spread",
         "version_tie",
