@@ -60,9 +60,8 @@ def writes_number_of(things: frozenset[str], content: str) -> bool:
     return any(stem(m.group(1)) in things for m in _NUMBERED.finditer(content[:READ_CHARS]))
 
 
-# An owner and what of theirs is told, a word or two: "Inês's 38th birthday", "Tomás's new timetable",
-# "Nuala's birthday on the 19th" (either word may be the thing, so both are told as theirs).
-_POSSESSIVE = re.compile(r"((?:[A-Z][\w-]*\s+){0,2}[^\W\d_][\w-]*)['’]s\s+((?:[\w-]+\s+)?[^\W\d_][\w-]*)")
+# An owner and what of theirs is told: "Inês's 38th birthday", "Tomás's new timetable".
+_POSSESSIVE = re.compile(r"((?:[A-Z][\w-]*\s+){0,2}[^\W\d_][\w-]*)['’]s\s+(?:[\w-]+\s+)?([^\W\d_][\w-]*)")
 
 
 def possessors(query: str) -> frozenset[str]:
@@ -77,7 +76,7 @@ def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:
     others = [m for m in _POSSESSIVE.finditer(text) if owners.isdisjoint(stem(w) for w in m.group(1).split())]
     if not others:
         return frozenset()
-    told = frozenset(stem(w) for m in others for w in m.group(2).split())
+    told = frozenset(stem(m.group(2)) for m in others)
     return told - memory_words(_without_owned(text, others))
 
 

@@ -620,9 +620,6 @@ def test_a_detail_told_as_someone_elses_is_not_held() -> None:
     question = "when is Tomás's birthday?"
     other = [("For Inês's 38th birthday Tomás booked dinner at Prado.", True)]
     assert judged(question, other).gap == 1.0
-    # The thing told as someone else's may be the first word after the owner, a word after it.
-    other = [("Book a quiet dinner for Nuala's birthday on the 19th: the two of us and Tomás.", True)]
-    assert judged(question, other).gap == 1.0
     question = "Who is Amy's clinical coach?"
     own = [("Record: Amy Lund's clinical coach is Tom Hirst.", False)]
     assert judged(question, own).gap == 0.0

@@ -1,8 +1,7 @@
 """Terms of time asked about: a memory of the time the query names ("last May", "in 2022", "this
 month", "last spring", or an event's: "since we moved", stages/event_anchor.py), and one that states
 a time when the query asks when (mnemo.memtypes.language.time_mentions). Not for due-dated types
-(intentions): their due dates rank them (ranking/due_windows.py), and a reminder due ahead states its
-time by its due date.
+(intentions): their due dates rank them (ranking/due_windows.py).
 
 A memory is of the time named when it occurred within it or, where it carries a validity of its own
 (`valid_from` or `valid_until`, valid time), when it held during any of it: "Dean is the AP lead"
@@ -13,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, FieldRange, Missing, Sum
-from ....memtypes.language.time_mentions import asks_when, asks_when_happened
+from ....memtypes.language.time_mentions import asks_when
 from ....memtypes.types import SPECS, MemoryType
 from ..asked_kinds import asks_for_a_rule
-from ..due_windows import asks_about_tasks, task_question
+from ..due_windows import task_question
 from ..temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
 
@@ -86,42 +85,22 @@ def of_the_time(start: float, end: float) -> Expr:
     return Sum((occurred, held))
 
 
-@dataclass(frozen=True)
-class TimeAsked:
-    """A question that asks when, its lift (`weight`), and whether it asks a time to come or one
-    that holds (`ahead`: "when's the walk-through?", "when does her lease end?") rather than when
-    something happened."""
-
-    weight: float
-    ahead: bool
-
-
 class TellsTimeTerm(RankingTerm):
     """1 when the memory states a time ("last Saturday", "in May"); weighted only for a query that
-    asks when. Memories written before the flag existed lack it and are simply not lifted. A pending
-    reminder due from now on tells its time by its due date, whatever its words say: it is lifted
-    alike where the question asks a time to come or one that holds (not when something happened,
-    which no reminder tells, nor about things to do, whose due dates rank them)."""
+    asks when. Memories written before the flag existed lack it and are simply not lifted."""
 
     name = "tells_time"
 
-    def signal(self, query: QueryContext) -> TimeAsked | None:
+    def signal(self, query: QueryContext) -> float:
         # "When's the best time to remind me?" asks advice: a preference answers it, dated or not.
         asked = query.temporal and asks_when(query.query) and not asks_for_a_rule(query.query)
-        if not asked:
-            return None
-        ahead = not asks_when_happened(query.query) and not asks_about_tasks(
-            query.query, query.model.due_window.leave_rule
-        )
-        return TimeAsked(query.config.tells_time_weight, ahead)
+        return query.config.tells_time_weight if asked else 0.0
+
+    def applies_to(self, memory_type: MemoryType) -> bool:
+        return not SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
-        asked: TimeAsked | None = inputs.signal
-        if asked is None or (SPECS[inputs.policy.memory_type].due_dated and not asked.ahead):
-            return 0.0
-        return asked.weight
+        return float(inputs.signal or 0.0)
 
     def expr(self, inputs: TermInputs) -> Expr:
-        if SPECS[inputs.policy.memory_type].due_dated:
-            return AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", gte=inputs.now_ts)))
         return AllOf((FieldEquals("tells_time", True),))
