@@ -12,7 +12,10 @@ about things to do nor asks leave or advice, the procedure that is the nearest b
 best hits is placed just above the first hit, where it holds at least as much of the question's
 information as that hit does (`evidence.word_features`' share): a procedure near by meaning that
 shares only a word with the question ("File → Build" for "how do I file the BTW return?") stays
-where it is.
+where it is. Where the question asks how in words ("Hafenkraft still hasn't paid - what's the
+procedure?"), the steps may share none of its words ("Late payment: send a friendly reminder…") and
+rank low on BM25 while other memories name the client: the procedure nearest by meaning, if among
+the first few of the best hits by meaning, is kept among the first few hits (`StepsFirstModel`).
 
 The best hits are those whose vectors the confidence reads anyway (`HEAD`, through the same cached
 reads), so the stage adds no read of its own. A post-engine stage (stages/post.py): `explain` shows
@@ -71,7 +74,12 @@ class StepsFirst(PostStage):
         for found_vectors in read:
             cosines.update(cosines_with(inputs.query_vector, found_vectors))
         steps = frozenset(h.id for t, h in best if SPECS[t].answers_how)
-        floors = steps_floor([h for _, h in best], cosines, steps, query_words(inputs.plan.request.query))
+        query = inputs.plan.request.query
+        found = [h for _, h in best]
+        floors = steps_floor(found, cosines, steps, query_words(query))
+        fit = inputs.plan.model.steps_first
+        if not floors and asks_how(query, inputs.plan.model.how_to.steps_phrasings):
+            floors = steps_kept_up(found, cosines, steps, fit.ranks, fit.places)
         return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}
 
 
@@ -91,6 +99,21 @@ def steps_floor(
     if _share(asked, nearest) < _share(asked, first):
         return {}
     return {nearest.id: first.score + _ABOVE}
+
+
+def steps_kept_up(
+    best: Sequence[ScoredPoint], cosines: Mapping[str, float], steps: frozenset[str], ranks: int, places: int
+) -> dict[str, float]:
+    """The score the nearest of `steps` by meaning is raised to, by id: just above the hit in place
+    `places` (from 1), where it is among the first `ranks` of `best` by meaning and below that place."""
+    by_meaning = sorted((h for h in best if h.id in cosines), key=lambda h: -cosines[h.id])
+    nearest = next((h for h in by_meaning[:ranks] if h.id in steps), None)
+    by_score = sorted(best, key=lambda h: -h.score)
+    if nearest is None or places < 1 or len(by_score) < places:
+        return {}
+    if any(h.id == nearest.id for h in by_score[:places]):
+        return {}
+    return {nearest.id: by_score[places - 1].score + _ABOVE}
 
 
 def _share(asked: QueryWords, hit: ScoredPoint) -> float:

@@ -7,7 +7,7 @@ import pytest
 
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.retrieval.ranking.evidence import query_words
-from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor
+from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor, steps_kept_up
 
 
 def _hit(point_id: str, score: float, content: str) -> ScoredPoint:
@@ -71,3 +71,21 @@ def test_only_a_procedure_nearest_of_all_and_holding_as_much_of_the_question() -
 def test_the_first_already_stays() -> None:
     first = _hit("steps", 0.5, STEPS.payload["content"])
     assert steps_floor([first, EVENT], COSINES, frozenset({"steps"}), ASKED) == {}
+
+
+def test_for_a_how_question_the_nearest_procedure_is_kept_among_the_first() -> None:
+    """ "Hafenkraft still hasn't paid - what's the procedure?": the late-payment steps share none of its
+    words and fall under memories naming the client; meaning ranks them among its first."""
+    best = [
+        _hit("unpaid", 0.48, "Hafenkraft had not paid invoice 2027-009; you sent a friendly reminder."),
+        _hit("second", 0.43, "Monday: if Hafenkraft is still unpaid, send the second reminder."),
+        _hit("invoice", 0.34, "Invoice 2027-009 to Hafenkraft for manual part 2."),
+        _hit("client", 0.28, "Hafenkraft Logistik GmbH in Duisburg is a direct client."),
+        _hit("steps", 0.20, "Late payment: a friendly reminder, then one that mentions statutory interest."),
+    ]
+    cosines = {"unpaid": 0.69, "second": 0.62, "invoice": 0.53, "client": 0.32, "steps": 0.45}
+    floors = steps_kept_up(best, cosines, frozenset({"steps"}), ranks=6, places=3)
+    assert floors == {"steps": pytest.approx(0.34 + 1e-4)}
+    assert steps_kept_up(best, cosines, frozenset({"steps"}), ranks=3, places=3) == {}  # not near enough
+    assert steps_kept_up(best, cosines, frozenset({"invoice"}), ranks=6, places=3) == {}  # there already
+    assert steps_kept_up(best, cosines, frozenset(), ranks=6, places=3) == {}
