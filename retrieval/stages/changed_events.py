@@ -19,7 +19,9 @@ beside an older fact. An event is lifted above a better-scored fact (`STATEMENT_
   both are values of what the
   question asks (stages/asked_values.py); or it names the statement's value as the one it left
   ("moves from Tuesday to Wednesday" of "bin day is Tuesday", memtypes/language/changes.py) and the
-  two are alike from the lower bar two values of a question restate from (`asked_min_cosine`): then
+  two are alike from the lower bar two values of a question restate from (`asked_min_cosine`), as
+  where the question asks the value as it stands by a word of time and the event tells for good a
+  change of the thing it asks, which the statement names (stages/asked_changes.py): then
   the statement's lead may be the whole newer-first margin, as a time between two statements may,
   the left value telling which is the newer as well; or, where the statement has a time of its own,
   it retells the value that replaced the statement's: it restates so (a shared name, that cosine) a
@@ -75,6 +77,7 @@ from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.model import RankingModel
 from . import rank
+from .asked_changes import NOTHING_ASKED_NOW, AskedChange
 from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked, asks_now
 from .plan import ReadPlan
 from .post import (
@@ -166,13 +169,15 @@ def candidate_pairs(
     said_periods: bool = True,
     asked: Asked = NOTHING_ASKED,
     left_reach: float = 0.0,
+    asked_now: AskedChange = NOTHING_ASKED_NOW,
 ) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
     newer than by the word, time and score checks (an event that says no change, only those whose
     value it gives anew; `said_periods`: a statement's words naming the date it holds from count as
     its time; `asked`: a word the question names, shared, is a shared subject too; `left_reach`: the
     lead a statement may have over an event that names its value as the one it left, where that is
-    more than `reach`)."""
+    more than `reach`; `asked_now`: an event that tells a change of what a question about now asks,
+    and a statement naming the thing asked, share their subject too)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
     statements = sorted(
         (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
@@ -186,6 +191,7 @@ def candidate_pairs(
         changed = tells_change(text)
         lasting = changed and tells_lasting_change(text)
         told = signature(text)
+        told_now = asked_now.told_by(text, lasting)
         older = [
             s
             for s in statements
@@ -194,7 +200,7 @@ def candidate_pairs(
             < max(reach, left_reach if _tells_newer(event, s, lasting) else 0.0)
             and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
-            and _same_subject(told, s, asked)
+            and (_same_subject(told, s, asked) or (told_now and asked_now.ties(text, _content(s))))
         ]
         if older:
             pairs.append((event, older))
@@ -241,6 +247,13 @@ def _tells_value(event: ScoredPoint, statement: ScoredPoint) -> bool:
     return _leaves(event, statement) or _gives_anew(event, statement)
 
 
+def _tells_asked(event: ScoredPoint, statement: ScoredPoint, asked_now: AskedChange) -> bool:
+    """Whether an event tells for good a change of what a question about now asks, which a statement
+    about the same thing names (asked_changes.py)."""
+    text = _content(event)
+    return asked_now.told_by(text, tells_lasting_change(text)) and asked_now.ties(text, _content(statement))
+
+
 def _tells_newer(event: ScoredPoint, statement: ScoredPoint, lasting: bool) -> bool:
     """Whether an event's words tell that its value replaced a statement's: it names the statement's
     value as the one it left, or it says a lasting change (`lasting`) and gives the statement's number
@@ -256,6 +269,10 @@ def _gives_anew(event: ScoredPoint, statement: ScoredPoint) -> bool:
     return retells_with_another_value(
         str(statement.payload.get("content", "")), str(event.payload.get("content", ""))
     )
+
+
+def _content(hit: ScoredPoint) -> str:
+    return str(hit.payload.get("content", ""))
 
 
 def _said(hit: ScoredPoint) -> FactSignature:
@@ -306,7 +323,10 @@ async def lift_changed_events(
     fit = model.newer_first
     words = question.words(fit)
     said_periods = model.changed_events.said_periods
-    pairs = candidate_pairs(hits, reach, model.conversation_gap_s, said_periods, Asked(words), left_reach)
+    asked_now = AskedChange.of(question.text)
+    pairs = candidate_pairs(
+        hits, reach, model.conversation_gap_s, said_periods, Asked(words), left_reach, asked_now
+    )
     if not pairs:
         return {}
     newer = newer_statements(hits, pairs)
@@ -315,7 +335,7 @@ async def lift_changed_events(
     values = asked(words, question.vector, read, fit)
     # A value left, or given anew in the same words, is a tie of its own, as a word the question
     # names is: alike from the lower bar.
-    near = same_meaning(read, fit.asked_min_cosine)
+    near = same_meaning(read, fit.asked_min_cosine)  # so is a lasting change of what it asks about now
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
         statement = next(
@@ -324,7 +344,7 @@ async def lift_changed_events(
                 for s in older
                 if _outdates(event, s, same, values, now)
                 or _retells(event, s, newer, same)
-                or (_tells_value(event, s) and near(s.id, event.id))
+                or ((_tells_value(event, s) or _tells_asked(event, s, asked_now)) and near(s.id, event.id))
             ),
             None,
         )

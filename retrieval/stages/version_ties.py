@@ -22,7 +22,8 @@ the value as it stands, tells which to put first. The pair must:
 
 A question in the past tense asks what held then ("how much did the new lock cost?"). A question that
 does not say it asks about now ("now", "still", "these days") may ask what stayed
-true, so there the pair must also share two of the question's words (the subject, not one word of it),
+true, so there the pair must also share two of the question's words (the subject, not one word of it;
+a question that names one word beside what it asks, "who's my accountant?", names its whole subject so),
 the older must not itself say it changed ("from now on plumbing goes to …": it is the current value),
 and the newer must hold a value of the kind the question asks, where it asks one (an amount, a date).
 
@@ -121,6 +122,8 @@ async def order_ties(
     if len(best) < 2 or not subject:
         return {}
     strict = not asks_now(question)
+    # The subject, not one word of it: two words where the question names more, else its one.
+    least = min(_SHARED, len(subject)) if strict else 1
     kinds = [k for k in asked_kinds(question) if k is not Kind.PERSON] if strict else []
     read = await _vectors(hits, best, vectors)
     near = cosines_with(query_vector, read)
@@ -138,7 +141,7 @@ async def order_ties(
                 for o in best[max(0, place - _NEAR) : place]
                 if o.score - newer.score < tie
                 and alike(o.id, newer.id)
-                and _same_subject(subject, o, newer, _SHARED if strict else 1)
+                and _same_subject(subject, o, newer, least)
                 and is_newer(newer.payload, o.payload, gap)
                 and not (strict and _says_changed(o))
                 and (not kinds or any(holds_form(k, _content(newer)) for k in kinds))

@@ -96,3 +96,21 @@ async def test_without_now_an_older_that_says_it_changed_is_the_current_value() 
     changed = "From now on the weekly meeting is on Tuesdays at 10:00 with Fiona."
     found = meetings(changed, NEW_MEETING)
     assert not await order_ties(found, MEETING, QUERY, vectors_of(VECTORS), 0.03, HOUR)
+
+
+ACCOUNTANT = "who's my accountant"
+
+
+async def test_without_now_a_question_of_one_subject_word_is_its_whole_subject() -> None:
+    """ "who's my accountant" names one word beside what it asks: two statements holding it, the later
+    written is put above; a later one without it is left alone."""
+    found = meetings(
+        "accountant: Fenna de Wit (De Wit Belastingadvies). yearly tax return, 650 a year.",
+        "accountant: Joris Bakker, Cijferwerk Rotterdam. 85 a month fixed, tax return included.",
+    )
+    assert set(await order_ties(found, ACCOUNTANT, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+    other = meetings(
+        "accountant: Fenna de Wit (De Wit Belastingadvies). yearly tax return, 650 a year.",
+        "bookkeeping: Joris Bakker, Cijferwerk Rotterdam. 85 a month fixed, tax return included.",
+    )
+    assert not await order_ties(other, ACCOUNTANT, QUERY, vectors_of(VECTORS), 0.03, HOUR)

@@ -1,0 +1,59 @@
+"""A change of the thing asked, read over HTTP (real app, Qdrant Edge, MiniLM, BM25), without a
+`fact_key`: in a store of terse notes, an event that says the box day moved ("box delivery moved to
+Fridays from 9/4") reads less alike the older note of the box day than two restatements do, and ranks
+below it by the scores; asked which day the boxes go out these days, it ranks above the note; asked
+without a word of time (what may have stayed true), the order is the scores'.
+
+The clock is Wednesday 14 April 2027, 21:40 UTC. The notes carry no time of their own: written in one
+batch with the events, as an import writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import retrieved, store_holding
+
+NOW = "2027-04-14T21:40:00Z"
+GROWER = {"user_id": "grower"}
+BOX_DAY = "veg boxes go out on Thursdays from 14:00 - pack Wed eve + Thu am"
+MOVED = "box delivery moved to Fridays from 9/4 - Thurs clashes w/ school now. told all 30 + Kaz"
+
+
+def note(content: str) -> dict[str, Any]:
+    return {"type": "semantic", "content": content}
+
+
+def event(content: str, day: str) -> dict[str, Any]:
+    return {"type": "episodic", "content": content, "occurred_at": f"{day}T20:30:00Z"}
+
+
+MEMORIES: list[dict[str, Any]] = [
+    note("veg box scheme: 30 households, one size of box only, weekly. £14 a box, paid monthly"),
+    note(BOX_DAY),
+    note("Kaz helps pack the boxes, £12 an hour, cash on the day"),
+    event("market at Totnes, pitch paid, sold out of eggs by 11", "2027-03-20"),
+    event(MOVED, "2027-03-24"),
+    event("fox got 3 hens last night - pop hole left open. down to 21 hens", "2026-11-12"),
+]
+
+grower = store_holding(MEMORIES, GROWER)
+
+
+async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
+    memories = await retrieved(client, query, GROWER, NOW, types=["semantic", "episodic"], min_confidence=0)
+    return [m["content"] for m in memories]
+
+
+@pytest.mark.parametrize(
+    ("question", "moved_first"),
+    [("which day do the boxes go out these days", True), ("which day do the boxes go out", False)],
+)
+async def test_a_change_of_the_box_day_ranks_above_the_older_note_for_now(
+    grower: AsyncTestClient[Any], question: str, moved_first: bool
+) -> None:
+    contents = await ranked(grower, question)
+    assert (contents.index(MOVED) < contents.index(BOX_DAY)) is moved_first
