@@ -63,6 +63,7 @@ from .stages.rank import NewerFirst
 from .stages.respond import assemble
 from .stages.search import Searcher
 from .stages.session_spread import SessionSpread
+from .stages.steps_first import StepsFirst
 from .stages.validity import StaleLower, outdated_left_out
 from .stages.version_ties import VersionTies
 from .stages.when_events import WhenEvents
@@ -80,6 +81,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     NamedDue(),
     WhenEvents(),
     DenseFloor(),
+    StepsFirst(),
     Neighbours(),
     SessionSpread(),
     VersionTies(),

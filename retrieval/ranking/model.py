@@ -221,6 +221,16 @@ class DenseFloorModel:
 
 
 @dataclass(frozen=True)
+class StepsFirstModel:
+    """The steps for a request that asks for them (stages/steps_first.py): where a question asks how
+    in words, the procedure nearest by meaning, if among the first `ranks` of the best hits by
+    meaning, is kept among the first `places` hits (0 ranks: only the nearest of all put first)."""
+
+    ranks: int = 6
+    places: int = 3
+
+
+@dataclass(frozen=True)
 class AnsweredContextModel:
     """A default context's floor where the store answers (stages/respond.py): once the best hit is at
     least `top_confidence` likely relevant, those of the first `ranks` hits that share meaning with
@@ -309,6 +319,7 @@ POST_ENGINE_STAGES = frozenset(
         "named_due",
         "when_event",
         "dense_floor",
+        "steps_first",
         "neighbour",
         "session_spread",
         "version_tie",
@@ -339,6 +350,7 @@ class RankingModel:
     done_events: DoneEventsModel = DoneEventsModel()
     when_events: WhenEventsModel = WhenEventsModel()
     dense_floor: DenseFloorModel = DenseFloorModel()
+    steps_first: StepsFirstModel = StepsFirstModel()
     answered_context: AnsweredContextModel = AnsweredContextModel()
     expand: ExpandModel = ExpandModel()
     session_spread: SessionSpreadModel = SessionSpreadModel()

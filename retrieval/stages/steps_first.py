@@ -1,0 +1,125 @@
+"""For a request that asks for steps, the procedure nearest the question by meaning put first.
+
+The how-to term lifts every procedure alike, so among procedures, and against a fact or an event
+that shares more of the question's words by BM25 ("how do I fail over aurora?" beside a runbook on
+slow Aurora queries and the "Aurora failover" runbook, which writes the word whole), hybrid
+relevance can still put another first. And a request that names a situation without asking
+anything ("boiler pressure's low", "setting up a memoQ project", "a client needs an apostille on a
+sworn translation") asks for what to do about it in no words the term reads.
+
+So where a request asks how, or asks nothing (no question word, no question mark), and is neither
+about things to do nor asks leave or advice, the procedure that is the nearest by meaning of all the
+best hits is placed just above the first hit, where it holds at least as much of the question's
+information as that hit does (`evidence.word_features`' share): a procedure near by meaning that
+shares only a word with the question ("File → Build" for "how do I file the BTW return?") stays
+where it is. Where the question asks how in words ("Hafenkraft still hasn't paid - what's the
+procedure?"), the steps may share none of its words ("Late payment: send a friendly reminder…") and
+rank low on BM25 while other memories name the client: the procedure nearest by meaning, if among
+the first few of the best hits by meaning, is kept among the first few hits (`StepsFirstModel`).
+
+The best hits are those whose vectors the confidence reads anyway (`HEAD`, through the same cached
+reads), so the stage adds no read of its own. A post-engine stage (stages/post.py): `explain` shows
+it as `steps_first`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import re
+from collections.abc import Mapping, Sequence
+
+from ...memtypes.queries import ScoredPoint
+from ...memtypes.types import SPECS, MemoryType
+from ..options import RetrievalConfig
+from ..ranking.due_windows import asks_about_tasks
+from ..ranking.evidence import HEAD, QueryWords, memory_words, query_words
+from ..ranking.terms.how import asks_how
+from ..ranking.terms.preference import asks_leave_or_advice
+from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with, lift, raise_to
+
+_ABOVE = 1e-4
+# A word or mark that asks something: a request without one names a situation or a topic.
+_ASKS = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b|\?", re.I)
+
+
+def asks_for_steps(query: str, steps_phrasings: bool = True) -> bool:
+    """Whether the request asks how to do something, or names a situation without asking anything,
+    and is neither about things to do nor asks leave or advice."""
+    if asks_about_tasks(query) or asks_leave_or_advice(query):
+        return False
+    return asks_how(query, steps_phrasings) or _ASKS.search(query) is None
+
+
+class StepsFirst(PostStage):
+    name = "steps_first"
+    phase = Phase.FINAL  # on the final hits, whose vectors the confidence then reads from the cache
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        return 1.0 if asks_for_steps(plan.request.query, plan.model.how_to.steps_phrasings) else 0.0
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
+        if inputs.query_vector is None:
+            return {}
+        best = heapq.nlargest(
+            HEAD, ((t, h) for t, found in hits.items() for h in found), key=lambda th: th[1].score
+        )
+        by_type: dict[MemoryType, list[ScoredPoint]] = {}
+        for memory_type, hit in best:
+            by_type.setdefault(memory_type, []).append(hit)
+        types = list(by_type)
+        read = await asyncio.gather(*(inputs.vectors(t, by_type[t]) for t in types))
+        cosines: dict[str, float] = {}
+        for found_vectors in read:
+            cosines.update(cosines_with(inputs.query_vector, found_vectors))
+        steps = frozenset(h.id for t, h in best if SPECS[t].answers_how)
+        query = inputs.plan.request.query
+        found = [h for _, h in best]
+        floors = steps_floor(found, cosines, steps, query_words(query))
+        fit = inputs.plan.model.steps_first
+        if not floors and asks_how(query, inputs.plan.model.how_to.steps_phrasings):
+            floors = steps_kept_up(found, cosines, steps, fit.ranks, fit.places)
+        return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}
+
+
+def steps_floor(
+    best: Sequence[ScoredPoint], cosines: Mapping[str, float], steps: frozenset[str], asked: QueryWords
+) -> dict[str, float]:
+    """The score the nearest hit by meaning is raised to, by id: just above the first hit's, where it
+    is one of `steps` (a procedure), not first already, and holds at least the first hit's share of
+    the `asked` information; else none."""
+    near = [h for h in best if h.id in cosines]
+    if not near:
+        return {}
+    nearest = max(near, key=lambda h: cosines[h.id])
+    first = max(best, key=lambda h: h.score)
+    if nearest.id not in steps or nearest.id == first.id:
+        return {}
+    if _share(asked, nearest) < _share(asked, first):
+        return {}
+    return {nearest.id: first.score + _ABOVE}
+
+
+def steps_kept_up(
+    best: Sequence[ScoredPoint], cosines: Mapping[str, float], steps: frozenset[str], ranks: int, places: int
+) -> dict[str, float]:
+    """The score the nearest of `steps` by meaning is raised to, by id: just above the hit in place
+    `places` (from 1), where it is among the first `ranks` of `best` by meaning and below that place."""
+    by_meaning = sorted((h for h in best if h.id in cosines), key=lambda h: -cosines[h.id])
+    nearest = next((h for h in by_meaning[:ranks] if h.id in steps), None)
+    by_score = sorted(best, key=lambda h: -h.score)
+    if nearest is None or places < 1 or len(by_score) < places:
+        return {}
+    if any(h.id == nearest.id for h in by_score[:places]):
+        return {}
+    return {nearest.id: by_score[places - 1].score + _ABOVE}
+
+
+def _share(asked: QueryWords, hit: ScoredPoint) -> float:
+    """The share of the question's information the hit's words hold."""
+    total = asked.total
+    if total <= 0:
+        return 0.0
+    found = memory_words(str(hit.payload.get("content", "")))
+    return sum(w for key, w in asked.weights.items() if key in found) / total

@@ -1,0 +1,91 @@
+"""For a request that asks for steps, the procedure nearest by meaning put first
+(mnemo.retrieval.stages.steps_first)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.memtypes.queries import ScoredPoint
+from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor, steps_kept_up
+
+
+def _hit(point_id: str, score: float, content: str) -> ScoredPoint:
+    return ScoredPoint(point_id, score, {"content": content})
+
+
+EVENT = _hit("event", 0.494, "Boiler pressure dropped again, topped up, texted the landlord.")
+STEPS = _hit(
+    "steps", 0.493, "Boiler pressure low: open both taps on the filling loop till the gauge says 1.5 bar."
+)
+OTHER = _hit("other", 0.12, "The plumber came and fixed the leak.")
+BEST = [EVENT, STEPS, OTHER]
+COSINES = {"event": 0.61, "steps": 0.73, "other": 0.22}
+ASKED = query_words("boiler pressure's low")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "boiler pressure's low",
+        "Setting up a memoQ project",
+        "A client needs an apostille on a sworn translation",
+        "how do I fail over aurora?",
+        "What are the steps once a tenant has moved out?",
+    ],
+)
+def test_a_situation_or_a_how_question_asks_for_steps(query: str) -> None:
+    assert asks_for_steps(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "who's my DMP for the V300",
+        "what's the story with the Bobcat",
+        "anything overdue?",
+        "what do I need to do before the deal desk review?",
+        "train or car to Coimbra?",
+        "Give me the outstanding debtor actions",
+    ],
+)
+def test_a_question_for_a_detail_things_to_do_or_advice_does_not(query: str) -> None:
+    assert not asks_for_steps(query)
+
+
+def test_the_nearest_procedure_goes_just_above_the_first() -> None:
+    floors = steps_floor(BEST, COSINES, frozenset({"steps"}), ASKED)
+    assert floors == {"steps": pytest.approx(0.494 + 1e-4)}
+
+
+def test_only_a_procedure_nearest_of_all_and_holding_as_much_of_the_question() -> None:
+    assert steps_floor(BEST, COSINES, frozenset(), ASKED) == {}  # the nearest is no procedure
+    assert steps_floor(BEST, {**COSINES, "event": 0.8}, frozenset({"steps"}), ASKED) == {}
+    # "File → Build" is near "how do I file the BTW return?" by meaning, but shares one word of it.
+    asked = query_words("how do I file the BTW return")
+    btw = _hit("btw", 0.41, "BTW return: check the ICP totals, file in Mijn Belastingdienst.")
+    fmod = _hit("fmod", 0.35, "FMOD banks: File → Build, banks land in res://audio/banks.")
+    assert steps_floor([btw, fmod], {"btw": 0.22, "fmod": 0.31}, frozenset({"btw", "fmod"}), asked) == {}
+
+
+def test_the_first_already_stays() -> None:
+    first = _hit("steps", 0.5, STEPS.payload["content"])
+    assert steps_floor([first, EVENT], COSINES, frozenset({"steps"}), ASKED) == {}
+
+
+def test_for_a_how_question_the_nearest_procedure_is_kept_among_the_first() -> None:
+    """ "Hafenkraft still hasn't paid - what's the procedure?": the late-payment steps share none of its
+    words and fall under memories naming the client; meaning ranks them among its first."""
+    best = [
+        _hit("unpaid", 0.48, "Hafenkraft had not paid invoice 2027-009; you sent a friendly reminder."),
+        _hit("second", 0.43, "Monday: if Hafenkraft is still unpaid, send the second reminder."),
+        _hit("invoice", 0.34, "Invoice 2027-009 to Hafenkraft for manual part 2."),
+        _hit("client", 0.28, "Hafenkraft Logistik GmbH in Duisburg is a direct client."),
+        _hit("steps", 0.20, "Late payment: a friendly reminder, then one that mentions statutory interest."),
+    ]
+    cosines = {"unpaid": 0.69, "second": 0.62, "invoice": 0.53, "client": 0.32, "steps": 0.45}
+    floors = steps_kept_up(best, cosines, frozenset({"steps"}), ranks=6, places=3)
+    assert floors == {"steps": pytest.approx(0.34 + 1e-4)}
+    assert steps_kept_up(best, cosines, frozenset({"steps"}), ranks=3, places=3) == {}  # not near enough
+    assert steps_kept_up(best, cosines, frozenset({"invoice"}), ranks=6, places=3) == {}  # there already
+    assert steps_kept_up(best, cosines, frozenset(), ranks=6, places=3) == {}
