@@ -17,19 +17,16 @@ it as `dense_floor`.
 
 from __future__ import annotations
 
-import asyncio
-import heapq
 from collections.abc import Mapping, Sequence
 
 from ...memtypes.queries import ScoredPoint
-from ...memtypes.types import MemoryType
 from ..options import RetrievalConfig
 from ..ranking.due_windows import asks_about_tasks, pending_past_due
-from ..ranking.evidence import HEAD, memory_words, query_words
+from ..ranking.evidence import memory_words, query_words
 from ..ranking.matter_state import asks_matter_state
 from ..ranking.model import DenseFloorModel
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with, lift, raise_to
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, head_cosines, lift, raise_to
 
 _ABOVE = 1e-4
 
@@ -44,17 +41,7 @@ class DenseFloor(PostStage):
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         if inputs.query_vector is None:
             return {}
-        best = heapq.nlargest(
-            HEAD, ((t, h) for t, found in hits.items() for h in found), key=lambda th: th[1].score
-        )
-        by_type: dict[MemoryType, list[ScoredPoint]] = {}
-        for memory_type, hit in best:
-            by_type.setdefault(memory_type, []).append(hit)
-        types = list(by_type)
-        read = await asyncio.gather(*(inputs.vectors(t, by_type[t]) for t in types))
-        cosines: dict[str, float] = {}
-        for found_vectors in read:
-            cosines.update(cosines_with(inputs.query_vector, found_vectors))
+        best, cosines = await head_cosines(inputs, hits, inputs.query_vector)
         model = inputs.plan.model
         asked = informative_words(inputs.plan.request.query, model.dense_floor, model.due_window.leave_rule)
         now_ts = inputs.plan.resolved.now.timestamp()

@@ -12,6 +12,8 @@ stages run, is `POST_STAGES` in retrieval/pipeline.py.
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -24,6 +26,7 @@ from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import MemoryType
 from ..options import RetrievalConfig
+from ..ranking.evidence import HEAD
 from ..ranking.policy import ScoreComponent
 from .pack import Packing
 from .plan import ReadPlan
@@ -130,6 +133,23 @@ class StageInputs:
     vectors: VectorsOf  # cached reads of hits' dense vectors
     packing: Packing | None = None  # FINAL stages: the last round's trial packing
     query_vector: Sequence[float] | None = None  # the dense query searched with (None: sparse only)
+
+
+async def head_cosines(
+    inputs: StageInputs, hits: Hits, query_vector: Sequence[float]
+) -> tuple[list[tuple[MemoryType, ScoredPoint]], dict[str, float]]:
+    """The best hits over every type (`HEAD`, best first), each with its type, and each one's cosine
+    with `query_vector`; their vectors come through the cached reads, which the confidence reads too."""
+    ranked = ((t, h) for t, found in hits.items() for h in found)
+    best = heapq.nlargest(HEAD, ranked, key=lambda th: th[1].score)
+    by_type: dict[MemoryType, list[ScoredPoint]] = {}
+    for memory_type, hit in best:
+        by_type.setdefault(memory_type, []).append(hit)
+    read = await asyncio.gather(*(inputs.vectors(t, found) for t, found in by_type.items()))
+    cosines: dict[str, float] = {}
+    for found_vectors in read:
+        cosines.update(cosines_with(query_vector, found_vectors))
+    return best, cosines
 
 
 class PostStage:

@@ -24,20 +24,18 @@ it as `steps_first`.
 
 from __future__ import annotations
 
-import asyncio
-import heapq
 import re
 from collections.abc import Mapping, Sequence
 
 from ...memtypes.queries import ScoredPoint
-from ...memtypes.types import SPECS, MemoryType
+from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.due_windows import asks_about_tasks
-from ..ranking.evidence import HEAD, QueryWords, memory_words, query_words
+from ..ranking.evidence import QueryWords, memory_words, query_words
 from ..ranking.terms.how import asks_how
 from ..ranking.terms.preference import asks_leave_or_advice
 from .plan import ReadPlan
-from .post import Adjustment, Hits, Phase, PostStage, StageInputs, cosines_with, lift, raise_to
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, head_cosines, lift, raise_to
 
 _ABOVE = 1e-4
 # A word or mark that asks something: a request without one names a situation or a topic.
@@ -62,17 +60,7 @@ class StepsFirst(PostStage):
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         if inputs.query_vector is None:
             return {}
-        best = heapq.nlargest(
-            HEAD, ((t, h) for t, found in hits.items() for h in found), key=lambda th: th[1].score
-        )
-        by_type: dict[MemoryType, list[ScoredPoint]] = {}
-        for memory_type, hit in best:
-            by_type.setdefault(memory_type, []).append(hit)
-        types = list(by_type)
-        read = await asyncio.gather(*(inputs.vectors(t, by_type[t]) for t in types))
-        cosines: dict[str, float] = {}
-        for found_vectors in read:
-            cosines.update(cosines_with(inputs.query_vector, found_vectors))
+        best, cosines = await head_cosines(inputs, hits, inputs.query_vector)
         steps = frozenset(h.id for t, h in best if SPECS[t].answers_how)
         query = inputs.plan.request.query
         found = [h for _, h in best]
