@@ -159,7 +159,7 @@ def word_features(query: QueryWords, content: str, model: ConfidenceFeaturesMode
     """A hit's word features (see the module's docstring). A query without informative words counts
     none as found: the vector decides alone."""
     found = memory_words(content)
-    matched = sum(w for key, w in query.weights.items() if key in found)
+    matched = held_weight(query, found)
     total = query.total
     names = query.names
     return {
@@ -167,6 +167,18 @@ def word_features(query: QueryWords, content: str, model: ConfidenceFeaturesMode
         "matched": min(matched, model.matched_cap) / model.matched_cap,
         "names_found": sum(1 for n in names if n in found) / len(names) if names else 1.0,
     }
+
+
+def held_weight(query: QueryWords, found: frozenset[str]) -> float:
+    """The weight of the query's informative words that `found` (a memory's word keys) holds."""
+    return sum(w for key, w in query.weights.items() if key in found)
+
+
+def overlap(query: QueryWords, content: str) -> float:
+    """The share of the query's information a memory's words hold (its `overlap` word feature); a
+    query without informative words: 0."""
+    total = query.total
+    return held_weight(query, memory_words(content)) / total if total > 0 else 0.0
 
 
 WORD_FEATURES: tuple[str, ...] = ("overlap", "matched", "names_found")

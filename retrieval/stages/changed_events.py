@@ -276,7 +276,7 @@ def _content(hit: ScoredPoint) -> str:
 
 
 def _said(hit: ScoredPoint) -> FactSignature:
-    return signature(str(hit.payload.get("content", "")))
+    return signature(_content(hit))
 
 
 def _restates(a: ScoredPoint, b: ScoredPoint, same: SameMeaning) -> bool:

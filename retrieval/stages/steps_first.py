@@ -10,7 +10,7 @@ sworn translation") asks for what to do about it in no words the term reads.
 So where a request asks how, or asks nothing (no question word, no question mark), and is neither
 about things to do nor asks leave or advice, the procedure that is the nearest by meaning of all the
 best hits is placed just above the first hit, where it holds at least as much of the question's
-information as that hit does (`evidence.word_features`' share): a procedure near by meaning that
+information as that hit does (`evidence.overlap`): a procedure near by meaning that
 shares only a word with the question ("File → Build" for "how do I file the BTW return?") stays
 where it is. Where the question asks how in words ("Hafenkraft still hasn't paid - what's the
 procedure?"), the steps may share none of its words ("Late payment: send a friendly reminder…") and
@@ -31,7 +31,7 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.due_windows import asks_about_tasks
-from ..ranking.evidence import QueryWords, memory_words, query_words
+from ..ranking.evidence import QueryWords, overlap, query_words
 from ..ranking.terms.how import asks_how
 from ..ranking.terms.preference import asks_leave_or_advice
 from .plan import ReadPlan
@@ -106,8 +106,4 @@ def steps_kept_up(
 
 def _share(asked: QueryWords, hit: ScoredPoint) -> float:
     """The share of the question's information the hit's words hold."""
-    total = asked.total
-    if total <= 0:
-        return 0.0
-    found = memory_words(str(hit.payload.get("content", "")))
-    return sum(w for key, w in asked.weights.items() if key in found) / total
+    return overlap(asked, str(hit.payload.get("content", "")))
