@@ -121,7 +121,7 @@ async def delete_thread(threads: Threads, forgetter: Forgetter, tenant: str, thr
 
 
 async def add_messages(
-    threads: Threads, retriever: Retriever, tenant: str, thread_id: str, body: AddMessagesIn
+    threads: Threads, retriever: Retriever, catalog: Catalog, tenant: str, thread_id: str, body: AddMessagesIn
 ) -> dict[str, Any]:
     thread, _ = await thread_of(threads, tenant, thread_id)
     ignored = set(body.ignore_roles or [])
@@ -132,20 +132,45 @@ async def add_messages(
             continue
         turn = await threads.append(tenant, thread.id, TurnIn(role=role, content=message.content))
         added.append(turn.id)
-    context = await thread_context(threads, retriever, tenant, thread_id) if body.return_context else None
+    context = None
+    if body.return_context:
+        context = await thread_context(threads, retriever, catalog, tenant, thread_id)
     return {"message_uuids": added, "context": context}
 
 
-async def thread_context(threads: Threads, retriever: Retriever, tenant: str, thread_id: str) -> str:
+async def thread_context(
+    threads: Threads, retriever: Retriever, catalog: Catalog, tenant: str, thread_id: str
+) -> str:
     """mnemo's context for what the thread is about now (its latest messages), from the user's
-    memories of every thread, packed into the service's default budget."""
+    memories of every thread, packed into the service's default budget. Like Zep's, it opens with
+    who the user is (their profile, whatever the messages are about), its tokens taken from that
+    budget, so that the whole never exceeds it."""
     thread, turns = await thread_of(threads, tenant, thread_id)
     recent = " ".join(t.content for t in turns[-CONTEXT_MESSAGES:])
     if not recent.strip():
         return ""
-    scope = memory_scope(user_id=thread.scope.user_id)
-    found = await retriever.retrieve(tenant, RetrieveRequest(query=recent[-8_000:], scope=scope))
-    return found.context
+    user_id = thread.scope.user_id
+    budget = retriever.config.default_budget_tokens
+    counter = retriever.tokenizers.get(retriever.tokenizers.default)
+    profile = await user_profile(catalog, tenant, user_id) if user_id else None
+    summary = f"## The user\n{profile}\n\n" if profile else ""
+    if counter.count(summary) >= budget:
+        summary = ""
+    scope = memory_scope(user_id=user_id)
+    left = budget - counter.count(summary)
+    request = RetrieveRequest(query=recent[-8_000:], scope=scope, budget_tokens=left)
+    context = (await retriever.retrieve(tenant, request)).context
+    if not summary or (profile and profile in context) or counter.count(summary + context) > budget:
+        return context
+    return summary + context
+
+
+async def user_profile(catalog: Catalog, tenant: str, user_id: str) -> str | None:
+    """Who the user is (their profile memory); none for a thread whose user was never added."""
+    try:
+        return (await user_record(catalog, tenant, user_id)).content
+    except NotFound:
+        return None
 
 
 async def graph_search(retriever: Retriever, threads: Threads, tenant: str, body: SearchIn) -> dict[str, Any]:

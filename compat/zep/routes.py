@@ -181,9 +181,10 @@ async def add_messages(
     data: JSONBody[AddMessagesIn],
     threads: NamedDependency[Threads],
     retriever: NamedDependency[Retriever],
+    catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, Any]:
-    return await ops.add_messages(threads, retriever, tenant, thread_id, data)
+    return await ops.add_messages(threads, retriever, catalog, tenant, thread_id, data)
 
 
 @get("/threads/{thread_id:str}/context")
@@ -191,9 +192,10 @@ async def get_user_context(
     thread_id: FromPath[str],
     threads: NamedDependency[Threads],
     retriever: NamedDependency[Retriever],
+    catalog: NamedDependency[Catalog],
     tenant: NamedDependency[str],
 ) -> dict[str, Any]:
-    return {"context": await ops.thread_context(threads, retriever, tenant, thread_id)}
+    return {"context": await ops.thread_context(threads, retriever, catalog, tenant, thread_id)}
 
 
 @post("/graph/search", status_code=200)
