@@ -69,7 +69,7 @@ def test_threads_messages_history_and_context(zep: Zep, user: str) -> None:
     assert len(zep.thread.get(thread).messages or []) == 4
     context = zep.thread.get_user_context(thread).context or ""
     # Like Zep's, the context says who the user is, whatever the messages are about.
-    assert context.startswith("## The user\n") and "Jane Smith" in context and "cracked screen" in context
+    assert context.count("Jane Smith") == 1 and "cracked screen" in context
 
 
 def test_graph_search_edges_and_episodes_and_graph_add(zep: Zep, user: str) -> None:
