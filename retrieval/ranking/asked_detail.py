@@ -46,7 +46,7 @@ from datetime import datetime
 
 from ...memtypes.language.speakers import speaker_of
 from ...memtypes.language.time_mentions import speaks_ahead
-from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
+from .asked_kinds import ASKS, CLAUSES, asked_kinds, asking_clauses, asks_for_a_rule, is_question
 from .asked_things import (
     event_verb,
     how_it_went,
@@ -350,13 +350,24 @@ def _asked_of(query: str, words: QueryWords, held: Sequence[frozenset[str]], par
 _PURPOSE = re.compile(r"^\s*(?:for|so|because)\b", re.IGNORECASE)
 
 
+# Words that say how or when the asker asks, not what: one asks again for what one was told ("what's
+# my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?").
+_ASKING_ASIDE = re.compile(
+    r"\b(?:again|exactly|at\s+the\s+moment|right\s+now|these\s+days|so\s+far|in\s+total|altogether|i\s+mean)\b",
+    re.IGNORECASE,
+)
+
+
 def _asking_weights(query: str, words: QueryWords) -> dict[str, float]:
     """The weights of the words `query` asks with: all but those of a clause after the first that says
     what the answer is for ("what's Aoife's address, for the birthday card": no answer need name
-    the card), names aside."""
+    the card) and those of an aside on the asking (`_ASKING_ASIDE`), names aside."""
     clauses = CLAUSES.split(query)
     purpose = frozenset().union(*(memory_words(c) for c in clauses[1:] if _PURPOSE.match(c)))
-    return {k: w for k, w in words.weights.items() if k not in purpose or k in words.names}
+    asking = asking_clauses(query)  # "the CI runner is dead again" tells; only the asking clause asks
+    aside = memory_words(" ".join(_ASKING_ASIDE.findall(asking)))
+    aside -= memory_words(_ASKING_ASIDE.sub(" ", query))
+    return {k: w for k, w in words.weights.items() if k not in purpose | aside or k in words.names}
 
 
 def asked_past(query: str, now: datetime) -> TimeWindow | None:
@@ -413,7 +424,9 @@ def detail_check(
     if not kinds and asks_about_tasks(query):
         return NOT_CHECKED
     known = frozenset(words.weights)
-    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information))
+    # A question typed in lower case names someone after a title as a capital would ("dr petersen's").
+    titled = frozenset(stem(w) for w in _TITLED.findall(query))
+    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | titled)
     found_in = [spelled(memory_words(content)) for content, _ in best_hits]
     named_in = [
         _with_parts(found) | written_identifiers(content)

@@ -32,6 +32,7 @@ _MONEY_WORDS = (
     "prices",
     "priced",
     "pay",
+    "pays",
     "paid",
     "paying",
     "charge",
@@ -243,9 +244,11 @@ _OPENERS = (
     "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
     "should|shall|has|have|had"
 )
-# A question's second part opens after its joining word: "…, and what did it sell for?".
+# A question's second part opens after its joining word: "…, and what did it sell for?". A
+# question typed on a phone drops the apostrophe of its opening contraction ("whats", "whens").
 _OPENS_QUESTION = re.compile(
-    rf"^\W*(?:(?:and|or|but|also|then)\s+)?(?:{_OPENERS})(?:'s|'re|'d)?\b", re.IGNORECASE
+    rf"^\W*(?:(?:and|or|but|also|then)\s+)?(?:(?:{_OPENERS})(?:['’]s|['’]re|['’]d)?|(?:what|when|where|who|how)s)\b",
+    re.IGNORECASE,
 )
 _QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
 # Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
@@ -352,7 +355,7 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
 # A request that says what it wants done before what it asks ("remind me what happened …", "tell me
 # Dana's email", "pull up the gate code for …", "I need the DOI of …"): what follows is the request.
 _REQUEST_OPENER = re.compile(
-    r"^\W*(?:(?:please|just|can\s+you|could\s+you)\s+)?"
+    r"^\W*(?:(?:please|pls|plz|just|can\s+you|could\s+you)\s+)?"
     r"(?:(?:remind|tell|show|give|send|get|find)\s+me(?:\s+(?:again|of|about))?|(?:pull|look|dig)\s+up|"
     r"find|get|list|(?:i\s+)?need|i'?d\s+like|i'?m\s+after|looking\s+for|any\s+idea)\b\s*",
     re.IGNORECASE,

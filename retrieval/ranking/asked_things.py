@@ -60,8 +60,17 @@ def writes_number_of(things: frozenset[str], content: str) -> bool:
     return any(stem(m.group(1)) in things for m in _NUMBERED.finditer(content[:READ_CHARS]))
 
 
+# A word that joins or states, never what of someone's is told: "Nuala's birthday on the 19th"
+# tells her birthday, "Tom's mobile is 087 …" his mobile.
+_FUNCTION_WORDS = (
+    "on|in|at|to|for|from|with|by|of|off|about|after|before|since|until|is|are|was|were|be|been|has|had|"
+    "have|will|would|can|could|and|or|but|the|a|an|this|that|it|he|she|they|we|i|you|so|then|too|now"
+)
 # An owner and what of theirs is told: "Inês's 38th birthday", "Tomás's new timetable".
-_POSSESSIVE = re.compile(r"((?:[A-Z][\w-]*\s+){0,2}[^\W\d_][\w-]*)['’]s\s+(?:[\w-]+\s+)?([^\W\d_][\w-]*)")
+_POSSESSIVE = re.compile(
+    r"((?:[A-Z][\w-]*\s+){0,2}[^\W\d_][\w-]*)['’]s\s+(?:[\w-]+\s+)?"
+    rf"(?!(?i:{_FUNCTION_WORDS})\b)([^\W\d_][\w-]*)"
+)
 
 
 def possessors(query: str) -> frozenset[str]:

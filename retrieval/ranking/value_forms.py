@@ -165,10 +165,22 @@ _STANDING_COUNT = re.compile(rf"(?<![\w/-])\d|\b(?:{_NUMBER_WORDS})\b", re.IGNOR
 _NUMERIC_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{2,4}|\d{4}([./-])\d{1,2}\2\d{1,2}")
 
 
+# The fewest digits a phone number is dialled with (a local number without its area code): fewer are
+# a sum and what follows it ("$1,596 (42 hours)"), a count or a year running into the next sentence.
+_PHONE_DIGITS = 7
+
+
+def _is_phone(number: str) -> bool:
+    """Whether `number`, formed as a phone number, is one: not a date written in digits, and dialled
+    with at least `_PHONE_DIGITS` digits."""
+    digits = sum(c.isdigit() for c in number)
+    return _NUMERIC_DATE.fullmatch(number.strip()) is None and digits >= _PHONE_DIGITS
+
+
 @lru_cache(maxsize=8_192)
 def _holds(kind: Kind, text: str) -> bool:
     if kind is Kind.PHONE:
-        return any(_NUMERIC_DATE.fullmatch(m.group().strip()) is None for m in _HOLDS[kind].finditer(text))
+        return any(_is_phone(m.group()) for m in _HOLDS[kind].finditer(text))
     if kind is Kind.CODE and _SPOKEN_DIGITS.search(text) is not None:
         return True
     if kind in _SAID_IN_WORDS and _HOLDS[kind].search(numerals(text)) is not None:

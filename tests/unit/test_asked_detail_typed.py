@@ -1,0 +1,88 @@
+"""The asked-detail check (retrieval/ranking/asked_detail.py) read as people type and dictate their
+questions: a contraction without its apostrophe, a courtesy before a request, an aside on the asking
+("again", "at the moment"), a name after a title in lower case; and the forms it reads values by: a
+phone number dialled with enough digits, an owner's detail told before a word that only joins."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, holds_kind, is_question
+from mnemo.retrieval.ranking.asked_things import others_own
+from mnemo.retrieval.ranking.evidence import query_words, stem
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+
+THRESHOLDS = DEFAULT_MODEL.confidence_features
+
+
+def judged(question: str, *contents: str) -> tuple[float, float, float]:
+    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
+    return found.checked, found.missing, found.gap
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "whats diego and fer's address in wedding",
+        "whens the ummeldung been done",
+        "wheres the spare key",
+        "pls find the gate code at the Desais'",
+    ],
+)
+def test_a_question_typed_without_its_apostrophe_or_after_a_courtesy_asks(query: str) -> None:
+    assert is_question(query)
+
+
+def test_a_question_typed_without_its_apostrophe_is_checked_for_what_it_asks() -> None:
+    """ "whats X's address" asks an address as "what's" does: a memory of their party holds none."""
+    checked, missing, _ = judged(
+        "whats diego and fer's address in wedding",
+        "Sat 13 Feb: Diego's 36th birthday, Fer organised a surprise at a Chilean place in Wedding.",
+    )
+    assert (checked, missing) == (1.0, 1.0)
+
+
+def test_what_a_firm_pays_asks_an_amount() -> None:
+    assert Kind.MONEY in asked_kinds("what Kauri Ridge Builders pays for its Xero subscription")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("what's my ORCID again?", "Marco's username is s2291847. His ORCID is 0000-0002-7731-4096."),
+        ("what's my FTP at the moment", "Sat 20/3 ramp test on the Kickr: FTP 274 W at 80 kg."),
+        ("who's the department head right now", "Department head: Ms Okafor since September."),
+    ],
+)
+def test_an_aside_on_the_asking_is_not_asked_of_the_answer(question: str, answer: str) -> None:
+    assert judged(question, answer)[2] == 0.0
+
+
+def test_an_aside_in_a_clause_that_tells_stays_what_is_told() -> None:
+    """ "again" of "the power went off again" tells the event; it is read as the other words are."""
+    question = "the power went off in the office again, what do I do?"
+    told_again = "If the power goes off again in the office, reset the breaker in the hall cupboard."
+    assert judged(question, told_again)[2] < judged(question, told_again.replace(" again", ""))[2]
+
+
+def test_a_phone_number_is_dialled_with_seven_digits_at_least() -> None:
+    """A sum and what follows it is no phone number: "Sina's mobile" is not held by her invoice."""
+    invoice = "2027-03-23 — paid Sina's March invoice, $1,596 (42 hours)."
+    assert not holds_kind(Kind.PHONE, invoice, THRESHOLDS)
+    assert not holds_kind(Kind.PHONE, "Rhodri Ellis (since 7 Sep 2026). 1:1s monthly.", THRESHOLDS)
+    assert holds_kind(Kind.PHONE, "Sina: 021 555 0187", THRESHOLDS)
+    assert judged("What's Sina's mobile number?", invoice)[1] == 1.0
+
+
+def test_a_name_after_a_title_is_a_name_in_a_question_typed_in_lower_case() -> None:
+    """ "dr petersen's phone number" is not answered by someone else's number."""
+    other = "internet at Weserstraße: O2 DSL, customer number 7713 0842 19, router in the hallway."
+    about_him = "the owner of the building is a Dr. Petersen who lives in Hamburg."
+    assert judged("what's dr petersen's phone number", other, about_him)[1] == 1.0
+
+
+def test_an_owners_detail_is_the_word_told_not_a_word_that_joins() -> None:
+    """ "Nuala's birthday on the 19th" tells her birthday, not an "on" of hers."""
+    dónal, tomás = frozenset({stem("Dónal")}), frozenset({stem("Tomás")})
+    assert others_own("Nuala's birthday on the 19th: get a card.", dónal) == {"birthday"}
+    assert others_own("For Inês's 38th birthday Tomás booked dinner.", tomás) == {"birthday"}
