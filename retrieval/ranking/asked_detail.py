@@ -53,6 +53,7 @@ from .asked_things import (
     identifiers,
     numbered,
     others_own,
+    possessor_words,
     possessors,
     spelled,
     who_verb,
@@ -80,6 +81,10 @@ _VALUE_WORDS = frozenset(
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
 _ADDRESS_WORDS = frozenset({stem("address")})
+# An e-mail address written with a name ("bev.hale@taffpm.co.uk") says whose e-mail it is: of a
+# memory holding it the word "email" is not asked, what else the question asks is ("at her new job").
+_EMAIL_WORDS = frozenset(stem(w) for w in ("email", "e-mail"))
+_MAILBOX = re.compile(r"([\w.+-]+)@[\w-]+\.[\w.-]+")
 
 
 # A name after a title, in a text written without capitals: "dr ravi patel", "mr kowalski".
@@ -229,6 +234,16 @@ def _names_with(
     return False
 
 
+def _mailbox_of(content: str, names: frozenset[str]) -> bool:
+    """Whether `content` writes an e-mail address whose mailbox holds one of `names` ("bev.hale@…")."""
+    mailboxes = (m.group(1) for m in _MAILBOX.finditer(content[:READ_CHARS]))
+    return any(names & memory_words(re.sub(r"[._+-]", " ", box)) for box in mailboxes)
+
+
+def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
+    return QueryWords({k: w for k, w in words.weights.items() if k not in keys}, words.names)
+
+
 def _calendar(name: str) -> bool:
     return _CALENDAR_WORD.fullmatch(name) is not None
 
@@ -269,6 +284,15 @@ def detail_share(
     if total <= 0.0:
         return 1.0
     return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
+
+
+def _lower_case_owners(query: str, name_information: float) -> frozenset[str]:
+    """The owners a question typed all in lower case asks of ("marcus webb's cell", "lena's physio"),
+    as word keys, where one is a word at least `name_information` rare in English: a name that a
+    capital would have shown ("dad's", "the team's" are no names)."""
+    if writes_capitals(query):
+        return frozenset()
+    return frozenset(stem(w) for w in possessor_words(query) if information(w) >= name_information)
 
 
 # A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
@@ -425,7 +449,9 @@ def detail_check(
         return NOT_CHECKED
     known = frozenset(words.weights)
     # A question typed in lower case names someone after a title as a capital would ("dr petersen's").
-    titled = frozenset(stem(w) for w in _TITLED.findall(query))
+    titled = frozenset(stem(w) for w in _TITLED.findall(query)) | _lower_case_owners(
+        query, model.name_information
+    )
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | titled)
     found_in = [spelled(memory_words(content)) for content, _ in best_hits]
     named_in = [
@@ -464,6 +490,8 @@ def detail_check(
             holding = True
             # A who-question's verb counts where the hit tells it, and is not asked where it does not.
             readings = (of_event, done_by_event) if dated else (asked, of_someone)
+            if Kind.EMAIL in kinds and _mailbox_of(content, words.names):
+                readings = tuple(_without(r, _EMAIL_WORDS) for r in readings)
             best = max(
                 best,
                 *(

@@ -73,9 +73,14 @@ _POSSESSIVE = re.compile(
 )
 
 
+def possessor_words(query: str) -> list[str]:
+    """The words of the owners `query` asks of by a possessive ("Tomás" in "when is Tomás's birthday?")."""
+    return [w for m in _POSSESSIVE.finditer(query) for w in m.group(1).split()]
+
+
 def possessors(query: str) -> frozenset[str]:
-    """The owners `query` asks of by a possessive ("Tomás" in "when is Tomás's birthday?"), as word keys."""
-    return frozenset(stem(w) for m in _POSSESSIVE.finditer(query) for w in m.group(1).split())
+    """The owners `query` asks of by a possessive, as word keys."""
+    return frozenset(stem(w) for w in possessor_words(query))
 
 
 def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:

@@ -86,3 +86,24 @@ def test_an_owners_detail_is_the_word_told_not_a_word_that_joins() -> None:
     dónal, tomás = frozenset({stem("Dónal")}), frozenset({stem("Tomás")})
     assert others_own("Nuala's birthday on the 19th: get a card.", dónal) == {"birthday"}
     assert others_own("For Inês's 38th birthday Tomás booked dinner.", tomás) == {"birthday"}
+
+
+def test_the_owner_of_a_question_typed_in_lower_case_is_a_name_to_hold() -> None:
+    """ "brian tate's cell" is not answered by the union hall's number."""
+    question = "brian tate's cell"
+    assert judged(question, "union hall on cleveland ave, hall number is 614-555-0122")[1] == 1.0
+    assert judged(question, "brian tate (rebar foreman) cell 614-555-0199")[1] == 0.0
+    # "dad" is a word of English, no name a capital would have shown: a memory need not write it.
+    assert judged("what's dad's cell", "the cell phone is 612 555 0139, it stays on the counter")[1] == 0.0
+
+
+def test_an_email_address_written_with_the_name_says_whose_it_is() -> None:
+    """ "bev.hale@…" is Bev's e-mail without the word; an address at her old job is not one at her new."""
+    assert (
+        judged("bev's email", "Contact Beverley (Bev) Hale, bev.hale@taffpm.co.uk. Service charge £72/mo.")[2]
+        == 0.0
+    )
+    assert (
+        judged("Saga's email at her new job", "Hollowbyte producer: Saga Lindgren, saga@hollowbyte.se.")[2]
+        == 1.0
+    )
