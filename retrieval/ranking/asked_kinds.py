@@ -54,8 +54,8 @@ _MONEY_WORDS = (
     "quote",
     "quoted",
     "discount",
-    "hourly rate",
-    "day rate",
+    # A price per unit or a share ("her hourly rate", "the interest rate"), not a body's count per minute.
+    r"(?<!heart )(?<!pulse )(?<!breathing )(?<!respiratory )rates?",
     "money",
 )
 # A code named by what it is of ("the quote reference", "the invoice number") is asked, not the money.
@@ -65,7 +65,9 @@ _CODE_OF_MONEY = re.compile(
 
 # A code's noun naming what money is for ("the registration fee", "the york reg money"): the money is asked.
 _CODE_FOR_MONEY = re.compile(
-    r"\b(?:reg|registration|licen[cs]e|membership|subscription)\s+(?=(?:" + "|".join(_MONEY_WORDS) + r")\b)",
+    r"\b(?:reg|registration|licen[cs]e|membership|subscription|code)\s+(?=(?:"
+    + "|".join(_MONEY_WORDS)
+    + r")\b)",
     re.IGNORECASE,
 )
 # A question of how something is done ("how do I pay participants?", "how should we charge for it?"):
@@ -194,6 +196,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         # A number by its abbreviation after what it numbers: "AA membership no.", "room #", "order num"
         # ("no" alone is a refusal; a thing's "no." is its number).
         (Kind.CODE, r"(?<=[^\W\d_])\s+(?:no\.|nos\.|#|num|nr\.?)(?=\s|$|[?!,;:])"),
+        # A room is asked by its number ("which room is the viva in?": "G.14", "S1.12").
+        (Kind.CODE, r"\b(?:which|what)\s+room\b(?!\s+(?:is|are)\s+(?:free|available|booked))"),
         # A login asked for, not one that names a thing ("the SSO login outage").
         (Kind.CODE, r"\b(?:log-?in|username|user name)\b(?!\s+(?!(?:for|to|on|of|at|in|and|details?)\b)\w)"),
         # "Gwen's extension": a person's extension is their internal number ("the kitchen extension" is not).

@@ -50,9 +50,15 @@ _NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#)(?!\w)", re
 _NUMBERED = re.compile(r"\b([^\W\d_][\w'’-]*)\s+#?\d[\w.-]*", re.IGNORECASE)
 
 
+# A place asked by its number: "which room is the viva in?".
+_NUMBERED_PLACE = re.compile(r"\b(?:which|what)\s+(room)\b", re.IGNORECASE)
+
+
 def numbered(query: str) -> frozenset[str]:
-    """The things whose number `query` asks ("locker" of "what's my locker number"), as word keys."""
-    return frozenset(stem(m.group(1)) for m in _NUMBER_OF.finditer(query))
+    """The things whose number `query` asks ("locker" of "what's my locker number", "room" of "which
+    room is the viva in?"), as word keys."""
+    asked = (*_NUMBER_OF.finditer(query), *_NUMBERED_PLACE.finditer(query))
+    return frozenset(stem(m.group(1)) for m in asked)
 
 
 def writes_number_of(things: frozenset[str], content: str) -> bool:

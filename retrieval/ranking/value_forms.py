@@ -103,7 +103,7 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     # Ave"; not "3 Feb"), or after it ("Rua Pascoal de Melo 58, …"), or a postcode ("EH6 8SW").
     Kind.ADDRESS: re.compile(
         rf"(?<![\w£$€¥₹:.,/-])(?!(?:19|20)\d\d\b)\d{{1,5}}[A-Za-z]?,?\s+(?!(?i:{MONTHS}|{WEEKDAYS})\b)[A-Z][\w'’-]+"
-        r"|\b[A-Z][a-z'’-]+\s\d{1,5}[A-Za-z]?(?:,|:|$)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
+        rf"|\b(?!(?i:{MONTHS}|{WEEKDAYS})\b)[A-Z][a-z'’-]+\s\d{{1,5}}[A-Za-z]?(?:,|:|$)|\b[A-Z]{{1,2}}\d[A-Z\d]?\s\d[A-Z]{{2}}\b"
     ),
     Kind.COUNT: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     Kind.CODE: re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|\b\d{3,}\b|\b[A-Z]{2,}[-/]?\w*\d"),

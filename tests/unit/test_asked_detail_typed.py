@@ -107,3 +107,32 @@ def test_an_email_address_written_with_the_name_says_whose_it_is() -> None:
         judged("Saga's email at her new job", "Hollowbyte producer: Saga Lindgren, saga@hollowbyte.se.")[2]
         == 1.0
     )
+
+
+def test_a_month_and_its_day_are_no_street_and_number() -> None:
+    assert not holds_kind(
+        Kind.ADDRESS, "bouldering with Lena, Sunday 4 April 10:00 at Kletterkiez", THRESHOLDS
+    )
+    assert holds_kind(
+        Kind.ADDRESS, "Dr. Aydın's Hausarztpraxis, Sonnenallee 56, round the corner", THRESHOLDS
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("What interest rate is the Pikes' mortgage on?", {Kind.MONEY}),
+        # What a code's rate is, is the rate asked ("tax code rate"), not a code.
+        ("What tailored tax code rate does Tipene Construction have?", {Kind.MONEY}),
+        ("what's dad's heart rate running at?", set()),
+        ("which room is Jonas's viva in?", {Kind.CODE}),
+    ],
+)
+def test_a_rate_asks_an_amount_and_a_room_its_number(question: str, kinds: set[Kind]) -> None:
+    assert asked_kinds(question) == kinds
+
+
+def test_a_room_is_held_by_its_number() -> None:
+    question = "which room is the viva in?"
+    assert judged(question, "The viva is in room 4 of the Swann building.")[1] == 0.0
+    assert judged(question, "The viva is on 11 December with Dr Baird.")[1] == 1.0
