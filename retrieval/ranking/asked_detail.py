@@ -491,7 +491,7 @@ def detail_check(
             # A who-question's verb counts where the hit tells it, and is not asked where it does not.
             readings = (of_event, done_by_event) if dated else (asked, of_someone)
             if Kind.EMAIL in kinds and _mailbox_of(content, words.names):
-                readings = tuple(_without(r, _EMAIL_WORDS) for r in readings)
+                readings = (_without(readings[0], _EMAIL_WORDS), _without(readings[1], _EMAIL_WORDS))
             best = max(
                 best,
                 *(

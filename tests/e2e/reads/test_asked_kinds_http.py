@@ -74,3 +74,24 @@ async def test_a_name_is_read_where_it_is_asked_of_and_a_who_questions_verb_is_n
     contact = await retrieve(client, scope, "who do we deal with at Fernway")
     assert contact["memories"][0]["content"] == FERNWAY
     assert contact["metadata"]["top_confidence"] >= 0.2
+
+
+FRIENDS = [
+    "Sat 13 Feb: Diego's 36th birthday, Fer organised a surprise at a Chilean place in Wedding.",
+    "Diego and Fer moved to Berlin two years before us; Diego works in logistics, Fer is a nurse.",
+    "Fer lent us their cargo bike for the move; give it back before Easter.",
+]
+ORCID = "Marco's university username is s2291847. His ORCID is 0000-0002-7731-4096."
+
+
+@pytest.mark.slow
+async def test_a_question_typed_on_a_phone_is_checked_as_it_is_meant(client: AsyncTestClient[Any]) -> None:
+    """ "whats" asks as "what's" does: an address none of the memories about the friends holds leaves
+    a near-empty context; "again" asks nothing of the answer, which keeps its confidence."""
+    scope = {"user_id": "typed-on-a-phone"}
+    await write(client, [{"type": "semantic", "content": c, "scope": scope} for c in [*FRIENDS, ORCID]])
+    near_miss = await retrieve(client, scope, "whats diego and fer's address in wedding")
+    assert len(near_miss["memories"]) == 1 and near_miss["metadata"]["top_confidence"] < 0.01
+    again = await retrieve(client, scope, "what's my ORCID again?")
+    assert again["memories"][0]["content"] == ORCID
+    assert again["metadata"]["top_confidence"] >= 0.1
