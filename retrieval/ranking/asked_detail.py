@@ -46,14 +46,17 @@ from datetime import datetime
 
 from ...memtypes.language.speakers import speaker_of
 from ...memtypes.language.time_mentions import speaks_ahead
-from .asked_kinds import ASKS, CLAUSES, asked_kinds, asking_clauses, asks_for_a_rule, is_question
+from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
 from .asked_things import (
+    TITLED,
+    asking_asides,
     event_verb,
     how_it_went,
     identifiers,
+    lower_case_names,
+    mailbox_of,
     numbered,
     others_own,
-    possessor_words,
     possessors,
     spelled,
     who_verb,
@@ -81,14 +84,9 @@ _VALUE_WORDS = frozenset(
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
 _ADDRESS_WORDS = frozenset({stem("address")})
-# An e-mail address written with a name ("bev.hale@taffpm.co.uk") says whose e-mail it is: of a
-# memory holding it the word "email" is not asked, what else the question asks is ("at her new job").
+# Of a memory whose e-mail address names the person asked of (`mailbox_of`) the word "email" is not
+# asked; what else the question asks is ("at her new job").
 _EMAIL_WORDS = frozenset(stem(w) for w in ("email", "e-mail"))
-_MAILBOX = re.compile(r"([\w.+-]+)@[\w-]+\.[\w.-]+")
-
-
-# A name after a title, in a text written without capitals: "dr ravi patel", "mr kowalski".
-_TITLED = re.compile(r"\b(?:dr|prof|mr|mrs|ms|mx)\.?\s+([a-z][a-z'’-]+)")
 
 
 def _rare_word(text: str, known: frozenset[str], name_information: float) -> bool:
@@ -116,7 +114,7 @@ def _names_someone(text: str, known: frozenset[str], name_information: float) ->
         and not _calendar(w)
         and w.casefold() not in label
         for w in _CAPITALIZED.findall(text)
-    ) or any(stem(w) not in known for w in _TITLED.findall(text))
+    ) or any(stem(w) not in known for w in TITLED.findall(text))
 
 
 def holds_kind(
@@ -234,12 +232,6 @@ def _names_with(
     return False
 
 
-def _mailbox_of(content: str, names: frozenset[str]) -> bool:
-    """Whether `content` writes an e-mail address whose mailbox holds one of `names` ("bev.hale@…")."""
-    mailboxes = (m.group(1) for m in _MAILBOX.finditer(content[:READ_CHARS]))
-    return any(names & memory_words(re.sub(r"[._+-]", " ", box)) for box in mailboxes)
-
-
 def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
     return QueryWords({k: w for k, w in words.weights.items() if k not in keys}, words.names)
 
@@ -284,15 +276,6 @@ def detail_share(
     if total <= 0.0:
         return 1.0
     return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
-
-
-def _lower_case_owners(query: str, name_information: float) -> frozenset[str]:
-    """The owners a question typed all in lower case asks of ("marcus webb's cell", "lena's physio"),
-    as word keys, where one is a word at least `name_information` rare in English: a name that a
-    capital would have shown ("dad's", "the team's" are no names)."""
-    if writes_capitals(query):
-        return frozenset()
-    return frozenset(stem(w) for w in possessor_words(query) if information(w) >= name_information)
 
 
 # A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
@@ -374,23 +357,13 @@ def _asked_of(query: str, words: QueryWords, held: Sequence[frozenset[str]], par
 _PURPOSE = re.compile(r"^\s*(?:for|so|because)\b", re.IGNORECASE)
 
 
-# Words that say how or when the asker asks, not what: one asks again for what one was told ("what's
-# my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?").
-_ASKING_ASIDE = re.compile(
-    r"\b(?:again|exactly|at\s+the\s+moment|right\s+now|these\s+days|so\s+far|in\s+total|altogether|i\s+mean)\b",
-    re.IGNORECASE,
-)
-
-
 def _asking_weights(query: str, words: QueryWords) -> dict[str, float]:
     """The weights of the words `query` asks with: all but those of a clause after the first that says
     what the answer is for ("what's Aoife's address, for the birthday card": no answer need name
-    the card) and those of an aside on the asking (`_ASKING_ASIDE`), names aside."""
+    the card) and those of an aside on the asking (`asking_asides`: "again"), names aside."""
     clauses = CLAUSES.split(query)
     purpose = frozenset().union(*(memory_words(c) for c in clauses[1:] if _PURPOSE.match(c)))
-    asking = asking_clauses(query)  # "the CI runner is dead again" tells; only the asking clause asks
-    aside = memory_words(" ".join(_ASKING_ASIDE.findall(asking)))
-    aside -= memory_words(_ASKING_ASIDE.sub(" ", query))
+    aside = asking_asides(query)
     return {k: w for k, w in words.weights.items() if k not in purpose | aside or k in words.names}
 
 
@@ -448,11 +421,9 @@ def detail_check(
     if not kinds and asks_about_tasks(query):
         return NOT_CHECKED
     known = frozenset(words.weights)
-    # A question typed in lower case names someone after a title as a capital would ("dr petersen's").
-    titled = frozenset(stem(w) for w in _TITLED.findall(query)) | _lower_case_owners(
-        query, model.name_information
-    )
-    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | titled)
+    # A question typed in lower case names someone as a capital would ("dr petersen's", "brian tate's").
+    typed = lower_case_names(query, model.name_information)
+    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | typed)
     found_in = [spelled(memory_words(content)) for content, _ in best_hits]
     named_in = [
         _with_parts(found) | written_identifiers(content)
@@ -490,7 +461,7 @@ def detail_check(
             holding = True
             # A who-question's verb counts where the hit tells it, and is not asked where it does not.
             readings = (of_event, done_by_event) if dated else (asked, of_someone)
-            if Kind.EMAIL in kinds and _mailbox_of(content, words.names):
+            if Kind.EMAIL in kinds and mailbox_of(content, words.names):
                 readings = (_without(readings[0], _EMAIL_WORDS), _without(readings[1], _EMAIL_WORDS))
             best = max(
                 best,

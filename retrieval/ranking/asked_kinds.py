@@ -10,6 +10,9 @@ has seen as they read these. A question that names none asks for no kind. `is_qu
 whether a request asks at all.
 
 Pure; every pattern is compiled once.
+
+Size: `ASKS` is one table of word classes with their exceptions beside them ("phone" but not "on the
+phone"), and a question is read against the whole of it; whether a request asks reads the same table.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ for the asked-detail check (mnemo.retrieval.ranking.asked_detail).
 - a detail asked of an owner ("Tomás's birthday") is not told by a memory that tells it only as
   someone else's ("Inês's 38th birthday"): `possessors`, `others_own`;
 - an ordinal is the word it abbreviates ("2nd sup" is the second): `spelled`;
+- a question typed on a phone: an aside on the asking ("again", "at the moment") asks nothing
+  (`asking_asides`), and in one typed all in lower case the owner asked of, rare in English, and a
+  name after a title are names (`lower_case_names`); an e-mail address whose mailbox names someone
+  is theirs (`mailbox_of`);
 - the words of a question an answer tells in its own words: a when-question's event verb ("when did
   we buy the Ram?": `event_verb`), a who-question's verb ("who do we deal with at Fernway":
   `who_verb`), how something went (`how_it_went`).
@@ -19,7 +23,9 @@ from __future__ import annotations
 
 import re
 
-from .evidence import READ_CHARS, memory_words, stem
+from .asked_kinds import asking_clauses
+from .evidence import READ_CHARS, information, memory_words, stem
+from .value_forms import writes_capitals
 
 # An identifier written in lower case: letters, then a number ("exp1", "ch2", "arc4", "soc2").
 _IDENTIFIER = re.compile(r"(?<![\w'’-])[a-z]{2,}\d+[a-z]?(?![\w'’-])")
@@ -182,3 +188,45 @@ def how_it_went(query: str) -> frozenset[str]:
     ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
     match = _HOW_IT_WENT.match(query)
     return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()
+
+
+# Words that say how or when the asker asks, not what: one asks again for what one was told ("what's
+# my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?").
+_ASKING_ASIDE = re.compile(
+    r"\b(?:again|exactly|at\s+the\s+moment|right\s+now|these\s+days|so\s+far|in\s+total|altogether|i\s+mean)\b",
+    re.IGNORECASE,
+)
+
+
+def asking_asides(query: str) -> frozenset[str]:
+    """The word keys of the asides on the asking in the clauses of `query` that ask ("again" of
+    "what's my ORCID again?"; not of "the CI runner is dead again, what do I do?", which tells it),
+    but for a word the rest of the query also uses."""
+    asides = memory_words(" ".join(_ASKING_ASIDE.findall(asking_clauses(query))))
+    return asides - memory_words(_ASKING_ASIDE.sub(" ", query))
+
+
+# A name after a title, in a text written without capitals: "dr ravi patel", "mr kowalski".
+TITLED = re.compile(r"\b(?:dr|prof|mr|mrs|ms|mx)\.?\s+([a-z][a-z'’-]+)")
+
+
+def lower_case_names(query: str, name_information: float) -> frozenset[str]:
+    """The names a question typed in lower case shows without capitals, as word keys: a name after a
+    title ("dr petersen's phone number") and, in a question with no capital at all, the owner it asks
+    of where the word is at least `name_information` rare in English ("marcus webb's cell", "lena's
+    physio"; "dad's", "the team's" are no names)."""
+    titled = frozenset(stem(w) for w in TITLED.findall(query))
+    if writes_capitals(query):
+        return titled
+    return titled | frozenset(stem(w) for w in possessor_words(query) if information(w) >= name_information)
+
+
+# An e-mail address and its mailbox ("bev.hale" of "bev.hale@taffpm.co.uk").
+_MAILBOX = re.compile(r"([\w.+-]+)@[\w-]+\.[\w.-]+")
+
+
+def mailbox_of(content: str, names: frozenset[str]) -> bool:
+    """Whether `content` writes an e-mail address whose mailbox holds one of `names` ("bev.hale@…"):
+    an address written with a name says whose it is."""
+    mailboxes = (m.group(1) for m in _MAILBOX.finditer(content[:READ_CHARS]))
+    return any(names & memory_words(re.sub(r"[._+-]", " ", box)) for box in mailboxes)
