@@ -134,7 +134,7 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         # night, "to date": a day, which a month or a year alone does not name.
         (Kind.DAY, r"(?<!\bup to )(?<!\bto )(?<!\bdue )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
         # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
-        (Kind.DATE, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
+        (Kind.DAY, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
         (
             Kind.COUNT,
@@ -353,6 +353,8 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     elif _HOW_MUCH.search(text) and not measured:
         kinds.add(Kind.MONEY)  # "how much more is the Hal4 desk?": an amount of money or of anything
+    if Kind.DAY in kinds:
+        kinds.discard(Kind.DATE)  # "when's her birthday?": a day of the year, not a month or a year alone
     if Kind.PHONE in kinds or Kind.EMAIL in kinds:
         kinds.discard(Kind.CODE)  # "phone number": the number is the phone's
         kinds.discard(Kind.ADDRESS)  # "e-mail address", "email or address"

@@ -136,3 +136,10 @@ def test_a_room_is_held_by_its_number() -> None:
     question = "which room is the viva in?"
     assert judged(question, "The viva is in room 4 of the Swann building.")[1] == 0.0
     assert judged(question, "The viva is on 11 December with Dr Baird.")[1] == 1.0
+
+
+def test_a_birthday_is_a_day_not_a_month_or_a_year_alone() -> None:
+    question = "when's Wei's birthday?"
+    assert asked_kinds(question) == {Kind.DAY}
+    assert judged(question, "Wei Zhang is from Chengdu and joined the lab in September 2024.")[1] == 1.0
+    assert judged(question, "Wei's birthday is 14 March; she likes oolong tea.")[1] == 0.0
