@@ -16,6 +16,8 @@ HOW_TO = [
     "card machine won't connect, what now?",
     "the prover shows E04, what do I do?",
     "what's the recipe for the rye starter?",
+    "a client hasn't paid in a month, what's the next step",
+    "paperwork for taking the pigs to the abattoir, what do I need to do",
 ]
 OTHER_QUESTIONS = [
     "how does Lena like to hear about supplier price rises?",
@@ -24,6 +26,8 @@ OTHER_QUESTIONS = [
     "how does grandad feel about giving up the allotment?",
     "what's Dónal's mobile again?",
     "when did we switch butter supplier?",
+    "what do I need to do before Matilde's show?",
+    "lab stuff i still need to do",
 ]
 
 

@@ -9,6 +9,7 @@ import re
 
 from ....memtypes.formula import Const, Expr
 from ....memtypes.types import SPECS, MemoryType
+from ..due_windows import asks_steps_to_do
 from .base import QueryContext, RankingTerm, TermInputs
 
 _ASKS_HOW = re.compile(
@@ -18,10 +19,12 @@ _ASKS_HOW = re.compile(
     re.I,
 )
 # More ways to ask for the steps: a method, a recipe, a runbook, the process for something, what to
-# check, "what now?" after a fault (a ranking model may leave them out: `HowToModel.steps_phrasings`).
+# check, "what now?" after a fault, the next step; what one needs to do of a situation ("changing the
+# save format, what do I need to do"), not of a time ahead (ranking/due_windows.py) (a ranking model
+# may leave them out: `HowToModel.steps_phrasings`).
 _ASKS_STEPS = re.compile(
     r"\b(?:method|recipe|runbook)\b|\bprocess\s+(?:for|to|of)\b"
-    r"|\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+check\b|\bwhat\s+now\b",
+    r"|\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+check\b|\bwhat\s+now\b|\b(?:next|first)\s+step\b",
     re.I,
 )
 # "How does Lena like to hear about price rises?" asks what someone prefers, "how does my father feel
@@ -34,7 +37,8 @@ _ASKS_PREFERENCE = re.compile(
 def asks_how(query: str, steps_phrasings: bool = True) -> bool:
     """Whether the query asks how to do something (`steps_phrasings`: a method, a runbook, "what
     now?" ask too)."""
-    asked = _ASKS_HOW.search(query) is not None or (steps_phrasings and _ASKS_STEPS.search(query) is not None)
+    steps = steps_phrasings and (_ASKS_STEPS.search(query) is not None or asks_steps_to_do(query))
+    asked = _ASKS_HOW.search(query) is not None or steps
     return asked and _ASKS_PREFERENCE.search(query) is None
 
 
