@@ -1,5 +1,6 @@
 """Which questions ask how to do something (mnemo.retrieval.ranking.terms.how): the steps answer
-them, so procedures are lifted; a question about how someone likes things done is a preference."""
+them, so procedures are lifted; a question about how someone likes things done is a preference, one
+about how one usually does them a habit."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ OTHER_QUESTIONS = [
     "when did we switch butter supplier?",
     "what do I need to do before Matilde's show?",
     "lab stuff i still need to do",
+    # A habit: how one does it, not the steps of doing it.
+    "how do I get to work these days",
+    "How do I usually sign off emails to clients?",
 ]
 
 

@@ -29,8 +29,12 @@ _ASKS_STEPS = re.compile(
 )
 # "How does Lena like to hear about price rises?" asks what someone prefers, "how does my father feel
 # about moving?" what someone thinks: not how to do it.
-_ASKS_PREFERENCE = re.compile(
-    r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer|feel|think)", re.I
+_ASKS_PREFERENCE_OR_HABIT = re.compile(
+    r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer|feel|think)"
+    # "How do I usually sign off emails?", "how do I get to work these days?" ask a habit: how one
+    # does it, which a statement tells, not the steps of doing it.
+    r"|\b(?:usually|normally|typically|nowadays|these\s+days)\b",
+    re.I,
 )
 
 
@@ -39,7 +43,7 @@ def asks_how(query: str, steps_phrasings: bool = True) -> bool:
     now?" ask too)."""
     steps = steps_phrasings and (_ASKS_STEPS.search(query) is not None or asks_steps_to_do(query))
     asked = _ASKS_HOW.search(query) is not None or steps
-    return asked and _ASKS_PREFERENCE.search(query) is None
+    return asked and _ASKS_PREFERENCE_OR_HABIT.search(query) is None
 
 
 class HowToTerm(RankingTerm):
