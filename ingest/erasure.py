@@ -157,6 +157,10 @@ class BackgroundEraser:
             await asyncio.to_thread(self._replace, text)
 
     def _replace(self, text: str) -> None:
+        """`text` as the record, never half of it: written aside, fsynced, renamed over the old one,
+        the directory fsynced. The engines' files are replaced so by `backends/group_flush.py`'s
+        `replace_whole`, which the write side cannot import (ingest, retrieval and backends stand
+        side by side: the layers contract), and the rooms below them do no file I/O."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         with temporary.open("w", encoding="utf-8") as out:

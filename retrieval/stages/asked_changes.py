@@ -87,6 +87,12 @@ def _subjects(text: str) -> frozenset[str]:
 
 def _forms(word: str) -> frozenset[str]:
     """A word and the word without each ending it takes ("boxes": "boxe", "box"), none under
-    `_SHORTEST` letters: two words are one where their forms meet ("box" / "boxes", "house" / "houses")."""
+    `_SHORTEST` letters: two words are one where their forms meet ("box" / "boxes", "house" / "houses").
+
+    Not `evidence.stem`, which gives a word one key, so that a memory's words are a set of keys
+    matched by membership and cached by content: one key cuts the first ending it finds whatever the
+    other word is, and so keeps apart "house" / "houses" ("house", "hous"), "move" / "moved" and
+    "own" / "owner", which every form meets. Here a question's few words meet one event's, so each
+    word can bring all its forms; the confidence's features are fitted on the keys `stem` gives."""
     bare = (word[: -len(e)] for e in _ENDINGS if word.endswith(e) and len(word) - len(e) >= _SHORTEST)
     return frozenset((word, *bare))

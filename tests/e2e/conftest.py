@@ -89,6 +89,12 @@ def semantic(content: str, **fields: Any) -> dict[str, Any]:
     return {"type": "semantic", "content": content, **fields}
 
 
+def event(content: str, at: str) -> dict[str, Any]:
+    """An episodic memory to write: `content`, that happened `at` (a UTC time to the minute,
+    "2027-03-24T20:30")."""
+    return {"type": "episodic", "content": content, "occurred_at": f"{at}:00Z"}
+
+
 def store_holding(memories: list[dict[str, Any]], scope: dict[str, str] | None = None) -> Any:
     """A fixture: a client of the real app whose store holds `memories` (each in `scope`, where one
     is given), written in one request, so that no time passes between them."""

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import ranked_contents, semantic, store_holding
+from tests.e2e.conftest import event, ranked_contents, semantic, store_holding
 
 NOW = "2027-04-14T21:40:00Z"
 GROWER = {"user_id": "grower"}
@@ -23,17 +23,13 @@ BOX_DAY = "veg boxes go out on Thursdays from 14:00 - pack Wed eve + Thu am"
 MOVED = "box delivery moved to Fridays from 9/4 - Thurs clashes w/ school now. told all 30 + Kaz"
 
 
-def event(content: str, day: str) -> dict[str, Any]:
-    return {"type": "episodic", "content": content, "occurred_at": f"{day}T20:30:00Z"}
-
-
 MEMORIES: list[dict[str, Any]] = [
     semantic("veg box scheme: 30 households, one size of box only, weekly. £14 a box, paid monthly"),
     semantic(BOX_DAY),
     semantic("Kaz helps pack the boxes, £12 an hour, cash on the day"),
-    event("market at Totnes, pitch paid, sold out of eggs by 11", "2027-03-20"),
-    event(MOVED, "2027-03-24"),
-    event("fox got 3 hens last night - pop hole left open. down to 21 hens", "2026-11-12"),
+    event("market at Totnes, pitch paid, sold out of eggs by 11", "2027-03-20T20:30"),
+    event(MOVED, "2027-03-24T20:30"),
+    event("fox got 3 hens last night - pop hole left open. down to 21 hens", "2026-11-12T20:30"),
 ]
 
 grower = store_holding(MEMORIES, GROWER)

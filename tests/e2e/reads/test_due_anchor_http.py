@@ -31,11 +31,13 @@ AFTER = {
 }
 
 
+def due(times: dict[str, str]) -> list[dict[str, Any]]:
+    """Reminders to write: each content of `times`, due at its time."""
+    return [{"type": "prospective", "scope": SCOPE, "content": c, "due_at": at} for c, at in times.items()]
+
+
 def reminders() -> list[dict[str, Any]]:
-    return [
-        {"type": "prospective", "scope": SCOPE, "content": content, "due_at": at}
-        for content, at in {**BEFORE, **AFTER}.items()
-    ]
+    return due({**BEFORE, **AFTER})
 
 
 def with_planned(event: str) -> list[dict[str, Any]]:
@@ -46,13 +48,20 @@ def with_planned(event: str) -> list[dict[str, Any]]:
 # The move is a planned event: an episodic memory that occurs after now.
 planned = store_holding(with_planned(MOVE))
 # The move is only a reminder, due when it happens.
-reminded = store_holding(
-    [{"type": "prospective", "scope": SCOPE, "content": MOVE, "due_at": MOVE_AT}, *reminders()]
-)
+reminded = store_holding([*due({MOVE: MOVE_AT}), *reminders()])
 
 
 async def ask(client: Any, query: str) -> list[dict[str, Any]]:
     return await retrieved(client, query, SCOPE, NOW, min_confidence=0)
+
+
+async def ask_store_of(
+    app_client: AppFactory, memories: list[dict[str, Any]], query: str
+) -> list[dict[str, Any]]:
+    """`query` asked of a store of its own that holds `memories`."""
+    async with app_client() as client:
+        await write(client, memories)
+        return await ask(client, query)
 
 
 def in_window(memories: list[dict[str, Any]]) -> dict[str, float]:
@@ -101,10 +110,7 @@ async def test_of_two_events_ahead_that_say_the_words_the_next_one_times_the_que
         "QBR with Brightwater on site in Bristol.": "2026-03-11T09:00:00Z",
         "QBR with Brightwater over Teams, with the renewal numbers.": "2026-06-09T09:00:00Z",
     }
-    async with app_client() as client:
-        held = [{"type": "prospective", "scope": SCOPE, "content": c, "due_at": d} for c, d in qbrs.items()]
-        await write(client, [*held, *reminders()])
-        memories = await ask(client, "anything due before the next QBR?")
+    memories = await ask_store_of(app_client, [*due(qbrs), *reminders()], "anything due before the next QBR?")
     anchor = memories[0]["explain"]["time_anchor"]
     assert anchor["event"] == "QBR with Brightwater on site in Bristol."
     windowed = in_window(memories)  # from now until the March QBR: the June one is after it
@@ -118,10 +124,9 @@ async def test_an_event_ahead_is_the_one_that_names_it_not_a_thing_of_it(app_cli
         "Science fair check-in forms are due from students.": "2026-03-03T17:00:00Z",
         "Dunmore Science Fair on Thursday 12 March, judging 9:00 to noon.": MOVE_AT,
     }
-    async with app_client() as client:
-        held = [{"type": "prospective", "scope": SCOPE, "content": c, "due_at": d} for c, d in fair.items()]
-        await write(client, [*held, *reminders()])
-        memories = await ask(client, "what's on my plate before the science fair")
+    memories = await ask_store_of(
+        app_client, [*due(fair), *reminders()], "what's on my plate before the science fair"
+    )
     anchor = memories[0]["explain"]["time_anchor"]
     assert anchor["event"] == "Dunmore Science Fair on Thursday 12 March, judging 9:00 to noon."
     windowed = in_window(memories)  # from now until the fair: the forms due before it are in it
@@ -154,9 +159,7 @@ async def test_an_event_ahead_is_the_one_that_names_it_not_a_thing_of_it(app_cli
 async def test_what_is_due_before_an_occasion_named_bare_is_timed_by_the_store_s_event(
     app_client: AppFactory, event: str, query: str, phrase: str
 ) -> None:
-    async with app_client() as client:
-        await write(client, with_planned(event))
-        memories = await ask(client, query)
+    memories = await ask_store_of(app_client, with_planned(event), query)
     assert set(m["content"] for m in memories[:3]) == set(BEFORE)
     anchor = memories[0]["explain"]["time_anchor"]
     assert (anchor["phrase"], anchor["event"]) == (phrase, event)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import ranked_contents, semantic, store_holding, vary_ranking
+from tests.e2e.conftest import event, ranked_contents, semantic, store_holding, vary_ranking
 
 NOW = "2027-03-09T13:45:00Z"
 CARER = {"user_id": "carer"}
@@ -23,18 +23,16 @@ WEIGHT = "dad's weight is one seventy one pounds on his bathroom scale"
 WEIGHED = "weighed dad at home with his shoes off and he was one sixty four, he skips lunch some days"
 
 
-def event(content: str, day: str) -> dict[str, Any]:
-    return {"type": "episodic", "content": content, "occurred_at": f"{day}T23:00:00Z"}
-
-
 MEMORIES: list[dict[str, Any]] = [
     semantic("dad weighed one seventy one on his bathroom scale the first week of december"),
     semantic("dad weighs one seventy one on his bathroom scale, checked the first week of december"),
     semantic(WEIGHT),
-    event(WEIGHED, "2027-02-20"),
-    event("weighed dad again today, one sixty four with his shoes off", "2027-02-21"),
+    event(WEIGHED, "2027-02-20T23:00"),
+    event("weighed dad again today, one sixty four with his shoes off", "2027-02-21T23:00"),
     semantic("dad does much better in the mornings, book his appointments before noon"),
-    event("dad's home blood pressure this week averages one twenty eight over seventy six", "2027-03-01"),
+    event(
+        "dad's home blood pressure this week averages one twenty eight over seventy six", "2027-03-01T23:00"
+    ),
 ]
 
 carer = store_holding(MEMORIES, CARER)

@@ -15,17 +15,12 @@ from mnemo.backends.redis.keys import KeySpace
 from mnemo.memtypes.types import MemoryType
 from tests.e2e.conftest import AppFactory, in_app_loop
 from tests.e2e.engines.test_redis_outage_http import kill, own_redis, redis_ready, wait_until
+from tests.e2e.writes.test_memories_http import write_one
 
 __all__ = ["own_redis"]  # the fixture, for this module's tests
 
 TENANT = "default"  # single-tenant: no API keys
 FACT = {"type": "episodic", "content": "Alice asked about flights to Lisbon."}
-
-
-async def write(client: AsyncTestClient[Any], memory: dict[str, Any]) -> str:
-    reply = await client.post("/v1/memories", json={"memories": [memory]})
-    assert reply.status_code == 201, reply.text
-    return str(reply.json()["results"][0]["id"])
 
 
 async def retrieve(client: AsyncTestClient[Any], query: str) -> None:
@@ -41,7 +36,7 @@ async def test_counts_are_kept_in_redis_not_in_the_index_and_outlive_a_restart(
 ) -> None:
     data = tmp_path / "data"
     async with app_client() as client:
-        memory_id = await write(client, FACT)
+        memory_id = (await write_one(client, FACT))["id"]
         await retrieve(client, "flights")
         await retrieve(client, "Lisbon")
         assert await count(client, memory_id) == 2  # noted, not yet flushed
@@ -65,8 +60,8 @@ async def test_counts_are_kept_in_redis_not_in_the_index_and_outlive_a_restart(
 async def test_deleting_or_forgetting_a_memory_drops_its_counts(
     client: AsyncTestClient[Any], redis_client: Redis, redis_keys: KeySpace
 ) -> None:
-    deleted = await write(client, FACT)
-    forgotten = await write(client, {**FACT, "content": "Bob booked a hotel in Porto for May."})
+    deleted = (await write_one(client, FACT))["id"]
+    forgotten = (await write_one(client, {**FACT, "content": "Bob booked a hotel in Porto for May."}))["id"]
     await retrieve(client, "Lisbon flights")
     await retrieve(client, "hotel in Porto")
     access_log = client.app.state.services.access_log
@@ -86,7 +81,7 @@ async def test_counts_noted_while_redis_is_down_are_written_once_it_is_back(
 ) -> None:
     redis = {"url": own_redis.url, "timeout_s": 0.5, "breaker_reset_s": 0.5}
     async with app_client(redis=redis) as client:
-        memory_id = await write(client, FACT)
+        memory_id = (await write_one(client, FACT))["id"]
         await retrieve(client, "flights")
         kill(own_redis)
         await retrieve(client, "Lisbon")

@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from tests.e2e.writes.test_memories_http import write_one, write_results
+
 ENTRIES: list[dict[str, str]] = json.loads(
     (Path(__file__).parent / "scenarios" / "time_and_truth.json").read_text()
 )["entries"]
@@ -33,12 +35,6 @@ Client = AsyncTestClient[Any]
 
 def memory(scope: dict[str, str], content: str, at: str, **fields: Any) -> dict[str, Any]:
     return {"type": "semantic", "content": content, "occurred_at": at, "scope": scope, **fields}
-
-
-async def write(client: Client, *items: dict[str, Any]) -> list[dict[str, Any]]:
-    response = await client.post("/v1/memories", json={"memories": list(items)})
-    assert response.status_code == 201, response.text
-    return list(response.json()["results"])
 
 
 async def answer(client: Client, question: str, scope: dict[str, str], **body: Any) -> dict[str, Any]:
@@ -60,18 +56,20 @@ async def current_first(
 
 
 async def batch_change(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
-    old, new = await write(
+    old, new = await write_results(
         client,
-        memory(scope, entry["old"], OLD_AT, fact_key=entry["key"]),
-        memory(scope, entry["new"], NEW_AT, fact_key=entry["key"]),
+        [
+            memory(scope, entry["old"], OLD_AT, fact_key=entry["key"]),
+            memory(scope, entry["new"], NEW_AT, fact_key=entry["key"]),
+        ],
     )
     assert (old["status"], new["status"], new["reason"]) == ("created", "merged", f"supersedes {old['id']}")
     await current_first(client, entry, scope, old["id"], new["id"])
 
 
 async def named_change(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
-    [old] = await write(client, memory(scope, entry["old"], OLD_AT, id=f"{entry['key']}.v1"))
-    [new] = await write(client, memory(scope, entry["new"], NEW_AT, supersedes=[f"{entry['key']}.v1"]))
+    old = await write_one(client, memory(scope, entry["old"], OLD_AT, id=f"{entry['key']}.v1"))
+    new = await write_one(client, memory(scope, entry["new"], NEW_AT, supersedes=[f"{entry['key']}.v1"]))
     assert new["reason"] == f"supersedes {old['id']}"
     await current_first(client, entry, scope, old["id"], new["id"])
 
@@ -81,17 +79,19 @@ async def old_and_derived(
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The old state under its caller id, and what was derived from it."""
     name = f"{entry['key']}.v1"
-    old, derived = await write(
+    old, derived = await write_results(
         client,
-        memory(scope, entry["old"], OLD_AT, id=name),
-        memory(scope, entry["derived"], DERIVED_AT, depends_on=[name]),
+        [
+            memory(scope, entry["old"], OLD_AT, id=name),
+            memory(scope, entry["derived"], DERIVED_AT, depends_on=[name]),
+        ],
     )
     return name, old, derived
 
 
 async def cascade(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
     name, old, derived = await old_and_derived(client, entry, scope)
-    [new] = await write(client, memory(scope, entry["new"], NEW_AT, supersedes=[name]))
+    new = await write_one(client, memory(scope, entry["new"], NEW_AT, supersedes=[name]))
     found = await answer(client, entry["derived_question"], scope)
     flagged = {m["id"]: m for m in found["memories"]}
     assert derived["id"] in flagged, "what was derived is still shown"
@@ -104,7 +104,7 @@ async def cascade(client: Client, entry: dict[str, str], scope: dict[str, str]) 
 
 
 async def absence(client: Client, entry: dict[str, str], scope: dict[str, str]) -> None:
-    [old] = await write(client, memory(scope, entry["old"], OLD_AT))
+    old = await write_one(client, memory(scope, entry["old"], OLD_AT))
     ended = await client.post(f"/v1/memories/{old['id']}/invalidate", json={"reason": "no longer true"})
     assert ended.status_code == 200, ended.text
     found = await answer(client, entry["question"], scope, explain=True)
