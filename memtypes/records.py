@@ -299,13 +299,16 @@ class MemoryRecord(BaseModel):
                 payload[time_key(name)] = moment.timestamp()
         if self.trigger is not None:
             payload["trigger_key"] = phrase_key(self.trigger)
-        # Whether the content states a time: the formula lifts such memories for when-questions.
-        payload["tells_time"] = mentions_time(self.content)
+        # Who said a conversation turn: the formula lifts the turns of the speakers a query names.
+        speaker = speaker_of(self.content) if SPECS[self.type].holds_events else None
+        if speaker:
+            payload["speaker"] = speaker
+        # Whether the content states a time: the formula lifts such memories for when-questions. A
+        # day of every week ("Sundays at 17:00") is a note's schedule; a conversation turn's keeps
+        # the transcripts' reading.
+        payload["tells_time"] = mentions_time(self.content, weekly=not speaker)
         # Whether it states a preference or a rule: lifted for questions that ask leave or advice.
         payload["states_preference"] = states_preference(self.content)
-        # Who said a conversation turn: the formula lifts the turns of the speakers a query names.
-        if SPECS[self.type].holds_events and (speaker := speaker_of(self.content)):
-            payload["speaker"] = speaker
         return payload
 
     @classmethod

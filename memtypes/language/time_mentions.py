@@ -57,9 +57,15 @@ _ASKS_WHEN = re.compile(
 )
 
 
-def mentions_time(text: str) -> bool:
-    """True when the text states a time (a day, a date, a relative time such as "last week")."""
-    return _STATED_TIME.search(text) is not None
+# A day of every week ("calls with my parents: Sundays at 17:00", "training Tuesdays and Thursdays"): the
+# time a habit or a schedule keeps.
+_WEEKLY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s\b", re.I)
+
+
+def mentions_time(text: str, weekly: bool = True) -> bool:
+    """True when the text states a time (a day, a date, a relative time such as "last week");
+    `weekly`: a day of every week counts too."""
+    return _STATED_TIME.search(text) is not None or (weekly and _WEEKLY.search(text) is not None)
 
 
 def asks_when(query: str) -> bool:

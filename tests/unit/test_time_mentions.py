@@ -31,6 +31,7 @@ STATED_TIMES = [
     "Mel's birthday is on 12/07.",
     "last summer we went to the lake",
     "this morning I fed the cat",
+    "calls with my parents: Sundays at 17:00 Berlin time",  # a day of every week
 ]
 NO_STATED_TIME = [
     "The charity race was really well organised.",
@@ -39,6 +40,7 @@ NO_STATED_TIME = [
     "I love painting sunrises.",
     "Order 17 arrived damaged.",
     "You may want to try yoga.",
+    "Monday's agenda is long.",  # a day's, not a day of every week
 ]
 WHEN_QUESTIONS = [
     "When did Melanie run a charity race?",
