@@ -32,6 +32,8 @@ STATED_TIMES = [
     "last summer we went to the lake",
     "this morning I fed the cat",
     "calls with my parents: Sundays at 17:00 Berlin time",  # a day of every week
+    "sup mtgs are thurs 11am from now on",  # a day and a time of day, shortened
+    "1:1 w/ Kwame: weekly, Tue 15:00.",
 ]
 NO_STATED_TIME = [
     "The charity race was really well organised.",
@@ -41,6 +43,7 @@ NO_STATED_TIME = [
     "Order 17 arrived damaged.",
     "You may want to try yoga.",
     "Monday's agenda is long.",  # a day's, not a day of every week
+    "We sat 12 people at the long table.",  # "sat" the verb
 ]
 WHEN_QUESTIONS = [
     "When did Melanie run a charity race?",
