@@ -122,7 +122,7 @@ _OVERDUE = re.compile(_UNDONE, re.I)
 # we need to do before digging") it asks for the steps of doing something, unless it names a time or
 # an occasion ahead ("… before Matilde's show?"), which `_asks_at_an_occasion` reads.
 _TO_DO = re.compile(r"\b(?:need|have|meant|got)\s+to\s+do\b", re.I)
-_WHAT_TO_DO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we)\s+(?:need|have)\s+to\s+do\b", re.I)
+WHAT_TO_DO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we)\s+(?:need|have)\s+to\s+do\b", re.I)
 # What one has at a time asks what is planned for it once a time is named ("what do we have in
 # June?", "what do I have on Friday?"); without one it asks about things ("what do we have in the shed?").
 # What has to happen asks what is due once it names a time or an event ahead by what it is ("what has
@@ -352,18 +352,11 @@ def _asks_at_an_occasion(query: str) -> bool:
     return _names_a_time(query) or names_occasion_ahead(query)
 
 
-def asks_steps_to_do(query: str) -> bool:
-    """Whether the query asks what one needs to do without naming a time or an occasion ahead
-    ("what do I have to do for subcontractors' payments?"): the steps of doing it, not one's list."""
-    query = spelled_out(query)
-    return _WHAT_TO_DO.search(query) is not None and not asks_about_tasks(query)
-
-
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
     do something then, unless it names what is due)."""
     query = spelled_out(query)
-    to_do = _TO_DO.search(query) is not None and _WHAT_TO_DO.search(query) is None
+    to_do = _TO_DO.search(query) is not None and WHAT_TO_DO.search(query) is None
     if _ASKS_TASKS.search(query) is None and not to_do and not _asks_at_an_occasion(query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None

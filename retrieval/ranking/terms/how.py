@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from ....memtypes.formula import Const, Expr
+from ....memtypes.language.text import spelled_out
 from ....memtypes.types import SPECS, MemoryType
-from ..due_windows import asks_steps_to_do
+from ..due_windows import WHAT_TO_DO, asks_about_tasks
 from .base import QueryContext, RankingTerm, TermInputs
 
 _ASKS_HOW = re.compile(
@@ -36,6 +37,12 @@ _ASKS_PREFERENCE_OR_HABIT = re.compile(
     r"|\b(?:usually|normally|typically|nowadays|these\s+days)\b",
     re.I,
 )
+
+
+def asks_steps_to_do(query: str) -> bool:
+    """Whether the query asks what one needs to do without naming a time or an occasion ahead
+    ("what do I have to do for subcontractors' payments?"): the steps of doing it, not one's list."""
+    return WHAT_TO_DO.search(spelled_out(query)) is not None and not asks_about_tasks(query)
 
 
 def asks_how(query: str, steps_phrasings: bool = True) -> bool:
