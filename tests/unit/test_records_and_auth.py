@@ -76,9 +76,9 @@ def _payload(memory_type: MemoryType, content: str) -> dict[str, object]:
     return record.to_payload()
 
 
-def test_a_day_of_every_week_tells_the_time_of_a_note_not_of_a_conversation_turn() -> None:
-    assert _payload(MemoryType.SEMANTIC, "calls with my parents: Sundays at 17:00")["tells_time"] is True
-    assert _payload(MemoryType.EPISODIC, "Caroline: Sundays are for hiking")["tells_time"] is False
+def test_a_schedule_is_flagged_in_a_note_not_in_a_conversation_turn() -> None:
+    assert _payload(MemoryType.SEMANTIC, "calls with my parents: Sundays at 17:00")["tells_schedule"] is True
+    assert _payload(MemoryType.EPISODIC, "Caroline: Sundays are for hiking")["tells_schedule"] is False
     assert _payload(MemoryType.EPISODIC, "Caroline: I went hiking last Sunday")["tells_time"] is True
 
 
