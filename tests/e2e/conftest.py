@@ -18,7 +18,6 @@ from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.backends.redis.cluster import make_cluster_client
 from mnemo.retrieval.ranking.model import varied
 from tests.conftest import copy_sparse, with_test_redis
-from tests.e2e.writes.test_memories_http import write
 from tests.redis_cluster import LocalCluster
 
 EMBEDDING_DIMENSION = 384  # all-MiniLM-L6-v2
@@ -93,6 +92,61 @@ def event(content: str, at: str) -> dict[str, Any]:
     """An episodic memory to write: `content`, that happened `at` (a UTC time to the minute,
     "2027-03-24T20:30")."""
     return {"type": "episodic", "content": content, "occurred_at": f"{at}:00Z"}
+
+
+FACTS = [
+    {
+        "type": "semantic",
+        "content": "Alice prefers green tea over coffee, and drinks it without sugar.",
+        "scope": {"user_id": "alice"},
+        "id": "fact-1",
+        "importance": 0.8,
+    },
+    {
+        "type": "episodic",
+        "content": "Alice asked about flights to Lisbon.",
+        "scope": {"user_id": "alice"},
+        "occurred_at": "2025-03-01T10:00:00Z",
+    },
+    {
+        "type": "procedural",
+        "content": "To reset the router, hold the button for ten seconds.",
+        "scope": {"user_id": "alice"},
+    },
+    {
+        "type": "prospective",
+        "content": "Remind Alice to renew her passport.",
+        "scope": {"user_id": "alice"},
+        "due_at": "2025-04-01T09:00:00Z",
+        "trigger": "passport",
+    },
+]
+
+
+async def write(
+    client: AsyncTestClient[Any], memories: list[dict[str, Any]], **options: Any
+) -> dict[str, Any]:
+    response = await client.post("/v1/memories", json={"memories": memories, **options})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def write_results(
+    client: AsyncTestClient[Any], memories: list[dict[str, Any]], **options: Any
+) -> list[dict[str, Any]]:
+    """What the write did with each memory, in the order given."""
+    results: list[dict[str, Any]] = (await write(client, memories, **options))["results"]
+    return results
+
+
+async def write_one(
+    client: AsyncTestClient[Any], memory: dict[str, Any], headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the write did with one memory (a tenant's, where `headers` carry its key)."""
+    response = await client.post("/v1/memories", json={"memories": [memory]}, headers=headers or {})
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()["results"][0]
+    return result
 
 
 def store_holding(memories: list[dict[str, Any]], scope: dict[str, str] | None = None) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import write
 
 NOW = "2026-11-26T12:00:00Z"
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from tests.e2e.conftest import write
 from tests.e2e.reads.test_asked_detail_http import retrieve
-from tests.e2e.writes.test_memories_http import write
 
 FOREMAN = "steel erector is iron valley steel, foreman is big ray dutko, good guy but dont let him rush you"
 SITE = [

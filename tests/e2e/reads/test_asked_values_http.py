@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from mnemo.retrieval.ranking.model import varied
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, retrieved, write
 
 NOW = "2027-02-03T16:00:00Z"
 OLDER = (

@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from mnemo.retrieval.ranking.confidence import FEATURES, shipped_calibration
-from tests.e2e.writes.test_memories_http import FACTS, write
+from tests.e2e.conftest import FACTS, write
 
 NOW = "2025-03-02T12:00:00Z"
 ALICE = {"user_id": "alice"}

@@ -11,8 +11,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved, store_holding
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, retrieved, store_holding, write
 
 NOW = "2026-06-15T08:30:00Z"
 INES = {"user_id": "ines"}

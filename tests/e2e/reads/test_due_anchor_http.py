@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import AppFactory, retrieved, store_holding
+from tests.e2e.conftest import AppFactory, retrieved, store_holding, write
 from tests.e2e.reads.test_event_anchor_http import assert_timed_by_no_event
-from tests.e2e.writes.test_memories_http import write
 
 NOW = "2026-03-01T12:00:00Z"
 SCOPE = {"user_id": "ines"}

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.conftest import AppFactory, retrieved, store_holding
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, retrieved, store_holding, write
 
 NOW = "2026-06-12T12:00:00Z"
 SCOPE = {"user_id": "rosa"}

@@ -8,8 +8,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import A, B
-from tests.e2e.writes.test_memories_http import FACTS, write
+from tests.e2e.conftest import FACTS, A, B, write
 
 NOW = "2025-03-02T12:00:00Z"
 TEA = FACTS[0]["content"]

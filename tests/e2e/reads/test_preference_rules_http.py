@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, retrieved, write
 
 NOW = "2027-04-16T18:00:00Z"
 JUDY = {"user_id": "judy"}

@@ -25,8 +25,7 @@ from mnemo.retrieval.ranking import terms
 from mnemo.retrieval.ranking.terms import RankingTerm, TermInputs
 from mnemo.retrieval.stages.plan import ReadPlan
 from mnemo.retrieval.stages.post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, retrieved, write
 
 NOW = "2026-08-01T12:00:00Z"
 SCOPE = {"user_id": "registry"}

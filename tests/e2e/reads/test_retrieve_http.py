@@ -13,8 +13,7 @@ from mnemo.backends.qdrant.config import QdrantConfig
 from mnemo.backends.qdrant_edge.process import EdgeProcessIndex
 from mnemo.backends.tokenizer import TiktokenCounter
 from mnemo.memtypes.requests import RetrieveRequest
-from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import FACTS, write
+from tests.e2e.conftest import FACTS, AppFactory, write
 
 NOW = "2025-03-02T12:00:00Z"
 

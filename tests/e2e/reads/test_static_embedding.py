@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from mnemo.backends.embedding.embedder import StaticEmbedder
-from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, write
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from mnemo.retrieval.ranking.model import varied
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, retrieved, write
 
 NOW = "2027-02-03T16:00:00Z"
 THYROID = "Nuala takes levothyroxine 75 micrograms every morning, for an underactive thyroid since 2009."

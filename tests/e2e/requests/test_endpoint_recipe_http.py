@@ -21,8 +21,7 @@ from mnemo.api.http import app as app_module
 from mnemo.api.http.problems import COMMON_PROBLEMS, NOT_FOUND
 from mnemo.api.mcp.http import McpEndpoint
 from mnemo.retrieval.catalog import Catalog
-from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import write_results
+from tests.e2e.conftest import AppFactory, write_results
 
 KEYS = "key-a:alpha,key-b:beta"
 FACT = {"type": "semantic", "content": "The office plants are watered on Mondays by Noor."}

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from mnemo.backends.id_key import KEY_FILE
 from mnemo.cli.serve_start import EXIT_BAD_SETUP, as_start_failure
-from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import write_one
+from tests.e2e.conftest import AppFactory, write_one
 
 
 async def refused_start(app_client: AppFactory, data_dir: Path) -> str:

@@ -17,9 +17,8 @@ from mnemo.backends.transfer.restore import restore
 from mnemo.backends.transfer.server_copies import DIRECTORY
 from mnemo.memtypes.governance.forget import LEDGER_FILE
 from tests.conftest import copy_sparse
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import AppFactory, write_one
 from tests.e2e.transfer.test_export_import import cli
-from tests.e2e.writes.test_memories_http import write_one
 
 MEMORY = {"type": "episodic", "content": "Bob booked a table for four at the harbour restaurant."}
 FACT = {"type": "semantic", "content": "Bob is allergic to peanuts.", "scope": {"user_id": "bob"}}

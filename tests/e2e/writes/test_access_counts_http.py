@@ -13,9 +13,8 @@ from redis.asyncio import Redis
 from mnemo.backends.redis.client import EmbeddedRedis
 from mnemo.backends.redis.keys import KeySpace
 from mnemo.memtypes.types import MemoryType
-from tests.e2e.conftest import AppFactory, in_app_loop
+from tests.e2e.conftest import AppFactory, in_app_loop, write_one
 from tests.e2e.engines.test_redis_outage_http import kill, own_redis, redis_ready, wait_until
-from tests.e2e.writes.test_memories_http import write_one
 
 __all__ = ["own_redis"]  # the fixture, for this module's tests
 

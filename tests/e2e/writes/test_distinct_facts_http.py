@@ -19,8 +19,7 @@ from litestar.testing import AsyncTestClient
 from mnemo.backends.qdrant.config import QdrantConfig
 from mnemo.retrieval.options import RetrievalConfig
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
-from tests.e2e.conftest import AppFactory, retrieved
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, retrieved, write
 
 NOW = "2026-08-01T12:00:00Z"
 ALICE = {"user_id": "alice"}

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import copy_sparse
-from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import write_one
+from tests.e2e.conftest import AppFactory, write_one
 
 LISBON = "Alice lives in Lisbon, in a flat near the river with two cats."
 LISBON_EDITED = "Alice lives in Lisbon, in a flat near the river with three cats."

@@ -18,8 +18,7 @@ from mnemo.memtypes.governance.forget import LEDGER_FILE, LedgerEntry
 from mnemo.memtypes.ids import IdKeys, is_unkeyed, unkeyed_digest
 from mnemo.memtypes.records import Scope, memory_id
 from mnemo.memtypes.types import MemoryType
-from tests.e2e.conftest import TWO_TENANTS, A, AppFactory, B
-from tests.e2e.writes.test_memories_http import write_one
+from tests.e2e.conftest import TWO_TENANTS, A, AppFactory, B, write_one
 
 DANA = "Dana tested positive for HIV in March."
 

@@ -11,8 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from tests.e2e.conftest import AppFactory
-from tests.e2e.writes.test_memories_http import write
+from tests.e2e.conftest import AppFactory, write
 
 
 class FakeChatCompletions(BaseHTTPRequestHandler):

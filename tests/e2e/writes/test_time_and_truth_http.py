@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.writes.test_memories_http import write, write_results
+from tests.e2e.conftest import write, write_results
 
 SAM = {"user_id": "sam"}
 

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.writes.test_memories_http import write_one, write_results
+from tests.e2e.conftest import write_one, write_results
 
 ENTRIES: list[dict[str, str]] = json.loads(
     (Path(__file__).parent / "scenarios" / "time_and_truth.json").read_text()

@@ -8,9 +8,8 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import semantic
+from tests.e2e.conftest import semantic, write_results
 from tests.e2e.reads.test_retrieve_http import retrieve
-from tests.e2e.writes.test_memories_http import write_results
 from tests.e2e.writes.test_write_path_http import TEA, TEA_AGAIN, listing
 
 SHORT_FACTS = {

@@ -6,9 +6,8 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import in_app_loop, semantic
+from tests.e2e.conftest import in_app_loop, semantic, write, write_results
 from tests.e2e.reads.test_retrieve_http import retrieve
-from tests.e2e.writes.test_memories_http import write, write_results
 
 TEA = "Alice prefers green tea over coffee, and drinks it without any sugar."
 TEA_AGAIN = "Alice prefers green tea over coffee and drinks it without sugar."
