@@ -26,7 +26,7 @@ from .jsontypes import IsoDatetime, JsonFloat
 from .language.preferences import states_preference
 from .language.speakers import speaker_of
 from .language.text import phrase_key
-from .language.time_mentions import mentions_time
+from .language.time_mentions import keeps_schedule, mentions_time
 from .limits import metadata_problem
 from .privacy.policy import SensitiveSpan
 from .types import SPECS, MemoryType
@@ -299,13 +299,17 @@ class MemoryRecord(BaseModel):
                 payload[time_key(name)] = moment.timestamp()
         if self.trigger is not None:
             payload["trigger_key"] = phrase_key(self.trigger)
-        # Whether the content states a time: the formula lifts such memories for when-questions.
+        # Who said a conversation turn: the formula lifts the turns of the speakers a query names.
+        speaker = speaker_of(self.content) if SPECS[self.type].holds_events else None
+        if speaker:
+            payload["speaker"] = speaker
+        # Whether the content states a time: the formula lifts such memories for when-questions; a
+        # note's schedule ("Sundays at 17:00") for those about now or ahead (a conversation turn's
+        # keeps the transcripts' reading).
         payload["tells_time"] = mentions_time(self.content)
+        payload["tells_schedule"] = not speaker and keeps_schedule(self.content)
         # Whether it states a preference or a rule: lifted for questions that ask leave or advice.
         payload["states_preference"] = states_preference(self.content)
-        # Who said a conversation turn: the formula lifts the turns of the speakers a query names.
-        if SPECS[self.type].holds_events and (speaker := speaker_of(self.content)):
-            payload["speaker"] = speaker
         return payload
 
     @classmethod

@@ -39,6 +39,7 @@ PAYLOAD_INDEXES: tuple[tuple[str, IndexKind], ...] = (
         "tells_time",
         IndexKind.BOOL,
     ),  # the formula's when-question term (mnemo.memtypes.language.time_mentions)
+    ("tells_schedule", IndexKind.BOOL),  # the same term, for a when-question about now or ahead
     # the formula's leave-or-advice term (mnemo.memtypes.language.preferences)
     ("states_preference", IndexKind.BOOL),
     ("speaker", IndexKind.KEYWORD),  # the formula's speaker term (mnemo.memtypes.language.speakers)

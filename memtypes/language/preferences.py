@@ -16,7 +16,8 @@ pins each form.
 A question asks leave or advice when it asks whether one may or should ("can I …", "should we …",
 "is that ok?", "… fine?", "is she allowed …"), what is best or usual ("best time to …", "what do I
 usually …"), what someone wants, likes or would go for ("does Helen want PDFs or Word?", "would Lena
-go for that?"), what to avoid, or which of two ("window or aisle?"); not one that asks who, when,
+go for that?"), what to avoid, or which of two ("window or aisle?"), or passes on someone's request
+without asking anything ("Pat wants to make lasagne on Monday night"); not one that asks who, when,
 where, why or how much (a fact answers it).
 """
 
@@ -56,6 +57,16 @@ _ASKS_LEAVE_OR_ADVICE = re.compile(
     r"|^[^?]*\w\s+or\s+\w[^?]*\?\s*$",
     re.IGNORECASE,
 )
+# Someone's request passed on for a yes or a no, asking nothing in words: "Pat wants to make her
+# lasagne on Monday night", "craig wants me for a wedding sat 13/3", "Leo's asking to keep his tablet
+# until 8", "Alicia asked if the crew can use gas blowers" (not one's own wish: "I want to …").
+_PASSES_ON_REQUEST = re.compile(
+    r"\b(?!(?:i|we|you|do|did|does)\b)\w+\s+wants?\s+(?:me|us|to)\b"
+    r"|(?:[’']s|[’']re|\bis|\bare)\s+asking\s+(?:if|whether|to|for|me|us)\b"
+    r"|\basked\s+(?:me\s+|us\s+)?(?:if|whether)\b",
+    re.IGNORECASE,
+)
+_ASKS_IN_WORDS = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b|\?", re.IGNORECASE)
 # A question a fact answers whatever else it says: "who should sign it?" asks for a person ("when I
 # book, …" opens a clause, not a question; "when's the best time to …?" asks advice).
 _ASKS_FACT = re.compile(
@@ -68,6 +79,8 @@ _ASKS_FACT = re.compile(
 def asks_preference(query: str) -> bool:
     """Whether the query asks leave or advice, which a preference or a rule answers, rather than for
     a value."""
+    if _PASSES_ON_REQUEST.search(query) is not None and _ASKS_IN_WORDS.search(query) is None:
+        return True
     return _ASKS_LEAVE_OR_ADVICE.search(query) is not None and _ASKS_FACT.search(query) is None
 
 

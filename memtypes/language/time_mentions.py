@@ -57,9 +57,26 @@ _ASKS_WHEN = re.compile(
 )
 
 
+# The time a habit or a schedule keeps: a day of every week ("calls with my parents: Sundays at 17:00",
+# "training Tuesdays and Thursdays"), or a day and a time of day as a note shortens them ("sup mtgs are
+# thurs 11am", "1:1 w/ Kwame: weekly, Tue 15:00").
+_DAY_SHORT = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?"
+_SCHEDULE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s\b"
+    r"|\b" + _DAY_SHORT + r"\s+(?:at\s+)?(?:[01]?\d|2[0-3])(?:(?:[:.][0-5]\d)?\s*(?:am|pm)\b|[:.][0-5]\d\b)",
+    re.I,
+)
+
+
 def mentions_time(text: str) -> bool:
     """True when the text states a time (a day, a date, a relative time such as "last week")."""
     return _STATED_TIME.search(text) is not None
+
+
+def keeps_schedule(text: str) -> bool:
+    """True when the text states the time a habit or a schedule keeps ("Sundays at 17:00", "thurs
+    11am"): it tells when something is done, not when something happened."""
+    return _SCHEDULE.search(text) is not None
 
 
 def asks_when(query: str) -> bool:

@@ -71,7 +71,7 @@ _STILL_OPEN = (
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
-    r"|(?:need|have|meant|got)\s+to\s+do|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
+    r"|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
     # What one meant to do: "what did I want to do there?", "what was I going to bring?"
     r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
     # What one has to see to: "what do I need to sort out?", "anything I have to get done?", "what
@@ -117,6 +117,12 @@ _ASKS_TASKS = re.compile(
     re.I,
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
+# What one has to do: "anything I still need to do for Juni", "money stuff I need to do". Asked as
+# "what do I need to do …" of a situation ("changing the save format, what do I need to do", "what do
+# we need to do before digging") it asks for the steps of doing something, unless it names a time or
+# an occasion ahead ("… before Matilde's show?"), which `_asks_at_an_occasion` reads.
+_TO_DO = re.compile(r"\b(?:need|have|meant|got)\s+to\s+do\b", re.I)
+WHAT_TO_DO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we)\s+(?:need|have)\s+to\s+do\b", re.I)
 # What one has at a time asks what is planned for it once a time is named ("what do we have in
 # June?", "what do I have on Friday?"); without one it asks about things ("what do we have in the shed?").
 # What has to happen asks what is due once it names a time or an event ahead by what it is ("what has
@@ -350,7 +356,8 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
     do something then, unless it names what is due)."""
     query = spelled_out(query)
-    if _ASKS_TASKS.search(query) is None and not _asks_at_an_occasion(query):
+    to_do = _TO_DO.search(query) is not None and WHAT_TO_DO.search(query) is None
+    if _ASKS_TASKS.search(query) is None and not to_do and not _asks_at_an_occasion(query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
     return not asks_leave or _NAMES_TASKS.search(query) is not None

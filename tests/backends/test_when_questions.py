@@ -80,3 +80,24 @@ async def test_the_budget_contract_holds_with_the_term_on(store: Store, budget: 
     _, response = await ranked(store, WHEN, weight=DEFAULT, budget=budget)
     assert store.tokens(response) <= budget
     assert response.metadata.total_tokens <= budget
+
+
+async def test_a_schedule_answers_when_about_now_not_when_it_happened(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> None:
+    """A note's schedule (no speaker's label) is lifted for "when do I usually …?" on the engine, by
+    its flag and the formula's two cases, and not for "when did …?"."""
+    schedule = "calls with my parents: Sundays at 17:00, video so they see the baby"
+    others = ["my parents live in Santiago and visit every other year", "the baby's name is Tomás"]
+    memories = [
+        turn(text, SCOPE, NOW - timedelta(days=3 * i)) for i, text in enumerate([schedule, *others], 1)
+    ]
+    asked = (("when do I usually call my parents?", DEFAULT), ("when did I call my parents?", 0.0))
+    async with constructed_store(tmp_path_factory.mktemp("schedule") / "edge", embedder, memories) as built:
+        for query, lift in asked:
+            found, _ = await ranked(built, query, weight=DEFAULT)
+            components = next(m for m in found if m["content"] == schedule)["explain"]["components"]
+            told = components["tells_time"]["contribution"] if "tells_time" in components else 0.0
+            assert told == pytest.approx(lift)
+            for memory in found:
+                assert memory["explain"]["total"] == pytest.approx(memory["score"], abs=1e-4)

@@ -1,5 +1,6 @@
 """Which questions ask how to do something (mnemo.retrieval.ranking.terms.how): the steps answer
-them, so procedures are lifted; a question about how someone likes things done is a preference."""
+them, so procedures are lifted; a question about how someone likes things done is a preference, one
+about how one usually does them a habit."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ HOW_TO = [
     "card machine won't connect, what now?",
     "the prover shows E04, what do I do?",
     "what's the recipe for the rye starter?",
+    "a client hasn't paid in a month, what's the next step",
+    "paperwork for taking the pigs to the abattoir, what do I need to do",
 ]
 OTHER_QUESTIONS = [
     "how does Lena like to hear about supplier price rises?",
@@ -24,6 +27,11 @@ OTHER_QUESTIONS = [
     "how does grandad feel about giving up the allotment?",
     "what's Dónal's mobile again?",
     "when did we switch butter supplier?",
+    "what do I need to do before Matilde's show?",
+    "lab stuff i still need to do",
+    # A habit: how one does it, not the steps of doing it.
+    "how do I get to work these days",
+    "How do I usually sign off emails to clients?",
 ]
 
 

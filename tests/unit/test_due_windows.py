@@ -159,6 +159,10 @@ def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> No
         "how should I deal with a leaking tap?",
         "what's the best way to pay invoices?",
         "how much is left for the Okafors to pay after their deposit",
+        # What one needs to do of a situation, with no time and no event ahead: its steps.
+        "changing the save format, what do I need to do",
+        "What do I have to do for subcontractors' schedular payments?",
+        "what do we need to do before digging",
     ],
 )
 def test_other_questions_are_not_about_tasks(query: str) -> None:
@@ -295,6 +299,11 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         # What one meant to do.
         "at the garden centre, what did I want to do here?",
         "what was I going to bring to the fete?",
+        # What one needs to do, as a list or before an event ahead.
+        "anything I still need to do for Juni",
+        "money stuff I need to do: invoices, payments, tax",
+        "what do I need to do before Matilde's show?",
+        "what do we have to do today?",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:

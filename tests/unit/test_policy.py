@@ -116,6 +116,22 @@ def test_episodic_importance_does_not_rank_by_default_but_a_request_can_weight_i
     assert weighted.explain(answer, 0.62).total < weighted.explain(long_turn, 0.6).total
 
 
+def test_a_schedule_is_lifted_for_a_when_question_about_now_not_about_the_past() -> None:
+    """ "When do I usually call mamá?" is answered by "calls with my parents: Sundays at 17:00";
+    "when did I start with Kenji?" is not answered by "Kenji: Fridays 09:00"."""
+    now = datetime(2027, 2, 11, 20, 45, tzinfo=UTC).timestamp()
+    schedule = {"tells_time": False, "tells_schedule": True}
+    dated_schedule = {"tells_time": True, "tells_schedule": True}
+
+    def lifted(query: str, payload: dict[str, object]) -> float:
+        components = _policies(query, now)[MemoryType.SEMANTIC].explain(payload, 0.5).components
+        return components["tells_time"].contribution if "tells_time" in components else 0.0
+
+    assert lifted("when do i usually call mamá and papá", schedule) == pytest.approx(0.1)
+    assert lifted("when did i start with kenji", schedule) == 0
+    assert lifted("when are sup mtgs now", dated_schedule) == pytest.approx(0.1)  # once, not twice
+
+
 def test_leave_asked_for_a_time_lifts_no_event_of_a_past_such_day() -> None:
     """ "a party on Sunday, can I say yes?" names the time of what is planned; "what did Leo do on
     Sunday?" asks about the one just past. Nor does advice on when ("when's the best time to …?") lift

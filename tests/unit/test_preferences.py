@@ -58,6 +58,11 @@ LEAVE_OR_ADVICE = [
     "when's the best time to remind me about school stuff like PE kit",
     "Juni keeps jumping on the sofa, is she allowed up there",
     "Jonas's birthday is coming up, what should I get him and what should I avoid?",
+    # Someone's request passed on, asking nothing in words.
+    "Pat wants to make her lasagne for everyone on Monday night",
+    "craig wants me for a sharp suits wedding sat 13/3",
+    "Leo's asking to keep his tablet until 8 tonight",
+    "Alicia asked if the crew can use gas blowers for the leaf cleanup at Maple Court",
 ]
 OTHER_QUESTIONS = [
     "who should sign a client letter?",
@@ -71,6 +76,10 @@ OTHER_QUESTIONS = [
     # A question in parts, one of which asks for something else.
     "fiona + receipts, what does she want and have i done it",
     "can Leonor do next Tuesday, and what does she charge?",
+    # One's own wish, or a request that asks for something else in words.
+    "I want to book the ferry for Friday",
+    "the Okafors want to add a fire pit, how do I write that up",
+    "police form asks for the frame number of my bike",
 ]
 
 

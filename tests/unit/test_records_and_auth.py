@@ -58,6 +58,30 @@ def test_payload_round_trip() -> None:
     assert all(0 <= t <= 1 for t in spread) and len(set(spread)) > 990 and 0.45 < sum(spread) / 1000 < 0.55
 
 
+def _payload(memory_type: MemoryType, content: str) -> dict[str, object]:
+    now = datetime(2025, 5, 1, 12, tzinfo=UTC)
+    record = MemoryRecord(
+        id="i",
+        type=memory_type,
+        tenant="t",
+        scope=Scope(user_id="u"),
+        content=content,
+        content_hash="h",
+        token_count=1,
+        token_counts={"cl100k_base": 1},
+        importance=0.5,
+        occurred_at=now,
+        created_at=now,
+    )
+    return record.to_payload()
+
+
+def test_a_schedule_is_flagged_in_a_note_not_in_a_conversation_turn() -> None:
+    assert _payload(MemoryType.SEMANTIC, "calls with my parents: Sundays at 17:00")["tells_schedule"] is True
+    assert _payload(MemoryType.EPISODIC, "Caroline: Sundays are for hiking")["tells_schedule"] is False
+    assert _payload(MemoryType.EPISODIC, "Caroline: I went hiking last Sunday")["tells_time"] is True
+
+
 def test_a_stored_value_is_the_written_one_within_a_few_units_in_the_last_place() -> None:
     written = {"scores": [0.9745270667453553, 2], "note": "x", "nested": {"p": 0.1}}
     assert same_stored(written, {"scores": [0.9745270667453552, 2], "note": "x", "nested": {"p": 0.1}})

@@ -11,6 +11,7 @@ from mnemo.memtypes.language.time_mentions import (
     asks_when,
     asks_when_happened,
     holds_from,
+    keeps_schedule,
     mentions_time,
     speaks_ahead,
 )
@@ -85,6 +86,23 @@ WHEN_OPENS_A_CLAUSE = ["what did Seamus find when he did the boiler?"]
 @pytest.mark.parametrize(("text", "stated"), yes_and_no(STATED_TIMES, NO_STATED_TIME))
 def test_which_texts_state_a_time(text: str, stated: bool) -> None:
     assert mentions_time(text) == stated
+
+
+SCHEDULES = [
+    "calls with my parents: Sundays at 17:00 Berlin time",  # a day of every week
+    "sup mtgs are thurs 11am from now on",  # a day and a time of day, shortened
+    "1:1 w/ Kwame: weekly, Tue 15:00.",
+]
+NO_SCHEDULE = [
+    "Monday's agenda is long.",  # a day's, not a day of every week
+    "We sat 12 people at the long table.",  # "sat" the verb
+    "I ran a charity race last Saturday.",
+]
+
+
+@pytest.mark.parametrize(("text", "kept"), yes_and_no(SCHEDULES, NO_SCHEDULE))
+def test_which_texts_state_the_time_a_schedule_keeps(text: str, kept: bool) -> None:
+    assert keeps_schedule(text) == kept
 
 
 @pytest.mark.parametrize(("query", "asked"), yes_and_no(WHEN_QUESTIONS, OTHER_QUESTIONS))

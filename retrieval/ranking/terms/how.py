@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 from ....memtypes.formula import Const, Expr
+from ....memtypes.language.text import spelled_out
 from ....memtypes.types import SPECS, MemoryType
+from ..due_windows import WHAT_TO_DO, asks_about_tasks
 from .base import QueryContext, RankingTerm, TermInputs
 
 _ASKS_HOW = re.compile(
@@ -18,24 +20,37 @@ _ASKS_HOW = re.compile(
     re.I,
 )
 # More ways to ask for the steps: a method, a recipe, a runbook, the process for something, what to
-# check, "what now?" after a fault (a ranking model may leave them out: `HowToModel.steps_phrasings`).
+# check, "what now?" after a fault, the next step; what one needs to do of a situation ("changing the
+# save format, what do I need to do"), not of a time ahead (ranking/due_windows.py) (a ranking model
+# may leave them out: `HowToModel.steps_phrasings`).
 _ASKS_STEPS = re.compile(
     r"\b(?:method|recipe|runbook)\b|\bprocess\s+(?:for|to|of)\b"
-    r"|\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+check\b|\bwhat\s+now\b",
+    r"|\bwhat\s+(?:should|do|must|can)\s+(?:i|we)\s+check\b|\bwhat\s+now\b|\b(?:next|first)\s+step\b",
     re.I,
 )
 # "How does Lena like to hear about price rises?" asks what someone prefers, "how does my father feel
 # about moving?" what someone thinks: not how to do it.
-_ASKS_PREFERENCE = re.compile(
-    r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer|feel|think)", re.I
+_ASKS_PREFERENCE_OR_HABIT = re.compile(
+    r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer|feel|think)"
+    # "How do I usually sign off emails?", "how do I get to work these days?" ask a habit: how one
+    # does it, which a statement tells, not the steps of doing it.
+    r"|\b(?:usually|normally|typically|nowadays|these\s+days)\b",
+    re.I,
 )
+
+
+def asks_steps_to_do(query: str) -> bool:
+    """Whether the query asks what one needs to do without naming a time or an occasion ahead
+    ("what do I have to do for subcontractors' payments?"): the steps of doing it, not one's list."""
+    return WHAT_TO_DO.search(spelled_out(query)) is not None and not asks_about_tasks(query)
 
 
 def asks_how(query: str, steps_phrasings: bool = True) -> bool:
     """Whether the query asks how to do something (`steps_phrasings`: a method, a runbook, "what
     now?" ask too)."""
-    asked = _ASKS_HOW.search(query) is not None or (steps_phrasings and _ASKS_STEPS.search(query) is not None)
-    return asked and _ASKS_PREFERENCE.search(query) is None
+    steps = steps_phrasings and (_ASKS_STEPS.search(query) is not None or asks_steps_to_do(query))
+    asked = _ASKS_HOW.search(query) is not None or steps
+    return asked and _ASKS_PREFERENCE_OR_HABIT.search(query) is None
 
 
 class HowToTerm(RankingTerm):

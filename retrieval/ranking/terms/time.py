@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, FieldRange, Missing, Sum
-from ....memtypes.language.time_mentions import asks_when
+from ....memtypes.language.time_mentions import asks_when, asks_when_happened
 from ....memtypes.types import SPECS, MemoryType
 from ..asked_kinds import asks_for_a_rule
 from ..due_windows import task_question
@@ -85,22 +85,42 @@ def of_the_time(start: float, end: float) -> Expr:
     return Sum((occurred, held))
 
 
+@dataclass(frozen=True)
+class WhenAsked:
+    """A when-question's lift, and whether it asks about now or ahead ("when are sup mtgs now?",
+    "when do I usually call mamá?"), which a schedule answers, or when something happened, which it
+    does not ("when did I start with Kenji?" beside "Kenji: Fridays 09:00")."""
+
+    weight: float
+    about_now: bool
+
+
 class TellsTimeTerm(RankingTerm):
-    """1 when the memory states a time ("last Saturday", "in May"); weighted only for a query that
-    asks when. Memories written before the flag existed lack it and are simply not lifted."""
+    """1 when the memory states a time ("last Saturday", "in May"), or for a question about now or
+    ahead the time a schedule keeps ("Sundays at 17:00"); weighted only for a query that asks when.
+    Memories written before the flags existed lack them and are simply not lifted."""
 
     name = "tells_time"
 
-    def signal(self, query: QueryContext) -> float:
+    def signal(self, query: QueryContext) -> WhenAsked | None:
         # "When's the best time to remind me?" asks advice: a preference answers it, dated or not.
         asked = query.temporal and asks_when(query.query) and not asks_for_a_rule(query.query)
-        return query.config.tells_time_weight if asked else 0.0
+        if not asked:
+            return None
+        return WhenAsked(query.config.tells_time_weight, not asks_when_happened(query.query))
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return not SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
-        return float(inputs.signal or 0.0)
+        asked: WhenAsked | None = inputs.signal
+        return asked.weight if asked is not None else 0.0
 
     def expr(self, inputs: TermInputs) -> Expr:
-        return AllOf((FieldEquals("tells_time", True),))
+        told = AllOf((FieldEquals("tells_time", True),))
+        asked: WhenAsked | None = inputs.signal
+        if asked is None or not asked.about_now:
+            return told
+        # A schedule that states no other time: the two cases exclude each other, their sum is 0 or 1.
+        scheduled = AllOf((FieldEquals("tells_schedule", True), Excludes((FieldEquals("tells_time", True),))))
+        return Sum((told, scheduled))
