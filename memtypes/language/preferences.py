@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from .questions import asks_in_words
+
 _STATES_PREFERENCE = re.compile(
     r"\b(?:"
     # liking, wanting and refusing
@@ -66,7 +68,6 @@ _PASSES_ON_REQUEST = re.compile(
     r"|\basked\s+(?:me\s+|us\s+)?(?:if|whether)\b",
     re.IGNORECASE,
 )
-_ASKS_IN_WORDS = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b|\?", re.IGNORECASE)
 # A question a fact answers whatever else it says: "who should sign it?" asks for a person ("when I
 # book, …" opens a clause, not a question; "when's the best time to …?" asks advice).
 _ASKS_FACT = re.compile(
@@ -79,7 +80,7 @@ _ASKS_FACT = re.compile(
 def asks_preference(query: str) -> bool:
     """Whether the query asks leave or advice, which a preference or a rule answers, rather than for
     a value."""
-    if _PASSES_ON_REQUEST.search(query) is not None and _ASKS_IN_WORDS.search(query) is None:
+    if _PASSES_ON_REQUEST.search(query) is not None and not asks_in_words(query):
         return True
     return _ASKS_LEAVE_OR_ADVICE.search(query) is not None and _ASKS_FACT.search(query) is None
 

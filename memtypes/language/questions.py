@@ -31,6 +31,14 @@ _SEVERAL = re.compile(
     r"\b(?:how\s+many|how\s+much|in\s+total|total|combined|both|all|each|every)\b", re.IGNORECASE
 )
 
+# A word or mark that asks something: a request without one names a situation, a topic or a wish.
+_ASKS_IN_WORDS = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b|\?", re.IGNORECASE)
+
+
+def asks_in_words(text: str) -> bool:
+    """Whether the text asks something in words (a question word) or by its mark ("?")."""
+    return _ASKS_IN_WORDS.search(text) is not None
+
 
 def _plural(word: str) -> bool:
     word = word.lower()

@@ -24,9 +24,9 @@ it as `steps_first`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
+from ...memtypes.language.questions import asks_in_words
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
@@ -38,8 +38,6 @@ from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, head_cosines, lift, raise_to
 
 _ABOVE = 1e-4
-# A word or mark that asks something: a request without one names a situation or a topic.
-_ASKS = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b|\?", re.I)
 
 
 def asks_for_steps(query: str, steps_phrasings: bool = True) -> bool:
@@ -47,7 +45,7 @@ def asks_for_steps(query: str, steps_phrasings: bool = True) -> bool:
     and is neither about things to do nor asks leave or advice."""
     if asks_about_tasks(query) or asks_leave_or_advice(query):
         return False
-    return asks_how(query, steps_phrasings) or _ASKS.search(query) is None
+    return asks_how(query, steps_phrasings) or not asks_in_words(query)
 
 
 class StepsFirst(PostStage):
