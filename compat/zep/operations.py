@@ -154,13 +154,13 @@ async def thread_context(
     counter = retriever.tokenizers.get(retriever.tokenizers.default)
     profile = await user_profile(catalog, tenant, user_id) if user_id else None
     summary = f"## The user\n{profile}\n\n" if profile else ""
-    if counter.count(summary) >= budget:
-        summary = ""
+    summary_tokens = counter.count(summary)
+    if summary_tokens >= budget:
+        summary, summary_tokens = "", 0
     scope = memory_scope(user_id=user_id)
-    left = budget - counter.count(summary)
-    request = RetrieveRequest(query=recent[-8_000:], scope=scope, budget_tokens=left)
+    request = RetrieveRequest(query=recent[-8_000:], scope=scope, budget_tokens=budget - summary_tokens)
     context = (await retriever.retrieve(tenant, request)).context
-    if not summary or (profile and profile in context) or counter.count(summary + context) > budget:
+    if not profile or not summary or profile in context or counter.count(summary + context) > budget:
         return context
     return summary + context
 
