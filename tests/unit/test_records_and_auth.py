@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -32,35 +33,12 @@ def test_content_hash_ignores_whitespace_layout() -> None:
     assert ids.content_hash("a", "Likes  tea\n") == ids.content_hash("a", "Likes tea")
 
 
-def test_payload_round_trip() -> None:
-    now = datetime(2025, 5, 1, 12, tzinfo=UTC)
-    record = MemoryRecord(
-        id="i",
-        type=MemoryType.PROSPECTIVE,
-        tenant="t",
-        scope=Scope(user_id="u"),
-        content="c",
-        content_hash="h",
-        token_count=1,
-        token_counts={"cl100k_base": 1},
-        importance=0.5,
-        occurred_at=now,
-        created_at=now,
-        due_at=now,
-        status="pending",
-    )
-    payload = record.to_payload()
-    assert payload["due_ts"] == now.timestamp() and payload["superseded"] is False
-    assert MemoryRecord.from_payload("i", payload) == record
-    # The number that orders tied candidates: fixed by the id, so the same in every process.
-    assert payload[TIE_BREAK_FIELD] == tie_break(record.id)
-    spread = [tie_break(f"{n:032x}") for n in range(1000)]
-    assert all(0 <= t <= 1 for t in spread) and len(set(spread)) > 990 and 0.45 < sum(spread) / 1000 < 0.55
+WRITTEN = datetime(2025, 5, 1, 12, tzinfo=UTC)
 
 
-def _payload(memory_type: MemoryType, content: str) -> dict[str, object]:
-    now = datetime(2025, 5, 1, 12, tzinfo=UTC)
-    record = MemoryRecord(
+def _record(memory_type: MemoryType, content: str, **fields: Any) -> MemoryRecord:
+    """A record of `content` written at `WRITTEN`, with the other fields given (`due_at`, `status`)."""
+    return MemoryRecord(
         id="i",
         type=memory_type,
         tenant="t",
@@ -70,10 +48,25 @@ def _payload(memory_type: MemoryType, content: str) -> dict[str, object]:
         token_count=1,
         token_counts={"cl100k_base": 1},
         importance=0.5,
-        occurred_at=now,
-        created_at=now,
+        occurred_at=WRITTEN,
+        created_at=WRITTEN,
+        **fields,
     )
-    return record.to_payload()
+
+
+def test_payload_round_trip() -> None:
+    record = _record(MemoryType.PROSPECTIVE, "c", due_at=WRITTEN, status="pending")
+    payload = record.to_payload()
+    assert payload["due_ts"] == WRITTEN.timestamp() and payload["superseded"] is False
+    assert MemoryRecord.from_payload("i", payload) == record
+    # The number that orders tied candidates: fixed by the id, so the same in every process.
+    assert payload[TIE_BREAK_FIELD] == tie_break(record.id)
+    spread = [tie_break(f"{n:032x}") for n in range(1000)]
+    assert all(0 <= t <= 1 for t in spread) and len(set(spread)) > 990 and 0.45 < sum(spread) / 1000 < 0.55
+
+
+def _payload(memory_type: MemoryType, content: str) -> dict[str, object]:
+    return _record(memory_type, content).to_payload()
 
 
 def test_a_schedule_is_flagged_in_a_note_not_in_a_conversation_turn() -> None:
