@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved, write
+from tests.e2e.conftest import retrieved, store_holding
 
 NOW = "2027-04-16T18:00:00Z"
 JUDY = {"user_id": "judy"}
@@ -37,12 +36,7 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 LEAVE = "Alyssa in 2A is an early riser. Would it be all right to call her at 7:30 about the fan motor?"
 
-
-@pytest.fixture
-async def judy(app_client: AppFactory) -> Any:
-    async with app_client() as client:
-        await write(client, [{**m, "scope": JUDY} for m in MEMORIES])
-        yield client
+judy = store_holding(MEMORIES, JUDY)
 
 
 def _lift(memory: dict[str, Any]) -> float:
