@@ -40,27 +40,32 @@ MEMORIES: list[dict[str, Any]] = [
 bassist = store_holding(MEMORIES, BASSIST)
 
 
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
-    return await ranked_contents(client, query, BASSIST, NOW)
-
-
+@pytest.mark.parametrize(
+    ("query", "newer", "older", "without_lift"),
+    [
+        # A statement written later that says its value is going up, over the per diem it replaces.
+        ("how much are PDs in europe", PER_DIEMS_UP, PER_DIEMS, {"newer_first.change_marker": False}),
+        # An event that says the policies were transferred, over the statement naming the old agent.
+        (
+            "Who is my insurance agent at Travis Mutual now?",
+            AGENT_CHANGED,
+            AGENT,
+            {"changed_events.share": 0.0},
+        ),
+    ],
+    ids=["going-up", "transferred"],
+)
 @pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
-async def test_a_statement_that_says_its_value_is_going_up_ranks_above_the_older(
-    bassist: AsyncTestClient[Any], lift_on: bool, monkeypatch: pytest.MonkeyPatch
+async def test_a_later_memory_that_says_its_value_changed_ranks_above_the_older(
+    bassist: AsyncTestClient[Any],
+    query: str,
+    newer: str,
+    older: str,
+    without_lift: dict[str, Any],
+    lift_on: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if not lift_on:  # a fitted constant of the ranking model, not a setting
-        vary_ranking(bassist, monkeypatch, {"newer_first.change_marker": False})
-    contents = await ranked(bassist, "how much are PDs in europe")
-    newer, older = contents.index(PER_DIEMS_UP), contents.index(PER_DIEMS)
-    assert (newer < older) is lift_on
-
-
-@pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
-async def test_an_event_that_says_the_policies_were_transferred_ranks_above_the_old_agent(
-    bassist: AsyncTestClient[Any], lift_on: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if not lift_on:
-        vary_ranking(bassist, monkeypatch, {"changed_events.share": 0.0})
-    contents = await ranked(bassist, "Who is my insurance agent at Travis Mutual now?")
-    newer, older = contents.index(AGENT_CHANGED), contents.index(AGENT)
-    assert (newer < older) is lift_on
+        vary_ranking(bassist, monkeypatch, without_lift)
+    contents = await ranked_contents(bassist, query, BASSIST, NOW)
+    assert (contents.index(newer) < contents.index(older)) is lift_on
