@@ -26,14 +26,14 @@ import asyncio
 import ctypes
 import ctypes.util
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from ..memtypes.agents.resolution import Bindings, writes_as_agent
 from ..memtypes.errors import FieldProblem, InvalidInput
-from ..memtypes.records import MemoryIn
 from ..memtypes.requests import WriteRequest
+from ..memtypes.slices import bounded_slices
 from .pipeline import MemoryWriter, WriteOptions, WriteResult
 from .prefilter import screen
 
@@ -75,24 +75,12 @@ class MemoryWrites:
         memories = screen(self.writer.privacy, tenant, memories, refuse=True)
         options = WriteOptions(prefilter=request.prefilter, dedup=request.dedup, agent=request.agent)
         results: list[WriteResult] = []
-        for n, part in enumerate(slices(memories)):
+        for n, part in enumerate(bounded_slices(memories, lambda m: len(m.content), SLICE_CHARS)):
             if n:
                 await asyncio.sleep(0)  # let waiting requests run between slices
             results.extend(await self.writer.write(tenant, part, options))
         await release_memory(chars)  # a big batch's peak heap goes back to the OS
         return results
-
-
-def slices(memories: Sequence[MemoryIn], max_chars: int = SLICE_CHARS) -> list[list[MemoryIn]]:
-    out: list[list[MemoryIn]] = [[]]
-    chars = 0
-    for memory in memories:
-        if out[-1] and chars + len(memory.content) > max_chars:
-            out.append([])
-            chars = 0
-        out[-1].append(memory)
-        chars += len(memory.content)
-    return out
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:

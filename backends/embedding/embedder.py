@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ...memtypes.slices import bounded_slices
+
 log = logging.getLogger("mnemo.embedder")
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _PACKAGED = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
@@ -72,7 +74,7 @@ class SentenceTransformerEmbedder:
     """Encoder with unit-length output, in two lanes of one worker thread each.
 
     - Batches (a write of many memories, an import) run on the bulk lane, on every core, one slice
-      at a time (`_slices`). Its thread, and the ONNX Runtime workers it starts, run at a lower
+      at a time (`SLICE_CHARS`). Its thread, and the ONNX Runtime workers it starts, run at a lower
       scheduling priority (`bulk_niceness`, Linux): while retrievals want the cores they get them,
       and an idle machine still gives the batch everything.
     - Single texts (a query, one short memory) run on the single lane (`SharedBatches`, on one
@@ -154,7 +156,8 @@ class SentenceTransformerEmbedder:
         out: list[list[float]] = [[] for _ in texts]
         self._batches_running += 1
         try:
-            for positions in _slices(order, texts, self.batch_size):
+            chars = [min(len(text), _WINDOW_CHARS) for text in texts]
+            for positions in bounded_slices(order, chars.__getitem__, SLICE_CHARS, self.batch_size):
                 vectors = await loop.run_in_executor(
                     self._executor, self._encode, [texts[i] for i in positions]
                 )
@@ -243,19 +246,6 @@ class SharedBatches:
 # their tokenization, so each text counts up to that.
 SLICE_CHARS = 24_000
 _WINDOW_CHARS = 1_500
-
-
-def _slices(order: list[int], texts: Sequence[str], batch_size: int) -> list[list[int]]:
-    slices: list[list[int]] = [[]]
-    chars = 0
-    for i in order:
-        cost = min(len(texts[i]), _WINDOW_CHARS)
-        if slices[-1] and (len(slices[-1]) >= batch_size or chars + cost > SLICE_CHARS):
-            slices.append([])
-            chars = 0
-        slices[-1].append(i)
-        chars += cost
-    return [s for s in slices if s]
 
 
 class StaticEmbedder:
