@@ -224,14 +224,10 @@ class DenseFloorModel:
 class StepsFirstModel:
     """The steps for a request that asks for them (stages/steps_first.py): where a question asks how
     in words, the procedure nearest by meaning, if among the first `ranks` of the best hits by
-    meaning, is kept among the first `places` hits (0 ranks: only the nearest of all put first).
-    A question that asks how in words asks for the steps, so they go first: kept only among the
-    first three, another memory that shares the question's words (the client's unpaid invoice, the
-    night shift's sleep times) answered first more often than the steps that tell what to do. Past
-    the first four by meaning a procedure is seldom the one asked for."""
+    meaning, is kept among the first `places` hits (0 ranks: only the nearest of all put first)."""
 
-    ranks: int = 4
-    places: int = 1
+    ranks: int = 6
+    places: int = 3
 
 
 @dataclass(frozen=True)

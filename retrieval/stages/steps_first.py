@@ -15,7 +15,7 @@ shares only a word with the question ("File → Build" for "how do I file the BT
 where it is. Where the question asks how in words ("Hafenkraft still hasn't paid - what's the
 procedure?"), the steps may share none of its words ("Late payment: send a friendly reminder…") and
 rank low on BM25 while other memories name the client: the procedure nearest by meaning, if among
-the first few of the best hits by meaning, is put first (`StepsFirstModel`).
+the first few of the best hits by meaning, is kept among the first few hits (`StepsFirstModel`).
 
 The best hits are those whose vectors the confidence reads anyway (`HEAD`, through the same cached
 reads), so the stage adds no read of its own. A post-engine stage (stages/post.py): `explain` shows

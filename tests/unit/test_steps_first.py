@@ -7,7 +7,6 @@ import pytest
 
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.retrieval.ranking.evidence import query_words
-from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor, steps_kept_up
 
 
@@ -90,23 +89,3 @@ def test_for_a_how_question_the_nearest_procedure_is_kept_among_the_first() -> N
     assert steps_kept_up(best, cosines, frozenset({"steps"}), ranks=3, places=3) == {}  # not near enough
     assert steps_kept_up(best, cosines, frozenset({"invoice"}), ranks=6, places=3) == {}  # there already
     assert steps_kept_up(best, cosines, frozenset(), ranks=6, places=3) == {}
-
-
-def test_the_default_model_puts_the_steps_a_how_question_asks_for_first() -> None:
-    """ "How should I do the day before a night block": the sleep times after nights share more of its
-    words, yet the question asks for steps, so the procedure fourth by meaning goes first."""
-    best = [
-        _hit("after", 0.45, "After nights K sleeps 09:30-15:30: no calls, deliveries or trades then."),
-        _hit("hive", 0.43, "Hive for a N block: app, Heating, Schedules, the 'Nights' profile."),
-        _hit("rota", 0.37, "Rhodri's new rota out: nights every 6th week, 4 N in a row."),
-        _hit("before", 0.42, "Before a N block: sleep in till 11, nap 15:00-17:30, light meal, cycle in."),
-        _hit("skip", 0.35, "Skip on the road: Bay Skips apply for the council permit."),
-    ]
-    cosines = {"after": 0.56, "hive": 0.54, "rota": 0.55, "before": 0.53, "skip": 0.27}
-    fit = DEFAULT_MODEL.steps_first
-    steps = frozenset({"hive", "before", "skip"})
-    floors = steps_kept_up(best, cosines, frozenset({"before", "skip"}), fit.ranks, fit.places)
-    assert floors == {"before": pytest.approx(0.45 + 1e-4)}
-    assert steps_kept_up(best, cosines, steps, fit.ranks, fit.places) == {"hive": pytest.approx(0.45 + 1e-4)}
-    # Fifth by meaning: too far to be the steps asked for.
-    assert steps_kept_up(best, {**cosines, "before": 0.2}, frozenset({"before"}), fit.ranks, fit.places) == {}

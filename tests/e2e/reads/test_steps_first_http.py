@@ -45,27 +45,3 @@ async def test_a_situation_gets_the_steps_first(jonas: AsyncTestClient[Any]) -> 
 async def test_a_question_for_a_detail_is_left_as_ranked(jonas: AsyncTestClient[Any]) -> None:
     memories = await retrieved(jonas, "what's the landlord's number?", JONAS, NOW, min_confidence=0)
     assert all("steps_first" not in m["explain"]["components"] for m in memories)
-
-
-REPAIR_STEPS = (
-    "repairs the landlord ignores: written notice by email, wait 14 days, then ring the council housing team"
-)
-LEAK: list[dict[str, Any]] = [
-    {"type": "procedural", "content": REPAIR_STEPS},
-    {"type": "episodic", "content": "kowalski still hasnt fixed the bathroom leak, 3rd text this month"},
-    {"type": "episodic", "content": "kowalski said he'd send someone about the leak next week"},
-    {"type": "semantic", "content": "landlord = mr kowalski, 07700 900411. text him dont call"},
-    {"type": "episodic", "content": "marked 42 lab reports. took 3 evenings"},
-]
-
-leak = store_holding(LEAK, JONAS)
-
-
-async def test_a_how_question_gets_the_steps_first_over_memories_sharing_its_words(
-    leak: AsyncTestClient[Any],
-) -> None:
-    """The events name the landlord and the leak; the steps share none of the question's words."""
-    question = "kowalski still hasn't fixed the leak, what do I do?"
-    memories = await retrieved(leak, question, JONAS, NOW, min_confidence=0)
-    assert memories[0]["content"] == REPAIR_STEPS
-    assert memories[0]["explain"]["components"]["steps_first"]["contribution"] > 0
