@@ -65,6 +65,7 @@ from .asked_things import (
 )
 from .due_windows import asks_about_tasks
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
+from .short_forms import either_shortens, sentences
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form, says_who, writes_capitals
@@ -156,9 +157,6 @@ def answers_kind(
     return not kinds or any(holds_kind(k, content, model, dated, known) for k in kinds)
 
 
-# A memory's sentences: a full stop, a question or exclamation mark before a capital or a digit, or
-# a line break.
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])|\n+")
 # Kinds whose form a text holds only as a value of its own (a number formed as a phone, an @, a
 # currency, a code, a date, a clock time); a count (any number) and a person (any rare capitalized
 # word) are held loosely, too often in passing to say which sentence states them.
@@ -173,15 +171,15 @@ def stated_with(
     least), or anywhere in a memory of one sentence or that opens with one. "Kitchen finished. Marek
     paid £1,650 … Dai plumbed the sink + Bosch dishwasher the same day." holds an amount, not the
     dishwasher's."""
-    sentences = [s for s in _SENTENCES.split(content[:READ_CHARS]) if s.strip()]
+    parts = sentences(content)
 
     def speaks_of(sentence: str) -> bool:
         found = _with_parts(memory_words(sentence))
         return any(_holds_word(key, found, model.prefix_chars + 1) for key in asked)
 
-    if len(sentences) < 2 or speaks_of(sentences[0]):
+    if len(parts) < 2 or speaks_of(parts[0]):
         return True  # one sentence states what the memory is of, whatever its words
-    return any(speaks_of(s) and answers_kind(kinds, s, model) for s in sentences[1:])
+    return any(speaks_of(s) and answers_kind(kinds, s, model) for s in parts[1:])
 
 
 def _holds_asked_kind(
@@ -242,13 +240,17 @@ def _calendar(name: str) -> bool:
 
 def _holds_word(key: str, found: frozenset[str], prefix_chars: int) -> bool:
     """Whether a memory's word keys `found` hold the question's word `key` or a word either begins
-    ("reg" / "registration", "vet" / "vets"; a word under `prefix_chars` only whole): an
+    ("reg" / "registration", "vet" / "vets"; a word under `prefix_chars` only whole), or one either
+    writes by its consonants ("mgr" / "manager", "dr" / "doctor": `short_forms.shortens`): an
     abbreviation or a derived form says the same thing."""
     if key in found:
         return True
     if len(key) < prefix_chars:
-        return False
-    return any(len(w) >= prefix_chars and (w.startswith(key) or key.startswith(w)) for w in found)
+        return any(either_shortens(key, w) for w in found)
+    return any(
+        (len(w) >= prefix_chars and (w.startswith(key) or key.startswith(w))) or either_shortens(key, w)
+        for w in found
+    )
 
 
 def detail_share(
@@ -300,6 +302,12 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
 def _with_parts(found: frozenset[str]) -> frozenset[str]:
     """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
     return found.union(*(w.split("-") for w in found if "-" in w))
+
+
+def _with_code_parts(found: frozenset[str]) -> frozenset[str]:
+    """`found` with the parts of its hyphenated codes and ranges ("INV-2027-002" is an invoice's,
+    "subj 1-20" holds the 20th); a compound of words ("skip-level") is a word of its own."""
+    return found.union(*(w.split("-") for w in found if "-" in w and any(c.isdigit() for c in w)))
 
 
 def acronyms(query: str) -> frozenset[str]:
@@ -424,7 +432,7 @@ def detail_check(
     # A question typed in lower case names someone as a capital would ("dr petersen's", "brian tate's").
     typed = lower_case_names(query, model.name_information)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | typed)
-    found_in = [spelled(memory_words(content)) for content, _ in best_hits]
+    found_in = [_with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
     named_in = [
         _with_parts(found) | written_identifiers(content)
         for found, (content, _) in zip(found_in, best_hits, strict=True)

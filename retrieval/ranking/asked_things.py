@@ -191,9 +191,11 @@ def how_it_went(query: str) -> frozenset[str]:
 
 
 # Words that say how or when the asker asks, not what: one asks again for what one was told ("what's
-# my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?").
+# my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?"), and
+# asks politely ("aai's number pls", "kindly remind me").
 _ASKING_ASIDE = re.compile(
-    r"\b(?:again|exactly|at\s+the\s+moment|right\s+now|these\s+days|so\s+far|in\s+total|altogether|i\s+mean)\b",
+    r"\b(?:again|exactly|at\s+the\s+moment|right\s+now|these\s+days|so\s+far|in\s+total|altogether|i\s+mean"
+    r"|please|pls|plz|kindly|thanks|thx|cheers)\b",
     re.IGNORECASE,
 )
 

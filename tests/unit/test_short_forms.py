@@ -1,0 +1,102 @@
+"""How notes typed in haste shorten what they say (retrieval/ranking/short_forms.py), and the
+asked-detail check reading them: a word written by its consonants is the word, a courtesy asks
+nothing, a text without capitals opens its sentences in lower case, a number told by its last digits
+is no number asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.retrieval.ranking.asked_detail import Kind, detail_check, holds_kind
+from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+from mnemo.retrieval.ranking.short_forms import either_shortens, sentences, shortens
+
+THRESHOLDS = DEFAULT_MODEL.confidence_features
+
+
+def judged(question: str, *contents: str) -> tuple[float, float, float]:
+    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
+    return found.checked, found.missing, found.gap
+
+
+@pytest.mark.parametrize(
+    ("short", "word"),
+    [
+        ("mgr", "manager"),
+        ("mtg", "meeting"),
+        ("bldg", "building"),
+        ("appt", "appointment"),
+        ("tmrw", "tomorrow"),
+        ("msg", "message"),
+        ("acct", "account"),
+        ("dr", "doctor"),
+        ("wk", "week"),
+    ],
+)
+def test_a_word_written_by_its_consonants_is_the_word(short: str, word: str) -> None:
+    assert shortens(short, word) and either_shortens(word, short)
+
+
+@pytest.mark.parametrize(
+    ("short", "word"),
+    [
+        ("pm", "program"),  # two letters say too little but for the few English writes
+        ("cr", "car"),
+        ("bdg", "budget"),  # not where the word ends
+        ("mrg", "manager"),  # not in the word's order
+        ("man", "manager"),  # a prefix, read by the caller
+        ("tsk", "ask"),  # not the same first letter
+    ],
+)
+def test_other_letters_are_no_short_form_of_the_word(short: str, word: str) -> None:
+    assert not shortens(short, word)
+
+
+def test_a_text_without_capitals_opens_its_sentences_in_lower_case() -> None:
+    assert sentences("rct sitting 2 done, ₹5,500. gokhale says crown later, not urgent.") == [
+        "rct sitting 2 done, ₹5,500.",
+        "gokhale says crown later, not urgent.",
+    ]
+    # but a title's stop runs on
+    assert len(sentences("baba: bp + type 2 diabetes. cardiologist dr. anil rathi, care hospital.")) == 2
+    # and a text with capitals ends a sentence only before a capital or a digit, as it writes them
+    assert len(sentences("Paid approx. the usual. Then lunch with Dr. Rao.")) == 3
+
+
+def test_an_amount_in_a_sentence_of_its_own_is_not_the_one_asked_of_a_lower_case_note() -> None:
+    """The crown's cost is asked; the note tells the sitting's, in a sentence before the crown's."""
+    checked, missing, _ = judged(
+        "how much will the crown cost", "rct sitting 2 done, ₹5,500. gokhale says crown later, not urgent."
+    )
+    assert (checked, missing) == (1.0, 1.0)
+
+
+def test_a_word_written_short_holds_what_is_asked() -> None:
+    doctor = "baba: bp + diabetes. cardiologist dr. anil rathi, care hospital."
+    assert judged("who is baba's heart doctor", doctor)[2] < 1.0
+
+
+def test_a_courtesy_is_not_asked_of_the_answer() -> None:
+    assert judged("aai's number pls", "parents: aai = sunanda, mob 98220 41763; baba = prakash")[2] == 0.0
+
+
+def test_a_code_and_a_range_hold_their_parts_a_compound_of_words_does_not() -> None:
+    event = ("ICA done for subj 1-20 on arc4", True)  # its own time answers when
+    question = "when did ICA finish for the first 20"
+    assert detail_check(question, query_words(question), [event], THRESHOLDS).gap == 0.0
+    assert judged("what level is Tomasz?", "Skip-level lunch with Tomasz, 3 of us.")[2] == 1.0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Banking: operating account (checking ending 2290) at Hill Country.",
+        "Card ending in 4417 expires 09/28.",
+        "Paid by card ****2290.",
+        "Account xxxx2290 at Hill Country.",
+    ],
+)
+def test_a_number_told_by_its_last_digits_is_no_number_asked_for(content: str) -> None:
+    assert not holds_kind(Kind.CODE, content, THRESHOLDS)
+    assert holds_kind(Kind.CODE, "Operating account 40021177290 at Hill Country.", THRESHOLDS)
