@@ -34,7 +34,8 @@ its words and vector are.
 Pure: the same texts give the same answers. Read for a few hits only; every pattern is compiled once.
 
 Size: the check reads a question and a few hits together; what reads one side alone is in its own
-module (asked_kinds.py, asked_things.py, value_forms.py).
+module (asked_kinds.py, asked_things.py, value_forms.py; how a memory writes the question's
+words and where its sentences end: word_forms.py).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from .asked_things import (
     identifiers,
     lower_case_names,
     mailbox_of,
+    named_numbers,
     numbered,
     others_own,
     possessors,
@@ -65,10 +67,10 @@ from .asked_things import (
 )
 from .due_windows import asks_about_tasks
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
-from .short_forms import either_shortens, sentences
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form, says_who, writes_capitals
+from .word_forms import holds_word, sentences, with_code_parts, with_parts
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
 _ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
@@ -174,8 +176,8 @@ def stated_with(
     parts = sentences(content)
 
     def speaks_of(sentence: str) -> bool:
-        found = _with_parts(memory_words(sentence))
-        return any(_holds_word(key, found, model.prefix_chars + 1) for key in asked)
+        found = with_parts(memory_words(sentence))
+        return any(holds_word(key, found, model.prefix_chars + 1) for key in asked)
 
     if len(parts) < 2 or speaks_of(parts[0]):
         return True  # one sentence states what the memory is of, whatever its words
@@ -190,21 +192,39 @@ def _holds_asked_kind(
     model: ConfidenceFeaturesModel,
     numbered_things: frozenset[str] = frozenset(),
     named_for: frozenset[str] = frozenset(),
+    named_for_number: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
-    number asked of a thing (`numbered_things`) is held where the thing is written with one, and a
-    name asked of someone or something (`named_for`: "daughter") in a sentence telling of them."""
+    number asked of a thing (`numbered_things`) is held where the thing is written with one, and where
+    the thing is named (`named_for_number`: "policy") only there (`_numbers`); a name asked of someone
+    or something (`named_for`: "daughter") in a sentence telling of them."""
     content, dated = hit
     if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
         return True
     if not answers_kind(kinds, content, model, dated, known):
         return False
+    if kinds == {Kind.CODE} and named_for_number:
+        return _numbers(content, named_for_number, model)
     if kinds == {Kind.NAME} and named_for:
         return _names_with(content, named_for, known, model)
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
         return True
     return (dated and bool({Kind.DATE, Kind.DAY} & kinds)) or stated_with(kinds, content, asked, model)
+
+
+def _numbers(content: str, things: frozenset[str], model: ConfidenceFeaturesModel) -> bool:
+    """Whether a sentence of `content` naming one of `things` (word keys: "policy" of "the insurance
+    policy number") holds a code: the number asked by what it numbers is told with it, and a code told
+    of something else ("car: tata nexon ev, MH12 XY 4471" for the Nexon's insurance policy number,
+    "gave the driver the gate code, 5820" for the account number) is another's."""
+    for sentence in sentences(content):
+        found = with_parts(memory_words(sentence))
+        if any(holds_word(key, found, model.prefix_chars + 1) for key in things) and holds_kind(
+            Kind.CODE, sentence, model
+        ):
+            return True
+    return False
 
 
 # A name after "in", "at", "near" or "from the" is a place or a firm ("in Ayr", "from the Gurdon
@@ -222,7 +242,7 @@ def _names_with(
     names none."""
     for sentence in _CLAUSES.split(content[:READ_CHARS]):
         found = memory_words(sentence)
-        if not any(_holds_word(key, found, model.prefix_chars + 1) for key in named_for):
+        if not any(holds_word(key, found, model.prefix_chars + 1) for key in named_for):
             continue
         unplaced = _PLACE.sub(" ", sentence)
         if _QUOTED.search(sentence) or _names_someone(unplaced, known, model.name_information):
@@ -236,21 +256,6 @@ def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
 
 def _calendar(name: str) -> bool:
     return _CALENDAR_WORD.fullmatch(name) is not None
-
-
-def _holds_word(key: str, found: frozenset[str], prefix_chars: int) -> bool:
-    """Whether a memory's word keys `found` hold the question's word `key` or a word either begins
-    ("reg" / "registration", "vet" / "vets"; a word under `prefix_chars` only whole), or one either
-    writes by its consonants ("mgr" / "manager", "dr" / "doctor": `short_forms.shortens`): an
-    abbreviation or a derived form says the same thing."""
-    if key in found:
-        return True
-    if len(key) < prefix_chars:
-        return any(either_shortens(key, w) for w in found)
-    return any(
-        (len(w) >= prefix_chars and (w.startswith(key) or key.startswith(w))) or either_shortens(key, w)
-        for w in found
-    )
 
 
 def detail_share(
@@ -277,7 +282,7 @@ def detail_share(
     total = sum(asked.values())
     if total <= 0.0:
         return 1.0
-    return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
+    return sum(w for key, w in asked.items() if holds_word(key, found, model.prefix_chars)) / total
 
 
 # A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
@@ -297,17 +302,6 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
     word = match.group(1).replace("’", "'")
     bare = word.casefold().removesuffix("'s")
     return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
-
-
-def _with_parts(found: frozenset[str]) -> frozenset[str]:
-    """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
-    return found.union(*(w.split("-") for w in found if "-" in w))
-
-
-def _with_code_parts(found: frozenset[str]) -> frozenset[str]:
-    """`found` with the parts of its hyphenated codes and ranges ("INV-2027-002" is an invoice's,
-    "subj 1-20" holds the 20th); a compound of words ("skip-level") is a word of its own."""
-    return found.union(*(w.split("-") for w in found if "-" in w and any(c.isdigit() for c in w)))
 
 
 def acronyms(query: str) -> frozenset[str]:
@@ -432,9 +426,9 @@ def detail_check(
     # A question typed in lower case names someone as a capital would ("dr petersen's", "brian tate's").
     typed = lower_case_names(query, model.name_information)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | typed)
-    found_in = [_with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
+    found_in = [with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
     named_in = [
-        _with_parts(found) | written_identifiers(content)
+        with_parts(found) | written_identifiers(content)
         for found, (content, _) in zip(found_in, best_hits, strict=True)
     ]
     # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
@@ -454,6 +448,8 @@ def detail_check(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
     things = numbered(query)
+    # A number asked by its noun is told with it; in a question in parts the noun may be another part's.
+    numbered_by_noun = named_numbers(query) if len(_PARTS.split(query)) == 1 else frozenset()
     # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
     named_for = frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
     best, holding = 0.0, False
@@ -465,7 +461,9 @@ def detail_check(
         if owners:
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
-        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things, named_for):
+        if held and _holds_asked_kind(
+            kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun
+        ):
             holding = True
             # A who-question's verb counts where the hit tells it, and is not asked where it does not.
             readings = (of_event, done_by_event) if dated else (asked, of_someone)

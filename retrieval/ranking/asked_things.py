@@ -67,6 +67,26 @@ def numbered(query: str) -> frozenset[str]:
     return frozenset(stem(m.group(1)) for m in asked)
 
 
+# Words before "number" that are no thing numbered ("the number of ramesh", "what number"), and the
+# numbers a thing is known by, which a memory writes by their form alone ("car: Golf, AB12 CDE" tells
+# its registration; "Kettle, serial KX-2231").
+_NOT_NUMBERED = frozenset(
+    stem(w)
+    for w in (  # noqa: SIM905 (a word list reads best as words)
+        "the a an my our your his her their its this that what which whose any phone mobile cell contact "
+        "registration reg plate serial vin chassis"
+    ).split()
+)
+
+
+def named_numbers(query: str) -> frozenset[str]:
+    """The things `query` asks the number of by their noun ("policy" of "the gear insurance policy
+    number", "account" of "rumpke account number"), as word keys: a memory tells such a number with
+    the noun, and a code told of something else is not it. Not a number a thing is known by (its
+    registration, serial), which a memory writes by its form alone."""
+    return frozenset(stem(m.group(1)) for m in _NUMBER_OF.finditer(query)) - _NOT_NUMBERED
+
+
 def writes_number_of(things: frozenset[str], content: str) -> bool:
     """Whether `content` writes one of `things` with its number: "locker 41" states the locker's."""
     return any(stem(m.group(1)) in things for m in _NUMBERED.finditer(content[:READ_CHARS]))

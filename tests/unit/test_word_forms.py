@@ -1,4 +1,4 @@
-"""How notes typed in haste shorten what they say (retrieval/ranking/short_forms.py), and the
+"""How notes typed in haste shorten what they say (retrieval/ranking/word_forms.py), and the
 asked-detail check reading them: a word written by its consonants is the word, a courtesy asks
 nothing, a text without capitals opens its sentences in lower case, a number told by its last digits
 is no number asked for."""
@@ -10,7 +10,7 @@ import pytest
 from mnemo.retrieval.ranking.asked_detail import Kind, detail_check, holds_kind
 from mnemo.retrieval.ranking.evidence import query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.ranking.short_forms import either_shortens, sentences, shortens
+from mnemo.retrieval.ranking.word_forms import either_shortens, sentences, shortens, swapped
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features
 
@@ -60,8 +60,12 @@ def test_a_text_without_capitals_opens_its_sentences_in_lower_case() -> None:
     ]
     # but a title's stop runs on
     assert len(sentences("baba: bp + type 2 diabetes. cardiologist dr. anil rathi, care hospital.")) == 2
-    # and a text with capitals ends a sentence only before a capital or a digit, as it writes them
-    assert len(sentences("Paid approx. the usual. Then lunch with Dr. Rao.")) == 3
+    # a text with capitals ends a sentence only before a capital or a digit, not after a title or a number's
+    # abbreviation
+    assert sentences("Paid approx. the usual. Then lunch with Dr. Rao, Gutschein-Nr. FK-2026-118437.") == [
+        "Paid approx. the usual.",
+        "Then lunch with Dr. Rao, Gutschein-Nr. FK-2026-118437.",
+    ]
 
 
 def test_an_amount_in_a_sentence_of_its_own_is_not_the_one_asked_of_a_lower_case_note() -> None:
@@ -100,3 +104,45 @@ def test_a_code_and_a_range_hold_their_parts_a_compound_of_words_does_not() -> N
 def test_a_number_told_by_its_last_digits_is_no_number_asked_for(content: str) -> None:
     assert not holds_kind(Kind.CODE, content, THRESHOLDS)
     assert holds_kind(Kind.CODE, "Operating account 40021177290 at Hill Country.", THRESHOLDS)
+
+
+def test_a_word_typed_with_two_letters_swapped_is_the_word() -> None:
+    assert swapped("gutschien", "gutschein") and either_shortens("recieve", "receive")
+    assert not swapped("form", "from")  # a short word so typed is as often another word
+    assert not swapped("gutschien", "gutscheim")  # two letters swapped, no other
+
+
+@pytest.mark.parametrize(
+    ("question", "content"),
+    [
+        ("nexon insurance policy number", "car: tata nexon ev, white, MH12 XY 4471. bought jul '25."),
+        ("rumpke account number", "gave the rumpke driver the gate code, 5820, he'll be swapping early"),
+        (
+            "policy number for the gear insurance",
+            "Gear insured with Hiscox since 2024, invoice INV-2291 paid.",
+        ),
+    ],
+)
+def test_a_number_asked_by_its_noun_is_not_a_code_told_of_something_else(question: str, content: str) -> None:
+    assert judged(question, content)[1] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "content"),
+    [
+        ("nexon insurance policy number", "nexon insurance renewed: tata aig policy 3001/A/2291, ₹21,800."),
+        (
+            "kita gutschien number",
+            "Kita-Gutschein for Tomi: valid to July 2027, Gutschein-Nr. FK-2026-118437.",
+        ),
+        # a thing's registration is told by its form alone
+        ("nexon registration number?", "car: tata nexon ev, white, MH12 XY 4471. bought jul '25."),
+        # in a question in parts the number's noun may be another part's
+        (
+            "invoicing Loop: what VAT number, and what do I write?",
+            "Loop Mobility GmbH, USt-IdNr. DE 318 442 905",
+        ),
+    ],
+)
+def test_a_number_told_with_its_noun_or_known_by_its_form_is_held(question: str, content: str) -> None:
+    assert judged(question, content)[1] == 0.0
