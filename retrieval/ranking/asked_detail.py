@@ -23,8 +23,10 @@ a person) and that an answer must hold one. So:
   (what it asks about the names: "door code", "birthday") that one of them holds; of an event, a
   when-question's verb is not asked (`event_verb`: "when did we buy the Ram?" is answered by the
   event's time, told in its own words). An identifier written in lower case ("exp1") is required
-  as a name is (`identifiers`), and a detail a hit tells as someone else's ("Inês's birthday" for
-  "Tomás's birthday") is not held (`others_own`). The same for every hit of a request: it says what
+  as a name is (`identifiers`), a detail a hit tells as someone else's ("Inês's birthday" for
+  "Tomás's birthday") is not held (`others_own`), and of a which-question ("which law firm booked
+  it?") a hit telling the thing only as one of its kind ("… for 38 people from a law firm") holds
+  nothing asked (`told_indefinitely`). The same for every hit of a request: it says what
   the store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
@@ -50,6 +52,7 @@ from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
 from .asked_things import (
     TITLED,
+    asked_which,
     asking_asides,
     event_verb,
     how_it_went,
@@ -61,6 +64,7 @@ from .asked_things import (
     others_own,
     possessors,
     spelled,
+    told_indefinitely,
     who_verb,
     writes_number_of,
     written_identifiers,
@@ -244,6 +248,8 @@ def _names_with(
         found = memory_words(sentence)
         if not any(holds_word(key, found, model.prefix_chars + 1) for key in named_for):
             continue
+        if told_indefinitely(sentence, named_for):
+            continue  # "leaving to open a café in Campinas" names no café
         unplaced = _PLACE.sub(" ", sentence)
         if _QUOTED.search(sentence) or _names_someone(unplaced, known, model.name_information):
             return True
@@ -455,8 +461,9 @@ def detail_check(
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = possessors(query) & words.names
+    which = asked_which(query)
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
-        if other:
+        if other or (which and told_indefinitely(content, which)):
             continue
         if owners:
             found = found - others_own(content, owners)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from mnemo.retrieval.ranking.asked_detail import Kind, detail_check, holds_kind
+from mnemo.retrieval.ranking.asked_things import asked_which, told_indefinitely
 from mnemo.retrieval.ranking.evidence import query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.ranking.word_forms import either_shortens, sentences, shortens, swapped
@@ -146,3 +147,35 @@ def test_a_number_asked_by_its_noun_is_not_a_code_told_of_something_else(questio
 )
 def test_a_number_told_with_its_noun_or_known_by_its_form_is_held(question: str, content: str) -> None:
     assert judged(question, content)[1] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("Which law firm booked that private dinner for 38?", {"law", "firm"}),
+        ("which hotel does Tiago stay at in Curitiba?", {"hotel"}),
+        ("what time does it start", set()),  # a kind of value, asked by its own words
+        ("what did the vet say", set()),
+    ],
+)
+def test_a_which_question_asks_which_thing(question: str, thing: set[str]) -> None:
+    assert asked_which(question) == frozenset(thing)
+
+
+def test_a_thing_told_only_as_one_of_its_kind_is_not_which_one() -> None:
+    told = "Casa Jabuticaba hosted a private dinner for 38 people from a law firm: R$ 14.000 in total."
+    assert told_indefinitely(told, frozenset({"law", "firm"}))
+    named = "A pharmacist in Bantry, Colette Harrington at Harrington's Pharmacy, gave him a supply."
+    assert not told_indefinitely(named, frozenset({"pharmacist"}))
+    assert not told_indefinitely("Booked the Hotel Emblem for GDC.", frozenset({"hotel"}))
+
+
+def test_a_which_question_is_not_answered_by_one_of_its_kind() -> None:
+    question = "Which law firm booked that private dinner for 38?"
+    told = "Casa Jabuticaba hosted a private dinner for 38 people from a law firm: R$ 14.000 in total."
+    assert judged(question, told)[2] == 1.0
+    assert judged(question, "Private dinner for 38 booked by Pinheiro Neto Advogados, a law firm.")[2] < 0.5
+    named = (
+        "Bianca Ferraz told Rafaela she is leaving to open a café in Campinas; her last shift is 29 November."
+    )
+    assert judged("What's Bianca's new café in Campinas called?", named)[1] == 1.0
