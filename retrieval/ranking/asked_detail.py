@@ -256,6 +256,20 @@ def _names_with(
     return False
 
 
+# Whose name is asked, just before it: "the girls' teacher's name", "the plumber's name".
+_NAME_OWNER = re.compile(
+    r"\b([^\W\d_][\w-]*)['’]s\s+(?:first\s+|last\s+|full\s+|sur)?names?\b", re.IGNORECASE
+)
+
+
+def _name_owner(query: str) -> frozenset[str]:
+    """The word key of the one whose name `query` asks by a possessive ("teacher" of "what's the
+    girls' teacher's name"; not "girls", whose teacher it is), or none. Of a name ("Fenna's
+    surname") the caller asks no word beside it."""
+    match = _NAME_OWNER.search(query)
+    return frozenset({stem(match.group(1))}) if match else frozenset()
+
+
 def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
     return QueryWords({k: w for k, w in words.weights.items() if k not in keys}, words.names)
 
@@ -457,7 +471,9 @@ def detail_check(
     # A number asked by its noun is told with it; in a question in parts the noun may be another part's.
     numbered_by_noun = named_numbers(query) if len(_PARTS.split(query)) == 1 else frozenset()
     # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
-    named_for = frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
+    named_for = (_name_owner(query) - words.names) or (
+        frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
+    )
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = possessors(query) & words.names

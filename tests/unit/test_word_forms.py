@@ -179,3 +179,10 @@ def test_a_which_question_is_not_answered_by_one_of_its_kind() -> None:
         "Bianca Ferraz told Rafaela she is leaving to open a café in Campinas; her last shift is 29 November."
     )
     assert judged("What's Bianca's new café in Campinas called?", named)[1] == 1.0
+
+
+def test_whose_name_is_asked_is_the_one_just_before_it() -> None:
+    """The teacher's name is asked, not the girls': a sentence naming the teacher answers."""
+    question = "what's the girls' teacher's name again"
+    assert judged(question, "The twins' grade 1 teacher is Ms. Boateng.")[1] == 0.0
+    assert judged(question, "The girls love their swimming lessons at the Y.")[1] == 1.0
