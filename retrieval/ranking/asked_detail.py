@@ -74,7 +74,7 @@ from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, informati
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form, says_who, writes_capitals
-from .word_forms import holds_word, sentences, with_code_parts, with_parts
+from .word_forms import holds_word, sentences, spelled_out, with_code_parts, with_parts
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
 _ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
@@ -452,8 +452,15 @@ def detail_check(
         for found, (content, _) in zip(found_in, best_hits, strict=True)
     ]
     # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
-    # health officer"): an asked word then, not a name a hit must hold.
-    unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
+    # health officer"): an asked word then, not a name a hit must hold; one a best hit writes ("PM")
+    # is held by a hit spelling it out too ("your project manager at Lexis").
+    capitals = acronyms(query) if model.acronyms_are_topics else frozenset()
+    unwritten = capitals.difference(*named_in)
+    if capitals - unwritten:
+        named_in = [
+            named | spelled_out(capitals, content)
+            for named, (content, _) in zip(named_in, best_hits, strict=True)
+        ]
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
     # An identifier must be held as a name is, and weighs as an asked word does.
     parts = tuple(part | identifiers(query) for part in parts)

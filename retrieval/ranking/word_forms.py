@@ -98,6 +98,18 @@ def holds_word(key: str, found: frozenset[str], prefix_chars: int) -> bool:
     )
 
 
+_WORDS = re.compile(r"[^\W\d_][\w'’]*")
+
+
+def spelled_out(acronyms: frozenset[str], content: str) -> frozenset[str]:
+    """Those of `acronyms` (word keys of a question's names in capitals: "pm") that `content` spells
+    out as the initials of words in a row ("Your project manager at Lexis is …")."""
+    if not acronyms:
+        return frozenset()
+    initials = "".join(w[0] for w in _WORDS.findall(content[:READ_CHARS].casefold()))
+    return frozenset(a for a in acronyms if len(a) >= 2 and a.isalpha() and a in initials)
+
+
 def with_parts(found: frozenset[str]) -> frozenset[str]:
     """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
     return found.union(*(w.split("-") for w in found if "-" in w))

@@ -11,7 +11,7 @@ from mnemo.retrieval.ranking.asked_detail import Kind, detail_check, holds_kind
 from mnemo.retrieval.ranking.asked_things import asked_which, told_indefinitely
 from mnemo.retrieval.ranking.evidence import query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.ranking.word_forms import either_shortens, sentences, shortens, swapped
+from mnemo.retrieval.ranking.word_forms import either_shortens, sentences, shortens, spelled_out, swapped
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features
 
@@ -186,3 +186,13 @@ def test_whose_name_is_asked_is_the_one_just_before_it() -> None:
     question = "what's the girls' teacher's name again"
     assert judged(question, "The twins' grade 1 teacher is Ms. Boateng.")[1] == 0.0
     assert judged(question, "The girls love their swimming lessons at the Y.")[1] == 1.0
+
+
+def test_a_name_in_capitals_is_held_where_a_memory_spells_it_out() -> None:
+    assert spelled_out(frozenset({"pm"}), "Your project manager at Lexis is Sanne Bakker.") == {"pm"}
+    assert spelled_out(frozenset({"pm"}), "Lexis pays on the 30th.") == frozenset()
+    question = "Who's my PM at Lexis?"
+    told = "Your project manager at Lexis is Sanne Bakker (s.bakker@lexis-agency.nl)."
+    assert (
+        judged(question, told, "Lexis portal: jobs show up there before the PM emails about them.")[1] == 0.0
+    )
