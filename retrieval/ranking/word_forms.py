@@ -5,6 +5,8 @@ typed fast on a phone is ("gutschien"), or as a part of a hyphenated code ("INV-
 where its sentences end.
 
 - `holds_word(key, found, prefix_chars)`: whether a memory's word keys hold the question's word.
+- `spelled_out(acronyms, content)`: the question's names in capitals a memory spells out as the
+  initials of words in a row ("PM": "your project manager").
 - `shortens(short, word)`: whether `short` is `word` written short: its first letter and then only
   consonants of it, in order, ending where the word ends ("mgr" / "manager", "tmrw" / "tomorrow",
   "msg" / "message"), or one of the few two-letter forms English writes for a word ("dr" / "doctor",
