@@ -23,8 +23,10 @@ a person) and that an answer must hold one. So:
   (what it asks about the names: "door code", "birthday") that one of them holds; of an event, a
   when-question's verb is not asked (`event_verb`: "when did we buy the Ram?" is answered by the
   event's time, told in its own words). An identifier written in lower case ("exp1") is required
-  as a name is (`identifiers`), and a detail a hit tells as someone else's ("Inês's birthday" for
-  "Tomás's birthday") is not held (`others_own`). The same for every hit of a request: it says what
+  as a name is (`identifiers`), a detail a hit tells as someone else's ("Inês's birthday" for
+  "Tomás's birthday") is not held (`others_own`), and of a which-question ("which law firm booked
+  it?") a hit telling the thing only as one of its kind ("… for 38 people from a law firm") holds
+  nothing asked (`told_indefinitely`). The same for every hit of a request: it says what
   the store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
@@ -34,7 +36,8 @@ its words and vector are.
 Pure: the same texts give the same answers. Read for a few hits only; every pattern is compiled once.
 
 Size: the check reads a question and a few hits together; what reads one side alone is in its own
-module (asked_kinds.py, asked_things.py, value_forms.py).
+module (asked_kinds.py, asked_things.py, value_forms.py; how a memory writes the question's
+words and where its sentences end: word_forms.py).
 """
 
 from __future__ import annotations
@@ -49,16 +52,19 @@ from ...memtypes.language.time_mentions import speaks_ahead
 from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
 from .asked_things import (
     TITLED,
+    asked_which,
     asking_asides,
     event_verb,
     how_it_went,
     identifiers,
     lower_case_names,
     mailbox_of,
+    named_numbers,
     numbered,
     others_own,
     possessors,
     spelled,
+    told_indefinitely,
     who_verb,
     writes_number_of,
     written_identifiers,
@@ -68,6 +74,7 @@ from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, informati
 from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form, says_who, writes_capitals
+from .word_forms import holds_word, sentences, spelled_out, with_code_parts, with_parts
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
 _ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
@@ -156,9 +163,6 @@ def answers_kind(
     return not kinds or any(holds_kind(k, content, model, dated, known) for k in kinds)
 
 
-# A memory's sentences: a full stop, a question or exclamation mark before a capital or a digit, or
-# a line break.
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])|\n+")
 # Kinds whose form a text holds only as a value of its own (a number formed as a phone, an @, a
 # currency, a code, a date, a clock time); a count (any number) and a person (any rare capitalized
 # word) are held loosely, too often in passing to say which sentence states them.
@@ -173,15 +177,15 @@ def stated_with(
     least), or anywhere in a memory of one sentence or that opens with one. "Kitchen finished. Marek
     paid £1,650 … Dai plumbed the sink + Bosch dishwasher the same day." holds an amount, not the
     dishwasher's."""
-    sentences = [s for s in _SENTENCES.split(content[:READ_CHARS]) if s.strip()]
+    parts = sentences(content)
 
     def speaks_of(sentence: str) -> bool:
-        found = _with_parts(memory_words(sentence))
-        return any(_holds_word(key, found, model.prefix_chars + 1) for key in asked)
+        found = with_parts(memory_words(sentence))
+        return any(holds_word(key, found, model.prefix_chars + 1) for key in asked)
 
-    if len(sentences) < 2 or speaks_of(sentences[0]):
+    if len(parts) < 2 or speaks_of(parts[0]):
         return True  # one sentence states what the memory is of, whatever its words
-    return any(speaks_of(s) and answers_kind(kinds, s, model) for s in sentences[1:])
+    return any(speaks_of(s) and answers_kind(kinds, s, model) for s in parts[1:])
 
 
 def _holds_asked_kind(
@@ -192,21 +196,39 @@ def _holds_asked_kind(
     model: ConfidenceFeaturesModel,
     numbered_things: frozenset[str] = frozenset(),
     named_for: frozenset[str] = frozenset(),
+    named_for_number: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
-    number asked of a thing (`numbered_things`) is held where the thing is written with one, and a
-    name asked of someone or something (`named_for`: "daughter") in a sentence telling of them."""
+    number asked of a thing (`numbered_things`) is held where the thing is written with one, and where
+    the thing is named (`named_for_number`: "policy") only there (`_numbers`); a name asked of someone
+    or something (`named_for`: "daughter") in a sentence telling of them."""
     content, dated = hit
     if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
         return True
     if not answers_kind(kinds, content, model, dated, known):
         return False
+    if kinds == {Kind.CODE} and named_for_number:
+        return _numbers(content, named_for_number, model)
     if kinds == {Kind.NAME} and named_for:
         return _names_with(content, named_for, known, model)
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
         return True
     return (dated and bool({Kind.DATE, Kind.DAY} & kinds)) or stated_with(kinds, content, asked, model)
+
+
+def _numbers(content: str, things: frozenset[str], model: ConfidenceFeaturesModel) -> bool:
+    """Whether a sentence of `content` naming one of `things` (word keys: "policy" of "the insurance
+    policy number") holds a code: the number asked by what it numbers is told with it, and a code told
+    of something else ("car: tata nexon ev, MH12 XY 4471" for the Nexon's insurance policy number,
+    "gave the driver the gate code, 5820" for the account number) is another's."""
+    for sentence in sentences(content):
+        found = with_parts(memory_words(sentence))
+        if any(holds_word(key, found, model.prefix_chars + 1) for key in things) and holds_kind(
+            Kind.CODE, sentence, model
+        ):
+            return True
+    return False
 
 
 # A name after "in", "at", "near" or "from the" is a place or a firm ("in Ayr", "from the Gurdon
@@ -224,12 +246,28 @@ def _names_with(
     names none."""
     for sentence in _CLAUSES.split(content[:READ_CHARS]):
         found = memory_words(sentence)
-        if not any(_holds_word(key, found, model.prefix_chars + 1) for key in named_for):
+        if not any(holds_word(key, found, model.prefix_chars + 1) for key in named_for):
             continue
+        if told_indefinitely(sentence, named_for):
+            continue  # "leaving to open a café in Campinas" names no café
         unplaced = _PLACE.sub(" ", sentence)
         if _QUOTED.search(sentence) or _names_someone(unplaced, known, model.name_information):
             return True
     return False
+
+
+# Whose name is asked, just before it: "the girls' teacher's name", "the plumber's name".
+_NAME_OWNER = re.compile(
+    r"\b([^\W\d_][\w-]*)['’]s\s+(?:first\s+|last\s+|full\s+|sur)?names?\b", re.IGNORECASE
+)
+
+
+def _name_owner(query: str) -> frozenset[str]:
+    """The word key of the one whose name `query` asks by a possessive ("teacher" of "what's the
+    girls' teacher's name"; not "girls", whose teacher it is), or none. Of a name ("Fenna's
+    surname") the caller asks no word beside it."""
+    match = _NAME_OWNER.search(query)
+    return frozenset({stem(match.group(1))}) if match else frozenset()
 
 
 def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
@@ -238,17 +276,6 @@ def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
 
 def _calendar(name: str) -> bool:
     return _CALENDAR_WORD.fullmatch(name) is not None
-
-
-def _holds_word(key: str, found: frozenset[str], prefix_chars: int) -> bool:
-    """Whether a memory's word keys `found` hold the question's word `key` or a word either begins
-    ("reg" / "registration", "vet" / "vets"; a word under `prefix_chars` only whole): an
-    abbreviation or a derived form says the same thing."""
-    if key in found:
-        return True
-    if len(key) < prefix_chars:
-        return False
-    return any(len(w) >= prefix_chars and (w.startswith(key) or key.startswith(w)) for w in found)
 
 
 def detail_share(
@@ -275,7 +302,7 @@ def detail_share(
     total = sum(asked.values())
     if total <= 0.0:
         return 1.0
-    return sum(w for key, w in asked.items() if _holds_word(key, found, model.prefix_chars)) / total
+    return sum(w for key, w in asked.items() if holds_word(key, found, model.prefix_chars)) / total
 
 
 # A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
@@ -295,11 +322,6 @@ def opening_name(query: str, name_information: float) -> frozenset[str]:
     word = match.group(1).replace("’", "'")
     bare = word.casefold().removesuffix("'s")
     return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
-
-
-def _with_parts(found: frozenset[str]) -> frozenset[str]:
-    """`found` with the parts of its hyphenated words: "MSA-2025-0188" names the MSA."""
-    return found.union(*(w.split("-") for w in found if "-" in w))
 
 
 def acronyms(query: str) -> frozenset[str]:
@@ -424,14 +446,21 @@ def detail_check(
     # A question typed in lower case names someone as a capital would ("dr petersen's", "brian tate's").
     typed = lower_case_names(query, model.name_information)
     words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | typed)
-    found_in = [spelled(memory_words(content)) for content, _ in best_hits]
+    found_in = [with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
     named_in = [
-        _with_parts(found) | written_identifiers(content)
+        with_parts(found) | written_identifiers(content)
         for found, (content, _) in zip(found_in, best_hits, strict=True)
     ]
     # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
-    # health officer"): an asked word then, not a name a hit must hold.
-    unwritten = acronyms(query).difference(*named_in) if model.acronyms_are_topics else frozenset()
+    # health officer"): an asked word then, not a name a hit must hold; one a best hit writes ("PM")
+    # is held by a hit spelling it out too ("your project manager at Lexis").
+    capitals = acronyms(query) if model.acronyms_are_topics else frozenset()
+    unwritten = capitals.difference(*named_in)
+    if capitals - unwritten:
+        named_in = [
+            named | spelled_out(capitals, content)
+            for named, (content, _) in zip(named_in, best_hits, strict=True)
+        ]
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
     # An identifier must be held as a name is, and weighs as an asked word does.
     parts = tuple(part | identifiers(query) for part in parts)
@@ -446,18 +475,25 @@ def detail_check(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
     things = numbered(query)
+    # A number asked by its noun is told with it; in a question in parts the noun may be another part's.
+    numbered_by_noun = named_numbers(query) if len(_PARTS.split(query)) == 1 else frozenset()
     # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
-    named_for = frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
+    named_for = (_name_owner(query) - words.names) or (
+        frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
+    )
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = possessors(query) & words.names
+    which = asked_which(query)
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
-        if other:
+        if other or (which and told_indefinitely(content, which)):
             continue
         if owners:
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
-        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, things, named_for):
+        if held and _holds_asked_kind(
+            kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun
+        ):
             holding = True
             # A who-question's verb counts where the hit tells it, and is not asked where it does not.
             readings = (of_event, done_by_event) if dated else (asked, of_someone)

@@ -4,7 +4,11 @@ for the asked-detail check (mnemo.retrieval.ranking.asked_detail).
 - an identifier written in lower case ("sona study id for exp1") names a thing as a capitalized name
   does, and a memory may write it otherwise ("SOC 2" for "soc2"): `identifiers`, `written_identifiers`;
 - a number asked of a thing ("my locker number") is told by the thing written with one ("locker
-  41"), short as it is: `numbered`, `writes_number_of`;
+  41"), short as it is: `numbered`, `writes_number_of`; one asked by its noun ("the gear insurance
+  policy number") is told with the noun: `named_numbers`;
+- a which-question asks which thing ("which law firm booked it?"), and a memory telling the thing
+  only as one of its kind ("a law firm", not "a pharmacist in Bantry, Colette Harrington") does not
+  tell which: `asked_which`, `told_indefinitely`;
 - a detail asked of an owner ("Tomás's birthday") is not told by a memory that tells it only as
   someone else's ("Inês's 38th birthday"): `possessors`, `others_own`;
 - an ordinal is the word it abbreviates ("2nd sup" is the second): `spelled`;
@@ -65,6 +69,26 @@ def numbered(query: str) -> frozenset[str]:
     room is the viva in?"), as word keys."""
     asked = (*_NUMBER_OF.finditer(query), *_NUMBERED_PLACE.finditer(query))
     return frozenset(stem(m.group(1)) for m in asked)
+
+
+# Words before "number" that are no thing numbered ("the number of ramesh", "what number"), and the
+# numbers a thing is known by, which a memory writes by their form alone ("car: Golf, AB12 CDE" tells
+# its registration; "Kettle, serial KX-2231").
+_NOT_NUMBERED = frozenset(
+    stem(w)
+    for w in (  # noqa: SIM905 (a word list reads best as words)
+        "the a an my our your his her their its this that what which whose any phone mobile cell contact "
+        "registration reg plate serial vin chassis"
+    ).split()
+)
+
+
+def named_numbers(query: str) -> frozenset[str]:
+    """The things `query` asks the number of by their noun ("policy" of "the gear insurance policy
+    number", "account" of "rumpke account number"), as word keys: a memory tells such a number with
+    the noun, and a code told of something else is not it. Not a number a thing is known by (its
+    registration, serial), which a memory writes by its form alone."""
+    return frozenset(stem(m.group(1)) for m in _NUMBER_OF.finditer(query)) - _NOT_NUMBERED
 
 
 def writes_number_of(things: frozenset[str], content: str) -> bool:
@@ -191,9 +215,11 @@ def how_it_went(query: str) -> frozenset[str]:
 
 
 # Words that say how or when the asker asks, not what: one asks again for what one was told ("what's
-# my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?").
+# my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?"), and
+# asks politely ("aai's number pls", "kindly remind me").
 _ASKING_ASIDE = re.compile(
-    r"\b(?:again|exactly|at\s+the\s+moment|right\s+now|these\s+days|so\s+far|in\s+total|altogether|i\s+mean)\b",
+    r"\b(?:again|exactly|at\s+the\s+moment|right\s+now|these\s+days|so\s+far|in\s+total|altogether|i\s+mean"
+    r"|please|pls|plz|kindly|thanks|thx|cheers)\b",
     re.IGNORECASE,
 )
 
@@ -230,3 +256,56 @@ def mailbox_of(content: str, names: frozenset[str]) -> bool:
     an address written with a name says whose it is."""
     mailboxes = (m.group(1) for m in _MAILBOX.finditer(content[:READ_CHARS]))
     return any(names & memory_words(re.sub(r"[._+-]", " ", box)) for box in mailboxes)
+
+
+# What a which-question asks the identity of: "which law firm booked…", "what meds is baba on", "which
+# hotel does Tiago stay at" (the words after "which" or "what" up to a verb, an auxiliary or a
+# preposition; not a kind of value: "what time", "which day").
+_WHICH = re.compile(
+    r"^\W*(?:which|what)\s+((?:(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|"
+    r"of|in|on|at|for|to|from|with|by|about|time|day|date|year|kind|sort|type)\b)[a-z][\w-]*\s+){0,2}?"
+    r"(?!(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|time|day|date|year|kind|sort|type)\b)"
+    r"[a-z][\w-]*)\s+(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|[a-z]+(?:ed|s))\b",
+    re.IGNORECASE,
+)
+
+
+def asked_which(query: str) -> frozenset[str]:
+    """The word keys of the thing a which-question asks the identity of ("law", "firm" of "which law
+    firm booked that dinner?"), or none."""
+    match = _WHICH.match(query)
+    return memory_words(match.group(1)) if match else frozenset()
+
+
+# A thing told only as one of its kind: "a law firm", "an organic farm", "some meds".
+_INDEFINITE = r"\b(?:a|an|another|some|any)\s+(?:[\w-]+\s+){0,2}?"
+
+
+def told_indefinitely(content: str, thing: frozenset[str]) -> bool:
+    """Whether `content` tells of the thing asked (`asked_which` word keys) only as one of its kind
+    ("hosted a private dinner for 38 people from a law firm"), never naming which: it holds the thing's
+    words, not what is asked of them."""
+    text = content[:READ_CHARS]
+    heads = [w for w in re.findall(r"[\w'’-]+", text) if stem(w) in thing]
+    if not heads:
+        return False
+    for match in re.finditer(r"[\w'’-]+", text):
+        if stem(match.group()) not in thing:
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        if not re.search(_INDEFINITE + r"(?:[\w'’-]+\s+)?$", before, re.IGNORECASE):
+            return False
+        if _NAMED_AFTER.match(text[match.end() : match.end() + 60]) or _NAMED_BEFORE.search(before):
+            return False
+    return True
+
+
+# One of a kind named before it: "Pinheiro Neto Advogados, a law firm".
+_NAMED_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*(?:a|an|another)\s+(?:[\w-]+\s+)?$")
+
+
+# One of a kind named after it: "a pharmacist in Bantry, Colette Harrington", "a café called Grão".
+_NAMED_AFTER = re.compile(
+    r"(?:\s+(?:in|at|from|of|near)\s+[\w'’-]+(?:\s+[A-Z][\w'’-]+)*)?"
+    r"\s*(?:[,:(–—-]\s*|\s+(?:called|named)\s+)['\"“‘]?[A-Z][a-z]"
+)

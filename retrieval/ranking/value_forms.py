@@ -130,10 +130,21 @@ _SIGNS = "£$€¥₹"
 _SHORT_NAME_CHARS = 5
 
 
+# A number told by its last digits only ("checking ending 2290", "card ending in 4417", "last four
+# 0932", "****2290", "xxxx2290"): which one it is, not the number itself.
+_LAST_DIGITS_BEFORE = re.compile(
+    r"(?:\bending(?:\s+in)?|\blast\s+(?:\d|two|three|four|five|six)(?:\s+digits)?(?:\s+of)?|[*x•]{2,})\s*$",
+    re.IGNORECASE,
+)
+_MASKED = re.compile(r"[xX]{2,}\d+")
+
+
 def _is_code(token: str, before: str, after: str) -> bool:
     """Whether `token` (with the text `before` and `after` it) is an identifier, not an amount (a
-    price is one with its rate: "£72/mo", "£21.40/h")."""
+    price is one with its rate: "£72/mo", "£21.40/h") nor the last digits of one ("ending 2290")."""
     if before.rstrip()[-1:] in _SIGNS:
+        return False
+    if _LAST_DIGITS_BEFORE.search(before) or _MASKED.fullmatch(token):
         return False
     if not any(c.isalpha() for c in token):
         if _AMOUNT_AFTER.match(after):
