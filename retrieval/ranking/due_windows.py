@@ -44,6 +44,7 @@ from .due_spans import (
     the_next,
     this_or_next,
     until_end_of,
+    until_month_end,
     until_quarter_end,
     weekend,
 )
@@ -70,10 +71,12 @@ _STILL_OPEN = (
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
-    r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
+    r"|(?:what(?:'s|\s+is)|anything)\s+(?:still\s+)?coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before|for)"
     r"|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
-    # What one meant to do: "what did I want to do there?", "what was I going to bring?"
-    r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
+    # What one meant to do: "what did I want to do there?", "what was I going to bring?", "what did I
+    # want to discuss with her?", "what was I supposed to raise?"
+    r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going|supposed)\s+to\s+"
+    r"(?:do|bring|take|get|ask|buy|check|discuss|raise|mention|tell|show|sign|send|pay|book)\b"
     # What one has to see to: "what do I need to sort out?", "anything I have to get done?", "what
     # should I sort out when Minh turns up?"
     r"|(?:(?:need|have|meant|got)\s+to|\bwhat\s+(?:should|must)\s+(?:i|we))\s+"
@@ -91,7 +94,7 @@ _ASKS_TASKS = re.compile(
     # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
-    r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have|(?:was|were|am|are)\s+supposed)"
     r"|anything\s+left\s+(?:to\s+do|for\s+(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening)))"
     # "in town later, need anything?": what one needs to do or get there.
     r"|\bneed\s+anything\b"
@@ -117,6 +120,13 @@ _ASKS_TASKS = re.compile(
     re.I,
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
+# What is undone asked for beside a time ahead, not within it: "car stuff in the next 3 months, incl
+# anything I missed", "what's due next week plus anything overdue": the window and all before it.
+_ALSO_UNDONE = re.compile(
+    r"(?:\b(?:incl(?:uding|d)?|plus|and|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
+    + _UNDONE,
+    re.I,
+)
 # What one has to do: "anything I still need to do for Juni", "money stuff I need to do". Asked as
 # "what do I need to do …" of a situation ("changing the save format, what do I need to do", "what do
 # we need to do before digging") it asks for the steps of doing something, unless it names a time or
@@ -287,11 +297,15 @@ _PATTERNS = [
     (_p(r"\b(?:eo(?P<abbr>[dwmy])|cob|close\s+of\s+(?:play|business)|end\s+of\s+(?:the\s+)?(?P<unit>day))\b"),
      until_end_of),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?(?P<unit>week|month|year)[\s-]?end\b"), until_end_of),
+    (_p(rf"\b(?:before|by|until|till|between\s+now\s+and)\s+(?:the\s+)?end\s+of\s+{_MONTH}"
+        r"(?:,?\s+(?P<year>20\d\d))?"), until_month_end),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), until_quarter_end),
     (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), this_or_next),
     (_p(r"\b(?P<part>early|mid|late|later|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+"
         r"(?P<which>this|next)\s+(?P<unit>week|month|year)\b"), part_of_period),
-    (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
+    # "Jul-Sep", "from March to May", and months either of which will do ("feb or march"): the span
+    # of both, and of any month between them.
+    (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|/|&|\+|to|through|until|or|and)\s*(?:in\s+)?"
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
     (_p(r"\bq(?P<quarter>[1-4])\b"), quarter),
     (_p(r"\b(?:(?:iso\s+)?week\s*|wk\s*|w(?=\d\d))(?P<week>[0-5]?\d)\b(?![.:,]?\d)"), iso_week),
@@ -370,13 +384,16 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
     nothing overdue."""
     query = spelled_out(query)
     overdue = _OVERDUE.search(query) is not None
+    also_undone = _ALSO_UNDONE.search(query) is not None
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
             span = resolve(match, now)
             if span is None:
                 continue
             start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))
-            if overdue:  # what fell due in the window and is still not done: not what is still ahead
+            if also_undone:  # the window, and what fell due before it and is still not done
+                start = datetime.min.replace(tzinfo=UTC)
+            elif overdue:  # what fell due in the window and is still not done: not what is still ahead
                 end = min(end, now)
             if start < end:
                 return TimeWindow(start, end, match.group(0).strip())
