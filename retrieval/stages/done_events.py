@@ -329,9 +329,12 @@ def retells_opening(reminder: str, event: str) -> bool:
     said = [w.lower() for w in _TOKEN.findall(event.replace("n't", " not"))]
     if _STILL_AHEAD.intersection(said):
         return False
-    # One's own or someone's: "Mum bday" is retold by "Mum's bday".
-    opening, said = [_stem(w) for w in opening], [_stem(w) for w in said]
-    return any(said[k : k + 2] == opening and (k == 0 or said[k - 1] != "to") for k in range(len(said) - 1))
+    # Someone's thing is retold as theirs: "Mum bday" by "Mum's bday" (not "Mum's review" by "Mum").
+    theirs = [re.sub(r"['’]s$", "", w) for w in said]
+    return any(
+        opening in (said[k : k + 2], theirs[k : k + 2]) and (k == 0 or said[k - 1] != "to")
+        for k in range(len(said) - 1)
+    )
 
 
 def _caused_forms(reminder: str) -> frozenset[str]:

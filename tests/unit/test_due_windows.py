@@ -83,6 +83,15 @@ def asked_window(query: str, now: datetime = NOW) -> TimeWindow | None:
         ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
         ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
         ("anything I need to do before tonight?", d(2026, 11, 20), d(2026, 11, 21)),  # today, as before
+        # Typed fast: months either of which will do, the end of a month, clipped days and words.
+        ("anything due in feb or march?", d(2027, 2, 1), d(2027, 4, 1)),
+        ("any deadlines in June and July?", d(2027, 6, 1), d(2027, 8, 1)),
+        ("tax things due before end of jan", NOW, d(2027, 2, 1)),
+        ("what needs doing by the end of December?", NOW, d(2027, 1, 1)),
+        ("what's still coming up for the rest of this week", NOW, d(2026, 11, 23)),
+        ("anything due b4 the 25th?", NOW, d(2026, 11, 25)),
+        ("what's due nxt wk", d(2026, 11, 23), d(2026, 11, 30)),
+        ("anything i need to do by thu?", NOW, d(2026, 11, 27)),
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
@@ -529,3 +538,30 @@ def test_needing_anything_asks_what_to_do(query: str) -> None:
 )
 def test_a_time_already_begun_is_asked_from_now(query: str, start: datetime, end: datetime) -> None:
     assert bounds(asked_window(query)) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("query", "end"),
+    [
+        ("car related stuff pending in the next 3 months, incl anything i missed", d(2027, 2, 21)),
+        ("what's due next week plus anything overdue?", d(2026, 11, 30)),
+        ("wedding things i still have to do before 24 jan, including anything missed", d(2027, 1, 24)),
+    ],
+)
+def test_a_window_and_what_was_missed_asks_for_both(query: str, end: datetime) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.undone
+    assert bounds(asked.window) == (datetime.min.replace(tzinfo=UTC), end)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "rohan calling soon, anything i was supposed to ask him?",
+        "mia back from berlin soon, what did i want to discuss w/ her",
+        "what was I supposed to bring?",
+        "what's still coming up?",
+    ],
+)
+def test_what_one_meant_to_raise_asks_about_tasks(query: str) -> None:
+    assert asks_about_tasks(query)
