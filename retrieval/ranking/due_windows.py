@@ -56,7 +56,7 @@ from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 # "dropped the ball", "still not done", "hasn't been done", "haven't ticked off". What is "still open"
 # or "still to do" is not done yet, but not late either: it may be due later (`_STILL_OPEN`).
 _UNDONE = (
-    r"\b(?:overdue|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
+    r"\b(?:overdue|undone|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
     r"|(?:hasn't|haven't|isn't|wasn't|weren't|aren't)\s+(?:yet\s+)?(?:been\s+)?done"
     r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done)"
     # A list's marks: "anything I haven't ticked off?", "not crossed off yet".
@@ -73,10 +73,8 @@ _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+(?:still\s+)?coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before|for)"
     r"|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
-    # What one meant to do: "what did I want to do there?", "what was I going to bring?", "what did I
-    # want to discuss with her?", "what was I supposed to raise?"
-    r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going|supposed)\s+to\s+"
-    r"(?:do|bring|take|get|ask|buy|check|discuss|raise|mention|tell|show|sign|send|pay|book)\b"
+    # What one meant to do: "what did I want to do there?", "what was I going to bring?"
+    r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
     # What one has to see to: "what do I need to sort out?", "anything I have to get done?", "what
     # should I sort out when Minh turns up?"
     r"|(?:(?:need|have|meant|got)\s+to|\bwhat\s+(?:should|must)\s+(?:i|we))\s+"
@@ -94,7 +92,9 @@ _ASKS_TASKS = re.compile(
     # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
-    r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have|(?:was|were|am|are)\s+supposed)"
+    r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    # What goes on at a time ahead ("what's going on this weekend?"), not in a matter ("… with the boiler").
+    r"|\bwhat(?:'s|\s+is)\s+going\s+on\s+(?=this|next|tomorrow|today|tonight|over\s+the|(?:on\s+)?\w+day\b)"
     r"|anything\s+left\s+(?:to\s+do|for\s+(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening)))"
     # "in town later, need anything?": what one needs to do or get there.
     r"|\bneed\s+anything\b"
@@ -232,6 +232,33 @@ def _between(m: re.Match[str], now: datetime) -> Span | None:
     return (first[0], last[1]) if first and last and first[0] < last[1] else None
 
 
+_AND = re.compile(r"\s*(?:and|&|to|through|until|till|-|–)\s+(?:the\s+)?", re.I)
+
+
+def _span_at(text: str, now: datetime) -> tuple[Span, int] | None:
+    """The span of the time `text` opens with ("Christmas and New Year's", "20 Dec to 3 Jan"), and
+    where its words end."""
+    for pattern, resolve in _PATTERNS:
+        found = pattern.match(text)
+        if found is not None and (span := resolve(found, now)) is not None:
+            return span, found.end()
+    return None
+
+
+def _between_times(m: re.Match[str], now: datetime) -> Span | None:
+    # "between Christmas and New Year's", "between 20 Dec and 3 Jan": from the first's start to the
+    # second's end, each read as it would be alone.
+    first = _span_at(m["sides"], now)
+    if first is None:
+        return None
+    rest = m["sides"][first[1] :]
+    joined = _AND.match(rest)
+    second = _span_at(rest[joined.end() :], now) if joined is not None else None
+    if second is None or second[0][1] <= first[0][0]:
+        return None
+    return first[0][0], second[0][1]
+
+
 def _week_from(m: re.Match[str], now: datetime) -> Span | None:
     start = _next_date(_month_of(m), _day_of(m), _year_of(m), now)
     return None if start is None else (start[0], start[0] + timedelta(days=7))
@@ -280,6 +307,7 @@ _PATTERNS = [
     (_p(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), day_after_tomorrow),
     (_p(r"\b(?:(?P<which>this|next|coming|the)\s+weekend(?P<after_next>\s+after\s+next)?)\b"), weekend),
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
+    (_p(r"\bbetween\s+(?!now\b|today\b)(?:the\s+)?(?P<sides>[^,;:?!()]+)"), _between_times),
     (_p(_WEEK_FROM + _DATE), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
     (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_last),

@@ -233,7 +233,9 @@ _OBJECT_END = re.compile(
 )
 # Where the clause a participle closes begins: "aai's bday: called, flowers + cake sent" → "flowers + cake".
 _CLAUSE_START = re.compile(r"[,;:()!?\"—–]|\.(?!\d)|\s-\s|\b(?:and|but|then|so)\b", re.I)
-_AUXILIARIES = frozenset({"was", "were", "is", "are", "been", "be", "being", "got", "has", "have", "had", "all"})
+_AUXILIARIES = frozenset(
+    {"was", "were", "is", "are", "been", "be", "being", "got", "has", "have", "had", "all"}
+)
 # Words after a verb that name no thing of their own: a pronoun, or an answer ("RSVP'd yes").
 _PRONOUN_OBJECTS = frozenset(
     {"it", "them", "him", "her", "us", "me", "your", "their", "his", "its", "this", "that", "yes", "back"}

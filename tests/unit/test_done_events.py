@@ -87,8 +87,8 @@ TELLS_DONE = [
     ("ask kiran for an eyelink induction", "kiran did my eyelink induction, can book G.11 now"),
     # A terse log's way: a label after "pls", "do X" told by "X done", one's own thing by a possessive.
     ("pls remind: car insurance renewal due 18 jul.", "renewed car insurance w/ aviva, £410. done."),
-    ("do the reference check for tomasz before the offer.", "reference check done for tomasz w/ his old mgr."),
-    ("mum bday 9 nov — call early + order flowers.", "mum's bday: called in the morning, flowers sent. done."),
+    ("do the reference check for tomasz.", "reference check done for tomasz w/ his old mgr."),
+    ("mum bday 9 nov — call early + order flowers.", "mum's bday: called in morning, flowers sent. done."),
 ]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
