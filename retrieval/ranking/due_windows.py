@@ -8,8 +8,10 @@ Thursday 3 December" the next such day, "next week" the calendar week after this
 week" the seven days from today, "by Friday" from now (what fell due earlier today is overdue),
 "overdue" (or "still not done"; not "still open", which may be due later) everything due before now, and
 "overdue from this month" from the month's first day until now, "after the 15th" from the 16th on
-with no end (as an event ahead's "after"). Weekends, dates in figures and parts of a month are
-read by due_spans.py. Pure: text and a clock in.
+with no end (as an event ahead's "after"); "feb or march" both months, "before end of jan" from now
+to January's end, "between Christmas and New Year's" from the one to the other, and a window "incl
+anything I missed" what fell due in it or before it and is not done. Weekends, dates in figures and
+parts of a month are read by due_spans.py. Pure: text and a clock in.
 
 English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
 

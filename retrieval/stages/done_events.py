@@ -28,6 +28,9 @@ licence?" → "Bev replied") leaves the reminder listed. Booking a time ("Schedu
 tune-ups") is told by any word of booking that names its thing ("spring tune-ups booked"); an act
 planned for someone named ("Lone Star Air to replace the fan motor") only by that act ("replaced"),
 not by a note that names them; no participle after a modal ("the chimney should be swept").
+A terse log's note counts as a sentence's would: "pls remind:" is a label, "do the reference check" is
+told by "reference check done", "Mum bday" by "Mum's bday"; and a participle with nothing after it names
+its thing before it ("flowers + cake sent via Interflora" tells no "send the guest list" done).
 
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
