@@ -134,32 +134,3 @@ def with_kin_words(text: str) -> str:
     said = {m.group(1).casefold() for m in _KIN_WORD.finditer(text)}
     others = [w for word in sorted(said) for w in _KIN_FORMS[word] if w not in said]
     return f"{text} {' '.join(dict.fromkeys(others))}" if others else text
-
-
-# How notes shorten the words a question says in full ("what time is cricket on sunday?" of "new slot
-# sun 6:30am", "the union meeting" of "union mtg"), and chat's clipped words the reverse ("mtg tmrw"
-# of "meeting tomorrow"): where words are matched as written, a question's word is also said in its
-# other forms. A day or month is clipped only from the full word: "Jan", "Dec" and "Sat" also name
-# people and say other things.
-_CLIPPED_DATES = {
-    "monday": "mon", "tuesday": "tue tues", "wednesday": "wed weds", "thursday": "thu thurs",
-    "friday": "fri", "saturday": "sat", "sunday": "sun", "january": "jan", "february": "feb",
-    "april": "apr", "august": "aug", "september": "sep sept", "october": "oct", "november": "nov",
-    "december": "dec",
-}  # fmt: skip
-_CHAT_WORDS = (
-    ("meeting", "mtg"), ("meetings", "mtgs"), ("birthday", "bday"), ("appointment", "appt"),
-    ("tomorrow", "tmrw"), ("people", "ppl"), ("message", "msg"), ("manager", "mgr"), ("minutes", "mins"),
-    ("hours", "hrs"), ("information", "info"),
-)  # fmt: skip
-_NOTE_FORMS = {word: tuple(forms.split()) for word, forms in _CLIPPED_DATES.items()}
-_NOTE_FORMS.update({word: forms for forms in _CHAT_WORDS for word in forms})
-_NOTE_WORD = re.compile(r"\b(" + "|".join(_NOTE_FORMS) + r")\b", re.I)
-
-
-def with_note_forms(text: str) -> str:
-    """`text` with the other forms of each word notes shorten added at its end ("cricket on sunday"
-    → "… sun", "mtg tmrw" → "… meeting tomorrow")."""
-    said = {m.group(1).casefold() for m in _NOTE_WORD.finditer(text)}
-    others = [w for word in sorted(said) for w in _NOTE_FORMS[word] if w not in said]
-    return f"{text} {' '.join(dict.fromkeys(others))}" if others else text

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ...memtypes.errors import FieldProblem, InvalidInput
-from ...memtypes.language.text import with_kin_words, with_note_forms
+from ...memtypes.language.text import with_kin_words
 from ...memtypes.models import ModelSpec, resolve_model
 from ...memtypes.ports import SparseEncoder
 from ...memtypes.queries import MemoryFilter, SparseVector, current_at
@@ -115,9 +115,8 @@ def plan_retrieval(
     }
     sparse = None
     if tuning.search is not SearchMode.DENSE and sparse_encoder is not None:
-        # A parent called by another word than the notes' ("my father", "dad") is still matched, and a
-        # word notes shorten in the form they write it ("sunday", "sun").
-        sparse = sparse_encoder.query(with_note_forms(with_kin_words(request.query)))
+        # A parent called by another word than the notes' ("my father", "dad") is still matched.
+        sparse = sparse_encoder.query(with_kin_words(request.query))
         if not sparse.indices:  # nothing but stop words: BM25 has nothing to match
             sparse = None
     fused = _fused(sparse, tuning)
