@@ -40,14 +40,15 @@ def singular(word: str) -> str:
 
 
 # How chat shortens the words a question's readings look for: times ("anything tmrw?", "next wk",
-# "thurs") and words typed without their apostrophe ("whats on", "i didnt do"). Only shorthand no
-# English word is spelt as: "wed", "sat" or "sun" stay as they are.
+# "thurs", "by fri", "nxt wk", "b4 the 10th") and words typed without their apostrophe ("whats on", "i
+# didnt do"). Only shorthand no English word is spelt as: "wed", "sat" or "sun" stay as they are.
 _SHORTHAND = {
     "tmrw": "tomorrow", "tmr": "tomorrow", "tmrw's": "tomorrow's", "tmw": "tomorrow", "tmrow": "tomorrow",
     "2moro": "tomorrow", "2morrow": "tomorrow", "tomoz": "tomorrow", "tdy": "today", "2day": "today",
     "tonite": "tonight", "2nite": "tonight", "wk": "week", "wks": "weeks", "wk's": "week's",
     "wknd": "weekend", "wkend": "weekend", "mth": "month", "mths": "months", "yr": "year", "yrs": "years",
-    "tues": "tuesday", "thurs": "thursday", "thur": "thursday", "weds": "wednesday",
+    "tues": "tuesday", "thurs": "thursday", "thur": "thursday", "weds": "wednesday", "tue": "tuesday",
+    "thu": "thursday", "fri": "friday", "nxt": "next", "b4": "before", "thru": "through", "til": "till",
     "whats": "what's", "wheres": "where's", "whens": "when's", "didnt": "didn't", "dont": "don't",
     "doesnt": "doesn't", "havent": "haven't", "hasnt": "hasn't", "isnt": "isn't", "arent": "aren't",
     "wasnt": "wasn't", "cant": "can't", "ive": "I've", "im": "I'm", "theres": "there's",

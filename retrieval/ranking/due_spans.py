@@ -107,6 +107,14 @@ def rest_of(m: re.Match[str], now: datetime) -> Span | None:
     return max(start, now), end
 
 
+def until_month_end(m: re.Match[str], now: datetime) -> Span:
+    """ "before the end of January", "by end of jan": from now to the end of the next such month
+    (this one included), whatever fell due before it that is still ahead."""
+    month = MONTHS[m["month"].lower()]
+    year = int(m["year"]) if m["year"] else now.year if month >= now.month else now.year + 1
+    return now, month_start(year, month + 1)
+
+
 def iso_week(m: re.Match[str], now: datetime) -> Span | None:
     """An ISO week by its number ("week 9", "W09"): this year's, or next year's once it has ended."""
     number = int(m["week"])

@@ -8,8 +8,10 @@ Thursday 3 December" the next such day, "next week" the calendar week after this
 week" the seven days from today, "by Friday" from now (what fell due earlier today is overdue),
 "overdue" (or "still not done"; not "still open", which may be due later) everything due before now, and
 "overdue from this month" from the month's first day until now, "after the 15th" from the 16th on
-with no end (as an event ahead's "after"). Weekends, dates in figures and parts of a month are
-read by due_spans.py. Pure: text and a clock in.
+with no end (as an event ahead's "after"); "feb or march" both months, "before end of jan" from now
+to January's end, "between Christmas and New Year's" from the one to the other, and a window "incl
+anything I missed" what fell due in it or before it and is not done. Weekends, dates in figures and
+parts of a month are read by due_spans.py. Pure: text and a clock in.
 
 English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
 
@@ -44,6 +46,7 @@ from .due_spans import (
     the_next,
     this_or_next,
     until_end_of,
+    until_month_end,
     until_quarter_end,
     weekend,
 )
@@ -55,7 +58,7 @@ from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 # "dropped the ball", "still not done", "hasn't been done", "haven't ticked off". What is "still open"
 # or "still to do" is not done yet, but not late either: it may be due later (`_STILL_OPEN`).
 _UNDONE = (
-    r"\b(?:overdue|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
+    r"\b(?:overdue|undone|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
     r"|(?:hasn't|haven't|isn't|wasn't|weren't|aren't)\s+(?:yet\s+)?(?:been\s+)?done"
     r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done)"
     # A list's marks: "anything I haven't ticked off?", "not crossed off yet".
@@ -70,7 +73,7 @@ _STILL_OPEN = (
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
-    r"|(?:what(?:'s|\s+is)|anything)\s+coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before)"
+    r"|(?:what(?:'s|\s+is)|anything)\s+(?:still\s+)?coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before|for)"
     r"|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
     # What one meant to do: "what did I want to do there?", "what was I going to bring?"
     r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
@@ -92,6 +95,8 @@ _ASKS_TASKS = re.compile(
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
     r"|anything\s+(?:i|we)\s+(?:need|meant|wanted|should|ought|have)"
+    # What goes on at a time ahead ("what's going on this weekend?"), not in a matter ("… with the boiler").
+    r"|\bwhat(?:'s|\s+is)\s+going\s+on\s+(?=this|next|tomorrow|today|tonight|over\s+the|(?:on\s+)?\w+day\b)"
     r"|anything\s+left\s+(?:to\s+do|for\s+(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening)))"
     # "in town later, need anything?": what one needs to do or get there.
     r"|\bneed\s+anything\b"
@@ -117,6 +122,13 @@ _ASKS_TASKS = re.compile(
     re.I,
 )
 _OVERDUE = re.compile(_UNDONE, re.I)
+# What is undone asked for beside a time ahead, not within it: "car stuff in the next 3 months, incl
+# anything I missed", "what's due next week plus anything overdue": the window and all before it.
+_ALSO_UNDONE = re.compile(
+    r"(?:\b(?:incl(?:uding|d)?|plus|and|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
+    + _UNDONE,
+    re.I,
+)
 # What one has to do: "anything I still need to do for Juni", "money stuff I need to do". Asked as
 # "what do I need to do …" of a situation ("changing the save format, what do I need to do", "what do
 # we need to do before digging") it asks for the steps of doing something, unless it names a time or
@@ -222,6 +234,33 @@ def _between(m: re.Match[str], now: datetime) -> Span | None:
     return (first[0], last[1]) if first and last and first[0] < last[1] else None
 
 
+_AND = re.compile(r"\s*(?:and|&|to|through|until|till|-|–)\s+(?:the\s+)?", re.I)
+
+
+def _span_at(text: str, now: datetime) -> tuple[Span, int] | None:
+    """The span of the time `text` opens with ("Christmas and New Year's", "20 Dec to 3 Jan"), and
+    where its words end."""
+    for pattern, resolve in _PATTERNS:
+        found = pattern.match(text)
+        if found is not None and (span := resolve(found, now)) is not None:
+            return span, found.end()
+    return None
+
+
+def _between_times(m: re.Match[str], now: datetime) -> Span | None:
+    # "between Christmas and New Year's", "between 20 Dec and 3 Jan": from the first's start to the
+    # second's end, each read as it would be alone.
+    first = _span_at(m["sides"], now)
+    if first is None:
+        return None
+    rest = m["sides"][first[1] :]
+    joined = _AND.match(rest)
+    second = _span_at(rest[joined.end() :], now) if joined is not None else None
+    if second is None or second[0][1] <= first[0][0]:
+        return None
+    return first[0][0], second[0][1]
+
+
 def _week_from(m: re.Match[str], now: datetime) -> Span | None:
     start = _next_date(_month_of(m), _day_of(m), _year_of(m), now)
     return None if start is None else (start[0], start[0] + timedelta(days=7))
@@ -270,6 +309,7 @@ _PATTERNS = [
     (_p(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), day_after_tomorrow),
     (_p(r"\b(?:(?P<which>this|next|coming|the)\s+weekend(?P<after_next>\s+after\s+next)?)\b"), weekend),
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
+    (_p(r"\bbetween\s+(?!now\b|today\b)(?:the\s+)?(?P<sides>[^,;:?!()]+)"), _between_times),
     (_p(_WEEK_FROM + _DATE), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
     (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_last),
@@ -287,11 +327,15 @@ _PATTERNS = [
     (_p(r"\b(?:eo(?P<abbr>[dwmy])|cob|close\s+of\s+(?:play|business)|end\s+of\s+(?:the\s+)?(?P<unit>day))\b"),
      until_end_of),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?(?P<unit>week|month|year)[\s-]?end\b"), until_end_of),
+    (_p(rf"\b(?:before|by|until|till|between\s+now\s+and)\s+(?:the\s+)?end\s+of\s+{_MONTH}"
+        r"(?:,?\s+(?P<year>20\d\d))?"), until_month_end),
     (_p(r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+q(?P<quarter>[1-4])\b"), until_quarter_end),
     (_p(r"\bthis\s+(?P<unit>week|month)\s+or\s+(?:the\s+)?next\b"), this_or_next),
     (_p(r"\b(?P<part>early|mid|late|later|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+"
         r"(?P<which>this|next)\s+(?P<unit>week|month|year)\b"), part_of_period),
-    (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|to|through|until)\s*"
+    # "Jul-Sep", "from March to May", and months either of which will do ("feb or march"): the span
+    # of both, and of any month between them.
+    (_p(rf"\b{_MONTH.replace('<month>', '<first>')}\s*(?:-|–|/|&|\+|to|through|until|or|and)\s*(?:in\s+)?"
         rf"{_MONTH.replace('<month>', '<last>')}"), _months),
     (_p(r"\bq(?P<quarter>[1-4])\b"), quarter),
     (_p(r"\b(?:(?:iso\s+)?week\s*|wk\s*|w(?=\d\d))(?P<week>[0-5]?\d)\b(?![.:,]?\d)"), iso_week),
@@ -370,13 +414,16 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
     nothing overdue."""
     query = spelled_out(query)
     overdue = _OVERDUE.search(query) is not None
+    also_undone = _ALSO_UNDONE.search(query) is not None
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
             span = resolve(match, now)
             if span is None:
                 continue
             start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))
-            if overdue:  # what fell due in the window and is still not done: not what is still ahead
+            if also_undone:  # the window, and what fell due before it and is still not done
+                start = datetime.min.replace(tzinfo=UTC)
+            elif overdue:  # what fell due in the window and is still not done: not what is still ahead
                 end = min(end, now)
             if start < end:
                 return TimeWindow(start, end, match.group(0).strip())

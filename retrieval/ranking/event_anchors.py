@@ -73,7 +73,9 @@ _NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm)?", re.I)  # "3rd", "2026", "19
 _CLAUSE_END = re.compile(
     r"[?!;,:()\"]|\.(?!\d)|\s(?:and|but|or|so|when|while|because|if|that|which|who)\s", re.I
 )
-_RELATION = re.compile(r"\b(?P<relation>since|after|before)\s+(?P<rest>\S.*)", re.I | re.S)
+_RELATION = re.compile(r"\b(?P<relation>since|after|before|until|till)\s+(?P<rest>\S.*)", re.I | re.S)
+# Of an event ahead, "until" and "till" are "before" ("from now until the festival, what's due?").
+_UNTIL = ("until", "till")
 _SPAN_BEFORE = re.compile(
     r"\b(?:days?|weeks?|months?|years?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s*$", re.I
 )
@@ -166,6 +168,8 @@ def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
     for match in _RELATION.finditer(query):
         if _SPAN_BEFORE.search(query[: match.start()]):
             continue
+        if match["relation"].lower() in _UNTIL and not ahead:
+            continue
         rest = match["rest"]
         end = _CLAUSE_END.search(rest)
         clause = (rest[: end.start()] if end else rest).strip()
@@ -174,7 +178,7 @@ def anchor_clause(query: str, ahead: bool = False) -> AnchorClause | None:
             words = [w for k, w in enumerate(words) if not (k <= 1 and w.lower() in AHEAD)]
         if words and (_names_event(words) or (ahead and _names_due_event(words))):
             clause = " ".join(words)
-            relation = match["relation"].lower()
+            relation = "before" if match["relation"].lower() in _UNTIL else match["relation"].lower()
             return AnchorClause(relation, clause, f"{match['relation']} {clause}", ahead)
     return None
 
@@ -191,7 +195,8 @@ def without_clause(query: str, clause: AnchorClause) -> str:
     Lucy?": "what QBRs have we held ?"): they say when, not what the question is about."""
     words = _WORD.findall(clause.clause)
     # "half-term" is read from "half term" too: a hyphen of the clause matches a space.
-    pattern = rf"\b{clause.relation}\W+" + r"\W+".join(re.escape(w).replace(r"\-", r"[\s-]") for w in words)
+    said = re.escape(clause.phrase.split()[0])  # "until the festival" is a "before" as said
+    pattern = rf"\b{said}\W+" + r"\W+".join(re.escape(w).replace(r"\-", r"[\s-]") for w in words)
     return re.sub(pattern, " ", query, count=1, flags=re.I)
 
 

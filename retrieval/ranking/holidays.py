@@ -15,7 +15,7 @@ from .calendar_spans import Span, date_span
 # The words, each a key of `_DAYS` or `_BY_WEEKDAY` once lowered and its spaces and apostrophes dropped.
 HOLIDAY = (
     r"(?P<holiday>christmas\s+eve|christmas(?:\s+day)?|xmas(?:\s+day)?|boxing\s+day"
-    r"|new\s+year['’]?s?\s+(?:eve|day)|nye|hogmanay|easter\s+monday|easter(?:\s+sunday)?|good\s+friday"
+    r"|new\s+year['’]?s?\s+(?:eve|day)|new\s+year['’]s|nye|hogmanay|easter\s+monday|easter(?:\s+sunday)?|good\s+friday"
     r"|hall?owe['’]?en|valentine['’]?s?(?:\s+day)?|bonfire\s+night|guy\s+fawkes(?:\s+night)?"
     r"|st\.?\s+patrick['’]?s(?:\s+day)?|independence\s+day|(?:the\s+)?fourth\s+of\s+july|july\s+4th"
     r"|thanksgiving|memorial\s+day|labou?r\s+day)\b"
@@ -23,7 +23,7 @@ HOLIDAY = (
 _DAYS = {
     "christmaseve": (12, 24), "christmas": (12, 25), "christmasday": (12, 25), "xmas": (12, 25),
     "xmasday": (12, 25), "boxingday": (12, 26), "newyearseve": (12, 31), "newyeareve": (12, 31),
-    "nye": (12, 31), "hogmanay": (12, 31), "newyearsday": (1, 1), "newyearday": (1, 1),
+    "nye": (12, 31), "hogmanay": (12, 31), "newyearsday": (1, 1), "newyearday": (1, 1), "newyears": (1, 1),
     "halloween": (10, 31), "haloween": (10, 31), "valentine": (2, 14), "valentines": (2, 14),
     "valentineday": (2, 14), "valentinesday": (2, 14), "bonfirenight": (11, 5), "guyfawkes": (11, 5),
     "guyfawkesnight": (11, 5), "stpatricks": (3, 17), "stpatricksday": (3, 17),

@@ -28,6 +28,9 @@ licence?" → "Bev replied") leaves the reminder listed. Booking a time ("Schedu
 tune-ups") is told by any word of booking that names its thing ("spring tune-ups booked"); an act
 planned for someone named ("Lone Star Air to replace the fan motor") only by that act ("replaced"),
 not by a note that names them; no participle after a modal ("the chimney should be swept").
+A terse log's note counts as a sentence's would: "pls remind:" is a label, "do the reference check" is
+told by "reference check done", "Mum bday" by "Mum's bday"; and a participle with nothing after it names
+its thing before it ("flowers + cake sent via Interflora" tells no "send the guest list" done).
 
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
@@ -68,9 +71,9 @@ _STILL_TO_BE = re.compile(
     r"\b(?:should|must|will|would|shall|needs?\s+to|ha(?:s|ve)\s+to|ought\s+to|to)\s+(?:be|get)\s+$", re.I
 )
 _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
-# A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior"):
-# one word and a colon, not the action.
-_LABEL = re.compile(r"^\W*[A-Za-z][\w-]*\s*:\s+")
+# A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior",
+# "pls remind: renew the insurance"): one word and a colon, a request's "please" before it, not the action.
+_LABEL = re.compile(r"^\W*(?:(?:pls|plz|please|kindly)\s+)?[A-Za-z][\w-]*\s*:\s+", re.I)
 # An assistant's note of a reminder it is to give ("Remind the user to send the rubric by Friday"): the
 # action is what follows.
 _REMIND_TO = re.compile(r"^\W*remind\s+(?:the\s+user|me|us|you|myself)\s+to\s+", re.I)
@@ -123,7 +126,8 @@ _CONTACTS = frozenset({
     "ring", "call", "phone", "text", "message", "chase", "ask", "tell", "contact", "ping", "remind", "email",
 })  # fmt: skip
 _FINISHED = frozenset({"finished", "completed", "done"})
-_FINISHES = frozenset({"finish", "complete"})
+# "Do the reference check" is told by "reference check done": "done" is the doing's own participle.
+_FINISHES = frozenset({"finish", "complete", "do"})
 # Arranging a thing is told by a note of the thing itself ("Order the 8-yd skip" ← "8-yd skip from Bay
 # Skips full by Sunday"; "Get flu + covid jab" ← "Flu + covid jabs at the staff clinic").
 _ARRANGES = frozenset({"book", "order", "get", "arrange", "schedule", "organise", "organize", "buy"})
@@ -219,7 +223,7 @@ def _says_any(event: str, forms: frozenset[str], reminder: str = "") -> bool:
             continue
         if _STILL_TO_BE.search(before):
             continue
-        if not reminder or _of_the_reminder(event[word.end() :], reminder):
+        if not reminder or _of_the_reminder(event[word.end() :], reminder, before):
             return True
     return False
 
@@ -230,22 +234,27 @@ _OBJECT_END = re.compile(
     r"|because|while|like|as|since|until|than|that|which|who)\b",
     re.I,
 )
+# Where the clause a participle closes begins: "aai's bday: called, flowers + cake sent" → "flowers + cake".
+_CLAUSE_START = re.compile(r"[,;:()!?\"—–]|\.(?!\d)|\s-\s|\b(?:and|but|then|so)\b", re.I)
+_AUXILIARIES = frozenset(
+    {"was", "were", "is", "are", "been", "be", "being", "got", "has", "have", "had", "all"}
+)
 # Words after a verb that name no thing of their own: a pronoun, or an answer ("RSVP'd yes").
 _PRONOUN_OBJECTS = frozenset(
     {"it", "them", "him", "her", "us", "me", "your", "their", "his", "its", "this", "that", "yes", "back"}
 )
 
 
-def _of_the_reminder(after_verb: str, reminder: str) -> bool:
+def _of_the_reminder(after_verb: str, reminder: str, before_verb: str = "") -> bool:
     """Whether what a note's verb acts on (the words after it, to the end of its object) is the
     reminder's: it names a word of the reminder, or nothing of its own ("was signed by Helen",
-    "closed at 214", "sent it")."""
+    "closed at 214", "sent it"). A participle with no object after it tells its thing before it, as
+    a terse note writes the passive ("flowers + cake sent via fnp"): those words, within the clause."""
     end = _OBJECT_END.search(after_verb)
-    said = [
-        _stem(w)
-        for w in _TOKEN.findall(after_verb[: end.start()] if end else after_verb)
-        if w.lower() not in _LIGHT and w.lower() not in _PRONOUN_OBJECTS
-    ]
+    object_words = _TOKEN.findall(after_verb[: end.start()] if end else after_verb)
+    if not object_words:
+        object_words = _TOKEN.findall(_CLAUSE_START.split(before_verb)[-1])
+    said = [_stem(w) for w in object_words if w.lower() not in _LIGHT | _PRONOUN_OBJECTS | _AUXILIARIES]
     return not said or not set(said).isdisjoint(_stem(w) for w in _TOKEN.findall(reminder))
 
 
@@ -325,7 +334,12 @@ def retells_opening(reminder: str, event: str) -> bool:
     said = [w.lower() for w in _TOKEN.findall(event.replace("n't", " not"))]
     if _STILL_AHEAD.intersection(said):
         return False
-    return any(said[k : k + 2] == opening and (k == 0 or said[k - 1] != "to") for k in range(len(said) - 1))
+    # Someone's thing is retold as theirs: "Mum bday" by "Mum's bday" (not "Mum's review" by "Mum").
+    theirs = [re.sub(r"['’]s$", "", w) for w in said]
+    return any(
+        opening in (said[k : k + 2], theirs[k : k + 2]) and (k == 0 or said[k - 1] != "to")
+        for k in range(len(said) - 1)
+    )
 
 
 def _caused_forms(reminder: str) -> frozenset[str]:

@@ -85,6 +85,10 @@ TELLS_DONE = [
     ("Ring the plumber.", "Rang the plumber, he's coming Monday."),
     # Asking someone for a thing arranges it: a note of the thing itself tells it.
     ("ask kiran for an eyelink induction", "kiran did my eyelink induction, can book G.11 now"),
+    # A terse log's way: a label after "pls", "do X" told by "X done", one's own thing by a possessive.
+    ("pls remind: car insurance renewal due 18 jul.", "renewed car insurance w/ aviva, £410. done."),
+    ("do the reference check for tomasz.", "reference check done for tomasz w/ his old mgr."),
+    ("mum bday 9 nov — call early + order flowers.", "mum's bday: called in morning, flowers sent. done."),
 ]  # fmt: skip
 TELLS_NOTHING_DONE = [
     # About the same thing, but nothing was done.
@@ -113,6 +117,9 @@ TELLS_NOTHING_DONE = [
     ("Send Eline van Dijk the costs for the apostille.",
      "You sent your 2027 price list to the direct clients (Hafenkraft, Van Dijk)."),
     ("Pay the plumber for the boiler repair.", "Paid the council tax for March."),
+    # A participle with nothing after it tells the thing before it: flowers were sent, not the list.
+    ("send the guest list for the wedding cards to mum by 30 nov.",
+     "mum's bday: called in the morning, flowers + cake sent via interflora."),
     ("Book the bike service at the Fietsenmaker.", "You booked Sportkamp Kralingen for Mila."),
     ("Schedule the bike service.", "You booked the flights to Porto."),
     ("Book the staff Christmas meal.", "Hannah confirmed the cake order for the staff party."),

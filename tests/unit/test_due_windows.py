@@ -83,6 +83,20 @@ def asked_window(query: str, now: datetime = NOW) -> TimeWindow | None:
         ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
         ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
         ("anything I need to do before tonight?", d(2026, 11, 20), d(2026, 11, 21)),  # today, as before
+        # Typed fast: months either of which will do, the end of a month, clipped days and words.
+        ("anything due in feb or march?", d(2027, 2, 1), d(2027, 4, 1)),
+        ("any deadlines in June and July?", d(2027, 6, 1), d(2027, 8, 1)),
+        ("tax things due before end of jan", NOW, d(2027, 2, 1)),
+        ("what needs doing by the end of December?", NOW, d(2027, 1, 1)),
+        ("what's still coming up for the rest of this week", NOW, d(2026, 11, 23)),
+        ("anything due b4 the 25th?", NOW, d(2026, 11, 25)),
+        ("what's due nxt wk", d(2026, 11, 23), d(2026, 11, 30)),
+        ("anything i need to do by thu?", NOW, d(2026, 11, 27)),
+        # A span between two times, each read as alone; what goes on at a time ahead.
+        ("Between Christmas and New Year's, what do I have to do?", d(2026, 12, 25), d(2027, 1, 2)),
+        ("anything due between 20 Dec and 3 Jan?", d(2026, 12, 20), d(2027, 1, 4)),
+        ("what's going on this weekend?", d(2026, 11, 21), d(2026, 11, 23)),
+        ("anything due before new year's?", NOW, d(2027, 1, 1)),
     ],
 )
 def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
@@ -114,6 +128,7 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
         "anything due before today that has not been done?",
         "List what was due before today and hasn't been done",
         "what's still outstanding from before today",
+        "what did I leave undone that was due before today?",
     ],
 )
 def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> None:
@@ -124,6 +139,8 @@ def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> No
     "query",
     [
         "what's my dog called?",
+        "what's going on with the boiler?",
+        "choose between the blue one and the red one",
         "remind me how we fixed the OOMKilled job",
         "Jonas's birthday is coming up, what should I get him?",
         "what would Fionn like for a present? anything to avoid?",
@@ -529,3 +546,17 @@ def test_needing_anything_asks_what_to_do(query: str) -> None:
 )
 def test_a_time_already_begun_is_asked_from_now(query: str, start: datetime, end: datetime) -> None:
     assert bounds(asked_window(query)) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("query", "end"),
+    [
+        ("car related stuff pending in the next 3 months, incl anything i missed", d(2027, 2, 21)),
+        ("what's due next week plus anything overdue?", d(2026, 11, 30)),
+        ("wedding things i still have to do before 24 jan, including anything missed", d(2027, 1, 24)),
+    ],
+)
+def test_a_window_and_what_was_missed_asks_for_both(query: str, end: datetime) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.undone
+    assert bounds(asked.window) == (datetime.min.replace(tzinfo=UTC), end)

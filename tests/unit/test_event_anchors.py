@@ -228,3 +228,12 @@ def test_half_term_in_two_words_is_the_compound_and_is_left_out_of_the_search() 
     found = anchor_clause("anything due before half term?", ahead=True)
     assert found == AnchorClause("before", "half-term", "before half-term", True)
     assert "half" not in without_clause("anything due before half term?", found)
+
+
+def test_until_an_event_ahead_is_before_it_and_left_out_of_the_search() -> None:
+    query = "From now until the festival, what's due?"
+    found = anchor_clause(query, ahead=True)
+    assert found == AnchorClause("before", "the festival", "until the festival", True)
+    assert "festival" not in without_clause(query, found)
+    # Of what happened, "until" times nothing: "what did we do until we moved?" is not read.
+    assert anchor_clause("what did we do until we moved?") is None

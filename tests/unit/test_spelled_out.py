@@ -15,6 +15,8 @@ from mnemo.memtypes.language.text import spelled_out
         ("list everything i didnt do", "list everything i didn't do"),
         ("prep for thurs sup mtg", "prep for thursday sup mtg"),
         ("tmrw's list", "tomorrow's list"),
+        ("anything nxt wk b4 fri?", "anything next week before friday?"),
+        ("thu thru tue", "thursday through tuesday"),
         # "'ve" after a question word or a pronoun is "have".
         ("what've i got today", "what have i got today"),
         ("What’ve we got on Thursday?", "What have we got on Thursday?"),

@@ -1,0 +1,56 @@
+"""A store a chat bot keeps tersely, asked as fast as it is typed (real app, Qdrant Edge, MiniLM,
+BM25): months either of which will do, a window and what was missed, and a reminder a terse note
+tells done.
+
+The clock is Thursday 3 December 2026, 04:45 UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import retrieved, store_holding
+
+NOW = "2026-12-03T04:45:00Z"
+NIKHIL = {"user_id": "nikhil"}
+FEB = "car 2nd service (15k km) ~ feb, book at the dealer."
+MARCH = "varun's 1-yr esop cliff on 1 mar — check the vesting paperwork w/ neha."
+JAN = "q3 tds return due 31 jan — chase the ca."
+MISSED_CAR = "fastag on the car deactivated. buy a new one + link it by 25 nov."
+RENEWED = "pls remind: car insurance renewal due 18 jul."
+MEMORIES: list[dict[str, Any]] = [
+    {"type": "prospective", "content": FEB, "due_at": "2027-02-10T04:30:00Z"},
+    {"type": "prospective", "content": MARCH, "due_at": "2027-03-01T04:30:00Z"},
+    {"type": "prospective", "content": JAN, "due_at": "2027-01-31T12:30:00Z"},
+    {"type": "prospective", "content": MISSED_CAR, "due_at": "2026-11-25T12:30:00Z"},
+    {"type": "prospective", "content": RENEWED, "due_at": "2026-07-18T04:30:00Z"},
+    {
+        "type": "episodic",
+        "content": "renewed car insurance w/ tata aig, ₹21,800, zero dep. done.",
+        "occurred_at": "2026-07-16T14:30:00Z",
+    },
+    {"type": "semantic", "content": "cricket: tennis-ball, team 'baner bulls', captain sagar."},
+    {"type": "semantic", "content": "car loan: hdfc, emi auto-debit on the 5th."},
+]
+
+
+nikhil = store_holding(MEMORIES, NIKHIL)
+
+
+async def contents(client: AsyncTestClient[Any], query: str) -> list[str]:
+    found = await retrieved(client, query, NIKHIL, NOW, min_confidence=0)
+    return [m["content"] for m in found]
+
+
+async def test_either_of_two_months_is_both(nikhil: AsyncTestClient[Any]) -> None:
+    listed = await contents(nikhil, "anything due in feb or march?")
+    assert sorted(listed[:2]) == sorted([FEB, MARCH])
+
+
+async def test_a_window_and_what_was_missed(nikhil: AsyncTestClient[Any]) -> None:
+    listed = await contents(nikhil, "car related stuff pending in next 3 months, incl anything i missed")
+    assert sorted(listed[:2]) == sorted([FEB, MISSED_CAR])
+    # The renewal a note tells done ("renewed car insurance … done.") is not what was missed.
+    assert RENEWED not in listed[:2]
