@@ -35,9 +35,10 @@ its words and vector are.
 
 Pure: the same texts give the same answers. Read for a few hits only; every pattern is compiled once.
 
-Size: the check reads a question and a few hits together; what reads one side alone is in its own
-module (asked_kinds.py, asked_things.py, value_forms.py; how a memory writes the question's
-words and where its sentences end: word_forms.py).
+The check reads a question and a few hits together; what reads one side alone is in its own module
+(the question's: asked_kinds.py, asked_things.py, the names it asks an answer to hold: asked_names.py;
+a hit's: value_forms.py; how a memory writes the question's words and where its sentences end:
+word_forms.py).
 """
 
 from __future__ import annotations
@@ -45,11 +46,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from ...memtypes.language.speakers import speaker_of
-from ...memtypes.language.time_mentions import speaks_ahead
-from .asked_kinds import ASKS, CLAUSES, asked_kinds, asks_for_a_rule, is_question
+from .asked_kinds import CLAUSES, asked_kinds, asks_for_a_rule, is_question
+from .asked_names import (
+    acronyms,
+    asked_of,
+    calendar_word,
+    name_owner,
+    opening_name,
+    question_parts,
+    required_names,
+)
 from .asked_things import (
     TITLED,
     asked_which,
@@ -71,19 +79,10 @@ from .asked_things import (
 )
 from .due_windows import asks_about_tasks
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
-from .temporal import TimeWindow, parse_time_window
 from .turns import mostly_turns, opens_with_speaker
-from .value_forms import MONTHS, WEEKDAYS, Kind, holds_form, says_who, writes_capitals
+from .value_forms import Kind, holds_form, says_who, writes_capitals
 from .word_forms import holds_word, sentences, spelled_out, with_code_parts, with_parts
 
-# A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).
-_ACRONYM = re.compile(r"(?<![\w'’-])[A-Z]{2,}s?(?:['’]s)?(?![\w'’-])")
-# A clause's words from a subordinator on time the question, not what it asks about.
-_ANCHOR = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b", re.IGNORECASE)
-# A question in parts: its clauses, what "and" joins, and the sides of a comparison ("how much more
-# is the Hal4 desk than Schieblock", "Next Fest vs gamescom"), each told in a memory of its own.
-_PARTS = re.compile(rf"{CLAUSES.pattern}|\b(?:and|than|vs|versus|compared\s+(?:to|with))\b", re.IGNORECASE)
-_CALENDAR_WORD = re.compile(rf"(?:{MONTHS}|{WEEKDAYS})", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"\b[A-Z][a-z'’-]+")
 # Words that name a value by its kind alone (stemmed as `evidence.stem` keys words).
 _VALUE_WORDS = frozenset(
@@ -100,7 +99,7 @@ def _rare_word(text: str, known: frozenset[str], name_information: float) -> boo
     """Whether `text` holds a word the question does not hold (`known`) at least `name_information`
     rare in English, no month or weekday: a name written in lower case ("big ray dutko")."""
     return any(
-        stem(w) not in known and information(w) >= name_information and not _calendar(w)
+        stem(w) not in known and information(w) >= name_information and not calendar_word(w)
         for w in re.findall(r"[a-z][a-z'’-]+", text)
     )
 
@@ -118,7 +117,7 @@ def _names_someone(text: str, known: frozenset[str], name_information: float) ->
     return any(
         stem(w) not in known
         and information(w.casefold()) >= name_information
-        and not _calendar(w)
+        and not calendar_word(w)
         and w.casefold() not in label
         for w in _CAPITALIZED.findall(text)
     ) or any(stem(w) not in known for w in TITLED.findall(text))
@@ -256,26 +255,8 @@ def _names_with(
     return False
 
 
-# Whose name is asked, just before it: "the girls' teacher's name", "the plumber's name".
-_NAME_OWNER = re.compile(
-    r"\b([^\W\d_][\w-]*)['’]s\s+(?:first\s+|last\s+|full\s+|sur)?names?\b", re.IGNORECASE
-)
-
-
-def _name_owner(query: str) -> frozenset[str]:
-    """The word key of the one whose name `query` asks by a possessive ("teacher" of "what's the
-    girls' teacher's name"; not "girls", whose teacher it is), or none. Of a name ("Fenna's
-    surname") the caller asks no word beside it."""
-    match = _NAME_OWNER.search(query)
-    return frozenset({stem(match.group(1))}) if match else frozenset()
-
-
 def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
     return QueryWords({k: w for k, w in words.weights.items() if k not in keys}, words.names)
-
-
-def _calendar(name: str) -> bool:
-    return _CALENDAR_WORD.fullmatch(name) is not None
 
 
 def detail_share(
@@ -305,76 +286,6 @@ def detail_share(
     return sum(w for key, w in asked.items() if holds_word(key, found, model.prefix_chars)) / total
 
 
-# A request opening with whose it is: "Ceri's registration number", "Megan's phone number?".
-_OPENING_OWNER = re.compile(r"^\W*([A-Z][\w-]*['’]s)\b")
-
-
-def opening_name(query: str, name_information: float) -> frozenset[str]:
-    """The owner a request in one clause opens with, as a word key, where it is a name: capitalized
-    and at least `name_information` rare in English ("Ceri's registration number"; not "What's"). A
-    clipped request opens with whose value it asks as often as with a question word, and the capital
-    a sentence gives its first word does not say it is no name; a request in clauses opens with what
-    it tells ("Jonas's birthday is coming up, what should I get him?"), whose names an answer need
-    not hold."""
-    match = _OPENING_OWNER.match(query)
-    if match is None or len([c for c in CLAUSES.split(query) if c.strip()]) > 1:
-        return frozenset()
-    word = match.group(1).replace("’", "'")
-    bare = word.casefold().removesuffix("'s")
-    return frozenset({stem(word)}) if information(bare) >= name_information else frozenset()
-
-
-def acronyms(query: str) -> frozenset[str]:
-    """The names `query` writes in capitals ("EHO", "ARR"), as word keys: an abbreviation a memory
-    may spell out ("environmental health officer") as often as it writes it. A word that asks for a
-    kind of value ("ID", "PIN") is no name."""
-    words = (m.group() for m in _ACRONYM.finditer(query))
-    return frozenset(stem(w) for w in words if not any(p.fullmatch(w) for _, p in ASKS))
-
-
-def _anchor_text(clause: str) -> str:
-    """The part of `clause` that times it ("since Nadia took the account over"; a subordinator
-    opening the clause asks: "when did we open?"), or ""."""
-    match = _ANCHOR.search(clause)
-    return clause[match.start() :] if match and match.start() > 0 else ""
-
-
-def required_names(
-    query: str, words: QueryWords, topics: frozenset[str], anchors_optional: bool, per_part: bool
-) -> tuple[frozenset[str], ...]:
-    """The names a hit must hold, one set per part of `query` (a hit holds what is asked when it
-    holds one part's): the question's names but a month or a weekday (a time, which an event's date
-    holds) and the `topics` (asked words instead); with `anchors_optional`, but those of a clause that
-    only times the question ("since Nadia took the account over": the answer need not name her); with
-    `per_part`, the names of each part of a question in parts ("who's the contact at Newport and at
-    Leicester, and who leads AP at HQ?", "how much more is Hal4 than Schieblock?"), since no one
-    memory need name them all."""
-    capitals = acronyms(query)  # "APR", "DEC": an abbreviation in capitals, not a month
-    names = frozenset(n for n in words.names if not _calendar(n) or n in capitals) - topics
-    if anchors_optional:
-        for clause in CLAUSES.split(query):
-            names -= memory_words(_anchor_text(clause))
-    if not per_part:
-        return (names,)
-    parts = (names & memory_words(part) for part in _PARTS.split(query))
-    return tuple(part for part in parts if part) or (frozenset(),)
-
-
-def _asked_of(query: str, words: QueryWords, held: Sequence[frozenset[str]], parts: int) -> list[QueryWords]:
-    """What a question in `parts` parts asks of a hit holding the names `held` of some of them: the
-    words of each such part ("who are my two new B5s, and what do I owe Priya?" asks of a memory
-    naming the B5s who they are, not what is owed); all its words when it is in one part."""
-    if parts < 2:
-        return [words]
-    texts = _PARTS.split(query)
-    return [
-        QueryWords({k: w for k, w in words.weights.items() if k in keys}, words.names)
-        for keys in (
-            frozenset().union(*(memory_words(t) for t in texts if names <= memory_words(t))) for names in held
-        )
-    ]
-
-
 # A clause after what is asked that says what it is for ("what's Aoife's address, for the birthday card").
 _PURPOSE = re.compile(r"^\s*(?:for|so|because)\b", re.IGNORECASE)
 
@@ -387,19 +298,6 @@ def _asking_weights(query: str, words: QueryWords) -> dict[str, float]:
     purpose = frozenset().union(*(memory_words(c) for c in clauses[1:] if _PURPOSE.match(c)))
     aside = asking_asides(query)
     return {k: w for k, w in words.weights.items() if k not in purpose | aside or k in words.names}
-
-
-def asked_past(query: str, now: datetime) -> TimeWindow | None:
-    """The past time `query` asks about ("how much was the IUC in 2024?", "the AWS bill in
-    November", "last year"), or None: none named, one not yet over or asked of what is to come (a
-    plan's "in January" is told before it), or one named in a clause that times the question
-    ("who's covering while Tom is away in January?"). An event of another time does not answer it."""
-    window = None if speaks_ahead(query) else parse_time_window(query, now)
-    if window is None or window.end > now:
-        return None
-    if any(window.phrase in _anchor_text(clause) for clause in CLAUSES.split(query)):
-        return None
-    return window
 
 
 @dataclass(frozen=True)
@@ -476,9 +374,9 @@ def detail_check(
     )
     things = numbered(query)
     # A number asked by its noun is told with it; in a question in parts the noun may be another part's.
-    numbered_by_noun = named_numbers(query) if len(_PARTS.split(query)) == 1 else frozenset()
+    numbered_by_noun = named_numbers(query) if len(question_parts(query)) == 1 else frozenset()
     # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
-    named_for = (_name_owner(query) - words.names) or (
+    named_for = (name_owner(query) - words.names) or (
         frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
     )
     best, holding = 0.0, False
@@ -504,7 +402,7 @@ def detail_check(
                 *(
                     detail_share(w, found, model, kinds)
                     for hit_asked in readings
-                    for w in _asked_of(query, hit_asked, held, len(parts))
+                    for w in asked_of(query, hit_asked, held, len(parts))
                 ),
             )
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)

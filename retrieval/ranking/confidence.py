@@ -60,7 +60,7 @@ class RankedHit:
     """One candidate of a request, in the request's order (best first): its score, its content, the
     cosine of its dense vector with the query's (None: not read), whether it carries a time of its
     own (an event's or a reminder's: a date it holds whatever its words say), whether it is an event
-    that happened outside the past time the question asks about (`asked_detail.asked_past`), and its
+    that happened outside the past time the question asks about (`asked_names.asked_past`), and its
     score before a knowledge update lifted it over an older statement (None: not lifted)."""
 
     score: float

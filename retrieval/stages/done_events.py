@@ -51,7 +51,7 @@ from ...memtypes.language.text import singular
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
-from ..ranking.due_windows import TaskQuestion, anchored_question, pending_past_due, task_question
+from ..ranking.task_questions import TaskQuestion, anchored_question, pending_past_due, task_question
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 

@@ -33,7 +33,6 @@ from ...memtypes.errors import Unavailable
 from ...memtypes.ports import Embedder, VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
-from ..ranking.due_windows import task_question
 from ..ranking.event_anchors import (
     AnchorClause,
     EventAnchor,
@@ -46,6 +45,7 @@ from ..ranking.event_anchors import (
     says_clause,
 )
 from ..ranking.model import EventAnchorModel
+from ..ranking.task_questions import task_question
 from ..ranking.terms.time import TimeTerm
 from ..ranking.turns import mostly_turns
 from .plan import ReadPlan

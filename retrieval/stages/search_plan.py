@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from ...memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
-from ..ranking.due_windows import TaskQuestion
+from ..ranking.task_questions import TaskQuestion
 from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
 from .named_triggers import NamedTrigger, reads_trigger_names

@@ -13,17 +13,15 @@ from mnemo.retrieval.options import DEFAULT_MIN_CONFIDENCE
 from mnemo.retrieval.ranking.asked_detail import (
     DetailCheck,
     Kind,
-    acronyms,
     asked_kinds,
-    asked_past,
     detail_check,
     event_verb,
     holds_kind,
     is_question,
-    opening_name,
     stated_with,
     who_verb,
 )
+from mnemo.retrieval.ranking.asked_names import acronyms, asked_past, opening_name
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.evidence import ConfidenceFeaturesModel, query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied

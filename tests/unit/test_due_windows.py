@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mnemo.retrieval.ranking.due_windows import anchored_question, asks_about_tasks, due_window, task_question
+from mnemo.retrieval.ranking.due_windows import asks_about_tasks, due_window
+from mnemo.retrieval.ranking.task_questions import anchored_question, task_question
 from mnemo.retrieval.ranking.temporal import TimeWindow
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)

@@ -13,8 +13,8 @@ from typing import Any
 from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, FieldRange, GaussDecay, Mult, Var
 from ....memtypes.language.text import phrase_keys_in
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
-from ..due_windows import TaskQuestion, anchored_question, task_question
 from ..matter_state import asks_matter_state
+from ..task_questions import TaskQuestion, anchored_question, task_question
 from .base import QueryContext, RankingTerm, TermInputs
 
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.

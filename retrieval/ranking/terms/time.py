@@ -15,7 +15,7 @@ from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, Fiel
 from ....memtypes.language.time_mentions import asks_when, asks_when_happened
 from ....memtypes.types import SPECS, MemoryType
 from ..asked_kinds import asks_for_a_rule
-from ..due_windows import task_question
+from ..task_questions import task_question
 from ..temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
 

@@ -1,0 +1,128 @@
+"""What a question about things to do asks, whole: whether it is about tasks and the window of due
+dates it names (due_windows.py), read together into a `TaskQuestion` (is it open, does it ask what is
+undone, does it name nothing but a time, so that what falls due soonest comes first), timed by an
+event ahead where it names none; and the two tests a point is put to, due within the window or still
+pending past its due date. Pure: text and a clock in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from ...memtypes.language.text import spelled_out
+from ...memtypes.language.time_mentions import asks_when
+from .due_windows import OVERDUE, asks_about_tasks, due_window
+from .event_anchors import AHEAD, PRONOUNS, anchor_clause
+from .temporal import TimeWindow
+
+# Words that say nothing of what is asked: a request, a pronoun, a quantifier ("show me everything").
+_SAYS_NOTHING = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "a all am and any anything are at be before by can could do else everything for from got have i in "
+        "is it list me my of on our please remind show so stuff tell the there to until us we what what's "
+        "whats with you"
+    ).split()
+)
+
+
+# Words that ask about things to do and name none ("anything due before the 20th?", "list my open
+# tasks for next week").
+_NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "due deadline deadlines coming up left do doing done need needs tasks todo to-do todos open "
+        "outstanding pending happening planned plate else still"
+    ).split()
+)
+
+
+def _only_a_time(query: str, phrase: str, words: frozenset[str] = _SAYS_NOTHING) -> bool:
+    """Whether a query says nothing but a time ahead ("April?", "everything before the year end",
+    "and Friday?"), and `words`: it asks what is on then, as "anything in April?" does."""
+    rest = query.lower().replace(phrase.lower(), " ")
+    return all(word in words for word in re.findall(r"[a-z']+", rest))
+
+
+def _only_an_occasion(query: str) -> bool:
+    """Whether a query says nothing but an event ahead it is before or after ("before the Berlin
+    show", "and after the move?"): it asks what is on until or from then, as a time alone does."""
+    clause = anchor_clause(query, ahead=True)
+    if clause is None or clause.relation == "since" or clause.clause.split()[0].lower() in PRONOUNS:
+        return False
+    said = set(re.findall(r"[a-z']+", clause.phrase.lower()))
+    rest = set(re.findall(r"[a-z']+", query.lower())) - said
+    return all(word in _SAYS_NOTHING or word in AHEAD for word in rest)
+
+
+@dataclass(frozen=True)
+class TaskQuestion:
+    """What a query asks about things to do: `window`, the due dates it names (None: none); `open`,
+    a question about what to do that names no time and does not ask when something is due ("anything
+    I need to do?"), the only kind where what is overdue or due soonest comes first; `undone`, it asks
+    for what is still not done ("anything overdue?", "what did I let slip?"); `soonest`, it names a
+    window and nothing else ("everything before the year end", "anything due next week?"): no words
+    rank what is due in it, and what falls due soonest comes first."""
+
+    window: TimeWindow | None
+    open: bool
+    undone: bool = False
+    soonest: bool = False
+
+
+def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
+    """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
+    # One instant in two offsets is one key to the cache, but two askers' days: the offset is keyed too.
+    return _task_question(query, now, now.utcoffset(), leave_rule)
+
+
+@lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
+def _task_question(query: str, now: datetime, _: timedelta | None, leave_rule: bool) -> TaskQuestion | None:
+    query = spelled_out(query)
+    if not asks_about_tasks(query, leave_rule):
+        window = due_window(query, now)
+        if window is None:
+            # "before the Berlin show": what is on until an event ahead (the store's, when found).
+            return TaskQuestion(None, open=True) if _only_an_occasion(query) else None
+        if window.end <= now or not _only_a_time(query, window.phrase):
+            return None
+        return TaskQuestion(_from_now(window, now), open=False, soonest=True)
+    window = due_window(query, now)
+    undone = OVERDUE.search(query) is not None
+    if window is None:
+        return TaskQuestion(window, not asks_when(query), undone)
+    soonest = _only_a_time(query, window.phrase, _NAMES_NO_TASK)
+    return TaskQuestion(window if undone else _from_now(window, now), False, undone, soonest=soonest)
+
+
+def _from_now(window: TimeWindow, now: datetime) -> TimeWindow:
+    """`window` from `now` where it has begun: "what's on this week?" asked on Tuesday asks what is
+    still to come in it; what fell due earlier in it and is not done is overdue, which a question
+    asks by its own words ("anything overdue?")."""
+    return TimeWindow(now, window.end, window.phrase) if window.start < now < window.end else window
+
+
+def anchored_question(asked: TaskQuestion | None, anchored: TimeWindow | None) -> TaskQuestion | None:
+    """A question about tasks that names no time, timed by an event ahead ("before the move": the
+    store's, stages/event_anchor.py): its window of due dates is the event's."""
+    if asked is None or asked.window is not None or anchored is None:
+        return asked
+    return TaskQuestion(anchored, open=False, undone=asked.undone)
+
+
+def due_within(asked: TaskQuestion, payload: Mapping[str, Any]) -> bool:
+    """Whether a point is a pending item due within the window the question names."""
+    due = payload.get("due_ts")
+    if asked.window is None or due is None or payload.get("status", "pending") != "pending":
+        return False
+    return asked.window.start.timestamp() <= float(due) < asked.window.end.timestamp()
+
+
+def pending_past_due(payload: Mapping[str, Any], now_ts: float) -> bool:
+    """Whether a memory is an item still pending whose due date is already past (`PastDueTerm` keeps
+    only part of such an item's relevance for a question that is not about tasks)."""
+    due = payload.get("due_ts")
+    return due is not None and float(due) < now_ts and payload.get("status", "pending") == "pending"
