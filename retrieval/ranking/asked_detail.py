@@ -177,14 +177,16 @@ def stated_with(
     paid £1,650 … Dai plumbed the sink + Bosch dishwasher the same day." holds an amount, not the
     dishwasher's."""
     parts = sentences(content)
-
-    def speaks_of(sentence: str) -> bool:
-        found = with_parts(memory_words(sentence))
-        return any(holds_word(key, found, model.prefix_chars + 1) for key in asked)
-
-    if len(parts) < 2 or speaks_of(parts[0]):
+    if len(parts) < 2 or _speaks_of(parts[0], asked, model):
         return True  # one sentence states what the memory is of, whatever its words
-    return any(speaks_of(s) and answers_kind(kinds, s, model) for s in parts[1:])
+    return any(_speaks_of(s, asked, model) and answers_kind(kinds, s, model) for s in parts[1:])
+
+
+def _speaks_of(sentence: str, keys: frozenset[str], model: ConfidenceFeaturesModel) -> bool:
+    """Whether `sentence` holds one of the question's word `keys` (as written, or four letters of it
+    at least), the parts of its hyphenated words too."""
+    found = with_parts(memory_words(sentence))
+    return any(holds_word(key, found, model.prefix_chars + 1) for key in keys)
 
 
 def _holds_asked_kind(
@@ -221,13 +223,7 @@ def _numbers(content: str, things: frozenset[str], model: ConfidenceFeaturesMode
     policy number") holds a code: the number asked by what it numbers is told with it, and a code told
     of something else ("car: tata nexon ev, MH12 XY 4471" for the Nexon's insurance policy number,
     "gave the driver the gate code, 5820" for the account number) is another's."""
-    for sentence in sentences(content):
-        found = with_parts(memory_words(sentence))
-        if any(holds_word(key, found, model.prefix_chars + 1) for key in things) and holds_kind(
-            Kind.CODE, sentence, model
-        ):
-            return True
-    return False
+    return any(_speaks_of(s, things, model) and holds_kind(Kind.CODE, s, model) for s in sentences(content))
 
 
 # A name after "in", "at", "near" or "from the" is a place or a firm ("in Ayr", "from the Gurdon

@@ -286,12 +286,10 @@ def told_indefinitely(content: str, thing: frozenset[str]) -> bool:
     ("hosted a private dinner for 38 people from a law firm"), never naming which: it holds the thing's
     words, not what is asked of them."""
     text = content[:READ_CHARS]
-    heads = [w for w in re.findall(r"[\w'’-]+", text) if stem(w) in thing]
+    heads = [m for m in re.finditer(r"[\w'’-]+", text) if stem(m.group()) in thing]
     if not heads:
         return False
-    for match in re.finditer(r"[\w'’-]+", text):
-        if stem(match.group()) not in thing:
-            continue
+    for match in heads:
         before = text[max(0, match.start() - 40) : match.start()]
         if not re.search(_INDEFINITE + r"(?:[\w'’-]+\s+)?$", before, re.IGNORECASE):
             return False
