@@ -52,6 +52,10 @@ _SHORTHAND = {
     "whats": "what's", "wheres": "where's", "whens": "when's", "didnt": "didn't", "dont": "don't",
     "doesnt": "doesn't", "havent": "haven't", "hasnt": "hasn't", "isnt": "isn't", "arent": "aren't",
     "wasnt": "wasn't", "cant": "can't", "ive": "I've", "im": "I'm", "theres": "there's",
+    "whos": "who's", "hows": "how's", "thats": "that's", "werent": "weren't", "wont": "won't",
+    "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "youre": "you're",
+    "theyre": "they're", "gotta": "got to", "gonna": "going to", "wanna": "want to", "kinda": "kind of",
+    "sorta": "sort of", "lemme": "let me", "gimme": "give me", "em": "them",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
 # "'ve" after a question word or a pronoun is "have" ("what've I got today?", "we've got on"): the
@@ -62,6 +66,22 @@ _HAVE = re.compile(r"\b(what|where|who|which|how|why|when|i|we|you|they)['’]ve
 def spelled_out(text: str) -> str:
     """`text` with chat shorthand spelt out: "whats on next wk" → "what's on next week"."""
     return _HAVE.sub(r"\1 have", _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text))
+
+
+# What a dictated question says while its speaker thinks: a hesitation anywhere ("uh", "um"), and
+# a word that only opens the turn ("so", "okay so", "well"), ahead of the question it asks.
+_HESITATION = re.compile(r"(?<![\w'’-])(?:u+h+|u+m+|e+rm+|h+m+)(?![\w'’-])[,.]?\s*", re.I)
+# ("ok to call at 8?" asks leave: "ok" opens a turn only before another opener).
+_TURN_OPENER = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|alright|right)\b[,.]?\s+)*(?:(?:so|well|hey|oh)\b[,.]?\s+)+(?=\S+\s+\S)", re.I
+)
+
+
+def typed_form(text: str) -> str:
+    """A question as it would be typed: what a speaker says while thinking dropped and its words
+    spelt as in writing ("uh whats jens number" → "what's jens number", "so what do i gotta do" →
+    "what do i got to do"), so that it is read as the typed question is."""
+    return spelled_out(_TURN_OPENER.sub("", _HESITATION.sub("", text)).strip() or text)
 
 
 # Numbers written as words, as dictation and careful prose write them ("ten milligrams", "twenty

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ...memtypes.errors import FieldProblem, InvalidInput
-from ...memtypes.language.text import with_kin_words
+from ...memtypes.language.text import typed_form, with_kin_words
 from ...memtypes.models import ModelSpec, resolve_model
 from ...memtypes.ports import SparseEncoder
 from ...memtypes.queries import MemoryFilter, SparseVector, current_at
@@ -50,6 +50,14 @@ class ReadPlan:
     sparse: SparseVector | None = None  # the query's BM25 vector (None: dense search only)
     model: RankingModel = DEFAULT_MODEL  # the retriever's: what every stage and term ranks by
     anchor: EventAnchor | None = None  # the event the query times its question by, as found
+    # The query as it was asked, where its readings read it as typed (`typed_form`): the dense vector
+    # is embedded from it (the embedder reads speech as it reads writing). "" when the two are one.
+    said: str = ""
+
+    @property
+    def embedded_text(self) -> str:
+        """What the dense query vector is embedded from."""
+        return self.said or self.request.query
 
 
 def anchored_plan(plan: ReadPlan, config: RetrievalConfig, anchor: EventAnchor) -> ReadPlan:
@@ -101,6 +109,10 @@ def plan_retrieval(
 ) -> ReadPlan:
     """The whole plan of one retrieval by `model`; 422 for a request that means nothing.
     `namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
+    said = request.query
+    typed = typed_form(said)
+    if typed != said:  # a spoken or hastily typed question is read as its typed form
+        request = request.model_copy(update={"query": typed})
     resolved = resolve(request, config, default_encoding, models)
     tuning = resolve_tuning(config, request.ranking, request.include_superseded)
     base = MemoryFilter(
@@ -121,7 +133,9 @@ def plan_retrieval(
             sparse = None
     fused = _fused(sparse, tuning)
     policies = ranking_policies(request.query, resolved.types, resolved.now, tuning, config, fused, model)
-    return ReadPlan(request, resolved, policies, tenant, tuning, base, filters, sparse, model)
+    return ReadPlan(
+        request, resolved, policies, tenant, tuning, base, filters, sparse, model, said=said if typed != said else ""
+    )
 
 
 def resolve(

@@ -173,7 +173,7 @@ class Searcher:
         without them: benchmarks/README.md). Whether a capitalised word is a speaker is the
         speaker index's to say: one exact count per word, together; a store that cannot answer keeps
         the whole query. BM25 keeps the names (it finds the turns that mention them)."""
-        query = plan.request.query
+        query = plan.embedded_text
         events = (plan.filters or {}).get(EVENT_TYPE)
         if events is None or not plan.policies[EVENT_TYPE].weight_of(SPEAKER):
             return query
@@ -254,7 +254,7 @@ class Searcher:
         if not best:
             return {}
         if found.query_vector is None:
-            [found.query_vector] = await self.embedder.embed([plan.request.query])
+            [found.query_vector] = await self.embedder.embed([plan.embedded_text])
         by_type: dict[MemoryType, list[ScoredPoint]] = {}
         for memory_type, hit in best:
             by_type.setdefault(memory_type, []).append(hit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.memtypes.language.text import spelled_out
+from mnemo.memtypes.language.text import spelled_out, typed_form
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,36 @@ from mnemo.memtypes.language.text import spelled_out
 )
 def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:
     assert spelled_out(text) == spelt
+
+
+@pytest.mark.parametrize(
+    ("said", "typed"),
+    [
+        # A hesitation anywhere, and a word that only opens the turn, are not what is asked.
+        ("uh whats jens phone number", "what's jens phone number"),
+        ("so whats the drug testing outfit im in", "what's the drug testing outfit I'm in"),
+        ("okay so when did i, um, last see her", "when did i, last see her"),
+        ("hey what's left for me this week?", "what's left for me this week?"),
+        # Informal words spelt as writing spells them.
+        ("whos my guy at lakeshore", "who's my guy at lakeshore"),
+        ("what do i gotta do this week", "what do i got to do this week"),
+        ("what kinda engine is in it", "what kind of engine is in it"),
+        ("what did i want to ask em", "what did i want to ask them"),
+    ],
+)
+def test_a_spoken_question_is_read_as_typed(said: str, typed: str) -> None:
+    assert typed_form(said) == typed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ok to call her at 8?",  # "ok" asks leave here
+        "so?",  # nothing after the opener: it is the question
+        "who is the umpire",  # a hesitation only as a word of its own
+        "when do I usually call my parents?",
+        "Is there anything I should bring?",
+    ],
+)
+def test_a_typed_question_stays_as_it_is(question: str) -> None:
+    assert typed_form(question) == question
