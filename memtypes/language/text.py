@@ -54,7 +54,7 @@ _SHORTHAND = {
     "wasnt": "wasn't", "cant": "can't", "ive": "I've", "im": "I'm", "theres": "there's",
     "whos": "who's", "hows": "how's", "thats": "that's", "werent": "weren't", "wont": "won't",
     "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "youre": "you're",
-    "theyre": "they're", "gotta": "got to", "gonna": "going to", "wanna": "want to", "kinda": "kind of",
+    "theyre": "they're", "gotta": "have to", "gonna": "going to", "wanna": "want to", "kinda": "kind of",
     "sorta": "sort of", "lemme": "let me", "gimme": "give me", "em": "them",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)

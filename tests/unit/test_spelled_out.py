@@ -43,7 +43,7 @@ def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:
         ("hey what's left for me this week?", "what's left for me this week?"),
         # Informal words spelt as writing spells them.
         ("whos my guy at lakeshore", "who's my guy at lakeshore"),
-        ("what do i gotta do this week", "what do i got to do this week"),
+        ("what do i gotta do this week", "what do i have to do this week"),
         ("what kinda engine is in it", "what kind of engine is in it"),
         ("what did i want to ask em", "what did i want to ask them"),
     ],

@@ -1,0 +1,46 @@
+"""Spoken questions over HTTP (real app, Qdrant Edge, MiniLM, BM25), in a store of one person's
+notes: a question dictated without its apostrophes, with a hesitation and an informal "gotta", is
+read as its typed form ("what do I have to do before ...?" asks for the steps, "... this week" for
+the reminders due in it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import retrieved, store_holding
+
+NOW = "2026-12-08T07:30:00-06:00"
+SCOPE = {"user_id": "one-driver"}
+STEPS = "Before a kids weekend I text Tammy by Wednesday to confirm and clean out the sleeper."
+DUE = "Remind me to pick up the knee brace at Ironwood on Wednesday after two."
+MEMORIES: list[dict[str, Any]] = [
+    {"type": "procedural", "content": STEPS},
+    {"type": "prospective", "content": DUE, "due_at": "2026-12-09T14:00:00-06:00"},
+    {"type": "semantic", "content": "My PT is Jen Okafor at Ironwood Physical Therapy."},
+    {
+        "type": "episodic",
+        "content": "I had the kids this weekend and Tyler's team won four to two.",
+        "occurred_at": "2026-11-29T18:00:00-06:00",
+    },
+]
+notes = store_holding(MEMORIES, SCOPE)
+
+
+def _component(memories: list[dict[str, Any]], content: str, name: str) -> float:
+    found = next(m for m in memories if m["content"] == content)
+    return float(found["explain"]["components"].get(name, {}).get("contribution", 0.0))
+
+
+async def test_a_spoken_question_of_what_to_do_before_asks_for_the_steps(notes: AsyncTestClient[Any]) -> None:
+    spoken = await retrieved(notes, "uh what do i gotta do before a kids weekend", SCOPE, NOW)
+    typed = await retrieved(notes, "What do I have to do before a kids weekend?", SCOPE, NOW)
+    assert spoken[0]["content"] == typed[0]["content"] == STEPS
+    assert _component(spoken, STEPS, "how_to") == _component(typed, STEPS, "how_to") > 0
+
+
+async def test_a_spoken_question_of_the_week_asks_for_what_is_due(notes: AsyncTestClient[Any]) -> None:
+    spoken = await retrieved(notes, "so what do i gotta do this week", SCOPE, NOW)
+    assert spoken[0]["content"] == DUE
+    assert _component(spoken, DUE, "due_window") > 0
