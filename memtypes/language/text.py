@@ -80,8 +80,9 @@ _TURN_OPENER = re.compile(
 def typed_form(text: str) -> str:
     """A question as it would be typed: what a speaker says while thinking dropped and its words
     spelt as in writing ("uh whats jens number" → "what's jens number", "so what do i gotta do" →
-    "what do i got to do"), so that it is read as the typed question is."""
-    return spelled_out(_TURN_OPENER.sub("", _HESITATION.sub("", text)).strip() or text)
+    "what do i have to do"), so that it is read as the typed question is."""
+    said = _TURN_OPENER.sub("", _HESITATION.sub("", text))
+    return spelled_out(said if said.strip() else text)
 
 
 # Numbers written as words, as dictation and careful prose write them ("ten milligrams", "twenty

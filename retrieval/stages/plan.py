@@ -109,9 +109,9 @@ def plan_retrieval(
 ) -> ReadPlan:
     """The whole plan of one retrieval by `model`; 422 for a request that means nothing.
     `namespaces` (from an agent's bindings) confines each type to the namespaces holding it."""
-    said = request.query
-    typed = typed_form(said)
-    if typed != said:  # a spoken or hastily typed question is read as its typed form
+    typed = typed_form(request.query)
+    said = request.query if typed != request.query else ""
+    if said:  # a spoken or hastily typed question is read as its typed form
         request = request.model_copy(update={"query": typed})
     resolved = resolve(request, config, default_encoding, models)
     tuning = resolve_tuning(config, request.ranking, request.include_superseded)
@@ -133,9 +133,7 @@ def plan_retrieval(
             sparse = None
     fused = _fused(sparse, tuning)
     policies = ranking_policies(request.query, resolved.types, resolved.now, tuning, config, fused, model)
-    return ReadPlan(
-        request, resolved, policies, tenant, tuning, base, filters, sparse, model, said=said if typed != said else ""
-    )
+    return ReadPlan(request, resolved, policies, tenant, tuning, base, filters, sparse, model, said=said)
 
 
 def resolve(
