@@ -71,9 +71,11 @@ def spelled_out(text: str) -> str:
 # What a dictated question says while its speaker thinks: a hesitation anywhere ("uh", "um"), and
 # a word that only opens the turn ("so", "okay so", "well"), ahead of the question it asks.
 _HESITATION = re.compile(r"(?<![\w'’-])(?:u+h+|u+m+|e+rm+|h+m+)(?![\w'’-])[,.]?\s*", re.I)
-# ("ok to call at 8?" asks leave: "ok" opens a turn only before another opener).
+# ("ok to call at 8?" asks leave: "ok" opens a turn only before another opener; "so much" is a measure).
 _TURN_OPENER = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|alright|right)\b[,.]?\s+)*(?:(?:so|well|hey|oh)\b[,.]?\s+)+(?=\S+\s+\S)", re.I
+    r"^\W*(?:(?:ok(?:ay)?|alright|right)\b[,.]?\s+)*"
+    r"(?:(?:so(?!\s+(?:much|many|far|long)\b)|well|hey|oh)\b[,.]?\s+)+(?=\S+\s+\S)",
+    re.I,
 )
 
 

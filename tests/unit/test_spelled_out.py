@@ -57,6 +57,7 @@ def test_a_spoken_question_is_read_as_typed(said: str, typed: str) -> None:
     [
         "ok to call her at 8?",  # "ok" asks leave here
         "so?",  # nothing after the opener: it is the question
+        "so many things due this week?",  # "so" of a measure
         "who is the umpire",  # a hesitation only as a word of its own
         "when do I usually call my parents?",
         "Is there anything I should bring?",
