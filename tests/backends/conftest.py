@@ -48,6 +48,13 @@ async def edge_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def data_dir(tmp_path: Path, edge_template: Path) -> Path:
+    """A fresh copy of the session's empty Edge data dir (creating one from scratch costs ~1 s)."""
+    copy_sparse(edge_template, tmp_path / "data")
+    return tmp_path / "data"
+
+
 def make_index(
     kind: str, tmp_path: Path, template: Path
 ) -> EdgeVectorIndex | QdrantClientVectorIndex | EdgeProcessIndex:

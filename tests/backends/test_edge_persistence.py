@@ -12,16 +12,9 @@ from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.memtypes.errors import Unavailable
 from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
 from mnemo.memtypes.types import MemoryType
-from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
+from tests.backends.conftest import DIMENSION, PREFIX
 
 SEMANTIC = MemoryType.SEMANTIC
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, edge_template: Path) -> Path:
-    """A fresh copy of the session's empty data dir (creating one from scratch costs ~1 s)."""
-    copy_sparse(edge_template, tmp_path / "data")
-    return tmp_path / "data"
 
 
 def unit_vectors(n: int, seed: int) -> np.ndarray:

@@ -15,16 +15,15 @@ from mnemo.backends.qdrant_edge.process import EdgeProcessIndex
 from mnemo.memtypes.errors import Unavailable
 from mnemo.memtypes.queries import MemoryFilter
 from mnemo.memtypes.types import MemoryType
-from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
+from tests.backends.conftest import DIMENSION, PREFIX
 from tests.backends.test_engine_resilience import point
 
 SEMANTIC = MemoryType.SEMANTIC
 
 
 @pytest.fixture
-async def index(tmp_path: Path, edge_template: Path) -> EdgeProcessIndex:
-    copy_sparse(edge_template, tmp_path / "data")
-    return EdgeProcessIndex(tmp_path / "data", PREFIX, DIMENSION, durable_writes=True)
+async def index(data_dir: Path) -> EdgeProcessIndex:
+    return EdgeProcessIndex(data_dir, PREFIX, DIMENSION, durable_writes=True)
 
 
 async def test_concurrent_calls_are_answered_each_to_its_caller(index: EdgeProcessIndex) -> None:

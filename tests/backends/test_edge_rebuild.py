@@ -19,18 +19,12 @@ from mnemo.backends.qdrant_edge.builder import ShardRebuild
 from mnemo.backends.qdrant_edge.index import EdgeVectorIndex
 from mnemo.memtypes.queries import MemoryFilter, SearchRequest, VectorPoint
 from mnemo.memtypes.types import MemoryType
-from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
+from tests.backends.conftest import DIMENSION, PREFIX
 
 SEMANTIC = MemoryType.SEMANTIC
 ACME = MemoryFilter("acme")
 # Over the index's indexing threshold (1,000 vectors here), so the child really builds an HNSW index.
 N = 1_200
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, edge_template: Path) -> Path:
-    copy_sparse(edge_template, tmp_path / "data")
-    return tmp_path / "data"
 
 
 def points(n: int, seed: int) -> list[VectorPoint]:

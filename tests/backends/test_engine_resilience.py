@@ -21,7 +21,7 @@ from mnemo.backends.qdrant_server.index import QdrantClientVectorIndex
 from mnemo.memtypes.errors import Unavailable
 from mnemo.memtypes.queries import VectorPoint
 from mnemo.memtypes.types import MemoryType
-from tests.backends.conftest import DIMENSION, PREFIX, copy_sparse
+from tests.backends.conftest import DIMENSION, PREFIX
 from tests.served import free_port
 
 SEMANTIC = MemoryType.SEMANTIC
@@ -34,11 +34,8 @@ def point(i: int) -> VectorPoint:
 
 
 @pytest.mark.parametrize("durable", [True, False])
-async def test_durable_writes_flush_before_returning_and_share_flushes(
-    tmp_path: Path, edge_template: Path, durable: bool
-) -> None:
-    copy_sparse(edge_template, tmp_path / "data")
-    index = EdgeVectorIndex(tmp_path / "data", PREFIX, DIMENSION, durable_writes=durable)
+async def test_durable_writes_flush_before_returning_and_share_flushes(data_dir: Path, durable: bool) -> None:
+    index = EdgeVectorIndex(data_dir, PREFIX, DIMENSION, durable_writes=durable)
     await index.open()
     try:
         flusher = index._group_flush[SEMANTIC]
@@ -90,16 +87,13 @@ asyncio.run(main())
 """
 
 
-async def test_acknowledged_writes_survive_a_killed_process_that_never_flushed(
-    tmp_path: Path, edge_template: Path
-) -> None:
+async def test_acknowledged_writes_survive_a_killed_process_that_never_flushed(data_dir: Path) -> None:
     # Acknowledged writes that only the log holds (no checkpoint ran) are replayed on the next open.
-    copy_sparse(edge_template, tmp_path / "data")
     writer = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _KILLED_WRITER, str(tmp_path / "data"), cwd=Path(__file__).parents[2]
+        sys.executable, "-c", _KILLED_WRITER, str(data_dir), cwd=Path(__file__).parents[2]
     )
     assert await writer.wait() == -signal.SIGKILL
-    index = EdgeVectorIndex(tmp_path / "data", PREFIX, DIMENSION)
+    index = EdgeVectorIndex(data_dir, PREFIX, DIMENSION)
     await index.open()
     try:
         stored = {p.id: p.payload for p in await index.get(SEMANTIC, [point(i).id for i in range(30)])}

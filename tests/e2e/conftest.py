@@ -94,6 +94,18 @@ def event(content: str, at: str) -> dict[str, Any]:
     return {"type": "episodic", "content": content, "occurred_at": f"{at}:00Z"}
 
 
+def reminder(content: str, due: str | None = None, **fields: Any) -> dict[str, Any]:
+    """A prospective memory to write: `content`, due `due` (a UTC time to the minute, as `event`'s)
+    where one is given, with the other fields given (`trigger`)."""
+    memory = {"type": "prospective", "content": content, **fields}
+    return memory if due is None else {**memory, "due_at": f"{due}:00Z"}
+
+
+def procedure(content: str) -> dict[str, Any]:
+    """A procedural memory to write: the steps `content` tells."""
+    return {"type": "procedural", "content": content}
+
+
 FACTS = [
     {
         "type": "semantic",

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ EVENTS = {
     "stop": "stop.json",
     "session-end": "session_end.json",
 }
+IRRELEVANT = "Priya's favourite lunch spot is the ramen bar on Elm Street."
+RELEVANT = (
+    "To reach the staging database from a laptop, open the VPN and connect to db-staging.internal:5433."
+)
 
 
 def payload(name: str, session: str, transcript: Path | None = None) -> str:
@@ -57,6 +62,13 @@ def session() -> str:
 
 
 @pytest.fixture
+def mnemo(mnemo_server: MnemoServer) -> Iterator[Mnemo]:
+    """A client of the server with the hooks' key: to store what a hook should find and read what it wrote."""
+    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as client:
+        yield client
+
+
+@pytest.fixture
 def hook_env(mnemo_server: MnemoServer, tmp_path: Path) -> dict[str, str]:
     return {
         "MNEMO_URL": mnemo_server.url,
@@ -78,54 +90,43 @@ def injected(result: subprocess.CompletedProcess[str]) -> str:
     return str(answer["hookSpecificOutput"]["additionalContext"])
 
 
-def test_prompt_hook_injects_a_stored_fact_relevant_to_the_prompt(mnemo_server, hook_env, session) -> None:
-    fact = (
-        "To reach the staging database from a laptop, open the VPN and connect to db-staging.internal:5433."
+def test_prompt_hook_injects_a_stored_fact_relevant_to_the_prompt(mnemo, hook_env, session) -> None:
+    mnemo.write(
+        [
+            {"type": "semantic", "content": RELEVANT, "scope": {"user_id": hook_env["MNEMO_HOOK_USER_ID"]}},
+            {"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": "someone-else"}},
+        ]
     )
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        mnemo.write(
-            [
-                {"type": "semantic", "content": fact, "scope": {"user_id": hook_env["MNEMO_HOOK_USER_ID"]}},
-                {
-                    "type": "semantic",
-                    "content": "Priya's favourite lunch spot is the ramen bar on Elm Street.",
-                    "scope": {"user_id": "someone-else"},
-                },
-            ]
-        )
     context = injected(hook("user-prompt-submit", payload("user_prompt_submit.json", session), hook_env))
-    assert fact in context and "ramen" not in context  # the user's own memories only
+    assert RELEVANT in context and "ramen" not in context  # the user's own memories only
 
 
 def test_todo_list_becomes_working_memory_shown_first_then_cleared_and_archived(
-    mnemo_server, hook_env, session
+    mnemo, hook_env, session
 ) -> None:
     for _ in range(2):  # the same list twice: mirrored once
         done = hook("post-tool-use", payload("post_tool_use_todowrite.json", session), hook_env)
         assert done.returncode == 0 and done.stdout == "", done.stderr
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        items = mnemo.working(session).items()
-        assert [i.content for i in items] == [
-            "[in progress] Add the retry column to the jobs table",
-            "[pending] Backfill retries for existing jobs",
-            "[pending] Run the migration tests",
-        ]
-        assert items[0].priority > items[1].priority
+    items = mnemo.working(session).items()
+    assert [i.content for i in items] == [
+        "[in progress] Add the retry column to the jobs table",
+        "[pending] Backfill retries for existing jobs",
+        "[pending] Run the migration tests",
+    ]
+    assert items[0].priority > items[1].priority
 
     context = injected(hook("user-prompt-submit", payload("user_prompt_submit.json", session), hook_env))
     assert context.split("\n\n", 1)[1].startswith("## Working memory\n- [in progress] Add the retry column")
 
     hook("post-tool-use", payload("post_tool_use_todowrite_progress.json", session), hook_env)
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        assert [i.content for i in mnemo.working(session).items()] == [
-            "[in progress] Backfill retries for existing jobs",
-            "[pending] Run the migration tests",
-        ]
+    assert [i.content for i in mnemo.working(session).items()] == [
+        "[in progress] Backfill retries for existing jobs",
+        "[pending] Run the migration tests",
+    ]
     finished = hook("post-tool-use", payload("post_tool_use_todowrite_done.json", session), hook_env)
     assert finished.returncode == 0 and finished.stdout == ""
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        assert mnemo.working(session).items() == []  # cleared ...
-        archived = [m for m in mnemo.list(type="working") if m.task_id == session]  # ... and archived
+    assert mnemo.working(session).items() == []  # cleared ...
+    archived = [m for m in mnemo.list(type="working") if m.task_id == session]  # ... and archived
     contents = {m.content for m in archived}
     assert {
         "[completed] Add the retry column to the jobs table",
@@ -137,7 +138,7 @@ def test_todo_list_becomes_working_memory_shown_first_then_cleared_and_archived(
     assert after.returncode == 0 and "## Working memory" not in after.stdout
 
 
-def test_transcript_turns_are_written_once(mnemo_server, hook_env, session, tmp_path) -> None:
+def test_transcript_turns_are_written_once(mnemo, hook_env, session, tmp_path) -> None:
     transcript = tmp_path / "transcript.jsonl"
     transcript.write_text((PAYLOADS / "transcript.jsonl").read_text().replace("SESSION", session))
     for event, name in (("stop", "stop.json"), ("stop", "stop.json"), ("session-end", "session_end.json")):
@@ -148,8 +149,7 @@ def test_transcript_turns_are_written_once(mnemo_server, hook_env, session, tmp_
         state.unlink()
     assert hook("stop", payload("stop.json", session, transcript), hook_env).returncode == 0
 
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        turns = sorted(mnemo.list(thread_id=session), key=lambda m: m.occurred_at)
+    turns = sorted(mnemo.list(thread_id=session), key=lambda m: m.occurred_at)
     assert [m.content for m in turns] == [
         "user: Add a retry count to the jobs table; retries should stop after five attempts.",
         "assistant: I'll add a `retry_count` column with a default of 0 and cap retries at five in the "
@@ -170,8 +170,7 @@ def test_transcript_turns_are_written_once(mnemo_server, hook_env, session, tmp_
     with transcript.open("a") as out:
         out.write(json.dumps(line) + "\n")
     assert hook("stop", payload("stop.json", session, transcript), hook_env).returncode == 0
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        assert len(list(mnemo.list(thread_id=session))) == 5
+    assert len(list(mnemo.list(thread_id=session))) == 5
 
 
 @pytest.mark.parametrize("event", sorted(EVENTS))
@@ -206,16 +205,9 @@ def test_garbage_input_never_fails_the_agent(stdin, hook_env) -> None:
         assert ran.returncode == 0 and ran.stdout == "", (event, ran.stderr)
 
 
-IRRELEVANT = "Priya's favourite lunch spot is the ramen bar on Elm Street."
-RELEVANT = (
-    "To reach the staging database from a laptop, open the VPN and connect to db-staging.internal:5433."
-)
-
-
-def test_prompt_hook_injects_nothing_when_no_memory_clears_the_floor(mnemo_server, hook_env, session) -> None:
+def test_prompt_hook_injects_nothing_when_no_memory_clears_the_floor(mnemo, hook_env, session) -> None:
     user = hook_env["MNEMO_HOOK_USER_ID"]
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        mnemo.write([{"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": user}}])
+    mnemo.write([{"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": user}}])
     quiet = hook("user-prompt-submit", payload("user_prompt_submit.json", session), hook_env)
     assert quiet.returncode == 0 and quiet.stdout == "", quiet.stderr
     assert "relevance floor" in quiet.stderr
@@ -233,46 +225,40 @@ def prompt(text: str, session: str) -> str:
     return json.dumps({"session_id": session, "hook_event_name": "UserPromptSubmit", "prompt": text})
 
 
-def test_prompt_hook_injects_the_one_stored_rule_that_answers(mnemo_server, hook_env, session) -> None:
+def test_prompt_hook_injects_the_one_stored_rule_that_answers(mnemo, hook_env, session) -> None:
     """A coding agent with one rule stored sees it when it matters: confidence does not depend on
     how many other memories the store holds."""
     user = hook_env["MNEMO_HOOK_USER_ID"]
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        mnemo.write([{"type": "procedural", "content": PTEST_RULE, "scope": {"user_id": user}}])
+    mnemo.write([{"type": "procedural", "content": PTEST_RULE, "scope": {"user_id": user}}])
     asked = hook("user-prompt-submit", prompt("how do I run the parser tests?", session), hook_env)
     assert PTEST_RULE in injected(asked)
 
 
-def test_prompt_hook_reads_tomorrow_on_the_users_clock(mnemo_server, hook_env, session) -> None:
+def test_prompt_hook_reads_tomorrow_on_the_users_clock(mnemo, hook_env, session) -> None:
     """The hook sends its machine's UTC offset: "tomorrow" is the user's, not the server's UTC day."""
     zone, reminders = askers_zone_and_reminders({"user_id": hook_env["MNEMO_HOOK_USER_ID"]})
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        mnemo.write(reminders)
+    mnemo.write(reminders)
     asked = hook("user-prompt-submit", prompt(QUESTION, session), {**hook_env, "TZ": zone})
     assert answers_the_askers_tomorrow(injected(asked))
 
 
 def test_prompt_hook_injects_nothing_for_a_prompt_the_one_rule_does_not_answer(
-    mnemo_server, hook_env, session
+    mnemo, hook_env, session
 ) -> None:
     user = hook_env["MNEMO_HOOK_USER_ID"]
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        mnemo.write([{"type": "procedural", "content": PTEST_RULE, "scope": {"user_id": user}}])
+    mnemo.write([{"type": "procedural", "content": PTEST_RULE, "scope": {"user_id": user}}])
     other = hook("user-prompt-submit", prompt("What is the capital of France?", session), hook_env)
     assert other.returncode == 0 and other.stdout == "", other.stderr
 
 
-def test_prompt_hook_leaves_out_what_is_below_the_floor_and_keeps_the_rest(
-    mnemo_server, hook_env, session
-) -> None:
+def test_prompt_hook_leaves_out_what_is_below_the_floor_and_keeps_the_rest(mnemo, hook_env, session) -> None:
     user = hook_env["MNEMO_HOOK_USER_ID"]
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        mnemo.write(
-            [
-                {"type": "semantic", "content": RELEVANT, "scope": {"user_id": user}},
-                {"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": user}},
-            ]
-        )
+    mnemo.write(
+        [
+            {"type": "semantic", "content": RELEVANT, "scope": {"user_id": user}},
+            {"type": "semantic", "content": IRRELEVANT, "scope": {"user_id": user}},
+        ]
+    )
     context = injected(hook("user-prompt-submit", payload("user_prompt_submit.json", session), hook_env))
     assert RELEVANT in context and "ramen" not in context
     assert "## Semantic memory (facts and preferences)" in context
@@ -281,9 +267,7 @@ def test_prompt_hook_leaves_out_what_is_below_the_floor_and_keeps_the_rest(
     assert hook("user-prompt-submit", payload("user_prompt_submit.json", session), high).stdout == ""
 
 
-def test_forget_of_the_hook_user_finds_everything_the_hooks_wrote(
-    mnemo_server, hook_env, session, tmp_path
-) -> None:
+def test_forget_of_the_hook_user_finds_everything_the_hooks_wrote(mnemo, hook_env, session, tmp_path) -> None:
     """No MNEMO_HOOK_USER_ID: the OS user (here LOGNAME, read first as getpass does) is the scope."""
     os_user = f"os-{uuid.uuid4().hex[:8]}"
     env = {**without(hook_env, "MNEMO_HOOK_USER_ID"), "LOGNAME": os_user}
@@ -299,13 +283,12 @@ def test_forget_of_the_hook_user_finds_everything_the_hooks_wrote(
             capture_output=True, text=True, timeout=30,
         )  # fmt: skip
         assert ran.returncode == 0 and ran.stdout == "", ran.stderr
-    with Mnemo(mnemo_server.url, api_key=mnemo_server.keys["a"]) as mnemo:
-        written = [m for m in mnemo.list() if session in (m.task_id, m.scope.thread_id)]
-        assert {m.type for m in written} >= {"working", "episodic"}  # archived items and turns
-        assert {m.scope.user_id for m in written} == {os_user}
-        assert mnemo.working(session).items()  # the live task too
-        receipt = mnemo.forget(user_id=os_user)
-        assert set(receipt.memory_ids) >= {m.id for m in written}
-        assert receipt.task_ids == [session]
-        assert not [m for m in mnemo.list() if session in (m.task_id, m.scope.thread_id)]
-        assert mnemo.working(session).items() == []
+    written = [m for m in mnemo.list() if session in (m.task_id, m.scope.thread_id)]
+    assert {m.type for m in written} >= {"working", "episodic"}  # archived items and turns
+    assert {m.scope.user_id for m in written} == {os_user}
+    assert mnemo.working(session).items()  # the live task too
+    receipt = mnemo.forget(user_id=os_user)
+    assert set(receipt.memory_ids) >= {m.id for m in written}
+    assert receipt.task_ids == [session]
+    assert not [m for m in mnemo.list() if session in (m.task_id, m.scope.thread_id)]
+    assert mnemo.working(session).items() == []

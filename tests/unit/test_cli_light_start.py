@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 # What the service and its commands load when they run, never to print a help.
 HEAVY = (
@@ -41,16 +42,26 @@ print(json.dumps({"answered": answered, "modules": sorted(sys.modules)}))
 """
 
 
-def test_no_help_and_no_version_loads_the_service() -> None:
+def printed_by_a_fresh_interpreter(script: str) -> Any:
+    """What `script`, run in a new Python process, prints as JSON."""
     done = subprocess.run(
-        [sys.executable, "-c", ANSWER_EVERY_HELP], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def among(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    """The `modules` that are one of `packages` or inside one."""
+    return [m for m in modules if any(m == p or m.startswith(f"{p}.") for p in packages)]
+
+
+def test_no_help_and_no_version_loads_the_service() -> None:
+    result = printed_by_a_fresh_interpreter(ANSWER_EVERY_HELP)
     assert {"mnemo --version", "mnemo --help", "mnemo serve --help", "mnemo bench quality --help"} <= set(
         result["answered"]
     )
-    loaded = [m for m in result["modules"] if any(m == h or m.startswith(f"{h}.") for h in HEAVY)]
+    loaded = among(result["modules"], HEAVY)
     assert not loaded, f"answering --help or --version imported {loaded[:10]}"
 
 
@@ -79,12 +90,7 @@ MCP_HEAVY = (
 
 
 def test_the_mcp_commands_help_loads_neither_the_client_nor_the_mcp_sdk() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", ANSWER_THE_MCP_HELPS], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    modules = json.loads(done.stdout)
-    loaded = [m for m in modules if any(m == h or m.startswith(f"{h}.") for h in MCP_HEAVY)]
+    loaded = among(printed_by_a_fresh_interpreter(ANSWER_THE_MCP_HELPS), MCP_HEAVY)
     assert not loaded, f"mnemo-mcp --help imported {loaded[:10]}"
 
 

@@ -51,6 +51,17 @@ def forget_server(tmp_path: Path, empty_data_dir: Path) -> ServedMnemo:
     )  # fmt: skip
 
 
+async def working_and_thread(http: httpx.AsyncClient, scope: dict[str, str], texts: dict[str, str]) -> str:
+    """Write `texts["working"]` to the working memory of task "trip" and `texts["thread"]` as a turn of
+    a new thread, both in `scope`: the thread's id."""
+    item = {"content": texts["working"] + " today.", "scope": scope}
+    assert (await http.post("/v1/working/trip/items", json=item)).status_code == 201
+    thread: str = (await http.post("/v1/threads", json={"scope": scope})).json()["id"]
+    turn = {"role": "user", "content": texts["thread"] + " for Friday."}
+    assert (await http.post(f"/v1/threads/{thread}/turns", json=turn)).status_code == 201
+    return thread
+
+
 async def seed(http: httpx.AsyncClient) -> None:
     memories = [
         {"type": "semantic", "scope": SCOPE, "content": FORGOTTEN["semantic"] + ", written down."},
@@ -67,11 +78,7 @@ async def seed(http: httpx.AsyncClient) -> None:
     newer = {"type": "semantic", "scope": SCOPE, "fact_key": "home", "occurred_at": "2025-01-01T00:00:00Z",
              "content": "She lives by the sea now."}  # fmt: skip
     assert (await http.post("/v1/memories", json={"memories": [newer]})).status_code == 201
-    item = {"content": FORGOTTEN["working"] + " today.", "scope": SCOPE}
-    assert (await http.post("/v1/working/trip/items", json=item)).status_code == 201
-    thread = (await http.post("/v1/threads", json={"scope": SCOPE})).json()["id"]
-    turn = {"role": "user", "content": FORGOTTEN["thread"] + " for Friday."}
-    assert (await http.post(f"/v1/threads/{thread}/turns", json=turn)).status_code == 201
+    await working_and_thread(http, SCOPE, FORGOTTEN)
 
 
 @pytest.mark.slow

@@ -18,7 +18,11 @@ import pytest
 from mnemo.backends.signing_key import open_signer
 from mnemo.memtypes.governance.forget import LEDGER_FILE
 from mnemo.memtypes.governance.signing import published
-from tests.e2e.forget_and_privacy.test_forget_erases_http import files_holding, forget_server
+from tests.e2e.forget_and_privacy.test_forget_erases_http import (
+    files_holding,
+    forget_server,
+    working_and_thread,
+)
 from tests.e2e.live_server import LiveApp, live_app  # noqa: F401 (a fixture)
 from tests.e2e.transfer.test_export_import import cli
 
@@ -42,11 +46,7 @@ async def seed(http: httpx.AsyncClient) -> dict[str, str]:
     written = await http.post("/v1/memories", json={"memories": memories})
     assert written.status_code == 201, written.text
     kim, lee = (r["id"] for r in written.json()["results"])
-    item = {"content": FORGOTTEN["working"] + " today.", "scope": SCOPE}
-    assert (await http.post("/v1/working/trip/items", json=item)).status_code == 201
-    thread = (await http.post("/v1/threads", json={"scope": SCOPE})).json()["id"]
-    turn = {"role": "user", "content": FORGOTTEN["thread"] + " for Friday."}
-    assert (await http.post(f"/v1/threads/{thread}/turns", json=turn)).status_code == 201
+    thread = await working_and_thread(http, SCOPE, FORGOTTEN)
     return {"kim": kim, "lee": lee, "thread": thread}
 
 

@@ -9,26 +9,11 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import AppFactory
-from tests.e2e.surfaces.test_mcp_http import ACCEPT
+from tests.e2e.surfaces.test_mcp_http import call_tool
 
-HEADERS = {**ACCEPT, "Host": "127.0.0.1:8080"}
 CARD = "4111 1111 1111 1111"
 EMAIL = "dana.kowalski@example.org"
 PAYMENT = f"Dana pays the tennis club with the card {CARD}; receipts go to {EMAIL}."
-
-
-async def call(client: Any, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    message = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "tools/call",
-        "params": {"name": name, "arguments": arguments},
-    }
-    response = await client.post("/mcp", json=message, headers=HEADERS)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()["result"]
-    assert not result.get("isError"), result
-    return result
 
 
 def text_of(result: dict[str, Any]) -> str:
@@ -37,16 +22,16 @@ def text_of(result: dict[str, Any]) -> str:
 
 async def test_forget_by_topic_is_a_preview_then_a_confirmation_of_exactly_it(client: Any) -> None:
     for content in (PAYMENT, "Dana's tennis coach praised her backhand.", "Dana drinks black coffee."):
-        await call(client, "remember", {"content": content, "user_id": "dana"})
-    shown = await call(client, "forget_preview", {"about": "tennis", "user_id": "dana"})
+        await call_tool(client, "remember", {"content": content, "user_id": "dana"})
+    shown = await call_tool(client, "forget_preview", {"about": "tennis", "user_id": "dana"})
     assert "Would forget" in text_of(shown) and "backhand" in text_of(shown)
     listed = shown["structuredContent"]
     assert listed["ids"] and listed["preview_token"]
-    kept = await call(client, "list_memories", {"user_id": "dana"})
+    kept = await call_tool(client, "list_memories", {"user_id": "dana"})
     assert len(kept["structuredContent"]["memories"]) == 3  # a preview removes nothing
-    gone = await call(client, "forget_confirm", {"preview_token": listed["preview_token"]})
+    gone = await call_tool(client, "forget_confirm", {"preview_token": listed["preview_token"]})
     assert sorted(gone["structuredContent"]["memory_ids"]) == sorted(listed["ids"])
-    left = await call(client, "list_memories", {"user_id": "dana"})
+    left = await call_tool(client, "list_memories", {"user_id": "dana"})
     assert [m["content"] for m in left["structuredContent"]["memories"]] == ["Dana drinks black coffee."]
 
 
@@ -57,13 +42,13 @@ async def masking(app_client: AppFactory) -> Any:
 
 
 async def test_a_service_that_masks_for_mcp_returns_no_value_through_any_tool(masking: Any) -> None:
-    await call(masking, "remember", {"content": PAYMENT, "user_id": "dana"})
+    await call_tool(masking, "remember", {"content": PAYMENT, "user_id": "dana"})
     question = "how does Dana pay the tennis club?"
-    recalled = await call(masking, "recall", {"query": question, "user_id": "dana", "min_confidence": 0})
-    listed = await call(masking, "list_memories", {"user_id": "dana"})
-    shown = await call(masking, "forget_preview", {"about": "tennis club payment", "user_id": "dana"})
-    await call(masking, "working_append", {"task_id": "pay-1", "content": PAYMENT})
-    scratch = await call(masking, "working_get", {"task_id": "pay-1"})
+    recalled = await call_tool(masking, "recall", {"query": question, "user_id": "dana", "min_confidence": 0})
+    listed = await call_tool(masking, "list_memories", {"user_id": "dana"})
+    shown = await call_tool(masking, "forget_preview", {"about": "tennis club payment", "user_id": "dana"})
+    await call_tool(masking, "working_append", {"task_id": "pay-1", "content": PAYMENT})
+    scratch = await call_tool(masking, "working_get", {"task_id": "pay-1"})
     for result in (recalled, listed, shown, scratch):
         everything = text_of(result) + str(result.get("structuredContent"))
         assert CARD not in everything and EMAIL not in everything, everything

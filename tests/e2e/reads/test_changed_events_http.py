@@ -17,7 +17,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from mnemo.retrieval.stages import changed_events
-from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
+from tests.e2e.conftest import event, ranked_contents, semantic, store_holding, vary_ranking
 
 NOW = "2026-06-15T08:30:00Z"
 GERRY = {"user_id": "gerry"}
@@ -26,10 +26,10 @@ SWITCHED = "Gerry switched electricity from Electric Ireland to Flogas: 31.5c a 
 HENS = "Gerry and Nuala keep six hens in the coop behind the polytunnel."
 HENS_EVENT = "Gerry cleaned out the hens' coop behind the polytunnel and put down fresh straw."
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "semantic", "content": ELECTRICITY},
-    {"type": "semantic", "content": HENS},
-    {"type": "episodic", "content": SWITCHED, "occurred_at": "2026-02-19T16:00:00Z"},
-    {"type": "episodic", "content": HENS_EVENT, "occurred_at": "2026-05-30T10:00:00Z"},
+    semantic(ELECTRICITY),
+    semantic(HENS),
+    event(SWITCHED, "2026-02-19T16:00"),
+    event(HENS_EVENT, "2026-05-30T10:00"),
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import event, reminder, retrieved, semantic, store_holding
 
 NOW = "2027-03-10T15:00:00Z"
 SCOPE = {"user_id": "dictating-parent"}
@@ -22,20 +22,14 @@ SITTER = "our sitter is hannah from the agency, she comes tuesdays and it's twen
 BUS = "the school bus came at seven sharp again today, the kids were at the stop with a minute to spare"
 FOR_GRAN = "check the freezer and throw out the old stuff, and find the spare remote for the telly"
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "semantic", "content": GATE_OLD},
-    {"type": "semantic", "content": GATE_NEW},
-    {"type": "semantic", "content": SITTER},
-    {
-        "type": "semantic",
-        "content": "mum lives on her own in the bungalow on elm road and still drives to church",
-    },
-    {
-        "type": "semantic",
-        "content": "the kids go to st anne's primary, the bus stop is at the end of our road",
-    },
-    {"type": "episodic", "content": BUS, "occurred_at": "2027-03-09T13:10:00Z"},
-    {"type": "prospective", "content": FOR_GRAN, "trigger": "next time i'm over at gran's house"},
-    {"type": "prospective", "content": "renew the car insurance", "due_at": "2027-03-01T09:00:00Z"},
+    semantic(GATE_OLD),
+    semantic(GATE_NEW),
+    semantic(SITTER),
+    semantic("mum lives on her own in the bungalow on elm road and still drives to church"),
+    semantic("the kids go to st anne's primary, the bus stop is at the end of our road"),
+    event(BUS, "2027-03-09T13:10"),
+    reminder(FOR_GRAN, trigger="next time i'm over at gran's house"),
+    reminder("renew the car insurance", "2027-03-01T09:00"),
 ]
 dictated = store_holding(MEMORIES, SCOPE)
 

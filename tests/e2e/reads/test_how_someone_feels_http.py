@@ -10,25 +10,18 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import event, procedure, retrieved, semantic, store_holding
 
 NOW = "2027-03-16T17:30:00Z"
 SCOPE = {"user_id": "parent-notes"}
 WANTS_TO_STAY = "dad wants to stay in his own flat as long as he can, he told us straight out he won't move"
 MORNINGS = "dad does much better in the mornings, he gets muddled after tea so book things before noon"
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "semantic", "content": WANTS_TO_STAY},
-    {"type": "semantic", "content": MORNINGS},
-    {
-        "type": "procedural",
-        "content": "to move a care facility visit: ring the office, give the resident's name, pick a slot",
-    },
-    {"type": "semantic", "content": "no appointments or errands on sunday afternoons, that's family dinner"},
-    {
-        "type": "episodic",
-        "content": "toured the care facility in town, the rooms are small",
-        "occurred_at": "2027-03-01T15:00:00Z",
-    },
+    semantic(WANTS_TO_STAY),
+    semantic(MORNINGS),
+    procedure("to move a care facility visit: ring the office, give the resident's name, pick a slot"),
+    semantic("no appointments or errands on sunday afternoons, that's family dinner"),
+    event("toured the care facility in town, the rooms are small", "2027-03-01T15:00"),
 ]
 notes = store_holding(MEMORIES, SCOPE)
 

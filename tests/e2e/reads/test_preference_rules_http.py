@@ -12,27 +12,19 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import event, retrieved, semantic, store_holding
 
 NOW = "2027-04-16T18:00:00Z"
 JUDY = {"user_id": "judy"}
 RULE = "Preference: tenants are contacted by text first; no calls before 9:00am or after 8:00pm."
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "semantic", "content": RULE},
-    {
-        "type": "semantic",
-        "content": "Unit 2A - tenants: Derek and Alyssa Nguyen, with their daughter Mia (2).",
-    },
-    {
-        "type": "episodic",
-        "content": "Service log: the condenser fan motor at 2A is failing; Alyssa asked for a call about it.",
-        "occurred_at": "2027-04-06T15:00:00Z",
-    },
-    {
-        "type": "episodic",
-        "content": "Call log: Alyssa Nguyen rang in the morning about the fan motor noise in 2A.",
-        "occurred_at": "2027-04-12T09:30:00Z",
-    },
+    semantic(RULE),
+    semantic("Unit 2A - tenants: Derek and Alyssa Nguyen, with their daughter Mia (2)."),
+    event(
+        "Service log: the condenser fan motor at 2A is failing; Alyssa asked for a call about it.",
+        "2027-04-06T15:00",
+    ),
+    event("Call log: Alyssa Nguyen rang in the morning about the fan motor noise in 2A.", "2027-04-12T09:30"),
 ]
 LEAVE = "Alyssa in 2A is an early riser. Would it be all right to call her at 7:30 about the fan motor?"
 

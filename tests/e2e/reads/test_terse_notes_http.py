@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import event, reminder, retrieved, semantic, store_holding
 
 NOW = "2026-12-03T04:45:00Z"
 NIKHIL = {"user_id": "nikhil"}
@@ -21,18 +21,14 @@ JAN = "q3 tds return due 31 jan — chase the ca."
 MISSED_CAR = "fastag on the car deactivated. buy a new one + link it by 25 nov."
 RENEWED = "pls remind: car insurance renewal due 18 jul."
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "prospective", "content": FEB, "due_at": "2027-02-10T04:30:00Z"},
-    {"type": "prospective", "content": MARCH, "due_at": "2027-03-01T04:30:00Z"},
-    {"type": "prospective", "content": JAN, "due_at": "2027-01-31T12:30:00Z"},
-    {"type": "prospective", "content": MISSED_CAR, "due_at": "2026-11-25T12:30:00Z"},
-    {"type": "prospective", "content": RENEWED, "due_at": "2026-07-18T04:30:00Z"},
-    {
-        "type": "episodic",
-        "content": "renewed car insurance w/ tata aig, ₹21,800, zero dep. done.",
-        "occurred_at": "2026-07-16T14:30:00Z",
-    },
-    {"type": "semantic", "content": "cricket: tennis-ball, team 'baner bulls', captain sagar."},
-    {"type": "semantic", "content": "car loan: hdfc, emi auto-debit on the 5th."},
+    reminder(FEB, "2027-02-10T04:30"),
+    reminder(MARCH, "2027-03-01T04:30"),
+    reminder(JAN, "2027-01-31T12:30"),
+    reminder(MISSED_CAR, "2026-11-25T12:30"),
+    reminder(RENEWED, "2026-07-18T04:30"),
+    event("renewed car insurance w/ tata aig, ₹21,800, zero dep. done.", "2026-07-16T14:30"),
+    semantic("cricket: tennis-ball, team 'baner bulls', captain sagar."),
+    semantic("car loan: hdfc, emi auto-debit on the 5th."),
 ]
 
 

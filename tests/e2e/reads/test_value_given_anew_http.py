@@ -15,24 +15,17 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
+from tests.e2e.conftest import event, ranked_contents, semantic, store_holding, vary_ranking
 
 NOW = "2027-04-02T09:00:00Z"
 RIDER = {"user_id": "rider"}
 FTP = "FTP 262 W (ramp test Sat 14/11/2026, 81 kg). Anna's power zones are set off that."
 FTP_AGAIN = "Sat 20/3 ramp test on the Kickr: FTP 274 W at 80 kg."
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "semantic", "content": FTP},
-    {
-        "type": "semantic",
-        "content": "Coach: Anna Petrovic. Plan on TrainingPeaks, check-in every Sunday night.",
-    },
-    {
-        "type": "episodic",
-        "content": "Sat 13/3: club crit, 9th in C grade.",
-        "occurred_at": "2027-03-12T22:00:00Z",
-    },
-    {"type": "episodic", "content": FTP_AGAIN, "occurred_at": "2027-03-19T20:30:00Z"},
+    semantic(FTP),
+    semantic("Coach: Anna Petrovic. Plan on TrainingPeaks, check-in every Sunday night."),
+    event("Sat 13/3: club crit, 9th in C grade.", "2027-03-12T22:00"),
+    event(FTP_AGAIN, "2027-03-19T20:30"),
 ]
 
 rider = store_holding(MEMORIES, RIDER)
