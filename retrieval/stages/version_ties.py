@@ -39,6 +39,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy.typing as npt
 
+from ...memtypes.language.text import spelled_out
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType
@@ -118,7 +119,8 @@ async def order_ties(
     lifts, by id (`tie`: the largest lead that is a tie; `gap`: one conversation's span)."""
     versions = (h for t, found in hits.items() if _versioned(t) for h in found)
     best = sorted(versions, key=lambda h: -h.score)[:_BEST]
-    subject = _stems(" ".join(asked_words(question))) - _NOT_SUBJECT
+    # Chat drops a question word's apostrophe ("whens stammtisch"): spelt out, it is no subject word.
+    subject = _stems(" ".join(w for w in asked_words(spelled_out(question)) if w not in _NOT_SUBJECT))
     if len(best) < 2 or not subject:
         return {}
     strict = not asks_now(question)
@@ -160,7 +162,15 @@ def _versioned(memory_type: MemoryType) -> bool:
 
 
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(w[:_STEM] for w in _WORD.findall(text.casefold()) if len(w) >= 3)
+    return frozenset(_stem(w) for w in _WORD.findall(text.casefold()) if len(w) >= 3)
+
+
+def _stem(word: str) -> str:
+    """A word's first letters; a short word without the "s" it takes as a plural or a verb ("sends" /
+    "send", "fees" / "fee"), which a longer one loses with its cut ("weighs" / "weigh")."""
+    if 3 < len(word) <= _STEM and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:_STEM]
 
 
 def _same_subject(subject: frozenset[str], older: ScoredPoint, newer: ScoredPoint, least: int) -> bool:
