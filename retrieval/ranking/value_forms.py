@@ -58,7 +58,7 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.PHONE: re.compile(r"(?<![\w/-])(?!(?:19|20)\d\d[-/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
     Kind.MONEY: re.compile(
         rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
-        r"|\d\s?%|\bper(?:\s?cent| (?:hour|month|year|week|day|kilo|kg|litre|unit))\b"
+        r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"
         # A sum by the period it is paid for: "38 a month", "214 per month" (not "2 a day": a dose).
         r"|\b\d{2,}(?:[.,]\d+)?\s+(?:a|an|per)\s+(?:hour|month|year|week|night|visit|session|lesson)\b"
         # An amount said as it is spoken: "nine hundred for the boat", "twenty six fifty", "two grand".

@@ -71,6 +71,7 @@ _NEAR_QUESTION = 0.8  # of the best hit's cosine with the question
 _ABOVE = 1e-5  # just above the older: below anything that was above it
 _STEM = 5  # a word's first letters, its stem ("weigh", "weighed", "weighs")
 _WORD = re.compile(r"[^\W_]+")
+_PERCENT = re.compile(r"\bper\s?cent\b", re.I)
 # A question about an earlier value, what happened then ("how much did the lock cost?"), or the change
 # itself (English usage).
 _ASKS_BEFORE = re.compile(
@@ -146,7 +147,7 @@ async def order_ties(
                 and _same_subject(subject, o, newer, least)
                 and is_newer(newer.payload, o.payload, gap)
                 and not (strict and _says_changed(o))
-                and (not kinds or any(holds_form(k, _content(newer)) for k in kinds))
+                and (not kinds or any(_holds_kind(k, _content(newer)) for k in kinds))
             ),
             None,
         )
@@ -208,6 +209,12 @@ def is_newer(newer: Mapping[str, object], older: Mapping[str, object], gap: floa
         return False
     order, before = write_order(newer), write_order(older)
     return order is not None and before is not None and order > before
+
+
+def _holds_kind(kind: Kind, text: str) -> bool:
+    """Whether a text holds a value of the kind asked; a rate in percent ("two percent") is an amount
+    charged, as "2 %" is."""
+    return holds_form(kind, text) or (kind is Kind.MONEY and _PERCENT.search(text) is not None)
 
 
 def _content(hit: ScoredPoint) -> str:
