@@ -15,7 +15,8 @@ the value as it stands, tells which to put first. The pair must:
   one question restate from) and the newer be about as near the question as the best hit (its cosine
   at least `_NEAR_QUESTION` of the best one's);
 - be about the same subject: every word of the question the older holds (a word's first letters:
-  "weigh" / "weighed") the newer holds too;
+  "weigh" / "weighed"; a short word without its "s": "sends" / "send") the newer holds too, the
+  question read as typed in chat ("whens stammtisch": "when's") and its words of now not among them;
 - be ordered in time: the newer happened at least a conversation's span after the older, or after the
   date the older's words say it holds from; of two statements with no time of their own, the one
   written later.
