@@ -15,7 +15,8 @@ the value as it stands, tells which to put first. The pair must:
   one question restate from) and the newer be about as near the question as the best hit (its cosine
   at least `_NEAR_QUESTION` of the best one's);
 - be about the same subject: every word of the question the older holds (a word's first letters:
-  "weigh" / "weighed") the newer holds too;
+  "weigh" / "weighed"; a short word without its "s": "sends" / "send") the newer holds too, the
+  question read as typed in chat ("whens stammtisch": "when's") and its words of now not among them;
 - be ordered in time: the newer happened at least a conversation's span after the older, or after the
   date the older's words say it holds from; of two statements with no time of their own, the one
   written later.
@@ -39,6 +40,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy.typing as npt
 
+from ...memtypes.language.text import spelled_out
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType
@@ -70,6 +72,7 @@ _NEAR_QUESTION = 0.8  # of the best hit's cosine with the question
 _ABOVE = 1e-5  # just above the older: below anything that was above it
 _STEM = 5  # a word's first letters, its stem ("weigh", "weighed", "weighs")
 _WORD = re.compile(r"[^\W_]+")
+_PERCENT = re.compile(r"\bper\s?cent\b", re.I)
 # A question about an earlier value, what happened then ("how much did the lock cost?"), or the change
 # itself (English usage).
 _ASKS_BEFORE = re.compile(
@@ -118,7 +121,8 @@ async def order_ties(
     lifts, by id (`tie`: the largest lead that is a tie; `gap`: one conversation's span)."""
     versions = (h for t, found in hits.items() if _versioned(t) for h in found)
     best = sorted(versions, key=lambda h: -h.score)[:_BEST]
-    subject = _stems(" ".join(asked_words(question))) - _NOT_SUBJECT
+    # Chat drops a question word's apostrophe ("whens stammtisch"): spelt out, it is no subject word.
+    subject = _stems(" ".join(w for w in asked_words(spelled_out(question)) if w not in _NOT_SUBJECT))
     if len(best) < 2 or not subject:
         return {}
     strict = not asks_now(question)
@@ -144,7 +148,7 @@ async def order_ties(
                 and _same_subject(subject, o, newer, least)
                 and is_newer(newer.payload, o.payload, gap)
                 and not (strict and _says_changed(o))
-                and (not kinds or any(holds_form(k, _content(newer)) for k in kinds))
+                and (not kinds or any(_holds_kind(k, _content(newer)) for k in kinds))
             ),
             None,
         )
@@ -160,7 +164,15 @@ def _versioned(memory_type: MemoryType) -> bool:
 
 
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(w[:_STEM] for w in _WORD.findall(text.casefold()) if len(w) >= 3)
+    return frozenset(_stem(w) for w in _WORD.findall(text.casefold()) if len(w) >= 3)
+
+
+def _stem(word: str) -> str:
+    """A word's first letters; a short word without the "s" it takes as a plural or a verb ("sends" /
+    "send", "fees" / "fee"), which a longer one loses with its cut ("weighs" / "weigh")."""
+    if 3 < len(word) <= _STEM and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:_STEM]
 
 
 def _same_subject(subject: frozenset[str], older: ScoredPoint, newer: ScoredPoint, least: int) -> bool:
@@ -198,6 +210,12 @@ def is_newer(newer: Mapping[str, object], older: Mapping[str, object], gap: floa
         return False
     order, before = write_order(newer), write_order(older)
     return order is not None and before is not None and order > before
+
+
+def _holds_kind(kind: Kind, text: str) -> bool:
+    """Whether a text holds a value of the kind asked; a rate in percent ("two percent") is an amount
+    charged, as "2 %" is."""
+    return holds_form(kind, text) or (kind is Kind.MONEY and _PERCENT.search(text) is not None)
 
 
 def _content(hit: ScoredPoint) -> str:

@@ -114,3 +114,40 @@ async def test_without_now_a_question_of_one_subject_word_is_its_whole_subject()
         "bookkeeping: Joris Bakker, Cijferwerk Rotterdam. 85 a month fixed, tax return included.",
     )
     assert not await order_ties(other, ACCOUNTANT, QUERY, vectors_of(VECTORS), 0.03, HOUR)
+
+
+async def test_a_question_word_typed_without_its_apostrophe_is_no_subject_word() -> None:
+    """ "whens stammtisch" asks about the stammtisch alone: two statements holding it, the later written
+    is put above, as for "when's stammtisch"."""
+    found = meetings(
+        "Stammtisch with the gang: every Thursday from 20:00 at Café Linger.",
+        "Stammtisch moved: first Friday of every month at Klunkerkranich.",
+    )
+    assert set(await order_ties(found, "whens stammtisch", QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+
+
+async def test_a_word_of_now_of_any_length_is_no_subject_word() -> None:
+    """ "currently" says when, not what: the two versions need to share "rent" only, not "currently"."""
+    found = meetings("rent is currently 950 a month, on the 1st.", "rent goes to 990 a month from March.")
+    question = "how much is the rent currently?"
+    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+
+
+async def test_a_short_word_and_its_plural_or_verb_s_are_one_subject_word() -> None:
+    """The older "sends" the paperwork, the newer says "send" it: one word of the question in both."""
+    found = meetings(
+        "Kauri Ridge: Dave does the paperwork himself and sends receipts as phone photos.",
+        "Kauri Ridge: Karen now handles the paperwork; send requests to her email.",
+    )
+    question = "who should I send the paperwork requests to?"
+    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+
+
+async def test_a_rate_in_percent_answers_what_is_charged() -> None:
+    """ "charging" asks an amount: a rate said as "two percent" is one, as "2 %" is."""
+    found = meetings(
+        "I factor my invoices with Prairie Capital at two and a half percent; my rep is Sheila.",
+        "Sheila at Prairie Capital agreed to drop my factoring rate to two percent.",
+    )
+    question = "whats sheila charging me to factor"
+    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
