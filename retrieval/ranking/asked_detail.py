@@ -70,6 +70,7 @@ from .asked_things import (
     named_numbers,
     numbered,
     others_own,
+    placed_in_time,
     possessors,
     spelled,
     told_indefinitely,
@@ -379,11 +380,14 @@ def detail_check(
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = possessors(query) & words.names
     which = asked_which(query)
+    placed = placed_in_time(query)
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
         if other or (which and told_indefinitely(content, which)):
             continue
         if owners:
             found = found - others_own(content, owners)
+        if dated:  # its own time says when, the time named in the question (a hit off it is passed)
+            found = found | placed
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(
             kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun
