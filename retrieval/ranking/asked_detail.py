@@ -74,6 +74,7 @@ from .asked_things import (
     possessors,
     spelled,
     told_indefinitely,
+    unmarked_owners,
     who_verb,
     writes_number_of,
     written_identifiers,
@@ -340,7 +341,8 @@ def detail_check(
     known = frozenset(words.weights)
     # A question typed in lower case names someone as a capital would ("dr petersen's", "brian tate's").
     typed = lower_case_names(query, model.name_information)
-    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | typed)
+    unmarked = unmarked_owners(query, (content for content, _ in best_hits))  # "rays average"
+    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | typed | unmarked)
     found_in = [with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
     named_in = [
         with_parts(found) | written_identifiers(content)
@@ -378,7 +380,7 @@ def detail_check(
     )
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
-    owners = possessors(query) & words.names
+    owners = (possessors(query) & words.names) | unmarked
     which = asked_which(query)
     placed = placed_in_time(query)
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):

@@ -26,6 +26,7 @@ Pure; every pattern is compiled once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .asked_kinds import asking_clauses
 from .evidence import READ_CHARS, information, memory_words, stem
@@ -108,6 +109,9 @@ _POSSESSIVE = re.compile(
     rf"(?!(?i:{_FUNCTION_WORDS})\b)([^\W\d_][\w-]*)"
 )
 
+# What the writer tells as their own: "my average", "our new address".
+_WRITERS = re.compile(rf"(\b(?i:my|our))\s+(?:[\w-]+\s+)?(?!(?i:{_FUNCTION_WORDS})\b)([^\W\d_][\w-]*)")
+
 
 def possessor_words(query: str) -> list[str]:
     """The words of the owners `query` asks of by a possessive ("Tomás" in "when is Tomás's birthday?")."""
@@ -124,6 +128,8 @@ def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:
     38th birthday Tomás booked dinner"): the detail of a near neighbour, not of whom it is asked."""
     text = content[:READ_CHARS]
     others = [m for m in _POSSESSIVE.finditer(text) if owners.isdisjoint(stem(w) for w in m.group(1).split())]
+    others += _WRITERS.finditer(text)  # "Ray says my average is up to 174": the writer's, not Ray's
+    others.sort(key=lambda m: m.start())
     if not others:
         return frozenset()
     told = frozenset(stem(m.group(2)) for m in others)
@@ -263,6 +269,30 @@ def lower_case_names(query: str, name_information: float) -> frozenset[str]:
         return titled
     return titled | frozenset(stem(w) for w in possessor_words(query) if information(w) >= name_information)
 
+
+# A word and an "s" before another word that may be an owner written without its apostrophe ("marcuss
+# phone number", "madisons birthday", "tylers hockey practice").
+_UNMARKED_POSSESSIVE = re.compile(rf"\b([a-z]{{3,}})s\s+(?!(?:{_FUNCTION_WORDS})\b)(?=[a-z])")
+
+
+def unmarked_owners(query: str, contents: Iterable[str]) -> frozenset[str]:
+    """In a question typed without a capital or an apostrophe ("whats", "im"), the owners it writes as
+    a word and an "s" ("loris address" for "Lori's address"), as word keys: where one of `contents`
+    (the best hits) writes the word without the "s" as a name, capitalized inside a sentence ("my
+    sister Lori"); a plural ("wishlists", "thresholds") is not written so."""
+    if writes_capitals(query) or re.search(r"['’]", query):
+        return frozenset()
+    texts = [c[:READ_CHARS] for c in contents]
+    return frozenset(
+        stem(word)
+        for word in (m.group(1) for m in _UNMARKED_POSSESSIVE.finditer(query))
+        if any(_named_inside(word, text) for text in texts)
+    )
+
+
+def _named_inside(word: str, text: str) -> bool:
+    """Whether `text` capitalizes `word` after another word of its sentence ("… and Ray says")."""
+    return re.search(rf"(?<=[\w,;:)] ){re.escape(word.capitalize())}(?![\w'’-])", text) is not None
 
 # An e-mail address and its mailbox ("bev.hale" of "bev.hale@taffpm.co.uk").
 _MAILBOX = re.compile(r"([\w.+-]+)@[\w-]+\.[\w.-]+")
