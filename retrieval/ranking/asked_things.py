@@ -292,7 +292,7 @@ def unmarked_owners(query: str, contents: Iterable[str]) -> frozenset[str]:
 
 def _named_inside(word: str, text: str) -> bool:
     """Whether `text` capitalizes `word` after another word of its sentence ("… and Ray says")."""
-    return re.search(rf"(?<=[\w,;:)] ){re.escape(word.capitalize())}(?![\w'’-])", text) is not None
+    return re.search(rf"(?<=[\w,;:)] ){re.escape(word.capitalize())}(?![\w-])", text) is not None
 
 # An e-mail address and its mailbox ("bev.hale" of "bev.hale@taffpm.co.uk").
 _MAILBOX = re.compile(r"([\w.+-]+)@[\w-]+\.[\w.-]+")
