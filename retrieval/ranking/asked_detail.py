@@ -69,10 +69,12 @@ from .asked_things import (
     mailbox_of,
     named_numbers,
     numbered,
+    ordinals_of,
     others_own,
     placed_in_time,
     possessors,
     spelled,
+    tells_another_one,
     told_indefinitely,
     unmarked_owners,
     who_verb,
@@ -383,8 +385,9 @@ def detail_check(
     owners = (possessors(query) & words.names) | unmarked
     which = asked_which(query)
     placed = placed_in_time(query)
+    counted = ordinals_of(query)  # "the first quarter": not the third
     for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
-        if other or (which and told_indefinitely(content, which)):
+        if other or (which and told_indefinitely(content, which)) or tells_another_one(counted, content):
             continue
         if owners:
             found = found - others_own(content, owners)

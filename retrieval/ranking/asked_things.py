@@ -162,6 +162,31 @@ def spelled(found: frozenset[str]) -> frozenset[str]:
     return found.union(_ORDINALS[w] for w in found if w in _ORDINALS)
 
 
+# An ordinal and the thing it counts, a word between allowed: "the first quarter", "third quarter IFTA",
+# "my 2nd PT session".
+_ORDINAL_OF = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", re.IGNORECASE
+)
+
+
+def ordinals_of(text: str) -> frozenset[tuple[str, str]]:
+    """The ordinals `text` counts things by, spelled out, each with the thing's word key."""
+    return frozenset(
+        (_ORDINALS.get(m.group(1).casefold(), m.group(1).casefold()), stem(word))
+        for m in _ORDINAL_OF.finditer(text[:READ_CHARS])
+        for word in m.groups()[1:]
+        if word
+    )
+
+
+def tells_another_one(asked: frozenset[tuple[str, str]], content: str) -> bool:
+    """Whether `content` counts a thing a question asks by its ordinal (`asked`: "the first quarter")
+    only by others ("third quarter IFTA", "IFTA for the second quarter"): another one's detail."""
+    told = ordinals_of(content)
+    return any(
+        any(thing == other_thing for _, other_thing in told) and (nth, thing) not in told for nth, thing in asked
+    )
+
 # A when-question about what happened, its subject a pronoun, a name or a thing named in capitals:
 # "when did we buy the Ram?", "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?",
 # "when did the GHIC turn up?" (one word after "the": "the Casa Ribeira site" is read no further), to

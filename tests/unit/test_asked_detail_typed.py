@@ -184,3 +184,12 @@ def test_a_dated_hit_holds_the_time_the_question_places_it_in() -> None:
 )
 def test_a_rate_by_its_measure_and_a_number_after_its_sign_are_read(kind: Kind, text: str, holds: bool) -> None:
     assert holds_kind(kind, text, THRESHOLDS) is holds
+
+
+def test_a_thing_asked_by_its_ordinal_is_not_held_by_another_one() -> None:
+    """ "the first quarter": the third quarter's IFTA holds another one's sum; the first's holds it."""
+    question = "how much did i owe on ifta for the first quarter"
+    third = "I filed the third quarter IFTA tonight, owed a hundred eighty-eight."
+    first = "I filed IFTA for the first quarter today, owed two hundred twelve dollars."
+    assert judged(question, third)[1] == 1.0
+    assert judged(question, third, first)[1] == 0.0
