@@ -165,7 +165,8 @@ def spelled(found: frozenset[str]) -> frozenset[str]:
 # An ordinal and the thing it counts, a word between allowed: "the first quarter", "third quarter IFTA",
 # "my 2nd PT session".
 _ORDINAL_OF = re.compile(
-    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", re.IGNORECASE
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?",
+    re.IGNORECASE,
 )
 
 
@@ -184,8 +185,10 @@ def tells_another_one(asked: frozenset[tuple[str, str]], content: str) -> bool:
     only by others ("third quarter IFTA", "IFTA for the second quarter"): another one's detail."""
     told = ordinals_of(content)
     return any(
-        any(thing == other_thing for _, other_thing in told) and (nth, thing) not in told for nth, thing in asked
+        any(thing == other_thing for _, other_thing in told) and (nth, thing) not in told
+        for nth, thing in asked
     )
+
 
 # A when-question about what happened, its subject a pronoun, a name or a thing named in capitals:
 # "when did we buy the Ram?", "when was Pickle diagnosed with CKD?", "when did Dr Mulvey finish up?",
@@ -262,6 +265,7 @@ def placed_in_time(query: str) -> frozenset[str]:
     time named is read as off it), so its words need not say it."""
     return memory_words(" ".join(m.group() for m in _PLACED_IN_TIME.finditer(query)))
 
+
 # Words that say how or when the asker asks, not what: one asks again for what one was told ("what's
 # my ORCID again?", "what's my FTP at the moment", "how much have I billed Loop altogether?"), and
 # asks politely ("aai's number pls", "kindly remind me").
@@ -318,6 +322,7 @@ def unmarked_owners(query: str, contents: Iterable[str]) -> frozenset[str]:
 def _named_inside(word: str, text: str) -> bool:
     """Whether `text` capitalizes `word` after another word of its sentence ("… and Ray says")."""
     return re.search(rf"(?<=[\w,;:)] ){re.escape(word.capitalize())}(?![\w-])", text) is not None
+
 
 # An e-mail address and its mailbox ("bev.hale" of "bev.hale@taffpm.co.uk").
 _MAILBOX = re.compile(r"([\w.+-]+)@[\w-]+\.[\w.-]+")

@@ -155,7 +155,9 @@ def _is_code(token: str, before: str, after: str) -> bool:
         return False
     if _LAST_DIGITS_BEFORE.search(before) or _MASKED.fullmatch(token):
         return False
-    if _NUMBER_SIGN.search(before) or (_NUMBER_OF_YEAR.fullmatch(token) and _REFERENCE_LETTERS.search(before)):
+    if _NUMBER_SIGN.search(before) or (
+        _NUMBER_OF_YEAR.fullmatch(token) and _REFERENCE_LETTERS.search(before)
+    ):
         return True
     if not any(c.isalpha() for c in token):
         if _AMOUNT_AFTER.match(after):

@@ -152,7 +152,9 @@ def test_an_owner_typed_without_its_apostrophe_is_a_name_a_hit_writes_capitalize
     other = "I send Carol my fuel receipts by the fifth in one email, carol@heritagetax.com."
     assert judged("whats tammys email", note, other)[1] == 1.0
     assert judged("whats tammys email", "My ex Tammy's email is tammy.h@gmail.com now.")[1] == 0.0
-    assert not unmarked_owners("how many wishlists do we have", ["Steam page: 12,400 wishlists as of Monday."])
+    assert not unmarked_owners(
+        "how many wishlists do we have", ["Steam page: 12,400 wishlists as of Monday."]
+    )
 
 
 def test_a_detail_a_memory_tells_as_the_writers_is_not_another_owners() -> None:
@@ -162,13 +164,14 @@ def test_a_detail_a_memory_tells_as_the_writers_is_not_another_owners() -> None:
     }
 
 
-def test_a_dated_hit_holds_the_time_the_question_places_it_in() -> None:
-    """ "last week" of "what did the atlanta load pay last week" is told by the event's own time."""
+def test_an_event_inside_the_time_asked_holds_the_words_that_name_it() -> None:
+    """ "last week" of "what did the atlanta load pay last week" is told by the time of an event that
+    happened inside it."""
     question = "what did the atlanta load pay last week"
     event = "I delivered the Atlanta load at the Kroger DC, Marcus got me two fifty-five a mile on it."
-    dated = detail_check(question, query_words(question), [(event, True)], THRESHOLDS)
-    assert dated.missing == 0.0
-    assert dated.gap < judged(question, event)[2]  # undated: its words do not say when
+    inside = detail_check(question, query_words(question), [(event, True)], THRESHOLDS, [False], [True])
+    assert inside.missing == 0.0
+    assert inside.gap < judged(question, event)[2]  # not read against the time: its words do not say when
 
 
 @pytest.mark.parametrize(
@@ -182,7 +185,9 @@ def test_a_dated_hit_holds_the_time_the_question_places_it_in() -> None:
         (Kind.CODE, "paid on 12/2026", False),
     ],
 )
-def test_a_rate_by_its_measure_and_a_number_after_its_sign_are_read(kind: Kind, text: str, holds: bool) -> None:
+def test_a_rate_by_its_measure_and_a_number_after_its_sign_are_read(
+    kind: Kind, text: str, holds: bool
+) -> None:
     assert holds_kind(kind, text, THRESHOLDS) is holds
 
 
