@@ -71,7 +71,6 @@ from .asked_things import (
     numbered,
     ordinals_of,
     others_own,
-    placed_in_time,
     possessors,
     spelled,
     tells_another_one,
@@ -322,12 +321,10 @@ def detail_check(
     head: Sequence[tuple[str, bool]],
     model: ConfidenceFeaturesModel,
     off_time: Sequence[bool] = (),
-    in_time: Sequence[bool] = (),
 ) -> DetailCheck:
     """Check the best hits `head` (content, dated; best first) for what `query` asks. A hit marked in
     `off_time` happened outside the time the question names ("how many yards went on last year",
-    "at the November recheck"): whatever it holds is of another time, not what is asked; one marked
-    in `in_time` happened inside it, and its own time tells the words that name it ("last week")."""
+    "at the November recheck"): whatever it holds is of another time, not what is asked."""
     # Leave or advice is answered by a rule ("no calls before 9:00am" for "ok to ring Alyssa at
     # 7:30?"), which names neither whom nor what the question does and holds none of its values.
     if not is_question(query) or asks_for_a_rule(query):
@@ -386,19 +383,15 @@ def detail_check(
     )
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
-    that_time = [*in_time, *[False] * len(best_hits)]
     owners = (possessors(query) & words.names) | unmarked
     which = asked_which(query)
-    placed = placed_in_time(query)
     counted = ordinals_of(query)  # "the first quarter": not the third
-    hits = zip(best_hits, found_in, named_in, other_time, that_time, strict=False)
-    for (content, dated), found, named, other, timed in hits:
+    hits = zip(best_hits, found_in, named_in, other_time, strict=False)
+    for (content, dated), found, named, other in hits:
         if other or (which and told_indefinitely(content, which)) or tells_another_one(counted, content):
             continue
         if owners:
             found = found - others_own(content, owners)
-        if timed:
-            found = found | placed
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(
             kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun

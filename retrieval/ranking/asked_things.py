@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 from .asked_kinds import asking_clauses
 from .evidence import READ_CHARS, information, memory_words, stem
-from .value_forms import MONTHS, WEEKDAYS, writes_capitals
+from .value_forms import writes_capitals
 
 # An identifier written in lower case: letters, then a number ("exp1", "ch2", "arc4", "soc2").
 _IDENTIFIER = re.compile(r"(?<![\w'’-])[a-z]{2,}\d+[a-z]?(?![\w'’-])")
@@ -246,24 +246,6 @@ def how_it_went(query: str) -> frozenset[str]:
     ("The Octavia passed its MOT …"), so of a dated hit they are not asked."""
     match = _HOW_IT_WENT.match(query)
     return memory_words(" ".join(g for g in match.groups() if g)) if match else frozenset()
-
-
-# When a question places what it asks ("last week", "in october", "this morning", "on Friday", "back in
-# 2024"): the phrase, not the word "in" or "on" alone.
-_PLACED_IN_TIME = re.compile(
-    rf"\b(?:(?:last|this|past)\s+(?:week|weekend|month|year|night|morning|afternoon|evening|summer"
-    rf"|winter|spring|fall|autumn|{MONTHS}|{WEEKDAYS})"
-    rf"|(?:in|on|during|since)\s+(?:(?:{MONTHS}|{WEEKDAYS})\b|(?:19|20)\d\d)"
-    r"|yesterday|today|tonight|(?:a\s+(?:week|month|year)|\w+\s+(?:days|weeks|months|years))\s+ago)\b",
-    re.IGNORECASE,
-)
-
-
-def placed_in_time(query: str) -> frozenset[str]:
-    """The word keys of the phrases placing what a question asks in time ("last", "week" of "what did
-    the atlanta load pay last week"): of a dated hit its own time says when it was (a hit outside the
-    time named is read as off it), so its words need not say it."""
-    return memory_words(" ".join(m.group() for m in _PLACED_IN_TIME.finditer(query)))
 
 
 # Words that say how or when the asker asks, not what: one asks again for what one was told ("what's

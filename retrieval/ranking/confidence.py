@@ -60,15 +60,14 @@ class RankedHit:
     """One candidate of a request, in the request's order (best first): its score, its content, the
     cosine of its dense vector with the query's (None: not read), whether it carries a time of its
     own (an event's or a reminder's: a date it holds whatever its words say), whether it is an event
-    that happened outside the past time the question asks about (`asked_names.asked_past`) or inside
-    it, and its score before a knowledge update lifted it over an older statement (None: not lifted)."""
+    that happened outside the past time the question asks about (`asked_names.asked_past`), and its
+    score before a knowledge update lifted it over an older statement (None: not lifted)."""
 
     score: float
     content: str
     cosine: float | None
     dated: bool = False
     off_time: bool = False
-    in_time: bool = False
     lifted_from: float | None = None
 
 
@@ -148,12 +147,7 @@ def _absolute(
     weakest["related"] = _related(related)  # a hit past the head is past the window
     best = hits[: model.detail_head]
     check = detail_check(
-        query,
-        words,
-        [(h.content, h.dated) for h in best],
-        model,
-        [h.off_time for h in best],
-        [h.in_time for h in best],
+        query, words, [(h.content, h.dated) for h in best], model, [h.off_time for h in best]
     )
     detail = {"detail_checked": check.checked, "detail_missing": check.missing, "detail_gap": check.gap}
     for f in (*head, weakest):

@@ -260,26 +260,23 @@ def _ranked_hit(
     adjustments: Adjustments | None,
 ) -> RankedHit:
     events = SPECS[candidate.memory_type].holds_events
-    inside = _in_window(payload, asked_window) if events and asked_window is not None else None
     return RankedHit(
         candidate.score,
         str(payload.get("content", "")),
         cosines.get(candidate.key),
         dated=events or "due_ts" in payload,
-        off_time=inside is False,
-        in_time=inside is True,
+        off_time=events and asked_window is not None and _off_time(payload, asked_window),
         lifted_from=_before_update(candidate, adjustments),
     )
 
 
-def _in_window(payload: Mapping[str, object], window: tuple[float, float]) -> bool | None:
-    """Whether an event happened inside `window` (None: its time is not read against it)."""
+def _off_time(payload: Mapping[str, object], window: tuple[float, float]) -> bool:
     occurred = payload.get("occurred_ts")
     if not isinstance(occurred, int | float) or "due_ts" in payload:
-        return None
+        return False
     if payload.get("valid_from_ts") is not None or payload.get("valid_until_ts") is not None:
-        return None  # a fact held over a time is read by its validity, not here
-    return window[0] <= occurred < window[1]
+        return False  # a fact held over a time is read by its validity, not here
+    return not window[0] <= occurred < window[1]
 
 
 def _retrieved(

@@ -164,16 +164,6 @@ def test_a_detail_a_memory_tells_as_the_writers_is_not_another_owners() -> None:
     }
 
 
-def test_an_event_inside_the_time_asked_holds_the_words_that_name_it() -> None:
-    """ "last week" of "what did the atlanta load pay last week" is told by the time of an event that
-    happened inside it."""
-    question = "what did the atlanta load pay last week"
-    event = "I delivered the Atlanta load at the Kroger DC, Marcus got me two fifty-five a mile on it."
-    inside = detail_check(question, query_words(question), [(event, True)], THRESHOLDS, [False], [True])
-    assert inside.missing == 0.0
-    assert inside.gap < judged(question, event)[2]  # not read against the time: its words do not say when
-
-
 @pytest.mark.parametrize(
     ("kind", "text", "holds"),
     [
