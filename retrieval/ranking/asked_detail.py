@@ -69,10 +69,13 @@ from .asked_things import (
     mailbox_of,
     named_numbers,
     numbered,
+    ordinals_of,
     others_own,
     possessors,
     spelled,
+    tells_another_one,
     told_indefinitely,
+    unmarked_owners,
     who_verb,
     writes_number_of,
     written_identifiers,
@@ -339,7 +342,10 @@ def detail_check(
     known = frozenset(words.weights)
     # A question typed in lower case names someone as a capital would ("dr petersen's", "brian tate's").
     typed = lower_case_names(query, model.name_information)
-    words = QueryWords(words.weights, words.names | opening_name(query, model.name_information) | typed)
+    unmarked = unmarked_owners(query, (content for content, _ in best_hits))  # "rays average"
+    words = QueryWords(
+        words.weights, words.names | opening_name(query, model.name_information) | typed | unmarked
+    )
     found_in = [with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
     named_in = [
         with_parts(found) | written_identifiers(content)
@@ -377,10 +383,12 @@ def detail_check(
     )
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
-    owners = possessors(query) & words.names
+    owners = (possessors(query) & words.names) | unmarked
     which = asked_which(query)
-    for (content, dated), found, named, other in zip(best_hits, found_in, named_in, other_time, strict=False):
-        if other or (which and told_indefinitely(content, which)):
+    counted = ordinals_of(query)  # "the first quarter": not the third
+    hits = zip(best_hits, found_in, named_in, other_time, strict=False)
+    for (content, dated), found, named, other in hits:
+        if other or (which and told_indefinitely(content, which)) or tells_another_one(counted, content):
             continue
         if owners:
             found = found - others_own(content, owners)

@@ -26,6 +26,7 @@ Pure; every pattern is compiled once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .asked_kinds import asking_clauses
 from .evidence import READ_CHARS, information, memory_words, stem
@@ -108,6 +109,9 @@ _POSSESSIVE = re.compile(
     rf"(?!(?i:{_FUNCTION_WORDS})\b)([^\W\d_][\w-]*)"
 )
 
+# What the writer tells as their own: "my average", "our new address".
+_WRITERS = re.compile(rf"(\b(?i:my|our))\s+(?:[\w-]+\s+)?(?!(?i:{_FUNCTION_WORDS})\b)([^\W\d_][\w-]*)")
+
 
 def possessor_words(query: str) -> list[str]:
     """The words of the owners `query` asks of by a possessive ("Tomás" in "when is Tomás's birthday?")."""
@@ -124,6 +128,8 @@ def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:
     38th birthday Tomás booked dinner"): the detail of a near neighbour, not of whom it is asked."""
     text = content[:READ_CHARS]
     others = [m for m in _POSSESSIVE.finditer(text) if owners.isdisjoint(stem(w) for w in m.group(1).split())]
+    others += _WRITERS.finditer(text)  # "Ray says my average is up to 174": the writer's, not Ray's
+    others.sort(key=lambda m: m.start())
     if not others:
         return frozenset()
     told = frozenset(stem(m.group(2)) for m in others)
@@ -154,6 +160,34 @@ _ORDINALS = {
 def spelled(found: frozenset[str]) -> frozenset[str]:
     """`found` with its ordinals spelled out: "2nd sup" is the second."""
     return found.union(_ORDINALS[w] for w in found if w in _ORDINALS)
+
+
+# An ordinal and the thing it counts, a word between allowed: "the first quarter", "third quarter IFTA",
+# "my 2nd PT session".
+_ORDINAL_OF = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?",
+    re.IGNORECASE,
+)
+
+
+def ordinals_of(text: str) -> frozenset[tuple[str, str]]:
+    """The ordinals `text` counts things by, spelled out, each with the thing's word key."""
+    return frozenset(
+        (_ORDINALS.get(m.group(1).casefold(), m.group(1).casefold()), stem(word))
+        for m in _ORDINAL_OF.finditer(text[:READ_CHARS])
+        for word in m.groups()[1:]
+        if word
+    )
+
+
+def tells_another_one(asked: frozenset[tuple[str, str]], content: str) -> bool:
+    """Whether `content` counts a thing a question asks by its ordinal (`asked`: "the first quarter")
+    only by others ("third quarter IFTA", "IFTA for the second quarter"): another one's detail."""
+    told = ordinals_of(content)
+    return any(
+        any(thing == other_thing for _, other_thing in told) and (nth, thing) not in told
+        for nth, thing in asked
+    )
 
 
 # A when-question about what happened, its subject a pronoun, a name or a thing named in capitals:
@@ -245,6 +279,31 @@ def lower_case_names(query: str, name_information: float) -> frozenset[str]:
     if writes_capitals(query):
         return titled
     return titled | frozenset(stem(w) for w in possessor_words(query) if information(w) >= name_information)
+
+
+# A word and an "s" before another word that may be an owner written without its apostrophe ("marcuss
+# phone number", "madisons birthday", "tylers hockey practice").
+_UNMARKED_POSSESSIVE = re.compile(rf"\b([a-z]{{3,}})s\s+(?!(?:{_FUNCTION_WORDS})\b)(?=[a-z])")
+
+
+def unmarked_owners(query: str, contents: Iterable[str]) -> frozenset[str]:
+    """In a question typed without a capital or an apostrophe ("whats", "im"), the owners it writes as
+    a word and an "s" ("loris address" for "Lori's address"), as word keys: where one of `contents`
+    (the best hits) writes the word without the "s" as a name, capitalized inside a sentence ("my
+    sister Lori"); a plural ("wishlists", "thresholds") is not written so."""
+    if writes_capitals(query) or re.search(r"['’]", query):
+        return frozenset()
+    texts = [c[:READ_CHARS] for c in contents]
+    return frozenset(
+        stem(word)
+        for word in (m.group(1) for m in _UNMARKED_POSSESSIVE.finditer(query))
+        if any(_named_inside(word, text) for text in texts)
+    )
+
+
+def _named_inside(word: str, text: str) -> bool:
+    """Whether `text` capitalizes `word` after another word of its sentence ("… and Ray says")."""
+    return re.search(rf"(?<=[\w,;:)] ){re.escape(word.capitalize())}(?![\w-])", text) is not None
 
 
 # An e-mail address and its mailbox ("bev.hale" of "bev.hale@taffpm.co.uk").

@@ -59,8 +59,10 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.MONEY: re.compile(
         rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
         r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"
-        # A sum by the period it is paid for: "38 a month", "214 per month" (not "2 a day": a dose).
-        r"|\b\d{2,}(?:[.,]\d+)?\s+(?:a|an|per)\s+(?:hour|month|year|week|night|visit|session|lesson)\b"
+        # A sum by the period or the measure it is paid for: "38 a month", "214 per month", "two
+        # fifty-five a mile", "1.89 a litre" (not "2 a day": a dose).
+        r"|\b(?:\d{2,}|\d[.,]\d\d)(?:[.,]\d+)?\s+(?:a|an|per)\s+(?:hour|month|year|week|night|visit|session|lesson"
+        r"|mile|kilometre|kilometer|km|gallon|litre|liter|kilo|kg|pound|lb|head|page|word)\b"
         # An amount said as it is spoken: "nine hundred for the boat", "twenty six fifty", "two grand".
         rf"|\b(?:{_SPOKEN_NUMBERS})[\s-]+(?:hundred|thousand|grand|k)\b"
         rf"|\b(?:{_SPOKEN_TENS})(?:[\s-](?:{_CLOCK_WORDS}))?\s+(?:{_SPOKEN_TENS})\b",
@@ -137,6 +139,13 @@ _LAST_DIGITS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MASKED = re.compile(r"[xX]{2,}\d+")
+# A number after the sign that says it is one ("colegiada nº 98.432", "Juzgado nº 17", "order no. 4471",
+# "room #12"): an identifier whatever its form.
+_NUMBER_SIGN = re.compile(r"(?:\b(?:n[º°]|no\.|nr\.|núm\.|num\.)|#)\s*$", re.IGNORECASE)
+# A number and a year after a reference's letters ("PA 412/2026", "RD 1155/2024", "Exp. 88/2025"): a
+# case's or a file's reference, not a date.
+_REFERENCE_LETTERS = re.compile(r"\b[A-Z]{1,4}\.?\s*$")
+_NUMBER_OF_YEAR = re.compile(r"\d+/(?:19|20)\d\d")
 
 
 def _is_code(token: str, before: str, after: str) -> bool:
@@ -146,6 +155,10 @@ def _is_code(token: str, before: str, after: str) -> bool:
         return False
     if _LAST_DIGITS_BEFORE.search(before) or _MASKED.fullmatch(token):
         return False
+    if _NUMBER_SIGN.search(before) or (
+        _NUMBER_OF_YEAR.fullmatch(token) and _REFERENCE_LETTERS.search(before)
+    ):
+        return True
     if not any(c.isalpha() for c in token):
         if _AMOUNT_AFTER.match(after):
             return False

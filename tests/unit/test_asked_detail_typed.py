@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, holds_kind, is_question
-from mnemo.retrieval.ranking.asked_things import others_own
+from mnemo.retrieval.ranking.asked_things import others_own, unmarked_owners
 from mnemo.retrieval.ranking.evidence import query_words, stem
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 
@@ -143,3 +143,48 @@ def test_a_birthday_is_a_day_not_a_month_or_a_year_alone() -> None:
     assert asked_kinds(question) == {Kind.DAY}
     assert judged(question, "Wei Zhang is from Chengdu and joined the lab in September 2024.")[1] == 1.0
     assert judged(question, "Wei's birthday is 14 March; she likes oolong tea.")[1] == 0.0
+
+
+def test_an_owner_typed_without_its_apostrophe_is_a_name_a_hit_writes_capitalized() -> None:
+    """ "whats tammys email" asks Tammy's address: a memory of hers holding none leaves it missing,
+    and another's e-mail does not hold it; a plural ("wishlists") is no owner."""
+    note = "I pick the kids up at Tammy's new place at 1207 Ridge Road in Minooka from now on."
+    other = "I send Carol my fuel receipts by the fifth in one email, carol@heritagetax.com."
+    assert judged("whats tammys email", note, other)[1] == 1.0
+    assert judged("whats tammys email", "My ex Tammy's email is tammy.h@gmail.com now.")[1] == 0.0
+    assert not unmarked_owners(
+        "how many wishlists do we have", ["Steam page: 12,400 wishlists as of Monday."]
+    )
+
+
+def test_a_detail_a_memory_tells_as_the_writers_is_not_another_owners() -> None:
+    """ "rays average": "Ray says my average is up to 174" tells the writer's average, not Ray's."""
+    assert others_own("Ray says my average is up to one seventy-four.", frozenset({stem("ray")})) == {
+        stem("average")
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "holds"),
+    [
+        (Kind.MONEY, "Marcus got me two fifty-five a mile on it.", True),
+        (Kind.MONEY, "Diesel was 3.89 a gallon in Effingham.", True),
+        (Kind.MONEY, "I take 2 a day with breakfast.", False),
+        (Kind.CODE, "colegiada ICAM nº 98.432", True),
+        (Kind.CODE, "Juzgado nº 17 de Madrid, PA 412/2026", True),
+        (Kind.CODE, "paid on 12/2026", False),
+    ],
+)
+def test_a_rate_by_its_measure_and_a_number_after_its_sign_are_read(
+    kind: Kind, text: str, holds: bool
+) -> None:
+    assert holds_kind(kind, text, THRESHOLDS) is holds
+
+
+def test_a_thing_asked_by_its_ordinal_is_not_held_by_another_one() -> None:
+    """ "the first quarter": the third quarter's IFTA holds another one's sum; the first's holds it."""
+    question = "how much did i owe on ifta for the first quarter"
+    third = "I filed the third quarter IFTA tonight, owed a hundred eighty-eight."
+    first = "I filed IFTA for the first quarter today, owed two hundred twelve dollars."
+    assert judged(question, third)[1] == 1.0
+    assert judged(question, third, first)[1] == 0.0

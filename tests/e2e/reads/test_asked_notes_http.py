@@ -56,3 +56,29 @@ async def test_a_which_question_is_not_answered_by_one_of_its_kind(client: Async
     assert twin["memories"][0]["content"] == NAMED
     assert near_miss["metadata"]["top_confidence"] < 0.05
     assert twin["metadata"]["top_confidence"] > 5 * near_miss["metadata"]["top_confidence"]
+
+
+TAMMY = [
+    "I pick the kids up at Tammy's new place at 1207 Ridge Road in Minooka from now on.",
+    "My ex Tammy and I split the holidays, the kids are with her at Christmas this year.",
+    "Every month I send Carol my fuel receipts in one email, carol@heritagetax.com.",
+]
+IFTA = [
+    "I filed the third quarter IFTA tonight, owed a hundred eighty-eight.",
+    "I filed IFTA for the second quarter today, owed two hundred twelve dollars.",
+]
+
+
+@pytest.mark.slow
+async def test_a_spoken_question_asks_of_an_owner_and_of_one_by_its_ordinal(
+    client: AsyncTestClient[Any],
+) -> None:
+    """ "whats tammys email" (no apostrophe) asks Tammy's, which another's address does not hold; "the
+    first quarter" is not told by the second's or the third's sum. Both get only the best memory."""
+    scope = {"user_id": "trucker-notes"}
+    await write(client, [{"type": "semantic", "content": c, "scope": scope} for c in [*TAMMY, *IFTA]])
+    for question in ("whats tammys email", "how much did i owe on ifta for the first quarter"):
+        near_miss = await retrieve(client, scope, question)
+        assert len(near_miss["memories"]) == 1 and near_miss["metadata"]["top_confidence"] < 0.01
+    answered = await retrieve(client, scope, "how much did i owe on ifta for the third quarter")
+    assert answered["memories"][0]["content"] == IFTA[0] and len(answered["memories"]) > 1
