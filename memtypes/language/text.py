@@ -41,7 +41,7 @@ def singular(word: str) -> str:
 
 # How chat shortens the words a question's readings look for: times ("anything tmrw?", "next wk",
 # "thurs", "by fri", "nxt wk", "b4 the 10th") and words typed without their apostrophe ("whats on", "i
-# didnt do"). Only shorthand no English word is spelt as: "wed", "sat" or "sun" stay as they are.
+# didnt do", "what do i gotta do"). Only shorthand no English word is spelt as: "wed", "sat" or "sun" stay as they are.
 _SHORTHAND = {
     "tmrw": "tomorrow", "tmr": "tomorrow", "tmrw's": "tomorrow's", "tmw": "tomorrow", "tmrow": "tomorrow",
     "2moro": "tomorrow", "2morrow": "tomorrow", "tomoz": "tomorrow", "tdy": "today", "2day": "today",
@@ -52,6 +52,7 @@ _SHORTHAND = {
     "whats": "what's", "wheres": "where's", "whens": "when's", "didnt": "didn't", "dont": "don't",
     "doesnt": "doesn't", "havent": "haven't", "hasnt": "hasn't", "isnt": "isn't", "arent": "aren't",
     "wasnt": "wasn't", "cant": "can't", "ive": "I've", "im": "I'm", "theres": "there's",
+    "gotta": "got to", "hafta": "have to",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
 # "'ve" after a question word or a pronoun is "have" ("what've I got today?", "we've got on"): the

@@ -35,7 +35,7 @@ _SAYS_NOTHING = frozenset(
 _NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
     (  # noqa: SIM905 (a word list reads best as words)
         "due deadline deadlines coming up left do doing done need needs tasks todo to-do todos open "
-        "outstanding pending happening planned plate else still"
+        "outstanding pending happening planned plate else still remains remaining"
     ).split()
 )
 
