@@ -40,8 +40,9 @@ def singular(word: str) -> str:
 
 
 # How chat shortens the words a question's readings look for: times ("anything tmrw?", "next wk",
-# "thurs", "by fri", "nxt wk", "b4 the 10th") and words typed without their apostrophe ("whats on", "i
-# didnt do", "what do i gotta do"). Only shorthand no English word is spelt as: "wed", "sat" or "sun" stay as they are.
+# "thurs", "by fri", "nxt wk", "b4 the 10th"), words typed without their apostrophe ("whats on", "i
+# didnt do") and speech's "gotta" and "hafta" ("what do i gotta do"). Only shorthand no English word
+# is spelt as: "wed", "sat" or "sun" stay as they are.
 _SHORTHAND = {
     "tmrw": "tomorrow", "tmr": "tomorrow", "tmrw's": "tomorrow's", "tmw": "tomorrow", "tmrow": "tomorrow",
     "2moro": "tomorrow", "2morrow": "tomorrow", "tomoz": "tomorrow", "tdy": "today", "2day": "today",

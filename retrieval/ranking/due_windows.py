@@ -10,7 +10,9 @@ week" the seven days from today, "by Friday" from now (what fell due earlier tod
 "overdue from this month" from the month's first day until now, "after the 15th" from the 16th on
 with no end (as an event ahead's "after"); "feb or march" both months, "before end of jan" from now
 to January's end, "between Christmas and New Year's" from the one to the other, and a window "incl
-anything I missed" what fell due in it or before it and is not done. Weekends, dates in figures and
+anything I missed" what fell due in it or before it and is not done (with no time named, "still to
+do, incl anything I blew off", everything pending; "outstanding or coming up", the window and what is
+late). Weekends, dates in figures and
 parts of a month are read by due_spans.py. Pure: text and a clock in.
 
 English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
@@ -137,16 +139,21 @@ _ALSO_UNDONE = re.compile(_ALL_PENDING.pattern + r"|\band\W*(?:[\w'’]+\s+){0,3
 _TO_DO = re.compile(r"\b(?:need|have|meant|got)\s+to\s+do\b", re.I)
 WHAT_TO_DO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we)\s+(?:need|have|got)\s+to\s+do\b", re.I)
 # What one has at a time asks what is planned for it once a time is named ("what do we have in
-# June?", "what do I have on Friday?"); without one it asks about things ("what do we have in the shed?").
+# June?", "what do I have on Friday?", "what kid stuff do i got before christmas"); without one it asks
+# about things ("what do we have in the shed?").
 # What has to happen asks what is due once it names a time or an event ahead by what it is ("what has
 # to happen before the patio starts?"); before one's own act ("… before I approve?") it asks for a rule.
 _MUST_HAPPEN = re.compile(r"\b(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done)\b", re.I)
 _HAS_AT = re.compile(
     r"\b(?:what|which)\s+(?:[\w-]+\s+){0,3}?(?:do|does|will)\s+(?:i|we|they|he|she)\s+(?:have|got)\b", re.I
 )
-# What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?").
+# What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?",
+# "which client matters do I need to act on before the end of the year?"); "what time do we need to
+# be there" asks when.
 _NEEDS_TO = re.compile(
-    r"\b(?:what|which)\s+(?!time\b)(?:[\w-]+\s+){0,3}?(?:do|does)\s+(?:i|we|he|she|they)\s+(?:need|have|got)\s+to\s+\w+", re.I
+    r"\b(?:what|which)\s+(?!time\b)(?:[\w-]+\s+){0,3}?(?:do|does)\s+(?:i|we|he|she|they)\s+"
+    r"(?:need|have|got)\s+to\s+\w+",
+    re.I,
 )
 # What comes next to an event ahead ("what's after GDC?", "what comes before the launch?").
 _NEXT_TO = re.compile(

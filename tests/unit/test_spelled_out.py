@@ -31,3 +31,11 @@ from mnemo.memtypes.language.text import spelled_out
 )
 def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:
     assert spelled_out(text) == spelt
+
+
+@pytest.mark.parametrize(
+    ("text", "spelt"),
+    [("what do i gotta do this week", "what do i got to do this week"), ("do i hafta", "do i have to")],
+)
+def test_spoken_contractions_of_having_to_are_spelt_out(text: str, spelt: str) -> None:
+    assert spelled_out(text) == spelt
