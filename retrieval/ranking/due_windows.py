@@ -12,8 +12,8 @@ with no end (as an event ahead's "after"); "feb or march" both months, "before e
 to January's end, "between Christmas and New Year's" from the one to the other, and a window "incl
 anything I missed" what fell due in it or before it and is not done (with no time named, "still to
 do, incl anything I blew off", everything pending; "outstanding or coming up", the window and what is
-late). Weekends, dates in figures and
-parts of a month are read by due_spans.py. Pure: text and a clock in.
+late). Weekends, dates in figures and parts of a month are read by due_spans.py. Pure: text and a
+clock in.
 
 English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
 
