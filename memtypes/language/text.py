@@ -40,8 +40,9 @@ def singular(word: str) -> str:
 
 
 # How chat shortens the words a question's readings look for: times ("anything tmrw?", "next wk",
-# "thurs", "by fri", "nxt wk", "b4 the 10th") and words typed without their apostrophe ("whats on", "i
-# didnt do"). Only shorthand no English word is spelt as: "wed", "sat" or "sun" stay as they are.
+# "thurs", "by fri", "nxt wk", "b4 the 10th"), words typed without their apostrophe ("whats on", "i
+# didnt do") and speech's "gotta" and "hafta" ("what do i gotta do"). Only shorthand no English word
+# is spelt as: "wed", "sat" or "sun" stay as they are.
 _SHORTHAND = {
     "tmrw": "tomorrow", "tmr": "tomorrow", "tmrw's": "tomorrow's", "tmw": "tomorrow", "tmrow": "tomorrow",
     "2moro": "tomorrow", "2morrow": "tomorrow", "tomoz": "tomorrow", "tdy": "today", "2day": "today",
@@ -55,7 +56,7 @@ _SHORTHAND = {
     "whos": "who's", "hows": "how's", "thats": "that's", "werent": "weren't", "wont": "won't",
     "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "youre": "you're",
     "theyre": "they're", "gotta": "have to", "gonna": "going to", "wanna": "want to", "kinda": "kind of",
-    "sorta": "sort of", "lemme": "let me", "gimme": "give me", "em": "them",
+    "sorta": "sort of", "lemme": "let me", "gimme": "give me", "em": "them", "hafta": "have to",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
 # "'ve" after a question word or a pronoun is "have" ("what've I got today?", "we've got on"): the

@@ -10,8 +10,10 @@ week" the seven days from today, "by Friday" from now (what fell due earlier tod
 "overdue from this month" from the month's first day until now, "after the 15th" from the 16th on
 with no end (as an event ahead's "after"); "feb or march" both months, "before end of jan" from now
 to January's end, "between Christmas and New Year's" from the one to the other, and a window "incl
-anything I missed" what fell due in it or before it and is not done. Weekends, dates in figures and
-parts of a month are read by due_spans.py. Pure: text and a clock in.
+anything I missed" what fell due in it or before it and is not done (with no time named, "still to
+do, incl anything I blew off", everything pending; "outstanding or coming up", the window and what is
+late). Weekends, dates in figures and parts of a month are read by due_spans.py. Pure: text and a
+clock in.
 
 English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pins each form.
 
@@ -53,7 +55,7 @@ from .temporal import MONTHS, NUMBERS, VAGUE, TimeWindow, in_askers_days
 # "dropped the ball", "still not done", "hasn't been done", "haven't ticked off". What is "still open"
 # or "still to do" is not done yet, but not late either: it may be due later (`_STILL_OPEN`).
 _UNDONE = (
-    r"\b(?:overdue|undone|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
+    r"\b(?:overdue|undone|blew\s+off|blown\s+off|let\s+(?:(?:\w+\s+){1,3}?)?(?:slip|slide)|dropped\s+the\s+ball|fall(?:en|ing)?\s+through\s+the\s+cracks|not\s+(?:yet\s+)?(?:been\s+)?done|missed"
     r"|(?:hasn't|haven't|isn't|wasn't|weren't|aren't)\s+(?:yet\s+)?(?:been\s+)?done"
     r"|never\s+(?:did|done|got\s+(?:round|around)\s+to)|(?:didn't|did\s+not|haven't|have\s+not)\s+(?:do|done)"
     # A list's marks: "anything I haven't ticked off?", "not crossed off yet".
@@ -69,7 +71,7 @@ _STILL_OPEN = (
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
     r"|(?:what(?:'s|\s+is)|anything)\s+(?:still\s+)?coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before|for)"
-    r"|what(?:'s|\s+is)\s+left|left\s+to\s+do|needs?\s+doing|lined\s+up"
+    r"|what(?:'s|\s+is)\s+left|what\s+remains|left\s+to\s+do|needs?\s+doing|lined\s+up"
     # What one meant to do: "what did I want to do there?", "what was I going to bring?"
     r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
     # What one has to see to: "what do I need to sort out?", "anything I have to get done?", "what
@@ -85,7 +87,7 @@ _ASKS_TASKS = re.compile(
     r"|what(?:'s|\s+is|\s+comes)\s+next(?!\s+(?:to|door))"
     r"|\b(?:items|tasks)\s+(?:for|in|due)"
     r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
-    r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
+    r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got(?!\s+to\b)|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
     # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
     r"|anything\s+to\s+(?:do|bring|take|buy|get|pick\s+up|hand|sign|pay|send|book|prepare|ask|sort|check)"
@@ -116,28 +118,43 @@ _ASKS_TASKS = re.compile(
     r"|" + _STILL_OPEN + r"|" + _UNDONE,
     re.I,
 )
-OVERDUE = re.compile(_UNDONE, re.I)
+# What is late and what is ahead asked for as one: "any tasks outstanding or coming up next month?",
+# "anything pending or due this week?".
+_LATE_OR_AHEAD = (
+    r"\b(?:outstanding|pending|overdue|open)\s+or\s+(?:still\s+)?(?:coming\s+up|upcoming|due|ahead)\b"
+)
+OVERDUE = re.compile(_UNDONE + "|" + _LATE_OR_AHEAD, re.I)
 # What is undone asked for beside a time ahead, not within it: "car stuff in the next 3 months, incl
 # anything I missed", "what's due next week plus anything overdue": the window and all before it.
-_ALSO_UNDONE = re.compile(
-    r"(?:\b(?:incl(?:uding|d)?|plus|and|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
-    + _UNDONE,
-    re.I,
-)
+# With no time named, what is still to do besides what is late ("knee stuff I still have to do, incl
+# anything I blew off") is everything pending; "and" there joins a clause ("… we said we'd do and
+# never did"), not an addition.
+_BESIDES = r"(?:\b(?:incl(?:uding|d)?|plus|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
+_ALL_PENDING = re.compile(_BESIDES + _UNDONE + "|" + _LATE_OR_AHEAD, re.I)
+_ALSO_UNDONE = re.compile(_ALL_PENDING.pattern + r"|\band\W*(?:[\w'’]+\s+){0,3}?" + _UNDONE, re.I)
 # What one has to do: "anything I still need to do for Juni", "money stuff I need to do". Asked as
 # "what do I need to do …" of a situation ("changing the save format, what do I need to do", "what do
 # we need to do before digging") it asks for the steps of doing something, unless it names a time or
 # an occasion ahead ("… before Matilde's show?"), which `_asks_at_an_occasion` reads.
 _TO_DO = re.compile(r"\b(?:need|have|meant|got)\s+to\s+do\b", re.I)
-WHAT_TO_DO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we)\s+(?:need|have)\s+to\s+do\b", re.I)
+WHAT_TO_DO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we)\s+(?:need|have|got)\s+to\s+do\b", re.I)
 # What one has at a time asks what is planned for it once a time is named ("what do we have in
-# June?", "what do I have on Friday?"); without one it asks about things ("what do we have in the shed?").
+# June?", "what do I have on Friday?", "what kid stuff do i got before christmas"); without one it asks
+# about things ("what do we have in the shed?").
 # What has to happen asks what is due once it names a time or an event ahead by what it is ("what has
 # to happen before the patio starts?"); before one's own act ("… before I approve?") it asks for a rule.
 _MUST_HAPPEN = re.compile(r"\b(?:has|have|needs?|got)\s+to\s+(?:happen|be\s+done)\b", re.I)
-_HAS_AT = re.compile(r"\bwhat\s+(?:do|does|will)\s+(?:i|we|they|he|she)\s+have\b", re.I)
-# What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?").
-_NEEDS_TO = re.compile(r"\bwhat\s+(?:do|does)\s+(?:i|we|he|she|they)\s+(?:need|have)\s+to\s+\w+", re.I)
+_HAS_AT = re.compile(
+    r"\b(?:what|which)\s+(?:[\w-]+\s+){0,3}?(?:do|does|will)\s+(?:i|we|they|he|she)\s+(?:have|got)\b", re.I
+)
+# What one needs to do by a time or before an event ahead ("what do I need to ship before v1.2?",
+# "which client matters do I need to act on before the end of the year?"); "what time do we need to
+# be there" asks when.
+_NEEDS_TO = re.compile(
+    r"\b(?:what|which)\s+(?!time\b)(?:[\w-]+\s+){0,3}?(?:do|does)\s+(?:i|we|he|she|they)\s+"
+    r"(?:need|have|got)\s+to\s+\w+",
+    re.I,
+)
 # What comes next to an event ahead ("what's after GDC?", "what comes before the launch?").
 _NEXT_TO = re.compile(
     r"\bwhat(?:'s|\s+is|\s+comes|\s+happens)\s+(?:on\s+|up\s+|next\s+)?(?:after|before)\b", re.I
@@ -422,6 +439,8 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
                 end = min(end, now)
             if start < end:
                 return TimeWindow(start, end, match.group(0).strip())
+    if _ALL_PENDING.search(query) is not None:
+        return TimeWindow(datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC), "undone")
     if overdue:
         return TimeWindow(datetime.min.replace(tzinfo=now.tzinfo), now, "overdue")
     coming = _COMING_UP.search(query)

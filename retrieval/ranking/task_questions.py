@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +35,7 @@ _SAYS_NOTHING = frozenset(
 _NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
     (  # noqa: SIM905 (a word list reads best as words)
         "due deadline deadlines coming up left do doing done need needs tasks todo to-do todos open "
-        "outstanding pending happening planned plate else still"
+        "outstanding pending happening planned plate else still remains remaining"
     ).split()
 )
 
@@ -75,12 +75,15 @@ class TaskQuestion:
 
 def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
     """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
-    # One instant in two offsets is one key to the cache, but two askers' days: the offset is keyed too.
-    return _task_question(query, now, now.utcoffset(), leave_rule)
+    # One instant in two offsets or zones is one key to the cache, but two askers' days: the offset
+    # and the zone (whose offset may change within the window) are keyed too.
+    return _task_question(query, now, (now.utcoffset(), now.tzinfo), leave_rule)
 
 
 @lru_cache(maxsize=1024)  # read by several terms and the search plan of one request
-def _task_question(query: str, now: datetime, _: timedelta | None, leave_rule: bool) -> TaskQuestion | None:
+def _task_question(
+    query: str, now: datetime, _: tuple[timedelta | None, tzinfo | None], leave_rule: bool
+) -> TaskQuestion | None:
     query = spelled_out(query)
     if not asks_about_tasks(query, leave_rule):
         window = due_window(query, now)

@@ -20,7 +20,7 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import wraps
 
 from ...memtypes.language.time_mentions import speaks_ahead
@@ -93,22 +93,26 @@ def in_askers_days(read: WindowReader) -> WindowReader:
     """`read` with the days, weeks and months of the asker's clock: the UTC offset the request's `now`
     is given in. "Tomorrow" asked at 19:30 in Austin (00:30 UTC the next day) is the next Austin day,
     from 05:00 UTC; a `now` in UTC reads UTC days. The reader sees the asker's wall clock as if it
-    were UTC, and its window is moved back by the offset (an open end stays open)."""
+    were UTC, and each bound of its window is read back on the asker's clock (an open end stays
+    open): in a named zone at the offset of its own day, so "in April" asked in Berlin in March
+    starts at midnight summer time, across the change of clocks."""
 
     @wraps(read)
     def read_on_askers_clock(query: str, now: datetime) -> TimeWindow | None:
         offset = now.utcoffset() or timedelta(0)
         window = read(query, now.astimezone(UTC) + offset)
-        if window is None or not offset:
+        if window is None or now.tzinfo is None:
             return window
-        return TimeWindow(_moved(window.start, -offset), _moved(window.end, -offset), window.phrase)
+        zone = now.tzinfo
+        return TimeWindow(_on_clock(window.start, zone), _on_clock(window.end, zone), window.phrase)
 
     return read_on_askers_clock
 
 
-def _moved(moment: datetime, by: timedelta) -> datetime:
+def _on_clock(moment: datetime, zone: tzinfo) -> datetime:
+    """The instant a wall-clock time (written as UTC) is in `zone`."""
     open_end = moment.replace(tzinfo=None) in (datetime.min, datetime.max)
-    return moment if open_end else moment + by
+    return moment if open_end else moment.replace(tzinfo=zone).astimezone(UTC)
 
 
 def _count(text: str) -> tuple[int, int]:

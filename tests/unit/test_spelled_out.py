@@ -65,3 +65,11 @@ def test_a_spoken_question_is_read_as_typed(said: str, typed: str) -> None:
 )
 def test_a_typed_question_stays_as_it_is(question: str) -> None:
     assert typed_form(question) == question
+
+
+@pytest.mark.parametrize(
+    ("text", "spelt"),
+    [("what do i gotta do this week", "what do i have to do this week"), ("do i hafta", "do i have to")],
+)
+def test_spoken_contractions_of_having_to_are_spelt_out(text: str, spelt: str) -> None:
+    assert spelled_out(text) == spelt

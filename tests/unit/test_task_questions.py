@@ -1,0 +1,86 @@
+"""What a question about tasks asks as a whole, in the ways speech and formal writing ask it
+(mnemo.retrieval.ranking.task_questions): "gotta", a thing named between "what" and "do I have",
+"what remains", "blew off", what is late or ahead asked as one, and windows of days in a named zone
+across its change of clocks. Pinned to Friday 20 November 2026, 09:00 UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mnemo.retrieval.ranking.task_questions import task_question
+
+NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
+FIRST = datetime.min.replace(tzinfo=UTC)
+LAST = datetime.max.replace(tzinfo=UTC)
+
+
+def d(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def window_of(query: str, now: datetime = NOW) -> tuple[datetime, datetime]:
+    asked = task_question(query, now)
+    assert asked is not None and asked.window is not None
+    return asked.window.start, asked.window.end
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [
+        ("what do i gotta do this week", NOW, d(2026, 11, 23)),
+        ("any tax paperwork i gotta do before the end of january", NOW, d(2027, 2, 1)),
+        # A thing named between "what" or "which" and "do I have / need to", with a time named.
+        ("what kid stuff do i got before christmas", NOW, d(2026, 12, 25)),
+        ("Which client matters do I need to act on before the end of the year?", NOW, d(2027, 1, 1)),
+        ("What remains for the rest of this week?", NOW, d(2026, 11, 23)),
+    ],
+)
+def test_spoken_and_formal_questions_about_tasks_name_their_window(
+    query: str, start: datetime, end: datetime
+) -> None:
+    assert window_of(query) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Asked of a situation, "what do I gotta do" asks for steps, as "need to do" does.
+        "what do i gotta do before a kids weekend",
+        # "what time" asks when.
+        "we're at the wedding Saturday, what time do we need to be there?",
+        # A thing one has, with no time named.
+        "what kind of van do i got",
+    ],
+)
+def test_other_questions_stay_apart_from_tasks(query: str) -> None:
+    assert task_question(query, NOW) is None
+
+
+def test_what_is_still_to_do_besides_what_was_blown_off_is_all_that_is_pending() -> None:
+    asked = task_question("knee stuff i still gotta do including anything i blew off", NOW)
+    assert asked is not None and asked.undone
+    assert window_of("knee stuff i still gotta do including anything i blew off") == (FIRST, LAST)
+
+
+def test_a_clause_joined_by_and_asks_only_what_is_overdue() -> None:
+    assert window_of("is there anything we said we'd do and never did?") == (FIRST, NOW)
+
+
+def test_what_is_outstanding_or_coming_up_asks_for_both() -> None:
+    query = "Are there any health-related tasks outstanding or coming up in the next two months?"
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.undone
+    assert window_of(query) == (FIRST, d(2027, 1, 21))
+
+
+def test_a_month_after_the_change_of_clocks_starts_at_its_own_midnight() -> None:
+    """Asked in Berlin on 25 March 2027 (winter time, +01:00): April starts at midnight summer time
+    (+02:00), 22:00 UTC on 31 March, and ends at midnight on 1 May, also summer time."""
+    asked = datetime(2027, 3, 25, 8, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert window_of("what's coming up in april", asked) == (d(2027, 3, 31, 22), d(2027, 4, 30, 22))
+    # A fixed offset keeps its own: the asker's clock as given.
+    fixed = asked.astimezone(timezone(timedelta(hours=1)))
+    assert window_of("what's coming up in april", fixed) == (d(2027, 3, 31, 23), d(2027, 4, 30, 23))
