@@ -97,7 +97,7 @@ def test_near_by_meaning_the_steps_go_first_unless_a_procedure_leads() -> None:
     name the matter more often than the steps; the steps are among the first by meaning."""
     client = _hit("client", 0.42, "Client: Rosa Quispe | matter: nacionalidad | status: granted")
     event = _hit("event", 0.39, "Rosa Quispe: nationality granted, resolución notified.")
-    steps = _hit("steps", 0.38, "Procedure — once Spanish nationality is granted: 1) request cita for the jura")
+    steps = _hit("steps", 0.38, "Procedure — once Spanish nationality is granted: 1) request the jura")
     other = _hit("other", 0.30, "Procedure — cita previa for TIE huellas: 1) sede 2) cita previa")
     best = [client, event, steps, other]
     cosines = {"client": 0.48, "event": 0.41, "steps": 0.66, "other": 0.50}
@@ -109,7 +109,8 @@ def test_near_by_meaning_the_steps_go_first_unless_a_procedure_leads() -> None:
     first = _hit("first", 0.45, "Procedure — filing in Mercurio: 1) check the checklist")
     cosines_first = {**cosines, "first": 0.45}
     procedures = frozenset({"steps", "other", "first"})
-    assert steps_placed([first, *best], cosines_first, procedures, asked, fit) == {"steps": pytest.approx(0.39 + 1e-4)}
+    floors = steps_placed([first, *best], cosines_first, procedures, asked, fit)
+    assert floors == {"steps": pytest.approx(0.39 + 1e-4)}
     # Far by meaning: kept among the first three only.
     far = {**cosines, "steps": 0.45, "client": 0.70, "event": 0.69, "other": 0.68, "x": 0.67}
     low = _hit("steps", 0.20, steps.payload["content"])
