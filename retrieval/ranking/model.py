@@ -224,10 +224,14 @@ class DenseFloorModel:
 class StepsFirstModel:
     """The steps for a request that asks for them (stages/steps_first.py): where a question asks how
     in words, the procedure nearest by meaning, if among the first `ranks` of the best hits by
-    meaning, is kept among the first `places` hits (0 ranks: only the nearest of all put first)."""
+    meaning, is kept among the first `places` hits, and put first if among the first `first_ranks`
+    and holding at least `first_share` of the first hit's share of the question (0 ranks: only the
+    nearest of all put first)."""
 
     ranks: int = 6
     places: int = 3
+    first_ranks: int = 4
+    first_share: float = 0.5
 
 
 @dataclass(frozen=True)

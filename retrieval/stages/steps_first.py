@@ -15,7 +15,8 @@ shares only a word with the question ("File → Build" for "how do I file the BT
 where it is. Where the question asks how in words ("Hafenkraft still hasn't paid - what's the
 procedure?"), the steps may share none of its words ("Late payment: send a friendly reminder…") and
 rank low on BM25 while other memories name the client: the procedure nearest by meaning, if among
-the first few of the best hits by meaning, is kept among the first few hits (`StepsFirstModel`).
+the first few of the best hits by meaning, is kept among the first few hits, and put first where it
+is among the very first by meaning and no other procedure is first (`StepsFirstModel`).
 
 The best hits are those whose vectors the confidence reads anyway (`HEAD`, through the same cached
 reads), so the stage adds no read of its own. A post-engine stage (stages/post.py): `explain` shows
@@ -32,6 +33,7 @@ from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.due_windows import asks_about_tasks
 from ..ranking.evidence import QueryWords, overlap, query_words
+from ..ranking.model import StepsFirstModel
 from ..ranking.terms.how import asks_how
 from ..ranking.terms.preference import asks_leave_or_advice
 from .plan import ReadPlan
@@ -65,7 +67,7 @@ class StepsFirst(PostStage):
         floors = steps_floor(found, cosines, steps, query_words(query))
         fit = inputs.plan.model.steps_first
         if not floors and asks_how(query, inputs.plan.model.how_to.steps_phrasings):
-            floors = steps_kept_up(found, cosines, steps, fit.ranks, fit.places)
+            floors = steps_placed(found, cosines, steps, query_words(query), fit)
         return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}
 
 
@@ -85,6 +87,28 @@ def steps_floor(
     if _share(asked, nearest) < _share(asked, first):
         return {}
     return {nearest.id: first.score + _ABOVE}
+
+
+def steps_placed(
+    best: Sequence[ScoredPoint],
+    cosines: Mapping[str, float],
+    steps: frozenset[str],
+    asked: QueryWords,
+    fit: StepsFirstModel,
+) -> dict[str, float]:
+    """The score the nearest of `steps` by meaning is raised to, by id, for a question that asks how
+    in words: first where it is among the first `fit.first_ranks` of `best` by meaning, the first hit
+    is no procedure (between procedures, relevance orders) and it holds at least `fit.first_share`
+    of the first hit's share of the `asked` information (a procedure near by meaning that shares
+    nothing with "could you remind me how I take my coffee?" is about something else); else among
+    the first `fit.places` where it is among the first `fit.ranks` by meaning."""
+    first = max(best, key=lambda h: h.score, default=None)
+    if first is not None and first.id not in steps:
+        floors = steps_kept_up(best, cosines, steps, fit.first_ranks, 1)
+        nearest = next((h for h in best if h.id in floors), None)
+        if nearest is not None and _share(asked, nearest) >= fit.first_share * _share(asked, first):
+            return floors
+    return steps_kept_up(best, cosines, steps, fit.ranks, fit.places)
 
 
 def steps_kept_up(

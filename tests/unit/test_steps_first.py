@@ -7,7 +7,8 @@ import pytest
 
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.retrieval.ranking.evidence import query_words
-from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor, steps_kept_up
+from mnemo.retrieval.ranking.model import StepsFirstModel
+from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor, steps_kept_up, steps_placed
 
 
 def _hit(point_id: str, score: float, content: str) -> ScoredPoint:
@@ -89,3 +90,40 @@ def test_for_a_how_question_the_nearest_procedure_is_kept_among_the_first() -> N
     assert steps_kept_up(best, cosines, frozenset({"steps"}), ranks=3, places=3) == {}  # not near enough
     assert steps_kept_up(best, cosines, frozenset({"invoice"}), ranks=6, places=3) == {}  # there already
     assert steps_kept_up(best, cosines, frozenset(), ranks=6, places=3) == {}
+
+
+def test_near_by_meaning_the_steps_go_first_unless_a_procedure_leads() -> None:
+    """ "What are the steps once a client has been granted Spanish nationality?": the client files
+    name the matter more often than the steps; the steps are among the first by meaning."""
+    client = _hit("client", 0.42, "Client: Rosa Quispe | matter: nacionalidad | status: granted")
+    event = _hit("event", 0.39, "Rosa Quispe: nationality granted, resolución notified.")
+    steps = _hit("steps", 0.38, "Procedure — once Spanish nationality is granted: 1) request the jura")
+    other = _hit("other", 0.30, "Procedure — cita previa for TIE huellas: 1) sede 2) cita previa")
+    best = [client, event, steps, other]
+    cosines = {"client": 0.48, "event": 0.41, "steps": 0.66, "other": 0.50}
+    fit = StepsFirstModel(ranks=6, places=3, first_ranks=4, first_share=0.5)
+    asked = query_words("What are the steps once a client has been granted Spanish nationality?")
+    floors = steps_placed(best, cosines, frozenset({"steps", "other"}), asked, fit)
+    assert floors == {"steps": pytest.approx(0.42 + 1e-4)}
+    # A procedure first already: the nearest steps are only kept among the first three.
+    first = _hit("first", 0.45, "Procedure — filing in Mercurio: 1) check the checklist")
+    cosines_first = {**cosines, "first": 0.45}
+    procedures = frozenset({"steps", "other", "first"})
+    floors = steps_placed([first, *best], cosines_first, procedures, asked, fit)
+    assert floors == {"steps": pytest.approx(0.39 + 1e-4)}
+    # Far by meaning: kept among the first three only.
+    far = {**cosines, "steps": 0.45, "client": 0.70, "event": 0.69, "other": 0.68, "x": 0.67}
+    low = _hit("steps", 0.20, steps.payload["content"])
+    kept = [client, event, other, _hit("x", 0.25, "Karim Benali: vista moved."), low]
+    assert steps_placed(kept, far, frozenset({"steps"}), asked, fit) == {"steps": pytest.approx(0.30 + 1e-4)}
+
+
+def test_steps_that_share_little_of_the_question_are_not_put_first() -> None:
+    """ "Could you remind me how I take my coffee?": the asthma plan is near by meaning, shares nothing."""
+    coffee = _hit("coffee", 0.40, "Preference — coffee: cortado, oat milk, no sugar")
+    plan = _hit("plan", 0.30, "Procedure — asthma flare plan: 1) stop, sit upright 2) Ventolin")
+    other = _hit("other", 0.32, "Javi's parents take their coffee at the bar downstairs")
+    fit = StepsFirstModel(ranks=6, places=3, first_ranks=4, first_share=0.5)
+    asked = query_words("Could you remind me how I take my coffee?")
+    cosines = {"coffee": 0.54, "plan": 0.26, "other": 0.20}
+    assert steps_placed([coffee, other, plan], cosines, frozenset({"plan"}), asked, fit) == {}
