@@ -196,6 +196,13 @@ async def retrieved(
     return list(response.json()["memories"])
 
 
+def contribution(memories: list[dict[str, Any]], content: str, component: str) -> float:
+    """What one ranking component added to the score of the memory holding `content` (0 where it
+    added nothing), from a retrieval's `explain`."""
+    found = next(m for m in memories if m["content"] == content)
+    return float(found["explain"]["components"].get(component, {}).get("contribution", 0.0))
+
+
 async def ranked_contents(
     client: AsyncTestClient[Any], query: str, scope: dict[str, str], now: str
 ) -> list[str]:

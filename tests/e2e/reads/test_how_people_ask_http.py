@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import contribution, retrieved, store_holding
 
 NOW = "2027-01-27T09:30:00Z"
 SCOPE = {"user_id": "one-person"}
@@ -39,29 +39,24 @@ MEMORIES: list[dict[str, Any]] = [
 notes = store_holding(MEMORIES, SCOPE)
 
 
-def _component(memories: list[dict[str, Any]], content: str, name: str) -> float:
-    found = next(m for m in memories if m["content"] == content)
-    return float(found["explain"]["components"].get(name, {}).get("contribution", 0.0))
-
-
 async def test_what_one_needs_to_do_of_a_situation_asks_for_the_steps(notes: AsyncTestClient[Any]) -> None:
     memories = await retrieved(notes, "changing the save format, what do I need to do", SCOPE, NOW)
     assert memories[0]["content"] == STEPS
-    assert _component(memories, STEPS, "how_to") > 0
+    assert contribution(memories, STEPS, "how_to") > 0
     # Not a question about one's reminders: the overdue one is not lifted by its due date.
-    assert _component(memories, REMINDER, "overdue") == 0
+    assert contribution(memories, REMINDER, "overdue") == 0
 
 
 async def test_a_request_passed_on_asks_leave(notes: AsyncTestClient[Any]) -> None:
     memories = await retrieved(
         notes, "Pat wants to make her lasagne for everyone on Monday night", SCOPE, NOW
     )
-    assert _component(memories, RULE, "preference") > 0
+    assert contribution(memories, RULE, "preference") > 0
 
 
 async def test_a_schedule_answers_when_one_usually_does_it(notes: AsyncTestClient[Any]) -> None:
     usually = await retrieved(notes, "when do I usually call my parents?", SCOPE, NOW)
-    assert _component(usually, SCHEDULE, "tells_time") > 0
+    assert contribution(usually, SCHEDULE, "tells_time") > 0
     assert usually[0]["content"] == SCHEDULE
     happened = await retrieved(notes, "when did I last call my parents?", SCOPE, NOW)
-    assert _component(happened, SCHEDULE, "tells_time") == 0
+    assert contribution(happened, SCHEDULE, "tells_time") == 0

@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import contribution, retrieved, store_holding
 
 NOW = "2026-12-08T07:30:00-06:00"
 SCOPE = {"user_id": "one-driver"}
@@ -28,19 +28,14 @@ MEMORIES: list[dict[str, Any]] = [
 notes = store_holding(MEMORIES, SCOPE)
 
 
-def _component(memories: list[dict[str, Any]], content: str, name: str) -> float:
-    found = next(m for m in memories if m["content"] == content)
-    return float(found["explain"]["components"].get(name, {}).get("contribution", 0.0))
-
-
 async def test_a_spoken_question_of_what_to_do_before_asks_for_the_steps(notes: AsyncTestClient[Any]) -> None:
     spoken = await retrieved(notes, "uh what do i gotta do before a kids weekend", SCOPE, NOW)
     typed = await retrieved(notes, "What do I have to do before a kids weekend?", SCOPE, NOW)
     assert spoken[0]["content"] == typed[0]["content"] == STEPS
-    assert _component(spoken, STEPS, "how_to") == _component(typed, STEPS, "how_to") > 0
+    assert contribution(spoken, STEPS, "how_to") == contribution(typed, STEPS, "how_to") > 0
 
 
 async def test_a_spoken_question_of_the_week_asks_for_what_is_due(notes: AsyncTestClient[Any]) -> None:
     spoken = await retrieved(notes, "so what do i gotta do this week", SCOPE, NOW)
     assert spoken[0]["content"] == DUE
-    assert _component(spoken, DUE, "due_window") > 0
+    assert contribution(spoken, DUE, "due_window") > 0
