@@ -19,6 +19,10 @@ English usage, not any dataset's questions; `tests/unit/test_due_windows.py` pin
 
 The spans the window's patterns resolve to are in due_spans.py; what a question about tasks asks as a
 whole (a `TaskQuestion`), read from these two, in task_questions.py.
+
+Size: whether a question is about tasks is one set of phrasings, each written beside the exceptions
+that keep it from other questions ("what do we need to ..." but not "what time do we need to ..."),
+and the windows they name read with them; apart, a phrasing and its exceptions would drift.
 """
 
 from __future__ import annotations
