@@ -17,6 +17,9 @@ from mnemo.memtypes.language.text import spelled_out, typed_form
         ("tmrw's list", "tomorrow's list"),
         ("anything nxt wk b4 fri?", "anything next week before friday?"),
         ("thu thru tue", "thursday through tuesday"),
+        # Speech's contractions of having to.
+        ("what do i gotta do this week", "what do i have to do this week"),
+        ("do i hafta", "do i have to"),
         # "'ve" after a question word or a pronoun is "have".
         ("what've i got today", "what have i got today"),
         ("What’ve we got on Thursday?", "What have we got on Thursday?"),
@@ -65,11 +68,3 @@ def test_a_spoken_question_is_read_as_typed(said: str, typed: str) -> None:
 )
 def test_a_typed_question_stays_as_it_is(question: str) -> None:
     assert typed_form(question) == question
-
-
-@pytest.mark.parametrize(
-    ("text", "spelt"),
-    [("what do i gotta do this week", "what do i have to do this week"), ("do i hafta", "do i have to")],
-)
-def test_spoken_contractions_of_having_to_are_spelt_out(text: str, spelt: str) -> None:
-    assert spelled_out(text) == spelt
