@@ -286,12 +286,20 @@ def lower_case_names(query: str, name_information: float) -> frozenset[str]:
 _UNMARKED_POSSESSIVE = re.compile(rf"\b([a-z]{{3,}})s\s+(?!(?:{_FUNCTION_WORDS})\b)(?=[a-z])")
 
 
+# A contraction's apostrophe ("what's", "I'm", "don't"), which a spoken question read as typed gains:
+# it marks no owner, so the question still writes its owners without one.
+_CONTRACTION = re.compile(
+    r"\b(?:\w+n['’]t|(?:what|who|where|when|how|that|there|it|i|you|we|they|he|she)['’](?:s|m|re|ve|ll|d))\b",
+    re.I,
+)
+
+
 def unmarked_owners(query: str, contents: Iterable[str]) -> frozenset[str]:
     """In a question typed without a capital or an apostrophe ("whats", "im"), the owners it writes as
     a word and an "s" ("loris address" for "Lori's address"), as word keys: where one of `contents`
     (the best hits) writes the word without the "s" as a name, capitalized inside a sentence ("my
     sister Lori"); a plural ("wishlists", "thresholds") is not written so."""
-    if writes_capitals(query) or re.search(r"['’]", query):
+    if writes_capitals(query) or re.search(r"['’]", _CONTRACTION.sub("", query)):
         return frozenset()
     texts = [c[:READ_CHARS] for c in contents]
     return frozenset(
