@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..ingest.pipeline import WriteResult
 from ..ingest.writes import MemoryWrites
-from ..memtypes.errors import FieldProblem, InvalidInput, MnemoError
+from ..memtypes.errors import FieldProblem, InvalidInput, MnemoError, problem_body
 from ..memtypes.queries import MemoryFilter
 from ..memtypes.records import MemoryIn, MemoryRecord
 from ..memtypes.records import Scope as MemoryScope
@@ -160,16 +160,8 @@ def _as_bearer(name: bytes, value: bytes, scheme: str) -> tuple[bytes, bytes]:
 def _problem(
     request: Request[Any, Any, Any], status: int, title: str, code: str, detail: str, **extra: Any
 ) -> Response[dict[str, Any]]:
-    """An RFC 9457 problem response, its members in the order of mnemo's own, then `extra`."""
-    body = {
-        "type": f"https://mnemo.dev/problems/{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": code,
-        **extra,
-    }
+    """An RFC 9457 problem response: mnemo's own members, then `extra`."""
+    body = problem_body(status, title, detail, code, request.url.path) | extra
     return Response(body, status_code=status, media_type="application/problem+json")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -132,3 +133,21 @@ class UnknownAgent(InvalidInput):
     """A request names an agent that no `MNEMO_CONFIG` binding defines for its tenant."""
 
     code = "unknown_agent"
+
+
+def problem_body(
+    status: int, title: str, detail: str, code: str, instance: str, request_id: str | None = None
+) -> dict[str, Any]:
+    """The RFC 9457 body of an error response, its members in the order every mnemo error carries
+    them: the native API's (api/guards/problem_body.py) and the vendor protocols' (compat/edge.py)."""
+    body: dict[str, Any] = {
+        "type": f"https://mnemo.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+    }
+    if request_id is not None:
+        body["request_id"] = request_id
+    return body

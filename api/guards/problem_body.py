@@ -5,20 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...memtypes.errors import problem_body as bare_problem_body
 from ..config.logs import current_request
 
 PROBLEM_JSON = "application/problem+json"
 
 
 def problem_body(status: int, title: str, detail: str, code: str, instance: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": f"https://mnemo.dev/problems/{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-    }
-    if (context := current_request()) is not None:
-        body["request_id"] = context.request_id
-    return body
+    """The problem body, with the current request's id to quote when reporting."""
+    context = current_request()
+    request_id = context.request_id if context is not None else None
+    return bare_problem_body(status, title, detail, code, instance, request_id)

@@ -62,15 +62,6 @@ MNEMO_HOOK_TIMEOUT_S, MNEMO_HOOK_STATE_DIR, MNEMO_HOOK_LOG
 """
 
 
-def client_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mnemo-client")
-    except PackageNotFoundError:  # run from a source tree
-        return "unknown"
-
-
 def hook_user() -> str | None:
     """Whose memory the hooks read and write: MNEMO_HOOK_USER_ID, else the OS user (so that a
     forget of that user finds everything the hooks wrote)."""
@@ -106,6 +97,8 @@ def main(argv: list[str]) -> int:
         print(HELP, end="")
         return 0
     if argv == ["--version"]:
+        from mnemo_client._version import client_version  # the package's __init__ imports nothing heavy
+
         print(f"mnemo-hook (mnemo-client {client_version()})")
         return 0
     if len(argv) != 1:

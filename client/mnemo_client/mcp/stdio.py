@@ -17,6 +17,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+from .._version import client_version
+
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
@@ -65,21 +67,12 @@ def _local_utc_offset() -> str:
     return datetime.now().astimezone().isoformat(timespec="minutes")[-6:]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mnemo-client")
-    except PackageNotFoundError:  # run from a source tree
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="mnemo-mcp", description="MCP server over stdio for a running mnemo (tools: remember, recall, …)"
     )
     add_arguments(parser)
-    parser.add_argument("--version", action="version", version=f"mnemo-mcp (mnemo-client {_version()})")
+    parser.add_argument("--version", action="version", version=f"mnemo-mcp (mnemo-client {client_version()})")
     args = parser.parse_args(argv)
     try:
         import mcp  # noqa: F401 - only to say what is missing
