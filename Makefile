@@ -29,8 +29,10 @@ $(VENV)/.installed: pyproject.toml client/pyproject.toml
 # requirements are installed: the editable server's `mnemo` is the repository root, so
 # `mnemo.benchmarks` is imported from this tree (an installed mnemo-bench would put a second `mnemo`
 # folder in site-packages, which Python would take for the whole package and hide the server).
+# The client is not named again: $(VENV)/.installed has just installed it (editable), which satisfies
+# the server's requirement on it without a second build.
 $(VENV)/.installed-dev: $(VENV)/.installed benchmarks/requirements.txt
-	$(EDITABLE) $(BIN)/pip install --quiet -e ./client -e '.[dev]' -r benchmarks/requirements.txt
+	$(EDITABLE) $(BIN)/pip install --quiet -e '.[dev]' -r benchmarks/requirements.txt
 	touch $@
 
 serve: $(VENV)/.installed
