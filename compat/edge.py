@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..ingest.pipeline import WriteResult
 from ..ingest.writes import MemoryWrites
-from ..memtypes.errors import FieldProblem, InvalidInput, MnemoError, problem_body
+from ..memtypes.errors import PROBLEM_JSON, FieldProblem, InvalidInput, MnemoError, problem_body
 from ..memtypes.queries import MemoryFilter
 from ..memtypes.records import MemoryIn, MemoryRecord
 from ..memtypes.records import Scope as MemoryScope
@@ -31,7 +31,7 @@ from ..retrieval.catalog import Catalog
 # memories up to this many; a larger scope answers its first ones.
 MAX_LISTED = 10_000
 _PAGE = 500
-PROBLEM_JSON = b"application/problem+json"
+_PROBLEM_CONTENT_TYPE = PROBLEM_JSON.encode()  # as the header carries it
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class VendorEdge:
                         (
                             name,
                             b"application/json"
-                            if name == b"content-type" and value == PROBLEM_JSON
+                            if name == b"content-type" and value == _PROBLEM_CONTENT_TYPE
                             else value,
                         )
                         for name, value in message.get("headers", ())
@@ -162,7 +162,7 @@ def _problem(
 ) -> Response[dict[str, Any]]:
     """An RFC 9457 problem response: mnemo's own members, then `extra`."""
     body = problem_body(status, title, detail, code, request.url.path) | extra
-    return Response(body, status_code=status, media_type="application/problem+json")
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
 
 
 def not_supported(request: Request[Any, Any, Any], vendor: str, method: str) -> Response[dict[str, Any]]:

@@ -135,6 +135,9 @@ class UnknownAgent(InvalidInput):
     code = "unknown_agent"
 
 
+PROBLEM_JSON = "application/problem+json"  # the media type of a problem body
+
+
 def problem_body(
     status: int, title: str, detail: str, code: str, instance: str, request_id: str | None = None
 ) -> dict[str, Any]:

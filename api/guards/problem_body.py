@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...memtypes.errors import PROBLEM_JSON
 from ...memtypes.errors import problem_body as bare_problem_body
 from ..config.logs import current_request
 
-PROBLEM_JSON = "application/problem+json"
+__all__ = ["PROBLEM_JSON", "problem_body"]
 
 
 def problem_body(status: int, title: str, detail: str, code: str, instance: str) -> dict[str, Any]:
