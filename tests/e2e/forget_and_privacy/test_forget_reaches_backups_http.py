@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -63,52 +64,49 @@ async def restore(backup: Path, data_dir: Path, key: str, *ledgers: Path) -> dic
     return dict(json.loads(out))
 
 
-async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
-    tmp_path: Path,
-    empty_data_dir: Path,
-    live_app: LiveApp,  # noqa: F811
-) -> None:
-    served = forget_server(tmp_path, empty_data_dir)
-    data_dir = served.data_dir
-    before, after = tmp_path / "before", tmp_path / "after"
-    try:
-        async with httpx.AsyncClient(base_url=served.url, timeout=300) as http:
-            await served.start_in_thread()
-            ids = await seed(http)
-            code, _, err = await cli("backup", str(before), "--url", served.url)
-            assert code == 0, err
-            assert files_holding(before, FORGOTTEN["memory"]) and files_holding(before, FORGOTTEN["working"])
-            # A backup no client fetched: its server copy holds the subject, in the data dir.
-            abandoned = (await http.post("/v1/admin/backups")).json()["id"]
-            assert files_holding(data_dir / "backups" / abandoned, FORGOTTEN["memory"])
+async def forget_erases_every_copy(
+    http: httpx.AsyncClient, url: str, data_dir: Path, before: Path, after: Path
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Backed up, and a server copy left unfetched, then forgotten: the copy is erased, no file of the
+    data dir holds the subject, the ledger holds the forget (never its content); the subject writes
+    again and a second backup is taken. The ids written and the ledger's entry."""
+    ids = await seed(http)
+    code, _, err = await cli("backup", str(before), "--url", url)
+    assert code == 0, err
+    assert files_holding(before, FORGOTTEN["memory"]) and files_holding(before, FORGOTTEN["working"])
+    # A backup no client fetched: its server copy holds the subject, in the data dir.
+    abandoned = (await http.post("/v1/admin/backups")).json()["id"]
+    assert files_holding(data_dir / "backups" / abandoned, FORGOTTEN["memory"])
 
-            forgot = await http.post("/v1/forget", json={"scope": SCOPE, "wait_for_erasure": True})
-            assert forgot.status_code == 200, forgot.text
-            receipt = forgot.json()
-            assert receipt["erased"] is True and receipt["erasure"]["backups"] == "erased", receipt
-            assert not (data_dir / "backups" / abandoned).exists()
-            gone = await http.get(f"/v1/admin/backups/{abandoned}/manifest.json")
-            assert gone.status_code == 404 and "forget" in gone.text
-            for place, text in FORGOTTEN.items():
-                assert files_holding(data_dir, text) == [], f"the {place} text is still in the data dir"
-            # The ledger: tenant, scope, ids and the receipt's digest; never content.
-            (entry,) = [json.loads(line) for line in (data_dir / LEDGER_FILE).read_text().splitlines()]
-            assert entry["digest"] == receipt["digest"] and entry["scope"]["user_id"] == "kim"
-            assert entry["memories"]["semantic"] == [ids["kim"]] and entry["task_ids"] == ["trip"]
-            assert entry["thread_ids"] == [ids["thread"]]
+    forgot = await http.post("/v1/forget", json={"scope": SCOPE, "wait_for_erasure": True})
+    assert forgot.status_code == 200, forgot.text
+    receipt = forgot.json()
+    assert receipt["erased"] is True and receipt["erasure"]["backups"] == "erased", receipt
+    assert not (data_dir / "backups" / abandoned).exists()
+    gone = await http.get(f"/v1/admin/backups/{abandoned}/manifest.json")
+    assert gone.status_code == 404 and "forget" in gone.text
+    for place, text in FORGOTTEN.items():
+        assert files_holding(data_dir, text) == [], f"the {place} text is still in the data dir"
+    # The ledger: tenant, scope, ids and the receipt's digest; never content.
+    (entry,) = [json.loads(line) for line in (data_dir / LEDGER_FILE).read_text().splitlines()]
+    assert entry["digest"] == receipt["digest"] and entry["scope"]["user_id"] == "kim"
+    assert entry["memories"]["semantic"] == [ids["kim"]] and entry["task_ids"] == ["trip"]
+    assert entry["thread_ids"] == [ids["thread"]]
 
-            back = {"type": "semantic", "scope": SCOPE, "content": CAME_BACK + "."}
-            assert (await http.post("/v1/memories", json={"memories": [back]})).status_code == 201
-            item = {"content": CAME_BACK + " on Tuesdays.", "scope": SCOPE}
-            assert (await http.post("/v1/working/choir/items", json=item)).status_code == 201
-            code, _, err = await cli("backup", str(after), "--url", served.url)
-            assert code == 0, err
-            served.stop_cleanly()
-    finally:
-        served.stop()
-    assert (after / LEDGER_FILE).is_file()  # a backup carries the ledger, under its manifest
-    assert json.loads((after / "manifest.json").read_text())["files"][LEDGER_FILE]["records"] == 1
+    back = {"type": "semantic", "scope": SCOPE, "content": CAME_BACK + "."}
+    assert (await http.post("/v1/memories", json={"memories": [back]})).status_code == 201
+    item = {"content": CAME_BACK + " on Tuesdays.", "scope": SCOPE}
+    assert (await http.post("/v1/working/choir/items", json=item)).status_code == 201
+    code, _, err = await cli("backup", str(after), "--url", url)
+    assert code == 0, err
+    return ids, entry
 
+
+async def restores_replay_the_ledger(
+    before: Path, after: Path, data_dir: Path, entry: dict[str, Any], tmp_path: Path
+) -> Path:
+    """Restores of the backups taken before and after the forget, with and without a ledger; the data
+    dir restored from the earlier backup with the forget replayed."""
     key = published(open_signer(data_dir).public_key)["public_key"]
     # The data dir lost with its ledger (a backup taken before the forget, restored alone): refused,
     # since the forget would be undone; restored only when the operator says so, and then it is.
@@ -146,8 +144,11 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
     assert report["forgets_replayed"] == 1, report
     assert report["forgotten_again"] == {"memories": 0, "tasks_and_threads": 0}, report
     assert files_holding(later, CAME_BACK)
+    return replayed
 
-    async with live_app(replayed, redis_url=None) as (url, _), httpx.AsyncClient(base_url=url) as http:
+
+async def serves_without_the_subject(serve: LiveApp, replayed: Path, ids: dict[str, str]) -> None:
+    async with serve(replayed, redis_url=None) as (url, _), httpx.AsyncClient(base_url=url) as http:
         assert (await http.get(f"/v1/memories/{ids['lee']}")).status_code == 200
         assert (await http.get(f"/v1/memories/{ids['kim']}")).status_code == 404
         assert (await http.get(f"/v1/memories/{ids['kim']}/history")).status_code == 404
@@ -155,6 +156,28 @@ async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
         assert (await http.get(f"/v1/threads/{ids['thread']}/history")).status_code == 404
         again = await http.post("/v1/forget", json={"scope": SCOPE})
         assert again.json()["removed"] == 0
+
+
+async def test_forget_erases_server_copies_and_restores_replay_the_ledger(
+    tmp_path: Path,
+    empty_data_dir: Path,
+    live_app: LiveApp,  # noqa: F811
+) -> None:
+    served = forget_server(tmp_path, empty_data_dir)
+    data_dir = served.data_dir
+    before, after = tmp_path / "before", tmp_path / "after"
+    try:
+        async with httpx.AsyncClient(base_url=served.url, timeout=300) as http:
+            await served.start_in_thread()
+            ids, entry = await forget_erases_every_copy(http, served.url, data_dir, before, after)
+            served.stop_cleanly()
+    finally:
+        served.stop()
+    assert (after / LEDGER_FILE).is_file()  # a backup carries the ledger, under its manifest
+    assert json.loads((after / "manifest.json").read_text())["files"][LEDGER_FILE]["records"] == 1
+
+    replayed = await restores_replay_the_ledger(before, after, data_dir, entry, tmp_path)
+    await serves_without_the_subject(live_app, replayed, ids)
     await asyncio.sleep(0)
 
 
