@@ -106,33 +106,28 @@ def test_health_stays_up_under_2000_idle_sockets_at_a_1024_descriptor_limit(serv
     print(f"{len(idle)} idle sockets opened in {opened_s:.1f}s; server descriptors {descriptors}")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("served", [4], indirect=True, ids=["at-most-4-connections"])
-def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_error(
-    served: ServedMnemo,
-) -> None:
-    host, port = "127.0.0.1", served.port
-    # Headers that never end: closed after the header timeout.
-    slow_headers = socket.create_connection((host, port))
-    slow_headers.sendall(b"GET /v1/memories HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-    took = closed_by_server(slow_headers, TIMEOUT_S + 10)
-    assert took is not None and took >= TIMEOUT_S - 1, took
-    slow_headers.close()
+HEAD = b"POST /v1/memories HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
 
-    # A body that stops half-way: closed after the body timeout, answered as the client's error.
-    head = b"POST /v1/memories HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-    slow_body = socket.create_connection((host, port))
-    slow_body.sendall(head + b"Content-Length: 1000\r\n\r\n" + b'{"memories": [')
-    took = closed_by_server(slow_body, TIMEOUT_S + 10)
-    assert took is not None and took >= TIMEOUT_S - 1, took
-    slow_body.close()
 
-    # A client that sends part of its body and goes away.
+def cut_off_after_the_timeout(host: str, port: int, sent: bytes) -> None:
+    """A connection that sends `sent` and no more is closed once the server's timeout has passed."""
+    sock = socket.create_connection((host, port))
+    sock.sendall(sent)
+    took = closed_by_server(sock, TIMEOUT_S + 10)
+    assert took is not None and took >= TIMEOUT_S - 1, took
+    sock.close()
+
+
+def abandons_a_body(host: str, port: int) -> None:
+    """A client that sends part of its body and goes away."""
     abandoned = socket.create_connection((host, port))
-    abandoned.sendall(head + b"Content-Length: 1000\r\n\r\n" + b'{"memories": [{"type": "semantic"')
+    abandoned.sendall(HEAD + b"Content-Length: 1000\r\n\r\n" + b'{"memories": [{"type": "semantic"')
     time.sleep(0.2)
     abandoned.close()
 
+
+def answers_both_bodies_as_client_errors(served: ServedMnemo) -> None:
+    """The body cut off and the one abandoned are 400s, never a 500; and the service goes on."""
     deadline = time.monotonic() + 10
     while len(access_lines(served.log, "/v1/memories")) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -140,14 +135,16 @@ def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_e
     assert len(lines) == 2 and all(" 400 " in line for line in lines), lines
     log = served.log.read_text()
     assert "Traceback" not in log and " 500 " not in log, log[-3000:]
-    # The service goes on: a whole request on a fresh connection is answered.
+    # A whole request on a fresh connection is answered.
     with served.client(30) as http:
         assert http.get("/v1/memories").status_code == 200
 
-    # Every connection busy (mid-body, nothing idle to let go): one more is refused at once.
-    busy = [socket.create_connection((host, port)) for _ in range(4)]
+
+def refuses_one_more_when_every_connection_is_busy(host: str, port: int, connections: int) -> None:
+    """Every connection busy (mid-body, nothing idle to let go): one more is refused at once."""
+    busy = [socket.create_connection((host, port)) for _ in range(connections)]
     for sock in busy:
-        sock.sendall(head + b"Content-Length: 1000\r\n\r\n" + b"{")
+        sock.sendall(HEAD + b"Content-Length: 1000\r\n\r\n" + b"{")
     time.sleep(0.5)
     extra = socket.create_connection((host, port))
     extra.settimeout(5)
@@ -157,6 +154,9 @@ def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_e
     extra.close()
     for sock in busy:
         sock.close()
+
+
+def counts_the_dropped_connections_and_incomplete_bodies(served: ServedMnemo) -> None:
     with served.client(30) as http:
         scraped = http.get("/metrics").text
     dropped = {
@@ -172,3 +172,19 @@ def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_e
     ]
     # The body cut off by its timeout and the abandoned one, at least.
     assert incomplete and float(incomplete[0].rsplit(" ", 1)[1]) >= 2, incomplete
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("served", [4], indirect=True, ids=["at-most-4-connections"])
+def test_slow_headers_and_bodies_are_cut_off_and_an_abandoned_body_is_a_client_error(
+    served: ServedMnemo,
+) -> None:
+    host, port = "127.0.0.1", served.port
+    # Headers that never end: closed after the header timeout.
+    cut_off_after_the_timeout(host, port, b"GET /v1/memories HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    # A body that stops half-way: closed after the body timeout, answered as the client's error.
+    cut_off_after_the_timeout(host, port, HEAD + b"Content-Length: 1000\r\n\r\n" + b'{"memories": [')
+    abandons_a_body(host, port)
+    answers_both_bodies_as_client_errors(served)
+    refuses_one_more_when_every_connection_is_busy(host, port, connections=4)
+    counts_the_dropped_connections_and_incomplete_bodies(served)
