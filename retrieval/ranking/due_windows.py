@@ -71,6 +71,11 @@ _STILL_OPEN = (
     r"\bstill\s+to\s+(?:do|be\s+done)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything|are)\s+still\s+(?:open|pending|outstanding)\b"
 )
+# What is asked for besides ("incl", "plus", "as well as"), a few words before what it names.
+_BESIDES = r"(?:\b(?:incl(?:uding|d)?|plus|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
+# What one forgot asked for beside a window ("donor deadlines coming up, incl anything I forgot") is
+# what was let slip; alone ("what did I forget to pack?", "the name I forgot") it asks about a thing.
+_BESIDES_FORGOTTEN = _BESIDES + r"(?:forgot(?:ten)?|forgets?)\b"
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
@@ -119,7 +124,7 @@ _ASKS_TASKS = re.compile(
     r"|\b(?:invoices|bills|payments|forms|papers|emails|calls|quotes|leads|contracts|claims)\s+to\s+"
     r"(?:chase|follow\s+up|pay|sign|submit|file|renew|approve|send|make|return)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:blocking|holding\s+up)\b|\bblockers\b"
-    r"|" + _STILL_OPEN + r"|" + _UNDONE,
+    r"|" + _STILL_OPEN + r"|" + _UNDONE + r"|" + _BESIDES_FORGOTTEN,
     re.I,
 )
 # What is late and what is ahead asked for as one: "any tasks outstanding or coming up next month?",
@@ -127,11 +132,6 @@ _ASKS_TASKS = re.compile(
 _LATE_OR_AHEAD = (
     r"\b(?:outstanding|pending|overdue|open)\s+or\s+(?:still\s+)?(?:coming\s+up|upcoming|due|ahead)\b"
 )
-# What is asked for besides ("incl", "plus", "as well as"), a few words before what it names.
-_BESIDES = r"(?:\b(?:incl(?:uding|d)?|plus|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
-# What one forgot asked for beside a window ("donor deadlines coming up, incl anything I forgot") is
-# what was let slip; alone ("what did I forget to pack?", "the name I forgot") it asks about a thing.
-_BESIDES_FORGOTTEN = _BESIDES + r"(?:forgot(?:ten)?|forgets?)\b"
 OVERDUE = re.compile(_UNDONE + "|" + _LATE_OR_AHEAD + "|" + _BESIDES_FORGOTTEN, re.I)
 # What is undone asked for beside a time ahead, not within it: "car stuff in the next 3 months, incl
 # anything I missed", "what's due next week plus anything overdue": the window and all before it.
@@ -173,6 +173,13 @@ _NEXT_TO = re.compile(
 _ASKS_LEAVE = re.compile(
     r"^\W*(?:(?:so|ok|okay|and|but|hey)\W+)?(?:(?:can|could|may|should|shall)\s+(?:i|we)"
     r"|ok(?:ay)?\s+(?:to|if)|is\s+it\s+ok(?:ay)?\s+(?:to|if)|would\s+it\s+be\s+ok(?:ay)?)\b",
+    re.I,
+)
+# The weather at a time ("will it rain in Kisumu tomorrow?", "what's the forecast for the weekend?")
+# is asked of the world, not of one's list.
+_ASKS_WEATHER = re.compile(
+    r"\b(?:weather|forecast|temperature|(?:will|is|gonna)\s+it\s+(?:(?:going\s+to|gonna)\s+)?"
+    r"(?:rain|snow|pour|storm|be\s+(?:sunny|hot|cold|warm|windy|wet|dry|rainy)))\b",
     re.I,
 )
 # Words that ask about things to do even in such a question ("can I see what's due next week?").
@@ -424,7 +431,8 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     if _ASKS_TASKS.search(query) is None and not to_do and not _asks_at_an_occasion(query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
-    return not asks_leave or _NAMES_TASKS.search(query) is not None
+    asks_other = asks_leave or _ASKS_WEATHER.search(query) is not None
+    return not asks_other or _NAMES_TASKS.search(query) is not None
 
 
 @in_askers_days
