@@ -380,6 +380,15 @@ _PATTERNS = [
 ]  # fmt: skip
 
 
+# A time that says when one meets someone ("seeing Gary next week, what do I need to ask him?"), in a
+# question of what to ask, tell or bring them, is the meeting's: what is meant for them is asked
+# for, whenever it falls due (the meeting's names are read by stages/named_triggers.py).
+_MEETS_THEN = re.compile(
+    r"\b(?:seeing|meeting|visiting|talking\s+to|speaking\s+(?:to|with)|catching\s+up\s+with"
+    r"|(?:lunch|coffee|dinner|drinks|call)\s+with)\s+(?:[\w'’.&-]+\s+){1,3}?(?:on\s+)?$",
+    re.I,
+)
+_FOR_THEM = re.compile(r"\b(?:ask|tell|raise|bring|show|give|mention|discuss)\b", re.I)
 # Parts of today: "before tonight" is from now until it, not what fell due before today.
 _PART_OF_TODAY = re.compile(r"(?:tonight|this\s+(?:morning|afternoon|evening))$", re.I)
 
@@ -446,7 +455,7 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
             span = resolve(match, now)
-            if span is None:
+            if span is None or (_MEETS_THEN.search(query[: match.start()]) and _FOR_THEM.search(query)):
                 continue
             start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))
             if also_undone:  # the window, and what fell due before it and is still not done

@@ -1,5 +1,6 @@
-"""The asker's ways of writing a time: a date in figures in their zone's order (date_order.py), and
-the time words of other languages a question in English mixes in (text.spelled_out)."""
+"""The asker's ways of saying a time: a date in figures in their zone's order (date_order.py), the
+time words of other languages a question in English mixes in (text.spelled_out), what one forgot
+beside a window, and a time that is when one meets someone (due_windows.py)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ def local_day(query: str, zone: str) -> tuple[int, int]:
         ("anything due 12/3/2027", "Europe/Berlin", (3, 12)),
     ],
 )
-def test_a_date_in_figures_is_read_in_the_askers_order(query: str, zone: str, month_day: tuple[int, int]) -> None:
+def test_a_date_in_figures_is_read_in_the_askers_order(
+    query: str, zone: str, month_day: tuple[int, int]
+) -> None:
     assert local_day(query, zone) == month_day
 
 
@@ -104,3 +107,23 @@ def test_what_one_forgot_beside_a_window_is_what_was_let_slip(query: str, undone
     if undone:
         assert asked is not None and asked.window is not None
         assert asked.window.start == datetime.min.replace(tzinfo=UTC)  # and all before the window
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "seeing gary next week, what do i need to ask him",
+        "meeting priya on friday, anything to bring?",
+        "lunch with mom tomorrow, anything I wanted to tell her",
+    ],
+)
+def test_a_time_one_meets_someone_at_is_the_meetings_not_a_due_window(query: str) -> None:
+    now = datetime(2027, 2, 17, 8, 15, tzinfo=ZoneInfo("Africa/Nairobi"))
+    asked = task_question(query, now)
+    assert asked is not None and asked.window is None and asked.open
+
+
+def test_a_time_of_a_meeting_that_asks_what_is_due_is_a_window() -> None:
+    now = datetime(2027, 2, 17, 8, 15, tzinfo=ZoneInfo("Africa/Nairobi"))
+    asked = task_question("meeting priya on friday, what else is due that day?", now)
+    assert asked is not None and asked.window is not None

@@ -36,7 +36,10 @@ MEMORIES: list[dict[str, Any]] = [
         "occurred_at": "2027-02-03T19:00:00+03:00",
     },
     {"type": "semantic", "content": "Achieng's office is House 14, Othaya Road, Lavington."},
-    {"type": "semantic", "content": "The Lindqvist Foundation funds the programme: USD 180,000 over two years."},
+    {
+        "type": "semantic",
+        "content": "The Lindqvist Foundation funds the programme: USD 180,000 over two years.",
+    },
 ]
 
 achieng = store_holding(MEMORIES, ACHIENG)
