@@ -389,7 +389,6 @@ _MEETS_THEN = re.compile(
     re.I,
 )
 _FOR_THEM = re.compile(r"\b(?:ask|tell|raise|bring|show|give|mention|discuss)\b", re.I)
-_ON = re.compile(r"on\s", re.I)
 # Parts of today: "before tonight" is from now until it, not what fell due before today.
 _PART_OF_TODAY = re.compile(r"(?:tonight|this\s+(?:morning|afternoon|evening))$", re.I)
 
@@ -458,9 +457,7 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
             span = resolve(match, now)
             if span is None or (_MEETS_THEN.search(query[: match.start()]) and _FOR_THEM.search(query)):
                 continue
-            # "before we leave on the 22nd": the "on" a date opens with closes the event before it.
-            before = query[: match.start()] + (match.group(0)[:3] if _ON.match(match.group(0)) else "")
-            start, end = _until(before, span, now, query[match.end() :], match.group(0))
+            start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))
             if also_undone:  # the window, and what fell due before it and is still not done
                 start = datetime.min.replace(tzinfo=UTC)
             elif overdue:  # what fell due in the window and is still not done: not what is still ahead
