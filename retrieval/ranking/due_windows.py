@@ -71,11 +71,6 @@ _STILL_OPEN = (
     r"\bstill\s+to\s+(?:do|be\s+done)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything|are)\s+still\s+(?:open|pending|outstanding)\b"
 )
-# What is asked for besides ("incl", "plus", "as well as"), a few words before what it names.
-_BESIDES = r"(?:\b(?:incl(?:uding|d)?|plus|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
-# What one forgot asked for beside a window ("donor deadlines coming up, incl anything I forgot") is
-# what was let slip; alone ("what did I forget to pack?", "the name I forgot") it asks about a thing.
-_BESIDES_FORGOTTEN = _BESIDES + r"(?:forgot(?:ten)?|forgets?)\b"
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
@@ -124,7 +119,7 @@ _ASKS_TASKS = re.compile(
     r"|\b(?:invoices|bills|payments|forms|papers|emails|calls|quotes|leads|contracts|claims)\s+to\s+"
     r"(?:chase|follow\s+up|pay|sign|submit|file|renew|approve|send|make|return)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:blocking|holding\s+up)\b|\bblockers\b"
-    r"|" + _STILL_OPEN + r"|" + _UNDONE + r"|" + _BESIDES_FORGOTTEN,
+    r"|" + _STILL_OPEN + r"|" + _UNDONE,
     re.I,
 )
 # What is late and what is ahead asked for as one: "any tasks outstanding or coming up next month?",
@@ -132,13 +127,14 @@ _ASKS_TASKS = re.compile(
 _LATE_OR_AHEAD = (
     r"\b(?:outstanding|pending|overdue|open)\s+or\s+(?:still\s+)?(?:coming\s+up|upcoming|due|ahead)\b"
 )
-OVERDUE = re.compile(_UNDONE + "|" + _LATE_OR_AHEAD + "|" + _BESIDES_FORGOTTEN, re.I)
+OVERDUE = re.compile(_UNDONE + "|" + _LATE_OR_AHEAD, re.I)
 # What is undone asked for beside a time ahead, not within it: "car stuff in the next 3 months, incl
 # anything I missed", "what's due next week plus anything overdue": the window and all before it.
 # With no time named, what is still to do besides what is late ("knee stuff I still have to do, incl
 # anything I blew off") is everything pending; "and" there joins a clause ("… we said we'd do and
 # never did"), not an addition.
-_ALL_PENDING = re.compile(_BESIDES + _UNDONE + "|" + _LATE_OR_AHEAD + "|" + _BESIDES_FORGOTTEN, re.I)
+_BESIDES = r"(?:\b(?:incl(?:uding|d)?|plus|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
+_ALL_PENDING = re.compile(_BESIDES + _UNDONE + "|" + _LATE_OR_AHEAD, re.I)
 _ALSO_UNDONE = re.compile(_ALL_PENDING.pattern + r"|\band\W*(?:[\w'’]+\s+){0,3}?" + _UNDONE, re.I)
 # What one has to do: "anything I still need to do for Juni", "money stuff I need to do". Asked as
 # "what do I need to do …" of a situation ("changing the save format, what do I need to do", "what do

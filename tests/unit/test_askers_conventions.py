@@ -1,6 +1,6 @@
 """The asker's ways of saying a time: a date in figures in their zone's order (date_order.py), the
-time words of other languages a question in English mixes in (text.spelled_out), what one forgot
-beside a window, and a time that is when one meets someone (due_windows.py)."""
+time words of other languages a question in English mixes in (text.spelled_out), and a time that is
+when one meets someone (due_windows.py)."""
 
 from __future__ import annotations
 
@@ -87,26 +87,6 @@ def test_time_words_of_other_languages_name_the_same_window(query: str, same_as:
 def test_words_english_spells_so_name_no_time(query: str) -> None:
     now = datetime(2027, 2, 17, 8, 15, tzinfo=ZoneInfo("Africa/Nairobi"))
     assert task_question(query, now) is None
-
-
-@pytest.mark.parametrize(
-    ("query", "undone"),
-    [
-        ("donor deadlines coming up, incl anything i forgot", True),
-        ("anything for the kids coming up, including stuff i forgot", True),
-        ("what's due next week plus anything I've forgotten", True),
-        # Alone, what one forgot is a thing, not a task let slip.
-        ("what did i forget to pack for kisumu?", False),
-        ("the name of the nurse i forgot", False),
-    ],
-)
-def test_what_one_forgot_beside_a_window_is_what_was_let_slip(query: str, undone: bool) -> None:
-    now = datetime(2027, 2, 17, 8, 15, tzinfo=ZoneInfo("Africa/Nairobi"))
-    asked = task_question(query, now)
-    assert (asked is not None and asked.undone) is undone
-    if undone:
-        assert asked is not None and asked.window is not None
-        assert asked.window.start == datetime.min.replace(tzinfo=UTC)  # and all before the window
 
 
 @pytest.mark.parametrize(
