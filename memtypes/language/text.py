@@ -64,8 +64,44 @@ _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND
 _HAVE = re.compile(r"\b(what|where|who|which|how|why|when|i|we|you|they)['’]ve\b", re.I)
 
 
+# Time words of other languages a question in English mixes in ("what do i have kesho", "anything
+# mañana?", "was ist nächste woche"), in English, so that the time readings read them: only words no
+# English word is spelt as ("wiki" alone is English, "Leo" and "Jana" are names; "morgen" is German's
+# tomorrow, never English). The longer phrase of a word first ("kesho kutwa" before "kesho").
+_MIXED_IN = {
+    # Swahili and Sheng
+    "kesho kutwa": "the day after tomorrow", "kesho": "tomorrow", "wiki ijayo": "next week",
+    "wiki hii": "this week", "mwezi ujao": "next month",
+    "mwezi huu": "this month", "wikendi hii": "this weekend", "wikendi": "weekend",
+    # Spanish and Portuguese
+    "pasado mañana": "the day after tomorrow", "pasado manana": "the day after tomorrow",
+    "depois de amanhã": "the day after tomorrow", "mañana": "tomorrow", "amanhã": "tomorrow",
+    "hoy": "today", "hoje": "today", "la semana que viene": "next week", "semana que viene": "next week",
+    "la próxima semana": "next week", "próxima semana": "next week", "semana que vem": "next week",
+    "fin de semana": "weekend", "fim de semana": "weekend",
+    # German and French
+    "übermorgen": "the day after tomorrow", "morgen": "tomorrow", "heute": "today",
+    "nächste woche": "next week", "naechste woche": "next week", "après-demain": "the day after tomorrow",
+    "demain": "tomorrow", "aujourd'hui": "today", "la semaine prochaine": "next week",
+    "semaine prochaine": "next week",
+}  # fmt: skip
+_MIXED_IN_WORD = re.compile(
+    r"(?<![\w'’-])("
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_MIXED_IN, key=len, reverse=True))
+    + r")(?![\w'’-])",
+    re.I,
+)
+
+
+def _in_english(found: re.Match[str]) -> str:
+    return _MIXED_IN[" ".join(found.group(1).lower().split())]
+
+
 def spelled_out(text: str) -> str:
-    """`text` with chat shorthand spelt out: "whats on next wk" → "what's on next week"."""
+    """`text` with chat shorthand spelt out and the time words of other languages it mixes in put in
+    English: "whats on next wk" → "what's on next week", "what do i have kesho" → "what do i have
+    tomorrow"."""
+    text = _MIXED_IN_WORD.sub(_in_english, text)
     return _HAVE.sub(r"\1 have", _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text))
 
 

@@ -15,6 +15,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from .calendar_spans import Span, date_span, day, month_part, month_start, period, year_part
+from .date_order import month_first
 from .temporal import MONTHS, NUMBERS, VAGUE
 
 _WEEKENDS_ON = {"this": 0, "coming": 0, "the": 0, "next": 1}
@@ -50,12 +51,14 @@ def _in_year(month: int, day_of_month: int, year: int | None, now: datetime) -> 
 
 def figures_date(m: re.Match[str], now: datetime) -> Span | None:
     """A date in figures: month/day or day/month, whichever is a date (a number over 12 is the
-    day); where both are, the one nearest ahead of now."""
+    day); where both are, the asker's order (date_order.py: "3/4" is 4 March in New York, 3 April
+    in Nairobi), and where that is unknown, the one nearest ahead of now."""
     first, second = int(m["first"]), int(m["second"])
     year = None if m["year"] is None else int(m["year"]) + (2000 if len(m["year"]) == 2 else 0)
-    readings = [_in_year(first, second, year, now), _in_year(second, first, year, now)]
-    dates = [span for span in readings if span is not None]
-    return min(dates, default=None)
+    month_day, day_month = _in_year(first, second, year, now), _in_year(second, first, year, now)
+    if month_day is not None and day_month is not None and (order := month_first()) is not None:
+        return month_day if order else day_month
+    return min((span for span in (month_day, day_month) if span is not None), default=None)
 
 
 def _part_name(text: str) -> str:

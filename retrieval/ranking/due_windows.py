@@ -171,6 +171,13 @@ _ASKS_LEAVE = re.compile(
     r"|ok(?:ay)?\s+(?:to|if)|is\s+it\s+ok(?:ay)?\s+(?:to|if)|would\s+it\s+be\s+ok(?:ay)?)\b",
     re.I,
 )
+# The weather at a time ("will it rain in Kisumu tomorrow?", "what's the forecast for the weekend?")
+# is asked of the world, not of one's list.
+_ASKS_WEATHER = re.compile(
+    r"\b(?:weather|forecast|temperature|(?:will|is|gonna)\s+it\s+(?:(?:going\s+to|gonna)\s+)?"
+    r"(?:rain|snow|pour|storm|be\s+(?:sunny|hot|cold|warm|windy|wet|dry|rainy)))\b",
+    re.I,
+)
 # Words that ask about things to do even in such a question ("can I see what's due next week?").
 _NAMES_TASKS = re.compile(r"\b(?:due|overdue|deadlines?|to-?dos?|reminders?|on\s+(?:my|our)\s+plate)\b", re.I)
 
@@ -369,6 +376,15 @@ _PATTERNS = [
 ]  # fmt: skip
 
 
+# A time that says when one meets someone ("seeing Gary next week, what do I need to ask him?"), in a
+# question of what to ask, tell or bring them, is the meeting's: what is meant for them is asked
+# for, whenever it falls due (the meeting's names are read by stages/named_triggers.py).
+_MEETS_THEN = re.compile(
+    r"\b(?:seeing|meeting|visiting|talking\s+to|speaking\s+(?:to|with)|catching\s+up\s+with"
+    r"|(?:lunch|coffee|dinner|drinks|call)\s+with)\s+(?:[\w'’.&-]+\s+){1,3}?(?:on\s+)?$",
+    re.I,
+)
+_FOR_THEM = re.compile(r"\b(?:ask|tell|raise|bring|show|give|mention|discuss)\b", re.I)
 # Parts of today: "before tonight" is from now until it, not what fell due before today.
 _PART_OF_TODAY = re.compile(r"(?:tonight|this\s+(?:morning|afternoon|evening))$", re.I)
 
@@ -420,7 +436,8 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     if _ASKS_TASKS.search(query) is None and not to_do and not _asks_at_an_occasion(query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
-    return not asks_leave or _NAMES_TASKS.search(query) is not None
+    asks_other = asks_leave or _ASKS_WEATHER.search(query) is not None
+    return not asks_other or _NAMES_TASKS.search(query) is not None
 
 
 @in_askers_days
@@ -434,7 +451,7 @@ def due_window(query: str, now: datetime) -> TimeWindow | None:
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
             span = resolve(match, now)
-            if span is None:
+            if span is None or (_MEETS_THEN.search(query[: match.start()]) and _FOR_THEM.search(query)):
                 continue
             start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))
             if also_undone:  # the window, and what fell due before it and is still not done

@@ -40,6 +40,7 @@ from .calendar_spans import (
     year_part,
     year_span,
 )
+from .date_order import asking_in
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -100,7 +101,8 @@ def in_askers_days(read: WindowReader) -> WindowReader:
     @wraps(read)
     def read_on_askers_clock(query: str, now: datetime) -> TimeWindow | None:
         offset = now.utcoffset() or timedelta(0)
-        window = read(query, now.astimezone(UTC) + offset)
+        with asking_in(now.tzinfo):  # a date in figures is read in the asker's order
+            window = read(query, now.astimezone(UTC) + offset)
         if window is None or now.tzinfo is None:
             return window
         zone = now.tzinfo

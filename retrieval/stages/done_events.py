@@ -72,11 +72,19 @@ _STILL_TO_BE = re.compile(
 )
 _FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior",
-# "pls remind: renew the insurance"): one word and a colon, a request's "please" before it, not the action.
-_LABEL = re.compile(r"^\W*(?:(?:pls|plz|please|kindly)\s+)?[A-Za-z][\w-]*\s*:\s+", re.I)
-# An assistant's note of a reminder it is to give ("Remind the user to send the rubric by Friday"): the
-# action is what follows.
-_REMIND_TO = re.compile(r"^\W*remind\s+(?:the\s+user|me|us|you|myself)\s+to\s+", re.I)
+# "pls remind: renew the insurance", "Reminder for Rafaela: renew the lease"): one word and a colon,
+# a request's "please" before it, a reminder's "for" and whom it is for after it; not the action.
+_LABEL = re.compile(
+    r"^\W*(?:(?:pls|plz|please|kindly)\s+)?(?:(?:reminders?|notes?|to-?dos?|tasks?)\s+for\s+[\w'’-]+"
+    r"|[A-Za-z][\w-]*)\s*:\s+",
+    re.I,
+)
+# An assistant's note of a reminder it is to give ("Remind the user to send the rubric by Friday",
+# "Remind Achieng to pay the fees"): the action is what follows. Whom it is for is the user, or a
+# name (capitalised: "remind Tom to" names him; "remind them to" is a pronoun, and stays).
+_REMIND_TO = re.compile(
+    r"^\W*(?i:remind)\s+(?:(?i:the\s+user|me|us|you|myself)|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+to\s+"
+)
 # A heading that says when, before a colon ("Thursday 08.04 at 17:30: pick Mila up", "Dutch course,
 # Wednesday 07.04 at 19:30: hand in the letter"): the occasion, not what is to be done; the action
 # follows the colon. Its time (after the occasion's name and a comma, if any) is all words of the

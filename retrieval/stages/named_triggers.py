@@ -102,10 +102,12 @@ def says_trigger(query: str, trigger: str) -> bool:
 
 
 # Someone arriving or getting in touch now: "Jonno's just come in", "Sadie's on the phone", "Mr. Fitch
-# just knocked on my door", "Ernesto is on his way over", "Rachel is calling".
+# just knocked on my door", "Ernesto is on his way over", "Rachel is calling", "Felix is in the office".
 _ARRIVES = re.compile(
     r"\b(?:is|are|['’]s|['’]re)\s+(?:just\s+)?(?:here|outside|at\s+the\s+door|on\s+the\s+(?:phone|line)"
     r"|calling|ringing|phoning|on\s+(?:his|her|their|the|my)\s+way|coming\s+(?:over|round|around|by|in)"
+    # At work where one meets them: "Felix is in the office today", "Kev's on site".
+    r"|(?:in|at)\s+(?:the\s+)?(?:office|studio|lab|clinic|shop|yard|depot)|on\s+site"
     r"|(?:dropping|popping|stopping)\s+(?:by|in|round|over)|arriving|downstairs)\b"
     r"|\b(?:has|have|['’]s|['’]ve|just)\s+(?:just\s+)?(?:arrived|come\s+(?:in|over|round|by)|came\s+(?:in|over|round|by)"
     r"|walked\s+in|turned\s+up|shown\s+up|showed\s+up|got\s+here|knocked|rung|rang|called|phoned"

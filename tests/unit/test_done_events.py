@@ -62,6 +62,12 @@ TELLS_DONE = [
     ("Remind the user to register the twins for the spring swim session by March 20.",
      "On March 18 the user registered both twins for the spring swim session online, $98 each."),
     ("Reminder: publish the March rota by 05.02.2027.", "Logged: Fri 5 Feb - March rota published."),
+    # Whom the reminder is for, by name: in the note to remind, or after the label.
+    ("Remind Achieng to pay Grace's SHA contribution for December by 5/12.",
+     "Achieng paid Grace's SHA contribution for December by M-Pesa."),
+    ("Remind Achieng to hand her January expense claims to Faith by 5th February.",
+     "Achieng handed in her January expense claims to Faith."),
+    ("Reminder for Rafaela: renew the building insurance.", "Rafaela renewed the building insurance online."),
     # Nor a heading that says when, or a condition: the action follows them.
     ("Thursday 08.04 at 17:30: pick Mila up from Noor's.", "You picked Mila up from Noor's at 17:40."),
     ("If the invoice is still unpaid on Monday, send them the friendly reminder.",
@@ -98,6 +104,8 @@ TELLS_NOTHING_DONE = [
     ("Send Owain the release notes.", "Owain has not sent the form; release notes still pending."),
     ("Pay the IMI instalment.", "Inês didn't pay the IMI instalment yet."),
     ("Get the form signed by Helen.", "Helen has not signed the form."),
+    # "Remind them to" names no one: the pronoun's action is not the reminder's opening verb.
+    ("Remind them to pay the deposit.", "The Okafors reminded them on Monday."),
     # A participle before the object names the thing, not what is to be done.
     ("Get the signed NDA back from Fiona.", "Fiona signed the NDA last week."),
     # The thing the reminder opens with, still to do; or not done.

@@ -146,6 +146,10 @@ def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> No
         "Jonas's birthday is coming up, what should I get him?",
         "what would Fionn like for a present? anything to avoid?",
         "when did we move over to Square?",
+        # The weather at a time is asked of the world.
+        "will it rain in kisumu tomorrow",
+        "what's the forecast for this weekend?",
+        "is it going to be cold next week?",
         # Asking leave for something is not asking what is due.
         "can I put the call with the client at 9 tomorrow morning?",
         "ok to schedule a config change on the 3rd of next month?",

@@ -119,10 +119,13 @@ def test_a_question_that_tells_the_trigger_s_occasion(query: str, trigger: str, 
         ("Rachel is calling. Did I want to ask her anything?", True),
         ("marcus just pulled in, what did i need from him", True),
         ("I'm meeting Helen at noon", True),
+        ("felix is in the office today, wanted to ask him something?", True),
+        ("Kev's on site, anything for him?", True),
         # Not news of someone come: a question about them, or a past call.
         ("what's Sadie's number?", False),
         ("when did Jonno come in last week?", False),
         ("who called about the boiler in March?", False),
+        ("where is the spare key in the office?", False),
     ],
 )
 def test_news_that_someone_has_come(query: str, arrives: bool) -> None:

@@ -30,6 +30,11 @@ from mnemo.memtypes.language.text import spelled_out, typed_form
         # Words English spells so stay: "wed", "sat", "sun", and parts of other words.
         ("we wed in june, sat in the sun", "we wed in june, sat in the sun"),
         ("the wkly report, tmrws-ville", "the wkly report, tmrws-ville"),
+        # Time words of other languages mixed in, in English; not words English spells so.
+        ("what do i have kesho", "what do i have tomorrow"),
+        ("whats on wiki ijayo?", "what's on next week?"),
+        ("anything Mañana", "anything tomorrow"),
+        ("edit the wiki page", "edit the wiki page"),
     ],
 )
 def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:
