@@ -5,6 +5,6 @@ the time terms read.
 Size: two families of pure readings of a question live here beside the policy, one reading a module
 (each pinned by its own unit tests): the confidence's (asked_detail, asked_kinds, asked_names,
 asked_things, value_forms, word_forms, evidence) and the times a question names (temporal,
-calendar_spans, due_windows, due_spans, task_questions, holidays, event_anchors); each family is a
-candidate for a subfolder of its own.
+calendar_spans, date_order, due_windows, due_spans, task_questions, holidays, event_anchors); each
+family is a candidate for a subfolder of its own.
 """
