@@ -79,7 +79,7 @@ _ASKS_FACT = re.compile(
 
 
 # One's own best ("my best batting and bowling this season?", "what was our best month?", "Maya's best
-# time at the county gala") is a record: what happened, not advice; a best time or way for something
+# score at the regionals") is a record: what happened, not advice; a best time or way for something
 # ("what's my best way into town?") still asks what suits.
 _OWN_BEST = re.compile(
     r"\b(?:my|our|his|her|their|your|\w+[’']s)\s+best\b(?!\s+(?:[\w-]+\s+)?(?:time|way|slot|day|place|bet)s?\b)",
