@@ -18,7 +18,8 @@ A question asks leave or advice when it asks whether one may or should ("can I �
 usually …"), what someone wants, likes or would go for ("does Helen want PDFs or Word?", "would Lena
 go for that?"), what to avoid, or which of two ("window or aisle?"), or passes on someone's request
 without asking anything ("Pat wants to make lasagne on Monday night"); not one that asks who, when,
-where, why or how much (a fact answers it).
+where, why or how much (a fact answers it), nor one's own best ("my best batting this season?": a
+record).
 """
 
 from __future__ import annotations
@@ -77,11 +78,21 @@ _ASKS_FACT = re.compile(
 )
 
 
+# One's own best ("my best batting and bowling this season?", "what was our best month?", "Maya's best
+# score at the regionals") is a record: what happened, not advice; a best time or way for something
+# ("what's my best way into town?") still asks what suits.
+_OWN_BEST = re.compile(
+    r"\b(?:my|our|his|her|their|your|\w+[’']s)\s+best\b(?!\s+(?:[\w-]+\s+)?(?:time|way|slot|day|place|bet)s?\b)",
+    re.IGNORECASE,
+)
+
+
 def asks_preference(query: str) -> bool:
     """Whether the query asks leave or advice, which a preference or a rule answers, rather than for
     a value."""
     if _PASSES_ON_REQUEST.search(query) is not None and not asks_in_words(query):
         return True
+    query = _OWN_BEST.sub(" ", query)
     return _ASKS_LEAVE_OR_ADVICE.search(query) is not None and _ASKS_FACT.search(query) is None
 
 

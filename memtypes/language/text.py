@@ -194,3 +194,18 @@ def with_kin_words(text: str) -> str:
     said = {m.group(1).casefold() for m in _KIN_WORD.finditer(text)}
     others = [w for word in sorted(said) for w in _KIN_FORMS[word] if w not in said]
     return f"{text} {' '.join(dict.fromkeys(others))}" if others else text
+
+
+# A word that picks the newest of one's own occasions ("my last PM", "the previous check-up", "the
+# latest QBR") says which one by its time, not what it is about: notes use it of their own occasions
+# ("my last annual inspection was in March", "a 198 in the last game"), so where words are matched as
+# written it would match those.
+_NEWEST_OF = re.compile(
+    r"\b(?P<which>my|our|his|her|their|your|the)\s+(?:last|previous|latest|most\s+recent)\b", re.I
+)
+
+
+def without_newest_words(text: str) -> str:
+    """`text` without the word that picks the newest of an occasion ("when was my last PM?" → "when
+    was my PM?")."""
+    return _NEWEST_OF.sub(lambda m: m.group("which"), text)

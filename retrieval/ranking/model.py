@@ -110,6 +110,16 @@ class PreferenceModel:
 
 
 @dataclass(frozen=True)
+class PastEventsModel:
+    """The past-events term (ranking/terms/past.py): for a question asked in the past tense, the lift
+    of an event over a standing fact as near to it, like the other terms that read a question's kind,
+    smaller than the how-to lift: the tense tells what kind of memory answers less surely than "how do
+    I" does."""
+
+    weight: float = 0.05
+
+
+@dataclass(frozen=True)
 class DueWindowModel:
     """A question about tasks that names a time (ranking/due_windows.py, the `due_window` term, the
     search plan and the response). `weight`: the lift of a pending item due within the window, above
@@ -310,6 +320,7 @@ TIME_AND_INTENT_TERMS = frozenset(
         "speaker",
         "how_to",
         "preference",
+        "past_events",
     }
 )
 POST_ENGINE_STAGES = frozenset(
@@ -346,6 +357,7 @@ class RankingModel:
     event_anchor: EventAnchorModel = EventAnchorModel()
     how_to: HowToModel = HowToModel()
     preference: PreferenceModel = PreferenceModel()
+    past_events: PastEventsModel = PastEventsModel()
     due_window: DueWindowModel = DueWindowModel()
     intentions: IntentionsModel = IntentionsModel()
     newer_first: NewerFirstModel = NewerFirstModel()

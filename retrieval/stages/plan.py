@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ...memtypes.errors import FieldProblem, InvalidInput
-from ...memtypes.language.text import typed_form, with_kin_words
+from ...memtypes.language.text import typed_form, with_kin_words, without_newest_words
 from ...memtypes.models import ModelSpec, resolve_model
 from ...memtypes.ports import SparseEncoder
 from ...memtypes.queries import MemoryFilter, SparseVector, current_at
@@ -127,8 +127,9 @@ def plan_retrieval(
     }
     sparse = None
     if tuning.search is not SearchMode.DENSE and sparse_encoder is not None:
-        # A parent called by another word than the notes' ("my father", "dad") is still matched.
-        sparse = sparse_encoder.query(with_kin_words(request.query))
+        # A parent called by another word than the notes' ("my father", "dad") is still matched; the
+        # word that picks the newest occasion ("my last PM") is not matched in notes' own.
+        sparse = sparse_encoder.query(with_kin_words(without_newest_words(request.query)))
         if not sparse.indices:  # nothing but stop words: BM25 has nothing to match
             sparse = None
     fused = _fused(sparse, tuning)

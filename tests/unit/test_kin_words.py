@@ -1,11 +1,12 @@
-"""A parent or grandparent said in the other forms too, for the lexical search of a question
-(mnemo.memtypes.language.text.with_kin_words)."""
+"""A parent or grandparent said in the other forms too, and the word that picks the newest occasion
+left out, for the lexical search of a question
+(mnemo.memtypes.language.text.with_kin_words, without_newest_words)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mnemo.memtypes.language.text import with_kin_words
+from mnemo.memtypes.language.text import with_kin_words, without_newest_words
 
 
 @pytest.mark.parametrize(
@@ -23,3 +24,19 @@ from mnemo.memtypes.language.text import with_kin_words
 )
 def test_a_parent_is_searched_in_every_form(text: str, searched: str) -> None:
     assert with_kin_words(text) == searched
+
+
+@pytest.mark.parametrize(
+    ("text", "searched"),
+    [
+        ("when was my last pm", "when was my pm"),
+        ("what did Helen say at the last QBR?", "what did Helen say at the QBR?"),
+        ("When was my most recent guardia at Barajas?", "When was my guardia at Barajas?"),
+        ("what's the latest on the Casa Ribeira invoice?", "what's the on the Casa Ribeira invoice?"),
+        # A time ("last week") or what comes next is left as said.
+        ("what did I spend last week?", "what did I spend last week?"),
+        ("how many miles til my next pm", "how many miles til my next pm"),
+    ],
+)
+def test_the_word_that_picks_the_newest_occasion_is_not_searched(text: str, searched: str) -> None:
+    assert without_newest_words(text) == searched

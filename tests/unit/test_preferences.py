@@ -56,6 +56,7 @@ LEAVE_OR_ADVICE = [
     "we could get eggs cheaper from a national wholesaler, would Lena go for that?",
     "can Pat and Geoff have Maya's room upstairs this time",
     "when's the best time to remind me about school stuff like PE kit",
+    "what's my best way into town on a Saturday",
     "Juni keeps jumping on the sofa, is she allowed up there",
     "Jonas's birthday is coming up, what should I get him and what should I avoid?",
     # Someone's request passed on, asking nothing in words.
@@ -80,6 +81,10 @@ OTHER_QUESTIONS = [
     "I want to book the ferry for Friday",
     "the Okafors want to add a fire pit, how do I write that up",
     "police form asks for the frame number of my bike",
+    # One's own best is a record, not advice.
+    "my best batting and bowling this season?",
+    "what was our best month for walk-ins?",
+    "Maya's best score at the regionals",
 ]
 
 

@@ -12,6 +12,7 @@ from .base import QueryContext, RankingTerm, TermInputs
 from .conversation import SpeakerTerm
 from .how import HowToTerm
 from .intentions import DueTerm, DueWindowTerm, OverdueTerm, PastDueTerm, TriggerTerm
+from .past import PastEventsTerm
 from .preference import PreferenceTerm
 from .stored import ImportanceTerm, RecencyTerm, RelevanceTerm, UsageTerm
 from .time import TellsTimeTerm, TimeTerm
@@ -31,6 +32,7 @@ TERMS: tuple[RankingTerm, ...] = (
     SpeakerTerm(),
     HowToTerm(),
     PreferenceTerm(),
+    PastEventsTerm(),
 )
 
 __all__ = ["TERMS", "QueryContext", "RankingTerm", "TermInputs"]
