@@ -73,6 +73,14 @@ def test_a_question_in_the_past_lifts_events_only() -> None:
     assert all(_lift(policy) == 0.0 for policy in present.values())
 
 
+def test_a_question_of_when_something_happened_is_left_to_the_when_events_stage() -> None:
+    # In the past tense, but the when-events stage lifts events for it; a second lift would put
+    # events that mention the thing above the fact that states its date.
+    assert asks_in_past_tense("when did they switch off the SAP connector?")
+    when = _policies("when did they switch off the SAP connector?")
+    assert all(_lift(policy) == 0.0 for policy in when.values())
+
+
 def test_the_lift_is_smaller_than_the_lift_of_asking_how() -> None:
     # The tense tells which kind of memory answers less surely than "how do I" does: a fact much
     # nearer the question still comes first.

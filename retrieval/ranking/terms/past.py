@@ -1,6 +1,6 @@
 """The past-events term: 1 for a memory of a type that holds events (what happened), weighted only
 for a question asked in the past tense ("how did Tyler do at tryouts?", "what did Helen say at the
-last QBR?", "how much did I gross on the Memphis run?", "when was my last PM?"). What happened is
+last QBR?", "how much did I gross on the Memphis run?"). What happened is
 told by the event; a standing fact about the same people and things ("Tyler plays squirt hockey for
 the Jaguars") reads as near by its words and meaning, but says what holds, not what was done or said.
 
@@ -8,13 +8,17 @@ The tense is the asking clause's (ranking/asked_kinds.py `asking_clauses`): its 
 ("did", "was", "were", "had", "how'd") against one of the present or the future ("does", "is",
 "what's", "will"); "Lisa said she was moving, what's her new address?" asks in the present. A question
 of what one meant to do ("what did I want to ask them?", "was there something they're bringing?") is
-answered by a reminder, and one about things to do by what is due: neither is lifted for."""
+answered by a reminder, and one about things to do by what is due: neither is lifted for. Nor is one
+that asks when something happened ("when did they switch off the connector?"): the when-events stage
+lifts events for it already, and a second lift would put events that merely mention the thing above
+the fact that states its date."""
 
 from __future__ import annotations
 
 import re
 
 from ....memtypes.formula import Const, Expr
+from ....memtypes.language.time_mentions import asks_when_happened
 from ....memtypes.types import SPECS, MemoryType
 from ..asked_kinds import asking_clauses
 from ..due_windows import asks_about_tasks
@@ -55,7 +59,7 @@ class PastEventsTerm(RankingTerm):
     name = "past_events"
 
     def signal(self, query: QueryContext) -> bool:
-        return asks_in_past_tense(query.query)
+        return asks_in_past_tense(query.query) and not asks_when_happened(query.query)
 
     def applies_to(self, memory_type: MemoryType) -> bool:
         return SPECS[memory_type].holds_events
