@@ -249,9 +249,27 @@ def _names_with(
         if told_indefinitely(sentence, named_for):
             continue  # "leaving to open a café in Campinas" names no café
         unplaced = _PLACE.sub(" ", sentence)
-        if _QUOTED.search(sentence) or _names_someone(unplaced, known, model.name_information):
+        if _QUOTED.search(sentence) or any(
+            _names_someone(near, known, model.name_information) for near in _near(unplaced, named_for, model)
+        ):
             return True
     return False
+
+
+# How many words from what is named its name is written: "daughter Maeve", "vet = Dr. Hannah Brooks",
+# "Maeve (her daughter)". A name further off in the sentence is another's: "Aoife (Sean's sister)
+# lives in Calgary, has twins" names no twin.
+_NEAR_WORDS = 4
+
+
+def _near(sentence: str, named_for: frozenset[str], model: ConfidenceFeaturesModel) -> list[str]:
+    """The stretches of `sentence` around each word that names what a name is asked of."""
+    words = sentence.split()
+    return [
+        " ".join(words[max(0, i - _NEAR_WORDS) : i + _NEAR_WORDS + 1])
+        for i, word in enumerate(words)
+        if any(holds_word(key, memory_words(word), model.prefix_chars + 1) for key in named_for)
+    ]
 
 
 def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:

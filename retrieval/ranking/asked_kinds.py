@@ -164,6 +164,10 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "capacity",
             ),
         ),
+        # A mark or a score asked for: "what mark did Finn get", "what did Maya get in maths", "what
+        # did I get on the final" (not what one was given: "what did Dev get me for my birthday?").
+        (Kind.SCORE, r"\bwhat\s+(?:mark|grade|score|result)s?\s+did\b"),
+        (Kind.SCORE, r"\bwhat\s+did\s+[\w'’]+\s+(?:get|score)\s+(?:in|on)\b"),
         (
             Kind.CODE,
             _words(
@@ -392,6 +396,13 @@ _DONE = re.compile(r"\w+(?:ed|ing)|pay|paid|spend|spent|owe|owes", re.IGNORECASE
 _STATES = re.compile(r"(?:it|that|this|there|here|he|she)['’]s|is|are|was|were", re.IGNORECASE)
 # A word of courtesy that ends a request: not what it asks for.
 _POLITE_TAIL = re.compile(r"(?:[\s,]+(?:pls|plz|please|thanks|thx|cheers))+\W*$", re.IGNORECASE)
+# When the value is wanted, after what is wanted ("door code this month", "wifi password now"): a
+# clipped request still ends with the kind it asks for.
+_TIME_TAIL = re.compile(
+    r"(?:[\s,]+(?:(?:this|next|for\s+this|for\s+next)\s+(?:week|weekend|month|year|term|quarter|season)"
+    r"|today|tonight|tomorrow|now|currently|these\s+days))+\W*$",
+    re.IGNORECASE,
+)
 # A clipped request is a few words: past them a phrase is a statement or a topic.
 _CLIPPED_WORDS = 6
 
@@ -442,7 +453,7 @@ def is_question(query: str) -> bool:
     words an answer need not share)."""
     if _QUESTION.search(query) is not None:
         return True
-    query = _POLITE_TAIL.sub("", query)  # "marta mobile pls" asks what "marta mobile" does
+    query = _TIME_TAIL.sub("", _POLITE_TAIL.sub("", query))  # "marta mobile pls" asks as "marta mobile"
     request = _REQUEST_OPENER.sub("", query, count=1)
     if request == query:
         return _asks_for_a_value(request)
