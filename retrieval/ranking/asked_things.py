@@ -55,8 +55,9 @@ def identifiers(query: str) -> frozenset[str]:
     return frozenset(stem(w) for w in (*_IDENTIFIER.findall(query), *numbered_acronyms))
 
 
-# What a question asks the number of: "my locker number", "the room no.", "which desk #".
-_NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#)(?!\w)", re.IGNORECASE)
+# What a question asks the number of: "my locker number", "the room no.", "which desk #", "the
+# account id".
+_NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#|id)(?!\w)", re.IGNORECASE)
 # A thing written with its number: "locker 41", "room 4.08", "desk #12".
 _NUMBERED = re.compile(r"\b([^\W\d_][\w'’-]*)\s+#?\d[\w.-]*", re.IGNORECASE)
 
