@@ -69,6 +69,7 @@ from .asked_things import (
     mailbox_of,
     named_numbers,
     numbered,
+    only_company,
     ordinals_of,
     others_own,
     possessors,
@@ -402,6 +403,7 @@ def detail_check(
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = (possessors(query) & words.names) | unmarked
+    single = len(question_parts(query)) == 1
     which = asked_which(query)
     counted = ordinals_of(query)  # "the first quarter": not the third
     hits = zip(best_hits, found_in, named_in, other_time, strict=False)
@@ -409,6 +411,8 @@ def detail_check(
         if other or (which and told_indefinitely(content, which)) or tells_another_one(counted, content):
             continue
         if owners:
+            if single and only_company(content, owners):
+                continue  # the company's value is not told; in a question in parts another part may be
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(

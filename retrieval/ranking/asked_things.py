@@ -137,6 +137,22 @@ def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:
     return told - memory_words(_without_owned(text, others))
 
 
+# Someone named as company: "Ran the Sun Run with Colleen in 55:40", "coffee w/ Dev + Sam".
+_COMPANY = re.compile(r"\b(?:with|w/)\s+((?:[\w'’-]+\s*(?:,|\+|&|and)?\s*){1,4})", re.IGNORECASE)
+
+
+def only_company(content: str, owners: frozenset[str]) -> bool:
+    """Whether `content` names the `owners` a question asks of only as someone's company ("Ran the
+    Sun Run with Colleen in 55:40" for "Colleen's time"): what it tells is another's, the writer's or
+    the one it is about."""
+    text = content[:READ_CHARS]
+    named = [w for w in re.findall(r"[\w'’-]+", text) if stem(w) in owners]
+    if not named:
+        return False
+    in_company = [w for m in _COMPANY.finditer(text) for w in re.findall(r"[\w'’-]+", m.group(1))]
+    return all(w in in_company for w in named)
+
+
 def _without_owned(text: str, owned: list[re.Match[str]]) -> str:
     """`text` without the words told as someone's in `owned` (their second group)."""
     kept, at = [], 0
