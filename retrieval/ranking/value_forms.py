@@ -240,7 +240,7 @@ def _holds_count(text: str) -> bool:
 # A result told in words: a letter grade ("a B+", "got an A", "grade C"), or a pass or a distinction.
 _GRADE = re.compile(
     r"\b[A-F][+-](?!\w)|\b(?:an?|got|get|gets|grade|mark|scored?)\s+[A-F][+-]?(?![\w'’])"
-    r"|\b(?:pass|passed|fail|failed|distinction|merit|full marks|top marks)\b"
+    r"|\b(?i:pass|passed|fail|failed|distinction|merit|full marks|top marks)\b"
     # Out of a total, as marks are given (not a day of a month: "24/4").
     r"|\b\d+\s?(?:/|out of)\s?(?:10|20|25|30|40|50|60|100)\b|\d\s?%",
 )
