@@ -85,6 +85,12 @@ _OCCASIONS = (
     "celebration|plans"
 )
 
+# Words after "birthday" that leave its day asked: "… birthday is when", "birthday this year".
+_JOINS_ON = (
+    "is|was|on|in|at|this|next|last|coming|again|and|or|for|so|then|to|falls|fall|be|date|day|when|"
+    "this year|next year|pls|please"
+)
+
 # What a question's words say it asks for. Each is a word class of everyday questions about a
 # person's or an account's affairs, written as the interrogatives and value nouns of English.
 ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
@@ -134,7 +140,13 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         # night, "to date": a day, which a month or a year alone does not name.
         (Kind.DAY, r"(?<!\bup to )(?<!\bto )(?<!\bdue )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
         # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
-        (Kind.DAY, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
+        # A thing named after it is what is asked ("Javi's birthday headphones"); a word that joins or
+        # asks on ("Tom's birthday is when?", "birthday this year") leaves the day asked.
+        (
+            Kind.DAY,
+            r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"
+            r"(?=\s*$|\s*[^\w\s]|\s+(?:" + _JOINS_ON + r")\b)",
+        ),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
         (
             Kind.COUNT,

@@ -95,3 +95,17 @@ def test_an_owner_named_only_as_company_owns_nothing_told() -> None:
     assert not only_company("Colleen ran the Sun Run in 52:10, with me behind", frozenset({"colleen"}))
     assert judged(question, "Ran the Vancouver Sun Run 10K with Colleen in 55:40")[2] == 1.0
     assert judged(question, "Colleen ran the Vancouver Sun Run in 52:10")[2] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "day_asked"),
+    [
+        ("How much did Javi's birthday headphones cost?", False),
+        ("when's tom's birthday", True),
+        ("Tom's birthday is when?", True),
+        ("Jonas's birthday, what should I get him?", True),
+        ("is mum's birthday on a sunday this year", True),
+    ],
+)
+def test_a_thing_named_after_a_birthday_is_what_is_asked(question: str, day_asked: bool) -> None:
+    assert (Kind.DAY in asked_kinds(question)) is day_asked
