@@ -85,9 +85,11 @@ _OCCASIONS = (
     "celebration|plans"
 )
 
-# Words after "birthday" that leave its day asked: "… birthday is when", "birthday this year".
+# Words after "birthday" that leave its day asked: "… birthday is when", "birthday this year", "whose
+# birthday did …".
 _JOINS_ON = (
     "is|was|on|in|at|this|next|last|coming|again|and|or|for|so|then|to|falls|fall|be|date|day|when|"
+    "did|does|do|will|has|had|"
     "this year|next year|pls|please"
 )
 
