@@ -138,6 +138,8 @@ def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:
 
 
 # Someone named as company: "Ran the Sun Run with Colleen in 55:40", "coffee w/ Dev + Sam".
+# Someone told of again by a pronoun: "with Ruth … in her office".
+_REFERRED = re.compile(r"\b(?:she|her|hers|he|him|his|they|them|their)\b", re.IGNORECASE)
 _COMPANY = re.compile(r"\b(?:with|w/)\s+((?:[\w'’-]+\s*(?:,|\+|&|and)?\s*){1,4})", re.IGNORECASE)
 
 
@@ -149,7 +151,10 @@ def only_company(content: str, owners: frozenset[str]) -> bool:
     named = [w for w in re.findall(r"[\w'’-]+", text) if stem(w) in owners]
     if not named:
         return False
-    in_company = [w for m in _COMPANY.finditer(text) for w in re.findall(r"[\w'’-]+", m.group(1))]
+    company = list(_COMPANY.finditer(text))
+    in_company = [w for m in company for w in re.findall(r"[\w'’-]+", m.group(1))]
+    if any(_REFERRED.search(text, m.start(1)) for m in company):
+        return False  # "1:1 with Ruth … in her office": told of her after all
     return all(w in in_company for w in named)
 
 

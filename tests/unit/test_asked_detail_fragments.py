@@ -93,6 +93,8 @@ def test_an_owner_named_only_as_company_owns_nothing_told() -> None:
     question = "what was colleen's time at the sun run"
     assert only_company("Ran the Vancouver Sun Run 10K with Colleen in 55:40", frozenset({"colleen"}))
     assert not only_company("Colleen ran the Sun Run in 52:10, with me behind", frozenset({"colleen"}))
+    ruth = "Marco's weekly 1:1 with Ruth is on Thursdays at 14:00 in her office (S1.12)."
+    assert not only_company(ruth, frozenset({"ruth"}))
     assert judged(question, "Ran the Vancouver Sun Run 10K with Colleen in 55:40")[2] == 1.0
     assert judged(question, "Colleen ran the Vancouver Sun Run in 52:10")[2] == 0.0
 
