@@ -69,6 +69,7 @@ from .asked_things import (
     mailbox_of,
     named_numbers,
     numbered,
+    only_company,
     ordinals_of,
     others_own,
     possessors,
@@ -249,9 +250,27 @@ def _names_with(
         if told_indefinitely(sentence, named_for):
             continue  # "leaving to open a café in Campinas" names no café
         unplaced = _PLACE.sub(" ", sentence)
-        if _QUOTED.search(sentence) or _names_someone(unplaced, known, model.name_information):
+        if _QUOTED.search(sentence) or any(
+            _names_someone(near, known, model.name_information) for near in _near(unplaced, named_for, model)
+        ):
             return True
     return False
+
+
+# How many words from what is named its name is written: "daughter Maeve", "vet = Dr. Hannah Brooks",
+# "Maeve (her daughter)". A name further off in the sentence is another's: "Aoife (Sean's sister)
+# lives in Calgary, has twins" names no twin.
+_NEAR_WORDS = 4
+
+
+def _near(sentence: str, named_for: frozenset[str], model: ConfidenceFeaturesModel) -> list[str]:
+    """The stretches of `sentence` around each word that names what a name is asked of."""
+    words = sentence.split()
+    return [
+        " ".join(words[max(0, i - _NEAR_WORDS) : i + _NEAR_WORDS + 1])
+        for i, word in enumerate(words)
+        if any(holds_word(key, memory_words(word), model.prefix_chars + 1) for key in named_for)
+    ]
 
 
 def _without(words: QueryWords, keys: frozenset[str]) -> QueryWords:
@@ -384,6 +403,7 @@ def detail_check(
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = (possessors(query) & words.names) | unmarked
+    single = len(question_parts(query)) == 1
     which = asked_which(query)
     counted = ordinals_of(query)  # "the first quarter": not the third
     hits = zip(best_hits, found_in, named_in, other_time, strict=False)
@@ -391,6 +411,8 @@ def detail_check(
         if other or (which and told_indefinitely(content, which)) or tells_another_one(counted, content):
             continue
         if owners:
+            if single and only_company(content, owners):
+                continue  # the company's value is not told; in a question in parts another part may be
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(

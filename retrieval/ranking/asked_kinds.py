@@ -85,6 +85,14 @@ _OCCASIONS = (
     "celebration|plans"
 )
 
+# Words after "birthday" that leave its day asked: "… birthday is when", "birthday this year", "whose
+# birthday did …".
+_JOINS_ON = (
+    "is|was|on|in|at|this|next|last|coming|again|and|or|for|so|then|to|falls|fall|be|date|day|when|"
+    "did|does|do|will|has|had|"
+    "this year|next year|pls|please"
+)
+
 # What a question's words say it asks for. Each is a word class of everyday questions about a
 # person's or an account's affairs, written as the interrogatives and value nouns of English.
 ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
@@ -134,7 +142,13 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         # night, "to date": a day, which a month or a year alone does not name.
         (Kind.DAY, r"(?<!\bup to )(?<!\bto )(?<!\bdue )\bdates?\b(?!\s+(?:night|nights|night's)\b)"),
         # A birthday's or anniversary's date, not what it names ("the birthday party", "an anniversary do").
-        (Kind.DAY, r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"),
+        # A thing named after it is what is asked ("Javi's birthday headphones"); a word that joins or
+        # asks on ("Tom's birthday is when?", "birthday this year") leaves the day asked.
+        (
+            Kind.DAY,
+            r"\b(?:birthday|anniversary)\b(?!\s+(?:" + _OCCASIONS + r")\b)"
+            r"(?=\s*$|\s*[^\w\s]|\s+(?:" + _JOINS_ON + r")\b)",
+        ),
         (Kind.TIME, _words("what time", "which time", "how early", "how late", "o'clock")),
         (
             Kind.COUNT,
@@ -164,6 +178,10 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "capacity",
             ),
         ),
+        # A mark or a score asked for: "what mark did Finn get", "what did Maya get in maths", "what
+        # did I get on the final" (not what one was given: "what did Dev get me for my birthday?").
+        (Kind.SCORE, r"\bwhat\s+(?:mark|grade|score|result)s?\s+did\b"),
+        (Kind.SCORE, r"\bwhat\s+did\s+[\w'’]+\s+(?:get|score)\s+(?:in|on)\b"),
         (
             Kind.CODE,
             _words(
@@ -392,6 +410,13 @@ _DONE = re.compile(r"\w+(?:ed|ing)|pay|paid|spend|spent|owe|owes", re.IGNORECASE
 _STATES = re.compile(r"(?:it|that|this|there|here|he|she)['’]s|is|are|was|were", re.IGNORECASE)
 # A word of courtesy that ends a request: not what it asks for.
 _POLITE_TAIL = re.compile(r"(?:[\s,]+(?:pls|plz|please|thanks|thx|cheers))+\W*$", re.IGNORECASE)
+# When the value is wanted, after what is wanted ("door code this month", "wifi password now"): a
+# clipped request still ends with the kind it asks for.
+_TIME_TAIL = re.compile(
+    r"(?:[\s,]+(?:(?:this|next|for\s+this|for\s+next)\s+(?:week|weekend|month|year|term|quarter|season)"
+    r"|today|tonight|tomorrow|now|currently|these\s+days))+\W*$",
+    re.IGNORECASE,
+)
 # A clipped request is a few words: past them a phrase is a statement or a topic.
 _CLIPPED_WORDS = 6
 
@@ -442,7 +467,7 @@ def is_question(query: str) -> bool:
     words an answer need not share)."""
     if _QUESTION.search(query) is not None:
         return True
-    query = _POLITE_TAIL.sub("", query)  # "marta mobile pls" asks what "marta mobile" does
+    query = _TIME_TAIL.sub("", _POLITE_TAIL.sub("", query))  # "marta mobile pls" asks as "marta mobile"
     request = _REQUEST_OPENER.sub("", query, count=1)
     if request == query:
         return _asks_for_a_value(request)

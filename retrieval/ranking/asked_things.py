@@ -55,8 +55,9 @@ def identifiers(query: str) -> frozenset[str]:
     return frozenset(stem(w) for w in (*_IDENTIFIER.findall(query), *numbered_acronyms))
 
 
-# What a question asks the number of: "my locker number", "the room no.", "which desk #".
-_NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#)(?!\w)", re.IGNORECASE)
+# What a question asks the number of: "my locker number", "the room no.", "which desk #", "the
+# account id".
+_NUMBER_OF = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?:number|no\.?|#|id)(?!\w)", re.IGNORECASE)
 # A thing written with its number: "locker 41", "room 4.08", "desk #12".
 _NUMBERED = re.compile(r"\b([^\W\d_][\w'’-]*)\s+#?\d[\w.-]*", re.IGNORECASE)
 
@@ -134,6 +135,27 @@ def others_own(content: str, owners: frozenset[str]) -> frozenset[str]:
         return frozenset()
     told = frozenset(stem(m.group(2)) for m in others)
     return told - memory_words(_without_owned(text, others))
+
+
+# Someone named as company: "Ran the Sun Run with Colleen in 55:40", "coffee w/ Dev + Sam".
+# Someone told of again by a pronoun: "with Ruth … in her office".
+_REFERRED = re.compile(r"\b(?:she|her|hers|he|him|his|they|them|their)\b", re.IGNORECASE)
+_COMPANY = re.compile(r"\b(?:with|w/)\s+((?:[\w'’-]+\s*(?:,|\+|&|and)?\s*){1,4})", re.IGNORECASE)
+
+
+def only_company(content: str, owners: frozenset[str]) -> bool:
+    """Whether `content` names the `owners` a question asks of only as someone's company ("Ran the
+    Sun Run with Colleen in 55:40" for "Colleen's time"): what it tells is another's, the writer's or
+    the one it is about."""
+    text = content[:READ_CHARS]
+    named = [w for w in re.findall(r"[\w'’-]+", text) if stem(w) in owners]
+    if not named:
+        return False
+    company = list(_COMPANY.finditer(text))
+    in_company = [w for m in company for w in re.findall(r"[\w'’-]+", m.group(1))]
+    if any(_REFERRED.search(text, m.start(1)) for m in company):
+        return False  # "1:1 with Ruth … in her office": told of her after all
+    return all(w in in_company for w in named)
 
 
 def _without_owned(text: str, owned: list[re.Match[str]]) -> str:

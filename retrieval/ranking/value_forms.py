@@ -27,6 +27,7 @@ class Kind(StrEnum):
     PERSON = "person"
     NAME = "name"
     ADDRESS = "address"
+    SCORE = "score"
 
 
 MONTHS = (
@@ -236,10 +237,30 @@ def _holds_count(text: str) -> bool:
     return _STANDING_COUNT.search(_NOT_COUNTS.sub(" ", text)) is not None
 
 
+# A result told in words: a letter grade ("a B+", "got an A", "grade C"), or a pass or a distinction.
+_GRADE = re.compile(
+    r"\b[A-F][+-](?!\w)|\b(?:an?|got|get|gets|grade|mark|scored?)\s+[A-F][+-]?(?![\w'’])"
+    r"|\b(?i:pass|passed|fail|failed|distinction|merit|full marks|top marks)\b"
+    # Out of a total, as marks are given (not a day of a month: "24/4").
+    r"|\b\d+\s?(?:/|out of)\s?(?:10|20|25|30|40|50|60|100)\b|\d\s?%",
+)
+
+
+def _holds_score(text: str) -> bool:
+    """Whether `text` holds a mark or a score: a grade, a pass, or a number that is no amount of
+    money, year, date, clock time or phone number ("92%", "17/20", "scored 24"). A test's own date
+    and time ("TODO(2026-12-10): Spanish final, 7pm") tell when it is, not how it went."""
+    if _GRADE.search(text) is not None:
+        return True
+    return re.search(r"\d", _NOT_COUNTS.sub(" ", _NUMERIC_DATE.sub(" ", text))) is not None
+
+
 def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_counts: bool = False) -> bool:
     """Whether `text` holds a value of `kind` by its form (a person is read by asked_detail, not
     here): with `strict_codes` an amount, a measure or a year is no code; with `standing_counts` a
     count is a number standing on its own."""
+    if kind is Kind.SCORE:
+        return _holds_score(text)
     if kind is Kind.CODE and strict_codes:
         return _holds_code(text) or _SPOKEN_DIGITS.search(text) is not None
     if kind is Kind.COUNT and standing_counts:

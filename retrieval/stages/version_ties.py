@@ -64,6 +64,7 @@ from .post import (
 from .rank import states_change
 from .statement_times import event_is_newer, given_time, write_order
 
+_NOT_FORMS = frozenset({Kind.PERSON, Kind.NAME})
 _BEST = 10  # the hits a reader sees first: a tie further down changes nothing read
 _NEAR = 2  # places the newer may sit below the older
 _TIE_SHARE = 0.2  # of the newer-first margin: a lead smaller than this is a tie of the scores
@@ -128,7 +129,8 @@ async def order_ties(
     strict = not asks_now(question)
     # The subject, not one word of it: two words where the question names more, else its one.
     least = min(_SHARED, len(subject)) if strict else 1
-    kinds = [k for k in asked_kinds(question) if k is not Kind.PERSON] if strict else []
+    # A person or a name is read by the asked-detail check, not by a form a text holds.
+    kinds = [k for k in asked_kinds(question) if k not in _NOT_FORMS] if strict else []
     read = await _vectors(hits, best, vectors)
     near = cosines_with(query_vector, read)
     if not near:

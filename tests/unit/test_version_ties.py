@@ -151,3 +151,11 @@ async def test_a_rate_in_percent_answers_what_is_charged() -> None:
     )
     question = "whats sheila charging me to factor"
     assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+
+
+async def test_a_name_asked_is_no_form_the_versions_are_read_by() -> None:
+    """ "what's the weekly meeting called" asks a name, which the asked-detail check reads (no
+    form of a text holds one): the versions are still compared, not failed on."""
+    found = meetings(OLD_MEETING, NEW_MEETING)
+    question = "what's the weekly meeting called"
+    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) <= {"new"}

@@ -1,0 +1,113 @@
+"""The asked-detail check (retrieval/ranking/asked_detail.py) on memories written as fragments and
+terse notes ("Ran the Sun Run with Colleen in 55:40", "HCWW AWS: region us-west-2, …"), and on
+hurried questions: a mark or a score asked, a clipped request with a time after it, a name asked of
+someone a hit tells of without one, an id asked of what it numbers, an owner named only as
+company."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, is_question
+from mnemo.retrieval.ranking.asked_things import only_company
+from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.model import DEFAULT_MODEL
+from mnemo.retrieval.ranking.value_forms import holds_form
+
+THRESHOLDS = DEFAULT_MODEL.confidence_features
+
+
+def judged(question: str, *contents: str) -> tuple[float, float, float]:
+    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
+    return found.checked, found.missing, found.gap
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did maya get in math on her report card",
+        "what did i get on the spanish final",
+        "What mark did Finn get for his Physics practical?",
+    ],
+)
+def test_a_mark_or_a_score_is_asked(question: str) -> None:
+    assert Kind.SCORE in asked_kinds(question)
+
+
+def test_what_one_was_given_asks_no_score() -> None:
+    assert Kind.SCORE not in asked_kinds("what did dev get me for my birthday")
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("Spanish midterm oral -- 88/100; Carmen says work on the subjunctive", True),
+        ("Maya's report card: a B+ in math, an A in reading", True),
+        ("Passed the theory test first time", True),
+        ("TODO(2026-12-10): Spanish final presentation 'mi barrio', 7pm", False),
+        ("Maya's said she's a great reader but rushes her math", False),
+    ],
+)
+def test_a_score_is_a_grade_a_pass_or_a_number_that_is_no_date(text: str, held: bool) -> None:
+    assert holds_form(Kind.SCORE, text) is held
+
+
+def test_a_report_that_gives_no_mark_does_not_hold_one() -> None:
+    question = "what did maya get in math on her report card"
+    report = (
+        "Leo's year-end report card: strong in math and science, needs to work on written output; "
+        "Maya's said she's a great reader but rushes her math"
+    )
+    assert judged(question, report)[:2] == (1.0, 1.0)
+    assert judged(question, "Maya's report card: B+ in math, A in reading")[:2] == (1.0, 0.0)
+
+
+def test_a_clipped_request_with_a_time_after_its_kind_asks_for_it() -> None:
+    question = "brickyard door code this month"
+    assert is_question(question)
+    note = "Brickyard wifi SSID Brickyard-Members; door code changes monthly, posted in the member Slack"
+    assert judged(question, note)[:2] == (1.0, 1.0)
+
+
+def test_a_name_is_held_near_what_it_names() -> None:
+    """A name elsewhere in the sentence is another's: Sean is Aoife's brother, not a twin."""
+    question = "what are aoife's twins called"
+    assert judged(question, "Sister-in-law Aoife (Sean's sister) lives in Calgary, has twins")[:2] == (
+        1.0,
+        1.0,
+    )
+    assert judged(question, "Aoife's twins are Finn and Rory, 6 in May")[:2] == (1.0, 0.0)
+
+
+def test_an_id_is_asked_of_what_it_numbers() -> None:
+    question = "hcww aws account id"
+    note = (
+        "HCWW AWS: region us-west-2, I deploy as IAM user marisol-deploy; access keys live in 1Password "
+        "vault 'HCWW'; infra is Terraform in repo hcww-infra"
+    )
+    assert judged(question, note)[:2] == (1.0, 1.0)
+    assert judged(question, "HCWW AWS account 4471-2290-1183, region us-west-2")[:2] == (1.0, 0.0)
+
+
+def test_an_owner_named_only_as_company_owns_nothing_told() -> None:
+    question = "what was colleen's time at the sun run"
+    assert only_company("Ran the Vancouver Sun Run 10K with Colleen in 55:40", frozenset({"colleen"}))
+    assert not only_company("Colleen ran the Sun Run in 52:10, with me behind", frozenset({"colleen"}))
+    ruth = "Marco's weekly 1:1 with Ruth is on Thursdays at 14:00 in her office (S1.12)."
+    assert not only_company(ruth, frozenset({"ruth"}))
+    assert judged(question, "Ran the Vancouver Sun Run 10K with Colleen in 55:40")[2] == 1.0
+    assert judged(question, "Colleen ran the Vancouver Sun Run in 52:10")[2] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "day_asked"),
+    [
+        ("How much did Javi's birthday headphones cost?", False),
+        ("when's tom's birthday", True),
+        ("Tom's birthday is when?", True),
+        ("Jonas's birthday, what should I get him?", True),
+        ("is mum's birthday on a sunday this year", True),
+    ],
+)
+def test_a_thing_named_after_a_birthday_is_what_is_asked(question: str, day_asked: bool) -> None:
+    assert (Kind.DAY in asked_kinds(question)) is day_asked
