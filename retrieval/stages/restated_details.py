@@ -1,0 +1,136 @@
+"""One detail of one thing told twice, with another value: for a question that asks a value as it
+stands ("who's my hausarzt?", "how much is each quarterly estimate now?"), an event that tells the
+detail the question asks with another value than an older memory of the same thing ("Check-up at Dr.
+Aydın's Hausarztpraxis" after "Hausarzt: Dr. Weber, Praxis at Frankfurter Allee 45"; "bump federal
+estimates to $6,200 a quarter" after "quarterly federal estimates: $4,800/quarter") is the later
+record of that detail, and is put just above the older.
+
+The other update stages tie two memories by their words: a change word (changed_events.py), the
+question's subject words in both (version_ties.py). A later event often tells the new value in other
+words and says no change ("from this week U16A trains Mondays and Wednesdays at 5:30pm" of "training
+Tuesdays and Thursdays 5pm"); what ties it to the older is the detail both state: a day and time of one
+activity, an amount of one bill, a person in one role. The detail is read from the question (the kind
+of value it asks, value_forms.py); the pair must:
+
+- both be among the best `_BEST` hits of every type, the newer an event behind the older by less than
+  the newer-first margin;
+- both state the detail asked: each holds a value of a kind the question asks (a person or a name by
+  its capitals), and the newer one the older does not (`_another_value`): the same value told again is
+  no change;
+- be about one thing: a name both write that is no weekday or month (a shared subject), or, in a text
+  written without capitals, a word of the question both hold; alike in meaning (the cosine of their
+  dense vectors at least `_ALIKE`, the bar two values of one question restate from);
+- be ordered in time (version_ties.is_newer): the event happened after a statement that names no time
+  of its own, or at least a conversation's span after the older event; the older must not itself say
+  it holds from some time on without saying when (the current value the event may have announced).
+
+A question that asks about an earlier value, what held then or the change itself ("what was it
+before?", "how much did the lock cost?") moves nothing (version_ties.asks_a_value). Of several newer
+events, the latest lands above. A post-engine stage after the version ties; `explain` shows it as
+`restated_detail`.
+"""
+
+from __future__ import annotations
+
+from ...memtypes.language.facts import signature
+from ...memtypes.types import SPECS
+from ..options import RetrievalConfig
+from ..ranking.asked_kinds import asked_kinds
+from ..ranking.value_forms import Kind, holds_form, values_of, writes_capitals
+from .asked_changes import time_free_names
+from .asked_values import asked_words
+from .plan import ReadPlan
+from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, lift, raise_to, same_meaning
+from .statement_times import happened
+from .version_ties import asks_a_value, content, dense_vectors, is_newer, says_changed, stems, versioned
+
+_BEST = 10  # the hits a reader sees first
+_ALIKE = 0.45  # two texts that restate one another (two values of one question: 0.4 and up)
+_ABOVE = 1e-5  # just above the older: below anything that was above it
+_BY_NAMES = frozenset({Kind.PERSON, Kind.NAME})  # read by a text's capitals, not by a value's form
+
+
+class RestatedDetails(PostStage):
+    """A later event telling the asked detail of an older memory's thing with another value put just
+    above it (the weight: the older's lead it may overtake, the newer-first margin; 0: off)."""
+
+    name = "restated_detail"
+    phase = Phase.FINAL
+
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        return config.newer_first_margin if asks_a_value(plan.request.query) else 0.0
+
+    async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
+        gap = inputs.plan.model.conversation_gap_s
+        raised = await order_restated(hits, inputs.plan.request.query, inputs.vectors, weight, gap)
+        return {point_id: lift(self.name, amount) for point_id, amount in raised.items()}
+
+
+async def order_restated(
+    hits: Hits, question: str, vectors: VectorsOf, reach: float, gap: float
+) -> dict[str, float]:
+    """Put (in place) the latest event telling the asked detail of an older memory anew just above it;
+    answers the lifts, by id (`reach`: the older's lead it may overtake; `gap`: a conversation's span)."""
+    kinds = asked_kinds(question)
+    if reach <= 0.0 or not kinds:
+        return {}
+    typed = sorted(
+        ((h, SPECS[t].holds_events) for t, found in hits.items() if versioned(t) for h in found),
+        key=lambda pair: -pair[0].score,
+    )[:_BEST]
+    best = [h for h, _ in typed]
+    events = [h for h, event in typed if event]
+    if len(best) < 2 or not events:
+        return {}
+    words = stems(" ".join(asked_words(question)))
+    candidates = {
+        older.id: [
+            e
+            for e in events
+            if 0.0 < older.score - e.score < reach
+            and _another_value(kinds, content(older), content(e), question)
+            and _one_thing(content(older), content(e), words)
+            and is_newer(e.payload, older.payload, gap)
+        ]
+        for older in best
+        if not says_changed(older)
+    }
+    wanted = [h for h in best if candidates.get(h.id)]
+    if not wanted:
+        return {}
+    read = await dense_vectors(hits, wanted + [e for found in candidates.values() for e in found], vectors)
+    alike = same_meaning(read, _ALIKE)
+    floors: dict[str, float] = {}
+    for older in wanted:
+        newer = [e for e in candidates[older.id] if e.id not in floors and alike(older.id, e.id)]
+        if newer:
+            latest = max(newer, key=lambda e: happened(e.payload) or 0.0)
+            floors[latest.id] = older.score + _ABOVE
+    return raise_to(hits, floors)
+
+
+def _another_value(kinds: frozenset[Kind], older: str, newer: str, question: str) -> bool:
+    """Whether both texts hold a value of a kind the question asks and the newer one the older does
+    not: the detail asked, told with another value."""
+    return any(_values_differ(kind, older, newer, question) for kind in kinds)
+
+
+def _values_differ(kind: Kind, older: str, newer: str, question: str) -> bool:
+    if kind in _BY_NAMES:
+        asked = signature(question).names
+        told, stated = time_free_names(newer) - asked, time_free_names(older) - asked
+        return bool(told) and bool(stated) and not told <= stated
+    if not (holds_form(kind, older) and holds_form(kind, newer)):
+        return False
+    return not values_of(kind, newer) <= values_of(kind, older)
+
+
+def _one_thing(older: str, newer: str, words: frozenset[str]) -> bool:
+    """Whether two texts are about one thing: a name both write that is no weekday or month, or, where
+    neither writes capitals, a word of the question both hold (its first letters: "estimate" /
+    "estimates")."""
+    if not time_free_names(older).isdisjoint(time_free_names(newer)):
+        return True
+    if writes_capitals(older) or writes_capitals(newer):
+        return False
+    return not (stems(older) & stems(newer)).isdisjoint(words)
