@@ -32,7 +32,6 @@ events, the latest lands above. A post-engine stage after the version ties; `exp
 
 from __future__ import annotations
 
-from ...memtypes.language.facts import signature
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.asked_kinds import asked_kinds
@@ -47,7 +46,9 @@ from .version_ties import asks_a_value, content, dense_vectors, is_newer, says_c
 _BEST = 10  # the hits a reader sees first
 _ALIKE = 0.45  # two texts that restate one another (two values of one question: 0.4 and up)
 _ABOVE = 1e-5  # just above the older: below anything that was above it
-_BY_NAMES = frozenset({Kind.PERSON, Kind.NAME})  # read by a text's capitals, not by a value's form
+# Read by a text's capitals, not by a value's form: an event names the people of its day, not only
+# the one in the role asked.
+_BY_NAMES = frozenset({Kind.PERSON, Kind.NAME})
 
 
 class RestatedDetails(PostStage):
@@ -71,7 +72,7 @@ async def order_restated(
 ) -> dict[str, float]:
     """Put (in place) the latest event telling the asked detail of an older memory anew just above it;
     answers the lifts, by id (`reach`: the older's lead it may overtake; `gap`: a conversation's span)."""
-    kinds = asked_kinds(question)
+    kinds = asked_kinds(question) - _BY_NAMES
     if reach <= 0.0 or not kinds:
         return {}
     typed = sorted(
@@ -88,12 +89,12 @@ async def order_restated(
             e
             for e in events
             if 0.0 < older.score - e.score < reach
-            and _another_value(kinds, content(older), content(e), question)
+            and _another_value(kinds, content(older), content(e))
             and _one_thing(content(older), content(e), words)
             and is_newer(e.payload, older.payload, gap)
         ]
-        for older in best
-        if not says_changed(older)
+        for older, event in typed
+        if not event and not says_changed(older)
     }
     wanted = [h for h in best if candidates.get(h.id)]
     if not wanted:
@@ -109,20 +110,15 @@ async def order_restated(
     return raise_to(hits, floors)
 
 
-def _another_value(kinds: frozenset[Kind], older: str, newer: str, question: str) -> bool:
+def _another_value(kinds: frozenset[Kind], older: str, newer: str) -> bool:
     """Whether both texts hold a value of a kind the question asks and the newer one the older does
     not: the detail asked, told with another value."""
-    return any(_values_differ(kind, older, newer, question) for kind in kinds)
-
-
-def _values_differ(kind: Kind, older: str, newer: str, question: str) -> bool:
-    if kind in _BY_NAMES:
-        asked = signature(question).names
-        told, stated = time_free_names(newer) - asked, time_free_names(older) - asked
-        return bool(told) and bool(stated) and not told <= stated
-    if not (holds_form(kind, older) and holds_form(kind, newer)):
-        return False
-    return not values_of(kind, newer) <= values_of(kind, older)
+    return any(
+        holds_form(kind, older)
+        and holds_form(kind, newer)
+        and not values_of(kind, newer) <= values_of(kind, older)
+        for kind in kinds
+    )
 
 
 def _one_thing(older: str, newer: str, words: frozenset[str]) -> bool:
