@@ -35,7 +35,7 @@ from __future__ import annotations
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.asked_kinds import asked_kinds
-from ..ranking.value_forms import Kind, holds_form, values_of, writes_capitals
+from ..ranking.value_forms import Kind, holds_form, values_of
 from .asked_changes import time_free_names
 from .asked_values import asked_words
 from .plan import ReadPlan
@@ -80,14 +80,13 @@ async def order_restated(
         key=lambda pair: -pair[0].score,
     )[:_BEST]
     best = [h for h, _ in typed]
-    events = [h for h, event in typed if event]
-    if len(best) < 2 or not events:
+    if len(best) < 2:
         return {}
     words = stems(" ".join(asked_words(question)))
     candidates = {
         older.id: [
             e
-            for e in events
+            for e in best
             if 0.0 < older.score - e.score < reach
             and _another_value(kinds, content(older), content(e))
             and _one_thing(content(older), content(e), words)
@@ -122,11 +121,11 @@ def _another_value(kinds: frozenset[Kind], older: str, newer: str) -> bool:
 
 
 def _one_thing(older: str, newer: str, words: frozenset[str]) -> bool:
-    """Whether two texts are about one thing: a name both write that is no weekday or month, or, where
-    neither writes capitals, a word of the question both hold (its first letters: "estimate" /
-    "estimates")."""
-    if not time_free_names(older).isdisjoint(time_free_names(newer)):
-        return True
-    if writes_capitals(older) or writes_capitals(newer):
+    """Whether two texts are about one thing: a word of the question both hold (its first letters:
+    "training" / "trains"), and a name both write that is no weekday or month where the older names
+    someone or something (in a store where every note names the shop, a name alone ties a hire's
+    shift times to the opening hours)."""
+    if (stems(older) & stems(newer)).isdisjoint(words):
         return False
-    return not (stems(older) & stems(newer)).isdisjoint(words)
+    names = time_free_names(older)
+    return not names or not names.isdisjoint(time_free_names(newer))
