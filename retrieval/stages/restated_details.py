@@ -1,32 +1,33 @@
 """One detail of one thing told twice, with another value: for a question that asks a value as it
-stands ("who's my hausarzt?", "how much is each quarterly estimate now?"), an event that tells the
-detail the question asks with another value than an older memory of the same thing ("Check-up at Dr.
-Aydın's Hausarztpraxis" after "Hausarzt: Dr. Weber, Praxis at Frankfurter Allee 45"; "bump federal
-estimates to $6,200 a quarter" after "quarterly federal estimates: $4,800/quarter") is the later
-record of that detail, and is put just above the older.
+stands ("when does Finn have rugby training now?", "how many times a week am i doing pt"), a later
+memory that tells the detail the question asks with another value than an older fact of the same
+thing ("Coach Logan on Spond: U16A trains Mondays and Wednesdays at 5:30pm" after "Finn's rugby: …
+training Tuesdays and Thursdays 5pm"; "dropping PT to once a week on Mondays" after "I do PT with Jen
+twice a week") is the later record of that detail, and is put just above the fact.
 
-The other update stages tie two memories by their words: a change word (changed_events.py), the
-question's subject words in both (version_ties.py). A later event often tells the new value in other
-words and says no change ("from this week U16A trains Mondays and Wednesdays at 5:30pm" of "training
-Tuesdays and Thursdays 5pm"); what ties it to the older is the detail both state: a day and time of one
-activity, an amount of one bill, a person in one role. The detail is read from the question (the kind
-of value it asks, value_forms.py); the pair must:
+The other update stages tie two memories by their words: a change word (changed_events.py), every
+question word the older holds (version_ties.py, a near tie only). A later record often tells the new
+value in other words and says no change; what ties it to the older is the detail both state: a day and
+time of one activity, an amount of one bill, a count of one habit. The detail is read from the question
+(the kinds of value it asks by form, value_forms.py); the pair must:
 
-- both be among the best `_BEST` hits of every type, the newer an event behind the older by less than
-  the newer-first margin;
-- both state the detail asked: each holds a value of a kind the question asks (a person or a name by
-  its capitals), and the newer one the older does not (`_another_value`): the same value told again is
-  no change;
-- be about one thing: a name both write that is no weekday or month (a shared subject), or, in a text
-  written without capitals, a word of the question both hold; alike in meaning (the cosine of their
-  dense vectors at least `_ALIKE`, the bar two values of one question restate from);
-- be ordered in time (version_ties.is_newer): the event happened after a statement that names no time
-  of its own, or at least a conversation's span after the older event; the older must not itself say
-  it holds from some time on without saying when (the current value the event may have announced).
+- both be among the best `_BEST` events and statements, the older a statement (two events tell two
+  days of one matter, a letter of a change and a later filing), the newer behind it by less than the
+  newer-first margin;
+- both state the detail asked: each holds a value of a kind the question asks, and the newer one the
+  older does not (`values_of`): the same value told again is no change. A person asked is not read so:
+  an event names the people of its day, not only the one in the role asked;
+- be about one thing: a word of the question both hold, and a name both write that is no weekday or
+  month where the older names one (in a store where every note names the shop, a name alone ties a
+  hire's shift times to the opening hours); alike in meaning (the cosine of their dense vectors at
+  least `_ALIKE`, the bar two values of one question restate from);
+- be ordered in time (version_ties.is_newer): an event after a statement that names no time of its own
+  or an earlier one; of two statements with none, the later written. The older must not itself say it
+  holds from some time on without saying when (the current value the newer may have announced).
 
 A question that asks about an earlier value, what held then or the change itself ("what was it
 before?", "how much did the lock cost?") moves nothing (version_ties.asks_a_value). Of several newer
-events, the latest lands above. A post-engine stage after the version ties; `explain` shows it as
+records, the latest lands above. A post-engine stage after the version ties; `explain` shows it as
 `restated_detail`.
 """
 

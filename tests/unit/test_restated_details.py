@@ -86,6 +86,32 @@ async def test_an_older_event_is_no_fact_a_later_event_restates() -> None:
     assert not await order_restated(found, CHOIR, vectors_of(NEAR), MARGIN, HOUR)
 
 
+async def test_a_later_written_statement_is_a_newer_record() -> None:
+    """Two facts with no time of their own: the later written tells the count anew."""
+    old = ScoredPoint(
+        "fact", 0.45, {"content": "I do PT with Jen twice a week, Mondays.", **written(LOADED), "seq": 1}
+    )
+    new = ScoredPoint(
+        "event", 0.4, {"content": "PT with Jen is once a week now.", **written(LOADED), "seq": 2}
+    )
+    found = {MemoryType.SEMANTIC: [old, new]}
+    question = "how many times a week am i doing pt"
+    assert set(await order_restated(found, question, vectors_of(NEAR), MARGIN, HOUR)) == {"event"}
+
+
+async def test_a_shared_name_without_a_word_of_the_question_is_another_thing() -> None:
+    """Every note of a shop names it: a hire's shift times at Chorlton tell nothing of its opening."""
+    fact = ScoredPoint(
+        "fact", 0.45, {"content": "Chorlton opens at 07:30 Tuesday to Friday.", **written(LOADED)}
+    )
+    hire = written_hit(
+        "event", 0.4, "Hired Hamza at Chorlton, Tuesday to Friday 07:00-13:00.", LOADED, LOADED - DAY
+    )
+    found = {MemoryType.SEMANTIC: [fact], MemoryType.EPISODIC: [hire]}
+    question = "what time does Chorlton open on a Wednesday?"
+    assert not await order_restated(found, question, vectors_of(NEAR), MARGIN, HOUR)
+
+
 async def test_a_lower_case_store_ties_by_a_word_of_the_question() -> None:
     fact = ScoredPoint("fact", 0.45, {"content": "quarterly estimates: $4,800/quarter", **written(LOADED)})
     event = written_hit(
