@@ -14,8 +14,9 @@ time of one activity, an amount of one bill, a count of one habit. The detail is
 - both be among the best `_BEST` events and statements, the older a statement (two events tell two
   days of one matter, a letter of a change and a later filing), the newer behind it by less than the
   newer-first margin;
-- both state the detail asked: each holds a value of a kind the question asks, and the newer one the
-  older does not (`values_of`): the same value told again is no change. A person asked is not read so:
+- both state the detail asked: each holds a value of a kind the question asks, and none of the newer's
+  is the older's (`values_of`): a record that tells the older's value again, among others or alone,
+  retells it. A person asked is not read so:
   an event names the people of its day, not only the one in the role asked;
 - be about one thing: a word of the question both hold, and a name both write that is no weekday or
   month where the older names one (in a store where every note names the shop, a name alone ties a
@@ -36,7 +37,7 @@ from __future__ import annotations
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.asked_kinds import asked_kinds
-from ..ranking.value_forms import Kind, holds_form, values_of
+from ..ranking.value_forms import Kind, values_of
 from .asked_changes import time_free_names
 from .asked_values import asked_words
 from .plan import ReadPlan
@@ -111,14 +112,14 @@ async def order_restated(
 
 
 def _another_value(kinds: frozenset[Kind], older: str, newer: str) -> bool:
-    """Whether both texts hold a value of a kind the question asks and the newer one the older does
-    not: the detail asked, told with another value."""
-    return any(
-        holds_form(kind, older)
-        and holds_form(kind, newer)
-        and not values_of(kind, newer) <= values_of(kind, older)
-        for kind in kinds
-    )
+    """Whether both texts hold a value of a kind the question asks, and none of the newer's is the
+    older's: the detail asked, told with another value. A record that tells the older's value again
+    among others ("£60,000 is on the Funding Circle loan" beside the year's turnover) retells it."""
+    return any(_replaced(values_of(kind, older), values_of(kind, newer)) for kind in kinds)
+
+
+def _replaced(stated: frozenset[str], told: frozenset[str]) -> bool:
+    return bool(stated) and bool(told) and stated.isdisjoint(told)
 
 
 def _one_thing(older: str, newer: str, words: frozenset[str]) -> bool:

@@ -41,6 +41,8 @@ async def test_a_later_event_telling_the_asked_detail_anew_is_put_just_above_the
 async def test_the_same_value_told_again_is_no_change() -> None:
     same = "St Brigid's choir: practice as ever on Thursdays 6 pm, new hymn books."
     assert not await order_restated(store(same), CHOIR, vectors_of(NEAR), MARGIN, HOUR)
+    among = "St Brigid's choir: practice Thursdays 6 pm as ever; the concert is Friday 7 pm."
+    assert not await order_restated(store(among), CHOIR, vectors_of(NEAR), MARGIN, HOUR)
 
 
 async def test_an_event_without_the_asked_detail_is_left_alone() -> None:
