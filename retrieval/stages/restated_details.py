@@ -113,13 +113,12 @@ async def order_restated(
 
 def _another_value(kinds: frozenset[Kind], older: str, newer: str) -> bool:
     """Whether both texts hold a value of a kind the question asks, and none of the newer's is the
-    older's: the detail asked, told with another value. A record that tells the older's value again
-    among others ("£60,000 is on the Funding Circle loan" beside the year's turnover) retells it."""
-    return any(_replaced(values_of(kind, older), values_of(kind, newer)) for kind in kinds)
-
-
-def _replaced(stated: frozenset[str], told: frozenset[str]) -> bool:
-    return bool(stated) and bool(told) and stated.isdisjoint(told)
+    older's: the detail asked, told with another value. A record that tells one of the older's values
+    again among others ("£60,000 is on the Funding Circle loan" beside the year's turnover) retells it."""
+    values = [(values_of(kind, older), values_of(kind, newer)) for kind in kinds]
+    if any(not stated.isdisjoint(told) for stated, told in values):
+        return False
+    return any(stated and told for stated, told in values)
 
 
 def _one_thing(older: str, newer: str, words: frozenset[str]) -> bool:
