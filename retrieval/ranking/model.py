@@ -327,6 +327,7 @@ POST_ENGINE_STAGES = frozenset(
         "neighbour",
         "session_spread",
         "version_tie",
+        "restated_detail",
     }
 )
 
