@@ -1,6 +1,6 @@
 """One detail of one thing told twice, with another value: for a question that asks a value as it
 stands ("when does Finn have rugby training now?", "how many times a week am i doing pt"), a later
-memory that tells the detail the question asks with another value than an older fact of the same
+event that tells the detail the question asks with another value than an older fact of the same
 thing ("Coach Logan on Spond: U16A trains Mondays and Wednesdays at 5:30pm" after "Finn's rugby: …
 training Tuesdays and Thursdays 5pm"; "dropping PT to once a week on Mondays" after "I do PT with Jen
 twice a week") is the later record of that detail, and is put just above the fact.
@@ -12,23 +12,24 @@ time of one activity, an amount of one bill, a count of one habit. The detail is
 (the kinds of value it asks by form, value_forms.py); the pair must:
 
 - both be among the best `_BEST` events and statements, the older a statement (two events tell two
-  days of one matter, a letter of a change and a later filing), the newer behind it by less than the
-  newer-first margin;
+  days of one matter, a letter of a change and a later filing), the newer an event (a later-written
+  fact states another detail of a person as often: "no meetings with her before 10:30 on Fridays"
+  after "weekly 1:1 with Ruth on Thursdays at 14:00") behind it by less than the newer-first margin;
 - both state the detail asked: each holds a value of a kind the question asks, and none of the newer's
   is the older's (`values_of`): a record that tells the older's value again, among others or alone,
-  retells it. A person asked is not read so:
-  an event names the people of its day, not only the one in the role asked;
+  retells it. A person asked is not read so: an event names the people of its day, not only the one in
+  the role asked;
 - be about one thing: a word of the question both hold, and a name both write that is no weekday or
   month where the older names one (in a store where every note names the shop, a name alone ties a
   hire's shift times to the opening hours); alike in meaning (the cosine of their dense vectors at
   least `_ALIKE`, the bar two values of one question restate from);
-- be ordered in time (version_ties.is_newer): an event after a statement that names no time of its own
-  or an earlier one; of two statements with none, the later written. The older must not itself say it
+- be ordered in time (version_ties.is_newer): the event after a statement that names no time of its
+  own or an earlier one. The older must not itself say it
   holds from some time on without saying when (the current value the newer may have announced).
 
 A question that asks about an earlier value, what held then or the change itself ("what was it
 before?", "how much did the lock cost?") moves nothing (version_ties.asks_a_value). Of several newer
-records, the latest lands above. A post-engine stage after the version ties; `explain` shows it as
+events, the latest lands above. A post-engine stage after the version ties; `explain` shows it as
 `restated_detail`.
 """
 
@@ -82,13 +83,14 @@ async def order_restated(
         key=lambda pair: -pair[0].score,
     )[:_BEST]
     best = [h for h, _ in typed]
-    if len(best) < 2:
+    events = [h for h, event in typed if event]
+    if len(best) < 2 or not events:
         return {}
     words = stems(" ".join(asked_words(question)))
     candidates = {
         older.id: [
             e
-            for e in best
+            for e in events
             if 0.0 < older.score - e.score < reach
             and _another_value(kinds, content(older), content(e))
             and _one_thing(content(older), content(e), words)
