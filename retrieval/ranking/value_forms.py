@@ -251,17 +251,20 @@ def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_count
 
 # Words the date form reads as answering "when" that name no date of their own: "before the trip".
 _NO_DATE = frozenset({"before", "after", "until", "till", "since", "during", "ago"})
+# Words the count form reads that say no number of their own: "good for another couple years".
+_NO_NUMBER = frozenset({"couple", "several", "few", "half", "dozen"})
 _VALUE_EDGES = "\"'’()[]{},.;:!?"
 
 
 @lru_cache(maxsize=8_192)
 def values_of(kind: Kind, text: str) -> frozenset[str]:
     """The values of `kind` a text holds by their form, each the whole words its form is found in,
-    casefolded ("$4,800/quarter", "tuesdays", "5pm"): two texts holding another value of a kind say
+    casefolded ("$4,800/quarter", "tuesdays", "5pm"; a sum or a count said in words read in digits:
+    "a hundred forty nine dollars" is a sum, no count): two texts holding another value of a kind say
     another thing of it. A person or a name is read by its capitals, not here (empty)."""
     if kind not in _HOLDS:
         return frozenset()
-    read = numerals(text) if kind in _SAID_IN_WORDS else text
+    read = numerals(text) if kind in _SAID_IN_WORDS or kind is Kind.COUNT else text
     found: Iterator[re.Match[str]]
     if kind is Kind.CODE:
         found = (
@@ -277,7 +280,7 @@ def values_of(kind: Kind, text: str) -> frozenset[str]:
     values = (_whole_words(read, m.start(), m.end()) for m in found)
     if kind is Kind.PHONE:
         values = (v for v in values if _is_phone(v))
-    return frozenset(v for v in values if v and v not in _NO_DATE)
+    return frozenset(v for v in values if v and v not in _NO_DATE and v not in _NO_NUMBER)
 
 
 def _whole_words(text: str, start: int, end: int) -> str:

@@ -138,3 +138,7 @@ def test_a_value_is_read_whole() -> None:
     assert values_of(Kind.DATE, "before the trip in March 2027") == {"march", "2027"}
     assert values_of(Kind.MONEY, "factoring at two percent") == {"percent"}
     assert not values_of(Kind.PERSON, "Dr Anna Petrovic")
+    # A sum said in words is no count; "a couple" says no number.
+    said = "put in a new filter, a hundred forty nine dollars, good for another couple years"
+    assert not values_of(Kind.COUNT, said)
+    assert values_of(Kind.COUNT, "takes a sixteen by twenty five by one filter") == {"16", "25", "one"}
