@@ -40,11 +40,11 @@ from ..options import RetrievalConfig
 from ..ranking.asked_kinds import asked_kinds
 from ..ranking.value_forms import Kind, values_of
 from .asked_changes import time_free_names
-from .asked_values import asked_words
+from .asked_values import asked_words, asks_now
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, VectorsOf, lift, raise_to, same_meaning
 from .statement_times import happened
-from .version_ties import asks_a_value, content, dense_vectors, is_newer, says_changed, stems, versioned
+from .version_ties import content, dense_vectors, is_newer, says_changed, stems, versioned
 
 _BEST = 10  # the hits a reader sees first
 _ALIKE = 0.45  # two texts that restate one another (two values of one question: 0.4 and up)
@@ -62,7 +62,9 @@ class RestatedDetails(PostStage):
     phase = Phase.FINAL
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        return config.newer_first_margin if asks_a_value(plan.request.query) else 0.0
+        # Only a question that says it asks about now: asked a value without it ("how much does Stevie
+        # charge for a setup?"), a later event's amount of another matter of the same person passes.
+        return config.newer_first_margin if asks_now(plan.request.query) else 0.0
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> dict[str, Adjustment]:
         gap = inputs.plan.model.conversation_gap_s
