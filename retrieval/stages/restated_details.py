@@ -1,5 +1,6 @@
 """One detail of one thing told twice, with another value: for a question that asks a value as it
-stands ("when does Finn have rugby training now?", "how many times a week am i doing pt"), a later
+stands and says so ("when does Finn have rugby training now?", "how much do I send Tom a month at the
+moment?"), a later
 event that tells the detail the question asks with another value than an older fact of the same
 thing ("Coach Logan on Spond: U16A trains Mondays and Wednesdays at 5:30pm" after "Finn's rugby: …
 training Tuesdays and Thursdays 5pm"; "dropping PT to once a week on Mondays" after "I do PT with Jen
@@ -27,9 +28,11 @@ time of one activity, an amount of one bill, a count of one habit. The detail is
   own or an earlier one. The older must not itself say it
   holds from some time on without saying when (the current value the newer may have announced).
 
-A question that asks about an earlier value, what held then or the change itself ("what was it
-before?", "how much did the lock cost?") moves nothing (version_ties.asks_a_value). Of several newer
-events, the latest lands above. A post-engine stage after the version ties; `explain` shows it as
+Only a question that says it asks about now ("now", "currently", "these days", "at the moment",
+"still"; asked_values.asks_now) moves anything: asked a value without it ("how much does Stevie charge
+for a setup?", "what do we pay datadog"), a later event's amount of another matter of the same thing
+passes the answer (a guitar bought off him, an earlier quote). Of several newer events, the latest
+lands above. A post-engine stage after the version ties; `explain` shows it as
 `restated_detail`.
 """
 

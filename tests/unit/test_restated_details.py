@@ -126,7 +126,7 @@ async def test_a_lower_case_store_ties_by_a_word_of_the_question() -> None:
 
 
 async def test_a_question_about_an_earlier_value_asks_nothing_of_it() -> None:
-    """The stage's weight is 0 for "what was it before?" (version_ties.asks_a_value); a question that
+    """The stage's weight is 0 for a question that does not say now (asked_values.asks_now); a question that
     asks no kind of value by form or by names moves nothing either."""
     assert not await order_restated(store(MOVED), "tell me about choir", vectors_of(NEAR), MARGIN, HOUR)
 
