@@ -1,10 +1,9 @@
 """One detail of one thing told twice, with another value: for a question that asks a value as it
 stands and says so ("when does Finn have rugby training now?", "how much do I send Tom a month at the
-moment?"), a later
-event that tells the detail the question asks with another value than an older fact of the same
-thing ("Coach Logan on Spond: U16A trains Mondays and Wednesdays at 5:30pm" after "Finn's rugby: …
-training Tuesdays and Thursdays 5pm"; "dropping PT to once a week on Mondays" after "I do PT with Jen
-twice a week") is the later record of that detail, and is put just above the fact.
+moment?"), a later event that tells the detail the question asks with another value than an older
+fact of the same thing ("Coach Logan on Spond: U16A trains Mondays and Wednesdays at 5:30pm" after
+"Finn's rugby: … training Tuesdays and Thursdays 5pm"; "dropping PT to once a week on Mondays" after "I
+do PT with Jen twice a week") is the later record of that detail, and is put just above the fact.
 
 The other update stages tie two memories by their words: a change word (changed_events.py), every
 question word the older holds (version_ties.py, a near tie only). A later record often tells the new
