@@ -61,6 +61,7 @@ from .stages.post import Phase, PostStage, run_stages
 from .stages.presentation import line_for
 from .stages.rank import NewerFirst
 from .stages.respond import assemble
+from .stages.restated_details import RestatedDetails
 from .stages.search import Searcher
 from .stages.session_spread import SessionSpread
 from .stages.steps_first import StepsFirst
@@ -85,6 +86,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     Neighbours(),
     SessionSpread(),
     VersionTies(),
+    RestatedDetails(),
 )
 
 

@@ -338,6 +338,7 @@ POST_ENGINE_STAGES = frozenset(
         "neighbour",
         "session_spread",
         "version_tie",
+        "restated_detail",
     }
 )
 

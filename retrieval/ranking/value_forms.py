@@ -9,6 +9,7 @@ Pure; every pattern is compiled once and a text's answer is cached.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import StrEnum
 from functools import lru_cache
 
@@ -59,7 +60,8 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
     Kind.PHONE: re.compile(r"(?<![\w/-])(?!(?:19|20)\d\d[-/])\+?\(?\d(?:[\d\s().-]{5,}\d)(?![\w/])"),
     Kind.MONEY: re.compile(
         rf"[£$€¥₹]\s?\d|\d\s?[£$€¥₹]|\b\d[\d,.]*\s?(?:{_CURRENCY_WORDS})\b|\b(?:{_CURRENCY_CODES})\s?\d"
-        r"|\d\s?%|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"
+        # A rate in percent is an amount charged: "2 %", "two percent", "per cent".
+        r"|\d\s?%|\bpercent\b|\bper (?:cent|hour|month|year|week|day|kilo|kg|litre|unit)\b"
         # A sum by the period or the measure it is paid for: "38 a month", "214 per month", "two
         # fifty-five a mile", "1.89 a litre" (not "2 a day": a dose).
         r"|\b(?:\d{2,}|\d[.,]\d\d)(?:[.,]\d+)?\s+(?:a|an|per)\s+(?:hour|month|year|week|night|visit|session|lesson"
@@ -266,6 +268,50 @@ def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_count
     if kind is Kind.COUNT and standing_counts:
         return _holds_count(text)
     return _holds(kind, text)
+
+
+# Words the date form reads as answering "when" that name no date of their own: "before the trip".
+_NO_DATE = frozenset({"before", "after", "until", "till", "since", "during", "ago"})
+# Words the count form reads that say no number of their own: "good for another couple years".
+_NO_NUMBER = frozenset({"couple", "several", "few", "half", "dozen"})
+_VALUE_EDGES = "\"'’()[]{},.;:!?"
+
+
+@lru_cache(maxsize=8_192)
+def values_of(kind: Kind, text: str) -> frozenset[str]:
+    """The values of `kind` a text holds by their form, each the whole words its form is found in,
+    casefolded ("$4,800/quarter", "tuesdays", "5pm"; a sum or a count said in words read in digits:
+    "a hundred forty nine dollars" is a sum, no count): two texts holding another value of a kind say
+    another thing of it. A person or a name is read by its capitals, not here (empty)."""
+    if kind not in _HOLDS:
+        return frozenset()
+    read = numerals(text) if kind in _SAID_IN_WORDS or kind is Kind.COUNT else text
+    found: Iterator[re.Match[str]]
+    if kind is Kind.CODE:
+        found = (
+            m
+            for m in _TOKEN.finditer(read)
+            if any(c.isdigit() for c in m.group()) and _is_code(m.group(), read[: m.start()], read[m.end() :])
+        )
+    elif kind is Kind.COUNT:
+        read = _NOT_COUNTS.sub(" ", read)
+        found = _STANDING_COUNT.finditer(read)
+    else:
+        found = _HOLDS[kind].finditer(read)
+    values = (_whole_words(read, m.start(), m.end()) for m in found)
+    if kind is Kind.PHONE:
+        values = (v for v in values if _is_phone(v))
+    return frozenset(v for v in values if v and v not in _NO_DATE and v not in _NO_NUMBER)
+
+
+def _whole_words(text: str, start: int, end: int) -> str:
+    """The words a value's form was found in, from the space before it to the space after ("$4" of
+    "$4,800/quarter" is "$4,800/quarter"), casefolded, without the punctuation around them."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end].strip(_VALUE_EDGES).casefold()
 
 
 # A word written with a capital and lower case after it (not an abbreviation in capitals: "RFI").

@@ -68,7 +68,7 @@ class AskedChange:
         """Whether an event that tells a change of the thing asked and a statement that names it are
         about one thing: not where both name someone or something and none the same (weekdays and
         months are times, the values that change, not names of a subject)."""
-        told, stated = _subjects(event), _subjects(statement)
+        told, stated = time_free_names(event), time_free_names(statement)
         return self.names_thing(statement) and (not told or not stated or not told.isdisjoint(stated))
 
     def names_thing(self, text: str) -> bool:
@@ -80,7 +80,7 @@ class AskedChange:
 NOTHING_ASKED_NOW = AskedChange()
 
 
-def _subjects(text: str) -> frozenset[str]:
+def time_free_names(text: str) -> frozenset[str]:
     """The names a text writes that are no weekday or month."""
     return frozenset(n for n in signature(text).names if _TIME_NAME.fullmatch(n) is None)
 

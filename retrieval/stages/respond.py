@@ -26,6 +26,7 @@ from .plan import ReadPlan
 from .post import Adjustment, Adjustments
 from .presentation import PresentedItem, render_context
 from .rank import NewerFirst
+from .restated_details import RestatedDetails
 from .search import Found
 from .version_ties import VersionTies
 
@@ -215,7 +216,7 @@ def _above_floors(
 
 # The stages that lift a newer statement over an older one: the confidence reads the older at the rank
 # it had (ranking/confidence.py `ranks`).
-UPDATE_LIFTS = frozenset({NewerFirst.name, EventsOverStatements.name, VersionTies.name})
+UPDATE_LIFTS = frozenset({NewerFirst.name, EventsOverStatements.name, VersionTies.name, RestatedDetails.name})
 
 
 def update_lift(adjustments: Sequence[Adjustment]) -> float:

@@ -16,7 +16,8 @@ the value as it stands, tells which to put first. The pair must:
   at least `_NEAR_QUESTION` of the best one's);
 - be about the same subject: every word of the question the older holds (a word's first letters:
   "weigh" / "weighed"; a short word without its "s": "sends" / "send") the newer holds too, the
-  question read as typed in chat ("whens stammtisch": "when's") and its words of now not among them;
+  question read as the plan reads it, typed ("whens stammtisch": "when's"), its words of now not among
+  them;
 - be ordered in time: the newer happened at least a conversation's span after the older, or after the
   date the older's words say it holds from; of two statements with no time of their own, the one
   written later.
@@ -40,7 +41,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy.typing as npt
 
-from ...memtypes.language.text import spelled_out
 from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType
@@ -73,7 +73,6 @@ _NEAR_QUESTION = 0.8  # of the best hit's cosine with the question
 _ABOVE = 1e-5  # just above the older: below anything that was above it
 _STEM = 5  # a word's first letters, its stem ("weigh", "weighed", "weighs")
 _WORD = re.compile(r"[^\W_]+")
-_PERCENT = re.compile(r"\bper\s?cent\b", re.I)
 # A question about an earlier value, what happened then ("how much did the lock cost?"), or the change
 # itself (English usage).
 _ASKS_BEFORE = re.compile(
@@ -120,10 +119,10 @@ async def order_ties(
 ) -> dict[str, float]:
     """Put (in place) each newer version of a near-tied pair just above the older; answers the
     lifts, by id (`tie`: the largest lead that is a tie; `gap`: one conversation's span)."""
-    versions = (h for t, found in hits.items() if _versioned(t) for h in found)
+    versions = (h for t, found in hits.items() if versioned(t) for h in found)
     best = sorted(versions, key=lambda h: -h.score)[:_BEST]
-    # Chat drops a question word's apostrophe ("whens stammtisch"): spelt out, it is no subject word.
-    subject = _stems(" ".join(w for w in asked_words(spelled_out(question)) if w not in _NOT_SUBJECT))
+    # The question as the plan reads it, typed ("whens stammtisch" as "when's"): "when" is no subject word.
+    subject = stems(" ".join(w for w in asked_words(question) if w not in _NOT_SUBJECT))
     if len(best) < 2 or not subject:
         return {}
     strict = not asks_now(question)
@@ -131,7 +130,7 @@ async def order_ties(
     least = min(_SHARED, len(subject)) if strict else 1
     # A person or a name is read by the asked-detail check, not by a form a text holds.
     kinds = [k for k in asked_kinds(question) if k not in _NOT_FORMS] if strict else []
-    read = await _vectors(hits, best, vectors)
+    read = await dense_vectors(hits, best, vectors)
     near = cosines_with(query_vector, read)
     if not near:
         return {}
@@ -149,8 +148,8 @@ async def order_ties(
                 and alike(o.id, newer.id)
                 and _same_subject(subject, o, newer, least)
                 and is_newer(newer.payload, o.payload, gap)
-                and not (strict and _says_changed(o))
-                and (not kinds or any(_holds_kind(k, _content(newer)) for k in kinds))
+                and not (strict and says_changed(o))
+                and (not kinds or any(holds_form(k, content(newer)) for k in kinds))
             ),
             None,
         )
@@ -159,13 +158,13 @@ async def order_ties(
     return raise_to(hits, floors)
 
 
-def _versioned(memory_type: MemoryType) -> bool:
+def versioned(memory_type: MemoryType) -> bool:
     """Whether a type states values that a later one of it may restate: events and statements."""
     spec = SPECS[memory_type]
     return spec.newer_first_overlap is not None and not spec.answers_how
 
 
-def _stems(text: str) -> frozenset[str]:
+def stems(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in _WORD.findall(text.casefold()) if len(w) >= 3)
 
 
@@ -179,14 +178,14 @@ def _stem(word: str) -> str:
 
 def _same_subject(subject: frozenset[str], older: ScoredPoint, newer: ScoredPoint, least: int) -> bool:
     """Whether the newer holds every word of the question's subject the older holds (at least `least`)."""
-    held = subject & _stems(_content(older))
-    return len(held) >= least and held <= _stems(_content(newer))
+    held = subject & stems(content(older))
+    return len(held) >= least and held <= stems(content(newer))
 
 
-def _says_changed(statement: ScoredPoint) -> bool:
+def says_changed(statement: ScoredPoint) -> bool:
     """Whether a memory says it holds from some time on without saying when ("from now on plumbing goes
     to …"): the current value, whatever was written after it."""
-    text = _content(statement)
+    text = content(statement)
     return holds_from(text) is None and states_change(text)
 
 
@@ -214,17 +213,13 @@ def is_newer(newer: Mapping[str, object], older: Mapping[str, object], gap: floa
     return order is not None and before is not None and order > before
 
 
-def _holds_kind(kind: Kind, text: str) -> bool:
-    """Whether a text holds a value of the kind asked; a rate in percent ("two percent") is an amount
-    charged, as "2 %" is."""
-    return holds_form(kind, text) or (kind is Kind.MONEY and _PERCENT.search(text) is not None)
-
-
-def _content(hit: ScoredPoint) -> str:
+def content(hit: ScoredPoint) -> str:
     return str(hit.payload.get("content", ""))
 
 
-async def _vectors(hits: Hits, wanted: Sequence[ScoredPoint], vectors: VectorsOf) -> dict[str, npt.ArrayLike]:
+async def dense_vectors(
+    hits: Hits, wanted: Sequence[ScoredPoint], vectors: VectorsOf
+) -> dict[str, npt.ArrayLike]:
     """The dense vectors of `wanted`, read in one batch per type."""
     ids = {h.id for h in wanted}
     read: dict[str, npt.ArrayLike] = {}

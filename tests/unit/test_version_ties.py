@@ -4,6 +4,7 @@ leads by more than a tie, nor where the newer is about another subject, nor wher
 
 from __future__ import annotations
 
+from mnemo.memtypes.language.text import typed_form
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.stages.version_ties import asks_a_value, is_newer, order_ties
@@ -117,13 +118,15 @@ async def test_without_now_a_question_of_one_subject_word_is_its_whole_subject()
 
 
 async def test_a_question_word_typed_without_its_apostrophe_is_no_subject_word() -> None:
-    """ "whens stammtisch" asks about the stammtisch alone: two statements holding it, the later written
-    is put above, as for "when's stammtisch"."""
+    """ "whens stammtisch" asks about the stammtisch alone: read as the plan reads it, typed ("when's"),
+    two statements holding it, the later written is put above."""
     found = meetings(
         "Stammtisch with the gang: every Thursday from 20:00 at Café Linger.",
         "Stammtisch moved: first Friday of every month at Klunkerkranich.",
     )
-    assert set(await order_ties(found, "whens stammtisch", QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+    assert set(
+        await order_ties(found, typed_form("whens stammtisch"), QUERY, vectors_of(VECTORS), 0.03, HOUR)
+    ) == {"new"}
 
 
 async def test_a_word_of_now_of_any_length_is_no_subject_word() -> None:
@@ -149,7 +152,7 @@ async def test_a_rate_in_percent_answers_what_is_charged() -> None:
         "I factor my invoices with Prairie Capital at two and a half percent; my rep is Sheila.",
         "Sheila at Prairie Capital agreed to drop my factoring rate to two percent.",
     )
-    question = "whats sheila charging me to factor"
+    question = typed_form("whats sheila charging me to factor")
     assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
 
 
