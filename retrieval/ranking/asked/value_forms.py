@@ -12,7 +12,7 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-from ...memtypes.language.text import numerals
+from ....memtypes.language.text import numerals
 
 
 class Kind(StrEnum):
