@@ -22,7 +22,7 @@ from ..memtypes.records import MemoryRecord
 from ..memtypes.requests import MAX_BUDGET_TOKENS, RankingOptions, RetrieveRequest
 from ..memtypes.types import MemoryType
 from .pipeline import Retriever
-from .ranking.evidence import information, memory_words, stem
+from .ranking.asked.evidence import information, memory_words, stem
 
 _RELEVANCE_ONLY = RankingOptions(formula=False, diversity=0.0, neighbours=0, temporal=False)
 _TOKENS_PER_HIT = 200

@@ -40,7 +40,7 @@ from ..memtypes.types import MemoryType
 from ..sessions.ports import WorkingStore
 from .options import RetrievalConfig
 from .ranking import terms
-from .ranking.evidence import warm
+from .ranking.asked.evidence import warm
 from .ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
 from .stages.changed_events import EventsOverStatements
 from .stages.dense_floor import DenseFloor

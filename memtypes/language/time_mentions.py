@@ -107,7 +107,7 @@ def asks_when_happened(query: str) -> bool:
 
 # A question of what is to come: "will", "shall", "is she going to …", "are we planning to …". A
 # month it names without a year is then the next one ("which school is she going to in September?"
-# in June), not the latest: ranking/temporal.py.
+# in June), not the latest: ranking/times/temporal.py.
 _SPEAKS_AHEAD = re.compile(
     r"\b(?:will|shall|gonna)\b|\w'll\b"
     r"|(?:\b(?:am|is|are)|'[msr]e?)\s+(?:\w+\s+){0,3}?(?:going|planning|due|about)\s+to\b",

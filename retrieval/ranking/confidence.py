@@ -20,7 +20,7 @@ folds (`make calibrate`, benchmarks/README.md) and shipped beside this module as
 
 The logistic model reads meaning and shared words, not whether the asked detail is there: a memory
 about the right person reads as sure as the one holding her phone number. So the confidence is also
-bounded by a detail ceiling (`asked_detail.py`, `Calibration.detail_ceiling`): where none of the best
+bounded by a detail ceiling (`asked/asked_detail.py`, `Calibration.detail_ceiling`): where none of the best
 hits naming the question's names holds a value of the kind asked and the rest of what is asked, no
 hit is more confident than the ceiling, which never falls under the default floor (a memory stays in
 a default context: it is unlikely, not absent). Chosen apart from the logistic fit, with folds across
@@ -49,8 +49,8 @@ from typing import Any
 
 import numpy as np
 
-from .asked_detail import detail_check
-from .evidence import HEAD, WORD_FEATURES, ConfidenceFeaturesModel, query_words, word_features
+from .asked.asked_detail import detail_check
+from .asked.evidence import HEAD, WORD_FEATURES, ConfidenceFeaturesModel, query_words, word_features
 
 SHIPPED = Path(__file__).with_name("confidence.json")
 
@@ -101,7 +101,7 @@ FAR = 0.2  # a cosine below this shares little meaning with the query (all-MiniL
 # memories on their topic are one of them. Unrelated memories added to a store do not count.
 CROWD_FEATURES: tuple[str, ...] = ("related",)
 RELATED_WINDOW = 20  # the best candidates counted
-# Whether the best hits hold what the question asks (asked_detail.py): the same for every hit of a
+# Whether the best hits hold what the question asks (asked/asked_detail.py): the same for every hit of a
 # request. They set the detail ceiling (`Calibration.detail_ceiling`), not the logistic model's sum.
 DETAIL_FEATURES: tuple[str, ...] = ("detail_checked", "detail_missing", "detail_gap")
 FEATURES: tuple[str, ...] = (

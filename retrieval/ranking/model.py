@@ -23,8 +23,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ...memtypes.types import DAY_SECONDS
+from .asked.evidence import ConfidenceFeaturesModel
 from .confidence import Calibration, shipped_calibration
-from .evidence import ConfidenceFeaturesModel
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class TimeModel:
 
 @dataclass(frozen=True)
 class EventAnchorModel:
-    """A time named by an event ("since we moved to Lisbon", ranking/event_anchors.py and
+    """A time named by an event ("since we moved to Lisbon", ranking/times/event_anchors.py and
     stages/event_anchor.py): of the scope's `candidates` events nearest to the clause in meaning, the
     nearest that says every word of the clause's own is the one it names from a cosine of
     `min_cosine_with_words` ("since we moved": two words say little to the embedder); else the
@@ -121,7 +121,7 @@ class PastEventsModel:
 
 @dataclass(frozen=True)
 class DueWindowModel:
-    """A question about tasks that names a time (ranking/due_windows.py, the `due_window` term, the
+    """A question about tasks that names a time (ranking/times/due_windows.py, the `due_window` term, the
     search plan and the response). `weight`: the lift of a pending item due within the window, above
     any lead relevance gives another memory, so every item of the window is listed first; `hits`:
     the items due then that surface however little their words share with the question (more than
@@ -252,7 +252,7 @@ class AnsweredContextModel:
     hit's confidence reads its own words and meaning, so the rest of an answer (the second thing a
     question asks for, the event a fact came from, a preference told in other words) reads unlikely
     beside the hit that answers. The floor is there for the questions the store does not answer:
-    where the best hits lack the asked detail, the detail ceiling (`asked_detail.py`) holds every hit
+    where the best hits lack the asked detail, the detail ceiling (`asked/asked_detail.py`) holds every hit
     far under `top_confidence`, and their contexts stay as the floor leaves them. 0 ranks: off; a
     request's own `min_confidence` cuts every hit alike."""
 
@@ -285,9 +285,9 @@ class SessionSpreadModel:
     free: int = 2
 
 
-# What the confidence's features are read with (evidence.py, asked_detail.py; the fields are described
-# by `ConfidenceFeaturesModel`). The logistic fit and the detail ceiling were chosen on features read
-# with these: a variant of them is judged with its own refit.
+# What the confidence's features are read with (asked/evidence.py, asked/asked_detail.py; the fields
+# are described by `ConfidenceFeaturesModel`). The logistic fit and the detail ceiling were chosen on
+# features read with these: a variant of them is judged with its own refit.
 CONFIDENCE_FEATURES = ConfidenceFeaturesModel(
     matched_cap=20.0,  # about three rare words: more matched say nothing new
     detail_head=5,  # the best hits an answer is looked for in

@@ -21,10 +21,10 @@ from ...memtypes.types import MemoryType, TypePolicy
 from ..options import RetrievalConfig, Tuning
 from . import terms as registry
 from .model import DEFAULT_MODEL, RankingModel
-from .temporal import TimeWindow
 from .terms import QueryContext, TermInputs
 from .terms.base import STAGE_SCORE
 from .terms.stored import RelevanceTerm, relevance_expr
+from .times.temporal import TimeWindow
 
 
 @dataclass(frozen=True)

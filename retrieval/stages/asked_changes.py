@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 
 from ...memtypes.language.facts import signature
-from ..ranking.asked_kinds import asked_kinds
-from ..ranking.value_forms import MONTHS, WEEKDAYS, Kind, holds_form
+from ..ranking.asked.asked_kinds import asked_kinds
+from ..ranking.asked.value_forms import MONTHS, WEEKDAYS, Kind, holds_form
 from .asked_values import asked_words
 
 # A question that asks a value as it stands by a word of time (English usage).

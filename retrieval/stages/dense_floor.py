@@ -21,11 +21,11 @@ from collections.abc import Mapping, Sequence
 
 from ...memtypes.queries import ScoredPoint
 from ..options import RetrievalConfig
-from ..ranking.due_windows import asks_about_tasks
-from ..ranking.evidence import memory_words, query_words
+from ..ranking.asked.evidence import memory_words, query_words
 from ..ranking.matter_state import asks_matter_state
 from ..ranking.model import DenseFloorModel
-from ..ranking.task_questions import pending_past_due
+from ..ranking.times.due_windows import asks_about_tasks
+from ..ranking.times.task_questions import pending_past_due
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, head_cosines, lift, raise_to
 

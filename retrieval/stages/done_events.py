@@ -51,7 +51,7 @@ from ...memtypes.language.text import singular
 from ...memtypes.queries import ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE
 from ..options import RetrievalConfig
-from ..ranking.task_questions import TaskQuestion, anchored_question, pending_past_due, task_question
+from ..ranking.times.task_questions import TaskQuestion, anchored_question, pending_past_due, task_question
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
@@ -365,7 +365,7 @@ def _caused_forms(reminder: str) -> frozenset[str]:
 def asks_what_is_left(asked: TaskQuestion | None, now: datetime) -> bool:
     """Whether a question about tasks asks what is still to do: what is overdue, what to do with no
     time named, or what was due in a window before now ("what was due before today?": it holds
-    past-due reminders; a window that began before now is asked from now, due_windows.py)."""
+    past-due reminders; a window that began before now is asked from now, ranking/times/due_windows.py)."""
     if asked is None:
         return False
     return asked.undone or asked.open or (asked.window is not None and asked.window.start < now)

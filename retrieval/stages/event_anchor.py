@@ -1,6 +1,6 @@
 """Between the plan and the search, for a query that times its question by an event ("what have we
 done since we moved to Porto?", "which incidents did we have before Marcus left?"): the event,
-found among the request scope's events, and the window it gives (ranking/event_anchors.py), which
+found among the request scope's events, and the window it gives (ranking/times/event_anchors.py), which
 the time term then reads like a named time.
 
 The event is the one nearest in meaning to the clause's words, by the request's embedder, among the
@@ -17,7 +17,7 @@ move?") is timed by an event ahead, by the same rule (of several that say its wo
 reminders due after it (a move planned is often only a reminder, "the
 move on 12 March"; a deadline is the due time of the reminder that names its other words, "before
 the BTW deadline", and that reminder is in the window); its window holds due dates
-(ranking/event_anchors.py), which the `due_window` term reads as the question's own. Without such an
+(ranking/times/event_anchors.py), which the `due_window` term reads as the question's own. Without such an
 event it keeps today's reading.
 """
 
@@ -33,7 +33,10 @@ from ...memtypes.errors import Unavailable
 from ...memtypes.ports import Embedder, VectorIndex
 from ...memtypes.queries import MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
-from ..ranking.event_anchors import (
+from ..ranking.asked.turns import mostly_turns
+from ..ranking.model import EventAnchorModel
+from ..ranking.terms.time import TimeTerm
+from ..ranking.times.event_anchors import (
     AnchorClause,
     EventAnchor,
     anchor_clause,
@@ -44,10 +47,7 @@ from ..ranking.event_anchors import (
     names_itself_alone,
     says_clause,
 )
-from ..ranking.model import EventAnchorModel
-from ..ranking.task_questions import task_question
-from ..ranking.terms.time import TimeTerm
-from ..ranking.turns import mostly_turns
+from ..ranking.times.task_questions import task_question
 from .plan import ReadPlan
 
 log = logging.getLogger("mnemo.retrieval")

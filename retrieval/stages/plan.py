@@ -18,9 +18,9 @@ from ...memtypes.requests import RetrieveRequest, SearchMode
 from ...memtypes.types import POLICIES, SCRATCHPAD_TYPE, MemoryType
 from ...memtypes.zones import zone
 from ..options import RetrievalConfig, Tuning, resolve_tuning
-from ..ranking.event_anchors import AnchorClause, EventAnchor, without_clause
 from ..ranking.model import DEFAULT_MODEL, RankingModel
 from ..ranking.policy import RankingPolicy, ranking_policies
+from ..ranking.times.event_anchors import AnchorClause, EventAnchor, without_clause
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from ...memtypes.ports import VectorIndex
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import MemoryType
 from ..options import RetrievalConfig
-from ..ranking.evidence import HEAD
+from ..ranking.asked.evidence import HEAD
 from ..ranking.policy import ScoreComponent
 from .pack import Packing
 from .plan import ReadPlan

@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.requests import RetrievedMemory, RetrieveMetadata, RetrieveResponse, TypeMetadata
 from ...memtypes.types import INTENTION_TYPE, SCRATCHPAD_TYPE, SPECS, MemoryType
-from ..ranking.asked_names import asked_past
+from ..ranking.asked.asked_names import asked_past
 from ..ranking.confidence import FAR, RankedHit, hit_features
-from ..ranking.task_questions import due_within
 from ..ranking.terms.intentions import DueWindowTerm
+from ..ranking.times.task_questions import due_within
 from .changed_events import EventsOverStatements
 from .done_events import DoneByEvent
 from .explain import explain

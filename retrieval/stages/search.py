@@ -29,7 +29,7 @@ from ...memtypes.types import EVENT_TYPE, MemoryType
 from ...sessions.ports import WorkingStore
 from ...sessions.working import WorkingItem
 from ..options import RetrievalConfig
-from ..ranking.evidence import HEAD
+from ..ranking.asked.evidence import HEAD
 from ..ranking.terms.conversation import SPEAKER
 from .pack import LinePrices, Packing
 from .plan import ReadPlan

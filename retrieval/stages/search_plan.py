@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 
 from ...memtypes.queries import Fusion, MemoryFilter, ScoredPoint, SearchRequest
 from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
-from ..ranking.task_questions import TaskQuestion
 from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
+from ..ranking.times.task_questions import TaskQuestion
 from .named_triggers import NamedTrigger, reads_trigger_names
 from .plan import ReadPlan
 

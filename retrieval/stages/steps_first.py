@@ -31,11 +31,11 @@ from ...memtypes.language.questions import asks_in_words
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
-from ..ranking.due_windows import asks_about_tasks
-from ..ranking.evidence import QueryWords, overlap, query_words
+from ..ranking.asked.evidence import QueryWords, overlap, query_words
 from ..ranking.model import StepsFirstModel
 from ..ranking.terms.how import asks_how
 from ..ranking.terms.preference import asks_leave_or_advice
+from ..ranking.times.due_windows import asks_about_tasks
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, head_cosines, lift, raise_to
 

@@ -45,8 +45,8 @@ from ...memtypes.language.time_mentions import holds_from
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS, MemoryType
 from ..options import RetrievalConfig
-from ..ranking.asked_kinds import asked_kinds, is_question
-from ..ranking.value_forms import Kind, holds_form
+from ..ranking.asked.asked_kinds import asked_kinds, is_question
+from ..ranking.asked.value_forms import Kind, holds_form
 from .asked_values import asked_words, asks_now
 from .plan import ReadPlan
 from .post import (

@@ -1,4 +1,4 @@
-"""Whether the best hits hold what a question asks (retrieval/ranking/asked_detail.py), and the
+"""Whether the best hits hold what a question asks (retrieval/ranking/asked/asked_detail.py), and the
 ceiling it sets on the confidence (retrieval/ranking/confidence.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from mnemo.benchmarks.quality.detail_ceiling import admissible
 from mnemo.retrieval.options import DEFAULT_MIN_CONFIDENCE
-from mnemo.retrieval.ranking.asked_detail import (
+from mnemo.retrieval.ranking.asked.asked_detail import (
     DetailCheck,
     Kind,
     asked_kinds,
@@ -21,9 +21,9 @@ from mnemo.retrieval.ranking.asked_detail import (
     stated_with,
     who_verb,
 )
-from mnemo.retrieval.ranking.asked_names import acronyms, asked_past, opening_name
+from mnemo.retrieval.ranking.asked.asked_names import acronyms, asked_past, opening_name
+from mnemo.retrieval.ranking.asked.evidence import ConfidenceFeaturesModel, query_words
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
-from mnemo.retrieval.ranking.evidence import ConfidenceFeaturesModel, query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads features with

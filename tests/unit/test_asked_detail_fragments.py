@@ -1,4 +1,4 @@
-"""The asked-detail check (retrieval/ranking/asked_detail.py) on memories written as fragments and
+"""The asked-detail check (retrieval/ranking/asked/asked_detail.py) on memories written as fragments and
 terse notes ("Ran the Sun Run with Colleen in 55:40", "HCWW AWS: region us-west-2, …"), and on
 hurried questions: a mark or a score asked, a clipped request with a time after it, a name asked of
 someone a hit tells of without one, an id asked of what it numbers, an owner named only as
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, is_question
-from mnemo.retrieval.ranking.asked_things import only_company
-from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.asked.asked_detail import Kind, asked_kinds, detail_check, is_question
+from mnemo.retrieval.ranking.asked.asked_things import only_company
+from mnemo.retrieval.ranking.asked.evidence import query_words
+from mnemo.retrieval.ranking.asked.value_forms import holds_form
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.ranking.value_forms import holds_form
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features
 

@@ -1,4 +1,4 @@
-"""The asked-detail check (retrieval/ranking/asked_detail.py) read as people type and dictate their
+"""The asked-detail check (retrieval/ranking/asked/asked_detail.py) read as people type and dictate their
 questions: a contraction without its apostrophe, a courtesy before a request, an aside on the asking
 ("again", "at the moment"), a name after a title in lower case; and the forms it reads values by: a
 phone number dialled with enough digits, an owner's detail told before a word that only joins."""
@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.retrieval.ranking.asked_detail import Kind, asked_kinds, detail_check, holds_kind, is_question
-from mnemo.retrieval.ranking.asked_things import others_own, unmarked_owners
-from mnemo.retrieval.ranking.evidence import query_words, stem
+from mnemo.retrieval.ranking.asked.asked_detail import (
+    Kind,
+    asked_kinds,
+    detail_check,
+    holds_kind,
+    is_question,
+)
+from mnemo.retrieval.ranking.asked.asked_things import others_own, unmarked_owners
+from mnemo.retrieval.ranking.asked.evidence import query_words, stem
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mnemo.retrieval.ranking.date_order import asking_in, month_first
-from mnemo.retrieval.ranking.due_windows import due_window
-from mnemo.retrieval.ranking.task_questions import task_question
+from mnemo.retrieval.ranking.times.date_order import asking_in, month_first
+from mnemo.retrieval.ranking.times.due_windows import due_window
+from mnemo.retrieval.ranking.times.task_questions import task_question
 
 
 def local_day(query: str, zone: str) -> tuple[int, int]:

@@ -17,9 +17,9 @@ from mnemo.memtypes.types import POLICIES, MemoryType
 from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.ranking.policy import RankingPolicy
-from mnemo.retrieval.ranking.temporal import TimeWindow
 from mnemo.retrieval.ranking.terms.conversation import SPEAKER, SpeakerSignal
 from mnemo.retrieval.ranking.terms.time import TimeBoost, TimeTerm
+from mnemo.retrieval.ranking.times.temporal import TimeWindow
 from mnemo.retrieval.stages.expand import conversation_turns, expand, neighbour_requests, said_by_someone
 from mnemo.retrieval.stages.rank import Duplicate, suppress_near_duplicates
 from mnemo.retrieval.stages.sizing import (

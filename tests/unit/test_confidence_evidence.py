@@ -1,4 +1,4 @@
-"""The confidence's word features (retrieval/ranking/evidence.py): how much of the query's information
+"""The confidence's word features (retrieval/ranking/asked/evidence.py): how much of the query's information
 a hit contains, weighted by how informative each word is in the language (not in the store), and
 whether it names what the query names; and the features of a ranked list (ranking/confidence.py)."""
 
@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.retrieval.ranking.confidence import FEATURES, Calibration, RankedHit, hit_features
-from mnemo.retrieval.ranking.evidence import (
+from mnemo.retrieval.ranking.asked.evidence import (
     HEAD,
     WORD_FEATURES,
     information,
@@ -16,6 +15,7 @@ from mnemo.retrieval.ranking.evidence import (
     stem,
     word_features,
 )
+from mnemo.retrieval.ranking.confidence import FEATURES, Calibration, RankedHit, hit_features
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads features with

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mnemo.retrieval.ranking.task_questions import task_question
+from mnemo.retrieval.ranking.times.task_questions import task_question
 from mnemo.retrieval.stages.done_events import asks_what_is_left, done_forms, tells_done
 from tests.unit.verdicts import yes_and_no
 

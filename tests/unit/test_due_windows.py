@@ -1,5 +1,5 @@
 """Questions about things to do, and the due dates they name, pinned to one clock: Friday
-20 November 2026, 09:00 UTC (mnemo.retrieval.ranking.due_windows)."""
+20 November 2026, 09:00 UTC (mnemo.retrieval.ranking.times.due_windows)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mnemo.retrieval.ranking.due_windows import asks_about_tasks, due_window
-from mnemo.retrieval.ranking.task_questions import anchored_question, task_question
-from mnemo.retrieval.ranking.temporal import TimeWindow
+from mnemo.retrieval.ranking.times.due_windows import asks_about_tasks, due_window
+from mnemo.retrieval.ranking.times.task_questions import anchored_question, task_question
+from mnemo.retrieval.ranking.times.temporal import TimeWindow
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mnemo.retrieval.ranking.event_anchors import (
+from mnemo.retrieval.ranking.times.event_anchors import (
     AnchorClause,
     anchor_clause,
     anchored_window,

@@ -1,4 +1,4 @@
-"""Named days of the year, each the day it names (mnemo.retrieval.ranking.holidays)."""
+"""Named days of the year, each the day it names (mnemo.retrieval.ranking.times.holidays)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mnemo.retrieval.ranking.holidays import HOLIDAY, easter_sunday, holiday_span, next_holiday
+from mnemo.retrieval.ranking.times.holidays import HOLIDAY, easter_sunday, holiday_span, next_holiday
 
 
 def d(year: int, month: int, day: int) -> datetime:

@@ -10,7 +10,7 @@ import pytest
 
 from mnemo.memtypes.formula import Excludes, Missing
 from mnemo.memtypes.queries import MemoryFilter
-from mnemo.retrieval.ranking.task_questions import task_question
+from mnemo.retrieval.ranking.times.task_questions import task_question
 from mnemo.retrieval.stages.named_triggers import (
     names_trigger,
     question_names,

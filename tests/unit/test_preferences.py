@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from mnemo.memtypes.language.preferences import states_preference
-from mnemo.retrieval.ranking.asked_detail import NOT_CHECKED, DetailCheck, detail_check
-from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.asked.asked_detail import NOT_CHECKED, DetailCheck, detail_check
+from mnemo.retrieval.ranking.asked.evidence import query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.ranking.terms.preference import asks_leave_or_advice
 from tests.unit.verdicts import yes_and_no

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mnemo.memtypes.queries import ScoredPoint
-from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.asked.evidence import query_words
 from mnemo.retrieval.ranking.model import StepsFirstModel
 from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor, steps_kept_up, steps_placed
 

@@ -1,5 +1,5 @@
 """What a question about tasks asks as a whole, in the ways speech and formal writing ask it
-(mnemo.retrieval.ranking.task_questions): "gotta", a thing named between "what" and "do I have",
+(mnemo.retrieval.ranking.times.task_questions): "gotta", a thing named between "what" and "do I have",
 "what remains", "blew off", what is late or ahead asked as one, and windows of days in a named zone
 across its change of clocks. Pinned to Friday 20 November 2026, 09:00 UTC."""
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mnemo.retrieval.ranking.task_questions import task_question
+from mnemo.retrieval.ranking.times.task_questions import task_question
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 FIRST = datetime.min.replace(tzinfo=UTC)

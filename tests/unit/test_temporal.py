@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from mnemo.retrieval.ranking.temporal import parse_time_window
+from mnemo.retrieval.ranking.times.temporal import parse_time_window
 
 NOW = datetime(2023, 10, 22, 9, 55, tzinfo=UTC)  # a Sunday
 

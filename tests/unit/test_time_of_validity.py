@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mnemo.memtypes.formula import evaluate
-from mnemo.retrieval.ranking.temporal import parse_time_window
 from mnemo.retrieval.ranking.terms.time import of_the_time
+from mnemo.retrieval.ranking.times.temporal import parse_time_window
 
 NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
 MARCH = (datetime(2026, 3, 1, tzinfo=UTC).timestamp(), datetime(2026, 4, 1, tzinfo=UTC).timestamp())

@@ -1,4 +1,4 @@
-"""How notes typed in haste shorten what they say (retrieval/ranking/word_forms.py), and the
+"""How notes typed in haste shorten what they say (retrieval/ranking/asked/word_forms.py), and the
 asked-detail check reading them: a word written by its consonants is the word, a courtesy asks
 nothing, a text without capitals opens its sentences in lower case, a number told by its last digits
 is no number asked for."""
@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.retrieval.ranking.asked_detail import Kind, detail_check, holds_kind
-from mnemo.retrieval.ranking.asked_things import asked_which, told_indefinitely
-from mnemo.retrieval.ranking.evidence import query_words
+from mnemo.retrieval.ranking.asked.asked_detail import Kind, detail_check, holds_kind
+from mnemo.retrieval.ranking.asked.asked_things import asked_which, told_indefinitely
+from mnemo.retrieval.ranking.asked.evidence import query_words
+from mnemo.retrieval.ranking.asked.word_forms import (
+    either_shortens,
+    sentences,
+    shortens,
+    spelled_out,
+    swapped,
+)
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-from mnemo.retrieval.ranking.word_forms import either_shortens, sentences, shortens, spelled_out, swapped
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features
 

@@ -11,7 +11,7 @@ from ....memtypes.formula import SCORE, Expr, Var
 from ....memtypes.types import MemoryType, TypePolicy
 from ...options import RetrievalConfig
 from ..model import RankingModel
-from ..temporal import TimeWindow
+from ..times.temporal import TimeWindow
 
 STAGE_SCORE = Var(SCORE)
 
@@ -23,7 +23,7 @@ class QueryContext:
     query: str
     now: datetime
     config: RetrievalConfig
-    temporal: bool  # the time parser is on for this request (`ranking.temporal`)
+    temporal: bool  # the time parser is on for this request (`ranking.times.temporal`)
     model: RankingModel  # the retriever's: the terms' fitted constants
     anchored: TimeWindow | None = None  # the window an event the query names gives (the store's)
 

@@ -10,7 +10,7 @@ import re
 from ....memtypes.formula import Const, Expr
 from ....memtypes.language.text import spelled_out
 from ....memtypes.types import SPECS, MemoryType
-from ..due_windows import WHAT_TO_DO, asks_about_tasks
+from ..times.due_windows import WHAT_TO_DO, asks_about_tasks
 from .base import QueryContext, RankingTerm, TermInputs
 
 _ASKS_HOW = re.compile(
@@ -21,7 +21,7 @@ _ASKS_HOW = re.compile(
 )
 # More ways to ask for the steps: a method, a recipe, a runbook, the process for something, what to
 # check, "what now?" after a fault, the next step; what one needs to do of a situation ("changing the
-# save format, what do I need to do"), not of a time ahead (ranking/due_windows.py) (a ranking model
+# save format, what do I need to do"), not of a time ahead (ranking/times/due_windows.py) (a ranking model
 # may leave them out: `HowToModel.steps_phrasings`).
 _ASKS_STEPS = re.compile(
     r"\b(?:method|recipe|runbook)\b|\bprocess\s+(?:for|to|of)\b"

@@ -2,7 +2,7 @@
 close the due time is and overdue (for a question about what to do that names no time), and a
 trigger phrase of the item occurring in the query.
 
-Only a question about things to do (mnemo.retrieval.ranking.due_windows) moves intentions by their
+Only a question about things to do (mnemo.retrieval.ranking.times.due_windows) moves intentions by their
 due dates: for any other question an item due tomorrow or overdue is no likelier to answer it, and
 lifting it put reminders into unrelated answers."""
 
@@ -14,7 +14,7 @@ from ....memtypes.formula import AllOf, Const, Expr, FieldEquals, FieldIn, Field
 from ....memtypes.language.text import phrase_keys_in
 from ....memtypes.types import DAY_SECONDS, SPECS, MemoryType
 from ..matter_state import asks_matter_state
-from ..task_questions import TaskQuestion, anchored_question, task_question
+from ..times.task_questions import TaskQuestion, anchored_question, task_question
 from .base import QueryContext, RankingTerm, TermInputs
 
 # A point without `due_ts` is treated as due a century away: its `due` term is 0.

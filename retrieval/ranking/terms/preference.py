@@ -5,15 +5,15 @@ the occasion; "no calls before 9:00am" answers it, though it shares almost none 
 event about Alyssa shares many. Facts and procedures only: an event tells what happened once, a
 reminder what is to be done.
 
-The question's reading is `asks_for_a_rule` (ranking/asked_kinds.py), less a question that asks
-how (the steps answer it: terms/how.py) or about things to do (ranking/due_windows.py)."""
+The question's reading is `asks_for_a_rule` (ranking/asked/asked_kinds.py), less a question that asks
+how (the steps answer it: terms/how.py) or about things to do (ranking/times/due_windows.py)."""
 
 from __future__ import annotations
 
 from ....memtypes.formula import AllOf, Const, Expr, FieldEquals
 from ....memtypes.types import SPECS, MemoryType
-from ..asked_kinds import asks_for_a_rule
-from ..due_windows import asks_about_tasks
+from ..asked.asked_kinds import asks_for_a_rule
+from ..times.due_windows import asks_about_tasks
 from .base import QueryContext, RankingTerm, TermInputs
 from .how import asks_how
 

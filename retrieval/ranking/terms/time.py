@@ -1,7 +1,7 @@
 """Terms of time asked about: a memory of the time the query names ("last May", "in 2022", "this
 month", "last spring", or an event's: "since we moved", stages/event_anchor.py), and one that states
 a time when the query asks when (mnemo.memtypes.language.time_mentions). Not for due-dated types
-(intentions): their due dates rank them (ranking/due_windows.py).
+(intentions): their due dates rank them (ranking/times/due_windows.py).
 
 A memory is of the time named when it occurred within it or, where it carries a validity of its own
 (`valid_from` or `valid_until`, valid time), when it held during any of it: "Dean is the AP lead"
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, FieldRange, Missing, Sum
 from ....memtypes.language.time_mentions import asks_when, asks_when_happened
 from ....memtypes.types import SPECS, MemoryType
-from ..asked_kinds import asks_for_a_rule
-from ..task_questions import task_question
-from ..temporal import TimeWindow, parse_time_window
+from ..asked.asked_kinds import asks_for_a_rule
+from ..times.task_questions import task_question
+from ..times.temporal import TimeWindow, parse_time_window
 from .base import QueryContext, RankingTerm, TermInputs
 
 
@@ -39,7 +39,7 @@ class TimeTerm(RankingTerm):
         if not query.temporal:
             return None
         # A question about things to do names a time ahead ("in January" is the next one): the
-        # same window as its due dates' (ranking/due_windows.py).
+        # same window as its due dates' (ranking/times/due_windows.py).
         asked = task_question(query.query, query.now, query.model.due_window.leave_rule)
         if asked is None and asks_for_a_rule(query.query):
             # Leave asked for a time ("a party on Sunday at 3, can I say yes?") names the time of what

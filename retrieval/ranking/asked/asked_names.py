@@ -1,5 +1,5 @@
 """What a question asks its answer to name, read from the question alone, for the asked-detail check
-(mnemo.retrieval.ranking.asked_detail): the names a hit must hold, one set per part of a question in
+(mnemo.retrieval.ranking.asked.asked_detail): the names a hit must hold, one set per part of a question in
 parts (`required_names`), without a month or a weekday, or the names of a clause that only times the
 question ("since Nadia took the account over"); the owner a clipped request opens with
 (`opening_name`: "Ceri's registration number"); names written in capitals (`acronyms`); whose name a
@@ -15,10 +15,10 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from ...memtypes.language.time_mentions import speaks_ahead
+from ....memtypes.language.time_mentions import speaks_ahead
+from ..times.temporal import TimeWindow, parse_time_window
 from .asked_kinds import ASKS, CLAUSES
 from .evidence import QueryWords, information, memory_words, stem
-from .temporal import TimeWindow, parse_time_window
 from .value_forms import MONTHS, WEEKDAYS
 
 # A name written in capitals: "EHO", "the EHO's", "ARR" (not "INC-171", a code).

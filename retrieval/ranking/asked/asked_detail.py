@@ -47,7 +47,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ...memtypes.language.speakers import speaker_of
+from ....memtypes.language.speakers import speaker_of
+from ..times.due_windows import asks_about_tasks
 from .asked_kinds import CLAUSES, asked_kinds, asks_for_a_rule, is_question
 from .asked_names import (
     acronyms,
@@ -81,7 +82,6 @@ from .asked_things import (
     writes_number_of,
     written_identifiers,
 )
-from .due_windows import asks_about_tasks
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import Kind, holds_form, says_who, writes_capitals

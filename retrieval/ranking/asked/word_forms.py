@@ -1,5 +1,5 @@
 """How a memory writes a question's words, for the asked-detail check
-(mnemo.retrieval.ranking.asked_detail): whole, begun ("reg" / "registration"), by its consonants as
+(mnemo.retrieval.ranking.asked.asked_detail): whole, begun ("reg" / "registration"), by its consonants as
 notes typed in haste write them ("mgr", "mtg", "bldg", "appt"), with two letters swapped as a word
 typed fast on a phone is ("gutschien"), or as a part of a hyphenated code ("INV-2027-002"); and
 where its sentences end.

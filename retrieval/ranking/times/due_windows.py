@@ -31,7 +31,7 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 
-from ...memtypes.language.text import spelled_out
+from ....memtypes.language.text import spelled_out
 from .calendar_spans import Span, date_span, month_part, month_span, month_start, week_of_month
 from .due_spans import (
     day_after_tomorrow,

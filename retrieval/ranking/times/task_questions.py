@@ -14,8 +14,8 @@ from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from ...memtypes.language.text import spelled_out
-from ...memtypes.language.time_mentions import asks_when
+from ....memtypes.language.text import spelled_out
+from ....memtypes.language.time_mentions import asks_when
 from .due_windows import OVERDUE, asks_about_tasks, due_window
 from .event_anchors import AHEAD, PRONOUNS, anchor_clause
 from .temporal import TimeWindow

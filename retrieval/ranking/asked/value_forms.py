@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from functools import lru_cache
 
-from ...memtypes.language.text import numerals
+from ....memtypes.language.text import numerals
 
 
 class Kind(StrEnum):

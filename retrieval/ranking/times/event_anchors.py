@@ -11,7 +11,7 @@ A clause is recognized after "since", "after" or "before" in two forms, and noth
 - a noun phrase opened by "the", "my" or "our" ("the Aurora cutover", "our wedding").
 
 A clause that names a time of the calendar ("since May", "after the weekend", "before the end of the
-month", "since the 3rd") is not an event: the calendar's reading (ranking/temporal.py) keeps it, as
+month", "since the 3rd") is not an event: the calendar's reading (ranking/times/temporal.py) keeps it, as
 does a time ahead ("before the next QBR"). A question for the span itself ("how long since we
 moved?") names no window: the event is its answer; nor does one that asks what to do ("should I
 make coffee after the choir?": a habit, or a time ahead). "the week before the move" (a span around
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ...memtypes.language.text import singular
+from ....memtypes.language.text import singular
 from .temporal import MONTHS, TimeWindow
 
 PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it"})

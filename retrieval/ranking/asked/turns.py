@@ -1,5 +1,5 @@
 """Whether a retrieval's best hits are conversation turns, for the checks that read statements, not
-chat (mnemo.retrieval.ranking.asked_detail, mnemo.retrieval.stages.event_anchor).
+chat (mnemo.retrieval.ranking.asked.asked_detail, mnemo.retrieval.stages.event_anchor).
 
 A transcript's turns open with their speaker ("Caroline: …", "user: …"); a store of one person's
 notes often opens its entries with a label of the same form, saying what the entry is ("Reminder:
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...memtypes.language.facts import NOT_NAMES
-from ...memtypes.language.speakers import ASSISTANT, USER, speaker_of
+from ....memtypes.language.facts import NOT_NAMES
+from ....memtypes.language.speakers import ASSISTANT, USER, speaker_of
 from .evidence import READ_CHARS, information
 
 # The commonest words of English (`information` at most this): a past form's stem among them is a verb's.

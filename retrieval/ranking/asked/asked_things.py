@@ -1,5 +1,5 @@
 """Which thing a question asks a detail of, and whether a memory tells the detail of that thing,
-for the asked-detail check (mnemo.retrieval.ranking.asked_detail).
+for the asked-detail check (mnemo.retrieval.ranking.asked.asked_detail).
 
 - an identifier written in lower case ("sona study id for exp1") names a thing as a capitalized name
   does, and a memory may write it otherwise ("SOC 2" for "soc2"): `identifiers`, `written_identifiers`;

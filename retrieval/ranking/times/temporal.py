@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import wraps
 
-from ...memtypes.language.time_mentions import speaks_ahead
+from ....memtypes.language.time_mentions import speaks_ahead
 from .calendar_spans import (
     UNIT_DAYS,
     Span,

@@ -1,5 +1,5 @@
 """What kind of value a request asks for, from its words, for the asked-detail check
-(mnemo.retrieval.ranking.asked_detail).
+(mnemo.retrieval.ranking.asked.asked_detail).
 
 `asked_kinds(query)`: the kinds of value a question asks for. The cues are the interrogatives and
 the nouns that name a kind of value in any person's or account's affairs ("how much", "cost",
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ...memtypes.language.preferences import asks_preference
+from ....memtypes.language.preferences import asks_preference
 from .value_forms import Kind
 
 
