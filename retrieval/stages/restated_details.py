@@ -39,8 +39,8 @@ from __future__ import annotations
 
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
-from ..ranking.asked_kinds import asked_kinds
-from ..ranking.value_forms import Kind, values_of
+from ..ranking.asked.asked_kinds import asked_kinds
+from ..ranking.asked.value_forms import Kind, values_of
 from .asked_changes import time_free_names
 from .asked_values import asked_words, asks_now
 from .plan import ReadPlan

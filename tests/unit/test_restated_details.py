@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.ranking.value_forms import Kind, values_of
+from mnemo.retrieval.ranking.asked.value_forms import Kind, values_of
 from mnemo.retrieval.stages.restated_details import order_restated
 from tests.unit.test_fact_rules import LOADED, written, written_hit
 from tests.unit.test_retold_values import vectors_of

@@ -1,5 +1,5 @@
 """What a memory's text holds, by the form of a value, for the asked-detail check
-(mnemo.retrieval.ranking.asked_detail): digits and separators, a currency sign or word, a month or
+(mnemo.retrieval.ranking.asked.asked_detail): digits and separators, a currency sign or word, a month or
 weekday, an @, a clock time, a code with digits. Forms of English and of everyday numbers, not of any
 one store.
 
