@@ -67,7 +67,8 @@ _HAVE = re.compile(r"\b(what|where|who|which|how|why|when|i|we|you|they)['’]ve
 # Time words of other languages a question in English mixes in ("what do i have kesho", "anything
 # mañana?", "was ist nächste woche"), in English, so that the time readings read them: only words no
 # English word is spelt as ("wiki" alone is English, "Leo" and "Jana" are names; "morgen" is German's
-# tomorrow, never English). The longer phrase of a word first ("kesho kutwa" before "kesho").
+# tomorrow, never English; Afrikaans "more" without its accent is the English word, so a bare "more?"
+# stays a request for more). The longer phrase of a word first ("kesho kutwa" before "kesho").
 _MIXED_IN = {
     # Swahili and Sheng
     "kesho kutwa": "the day after tomorrow", "kesho": "tomorrow", "wiki ijayo": "next week",
@@ -84,6 +85,12 @@ _MIXED_IN = {
     "nächste woche": "next week", "naechste woche": "next week", "après-demain": "the day after tomorrow",
     "demain": "tomorrow", "aujourd'hui": "today", "la semaine prochaine": "next week",
     "semaine prochaine": "next week",
+    # Afrikaans: "môre" only with its circumflex, since "more" is English; the days are never English
+    "oormôre": "the day after tomorrow", "môre": "tomorrow", "vandag": "today", "vanaand": "tonight",
+    "volgende week": "next week", "hierdie week": "this week", "volgende maand": "next month",
+    "hierdie maand": "this month", "hierdie naweek": "this weekend", "volgende naweek": "next weekend",
+    "naweek": "weekend", "maandag": "monday", "dinsdag": "tuesday", "woensdag": "wednesday",
+    "donderdag": "thursday", "vrydag": "friday", "saterdag": "saturday", "sondag": "sunday",
 }  # fmt: skip
 _MIXED_IN_WORD = re.compile(
     r"(?<![\w'’-])("

@@ -35,6 +35,13 @@ from mnemo.memtypes.language.text import spelled_out, typed_form
         ("whats on wiki ijayo?", "what's on next week?"),
         ("anything Mañana", "anything tomorrow"),
         ("edit the wiki page", "edit the wiki page"),
+        # Afrikaans: "môre" only with its accent, since "more" is English.
+        ("volgende week due?", "next week due?"),
+        ("vrydag?", "friday?"),
+        ("naweek plans", "weekend plans"),
+        ("môre?", "tomorrow?"),
+        ("oormôre", "the day after tomorrow"),
+        ("more?", "more?"),
     ],
 )
 def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:

@@ -330,7 +330,8 @@ _WEEK_FROM = r"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)
 # (pattern, resolver), the most specific first.
 _PATTERNS = [
     (_p(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), day_after_tomorrow),
-    (_p(r"\b(?:(?P<which>this|next|coming|the)\s+weekend(?P<after_next>\s+after\s+next)?)\b"), weekend),
+    # "weekend" opening a terse question ("weekend?", "weekend plans") is the coming one, as "the weekend".
+    (_p(r"(?:\b(?P<which>this|next|coming|the)\s+|^\W*)weekend(?P<after_next>\s+after\s+next)?\b"), weekend),
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
     (_p(r"\bbetween\s+(?!now\b|today\b)(?:the\s+)?(?P<sides>[^,;:?!()]+)"), _between_times),
     (_p(_WEEK_FROM + _DATE), _week_from),

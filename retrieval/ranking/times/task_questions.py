@@ -40,6 +40,10 @@ _NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
 )
 
 
+# A time and the word "plans" alone ask what is planned then ("weekend plans", "plans tomorrow?").
+_SAYS_PLANS = _SAYS_NOTHING | {"plans", "planned"}
+
+
 def _only_a_time(query: str, phrase: str, words: frozenset[str] = _SAYS_NOTHING) -> bool:
     """Whether a query says nothing but a time ahead ("April?", "everything before the year end",
     "and Friday?"), and `words`: it asks what is on then, as "anything in April?" does."""
@@ -90,7 +94,7 @@ def _task_question(
         if window is None:
             # "before the Berlin show": what is on until an event ahead (the store's, when found).
             return TaskQuestion(None, open=True) if _only_an_occasion(query) else None
-        if window.end <= now or not _only_a_time(query, window.phrase):
+        if window.end <= now or not _only_a_time(query, window.phrase, _SAYS_PLANS):
             return None
         return TaskQuestion(_from_now(window, now), open=False, soonest=True)
     window = due_window(query, now)
