@@ -83,11 +83,16 @@ OPENS_QUESTION = re.compile(
 # Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
 # card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
 CLAUSES = re.compile(r"[,;:—–]|\s-\s")
+# A request that asks as a question does ("… – remind me how I like vendor emails written"), not one
+# to do something ("remind me to pay the rent").
+_ASKS_AS_REQUEST = re.compile(
+    r"^\W*(?:remind|tell)\s+me\s+(?:what|when|where|who|whom|whose|which|how|why|if|whether)\b", re.I
+)
 
 
 def asking_clauses(query: str) -> str:
     """The clauses of `query` that open as a question, or all of it when none does: "Úna's
     picking hymns for Gerry's birthday Mass, which ones does he like?" asks which hymns, not when."""
     clauses = [c for c in CLAUSES.split(query) if c.strip()]
-    asking = [c for c in clauses if OPENS_QUESTION.search(c)]
+    asking = [c for c in clauses if OPENS_QUESTION.search(c) or _ASKS_AS_REQUEST.search(c)]
     return " ".join(asking) if asking else query

@@ -91,7 +91,10 @@ _ASKS_TASKS = re.compile(
     # What comes next: "the board approved the boxwoods, what's next?"
     r"|what(?:'s|\s+is|\s+comes)\s+next(?!\s+(?:to|door))"
     r"|\b(?:items|tasks)\s+(?:for|in|due)"
-    r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
+    # What is on a thing that lists what to do ("my plate", "the calendar"), not on one that holds
+    # something else ("what's on my checklist?", "what's on the menu?").
+    r"|what(?:'s|\s+is|\s+are)\s+(?:on(?!\s+(?:my|our|the|his|her|their|your)\s+(?!(?:plate|list|calendar"
+    r"|schedule|agenda|diary|docket|radar|slate|to-?do)\b))|happening|planned|scheduled)"
     r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got(?!\s+to\b)|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
     # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
