@@ -55,6 +55,8 @@ _ASKS_LEAVE_OR_ADVICE = re.compile(
     # what someone wants, likes or would go for; what to avoid
     r"|\bwould\s+(?:\w+\s+){0,2}(?:like|enjoy|go\s+for|want|mind|allow)\b"
     r"|\b(?:does|do)\s+(?:\w+\s+){1,3}(?:want|like|prefer|expect)\b"
+    # asked as a request: "remind me how I like vendor emails written"
+    r"|\bhow\s+(?:i|we|you|he|she|they)\s+(?:\w+\s+)?(?:want|like|prefer|expect)\b"
     r"|\bavoid\b|\b(?:don|doesn)[’']?t\s+(?:eat|like|want|drink)\b"
     # which of two: "window or aisle?", "text Priya after the show or ring?"
     r"|^[^?]*\w\s+or\s+\w[^?]*\?\s*$",

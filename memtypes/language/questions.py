@@ -9,6 +9,10 @@ answered where its best matches cluster, next to each other, and is left as rank
 English usage only, lexical: a plural noun right after "what"/"which" (one word may stand between:
 "What LGBTQ+ events", and "kind of"/"types of" may lead it), or a word that asks for a count, a total
 or every one of several. `tests/unit/test_questions.py` pins each form.
+
+And which clauses of a request ask (`asking_clauses`): a clause before them may tell of the asker's
+situation or task ("I'm drafting the note to the vendor – how do I …?"), whose words, times and tense
+are not what is asked.
 """
 
 from __future__ import annotations
@@ -63,3 +67,32 @@ def asks_for_several(question: str) -> bool:
         if second is not None and first.lower() not in _VERBS and _plural(second) and then.lower() in _VERBS:
             return True
     return _SEVERAL.search(question) is not None
+
+
+# The words that open a question: an interrogative or an auxiliary.
+_OPENERS = (
+    "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
+    "should|shall|has|have|had"
+)
+# A question's second part opens after its joining word: "…, and what did it sell for?". A
+# question typed on a phone drops the apostrophe of its opening contraction ("whats", "whens").
+OPENS_QUESTION = re.compile(
+    rf"^\W*(?:(?:and|or|but|also|then)\s+)?(?:(?:{_OPENERS})(?:['’]s|['’]re|['’]d)?|(?:what|when|where|who|how)s)\b",
+    re.IGNORECASE,
+)
+# Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
+# card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
+CLAUSES = re.compile(r"[,;:—–]|\s-\s")
+# A request that asks as a question does ("… – remind me how I like vendor emails written"), not one
+# to do something ("remind me to pay the rent").
+_ASKS_AS_REQUEST = re.compile(
+    r"^\W*(?:remind|tell)\s+me\s+(?:what|when|where|who|whom|whose|which|how|why|if|whether)\b", re.I
+)
+
+
+def asking_clauses(query: str) -> str:
+    """The clauses of `query` that open as a question, or all of it when none does: "Úna's
+    picking hymns for Gerry's birthday Mass, which ones does he like?" asks which hymns, not when."""
+    clauses = [c for c in CLAUSES.split(query) if c.strip()]
+    asking = [c for c in clauses if OPENS_QUESTION.search(c) or _ASKS_AS_REQUEST.search(c)]
+    return " ".join(asking) if asking else query

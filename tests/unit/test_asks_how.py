@@ -32,6 +32,8 @@ OTHER_QUESTIONS = [
     # A habit: how one does it, not the steps of doing it.
     "how do I get to work these days",
     "How do I usually sign off emails to clients?",
+    # How one likes things done, asked as a request.
+    "drafting the vendor note – remind me how I like vendor emails written",
 ]
 
 

@@ -185,6 +185,12 @@ def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> No
         "changing the save format, what do I need to do",
         "What do I have to do for subcontractors' schedular payments?",
         "what do we need to do before digging",
+        # What is on a thing that holds no tasks.
+        "Setting up the go/no-go review – what's on my checklist?",
+        "what's on the menu at the Italian place?",
+        # What the task at hand asks, after a clause telling of it: not what is due.
+        "Drafting the QBR agenda – what did Chloe find about the pass rate?",
+        "I'm drafting the note about the agenda – remind me how I like vendor emails written",
     ],
 )
 def test_other_questions_are_not_about_tasks(query: str) -> None:

@@ -59,6 +59,8 @@ LEAVE_OR_ADVICE = [
     "what's my best way into town on a Saturday",
     "Juni keeps jumping on the sofa, is she allowed up there",
     "Jonas's birthday is coming up, what should I get him and what should I avoid?",
+    # How one likes things done, asked as a request after the task at hand.
+    "drafting the note to the vendor – remind me how I like vendor emails written",
     # Someone's request passed on, asking nothing in words.
     "Pat wants to make her lasagne for everyone on Monday night",
     "craig wants me for a sharp suits wedding sat 13/3",

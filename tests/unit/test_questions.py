@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.memtypes.language.questions import asks_for_several
+from mnemo.memtypes.language.questions import asking_clauses, asks_for_several
 from tests.unit.verdicts import yes_and_no
 
 FOR_SEVERAL = [
@@ -37,3 +37,13 @@ FOR_ONE = [
 @pytest.mark.parametrize(("question", "several"), yes_and_no(FOR_SEVERAL, FOR_ONE))
 def test_which_questions_ask_for_several(question: str, several: bool) -> None:
     assert asks_for_several(question) == several
+
+
+def test_the_asking_clause_follows_a_situation_told_first() -> None:
+    query = "Daniel's team missed the SLA again – how do I structure an escalation note?"
+    assert asking_clauses(query).strip() == "how do I structure an escalation note?"
+    # A request that asks as a question does.
+    query = "I'm drafting the vendor note – remind me how I like vendor emails written"
+    assert asking_clauses(query).strip() == "remind me how I like vendor emails written"
+    # None opens as a question: all of it asks.
+    assert asking_clauses("remind me of the gate code, please") == "remind me of the gate code, please"

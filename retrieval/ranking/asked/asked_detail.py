@@ -47,9 +47,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ....memtypes.language.questions import CLAUSES
 from ....memtypes.language.speakers import speaker_of
 from ..times.due_windows import asks_about_tasks
-from .asked_kinds import CLAUSES, asked_kinds, asks_for_a_rule, is_question
+from .asked_kinds import asked_kinds, asks_for_a_rule, is_question
 from .asked_names import (
     acronyms,
     asked_of,

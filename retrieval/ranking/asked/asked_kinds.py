@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from ....memtypes.language.preferences import asks_preference
+from ....memtypes.language.questions import CLAUSES, OPENS_QUESTION, asking_clauses
 from .value_forms import Kind
 
 
@@ -264,29 +265,7 @@ _HOW_MUCH = re.compile(r"\bhow\s+much\b", re.IGNORECASE)
 # "weekly").
 _AGE_OR_SPAN = re.compile(r"\bhow\s+(?:old|long|often)\b", re.IGNORECASE)
 
-# The words that open a question: an interrogative or an auxiliary.
-_OPENERS = (
-    "what|when|where|who|whom|whose|which|how|why|is|are|was|were|do|does|did|can|could|will|would|"
-    "should|shall|has|have|had"
-)
-# A question's second part opens after its joining word: "…, and what did it sell for?". A
-# question typed on a phone drops the apostrophe of its opening contraction ("whats", "whens").
-_OPENS_QUESTION = re.compile(
-    rf"^\W*(?:(?:and|or|but|also|then)\s+)?(?:(?:{_OPENERS})(?:['’]s|['’]re|['’]d)?|(?:what|when|where|who|how)s)\b",
-    re.IGNORECASE,
-)
-_QUESTION = re.compile(rf"\?\s*$|{_OPENS_QUESTION.pattern}", re.IGNORECASE)
-# Where one clause of a request asks and another says why ("what's Aoife's address, for the birthday
-# card"; "Rita's birthday is coming up, what present do I give?"), the asking clause says the kind.
-CLAUSES = re.compile(r"[,;:—–]|\s-\s")
-
-
-def asking_clauses(query: str) -> str:
-    """The clauses of `query` that open as a question, or all of it when none does: "Úna's
-    picking hymns for Gerry's birthday Mass, which ones does he like?" asks which hymns, not when."""
-    clauses = [c for c in CLAUSES.split(query) if c.strip()]
-    asking = [c for c in clauses if _OPENS_QUESTION.search(c)]
-    return " ".join(asking) if asking else query
+_QUESTION = re.compile(rf"\?\s*$|{OPENS_QUESTION.pattern}", re.IGNORECASE)
 
 
 # A choice between two things ("email or Discord for Elise?", "call or async?"): it asks which, not
@@ -320,7 +299,7 @@ def asks_for_a_rule(query: str) -> bool:
     query = _CHOICE.sub(lambda m: " " if _kinds_of_both(m) else m.group(), query)
     if not asks_preference(query):
         return False
-    asking = (p for p in _PARTS.split(query) if _OPENS_QUESTION.search(p) and not _SUBORDINATE.search(p))
+    asking = (p for p in _PARTS.split(query) if OPENS_QUESTION.search(p) and not _SUBORDINATE.search(p))
     return all(asks_preference(part) for part in asking)
 
 

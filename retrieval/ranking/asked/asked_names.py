@@ -15,9 +15,10 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from ....memtypes.language.questions import CLAUSES
 from ....memtypes.language.time_mentions import speaks_ahead
 from ..times.temporal import TimeWindow, parse_time_window
-from .asked_kinds import ASKS, CLAUSES
+from .asked_kinds import ASKS
 from .evidence import QueryWords, information, memory_words, stem
 from .value_forms import MONTHS, WEEKDAYS
 

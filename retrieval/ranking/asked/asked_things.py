@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .asked_kinds import asking_clauses
+from ....memtypes.language.questions import asking_clauses
 from .evidence import READ_CHARS, information, memory_words, stem
 from .value_forms import writes_capitals
 

@@ -32,6 +32,8 @@ _ASKS_STEPS = re.compile(
 # about moving?" what someone thinks: not how to do it.
 _ASKS_PREFERENCE_OR_HABIT = re.compile(
     r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer|feel|think)"
+    # Asked as a request: "remind me how I like vendor emails written".
+    r"|\bhow\s+(?:i|we|you|he|she|they)\s+(?:\w+\s+)?(?:want|like|prefer|feel|think)\b"
     # "How do I usually sign off emails?", "how do I get to work these days?" ask a habit: how one
     # does it, which a statement tells, not the steps of doing it.
     r"|\b(?:usually|normally|typically|nowadays|these\s+days)\b",

@@ -4,7 +4,7 @@ last QBR?", "how much did I gross on the Memphis run?"). What happened is
 told by the event; a standing fact about the same people and things ("Tyler plays squirt hockey for
 the Jaguars") reads as near by its words and meaning, but says what holds, not what was done or said.
 
-The tense is the asking clause's (ranking/asked/asked_kinds.py `asking_clauses`): its first auxiliary
+The tense is the asking clause's (memtypes/language/questions.py `asking_clauses`): its first auxiliary
 ("did", "was", "were", "had", "how'd") against one of the present or the future ("does", "is",
 "what's", "will"); "Lisa said she was moving, what's her new address?" asks in the present. A question
 of what one meant to do ("what did I want to ask them?", "was there something they're bringing?") is
@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 from ....memtypes.formula import Const, Expr
+from ....memtypes.language.questions import asking_clauses
 from ....memtypes.language.time_mentions import asks_when_happened
 from ....memtypes.types import SPECS, MemoryType
-from ..asked.asked_kinds import asking_clauses
 from ..times.due_windows import asks_about_tasks
 from .base import QueryContext, RankingTerm, TermInputs
 

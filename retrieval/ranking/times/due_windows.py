@@ -31,6 +31,7 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 
+from ....memtypes.language.questions import asking_clauses
 from ....memtypes.language.text import spelled_out
 from .calendar_spans import Span, date_span, month_part, month_span, month_start, week_of_month
 from .due_spans import (
@@ -90,7 +91,10 @@ _ASKS_TASKS = re.compile(
     # What comes next: "the board approved the boxwoods, what's next?"
     r"|what(?:'s|\s+is|\s+comes)\s+next(?!\s+(?:to|door))"
     r"|\b(?:items|tasks)\s+(?:for|in|due)"
-    r"|what(?:'s|\s+is|\s+are)\s+(?:on|happening|planned|scheduled)"
+    # What is on a thing that lists what to do ("my plate", "the calendar"), not on one that holds
+    # something else ("what's on my checklist?", "what's on the menu?").
+    r"|what(?:'s|\s+is|\s+are)\s+(?:on(?!\s+(?:my|our|the|his|her|their|your)\s+(?!(?:plate|list|calendar"
+    r"|schedule|agenda|diary|docket|radar|slate|to-?do)\b))|happening|planned|scheduled)"
     r"|what\s+(?:have|has|do)\s+(?:i|we)\s+(?:got(?!\s+to\b)|on)|(?:i|we)\s+(?:have|'ve)\s+got\s+on|agenda|schedule[ds]?"
     # A time ahead asks what is planned for it: "anything for next week?", "anything in September?"
     r"|anything\s+(?:for|in|on|this|next|tomorrow|today|tonight)"
@@ -415,15 +419,15 @@ def _names_a_time(query: str) -> bool:
     return any(pattern.search(query) for pattern, _ in _PATTERNS)
 
 
-def _asks_at_an_occasion(query: str) -> bool:
+def _asks_at_an_occasion(asking: str, query: str) -> bool:
     """What one has at a time, or what has to happen (or one needs to do, or comes next) before or
-    after a time or an event ahead."""
-    if _HAS_AT.search(query):
+    after a time or an event ahead: asked by the `asking` clause, timed anywhere in the `query`."""
+    if _HAS_AT.search(asking):
         return _names_a_time(query)
     if (
-        _MUST_HAPPEN.search(query) is None
-        and _NEEDS_TO.search(query) is None
-        and _NEXT_TO.search(query) is None
+        _MUST_HAPPEN.search(asking) is None
+        and _NEEDS_TO.search(asking) is None
+        and _NEXT_TO.search(asking) is None
     ):
         return False
     return _names_a_time(query) or names_occasion_ahead(query)
@@ -431,10 +435,14 @@ def _asks_at_an_occasion(query: str) -> bool:
 
 def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
     """Whether the query asks what is due, planned or left undone (`leave_rule`: not whether one may
-    do something then, unless it names what is due)."""
+    do something then, unless it names what is due). The asking clause says so: a clause before it
+    that tells of the asker's situation ("Daniel's team missed the SLA again – how do I write an
+    escalation?", "flying out tomorrow, what's the gate code?") only times it ("off to the shops
+    tomorrow, what do I need to get?")."""
     query = spelled_out(query)
-    to_do = _TO_DO.search(query) is not None and WHAT_TO_DO.search(query) is None
-    if _ASKS_TASKS.search(query) is None and not to_do and not _asks_at_an_occasion(query):
+    asking = asking_clauses(query)
+    to_do = _TO_DO.search(asking) is not None and WHAT_TO_DO.search(asking) is None
+    if _ASKS_TASKS.search(asking) is None and not to_do and not _asks_at_an_occasion(asking, query):
         return False
     asks_leave = leave_rule and _ASKS_LEAVE.search(query) is not None
     asks_other = asks_leave or _ASKS_WEATHER.search(query) is not None
