@@ -1,4 +1,4 @@
-"""The asker's ways of saying a time: a date in figures in their zone's order (date_order.py), the
+"""The asker's ways of saying a time: a date in figures in their zone's order (askers_clock.py), the
 time words of other languages a question in English mixes in (text.spelled_out), and a time that is
 when one meets someone (due_windows.py)."""
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mnemo.retrieval.ranking.times.date_order import asking_in, month_first
+from mnemo.retrieval.ranking.times.askers_clock import AskersClock
 from mnemo.retrieval.ranking.times.due_windows import due_window
 from mnemo.retrieval.ranking.times.task_questions import task_question
 
@@ -55,13 +55,22 @@ def test_an_offset_says_no_order_and_the_date_nearest_ahead_is_read() -> None:
     assert window.start == datetime(2027, 3, 3, 21, tzinfo=UTC)  # 4 March before 3 April
 
 
-def test_the_order_is_the_askers_only_while_reading() -> None:
-    with asking_in(ZoneInfo("America/Phoenix")):
-        assert month_first() is True
-        with asking_in(ZoneInfo("Asia/Kolkata")):
-            assert month_first() is False
-        assert month_first() is True
-    assert month_first() is None
+def test_the_order_is_the_clocks_own_and_the_wall_clock_its_zones() -> None:
+    asked = datetime(2027, 2, 17, 19, 30, tzinfo=ZoneInfo("America/Phoenix"))
+    clock = AskersClock.of(asked)
+    assert clock.month_first is True
+    assert clock.now == datetime(2027, 2, 17, 19, 30, tzinfo=UTC)  # the wall clock, written as UTC
+    assert AskersClock.of(asked.astimezone(ZoneInfo("Asia/Kolkata"))).month_first is False
+    assert AskersClock.of(asked.astimezone(timezone(timedelta(hours=-7)))).month_first is None
+    assert clock.month_first is True  # reading in another zone leaves this clock's order as it is
+
+
+def test_a_wall_clock_time_is_read_back_as_an_instant_of_the_zone_and_an_open_end_stays_open() -> None:
+    clock = AskersClock.of(datetime(2027, 3, 20, 9, tzinfo=ZoneInfo("Europe/Berlin")))
+    assert clock.instant(datetime(2027, 4, 1, tzinfo=UTC)) == datetime(2027, 3, 31, 22, tzinfo=UTC)
+    assert clock.instant(datetime.max.replace(tzinfo=UTC)) == datetime.max.replace(tzinfo=UTC)
+    in_utc = AskersClock.of(datetime(2027, 3, 20, 9, tzinfo=UTC))
+    assert in_utc.instant(datetime(2027, 4, 1, tzinfo=UTC)) == datetime(2027, 4, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from ....memtypes.language.questions import asking_clauses
 from ....memtypes.language.text import spelled_out
+from .askers_clock import AskersClock
 from .calendar_spans import Span, date_span, month_part, month_span, month_start, week_of_month
 from .due_spans import (
     day_after_tomorrow,
@@ -254,85 +256,86 @@ def _year_of(m: re.Match[str]) -> str | None:
     return m["year"] or m.groupdict().get("iso_year")
 
 
-def _between(m: re.Match[str], now: datetime) -> Span | None:
+def _between(m: re.Match[str], clock: AskersClock) -> Span | None:
     month = _month_of(m)
-    first = _next_date(month, int(m["from"]), _year_of(m), now)
-    last = _next_date(month, _day_of(m), _year_of(m), now)
+    first = _next_date(month, int(m["from"]), _year_of(m), clock.now)
+    last = _next_date(month, _day_of(m), _year_of(m), clock.now)
     return (first[0], last[1]) if first and last and first[0] < last[1] else None
 
 
 _AND = re.compile(r"\s*(?:and|&|to|through|until|till|-|–)\s+(?:the\s+)?", re.I)
 
 
-def _span_at(text: str, now: datetime) -> tuple[Span, int] | None:
+def _span_at(text: str, clock: AskersClock) -> tuple[Span, int] | None:
     """The span of the time `text` opens with ("Christmas and New Year's", "20 Dec to 3 Jan"), and
     where its words end."""
     for pattern, resolve in _PATTERNS:
         found = pattern.match(text)
-        if found is not None and (span := resolve(found, now)) is not None:
+        if found is not None and (span := resolve(found, clock)) is not None:
             return span, found.end()
     return None
 
 
-def _between_times(m: re.Match[str], now: datetime) -> Span | None:
+def _between_times(m: re.Match[str], clock: AskersClock) -> Span | None:
     # "between Christmas and New Year's", "between 20 Dec and 3 Jan": from the first's start to the
     # second's end, each read as it would be alone.
-    first = _span_at(m["sides"], now)
+    first = _span_at(m["sides"], clock)
     if first is None:
         return None
     rest = m["sides"][first[1] :]
     joined = _AND.match(rest)
-    second = _span_at(rest[joined.end() :], now) if joined is not None else None
+    second = _span_at(rest[joined.end() :], clock) if joined is not None else None
     if second is None or second[0][1] <= first[0][0]:
         return None
     return first[0][0], second[0][1]
 
 
-def _week_from(m: re.Match[str], now: datetime) -> Span | None:
-    start = _next_date(_month_of(m), _day_of(m), _year_of(m), now)
+def _week_from(m: re.Match[str], clock: AskersClock) -> Span | None:
+    start = _next_date(_month_of(m), _day_of(m), _year_of(m), clock.now)
     return None if start is None else (start[0], start[0] + timedelta(days=7))
 
 
-def _nth_week(m: re.Match[str], now: datetime) -> Span:
-    return week_of_month(*_next_month(_month_of(m), now), m["nth"].lower())
+def _nth_week(m: re.Match[str], clock: AskersClock) -> Span:
+    return week_of_month(*_next_month(_month_of(m), clock.now), m["nth"].lower())
 
 
-def _date(m: re.Match[str], now: datetime) -> Span | None:
-    return _next_date(_month_of(m), _day_of(m), _year_of(m), now)
+def _date(m: re.Match[str], clock: AskersClock) -> Span | None:
+    return _next_date(_month_of(m), _day_of(m), _year_of(m), clock.now)
 
 
-def _month(m: re.Match[str], now: datetime) -> Span | None:
+def _month(m: re.Match[str], clock: AskersClock) -> Span | None:
     if m["month"].lower() == "may" and not (
         m["year"] or m["part"] or _BEFORE_MAY.search(m.string[: m.start()])
     ):
         return None  # "anything I may need?": the verb
-    year, month = (int(m["year"]), _month_of(m)) if m["year"] else _next_month(_month_of(m), now)
+    year, month = (int(m["year"]), _month_of(m)) if m["year"] else _next_month(_month_of(m), clock.now)
     return month_part(year, month, m["part"]) if m["part"] else month_span(year, month)
 
 
-def _months(m: re.Match[str], now: datetime) -> Span | None:
+def _months(m: re.Match[str], clock: AskersClock) -> Span | None:
     # "Jul-Sep", "from March to May": the next first month to the end of the last that follows it.
     first, last = MONTHS[m["first"].lower()], MONTHS[m["last"].lower()]
-    year, _ = _next_month(first, now)
+    year, _ = _next_month(first, clock.now)
     end_year = year if last >= first else year + 1
     return month_start(year, first), month_start(end_year, last + 1)
 
 
-def _day_of_month(m: re.Match[str], now: datetime) -> Span | None:
+def _day_of_month(m: re.Match[str], clock: AskersClock) -> Span | None:
     # "Thursday the 17th": the next 17th, this month's unless it has passed.
+    now = clock.now
     start = month_start(now.year, now.month)
     found = _next_date(start.month, int(m["day"]), None, now) if int(m["day"]) >= now.day else None
     later = month_start(now.year, now.month + 1)
     return found or date_span(later.year, later.month, int(m["day"]))
 
 
-def _holiday(m: re.Match[str], now: datetime) -> Span | None:
-    return next_holiday(m["holiday"], now)
+def _holiday(m: re.Match[str], clock: AskersClock) -> Span | None:
+    return next_holiday(m["holiday"], clock.now)
 
 
 _WEEK_FROM = r"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?"
 # (pattern, resolver), the most specific first.
-_PATTERNS = [
+_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], AskersClock], Span | None]]] = [
     (_p(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), day_after_tomorrow),
     # "weekend" opening a terse question ("weekend?", "weekend plans") is the coming one, as "the weekend".
     (_p(r"(?:\b(?P<which>this|next|coming|the)\s+|^\W*)weekend(?P<after_next>\s+after\s+next)?\b"), weekend),
@@ -450,16 +453,17 @@ def asks_about_tasks(query: str, leave_rule: bool = True) -> bool:
 
 
 @in_askers_days
-def due_window(query: str, now: datetime) -> TimeWindow | None:
+def due_window(query: str, clock: AskersClock) -> TimeWindow | None:
     """The due dates a question about tasks names: the window ahead (or, for what is overdue, the
     window up to now; for what is "coming up", from now on); None when it names no time and asks for
     nothing overdue."""
+    now = clock.now
     query = spelled_out(query)
     overdue = OVERDUE.search(query) is not None
     also_undone = _ALSO_UNDONE.search(query) is not None
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
-            span = resolve(match, now)
+            span = resolve(match, clock)
             if span is None or (_MEETS_THEN.search(query[: match.start()]) and _FOR_THEM.search(query)):
                 continue
             start, end = _until(query[: match.start()], span, now, query[match.end() :], match.group(0))

@@ -20,10 +20,11 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from ....memtypes.language.time_mentions import speaks_ahead
+from .askers_clock import AskersClock
 from .calendar_spans import (
     UNIT_DAYS,
     Span,
@@ -40,7 +41,6 @@ from .calendar_spans import (
     year_part,
     year_span,
 )
-from .date_order import asking_in
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -88,33 +88,28 @@ class TimeWindow:
 
 
 WindowReader = Callable[[str, datetime], TimeWindow | None]
+# A reader of a query's times on the asker's clock: its window is in the clock's wall-clock time.
+ClockReader = Callable[[str, AskersClock], TimeWindow | None]
 
 
-def in_askers_days(read: WindowReader) -> WindowReader:
+def in_askers_days(read: ClockReader) -> WindowReader:
     """`read` with the days, weeks and months of the asker's clock: the UTC offset the request's `now`
     is given in. "Tomorrow" asked at 19:30 in Austin (00:30 UTC the next day) is the next Austin day,
-    from 05:00 UTC; a `now` in UTC reads UTC days. The reader sees the asker's wall clock as if it
-    were UTC, and each bound of its window is read back on the asker's clock (an open end stays
-    open): in a named zone at the offset of its own day, so "in April" asked in Berlin in March
-    starts at midnight summer time, across the change of clocks."""
+    from 05:00 UTC; a `now` in UTC reads UTC days. The reader is given the asker's clock (their wall
+    clock written as UTC, and their zone: a date in figures is read in their order), and each bound
+    of its window is read back on the asker's clock (an open end stays open): in a named zone at the
+    offset of its own day, so "in April" asked in Berlin in March starts at midnight summer time,
+    across the change of clocks."""
 
     @wraps(read)
     def read_on_askers_clock(query: str, now: datetime) -> TimeWindow | None:
-        offset = now.utcoffset() or timedelta(0)
-        with asking_in(now.tzinfo):  # a date in figures is read in the asker's order
-            window = read(query, now.astimezone(UTC) + offset)
-        if window is None or now.tzinfo is None:
-            return window
-        zone = now.tzinfo
-        return TimeWindow(_on_clock(window.start, zone), _on_clock(window.end, zone), window.phrase)
+        clock = AskersClock.of(now)
+        window = read(query, clock)
+        if window is None:
+            return None
+        return TimeWindow(clock.instant(window.start), clock.instant(window.end), window.phrase)
 
     return read_on_askers_clock
-
-
-def _on_clock(moment: datetime, zone: tzinfo) -> datetime:
-    """The instant a wall-clock time (written as UTC) is in `zone`."""
-    open_end = moment.replace(tzinfo=None) in (datetime.min, datetime.max)
-    return moment if open_end else moment.replace(tzinfo=zone).astimezone(UTC)
 
 
 def _count(text: str) -> tuple[int, int]:
@@ -369,14 +364,14 @@ _PATTERNS: list[tuple[re.Pattern[str], _Resolver]] = [
 
 
 @in_askers_days
-def parse_time_window(query: str, now: datetime) -> TimeWindow | None:
+def parse_time_window(query: str, clock: AskersClock) -> TimeWindow | None:
     """The time the query names, as a window of occurred_at; None when it names none.
 
     When several patterns match, the most specific wins (an explicit date over a month over a year).
     """
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(query):
-            window = resolve(match, now)
+            window = resolve(match, clock.now)
             if window is not None:
                 return TimeWindow(window[0], window[1], match.group(0).strip())
     return None
