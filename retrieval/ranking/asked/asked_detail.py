@@ -35,6 +35,10 @@ its words and vector are.
 
 Pure: the same texts give the same answers. Read for a few hits only; every pattern is compiled once.
 
+Size: the check's steps (which hits it reads, the names they hold, the words each is read for, what
+each holds) are read together over the same few hits and the same question; apart, a step would be
+a module of one function that only `detail_check` calls.
+
 The check reads a question and a few hits together; what reads one side alone is in its own module
 (the question's: asked_kinds.py, asked_things.py, the names it asks an answer to hold: asked_names.py;
 a hit's: value_forms.py; how a memory writes the question's words and where its sentences end:
@@ -319,6 +323,43 @@ def _asking_weights(query: str, words: QueryWords) -> dict[str, float]:
     return {k: w for k, w in words.weights.items() if k not in purpose | aside or k in words.names}
 
 
+def _names_held(
+    query: str, best_hits: Sequence[tuple[str, bool]], model: ConfidenceFeaturesModel
+) -> tuple[list[frozenset[str]], list[frozenset[str]], frozenset[str]]:
+    """The word keys each best hit holds, the names it writes, and the question's names in capitals
+    that none of them writes."""
+    found_in = [with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
+    named_in = [
+        with_parts(found) | written_identifiers(content)
+        for found, (content, _) in zip(found_in, best_hits, strict=True)
+    ]
+    # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
+    # health officer"): an asked word then, not a name a hit must hold; one a best hit writes ("PM")
+    # is held by a hit spelling it out too ("your project manager at Lexis").
+    capitals = acronyms(query) if model.acronyms_are_topics else frozenset()
+    unwritten = capitals.difference(*named_in)
+    if capitals - unwritten:
+        named_in = [
+            named | spelled_out(capitals, content)
+            for named, (content, _) in zip(named_in, best_hits, strict=True)
+        ]
+    return found_in, named_in, unwritten
+
+
+def _readings(
+    query: str, asked: QueryWords, kinds: frozenset[Kind], model: ConfidenceFeaturesModel
+) -> dict[bool, tuple[QueryWords, QueryWords]]:
+    """The words a hit is read for, by whether it is dated: those asked, and those of a who-question
+    without its verb. A who-question's verb counts where the hit tells it, and is not asked where it
+    does not; of a dated hit (an event) the verb that tells it is not asked either ("when did we buy
+    the Ram?" is answered by the event's time)."""
+    when = bool({Kind.DATE, Kind.DAY} & kinds)
+    told = event_verb(query) if model.event_verbs_told and when else how_it_went(query)
+    doing = who_verb(query) if Kind.PERSON in kinds else frozenset()
+    of_event = _without(asked, told)
+    return {True: (of_event, _without(of_event, doing)), False: (asked, _without(asked, doing))}
+
+
 @dataclass(frozen=True)
 class DetailCheck:
     """What the best hits hold of what a question asks: `checked` 0 when the check does not read
@@ -335,6 +376,28 @@ class DetailCheck:
 NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
 
 
+def _checked(
+    query: str, head: Sequence[tuple[str, bool]], model: ConfidenceFeaturesModel
+) -> tuple[Sequence[tuple[str, bool]], frozenset[Kind]] | None:
+    """The best hits the check reads and the kinds of value the question asks; None where it reads
+    none."""
+    # Leave or advice is answered by a rule ("no calls before 9:00am" for "ok to ring Alyssa at
+    # 7:30?"), which names neither whom nor what the question does and holds none of its values.
+    if not is_question(query) or asks_for_a_rule(query):
+        return None
+    best_hits = head[: model.detail_head]
+    # Most of the best hits conversation turns: the store is a transcript, whose turns state facts
+    # in passing and in the speakers' words, seldom in the question's; the check does not read it.
+    if not best_hits or mostly_turns(best_hits):
+        return None
+    kinds = asked_kinds(query, model.asking_clause_kinds)
+    # What one meant to do ("off to Alien Rock tonight, anything I meant to do there?") is told by a
+    # reminder in its own words ("Buy a new 10-visit pass"), which names neither the place nor the task.
+    if not kinds and asks_about_tasks(query):
+        return None
+    return best_hits, kinds
+
+
 def detail_check(
     query: str,
     words: QueryWords,
@@ -345,20 +408,10 @@ def detail_check(
     """Check the best hits `head` (content, dated; best first) for what `query` asks. A hit marked in
     `off_time` happened outside the time the question names ("how many yards went on last year",
     "at the November recheck"): whatever it holds is of another time, not what is asked."""
-    # Leave or advice is answered by a rule ("no calls before 9:00am" for "ok to ring Alyssa at
-    # 7:30?"), which names neither whom nor what the question does and holds none of its values.
-    if not is_question(query) or asks_for_a_rule(query):
+    checked = _checked(query, head, model)
+    if checked is None:
         return NOT_CHECKED
-    best_hits = head[: model.detail_head]
-    # Most of the best hits conversation turns: the store is a transcript, whose turns state facts
-    # in passing and in the speakers' words, seldom in the question's; the check does not read it.
-    if not best_hits or mostly_turns(best_hits):
-        return NOT_CHECKED
-    kinds = asked_kinds(query, model.asking_clause_kinds)
-    # What one meant to do ("off to Alien Rock tonight, anything I meant to do there?") is told by a
-    # reminder in its own words ("Buy a new 10-visit pass"), which names neither the place nor the task.
-    if not kinds and asks_about_tasks(query):
-        return NOT_CHECKED
+    best_hits, kinds = checked
     known = frozenset(words.weights)
     # A question typed in lower case names someone as a capital would ("dr petersen's", "brian tate's").
     typed = lower_case_names(query, model.name_information)
@@ -366,31 +419,12 @@ def detail_check(
     words = QueryWords(
         words.weights, words.names | opening_name(query, model.name_information) | typed | unmarked
     )
-    found_in = [with_code_parts(spelled(memory_words(content))) for content, _ in best_hits]
-    named_in = [
-        with_parts(found) | written_identifiers(content)
-        for found, (content, _) in zip(found_in, best_hits, strict=True)
-    ]
-    # A name in capitals none of the best hits writes may be spelled out there ("EHO": "environmental
-    # health officer"): an asked word then, not a name a hit must hold; one a best hit writes ("PM")
-    # is held by a hit spelling it out too ("your project manager at Lexis").
-    capitals = acronyms(query) if model.acronyms_are_topics else frozenset()
-    unwritten = capitals.difference(*named_in)
-    if capitals - unwritten:
-        named_in = [
-            named | spelled_out(capitals, content)
-            for named, (content, _) in zip(named_in, best_hits, strict=True)
-        ]
+    found_in, named_in, unwritten = _names_held(query, best_hits, model)
     parts = required_names(query, words, unwritten, model.anchor_names_optional, model.names_per_part)
     # An identifier must be held as a name is, and weighs as an asked word does.
     parts = tuple(part | identifiers(query) for part in parts)
     asked = QueryWords(_asking_weights(query, words), words.names - unwritten)
-    when = bool({Kind.DATE, Kind.DAY} & kinds)
-    told = event_verb(query) if model.event_verbs_told and when else how_it_went(query)
-    of_event = QueryWords({k: w for k, w in asked.weights.items() if k not in told}, asked.names)
-    doing = who_verb(query) if Kind.PERSON in kinds else frozenset()
-    of_someone = QueryWords({k: w for k, w in asked.weights.items() if k not in doing}, asked.names)
-    done_by_event = QueryWords({k: w for k, w in of_event.weights.items() if k not in doing}, asked.names)
+    read_for = _readings(query, asked, kinds, model)
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
@@ -420,8 +454,7 @@ def detail_check(
             kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun
         ):
             holding = True
-            # A who-question's verb counts where the hit tells it, and is not asked where it does not.
-            readings = (of_event, done_by_event) if dated else (asked, of_someone)
+            readings = read_for[dated]
             if Kind.EMAIL in kinds and mailbox_of(content, words.names):
                 readings = (_without(readings[0], _EMAIL_WORDS), _without(readings[1], _EMAIL_WORDS))
             best = max(
