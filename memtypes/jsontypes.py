@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from .limits import bounded_instant
 
@@ -45,3 +45,5 @@ JsonInt = Annotated[int, BeforeValidator(_integer)]
 JsonFloat = Annotated[float, BeforeValidator(_number)]
 # Bounded to the years 1900..2200 (memtypes/limits.py): outside them UTC conversion can overflow.
 IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_date_time), AfterValidator(bounded_instant)]
+# A share or a probability, 0 to 1 both included: confidences, overlaps, lifts given as a share.
+Share = Annotated[float, Field(ge=0.0, le=1.0)]

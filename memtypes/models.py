@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import FieldProblem, UnknownModel
+from .jsontypes import Share
 
 MODEL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,99}$"
 
@@ -45,7 +46,7 @@ class Estimate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     chars_per_token: float = Field(default=3.0, gt=0.5, le=10.0)
-    margin: float = Field(default=0.15, ge=0.0, le=1.0, description="counts are inflated by this share")
+    margin: Share = Field(default=0.15, description="counts are inflated by this share")
 
 
 class EstimateTokenizer(BaseModel):

@@ -19,7 +19,7 @@ from pydantic import (
 
 from .agents.bindings import RESOURCE_ID_PATTERN, AgentContext, AgentName
 from .agents.resolution import no_scope, without_agent
-from .jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt
+from .jsontypes import IsoDatetime, JsonBool, JsonFloat, JsonInt, Share
 from .limits import MAX_ITEMS_PER_REQUEST
 from .models import MODEL_REGISTRY
 from .queries import AsOf, Fusion, View
@@ -185,9 +185,7 @@ class RetrievedMemory(BaseModel):
     type: MemoryType
     content: str
     score: float
-    confidence: float = Field(
-        ge=0.0,
-        le=1.0,
+    confidence: Share = Field(
         description="the estimated probability that this memory is relevant to the query (calibrated on "
         "judged questions); 1 for the task's working memory, which is kept whole, not ranked",
     )
@@ -241,10 +239,8 @@ class RetrieveMetadata(BaseModel):
     trimmed_count: int
     degraded: list[str] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
-    top_confidence: float = Field(
+    top_confidence: Share = Field(
         default=0.0,
-        ge=0.0,
-        le=1.0,
         description="the highest confidence of any ranked memory, returned or not (0: nothing was "
         "found); low when the memory may hold nothing that answers the query",
     )

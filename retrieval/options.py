@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..memtypes.jsontypes import Share
 from ..memtypes.queries import Fusion
 from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import POLICIES, MemoryType, TypePolicy
@@ -36,10 +37,8 @@ class RetrievalConfig(BaseModel):
     )
     # Chosen with folds on the dev sets so that nearly every relevant memory a budget packs is still
     # packed (benchmarks/README.md, "Confidence in stores of every size").
-    default_min_confidence: float = Field(
+    default_min_confidence: Share = Field(
         default=DEFAULT_MIN_CONFIDENCE,
-        ge=0.0,
-        le=1.0,
         description="a request without `min_confidence` packs only memories at least this likely to "
         "be relevant (a budget is a cap, not a quota); 0 fills the budget whatever the confidence",
     )
@@ -63,10 +62,8 @@ class RetrievalConfig(BaseModel):
         default=True,
         description="rank by every ranking term (recency, importance, ...); false: by relevance alone",
     )
-    diversity: float = Field(
+    diversity: Share = Field(
         default=0.8,
-        ge=0.0,
-        le=1.0,
         description="the word overlap (Jaccard) at which a candidate is a copy of a better one and "
         "left out; 0 keeps copies",
     )
@@ -86,17 +83,13 @@ class RetrievalConfig(BaseModel):
         default=0.1,
         description="the lift of memories that state a time, for a question that asks when; 0 = off",
     )
-    speaker_weight: float = Field(
+    speaker_weight: Share = Field(
         default=0.05,
-        ge=0.0,
-        le=1.0,
         description="the lift of conversation turns said by a speaker the query names (or by the "
         "user, for a first-person query); 0 = off",
     )
-    session_spread: float = Field(
+    session_spread: Share = Field(
         default=0.1,
-        ge=0.0,
-        le=1.0,
         description="for a question that asks for several things, how much each further turn of one "
         "conversation yields to other conversations' turns; 0 = off",
     )

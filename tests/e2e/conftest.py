@@ -4,6 +4,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -203,13 +204,30 @@ def contribution(memories: list[dict[str, Any]], content: str, component: str) -
     return float(found["explain"]["components"].get(component, {}).get("contribution", 0.0))
 
 
-async def ranked_contents(
-    client: AsyncTestClient[Any], query: str, scope: dict[str, str], now: str
-) -> list[str]:
-    """The contents of the facts and events a retrieval returns, in rank order, whatever their
-    confidence: for tests that ask which of two memories ranks first."""
-    memories = await retrieved(client, query, scope, now, types=["semantic", "episodic"], min_confidence=0)
-    return [m["content"] for m in memories]
+@dataclass(frozen=True)
+class Asker:
+    """Who asks a test's store, and when: each question is a retrieval in `scope` at the fixed time
+    `now`, with the request `options` every question of the test shares (`min_confidence`,
+    `timezone`), so that a test names only its store and its question."""
+
+    scope: dict[str, str]
+    now: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    async def retrieved(
+        self, client: AsyncTestClient[Any], query: str, **options: Any
+    ) -> list[dict[str, Any]]:
+        """`retrieved` in the asker's scope at its time; `options` add to (or override) its own."""
+        return await retrieved(client, query, self.scope, self.now, **{**self.options, **options})
+
+    async def contents(self, client: AsyncTestClient[Any], query: str, **options: Any) -> list[str]:
+        """The contents of the memories `retrieved` returns, in rank order."""
+        return [m["content"] for m in await self.retrieved(client, query, **options)]
+
+    async def ranked(self, client: AsyncTestClient[Any], query: str) -> list[str]:
+        """The contents of the facts and events the question finds, in rank order, whatever their
+        confidence: for tests that ask which of two memories ranks first."""
+        return await self.contents(client, query, types=["semantic", "episodic"], min_confidence=0)
 
 
 def vary_ranking(

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import event, ranked_contents, semantic, store_holding
+from tests.e2e.conftest import Asker, event, semantic, store_holding
 
 NOW = "2027-04-14T21:40:00Z"
-GROWER = {"user_id": "grower"}
+GROWER = Asker({"user_id": "grower"}, NOW)
 BOX_DAY = "veg boxes go out on Thursdays from 14:00 - pack Wed eve + Thu am"
 MOVED = "box delivery moved to Fridays from 9/4 - Thurs clashes w/ school now. told all 30 + Kaz"
 
@@ -32,7 +32,7 @@ MEMORIES: list[dict[str, Any]] = [
     event("fox got 3 hens last night - pop hole left open. down to 21 hens", "2026-11-12T20:30"),
 ]
 
-grower = store_holding(MEMORIES, GROWER)
+grower = store_holding(MEMORIES, GROWER.scope)
 
 
 @pytest.mark.parametrize(
@@ -42,5 +42,5 @@ grower = store_holding(MEMORIES, GROWER)
 async def test_a_change_of_the_box_day_ranks_above_the_older_note_for_now(
     grower: AsyncTestClient[Any], question: str, moved_first: bool
 ) -> None:
-    contents = await ranked_contents(grower, question, GROWER, NOW)
+    contents = await GROWER.ranked(grower, question)
     assert (contents.index(MOVED) < contents.index(BOX_DAY)) is moved_first

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import ranked_contents, store_holding, vary_ranking
+from tests.e2e.conftest import Asker, store_holding, vary_ranking
 
 NOW = "2027-03-12T13:00:00Z"
-BASSIST = {"user_id": "bassist"}
+BASSIST = Asker({"user_id": "bassist"}, NOW)
 PER_DIEMS = "PDs: £20 a day in the UK, €25 a day in Europe, cash from Marta"
 PER_DIEMS_UP = (
     "PDs going up to €30 a day in Europe from AMS on, Sadie signed it off, Marta pays out on Mondays"
@@ -37,7 +37,7 @@ MEMORIES: list[dict[str, Any]] = [
     {"type": "episodic", "content": AGENT_CHANGED, "occurred_at": "2027-02-08T17:00:00Z"},
 ]
 
-bassist = store_holding(MEMORIES, BASSIST)
+bassist = store_holding(MEMORIES, BASSIST.scope)
 
 
 @pytest.mark.parametrize(
@@ -67,5 +67,5 @@ async def test_a_later_memory_that_says_its_value_changed_ranks_above_the_older(
 ) -> None:
     if not lift_on:  # a fitted constant of the ranking model, not a setting
         vary_ranking(bassist, monkeypatch, without_lift)
-    contents = await ranked_contents(bassist, query, BASSIST, NOW)
+    contents = await BASSIST.ranked(bassist, query)
     assert (contents.index(newer) < contents.index(older)) is lift_on

@@ -17,10 +17,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from mnemo.retrieval.stages import changed_events
-from tests.e2e.conftest import event, ranked_contents, semantic, store_holding, vary_ranking
+from tests.e2e.conftest import Asker, event, semantic, store_holding, vary_ranking
 
 NOW = "2026-06-15T08:30:00Z"
-GERRY = {"user_id": "gerry"}
+GERRY = Asker({"user_id": "gerry"}, NOW)
 ELECTRICITY = "Electricity is with Electric Ireland, account in Gerry's name, billed every two months."
 SWITCHED = "Gerry switched electricity from Electric Ireland to Flogas: 31.5c a unit for a year."
 HENS = "Gerry and Nuala keep six hens in the coop behind the polytunnel."
@@ -33,11 +33,7 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-gerry = store_holding(MEMORIES, GERRY)
-
-
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
-    return await ranked_contents(client, query, GERRY, NOW)
+gerry = store_holding(MEMORIES, GERRY.scope)
 
 
 @pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
@@ -50,7 +46,7 @@ async def test_an_event_that_tells_the_change_ranks_above_the_older_fact(
     if not lift_on:
         changes["changed_events.share"] = 0.0
     vary_ranking(gerry, monkeypatch, changes)
-    contents = await ranked(gerry, "who are we with for electricity?")
+    contents = await GERRY.ranked(gerry, "who are we with for electricity?")
     first, second = contents.index(SWITCHED), contents.index(ELECTRICITY)
     if lift_on:
         assert first < second
@@ -65,7 +61,7 @@ async def test_an_event_that_changes_nothing_stays_below_the_fact(
     """The coop event is about the hens (a shared name, a close meaning) and tells no change."""
     if not words_checked:  # every event read as telling a change
         monkeypatch.setattr(changed_events, "EVENT_STATES_CHANGE", r"\w")
-    contents = await ranked(gerry, "how many hens have we got?")
+    contents = await GERRY.ranked(gerry, "how many hens have we got?")
     assert contents.index(HENS) < contents.index(SWITCHED)  # a change of something else
     if words_checked:
         assert contents.index(HENS) < contents.index(HENS_EVENT)

@@ -14,10 +14,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, store_holding
 
 NOW = "2026-11-20T09:00:00Z"
-MARCO = {"user_id": "marco"}
+MARCO = Asker({"user_id": "marco"}, NOW, {"min_confidence": 0})
 LACTOSE = "Marco is lactose intolerant. On conference and catering forms he asks for lactose-free, not vegan."
 SHARING = [
     "Lorna Baxter is the Okafor group administrator: the lab's social events go through her.",
@@ -32,15 +32,11 @@ SHARING = [
 MEMORIES: list[dict[str, Any]] = [{"type": "semantic", "content": c} for c in [LACTOSE, *SHARING]]
 
 
-marco = store_holding(MEMORIES, MARCO)
-
-
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:
-    return await retrieved(client, query, MARCO, NOW, min_confidence=0)
+marco = store_holding(MEMORIES, MARCO.scope)
 
 
 async def test_a_memory_in_other_words_is_kept_near_the_top(marco: AsyncTestClient[Any]) -> None:
-    memories = await ranked(
+    memories = await MARCO.retrieved(
         marco, "Lorna's collecting dietary requirements for the lab Christmas lunch, what do I tell her?"
     )
     contents = [m["content"] for m in memories]
@@ -55,5 +51,5 @@ async def test_a_memory_in_other_words_is_kept_near_the_top(marco: AsyncTestClie
 
 
 async def test_a_question_of_few_words_is_left_as_ranked(marco: AsyncTestClient[Any]) -> None:
-    memories = await ranked(marco, "any allergies?")
+    memories = await MARCO.retrieved(marco, "any allergies?")
     assert all("dense_floor" not in m["explain"]["components"] for m in memories)

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import event, reminder, retrieved, semantic, store_holding
+from tests.e2e.conftest import Asker, event, reminder, semantic, store_holding
 
 NOW = "2027-03-10T15:00:00Z"
-SCOPE = {"user_id": "dictating-parent"}
+PARENT = Asker({"user_id": "dictating-parent"}, NOW)
 GATE_OLD = "there's a key safe by mum's back gate with the spare key, the code is four four two nine"
 GATE_NEW = "changed the key safe code at mum's to three one eight five because the neighbours all knew it"
 SITTER = "our sitter is hannah from the agency, she comes tuesdays and it's twenty two dollars an hour"
@@ -31,11 +31,7 @@ MEMORIES: list[dict[str, Any]] = [
     reminder(FOR_GRAN, trigger="next time i'm over at gran's house"),
     reminder("renew the car insurance", "2027-03-01T09:00"),
 ]
-dictated = store_holding(MEMORIES, SCOPE)
-
-
-async def default_context(client: AsyncTestClient[Any], query: str) -> list[str]:
-    return [m["content"] for m in await retrieved(client, query, SCOPE, NOW)]
+dictated = store_holding(MEMORIES, PARENT.scope)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +45,7 @@ async def default_context(client: AsyncTestClient[Any], query: str) -> list[str]
 async def test_a_value_said_in_words_answers_and_keeps_a_default_context(
     dictated: AsyncTestClient[Any], query: str, answer: str
 ) -> None:
-    packed = await default_context(dictated, query)
+    packed = await PARENT.contents(dictated, query)  # the default context
     assert answer in packed
     assert len(packed) > 1  # not the near miss's context of its best memory alone
 
@@ -57,7 +53,5 @@ async def test_a_value_said_in_words_answers_and_keeps_a_default_context(
 async def test_a_trigger_at_someones_house_is_said_by_the_possessive_alone(
     dictated: AsyncTestClient[Any],
 ) -> None:
-    memories = await retrieved(
-        dictated, "Next time I'm over at gran's, what did I want to do there?", SCOPE, NOW
-    )
-    assert memories[0]["content"] == FOR_GRAN
+    contents = await PARENT.contents(dictated, "Next time I'm over at gran's, what did I want to do there?")
+    assert contents[0] == FOR_GRAN

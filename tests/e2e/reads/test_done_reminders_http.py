@@ -11,10 +11,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, retrieved, store_holding, write
+from tests.e2e.conftest import AppFactory, Asker, store_holding, write
 
 NOW = "2026-06-15T08:30:00Z"
-INES = {"user_id": "ines"}
+INES = Asker({"user_id": "ines"}, NOW, {"min_confidence": 0})
 PAID = "Pay the 2026 road tax (IUC) for the Clio in the Portal das Finanças."
 STILL_OPEN = [
     "Return Joana's box of tile samples to her studio in Santos.",
@@ -47,15 +47,11 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-ines = store_holding(MEMORIES, INES)
-
-
-async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:
-    return await retrieved(client, query, INES, NOW, **{"min_confidence": 0, **options})
+ines = store_holding(MEMORIES, INES.scope)
 
 
 async def test_a_reminder_an_event_says_was_done_is_not_overdue(ines: AsyncTestClient[Any]) -> None:
-    overdue = await ranked(ines, "anything overdue?")
+    overdue = await INES.retrieved(ines, "anything overdue?")
     contents = [m["content"] for m in overdue]
     assert sorted(contents[:2]) == sorted(STILL_OPEN)  # what is still to do, first
     assert PAID in contents[2:]
@@ -81,8 +77,8 @@ async def test_a_call_about_another_thing_does_not_tell_a_call_done(app_client: 
         },
     ]
     async with app_client() as client:
-        await write(client, [{**m, "scope": INES} for m in memories])
-        overdue = await ranked(client, "anything overdue?")
+        await write(client, [{**m, "scope": INES.scope} for m in memories])
+        overdue = await INES.retrieved(client, "anything overdue?")
     listed = next(m for m in overdue if m["content"] == ring)
     assert overdue[0]["content"] == ring
     assert "done_by_event" not in listed["explain"]["components"] or (

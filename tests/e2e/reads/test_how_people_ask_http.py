@@ -9,10 +9,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import contribution, retrieved, store_holding
+from tests.e2e.conftest import Asker, contribution, store_holding
 
 NOW = "2027-01-27T09:30:00Z"
-SCOPE = {"user_id": "one-person"}
+ASKER = Asker({"user_id": "one-person"}, NOW)
 STEPS = (
     "save format change: bump SAVE_VERSION, add a migrate function, test loading an old save,"
     " note it in the changelog"
@@ -36,11 +36,11 @@ MEMORIES: list[dict[str, Any]] = [
         "occurred_at": "2027-01-22T18:00:00Z",
     },
 ]
-notes = store_holding(MEMORIES, SCOPE)
+notes = store_holding(MEMORIES, ASKER.scope)
 
 
 async def test_what_one_needs_to_do_of_a_situation_asks_for_the_steps(notes: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(notes, "changing the save format, what do I need to do", SCOPE, NOW)
+    memories = await ASKER.retrieved(notes, "changing the save format, what do I need to do")
     assert memories[0]["content"] == STEPS
     assert contribution(memories, STEPS, "how_to") > 0
     # Not a question about one's reminders: the overdue one is not lifted by its due date.
@@ -48,15 +48,13 @@ async def test_what_one_needs_to_do_of_a_situation_asks_for_the_steps(notes: Asy
 
 
 async def test_a_request_passed_on_asks_leave(notes: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(
-        notes, "Pat wants to make her lasagne for everyone on Monday night", SCOPE, NOW
-    )
+    memories = await ASKER.retrieved(notes, "Pat wants to make her lasagne for everyone on Monday night")
     assert contribution(memories, RULE, "preference") > 0
 
 
 async def test_a_schedule_answers_when_one_usually_does_it(notes: AsyncTestClient[Any]) -> None:
-    usually = await retrieved(notes, "when do I usually call my parents?", SCOPE, NOW)
+    usually = await ASKER.retrieved(notes, "when do I usually call my parents?")
     assert contribution(usually, SCHEDULE, "tells_time") > 0
     assert usually[0]["content"] == SCHEDULE
-    happened = await retrieved(notes, "when did I last call my parents?", SCOPE, NOW)
+    happened = await ASKER.retrieved(notes, "when did I last call my parents?")
     assert contribution(happened, SCHEDULE, "tells_time") == 0

@@ -15,10 +15,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, store_holding
 
 NOW = "2027-04-21T13:00:00Z"
-NADIA = {"user_id": "nadia"}
+NADIA = Asker({"user_id": "nadia"}, NOW, {"min_confidence": 0})
 FOR_HELEN = [
     "Ask about timing for the Cork acquisition and whether the Irish entity comes onto the platform.",
     "Ask whether they would speak at the customer conference next year.",
@@ -44,18 +44,14 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-nadia = store_holding(MEMORIES, NADIA)
+nadia = store_holding(MEMORIES, NADIA.scope)
 # The same store, with a reminder that names Helen, due in June.
 WITH_DUE = [*MEMORIES, {"type": "prospective", "content": HELEN_DUE_LATER, "due_at": "2027-06-01T09:00:00Z"}]
-nadia_due = store_holding(WITH_DUE, NADIA)
-
-
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[dict[str, Any]]:
-    return await retrieved(client, query, NADIA, NOW, min_confidence=0)
+nadia_due = store_holding(WITH_DUE, NADIA.scope)
 
 
 async def test_the_reminders_kept_for_the_person_named_come_first(nadia: AsyncTestClient[Any]) -> None:
-    memories = await ranked(nadia, "talking to Helen soon, anything I wanted to raise with her?")
+    memories = await NADIA.retrieved(nadia, "talking to Helen soon, anything I wanted to raise with her?")
     assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_HELEN)
     for memory in memories[:2]:
         assert memory["explain"]["components"]["named_trigger"]["contribution"] > 0
@@ -64,13 +60,13 @@ async def test_the_reminders_kept_for_the_person_named_come_first(nadia: AsyncTe
 
 
 async def test_a_question_not_about_tasks_does_not_lift_them(nadia: AsyncTestClient[Any]) -> None:
-    memories = await ranked(nadia, "what's Helen's role?")
+    memories = await NADIA.retrieved(nadia, "what's Helen's role?")
     assert memories[0]["content"] in FACTS
     assert all("named_trigger" not in m["explain"]["components"] for m in memories)
 
 
 async def test_overdue_reminders_about_others_lose_their_lift(nadia: AsyncTestClient[Any]) -> None:
-    memories = await ranked(nadia, "talking to Helen soon, anything I wanted to raise with her?")
+    memories = await NADIA.retrieved(nadia, "talking to Helen soon, anything I wanted to raise with her?")
     cut = {
         m["content"]: m["explain"]["components"]["unnamed_due"]["contribution"]
         for m in memories
@@ -78,13 +74,13 @@ async def test_overdue_reminders_about_others_lose_their_lift(nadia: AsyncTestCl
     }
     assert set(cut) == set(OVERDUE) and all(c < 0 for c in cut.values())
     # A question that names nobody keeps what is overdue first.
-    memories = await ranked(nadia, "anything I need to do?")
+    memories = await NADIA.retrieved(nadia, "anything I need to do?")
     assert all("unnamed_due" not in m["explain"]["components"] for m in memories)
     assert memories[0]["content"] in OVERDUE
 
 
 async def test_news_that_the_person_has_come_lifts_their_reminders(nadia: AsyncTestClient[Any]) -> None:
-    memories = await ranked(nadia, "Helen's on the phone")
+    memories = await NADIA.retrieved(nadia, "Helen's on the phone")
     assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_HELEN)
     assert all(memories[k]["explain"]["components"]["named_trigger"]["contribution"] > 0 for k in (0, 1))
 
@@ -92,14 +88,14 @@ async def test_news_that_the_person_has_come_lifts_their_reminders(nadia: AsyncT
 async def test_an_open_question_in_the_occasion_s_words_lifts_its_reminder(
     nadia: AsyncTestClient[Any],
 ) -> None:
-    memories = await ranked(nadia, "on the on-site visit to bristol, need anything?")
+    memories = await NADIA.retrieved(nadia, "on the on-site visit to bristol, need anything?")
     assert memories[0]["content"] == "Bring printed quick-reference cards for the new AP clerks."
 
 
 async def test_the_reminders_that_name_whom_an_open_question_names_come_first(
     nadia_due: AsyncTestClient[Any],
 ) -> None:
-    memories = await ranked(nadia_due, "Helen's deadlines")
+    memories = await NADIA.retrieved(nadia_due, "Helen's deadlines")
     contents = [m["content"] for m in memories]
     assert all(contents.index(HELEN_DUE_LATER) < contents.index(c) for c in OVERDUE)
     assert memories[contents.index(HELEN_DUE_LATER)]["explain"]["components"]["named_due"]["contribution"] > 0
@@ -108,7 +104,5 @@ async def test_the_reminders_that_name_whom_an_open_question_names_come_first(
 async def test_news_that_someone_has_come_searches_no_reminders_where_none_are_asked_for(
     nadia: AsyncTestClient[Any],
 ) -> None:
-    memories = await retrieved(
-        nadia, "Helen's on the phone", NADIA, NOW, types=["semantic"], min_confidence=0
-    )
+    memories = await NADIA.retrieved(nadia, "Helen's on the phone", types=["semantic"])
     assert memories and {m["type"] for m in memories} == {"semantic"}

@@ -10,10 +10,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import contribution, event, reminder, retrieved, semantic, store_holding
+from tests.e2e.conftest import Asker, contribution, event, reminder, semantic, store_holding
 
 NOW = "2026-12-08T13:30:00Z"
-SCOPE = {"user_id": "driver-notes"}
+ASKER = Asker({"user_id": "driver-notes"}, NOW)
 TEAM = "Tyler plays squirt hockey for the Joliet Jaguars and his home rink is Inwood Ice Arena."
 TRYOUTS = "Tyler made the Jaguars squirt team at tryouts this morning, he was pumped."
 PM = "Luis did the PM at 513,400 miles and switched me to full synthetic."
@@ -29,26 +29,26 @@ MEMORIES: list[dict[str, Any]] = [
     event("Dropped the kids back at Tammy's new place, Tyler forgot his hockey stick.", "2026-11-01T18:00"),
     reminder(ASK_DEALER, trigger="next time I'm at Prairie Peterbilt"),
 ]
-notes = store_holding(MEMORIES, SCOPE)
+notes = store_holding(MEMORIES, ASKER.scope)
 
 
 async def test_what_happened_is_told_by_the_event(notes: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(notes, "how did tyler do at hockey tryouts", SCOPE, NOW)
+    memories = await ASKER.retrieved(notes, "how did tyler do at hockey tryouts")
     assert memories[0]["content"] == TRYOUTS
     assert contribution(memories, TRYOUTS, "past_events") > 0.0
     assert contribution(memories, TEAM, "past_events") == 0.0
 
 
 async def test_a_question_in_the_present_lifts_no_event(notes: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(notes, "what team does tyler play for", SCOPE, NOW)
+    memories = await ASKER.retrieved(notes, "what team does tyler play for")
     assert all(contribution(memories, m["content"], "past_events") == 0.0 for m in memories)
 
 
 async def test_what_one_meant_to_ask_lifts_no_event(notes: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(notes, "im at the peterbilt dealer what did i want to ask em", SCOPE, NOW)
+    memories = await ASKER.retrieved(notes, "im at the peterbilt dealer what did i want to ask em")
     assert all(contribution(memories, m["content"], "past_events") == 0.0 for m in memories)
 
 
 async def test_the_last_occasion_is_found_by_what_it_is(notes: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(notes, "when was my last pm", SCOPE, NOW)
+    memories = await ASKER.retrieved(notes, "when was my last pm")
     assert memories[0]["content"] == PM

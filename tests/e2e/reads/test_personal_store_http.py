@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, store_holding
 
 NOW = "2026-11-20T09:00:00Z"
-SAM = {"user_id": "sam"}
+SAM = Asker({"user_id": "sam"}, NOW, {"min_confidence": 0})
 DOG = "Sam's dog is called Biscuit, a three-year-old beagle."
 OLD_ADDRESS = "Sam lives at 14 Warrender Park Road, Marchmont, Edinburgh."
 NEW_ADDRESS = "Since August 2026 Sam lives at 27 Iona Street, Leith, Edinburgh."
@@ -54,21 +54,19 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-sam = store_holding(MEMORIES, SAM)
-
-
-async def ranked(client: AsyncTestClient[Any], query: str, **options: Any) -> list[dict[str, Any]]:
-    return await retrieved(client, query, SAM, NOW, **{"min_confidence": 0, **options})
+sam = store_holding(MEMORIES, SAM.scope)
 
 
 async def test_the_time_a_question_names_reaches_the_due_dates(sam: AsyncTestClient[Any]) -> None:
-    week = [m["content"] for m in await ranked(sam, "what's on my plate next week?")]
+    week = [m["content"] for m in await SAM.retrieved(sam, "what's on my plate next week?")]
     assert sorted(week[:2]) == sorted(NEXT_WEEK)  # both, before anything else, whatever their words
     # Under the service's default confidence floor too: their words alone read unlikely.
-    floored = await ranked(sam, "what's on my plate next week?", min_confidence=None, budget_tokens=200)
+    floored = await SAM.retrieved(
+        sam, "what's on my plate next week?", min_confidence=None, budget_tokens=200
+    )
     assert set(NEXT_WEEK) <= {m["content"] for m in floored}
-    assert next(m["content"] for m in await ranked(sam, "anything due in January?")) == JANUARY
-    overdue = await ranked(sam, "anything overdue?")
+    assert next(m["content"] for m in await SAM.retrieved(sam, "anything due in January?")) == JANUARY
+    overdue = await SAM.retrieved(sam, "anything overdue?")
     assert (
         overdue[0]["content"] == OVERDUE and overdue[0]["explain"]["components"]["due_window"]["value"] == 1
     )
@@ -85,11 +83,11 @@ async def test_the_time_a_question_names_reaches_the_due_dates(sam: AsyncTestCli
 async def test_the_best_memory_wins_whatever_its_type(
     sam: AsyncTestClient[Any], query: str, answer: str
 ) -> None:
-    memories = await ranked(sam, query)
+    memories = await SAM.retrieved(sam, query)
     contents = [m["content"] for m in memories]
     assert contents[0] == answer
     assert OVERDUE not in contents[:5]  # a reminder nobody closed stays out of unrelated answers
-    shown = await ranked(sam, query, min_confidence=None)  # what the default floor shows
+    shown = await SAM.retrieved(sam, query, min_confidence=None)  # what the default floor shows
     assert shown and all(m["score"] > 0.0 for m in shown)
     if answer == NEW_ADDRESS:  # both kept; the one that says it changed comes first
         assert contents.index(NEW_ADDRESS) < contents.index(OLD_ADDRESS)

@@ -12,11 +12,11 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, store_holding
 
 NOW = "2027-02-17T08:15:00+03:00"
 ZONE = "Africa/Nairobi"
-ACHIENG = {"user_id": "achieng"}
+ACHIENG = Asker({"user_id": "achieng"}, NOW, {"min_confidence": 0, "timezone": ZONE})
 TOMORROW = "Reminder for Achieng: collect the printed partograph forms from Kilimani Print."
 NEXT_WEEK = "Remind Achieng to book the Land Cruiser for the Machakos field visit."
 MARCH_FOURTH = "Remind Achieng to send the Q1 data pack to the M&E lead."
@@ -42,28 +42,25 @@ MEMORIES: list[dict[str, Any]] = [
     },
 ]
 
-achieng = store_holding(MEMORIES, ACHIENG)
-
-
-async def contents(client: AsyncTestClient[Any], query: str, zone: str = ZONE) -> list[str]:
-    found = await retrieved(client, query, ACHIENG, NOW, min_confidence=0, timezone=zone)
-    return [m["content"] for m in found]
+achieng = store_holding(MEMORIES, ACHIENG.scope)
 
 
 async def test_kesho_is_tomorrow(achieng: AsyncTestClient[Any]) -> None:
-    assert (await contents(achieng, "what do i have kesho"))[0] == TOMORROW
+    assert (await ACHIENG.contents(achieng, "what do i have kesho"))[0] == TOMORROW
 
 
 async def test_wiki_ijayo_is_next_week(achieng: AsyncTestClient[Any]) -> None:
-    assert (await contents(achieng, "whats on wiki ijayo"))[0] == NEXT_WEEK
+    assert (await ACHIENG.contents(achieng, "whats on wiki ijayo"))[0] == NEXT_WEEK
 
 
 async def test_a_date_in_figures_is_read_in_the_askers_order(achieng: AsyncTestClient[Any]) -> None:
-    assert (await contents(achieng, "anything due 3/4"))[0] == APRIL_THIRD
-    assert (await contents(achieng, "anything due 3/4", zone="America/Chicago"))[0] == MARCH_FOURTH
+    assert (await ACHIENG.contents(achieng, "anything due 3/4"))[0] == APRIL_THIRD
+    assert (await ACHIENG.contents(achieng, "anything due 3/4", timezone="America/Chicago"))[
+        0
+    ] == MARCH_FOURTH
 
 
 async def test_a_reminder_she_did_is_not_overdue(achieng: AsyncTestClient[Any]) -> None:
-    listed = await contents(achieng, "anything overdue")
+    listed = await ACHIENG.contents(achieng, "anything overdue")
     assert listed[0] == LET_SLIP
     assert PAID not in listed[:1]

@@ -14,10 +14,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import contribution, event, ranked_contents, retrieved, semantic, store_holding
+from tests.e2e.conftest import Asker, contribution, event, semantic, store_holding
 
 NOW = "2027-04-14T21:40:00Z"
-PARENT = {"user_id": "parent"}
+PARENT = Asker({"user_id": "parent"}, NOW)
 TRAINING = (
     "Finn's rugby: U16A team at Mt Albert Grammar, coach Logan Tupou; training Tuesdays and Thursdays "
     "5pm at Gribblehurst Park."
@@ -37,21 +37,21 @@ MEMORIES: list[dict[str, Any]] = [
     event("Paid Finn's rugby subs, $180 for the season, on the Spond app.", "2027-02-10T08:00"),
 ]
 
-parent = store_holding(MEMORIES, PARENT)
+parent = store_holding(MEMORIES, PARENT.scope)
 
 
 async def test_a_later_event_telling_the_training_times_anew_ranks_above_the_fact(
     parent: AsyncTestClient[Any],
 ) -> None:
     question = "when does Finn have rugby training now?"
-    contents = await ranked_contents(parent, question, PARENT, NOW)
+    contents = await PARENT.ranked(parent, question)
     assert contents.index(SESSION) < contents.index(TRAINING)
-    memories = await retrieved(parent, question, PARENT, NOW, min_confidence=0)
+    memories = await PARENT.retrieved(parent, question, min_confidence=0)
     assert contribution(memories, SESSION, "restated_detail") > 0.0
 
 
 async def test_a_question_of_another_detail_leaves_the_order_to_the_scores(
     parent: AsyncTestClient[Any],
 ) -> None:
-    memories = await retrieved(parent, "who coaches Finn's rugby team?", PARENT, NOW, min_confidence=0)
+    memories = await PARENT.retrieved(parent, "who coaches Finn's rugby team?", min_confidence=0)
     assert contribution(memories, SESSION, "restated_detail") == 0.0

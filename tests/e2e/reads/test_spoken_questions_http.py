@@ -9,10 +9,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import contribution, retrieved, store_holding
+from tests.e2e.conftest import Asker, contribution, store_holding
 
 NOW = "2026-12-08T07:30:00-06:00"
-SCOPE = {"user_id": "one-driver"}
+ASKER = Asker({"user_id": "one-driver"}, NOW)
 STEPS = "Before a kids weekend I text Tammy by Wednesday to confirm and clean out the sleeper."
 DUE = "Remind me to pick up the knee brace at Ironwood on Wednesday after two."
 MEMORIES: list[dict[str, Any]] = [
@@ -25,17 +25,17 @@ MEMORIES: list[dict[str, Any]] = [
         "occurred_at": "2026-11-29T18:00:00-06:00",
     },
 ]
-notes = store_holding(MEMORIES, SCOPE)
+notes = store_holding(MEMORIES, ASKER.scope)
 
 
 async def test_a_spoken_question_of_what_to_do_before_asks_for_the_steps(notes: AsyncTestClient[Any]) -> None:
-    spoken = await retrieved(notes, "uh what do i gotta do before a kids weekend", SCOPE, NOW)
-    typed = await retrieved(notes, "What do I have to do before a kids weekend?", SCOPE, NOW)
+    spoken = await ASKER.retrieved(notes, "uh what do i gotta do before a kids weekend")
+    typed = await ASKER.retrieved(notes, "What do I have to do before a kids weekend?")
     assert spoken[0]["content"] == typed[0]["content"] == STEPS
     assert contribution(spoken, STEPS, "how_to") == contribution(typed, STEPS, "how_to") > 0
 
 
 async def test_a_spoken_question_of_the_week_asks_for_what_is_due(notes: AsyncTestClient[Any]) -> None:
-    spoken = await retrieved(notes, "so what do i gotta do this week", SCOPE, NOW)
+    spoken = await ASKER.retrieved(notes, "so what do i gotta do this week")
     assert spoken[0]["content"] == DUE
     assert contribution(spoken, DUE, "due_window") > 0

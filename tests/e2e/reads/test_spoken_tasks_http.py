@@ -11,11 +11,11 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, store_holding
 
 NOW = "2026-12-08T07:30:00-06:00"
 ZONE = "America/Chicago"
-DWAYNE = {"user_id": "dwayne"}
+DWAYNE = Asker({"user_id": "dwayne"}, NOW, {"min_confidence": 0, "timezone": ZONE})
 BRACE = "Remind me to pick up my custom knee brace at Ironwood on Wednesday after two."
 HOCKEY = "Remind me to take Tyler to his hockey game in Bolingbrook Saturday at nine."
 NEXT_WEEK = "Remind me to get the reefer unit serviced at Luis's shop next Tuesday."
@@ -34,27 +34,22 @@ MEMORIES: list[dict[str, Any]] = [
     {"type": "semantic", "content": "My truck parking is spot 31 at the Elwood truck yard, $150 a month."},
 ]
 
-dwayne = store_holding(MEMORIES, DWAYNE)
-
-
-async def contents(client: AsyncTestClient[Any], query: str) -> list[str]:
-    found = await retrieved(client, query, DWAYNE, NOW, min_confidence=0, timezone=ZONE)
-    return [m["content"] for m in found]
+dwayne = store_holding(MEMORIES, DWAYNE.scope)
 
 
 async def test_what_one_gotta_do_this_week_is_this_weeks_reminders(dwayne: AsyncTestClient[Any]) -> None:
-    listed = await contents(dwayne, "what do i gotta do this week")
+    listed = await DWAYNE.contents(dwayne, "what do i gotta do this week")
     assert sorted(listed[:2]) == sorted([BRACE, HOCKEY])
 
 
 async def test_what_is_still_to_do_besides_what_was_blown_off(dwayne: AsyncTestClient[Any]) -> None:
-    listed = await contents(dwayne, "knee stuff i still gotta do including anything i blew off")
+    listed = await DWAYNE.contents(dwayne, "knee stuff i still gotta do including anything i blew off")
     assert sorted(listed[:2]) == sorted([BRACE, KNEE_CALL])
 
 
 async def test_a_month_after_the_change_of_clocks_is_its_own(dwayne: AsyncTestClient[Any]) -> None:
     """April starts at midnight summer time: 00:30 on 1 April is in it, 23:30 on 31 March is not
     (read at winter time's offset, April would start an hour later and hold neither)."""
-    listed = await contents(dwayne, "whats due in april")
+    listed = await DWAYNE.contents(dwayne, "whats due in april")
     assert listed[0] == APRIL
     assert MARCH not in listed[:1]

@@ -13,10 +13,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, store_holding
 
 NOW = "2027-01-29T16:00:00Z"
-JONAS = {"user_id": "jonas"}
+JONAS = Asker({"user_id": "jonas"}, NOW, {"min_confidence": 0})
 STEPS = (
     "boiler pressure low: filling loop under the boiler, open both taps till the gauge says 1.5 bar. "
     "if it drops again text kowalski"
@@ -32,16 +32,16 @@ MEMORIES: list[dict[str, Any]] = [
     {"type": "episodic", "content": "marked 42 lab reports. took 3 evenings"},
 ]
 
-jonas = store_holding(MEMORIES, JONAS)
+jonas = store_holding(MEMORIES, JONAS.scope)
 
 
 async def test_a_situation_gets_the_steps_first(jonas: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(jonas, "boiler pressure's low", JONAS, NOW, min_confidence=0)
+    memories = await JONAS.retrieved(jonas, "boiler pressure's low")
     assert memories[0]["content"] == STEPS
     assert memories[0]["explain"]["components"]["steps_first"]["contribution"] > 0
     assert all("steps_first" not in m["explain"]["components"] for m in memories[1:])
 
 
 async def test_a_question_for_a_detail_is_left_as_ranked(jonas: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(jonas, "what's the landlord's number?", JONAS, NOW, min_confidence=0)
+    memories = await JONAS.retrieved(jonas, "what's the landlord's number?")
     assert all("steps_first" not in m["explain"]["components"] for m in memories)

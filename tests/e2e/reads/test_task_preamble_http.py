@@ -9,10 +9,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import procedure, reminder, retrieved, store_holding
+from tests.e2e.conftest import Asker, procedure, reminder, store_holding
 
 NOW = "2026-03-18T01:30:00Z"
-SCOPE = {"user_id": "mid-task"}
+ASKER = Asker({"user_id": "mid-task"}, NOW)
 ESCALATION = (
     "User explained how they write a vendor escalation note: state the issue and its impact, quote the"
     " contract clause, give a date for a fix, cc procurement"
@@ -27,14 +27,14 @@ MEMORIES: list[dict[str, Any]] = [
     ),
     reminder("User asked me to remind them to book the movers", "2026-01-20T01:00"),
 ]
-notes = store_holding(MEMORIES, SCOPE)
+notes = store_holding(MEMORIES, ASKER.scope)
 
 
 async def test_a_task_told_first_does_not_make_a_how_question_one_about_tasks(
     notes: AsyncTestClient[Any],
 ) -> None:
     query = "Daniel's team missed the SLA again – how do I structure a vendor escalation note?"
-    memories = await retrieved(notes, query, SCOPE, NOW, min_confidence=0)
+    memories = await ASKER.retrieved(notes, query, min_confidence=0)
     assert memories[0]["content"] == ESCALATION
     # "missed" tells of the situation: no window of due dates is read, nothing is lifted as overdue.
     components = {name for m in memories for name in m["explain"]["components"]}

@@ -11,11 +11,11 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, store_holding
 
 NOW = "2026-11-18T07:30:00+02:00"
 ZONE = "Africa/Johannesburg"
-NADIA = {"user_id": "nadia"}
+NADIA = Asker({"user_id": "nadia"}, NOW, {"min_confidence": 0, "timezone": ZONE})
 TOMORROW = "Remind you the electrician is at the house at 08:00 to sign off the kitchen wiring."
 FRIDAY = "Remind you to submit this week's claims batch on GoodX."
 SATURDAY = "Remind you to buy a present for Zara's friend Amy's birthday party."
@@ -29,26 +29,21 @@ MEMORIES: list[dict[str, Any]] = [
     {"type": "semantic", "content": "You charge private patients R620 for a follow-up session."},
 ]
 
-nadia = store_holding(MEMORIES, NADIA)
-
-
-async def contents(client: AsyncTestClient[Any], query: str) -> list[str]:
-    found = await retrieved(client, query, NADIA, NOW, min_confidence=0, timezone=ZONE)
-    return [m["content"] for m in found]
+nadia = store_holding(MEMORIES, NADIA.scope)
 
 
 async def test_vrydag_is_friday(nadia: AsyncTestClient[Any]) -> None:
-    assert (await contents(nadia, "vrydag?"))[0] == FRIDAY
+    assert (await NADIA.contents(nadia, "vrydag?"))[0] == FRIDAY
 
 
 async def test_naweek_plans_are_the_coming_weekend(nadia: AsyncTestClient[Any]) -> None:
-    assert (await contents(nadia, "naweek plans"))[0] == SATURDAY
+    assert (await NADIA.contents(nadia, "naweek plans"))[0] == SATURDAY
 
 
 async def test_volgende_week_due_is_next_week(nadia: AsyncTestClient[Any]) -> None:
-    assert (await contents(nadia, "volgende week due?"))[0] == NEXT_WEEK
+    assert (await NADIA.contents(nadia, "volgende week due?"))[0] == NEXT_WEEK
 
 
 async def test_more_without_its_accent_is_not_tomorrow(nadia: AsyncTestClient[Any]) -> None:
-    assert (await contents(nadia, "môre?"))[0] == TOMORROW
-    assert (await contents(nadia, "more?"))[:1] != [TOMORROW]
+    assert (await NADIA.contents(nadia, "môre?"))[0] == TOMORROW
+    assert (await NADIA.contents(nadia, "more?"))[:1] != [TOMORROW]

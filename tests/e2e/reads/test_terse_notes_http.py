@@ -11,10 +11,10 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import event, reminder, retrieved, semantic, store_holding
+from tests.e2e.conftest import Asker, event, reminder, semantic, store_holding
 
 NOW = "2026-12-03T04:45:00Z"
-NIKHIL = {"user_id": "nikhil"}
+NIKHIL = Asker({"user_id": "nikhil"}, NOW, {"min_confidence": 0})
 FEB = "car 2nd service (15k km) ~ feb, book at the dealer."
 MARCH = "varun's 1-yr esop cliff on 1 mar — check the vesting paperwork w/ neha."
 JAN = "q3 tds return due 31 jan — chase the ca."
@@ -32,21 +32,18 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 
-nikhil = store_holding(MEMORIES, NIKHIL)
-
-
-async def contents(client: AsyncTestClient[Any], query: str) -> list[str]:
-    found = await retrieved(client, query, NIKHIL, NOW, min_confidence=0)
-    return [m["content"] for m in found]
+nikhil = store_holding(MEMORIES, NIKHIL.scope)
 
 
 async def test_either_of_two_months_is_both(nikhil: AsyncTestClient[Any]) -> None:
-    listed = await contents(nikhil, "anything due in feb or march?")
+    listed = await NIKHIL.contents(nikhil, "anything due in feb or march?")
     assert sorted(listed[:2]) == sorted([FEB, MARCH])
 
 
 async def test_a_window_and_what_was_missed(nikhil: AsyncTestClient[Any]) -> None:
-    listed = await contents(nikhil, "car related stuff pending in next 3 months, incl anything i missed")
+    listed = await NIKHIL.contents(
+        nikhil, "car related stuff pending in next 3 months, incl anything i missed"
+    )
     assert sorted(listed[:2]) == sorted([FEB, MISSED_CAR])
     # The renewal a note tells done ("renewed car insurance … done.") is not what was missed.
     assert RENEWED not in listed[:2]

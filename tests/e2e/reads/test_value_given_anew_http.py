@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import event, ranked_contents, semantic, store_holding, vary_ranking
+from tests.e2e.conftest import Asker, event, semantic, store_holding, vary_ranking
 
 NOW = "2027-04-02T09:00:00Z"
-RIDER = {"user_id": "rider"}
+RIDER = Asker({"user_id": "rider"}, NOW)
 FTP = "FTP 262 W (ramp test Sat 14/11/2026, 81 kg). Anna's power zones are set off that."
 FTP_AGAIN = "Sat 20/3 ramp test on the Kickr: FTP 274 W at 80 kg."
 MEMORIES: list[dict[str, Any]] = [
@@ -28,7 +28,7 @@ MEMORIES: list[dict[str, Any]] = [
     event(FTP_AGAIN, "2027-03-19T20:30"),
 ]
 
-rider = store_holding(MEMORIES, RIDER)
+rider = store_holding(MEMORIES, RIDER.scope)
 
 
 @pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
@@ -37,6 +37,6 @@ async def test_a_ramp_test_that_gives_the_ftp_anew_ranks_above_the_old_value(
 ) -> None:
     if not lift_on:  # a fitted constant of the ranking model, not a setting
         vary_ranking(rider, monkeypatch, {"changed_events.share": 0.0})
-    contents = await ranked_contents(rider, "what's my FTP at the moment", RIDER, NOW)
+    contents = await RIDER.ranked(rider, "what's my FTP at the moment")
     newer, older = contents.index(FTP_AGAIN), contents.index(FTP)
     assert (newer < older) is lift_on

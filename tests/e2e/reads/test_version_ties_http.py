@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import event, ranked_contents, semantic, store_holding, vary_ranking
+from tests.e2e.conftest import Asker, event, semantic, store_holding, vary_ranking
 
 NOW = "2027-03-09T13:45:00Z"
-CARER = {"user_id": "carer"}
+CARER = Asker({"user_id": "carer"}, NOW)
 WEIGHT = "dad's weight is one seventy one pounds on his bathroom scale"
 WEIGHED = "weighed dad at home with his shoes off and he was one sixty four, he skips lunch some days"
 
@@ -35,11 +35,7 @@ MEMORIES: list[dict[str, Any]] = [
     ),
 ]
 
-carer = store_holding(MEMORIES, CARER)
-
-
-async def ranked(client: AsyncTestClient[Any], query: str) -> list[str]:
-    return await ranked_contents(client, query, CARER, NOW)
+carer = store_holding(MEMORIES, CARER.scope)
 
 
 @pytest.mark.parametrize("stage_on", [True, False], ids=["default", "stage-off"])
@@ -48,7 +44,7 @@ async def test_a_later_weighing_ranks_above_the_older_weight_for_now(
 ) -> None:
     if not stage_on:  # a stage of the ranking model, not a setting
         vary_ranking(carer, monkeypatch, {"stages_off": ["version_tie"]})
-    contents = await ranked(carer, "How much does dad weigh now?")
+    contents = await CARER.ranked(carer, "How much does dad weigh now?")
     assert (contents.index(WEIGHED) < contents.index(WEIGHT)) is stage_on
 
 
@@ -58,5 +54,5 @@ async def test_asked_what_it_was_before_the_order_is_the_scores(
     # Without the past tense's lift of events, the scores put the older weight first: the stage,
     # which would put the newer weighing above it for a question about now, leaves that order.
     vary_ranking(carer, monkeypatch, {"terms_off": ["past_events"]})
-    contents = await ranked(carer, "How much did dad weigh before?")
+    contents = await CARER.ranked(carer, "How much did dad weigh before?")
     assert contents.index(WEIGHT) < contents.index(WEIGHED)
