@@ -89,10 +89,16 @@ test-compat: $(VENV)/.installed $(COMPAT)/.installed
 # committed lockfile, type-checked, linted, and tested against one real `mnemo serve` started from
 # $(VENV): the frameworks' own vendored suites under vitest (client-ts/test/vendor/), then node's own
 # runner. Needs Node >= 20 and npm.
-test-ts: $(VENV)/.installed
+# `npm ci` (its `prepare` builds dist/) once per lockfile: CI installs it in the background.
+# `npm test` runs without its `pretest` (build and link the examples): typecheck has just done both.
+TS_MODULES := client-ts/node_modules/.installed
+$(TS_MODULES): client-ts/package-lock.json
 	cd client-ts && npm ci --no-audit --no-fund
+	touch $@
+
+test-ts: $(VENV)/.installed $(TS_MODULES)
 	cd client-ts && npm run typecheck && npm run lint
-	cd client-ts && MNEMO_SERVE=../$(BIN)/mnemo npm test
+	cd client-ts && MNEMO_SERVE=../$(BIN)/mnemo npm test --ignore-scripts
 
 HISTORY_LABEL := \b(issues?|PR|GH)[ _-]?\#?\d|\bround \d+\b
 lint: $(VENV)/.installed-dev

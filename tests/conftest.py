@@ -28,6 +28,7 @@ import redis
 from mnemo.backends.redis.client import EmbeddedRedis, make_client
 from mnemo.backends.redis.cluster import make_cluster_client
 from mnemo.backends.redis.keys import KeySpace
+from tests.clean_wheels import CleanWheels
 from tests.redis_cluster import LocalCluster, cluster_available
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: no test may reach a model hub
@@ -171,3 +172,11 @@ async def redis_client(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
     client = redis_test_client(redis_url)
     yield client
     await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def clean_wheels(tmp_path_factory: pytest.TempPathFactory) -> CleanWheels:
+    """The wheels a clean clone builds, each built once per run (tests/clean_wheels.py)."""
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker's directory is a child of the run's: the workers share that.
+    return CleanWheels((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "clean-wheels")

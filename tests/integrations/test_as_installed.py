@@ -1,7 +1,8 @@
 """What users install starts and serves: built from the tracked files alone, as a clean
 clone would, in ONE fresh virtualenv (torch and the dependencies are installed once, and shared):
 
-1. the two wheels are built; only the server's wheel is installed (`pip install mnemo_server-….whl`,
+1. the two wheels are built (once per run, shared with the tests that read them: tests/clean_wheels.py);
+   only the server's wheel is installed (`pip install mnemo_server-….whl`,
    the client's wheel beside it, as `--find-links`); `mnemo serve` starts from an empty directory
    (nothing of the source tree importable), a memory is written and retrieved, and the light
    client's `mnemo-hook` and `mnemo-mcp` came with it;
@@ -38,6 +39,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.clean_wheels import CleanWheels, clean_env, copy_tracked
 from tests.served import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,22 +60,10 @@ def run(
     return done.stdout
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without anything that points Python at the source tree or the test venv."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "MNEMO_"))}
-    return {**env, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **extra}
-
-
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tracked files, as a fresh clone has them."""
-    tracked = run(["git", "ls-files", "-z"], cwd=ROOT)
-    source = tmp_path_factory.mktemp("clone")
-    for name in filter(None, tracked.split("\0")):
-        if (ROOT / name).is_file() and not name.startswith("benchmarks/results/"):
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
-    return source
+    """The tracked files, as a fresh clone has them (`make serve` below writes into it)."""
+    return copy_tracked(tmp_path_factory.mktemp("clone"))
 
 
 @pytest.fixture(scope="module")
@@ -128,17 +118,12 @@ def serve(command: list[str], cwd: Path, env: dict[str, str], port: int) -> Iter
 
 
 def test_the_server_wheel_alone_installs_serves_and_brings_the_agent_tools(
-    clone: Path, fresh_venv: Path, tmp_path: Path
+    clean_wheels: CleanWheels, fresh_venv: Path, tmp_path: Path
 ) -> None:
-    wheels = tmp_path / "wheels"
-    for project in (clone, clone / "client"):
-        run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-             str(project), "-w", str(wheels)],
-            env=clean_env(),
-        )  # fmt: skip
-    (server_wheel,) = wheels.glob("mnemo_server-*.whl")
-    assert len(list(wheels.glob("mnemo_client-*.whl"))) == 1
+    wheels = tmp_path / "wheels"  # these two alone, as a user who downloaded them has them
+    wheels.mkdir()
+    server_wheel = Path(shutil.copy2(clean_wheels.wheel("mnemo_server-*.whl"), wheels))
+    shutil.copy2(clean_wheels.wheel("mnemo_client-*.whl"), wheels)
     bin_dir = fresh_venv / "bin"
     # Only the server's wheel is named: the client comes in as its declared dependency.
     run(

@@ -14,13 +14,14 @@ from __future__ import annotations
 import ast
 import shutil
 import subprocess
-import sys
 import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.clean_wheels import CleanWheels
 
 ROOT = Path(__file__).resolve().parents[2]
 # Folders of the repository that are not part of the server's `mnemo` package (benchmarks/ is its own
@@ -150,35 +151,6 @@ def test_benchmark_results_in_git_stay_under_2_mb() -> None:
     assert sum(sizes.values()) <= MAX_TRACKED_RESULTS_BYTES, biggest
 
 
-def _wheel(tmp_path: Path, project: str, pattern: str) -> Path:
-    """A wheel built from the tracked files alone (a clean clone), as `pip install` would build it."""
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    source = tmp_path / "src"
-    for name in filter(None, tracked.decode().split("\0")):
-        if (ROOT / name).is_file() and not name.startswith("benchmarks/results/"):
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
-    out = tmp_path / "wheels"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            str(source / project),
-            "-w",
-            str(out),
-        ],
-        check=True,
-        timeout=300,
-    )
-    (wheel,) = out.glob(pattern)
-    return wheel
-
-
 IN_GIT = pytest.mark.skipif(
     not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout"
 )
@@ -186,8 +158,8 @@ IN_GIT = pytest.mark.skipif(
 
 @pytest.mark.slow
 @IN_GIT
-def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path: Path) -> None:
-    wheel = _wheel(tmp_path, ".", "mnemo_server-*.whl")  # the distribution mnemo-server
+def test_the_wheel_installs_one_import_package_and_declares_the_client(clean_wheels: CleanWheels) -> None:
+    wheel = clean_wheels.wheel("mnemo_server-*.whl")  # the distribution mnemo-server
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
@@ -215,8 +187,8 @@ def test_the_wheel_installs_one_import_package_and_declares_the_client(tmp_path:
 
 @pytest.mark.slow
 @IN_GIT
-def test_the_harness_wheel_adds_mnemo_benchmarks_to_the_servers_package(tmp_path: Path) -> None:
-    wheel = _wheel(tmp_path, "benchmarks", "mnemo_bench-*.whl")
+def test_the_harness_wheel_adds_mnemo_benchmarks_to_the_servers_package(clean_wheels: CleanWheels) -> None:
+    wheel = clean_wheels.wheel("mnemo_bench-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
