@@ -94,10 +94,14 @@ _HEADING = re.compile(r"^(?P<head>(?:[^:]|:(?!\s)){1,80}?):\s+")
 _WHEN_WORD = re.compile(
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?"
     r"|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-    r"|\d[\d.:/]*(?:st|nd|rd|th|am|pm|h)?)",
+    r"|\d[\d.:/-]*(?:st|nd|rd|th|am|pm|h)?)",
     re.I,
 )
-_TIME_GLUE = frozenset({"at", "on", "the", "from", "to", "until", "till", "of", "by", "-", "–"})
+# Glue between a heading's times, and the words of a log that say a time is a due date ("DUE
+# 2027-02-28: file the GST", "TODO(2026-11-24 2pm): call Priya").
+_TIME_GLUE = frozenset({
+    "at", "on", "the", "from", "to", "until", "till", "of", "by", "-", "–", "due", "todo", "deadline",
+})  # fmt: skip
 # A condition before what is to be done ("If the invoice is still unpaid on Monday, send the
 # reminder"): the action follows the clause.
 _CONDITION = re.compile(r"^\W*(?:if|when|once|unless|as\s+soon\s+as)\b[^,;:]*[,;]\s+", re.I)
@@ -214,8 +218,8 @@ def action_of(reminder: str) -> str:
 
 def _says_only_when(text: str) -> bool:
     """Whether `text` is a time and nothing else: "Wednesday 07.04 at 19:30", "Monday 12.04"."""
-    words = text.split()
-    timed = [w for w in words if _WHEN_WORD.fullmatch(w.strip(".,()"))]
+    words = [w for w in re.split(r"[\s()\[\]]+", text) if w]
+    timed = [w for w in words if _WHEN_WORD.fullmatch(w.strip(".,"))]
     return bool(timed) and all(w in timed or w.lower() in _TIME_GLUE for w in words)
 
 

@@ -73,6 +73,11 @@ TELLS_DONE = [
     ("If the invoice is still unpaid on Monday, send them the friendly reminder.",
      "They had not paid. You sent a friendly reminder to their accounts department."),
     ("Monday 12.04: if invoice 009 is still unpaid, send the second reminder.", "Sent the second reminder."),
+    # A log's due date before the colon is a heading too.
+    ("DUE 2027-02-28: file Harbour Lane Café GST for the period ending 31 January.",
+     "2027-02-25 — filed Harbour Lane Café GST for the period ending 31 January: $4,312 to pay."),
+    ("TODO(2026-11-02): send October invoices (clinic + HCWW)",
+     "Sent the October invoices to the clinic and HCWW."),
     # A clause before a colon is what the reminder is about, not a heading: its thing retold tells it.
     ("Car insurance renews on 1 November: get a couple of quotes.",
      "FBD wanted €688 to renew the car insurance, so we switched to AXA."),
