@@ -70,7 +70,7 @@ _NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
 _STILL_TO_BE = re.compile(
     r"\b(?:should|must|will|would|shall|needs?\s+to|ha(?:s|ve)\s+to|ought\s+to|to)\s+(?:be|get)\s+$", re.I
 )
-_FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+_FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")  # letters of any script: "Pōhutukawa" whole
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior",
 # "pls remind: renew the insurance", "Reminder for Rafaela: renew the lease"): one word and a colon,
 # a request's "please" before it, a reminder's "for" and whom it is for after it; not the action.
@@ -340,17 +340,22 @@ def retells_opening(reminder: str, event: str) -> bool:
     """Whether `event` says the reminder's first two words, neither a light one ("Q3 access review
     → Drata" ← "Q3 access review uploaded"), in a note that puts nothing still ahead or undone
     ("asked me to do the Q3 access review", "wants a Pickle recheck", "not done")."""
-    opening = [w.lower() for w in _TOKEN.findall(reminder)[:2]]
-    if len(opening) < 2 or any(w in _LIGHT for w in opening):
+    words = _TOKEN.findall(reminder)
+    # A name alone does not tell its thing: "Pōhutukawa Family Trust distribution resolution signed"
+    # is not retold by "filed the Pōhutukawa Family Trust IR6"; the name and the word after it are.
+    named = next((k for k, w in enumerate(words[:4]) if not w[:1].isupper()), 4)
+    opening = [w.lower() for w in words[: max(2, named + 1)]]
+    if len(opening) < 2 or any(w in _LIGHT for w in opening[:2]):
         return False
     said = [w.lower() for w in _TOKEN.findall(event.replace("n't", " not"))]
     if _STILL_AHEAD.intersection(said):
         return False
     # Someone's thing is retold as theirs: "Mum bday" by "Mum's bday" (not "Mum's review" by "Mum").
     theirs = [re.sub(r"['’]s$", "", w) for w in said]
+    n = len(opening)
     return any(
-        opening in (said[k : k + 2], theirs[k : k + 2]) and (k == 0 or said[k - 1] != "to")
-        for k in range(len(said) - 1)
+        opening in (said[k : k + n], theirs[k : k + n]) and (k == 0 or said[k - 1] != "to")
+        for k in range(len(said) - n + 1)
     )
 
 

@@ -151,6 +151,9 @@ TELLS_NOTHING_DONE = [
     ("Dutch course, Wednesday 07.04 at 19:30: hand in the complaint letter.",
      "Dutch course mid-term test: 78 % on reading."),
     ("Friday 16.04 at 08:45: class trip to Blijdorp.", "Mila's class goes to Blijdorp on Friday 16.04."),
+    # A name alone does not retell the thing a reminder opens with.
+    ("DUE 2027-03-31: Pōhutukawa Family Trust distribution resolution signed by all three trustees.",
+     "2027-03-23 — filed the Pōhutukawa Family Trust 2026 IR6; trustee tax $3,870."),
     # An act planned for the one named is told by the act, not by a note that names them.
     ("Lone Star Air to replace the fan motor at 2A, Thursday 04/15.",
      "Lone Star Air spring tune-ups on all units; the fan motor at 2A is failing, a replacement is ordered."),
