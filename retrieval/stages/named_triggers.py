@@ -33,8 +33,8 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import INTENTION_TYPE
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
-from ..ranking.terms.intentions import DueTerm, OverdueTerm, TriggerTerm
-from ..ranking.times.task_questions import asked_topics, topic_stems
+from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
+from ..ranking.times.task_questions import TaskQuestion, asked_topics, topic_stems
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
@@ -255,12 +255,19 @@ class _AboutWhomNamed(PostStage):
     def full_weight(self, plan: ReadPlan) -> float:
         return 1.0
 
+    def names(self, plan: ReadPlan) -> frozenset[str]:
+        """Whom the question names."""
+        return question_names(plan.request.query)
+
+    def topics(self, plan: ReadPlan) -> frozenset[str]:
+        """What the question names as its topic, before the reminders tell which words are one."""
+        return asked_topics(plan.request.query)
+
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
-        query = inputs.plan.request.query
-        names = question_names(query)
+        names = self.names(inputs.plan)
         policy = inputs.plan.policies[INTENTION_TYPE]
         points = hits.get(INTENTION_TYPE, [])
-        topics = _told_apart(asked_topics(query), [_said(p, trigger=True) for p in points])
+        topics = _told_apart(self.topics(inputs.plan), [_said(p, trigger=True) for p in points])
         if not names and not topics:
             return {}
 
@@ -320,22 +327,53 @@ class UnnamedDue(_AboutWhomNamed):
         return -max(0.0, _lifted_by_due_date(policy, reminder))
 
 
+def _window_asked(plan: ReadPlan) -> TaskQuestion | None:
+    """The question about tasks whose window of due dates the plan's reminders are lifted by."""
+    policy = plan.policies.get(INTENTION_TYPE)
+    return None if policy is None else policy.signals.get(DueWindowTerm.name)
+
+
+def _window_topics(plan: ReadPlan) -> frozenset[str]:
+    """The topic of a question about tasks that names a window ("car stuff coming up", "uni stuff due
+    in the next two months?"), the window's own words left out."""
+    asked = _window_asked(plan)
+    if asked is None or asked.window is None:
+        return frozenset()
+    return asked_topics(plan.request.query.replace(asked.window.phrase, " "))
+
+
 class NamedDue(_AboutWhomNamed):
     """For an open question about tasks that names whom or what it is about ("Maya's deadlines",
     "anything I need to sort for Pickle?"), a pending reminder that names it in its words gets the
     `due` term's whole weight, less what its due date already lifted it by: all of that one's
     reminders are what such a question lists, the one due next month as well as tomorrow's, and one
     that waits for an occasion, not a date ("next time you see Mrs Abrahams, ask about maths lessons
-    for Zara")."""
+    for Zara"). For one that names a window and a topic ("car stuff coming up"), a reminder due in the
+    window that says the topic gets that weight above the window's others: every one of the window is
+    listed, the topic's first."""
 
     name = "named_due"
 
-    def full_weight(self, plan: ReadPlan) -> float:
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        if plan.tuning is None or not plan.tuning.formula or INTENTION_TYPE not in plan.policies:
+            return 0.0
+        if not asks_about_whom(plan) and not _window_topics(plan):
+            return 0.0
         return plan.policies[INTENTION_TYPE].policy.w_due
+
+    def names(self, plan: ReadPlan) -> frozenset[str]:
+        return question_names(plan.request.query) if asks_openly(plan) else frozenset()
+
+    def topics(self, plan: ReadPlan) -> frozenset[str]:
+        return asked_topics(plan.request.query) if asks_openly(plan) else _window_topics(plan)
 
     def moved_by(
         self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
     ) -> float:
         if reminder.payload.get("status", "pending") != "pending" or not names_it(_said(reminder)):
             return 0.0
+        if policy.contribution(DueWindowTerm.name, reminder.payload) > 0.0:
+            return weight  # within the window every reminder has its lift: the topic's go first
+        if policy.signals.get(DueWindowTerm.name) is not None:
+            return 0.0  # outside the window asked for
         return max(0.0, weight - _lifted_by_due_date(policy, reminder))

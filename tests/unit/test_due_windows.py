@@ -460,6 +460,7 @@ def test_one_instant_in_two_offsets_asks_about_two_days() -> None:
         ("what wedding stuff is still on my list?", True),
         ("which forms are still open?", True),
         ("medical aid admin outstanding", True),
+        ("car stuff coming up", True),
         # A place's hours, a thing's state.
         ("is the shop still open on Sunday?", False),
         ("the offer is still open, isn't it?", False),

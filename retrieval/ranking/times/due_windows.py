@@ -116,10 +116,11 @@ _ASKS_TASKS = re.compile(
     r"|\bopen\s+(?:items|tasks|actions|action\s+items|to-?dos|jobs|loops|tickets)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:outstanding|pending)\b"
     r"|\b(?:outstanding|pending)\s+(?:[\w-]+\s+){0,2}?(?:items|tasks|actions|to-?dos|jobs)\b"
-    # Of a matter: "what condo admin do I still have pending?", "which forms are still open?", "what
-    # wedding stuff is still on my list?", and tersely "medical aid admin outstanding" (not asked of
-    # one thing's state: "is the refund still pending?").
+    # Of a matter: "what condo admin do I still have pending?", "car stuff coming up", "which forms are
+    # still open?", "what wedding stuff is still on my list?", and tersely "medical aid admin
+    # outstanding" (not asked of one thing's state: "is the refund still pending?").
     r"|\b(?:do|did)\s+(?:i|we)\s+(?:still\s+)?(?:have|got)\s+(?:[\w-]+\s+){0,2}?(?:pending|outstanding|open)\b"
+    r"|\b(?:stuff|things)\s+(?:coming\s+up|upcoming)\b"
     r"|\b(?:what|which)\s+(?:[\w-]+\s+){1,4}?(?:is|are)\s+still\s+(?:open|pending|outstanding"
     r"|on\s+(?:my|our|the)\s+(?:list|plate|to-?do|radar))\b"
     r"|^\W*(?!(?:is|are|was|were|has|have|had|did|does|do|will|what|which|who|why|how|when|where)\b)(?:[\w'’-]+\s+){1,4}"

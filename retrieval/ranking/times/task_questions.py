@@ -50,7 +50,9 @@ _SAYS_NO_TOPIC = _NAMES_NO_TASK | frozenset(
         "finish complete ahead around about over up yet ever now soon again maybe also really her him his "
         "she they them their its raise ask tell bring mention discuss talk talking speak speaking see seeing "
         "meet meeting visit visiting next last time times week weeks weekend month months year today tonight "
-        "tomorrow morning afternoon evening day days later earlier first"
+        "tomorrow morning afternoon evening day days later earlier first one two three four five six seven "
+        "eight nine ten twelve couple few incl including plus missed forgot forgotten blew blown off slip "
+        "slide let dropped ball this that these those etc"
     ).split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -63,7 +65,16 @@ def topic_stems(text: str) -> frozenset[str]:
     ("pre-wedding": pre, wedding), without a possessive or an ending of tense or number ("dad's",
     "weddings": dad, wedd)."""
     words = (_POSSESSIVE.sub("", w) for w in _WORD.findall(text.casefold()))
-    return frozenset((_ENDING.sub("", w) if len(w) > 4 else w).rstrip("e") for w in words if w)
+    return frozenset(_stem(w) for w in words if w)
+
+
+def _stem(word: str) -> str:
+    """A word without an ending of tense or number: "moving", "moves" → mov; "kids" → kid."""
+    if len(word) > 4:
+        word = _ENDING.sub("", word)
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word.rstrip("e")
 
 
 def asked_topics(query: str) -> frozenset[str]:
