@@ -2,7 +2,8 @@
 still need to do?"; real app, Qdrant Edge, MiniLM, BM25) lists the pending reminders that say it
 first, the one due in months and the one waiting for an occasion with them, and the overdue ones
 about other things lose their due dates' lift; a question that names nothing keeps what is overdue
-first.
+first. Asked with a window ("dad stuff due in the next two months?"), the window's reminders that say
+the topic are lifted above its others.
 
 The clock is Wednesday 18 March 2026, 09:30 UTC.
 """
@@ -22,6 +23,7 @@ FOR_DAD = {
     "Dad's 77th birthday: order his favourite biscuits and call him.": "2026-04-24T09:00:00Z",
 }
 DAD_ON_OCCASION = "Buy dad a weekly pill organiser."
+CAR_AHEAD = "Book the car's MOT at the garage."
 OVERDUE = {
     "Send Kelvin the draft guest list for the relatives' dinner.": "2026-03-09T13:00:00Z",
     "Submit Farhan's probation review to HR.": "2026-03-13T09:00:00Z",
@@ -34,6 +36,7 @@ FACTS = [
 MEMORIES: list[dict[str, Any]] = [
     *({"type": "prospective", "content": c, "due_at": d} for c, d in {**FOR_DAD, **OVERDUE}.items()),
     {"type": "prospective", "content": DAD_ON_OCCASION, "trigger": "next time I'm in Penang"},
+    {"type": "prospective", "content": CAR_AHEAD, "due_at": "2026-03-25T09:00:00Z"},
     *({"type": "semantic", "content": c} for c in FACTS),
 ]
 
@@ -56,3 +59,11 @@ async def test_a_question_that_names_nothing_keeps_the_overdue_first(marcus: Asy
     memories = await retrieved(marcus, "anything I need to do?", SCOPE, NOW, min_confidence=0)
     assert memories[0]["content"] in OVERDUE
     assert all("unnamed_due" not in m["explain"]["components"] for m in memories)
+
+
+async def test_a_window_s_reminders_that_say_the_topic_come_first(marcus: AsyncTestClient[Any]) -> None:
+    query = "dad stuff due in the next two months?"
+    memories = await retrieved(marcus, query, SCOPE, NOW, min_confidence=0)
+    assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_DAD)
+    lifted = {m["content"] for m in memories if "named_due" in m["explain"]["components"]}
+    assert lifted == set(FOR_DAD)  # not the car's, in the window too, nor the one with no due date
