@@ -35,6 +35,10 @@ its thing before it ("flowers + cake sent via Interflora" tells no "send the gue
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
 window's confidence floor either (stages/respond.py): its words alone rate it.
+
+Size: how a note tells a reminder's action done is one set of readings (the action, its heading, its
+thing, its verb's forms), each beside the exceptions that keep it from telling another; apart, a
+reading and its exceptions would drift.
 """
 
 from __future__ import annotations
