@@ -35,6 +35,10 @@ its thing before it ("flowers + cake sent via Interflora" tells no "send the gue
 One search of the events per past-due reminder, in one batch, only for such questions; a post-engine
 stage (stages/post.py), shown by `explain` as `done_by_event`. Such a reminder does not get the due
 window's confidence floor either (stages/respond.py): its words alone rate it.
+
+Size: how a note tells a reminder's action done is one set of readings (the action, its heading, its
+thing, its verb's forms), each beside the exceptions that keep it from telling another; apart, a
+reading and its exceptions would drift.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ _NEGATED = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+)?$", re.I)
 _STILL_TO_BE = re.compile(
     r"\b(?:should|must|will|would|shall|needs?\s+to|ha(?:s|ve)\s+to|ought\s+to|to)\s+(?:be|get)\s+$", re.I
 )
-_FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+_FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")  # letters of any script: "Pōhutukawa" whole
 # A label a log puts before what is to be done ("Reminder: publish the March rota", "TODO: pay Lior",
 # "pls remind: renew the insurance", "Reminder for Rafaela: renew the lease"): one word and a colon,
 # a request's "please" before it, a reminder's "for" and whom it is for after it; not the action.
@@ -94,10 +98,14 @@ _HEADING = re.compile(r"^(?P<head>(?:[^:]|:(?!\s)){1,80}?):\s+")
 _WHEN_WORD = re.compile(
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?"
     r"|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-    r"|\d[\d.:/]*(?:st|nd|rd|th|am|pm|h)?)",
+    r"|\d[\d.:/-]*(?:st|nd|rd|th|am|pm|h)?)",
     re.I,
 )
-_TIME_GLUE = frozenset({"at", "on", "the", "from", "to", "until", "till", "of", "by", "-", "–"})
+# Glue between a heading's times, and the words of a log that say a time is a due date ("DUE
+# 2027-02-28: file the GST", "TODO(2026-11-24 2pm): call Priya").
+_TIME_GLUE = frozenset({
+    "at", "on", "the", "from", "to", "until", "till", "of", "by", "-", "–", "due", "todo", "deadline",
+})  # fmt: skip
 # A condition before what is to be done ("If the invoice is still unpaid on Monday, send the
 # reminder"): the action follows the clause.
 _CONDITION = re.compile(r"^\W*(?:if|when|once|unless|as\s+soon\s+as)\b[^,;:]*[,;]\s+", re.I)
@@ -214,8 +222,8 @@ def action_of(reminder: str) -> str:
 
 def _says_only_when(text: str) -> bool:
     """Whether `text` is a time and nothing else: "Wednesday 07.04 at 19:30", "Monday 12.04"."""
-    words = text.split()
-    timed = [w for w in words if _WHEN_WORD.fullmatch(w.strip(".,()"))]
+    words = [w for w in re.split(r"[\s()\[\]]+", text) if w]
+    timed = [w for w in words if _WHEN_WORD.fullmatch(w.strip(".,"))]
     return bool(timed) and all(w in timed or w.lower() in _TIME_GLUE for w in words)
 
 
@@ -336,17 +344,22 @@ def retells_opening(reminder: str, event: str) -> bool:
     """Whether `event` says the reminder's first two words, neither a light one ("Q3 access review
     → Drata" ← "Q3 access review uploaded"), in a note that puts nothing still ahead or undone
     ("asked me to do the Q3 access review", "wants a Pickle recheck", "not done")."""
-    opening = [w.lower() for w in _TOKEN.findall(reminder)[:2]]
-    if len(opening) < 2 or any(w in _LIGHT for w in opening):
+    words = _TOKEN.findall(reminder)
+    # A name alone does not tell its thing: "Pōhutukawa Family Trust distribution resolution signed"
+    # is not retold by "filed the Pōhutukawa Family Trust IR6"; the name and the word after it are.
+    named = next((k for k, w in enumerate(words[:4]) if not w[:1].isupper()), 4)
+    opening = [w.lower() for w in words[: max(2, named + 1)]]
+    if len(opening) < 2 or any(w in _LIGHT for w in opening[:2]):
         return False
     said = [w.lower() for w in _TOKEN.findall(event.replace("n't", " not"))]
     if _STILL_AHEAD.intersection(said):
         return False
     # Someone's thing is retold as theirs: "Mum bday" by "Mum's bday" (not "Mum's review" by "Mum").
     theirs = [re.sub(r"['’]s$", "", w) for w in said]
+    n = len(opening)
     return any(
-        opening in (said[k : k + 2], theirs[k : k + 2]) and (k == 0 or said[k - 1] != "to")
-        for k in range(len(said) - 1)
+        opening in (said[k : k + n], theirs[k : k + n]) and (k == 0 or said[k - 1] != "to")
+        for k in range(len(said) - n + 1)
     )
 
 

@@ -24,7 +24,7 @@ shown by `explain` as `named_trigger`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 
@@ -33,7 +33,8 @@ from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import INTENTION_TYPE
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
-from ..ranking.terms.intentions import DueTerm, OverdueTerm, TriggerTerm
+from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
+from ..ranking.times.task_questions import TaskQuestion, asked_topics, topic_stems
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 
@@ -228,27 +229,54 @@ def question_names(query: str) -> frozenset[str]:
     return names | {opening.group(1).casefold()}
 
 
+def asks_about_whom(plan: ReadPlan) -> bool:
+    """Whether the plan's question is about what to do, names no time, and names whom or what it is
+    about, by a name or (where the reminders say it) a topic: `NamedDue` and `UnnamedDue` read it."""
+    query = plan.request.query
+    return asks_openly(plan) and bool(question_names(query) or asked_topics(query))
+
+
 class _AboutWhomNamed(PostStage):
     """A stage for an open question about tasks that names whom or what it is about: where it names
-    someone or something, weighted `full_weight`, each reminder moved by `moved_by`; else off."""
+    someone or something, weighted `full_weight`, each reminder moved by `moved_by`; else off.
+
+    What a question names is a name (`question_names`), or a topic in any case ("what dad-related
+    things do I still need to do?": dad, `asked_topics`) where the reminders read say it, some of
+    them but not most: a word most reminders say ("remind") tells none of them apart, and one none
+    says ("anything to do before I leave?") is no topic of theirs."""
 
     phase = Phase.ROUND
 
     def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
-        if plan.tuning is None or not plan.tuning.formula or not asks_openly(plan):
+        if plan.tuning is None or not plan.tuning.formula:
             return 0.0
-        return self.full_weight(plan) if question_names(plan.request.query) else 0.0
+        return self.full_weight(plan) if asks_about_whom(plan) else 0.0
 
     def full_weight(self, plan: ReadPlan) -> float:
         return 1.0
 
+    def names(self, plan: ReadPlan) -> frozenset[str]:
+        """Whom the question names."""
+        return question_names(plan.request.query)
+
+    def topics(self, plan: ReadPlan) -> frozenset[str]:
+        """What the question names as its topic, before the reminders tell which words are one."""
+        return asked_topics(plan.request.query)
+
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
-        names = question_names(inputs.plan.request.query)
+        names = self.names(inputs.plan)
         policy = inputs.plan.policies[INTENTION_TYPE]
         points = hits.get(INTENTION_TYPE, [])
+        topics = _told_apart(self.topics(inputs.plan), [_said(p, trigger=True) for p in points])
+        if not names and not topics:
+            return {}
+
+        def names_it(text: str) -> bool:
+            return not names.isdisjoint(_tokens(text)) or not topics.isdisjoint(topic_stems(text))
+
         out: dict[str, Adjustment] = {}
         for k, p in enumerate(points):
-            if by := self.moved_by(p, names, policy, weight):
+            if by := self.moved_by(p, names_it, policy, weight):
                 points[k] = replace(p, score=p.score + by)
                 out[p.id] = lift(self.name, by)
         if out:
@@ -256,10 +284,25 @@ class _AboutWhomNamed(PostStage):
         return out
 
     def moved_by(
-        self, reminder: ScoredPoint, names: frozenset[str], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
     ) -> float:
-        """How far a reminder's score moves (0: not at all)."""
+        """How far a reminder's score moves (0: not at all); `names_it`: whether a text names what the
+        question names."""
         raise NotImplementedError
+
+
+def _said(reminder: ScoredPoint, trigger: bool = False) -> str:
+    """A reminder's words (and its trigger's, with `trigger`)."""
+    said = str(reminder.payload.get("content", ""))
+    return f"{said} {reminder.payload.get('trigger') or ''}" if trigger else said
+
+
+def _told_apart(topics: frozenset[str], reminders: list[str]) -> frozenset[str]:
+    """The topics some of the reminders' words say, but not more than half of them."""
+    if not topics or not reminders:
+        return frozenset()
+    saying = [topic_stems(text) for text in reminders]
+    return frozenset(t for t in topics if 0 < sum(t in said for said in saying) <= len(saying) / 2)
 
 
 def _lifted_by_due_date(policy: RankingPolicy, reminder: ScoredPoint) -> float:
@@ -277,31 +320,60 @@ class UnnamedDue(_AboutWhomNamed):
     name = "unnamed_due"
 
     def moved_by(
-        self, reminder: ScoredPoint, names: frozenset[str], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
     ) -> float:
-        said = f"{reminder.payload.get('content', '')} {reminder.payload.get('trigger') or ''}"
-        if not names.isdisjoint(_tokens(said)):
+        if names_it(_said(reminder, trigger=True)):
             return 0.0
         return -max(0.0, _lifted_by_due_date(policy, reminder))
+
+
+def _window_asked(plan: ReadPlan) -> TaskQuestion | None:
+    """The question about tasks whose window of due dates the plan's reminders are lifted by."""
+    policy = plan.policies.get(INTENTION_TYPE)
+    return None if policy is None else policy.signals.get(DueWindowTerm.name)
+
+
+def _window_topics(plan: ReadPlan) -> frozenset[str]:
+    """The topic of a question about tasks that names a window ("car stuff coming up", "uni stuff due
+    in the next two months?"), the window's own words left out."""
+    asked = _window_asked(plan)
+    if asked is None or asked.window is None:
+        return frozenset()
+    return asked_topics(plan.request.query.replace(asked.window.phrase, " "))
 
 
 class NamedDue(_AboutWhomNamed):
     """For an open question about tasks that names whom or what it is about ("Maya's deadlines",
     "anything I need to sort for Pickle?"), a pending reminder that names it in its words gets the
     `due` term's whole weight, less what its due date already lifted it by: all of that one's
-    reminders are what such a question lists, the one due next month as well as tomorrow's."""
+    reminders are what such a question lists, the one due next month as well as tomorrow's, and one
+    that waits for an occasion, not a date ("next time you see Mrs Abrahams, ask about maths lessons
+    for Zara"). For one that names a window and a topic ("car stuff coming up"), a reminder due in the
+    window that says the topic gets that weight above the window's others: every one of the window is
+    listed, the topic's first."""
 
     name = "named_due"
 
-    def full_weight(self, plan: ReadPlan) -> float:
+    def weight(self, plan: ReadPlan, config: RetrievalConfig) -> float:
+        if plan.tuning is None or not plan.tuning.formula or INTENTION_TYPE not in plan.policies:
+            return 0.0
+        if not asks_about_whom(plan) and not _window_topics(plan):
+            return 0.0
         return plan.policies[INTENTION_TYPE].policy.w_due
 
+    def names(self, plan: ReadPlan) -> frozenset[str]:
+        return question_names(plan.request.query) if asks_openly(plan) else frozenset()
+
+    def topics(self, plan: ReadPlan) -> frozenset[str]:
+        return asked_topics(plan.request.query) if asks_openly(plan) else _window_topics(plan)
+
     def moved_by(
-        self, reminder: ScoredPoint, names: frozenset[str], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
     ) -> float:
-        payload = reminder.payload
-        if payload.get("due_ts") is None or payload.get("status", "pending") != "pending":
+        if reminder.payload.get("status", "pending") != "pending" or not names_it(_said(reminder)):
             return 0.0
-        if names.isdisjoint(_tokens(str(payload.get("content", "")))):
-            return 0.0
+        if policy.contribution(DueWindowTerm.name, reminder.payload) > 0.0:
+            return weight  # within the window every reminder has its lift: the topic's go first
+        if policy.signals.get(DueWindowTerm.name) is not None:
+            return 0.0  # outside the window asked for
         return max(0.0, weight - _lifted_by_due_date(policy, reminder))

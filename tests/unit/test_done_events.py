@@ -73,6 +73,11 @@ TELLS_DONE = [
     ("If the invoice is still unpaid on Monday, send them the friendly reminder.",
      "They had not paid. You sent a friendly reminder to their accounts department."),
     ("Monday 12.04: if invoice 009 is still unpaid, send the second reminder.", "Sent the second reminder."),
+    # A log's due date before the colon is a heading too.
+    ("DUE 2027-02-28: file Harbour Lane Café GST for the period ending 31 January.",
+     "2027-02-25 — filed Harbour Lane Café GST for the period ending 31 January: $4,312 to pay."),
+    ("TODO(2026-11-02): send October invoices (clinic + HCWW)",
+     "Sent the October invoices to the clinic and HCWW."),
     # A clause before a colon is what the reminder is about, not a heading: its thing retold tells it.
     ("Car insurance renews on 1 November: get a couple of quotes.",
      "FBD wanted €688 to renew the car insurance, so we switched to AXA."),
@@ -146,6 +151,9 @@ TELLS_NOTHING_DONE = [
     ("Dutch course, Wednesday 07.04 at 19:30: hand in the complaint letter.",
      "Dutch course mid-term test: 78 % on reading."),
     ("Friday 16.04 at 08:45: class trip to Blijdorp.", "Mila's class goes to Blijdorp on Friday 16.04."),
+    # A name alone does not retell the thing a reminder opens with.
+    ("DUE 2027-03-31: Pōhutukawa Family Trust distribution resolution signed by all three trustees.",
+     "2027-03-23 — filed the Pōhutukawa Family Trust 2026 IR6; trustee tax $3,870."),
     # An act planned for the one named is told by the act, not by a note that names them.
     ("Lone Star Air to replace the fan motor at 2A, Thursday 04/15.",
      "Lone Star Air spring tune-ups on all units; the fan motor at 2A is failing, a replacement is ordered."),

@@ -282,6 +282,7 @@ OPEN = datetime.max.replace(tzinfo=UTC)
         ("todo by 2027-02-20", THURSDAY, d(2027, 2, 21)),
         ("what's due on 2027-02-20", d(2027, 2, 20), d(2027, 2, 21)),
         ("what's due the week of 2027-03-01", d(2027, 3, 1), d(2027, 3, 8)),
+        ("anything due the week of 2/22", d(2027, 2, 22), d(2027, 3, 1)),  # a date in figures too
         # A deadline's shorthand: from today to the end of the day, week, month or year.
         ("what do I need to do by EOW?", THURSDAY, d(2027, 2, 15)),
         ("anything due EOM?", THURSDAY, d(2027, 3, 1)),
@@ -454,10 +455,18 @@ def test_one_instant_in_two_offsets_asks_about_two_days() -> None:
         ("what's still outstanding?", True),
         ("what's still to do for the move?", True),
         ("anything still to be done by Wednesday?", True),
+        # Of a matter, and tersely.
+        ("What condo and moving admin do I still have pending?", True),
+        ("what wedding stuff is still on my list?", True),
+        ("which forms are still open?", True),
+        ("medical aid admin outstanding", True),
+        ("car stuff coming up", True),
         # A place's hours, a thing's state.
         ("is the shop still open on Sunday?", False),
         ("the offer is still open, isn't it?", False),
         ("is the bakery still open?", False),
+        ("is the refund still pending?", False),
+        ("what's the balance outstanding?", False),
     ],
 )
 def test_what_is_still_open_asks_about_tasks_and_not_only_the_overdue(query: str, asks: bool) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mnemo.retrieval.ranking.times.task_questions import task_question
+from mnemo.retrieval.ranking.times.task_questions import asked_topics, task_question, topic_stems
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 FIRST = datetime.min.replace(tzinfo=UTC)
@@ -106,3 +106,23 @@ def test_a_time_told_before_the_question_still_times_what_it_asks_to_do() -> Non
         d(2026, 11, 22),
     )
     assert window_of("Busy week next week, what have I got on?") == (d(2026, 11, 23), d(2026, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("query", "topics"),
+    [
+        ("What dad-related things do I still need to do?", {"dad"}),
+        ("Rachel's asking – what wedding stuff is still on my list?", {"wedd"}),  # the asking clause
+        ("What condo and moving admin do I still have pending?", {"condo", "mov"}),
+        ("What do I still have to do for Zara?", {"zara"}),
+        ("talking to Helen soon, anything I wanted to raise with her?", {"helen"}),
+        ("anything I need to do?", set()),
+    ],
+)
+def test_the_topic_a_question_about_tasks_names(query: str, topics: set[str]) -> None:
+    assert asked_topics(query) == topics
+
+
+def test_a_topic_is_matched_in_any_form() -> None:
+    said = topic_stems("Pay the pre-wedding shoot balance; order dad's pills before the move.")
+    assert {"wedd", "dad", "mov"} <= said

@@ -118,6 +118,15 @@ _ASKS_TASKS = re.compile(
     r"|\bopen\s+(?:items|tasks|actions|action\s+items|to-?dos|jobs|loops|tickets)\b"
     r"|\b(?:what(?:'s|\s+is|\s+are)|anything)\s+(?:still\s+)?(?:outstanding|pending)\b"
     r"|\b(?:outstanding|pending)\s+(?:[\w-]+\s+){0,2}?(?:items|tasks|actions|to-?dos|jobs)\b"
+    # Of a matter: "what condo admin do I still have pending?", "car stuff coming up", "which forms are
+    # still open?", "what wedding stuff is still on my list?", and tersely "medical aid admin
+    # outstanding" (not asked of one thing's state: "is the refund still pending?").
+    r"|\b(?:do|did)\s+(?:i|we)\s+(?:still\s+)?(?:have|got)\s+(?:[\w-]+\s+){0,2}?(?:pending|outstanding|open)\b"
+    r"|\b(?:stuff|things)\s+(?:coming\s+up|upcoming)\b"
+    r"|\b(?:what|which)\s+(?:[\w-]+\s+){1,4}?(?:is|are)\s+still\s+(?:open|pending|outstanding"
+    r"|on\s+(?:my|our|the)\s+(?:list|plate|to-?do|radar))\b"
+    r"|^\W*(?!(?:is|are|was|were|has|have|had|did|does|do|will|what|which|who|why|how|when|where)\b)(?:[\w'’-]+\s+){1,4}"
+    r"(?:still\s+)?(?:outstanding|pending)\W*$"
     # What to work on at a time, what to follow up, what stands in the way: "what should I do
     # today?", "invoices to chase", "what's blocking the release?".
     r"|\bwhat\s+(?:should|shall|do|must)\s+(?:i|we)\s+(?:do|work\s+on|tackle|focus\s+on|finish|complete|get\s+done"
@@ -291,7 +300,12 @@ def _between_times(m: re.Match[str], clock: AskersClock) -> Span | None:
 
 
 def _week_from(m: re.Match[str], clock: AskersClock) -> Span | None:
-    start = _next_date(_month_of(m), _day_of(m), _year_of(m), clock.now)
+    # "the week of 3 May", "the week of 1/25": seven days from the date.
+    figures = m.groupdict().get("first") is not None
+    if figures:
+        start = figures_date(m, clock)
+    else:
+        start = _next_date(_month_of(m), _day_of(m), _year_of(m), clock.now)
     return None if start is None else (start[0], start[0] + timedelta(days=7))
 
 
@@ -333,6 +347,8 @@ def _holiday(m: re.Match[str], clock: AskersClock) -> Span | None:
     return next_holiday(m["holiday"], clock.now)
 
 
+# A date in figures ("1/25", "27/3/2027"), read by due_spans.figures_date.
+_FIGURES = r"(?<![\d/.,])\b(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)(?:/(?P<year>(?:20)?\d\d))?\b(?![/.,]?\d)"
 _WEEK_FROM = r"\bweek\s+(?:starting|beginning|from|of)\s+(?:on\s+)?(?:\w+day\s+)?(?:the\s+)?"
 # (pattern, resolver), the most specific first.
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], AskersClock], Span | None]]] = [
@@ -342,6 +358,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], AskersClock], Sp
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
     (_p(r"\bbetween\s+(?!now\b|today\b)(?:the\s+)?(?P<sides>[^,;:?!()]+)"), _between_times),
     (_p(_WEEK_FROM + _DATE), _week_from),
+    (_p(_WEEK_FROM + _FIGURES), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
     (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_last),
     # "the next week" is the seven days ahead; "next week", the calendar week after this one.
@@ -373,8 +390,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], AskersClock], Sp
     (_p(r"\b(?P<which>this|next|coming)\s+(?P<unit>week|month|year)\b"), named_period),
     (_p(rf"\b{HOLIDAY}"), _holiday),
     (_p(rf"\b{_DATE}"), _date),
-    (_p(r"(?<![\d/.,])\b(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)(?:/(?P<year>(?:20)?\d\d))?\b(?![/.,]?\d)"),
-     figures_date),
+    (_p(_FIGURES), figures_date),
     (_p(rf"\b(?:(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)[\s-]*)?{_MONTH}"
         r"(?:,?\s+(?P<year>20\d\d))?"), _month),
     (_p(r"\b(?P<word>today|tonight|tomorrow|this\s+(?:morning|afternoon|evening))\b"), day_word),

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
+from ....memtypes.language.questions import asking_clauses
 from ....memtypes.language.text import spelled_out
 from ....memtypes.language.time_mentions import asks_when
 from .due_windows import OVERDUE, asks_about_tasks, due_window
@@ -38,6 +39,51 @@ _NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
         "outstanding pending happening planned plate else still remains remaining"
     ).split()
 )
+
+
+# Words that say what kind of thing a question about tasks asks for, or how one holds it, not which:
+# "dad-related things", "wedding stuff", "what admin do I still have pending?".
+_SAYS_NO_TOPIC = _NAMES_NO_TASK | frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "things thing stuff related bits items item list lists admin jobs job work anything something "
+        "has had get got gotta should must need meant want wanted going sort sorted take care deal handle "
+        "finish complete ahead around about over up yet ever now soon again maybe also really her him his "
+        "she they them their its raise ask tell bring mention discuss talk talking speak speaking see seeing "
+        "meet meeting visit visiting next last time times week weeks weekend month months year today tonight "
+        "tomorrow morning afternoon evening day days later earlier first one two three four five six seven "
+        "eight nine ten twelve couple few incl including plus missed forgot forgotten blew blown off slip "
+        "slide let dropped ball this that these those etc"
+    ).split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ENDING = re.compile(r"(?:ing|ed|es|s)$")
+
+
+def topic_stems(text: str) -> frozenset[str]:
+    """The words of `text` as a topic is matched, in lower case, parts of a hyphened word apart
+    ("pre-wedding": pre, wedding), without a possessive or an ending of tense or number ("dad's",
+    "weddings": dad, wedd)."""
+    words = (_POSSESSIVE.sub("", w) for w in _WORD.findall(text.casefold()))
+    return frozenset(_stem(w) for w in words if w)
+
+
+def _stem(word: str) -> str:
+    """A word without an ending of tense or number: "moving", "moves" → mov; "kids" → kid."""
+    if len(word) > 4:
+        word = _ENDING.sub("", word)
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word.rstrip("e")
+
+
+def asked_topics(query: str) -> frozenset[str]:
+    """What a question about tasks names as its topic, as `topic_stems`: the words of its asking
+    clause that neither ask nor say a kind of thing ("What dad-related things do I still need to
+    do?": dad). Whether a word is a topic at all, the reminders tell (stages/named_triggers.py)."""
+    asking = spelled_out(asking_clauses(query)).casefold()
+    words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(asking)]
+    return topic_stems(" ".join(w for w in words if len(w) > 2 and w not in _SAYS_NO_TOPIC))
 
 
 # A time and the word "plans" alone ask what is planned then ("weekend plans", "plans tomorrow?").
