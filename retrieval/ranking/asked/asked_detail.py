@@ -95,6 +95,8 @@ _VALUE_WORDS = frozenset(
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
 _ADDRESS_WORDS = frozenset({stem("address")})
+# The words a phone number is asked by: an answer holding one writes "mobile", "tel" or nothing for "phone".
+_PHONE_WORDS = frozenset(stem(w) for w in ("phone", "mobile", "cell", "telephone", "landline", "contact"))
 # Of a memory whose e-mail address names the person asked of (`mailbox_of`) the word "email" is not
 # asked; what else the question asks is ("at her new job").
 _EMAIL_WORDS = frozenset(stem(w) for w in ("email", "e-mail"))
@@ -288,9 +290,11 @@ def detail_share(
     the names: "door code", "salary", "birthday") that a memory's word keys `found` hold; 1 when it
     has no such word. With `kinds` asked (and held: `detail_check` reads only memories that hold
     one), the words that name a value by its kind alone ("number", "date", "called"; "address" of an
-    e-mail or a home) are not asked of it: an answer states the value in their place ("Dana: 087 …")."""
+    e-mail or a home; "phone" or "mobile" of a phone number) are not asked of it: an answer states
+    the value in their place ("Dana: 087 …")."""
     addressed = Kind.EMAIL in kinds or Kind.ADDRESS in kinds
-    generic = _VALUE_WORDS | (_ADDRESS_WORDS if addressed else frozenset()) if kinds else frozenset()
+    phoned = _PHONE_WORDS if Kind.PHONE in kinds else frozenset()
+    generic = _VALUE_WORDS | phoned | (_ADDRESS_WORDS if addressed else frozenset()) if kinds else frozenset()
     # A word weighs as its key does ("what's" as "what"): a contraction is no rarer in meaning; the
     # commonest words ("how", "do", "what") ask nothing.
     weights = {k: min(w, information(k)) for k, w in words.weights.items()}
