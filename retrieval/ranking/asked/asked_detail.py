@@ -329,11 +329,12 @@ class DetailCheck:
     them (nothing found, or a conversation: see `detail_check`); `missing` 1 when it asks for a kind
     of value and none of the best hits (`ConfidenceFeaturesModel.detail_head`) that name all its
     names holds one; `gap` 1 − the largest share of its other words (`detail_share`) in such a hit
-    (1: no hit holds any of it)."""
+    (1: no hit holds any of it); `kind_asked` 1 when it asks for a kind of value."""
 
     checked: float
     missing: float
     gap: float
+    kind_asked: float = 0.0
 
 
 NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
@@ -436,4 +437,4 @@ def detail_check(
                     for w in asked_of(query, hit_asked, held, len(parts))
                 ),
             )
-    return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)
+    return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best, 1.0 if kinds else 0.0)
