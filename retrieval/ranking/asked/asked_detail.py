@@ -26,8 +26,9 @@ a person) and that an answer must hold one. So:
   as a name is (`identifiers`), a detail a hit tells as someone else's ("Inês's birthday" for
   "Tomás's birthday") is not held (`others_own`), and of a which-question ("which law firm booked
   it?") a hit telling the thing only as one of its kind ("… for 38 people from a law firm") holds
-  nothing asked (`told_indefinitely`). The same for every hit of a request: it says what
-  the store holds, not what one memory does.
+  nothing asked (`told_indefinitely`); a secret (a password, a PIN, a door code) is held only where
+  written just after its noun (secret_codes.py: "door code changes monthly" tells none). The same for
+  every hit of a request: it says what the store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
 a memory about the right names that does not hold what is asked is unlikely to answer however close
@@ -39,6 +40,9 @@ The check reads a question and a few hits together; what reads one side alone is
 (the question's: asked_kinds.py, asked_things.py, the names it asks an answer to hold: asked_names.py;
 a hit's: value_forms.py; how a memory writes the question's words and where its sentences end:
 word_forms.py).
+
+Size: `detail_check` reads the question's parts, names and asked words against each best hit in one
+pass, and the readings it applies to one hit (`_holds_asked_kind` and its helpers) sit beside it.
 """
 
 from __future__ import annotations
@@ -84,6 +88,7 @@ from .asked_things import (
     written_identifiers,
 )
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
+from .secret_codes import asked_secrets, states_secret
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import Kind, holds_form, says_who, writes_capitals
 from .word_forms import holds_word, sentences, spelled_out, with_code_parts, with_parts
@@ -172,7 +177,9 @@ def answers_kind(
 # Kinds whose form a text holds only as a value of its own (a number formed as a phone, an @, a
 # currency, a code, a date, a clock time); a count (any number) and a person (any rare capitalized
 # word) are held loosely, too often in passing to say which sentence states them.
-_STATED = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.DAY, Kind.TIME})
+_STATED = frozenset(
+    {Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.DAY, Kind.TIME, Kind.PERCENT}
+)
 
 
 def stated_with(
@@ -205,6 +212,7 @@ def _holds_asked_kind(
     numbered_things: frozenset[str] = frozenset(),
     named_for: frozenset[str] = frozenset(),
     named_for_number: frozenset[str] = frozenset(),
+    secret: bool = False,
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
@@ -214,6 +222,8 @@ def _holds_asked_kind(
     content, dated = hit
     if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
         return True
+    if kinds == {Kind.CODE} and secret:
+        return states_secret(content)  # "door code changes monthly" tells no code
     if not answers_kind(kinds, content, model, dated, known):
         return False
     if kinds == {Kind.CODE} and named_for_number:
@@ -402,6 +412,7 @@ def detail_check(
     things = numbered(query)
     # A number asked by its noun is told with it; in a question in parts the noun may be another part's.
     numbered_by_noun = named_numbers(query) if len(question_parts(query)) == 1 else frozenset()
+    secret = asked_secrets(query)  # a password, a PIN, a door code: told with its noun
     # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
     named_for = (name_owner(query) - words.names) or (
         frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
@@ -422,7 +433,7 @@ def detail_check(
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(
-            kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun
+            kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun, secret
         ):
             holding = True
             # A who-question's verb counts where the hit tells it, and is not asked where it does not.

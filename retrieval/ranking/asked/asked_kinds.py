@@ -261,6 +261,12 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
 )
 
 _HOW_MUCH = re.compile(r"\bhow\s+much\b", re.IGNORECASE)
+# The rate of a loan or a tax ("the interest rate on the truck loan", "what rate is the mortgage on",
+# "what rate is trustee income taxed at"): a percentage, not a price (an hourly or a day rate).
+_RATE = re.compile(r"\brates?\b", re.IGNORECASE)
+_LENT_OR_TAXED = re.compile(
+    r"\b(?:interest|mortgages?|loans?|apr|tax|taxes|taxed|vat|gst|remortgage|refinance|refi)\b", re.IGNORECASE
+)
 # An age, a span or a frequency, which dates tell as often as a number does ("born in 2019",
 # "weekly").
 _AGE_OR_SPAN = re.compile(r"\bhow\s+(?:old|long|often)\b", re.IGNORECASE)
@@ -346,6 +352,8 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     if _MANNER.search(text) or measured:
         # "how do I pay participants?" asks how; "how much does he weigh?" asks a measure.
         kinds.discard(Kind.MONEY)
+    if Kind.MONEY in kinds and _RATE.search(text) and _LENT_OR_TAXED.search(text):
+        kinds.symmetric_difference_update({Kind.MONEY, Kind.PERCENT})  # a loan's rate is in percent
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     elif _HOW_MUCH.search(text) and not measured:
