@@ -26,9 +26,8 @@ a person) and that an answer must hold one. So:
   as a name is (`identifiers`), a detail a hit tells as someone else's ("Inês's birthday" for
   "Tomás's birthday") is not held (`others_own`), and of a which-question ("which law firm booked
   it?") a hit telling the thing only as one of its kind ("… for 38 people from a law firm") holds
-  nothing asked (`told_indefinitely`); a secret (a password, a PIN, a door code) is held only where
-  written just after its noun (secret_codes.py: "door code changes monthly" tells none). The same for
-  every hit of a request: it says what the store holds, not what one memory does.
+  nothing asked (`told_indefinitely`). The same for every hit of a request: it says what
+  the store holds, not what one memory does.
 
 The confidence turns the two into a ceiling on every hit of the request (`Calibration.detail_ceiling`):
 a memory about the right names that does not hold what is asked is unlikely to answer however close
@@ -40,9 +39,6 @@ The check reads a question and a few hits together; what reads one side alone is
 (the question's: asked_kinds.py, asked_things.py, the names it asks an answer to hold: asked_names.py;
 a hit's: value_forms.py; how a memory writes the question's words and where its sentences end:
 word_forms.py).
-
-Size: `detail_check` reads the question's parts, names and asked words against each best hit in one
-pass, and the readings it applies to one hit (`_holds_asked_kind` and its helpers) sit beside it.
 """
 
 from __future__ import annotations
@@ -100,8 +96,6 @@ _VALUE_WORDS = frozenset(
     for w in ("number", "numbers", "date", "dates", "time", "times", "name", "names", "called", "amount")
 )
 _ADDRESS_WORDS = frozenset({stem("address")})
-# The words a phone number is asked by: an answer holding one writes "mobile", "tel" or nothing for "phone".
-_PHONE_WORDS = frozenset(stem(w) for w in ("phone", "mobile", "cell", "telephone", "landline", "contact"))
 # Of a memory whose e-mail address names the person asked of (`mailbox_of`) the word "email" is not
 # asked; what else the question asks is ("at her new job").
 _EMAIL_WORDS = frozenset(stem(w) for w in ("email", "e-mail"))
@@ -300,11 +294,9 @@ def detail_share(
     the names: "door code", "salary", "birthday") that a memory's word keys `found` hold; 1 when it
     has no such word. With `kinds` asked (and held: `detail_check` reads only memories that hold
     one), the words that name a value by its kind alone ("number", "date", "called"; "address" of an
-    e-mail or a home; "phone" or "mobile" of a phone number) are not asked of it: an answer states
-    the value in their place ("Dana: 087 …")."""
+    e-mail or a home) are not asked of it: an answer states the value in their place ("Dana: 087 …")."""
     addressed = Kind.EMAIL in kinds or Kind.ADDRESS in kinds
-    phoned = _PHONE_WORDS if Kind.PHONE in kinds else frozenset()
-    generic = _VALUE_WORDS | phoned | (_ADDRESS_WORDS if addressed else frozenset()) if kinds else frozenset()
+    generic = _VALUE_WORDS | (_ADDRESS_WORDS if addressed else frozenset()) if kinds else frozenset()
     # A word weighs as its key does ("what's" as "what"): a contraction is no rarer in meaning; the
     # commonest words ("how", "do", "what") ask nothing.
     weights = {k: min(w, information(k)) for k, w in words.weights.items()}

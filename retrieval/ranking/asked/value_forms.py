@@ -271,8 +271,8 @@ def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_count
     """Whether `text` holds a value of `kind` by its form (a person is read by asked_detail, not
     here): with `strict_codes` an amount, a measure or a year is no code; with `standing_counts` a
     count is a number standing on its own."""
-    if kind is Kind.SCORE:
-        return _holds_score(text)
+    if kind is Kind.SCORE:  # a mark said in words too: "twenty one out of thirty"
+        return _holds_score(text) or _holds_score(numerals(text))
     if kind is Kind.CODE and strict_codes:
         return _holds_code(text) or _SPOKEN_DIGITS.search(text) is not None
     if kind is Kind.COUNT and standing_counts:
