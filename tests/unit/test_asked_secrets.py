@@ -1,12 +1,18 @@
 """Values told with their noun, for the asked-detail check (retrieval/ranking/asked/): a secret (a
 password, a PIN, a door code) is written just after the noun that names it, and the rate of a loan or
-a tax is a percentage, not a price."""
+a tax is a percentage, not a price; a clipped request asks the kind its noun names."""
 
 from __future__ import annotations
 
 import pytest
 
-from mnemo.retrieval.ranking.asked.asked_detail import Kind, asked_kinds, detail_check, holds_kind
+from mnemo.retrieval.ranking.asked.asked_detail import (
+    Kind,
+    asked_kinds,
+    detail_check,
+    holds_kind,
+    is_question,
+)
 from mnemo.retrieval.ranking.asked.evidence import query_words
 from mnemo.retrieval.ranking.asked.secret_codes import asked_secrets, states_secret
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
@@ -85,3 +91,25 @@ def test_a_loans_payment_does_not_tell_its_rate() -> None:
     assert judged(question, payment)[0] == 1.0
     assert judged(question, "Truck loan refinanced at 7.9% APR, $2,140 a month.")[0] == 0.0
     assert holds_kind(Kind.PERCENT, "home loan variable rate is 5.94% p.a.", THRESHOLDS)
+
+
+@pytest.mark.parametrize(
+    ("query", "kinds"),
+    [
+        ("sipho cell no", {Kind.PHONE}),
+        ("mr davids bank details", {Kind.CODE}),
+        ("inverter brand", {Kind.NAME}),
+        ("stormers score saturday", {Kind.SCORE}),
+        ("What was dad's last MoCA score?", {Kind.SCORE}),
+    ],
+)
+def test_a_clipped_request_asks_the_kind_its_noun_names(query: str, kinds: set[Kind]) -> None:
+    """A few words ending with the noun of a kind ("cell no", "bank details", "brand", "score"; a
+    weekday after it says when it is wanted) ask for a value of that kind."""
+    assert is_question(query)
+    assert asked_kinds(query, THRESHOLDS.asking_clause_kinds) == kinds
+
+
+def test_a_score_said_in_words_is_one() -> None:
+    assert holds_kind(Kind.SCORE, "dad's moca score in november was twenty one out of thirty", THRESHOLDS)
+    assert not holds_kind(Kind.SCORE, "the technician serviced the inverter battery", THRESHOLDS)

@@ -1,8 +1,9 @@
 """What a question asks, read on the real app (MiniLM, BM25, Qdrant Edge, the shipped confidence),
 where the store holds values of the kind but not the one asked: a memory telling where a door code is
 kept, beside others holding codes of their own, answers no "door code?"; a loan's monthly payment
-answers no "interest rate?"; sums told of someone answer no "salary?". Each near miss reads far less
-confident than its answered twin and keeps only its best memory in a default context."""
+answers no "interest rate?"; sums told of someone answer no "salary?"; a service without a name answers
+no clipped "inverter brand". Each near miss reads far less confident than its answered twin and keeps
+only its best memory in a default context."""
 
 from __future__ import annotations
 
@@ -32,10 +33,17 @@ MAYA = [
 ]
 MAYA_SALARY = "Maya's salary is £32,000 a year from April."
 
+INVERTER = [
+    "The technician serviced the practice inverter battery on 9 October; it's holding charge fine.",
+    "Inverter backup covers the practice for about four hours in load shedding.",
+]
+INVERTER_BRAND = "The practice inverter is a Victron MultiPlus, installed by Sunvolt."
+
 CASES = [
     (COWORK, DOOR_CODE, "brickyard door code this month"),
     (LOAN, LOAN_RATE, "whats the interest rate on the truck loan"),
     (MAYA, MAYA_SALARY, "what's Maya's salary?"),
+    (INVERTER, INVERTER_BRAND, "inverter brand"),
 ]
 
 
