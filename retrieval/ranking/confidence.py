@@ -103,7 +103,9 @@ CROWD_FEATURES: tuple[str, ...] = ("related",)
 RELATED_WINDOW = 20  # the best candidates counted
 # Whether the best hits hold what the question asks (asked/asked_detail.py): the same for every hit of a
 # request. They set the detail ceiling (`Calibration.detail_ceiling`), not the logistic model's sum.
-DETAIL_FEATURES: tuple[str, ...] = ("detail_checked", "detail_missing", "detail_gap")
+DETAIL_FEATURES: tuple[str, ...] = ("detail_checked", "detail_missing", "detail_gap", "detail_kind_asked")
+# A detail gap this large: no best hit naming the question's names holds any of its other asked words.
+NOTHING_ASKED_HELD = 1.0
 FEATURES: tuple[str, ...] = (
     ABSOLUTE_FEATURES + RANK_FEATURES + CROWD_FEATURES + SMALL_STORE_FEATURES + DETAIL_FEATURES
 )
@@ -149,7 +151,12 @@ def _absolute(
     check = detail_check(
         query, words, [(h.content, h.dated) for h in best], model, [h.off_time for h in best]
     )
-    detail = {"detail_checked": check.checked, "detail_missing": check.missing, "detail_gap": check.gap}
+    detail = {
+        "detail_checked": check.checked,
+        "detail_missing": check.missing,
+        "detail_gap": check.gap,
+        "detail_kind_asked": check.kind_asked,
+    }
     for f in (*head, weakest):
         f.update(detail)
     return head, weakest
@@ -241,7 +248,7 @@ class Calibration:
         with the ranking model's thresholds `model`), without building them past the head, where only
         the rank features differ (a retrieval has up to hundreds of candidates). Where the best hits
         hold no value of the kind asked (`model.only_best_when_missing`), every hit but the best is at
-        the floor."""
+        the floor (and so where they hold none of its other asked words)."""
         if not hits:
             return []
         head, weakest = _absolute(query, hits, model)
@@ -268,10 +275,18 @@ class Calibration:
         return out
 
     def _nothing_of_the_kind(self, features: Mapping[str, float]) -> bool:
-        """Whether the request's best hits hold no value of the kind its question asks (a detail
-        ceiling set and the check read them): then only the best hit keeps a place in a default
-        context, so that an unanswerable question's context is near empty, not full of near misses."""
-        return bool(self.detail_ceiling and features.get("detail_checked") and features.get("detail_missing"))
+        """Whether the request's best hits hold nothing of what its question asks (a detail ceiling
+        set and the check read them): no value of the kind asked, or, of a question asking for a kind
+        of value, none of its other asked words in a hit naming its names (a gap of 1: "what's Maya's
+        salary?" of memories about Maya whose sums are others'). Then only the best hit keeps a place
+        in a default context, so that an unanswerable question's context is near empty, not full of
+        near misses. A question asking for no kind ("what's happened in Leeds since the go-live?") is
+        answered in other words than its own as often, and keeps its context."""
+        if not (self.detail_ceiling and features.get("detail_checked")):
+            return False
+        gap = features.get("detail_gap", 0.0)
+        held_nothing = features.get("detail_kind_asked") and gap >= NOTHING_ASKED_HELD
+        return bool(features.get("detail_missing") or held_nothing)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -281,8 +281,25 @@ def test_where_nothing_of_the_kind_asked_is_held_only_the_best_keeps_a_default_p
     near_miss = model.confidences(question, notes, THRESHOLDS)
     assert near_miss[0] >= DEFAULT_MIN_CONFIDENCE
     assert all(c < DEFAULT_MIN_CONFIDENCE for c in near_miss[1:])
-    held = [*notes[:2], RankedHit(0.57, "Dana's mobile is 087 555 1234.", 0.9), *notes[3:]]
+    held = [*notes[:2], RankedHit(0.57, "Dana's phone: 087 555 1234.", 0.9), *notes[3:]]
     assert min(model.confidences(question, held, THRESHOLDS)[:5]) >= DEFAULT_MIN_CONFIDENCE
+
+
+def test_where_no_hit_naming_the_names_holds_an_asked_word_only_the_best_keeps_a_default_place() -> None:
+    """A salary asked, and the memories about Maya hold sums, none of them her salary: only the best
+    keeps a place. One memory telling it: nothing falls. A question asking for no kind of value is
+    answered in other words as often, and keeps its context."""
+    model = shipped_calibration()
+    question = "what's Maya's salary?"
+    notes = [RankedHit(0.6 - i / 100, f"Maya paid £{40 + i} for the team lunch.", 0.9) for i in range(12)]
+    near_miss = model.confidences(question, notes, THRESHOLDS)
+    assert near_miss[0] >= DEFAULT_MIN_CONFIDENCE
+    assert all(c < DEFAULT_MIN_CONFIDENCE for c in near_miss[1:])
+    held = [*notes[:2], RankedHit(0.57, "Maya's salary is £32,000 a year.", 0.9), *notes[3:]]
+    assert min(model.confidences(question, held, THRESHOLDS)[:5]) >= DEFAULT_MIN_CONFIDENCE
+    story = [RankedHit(0.6 - i / 100, f"Leeds went live with new tills, week {i}.", 0.9) for i in range(12)]
+    told = model.confidences("what's happened with the Leeds rollout?", story, THRESHOLDS)
+    assert min(told[:5]) >= DEFAULT_MIN_CONFIDENCE
 
 
 def test_a_model_without_a_ceiling_reads_as_before_and_a_ceiling_weighs_only_detail_features() -> None:

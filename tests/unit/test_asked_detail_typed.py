@@ -127,9 +127,10 @@ def test_a_month_and_its_day_are_no_street_and_number() -> None:
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
-        ("What interest rate is the Pikes' mortgage on?", {Kind.MONEY}),
-        # What a code's rate is, is the rate asked ("tax code rate"), not a code.
-        ("What tailored tax code rate does Tipene Construction have?", {Kind.MONEY}),
+        ("What interest rate is the Pikes' mortgage on?", {Kind.PERCENT}),
+        # What a code's rate is, is the rate asked ("tax code rate"), not a code: a tax's in percent.
+        ("What tailored tax code rate does Tipene Construction have?", {Kind.PERCENT}),
+        ("what's Ceri's hourly rate", {Kind.MONEY}),
         ("what's dad's heart rate running at?", set()),
         ("which room is Jonas's viva in?", {Kind.CODE}),
     ],

@@ -88,6 +88,7 @@ from .asked_things import (
     written_identifiers,
 )
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
+from .secret_codes import asked_secrets, states_secret
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import Kind, holds_form, says_who, writes_capitals
 from .word_forms import holds_word, sentences, spelled_out, with_code_parts, with_parts
@@ -174,7 +175,9 @@ def answers_kind(
 # Kinds whose form a text holds only as a value of its own (a number formed as a phone, an @, a
 # currency, a code, a date, a clock time); a count (any number) and a person (any rare capitalized
 # word) are held loosely, too often in passing to say which sentence states them.
-_STATED = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.DAY, Kind.TIME})
+_STATED = frozenset(
+    {Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.DATE, Kind.DAY, Kind.TIME, Kind.PERCENT}
+)
 
 
 def stated_with(
@@ -207,6 +210,7 @@ def _holds_asked_kind(
     numbered_things: frozenset[str] = frozenset(),
     named_for: frozenset[str] = frozenset(),
     named_for_number: frozenset[str] = frozenset(),
+    secret: bool = False,
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
@@ -216,6 +220,8 @@ def _holds_asked_kind(
     content, dated = hit
     if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
         return True
+    if kinds == {Kind.CODE} and secret:
+        return states_secret(content)  # "door code changes monthly" tells no code
     if not answers_kind(kinds, content, model, dated, known):
         return False
     if kinds == {Kind.CODE} and named_for_number:
@@ -366,11 +372,12 @@ class DetailCheck:
     them (nothing found, or a conversation: see `detail_check`); `missing` 1 when it asks for a kind
     of value and none of the best hits (`ConfidenceFeaturesModel.detail_head`) that name all its
     names holds one; `gap` 1 − the largest share of its other words (`detail_share`) in such a hit
-    (1: no hit holds any of it)."""
+    (1: no hit holds any of it); `kind_asked` 1 when it asks for a kind of value."""
 
     checked: float
     missing: float
     gap: float
+    kind_asked: float = 0.0
 
 
 NOT_CHECKED = DetailCheck(0.0, 0.0, 0.0)
@@ -431,6 +438,7 @@ def detail_check(
     things = numbered(query)
     # A number asked by its noun is told with it; in a question in parts the noun may be another part's.
     numbered_by_noun = named_numbers(query) if len(question_parts(query)) == 1 else frozenset()
+    secret = asked_secrets(query)  # a password, a PIN, a door code: told with its noun
     # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
     named_for = (name_owner(query) - words.names) or (
         frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
@@ -451,7 +459,7 @@ def detail_check(
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
         if held and _holds_asked_kind(
-            kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun
+            kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun, secret
         ):
             holding = True
             readings = read_for[dated]
@@ -465,4 +473,4 @@ def detail_check(
                     for w in asked_of(query, hit_asked, held, len(parts))
                 ),
             )
-    return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best)
+    return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best, 1.0 if kinds else 0.0)

@@ -117,6 +117,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
         # "Kathleen's number": a person's number is their phone's ("the van's number plate" is not).
         (Kind.PHONE, r"\b\w+'s number\b(?! (?:of|plate))"),
+        # "sipho cell no": a cell's number, clipped.
+        (Kind.PHONE, r"\bcell\s+(?:no|nr|num)\b"),
         # "brian tate's cell", "her cell": a person's cell is their mobile.
         (Kind.PHONE, r"\b(?:\w+['’]s|his|her|their|your|my)\s+cell\b"),
         (Kind.MONEY, _words(*_MONEY_WORDS)),
@@ -183,6 +185,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         # did I get on the final" (not what one was given: "what did Dev get me for my birthday?").
         (Kind.SCORE, r"\bwhat\s+(?:mark|grade|score|result)s?\s+did\b"),
         (Kind.SCORE, r"\bwhat\s+did\s+[\w'’]+\s+(?:get|score)\s+(?:in|on)\b"),
+        # A score asked by its noun: "the Stormers score", "dad's last MoCA score".
+        (Kind.SCORE, _words("score", "scores")),
         (
             Kind.CODE,
             _words(
@@ -213,6 +217,10 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "licence number",
                 "license number",
                 "number",
+                # What a payment into an account needs: its number and sort code.
+                "bank details",
+                "banking details",
+                "account details",
             ),
         ),
         # A number by its abbreviation after what it numbers: "AA membership no.", "room #", "order num"
@@ -248,6 +256,8 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                 "maiden name",
             ),
         ),
+        # A brand is a name: "inverter brand", "what brand of boots".
+        (Kind.NAME, _words("brand", "brands")),
         # Whose name is asked: "Mr Naylor's pet's name", "the plumber's name".
         (Kind.NAME, r"\w['’]s\s+(?:[\w-]+\s+)?names?\b"),
         # A contact named as a noun ("the Pixelforge contacts", "our contact at Leeds"), not the verb
@@ -261,6 +271,12 @@ ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
 )
 
 _HOW_MUCH = re.compile(r"\bhow\s+much\b", re.IGNORECASE)
+# The rate of a loan or a tax ("the interest rate on the truck loan", "what rate is the mortgage on",
+# "what rate is trustee income taxed at"): a percentage, not a price (an hourly or a day rate).
+_RATE = re.compile(r"\brates?\b", re.IGNORECASE)
+_LENT_OR_TAXED = re.compile(
+    r"\b(?:interest|mortgages?|loans?|apr|tax|taxes|taxed|vat|gst|remortgage|refinance|refi)\b", re.IGNORECASE
+)
 # An age, a span or a frequency, which dates tell as often as a number does ("born in 2019",
 # "weekly").
 _AGE_OR_SPAN = re.compile(r"\bhow\s+(?:old|long|often)\b", re.IGNORECASE)
@@ -346,6 +362,8 @@ def asked_kinds(query: str, clause_only: bool = False) -> frozenset[Kind]:
     if _MANNER.search(text) or measured:
         # "how do I pay participants?" asks how; "how much does he weigh?" asks a measure.
         kinds.discard(Kind.MONEY)
+    if Kind.MONEY in kinds and _RATE.search(text) and _LENT_OR_TAXED.search(text):
+        kinds.symmetric_difference_update({Kind.MONEY, Kind.PERCENT})  # a loan's rate is in percent
     if Kind.MONEY in kinds or Kind.TIME in kinds:
         kinds.discard(Kind.COUNT)  # "how much … cost": the amount is the money
     elif _HOW_MUCH.search(text) and not measured:
@@ -389,11 +407,13 @@ _DONE = re.compile(r"\w+(?:ed|ing)|pay|paid|spend|spent|owe|owes", re.IGNORECASE
 _STATES = re.compile(r"(?:it|that|this|there|here|he|she)['’]s|is|are|was|were", re.IGNORECASE)
 # A word of courtesy that ends a request: not what it asks for.
 _POLITE_TAIL = re.compile(r"(?:[\s,]+(?:pls|plz|please|thanks|thx|cheers))+\W*$", re.IGNORECASE)
-# When the value is wanted, after what is wanted ("door code this month", "wifi password now"): a
+# When the value is wanted, after what is wanted ("door code this month", "score saturday"): a
 # clipped request still ends with the kind it asks for.
 _TIME_TAIL = re.compile(
     r"(?:[\s,]+(?:(?:this|next|for\s+this|for\s+next)\s+(?:week|weekend|month|year|term|quarter|season)"
-    r"|today|tonight|tomorrow|now|currently|these\s+days))+\W*$",
+    r"|today|tonight|tomorrow|now|currently|these\s+days"
+    r"|(?:on\s+|this\s+|last\s+|next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)days?)"
+    r")+\W*$",
     re.IGNORECASE,
 )
 # A clipped request is a few words: past them a phrase is a statement or a topic.

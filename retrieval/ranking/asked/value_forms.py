@@ -29,6 +29,7 @@ class Kind(StrEnum):
     NAME = "name"
     ADDRESS = "address"
     SCORE = "score"
+    PERCENT = "percent"
 
 
 MONTHS = (
@@ -71,6 +72,8 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
         rf"|\b(?:{_SPOKEN_TENS})(?:[\s-](?:{_CLOCK_WORDS}))?\s+(?:{_SPOKEN_TENS})\b",
         re.IGNORECASE,
     ),
+    # A rate in percent ("5.94% p.a.", "four percent", "25 bps"): the rate of a loan or a tax.
+    Kind.PERCENT: re.compile(r"\d\s?%|\b(?:per\s?cent|percent|pct)\b|\d\s?bps\b", re.IGNORECASE),
     Kind.DATE: re.compile(
         rf"\b(?:{MONTHS})\b|\b(?:{WEEKDAYS})s?\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b"
         r"|\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:today|tomorrow|yesterday|tonight)\b"
@@ -116,6 +119,13 @@ _HOLDS: dict[Kind, re.Pattern[str]] = {
 # A code said digit by digit, as dictation writes it: "nine zero two six", "four four one seven".
 _DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
 _SPOKEN_DIGITS = re.compile(rf"\b(?:{_DIGIT_WORDS})(?:[\s-]+(?:{_DIGIT_WORDS})){{3,}}\b", re.IGNORECASE)
+
+
+def spoken_digits(text: str) -> bool:
+    """Whether `text` says a number digit by digit in words ("nine zero two six")."""
+    return _SPOKEN_DIGITS.search(text) is not None
+
+
 # Kinds whose values are also said in words ("thirty four dollars an hour", "at eight sharp"): read in
 # digits too (numerals), so that "thirty four dollars" is "34 dollars".
 _SAID_IN_WORDS = frozenset({Kind.MONEY, Kind.TIME})
@@ -261,8 +271,8 @@ def holds_form(kind: Kind, text: str, strict_codes: bool = False, standing_count
     """Whether `text` holds a value of `kind` by its form (a person is read by asked_detail, not
     here): with `strict_codes` an amount, a measure or a year is no code; with `standing_counts` a
     count is a number standing on its own."""
-    if kind is Kind.SCORE:
-        return _holds_score(text)
+    if kind is Kind.SCORE:  # a mark said in words too: "twenty one out of thirty"
+        return _holds_score(text) or _holds_score(numerals(text))
     if kind is Kind.CODE and strict_codes:
         return _holds_code(text) or _SPOKEN_DIGITS.search(text) is not None
     if kind is Kind.COUNT and standing_counts:
