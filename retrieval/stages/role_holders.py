@@ -16,7 +16,8 @@ The pair must:
 
 - both be among the best `_BEST` events and statements, the older leading by less than the newer-first
   margin;
-- the older name the role word too, and someone the newer's clause does not: the role's other holder;
+- the older name the role word too, someone the newer's clause does not (the role's other holder), and
+  not every name that clause writes (the new holder is not in it; both may name the firm);
 - be ordered in time (version_ties.is_newer).
 
 Only a question that asks who, as it stands (not an earlier holder: version_ties.asks_a_value), moves
@@ -121,8 +122,9 @@ def new_holders(text: str, roles: frozenset[str]) -> frozenset[str]:
 
 
 def _other_holder(older: str, roles: frozenset[str], holders: frozenset[str]) -> bool:
-    """Whether an older text names the role and someone else, none of the new holders."""
+    """Whether an older text names the role and someone the newer clause does not, and not everyone
+    that clause names: the role's other holder, the new one not yet in it (both may name the firm)."""
     if roles.isdisjoint(stems(older)):
         return False
     named = time_free_names(older)
-    return bool(named - holders) and named.isdisjoint(holders)
+    return bool(named - holders) and bool(holders - named)

@@ -51,6 +51,23 @@ def test_the_role_the_name_and_the_change_must_share_a_clause() -> None:
     assert not order_role_holders(hits(met), QUESTION, 0.15, HOUR)
 
 
+def test_a_firm_both_name_is_not_the_holder() -> None:
+    old = "Brightlane account: contact Petra Novak, billing, net 30."
+    new = "From today Idris Obi is my contact at Brightlane."
+    question = "who's my contact at Brightlane now"
+    found = {
+        MemoryType.SEMANTIC: [written_hit("old", 0.48, old, LOADED)],
+        MemoryType.EPISODIC: [written_hit("new", 0.45, new, LOADED, LOADED - 10 * DAY)],
+    }
+    assert set(order_role_holders(found, question, 0.15, HOUR)) == {"new"}
+    # The same people in both: no new holder.
+    same = {
+        MemoryType.SEMANTIC: [written_hit("old", 0.48, "my contact at Brightlane is Idris Obi", LOADED)],
+        MemoryType.EPISODIC: [written_hit("new", 0.45, new, LOADED, LOADED - 10 * DAY)],
+    }
+    assert not order_role_holders(same, question, 0.15, HOUR)
+
+
 def test_the_clauses_that_name_a_new_holder() -> None:
     roles = role_words("dentist who")
     assert new_holders("Dr Mbeki has retired, so Dr Osei is your dentist now.", roles) == {"osei"}
