@@ -1,16 +1,17 @@
 """Who holds a role now: for a question that asks who holds a role as it stands ("who's my manager",
 "dentist who"), a later memory with a clause that names someone new in that role and says so for good
-("From today my manager is Olu Adeyemi", "Dr Patel has retired, so Dr Naidoo is your dentist now") is
-put just above an older memory naming another person in it ("my manager at Kiezcart is Jana Hoffmann").
+("From today my manager is Idris Obi", "Dr Mbeki has retired, so Dr Osei is your dentist now") is
+put just above an older memory naming another person in it ("my manager at Brightlane is Petra Novak").
 
 The other update stages tie two memories by a shared name, their meaning as a whole, or a detail read
 by its form (a day, an amount); a person asked is read by none of them (restated_details.py leaves
 persons out: an event names the people of its day, not only the one in the role asked). Here the role
 is read from one clause of the newer: the question's role word ("manager", "dentist": a word it names
-beside "who"), a name that the older does not write, and a word that says the name holds the role from
+beside "who", which the memory does not write as a name: "kibwezi" asked is the place of "the Kibwezi
+clinics", no role), a name that the older does not write, and a word that says the name holds the role from
 now on (`_HOLDS_NOW`: "now", "from today", "new", "takes over"), all in that clause. A clause that names
 the role and another person beside a change tells whom the role went to; the same words spread over a
-memory's clauses tell the people of a day ("Jana announced she's moving … our 1:1 with Olu").
+memory's clauses tell the people of a day ("Petra announced she's moving … our 1:1 with Idris").
 
 The pair must:
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from ...memtypes.language.facts import signature
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from .asked_changes import time_free_names
@@ -38,6 +40,7 @@ from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift, raise_t
 from .version_ties import asks_a_value, content, is_newer, stems, versioned
 
 _BEST = 10  # the hits a reader sees first
+_WORD = re.compile(r"[^\W_]+")
 _ABOVE = 1e-5  # just above the older: below anything that was above it
 # A question that asks who (English usage; typed without its apostrophe too: "whos").
 _ASKS_WHO = re.compile(r"\bwho(?:['’]?s|m|se)?\b", re.I)
@@ -115,7 +118,7 @@ def new_holders(text: str, roles: frozenset[str]) -> frozenset[str]:
     name and a word that says it holds from now on, its names (none: no clause says so)."""
     names: set[str] = set()
     for clause in _CLAUSE.split(text):
-        if _HOLDS_NOW.search(clause) is None or roles.isdisjoint(stems(clause)):
+        if _HOLDS_NOW.search(clause) is None or roles.isdisjoint(_role_stems(clause)):
             continue
         names |= time_free_names(clause)
     return frozenset(names)
@@ -124,7 +127,14 @@ def new_holders(text: str, roles: frozenset[str]) -> frozenset[str]:
 def _other_holder(older: str, roles: frozenset[str], holders: frozenset[str]) -> bool:
     """Whether an older text names the role and someone the newer clause does not, and not everyone
     that clause names: the role's other holder, the new one not yet in it (both may name the firm)."""
-    if roles.isdisjoint(stems(older)):
+    if roles.isdisjoint(_role_stems(older)):
         return False
     named = time_free_names(older)
     return bool(named - holders) and bool(holders - named)
+
+
+def _role_stems(text: str) -> frozenset[str]:
+    """The stems of a text's words that it does not write as a name: a role ("officer", "dentist"), not
+    the place or firm it is held at ("the Kibwezi clinics"), which a question may write in lower case."""
+    names = signature(text).names
+    return stems(" ".join(w for w in _WORD.findall(text) if w.casefold() not in names))

@@ -73,6 +73,9 @@ def test_the_clauses_that_name_a_new_holder() -> None:
     assert new_holders("Dr Mbeki has retired, so Dr Osei is your dentist now.", roles) == {"osei"}
     assert new_holders("Kofi Mensah is taking over as our dentist from 1 May", roles) >= {"kofi", "mensah"}
     assert not new_holders("Dr Osei fixed a cracked filling today.", roles)
+    # A word of the question the memory writes as a name is a place, not the role.
+    place = role_words("who signs off our workplans in kibwezi")
+    assert not new_holders("Amani Njeri has taken over as field officer for the Kibwezi clinics", place)
 
 
 def test_which_questions_ask_who_holds_a_role_now() -> None:
