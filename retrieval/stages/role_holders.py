@@ -8,10 +8,11 @@ by its form (a day, an amount); a person asked is read by none of them (restated
 persons out: an event names the people of its day, not only the one in the role asked). Here the role
 is read from one clause of the newer: the question's role word ("manager", "dentist": a word it names
 beside "who", which the memory does not write as a name: "kibwezi" asked is the place of "the Kibwezi
-clinics", no role), a name that the older does not write, and a word that says the name holds the role from
-now on (`_HOLDS_NOW`: "now", "from today", "new", "takes over"), all in that clause. A clause that names
-the role and another person beside a change tells whom the role went to; the same words spread over a
-memory's clauses tell the people of a day ("Petra announced she's moving … our 1:1 with Idris").
+clinics", no role), a name that the older does not write, and a word that says the name holds the role
+from now on (`_HOLDS_NOW`: "now", "from today", "takes over"; or "new" before the role word), all in that
+clause. A clause that names the role and another person beside a change tells whom the role went to;
+the same words spread over a memory's clauses tell the people of a day ("Petra announced she's moving
+… our 1:1 with Idris").
 
 The pair must:
 
@@ -46,9 +47,11 @@ _ABOVE = 1e-5  # just above the older: below anything that was above it
 _ASKS_WHO = re.compile(r"\bwho(?:['’]?s|m|se)?\b", re.I)
 # A clause's end: its stop, a semicolon or colon, a dash, or "so" / "and" opening the next one.
 _CLAUSE = re.compile(r"[.!?](?:\s|$)|[;:]|\s[—–]\s|,?\s+(?:so|and|but)\s+", re.I)
-# Words that say someone holds a role from now on (English usage).
+# A word called new: "new" and the word after it (English usage).
+_NEW = re.compile(r"\bnew\s+([^\W_]+)", re.I)
+# Words that say someone holds a role from now on (English usage); "new" only before the role itself.
 _HOLDS_NOW = re.compile(
-    r"\b(?:now|from\s+(?:today|now\s+on|this\s+week|then)|new|tak(?:es|ing|en)\s+over|took\s+over"
+    r"\b(?:now|from\s+(?:today|now\s+on|this\s+week|then)|tak(?:es|ing|en)\s+over|took\s+over"
     r"|replac(?:es|ed|ing)|becomes|became|has\s+become)\b",
     re.I,
 )
@@ -118,7 +121,9 @@ def new_holders(text: str, roles: frozenset[str]) -> frozenset[str]:
     name and a word that says it holds from now on, its names (none: no clause says so)."""
     names: set[str] = set()
     for clause in _CLAUSE.split(text):
-        if _HOLDS_NOW.search(clause) is None or roles.isdisjoint(_role_stems(clause)):
+        if roles.isdisjoint(_role_stems(clause)):
+            continue
+        if _HOLDS_NOW.search(clause) is None and roles.isdisjoint(_new_stems(clause)):
             continue
         names |= time_free_names(clause)
     return frozenset(names)
@@ -138,3 +143,9 @@ def _role_stems(text: str) -> frozenset[str]:
     the place or firm it is held at ("the Kibwezi clinics"), which a question may write in lower case."""
     names = signature(text).names
     return stems(" ".join(w for w in _WORD.findall(text) if w.casefold() not in names))
+
+
+def _new_stems(clause: str) -> frozenset[str]:
+    """The stems of the words a clause calls new ("our new dentist"): "new" before another word (the
+    "2 new hires" of a list of goals) says nothing of the role."""
+    return stems(" ".join(_NEW.findall(clause)))

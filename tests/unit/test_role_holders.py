@@ -73,6 +73,10 @@ def test_the_clauses_that_name_a_new_holder() -> None:
     assert new_holders("Dr Mbeki has retired, so Dr Osei is your dentist now.", roles) == {"osei"}
     assert new_holders("Kofi Mensah is taking over as our dentist from 1 May", roles) >= {"kofi", "mensah"}
     assert not new_holders("Dr Osei fixed a cracked filling today.", roles)
+    assert new_holders("our new dentist is Dr Osei", roles) == {"osei"}
+    # "new" of another word: a list of goals that names the course asked about.
+    course = role_words("who's my mentor for the B300")
+    assert not new_holders("Goals: finish B300, mentor the 2 new hires (Ama Boateng + Kojo Asante)", course)
     # A word of the question the memory writes as a name is a place, not the role.
     place = role_words("who signs off our workplans in kibwezi")
     assert not new_holders("Amani Njeri has taken over as field officer for the Kibwezi clinics", place)
