@@ -62,6 +62,7 @@ from .stages.presentation import line_for
 from .stages.rank import NewerFirst
 from .stages.respond import assemble
 from .stages.restated_details import RestatedDetails
+from .stages.role_holders import RoleHolders
 from .stages.search import Searcher
 from .stages.session_spread import SessionSpread
 from .stages.steps_first import StepsFirst
@@ -87,6 +88,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     SessionSpread(),
     VersionTies(),
     RestatedDetails(),
+    RoleHolders(),
 )
 
 

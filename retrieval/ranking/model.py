@@ -339,6 +339,7 @@ POST_ENGINE_STAGES = frozenset(
         "session_spread",
         "version_tie",
         "restated_detail",
+        "role_holder",
     }
 )
 

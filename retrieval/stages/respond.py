@@ -27,6 +27,7 @@ from .post import Adjustment, Adjustments
 from .presentation import PresentedItem, render_context
 from .rank import NewerFirst
 from .restated_details import RestatedDetails
+from .role_holders import RoleHolders
 from .search import Found
 from .version_ties import VersionTies
 
@@ -216,7 +217,9 @@ def _above_floors(
 
 # The stages that lift a newer statement over an older one: the confidence reads the older at the rank
 # it had (ranking/confidence.py `ranks`).
-UPDATE_LIFTS = frozenset({NewerFirst.name, EventsOverStatements.name, VersionTies.name, RestatedDetails.name})
+UPDATE_LIFTS = frozenset(
+    {NewerFirst.name, EventsOverStatements.name, VersionTies.name, RestatedDetails.name, RoleHolders.name}
+)
 
 
 def update_lift(adjustments: Sequence[Adjustment]) -> float:

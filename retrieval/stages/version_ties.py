@@ -22,10 +22,12 @@ the value as it stands, tells which to put first. The pair must:
   date the older's words say it holds from; of two statements with no time of their own, the one
   written later.
 
-A question in the past tense asks what held then ("how much did the new lock cost?"). A question that
-does not say it asks about now ("now", "still", "these days") may ask what stayed
-true, so there the pair must also share two of the question's words (the subject, not one word of it;
-a question that names one word beside what it asks, "who's my accountant?", names its whole subject so),
+A question in the past tense asks what held then ("how much did the new lock cost?"), unless it asks the
+last value taken ("what did the renovation cost in the end?", "final", "latest"): that is the value as
+it stands, as "now" says. A question that says neither ("now", "still", "these days", "in the end")
+may ask what stayed true, so there the pair must also share two of the question's words (the subject,
+not one word of it; a question that names one word beside what it asks, "who's my accountant?", names
+its whole subject so),
 the older must not itself say it changed ("from now on plumbing goes to …": it is the current value),
 and the newer must hold a value of the kind the question asks, where it asks one (an amount, a date).
 
@@ -80,6 +82,9 @@ _ASKS_BEFORE = re.compile(
     r"|last\s+year|chang(?:e|es|ed)|switch(?:ed)?)\b",
     re.I,
 )
+# A question that asks the last value something took ("what did the renovation cost in the end?", "the
+# latest figure"): the value as it stands, whatever tense it is asked in (English usage).
+_ASKS_LATEST = re.compile(r"\b(?:in\s+the\s+end|final(?:ly)?|ended\s+up|eventually|latest)\b", re.I)
 _SHARED = 2  # words of the question two versions share where it does not say it asks about now
 # Words of a question that ask about now or how much, not about a subject.
 _NOT_SUBJECT = frozenset(
@@ -109,9 +114,15 @@ class VersionTies(PostStage):
 
 
 def asks_a_value(question: str) -> bool:
-    """Whether a question asks a value as it stands: one that asks about now, or any question but one
-    about an earlier value, what held then or the change itself."""
-    return asks_now(question) or (is_question(question) and _ASKS_BEFORE.search(question) is None)
+    """Whether a question asks a value as it stands: one that asks about now or the last value taken,
+    or any question but one about an earlier value, what held then or the change itself."""
+    return asks_latest(question) or (is_question(question) and _ASKS_BEFORE.search(question) is None)
+
+
+def asks_latest(question: str) -> bool:
+    """Whether a question says it asks the value as it stands: by a word of now ("now", "these days"),
+    or by asking the last value something took ("in the end", "final", "latest")."""
+    return asks_now(question) or _ASKS_LATEST.search(question) is not None
 
 
 async def order_ties(
@@ -125,7 +136,7 @@ async def order_ties(
     subject = stems(" ".join(w for w in asked_words(question) if w not in _NOT_SUBJECT))
     if len(best) < 2 or not subject:
         return {}
-    strict = not asks_now(question)
+    strict = not asks_latest(question)
     # The subject, not one word of it: two words where the question names more, else its one.
     least = min(_SHARED, len(subject)) if strict else 1
     # A person or a name is read by the asked-detail check, not by a form a text holds.

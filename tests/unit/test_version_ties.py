@@ -7,7 +7,7 @@ from __future__ import annotations
 from mnemo.memtypes.language.text import typed_form
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
-from mnemo.retrieval.stages.version_ties import asks_a_value, is_newer, order_ties
+from mnemo.retrieval.stages.version_ties import asks_a_value, asks_latest, is_newer, order_ties
 from tests.unit.test_fact_rules import LOADED, written, written_hit
 from tests.unit.test_retold_values import vectors_of
 
@@ -68,6 +68,10 @@ def test_which_questions_ask_a_value_as_it_stands() -> None:
     assert not asks_a_value("what was the rate before?")
     assert not asks_a_value("why did we switch to Dojo?")
     assert not asks_a_value("weekly supervisor meeting")  # a topic, not a question
+    # the last value taken, asked in the past tense: the value as it stands
+    assert asks_a_value("what did the extension cost in the end?")
+    assert asks_latest("what's the latest figure for the roof?")
+    assert not asks_latest("what did the extension cost?")
 
 
 MEETING = "when's my weekly supervisor meeting?"
