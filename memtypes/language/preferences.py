@@ -50,6 +50,8 @@ _ASKS_LEAVE_OR_ADVICE = re.compile(
     r"\b(?:can|could|may|shall)\s+(?:i|we)\b|^\W*(?:can|could|may)\s+(?!you\b)\w+|\bshould\b|\ballowed\b"
     r"|\b(?:is\s+(?:it|that|this)|would\s+(?:it|that)\s+be)\s+(?:ok(?:ay)?|all\s*right|alright|fine)\b"
     r"|\b(?:ok(?:ay)?|fine|all\s*right|alright|anyway)\s*\?\s*$|\bwork\s+for\s+(?:me|us)\b"
+    # opened by the leave asked: "ok to put a 1:1 at 8:30?", "okay if I hand out the rubric early?"
+    r"|^\W*(?:ok(?:ay)?|fine|all\s*right|alright)\s+(?:to|if)\b"
     # what is best or usual
     r"|\bbest\b|\b(?:usually|normally)\b"
     # what someone wants, likes or would go for; what to avoid

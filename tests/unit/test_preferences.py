@@ -59,6 +59,9 @@ LEAVE_OR_ADVICE = [
     "what's my best way into town on a Saturday",
     "Juni keeps jumping on the sofa, is she allowed up there",
     "Jonas's birthday is coming up, what should I get him and what should I avoid?",
+    # Opened by the leave asked.
+    "ok to put a 1:1 at 8:30?",
+    "okay if we push the config change to the 3rd?",
     # How one likes things done, asked as a request after the task at hand.
     "drafting the note to the vendor – remind me how I like vendor emails written",
     # Someone's request passed on, asking nothing in words.

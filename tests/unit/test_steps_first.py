@@ -33,6 +33,7 @@ ASKED = query_words("boiler pressure's low")
         "A client needs an apostille on a sworn translation",
         "how do I fail over aurora?",
         "What are the steps once a tenant has moved out?",
+        "How do I usually handle a spike in eKYC failures?",  # the way one does it: steps if kept
     ],
 )
 def test_a_situation_or_a_how_question_asks_for_steps(query: str) -> None:

@@ -97,8 +97,11 @@ class WhenAsked:
 
 class TellsTimeTerm(RankingTerm):
     """1 when the memory states a time ("last Saturday", "in May"), or for a question about now or
-    ahead the time a schedule keeps ("Sundays at 17:00"); weighted only for a query that asks when.
-    Memories written before the flags existed lack them and are simply not lifted."""
+    ahead the time a schedule keeps ("Sundays at 17:00") or a pending item's due time ("when's the
+    Spanish final?": the reminder of it is dated by its due date, which its words need not say);
+    weighted only for a query that asks when. Memories written before the flags existed lack them
+    and are simply not lifted. An item already due, or done, tells when it was to be done, not when
+    anything happened or is to come."""
 
     name = "tells_time"
 
@@ -109,16 +112,17 @@ class TellsTimeTerm(RankingTerm):
             return None
         return WhenAsked(query.config.tells_time_weight, not asks_when_happened(query.query))
 
-    def applies_to(self, memory_type: MemoryType) -> bool:
-        return not SPECS[memory_type].due_dated
-
     def weight(self, inputs: TermInputs) -> float:
         asked: WhenAsked | None = inputs.signal
-        return asked.weight if asked is not None else 0.0
+        if asked is None or (SPECS[inputs.policy.memory_type].due_dated and not asked.about_now):
+            return 0.0
+        return asked.weight
 
     def expr(self, inputs: TermInputs) -> Expr:
-        told = AllOf((FieldEquals("tells_time", True),))
         asked: WhenAsked | None = inputs.signal
+        if SPECS[inputs.policy.memory_type].due_dated:
+            return AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", gte=inputs.now_ts)))
+        told = AllOf((FieldEquals("tells_time", True),))
         if asked is None or not asked.about_now:
             return told
         # A schedule that states no other time: the two cases exclude each other, their sum is 0 or 1.
