@@ -70,19 +70,26 @@ class StepsFirst(PostStage):
         steps = frozenset(h.id for t, h in best if SPECS[t].answers_how)
         query = inputs.plan.request.query
         found = [h for _, h in best]
-        floors = steps_floor(found, cosines, steps, query_words(query))
         fit = inputs.plan.model.steps_first
+        # The usual way asked ("how do I usually handle a spike in failures?") names the situation
+        # as the story of one such day does, in more of its words: the steps need hold only part.
+        share = fit.first_share if asks_usual_way(query) else 1.0
+        floors = steps_floor(found, cosines, steps, query_words(query), share)
         if not floors and asks_how(query, inputs.plan.model.how_to.steps_phrasings):
             floors = steps_placed(found, cosines, steps, query_words(query), fit)
         return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}
 
 
 def steps_floor(
-    best: Sequence[ScoredPoint], cosines: Mapping[str, float], steps: frozenset[str], asked: QueryWords
+    best: Sequence[ScoredPoint],
+    cosines: Mapping[str, float],
+    steps: frozenset[str],
+    asked: QueryWords,
+    share: float = 1.0,
 ) -> dict[str, float]:
     """The score the nearest hit by meaning is raised to, by id: just above the first hit's, where it
-    is one of `steps` (a procedure), not first already, and holds at least the first hit's share of
-    the `asked` information; else none."""
+    is one of `steps` (a procedure), not first already, and holds at least `share` of the first hit's
+    share of the `asked` information; else none."""
     near = [h for h in best if h.id in cosines]
     if not near:
         return {}
@@ -90,7 +97,7 @@ def steps_floor(
     first = max(best, key=lambda h: h.score)
     if nearest.id not in steps or nearest.id == first.id:
         return {}
-    if _share(asked, nearest) < _share(asked, first):
+    if _share(asked, nearest) < share * _share(asked, first):
         return {}
     return {nearest.id: first.score + _ABOVE}
 
