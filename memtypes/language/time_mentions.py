@@ -27,6 +27,7 @@ _SEASON = r"(?:spring|summer|fall|autumn|winter)"
 # alone, "mar", "jan" and "dec" are words or names.
 _MONTH_SHORT = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
 _DAY_OF_MONTH = r"[0-3]?\d(?:st|nd|rd|th)?"
+_SHORT_DATE = rf"{_DAY_OF_MONTH}\s+{_MONTH_SHORT}(?!\w)|{_MONTH_SHORT}\s+{_DAY_OF_MONTH}"
 
 # Each alternative is a stated time, not a topic: "a week" alone is a duration, "a week ago" a time.
 _STATED_TIME = re.compile(
@@ -44,8 +45,7 @@ _STATED_TIME = re.compile(
     r"|" + _MONTH_NAME + r"|(?:in|since|last|this|next|early|late|mid-?|of)\s+may\b|may\s+\d"
     r"|(?:19|20)\d\d"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
-    r"|" + _DAY_OF_MONTH + r"\s+" + _MONTH_SHORT + r"(?!\w)|" + _MONTH_SHORT + r"\s+" + _DAY_OF_MONTH
-    + r")\b",
+    r"|" + _SHORT_DATE + r")\b",
     re.I,
 )
 
