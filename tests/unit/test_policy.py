@@ -150,6 +150,9 @@ def test_a_pending_item_due_ahead_tells_the_time_a_when_question_about_now_asks(
     assert lifted("when's the spanish final", done) == 0
     assert lifted("when did I book the dentist?", ahead) == 0
     assert lifted("what's the spanish final about?", ahead) == 0
+    # A time that comes round is told by the rule, not by the next reminder of it.
+    assert lifted("When's the Comgás bill due every month?", ahead) == 0
+    assert lifted("when's Warburton and what's Anna got me doing each week", ahead) == pytest.approx(0.1)
 
 
 def test_leave_asked_for_a_time_lifts_no_event_of_a_past_such_day() -> None:
