@@ -9,7 +9,6 @@ valid from 1 September answers "who ran AP this month?" though it was written in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ....memtypes.formula import AllOf, Const, Excludes, Expr, FieldEquals, FieldRange, Missing, Sum
@@ -86,44 +85,20 @@ def of_the_time(start: float, end: float) -> Expr:
     return Sum((occurred, held))
 
 
-# A time that comes round ("when's the gas bill due every month?", "when do I usually call mamá?"):
-# the standing rule answers it, not the next reminder of it.
-_RECURS = re.compile(
-    r"\b(?:every|each)\s+(?:other\s+)?(?:\w+\s+)?(?:day|night|week|weekend|month|year|quarter|morning|evening"
-    r"|term|season|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
-    r"|\b(?:usually|normally|typically|generally|weekly|monthly|yearly|annually|daily|nightly|fortnightly)\b",
-    re.I,
-)
-# The parts of a question, so that "when's Warburton and what's Anna got me doing each week?" asks
-# when of Warburton alone.
-_PARTS = re.compile(r",|;|\band\b|\s[–—-]\s", re.I)
-
-
-def asks_when_it_recurs(query: str) -> bool:
-    """Whether the part of the query that asks when asks the time of something that comes round."""
-    return any(asks_when(part) and _RECURS.search(part) for part in _PARTS.split(query))
-
-
 @dataclass(frozen=True)
 class WhenAsked:
     """A when-question's lift, and whether it asks about now or ahead ("when are sup mtgs now?",
     "when do I usually call mamá?"), which a schedule answers, or when something happened, which it
-    does not ("when did I start with Kenji?" beside "Kenji: Fridays 09:00"); and whether a pending
-    item due ahead answers it (about now or ahead, of nothing that comes round)."""
+    does not ("when did I start with Kenji?" beside "Kenji: Fridays 09:00")."""
 
     weight: float
     about_now: bool
-    next_due: bool = False
 
 
 class TellsTimeTerm(RankingTerm):
     """1 when the memory states a time ("last Saturday", "in May"), or for a question about now or
-    ahead the time a schedule keeps ("Sundays at 17:00") or a pending item's due time ("when's the
-    Spanish final?": the reminder of it is dated by its due date, which its words need not say; not
-    for a time that comes round, "when's the gas bill due every month?", which the rule tells);
-    weighted only for a query that asks when. Memories written before the flags existed lack them
-    and are simply not lifted. An item already due, or done, tells when it was to be done, not when
-    anything happened or is to come."""
+    ahead the time a schedule keeps ("Sundays at 17:00"); weighted only for a query that asks when.
+    Memories written before the flags existed lack them and are simply not lifted."""
 
     name = "tells_time"
 
@@ -132,21 +107,18 @@ class TellsTimeTerm(RankingTerm):
         asked = query.temporal and asks_when(query.query) and not asks_for_a_rule(query.query)
         if not asked:
             return None
-        about_now = not asks_when_happened(query.query)
-        next_due = about_now and not asks_when_it_recurs(query.query)
-        return WhenAsked(query.config.tells_time_weight, about_now, next_due)
+        return WhenAsked(query.config.tells_time_weight, not asks_when_happened(query.query))
+
+    def applies_to(self, memory_type: MemoryType) -> bool:
+        return not SPECS[memory_type].due_dated
 
     def weight(self, inputs: TermInputs) -> float:
         asked: WhenAsked | None = inputs.signal
-        if asked is None or (SPECS[inputs.policy.memory_type].due_dated and not asked.next_due):
-            return 0.0
-        return asked.weight
+        return asked.weight if asked is not None else 0.0
 
     def expr(self, inputs: TermInputs) -> Expr:
-        asked: WhenAsked | None = inputs.signal
-        if SPECS[inputs.policy.memory_type].due_dated:
-            return AllOf((FieldEquals("status", "pending"), FieldRange("due_ts", gte=inputs.now_ts)))
         told = AllOf((FieldEquals("tells_time", True),))
+        asked: WhenAsked | None = inputs.signal
         if asked is None or not asked.about_now:
             return told
         # A schedule that states no other time: the two cases exclude each other, their sum is 0 or 1.
