@@ -50,11 +50,17 @@ _ASKS_LEAVE_OR_ADVICE = re.compile(
     r"\b(?:can|could|may|shall)\s+(?:i|we)\b|^\W*(?:can|could|may)\s+(?!you\b)\w+|\bshould\b|\ballowed\b"
     r"|\b(?:is\s+(?:it|that|this)|would\s+(?:it|that)\s+be)\s+(?:ok(?:ay)?|all\s*right|alright|fine)\b"
     r"|\b(?:ok(?:ay)?|fine|all\s*right|alright|anyway)\s*\?\s*$|\bwork\s+for\s+(?:me|us)\b"
+    # opened by the leave asked: "ok to put a 1:1 at 8:30?", "okay if I hand out the rubric early?"
+    r"|^\W*(?:ok(?:ay)?|fine|all\s*right|alright)\s+(?:to|if)\b"
     # what is best or usual
     r"|\bbest\b|\b(?:usually|normally)\b"
     # what someone wants, likes or would go for; what to avoid
     r"|\bwould\s+(?:\w+\s+){0,2}(?:like|enjoy|go\s+for|want|mind|allow)\b"
     r"|\b(?:does|do)\s+(?:\w+\s+){1,3}(?:want|like|prefer|expect)\b"
+    # what someone thinks of a thing, or a wish they said: "how does dad feel about moving?", "what
+    # did Rachel and I say we want the night to feel like?"
+    r"|\bhow\s+(?:does|do|did)\s+(?:\w+\s+){1,3}(?:feel|think)\s+(?:about|of)\b"
+    r"|\b(?:say|said|tell|told)\s+(?:(?:that|i|we|you|he|she|they)\s+){1,2}(?:want|wanted|like|liked|prefer|preferred)\b"
     # asked as a request: "remind me how I like vendor emails written"
     r"|\bhow\s+(?:i|we|you|he|she|they)\s+(?:\w+\s+)?(?:want|like|prefer|expect)\b"
     r"|\bavoid\b|\b(?:don|doesn)[’']?t\s+(?:eat|like|want|drink)\b"

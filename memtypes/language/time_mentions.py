@@ -23,6 +23,11 @@ _MONTH_NAME = r"(?:january|february|march|april|june|july|august|september|octob
 _UNIT = r"(?:days?|weeks?|weekends?|months?|years?|nights?|hours?|mornings?|evenings?)"
 _COUNT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of|several)"
 _SEASON = r"(?:spring|summer|fall|autumn|winter)"
+# A month as notes shorten it, read only beside a day's number ("30 Mar", "Sept 20th", "3 Jan."):
+# alone, "mar", "jan" and "dec" are words or names.
+_MONTH_SHORT = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_DAY_OF_MONTH = r"[0-3]?\d(?:st|nd|rd|th)?"
+_SHORT_DATE = rf"{_DAY_OF_MONTH}\s+{_MONTH_SHORT}(?!\w)|{_MONTH_SHORT}\s+{_DAY_OF_MONTH}"
 
 # Each alternative is a stated time, not a topic: "a week" alone is a duration, "a week ago" a time.
 _STATED_TIME = re.compile(
@@ -40,13 +45,15 @@ _STATED_TIME = re.compile(
     r"|" + _MONTH_NAME + r"|(?:in|since|last|this|next|early|late|mid-?|of)\s+may\b|may\s+\d"
     r"|(?:19|20)\d\d"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
-    r")\b",
+    r"|" + _SHORT_DATE + r")\b",
     re.I,
 )
 
 # A question about a time: when it happened, what date, how long ago, how many days between.
 _ASKS_WHEN = re.compile(
     r"(?:^|[.?!]\s+|,\s*)when\b"
+    # A note's terse question ends with it: "dentist when?", "sprint planning when".
+    r"|(?<=\w)\s+when\s*\??\s*$"
     r"|\bwhen\s+(?:did|was|were|is|are|does|do|will|has|had|have)\b"
     r"|\b(?:what|which)\s+(?:date|day|year|month|week|weekend|season|time\s+of\s+(?:year|day))\b"
     r"|\bin\s+what\s+(?:year|month|season)\b"

@@ -16,7 +16,9 @@ where it is. Where the question asks how in words ("Hafenkraft still hasn't paid
 procedure?"), the steps may share none of its words ("Late payment: send a friendly reminder…") and
 rank low on BM25 while other memories name the client: the procedure nearest by meaning, if among
 the first few of the best hits by meaning, is kept among the first few hits, and put first where it
-is among the very first by meaning and no other procedure is first (`StepsFirstModel`).
+is among the very first by meaning and no other procedure is first (`StepsFirstModel`). A question
+of how one usually does something ("how do I normally structure an escalation note?") is answered by
+the steps where the writer keeps them, else by a statement of the habit: only the first rule serves it.
 
 The best hits are those whose vectors the confidence reads anyway (`HEAD`, through the same cached
 reads), so the stage adds no read of its own. A post-engine stage (stages/post.py): `explain` shows
@@ -33,7 +35,7 @@ from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
 from ..ranking.asked.evidence import QueryWords, overlap, query_words
 from ..ranking.model import StepsFirstModel
-from ..ranking.terms.how import asks_how
+from ..ranking.terms.how import asks_how, asks_usual_way
 from ..ranking.terms.preference import asks_leave_or_advice
 from ..ranking.times.due_windows import asks_about_tasks
 from .plan import ReadPlan
@@ -43,9 +45,13 @@ _ABOVE = 1e-4
 
 
 def asks_for_steps(query: str, steps_phrasings: bool = True) -> bool:
-    """Whether the request asks how to do something, or names a situation without asking anything,
-    and is neither about things to do nor asks leave or advice."""
-    if asks_about_tasks(query) or asks_leave_or_advice(query):
+    """Whether the request asks how to do something (or how one usually does it), or names a
+    situation without asking anything, and is neither about things to do nor asks leave or advice."""
+    if asks_about_tasks(query):
+        return False
+    if asks_usual_way(query):
+        return True
+    if asks_leave_or_advice(query):
         return False
     return asks_how(query, steps_phrasings) or not asks_in_words(query)
 
@@ -64,19 +70,26 @@ class StepsFirst(PostStage):
         steps = frozenset(h.id for t, h in best if SPECS[t].answers_how)
         query = inputs.plan.request.query
         found = [h for _, h in best]
-        floors = steps_floor(found, cosines, steps, query_words(query))
         fit = inputs.plan.model.steps_first
+        # The usual way asked ("how do I usually handle a spike in failures?") names the situation
+        # as the story of one such day does, in more of its words: the steps need hold only part.
+        share = fit.first_share if asks_usual_way(query) else 1.0
+        floors = steps_floor(found, cosines, steps, query_words(query), share)
         if not floors and asks_how(query, inputs.plan.model.how_to.steps_phrasings):
             floors = steps_placed(found, cosines, steps, query_words(query), fit)
         return {point_id: lift(self.name, amount) for point_id, amount in raise_to(hits, floors).items()}
 
 
 def steps_floor(
-    best: Sequence[ScoredPoint], cosines: Mapping[str, float], steps: frozenset[str], asked: QueryWords
+    best: Sequence[ScoredPoint],
+    cosines: Mapping[str, float],
+    steps: frozenset[str],
+    asked: QueryWords,
+    share: float = 1.0,
 ) -> dict[str, float]:
     """The score the nearest hit by meaning is raised to, by id: just above the first hit's, where it
-    is one of `steps` (a procedure), not first already, and holds at least the first hit's share of
-    the `asked` information; else none."""
+    is one of `steps` (a procedure), not first already, and holds at least `share` of the first hit's
+    share of the `asked` information; else none."""
     near = [h for h in best if h.id in cosines]
     if not near:
         return {}
@@ -84,7 +97,7 @@ def steps_floor(
     first = max(best, key=lambda h: h.score)
     if nearest.id not in steps or nearest.id == first.id:
         return {}
-    if _share(asked, nearest) < _share(asked, first):
+    if _share(asked, nearest) < share * _share(asked, first):
         return {}
     return {nearest.id: first.score + _ABOVE}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.retrieval.ranking.terms.how import asks_how
+from mnemo.retrieval.ranking.terms.how import asks_how, asks_usual_way
 from tests.unit.verdicts import yes_and_no
 
 HOW_TO = [
@@ -40,3 +40,20 @@ OTHER_QUESTIONS = [
 @pytest.mark.parametrize(("query", "asked"), yes_and_no(HOW_TO, OTHER_QUESTIONS))
 def test_which_questions_ask_how_to_do_something(query: str, asked: bool) -> None:
     assert asks_how(query) == asked
+
+
+USUAL_WAYS = [
+    "How do I usually handle a spike in eKYC failures? Want to hand it to Chloe.",
+    "Daniel's team missed the SLA again – how do I normally structure a vendor escalation note?",
+    "How do I usually sign off emails to clients?",
+]
+NOT_USUAL_WAYS = [
+    "how do I top up the boiler?",  # the steps, asked plainly
+    "how does she usually like her coffee?",  # a preference
+    "what do I usually order at Nando's?",  # no how
+]
+
+
+@pytest.mark.parametrize(("query", "asked"), yes_and_no(USUAL_WAYS, NOT_USUAL_WAYS))
+def test_which_questions_ask_how_one_usually_does_something(query: str, asked: bool) -> None:
+    assert asks_usual_way(query) == asked

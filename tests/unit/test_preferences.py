@@ -59,6 +59,13 @@ LEAVE_OR_ADVICE = [
     "what's my best way into town on a Saturday",
     "Juni keeps jumping on the sofa, is she allowed up there",
     "Jonas's birthday is coming up, what should I get him and what should I avoid?",
+    # Opened by the leave asked.
+    "ok to put a 1:1 at 8:30?",
+    "okay if we push the config change to the 3rd?",
+    # What someone thinks of a thing, or a wish they said (one's own name joined to another's is one
+    # asker, not a second part).
+    "How does my father feel about moving into a care facility?",
+    "the emcee needs a brief – what did Rachel and I say we want the night to feel like?",
     # How one likes things done, asked as a request after the task at hand.
     "drafting the note to the vendor – remind me how I like vendor emails written",
     # Someone's request passed on, asking nothing in words.
@@ -87,6 +94,9 @@ OTHER_QUESTIONS = [
     "my best batting and bowling this season?",
     "what was our best month for walk-ins?",
     "Maya's best score at the regionals",
+    # How someone was, or what was said, is what happened.
+    "How did Tyler feel after the game?",
+    "what did Helen say at the last QBR?",
 ]
 
 

@@ -32,6 +32,9 @@ STATED_TIMES = [
     "Mel's birthday is on 12/07.",
     "last summer we went to the lake",
     "this morning I fed the cat",
+    "Island Hospital confirmed dad's review with Dr Lee on 30 Mar at 10.15am.",  # a month shortened
+    "proposed on Sept 20th at Fort Canning",
+    "Dec. 4: invoice sent",
 ]
 NO_STATED_TIME = [
     "The charity race was really well organised.",
@@ -40,6 +43,8 @@ NO_STATED_TIME = [
     "I love painting sunrises.",
     "Order 17 arrived damaged.",
     "You may want to try yoga.",
+    "Nothing will mar the view.",  # a shortened month's letters, with no day beside them
+    "I ate 12 mars bars.",
 ]
 WHEN_QUESTIONS = [
     "When did Melanie run a charity race?",
@@ -51,6 +56,8 @@ WHEN_QUESTIONS = [
     "How many weeks ago did I read the book?",
     "I forgot, when was the concert?",
     "What date is the wedding?",
+    "dentist when?",  # a note's terse question ends with it
+    "sprint planning when",
 ]
 OTHER_QUESTIONS = [
     "What did Melanie paint?",

@@ -295,9 +295,10 @@ def _but_choices(text: str) -> str:
     return _CHOICE.sub(lambda m: m.group() if _kinds_of_both(m) else " ", text)
 
 
-# The parts of a question: its clauses and what "and" joins; "when I pick my seat, …" opens a clause
-# that times the question, not one that asks.
-_PARTS = re.compile(rf"{CLAUSES.pattern}|\band\b", re.IGNORECASE)
+# The parts of a question: its clauses and what "and" joins, but for one's own name joined to another's
+# ("what did Rachel and I say …": one asker); "when I pick my seat, …" opens a clause that times the
+# question, not one that asks.
+_PARTS = re.compile(rf"{CLAUSES.pattern}|\band\b(?!\s+(?:i|me)\s)", re.IGNORECASE)
 _SUBORDINATE = re.compile(r"^\W*(?:when|if|once|while)\s+(?:i|we|you|he|she|they|it)\b", re.IGNORECASE)
 
 

@@ -30,15 +30,15 @@ _ASKS_STEPS = re.compile(
 )
 # "How does Lena like to hear about price rises?" asks what someone prefers, "how does my father feel
 # about moving?" what someone thinks: not how to do it.
-_ASKS_PREFERENCE_OR_HABIT = re.compile(
+_ASKS_PREFERENCE = re.compile(
     r"\bhow\s+(?:do|does|did)\s+(?:\w+\s+){1,3}(?:want|like|prefer|feel|think)"
     # Asked as a request: "remind me how I like vendor emails written".
-    r"|\bhow\s+(?:i|we|you|he|she|they)\s+(?:\w+\s+)?(?:want|like|prefer|feel|think)\b"
-    # "How do I usually sign off emails?", "how do I get to work these days?" ask a habit: how one
-    # does it, which a statement tells, not the steps of doing it.
-    r"|\b(?:usually|normally|typically|nowadays|these\s+days)\b",
+    r"|\bhow\s+(?:i|we|you|he|she|they)\s+(?:\w+\s+)?(?:want|like|prefer|feel|think)\b",
     re.I,
 )
+# "How do I usually sign off emails?", "how do I get to work these days?" ask a habit: how one does
+# it, which a statement tells as often as the steps of doing it do.
+_HABIT = re.compile(r"\b(?:usually|normally|typically|nowadays|these\s+days)\b", re.I)
 
 
 def asks_steps_to_do(query: str) -> bool:
@@ -52,7 +52,15 @@ def asks_how(query: str, steps_phrasings: bool = True) -> bool:
     now?" ask too)."""
     steps = steps_phrasings and (_ASKS_STEPS.search(query) is not None or asks_steps_to_do(query))
     asked = _ASKS_HOW.search(query) is not None or steps
-    return asked and _ASKS_PREFERENCE_OR_HABIT.search(query) is None
+    return asked and _ASKS_PREFERENCE.search(query) is None and _HABIT.search(query) is None
+
+
+def asks_usual_way(query: str) -> bool:
+    """Whether the query asks how one usually does something ("how do I normally structure a vendor
+    escalation note?"): a procedure answers it where the writer keeps one, a statement of the habit
+    where not, so no kind of memory is lifted for it; only the nearer by meaning may lead."""
+    asked = _ASKS_HOW.search(query) is not None and _HABIT.search(query) is not None
+    return asked and _ASKS_PREFERENCE.search(query) is None
 
 
 class HowToTerm(RankingTerm):
