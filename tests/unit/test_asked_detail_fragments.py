@@ -8,18 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from mnemo.retrieval.ranking.asked.asked_detail import Kind, asked_kinds, detail_check, is_question
+from mnemo.retrieval.ranking.asked.asked_detail import Kind, asked_kinds, is_question
 from mnemo.retrieval.ranking.asked.asked_things import only_company
-from mnemo.retrieval.ranking.asked.evidence import query_words
 from mnemo.retrieval.ranking.asked.value_forms import holds_form
-from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-
-THRESHOLDS = DEFAULT_MODEL.confidence_features
-
-
-def judged(question: str, *contents: str) -> tuple[float, float, float]:
-    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
-    return found.checked, found.missing, found.gap
+from tests.unit.asked_checks import judged
 
 
 @pytest.mark.parametrize(

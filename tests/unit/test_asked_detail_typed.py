@@ -10,20 +10,12 @@ import pytest
 from mnemo.retrieval.ranking.asked.asked_detail import (
     Kind,
     asked_kinds,
-    detail_check,
     holds_kind,
     is_question,
 )
 from mnemo.retrieval.ranking.asked.asked_things import others_own, unmarked_owners
-from mnemo.retrieval.ranking.asked.evidence import query_words, stem
-from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-
-THRESHOLDS = DEFAULT_MODEL.confidence_features
-
-
-def judged(question: str, *contents: str) -> tuple[float, float, float]:
-    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
-    return found.checked, found.missing, found.gap
+from mnemo.retrieval.ranking.asked.evidence import stem
+from tests.unit.asked_checks import THRESHOLDS, judged
 
 
 @pytest.mark.parametrize(

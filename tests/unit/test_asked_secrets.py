@@ -9,20 +9,11 @@ import pytest
 from mnemo.retrieval.ranking.asked.asked_detail import (
     Kind,
     asked_kinds,
-    detail_check,
     holds_kind,
     is_question,
 )
-from mnemo.retrieval.ranking.asked.evidence import query_words
 from mnemo.retrieval.ranking.asked.secret_codes import asked_secrets, states_secret
-from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-
-THRESHOLDS = DEFAULT_MODEL.confidence_features
-
-
-def judged(question: str, *contents: str) -> tuple[float, float]:
-    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
-    return found.missing, found.gap
+from tests.unit.asked_checks import THRESHOLDS, judged
 
 
 @pytest.mark.parametrize(
@@ -68,8 +59,8 @@ def test_a_memory_telling_where_a_secret_is_kept_does_not_hold_it() -> None:
     question = "brickyard door code this month"
     kept = "Brickyard wifi SSID Brickyard-Members; door code changes monthly, posted in the member Slack"
     other_codes = "co-working: Brickyard Cowork on E Cesar Chavez -- dedicated desk #14, $275/mo"
-    assert judged(question, kept, other_codes)[0] == 1.0
-    assert judged(question, "Brickyard door code this month is 5521#", kept) == (0.0, 0.0)
+    assert judged(question, kept, other_codes)[1] == 1.0
+    assert judged(question, "Brickyard door code this month is 5521#", kept)[1:] == (0.0, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -88,8 +79,8 @@ def test_the_rate_of_a_loan_or_a_tax_is_a_percentage(query: str, kinds: set[Kind
 def test_a_loans_payment_does_not_tell_its_rate() -> None:
     question = "whats the interest rate on the new truck loan"
     payment = "I refinanced the truck loan with Will County Credit Union, the payment's now $2,140 a month."
-    assert judged(question, payment)[0] == 1.0
-    assert judged(question, "Truck loan refinanced at 7.9% APR, $2,140 a month.")[0] == 0.0
+    assert judged(question, payment)[1] == 1.0
+    assert judged(question, "Truck loan refinanced at 7.9% APR, $2,140 a month.")[1] == 0.0
     assert holds_kind(Kind.PERCENT, "home loan variable rate is 5.94% p.a.", THRESHOLDS)
 
 

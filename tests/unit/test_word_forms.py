@@ -17,14 +17,7 @@ from mnemo.retrieval.ranking.asked.word_forms import (
     spelled_out,
     swapped,
 )
-from mnemo.retrieval.ranking.model import DEFAULT_MODEL
-
-THRESHOLDS = DEFAULT_MODEL.confidence_features
-
-
-def judged(question: str, *contents: str) -> tuple[float, float, float]:
-    found = detail_check(question, query_words(question), [(c, False) for c in contents], THRESHOLDS)
-    return found.checked, found.missing, found.gap
+from tests.unit.asked_checks import THRESHOLDS, judged
 
 
 @pytest.mark.parametrize(
