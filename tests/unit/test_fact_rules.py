@@ -50,6 +50,13 @@ def test_signatures_agree_only_on_the_same_fact(a: str, b: str, agree: bool) -> 
     assert signature(b).agrees_with(signature(a)) is agree
 
 
+def test_a_capitalised_name_with_a_number_is_a_name_and_a_code_is_not() -> None:
+    said = signature("RAV4 is insured with NRMA, policy MOT7712045; the U16s train Mondays.")
+    assert {"rav4", "u16s", "nrma"} <= said.names
+    assert "mot7712045" not in said.names
+    assert {"rav4", "mot7712045"} <= said.numbers  # still figures, for what two facts agree on
+
+
 def record(content: str, memory_type: MemoryType = MemoryType.SEMANTIC, **fields: object) -> MemoryRecord:
     values: dict[str, object] = {
         "id": "x", "type": memory_type, "tenant": "t", "scope": Scope(), "content": content,
