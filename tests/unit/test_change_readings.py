@@ -34,7 +34,7 @@ HALF = MARGIN * DEFAULT_MODEL.changed_events.share
         ("Meera's doing the cat's food and pill from 1/3.", True),
         ("Nick texted - labour's gone up, so he's revised his rate from $68 to $78/m2.", True),  # a sum
         ("Jess starts her leave on the 18th. From then Tom is my contact there.", True),
-        ("Dr Kaur shifted the standing physio slot to Fridays at 7am.", True),
+        ("Dr Osler shifted the standing osteo slot to Thursdays at 8am.", True),
         ("Parents' evening rescheduled to the 14th after the strike.", True),
         ("Transferred £500 to savings for the van.", False),  # money moved, no holder changed
         ("Moving the sofa upstairs took all afternoon.", False),

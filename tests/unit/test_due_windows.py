@@ -335,9 +335,9 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "what do I need to do before Matilde's show?",
         "what do we have to do today?",
         # A terse list of work to see to or ahead, its topic named.
-        "netball stuff to sort",
+        "choir stuff to sort",
         "garden bits to get done",
-        "footy jobs coming up",
+        "club jobs coming up",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:

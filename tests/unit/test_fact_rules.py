@@ -51,10 +51,10 @@ def test_signatures_agree_only_on_the_same_fact(a: str, b: str, agree: bool) -> 
 
 
 def test_a_capitalised_name_with_a_number_is_a_name_and_a_code_is_not() -> None:
-    said = signature("RAV4 is insured with NRMA, policy MOT7712045; the U16s train Mondays.")
-    assert {"rav4", "u16s", "nrma"} <= said.names
-    assert "mot7712045" not in said.names
-    assert {"rav4", "mot7712045"} <= said.numbers  # still figures, for what two facts agree on
+    said = signature("CX5 is insured with AAMI, policy AAM5520931; the U12s train Mondays.")
+    assert {"cx5", "u12s", "aami"} <= said.names
+    assert "aam5520931" not in said.names
+    assert {"cx5", "aam5520931"} <= said.numbers  # still figures, for what two facts agree on
 
 
 def record(content: str, memory_type: MemoryType = MemoryType.SEMANTIC, **fields: object) -> MemoryRecord:

@@ -32,7 +32,7 @@ MEMORIES: list[dict[str, Any]] = [
     {"type": "prospective", "content": SEMI, "due_at": "2026-11-28T11:00:00+11:00"},
     {"type": "prospective", "content": CLUB_BBQ, "due_at": "2026-12-05T10:00:00+11:00"},
     {"type": "semantic", "content": "The garden beds along the fence get the morning sun."},
-    {"type": "semantic", "content": "The club plays home games at Lambert Oval."},
+    {"type": "semantic", "content": "The club plays home games at Ridge Oval."},
     {"type": "semantic", "content": OSTEO},
     {"type": "semantic", "content": INSURER},
     {"type": "episodic", "content": OSTEO_SHIFTED, "occurred_at": "2026-09-08T08:00:00+10:00"},
