@@ -12,6 +12,9 @@ from functools import lru_cache
 
 # Tokens: anything with a digit (4471, #1003, 10.0.0.3, $12.50, 2024-05-01, 09:03, 3pm), words.
 _TOKEN = re.compile(r"[#$€£]?\w*\d[\w.:/,-]*\w|[#$€£]?\d|[A-Za-z\u00C0-\uFFFF][\w'’-]*")
+# A capitalised name with a number in it ("CX5", "U12s", "A4"): a model's, a team's, a paper size's
+# name, told as a name is; not a code or a reference ("MOT7712045"), whose figures run longer.
+_MODEL_NAME = re.compile(r"[A-Z][A-Za-z]*\d{1,2}[a-z]?(?:['’]s)?")
 _REMEMBER = re.compile(r"\b(?:don[’']?t|do not|never) forget\b", re.IGNORECASE)
 _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"}
@@ -87,6 +90,8 @@ def signature(content: str) -> FactSignature:
         sequence.append(folded)
         if any(c.isdigit() for c in token):
             numbers.add(folded.rstrip(".,:"))
+            if _MODEL_NAME.fullmatch(token):  # a model's or a team's name: "CX5", "U12s"
+                names.add(folded)
         elif token[0].isupper() and folded not in NOT_NAMES:
             names.add(folded)
             if not token.isupper():

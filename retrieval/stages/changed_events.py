@@ -105,7 +105,7 @@ EVENT_STATES_CHANGE = (
     r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|moving\s+(?:to|from)|switch(?:ed|es)"
     r"|chang(?:ed|es)|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
     r"|transferr(?:ed|s)\s+(?:over\s+)?to|(?:goes|go|going|went|gone)\s+(?:up|down)\s+(?:to|by)"
-    r"|postponed|pushed\s+(?:back|out)"
+    r"|postponed|rescheduled|shifted|pushed\s+(?:back|out)"
     r"|as\s+of|increased|decreased|reduced|lowered|raised|promoted|renewed|became|becomes|joins|joined|upgraded"
     r"|migrated|effective)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?" + MONTH + r"|\bfrom\s+(?:19|20)\d\d\b"

@@ -34,6 +34,8 @@ HALF = MARGIN * DEFAULT_MODEL.changed_events.share
         ("Meera's doing the cat's food and pill from 1/3.", True),
         ("Nick texted - labour's gone up, so he's revised his rate from $68 to $78/m2.", True),  # a sum
         ("Jess starts her leave on the 18th. From then Tom is my contact there.", True),
+        ("Dr Osler shifted the standing osteo slot to Thursdays at 8am.", True),
+        ("Parents' evening rescheduled to the 14th after the strike.", True),
         ("Transferred £500 to savings for the van.", False),  # money moved, no holder changed
         ("Moving the sofa upstairs took all afternoon.", False),
         ("Landed at six; the taxi came two hours from then.", False),  # a time, not a start

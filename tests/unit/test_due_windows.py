@@ -283,6 +283,7 @@ OPEN = datetime.max.replace(tzinfo=UTC)
         ("what's due on 2027-02-20", d(2027, 2, 20), d(2027, 2, 21)),
         ("what's due the week of 2027-03-01", d(2027, 3, 1), d(2027, 3, 8)),
         ("anything due the week of 2/22", d(2027, 2, 22), d(2027, 3, 1)),  # a date in figures too
+        ("what's due the week of the 23rd", d(2027, 2, 23), d(2027, 3, 2)),  # a day of the month alone
         # A deadline's shorthand: from today to the end of the day, week, month or year.
         ("what do I need to do by EOW?", THURSDAY, d(2027, 2, 15)),
         ("anything due EOM?", THURSDAY, d(2027, 3, 1)),
@@ -333,6 +334,10 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "money stuff I need to do: invoices, payments, tax",
         "what do I need to do before Matilde's show?",
         "what do we have to do today?",
+        # A terse list of work to see to or ahead, its topic named.
+        "choir stuff to sort",
+        "garden bits to get done",
+        "club jobs coming up",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:
@@ -580,3 +585,7 @@ def test_a_window_and_what_was_missed_asks_for_both(query: str, end: datetime) -
     asked = task_question(query, NOW)
     assert asked is not None and asked.undone
     assert bounds(asked.window) == (datetime.min.replace(tzinfo=UTC), end)
+
+
+def test_a_bare_week_of_a_day_of_the_month_asks_what_is_due_in_it() -> None:
+    assert bounds(asked_window("week of the 23rd", THURSDAY)) == (d(2027, 2, 23), d(2027, 3, 2))

@@ -50,6 +50,13 @@ def test_signatures_agree_only_on_the_same_fact(a: str, b: str, agree: bool) -> 
     assert signature(b).agrees_with(signature(a)) is agree
 
 
+def test_a_capitalised_name_with_a_number_is_a_name_and_a_code_is_not() -> None:
+    said = signature("CX5 is insured with AAMI, policy AAM5520931; the U12s train Mondays.")
+    assert {"cx5", "u12s", "aami"} <= said.names
+    assert "aam5520931" not in said.names
+    assert {"cx5", "aam5520931"} <= said.numbers  # still figures, for what two facts agree on
+
+
 def record(content: str, memory_type: MemoryType = MemoryType.SEMANTIC, **fields: object) -> MemoryRecord:
     values: dict[str, object] = {
         "id": "x", "type": memory_type, "tenant": "t", "scope": Scope(), "content": content,

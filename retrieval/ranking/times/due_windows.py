@@ -77,13 +77,13 @@ _STILL_OPEN = (
 # Words that make a question one about things to do: what is due, planned, coming up or left undone.
 _ASKS_TASKS = re.compile(
     r"\b(?:due|deadlines?|to-?dos?|reminders|on\s+(?:my|our)\s+plate|upcoming|overdue"
-    r"|(?:what(?:'s|\s+is)|anything)\s+(?:still\s+)?coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before|for)"
+    r"|(?:what(?:'s|\s+is)|anything|jobs?|stuff|things|bits|tasks)\s+(?:still\s+)?coming\s+up|coming\s+up\s+(?:in|on|this|next|over|before|for)"
     r"|what(?:'s|\s+is)\s+left|what\s+remains|left\s+to\s+do|needs?\s+doing|lined\s+up"
     # What one meant to do: "what did I want to do there?", "what was I going to bring?"
     r"|\bwhat\s+(?:did|was|were)\s+(?:i|we)\s+(?:want|mean|plan|going)\s+to\s+(?:do|bring|take|get|ask|buy|check)\b"
-    # What one has to see to: "what do I need to sort out?", "anything I have to get done?", "what
-    # should I sort out when Minh turns up?"
-    r"|(?:(?:need|have|meant|got)\s+to|\bwhat\s+(?:should|must)\s+(?:i|we))\s+"
+    # What one has to see to: "what do I need to sort out?", "garden stuff to sort", "what should I
+    # sort out when Minh turns up?"
+    r"|(?:(?:need|have|meant|got)\s+to|\bwhat\s+(?:should|must)\s+(?:i|we)|\b(?:jobs?|stuff|things|bits)\s+to)\s+"
     r"(?:sort|get\s+(?:done|sorted)|take\s+care\s+of|deal\s+with|organi[sz]e)"
     # Work for a time or before an event: "jobs for Monday", "things to do before the school trip".
     # Not work of a kind ("jobs for seniors", "things to do in Lisbon"): a day or "before" follows.
@@ -300,10 +300,11 @@ def _between_times(m: re.Match[str], clock: AskersClock) -> Span | None:
 
 
 def _week_from(m: re.Match[str], clock: AskersClock) -> Span | None:
-    # "the week of 3 May", "the week of 1/25": seven days from the date.
-    figures = m.groupdict().get("first") is not None
-    if figures:
+    # "the week of 3 May", "the week of 1/25", "the week of the 23rd": seven days from the date.
+    if m.groupdict().get("first") is not None:
         start = figures_date(m, clock)
+    elif m.groupdict().get("day") is not None:
+        start = _day_of_month(m, clock)
     else:
         start = _next_date(_month_of(m), _day_of(m), _year_of(m), clock.now)
     return None if start is None else (start[0], start[0] + timedelta(days=7))
@@ -358,7 +359,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], AskersClock], Sp
     (_p(rf"\bbetween\s+(?:the\s+)?(?P<from>[0-3]?\d)(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?{_DATE}"), _between),
     (_p(r"\bbetween\s+(?!now\b|today\b)(?:the\s+)?(?P<sides>[^,;:?!()]+)"), _between_times),
     (_p(_WEEK_FROM + _DATE), _week_from),
-    (_p(_WEEK_FROM + _FIGURES), _week_from),
+    (_p(_WEEK_FROM + rf"(?:{_FIGURES}|(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b)"), _week_from),
     (_p(rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}"), _nth_week),
     (_p(rf"\b(?:last|past)\s+(?:{_COUNT}\s+)?{_UNIT}"), the_last),
     # "the next week" is the seven days ahead; "next week", the calendar week after this one.
