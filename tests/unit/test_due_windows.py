@@ -333,6 +333,9 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "money stuff I need to do: invoices, payments, tax",
         "what do I need to do before Matilde's show?",
         "what do we have to do today?",
+        # Spoken, of a kind of thing.
+        "what training stuff have i got coming up",
+        "hey when's my next dentist, anything dentist to do",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:

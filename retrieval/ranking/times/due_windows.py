@@ -120,11 +120,10 @@ _ASKS_TASKS = re.compile(
     r"|\b(?:outstanding|pending)\s+(?:[\w-]+\s+){0,2}?(?:items|tasks|actions|to-?dos|jobs)\b"
     # Of a matter: "what condo admin do I still have pending?", "car stuff coming up", "which forms are
     # still open?", "what wedding stuff is still on my list?", and tersely "medical aid admin
-    # outstanding" (not asked of one thing's state: "is the refund still pending?").
+    # outstanding", spoken "what training stuff have i got coming up", "anything medical to do" (not
+    # asked of one thing's state: "is the refund still pending?").
     r"|\b(?:do|did)\s+(?:i|we)\s+(?:still\s+)?(?:have|got)\s+(?:[\w-]+\s+){0,2}?(?:pending|outstanding|open)\b"
-    r"|\b(?:stuff|things)\s+(?:coming\s+up|upcoming)\b"
-    # What one has ahead of a kind: "what training stuff have i got coming up", "anything medical to do".
-    r"|\b(?:got|have)\s+coming\s+up\b|\banything\s+[a-z-]+\s+to\s+do\b"
+    r"|\b(?:stuff|things)\s+(?:coming\s+up|upcoming)\b|\b(?:got|have)\s+coming\s+up\b|\banything\s+[a-z-]+\s+to\s+do\b"
     r"|\b(?:what|which)\s+(?:[\w-]+\s+){1,4}?(?:is|are)\s+still\s+(?:open|pending|outstanding"
     r"|on\s+(?:my|our|the)\s+(?:list|plate|to-?do|radar))\b"
     r"|^\W*(?!(?:is|are|was|were|has|have|had|did|does|do|will|what|which|who|why|how|when|where)\b)(?:[\w'’-]+\s+){1,4}"
