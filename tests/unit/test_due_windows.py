@@ -338,6 +338,9 @@ def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
         "choir stuff to sort",
         "garden bits to get done",
         "club jobs coming up",
+        # Spoken, of a kind of thing.
+        "what training stuff have i got coming up",
+        "hey when's my next dentist, anything dentist to do",
     ],
 )
 def test_what_one_has_to_see_to_asks_about_tasks(query: str) -> None:

@@ -21,12 +21,13 @@ from .due_windows import OVERDUE, asks_about_tasks, due_window
 from .event_anchors import AHEAD, PRONOUNS, anchor_clause
 from .temporal import TimeWindow
 
-# Words that say nothing of what is asked: a request, a pronoun, a quantifier ("show me everything").
+# Words that say nothing of what is asked: a request, a pronoun, a quantifier ("show me everything"),
+# a spoken filler ("hey", "um").
 _SAYS_NOTHING = frozenset(
     (  # noqa: SIM905 (a word list reads best as words)
         "a all am and any anything are at be before by can could do else everything for from got have i in "
         "is it list me my of on our please remind show so stuff tell the there to until us we what what's "
-        "whats with you"
+        "whats with you hey um uh erm ok okay"
     ).split()
 )
 
@@ -52,12 +53,15 @@ _SAYS_NO_TOPIC = _NAMES_NO_TASK | frozenset(
         "meet meeting visit visiting next last time times week weeks weekend month months year today tonight "
         "tomorrow morning afternoon evening day days later earlier first one two three four five six seven "
         "eight nine ten twelve couple few incl including plus missed forgot forgotten blew blown off slip "
-        "slide let dropped ball this that these those etc"
+        "slide let dropped ball this that these those etc when where who whom which why how"
     ).split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ENDING = re.compile(r"(?:ing|ed|es|s)$")
+# A consonant doubled before "-ing" or "-ed" ("running", "planned"), not one a word ends in ("calling",
+# "added").
+_DOUBLED = re.compile(r"([bcghj-km-np-rtv-x])\1(?=(?:ing|ed)$)")
 
 
 def topic_stems(text: str) -> frozenset[str]:
@@ -69,9 +73,10 @@ def topic_stems(text: str) -> frozenset[str]:
 
 
 def _stem(word: str) -> str:
-    """A word without an ending of tense or number: "moving", "moves" → mov; "kids" → kid."""
+    """A word without an ending of tense or number: "moving", "moves" → mov; "kids" → kid; "running"
+    → run."""
     if len(word) > 4:
-        word = _ENDING.sub("", word)
+        word = _ENDING.sub("", _DOUBLED.sub(r"\1", word))
     elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word.rstrip("e")

@@ -2,8 +2,8 @@
 still need to do?"; real app, Qdrant Edge, MiniLM, BM25) lists the pending reminders that say it
 first, the one due in months and the one waiting for an occasion with them, and the overdue ones
 about other things lose their due dates' lift; a question that names nothing keeps what is overdue
-first. Asked with a window ("dad stuff due in the next two months?"), the window's reminders that say
-the topic are lifted above its others.
+first. Asked with a window ("dad stuff due in the next two months?", or spoken: "um what dad stuff
+have i got coming up"), the window's reminders that say the topic are lifted above its others.
 
 The clock is Wednesday 18 March 2026, 09:30 UTC.
 """
@@ -67,3 +67,11 @@ async def test_a_window_s_reminders_that_say_the_topic_come_first(marcus: AsyncT
     assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_DAD)
     lifted = {m["content"] for m in memories if "named_due" in m["explain"]["components"]}
     assert lifted == set(FOR_DAD)  # not the car's, in the window too, nor the one with no due date
+
+
+async def test_a_spoken_question_lists_the_topic_first(marcus: AsyncTestClient[Any]) -> None:
+    query = "um what dad stuff have i got coming up"
+    memories = await retrieved(marcus, query, SCOPE, NOW, min_confidence=0)
+    assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_DAD)
+    lifted = {m["content"] for m in memories if "named_due" in m["explain"]["components"]}
+    assert lifted == set(FOR_DAD)
