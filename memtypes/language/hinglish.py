@@ -25,8 +25,10 @@ _PAST = re.compile(
     r"(?<![\w'’-])(?:tha|thi|hua|hui|huyi|kiya|gaya|gayi|gaye|aaya|aayi|diya|liya|bola|bheja|mila)(?![\w'’-])",
     re.I,
 )
-# "kya X hai" asks what is X ("kya pending hai?", "kya kya due hai"); the longer phrase first.
-_WHAT_IS = re.compile(r"(?<![\w'’-])kya\s+(kya\s+)?(?:(\w+)\s+)?(?:hai|hain)(?![\w'’-])", re.I)
+# "kya X hai" asks what is X ("kya pending hai?", "kya kya due hai"); "kya karna hai" asks what to do.
+_WHAT_IS = re.compile(
+    r"(?<![\w'’-])kya\s+(kya\s+)?(?:(?!kar(?:na|ni)\b)(\w+)\s+)?(?:hai|hain)(?![\w'’-])", re.I
+)
 _GLOSS = {
     "ke baare mein": "about", "ke liye": "for", "karna hai": "to do", "karni hai": "to do",
     "pehli baar": "first time", "kya kya": "what all", "kya": "what", "kaun": "who", "kaunsa": "which",
@@ -46,7 +48,9 @@ _GLOSSED = re.compile(
     re.I,
 )
 # "is" before a span of time: "is wk", "is hafte", "is mahine" (this week, this month).
-_THIS = re.compile(r"(?<![\w'’-])is(?=\s+(?:wk|week|weekend|wknd|month|mth|year|yr|hafte|hafta|mahine|mahina|saal)\b)", re.I)
+_THIS = re.compile(
+    r"(?<![\w'’-])is(?=\s+(?:wk|week|weekend|wknd|month|mth|year|yr|hafte|hafta|mahine|mahina|saal)\b)", re.I
+)
 _DAY_AROUND = re.compile(r"(?<![\w'’-])(kal|parso|parson)(?![\w'’-])", re.I)
 
 
@@ -58,13 +62,15 @@ def in_english(question: str) -> str:
     past = _PAST.search(question) is not None
     text = _THIS.sub("this", question)
     text = _DAY_AROUND.sub(lambda m: _day_around(m.group(1), past), text)
-    text = _WHAT_IS.sub(lambda m: " ".join(w for w in ("what", m.group(1) and "all", "is", m.group(2)) if w), text)
+    text = _WHAT_IS.sub(
+        lambda m: " ".join(w for w in ("what", m.group(1) and "all", "is", m.group(2)) if w), text
+    )
     text = _GLOSSED.sub(lambda m: _GLOSS[" ".join(m.group(1).lower().split())], text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def _day_around(word: str, past: bool) -> str:
-    """"kal" is the day before or after today and "parso" the one beyond: the tense says which."""
+    """Which day "kal" (the day before or after today) or "parso" (the one beyond) is: the tense says."""
     if word.lower() == "kal":
         return "yesterday" if past else "tomorrow"
     return "the day before yesterday" if past else "the day after tomorrow"
