@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 
 # Words that mark a question as Hinglish: question words, the verb "to be", postpositions and the
-# past tense, none of them spelt as an English word.
+# past tense, none of them spelt as an English word; in lower case, as typed, since a name or an
+# initialism in capitals is spelt like some ("Hui Min", "PE kit").
 _MARKS = re.compile(
     r"(?<![\w'’-])(?:kya|hai|hain|kab|kaun|kaunsa|kaunsi|kaunse|kahan|kahaan|kaise|kaisa|kaisi|kitna"
-    r"|kitni|kitne|ka|ki|ke|ko|karna|karni|tha|thi|hua|hui|kiya|chahiye|bhejo|batao|baaki|pe|liye)(?![\w'’-])",
-    re.I,
+    r"|kitni|kitne|ka|ki|ke|ko|karna|karni|tha|thi|hua|hui|kiya|chahiye|bhejo|batao|baaki|pe|liye)(?![\w'’-])"
 )
 # The past tense, where "kal" and "parso" look back ("kal kya hua tha?": yesterday).
 _PAST = re.compile(
@@ -41,11 +41,15 @@ _GLOSS = {
     "batao": "tell", "karna": "do", "hafte": "week", "hafta": "week", "mahine": "month",
     "mahina": "month", "agle": "next", "agla": "next", "pichle": "last", "pichla": "last",
 }  # fmt: skip
+
+
+def _as_typed(phrase: str) -> str:
+    """A pattern of `phrase` in lower case, or with its first letter a capital ("Kya hai …")."""
+    return f"[{phrase[0]}{phrase[0].upper()}]" + re.escape(phrase[1:]).replace(r"\ ", r"\s+")
+
+
 _GLOSSED = re.compile(
-    r"(?<![\w'’-])("
-    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_GLOSS, key=len, reverse=True))
-    + r")(?![\w'’-])",
-    re.I,
+    r"(?<![\w'’-])(" + "|".join(map(_as_typed, sorted(_GLOSS, key=len, reverse=True))) + r")(?![\w'’-])"
 )
 # "is" before a span of time: "is wk", "is hafte", "is mahine" (this week, this month).
 _THIS = re.compile(

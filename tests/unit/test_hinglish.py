@@ -24,6 +24,7 @@ from mnemo.retrieval.ranking.times.task_questions import task_question
         ("Mehta wedding ke saare pending kaam?", "Mehta wedding all pending tasks?"),
         ("car EMI kitni hai ab?", "car EMI how much is now?"),
         ("sangeet aur pheras kahan hai?", "sangeet and pheras where is?"),
+        ("Kya hai kal?", "what is tomorrow?"),
     ],
 )
 def test_hindi_words_are_read_in_english(question: str, english: str) -> None:
@@ -39,6 +40,9 @@ def test_hindi_words_are_read_in_english(question: str, english: str) -> None:
         "sab committee notes",
         # German's "mein" alone does not make a question Hinglish.
         "was ist mein termin",
+        # A name or an initialism in capitals spelt like a Hindi word.
+        "remind me about school stuff like PE kit",
+        "Hui Min's sessions in January – what did users struggle with?",
     ],
 )
 def test_other_text_stays(text: str) -> None:
