@@ -39,7 +39,8 @@ _GLOSS = {
     "abhi": "now", "saare": "all", "saari": "all", "sab": "all", "sabhi": "all", "kuch": "anything",
     "kaam": "tasks", "baaki": "left", "pehle": "before", "baad": "after", "bhejo": "send",
     "batao": "tell", "karna": "do", "hafte": "week", "hafta": "week", "mahine": "month",
-    "mahina": "month", "agle": "next", "agla": "next", "pichle": "last", "pichla": "last",
+    "mahina": "month", "agle": "next", "agla": "next", "pichle": "last", "pichla": "last", "se": "from",
+    "shaadi": "wedding",
 }  # fmt: skip
 
 
