@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .hinglish import in_english
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_PHRASE_WORDS = 6
 
@@ -57,6 +59,7 @@ _SHORTHAND = {
     "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "youre": "you're",
     "theyre": "they're", "gotta": "have to", "gonna": "going to", "wanna": "want to", "kinda": "kind of",
     "sorta": "sort of", "lemme": "let me", "gimme": "give me", "em": "them", "hafta": "have to",
+    "pls": "please", "plz": "please",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
 # "'ve" after a question word or a pronoun is "have" ("what've I got today?", "we've got on"): the
@@ -91,6 +94,9 @@ _MIXED_IN = {
     "hierdie maand": "this month", "hierdie naweek": "this weekend", "volgende naweek": "next weekend",
     "naweek": "weekend", "maandag": "monday", "dinsdag": "tuesday", "woensdag": "wednesday",
     "donderdag": "thursday", "vrydag": "friday", "saterdag": "saturday", "sondag": "sunday",
+    # Hindi typed in English letters ("kal", the day either side of today, is read in hinglish.py)
+    "aaj raat": "tonight", "aaj": "today", "is hafte": "this week", "agle hafte": "next week",
+    "is mahine": "this month", "agle mahine": "next month",
 }  # fmt: skip
 _MIXED_IN_WORD = re.compile(
     r"(?<![\w'’-])("
@@ -107,8 +113,8 @@ def _in_english(found: re.Match[str]) -> str:
 def spelled_out(text: str) -> str:
     """`text` with chat shorthand spelt out and the time words of other languages it mixes in put in
     English: "whats on next wk" → "what's on next week", "what do i have kesho" → "what do i have
-    tomorrow"."""
-    text = _MIXED_IN_WORD.sub(_in_english, text)
+    tomorrow"; a Hinglish question's Hindi words too ("kal kya hai?" → "tomorrow what is?")."""
+    text = in_english(_MIXED_IN_WORD.sub(_in_english, text))
     return _HAVE.sub(r"\1 have", _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text))
 
 

@@ -91,8 +91,9 @@ def asked_topics(query: str) -> frozenset[str]:
     return topic_stems(" ".join(w for w in words if len(w) > 2 and w not in _SAYS_NO_TOPIC))
 
 
-# A time and the word "plans" alone ask what is planned then ("weekend plans", "plans tomorrow?").
-_SAYS_PLANS = _SAYS_NOTHING | {"plans", "planned"}
+# A time and the word "plans" alone ask what is planned then ("weekend plans", "plans tomorrow?",
+# "what's the plan for March?").
+_SAYS_PLANS = _SAYS_NOTHING | {"plan", "plans", "planned"}
 
 
 def _only_a_time(query: str, phrase: str, words: frozenset[str] = _SAYS_NOTHING) -> bool:
