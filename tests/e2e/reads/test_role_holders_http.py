@@ -13,10 +13,9 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import contribution, event, ranked_contents, retrieved, semantic, store_holding
+from tests.e2e.conftest import Asker, contribution, event, semantic, store_holding
 
-NOW = "2027-03-25T08:00:00Z"
-WORKER = {"user_id": "worker"}
+WORKER = Asker({"user_id": "worker"}, "2027-03-25T08:00:00Z", {"min_confidence": 0})
 MANAGER = "my manager at Fernhill Labs is Greta Lindqvist, lead of the billing team. 1:1 every other Monday."
 HANDOVER = (
     "Tue 2 Feb: Greta told the team she's moving to the search group. From today my manager is Tariq "
@@ -32,17 +31,17 @@ MEMORIES: list[dict[str, Any]] = [
     event("Passed the on-call handbook quiz.", "2027-03-01T10:00"),
 ]
 
-worker = store_holding(MEMORIES, WORKER)
+worker = store_holding(MEMORIES, WORKER.scope)
 
 
 async def test_the_new_manager_ranks_above_the_older_fact(worker: AsyncTestClient[Any]) -> None:
     question = "who's my manager"
-    contents = await ranked_contents(worker, question, WORKER, NOW)
+    contents = await WORKER.ranked(worker, question)
     assert contents.index(HANDOVER) < contents.index(MANAGER)
-    memories = await retrieved(worker, question, WORKER, NOW, min_confidence=0)
+    memories = await WORKER.retrieved(worker, question)
     assert contribution(memories, HANDOVER, "role_holder") > 0.0
 
 
 async def test_a_question_that_asks_no_person_moves_nothing(worker: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(worker, "how often is my 1:1", WORKER, NOW, min_confidence=0)
+    memories = await WORKER.retrieved(worker, "how often is my 1:1")
     assert contribution(memories, HANDOVER, "role_holder") == 0.0
