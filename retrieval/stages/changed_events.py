@@ -53,18 +53,14 @@ Events lifted over one statement are steps of one chain ("reduced from 5 mg to 3
 to 2.5 mg"): the one that happened later lands above. A later event that retells a step (a shared name,
 alike in meaning) joins the chain though it says no change ("stable on the 3.75 mg of bisoprolol"
 months after "reduced from 5 mg to 3.75 mg"): it is the latest news of that change, where it trails
-the statement by as little. All stay candidates. A post-engine stage
-(stages/post.py) after `NewerFirst`; `explain` shows it as `changed_event`.
-
-Size: over 400 lines, as the readings of one pair (words, times, meaning, the chain's later steps)
-are judged together and each refers to the others.
+the statement by as little (the chains' readings: stages/change_chains.py). All stay candidates. A
+post-engine stage (stages/post.py) after `NewerFirst`; `explain` shows it as `changed_event`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy.typing as npt
@@ -79,6 +75,17 @@ from ..ranking.model import RankingModel
 from . import rank
 from .asked_changes import NOTHING_ASKED_NOW, AskedChange
 from .asked_values import NO_QUESTION, NOTHING_ASKED, Asked, Question, asked, asks_now
+from .change_chains import (
+    WINDOW,
+    Later,
+    add_later_steps,
+    asked_values,
+    content,
+    newer_statements,
+    restates,
+    retells,
+    said,
+)
 from .plan import ReadPlan
 from .post import (
     Adjustment,
@@ -92,7 +99,7 @@ from .post import (
     raise_to,
     same_meaning,
 )
-from .statement_times import dated, event_is_newer, happened
+from .statement_times import event_is_newer, happened
 
 # How an event tells that a value changed (English usage): a verb of change, a date a value holds
 # from, a value "from" one thing "to" another, an arrow. Not a statement's "since" ("log volume up 40%
@@ -117,7 +124,6 @@ EVENT_STATES_CHANGE = (
 STATEMENT_TYPES = tuple(
     t for t in rank.NEWER_FIRST_TYPES if not SPECS[t].holds_events and not SPECS[t].answers_how
 )
-_WINDOW = 32  # the best hits of each type compared, as for newer-first
 # Half newer-first's step: an event lifted over an older fact lands below a newer fact that
 # newer-first lifted over the same one (that fact states the current value the event announced).
 _ABOVE = 0.5e-4
@@ -157,6 +163,11 @@ def tells_change(text: str) -> bool:
 
 
 # Asked of the same best events request after request; by the pattern too, which a variant may change.
+def _statements(hits: Hits) -> list[ScoredPoint]:
+    """The statements an event may outdate among the best hits, best first."""
+    return sorted((h for t in STATEMENT_TYPES for h in hits.get(t, [])[:WINDOW]), key=lambda h: -h.score)
+
+
 @lru_cache(maxsize=32_768)
 def _says(pattern: str, text: str) -> bool:
     return re.search(pattern, text, re.I) is not None
@@ -178,11 +189,8 @@ def candidate_pairs(
     lead a statement may have over an event that names its value as the one it left, where that is
     more than `reach`; `asked_now`: an event that tells a change of what a question about now asks,
     and a statement naming the thing asked, share their subject too)."""
-    events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:_WINDOW]]
-    statements = sorted(
-        (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]),
-        key=lambda h: -h.score,
-    )
+    events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:WINDOW]]
+    statements = _statements(hits)
     if not events or not statements:
         return []
     pairs: list[tuple[ScoredPoint, list[ScoredPoint]]] = []
@@ -200,7 +208,7 @@ def candidate_pairs(
             < max(reach, left_reach if _tells_newer(event, s, lasting) else 0.0)
             and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
-            and (_same_subject(told, s, asked) or (told_now and asked_now.ties(text, _content(s))))
+            and (_same_subject(told, s, asked) or (told_now and asked_now.ties(text, content(s))))
         ]
         if older:
             pairs.append((event, older))
@@ -209,7 +217,7 @@ def candidate_pairs(
 
 def _same_subject(told: FactSignature, statement: ScoredPoint, asked: Asked) -> bool:
     """Whether an event (its signature) and a statement share a name, or a word the question names."""
-    stated = _said(statement)
+    stated = said(statement)
     return not told.names.isdisjoint(stated.names) or asked.shares(told.words, stated.words)
 
 
@@ -221,10 +229,10 @@ def _outdates(
     and they share a word it names, alike in meaning: where nothing is written with capitals, the
     thing asked ties them as a shared name would ("payment" in "what's the mortgage payment these
     days"); where names are written and none is shared, the two are about different things."""
-    told, stated = _said(event), _said(statement)
+    told, stated = said(event), said(statement)
     return (
-        _restates(statement, event, same)
-        or _asked_values(statement, event, values)
+        restates(statement, event, same)
+        or asked_values(statement, event, values)
         or (
             now
             and not told.names
@@ -250,8 +258,8 @@ def _tells_value(event: ScoredPoint, statement: ScoredPoint) -> bool:
 def _tells_asked(event: ScoredPoint, statement: ScoredPoint, asked_now: AskedChange) -> bool:
     """Whether an event tells for good a change of what a question about now asks, which a statement
     about the same thing names (asked_changes.py)."""
-    text = _content(event)
-    return asked_now.told_by(text, tells_lasting_change(text)) and asked_now.ties(text, _content(statement))
+    text = content(event)
+    return asked_now.told_by(text, tells_lasting_change(text)) and asked_now.ties(text, content(statement))
 
 
 def _tells_newer(event: ScoredPoint, statement: ScoredPoint, lasting: bool) -> bool:
@@ -269,25 +277,6 @@ def _gives_anew(event: ScoredPoint, statement: ScoredPoint) -> bool:
     return retells_with_another_value(
         str(statement.payload.get("content", "")), str(event.payload.get("content", ""))
     )
-
-
-def _content(hit: ScoredPoint) -> str:
-    return str(hit.payload.get("content", ""))
-
-
-def _said(hit: ScoredPoint) -> FactSignature:
-    return signature(_content(hit))
-
-
-def _restates(a: ScoredPoint, b: ScoredPoint, same: SameMeaning) -> bool:
-    """Whether two hits say the same thing: a shared name, alike in meaning."""
-    return not _said(a).names.isdisjoint(_said(b).names) and same(a.id, b.id)
-
-
-def _asked_values(older: ScoredPoint, newer: ScoredPoint, values: Asked) -> bool:
-    """Whether two hits are two values of what the question asks: a word it names shared, both near
-    it (stages/asked_values.py)."""
-    return values.shares(_said(newer).words, _said(older).words) and values.values(older.id, newer.id)
 
 
 def _outdated_by(event: ScoredPoint, statement: ScoredPoint, gap: float, said_periods: bool) -> bool:
@@ -329,7 +318,7 @@ async def lift_changed_events(
     )
     if not pairs:
         return {}
-    newer = newer_statements(hits, pairs)
+    newer = newer_statements(_statements(hits), pairs)
     read = await _vectors(hits, pairs, vectors, bool(words), newer)
     same = same_meaning(read, fit.min_cosine)
     values = asked(words, question.vector, read, fit)
@@ -343,7 +332,7 @@ async def lift_changed_events(
                 s
                 for s in older
                 if _outdates(event, s, same, values, now)
-                or _retells(event, s, newer, same)
+                or retells(event, s, newer, same)
                 or ((_tells_value(event, s) or _tells_asked(event, s, asked_now)) and near(s.id, event.id))
             ),
             None,
@@ -352,7 +341,7 @@ async def lift_changed_events(
             over.setdefault(statement.id, (statement, []))[1].append(event)
     if not over:
         return {}
-    following = await _add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
+    following = await add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
     raised: dict[str, float] = {}
     for statement, events in over.values():
         # Events lifted over one statement are steps of one chain: the later step lands above; one
@@ -362,120 +351,6 @@ async def lift_changed_events(
             above = 0.5 if event.id in following else 1.0 + step / len(events)
             raised[event.id] = statement.score + _ABOVE * above
     return raise_to(hits, raised)  # each event is below its statement: always a raise
-
-
-@dataclass(frozen=True)
-class Later:
-    """What the later steps of a chain are judged by: the words the question names, its vector, and
-    the vectors already read (each type's first hit among them)."""
-
-    words: frozenset[str]
-    query_vector: Sequence[float] | None
-    read: Mapping[str, npt.ArrayLike]
-
-
-async def _add_later_steps(
-    hits: Hits,
-    over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]],
-    reach: float,
-    vectors: VectorsOf,
-    model: RankingModel,
-    later_by: Later,
-) -> set[str]:
-    """Add to each chain of events lifted over a statement the later events that retell one of its
-    steps (a shared name, alike in meaning, at least a conversation's span after it), trail the
-    statement by less than `reach` and are, with it, values of what the question asks (its word
-    shared, both near it: stages/asked_values.py): the latest news of the change, though it says no
-    change ("stable on the 3.75 mg of bisoprolol" after "reduced the bisoprolol from 5 mg to 3.75 mg").
-    In a store where every event names the same client, a shared name and a cosine alone join an
-    unrelated email to the chain. Answers the ids of those that mean less alike the statement than
-    two values must ("kitchen floor tiled" after "changed mind on the kitchen floor", over the floor
-    first planned): the step ties them, and they follow the steps, as news of the change that may
-    not be what the question asks of it (the tiling, asked what the floor cost)."""
-    if not later_by.words or later_by.query_vector is None:
-        return set()
-    gap = model.conversation_gap_s
-    steps = {e.id for _, events in over.values() for e in events}
-    later: dict[str, list[ScoredPoint]] = {}
-    for statement, events in over.values():
-        first = min(happened(e.payload) or 0.0 for e in events)
-        later[statement.id] = [
-            h
-            for t, found in hits.items()
-            if SPECS[t].holds_events
-            for h in found[:_WINDOW]
-            if h.id not in steps
-            and 0.0 < statement.score - h.score < reach
-            and (happened(h.payload) or 0.0) >= first + gap
-        ]
-    wanted = steps | {h.id for found in later.values() for h in found}
-    if wanted == steps:
-        return set()
-    read: dict[str, npt.ArrayLike] = dict(later_by.read)
-    for memory_type, found in hits.items():
-        if SPECS[memory_type].holds_events and (
-            compared := [h for h in found if h.id in wanted - read.keys()]
-        ):
-            read.update(await vectors(memory_type, compared))
-    same = same_meaning(read, model.newer_first.min_cosine)
-    values = asked(later_by.words, later_by.query_vector, read, model.newer_first)
-    near = asked(later_by.words, later_by.query_vector, read, model.newer_first, restating=False)
-    taken: set[str] = set()
-    following: set[str] = set()
-    for statement, events in over.values():
-        for event in later[statement.id]:
-            if event.id in taken or not _asked_values(statement, event, near):
-                continue
-            if any(_retold_step(step, event, gap, same) for step in list(events)):
-                events.append(event)
-                taken.add(event.id)
-                if not _asked_values(statement, event, values):
-                    following.add(event.id)
-    return following
-
-
-def _retold_step(step: ScoredPoint, event: ScoredPoint, gap: float, same: SameMeaning) -> bool:
-    """Whether an event happened at least `gap` after a step of a chain and restates it."""
-    at, then = happened(event.payload), happened(step.payload)
-    if at is None or then is None or at < then + gap:
-        return False
-    return _restates(step, event, same)
-
-
-def newer_statements(
-    hits: Hits, pairs: Sequence[tuple[ScoredPoint, list[ScoredPoint]]]
-) -> dict[str, list[ScoredPoint]]:
-    """For each statement an event may outdate, the better statements of a shared name that say they
-    are newer ("since 1 Jan 2027 Katrin is Staff Engineer" over "Katrin is tech lead since 1 May
-    2026"): their values, if they mean the same (`_retells`). Only for a statement with a time of its
-    own: one written with the event that names no start may be the value the event told ("Marco's
-    weekly 1:1 with Ruth" beside "Ruth becomes principal supervisor from 1 February")."""
-    statements = sorted(
-        (h for t in STATEMENT_TYPES for h in hits.get(t, [])[:_WINDOW]), key=lambda h: -h.score
-    )
-    older_ids = {s.id for _, older in pairs for s in older}
-    newer: dict[str, list[ScoredPoint]] = {}
-    for statement in statements:
-        if statement.id not in older_ids or not dated(statement.payload):
-            continue
-        text = str(statement.payload.get("content", ""))
-        names = signature(text).names
-        for other in statements:
-            if other.score <= statement.score:
-                break
-            said = str(other.payload.get("content", ""))
-            if rank.says_newer(said, text) and not names.isdisjoint(signature(said).names):
-                newer.setdefault(statement.id, []).append(other)
-    return newer
-
-
-def _retells(
-    event: ScoredPoint, statement: ScoredPoint, newer: Mapping[str, Sequence[ScoredPoint]], same: SameMeaning
-) -> bool:
-    """Whether an event retells a newer value of a statement: it restates (a shared name, alike in
-    meaning) a better statement that says it is newer than this one and restates it. The event is
-    newer than the statement by their times (`candidate_pairs`), so it tells the value that replaced it."""
-    return any(_restates(n, event, same) and same(statement.id, n.id) for n in newer.get(statement.id, ()))
 
 
 async def _vectors(
