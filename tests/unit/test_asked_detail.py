@@ -272,34 +272,37 @@ def test_the_shipped_ceiling_never_takes_a_memory_out_of_a_default_context() -> 
     assert min(confidences[:5]) >= DEFAULT_MIN_CONFIDENCE
 
 
+def _only_the_best_kept_until_one_tells_it(question: str, notes: list[str], told: str) -> None:
+    """Of `notes` (best first) holding nothing the question asks, only the best keeps a default place;
+    with `told` in third place, none of the first five falls."""
+    model = shipped_calibration()
+    hits = [RankedHit(0.6 - i / 100, note, 0.9) for i, note in enumerate(notes)]
+    near_miss = model.confidences(question, hits, THRESHOLDS)
+    assert near_miss[0] >= DEFAULT_MIN_CONFIDENCE
+    assert all(c < DEFAULT_MIN_CONFIDENCE for c in near_miss[1:])
+    held = [*hits[:2], RankedHit(0.57, told, 0.9), *hits[3:]]
+    assert min(model.confidences(question, held, THRESHOLDS)[:5]) >= DEFAULT_MIN_CONFIDENCE
+
+
 def test_where_nothing_of_the_kind_asked_is_held_only_the_best_keeps_a_default_place() -> None:
     """No hit holds a phone number: the best keeps its ceiling (above the default floor), every
     other hit falls under it. One hit holding a number of the kind: nothing falls."""
-    model = shipped_calibration()
-    question = "what's Dana's phone number?"
-    notes = [RankedHit(0.6 - i / 100, f"Dana note number {i}", 0.9) for i in range(12)]
-    near_miss = model.confidences(question, notes, THRESHOLDS)
-    assert near_miss[0] >= DEFAULT_MIN_CONFIDENCE
-    assert all(c < DEFAULT_MIN_CONFIDENCE for c in near_miss[1:])
-    held = [*notes[:2], RankedHit(0.57, "Dana's phone: 087 555 1234.", 0.9), *notes[3:]]
-    assert min(model.confidences(question, held, THRESHOLDS)[:5]) >= DEFAULT_MIN_CONFIDENCE
+    notes = [f"Dana note number {i}" for i in range(12)]
+    told = "Dana's phone: 087 555 1234."
+    _only_the_best_kept_until_one_tells_it("what's Dana's phone number?", notes, told)
 
 
 def test_where_no_hit_naming_the_names_holds_an_asked_word_only_the_best_keeps_a_default_place() -> None:
     """A salary asked, and the memories about Maya hold sums, none of them her salary: only the best
     keeps a place. One memory telling it: nothing falls. A question asking for no kind of value is
     answered in other words as often, and keeps its context."""
+    notes = [f"Maya paid £{40 + i} for the team lunch." for i in range(12)]
+    told = "Maya's salary is £32,000 a year."
+    _only_the_best_kept_until_one_tells_it("what's Maya's salary?", notes, told)
     model = shipped_calibration()
-    question = "what's Maya's salary?"
-    notes = [RankedHit(0.6 - i / 100, f"Maya paid £{40 + i} for the team lunch.", 0.9) for i in range(12)]
-    near_miss = model.confidences(question, notes, THRESHOLDS)
-    assert near_miss[0] >= DEFAULT_MIN_CONFIDENCE
-    assert all(c < DEFAULT_MIN_CONFIDENCE for c in near_miss[1:])
-    held = [*notes[:2], RankedHit(0.57, "Maya's salary is £32,000 a year.", 0.9), *notes[3:]]
-    assert min(model.confidences(question, held, THRESHOLDS)[:5]) >= DEFAULT_MIN_CONFIDENCE
     story = [RankedHit(0.6 - i / 100, f"Leeds went live with new tills, week {i}.", 0.9) for i in range(12)]
-    told = model.confidences("what's happened with the Leeds rollout?", story, THRESHOLDS)
-    assert min(told[:5]) >= DEFAULT_MIN_CONFIDENCE
+    kept = model.confidences("what's happened with the Leeds rollout?", story, THRESHOLDS)
+    assert min(kept[:5]) >= DEFAULT_MIN_CONFIDENCE
 
 
 def test_a_model_without_a_ceiling_reads_as_before_and_a_ceiling_weighs_only_detail_features() -> None:
