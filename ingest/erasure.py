@@ -31,11 +31,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from ..memtypes.background import cancel_all
 from ..memtypes.errors import InsufficientStorage
 from ..memtypes.governance.history import receipt_time
+from ..memtypes.jsontypes import SettingsGroup
 from ..memtypes.records import utcnow
 from ..memtypes.types import MemoryType
 
@@ -49,10 +50,8 @@ STATE_FILE = "erasure.json"
 KEPT_DONE = 2_000  # finished erasures remembered for `status` (oldest forgotten first)
 
 
-class ErasureConfig(BaseModel):
+class ErasureConfig(SettingsGroup):
     """When a forget's removed text leaves the files: the `forget` group (MNEMO_FORGET__*)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     erase_within_s: float = Field(
         default=300.0,

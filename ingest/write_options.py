@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from ..memtypes.jsontypes import SettingsGroup
 from ..memtypes.types import FACT_TYPE, MemoryType
 from .dedup import DEFAULT_MERGE_THRESHOLDS, DedupConfig
 from .prefilter import DEFAULT_FILLERS, DEFAULT_MIN_CHARS, PrefilterConfig, filler_form
@@ -35,11 +36,9 @@ class WriteResult:
     similarity: float | None = None  # a near-duplicate merge: cosine similarity to the other memory
 
 
-class WriteConfig(BaseModel):
+class WriteConfig(SettingsGroup):
     """The write path's knobs: the `write` group of the settings (MNEMO_WRITE__*). The per-type maps
     add to (or override) the built-in ones; the pre-filter and dedup configs are derived once."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     prefilter_min_chars: dict[MemoryType, int] = Field(
         default_factory=dict,

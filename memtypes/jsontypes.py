@@ -1,4 +1,4 @@
-"""Field types that accept exactly the JSON type the API schema documents.
+"""Field types that accept exactly the JSON type the API schema documents; the settings groups' base.
 
 pydantic's lax mode would take "true" or 1 for a bool, "5" for an int and 0.5 for a date-time, and
 Litestar validates request bodies in lax mode whatever the field says (`strict=False` at call time
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from .limits import bounded_instant
 
@@ -47,3 +47,10 @@ JsonFloat = Annotated[float, BeforeValidator(_number)]
 IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_date_time), AfterValidator(bounded_instant)]
 # A share or a probability, 0 to 1 both included: confidences, overlaps, lifts given as a share.
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class SettingsGroup(BaseModel):
+    """A group of the settings (`MNEMO_<GROUP>__*`): fixed once read, and a key it does not know (a
+    misspelt setting) is an error rather than a default silently kept."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")

@@ -6,9 +6,9 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ..memtypes.jsontypes import Share
+from ..memtypes.jsontypes import SettingsGroup, Share
 from ..memtypes.queries import Fusion
 from ..memtypes.requests import RankingOptions, SearchMode, TypeWeights
 from ..memtypes.types import POLICIES, MemoryType, TypePolicy
@@ -16,14 +16,12 @@ from ..memtypes.types import POLICIES, MemoryType, TypePolicy
 DEFAULT_MIN_CONFIDENCE = 0.004
 
 
-class RetrievalConfig(BaseModel):
+class RetrievalConfig(SettingsGroup):
     """The read path's defaults: the `retrieval` group of the settings (MNEMO_RETRIEVAL__*).
 
     Only what a user or an operator would set; the algorithm's fitted constants, the rules a
     benchmark switches off and the confidence calibration are the retriever's ranking model
     (ranking/model.py, `RankingModel`), a frozen value the stages and terms read from the plan."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     default_budget_tokens: int = Field(
         default=2_000, ge=1, le=200_000, description="the token budget of a request that names none"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..memtypes.errors import Conflict, NotFound
+from ..memtypes.jsontypes import SettingsGroup
 from ..memtypes.ports import Locks, Tokenizers, counts_by_encoding
 from ..memtypes.records import MemoryIn, Scope, utcnow
 from ..memtypes.rendering import turn_line
@@ -25,10 +26,8 @@ from .threads import Thread, ThreadIn, Turn, TurnIn, parse_thread_id
 LOCK_RESOURCE = "thread"
 
 
-class ThreadConfig(BaseModel):
+class ThreadConfig(SettingsGroup):
     """Conversation threads: the `threads` group of the settings (MNEMO_THREADS__*)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     ttl_s: float = Field(
         default=3 * 3600.0, gt=0.0, description="a thread expires this long after its last turn"

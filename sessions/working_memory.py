@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ..memtypes.errors import FieldProblem, InvalidInput, LockTimeout, MnemoError, UnreadableTask
+from ..memtypes.jsontypes import SettingsGroup
 from ..memtypes.ports import Locks, Tokenizers, counts_by_encoding
 from ..memtypes.records import MemoryIn, Scope, normalize_content, utcnow
 from ..memtypes.rendering import memory_line
@@ -47,10 +48,8 @@ SWEEP_BATCH = 100  # expired tasks archived per pass; the next pass, sweep_inter
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
-class WorkingConfig(BaseModel):
+class WorkingConfig(SettingsGroup):
     """A task's working memory: the `working` group of the settings (MNEMO_WORKING__*)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     max_tokens: int = Field(
         default=4_000,

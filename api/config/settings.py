@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ...backends.qdrant.config import QdrantConfig
 from ...backends.redis.client import RedisConfig
 from ...ingest.erasure import ErasureConfig
 from ...ingest.write_options import WriteConfig
+from ...memtypes.jsontypes import SettingsGroup
 from ...memtypes.limits import MAX_ITEMS_PER_REQUEST
 from ...retrieval.options import RetrievalConfig
 from ...sessions.thread_writes import ThreadConfig
@@ -23,10 +24,8 @@ MULTI_TENANT_RATE_PER_MINUTE = 3_000
 MULTI_TENANT_RATE_BURST = 600
 
 
-class EmbeddingConfig(BaseModel):
+class EmbeddingConfig(SettingsGroup):
     """The embedding model: the `embedding` group (MNEMO_EMBEDDING__*)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     backend: Literal["sentence-transformers", "static"] = Field(
         default="sentence-transformers",
@@ -56,10 +55,8 @@ class EmbeddingConfig(BaseModel):
     )
 
 
-class ReviewerConfig(BaseModel):
+class ReviewerConfig(SettingsGroup):
     """An optional LLM importance reviewer: the `reviewer` group (MNEMO_REVIEWER__*)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: str | None = Field(default=None, description="OpenAI-compatible endpoint; unset = off")
     model: str = Field(default="gpt-4o-mini", description="the model named in each review request")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import Field, SecretStr
 
+from ...memtypes.jsontypes import SettingsGroup
 from ..circuit import BreakerFailures, BreakerResetS
 
 
-class QdrantConfig(BaseModel):
+class QdrantConfig(SettingsGroup):
     """The `qdrant` group of the settings (MNEMO_QDRANT__*)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: str | None = Field(default=None, description="a Qdrant server; unset = embedded Qdrant Edge")
     api_key: SecretStr | None = Field(

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from aiobreaker import CircuitBreakerError
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import Field, SecretStr
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 
 from ...memtypes.errors import InsufficientStorage, Unavailable
+from ...memtypes.jsontypes import SettingsGroup
 from ..circuit import BreakerFailures, BreakerGuarded, BreakerResetS, dependency_breaker
 from .cluster import (
     FAILOVER_ERRORS,
@@ -44,10 +45,8 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-class RedisConfig(BaseModel):
+class RedisConfig(SettingsGroup):
     """Redis (working memory, threads, locks): the `redis` group of the settings (MNEMO_REDIS__*)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: SecretStr | None = Field(
         default=None,
