@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from ...memtypes.jsontypes import SettingsGroup
 
 
-class QdrantLocalConfig(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class QdrantLocalConfig(SettingsGroup):
     path: Path | None = Field(default=None, description="keep the vectors in qdrant-client's local mode here")
 '''
 
