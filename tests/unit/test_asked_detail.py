@@ -25,12 +25,13 @@ from mnemo.retrieval.ranking.asked.asked_names import acronyms, asked_past, open
 from mnemo.retrieval.ranking.asked.evidence import ConfidenceFeaturesModel, query_words
 from mnemo.retrieval.ranking.confidence import Calibration, RankedHit, shipped_calibration
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
+from tests.unit.verdicts import answer_test
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads features with
 
 
-@pytest.mark.parametrize(
-    ("question", "kinds"),
+test_a_question_says_what_kind_of_value_it_asks_for = answer_test(
+    asked_kinds,
     [
         ("what's Dana's mobile?", {Kind.PHONE}),
         ("what's Kathleen Dolan's number?", {Kind.PHONE}),
@@ -119,8 +120,6 @@ THRESHOLDS = DEFAULT_MODEL.confidence_features  # what the service reads feature
         ("how often is payday?", {Kind.COUNT, Kind.DATE}),  # "weekly"
     ],
 )
-def test_a_question_says_what_kind_of_value_it_asks_for(question: str, kinds: set[Kind]) -> None:
-    assert asked_kinds(question) == kinds
 
 
 @pytest.mark.parametrize(
@@ -547,8 +546,8 @@ def test_the_name_a_clipped_request_opens_with_must_be_held() -> None:
     assert missing == 0.0 and gap < 0.3
 
 
-@pytest.mark.parametrize(
-    ("question", "told"),
+test_a_when_question_about_what_happened_tells_its_event_by_a_verb = answer_test(
+    event_verb,
     [
         ("when did we buy the Ram", {"when", "did", "we", "buy"}),
         ("When did Dr Mulvey finish up?", {"when", "did", "dr", "mulvey", "finish"}),
@@ -560,8 +559,6 @@ def test_the_name_a_clipped_request_opens_with_must_be_held() -> None:
         ("when was Hanley Mills' duplicate problem fixed?", set()),
     ],
 )
-def test_a_when_question_about_what_happened_tells_its_event_by_a_verb(question: str, told: set[str]) -> None:
-    assert event_verb(question) == told
 
 
 def test_an_event_answers_when_it_happened_in_its_own_words() -> None:

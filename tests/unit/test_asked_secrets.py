@@ -14,10 +14,10 @@ from mnemo.retrieval.ranking.asked.asked_detail import (
 )
 from mnemo.retrieval.ranking.asked.secret_codes import asked_secrets, states_secret
 from tests.unit.asked_checks import THRESHOLDS, judged
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("query", "asked"),
+test_a_secret_is_asked_by_its_noun = answer_test(
+    asked_secrets,
     [
         ("what's the wifi password at the office?", True),
         ("gate code at Linda's?", True),
@@ -28,12 +28,10 @@ from tests.unit.asked_checks import THRESHOLDS, judged
         ("what's the van's registration?", False),
     ],
 )
-def test_a_secret_is_asked_by_its_noun(query: str, asked: bool) -> None:
-    assert asked_secrets(query) is asked
 
 
-@pytest.mark.parametrize(
-    ("content", "states"),
+test_a_secret_is_stated_just_after_its_noun = answer_test(
+    states_secret,
     [
         ("Client: Linda, 2214 SE Salmon St. Gate code 4471; dog Biscuit.", True),
         ("RN adult, NMC PIN 14I2087W, qualified 2015.", True),
@@ -51,8 +49,6 @@ def test_a_secret_is_asked_by_its_noun(query: str, asked: bool) -> None:
         ("Dedicated desk #14 at the cowork, $275/mo.", False),
     ],
 )
-def test_a_secret_is_stated_just_after_its_noun(content: str, states: bool) -> None:
-    assert states_secret(content) is states
 
 
 def test_a_memory_telling_where_a_secret_is_kept_does_not_hold_it() -> None:

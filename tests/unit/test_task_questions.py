@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mnemo.retrieval.ranking.times.task_questions import asked_topics, task_question, topic_stems
+from tests.unit.verdicts import answer_test
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 FIRST = datetime.min.replace(tzinfo=UTC)
@@ -99,8 +100,8 @@ def test_a_time_told_before_the_question_still_times_what_it_asks_to_do() -> Non
     assert window_of("Busy week next week, what have I got on?") == (d(2026, 11, 23), d(2026, 11, 30))
 
 
-@pytest.mark.parametrize(
-    ("query", "topics"),
+test_the_topic_a_question_about_tasks_names = answer_test(
+    asked_topics,
     [
         ("What dad-related things do I still need to do?", {"dad"}),
         ("Rachel's asking – what wedding stuff is still on my list?", {"wedd"}),  # the asking clause
@@ -113,8 +114,6 @@ def test_a_time_told_before_the_question_still_times_what_it_asks_to_do() -> Non
         ("um what bills have i got coming up", {"bill"}),
     ],
 )
-def test_the_topic_a_question_about_tasks_names(query: str, topics: set[str]) -> None:
-    assert asked_topics(query) == topics
 
 
 def test_a_topic_is_matched_in_any_form() -> None:

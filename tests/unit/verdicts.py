@@ -1,5 +1,6 @@
-"""The table of a yes-or-no check: the cases it says yes to and the cases it says no to, as the rows
-of one parametrized test that asserts the check's answer."""
+"""The table of a check's answers: each row the arguments of one case and the answer expected of it,
+as the rows of one parametrized test that asserts the check's answer; a yes-or-no check's table as
+the cases it says yes to and the cases it says no to."""
 
 from __future__ import annotations
 
@@ -19,15 +20,22 @@ def yes_and_no(yes: Iterable[Any], no: Iterable[Any]) -> list[tuple[Any, ...]]:
     ]
 
 
-def verdict_test(check: Callable[..., bool], yes: Iterable[Any], no: Iterable[Any]) -> Callable[..., None]:
-    """The test that `check` answers True to each case of `yes` and False to each of `no`, one row a
-    case, named by its words and the answer; a module runs it by binding it to a `test_` name."""
-    cases = [(row[:-1], row[-1]) for row in yes_and_no(yes, no)]
+def answer_test(check: Callable[..., Any], rows: Iterable[tuple[Any, ...]]) -> Callable[..., None]:
+    """The test that `check`, given each row's arguments (all but its last), answers its last: one
+    case a row, named by its words and the answer; a module runs it by binding it to a `test_` name."""
+    cases = [(row[:-1], row[-1]) for row in rows]
     ids = ["-".join(map(str, (*case, expected))) for case, expected in cases]
 
     @pytest.mark.parametrize(("case", "expected"), cases, ids=ids)
-    def test(case: tuple[Any, ...], expected: bool) -> None:
+    def test(case: tuple[Any, ...], expected: Any) -> None:
         answer = check(*case)
-        assert answer is expected, f"{check.__name__}{case!r} is {answer!r}, not {expected}"
+        # A yes or a no is the bool itself, not a value that compares equal to it.
+        right = answer is expected if isinstance(expected, bool) else answer == expected
+        assert right, f"{check.__name__}{case!r} is {answer!r}, not {expected!r}"
 
     return test
+
+
+def verdict_test(check: Callable[..., bool], yes: Iterable[Any], no: Iterable[Any]) -> Callable[..., None]:
+    """The test that `check` answers True to each case of `yes` and False to each of `no`."""
+    return answer_test(check, yes_and_no(yes, no))
