@@ -59,6 +59,16 @@ def test_spoken_and_formal_questions_about_tasks_name_their_window(
         "Daniel's team missed the SLA again – how do I normally structure a vendor escalation note?",
         "Flying out tomorrow – what's the gate code for the Airbnb?",
         "I dropped the ball on the invoices, how do I word a polite reminder?",
+        # A time with other words, or past.
+        "what did we do in April?",
+        "is the office open on Friday?",
+        "who covers December?",
+        "April 2026",
+        # An event with other words, or since it.
+        "since the move",
+        "before I approve",
+        "what did we eat before the berlin show?",
+        "after Fionn's party, who drove?",
     ],
 )
 def test_other_questions_stay_apart_from_tasks(query: str) -> None:
