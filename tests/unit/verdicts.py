@@ -20,11 +20,19 @@ def yes_and_no(yes: Iterable[Any], no: Iterable[Any]) -> list[tuple[Any, ...]]:
     ]
 
 
+def _shown(value: Any) -> str:
+    """A value as a test id writes it, the same in every process: a set's members in order, since
+    the order of a set of strings changes with each interpreter's hash seed."""
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(map(_shown, value))) + "}"
+    return str(value)
+
+
 def answer_test(check: Callable[..., Any], rows: Iterable[tuple[Any, ...]]) -> Callable[..., None]:
     """The test that `check`, given each row's arguments (all but its last), answers its last: one
     case a row, named by its words and the answer; a module runs it by binding it to a `test_` name."""
     cases = [(row[:-1], row[-1]) for row in rows]
-    ids = ["-".join(map(str, (*case, expected))) for case, expected in cases]
+    ids = ["-".join(map(_shown, (*case, expected))) for case, expected in cases]
 
     @pytest.mark.parametrize(("case", "expected"), cases, ids=ids)
     def test(case: tuple[Any, ...], expected: Any) -> None:
