@@ -5,8 +5,6 @@ value of the kind asked."""
 
 from __future__ import annotations
 
-import pytest
-
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.stages.asked_changes import AskedChange
@@ -14,6 +12,7 @@ from mnemo.retrieval.stages.asked_values import Question
 from mnemo.retrieval.stages.changed_events import lift_changed_events, tells_lasting_change
 from tests.unit.test_fact_rules import LOADED, written_hit
 from tests.unit.test_retold_values import vectors_of
+from tests.unit.verdicts import verdict_test
 
 DAY = 86_400.0
 BOXES = "which day do the boxes go out these days"
@@ -25,39 +24,34 @@ def told(question: str, event: str) -> bool:
     return AskedChange.of(question).told_by(event, tells_lasting_change(event))
 
 
-@pytest.mark.parametrize(
-    ("question", "event"),
-    [
-        (BOXES, MOVED),  # "boxes" / "box"
-        ("how much is a veg box now?", "emailed the box households: from April boxes are £15.50"),
-        (
-            "who owns the ERP integration on their side now?",
-            "Tomasz is leaving; Hollie Tran joins as ERP Manager and will own the connector.",
-        ),
-    ],
-)
-def test_a_lasting_change_of_the_thing_asked_about_now(question: str, event: str) -> None:
-    assert told(question, event)
+CHANGES_TOLD = [
+    (BOXES, MOVED),  # "boxes" / "box"
+    ("how much is a veg box now?", "emailed the box households: from April boxes are £15.50"),
+    (
+        "who owns the ERP integration on their side now?",
+        "Tomasz is leaving; Hollie Tran joins as ERP Manager and will own the connector.",
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("question", "event"),
-    [
-        # a shared name, not the thing asked
-        ("how much levothyroxine is Nuala on now?", "Four hens left now, and Nuala is very upset."),
-        ("what's Imran's title now?", "Order form signed by Imran: total ARR is now £68,200."),
-        # no value of the kind asked (a day)
-        (BOXES, "box delivery changed: Kaz packs them now"),
-        # "still" asks what remains, not a value as it stands
-        ("how much do we still need for the organ?", "the fete raised €2,340 toward the organ, now €3,520"),
-        # no word of time: a question that may ask what stayed true
-        ("which day do the boxes go out", MOVED),
-        # a one-off
-        (BOXES, "boxes went out on Friday instead of Thursday this week"),
-    ],
+NO_CHANGE_TOLD = [
+    # a shared name, not the thing asked
+    ("how much levothyroxine is Nuala on now?", "Four hens left now, and Nuala is very upset."),
+    ("what's Imran's title now?", "Order form signed by Imran: total ARR is now £68,200."),
+    # no value of the kind asked (a day)
+    (BOXES, "box delivery changed: Kaz packs them now"),
+    # "still" asks what remains, not a value as it stands
+    ("how much do we still need for the organ?", "the fete raised €2,340 toward the organ, now €3,520"),
+    # no word of time: a question that may ask what stayed true
+    ("which day do the boxes go out", MOVED),
+    # a one-off
+    (BOXES, "boxes went out on Friday instead of Thursday this week"),
+]
+
+
+test_which_events_tell_a_lasting_change_of_the_thing_asked_about_now = verdict_test(
+    told, CHANGES_TOLD, NO_CHANGE_TOLD
 )
-def test_what_tells_no_change_of_the_thing_asked(question: str, event: str) -> None:
-    assert not told(question, event)
 
 
 async def test_the_event_is_lifted_over_the_older_statement_from_the_lower_bar() -> None:

@@ -44,14 +44,37 @@ def test_a_score_is_a_grade_a_pass_or_a_number_that_is_no_date(text: str, held: 
     assert holds_form(Kind.SCORE, text) is held
 
 
-def test_a_report_that_gives_no_mark_does_not_hold_one() -> None:
-    question = "what did maya get in math on her report card"
-    report = (
-        "Leo's year-end report card: strong in math and science, needs to work on written output; "
-        "Maya's said she's a great reader but rushes her math"
-    )
-    assert judged(question, report)[:2] == (1.0, 1.0)
-    assert judged(question, "Maya's report card: B+ in math, A in reading")[:2] == (1.0, 0.0)
+@pytest.mark.parametrize(
+    ("question", "without", "holding"),
+    [
+        pytest.param(
+            "what did maya get in math on her report card",
+            "Leo's year-end report card: strong in math and science, needs to work on written output; "
+            "Maya's said she's a great reader but rushes her math",
+            "Maya's report card: B+ in math, A in reading",
+            id="a-report-that-gives-no-mark",
+        ),
+        # A name elsewhere in the sentence is another's: Sean is Aoife's brother, not a twin.
+        pytest.param(
+            "what are aoife's twins called",
+            "Sister-in-law Aoife (Sean's sister) lives in Calgary, has twins",
+            "Aoife's twins are Finn and Rory, 6 in May",
+            id="a-name-is-held-near-what-it-names",
+        ),
+        pytest.param(
+            "hcww aws account id",
+            "HCWW AWS: region us-west-2, I deploy as IAM user marisol-deploy; access keys live in 1Password "
+            "vault 'HCWW'; infra is Terraform in repo hcww-infra",
+            "HCWW AWS account 4471-2290-1183, region us-west-2",
+            id="an-id-is-asked-of-what-it-numbers",
+        ),
+    ],
+)
+def test_a_note_that_tells_of_the_thing_without_its_detail_misses_it(
+    question: str, without: str, holding: str
+) -> None:
+    assert judged(question, without)[:2] == (1.0, 1.0)
+    assert judged(question, holding)[:2] == (1.0, 0.0)
 
 
 def test_a_clipped_request_with_a_time_after_its_kind_asks_for_it() -> None:
@@ -59,26 +82,6 @@ def test_a_clipped_request_with_a_time_after_its_kind_asks_for_it() -> None:
     assert is_question(question)
     note = "Brickyard wifi SSID Brickyard-Members; door code changes monthly, posted in the member Slack"
     assert judged(question, note)[:2] == (1.0, 1.0)
-
-
-def test_a_name_is_held_near_what_it_names() -> None:
-    """A name elsewhere in the sentence is another's: Sean is Aoife's brother, not a twin."""
-    question = "what are aoife's twins called"
-    assert judged(question, "Sister-in-law Aoife (Sean's sister) lives in Calgary, has twins")[:2] == (
-        1.0,
-        1.0,
-    )
-    assert judged(question, "Aoife's twins are Finn and Rory, 6 in May")[:2] == (1.0, 0.0)
-
-
-def test_an_id_is_asked_of_what_it_numbers() -> None:
-    question = "hcww aws account id"
-    note = (
-        "HCWW AWS: region us-west-2, I deploy as IAM user marisol-deploy; access keys live in 1Password "
-        "vault 'HCWW'; infra is Terraform in repo hcww-infra"
-    )
-    assert judged(question, note)[:2] == (1.0, 1.0)
-    assert judged(question, "HCWW AWS account 4471-2290-1183, region us-west-2")[:2] == (1.0, 0.0)
 
 
 def test_an_owner_named_only_as_company_owns_nothing_told() -> None:

@@ -16,6 +16,7 @@ from mnemo.retrieval.ranking.asked.asked_detail import (
 from mnemo.retrieval.ranking.asked.asked_things import others_own, unmarked_owners
 from mnemo.retrieval.ranking.asked.evidence import stem
 from tests.unit.asked_checks import THRESHOLDS, judged
+from tests.unit.verdicts import answer_test
 
 
 @pytest.mark.parametrize(
@@ -116,8 +117,8 @@ def test_a_month_and_its_day_are_no_street_and_number() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("question", "kinds"),
+test_a_rate_asks_an_amount_and_a_room_its_number = answer_test(
+    asked_kinds,
     [
         ("What interest rate is the Pikes' mortgage on?", {Kind.PERCENT}),
         # What a code's rate is, is the rate asked ("tax code rate"), not a code: a tax's in percent.
@@ -127,8 +128,6 @@ def test_a_month_and_its_day_are_no_street_and_number() -> None:
         ("which room is Jonas's viva in?", {Kind.CODE}),
     ],
 )
-def test_a_rate_asks_an_amount_and_a_room_its_number(question: str, kinds: set[Kind]) -> None:
-    assert asked_kinds(question) == kinds
 
 
 def test_a_room_is_held_by_its_number() -> None:

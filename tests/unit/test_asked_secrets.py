@@ -14,10 +14,10 @@ from mnemo.retrieval.ranking.asked.asked_detail import (
 )
 from mnemo.retrieval.ranking.asked.secret_codes import asked_secrets, states_secret
 from tests.unit.asked_checks import THRESHOLDS, judged
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("query", "asked"),
+test_a_secret_is_asked_by_its_noun = answer_test(
+    asked_secrets,
     [
         ("what's the wifi password at the office?", True),
         ("gate code at Linda's?", True),
@@ -28,12 +28,10 @@ from tests.unit.asked_checks import THRESHOLDS, judged
         ("what's the van's registration?", False),
     ],
 )
-def test_a_secret_is_asked_by_its_noun(query: str, asked: bool) -> None:
-    assert asked_secrets(query) is asked
 
 
-@pytest.mark.parametrize(
-    ("content", "states"),
+test_a_secret_is_stated_just_after_its_noun = answer_test(
+    states_secret,
     [
         ("Client: Linda, 2214 SE Salmon St. Gate code 4471; dog Biscuit.", True),
         ("RN adult, NMC PIN 14I2087W, qualified 2015.", True),
@@ -51,8 +49,6 @@ def test_a_secret_is_asked_by_its_noun(query: str, asked: bool) -> None:
         ("Dedicated desk #14 at the cowork, $275/mo.", False),
     ],
 )
-def test_a_secret_is_stated_just_after_its_noun(content: str, states: bool) -> None:
-    assert states_secret(content) is states
 
 
 def test_a_memory_telling_where_a_secret_is_kept_does_not_hold_it() -> None:
@@ -66,13 +62,22 @@ def test_a_memory_telling_where_a_secret_is_kept_does_not_hold_it() -> None:
 @pytest.mark.parametrize(
     ("query", "kinds"),
     [
+        # The rate of a loan or a tax is a percentage; a day rate or the interest paid, an amount.
         ("whats the interest rate on the new truck loan", {Kind.PERCENT}),
         ("rate on our current mortgage??", {Kind.PERCENT}),
         ("what's my day rate?", {Kind.MONEY}),
         ("how much interest did we pay on the loan?", {Kind.MONEY}),
+        # A few words ending with the noun of a kind ("cell no", "bank details", "brand", "score"; a
+        # weekday after it says when it is wanted) ask for a value of that kind.
+        ("sipho cell no", {Kind.PHONE}),
+        ("mr davids bank details", {Kind.CODE}),
+        ("inverter brand", {Kind.NAME}),
+        ("stormers score saturday", {Kind.SCORE}),
+        ("What was dad's last MoCA score?", {Kind.SCORE}),
     ],
 )
-def test_the_rate_of_a_loan_or_a_tax_is_a_percentage(query: str, kinds: set[Kind]) -> None:
+def test_a_question_or_a_clipped_request_asks_the_kind_its_noun_names(query: str, kinds: set[Kind]) -> None:
+    assert is_question(query)
     assert asked_kinds(query, THRESHOLDS.asking_clause_kinds) == kinds
 
 
@@ -82,23 +87,6 @@ def test_a_loans_payment_does_not_tell_its_rate() -> None:
     assert judged(question, payment)[1] == 1.0
     assert judged(question, "Truck loan refinanced at 7.9% APR, $2,140 a month.")[1] == 0.0
     assert holds_kind(Kind.PERCENT, "home loan variable rate is 5.94% p.a.", THRESHOLDS)
-
-
-@pytest.mark.parametrize(
-    ("query", "kinds"),
-    [
-        ("sipho cell no", {Kind.PHONE}),
-        ("mr davids bank details", {Kind.CODE}),
-        ("inverter brand", {Kind.NAME}),
-        ("stormers score saturday", {Kind.SCORE}),
-        ("What was dad's last MoCA score?", {Kind.SCORE}),
-    ],
-)
-def test_a_clipped_request_asks_the_kind_its_noun_names(query: str, kinds: set[Kind]) -> None:
-    """A few words ending with the noun of a kind ("cell no", "bank details", "brand", "score"; a
-    weekday after it says when it is wanted) ask for a value of that kind."""
-    assert is_question(query)
-    assert asked_kinds(query, THRESHOLDS.asking_clause_kinds) == kinds
 
 
 def test_a_score_said_in_words_is_one() -> None:

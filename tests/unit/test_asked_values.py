@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pytest
-
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL, varied
@@ -16,6 +14,7 @@ from mnemo.retrieval.stages.changed_events import lift_changed_events
 from mnemo.retrieval.stages.post import VectorsOf
 from mnemo.retrieval.stages.rank import lift_newer
 from tests.unit.test_fact_rules import LOADED, hit, written_hit
+from tests.unit.verdicts import answer_test
 
 FIT = DEFAULT_MODEL.newer_first
 QUERY = [1.0, 0.0, 0.0]
@@ -51,8 +50,8 @@ def test_a_question_names_the_words_a_statement_is_about() -> None:
     assert Question("who are we with for electricity?", QUERY).words(off) == frozenset()
 
 
-@pytest.mark.parametrize(
-    ("question", "now"),
+test_a_question_asks_for_the_value_as_it_is_now = answer_test(
+    asks_now,
     [
         ("who's the sparky now", True),
         ("what's the mortgage payment these days", True),
@@ -65,8 +64,6 @@ def test_a_question_names_the_words_a_statement_is_about() -> None:
         ("Who knows the dispatcher?", False),  # "know" holds "now" only inside a word
     ],
 )
-def test_a_question_asks_for_the_value_as_it_is_now(question: str, now: bool) -> None:
-    assert asks_now(question) is now
 
 
 def test_two_values_are_both_near_the_question_and_alike_enough() -> None:

@@ -12,6 +12,7 @@ import pytest
 from mnemo.retrieval.ranking.times.askers_clock import AskersClock
 from mnemo.retrieval.ranking.times.due_windows import due_window
 from mnemo.retrieval.ranking.times.task_questions import task_question
+from tests.unit.verdicts import answer_test
 
 
 def local_day(query: str, zone: str) -> tuple[int, int]:
@@ -24,8 +25,8 @@ def local_day(query: str, zone: str) -> tuple[int, int]:
     return start.month, start.day
 
 
-@pytest.mark.parametrize(
-    ("query", "zone", "month_day"),
+test_a_date_in_figures_is_read_in_the_askers_order = answer_test(
+    local_day,
     [
         # Both parts 12 or less: the asker's order.
         ("anything due 3/4?", "America/New_York", (3, 4)),
@@ -42,10 +43,6 @@ def local_day(query: str, zone: str) -> tuple[int, int]:
         ("anything due 12/3/2027", "Europe/Berlin", (3, 12)),
     ],
 )
-def test_a_date_in_figures_is_read_in_the_askers_order(
-    query: str, zone: str, month_day: tuple[int, int]
-) -> None:
-    assert local_day(query, zone) == month_day
 
 
 def test_an_offset_says_no_order_and_the_date_nearest_ahead_is_read() -> None:

@@ -4,10 +4,8 @@ about how one usually does them a habit."""
 
 from __future__ import annotations
 
-import pytest
-
 from mnemo.retrieval.ranking.terms.how import asks_how, asks_usual_way
-from tests.unit.verdicts import yes_and_no
+from tests.unit.verdicts import verdict_test
 
 HOW_TO = [
     "how do I top up the boiler?",
@@ -37,9 +35,7 @@ OTHER_QUESTIONS = [
 ]
 
 
-@pytest.mark.parametrize(("query", "asked"), yes_and_no(HOW_TO, OTHER_QUESTIONS))
-def test_which_questions_ask_how_to_do_something(query: str, asked: bool) -> None:
-    assert asks_how(query) == asked
+test_which_questions_ask_how_to_do_something = verdict_test(asks_how, HOW_TO, OTHER_QUESTIONS)
 
 
 USUAL_WAYS = [
@@ -54,6 +50,6 @@ NOT_USUAL_WAYS = [
 ]
 
 
-@pytest.mark.parametrize(("query", "asked"), yes_and_no(USUAL_WAYS, NOT_USUAL_WAYS))
-def test_which_questions_ask_how_one_usually_does_something(query: str, asked: bool) -> None:
-    assert asks_usual_way(query) == asked
+test_which_questions_ask_how_one_usually_does_something = verdict_test(
+    asks_usual_way, USUAL_WAYS, NOT_USUAL_WAYS
+)

@@ -19,13 +19,14 @@ from mnemo.retrieval.stages.changed_events import lift_changed_events, tells_cha
 from mnemo.retrieval.stages.rank import newer_first, states_change
 from tests.unit.test_fact_rules import undated
 from tests.unit.test_left_values import event, fact
+from tests.unit.verdicts import answer_test
 
 MARGIN = 0.15
 HALF = MARGIN * DEFAULT_MODEL.changed_events.share
 
 
-@pytest.mark.parametrize(
-    ("text", "tells"),
+test_an_event_tells_a_change_by_these_words = answer_test(
+    tells_change,
     [
         ("PDs going up to €30 a day in Europe from AMS on, Sadie signed it off.", True),
         ("Agnes is moving to her daughter's in Ayr for good on the 28th.", True),
@@ -46,12 +47,10 @@ HALF = MARGIN * DEFAULT_MODEL.changed_events.share
         ("Came back from the gig on Friday, knackered.", False),  # "on" a day, not "from … on"
     ],
 )
-def test_an_event_tells_a_change_by_these_words(text: str, tells: bool) -> None:
-    assert tells_change(text) is tells
 
 
-@pytest.mark.parametrize(
-    ("text", "says"),
+test_a_statement_says_it_changed_by_these_words = answer_test(
+    states_change,
     [
         ("PDs going up to €30 a day in Europe from AMS on.", True),
         ("Harbour Lights in C from now on.", True),
@@ -60,8 +59,6 @@ def test_an_event_tells_a_change_by_these_words(text: str, tells: bool) -> None:
         ("Parcels from Mayfield Farm come on Tuesdays.", False),
     ],
 )
-def test_a_statement_says_it_changed_by_these_words(text: str, says: bool) -> None:
-    assert states_change(text) is says
 
 
 def test_instead_of_alone_tells_no_lasting_change() -> None:

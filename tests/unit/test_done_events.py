@@ -9,7 +9,7 @@ import pytest
 
 from mnemo.retrieval.ranking.times.task_questions import task_question
 from mnemo.retrieval.stages.done_events import asks_what_is_left, done_forms, tells_done
-from tests.unit.verdicts import yes_and_no
+from tests.unit.verdicts import verdict_test
 
 NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
 
@@ -160,9 +160,7 @@ TELLS_NOTHING_DONE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("reminder", "event", "done"), yes_and_no(TELLS_DONE, TELLS_NOTHING_DONE))
-def test_which_events_tell_the_reminders_action_done(reminder: str, event: str, done: bool) -> None:
-    assert tells_done(reminder, event) == done
+test_which_events_tell_the_reminders_action_done = verdict_test(tells_done, TELLS_DONE, TELLS_NOTHING_DONE)
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from mnemo.retrieval.stages.post import same_meaning
 from mnemo.retrieval.stages.rank import NewerPairs, continues, newer_first
 from mnemo.retrieval.stages.search import VectorCache
 from mnemo.retrieval.stages.statement_times import event_is_newer
+from tests.unit.verdicts import answer_test
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -250,8 +251,8 @@ def test_an_event_is_newer_than_a_fact_as_far_as_their_times_tell(
     assert event_is_newer(event, statement, DEFAULT_MODEL.conversation_gap_s) is newer
 
 
-@pytest.mark.parametrize(
-    ("text", "tells"),
+test_an_event_tells_a_change_by_its_words = answer_test(
+    tells_change,
     [
         ("We switched electricity from Electric Ireland to Flogas.", True),
         ("Dr Mulvey has increased her levothyroxine from 75 to 88 micrograms.", True),
@@ -270,8 +271,6 @@ def test_an_event_is_newer_than_a_fact_as_far_as_their_times_tell(
         ("Handed the keys to the cleaner.", False),  # a thing handed, no holder changed
     ],
 )
-def test_an_event_tells_a_change_by_its_words(text: str, tells: bool) -> None:
-    assert tells_change(text) is tells
 
 
 def test_of_two_statements_that_say_they_changed_the_later_named_start_is_the_newer() -> None:

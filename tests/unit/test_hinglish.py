@@ -10,10 +10,10 @@ import pytest
 from mnemo.memtypes.language.hinglish import in_english
 from mnemo.memtypes.language.text import spelled_out
 from mnemo.retrieval.ranking.times.task_questions import task_question
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("question", "english"),
+test_hindi_words_are_read_in_english = answer_test(
+    in_english,
     [
         ("kal kya hai?", "tomorrow what is?"),
         # "kal" looks back where the question speaks of the past.
@@ -27,8 +27,6 @@ from mnemo.retrieval.ranking.times.task_questions import task_question
         ("Kya hai kal?", "what is tomorrow?"),
     ],
 )
-def test_hindi_words_are_read_in_english(question: str, english: str) -> None:
-    assert in_english(question) == english
 
 
 @pytest.mark.parametrize(

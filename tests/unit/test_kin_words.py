@@ -4,13 +4,11 @@ left out, for the lexical search of a question
 
 from __future__ import annotations
 
-import pytest
-
 from mnemo.memtypes.language.text import with_kin_words, without_newest_words
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("text", "searched"),
+test_a_parent_is_searched_in_every_form = answer_test(
+    with_kin_words,
     [
         ("How does my father feel about moving?", "How does my father feel about moving? dad"),
         ("how did my father's echo go", "how did my father's echo go dad"),
@@ -22,12 +20,10 @@ from mnemo.memtypes.language.text import with_kin_words, without_newest_words
         ("who's on call this week", "who's on call this week"),
     ],
 )
-def test_a_parent_is_searched_in_every_form(text: str, searched: str) -> None:
-    assert with_kin_words(text) == searched
 
 
-@pytest.mark.parametrize(
-    ("text", "searched"),
+test_the_word_that_picks_the_newest_occasion_is_not_searched = answer_test(
+    without_newest_words,
     [
         ("when was my last pm", "when was my pm"),
         ("what did Helen say at the last QBR?", "what did Helen say at the QBR?"),
@@ -38,5 +34,3 @@ def test_a_parent_is_searched_in_every_form(text: str, searched: str) -> None:
         ("how many miles til my next pm", "how many miles til my next pm"),
     ],
 )
-def test_the_word_that_picks_the_newest_occasion_is_not_searched(text: str, searched: str) -> None:
-    assert without_newest_words(text) == searched

@@ -12,6 +12,7 @@ from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.stages.changed_events import lift_changed_events
+from tests.unit.verdicts import answer_test
 
 BIN_DAY = "Bin day is Tuesday morning: the black bin and the recycling boxes go out on alternate weeks."
 FOOD = "Juni eats Lily's Kitchen adult dry food, two scoops in the morning and two in the evening."
@@ -80,8 +81,8 @@ def test_a_month_written_short_leaves_the_month_stated_whole() -> None:
     assert left_values("We moved the meeting from what you may remember to Friday.") == ()
 
 
-@pytest.mark.parametrize(
-    ("older", "newer", "anew"),
+test_a_number_told_again_in_the_same_words_is_a_value_given_anew = answer_test(
+    retells_with_another_value,
     [
         # The same words, another number of the same form: the value given anew.
         (
@@ -132,10 +133,6 @@ def test_a_month_written_short_leaves_the_month_stated_whole() -> None:
         ("Ordered 2 x 2.5 L of the grey.", "Picked up 3 x 2.5 L tins of white.", False),
     ],
 )
-def test_a_number_told_again_in_the_same_words_is_a_value_given_anew(
-    older: str, newer: str, anew: bool
-) -> None:
-    assert retells_with_another_value(older, newer) is anew
 
 
 def fact(content: str, score: float) -> ScoredPoint:

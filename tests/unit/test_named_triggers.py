@@ -19,12 +19,13 @@ from mnemo.retrieval.stages.named_triggers import (
     tells_arrival,
     trigger_names,
 )
+from tests.unit.verdicts import answer_test
 
 NOW = datetime(2027, 4, 21, 13, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    ("trigger", "names"),
+test_the_names_a_trigger_says = answer_test(
+    trigger_names,
     [
         ("next time I speak to Helen", {"helen"}),
         ("next on-site visit to Bristol", {"bristol"}),
@@ -35,8 +36,6 @@ NOW = datetime(2027, 4, 21, 13, 0, tzinfo=UTC)
         ("when the new passport arrives", set()),
     ],
 )
-def test_the_names_a_trigger_says(trigger: str, names: set[str]) -> None:
-    assert trigger_names(trigger) == names
 
 
 @pytest.mark.parametrize(
@@ -76,8 +75,8 @@ def test_the_search_of_reminders_with_a_trigger() -> None:
     assert Excludes((Missing("trigger_key"),)) not in MemoryFilter(tenant="t").conditions()
 
 
-@pytest.mark.parametrize(
-    ("query", "trigger", "says"),
+test_a_question_that_tells_the_trigger_s_occasion = answer_test(
+    says_trigger,
     [
         # Any question that tells the occasion in all the trigger's own words, in any form or case.
         ("phil the inspector is calling back", "when phil the inspector calls back", True),
@@ -105,12 +104,10 @@ def test_the_search_of_reminders_with_a_trigger() -> None:
         ("anything done to the caravan since the caravan trip?", "before the next caravan trip", False),
     ],
 )
-def test_a_question_that_tells_the_trigger_s_occasion(query: str, trigger: str, says: bool) -> None:
-    assert says_trigger(query, trigger) == says
 
 
-@pytest.mark.parametrize(
-    ("query", "arrives"),
+test_news_that_someone_has_come = answer_test(
+    tells_arrival,
     [
         ("sadie's on the phone", True),
         ("jonno's just come in", True),
@@ -128,12 +125,10 @@ def test_a_question_that_tells_the_trigger_s_occasion(query: str, trigger: str, 
         ("where is the spare key in the office?", False),
     ],
 )
-def test_news_that_someone_has_come(query: str, arrives: bool) -> None:
-    assert tells_arrival(query) == arrives
 
 
-@pytest.mark.parametrize(
-    ("query", "trigger", "says"),
+test_the_words_of_a_trigger_s_occasion = answer_test(
+    says_occasion,
     [
         # Every word of the occasion but those of time, grammar and meeting, in any form or case.
         ("sadie's on the phone", "when Sadie calls", True),
@@ -149,12 +144,10 @@ def test_news_that_someone_has_come(query: str, arrives: bool) -> None:
         ("sadie's on the phone", "when the Hallorans call back", False),
     ],
 )
-def test_the_words_of_a_trigger_s_occasion(query: str, trigger: str, says: bool) -> None:
-    assert says_occasion(query, trigger) == says
 
 
-@pytest.mark.parametrize(
-    ("query", "names"),
+test_whom_a_question_names = answer_test(
+    question_names,
     [
         ("Maya's deadlines", {"maya"}),  # a possessive the question opens with is a name
         ("Pennine's van just pulled up, anything I need to do?", {"pennine"}),
@@ -164,5 +157,3 @@ def test_the_words_of_a_trigger_s_occasion(query: str, trigger: str, says: bool)
         ("anything I need to do?", set()),
     ],
 )
-def test_whom_a_question_names(query: str, names: set[str]) -> None:
-    assert question_names(query) == names

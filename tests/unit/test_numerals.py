@@ -3,14 +3,12 @@ that a value dictated or written out ("ten milligrams") compares with one in dig
 
 from __future__ import annotations
 
-import pytest
-
 from mnemo.memtypes.language.changes import leaves, retells_with_another_value
 from mnemo.memtypes.language.text import numerals
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("text", "read"),
+test_numbers_written_as_words_read_as_digits = answer_test(
+    numerals,
     [
         ("up to ten milligrams", "up to 10 milligrams"),
         ("twenty five dollars a visit", "25 dollars a visit"),
@@ -26,8 +24,6 @@ from mnemo.memtypes.language.text import numerals
         ("the seventh, the tenant, often", "the seventh, the tenant, often"),
     ],
 )
-def test_numbers_written_as_words_read_as_digits(text: str, read: str) -> None:
-    assert numerals(text) == read
 
 
 def test_a_value_written_as_words_is_given_anew_and_left() -> None:

@@ -13,7 +13,7 @@ from mnemo.retrieval.options import RetrievalConfig, resolve_tuning
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.ranking.policy import RankingPolicy, ranking_policies
 from mnemo.retrieval.ranking.terms.past import asks_in_past_tense
-from tests.unit.verdicts import yes_and_no
+from tests.unit.verdicts import verdict_test
 
 NOW = datetime(2026, 12, 8, 13, 30, tzinfo=UTC)
 
@@ -49,9 +49,7 @@ NOT_IN_THE_PAST = [
 ]
 
 
-@pytest.mark.parametrize(("query", "past"), yes_and_no(IN_THE_PAST, NOT_IN_THE_PAST))
-def test_which_questions_ask_in_the_past_tense(query: str, past: bool) -> None:
-    assert asks_in_past_tense(query) == past
+test_which_questions_ask_in_the_past_tense = verdict_test(asks_in_past_tense, IN_THE_PAST, NOT_IN_THE_PAST)
 
 
 def _policies(query: str) -> dict[MemoryType, RankingPolicy]:

@@ -4,14 +4,12 @@ though they share few words, so the formula lifts the first for the second only.
 
 from __future__ import annotations
 
-import pytest
-
 from mnemo.memtypes.language.preferences import states_preference
 from mnemo.retrieval.ranking.asked.asked_detail import NOT_CHECKED, DetailCheck, detail_check
 from mnemo.retrieval.ranking.asked.evidence import query_words
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
 from mnemo.retrieval.ranking.terms.preference import asks_leave_or_advice
-from tests.unit.verdicts import yes_and_no
+from tests.unit.verdicts import verdict_test
 
 THRESHOLDS = DEFAULT_MODEL.confidence_features
 
@@ -39,9 +37,7 @@ OTHER_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "states"), yes_and_no(PREFERENCES, OTHER_TEXTS))
-def test_which_texts_state_a_preference_or_a_rule(text: str, states: bool) -> None:
-    assert states_preference(text) == states
+test_which_texts_state_a_preference_or_a_rule = verdict_test(states_preference, PREFERENCES, OTHER_TEXTS)
 
 
 LEAVE_OR_ADVICE = [
@@ -100,9 +96,9 @@ OTHER_QUESTIONS = [
 ]
 
 
-@pytest.mark.parametrize(("query", "asked"), yes_and_no(LEAVE_OR_ADVICE, OTHER_QUESTIONS))
-def test_which_questions_ask_leave_or_advice(query: str, asked: bool) -> None:
-    assert asks_leave_or_advice(query) == asked
+test_which_questions_ask_leave_or_advice = verdict_test(
+    asks_leave_or_advice, LEAVE_OR_ADVICE, OTHER_QUESTIONS
+)
 
 
 def _check(question: str, *contents: str) -> DetailCheck:

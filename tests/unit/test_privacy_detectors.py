@@ -13,14 +13,15 @@ from mnemo.memtypes.agents.resolution import Bindings
 from mnemo.memtypes.privacy.detectors import detect, iban_ok, luhn_ok
 from mnemo.memtypes.privacy.policy import PrivacyPolicy, mask_text
 from mnemo.memtypes.records import MemoryIn
+from tests.unit.verdicts import answer_test
 
 
 def found(text: str) -> list[tuple[str, str]]:
     return [(f.kind.value, text[f.start : f.end]) for f in detect(text)]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
+test_each_kind_is_found_where_it_is = answer_test(
+    found,
     [
         ("write to ana.silva@example.pt today", [("email", "ana.silva@example.pt")]),
         (
@@ -38,8 +39,6 @@ def found(text: str) -> list[tuple[str, str]]:
         ("router password: hunter2!", [("password", "hunter2!")]),
     ],
 )
-def test_each_kind_is_found_where_it_is(text: str, expected: list[tuple[str, str]]) -> None:
-    assert found(text) == expected
 
 
 @pytest.mark.parametrize(

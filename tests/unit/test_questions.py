@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from mnemo.memtypes.language.questions import asking_clauses, asks_for_several
-from tests.unit.verdicts import yes_and_no
+from tests.unit.verdicts import verdict_test
 
 FOR_SEVERAL = [
     "What books has Melanie read?",  # a plural noun after "what"
@@ -34,9 +32,7 @@ FOR_ONE = [
 ]
 
 
-@pytest.mark.parametrize(("question", "several"), yes_and_no(FOR_SEVERAL, FOR_ONE))
-def test_which_questions_ask_for_several(question: str, several: bool) -> None:
-    assert asks_for_several(question) == several
+test_which_questions_ask_for_several = verdict_test(asks_for_several, FOR_SEVERAL, FOR_ONE)
 
 
 def test_the_asking_clause_follows_a_situation_told_first() -> None:

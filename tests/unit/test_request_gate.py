@@ -15,10 +15,10 @@ from mnemo.api.guards.request_gate import (
     check_json_body,
     host_name,
 )
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("header", "name"),
+test_host_name = answer_test(
+    host_name,
     [
         ("localhost:8080", "localhost"),
         ("127.0.0.1", "127.0.0.1"),
@@ -29,8 +29,6 @@ from mnemo.api.guards.request_gate import (
         ("127.0.0.1.evil.example", "127.0.0.1.evil.example"),
     ],
 )
-def test_host_name(header: str, name: str) -> None:
-    assert host_name(header) == name
 
 
 def test_depth_names_the_path_and_ignores_brackets_in_strings() -> None:

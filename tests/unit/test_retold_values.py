@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pytest
-
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
 from mnemo.retrieval.ranking.model import DEFAULT_MODEL
@@ -16,6 +14,7 @@ from mnemo.retrieval.stages.changed_events import lift_changed_events
 from mnemo.retrieval.stages.post import VectorsOf
 from mnemo.retrieval.stages.rank import says_newer
 from tests.unit.test_fact_rules import LOADED, written_hit
+from tests.unit.verdicts import answer_test
 
 DAY = 86_400.0  # LOADED is 1 January 2025
 
@@ -67,8 +66,8 @@ async def test_a_newer_statement_that_does_not_restate_the_older_retells_nothing
     assert not await lift_changed_events(hits, 0.075, vectors_of(vectors), DEFAULT_MODEL)
 
 
-@pytest.mark.parametrize(
-    ("text", "than", "newer"),
+test_a_statement_says_it_is_newer_by_its_words = answer_test(
+    says_newer,
     [
         ("Since 14 Sep 2026 Noor reports to Aoife.", "Noor reports to Marcus.", True),
         ("Katrin = Staff Engineer since 1 Jan 2027.", "Katrin = tech lead since 1 May 2026.", True),
@@ -76,8 +75,6 @@ async def test_a_newer_statement_that_does_not_restate_the_older_retells_nothing
         ("Noor reports to Marcus.", "Since 14 Sep 2026 Noor reports to Aoife.", False),
     ],
 )
-def test_a_statement_says_it_is_newer_by_its_words(text: str, than: str, newer: bool) -> None:
-    assert says_newer(text, than) is newer
 
 
 async def test_a_later_event_that_retells_a_step_of_a_chain_joins_it_above() -> None:

@@ -12,10 +12,10 @@ from mnemo.memtypes.language.speakers import (
     speakers_asked_about,
     without_names,
 )
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("content", "speaker"),
+test_a_turn_names_its_speaker = answer_test(
+    speaker_of,
     [
         ("Caroline: I went to a support group yesterday.", ["caroline"]),
         ("John Smith: the lease is signed", ["john", "smith"]),
@@ -27,8 +27,6 @@ from mnemo.memtypes.language.speakers import (
         ("O'Brien: fine", ["o'brien"]),
     ],
 )
-def test_a_turn_names_its_speaker(content: str, speaker: list[str]) -> None:
-    assert speaker_of(content) == speaker
 
 
 @pytest.mark.parametrize(
@@ -83,8 +81,8 @@ def test_a_word_longer_than_any_name_is_no_key() -> None:
     assert speakers_asked_about("x" * 100 + " Caroline") == ("caroline",)
 
 
-@pytest.mark.parametrize(
-    ("query", "names"),
+test_names_in_a_query_are_its_capitalised_words = answer_test(
+    names_in,
     [
         ("What is Caroline's identity?", ("caroline",)),
         ("When did Melanie and Caroline go hiking in Sweden?", ("melanie", "caroline", "sweden")),
@@ -94,8 +92,6 @@ def test_a_word_longer_than_any_name_is_no_key() -> None:
         ("Can you remind me what the User said?", ()),  # roles are not names
     ],
 )
-def test_names_in_a_query_are_its_capitalised_words(query: str, names: tuple[str, ...]) -> None:
-    assert names_in(query) == names
 
 
 def test_a_long_prompt_asks_about_its_first_few_names() -> None:
@@ -103,8 +99,8 @@ def test_a_long_prompt_asks_about_its_first_few_names() -> None:
     assert names_in(query) == tuple(f"name{i}" for i in range(MAX_NAMES))
 
 
-@pytest.mark.parametrize(
-    ("query", "names", "left"),
+test_names_are_taken_out_of_a_query = answer_test(
+    without_names,
     [
         ("What is Caroline's identity?", ["caroline"], "What is identity?"),
         (
@@ -120,5 +116,3 @@ def test_a_long_prompt_asks_about_its_first_few_names() -> None:
         ("What is Caroline doing?", [], "What is Caroline doing?"),
     ],
 )
-def test_names_are_taken_out_of_a_query(query: str, names: list[str], left: str) -> None:
-    assert without_names(query, names) == left

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mnemo.memtypes.language.text import spelled_out, typed_form
+from tests.unit.verdicts import answer_test
 
-
-@pytest.mark.parametrize(
-    ("text", "spelt"),
+test_chat_shorthand_is_spelt_out = answer_test(
+    spelled_out,
     [
         ("anything tmrw?", "anything tomorrow?"),
         ("whats on next wk", "what's on next week"),
@@ -44,12 +44,10 @@ from mnemo.memtypes.language.text import spelled_out, typed_form
         ("more?", "more?"),
     ],
 )
-def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:
-    assert spelled_out(text) == spelt
 
 
-@pytest.mark.parametrize(
-    ("said", "typed"),
+test_a_spoken_question_is_read_as_typed = answer_test(
+    typed_form,
     [
         # A hesitation anywhere, and a word that only opens the turn, are not what is asked.
         ("uh whats jens phone number", "what's jens phone number"),
@@ -63,8 +61,6 @@ def test_chat_shorthand_is_spelt_out(text: str, spelt: str) -> None:
         ("what did i want to ask em", "what did i want to ask them"),
     ],
 )
-def test_a_spoken_question_is_read_as_typed(said: str, typed: str) -> None:
-    assert typed_form(said) == typed
 
 
 @pytest.mark.parametrize(

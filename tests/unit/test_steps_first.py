@@ -9,6 +9,7 @@ from mnemo.memtypes.queries import ScoredPoint
 from mnemo.retrieval.ranking.asked.evidence import query_words
 from mnemo.retrieval.ranking.model import StepsFirstModel
 from mnemo.retrieval.stages.steps_first import asks_for_steps, steps_floor, steps_kept_up, steps_placed
+from tests.unit.verdicts import verdict_test
 
 
 def _hit(point_id: str, score: float, content: str) -> ScoredPoint:
@@ -25,34 +26,27 @@ COSINES = {"event": 0.61, "steps": 0.73, "other": 0.22}
 ASKED = query_words("boiler pressure's low")
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "boiler pressure's low",
-        "Setting up a memoQ project",
-        "A client needs an apostille on a sworn translation",
-        "how do I fail over aurora?",
-        "What are the steps once a tenant has moved out?",
-        "How do I usually handle a spike in eKYC failures?",  # the way one does it: steps if kept
-    ],
-)
-def test_a_situation_or_a_how_question_asks_for_steps(query: str) -> None:
-    assert asks_for_steps(query)
+ASK_FOR_STEPS = [
+    "boiler pressure's low",
+    "Setting up a memoQ project",
+    "A client needs an apostille on a sworn translation",
+    "how do I fail over aurora?",
+    "What are the steps once a tenant has moved out?",
+    "How do I usually handle a spike in eKYC failures?",  # the way one does it: steps if kept
+]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "who's my DMP for the V300",
-        "what's the story with the Bobcat",
-        "anything overdue?",
-        "what do I need to do before the deal desk review?",
-        "train or car to Coimbra?",
-        "Give me the outstanding debtor actions",
-    ],
-)
-def test_a_question_for_a_detail_things_to_do_or_advice_does_not(query: str) -> None:
-    assert not asks_for_steps(query)
+ASK_FOR_OTHER_THINGS = [
+    "who's my DMP for the V300",
+    "what's the story with the Bobcat",
+    "anything overdue?",
+    "what do I need to do before the deal desk review?",
+    "train or car to Coimbra?",
+    "Give me the outstanding debtor actions",
+]
+
+
+test_which_requests_ask_for_steps = verdict_test(asks_for_steps, ASK_FOR_STEPS, ASK_FOR_OTHER_THINGS)
 
 
 def test_the_nearest_procedure_goes_just_above_the_first() -> None:

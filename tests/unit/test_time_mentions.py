@@ -15,7 +15,7 @@ from mnemo.memtypes.language.time_mentions import (
     mentions_time,
     speaks_ahead,
 )
-from tests.unit.verdicts import yes_and_no
+from tests.unit.verdicts import verdict_test, yes_and_no
 
 STATED_TIMES = [
     "I went to a support group yesterday and it was powerful.",
@@ -90,9 +90,7 @@ WHEN_AHEAD_OR_NOW = [
 WHEN_OPENS_A_CLAUSE = ["what did Seamus find when he did the boiler?"]
 
 
-@pytest.mark.parametrize(("text", "stated"), yes_and_no(STATED_TIMES, NO_STATED_TIME))
-def test_which_texts_state_a_time(text: str, stated: bool) -> None:
-    assert mentions_time(text) == stated
+test_which_texts_state_a_time = verdict_test(mentions_time, STATED_TIMES, NO_STATED_TIME)
 
 
 SCHEDULES = [
@@ -107,14 +105,10 @@ NO_SCHEDULE = [
 ]
 
 
-@pytest.mark.parametrize(("text", "kept"), yes_and_no(SCHEDULES, NO_SCHEDULE))
-def test_which_texts_state_the_time_a_schedule_keeps(text: str, kept: bool) -> None:
-    assert keeps_schedule(text) == kept
+test_which_texts_state_the_time_a_schedule_keeps = verdict_test(keeps_schedule, SCHEDULES, NO_SCHEDULE)
 
 
-@pytest.mark.parametrize(("query", "asked"), yes_and_no(WHEN_QUESTIONS, OTHER_QUESTIONS))
-def test_which_questions_ask_when(query: str, asked: bool) -> None:
-    assert asks_when(query) == asked
+test_which_questions_ask_when = verdict_test(asks_when, WHEN_QUESTIONS, OTHER_QUESTIONS)
 
 
 @pytest.mark.parametrize(("query", "happened"), yes_and_no(WHEN_IT_HAPPENED, WHEN_AHEAD_OR_NOW))
@@ -182,6 +176,4 @@ NOT_AHEAD = [
 ]
 
 
-@pytest.mark.parametrize(("query", "expected"), yes_and_no(AHEAD, NOT_AHEAD))
-def test_a_question_of_what_is_to_come_speaks_ahead(query: str, expected: bool) -> None:
-    assert speaks_ahead(query) is expected
+test_a_question_of_what_is_to_come_speaks_ahead = verdict_test(speaks_ahead, AHEAD, NOT_AHEAD)

@@ -4,6 +4,8 @@ leads by more than a tie, nor where the newer is about another subject, nor wher
 
 from __future__ import annotations
 
+import pytest
+
 from mnemo.memtypes.language.text import typed_form
 from mnemo.memtypes.queries import ScoredPoint
 from mnemo.memtypes.types import MemoryType
@@ -85,84 +87,98 @@ def meetings(old_text: str, new_text: str) -> dict[MemoryType, list[ScoredPoint]
     return {MemoryType.SEMANTIC: [old, new]}
 
 
-async def test_without_now_two_versions_share_two_words_of_the_question() -> None:
-    """Two statements with no time of their own, the later written holding "weekly" and "meeting" as
-    the older does: put above; holding one of them only, left alone."""
-    found = meetings(OLD_MEETING, NEW_MEETING)
-    assert set(await order_ties(found, MEETING, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
-    one = meetings(
-        "Weekly 1:1 with Fiona on Tuesdays at 10:00.", "Weekly 1:1 with Ruth on Thursdays at 14:00."
-    )
-    assert not await order_ties(one, MEETING, QUERY, vectors_of(VECTORS), 0.03, HOUR)
-
-
-async def test_without_now_an_older_that_says_it_changed_is_the_current_value() -> None:
-    """ "From now on …" says the older holds from some time on: a later statement is no newer version."""
-    changed = "From now on the weekly meeting is on Tuesdays at 10:00 with Fiona."
-    found = meetings(changed, NEW_MEETING)
-    assert not await order_ties(found, MEETING, QUERY, vectors_of(VECTORS), 0.03, HOUR)
+async def lifted(found: dict[MemoryType, list[ScoredPoint]], question: str) -> set[str]:
+    """The ids put just above their older version, for a question about now."""
+    return set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR))
 
 
 ACCOUNTANT = "who's my accountant"
+FENNA = "accountant: Fenna de Wit (De Wit Belastingadvies). yearly tax return, 650 a year."
 
 
-async def test_without_now_a_question_of_one_subject_word_is_its_whole_subject() -> None:
-    """ "who's my accountant" names one word beside what it asks: two statements holding it, the later
-    written is put above; a later one without it is left alone."""
-    found = meetings(
-        "accountant: Fenna de Wit (De Wit Belastingadvies). yearly tax return, 650 a year.",
-        "accountant: Joris Bakker, Cijferwerk Rotterdam. 85 a month fixed, tax return included.",
-    )
-    assert set(await order_ties(found, ACCOUNTANT, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
-    other = meetings(
-        "accountant: Fenna de Wit (De Wit Belastingadvies). yearly tax return, 650 a year.",
-        "bookkeeping: Joris Bakker, Cijferwerk Rotterdam. 85 a month fixed, tax return included.",
-    )
-    assert not await order_ties(other, ACCOUNTANT, QUERY, vectors_of(VECTORS), 0.03, HOUR)
+@pytest.mark.parametrize(
+    ("question", "older", "newer"),
+    [
+        # Two statements with no time of their own, the later written holding "weekly" and "meeting"
+        # as the older does.
+        pytest.param(MEETING, OLD_MEETING, NEW_MEETING, id="two-words-of-the-question"),
+        # "who's my accountant" names one word beside what it asks: both hold it.
+        pytest.param(
+            ACCOUNTANT,
+            FENNA,
+            "accountant: Joris Bakker, Cijferwerk Rotterdam. 85 a month fixed, tax return included.",
+            id="one-subject-word-is-the-whole-subject",
+        ),
+        # "whens stammtisch" asks about the stammtisch alone, read as the plan reads it, typed ("when's").
+        pytest.param(
+            typed_form("whens stammtisch"),
+            "Stammtisch with the gang: every Thursday from 20:00 at Café Linger.",
+            "Stammtisch moved: first Friday of every month at Klunkerkranich.",
+            id="question-word-typed-without-apostrophe",
+        ),
+        # "currently" says when, not what: the two versions need to share "rent" only.
+        pytest.param(
+            "how much is the rent currently?",
+            "rent is currently 950 a month, on the 1st.",
+            "rent goes to 990 a month from March.",
+            id="word-of-now-of-any-length",
+        ),
+        # The older "sends" the paperwork, the newer says "send" it: one word of the question in both.
+        pytest.param(
+            "who should I send the paperwork requests to?",
+            "Kauri Ridge: Dave does the paperwork himself and sends receipts as phone photos.",
+            "Kauri Ridge: Karen now handles the paperwork; send requests to her email.",
+            id="short-word-and-its-plural-or-verb-s",
+        ),
+        # "charging" asks an amount: a rate said as "two percent" is one, as "2 %" is.
+        pytest.param(
+            typed_form("whats sheila charging me to factor"),
+            "I factor my invoices with Prairie Capital at two and a half percent; my rep is Sheila.",
+            "Sheila at Prairie Capital agreed to drop my factoring rate to two percent.",
+            id="rate-in-percent-answers-what-is-charged",
+        ),
+    ],
+)
+async def test_without_now_the_later_written_version_of_the_subject_is_put_above(
+    question: str, older: str, newer: str
+) -> None:
+    assert await lifted(meetings(older, newer), question) == {"new"}
 
 
-async def test_a_question_word_typed_without_its_apostrophe_is_no_subject_word() -> None:
-    """ "whens stammtisch" asks about the stammtisch alone: read as the plan reads it, typed ("when's"),
-    two statements holding it, the later written is put above."""
-    found = meetings(
-        "Stammtisch with the gang: every Thursday from 20:00 at Café Linger.",
-        "Stammtisch moved: first Friday of every month at Klunkerkranich.",
-    )
-    assert set(
-        await order_ties(found, typed_form("whens stammtisch"), QUERY, vectors_of(VECTORS), 0.03, HOUR)
-    ) == {"new"}
-
-
-async def test_a_word_of_now_of_any_length_is_no_subject_word() -> None:
-    """ "currently" says when, not what: the two versions need to share "rent" only, not "currently"."""
-    found = meetings("rent is currently 950 a month, on the 1st.", "rent goes to 990 a month from March.")
-    question = "how much is the rent currently?"
-    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
-
-
-async def test_a_short_word_and_its_plural_or_verb_s_are_one_subject_word() -> None:
-    """The older "sends" the paperwork, the newer says "send" it: one word of the question in both."""
-    found = meetings(
-        "Kauri Ridge: Dave does the paperwork himself and sends receipts as phone photos.",
-        "Kauri Ridge: Karen now handles the paperwork; send requests to her email.",
-    )
-    question = "who should I send the paperwork requests to?"
-    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
-
-
-async def test_a_rate_in_percent_answers_what_is_charged() -> None:
-    """ "charging" asks an amount: a rate said as "two percent" is one, as "2 %" is."""
-    found = meetings(
-        "I factor my invoices with Prairie Capital at two and a half percent; my rep is Sheila.",
-        "Sheila at Prairie Capital agreed to drop my factoring rate to two percent.",
-    )
-    question = typed_form("whats sheila charging me to factor")
-    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) == {"new"}
+@pytest.mark.parametrize(
+    ("question", "older", "newer"),
+    [
+        # The two hold one word of the question only ("weekly", not "meeting").
+        pytest.param(
+            MEETING,
+            "Weekly 1:1 with Fiona on Tuesdays at 10:00.",
+            "Weekly 1:1 with Ruth on Thursdays at 14:00.",
+            id="one-word-of-the-question-of-two",
+        ),
+        # "From now on …" says the older holds from some time on: a later statement is no newer version.
+        pytest.param(
+            MEETING,
+            "From now on the weekly meeting is on Tuesdays at 10:00 with Fiona.",
+            NEW_MEETING,
+            id="older-says-it-changed",
+        ),
+        # The later one does not hold the question's one subject word.
+        pytest.param(
+            ACCOUNTANT,
+            FENNA,
+            "bookkeeping: Joris Bakker, Cijferwerk Rotterdam. 85 a month fixed, tax return included.",
+            id="later-without-the-subject-word",
+        ),
+    ],
+)
+async def test_without_now_versions_not_both_of_the_subject_are_left_alone(
+    question: str, older: str, newer: str
+) -> None:
+    assert not await lifted(meetings(older, newer), question)
 
 
 async def test_a_name_asked_is_no_form_the_versions_are_read_by() -> None:
     """ "what's the weekly meeting called" asks a name, which the asked-detail check reads (no
     form of a text holds one): the versions are still compared, not failed on."""
     found = meetings(OLD_MEETING, NEW_MEETING)
-    question = "what's the weekly meeting called"
-    assert set(await order_ties(found, question, QUERY, vectors_of(VECTORS), 0.03, HOUR)) <= {"new"}
+    assert await lifted(found, "what's the weekly meeting called") <= {"new"}

@@ -113,39 +113,41 @@ def test_a_word_typed_with_two_letters_swapped_is_the_word() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "content"),
+    ("question", "content", "missing"),
     [
-        ("nexon insurance policy number", "car: tata nexon ev, white, MH12 XY 4471. bought jul '25."),
-        ("rumpke account number", "gave the rumpke driver the gate code, 5820, he'll be swapping early"),
+        # A number asked by its noun is not a code told of something else.
+        ("nexon insurance policy number", "car: tata nexon ev, white, MH12 XY 4471. bought jul '25.", 1.0),
+        ("rumpke account number", "gave the rumpke driver the gate code, 5820, he'll be swapping early", 1.0),
         (
             "policy number for the gear insurance",
             "Gear insured with Hiscox since 2024, invoice INV-2291 paid.",
+            1.0,
         ),
-    ],
-)
-def test_a_number_asked_by_its_noun_is_not_a_code_told_of_something_else(question: str, content: str) -> None:
-    assert judged(question, content)[1] == 1.0
-
-
-@pytest.mark.parametrize(
-    ("question", "content"),
-    [
-        ("nexon insurance policy number", "nexon insurance renewed: tata aig policy 3001/A/2291, ₹21,800."),
+        # A number told with its noun is held.
+        (
+            "nexon insurance policy number",
+            "nexon insurance renewed: tata aig policy 3001/A/2291, ₹21,800.",
+            0.0,
+        ),
         (
             "kita gutschien number",
             "Kita-Gutschein for Tomi: valid to July 2027, Gutschein-Nr. FK-2026-118437.",
+            0.0,
         ),
         # a thing's registration is told by its form alone
-        ("nexon registration number?", "car: tata nexon ev, white, MH12 XY 4471. bought jul '25."),
+        ("nexon registration number?", "car: tata nexon ev, white, MH12 XY 4471. bought jul '25.", 0.0),
         # in a question in parts the number's noun may be another part's
         (
             "invoicing Loop: what VAT number, and what do I write?",
             "Loop Mobility GmbH, USt-IdNr. DE 318 442 905",
+            0.0,
         ),
     ],
 )
-def test_a_number_told_with_its_noun_or_known_by_its_form_is_held(question: str, content: str) -> None:
-    assert judged(question, content)[1] == 0.0
+def test_a_number_asked_by_its_noun_is_held_when_told_with_it_or_known_by_its_form(
+    question: str, content: str, missing: float
+) -> None:
+    assert judged(question, content)[1] == missing
 
 
 @pytest.mark.parametrize(
