@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -89,17 +90,24 @@ def semantic(content: str, **fields: Any) -> dict[str, Any]:
     return {"type": "semantic", "content": content, **fields}
 
 
+def instant(minute: str) -> str:
+    """The timestamp a write takes for a time to the minute: UTC ("2027-03-24T20:30") unless it
+    ends with its own offset ("2027-01-20T17:00+05:30", a time on the asker's clock)."""
+    zoned = re.fullmatch(r"(.+T\d\d:\d\d)([+-]\d\d:\d\d)", minute)
+    return f"{zoned[1]}:00{zoned[2]}" if zoned else f"{minute}:00Z"
+
+
 def event(content: str, at: str) -> dict[str, Any]:
-    """An episodic memory to write: `content`, that happened `at` (a UTC time to the minute,
-    "2027-03-24T20:30")."""
-    return {"type": "episodic", "content": content, "occurred_at": f"{at}:00Z"}
+    """An episodic memory to write: `content`, that happened `at` (a time to the minute, as
+    `instant` reads it: "2027-03-24T20:30", "2026-11-29T18:00-06:00")."""
+    return {"type": "episodic", "content": content, "occurred_at": instant(at)}
 
 
 def reminder(content: str, due: str | None = None, **fields: Any) -> dict[str, Any]:
-    """A prospective memory to write: `content`, due `due` (a UTC time to the minute, as `event`'s)
+    """A prospective memory to write: `content`, due `due` (a time to the minute, as `event`'s)
     where one is given, with the other fields given (`trigger`)."""
     memory = {"type": "prospective", "content": content, **fields}
-    return memory if due is None else {**memory, "due_at": f"{due}:00Z"}
+    return memory if due is None else {**memory, "due_at": instant(due)}
 
 
 def procedure(content: str) -> dict[str, Any]:
@@ -223,6 +231,11 @@ class Asker:
     async def contents(self, client: AsyncTestClient[Any], query: str, **options: Any) -> list[str]:
         """The contents of the memories `retrieved` returns, in rank order."""
         return [m["content"] for m in await self.retrieved(client, query, **options)]
+
+    async def top(self, client: AsyncTestClient[Any], query: str, count: int, **options: Any) -> set[str]:
+        """The contents of the first `count` memories `retrieved` returns, as a set: for tests that
+        ask which memories lead, not in what order among themselves."""
+        return set((await self.contents(client, query, **options))[:count])
 
     async def ranked(self, client: AsyncTestClient[Any], query: str) -> list[str]:
         """The contents of the facts and events the question finds, in rank order, whatever their

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import Asker, store_holding
+from tests.e2e.conftest import Asker, reminder, semantic, store_holding
 
 NOW = "2026-11-18T07:30:00+02:00"
 ZONE = "Africa/Johannesburg"
@@ -21,29 +22,32 @@ FRIDAY = "Remind you to submit this week's claims batch on GoodX."
 SATURDAY = "Remind you to buy a present for Zara's friend Amy's birthday party."
 NEXT_WEEK = "Remind you to reassess Ayesha P. and send her progress report to Medshield."
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "prospective", "content": TOMORROW, "due_at": "2026-11-19T08:00:00+02:00"},
-    {"type": "prospective", "content": FRIDAY, "due_at": "2026-11-20T14:00:00+02:00"},
-    {"type": "prospective", "content": SATURDAY, "due_at": "2026-11-21T09:00:00+02:00"},
-    {"type": "prospective", "content": NEXT_WEEK, "due_at": "2026-11-26T10:00:00+02:00"},
-    {"type": "semantic", "content": "You told me your locum Ruan B. works Tuesday and Thursday afternoons."},
-    {"type": "semantic", "content": "You charge private patients R620 for a follow-up session."},
+    reminder(TOMORROW, "2026-11-19T08:00+02:00"),
+    reminder(FRIDAY, "2026-11-20T14:00+02:00"),
+    reminder(SATURDAY, "2026-11-21T09:00+02:00"),
+    reminder(NEXT_WEEK, "2026-11-26T10:00+02:00"),
+    semantic("You told me your locum Ruan B. works Tuesday and Thursday afternoons."),
+    semantic("You charge private patients R620 for a follow-up session."),
 ]
 
 nadia = store_holding(MEMORIES, NADIA.scope)
 
 
-async def test_vrydag_is_friday(nadia: AsyncTestClient[Any]) -> None:
-    assert (await NADIA.contents(nadia, "vrydag?"))[0] == FRIDAY
-
-
-async def test_naweek_plans_are_the_coming_weekend(nadia: AsyncTestClient[Any]) -> None:
-    assert (await NADIA.contents(nadia, "naweek plans"))[0] == SATURDAY
-
-
-async def test_volgende_week_due_is_next_week(nadia: AsyncTestClient[Any]) -> None:
-    assert (await NADIA.contents(nadia, "volgende week due?"))[0] == NEXT_WEEK
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("vrydag?", FRIDAY), ("naweek plans", SATURDAY), ("volgende week due?", NEXT_WEEK), ("môre?", TOMORROW)],
+    ids=[
+        "vrydag-is-friday",
+        "naweek-is-the-coming-weekend",
+        "volgende-week-is-next-week",
+        "more-is-tomorrow",
+    ],
+)
+async def test_an_afrikaans_time_word_finds_its_reminder_first(
+    nadia: AsyncTestClient[Any], query: str, first: str
+) -> None:
+    assert await NADIA.top(nadia, query, 1) == {first}
 
 
 async def test_more_without_its_accent_is_not_tomorrow(nadia: AsyncTestClient[Any]) -> None:
-    assert (await NADIA.contents(nadia, "môre?"))[0] == TOMORROW
-    assert (await NADIA.contents(nadia, "more?"))[:1] != [TOMORROW]
+    assert TOMORROW not in await NADIA.top(nadia, "more?", 1)
