@@ -4,7 +4,7 @@ import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -170,14 +170,23 @@ async def write_one(
     return result
 
 
+@asynccontextmanager
+async def holding(
+    app_client: AppFactory, memories: list[dict[str, Any]], scope: dict[str, str] | None = None
+) -> AsyncIterator[AsyncTestClient[Any]]:
+    """A client of the real app whose store holds `memories` (each in `scope`, where one is given),
+    written in one request, so that no time passes between them."""
+    async with app_client() as client:
+        await write(client, [{**m, "scope": scope} for m in memories] if scope else memories)
+        yield client
+
+
 def store_holding(memories: list[dict[str, Any]], scope: dict[str, str] | None = None) -> Any:
-    """A fixture: a client of the real app whose store holds `memories` (each in `scope`, where one
-    is given), written in one request, so that no time passes between them."""
+    """A fixture: a client of the real app whose store `holding` makes."""
 
     @pytest.fixture
     async def fixture(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
-        async with app_client() as client:
-            await write(client, [{**m, "scope": scope} for m in memories] if scope else memories)
+        async with holding(app_client, memories, scope) as client:
             yield client
 
     return fixture
