@@ -97,10 +97,10 @@ def instant(minute: str) -> str:
     return f"{zoned[1]}:00{zoned[2]}" if zoned else f"{minute}:00Z"
 
 
-def event(content: str, at: str) -> dict[str, Any]:
+def event(content: str, at: str, **fields: Any) -> dict[str, Any]:
     """An episodic memory to write: `content`, that happened `at` (a time to the minute, as
-    `instant` reads it: "2027-03-24T20:30", "2026-11-29T18:00-06:00")."""
-    return {"type": "episodic", "content": content, "occurred_at": instant(at)}
+    `instant` reads it: "2027-03-24T20:30", "2026-11-29T18:00-06:00"), with the other fields given."""
+    return {"type": "episodic", "content": content, "occurred_at": instant(at), **fields}
 
 
 def reminder(content: str, due: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -110,37 +110,22 @@ def reminder(content: str, due: str | None = None, **fields: Any) -> dict[str, A
     return memory if due is None else {**memory, "due_at": instant(due)}
 
 
-def procedure(content: str) -> dict[str, Any]:
-    """A procedural memory to write: the steps `content` tells."""
-    return {"type": "procedural", "content": content}
+def procedure(content: str, **fields: Any) -> dict[str, Any]:
+    """A procedural memory to write: the steps `content` tells, with the other fields given."""
+    return {"type": "procedural", "content": content, **fields}
 
 
+ALICE = {"user_id": "alice"}
 FACTS = [
-    {
-        "type": "semantic",
-        "content": "Alice prefers green tea over coffee, and drinks it without sugar.",
-        "scope": {"user_id": "alice"},
-        "id": "fact-1",
-        "importance": 0.8,
-    },
-    {
-        "type": "episodic",
-        "content": "Alice asked about flights to Lisbon.",
-        "scope": {"user_id": "alice"},
-        "occurred_at": "2025-03-01T10:00:00Z",
-    },
-    {
-        "type": "procedural",
-        "content": "To reset the router, hold the button for ten seconds.",
-        "scope": {"user_id": "alice"},
-    },
-    {
-        "type": "prospective",
-        "content": "Remind Alice to renew her passport.",
-        "scope": {"user_id": "alice"},
-        "due_at": "2025-04-01T09:00:00Z",
-        "trigger": "passport",
-    },
+    semantic(
+        "Alice prefers green tea over coffee, and drinks it without sugar.",
+        scope=ALICE,
+        id="fact-1",
+        importance=0.8,
+    ),
+    event("Alice asked about flights to Lisbon.", "2025-03-01T10:00", scope=ALICE),
+    procedure("To reset the router, hold the button for ten seconds.", scope=ALICE),
+    reminder("Remind Alice to renew her passport.", "2025-04-01T09:00", scope=ALICE, trigger="passport"),
 ]
 
 
