@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, Asker, event, reminder, store_holding, write
+from tests.e2e.conftest import AppFactory, Asker, event, holding, reminder, store_holding
 
 NOW = "2026-06-15T08:30:00Z"
 INES = Asker({"user_id": "ines"}, NOW, {"min_confidence": 0})
@@ -64,8 +64,7 @@ async def test_a_call_about_another_thing_does_not_tell_a_call_done(app_client: 
             "2026-05-01T09:00",
         ),
     ]
-    async with app_client() as client:
-        await write(client, [{**m, "scope": INES.scope} for m in memories])
+    async with holding(app_client, memories, INES.scope) as client:
         overdue = await INES.retrieved(client, "anything overdue?")
     listed = next(m for m in overdue if m["content"] == ring)
     assert overdue[0]["content"] == ring
