@@ -166,6 +166,18 @@ async def holding(
         yield client
 
 
+@pytest.fixture
+async def asked(
+    request: pytest.FixtureRequest, app_client: AppFactory
+) -> AsyncIterator[tuple[Asker, AsyncTestClient[Any]]]:
+    """For a test parametrized indirectly with a person's name, a key of its module's `STORES` (name:
+    their `Asker` and the memories of their store): the asker, and a client of the app holding that
+    store in the asker's scope."""
+    asker, memories = request.module.STORES[request.param]
+    async with holding(app_client, memories, asker.scope) as client:
+        yield asker, client
+
+
 def store_holding(memories: list[dict[str, Any]], scope: dict[str, str] | None = None) -> Any:
     """A fixture: a client of the real app whose store `holding` makes."""
 

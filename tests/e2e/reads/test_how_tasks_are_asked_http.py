@@ -19,13 +19,12 @@ for first. Each store is one person's, under its own scope, with the time and zo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, Asker, event, holding, reminder, semantic
+from tests.e2e.conftest import Asker, event, reminder, semantic
 
 PLANNER = Asker(
     {"user_id": "planner"}, "2027-01-20T10:15:00+05:30", {"min_confidence": 0, "timezone": "Asia/Kolkata"}
@@ -127,16 +126,6 @@ STORES = {
     "dwayne": (DWAYNE, DWAYNES_STORE),
     "nikhil": (NIKHIL, NIKHILS_STORE),
 }
-
-
-@pytest.fixture
-async def asked(
-    request: pytest.FixtureRequest, app_client: AppFactory
-) -> AsyncIterator[tuple[Asker, AsyncTestClient[Any]]]:
-    """The person a test names (parametrized indirectly) and a client of the app holding their store."""
-    asker, memories = STORES[request.param]
-    async with holding(app_client, memories, asker.scope) as client:
-        yield asker, client
 
 
 @pytest.mark.parametrize(
