@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -89,50 +90,42 @@ def semantic(content: str, **fields: Any) -> dict[str, Any]:
     return {"type": "semantic", "content": content, **fields}
 
 
-def event(content: str, at: str) -> dict[str, Any]:
-    """An episodic memory to write: `content`, that happened `at` (a UTC time to the minute,
-    "2027-03-24T20:30")."""
-    return {"type": "episodic", "content": content, "occurred_at": f"{at}:00Z"}
+def instant(minute: str) -> str:
+    """The timestamp a write takes for a time to the minute: UTC ("2027-03-24T20:30") unless it
+    ends with its own offset ("2027-01-20T17:00+05:30", a time on the asker's clock)."""
+    zoned = re.fullmatch(r"(.+T\d\d:\d\d)([+-]\d\d:\d\d)", minute)
+    return f"{zoned[1]}:00{zoned[2]}" if zoned else f"{minute}:00Z"
+
+
+def event(content: str, at: str, **fields: Any) -> dict[str, Any]:
+    """An episodic memory to write: `content`, that happened `at` (a time to the minute, as
+    `instant` reads it: "2027-03-24T20:30", "2026-11-29T18:00-06:00"), with the other fields given."""
+    return {"type": "episodic", "content": content, "occurred_at": instant(at), **fields}
 
 
 def reminder(content: str, due: str | None = None, **fields: Any) -> dict[str, Any]:
-    """A prospective memory to write: `content`, due `due` (a UTC time to the minute, as `event`'s)
+    """A prospective memory to write: `content`, due `due` (a time to the minute, as `event`'s)
     where one is given, with the other fields given (`trigger`)."""
     memory = {"type": "prospective", "content": content, **fields}
-    return memory if due is None else {**memory, "due_at": f"{due}:00Z"}
+    return memory if due is None else {**memory, "due_at": instant(due)}
 
 
-def procedure(content: str) -> dict[str, Any]:
-    """A procedural memory to write: the steps `content` tells."""
-    return {"type": "procedural", "content": content}
+def procedure(content: str, **fields: Any) -> dict[str, Any]:
+    """A procedural memory to write: the steps `content` tells, with the other fields given."""
+    return {"type": "procedural", "content": content, **fields}
 
 
+ALICE = {"user_id": "alice"}
 FACTS = [
-    {
-        "type": "semantic",
-        "content": "Alice prefers green tea over coffee, and drinks it without sugar.",
-        "scope": {"user_id": "alice"},
-        "id": "fact-1",
-        "importance": 0.8,
-    },
-    {
-        "type": "episodic",
-        "content": "Alice asked about flights to Lisbon.",
-        "scope": {"user_id": "alice"},
-        "occurred_at": "2025-03-01T10:00:00Z",
-    },
-    {
-        "type": "procedural",
-        "content": "To reset the router, hold the button for ten seconds.",
-        "scope": {"user_id": "alice"},
-    },
-    {
-        "type": "prospective",
-        "content": "Remind Alice to renew her passport.",
-        "scope": {"user_id": "alice"},
-        "due_at": "2025-04-01T09:00:00Z",
-        "trigger": "passport",
-    },
+    semantic(
+        "Alice prefers green tea over coffee, and drinks it without sugar.",
+        scope=ALICE,
+        id="fact-1",
+        importance=0.8,
+    ),
+    event("Alice asked about flights to Lisbon.", "2025-03-01T10:00", scope=ALICE),
+    procedure("To reset the router, hold the button for ten seconds.", scope=ALICE),
+    reminder("Remind Alice to renew her passport.", "2025-04-01T09:00", scope=ALICE, trigger="passport"),
 ]
 
 
@@ -162,14 +155,35 @@ async def write_one(
     return result
 
 
+@asynccontextmanager
+async def holding(
+    app_client: AppFactory, memories: list[dict[str, Any]], scope: dict[str, str] | None = None
+) -> AsyncIterator[AsyncTestClient[Any]]:
+    """A client of the real app whose store holds `memories` (each in `scope`, where one is given),
+    written in one request, so that no time passes between them."""
+    async with app_client() as client:
+        await write(client, [{**m, "scope": scope} for m in memories] if scope else memories)
+        yield client
+
+
+@pytest.fixture
+async def asked(
+    request: pytest.FixtureRequest, app_client: AppFactory
+) -> AsyncIterator[tuple[Asker, AsyncTestClient[Any]]]:
+    """For a test parametrized indirectly with a person's name, a key of its module's `STORES` (name:
+    their `Asker` and the memories of their store): the asker, and a client of the app holding that
+    store in the asker's scope."""
+    asker, memories = request.module.STORES[request.param]
+    async with holding(app_client, memories, asker.scope) as client:
+        yield asker, client
+
+
 def store_holding(memories: list[dict[str, Any]], scope: dict[str, str] | None = None) -> Any:
-    """A fixture: a client of the real app whose store holds `memories` (each in `scope`, where one
-    is given), written in one request, so that no time passes between them."""
+    """A fixture: a client of the real app whose store `holding` makes."""
 
     @pytest.fixture
     async def fixture(app_client: AppFactory) -> AsyncIterator[AsyncTestClient[Any]]:
-        async with app_client() as client:
-            await write(client, [{**m, "scope": scope} for m in memories] if scope else memories)
+        async with holding(app_client, memories, scope) as client:
             yield client
 
     return fixture
@@ -223,6 +237,11 @@ class Asker:
     async def contents(self, client: AsyncTestClient[Any], query: str, **options: Any) -> list[str]:
         """The contents of the memories `retrieved` returns, in rank order."""
         return [m["content"] for m in await self.retrieved(client, query, **options)]
+
+    async def top(self, client: AsyncTestClient[Any], query: str, count: int, **options: Any) -> set[str]:
+        """The contents of the first `count` memories `retrieved` returns, as a set: for tests that
+        ask which memories lead, not in what order among themselves."""
+        return set((await self.contents(client, query, **options))[:count])
 
     async def ranked(self, client: AsyncTestClient[Any], query: str) -> list[str]:
         """The contents of the facts and events the question finds, in rank order, whatever their

@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import AppFactory, Asker, store_holding, write
+from tests.e2e.conftest import AppFactory, Asker, event, holding, reminder, store_holding
 
 NOW = "2026-06-15T08:30:00Z"
 INES = Asker({"user_id": "ines"}, NOW, {"min_confidence": 0})
@@ -21,29 +21,18 @@ STILL_OPEN = [
     "Book the on-site training for the new bookkeeper.",
 ]
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "prospective", "content": PAID, "due_at": "2026-03-31T18:00:00Z"},
-    {"type": "prospective", "content": STILL_OPEN[0], "due_at": "2026-06-05T18:00:00Z"},
-    {"type": "prospective", "content": STILL_OPEN[1], "due_at": "2026-05-20T18:00:00Z"},
-    {
-        "type": "episodic",
-        "content": "Inês paid the 2026 road tax (IUC) for the Clio, €141.20, in the Portal das Finanças.",
-        "occurred_at": "2026-03-24T20:00:00Z",
-    },
-    {
-        "type": "episodic",
-        "content": "Joana asked for her box of tile samples back; she needs them for another client.",
-        "occurred_at": "2026-06-02T11:00:00Z",
-    },
-    {
-        "type": "episodic",
-        "content": "The bookkeeper asked again about the on-site training (never booked).",
-        "occurred_at": "2026-06-10T11:00:00Z",
-    },
-    {
-        "type": "episodic",
-        "content": "Inês renewed the car's citizen parking badge at the EMEL office.",
-        "occurred_at": "2026-05-02T10:00:00Z",
-    },
+    reminder(PAID, "2026-03-31T18:00"),
+    reminder(STILL_OPEN[0], "2026-06-05T18:00"),
+    reminder(STILL_OPEN[1], "2026-05-20T18:00"),
+    event(
+        "Inês paid the 2026 road tax (IUC) for the Clio, €141.20, in the Portal das Finanças.",
+        "2026-03-24T20:00",
+    ),
+    event(
+        "Joana asked for her box of tile samples back; she needs them for another client.", "2026-06-02T11:00"
+    ),
+    event("The bookkeeper asked again about the on-site training (never booked).", "2026-06-10T11:00"),
+    event("Inês renewed the car's citizen parking badge at the EMEL office.", "2026-05-02T10:00"),
 ]
 
 
@@ -69,15 +58,13 @@ async def test_a_call_about_another_thing_does_not_tell_a_call_done(app_client: 
     # fixes the fit-off date, which is still to do.
     ring = "Ring Minh Hoang to lock in the fit-off date."
     memories = [
-        {"type": "prospective", "content": ring, "due_at": "2026-06-12T05:00:00Z"},
-        {
-            "type": "episodic",
-            "content": "Gary rang, the rough-in is pushed back again. Rang Minh Hoang for a second quote.",
-            "occurred_at": "2026-05-01T09:00:00Z",
-        },
+        reminder(ring, "2026-06-12T05:00"),
+        event(
+            "Gary rang, the rough-in is pushed back again. Rang Minh Hoang for a second quote.",
+            "2026-05-01T09:00",
+        ),
     ]
-    async with app_client() as client:
-        await write(client, [{**m, "scope": INES.scope} for m in memories])
+    async with holding(app_client, memories, INES.scope) as client:
         overdue = await INES.retrieved(client, "anything overdue?")
     listed = next(m for m in overdue if m["content"] == ring)
     assert overdue[0]["content"] == ring

@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import Asker, contribution, store_holding
+from tests.e2e.conftest import Asker, contribution, event, procedure, reminder, semantic, store_holding
 
 NOW = "2027-01-27T09:30:00Z"
 ASKER = Asker({"user_id": "one-person"}, NOW)
@@ -21,20 +21,12 @@ REMINDER = "send the new save file to the testers"
 RULE = "Maya can't have dairy, so no cheese or cream in anything she eats"
 SCHEDULE = "calls with my parents: Sundays at 17:00, video so they see the baby"
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "procedural", "content": STEPS},
-    {"type": "prospective", "content": REMINDER, "due_at": "2027-01-20T17:00:00Z"},
-    {"type": "semantic", "content": RULE},
-    {
-        "type": "episodic",
-        "content": "Pat made her lasagne for everyone on Sunday",
-        "occurred_at": "2027-01-10T19:00:00Z",
-    },
-    {"type": "semantic", "content": SCHEDULE},
-    {
-        "type": "episodic",
-        "content": "my parents rang about their flights",
-        "occurred_at": "2027-01-22T18:00:00Z",
-    },
+    procedure(STEPS),
+    reminder(REMINDER, "2027-01-20T17:00"),
+    semantic(RULE),
+    event("Pat made her lasagne for everyone on Sunday", "2027-01-10T19:00"),
+    semantic(SCHEDULE),
+    event("my parents rang about their flights", "2027-01-22T18:00"),
 ]
 notes = store_holding(MEMORIES, ASKER.scope)
 

@@ -9,21 +9,17 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import Asker, contribution, store_holding
+from tests.e2e.conftest import Asker, contribution, event, procedure, reminder, semantic, store_holding
 
 NOW = "2026-12-08T07:30:00-06:00"
 ASKER = Asker({"user_id": "one-driver"}, NOW)
 STEPS = "Before a kids weekend I text Tammy by Wednesday to confirm and clean out the sleeper."
 DUE = "Remind me to pick up the knee brace at Ironwood on Wednesday after two."
 MEMORIES: list[dict[str, Any]] = [
-    {"type": "procedural", "content": STEPS},
-    {"type": "prospective", "content": DUE, "due_at": "2026-12-09T14:00:00-06:00"},
-    {"type": "semantic", "content": "My PT is Jen Okafor at Ironwood Physical Therapy."},
-    {
-        "type": "episodic",
-        "content": "I had the kids this weekend and Tyler's team won four to two.",
-        "occurred_at": "2026-11-29T18:00:00-06:00",
-    },
+    procedure(STEPS),
+    reminder(DUE, "2026-12-09T14:00-06:00"),
+    semantic("My PT is Jen Okafor at Ironwood Physical Therapy."),
+    event("I had the kids this weekend and Tyler's team won four to two.", "2026-11-29T18:00-06:00"),
 ]
 notes = store_holding(MEMORIES, ASKER.scope)
 

@@ -11,27 +11,25 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import Asker, reminder, semantic, store_holding
 
 NOW = "2027-03-09T10:00:00Z"
-SCOPE = {"user_id": "week-asker"}
+ASKER = Asker({"user_id": "week-asker"}, NOW, {"min_confidence": 0})
 AHEAD = {
-    "Take the recycling bins out for Wednesday's collection.": "2027-03-10T07:00:00Z",
-    "Renew the parking permit online.": "2027-03-12T17:00:00Z",
-    "Book the boiler service for the spring.": "2027-03-14T12:00:00Z",
+    "Take the recycling bins out for Wednesday's collection.": "2027-03-10T07:00",
+    "Renew the parking permit online.": "2027-03-12T17:00",
+    "Book the boiler service for the spring.": "2027-03-14T12:00",
 }
 MONDAY = "Return the library books at the branch on Elm Street."
 MEMORIES: list[dict[str, Any]] = [
-    *({"type": "prospective", "content": c, "due_at": d} for c, d in AHEAD.items()),
-    {"type": "prospective", "content": MONDAY, "due_at": "2027-03-08T16:00:00Z"},
-    {"type": "prospective", "content": "File the tax return.", "due_at": "2027-04-20T12:00:00Z"},
-    {"type": "semantic", "content": "The library on Elm Street closes at six on weekdays."},
+    *(reminder(c, d) for c, d in AHEAD.items()),
+    reminder(MONDAY, "2027-03-08T16:00"),
+    reminder("File the tax return.", "2027-04-20T12:00"),
+    semantic("The library on Elm Street closes at six on weekdays."),
 ]
-weekly = store_holding(MEMORIES, SCOPE)
+weekly = store_holding(MEMORIES, ASKER.scope)
 
 
 async def test_this_week_asked_on_tuesday_is_what_is_still_to_come(weekly: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(weekly, "What's on this week?", SCOPE, NOW, min_confidence=0)
-    assert {m["content"] for m in memories[:3]} == set(AHEAD)
-    overdue = await retrieved(weekly, "Is anything overdue?", SCOPE, NOW, min_confidence=0)
-    assert overdue[0]["content"] == MONDAY
+    assert await ASKER.top(weekly, "What's on this week?", len(AHEAD)) == set(AHEAD)
+    assert await ASKER.top(weekly, "Is anything overdue?", 1) == {MONDAY}
