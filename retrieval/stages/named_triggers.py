@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from ...memtypes.language.time_mentions import asks_when
 from ...memtypes.queries import ScoredPoint
-from ...memtypes.types import INTENTION_TYPE
+from ...memtypes.types import INTENTION_TYPE, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
 from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
@@ -268,12 +268,14 @@ class _AboutWhomNamed(PostStage):
         names = self.names(inputs.plan)
         policy = inputs.plan.policies[INTENTION_TYPE]
         points = hits.get(INTENTION_TYPE, [])
+        if not points:
+            return {}
         said = [_said(p, trigger=True) for p in points]
         asked = self.topics(inputs.plan)
         topics = _told_apart(asked, said)
-        if not names:  # asked by a kind of thing, not by its name: the names the store gives it
-            others = [_said(p) for kind, found in hits.items() if kind != INTENTION_TYPE for p in found]
-            names = _names_apart(topic_names(asked, others), said)
+        if not names:  # asked by a kind of thing, not by its name: the names the store's facts give it
+            facts = [_said(p) for p in hits.get(MemoryType.SEMANTIC, [])]
+            names = _names_apart(topic_names(asked, facts), said)
         if not names and not topics:
             return {}
 

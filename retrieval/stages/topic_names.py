@@ -1,17 +1,18 @@
 """The names a topic goes by in a store: a question about tasks asks by the topic ("anything I need to
 do for the bike?", "medical aid admin outstanding", "what duplex stuff do I still need to do"), its
 reminders say the thing's own names ("renew the motor tax on the Bonneville", "chase Bonitas about
-the short-paid claims", "get a W-9 from Vic Alvarado"). The store's other memories that say the topic
-tell which names are its ("the bike is a 1971 Triumph Bonneville", "most of your medical-aid patients
-are on Discovery, Bonitas or Medshield", "Vic Alvarado does the duplex repairs"): a reminder that says
-one of them is about the topic as one that says the topic's word.
+the short-paid claims", "get a W-9 from Vic Alvarado"). The store's facts that say the topic tell
+which names are its ("the bike is a 1971 Triumph Bonneville", "most of your medical-aid patients are
+on Discovery, Bonitas or Medshield", "Vic Alvarado does the duplex repairs"): a reminder that says
+one of them is about the topic as one that says the topic's word. Facts, not events: an event names
+whoever was there ("we flew to Kisumu with the kids" does not make Kisumu the kids').
 
 A name is a word of three letters or more written with a capital (not a text's first word) or with
 capitals and digits ("CX-5", not "60-minute"), as a trigger's names are (named_triggers.py), less the
 words of a calendar ("Monday", "March") and those that ask or say a kind of thing
-(`task_questions.asked_topics`'s). A topic most of
-the memories say ("remind", a store about one thing) names nothing apart, and gives no names. Pure:
-texts in.
+(`task_questions.asked_topics`'s). A topic is said as a common word ("Mama" in "Tumaini Mama Trust"
+is part of a name); one most of the facts say (a store about one thing) names nothing apart, and
+gives no names. Pure: texts in.
 """
 
 from __future__ import annotations
@@ -49,12 +50,19 @@ def text_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def _common_words(text: str) -> str:
+    """The words of `text` written as common words: its first, and those without a capital ("Mama" in
+    "Tumaini Mama Trust" is part of a name, not the word "mama")."""
+    words = _TOKEN.findall(text)
+    return " ".join(w for k, w in enumerate(words) if k == 0 or not w[0].isupper())
+
+
 def topic_names(topics: frozenset[str], memories: Sequence[str]) -> frozenset[str]:
-    """The names the `memories` that say one of `topics` (as `topic_stems`) say beside it, of topics
-    said by some of the memories but not most."""
+    """The names the `memories` that say one of `topics` (as `topic_stems`, written as a common word)
+    say beside it, of topics said by some of the memories but not most."""
     if not topics or not memories:
         return frozenset()
-    saying = [topic_stems(text) for text in memories]
+    saying = [topic_stems(_common_words(text)) for text in memories]
     apart = {t for t in topics if 0 < sum(t in said for said in saying) <= len(saying) / 2}
     names: set[str] = set()
     for text, said in zip(memories, saying, strict=True):

@@ -38,8 +38,11 @@ def test_the_memories_that_say_a_topic_give_its_names() -> None:
     assert topic_names(topic_stems("cars"), FACTS) == {"skoda", "octavia"}
 
 
-def test_a_topic_no_memory_or_most_memories_say_gives_no_names() -> None:
+def test_a_topic_no_memory_says_as_a_word_or_most_say_gives_no_names() -> None:
     assert topic_names(topic_stems("boat"), FACTS) == frozenset()
+    assert (
+        topic_names(topic_stems("mama"), [*FACTS, "she works at Tumaini Mama Trust in Kisumu"]) == frozenset()
+    )
     said_by_most = [*FACTS[:2], "the bike shop is Cycleworks"]
     assert topic_names(topic_stems("bike"), said_by_most) == frozenset()
     assert topic_names(frozenset(), FACTS) == frozenset()
