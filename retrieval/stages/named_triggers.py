@@ -30,13 +30,14 @@ from functools import lru_cache
 
 from ...memtypes.language.time_mentions import asks_when
 from ...memtypes.queries import ScoredPoint
-from ...memtypes.types import INTENTION_TYPE
+from ...memtypes.types import INTENTION_TYPE, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
 from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
 from ..ranking.times.task_questions import TaskQuestion, asked_topics, topic_stems
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
+from .topic_names import topic_names
 
 _TOKEN = re.compile(r"\w[\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -267,7 +268,14 @@ class _AboutWhomNamed(PostStage):
         names = self.names(inputs.plan)
         policy = inputs.plan.policies[INTENTION_TYPE]
         points = hits.get(INTENTION_TYPE, [])
-        topics = _told_apart(self.topics(inputs.plan), [_said(p, trigger=True) for p in points])
+        if not points:
+            return {}
+        said = [_said(p, trigger=True) for p in points]
+        asked = self.topics(inputs.plan)
+        topics = _told_apart(asked, said)
+        if not names:  # asked by a kind of thing, not by its name: the names the store's facts give it
+            facts = [_said(p) for p in hits.get(MemoryType.SEMANTIC, [])]
+            names = _names_apart(topic_names(asked, facts), said)
         if not names and not topics:
             return {}
 
@@ -303,6 +311,12 @@ def _told_apart(topics: frozenset[str], reminders: list[str]) -> frozenset[str]:
         return frozenset()
     saying = [topic_stems(text) for text in reminders]
     return frozenset(t for t in topics if 0 < sum(t in said for said in saying) <= len(saying) / 2)
+
+
+def _names_apart(names: frozenset[str], reminders: list[str]) -> frozenset[str]:
+    """The names some of the reminders say, but not more than half of them."""
+    saying = [frozenset(_tokens(text)) for text in reminders]
+    return frozenset(n for n in names if 0 < sum(n in said for said in saying) <= len(saying) / 2)
 
 
 def _lifted_by_due_date(policy: RankingPolicy, reminder: ScoredPoint) -> float:

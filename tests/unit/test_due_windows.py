@@ -545,12 +545,31 @@ def test_needing_anything_asks_what_to_do(query: str) -> None:
         ("car related stuff pending in the next 3 months, incl anything i missed", d(2027, 2, 21)),
         ("what's due next week plus anything overdue?", d(2026, 11, 30)),
         ("wedding things i still have to do before 24 jan, including anything missed", d(2027, 1, 24)),
+        ("car stuff in the next 3 months, incl anything we forgot", d(2027, 2, 21)),
     ],
 )
 def test_a_window_and_what_was_missed_asks_for_both(query: str, end: datetime) -> None:
     asked = task_question(query, NOW)
     assert asked is not None and asked.undone
     assert bounds(asked.window) == (datetime.min.replace(tzinfo=UTC), end)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "house stuff i need to do including anything i forgot",
+        "what's still to do, plus anything we've forgotten",
+    ],
+)
+def test_what_one_forgot_beside_the_rest_is_everything_pending(query: str) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.undone
+    assert bounds(asked.window) == (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+
+
+def test_what_one_forgot_alone_is_no_question_about_tasks() -> None:
+    assert task_question("what did I forget at the gym?", NOW) is None
+    assert due_window("I forgot the wifi password, what is it?", NOW) is None
 
 
 def test_a_bare_week_of_a_day_of_the_month_asks_what_is_due_in_it() -> None:

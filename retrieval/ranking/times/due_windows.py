@@ -129,7 +129,12 @@ OVERDUE = re.compile(_UNDONE + "|" + _LATE_OR_AHEAD, re.I)
 # anything I blew off") is everything pending; "and" there joins a clause ("… we said we'd do and
 # never did"), not an addition.
 _BESIDES = r"(?:\b(?:incl(?:uding|d)?|plus|also|as\s+well\s+as|along\s+with)\b|\+)\W*(?:[\w'’]+\s+){0,3}?"
-_ALL_PENDING = re.compile(_BESIDES + _UNDONE + "|" + _LATE_OR_AHEAD, re.I)
+# Beside what is asked, what one forgot is what is undone ("… including anything I forgot"); alone,
+# "what did I forget?" may ask about a thing left somewhere.
+_FORGOTTEN = r"\b(?:i|we)\s+(?:(?:have|had|'ve|might\s+have|may\s+have)\s+)?forg[oe]t(?:ten)?\b"
+_ALL_PENDING = re.compile(_BESIDES + "(?:" + _UNDONE + "|" + _FORGOTTEN + ")|" + _LATE_OR_AHEAD, re.I)
+# What a question asks for that is still not done: what is late, or what one forgot beside the rest.
+ASKS_UNDONE = re.compile(OVERDUE.pattern + "|" + _BESIDES + _FORGOTTEN, re.I)
 _ALSO_UNDONE = re.compile(_ALL_PENDING.pattern + r"|\band\W*(?:[\w'’]+\s+){0,3}?" + _UNDONE, re.I)
 # What one has to do: "anything I still need to do for Juni", "money stuff I need to do". Asked as
 # "what do I need to do …" of a situation ("changing the save format, what do I need to do", "what do

@@ -17,7 +17,7 @@ from typing import Any
 from ....memtypes.language.questions import asking_clauses
 from ....memtypes.language.text import spelled_out
 from ....memtypes.language.time_mentions import asks_when
-from .due_windows import OVERDUE, asks_about_tasks, due_window
+from .due_windows import ASKS_UNDONE, asks_about_tasks, due_window
 from .event_anchors import AHEAD, PRONOUNS, anchor_clause
 from .temporal import TimeWindow
 
@@ -44,7 +44,7 @@ _NAMES_NO_TASK = _SAYS_NOTHING | frozenset(
 
 # Words that say what kind of thing a question about tasks asks for, or how one holds it, not which:
 # "dad-related things", "wedding stuff", "what admin do I still have pending?".
-_SAYS_NO_TOPIC = _NAMES_NO_TASK | frozenset(
+SAYS_NO_TOPIC = _NAMES_NO_TASK | frozenset(
     (  # noqa: SIM905 (a word list reads best as words)
         "things thing stuff related bits items item list lists admin jobs job work anything something "
         "has had get got gotta should must need meant want wanted going sort sorted take care deal handle "
@@ -88,7 +88,7 @@ def asked_topics(query: str) -> frozenset[str]:
     do?": dad). Whether a word is a topic at all, the reminders tell (stages/named_triggers.py)."""
     asking = spelled_out(asking_clauses(query)).casefold()
     words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(asking)]
-    return topic_stems(" ".join(w for w in words if len(w) > 2 and w not in _SAYS_NO_TOPIC))
+    return topic_stems(" ".join(w for w in words if len(w) > 2 and w not in SAYS_NO_TOPIC))
 
 
 # A time and the word "plans" alone ask what is planned then ("weekend plans", "plans tomorrow?",
@@ -150,7 +150,7 @@ def _task_question(
             return None
         return TaskQuestion(_from_now(window, now), open=False, soonest=True)
     window = due_window(query, now)
-    undone = OVERDUE.search(query) is not None
+    undone = ASKS_UNDONE.search(query) is not None
     if window is None:
         return TaskQuestion(window, not asks_when(query), undone)
     soonest = _only_a_time(query, window.phrase, _NAMES_NO_TASK)

@@ -1,0 +1,68 @@
+"""A question about tasks that asks by a topic its reminders never say ("anything i need to do for
+the bike?"; real app, Qdrant Edge, MiniLM, BM25) lists the reminders that say the topic's names, as
+the store's other memories that say the topic tell them ("the bike is a 1971 Triumph Bonneville":
+"renew the motor tax on the Bonneville"), before the other reminders; the overdue ones about other
+things lose their due dates' lift. Asked with a window ("car stuff coming up"), the window's reminders
+that say the topic's names are lifted above its others; "including anything I forgot" asks for what
+is late as well.
+
+The clock is Wednesday 18 November 2026, 09:00 UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import retrieved, store_holding
+
+NOW = "2026-11-18T09:00:00Z"
+SCOPE = {"user_id": "niamh"}
+FOR_THE_BIKE = {
+    "Renew the motor tax on the Bonneville.": "2026-10-31T17:00:00Z",
+    "Ask Eoin to bring the torque wrench over.": "2026-11-28T10:00:00Z",
+}
+FOR_THE_CAR = "Book the NCT for the Octavia."
+OTHERS = {
+    FOR_THE_CAR: "2026-12-04T09:00:00Z",
+    "Send the landlord the October rent receipt.": "2026-11-02T09:00:00Z",
+    "Pay the crèche fees for December.": "2026-11-30T09:00:00Z",
+}
+FACTS = [
+    "The bike is a 1971 Triumph Bonneville, kept in a lockup in Finglas.",
+    "My brother Eoin comes over on Saturdays to help with the bike.",
+    "The car is a Skoda Octavia estate.",
+    "Running club is Tolka Harriers, Tuesdays at Griffith Park.",
+    "My GP is Dr Kelly in Swords.",
+]
+MEMORIES: list[dict[str, Any]] = [
+    *({"type": "prospective", "content": c, "due_at": d} for c, d in {**FOR_THE_BIKE, **OTHERS}.items()),
+    *({"type": "semantic", "content": c} for c in FACTS),
+]
+
+niamh = store_holding(MEMORIES, SCOPE)
+
+
+async def test_the_reminders_that_say_the_topic_s_names_come_first(niamh: AsyncTestClient[Any]) -> None:
+    memories = await retrieved(niamh, "anything i need to do for the bike", SCOPE, NOW, min_confidence=0)
+    reminders = [m["content"] for m in memories if m["type"] == "prospective"]
+    assert sorted(reminders[:2]) == sorted(FOR_THE_BIKE)
+    ahead = next(m for m in memories if m["content"] == "Ask Eoin to bring the torque wrench over.")
+    assert ahead["explain"]["components"]["named_due"]["contribution"] > 0
+    cut = [m for m in memories if m["content"] == "Send the landlord the October rent receipt."]
+    assert cut and cut[0]["explain"]["components"]["unnamed_due"]["contribution"] < 0
+
+
+async def test_a_window_s_reminders_that_say_its_names_come_first(niamh: AsyncTestClient[Any]) -> None:
+    memories = await retrieved(niamh, "car stuff coming up", SCOPE, NOW, min_confidence=0)
+    assert memories[0]["content"] == FOR_THE_CAR
+    lifted = {m["content"] for m in memories if "named_due" in m["explain"]["components"]}
+    assert lifted == {FOR_THE_CAR}
+
+
+async def test_what_one_forgot_beside_the_topic_is_what_is_late_too(niamh: AsyncTestClient[Any]) -> None:
+    query = "bike stuff i need to do, including anything i forgot"
+    memories = await retrieved(niamh, query, SCOPE, NOW, min_confidence=0)
+    assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_THE_BIKE)
+    assert all(m["explain"]["components"]["due_window"]["value"] == 1 for m in memories[:2])
