@@ -11,8 +11,11 @@ one that holds the number.
 The asked-detail check the confidence reads (ranking/asked/asked_detail.py) tells the two apart: a
 hit holds what is asked where it names the question's names and holds a value of an asked kind stated
 of what is asked, with at least part of the question's other words (`detail_gap` under
-`AskedValueFirstModel.max_gap`). So where the first hit is checked and does not hold it, the first of
-the next `reach` hits that does is placed just above it. Only the kinds a text holds as a value of
+`AskedValueFirstModel.max_gap`). So where the first hit is checked and holds no value of a kind asked
+at all, the first of the next `reach` hits that holds what is asked is placed just above it. A first
+hit holding a value of the kind, though the check does not read it as stated of what is asked, stays:
+a newer record often tells the value in other words ("renewed for 2026–27 at $15,600 a year" for
+"what is the contract worth") than the older one the check reads as holding it. Only the kinds a text holds as a value of
 its own form count as asked here: a count (any number) and a person (any capitalized word) are held
 in passing by too many memories, and a date by every event (its own time; stages/when_events.py
 orders those). A hit the check does not read (a conversation turn) is left where it is.
@@ -28,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from ...memtypes.queries import ScoredPoint
 from ...memtypes.types import SPECS
 from ..options import RetrievalConfig
-from ..ranking.asked.asked_detail import DetailCheck, detail_check
+from ..ranking.asked.asked_detail import DetailCheck, answers_kind, detail_check
 from ..ranking.asked.asked_kinds import asked_kinds
 from ..ranking.asked.evidence import ConfidenceFeaturesModel, query_words
 from ..ranking.asked.value_forms import Kind
@@ -74,7 +77,9 @@ def value_holder_first(
 ) -> dict[str, float]:
     """The score a hit is raised to, by id: of `best` (each hit with whether it carries a time of its
     own; best first), the first of the next `fit.reach` hits that holds what `query` asks, just above
-    the first hit's, where the check reads the first hit and finds it does not hold it; else none."""
+    the first hit's, where the check reads the first hit and it holds no value of a kind asked (one
+    that holds a value, though not stated of what is asked, may tell it in words the check misses);
+    else none."""
     if len(best) < 2:
         return {}
     words = query_words(query)
@@ -82,12 +87,15 @@ def value_holder_first(
     def check(hit: ScoredPoint, dated: bool) -> DetailCheck:
         return detail_check(query, words, [(str(hit.payload.get("content", "")), dated)], features)
 
-    first = check(*best[0])
-    if not first.checked or holds_asked(first, fit):
+    first, first_dated = best[0]
+    kinds = asked_kinds(query, features.asking_clause_kinds)
+    known = frozenset(words.weights)
+    first_text = str(first.payload.get("content", ""))
+    if not check(first, first_dated).checked or answers_kind(kinds, first_text, features, first_dated, known):
         return {}
     for hit, dated in best[1 : 1 + fit.reach]:
         if holds_asked(check(hit, dated), fit):
-            return {hit.id: best[0][0].score + _ABOVE}
+            return {hit.id: first.score + _ABOVE}
     return {}
 
 
