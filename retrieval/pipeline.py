@@ -85,12 +85,12 @@ POST_STAGES: tuple[PostStage, ...] = (
     WhenEvents(),
     DenseFloor(),
     StepsFirst(),
-    AskedValueFirst(),
     Neighbours(),
     SessionSpread(),
     VersionTies(),
     RestatedDetails(),
     RoleHolders(),
+    AskedValueFirst(),
 )
 
 

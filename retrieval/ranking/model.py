@@ -348,12 +348,12 @@ POST_ENGINE_STAGES = frozenset(
         "when_event",
         "dense_floor",
         "steps_first",
-        "asked_value_first",
         "neighbour",
         "session_spread",
         "version_tie",
         "restated_detail",
         "role_holder",
+        "asked_value_first",
     }
 )
 

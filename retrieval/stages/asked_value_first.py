@@ -20,6 +20,10 @@ its own form count as asked here: a count (any number) and a person (any capital
 in passing by too many memories, and a date by every event (its own time; stages/when_events.py
 orders those). A hit the check does not read (a conversation turn) is left where it is.
 
+It runs last of the final stages: a newer memory put above an older version of the same thing
+(stages/version_ties.py) that holds no value of the kind asked ("paid the Term 1 school fees by
+M-Pesa") does not tell the value as it stands ("the Term 1 invoice came in at KSh 112,000").
+
 A post-engine stage (stages/post.py) on the final hits: `explain` shows it as `asked_value_first`.
 """
 
