@@ -2,7 +2,8 @@
 retrieval/stages/asked_value_first.py): "what's the number for the crèche" shares "crèche" with a note
 of the child's new room there as with the crèche's own record, and the note ranks first by relevance;
 the record holds the phone number asked, with the name of what is asked, and goes above it. A
-question that asks no value by its form is left as ranked.
+question that asks no value by its form is left as ranked. A sum after a currency's code ("KSh
+112,000") is an amount too, and goes above a later note of the fees paid that holds none.
 
 The clock is Friday 29 January 2027, 16:00 UTC.
 """
@@ -48,3 +49,24 @@ async def test_a_question_asking_no_value_by_its_form_is_left_as_ranked(aoife: A
     asked = "who is Fiadh's key worker at crèche?"
     memories = await AOIFE.retrieved(aoife, asked, types=["semantic", "episodic"])
     assert all("asked_value_first" not in m["explain"]["components"] for m in memories)
+
+
+ACHIENG = Asker({"user_id": "achieng"}, "2027-02-17T08:15:00+03:00", {"min_confidence": 0})
+PAID = "Achieng paid the Term 1 school fees for Daniel and Amani by M-Pesa paybill."
+INVOICE = "St Bakhita's Term 1 invoice came in at KSh 112,000 for both children; the school put fees up."
+FEES: list[dict[str, Any]] = [
+    {"type": "episodic", "content": INVOICE, "occurred_at": "2027-01-06T18:00:00+03:00"},
+    {"type": "episodic", "content": PAID, "occurred_at": "2027-01-08T12:00:00+03:00"},
+    {"type": "semantic", "content": "Daniel and Amani go to St Bakhita's in Kilimani."},
+]
+achieng = store_holding(FEES, ACHIENG.scope)
+
+
+async def test_a_sum_after_its_currency_code_is_the_amount_asked(
+    achieng: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = "how much are school fees per term now"
+    memories = await ACHIENG.retrieved(achieng, asked, types=["episodic"])
+    assert [m["content"] for m in memories[:2]] == [INVOICE, PAID]
+    vary_ranking(achieng, monkeypatch, {"stages_off": ["asked_value_first"]})
+    assert (await ACHIENG.contents(achieng, asked, types=["episodic"]))[:2] == [PAID, INVOICE]
