@@ -15,10 +15,12 @@ of what is asked, with at least part of the question's other words (`detail_gap`
 at all, the first of the next `reach` hits that holds what is asked is placed just above it. A first
 hit holding a value of the kind, though the check does not read it as stated of what is asked, stays:
 a newer record often tells the value in other words ("renewed for 2026–27 at $15,600 a year" for
-"what is the contract worth") than the older one the check reads as holding it. Only the kinds a text holds as a value of
-its own form count as asked here: a count (any number) and a person (any capitalized word) are held
-in passing by too many memories, and a date by every event (its own time; stages/when_events.py
-orders those). A hit the check does not read (a conversation turn) is left where it is.
+"what is the contract worth") than the older one the check reads as holding it.
+
+Only the kinds a text holds as a value of its own form count as asked here: a count (any number) and
+a person (any capitalized word) are held in passing by too many memories, and a date by every event
+(its own time; stages/when_events.py orders those). A first hit the check does not read (a
+conversation turn) is left where it is.
 
 It runs last of the final stages: a newer memory put above an older version of the same thing
 (stages/version_ties.py) that holds no value of the kind asked ("paid the Term 1 school fees by

@@ -79,7 +79,7 @@ def test_a_conversation_turn_first_is_not_read() -> None:
 
 
 def test_a_first_hit_holding_a_value_of_the_kind_stays_first() -> None:
-    renewed = _hit("renewed", 0.45, "St. Brigid renewed for 2026–27 at $15,600 a year, two gutter cleans added")
+    renewed = _hit("renewed", 0.45, "St. Brigid renewed for 2026–27 at $15,600 a year, two gutters added")
     client = _hit("client", 0.44, "Client: St. Brigid School, grounds maintenance, contract $14,200 a year")
     best = [(renewed, False), (client, False)]
     assert value_holder_first("what is St. Brigid's contract worth", best, FIT, FEATURES) == {}
