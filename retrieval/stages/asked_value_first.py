@@ -97,7 +97,10 @@ def value_holder_first(
     kinds = asked_kinds(query, features.asking_clause_kinds)
     known = frozenset(words.weights)
     first_text = str(first.payload.get("content", ""))
-    if not check(first, first_dated).checked or answers_kind(kinds, first_text, features, first_dated, known):
+    first_check = check(first, first_dated)
+    if not first_check.checked or holds_asked(first_check, fit):
+        return {}
+    if answers_kind(kinds, first_text, features, first_dated, known):
         return {}
     for hit, dated in best[1 : 1 + fit.reach]:
         if holds_asked(check(hit, dated), fit):

@@ -83,3 +83,10 @@ def test_a_first_hit_holding_a_value_of_the_kind_stays_first() -> None:
     client = _hit("client", 0.44, "Client: St. Brigid School, grounds maintenance, contract $14,200 a year")
     best = [(renewed, False), (client, False)]
     assert value_holder_first("what is St. Brigid's contract worth", best, FIT, FEATURES) == {}
+
+
+def test_a_first_hit_telling_the_number_by_its_noun_stays_first() -> None:
+    moved = _hit("moved", 0.45, "PGR office shut too, im on hot desks in 2.05 now. locker 41")
+    desk = _hit("desk", 0.44, "my desk: PGR office 3.17 by the window, locker 22")
+    best = [(moved, True), (desk, False)]
+    assert value_holder_first("what's my locker number", best, FIT, FEATURES) == {}
