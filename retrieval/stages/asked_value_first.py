@@ -3,7 +3,7 @@ does not.
 
 "what's the number for the crèche?", "frau lindners email pls", "shockwave lease how much": the
 question names what it asks about and the kind of value it wants (a phone number, an e-mail, an
-amount, a code, a time of day, a percentage). Hybrid relevance weighs the names and the topic, which
+amount, a code, a percentage). Hybrid relevance weighs the names and the topic, which
 a memory that tells of the thing without its value shares as much ("Fiadh moved up to the wobbler
 room at crèche", "You started leasing the shockwave machine on 22 April"), and puts it first over the
 one that holds the number.
@@ -19,7 +19,8 @@ a newer record often tells the value in other words ("renewed for 2026–27 at $
 
 Only the kinds a text holds as a value of its own form count as asked here: a count (any number) and
 a person (any capitalized word) are held in passing by too many memories, and a date by every event
-(its own time; stages/when_events.py orders those). A first hit the check does not read (a
+(its own time; stages/when_events.py orders those). A time of day neither: a plan holds the times of
+its other steps ("check-in shuts 19:30, sails 21:00" for "what time does the ferry get in"). A first hit the check does not read (a
 conversation turn) is left where it is.
 
 It runs last of the final stages: a newer memory put above an older version of the same thing
@@ -47,8 +48,8 @@ from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift, raise_t
 
 _ABOVE = 1e-4
 # The kinds of value a text holds only in a form of their own (digits as a phone number, an @, a
-# currency, a code, a clock time, a percentage).
-FORMED_KINDS = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.TIME, Kind.PERCENT})
+# currency, a code, a percentage).
+FORMED_KINDS = frozenset({Kind.PHONE, Kind.EMAIL, Kind.MONEY, Kind.CODE, Kind.PERCENT})
 
 
 def asks_formed_value(query: str, features: ConfidenceFeaturesModel) -> bool:
