@@ -20,8 +20,8 @@ a newer record often tells the value in other words ("renewed for 2026–27 at $
 Only the kinds a text holds as a value of its own form count as asked here: a count (any number) and
 a person (any capitalized word) are held in passing by too many memories, and a date by every event
 (its own time; stages/when_events.py orders those). A time of day neither: a plan holds the times of
-its other steps ("check-in shuts 19:30, sails 21:00" for "what time does the ferry get in"). A first hit the check does not read (a
-conversation turn) is left where it is.
+its other steps ("check-in shuts 19:30, sails 21:00" for "what time does the ferry get in"). A first
+hit the check does not read (a conversation turn) is left where it is.
 
 It runs last of the final stages: a newer memory put above an older version of the same thing
 (stages/version_ties.py) that holds no value of the kind asked ("paid the Term 1 school fees by
