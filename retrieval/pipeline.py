@@ -42,6 +42,7 @@ from .options import RetrievalConfig
 from .ranking import terms
 from .ranking.asked.evidence import warm
 from .ranking.model import DEFAULT_MODEL, PRESETS, RankingModel, varied
+from .stages.asked_value_first import AskedValueFirst
 from .stages.changed_events import EventsOverStatements
 from .stages.dense_floor import DenseFloor
 from .stages.done_events import DoneByEvent
@@ -89,6 +90,7 @@ POST_STAGES: tuple[PostStage, ...] = (
     VersionTies(),
     RestatedDetails(),
     RoleHolders(),
+    AskedValueFirst(),
 )
 
 

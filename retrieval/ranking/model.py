@@ -12,6 +12,9 @@ The numbers were chosen with `mnemo bench folds` on the dev sets (benchmarks/REA
 they are fitted, not settings: what a user or an operator sets is `RetrievalConfig`
 (mnemo.retrieval.options). What only names the language ("since", "how do I") stays beside the code
 that reads it; a rule a benchmark switches off is a boolean here.
+
+Size: one small frozen value per term and stage, each beside the others so that the whole model
+reads as one; apart, a module would hold a dataclass or two that only `RankingModel` names.
 """
 
 from __future__ import annotations
@@ -245,6 +248,16 @@ class StepsFirstModel:
 
 
 @dataclass(frozen=True)
+class AskedValueFirstModel:
+    """A hit holding the value a question asks for put above a first hit that does not
+    (stages/asked_value_first.py): the first of the next `reach` hits (0: off) whose asked-detail gap
+    is under `max_gap`."""
+
+    reach: int = 3
+    max_gap: float = 0.5
+
+
+@dataclass(frozen=True)
 class AnsweredContextModel:
     """A default context's floor where the store answers (stages/respond.py): once the best hit is at
     least `top_confidence` likely relevant, those of the first `ranks` hits that share meaning with
@@ -340,6 +353,7 @@ POST_ENGINE_STAGES = frozenset(
         "version_tie",
         "restated_detail",
         "role_holder",
+        "asked_value_first",
     }
 )
 
@@ -369,6 +383,7 @@ class RankingModel:
     when_events: WhenEventsModel = WhenEventsModel()
     dense_floor: DenseFloorModel = DenseFloorModel()
     steps_first: StepsFirstModel = StepsFirstModel()
+    asked_value_first: AskedValueFirstModel = AskedValueFirstModel()
     answered_context: AnsweredContextModel = AnsweredContextModel()
     expand: ExpandModel = ExpandModel()
     session_spread: SessionSpreadModel = SessionSpreadModel()

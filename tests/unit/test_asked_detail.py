@@ -133,6 +133,9 @@ test_a_question_says_what_kind_of_value_it_asks_for = answer_test(
         ),
         (Kind.MONEY, "The lock was £45 at the bike shop.", "The lock is a Kryptonite D-lock."),
         (Kind.MONEY, "Rent is 1,200 euros a month.", "The flat has two bedrooms."),
+        # A currency's code before the sum, whatever the country: "KSh 112,000", "SGD 4,200".
+        (Kind.MONEY, "The Term 1 invoice came in at KSh 112,000.", "Term 1 fees were paid by M-Pesa."),
+        (Kind.MONEY, "Her rent is SGD 4,200.", "Her flat is in Tiong Bahru."),
         # An amount said as it is spoken: "nine hundred", "twenty six fifty"; not a count of minutes.
         (Kind.MONEY, "nine hundred for the boat for the day", "forty five minutes on the ferry"),
         (Kind.MONEY, "1 day 60 ton w/ operator twenty six fifty", "two trucks, one driver"),

@@ -48,7 +48,7 @@ _SPOKEN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _TEENS = "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 # A number said before "hundred" or "thousand": "nine hundred", "a thousand", "twenty grand".
 _SPOKEN_NUMBERS = f"{_CLOCK_WORDS}|{_TEENS}|{_SPOKEN_TENS}|a"
-_CURRENCY_CODES = "eur|gbp|usd|chf|aud|cad|nzd|inr|sek|nok|dkk|pln|brl|zar|jpy"
+_CURRENCY_CODES = "eur|gbp|usd|chf|aud|cad|nzd|inr|sek|nok|dkk|pln|brl|zar|jpy|kes|ksh|sgd|hkd|aed|mxn|ngn"
 # After a number: "40 euros", "£32k", "12p", "3.2m".
 _CURRENCY_WORDS = (
     "euro|euros|pound|pounds|quid|dollar|dollars|cent|cents|pence|yen|rupees|grand|k|m|bn|p|"
