@@ -69,6 +69,25 @@ _LEFT = (
         + _VALUE_END,
         re.I,
     ),
+    # a thing given up or stopped ("I gave up the Channahon spot", "stopped using the Südost card"): the
+    # value it had, whatever replaced it
+    re.compile(
+        r"\b(?:gave|given|giving|give)\s+up\s+(?:on\s+)?(?:the|my|our)\s+(?P<left>"
+        + _FEW
+        + r"?)"
+        + _VALUE_END,
+        re.I,
+    ),
+    re.compile(
+        r"\bstopped\s+(?:using|going\s+to)\s+(?:the|my|our)\s+(?P<left>" + _FEW + r"?)" + _VALUE_END,
+        re.I,
+    ),
+    # "instead of" after a "now" of its own clause tells a lasting change ("now starts Monday 12 April
+    # instead of 1 April"); alone it tells a one-off as often ("4 cases of butter instead of 6")
+    re.compile(
+        r"\bnow\b(?!\s+and\s+(?:then|again))[^.;:!?]*?\binstead\s+of\s+(?P<left>" + _FEW + r"?)" + _VALUE_END,
+        re.I,
+    ),
 )
 
 

@@ -10,7 +10,8 @@ later "Alice is allergic to shellfish"), and hiding a fact is data loss. Retriev
 without hiding anything: when a semantic or procedural hit is at least `conversation_gap_s` newer
 than a better-scored hit of the same type that names the same subject (a shared name) and the older
 one leads by less than `margin`, the newer one is lifted just above it (an episodic hit only when it
-is a correction, see `SAME_SUBJECT_OVERLAP`, or the next step of a value's change, `continues`). Of
+is a correction, see `SAME_SUBJECT_OVERLAP`, the next step of a value's change, `continues`, or names
+the older's value as the one it left: "now starts 12 April instead of 1 April" of "starting 1 April"). Of
 two whose only time is when they were written (one batch gives both the same), the one written later
 is the newer (`write_order`). Both stay candidates; a question about the fact now
 reads the current statement first. Measured by `mnemo bench write` (updates resolved) and `mnemo
@@ -374,7 +375,9 @@ def _candidate_pairs(
             if lead >= reach or not newer:
                 continue
             if min_overlap and not (
-                _corrects(signatures[i], signatures[j], min_overlap) or continues(texts[i], texts[j])
+                _corrects(signatures[i], signatures[j], min_overlap)
+                or continues(texts[i], texts[j])
+                or leaves(texts[j], texts[i])
             ):
                 continue
             yield _Pair(i, j, reach, named, shared)

@@ -9,10 +9,10 @@ persons out: an event names the people of its day, not only the one in the role 
 is read from one clause of the newer: the question's role word ("manager", "dentist": a word it names
 beside "who", which the memory does not write as a name: "kibwezi" asked is the place of "the Kibwezi
 clinics", no role), a name that the older does not write, and a word that says the name holds the role
-from now on (`_HOLDS_NOW`: "now", "from today", "takes over"; or "new" before the role word), all in that
-clause. A clause that names the role and another person beside a change tells whom the role went to;
-the same words spread over a memory's clauses tell the people of a day ("Petra announced she's moving
-… our 1:1 with Idris").
+from now on (`_HOLDS_NOW`: "now", "from today", "takes over", "acting" or "interim": the one who holds
+it while its holder is away; or "new" before the role word), all in that clause. A clause that names
+the role and another person beside a change tells whom the role went to; the same words spread over a
+memory's clauses tell the people of a day ("Petra announced she's moving … our 1:1 with Idris").
 
 The pair must:
 
@@ -52,7 +52,7 @@ _NEW = re.compile(r"\bnew\s+([^\W_]+)", re.I)
 # Words that say someone holds a role from now on (English usage); "new" only before the role itself.
 _HOLDS_NOW = re.compile(
     r"\b(?:now|from\s+(?:today|now\s+on|this\s+week|then)|tak(?:es|ing|en)\s+over|took\s+over"
-    r"|replac(?:es|ed|ing)|becomes|became|has\s+become)\b",
+    r"|replac(?:es|ed|ing)|becomes|became|has\s+become|acting|interim)\b",
     re.I,
 )
 

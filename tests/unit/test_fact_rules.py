@@ -154,6 +154,18 @@ def test_an_event_whose_change_starts_where_another_ended_is_the_next_step() -> 
     assert not continues("Runs of 15 to 20 minutes.", "Runs of 20 to 30 minutes.")  # ranges, no change
 
 
+def test_an_event_that_names_an_older_events_value_as_left_is_the_newer() -> None:
+    """A later event that moves a date "now … instead of" the one an older event gave, in other words."""
+    place = hit("place", "Nursery called: a place for Tomi starting 1 April. Signed.", 0.59, 0)
+    moved = hit("moved", "Email: Tomi's settling-in now starts Monday 12 April instead of 1 April.", 0.50, 60)
+    assert set(newer_first([place, moved], 0.15, min_overlap=0.35)[1]) == {"moved"}
+    # Past the margin, or a later event that leaves another value: left where it was.
+    behind = hit("moved", str(moved.payload["content"]), 0.43, 60)
+    assert not newer_first([place, behind], 0.15, min_overlap=0.35)[1]
+    other = hit("other", "Tomi's swimming now starts 12 April instead of 5 April.", 0.50, 60)
+    assert not newer_first([place, other], 0.15, min_overlap=0.35)[1]
+
+
 def test_a_newer_statement_is_lifted_only_where_it_means_the_same() -> None:
     """A shared name is not a shared subject; the meaning check decides, and only the
     pairs that pass the word, time and score checks are asked about (their vectors are read)."""

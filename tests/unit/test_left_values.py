@@ -44,6 +44,11 @@ FOOD = "Juni eats Lily's Kitchen adult dry food, two scoops in the morning and t
         ("Delayed the handover from 3 Feb to 10 Feb.", {"3", "february"}, {"10", "february"}),
         # "revised" is a verb of change as "raised" is; a sum keeps its currency sign
         ("Nick has revised his rate from $68 to $78 a square metre.", {"$68"}, {"$78"}),
+        # a thing given up or stopped is the value left, whatever replaced it
+        ("The van lives at the Elwood yard now, I gave up the Channahon spot.", {"channahon"}, set()),
+        ("Moved gyms, stopped using the Südost card.", {"südost"}, set()),
+        # "instead of" after the clause's own "now": a lasting change
+        ("The settling-in now starts Monday 12 April instead of 1 April.", {"1", "april"}, set()),
     ],
 )
 def test_a_change_names_the_value_it_left(event: str, left: set[str], went: set[str]) -> None:
@@ -59,6 +64,9 @@ def test_a_change_names_the_value_it_left(event: str, left: set[str], went: set[
         "From January the squad's Tuesday session moves to Monday.",  # no value it moved from
         "Northern Mill delivered Extra Strong instead of Strong White.",  # a one-off as often as a change
         "The revised quote from Armando, after the tile upgrade, is 41,200 EUR.",  # who sent it
+        "Gave up smoking in March.",  # a habit, no "the" or "my" thing held
+        "Stopped at the Shell on the A1 for diesel.",  # a stop on the way
+        "Had the Tuesday slot now and then instead of Friday.",  # "now and then" is no change
     ],
 )
 def test_what_is_no_change_away_from_a_value(text: str) -> None:

@@ -74,6 +74,11 @@ def test_the_clauses_that_name_a_new_holder() -> None:
     assert new_holders("Kofi Mensah is taking over as our dentist from 1 May", roles) >= {"kofi", "mensah"}
     assert not new_holders("Dr Osei fixed a cracked filling today.", roles)
     assert new_holders("our new dentist is Dr Osei", roles) == {"osei"}
+    # Who holds it while its holder is away holds it now.
+    head = role_words("who's head of science")
+    assert new_holders("Daniel Osei is acting head of science until June.", head) >= {"daniel", "osei"}
+    assert new_holders("Ama Boateng is interim head of science.", head) >= {"ama", "boateng"}
+    assert not new_holders("Daniel Osei was acting in the staff play; Karen Yip is head of science.", head)
     # "new" of another word: a list of goals that names the course asked about.
     course = role_words("who's my mentor for the B300")
     assert not new_holders("Goals: finish B300, mentor the 2 new hires (Ama Boateng + Kojo Asante)", course)
