@@ -26,6 +26,10 @@ name too); the vectors do (MiniLM: restated updates 0.57–0.80, distinct facts 
 0.30–0.65, benchmarks/README.md). The vectors are read from the index only for the few hits that
 pass the word checks, in one batch per type (`VectorsOf`), not with every candidate of the search.
 The lift is a post-engine stage (`NewerFirst`, stages/post.py): `explain` shows it as `newer_statement`.
+
+Size: the rules that pair an older and a newer statement (a shared name, a near meaning, the time
+between, a correction, a value left) are one decision, read and changed together; split, each part
+would import the other's word checks.
 """
 
 from __future__ import annotations
