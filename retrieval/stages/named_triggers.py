@@ -37,7 +37,7 @@ from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, Trig
 from ..ranking.times.task_questions import TaskQuestion, asked_topics, topic_stems
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
-from .topic_names import topic_names
+from .topic_names import said_apart, topic_names
 
 _TOKEN = re.compile(r"\w[\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -309,14 +309,12 @@ def _told_apart(topics: frozenset[str], reminders: list[str]) -> frozenset[str]:
     """The topics some of the reminders' words say, but not more than half of them."""
     if not topics or not reminders:
         return frozenset()
-    saying = [topic_stems(text) for text in reminders]
-    return frozenset(t for t in topics if 0 < sum(t in said for said in saying) <= len(saying) / 2)
+    return said_apart(topics, [topic_stems(text) for text in reminders])
 
 
 def _names_apart(names: frozenset[str], reminders: list[str]) -> frozenset[str]:
     """The names some of the reminders say, but not more than half of them."""
-    saying = [frozenset(_tokens(text)) for text in reminders]
-    return frozenset(n for n in names if 0 < sum(n in said for said in saying) <= len(saying) / 2)
+    return said_apart(names, [frozenset(_tokens(text)) for text in reminders])
 
 
 def _lifted_by_due_date(policy: RankingPolicy, reminder: ScoredPoint) -> float:

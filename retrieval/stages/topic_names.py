@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..ranking.times.task_questions import SAYS_NO_TOPIC, topic_stems
 
@@ -57,13 +57,19 @@ def _common_words(text: str) -> str:
     return " ".join(w for k, w in enumerate(words) if k == 0 or not w[0].isupper())
 
 
+def said_apart(words: Iterable[str], saying: Sequence[frozenset[str]]) -> frozenset[str]:
+    """The `words` some of the texts say (each text as the set of its words), but not more than half
+    of them: a word most of them say tells none apart, one none says is not theirs."""
+    return frozenset(w for w in words if 0 < sum(w in said for said in saying) <= len(saying) / 2)
+
+
 def topic_names(topics: frozenset[str], memories: Sequence[str]) -> frozenset[str]:
     """The names the `memories` that say one of `topics` (as `topic_stems`, written as a common word)
     say beside it, of topics said by some of the memories but not most."""
     if not topics or not memories:
         return frozenset()
     saying = [topic_stems(_common_words(text)) for text in memories]
-    apart = {t for t in topics if 0 < sum(t in said for said in saying) <= len(saying) / 2}
+    apart = said_apart(topics, saying)
     names: set[str] = set()
     for text, said in zip(memories, saying, strict=True):
         if not apart.isdisjoint(said):

@@ -15,19 +15,19 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import retrieved, store_holding
+from tests.e2e.conftest import reminder, retrieved, semantic, store_holding
 
 NOW = "2026-11-18T09:00:00Z"
 SCOPE = {"user_id": "niamh"}
 FOR_THE_BIKE = {
-    "Renew the motor tax on the Bonneville.": "2026-10-31T17:00:00Z",
-    "Ask Eoin to bring the torque wrench over.": "2026-11-28T10:00:00Z",
+    "Renew the motor tax on the Bonneville.": "2026-10-31T17:00",
+    "Ask Eoin to bring the torque wrench over.": "2026-11-28T10:00",
 }
 FOR_THE_CAR = "Book the NCT for the Octavia."
 OTHERS = {
-    FOR_THE_CAR: "2026-12-04T09:00:00Z",
-    "Send the landlord the October rent receipt.": "2026-11-02T09:00:00Z",
-    "Pay the crèche fees for December.": "2026-11-30T09:00:00Z",
+    FOR_THE_CAR: "2026-12-04T09:00",
+    "Send the landlord the October rent receipt.": "2026-11-02T09:00",
+    "Pay the crèche fees for December.": "2026-11-30T09:00",
 }
 FACTS = [
     "The bike is a 1971 Triumph Bonneville, kept in a lockup in Finglas.",
@@ -37,8 +37,8 @@ FACTS = [
     "My GP is Dr Kelly in Swords.",
 ]
 MEMORIES: list[dict[str, Any]] = [
-    *({"type": "prospective", "content": c, "due_at": d} for c, d in {**FOR_THE_BIKE, **OTHERS}.items()),
-    *({"type": "semantic", "content": c} for c in FACTS),
+    *(reminder(c, d) for c, d in {**FOR_THE_BIKE, **OTHERS}.items()),
+    *map(semantic, FACTS),
 ]
 
 niamh = store_holding(MEMORIES, SCOPE)
