@@ -110,6 +110,11 @@ def reminder(content: str, due: str | None = None, **fields: Any) -> dict[str, A
     return memory if due is None else {**memory, "due_at": instant(due)}
 
 
+def reminders(due: dict[str, str]) -> list[dict[str, Any]]:
+    """Prospective memories to write: each content of `due` due at its time (as `reminder`'s)."""
+    return [reminder(content, at) for content, at in due.items()]
+
+
 def procedure(content: str, **fields: Any) -> dict[str, Any]:
     """A procedural memory to write: the steps `content` tells, with the other fields given."""
     return {"type": "procedural", "content": content, **fields}
@@ -216,6 +221,12 @@ def contribution(memories: list[dict[str, Any]], content: str, component: str) -
     added nothing), from a retrieval's `explain`."""
     found = next(m for m in memories if m["content"] == content)
     return float(found["explain"]["components"].get(component, {}).get("contribution", 0.0))
+
+
+def scored(memories: list[dict[str, Any]], component: str) -> set[str]:
+    """The contents of the memories whose score one ranking component had a part in, from a
+    retrieval's `explain`."""
+    return {m["content"] for m in memories if component in m["explain"]["components"]}
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,18 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import reminder, retrieved, semantic, store_holding
+from tests.e2e.conftest import Asker, contribution, reminders, scored, semantic, store_holding
 
-NOW = "2026-11-18T09:00:00Z"
-SCOPE = {"user_id": "niamh"}
+NIAMH = Asker({"user_id": "niamh"}, "2026-11-18T09:00:00Z", {"min_confidence": 0})
 FOR_THE_BIKE = {
     "Renew the motor tax on the Bonneville.": "2026-10-31T17:00",
     "Ask Eoin to bring the torque wrench over.": "2026-11-28T10:00",
 }
 FOR_THE_CAR = "Book the NCT for the Octavia."
+LATE_RENT = "Send the landlord the October rent receipt."
 OTHERS = {
     FOR_THE_CAR: "2026-12-04T09:00",
-    "Send the landlord the October rent receipt.": "2026-11-02T09:00",
+    LATE_RENT: "2026-11-02T09:00",
     "Pay the crèche fees for December.": "2026-11-30T09:00",
 }
 FACTS = [
@@ -36,33 +36,27 @@ FACTS = [
     "Running club is Tolka Harriers, Tuesdays at Griffith Park.",
     "My GP is Dr Kelly in Swords.",
 ]
-MEMORIES: list[dict[str, Any]] = [
-    *(reminder(c, d) for c, d in {**FOR_THE_BIKE, **OTHERS}.items()),
-    *map(semantic, FACTS),
-]
+MEMORIES: list[dict[str, Any]] = [*reminders({**FOR_THE_BIKE, **OTHERS}), *map(semantic, FACTS)]
 
-niamh = store_holding(MEMORIES, SCOPE)
+niamh = store_holding(MEMORIES, NIAMH.scope)
 
 
 async def test_the_reminders_that_say_the_topic_s_names_come_first(niamh: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(niamh, "anything i need to do for the bike", SCOPE, NOW, min_confidence=0)
-    reminders = [m["content"] for m in memories if m["type"] == "prospective"]
-    assert sorted(reminders[:2]) == sorted(FOR_THE_BIKE)
-    ahead = next(m for m in memories if m["content"] == "Ask Eoin to bring the torque wrench over.")
-    assert ahead["explain"]["components"]["named_due"]["contribution"] > 0
-    cut = [m for m in memories if m["content"] == "Send the landlord the October rent receipt."]
-    assert cut and cut[0]["explain"]["components"]["unnamed_due"]["contribution"] < 0
+    memories = await NIAMH.retrieved(niamh, "anything i need to do for the bike")
+    reminders_found = [m["content"] for m in memories if m["type"] == "prospective"]
+    assert sorted(reminders_found[:2]) == sorted(FOR_THE_BIKE)
+    assert contribution(memories, "Ask Eoin to bring the torque wrench over.", "named_due") > 0
+    assert LATE_RENT in (m["content"] for m in memories)
+    assert contribution(memories, LATE_RENT, "unnamed_due") < 0
 
 
 async def test_a_window_s_reminders_that_say_its_names_come_first(niamh: AsyncTestClient[Any]) -> None:
-    memories = await retrieved(niamh, "car stuff coming up", SCOPE, NOW, min_confidence=0)
+    memories = await NIAMH.retrieved(niamh, "car stuff coming up")
     assert memories[0]["content"] == FOR_THE_CAR
-    lifted = {m["content"] for m in memories if "named_due" in m["explain"]["components"]}
-    assert lifted == {FOR_THE_CAR}
+    assert scored(memories, "named_due") == {FOR_THE_CAR}
 
 
 async def test_what_one_forgot_beside_the_topic_is_what_is_late_too(niamh: AsyncTestClient[Any]) -> None:
-    query = "bike stuff i need to do, including anything i forgot"
-    memories = await retrieved(niamh, query, SCOPE, NOW, min_confidence=0)
+    memories = await NIAMH.retrieved(niamh, "bike stuff i need to do, including anything i forgot")
     assert sorted(m["content"] for m in memories[:2]) == sorted(FOR_THE_BIKE)
     assert all(m["explain"]["components"]["due_window"]["value"] == 1 for m in memories[:2])
