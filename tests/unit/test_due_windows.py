@@ -8,10 +8,14 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from mnemo.retrieval.ranking.times.due_windows import asks_about_tasks, due_window
-from mnemo.retrieval.ranking.times.task_questions import anchored_question, task_question
+from mnemo.retrieval.ranking.times.task_questions import TaskQuestion, anchored_question, task_question
 from mnemo.retrieval.ranking.times.temporal import TimeWindow
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
+THURSDAY = datetime(2027, 2, 11, 7, 40, tzinfo=UTC)
+# The ends of all time: a window open on one side runs to one of them.
+EVER = datetime.min.replace(tzinfo=UTC)
+OPEN = datetime.max.replace(tzinfo=UTC)
 
 
 def d(year: int, month: int, day: int) -> datetime:
@@ -24,85 +28,85 @@ def bounds(window: TimeWindow | None) -> tuple[datetime, datetime]:
     return window.start, window.end
 
 
-def asked_window(query: str, now: datetime = NOW) -> TimeWindow | None:
-    """The window of the question about tasks that `query` must be."""
+def asked_task(query: str, now: datetime = NOW) -> TaskQuestion:
+    """The question about tasks that `query` must be."""
     asked = task_question(query, now)
     assert asked is not None
-    return asked.window
+    return asked
 
 
-@pytest.mark.parametrize(
-    ("query", "start", "end"),
-    [
-        ("what's on my plate next week?", d(2026, 11, 23), d(2026, 11, 30)),  # the calendar week after
-        ("what's coming up in the next week?", d(2026, 11, 20), d(2026, 11, 28)),  # seven days on
-        ("what's on this week?", d(2026, 11, 16), d(2026, 11, 23)),
-        ("anything due in January?", d(2027, 1, 1), d(2027, 2, 1)),  # the next January
-        ("what's due in November?", d(2026, 11, 1), d(2026, 12, 1)),  # this month is the next one
-        ("what have I got on Thursday 3 December?", d(2026, 12, 3), d(2026, 12, 4)),
-        ("what have I got on 19 November?", d(2027, 11, 19), d(2027, 11, 20)),  # yesterday's is past
-        ("what's coming up in the week starting 7 December?", d(2026, 12, 7), d(2026, 12, 14)),
-        ("what's on in the first week of December?", d(2026, 12, 1), d(2026, 12, 8)),
-        ("what have we got between the 7th and the 13th of December?", d(2026, 12, 7), d(2026, 12, 14)),
-        ("any deadlines in the next couple of months?", d(2026, 11, 20), d(2027, 1, 21)),
-        ("anything I need to do before the end of the year?", NOW, d(2027, 1, 1)),
-        ("people reviews due before end of Q1?", NOW, d(2027, 4, 1)),
-        ("soc2 stuff this month or next?", d(2026, 11, 1), d(2027, 1, 1)),
-        ("what have we on Thursday the 26th?", d(2026, 11, 26), d(2026, 11, 27)),
-        ("what have we on the 3rd?", d(2026, 12, 3), d(2026, 12, 4)),  # this month's has passed
-        ("off to choir Wednesday, anything to bring?", d(2026, 11, 25), d(2026, 11, 26)),
-        ("anything for tomorrow?", d(2026, 11, 21), d(2026, 11, 22)),
-        ("anything due in May?", d(2027, 5, 1), d(2027, 6, 1)),
-        ("what's lined up for Q3 (Jul-Sep)?", d(2027, 7, 1), d(2027, 10, 1)),  # a range of months
-        ("anything due in Q4?", d(2026, 10, 1), d(2027, 1, 1)),  # this quarter, until it ends
-        ("what needs doing from January to March?", d(2027, 1, 1), d(2027, 4, 1)),
-        ("Brightwater items for June?", d(2027, 6, 1), d(2027, 7, 1)),
-        # A named day of the year, and "before" or "by" a time ahead: from today until it.
-        ("what have I got to do before Christmas", NOW, d(2026, 12, 25)),
-        ("anything due by Christmas Eve?", NOW, d(2026, 12, 25)),
-        ("what's on over Easter?", d(2027, 3, 28), d(2027, 3, 29)),  # the computus's Sunday
-        ("anything due before Thanksgiving?", NOW, d(2026, 11, 26)),  # 4th Thursday
-        ("anything for Halloween?", d(2027, 10, 31), d(2027, 11, 1)),  # this year's has passed
-        ("what's due by Wednesday?", NOW, d(2026, 11, 26)),  # until its end
-        # "before" an event on a day it names: until that day ("before the crit on Sat 28/11").
-        ("what do I need to get done before the club crit on Sat 28/11", NOW, d(2026, 11, 28)),
-        ("anything due before I fly out on Thursday 3 December?", NOW, d(2026, 12, 3)),
-        ("what's due between now and the end of the month?", NOW, d(2026, 12, 1)),
-        ("list what's due this fortnight", d(2026, 11, 20), d(2026, 12, 5)),  # the fourteen days on
-        ("anything left for tonight", d(2026, 11, 20), d(2026, 11, 21)),
-        ("anything due before January?", NOW, d(2027, 1, 1)),
-        ("what needs doing by the 3rd of December?", NOW, d(2026, 12, 4)),
-        # What one has at a time, once a time is named.
-        ("what do we have in June", d(2027, 6, 1), d(2027, 7, 1)),
-        ("what do I have on Friday?", d(2026, 11, 20), d(2026, 11, 21)),
-        # Chat shorthand, and words typed without their apostrophe.
-        ("anything tmrw?", d(2026, 11, 21), d(2026, 11, 22)),
-        ("next wk", d(2026, 11, 23), d(2026, 11, 30)),
-        ("remind me whats left today", d(2026, 11, 20), d(2026, 11, 21)),
-        ("what've i got today", d(2026, 11, 20), d(2026, 11, 21)),
-        # Work to finish at a time, arranging a time.
-        ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
-        ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
-        ("anything I need to do before tonight?", d(2026, 11, 20), d(2026, 11, 21)),  # today, as before
-        # Typed fast: months either of which will do, the end of a month, clipped days and words.
-        ("anything due in feb or march?", d(2027, 2, 1), d(2027, 4, 1)),
-        ("any deadlines in June and July?", d(2027, 6, 1), d(2027, 8, 1)),
-        ("tax things due before end of jan", NOW, d(2027, 2, 1)),
-        ("what needs doing by the end of December?", NOW, d(2027, 1, 1)),
-        ("what's still coming up for the rest of this week", NOW, d(2026, 11, 23)),
-        ("anything due b4 the 25th?", NOW, d(2026, 11, 25)),
-        ("what's due nxt wk", d(2026, 11, 23), d(2026, 11, 30)),
-        ("anything i need to do by thu?", NOW, d(2026, 11, 27)),
-        # A span between two times, each read as alone; what goes on at a time ahead.
-        ("Between Christmas and New Year's, what do I have to do?", d(2026, 12, 25), d(2027, 1, 2)),
-        ("anything due between 20 Dec and 3 Jan?", d(2026, 12, 20), d(2027, 1, 4)),
-        ("what's going on this weekend?", d(2026, 11, 21), d(2026, 11, 23)),
-        ("anything due before new year's?", NOW, d(2027, 1, 1)),
-    ],
-)
-def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime, end: datetime) -> None:
-    assert asks_about_tasks(query)
-    assert bounds(due_window(query, NOW)) == (start, end)
+def asked_window(query: str, now: datetime = NOW) -> TimeWindow | None:
+    """The window of the question about tasks that `query` must be."""
+    return asked_task(query, now).window
+
+
+# Asked at NOW: what is due in the window each question names, as (query, start, end).
+ASKED_ON_A_FRIDAY = [
+    ("what's on my plate next week?", d(2026, 11, 23), d(2026, 11, 30)),  # the calendar week after
+    ("what's coming up in the next week?", d(2026, 11, 20), d(2026, 11, 28)),  # seven days on
+    ("what's on this week?", d(2026, 11, 16), d(2026, 11, 23)),
+    ("anything due in January?", d(2027, 1, 1), d(2027, 2, 1)),  # the next January
+    ("what's due in November?", d(2026, 11, 1), d(2026, 12, 1)),  # this month is the next one
+    ("what have I got on Thursday 3 December?", d(2026, 12, 3), d(2026, 12, 4)),
+    ("what have I got on 19 November?", d(2027, 11, 19), d(2027, 11, 20)),  # yesterday's is past
+    ("what's coming up in the week starting 7 December?", d(2026, 12, 7), d(2026, 12, 14)),
+    ("what's on in the first week of December?", d(2026, 12, 1), d(2026, 12, 8)),
+    ("what have we got between the 7th and the 13th of December?", d(2026, 12, 7), d(2026, 12, 14)),
+    ("any deadlines in the next couple of months?", d(2026, 11, 20), d(2027, 1, 21)),
+    ("anything I need to do before the end of the year?", NOW, d(2027, 1, 1)),
+    ("people reviews due before end of Q1?", NOW, d(2027, 4, 1)),
+    ("soc2 stuff this month or next?", d(2026, 11, 1), d(2027, 1, 1)),
+    ("what have we on Thursday the 26th?", d(2026, 11, 26), d(2026, 11, 27)),
+    ("what have we on the 3rd?", d(2026, 12, 3), d(2026, 12, 4)),  # this month's has passed
+    ("off to choir Wednesday, anything to bring?", d(2026, 11, 25), d(2026, 11, 26)),
+    ("anything for tomorrow?", d(2026, 11, 21), d(2026, 11, 22)),
+    ("anything due in May?", d(2027, 5, 1), d(2027, 6, 1)),
+    ("what's lined up for Q3 (Jul-Sep)?", d(2027, 7, 1), d(2027, 10, 1)),  # a range of months
+    ("anything due in Q4?", d(2026, 10, 1), d(2027, 1, 1)),  # this quarter, until it ends
+    ("what needs doing from January to March?", d(2027, 1, 1), d(2027, 4, 1)),
+    ("Brightwater items for June?", d(2027, 6, 1), d(2027, 7, 1)),
+    # A named day of the year, and "before" or "by" a time ahead: from today until it.
+    ("what have I got to do before Christmas", NOW, d(2026, 12, 25)),
+    ("anything due by Christmas Eve?", NOW, d(2026, 12, 25)),
+    ("what's on over Easter?", d(2027, 3, 28), d(2027, 3, 29)),  # the computus's Sunday
+    ("anything due before Thanksgiving?", NOW, d(2026, 11, 26)),  # 4th Thursday
+    ("anything for Halloween?", d(2027, 10, 31), d(2027, 11, 1)),  # this year's has passed
+    ("what's due by Wednesday?", NOW, d(2026, 11, 26)),  # until its end
+    # "before" an event on a day it names: until that day ("before the crit on Sat 28/11").
+    ("what do I need to get done before the club crit on Sat 28/11", NOW, d(2026, 11, 28)),
+    ("anything due before I fly out on Thursday 3 December?", NOW, d(2026, 12, 3)),
+    ("what's due between now and the end of the month?", NOW, d(2026, 12, 1)),
+    ("list what's due this fortnight", d(2026, 11, 20), d(2026, 12, 5)),  # the fourteen days on
+    ("anything left for tonight", d(2026, 11, 20), d(2026, 11, 21)),
+    ("anything due before January?", NOW, d(2027, 1, 1)),
+    ("what needs doing by the 3rd of December?", NOW, d(2026, 12, 4)),
+    # What one has at a time, once a time is named.
+    ("what do we have in June", d(2027, 6, 1), d(2027, 7, 1)),
+    ("what do I have on Friday?", d(2026, 11, 20), d(2026, 11, 21)),
+    # Chat shorthand, and words typed without their apostrophe.
+    ("anything tmrw?", d(2026, 11, 21), d(2026, 11, 22)),
+    ("next wk", d(2026, 11, 23), d(2026, 11, 30)),
+    ("remind me whats left today", d(2026, 11, 20), d(2026, 11, 21)),
+    ("what've i got today", d(2026, 11, 20), d(2026, 11, 21)),
+    # Work to finish at a time, arranging a time.
+    ("What should I finish before I leave today?", d(2026, 11, 20), d(2026, 11, 21)),
+    ("sort out the weekend", d(2026, 11, 21), d(2026, 11, 23)),
+    ("anything I need to do before tonight?", d(2026, 11, 20), d(2026, 11, 21)),  # today, as before
+    # Typed fast: months either of which will do, the end of a month, clipped days and words.
+    ("anything due in feb or march?", d(2027, 2, 1), d(2027, 4, 1)),
+    ("any deadlines in June and July?", d(2027, 6, 1), d(2027, 8, 1)),
+    ("tax things due before end of jan", NOW, d(2027, 2, 1)),
+    ("what needs doing by the end of December?", NOW, d(2027, 1, 1)),
+    ("what's still coming up for the rest of this week", NOW, d(2026, 11, 23)),
+    ("anything due b4 the 25th?", NOW, d(2026, 11, 25)),
+    ("what's due nxt wk", d(2026, 11, 23), d(2026, 11, 30)),
+    ("anything i need to do by thu?", NOW, d(2026, 11, 27)),
+    # A span between two times, each read as alone; what goes on at a time ahead.
+    ("Between Christmas and New Year's, what do I have to do?", d(2026, 12, 25), d(2027, 1, 2)),
+    ("anything due between 20 Dec and 3 Jan?", d(2026, 12, 20), d(2027, 1, 4)),
+    ("what's going on this weekend?", d(2026, 11, 21), d(2026, 11, 23)),
+    ("anything due before new year's?", NOW, d(2027, 1, 1)),
+]
 
 
 @pytest.mark.parametrize(
@@ -119,7 +123,7 @@ def test_a_question_about_tasks_names_a_window_ahead(query: str, start: datetime
 def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
     window = due_window(query, NOW)
     assert window is not None and window.end == NOW
-    assert window.start == (start or datetime.min.replace(tzinfo=UTC))
+    assert window.start == (start or EVER)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +137,7 @@ def test_what_is_overdue_ends_now(query: str, start: datetime | None) -> None:
     ],
 )
 def test_before_a_time_already_begun_is_all_the_time_before_it(query: str) -> None:
-    assert bounds(due_window(query, NOW)) == (datetime.min.replace(tzinfo=UTC), d(2026, 11, 20))
+    assert bounds(due_window(query, NOW)) == (EVER, d(2026, 11, 20))
 
 
 @pytest.mark.parametrize(
@@ -205,20 +209,20 @@ def test_may_the_verb_names_no_month() -> None:
 def test_only_an_open_question_about_what_to_do_puts_the_overdue_first() -> None:
     # "anything I need to do?" names no time: what is overdue or due soonest comes first. A question
     # that names a window reads it; one that asks when something is due asks for a date.
-    opened = task_question("anything I need to do?", NOW)
-    assert opened is not None and opened.open and opened.window is None
-    windowed = task_question("anything due next week?", NOW)
-    assert windowed is not None and not windowed.open and windowed.window is not None
-    when = task_question("when's the thesis due?", NOW)
-    assert when is not None and not when.open and when.window is None
+    opened = asked_task("anything I need to do?")
+    assert opened.open and opened.window is None
+    windowed = asked_task("anything due next week?")
+    assert not windowed.open and windowed.window is not None
+    when = asked_task("when's the thesis due?")
+    assert not when.open and when.window is None
 
 
 def test_an_event_ahead_gives_a_question_that_names_no_time_its_window() -> None:
     move = TimeWindow(NOW, datetime(2026, 12, 1, tzinfo=UTC), "before the move")
     asked = anchored_question(task_question("what do I need to do before the move?", NOW), move)
     assert asked is not None and asked.window == move and not asked.open
-    named = task_question("anything due next week before the move?", NOW)
-    assert named is not None and anchored_question(named, move) == named  # its own window stands
+    named = asked_task("anything due next week before the move?")
+    assert anchored_question(named, move) == named  # its own window stands
     assert anchored_question(None, move) is None
 
 
@@ -233,77 +237,76 @@ def test_an_event_ahead_gives_a_question_that_names_no_time_its_window() -> None
     ],
 )
 def test_what_must_happen_or_comes_next_asks_what_is_due(query: str) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.window is None
+    assert asked_task(query).window is None
 
 
-THURSDAY = datetime(2027, 2, 11, 7, 40, tzinfo=UTC)
-OPEN = datetime.max.replace(tzinfo=UTC)
+# Asked on THURSDAY, as (query, start, end).
+ASKED_ON_A_THURSDAY = [
+    # Weekends: this calendar week's, next week's, the one after; Saturday to Monday.
+    ("what's on this weekend?", d(2027, 2, 13), d(2027, 2, 15)),
+    ("anything due over the weekend?", d(2027, 2, 13), d(2027, 2, 15)),
+    ("any plans for the weekend?", d(2027, 2, 13), d(2027, 2, 15)),
+    ("what's on next weekend?", d(2027, 2, 20), d(2027, 2, 22)),
+    ("anything due the weekend after next?", d(2027, 2, 27), d(2027, 3, 1)),
+    ("anything due the day after tomorrow?", d(2027, 2, 13), d(2027, 2, 14)),
+    ("what's due between now and Friday?", THURSDAY, d(2027, 2, 13)),  # until Friday's end
+    # "after" a time: from its end on; "from" one "onwards": from its start on.
+    ("what's due from the 20th onwards?", d(2027, 2, 20), OPEN),
+    ("anything due after the 15th?", d(2027, 2, 16), OPEN),
+    ("what's happening after the 15th?", d(2027, 2, 16), OPEN),
+    ("what's due after Easter?", d(2027, 3, 29), OPEN),
+    ("anything due after March?", d(2027, 4, 1), OPEN),
+    ("anything due after May?", d(2027, 6, 1), OPEN),
+    ("what's on starting Monday?", d(2027, 2, 15), OPEN),
+    ("anything due in the next fortnight?", d(2027, 2, 11), d(2027, 2, 26)),
+    ("anything due in the next two weeks?", d(2027, 2, 11), d(2027, 2, 26)),
+    ("what's due the week ahead?", d(2027, 2, 11), d(2027, 2, 19)),
+    # Dates in figures: a number over 12 is the day; otherwise the reading nearest ahead.
+    ("anything due on 2/22?", d(2027, 2, 22), d(2027, 2, 23)),
+    ("anything due on 22/2?", d(2027, 2, 22), d(2027, 2, 23)),
+    ("what's due 4/22?", d(2027, 4, 22), d(2027, 4, 23)),
+    ("anything due on 3/4?", d(2027, 3, 4), d(2027, 3, 5)),  # 4 March before 3 April
+    ("anything due on 3/2?", d(2027, 3, 2), d(2027, 3, 3)),  # 2 March: 3 February has passed
+    ("what's due by 14/2/2027?", THURSDAY, d(2027, 2, 15)),
+    # Parts of this or next month, week or year.
+    ("anything due later this month?", d(2027, 2, 11), d(2027, 3, 1)),
+    ("anything due early next month?", d(2027, 3, 1), d(2027, 3, 11)),
+    ("what's due end of next month?", d(2027, 3, 20), d(2027, 4, 1)),
+    ("what's on later this week?", d(2027, 2, 11), d(2027, 2, 15)),
+    ("anything due early next week?", d(2027, 2, 15), d(2027, 2, 18)),
+    ("jobs for Monday?", d(2027, 2, 15), d(2027, 2, 16)),
+    # ISO dates read as "15 March 2027" does, "before" and "by" included.
+    ("anything due before 2027-03-15?", THURSDAY, d(2027, 3, 15)),
+    ("todo by 2027-02-20", THURSDAY, d(2027, 2, 21)),
+    ("what's due on 2027-02-20", d(2027, 2, 20), d(2027, 2, 21)),
+    ("what's due the week of 2027-03-01", d(2027, 3, 1), d(2027, 3, 8)),
+    ("anything due the week of 2/22", d(2027, 2, 22), d(2027, 3, 1)),  # a date in figures too
+    ("what's due the week of the 23rd", d(2027, 2, 23), d(2027, 3, 2)),  # a day of the month alone
+    # A deadline's shorthand: from today to the end of the day, week, month or year.
+    ("what do I need to do by EOW?", THURSDAY, d(2027, 2, 15)),
+    ("anything due EOM?", THURSDAY, d(2027, 3, 1)),
+    ("what's due EOD", THURSDAY, d(2027, 2, 12)),
+    ("anything due by end of day?", THURSDAY, d(2027, 2, 12)),
+    ("anything due by COB?", THURSDAY, d(2027, 2, 12)),
+    ("anything due by end of month?", THURSDAY, d(2027, 3, 1)),
+    ("what should I do today?", d(2027, 2, 11), d(2027, 2, 12)),
+    # ISO weeks: this year's, or next year's once it has ended.
+    ("anything due week 9?", d(2027, 3, 1), d(2027, 3, 8)),
+    ("what's due in W09", d(2027, 3, 1), d(2027, 3, 8)),
+    ("what's on in week 6?", d(2027, 2, 8), d(2027, 2, 15)),  # the current one
+    ("anything due in week 2?", d(2028, 1, 10), d(2028, 1, 17)),
+]
 
 
 @pytest.mark.parametrize(
-    ("query", "start", "end"),
-    [
-        # Weekends: this calendar week's, next week's, the one after; Saturday to Monday.
-        ("what's on this weekend?", d(2027, 2, 13), d(2027, 2, 15)),
-        ("anything due over the weekend?", d(2027, 2, 13), d(2027, 2, 15)),
-        ("any plans for the weekend?", d(2027, 2, 13), d(2027, 2, 15)),
-        ("what's on next weekend?", d(2027, 2, 20), d(2027, 2, 22)),
-        ("anything due the weekend after next?", d(2027, 2, 27), d(2027, 3, 1)),
-        ("anything due the day after tomorrow?", d(2027, 2, 13), d(2027, 2, 14)),
-        ("what's due between now and Friday?", THURSDAY, d(2027, 2, 13)),  # until Friday's end
-        # "after" a time: from its end on; "from" one "onwards": from its start on.
-        ("what's due from the 20th onwards?", d(2027, 2, 20), OPEN),
-        ("anything due after the 15th?", d(2027, 2, 16), OPEN),
-        ("what's happening after the 15th?", d(2027, 2, 16), OPEN),
-        ("what's due after Easter?", d(2027, 3, 29), OPEN),
-        ("anything due after March?", d(2027, 4, 1), OPEN),
-        ("anything due after May?", d(2027, 6, 1), OPEN),
-        ("what's on starting Monday?", d(2027, 2, 15), OPEN),
-        ("anything due in the next fortnight?", d(2027, 2, 11), d(2027, 2, 26)),
-        ("anything due in the next two weeks?", d(2027, 2, 11), d(2027, 2, 26)),
-        ("what's due the week ahead?", d(2027, 2, 11), d(2027, 2, 19)),
-        # Dates in figures: a number over 12 is the day; otherwise the reading nearest ahead.
-        ("anything due on 2/22?", d(2027, 2, 22), d(2027, 2, 23)),
-        ("anything due on 22/2?", d(2027, 2, 22), d(2027, 2, 23)),
-        ("what's due 4/22?", d(2027, 4, 22), d(2027, 4, 23)),
-        ("anything due on 3/4?", d(2027, 3, 4), d(2027, 3, 5)),  # 4 March before 3 April
-        ("anything due on 3/2?", d(2027, 3, 2), d(2027, 3, 3)),  # 2 March: 3 February has passed
-        ("what's due by 14/2/2027?", THURSDAY, d(2027, 2, 15)),
-        # Parts of this or next month, week or year.
-        ("anything due later this month?", d(2027, 2, 11), d(2027, 3, 1)),
-        ("anything due early next month?", d(2027, 3, 1), d(2027, 3, 11)),
-        ("what's due end of next month?", d(2027, 3, 20), d(2027, 4, 1)),
-        ("what's on later this week?", d(2027, 2, 11), d(2027, 2, 15)),
-        ("anything due early next week?", d(2027, 2, 15), d(2027, 2, 18)),
-        ("jobs for Monday?", d(2027, 2, 15), d(2027, 2, 16)),
-        # ISO dates read as "15 March 2027" does, "before" and "by" included.
-        ("anything due before 2027-03-15?", THURSDAY, d(2027, 3, 15)),
-        ("todo by 2027-02-20", THURSDAY, d(2027, 2, 21)),
-        ("what's due on 2027-02-20", d(2027, 2, 20), d(2027, 2, 21)),
-        ("what's due the week of 2027-03-01", d(2027, 3, 1), d(2027, 3, 8)),
-        ("anything due the week of 2/22", d(2027, 2, 22), d(2027, 3, 1)),  # a date in figures too
-        ("what's due the week of the 23rd", d(2027, 2, 23), d(2027, 3, 2)),  # a day of the month alone
-        # A deadline's shorthand: from today to the end of the day, week, month or year.
-        ("what do I need to do by EOW?", THURSDAY, d(2027, 2, 15)),
-        ("anything due EOM?", THURSDAY, d(2027, 3, 1)),
-        ("what's due EOD", THURSDAY, d(2027, 2, 12)),
-        ("anything due by end of day?", THURSDAY, d(2027, 2, 12)),
-        ("anything due by COB?", THURSDAY, d(2027, 2, 12)),
-        ("anything due by end of month?", THURSDAY, d(2027, 3, 1)),
-        ("what should I do today?", d(2027, 2, 11), d(2027, 2, 12)),
-        # ISO weeks: this year's, or next year's once it has ended.
-        ("anything due week 9?", d(2027, 3, 1), d(2027, 3, 8)),
-        ("what's due in W09", d(2027, 3, 1), d(2027, 3, 8)),
-        ("what's on in week 6?", d(2027, 2, 8), d(2027, 2, 15)),  # the current one
-        ("anything due in week 2?", d(2028, 1, 10), d(2028, 1, 17)),
-    ],
+    ("now", "query", "start", "end"),
+    [(NOW, *case) for case in ASKED_ON_A_FRIDAY] + [(THURSDAY, *case) for case in ASKED_ON_A_THURSDAY],
 )
-def test_a_question_about_tasks_asked_on_a_thursday_names_its_window(
-    query: str, start: datetime, end: datetime
+def test_a_question_about_tasks_names_its_window(
+    now: datetime, query: str, start: datetime, end: datetime
 ) -> None:
     assert asks_about_tasks(query)
-    assert bounds(due_window(query, THURSDAY)) == (start, end)
+    assert bounds(due_window(query, now)) == (start, end)
 
 
 def test_on_a_weekend_this_weekend_is_the_current_one() -> None:
@@ -369,8 +372,7 @@ def test_an_iso_date_that_is_none_names_no_window() -> None:
     ],
 )
 def test_what_is_open_or_in_the_way_asks_about_tasks(query: str) -> None:
-    asked = task_question(query, THURSDAY)
-    assert asked is not None
+    asked_task(query, THURSDAY)
 
 
 @pytest.mark.parametrize(
@@ -422,14 +424,13 @@ def test_the_year_end_reads_until_the_new_year(query: str) -> None:
     ],
 )
 def test_a_question_of_only_a_window_lists_it_soonest_first(query: str, soonest: bool) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.soonest == soonest
+    assert asked_task(query).soonest == soonest
 
 
 def test_what_is_coming_up_is_due_from_now_on() -> None:
-    asked = task_question("List the compliance deadlines coming up", NOW)
-    assert asked is not None and not asked.open and asked.window is not None
-    assert (asked.window.start, asked.window.end) == (NOW, datetime.max.replace(tzinfo=UTC))
+    asked = asked_task("List the compliance deadlines coming up")
+    assert not asked.open and asked.window is not None
+    assert (asked.window.start, asked.window.end) == (NOW, OPEN)
     assert task_question("Jonas's birthday is coming up, what should I get him?", NOW) is None
 
 
@@ -445,7 +446,7 @@ def utc(month: int, day: int, hour: int) -> datetime:
     [
         ("anything for tomorrow?", utc(11, 20, 6), utc(11, 21, 6)),
         ("what's due today?", utc(11, 19, 6), utc(11, 20, 6)),
-        ("anything due before today?", datetime.min.replace(tzinfo=UTC), utc(11, 19, 6)),
+        ("anything due before today?", EVER, utc(11, 19, 6)),
         ("what's on in December?", utc(12, 1, 6), utc(1, 1, 6)),
     ],
 )
@@ -518,14 +519,14 @@ def test_a_window_until_a_time_runs_from_now(query: str) -> None:
     ],
 )
 def test_what_one_let_slide_is_what_is_overdue(query: str) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.undone and asked.window is not None and asked.window.end == NOW
+    asked = asked_task(query)
+    assert asked.undone and asked.window is not None and asked.window.end == NOW
 
 
 @pytest.mark.parametrize("query", ["before the berlin show", "and after the move?", "before Fionn's party"])
 def test_a_query_of_only_an_event_ahead_asks_what_is_due_until_it(query: str) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.window is None
+    asked = asked_task(query)
+    assert asked.window is None
     move = TimeWindow(NOW, d(2026, 12, 1), "before the move")
     anchored = anchored_question(asked, move)
     assert anchored is not None and anchored.window == move
@@ -535,8 +536,7 @@ def test_a_query_of_only_an_event_ahead_asks_what_is_due_until_it(query: str) ->
     "query", ["in a music shop in prague, need anything?", "at the garage now, need anything?"]
 )
 def test_needing_anything_asks_what_to_do(query: str) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.open
+    assert asked_task(query).open
 
 
 @pytest.mark.parametrize(
@@ -549,9 +549,9 @@ def test_needing_anything_asks_what_to_do(query: str) -> None:
     ],
 )
 def test_a_window_and_what_was_missed_asks_for_both(query: str, end: datetime) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.undone
-    assert bounds(asked.window) == (datetime.min.replace(tzinfo=UTC), end)
+    asked = asked_task(query)
+    assert asked.undone
+    assert bounds(asked.window) == (EVER, end)
 
 
 @pytest.mark.parametrize(
@@ -562,9 +562,9 @@ def test_a_window_and_what_was_missed_asks_for_both(query: str, end: datetime) -
     ],
 )
 def test_what_one_forgot_beside_the_rest_is_everything_pending(query: str) -> None:
-    asked = task_question(query, NOW)
-    assert asked is not None and asked.undone
-    assert bounds(asked.window) == (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+    asked = asked_task(query)
+    assert asked.undone
+    assert bounds(asked.window) == (EVER, OPEN)
 
 
 def test_what_one_forgot_alone_is_no_question_about_tasks() -> None:
