@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import asyncio
 
-from mnemo.api.guards.scheduler import FairScheduler
+from mnemo.api.guards.scheduler import ACTIVE_S, FairScheduler
+
+
+async def _taken(slots: int, *tenants: str, active_s: float = ACTIVE_S) -> FairScheduler:
+    """A scheduler of `slots` slots (queues long enough for any test) in which each of `tenants`,
+    in order, has acquired one."""
+    cpu = FairScheduler(slots=slots, per_tenant_queue=8, queue_s=30, active_s=active_s)
+    for tenant in tenants:
+        await cpu.acquire(tenant)
+    return cpu
 
 
 async def _queued(cpu: FairScheduler, tenant: str) -> asyncio.Task[None]:
@@ -17,15 +26,12 @@ async def _queued(cpu: FairScheduler, tenant: str) -> asyncio.Task[None]:
 
 
 async def test_a_lone_tenant_has_every_slot() -> None:
-    cpu = FairScheduler(slots=2, per_tenant_queue=8, queue_s=30)
-    await cpu.acquire("alpha")
-    await cpu.acquire("alpha")
+    cpu = await _taken(2, "alpha", "alpha")
     assert cpu.held("alpha") == 2 and cpu.share() == 2
 
 
 async def test_an_odd_slot_goes_to_a_tenant_rather_than_standing_idle() -> None:
-    cpu = FairScheduler(slots=3, per_tenant_queue=8, queue_s=30, active_s=60)
-    await cpu.acquire("beta")
+    cpu = await _taken(3, "beta", active_s=60)
     cpu.release("beta")  # beta active, between two requests
     await cpu.acquire("alpha")
     await cpu.acquire("alpha")
@@ -37,9 +43,7 @@ async def test_an_odd_slot_goes_to_a_tenant_rather_than_standing_idle() -> None:
 
 
 async def test_a_slot_is_kept_for_an_active_tenant_between_its_requests() -> None:
-    cpu = FairScheduler(slots=2, per_tenant_queue=8, queue_s=30, active_s=60)
-    await cpu.acquire("alpha")
-    await cpu.acquire("alpha")
+    cpu = await _taken(2, "alpha", "alpha", active_s=60)
     third = await _queued(cpu, "alpha")
     beta = await _queued(cpu, "beta")  # both slots taken: beta waits, served first
     cpu.release("alpha")
@@ -57,9 +61,7 @@ async def test_a_slot_is_kept_for_an_active_tenant_between_its_requests() -> Non
 
 
 async def test_a_slot_kept_for_a_tenant_that_went_quiet_serves_the_others_again() -> None:
-    cpu = FairScheduler(slots=2, per_tenant_queue=8, queue_s=30, active_s=0.05)
-    await cpu.acquire("beta")
-    await cpu.acquire("alpha")
+    cpu = await _taken(2, "beta", "alpha", active_s=0.05)
     waiting = await _queued(cpu, "alpha")
     cpu.release("beta")  # beta has finished and asks no more
     assert cpu.queued("alpha") == 1  # the slot is kept for beta a while
