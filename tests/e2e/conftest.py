@@ -150,6 +150,11 @@ async def write_results(
     return results
 
 
+async def write_statuses(client: AsyncTestClient[Any], memories: list[dict[str, Any]]) -> list[str]:
+    """What the write did with each memory, in the order given, as its status ("created", "merged" …)."""
+    return [r["status"] for r in await write_results(client, memories)]
+
+
 async def write_one(
     client: AsyncTestClient[Any], memory: dict[str, Any], headers: dict[str, str] | None = None
 ) -> dict[str, Any]:

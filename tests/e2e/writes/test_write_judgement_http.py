@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import semantic, write_results
+from tests.e2e.conftest import event, reminder, semantic, write_results, write_statuses
 from tests.e2e.reads.test_retrieve_http import retrieve
 from tests.e2e.writes.test_write_path_http import TEA, TEA_AGAIN, listing
 
@@ -28,9 +28,7 @@ def account_fact(n: int) -> dict[str, Any]:
 
 
 async def test_short_facts_are_stored_and_retrieved_in_a_small_budget(client: AsyncTestClient[Any]) -> None:
-    memories = [{"type": "semantic", "content": c} for c in SHORT_FACTS]
-    results = await write_results(client, memories)
-    assert [r["status"] for r in results] == ["created"] * 4
+    assert await write_statuses(client, [semantic(c) for c in SHORT_FACTS]) == ["created"] * 4
     for fact, question in SHORT_FACTS.items():
         found = await retrieve(client, query=question, budget_tokens=120)
         assert fact in found["context"], (question, found["context"])
@@ -39,46 +37,36 @@ async def test_short_facts_are_stored_and_retrieved_in_a_small_budget(client: As
 
 async def test_look_alike_account_facts_with_their_own_ids_are_all_kept(client: AsyncTestClient[Any]) -> None:
     facts = [account_fact(n) for n in range(1, 41)]
-    results = await write_results(client, facts)
-    assert [r["status"] for r in results] == ["created"] * 40
+    assert await write_statuses(client, facts) == ["created"] * 40
     for n in (3, 17, 29, 40):
         found = await retrieve(
             client, query=f"Which plan does customer account {n} use?", types=["semantic"], budget_tokens=100
         )
         assert facts[n - 1]["content"] in found["context"], (n, found["context"])
     # Without the caller's ids they still differ in their numbers: kept, each one.
-    anonymous = [{"type": "semantic", "content": f["content"].replace("customer", "client")} for f in facts]
-    assert [r["status"] for r in await write_results(client, anonymous)] == ["created"] * 40
+    anonymous = [semantic(f["content"].replace("customer", "client")) for f in facts]
+    assert await write_statuses(client, anonymous) == ["created"] * 40
     assert len(await listing(client)) == 80
 
 
 async def test_reminders_with_distinct_due_times_are_all_due(client: AsyncTestClient[Any]) -> None:
-    invoices = [
-        {"type": "prospective", "content": f"Pay invoice #100{x}", "due_at": f"2025-06-{x + 1:02d}T09:00:00Z"}
-        for x in range(10)
-    ]
+    invoices = [reminder(f"Pay invoice #100{x}", f"2025-06-{x + 1:02d}T09:00") for x in range(10)]
     # The same words at another time are another intention too.
-    plants = [
-        {"type": "prospective", "content": "Water the plants.", "due_at": f"2025-06-0{d}T18:00:00Z"}
-        for d in (1, 2, 3)
-    ]
-    results = await write_results(client, invoices + plants)
-    assert [r["status"] for r in results] == ["created"] * 13
+    plants = [reminder("Water the plants.", f"2025-06-0{d}T18:00") for d in (1, 2, 3)]
+    assert await write_statuses(client, invoices + plants) == ["created"] * 13
     due = (await client.get("/v1/prospective/due", params={"now": "2025-07-01T00:00:00Z"})).json()["due"]
     assert sorted(d["memory"]["content"] for d in due) == sorted(m["content"] for m in invoices + plants)
 
 
 async def test_distinct_login_events_are_all_kept(client: AsyncTestClient[Any]) -> None:
     events = [
-        {"type": "episodic", "content": f"User logged in from IP 10.0.0.{i} at 09:{i:02d}",
-         "occurred_at": f"2025-03-01T09:{i:02d}:00Z"}
-        for i in range(20)
-    ]  # fmt: skip
-    assert [r["status"] for r in await write_results(client, events)] == ["created"] * 20
+        event(f"User logged in from IP 10.0.0.{i} at 09:{i:02d}", f"2025-03-01T09:{i:02d}") for i in range(20)
+    ]
+    assert await write_statuses(client, events) == ["created"] * 20
     # One at a time (against the stored ones rather than inside one batch) too.
-    for i, event in enumerate(events):
-        again = {**event, "occurred_at": f"2025-03-02T09:{i:02d}:00Z"}  # the next day: other events
-        assert (await write_results(client, [again]))[0]["status"] == "created"
+    for i, login in enumerate(events):
+        again = {**login, "occurred_at": f"2025-03-02T09:{i:02d}:00Z"}  # the next day: other events
+        assert await write_statuses(client, [again]) == ["created"]
     assert len(await listing(client, type="episodic")) == 40
 
 
@@ -110,14 +98,8 @@ async def test_reposting_changes_nothing_and_noise_is_skipped_with_a_reason(
 
 
 async def test_different_caller_ids_are_never_merged(client: AsyncTestClient[Any]) -> None:
-    results = await write_results(
-        client,
-        [
-            semantic(TEA, id="drink-1"),
-            semantic(TEA_AGAIN, id="drink-2"),
-        ],
-    )
-    assert [r["status"] for r in results] == ["created", "created"]
+    two = [semantic(TEA, id="drink-1"), semantic(TEA_AGAIN, id="drink-2")]
+    assert await write_statuses(client, two) == ["created", "created"]
     [later] = await write_results(client, [semantic(TEA_AGAIN, id="drink-3")])
     assert later["status"] == "created"
 
