@@ -40,7 +40,7 @@ def asked_window(query: str, now: datetime = NOW) -> TimeWindow | None:
     return asked_task(query, now).window
 
 
-# Asked at NOW: what is due in the window each question names, as (query, start, end).
+# Asked at NOW (a Friday): the window of what is due each question names, as (query, start, end).
 ASKED_ON_A_FRIDAY = [
     ("what's on my plate next week?", d(2026, 11, 23), d(2026, 11, 30)),  # the calendar week after
     ("what's coming up in the next week?", d(2026, 11, 20), d(2026, 11, 28)),  # seven days on
@@ -240,7 +240,7 @@ def test_what_must_happen_or_comes_next_asks_what_is_due(query: str) -> None:
     assert asked_task(query).window is None
 
 
-# Asked on THURSDAY, as (query, start, end).
+# Asked on THURSDAY (11 February 2027, 07:40 UTC), as (query, start, end).
 ASKED_ON_A_THURSDAY = [
     # Weekends: this calendar week's, next week's, the one after; Saturday to Monday.
     ("what's on this weekend?", d(2027, 2, 13), d(2027, 2, 15)),
