@@ -109,7 +109,7 @@ from .statement_times import event_is_newer, happened
 # ("two hours from then"). "The new rate is" names the value that replaced one ("new UKRI rate is
 # £20,780/yr").
 EVENT_STATES_CHANGE = (
-    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|moving\s+(?:to|from)|switch(?:ed|es)"
+    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|mov(?:e|ing)\s+(?:to|from)|switch(?:ed|es)"
     r"|chang(?:ed|es)|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
     r"|transferr(?:ed|s)\s+(?:over\s+)?to|(?:goes|go|going|went|gone)\s+(?:up|down)\s+(?:to|by)"
     r"|postponed|rescheduled|shifted|pushed\s+(?:back|out)"
@@ -117,7 +117,9 @@ EVENT_STATES_CHANGE = (
     r"|migrated|effective)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?" + MONTH + r"|\bfrom\s+(?:19|20)\d\d\b"
     r"|" + NUMERIC_START + "|" + FROM_ON + r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+[$€£]?\w"
-    r"|(?:^|[.;:!?,—–-]\s*)from\s+then\b|\bnew\s+(?:[\w'’/-]+\s+){0,2}?(?:is|are)\s|→"
+    r"|(?:^|[.;:!?,—–-]\s*)from\s+then\b|\bnew\s+(?:[\w'’/-]+\s+){0,2}?(?:is|are)\s|→|\s->\s"
+    r"|\b(?:bump|revis)(?:e|es|ed|s)?\b(?:\s+[\w'’/-]+){0,3}?\s+(?:up\s+|down\s+)?to\s+[$€£₹]?\d"
+    r"|\bfrom\s+this\s+(?:week|month|term|season|year)\b"
 )
 # The statements an event may outdate: newer-first's types but events and how-tos (a how-to is asked
 # for its steps, which an event about the same task seldom restates).
@@ -181,6 +183,7 @@ def candidate_pairs(
     asked: Asked = NOTHING_ASKED,
     left_reach: float = 0.0,
     asked_now: AskedChange = NOTHING_ASKED_NOW,
+    restated_reach: float = 0.0,
 ) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
     newer than by the word, time and score checks (an event that says no change, only those whose
@@ -188,7 +191,9 @@ def candidate_pairs(
     its time; `asked`: a word the question names, shared, is a shared subject too; `left_reach`: the
     lead a statement may have over an event that names its value as the one it left, where that is
     more than `reach`; `asked_now`: an event that tells a change of what a question about now asks,
-    and a statement naming the thing asked, share their subject too)."""
+    and a statement naming the thing asked, share their subject too; `restated_reach`: the lead a
+    statement may have over an event that says a lasting change and shares a name with it, which
+    the lift then holds to a restatement, `_restated_change`)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:WINDOW]]
     statements = _statements(hits)
     if not events or not statements:
@@ -205,7 +210,11 @@ def candidate_pairs(
             for s in statements
             if 0.0
             < s.score - event.score
-            < max(reach, left_reach if _tells_newer(event, s, lasting) else 0.0)
+            < max(
+                reach,
+                left_reach if _tells_newer(event, s, lasting) else 0.0,
+                restated_reach if lasting and not told.names.isdisjoint(said(s).names) else 0.0,
+            )
             and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
             and (_same_subject(told, s, asked) or (told_now and asked_now.ties(text, content(s))))
@@ -241,6 +250,16 @@ def _outdates(
             and same(statement.id, event.id)
         )
     )
+
+
+def _restated_change(event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, reach: float) -> bool:
+    """Whether a statement leads an event by less than `reach` or the event, saying a lasting change,
+    restates it (a shared name, alike in meaning): the restated value changed, the statement's lead
+    may be more (`changed_events.restated_share`)."""
+    lasting = tells_lasting_change(content(event))
+    if statement.score - event.score < reach or _tells_newer(event, statement, lasting):
+        return True
+    return lasting and restates(statement, event, same)
 
 
 def _leaves(event: ScoredPoint, statement: ScoredPoint) -> bool:
@@ -313,8 +332,10 @@ async def lift_changed_events(
     words = question.words(fit)
     said_periods = model.changed_events.said_periods
     asked_now = AskedChange.of(question.text)
+    restated_reach = left_reach * model.changed_events.restated_share
+    gap = model.conversation_gap_s
     pairs = candidate_pairs(
-        hits, reach, model.conversation_gap_s, said_periods, Asked(words), left_reach, asked_now
+        hits, reach, gap, said_periods, Asked(words), left_reach, asked_now, restated_reach=restated_reach
     )
     if not pairs:
         return {}
@@ -325,32 +346,41 @@ async def lift_changed_events(
     # A value left, or given anew in the same words, is a tie of its own, as a word the question
     # names is: alike from the lower bar.
     near = same_meaning(read, fit.asked_min_cosine)  # so is a lasting change of what it asks about now
+
+    def outdated(event: ScoredPoint, s: ScoredPoint) -> bool:
+        told_anew = _tells_value(event, s) or _tells_asked(event, s, asked_now)
+        return (
+            _outdates(event, s, same, values, now)
+            or retells(event, s, newer, same)
+            or (told_anew and near(s.id, event.id))
+        )
+
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
         statement = next(
-            (
-                s
-                for s in older
-                if _outdates(event, s, same, values, now)
-                or retells(event, s, newer, same)
-                or ((_tells_value(event, s) or _tells_asked(event, s, asked_now)) and near(s.id, event.id))
-            ),
-            None,
+            (s for s in older if _restated_change(event, s, same, reach) and outdated(event, s)), None
         )
         if statement is not None:
             over.setdefault(statement.id, (statement, []))[1].append(event)
     if not over:
         return {}
     following = await add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
+    return raise_to(hits, _steps_above(over, following))  # each event is below its statement: always a raise
+
+
+def _steps_above(
+    over: Mapping[str, tuple[ScoredPoint, list[ScoredPoint]]], following: set[str]
+) -> dict[str, float]:
+    """The score each event lifted over a statement is raised to: events lifted over one statement are
+    steps of one chain, the later step above; one tied to the statement only through a step it
+    retells (`following`) follows the steps."""
     raised: dict[str, float] = {}
     for statement, events in over.values():
-        # Events lifted over one statement are steps of one chain: the later step lands above; one
-        # tied to the statement only through a step it retells follows the steps.
         events.sort(key=lambda e: happened(e.payload) or 0.0)
         for step, event in enumerate(events):
             above = 0.5 if event.id in following else 1.0 + step / len(events)
             raised[event.id] = statement.score + _ABOVE * above
-    return raise_to(hits, raised)  # each event is below its statement: always a raise
+    return raised
 
 
 async def _vectors(
