@@ -184,14 +184,10 @@ class ChangedEventsModel:
     (stages/changed_events.py): of the newer-first margin, the share the statement's lead may be
     (0: off), as for a statement only its words say is newer (those words also open events that
     update nothing); `said_periods`: a statement's words naming the date it holds from ("since 2009",
-    "from 1 May 2026") count as its time, an event after that day, month or year being the newer;
-    `restated_share`: of the margin, the lead of a statement that an event saying a lasting change
-    restates (a shared name, alike in meaning): the change and the restatement, two readings, agree
-    on which is the newer, as a time between two statements does."""
+    "from 1 May 2026") count as its time, an event after that day, month or year being the newer."""
 
     share: float = 0.5
     said_periods: bool = True
-    restated_share: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,10 @@ from .statement_times import event_is_newer, happened
 # that `mnemo bench folds` can vary it. "From then" opening a clause tells a value that holds from a
 # point on ("she starts her leave on the 18th. From then Tom is my contact"); after a span it is a time
 # ("two hours from then"). "The new rate is" names the value that replaced one ("new UKRI rate is
-# £20,780/yr").
+# £20,780/yr"). "Move to" / "moving from" a place or a holder ("Wes's taxes move to Ron Ellis"); a sum
+# "bumped" or "revised" to another ("bump federal estimates to $6,200"); "from this week" a value
+# holds from ("from this week U16A trains Mondays"); an arrow typed as two characters between spaces
+# ("PG 15 -> host …"), not inside a word ("2.3->2.4", a version's name).
 EVENT_STATES_CHANGE = (
     r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|mov(?:e|ing)\s+(?:to|from)|switch(?:ed|es)"
     r"|chang(?:ed|es)|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
@@ -183,7 +186,6 @@ def candidate_pairs(
     asked: Asked = NOTHING_ASKED,
     left_reach: float = 0.0,
     asked_now: AskedChange = NOTHING_ASKED_NOW,
-    restated_reach: float = 0.0,
 ) -> list[tuple[ScoredPoint, list[ScoredPoint]]]:
     """Each event that tells a change, with the better-scored statements (best first) it may be
     newer than by the word, time and score checks (an event that says no change, only those whose
@@ -191,9 +193,7 @@ def candidate_pairs(
     its time; `asked`: a word the question names, shared, is a shared subject too; `left_reach`: the
     lead a statement may have over an event that names its value as the one it left, where that is
     more than `reach`; `asked_now`: an event that tells a change of what a question about now asks,
-    and a statement naming the thing asked, share their subject too; `restated_reach`: the lead a
-    statement may have over an event that says a lasting change and shares a name with it, which
-    the lift then holds to a restatement, `_restated_change`)."""
+    and a statement naming the thing asked, share their subject too)."""
     events = [h for t, found in hits.items() if SPECS[t].holds_events for h in found[:WINDOW]]
     statements = _statements(hits)
     if not events or not statements:
@@ -210,11 +210,7 @@ def candidate_pairs(
             for s in statements
             if 0.0
             < s.score - event.score
-            < max(
-                reach,
-                left_reach if _tells_newer(event, s, lasting) else 0.0,
-                restated_reach if lasting and not told.names.isdisjoint(said(s).names) else 0.0,
-            )
+            < max(reach, left_reach if _tells_newer(event, s, lasting) else 0.0)
             and (changed or _gives_anew(event, s))
             and _outdated_by(event, s, gap, said_periods)
             and (_same_subject(told, s, asked) or (told_now and asked_now.ties(text, content(s))))
@@ -250,16 +246,6 @@ def _outdates(
             and same(statement.id, event.id)
         )
     )
-
-
-def _restated_change(event: ScoredPoint, statement: ScoredPoint, same: SameMeaning, reach: float) -> bool:
-    """Whether a statement leads an event by less than `reach` or the event, saying a lasting change,
-    restates it (a shared name, alike in meaning): the restated value changed, the statement's lead
-    may be more (`changed_events.restated_share`)."""
-    lasting = tells_lasting_change(content(event))
-    if statement.score - event.score < reach or _tells_newer(event, statement, lasting):
-        return True
-    return lasting and restates(statement, event, same)
 
 
 def _leaves(event: ScoredPoint, statement: ScoredPoint) -> bool:
@@ -332,10 +318,8 @@ async def lift_changed_events(
     words = question.words(fit)
     said_periods = model.changed_events.said_periods
     asked_now = AskedChange.of(question.text)
-    restated_reach = left_reach * model.changed_events.restated_share
-    gap = model.conversation_gap_s
     pairs = candidate_pairs(
-        hits, reach, gap, said_periods, Asked(words), left_reach, asked_now, restated_reach=restated_reach
+        hits, reach, model.conversation_gap_s, said_periods, Asked(words), left_reach, asked_now
     )
     if not pairs:
         return {}
@@ -346,41 +330,32 @@ async def lift_changed_events(
     # A value left, or given anew in the same words, is a tie of its own, as a word the question
     # names is: alike from the lower bar.
     near = same_meaning(read, fit.asked_min_cosine)  # so is a lasting change of what it asks about now
-
-    def outdated(event: ScoredPoint, s: ScoredPoint) -> bool:
-        told_anew = _tells_value(event, s) or _tells_asked(event, s, asked_now)
-        return (
-            _outdates(event, s, same, values, now)
-            or retells(event, s, newer, same)
-            or (told_anew and near(s.id, event.id))
-        )
-
     over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
     for event, older in pairs:
         statement = next(
-            (s for s in older if _restated_change(event, s, same, reach) and outdated(event, s)), None
+            (
+                s
+                for s in older
+                if _outdates(event, s, same, values, now)
+                or retells(event, s, newer, same)
+                or ((_tells_value(event, s) or _tells_asked(event, s, asked_now)) and near(s.id, event.id))
+            ),
+            None,
         )
         if statement is not None:
             over.setdefault(statement.id, (statement, []))[1].append(event)
     if not over:
         return {}
     following = await add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
-    return raise_to(hits, _steps_above(over, following))  # each event is below its statement: always a raise
-
-
-def _steps_above(
-    over: Mapping[str, tuple[ScoredPoint, list[ScoredPoint]]], following: set[str]
-) -> dict[str, float]:
-    """The score each event lifted over a statement is raised to: events lifted over one statement are
-    steps of one chain, the later step above; one tied to the statement only through a step it
-    retells (`following`) follows the steps."""
     raised: dict[str, float] = {}
     for statement, events in over.values():
+        # Events lifted over one statement are steps of one chain: the later step lands above; one
+        # tied to the statement only through a step it retells follows the steps.
         events.sort(key=lambda e: happened(e.payload) or 0.0)
         for step, event in enumerate(events):
             above = 0.5 if event.id in following else 1.0 + step / len(events)
             raised[event.id] = statement.score + _ABOVE * above
-    return raised
+    return raise_to(hits, raised)  # each event is below its statement: always a raise
 
 
 async def _vectors(

@@ -161,36 +161,6 @@ async def test_a_word_the_question_names_ties_an_event_to_a_statement_where_it_a
     )
 
 
-TUITION = "Anaya's maths tuition: Deepak Sir, Mon/Wed/Fri 5 pm, 4,500 a month."
-# The statement's vector and one alike it by the pair's bar (0.6): a restatement.
-RESTATED = {"fact": [1.0, 0.0], "restates": [0.6, 0.8], "alike": [0.45, 0.893]}
-
-
-async def read_restated(memory_type: MemoryType, points: Sequence[ScoredPoint]) -> dict[str, list[float]]:
-    return {p.id: RESTATED[p.id] for p in points}
-
-
-@pytest.mark.parametrize(
-    ("point_id", "told", "lead", "lifted"),
-    [
-        # A lasting change that restates the statement (a shared name, alike): the whole margin.
-        ("restates", "Deepak Sir shifted Anaya's maths to Tue/Thu/Sat 6:30 pm from mid-Oct.", 0.12, True),
-        ("restates", "Deepak Sir shifted Anaya's maths to Tue/Thu/Sat 6:30 pm from mid-Oct.", 0.16, False),
-        # Less alike than a restatement: half the margin, as before.
-        ("alike", "Deepak Sir shifted Anaya's maths to Tue/Thu/Sat 6:30 pm from mid-Oct.", 0.12, False),
-        # A one-off ("instead of") is no lasting change: half the margin.
-        ("restates", "Deepak Sir took Anaya's maths on Sat instead of Fri this week.", 0.12, False),
-    ],
-)
-async def test_an_event_that_says_a_lasting_change_and_restates_the_statement_overtakes_the_whole_margin(
-    point_id: str, told: str, lead: float, lifted: bool
-) -> None:
-    told_event = event(point_id, told, 0.6 - lead)
-    hits = {MemoryType.SEMANTIC: [fact(TUITION, 0.6)], MemoryType.EPISODIC: [told_event]}
-    lifts = await lift_changed_events(hits, HALF, read_restated, DEFAULT_MODEL, left_reach=MARGIN)
-    assert bool(lifts) is lifted
-
-
 test_an_event_tells_a_change_by_these_further_words = answer_test(
     tells_change,
     [

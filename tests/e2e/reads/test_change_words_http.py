@@ -2,10 +2,8 @@
 without a `fact_key`: a statement written later that says "going up to … from AMS on" ranks above the
 per diem it replaces (the older one's "cash from Marta" names no month, so it says no change of its own);
 a call log that says the policies "were transferred to" another agent ranks above the statement naming
-the old agent, for a question about now. In a store apart, an event that says a lasting change and
-restates an older fact ("Deshmukh decor moved to Studio Marigold" of "Deshmukh wedding › decorator:
-Phoolwala Decor") ranks above it though the fact leads by more than half the newer-first margin, and
-"Wes's taxes move to Ron Ellis" above the accountant it replaced. Each ranking is also read without
+the old agent, for a question about now; in a store apart, a note that "Wes's taxes move to Ron Ellis"
+ranks above the accountant it replaced. Each ranking is also read without
 the lift it tests (and, for the agent and the accountant, without the role holders' stage, which reads
 the same change as a role changing hands), so the test shows what the lift does.
 
@@ -42,27 +40,20 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 # Two stores apart: the second's memories would move the first's scores.
-PLANNER = Asker({"user_id": "planner"}, "2027-02-01T09:00:00Z")
-DECORATOR = (
-    "Deshmukh wedding › decorator: Phoolwala Decor (Sunil Gaikwad), quote ₹6.5L incl. mandap + entrance"
-)
-DECORATOR_MOVED = "Deshmukh decor moved to Studio Marigold – Pooja wanted pastel; Anjali quoted ₹7.2L"
+FISHER = Asker({"user_id": "fisher"}, "2027-01-20T09:00:00Z")
 TAXES = "Wes's taxes are done by Joyce Pak at Northern Ledger CPA in Anchorage (since 2015)."
 TAXES_MOVED = "Joyce Pak retired. Wes's taxes move to Ron Ellis at Ellis & Roe CPAs in Anchorage."
-PLANNER_MEMORIES: list[dict[str, Any]] = [
-    {"type": "semantic", "content": DECORATOR},
-    {"type": "semantic", "content": "Deshmukh wedding › caterer: Shree Caterers, 450 plates, veg only"},
+FISHER_MEMORIES: list[dict[str, Any]] = [
     {"type": "semantic", "content": TAXES},
     {"type": "semantic", "content": "Wes's boat insurance is through Dale Whitcomb at Pacific Marine."},
-    {"type": "episodic", "content": DECORATOR_MOVED, "occurred_at": "2027-01-12T11:00:00Z"},
     {
         "type": "episodic",
-        "content": "Deshmukh mehendi artist confirmed for 6 Feb",
-        "occurred_at": "2027-01-15T10:00Z",
+        "content": "Wes booked the Tern's haul-out at Harbor Point",
+        "occurred_at": "2027-01-09T10:00:00Z",
     },
     {"type": "episodic", "content": TAXES_MOVED, "occurred_at": "2026-12-28T16:00:00Z"},
 ]
-STORES = {"bassist": (BASSIST, MEMORIES), "planner": (PLANNER, PLANNER_MEMORIES)}  # for conftest's `asked`
+STORES = {"bassist": (BASSIST, MEMORIES), "fisher": (FISHER, FISHER_MEMORIES)}  # for conftest's `asked`
 
 
 @pytest.mark.parametrize(
@@ -84,25 +75,16 @@ STORES = {"bassist": (BASSIST, MEMORIES), "planner": (PLANNER, PLANNER_MEMORIES)
             AGENT,
             {"changed_events.share": 0.0, "stages_off": ["role_holder"]},
         ),
-        # An event that says a lasting change and restates the fact (a shared name, alike), over it
-        # though the fact leads by more than half the margin.
-        (
-            "planner",
-            "Deshmukh ka decorator final kaun hai?",
-            DECORATOR_MOVED,
-            DECORATOR,
-            {"changed_events.restated_share": 0.5},
-        ),
         # A change told by "move to", over the statement naming the old accountant.
         (
-            "planner",
+            "fisher",
             "who does my taxes now",
             TAXES_MOVED,
             TAXES,
             {"changed_events.share": 0.0, "stages_off": ["role_holder"]},
         ),
     ],
-    ids=["going-up", "transferred", "restated", "move-to"],
+    ids=["going-up", "transferred", "move-to"],
     indirect=["asked"],
 )
 @pytest.mark.parametrize("lift_on", [True, False], ids=["default", "lift-off"])
