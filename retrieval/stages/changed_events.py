@@ -110,7 +110,9 @@ from .statement_times import event_is_newer, happened
 # £20,780/yr"). "Move to" / "moving from" a place or a holder ("Wes's taxes move to Ron Ellis"); a sum
 # "bumped" or "revised" to another ("bump federal estimates to $6,200"); "from this week" a value
 # holds from ("from this week U16A trains Mondays"); an arrow typed as two characters between spaces
-# ("PG 15 -> host …"), not inside a word ("2.3->2.4", a version's name).
+# ("PG 15 -> host …"), not inside a word ("2.3->2.4", a version's name). A date "pushed" to another
+# ("pushed Remit go-live to 6 May"), not a change "pushed to prod"; something "dropped" to another
+# number ("dropping PT to once a week"), not a reading that dropped ("the boiler dropped to 0.6 bar").
 EVENT_STATES_CHANGE = (
     r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|mov(?:e|ing)\s+(?:to|from)|switch(?:ed|es)"
     r"|chang(?:ed|es)|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
@@ -123,6 +125,9 @@ EVENT_STATES_CHANGE = (
     r"|(?:^|[.;:!?,—–-]\s*)from\s+then\b|\bnew\s+(?:[\w'’/-]+\s+){0,2}?(?:is|are)\s|→|\s->\s"
     r"|\b(?:bump|revis)(?:e|es|ed|s)?\b(?:\s+[\w'’/-]+){0,3}?\s+(?:up\s+|down\s+)?to\s+[$€£₹]?\d"
     r"|\bfrom\s+this\s+(?:week|month|term|season|year)\b"
+    r"|\bpush(?:ed|es|ing)?\b(?:\s+[\w'’/-]+){0,4}?\s+(?:back\s+)?to\s+(?:\d|"
+    + MONTH
+    + r")|\bdropp(?:ed|ing)\b(?:\s+[\w'’/-]+){1,4}?\s+to\s+(?:[$€£₹]?\d|once\b|twice\b)"
 )
 # The statements an event may outdate: newer-first's types but events and how-tos (a how-to is asked
 # for its steps, which an event about the same task seldom restates).

@@ -173,5 +173,9 @@ test_an_event_tells_a_change_by_these_further_words = answer_test(
         ("The revised quote from Armando came in.", False),
         ("We move on Friday; boxes everywhere.", False),  # no place it went to
         ("Build 2.3->2.4 notes drafted.", False),  # an arrow inside a word is a version, not a change told
+        ("The steering committee pushed Remit go-live to 6 May 2026.", True),
+        ("Jen says we're dropping PT to once a week on Mondays.", True),
+        ("Pushed the fix to prod before lunch.", False),  # a change shipped, no value it went to
+        ("The boiler dropped to 0.6 bar overnight.", False),  # a reading, not a value set anew
     ],
 )
