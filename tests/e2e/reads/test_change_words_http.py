@@ -40,16 +40,26 @@ MEMORIES: list[dict[str, Any]] = [
 ]
 
 # Two stores apart: the second's memories would move the first's scores.
-FISHER = Asker({"user_id": "fisher"}, "2027-01-20T09:00:00Z")
+FISHER = Asker({"user_id": "fisher"}, "2027-02-01T09:00:00Z")
 TAXES = "Wes's taxes are done by Joyce Pak at Northern Ledger CPA in Anchorage (since 2015)."
 TAXES_MOVED = "Joyce Pak retired. Wes's taxes move to Ron Ellis at Ellis & Roe CPAs in Anchorage."
 FISHER_MEMORIES: list[dict[str, Any]] = [
+    {
+        "type": "semantic",
+        "content": "Deshmukh wedding › decorator: Phoolwala Decor (Sunil Gaikwad), quote ₹6.5L",
+    },
+    {"type": "semantic", "content": "Deshmukh wedding › caterer: Shree Caterers, 450 plates, veg only"},
     {"type": "semantic", "content": TAXES},
     {"type": "semantic", "content": "Wes's boat insurance is through Dale Whitcomb at Pacific Marine."},
     {
         "type": "episodic",
-        "content": "Wes booked the Tern's haul-out at Harbor Point",
-        "occurred_at": "2027-01-09T10:00:00Z",
+        "content": "Deshmukh decor moved to Studio Marigold – Pooja wanted pastel; Anjali quoted ₹7.2L",
+        "occurred_at": "2027-01-12T11:00:00Z",
+    },
+    {
+        "type": "episodic",
+        "content": "Deshmukh mehendi artist confirmed for 6 Feb",
+        "occurred_at": "2027-01-15T10:00Z",
     },
     {"type": "episodic", "content": TAXES_MOVED, "occurred_at": "2026-12-28T16:00:00Z"},
 ]
