@@ -107,9 +107,14 @@ from .statement_times import event_is_newer, happened
 # that `mnemo bench folds` can vary it. "From then" opening a clause tells a value that holds from a
 # point on ("she starts her leave on the 18th. From then Tom is my contact"); after a span it is a time
 # ("two hours from then"). "The new rate is" names the value that replaced one ("new UKRI rate is
-# £20,780/yr").
+# £20,780/yr"). "Move to" / "moving from" a place or a holder ("Wes's taxes move to Ron Ellis"); a sum
+# "bumped" or "revised" to another ("bump federal estimates to $6,200"); "from this week" a value
+# holds from ("from this week U16A trains Mondays"); an arrow typed as two characters between spaces
+# ("PG 15 -> host …"), not inside a word ("2.3->2.4", a version's name). A date "pushed" to another
+# ("pushed Remit go-live to 6 May"), not a change "pushed to prod"; something "dropped" to another
+# number ("dropping PT to once a week"), not a reading that dropped ("the boiler dropped to 0.6 bar").
 EVENT_STATES_CHANGE = (
-    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|moving\s+(?:to|from)|switch(?:ed|es)"
+    r"\b(?:now|no\s+longer|any\s*more|instead\s+of|mov(?:ed|es)|mov(?:e|ing)\s+(?:to|from)|switch(?:ed|es)"
     r"|chang(?:ed|es)|replac(?:ed|es)|took\s+over|takes\s+over|taken\s+over|handed\s+(?:over\s+)?to"
     r"|transferr(?:ed|s)\s+(?:over\s+)?to|(?:goes|go|going|went|gone)\s+(?:up|down)\s+(?:to|by)"
     r"|postponed|rescheduled|shifted|pushed\s+(?:back|out)"
@@ -117,7 +122,12 @@ EVENT_STATES_CHANGE = (
     r"|migrated|effective)\b"
     r"|\bfrom\s+(?:\d{1,2}\s+)?" + MONTH + r"|\bfrom\s+(?:19|20)\d\d\b"
     r"|" + NUMERIC_START + "|" + FROM_ON + r"|\bfrom\s+[^\s.;:,]+(?:\s+[^\s.;:,]+){0,3}\s+to\s+[$€£]?\w"
-    r"|(?:^|[.;:!?,—–-]\s*)from\s+then\b|\bnew\s+(?:[\w'’/-]+\s+){0,2}?(?:is|are)\s|→"
+    r"|(?:^|[.;:!?,—–-]\s*)from\s+then\b|\bnew\s+(?:[\w'’/-]+\s+){0,2}?(?:is|are)\s|→|\s->\s"
+    r"|\b(?:bump|revis)(?:e|es|ed|s)?\b(?:\s+[\w'’/-]+){0,3}?\s+(?:up\s+|down\s+)?to\s+[$€£₹]?\d"
+    r"|\bfrom\s+this\s+(?:week|month|term|season|year)\b"
+    r"|\bpush(?:ed|es|ing)?\b(?:\s+[\w'’/-]+){0,4}?\s+(?:back\s+)?to\s+(?:\d|"
+    + MONTH
+    + r")|\bdropp(?:ed|ing)\b(?:\s+[\w'’/-]+){1,4}?\s+to\s+(?:[$€£₹]?\d|once\b|twice\b)"
 )
 # The statements an event may outdate: newer-first's types but events and how-tos (a how-to is asked
 # for its steps, which an event about the same task seldom restates).

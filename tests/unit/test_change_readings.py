@@ -159,3 +159,23 @@ async def test_a_word_the_question_names_ties_an_event_to_a_statement_where_it_a
     assert not await lift_changed_events(
         named, HALF, read, DEFAULT_MODEL, Question(question, VECTORS["query"]), left_reach=MARGIN
     )
+
+
+test_an_event_tells_a_change_by_these_further_words = answer_test(
+    tells_change,
+    [
+        ("Joyce Pak retired. Wes's taxes move to Ron Ellis at Ellis & Roe CPAs.", True),
+        ("Gary redid the projection -- bump federal estimates to $6,200 a quarter.", True),
+        ("Camille revised the public-programming request down to $18,000.", True),
+        ("Stood up the new staging RDS on PG 15 -> host clinic-staging-15.", True),
+        ("Coach posted on Spond: from this week U16A trains Mondays and Wednesdays.", True),
+        ("Bumped into Tom at the market; he says hi.", False),  # no value it went to
+        ("The revised quote from Armando came in.", False),
+        ("We move on Friday; boxes everywhere.", False),  # no place it went to
+        ("Build 2.3->2.4 notes drafted.", False),  # an arrow inside a word is a version, not a change told
+        ("The steering committee pushed Remit go-live to 6 May 2026.", True),
+        ("Jen says we're dropping PT to once a week on Mondays.", True),
+        ("Pushed the fix to prod before lunch.", False),  # a change shipped, no value it went to
+        ("The boiler dropped to 0.6 bar overnight.", False),  # a reading, not a value set anew
+    ],
+)
