@@ -335,7 +335,28 @@ async def lift_changed_events(
     # A value left, or given anew in the same words, is a tie of its own, as a word the question
     # names is: alike from the lower bar.
     near = same_meaning(read, fit.asked_min_cosine)  # so is a lasting change of what it asks about now
-    over: dict[str, tuple[ScoredPoint, list[ScoredPoint]]] = {}
+    over = _outdated(pairs, same, near, values, newer, now, asked_now)
+    if not over:
+        return {}
+    following = await add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
+    return raise_to(hits, _lifts(over, following))  # each event is below its statement: always a raise
+
+
+_Over = dict[str, tuple[ScoredPoint, list[ScoredPoint]]]  # by statement id: the statement, the events over it
+
+
+def _outdated(
+    pairs: list[tuple[ScoredPoint, list[ScoredPoint]]],
+    same: SameMeaning,
+    near: SameMeaning,
+    values: Asked,
+    newer: Mapping[str, list[ScoredPoint]],
+    now: bool,
+    asked_now: AskedChange,
+) -> _Over:
+    """The statement each event of `pairs` outdates, the best of its candidates that it restates, retells,
+    or whose value (or the value asked now) it tells anew in near meaning; by statement."""
+    over: _Over = {}
     for event, older in pairs:
         statement = next(
             (
@@ -349,9 +370,11 @@ async def lift_changed_events(
         )
         if statement is not None:
             over.setdefault(statement.id, (statement, []))[1].append(event)
-    if not over:
-        return {}
-    following = await add_later_steps(hits, over, reach, vectors, model, Later(words, question.vector, read))
+    return over
+
+
+def _lifts(over: _Over, following: set[str]) -> dict[str, float]:
+    """The score each event is lifted to, just above the statement it outdates."""
     raised: dict[str, float] = {}
     for statement, events in over.values():
         # Events lifted over one statement are steps of one chain: the later step lands above; one
@@ -360,7 +383,7 @@ async def lift_changed_events(
         for step, event in enumerate(events):
             above = 0.5 if event.id in following else 1.0 + step / len(events)
             raised[event.id] = statement.score + _ABOVE * above
-    return raise_to(hits, raised)  # each event is below its statement: always a raise
+    return raised
 
 
 async def _vectors(

@@ -321,21 +321,27 @@ class NewerPairs:
         return sorted(window, key=lambda h: -h.score) + self.ranked[_WINDOW:], lifts
 
 
-def _candidate_pairs(
-    window: list[ScoredPoint],
-    margin: float,
-    min_overlap: float,
-    fit: NewerFirstModel,
-    gap_s: float,
-    asked_words: frozenset[str],
-) -> Iterator[_Pair]:
-    """Each pair of `window` (best first) whose newer statement the words and times let overtake the
-    older, with the lead it may overtake (`NewerPairs`)."""
+@dataclass(frozen=True)
+class _Readings:
+    """What the pairing reads of each hit of a window, once (the pairs compare every two)."""
+
+    texts: list[str]
+    signatures: list[FactSignature]
+    times: list[float]
+    orders: list[float | None]
+    changed: list[bool]
+    said: list[tuple[float, float] | None]
+    topics: list[frozenset[str]]
+    told: list[frozenset[str]]
+    marker: bool
+
+
+def _read_window(
+    window: list[ScoredPoint], min_overlap: float, fit: NewerFirstModel, asked_words: frozenset[str]
+) -> _Readings:
     texts = [str(h.payload.get("content", "")) for h in window]
     signatures = [signature(text) for text in texts]
-    names = [s.names for s in signatures]
     words = [s.words for s in signatures]
-    times = [float(h.payload.get("occurred_ts", 0.0)) for h in window]
     # Of two statements whose only time is when they were written, the one written later is the newer
     # (an agent writes what it learns as it learns it, though one batch gives both the same time),
     # where it tells mostly in the older's words: one import also writes distinct facts alike.
@@ -346,42 +352,70 @@ def _candidate_pairs(
     # "since 1 May 2026").
     marker = fit.change_marker and not min_overlap
     changed = [marker and states_change(text) for text in texts]
-    said = [holds_from(t) if c and fit.said_periods else None for t, c in zip(texts, changed, strict=True)]
+    return _Readings(
+        texts=texts,
+        signatures=signatures,
+        times=[float(h.payload.get("occurred_ts", 0.0)) for h in window],
+        orders=orders,
+        changed=changed,
+        said=[holds_from(t) if c and fit.said_periods else None for t, c in zip(texts, changed, strict=True)],
+        topics=[w & asked_words for w in words],
+        told=[_told(w) if order is not None else w for w, order in zip(words, orders, strict=True)],
+        marker=marker,
+    )
+
+
+def _newer_and_reach(
+    r: _Readings, i: int, j: int, margin: float, fit: NewerFirstModel, gap_s: float
+) -> tuple[bool, float]:
+    """Whether hit `j` is the newer statement of the two, and the lead over it that it may overtake."""
+    order = r.orders[j]
+    if order is not None and _rewrites(
+        r.orders[i], order, r.signatures[i].words, r.told[j], fit.rewritten_share
+    ):
+        return True, margin
+    if r.times[j] >= r.times[i] + gap_s:
+        return True, margin
+    if r.marker and r.times[j] > r.times[i] - gap_s and leaves(r.texts[j], r.texts[i]):
+        # It names the other's value as the one it left: that tells which is the newer, as a time
+        # between them would.
+        return True, margin
+    said_newer = not r.changed[i] or _later(r.said[j], r.said[i])
+    newer = r.changed[j] and said_newer and r.times[j] > r.times[i] - gap_s
+    return newer, margin * fit.changed_only_share
+
+
+def _candidate_pairs(
+    window: list[ScoredPoint],
+    margin: float,
+    min_overlap: float,
+    fit: NewerFirstModel,
+    gap_s: float,
+    asked_words: frozenset[str],
+) -> Iterator[_Pair]:
+    """Each pair of `window` (best first) whose newer statement the words and times let overtake the
+    older, with the lead it may overtake (`NewerPairs`)."""
+    r = _read_window(window, min_overlap, fit, asked_words)
     # An older statement that leads by this much stays above whatever the times say (the widest reach
     # below): many pairs end at this one comparison. Then the words, then the times.
     widest = margin * max(1.0, fit.changed_only_share)
-    topics = [w & asked_words for w in words]
-    told = [_told(w) if order is not None else w for w, order in zip(words, orders, strict=True)]
     for j in range(1, len(window)):
-        score, order = window[j].score, orders[j]
         for i in range(j):
-            lead = window[i].score - score
+            lead = window[i].score - window[j].score
             if lead >= widest:
                 continue
-            named = not names[i].isdisjoint(names[j])
-            shared = not topics[i].isdisjoint(topics[j])  # `asked.shares`: the question's words of each, once
+            named = not r.signatures[i].names.isdisjoint(r.signatures[j].names)
+            # `asked.shares`: the question's words of each, read once
+            shared = not r.topics[i].isdisjoint(r.topics[j])
             if not (named or shared):
                 continue
-            reach = margin
-            if order is not None and _rewrites(orders[i], order, words[i], told[j], fit.rewritten_share):
-                newer = True
-            elif times[j] < times[i] + gap_s:
-                if marker and times[j] > times[i] - gap_s and leaves(texts[j], texts[i]):
-                    # It names the other's value as the one it left: that tells which is the newer, as
-                    # a time between them would.
-                    newer = True
-                else:
-                    said_newer = not changed[i] or _later(said[j], said[i])
-                    newer = changed[j] and said_newer and times[j] > times[i] - gap_s
-                    reach = margin * fit.changed_only_share
-            else:
-                newer = True
+            newer, reach = _newer_and_reach(r, i, j, margin, fit, gap_s)
             if lead >= reach or not newer:
                 continue
             if min_overlap and not (
-                _corrects(signatures[i], signatures[j], min_overlap)
-                or continues(texts[i], texts[j])
-                or leaves(texts[j], texts[i])
+                _corrects(r.signatures[i], r.signatures[j], min_overlap)
+                or continues(r.texts[i], r.texts[j])
+                or leaves(r.texts[j], r.texts[i])
             ):
                 continue
             yield _Pair(i, j, reach, named, shared)

@@ -40,9 +40,9 @@ each holds) are read together over the same few hits and the same question; apar
 a module of one function that only `detail_check` calls.
 
 The check reads a question and a few hits together; what reads one side alone is in its own module
-(the question's: asked_kinds.py, asked_things.py, the names it asks an answer to hold: asked_names.py;
-a hit's: value_forms.py; how a memory writes the question's words and where its sentences end:
-word_forms.py).
+(the question's: asked_kinds.py, asked_things.py, its forms read once for all hits: question_forms.py,
+the names it asks an answer to hold: asked_names.py; a hit's: value_forms.py; how a memory writes the
+question's words and where its sentences end: word_forms.py).
 """
 
 from __future__ import annotations
@@ -61,26 +61,20 @@ from .asked_names import (
     calendar_word,
     name_owner,
     opening_name,
-    question_parts,
     required_names,
 )
 from .asked_things import (
     TITLED,
-    asked_which,
     asking_asides,
     event_verb,
     how_it_went,
     identifiers,
     lower_case_names,
     mailbox_of,
-    named_numbers,
-    numbered,
     only_company,
-    ordinals_of,
     others_own,
     possessors,
     spelled,
-    tells_another_one,
     told_indefinitely,
     unmarked_owners,
     who_verb,
@@ -88,7 +82,8 @@ from .asked_things import (
     written_identifiers,
 )
 from .evidence import READ_CHARS, ConfidenceFeaturesModel, QueryWords, information, memory_words, stem
-from .secret_codes import asked_secrets, states_secret
+from .question_forms import QuestionForms
+from .secret_codes import states_secret
 from .turns import mostly_turns, opens_with_speaker
 from .value_forms import Kind, holds_form, says_who, writes_capitals
 from .word_forms import holds_word, sentences, spelled_out, with_code_parts, with_parts
@@ -207,25 +202,23 @@ def _holds_asked_kind(
     known: frozenset[str],
     asked: frozenset[str],
     model: ConfidenceFeaturesModel,
-    numbered_things: frozenset[str] = frozenset(),
+    forms: QuestionForms,
     named_for: frozenset[str] = frozenset(),
-    named_for_number: frozenset[str] = frozenset(),
-    secret: bool = False,
 ) -> bool:
     """Whether `hit` (content, dated) holds a value of `kinds` (`answers_kind`), stated of what is
     asked (`stated_with`) where the kind has a form of its own and is not an event's own time. A
-    number asked of a thing (`numbered_things`) is held where the thing is written with one, and where
-    the thing is named (`named_for_number`: "policy") only there (`_numbers`); a name asked of someone
+    number asked of a thing (`forms.things`) is held where the thing is written with one, and where
+    the thing is named (`forms.by_noun`: "policy") only there (`_numbers`); a name asked of someone
     or something (`named_for`: "daughter") in a sentence telling of them."""
     content, dated = hit
-    if Kind.CODE in kinds and numbered_things and writes_number_of(numbered_things, content):
+    if Kind.CODE in kinds and forms.things and writes_number_of(forms.things, content):
         return True
-    if kinds == {Kind.CODE} and secret:
+    if kinds == {Kind.CODE} and forms.secret:
         return states_secret(content)  # "door code changes monthly" tells no code
     if not answers_kind(kinds, content, model, dated, known):
         return False
-    if kinds == {Kind.CODE} and named_for_number:
-        return _numbers(content, named_for_number, model)
+    if kinds == {Kind.CODE} and forms.by_noun:
+        return _numbers(content, forms.by_noun, model)
     if kinds == {Kind.NAME} and named_for:
         return _names_with(content, named_for, known, model)
     if not kinds or not model.values_stated_with_words or not kinds <= _STATED:
@@ -435,10 +428,7 @@ def detail_check(
     asked_keys = frozenset(
         k for k in asked.weights if k in asked.names or information(k) >= model.asked_information
     )
-    things = numbered(query)
-    # A number asked by its noun is told with it; in a question in parts the noun may be another part's.
-    numbered_by_noun = named_numbers(query) if len(question_parts(query)) == 1 else frozenset()
-    secret = asked_secrets(query)  # a password, a PIN, a door code: told with its noun
+    forms = QuestionForms.of(query)
     # The words a name is asked of ("daughter" of "agnes's daughter's name"), not whose it is.
     named_for = (name_owner(query) - words.names) or (
         frozenset(k for k in asked_keys if k not in asked.names) - possessors(query) - _VALUE_WORDS
@@ -446,31 +436,24 @@ def detail_check(
     best, holding = 0.0, False
     other_time = [*off_time, *[False] * len(best_hits)]
     owners = (possessors(query) & words.names) | unmarked
-    single = len(question_parts(query)) == 1
-    which = asked_which(query)
-    counted = ordinals_of(query)  # "the first quarter": not the third
     hits = zip(best_hits, found_in, named_in, other_time, strict=False)
     for (content, dated), found, named, other in hits:
-        if other or (which and told_indefinitely(content, which)) or tells_another_one(counted, content):
+        if other or forms.of_another(content):
             continue
         if owners:
-            if single and only_company(content, owners):
+            if forms.single and only_company(content, owners):
                 continue  # the company's value is not told; in a question in parts another part may be
             found = found - others_own(content, owners)
         held = [part for part in parts if part <= named]
-        if held and _holds_asked_kind(
-            kinds, (content, dated), known, asked_keys, model, things, named_for, numbered_by_noun, secret
-        ):
+        if held and _holds_asked_kind(kinds, (content, dated), known, asked_keys, model, forms, named_for):
             holding = True
             readings = read_for[dated]
             if Kind.EMAIL in kinds and mailbox_of(content, words.names):
                 readings = (_without(readings[0], _EMAIL_WORDS), _without(readings[1], _EMAIL_WORDS))
-            best = max(
-                best,
-                *(
-                    detail_share(w, found, model, kinds)
-                    for hit_asked in readings
-                    for w in asked_of(query, hit_asked, held, len(parts))
-                ),
+            shares = (
+                detail_share(w, found, model, kinds)
+                for hit_asked in readings
+                for w in asked_of(query, hit_asked, held, len(parts))
             )
+            best = max(best, *shares)
     return DetailCheck(1.0, 1.0 if kinds and not holding else 0.0, 1.0 - best, 1.0 if kinds else 0.0)
