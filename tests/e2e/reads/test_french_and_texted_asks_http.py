@@ -32,7 +32,10 @@ CAMILLES_STORE = [
     semantic("The winter exhibition has about 60 works in galleries 3–5 of the Pavillon Desmarais."),
     semantic("Léa goes to CPE Les Petits Pommiers on rue Saint-Zotique; her éducatrice is Maude."),
     semantic(VERNISSAGE),
-    event("Weekend in Sherbrooke at Francine's; maman took Léa to the Marché de la Gare.", "2026-10-03T11:00-04:00"),
+    event(
+        "Weekend in Sherbrooke at Francine's; maman took Léa to the Marché de la Gare.",
+        "2026-10-03T11:00-04:00",
+    ),
 ]
 
 WES = Asker(
