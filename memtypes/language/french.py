@@ -47,9 +47,7 @@ _BOUNDED = r"(?<![\w'’-])({})(?![\w'’-])"
 _FRAME = [(re.compile(_BOUNDED.format(pattern) + _ARTICLE, re.I), english) for pattern, english in _FRAMES]
 _TIME = re.compile(
     _BOUNDED.format(
-        "|".join(
-            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_IN_ENGLISH, key=len, reverse=True)
-        )
+        "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_IN_ENGLISH, key=len, reverse=True))
     ),
     re.I,
 )
