@@ -13,6 +13,7 @@ in, text out.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 _APOS = "['’]"
 # (pattern, English): the asking frames, longest first where one opens another.
@@ -61,12 +62,14 @@ def french_in_english(question: str) -> str:
     in january"); any other text as it is."""
     text = _EN_MONTH.sub("in", question)
     for frame, english in _FRAME:
-        text = frame.sub(lambda m, said=english: said + _the(m.group(2)), text)
+        text = frame.sub(partial(_asked_in_english, english), text)
     return _TIME.sub(lambda m: _IN_ENGLISH[" ".join(m.group(1).lower().split())], text)
 
 
-def _the(article: str | None) -> str:
-    """The English of the article a frame read: "le", "la", "les" before a word, "l'" joined to it."""
+def _asked_in_english(english: str, found: re.Match[str]) -> str:
+    """The English of a frame `found` and of the article it read: "le", "la", "les" before a word,
+    "l'" joined to it ("c'est quoi le plan" → "what's the plan")."""
+    article = found.group(2)
     if not article:
-        return ""
-    return " the " if article[-1] in "'’" else " the"
+        return english
+    return english + (" the " if article[-1] in "'’" else " the")
