@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .french import french_in_english
 from .hinglish import in_english
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -59,7 +60,7 @@ _SHORTHAND = {
     "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "youre": "you're",
     "theyre": "they're", "gotta": "have to", "gonna": "going to", "wanna": "want to", "kinda": "kind of",
     "sorta": "sort of", "lemme": "let me", "gimme": "give me", "em": "them", "hafta": "have to",
-    "pls": "please", "plz": "please",
+    "pls": "please", "plz": "please", "wat": "what", "wats": "what's", "wut": "what",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
 # "'ve" after a question word or a pronoun is "have" ("what've I got today?", "we've got on"): the
@@ -114,7 +115,7 @@ def spelled_out(text: str) -> str:
     """`text` with chat shorthand spelt out and the time words of other languages it mixes in put in
     English: "whats on next wk" → "what's on next week", "what do i have kesho" → "what do i have
     tomorrow"; a Hinglish question's Hindi words too ("kal kya hai?" → "tomorrow what is?")."""
-    text = in_english(_MIXED_IN_WORD.sub(_in_english, text))
+    text = french_in_english(in_english(_MIXED_IN_WORD.sub(_in_english, text)))
     return _HAVE.sub(r"\1 have", _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text))
 
 

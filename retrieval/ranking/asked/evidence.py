@@ -71,6 +71,10 @@ class ConfidenceFeaturesModel:
 
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")
+# A compound of words a hyphen joins ("haul-out", "wi-fi", "pre-trip") is as often written closed
+# ("haulout", "wifi", "pretrip"): a memory's compound is held in both forms. A code with digits
+# ("INV-2027-002") is not a compound.
+_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 # A capitalized word (letters first): "Shinjuku", "Sapiens", "Tom", "Master's".
 _CAPITALIZED = re.compile(r"(?<![\w'-])[A-Z][\w'-]*")
 _NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
@@ -117,7 +121,10 @@ def memory_words(content: str) -> frozenset[str]:
 
 @lru_cache(maxsize=8_192)  # keyed by at most READ_CHARS characters: ~16 MB at most
 def _words(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in _WORD.findall(text))
+    words = _WORD.findall(text)
+    return frozenset(stem(w) for w in words).union(
+        stem(w.replace("-", "")) for w in words if _COMPOUND.fullmatch(w)
+    )
 
 
 def query_names(query: str) -> frozenset[str]:
