@@ -37,7 +37,7 @@ from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, Trig
 from ..ranking.times.task_questions import TaskQuestion, asked_topics, topic_stems
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
-from .topic_names import said_apart, topic_names
+from .topic_names import opening_possessive, said_apart, topic_names
 
 _TOKEN = re.compile(r"\w[\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -209,25 +209,12 @@ class NamedTrigger(PostStage):
         return out
 
 
-# A word before "'s" that opens a question and names nobody: "What's due?", "Today's list", "Who's on?".
-_NOT_A_NAME = frozenset(
-    (  # noqa: SIM905 (a word list reads best as words)
-        "what who where when how why which there here it that this let he she one today tonight tomorrow "
-        "yesterday everyone everybody someone somebody anyone anybody nobody nothing everything something "
-        "anything week month year"
-    ).split()
-)
-_OPENING_POSSESSIVE = re.compile(r"^\W*([A-Z][\w-]*)['’]s\b")
-
-
 def question_names(query: str) -> frozenset[str]:
     """Whom or what a question names, as a trigger's names, and a possessive it opens with ("Maya's
     deadlines": maya): a capital at the start hides a name, but a possessive there is one."""
     names = trigger_names(query)
-    opening = _OPENING_POSSESSIVE.match(query)
-    if opening is None or opening.group(1).casefold() in _NOT_A_NAME:
-        return names
-    return names | {opening.group(1).casefold()}
+    opening = opening_possessive(query)
+    return names if opening is None else names | {opening}
 
 
 def asks_about_whom(plan: ReadPlan) -> bool:
@@ -266,7 +253,6 @@ class _AboutWhomNamed(PostStage):
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         names = self.names(inputs.plan)
-        policy = inputs.plan.policies[INTENTION_TYPE]
         points = hits.get(INTENTION_TYPE, [])
         if not points:
             return {}
@@ -284,7 +270,7 @@ class _AboutWhomNamed(PostStage):
 
         out: dict[str, Adjustment] = {}
         for k, p in enumerate(points):
-            if by := self.moved_by(p, names_it, policy, weight):
+            if by := self.moved_by(p, names_it, inputs.plan, weight):
                 points[k] = replace(p, score=p.score + by)
                 out[p.id] = lift(self.name, by)
         if out:
@@ -292,7 +278,7 @@ class _AboutWhomNamed(PostStage):
         return out
 
     def moved_by(
-        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
     ) -> float:
         """How far a reminder's score moves (0: not at all); `names_it`: whether a text names what the
         question names."""
@@ -332,11 +318,11 @@ class UnnamedDue(_AboutWhomNamed):
     name = "unnamed_due"
 
     def moved_by(
-        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
     ) -> float:
         if names_it(_said(reminder, trigger=True)):
             return 0.0
-        return -max(0.0, _lifted_by_due_date(policy, reminder))
+        return -max(0.0, _lifted_by_due_date(plan.policies[INTENTION_TYPE], reminder))
 
 
 def _window_asked(plan: ReadPlan) -> TaskQuestion | None:
@@ -354,15 +340,28 @@ def _window_topics(plan: ReadPlan) -> frozenset[str]:
     return asked_topics(plan.request.query.replace(asked.window.phrase, " "))
 
 
+def lists_topic_reminders(plan: ReadPlan) -> bool:
+    """Whether the plan's question lists every pending reminder of whom or what it names, whatever
+    its due date: an open question that names whom or what it is about, or one that asks what of a
+    topic is ahead ("footy jobs coming up"), which one waiting for an occasion is."""
+    if asks_about_whom(plan):
+        return True
+    asked = _window_asked(plan)
+    return asked is not None and asked.all_ahead and bool(_window_topics(plan))
+
+
 class NamedDue(_AboutWhomNamed):
     """For an open question about tasks that names whom or what it is about ("Maya's deadlines",
-    "anything I need to sort for Pickle?"), a pending reminder that names it in its words gets the
-    `due` term's whole weight, less what its due date already lifted it by: all of that one's
-    reminders are what such a question lists, the one due next month as well as tomorrow's, and one
-    that waits for an occasion, not a date ("next time you see Mrs Abrahams, ask about maths lessons
-    for Zara"). For one that names a window and a topic ("car stuff coming up"), a reminder due in the
-    window that says the topic gets that weight above the window's others: every one of the window is
-    listed, the topic's first."""
+    "anything I need to sort for Pickle?"), a pending reminder that names it in its words is lifted
+    as one due in a window the question names is (the `due_window` weight), less what its due date
+    already lifted it by: all of that one's reminders are what such a question lists, above the
+    facts that say the topic (which its words reach as well), the one due next month as well as
+    tomorrow's, and one that waits for an occasion, not a date ("next time you see Mrs Abrahams, ask
+    about maths lessons for Zara"). For one that names a window and a topic ("car stuff coming up"),
+    a reminder due in the window that says the topic gets the `due` term's weight above the window's
+    others: every one of the window is listed, the topic's first; where the window is all that is
+    ahead ("what's coming up for Fiadh?"), one of the topic's that waits for an occasion, not a date
+    ("if Fiadh's ear infection comes back, …"), is ahead too, and is listed as the window's are."""
 
     name = "named_due"
 
@@ -380,12 +379,16 @@ class NamedDue(_AboutWhomNamed):
         return asked_topics(plan.request.query) if asks_openly(plan) else _window_topics(plan)
 
     def moved_by(
-        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
     ) -> float:
-        if reminder.payload.get("status", "pending") != "pending" or not names_it(_said(reminder)):
+        payload = reminder.payload
+        if payload.get("status", "pending") != "pending" or not names_it(_said(reminder)):
             return 0.0
-        if policy.contribution(DueWindowTerm.name, reminder.payload) > 0.0:
+        policy = plan.policies[INTENTION_TYPE]
+        if policy.contribution(DueWindowTerm.name, payload) > 0.0:
             return weight  # within the window every reminder has its lift: the topic's go first
-        if policy.signals.get(DueWindowTerm.name) is not None:
-            return 0.0  # outside the window asked for
-        return max(0.0, weight - _lifted_by_due_date(policy, reminder))
+        window_lift = plan.model.due_window.weight
+        asked = _window_asked(plan)
+        if asked is not None:  # outside the window asked for, unless it waits for an occasion ahead
+            return window_lift + weight if asked.all_ahead and payload.get("due_ts") is None else 0.0
+        return max(0.0, window_lift - _lifted_by_due_date(policy, reminder))

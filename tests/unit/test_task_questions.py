@@ -134,3 +134,19 @@ def test_a_topic_is_matched_in_any_form() -> None:
 def test_a_consonant_doubled_before_an_ending_is_one() -> None:
     assert topic_stems("running shopping planned") == topic_stems("run shop plan")
     assert topic_stems("calling added passing") == topic_stems("call add pass")
+
+
+@pytest.mark.parametrize(
+    ("query", "all_ahead"),
+    [
+        ("what's coming up for fiadh", True),  # from now on, with no end
+        ("footy jobs coming up", True),
+        ("dad stuff due in the next two months?", False),  # a window with an end
+        ("knee stuff i still gotta do including anything i blew off", False),  # all that is pending
+        ("anything overdue?", False),
+        ("anything I need to do?", False),  # no window
+    ],
+)
+def test_a_window_of_all_that_is_ahead(query: str, all_ahead: bool) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.all_ahead is all_ahead

@@ -128,6 +128,13 @@ class TaskQuestion:
     undone: bool = False
     soonest: bool = False
 
+    @property
+    def all_ahead(self) -> bool:
+        """Whether the window is all that is ahead ("what's coming up?", "anything upcoming"): from a
+        time on, with no end; a reminder that waits for an occasion, not a date, is ahead too."""
+        window = self.window
+        return window is not None and window.start.replace(tzinfo=None) > datetime.min and _no_end(window)
+
 
 def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
     """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
@@ -155,6 +162,10 @@ def _task_question(
         return TaskQuestion(window, not asks_when(query), undone)
     soonest = _only_a_time(query, window.phrase, _NAMES_NO_TASK)
     return TaskQuestion(window if undone else _from_now(window, now), False, undone, soonest=soonest)
+
+
+def _no_end(window: TimeWindow) -> bool:
+    return window.end.replace(tzinfo=None) == datetime.max
 
 
 def _from_now(window: TimeWindow, now: datetime) -> TimeWindow:
