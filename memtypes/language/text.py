@@ -59,7 +59,7 @@ _SHORTHAND = {
     "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "youre": "you're",
     "theyre": "they're", "gotta": "have to", "gonna": "going to", "wanna": "want to", "kinda": "kind of",
     "sorta": "sort of", "lemme": "let me", "gimme": "give me", "em": "them", "hafta": "have to",
-    "pls": "please", "plz": "please",
+    "pls": "please", "plz": "please", "wat": "what", "wats": "what's",
 }  # fmt: skip
 _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’-])", re.I)
 # "'ve" after a question word or a pronoun is "have" ("what've I got today?", "we've got on"): the

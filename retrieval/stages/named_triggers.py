@@ -24,17 +24,18 @@ shown by `explain` as `named_trigger`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
 from ...memtypes.language.time_mentions import asks_when
 from ...memtypes.queries import ScoredPoint
-from ...memtypes.types import INTENTION_TYPE, MemoryType
+from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
 from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
-from ..ranking.times.task_questions import TaskQuestion, asked_topics, topic_stems
+from ..ranking.times.task_questions import TaskQuestion, asked_topics, pending_past_due, topic_stems
+from .done_events import DoneByEvent, done_reminders
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
 from .topic_names import opening_possessive, said_apart, topic_names
@@ -269,13 +270,20 @@ class _AboutWhomNamed(PostStage):
             return not names.isdisjoint(_tokens(text)) or not topics.isdisjoint(topic_stems(text))
 
         out: dict[str, Adjustment] = {}
+        left = await self.left_alone(inputs, points, names_it)
         for k, p in enumerate(points):
-            if by := self.moved_by(p, names_it, inputs.plan, weight):
+            if p.id not in left and (by := self.moved_by(p, names_it, inputs.plan, weight)):
                 points[k] = replace(p, score=p.score + by)
                 out[p.id] = lift(self.name, by)
         if out:
             points.sort(key=lambda p: -p.score)
         return out
+
+    async def left_alone(
+        self, inputs: StageInputs, reminders: Sequence[ScoredPoint], names_it: Callable[[str], bool]
+    ) -> set[str]:
+        """The ids of the reminders this stage does not move, whatever they name."""
+        return set()
 
     def moved_by(
         self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
@@ -377,6 +385,20 @@ class NamedDue(_AboutWhomNamed):
 
     def topics(self, plan: ReadPlan) -> frozenset[str]:
         return asked_topics(plan.request.query) if asks_openly(plan) else _window_topics(plan)
+
+    async def left_alone(
+        self, inputs: StageInputs, reminders: Sequence[ScoredPoint], names_it: Callable[[str], bool]
+    ) -> set[str]:
+        """The past-due reminders of the topic an event says were done (`DoneByEvent` took their due
+        date's lift): not what is still to do about it."""
+        plan = inputs.plan
+        if plan.filters is None or EVENT_TYPE not in plan.filters:
+            return set()
+        if not plan.model.runs_stage(DoneByEvent.name):
+            return set()
+        now_ts = plan.resolved.now.timestamp()
+        past_due = [p for p in reminders if pending_past_due(p.payload, now_ts) and names_it(_said(p))]
+        return await done_reminders(inputs, past_due, now_ts)
 
     def moved_by(
         self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
