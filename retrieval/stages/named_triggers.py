@@ -34,6 +34,7 @@ from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
 from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
+from ..ranking.times.due_windows import asks_about_tasks
 from ..ranking.times.task_questions import TaskQuestion, asked_topics, pending_past_due, topic_stems
 from .done_events import DoneByEvent, done_reminders
 from .plan import ReadPlan
@@ -413,4 +414,15 @@ class NamedDue(_AboutWhomNamed):
         asked = _window_asked(plan)
         if asked is not None:  # outside the window asked for, unless it waits for an occasion ahead
             return window_lift + weight if asked.all_ahead and payload.get("due_ts") is None else 0.0
-        return max(0.0, window_lift - _lifted_by_due_date(policy, reminder))
+        full = window_lift if asks_what_to_do(plan.request.query) else weight
+        return max(0.0, full - _lifted_by_due_date(policy, reminder))
+
+
+_REMINDERS = re.compile(r"\breminders?\b", re.I)
+
+
+def asks_what_to_do(query: str) -> bool:
+    """Whether a question asks what to do in words other than "reminders": "whatsapp or sms
+    reminders", "what happened with the double sms reminders" name reminders as a thing (a clinic's
+    texts), which the store's facts and events tell of; "netball stuff to sort" asks what to do."""
+    return asks_about_tasks(_REMINDERS.sub(" ", query))
