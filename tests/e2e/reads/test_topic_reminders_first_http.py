@@ -4,7 +4,9 @@ and "Flyers semi-final Sat 28 Nov" (the Flyers being the netball team, as a fact
 lists, not "Flyers netball training is Wednesday 4pm", however much closer the fact's words are. A
 fact that opens with a possessive names whom it is about ("Tony's quote for the back deck"): the
 reminders that name him are the deck's. Asked what of a topic is coming up, the topic's reminder
-that waits for an occasion, not a date ("if Fiadh's ear infection comes back, …"), is ahead too.
+that waits for an occasion, not a date ("if Fiadh's ear infection comes back, …"), is ahead too. A
+question that asks about tasks by the word "reminders" alone ("whatsapp or sms reminders") names
+reminders as a thing: the fact about them keeps its place.
 
 The clock is Thursday 12 November 2026, 09:00 UTC.
 """
@@ -25,12 +27,14 @@ FOR_NETBALL = {
 }
 FOR_THE_DECK = "Pay Tony the second progress payment, Mon 16 Nov."
 FOR_FIADH = "if Fiadh's ear infection comes back, ask Dr Kelly for the ENT referral"
+SMS_PREFERENCE = "Prefers WhatsApp reminders to SMS for the U16 parents; SMS only for those without WhatsApp."
 OTHERS = {
     FOR_THE_DECK: "2026-11-16T09:00",
     "Physio with Dr Kaur Fri 13 Nov 7am; bring the ride training log.": "2026-11-13T07:00",
     "Book Rusty into Happy Paws kennels for the Forster trip by Mon 7 Dec.": "2026-12-07T09:00",
     "Fiadh's crèche christmas concert 11:00 on the 10th.": "2026-12-10T11:00",
     "Hand in the PE sports equipment audit by Fri 18 Dec.": "2026-12-18T12:00",
+    "Send the SMS reminder to the U16 parents without WhatsApp about Saturday's bus.": "2026-11-13T18:00",
     "Staff development day, first day back for Term 1.": "2027-01-27T08:30",
 }
 FACTS = [
@@ -41,6 +45,7 @@ FACTS = [
     "Tony's quote for the back deck is $14,800 incl. GST.",
     "Deck payments come out of the joint CommBank account.",
     "Rusty is a kelpie cross, nine years old.",
+    SMS_PREFERENCE,
 ]
 MEMORIES: list[dict[str, Any]] = [
     *(reminder(c, d) for c, d in {**FOR_NETBALL, **OTHERS}.items()),
@@ -69,3 +74,12 @@ async def test_what_waits_for_an_occasion_is_coming_up_too(liam: AsyncTestClient
     assert FOR_FIADH in first
     occasion = next(m for m in memories if m["content"] == FOR_FIADH)
     assert occasion["explain"]["components"]["named_due"]["contribution"] > 0
+
+
+async def test_reminders_asked_as_a_thing_are_not_lifted_as_a_topic_s(liam: AsyncTestClient[Any]) -> None:
+    memories = await retrieved(liam, "whatsapp or sms reminders", SCOPE, NOW, min_confidence=0)
+    assert any(m["content"] == SMS_PREFERENCE for m in memories[:3])
+    sms = next(m for m in memories if m["content"].startswith("Send the SMS reminder"))
+    parts = sms["explain"]["components"]
+    by_due_date = sum(parts[n]["contribution"] for n in ("due", "overdue", "named_due") if n in parts)
+    assert by_due_date <= 0.2 + 1e-6  # the due term's weight at most, not a window's (0.5)
