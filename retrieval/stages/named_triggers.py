@@ -414,7 +414,7 @@ class NamedDue(_AboutWhomNamed):
         asked = _window_asked(plan)
         if asked is not None:  # outside the window asked for, unless it waits for an occasion ahead
             return window_lift + weight if asked.all_ahead and payload.get("due_ts") is None else 0.0
-        full = window_lift if asks_what_to_do(plan.request.query) else weight
+        full = window_lift if lists_a_kind(plan.request.query) else weight
         return max(0.0, full - _lifted_by_due_date(policy, reminder))
 
 
@@ -426,3 +426,12 @@ def asks_what_to_do(query: str) -> bool:
     reminders", "what happened with the double sms reminders" name reminders as a thing (a clinic's
     texts), which the store's facts and events tell of; "netball stuff to sort" asks what to do."""
     return asks_about_tasks(_REMINDERS.sub(" ", query))
+
+
+def lists_a_kind(query: str) -> bool:
+    """Whether an open question about tasks asks what to do about a kind of thing ("netball stuff to
+    sort", "medical aid admin outstanding"): the topic's reminders are all it lists. One that names
+    whom it is about ("Ravi's calling me later, anything I wanted to ask him?") asks what was meant
+    for the occasion, which the reminders waiting for it tell (`NamedTrigger`), not every one that
+    names him."""
+    return asks_what_to_do(query) and not question_names(query)
