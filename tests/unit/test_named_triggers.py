@@ -13,6 +13,7 @@ from mnemo.memtypes.queries import MemoryFilter
 from mnemo.retrieval.ranking.times.task_questions import task_question
 from mnemo.retrieval.stages.named_triggers import (
     asks_what_to_do,
+    lists_a_kind,
     names_trigger,
     question_names,
     says_occasion,
@@ -168,5 +169,18 @@ test_a_question_that_asks_what_to_do_by_more_than_reminders = answer_test(
         ("anything i need to do for the bike", True),
         ("whatsapp or sms reminders", False),  # reminders as a thing: a clinic's texts
         ("what happened with the double sms reminders at the clinic", False),
+    ],
+)
+
+
+test_an_open_question_that_lists_a_kind_of_thing = answer_test(
+    lists_a_kind,
+    [
+        ("netball stuff to sort", True),
+        ("deck stuff still to do", True),
+        # One that names whom it is about asks what was meant for the occasion.
+        ("Ravi's calling me later - anything I wanted to ask him", False),
+        ("what should I sort out when Minh turns up for the fit-off", False),
+        ("whatsapp or sms reminders", False),
     ],
 )

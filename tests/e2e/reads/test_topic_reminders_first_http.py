@@ -6,7 +6,8 @@ fact that opens with a possessive names whom it is about ("Tony's quote for the 
 reminders that name him are the deck's. Asked what of a topic is coming up, the topic's reminder
 that waits for an occasion, not a date ("if Fiadh's ear infection comes back, …"), is ahead too. A
 question that asks about tasks by the word "reminders" alone ("whatsapp or sms reminders") names
-reminders as a thing: the fact about them keeps its place.
+reminders as a thing: the fact about them keeps its place. One that names whom it is about ("Ravi's
+calling me later, anything I wanted to ask him?") keeps the reminder waiting for that occasion first.
 
 The clock is Thursday 12 November 2026, 09:00 UTC.
 """
@@ -83,3 +84,26 @@ async def test_reminders_asked_as_a_thing_are_not_lifted_as_a_topic_s(liam: Asyn
     parts = sms["explain"]["components"]
     by_due_date = sum(parts[n]["contribution"] for n in ("due", "overdue", "named_due") if n in parts)
     assert by_due_date <= 0.2 + 1e-6  # the due term's weight at most, not a window's (0.5)
+
+
+ASK_RAVI = "Ask whether the extension to December is confirmed and at what rate."
+RAVI_SCOPE = {"user_id": "mai"}
+ravi = store_holding(
+    [
+        reminder(ASK_RAVI, trigger="next time Ravi calls"),
+        reminder("Send Ravi the Snowflake cost report before sprint planning.", "2026-11-12T10:00"),
+        reminder("1:1 with Ravi: bring up the contract extension and the rate review.", "2026-11-13T09:30"),
+        reminder("Call the Ironbark lender about fixing part of the loan.", "2026-11-20T10:00"),
+        semantic("Ravi Menon is Head of Data at Harbourline; he prefers Slack DMs to email."),
+        semantic("Harbourline's rate change: Ravi signed off the increase from 1 February."),
+    ],
+    RAVI_SCOPE,
+)
+
+
+async def test_a_question_naming_whom_keeps_the_occasion_first(ravi: AsyncTestClient[Any]) -> None:
+    query = "Ravi's calling me later - anything I wanted to ask him"
+    memories = await retrieved(ravi, query, RAVI_SCOPE, NOW, min_confidence=0)
+    assert memories[0]["content"] == ASK_RAVI
+    dated = [m for m in memories if m["type"] == "prospective" and m["content"] != ASK_RAVI]
+    assert all(m["explain"]["components"].get("named_due", {}).get("contribution", 0) <= 0.2 for m in dated)
