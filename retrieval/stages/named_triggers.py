@@ -34,8 +34,13 @@ from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
 from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
-from ..ranking.times.due_windows import asks_about_tasks
-from ..ranking.times.task_questions import TaskQuestion, asked_topics, pending_past_due, topic_stems
+from ..ranking.times.task_questions import (
+    TaskQuestion,
+    asked_topics,
+    asks_to_list,
+    pending_past_due,
+    topic_stems,
+)
 from .done_events import DoneByEvent, done_reminders
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
@@ -418,20 +423,10 @@ class NamedDue(_AboutWhomNamed):
         return max(0.0, full - _lifted_by_due_date(policy, reminder))
 
 
-_REMINDERS = re.compile(r"\breminders?\b", re.I)
-
-
-def asks_what_to_do(query: str) -> bool:
-    """Whether a question asks what to do in words other than "reminders": "whatsapp or sms
-    reminders", "what happened with the double sms reminders" name reminders as a thing (a clinic's
-    texts), which the store's facts and events tell of; "netball stuff to sort" asks what to do."""
-    return asks_about_tasks(_REMINDERS.sub(" ", query))
-
-
 def lists_a_kind(query: str) -> bool:
     """Whether an open question about tasks asks what to do about a kind of thing ("netball stuff to
     sort", "medical aid admin outstanding"): the topic's reminders are all it lists. One that names
     whom it is about ("Ravi's calling me later, anything I wanted to ask him?") asks what was meant
     for the occasion, which the reminders waiting for it tell (`NamedTrigger`), not every one that
-    names him."""
-    return asks_what_to_do(query) and not question_names(query)
+    names him; one of manner or leave lists nothing."""
+    return asks_to_list(query) and not question_names(query)

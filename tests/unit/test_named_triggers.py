@@ -12,7 +12,6 @@ from mnemo.memtypes.formula import Excludes, Missing
 from mnemo.memtypes.queries import MemoryFilter
 from mnemo.retrieval.ranking.times.task_questions import task_question
 from mnemo.retrieval.stages.named_triggers import (
-    asks_what_to_do,
     lists_a_kind,
     names_trigger,
     question_names,
@@ -157,18 +156,6 @@ test_whom_a_question_names = answer_test(
         ("What's due for Pickle?", {"pickle"}),  # not "what"
         ("Today's list", set()),
         ("anything I need to do?", set()),
-    ],
-)
-
-
-test_a_question_that_asks_what_to_do_by_more_than_reminders = answer_test(
-    asks_what_to_do,
-    [
-        ("netball stuff to sort", True),
-        ("medical aid admin outstanding", True),
-        ("anything i need to do for the bike", True),
-        ("whatsapp or sms reminders", False),  # reminders as a thing: a clinic's texts
-        ("what happened with the double sms reminders at the clinic", False),
     ],
 )
 

@@ -10,7 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mnemo.retrieval.ranking.times.task_questions import asked_topics, task_question, topic_stems
+from mnemo.retrieval.ranking.times.task_questions import (
+    asked_topics,
+    asks_to_list,
+    task_question,
+    topic_stems,
+)
 from tests.unit.verdicts import answer_test
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
@@ -150,3 +155,17 @@ def test_a_consonant_doubled_before_an_ending_is_one() -> None:
 def test_a_window_of_all_that_is_ahead(query: str, all_ahead: bool) -> None:
     asked = task_question(query, NOW)
     assert asked is not None and asked.all_ahead is all_ahead
+
+
+test_a_question_that_asks_for_a_list_of_things_to_do = answer_test(
+    asks_to_list,
+    [
+        ("netball stuff to sort", True),
+        ("medical aid admin outstanding", True),
+        ("anything i need to do for the bike", True),
+        ("whatsapp or sms reminders", False),  # reminders as a thing: a clinic's texts
+        ("what happened with the double sms reminders at the clinic", False),
+        ("How far in advance would I like to be reminded of tax and court deadlines?", False),  # manner
+        ("ok if i hand out the lab report rubric the day before it's due?", False),  # leave
+    ],
+)

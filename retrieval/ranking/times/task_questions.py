@@ -164,6 +164,20 @@ def _task_question(
     return TaskQuestion(window if undone else _from_now(window, now), False, undone, soonest=soonest)
 
 
+_REMINDERS = re.compile(r"\breminders?\b", re.I)
+# A question of manner or measure ("how far in advance would I like to be reminded of deadlines?") or
+# one asking leave ("ok if i hand out the rubric the day before it's due?"): it lists nothing.
+_ASKS_HOW_OR_LEAVE = re.compile(r"^\W*(?:how\b|(?:is\s+it\s+)?ok(?:ay)?\s+(?:if|to)\b)", re.I)
+
+
+def asks_to_list(query: str) -> bool:
+    """Whether a question asks for a list of things to do in words other than "reminders" ("netball
+    stuff to sort"): "whatsapp or sms reminders", "what happened with the double sms reminders" name
+    reminders as a thing (a clinic's texts), which the store's facts and events tell of; a question
+    of manner or leave lists nothing."""
+    return _ASKS_HOW_OR_LEAVE.match(query) is None and asks_about_tasks(_REMINDERS.sub(" ", query))
+
+
 def _no_end(window: TimeWindow) -> bool:
     return window.end.replace(tzinfo=None) == datetime.max
 
