@@ -366,16 +366,18 @@ def lists_topic_reminders(plan: ReadPlan) -> bool:
 
 class NamedDue(_AboutWhomNamed):
     """For an open question about tasks that names whom or what it is about ("Maya's deadlines",
-    "anything I need to sort for Pickle?"), a pending reminder that names it in its words is lifted
-    as one due in a window the question names is (the `due_window` weight), less what its due date
-    already lifted it by: all of that one's reminders are what such a question lists, above the
-    facts that say the topic (which its words reach as well), the one due next month as well as
-    tomorrow's, and one that waits for an occasion, not a date ("next time you see Mrs Abrahams, ask
-    about maths lessons for Zara"). For one that names a window and a topic ("car stuff coming up"),
-    a reminder due in the window that says the topic gets the `due` term's weight above the window's
-    others: every one of the window is listed, the topic's first; where the window is all that is
-    ahead ("what's coming up for Fiadh?"), one of the topic's that waits for an occasion, not a date
-    ("if Fiadh's ear infection comes back, …"), is ahead too, and is listed as the window's are."""
+    "anything I need to sort for Pickle?"), a pending reminder that names it in its words gets the
+    `due` term's whole weight, less what its due date already lifted it by; where the question asks
+    what to do about a kind of thing (`lists_a_kind`: "netball stuff to sort"), the `due_window`
+    weight, as one due in a window is, above the facts that say the topic (which its words reach as
+    well); never one an event says was done. All of that one's reminders are what such a question
+    lists, the one due next month as well as tomorrow's, and one that waits for an occasion, not a
+    date ("next time you see Mrs Abrahams, ask about maths lessons for Zara"). For one that names a
+    window and a topic ("car stuff coming up"), a reminder due in the window that says the topic gets
+    the `due` term's weight above the window's others: every one of the window is listed, the
+    topic's first; where the window is all that is ahead ("what's coming up for Fiadh?"), one of the
+    topic's that waits for an occasion, not a date ("if Fiadh's ear infection comes back, …"), is
+    ahead too, and is listed as the window's are."""
 
     name = "named_due"
 
