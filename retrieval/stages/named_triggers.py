@@ -24,20 +24,27 @@ shown by `explain` as `named_trigger`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
 from ...memtypes.language.time_mentions import asks_when
 from ...memtypes.queries import ScoredPoint
-from ...memtypes.types import INTENTION_TYPE, MemoryType
+from ...memtypes.types import EVENT_TYPE, INTENTION_TYPE, MemoryType
 from ..options import RetrievalConfig
 from ..ranking.policy import RankingPolicy
 from ..ranking.terms.intentions import DueTerm, DueWindowTerm, OverdueTerm, TriggerTerm
-from ..ranking.times.task_questions import TaskQuestion, asked_topics, topic_stems
+from ..ranking.times.task_questions import (
+    TaskQuestion,
+    asked_topics,
+    asks_to_list,
+    pending_past_due,
+    topic_stems,
+)
+from .done_events import DoneByEvent, done_reminders
 from .plan import ReadPlan
 from .post import Adjustment, Hits, Phase, PostStage, StageInputs, lift
-from .topic_names import said_apart, topic_names
+from .topic_names import opening_possessive, said_apart, topic_names
 
 _TOKEN = re.compile(r"\w[\w'’-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -209,25 +216,12 @@ class NamedTrigger(PostStage):
         return out
 
 
-# A word before "'s" that opens a question and names nobody: "What's due?", "Today's list", "Who's on?".
-_NOT_A_NAME = frozenset(
-    (  # noqa: SIM905 (a word list reads best as words)
-        "what who where when how why which there here it that this let he she one today tonight tomorrow "
-        "yesterday everyone everybody someone somebody anyone anybody nobody nothing everything something "
-        "anything week month year"
-    ).split()
-)
-_OPENING_POSSESSIVE = re.compile(r"^\W*([A-Z][\w-]*)['’]s\b")
-
-
 def question_names(query: str) -> frozenset[str]:
     """Whom or what a question names, as a trigger's names, and a possessive it opens with ("Maya's
     deadlines": maya): a capital at the start hides a name, but a possessive there is one."""
     names = trigger_names(query)
-    opening = _OPENING_POSSESSIVE.match(query)
-    if opening is None or opening.group(1).casefold() in _NOT_A_NAME:
-        return names
-    return names | {opening.group(1).casefold()}
+    opening = opening_possessive(query)
+    return names if opening is None else names | {opening}
 
 
 def asks_about_whom(plan: ReadPlan) -> bool:
@@ -266,7 +260,6 @@ class _AboutWhomNamed(PostStage):
 
     async def apply(self, inputs: StageInputs, hits: Hits, weight: float) -> Mapping[str, Adjustment]:
         names = self.names(inputs.plan)
-        policy = inputs.plan.policies[INTENTION_TYPE]
         points = hits.get(INTENTION_TYPE, [])
         if not points:
             return {}
@@ -283,16 +276,23 @@ class _AboutWhomNamed(PostStage):
             return not names.isdisjoint(_tokens(text)) or not topics.isdisjoint(topic_stems(text))
 
         out: dict[str, Adjustment] = {}
+        left = await self.left_alone(inputs, points, names_it)
         for k, p in enumerate(points):
-            if by := self.moved_by(p, names_it, policy, weight):
+            if p.id not in left and (by := self.moved_by(p, names_it, inputs.plan, weight)):
                 points[k] = replace(p, score=p.score + by)
                 out[p.id] = lift(self.name, by)
         if out:
             points.sort(key=lambda p: -p.score)
         return out
 
+    async def left_alone(
+        self, inputs: StageInputs, reminders: Sequence[ScoredPoint], names_it: Callable[[str], bool]
+    ) -> set[str]:
+        """The ids of the reminders this stage does not move, whatever they name."""
+        return set()
+
     def moved_by(
-        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
     ) -> float:
         """How far a reminder's score moves (0: not at all); `names_it`: whether a text names what the
         question names."""
@@ -332,11 +332,11 @@ class UnnamedDue(_AboutWhomNamed):
     name = "unnamed_due"
 
     def moved_by(
-        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
     ) -> float:
         if names_it(_said(reminder, trigger=True)):
             return 0.0
-        return -max(0.0, _lifted_by_due_date(policy, reminder))
+        return -max(0.0, _lifted_by_due_date(plan.policies[INTENTION_TYPE], reminder))
 
 
 def _window_asked(plan: ReadPlan) -> TaskQuestion | None:
@@ -354,15 +354,30 @@ def _window_topics(plan: ReadPlan) -> frozenset[str]:
     return asked_topics(plan.request.query.replace(asked.window.phrase, " "))
 
 
+def lists_topic_reminders(plan: ReadPlan) -> bool:
+    """Whether the plan's question lists every pending reminder of whom or what it names, whatever
+    its due date: an open question that names whom or what it is about, or one that asks what of a
+    topic is ahead ("footy jobs coming up"), which one waiting for an occasion is."""
+    if asks_about_whom(plan):
+        return True
+    asked = _window_asked(plan)
+    return asked is not None and asked.all_ahead and bool(_window_topics(plan))
+
+
 class NamedDue(_AboutWhomNamed):
     """For an open question about tasks that names whom or what it is about ("Maya's deadlines",
     "anything I need to sort for Pickle?"), a pending reminder that names it in its words gets the
-    `due` term's whole weight, less what its due date already lifted it by: all of that one's
-    reminders are what such a question lists, the one due next month as well as tomorrow's, and one
-    that waits for an occasion, not a date ("next time you see Mrs Abrahams, ask about maths lessons
-    for Zara"). For one that names a window and a topic ("car stuff coming up"), a reminder due in the
-    window that says the topic gets that weight above the window's others: every one of the window is
-    listed, the topic's first."""
+    `due` term's whole weight, less what its due date already lifted it by; where the question asks
+    what to do about a kind of thing (`lists_a_kind`: "netball stuff to sort"), the `due_window`
+    weight, as one due in a window is, above the facts that say the topic (which its words reach as
+    well); never one an event says was done. All of that one's reminders are what such a question
+    lists, the one due next month as well as tomorrow's, and one that waits for an occasion, not a
+    date ("next time you see Mrs Abrahams, ask about maths lessons for Zara"). For one that names a
+    window and a topic ("car stuff coming up"), a reminder due in the window that says the topic gets
+    the `due` term's weight above the window's others: every one of the window is listed, the
+    topic's first; where the window is all that is ahead ("what's coming up for Fiadh?"), one of the
+    topic's that waits for an occasion, not a date ("if Fiadh's ear infection comes back, …"), is
+    ahead too, and is listed as the window's are."""
 
     name = "named_due"
 
@@ -379,13 +394,41 @@ class NamedDue(_AboutWhomNamed):
     def topics(self, plan: ReadPlan) -> frozenset[str]:
         return asked_topics(plan.request.query) if asks_openly(plan) else _window_topics(plan)
 
+    async def left_alone(
+        self, inputs: StageInputs, reminders: Sequence[ScoredPoint], names_it: Callable[[str], bool]
+    ) -> set[str]:
+        """The past-due reminders of the topic an event says were done (`DoneByEvent` took their due
+        date's lift): not what is still to do about it."""
+        plan = inputs.plan
+        if plan.filters is None or EVENT_TYPE not in plan.filters:
+            return set()
+        if not plan.model.runs_stage(DoneByEvent.name):
+            return set()
+        now_ts = plan.resolved.now.timestamp()
+        past_due = [p for p in reminders if pending_past_due(p.payload, now_ts) and names_it(_said(p))]
+        return await done_reminders(inputs, past_due, now_ts)
+
     def moved_by(
-        self, reminder: ScoredPoint, names_it: Callable[[str], bool], policy: RankingPolicy, weight: float
+        self, reminder: ScoredPoint, names_it: Callable[[str], bool], plan: ReadPlan, weight: float
     ) -> float:
-        if reminder.payload.get("status", "pending") != "pending" or not names_it(_said(reminder)):
+        payload = reminder.payload
+        if payload.get("status", "pending") != "pending" or not names_it(_said(reminder)):
             return 0.0
-        if policy.contribution(DueWindowTerm.name, reminder.payload) > 0.0:
+        policy = plan.policies[INTENTION_TYPE]
+        if policy.contribution(DueWindowTerm.name, payload) > 0.0:
             return weight  # within the window every reminder has its lift: the topic's go first
-        if policy.signals.get(DueWindowTerm.name) is not None:
-            return 0.0  # outside the window asked for
-        return max(0.0, weight - _lifted_by_due_date(policy, reminder))
+        window_lift = plan.model.due_window.weight
+        asked = _window_asked(plan)
+        if asked is not None:  # outside the window asked for, unless it waits for an occasion ahead
+            return window_lift + weight if asked.all_ahead and payload.get("due_ts") is None else 0.0
+        full = window_lift if lists_a_kind(plan.request.query) else weight
+        return max(0.0, full - _lifted_by_due_date(policy, reminder))
+
+
+def lists_a_kind(query: str) -> bool:
+    """Whether an open question about tasks asks what to do about a kind of thing ("netball stuff to
+    sort", "medical aid admin outstanding"): the topic's reminders are all it lists. One that names
+    whom it is about ("Ravi's calling me later, anything I wanted to ask him?") asks what was meant
+    for the occasion, which the reminders waiting for it tell (`NamedTrigger`), not every one that
+    names him; one of manner or leave lists nothing."""
+    return asks_to_list(query) and not question_names(query)

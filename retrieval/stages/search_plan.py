@@ -12,7 +12,7 @@ from ...memtypes.types import INTENTION_TYPE, SPECS, MemoryType
 from ..ranking.terms.base import STAGE_SCORE
 from ..ranking.terms.intentions import DueWindowTerm, TriggerTerm
 from ..ranking.times.task_questions import TaskQuestion
-from .named_triggers import NamedDue, NamedTrigger, asks_about_whom, reads_trigger_names
+from .named_triggers import NamedDue, NamedTrigger, lists_topic_reminders, reads_trigger_names
 from .plan import ReadPlan
 
 
@@ -158,11 +158,12 @@ class SearchPlanner:
             # (stages/named_triggers.py): a search of them.
             named = replace(filters[INTENTION_TYPE], status="pending", triggered=True)
             searches.append(self.search(INTENTION_TYPE, named, named_hits, named_hits))
-        if named_hits and self.model.runs_stage(NamedDue.name) and asks_about_whom(self.plan):
+        if named_hits and self.model.runs_stage(NamedDue.name) and lists_topic_reminders(self.plan):
             # A question about what to do that names whom or what it is about ("what dad-related
-            # things do I still need to do?") lists every pending reminder of it, the one due in
-            # months and the one waiting for an occasion, not only those its due date lifts into
-            # the type's own search: a search of the pending ones by relevance.
+            # things do I still need to do?", "what's coming up for Fiadh?") lists every pending
+            # reminder of it, the one due in months and the one waiting for an occasion, not only
+            # those its due date lifts into the type's own search: a search of the pending ones by
+            # relevance.
             pending = replace(filters[INTENTION_TYPE], status="pending")
             searches.append(self.search(INTENTION_TYPE, pending, named_hits, named_hits))
         asked: TaskQuestion | None = (

@@ -32,10 +32,32 @@ _CALENDAR = frozenset(
 )
 
 
+# A word before "'s" that opens a text or a question and names nobody: "What's due?", "Today's list",
+# "Everyone's in".
+NOT_A_NAME = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "what who where when how why which there here it that this let he she one today tonight tomorrow "
+        "yesterday everyone everybody someone somebody anyone anybody nobody nothing everything something "
+        "anything week month year"
+    ).split()
+)
+_OPENING_POSSESSIVE = re.compile(r"^\W*([A-Z][\w-]*)['’]s\b")
+
+
+def opening_possessive(text: str) -> str | None:
+    """The name a text opens with as a possessive ("Tony's quote for the deck": tony), case-folded: a
+    capital at the start hides a name, but a possessive there is one."""
+    opening = _OPENING_POSSESSIVE.match(text)
+    if opening is None or opening.group(1).casefold() in NOT_A_NAME:
+        return None
+    return opening.group(1).casefold()
+
+
 def text_names(text: str) -> frozenset[str]:
     """The names a memory's text says, case-folded, a possessive dropped: "the bike is a 1971 Triumph
-    Bonneville" → {triumph, bonneville}."""
-    names = set()
+    Bonneville" → {triumph, bonneville}; "Tony's quote for the back deck" → {tony}."""
+    opening = opening_possessive(text)
+    names = set() if opening is None or opening in SAYS_NO_TOPIC else {opening}
     for word in _TOKEN.findall(text)[1:]:
         name = _POSSESSIVE.sub("", word).rstrip(".").casefold()
         if (

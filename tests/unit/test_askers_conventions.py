@@ -81,6 +81,7 @@ def test_a_wall_clock_time_is_read_back_as_an_instant_of_the_zone_and_an_open_en
         ("anything mañana?", "anything tomorrow?"),
         ("was steht nächste woche an", "was steht next week an"),
         ("quoi de neuf demain", "quoi de neuf tomorrow"),
+        ("wats on today", "what's on today"),  # chat shorthand, as "whats"
     ],
 )
 def test_time_words_of_other_languages_name_the_same_window(query: str, same_as: str) -> None:

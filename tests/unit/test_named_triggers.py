@@ -12,6 +12,7 @@ from mnemo.memtypes.formula import Excludes, Missing
 from mnemo.memtypes.queries import MemoryFilter
 from mnemo.retrieval.ranking.times.task_questions import task_question
 from mnemo.retrieval.stages.named_triggers import (
+    lists_a_kind,
     names_trigger,
     question_names,
     says_occasion,
@@ -155,5 +156,18 @@ test_whom_a_question_names = answer_test(
         ("What's due for Pickle?", {"pickle"}),  # not "what"
         ("Today's list", set()),
         ("anything I need to do?", set()),
+    ],
+)
+
+
+test_an_open_question_that_lists_a_kind_of_thing = answer_test(
+    lists_a_kind,
+    [
+        ("netball stuff to sort", True),
+        ("deck stuff still to do", True),
+        # One that names whom it is about asks what was meant for the occasion.
+        ("Ravi's calling me later - anything I wanted to ask him", False),
+        ("what should I sort out when Minh turns up for the fit-off", False),
+        ("whatsapp or sms reminders", False),
     ],
 )

@@ -10,7 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mnemo.retrieval.ranking.times.task_questions import asked_topics, task_question, topic_stems
+from mnemo.retrieval.ranking.times.task_questions import (
+    asked_topics,
+    asks_to_list,
+    task_question,
+    topic_stems,
+)
 from tests.unit.verdicts import answer_test
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
@@ -134,3 +139,33 @@ def test_a_topic_is_matched_in_any_form() -> None:
 def test_a_consonant_doubled_before_an_ending_is_one() -> None:
     assert topic_stems("running shopping planned") == topic_stems("run shop plan")
     assert topic_stems("calling added passing") == topic_stems("call add pass")
+
+
+@pytest.mark.parametrize(
+    ("query", "all_ahead"),
+    [
+        ("what's coming up for fiadh", True),  # from now on, with no end
+        ("footy jobs coming up", True),
+        ("dad stuff due in the next two months?", False),  # a window with an end
+        ("knee stuff i still gotta do including anything i blew off", False),  # all that is pending
+        ("anything overdue?", False),
+        ("anything I need to do?", False),  # no window
+    ],
+)
+def test_a_window_of_all_that_is_ahead(query: str, all_ahead: bool) -> None:
+    asked = task_question(query, NOW)
+    assert asked is not None and asked.all_ahead is all_ahead
+
+
+test_a_question_that_asks_for_a_list_of_things_to_do = answer_test(
+    asks_to_list,
+    [
+        ("netball stuff to sort", True),
+        ("medical aid admin outstanding", True),
+        ("anything i need to do for the bike", True),
+        ("whatsapp or sms reminders", False),  # reminders as a thing: a clinic's texts
+        ("what happened with the double sms reminders at the clinic", False),
+        ("How far in advance would I like to be reminded of tax and court deadlines?", False),  # manner
+        ("ok if i hand out the lab report rubric the day before it's due?", False),  # leave
+    ],
+)

@@ -18,6 +18,8 @@ from mnemo.retrieval.stages.topic_names import text_names, topic_names
         ("I told Fergus I'd pay, I'm sure", {"fergus"}),  # "I" is no name, nor "I'd"
         ("paid 4200 for a 60-minute slot", set()),  # nor a number or a measure
         ("met Carmen D. at the GP", {"carmen"}),  # nor a word under three letters
+        ("Tony's quote for the back deck is $14,800", {"tony"}),  # a possessive first word is one
+        ("Today's list: call Carmen back", {"carmen"}),  # not one that names nobody
     ],
 )
 def test_the_names_a_memory_says(text: str, names: set[str]) -> None:

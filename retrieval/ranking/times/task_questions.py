@@ -128,6 +128,13 @@ class TaskQuestion:
     undone: bool = False
     soonest: bool = False
 
+    @property
+    def all_ahead(self) -> bool:
+        """Whether the window is all that is ahead ("what's coming up?", "anything upcoming"): from a
+        time on, with no end; a reminder that waits for an occasion, not a date, is ahead too."""
+        window = self.window
+        return window is not None and window.start.replace(tzinfo=None) > datetime.min and _no_end(window)
+
 
 def task_question(query: str, now: datetime, leave_rule: bool = True) -> TaskQuestion | None:
     """None for a query that is not about things to do (`leave_rule`: as `asks_about_tasks`)."""
@@ -155,6 +162,24 @@ def _task_question(
         return TaskQuestion(window, not asks_when(query), undone)
     soonest = _only_a_time(query, window.phrase, _NAMES_NO_TASK)
     return TaskQuestion(window if undone else _from_now(window, now), False, undone, soonest=soonest)
+
+
+_REMINDERS = re.compile(r"\breminders?\b", re.I)
+# A question of manner or measure ("how far in advance would I like to be reminded of deadlines?") or
+# one asking leave ("ok if i hand out the rubric the day before it's due?"): it lists nothing.
+_ASKS_HOW_OR_LEAVE = re.compile(r"^\W*(?:how\b|(?:is\s+it\s+)?ok(?:ay)?\s+(?:if|to)\b)", re.I)
+
+
+def asks_to_list(query: str) -> bool:
+    """Whether a question asks for a list of things to do in words other than "reminders" ("netball
+    stuff to sort"): "whatsapp or sms reminders", "what happened with the double sms reminders" name
+    reminders as a thing (a clinic's texts), which the store's facts and events tell of; a question
+    of manner or leave lists nothing."""
+    return _ASKS_HOW_OR_LEAVE.match(query) is None and asks_about_tasks(_REMINDERS.sub(" ", query))
+
+
+def _no_end(window: TimeWindow) -> bool:
+    return window.end.replace(tzinfo=None) == datetime.max
 
 
 def _from_now(window: TimeWindow, now: datetime) -> TimeWindow:
