@@ -83,7 +83,19 @@ _MIXED_IN = {
     "depois de amanhã": "the day after tomorrow", "mañana": "tomorrow", "amanhã": "tomorrow",
     "hoy": "today", "hoje": "today", "la semana que viene": "next week", "semana que viene": "next week",
     "la próxima semana": "next week", "próxima semana": "next week", "semana que vem": "next week",
-    "fin de semana": "weekend", "fim de semana": "weekend",
+    "fin de semana": "weekend", "fim de semana": "weekend", "esta semana": "this week",
+    "la semana del": "the week of", "semana del": "the week of", "el mes que viene": "next month",
+    "el próximo mes": "next month", "este mes": "this month", "ayer": "yesterday",
+    # Spanish days and months ("what do I have el viernes?", "anything in abril?"): "mayo" only after
+    # "en" (alone it is mayonnaise), "domingo" only after "el" (alone it is a name)
+    "el lunes": "on monday", "el martes": "on tuesday", "el miércoles": "on wednesday",
+    "el miercoles": "on wednesday", "el jueves": "on thursday", "el viernes": "on friday",
+    "el sábado": "on saturday", "el sabado": "on saturday", "el domingo": "on sunday",
+    "lunes": "monday", "martes": "tuesday", "miércoles": "wednesday", "miercoles": "wednesday",
+    "jueves": "thursday", "viernes": "friday", "sábado": "saturday", "sabado": "saturday",
+    "enero": "january", "febrero": "february", "marzo": "march", "abril": "april",
+    "en mayo": "in may", "junio": "june", "julio": "july", "agosto": "august", "septiembre": "september",
+    "setiembre": "september", "octubre": "october", "noviembre": "november", "diciembre": "december",
     # German and French
     "übermorgen": "the day after tomorrow", "morgen": "tomorrow", "heute": "today",
     "nächste woche": "next week", "naechste woche": "next week", "après-demain": "the day after tomorrow",

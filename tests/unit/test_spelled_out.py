@@ -42,6 +42,14 @@ test_chat_shorthand_is_spelt_out = answer_test(
         ("môre?", "tomorrow?"),
         ("oormôre", "the day after tomorrow"),
         ("more?", "more?"),
+        # Spanish days, weeks and months: "el" before a day is "on"; "mayo" only after "en", and
+        # "Domingo" alone is a name.
+        ("what do I have el viernes?", "what do I have on friday?"),
+        ("anything due la semana del 22/3?", "anything due the week of 22/3?"),
+        ("what do I have in abril?", "what do I have in april?"),
+        ("anything en mayo?", "anything in may?"),
+        ("extra mayo please", "extra mayo please"),
+        ("Domingo called about the deck", "Domingo called about the deck"),
     ],
 )
 

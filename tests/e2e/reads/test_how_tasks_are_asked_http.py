@@ -11,8 +11,9 @@ for first. Each store is one person's, under its own scope, with the time and zo
   figures read day-first in her zone and month-first in Chicago's, and reminders written "Remind Achieng
   to …", told done by an event that says she did it; Wednesday 17 February 2027, 08:15 (UTC+3 all year);
 - a driver's store kept by a voice assistant is asked as it is spoken: "gotta", what is still to do
-  besides what was blown off, and a month named across the change of clocks; Tuesday 8 December 2026,
-  07:30 in Chicago (UTC-6; summer time, UTC-5, from 14 March);
+  besides what was blown off, a month named across the change of clocks, and Spanish days, weeks and
+  months mixed in ("el miercoles", "la semana del 12/14", "abril"); Tuesday 8 December 2026, 07:30 in
+  Chicago (UTC-6; summer time, UTC-5, from 14 March);
 - a store a chat bot keeps tersely is asked as fast as it is typed: months either of which will do, a
   window and what was missed, and a reminder a terse note tells done; Thursday 3 December 2026, 04:45 UTC.
 """
@@ -151,6 +152,10 @@ STORES = {
         # April starts at midnight summer time: 00:30 on 1 April is in it, 23:30 on 31 March is not
         # (read at winter time's offset, April would start an hour later and hold neither).
         ("dwayne", "whats due in april", {}, {CAB_CARD}),
+        # Spanish days, weeks and months mixed in: "el" before a day is "on"; the week's date month first.
+        ("dwayne", "what do i have el miercoles", {}, {BRACE}),
+        ("dwayne", "anything due la semana del 12/14?", {}, {REEFER}),
+        ("dwayne", "whats due in abril", {}, {CAB_CARD}),
         ("nikhil", "anything due in feb or march?", {}, {CAR_SERVICE, ESOP}),
         # The renewal a note tells done ("renewed car insurance … done.") is not what was missed.
         (
@@ -177,6 +182,9 @@ STORES = {
         "spoken-what-one-gotta-do-this-week",
         "spoken-still-to-do-besides-what-was-blown-off",
         "a-month-after-the-change-of-clocks-is-its-own",
+        "spanish-el-miercoles-is-on-wednesday",
+        "spanish-la-semana-del-is-the-week-of",
+        "spanish-abril-is-april",
         "terse-either-of-two-months-is-both",
         "terse-a-window-and-what-was-missed",
     ],
