@@ -119,6 +119,11 @@ _MIXED_IN_WORD = re.compile(
 )
 
 
+# Spanish "el" before a date in figures ("between el 15/3 and …") is the date's own article: dropped,
+# so that the date opens its side of a range as it would in English.
+_EL_BEFORE_FIGURES = re.compile(r"(?<![\w'’-])el\s+(?=[0-3]?\d/[01]?\d(?![\d/]))", re.I)
+
+
 def _in_english(found: re.Match[str]) -> str:
     return _MIXED_IN[" ".join(found.group(1).lower().split())]
 
@@ -127,7 +132,8 @@ def spelled_out(text: str) -> str:
     """`text` with chat shorthand spelt out and the time words of other languages it mixes in put in
     English: "whats on next wk" → "what's on next week", "what do i have kesho" → "what do i have
     tomorrow"; a Hinglish question's Hindi words too ("kal kya hai?" → "tomorrow what is?")."""
-    text = french_in_english(in_english(_MIXED_IN_WORD.sub(_in_english, text)))
+    text = _EL_BEFORE_FIGURES.sub("", _MIXED_IN_WORD.sub(_in_english, text))
+    text = french_in_english(in_english(text))
     return _HAVE.sub(r"\1 have", _SHORT_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], text))
 
 

@@ -50,6 +50,8 @@ test_chat_shorthand_is_spelt_out = answer_test(
         ("anything en mayo?", "anything in may?"),
         ("extra mayo please", "extra mayo please"),
         ("Domingo called about the deck", "Domingo called about the deck"),
+        ("what's due between el 15/3 and the end of March?", "what's due between 15/3 and the end of March?"),
+        ("the el 5 train", "the el 5 train"),
     ],
 )
 

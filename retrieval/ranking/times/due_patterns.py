@@ -94,7 +94,11 @@ def _between(m: re.Match[str], clock: AskersClock) -> Span | None:
     return (first[0], last[1]) if first and last and first[0] < last[1] else None
 
 
-_AND = re.compile(r"\s*(?:and|&|to|through|until|till|-|–)\s+(?:the\s+)?", re.I)
+# The joining word and an article of the second time, but not the article of a part of a month
+# ("between 15/3 and the end of March": "the end of" is read with its month).
+_AND = re.compile(
+    r"\s*(?:and|&|to|through|until|till|-|–)\s+(?:the\s+(?!(?:end|start|beginning|middle)\s+of\b))?", re.I
+)
 
 
 def _span_at(text: str, clock: AskersClock) -> tuple[Span, int] | None:

@@ -11,9 +11,9 @@ for first. Each store is one person's, under its own scope, with the time and zo
   figures read day-first in her zone and month-first in Chicago's, and reminders written "Remind Achieng
   to …", told done by an event that says she did it; Wednesday 17 February 2027, 08:15 (UTC+3 all year);
 - a driver's store kept by a voice assistant is asked as it is spoken: "gotta", what is still to do
-  besides what was blown off, a month named across the change of clocks, and Spanish days, weeks and
-  months mixed in ("el miercoles", "la semana del 12/14", "abril"); Tuesday 8 December 2026, 07:30 in
-  Chicago (UTC-6; summer time, UTC-5, from 14 March);
+  besides what was blown off, a month named across the change of clocks, Spanish days, weeks and
+  months mixed in ("el miercoles", "la semana del 12/14", "abril"), and a range to the end of a month;
+  Tuesday 8 December 2026, 07:30 in Chicago (UTC-6; summer time, UTC-5, from 14 March);
 - a store a chat bot keeps tersely is asked as fast as it is typed: months either of which will do, a
   window and what was missed, and a reminder a terse note tells done; Thursday 3 December 2026, 04:45 UTC.
 """
@@ -156,6 +156,7 @@ STORES = {
         ("dwayne", "what do i have el miercoles", {}, {BRACE}),
         ("dwayne", "anything due la semana del 12/14?", {}, {REEFER}),
         ("dwayne", "whats due in abril", {}, {CAB_CARD}),
+        ("dwayne", "anything due between el 12/14 and the end of december", {}, {REEFER}),
         ("nikhil", "anything due in feb or march?", {}, {CAR_SERVICE, ESOP}),
         # The renewal a note tells done ("renewed car insurance … done.") is not what was missed.
         (
@@ -185,6 +186,7 @@ STORES = {
         "spanish-el-miercoles-is-on-wednesday",
         "spanish-la-semana-del-is-the-week-of",
         "spanish-abril-is-april",
+        "a-range-to-the-end-of-a-month",
         "terse-either-of-two-months-is-both",
         "terse-a-window-and-what-was-missed",
     ],
