@@ -104,7 +104,8 @@ ASKED_ON_A_FRIDAY = [
     # A span between two times, each read as alone; what goes on at a time ahead.
     ("Between Christmas and New Year's, what do I have to do?", d(2026, 12, 25), d(2027, 1, 2)),
     ("anything due between 20 Dec and 3 Jan?", d(2026, 12, 20), d(2027, 1, 4)),
-    ("what's due between 15/12 and the end of December?", d(2026, 12, 15), d(2027, 1, 1)),  # a part of a month
+    # A range to a part of a month, to that part's end.
+    ("what's due between 15/12 and the end of December?", d(2026, 12, 15), d(2027, 1, 1)),
     ("what's going on this weekend?", d(2026, 11, 21), d(2026, 11, 23)),
     ("anything due before new year's?", NOW, d(2027, 1, 1)),
 ]
