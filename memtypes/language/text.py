@@ -68,6 +68,15 @@ _SHORT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, _SHORTHAND
 _HAVE = re.compile(r"\b(what|where|who|which|how|why|when|i|we|you|they)['’]ve\b", re.I)
 
 
+# Spanish days: "el" before one is "on" ("what do I have el viernes?"); "domingo" only after "el" (alone
+# it is a name).
+_SPANISH_DAYS = {
+    "lunes": "monday", "martes": "tuesday", "miércoles": "wednesday", "miercoles": "wednesday",
+    "jueves": "thursday", "viernes": "friday", "sábado": "saturday", "sabado": "saturday",
+    "domingo": "sunday",
+}  # fmt: skip
+
+
 # Time words of other languages a question in English mixes in ("what do i have kesho", "anything
 # mañana?", "was ist nächste woche"), in English, so that the time readings read them: only words no
 # English word is spelt as ("wiki" alone is English, "Leo" and "Jana" are names; "morgen" is German's
@@ -86,13 +95,10 @@ _MIXED_IN = {
     "fin de semana": "weekend", "fim de semana": "weekend", "esta semana": "this week",
     "la semana del": "the week of", "semana del": "the week of", "el mes que viene": "next month",
     "el próximo mes": "next month", "este mes": "this month", "ayer": "yesterday",
-    # Spanish days and months ("what do I have el viernes?", "anything in abril?"): "mayo" only after
-    # "en" (alone it is mayonnaise), "domingo" only after "el" (alone it is a name)
-    "el lunes": "on monday", "el martes": "on tuesday", "el miércoles": "on wednesday",
-    "el miercoles": "on wednesday", "el jueves": "on thursday", "el viernes": "on friday",
-    "el sábado": "on saturday", "el sabado": "on saturday", "el domingo": "on sunday",
-    "lunes": "monday", "martes": "tuesday", "miércoles": "wednesday", "miercoles": "wednesday",
-    "jueves": "thursday", "viernes": "friday", "sábado": "saturday", "sabado": "saturday",
+    # Spanish days (`_SPANISH_DAYS`) and months ("anything in abril?"): "mayo" only after "en" (alone it is
+    # mayonnaise)
+    **{f"el {day}": f"on {english}" for day, english in _SPANISH_DAYS.items()},
+    **{day: english for day, english in _SPANISH_DAYS.items() if day != "domingo"},
     "enero": "january", "febrero": "february", "marzo": "march", "abril": "april",
     "en mayo": "in may", "junio": "june", "julio": "july", "agosto": "august", "septiembre": "september",
     "setiembre": "september", "octubre": "october", "noviembre": "november", "diciembre": "december",

@@ -34,7 +34,7 @@ _CALENDAR = frozenset(
 
 # A word before "'s" that opens a text or a question and names nobody: "What's due?", "Today's list",
 # "Everyone's in".
-NOT_A_NAME = frozenset(
+_NOT_A_NAME = frozenset(
     (  # noqa: SIM905 (a word list reads best as words)
         "what who where when how why which there here it that this let he she one today tonight tomorrow "
         "yesterday everyone everybody someone somebody anyone anybody nobody nothing everything something "
@@ -48,7 +48,7 @@ def opening_possessive(text: str) -> str | None:
     """The name a text opens with as a possessive ("Tony's quote for the deck": tony), case-folded: a
     capital at the start hides a name, but a possessive there is one."""
     opening = _OPENING_POSSESSIVE.match(text)
-    if opening is None or opening.group(1).casefold() in NOT_A_NAME:
+    if opening is None or opening.group(1).casefold() in _NOT_A_NAME:
         return None
     return opening.group(1).casefold()
 
